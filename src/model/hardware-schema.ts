@@ -1,0 +1,74 @@
+// Schemas of device kinds, intra-node interconnects and fabric presets. The built-in catalogue is
+// written against the output types; scenarios override or extend it through the input forms.
+import { z } from 'zod';
+import { duration, flops, power, rate, size } from '../scenario/quantity.js';
+
+export const interconnectSchema = z.strictObject({
+  /** e.g. 'NVLink4', 'HCCS', 'ICI'. */
+  name: z.string(),
+  /** Per-device unidirectional bandwidth into the intra-node fabric (bytes/s). */
+  bandwidth: rate({ positive: true }),
+  /** One-way latency of a transfer between two devices of a node (s). */
+  latency: duration(),
+  /** Fraction of `bandwidth` that large collectives achieve (bus bandwidth / link rate). */
+  efficiency: z.number().gt(0).lte(1).default(0.8),
+});
+
+export const deviceSchema = z.strictObject({
+  /** Human-readable full name. */
+  description: z.string().default(''),
+  vendor: z.string().default(''),
+  /** 'gpu' | 'tpu' | 'npu' | 'server' (a server row bundles several devices, as the DGX-2 does). */
+  class: z.enum(['gpu', 'tpu', 'npu', 'server']).default('gpu'),
+  /** Dense peak at the default training precision (bf16, or fp16 where there is no bf16). */
+  peak: flops({ positive: true }),
+  /** Optional dense peaks per precision; `peak` is used when a job's precision is absent. */
+  peak_by_precision: z.record(z.enum(['fp8', 'bf16', 'fp16', 'tf32', 'fp32', 'int8']), flops({ positive: true })).optional(),
+  memory: size({ positive: true }),
+  memory_bandwidth: rate({ positive: true }),
+  /** Power drawn while running a job (W); board power unless measured figures say otherwise. */
+  busy_power: power(),
+  /** Power drawn while allocated to nothing (W). */
+  idle_power: power(),
+  /**
+   * Kernel efficiency: the fraction of peak a well-tuned training step's compute achieves on
+   * this kind before communication and bubbles are counted. Calibrated from published MFU.
+   */
+  efficiency: z.number().gt(0).lte(1),
+  /** Interconnect between the devices of one node. */
+  interconnect: interconnectSchema,
+  /** Usual devices per node. */
+  devices_per_node: z.number().int().positive().default(8),
+  /** Name of the usual scale-out fabric preset. */
+  default_fabric: z.string().optional(),
+  /** Where the figures came from. */
+  source: z.string().default(''),
+});
+
+export type DeviceKind = z.output<typeof deviceSchema>;
+export type DeviceKindInput = z.input<typeof deviceSchema>;
+export type Interconnect = z.output<typeof interconnectSchema>;
+
+export const fabricSchema = z.strictObject({
+  description: z.string().default(''),
+  /** Transport family; the behaviour differences are in the parameters below, not the name. */
+  transport: z.enum(['infiniband', 'roce', 'ethernet', 'ici', 'other']),
+  /** Per-port (per-NIC) line rate (bytes/s). */
+  port_rate: rate({ positive: true }),
+  /** Latency per switch hop (s). */
+  hop_latency: duration(),
+  /** NIC/host latency added once per message end to end (s). */
+  endpoint_latency: duration(),
+  /** Fraction of line rate a large flow achieves on an idle fabric. */
+  efficiency: z.number().gt(0).lte(1),
+  /**
+   * How much of a congested link's capacity remains useful when several flows contend
+   * (1 = ideal max-min sharing; RoCE with PFC/ECN typically loses some to pauses and
+   * retransmissions). Applied to links with more than one flow.
+   */
+  congestion_efficiency: z.number().gt(0).lte(1).default(1),
+  source: z.string().default(''),
+});
+
+export type FabricPreset = z.output<typeof fabricSchema>;
+export type FabricPresetInput = z.input<typeof fabricSchema>;

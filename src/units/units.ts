@@ -1,0 +1,118 @@
+// The one parser for quantities with units in scenario files: durations, sizes, rates, FLOP/s.
+// Every other module receives plain SI numbers (seconds, bytes, bytes/s, FLOP/s, watts).
+
+export type QuantityKind = 'duration' | 'size' | 'rate' | 'flops' | 'power' | 'energy' | 'flop';
+
+const DURATION_S: Record<string, number> = {
+  ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, sec: 1, m: 60, min: 60, h: 3600, hr: 3600, d: 86400, day: 86400, days: 86400, w: 604800,
+};
+
+const DECIMAL: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Z: 1e21 };
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
+
+/** Size in bytes: `80GiB`, `16GB`, `512MB`, `1.5TB`, `4096B`, `8Gb` (bits). */
+function sizeUnit(unit: string): number | undefined {
+  const m = /^(|k|K|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi)(B|b|bit|bits|byte|bytes)$/.exec(unit);
+  if (!m) return undefined;
+  const prefix = m[1]!;
+  const scale = BINARY[prefix] ?? DECIMAL[prefix]!;
+  return m[2] === 'b' || m[2]!.startsWith('bit') ? scale / 8 : scale;
+}
+
+/** Rate in bytes/s: `400Gbps`, `400Gb/s`, `50GB/s`, `900GBps`, `1.2TB/s`. */
+function rateUnit(unit: string): number | undefined {
+  const m = /^(|k|K|M|G|T|P|Ki|Mi|Gi|Ti)(b|B|bit|byte)(ps|\/s)$/.exec(unit);
+  if (!m) return undefined;
+  const prefix = m[1]!;
+  const scale = BINARY[prefix] ?? DECIMAL[prefix]!;
+  return m[2] === 'b' || m[2] === 'bit' ? scale / 8 : scale;
+}
+
+function flopsUnit(unit: string): number | undefined {
+  const m = /^(|k|K|M|G|T|P|E)FLOP(S|\/s)$/.exec(unit);
+  return m ? DECIMAL[m[1]!] : undefined;
+}
+
+function flopUnit(unit: string): number | undefined {
+  const m = /^(|k|K|M|G|T|P|E)FLOPs?$/.exec(unit);
+  return m ? DECIMAL[m[1]!] : undefined;
+}
+
+function powerUnit(unit: string): number | undefined {
+  const m = /^(|k|M|G)W$/.exec(unit);
+  return m ? DECIMAL[m[1]!] : undefined;
+}
+
+function energyUnit(unit: string): number | undefined {
+  // Joules as the base unit; kWh is what users write.
+  const m = /^(|k|M|G)(Wh|J)$/.exec(unit);
+  if (!m) return undefined;
+  return DECIMAL[m[1]!]! * (m[2] === 'Wh' ? 3600 : 1);
+}
+
+const UNIT_TABLES: Record<QuantityKind, (u: string) => number | undefined> = {
+  duration: (u) => DURATION_S[u],
+  size: sizeUnit,
+  rate: rateUnit,
+  flops: flopsUnit,
+  flop: flopUnit,
+  power: powerUnit,
+  energy: energyUnit,
+};
+
+const EXAMPLES: Record<QuantityKind, string> = {
+  duration: "a duration such as '800ns', '5us', '1.5ms', '30s', '2h' or '7d'",
+  size: "a size such as '80GiB', '16GB' or '512MiB'",
+  rate: "a rate such as '400Gbps', '400Gb/s' or '50GB/s'",
+  flops: "a compute rate such as '989TFLOPS' or '2PFLOPS'",
+  flop: "an amount of work such as '3.15e23FLOP' or '315ZFLOP'",
+  power: "a power such as '700W' or '10kW'",
+  energy: "an energy such as '2.4MWh' or '500kWh'",
+};
+
+export class UnitError extends Error {}
+
+const NUMBER_AND_UNIT = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([^\s\d].*?)?\s*$/;
+
+/**
+ * Parse `text` as a quantity of `kind` and return it in SI base units
+ * (seconds, bytes, bytes/s, FLOP/s, FLOP, watts, joules). A bare number is taken as already in
+ * base units. Negative values are rejected: no quantity in a scenario is negative.
+ */
+export function parseQuantity(text: string | number, kind: QuantityKind): number {
+  if (typeof text === 'number') {
+    if (!Number.isFinite(text) || text < 0) throw new UnitError(`expected ${EXAMPLES[kind]}, got ${text}`);
+    return text;
+  }
+  const m = NUMBER_AND_UNIT.exec(text);
+  if (!m) throw new UnitError(`expected ${EXAMPLES[kind]}, got '${text}'`);
+  const value = Number(m[1]);
+  const unit = m[2] ?? '';
+  if (value < 0) throw new UnitError(`expected a non-negative value: ${EXAMPLES[kind]}, got '${text}'`);
+  if (unit === '') return value;
+  const scale = UNIT_TABLES[kind](unit);
+  if (scale === undefined) throw new UnitError(`unknown unit '${unit}': expected ${EXAMPLES[kind]}, got '${text}'`);
+  return value * scale;
+}
+
+export const parseDuration = (t: string | number): number => parseQuantity(t, 'duration');
+export const parseSize = (t: string | number): number => parseQuantity(t, 'size');
+export const parseRate = (t: string | number): number => parseQuantity(t, 'rate');
+export const parseFlops = (t: string | number): number => parseQuantity(t, 'flops');
+
+/** Format seconds for people: 0.0042 -> '4.2ms', 93784 -> '1.09d'. */
+export function formatDuration(s: number): string {
+  const a = Math.abs(s);
+  if (a === 0) return '0s';
+  if (a < 1e-6) return `${round3(s * 1e9)}ns`;
+  if (a < 1e-3) return `${round3(s * 1e6)}us`;
+  if (a < 1) return `${round3(s * 1e3)}ms`;
+  if (a < 120) return `${round3(s)}s`;
+  if (a < 7200) return `${round3(s / 60)}min`;
+  if (a < 172800) return `${round3(s / 3600)}h`;
+  return `${round3(s / 86400)}d`;
+}
+
+function round3(x: number): string {
+  return Number(x.toPrecision(3)).toString();
+}
