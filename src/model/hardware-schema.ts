@@ -23,7 +23,7 @@ export const deviceSchema = z.strictObject({
   /** Dense peak at the default training precision (bf16, or fp16 where there is no bf16). */
   peak: flops({ positive: true }),
   /** Optional dense peaks per precision; `peak` is used when a job's precision is absent. */
-  peak_by_precision: z.record(z.enum(['fp8', 'bf16', 'fp16', 'tf32', 'fp32', 'int8']), flops({ positive: true })).optional(),
+  peak_by_precision: z.partialRecord(z.enum(['fp8', 'bf16', 'fp16', 'tf32', 'fp32', 'int8']), flops({ positive: true })).optional(),
   memory: size({ positive: true }),
   memory_bandwidth: rate({ positive: true }),
   /** Power drawn while running a job (W); board power unless measured figures say otherwise. */

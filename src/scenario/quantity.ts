@@ -31,3 +31,7 @@ export const flops = (opts?: { positive?: boolean }) => quantity('flops', opts);
 export const flop = (opts?: { positive?: boolean }) => quantity('flop', opts);
 /** Watts. */
 export const power = (opts?: { positive?: boolean }) => quantity('power', opts);
+/** A plain count, optionally with k/M/B/T suffix (parameters, tokens). */
+export const count = (opts?: { positive?: boolean }) => quantity('count', opts);
+/** Events per second, written '10/h'. */
+export const frequency = (opts?: { positive?: boolean }) => quantity('frequency', opts);

@@ -1,7 +1,7 @@
 // The one parser for quantities with units in scenario files: durations, sizes, rates, FLOP/s.
 // Every other module receives plain SI numbers (seconds, bytes, bytes/s, FLOP/s, watts).
 
-export type QuantityKind = 'duration' | 'size' | 'rate' | 'flops' | 'power' | 'energy' | 'flop';
+export type QuantityKind = 'duration' | 'size' | 'rate' | 'flops' | 'power' | 'energy' | 'flop' | 'count' | 'frequency';
 
 const DURATION_S: Record<string, number> = {
   ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, sec: 1, m: 60, min: 60, h: 3600, hr: 3600, d: 86400, day: 86400, days: 86400, w: 604800,
@@ -50,6 +50,19 @@ function energyUnit(unit: string): number | undefined {
   return DECIMAL[m[1]!]! * (m[2] === 'Wh' ? 3600 : 1);
 }
 
+/** Plain counts with a magnitude suffix, as model sizes are written: `175B` parameters, `15T` tokens. */
+function countUnit(unit: string): number | undefined {
+  return ({ k: 1e3, K: 1e3, M: 1e6, B: 1e9, G: 1e9, T: 1e12 } as Record<string, number>)[unit];
+}
+
+/** Events per unit of time: `10/h`, `2/s`, `300/d`; returns events per second. */
+function frequencyUnit(unit: string): number | undefined {
+  const m = /^(?:\/|per\s*)(\w+)$/.exec(unit);
+  if (!m) return undefined;
+  const s = DURATION_S[m[1]!];
+  return s === undefined ? undefined : 1 / s;
+}
+
 const UNIT_TABLES: Record<QuantityKind, (u: string) => number | undefined> = {
   duration: (u) => DURATION_S[u],
   size: sizeUnit,
@@ -58,6 +71,8 @@ const UNIT_TABLES: Record<QuantityKind, (u: string) => number | undefined> = {
   flop: flopUnit,
   power: powerUnit,
   energy: energyUnit,
+  count: countUnit,
+  frequency: frequencyUnit,
 };
 
 const EXAMPLES: Record<QuantityKind, string> = {
@@ -68,6 +83,8 @@ const EXAMPLES: Record<QuantityKind, string> = {
   flop: "an amount of work such as '3.15e23FLOP' or '315ZFLOP'",
   power: "a power such as '700W' or '10kW'",
   energy: "an energy such as '2.4MWh' or '500kWh'",
+  count: "a count such as 175e9, '175B', '15T' or '300M'",
+  frequency: "a rate of events such as '10/h', '2/s' or '300/d'",
 };
 
 export class UnitError extends Error {}

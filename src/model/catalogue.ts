@@ -1,0 +1,621 @@
+// The built-in hardware catalogue: device kinds, intra-node interconnects and scale-out fabric presets,
+// written in the unit strings scenarios use and validated through the same schemas, with sources.
+import { z } from 'zod';
+import { suggestName } from '../scenario/did-you-mean.js';
+import {
+  deviceSchema,
+  fabricSchema,
+  interconnectSchema,
+  type DeviceKind,
+  type DeviceKindInput,
+  type FabricPreset,
+  type FabricPresetInput,
+  type Interconnect,
+} from './hardware-schema.js';
+
+export { suggestName } from '../scenario/did-you-mean.js';
+
+// Conventions used throughout (each source string repeats the ones it relies on):
+// - Vendor NVLink / Infinity Fabric / ICI / HCCS figures are bidirectional aggregates; the schema's
+//   `bandwidth` is per-device unidirectional, so those figures are halved.
+// - Interconnect `efficiency` is chosen so that bandwidth x efficiency approximates the measured
+//   large-message nccl-tests bus bandwidth in reference/hardware.md where one exists.
+// - `idle_power` is 20% of board power where no measured figure exists: the low end of the 20-30%
+//   range usually quoted for datacentre GPUs held idle in persistence mode.
+// - Device `efficiency` is kernel efficiency (before communication and pipeline bubbles), so it must
+//   sit above the published whole-job MFU on that device (reference/published-results.md).
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intra-node interconnects
+
+export type InterconnectName =
+  | 'NVLink2'
+  | 'NVLink3'
+  | 'NVLink4'
+  | 'NVLink5'
+  | 'InfinityFabric'
+  | 'ICI-v4'
+  | 'ICI-v5e'
+  | 'ICI-v5p'
+  | 'HCCS'
+  | 'PCIe3'
+  | 'PCIe4'
+  | 'PCIe5';
+
+const interconnectInputs: Record<InterconnectName, z.input<typeof interconnectSchema>> = {
+  NVLink2: {
+    name: 'NVLink2',
+    // 6 links x 50 GB/s = 300 GB/s bidirectional (V100 datasheet), halved.
+    bandwidth: '150GB/s',
+    latency: '1us',
+    // No measured 8xV100 busbw in hardware.md: assume the ~0.8 ratio A100/H100/H200 show.
+    efficiency: 0.8,
+  },
+  NVLink3: {
+    name: 'NVLink3',
+    // 12 links, 600 GB/s bidirectional (A100 datasheet), halved.
+    bandwidth: '300GB/s',
+    latency: '1us',
+    // 8xA100 all-reduce busbw ~235 GB/s (hardware.md): 235 / 300 = 0.78.
+    efficiency: 0.78,
+  },
+  NVLink4: {
+    name: 'NVLink4',
+    // 18 links, 900 GB/s bidirectional (H100/H200 datasheets), halved.
+    bandwidth: '450GB/s',
+    // Validated NVSwitch collective model (hardware.md).
+    latency: '0.94us',
+    // Ring (non-NVLS) busbw: 8xH200 ~368 GB/s, 8xH100 ~360-370; 0.81 x 450 = 364.5 GB/s. NVLS reaches
+    // ~480 GB/s by reducing inside the switch, which halves the bytes each GPU moves: that is a
+    // different algorithm for the collective model, not a higher link efficiency.
+    efficiency: 0.81,
+  },
+  NVLink5: {
+    name: 'NVLink5',
+    // 18 links, 1.8 TB/s bidirectional (B200 datasheet), halved.
+    bandwidth: '900GB/s',
+    latency: '1us',
+    // No measured 8xB200 busbw in hardware.md: assume NVLink4's ring ratio.
+    efficiency: 0.8,
+  },
+  InfinityFabric: {
+    name: 'InfinityFabric',
+    // 7 links x 128 GB/s = 896 GB/s bidirectional peer-to-peer aggregate (MI300X datasheet), halved.
+    bandwidth: '448GB/s',
+    latency: '1us',
+    // 8xMI300X all-reduce busbw ~313 GB/s (hardware.md): 313 / 448 = 0.70 (point-to-point mesh, no switch).
+    efficiency: 0.7,
+  },
+  'ICI-v4': {
+    name: 'ICI-v4',
+    // Google's TPU v4 page gives no per-chip ICI figure, but 'all-reduce bandwidth per pod' 1.1 PB/s over
+    // 4,096 chips = 268 GB/s per chip (the same ratio gives v5e's documented 400 GB/s bidirectional / 2).
+    bandwidth: '268GB/s',
+    latency: '1us',
+    efficiency: 0.8,
+  },
+  'ICI-v5e': {
+    name: 'ICI-v5e',
+    // Cloud TPU v5e docs: 400 GB/s bidirectional ICI per chip (4 ports; older page: 1,600 Gbps), halved.
+    bandwidth: '200GB/s',
+    latency: '1us',
+    efficiency: 0.8,
+  },
+  'ICI-v5p': {
+    name: 'ICI-v5p',
+    // Cloud TPU v5p docs: 1,200 GB/s bidirectional ICI per chip (4,800 Gbps in hardware.md), halved.
+    bandwidth: '600GB/s',
+    latency: '1us',
+    efficiency: 0.8,
+  },
+  HCCS: {
+    name: 'HCCS',
+    // Atlas 800T A2 (8 x Ascend 910B, full mesh): 7 links x 56 GB/s = 392 GB/s per NPU as widely quoted
+    // from Huawei's spec; taken as bidirectional like the NVLink figures and halved (assumption).
+    bandwidth: '196GB/s',
+    latency: '1us',
+    // No public measured HCCL busbw found: assume the MI300X mesh ratio.
+    efficiency: 0.7,
+  },
+  PCIe3: {
+    name: 'PCIe3',
+    // x16 Gen3: 8 GT/s x 16 lanes x 128b/130b = 15.75 GB/s per direction.
+    bandwidth: '15.75GB/s',
+    // Peer-to-peer through a PCIe switch or host bridge: assumed ~2 us, slower than NVLink.
+    latency: '2us',
+    // TLP/DLLP overhead and host-bridge traversal: assumed 0.8.
+    efficiency: 0.8,
+  },
+  PCIe4: { name: 'PCIe4', bandwidth: '31.5GB/s', latency: '2us', efficiency: 0.8 },
+  PCIe5: { name: 'PCIe5', bandwidth: '63GB/s', latency: '2us', efficiency: 0.8 },
+};
+
+/** Intra-node interconnects by name; the devices below hold these very objects. */
+export const INTERCONNECT_PRESETS: Readonly<Record<InterconnectName, Interconnect>> = deepFreeze(
+  Object.fromEntries(
+    Object.entries(interconnectInputs).map(([name, input]) => [name, interconnectSchema.parse(input)]),
+  ) as Record<InterconnectName, Interconnect>,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Scale-out fabrics
+
+const fabricInputs: Record<string, FabricPresetInput> = {};
+
+// InfiniBand. Per-hop latency is the switch port-to-port figure; endpoint latency is the rest of the
+// one-switch end-to-end figure in hardware.md (NIC, PCIe, verbs). Efficiency 0.93: link headers cost ~1%
+// at 4 KiB MTU, the rest is NIC/PCIe and collective-library overhead (two 8xH100 nodes reach ~339 GB/s
+// busbw on 8 x 400G = 400 GB/s, 0.85, with NCCL's inter-node algorithm overhead included).
+// Credit-based link-level flow control never drops or pauses a whole class, so contention costs only
+// the fair share: congestion_efficiency 1.
+const IB_SOURCE =
+  'InfiniBand (IBTA rates). Efficiency 0.93 assumed from header/NIC overhead (hardware.md: 2 x 8xH100 over 8 x 400G reached ~339 of 400 GB/s busbw including NCCL overhead). Credit-based flow control: congestion_efficiency 1.';
+fabricInputs['IB-EDR'] = {
+  description: 'InfiniBand EDR, 100 Gb/s per port (Switch-IB 2 / ConnectX-5)',
+  transport: 'infiniband',
+  port_rate: '100Gb/s',
+  hop_latency: '90ns',
+  endpoint_latency: '0.41us',
+  efficiency: 0.93,
+  congestion_efficiency: 1,
+  source: `${IB_SOURCE} Hop 90 ns: Switch-IB 2 port-to-port (NVIDIA/Mellanox product brief). End to end ~0.5 us (hardware.md) = 0.41 us endpoint + one hop.`,
+};
+fabricInputs['IB-HDR'] = {
+  description: 'InfiniBand HDR, 200 Gb/s per port (Quantum / ConnectX-6)',
+  transport: 'infiniband',
+  port_rate: '200Gb/s',
+  hop_latency: '130ns',
+  endpoint_latency: '0.47us',
+  efficiency: 0.93,
+  congestion_efficiency: 1,
+  source: `${IB_SOURCE} Hop 130 ns: Quantum switch port-to-port. End to end ~0.6 us (hardware.md; PAM4 FEC adds latency over EDR) = 0.47 us endpoint + one hop.`,
+};
+fabricInputs['IB-NDR'] = {
+  description: 'InfiniBand NDR, 400 Gb/s per port (Quantum-2 / ConnectX-7)',
+  transport: 'infiniband',
+  port_rate: '400Gb/s',
+  hop_latency: '150ns',
+  endpoint_latency: '0.47us',
+  efficiency: 0.93,
+  congestion_efficiency: 1,
+  source: `${IB_SOURCE} Hop 150 ns: the '< 150 ns' port-to-port reseller figure in hardware.md, taken at its bound. Endpoint as HDR (no published NDR end-to-end figure found; assumption).`,
+};
+fabricInputs['IB-XDR'] = {
+  description: 'InfiniBand XDR, 800 Gb/s per port (Quantum-X800 / ConnectX-8)',
+  transport: 'infiniband',
+  port_rate: '800Gb/s',
+  hop_latency: '150ns',
+  endpoint_latency: '0.47us',
+  efficiency: 0.93,
+  congestion_efficiency: 1,
+  source: `${IB_SOURCE} NVIDIA's X800 datasheet says only 'ultra-low latency': hop and endpoint latency assumed equal to NDR.`,
+};
+
+// RoCE v2: the same NICs as IB, but over Ethernet switches and a UDP/IP header, kept lossless by
+// PFC with ECN/DCQCN. Three parameters differ from IB on purpose, each overridable by a planner
+// (Meta tuned a 24k-H100 RoCE cluster to match its IB twin: set congestion_efficiency to 1 to model that).
+const ROCE_SOURCE =
+  'RoCE v2. Hop 600 ns: assumption for mainstream 51.2T shallow-buffer cut-through Ethernet ASICs (Tomahawk 5 / Spectrum-4 class; Broadcom markets the latency-optimised Tomahawk Ultra at 250 ns as an improvement on them), against IB\'s 90-150 ns. Endpoint 0.8 us: assumption, UDP/IP encapsulation and RoCE NIC pipeline over IB\'s ~0.5 us. Efficiency 0.9: Ethernet+IP+UDP+BTH+ICRC headers and inter-frame gap cost ~2% at 4 KiB MTU, plus DCQCN rate oscillation. congestion_efficiency 0.85: PFC pauses are per port and priority, so contended links suffer head-of-line blocking and victim flows, and DCQCN under-utilises while converging (Zhu et al., SIGCOMM 2015, DCQCN); hardware.md: Meta needed ECMP and queue-pair tuning for +40% all-reduce on RoCE, and tuned RoCE matched IB, so set 1.0 for a well-tuned fabric.';
+for (const gbps of [100, 200, 400, 800] as const) {
+  fabricInputs[`RoCE-${gbps}G`] = {
+    description: `RoCE v2 over ${gbps} GbE with PFC and ECN/DCQCN`,
+    transport: 'roce',
+    port_rate: `${gbps}Gb/s`,
+    hop_latency: '600ns',
+    endpoint_latency: '0.8us',
+    efficiency: 0.9,
+    congestion_efficiency: 0.85,
+    source: ROCE_SOURCE,
+  };
+}
+
+fabricInputs['Ethernet-100G'] = {
+  description: 'Plain 100 GbE with kernel TCP, for storage and long-haul links',
+  transport: 'ethernet',
+  port_rate: '100Gb/s',
+  hop_latency: '1us',
+  endpoint_latency: '10us',
+  efficiency: 0.85,
+  congestion_efficiency: 0.8,
+  source:
+    'Assumptions, not vendor figures: hop 1 us for deep-buffer store-and-forward data-centre switches; endpoint 10 us for the kernel TCP stack on both ends; efficiency 0.85 for TCP/IP headers at 1500-byte MTU (~5%) plus stack and copy overhead; congestion_efficiency 0.8 for loss-based TCP recovery (incast, retransmission) on contended links.',
+};
+
+// TPU ICI across hosts: within a slice the torus spans hosts, so ICI is also the "scale-out" fabric of
+// a TPU node group. port_rate is the chip's unidirectional ICI bandwidth (see INTERCONNECT_PRESETS).
+const ICI_SOURCE =
+  'TPU ICI as the fabric between hosts of one slice (Cloud TPU docs give the per-chip bandwidth; see the interconnect preset of the same name). Hop 0.5 us, endpoint 1 us and efficiency 0.8 are assumptions: Google publishes no ICI latency. Torus links with link-level flow control: congestion_efficiency 1 (assumption).';
+for (const [name, rate] of [['ICI-v4', '268GB/s'], ['ICI-v5e', '200GB/s'], ['ICI-v5p', '600GB/s']] as const) {
+  fabricInputs[name] = {
+    description: `Google ${name} inter-chip interconnect across the hosts of a TPU slice`,
+    transport: 'ici',
+    port_rate: rate,
+    hop_latency: '0.5us',
+    endpoint_latency: '1us',
+    efficiency: 0.8,
+    congestion_efficiency: 1,
+    source: ICI_SOURCE,
+  };
+}
+
+/** Scale-out fabric presets by name; every behaviour difference is a parameter, never the name. */
+export const FABRIC_PRESETS: Readonly<Record<string, FabricPreset>> = deepFreeze(
+  Object.fromEntries(Object.entries(fabricInputs).map(([name, input]) => [name, fabricSchema.parse(input)])),
+);
+
+// ---------------------------------------------------------------------------------------------
+// Devices
+
+type CatalogueDeviceInput = Omit<DeviceKindInput, 'interconnect'> & { interconnect: InterconnectName };
+
+function defineDevice(input: CatalogueDeviceInput): DeviceKind {
+  const interconnect = INTERCONNECT_PRESETS[input.interconnect];
+  // Parse with the preset's input form, then keep the shared (frozen) interconnect object.
+  return deepFreeze({ ...deviceSchema.parse({ ...input, interconnect }), interconnect });
+}
+
+const GPU_IDLE = 'idle_power 20% of board power (assumption: low end of the 20-30% usual for datacentre GPUs idle in persistence mode).';
+
+const v100 = (memory: '16GB' | '32GB'): CatalogueDeviceInput => ({
+  description: `NVIDIA Tesla V100 SXM2 ${memory}`,
+  vendor: 'NVIDIA',
+  class: 'gpu',
+  peak: '125TFLOPS',
+  peak_by_precision: { fp16: '125TFLOPS', fp32: '15.7TFLOPS' },
+  memory,
+  memory_bandwidth: '900GB/s',
+  busy_power: '300W',
+  idle_power: '60W',
+  efficiency: 0.35,
+  interconnect: 'NVLink2',
+  devices_per_node: 8,
+  default_fabric: 'IB-EDR',
+  source:
+    `NVIDIA V100 datasheet (SXM2): 125 TFLOPS fp16 tensor (no bf16, so peak is fp16), 15.7 fp32, ${memory} HBM2 at 900 GB/s, 300 W; NVLink2 300 GB/s bidirectional, halved; usual NIC 100G EDR (hardware.md). ${GPU_IDLE} ` +
+    'efficiency 0.35: Megatron-LM (Shoeybi et al. 2019) single-V100 baseline sustained 39 TFLOP/s = 30% of peak; GPT-3 reached 21.3% MFU overall (PaLM Table 3); later kernels did somewhat better.',
+});
+
+const deviceInputs: Record<string, CatalogueDeviceInput> = {
+  'V100-SXM2-16GB': v100('16GB'),
+  'V100-SXM2-32GB': v100('32GB'),
+  'A100-80GB': {
+    description: 'NVIDIA A100 80GB SXM4',
+    vendor: 'NVIDIA',
+    class: 'gpu',
+    peak: '312TFLOPS',
+    peak_by_precision: { bf16: '312TFLOPS', fp16: '312TFLOPS', tf32: '156TFLOPS', fp32: '19.5TFLOPS', int8: '624TFLOPS' },
+    memory: '80GB',
+    memory_bandwidth: '2.039TB/s',
+    busy_power: '400W',
+    idle_power: '80W',
+    efficiency: 0.62,
+    interconnect: 'NVLink3',
+    devices_per_node: 8,
+    default_fabric: 'IB-HDR',
+    source:
+      `NVIDIA A100 datasheet (80GB SXM): 312 TFLOPS bf16/fp16 dense, 156 tf32, 19.5 fp32, 624 TOPS int8, 80 GB HBM2e at 2,039 GB/s, 400 W; NVLink3 600 GB/s bidirectional, halved; usual NIC 200G HDR (hardware.md). ${GPU_IDLE} ` +
+      'efficiency 0.62: Narayanan et al. (SC21) sustained 52% of peak end to end on 3,072 A100s including communication, so kernels run above that; MT-NLG reached 30.2% MFU overall (PaLM Table 3) with an older pipeline schedule.',
+  },
+  H100: {
+    description: 'NVIDIA H100 SXM5 80GB',
+    vendor: 'NVIDIA',
+    class: 'gpu',
+    peak: '989TFLOPS',
+    peak_by_precision: {
+      fp8: '1979TFLOPS',
+      bf16: '989TFLOPS',
+      fp16: '989TFLOPS',
+      tf32: '494.5TFLOPS',
+      fp32: '67TFLOPS',
+      int8: '1979TFLOPS',
+    },
+    memory: '80GB',
+    memory_bandwidth: '3.35TB/s',
+    busy_power: '700W',
+    idle_power: '140W',
+    efficiency: 0.58,
+    interconnect: 'NVLink4',
+    devices_per_node: 8,
+    default_fabric: 'IB-NDR',
+    source:
+      `NVIDIA H100 datasheet (SXM): dense 989 TFLOPS bf16/fp16, 1,979 fp8 and int8, 494.5 tf32 (half the sparse figures), 67 fp32; 80 GB HBM3 at 3.35 TB/s; 700 W; NVLink4 900 GB/s bidirectional, halved; usual NIC 400G NDR IB (or RoCE-400G, hardware.md). ${GPU_IDLE} ` +
+      'efficiency 0.58 (best estimate, to be calibrated): Llama 3 reached 43% bf16 MFU on 8,192 H100 with TP8/PP16 (41% at 16,384); taking ~25% of step time as exposed TP/DP communication and pipeline bubble gives 0.43 / 0.75 = 0.57.',
+  },
+  H200: {
+    description: 'NVIDIA H200 SXM 141GB',
+    vendor: 'NVIDIA',
+    class: 'gpu',
+    peak: '989TFLOPS',
+    peak_by_precision: {
+      fp8: '1979TFLOPS',
+      bf16: '989TFLOPS',
+      fp16: '989TFLOPS',
+      tf32: '494.5TFLOPS',
+      fp32: '67TFLOPS',
+      int8: '1979TFLOPS',
+    },
+    memory: '141GB',
+    memory_bandwidth: '4.8TB/s',
+    busy_power: '700W',
+    idle_power: '140W',
+    efficiency: 0.6,
+    interconnect: 'NVLink4',
+    devices_per_node: 8,
+    default_fabric: 'IB-NDR',
+    source:
+      `NVIDIA H200 datasheet (SXM): compute as H100 (989 TFLOPS bf16 dense, 1,979 fp8), 141 GB HBM3e at 4.8 TB/s, 700 W; NVLink4 900 GB/s bidirectional, halved; usual NIC 400G (NDR IB assumed). ${GPU_IDLE} ` +
+      'efficiency 0.6: H100 estimate plus a little for 43% more memory bandwidth on the memory-bound kernels of a step (assumption).',
+  },
+  B200: {
+    description: 'NVIDIA B200 (HGX B200 / DGX B200, 180GB)',
+    vendor: 'NVIDIA',
+    class: 'gpu',
+    peak: '2250TFLOPS',
+    peak_by_precision: {
+      fp8: '4500TFLOPS',
+      bf16: '2250TFLOPS',
+      fp16: '2250TFLOPS',
+      tf32: '1125TFLOPS',
+      int8: '4500TFLOPS',
+    },
+    memory: '180GB',
+    memory_bandwidth: '8TB/s',
+    busy_power: '1000W',
+    idle_power: '200W',
+    efficiency: 0.55,
+    interconnect: 'NVLink5',
+    devices_per_node: 8,
+    default_fabric: 'IB-NDR',
+    source:
+      `NVIDIA HGX/DGX B200 datasheets: dense 2.25 PFLOPS bf16/fp16, 4.5 fp8 and int8, 1.125 tf32 (half the sparse figures); 180 GB HBM3e per GPU in DGX B200 (1,440 GB / 8; 192 GB is the die's full capacity, hardware.md gives 180-192), 8 TB/s; 1,000 W; NVLink5 1.8 TB/s bidirectional, halved; DGX B200 ships 400G ConnectX-7, so NDR (800G XDR is the option). ${GPU_IDLE} ` +
+      'efficiency 0.55: assumption, below H100 because the higher FLOP-to-byte ratio leaves more of a step memory-bound and kernels are younger; no published large-scale MFU yet.',
+  },
+  MI300X: {
+    description: 'AMD Instinct MI300X OAM',
+    vendor: 'AMD',
+    class: 'gpu',
+    peak: '1307.4TFLOPS',
+    peak_by_precision: {
+      fp8: '2614.9TFLOPS',
+      bf16: '1307.4TFLOPS',
+      fp16: '1307.4TFLOPS',
+      tf32: '653.7TFLOPS',
+      fp32: '163.4TFLOPS',
+      int8: '2614.9TFLOPS',
+    },
+    memory: '192GB',
+    memory_bandwidth: '5.3TB/s',
+    busy_power: '750W',
+    idle_power: '150W',
+    efficiency: 0.5,
+    interconnect: 'InfinityFabric',
+    devices_per_node: 8,
+    default_fabric: 'RoCE-400G',
+    source:
+      `AMD Instinct MI300X datasheet: dense 1,307.4 TFLOPS bf16/fp16, 2,614.9 fp8 and int8, 653.7 tf32, 163.4 fp32 matrix; 192 GB HBM3 at 5.3 TB/s; 750 W; Infinity Fabric 896 GB/s bidirectional peer aggregate, halved. Usual NIC 400G (hardware.md): RoCE assumed as in AMD's Ethernet reference platforms (Azure's ND MI300X v5 uses 400G NDR IB instead: override per site). ${GPU_IDLE} ` +
+      'efficiency 0.5: assumption at the low end of the range, ROCm kernels reaching a smaller fraction of the larger nominal peak than CUDA on H100; no MFU for MI300X in published-results.md.',
+  },
+  TPUv4: {
+    description: 'Google Cloud TPU v4',
+    vendor: 'Google',
+    class: 'tpu',
+    peak: '275TFLOPS',
+    peak_by_precision: { bf16: '275TFLOPS', int8: '275TFLOPS' },
+    memory: '32GiB',
+    memory_bandwidth: '1.2TB/s',
+    busy_power: '170W',
+    idle_power: '90W',
+    efficiency: 0.6,
+    interconnect: 'ICI-v4',
+    devices_per_node: 4,
+    default_fabric: 'ICI-v4',
+    source:
+      'Cloud TPU v4 docs: 275 TFLOPS bf16 or int8, 32 GiB HBM2 at 1,200 GB/s, measured min/mean/max power 90/170/192 W (hardware.md: ~170-192 W): busy 170 W is the measured mean over production workloads, idle 90 W the measured minimum; 4 chips per host; 3D torus ICI (per-chip bandwidth derived from the documented 1.1 PB/s all-reduce bandwidth per 4,096-chip pod). No NIC in hardware.md: slices span hosts over ICI, so the default fabric is the ICI-v4 preset. ' +
+      'efficiency 0.6: PaLM 540B reached 46.2% MFU on 6,144 TPU v4 including communication (no pipeline parallelism), i.e. about 25% overhead on top of 0.6.',
+  },
+  TPUv5e: {
+    description: 'Google Cloud TPU v5e',
+    vendor: 'Google',
+    class: 'tpu',
+    peak: '197TFLOPS',
+    peak_by_precision: { bf16: '197TFLOPS', int8: '393TFLOPS' },
+    memory: '16GB',
+    memory_bandwidth: '819GB/s',
+    busy_power: '122W',
+    idle_power: '65W',
+    efficiency: 0.68,
+    interconnect: 'ICI-v5e',
+    devices_per_node: 8,
+    default_fabric: 'ICI-v5e',
+    source:
+      'Cloud TPU v5e docs: 197 TFLOPS bf16, 393 TOPS int8, 16 GB HBM2 at 819 GB/s, 8 chips per host, 2D torus ICI 400 GB/s bidirectional per chip (halved), 2 x 100 Gbps NICs per host for the data-centre network (model as Ethernet-100G where pods talk over DCN). Power is not published: busy 122 W assumes TPU v4\'s measured FLOP/s per W (275 TFLOPS at 170 W mean), idle 65 W keeps v4\'s measured min/mean ratio (90/170). ' +
+      'efficiency 0.68: MaxText reports 46-67% MFU for 16B-128B models on v5e pods, so kernel efficiency is at least the top of that range.',
+  },
+  TPUv5p: {
+    description: 'Google Cloud TPU v5p',
+    vendor: 'Google',
+    class: 'tpu',
+    peak: '459TFLOPS',
+    peak_by_precision: { bf16: '459TFLOPS', fp8: '459TFLOPS', int8: '918TFLOPS' },
+    memory: '95GB',
+    memory_bandwidth: '2.765TB/s',
+    busy_power: '284W',
+    idle_power: '150W',
+    efficiency: 0.62,
+    interconnect: 'ICI-v5p',
+    devices_per_node: 4,
+    default_fabric: 'ICI-v5p',
+    source:
+      'Cloud TPU v5p docs: 459 TFLOPS bf16 (fp8 runs at the same rate), 918 TOPS int8, 95 GB HBM2e at 2,765 GB/s (hardware.md; a newer doc page says 95 GiB), 4 chips per VM, 3D torus ICI 1,200 GB/s bidirectional per chip (= 4,800 Gbps one way; halved). Power is not published: busy 284 W assumes TPU v4\'s measured FLOP/s per W (275 TFLOPS at 170 W mean), idle 150 W keeps v4\'s min/mean ratio. ' +
+      'efficiency 0.62: assumption between v4 (0.6, PaLM 46.2% MFU) and v5e (0.68, MaxText up to 67% MFU).',
+  },
+  Ascend910B: {
+    description: 'Huawei Ascend 910B (Atlas 800T A2 module)',
+    vendor: 'Huawei',
+    class: 'npu',
+    peak: '320TFLOPS',
+    peak_by_precision: { bf16: '320TFLOPS', fp16: '320TFLOPS', int8: '640TFLOPS' },
+    memory: '64GB',
+    memory_bandwidth: '1.6TB/s',
+    busy_power: '400W',
+    idle_power: '80W',
+    efficiency: 0.5,
+    interconnect: 'HCCS',
+    devices_per_node: 8,
+    default_fabric: 'RoCE-200G',
+    source:
+      'Sources conflict (hardware.md); chosen values: 320 TFLOPS fp16 (the figure most cited for 910B; 256 TFLOPS is the original 2019 Ascend 910), bf16 assumed at the fp16 rate (the Da Vinci cube runs both 16-bit formats at one rate), int8 2x; 64 GB HBM2e at 1.6 TB/s (four HBM2e stacks; the 0.4 TB/s figure some articles print matches one stack); 400 W (Atlas 800T A2 module; 310 W is the original 910\'s measured power). HCCS 392 GB/s per NPU (7 x 56 GB/s full mesh), taken as bidirectional and halved. Atlas 800T A2 has 8 NPUs and 200GE RoCE ports, so RoCE-200G (hardware.md: RoCE). ' +
+      `${GPU_IDLE} efficiency 0.5: assumption at the low end of the range; no MFU for Ascend in published-results.md.`,
+  },
+  'DGX-2': {
+    description: 'NVIDIA DGX-2 server (16 x V100 SXM3 32GB) as one device',
+    vendor: 'NVIDIA',
+    class: 'server',
+    peak: '2PFLOPS',
+    peak_by_precision: { fp16: '2PFLOPS' },
+    memory: '512GB',
+    memory_bandwidth: '14.4TB/s',
+    busy_power: '10kW',
+    idle_power: '3kW',
+    efficiency: 0.213,
+    interconnect: 'NVLink2',
+    devices_per_node: 1,
+    default_fabric: 'IB-EDR',
+    source:
+      'NVIDIA DGX-2 datasheet and the seed article (design.md): 2 PFLOPS fp16 tensor (16 x 125), 16 x 32 GB HBM2 at 16 x 0.9 TB/s, 10 kW max system power (the article\'s 2,464,992 kWh = 8,559 server-days x 24 h x 10 kW x PUE 1.2); idle 3 kW = 30% of max (assumption: GPUs at 20% of board power plus CPUs, NVSwitches, fans and NVMe that idle down less). ' +
+      'efficiency 0.213 is the article\'s effective compute ratio (GPT-3 on V100, PaLM Table 3), i.e. the whole-step figure rather than a kernel efficiency: with one device per node nothing else is modelled, so this row reproduces the article\'s 8,559 server-days. Its 16 GPUs share NVSwitch (NVLink2 preset; unused with one device per node); the server has 8 x 100G EDR ports, and IB-EDR is per port, so give its node group 8 NICs.',
+  },
+  // Older and inference kinds from the Alibaba GPU trace (openb node list `model` column).
+  T4: {
+    description: 'NVIDIA Tesla T4 (PCIe, 70 W)',
+    vendor: 'NVIDIA',
+    class: 'gpu',
+    peak: '65TFLOPS',
+    peak_by_precision: { fp16: '65TFLOPS', fp32: '8.1TFLOPS', int8: '130TFLOPS' },
+    memory: '16GB',
+    memory_bandwidth: '320GB/s',
+    busy_power: '70W',
+    idle_power: '14W',
+    efficiency: 0.3,
+    interconnect: 'PCIe3',
+    devices_per_node: 4,
+    default_fabric: 'Ethernet-100G',
+    source:
+      `NVIDIA T4 datasheet: 65 TFLOPS fp16 mixed precision (Turing: no bf16), 8.1 fp32, 130 TOPS int8, 16 GB GDDR6 at 320 GB/s, 70 W, PCIe Gen3 x16. ${GPU_IDLE} efficiency 0.3: assumption, the 70 W cap drops clocks under sustained tensor load. Inference nodes: plain Ethernet assumed; Alibaba's trace has 2- and 4-GPU T4 nodes (set devices_per_node from the trace).`,
+  },
+  P100: {
+    description: 'NVIDIA Tesla P100 PCIe 16GB',
+    vendor: 'NVIDIA',
+    class: 'gpu',
+    peak: '18.7TFLOPS',
+    peak_by_precision: { fp16: '18.7TFLOPS', fp32: '9.3TFLOPS' },
+    memory: '16GB',
+    memory_bandwidth: '732GB/s',
+    busy_power: '250W',
+    idle_power: '50W',
+    efficiency: 0.35,
+    interconnect: 'PCIe3',
+    devices_per_node: 4,
+    default_fabric: 'Ethernet-100G',
+    source:
+      `NVIDIA Tesla P100 PCIe datasheet (16 GB): 18.7 TFLOPS fp16 (no tensor cores, no bf16), 9.3 fp32, 16 GB HBM2 at 732 GB/s, 250 W, PCIe Gen3 x16 (the SXM2 variant is 21.2 TFLOPS / 300 W; Alibaba's 1- and 2-GPU P100 nodes suggest PCIe). ${GPU_IDLE} efficiency 0.35: assumption, as V100.`,
+  },
+  A10: {
+    description: 'NVIDIA A10 (PCIe, 150 W)',
+    vendor: 'NVIDIA',
+    class: 'gpu',
+    peak: '125TFLOPS',
+    peak_by_precision: { bf16: '125TFLOPS', fp16: '125TFLOPS', tf32: '62.5TFLOPS', fp32: '31.2TFLOPS', int8: '250TFLOPS' },
+    memory: '24GB',
+    memory_bandwidth: '600GB/s',
+    busy_power: '150W',
+    idle_power: '30W',
+    efficiency: 0.4,
+    interconnect: 'PCIe4',
+    devices_per_node: 4,
+    default_fabric: 'Ethernet-100G',
+    source:
+      `NVIDIA A10 datasheet: 125 TFLOPS bf16/fp16 dense (250 sparse), 62.5 tf32, 31.2 fp32, 250 TOPS int8, 24 GB GDDR6 at 600 GB/s, 150 W, PCIe Gen4 x16. ${GPU_IDLE} efficiency 0.4: assumption, GDDR6 bandwidth and the 150 W cap limit sustained tensor throughput.`,
+  },
+};
+
+// Alibaba openb trace `model` values not in the catalogue: 'G2' (549 8-GPU nodes) and 'G3' (39 8-GPU
+// nodes) are opaque internal names with no public figures, so the trace importer must map them to a
+// kind the user chooses. 'V100M16' / 'V100M32' are aliases below; their 1- and 4-GPU nodes may well be
+// PCIe V100s (112 TFLOPS, 250 W), which a scenario can override.
+
+/** Built-in device kinds by the name scenarios use. */
+export const DEVICE_CATALOGUE: Readonly<Record<string, DeviceKind>> = Object.freeze(
+  Object.fromEntries(Object.entries(deviceInputs).map(([name, input]) => [name, defineDevice(input)])),
+);
+
+/** Other names accepted for catalogue kinds, written in the normalised form `normaliseName` gives. */
+export const DEVICE_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  // The DGX-2 and most late V100 systems used the 32 GB part.
+  v100: 'V100-SXM2-32GB',
+  v100sxm2: 'V100-SXM2-32GB',
+  v10032gb: 'V100-SXM2-32GB',
+  v10016gb: 'V100-SXM2-16GB',
+  // Alibaba trace names.
+  v100m16: 'V100-SXM2-16GB',
+  v100m32: 'V100-SXM2-32GB',
+  a100: 'A100-80GB',
+  a100sxm: 'A100-80GB',
+  a100sxm4: 'A100-80GB',
+  a100sxm480gb: 'A100-80GB',
+  h100sxm: 'H100',
+  h100sxm5: 'H100',
+  h10080gb: 'H100',
+  h100sxm80gb: 'H100',
+  h200sxm: 'H200',
+  h200141gb: 'H200',
+  hgxb200: 'B200',
+  instinctmi300x: 'MI300X',
+  tpu4: 'TPUv4',
+  tpuv5lite: 'TPUv5e',
+  tpuv5litepod: 'TPUv5e',
+  '910b': 'Ascend910B',
+  dgx2v100: 'DGX-2',
+  teslav100: 'V100-SXM2-32GB',
+  teslat4: 'T4',
+  teslap100: 'P100',
+  p100pcie: 'P100',
+  p100pcie16gb: 'P100',
+});
+
+/** Case-, space-, '-', '_' and '.'-insensitive form used to match names and aliases. */
+export function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[\s\-_.]/g, '');
+}
+
+const deviceKeyByNormalName = new Map<string, string>([
+  ...Object.keys(DEVICE_CATALOGUE).map((k) => [normaliseName(k), k] as const),
+  ...Object.entries(DEVICE_ALIASES),
+]);
+
+/**
+ * The catalogue kind called `name`, ignoring case and separators ('h100', 'TPU-v4'), or reached by
+ * an alias ('A100' -> 'A100-80GB', 'H100-SXM' -> 'H100', the trace's 'V100M32'); undefined otherwise.
+ */
+export function lookupDevice(name: string): DeviceKind | undefined {
+  const key = deviceKeyByNormalName.get(normaliseName(name));
+  return key === undefined ? undefined : DEVICE_CATALOGUE[key];
+}
+
+/** The catalogue key `lookupDevice` resolves `name` to, for messages and reports. */
+export function canonicalDeviceName(name: string): string | undefined {
+  return deviceKeyByNormalName.get(normaliseName(name));
+}
+
+/** Did-you-mean for an unknown device kind: the closest catalogue key. */
+export function suggestDeviceName(name: string): string | undefined {
+  return suggestName(name, Object.keys(DEVICE_CATALOGUE));
+}

@@ -1,0 +1,243 @@
+// The built-in catalogue: every entry validates, hardware.md's devices are present with their units
+// right, the DGX-2 row reproduces the seed article's arithmetic, and name lookup forgives typos.
+import { describe, it, expect } from 'vitest';
+import { z } from 'zod';
+import {
+  DEVICE_ALIASES,
+  DEVICE_CATALOGUE,
+  FABRIC_PRESETS,
+  INTERCONNECT_PRESETS,
+  canonicalDeviceName,
+  lookupDevice,
+  normaliseName,
+  suggestDeviceName,
+} from '../src/model/catalogue.js';
+import { deviceSchema, fabricSchema, interconnectSchema } from '../src/model/hardware-schema.js';
+import { editDistance, suggestName } from '../src/scenario/did-you-mean.js';
+import { flops } from '../src/scenario/quantity.js';
+
+const HARDWARE_MD_DEVICES = [
+  'V100-SXM2-16GB',
+  'V100-SXM2-32GB',
+  'A100-80GB',
+  'H100',
+  'H200',
+  'B200',
+  'MI300X',
+  'TPUv4',
+  'TPUv5e',
+  'TPUv5p',
+  'Ascend910B',
+  'DGX-2',
+];
+
+describe('catalogue entries', () => {
+  it('has every device in hardware.md and the Alibaba trace kinds with public figures', () => {
+    for (const name of [...HARDWARE_MD_DEVICES, 'T4', 'P100', 'A10']) expect(DEVICE_CATALOGUE).toHaveProperty([name]);
+  });
+
+  it('every device re-validates against the schema and cites a source', () => {
+    // peak_by_precision is checked as a partial record: see the note in catalogue.ts on deviceSchema.
+    const peaks = z.partialRecord(deviceSchema.shape.peak_by_precision.unwrap().keyType, flops({ positive: true }));
+    for (const [name, device] of Object.entries(DEVICE_CATALOGUE)) {
+      const { peak_by_precision, ...rest } = device;
+      expect(deviceSchema.safeParse(rest).success, name).toBe(true);
+      if (peak_by_precision) expect(peaks.safeParse(peak_by_precision).success, name).toBe(true);
+      expect(device.source.length, name).toBeGreaterThan(80);
+      expect(device.description, name).not.toBe('');
+      // Kernel efficiency lies in the documented range except the DGX-2's whole-step figure and the
+      // old or power-capped inference parts.
+      if (['gpu', 'tpu', 'npu'].includes(device.class) && !['V100-SXM2-16GB', 'V100-SXM2-32GB', 'T4', 'P100', 'A10'].includes(name)) {
+        expect(device.efficiency, name).toBeGreaterThanOrEqual(0.5);
+        expect(device.efficiency, name).toBeLessThanOrEqual(0.7);
+      }
+      expect(device.idle_power, name).toBeLessThan(device.busy_power);
+      if (device.peak_by_precision) {
+        const dense16 = device.peak_by_precision.bf16 ?? device.peak_by_precision.fp16;
+        expect(dense16, name).toBe(device.peak);
+      }
+      if (device.default_fabric !== undefined) expect(FABRIC_PRESETS, name).toHaveProperty([device.default_fabric]);
+    }
+  });
+
+  it('every fabric and interconnect preset re-validates and cites a source', () => {
+    for (const [name, f] of Object.entries(FABRIC_PRESETS)) {
+      expect(fabricSchema.safeParse(f).success, name).toBe(true);
+      expect(f.source.length, name).toBeGreaterThan(40);
+    }
+    for (const [name, i] of Object.entries(INTERCONNECT_PRESETS)) {
+      expect(interconnectSchema.safeParse(i).success, name).toBe(true);
+      expect(i.name).toBe(name);
+    }
+  });
+
+  it('is frozen all the way down', () => {
+    const h100 = DEVICE_CATALOGUE['H100']!;
+    expect(Object.isFrozen(DEVICE_CATALOGUE)).toBe(true);
+    expect(Object.isFrozen(h100)).toBe(true);
+    expect(Object.isFrozen(h100.interconnect)).toBe(true);
+    expect(Object.isFrozen(h100.peak_by_precision)).toBe(true);
+    expect(Object.isFrozen(FABRIC_PRESETS['IB-NDR'])).toBe(true);
+    expect(() => {
+      (h100 as { peak: number }).peak = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('devices share the named interconnect objects', () => {
+    expect(DEVICE_CATALOGUE['H100']!.interconnect).toBe(INTERCONNECT_PRESETS.NVLink4);
+    expect(DEVICE_CATALOGUE['H200']!.interconnect).toBe(INTERCONNECT_PRESETS.NVLink4);
+    expect(DEVICE_CATALOGUE['A100-80GB']!.interconnect).toBe(INTERCONNECT_PRESETS.NVLink3);
+    expect(DEVICE_CATALOGUE['Ascend910B']!.interconnect).toBe(INTERCONNECT_PRESETS.HCCS);
+    expect(Object.keys(INTERCONNECT_PRESETS)).toEqual(
+      expect.arrayContaining(['NVLink2', 'NVLink3', 'NVLink4', 'NVLink5', 'InfinityFabric', 'ICI-v4', 'ICI-v5e', 'ICI-v5p', 'HCCS', 'PCIe4', 'PCIe5']),
+    );
+  });
+});
+
+describe('units land in SI', () => {
+  it('H100', () => {
+    const h100 = DEVICE_CATALOGUE['H100']!;
+    expect(h100.peak).toBe(989e12);
+    expect(h100.peak_by_precision?.fp8).toBe(1979e12);
+    expect(h100.memory).toBe(80e9);
+    expect(h100.memory_bandwidth).toBeCloseTo(3.35e12, -3);
+    expect(h100.busy_power).toBe(700);
+    expect(h100.interconnect.bandwidth).toBe(450e9);
+    expect(h100.interconnect.latency).toBeCloseTo(0.94e-6, 15);
+  });
+
+  it('TPU v4 memory is binary, the others decimal', () => {
+    expect(DEVICE_CATALOGUE['TPUv4']!.memory).toBe(32 * 2 ** 30);
+    expect(DEVICE_CATALOGUE['H200']!.memory).toBe(141e9);
+    expect(DEVICE_CATALOGUE['V100-SXM2-16GB']!.memory).toBe(16e9);
+  });
+
+  it('V100 peaks at fp16 only (no bf16)', () => {
+    const v100 = DEVICE_CATALOGUE['V100-SXM2-32GB']!;
+    expect(v100.peak).toBe(125e12);
+    expect(v100.peak_by_precision?.bf16).toBeUndefined();
+    expect(v100.peak_by_precision?.fp16).toBe(125e12);
+  });
+
+  it('interconnect efficiencies reproduce the measured 8-device bus bandwidths in hardware.md', () => {
+    const busbw = (name: keyof typeof INTERCONNECT_PRESETS) => INTERCONNECT_PRESETS[name].bandwidth * INTERCONNECT_PRESETS[name].efficiency;
+    expect(busbw('NVLink3') / 235e9).toBeCloseTo(1, 1); // 8xA100 ~235 GB/s
+    expect(busbw('NVLink4')).toBeGreaterThanOrEqual(360e9); // 8xH100 ring ~360-370, 8xH200 ~368 GB/s
+    expect(busbw('NVLink4')).toBeLessThanOrEqual(370e9);
+    expect(busbw('InfinityFabric') / 313e9).toBeCloseTo(1, 1); // 8xMI300X ~313 GB/s
+  });
+
+  it('fabric port rates are bits per second converted to bytes', () => {
+    expect(FABRIC_PRESETS['IB-EDR']!.port_rate).toBe(12.5e9);
+    expect(FABRIC_PRESETS['IB-HDR']!.port_rate).toBe(25e9);
+    expect(FABRIC_PRESETS['IB-NDR']!.port_rate).toBe(50e9);
+    expect(FABRIC_PRESETS['IB-XDR']!.port_rate).toBe(100e9);
+    expect(FABRIC_PRESETS['RoCE-400G']!.port_rate).toBe(50e9);
+    expect(FABRIC_PRESETS['Ethernet-100G']!.port_rate).toBe(12.5e9);
+  });
+});
+
+describe('seed article (design.md): GPT-3 on DGX-2', () => {
+  const dgx2 = DEVICE_CATALOGUE['DGX-2']!;
+  const gpt3Flop = 6 * 1.75e11 * 3e11;
+  const serverDays = gpt3Flop / (dgx2.peak * dgx2.efficiency) / 86_400;
+
+  it('is one 2 PFLOP/s, 10 kW server per node', () => {
+    expect(dgx2.class).toBe('server');
+    expect(dgx2.devices_per_node).toBe(1);
+    expect(dgx2.peak).toBe(2e15);
+    expect(dgx2.busy_power).toBe(10_000);
+    expect(dgx2.efficiency).toBe(0.213);
+    expect(dgx2.idle_power).toBeGreaterThan(0);
+    expect(dgx2.idle_power).toBeLessThan(dgx2.busy_power);
+  });
+
+  it('needs about 8,559 server-days and 2,464,992 kWh at PUE 1.2', () => {
+    expect(gpt3Flop).toBe(3.15e23);
+    expect(Math.abs(serverDays / 8_559 - 1)).toBeLessThan(0.005);
+    const energyKWh = (serverDays * 24 * dgx2.busy_power * 1.2) / 1000;
+    expect(Math.abs(energyKWh / 2_464_992 - 1)).toBeLessThan(0.005);
+  });
+});
+
+describe('fabric presets', () => {
+  it('has IB and RoCE at every rate, and plain Ethernet', () => {
+    for (const name of ['IB-EDR', 'IB-HDR', 'IB-NDR', 'IB-XDR', 'RoCE-100G', 'RoCE-200G', 'RoCE-400G', 'RoCE-800G', 'Ethernet-100G']) {
+      expect(FABRIC_PRESETS).toHaveProperty([name]);
+    }
+  });
+
+  it('RoCE differs from IB at the same rate by parameters, not only by name', () => {
+    for (const [ib, roce] of [['IB-EDR', 'RoCE-100G'], ['IB-HDR', 'RoCE-200G'], ['IB-NDR', 'RoCE-400G'], ['IB-XDR', 'RoCE-800G']] as const) {
+      const a = FABRIC_PRESETS[ib]!;
+      const b = FABRIC_PRESETS[roce]!;
+      expect(b.port_rate).toBe(a.port_rate);
+      expect(b.hop_latency).toBeGreaterThan(a.hop_latency);
+      expect(b.congestion_efficiency).toBeLessThan(a.congestion_efficiency);
+      expect(b.transport).toBe('roce');
+      expect(a.transport).toBe('infiniband');
+    }
+  });
+
+  it('IB latencies match hardware.md: EDR ~0.5 us and HDR ~0.6 us end to end through one switch', () => {
+    const oneSwitch = (name: string) => FABRIC_PRESETS[name]!.endpoint_latency + FABRIC_PRESETS[name]!.hop_latency;
+    expect(oneSwitch('IB-EDR')).toBeCloseTo(0.5e-6, 8);
+    expect(oneSwitch('IB-HDR')).toBeCloseTo(0.6e-6, 8);
+  });
+});
+
+describe('lookup and did-you-mean', () => {
+  it('finds kinds case- and separator-insensitively and through aliases', () => {
+    expect(lookupDevice('H100')).toBe(DEVICE_CATALOGUE['H100']);
+    expect(lookupDevice('h100')).toBe(DEVICE_CATALOGUE['H100']);
+    expect(lookupDevice('H100-SXM')).toBe(DEVICE_CATALOGUE['H100']);
+    expect(lookupDevice('A100')).toBe(DEVICE_CATALOGUE['A100-80GB']);
+    expect(lookupDevice('a100-80gb')).toBe(DEVICE_CATALOGUE['A100-80GB']);
+    expect(lookupDevice('TPU-v4')).toBe(DEVICE_CATALOGUE['TPUv4']);
+    expect(lookupDevice('tpu v5e')).toBe(DEVICE_CATALOGUE['TPUv5e']);
+    expect(lookupDevice('Ascend-910B')).toBe(DEVICE_CATALOGUE['Ascend910B']);
+    expect(lookupDevice('dgx2')).toBe(DEVICE_CATALOGUE['DGX-2']);
+    expect(lookupDevice('V100M16')).toBe(DEVICE_CATALOGUE['V100-SXM2-16GB']);
+    expect(lookupDevice('V100M32')).toBe(DEVICE_CATALOGUE['V100-SXM2-32GB']);
+    expect(canonicalDeviceName('v100')).toBe('V100-SXM2-32GB');
+  });
+
+  it('does not guess at opaque or different products', () => {
+    expect(lookupDevice('G2')).toBeUndefined();
+    expect(lookupDevice('G3')).toBeUndefined();
+    expect(lookupDevice('A100-40GB')).toBeUndefined();
+    expect(lookupDevice('H100-PCIe')).toBeUndefined();
+  });
+
+  it('names and aliases never collide once normalised, and every alias points at a kind', () => {
+    const normal = Object.keys(DEVICE_CATALOGUE).map(normaliseName);
+    expect(new Set(normal).size).toBe(normal.length);
+    for (const [alias, key] of Object.entries(DEVICE_ALIASES)) {
+      expect(alias).toBe(normaliseName(alias));
+      expect(normal).not.toContain(alias);
+      expect(DEVICE_CATALOGUE).toHaveProperty([key]);
+    }
+  });
+
+  it('edit distance counts adjacent transpositions as one edit', () => {
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('h100', 'h010')).toBe(1);
+    expect(editDistance('abcd', 'abcd')).toBe(0);
+    expect(editDistance('ca', 'abc')).toBe(3); // the restricted (OSA) form
+  });
+
+  it('suggests the closest candidate within max(2, len/3) edits', () => {
+    const kinds = Object.keys(DEVICE_CATALOGUE);
+    expect(suggestName('H10O', kinds)).toBe('H100');
+    expect(suggestName('h1OO', kinds)).toBe('H100');
+    expect(suggestName('TPUv5x', kinds)).toBe('TPUv5e'); // tie with TPUv5p: the earlier candidate wins
+    expect(suggestName('Acsend910B', kinds)).toBe('Ascend910B');
+    expect(suggestName('MI300', kinds)).toBe('MI300X');
+    expect(suggestName('RoCE-400', Object.keys(FABRIC_PRESETS))).toBe('RoCE-400G');
+    expect(suggestName('IB-NRD', Object.keys(FABRIC_PRESETS))).toBe('IB-NDR');
+    expect(suggestName('Gaudi3', kinds)).toBeUndefined();
+    expect(suggestName('x', [])).toBeUndefined();
+    expect(suggestDeviceName('B20O')).toBe('B200');
+  });
+});
