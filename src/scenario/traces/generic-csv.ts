@@ -1,0 +1,142 @@
+// Importer for any job CSV, given a mapping from TraceJob fields to the file's column names, so a
+// new trace needs a few lines of scenario YAML rather than a new importer.
+//
+// Times: with time_format 'seconds' (offsets) or 'unix' (epoch) the submit and end columns are
+// numbers in time_unit (default 's'); with 'iso' they are calendar times, UTC unless they carry a
+// zone. Durations are always numbers in time_unit. When both duration and end are mapped, duration
+// wins and end is used where the duration field is empty.
+// Devices: an integer count; a value in (0, 1) is a fractional share of one device
+// (devices 1, gpuMilli = value x 1000) unless a gpu_milli column is mapped.
+// Checks in order: field count, submit, devices, gpu_milli, duration/end.
+import { parseDuration } from '../../units/units.js';
+import { isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv } from './csv-reader.js';
+import { parseGpuSpec } from './alibaba-openb.js';
+import { TraceError } from './trace-error.js';
+import { finishImport, type TraceOptions } from './trace-options.js';
+import type { TraceImport, TraceJob, TraceSkip } from './types.js';
+
+export const TIME_FORMATS = ['seconds', 'iso', 'unix'] as const;
+export const TIME_UNITS = ['s', 'ms', 'us', 'min', 'h'] as const;
+
+/** Column names in the file for each TraceJob field; keys are snake_case as written in scenario YAML. */
+export interface CsvMapping {
+  submit: string;
+  duration?: string;
+  end?: string;
+  devices: string;
+  gpu_milli?: string;
+  allowed_models?: string;
+  id?: string;
+  group?: string;
+  time_format?: (typeof TIME_FORMATS)[number];
+  time_unit?: (typeof TIME_UNITS)[number];
+  /** Separator inside allowed_models. Default '|'. */
+  models_separator?: string;
+}
+
+export interface GenericCsvOptions extends TraceOptions {
+  /** Keep devices-0 rows as jobs with devices 0. Default false. */
+  includeCpuOnly?: boolean;
+  source?: string;
+}
+
+/** Parses a job CSV through `mapping`. Pure: text in, records out. */
+export function parseGenericCsv(text: string, mapping: CsvMapping, options: GenericCsvOptions = {}): TraceImport {
+  const source = options.source ?? 'csv';
+  const timeFormat = mapping.time_format ?? 'seconds';
+  const timeUnit = mapping.time_unit ?? 's';
+  const problems: string[] = [];
+  if (!(TIME_FORMATS as readonly string[]).includes(timeFormat)) problems.push(`time_format must be one of ${TIME_FORMATS.join(', ')}, got '${timeFormat}'`);
+  if (!(TIME_UNITS as readonly string[]).includes(timeUnit)) problems.push(`time_unit must be one of ${TIME_UNITS.join(', ')}, got '${timeUnit}'`);
+  if (mapping.duration === undefined && mapping.end === undefined) problems.push(`the mapping needs a 'duration' or an 'end' column`);
+  if (problems.length > 0) throw new TraceError(source, 0, problems.join('; '));
+  const unitS = parseDuration(`1${timeUnit}`);
+  const separator = mapping.models_separator ?? '|';
+  const readTimeS = timeFormat === 'iso'
+    ? (field: string | undefined) => parseUtcTimestampS(field)
+    : (field: string | undefined) => {
+        const x = parseFiniteNumber(field);
+        return x === undefined ? undefined : x * unitS;
+      };
+
+  const required: Record<string, string> = { submit: mapping.submit, devices: mapping.devices };
+  for (const key of ['duration', 'end', 'gpu_milli', 'allowed_models', 'id', 'group'] as const) {
+    const name = mapping[key];
+    if (name !== undefined) required[key] = name;
+  }
+
+  const jobs: TraceJob[] = [];
+  const skipped: TraceSkip[] = [];
+  let originS = Infinity;
+  let width = 0;
+  let dataRow = 0;
+  let col: Record<string, number> = {};
+  const optional = (key: string): number => col[key] ?? -1;
+  const rows = scanCsv(
+    text,
+    source,
+    (header, line) => {
+      width = header.length;
+      col = requireColumns(header, required, source, line);
+    },
+    (f, line) => {
+      dataRow++;
+      const skip = (reason: string, detail?: string): void => {
+        skipped.push(detail === undefined ? { line, reason } : { line, reason, detail });
+      };
+      if (f.length !== width) return skip('wrong number of fields', `${f.length} fields, header has ${width}`);
+      const submitS = readTimeS(f[col.submit!]);
+      if (submitS === undefined) return skip('bad submit', f[col.submit!]);
+      if (submitS < originS) originS = submitS;
+
+      const rawDevices = parseFiniteNumber(f[col.devices!]);
+      if (rawDevices === undefined || rawDevices < 0) return skip('bad devices', f[col.devices!]);
+      if (rawDevices === 0 && !options.includeCpuOnly) return skip('no GPU requested');
+      let devices = rawDevices;
+      let gpuMilli = rawDevices === 0 ? 0 : 1000;
+      const milliCol = optional('gpu_milli');
+      if (rawDevices > 0 && rawDevices < 1 && milliCol < 0) {
+        devices = 1;
+        gpuMilli = Math.round(rawDevices * 1000);
+      } else if (!Number.isInteger(rawDevices)) {
+        return skip('bad devices', f[col.devices!]);
+      } else if (rawDevices > 0 && milliCol >= 0 && !isEmptyField(f[milliCol])) {
+        const milli = parseFiniteNumber(f[milliCol]);
+        if (milli === undefined || !(milli > 0 && milli <= 1000)) return skip('bad gpu_milli', f[milliCol]);
+        if (rawDevices > 1 && milli !== 1000) return skip('fractional share of a multi-GPU job', `devices ${rawDevices}, gpu_milli ${milli}`);
+        gpuMilli = milli;
+      }
+
+      let durationS: number | undefined;
+      const durationCol = optional('duration');
+      if (durationCol >= 0 && !isEmptyField(f[durationCol])) {
+        const d = parseFiniteNumber(f[durationCol]);
+        if (d === undefined) return skip('bad duration', f[durationCol]);
+        durationS = d * unitS;
+      } else {
+        const endCol = optional('end');
+        if (endCol < 0) return skip('bad duration', f[durationCol]);
+        const endS = readTimeS(f[endCol]);
+        if (endS === undefined) return skip('bad end', f[endCol]);
+        durationS = endS - submitS;
+      }
+      if (!(durationS > 0)) return skip('non-positive duration', String(durationS));
+
+      const idCol = optional('id');
+      const modelsCol = optional('allowed_models');
+      const groupCol = optional('group');
+      const job: TraceJob = {
+        id: idCol >= 0 && !isEmptyField(f[idCol]) ? f[idCol]!.trim() : `job-${dataRow}`,
+        submitS,
+        durationS,
+        devices,
+        gpuMilli,
+        allowedModels: modelsCol >= 0 ? parseGpuSpec(f[modelsCol], separator) : null,
+        line,
+      };
+      if (groupCol >= 0 && !isEmptyField(f[groupCol])) job.group = f[groupCol]!.trim();
+      jobs.push(job);
+    },
+  );
+  return finishImport(jobs, originS, skipped, rows, source, options);
+}

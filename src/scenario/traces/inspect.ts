@@ -1,0 +1,195 @@
+// Summary of an imported trace for people deciding whether and how to replay it
+// (`poolsim trace inspect FILE --format F`): what was kept, what was dropped and why, its shape.
+import { formatDuration } from '../../units/units.js';
+import type { TraceImport, TraceJob } from './types.js';
+
+export interface DurationQuantiles {
+  p50S: number;
+  p90S: number;
+  p99S: number;
+  maxS: number;
+  meanS: number;
+}
+
+export interface TraceSummary {
+  source: string;
+  rows: number;
+  jobs: number;
+  skipped: number;
+  skippedByReason: Record<string, number>;
+  filteredByOption: Record<string, number>;
+  /** Submit offsets of the first and last kept job; null when no job was kept. */
+  firstSubmitS: number | null;
+  lastSubmitS: number | null;
+  /** Latest submit + duration: a lower bound on the replay's makespan. */
+  lastFinishS: number | null;
+  /** Jobs per whole-device count, ascending. */
+  devicesPerJob: Array<{ devices: number; jobs: number }>;
+  durationS: DurationQuantiles | null;
+  /** Sum of devices x gpuMilli/1000 x duration: a fractional pod counts its share. */
+  deviceHours: number;
+  /** Jobs with gpuMilli < 1000, and how many per gpuMilli value, ascending. */
+  fractional: { jobs: number; byGpuMilli: Array<{ gpuMilli: number; jobs: number }> };
+  /** Jobs naming each model in allowedModels (a job naming two counts for both). */
+  models: { unconstrainedJobs: number; byModel: Array<{ model: string; jobs: number }> };
+  groups: Array<{ name: string; jobs: number }>;
+  qos: Array<{ name: string; jobs: number }>;
+  nodes?: {
+    source: string;
+    rows: number;
+    nodes: number;
+    devices: number;
+    skippedByReason: Record<string, number>;
+    byModel: Array<{ model: string; nodes: number; devices: number }>;
+  };
+}
+
+/** Nearest-rank quantile of an ascending array. */
+function quantile(sorted: readonly number[], q: number): number {
+  const rank = Math.max(1, Math.ceil(q * sorted.length));
+  return sorted[rank - 1]!;
+}
+
+function tally<K extends string | number>(items: Iterable<K>): Map<K, number> {
+  const m = new Map<K, number>();
+  for (const k of items) m.set(k, (m.get(k) ?? 0) + 1);
+  return m;
+}
+
+/** Most frequent first, then by name, so the text is stable. */
+function byCountThenName(m: Map<string, number>): Array<{ name: string; jobs: number }> {
+  return [...m].map(([name, jobs]) => ({ name, jobs })).sort((a, b) => b.jobs - a.jobs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export function inspectTrace(trace: TraceImport): TraceSummary {
+  const jobs: readonly TraceJob[] = trace.jobs;
+  let first = Infinity;
+  let last = -Infinity;
+  let lastFinish = -Infinity;
+  let deviceSeconds = 0;
+  let unconstrained = 0;
+  const modelCounts = new Map<string, number>();
+  const durations = new Float64Array(jobs.length);
+  for (let i = 0; i < jobs.length; i++) {
+    const j = jobs[i]!;
+    first = Math.min(first, j.submitS);
+    last = Math.max(last, j.submitS);
+    lastFinish = Math.max(lastFinish, j.submitS + j.durationS);
+    deviceSeconds += j.devices * (j.gpuMilli / 1000) * j.durationS;
+    durations[i] = j.durationS;
+    if (j.allowedModels === null) unconstrained++;
+    else for (const m of j.allowedModels) modelCounts.set(m, (modelCounts.get(m) ?? 0) + 1);
+  }
+  durations.sort();
+  const sortedDurations = Array.from(durations);
+  const fractionalJobs = jobs.filter((j) => j.gpuMilli < 1000 && j.devices > 0);
+
+  const summary: TraceSummary = {
+    source: trace.source,
+    rows: trace.rows,
+    jobs: jobs.length,
+    skipped: trace.skipped.length,
+    skippedByReason: { ...trace.skippedByReason },
+    filteredByOption: { ...trace.filteredByOption },
+    firstSubmitS: jobs.length > 0 ? first : null,
+    lastSubmitS: jobs.length > 0 ? last : null,
+    lastFinishS: jobs.length > 0 ? lastFinish : null,
+    devicesPerJob: [...tally(jobs.map((j) => j.devices))].map(([devices, n]) => ({ devices, jobs: n })).sort((a, b) => a.devices - b.devices),
+    durationS:
+      jobs.length > 0
+        ? {
+            p50S: quantile(sortedDurations, 0.5),
+            p90S: quantile(sortedDurations, 0.9),
+            p99S: quantile(sortedDurations, 0.99),
+            maxS: sortedDurations[sortedDurations.length - 1]!,
+            meanS: sortedDurations.reduce((a, b) => a + b, 0) / sortedDurations.length,
+          }
+        : null,
+    deviceHours: deviceSeconds / 3600,
+    fractional: {
+      jobs: fractionalJobs.length,
+      byGpuMilli: [...tally(fractionalJobs.map((j) => j.gpuMilli))].map(([gpuMilli, n]) => ({ gpuMilli, jobs: n })).sort((a, b) => a.gpuMilli - b.gpuMilli),
+    },
+    models: {
+      unconstrainedJobs: unconstrained,
+      byModel: byCountThenName(modelCounts).map(({ name, jobs: n }) => ({ model: name, jobs: n })),
+    },
+    groups: byCountThenName(tally(jobs.flatMap((j) => (j.group === undefined ? [] : [j.group])))),
+    qos: byCountThenName(tally(jobs.flatMap((j) => (j.qos === undefined ? [] : [j.qos])))),
+  };
+  if (trace.nodes !== undefined) {
+    const byModel = new Map<string, { nodes: number; devices: number }>();
+    let devices = 0;
+    for (const n of trace.nodes) {
+      const key = n.model ?? '(none)';
+      const e = byModel.get(key) ?? { nodes: 0, devices: 0 };
+      e.nodes++;
+      e.devices += n.devices;
+      byModel.set(key, e);
+      devices += n.devices;
+    }
+    summary.nodes = {
+      source: trace.nodeSource ?? '',
+      rows: trace.nodeRows ?? trace.nodes.length,
+      nodes: trace.nodes.length,
+      devices,
+      skippedByReason: { ...(trace.nodeSkippedByReason ?? {}) },
+      byModel: [...byModel]
+        .map(([model, e]) => ({ model, ...e }))
+        .sort((a, b) => b.devices - a.devices || (a.model < b.model ? -1 : a.model > b.model ? 1 : 0)),
+    };
+  }
+  return summary;
+}
+
+function pct(n: number, total: number): string {
+  return total > 0 ? `${((100 * n) / total).toFixed(1)}%` : '-';
+}
+
+function reasons(r: Record<string, number>): string[] {
+  return Object.entries(r)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([reason, n]) => `    ${String(n).padStart(8)}  ${reason}`);
+}
+
+/** Readable multi-line text of a summary; stable for a given summary (no dates, no locale). */
+export function formatInspection(s: TraceSummary): string {
+  const out: string[] = [];
+  const filtered = Object.values(s.filteredByOption).reduce((a, b) => a + b, 0);
+  out.push(`trace      ${s.source}`);
+  out.push(`rows       ${s.rows}: ${s.jobs} jobs, ${s.skipped} skipped, ${filtered} filtered by options`);
+  if (s.skipped > 0) out.push('skipped', ...reasons(s.skippedByReason));
+  if (filtered > 0) out.push('filtered by option', ...reasons(s.filteredByOption));
+  if (s.firstSubmitS !== null && s.lastSubmitS !== null && s.lastFinishS !== null) {
+    out.push(
+      `submits    ${formatDuration(s.firstSubmitS)} .. ${formatDuration(s.lastSubmitS)} (span ${formatDuration(s.lastSubmitS - s.firstSubmitS)}); last finish ${formatDuration(s.lastFinishS)}`,
+    );
+  }
+  if (s.durationS !== null) {
+    const d = s.durationS;
+    out.push(
+      `duration   p50 ${formatDuration(d.p50S)}  p90 ${formatDuration(d.p90S)}  p99 ${formatDuration(d.p99S)}  max ${formatDuration(d.maxS)}  mean ${formatDuration(d.meanS)}`,
+    );
+  }
+  out.push(`device-h   ${s.deviceHours.toFixed(1)} (fractional shares weighted)`);
+  if (s.devicesPerJob.length > 0) {
+    out.push('devices per job');
+    for (const { devices, jobs } of s.devicesPerJob) out.push(`    ${String(devices).padStart(8)}  ${String(jobs).padStart(8)} jobs  ${pct(jobs, s.jobs)}`);
+  }
+  if (s.fractional.jobs > 0) {
+    out.push(`fractional ${s.fractional.jobs} jobs (${pct(s.fractional.jobs, s.jobs)}) by gpu_milli`);
+    out.push('    ' + s.fractional.byGpuMilli.map(({ gpuMilli, jobs }) => `${gpuMilli}:${jobs}`).join(' '));
+  }
+  out.push(`models     ${s.models.unconstrainedJobs} jobs accept any model`);
+  for (const { model, jobs } of s.models.byModel) out.push(`    ${String(jobs).padStart(8)}  ${model}`);
+  if (s.groups.length > 0) out.push('groups     ' + s.groups.map((g) => `${g.name}:${g.jobs}`).join(' '));
+  if (s.qos.length > 0) out.push('qos        ' + s.qos.map((g) => `${g.name}:${g.jobs}`).join(' '));
+  if (s.nodes !== undefined) {
+    const n = s.nodes;
+    out.push(`nodes      ${n.source}: ${n.rows} rows, ${n.nodes} device nodes, ${n.devices} devices`);
+    for (const r of reasons(n.skippedByReason)) out.push(r + ' (skipped)');
+    for (const m of n.byModel) out.push(`    ${m.model.padEnd(10)} ${String(m.nodes).padStart(6)} nodes ${String(m.devices).padStart(7)} devices`);
+  }
+  return out.join('\n') + '\n';
+}

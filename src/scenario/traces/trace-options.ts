@@ -1,0 +1,137 @@
+// Options common to every importer and the one function that applies them, in a fixed order:
+// normalise -> de-duplicate ids -> window -> sample -> timeScale -> maxJobs. Nothing is dropped silently.
+import { TraceError } from './trace-error.js';
+import type { TraceImport, TraceJob, TraceSkip } from './types.js';
+
+export interface TraceWindow {
+  /** Keep jobs submitted at or after this offset (seconds from the trace origin). Default 0. */
+  startS?: number;
+  /** Keep jobs submitted strictly before this offset. Default: no end. */
+  endS?: number;
+}
+
+export interface TraceOptions {
+  /**
+   * Keep jobs with startS <= submit < endS, offsets measured from the trace origin. Kept jobs are
+   * re-based so that time 0 is `startS` (not the first kept job): an idle start stays idle.
+   */
+  window?: TraceWindow;
+  /**
+   * Keep a job when hash(seed, id) < sample. Deterministic and independent of row order; with one
+   * seed a smaller fraction keeps a subset of a larger one.
+   */
+  sample?: number;
+  /** Seed of the sample hash (the scenario seed). Default 0. */
+  seed?: number | string;
+  /** Multiplies submit offsets: 0.5 halves inter-arrival times, i.e. doubles the offered load. Durations are untouched. */
+  timeScale?: number;
+  /** Keep only the first N jobs in submit order, after the other options. */
+  maxJobs?: number;
+}
+
+/** The option names used as keys of `filteredByOption`. */
+export const FILTER_KEYS = ['window', 'sample', 'maxJobs'] as const;
+
+/**
+ * Deterministic uniform in [0, 1) from (seed, id): FNV-1a over the string, then the murmur3
+ * finaliser so that ids differing in one digit land far apart. Stable across Node versions and
+ * free of any random stream, so sampling a trace never shifts another stream's draws.
+ */
+export function sampleUnit(seed: number | string, id: string): number {
+  const s = `${seed}\u0000${id}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+function validateOptions(options: TraceOptions, file: string): void {
+  const problems: string[] = [];
+  const w = options.window;
+  if (w !== undefined) {
+    if (w.startS !== undefined && !Number.isFinite(w.startS)) problems.push(`window.startS must be a finite number, got ${w.startS}`);
+    if (w.endS !== undefined && Number.isNaN(w.endS)) problems.push(`window.endS must be a number, got ${w.endS}`);
+    if ((w.endS ?? Infinity) <= (w.startS ?? 0)) problems.push(`window.endS (${w.endS}) must be after window.startS (${w.startS ?? 0})`);
+  }
+  if (options.sample !== undefined && !(options.sample >= 0 && options.sample <= 1)) {
+    problems.push(`sample must be a fraction in [0, 1], got ${options.sample}`);
+  }
+  if (options.timeScale !== undefined && !(options.timeScale > 0 && Number.isFinite(options.timeScale))) {
+    problems.push(`timeScale must be a positive number, got ${options.timeScale}`);
+  }
+  if (options.maxJobs !== undefined && !(Number.isInteger(options.maxJobs) && options.maxJobs >= 0)) {
+    problems.push(`maxJobs must be a non-negative integer, got ${options.maxJobs}`);
+  }
+  if (problems.length > 0) throw new TraceError(file, 0, problems.join('; '));
+}
+
+export function countByReason(skipped: readonly TraceSkip[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of skipped) out[s.reason] = (out[s.reason] ?? 0) + 1;
+  return out;
+}
+
+/**
+ * Turns a parser's jobs (submitS still on the trace's own clock) into a TraceImport.
+ * `originS` is the earliest parseable submit time in the file, skipped rows included, so that
+ * switching a row filter (includeCpuOnly, say) never moves every other job in time.
+ */
+export function finishImport(
+  jobs: TraceJob[],
+  originS: number,
+  skipped: TraceSkip[],
+  rows: number,
+  source: string,
+  options: TraceOptions,
+): TraceImport {
+  validateOptions(options, source);
+  const origin = Number.isFinite(originS) ? originS : 0;
+
+  // Ids must be unique: the simulator keys jobs by id and the sample hash would treat twins alike.
+  const seen = new Set<string>();
+  let kept: TraceJob[] = [];
+  for (const job of jobs) {
+    if (seen.has(job.id)) {
+      skipped.push({ line: job.line, reason: 'duplicate id', detail: job.id });
+      continue;
+    }
+    seen.add(job.id);
+    job.submitS -= origin;
+    kept.push(job);
+  }
+  // Total order: submit time, then source line, so equal submit times keep file order.
+  kept.sort((a, b) => a.submitS - b.submitS || a.line - b.line);
+  skipped.sort((a, b) => a.line - b.line);
+
+  const filteredByOption: Record<string, number> = { window: 0, sample: 0, maxJobs: 0 };
+  if (options.window !== undefined) {
+    const startS = options.window.startS ?? 0;
+    const endS = options.window.endS ?? Infinity;
+    const inside = kept.filter((j) => j.submitS >= startS && j.submitS < endS);
+    filteredByOption.window = kept.length - inside.length;
+    for (const j of inside) j.submitS -= startS;
+    kept = inside;
+  }
+  if (options.sample !== undefined && options.sample < 1) {
+    const fraction = options.sample;
+    const seed = options.seed ?? 0;
+    const sampled = kept.filter((j) => sampleUnit(seed, j.id) < fraction);
+    filteredByOption.sample = kept.length - sampled.length;
+    kept = sampled;
+  }
+  if (options.timeScale !== undefined && options.timeScale !== 1) {
+    for (const j of kept) j.submitS *= options.timeScale;
+  }
+  if (options.maxJobs !== undefined && kept.length > options.maxJobs) {
+    filteredByOption.maxJobs = kept.length - options.maxJobs;
+    kept = kept.slice(0, options.maxJobs);
+  }
+  return { jobs: kept, skipped, skippedByReason: countByReason(skipped), filteredByOption, source, rows };
+}

@@ -1,0 +1,78 @@
+// The neutral records every trace importer produces, whatever the source format: jobs with
+// submit offsets and recorded run times, optional node lists, and an account of every row dropped.
+
+/** One job as recorded by a trace. Times are seconds; `submitS` is relative to the trace origin. */
+export interface TraceJob {
+  /** The trace's job/pod name, or a synthetic id ('philly-<data row>') where the trace has none. */
+  id: string;
+  /** Seconds from the trace origin (earliest parseable submit time), or from `window.startS`. */
+  submitS: number;
+  /** Run time as recorded: used as the job's duration on its reference device. */
+  durationS: number;
+  /** Whole devices; a fractional single-GPU share counts as 1. */
+  devices: number;
+  /** Share of each device, 1000 = whole. Below 1000 only for a fractional single-GPU pod. */
+  gpuMilli: number;
+  /** Device models the job may run on (Alibaba gpu_spec split on '|'); null = any. */
+  allowedModels: string[] | null;
+  /** QoS class (Alibaba). */
+  qos?: string;
+  /** Virtual cluster (Philly) or the mapped group column (generic CSV). */
+  group?: string;
+  cpuMilli?: number;
+  memoryMiB?: number;
+  /** 1-based line in the source file where the record starts. */
+  line: number;
+}
+
+export interface TraceNode {
+  id: string;
+  devices: number;
+  /** The trace's GPU model name (Alibaba: G2, T4, V100M16, ...); null when the trace leaves it empty. */
+  model: string | null;
+  cpuMilli?: number;
+  memoryMiB?: number;
+  line: number;
+}
+
+/**
+ * A row the importer could not or would not turn into a record. `reason` is a fixed category
+ * (it keys `skippedByReason`); `detail` carries the offending value for people.
+ */
+export interface TraceSkip {
+  line: number;
+  reason: string;
+  detail?: string;
+}
+
+/**
+ * The result of importing one trace. Every data row is accounted for exactly once:
+ * rows === jobs.length + skipped.length + sum(filteredByOption).
+ * Blank lines are not rows.
+ */
+export interface TraceImport {
+  jobs: TraceJob[];
+  nodes?: TraceNode[];
+  skipped: TraceSkip[];
+  skippedByReason: Record<string, number>;
+  /** Valid jobs dropped by window / sample / maxJobs, per option name. */
+  filteredByOption: Record<string, number>;
+  /** File name or label the jobs came from. */
+  source: string;
+  /** Data rows in the job file (header and blank lines excluded). */
+  rows: number;
+  /** Node list accounting, when a node list was given: rows === nodes.length + nodeSkipped.length. */
+  nodeSource?: string;
+  nodeRows?: number;
+  nodeSkipped?: TraceSkip[];
+  nodeSkippedByReason?: Record<string, number>;
+}
+
+/** Node list on its own (Alibaba node CSV). */
+export interface TraceNodeImport {
+  nodes: TraceNode[];
+  skipped: TraceSkip[];
+  skippedByReason: Record<string, number>;
+  source: string;
+  rows: number;
+}
