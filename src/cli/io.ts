@@ -1,0 +1,47 @@
+// The CLI's contact with the outside: reading input files, printing, and exit codes.
+// 0 success, 1 the run failed (a policy bug, an internal error), 2 invalid input.
+import { readFileSync } from 'node:fs';
+import { InputError, formatIssue } from '../scenario/errors.js';
+import { loadScenario, type ResolvedScenario } from '../scenario/load.js';
+import { PolicyError } from '../policy/types.js';
+
+export const EXIT_OK = 0;
+export const EXIT_RUN_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+export function readInput(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : String((e as Error).message);
+    throw new InputError([{ file: path, line: 0, column: 0, path: '', message: why }]);
+  }
+}
+
+export function readScenario(path: string): ResolvedScenario {
+  return loadScenario(readInput(path), path);
+}
+
+/** Run a command body, turning known failures into messages and exit codes (never a stack trace for bad input). */
+export async function guarded(body: () => Promise<void> | void): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    process.exitCode = reportError(e);
+  }
+}
+
+export function reportError(e: unknown): number {
+  if (e instanceof InputError) {
+    const n = e.issues.length;
+    process.stderr.write(`${e.issues.map(formatIssue).join('\n')}\n${n} problem${n === 1 ? '' : 's'} found; nothing was run or written.\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (e instanceof PolicyError) {
+    process.stderr.write(`run failed: ${e.message}\nNo result files were written.\n`);
+    return EXIT_RUN_FAILED;
+  }
+  process.stderr.write(`run failed (internal error, please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return EXIT_RUN_FAILED;
+}

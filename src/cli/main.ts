@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// poolsim's command line: yargs commands, one module each.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import * as devices from './commands/devices.js';
+import * as run from './commands/run.js';
+import * as validate from './commands/validate.js';
+
+await yargs(hideBin(process.argv))
+  .scriptName('poolsim')
+  .usage('$0 <command> [options]')
+  .command(run)
+  .command(validate)
+  .command(devices)
+  .demandCommand(1, 'name a command: run, validate, devices (see --help)')
+  .strict()
+  .recommendCommands()
+  .fail((msg, err, y) => {
+    if (err) throw err;
+    process.stderr.write(`${y.help().toString()}\n\n${msg}\n`);
+    process.exit(2);
+  })
+  .help()
+  .wrap(Math.min(110, process.stdout.columns ?? 100))
+  .parseAsync();

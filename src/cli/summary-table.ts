@@ -1,0 +1,25 @@
+// A readable summary of one run for the terminal; the CSV holds the exact figures.
+import type { SummaryRow } from '../sim/metrics.js';
+import { formatDuration } from '../units/units.js';
+
+const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
+const dur = (x: number): string => (Number.isFinite(x) ? formatDuration(x) : '-');
+const num = (x: number, digits = 1): string =>
+  Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits }) : '-';
+
+export function formatSummary(s: SummaryRow): string {
+  const rows: [string, string][] = [
+    ['scenario', `${s.scenario} (seed ${s.seed})`],
+    ['policy', `${s.policy} + ${s.placement}`],
+    ['jobs', `${s.jobs_submitted} submitted, ${s.jobs_completed} completed, ${s.jobs_rejected} rejected, ${s.jobs_unfinished} unfinished`],
+    ['makespan', dur(s.makespan_s)],
+    ['effective compute ratio', `${pct(s.effective_compute_ratio_pool)} of the pool, ${pct(s.effective_compute_ratio_allocated)} of allocated device-time`],
+    ['utilisation', pct(s.utilisation)],
+    ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}, max ${dur(s.queueing_delay_max_s)}`],
+    ['job completion time', `mean ${dur(s.jct_mean_s)}, p95 ${dur(s.jct_p95_s)}`],
+    ['useful work', `${num(s.useful_pflop, 0)} PFLOP (${num(s.busy_device_hours, 0)} busy device-hours)`],
+    ['energy', `${num(s.energy_kwh)} kWh, cost ${num(s.energy_cost, 2)}, ${num(s.co2_kg)} kg CO2`],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n';
+}

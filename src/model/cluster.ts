@@ -1,0 +1,180 @@
+// The pool's static shape and its free capacity: data centres, device kinds, nodes and devices,
+// in flat typed arrays so that large pools stay compact and placement can index free capacity.
+import { FreeIndex } from './free-index.js';
+import type { DeviceKind, FabricPreset } from './hardware-schema.js';
+
+export interface Datacentre {
+  readonly index: number;
+  readonly name: string;
+  readonly pue: number;
+  /** Currency per kWh. */
+  readonly electricityPrice: number;
+  /** kg CO2 per kWh. */
+  readonly carbonIntensityKgPerKWh: number;
+  readonly fabric: FabricPreset | undefined;
+  readonly nodesPerLeaf: number;
+  readonly oversubscription: number;
+}
+
+export interface KindInfo {
+  readonly index: number;
+  readonly name: string;
+  readonly spec: DeviceKind;
+}
+
+export interface NodeGroup {
+  readonly name: string;
+  readonly datacentre: number;
+  readonly kind: number;
+  readonly firstNode: number;
+  readonly nodeCount: number;
+  readonly devicesPerNode: number;
+  readonly nicsPerNode: number;
+  readonly nicRateBytesPerS: number | undefined;
+}
+
+/** Device-time granularity: a whole device is 1000 milli (fractional sharing uses less). */
+export const WHOLE_DEVICE_MILLI = 1000;
+
+export interface ClusterShape {
+  datacentres: Datacentre[];
+  kinds: KindInfo[];
+  groups: NodeGroup[];
+}
+
+/**
+ * Static topology plus free capacity. Mutated only by the simulator (allocate/release); policies
+ * see it through the read-only ClusterView.
+ */
+export class Cluster {
+  readonly datacentres: readonly Datacentre[];
+  readonly kinds: readonly KindInfo[];
+  readonly groups: readonly NodeGroup[];
+  readonly nodeCount: number;
+  readonly deviceCount: number;
+  /** Per node: data centre, kind, group, first device index, device count, leaf (within its DC). */
+  readonly nodeDatacentre: Int32Array;
+  readonly nodeKind: Int32Array;
+  readonly nodeGroup: Int32Array;
+  readonly nodeFirstDevice: Int32Array;
+  readonly nodeDevices: Int32Array;
+  readonly nodeLeaf: Int32Array;
+  /** Whole devices free on each node. */
+  readonly nodeFree: Int32Array;
+  /** Per device: its node, and the milli-share still free (1000 = idle). */
+  readonly deviceNode: Int32Array;
+  readonly deviceFreeMilli: Int32Array;
+  /** Whole devices free / total per kind. */
+  readonly kindFree: Int32Array;
+  readonly kindTotal: Int32Array;
+  /** Nodes of each kind, in node order (placement scans these, not the whole pool). */
+  readonly nodesOfKind: readonly Int32Array[];
+  /** Largest and smallest devices-per-node of each kind. */
+  readonly kindMaxPerNode: Int32Array;
+  readonly kindMinPerNode: Int32Array;
+  /** Position of each node within nodesOfKind[its kind]. */
+  readonly nodePosInKind: Int32Array;
+  /** Per kind, free whole devices by node position: leftmost-fit queries in O(log nodes). */
+  readonly freeIndex: readonly FreeIndex[];
+
+  constructor(shape: ClusterShape) {
+    this.datacentres = shape.datacentres;
+    this.kinds = shape.kinds;
+    this.groups = shape.groups;
+    let nodes = 0;
+    let devices = 0;
+    for (const g of shape.groups) {
+      nodes += g.nodeCount;
+      devices += g.nodeCount * g.devicesPerNode;
+    }
+    this.nodeCount = nodes;
+    this.deviceCount = devices;
+    this.nodeDatacentre = new Int32Array(nodes);
+    this.nodeKind = new Int32Array(nodes);
+    this.nodeGroup = new Int32Array(nodes);
+    this.nodeFirstDevice = new Int32Array(nodes);
+    this.nodeDevices = new Int32Array(nodes);
+    this.nodeLeaf = new Int32Array(nodes);
+    this.nodeFree = new Int32Array(nodes);
+    this.deviceNode = new Int32Array(devices);
+    this.deviceFreeMilli = new Int32Array(devices).fill(WHOLE_DEVICE_MILLI);
+    this.kindFree = new Int32Array(shape.kinds.length);
+    this.kindTotal = new Int32Array(shape.kinds.length);
+    this.kindMaxPerNode = new Int32Array(shape.kinds.length);
+    this.kindMinPerNode = new Int32Array(shape.kinds.length).fill(0x7fffffff);
+    const perKind: number[][] = shape.kinds.map(() => []);
+    const nodesInDc = new Int32Array(shape.datacentres.length);
+    let n = 0;
+    let d = 0;
+    shape.groups.forEach((g, gi) => {
+      const dc = shape.datacentres[g.datacentre]!;
+      for (let i = 0; i < g.nodeCount; i++, n++) {
+        this.nodeDatacentre[n] = g.datacentre;
+        this.nodeKind[n] = g.kind;
+        this.nodeGroup[n] = gi;
+        this.nodeFirstDevice[n] = d;
+        this.nodeDevices[n] = g.devicesPerNode;
+        this.nodeFree[n] = g.devicesPerNode;
+        this.nodeLeaf[n] = Math.floor(nodesInDc[g.datacentre]! / dc.nodesPerLeaf);
+        nodesInDc[g.datacentre]!++;
+        for (let j = 0; j < g.devicesPerNode; j++, d++) this.deviceNode[d] = n;
+        perKind[g.kind]!.push(n);
+      }
+      this.kindFree[g.kind]! += g.nodeCount * g.devicesPerNode;
+      this.kindTotal[g.kind]! += g.nodeCount * g.devicesPerNode;
+      this.kindMaxPerNode[g.kind] = Math.max(this.kindMaxPerNode[g.kind]!, g.devicesPerNode);
+      this.kindMinPerNode[g.kind] = Math.min(this.kindMinPerNode[g.kind]!, g.devicesPerNode);
+    });
+    this.nodesOfKind = perKind.map((a) => Int32Array.from(a));
+    this.nodePosInKind = new Int32Array(nodes);
+    this.freeIndex = this.nodesOfKind.map((list) => {
+      list.forEach((node, pos) => (this.nodePosInKind[node] = pos));
+      return new FreeIndex(Array.from(list, (node) => this.nodeFree[node]!));
+    });
+  }
+
+  /**
+   * Take `count` whole devices on `node`; returns the device indices taken (lowest free first).
+   * The caller has checked that they are free.
+   */
+  allocateWhole(node: number, count: number, out: number[]): void {
+    const first = this.nodeFirstDevice[node]!;
+    const end = first + this.nodeDevices[node]!;
+    let taken = 0;
+    for (let dev = first; dev < end && taken < count; dev++) {
+      if (this.deviceFreeMilli[dev] === WHOLE_DEVICE_MILLI) {
+        this.deviceFreeMilli[dev] = 0;
+        out.push(dev);
+        taken++;
+      }
+    }
+    if (taken !== count) throw new Error(`internal: node ${node} had ${taken} of ${count} free devices`);
+    this.nodeFree[node]! -= count;
+    const kind = this.nodeKind[node]!;
+    this.kindFree[kind]! -= count;
+    this.freeIndex[kind]!.set(this.nodePosInKind[node]!, this.nodeFree[node]!);
+  }
+
+  /** Return whole devices taken by allocateWhole. */
+  releaseWhole(devices: readonly number[]): void {
+    for (const dev of devices) {
+      const node = this.deviceNode[dev]!;
+      this.deviceFreeMilli[dev] = WHOLE_DEVICE_MILLI;
+      this.nodeFree[node]!++;
+      const kind = this.nodeKind[node]!;
+      this.kindFree[kind]!++;
+      this.freeIndex[kind]!.set(this.nodePosInKind[node]!, this.nodeFree[node]!);
+    }
+  }
+
+  /** Total dense peak of the pool (FLOP/s). */
+  totalPeakFlops(): number {
+    let s = 0;
+    for (const k of this.kinds) s += this.kindTotal[k.index]! * k.spec.peak;
+    return s;
+  }
+
+  kindIndex(name: string): number {
+    return this.kinds.findIndex((k) => k.name === name);
+  }
+}

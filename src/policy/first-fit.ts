@@ -1,0 +1,65 @@
+// First fit: the first allowed kind, and the lowest-numbered nodes, that can hold the whole gang.
+// A job that fits in one node goes on one node; a larger one takes whole free nodes first.
+import { z } from 'zod';
+import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
+
+export const firstFit: PlacementPolicy<Record<string, never>> = {
+  name: 'first-fit',
+  description: 'Lowest-numbered nodes that fit: one node when the job fits in one, else whole free nodes plus one partial node.',
+  params: z.strictObject({}),
+  create: () => ({ place: (job, cluster) => firstFitPlacement(job, cluster) }),
+};
+
+/** Kinds a job may use, in the order the job lists them (catalogue order when it allows any). */
+export function candidateKinds(job: JobView, cluster: ClusterView): readonly number[] {
+  return job.allowedKinds ?? cluster.kinds.map((k) => k.index);
+}
+
+export function firstFitPlacement(job: JobView, cluster: ClusterView): Placement | undefined {
+  for (const kind of candidateKinds(job, cluster)) {
+    const p = packOnKind(job.devices, kind, cluster);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Lowest-index nodes of `kind` for `devices`: a single node when one node can hold them, else whole
+ * free nodes in index order and the remainder on the first other node with room.
+ */
+export function packOnKind(devices: number, kind: number, cluster: ClusterView): Placement | undefined {
+  if (cluster.kindFree[kind]! < devices) return undefined;
+  const index = cluster.freeIndex[kind]!;
+  const list = cluster.nodesOfKind[kind]!;
+  const single = index.leftmost(devices);
+  if (single !== -1) return { kind, nodes: [list[single]!], counts: [devices] };
+  const nodes: number[] = [];
+  const counts: number[] = [];
+  let need = devices;
+  let from = 0;
+  // Whole free nodes, in index order, while the remainder is at least a node's worth. When all nodes
+  // of the kind have one size, only fully free nodes are visited.
+  const uniform = cluster.kindMinPerNode[kind] === cluster.kindMaxPerNode[kind];
+  const probe = uniform ? cluster.kindMaxPerNode[kind]! : 1;
+  while (need >= cluster.kindMinPerNode[kind]!) {
+    const pos = index.leftmost(probe, from);
+    if (pos === -1) break;
+    const node = list[pos]!;
+    const size = cluster.nodeDevices[node]!;
+    if (cluster.nodeFree[node] === size && size <= need) {
+      nodes.push(node);
+      counts.push(size);
+      need -= size;
+    }
+    from = pos + 1;
+  }
+  if (need === 0) return { kind, nodes, counts };
+  // The remainder on the first node (not already taken) with room for it.
+  let pos = index.leftmost(need);
+  const taken = new Set(nodes);
+  while (pos !== -1 && taken.has(list[pos]!)) pos = index.leftmost(need, pos + 1);
+  if (pos === -1) return undefined;
+  nodes.push(list[pos]!);
+  counts.push(need);
+  return { kind, nodes, counts };
+}

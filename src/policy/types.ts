@@ -1,0 +1,108 @@
+// The decision interfaces: a queue policy picks which waiting jobs start, a placement policy picks
+// their devices. Both see read-only views and return decisions that the simulator checks.
+import type { z } from 'zod';
+import type { Cluster } from '../model/cluster.js';
+
+/** What a policy may read about a job. */
+export interface JobView {
+  /** Dense id, in submission order (ties broken by it). */
+  readonly id: number;
+  readonly name: string;
+  readonly devices: number;
+  readonly submitS: number;
+  readonly priority: number;
+  /** Allowed kind indices, or undefined for any. */
+  readonly allowedKinds: readonly number[] | undefined;
+  readonly usefulFlop: number;
+  /** Useful FLOPs still to do, as of the job's last rate change. */
+  readonly remainingFlop: number;
+  /** Device-seconds of service received so far (for least-attained-service policies). */
+  readonly attainedDeviceS: number;
+  /** Run time alone on the fastest allowed kind (for shortest-job-first). */
+  readonly predictedRuntimeS: number;
+}
+
+/** Where a job runs: one device kind; `counts[i]` whole devices on node `nodes[i]`. */
+export interface Placement {
+  readonly kind: number;
+  readonly nodes: readonly number[];
+  readonly counts: readonly number[];
+}
+
+/** Read-only cluster state, as the simulator has it at decision time. */
+export type ClusterView = Pick<
+  Cluster,
+  | 'datacentres'
+  | 'kinds'
+  | 'groups'
+  | 'nodeCount'
+  | 'deviceCount'
+  | 'nodeDatacentre'
+  | 'nodeKind'
+  | 'nodeDevices'
+  | 'nodeLeaf'
+  | 'nodeFree'
+  | 'kindFree'
+  | 'kindTotal'
+  | 'kindMaxPerNode'
+  | 'kindMinPerNode'
+  | 'nodesOfKind'
+  | 'nodePosInKind'
+  | 'freeIndex'
+>;
+
+/** A waiting line the policy can walk in submission order; started or rejected jobs are skipped. */
+export interface WaitingJobs extends Iterable<JobView> {
+  readonly size: number;
+}
+
+/**
+ * What a queue policy gets on each scheduling pass.
+ * Contract: `place` has no side effects; `start` applies a decision after checking it (capacity,
+ * allowed kinds, gang completeness) and throws a PolicyError naming the policy, job and time when
+ * it is invalid. Decisions take effect immediately, so later `place` calls see them.
+ */
+export interface SchedulingContext {
+  readonly nowS: number;
+  readonly waiting: WaitingJobs;
+  readonly running: readonly JobView[];
+  readonly cluster: ClusterView;
+  place(job: JobView): Placement | undefined;
+  start(job: JobView, placement: Placement): void;
+  /** When a running job will finish at its current rate. */
+  predictedFinishS(job: JobView): number;
+}
+
+export interface QueueDiscipline {
+  /** Start zero or more waiting jobs. Called after arrivals and completions. */
+  schedule(ctx: SchedulingContext): void;
+}
+
+export interface Placer {
+  /** Devices for `job` on the cluster as it is now, or undefined when it does not fit now. */
+  place(job: JobView, cluster: ClusterView): Placement | undefined;
+}
+
+/** A policy kind: a name, a description, a parameter schema beside its code, and a factory. */
+export interface PolicyDefinition<P, T> {
+  readonly name: string;
+  readonly description: string;
+  readonly params: z.ZodType<P>;
+  create(params: P): T;
+}
+
+export type QueuePolicy<P = unknown> = PolicyDefinition<P, QueueDiscipline>;
+export type PlacementPolicy<P = unknown> = PolicyDefinition<P, Placer>;
+
+/** A decision that breaks the rules: a policy bug, reported with the policy's name and the time. */
+export class PolicyError extends Error {
+  constructor(
+    readonly policy: string,
+    readonly job: string | undefined,
+    readonly timeS: number,
+    detail: string,
+  ) {
+    super(`policy '${policy}'${job !== undefined ? `, job '${job}'` : ''}, at t=${timeS}s: ${detail}`);
+    this.name = 'PolicyError';
+  }
+}

@@ -1,0 +1,211 @@
+// Input problems with their place in the file: every message names file, line, column and the
+// field's path, says what was expected, and suggests a name for a misspelt key.
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import { suggestName } from './did-you-mean.js';
+
+export type PathKey = string | number;
+
+export interface InputIssue {
+  file: string;
+  line: number;
+  column: number;
+  /** e.g. `datacentres[1].fabric.latency`; empty at the document root. */
+  path: string;
+  message: string;
+}
+
+/** Bad input: carries every issue found in a file. The CLI prints them and exits with code 2. */
+export class InputError extends Error {
+  constructor(readonly issues: readonly InputIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'InputError';
+  }
+}
+
+export function formatIssue(i: InputIssue): string {
+  const where = i.line > 0 ? `${i.file}:${i.line}:${i.column}` : i.file;
+  return i.path ? `${where}: ${i.path}: ${i.message}` : `${where}: ${i.message}`;
+}
+
+export function formatPath(path: readonly PathKey[]): string {
+  let out = '';
+  for (const k of path) {
+    if (typeof k === 'number') out += `[${k}]`;
+    else out += out === '' ? k : `.${k}`;
+  }
+  return out;
+}
+
+/** Maps paths in the parsed document back to lines and columns. */
+export class SourceMap {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document.Parsed | undefined,
+    private readonly lines: LineCounter | undefined,
+  ) {}
+
+  /** The issue at `path`; `key` points at a map key (for unknown keys) rather than the value. */
+  issue(path: readonly PathKey[], message: string, key?: string): InputIssue {
+    const offset = this.offsetOf(path, key);
+    const pos = offset !== undefined && this.lines ? this.lines.linePos(offset) : { line: 0, col: 0 };
+    const fullPath = key === undefined ? path : [...path, key];
+    return { file: this.file, line: pos.line, column: pos.col, path: formatPath(fullPath), message };
+  }
+
+  private offsetOf(path: readonly PathKey[], key?: string): number | undefined {
+    if (!this.doc) return undefined;
+    let node: unknown = this.doc.contents;
+    let offset = rangeStart(node);
+    for (const k of path) {
+      const next = child(node, k);
+      if (next === undefined) return offset; // the deepest node that exists (a missing field's parent)
+      node = next.value;
+      offset = rangeStart(next.value) ?? rangeStart(next.key) ?? offset;
+    }
+    if (key !== undefined) {
+      const next = child(node, key);
+      if (next) offset = rangeStart(next.key) ?? offset;
+    }
+    return offset;
+  }
+}
+
+function rangeStart(n: unknown): number | undefined {
+  return n && typeof n === 'object' && 'range' in n && Array.isArray((n as YamlNode).range) ? (n as YamlNode).range![0] : undefined;
+}
+
+function child(node: unknown, k: PathKey): { key?: unknown; value: unknown } | undefined {
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(k)) return { key: item.key, value: item.value };
+    }
+    return undefined;
+  }
+  if (isSeq(node) && typeof k === 'number') {
+    const v = node.items[k];
+    return v === undefined ? undefined : { value: v };
+  }
+  return undefined;
+}
+
+/** Turn zod's issues into located, readable ones, collapsing union noise to the branch that fits. */
+export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, schema: z.ZodType, data: unknown, prefix: readonly PathKey[] = []): InputIssue[] {
+  const out: InputIssue[] = [];
+  for (const raw of issues) {
+    const path = [...prefix, ...(raw.path as PathKey[])];
+    const issue = raw as z.core.$ZodIssue & Record<string, unknown>;
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = knownKeys(schema, path.slice(prefix.length));
+        for (const k of issue.keys as string[]) {
+          const guess = suggestName(k, known);
+          const msg = guess
+            ? `unknown key '${k}' (did you mean '${guess}'?)`
+            : `unknown key '${k}'${known.length ? `; expected one of: ${known.join(', ')}` : ''}`;
+          out.push(src.issue(path, msg, k));
+        }
+        break;
+      }
+      case 'invalid_union': {
+        const branches = (issue.errors as z.core.$ZodIssue[][]) ?? [];
+        if (branches.length === 0) {
+          const options = (issue.options as unknown[] | undefined)?.map((o) => `'${String(o)}'`).join(', ');
+          const got = valueAt(data, path);
+          out.push(src.issue(path, options ? `expected one of ${options}, got ${describe(got)}` : issue.message));
+          break;
+        }
+        // Branches whose only complaint is the value's type at the union itself did not fit at all.
+        const fitting = branches.filter((b) => !(b.length === 1 && b[0]!.code === 'invalid_type' && b[0]!.path.length === 0));
+        if (fitting.length >= 1) {
+          const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
+          out.push(...zodIssues(best, src, schema, data, path));
+        } else {
+          const expected = [...new Set(branches.map((b) => String((b[0] as unknown as Record<string, unknown>).expected)))].join(' or ');
+          out.push(src.issue(path, `expected ${expected}, got ${describe(valueAt(data, path))}`));
+        }
+        break;
+      }
+      case 'invalid_type': {
+        const got = valueAt(data, path);
+        out.push(src.issue(path, got === undefined ? `missing required field (expected ${article(String(issue.expected))})` : `expected ${article(String(issue.expected))}, got ${describe(got)}`));
+        break;
+      }
+      case 'invalid_value': {
+        const values = (issue.values as unknown[]).map((v) => `'${String(v)}'`).join(', ');
+        out.push(src.issue(path, `expected one of ${values}, got ${describe(valueAt(data, path))}`));
+        break;
+      }
+      case 'too_small':
+      case 'too_big': {
+        const got = valueAt(data, path);
+        const cmp = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+        const what = issue.origin === 'array' ? `at least ${String(issue.minimum)} item(s)` : `a value ${cmp} ${String(issue.code === 'too_small' ? issue.minimum : issue.maximum)}`;
+        out.push(src.issue(path, `expected ${what}, got ${describe(got)}`));
+        break;
+      }
+      default:
+        out.push(src.issue(path, issue.message));
+    }
+  }
+  return out;
+}
+
+function article(t: string): string {
+  const map: Record<string, string> = { int: 'an integer', number: 'a number', string: 'a string', object: 'a mapping', array: 'a list', record: 'a mapping', boolean: 'true or false' };
+  return map[t] ?? t;
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `'${v}'`;
+  return String(v);
+}
+
+function valueAt(data: unknown, path: readonly PathKey[]): unknown {
+  let v = data;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PathKey, unknown>)[k];
+  }
+  return v;
+}
+
+/** Keys an object schema at `path` accepts (through optionals, defaults, pipes, unions, arrays, records). */
+export function knownKeys(schema: z.ZodType, path: readonly PathKey[]): string[] {
+  const keys = new Set<string>();
+  const visit = (s: unknown, rest: readonly PathKey[]): void => {
+    const def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    if (!def) return;
+    switch (def.type) {
+      case 'optional':
+      case 'default':
+      case 'nullable':
+      case 'prefault':
+      case 'readonly':
+        return visit(def.innerType, rest);
+      case 'pipe':
+        return visit(def.in, rest);
+      case 'union':
+        for (const o of def.options as unknown[]) visit(o, rest);
+        return;
+      case 'array':
+        return rest.length ? visit(def.element, rest.slice(1)) : undefined;
+      case 'tuple':
+        return rest.length ? visit((def.items as unknown[])[Number(rest[0])], rest.slice(1)) : undefined;
+      case 'record':
+        return rest.length ? visit(def.valueType, rest.slice(1)) : undefined;
+      case 'object': {
+        const shape = def.shape as Record<string, unknown>;
+        if (rest.length === 0) for (const k of Object.keys(shape)) keys.add(k);
+        else if (shape[String(rest[0])]) visit(shape[String(rest[0])], rest.slice(1));
+        return;
+      }
+    }
+  };
+  visit(schema, path);
+  return [...keys];
+}

@@ -1,0 +1,152 @@
+// The scenario file's schema: the single source of truth for the Scenario type and for the JSON
+// Schema that editors use. Quantities with units are parsed here (via quantity.ts) into SI numbers.
+import { z } from 'zod';
+import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardware-schema.js';
+import { distributionSchema } from './distribution.js';
+import { count, duration, flop, frequency, rate } from './quantity.js';
+
+const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
+
+/** A policy by name (`fifo`), or with parameters (`{ name: easy-backfill, params: {...} }`). */
+export const policyRefSchema = z.union([
+  z.string().min(1).transform((name) => ({ name, params: {} as Record<string, unknown> })),
+  z.strictObject({ name: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) }),
+]);
+export type PolicyRef = z.output<typeof policyRefSchema>;
+
+/** Overrides of a built-in device kind, or a whole new kind (then every required field). */
+export const deviceOverrideSchema = deviceSchema.extend({ interconnect: interconnectSchema.partial() }).partial();
+
+export const fabricRefSchema = z.union([
+  z.string().min(1).transform((preset) => ({ preset })),
+  fabricSchema.partial().extend({ preset: z.string().min(1) }).strict(),
+]);
+
+export const nodeGroupSchema = z.strictObject({
+  name: identifier.optional(),
+  /** Number of nodes. */
+  count: z.number().int().positive(),
+  /** Device kind, from the catalogue or the scenario's `devices`. */
+  device: z.string().min(1),
+  /** Devices per node; the kind's usual count when absent. */
+  devices_per_node: z.number().int().positive().optional(),
+  /** Scale-out NICs per node (default: one per device). */
+  nics: z.number().int().positive().optional(),
+  /** Rate of each NIC; the fabric's port rate when absent. */
+  nic_rate: rate({ positive: true }).optional(),
+});
+
+export const datacentreSchema = z.strictObject({
+  name: identifier,
+  /** Power usage effectiveness: facility power / IT power. */
+  pue: z.number().gte(1).default(1.0),
+  /** Price per kWh, in the scenario's currency. */
+  electricity_price: z.number().nonnegative().default(0),
+  /** kg CO2 per kWh. */
+  carbon_intensity: z.number().nonnegative().default(0),
+  /** Scale-out fabric: a preset name or a preset with overrides. */
+  fabric: fabricRefSchema.optional(),
+  /** Nodes attached to one leaf switch. */
+  nodes_per_leaf: z.number().int().positive().default(16),
+  /** Leaf downlink : uplink capacity ratio (1 = non-blocking). */
+  oversubscription: z.number().gte(1).default(1),
+  node_groups: z.array(nodeGroupSchema).min(1),
+});
+
+export const linkSchema = z.strictObject({
+  name: identifier.optional(),
+  /** The two data centres it joins (full duplex). */
+  between: z.tuple([identifier, identifier]),
+  latency: duration(),
+  bandwidth: rate({ positive: true }),
+  /** Fraction of bandwidth usable by data (protocol overheads). */
+  efficiency: z.number().gt(0).lte(1).default(1),
+  /** Per-flow window (bytes): caps a flow at window / RTT when set. */
+  window: count({ positive: true }).optional(),
+});
+
+/** What a training job computes: a model and its tokens, or a duration on a reference device kind. */
+const trainingWorkFields = {
+  /** Model parameters (e.g. 175e9 or '175B'). */
+  params: count({ positive: true }).optional(),
+  /** Training tokens. */
+  tokens: count({ positive: true }).optional(),
+  /** Useful work directly, in FLOP (alternative to params and tokens). */
+  work: flop({ positive: true }).optional(),
+  /** Kernel efficiency override for this job (fraction of peak its compute reaches). */
+  efficiency: z.number().gt(0).lte(1).optional(),
+  /** Device kind a `duration` refers to (its run time there, alone). */
+  reference_device: z.string().optional(),
+  /** Allowed device kinds (any when absent). */
+  device_kinds: z.array(z.string().min(1)).min(1).optional(),
+  priority: z.number().int().default(0),
+};
+
+export const jobSchema = z.strictObject({
+  name: identifier.optional(),
+  submit: duration().default(0),
+  devices: z.number().int().positive(),
+  duration: duration({ positive: true }).optional(),
+  ...trainingWorkFields,
+});
+
+const arrivalSchema = z.discriminatedUnion('process', [
+  z.strictObject({
+    process: z.literal('poisson'),
+    /** Mean arrival rate ('10/h'); or give mean_interval. */
+    rate: frequency({ positive: true }).optional(),
+    mean_interval: duration({ positive: true }).optional(),
+  }),
+  z.strictObject({ process: z.literal('fixed'), interval: duration({ positive: true }) }),
+]);
+
+export const generatorSchema = z.strictObject({
+  name: identifier.optional(),
+  /** Number of jobs to generate; or give `until`. */
+  count: z.number().int().positive().optional(),
+  /** Stop generating at this time. */
+  until: duration().optional(),
+  /** Time of the first arrival. */
+  start: duration().default(0),
+  arrival: arrivalSchema,
+  devices: distributionSchema(z.number().int().positive()),
+  duration: distributionSchema(duration({ positive: true })).optional(),
+  params: distributionSchema(count({ positive: true })).optional(),
+  tokens: distributionSchema(count({ positive: true })).optional(),
+  efficiency: z.number().gt(0).lte(1).optional(),
+  reference_device: z.string().optional(),
+  device_kinds: z.array(z.string().min(1)).min(1).optional(),
+  priority: distributionSchema(z.number().int()).optional(),
+});
+
+export const workloadSchema = z.union([
+  z.strictObject({ jobs: z.array(jobSchema).min(1) }),
+  z.strictObject({ generator: generatorSchema }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  name: identifier,
+  description: z.string().default(''),
+  seed: z.number().int().nonnegative().default(1),
+  /** Stop the simulation here; jobs still running or waiting are reported as such. */
+  horizon: duration({ positive: true }).optional(),
+  /** Catalogue overrides and new device kinds. */
+  devices: z.record(identifier, deviceOverrideSchema).default({}),
+  /** Fabric preset overrides and new presets. */
+  fabrics: z.record(identifier, fabricSchema.partial()).default({}),
+  datacentres: z.array(datacentreSchema).min(1),
+  links: z.array(linkSchema).default([]),
+  workloads: z.array(workloadSchema).min(1),
+  /** Which waiting job next. */
+  policy: policyRefSchema.default({ name: 'fifo', params: {} }),
+  /** Which devices for it. */
+  placement: policyRefSchema.default({ name: 'first-fit', params: {} }),
+});
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type DatacentreSpec = z.output<typeof datacentreSchema>;
+export type NodeGroupSpec = z.output<typeof nodeGroupSchema>;
+export type JobSpec = z.output<typeof jobSchema>;
+export type GeneratorSpec = z.output<typeof generatorSchema>;
+export type LinkSpec = z.output<typeof linkSchema>;

@@ -1,0 +1,238 @@
+// Metrics gathered from lifecycle signals: per-job rows streamed to a sink as jobs end, and the
+// run's summary row (effective compute ratio, queueing delay, JCT, utilisation, energy).
+import type { Cluster } from '../model/cluster.js';
+import type { Signals } from './signals.js';
+import type { SimJob } from './sim-job.js';
+import { Samples } from './stats.js';
+
+export interface JobRow {
+  job_id: string;
+  kind: string;
+  submit_s: number;
+  start_s: number;
+  finish_s: number;
+  queueing_delay_s: number;
+  devices: number;
+  device_kind: string;
+  datacentre: string;
+  useful_pflop: number;
+  effective_compute_ratio: number;
+  status: string;
+  reason: string;
+}
+
+export const JOB_COLUMNS: readonly (keyof JobRow)[] = [
+  'job_id',
+  'kind',
+  'submit_s',
+  'start_s',
+  'finish_s',
+  'queueing_delay_s',
+  'devices',
+  'device_kind',
+  'datacentre',
+  'useful_pflop',
+  'effective_compute_ratio',
+  'status',
+  'reason',
+];
+
+export interface SummaryRow {
+  scenario: string;
+  policy: string;
+  placement: string;
+  seed: number;
+  jobs_submitted: number;
+  jobs_completed: number;
+  jobs_rejected: number;
+  jobs_unfinished: number;
+  makespan_s: number;
+  effective_compute_ratio_pool: number;
+  effective_compute_ratio_allocated: number;
+  utilisation: number;
+  queueing_delay_mean_s: number;
+  queueing_delay_p50_s: number;
+  queueing_delay_p95_s: number;
+  queueing_delay_p99_s: number;
+  queueing_delay_max_s: number;
+  jct_mean_s: number;
+  jct_p95_s: number;
+  useful_pflop: number;
+  busy_device_hours: number;
+  energy_kwh: number;
+  energy_cost: number;
+  co2_kg: number;
+}
+
+export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
+  'scenario',
+  'policy',
+  'placement',
+  'seed',
+  'jobs_submitted',
+  'jobs_completed',
+  'jobs_rejected',
+  'jobs_unfinished',
+  'makespan_s',
+  'effective_compute_ratio_pool',
+  'effective_compute_ratio_allocated',
+  'utilisation',
+  'queueing_delay_mean_s',
+  'queueing_delay_p50_s',
+  'queueing_delay_p95_s',
+  'queueing_delay_p99_s',
+  'queueing_delay_max_s',
+  'jct_mean_s',
+  'jct_p95_s',
+  'useful_pflop',
+  'busy_device_hours',
+  'energy_kwh',
+  'energy_cost',
+  'co2_kg',
+];
+
+export interface RunLabels {
+  scenario: string;
+  policy: string;
+  placement: string;
+  seed: number;
+}
+
+export class MetricsRecorder {
+  private submitted = 0;
+  private completed = 0;
+  private rejected = 0;
+  private lastFinishS = 0;
+  private usefulDoneFlop = 0;
+  private allocatedPeakFlopS = 0;
+  private readonly queueing = new Samples();
+  private readonly jct = new Samples();
+  /** Busy device-seconds per (data centre, kind). */
+  private readonly busyDeviceS: Float64Array;
+
+  constructor(
+    private readonly cluster: Cluster,
+    signals: Signals,
+    private readonly labels: RunLabels,
+    private readonly jobSink: ((row: JobRow) => void) | undefined,
+  ) {
+    this.busyDeviceS = new Float64Array(cluster.datacentres.length * cluster.kinds.length);
+    signals.on('submitted', () => void this.submitted++);
+    signals.on('rejected', (job) => {
+      this.rejected++;
+      this.emit(job);
+    });
+    signals.on('started', (job, now) => {
+      if (job.starts === 1) this.queueing.add(now - job.submitS);
+    });
+    signals.on('stopped', (job, now) => this.release(job, now));
+    signals.on('finished', (job, now) => {
+      this.release(job, now);
+      this.completed++;
+      this.lastFinishS = Math.max(this.lastFinishS, now);
+      this.jct.add(now - job.submitS);
+      this.usefulDoneFlop += job.usefulFlop;
+      this.allocatedPeakFlopS += job.allocatedPeakFlopS;
+      this.emit(job);
+    });
+  }
+
+  /** Account the device-time of an allocation that just ended (called before devices are freed). */
+  release(job: SimJob, nowS: number): void {
+    const p = job.placement!;
+    const kinds = this.cluster.kinds.length;
+    const heldS = nowS - job.allocatedSinceS;
+    for (let i = 0; i < p.nodes.length; i++) {
+      this.busyDeviceS[this.cluster.nodeDatacentre[p.nodes[i]!]! * kinds + p.kind]! += p.counts[i]! * heldS;
+    }
+  }
+
+  /** Rows for jobs still running or waiting at the end, and the summary. */
+  finish(endS: number, unfinished: Iterable<SimJob>): SummaryRow {
+    let unfinishedCount = 0;
+    for (const job of unfinished) {
+      unfinishedCount++;
+      if (job.state === 'running') {
+        this.release(job, endS);
+        this.usefulDoneFlop += job.doneFlop;
+        this.allocatedPeakFlopS += job.allocatedPeakFlopS;
+      }
+      this.emit(job);
+    }
+    const c = this.cluster;
+    const kinds = c.kinds.length;
+    let energyJ = 0;
+    let cost = 0;
+    let co2 = 0;
+    let busyTotalS = 0;
+    for (const dc of c.datacentres) {
+      let itJ = 0;
+      for (const k of c.kinds) {
+        let total = 0;
+        for (const g of c.groups) if (g.datacentre === dc.index && g.kind === k.index) total += g.nodeCount * g.devicesPerNode;
+        const busy = this.busyDeviceS[dc.index * kinds + k.index]!;
+        busyTotalS += busy;
+        itJ += busy * k.spec.busy_power + Math.max(0, total * endS - busy) * k.spec.idle_power;
+      }
+      const kwh = (itJ * dc.pue) / 3.6e6;
+      energyJ += itJ * dc.pue;
+      cost += kwh * dc.electricityPrice;
+      co2 += kwh * dc.carbonIntensityKgPerKWh;
+    }
+    const poolPeakFlopS = c.totalPeakFlops() * endS;
+    return {
+      ...this.labels,
+      jobs_submitted: this.submitted,
+      jobs_completed: this.completed,
+      jobs_rejected: this.rejected,
+      jobs_unfinished: unfinishedCount,
+      makespan_s: this.lastFinishS,
+      effective_compute_ratio_pool: poolPeakFlopS > 0 ? this.usefulDoneFlop / poolPeakFlopS : 0,
+      effective_compute_ratio_allocated: this.allocatedPeakFlopS > 0 ? this.usefulDoneFlop / this.allocatedPeakFlopS : 0,
+      utilisation: c.deviceCount > 0 && endS > 0 ? busyTotalS / (c.deviceCount * endS) : 0,
+      queueing_delay_mean_s: this.queueing.mean(),
+      queueing_delay_p50_s: this.queueing.quantile(0.5),
+      queueing_delay_p95_s: this.queueing.quantile(0.95),
+      queueing_delay_p99_s: this.queueing.quantile(0.99),
+      queueing_delay_max_s: this.queueing.max(),
+      jct_mean_s: this.jct.mean(),
+      jct_p95_s: this.jct.quantile(0.95),
+      useful_pflop: this.usefulDoneFlop / 1e15,
+      busy_device_hours: busyTotalS / 3600,
+      energy_kwh: energyJ / 3.6e6,
+      energy_cost: cost,
+      co2_kg: co2,
+    };
+  }
+
+  private emit(job: SimJob): void {
+    if (!this.jobSink) return;
+    const c = this.cluster;
+    const p = job.placement;
+    let dcs = '';
+    if (p) {
+      const names: string[] = [];
+      for (const n of p.nodes) {
+        const name = c.datacentres[c.nodeDatacentre[n]!]!.name;
+        if (!names.includes(name)) names.push(name);
+      }
+      dcs = names.join('+');
+    }
+    const started = !Number.isNaN(job.firstStartS);
+    this.jobSink({
+      job_id: job.name,
+      kind: 'training',
+      submit_s: job.submitS,
+      start_s: job.firstStartS,
+      finish_s: job.finishS,
+      queueing_delay_s: started ? job.firstStartS - job.submitS : Number.NaN,
+      devices: job.devices,
+      device_kind: p ? c.kinds[p.kind]!.name : '',
+      datacentre: dcs,
+      useful_pflop: job.doneFlop / 1e15,
+      effective_compute_ratio: job.allocatedPeakFlopS > 0 ? job.doneFlop / job.allocatedPeakFlopS : Number.NaN,
+      status: job.state,
+      reason: job.reason,
+    });
+  }
+}

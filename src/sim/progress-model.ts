@@ -1,0 +1,29 @@
+// How fast a running job makes useful progress on its placement. The simple model here (devices x
+// peak x kernel efficiency) ignores the network; the step-time model replaces it behind this interface.
+import type { Cluster } from '../model/cluster.js';
+import type { SimJob } from './sim-job.js';
+
+export interface ProgressModel {
+  /**
+   * Useful FLOP/s of `job` on its current placement (job.placement is set). Must be > 0.
+   * A model whose rates depend on other jobs calls `rateChanged` for the jobs it affects.
+   */
+  startRate(job: SimJob): number;
+  /** The job released its devices; models with shared resources update the others. */
+  released?(job: SimJob): void;
+}
+
+/** Rate = devices x dense peak x kernel efficiency (the job's override, else the kind's). */
+export class PeakEfficiencyModel implements ProgressModel {
+  constructor(private readonly cluster: Cluster) {}
+
+  startRate(job: SimJob): number {
+    const kind = this.cluster.kinds[job.placement!.kind]!.spec;
+    return job.devices * kind.peak * (job.template.efficiency ?? kind.efficiency);
+  }
+}
+
+/** The rate the simple model gives a job alone on `kind` (for predictions). */
+export function nominalRate(job: { devices: number; template: { efficiency: number | undefined } }, kindPeak: number, kindEfficiency: number): number {
+  return job.devices * kindPeak * (job.template.efficiency ?? kindEfficiency);
+}

@@ -1,0 +1,69 @@
+// A job's state inside one simulation: where it is in its lifecycle, and its fluid progress
+// (remaining useful FLOPs at a current rate, settled whenever the rate changes).
+import type { ScheduledEvent } from '../engine/engine.js';
+import type { JobTemplate } from '../model/job.js';
+import type { JobView, Placement } from '../policy/types.js';
+
+export type JobState = 'waiting' | 'running' | 'completed' | 'rejected';
+
+export class SimJob implements JobView {
+  state: JobState = 'waiting';
+  remainingFlop: number;
+  /** Useful FLOP/s at the current placement (0 when not running). */
+  rateFlopPerS = 0;
+  /** Time up to which remainingFlop and attainedDeviceS are settled. */
+  settledS: number;
+  completion: ScheduledEvent | undefined;
+  placement: Placement | undefined;
+  /** Device indices held while running. */
+  readonly heldDevices: number[] = [];
+  /** Dense peak of the devices held (FLOP/s). */
+  allocatedPeakFlops = 0;
+  firstStartS = Number.NaN;
+  /** Start of the current allocation. */
+  allocatedSinceS = Number.NaN;
+  /** How many times the job has started (restarts after preemption or failure count). */
+  starts = 0;
+  finishS = Number.NaN;
+  /** When the job last joined the waiting line (submission, or a re-queue after preemption). */
+  queuedSinceS: number;
+  /** Total time spent waiting, first wait included. */
+  waitedS = 0;
+  /** Sum over allocations of (peak FLOP/s of the devices x seconds held): the ECR denominator. */
+  allocatedPeakFlopS = 0;
+  allocatedDeviceS = 0;
+  attainedDeviceS = 0;
+  reason = '';
+
+  constructor(
+    readonly id: number,
+    readonly template: JobTemplate,
+    readonly predictedRuntimeS: number,
+  ) {
+    this.remainingFlop = template.usefulFlop;
+    this.settledS = template.submitS;
+    this.queuedSinceS = template.submitS;
+  }
+
+  get name(): string {
+    return this.template.name;
+  }
+  get devices(): number {
+    return this.template.devices;
+  }
+  get submitS(): number {
+    return this.template.submitS;
+  }
+  get priority(): number {
+    return this.template.priority;
+  }
+  get allowedKinds(): readonly number[] | undefined {
+    return this.template.allowedKinds;
+  }
+  get usefulFlop(): number {
+    return this.template.usefulFlop;
+  }
+  get doneFlop(): number {
+    return this.template.usefulFlop - this.remainingFlop;
+  }
+}

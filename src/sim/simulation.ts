@@ -1,0 +1,350 @@
+// Wires a resolved scenario into an engine: workload arrivals, the waiting line, scheduling
+// passes through the policies, fluid job progress, and metrics. Pure: scenario and sinks in,
+// results out; no files, no stdout.
+import { Engine } from '../engine/engine.js';
+import { snapToZero } from '../engine/numeric.js';
+import { RandomStreams } from '../engine/random.js';
+import { Cluster } from '../model/cluster.js';
+import type { JobTemplate } from '../model/job.js';
+import { trainingFlop } from '../model/job.js';
+import { sample } from '../scenario/distribution.js';
+import type { GeneratorSource, ResolvedScenario } from '../scenario/load.js';
+import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
+import { PolicyError, type JobView, type Placement, type SchedulingContext } from '../policy/types.js';
+import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
+import { PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
+import { Signals } from './signals.js';
+import { SimJob } from './sim-job.js';
+import { WaitingLine } from './waiting-line.js';
+
+export interface RunOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Receives one row per job as it ends (and for jobs unfinished at the horizon). */
+  jobSink?: (row: JobRow) => void;
+  /** Extra listeners (trace exporters, invariant checkers in tests). */
+  observe?: (sim: Simulation) => void;
+  /** Policies already resolved (plug-ins loaded by the caller); the scenario's by default. */
+  policies?: ResolvedPolicies;
+}
+
+export interface RunResult {
+  summary: SummaryRow;
+  /** Model events fired by the engine. */
+  events: number;
+  endS: number;
+}
+
+export function simulate(resolved: ResolvedScenario, options: RunOptions = {}): RunResult {
+  const sim = new Simulation(resolved, options);
+  options.observe?.(sim);
+  return sim.run();
+}
+
+export class Simulation {
+  readonly engine = new Engine();
+  readonly cluster: Cluster;
+  readonly signals = new Signals();
+  readonly streams: RandomStreams;
+  readonly seed: number;
+  readonly running: SimJob[] = [];
+  private readonly waiting = new WaitingLine();
+  private readonly policies: ResolvedPolicies;
+  private readonly progress: ProgressModel;
+  private readonly metrics: MetricsRecorder;
+  private readonly ctx: SchedulingContext;
+  private nextJobId = 0;
+  private passPending = false;
+  private readonly runningIndex = new Map<SimJob, number>();
+
+  constructor(
+    readonly resolved: ResolvedScenario,
+    options: RunOptions,
+  ) {
+    this.seed = options.seed ?? resolved.scenario.seed;
+    this.streams = new RandomStreams(this.seed);
+    this.cluster = new Cluster(resolved.shape);
+    this.policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src });
+    this.progress = new PeakEfficiencyModel(this.cluster);
+    this.metrics = new MetricsRecorder(
+      this.cluster,
+      this.signals,
+      { scenario: resolved.scenario.name, policy: this.policies.queueName, placement: this.policies.placementName, seed: this.seed },
+      options.jobSink,
+    );
+    this.ctx = this.makeContext();
+  }
+
+  get nowS(): number {
+    return this.engine.now;
+  }
+
+  run(): RunResult {
+    this.scheduleExplicitJobs(this.resolved.jobs);
+    for (const g of this.resolved.generators) this.startGenerator(g);
+    const horizon = this.resolved.scenario.horizon ?? Infinity;
+    this.engine.run(horizon);
+    const endS = Number.isFinite(horizon) ? horizon : this.engine.now;
+    if (!Number.isFinite(horizon)) this.rejectStranded();
+    for (const job of this.running) this.settle(job, endS);
+    const unfinished: SimJob[] = [...this.running, ...this.waiting];
+    const summary = this.metrics.finish(endS, unfinished);
+    return { summary, events: this.engine.eventsFired, endS };
+  }
+
+  // --- arrivals -------------------------------------------------------------------------------
+
+  private scheduleExplicitJobs(templates: readonly JobTemplate[]): void {
+    if (templates.length === 0) return;
+    const sorted = templates
+      .map((t, i) => ({ t, i }))
+      .sort((a, b) => a.t.submitS - b.t.submitS || a.i - b.i)
+      .map((x) => x.t);
+    let cursor = 0;
+    const arrive = (): void => {
+      const now = this.engine.now;
+      // Every job due now arrives before the scheduling pass that follows.
+      while (cursor < sorted.length && sorted[cursor]!.submitS <= now) this.submit(sorted[cursor++]!);
+      if (cursor < sorted.length) this.engine.at(sorted[cursor]!.submitS, arrive);
+    };
+    this.engine.at(sorted[0]!.submitS, arrive);
+  }
+
+  private startGenerator(g: GeneratorSource): void {
+    const spec = g.spec;
+    const arrivals = this.streams.stream(`arrivals:${g.name}`);
+    const sizes = this.streams.stream(`sizes:${g.name}`);
+    const cluster = this.cluster;
+    const ref = g.referenceKind !== undefined ? cluster.kinds[g.referenceKind] : undefined;
+    const meanGapS =
+      spec.arrival.process === 'fixed' ? spec.arrival.interval : spec.arrival.mean_interval ?? 1 / spec.arrival.rate!;
+    const limitS = Math.min(spec.until ?? Infinity, this.resolved.scenario.horizon ?? Infinity);
+    let made = 0;
+    const nextGap = (): number => (spec.arrival.process === 'fixed' ? meanGapS : arrivals.exponential(meanGapS));
+    const make = (submitS: number): JobTemplate => {
+      const devices = Math.max(1, Math.round(sample(spec.devices, sizes)));
+      let usefulFlop: number;
+      let params = 0;
+      if (spec.duration) {
+        const durationS = sample(spec.duration, sizes);
+        const refSpec = ref!.spec;
+        usefulFlop = durationS * devices * refSpec.peak * (spec.efficiency ?? refSpec.efficiency);
+      } else {
+        params = sample(spec.params!, sizes);
+        usefulFlop = trainingFlop(params, sample(spec.tokens!, sizes));
+      }
+      const priority = spec.priority ? Math.round(sample(spec.priority, sizes)) : 0;
+      return {
+        name: `${g.name}-${made}`,
+        submitS,
+        devices,
+        usefulFlop,
+        efficiency: spec.efficiency,
+        allowedKinds: g.allowedKinds,
+        priority,
+        params,
+        source: g.name,
+      };
+    };
+    const arrive = (): void => {
+      this.submit(make(this.engine.now));
+      made++;
+      if (spec.count !== undefined && made >= spec.count) return;
+      const t = this.engine.now + nextGap();
+      if (t < limitS) this.engine.at(t, arrive);
+    };
+    const first = spec.start;
+    if (first < limitS && (spec.count === undefined || spec.count > 0)) this.engine.at(first, arrive);
+  }
+
+  /** A job enters the system: rejected at once if it can never fit, else queued. */
+  submit(template: JobTemplate): SimJob {
+    const job = new SimJob(this.nextJobId++, template, this.predictRuntime(template));
+    this.signals.emit('submitted', job, this.engine.now);
+    const why = this.neverFits(job);
+    if (why) {
+      job.state = 'rejected';
+      job.reason = why;
+      job.finishS = this.engine.now;
+      this.signals.emit('rejected', job, this.engine.now);
+      return job;
+    }
+    this.waiting.push(job);
+    this.requestPass();
+    return job;
+  }
+
+  private neverFits(job: SimJob): string | undefined {
+    const c = this.cluster;
+    const kinds = job.allowedKinds ?? c.kinds.map((k) => k.index);
+    let best = 0;
+    for (const k of kinds) best = Math.max(best, c.kindTotal[k]!);
+    if (job.devices <= best) return undefined;
+    const names = job.allowedKinds ? job.allowedKinds.map((k) => c.kinds[k]!.name).join('|') : 'any kind';
+    return `needs ${job.devices} devices of one kind (${names}); the pool has at most ${best}`;
+  }
+
+  private predictRuntime(t: JobTemplate): number {
+    const c = this.cluster;
+    let best = 0;
+    for (const k of t.allowedKinds ?? c.kinds.map((x) => x.index)) {
+      if (c.kindTotal[k]! < t.devices) continue;
+      const spec = c.kinds[k]!.spec;
+      best = Math.max(best, t.devices * spec.peak * (t.efficiency ?? spec.efficiency));
+    }
+    return best > 0 ? t.usefulFlop / best : Infinity;
+  }
+
+  // --- scheduling -----------------------------------------------------------------------------
+
+  /** Coalesce: one pass at the current time, after the events already queued for it. */
+  requestPass(): void {
+    if (this.passPending) return;
+    this.passPending = true;
+    this.engine.at(this.engine.now, this.runPass);
+  }
+
+  private readonly runPass = (): void => {
+    this.passPending = false;
+    if (this.waiting.size === 0) return;
+    try {
+      this.policies.queue.schedule(this.ctx);
+    } catch (e) {
+      if (e instanceof PolicyError) throw e;
+      throw new PolicyError(this.policies.queueName, undefined, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
+  private makeContext(): SchedulingContext {
+    const sim = this;
+    return {
+      get nowS() {
+        return sim.engine.now;
+      },
+      waiting: this.waiting,
+      running: this.running,
+      cluster: this.cluster,
+      place: (job: JobView) => {
+        let p: Placement | undefined;
+        try {
+          p = this.policies.placer.place(job, this.cluster);
+        } catch (e) {
+          throw new PolicyError(this.policies.placementName, job.name, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        return p;
+      },
+      start: (job: JobView, placement: Placement) => this.start(job as SimJob, placement),
+      predictedFinishS: (job: JobView) => {
+        const j = job as SimJob;
+        return j.state === 'running' ? j.settledS + j.remainingFlop / j.rateFlopPerS : Infinity;
+      },
+    };
+  }
+
+  /** Check a decision and apply it. */
+  private start(job: SimJob, placement: Placement): void {
+    const now = this.engine.now;
+    this.checkPlacement(job, placement);
+    job.state = 'running';
+    this.waiting.left();
+    job.placement = placement;
+    job.heldDevices.length = 0;
+    for (let i = 0; i < placement.nodes.length; i++) this.cluster.allocateWhole(placement.nodes[i]!, placement.counts[i]!, job.heldDevices);
+    job.allocatedPeakFlops = job.devices * this.cluster.kinds[placement.kind]!.spec.peak;
+    job.allocatedSinceS = now;
+    job.waitedS += now - job.queuedSinceS;
+    job.starts++;
+    if (job.starts === 1) job.firstStartS = now;
+    job.settledS = now;
+    this.runningIndex.set(job, this.running.length);
+    this.running.push(job);
+    this.signals.emit('started', job, now);
+    this.setRate(job, this.progress.startRate(job));
+  }
+
+  private checkPlacement(job: SimJob, p: Placement): void {
+    const c = this.cluster;
+    const bad = (detail: string): never => {
+      throw new PolicyError(`${this.policies.queueName}/${this.policies.placementName}`, job.name, this.engine.now, detail);
+    };
+    if (job.state !== 'waiting') bad(`the job is ${job.state}, not waiting`);
+    if (!p || !Array.isArray(p.nodes) || !Array.isArray(p.counts) || p.nodes.length !== p.counts.length) bad('the placement is not {kind, nodes[], counts[]} with one count per node');
+    if (!Number.isInteger(p.kind) || p.kind < 0 || p.kind >= c.kinds.length) bad(`unknown device kind index ${String(p.kind)}`);
+    if (job.allowedKinds && !job.allowedKinds.includes(p.kind)) bad(`kind '${c.kinds[p.kind]!.name}' is not among the job's allowed kinds`);
+    let total = 0;
+    const seen = new Set<number>();
+    for (let i = 0; i < p.nodes.length; i++) {
+      const node = p.nodes[i]!;
+      const count = p.counts[i]!;
+      if (!Number.isInteger(node) || node < 0 || node >= c.nodeCount) bad(`unknown node ${String(node)}`);
+      if (seen.has(node)) bad(`node ${node} appears twice`);
+      seen.add(node);
+      if (c.nodeKind[node] !== p.kind) bad(`node ${node} holds '${c.kinds[c.nodeKind[node]!]!.name}', not '${c.kinds[p.kind]!.name}'`);
+      if (!Number.isInteger(count) || count <= 0) bad(`count ${String(count)} on node ${node} is not a positive integer`);
+      if (count > c.nodeFree[node]!) bad(`node ${node} has ${c.nodeFree[node]} free devices, ${count} asked (over-allocation)`);
+      total += count;
+    }
+    if (total !== job.devices) bad(`the gang is split: ${total} devices placed for a job of ${job.devices}`);
+  }
+
+  // --- fluid progress -------------------------------------------------------------------------
+
+  /** Bring a running job's remaining work up to `nowS` at its current rate. */
+  settle(job: SimJob, nowS: number): void {
+    const dt = nowS - job.settledS;
+    if (dt > 0) {
+      job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * dt, job.usefulFlop);
+      job.attainedDeviceS += job.devices * dt;
+      job.allocatedPeakFlopS += job.allocatedPeakFlops * dt;
+      job.allocatedDeviceS += job.devices * dt;
+    }
+    job.settledS = nowS;
+  }
+
+  /** Change a running job's rate: settle at the old rate, reschedule its completion (cancel by version). */
+  setRate(job: SimJob, rateFlopPerS: number): void {
+    const now = this.engine.now;
+    this.settle(job, now);
+    if (!(rateFlopPerS > 0)) {
+      throw new PolicyError('progress model', job.name, now, `non-positive rate ${rateFlopPerS}`);
+    }
+    job.rateFlopPerS = rateFlopPerS;
+    this.engine.cancel(job.completion);
+    job.completion = this.engine.at(now + job.remainingFlop / rateFlopPerS, this.complete, job);
+  }
+
+  private readonly complete = (job: SimJob): void => {
+    const now = this.engine.now;
+    this.settle(job, now);
+    job.remainingFlop = 0;
+    job.completion = undefined;
+    job.state = 'completed';
+    job.finishS = now;
+    this.removeRunning(job);
+    this.cluster.releaseWhole(job.heldDevices);
+    this.progress.released?.(job);
+    this.signals.emit('finished', job, now);
+    this.requestPass();
+  };
+
+  private removeRunning(job: SimJob): void {
+    const i = this.runningIndex.get(job)!;
+    const last = this.running.pop()!;
+    if (last !== job) {
+      this.running[i] = last;
+      this.runningIndex.set(last, i);
+    }
+    this.runningIndex.delete(job);
+  }
+
+  /** At the end of a run to idle, jobs still waiting can never start: reject them with the reason. */
+  private rejectStranded(): void {
+    for (const job of [...this.waiting]) {
+      job.state = 'rejected';
+      job.reason = `could not be placed by '${this.policies.placementName}' even on the idle pool`;
+      job.finishS = this.engine.now;
+      this.waiting.left();
+      this.signals.emit('rejected', job, this.engine.now);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// The waiting line in submission order. Started and rejected jobs leave holes that iteration
+// skips and that are compacted away once they outnumber the live entries (amortised O(1)).
+import type { WaitingJobs } from '../policy/types.js';
+import type { SimJob } from './sim-job.js';
+
+export class WaitingLine implements WaitingJobs {
+  private items: SimJob[] = [];
+  private head = 0;
+  private live = 0;
+
+  get size(): number {
+    return this.live;
+  }
+
+  push(job: SimJob): void {
+    this.items.push(job);
+    this.live++;
+  }
+
+  /** Call after a job in the line changed state away from 'waiting'. */
+  left(): void {
+    this.live--;
+    while (this.head < this.items.length && this.items[this.head]!.state !== 'waiting') this.head++;
+    if (this.items.length - this.head > 64 && this.live * 2 < this.items.length - this.head) this.compact();
+  }
+
+  private compact(): void {
+    const kept: SimJob[] = [];
+    for (let i = this.head; i < this.items.length; i++) if (this.items[i]!.state === 'waiting') kept.push(this.items[i]!);
+    this.items = kept;
+    this.head = 0;
+  }
+
+  *[Symbol.iterator](): Iterator<SimJob> {
+    // Index loop over a snapshot length: jobs pushed during iteration are not visited this pass.
+    const items = this.items;
+    const end = items.length;
+    for (let i = this.head; i < end; i++) {
+      const j = items[i]!;
+      if (j.state === 'waiting') yield j;
+    }
+  }
+}
