@@ -6,6 +6,12 @@ import * as devices from './commands/devices.js';
 import * as run from './commands/run.js';
 import * as validate from './commands/validate.js';
 
+// `poolsim ... | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 await yargs(hideBin(process.argv))
   .scriptName('poolsim')
   .usage('$0 <command> [options]')

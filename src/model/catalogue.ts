@@ -321,13 +321,13 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     memory_bandwidth: '3.35TB/s',
     busy_power: '700W',
     idle_power: '140W',
-    efficiency: 0.58,
+    efficiency: 0.55,
     interconnect: 'NVLink4',
     devices_per_node: 8,
     default_fabric: 'IB-NDR',
     source:
       `NVIDIA H100 datasheet (SXM): dense 989 TFLOPS bf16/fp16, 1,979 fp8 and int8, 494.5 tf32 (half the sparse figures), 67 fp32; 80 GB HBM3 at 3.35 TB/s; 700 W; NVLink4 900 GB/s bidirectional, halved; usual NIC 400G NDR IB (or RoCE-400G, hardware.md). ${GPU_IDLE} ` +
-      'efficiency 0.58 (best estimate, to be calibrated): Llama 3 reached 43% bf16 MFU on 8,192 H100 with TP8/PP16 (41% at 16,384); taking ~25% of step time as exposed TP/DP communication and pipeline bubble gives 0.43 / 0.75 = 0.57.',
+      'efficiency 0.55: bottom-up (large bf16 GEMMs ~0.72 of peak at the 700 W cap x ~0.77 GEMM share of layer time); with the step-time model it predicts Llama 3 405B at 43.2% (8,192 GPUs) and 38.6% (16,384) against the published 43% and 41% (docs/calibration.md).',
   },
   H200: {
     description: 'NVIDIA H200 SXM 141GB',

@@ -20,6 +20,11 @@ export interface JobView {
   readonly attainedDeviceS: number;
   /** Run time alone on the fastest allowed kind (for shortest-job-first). */
   readonly predictedRuntimeS: number;
+  readonly state: 'waiting' | 'running' | 'checkpointing' | 'completed' | 'rejected';
+  /** Where it runs (running and checkpointing jobs). */
+  readonly placement: Placement | undefined;
+  /** Times it has been preempted so far. */
+  readonly preemptions: number;
 }
 
 /** Where a job runs: one device kind; `counts[i]` whole devices on node `nodes[i]`. */
@@ -69,6 +74,12 @@ export interface SchedulingContext {
   readonly cluster: ClusterView;
   place(job: JobView): Placement | undefined;
   start(job: JobView, placement: Placement): void;
+  /**
+   * Suspend a running job: it keeps its devices while it writes a checkpoint (the scenario's
+   * preemption.checkpoint time), then frees them and re-joins the waiting line; on restart it
+   * pays preemption.restore before progressing. Its re-queued time counts as queueing delay.
+   */
+  preempt(job: JobView): void;
   /** When a running job will finish at its current rate. */
   predictedFinishS(job: JobView): number;
 }

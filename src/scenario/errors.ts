@@ -92,6 +92,17 @@ function child(node: unknown, k: PathKey): { key?: unknown; value: unknown } | u
 /** Turn zod's issues into located, readable ones, collapsing union noise to the branch that fits. */
 export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, schema: z.ZodType, data: unknown, prefix: readonly PathKey[] = []): InputIssue[] {
   const out: InputIssue[] = [];
+  // A required field reported missing because its key was misspelt is said once, as the misspelling.
+  const explained = new Set<string>();
+  for (const raw of issues) {
+    if (raw.code !== 'unrecognized_keys') continue;
+    const path = [...prefix, ...(raw.path as PathKey[])];
+    const known = knownKeys(schema, path.slice(prefix.length));
+    for (const k of raw.keys) {
+      const guess = suggestName(k, known);
+      if (guess) explained.add(formatPath([...path, guess]));
+    }
+  }
   for (const raw of issues) {
     const path = [...prefix, ...(raw.path as PathKey[])];
     const issue = raw as z.core.$ZodIssue & Record<string, unknown>;
@@ -128,6 +139,7 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
       }
       case 'invalid_type': {
         const got = valueAt(data, path);
+        if (got === undefined && explained.has(formatPath(path))) break;
         out.push(src.issue(path, got === undefined ? `missing required field (expected ${article(String(issue.expected))})` : `expected ${article(String(issue.expected))}, got ${describe(got)}`));
         break;
       }
@@ -159,7 +171,7 @@ function article(t: string): string {
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
+  if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : `a list of ${v.length}`;
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `'${v}'`;
   return String(v);

@@ -37,7 +37,7 @@ export function loadScenario(text: string, file: string): ResolvedScenario {
   if (doc.errors.length > 0) {
     throw new InputError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 0, col: 0 };
+        const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
         return { file, line: pos.line, column: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` };
       }),
     );

@@ -141,6 +141,15 @@ export const scenarioSchema = z.strictObject({
   policy: policyRefSchema.default({ name: 'fifo', params: {} }),
   /** Which devices for it. */
   placement: policyRefSchema.default({ name: 'first-fit', params: {} }),
+  /** What suspending a running job costs (preemptive policies pay it). */
+  preemption: z
+    .strictObject({
+      /** Time to write a checkpoint when preempted; devices stay held, no progress. */
+      checkpoint: duration().default(60),
+      /** Time to restore from it on restart; devices held, no progress. */
+      restore: duration().default(60),
+    })
+    .default({ checkpoint: 60, restore: 60 }),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;

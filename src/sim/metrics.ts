@@ -12,6 +12,9 @@ export interface JobRow {
   start_s: number;
   finish_s: number;
   queueing_delay_s: number;
+  /** Part of queueing_delay_s spent re-queued after preemptions. */
+  requeued_s: number;
+  preemptions: number;
   devices: number;
   device_kind: string;
   datacentre: string;
@@ -28,6 +31,8 @@ export const JOB_COLUMNS: readonly (keyof JobRow)[] = [
   'start_s',
   'finish_s',
   'queueing_delay_s',
+  'requeued_s',
+  'preemptions',
   'devices',
   'device_kind',
   'datacentre',
@@ -46,6 +51,7 @@ export interface SummaryRow {
   jobs_completed: number;
   jobs_rejected: number;
   jobs_unfinished: number;
+  preemptions: number;
   makespan_s: number;
   effective_compute_ratio_pool: number;
   effective_compute_ratio_allocated: number;
@@ -73,6 +79,7 @@ export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
   'jobs_completed',
   'jobs_rejected',
   'jobs_unfinished',
+  'preemptions',
   'makespan_s',
   'effective_compute_ratio_pool',
   'effective_compute_ratio_allocated',
@@ -102,6 +109,7 @@ export class MetricsRecorder {
   private submitted = 0;
   private completed = 0;
   private rejected = 0;
+  private preemptions = 0;
   private lastFinishS = 0;
   private usefulDoneFlop = 0;
   private allocatedPeakFlopS = 0;
@@ -122,15 +130,14 @@ export class MetricsRecorder {
       this.rejected++;
       this.emit(job);
     });
-    signals.on('started', (job, now) => {
-      if (job.starts === 1) this.queueing.add(now - job.submitS);
-    });
     signals.on('stopped', (job, now) => this.release(job, now));
     signals.on('finished', (job, now) => {
       this.release(job, now);
       this.completed++;
       this.lastFinishS = Math.max(this.lastFinishS, now);
       this.jct.add(now - job.submitS);
+      this.queueing.add(job.waitedS);
+      this.preemptions += job.preemptions;
       this.usefulDoneFlop += job.usefulFlop;
       this.allocatedPeakFlopS += job.allocatedPeakFlopS;
       this.emit(job);
@@ -152,8 +159,10 @@ export class MetricsRecorder {
     let unfinishedCount = 0;
     for (const job of unfinished) {
       unfinishedCount++;
-      if (job.state === 'running') {
+      if (job.state === 'running' || job.state === 'checkpointing') {
         this.release(job, endS);
+        this.queueing.add(job.waitedS);
+        this.preemptions += job.preemptions;
         this.usefulDoneFlop += job.doneFlop;
         this.allocatedPeakFlopS += job.allocatedPeakFlopS;
       }
@@ -186,6 +195,7 @@ export class MetricsRecorder {
       jobs_completed: this.completed,
       jobs_rejected: this.rejected,
       jobs_unfinished: unfinishedCount,
+      preemptions: this.preemptions,
       makespan_s: this.lastFinishS,
       effective_compute_ratio_pool: poolPeakFlopS > 0 ? this.usefulDoneFlop / poolPeakFlopS : 0,
       effective_compute_ratio_allocated: this.allocatedPeakFlopS > 0 ? this.usefulDoneFlop / this.allocatedPeakFlopS : 0,
@@ -225,7 +235,9 @@ export class MetricsRecorder {
       submit_s: job.submitS,
       start_s: job.firstStartS,
       finish_s: job.finishS,
-      queueing_delay_s: started ? job.firstStartS - job.submitS : Number.NaN,
+      queueing_delay_s: started ? job.waitedS : Number.NaN,
+      requeued_s: started ? job.waitedS - (job.firstStartS - job.submitS) : Number.NaN,
+      preemptions: job.preemptions,
       devices: job.devices,
       device_kind: p ? c.kinds[p.kind]!.name : '',
       datacentre: dcs,

@@ -4,7 +4,8 @@ import type { ScheduledEvent } from '../engine/engine.js';
 import type { JobTemplate } from '../model/job.js';
 import type { JobView, Placement } from '../policy/types.js';
 
-export type JobState = 'waiting' | 'running' | 'completed' | 'rejected';
+/** checkpointing: preempted, still holding its devices while it writes a checkpoint. */
+export type JobState = 'waiting' | 'running' | 'checkpointing' | 'completed' | 'rejected';
 
 export class SimJob implements JobView {
   state: JobState = 'waiting';
@@ -24,6 +25,9 @@ export class SimJob implements JobView {
   allocatedSinceS = Number.NaN;
   /** How many times the job has started (restarts after preemption or failure count). */
   starts = 0;
+  preemptions = 0;
+  /** No progress before this time on the current allocation (restoring from a checkpoint). */
+  stallUntilS = 0;
   finishS = Number.NaN;
   /** When the job last joined the waiting line (submission, or a re-queue after preemption). */
   queuedSinceS: number;

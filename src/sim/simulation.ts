@@ -234,6 +234,7 @@ export class Simulation {
         return p;
       },
       start: (job: JobView, placement: Placement) => this.start(job as SimJob, placement),
+      preempt: (job: JobView) => this.preempt(job as SimJob),
       predictedFinishS: (job: JobView) => {
         const j = job as SimJob;
         return j.state === 'running' ? j.settledS + j.remainingFlop / j.rateFlopPerS : Infinity;
@@ -256,6 +257,7 @@ export class Simulation {
     job.starts++;
     if (job.starts === 1) job.firstStartS = now;
     job.settledS = now;
+    job.stallUntilS = job.preemptions > 0 ? now + this.resolved.scenario.preemption.restore : now;
     this.runningIndex.set(job, this.running.length);
     this.running.push(job);
     this.signals.emit('started', job, now);
@@ -289,11 +291,15 @@ export class Simulation {
 
   // --- fluid progress -------------------------------------------------------------------------
 
-  /** Bring a running job's remaining work up to `nowS` at its current rate. */
+  /**
+   * Bring a running job up to `nowS`: progress at its current rate (none while it restores or
+   * checkpoints), device-time held throughout.
+   */
   settle(job: SimJob, nowS: number): void {
     const dt = nowS - job.settledS;
     if (dt > 0) {
-      job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * dt, job.usefulFlop);
+      const progressS = job.state === 'running' ? nowS - Math.max(job.settledS, job.stallUntilS) : 0;
+      if (progressS > 0) job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * progressS, job.usefulFlop);
       job.attainedDeviceS += job.devices * dt;
       job.allocatedPeakFlopS += job.allocatedPeakFlops * dt;
       job.allocatedDeviceS += job.devices * dt;
@@ -310,8 +316,36 @@ export class Simulation {
     }
     job.rateFlopPerS = rateFlopPerS;
     this.engine.cancel(job.completion);
-    job.completion = this.engine.at(now + job.remainingFlop / rateFlopPerS, this.complete, job);
+    job.completion = this.engine.at(Math.max(now, job.stallUntilS) + job.remainingFlop / rateFlopPerS, this.complete, job);
   }
+
+  /** Suspend a running job: checkpoint while holding its devices, then free them and re-queue. */
+  private preempt(job: SimJob): void {
+    const now = this.engine.now;
+    if (job.state !== 'running') {
+      throw new PolicyError(this.policies.queueName, job.name, now, `cannot preempt a job that is ${job.state}`);
+    }
+    this.settle(job, now);
+    this.engine.cancel(job.completion);
+    job.completion = undefined;
+    job.state = 'checkpointing';
+    job.preemptions++;
+    this.engine.at(now + this.resolved.scenario.preemption.checkpoint, this.requeue, job);
+  }
+
+  private readonly requeue = (job: SimJob): void => {
+    const now = this.engine.now;
+    this.settle(job, now);
+    this.removeRunning(job);
+    this.cluster.releaseWhole(job.heldDevices);
+    this.progress.released?.(job);
+    this.signals.emit('stopped', job, now, 'preempted');
+    job.state = 'waiting';
+    job.rateFlopPerS = 0;
+    job.queuedSinceS = now;
+    this.waiting.push(job);
+    this.requestPass();
+  };
 
   private readonly complete = (job: SimJob): void => {
     const now = this.engine.now;

@@ -1,0 +1,33 @@
+// Shared test helpers: build scenarios from text, run them, and collect CSV output in memory.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { csvLine, rowValues } from '../src/experiment/csv.js';
+import { loadScenario, type ResolvedScenario } from '../src/scenario/load.js';
+import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../src/sim/metrics.js';
+import { simulate, type RunOptions, type RunResult } from '../src/sim/simulation.js';
+
+export const repoPath = (rel: string): string => fileURLToPath(new URL(`../${rel}`, import.meta.url));
+
+export function scenarioFromText(text: string, file = 'test.yaml'): ResolvedScenario {
+  return loadScenario(text, file);
+}
+
+export function bundled(name: string): ResolvedScenario {
+  const file = `scenarios/${name}.yaml`;
+  return loadScenario(readFileSync(repoPath(file), 'utf8'), file);
+}
+
+/** Run and return the summary plus the exact bytes `poolsim run` would write. */
+export function runToCsv(resolved: ResolvedScenario, options: RunOptions = {}): RunResult & { jobsCsv: string; summaryCsv: string; jobs: JobRow[] } {
+  let jobsCsv = csvLine(JOB_COLUMNS);
+  const jobs: JobRow[] = [];
+  const r = simulate(resolved, {
+    ...options,
+    jobSink: (row) => {
+      jobs.push(row);
+      jobsCsv += csvLine(rowValues(row, JOB_COLUMNS));
+    },
+  });
+  const summaryCsv = csvLine(SUMMARY_COLUMNS) + csvLine(rowValues(r.summary, SUMMARY_COLUMNS));
+  return { ...r, jobsCsv, summaryCsv, jobs };
+}

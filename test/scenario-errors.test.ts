@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/scenario/errors.js';
+import { scenarioFromText } from './helpers.js';
+
+/** The messages a user sees for `text`, one per line. */
+function problems(text: string): string {
+  try {
+    scenarioFromText(text, 'bad.yaml');
+  } catch (e) {
+    if (e instanceof InputError) return e.message;
+    throw e;
+  }
+  throw new Error('expected the scenario to be rejected');
+}
+
+const POOL = `
+datacentres:
+  - name: east
+    node_groups:
+      - { count: 2, device: H100 }
+`;
+
+describe('scenario errors', () => {
+  it('malformed YAML names the line and column', () => {
+    expect(problems('name: x\ndatacentres: [\n  { name: a\n')).toMatchInlineSnapshot(`
+      "bad.yaml:4:1: YAML syntax: Flow map in block collection must be sufficiently indented and end with a }
+      bad.yaml:4:1: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]"
+    `);
+  });
+
+  it('a misspelt key gets a did-you-mean, and all problems are reported at once', () => {
+    const text = `name: typo
+datacentres:
+  - name: east
+    node_groups:
+      - { count: 2, devcie: H100 }
+workloads:
+  - jobs:
+      - { devices: 1, duraton: 1h, device_kinds: [H100] }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:5:21: datacentres[0].node_groups[0].devcie: unknown key 'devcie' (did you mean 'device'?)
+      bad.yaml:8:23: workloads[0].jobs[0].duraton: unknown key 'duraton' (did you mean 'duration'?)"
+    `);
+  });
+
+  it('a negative duration says what was expected', () => {
+    const text = `name: neg${POOL}workloads:
+  - jobs:
+      - { devices: 1, duration: -2h, reference_device: H100 }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:33: workloads[0].jobs[0].duration: expected a non-negative value: a duration such as '800ns', '5us', '1.5ms', '30s', '2h' or '7d', got '-2h'"`);
+  });
+
+  it('an unknown device kind suggests the nearest one', () => {
+    const text = `name: unknown-kind
+datacentres:
+  - name: east
+    node_groups:
+      - { count: 2, device: H10 }
+workloads:
+  - jobs:
+      - { devices: 1, duration: 1h, reference_device: A100-80G }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:5:29: datacentres[0].node_groups[0].device: unknown device kind 'H10' (did you mean 'H100'?); \`poolsim devices\` lists the catalogue, and 'devices:' in the scenario adds kinds
+      bad.yaml:8:55: workloads[0].jobs[0].reference_device: unknown device kind 'A100-80G' (did you mean 'A100-80GB'?); \`poolsim devices\` lists the catalogue, and 'devices:' in the scenario adds kinds"
+    `);
+  });
+
+  it('a job larger than the pool is reported before anything runs', () => {
+    const text = `name: too-big${POOL}workloads:
+  - jobs:
+      - { name: huge, devices: 64, params: 7B, tokens: 1B, device_kinds: [H100] }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:32: workloads[0].jobs[0].devices: job needs 64 devices of one kind (H100) but the pool has at most 16; it could never start"`);
+  });
+
+  it('wrong types, missing sections and bad enum values', () => {
+    const text = `name: types
+seed: many
+datacentres:
+  - name: east
+    pue: 0.5
+    node_groups: []
+workloads:
+  - generator:
+      arrival: { process: sometimes }
+      devices: 1
+      duration: 1h
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:2:7: seed: expected a number, got 'many'
+      bad.yaml:5:10: datacentres[0].pue: expected a value >= 1, got 0.5
+      bad.yaml:6:18: datacentres[0].node_groups: expected at least 1 item(s), got an empty list
+      bad.yaml:9:27: workloads[0].generator.arrival.process: expected one of 'poisson', 'fixed', got 'sometimes'"
+    `);
+  });
+});
