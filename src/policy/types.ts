@@ -14,6 +14,10 @@ export interface JobView {
   /** Allowed kind indices, or undefined for any. */
   readonly allowedKinds: readonly number[] | undefined;
   readonly usefulFlop: number;
+  /** The job's own kernel-efficiency override, if any. */
+  readonly efficiency: number | undefined;
+  /** Model parameters when known (0 when the job was given as a duration). */
+  readonly params: number;
   /** Useful FLOPs still to do, as of the job's last rate change. */
   readonly remainingFlop: number;
   /** Device-seconds of service received so far (for least-attained-service policies). */
@@ -89,9 +93,19 @@ export interface QueueDiscipline {
   schedule(ctx: SchedulingContext): void;
 }
 
+/** What a placement policy may ask besides the cluster's state. */
+export interface PlacementHints {
+  readonly nowS: number;
+  /**
+   * Useful FLOP/s the job would get on `placement` if started now (the simulator's progress model,
+   * network included once it is on). Pure: changes nothing.
+   */
+  predictRate(job: JobView, placement: Placement): number;
+}
+
 export interface Placer {
   /** Devices for `job` on the cluster as it is now, or undefined when it does not fit now. */
-  place(job: JobView, cluster: ClusterView): Placement | undefined;
+  place(job: JobView, cluster: ClusterView, hints: PlacementHints): Placement | undefined;
 }
 
 /** A policy kind: a name, a description, a parameter schema beside its code, and a factory. */

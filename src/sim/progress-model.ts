@@ -1,6 +1,7 @@
 // How fast a running job makes useful progress on its placement. The simple model here (devices x
 // peak x kernel efficiency) ignores the network; the step-time model replaces it behind this interface.
 import type { Cluster } from '../model/cluster.js';
+import type { JobView, Placement } from '../policy/types.js';
 import type { SimJob } from './sim-job.js';
 
 export interface ProgressModel {
@@ -9,6 +10,8 @@ export interface ProgressModel {
    * A model whose rates depend on other jobs calls `rateChanged` for the jobs it affects.
    */
   startRate(job: SimJob): number;
+  /** The rate `job` would get on `placement` if it started now; changes nothing. */
+  predictRate(job: JobView, placement: Placement): number;
   /** The job released its devices; models with shared resources update the others. */
   released?(job: SimJob): void;
 }
@@ -18,12 +21,11 @@ export class PeakEfficiencyModel implements ProgressModel {
   constructor(private readonly cluster: Cluster) {}
 
   startRate(job: SimJob): number {
-    const kind = this.cluster.kinds[job.placement!.kind]!.spec;
-    return job.devices * kind.peak * (job.template.efficiency ?? kind.efficiency);
+    return this.predictRate(job, job.placement!);
   }
-}
 
-/** The rate the simple model gives a job alone on `kind` (for predictions). */
-export function nominalRate(job: { devices: number; template: { efficiency: number | undefined } }, kindPeak: number, kindEfficiency: number): number {
-  return job.devices * kindPeak * (job.template.efficiency ?? kindEfficiency);
+  predictRate(job: JobView, placement: Placement): number {
+    const kind = this.cluster.kinds[placement.kind]!.spec;
+    return job.devices * kind.peak * (job.efficiency ?? kind.efficiency);
+  }
 }

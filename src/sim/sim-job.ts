@@ -64,6 +64,12 @@ export class SimJob implements JobView {
   get allowedKinds(): readonly number[] | undefined {
     return this.template.allowedKinds;
   }
+  get efficiency(): number | undefined {
+    return this.template.efficiency;
+  }
+  get params(): number {
+    return this.template.params;
+  }
   get usefulFlop(): number {
     return this.template.usefulFlop;
   }

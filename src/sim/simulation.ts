@@ -10,7 +10,7 @@ import { trainingFlop } from '../model/job.js';
 import { sample } from '../scenario/distribution.js';
 import type { GeneratorSource, ResolvedScenario } from '../scenario/load.js';
 import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
-import { PolicyError, type JobView, type Placement, type SchedulingContext } from '../policy/types.js';
+import { PolicyError, type JobView, type Placement, type PlacementHints, type SchedulingContext } from '../policy/types.js';
 import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
 import { PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { Signals } from './signals.js';
@@ -77,6 +77,11 @@ export class Simulation {
 
   get nowS(): number {
     return this.engine.now;
+  }
+
+  /** The rate `job` would get on `placement` if started now (for placement policies). */
+  predictRate(job: JobView, placement: Placement): number {
+    return this.progress.predictRate(job, placement);
   }
 
   run(): RunResult {
@@ -215,6 +220,8 @@ export class Simulation {
     }
   };
 
+  private readonly hints: PlacementHints = makeHints(this);
+
   private makeContext(): SchedulingContext {
     const sim = this;
     return {
@@ -227,7 +234,7 @@ export class Simulation {
       place: (job: JobView) => {
         let p: Placement | undefined;
         try {
-          p = this.policies.placer.place(job, this.cluster);
+          p = this.policies.placer.place(job, this.cluster, this.hints);
         } catch (e) {
           throw new PolicyError(this.policies.placementName, job.name, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
         }
@@ -381,4 +388,13 @@ export class Simulation {
       this.signals.emit('rejected', job, this.engine.now);
     }
   }
+}
+
+function makeHints(sim: Simulation): PlacementHints {
+  return {
+    get nowS() {
+      return sim.engine.now;
+    },
+    predictRate: (job, placement) => sim.predictRate(job, placement),
+  };
 }

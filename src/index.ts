@@ -1,0 +1,22 @@
+// poolsim as a library: load a scenario, run it, and write your own policies.
+export { loadScenario, type ResolvedScenario } from './scenario/load.js';
+export { InputError, type InputIssue } from './scenario/errors.js';
+export { simulate, Simulation, type RunOptions, type RunResult } from './sim/simulation.js';
+export { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow, type SummaryRow } from './sim/metrics.js';
+export { DEVICE_CATALOGUE, FABRIC_PRESETS } from './model/catalogue.js';
+export { parseQuantity, parseDuration, parseRate, parseSize, parseFlops } from './units/units.js';
+export type {
+  ClusterView,
+  JobView,
+  Placement,
+  PlacementHints,
+  Placer,
+  PlacementPolicy,
+  QueueDiscipline,
+  QueuePolicy,
+  SchedulingContext,
+  WaitingJobs,
+} from './policy/types.js';
+export { PolicyError } from './policy/types.js';
+export { fifo } from './policy/fifo.js';
+export { firstFit, firstFitPlacement, packOnKind } from './policy/first-fit.js';

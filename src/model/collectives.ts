@@ -1,0 +1,211 @@
+// Alpha-beta costs of collective operations (pure functions, SI units: bytes, bytes/s, s).
+// Conventions follow nccl-tests (doc/PERFORMANCE.md): buffer sizes and bus bandwidth as it defines them.
+//
+// Every cost is `steps x latencyS + bytes on the busiest link / bandwidthBytesPerS`, where
+// `bandwidthBytesPerS` is what one rank can push into the group's path (its share of the
+// bottleneck, fabric efficiency already applied) and `latencyS` is the per-step alpha (hop
+// latency x hops + endpoint overhead). A group of one rank costs nothing.
+//
+// Hot path: called on every rate recompute, so the time functions take positional numbers and
+// allocate nothing; only `hierarchicalAllReduce` returns a (small) object.
+
+export type CollectiveOp =
+  | 'all-reduce'
+  | 'all-gather'
+  | 'reduce-scatter'
+  | 'all-to-all'
+  | 'broadcast'
+  | 'reduce'
+  | 'send-recv';
+
+/**
+ * Ring all-reduce (reduce-scatter then all-gather around a ring): 2(n-1) steps, each rank sends
+ * 2(n-1)/n of the buffer. Patarasuk & Yuan (2009); nccl-tests PERFORMANCE.md.
+ * T = 2(n-1) alpha + 2(n-1)/n * S/B.
+ */
+export function ringAllReduceTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
+  if (ranks <= 1) return 0;
+  return 2 * (ranks - 1) * latencyS + ((2 * (ranks - 1)) / ranks) * (bytes / bandwidthBytesPerS);
+}
+
+/**
+ * Double-binary-tree all-reduce as in NCCL >= 2.4 (Jeaugey, "Massively Scale Your Deep Learning
+ * Training with NCCL 2.4", NVIDIA blog 2019; Sanders, Speck & Traeff, "Two-tree algorithms for
+ * full bandwidth broadcast, reduction and scan", Parallel Computing 2009). Each of two trees
+ * carries half the buffer; every rank is an inner node of at most one tree, so in the pipelined
+ * reduce it sends S and in the broadcast it sends S: 2S per rank. Depth is ceil(log2 n) up and
+ * again down. T = 2 ceil(log2 n) alpha + 2 S/B: logarithmic latency, slightly worse bandwidth
+ * term than the ring (2 vs 2(n-1)/n).
+ */
+export function treeAllReduceTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
+  if (ranks <= 1) return 0;
+  return 2 * Math.ceil(Math.log2(ranks)) * latencyS + (2 * bytes) / bandwidthBytesPerS;
+}
+
+/**
+ * All-reduce as NCCL's tuner would run it: the faster of ring and tree (NCCL picks the
+ * algorithm per message size from the same kind of alpha-beta model, src/graph/tuning.cc).
+ * Ring wins for large buffers, tree when latency dominates (many ranks or long links).
+ */
+export function allReduceTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
+  if (ranks <= 1) return 0;
+  return Math.min(
+    ringAllReduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS),
+    treeAllReduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS),
+  );
+}
+
+/** Bytes one rank sends in the all-reduce `allReduceTimeS` would choose. */
+export function allReduceBytesPerRank(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
+  if (ranks <= 1) return 0;
+  const ring = ringAllReduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
+  const tree = treeAllReduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
+  return ring <= tree ? ((2 * (ranks - 1)) / ranks) * bytes : 2 * bytes;
+}
+
+/**
+ * Ring all-gather; `bytes` is the gathered OUTPUT buffer (nccl-tests' size), each rank
+ * contributing bytes/n. T = (n-1) alpha + (n-1)/n * S/B.
+ */
+export function allGatherTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
+  if (ranks <= 1) return 0;
+  return (ranks - 1) * latencyS + ((ranks - 1) / ranks) * (bytes / bandwidthBytesPerS);
+}
+
+/**
+ * Ring reduce-scatter; `bytes` is the INPUT buffer (nccl-tests' size), each rank keeping
+ * bytes/n. T = (n-1) alpha + (n-1)/n * S/B.
+ */
+export function reduceScatterTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
+  return allGatherTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
+}
+
+/**
+ * All-to-all; `bytes` is each rank's send buffer (n equal chunks, one kept locally). Pairwise
+ * exchange: (n-1) rounds. T = (n-1) alpha + (n-1)/n * S/B.
+ */
+export function allToAllTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
+  return allGatherTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
+}
+
+/**
+ * Broadcast (and reduce) as NCCL runs them: a pipelined ring/chain, so the buffer crosses each
+ * link once and the pipeline fills over n-1 hops. T = (n-1) alpha + S/B.
+ */
+export function broadcastTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
+  if (ranks <= 1) return 0;
+  return (ranks - 1) * latencyS + bytes / bandwidthBytesPerS;
+}
+
+/** Reduce to one root; same pipelined chain as broadcast. T = (n-1) alpha + S/B. */
+export function reduceTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
+  return broadcastTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
+}
+
+/** Point-to-point send/recv of `bytes` between two ranks: T = alpha + S/B. */
+export function sendRecvTimeS(bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
+  if (bytes <= 0) return 0;
+  return latencyS + bytes / bandwidthBytesPerS;
+}
+
+/** Time of `op` on `ranks` ranks (ranks ignored by send-recv beyond ranks <= 1 costing 0). */
+export function collectiveTimeS(op: CollectiveOp, ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
+  if (ranks <= 1) return 0;
+  switch (op) {
+    case 'all-reduce':
+      return allReduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
+    case 'all-gather':
+      return allGatherTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
+    case 'reduce-scatter':
+      return reduceScatterTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
+    case 'all-to-all':
+      return allToAllTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
+    case 'broadcast':
+      return broadcastTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
+    case 'reduce':
+      return reduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
+    case 'send-recv':
+      return sendRecvTimeS(bytes, bandwidthBytesPerS, latencyS);
+  }
+}
+
+/**
+ * nccl-tests bus-bandwidth factor: busbw = algbw x factor, chosen so that busbw is comparable
+ * with the link rate whatever n is. 2(n-1)/n all-reduce; (n-1)/n all-gather, reduce-scatter,
+ * all-to-all; 1 broadcast, reduce, send/recv (so 0 for a one-rank all-reduce, as nccl-tests prints).
+ */
+export function busBandwidthFactor(op: CollectiveOp, ranks: number): number {
+  switch (op) {
+    case 'all-reduce':
+      return (2 * (ranks - 1)) / ranks;
+    case 'all-gather':
+    case 'reduce-scatter':
+    case 'all-to-all':
+      return (ranks - 1) / ranks;
+    case 'broadcast':
+    case 'reduce':
+    case 'send-recv':
+      return 1;
+  }
+}
+
+/** nccl-tests algorithm bandwidth: buffer size / time (bytes/s). */
+export function algBandwidth(bytes: number, timeS: number): number {
+  return bytes / timeS;
+}
+
+/** nccl-tests bus bandwidth (bytes/s) of `op` on `ranks` ranks that moved `bytes` in `timeS`. */
+export function busBandwidth(op: CollectiveOp, ranks: number, bytes: number, timeS: number): number {
+  return algBandwidth(bytes, timeS) * busBandwidthFactor(op, ranks);
+}
+
+/** One level of a two-level path: per-rank bandwidth share and per-step alpha. */
+export interface LinkCost {
+  bandwidthBytesPerS: number;
+  latencyS: number;
+}
+
+export interface HierarchicalAllReduce {
+  timeS: number;
+  /** Bytes each rank sends over the scale-out network (the inter-node phase). */
+  scaleOutBytesPerRank: number;
+  /** Bytes each rank sends over the intra-node interconnect (RS + AG phases). */
+  intraBytesPerRank: number;
+}
+
+/**
+ * Two-level all-reduce (as in NCCL's intra-node/inter-node split, Horovod's hierarchical
+ * all-reduce, and Goyal et al. 2017): reduce-scatter among the k ranks of a node on the fast
+ * interconnect, all-reduce of the 1/k shard across the n/k nodes on the scale-out network
+ * (each local rank on its own NIC, rail-optimised), then all-gather inside the node.
+ * If n is not a multiple of k (a ragged group) the group is treated as flat on the scale-out
+ * network, which is what a ring across nodes would see as its bottleneck anyway.
+ */
+export function hierarchicalAllReduce(
+  ranks: number,
+  bytes: number,
+  devicesPerNode: number,
+  intra: LinkCost,
+  inter: LinkCost,
+): HierarchicalAllReduce {
+  if (ranks <= 1) return { timeS: 0, scaleOutBytesPerRank: 0, intraBytesPerRank: 0 };
+  const k = Math.min(Math.max(1, Math.floor(devicesPerNode)), ranks);
+  if (k <= 1 || ranks % k !== 0) {
+    return {
+      timeS: allReduceTimeS(ranks, bytes, inter.bandwidthBytesPerS, inter.latencyS),
+      scaleOutBytesPerRank: allReduceBytesPerRank(ranks, bytes, inter.bandwidthBytesPerS, inter.latencyS),
+      intraBytesPerRank: 0,
+    };
+  }
+  const nodes = ranks / k;
+  const shardBytes = bytes / k;
+  const intraS =
+    reduceScatterTimeS(k, bytes, intra.bandwidthBytesPerS, intra.latencyS) +
+    allGatherTimeS(k, bytes, intra.bandwidthBytesPerS, intra.latencyS);
+  const interS = allReduceTimeS(nodes, shardBytes, inter.bandwidthBytesPerS, inter.latencyS);
+  return {
+    timeS: intraS + interS,
+    scaleOutBytesPerRank: allReduceBytesPerRank(nodes, shardBytes, inter.bandwidthBytesPerS, inter.latencyS),
+    intraBytesPerRank: ((2 * (k - 1)) / k) * bytes,
+  };
+}

@@ -1,0 +1,780 @@
+// Flow-level network model: links with capacities, flows with routes, weighted max-min fair rates
+// recomputed incrementally (only the flows whose allocation can change) with fluid, lazy progress.
+import { REL_EPS } from '../../engine/numeric.js';
+import { CompletionHeap } from './completion-heap.js';
+import { IndexedMinHeap } from './indexed-heap.js';
+
+export interface FlowOptions {
+  /** Upper bound on the rate, e.g. window / RTT on a long-haul path. Default: none. */
+  readonly capBytesPerS?: number;
+  /** Share weight (> 0): on a common bottleneck, rates are proportional to weights. Default 1. */
+  readonly weight?: number;
+  /** Opaque caller number handed back on completion (a trace index, a job id). Default -1. */
+  readonly tag?: number;
+}
+
+/** Called once per completed flow, in (finish time, flow id) order, before its id is recycled. */
+export type CompletionHandler = (flow: number, finishS: number, tag: number) => void;
+
+/** Cumulative figures for one link up to the time they were asked for (for links.csv). */
+export interface LinkStats {
+  readonly capacityBytesPerS: number;
+  readonly latencyS: number;
+  /** Sum of the current rates of the flows crossing the link. */
+  readonly loadBytesPerS: number;
+  readonly activeFlows: number;
+  readonly peakConcurrentFlows: number;
+  readonly bytesCarried: number;
+  /** Time during which the link carried a positive load. */
+  readonly busyS: number;
+  /** bytesCarried / integral of capacity over time (0 before any time has passed). */
+  readonly utilisation: number;
+}
+
+/**
+ * The network physics behind one interface (SimGrid-style): it answers "when does the next flow
+ * finish?" and "how far has each flow got?", and re-derives rates when flows or links change.
+ *
+ * Contract.
+ * - Time only moves forward: every `nowS` passed in is >= the largest one seen so far, and the
+ *   caller pops completions before moving past them (`popCompleted(nextCompletionTime())`);
+ *   RangeError otherwise. Queries without a time see the state at that largest time.
+ * - Rates are the unique weighted max-min fair allocation over all links: every flow is limited
+ *   either by its cap or by a saturated link on its route on which no flow has a larger
+ *   rate/weight. Computed to a relative tolerance of about 1e-9.
+ * - A flow with 0 bytes consumes nothing and completes at the time it was added. A flow with an
+ *   empty route runs at its cap (Infinity without one). A flow with Infinity bytes is persistent:
+ *   it holds its share until removed and never completes.
+ * - Flow ids are dense small integers and are recycled once a flow completes or is removed; link
+ *   ids are dense (0, 1, 2, ...) and permanent.
+ * - Latency is not part of the fluid model: `routeLatencyS` gives the one-way propagation delay,
+ *   which the caller adds (alpha-beta: latency + bytes / rate).
+ * - Changes at one instant are batched: rates are re-derived once, lazily, on the next query or
+ *   on the first change at a later time. `onRateChange` then receives the flows whose rate changed
+ *   (a reused array, valid only during the call; the listener must not change the network).
+ */
+export interface FlowNetworkModel {
+  addLink(capacityBytesPerS: number, latencyS?: number): number;
+  setLinkCapacity(link: number, capacityBytesPerS: number, nowS: number): void;
+  addFlow(route: readonly number[], bytes: number, nowS: number, opts?: FlowOptions): number;
+  removeFlow(flow: number, nowS: number): void;
+  rate(flow: number): number;
+  remaining(flow: number, nowS: number): number;
+  /** Projected time of the earliest completion given current rates, or Infinity. */
+  nextCompletionTime(): number;
+  /** Settle to nowS, completing flows in time order (rates re-derived after each instant). */
+  popCompleted(nowS: number, onComplete?: CompletionHandler): number;
+  linkStats(link: number, nowS: number): LinkStats;
+  onRateChange: ((flows: readonly number[]) => void) | undefined;
+}
+
+/** bott[] values that are not link ids. */
+const BOTT_CAP = -1;
+const BOTT_UNKNOWN = -2;
+/** Rates closer than this (relative) count as unchanged: no settle, no heap push, no callback. */
+const RATE_CHANGE_REL = 1e-12;
+/** Tolerance of the optimality checks that decide whether a fixed flow must join the re-solve. */
+const CHECK_REL = 1e-9;
+const CHECK_ABS_BYTES_PER_S = 1e-9;
+
+function growF64(a: Float64Array, n: number, fill = 0): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+function growI32(a: Int32Array, n: number, fill = 0): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+export class FlowNetwork implements FlowNetworkModel {
+  onRateChange: ((flows: readonly number[]) => void) | undefined = undefined;
+
+  // ---- links (index = link id) ----
+  private nLinks = 0;
+  private capacityBytesPerS = new Float64Array(16);
+  private latencyS = new Float64Array(16);
+  /** Flows on each link with, in parallel, the hop index of the link in that flow's route. */
+  private linkFlowIds: Int32Array[] = [];
+  private linkFlowHops: Int32Array[] = [];
+  private linkFlowCount = new Int32Array(16);
+  private linkLoadBytesPerS = new Float64Array(16);
+  private linkStatsAtS = new Float64Array(16);
+  private linkBytesCarried = new Float64Array(16);
+  private linkBusyS = new Float64Array(16);
+  private linkCapacityIntegral = new Float64Array(16);
+  private linkPeakFlows = new Int32Array(16);
+  // solver scratch per link
+  private linkInSetStamp = new Int32Array(16);
+  private linkDirtyStamp = new Int32Array(16);
+  private linkDirtyAll = new Uint8Array(16);
+  private residualBytesPerS = new Float64Array(16);
+  private unfrozenWeight = new Float64Array(16);
+  private unfrozenCount = new Int32Array(16);
+  /** rate/weight level at which the link froze flows in the current round, or -1. */
+  private freezeLevel = new Float64Array(16);
+
+  // ---- flows (index = flow id, pooled) ----
+  private flowCap = 0;
+  private alive = new Uint8Array(0);
+  private version = new Int32Array(0);
+  private sizeBytes = new Float64Array(0);
+  private remBytes = new Float64Array(0);
+  private rateBytesPerS = new Float64Array(0);
+  private newRateBytesPerS = new Float64Array(0);
+  private lastUpdateS = new Float64Array(0);
+  private capBytesPerS = new Float64Array(0);
+  private weight = new Float64Array(0);
+  private tag = new Float64Array(0);
+  /** The link that limits the flow (BOTT_CAP when its cap does, BOTT_UNKNOWN before its first solve). */
+  private bott = new Int32Array(0);
+  private inSetStamp = new Int32Array(0);
+  private frozenStamp = new Int32Array(0);
+  private pendingStamp = new Int32Array(0);
+  private routeStart = new Int32Array(0);
+  private routeLen = new Int32Array(0);
+  private routeCapacity = new Int32Array(0);
+  private freeFlows: number[] = [];
+  private nextFreshFlow = 0;
+  private liveFlows = 0;
+
+  /** Route pool: link ids, and the flow's index in that link's flow list, per hop. */
+  private routeLinks = new Int32Array(1024);
+  private routePos = new Int32Array(1024);
+  private routeTop = 0;
+
+  // ---- pending changes and solver state ----
+  private clockS = 0;
+  private dirty = false;
+  private pendingS = 0;
+  private dirtyLinks: number[] = [];
+  private newFlows: number[] = [];
+  private epoch = 0;
+  private roundEpoch = 0;
+  private setFlows: number[] = [];
+  private setLinks: number[] = [];
+  private pendingFlows: number[] = [];
+  private changed: number[] = [];
+  private flushCount = 0;
+  private roundCount = 0;
+  private flowsSolvedCount = 0;
+  private readonly linkHeap = new IndexedMinHeap(16);
+  private readonly capHeap = new IndexedMinHeap(16);
+  private readonly completions = new CompletionHeap(1024);
+  private readonly keepEntry = (flow: number, version: number): boolean =>
+    this.alive[flow] === 1 && this.version[flow] === version;
+
+  constructor(initialFlowCapacity = 1024) {
+    this.growFlows(Math.max(16, initialFlowCapacity));
+  }
+
+  /** Work counters: instants re-solved, solve rounds, and flows solved summed over rounds. */
+  get solverCounters(): { readonly flushes: number; readonly rounds: number; readonly flowsSolved: number } {
+    return { flushes: this.flushCount, rounds: this.roundCount, flowsSolved: this.flowsSolvedCount };
+  }
+
+  get linkCount(): number {
+    return this.nLinks;
+  }
+
+  /** Flows added and not yet completed or removed (persistent ones included). */
+  get activeFlowCount(): number {
+    return this.liveFlows;
+  }
+
+  addLink(capacityBytesPerS: number, latencyS = 0): number {
+    if (!(capacityBytesPerS >= 0) || !(latencyS >= 0)) {
+      throw new RangeError(`link capacity and latency must be >= 0, got ${capacityBytesPerS} B/s, ${latencyS} s`);
+    }
+    const l = this.nLinks++;
+    if (l === this.capacityBytesPerS.length) this.growLinks(2 * l);
+    this.capacityBytesPerS[l] = capacityBytesPerS;
+    this.latencyS[l] = latencyS;
+    this.linkFlowIds.push(new Int32Array(4));
+    this.linkFlowHops.push(new Int32Array(4));
+    this.linkStatsAtS[l] = this.clockS;
+    this.freezeLevel[l] = -1;
+    return l;
+  }
+
+  setLinkCapacity(link: number, capacityBytesPerS: number, nowS: number): void {
+    this.checkLink(link);
+    if (!(capacityBytesPerS >= 0)) throw new RangeError(`link capacity must be >= 0, got ${capacityBytesPerS}`);
+    this.advanceTo(nowS);
+    this.settleLinkStats(link, nowS);
+    this.capacityBytesPerS[link] = capacityBytesPerS;
+    // A lower capacity can overload the link even for flows limited elsewhere: re-solve them all.
+    this.linkDirtyAll[link] = 1;
+    this.markLinkDirty(link);
+    this.markDirty(nowS);
+  }
+
+  addFlow(route: readonly number[], bytes: number, nowS: number, opts?: FlowOptions): number {
+    if (!(bytes >= 0)) throw new RangeError(`flow bytes must be >= 0, got ${bytes}`);
+    const capBytesPerS = opts?.capBytesPerS ?? Infinity;
+    const weight = opts?.weight ?? 1;
+    if (!(capBytesPerS >= 0)) throw new RangeError(`flow cap must be >= 0, got ${capBytesPerS}`);
+    if (!(weight > 0) || weight === Infinity) throw new RangeError(`flow weight must be finite and > 0, got ${weight}`);
+    const hops = route.length;
+    for (let h = 0; h < hops; h++) this.checkLink(route[h]!);
+    this.checkDistinct(route);
+    this.advanceTo(nowS);
+
+    const f = this.allocFlow(hops);
+    this.alive[f] = 1;
+    this.version[f] = (this.version[f]! + 1) | 0;
+    this.sizeBytes[f] = bytes;
+    this.remBytes[f] = bytes;
+    this.rateBytesPerS[f] = 0;
+    this.lastUpdateS[f] = nowS;
+    this.capBytesPerS[f] = capBytesPerS;
+    this.weight[f] = weight;
+    this.tag[f] = opts?.tag ?? -1;
+    this.bott[f] = BOTT_UNKNOWN;
+    this.routeLen[f] = 0;
+    this.liveFlows++;
+
+    if (bytes === 0) {
+      // Consumes nothing; completes at once (reported by the next popCompleted).
+      this.completions.push(nowS, f, this.version[f]!);
+      return f;
+    }
+    if (hops === 0) {
+      // Nothing to share: runs at its cap, or is done instantly without one.
+      this.bott[f] = BOTT_CAP;
+      this.rateBytesPerS[f] = capBytesPerS;
+      this.scheduleCompletion(f, nowS);
+      return f;
+    }
+    const start = this.routeStart[f]!;
+    this.routeLen[f] = hops;
+    for (let h = 0; h < hops; h++) {
+      const l = route[h]!;
+      this.routeLinks[start + h] = l;
+      this.routePos[start + h] = this.attach(l, f, h);
+      this.markLinkDirty(l);
+    }
+    this.newFlows.push(f);
+    this.markDirty(nowS);
+    return f;
+  }
+
+  removeFlow(flow: number, nowS: number): void {
+    this.checkFlow(flow);
+    this.advanceTo(nowS);
+    this.detachAndFree(flow, nowS);
+  }
+
+  rate(flow: number): number {
+    this.checkFlow(flow);
+    this.flush();
+    return this.rateBytesPerS[flow]!;
+  }
+
+  remaining(flow: number, nowS: number): number {
+    this.checkFlow(flow);
+    this.advanceTo(nowS);
+    this.flush();
+    const rem = this.remBytes[flow]!;
+    const dt = nowS - this.lastUpdateS[flow]!;
+    const r = this.rateBytesPerS[flow]!;
+    if (!(dt > 0) || r === 0 || rem === Infinity) return rem;
+    if (r === Infinity) return 0;
+    const left = rem - r * dt;
+    return left <= this.sizeBytes[flow]! * REL_EPS ? 0 : left;
+  }
+
+  /** The caller's tag of a live flow. */
+  flowTag(flow: number): number {
+    this.checkFlow(flow);
+    return this.tag[flow]!;
+  }
+
+  /** Sum of the latencies of the flow's links (one-way propagation delay). */
+  routeLatencyS(flow: number): number {
+    this.checkFlow(flow);
+    let s = 0;
+    const start = this.routeStart[flow]!;
+    for (let h = 0; h < this.routeLen[flow]!; h++) s += this.latencyS[this.routeLinks[start + h]!]!;
+    return s;
+  }
+
+  nextCompletionTime(): number {
+    this.flush();
+    return this.peekValid();
+  }
+
+  popCompleted(nowS: number, onComplete?: CompletionHandler): number {
+    this.advanceTo(nowS, true);
+    this.flush();
+    let done = 0;
+    for (;;) {
+      const t = this.peekValid();
+      if (!(t <= nowS) || t === Infinity) break; // Infinity: nothing left that can finish
+      // Complete everything due at exactly this instant, then re-derive rates once, at t.
+      while (this.peekValid() <= t) {
+        const f = this.completions.topFlow();
+        this.completions.pop();
+        this.remBytes[f] = 0;
+        this.lastUpdateS[f] = t;
+        onComplete?.(f, t, this.tag[f]!);
+        this.detachAndFree(f, t);
+        done++;
+      }
+      this.flush();
+    }
+    return done;
+  }
+
+  linkStats(link: number, nowS: number): LinkStats {
+    this.checkLink(link);
+    this.advanceTo(nowS);
+    this.flush();
+    this.settleLinkStats(link, nowS);
+    const capInt = this.linkCapacityIntegral[link]!;
+    return {
+      capacityBytesPerS: this.capacityBytesPerS[link]!,
+      latencyS: this.latencyS[link]!,
+      loadBytesPerS: this.linkLoadBytesPerS[link]!,
+      activeFlows: this.linkFlowCount[link]!,
+      peakConcurrentFlows: this.linkPeakFlows[link]!,
+      bytesCarried: this.linkBytesCarried[link]!,
+      busyS: this.linkBusyS[link]!,
+      utilisation: capInt > 0 ? this.linkBytesCarried[link]! / capInt : 0,
+    };
+  }
+
+  // ---------------------------------------------------------------- time and batching
+
+  private advanceTo(nowS: number, completionsDue = false): void {
+    if (!(nowS >= this.clockS)) {
+      throw new RangeError(`FlowNetwork time went backwards or is NaN: ${nowS} < ${this.clockS}`);
+    }
+    // Changes made at an earlier instant take effect (rates, progress) before time moves on.
+    if (this.dirty && nowS > this.pendingS) this.flush();
+    if (!completionsDue && nowS > this.clockS) {
+      // Skipping a completion would leave a finished flow holding bandwidth: a caller bug.
+      const dueS = this.peekValid();
+      if (dueS < nowS) {
+        throw new RangeError(`FlowNetwork: a flow completes at ${dueS} s, before ${nowS} s; call popCompleted first`);
+      }
+    }
+    this.clockS = nowS;
+  }
+
+  private markDirty(nowS: number): void {
+    this.dirty = true;
+    this.pendingS = nowS;
+  }
+
+  private markLinkDirty(l: number): void {
+    if (this.linkDirtyStamp[l] === this.epoch + 1) return;
+    // Stamped with the epoch the next flush will use, so the stamp resets itself afterwards.
+    this.linkDirtyStamp[l] = this.epoch + 1;
+    this.dirtyLinks.push(l);
+  }
+
+  // ---------------------------------------------------------------- the incremental solve
+
+  /**
+   * Re-derive rates after the pending changes. Start from the flows that can obviously change
+   * (new flows; flows whose bottleneck is a changed link), solve max-min for that set S with every
+   * other flow's rate held fixed, then check the fixed flows on the links S touches: one whose
+   * bottleneck no longer holds, or that now out-rates a flow of S on S's bottleneck, joins S and the
+   * set is solved again. S only grows, so this ends; at the end every flow satisfies the max-min
+   * bottleneck condition, which characterises the unique allocation. Cost: O(|S| x hops x log)
+   * per round plus the flows on S's links, independent of the network's total size.
+   */
+  private flush(): void {
+    if (!this.dirty) return;
+    const nowS = this.pendingS;
+    const ep = ++this.epoch;
+    this.setFlows.length = 0;
+    this.setLinks.length = 0;
+
+    for (const f of this.newFlows) if (this.alive[f] === 1 && this.routeLen[f]! > 0) this.addToSet(f, ep);
+    for (const l of this.dirtyLinks) {
+      this.addLinkToSet(l, ep);
+      const ids = this.linkFlowIds[l]!;
+      const all = this.linkDirtyAll[l] === 1;
+      for (let i = 0; i < this.linkFlowCount[l]!; i++) {
+        const g = ids[i]!;
+        if (all || this.bott[g] === l) this.addToSet(g, ep);
+      }
+      this.linkDirtyAll[l] = 0;
+    }
+    this.newFlows.length = 0;
+    this.dirtyLinks.length = 0;
+
+    this.flushCount++;
+    if (this.setFlows.length > 0) {
+      for (;;) {
+        this.roundCount++;
+        this.flowsSolvedCount += this.setFlows.length;
+        this.solveRound(ep);
+        if (this.expandSet(ep) === 0) break;
+      }
+    }
+    this.applyRates(nowS);
+    this.dirty = false;
+    if (this.changed.length > 0 && this.onRateChange) this.onRateChange(this.changed);
+  }
+
+  private addToSet(f: number, ep: number): void {
+    if (this.inSetStamp[f] === ep) return;
+    this.inSetStamp[f] = ep;
+    this.setFlows.push(f);
+    const start = this.routeStart[f]!;
+    const end = start + this.routeLen[f]!;
+    for (let i = start; i < end; i++) this.addLinkToSet(this.routeLinks[i]!, ep);
+  }
+
+  private addLinkToSet(l: number, ep: number): void {
+    if (this.linkInSetStamp[l] === ep) return;
+    this.linkInSetStamp[l] = ep;
+    this.setLinks.push(l);
+  }
+
+  /** Water-filling for the flows of S over the capacity the fixed flows leave on S's links. */
+  private solveRound(ep: number): void {
+    const re = ++this.roundEpoch;
+    const heap = this.linkHeap;
+    const capHeap = this.capHeap;
+    heap.clear();
+    capHeap.clear();
+    heap.ensureCapacity(this.nLinks);
+    capHeap.ensureCapacity(this.flowCap);
+    const inSet = this.inSetStamp;
+    const rate = this.rateBytesPerS;
+    const weight = this.weight;
+    for (const l of this.setLinks) {
+      let residual = this.capacityBytesPerS[l]!;
+      let w = 0;
+      let c = 0;
+      const ids = this.linkFlowIds[l]!;
+      const n = this.linkFlowCount[l]!;
+      for (let i = 0; i < n; i++) {
+        const g = ids[i]!;
+        if (inSet[g] === ep) {
+          w += weight[g]!;
+          c++;
+        } else residual -= rate[g]!;
+      }
+      this.residualBytesPerS[l] = residual > 0 ? residual : 0;
+      this.unfrozenWeight[l] = w;
+      this.unfrozenCount[l] = c;
+      this.freezeLevel[l] = -1;
+      if (c > 0) heap.push(l, this.residualBytesPerS[l]! / w);
+    }
+    for (const f of this.setFlows) {
+      const cap = this.capBytesPerS[f]!;
+      if (cap !== Infinity) capHeap.push(f, cap / weight[f]!);
+    }
+    let unfrozen = this.setFlows.length;
+    const frozen = this.frozenStamp;
+    while (unfrozen > 0) {
+      const capLevel = capHeap.peekKey();
+      const linkLevel = heap.peekKey();
+      if (capHeap.size > 0 && capLevel <= linkLevel) {
+        const f = capHeap.pop();
+        if (frozen[f] === re) continue;
+        this.freeze(f, this.capBytesPerS[f]!, BOTT_CAP, re, -1);
+        unfrozen--;
+        continue;
+      }
+      if (heap.size === 0) break; // cannot happen: every unfrozen flow keeps its links in the heap
+      const l = heap.pop();
+      this.freezeLevel[l] = linkLevel;
+      const ids = this.linkFlowIds[l]!;
+      const n = this.linkFlowCount[l]!;
+      for (let i = 0; i < n; i++) {
+        const g = ids[i]!;
+        if (inSet[g] !== ep || frozen[g] === re) continue;
+        this.freeze(g, linkLevel * weight[g]!, l, re, l);
+        unfrozen--;
+      }
+    }
+  }
+
+  private freeze(f: number, rateBytesPerS: number, bottleneck: number, re: number, poppedLink: number): void {
+    this.frozenStamp[f] = re;
+    this.newRateBytesPerS[f] = rateBytesPerS;
+    this.bott[f] = bottleneck;
+    const w = this.weight[f]!;
+    const start = this.routeStart[f]!;
+    const end = start + this.routeLen[f]!;
+    for (let i = start; i < end; i++) {
+      const k = this.routeLinks[i]!;
+      const residual = this.residualBytesPerS[k]! - rateBytesPerS;
+      this.residualBytesPerS[k] = residual;
+      this.unfrozenWeight[k] = this.unfrozenWeight[k]! - w;
+      const c = --this.unfrozenCount[k]!;
+      if (k === poppedLink) continue;
+      if (c === 0) this.linkHeap.remove(k);
+      else this.linkHeap.update(k, (residual > 0 ? residual : 0) / this.unfrozenWeight[k]!);
+    }
+  }
+
+  /**
+   * Check the fixed flows on S's links against the new rates of S; add the ones whose allocation
+   * is no longer max-min to S. Returns how many were added.
+   */
+  private expandSet(ep: number): number {
+    const inSet = this.inSetStamp;
+    const pend = this.pendingFlows;
+    const pstamp = this.pendingStamp;
+    const rate = this.rateBytesPerS;
+    const newRate = this.newRateBytesPerS;
+    const weight = this.weight;
+    pend.length = 0;
+    const nl = this.setLinks.length;
+    for (let j = 0; j < nl; j++) {
+      const l = this.setLinks[j]!;
+      const ids = this.linkFlowIds[l]!;
+      const n = this.linkFlowCount[l]!;
+      let load = 0;
+      let maxLevel = 0;
+      let fixedCount = 0;
+      for (let i = 0; i < n; i++) {
+        const g = ids[i]!;
+        let r: number;
+        if (inSet[g] === ep) r = newRate[g]!;
+        else {
+          r = rate[g]!;
+          fixedCount++;
+        }
+        load += r;
+        const lv = r / weight[g]!;
+        if (lv > maxLevel) maxLevel = lv;
+      }
+      if (fixedCount === 0) continue;
+      const cap = this.capacityBytesPerS[l]!;
+      const saturated = load >= cap * (1 - CHECK_REL) - CHECK_ABS_BYTES_PER_S;
+      const lvl = this.freezeLevel[l]!;
+      const ceiling = lvl >= 0 ? lvl * (1 + CHECK_REL) + CHECK_ABS_BYTES_PER_S : Infinity;
+      const floor = maxLevel * (1 - CHECK_REL) - CHECK_ABS_BYTES_PER_S;
+      for (let i = 0; i < n; i++) {
+        const g = ids[i]!;
+        if (inSet[g] === ep || pstamp[g] === ep) continue;
+        const lv = rate[g]! / weight[g]!;
+        // A flow of S is limited here at `lvl`: nobody on this link may sit above it. And a fixed
+        // flow limited by this link needs it still full, with nobody above it.
+        if (lv > ceiling || (this.bott[g] === l && (!saturated || lv < floor))) {
+          pstamp[g] = ep;
+          pend.push(g);
+        }
+      }
+    }
+    for (const g of pend) this.addToSet(g, ep);
+    return pend.length;
+  }
+
+  /** Commit S's new rates: settle progress at the old rate, reschedule completions, update loads. */
+  private applyRates(nowS: number): void {
+    const changed = this.changed;
+    changed.length = 0;
+    for (const f of this.setFlows) {
+      const nr = this.newRateBytesPerS[f]!;
+      const or = this.rateBytesPerS[f]!;
+      const diff = nr > or ? nr - or : or - nr;
+      if (!(diff > RATE_CHANGE_REL * (nr > or ? nr : or))) continue;
+      this.settleFlow(f, nowS);
+      this.rateBytesPerS[f] = nr;
+      this.version[f] = (this.version[f]! + 1) | 0;
+      this.scheduleCompletion(f, nowS);
+      changed.push(f);
+    }
+    for (const l of this.setLinks) {
+      this.settleLinkStats(l, nowS);
+      let load = 0;
+      const ids = this.linkFlowIds[l]!;
+      const n = this.linkFlowCount[l]!;
+      for (let i = 0; i < n; i++) load += this.rateBytesPerS[ids[i]!]!;
+      this.linkLoadBytesPerS[l] = load;
+    }
+  }
+
+  // ---------------------------------------------------------------- progress and completions
+
+  private settleFlow(f: number, nowS: number): void {
+    const dt = nowS - this.lastUpdateS[f]!;
+    const r = this.rateBytesPerS[f]!;
+    this.lastUpdateS[f] = nowS;
+    if (!(dt > 0) || r === 0) return;
+    const rem = this.remBytes[f]!;
+    if (rem === Infinity) return;
+    const left = r === Infinity ? 0 : rem - r * dt;
+    this.remBytes[f] = left <= this.sizeBytes[f]! * REL_EPS ? 0 : left;
+  }
+
+  /** Push the flow's projected finish (rate and remaining are current as of nowS). */
+  private scheduleCompletion(f: number, nowS: number): void {
+    const rem = this.remBytes[f]!;
+    if (rem === Infinity) return; // persistent
+    const r = this.rateBytesPerS[f]!;
+    let t: number;
+    if (rem === 0 || r === Infinity) t = nowS;
+    else if (r > 0) t = nowS + rem / r;
+    else return;
+    this.completions.push(t, f, this.version[f]!);
+    if (this.completions.size > 2 * this.liveFlows + 1024) this.completions.compact(this.keepEntry);
+  }
+
+  private peekValid(): number {
+    const h = this.completions;
+    while (h.size > 0) {
+      const f = h.topFlow();
+      if (this.alive[f] === 1 && this.version[f] === h.topVersion()) return h.topTimeS();
+      h.pop();
+    }
+    return Infinity;
+  }
+
+  private settleLinkStats(l: number, nowS: number): void {
+    const dt = nowS - this.linkStatsAtS[l]!;
+    if (!(dt > 0)) return;
+    const load = this.linkLoadBytesPerS[l]!;
+    this.linkBytesCarried[l] = this.linkBytesCarried[l]! + load * dt;
+    if (load > 0) this.linkBusyS[l] = this.linkBusyS[l]! + dt;
+    this.linkCapacityIntegral[l] = this.linkCapacityIntegral[l]! + this.capacityBytesPerS[l]! * dt;
+    this.linkStatsAtS[l] = nowS;
+  }
+
+  // ---------------------------------------------------------------- membership and storage
+
+  private attach(l: number, f: number, hop: number): number {
+    let ids = this.linkFlowIds[l]!;
+    const n = this.linkFlowCount[l]!;
+    if (n === ids.length) {
+      ids = growI32(ids, 2 * n);
+      this.linkFlowIds[l] = ids;
+      this.linkFlowHops[l] = growI32(this.linkFlowHops[l]!, 2 * n);
+    }
+    ids[n] = f;
+    this.linkFlowHops[l]![n] = hop;
+    this.linkFlowCount[l] = n + 1;
+    if (n + 1 > this.linkPeakFlows[l]!) this.linkPeakFlows[l] = n + 1;
+    return n;
+  }
+
+  /** Swap-remove: the last flow on the link takes the hole, and its route learns its new position. */
+  private detach(l: number, pos: number): void {
+    const ids = this.linkFlowIds[l]!;
+    const hops = this.linkFlowHops[l]!;
+    const last = this.linkFlowCount[l]! - 1;
+    this.linkFlowCount[l] = last;
+    if (pos === last) return;
+    const g = ids[last]!;
+    const h = hops[last]!;
+    ids[pos] = g;
+    hops[pos] = h;
+    this.routePos[this.routeStart[g]! + h] = pos;
+  }
+
+  private detachAndFree(f: number, nowS: number): void {
+    const start = this.routeStart[f]!;
+    const hops = this.routeLen[f]!;
+    for (let h = 0; h < hops; h++) {
+      const l = this.routeLinks[start + h]!;
+      this.detach(l, this.routePos[start + h]!);
+      this.markLinkDirty(l);
+    }
+    if (hops > 0) this.markDirty(nowS);
+    this.alive[f] = 0;
+    this.version[f] = (this.version[f]! + 1) | 0;
+    this.rateBytesPerS[f] = 0;
+    this.routeLen[f] = 0;
+    this.liveFlows--;
+    this.freeFlows.push(f);
+  }
+
+  private allocFlow(hops: number): number {
+    let f: number;
+    if (this.freeFlows.length > 0) f = this.freeFlows.pop()!;
+    else {
+      f = this.nextFreshFlow++;
+      if (f === this.flowCap) this.growFlows(2 * this.flowCap);
+    }
+    if (this.routeCapacity[f]! < hops) {
+      // A fresh segment at the end of the pool; the old one (if any) is abandoned.
+      if (this.routeTop + hops > this.routeLinks.length) {
+        let c = this.routeLinks.length;
+        while (c < this.routeTop + hops) c *= 2;
+        this.routeLinks = growI32(this.routeLinks, c);
+        this.routePos = growI32(this.routePos, c);
+      }
+      this.routeStart[f] = this.routeTop;
+      this.routeCapacity[f] = hops;
+      this.routeTop += hops;
+    }
+    return f;
+  }
+
+  private growFlows(n: number): void {
+    this.flowCap = n;
+    const a = new Uint8Array(n);
+    a.set(this.alive);
+    this.alive = a;
+    this.version = growI32(this.version, n);
+    this.sizeBytes = growF64(this.sizeBytes, n);
+    this.remBytes = growF64(this.remBytes, n);
+    this.rateBytesPerS = growF64(this.rateBytesPerS, n);
+    this.newRateBytesPerS = growF64(this.newRateBytesPerS, n);
+    this.lastUpdateS = growF64(this.lastUpdateS, n);
+    this.capBytesPerS = growF64(this.capBytesPerS, n);
+    this.weight = growF64(this.weight, n, 1);
+    this.tag = growF64(this.tag, n);
+    this.bott = growI32(this.bott, n, BOTT_UNKNOWN);
+    this.inSetStamp = growI32(this.inSetStamp, n);
+    this.frozenStamp = growI32(this.frozenStamp, n);
+    this.pendingStamp = growI32(this.pendingStamp, n);
+    this.routeStart = growI32(this.routeStart, n);
+    this.routeLen = growI32(this.routeLen, n);
+    this.routeCapacity = growI32(this.routeCapacity, n);
+  }
+
+  private growLinks(n: number): void {
+    this.capacityBytesPerS = growF64(this.capacityBytesPerS, n);
+    this.latencyS = growF64(this.latencyS, n);
+    this.linkFlowCount = growI32(this.linkFlowCount, n);
+    this.linkLoadBytesPerS = growF64(this.linkLoadBytesPerS, n);
+    this.linkStatsAtS = growF64(this.linkStatsAtS, n);
+    this.linkBytesCarried = growF64(this.linkBytesCarried, n);
+    this.linkBusyS = growF64(this.linkBusyS, n);
+    this.linkCapacityIntegral = growF64(this.linkCapacityIntegral, n);
+    this.linkPeakFlows = growI32(this.linkPeakFlows, n);
+    this.linkInSetStamp = growI32(this.linkInSetStamp, n);
+    this.linkDirtyStamp = growI32(this.linkDirtyStamp, n);
+    const d = new Uint8Array(n);
+    d.set(this.linkDirtyAll);
+    this.linkDirtyAll = d;
+    this.residualBytesPerS = growF64(this.residualBytesPerS, n);
+    this.unfrozenWeight = growF64(this.unfrozenWeight, n);
+    this.unfrozenCount = growI32(this.unfrozenCount, n);
+    this.freezeLevel = growF64(this.freezeLevel, n, -1);
+  }
+
+  // ---------------------------------------------------------------- argument checks
+
+  private checkLink(l: number): void {
+    if (!Number.isInteger(l) || l < 0 || l >= this.nLinks) throw new RangeError(`no such link: ${l}`);
+  }
+
+  private checkFlow(f: number): void {
+    if (!Number.isInteger(f) || f < 0 || f >= this.flowCap || this.alive[f] !== 1) {
+      throw new RangeError(`no such live flow: ${f}`);
+    }
+  }
+
+  private checkDistinct(route: readonly number[]): void {
+    // Routes are short; quadratic is cheaper than a set for the usual 2 to 8 hops.
+    for (let i = 1; i < route.length; i++) {
+      for (let j = 0; j < i; j++) {
+        if (route[i] === route[j]) throw new RangeError(`route crosses link ${route[i]} twice`);
+      }
+    }
+  }
+}

@@ -1,0 +1,266 @@
+// Step time of a training job on a placement: compute + exposed communication + pipeline bubble.
+// Pure and allocation-light (one result object): called on every rate recompute. It knows no
+// topology; the network model hands it, per parallel group, a per-rank bandwidth share and alpha.
+import {
+  allGatherTimeS,
+  allReduceBytesPerRank,
+  allReduceTimeS,
+  hierarchicalAllReduce,
+  reduceScatterTimeS,
+  sendRecvTimeS,
+} from './collectives.js';
+import {
+  ATTENTION_HARDWARE_FRACTION,
+  DP_OVERLAP_FRACTION,
+  PP_OVERLAP_FRACTION,
+  TP_OVERLAP_FRACTION,
+} from './calibration.js';
+import type { ParallelLayout, TrainingShape } from './training-layout.js';
+
+/**
+ * The communication path of one parallel group, as the network model sees it now.
+ * Contract: the caller gives the CURRENT per-rank share of the bottleneck of the group's
+ * path with fabric efficiency already applied, and the per-step alpha (hop latency x hops +
+ * endpoint latency). The group's size comes from the layout (tp, pp or dp), not from here.
+ */
+export interface CommPath {
+  /** Per-rank bandwidth share (bytes/s). For a hierarchical group: the inter-node share. */
+  bandwidthBytesPerS: number;
+  /** Per-step latency alpha (s). For a hierarchical group: the inter-node alpha. */
+  latencyS: number;
+  /**
+   * Whether this group's traffic crosses the scale-out network, i.e. counts in
+   * `scaleOutBytesPerStepPerDevice`. Defaults: tp false, pp and dp true.
+   */
+  scaleOut?: boolean;
+  /**
+   * The group has `devicesPerNode` ranks in each node: collectives run two-level (intra-node
+   * phase on the interconnect, inter-node phase on 1/k of the data). dp only.
+   */
+  hierarchical?: {
+    devicesPerNode: number;
+    intraBandwidthBytesPerS: number;
+    intraLatencyS: number;
+  };
+}
+
+export interface OverlapFractions {
+  /** Fraction of tensor-parallel communication hidden behind GEMMs. */
+  tp: number;
+  /** Fraction of pipeline send/recv time hidden behind compute. */
+  pp: number;
+  /** Fraction of the overlap window's compute time during which DP communication progresses. */
+  dp: number;
+}
+
+export interface StepTimeInput {
+  shape: TrainingShape;
+  layout: ParallelLayout;
+  /** Dense peak FLOP/s of one device at the job's precision. */
+  peakFlopsPerDevice: number;
+  /** Fraction of peak the step's kernels achieve (device kind's calibrated efficiency). */
+  kernelEfficiency: number;
+  tp: CommPath;
+  pp: CommPath;
+  dp: CommPath;
+  /** Overrides of the calibrated overlap fractions. */
+  overlap?: Partial<OverlapFractions>;
+}
+
+export interface StepTime {
+  /** Wall time of one optimizer step (s): computeS + exposedCommS + bubbleS. */
+  stepS: number;
+  /** Kernel time on the critical path: microBatches x compute per micro-batch (s). */
+  computeS: number;
+  /** Communication not hidden by compute: tp + pp over all micro-batches, plus dp (s). */
+  exposedCommS: number;
+  /** Pipeline bubble (s): (pp-1)/virtualStages micro-batch times. */
+  bubbleS: number;
+  /** Total tensor-parallel communication per step per rank, before overlap (s). */
+  tpCommS: number;
+  /** Total pipeline send/recv time per step per rank, before overlap (s). */
+  ppCommS: number;
+  /** Data-parallel gradient synchronisation per step, before overlap (s). */
+  dpCommS: number;
+  tpExposedS: number;
+  ppExposedS: number;
+  dpExposedS: number;
+  /** One micro-batch on one pipeline rank: compute + exposed tp + exposed pp (s). */
+  microBatchS: number;
+  /** 6 x params x tokens: what counts as useful (design.md). */
+  usefulFlopPerStep: number;
+  /**
+   * Useful FLOPs under the PaLM MFU convention (Chowdhery et al. 2022, appendix B):
+   * 6 P T + 12 L h s T (attention, not discounted for the causal mask). Published MFUs
+   * (PaLM, Llama 3) use this; compare them with `palmMfu`.
+   */
+  palmFlopPerStep: number;
+  /** FLOPs the devices execute: (8 with recompute, else 6) P T + attention, see calibration.ts. */
+  hardwareFlopPerStep: number;
+  tokensPerStep: number;
+  /** Bytes each device sends per step on scale-out paths (pp + dp, or as flagged). */
+  scaleOutBytesPerStepPerDevice: number;
+  /** Bytes each device sends per step per group (dp: inter-node part when hierarchical). */
+  tpBytesPerStepPerDevice: number;
+  ppBytesPerStepPerDevice: number;
+  dpBytesPerStepPerDevice: number;
+  /** usefulFlopPerStep / stepS: the job's progress rate (FLOP/s). */
+  usefulFlopPerS: number;
+  /** usefulFlopPerStep / (stepS x devices x peak): the job's effective compute ratio (MFU). */
+  effectiveComputeRatio: number;
+  /** palmFlopPerStep / (stepS x devices x peak): comparable with published MFU. */
+  palmMfu: number;
+}
+
+/**
+ * Step time of a dense transformer training step.
+ *
+ * Per micro-batch on one pipeline rank (the critical path runs through pipeline rank 0):
+ *  - compute c = hardware FLOPs / (devices x microBatches) / (peak x kernelEfficiency);
+ *  - tensor parallel with sequence parallelism (Korthikanti et al. 2022): per layer an
+ *    all-gather + reduce-scatter pair before/after attention and MLP, forward and backward
+ *    (4 pairs; 6 with full recompute, which repeats the forward), each on the full activation
+ *    buffer tokens x hidden x bytes; the same volume as Megatron's 4 all-reduces without SP.
+ *    Exposed part (1 - overlap.tp) x comm, and never more hidden than there is compute;
+ *  - pipeline: per micro-batch each rank sends an activation forward and a gradient backward
+ *    per model chunk (2 x virtualStages send/recvs) of tokens x hidden x bytes / tp (Megatron's
+ *    scatter/gather optimisation, Narayanan et al. 2021 section 4.1); exposed (1 - overlap.pp).
+ * Bubble: the interleaved 1F1B schedule idles (pp-1)/v micro-batch times (Narayanan et al.
+ * 2021 section 2.2; Llama 3 paper section 3.3.2 gives the bubble ratio (PP-1)/(V M)); v = 1 is
+ * plain 1F1B, (pp-1)/m of the ideal time.
+ * Data parallel: gradient all-reduce (or, sharded, weight all-gather + gradient reduce-scatter)
+ * of params/(tp pp) elements per rank, issued in one bucket per layer the rank holds (DDP
+ * buckets / FSDP units), so latency is paid per bucket. With gradient accumulation the
+ * gradients are final only in the last micro-batch's backward, so only that backward (plus
+ * the first forward for the sharded all-gather) can hide it:
+ * exposed = max(0, comm - overlap.dp x window).
+ */
+export function stepTime(input: StepTimeInput): StepTime {
+  const { shape, layout } = input;
+  const tp = Math.max(1, layout.tp);
+  const pp = Math.max(1, layout.pp);
+  const dp = Math.max(1, layout.dp);
+  const m = Math.max(1, layout.microBatches);
+  const v = Math.max(1, layout.virtualStages ?? 1);
+  const devices = tp * pp * dp;
+  const ovTp = input.overlap?.tp ?? TP_OVERLAP_FRACTION;
+  const ovPp = input.overlap?.pp ?? PP_OVERLAP_FRACTION;
+  const ovDp = input.overlap?.dp ?? DP_OVERLAP_FRACTION;
+  const bytes = shape.precisionBytes;
+  const gradBytes = shape.gradientBytes ?? bytes;
+  const recompute = shape.activationRecompute;
+
+  // FLOPs.
+  const tokens = shape.globalBatchTokens;
+  const useful = 6 * shape.params * tokens;
+  const attentionPalm = 12 * shape.layers * shape.hiddenSize * shape.seqLen * tokens;
+  const recomputeFactor = recompute ? 4 / 3 : 1;
+  const hardware = recomputeFactor * (useful + ATTENTION_HARDWARE_FRACTION * attentionPalm);
+
+  // Per micro-batch on one rank.
+  const rate = input.peakFlopsPerDevice * input.kernelEfficiency;
+  const computeMbS = hardware / devices / m / rate;
+  const mbTokens = tokens / (dp * m);
+  const layersPerRank = shape.layers / pp;
+
+  const actBytes = mbTokens * shape.hiddenSize * bytes;
+  const pairsPerLayer = recompute ? 6 : 4;
+  const tpPairS =
+    allGatherTimeS(tp, actBytes, input.tp.bandwidthBytesPerS, input.tp.latencyS) +
+    reduceScatterTimeS(tp, actBytes, input.tp.bandwidthBytesPerS, input.tp.latencyS);
+  const tpMbS = layersPerRank * pairsPerLayer * tpPairS;
+  const tpMbExposedS = tpMbS - Math.min(ovTp * tpMbS, computeMbS);
+  const tpMbBytes = tp > 1 ? layersPerRank * pairsPerLayer * 2 * ((tp - 1) / tp) * actBytes : 0;
+
+  const p2pBytes = actBytes / tp;
+  const ppMbS = pp > 1 ? 2 * v * sendRecvTimeS(p2pBytes, input.pp.bandwidthBytesPerS, input.pp.latencyS) : 0;
+  const ppMbExposedS = ppMbS - Math.min(ovPp * ppMbS, computeMbS);
+  const ppMbBytes = pp > 1 ? 2 * v * p2pBytes : 0;
+
+  const microBatchS = computeMbS + tpMbExposedS + ppMbExposedS;
+  const bubbleS = ((pp - 1) / v) * microBatchS;
+
+  // Data parallel.
+  const paramsPerRank = shape.params / (tp * pp);
+  const buckets = Math.max(1, Math.ceil(layersPerRank));
+  let dpCommS = 0;
+  let dpBytes = 0;
+  if (dp > 1) {
+    const dpPath = input.dp;
+    const h = dpPath.hierarchical;
+    if (layout.shardedDataParallel) {
+      const wBucket = (paramsPerRank * bytes) / buckets;
+      const gBucket = (paramsPerRank * gradBytes) / buckets;
+      // Two-level when the group has k ranks per node: the intra-node phase on the full
+      // buffer, the inter-node phase on 1/k of it; a ragged group runs flat on the network.
+      const k = h ? Math.min(Math.max(1, Math.floor(h.devicesPerNode)), dp) : 1;
+      if (h && k > 1 && dp % k === 0) {
+        const nodes = dp / k;
+        const intraS = allGatherTimeS(k, wBucket, h.intraBandwidthBytesPerS, h.intraLatencyS) + reduceScatterTimeS(k, gBucket, h.intraBandwidthBytesPerS, h.intraLatencyS);
+        const interS = allGatherTimeS(nodes, wBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(nodes, gBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS);
+        dpCommS = buckets * (intraS + interS);
+        dpBytes = buckets * ((nodes - 1) / nodes) * ((wBucket + gBucket) / k);
+      } else {
+        dpCommS = buckets * (allGatherTimeS(dp, wBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(dp, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS));
+        dpBytes = buckets * ((dp - 1) / dp) * (wBucket + gBucket);
+      }
+    } else {
+      const gBucket = (paramsPerRank * gradBytes) / buckets;
+      if (h) {
+        const r = hierarchicalAllReduce(
+          dp,
+          gBucket,
+          h.devicesPerNode,
+          { bandwidthBytesPerS: h.intraBandwidthBytesPerS, latencyS: h.intraLatencyS },
+          dpPath,
+        );
+        dpCommS = buckets * r.timeS;
+        dpBytes = buckets * r.scaleOutBytesPerRank;
+      } else {
+        dpCommS = buckets * allReduceTimeS(dp, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS);
+        dpBytes = buckets * allReduceBytesPerRank(dp, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS);
+      }
+    }
+  }
+  // Backward is 2/3 of the 6PT work, 3/4 of 8PT with recompute (recompute runs inside backward).
+  const backwardShare = recompute ? 3 / 4 : 2 / 3;
+  const windowS = computeMbS * (backwardShare + (layout.shardedDataParallel ? 1 - backwardShare : 0));
+  const dpExposedS = Math.max(0, dpCommS - ovDp * windowS);
+
+  const computeS = m * computeMbS;
+  const tpExposedS = m * tpMbExposedS;
+  const ppExposedS = m * ppMbExposedS;
+  const exposedCommS = tpExposedS + ppExposedS + dpExposedS;
+  const stepS = computeS + exposedCommS + bubbleS;
+
+  const tpBytes = m * tpMbBytes;
+  const ppBytes = m * ppMbBytes;
+  const scaleOut =
+    (input.tp.scaleOut === true ? tpBytes : 0) + (input.pp.scaleOut !== false ? ppBytes : 0) + (input.dp.scaleOut !== false ? dpBytes : 0);
+  const palm = useful + attentionPalm;
+  const peakTotal = devices * input.peakFlopsPerDevice;
+  return {
+    stepS,
+    computeS,
+    exposedCommS,
+    bubbleS,
+    tpCommS: m * tpMbS,
+    ppCommS: m * ppMbS,
+    dpCommS,
+    tpExposedS,
+    ppExposedS,
+    dpExposedS,
+    microBatchS,
+    usefulFlopPerStep: useful,
+    palmFlopPerStep: palm,
+    hardwareFlopPerStep: hardware,
+    tokensPerStep: tokens,
+    scaleOutBytesPerStepPerDevice: scaleOut,
+    tpBytesPerStepPerDevice: tpBytes,
+    ppBytesPerStepPerDevice: ppBytes,
+    dpBytesPerStepPerDevice: dpBytes,
+    usefulFlopPerS: useful / stepS,
+    effectiveComputeRatio: useful / (stepS * peakTotal),
+    palmMfu: palm / (stepS * peakTotal),
+  };
+}

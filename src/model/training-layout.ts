@@ -1,0 +1,255 @@
+// Shape of a training job (model size, sequence, batch) and how it is split over devices
+// (tensor x pipeline x data parallel): defaults from well-known model families, an automatic
+// layout for jobs that give only a device count, and validation of user-given layouts.
+
+/** What the step-time model needs to know about the model being trained. */
+export interface TrainingShape {
+  /** Parameter count (embeddings included, as published model sizes count them). */
+  params: number;
+  /** Transformer layers (blocks). */
+  layers: number;
+  /** Model (residual stream) width. */
+  hiddenSize: number;
+  /** Tokens per sequence. */
+  seqLen: number;
+  /** Tokens per optimizer step across the whole job (global batch). */
+  globalBatchTokens: number;
+  /** Bytes per weight/activation element: 2 for bf16/fp16. */
+  precisionBytes: number;
+  /** Full activation recomputation: the hardware does 8PT instead of 6PT FLOPs per step. */
+  activationRecompute: boolean;
+  /**
+   * Bytes per gradient element in the data-parallel reduction; defaults to `precisionBytes`.
+   * Llama 3 reduce-scatters gradients in fp32 (4) for numerical stability.
+   */
+  gradientBytes?: number;
+  /** FFN width / hidden; informational (FLOPs come from `params`), 4 for GPT-style models. */
+  ffnMultiplier?: number;
+  /** Vocabulary size; informational (its parameters are already in `params`). */
+  vocab?: number;
+}
+
+/** How a job's devices are split. tp x pp x dp must equal the job's device count. */
+export interface ParallelLayout {
+  /** Tensor-parallel degree (Megatron-style, with sequence parallelism), inside a node. */
+  tp: number;
+  /** Pipeline stages. */
+  pp: number;
+  /** Data-parallel replicas. */
+  dp: number;
+  /** Micro-batches per replica per step (gradient-accumulation steps when pp = 1). */
+  microBatches: number;
+  /** Model chunks per pipeline rank in the interleaved schedule (Narayanan et al. 2021); 1 = plain 1F1B. */
+  virtualStages?: number;
+  /**
+   * Sharded data parallelism (ZeRO-2 / FSDP without resharding, as Llama 3 ran): all-gather the
+   * weights once per step and reduce-scatter the gradients, instead of one gradient all-reduce.
+   */
+  shardedDataParallel?: boolean;
+}
+
+/** Published shapes of well-known dense decoder families: (params, layers, hidden). */
+const FAMILIES: ReadonlyArray<{ params: number; layers: number; hiddenSize: number; name: string }> = [
+  { params: 1.3e9, layers: 24, hiddenSize: 2048, name: 'GPT-3 XL' },
+  { params: 2.7e9, layers: 32, hiddenSize: 2560, name: 'GPT-3 2.7B' },
+  { params: 6.7e9, layers: 32, hiddenSize: 4096, name: 'GPT-3 6.7B / Llama 2 7B' },
+  { params: 13e9, layers: 40, hiddenSize: 5120, name: 'GPT-3 13B / Llama 2 13B' },
+  { params: 32.5e9, layers: 60, hiddenSize: 6656, name: 'LLaMA 33B' },
+  { params: 70e9, layers: 80, hiddenSize: 8192, name: 'Llama 2/3 70B' },
+  { params: 175e9, layers: 96, hiddenSize: 12288, name: 'GPT-3 175B' },
+  { params: 405e9, layers: 126, hiddenSize: 16384, name: 'Llama 3.1 405B' },
+  { params: 1.0e12, layers: 128, hiddenSize: 25600, name: 'Megatron 1T (Narayanan et al. 2021)' },
+];
+
+/** Within this relative distance of a family's size, its published shape is used as is. */
+const FAMILY_MATCH_REL = 0.12;
+
+/** Default global batch: 4M tokens (2^22), the order GPT-3 (3.2M) and Llama 2 (4M) used. */
+export const DEFAULT_GLOBAL_BATCH_TOKENS = 4_194_304;
+
+/**
+ * A sensible shape for a model known only by its parameter count. Sizes close to a family use
+ * the family's published layers and width; others take the aspect ratio hidden/layers
+ * interpolated (in log params) between the neighbouring families and solve params = 12 L h^2
+ * (the weight count of a GPT block, Kaplan et al. 2020), width rounded to a multiple of 128.
+ * Sequence length 4096, or 8192 from 100B up (Llama 3 trained at 8192); batch 4M tokens;
+ * no full activation recompute (selective recompute with sequence parallelism makes it
+ * unnecessary, Korthikanti et al. 2022); bf16.
+ */
+export function defaultShape(params: number): TrainingShape {
+  if (!(params > 0)) throw new RangeError(`defaultShape: params must be positive, got ${params}`);
+  const { layers, hiddenSize } = familyShape(params);
+  return {
+    params,
+    layers,
+    hiddenSize,
+    seqLen: params >= 100e9 ? 8192 : 4096,
+    globalBatchTokens: DEFAULT_GLOBAL_BATCH_TOKENS,
+    precisionBytes: 2,
+    activationRecompute: false,
+    ffnMultiplier: 4,
+  };
+}
+
+function familyShape(params: number): { layers: number; hiddenSize: number } {
+  for (const f of FAMILIES) {
+    if (Math.abs(params - f.params) <= FAMILY_MATCH_REL * f.params) return { layers: f.layers, hiddenSize: f.hiddenSize };
+  }
+  const first = FAMILIES[0]!;
+  const last = FAMILIES[FAMILIES.length - 1]!;
+  let aspect: number;
+  if (params <= first.params) aspect = first.hiddenSize / first.layers;
+  else if (params >= last.params) aspect = last.hiddenSize / last.layers;
+  else {
+    let i = 1;
+    while (FAMILIES[i]!.params < params) i++;
+    const lo = FAMILIES[i - 1]!;
+    const hi = FAMILIES[i]!;
+    const w = Math.log(params / lo.params) / Math.log(hi.params / lo.params);
+    aspect = (1 - w) * (lo.hiddenSize / lo.layers) + w * (hi.hiddenSize / hi.layers);
+  }
+  // params = 12 L h^2 with L = h / aspect  =>  h^3 = params * aspect / 12.
+  const hiddenSize = Math.max(128, Math.round(Math.cbrt((params * aspect) / 12) / 128) * 128);
+  const layers = Math.max(1, Math.round(params / (12 * hiddenSize * hiddenSize)));
+  return { layers, hiddenSize };
+}
+
+/**
+ * Bytes of model state per parameter with mixed-precision Adam: bf16 weights (2) + bf16
+ * gradients (2) + fp32 master weights, momentum and variance (12). Rajbhandari et al.,
+ * "ZeRO", SC 2020, section 3.1.
+ */
+export const MODEL_STATE_BYTES_PER_PARAM = 16;
+/** Of those, the optimizer's share (fp32 master + Adam moments), which ZeRO-1 shards over dp. */
+export const OPTIMIZER_STATE_BYTES_PER_PARAM = 12;
+/**
+ * Fraction of device memory the model state may take; the rest is left to activations,
+ * communication buffers and allocator fragmentation. A rough rule, deliberately simple.
+ */
+export const STATE_MEMORY_FRACTION = 0.75;
+
+/** Model-state bytes per device under a layout (activations are covered by the headroom). */
+export function modelStateBytesPerDevice(shape: TrainingShape, layout: Pick<ParallelLayout, 'tp' | 'pp' | 'dp'>, zero1 = false): number {
+  const perModelShard = shape.params / (layout.tp * layout.pp);
+  if (!zero1) return perModelShard * MODEL_STATE_BYTES_PER_PARAM;
+  return perModelShard * (MODEL_STATE_BYTES_PER_PARAM - OPTIMIZER_STATE_BYTES_PER_PARAM) + (perModelShard * OPTIMIZER_STATE_BYTES_PER_PARAM) / layout.dp;
+}
+
+export interface AutoLayout extends ParallelLayout {
+  /** Whether the model state fits in `STATE_MEMORY_FRACTION` of device memory. */
+  fits: boolean;
+  /** Estimated model-state bytes per device under this layout. */
+  stateBytesPerDevice: number;
+}
+
+export interface AutoLayoutOptions {
+  /** Shard the optimizer state over data-parallel ranks (ZeRO-1). Default false: conservative. */
+  zero1?: boolean;
+}
+
+/**
+ * Layout for a job that gives only a device count, as Megatron-LM practice recommends
+ * (Narayanan et al., SC 2021, "takeaway #1"): tensor parallelism inside a node up to
+ * min(8, devicesPerNode), pipeline parallelism only when the model state does not fit with
+ * tensor parallelism alone (the fewest stages that fit), data parallelism for the rest.
+ * tp is the largest value <= min(8, devicesPerNode) dividing both the device count and
+ * devicesPerNode (so tensor groups never straddle nodes); pp the smallest divisor of
+ * devices/tp (at most `layers`) that fits, or the largest allowed one if none fits.
+ * Micro-batches are one sequence each: microBatches = global batch sequences / dp.
+ * tp x pp x dp always equals `devices`.
+ */
+export function autoLayout(
+  devices: number,
+  devicesPerNode: number,
+  shape: TrainingShape,
+  memoryBytesPerDevice: number,
+  options: AutoLayoutOptions = {},
+): AutoLayout {
+  if (!Number.isInteger(devices) || devices < 1) throw new RangeError(`autoLayout: devices must be a positive integer, got ${devices}`);
+  const perNode = Math.max(1, Math.floor(devicesPerNode));
+  const zero1 = options.zero1 ?? false;
+  const tpCap = Math.min(8, perNode, devices);
+  let tp = 1;
+  for (let t = tpCap; t >= 1; t--) {
+    if (devices % t === 0 && perNode % t === 0) {
+      tp = t;
+      break;
+    }
+  }
+  const rest = devices / tp;
+  const budgetBytes = STATE_MEMORY_FRACTION * memoryBytesPerDevice;
+  let chosen: { pp: number; state: number } | undefined;
+  let largest: { pp: number; state: number } = { pp: 1, state: Infinity };
+  for (let p = 1; p <= rest; p++) {
+    if (rest % p !== 0 || p > Math.max(1, shape.layers)) continue;
+    const state = modelStateBytesPerDevice(shape, { tp, pp: p, dp: rest / p }, zero1);
+    largest = { pp: p, state };
+    if (state <= budgetBytes) {
+      chosen = { pp: p, state };
+      break;
+    }
+  }
+  const pick = chosen ?? largest;
+  const dp = rest / pick.pp;
+  const sequences = shape.globalBatchTokens / shape.seqLen;
+  return {
+    tp,
+    pp: pick.pp,
+    dp,
+    microBatches: Math.max(1, Math.round(sequences / dp)),
+    virtualStages: 1,
+    shardedDataParallel: zero1,
+    fits: chosen !== undefined,
+    stateBytesPerDevice: pick.state,
+  };
+}
+
+export interface LayoutCheck {
+  /** Hard errors: the layout cannot run as given. */
+  problems: string[];
+  /** Legal but worth knowing (uneven stages, few micro-batches for the pipeline). */
+  notes: string[];
+}
+
+export interface ValidateLayoutOptions {
+  /** Allow a tensor-parallel group wider than a node (e.g. NVL72-style racks). Default false. */
+  allowTpAcrossNodes?: boolean;
+}
+
+/** Check a user-given layout against the job; reports every problem, not only the first. */
+export function validateLayout(
+  layout: ParallelLayout,
+  devices: number,
+  devicesPerNode: number,
+  shape?: TrainingShape,
+  options: ValidateLayoutOptions = {},
+): LayoutCheck {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  for (const key of ['tp', 'pp', 'dp', 'microBatches'] as const) {
+    const v = layout[key];
+    if (!Number.isInteger(v) || v < 1) problems.push(`${key} must be a positive integer, got ${v}`);
+  }
+  const v = layout.virtualStages ?? 1;
+  if (!Number.isInteger(v) || v < 1) problems.push(`virtualStages must be a positive integer, got ${v}`);
+  const product = layout.tp * layout.pp * layout.dp;
+  if (product !== devices) problems.push(`tp x pp x dp = ${layout.tp} x ${layout.pp} x ${layout.dp} = ${product}, but the job has ${devices} devices`);
+  if (!options.allowTpAcrossNodes && layout.tp > devicesPerNode) {
+    problems.push(`tp = ${layout.tp} exceeds the ${devicesPerNode} devices of a node; tensor parallelism needs the intra-node interconnect`);
+  } else if (!options.allowTpAcrossNodes && devicesPerNode % layout.tp !== 0) {
+    notes.push(`tp = ${layout.tp} does not divide the ${devicesPerNode} devices of a node, so some tensor groups may straddle nodes`);
+  }
+  if (shape) {
+    const chunks = layout.pp * v;
+    if (layout.pp > shape.layers) problems.push(`pp = ${layout.pp} exceeds the model's ${shape.layers} layers`);
+    else if (shape.layers % chunks !== 0) notes.push(`${shape.layers} layers do not divide evenly into ${chunks} pipeline chunks; stages will be uneven`);
+    const sequences = shape.globalBatchTokens / shape.seqLen;
+    if (layout.dp * layout.microBatches > sequences) {
+      notes.push(`dp x microBatches = ${layout.dp * layout.microBatches} exceeds the ${sequences} sequences in the global batch; micro-batches hold partial sequences`);
+    }
+  }
+  if (layout.pp > 1 && layout.microBatches < layout.pp) {
+    notes.push(`microBatches = ${layout.microBatches} < pp = ${layout.pp}: the pipeline never fills and the bubble dominates`);
+  }
+  return { problems, notes };
+}
