@@ -23,6 +23,8 @@ export class Engine {
   private nowS = 0;
   private fired = 0;
   private stopRequested = false;
+  /** Callbacks to run once the current instant's events are done (before the clock advances). */
+  private endOfInstant: (() => void)[] = [];
 
   get now(): number {
     return this.nowS;
@@ -51,6 +53,12 @@ export class Engine {
     return ev;
   }
 
+  private flushEndOfInstant(): void {
+    const fns = this.endOfInstant;
+    this.endOfInstant = [];
+    for (let i = 0; i < fns.length; i++) fns[i]!();
+  }
+
   /** Schedule after a delay from now. */
   after<T>(delayS: number, action: (arg: T) => void, arg?: T): ScheduledEvent {
     return this.at(this.nowS + delayS, action, arg);
@@ -59,6 +67,15 @@ export class Engine {
   /** Cancel a scheduled event; it stays in the heap and is skipped when popped. */
   cancel(ev: ScheduledEvent | undefined): void {
     if (ev) ev.cancelled = true;
+  }
+
+  /**
+   * Run `fn` once every event already due at the current time has fired, before the clock moves
+   * on. Used to batch work triggered by many simultaneous events (a scheduling pass after arrivals
+   * and completions) without an event of its own. Callbacks may schedule events at the current time.
+   */
+  atEndOfInstant(fn: () => void): void {
+    this.endOfInstant.push(fn);
   }
 
   /** Stop run() after the current event. */
@@ -75,7 +92,11 @@ export class Engine {
     this.stopRequested = false;
     const q = this.queue;
     while (!this.stopRequested) {
-      const ev = q.top();
+      let ev = q.top();
+      if (this.endOfInstant.length > 0 && (ev === undefined || ev.timeS > this.nowS)) {
+        this.flushEndOfInstant();
+        ev = q.top();
+      }
       if (ev === undefined) return;
       if (ev.timeS > untilS) {
         this.nowS = untilS;

@@ -49,6 +49,8 @@ export interface ClusterShape {
 export class Cluster {
   readonly datacentres: readonly Datacentre[];
   readonly kinds: readonly KindInfo[];
+  /** Every kind index, for jobs that allow any kind. */
+  readonly allKinds: readonly number[];
   readonly groups: readonly NodeGroup[];
   readonly nodeCount: number;
   readonly deviceCount: number;
@@ -80,6 +82,7 @@ export class Cluster {
   constructor(shape: ClusterShape) {
     this.datacentres = shape.datacentres;
     this.kinds = shape.kinds;
+    this.allKinds = shape.kinds.map((k) => k.index);
     this.groups = shape.groups;
     let nodes = 0;
     let devices = 0;

@@ -32,15 +32,25 @@ export class FreeIndex {
 
   /** Leftmost position >= from whose free count is >= need, or -1. */
   leftmost(need: number, from = 0): number {
-    if (from >= this.size || this.tree[1]! < need) return -1;
-    return this.search(1, 0, this.size, need, from);
-  }
-
-  private search(node: number, lo: number, hi: number, need: number, from: number): number {
-    if (hi <= from || this.tree[node]! < need) return -1;
-    if (hi - lo === 1) return lo;
-    const mid = (lo + hi) >> 1;
-    const left = this.search(2 * node, lo, mid, need, from);
-    return left !== -1 ? left : this.search(2 * node + 1, mid, hi, need, from);
+    const tree = this.tree;
+    if (from >= this.size || tree[1]! < need) return -1;
+    // Walk up from the leaf at `from` to the first subtree to its right (or itself) that can hold
+    // `need`, then down to that subtree's leftmost qualifying leaf. O(log n), no recursion.
+    let i = this.size + from;
+    if (tree[i]! >= need) return from;
+    for (;;) {
+      // Climb while i is a right child or its right sibling cannot hold `need`.
+      while ((i & 1) === 1 || tree[i + 1]! < need) {
+        i >>= 1;
+        if (i <= 1) return -1;
+      }
+      i = i + 1;
+      break;
+    }
+    while (i < this.size) {
+      i <<= 1;
+      if (tree[i]! < need) i++;
+    }
+    return i - this.size;
   }
 }

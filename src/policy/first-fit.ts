@@ -12,7 +12,7 @@ export const firstFit: PlacementPolicy<Record<string, never>> = {
 
 /** Kinds a job may use, in the order the job lists them (catalogue order when it allows any). */
 export function candidateKinds(job: JobView, cluster: ClusterView): readonly number[] {
-  return job.allowedKinds ?? cluster.kinds.map((k) => k.index);
+  return job.allowedKinds ?? cluster.allKinds;
 }
 
 export function firstFitPlacement(job: JobView, cluster: ClusterView): Placement | undefined {

@@ -43,6 +43,7 @@ export type ClusterView = Pick<
   Cluster,
   | 'datacentres'
   | 'kinds'
+  | 'allKinds'
   | 'groups'
   | 'nodeCount'
   | 'deviceCount'
@@ -130,4 +131,27 @@ export class PolicyError extends Error {
     super(`policy '${policy}'${job !== undefined ? `, job '${job}'` : ''}, at t=${timeS}s: ${detail}`);
     this.name = 'PolicyError';
   }
+}
+
+/**
+ * Chooses running jobs to suspend so that a waiting job can start. Used by preemptive queue
+ * policies, which pass the running jobs they are willing to preempt (`eligible`, least important
+ * first; never jobs that are already checkpointing).
+ * Contract: return a set of eligible jobs whose devices, together with the free devices and those
+ * of jobs already checkpointing, make at least `job.devices` devices of one kind `job` may use;
+ * or undefined when no such set exists. Pure: the caller calls `ctx.preempt` on them.
+ */
+export interface Preemptor {
+  victims(job: JobView, ctx: SchedulingContext, eligible: readonly JobView[]): JobView[] | undefined;
+}
+
+export type PreemptionPolicy<P = unknown> = PolicyDefinition<P, Preemptor>;
+
+/**
+ * Optional members a simulator may add to the SchedulingContext. Policies use them when present
+ * and fall back to the kind's peak x efficiency otherwise.
+ */
+export interface SchedulingContextExtras {
+  /** Useful FLOP/s `job` would get on `placement` if it started now (the progress model's answer). */
+  predictRate?(job: JobView, placement: Placement): number;
 }

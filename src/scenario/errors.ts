@@ -108,7 +108,9 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
     const issue = raw as z.core.$ZodIssue & Record<string, unknown>;
     switch (issue.code) {
       case 'unrecognized_keys': {
-        const known = knownKeys(schema, path.slice(prefix.length));
+        // Suggest only keys the mapping does not already have.
+        const present = valueAt(data, path);
+        const known = knownKeys(schema, path.slice(prefix.length)).filter((k) => !(present && typeof present === 'object' && k in present));
         for (const k of issue.keys as string[]) {
           const guess = suggestName(k, known);
           const msg = guess

@@ -24,8 +24,13 @@ export class Signals {
     this.listeners[signal].push(listener);
   }
 
-  emit<K extends keyof JobSignals>(signal: K, ...args: Parameters<JobSignals[K]>): void {
-    const ls = this.listeners[signal] as ((...a: Parameters<JobSignals[K]>) => void)[];
-    for (let i = 0; i < ls.length; i++) ls[i]!(...args);
+  emit(signal: Exclude<keyof JobSignals, 'stopped'>, job: SimJob, nowS: number): void {
+    const ls = this.listeners[signal];
+    for (let i = 0; i < ls.length; i++) ls[i]!(job, nowS);
+  }
+
+  emitStopped(job: SimJob, nowS: number, why: string): void {
+    const ls = this.listeners.stopped;
+    for (let i = 0; i < ls.length; i++) ls[i]!(job, nowS, why);
   }
 }

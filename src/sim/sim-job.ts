@@ -26,6 +26,8 @@ export class SimJob implements JobView {
   /** How many times the job has started (restarts after preemption or failure count). */
   starts = 0;
   preemptions = 0;
+  /** Index in the simulator's running list (-1 when not running). */
+  runningSlot = -1;
   /** No progress before this time on the current allocation (restoring from a checkpoint). */
   stallUntilS = 0;
   finishS = Number.NaN;

@@ -55,7 +55,6 @@ export class Simulation {
   private readonly ctx: SchedulingContext;
   private nextJobId = 0;
   private passPending = false;
-  private readonly runningIndex = new Map<SimJob, number>();
 
   constructor(
     readonly resolved: ResolvedScenario,
@@ -181,7 +180,7 @@ export class Simulation {
 
   private neverFits(job: SimJob): string | undefined {
     const c = this.cluster;
-    const kinds = job.allowedKinds ?? c.kinds.map((k) => k.index);
+    const kinds = job.allowedKinds ?? c.allKinds;
     let best = 0;
     for (const k of kinds) best = Math.max(best, c.kindTotal[k]!);
     if (job.devices <= best) return undefined;
@@ -192,7 +191,7 @@ export class Simulation {
   private predictRuntime(t: JobTemplate): number {
     const c = this.cluster;
     let best = 0;
-    for (const k of t.allowedKinds ?? c.kinds.map((x) => x.index)) {
+    for (const k of t.allowedKinds ?? c.allKinds) {
       if (c.kindTotal[k]! < t.devices) continue;
       const spec = c.kinds[k]!.spec;
       best = Math.max(best, t.devices * spec.peak * (t.efficiency ?? spec.efficiency));
@@ -202,11 +201,11 @@ export class Simulation {
 
   // --- scheduling -----------------------------------------------------------------------------
 
-  /** Coalesce: one pass at the current time, after the events already queued for it. */
+  /** Coalesce: one pass per instant, after every event due now has fired. */
   requestPass(): void {
     if (this.passPending) return;
     this.passPending = true;
-    this.engine.at(this.engine.now, this.runPass);
+    this.engine.atEndOfInstant(this.runPass);
   }
 
   private readonly runPass = (): void => {
@@ -265,7 +264,7 @@ export class Simulation {
     if (job.starts === 1) job.firstStartS = now;
     job.settledS = now;
     job.stallUntilS = job.preemptions > 0 ? now + this.resolved.scenario.preemption.restore : now;
-    this.runningIndex.set(job, this.running.length);
+    job.runningSlot = this.running.length;
     this.running.push(job);
     this.signals.emit('started', job, now);
     this.setRate(job, this.progress.startRate(job));
@@ -281,13 +280,15 @@ export class Simulation {
     if (!Number.isInteger(p.kind) || p.kind < 0 || p.kind >= c.kinds.length) bad(`unknown device kind index ${String(p.kind)}`);
     if (job.allowedKinds && !job.allowedKinds.includes(p.kind)) bad(`kind '${c.kinds[p.kind]!.name}' is not among the job's allowed kinds`);
     let total = 0;
-    const seen = new Set<number>();
+    const seen = p.nodes.length > 1 ? new Set<number>() : undefined;
     for (let i = 0; i < p.nodes.length; i++) {
       const node = p.nodes[i]!;
       const count = p.counts[i]!;
       if (!Number.isInteger(node) || node < 0 || node >= c.nodeCount) bad(`unknown node ${String(node)}`);
-      if (seen.has(node)) bad(`node ${node} appears twice`);
-      seen.add(node);
+      if (seen) {
+        if (seen.has(node)) bad(`node ${node} appears twice`);
+        seen.add(node);
+      }
       if (c.nodeKind[node] !== p.kind) bad(`node ${node} holds '${c.kinds[c.nodeKind[node]!]!.name}', not '${c.kinds[p.kind]!.name}'`);
       if (!Number.isInteger(count) || count <= 0) bad(`count ${String(count)} on node ${node} is not a positive integer`);
       if (count > c.nodeFree[node]!) bad(`node ${node} has ${c.nodeFree[node]} free devices, ${count} asked (over-allocation)`);
@@ -346,7 +347,7 @@ export class Simulation {
     this.removeRunning(job);
     this.cluster.releaseWhole(job.heldDevices);
     this.progress.released?.(job);
-    this.signals.emit('stopped', job, now, 'preempted');
+    this.signals.emitStopped(job, now, 'preempted');
     job.state = 'waiting';
     job.rateFlopPerS = 0;
     job.queuedSinceS = now;
@@ -369,13 +370,13 @@ export class Simulation {
   };
 
   private removeRunning(job: SimJob): void {
-    const i = this.runningIndex.get(job)!;
+    const i = job.runningSlot;
     const last = this.running.pop()!;
     if (last !== job) {
       this.running[i] = last;
-      this.runningIndex.set(last, i);
+      last.runningSlot = i;
     }
-    this.runningIndex.delete(job);
+    job.runningSlot = -1;
   }
 
   /** At the end of a run to idle, jobs still waiting can never start: reject them with the reason. */

@@ -20,8 +20,12 @@ export class WaitingLine implements WaitingJobs {
   /** Call after a job in the line changed state away from 'waiting'. */
   left(): void {
     this.live--;
-    while (this.head < this.items.length && this.items[this.head]!.state !== 'waiting') this.head++;
-    if (this.items.length - this.head > 64 && this.live * 2 < this.items.length - this.head) this.compact();
+    const items = this.items;
+    while (this.head < items.length && items[this.head]!.state !== 'waiting') this.head++;
+    // Drop what lies before the head, and holes once they outnumber the live entries.
+    const span = items.length - this.head;
+    if (this.head > 1024 && this.head * 2 > items.length) this.compact();
+    else if (span > 64 && this.live * 2 < span) this.compact();
   }
 
   private compact(): void {

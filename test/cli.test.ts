@@ -1,0 +1,58 @@
+// The command line as a user meets it: exit codes, messages without stack traces, result files.
+// Runs the built CLI (npm test builds dist/ before vitest).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoPath } from './helpers.js';
+
+const cli = repoPath('dist/cli/main.js');
+
+function poolsim(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoPath('.'), encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+});
+
+describe('poolsim CLI', () => {
+  it('runs a scenario, prints a summary and writes both CSVs', () => {
+    const out = mkdtempSync(join(tmpdir(), 'poolsim-'));
+    const r = poolsim('run', 'scenarios/seed-gpt3-dgx2.yaml', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('effective compute ratio  21.3%');
+    expect(readdirSync(out).sort()).toEqual(['jobs.csv', 'summary.csv']);
+    expect(readFileSync(join(out, 'summary.csv'), 'utf8')).toBe(readFileSync(repoPath('test/golden/seed-gpt3-dgx2.summary.csv'), 'utf8'));
+  });
+
+  it('exits 2 with located messages and no stack trace on bad input, writing nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: bad\ndatacentres:\n  - name: a\n    node_groups: [{ count: 1, device: H100, devise: 2 }]\nworkloads: []\n');
+    const r = poolsim('run', bad, '--out', join(dir, 'out'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("bad.yaml:4:45: datacentres[0].node_groups[0].devise: unknown key 'devise'");
+    expect(r.stderr).toContain('workloads: expected at least 1 item(s)');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('exits 2 for a missing file and for an unknown command', () => {
+    const missing = poolsim('run', 'no-such.yaml');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no-such.yaml: no such file');
+    expect(poolsim('rnu').code).toBe(2);
+  });
+
+  it('validates a scenario and lists the catalogue', () => {
+    const v = poolsim('validate', 'scenarios/quickstart.yaml');
+    expect(v.code).toBe(0);
+    expect(v.stdout).toContain('valid');
+    const d = poolsim('devices');
+    expect(d.code).toBe(0);
+    for (const kind of ['H100', 'A100-80GB', 'MI300X', 'TPUv5p', 'Ascend910B', 'DGX-2', 'IB-NDR', 'RoCE-400G']) expect(d.stdout).toContain(kind);
+  });
+});

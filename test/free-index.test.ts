@@ -1,0 +1,36 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FreeIndex } from '../src/model/free-index.js';
+
+describe('FreeIndex', () => {
+  it('finds the leftmost position with enough free devices, like a scan (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 70 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 8 }))),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.nat())),
+        (free, updates, queries) => {
+          const idx = new FreeIndex(free);
+          const model = [...free];
+          for (const [pos, v] of updates) {
+            const p = pos % model.length;
+            model[p] = v;
+            idx.set(p, v);
+          }
+          for (const [need, from0] of queries) {
+            const from = from0 % (model.length + 1);
+            let expected = -1;
+            for (let i = from; i < model.length; i++) {
+              if (model[i]! >= need) {
+                expected = i;
+                break;
+              }
+            }
+            expect(idx.leftmost(need, from)).toBe(expected);
+          }
+          expect(idx.max()).toBe(Math.max(...model));
+        },
+      ),
+    );
+  });
+});

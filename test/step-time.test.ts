@@ -1,0 +1,215 @@
+// Step-time model: Llama 3 calibration check, monotonicity in the scale-out path, the
+// decomposition's own invariants, and automatic / validated layouts.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { stepTime, type StepTimeInput } from '../src/model/step-time.js';
+import {
+  H100_KERNEL_EFFICIENCY,
+  H100_NVLINK_BYTES_PER_S,
+  H100_PEAK_BF16_FLOPS,
+  NVLINK_EFFICIENCY,
+  NVLINK_LATENCY_S,
+  llama3Input,
+} from '../src/model/calibration.js';
+import { autoLayout, defaultShape, validateLayout } from '../src/model/training-layout.js';
+
+const GB = 1e9;
+const GiB = 2 ** 30;
+
+describe('Llama 3 405B calibration (Llama 3 paper, Table 4)', () => {
+  // Published BF16 MFU: 43% on 8,192 GPUs (TP8 PP16 DP64), 41% on 16,384 (TP8 PP16 DP128).
+  // The third row (CP16, 128K sequences) is out of scope: no context-parallel group.
+  const rows = [
+    { gpus: 8192 as const, published: 0.43 },
+    { gpus: 16384 as const, published: 0.41 },
+  ];
+  for (const { gpus, published } of rows) {
+    it(`${gpus} GPUs lands within 5 points of ${published * 100}% under both FLOP conventions`, () => {
+      const r = stepTime(llama3Input(gpus));
+      expect(Math.abs(r.effectiveComputeRatio - published)).toBeLessThan(0.05);
+      expect(Math.abs(r.palmMfu - published)).toBeLessThan(0.05);
+      expect(r.stepS).toBeCloseTo(r.computeS + r.exposedCommS + r.bubbleS, 9);
+    });
+  }
+  it('doubling DP at a fixed batch lowers MFU (fewer micro-batches, same bubble)', () => {
+    const a = stepTime(llama3Input(8192));
+    const b = stepTime(llama3Input(16384));
+    expect(b.effectiveComputeRatio).toBeLessThan(a.effectiveComputeRatio);
+    expect(b.bubbleS).toBeCloseTo(a.bubbleS, 9);
+    expect(a.tokensPerStep).toBe(16_777_216);
+  });
+  it('uses the kernel efficiency it is given', () => {
+    const lo = stepTime(llama3Input(8192, H100_KERNEL_EFFICIENCY * 0.9));
+    const hi = stepTime(llama3Input(8192));
+    expect(lo.computeS).toBeCloseTo(hi.computeS / 0.9, 6);
+  });
+});
+
+/** A two-data-centre DP group: one hop of `latencyS` and `bandwidthBytesPerS` per rank. */
+function twoSiteJob(latencyS: number, bandwidthBytesPerS: number): StepTimeInput {
+  const shape = { ...defaultShape(70e9), globalBatchTokens: 4_194_304 };
+  return {
+    shape,
+    layout: { tp: 8, pp: 4, dp: 32, microBatches: shape.globalBatchTokens / shape.seqLen / 32 },
+    peakFlopsPerDevice: H100_PEAK_BF16_FLOPS,
+    kernelEfficiency: H100_KERNEL_EFFICIENCY,
+    tp: { bandwidthBytesPerS: H100_NVLINK_BYTES_PER_S * NVLINK_EFFICIENCY, latencyS: NVLINK_LATENCY_S },
+    pp: { bandwidthBytesPerS: 45 * GB, latencyS: 5e-6 },
+    dp: { bandwidthBytesPerS, latencyS },
+  };
+}
+
+describe('monotonicity in the scale-out path (two-data-centre sweep)', () => {
+  const latencies = [10e-6, 100e-6, 1e-3, 2e-3, 5e-3, 10e-3];
+  it('DP comm, step time rise and MFU falls as latency rises from 10 us to 10 ms', () => {
+    const rs = latencies.map((l) => stepTime(twoSiteJob(l, 45 * GB)));
+    for (let i = 1; i < rs.length; i++) {
+      expect(rs[i]!.dpCommS).toBeGreaterThan(rs[i - 1]!.dpCommS);
+      expect(rs[i]!.stepS).toBeGreaterThanOrEqual(rs[i - 1]!.stepS);
+      expect(rs[i]!.effectiveComputeRatio).toBeLessThanOrEqual(rs[i - 1]!.effectiveComputeRatio);
+    }
+    expect(rs.at(-1)!.stepS).toBeGreaterThan(rs[0]!.stepS);
+    expect(rs.at(-1)!.effectiveComputeRatio).toBeLessThan(rs[0]!.effectiveComputeRatio);
+  });
+  it('DP comm and step time fall as bandwidth rises', () => {
+    const bws = [1, 5, 12.5, 25, 50, 100].map((g) => g * GB);
+    const rs = bws.map((b) => stepTime(twoSiteJob(2e-3, b)));
+    for (let i = 1; i < rs.length; i++) {
+      expect(rs[i]!.dpCommS).toBeLessThan(rs[i - 1]!.dpCommS);
+      expect(rs[i]!.stepS).toBeLessThanOrEqual(rs[i - 1]!.stepS);
+      expect(rs[i]!.effectiveComputeRatio).toBeGreaterThanOrEqual(rs[i - 1]!.effectiveComputeRatio);
+    }
+    expect(rs[0]!.stepS).toBeGreaterThan(rs.at(-1)!.stepS);
+  });
+  it('holds for any pair of latencies and bandwidths (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 2e-2, noNaN: true }),
+        fc.double({ min: 1e-6, max: 2e-2, noNaN: true }),
+        fc.double({ min: 1e9, max: 1e11, noNaN: true }),
+        (l1, l2, b) => {
+          const [lo, hi] = l1 <= l2 ? [l1, l2] : [l2, l1];
+          expect(stepTime(twoSiteJob(hi, b)).stepS).toBeGreaterThanOrEqual(stepTime(twoSiteJob(lo, b)).stepS);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('decomposition', () => {
+  it('a single device has no communication and no bubble; MFU = kernel efficiency x 6/(6+attention)', () => {
+    const shape = { ...defaultShape(1.3e9), globalBatchTokens: 65536, seqLen: 2048 };
+    const r = stepTime({
+      shape,
+      layout: { tp: 1, pp: 1, dp: 1, microBatches: 8 },
+      peakFlopsPerDevice: 989e12,
+      kernelEfficiency: 0.5,
+      tp: { bandwidthBytesPerS: 1, latencyS: 1 },
+      pp: { bandwidthBytesPerS: 1, latencyS: 1 },
+      dp: { bandwidthBytesPerS: 1, latencyS: 1 },
+    });
+    expect(r.exposedCommS).toBe(0);
+    expect(r.bubbleS).toBe(0);
+    expect(r.scaleOutBytesPerStepPerDevice).toBe(0);
+    expect(r.stepS).toBeCloseTo(r.hardwareFlopPerStep / (989e12 * 0.5), 12);
+    expect(r.usefulFlopPerStep).toBe(6 * 1.3e9 * 65536);
+    expect(r.effectiveComputeRatio).toBeCloseTo((0.5 * r.usefulFlopPerStep) / r.hardwareFlopPerStep, 12);
+    expect(r.usefulFlopPerS).toBeCloseTo(r.usefulFlopPerStep / r.stepS, 3);
+  });
+  it('activation recompute costs 8PT of hardware work but still counts 6PT as useful', () => {
+    const base = llama3Input(8192);
+    const rc = stepTime({ ...base, shape: { ...base.shape, activationRecompute: true } });
+    const no = stepTime(base);
+    expect(rc.hardwareFlopPerStep / no.hardwareFlopPerStep).toBeCloseTo(4 / 3, 12);
+    expect(rc.usefulFlopPerStep).toBe(no.usefulFlopPerStep);
+    expect(rc.effectiveComputeRatio).toBeLessThan(no.effectiveComputeRatio);
+  });
+  it('interleaving divides the bubble by the virtual stages', () => {
+    const base = llama3Input(8192);
+    const v1 = stepTime({ ...base, layout: { ...base.layout, virtualStages: 1 } });
+    const v4 = stepTime(base);
+    // 1F1B: (pp - 1) micro-batch times; each chunk boundary adds a send/recv to the micro-batch.
+    expect(v1.bubbleS).toBeCloseTo(15 * v1.microBatchS, 9);
+    expect(v4.bubbleS).toBeCloseTo((15 / 4) * v4.microBatchS, 9);
+  });
+  it('hierarchical DP sends 1/k of the flat bytes over the scale-out network', () => {
+    const shape = defaultShape(7e9);
+    const common = {
+      shape,
+      layout: { tp: 1, pp: 1, dp: 64, microBatches: 16 },
+      peakFlopsPerDevice: 989e12,
+      kernelEfficiency: 0.55,
+      tp: { bandwidthBytesPerS: 360 * GB, latencyS: 1e-6 },
+      pp: { bandwidthBytesPerS: 45 * GB, latencyS: 5e-6 },
+    };
+    const flat = stepTime({ ...common, dp: { bandwidthBytesPerS: 45 * GB, latencyS: 5e-6 } });
+    const hier = stepTime({
+      ...common,
+      dp: { bandwidthBytesPerS: 45 * GB, latencyS: 5e-6, hierarchical: { devicesPerNode: 8, intraBandwidthBytesPerS: 360 * GB, intraLatencyS: 1e-6 } },
+    });
+    // Flat: 2(63/64) S by ring or 2S by tree, whichever is faster; hierarchical: ring over the
+    // 8 nodes on S/8, i.e. 2(7/8) S/8.
+    const gradBytes = shape.params * shape.precisionBytes;
+    expect(hier.dpBytesPerStepPerDevice).toBeCloseTo((2 * (7 / 8) * gradBytes) / 8, -3);
+    expect(flat.dpBytesPerStepPerDevice).toBeGreaterThanOrEqual(((2 * 63) / 64) * gradBytes * (1 - 1e-9));
+    expect(hier.dpBytesPerStepPerDevice).toBeLessThan(flat.dpBytesPerStepPerDevice / 8);
+    expect(hier.dpCommS).toBeLessThan(flat.dpCommS);
+  });
+});
+
+describe('training shapes and layouts', () => {
+  it('defaultShape uses published family shapes and interpolates between them', () => {
+    expect(defaultShape(7e9)).toMatchObject({ layers: 32, hiddenSize: 4096, seqLen: 4096 });
+    expect(defaultShape(70e9)).toMatchObject({ layers: 80, hiddenSize: 8192 });
+    expect(defaultShape(405e9)).toMatchObject({ layers: 126, hiddenSize: 16384, seqLen: 8192 });
+    const s = defaultShape(30e9 * 0.8);
+    const ratio = s.hiddenSize / s.layers;
+    expect(ratio).toBeGreaterThan(80);
+    expect(ratio).toBeLessThan(140);
+    expect(12 * s.layers * s.hiddenSize ** 2).toBeGreaterThan(0.8 * 24e9);
+    expect(12 * s.layers * s.hiddenSize ** 2).toBeLessThan(1.2 * 24e9);
+  });
+  it('7B on one 8-GPU node: TP8 PP1 DP1; on 64 GPUs: TP8 DP8', () => {
+    expect(autoLayout(8, 8, defaultShape(7e9), 80 * GB)).toMatchObject({ tp: 8, pp: 1, dp: 1, fits: true });
+    expect(autoLayout(64, 8, defaultShape(7e9), 80 * GB)).toMatchObject({ tp: 8, pp: 1, dp: 8, fits: true });
+  });
+  it('405B on 16,384 H100 needs pipeline stages', () => {
+    const l = autoLayout(16384, 8, defaultShape(405e9), 80 * GB);
+    expect(l.tp).toBe(8);
+    expect(l.pp).toBeGreaterThan(1);
+    expect(l.fits).toBe(true);
+    expect(l.tp * l.pp * l.dp).toBe(16384);
+  });
+  it('products always equal the device count, tp stays inside a node', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20000 }),
+        fc.constantFrom(1, 2, 4, 6, 8, 16),
+        fc.constantFrom(1e9, 7e9, 13e9, 70e9, 175e9, 405e9, 1e12),
+        fc.constantFrom(16 * GiB, 80 * GB, 141 * GB),
+        fc.boolean(),
+        (devices, perNode, params, mem, zero1) => {
+          const l = autoLayout(devices, perNode, defaultShape(params), mem, { zero1 });
+          expect(l.tp * l.pp * l.dp).toBe(devices);
+          expect(l.tp).toBeLessThanOrEqual(Math.min(8, perNode));
+          expect(perNode % l.tp).toBe(0);
+          expect(l.microBatches).toBeGreaterThanOrEqual(1);
+          expect(validateLayout(l, devices, perNode, defaultShape(params)).problems).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  it('validateLayout reports every problem', () => {
+    const check = validateLayout({ tp: 16, pp: 3, dp: 2, microBatches: 0 }, 64, 8, defaultShape(7e9));
+    expect(check.problems).toMatchInlineSnapshot(`
+      [
+        "microBatches must be a positive integer, got 0",
+        "tp x pp x dp = 16 x 3 x 2 = 96, but the job has 64 devices",
+        "tp = 16 exceeds the 8 devices of a node; tensor parallelism needs the intra-node interconnect",
+      ]
+    `);
+    expect(check.notes).toContain('32 layers do not divide evenly into 3 pipeline chunks; stages will be uneven');
+  });
+});
