@@ -79,7 +79,7 @@ export function runEngineBench(customers = 1_000_000): BenchRow[] {
     wall_s: bare.wallS,
     events: bare.events,
     events_per_s: bare.events / bare.wallS,
-    peak_rss_mb: process.memoryUsage().rss / 2 ** 20,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     result: `Wq=${bare.waitMeanS.toFixed(6)} vs Erlang-C ${expected.toFixed(6)}`,
   });
   const resolved = loadScenario(mmcScenarioText(customers, servers, rho), 'mmc.yaml');
@@ -92,7 +92,7 @@ export function runEngineBench(customers = 1_000_000): BenchRow[] {
     wall_s: wallS,
     events: r.events,
     events_per_s: r.events / wallS,
-    peak_rss_mb: process.memoryUsage().rss / 2 ** 20,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     result: `Wq=${r.summary.queueing_delay_mean_s.toFixed(6)} vs Erlang-C ${expected.toFixed(6)}`,
   });
   return rows;
