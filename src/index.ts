@@ -1,5 +1,5 @@
 // poolsim as a library: load a scenario, run it, and write your own policies.
-export { loadScenario, type ResolvedScenario } from './scenario/load.js';
+export { loadScenario, type ResolvedScenario } from './model/load-scenario.js';
 export { InputError, type InputIssue } from './scenario/errors.js';
 export { simulate, Simulation, type RunOptions, type RunResult } from './sim/simulation.js';
 export { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow, type SummaryRow } from './sim/metrics.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { csvLine, rowValues } from '../src/experiment/csv.js';
-import { loadScenario, type ResolvedScenario } from '../src/scenario/load.js';
+import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../src/sim/metrics.js';
 import { simulate, type RunOptions, type RunResult } from '../src/sim/simulation.js';
 

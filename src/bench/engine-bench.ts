@@ -3,7 +3,7 @@
 // whole poolsim stack on the equivalent scenario (generator, FIFO + first-fit, fluid progress, metrics).
 import { Engine } from '../engine/engine.js';
 import { RandomStream } from '../engine/random.js';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenario } from '../model/load-scenario.js';
 import { simulate } from '../sim/simulation.js';
 import { erlangCWait } from './queueing.js';
 

@@ -2,7 +2,7 @@
 // 0 success, 1 the run failed (a policy bug, an internal error), 2 invalid input.
 import { readFileSync } from 'node:fs';
 import { InputError, formatIssue } from '../scenario/errors.js';
-import { loadScenario, type ResolvedScenario } from '../scenario/load.js';
+import { loadScenario, type ResolvedScenario } from '../model/load-scenario.js';
 import { PolicyError } from '../policy/types.js';
 
 export const EXIT_OK = 0;

@@ -17,6 +17,30 @@ export interface JobTemplate {
   readonly params: number;
   /** Name of the workload entry that produced it. */
   readonly source: string;
+  /** Model shape overrides (layers, hidden size, ...), when given. */
+  readonly shape?: ShapeOverrides | undefined;
+  /** Explicit parallel layout, when given. */
+  readonly layout?: LayoutSpec | undefined;
+  /** Held until these transfers complete (set by transfers with `before:`). */
+  readonly waitsFor?: readonly string[] | undefined;
+}
+
+export interface ShapeOverrides {
+  readonly layers?: number | undefined;
+  readonly hidden_size?: number | undefined;
+  readonly seq_len?: number | undefined;
+  readonly global_batch?: number | undefined;
+  readonly recompute?: boolean | undefined;
+  readonly gradient_bytes?: number | undefined;
+}
+
+export interface LayoutSpec {
+  readonly tp: number;
+  readonly pp: number;
+  readonly dp: number;
+  readonly micro_batches?: number | undefined;
+  readonly virtual_stages: number;
+  readonly sharded: boolean;
 }
 
 /** Useful training FLOPs of a model of `params` parameters over `tokens` tokens (forward + backward). */

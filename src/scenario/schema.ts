@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardware-schema.js';
 import { distributionSchema } from './distribution.js';
-import { count, duration, flop, frequency, rate } from './quantity.js';
+import { count, duration, flop, frequency, rate, size } from './quantity.js';
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
 
@@ -65,8 +65,35 @@ export const linkSchema = z.strictObject({
   window: count({ positive: true }).optional(),
 });
 
+/** Model shape beyond its size; defaults come from well-known families of that size. */
+export const modelShapeSchema = z.strictObject({
+  layers: z.number().int().positive().optional(),
+  hidden_size: z.number().int().positive().optional(),
+  /** Tokens per sequence. */
+  seq_len: count({ positive: true }).optional(),
+  /** Tokens per optimizer step (global batch), e.g. '16M'. */
+  global_batch: count({ positive: true }).optional(),
+  /** Full activation recomputation (hardware does 8PT, 6PT counts as useful). */
+  recompute: z.boolean().optional(),
+  /** Bytes per gradient element in the data-parallel reduction (4 = fp32). */
+  gradient_bytes: z.number().positive().optional(),
+});
+
+/** Parallel layout; tp x pp x dp must equal the job's devices. Automatic when absent. */
+export const layoutSchema = z.strictObject({
+  tp: z.number().int().positive(),
+  pp: z.number().int().positive().default(1),
+  dp: z.number().int().positive(),
+  micro_batches: z.number().int().positive().optional(),
+  virtual_stages: z.number().int().positive().default(1),
+  /** Sharded data parallelism (ZeRO/FSDP): weight all-gather + gradient reduce-scatter. */
+  sharded: z.boolean().default(false),
+});
+
 /** What a training job computes: a model and its tokens, or a duration on a reference device kind. */
 const trainingWorkFields = {
+  model: modelShapeSchema.optional(),
+  layout: layoutSchema.optional(),
   /** Model parameters (e.g. 175e9 or '175B'). */
   params: count({ positive: true }).optional(),
   /** Training tokens. */
@@ -117,7 +144,22 @@ export const generatorSchema = z.strictObject({
   reference_device: z.string().optional(),
   device_kinds: z.array(z.string().min(1)).min(1).optional(),
   priority: distributionSchema(z.number().int()).optional(),
+  model: modelShapeSchema.optional(),
 });
+
+export const transferSchema = z.strictObject({
+  name: identifier,
+  from: identifier,
+  to: identifier,
+  size: size({ positive: true }),
+  /** Start time (when neither `after` nor `before` ties it to a job). */
+  start: duration().default(0),
+  /** Start when this job finishes (e.g. moving its checkpoint). */
+  after: z.string().optional(),
+  /** This job is held until the transfer completes (e.g. its dataset must arrive first). */
+  before: z.string().optional(),
+});
+export type TransferSpec = z.output<typeof transferSchema>;
 
 export const workloadSchema = z.union([
   z.strictObject({ jobs: z.array(jobSchema).min(1) }),
@@ -141,6 +183,14 @@ export const scenarioSchema = z.strictObject({
   policy: policyRefSchema.default({ name: 'fifo', params: {} }),
   /** Which devices for it. */
   placement: policyRefSchema.default({ name: 'first-fit', params: {} }),
+  /**
+   * Network model: 'flow' shares every link max-min fairly between the flows crossing it and
+   * derives training step times from it; 'ideal' ignores the network (rate = devices x peak x
+   * kernel efficiency), as scheduler simulators without a network do.
+   */
+  network: z.enum(['flow', 'ideal']).default('flow'),
+  /** Data transfers between data centres (datasets, checkpoints), before or after jobs. */
+  transfers: z.array(transferSchema).default([]),
   /** What suspending a running job costs (preemptive policies pay it). */
   preemption: z
     .strictObject({

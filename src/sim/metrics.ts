@@ -20,6 +20,12 @@ export interface JobRow {
   datacentre: string;
   useful_pflop: number;
   effective_compute_ratio: number;
+  /** Mean step time while progressing (network model; empty for jobs without a model size). */
+  step_time_s: number;
+  /** Fraction of step time spent in exposed communication. */
+  comm_fraction: number;
+  /** node, leaf, dc or multi-dc. */
+  placement_span: string;
   status: string;
   reason: string;
 }
@@ -38,6 +44,9 @@ export const JOB_COLUMNS: readonly (keyof JobRow)[] = [
   'datacentre',
   'useful_pflop',
   'effective_compute_ratio',
+  'step_time_s',
+  'comm_fraction',
+  'placement_span',
   'status',
   'reason',
 ];
@@ -243,8 +252,24 @@ export class MetricsRecorder {
       datacentre: dcs,
       useful_pflop: job.doneFlop / 1e15,
       effective_compute_ratio: job.allocatedPeakFlopS > 0 ? job.doneFlop / job.allocatedPeakFlopS : Number.NaN,
+      step_time_s: job.progressS > 0 ? job.stepWeightedS / job.progressS : Number.NaN,
+      comm_fraction: job.progressS > 0 && job.stepWeightedS > 0 ? job.commWeightedS / job.progressS : Number.NaN,
+      placement_span: p ? placementSpan(this.cluster, p.nodes) : '',
       status: job.state,
       reason: job.reason,
     });
   }
+}
+
+/** How a set of nodes spans the pool: one node, one leaf, one data centre, or several. */
+export function placementSpan(c: Cluster, nodes: readonly number[]): 'node' | 'leaf' | 'dc' | 'multi-dc' {
+  if (nodes.length <= 1) return 'node';
+  const dc = c.nodeDatacentre[nodes[0]!];
+  const leaf = c.nodeLeaf[nodes[0]!];
+  let sameLeaf = true;
+  for (const n of nodes) {
+    if (c.nodeDatacentre[n] !== dc) return 'multi-dc';
+    if (c.nodeLeaf[n] !== leaf) sameLeaf = false;
+  }
+  return sameLeaf ? 'leaf' : 'dc';
 }

@@ -40,6 +40,13 @@ export class SimJob implements JobView {
   allocatedDeviceS = 0;
   attainedDeviceS = 0;
   reason = '';
+  /** Current step time and exposed-communication fraction (network model), for jobs.csv. */
+  stepS = Number.NaN;
+  commFraction = 0;
+  /** Time spent progressing, and step time and comm fraction integrated over it. */
+  progressS = 0;
+  stepWeightedS = 0;
+  commWeightedS = 0;
 
   constructor(
     readonly id: number,

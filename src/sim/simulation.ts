@@ -8,10 +8,11 @@ import { Cluster } from '../model/cluster.js';
 import type { JobTemplate } from '../model/job.js';
 import { trainingFlop } from '../model/job.js';
 import { sample } from '../scenario/distribution.js';
-import type { GeneratorSource, ResolvedScenario } from '../scenario/load.js';
+import type { GeneratorSource, ResolvedScenario } from '../model/load-scenario.js';
 import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
 import { PolicyError, type JobView, type Placement, type PlacementHints, type SchedulingContext } from '../policy/types.js';
 import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
+import { NetworkProgressModel, type TransferState } from './network-progress.js';
 import { PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { Signals } from './signals.js';
 import { SimJob } from './sim-job.js';
@@ -22,11 +23,39 @@ export interface RunOptions {
   seed?: number;
   /** Receives one row per job as it ends (and for jobs unfinished at the horizon). */
   jobSink?: (row: JobRow) => void;
+  /** Receives one row per data transfer as it completes. */
+  transferSink?: (row: TransferRow) => void;
+  /** Receives per-link rows at the end of the run (network model on). */
+  linkSink?: (row: LinkRow) => void;
   /** Extra listeners (trace exporters, invariant checkers in tests). */
   observe?: (sim: Simulation) => void;
   /** Policies already resolved (plug-ins loaded by the caller); the scenario's by default. */
   policies?: ResolvedPolicies;
 }
+
+export interface TransferRow {
+  transfer: string;
+  from: string;
+  to: string;
+  bytes: number;
+  start_s: number;
+  finish_s: number;
+  duration_s: number;
+  mean_gbps: number;
+  after_job: string;
+  before_job: string;
+}
+export const TRANSFER_COLUMNS: readonly (keyof TransferRow)[] = ['transfer', 'from', 'to', 'bytes', 'start_s', 'finish_s', 'duration_s', 'mean_gbps', 'after_job', 'before_job'];
+
+export interface LinkRow {
+  link: string;
+  capacity_gbps: number;
+  utilisation: number;
+  bytes_carried: number;
+  busy_s: number;
+  peak_concurrent_flows: number;
+}
+export const LINK_COLUMNS: readonly (keyof LinkRow)[] = ['link', 'capacity_gbps', 'utilisation', 'bytes_carried', 'busy_s', 'peak_concurrent_flows'];
 
 export interface RunResult {
   summary: SummaryRow;
@@ -51,9 +80,14 @@ export class Simulation {
   private readonly waiting = new WaitingLine();
   private readonly policies: ResolvedPolicies;
   private readonly progress: ProgressModel;
+  /** The flow network, when the scenario models it (network: flow) or moves data between sites. */
+  readonly network: NetworkProgressModel | undefined;
+  /** Jobs waiting for transfers before they may queue, by name. */
+  private readonly held = new Map<string, { job: SimJob | undefined; pending: number }>();
   private readonly metrics: MetricsRecorder;
   private readonly ctx: SchedulingContext;
   private nextJobId = 0;
+  private readonly options: RunOptions;
   private passPending = false;
 
   constructor(
@@ -64,13 +98,16 @@ export class Simulation {
     this.streams = new RandomStreams(this.seed);
     this.cluster = new Cluster(resolved.shape);
     this.policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src });
-    this.progress = new PeakEfficiencyModel(this.cluster);
+    const flow = resolved.scenario.network === 'flow';
+    this.network = flow || resolved.transfers.length > 0 ? new NetworkProgressModel(this.cluster, resolved.interDc, this, !flow) : undefined;
+    this.progress = flow ? this.network! : new PeakEfficiencyModel(this.cluster);
     this.metrics = new MetricsRecorder(
       this.cluster,
       this.signals,
       { scenario: resolved.scenario.name, policy: this.policies.queueName, placement: this.policies.placementName, seed: this.seed },
       options.jobSink,
     );
+    this.options = options;
     this.ctx = this.makeContext();
   }
 
@@ -84,6 +121,7 @@ export class Simulation {
   }
 
   run(): RunResult {
+    this.scheduleTransfers();
     this.scheduleExplicitJobs(this.resolved.jobs);
     for (const g of this.resolved.generators) this.startGenerator(g);
     const horizon = this.resolved.scenario.horizon ?? Infinity;
@@ -93,6 +131,7 @@ export class Simulation {
     for (const job of this.running) this.settle(job, endS);
     const unfinished: SimJob[] = [...this.running, ...this.waiting];
     const summary = this.metrics.finish(endS, unfinished);
+    if (this.network && this.options.linkSink) for (const row of this.network.linkRows()) this.options.linkSink(row);
     return { summary, events: this.engine.eventsFired, endS };
   }
 
@@ -173,9 +212,63 @@ export class Simulation {
       this.signals.emit('rejected', job, this.engine.now);
       return job;
     }
+    const hold = this.held.get(template.name);
+    if (hold && hold.pending > 0) {
+      hold.job = job; // queues when its data has arrived; the wait counts as queueing delay
+      return job;
+    }
     this.waiting.push(job);
     this.requestPass();
     return job;
+  }
+
+  // --- data transfers -------------------------------------------------------------------------
+
+  private scheduleTransfers(): void {
+    const plans = this.resolved.transfers;
+    if (plans.length === 0) return;
+    const dcs = this.cluster.datacentres;
+    const afterJob = new Map<string, (() => void)[]>();
+    for (const p of plans) {
+      if (p.before !== undefined) {
+        const h = this.held.get(p.before) ?? { job: undefined, pending: 0 };
+        h.pending++;
+        this.held.set(p.before, h);
+      }
+      const begin = (): void => {
+        this.network!.startTransfer(p.name, p.from, p.to, p.bytes, (t: TransferState) => {
+          this.options.transferSink?.({
+            transfer: p.name,
+            from: dcs[p.from]!.name,
+            to: dcs[p.to]!.name,
+            bytes: p.bytes,
+            start_s: t.startS,
+            finish_s: t.finishS,
+            duration_s: t.finishS - t.startS,
+            mean_gbps: (p.bytes * 8) / 1e9 / (t.finishS - t.startS),
+            after_job: p.after ?? '',
+            before_job: p.before ?? '',
+          });
+          if (p.before !== undefined) this.transferArrived(p.before);
+        });
+      };
+      if (p.after !== undefined) afterJob.set(p.after, [...(afterJob.get(p.after) ?? []), begin]);
+      else this.engine.at(p.startS, begin);
+    }
+    if (afterJob.size > 0) {
+      this.signals.on('finished', (job) => {
+        for (const begin of afterJob.get(job.name) ?? []) begin();
+      });
+    }
+  }
+
+  private transferArrived(jobName: string): void {
+    const h = this.held.get(jobName)!;
+    h.pending--;
+    if (h.pending > 0 || !h.job) return;
+    this.held.delete(jobName);
+    this.waiting.push(h.job);
+    this.requestPass();
   }
 
   private neverFits(job: SimJob): string | undefined {
@@ -307,7 +400,12 @@ export class Simulation {
     const dt = nowS - job.settledS;
     if (dt > 0) {
       const progressS = job.state === 'running' ? nowS - Math.max(job.settledS, job.stallUntilS) : 0;
-      if (progressS > 0) job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * progressS, job.usefulFlop);
+      if (progressS > 0) {
+        job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * progressS, job.usefulFlop);
+        job.progressS += progressS;
+        job.stepWeightedS += job.stepS * progressS;
+        job.commWeightedS += job.commFraction * progressS;
+      }
       job.attainedDeviceS += job.devices * dt;
       job.allocatedPeakFlopS += job.allocatedPeakFlops * dt;
       job.allocatedDeviceS += job.devices * dt;
@@ -323,6 +421,9 @@ export class Simulation {
       throw new PolicyError('progress model', job.name, now, `non-positive rate ${rateFlopPerS}`);
     }
     job.rateFlopPerS = rateFlopPerS;
+    const step = this.network?.stepOf(job);
+    job.stepS = step ? step.stepS : Number.NaN;
+    job.commFraction = step ? step.exposedCommS / step.stepS : 0;
     this.engine.cancel(job.completion);
     job.completion = this.engine.at(Math.max(now, job.stallUntilS) + job.remainingFlop / rateFlopPerS, this.complete, job);
   }

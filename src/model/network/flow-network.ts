@@ -111,6 +111,18 @@ export class FlowNetwork implements FlowNetworkModel {
   private linkInSetStamp = new Int32Array(16);
   private linkDirtyStamp = new Int32Array(16);
   private linkDirtyAll = new Uint8Array(16);
+  /** Per link, of the committed allocation: flows it limits, their rate/weight level, a bound on the top level. */
+  private linkBottCount = new Int32Array(16);
+  private linkBottLevel = new Float64Array(16);
+  private linkMaxLevelBound = new Float64Array(16);
+  /** Per link, per round: S's committed load and bottleneck count, S's new load and top level. */
+  private setOldLoad = new Float64Array(16);
+  private setOldBottCount = new Int32Array(16);
+  private setNewLoad = new Float64Array(16);
+  private setNewMaxLevel = new Float64Array(16);
+  private setLinkStart = new Int32Array(16);
+  private setLinkFill = new Int32Array(16);
+  private setMembers = new Int32Array(64);
   private residualBytesPerS = new Float64Array(16);
   private unfrozenWeight = new Float64Array(16);
   private unfrozenCount = new Int32Array(16);
@@ -131,6 +143,7 @@ export class FlowNetwork implements FlowNetworkModel {
   private tag = new Float64Array(0);
   /** The link that limits the flow (BOTT_CAP when its cap does, BOTT_UNKNOWN before its first solve). */
   private bott = new Int32Array(0);
+  private newBott = new Int32Array(0);
   private inSetStamp = new Int32Array(0);
   private frozenStamp = new Int32Array(0);
   private pendingStamp = new Int32Array(0);
@@ -385,8 +398,12 @@ export class FlowNetwork implements FlowNetworkModel {
    * other flow's rate held fixed, then check the fixed flows on the links S touches: one whose
    * bottleneck no longer holds, or that now out-rates a flow of S on S's bottleneck, joins S and the
    * set is solved again. S only grows, so this ends; at the end every flow satisfies the max-min
-   * bottleneck condition, which characterises the unique allocation. Cost: O(|S| x hops x log)
-   * per round plus the flows on S's links, independent of the network's total size.
+   * bottleneck condition, which characterises the unique allocation.
+   *
+   * Per-link aggregates of the committed allocation (load, how many flows it limits and at what
+   * rate/weight level, an upper bound on the highest level crossing it) let a round cost
+   * O(|S| x hops x log) without visiting the fixed flows on S's links; a link's flow list is only
+   * scanned when a check fails there, i.e. when flows on it are about to join S anyway.
    */
   private flush(): void {
     if (!this.dirty) return;
@@ -394,27 +411,28 @@ export class FlowNetwork implements FlowNetworkModel {
     const ep = ++this.epoch;
     this.setFlows.length = 0;
     this.setLinks.length = 0;
+    this.flushCount++;
 
     for (const f of this.newFlows) if (this.alive[f] === 1 && this.routeLen[f]! > 0) this.addToSet(f, ep);
     for (const l of this.dirtyLinks) {
       this.addLinkToSet(l, ep);
-      const ids = this.linkFlowIds[l]!;
       const all = this.linkDirtyAll[l] === 1;
+      this.linkDirtyAll[l] = 0;
+      if (!all && this.linkBottCount[l] === 0) continue;
+      const ids = this.linkFlowIds[l]!;
       for (let i = 0; i < this.linkFlowCount[l]!; i++) {
         const g = ids[i]!;
         if (all || this.bott[g] === l) this.addToSet(g, ep);
       }
-      this.linkDirtyAll[l] = 0;
     }
     this.newFlows.length = 0;
     this.dirtyLinks.length = 0;
 
-    this.flushCount++;
     if (this.setFlows.length > 0) {
       for (;;) {
         this.roundCount++;
         this.flowsSolvedCount += this.setFlows.length;
-        this.solveRound(ep);
+        this.solveRound();
         if (this.expandSet(ep) === 0) break;
       }
     }
@@ -439,7 +457,7 @@ export class FlowNetwork implements FlowNetworkModel {
   }
 
   /** Water-filling for the flows of S over the capacity the fixed flows leave on S's links. */
-  private solveRound(ep: number): void {
+  private solveRound(): void {
     const re = ++this.roundEpoch;
     const heap = this.linkHeap;
     const capHeap = this.capHeap;
@@ -447,31 +465,56 @@ export class FlowNetwork implements FlowNetworkModel {
     capHeap.clear();
     heap.ensureCapacity(this.nLinks);
     capHeap.ensureCapacity(this.flowCap);
-    const inSet = this.inSetStamp;
-    const rate = this.rateBytesPerS;
     const weight = this.weight;
+    const rate = this.rateBytesPerS;
+    const sOld = this.setOldLoad;
+    const sOldBott = this.setOldBottCount;
     for (const l of this.setLinks) {
-      let residual = this.capacityBytesPerS[l]!;
-      let w = 0;
-      let c = 0;
-      const ids = this.linkFlowIds[l]!;
-      const n = this.linkFlowCount[l]!;
-      for (let i = 0; i < n; i++) {
-        const g = ids[i]!;
-        if (inSet[g] === ep) {
-          w += weight[g]!;
-          c++;
-        } else residual -= rate[g]!;
-      }
-      this.residualBytesPerS[l] = residual > 0 ? residual : 0;
-      this.unfrozenWeight[l] = w;
-      this.unfrozenCount[l] = c;
+      this.unfrozenWeight[l] = 0;
+      this.unfrozenCount[l] = 0;
+      sOld[l] = 0;
+      sOldBott[l] = 0;
       this.freezeLevel[l] = -1;
-      if (c > 0) heap.push(l, this.residualBytesPerS[l]! / w);
     }
     for (const f of this.setFlows) {
+      const w = weight[f]!;
+      const r = rate[f]!;
+      const b = this.bott[f]!;
+      const start = this.routeStart[f]!;
+      const end = start + this.routeLen[f]!;
+      for (let i = start; i < end; i++) {
+        const k = this.routeLinks[i]!;
+        this.unfrozenWeight[k] = this.unfrozenWeight[k]! + w;
+        this.unfrozenCount[k] = this.unfrozenCount[k]! + 1;
+        sOld[k] = sOld[k]! + r;
+        if (b === k) sOldBott[k] = sOldBott[k]! + 1;
+      }
       const cap = this.capBytesPerS[f]!;
-      if (cap !== Infinity) capHeap.push(f, cap / weight[f]!);
+      if (cap !== Infinity) capHeap.push(f, cap / w);
+    }
+    // S's flows per link (CSR over setLinks), so a saturated link freezes them without
+    // walking the fixed flows that share it.
+    let offset = 0;
+    for (const l of this.setLinks) {
+      // What the fixed flows leave: capacity - (committed load - S's committed share).
+      const residual = this.capacityBytesPerS[l]! - (this.linkLoadBytesPerS[l]! - sOld[l]!);
+      this.residualBytesPerS[l] = residual > 0 ? residual : 0;
+      const c = this.unfrozenCount[l]!;
+      this.setLinkStart[l] = offset;
+      this.setLinkFill[l] = offset;
+      offset += c;
+      if (c > 0) heap.push(l, this.residualBytesPerS[l]! / this.unfrozenWeight[l]!);
+    }
+    if (this.setMembers.length < offset) this.setMembers = new Int32Array(2 * offset);
+    const members = this.setMembers;
+    for (const f of this.setFlows) {
+      const start = this.routeStart[f]!;
+      const end = start + this.routeLen[f]!;
+      for (let i = start; i < end; i++) {
+        const k = this.routeLinks[i]!;
+        members[this.setLinkFill[k]!] = f;
+        this.setLinkFill[k] = this.setLinkFill[k]! + 1;
+      }
     }
     let unfrozen = this.setFlows.length;
     const frozen = this.frozenStamp;
@@ -481,40 +524,52 @@ export class FlowNetwork implements FlowNetworkModel {
       if (capHeap.size > 0 && capLevel <= linkLevel) {
         const f = capHeap.pop();
         if (frozen[f] === re) continue;
-        this.freeze(f, this.capBytesPerS[f]!, BOTT_CAP, re, -1);
+        this.freeze(f, this.capBytesPerS[f]!, BOTT_CAP, re);
         unfrozen--;
         continue;
       }
       if (heap.size === 0) break; // cannot happen: every unfrozen flow keeps its links in the heap
-      const l = heap.pop();
+      const l = heap.peekId();
+      if (this.unfrozenCount[l] === 0) {
+        heap.pop();
+        continue;
+      }
+      // Keys are lower bounds (a link's level only rises as flows freeze): refresh a stale one.
+      const residual = this.residualBytesPerS[l]!;
+      const level = (residual > 0 ? residual : 0) / this.unfrozenWeight[l]!;
+      if (level > linkLevel) {
+        heap.update(l, level);
+        continue;
+      }
+      heap.pop();
       this.freezeLevel[l] = linkLevel;
-      const ids = this.linkFlowIds[l]!;
-      const n = this.linkFlowCount[l]!;
-      for (let i = 0; i < n; i++) {
-        const g = ids[i]!;
-        if (inSet[g] !== ep || frozen[g] === re) continue;
-        this.freeze(g, linkLevel * weight[g]!, l, re, l);
+      const end = this.setLinkFill[l]!;
+      for (let i = this.setLinkStart[l]!; i < end; i++) {
+        const g = members[i]!;
+        if (frozen[g] === re) continue;
+        this.freeze(g, linkLevel * weight[g]!, l, re);
         unfrozen--;
       }
     }
   }
 
-  private freeze(f: number, rateBytesPerS: number, bottleneck: number, re: number, poppedLink: number): void {
+  /**
+   * Fix f's rate and take it out of its links' unfrozen totals. The link heap is not touched:
+   * a freeze at level r/w <= R/W can only raise a link's level (R - r) / (W - w), so the stored
+   * keys stay lower bounds and are refreshed when they reach the top.
+   */
+  private freeze(f: number, rateBytesPerS: number, bottleneck: number, re: number): void {
     this.frozenStamp[f] = re;
     this.newRateBytesPerS[f] = rateBytesPerS;
-    this.bott[f] = bottleneck;
+    this.newBott[f] = bottleneck;
     const w = this.weight[f]!;
     const start = this.routeStart[f]!;
     const end = start + this.routeLen[f]!;
     for (let i = start; i < end; i++) {
       const k = this.routeLinks[i]!;
-      const residual = this.residualBytesPerS[k]! - rateBytesPerS;
-      this.residualBytesPerS[k] = residual;
+      this.residualBytesPerS[k] = this.residualBytesPerS[k]! - rateBytesPerS;
       this.unfrozenWeight[k] = this.unfrozenWeight[k]! - w;
-      const c = --this.unfrozenCount[k]!;
-      if (k === poppedLink) continue;
-      if (c === 0) this.linkHeap.remove(k);
-      else this.linkHeap.update(k, (residual > 0 ? residual : 0) / this.unfrozenWeight[k]!);
+      this.unfrozenCount[k] = this.unfrozenCount[k]! - 1;
     }
   }
 
@@ -523,77 +578,115 @@ export class FlowNetwork implements FlowNetworkModel {
    * is no longer max-min to S. Returns how many were added.
    */
   private expandSet(ep: number): number {
-    const inSet = this.inSetStamp;
     const pend = this.pendingFlows;
-    const pstamp = this.pendingStamp;
-    const rate = this.rateBytesPerS;
     const newRate = this.newRateBytesPerS;
     const weight = this.weight;
+    const sNew = this.setNewLoad;
+    const sMax = this.setNewMaxLevel;
     pend.length = 0;
-    const nl = this.setLinks.length;
-    for (let j = 0; j < nl; j++) {
-      const l = this.setLinks[j]!;
-      const ids = this.linkFlowIds[l]!;
-      const n = this.linkFlowCount[l]!;
-      let load = 0;
-      let maxLevel = 0;
-      let fixedCount = 0;
-      for (let i = 0; i < n; i++) {
-        const g = ids[i]!;
-        let r: number;
-        if (inSet[g] === ep) r = newRate[g]!;
-        else {
-          r = rate[g]!;
-          fixedCount++;
-        }
-        load += r;
-        const lv = r / weight[g]!;
-        if (lv > maxLevel) maxLevel = lv;
+    for (const l of this.setLinks) {
+      sNew[l] = 0;
+      sMax[l] = 0;
+    }
+    for (const f of this.setFlows) {
+      const r = newRate[f]!;
+      const lv = r / weight[f]!;
+      const start = this.routeStart[f]!;
+      const end = start + this.routeLen[f]!;
+      for (let i = start; i < end; i++) {
+        const k = this.routeLinks[i]!;
+        sNew[k] = sNew[k]! + r;
+        if (lv > sMax[k]!) sMax[k] = lv;
       }
-      if (fixedCount === 0) continue;
-      const cap = this.capacityBytesPerS[l]!;
-      const saturated = load >= cap * (1 - CHECK_REL) - CHECK_ABS_BYTES_PER_S;
+    }
+    for (const l of this.setLinks) {
+      const fixedBott = this.linkBottCount[l]! - this.setOldBottCount[l]!;
       const lvl = this.freezeLevel[l]!;
       const ceiling = lvl >= 0 ? lvl * (1 + CHECK_REL) + CHECK_ABS_BYTES_PER_S : Infinity;
-      const floor = maxLevel * (1 - CHECK_REL) - CHECK_ABS_BYTES_PER_S;
-      for (let i = 0; i < n; i++) {
-        const g = ids[i]!;
-        if (inSet[g] === ep || pstamp[g] === ep) continue;
-        const lv = rate[g]! / weight[g]!;
-        // A flow of S is limited here at `lvl`: nobody on this link may sit above it. And a fixed
-        // flow limited by this link needs it still full, with nobody above it.
-        if (lv > ceiling || (this.bott[g] === l && (!saturated || lv < floor))) {
-          pstamp[g] = ep;
-          pend.push(g);
-        }
-      }
+      const load = this.linkLoadBytesPerS[l]! - this.setOldLoad[l]! + sNew[l]!;
+      const cap = this.capacityBytesPerS[l]!;
+      const saturated = load >= cap * (1 - CHECK_REL) - CHECK_ABS_BYTES_PER_S;
+      // Fixed flows limited here (all at level linkBottLevel) stay valid if the link is still
+      // full and no flow of S now sits above them; no fixed flow may exceed S's level here.
+      const bottOk =
+        fixedBott <= 0 ||
+        (saturated && sMax[l]! <= this.linkBottLevel[l]! * (1 + CHECK_REL) + CHECK_ABS_BYTES_PER_S);
+      const ceilingOk = this.linkMaxLevelBound[l]! <= ceiling;
+      if (bottOk && ceilingOk) continue;
+      this.scanLink(l, ep, saturated, ceiling);
     }
     for (const g of pend) this.addToSet(g, ep);
     return pend.length;
   }
 
-  /** Commit S's new rates: settle progress at the old rate, reschedule completions, update loads. */
+  /** The exact check of every fixed flow on l (only reached where the aggregate check failed). */
+  private scanLink(l: number, ep: number, saturated: boolean, ceiling: number): void {
+    const inSet = this.inSetStamp;
+    const pstamp = this.pendingStamp;
+    const rate = this.rateBytesPerS;
+    const weight = this.weight;
+    const ids = this.linkFlowIds[l]!;
+    const n = this.linkFlowCount[l]!;
+    let maxLevel = this.setNewMaxLevel[l]!;
+    let fixedMax = 0;
+    for (let i = 0; i < n; i++) {
+      const g = ids[i]!;
+      if (inSet[g] === ep) continue;
+      const lv = rate[g]! / weight[g]!;
+      if (lv > fixedMax) fixedMax = lv;
+    }
+    if (fixedMax > maxLevel) maxLevel = fixedMax;
+    // Tighten the bound while we are here; S's new levels are folded in at commit.
+    this.linkMaxLevelBound[l] = fixedMax > this.setNewMaxLevel[l]! ? fixedMax : this.setNewMaxLevel[l]!;
+    const floor = maxLevel * (1 - CHECK_REL) - CHECK_ABS_BYTES_PER_S;
+    for (let i = 0; i < n; i++) {
+      const g = ids[i]!;
+      if (inSet[g] === ep || pstamp[g] === ep) continue;
+      const lv = rate[g]! / weight[g]!;
+      if (lv > ceiling || (this.bott[g] === l && (!saturated || lv < floor))) {
+        pstamp[g] = ep;
+        this.pendingFlows.push(g);
+      }
+    }
+  }
+
+  /** Commit S's new rates: settle progress at the old rate, reschedule completions, update links. */
   private applyRates(nowS: number): void {
     const changed = this.changed;
     changed.length = 0;
     for (const f of this.setFlows) {
       const nr = this.newRateBytesPerS[f]!;
       const or = this.rateBytesPerS[f]!;
+      const nb = this.newBott[f]!;
+      const ob = this.bott[f]!;
+      if (nb !== ob) {
+        if (ob >= 0) this.linkBottCount[ob] = this.linkBottCount[ob]! - 1;
+        if (nb >= 0) this.linkBottCount[nb] = this.linkBottCount[nb]! + 1;
+        this.bott[f] = nb;
+      }
       const diff = nr > or ? nr - or : or - nr;
       if (!(diff > RATE_CHANGE_REL * (nr > or ? nr : or))) continue;
       this.settleFlow(f, nowS);
       this.rateBytesPerS[f] = nr;
+      const start = this.routeStart[f]!;
+      const end = start + this.routeLen[f]!;
+      for (let i = start; i < end; i++) {
+        const k = this.routeLinks[i]!;
+        this.settleLinkStats(k, nowS);
+        this.linkLoadBytesPerS[k] = this.linkLoadBytesPerS[k]! + (nr - or);
+      }
       this.version[f] = (this.version[f]! + 1) | 0;
       this.scheduleCompletion(f, nowS);
       changed.push(f);
     }
     for (const l of this.setLinks) {
-      this.settleLinkStats(l, nowS);
-      let load = 0;
-      const ids = this.linkFlowIds[l]!;
-      const n = this.linkFlowCount[l]!;
-      for (let i = 0; i < n; i++) load += this.rateBytesPerS[ids[i]!]!;
-      this.linkLoadBytesPerS[l] = load;
+      const lvl = this.freezeLevel[l]!;
+      if (lvl >= 0) this.linkBottLevel[l] = lvl;
+      // Levels of flows limited by a link are the highest on it; otherwise keep a safe bound.
+      const s = this.setNewMaxLevel[l]!;
+      if (this.linkBottCount[l]! > 0) this.linkMaxLevelBound[l] = this.linkBottLevel[l]! * (1 + CHECK_REL);
+      else if (s > this.linkMaxLevelBound[l]!) this.linkMaxLevelBound[l] = s;
+      if (this.linkFlowCount[l] === 0) this.linkLoadBytesPerS[l] = 0;
     }
   }
 
@@ -677,11 +770,18 @@ export class FlowNetwork implements FlowNetworkModel {
   private detachAndFree(f: number, nowS: number): void {
     const start = this.routeStart[f]!;
     const hops = this.routeLen[f]!;
+    const r = this.rateBytesPerS[f]!;
     for (let h = 0; h < hops; h++) {
       const l = this.routeLinks[start + h]!;
       this.detach(l, this.routePos[start + h]!);
+      this.settleLinkStats(l, nowS);
+      // Exactly 0 when empty, so float residue never counts as busy time.
+      this.linkLoadBytesPerS[l] = this.linkFlowCount[l] === 0 ? 0 : this.linkLoadBytesPerS[l]! - r;
       this.markLinkDirty(l);
     }
+    const b = this.bott[f]!;
+    if (b >= 0) this.linkBottCount[b] = this.linkBottCount[b]! - 1;
+    this.bott[f] = BOTT_UNKNOWN;
     if (hops > 0) this.markDirty(nowS);
     this.alive[f] = 0;
     this.version[f] = (this.version[f]! + 1) | 0;
@@ -728,6 +828,7 @@ export class FlowNetwork implements FlowNetworkModel {
     this.weight = growF64(this.weight, n, 1);
     this.tag = growF64(this.tag, n);
     this.bott = growI32(this.bott, n, BOTT_UNKNOWN);
+    this.newBott = growI32(this.newBott, n, BOTT_UNKNOWN);
     this.inSetStamp = growI32(this.inSetStamp, n);
     this.frozenStamp = growI32(this.frozenStamp, n);
     this.pendingStamp = growI32(this.pendingStamp, n);
@@ -748,6 +849,15 @@ export class FlowNetwork implements FlowNetworkModel {
     this.linkPeakFlows = growI32(this.linkPeakFlows, n);
     this.linkInSetStamp = growI32(this.linkInSetStamp, n);
     this.linkDirtyStamp = growI32(this.linkDirtyStamp, n);
+    this.linkBottCount = growI32(this.linkBottCount, n);
+    this.linkBottLevel = growF64(this.linkBottLevel, n);
+    this.linkMaxLevelBound = growF64(this.linkMaxLevelBound, n);
+    this.setOldLoad = growF64(this.setOldLoad, n);
+    this.setOldBottCount = growI32(this.setOldBottCount, n);
+    this.setNewLoad = growF64(this.setNewLoad, n);
+    this.setNewMaxLevel = growF64(this.setNewMaxLevel, n);
+    this.setLinkStart = growI32(this.setLinkStart, n);
+    this.setLinkFill = growI32(this.setLinkFill, n);
     const d = new Uint8Array(n);
     d.set(this.linkDirtyAll);
     this.linkDirtyAll = d;

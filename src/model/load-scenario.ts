@@ -1,14 +1,16 @@
-// Scenario text -> validated, resolved scenario: YAML parse, schema validation, then the checks
-// that need the catalogue (device names, pool capacity). All problems are reported together.
+// Scenario text -> validated, resolved scenario: YAML parse, schema validation (scenario/), then
+// the checks that need the catalogue and the model (device names, pool capacity, links,
+// transfers). All problems are reported together.
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { DEVICE_CATALOGUE, FABRIC_PRESETS } from '../model/catalogue.js';
-import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from '../model/hardware-schema.js';
-import type { ClusterShape, Datacentre, KindInfo, NodeGroup } from '../model/cluster.js';
-import { trainingFlop, type JobTemplate } from '../model/job.js';
-import { suggestName } from './did-you-mean.js';
-import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from './errors.js';
-import { scenarioSchema, type GeneratorSpec, type Scenario } from './schema.js';
+import { DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
+import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from './hardware-schema.js';
+import type { ClusterShape, Datacentre, KindInfo, NodeGroup } from './cluster.js';
+import { trainingFlop, type JobTemplate } from './job.js';
+import type { InterDcLink } from './network/topology.js';
+import { suggestName } from '../scenario/did-you-mean.js';
+import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
+import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
 
 export interface GeneratorSource {
   readonly name: string;
@@ -27,6 +29,20 @@ export interface ResolvedScenario {
   readonly generators: readonly GeneratorSource[];
   /** Locates later semantic problems (policy parameters) in the file. */
   readonly src: SourceMap;
+  readonly interDc: readonly InterDcLink[];
+  readonly transfers: readonly TransferPlan[];
+}
+
+export interface TransferPlan {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+  readonly bytes: number;
+  readonly startS: number;
+  /** Starts when this job finishes. */
+  readonly after: string | undefined;
+  /** This job waits for the transfer. */
+  readonly before: string | undefined;
 }
 
 /** Parse and validate scenario text. Throws InputError carrying every issue found. */
@@ -139,12 +155,28 @@ export function resolveScenario(scenario: Scenario, src: SourceMap): ResolvedSce
       firstNode += g.count;
     });
   });
+  const dcRef = (name: string, path: readonly PathKey[]): number | undefined => {
+    const i = dcIndex.get(name);
+    if (i === undefined) {
+      const guess = suggestName(name, [...dcIndex.keys()]);
+      fail(path, `unknown data centre '${name}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${[...dcIndex.keys()].join(', ')}`}`);
+    }
+    return i;
+  };
+  const interDc: InterDcLink[] = [];
   scenario.links.forEach((l, li) => {
-    l.between.forEach((name, k) => {
-      if (!dcIndex.has(name)) {
-        const guess = suggestName(name, [...dcIndex.keys()]);
-        fail(['links', li, 'between', k], `unknown data centre '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}`);
-      }
+    const a = dcRef(l.between[0], ['links', li, 'between', 0]);
+    const b = dcRef(l.between[1], ['links', li, 'between', 1]);
+    if (a !== undefined && b !== undefined && a === b) fail(['links', li, 'between'], 'a link joins two different data centres');
+    if (a === undefined || b === undefined) return;
+    interDc.push({
+      name: l.name ?? `${l.between[0]}-${l.between[1]}`,
+      a,
+      b,
+      latencyS: l.latency,
+      bandwidthBytesPerS: l.bandwidth,
+      efficiency: l.efficiency,
+      windowBytes: l.window,
     });
   });
 
@@ -169,6 +201,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap): ResolvedSce
           fail([...at, 'devices'], `job needs ${j.devices} devices of one kind (${kindList}) but the pool has at most ${capacity}; it could never start`);
           return;
         }
+        if (j.layout && j.layout.tp * j.layout.pp * j.layout.dp !== j.devices) {
+          fail([...at, 'layout'], `tp x pp x dp = ${j.layout.tp} x ${j.layout.pp} x ${j.layout.dp} = ${j.layout.tp * j.layout.pp * j.layout.dp}, but the job has ${j.devices} devices`);
+          return;
+        }
+        if (j.layout && j.params === undefined) fail([...at, 'layout'], 'a layout needs the model: give `params` (its size) too');
         jobs.push({
           name: j.name ?? `w${wi}-j${ji}`,
           submitS: j.submit,
@@ -179,6 +216,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap): ResolvedSce
           priority: j.priority,
           params: j.params ?? 0,
           source: `workloads[${wi}]`,
+          shape: j.model,
+          layout: j.layout,
         });
       });
     } else {
@@ -194,9 +233,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap): ResolvedSce
       }
       const hasDuration = g.duration !== undefined;
       const hasModel = g.params !== undefined || g.tokens !== undefined;
-      if (hasDuration === hasModel || (hasModel && (g.params === undefined || g.tokens === undefined))) {
+      if (hasDuration === (g.tokens !== undefined) || (g.tokens !== undefined && g.params === undefined)) {
         fail(at, 'a generator needs either `duration` (run time on a reference device kind) or both `params` and `tokens`');
       }
+      void hasModel;
       let referenceKind: number | undefined;
       if (hasDuration) {
         referenceKind = referenceKindOf(g.reference_device, allowed as number[] | undefined, [...at, 'reference_device'], useKind, fail);
@@ -205,8 +245,30 @@ export function resolveScenario(scenario: Scenario, src: SourceMap): ResolvedSce
     }
   });
 
+  // Transfers, and the jobs they wait for or follow.
+  const jobNames = new Set(jobs.map((j) => j.name));
+  const transfers: TransferPlan[] = [];
+  const waits = new Map<string, string[]>();
+  scenario.transfers.forEach((t, ti) => {
+    const at: PathKey[] = ['transfers', ti];
+    const from = dcRef(t.from, [...at, 'from']);
+    const to = dcRef(t.to, [...at, 'to']);
+    for (const key of ['after', 'before'] as const) {
+      const name = t[key];
+      if (name !== undefined && !jobNames.has(name)) {
+        const guess = suggestName(name, [...jobNames]);
+        fail([...at, key], `unknown job '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; transfers refer to jobs listed by name under workloads`);
+      }
+    }
+    if (t.before !== undefined) waits.set(t.before, [...(waits.get(t.before) ?? []), t.name]);
+    if (from === undefined || to === undefined) return;
+    if (from === to) fail(at, 'a transfer moves data between two different data centres');
+    transfers.push({ name: t.name, from, to, bytes: t.size, startS: t.start, after: t.after, before: t.before });
+  });
+  const withWaits = waits.size === 0 ? jobs : jobs.map((j) => (waits.has(j.name) ? { ...j, waitsFor: waits.get(j.name) } : j));
+
   if (issues.length > 0) throw new InputError(issues);
-  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs, generators, src };
+  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers };
 }
 
 function maxPerKind(groups: readonly NodeGroup[], allowed: readonly number[]): number {
@@ -237,9 +299,11 @@ function jobWork(
   kinds: readonly KindInfo[],
   fail: Fail,
 ): number | undefined {
-  const forms = [j.params !== undefined || j.tokens !== undefined, j.work !== undefined, j.duration !== undefined].filter(Boolean).length;
+  // `params` alone describes the model (for its communication); the work comes from exactly one of
+  // tokens (with params), work, or a duration on a reference kind.
+  const forms = [j.tokens !== undefined, j.work !== undefined, j.duration !== undefined].filter(Boolean).length;
   if (forms !== 1) {
-    fail(at, forms === 0 ? 'a job needs its work: `params` and `tokens`, or `work` in FLOP, or a `duration` on a reference device kind' : 'give only one of: `params` + `tokens`, `work`, or `duration`');
+    fail(at, forms === 0 ? 'a job needs its work: `params` and `tokens`, or `work` in FLOP, or a `duration` on a reference device kind' : 'give only one of: `tokens` (with `params`), `work`, or `duration`');
     return undefined;
   }
   if (j.work !== undefined) return j.work;
@@ -249,10 +313,9 @@ function jobWork(
     const spec = kinds[ref]!.spec;
     return j.duration * j.devices * spec.peak * (j.efficiency ?? spec.efficiency);
   }
-  if (j.params === undefined || j.tokens === undefined) {
-    fail(at, 'a job given by its model needs both `params` and `tokens`');
+  if (j.params === undefined) {
+    fail(at, 'a job given by its tokens needs `params` too (work = 6 x params x tokens)');
     return undefined;
   }
-  return trainingFlop(j.params, j.tokens);
+  return trainingFlop(j.params, j.tokens!);
 }
-

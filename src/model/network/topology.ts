@@ -1,0 +1,209 @@
+// The pool's network as links of the flow model: per node a NIC uplink and downlink, per leaf an
+// aggregate uplink and downlink to the spine (capacity set by the oversubscription), and per
+// inter-DC link one directed link each way. Routes between data centres take the lowest-latency
+// path over the inter-DC links (possibly several hops).
+import { FABRIC_PRESETS } from '../catalogue.js';
+import type { Cluster } from '../cluster.js';
+import type { FabricPreset } from '../hardware-schema.js';
+import type { FlowNetwork } from './flow-network.js';
+
+export interface InterDcLink {
+  readonly name: string;
+  readonly a: number;
+  readonly b: number;
+  readonly latencyS: number;
+  readonly bandwidthBytesPerS: number;
+  readonly efficiency: number;
+  /** Per-flow window (bytes): caps a flow at window / RTT when set. */
+  readonly windowBytes: number | undefined;
+}
+
+export interface Route {
+  readonly links: number[];
+  /** One-way latency: endpoint + switch hops + long-haul propagation (s). */
+  readonly latencyS: number;
+  /** Rate cap from window / RTT on long links (bytes/s), or Infinity. */
+  readonly capBytesPerS: number;
+  /** Fabric whose congestion behaviour applies (the source node's). */
+  readonly fabric: FabricPreset;
+}
+
+export class Topology {
+  readonly nicUp: Int32Array;
+  readonly nicDown: Int32Array;
+  /** Per node: the index of its leaf among all leaves of the pool. */
+  readonly nodeLeafId: Int32Array;
+  readonly leafUp: number[] = [];
+  readonly leafDown: number[] = [];
+  /** Per node: effective scale-out capacity (all NICs x rate x efficiency), bytes/s. */
+  readonly nodeNicBytesPerS: Float64Array;
+  /** Per node: its fabric (the data centre's, else its device kind's usual one). */
+  readonly nodeFabric: FabricPreset[];
+  /** Directed inter-DC links: [link index in `interDc`][direction a->b = 0, b->a = 1] -> flow-network link. */
+  private readonly interDcLinks: [number, number][] = [];
+  /** Lowest-latency paths between data centres: a list of (inter-DC link, direction). */
+  private readonly dcPaths: ([number, 0 | 1][] | undefined)[][];
+  readonly linkNames: string[] = [];
+  readonly linkCapacityBytesPerS: number[] = [];
+
+  constructor(
+    readonly cluster: Cluster,
+    readonly network: FlowNetwork,
+    readonly interDc: readonly InterDcLink[],
+  ) {
+    const c = cluster;
+    this.nicUp = new Int32Array(c.nodeCount);
+    this.nicDown = new Int32Array(c.nodeCount);
+    this.nodeLeafId = new Int32Array(c.nodeCount);
+    this.nodeNicBytesPerS = new Float64Array(c.nodeCount);
+    this.nodeFabric = new Array<FabricPreset>(c.nodeCount);
+    const leafIds = new Map<string, number>();
+    const leafCapacity: number[] = [];
+    for (let n = 0; n < c.nodeCount; n++) {
+      const dc = c.datacentres[c.nodeDatacentre[n]!]!;
+      const group = c.groups[c.nodeGroup[n]!]!;
+      const kind = c.kinds[c.nodeKind[n]!]!.spec;
+      const fabric = dc.fabric ?? FABRIC_PRESETS[kind.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']!;
+      this.nodeFabric[n] = fabric;
+      const nicRate = group.nicRateBytesPerS ?? fabric.port_rate;
+      const cap = group.nicsPerNode * nicRate * fabric.efficiency;
+      this.nodeNicBytesPerS[n] = cap;
+      this.nicUp[n] = this.addLink(cap, 0, `nic-up:${group.name}:${n - group.firstNode}`);
+      this.nicDown[n] = this.addLink(cap, 0, `nic-down:${group.name}:${n - group.firstNode}`);
+      const key = `${dc.index}:${c.nodeLeaf[n]}`;
+      let leaf = leafIds.get(key);
+      if (leaf === undefined) {
+        leaf = leafIds.size;
+        leafIds.set(key, leaf);
+        leafCapacity.push(0);
+      }
+      this.nodeLeafId[n] = leaf;
+      leafCapacity[leaf]! += cap;
+    }
+    for (const [key, leaf] of leafIds) {
+      const [dcIndex, leafInDc] = key.split(':').map(Number) as [number, number];
+      const dc = c.datacentres[dcIndex]!;
+      const cap = leafCapacity[leaf]! / dc.oversubscription;
+      this.leafUp[leaf] = this.addLink(cap, 0, `leaf-up:${dc.name}:${leafInDc}`);
+      this.leafDown[leaf] = this.addLink(cap, 0, `leaf-down:${dc.name}:${leafInDc}`);
+    }
+    for (const l of interDc) {
+      const cap = l.bandwidthBytesPerS * l.efficiency;
+      const an = c.datacentres[l.a]!.name;
+      const bn = c.datacentres[l.b]!.name;
+      this.interDcLinks.push([this.addLink(cap, l.latencyS, `${l.name}:${an}->${bn}`), this.addLink(cap, l.latencyS, `${l.name}:${bn}->${an}`)]);
+    }
+    this.dcPaths = c.datacentres.map((d) => this.shortestPaths(d.index));
+  }
+
+  private addLink(capacityBytesPerS: number, latencyS: number, name: string): number {
+    const id = this.network.addLink(capacityBytesPerS, latencyS);
+    this.linkNames[id] = name;
+    this.linkCapacityBytesPerS[id] = capacityBytesPerS;
+    return id;
+  }
+
+  /** Dijkstra by latency over the inter-DC links, from one data centre to all. */
+  private shortestPaths(from: number): ([number, 0 | 1][] | undefined)[] {
+    const n = this.cluster.datacentres.length;
+    const dist = new Array<number>(n).fill(Infinity);
+    const prev = new Array<[number, number, 0 | 1] | undefined>(n);
+    const done = new Array<boolean>(n).fill(false);
+    dist[from] = 0;
+    for (;;) {
+      let u = -1;
+      for (let i = 0; i < n; i++) if (!done[i] && dist[i]! < Infinity && (u === -1 || dist[i]! < dist[u]!)) u = i;
+      if (u === -1) break;
+      done[u] = true;
+      this.interDc.forEach((l, li) => {
+        const ends: [number, number, 0 | 1][] = [
+          [l.a, l.b, 0],
+          [l.b, l.a, 1],
+        ];
+        for (const [x, y, dir] of ends) {
+          if (x !== u) continue;
+          const d = dist[u]! + l.latencyS;
+          if (d < dist[y]!) {
+            dist[y] = d;
+            prev[y] = [u, li, dir];
+          }
+        }
+      });
+    }
+    return dist.map((d, to) => {
+      if (d === Infinity) return undefined;
+      const path: [number, 0 | 1][] = [];
+      for (let at = to; at !== from; ) {
+        const [p, li, dir] = prev[at]!;
+        path.unshift([li, dir]);
+        at = p;
+      }
+      return path;
+    });
+  }
+
+  /** Whether two data centres are connected at all. */
+  connected(dcA: number, dcB: number): boolean {
+    return this.dcPaths[dcA]![dcB] !== undefined;
+  }
+
+  /** The route from node a's NIC to node b's (a !== b). */
+  route(a: number, b: number): Route {
+    const c = this.cluster;
+    const fabric = this.nodeFabric[a]!;
+    const dcA = c.nodeDatacentre[a]!;
+    const dcB = c.nodeDatacentre[b]!;
+    const leafA = this.nodeLeafId[a]!;
+    const leafB = this.nodeLeafId[b]!;
+    const links = [this.nicUp[a]!];
+    let hops: number;
+    let propagationS = 0;
+    let capBytesPerS = Infinity;
+    if (dcA === dcB && leafA === leafB) hops = 1;
+    else {
+      links.push(this.leafUp[leafA]!);
+      hops = 3;
+      if (dcA !== dcB) {
+        const path = this.dcPaths[dcA]![dcB];
+        if (!path) throw new Error(`no inter-DC route from ${c.datacentres[dcA]!.name} to ${c.datacentres[dcB]!.name}`);
+        for (const [li, dir] of path) {
+          const l = this.interDc[li]!;
+          links.push(this.interDcLinks[li]![dir]);
+          propagationS += l.latencyS;
+          hops += 3; // border, long-haul and the next site's spine
+          if (l.windowBytes !== undefined) capBytesPerS = Math.min(capBytesPerS, l.windowBytes / (2 * this.pathLatencyS(dcA, dcB)));
+        }
+      }
+      links.push(this.leafDown[leafB]!);
+    }
+    links.push(this.nicDown[b]!);
+    const latencyS = fabric.endpoint_latency + hops * fabric.hop_latency + propagationS;
+    return { links, latencyS, capBytesPerS, fabric };
+  }
+
+  /** One-way propagation between two data centres over the lowest-latency path (s). */
+  pathLatencyS(dcA: number, dcB: number): number {
+    let s = 0;
+    for (const [li] of this.dcPaths[dcA]![dcB] ?? []) s += this.interDc[li]!.latencyS;
+    return s;
+  }
+
+  /** Links of the path between two data centres (for transfers between sites). */
+  dcRoute(dcA: number, dcB: number): { links: number[]; latencyS: number; capBytesPerS: number } {
+    const path = this.dcPaths[dcA]![dcB];
+    if (!path) throw new Error(`no inter-DC route from ${this.cluster.datacentres[dcA]!.name} to ${this.cluster.datacentres[dcB]!.name}`);
+    let latencyS = 0;
+    let capBytesPerS = Infinity;
+    const links: number[] = [];
+    for (const [li, dir] of path) {
+      const l = this.interDc[li]!;
+      links.push(this.interDcLinks[li]![dir]);
+      latencyS += l.latencyS;
+    }
+    for (const [li] of path) {
+      const w = this.interDc[li]!.windowBytes;
+      if (w !== undefined) capBytesPerS = Math.min(capBytesPerS, w / (2 * latencyS));
+    }
+    return { links, latencyS, capBytesPerS };
+  }
+}

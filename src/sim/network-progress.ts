@@ -1,0 +1,422 @@
+// The placement- and contention-aware progress model: a training job's rate comes from its step
+// time (compute + exposed communication + pipeline bubble) on its placement, with the bandwidth of
+// its scale-out traffic taken from the max-min share the flow network gives its flows now. When
+// any flow's share changes (another job starts or ends on a shared link), the affected jobs' rates
+// are recomputed and their completions rescheduled.
+import type { Engine, ScheduledEvent } from '../engine/engine.js';
+import type { Cluster } from '../model/cluster.js';
+import { FlowNetwork } from '../model/network/flow-network.js';
+import { Topology, type Route } from '../model/network/topology.js';
+import { stepTime, type CommPath, type StepTime } from '../model/step-time.js';
+import { autoLayout, defaultShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
+import type { JobView, Placement } from '../policy/types.js';
+import type { ProgressModel } from './progress-model.js';
+import type { SimJob } from './sim-job.js';
+
+/** What the model needs from the simulator. */
+export interface RateSink {
+  readonly engine: Engine;
+  /** Settle the job at its old rate and continue at the new one. */
+  setRate(job: SimJob, rateFlopPerS: number): void;
+}
+
+/** A data transfer in flight. */
+export interface TransferState {
+  readonly name: string;
+  readonly bytes: number;
+  readonly startS: number;
+  finishS: number;
+  flow: number;
+  readonly onDone: (t: TransferState) => void;
+}
+
+/** A job's communication plan on its placement: which node pairs exchange traffic, per group. */
+interface CommPlan {
+  /** Flow ids of the data-parallel rings (one per node pair) and pipeline boundaries. */
+  dpFlows: number[];
+  ppFlows: number[];
+  /** Per flow: the number of ranks on its source node that share it (divides its rate). */
+  dpShare: number[];
+  ppShare: number[];
+  dpLatencyS: number;
+  ppLatencyS: number;
+  /** Data-parallel ranks of one group on one node (hierarchical collectives when > 1). */
+  dpRanksPerNode: number;
+  /** Tensor groups straddle nodes (then tensor traffic rides the data-parallel path). */
+  tpAcrossNodes: boolean;
+  /** Distinct links the job's flows cross, for contention bookkeeping. */
+  links: number[];
+  congestionEfficiency: number;
+}
+
+interface JobComm {
+  shape: TrainingShape;
+  layout: ParallelLayout;
+  plan: CommPlan | undefined;
+  step: StepTime | undefined;
+}
+
+export class NetworkProgressModel implements ProgressModel {
+  readonly network = new FlowNetwork();
+  readonly topology: Topology;
+  private readonly comm = new Map<SimJob, JobComm>();
+  private readonly jobOfFlow: (SimJob | undefined)[] = [];
+  /** Jobs using each link (for the congestion efficiency of contended links). */
+  private linkJobs = new Int32Array(0);
+  /** Flows on each link (job and transfer flows), for rate predictions. */
+  private linkFlows = new Int32Array(0);
+  private readonly changed = new Set<SimJob>();
+  private inCallback = false;
+
+  constructor(
+    private readonly cluster: Cluster,
+    interDc: ConstructorParameters<typeof Topology>[2],
+    private readonly sink: RateSink,
+    /** Jobs ignore the network (scenario network: ideal); transfers still use it. */
+    private readonly ideal = false,
+  ) {
+    this.topology = new Topology(cluster, this.network, interDc);
+    this.linkJobs = new Int32Array(this.network.linkCount);
+    this.linkFlows = new Int32Array(this.network.linkCount);
+    this.network.onRateChange = (flows) => {
+      for (let i = 0; i < flows.length; i++) {
+        const job = this.jobOfFlow[flows[i]!];
+        if (job) this.changed.add(job);
+      }
+    };
+  }
+
+  /** Jobs without a model size keep the simple model: their communication volume is unknown. */
+  private usesNetwork(job: JobView): boolean {
+    return !this.ideal && job.params > 0;
+  }
+
+  startRate(job: SimJob): number {
+    if (!this.usesNetwork(job)) return this.simpleRate(job, job.placement!);
+    const c = this.commOf(job);
+    c.plan = this.buildPlan(job, job.placement!, c.layout);
+    this.sync(job);
+    return this.rateOf(job, c);
+  }
+
+  predictRate(job: JobView, placement: Placement): number {
+    if (!this.usesNetwork(job)) return this.simpleRate(job, placement);
+    const { shape, layout } = this.shapeAndLayout(job, placement.kind);
+    const step = this.step(job, placement, shape, layout, (route) => {
+      // Fair share if the job joined now: each link's capacity over its flows plus this one.
+      let share = Infinity;
+      for (const l of route.links) share = Math.min(share, this.topology.linkCapacityBytesPerS[l]! / (this.linkFlows[l]! + 1));
+      return Math.min(share, route.capBytesPerS);
+    });
+    return step.usefulFlopPerS;
+  }
+
+  released(job: SimJob): void {
+    const c = this.comm.get(job);
+    if (!c?.plan) return;
+    for (const f of [...c.plan.dpFlows, ...c.plan.ppFlows]) {
+      this.jobOfFlow[f] = undefined;
+      for (const l of this.routeOfFlow.get(f) ?? []) this.linkFlows[l]!--;
+      this.routeOfFlow.delete(f);
+      this.network.removeFlow(f, this.clock);
+    }
+    for (const l of c.plan.links) this.linkJobs[l]!--;
+    c.plan = undefined;
+    this.comm.delete(job);
+    this.changed.delete(job);
+    this.sync(undefined);
+  }
+
+  /** Step time and communication fraction of a running job (for jobs.csv). */
+  stepOf(job: SimJob): StepTime | undefined {
+    return this.comm.get(job)?.step;
+  }
+
+  /** Start moving `bytes` between two data centres; `onDone` fires when the last byte arrives. */
+  startTransfer(name: string, fromDc: number, toDc: number, bytes: number, onDone: (t: TransferState) => void): TransferState {
+    const r = this.topology.dcRoute(fromDc, toDc);
+    const t: TransferState = { name, bytes, startS: this.clock, finishS: Number.NaN, flow: -1, onDone };
+    // Propagation delay: the last byte arrives one path latency after the fluid transfer ends.
+    t.flow = this.network.addFlow(r.links, bytes, this.clock, { ...(r.capBytesPerS < Infinity ? { capBytesPerS: r.capBytesPerS } : {}), tag: this.transfers.length });
+    this.transferLatencyS.push(r.latencyS);
+    this.transfers.push(t);
+    for (const l of r.links) this.linkFlows[l]!++;
+    this.routeOfFlow.set(t.flow, r.links);
+    this.sync(undefined);
+    return t;
+  }
+
+  /** Per-link figures for links.csv. */
+  linkRows(): { link: string; capacity_gbps: number; utilisation: number; bytes_carried: number; busy_s: number; peak_concurrent_flows: number }[] {
+    const rows = [];
+    for (let l = 0; l < this.network.linkCount; l++) {
+      const st = this.network.linkStats(l, this.clock);
+      if (st.peakConcurrentFlows === 0) continue;
+      rows.push({
+        link: this.topology.linkNames[l]!,
+        capacity_gbps: (st.capacityBytesPerS * 8) / 1e9,
+        utilisation: st.utilisation,
+        bytes_carried: st.bytesCarried,
+        busy_s: st.busyS,
+        peak_concurrent_flows: st.peakConcurrentFlows,
+      });
+    }
+    return rows;
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  private get clock(): number {
+    return this.sink.engine.now;
+  }
+  private readonly routeOfFlow = new Map<number, number[]>();
+  private readonly transfers: TransferState[] = [];
+  private readonly transferLatencyS: number[] = [];
+  private completionEvent: ScheduledEvent | undefined;
+
+  /** Keep one engine event at the network's next flow completion (transfers only; job flows never end). */
+  private scheduleCompletion(): void {
+    const t = this.network.nextCompletionTime();
+    if (this.completionEvent && !this.completionEvent.cancelled && this.completionEvent.timeS === t) return;
+    this.sink.engine.cancel(this.completionEvent);
+    this.completionEvent = t < Infinity ? this.sink.engine.at(Math.max(t, this.clock), this.onCompletion) : undefined;
+  }
+
+  private readonly onCompletion = (): void => {
+    this.completionEvent = undefined;
+    const done: TransferState[] = [];
+    this.network.popCompleted(this.clock, (flow, finishS, tag) => {
+      const t = this.transfers[tag]!;
+      t.finishS = finishS + this.transferLatencyS[tag]!;
+      for (const l of this.routeOfFlow.get(flow) ?? []) this.linkFlows[l]!--;
+      this.routeOfFlow.delete(flow);
+      done.push(t);
+    });
+    this.sync(undefined);
+    for (const t of done) {
+      if (t.finishS > this.clock) this.sink.engine.at(t.finishS, () => t.onDone(t));
+      else t.onDone(t);
+    }
+  };
+
+  private simpleRate(job: JobView, placement: Placement): number {
+    const kind = this.cluster.kinds[placement.kind]!.spec;
+    return job.devices * kind.peak * (job.efficiency ?? kind.efficiency);
+  }
+
+  private shapeAndLayout(job: JobView, kindIndex: number): { shape: TrainingShape; layout: ParallelLayout } {
+    const sim = job as SimJob;
+    const t = sim.template;
+    const base = defaultShape(job.params);
+    const o = t?.shape;
+    const shape: TrainingShape = {
+      ...base,
+      ...(o?.layers !== undefined ? { layers: o.layers } : {}),
+      ...(o?.hidden_size !== undefined ? { hiddenSize: o.hidden_size } : {}),
+      ...(o?.seq_len !== undefined ? { seqLen: o.seq_len } : {}),
+      ...(o?.global_batch !== undefined ? { globalBatchTokens: o.global_batch } : {}),
+      ...(o?.recompute !== undefined ? { activationRecompute: o.recompute } : {}),
+      ...(o?.gradient_bytes !== undefined ? { gradientBytes: o.gradient_bytes } : {}),
+    };
+    const kind = this.cluster.kinds[kindIndex]!;
+    let layout: ParallelLayout;
+    if (t?.layout) {
+      const l = t.layout;
+      const sequences = shape.globalBatchTokens / shape.seqLen;
+      layout = {
+        tp: l.tp,
+        pp: l.pp,
+        dp: l.dp,
+        microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),
+        virtualStages: l.virtual_stages,
+        shardedDataParallel: l.sharded,
+      };
+    } else {
+      layout = autoLayout(job.devices, this.cluster.kindMaxPerNode[kindIndex]!, shape, kind.spec.memory);
+    }
+    return { shape, layout };
+  }
+
+  private commOf(job: SimJob): JobComm {
+    let c = this.comm.get(job);
+    if (!c) {
+      const { shape, layout } = this.shapeAndLayout(job, job.placement!.kind);
+      c = { shape, layout, plan: undefined, step: undefined };
+      this.comm.set(job, c);
+    }
+    return c;
+  }
+
+  /** Node of each rank, ranks in Megatron order (tp fastest, then dp, then pp) over the placement. */
+  private rankNodes(placement: Placement): Int32Array {
+    let total = 0;
+    for (const n of placement.counts) total += n;
+    const out = new Int32Array(total);
+    let r = 0;
+    for (let i = 0; i < placement.nodes.length; i++) for (let k = 0; k < placement.counts[i]!; k++) out[r++] = placement.nodes[i]!;
+    return out;
+  }
+
+  /** Node pairs that exchange data-parallel and pipeline traffic, with their routes. */
+  private planPairs(placement: Placement, layout: ParallelLayout): {
+    dp: { from: number; to: number; share: number }[];
+    pp: { from: number; to: number; share: number }[];
+    dpRanksPerNode: number;
+    tpAcrossNodes: boolean;
+  } {
+    const nodes = this.rankNodes(placement);
+    const { tp, pp, dp } = layout;
+    const stageSize = tp * dp;
+    const dpPairs: { from: number; to: number; share: number }[] = [];
+    const ppPairs: { from: number; to: number; share: number }[] = [];
+    let dpRanksPerNode = Infinity;
+    let tpAcrossNodes = false;
+    for (let t0 = 0; t0 < nodes.length; t0 += tp) if (nodes[t0] !== nodes[t0 + tp - 1]) tpAcrossNodes = true;
+    for (let p = 0; p < pp; p++) {
+      // The stage's nodes in rank order, and how many of the stage's ranks each holds.
+      const stageNodes: number[] = [];
+      const perNode = new Map<number, number>();
+      for (let r = p * stageSize; r < (p + 1) * stageSize; r++) {
+        const n = nodes[r]!;
+        if (!perNode.has(n)) stageNodes.push(n);
+        perNode.set(n, (perNode.get(n) ?? 0) + 1);
+      }
+      for (const n of stageNodes) dpRanksPerNode = Math.min(dpRanksPerNode, Math.max(1, Math.floor(perNode.get(n)! / tp)));
+      if (stageNodes.length > 1 && dp > 1) {
+        for (let i = 0; i < stageNodes.length; i++) {
+          const from = stageNodes[i]!;
+          const to = stageNodes[(i + 1) % stageNodes.length]!;
+          dpPairs.push({ from, to, share: perNode.get(from)! });
+        }
+      }
+      if (p + 1 < pp) {
+        const seen = new Set<number>();
+        for (let r = p * stageSize; r < (p + 1) * stageSize; r++) {
+          const from = nodes[r]!;
+          const to = nodes[r + stageSize]!;
+          if (from === to) continue;
+          const key = from * this.cluster.nodeCount + to;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          ppPairs.push({ from, to, share: perNode.get(from)! });
+        }
+      }
+    }
+    return { dp: dpPairs, pp: ppPairs, dpRanksPerNode: Number.isFinite(dpRanksPerNode) ? dpRanksPerNode : 1, tpAcrossNodes };
+  }
+
+  private buildPlan(job: SimJob, placement: Placement, layout: ParallelLayout): CommPlan {
+    const pairs = this.planPairs(placement, layout);
+    const plan: CommPlan = {
+      dpFlows: [],
+      ppFlows: [],
+      dpShare: [],
+      ppShare: [],
+      dpLatencyS: 0,
+      ppLatencyS: 0,
+      dpRanksPerNode: pairs.dpRanksPerNode,
+      tpAcrossNodes: pairs.tpAcrossNodes,
+      links: [],
+      congestionEfficiency: 1,
+    };
+    const linkSet = new Set<number>();
+    const add = (from: number, to: number, share: number, flows: number[], shares: number[]): number => {
+      const route = this.topology.route(from, to);
+      const f = this.network.addFlow(route.links, Infinity, this.clock, route.capBytesPerS < Infinity ? { capBytesPerS: route.capBytesPerS } : undefined);
+      this.jobOfFlow[f] = job;
+      this.routeOfFlow.set(f, route.links);
+      for (const l of route.links) {
+        this.linkFlows[l]!++;
+        linkSet.add(l);
+      }
+      flows.push(f);
+      shares.push(share);
+      plan.congestionEfficiency = Math.min(plan.congestionEfficiency, route.fabric.congestion_efficiency);
+      return route.latencyS;
+    };
+    for (const p of pairs.dp) plan.dpLatencyS = Math.max(plan.dpLatencyS, add(p.from, p.to, p.share, plan.dpFlows, plan.dpShare));
+    for (const p of pairs.pp) plan.ppLatencyS = Math.max(plan.ppLatencyS, add(p.from, p.to, p.share, plan.ppFlows, plan.ppShare));
+    plan.links = [...linkSet];
+    for (const l of plan.links) this.linkJobs[l]!++;
+    return plan;
+  }
+
+  /** Re-derive shares after changes and recompute the rates of the jobs whose shares moved. */
+  private sync(starting: SimJob | undefined): void {
+    if (this.inCallback) return;
+    this.network.nextCompletionTime(); // flushes pending changes; onRateChange fills `changed`
+    this.inCallback = true;
+    try {
+      for (const job of this.changed) {
+        if (job === starting || job.state !== 'running') continue;
+        const c = this.comm.get(job);
+        if (c?.plan) this.sink.setRate(job, this.rateOf(job, c));
+      }
+    } finally {
+      this.changed.clear();
+      this.inCallback = false;
+    }
+    this.scheduleCompletion();
+  }
+
+  private rateOf(job: SimJob, c: JobComm): number {
+    const plan = c.plan!;
+    const contended = plan.links.some((l) => this.linkJobs[l]! > 1);
+    const eff = contended ? plan.congestionEfficiency : 1;
+    const perRank = (flows: number[], shares: number[]): number => {
+      let bw = Infinity;
+      for (let i = 0; i < flows.length; i++) bw = Math.min(bw, (this.network.rate(flows[i]!) * eff) / shares[i]!);
+      return bw;
+    };
+    const dpBw = plan.dpFlows.length > 0 ? perRank(plan.dpFlows, plan.dpShare) : Infinity;
+    const ppBw = plan.ppFlows.length > 0 ? perRank(plan.ppFlows, plan.ppShare) : Infinity;
+    c.step = this.stepFromShares(job, job.placement!, c.shape, c.layout, plan, dpBw, ppBw);
+    return c.step.usefulFlopPerS;
+  }
+
+  private stepFromShares(job: JobView, placement: Placement, shape: TrainingShape, layout: ParallelLayout, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number): StepTime {
+    const kind = this.cluster.kinds[placement.kind]!.spec;
+    const ic = kind.interconnect;
+    const intraBw = ic.bandwidth * ic.efficiency;
+    const intra: CommPath = { bandwidthBytesPerS: intraBw, latencyS: ic.latency, scaleOut: false };
+    const dpAcross = Number.isFinite(dpBw);
+    const dpPath: CommPath = dpAcross
+      ? {
+          bandwidthBytesPerS: dpBw,
+          latencyS: plan.dpLatencyS,
+          ...(plan.dpRanksPerNode > 1 ? { hierarchical: { devicesPerNode: plan.dpRanksPerNode, intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } } : {}),
+        }
+      : intra;
+    const ppPath: CommPath = Number.isFinite(ppBw) ? { bandwidthBytesPerS: ppBw, latencyS: plan.ppLatencyS } : intra;
+    const tpPath: CommPath = plan.tpAcrossNodes && dpAcross ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, scaleOut: true } : intra;
+    return stepTime({
+      shape,
+      layout,
+      peakFlopsPerDevice: kind.peak,
+      kernelEfficiency: job.efficiency ?? kind.efficiency,
+      tp: tpPath,
+      pp: ppPath,
+      dp: dpPath,
+    });
+  }
+
+  /** Step time on a placement with per-route bandwidth from `shareOf` (for predictions). */
+  private step(job: JobView, placement: Placement, shape: TrainingShape, layout: ParallelLayout, shareOf: (r: Route) => number): StepTime {
+    const pairs = this.planPairs(placement, layout);
+    let dpBw = Infinity;
+    let ppBw = Infinity;
+    let dpLatencyS = 0;
+    let ppLatencyS = 0;
+    for (const p of pairs.dp) {
+      const r = this.topology.route(p.from, p.to);
+      dpBw = Math.min(dpBw, shareOf(r) / p.share);
+      dpLatencyS = Math.max(dpLatencyS, r.latencyS);
+    }
+    for (const p of pairs.pp) {
+      const r = this.topology.route(p.from, p.to);
+      ppBw = Math.min(ppBw, shareOf(r) / p.share);
+      ppLatencyS = Math.max(ppLatencyS, r.latencyS);
+    }
+    return this.stepFromShares(job, placement, shape, layout, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes }, dpBw, ppBw);
+  }
+}
