@@ -47,6 +47,9 @@ interface CommPlan {
   /** Distinct links the job's flows cross, for contention bookkeeping. */
   links: number[];
   congestionEfficiency: number;
+  /** Flow weights of the two groups (see groupWeights). */
+  dpWeight: number;
+  ppWeight: number;
 }
 
 interface JobComm {
@@ -318,11 +321,23 @@ export class NetworkProgressModel implements ProgressModel {
       tpAcrossNodes: pairs.tpAcrossNodes,
       links: [],
       congestionEfficiency: 1,
+      dpWeight: 1,
+      ppWeight: 1,
     };
     const linkSet = new Set<number>();
+    // A job's data-parallel and pipeline traffic share its NICs in proportion to their volume
+    // (they mostly run in different phases of the step); across jobs, each job's heaviest group
+    // has weight 1, so jobs share a link equally.
+    const { dpWeight, ppWeight } = this.groupWeights(job, placement, layout);
+    plan.dpWeight = dpWeight;
+    plan.ppWeight = ppWeight;
     const add = (from: number, to: number, share: number, flows: number[], shares: number[]): number => {
       const route = this.topology.route(from, to);
-      const f = this.network.addFlow(route.links, Infinity, this.clock, route.capBytesPerS < Infinity ? { capBytesPerS: route.capBytesPerS } : undefined);
+      const weight = flows === plan.dpFlows ? dpWeight : ppWeight;
+      const f = this.network.addFlow(route.links, Infinity, this.clock, {
+        weight,
+        ...(route.capBytesPerS < Infinity ? { capBytesPerS: route.capBytesPerS } : {}),
+      });
       this.jobOfFlow[f] = job;
       this.routeOfFlow.set(f, route.links);
       for (const l of route.links) {
@@ -339,6 +354,25 @@ export class NetworkProgressModel implements ProgressModel {
     plan.links = [...linkSet];
     for (const l of plan.links) this.linkJobs[l]!++;
     return plan;
+  }
+
+  /** Relative volumes of a job's data-parallel and pipeline traffic (the heavier one is 1). */
+  private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout): { dpWeight: number; ppWeight: number } {
+    const c = this.comm.get(job as SimJob);
+    const shape = c?.shape ?? this.shapeAndLayout(job, placement.kind).shape;
+    const nominal = this.step(job, placement, shape, layout, (r) => this.routeCapacity(r));
+    const dp = nominal.dpBytesPerStepPerDevice;
+    const pp = nominal.ppBytesPerStepPerDevice;
+    const top = Math.max(dp, pp);
+    if (!(top > 0)) return { dpWeight: 1, ppWeight: 1 };
+    const floor = 1e-3; // keep every flow's share positive
+    return { dpWeight: Math.max(floor, dp / top), ppWeight: Math.max(floor, pp / top) };
+  }
+
+  private routeCapacity(route: Route): number {
+    let cap = route.capBytesPerS;
+    for (const l of route.links) cap = Math.min(cap, this.topology.linkCapacityBytesPerS[l]!);
+    return cap;
   }
 
   /** Re-derive shares after changes and recompute the rates of the jobs whose shares moved. */
@@ -363,13 +397,15 @@ export class NetworkProgressModel implements ProgressModel {
     const plan = c.plan!;
     const contended = plan.links.some((l) => this.linkJobs[l]! > 1);
     const eff = contended ? plan.congestionEfficiency : 1;
-    const perRank = (flows: number[], shares: number[]): number => {
+    // A group uses the job's whole share while it communicates (the groups take turns within a
+    // step), so a flow's rate is read at weight 1: rate / weight.
+    const perRank = (flows: number[], shares: number[], weight: number): number => {
       let bw = Infinity;
-      for (let i = 0; i < flows.length; i++) bw = Math.min(bw, (this.network.rate(flows[i]!) * eff) / shares[i]!);
+      for (let i = 0; i < flows.length; i++) bw = Math.min(bw, (this.network.rate(flows[i]!) / weight) * eff / shares[i]!);
       return bw;
     };
-    const dpBw = plan.dpFlows.length > 0 ? perRank(plan.dpFlows, plan.dpShare) : Infinity;
-    const ppBw = plan.ppFlows.length > 0 ? perRank(plan.ppFlows, plan.ppShare) : Infinity;
+    const dpBw = plan.dpFlows.length > 0 ? perRank(plan.dpFlows, plan.dpShare, plan.dpWeight) : Infinity;
+    const ppBw = plan.ppFlows.length > 0 ? perRank(plan.ppFlows, plan.ppShare, plan.ppWeight) : Infinity;
     c.step = this.stepFromShares(job, job.placement!, c.shape, c.layout, plan, dpBw, ppBw);
     return c.step.usefulFlopPerS;
   }

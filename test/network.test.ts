@@ -1,0 +1,148 @@
+// The network made real: placement- and contention-aware step times, the Llama 3 calibration,
+// inter-DC latency and bandwidth, shared uplinks, transfers between sites.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fifo } from '../src/policy/fifo.js';
+import type { Placement, Placer, JobView } from '../src/policy/types.js';
+import type { ResolvedPolicies } from '../src/policy/registry.js';
+import { simulate, type TransferRow } from '../src/sim/simulation.js';
+import type { JobRow } from '../src/sim/metrics.js';
+import { repoPath, scenarioFromText } from './helpers.js';
+
+function runJobs(text: string, policies?: ResolvedPolicies): { jobs: Map<string, JobRow>; transfers: TransferRow[] } {
+  const jobs = new Map<string, JobRow>();
+  const transfers: TransferRow[] = [];
+  simulate(scenarioFromText(text), { jobSink: (r) => jobs.set(r.job_id, r), transferSink: (t) => transfers.push(t), ...(policies ? { policies } : {}) });
+  return { jobs, transfers };
+}
+
+const scenarioText = (name: string): string => readFileSync(repoPath(`scenarios/${name}.yaml`), 'utf8');
+
+describe('Llama 3 405B calibration', () => {
+  it('predicts the published MFU within 5 points at 16,384 and 8,192 GPUs', () => {
+    const full = runJobs(scenarioText('llama3-405b')).jobs.get('llama3-405b')!;
+    expect(Math.abs(full.effective_compute_ratio - 0.41)).toBeLessThan(0.05);
+    expect(full.placement_span).toBe('dc');
+    const half = scenarioText('llama3-405b').replace('count: 2048', 'count: 1024').replace('devices: 16384', 'devices: 8192').replace('dp: 128', 'dp: 64');
+    const row = runJobs(half).jobs.get('llama3-405b')!;
+    expect(Math.abs(row.effective_compute_ratio - 0.43)).toBeLessThan(0.05);
+  });
+});
+
+describe('two data centres', () => {
+  const withLink = (latency: string, bandwidth: string): string =>
+    scenarioText('two-dc-latency').replace('latency: 1ms, bandwidth: 400Gbps', `latency: ${latency}, bandwidth: ${bandwidth}`);
+  const ecr = (latency: string, bandwidth = '400Gbps'): number => runJobs(withLink(latency, bandwidth)).jobs.get('split-13b')!.effective_compute_ratio;
+
+  it('the effective compute ratio falls monotonically as inter-DC latency rises from 10 us to 10 ms', () => {
+    const latencies = ['10us', '30us', '100us', '300us', '1ms', '3ms', '10ms'];
+    const ratios = latencies.map((l) => ecr(l));
+    for (let i = 1; i < ratios.length; i++) expect(ratios[i]!).toBeLessThan(ratios[i - 1]!);
+    expect(ratios[0]! - ratios[ratios.length - 1]!).toBeGreaterThan(0.05);
+  });
+
+  it('rises with inter-DC bandwidth', () => {
+    const ratios = ['25Gbps', '100Gbps', '400Gbps', '1600Gbps'].map((b) => ecr('1ms', b));
+    for (let i = 1; i < ratios.length; i++) expect(ratios[i]!).toBeGreaterThan(ratios[i - 1]!);
+  });
+
+  it('a job that fits in one site beats the same job split across two', () => {
+    const split = runJobs(scenarioText('two-dc-latency')).jobs.get('split-13b')!;
+    const oneSite = runJobs(scenarioText('two-dc-latency').replace('devices: 64', 'devices: 32').replace('tokens: 20B', 'tokens: 10B')).jobs.get('split-13b')!;
+    expect(split.placement_span).toBe('multi-dc');
+    expect(oneSite.placement_span).toBe('leaf');
+    expect(oneSite.effective_compute_ratio).toBeGreaterThan(split.effective_compute_ratio);
+  });
+});
+
+describe('shared leaf uplinks', () => {
+  // Two leaves of two 8-GPU nodes, uplinks 4:1 oversubscribed.
+  const pool = (jobs: string): string => `name: uplinks
+datacentres:
+  - name: dc
+    fabric: IB-NDR
+    nodes_per_leaf: 2
+    oversubscription: 4
+    node_groups: [{ count: 4, device: H100 }]
+workloads:
+  - jobs:
+${jobs}
+`;
+  const job = (name: string): string => `      - { name: ${name}, devices: 16, params: 13B, tokens: 2B, model: { global_batch: 512K } }`;
+  /** Places each job on the two nodes it is told (gang of 2 x 8 devices). */
+  const pinned = (where: Record<string, [number, number]>): ResolvedPolicies => {
+    const placer: Placer = {
+      place(j: JobView): Placement | undefined {
+        const [a, b] = where[j.name]!;
+        return { kind: 0, nodes: [a, b], counts: [8, 8] };
+      },
+    };
+    return { queue: fifo.create({}), placer, queueName: 'fifo', placementName: 'pinned' };
+  };
+
+  it('two jobs crossing the same oversubscribed uplinks each run slower than alone; separate racks remove the slowdown', () => {
+    const aloneCross = runJobs(pool(job('a')), pinned({ a: [0, 2] })).jobs.get('a')!;
+    const bothCross = runJobs(pool(`${job('a')}\n${job('b')}`), pinned({ a: [0, 2], b: [1, 3] })).jobs;
+    expect(bothCross.get('a')!.effective_compute_ratio).toBeLessThan(aloneCross.effective_compute_ratio * 0.98);
+    expect(bothCross.get('b')!.effective_compute_ratio).toBeLessThan(aloneCross.effective_compute_ratio * 0.98);
+    expect(bothCross.get('a')!.placement_span).toBe('dc');
+
+    const aloneRack = runJobs(pool(job('a')), pinned({ a: [0, 1] })).jobs.get('a')!;
+    const separate = runJobs(pool(`${job('a')}\n${job('b')}`), pinned({ a: [0, 1], b: [2, 3] })).jobs;
+    expect(separate.get('a')!.effective_compute_ratio).toBeCloseTo(aloneRack.effective_compute_ratio, 9);
+    expect(separate.get('b')!.effective_compute_ratio).toBeCloseTo(aloneRack.effective_compute_ratio, 9);
+    expect(separate.get('a')!.placement_span).toBe('leaf');
+  });
+});
+
+describe('data transfers between sites', () => {
+  const sites = (transfers: string): string => `name: transfers
+datacentres:
+  - { name: a, node_groups: [{ count: 1, device: H100 }] }
+  - { name: b, node_groups: [{ count: 1, device: H100 }] }
+links:
+  - { between: [a, b], latency: 5ms, bandwidth: 100Gbps }
+workloads:
+  - jobs:
+      - { name: train, devices: 8, params: 7B, tokens: 1B, device_kinds: [H100] }
+transfers:
+${transfers}
+`;
+
+  it('one transfer alone takes size / bandwidth plus the propagation delay', () => {
+    const { transfers } = runJobs(sites('  - { name: dataset, from: a, to: b, size: 1TB, start: 10s }'));
+    expect(transfers).toHaveLength(1);
+    expect(transfers[0]!.duration_s).toBeCloseTo(1e12 / 12.5e9 + 0.005, 6);
+    expect(transfers[0]!.start_s).toBe(10);
+  });
+
+  it('two concurrent transfers share the link; a job waits for its dataset; a checkpoint leaves after its job', () => {
+    const { transfers, jobs } = runJobs(
+      sites(`  - { name: d1, from: a, to: b, size: 1TB, before: train }
+  - { name: d2, from: a, to: b, size: 1TB }
+  - { name: ckpt, from: a, to: b, size: 100GB, after: train }`),
+    );
+    const byName = new Map(transfers.map((t) => [t.transfer, t]));
+    expect(byName.get('d1')!.duration_s).toBeCloseTo((2 * 1e12) / 12.5e9 + 0.005, 6);
+    const train = jobs.get('train')!;
+    expect(train.start_s).toBeCloseTo(byName.get('d1')!.finish_s, 9);
+    expect(train.queueing_delay_s).toBeCloseTo(byName.get('d1')!.finish_s, 9);
+    expect(byName.get('ckpt')!.start_s).toBeCloseTo(train.finish_s, 9);
+    expect(byName.get('ckpt')!.duration_s).toBeCloseTo(100e9 / 12.5e9 + 0.005, 6);
+  });
+});
+
+describe('RoCE against InfiniBand', () => {
+  it('the presets differ in settable parameters, and the same pool can be run on both', () => {
+    const ib = runJobs(scenarioText('roce-vs-ib'));
+    const roce = runJobs(scenarioText('roce-vs-ib').replace(/^ {4}fabric: .*$/m, '    fabric: RoCE-400G'));
+    expect(roce.jobs.size).toBe(ib.jobs.size);
+    let sumIb = 0;
+    let sumRoce = 0;
+    for (const [name, row] of ib.jobs) {
+      sumIb += row.effective_compute_ratio;
+      sumRoce += roce.jobs.get(name)!.effective_compute_ratio;
+    }
+    expect(sumRoce).toBeLessThan(sumIb);
+  });
+});
