@@ -155,12 +155,24 @@ export class MetricsRecorder {
 
   /** Account the device-time of an allocation that just ended (called before devices are freed). */
   release(job: SimJob, nowS: number): void {
-    const p = job.placement!;
+    this.addBusy(job.placement!, nowS - job.allocatedSinceS);
+  }
+
+  /** Busy device-time of a placement held for `heldS` (training jobs and other owners alike). */
+  addBusy(p: { kind: number; nodes: readonly number[]; counts: readonly number[] }, heldS: number): void {
     const kinds = this.cluster.kinds.length;
-    const heldS = nowS - job.allocatedSinceS;
     for (let i = 0; i < p.nodes.length; i++) {
       this.busyDeviceS[this.cluster.nodeDatacentre[p.nodes[i]!]! * kinds + p.kind]! += p.counts[i]! * heldS;
     }
+  }
+
+  /**
+   * Useful work done outside training jobs (inference tokens: 2 x params per token), with the
+   * peak FLOP-seconds of the devices that did it: both count in the pool's effective compute ratio.
+   */
+  addUsefulWork(usefulFlop: number, allocatedPeakFlopS: number): void {
+    this.usefulDoneFlop += usefulFlop;
+    this.allocatedPeakFlopS += allocatedPeakFlopS;
   }
 
   /** Rows for jobs still running or waiting at the end, and the summary. */

@@ -57,6 +57,25 @@ export interface LinkRow {
 }
 export const LINK_COLUMNS: readonly (keyof LinkRow)[] = ['link', 'capacity_gbps', 'utilisation', 'bytes_carried', 'busy_s', 'peak_concurrent_flows'];
 
+/**
+ * Something that runs beside the training jobs on the same engine and pool (inference services,
+ * failure injectors). Registered before run(); start() is called before the first event,
+ * finish() once the run has ended (to emit rows).
+ */
+export interface Subsystem {
+  start(): void;
+  finish(endS: number): void;
+}
+
+/** Devices held by something other than a training job (an inference replica, say). */
+export interface Lease {
+  readonly owner: string;
+  readonly placement: Placement;
+  readonly devices: number[];
+  readonly sinceS: number;
+  released: boolean;
+}
+
 export interface RunResult {
   summary: SummaryRow;
   /** Model events fired by the engine. */
@@ -87,6 +106,7 @@ export class Simulation {
   private readonly metrics: MetricsRecorder;
   private readonly ctx: SchedulingContext;
   private nextJobId = 0;
+  private readonly subsystems: Subsystem[] = [];
   private readonly options: RunOptions;
   private passPending = false;
 
@@ -120,7 +140,75 @@ export class Simulation {
     return this.progress.predictRate(job, placement);
   }
 
+  addSubsystem(s: Subsystem): void {
+    this.subsystems.push(s);
+  }
+
+  /** Read-only access to the metrics recorder (subsystems add their device-time and work). */
+  get metricsRecorder(): MetricsRecorder {
+    return this.metrics;
+  }
+
+  /**
+   * Take devices for a non-training owner. The placement is checked like a policy's (free,
+   * one kind); busy device-time is counted in utilisation and energy until release().
+   */
+  acquire(placement: Placement, owner: string): Lease {
+    const c = this.cluster;
+    for (let i = 0; i < placement.nodes.length; i++) {
+      const node = placement.nodes[i]!;
+      if (c.nodeKind[node] !== placement.kind) throw new PolicyError(owner, undefined, this.engine.now, `node ${node} is not of kind ${c.kinds[placement.kind]!.name}`);
+      if (placement.counts[i]! > c.nodeFree[node]!) throw new PolicyError(owner, undefined, this.engine.now, `node ${node} has ${c.nodeFree[node]} free devices, ${placement.counts[i]} asked`);
+    }
+    const devices: number[] = [];
+    for (let i = 0; i < placement.nodes.length; i++) c.allocateWhole(placement.nodes[i]!, placement.counts[i]!, devices);
+    return { owner, placement, devices, sinceS: this.engine.now, released: false };
+  }
+
+  release(lease: Lease): void {
+    if (lease.released) return;
+    lease.released = true;
+    this.metrics.addBusy(lease.placement, this.engine.now - lease.sinceS);
+    this.cluster.releaseWhole(lease.devices);
+    this.requestPass();
+  }
+
+  /**
+   * Preempt running training jobs (lowest priority, then latest started) until `devices` devices
+   * of `kind` (in data centre `dc` when given) are free or will be once their checkpoints are
+   * written. Returns the time by which they will be free, or undefined when even preempting
+   * every eligible job would not free enough (nothing is preempted then).
+   */
+  preemptTrainingFor(devices: number, kind: number, dc?: number): number | undefined {
+    const c = this.cluster;
+    let free = 0;
+    for (const node of c.nodesOfKind[kind]!) if (dc === undefined || c.nodeDatacentre[node] === dc) free += c.nodeFree[node]!;
+    if (free >= devices) return this.engine.now;
+    const inScope = (j: SimJob): number => {
+      let n = 0;
+      const p = j.placement!;
+      if (p.kind !== kind) return 0;
+      for (let i = 0; i < p.nodes.length; i++) if (dc === undefined || c.nodeDatacentre[p.nodes[i]!] === dc) n += p.counts[i]!;
+      return n;
+    };
+    let coming = 0;
+    for (const j of this.running) if (j.state === 'checkpointing') coming += inScope(j);
+    const candidates = this.running
+      .filter((j) => j.state === 'running' && inScope(j) > 0)
+      .sort((a, b) => a.priority - b.priority || b.firstStartS - a.firstStartS || b.id - a.id);
+    const victims: SimJob[] = [];
+    for (const j of candidates) {
+      if (free + coming >= devices) break;
+      victims.push(j);
+      coming += inScope(j);
+    }
+    if (free + coming < devices) return undefined;
+    for (const v of victims) this.preempt(v);
+    return this.engine.now + this.resolved.scenario.preemption.checkpoint;
+  }
+
   run(): RunResult {
+    for (const s of this.subsystems) s.start();
     this.scheduleTransfers();
     this.scheduleExplicitJobs(this.resolved.jobs);
     for (const g of this.resolved.generators) this.startGenerator(g);
@@ -130,6 +218,7 @@ export class Simulation {
     if (!Number.isFinite(horizon)) this.rejectStranded();
     for (const job of this.running) this.settle(job, endS);
     const unfinished: SimJob[] = [...this.running, ...this.waiting];
+    for (const s of this.subsystems) s.finish(endS);
     const summary = this.metrics.finish(endS, unfinished);
     if (this.network && this.options.linkSink) for (const row of this.network.linkRows()) this.options.linkSink(row);
     return { summary, events: this.engine.eventsFired, endS };
