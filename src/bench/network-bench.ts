@@ -31,8 +31,12 @@ export interface NetworkBenchOptions {
   readonly seed?: number;
   /** The peers' node/w3.js, run as a child process on the same trace for a side-by-side ratio. */
   readonly peerW3Script?: string;
-  /** Flows in the large 1,024-host case; 0 skips it. Default 200,000. */
+  /** Flows in the large capped 1,024-host case (>= 10k in flight); 0 skips it. Default 100,000. */
   readonly largeFlows?: number;
+  /** Flows in the large uncapped 1,024-host case; 0 skips it. Default 40,000. */
+  readonly saturatedFlows?: number;
+  /** Also run W3 with every flow re-solved at every event (default true). */
+  readonly compareSolveAll?: boolean;
   /** Progress lines (the table is the caller's to print). */
   readonly log?: (line: string) => void;
 }
@@ -131,15 +135,21 @@ export interface CaseResult {
 }
 
 /** The event loop of w3.js: take the earlier of next arrival and next completion (arrival on ties). */
-export function runLeafSpineTrace(fabric: LeafSpine, trace: FlowTrace): CaseResult {
+export function runLeafSpineTrace(
+  fabric: LeafSpine,
+  trace: FlowTrace,
+  capBytesPerS = Infinity,
+  solveAllFlows = false,
+): CaseResult {
   const t0 = process.hrtime.bigint();
   const n = trace.startS.length;
-  const net = new FlowNetwork(4096);
+  const net = new FlowNetwork({ initialFlowCapacity: 4096, solveAllFlows });
   buildLeafSpine(net, fabric);
   const fctS = new Float64Array(n);
   const { startS, src, dst, bytes } = trace;
   const r2 = [0, 0];
   const r4 = [0, 0, 0, 0];
+  const opts = { tag: 0, capBytesPerS };
   const onComplete = (_flow: number, finishS: number, tag: number): void => {
     fctS[tag] = finishS - startS[tag]!;
   };
@@ -152,13 +162,15 @@ export function runLeafSpineTrace(fabric: LeafSpine, trace: FlowTrace): CaseResu
     const arrivalS = next < n ? startS[next]! : Infinity;
     const completionS = net.nextCompletionTime();
     const t = completionS < arrivalS ? completionS : arrivalS;
-    activeTimeIntegral += net.activeFlowCount * (t - nowS);
+    // Concurrency averaged over the arrival period (not the final drain).
+    if (next < n && next > 0) activeTimeIntegral += net.activeFlowCount * (t - nowS);
     nowS = t;
     if (completionS < arrivalS) {
       events += net.popCompleted(completionS, onComplete);
     } else {
       const route = routeInto(fabric, src[next]!, dst[next]!, r2, r4);
-      net.addFlow(route, bytes[next]!, arrivalS, { tag: next });
+      opts.tag = next;
+      net.addFlow(route, bytes[next]!, arrivalS, opts);
       next++;
       events++;
       if (net.activeFlowCount > activePeak) activePeak = net.activeFlowCount;
@@ -170,7 +182,7 @@ export function runLeafSpineTrace(fabric: LeafSpine, trace: FlowTrace): CaseResu
     wallS,
     events,
     fctS,
-    activeMean: nowS > 0 ? activeTimeIntegral / nowS : 0,
+    activeMean: n > 1 ? activeTimeIntegral / (startS[n - 1]! - startS[0]!) : 0,
     activePeak,
     endS: nowS,
     roundsPerFlush: k.rounds / Math.max(1, k.flushes),
@@ -258,13 +270,26 @@ export async function runNetworkBench(opts: NetworkBenchOptions = {}): Promise<B
     log(`running ${opts.peerW3Script}`);
     rows.push(runPeer(opts.peerW3Script, traceDir, opts.flows ?? 0));
   }
-  const largeFlows = opts.largeFlows ?? 200_000;
+  if (opts.compareSolveAll ?? true) {
+    // Same code, every flow re-solved at every event: what the incremental solve saves.
+    log(`running ${w3Name} with solveAllFlows`);
+    rows.push(row(`${w3Name.replace('poolsim', 'poolsim solve-all')}`, runLeafSpineTrace(W3_FABRIC, w3, Infinity, true)));
+  }
+  const largeFlows = opts.largeFlows ?? 100_000;
   if (largeFlows > 0) {
-    // 1,024 hosts, 8 spines (8:1 oversubscribed leaves); 1 MB-1 GB flows at 230/s keep the
-    // leaf uplinks about 80% loaded and >= 10k flows in flight.
-    const large = generateTrace(seed, largeFlows, LARGE_FABRIC.hosts, 230, 1e6, 1e9);
-    log(`running large: ${largeFlows} flows on ${LARGE_FABRIC.hosts} hosts`);
-    rows.push(row('large: 1,024 hosts, 64 leaves x 16, 8 spines', runLeafSpineTrace(LARGE_FABRIC, large)));
+    // Window-limited flows (20 Mb/s cap, as over a long RTT), 1 MB-100 MB at 2,500/s: leaf
+    // uplinks ~83% loaded, ~16k flows in flight. Caps end most cascades early.
+    const large = generateTrace(seed, largeFlows, LARGE_FABRIC.hosts, 2500, 1e6, 1e8);
+    log(`running large capped: ${largeFlows} flows on ${LARGE_FABRIC.hosts} hosts`);
+    rows.push(row('large capped: 1,024 hosts (64x16), 8 spines, cap 2.5e6 B/s', runLeafSpineTrace(LARGE_FABRIC, large, 2.5e6)));
+  }
+  const saturatedFlows = opts.saturatedFlows ?? 40_000;
+  if (saturatedFlows > 0) {
+    // Uncapped 1 MB-1 GB flows at 300/s (leaf uplinks ~67% loaded): pure max-min, where one
+    // arrival can shift the rates of many flows across the fabric.
+    const sat = generateTrace(seed, saturatedFlows, LARGE_FABRIC.hosts, 300, 1e6, 1e9);
+    log(`running large uncapped: ${saturatedFlows} flows on ${LARGE_FABRIC.hosts} hosts`);
+    rows.push(row('large uncapped: 1,024 hosts (64x16), 8 spines', runLeafSpineTrace(LARGE_FABRIC, sat)));
   }
   return rows;
 }
@@ -272,7 +297,9 @@ export async function runNetworkBench(opts: NetworkBenchOptions = {}): Promise<B
 function formatTable(rows: readonly BenchRow[]): string {
   if (rows.length === 0) return '';
   const cols = Object.keys(rows[0]!);
-  const cells = rows.map((r) => cols.map((c) => String(r[c] ?? '')));
+  const show = (c: string, v: string | number | undefined): string =>
+    typeof v === 'number' && c.startsWith('fct_') ? v.toFixed(6) : String(v ?? '');
+  const cells = rows.map((r) => cols.map((c) => show(c, r[c])));
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
   const line = (vals: readonly string[]): string => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
@@ -286,15 +313,19 @@ function argValue(args: readonly string[], name: string): string | undefined {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // node dist/bench/network-bench.js [--trace DIR|FILE] [--flows N] [--peer PATH/w3.js] [--large N] [--seed S]
+  // node dist/bench/network-bench.js [--trace DIR|FILE] [--flows N] [--peer PATH/w3.js] [--large N]
+  //   [--uncapped N] [--no-solve-all] [--seed S]
   const args = process.argv.slice(2);
   const flows = argValue(args, '--flows');
   const large = argValue(args, '--large');
+  const saturated = argValue(args, '--uncapped');
   const seed = argValue(args, '--seed');
   const rows = await runNetworkBench({
     ...(argValue(args, '--trace') !== undefined ? { tracePath: argValue(args, '--trace')! } : {}),
     ...(flows !== undefined ? { flows: Number(flows) } : {}),
     ...(large !== undefined ? { largeFlows: Number(large) } : {}),
+    ...(saturated !== undefined ? { saturatedFlows: Number(saturated) } : {}),
+    ...(args.includes('--no-solve-all') ? { compareSolveAll: false } : {}),
     ...(seed !== undefined ? { seed: Number(seed) } : {}),
     ...(argValue(args, '--peer') !== undefined ? { peerW3Script: argValue(args, '--peer')! } : {}),
     log: (l) => console.error(l),

@@ -3,6 +3,7 @@
 import { REL_EPS } from '../../engine/numeric.js';
 import { CompletionHeap } from './completion-heap.js';
 import { IndexedMinHeap } from './indexed-heap.js';
+import { IntStack } from './int-stack.js';
 
 export interface FlowOptions {
   /** Upper bound on the rate, e.g. window / RTT on a long-haul path. Default: none. */
@@ -13,7 +14,10 @@ export interface FlowOptions {
   readonly tag?: number;
 }
 
-/** Called once per completed flow, in (finish time, flow id) order, before its id is recycled. */
+/**
+ * Called once per completed flow, in (finish time, flow id) order, before its id is recycled.
+ * It must not change the network; collect what to do and do it after popCompleted returns.
+ */
 export type CompletionHandler = (flow: number, finishS: number, tag: number) => void;
 
 /** Cumulative figures for one link up to the time they were asked for (for links.csv). */
@@ -49,6 +53,7 @@ export interface LinkStats {
  *   ids are dense (0, 1, 2, ...) and permanent.
  * - Latency is not part of the fluid model: `routeLatencyS` gives the one-way propagation delay,
  *   which the caller adds (alpha-beta: latency + bytes / rate).
+ * - A route lists distinct link ids (RangeError otherwise).
  * - Changes at one instant are batched: rates are re-derived once, lazily, on the next query or
  *   on the first change at a later time. `onRateChange` then receives the flows whose rate changed
  *   (a reused array, valid only during the call; the listener must not change the network).
@@ -163,14 +168,17 @@ export class FlowNetwork implements FlowNetworkModel {
   private clockS = 0;
   private dirty = false;
   private pendingS = 0;
-  private dirtyLinks: number[] = [];
-  private newFlows: number[] = [];
+  private readonly dirtyLinks = new IntStack();
+  private readonly newFlows = new IntStack();
   private epoch = 0;
   private roundEpoch = 0;
-  private setFlows: number[] = [];
-  private setLinks: number[] = [];
-  private pendingFlows: number[] = [];
-  private changed: number[] = [];
+  private readonly setFlows = new IntStack();
+  private readonly setLinks = new IntStack();
+  private readonly pendingFlows = new IntStack();
+  private readonly changed = new IntStack();
+  /** What onRateChange receives (filled only when a listener is set). */
+  private readonly changedList: number[] = [];
+  private readonly solveAllFlows: boolean;
   private flushCount = 0;
   private roundCount = 0;
   private flowsSolvedCount = 0;
@@ -180,8 +188,13 @@ export class FlowNetwork implements FlowNetworkModel {
   private readonly keepEntry = (flow: number, version: number): boolean =>
     this.alive[flow] === 1 && this.version[flow] === version;
 
-  constructor(initialFlowCapacity = 1024) {
-    this.growFlows(Math.max(16, initialFlowCapacity));
+  /**
+   * `solveAllFlows` re-solves every flow at every change (the textbook from-scratch method): the
+   * same rates, for checking and for measuring what the incremental solve saves.
+   */
+  constructor(opts: { readonly initialFlowCapacity?: number; readonly solveAllFlows?: boolean } = {}) {
+    this.growFlows(Math.max(16, opts.initialFlowCapacity ?? 1024));
+    this.solveAllFlows = opts.solveAllFlows ?? false;
   }
 
   /** Work counters: instants re-solved, solve rounds, and flows solved summed over rounds. */
@@ -404,17 +417,24 @@ export class FlowNetwork implements FlowNetworkModel {
    * rate/weight level, an upper bound on the highest level crossing it) let a round cost
    * O(|S| x hops x log) without visiting the fixed flows on S's links; a link's flow list is only
    * scanned when a check fails there, i.e. when flows on it are about to join S anyway.
+   * S is usually a handful of flows (W3: ~5); in a fabric where most links are saturated a
+   * change can cascade, and S then approaches the connected component (what SimGrid's lazy
+   * LMM re-solves every time), found in several rounds.
    */
   private flush(): void {
     if (!this.dirty) return;
     const nowS = this.pendingS;
     const ep = ++this.epoch;
-    this.setFlows.length = 0;
-    this.setLinks.length = 0;
+    this.setFlows.clear();
+    this.setLinks.clear();
     this.flushCount++;
 
-    for (const f of this.newFlows) if (this.alive[f] === 1 && this.routeLen[f]! > 0) this.addToSet(f, ep);
-    for (const l of this.dirtyLinks) {
+    for (let i = 0; i < this.newFlows.size; i++) {
+      const f = this.newFlows.data[i]!;
+      if (this.alive[f] === 1 && this.routeLen[f]! > 0) this.addToSet(f, ep);
+    }
+    for (let li = 0; li < this.dirtyLinks.size; li++) {
+      const l = this.dirtyLinks.data[li]!;
       this.addLinkToSet(l, ep);
       const all = this.linkDirtyAll[l] === 1;
       this.linkDirtyAll[l] = 0;
@@ -425,20 +445,28 @@ export class FlowNetwork implements FlowNetworkModel {
         if (all || this.bott[g] === l) this.addToSet(g, ep);
       }
     }
-    this.newFlows.length = 0;
-    this.dirtyLinks.length = 0;
+    this.newFlows.clear();
+    this.dirtyLinks.clear();
+    if (this.solveAllFlows) {
+      for (let f = 0; f < this.nextFreshFlow; f++) if (this.alive[f] === 1 && this.routeLen[f]! > 0) this.addToSet(f, ep);
+    }
 
-    if (this.setFlows.length > 0) {
+    if (this.setFlows.size > 0) {
       for (;;) {
         this.roundCount++;
-        this.flowsSolvedCount += this.setFlows.length;
+        this.flowsSolvedCount += this.setFlows.size;
         this.solveRound();
         if (this.expandSet(ep) === 0) break;
       }
     }
     this.applyRates(nowS);
     this.dirty = false;
-    if (this.changed.length > 0 && this.onRateChange) this.onRateChange(this.changed);
+    if (this.changed.size > 0 && this.onRateChange) {
+      const list = this.changedList;
+      list.length = this.changed.size;
+      for (let i = 0; i < this.changed.size; i++) list[i] = this.changed.data[i]!;
+      this.onRateChange(list);
+    }
   }
 
   private addToSet(f: number, ep: number): void {
@@ -469,14 +497,16 @@ export class FlowNetwork implements FlowNetworkModel {
     const rate = this.rateBytesPerS;
     const sOld = this.setOldLoad;
     const sOldBott = this.setOldBottCount;
-    for (const l of this.setLinks) {
+    for (let li = 0; li < this.setLinks.size; li++) {
+      const l = this.setLinks.data[li]!;
       this.unfrozenWeight[l] = 0;
       this.unfrozenCount[l] = 0;
       sOld[l] = 0;
       sOldBott[l] = 0;
       this.freezeLevel[l] = -1;
     }
-    for (const f of this.setFlows) {
+    for (let fi = 0; fi < this.setFlows.size; fi++) {
+      const f = this.setFlows.data[fi]!;
       const w = weight[f]!;
       const r = rate[f]!;
       const b = this.bott[f]!;
@@ -495,7 +525,8 @@ export class FlowNetwork implements FlowNetworkModel {
     // S's flows per link (CSR over setLinks), so a saturated link freezes them without
     // walking the fixed flows that share it.
     let offset = 0;
-    for (const l of this.setLinks) {
+    for (let li = 0; li < this.setLinks.size; li++) {
+      const l = this.setLinks.data[li]!;
       // What the fixed flows leave: capacity - (committed load - S's committed share).
       const residual = this.capacityBytesPerS[l]! - (this.linkLoadBytesPerS[l]! - sOld[l]!);
       this.residualBytesPerS[l] = residual > 0 ? residual : 0;
@@ -507,7 +538,8 @@ export class FlowNetwork implements FlowNetworkModel {
     }
     if (this.setMembers.length < offset) this.setMembers = new Int32Array(2 * offset);
     const members = this.setMembers;
-    for (const f of this.setFlows) {
+    for (let fi = 0; fi < this.setFlows.size; fi++) {
+      const f = this.setFlows.data[fi]!;
       const start = this.routeStart[f]!;
       const end = start + this.routeLen[f]!;
       for (let i = start; i < end; i++) {
@@ -516,7 +548,7 @@ export class FlowNetwork implements FlowNetworkModel {
         this.setLinkFill[k] = this.setLinkFill[k]! + 1;
       }
     }
-    let unfrozen = this.setFlows.length;
+    let unfrozen = this.setFlows.size;
     const frozen = this.frozenStamp;
     while (unfrozen > 0) {
       const capLevel = capHeap.peekKey();
@@ -583,12 +615,14 @@ export class FlowNetwork implements FlowNetworkModel {
     const weight = this.weight;
     const sNew = this.setNewLoad;
     const sMax = this.setNewMaxLevel;
-    pend.length = 0;
-    for (const l of this.setLinks) {
+    pend.clear();
+    for (let li = 0; li < this.setLinks.size; li++) {
+      const l = this.setLinks.data[li]!;
       sNew[l] = 0;
       sMax[l] = 0;
     }
-    for (const f of this.setFlows) {
+    for (let fi = 0; fi < this.setFlows.size; fi++) {
+      const f = this.setFlows.data[fi]!;
       const r = newRate[f]!;
       const lv = r / weight[f]!;
       const start = this.routeStart[f]!;
@@ -599,7 +633,8 @@ export class FlowNetwork implements FlowNetworkModel {
         if (lv > sMax[k]!) sMax[k] = lv;
       }
     }
-    for (const l of this.setLinks) {
+    for (let li = 0; li < this.setLinks.size; li++) {
+      const l = this.setLinks.data[li]!;
       const fixedBott = this.linkBottCount[l]! - this.setOldBottCount[l]!;
       const lvl = this.freezeLevel[l]!;
       const ceiling = lvl >= 0 ? lvl * (1 + CHECK_REL) + CHECK_ABS_BYTES_PER_S : Infinity;
@@ -615,8 +650,8 @@ export class FlowNetwork implements FlowNetworkModel {
       if (bottOk && ceilingOk) continue;
       this.scanLink(l, ep, saturated, ceiling);
     }
-    for (const g of pend) this.addToSet(g, ep);
-    return pend.length;
+    for (let i = 0; i < pend.size; i++) this.addToSet(pend.data[i]!, ep);
+    return pend.size;
   }
 
   /** The exact check of every fixed flow on l (only reached where the aggregate check failed). */
@@ -629,12 +664,16 @@ export class FlowNetwork implements FlowNetworkModel {
     const n = this.linkFlowCount[l]!;
     let maxLevel = this.setNewMaxLevel[l]!;
     let fixedMax = 0;
+    let committedLoad = 0;
     for (let i = 0; i < n; i++) {
       const g = ids[i]!;
+      committedLoad += rate[g]!;
       if (inSet[g] === ep) continue;
       const lv = rate[g]! / weight[g]!;
       if (lv > fixedMax) fixedMax = lv;
     }
+    // The load is kept by deltas; re-anchor it exactly whenever the flows are walked anyway.
+    this.linkLoadBytesPerS[l] = committedLoad;
     if (fixedMax > maxLevel) maxLevel = fixedMax;
     // Tighten the bound while we are here; S's new levels are folded in at commit.
     this.linkMaxLevelBound[l] = fixedMax > this.setNewMaxLevel[l]! ? fixedMax : this.setNewMaxLevel[l]!;
@@ -653,8 +692,9 @@ export class FlowNetwork implements FlowNetworkModel {
   /** Commit S's new rates: settle progress at the old rate, reschedule completions, update links. */
   private applyRates(nowS: number): void {
     const changed = this.changed;
-    changed.length = 0;
-    for (const f of this.setFlows) {
+    changed.clear();
+    for (let fi = 0; fi < this.setFlows.size; fi++) {
+      const f = this.setFlows.data[fi]!;
       const nr = this.newRateBytesPerS[f]!;
       const or = this.rateBytesPerS[f]!;
       const nb = this.newBott[f]!;
@@ -679,7 +719,8 @@ export class FlowNetwork implements FlowNetworkModel {
       this.scheduleCompletion(f, nowS);
       changed.push(f);
     }
-    for (const l of this.setLinks) {
+    for (let li = 0; li < this.setLinks.size; li++) {
+      const l = this.setLinks.data[li]!;
       const lvl = this.freezeLevel[l]!;
       if (lvl >= 0) this.linkBottLevel[l] = lvl;
       // Levels of flows limited by a link are the highest on it; otherwise keep a safe bound.
