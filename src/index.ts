@@ -20,3 +20,10 @@ export type {
 export { PolicyError } from './policy/types.js';
 export { fifo } from './policy/fifo.js';
 export { firstFit, firstFitPlacement, packOnKind } from './policy/first-fit.js';
+// Writing a policy in a file of your own: `import { defineQueuePolicy, z } from 'poolsim'`.
+export { z } from 'zod';
+export { defineQueuePolicy, definePlacementPolicy, definePreemptionPolicy } from './policy/define.js';
+export type { PreemptionPolicy, Preemptor } from './policy/types.js';
+export { loadPolicies, type LoadPoliciesOptions } from './policy/plugin.js';
+export { QUEUE_POLICIES, PLACEMENT_POLICIES, PREEMPTION_POLICIES, resolvePolicies, type ResolvedPolicies } from './policy/registry.js';
+export { allowedKinds, kindRate, runtimeOnS } from './policy/predict.js';

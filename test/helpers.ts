@@ -14,7 +14,7 @@ export function scenarioFromText(text: string, file = 'test.yaml'): ResolvedScen
 
 export function bundled(name: string): ResolvedScenario {
   const file = `scenarios/${name}.yaml`;
-  return loadScenario(readFileSync(repoPath(file), 'utf8'), file);
+  return loadScenario(readFileSync(repoPath(file), 'utf8'), file, { readFile: (p) => readFileSync(p, 'utf8'), baseDir: repoPath('scenarios') });
 }
 
 /** Run and return the summary plus the exact bytes `poolsim run` would write. */

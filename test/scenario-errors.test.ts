@@ -92,7 +92,6 @@ workloads:
     expect(problems(text)).toMatchInlineSnapshot(`
       "bad.yaml:2:7: seed: expected a number, got 'many'
       bad.yaml:5:10: datacentres[0].pue: expected a value >= 1, got 0.5
-      bad.yaml:6:18: datacentres[0].node_groups: expected at least 1 item(s), got an empty list
       bad.yaml:9:27: workloads[0].generator.arrival.process: expected one of 'poisson', 'fixed', got 'sometimes'"
     `);
   });

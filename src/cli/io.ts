@@ -1,6 +1,7 @@
 // The CLI's contact with the outside: reading input files, printing, and exit codes.
 // 0 success, 1 the run failed (a policy bug, an internal error), 2 invalid input.
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InputError, formatIssue } from '../scenario/errors.js';
 import { loadScenario, type ResolvedScenario } from '../model/load-scenario.js';
 import { PolicyError } from '../policy/types.js';
@@ -20,7 +21,20 @@ export function readInput(path: string): string {
 }
 
 export function readScenario(path: string): ResolvedScenario {
-  return loadScenario(readInput(path), path);
+  return loadScenario(readInput(path), path, { readFile: (p) => readFileSync(p, 'utf8'), baseDir: dirname(path) });
+}
+
+/** What traces contributed and dropped: printed so that no row is dropped silently. */
+export function describeTraces(r: ResolvedScenario): string {
+  let out = '';
+  for (const t of r.traceReports) {
+    const skipped = Object.entries(t.skippedByReason).map(([why, n]) => `${n} ${why}`);
+    const filtered = Object.entries(t.filteredByOption)
+      .filter(([, n]) => n > 0)
+      .map(([opt, n]) => `${n} dropped by ${opt}`);
+    out += `  trace ${t.source}: ${t.rows} rows, ${t.jobs} used${[...skipped, ...filtered].map((x) => `; ${x}`).join('')}\n`;
+  }
+  return out;
 }
 
 /** Run a command body, turning known failures into messages and exit codes (never a stack trace for bad input). */

@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import * as devices from './commands/devices.js';
+import * as policies from './commands/policies.js';
 import * as run from './commands/run.js';
 import * as validate from './commands/validate.js';
 
@@ -18,7 +19,8 @@ await yargs(hideBin(process.argv))
   .command(run)
   .command(validate)
   .command(devices)
-  .demandCommand(1, 'name a command: run, validate, devices (see --help)')
+  .command(policies)
+  .demandCommand(1, 'name a command: run, validate, devices, policies (see --help)')
   .strict()
   .recommendCommands()
   .fail((msg, err, y) => {

@@ -158,6 +158,60 @@ export class Cluster {
     this.freeIndex[kind]!.set(this.nodePosInKind[node]!, this.nodeFree[node]!);
   }
 
+  /**
+   * Devices of each kind that are partly shared (0 < free milli < 1000): fractional jobs look here
+   * first, so shares pack onto already-shared devices (best fit) before they break a whole one.
+   */
+  readonly sharedDevices: Set<number>[] = [];
+
+  /** Take `milli` thousandths of one device (fractional sharing). The caller has checked room. */
+  allocateShare(dev: number, milli: number): void {
+    const free = this.deviceFreeMilli[dev]!;
+    if (milli > free) throw new Error(`internal: device ${dev} has ${free} milli free, ${milli} asked`);
+    const node = this.deviceNode[dev]!;
+    const kind = this.nodeKind[node]!;
+    if (free === WHOLE_DEVICE_MILLI) {
+      this.nodeFree[node]!--;
+      this.kindFree[kind]!--;
+      this.freeIndex[kind]!.set(this.nodePosInKind[node]!, this.nodeFree[node]!);
+    }
+    this.deviceFreeMilli[dev] = free - milli;
+    const shared = this.sharedSet(kind);
+    if (free - milli > 0) shared.add(dev);
+    else shared.delete(dev);
+  }
+
+  releaseShare(dev: number, milli: number): void {
+    const node = this.deviceNode[dev]!;
+    const kind = this.nodeKind[node]!;
+    const free = this.deviceFreeMilli[dev]! + milli;
+    this.deviceFreeMilli[dev] = free;
+    const shared = this.sharedSet(kind);
+    if (free === WHOLE_DEVICE_MILLI) {
+      shared.delete(dev);
+      this.nodeFree[node]!++;
+      this.kindFree[kind]!++;
+      this.freeIndex[kind]!.set(this.nodePosInKind[node]!, this.nodeFree[node]!);
+    } else shared.add(dev);
+  }
+
+  private sharedSet(kind: number): Set<number> {
+    let s = this.sharedDevices[kind];
+    if (!s) {
+      s = new Set<number>();
+      this.sharedDevices[kind] = s;
+    }
+    return s;
+  }
+
+  /** A whole-free device on `node`, or -1. */
+  firstWholeFreeDevice(node: number): number {
+    const first = this.nodeFirstDevice[node]!;
+    const end = first + this.nodeDevices[node]!;
+    for (let dev = first; dev < end; dev++) if (this.deviceFreeMilli[dev] === WHOLE_DEVICE_MILLI) return dev;
+    return -1;
+  }
+
   /** Return whole devices taken by allocateWhole. */
   releaseWhole(devices: readonly number[]): void {
     for (const dev of devices) {

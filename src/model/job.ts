@@ -21,6 +21,17 @@ export interface JobTemplate {
   readonly shape?: ShapeOverrides | undefined;
   /** Explicit parallel layout, when given. */
   readonly layout?: LayoutSpec | undefined;
+  /**
+   * Share of each device in thousandths (1000 = whole devices). Below 1000 only for single-device
+   * jobs that share a device with others (fractional GPUs in the Alibaba trace).
+   */
+  readonly milli?: number | undefined;
+  /**
+   * The job takes this long on any kind it runs on (trace replays: the recorded run time, where
+   * the trace does not say which model it ran on). Its useful work is then counted on the kind it
+   * gets (run time x share x peak x efficiency); `usefulFlop` is the reference-kind figure.
+   */
+  readonly fixedRuntimeS?: number | undefined;
   /** Held until these transfers complete (set by transfers with `before:`). */
   readonly waitsFor?: readonly string[] | undefined;
 }

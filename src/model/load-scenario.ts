@@ -1,9 +1,11 @@
 // Scenario text -> validated, resolved scenario: YAML parse, schema validation (scenario/), then
 // the checks that need the catalogue and the model (device names, pool capacity, links,
 // transfers). All problems are reported together.
+import { isAbsolute, join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { importTrace, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TraceImport } from '../scenario/traces/index.js';
 import { z } from 'zod';
-import { DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
+import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
 import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from './hardware-schema.js';
 import type { ClusterShape, Datacentre, KindInfo, NodeGroup } from './cluster.js';
 import { trainingFlop, type JobTemplate } from './job.js';
@@ -11,6 +13,7 @@ import type { InterDcLink } from './network/topology.js';
 import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
+import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
 
 export interface GeneratorSource {
   readonly name: string;
@@ -31,6 +34,10 @@ export interface ResolvedScenario {
   readonly src: SourceMap;
   readonly interDc: readonly InterDcLink[];
   readonly transfers: readonly TransferPlan[];
+  /** What each trace (job or node list) contributed and what was dropped, by reason. */
+  readonly traceReports: readonly TraceReport[];
+  /** Inference services (model/inference/resolve-services.ts). */
+  readonly services: readonly ResolvedService[];
 }
 
 export interface TransferPlan {
@@ -45,8 +52,28 @@ export interface TransferPlan {
   readonly before: string | undefined;
 }
 
+/** How the loader reaches files a scenario names (traces); the CLI passes the file system. */
+export interface LoadOptions {
+  /** Reads a file given its path as resolved against `baseDir`. */
+  readFile?: (path: string) => string;
+  /** Folder that relative paths in the scenario are relative to (the scenario file's). */
+  baseDir?: string;
+}
+
+/** What importing a trace kept and dropped, for the user to see (never a silent drop). */
+export interface TraceReport {
+  readonly workload: string;
+  readonly source: string;
+  readonly rows: number;
+  readonly jobs: number;
+  /** Rows skipped by the importer or by the scenario's mapping, by reason. */
+  readonly skippedByReason: Record<string, number>;
+  /** Valid jobs dropped by window / sample / max_jobs. */
+  readonly filteredByOption: Record<string, number>;
+}
+
 /** Parse and validate scenario text. Throws InputError carrying every issue found. */
-export function loadScenario(text: string, file: string): ResolvedScenario {
+export function loadScenario(text: string, file: string, options: LoadOptions = {}): ResolvedScenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const src = new SourceMap(file, doc, lines);
@@ -64,13 +91,28 @@ export function loadScenario(text: string, file: string): ResolvedScenario {
   }
   const parsed = scenarioSchema.safeParse(data);
   if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, src, scenarioSchema, data));
-  return resolveScenario(parsed.data, src);
+  return resolveScenario(parsed.data, src, options);
 }
 
 /** Checks that need the catalogue, and the resolution of names to indices. */
-export function resolveScenario(scenario: Scenario, src: SourceMap): ResolvedScenario {
+export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOptions = {}): ResolvedScenario {
   const issues: InputIssue[] = [];
   const fail = (path: readonly PathKey[], message: string): void => void issues.push(src.issue(path, message));
+  const readRelative = (path: string, at: readonly PathKey[]): string | undefined => {
+    if (!io.readFile) {
+      fail(at, 'this scenario reads files (traces), but it was loaded from text without file access');
+      return undefined;
+    }
+    const full = io.baseDir && !isAbsolute(path) ? join(io.baseDir, path) : path;
+    try {
+      return io.readFile(full);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      fail(at, `cannot read '${full}'${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`);
+      return undefined;
+    }
+  };
+  const traceReports: TraceReport[] = [];
 
   // Device kinds: catalogue, overridden or extended by the scenario.
   const kindSpecs = new Map<string, DeviceKind>(Object.entries(DEVICE_CATALOGUE));
@@ -97,17 +139,18 @@ export function resolveScenario(scenario: Scenario, src: SourceMap): ResolvedSce
   const kinds: KindInfo[] = [];
   const kindIndexByName = new Map<string, number>();
   const useKind = (name: string, path: readonly PathKey[]): number | undefined => {
-    const known = kindIndexByName.get(name);
+    const canonical = kindSpecs.has(name) ? name : (canonicalDeviceName(name) ?? kindNames.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name);
+    const known = kindIndexByName.get(canonical);
     if (known !== undefined) return known;
-    const spec = kindSpecs.get(name) ?? kindSpecs.get(kindNames.find((k) => k.toLowerCase() === name.toLowerCase()) ?? '');
+    const spec = kindSpecs.get(canonical);
     if (!spec) {
       const guess = suggestName(name, kindNames);
       fail(path, `unknown device kind '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; \`poolsim devices\` lists the catalogue, and 'devices:' in the scenario adds kinds`);
       return undefined;
     }
     const index = kinds.length;
-    kinds.push({ index, name, spec });
-    kindIndexByName.set(name, index);
+    kinds.push({ index, name: canonical, spec });
+    kindIndexByName.set(canonical, index);
     return index;
   };
 
@@ -154,6 +197,61 @@ export function resolveScenario(scenario: Scenario, src: SourceMap): ResolvedSce
       });
       firstNode += g.count;
     });
+    if (dc.nodes_from) {
+      const at: PathKey[] = ['datacentres', di, 'nodes_from'];
+      const text = readRelative(dc.nodes_from.path, [...at, 'path']);
+      if (text !== undefined) {
+        try {
+          const imported = parseAlibabaOpenbNodes(text, dc.nodes_from.path);
+          // Nodes of one (model, devices per node) become one node group, in order of first appearance.
+          const buckets = new Map<string, { model: string; perNode: number; count: number }>();
+          for (const n of imported.nodes) {
+            const model = n.model ?? '';
+            const key = `${model}\u0000${n.devices}`;
+            const b = buckets.get(key);
+            if (b) b.count++;
+            else buckets.set(key, { model, perNode: n.devices, count: 1 });
+          }
+          const unknown = new Map<string, number>();
+          for (const b of buckets.values()) {
+            const kindName = dc.nodes_from.device_map[b.model] ?? (kindSpecs.has(b.model) ? b.model : canonicalDeviceName(b.model));
+            if (kindName === undefined) {
+              unknown.set(b.model, (unknown.get(b.model) ?? 0) + b.count);
+              continue;
+            }
+            const kind = useKind(kindName, [...at, 'device_map', b.model]);
+            if (kind === undefined) continue;
+            groups.push({
+              name: `${dc.name}-${b.model}-x${b.perNode}`,
+              datacentre: di,
+              kind,
+              firstNode,
+              nodeCount: b.count,
+              devicesPerNode: b.perNode,
+              nicsPerNode: 1,
+              nicRateBytesPerS: undefined,
+            });
+            firstNode += b.count;
+          }
+          if (unknown.size > 0) {
+            const list = [...unknown].map(([m, n]) => `'${m}' (${n} nodes)`).join(', ');
+            fail([...at, 'device_map'], `trace GPU models not in the catalogue: ${list}; map each to a device kind, e.g. device_map: { ${[...unknown.keys()][0]}: V100-SXM2-32GB }`);
+          }
+          traceReports.push({
+            workload: `datacentres[${di}].nodes_from`,
+            source: imported.source,
+            rows: imported.rows,
+            jobs: imported.nodes.length,
+            skippedByReason: imported.skippedByReason,
+            filteredByOption: {},
+          });
+        } catch (e) {
+          if (e instanceof TraceError) fail([...at, 'path'], e.message);
+          else throw e;
+        }
+      }
+    }
+    if (dc.node_groups.length === 0 && !dc.nodes_from) fail(['datacentres', di, 'node_groups'], 'a data centre needs node_groups (or nodes_from a trace node list)');
   });
   const dcRef = (name: string, path: readonly PathKey[]): number | undefined => {
     const i = dcIndex.get(name);
@@ -220,6 +318,81 @@ export function resolveScenario(scenario: Scenario, src: SourceMap): ResolvedSce
           layout: j.layout,
         });
       });
+    } else if ('trace' in w) {
+      const t = w.trace;
+      const at: PathKey[] = ['workloads', wi, 'trace'];
+      const text = readRelative(t.path, [...at, 'path']);
+      if (text === undefined) return;
+      let imported: TraceImport;
+      try {
+        imported = importTrace(t.format, text, {
+          source: t.path,
+          seed: scenario.seed,
+          includePending: t.include_pending,
+          ...(t.mapping ? { mapping: t.mapping as CsvMapping } : {}),
+          ...(t.window ? { window: { startS: t.window.start, ...(t.window.end !== undefined ? { endS: t.window.end } : {}) } } : {}),
+          ...(t.sample !== undefined ? { sample: t.sample } : {}),
+          ...(t.time_scale !== undefined ? { timeScale: t.time_scale } : {}),
+          ...(t.max_jobs !== undefined ? { maxJobs: t.max_jobs } : {}),
+        });
+      } catch (e) {
+        if (e instanceof TraceError) {
+          fail([...at, 'path'], e.message);
+          return;
+        }
+        throw e;
+      }
+      const refName = t.reference_device ?? (kinds.length === 1 ? kinds[0]!.name : undefined);
+      if (refName === undefined) {
+        fail(at, 'a trace needs `reference_device`: the device kind its recorded run times were measured on');
+        return;
+      }
+      const ref = useKind(refName, [...at, 'reference_device']);
+      if (ref === undefined) return;
+      const refSpec = kinds[ref]!.spec;
+      const eff = t.efficiency ?? refSpec.efficiency;
+      const skipped: Record<string, number> = { ...imported.skippedByReason };
+      const modelKinds = new Map<string, number | undefined>();
+      const kindOfModel = (m: string): number | undefined => {
+        if (!modelKinds.has(m)) {
+          const name = t.device_map[m] ?? (kindSpecs.has(m) ? m : canonicalDeviceName(m));
+          modelKinds.set(m, name === undefined ? undefined : useKind(name, [...at, 'device_map', m]));
+        }
+        return modelKinds.get(m);
+      };
+      const name = t.name ?? `trace-${wi}`;
+      let kept = 0;
+      for (const tj of imported.jobs) {
+        let allowedKinds: number[] | undefined;
+        if (tj.allowedModels) {
+          allowedKinds = [];
+          for (const m of tj.allowedModels) {
+            const k = kindOfModel(m);
+            if (k !== undefined && !allowedKinds.includes(k)) allowedKinds.push(k);
+          }
+          if (allowedKinds.length === 0) {
+            const reason = `no allowed GPU model maps to a device kind (${tj.allowedModels.join('|')}); see device_map`;
+            skipped[reason] = (skipped[reason] ?? 0) + 1;
+            continue;
+          }
+        }
+        const share = tj.gpuMilli / 1000;
+        jobs.push({
+          name: tj.id,
+          submitS: tj.submitS,
+          devices: tj.devices,
+          usefulFlop: tj.durationS * tj.devices * share * refSpec.peak * eff,
+          efficiency: t.efficiency,
+          allowedKinds,
+          priority: t.priority[tj.qos ?? tj.group ?? ''] ?? 0,
+          params: 0,
+          source: name,
+          ...(tj.gpuMilli < 1000 ? { milli: tj.gpuMilli } : {}),
+          ...(t.runtime === 'fixed' ? { fixedRuntimeS: tj.durationS } : {}),
+        });
+        kept++;
+      }
+      traceReports.push({ workload: name, source: imported.source, rows: imported.rows, jobs: kept, skippedByReason: skipped, filteredByOption: imported.filteredByOption });
     } else {
       const g = w.generator;
       const at: PathKey[] = ['workloads', wi, 'generator'];
@@ -267,8 +440,22 @@ export function resolveScenario(scenario: Scenario, src: SourceMap): ResolvedSce
   });
   const withWaits = waits.size === 0 ? jobs : jobs.map((j) => (waits.has(j.name) ? { ...j, waitsFor: waits.get(j.name) } : j));
 
+  // Inference services.
+  if (scenario.workloads.length === 0 && scenario.services.length === 0) fail(['workloads'], 'expected at least 1 item(s): training workloads, or inference `services`');
+  const services = resolveServices(scenario.services, {
+    kinds,
+    groups,
+    datacentreNames: datacentres.map((d) => d.name),
+    horizonS: scenario.horizon,
+    file: src.file,
+    useKind,
+    dcRef,
+    fail,
+    readText: readRelative,
+  });
+
   if (issues.length > 0) throw new InputError(issues);
-  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers };
+  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services };
 }
 
 function maxPerKind(groups: readonly NodeGroup[], allowed: readonly number[]): number {

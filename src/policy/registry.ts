@@ -1,17 +1,40 @@
 // One table per kind of decision: adding a policy is one file plus one row here. Parameters are
 // validated by each policy's own schema, with errors located in the scenario file.
-import { firstFit } from './first-fit.js';
+import { bestFit } from './best-fit.js';
+import { easyBackfill } from './easy-backfill.js';
 import { fifo } from './fifo.js';
+import { firstFit } from './first-fit.js';
+import { heterogeneityAware } from './heterogeneity-aware.js';
+import { las } from './las.js';
+import { priority } from './priority.js';
+import { siteAware } from './site-aware.js';
+import { sjf } from './sjf.js';
+import { spread } from './spread.js';
+import { topologyAware } from './topology-aware.js';
 import type { PlacementPolicy, Placer, QueueDiscipline, QueuePolicy } from './types.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import { InputError, zodIssues, type InputIssue, type PathKey, SourceMap } from '../scenario/errors.js';
 import { suggestName } from '../scenario/did-you-mean.js';
 
-export const QUEUE_POLICIES: ReadonlyMap<string, QueuePolicy<never>> = new Map<string, QueuePolicy<never>>([[fifo.name, fifo as QueuePolicy<never>]]);
+export const QUEUE_POLICIES: ReadonlyMap<string, QueuePolicy<never>> = new Map<string, QueuePolicy<never>>([
+  [fifo.name, fifo as QueuePolicy<never>],
+  [sjf.name, sjf as QueuePolicy<never>],
+  [priority.name, priority as QueuePolicy<never>],
+  [las.name, las as QueuePolicy<never>],
+  [easyBackfill.name, easyBackfill as QueuePolicy<never>],
+]);
 
 export const PLACEMENT_POLICIES: ReadonlyMap<string, PlacementPolicy<never>> = new Map<string, PlacementPolicy<never>>([
   [firstFit.name, firstFit as PlacementPolicy<never>],
+  [bestFit.name, bestFit as PlacementPolicy<never>],
+  [spread.name, spread as PlacementPolicy<never>],
+  [topologyAware.name, topologyAware as PlacementPolicy<never>],
+  [heterogeneityAware.name, heterogeneityAware as PlacementPolicy<never>],
+  [siteAware.name, siteAware as PlacementPolicy<never>],
 ]);
+
+/** Preemption policies (whom to suspend for whom) live in their own table, named by preemptive queue policies' `victims`. */
+export { PREEMPTION_POLICIES } from './preemption-registry.js';
 
 export interface ResolvedPolicies {
   queue: QueueDiscipline;
@@ -24,16 +47,23 @@ export interface ResolvedPolicies {
 export function resolvePolicies(
   queueRef: PolicyRef,
   placementRef: PolicyRef,
-  options: { src?: SourceMap; extraQueue?: ReadonlyMap<string, QueuePolicy<never>>; extraPlacement?: ReadonlyMap<string, PlacementPolicy<never>> } = {},
+  options: {
+    src?: SourceMap;
+    /** Where the placement reference was written, when not in the same file (a CLI option). */
+    placementSrc?: SourceMap;
+    extraQueue?: ReadonlyMap<string, QueuePolicy<never>>;
+    extraPlacement?: ReadonlyMap<string, PlacementPolicy<never>>;
+  } = {},
 ): ResolvedPolicies {
   const src = options.src ?? new SourceMap('<scenario>', undefined, undefined);
   const issues: InputIssue[] = [];
   const queueDefs = new Map([...QUEUE_POLICIES, ...(options.extraQueue ?? [])]);
   const placementDefs = new Map([...PLACEMENT_POLICIES, ...(options.extraPlacement ?? [])]);
   const queue = instantiate(queueDefs, queueRef, ['policy'], src, issues);
-  const placer = instantiate(placementDefs, placementRef, ['placement'], src, issues);
+  const placer = instantiate(placementDefs, placementRef, ['placement'], options.placementSrc ?? src, issues);
   if (issues.length > 0 || !queue || !placer) throw new InputError(issues);
-  return { queue, placer, queueName: queueRef.name, placementName: placementRef.name };
+  // A plug-in is referred to by its file but known by its own name (in result files and messages).
+  return { queue, placer, queueName: queueDefs.get(queueRef.name)!.name, placementName: placementDefs.get(placementRef.name)!.name };
 }
 
 function instantiate<T>(
@@ -45,14 +75,28 @@ function instantiate<T>(
 ): T | undefined {
   const def = defs.get(ref.name);
   if (!def) {
-    const guess = suggestName(ref.name, [...defs.keys()]);
-    issues.push(src.issue(path, `unknown policy '${ref.name}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${[...defs.keys()].join(', ')}`}`));
+    const builtIn = [...defs.keys()].filter((k) => !isModuleName(k));
+    const guess = suggestName(ref.name, builtIn);
+    issues.push(
+      src.issue(
+        path,
+        `unknown policy '${ref.name}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${builtIn.join(', ')}, or a module file (./my-policy.mjs)`}`,
+      ),
+    );
     return undefined;
   }
   const parsed = def.params.safeParse(ref.params);
   if (!parsed.success) {
-    issues.push(...zodIssues(parsed.error.issues, src, def.params, ref.params, [...path, 'params']));
+    // zodIssues reads offending values at the full path, so the parameters sit under it.
+    const at = [...path, 'params'];
+    const data = at.reduceRight<unknown>((inner, key) => ({ [key]: inner }), ref.params);
+    issues.push(...zodIssues(parsed.error.issues, src, def.params, data, at));
     return undefined;
   }
   return def.create(parsed.data as never);
+}
+
+/** A policy name that refers to a module file: starts with ./, ../ or /, or ends in .mjs, .js, .ts (.mts, .cts, .cjs). */
+export function isModuleName(name: string): boolean {
+  return /^(\.{1,2}[\\/]|\/)/.test(name) || /^[A-Za-z]:[\\/]/.test(name) || /\.(m|c)?(js|ts)$/.test(name);
 }

@@ -29,13 +29,20 @@ export interface JobView {
   readonly placement: Placement | undefined;
   /** Times it has been preempted so far. */
   readonly preemptions: number;
+  /** Share of each device in thousandths: 1000 for whole devices, less for a fractional job. */
+  readonly milli: number;
 }
 
-/** Where a job runs: one device kind; `counts[i]` whole devices on node `nodes[i]`. */
+/**
+ * Where a job runs: one device kind; `counts[i]` whole devices on node `nodes[i]`. A fractional
+ * job (JobView.milli < 1000) instead names the one `device` it shares and takes `milli` of it.
+ */
 export interface Placement {
   readonly kind: number;
   readonly nodes: readonly number[];
   readonly counts: readonly number[];
+  readonly device?: number;
+  readonly milli?: number;
 }
 
 /** Read-only cluster state, as the simulator has it at decision time. */
@@ -56,6 +63,8 @@ export type ClusterView = Pick<
   | 'kindTotal'
   | 'kindMaxPerNode'
   | 'kindMinPerNode'
+  | 'deviceFreeMilli'
+  | 'sharedDevices'
   | 'nodesOfKind'
   | 'nodePosInKind'
   | 'freeIndex'
@@ -85,6 +94,10 @@ export interface SchedulingContext {
    * pays preemption.restore before progressing. Its re-queued time counts as queueing delay.
    */
   preempt(job: JobView): void;
+  /** Ask for another scheduling pass at `timeS` (e.g. when a running job will cross a threshold). */
+  wakeAt(timeS: number): void;
+  /** Useful FLOP/s `job` would get on `placement` if started now (the simulator's progress model). */
+  predictRate(job: JobView, placement: Placement): number;
   /** When a running job will finish at its current rate. */
   predictedFinishS(job: JobView): number;
 }

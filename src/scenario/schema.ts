@@ -2,6 +2,7 @@
 // Schema that editors use. Quantities with units are parsed here (via quantity.ts) into SI numbers.
 import { z } from 'zod';
 import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardware-schema.js';
+import { serviceSchema } from '../model/inference/service-schema.js';
 import { distributionSchema } from './distribution.js';
 import { count, duration, flop, frequency, rate, size } from './quantity.js';
 
@@ -36,6 +37,15 @@ export const nodeGroupSchema = z.strictObject({
   nic_rate: rate({ positive: true }).optional(),
 });
 
+/** A node list from a trace (Alibaba openb) that becomes node groups of this data centre. */
+export const traceNodesSchema = z.strictObject({
+  format: z.literal('alibaba-openb'),
+  /** Node list CSV, relative to the scenario file. */
+  path: z.string().min(1),
+  /** Trace GPU model -> catalogue device kind (for models the catalogue does not know by name). */
+  device_map: z.record(z.string(), z.string()).default({}),
+});
+
 export const datacentreSchema = z.strictObject({
   name: identifier,
   /** Power usage effectiveness: facility power / IT power. */
@@ -50,7 +60,9 @@ export const datacentreSchema = z.strictObject({
   nodes_per_leaf: z.number().int().positive().default(16),
   /** Leaf downlink : uplink capacity ratio (1 = non-blocking). */
   oversubscription: z.number().gte(1).default(1),
-  node_groups: z.array(nodeGroupSchema).min(1),
+  node_groups: z.array(nodeGroupSchema).default([]),
+  /** Node groups read from a trace's node list, added to `node_groups`. */
+  nodes_from: traceNodesSchema.optional(),
 });
 
 export const linkSchema = z.strictObject({
@@ -161,9 +173,57 @@ export const transferSchema = z.strictObject({
 });
 export type TransferSpec = z.output<typeof transferSchema>;
 
+/** Jobs replayed from a recorded trace. */
+export const traceWorkloadSchema = z.strictObject({
+  name: identifier.optional(),
+  format: z.enum(['alibaba-openb', 'philly', 'csv']),
+  /** Job trace file, relative to the scenario file. */
+  path: z.string().min(1),
+  /** Column mapping, for format csv. */
+  mapping: z
+    .strictObject({
+      submit: z.string(),
+      duration: z.string().optional(),
+      end: z.string().optional(),
+      devices: z.string(),
+      gpu_milli: z.string().optional(),
+      allowed_models: z.string().optional(),
+      id: z.string().optional(),
+      group: z.string().optional(),
+      time_format: z.enum(['seconds', 'iso', 'unix']).optional(),
+      time_unit: z.enum(['s', 'ms', 'us', 'min', 'h']).optional(),
+      models_separator: z.string().optional(),
+    })
+    .optional(),
+  /** The device kind the recorded run times were measured on. */
+  reference_device: z.string().optional(),
+  /** Kernel efficiency on the reference kind (its catalogue figure when absent). */
+  efficiency: z.number().gt(0).lte(1).optional(),
+  /**
+   * How a recorded run time carries over to other device kinds: 'fixed' (the same run time on any
+   * kind: the trace does not say where the job ran) or 'scale' (work = run time on the reference
+   * kind; faster kinds finish sooner).
+   */
+  runtime: z.enum(['fixed', 'scale']).default('fixed'),
+  /** Trace GPU model -> catalogue device kind. */
+  device_map: z.record(z.string(), z.string()).default({}),
+  /** Keep jobs submitted in [start, end) of the trace's time. */
+  window: z.strictObject({ start: duration().default(0), end: duration().optional() }).optional(),
+  /** Keep this fraction of jobs (deterministic in the scenario seed). */
+  sample: z.number().gt(0).lte(1).optional(),
+  /** Multiply submit times: 0.5 halves inter-arrival times (doubles the load). */
+  time_scale: z.number().positive().optional(),
+  max_jobs: z.number().int().positive().optional(),
+  /** Keep never-scheduled Alibaba pods (run time = deletion - creation). */
+  include_pending: z.boolean().default(false),
+  /** Priority per QoS class or group (default 0). */
+  priority: z.record(z.string(), z.number().int()).default({}),
+});
+
 export const workloadSchema = z.union([
   z.strictObject({ jobs: z.array(jobSchema).min(1) }),
   z.strictObject({ generator: generatorSchema }),
+  z.strictObject({ trace: traceWorkloadSchema }),
 ]);
 
 export const scenarioSchema = z.strictObject({
@@ -178,7 +238,10 @@ export const scenarioSchema = z.strictObject({
   fabrics: z.record(identifier, fabricSchema.partial()).default({}),
   datacentres: z.array(datacentreSchema).min(1),
   links: z.array(linkSchema).default([]),
-  workloads: z.array(workloadSchema).min(1),
+  /** Training workloads; may be left out when the scenario has `services` (checked by the loader). */
+  workloads: z.array(workloadSchema).min(1).default([]),
+  /** Inference services: replicas, load balancer and request streams (model/inference/service-schema.ts). */
+  services: z.array(serviceSchema).default([]),
   /** Which waiting job next. */
   policy: policyRefSchema.default({ name: 'fifo', params: {} }),
   /** Which devices for it. */

@@ -159,10 +159,12 @@ export class MetricsRecorder {
   }
 
   /** Busy device-time of a placement held for `heldS` (training jobs and other owners alike). */
-  addBusy(p: { kind: number; nodes: readonly number[]; counts: readonly number[] }, heldS: number): void {
+  addBusy(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, heldS: number): void {
     const kinds = this.cluster.kinds.length;
+    // A device share counts as that fraction of a busy device (power and utilisation alike).
+    const share = (p.milli ?? 1000) / 1000;
     for (let i = 0; i < p.nodes.length; i++) {
-      this.busyDeviceS[this.cluster.nodeDatacentre[p.nodes[i]!]! * kinds + p.kind]! += p.counts[i]! * heldS;
+      this.busyDeviceS[this.cluster.nodeDatacentre[p.nodes[i]!]! * kinds + p.kind]! += p.counts[i]! * share * heldS;
     }
   }
 

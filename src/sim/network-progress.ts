@@ -204,7 +204,7 @@ export class NetworkProgressModel implements ProgressModel {
 
   private simpleRate(job: JobView, placement: Placement): number {
     const kind = this.cluster.kinds[placement.kind]!.spec;
-    return job.devices * kind.peak * (job.efficiency ?? kind.efficiency);
+    return ((job.devices * job.milli) / 1000) * kind.peak * (job.efficiency ?? kind.efficiency);
   }
 
   private shapeAndLayout(job: JobView, kindIndex: number): { shape: TrainingShape; layout: ParallelLayout } {

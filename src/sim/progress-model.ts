@@ -26,6 +26,6 @@ export class PeakEfficiencyModel implements ProgressModel {
 
   predictRate(job: JobView, placement: Placement): number {
     const kind = this.cluster.kinds[placement.kind]!.spec;
-    return job.devices * kind.peak * (job.efficiency ?? kind.efficiency);
+    return ((job.devices * job.milli) / 1000) * kind.peak * (job.efficiency ?? kind.efficiency);
   }
 }

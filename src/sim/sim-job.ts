@@ -26,6 +26,8 @@ export class SimJob implements JobView {
   /** How many times the job has started (restarts after preemption or failure count). */
   starts = 0;
   preemptions = 0;
+  /** Stamp of the job's current entry in the waiting line. */
+  lineStamp = 0;
   /** Index in the simulator's running list (-1 when not running). */
   runningSlot = -1;
   /** No progress before this time on the current allocation (restoring from a checkpoint). */
@@ -54,6 +56,7 @@ export class SimJob implements JobView {
     readonly predictedRuntimeS: number,
   ) {
     this.remainingFlop = template.usefulFlop;
+    this.usefulFlop = template.usefulFlop;
     this.settledS = template.submitS;
     this.queuedSinceS = template.submitS;
   }
@@ -76,13 +79,15 @@ export class SimJob implements JobView {
   get efficiency(): number | undefined {
     return this.template.efficiency;
   }
+  get milli(): number {
+    return this.template.milli ?? 1000;
+  }
   get params(): number {
     return this.template.params;
   }
-  get usefulFlop(): number {
-    return this.template.usefulFlop;
-  }
+  /** Useful FLOPs of the whole job (re-based on the device kind for fixed-runtime jobs). */
+  usefulFlop: number;
   get doneFlop(): number {
-    return this.template.usefulFlop - this.remainingFlop;
+    return this.usefulFlop - this.remainingFlop;
   }
 }

@@ -4,7 +4,8 @@
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams } from '../engine/random.js';
-import { Cluster } from '../model/cluster.js';
+import { Cluster, WHOLE_DEVICE_MILLI } from '../model/cluster.js';
+import { shareFitPlacement } from '../policy/share-fit.js';
 import type { JobTemplate } from '../model/job.js';
 import { trainingFlop } from '../model/job.js';
 import { sample } from '../scenario/distribution.js';
@@ -376,7 +377,7 @@ export class Simulation {
     for (const k of t.allowedKinds ?? c.allKinds) {
       if (c.kindTotal[k]! < t.devices) continue;
       const spec = c.kinds[k]!.spec;
-      best = Math.max(best, t.devices * spec.peak * (t.efficiency ?? spec.efficiency));
+      best = Math.max(best, ((t.devices * (t.milli ?? WHOLE_DEVICE_MILLI)) / WHOLE_DEVICE_MILLI) * spec.peak * (t.efficiency ?? spec.efficiency));
     }
     return best > 0 ? t.usefulFlop / best : Infinity;
   }
@@ -414,15 +415,21 @@ export class Simulation {
       cluster: this.cluster,
       place: (job: JobView) => {
         let p: Placement | undefined;
+        if (job.milli < WHOLE_DEVICE_MILLI) return shareFitPlacement(job, this.cluster);
         try {
           p = this.policies.placer.place(job, this.cluster, this.hints);
         } catch (e) {
+          if (e instanceof PolicyError) throw e;
           throw new PolicyError(this.policies.placementName, job.name, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
         }
         return p;
       },
       start: (job: JobView, placement: Placement) => this.start(job as SimJob, placement),
       preempt: (job: JobView) => this.preempt(job as SimJob),
+      predictRate: (job: JobView, placement: Placement) => this.predictRate(job, placement),
+      wakeAt: (timeS: number) => {
+        if (timeS > this.engine.now) this.engine.at(timeS, () => this.requestPass());
+      },
       predictedFinishS: (job: JobView) => {
         const j = job as SimJob;
         return j.state === 'running' ? j.settledS + j.remainingFlop / j.rateFlopPerS : Infinity;
@@ -438,8 +445,20 @@ export class Simulation {
     this.waiting.left();
     job.placement = placement;
     job.heldDevices.length = 0;
-    for (let i = 0; i < placement.nodes.length; i++) this.cluster.allocateWhole(placement.nodes[i]!, placement.counts[i]!, job.heldDevices);
-    job.allocatedPeakFlops = job.devices * this.cluster.kinds[placement.kind]!.spec.peak;
+    if (placement.device !== undefined) {
+      this.cluster.allocateShare(placement.device, job.milli);
+      job.heldDevices.push(placement.device);
+    } else {
+      for (let i = 0; i < placement.nodes.length; i++) this.cluster.allocateWhole(placement.nodes[i]!, placement.counts[i]!, job.heldDevices);
+    }
+    const kindSpec = this.cluster.kinds[placement.kind]!.spec;
+    job.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
+    if (job.template.fixedRuntimeS !== undefined) {
+      // Same run time on any kind: re-base the work on this kind, keeping the fraction done.
+      const work = job.template.fixedRuntimeS * job.allocatedPeakFlops * (job.efficiency ?? kindSpec.efficiency);
+      job.remainingFlop = (job.remainingFlop / job.usefulFlop) * work;
+      job.usefulFlop = work;
+    }
     job.allocatedSinceS = now;
     job.waitedS += now - job.queuedSinceS;
     job.starts++;
@@ -461,6 +480,14 @@ export class Simulation {
     if (!p || !Array.isArray(p.nodes) || !Array.isArray(p.counts) || p.nodes.length !== p.counts.length) bad('the placement is not {kind, nodes[], counts[]} with one count per node');
     if (!Number.isInteger(p.kind) || p.kind < 0 || p.kind >= c.kinds.length) bad(`unknown device kind index ${String(p.kind)}`);
     if (job.allowedKinds && !job.allowedKinds.includes(p.kind)) bad(`kind '${c.kinds[p.kind]!.name}' is not among the job's allowed kinds`);
+    if (job.milli < WHOLE_DEVICE_MILLI || p.device !== undefined) {
+      const dev = p.device;
+      if (job.milli === WHOLE_DEVICE_MILLI) bad('a device share was placed for a job that asks for whole devices');
+      if (dev === undefined || !Number.isInteger(dev) || dev < 0 || dev >= c.deviceCount) bad(`a fractional job needs one existing device, got ${String(dev)}`);
+      if (c.nodeKind[c.deviceNode[dev!]!] !== p.kind) bad(`device ${dev} is not of kind '${c.kinds[p.kind]!.name}'`);
+      if (c.deviceFreeMilli[dev!]! < job.milli) bad(`device ${dev} has ${c.deviceFreeMilli[dev!]} milli free, ${job.milli} asked (over-shared)`);
+      return;
+    }
     let total = 0;
     const seen = p.nodes.length > 1 ? new Set<number>() : undefined;
     for (let i = 0; i < p.nodes.length; i++) {
@@ -535,7 +562,7 @@ export class Simulation {
     const now = this.engine.now;
     this.settle(job, now);
     this.removeRunning(job);
-    this.cluster.releaseWhole(job.heldDevices);
+    this.releaseDevices(job);
     this.progress.released?.(job);
     this.signals.emitStopped(job, now, 'preempted');
     job.state = 'waiting';
@@ -553,11 +580,16 @@ export class Simulation {
     job.state = 'completed';
     job.finishS = now;
     this.removeRunning(job);
-    this.cluster.releaseWhole(job.heldDevices);
+    this.releaseDevices(job);
     this.progress.released?.(job);
     this.signals.emit('finished', job, now);
     this.requestPass();
   };
+
+  private releaseDevices(job: SimJob): void {
+    if (job.placement?.device !== undefined) this.cluster.releaseShare(job.placement.device, job.milli);
+    else this.cluster.releaseWhole(job.heldDevices);
+  }
 
   private removeRunning(job: SimJob): void {
     const i = job.runningSlot;

@@ -5,6 +5,10 @@ import type { SimJob } from './sim-job.js';
 
 export class WaitingLine implements WaitingJobs {
   private items: SimJob[] = [];
+  /** Per item, the push stamp; an entry is live only while its job is waiting with that stamp
+   * (a job preempted and re-queued has a new entry, and its old one must not be seen twice). */
+  private stamps: number[] = [];
+  private nextStamp = 1;
   private head = 0;
   private live = 0;
 
@@ -13,15 +17,22 @@ export class WaitingLine implements WaitingJobs {
   }
 
   push(job: SimJob): void {
+    job.lineStamp = this.nextStamp++;
     this.items.push(job);
+    this.stamps.push(job.lineStamp);
     this.live++;
+  }
+
+  private isLive(i: number): boolean {
+    const j = this.items[i]!;
+    return j.state === 'waiting' && j.lineStamp === this.stamps[i];
   }
 
   /** Call after a job in the line changed state away from 'waiting'. */
   left(): void {
     this.live--;
     const items = this.items;
-    while (this.head < items.length && items[this.head]!.state !== 'waiting') this.head++;
+    while (this.head < items.length && !this.isLive(this.head)) this.head++;
     // Drop what lies before the head, and holes once they outnumber the live entries.
     const span = items.length - this.head;
     if (this.head > 1024 && this.head * 2 > items.length) this.compact();
@@ -30,18 +41,26 @@ export class WaitingLine implements WaitingJobs {
 
   private compact(): void {
     const kept: SimJob[] = [];
-    for (let i = this.head; i < this.items.length; i++) if (this.items[i]!.state === 'waiting') kept.push(this.items[i]!);
+    const stamps: number[] = [];
+    for (let i = this.head; i < this.items.length; i++) {
+      if (this.isLive(i)) {
+        kept.push(this.items[i]!);
+        stamps.push(this.stamps[i]!);
+      }
+    }
     this.items = kept;
+    this.stamps = stamps;
     this.head = 0;
   }
 
   *[Symbol.iterator](): Iterator<SimJob> {
     // Index loop over a snapshot length: jobs pushed during iteration are not visited this pass.
     const items = this.items;
+    const stamps = this.stamps;
     const end = items.length;
     for (let i = this.head; i < end; i++) {
       const j = items[i]!;
-      if (j.state === 'waiting') yield j;
+      if (j.state === 'waiting' && j.lineStamp === stamps[i]) yield j;
     }
   }
 }

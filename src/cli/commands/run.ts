@@ -1,11 +1,15 @@
 // `poolsim run <scenario.yaml>`: one simulation; summary.csv and jobs.csv into the output folder.
-import { join } from 'node:path';
+// Scenarios that use plug-in policies run in a worker thread with a watchdog (--policy-timeout).
+import { dirname, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { rowValues } from '../../experiment/csv.js';
+import { runInWorker } from '../../experiment/run-in-worker.js';
+import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS } from '../../sim/metrics.js';
 import { simulate } from '../../sim/simulation.js';
 import { CsvFile, writeAllOrNothing } from '../csv-file.js';
-import { guarded, readScenario } from '../io.js';
+import { guarded, readInput, readScenario } from '../io.js';
+import { policyOverrides } from '../policy-options.js';
 import { formatSummary } from '../summary-table.js';
 
 interface RunArgs {
@@ -13,6 +17,9 @@ interface RunArgs {
   out?: string;
   seed?: number;
   quiet: boolean;
+  policy?: string;
+  placement?: string;
+  policyTimeout: number;
 }
 
 export const command = 'run <scenario>';
@@ -23,24 +30,57 @@ export function builder(y: Argv): Argv<RunArgs> {
     .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
     .option('out', { type: 'string', describe: 'output folder (default results/<scenario name>/)' })
     .option('seed', { type: 'number', describe: "override the scenario's seed" })
-    .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }) as Argv<RunArgs>;
+    .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
+    .option('policy', { type: 'string', describe: "queue policy instead of the scenario's: a name, a module file (./my-policy.mjs), or '{name: x, params: {...}}'" })
+    .option('placement', { type: 'string', describe: "placement policy instead of the scenario's (same forms as --policy)" })
+    .option('policy-timeout', {
+      type: 'number',
+      default: 10,
+      describe: 'seconds a single plug-in policy call may take before the run is stopped',
+    }) as unknown as Argv<RunArgs>;
 }
 
 export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> {
-  await guarded(() => {
+  await guarded(async () => {
     const resolved = readScenario(argv.scenario);
+    const overrides = policyOverrides(argv, process.cwd());
+    const scenarioDir = dirname(resolve(argv.scenario));
     const outDir = argv.out ?? join('results', resolved.scenario.name);
-    const jobsFile = new CsvFile(join(outDir, 'jobs.csv'), JOB_COLUMNS);
-    const summaryFile = new CsvFile(join(outDir, 'summary.csv'), SUMMARY_COLUMNS);
+    const seed = argv.seed !== undefined ? { seed: argv.seed } : {};
     const started = process.hrtime.bigint();
-    const result = writeAllOrNothing([jobsFile, summaryFile], () => {
-      const r = simulate(resolved, {
-        ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
-        jobSink: (row) => jobsFile.write(rowValues(row, JOB_COLUMNS)),
+    let result: { summary: import('../../sim/metrics.js').SummaryRow; events: number };
+    if (usesPlugins(resolved, overrides)) {
+      // Plug-ins are loaded (and their parameters checked) before any file is opened.
+      const files = openFiles(outDir);
+      const [jobsFile, summaryFile] = files;
+      try {
+        result = await runInWorker(
+          {
+            scenarioText: readInput(argv.scenario),
+            scenarioFile: argv.scenario,
+            scenarioDir,
+            ...seed,
+            ...(overrides.policy ? { policy: { ref: overrides.policy.ref, baseDir: overrides.policy.baseDir, label: '--policy' } } : {}),
+            ...(overrides.placement ? { placement: { ref: overrides.placement.ref, baseDir: overrides.placement.baseDir, label: '--placement' } } : {}),
+          },
+          { policyTimeoutS: argv.policyTimeout, onJobRow: (row) => jobsFile.write(rowValues(row, JOB_COLUMNS)) },
+        );
+        summaryFile.write(rowValues(result.summary, SUMMARY_COLUMNS));
+      } catch (e) {
+        for (const f of files) f.abort();
+        throw e;
+      }
+      for (const f of files) f.commit();
+    } else {
+      const policies = await loadPolicies(resolved, scenarioDir, overrides);
+      const files = openFiles(outDir);
+      const [jobsFile, summaryFile] = files;
+      result = writeAllOrNothing(files, () => {
+        const r = simulate(resolved, { ...seed, policies, jobSink: (row) => jobsFile.write(rowValues(row, JOB_COLUMNS)) });
+        summaryFile.write(rowValues(r.summary, SUMMARY_COLUMNS));
+        return r;
       });
-      summaryFile.write(rowValues(r.summary, SUMMARY_COLUMNS));
-      return r;
-    });
+    }
     const wallS = Number(process.hrtime.bigint() - started) / 1e9;
     if (!argv.quiet) {
       process.stdout.write(formatSummary(result.summary));
@@ -48,4 +88,8 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
       process.stderr.write(`  ${result.events.toLocaleString('en-US')} events in ${wallS.toFixed(2)} s wall\n`);
     }
   });
+}
+
+function openFiles(outDir: string): [CsvFile, CsvFile] {
+  return [new CsvFile(join(outDir, 'jobs.csv'), JOB_COLUMNS), new CsvFile(join(outDir, 'summary.csv'), SUMMARY_COLUMNS)];
 }

@@ -1,0 +1,125 @@
+// Where a simulation is inside its policies, published in shared memory so that another thread can
+// tell a policy that never returns from one that is merely slow: the worker running the simulation
+// writes (with Atomics) which policy call is in progress, for which job, at which simulated time;
+// the watchdog in the main thread reads it.
+import type { ResolvedPolicies } from '../policy/registry.js';
+import type { JobView, Placement, Placer, QueueDiscipline, SchedulingContext } from '../policy/types.js';
+
+/** What is in progress. */
+export const Activity = { Idle: 0, Queue: 1, Placement: 2, Loading: 3 } as const;
+export type Activity = (typeof Activity)[keyof typeof Activity];
+
+// Int32 slots, then a float64 (simulated time), then the current job's name in UTF-8.
+const DEPTH = 0; // nesting depth of policy calls (0: none in progress)
+const SEQ = 1; // incremented at each outermost call: the watchdog's "same call still running?"
+const ACTIVITY = 2;
+const JOB_ID = 3; // -1: none
+const NAME_LEN = 4;
+const INTS = 8;
+const TIME_OFFSET = INTS * 4;
+const NAME_OFFSET = TIME_OFFSET + 8;
+const NAME_BYTES = 240;
+
+export function createWatchBuffer(): SharedArrayBuffer {
+  return new SharedArrayBuffer(NAME_OFFSET + NAME_BYTES);
+}
+
+export interface WatchSnapshot {
+  depth: number;
+  seq: number;
+  activity: Activity;
+  job: string | undefined;
+  timeS: number;
+}
+
+/** The main thread's view. */
+export function readWatch(buffer: SharedArrayBuffer): WatchSnapshot {
+  const ints = new Int32Array(buffer, 0, INTS);
+  const len = Atomics.load(ints, NAME_LEN);
+  const id = Atomics.load(ints, JOB_ID);
+  // The name bytes are copied out of shared memory first: TextDecoder refuses shared views.
+  const name = id >= 0 && len > 0 ? new TextDecoder().decode(new Uint8Array(buffer, NAME_OFFSET, len).slice()) : undefined;
+  return {
+    depth: Atomics.load(ints, DEPTH),
+    seq: Atomics.load(ints, SEQ),
+    activity: Atomics.load(ints, ACTIVITY) as Activity,
+    job: name,
+    timeS: new Float64Array(buffer, TIME_OFFSET, 1)[0]!,
+  };
+}
+
+/** The worker's side: brackets policy calls. */
+export class PolicyWatch {
+  private readonly ints: Int32Array;
+  private readonly time: Float64Array;
+  private readonly name: Uint8Array;
+  private readonly encoder = new TextEncoder();
+  private readonly stack: Activity[] = [];
+  private lastJobId = -1;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.ints = new Int32Array(buffer, 0, INTS);
+    this.time = new Float64Array(buffer, TIME_OFFSET, 1);
+    this.name = new Uint8Array(buffer, NAME_OFFSET, NAME_BYTES);
+    Atomics.store(this.ints, JOB_ID, -1);
+  }
+
+  enter(activity: Activity, timeS: number, job?: JobView): void {
+    this.time[0] = timeS;
+    if (job && job.id !== this.lastJobId) {
+      this.lastJobId = job.id;
+      const { written } = this.encoder.encodeInto(job.name.slice(0, NAME_BYTES / 4), this.name);
+      Atomics.store(this.ints, NAME_LEN, written);
+      Atomics.store(this.ints, JOB_ID, job.id);
+    }
+    this.stack.push(activity);
+    Atomics.store(this.ints, ACTIVITY, activity);
+    if (this.stack.length === 1) Atomics.add(this.ints, SEQ, 1);
+    Atomics.store(this.ints, DEPTH, this.stack.length);
+  }
+
+  /** A job now concerned by the call in progress (the queue policy placing or starting it). */
+  touch(job: JobView): void {
+    if (job.id === this.lastJobId) return;
+    this.lastJobId = job.id;
+    const { written } = this.encoder.encodeInto(job.name.slice(0, NAME_BYTES / 4), this.name);
+    Atomics.store(this.ints, NAME_LEN, written);
+    Atomics.store(this.ints, JOB_ID, job.id);
+  }
+
+  exit(): void {
+    this.stack.pop();
+    Atomics.store(this.ints, ACTIVITY, this.stack.at(-1) ?? Activity.Idle);
+    Atomics.store(this.ints, DEPTH, this.stack.length);
+  }
+
+  /** The same policies, with every call bracketed. */
+  instrument(policies: ResolvedPolicies): ResolvedPolicies {
+    const { queue, placer } = policies;
+    const watchedQueue: QueueDiscipline = {
+      schedule: (ctx) => {
+        this.enter(Activity.Queue, ctx.nowS);
+        const watched = Object.create(ctx, {
+          start: { value: (job: JobView, p: Placement) => (this.touch(job), ctx.start(job, p)) },
+          preempt: { value: (job: JobView) => (this.touch(job), ctx.preempt(job)) },
+        }) as SchedulingContext;
+        try {
+          queue.schedule(watched);
+        } finally {
+          this.exit();
+        }
+      },
+    };
+    const watchedPlacer: Placer = {
+      place: (job, cluster, hints) => {
+        this.enter(Activity.Placement, hints.nowS, job);
+        try {
+          return placer.place(job, cluster, hints);
+        } finally {
+          this.exit();
+        }
+      },
+    };
+    return { ...policies, queue: watchedQueue, placer: watchedPlacer };
+  }
+}

@@ -1,0 +1,184 @@
+// The physics of one inference replica (a model copy on `tp` tensor-parallel devices): prefill and
+// decode-step times from the device's peak, memory bandwidth and interconnect, and its KV-cache
+// capacity. Pure functions over plain numbers; the simulator (sim/inference) drives them.
+//
+// Sources and simplifications:
+// - FLOPs: 2 x params per token, forward only (Kaplan et al. 2020, "Scaling laws", sec. 2.1;
+//   design.md). Attention's context-dependent FLOPs (2 x layers x context x hidden per token) are
+//   left out, as that convention does; they are small next to 2P below ~10k tokens of context.
+// - Prefill is compute-bound: all prompt tokens go through the model in one pass (Pope et al.
+//   2022, "Efficiently scaling transformer inference", sec. 2; Agrawal et al. 2024, Sarathi-Serve).
+// - A decode step reads every weight once and the KV cache of every running sequence once, and
+//   computes 2P FLOPs per sequence: time = max(memory time, compute time) (roofline; Pope et al.
+//   sec. 3; Yuan et al. 2024, "LLM inference unveiled: survey and roofline model insights").
+//   Small batches are memory-bound, so throughput rises with batch until compute takes over.
+// - KV cache per token = 2 (K and V) x layers x kv width x bytes, kv width = hidden size, or
+//   kv_heads x head_dim with grouped-query attention (Ainslie et al. 2023, GQA).
+// - KV-cache memory = tp x device memory x memory_utilisation - weights, as vLLM sizes it
+//   (`gpu_memory_utilization`, default 0.9; Kwon et al. 2023, PagedAttention); the rest is
+//   activations and allocator slack.
+// - Tensor parallelism (Megatron-LM, Shoeybi et al. 2019): two all-reduces per layer of
+//   tokens x hidden x bytes each, ring-costed with the alpha-beta model on the node's interconnect:
+//   2(tp-1) hops of latency plus 2(tp-1)/tp of the buffer at bandwidth x efficiency.
+
+/** The served model, as the replica model needs it. */
+export interface InferenceModel {
+  params: number;
+  /** Bytes per weight and per KV element (2 for fp16/bf16, 1 for fp8/int8). */
+  precisionBytes: number;
+  layers: number;
+  hiddenSize: number;
+  /** Bytes of KV cache per token of context (all layers, K and V). */
+  kvBytesPerToken: number;
+}
+
+/** A replica's hardware: `tp` devices of one kind in one node. Per-device figures. */
+export interface ReplicaHardware {
+  tp: number;
+  /** Dense peak at the served precision (FLOP/s per device). */
+  peakFlops: number;
+  /** Fraction of peak the replica's matrix multiplies reach. */
+  computeEfficiency: number;
+  memoryBytes: number;
+  memoryBandwidthBytesPerS: number;
+  /** Fraction of memory bandwidth a decode step achieves (model bandwidth utilisation). */
+  memoryEfficiency: number;
+  /** Fraction of device memory the serving engine may use (weights + KV cache). */
+  memoryUtilisation: number;
+  /** Intra-node interconnect (tensor-parallel all-reduces); unused when tp = 1. */
+  interconnectBandwidthBytesPerS: number;
+  interconnectLatencyS: number;
+  interconnectEfficiency: number;
+  /** Fixed time per iteration: scheduling, sampling, kernel launches. */
+  stepOverheadS: number;
+}
+
+/**
+ * The replica's timing as linear coefficients, derived once per replica:
+ *   decode step (batch b, total context C) = max(weightReadS + kvReadSPerToken x C, computeSPerToken x b)
+ *                                            + fixedS + perTokenCommS x b
+ *   prefill of n prompt tokens              = max(weightReadS, computeSPerToken x n) + fixedS + perTokenCommS x n
+ */
+export interface ReplicaTiming {
+  weightReadS: number;
+  kvReadSPerToken: number;
+  computeSPerToken: number;
+  /** Per-iteration overhead plus the latency part of the tensor-parallel all-reduces. */
+  fixedS: number;
+  /** Bandwidth part of the tensor-parallel all-reduces, per token in the iteration. */
+  perTokenCommS: number;
+  /** Tokens of KV cache the replica can hold (Infinity when the KV cache is modelled as free). */
+  kvCapacityTokens: number;
+}
+
+export function weightsBytes(m: InferenceModel): number {
+  return m.params * m.precisionBytes;
+}
+
+/** KV bytes per token: 2 x layers x kvWidth x bytes, kvWidth = kvHeads x headDim (GQA) or hidden. */
+export function kvBytesPerToken(layers: number, hiddenSize: number, precisionBytes: number, kvHeads?: number, headDim?: number): number {
+  const width = kvHeads !== undefined && headDim !== undefined ? kvHeads * headDim : hiddenSize;
+  return 2 * layers * width * precisionBytes;
+}
+
+/** KV-cache capacity in bytes: what the engine's memory share leaves after the weights (may be <= 0). */
+export function kvCapacityBytes(m: InferenceModel, hw: ReplicaHardware): number {
+  return hw.tp * hw.memoryBytes * hw.memoryUtilisation - weightsBytes(m);
+}
+
+export function replicaTiming(m: InferenceModel, hw: ReplicaHardware): ReplicaTiming {
+  const memRate = hw.tp * hw.memoryBandwidthBytesPerS * hw.memoryEfficiency;
+  const flopRate = hw.tp * hw.peakFlops * hw.computeEfficiency;
+  let commFixedS = 0;
+  let commPerTokenS = 0;
+  if (hw.tp > 1) {
+    const allReduces = 2 * m.layers;
+    commFixedS = allReduces * 2 * (hw.tp - 1) * hw.interconnectLatencyS;
+    const busRate = hw.interconnectBandwidthBytesPerS * hw.interconnectEfficiency;
+    commPerTokenS = (allReduces * (2 * (hw.tp - 1)) / hw.tp) * m.hiddenSize * m.precisionBytes / busRate;
+  }
+  const kvBytes = kvCapacityBytes(m, hw);
+  return {
+    weightReadS: weightsBytes(m) / memRate,
+    kvReadSPerToken: m.kvBytesPerToken / memRate,
+    computeSPerToken: (2 * m.params) / flopRate,
+    fixedS: hw.stepOverheadS + commFixedS,
+    perTokenCommS: commPerTokenS,
+    kvCapacityTokens: m.kvBytesPerToken > 0 ? Math.max(0, Math.floor(kvBytes / m.kvBytesPerToken)) : Infinity,
+  };
+}
+
+/** Time of one decode iteration for `batch` sequences holding `contextTokens` of KV in total. */
+export function decodeStepS(t: ReplicaTiming, batch: number, contextTokens: number): number {
+  return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, t.computeSPerToken * batch) + t.fixedS + t.perTokenCommS * batch;
+}
+
+/** Time of a prefill iteration over `promptTokens` tokens (all requests admitted together). */
+export function prefillS(t: ReplicaTiming, promptTokens: number): number {
+  return Math.max(t.weightReadS, t.computeSPerToken * promptTokens) + t.fixedS + t.perTokenCommS * promptTokens;
+}
+
+/** Decode throughput (tokens/s) of a full batch of `batch` sequences with `contextPerSeq` tokens each. */
+export function decodeTokensPerS(t: ReplicaTiming, batch: number, contextPerSeq: number): number {
+  return batch / decodeStepS(t, batch, batch * contextPerSeq);
+}
+
+/**
+ * Decode steps of one batch between two changes of its membership. Step k (k = 0, 1, ...) sees a
+ * context of C0 + k b tokens (each sequence appends one token per step), so its time is
+ *   tau_k = max(alpha + beta k, gamma) + delta,  alpha = A + B C0, beta = B b, gamma = D b.
+ * Memory time grows with k, so the first k* steps are compute-bound and the rest memory-bound;
+ * the cumulative time is linear then quadratic in the step count, and both it and its inverse
+ * are closed-form. This is exact iteration-level timing without an event per step.
+ */
+export class DecodeSegment {
+  alpha = 0;
+  beta = 0;
+  gamma = 0;
+  delta = 0;
+  /** Leading compute-bound steps (Infinity when the batch stays compute-bound). */
+  kStar = 0;
+  private sKStar = 0;
+
+  /** Re-aim the segment at a new batch: `batch` sequences with `contextTokens` of KV in total. */
+  reset(t: ReplicaTiming, batch: number, contextTokens: number): void {
+    this.alpha = t.weightReadS + t.kvReadSPerToken * contextTokens;
+    this.beta = t.kvReadSPerToken * batch;
+    this.gamma = t.computeSPerToken * batch;
+    this.delta = t.fixedS + t.perTokenCommS * batch;
+    if (this.alpha >= this.gamma) this.kStar = 0;
+    else this.kStar = this.beta > 0 ? Math.ceil((this.gamma - this.alpha) / this.beta) : Infinity;
+    this.sKStar = Number.isFinite(this.kStar) ? this.kStar * (this.gamma + this.delta) : Infinity;
+  }
+
+  /** Time taken by the first `n` steps. */
+  timeOf(n: number): number {
+    const m = Math.min(n, this.kStar);
+    const rest = n - m;
+    // sum over k = m .. n-1 of (alpha + beta k)
+    const quad = rest > 0 ? rest * this.alpha + (this.beta * (n * (n - 1) - m * (m - 1))) / 2 : 0;
+    return n * this.delta + m * this.gamma + quad;
+  }
+
+  /** The largest n with timeOf(n) <= elapsedS: steps fully completed after `elapsedS`. */
+  stepsWithin(elapsedS: number): number {
+    if (!(elapsedS > 0)) return 0;
+    let n: number;
+    if (elapsedS < this.sKStar) {
+      n = Math.floor(elapsedS / (this.gamma + this.delta));
+    } else {
+      // timeOf(n) for n >= k*: (beta/2) n^2 + (alpha + delta - beta/2) n + c0, with
+      // c0 = k* gamma - k* alpha - beta k*(k*-1)/2.
+      const k = this.kStar;
+      const a = this.beta / 2;
+      const b = this.alpha + this.delta - this.beta / 2;
+      const c = k * this.gamma - k * this.alpha - (this.beta * k * (k - 1)) / 2 - elapsedS;
+      const x = a > 0 ? (-b + Math.sqrt(Math.max(0, b * b - 4 * a * c))) / (2 * a) : -c / b;
+      n = Math.max(k, Math.floor(x));
+    }
+    // Rounding guard: land exactly on the largest n with timeOf(n) <= elapsed.
+    while (n > 0 && this.timeOf(n) > elapsedS) n--;
+    while (this.timeOf(n + 1) <= elapsedS) n++;
+    return n;
+  }
+}

@@ -1,0 +1,237 @@
+// Resolution of the scenario's inference services: device kinds, data centres, region latencies
+// and request traces to indices and numbers, with every problem located in the file. Called by
+// load-scenario; reading trace files goes through the reader the caller passes in (no fs here).
+import { scanCsv, requireColumns, parseFiniteNumber } from '../../scenario/traces/csv-reader.js';
+import { TraceError } from '../../scenario/traces/trace-error.js';
+import { maxOf } from '../../scenario/distribution.js';
+import type { PathKey } from '../../scenario/errors.js';
+import { suggestName } from '../../scenario/did-you-mean.js';
+import type { KindInfo, NodeGroup } from '../cluster.js';
+import { defaultShape } from '../training-layout.js';
+import { kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
+import type { RequestStreamSpec, ServiceSpec } from './service-schema.js';
+
+/** Requests of a replayed trace, sorted by arrival time (s). */
+export interface RequestTrace {
+  readonly timeS: Float64Array;
+  readonly promptTokens: Float64Array;
+  readonly outputTokens: Float64Array;
+}
+
+export interface ResolvedStream {
+  readonly name: string;
+  readonly region: string;
+  /** One-way network latency from the stream's region to each data centre (by index; 0 without a region). */
+  readonly latencyS: readonly number[];
+  readonly spec: RequestStreamSpec;
+  readonly trace: RequestTrace | undefined;
+}
+
+export interface ResolvedService {
+  readonly index: number;
+  readonly name: string;
+  readonly spec: ServiceSpec;
+  readonly kind: number;
+  /** Data centres the replicas are spread over, in the order given. */
+  readonly datacentres: readonly number[];
+  readonly model: InferenceModel;
+  readonly hardware: ReplicaHardware;
+  readonly timing: ReplicaTiming;
+  readonly streams: readonly ResolvedStream[];
+}
+
+export interface ServiceResolveContext {
+  readonly kinds: readonly KindInfo[];
+  readonly groups: readonly NodeGroup[];
+  readonly datacentreNames: readonly string[];
+  readonly horizonS: number | undefined;
+  readonly file: string;
+  useKind(name: string, path: readonly PathKey[]): number | undefined;
+  dcRef(name: string, path: readonly PathKey[]): number | undefined;
+  fail(path: readonly PathKey[], message: string): void;
+  /** Reads a file named in the scenario (relative to it); reports its own problems at `at`. */
+  readText(path: string, at: readonly PathKey[]): string | undefined;
+}
+
+export function resolveServices(specs: readonly ServiceSpec[], ctx: ServiceResolveContext): ResolvedService[] {
+  const out: ResolvedService[] = [];
+  const names = new Set<string>();
+  specs.forEach((s, si) => {
+    const at: PathKey[] = ['services', si];
+    if (names.has(s.name)) ctx.fail([...at, 'name'], `duplicate service name '${s.name}'`);
+    names.add(s.name);
+    const r = resolveOne(s, si, at, ctx);
+    if (r) out.push(r);
+  });
+  return out;
+}
+
+function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceResolveContext): ResolvedService | undefined {
+  const { fail } = ctx;
+  const rp = s.replicas;
+  let ok = true;
+  const bad = (path: PathKey[], msg: string): void => {
+    ok = false;
+    fail(path, msg);
+  };
+  if ((rp.count === undefined) === (rp.autoscale === undefined)) bad([...at, 'replicas'], 'give exactly one of `count` (a fixed number of replicas) or `autoscale` ({ min, max, target_queue | target_utilisation })');
+  const as = rp.autoscale;
+  if (as) {
+    if (as.min > as.max) bad([...at, 'replicas', 'autoscale'], `min (${as.min}) is above max (${as.max})`);
+    if ((as.target_queue === undefined) === (as.target_utilisation === undefined)) bad([...at, 'replicas', 'autoscale'], 'give exactly one of `target_queue` (outstanding requests per replica) or `target_utilisation` (fraction of batch slots in use)');
+  }
+  const kind = ctx.useKind(rp.device, [...at, 'replicas', 'device']);
+  const dcs: number[] = [];
+  rp.datacentre.forEach((d, di) => {
+    const i = ctx.dcRef(d, rp.datacentre.length === 1 ? [...at, 'replicas', 'datacentre'] : [...at, 'replicas', 'datacentre', di]);
+    if (i !== undefined && !dcs.includes(i)) dcs.push(i);
+  });
+  if (kind === undefined || dcs.length !== rp.datacentre.length) return undefined;
+  const spec = ctx.kinds[kind]!.spec;
+
+  // Capacity: tensor-parallel groups live inside one node; the fixed (or minimum) replicas must fit.
+  let devices = 0;
+  let widestNode = 0;
+  for (const g of ctx.groups) {
+    if (g.kind !== kind || !dcs.includes(g.datacentre)) continue;
+    devices += g.nodeCount * g.devicesPerNode;
+    widestNode = Math.max(widestNode, g.devicesPerNode);
+  }
+  const where = rp.datacentre.join(', ');
+  if (devices === 0) bad([...at, 'replicas', 'device'], `no '${rp.device}' devices in ${where}`);
+  else if (rp.tensor_parallel > widestNode) bad([...at, 'replicas', 'tensor_parallel'], `a replica's ${rp.tensor_parallel} devices must share a node, and '${rp.device}' nodes in ${where} have at most ${widestNode}`);
+  const base = rp.count ?? as?.min ?? 0;
+  if (devices > 0 && base * rp.tensor_parallel > devices) bad([...at, 'replicas'], `${base} replicas x ${rp.tensor_parallel} devices = ${base * rp.tensor_parallel} '${rp.device}' devices, but ${where} has ${devices}`);
+
+  // The model and the replica's physics.
+  const m = s.model;
+  const shape = m.layers === undefined || m.hidden_size === undefined ? defaultShape(m.params) : undefined;
+  const layers = m.layers ?? shape!.layers;
+  const hidden = m.hidden_size ?? shape!.hiddenSize;
+  if ((m.kv_heads === undefined) !== (m.head_dim === undefined)) bad([...at, 'model'], 'grouped-query attention needs both `kv_heads` and `head_dim`');
+  const model: InferenceModel = {
+    params: m.params,
+    precisionBytes: m.precision_bytes,
+    layers,
+    hiddenSize: hidden,
+    kvBytesPerToken: m.kv_bytes_per_token ?? kvBytesPerToken(layers, hidden, m.precision_bytes, m.kv_heads, m.head_dim),
+  };
+  const peak = m.precision_bytes <= 1 ? (spec.peak_by_precision?.fp8 ?? spec.peak_by_precision?.int8 ?? spec.peak) : spec.peak;
+  const hardware: ReplicaHardware = {
+    tp: rp.tensor_parallel,
+    peakFlops: peak,
+    computeEfficiency: rp.efficiency ?? spec.efficiency,
+    memoryBytes: spec.memory,
+    memoryBandwidthBytesPerS: spec.memory_bandwidth,
+    memoryEfficiency: rp.memory_efficiency,
+    memoryUtilisation: rp.memory_utilisation,
+    interconnectBandwidthBytesPerS: spec.interconnect.bandwidth,
+    interconnectLatencyS: spec.interconnect.latency,
+    interconnectEfficiency: spec.interconnect.efficiency,
+    stepOverheadS: rp.step_overhead,
+  };
+  const timing = replicaTiming(model, hardware);
+  const gb = (b: number): string => `${(b / 1e9).toFixed(1)} GB`;
+  const usable = hardware.tp * hardware.memoryBytes * hardware.memoryUtilisation;
+  if (weightsBytes(model) >= usable) {
+    bad([...at, 'replicas', 'tensor_parallel'], `the weights (${gb(weightsBytes(model))}) do not fit in ${hardware.tp} x ${gb(hardware.memoryBytes)} x memory_utilisation ${hardware.memoryUtilisation} = ${gb(usable)}; raise tensor_parallel`);
+  }
+
+  // Client regions.
+  const regionNames = Object.keys(s.regions);
+  for (const [r, table] of Object.entries(s.regions)) {
+    for (const dcName of Object.keys(table)) {
+      if (!ctx.datacentreNames.includes(dcName)) {
+        const guess = suggestName(dcName, [...ctx.datacentreNames]);
+        bad([...at, 'regions', r, dcName], `unknown data centre '${dcName}'${guess ? ` (did you mean '${guess}'?)` : ''}`);
+      }
+    }
+  }
+
+  const streams: ResolvedStream[] = [];
+  s.streams.forEach((st, ti) => {
+    const sat: PathKey[] = [...at, 'streams', ti];
+    const latencyS = ctx.datacentreNames.map(() => 0);
+    if (st.region !== undefined) {
+      const table = s.regions[st.region];
+      if (!table) {
+        const guess = suggestName(st.region, regionNames);
+        bad([...sat, 'region'], `unknown region '${st.region}'${guess ? ` (did you mean '${guess}'?)` : regionNames.length ? `; the service's regions are: ${regionNames.join(', ')}` : '; list it under the service\'s `regions` with its latency to each data centre'}`);
+      } else {
+        for (const dc of dcs) {
+          const name = ctx.datacentreNames[dc]!;
+          const l = table[name];
+          if (l === undefined) bad([...at, 'regions', st.region], `region '${st.region}' needs its latency to '${name}', where the service has replicas`);
+          else latencyS[dc] = l;
+        }
+      }
+    }
+    const a = st.arrival;
+    let trace: RequestTrace | undefined;
+    if (a.process === 'diurnal') {
+      if ((a.hourly === undefined) === (a.peak === undefined)) bad([...sat, 'arrival'], 'a diurnal stream needs exactly one of `hourly` (24 rates) or `peak` (with `trough`)');
+      if (a.peak !== undefined && a.trough !== undefined && a.trough > a.peak) bad([...sat, 'arrival', 'trough'], 'the trough rate is above the peak rate');
+      if (a.hourly && !a.hourly.some((x) => x > 0)) bad([...sat, 'arrival', 'hourly'], 'every hourly rate is zero');
+    }
+    if (a.process === 'trace') {
+      if ((a.file === undefined) === (a.csv === undefined)) bad([...sat, 'arrival'], 'a trace stream needs exactly one of `file` (a CSV path) or `csv` (the text inline)');
+      else {
+        const path = a.file;
+        let text: string | undefined = a.csv;
+        if (path !== undefined) {
+          text = ctx.readText(path, [...sat, 'arrival', 'file']);
+          if (text === undefined) ok = false;
+        }
+        if (text !== undefined) {
+          try {
+            trace = parseRequestTrace(text, path ?? `${ctx.file} (inline csv)`, a.relative);
+            if (trace.timeS.length === 0) bad([...sat, 'arrival'], 'the trace has no requests');
+          } catch (e) {
+            if (!(e instanceof TraceError)) throw e;
+            bad([...sat, 'arrival', path !== undefined ? 'file' : 'csv'], e.message);
+          }
+        }
+      }
+    } else if (st.count === undefined && st.until === undefined && ctx.horizonS === undefined) {
+      bad(sat, 'a request stream needs `count` or `until` (or the scenario a `horizon`), or it would never stop');
+    }
+    if (Number.isFinite(timing.kvCapacityTokens) && a.process !== 'trace') {
+      const most = maxOf(st.prompt_tokens) + maxOf(st.output_tokens);
+      if (Number.isFinite(most) && most > timing.kvCapacityTokens) {
+        bad([...sat], `a request of up to ${most} tokens (prompt + output) exceeds the replica's KV cache of ${timing.kvCapacityTokens} tokens; raise tensor_parallel or lower the token counts`);
+      }
+    }
+    streams.push({ name: st.name ?? `${s.name}-${ti}`, region: st.region ?? '', latencyS, spec: st, trace });
+  });
+  if (!ok) return undefined;
+  return { index, name: s.name, spec: s, kind, datacentres: dcs, model, hardware, timing, streams };
+}
+
+/** Parse a request trace: header with timestamp, prompt_tokens, output_tokens (seconds, counts). */
+export function parseRequestTrace(text: string, file: string, relative: boolean): RequestTrace {
+  let cols: { timestamp: number; prompt_tokens: number; output_tokens: number } | undefined;
+  const rows: [number, number, number][] = [];
+  scanCsv(
+    text,
+    file,
+    (header, line) => {
+      cols = requireColumns(header, { timestamp: 'timestamp', prompt_tokens: 'prompt_tokens', output_tokens: 'output_tokens' }, file, line);
+    },
+    (fields, line) => {
+      const t = parseFiniteNumber(fields[cols!.timestamp]);
+      const p = parseFiniteNumber(fields[cols!.prompt_tokens]);
+      const o = parseFiniteNumber(fields[cols!.output_tokens]);
+      if (t === undefined || p === undefined || o === undefined || t < 0 || p < 1 || o < 1) {
+        throw new TraceError(file, line, 'expected a timestamp (s, >= 0) and positive prompt_tokens and output_tokens');
+      }
+      rows.push([t, Math.round(p), Math.round(o)]);
+    },
+  );
+  rows.sort((x, y) => x[0] - y[0]);
+  const t0 = relative && rows.length > 0 ? rows[0]![0] : 0;
+  return {
+    timeS: Float64Array.from(rows, (r) => r[0] - t0),
+    promptTokens: Float64Array.from(rows, (r) => r[1]),
+    outputTokens: Float64Array.from(rows, (r) => r[2]),
+  };
+}

@@ -1,0 +1,140 @@
+// Schema of the scenario's `services:` list (inference services): the model served, its replicas
+// and their hardware knobs, the load balancer, SLOs, client regions and request streams.
+import { z } from 'zod';
+import { distributionSchema } from '../../scenario/distribution.js';
+import { count, duration, frequency } from '../../scenario/quantity.js';
+
+const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
+
+/** A policy by name or `{ name, params }` (same shape as the scenario's `policy`). */
+const balancerRefSchema = z.union([
+  z.string().min(1).transform((name) => ({ name, params: {} as Record<string, unknown> })),
+  z.strictObject({ name: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) }),
+]);
+
+export const inferenceModelSchema = z.strictObject({
+  /** Parameters (e.g. '70B'). */
+  params: count({ positive: true }),
+  /** Bytes per weight and KV element: 2 (bf16/fp16), 1 (fp8/int8). */
+  precision_bytes: z.number().positive().default(2),
+  /** Layers and width; from the nearest well-known family of this size when absent. */
+  layers: z.number().int().positive().optional(),
+  hidden_size: z.number().int().positive().optional(),
+  /** Grouped-query attention: KV heads and head dimension (KV width = kv_heads x head_dim). */
+  kv_heads: z.number().int().positive().optional(),
+  head_dim: z.number().int().positive().optional(),
+  /** KV-cache bytes per token directly (overrides the shape; 0 models the cache as free). */
+  kv_bytes_per_token: z.number().nonnegative().optional(),
+});
+
+const autoscaleSchema = z.strictObject({
+  min: z.number().int().positive(),
+  max: z.number().int().positive(),
+  /** Target outstanding requests (queued + in the batch) per replica. */
+  target_queue: z.number().positive().optional(),
+  /** Target fraction of batch slots in use, over the serving replicas. */
+  target_utilisation: z.number().gt(0).lte(1).optional(),
+  /** How often the autoscaler looks. */
+  interval: duration({ positive: true }).default(30),
+  /** From the decision to a serving replica: devices held while the weights load. */
+  scale_up_delay: duration().default(60),
+  /** Load must stay below target this long before replicas are removed (stabilisation window). */
+  scale_down_delay: duration().default(300),
+  /** Preempt training jobs (they checkpoint first) when no devices are free for a new replica. */
+  preempt_training: z.boolean().default(true),
+});
+
+export const replicasSchema = z.strictObject({
+  /** A fixed number of replicas; or give `autoscale`. */
+  count: z.number().int().positive().optional(),
+  autoscale: autoscaleSchema.optional(),
+  /** Devices per replica, all in one node. */
+  tensor_parallel: z.number().int().positive().default(1),
+  /** Device kind. */
+  device: z.string().min(1),
+  /** Data centre(s) the replicas are spread over. */
+  datacentre: z.union([identifier.transform((d) => [d]), z.array(identifier).min(1)]),
+  /** Fraction of peak reached by the replica's matrix multiplies; the kind's efficiency when absent. */
+  efficiency: z.number().gt(0).lte(1).optional(),
+  /** Fraction of memory bandwidth a decode step achieves. */
+  memory_efficiency: z.number().gt(0).lte(1).default(0.8),
+  /** Fraction of device memory for weights and KV cache (vLLM's gpu_memory_utilization). */
+  memory_utilisation: z.number().gt(0).lte(1).default(0.9),
+  /** Fixed time per iteration (scheduling, sampling, launches). */
+  step_overhead: duration().default(0),
+});
+
+const arrivalSchema = z.discriminatedUnion('process', [
+  z.strictObject({ process: z.literal('poisson'), rate: frequency({ positive: true }) }),
+  /** Gamma inter-arrival times with the given mean rate and coefficient of variation (> 1: bursty). */
+  z.strictObject({ process: z.literal('gamma'), rate: frequency({ positive: true }), cv: z.number().positive() }),
+  /** Poisson at `rate` during on periods, silent during off periods (exponential lengths with these means). */
+  z.strictObject({
+    process: z.literal('on-off'),
+    rate: frequency({ positive: true }),
+    on: duration({ positive: true }),
+    off: duration({ positive: true }),
+  }),
+  /**
+   * Daily profile (non-homogeneous Poisson, by thinning): 24 hourly rates (piecewise constant),
+   * or a sinusoid between `trough` and `peak` with its maximum at `peak_hour`.
+   */
+  z.strictObject({
+    process: z.literal('diurnal'),
+    hourly: z.array(frequency()).length(24).optional(),
+    peak: frequency({ positive: true }).optional(),
+    trough: frequency().optional(),
+    peak_hour: z.number().gte(0).lt(24).default(14),
+  }),
+  /**
+   * Replay of a request trace: CSV with columns timestamp (s), prompt_tokens, output_tokens.
+   * `file` is read by the loader (relative to the scenario); `csv` gives the text inline.
+   */
+  z.strictObject({
+    process: z.literal('trace'),
+    file: z.string().min(1).optional(),
+    csv: z.string().min(1).optional(),
+    /** Subtract the first timestamp (traces often use epoch seconds). */
+    relative: z.boolean().default(true),
+  }),
+]);
+
+export const requestStreamSchema = z.strictObject({
+  name: identifier.optional(),
+  /** Client region (a key of the service's `regions`); no network distance when absent. */
+  region: identifier.optional(),
+  arrival: arrivalSchema,
+  /** Tokens per request (ignored for traces, which carry their own). */
+  prompt_tokens: distributionSchema(count({ positive: true })).default({ distribution: 'fixed', value: 512 }),
+  output_tokens: distributionSchema(count({ positive: true })).default({ distribution: 'fixed', value: 256 }),
+  /** First arrival no earlier than this. */
+  start: duration().default(0),
+  /** No arrivals from this time on. */
+  until: duration().optional(),
+  /** At most this many requests. */
+  count: z.number().int().positive().optional(),
+});
+
+export const serviceSchema = z.strictObject({
+  name: identifier,
+  model: inferenceModelSchema,
+  replicas: replicasSchema,
+  /** Sequences in a replica's running batch (continuous batching). */
+  max_batch: z.number().int().positive().default(64),
+  balancer: balancerRefSchema.default({ name: 'power-of-two', params: {} }),
+  /** Latency objectives; a request attains the SLO when it meets all of those given. */
+  slo: z
+    .strictObject({
+      ttft: duration({ positive: true }).optional(),
+      tpot: duration({ positive: true }).optional(),
+      e2e: duration({ positive: true }).optional(),
+    })
+    .optional(),
+  /** One-way network latency from each client region to each data centre: `{ eu: { east: 5ms } }`. */
+  regions: z.record(identifier, z.record(identifier, duration())).default({}),
+  streams: z.array(requestStreamSchema).min(1),
+});
+
+export type ServiceSpec = z.output<typeof serviceSchema>;
+export type RequestStreamSpec = z.output<typeof requestStreamSchema>;
+export type ArrivalSpec = RequestStreamSpec['arrival'];

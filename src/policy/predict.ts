@@ -1,0 +1,26 @@
+// Predictions a policy needs from a job's view: its rate and run time on a placement. The
+// simulator's progress model answers when it offers `predictRate`; otherwise devices x peak x the
+// kernel efficiency, which is what the simple progress model computes.
+import type { ClusterView, JobView, Placement, SchedulingContext, SchedulingContextExtras } from './types.js';
+
+/** Useful FLOP/s of `job` on `kind` by devices x peak x efficiency (no network). */
+export function kindRate(job: JobView, kind: number, cluster: ClusterView): number {
+  const spec = cluster.kinds[kind]!.spec;
+  return job.devices * spec.peak * (job.efficiency ?? spec.efficiency);
+}
+
+/** Useful FLOP/s `job` would get on `placement`, from the context's model when it has one. */
+export function rateOn(job: JobView, placement: Placement, ctx: SchedulingContext): number {
+  const extras = ctx as SchedulingContext & SchedulingContextExtras;
+  return extras.predictRate ? extras.predictRate(job, placement) : kindRate(job, placement.kind, ctx.cluster);
+}
+
+/** Seconds `job` would take to finish its remaining work on `placement` if started now. */
+export function runtimeOnS(job: JobView, placement: Placement, ctx: SchedulingContext): number {
+  return job.remainingFlop / rateOn(job, placement, ctx);
+}
+
+/** Kinds a job may use, in the order the job lists them (catalogue order when it allows any). */
+export function allowedKinds(job: JobView, cluster: ClusterView): readonly number[] {
+  return job.allowedKinds ?? cluster.kinds.map((k) => k.index);
+}

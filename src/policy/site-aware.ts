@@ -1,0 +1,54 @@
+// Cost- or carbon-aware placement across data centres: the site with the lowest electricity price
+// (or carbon intensity) x predicted energy, among the placements whose predicted run time stays
+// within `max_slowdown` of the fastest placement feasible now.
+import { z } from 'zod';
+import { placeOnKindBySpan, topologyAwarePlacement } from './topology-aware.js';
+import { allowedKinds } from './predict.js';
+import type { ClusterView, JobView, Placement, PlacementHints, PlacementPolicy } from './types.js';
+
+const paramsSchema = z.strictObject({
+  objective: z.enum(['cost', 'carbon']).default('cost').describe('minimise electricity cost (price x kWh) or emissions (kg CO2 per kWh x kWh)'),
+  max_slowdown: z
+    .number()
+    .gte(1)
+    .default(1.2)
+    .describe('largest accepted ratio of predicted run time on a site to the best predicted run time over every placement feasible now'),
+});
+
+export type SiteAwareParams = z.output<typeof paramsSchema>;
+
+export const siteAware: PlacementPolicy<SiteAwareParams> = {
+  name: 'site-aware',
+  description:
+    'Cost- or carbon-aware: within each data centre the smallest-span placement per allowed kind; among those whose predicted run time is within max_slowdown of the best feasible now, the lowest price (or carbon intensity) x predicted energy (busy power x PUE x run time). Spans sites only when no single site fits.',
+  params: paramsSchema,
+  create: (params) => ({ place: (job, cluster, hints) => siteAwarePlacement(job, cluster, hints, params) }),
+};
+
+export function siteAwarePlacement(job: JobView, cluster: ClusterView, hints: PlacementHints, params: SiteAwareParams): Placement | undefined {
+  const candidates: { p: Placement; runtimeS: number; score: number }[] = [];
+  let bestRuntimeS = Infinity;
+  for (const dc of cluster.datacentres) {
+    const inDc = (n: number): boolean => cluster.nodeDatacentre[n] === dc.index;
+    const factor = params.objective === 'cost' ? dc.electricityPrice : dc.carbonIntensityKgPerKWh;
+    for (const kind of allowedKinds(job, cluster)) {
+      const r = placeOnKindBySpan(job.devices, kind, cluster, inDc);
+      if (!r) continue;
+      const runtimeS = job.remainingFlop / hints.predictRate(job, r.p);
+      const energyKWh = (job.devices * cluster.kinds[kind]!.spec.busy_power * dc.pue * runtimeS) / 3.6e6;
+      candidates.push({ p: r.p, runtimeS, score: factor * energyKWh });
+      bestRuntimeS = Math.min(bestRuntimeS, runtimeS);
+    }
+  }
+  // A placement across sites is feasible too; it only sets the bar (and is the answer when no site fits alone).
+  const across = topologyAwarePlacement(job, cluster);
+  if (!across) return undefined;
+  if (candidates.length === 0) return across;
+  bestRuntimeS = Math.min(bestRuntimeS, job.remainingFlop / hints.predictRate(job, across));
+  let best: (typeof candidates)[number] | undefined;
+  for (const c of candidates) {
+    if (c.runtimeS > params.max_slowdown * bestRuntimeS * (1 + 1e-12)) continue;
+    if (!best || c.score < best.score || (c.score === best.score && c.runtimeS < best.runtimeS)) best = c;
+  }
+  return best?.p ?? across;
+}

@@ -1,0 +1,111 @@
+// Topology-aware: the smallest span that holds the gang (one node, else one leaf switch, else one
+// data centre, else the fewest data centres), and within a level the tightest fit, so that
+// collectives stay on NVLink or under one leaf and whole leaves stay free for large jobs.
+import { z } from 'zod';
+import { fillNodes, fillWholeNodes, tightestNode } from './node-choice.js';
+import { allowedKinds } from './predict.js';
+import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
+
+const paramsSchema = z.strictObject({
+  cross_site: z
+    .enum(['if-larger-than-site', 'when-free'])
+    .default('if-larger-than-site')
+    .describe(
+      "when a gang may span data centres: only when it is larger than any one site's devices of the kind (default: otherwise it waits for room in one site), or whenever the devices are free",
+    ),
+  whole_nodes: z
+    .boolean()
+    .default(true)
+    .describe('multi-node gangs take wholly free nodes (plus one node for a remainder), keeping tensor-parallel groups inside a node; false: any free devices'),
+});
+
+export type CrossSite = z.output<typeof paramsSchema>['cross_site'];
+
+export const topologyAware: PlacementPolicy<z.output<typeof paramsSchema>> = {
+  name: 'topology-aware',
+  description:
+    'Smallest span: one node, else one leaf switch, else one data centre, else the fewest data centres (by default only for gangs larger than a site); the tightest fit within a level. Across allowed kinds, the smallest span wins (first listed kind on ties).',
+  params: paramsSchema,
+  create: (params) => ({ place: (job, cluster) => topologyAwarePlacement(job, cluster, undefined, params.cross_site, params.whole_nodes) }),
+};
+
+/** Span levels, smallest first. */
+export const Span = { Node: 0, Leaf: 1, Datacentre: 2, Datacentres: 3 } as const;
+export type Span = (typeof Span)[keyof typeof Span];
+
+export function topologyAwarePlacement(
+  job: JobView,
+  cluster: ClusterView,
+  accept?: (node: number) => boolean,
+  crossSite: CrossSite = 'if-larger-than-site',
+  wholeNodes = true,
+): Placement | undefined {
+  let best: { p: Placement; span: number } | undefined;
+  for (const kind of allowedKinds(job, cluster)) {
+    const r = placeOnKindBySpan(job.devices, kind, cluster, accept, crossSite, wholeNodes);
+    if (r && (!best || r.span < best.span)) best = r;
+    if (best?.span === Span.Node) break;
+  }
+  return best?.p;
+}
+
+/** The smallest-span placement of `devices` on `kind` (nodes limited to `accept` when given). */
+export function placeOnKindBySpan(
+  devices: number,
+  kind: number,
+  cluster: ClusterView,
+  accept?: (node: number) => boolean,
+  crossSite: CrossSite = 'if-larger-than-site',
+  wholeNodes = true,
+): { p: Placement; span: Span } | undefined {
+  const fill = (candidates: readonly number[], group?: (a: number, b: number) => number): Placement | undefined =>
+    wholeNodes ? fillWholeNodes(kind, devices, candidates, cluster, group) : fillNodes(kind, devices, candidates, cluster, 'tightest', group);
+  if (cluster.kindFree[kind]! < devices) return undefined;
+  if (cluster.freeIndex[kind]!.max() >= devices) {
+    const node = tightestNode(kind, devices, cluster, accept);
+    if (node !== -1) return { p: { kind, nodes: [node], counts: [devices] }, span: Span.Node };
+  }
+  // Free devices per leaf and per data centre (a scan over this kind's nodes: multi-node jobs only).
+  const nodes: number[] = [];
+  const leafFree = new Map<number, number>();
+  const dcFree = new Map<number, number>();
+  const leafKey = (n: number): number => cluster.nodeDatacentre[n]! * 0x100000 + cluster.nodeLeaf[n]!;
+  for (const n of cluster.nodesOfKind[kind]!) {
+    const f = cluster.nodeFree[n]!;
+    if (f === 0 || (accept && !accept(n))) continue;
+    nodes.push(n);
+    leafFree.set(leafKey(n), (leafFree.get(leafKey(n)) ?? 0) + f);
+    dcFree.set(cluster.nodeDatacentre[n]!, (dcFree.get(cluster.nodeDatacentre[n]!) ?? 0) + f);
+  }
+  // One leaf: the tightest leaf where the gang fits (free devices may not form whole nodes).
+  for (const leaf of byTightness(leafFree, devices)) {
+    const p = fill(nodes.filter((n) => leafKey(n) === leaf));
+    if (p) return { p, span: Span.Leaf };
+  }
+  // One data centre: the freest leaves first so that the gang spans as few leaves as it can.
+  const byLeaf = (a: number, b: number): number => leafFree.get(leafKey(b))! - leafFree.get(leafKey(a))! || leafKey(a) - leafKey(b);
+  for (const dc of byTightness(dcFree, devices)) {
+    const p = fill(nodes.filter((n) => cluster.nodeDatacentre[n] === dc), byLeaf);
+    if (p) return { p, span: Span.Datacentre };
+  }
+  // Several data centres (a long-haul link in every collective): the freest first, and within each
+  // the freest leaves first; by default only for a gang that no single site could ever hold.
+  if (crossSite === 'if-larger-than-site' && devices <= largestSite(kind, cluster)) return undefined;
+  const dcOf = cluster.nodeDatacentre;
+  const byDcThenLeaf = (a: number, b: number): number =>
+    dcFree.get(dcOf[b]!)! - dcFree.get(dcOf[a]!)! || dcOf[a]! - dcOf[b]! || leafFree.get(leafKey(b))! - leafFree.get(leafKey(a))! || leafKey(a) - leafKey(b);
+  const p = fill(nodes, byDcThenLeaf);
+  return p ? { p, span: Span.Datacentres } : undefined;
+}
+
+/** Most devices of `kind` in any one data centre. */
+function largestSite(kind: number, cluster: ClusterView): number {
+  const perDc = new Map<number, number>();
+  for (const g of cluster.groups) if (g.kind === kind) perDc.set(g.datacentre, (perDc.get(g.datacentre) ?? 0) + g.nodeCount * g.devicesPerNode);
+  return Math.max(0, ...perDc.values());
+}
+
+/** Keys whose free count holds `devices`, tightest first (lowest key on ties). */
+function byTightness(free: ReadonlyMap<number, number>, devices: number): number[] {
+  return [...free].filter(([, f]) => f >= devices).sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([k]) => k);
+}

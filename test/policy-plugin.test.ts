@@ -1,0 +1,127 @@
+// Users' own policies through the built CLI: the tutorial plug-in runs; a plug-in that throws,
+// returns garbage or never returns stops the run with a clear message, exit code 1 and no result
+// file (not even a temporary one); bad plug-in parameters are located in the scenario file.
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoPath } from './helpers.js';
+import { ensureDist } from './policy-dist.js';
+
+const FIX = 'test/fixtures/policy-plugins';
+const out = mkdtempSync(join(tmpdir(), 'poolsim-plugin-'));
+
+function poolsim(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [repoPath('dist/cli/main.js'), ...args], { cwd: repoPath('.'), encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function poolsimAsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [repoPath('dist/cli/main.js'), ...args], { cwd: repoPath('.'), encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function runSmall(dir: string, ...options: string[]) {
+  return poolsim('run', `${FIX}/small.yaml`, '--out', join(out, dir), '--quiet', ...options);
+}
+
+/** Nothing at all in the output folder: no result file and no temporary file. */
+function expectNoFiles(dir: string): void {
+  const path = join(out, dir);
+  expect(existsSync(path) ? readdirSync(path) : []).toEqual([]);
+}
+
+describe('policy plug-ins (built CLI)', () => {
+  beforeAll(async () => {
+    await ensureDist();
+    expect(existsSync(repoPath('dist/cli/main.js')), 'dist/ is missing: run `npm run build`').toBe(true);
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('runs the tutorial plug-in from the command line', () => {
+    const r = poolsim('run', 'scenarios/quickstart.yaml', '--policy', './examples/policies/smallest-first-within-priority.mjs', '--out', join(out, 'tutorial'));
+    expect(r.stderr).not.toMatch(/failed/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('smallest-first-within-priority + first-fit');
+    const summary = readFileSync(join(out, 'tutorial', 'summary.csv'), 'utf8');
+    expect(summary.split('\n')[1]).toMatch(/^quickstart,smallest-first-within-priority,first-fit,42,280,280,0,0,/);
+  });
+
+  it('runs a TypeScript plug-in that imports the sources by a relative path', () => {
+    // One node only: the 12-device job never fits, and under FIFO the job behind it is stranded too.
+    const r = runSmall('typed', '--placement', `./${FIX}/typed-tightest.ts`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'typed', 'summary.csv'), 'utf8')).toContain('plugin-small,fifo,typed-tightest,7,4,2,2,0');
+  });
+
+  it('a plug-in that throws: the policy, the job, the time and where it threw; exit 1; no files', () => {
+    const r = runSmall('throws', '--policy', `./${FIX}/throws.mjs`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^run failed: policy 'throws', job 'second', at t=600s: threw Error: cannot schedule second \(at .*test\/fixtures\/policy-plugins\/throws\.mjs:\d+:\d+\)\nNo result files were written\.\n$/,
+    );
+    expectNoFiles('throws');
+  });
+
+  it('a plug-in that returns garbage: exit 1, the invalid placement described, no files', async () => {
+    const cases: [string, string][] = [
+      ['over-allocation', 'node 0 has 0 free devices, 8 asked (over-allocation)'],
+      ['unknown-node', 'unknown node 99'],
+      ['split-gang', 'the gang is split: 7 devices placed for a job of 8'],
+      ['not-an-object', 'expected {kind, nodes[], counts[]} or undefined, got 42'],
+      ['not-arrays', 'expected {kind, nodes[], counts[]} with one count per node'],
+      ['wrong-kind', 'unknown device kind index 7'],
+    ];
+    const runs = await Promise.all(
+      cases.map(([mode]) => poolsimAsync('run', `${FIX}/small.yaml`, '--out', join(out, `garbage-${mode}`), '--quiet', '--placement', `{name: ./${FIX}/garbage.mjs, params: {mode: ${mode}}}`)),
+    );
+    cases.forEach(([mode, detail], i) => {
+      expect(runs[i]!.code).toBe(1);
+      expect(runs[i]!.stderr).toBe(`run failed: policy 'garbage', job 'second', at t=600s: returned an invalid placement: ${detail}\nNo result files were written.\n`);
+      expectNoFiles(`garbage-${mode}`);
+    });
+  });
+
+  it('a plug-in that never returns: stopped after --policy-timeout, naming the job and time; exit 1; no files', () => {
+    const started = Date.now();
+    const r = runSmall('never', '--placement', `./${FIX}/never-returns.mjs`, '--policy-timeout', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("run failed: policy 'never-returns' did not return within 1 s (job 'third', simulated time 1200 s)\nNo result files were written.\n");
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expectNoFiles('never');
+  });
+
+  it('plug-in parameters are validated by its schema, located in the scenario file; exit 2', () => {
+    const r = poolsim('run', `${FIX}/bad-params.yaml`, '--out', join(out, 'bad-params'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `${FIX}/bad-params.yaml:12:19: placement.params.mode: expected one of 'over-allocation', 'unknown-node', 'split-gang', 'not-an-object', 'not-arrays', 'wrong-kind', got 'bogus'\n1 problem found; nothing was run or written.\n`,
+    );
+    expectNoFiles('bad-params');
+    expect(poolsim('validate', `${FIX}/bad-params.yaml`).code).toBe(2);
+  });
+
+  it('a module that is missing or exports no policy: exit 2', () => {
+    const missing = runSmall('missing', '--policy', './nope/missing.mjs');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^--policy: policy: cannot load policy module '.\/nope\/missing.mjs' \(.*missing.mjs\): /);
+    const notPolicy = runSmall('not-policy', '--policy', `./${FIX}/not-a-policy.mjs`);
+    expect(notPolicy.code).toBe(2);
+    expect(notPolicy.stderr).toContain('does not export a policy built with defineQueuePolicy / definePlacementPolicy: `params` is not a zod schema; `create` is not a function');
+  });
+
+  it('poolsim policies lists every policy with its parameters', () => {
+    const r = poolsim('policies');
+    expect(r.code).toBe(0);
+    for (const name of ['fifo', 'sjf', 'priority', 'las', 'easy-backfill', 'first-fit', 'best-fit', 'spread', 'topology-aware', 'heterogeneity-aware', 'site-aware', 'lowest-priority', 'least-progress', 'policy-order']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${name}$`, 'm'));
+    }
+    expect(r.stdout).toContain('- min_speed_ratio: number in [0, 1] = 0.3');
+    expect(r.stdout).toContain('- thresholds: (string | number)[] = ["1h","10h"]');
+  });
+});
