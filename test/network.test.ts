@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fifo } from '../src/policy/fifo.js';
 import type { Placement, Placer, JobView } from '../src/policy/types.js';
 import type { ResolvedPolicies } from '../src/policy/registry.js';
-import { simulate, type TransferRow } from '../src/sim/simulation.js';
+import { simulate, type LinkRow, type TransferRow } from '../src/sim/simulation.js';
 import type { JobRow } from '../src/sim/metrics.js';
 import { repoPath, scenarioFromText } from './helpers.js';
 
@@ -108,6 +108,16 @@ workloads:
 transfers:
 ${transfers}
 `;
+
+  it('links.csv counts the bytes that crossed each link', () => {
+    const links: LinkRow[] = [];
+    simulate(scenarioFromText(sites('  - { name: dataset, from: a, to: b, size: 1TB, start: 10s }')), { linkSink: (l) => links.push(l) });
+    const wan = links.find((l) => l.link.includes('a->b'))!;
+    expect(wan.bytes_carried).toBe(1e12);
+    expect(wan.peak_concurrent_flows).toBe(1);
+    expect(wan.capacity_gbps).toBeCloseTo(100, 9);
+    expect(links.find((l) => l.link.includes('b->a'))).toBeUndefined();
+  });
 
   it('one transfer alone takes size / bandwidth plus the propagation delay', () => {
     const { transfers } = runJobs(sites('  - { name: dataset, from: a, to: b, size: 1TB, start: 10s }'));

@@ -57,6 +57,8 @@ interface JobComm {
   layout: ParallelLayout;
   plan: CommPlan | undefined;
   step: StepTime | undefined;
+  /** Time up to which the job's traffic has been added to the links' byte counts. */
+  accountedS: number;
 }
 
 export class NetworkProgressModel implements ProgressModel {
@@ -117,6 +119,7 @@ export class NetworkProgressModel implements ProgressModel {
   released(job: SimJob): void {
     const c = this.comm.get(job);
     if (!c?.plan) return;
+    this.account(job, c);
     for (const f of [...c.plan.dpFlows, ...c.plan.ppFlows]) {
       this.jobOfFlow[f] = undefined;
       for (const l of this.routeOfFlow.get(f) ?? []) this.linkFlows[l]!--;
@@ -149,18 +152,25 @@ export class NetworkProgressModel implements ProgressModel {
     return t;
   }
 
-  /** Per-link figures for links.csv. */
-  linkRows(): { link: string; capacity_gbps: number; utilisation: number; bytes_carried: number; busy_s: number; peak_concurrent_flows: number }[] {
+  /**
+   * Per-link figures for links.csv, for links that carried anything: bytes actually sent (job
+   * traffic per step taken, transfers), mean utilisation over the run, and the most flows that
+   * crossed the link at once.
+   */
+  linkRows(endS: number): { link: string; capacity_gbps: number; bytes_carried: number; utilisation: number; peak_concurrent_flows: number }[] {
+    // Jobs still running at the end are accounted up to now (the engine stops at the horizon).
+    for (const [job, c] of this.comm) this.account(job, c);
     const rows = [];
     for (let l = 0; l < this.network.linkCount; l++) {
       const st = this.network.linkStats(l, this.clock);
       if (st.peakConcurrentFlows === 0) continue;
+      const bytes = this.linkBytes[l] ?? 0;
+      const cap = this.topology.linkCapacityBytesPerS[l]!;
       rows.push({
         link: this.topology.linkNames[l]!,
-        capacity_gbps: (st.capacityBytesPerS * 8) / 1e9,
-        utilisation: st.utilisation,
-        bytes_carried: st.bytesCarried,
-        busy_s: st.busyS,
+        capacity_gbps: (cap * 8) / 1e9,
+        bytes_carried: bytes,
+        utilisation: endS > 0 ? bytes / (cap * endS) : 0,
         peak_concurrent_flows: st.peakConcurrentFlows,
       });
     }
@@ -173,6 +183,8 @@ export class NetworkProgressModel implements ProgressModel {
     return this.sink.engine.now;
   }
   private readonly routeOfFlow = new Map<number, number[]>();
+  /** Bytes actually carried per link (see account()). */
+  private readonly linkBytes: number[] = [];
   private readonly transfers: TransferState[] = [];
   private readonly transferLatencyS: number[] = [];
   private completionEvent: ScheduledEvent | undefined;
@@ -191,7 +203,10 @@ export class NetworkProgressModel implements ProgressModel {
     this.network.popCompleted(this.clock, (flow, finishS, tag) => {
       const t = this.transfers[tag]!;
       t.finishS = finishS + this.transferLatencyS[tag]!;
-      for (const l of this.routeOfFlow.get(flow) ?? []) this.linkFlows[l]!--;
+      for (const l of this.routeOfFlow.get(flow) ?? []) {
+        this.linkFlows[l]!--;
+        this.linkBytes[l] = (this.linkBytes[l] ?? 0) + t.bytes;
+      }
       this.routeOfFlow.delete(flow);
       done.push(t);
     });
@@ -244,7 +259,7 @@ export class NetworkProgressModel implements ProgressModel {
     let c = this.comm.get(job);
     if (!c) {
       const { shape, layout } = this.shapeAndLayout(job, job.placement!.kind);
-      c = { shape, layout, plan: undefined, step: undefined };
+      c = { shape, layout, plan: undefined, step: undefined, accountedS: this.clock };
       this.comm.set(job, c);
     }
     return c;
@@ -393,7 +408,30 @@ export class NetworkProgressModel implements ProgressModel {
     this.scheduleCompletion();
   }
 
+  /**
+   * Add the bytes the job actually sent since the last account to its links: steps taken x bytes
+   * per step per flow (each flow carries its source node's ranks' share). Persistent flows only
+   * stand for the job's claim on bandwidth; this is what crossed the wire.
+   */
+  private account(_job: SimJob, c: JobComm): void {
+    const plan = c.plan;
+    const step = c.step;
+    const dt = this.clock - c.accountedS;
+    c.accountedS = this.clock;
+    if (!plan || !step || !(dt > 0) || !(step.stepS > 0)) return;
+    const steps = dt / step.stepS;
+    const addFlows = (flows: number[], shares: number[], bytesPerDevice: number): void => {
+      for (let i = 0; i < flows.length; i++) {
+        const bytes = steps * bytesPerDevice * shares[i]!;
+        for (const l of this.routeOfFlow.get(flows[i]!) ?? []) this.linkBytes[l] = (this.linkBytes[l] ?? 0) + bytes;
+      }
+    };
+    addFlows(plan.dpFlows, plan.dpShare, step.dpBytesPerStepPerDevice);
+    addFlows(plan.ppFlows, plan.ppShare, step.ppBytesPerStepPerDevice);
+  }
+
   private rateOf(job: SimJob, c: JobComm): number {
+    this.account(job, c);
     const plan = c.plan!;
     const contended = plan.links.some((l) => this.linkJobs[l]! > 1);
     const eff = contended ? plan.congestionEfficiency : 1;

@@ -18,6 +18,8 @@ import { PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { Signals } from './signals.js';
 import { SimJob } from './sim-job.js';
 import { WaitingLine } from './waiting-line.js';
+import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
+import type { ServiceRow } from './inference/service-rows.js';
 
 export interface RunOptions {
   /** Overrides the scenario's seed. */
@@ -32,6 +34,13 @@ export interface RunOptions {
   observe?: (sim: Simulation) => void;
   /** Policies already resolved (plug-ins loaded by the caller); the scenario's by default. */
   policies?: ResolvedPolicies;
+  /** Inference services: one row per completed request (or a sample: requestSampleRate in (0, 1]). */
+  requestSink?: InferenceOptions['requestSink'];
+  requestSampleRate?: number;
+  /** Inference services: one row per service at the end of the run. */
+  serviceSink?: InferenceOptions['serviceSink'];
+  /** Load-balancer plug-ins loaded by the caller, by the name scenarios use. */
+  balancers?: InferenceOptions['balancers'];
 }
 
 export interface TransferRow {
@@ -51,12 +60,12 @@ export const TRANSFER_COLUMNS: readonly (keyof TransferRow)[] = ['transfer', 'fr
 export interface LinkRow {
   link: string;
   capacity_gbps: number;
-  utilisation: number;
   bytes_carried: number;
-  busy_s: number;
+  /** bytes_carried / (capacity x run length). */
+  utilisation: number;
   peak_concurrent_flows: number;
 }
-export const LINK_COLUMNS: readonly (keyof LinkRow)[] = ['link', 'capacity_gbps', 'utilisation', 'bytes_carried', 'busy_s', 'peak_concurrent_flows'];
+export const LINK_COLUMNS: readonly (keyof LinkRow)[] = ['link', 'capacity_gbps', 'bytes_carried', 'utilisation', 'peak_concurrent_flows'];
 
 /**
  * Something that runs beside the training jobs on the same engine and pool (inference services,
@@ -82,6 +91,8 @@ export interface RunResult {
   /** Model events fired by the engine. */
   events: number;
   endS: number;
+  /** One row per inference service (empty without services). */
+  services: ServiceRow[];
 }
 
 export function simulate(resolved: ResolvedScenario, options: RunOptions = {}): RunResult {
@@ -110,6 +121,8 @@ export class Simulation {
   private readonly subsystems: Subsystem[] = [];
   private readonly options: RunOptions;
   private passPending = false;
+  /** The scenario's inference services, when it has any. */
+  readonly inference: InferenceSystem | undefined;
 
   constructor(
     readonly resolved: ResolvedScenario,
@@ -130,6 +143,8 @@ export class Simulation {
     );
     this.options = options;
     this.ctx = this.makeContext();
+    this.inference = resolved.services.length > 0 ? new InferenceSystem(this, options) : undefined;
+    if (this.inference) this.addSubsystem(this.inference);
   }
 
   get nowS(): number {
@@ -221,8 +236,8 @@ export class Simulation {
     const unfinished: SimJob[] = [...this.running, ...this.waiting];
     for (const s of this.subsystems) s.finish(endS);
     const summary = this.metrics.finish(endS, unfinished);
-    if (this.network && this.options.linkSink) for (const row of this.network.linkRows()) this.options.linkSink(row);
-    return { summary, events: this.engine.eventsFired, endS };
+    if (this.network && this.options.linkSink) for (const row of this.network.linkRows(endS)) this.options.linkSink(row);
+    return { summary, events: this.engine.eventsFired, endS, services: this.inference?.rows ?? [] };
   }
 
   // --- arrivals -------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ import { rowValues } from '../../experiment/csv.js';
 import { runInWorker } from '../../experiment/run-in-worker.js';
 import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS } from '../../sim/metrics.js';
-import { simulate } from '../../sim/simulation.js';
+import { LINK_COLUMNS, simulate, TRANSFER_COLUMNS, type LinkRow, type TransferRow } from '../../sim/simulation.js';
 import { CsvFile, writeAllOrNothing } from '../csv-file.js';
-import { guarded, readInput, readScenario } from '../io.js';
+import { describeTraces, guarded, readInput, readScenario } from '../io.js';
 import { policyOverrides } from '../policy-options.js';
 import { formatSummary } from '../summary-table.js';
 
@@ -48,6 +48,8 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
     const outDir = argv.out ?? join('results', resolved.scenario.name);
     const seed = argv.seed !== undefined ? { seed: argv.seed } : {};
     const started = process.hrtime.bigint();
+    const written: string[] = [];
+    if (!argv.quiet) process.stderr.write(describeTraces(resolved));
     let result: { summary: import('../../sim/metrics.js').SummaryRow; events: number };
     if (usesPlugins(resolved, overrides)) {
       // Plug-ins are loaded (and their parameters checked) before any file is opened.
@@ -75,8 +77,19 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
       const policies = await loadPolicies(resolved, scenarioDir, overrides);
       const files = openFiles(outDir);
       const [jobsFile, summaryFile] = files;
-      result = writeAllOrNothing(files, () => {
-        const r = simulate(resolved, { ...seed, policies, jobSink: (row) => jobsFile.write(rowValues(row, JOB_COLUMNS)) });
+      // links.csv when the network is modelled, transfers.csv when the scenario moves data.
+      const linksFile = resolved.scenario.network === 'flow' ? new CsvFile(join(outDir, 'links.csv'), LINK_COLUMNS) : undefined;
+      const transfersFile = resolved.transfers.length > 0 ? new CsvFile(join(outDir, 'transfers.csv'), TRANSFER_COLUMNS) : undefined;
+      const all = [...files, ...(linksFile ? [linksFile] : []), ...(transfersFile ? [transfersFile] : [])];
+      written.push(...all.slice(2).map((f) => f.path));
+      result = writeAllOrNothing(all, () => {
+        const r = simulate(resolved, {
+          ...seed,
+          policies,
+          jobSink: (row) => jobsFile.write(rowValues(row, JOB_COLUMNS)),
+          ...(linksFile ? { linkSink: (row: LinkRow) => linksFile.write(rowValues(row, LINK_COLUMNS)) } : {}),
+          ...(transfersFile ? { transferSink: (row: TransferRow) => transfersFile.write(rowValues(row, TRANSFER_COLUMNS)) } : {}),
+        });
         summaryFile.write(rowValues(r.summary, SUMMARY_COLUMNS));
         return r;
       });
@@ -84,7 +97,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
     const wallS = Number(process.hrtime.bigint() - started) / 1e9;
     if (!argv.quiet) {
       process.stdout.write(formatSummary(result.summary));
-      process.stdout.write(`  wrote ${join(outDir, 'summary.csv')} and ${join(outDir, 'jobs.csv')}\n`);
+      process.stdout.write(`  wrote ${[join(outDir, 'summary.csv'), join(outDir, 'jobs.csv'), ...written].join(', ')}\n`);
       process.stderr.write(`  ${result.events.toLocaleString('en-US')} events in ${wallS.toFixed(2)} s wall\n`);
     }
   });
