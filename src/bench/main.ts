@@ -7,11 +7,14 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { csvLine } from '../experiment/csv.js';
 import { runEngineBench, type BenchRow } from './engine-bench.js';
+import { runInferenceBench } from './inference-bench.js';
 
 type BenchCase = () => BenchRow[] | Promise<BenchRow[]>;
 
 const CASES: Record<string, BenchCase> = {
   engine: () => runEngineBench(1_000_000),
+  inference: () => runInferenceBench(1_000_000),
+  sweep: async () => (await import('./sweep-bench.js')).runSweepBench(),
 };
 
 function machine(): string {

@@ -20,6 +20,10 @@ export function formatSummary(s: SummaryRow): string {
     ['useful work', `${num(s.useful_pflop, 0)} PFLOP (${num(s.busy_device_hours, 0)} busy device-hours)`],
     ['energy', `${num(s.energy_kwh)} kWh, cost ${num(s.energy_cost, 2)}, ${num(s.co2_kg)} kg CO2`],
   ];
+  if (s.failures > 0 || s.checkpoint_overhead_s > 0) {
+    rows.push(['failures', `${s.failures} (${num(s.lost_pflop, 0)} PFLOP lost and redone; ${dur(s.checkpoint_overhead_s)} writing checkpoints)`]);
+  }
+  if (s.preemptions > 0) rows.push(['preemptions', String(s.preemptions)]);
   const width = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n';
 }

@@ -10,6 +10,8 @@ export interface ScheduledEvent {
   readonly action: (arg: unknown) => void;
   readonly arg: unknown;
   cancelled: boolean;
+  /** Background events (failure clocks) do not keep a run to idle going on their own. */
+  readonly daemon: boolean;
 }
 
 export class EngineError extends Error {}
@@ -23,6 +25,8 @@ export class Engine {
   private nowS = 0;
   private fired = 0;
   private stopRequested = false;
+  /** Queued events that are not daemons (cancelled ones included until popped). */
+  private foreground = 0;
   /** Callbacks to run once the current instant's events are done (before the clock advances). */
   private endOfInstant: (() => void)[] = [];
 
@@ -48,7 +52,19 @@ export class Engine {
     if (!(timeS >= this.nowS)) {
       throw new EngineError(`event scheduled in the past or at NaN: ${timeS} < now ${this.nowS}`);
     }
-    const ev: ScheduledEvent = { timeS, seq: this.seq++, action: action as (arg: unknown) => void, arg, cancelled: false };
+    const ev: ScheduledEvent = { timeS, seq: this.seq++, action: action as (arg: unknown) => void, arg, cancelled: false, daemon: false };
+    this.queue.push(ev);
+    this.foreground++;
+    return ev;
+  }
+
+  /**
+   * Schedule a background event: it fires like any other, but a run without a horizon ends once
+   * only background events remain (a failure process must not keep an idle pool simulating forever).
+   */
+  daemonAt<T>(timeS: number, action: (arg: T) => void, arg?: T): ScheduledEvent {
+    if (!(timeS >= this.nowS)) throw new EngineError(`event scheduled in the past or at NaN: ${timeS} < now ${this.nowS}`);
+    const ev: ScheduledEvent = { timeS, seq: this.seq++, action: action as (arg: unknown) => void, arg, cancelled: false, daemon: true };
     this.queue.push(ev);
     return ev;
   }
@@ -78,6 +94,21 @@ export class Engine {
     this.endOfInstant.push(fn);
   }
 
+  /** Fire the next event, daemon or not (used to wait for a repair when only daemons are left). */
+  fireNext(): boolean {
+    for (;;) {
+      if (this.endOfInstant.length > 0) this.flushEndOfInstant();
+      const ev = this.queue.pop();
+      if (ev === undefined) return false;
+      if (!ev.daemon) this.foreground--;
+      if (ev.cancelled) continue;
+      this.nowS = ev.timeS;
+      this.fired++;
+      ev.action(ev.arg);
+      return true;
+    }
+  }
+
   /** Stop run() after the current event. */
   stop(): void {
     this.stopRequested = true;
@@ -102,7 +133,9 @@ export class Engine {
         this.nowS = untilS;
         return;
       }
+      if (this.foreground === 0 && untilS === Infinity) return; // only daemons left
       q.pop();
+      if (!ev.daemon) this.foreground--;
       if (ev.cancelled) continue;
       this.nowS = ev.timeS;
       this.fired++;

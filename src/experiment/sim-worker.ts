@@ -1,5 +1,6 @@
 // The worker side of runInWorker: loads the scenario and its policies (plug-ins included), runs the
 // simulation with every policy call published to the watchdog, and streams job rows back.
+import { fileAccess } from './file-access.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPolicies } from '../policy/plugin.js';
 import { PolicyError } from '../policy/types.js';
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const post = (m: WorkerMessage): void => port.postMessage(m);
   const watch = new PolicyWatch(req.watch);
   try {
-    const resolved = loadScenario(req.scenarioText, req.scenarioFile);
+    const resolved = loadScenario(req.scenarioText, req.scenarioFile, fileAccess(req.scenarioFile));
     const override = (o: WorkerRequest['policy']) => o && { ref: o.ref, baseDir: o.baseDir, src: new SourceMap(o.label, undefined, undefined) };
     watch.enter(Activity.Loading, 0);
     const policies = await loadPolicies(resolved, req.scenarioDir, {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardware-schema.js';
 import { serviceSchema } from '../model/inference/service-schema.js';
 import { distributionSchema } from './distribution.js';
+import { expectSchema } from './expect-schema.js';
 import { count, duration, flop, frequency, rate, size } from './quantity.js';
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
@@ -220,6 +221,37 @@ export const traceWorkloadSchema = z.strictObject({
   priority: z.record(z.string(), z.number().int()).default({}),
 });
 
+/** A failure process: time between failures (per unit: device, node or link) and repair time. */
+export const failureProcessSchema = z.strictObject({
+  /** Mean time between failures of one unit. */
+  mtbf: duration({ positive: true }),
+  distribution: z.enum(['exponential', 'weibull']).default('exponential'),
+  /** Weibull shape k (k < 1: failures cluster early, as infant mortality does). */
+  shape: z.number().positive().default(1),
+  /** Time to repair or replace; the unit is out of service meanwhile. */
+  repair: duration().default(3600),
+});
+
+export const failuresSchema = z.strictObject({
+  /** Per device kind. */
+  devices: z.record(z.string(), failureProcessSchema).default({}),
+  /** Whole-node failures (host, NIC, power), any kind. */
+  nodes: failureProcessSchema.optional(),
+  /** Inter-DC link failures. */
+  links: failureProcessSchema.optional(),
+  /** Devices that run slower than nominal, per kind: a synchronous job runs at its slowest device's pace. */
+  stragglers: z.record(z.string(), z.strictObject({ fraction: z.number().min(0).max(1), slowdown: z.number().gt(0).lte(1) })).default({}),
+});
+
+export const checkpointingSchema = z.strictObject({
+  /** Progress time between checkpoints, or 'auto' for Young/Daly from the job's failure rate and checkpoint cost. */
+  interval: z.union([z.literal('auto'), duration({ positive: true })]).default('auto'),
+  /** Time to write one checkpoint (no progress meanwhile). */
+  cost: duration().default(60),
+  /** Time to restart from a checkpoint after a failure (reschedule, load, warm up). */
+  restart: duration().default(300),
+});
+
 export const workloadSchema = z.union([
   z.strictObject({ jobs: z.array(jobSchema).min(1) }),
   z.strictObject({ generator: generatorSchema }),
@@ -254,6 +286,12 @@ export const scenarioSchema = z.strictObject({
   network: z.enum(['flow', 'ideal']).default('flow'),
   /** Data transfers between data centres (datasets, checkpoints), before or after jobs. */
   transfers: z.array(transferSchema).default([]),
+  /** What `poolsim check` verifies (thresholds, relations between policies). */
+  expect: expectSchema.optional(),
+  /** Hardware failures, repairs and stragglers (their own random stream: off changes nothing else). */
+  failures: failuresSchema.optional(),
+  /** Periodic checkpoints of training jobs, and the cost of restarting from one after a failure. */
+  checkpointing: checkpointingSchema.optional(),
   /** What suspending a running job costs (preemptive policies pay it). */
   preemption: z
     .strictObject({

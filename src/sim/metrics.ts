@@ -26,6 +26,12 @@ export interface JobRow {
   comm_fraction: number;
   /** node, leaf, dc or multi-dc. */
   placement_span: string;
+  /** Times a failure stopped the job. */
+  failures: number;
+  lost_pflop: number;
+  checkpoint_overhead_s: number;
+  /** Productive share of the time since first start: progress minus checkpoints and lost work. */
+  effective_training_fraction: number;
   status: string;
   reason: string;
 }
@@ -47,6 +53,10 @@ export const JOB_COLUMNS: readonly (keyof JobRow)[] = [
   'step_time_s',
   'comm_fraction',
   'placement_span',
+  'failures',
+  'lost_pflop',
+  'checkpoint_overhead_s',
+  'effective_training_fraction',
   'status',
   'reason',
 ];
@@ -77,6 +87,12 @@ export interface SummaryRow {
   energy_kwh: number;
   energy_cost: number;
   co2_kg: number;
+  /** Hardware failure events (devices, nodes, links). */
+  failures: number;
+  /** Work lost to failures and redone (not useful twice). */
+  lost_pflop: number;
+  /** Progress time spent writing checkpoints, summed over jobs. */
+  checkpoint_overhead_s: number;
 }
 
 export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
@@ -105,6 +121,9 @@ export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
   'energy_kwh',
   'energy_cost',
   'co2_kg',
+  'failures',
+  'lost_pflop',
+  'checkpoint_overhead_s',
 ];
 
 export interface RunLabels {
@@ -147,6 +166,8 @@ export class MetricsRecorder {
       this.jct.add(now - job.submitS);
       this.queueing.add(job.waitedS);
       this.preemptions += job.preemptions;
+      this.lostFlop += job.lostFlop;
+      this.checkpointOverheadS += job.checkpointOverheadS;
       this.usefulDoneFlop += job.usefulFlop;
       this.allocatedPeakFlopS += job.allocatedPeakFlopS;
       this.emit(job);
@@ -168,6 +189,14 @@ export class MetricsRecorder {
     }
   }
 
+  private failureEvents = 0;
+  private lostFlop = 0;
+  private checkpointOverheadS = 0;
+
+  addFailures(n: number): void {
+    this.failureEvents += n;
+  }
+
   /**
    * Useful work done outside training jobs (inference tokens: 2 x params per token), with the
    * peak FLOP-seconds of the devices that did it: both count in the pool's effective compute ratio.
@@ -186,6 +215,8 @@ export class MetricsRecorder {
         this.release(job, endS);
         this.queueing.add(job.waitedS);
         this.preemptions += job.preemptions;
+        this.lostFlop += job.lostFlop;
+        this.checkpointOverheadS += job.checkpointOverheadS;
         this.usefulDoneFlop += job.doneFlop;
         this.allocatedPeakFlopS += job.allocatedPeakFlopS;
       }
@@ -235,6 +266,9 @@ export class MetricsRecorder {
       energy_kwh: energyJ / 3.6e6,
       energy_cost: cost,
       co2_kg: co2,
+      failures: this.failureEvents,
+      lost_pflop: this.lostFlop / 1e15,
+      checkpoint_overhead_s: this.checkpointOverheadS,
     };
   }
 
@@ -252,6 +286,7 @@ export class MetricsRecorder {
       dcs = names.join('+');
     }
     const started = !Number.isNaN(job.firstStartS);
+    const end = Number.isNaN(job.finishS) ? job.settledS : job.finishS;
     this.jobSink({
       job_id: job.name,
       kind: 'training',
@@ -269,6 +304,10 @@ export class MetricsRecorder {
       step_time_s: job.progressS > 0 ? job.stepWeightedS / job.progressS : Number.NaN,
       comm_fraction: job.progressS > 0 && job.stepWeightedS > 0 ? job.commWeightedS / job.progressS : Number.NaN,
       placement_span: p ? placementSpan(this.cluster, p.nodes) : '',
+      failures: job.failures,
+      lost_pflop: job.lostFlop / 1e15,
+      checkpoint_overhead_s: job.checkpointOverheadS,
+      effective_training_fraction: started && end > job.firstStartS ? (job.progressS - job.checkpointOverheadS - job.lostTimeS) / (end - job.firstStartS) : Number.NaN,
       status: job.state,
       reason: job.reason,
     });

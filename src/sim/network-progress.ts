@@ -138,6 +138,15 @@ export class NetworkProgressModel implements ProgressModel {
     return this.comm.get(job)?.step;
   }
 
+  /**
+   * Scale an inter-DC link's capacity (0 = failed, 1 = nominal, both directions); flows on it,
+   * and the jobs they belong to, slow down or stall until it is restored.
+   */
+  setInterDcCapacity(index: number, fraction: number): void {
+    for (const id of this.topology.interDcLinkIds(index)) this.network.setLinkCapacity(id, this.topology.linkCapacityBytesPerS[id]! * fraction, this.clock);
+    this.sync(undefined);
+  }
+
   /** Start moving `bytes` between two data centres; `onDone` fires when the last byte arrives. */
   startTransfer(name: string, fromDc: number, toDc: number, bytes: number, onDone: (t: TransferState) => void): TransferState {
     const r = this.topology.dcRoute(fromDc, toDc);

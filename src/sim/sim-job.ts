@@ -26,6 +26,21 @@ export class SimJob implements JobView {
   /** How many times the job has started (restarts after preemption or failure count). */
   starts = 0;
   preemptions = 0;
+  /** Pace of the slowest device held (stragglers), 1 = nominal. */
+  speedFactor = 1;
+  /** Progress time between checkpoints (Infinity: no checkpoints) and the time to write one. */
+  checkpointIntervalS = Infinity;
+  checkpointCostS = 0;
+  /** Progress time in the current allocation (for the phase of the checkpoint cycle). */
+  segmentProgressS = 0;
+  /** No-progress time owed at the next start: restore after preemption, restart after failure. */
+  pendingRestoreS = 0;
+  failures = 0;
+  /** Work redone because a failure lost it (not useful twice), and the progress time it took. */
+  lostFlop = 0;
+  lostTimeS = 0;
+  /** Progress time spent writing checkpoints. */
+  checkpointOverheadS = 0;
   /** Stamp of the job's current entry in the waiting line. */
   lineStamp = 0;
   /** Index in the simulator's running list (-1 when not running). */

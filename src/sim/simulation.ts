@@ -15,6 +15,7 @@ import { PolicyError, type JobView, type Placement, type PlacementHints, type Sc
 import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
 import { NetworkProgressModel, type TransferState } from './network-progress.js';
 import { PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
+import { FailureInjector } from './failures.js';
 import { Signals } from './signals.js';
 import { SimJob } from './sim-job.js';
 import { WaitingLine } from './waiting-line.js';
@@ -119,6 +120,7 @@ export class Simulation {
   private readonly ctx: SchedulingContext;
   private nextJobId = 0;
   private readonly subsystems: Subsystem[] = [];
+  private failureInjector: FailureInjector | undefined;
   private readonly options: RunOptions;
   private passPending = false;
   /** The scenario's inference services, when it has any. */
@@ -131,6 +133,8 @@ export class Simulation {
     this.seed = options.seed ?? resolved.scenario.seed;
     this.streams = new RandomStreams(this.seed);
     this.cluster = new Cluster(resolved.shape);
+    this.deviceSpeed = new Float64Array(this.cluster.deviceCount).fill(1);
+    this.deviceJob = new Array<SimJob | undefined>(this.cluster.deviceCount);
     this.policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src });
     const flow = resolved.scenario.network === 'flow';
     this.network = flow || resolved.transfers.length > 0 ? new NetworkProgressModel(this.cluster, resolved.interDc, this, !flow) : undefined;
@@ -143,6 +147,10 @@ export class Simulation {
     );
     this.options = options;
     this.ctx = this.makeContext();
+    if (resolved.scenario.failures) {
+      this.failureInjector = new FailureInjector(this, resolved.scenario.failures);
+      this.addSubsystem(this.failureInjector);
+    }
     this.inference = resolved.services.length > 0 ? new InferenceSystem(this, options) : undefined;
     if (this.inference) this.addSubsystem(this.inference);
   }
@@ -230,6 +238,11 @@ export class Simulation {
     for (const g of this.resolved.generators) this.startGenerator(g);
     const horizon = this.resolved.scenario.horizon ?? Infinity;
     this.engine.run(horizon);
+    // Jobs waiting for failed devices: their repair is a background event, so wait for it.
+    while (!Number.isFinite(horizon) && this.waiting.size > 0 && (this.failureInjector?.repairsPending ?? 0) > 0) {
+      this.engine.fireNext();
+      this.engine.run(horizon);
+    }
     const endS = Number.isFinite(horizon) ? horizon : this.engine.now;
     if (!Number.isFinite(horizon)) this.rejectStranded();
     for (const job of this.running) this.settle(job, endS);
@@ -479,7 +492,12 @@ export class Simulation {
     job.starts++;
     if (job.starts === 1) job.firstStartS = now;
     job.settledS = now;
-    job.stallUntilS = job.preemptions > 0 ? now + this.resolved.scenario.preemption.restore : now;
+    job.stallUntilS = now + job.pendingRestoreS;
+    job.pendingRestoreS = 0;
+    job.segmentProgressS = 0;
+    job.speedFactor = this.speedOf(job.heldDevices);
+    for (const dev of job.heldDevices) this.deviceJob[dev] = job;
+    this.planCheckpoints(job);
     job.runningSlot = this.running.length;
     this.running.push(job);
     this.signals.emit('started', job, now);
@@ -534,6 +552,8 @@ export class Simulation {
       if (progressS > 0) {
         job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * progressS, job.usefulFlop);
         job.progressS += progressS;
+        job.segmentProgressS += progressS;
+        if (job.checkpointIntervalS < Infinity) job.checkpointOverheadS += (progressS * job.checkpointCostS) / (job.checkpointIntervalS + job.checkpointCostS);
         job.stepWeightedS += job.stepS * progressS;
         job.commWeightedS += job.commFraction * progressS;
       }
@@ -545,18 +565,98 @@ export class Simulation {
   }
 
   /** Change a running job's rate: settle at the old rate, reschedule its completion (cancel by version). */
-  setRate(job: SimJob, rateFlopPerS: number): void {
+  /**
+   * Change a running job's rate: settle at the old rate, reschedule its completion (cancel by
+   * version). `modelRateFlopPerS` is the progress model's; the job runs at it times its slowest
+   * device's pace and the share of time not spent writing checkpoints. A rate of 0 (a failed link
+   * on its path) stalls the job until the rate changes again.
+   */
+  setRate(job: SimJob, modelRateFlopPerS: number): void {
     const now = this.engine.now;
     this.settle(job, now);
-    if (!(rateFlopPerS > 0)) {
-      throw new PolicyError('progress model', job.name, now, `non-positive rate ${rateFlopPerS}`);
-    }
-    job.rateFlopPerS = rateFlopPerS;
+    if (!(modelRateFlopPerS >= 0)) throw new PolicyError('progress model', job.name, now, `invalid rate ${modelRateFlopPerS}`);
+    const T = job.checkpointIntervalS;
+    const checkpointShare = T < Infinity ? T / (T + job.checkpointCostS) : 1;
+    job.rateFlopPerS = modelRateFlopPerS * job.speedFactor * checkpointShare;
     const step = this.network?.stepOf(job);
-    job.stepS = step ? step.stepS : Number.NaN;
+    job.stepS = step ? step.stepS / job.speedFactor : Number.NaN;
     job.commFraction = step ? step.exposedCommS / step.stepS : 0;
     this.engine.cancel(job.completion);
-    job.completion = this.engine.at(Math.max(now, job.stallUntilS) + job.remainingFlop / rateFlopPerS, this.complete, job);
+    job.completion = job.rateFlopPerS > 0 ? this.engine.at(Math.max(now, job.stallUntilS) + job.remainingFlop / job.rateFlopPerS, this.complete, job) : undefined;
+  }
+
+  /** Device pace per device (1 = nominal); set by the failure model for stragglers. */
+  readonly deviceSpeed: Float64Array;
+  /** The running job holding each device (whole devices; the first sharer for shared ones). */
+  private readonly deviceJob: (SimJob | undefined)[];
+
+  private speedOf(devices: readonly number[]): number {
+    let v = 1;
+    for (const d of devices) v = Math.min(v, this.deviceSpeed[d]!);
+    return v;
+  }
+
+  /** Checkpoint interval for a job on its placement: fixed, or Young/Daly from its failure rate. */
+  private planCheckpoints(job: SimJob): void {
+    const cp = this.resolved.scenario.checkpointing;
+    if (!cp) return;
+    job.checkpointCostS = cp.cost;
+    if (cp.interval !== 'auto') {
+      job.checkpointIntervalS = cp.interval;
+      return;
+    }
+    const rate = this.failureRateOf?.(job) ?? 0;
+    job.checkpointIntervalS = rate > 0 ? youngDalyIntervalS(cp.cost, 1 / rate) : Infinity;
+  }
+
+  /** Failures per second that would stop `job` (set by the failure model). */
+  failureRateOf: ((job: SimJob) => number) | undefined;
+
+  /** The running jobs using a device (several when it is shared). */
+  jobsOnDevice(dev: number): SimJob[] {
+    const owner = this.deviceJob[dev];
+    if (owner === undefined || owner.state === 'waiting') return [];
+    if (owner.placement?.device === undefined) return [owner];
+    return this.running.filter((j) => j.placement?.device === dev);
+  }
+
+  /**
+   * A failure stops a running job: work since its last checkpoint is lost (all of it without
+   * checkpoints), it frees its devices and re-joins the waiting line, and it pays the restart
+   * cost before progressing again. Its time re-queued counts as queueing delay.
+   */
+  failJob(job: SimJob, why: string): void {
+    if (job.state !== 'running' && job.state !== 'checkpointing') return;
+    const now = this.engine.now;
+    this.settle(job, now);
+    this.engine.cancel(job.completion);
+    job.completion = undefined;
+    let lostFlop: number;
+    let lostS: number;
+    const T = job.checkpointIntervalS;
+    if (T < Infinity) {
+      // Progress is fluid (work accrues at rate x T/(T+d) through each checkpoint cycle), so the
+      // work since the last completed cycle is the partial cycle's time at the job's rate.
+      lostS = job.segmentProgressS % (T + job.checkpointCostS);
+      lostFlop = Math.min(lostS * job.rateFlopPerS, job.doneFlop);
+    } else {
+      lostS = job.progressS - job.lostTimeS;
+      lostFlop = job.doneFlop;
+    }
+    job.remainingFlop += lostFlop;
+    job.lostFlop += lostFlop;
+    job.lostTimeS += lostS;
+    job.failures++;
+    job.pendingRestoreS = this.resolved.scenario.checkpointing?.restart ?? this.resolved.scenario.preemption.restore;
+    this.removeRunning(job);
+    this.releaseDevices(job);
+    this.progress.released?.(job);
+    this.signals.emitStopped(job, now, why);
+    job.state = 'waiting';
+    job.rateFlopPerS = 0;
+    job.queuedSinceS = now;
+    this.waiting.push(job);
+    this.requestPass();
   }
 
   /** Suspend a running job: checkpoint while holding its devices, then free them and re-queue. */
@@ -570,6 +670,7 @@ export class Simulation {
     job.completion = undefined;
     job.state = 'checkpointing';
     job.preemptions++;
+    job.pendingRestoreS = this.resolved.scenario.preemption.restore;
     this.engine.at(now + this.resolved.scenario.preemption.checkpoint, this.requeue, job);
   }
 
@@ -602,6 +703,7 @@ export class Simulation {
   };
 
   private releaseDevices(job: SimJob): void {
+    for (const dev of job.heldDevices) if (this.deviceJob[dev] === job) this.deviceJob[dev] = undefined;
     if (job.placement?.device !== undefined) this.cluster.releaseShare(job.placement.device, job.milli);
     else this.cluster.releaseWhole(job.heldDevices);
   }
@@ -635,4 +737,16 @@ function makeHints(sim: Simulation): PlacementHints {
     },
     predictRate: (job, placement) => sim.predictRate(job, placement),
   };
+}
+
+/**
+ * Optimum checkpoint interval (progress time between checkpoints) for checkpoint cost d and mean
+ * time between failures M: Daly (2006), T = sqrt(2dM)(1 + sqrt(d/2M)/3 + (d/2M)/9) - d for
+ * d < 2M, else M; it refines Young's (1974) sqrt(2dM).
+ */
+export function youngDalyIntervalS(costS: number, mtbfS: number): number {
+  if (costS <= 0) return Infinity;
+  if (costS >= 2 * mtbfS) return mtbfS;
+  const x = costS / (2 * mtbfS);
+  return Math.sqrt(2 * costS * mtbfS) * (1 + Math.sqrt(x) / 3 + x / 9) - costS;
 }

@@ -142,6 +142,11 @@ export class Topology {
     });
   }
 
+  /** The two directed flow-network links of inter-DC link `index`. */
+  interDcLinkIds(index: number): readonly [number, number] {
+    return this.interDcLinks[index]!;
+  }
+
   /** Whether two data centres are connected at all. */
   connected(dcA: number, dcB: number): boolean {
     return this.dcPaths[dcA]![dcB] !== undefined;

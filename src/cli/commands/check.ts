@@ -1,0 +1,96 @@
+// `poolsim check <scenario...>`: regression testing for CI. Verifies each scenario's `expect:` block
+// (or --expect FILE) and, with --baseline, that no metric got worse than the committed results by more
+// than --tolerance. Exit code 0 when everything holds, 1 on any failure, 2 on bad input.
+import { resolve } from 'node:path';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { checkScenario, formatCheckReport, joinRuns, junitXml, type Baseline, type ScenarioCheck } from '../../experiment/check.js';
+import { parseCsv, CsvFormatError } from '../../experiment/csv-table.js';
+import { Progress } from '../../experiment/progress.js';
+import { InputError } from '../../scenario/errors.js';
+import { writeAtomically, writeTable } from '../experiment-cli.js';
+import { EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
+import { parsePolicyOption } from '../policy-options.js';
+
+interface CheckArgs {
+  scenarios: string[];
+  expect?: string;
+  baseline?: string[];
+  tolerance: string;
+  junit?: string;
+  save?: string;
+  policy?: string;
+  workers?: number;
+  quiet: boolean;
+  policyTimeout: number;
+}
+
+export const command = 'check <scenarios..>';
+export const describe = 'Check scenarios against their expectations and a committed baseline (CI): exit 1 on any failure';
+
+export function builder(y: Argv): Argv<CheckArgs> {
+  return y
+    .positional('scenarios', { type: 'string', array: true, demandOption: true, describe: 'scenario YAML files' })
+    .option('expect', { type: 'string', describe: "expectations file (an `expect:` block), used instead of each scenario's own" })
+    .option('baseline', { type: 'string', array: true, describe: 'committed results to compare against (runs.csv from check --save or compare)' })
+    .option('tolerance', { type: 'string', default: '2%', describe: 'relative change allowed before a worse metric fails (e.g. 2% or 0.02)' })
+    .option('junit', { type: 'string', describe: 'write a JUnit XML report here (for CI systems)' })
+    .option('save', { type: 'string', describe: "write this check's runs here (a new baseline)" })
+    .option('policy', { type: 'string', describe: "replace each scenario's queue policy (name or module file); checked under the scenario's policy" })
+    .option('workers', { type: 'number', describe: 'worker threads (default: available parallelism)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'print only failures' })
+    .option('policy-timeout', { type: 'number', default: 10, describe: 'seconds a single plug-in policy call may take' })
+    .example('$0 check scenarios/*.yaml --baseline results/ci/baseline.csv --tolerance 2% --junit check.xml', '') as unknown as Argv<CheckArgs>;
+}
+
+function parseTolerance(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+  if (!m) throw new InputError([{ file: '--tolerance', line: 0, column: 0, path: '', message: `'${text}': expected a percentage such as 2% (or a fraction such as 0.02)` }]);
+  return m[2] ? Number(m[1]) / 100 : Number(m[1]);
+}
+
+export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void> {
+  await guarded(async () => {
+    const t0 = performance.now();
+    const tolerance = parseTolerance(argv.tolerance);
+    const baselines: Baseline[] = (argv.baseline ?? []).map((file) => {
+      try {
+        return { file, table: parseCsv(readInput(file), file) };
+      } catch (e) {
+        if (e instanceof CsvFormatError) throw new InputError([{ file: e.file, line: e.line, column: 0, path: '', message: e.message.replace(/^.*?: /, '') }]);
+        throw e;
+      }
+    });
+    const expect = argv.expect !== undefined ? { text: readInput(argv.expect), file: argv.expect } : undefined;
+    const policy = argv.policy !== undefined ? parsePolicyOption(argv.policy, '--policy', process.cwd()) : undefined;
+    const checks: ScenarioCheck[] = [];
+    for (const file of argv.scenarios) {
+      let progress: Progress | undefined;
+      checks.push(
+        await checkScenario(
+          { file, text: readInput(file), ...(expect ? { expect } : {}), ...(policy ? { policy: { ref: policy.ref, baseDir: policy.baseDir, label: '--policy' } } : {}) },
+          {
+            baselines,
+            tolerance,
+            policyTimeoutS: argv.policyTimeout,
+            ...(argv.workers !== undefined ? { workers: argv.workers } : {}),
+            onStart: (n) => {
+              progress = new Progress(n, `check ${file}`, argv.quiet ? undefined : process.stderr);
+            },
+            onRunDone: () => progress?.tick(),
+          },
+        ),
+      );
+      progress?.finish();
+    }
+    const failed = checks.some((c) => c.findings.some((f) => f.outcome === 'fail'));
+    const wallS = (performance.now() - t0) / 1000;
+    const files: { path: string; content: string }[] = [];
+    if (argv.junit !== undefined) files.push({ path: argv.junit, content: junitXml(checks, wallS) });
+    if (files.length > 0) writeAtomically(files);
+    if (argv.save !== undefined) writeTable(argv.save, joinRuns(checks));
+    const report = formatCheckReport(checks);
+    if (!argv.quiet || failed) process.stdout.write(report);
+    if (!argv.quiet && argv.junit !== undefined) process.stdout.write(`  wrote ${resolve(argv.junit)}\n`);
+    if (failed) process.exitCode = EXIT_RUN_FAILED;
+  });
+}

@@ -1,0 +1,27 @@
+// A readable block per inference service for the terminal; services.csv holds the exact figures.
+import type { ServiceRow } from '../sim/inference/service-rows.js';
+import { formatDuration } from '../units/units.js';
+
+const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
+const dur = (x: number): string => (Number.isFinite(x) ? formatDuration(x) : '-');
+const num = (x: number, digits = 1): string => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits }) : '-');
+
+export function formatServices(rows: readonly ServiceRow[]): string {
+  return rows
+    .map((s) => {
+      const lines: [string, string][] = [
+        ['service', `${s.service} (balancer ${s.balancer})`],
+        ['requests', `${num(s.requests, 0)} completed, ${num(s.requests_unfinished, 0)} unfinished, ${num(s.requests_rejected, 0)} rejected`],
+        ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}`],
+        ['time to first token', `p50 ${dur(s.ttft_p50_s)}, p99 ${dur(s.ttft_p99_s)}`],
+        ['time per output token', `p50 ${dur(s.tpot_p50_s)}, p99 ${dur(s.tpot_p99_s)}`],
+        ['end-to-end latency', `p50 ${dur(s.e2e_latency_p50_s)}, p99 ${dur(s.e2e_latency_p99_s)}`],
+        ['SLO attainment', pct(s.slo_attainment)],
+        ['throughput', `${num(s.tokens_per_s)} output tokens/s, effective compute ratio ${pct(s.effective_compute_ratio)}`],
+        ['replicas', `mean ${num(s.replicas_mean)}, max ${s.replicas_max}`],
+      ];
+      const width = Math.max(...lines.map((r) => r[0].length));
+      return lines.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n';
+    })
+    .join('\n');
+}

@@ -1,0 +1,199 @@
+// Chart specifications (Vega-Lite) for experiment results: a metric against a swept parameter per
+// policy with its 95% confidence band, each policy's metrics side by side (compare), and queueing-delay
+// CDFs per policy. Specs are plain data; charts.ts renders them to SVG in Node and report.ts embeds
+// them in an HTML page. The same spec serves both, with interaction (legend highlighting, zoom,
+// tooltips) that a static SVG simply ignores.
+import { cellNumber, type Table } from './csv-table.js';
+import { metricDirection } from './metric-direction.js';
+import { numericValue, SI_UNIT } from './sweep-values.js';
+
+export type VegaLiteSpec = Record<string, unknown>;
+
+const WIDTH = 560;
+const HEIGHT = 300;
+
+/** A readable axis title for a metric column. */
+export function metricTitle(metric: string): string {
+  const d = metricDirection(metric);
+  const unit = metric.endsWith('_s') ? ' (s)' : metric.endsWith('_kwh') ? ' (kWh)' : metric.endsWith('_kg') ? ' (kg)' : '';
+  const name = metric.replace(/_(s|kwh|kg)$/, '').replace(/_/g, ' ');
+  return `${name}${unit}${d === 'higher' ? ' ↑' : d === 'lower' ? ' ↓' : ''}`;
+}
+
+function seriesLabel(policy: string, placement: string, placements: number): string {
+  return placements > 1 ? `${policy} + ${placement}` : policy;
+}
+
+interface SummaryPoint {
+  x: number | string;
+  xLabel: string;
+  series: string;
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+/** Summary rows of one metric, with x taken from `param` (other swept parameters join the series name). */
+function pointsOf(summary: Table, metric: string, param: string | undefined): { points: SummaryPoint[]; numeric: boolean; unit: string } {
+  const h = summary.header;
+  const at = (c: string): number => h.indexOf(c);
+  const params = h.slice(0, at('scenario'));
+  const placements = new Set(summary.rows.map((r) => r[at('placement')])).size;
+  const rows = summary.rows.filter((r) => r[at('metric')] === metric);
+  const xi = param === undefined ? -1 : at(param);
+  const xs = xi >= 0 ? rows.map((r) => numericValue(r[xi]!)) : [];
+  const numeric = xi >= 0 && xs.every((v) => v !== undefined);
+  const kind = numeric ? xs.find((v) => v!.kind !== undefined)?.kind : undefined;
+  const points = rows.map((r, k) => {
+    const others = params.filter((p) => p !== param).map((p) => `${p}=${r[at(p)]}`);
+    const series = [seriesLabel(r[at('policy')]!, r[at('placement')]!, placements), ...others].join(', ');
+    const mean = cellNumber(r[at('mean')]!);
+    const lo = cellNumber(r[at('ci95_low')]!);
+    const hi = cellNumber(r[at('ci95_high')]!);
+    return {
+      x: xi < 0 ? series : numeric ? xs[k]!.value : r[xi]!,
+      xLabel: xi < 0 ? series : r[xi]!,
+      series,
+      mean,
+      lo: Number.isFinite(lo) ? lo : mean,
+      hi: Number.isFinite(hi) ? hi : mean,
+    };
+  });
+  return { points, numeric, unit: kind ? SI_UNIT[kind] : '' };
+}
+
+/** A metric against a swept parameter, one line per policy, with its 95% confidence band. */
+export function metricVsParamSpec(summary: Table, metric: string, param: string, options: { log?: boolean; title?: string } = {}): VegaLiteSpec {
+  const { points, numeric, unit } = pointsOf(summary, metric, param);
+  const x = numeric
+    ? { field: 'x', type: 'quantitative', title: `${param}${unit ? ` (${unit})` : ''}`, scale: { type: options.log ? 'log' : 'linear', nice: false }, axis: { format: '~s' } }
+    : { field: 'x', type: 'ordinal', title: param, sort: null };
+  const tooltip = [
+    { field: 'series', title: 'policy' },
+    { field: 'xLabel', title: param },
+    { field: 'mean', title: metric, format: '.4~g' },
+    { field: 'lo', title: '95% CI low', format: '.4~g' },
+    { field: 'hi', title: '95% CI high', format: '.4~g' },
+  ];
+  const color = { field: 'series', type: 'nominal', title: 'policy', sort: null };
+  const highlight = { condition: { param: 'pick', value: 1 }, value: 0.15 };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: options.title ?? `${metricTitle(metric)} vs ${param}`,
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: points },
+    encoding: { x, color },
+    layer: [
+      {
+        mark: numeric ? { type: 'area', opacity: 0.18 } : { type: 'rule', strokeWidth: 2 },
+        encoding: numeric ? { y: { field: 'lo', type: 'quantitative', title: metricTitle(metric) }, y2: { field: 'hi' } } : { y: { field: 'lo', type: 'quantitative', title: metricTitle(metric) }, y2: { field: 'hi' } },
+      },
+      {
+        mark: { type: 'line', point: true, strokeWidth: 2 },
+        params: [
+          { name: 'pick', select: { type: 'point', fields: ['series'] }, bind: 'legend' },
+          ...(numeric ? [{ name: 'zoom', select: 'interval', bind: 'scales' }] : []),
+        ],
+        encoding: { y: { field: 'mean', type: 'quantitative', title: metricTitle(metric), scale: { zero: false } }, opacity: highlight, tooltip },
+      },
+    ],
+  };
+}
+
+/** compare: each metric's mean per policy with 95% confidence error bars, one small chart per metric. */
+export function comparePoliciesSpec(summary: Table, metrics: readonly string[]): VegaLiteSpec {
+  const values: (SummaryPoint & { metric: string })[] = [];
+  for (const m of metrics) for (const p of pointsOf(summary, m, undefined).points) values.push({ ...p, metric: metricTitle(m) });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Policies compared (mean and 95% confidence interval over seeds)',
+    data: { values },
+    facet: { field: 'metric', type: 'nominal', title: null, sort: metrics.map(metricTitle) },
+    columns: 2,
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 260,
+      height: 160,
+      encoding: { x: { field: 'series', type: 'nominal', title: null, sort: null, axis: { labelAngle: -30 } } },
+      layer: [
+        {
+          mark: { type: 'bar', opacity: 0.8 },
+          params: [{ name: 'pick', select: { type: 'point', fields: ['series'] } }],
+          encoding: {
+            y: { field: 'mean', type: 'quantitative', title: null },
+            color: { field: 'series', type: 'nominal', title: 'policy', sort: null },
+            opacity: { condition: { param: 'pick', value: 1 }, value: 0.3 },
+            tooltip: [
+              { field: 'series', title: 'policy' },
+              { field: 'metric' },
+              { field: 'mean', format: '.4~g' },
+              { field: 'lo', title: '95% CI low', format: '.4~g' },
+              { field: 'hi', title: '95% CI high', format: '.4~g' },
+            ],
+          },
+        },
+        { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+      ],
+    },
+  };
+}
+
+/** At most this many points per CDF line: enough for the eye, small enough for the file. */
+const CDF_POINTS = 400;
+
+/**
+ * Empirical CDFs of job queueing delays, one line per policy (all seeds pooled), from jobs.csv
+ * (`run` column) joined with runs.csv (policy of each run).
+ */
+export function queueingCdfSpec(runs: Table, jobs: Table): VegaLiteSpec {
+  const rp = runs.header.indexOf('policy');
+  const rpl = runs.header.indexOf('placement');
+  const placements = new Set(runs.rows.map((r) => r[rpl])).size;
+  const params = runs.header.slice(1, runs.header.indexOf('scenario'));
+  const seriesOfRun = new Map(
+    runs.rows.map((r) => [r[0]!, [seriesLabel(r[rp]!, r[rpl]!, placements), ...params.map((p) => `${p}=${r[runs.header.indexOf(p)]}`)].join(', ')]),
+  );
+  const qi = jobs.header.indexOf('queueing_delay_s');
+  const byseries = new Map<string, number[]>();
+  for (const j of jobs.rows) {
+    const s = seriesOfRun.get(j[0]!);
+    const d = cellNumber(j[qi]!);
+    if (s === undefined || !Number.isFinite(d)) continue;
+    if (!byseries.has(s)) byseries.set(s, []);
+    byseries.get(s)!.push(d);
+  }
+  const values: { series: string; delay: number; fraction: number }[] = [];
+  for (const [series, ds] of byseries) {
+    ds.sort((a, b) => a - b);
+    const n = ds.length;
+    const step = Math.max(1, Math.ceil(n / CDF_POINTS));
+    for (let i = 0; i < n; i += step) values.push({ series, delay: ds[i]! / 3600, fraction: (i + 1) / n });
+    if ((n - 1) % step !== 0) values.push({ series, delay: ds[n - 1]! / 3600, fraction: 1 });
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Queueing delay CDF per policy (jobs of every seed)',
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values },
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
+    params: [
+      { name: 'pick', select: { type: 'point', fields: ['series'] }, bind: 'legend' },
+      { name: 'zoom', select: 'interval', bind: 'scales' },
+    ],
+    encoding: {
+      x: {
+        field: 'delay',
+        type: 'quantitative',
+        title: 'queueing delay (hours; log scale above 0.1 h)',
+        scale: { type: 'symlog', constant: 0.1 },
+        axis: { values: [0, 0.1, 1, 10, 100, 1000], format: '~g' },
+      },
+      y: { field: 'fraction', type: 'quantitative', title: 'fraction of jobs', scale: { domain: [0, 1] } },
+      color: { field: 'series', type: 'nominal', title: 'policy', sort: null },
+      opacity: { condition: { param: 'pick', value: 1 }, value: 0.15 },
+      tooltip: [{ field: 'series', title: 'policy' }, { field: 'delay', title: 'delay (h)', format: '.4~g' }, { field: 'fraction', format: '.3f' }],
+    },
+  };
+}

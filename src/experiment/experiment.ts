@@ -1,0 +1,53 @@
+// Runs an experiment (compare, sweep, check): plan the runs, check every input before anything
+// runs, spread this shard's runs over the worker pool, and return the result tables. Pure apart from
+// the worker threads: no files, no stdout; the caller writes the tables.
+import { availableParallelism } from 'node:os';
+import type { Table } from './csv-table.js';
+import { inShard, jobRowsTable, planExperiment, poolRequests, runRows, validatePlan, type ExperimentSpec, type Plan, type Shard } from './plan.js';
+import { summarizeRuns } from './summarize.js';
+import { runPool, type RunOutcome } from './worker-pool.js';
+
+export interface ExperimentOptions {
+  /** Worker threads; the machine's available parallelism by default. */
+  workers?: number;
+  shard?: Shard;
+  policyTimeoutS?: number;
+  /** Keep every job row (jobs.csv, queueing-delay CDFs). */
+  jobRows?: boolean;
+  /** Called once the plan is known and checked, with the number of runs this shard will do. */
+  onStart?: (runs: number) => void;
+  onRunDone?: (outcome: RunOutcome) => void;
+}
+
+export interface ExperimentResult {
+  plan: Plan;
+  /** runs.csv: this shard's runs, by run index. */
+  runs: Table;
+  /** summary.csv (over this shard's runs). */
+  summary: Table;
+  /** jobs.csv, when jobRows was asked. */
+  jobs: Table | undefined;
+  outcomes: RunOutcome[];
+  /** Sum of the simulations' own wall times, to measure the experiment's overhead. */
+  simulationWallS: number;
+}
+
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+export async function runExperiment(spec: ExperimentSpec, options: ExperimentOptions = {}): Promise<ExperimentResult> {
+  const plan = planExperiment(spec);
+  await validatePlan(plan);
+  const mine = plan.runs.filter((r) => inShard(r.index, options.shard));
+  options.onStart?.(mine.length);
+  const outcomes = await runPool(poolRequests(plan, mine, { jobRows: options.jobRows ?? false }), {
+    workers: options.workers ?? defaultWorkers(),
+    policyTimeoutS: options.policyTimeoutS ?? 10,
+    onDone: (o) => options.onRunDone?.(o),
+  });
+  const runs = runRows(plan, outcomes);
+  let simulationWallS = 0;
+  for (const o of outcomes) simulationWallS += o.wallS;
+  return { plan, runs, summary: summarizeRuns(runs), jobs: options.jobRows ? jobRowsTable(outcomes) : undefined, outcomes, simulationWallS };
+}

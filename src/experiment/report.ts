@@ -1,0 +1,111 @@
+// A self-contained HTML report of a results folder (runs.csv, summary.csv, jobs.csv): the summary
+// table and interactive charts (tooltips, legend highlighting, zoom and pan), with Vega's browser
+// build inlined so that the page works offline and can be attached to a CI run or an email.
+import { comparePoliciesSpec, metricVsParamSpec, queueingCdfSpec, type VegaLiteSpec } from './chart-specs.js';
+import { compileToVega, vegaBrowserScript } from './charts.js';
+import { cellNumber, type Table } from './csv-table.js';
+import { metricDirection } from './metric-direction.js';
+import { formatMetricValue } from './summary-text.js';
+import { numericValue } from './sweep-values.js';
+
+export interface ReportInput {
+  title: string;
+  runs: Table;
+  summary: Table;
+  jobs?: Table | undefined;
+}
+
+const REPORT_METRICS = [
+  'job_effective_compute_ratio',
+  'effective_compute_ratio_pool',
+  'effective_compute_ratio_allocated',
+  'utilisation',
+  'queueing_delay_mean_s',
+  'queueing_delay_p95_s',
+  'jct_mean_s',
+  'makespan_s',
+  'energy_kwh',
+];
+
+function esc(s: string): string {
+  return s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+}
+
+/** JSON safe inside a <script> element. */
+function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c');
+}
+
+export function reportCharts(input: ReportInput): { id: string; title: string; spec: VegaLiteSpec }[] {
+  const h = input.summary.header;
+  const params = h.slice(0, h.indexOf('scenario'));
+  const available = new Set(input.summary.rows.map((r) => r[h.indexOf('metric')]!));
+  const metrics = REPORT_METRICS.filter((m) => available.has(m));
+  const charts: { id: string; title: string; spec: VegaLiteSpec }[] = [];
+  if (params.length > 0) {
+    const p = params[0]!;
+    const values = [...new Set(input.summary.rows.map((r) => r[h.indexOf(p)]!))];
+    const nums = values.map(numericValue);
+    const positive = nums.every((v) => v !== undefined && v.value > 0);
+    const log = positive && Math.max(...nums.map((v) => v!.value)) / Math.min(...nums.map((v) => v!.value)) >= 100;
+    metrics.forEach((m, i) => charts.push({ id: `chart-${i}`, title: m, spec: metricVsParamSpec(input.summary, m, p, { log }) }));
+  } else {
+    charts.push({ id: 'chart-policies', title: 'policies', spec: comparePoliciesSpec(input.summary, metrics) });
+  }
+  if (input.jobs && input.jobs.rows.length > 0) charts.push({ id: 'chart-cdf', title: 'queueing delay CDF', spec: queueingCdfSpec(input.runs, input.jobs) });
+  return charts;
+}
+
+function summaryTableHtml(summary: Table): string {
+  const h = summary.header;
+  const at = (c: string): number => h.indexOf(c);
+  const params = h.slice(0, at('scenario'));
+  const rows = summary.rows.filter((r) => REPORT_METRICS.includes(r[at('metric')]!));
+  let html = `<table><thead><tr>${[...params, 'policy', 'placement', 'metric', 'n', 'mean', '95% CI'].map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>`;
+  for (const r of rows) {
+    const m = r[at('metric')]!;
+    const mean = cellNumber(r[at('mean')]!);
+    const lo = cellNumber(r[at('ci95_low')]!);
+    const hi = cellNumber(r[at('ci95_high')]!);
+    const d = metricDirection(m);
+    const ci = Number.isFinite(lo) ? `${formatMetricValue(m, lo)} … ${formatMetricValue(m, hi)}` : '';
+    html += `<tr>${params.map((p) => `<td>${esc(r[at(p)]!)}</td>`).join('')}<td>${esc(r[at('policy')]!)}</td><td>${esc(r[at('placement')]!)}</td><td>${esc(m)}${d === 'higher' ? ' ↑' : d === 'lower' ? ' ↓' : ''}</td><td>${esc(r[at('n')]!)}</td><td class="num">${esc(formatMetricValue(m, mean))}</td><td class="num">${esc(ci)}</td></tr>`;
+  }
+  return `${html}</tbody></table>`;
+}
+
+export async function buildReport(input: ReportInput): Promise<string> {
+  const charts = reportCharts(input);
+  const compiled = await Promise.all(charts.map(async (c) => ({ id: c.id, spec: await compileToVega(c.spec) })));
+  const vega = vegaBrowserScript().replace(/<\/script/gi, '<\\/script');
+  const runs = input.runs.rows.length;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${esc(input.title)} — poolsim report</title>
+<style>
+  body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; padding: 0 1rem; }
+  h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
+  table { border-collapse: collapse; font-size: 12px; }
+  th, td { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  .chart { margin: 1rem 0 2rem; } .hint { color: #666; font-size: 12px; }
+  details { margin-top: 1rem; }
+</style>
+</head>
+<body>
+<h1>${esc(input.title)}</h1>
+<p>${runs} run${runs === 1 ? '' : 's'}. Hover for values; click a legend entry to highlight a policy (shift-click for several); drag to pan and scroll to zoom; double-click to reset.</p>
+${compiled.map((c) => `<div class="chart" id="${c.id}"></div>`).join('\n')}
+<details><summary>Summary table (mean and 95% confidence interval over seeds)</summary>
+${summaryTableHtml(input.summary)}
+</details>
+<script>${vega}</script>
+<script>
+const charts = ${scriptJson(compiled)};
+window.poolsimCharts = Promise.all(charts.map((c) => new vega.View(vega.parse(c.spec), { renderer: 'svg', container: '#' + c.id, hover: true }).runAsync()));
+</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,112 @@
+// Readable tables of an experiment's summary for the terminal: per metric, each policy's mean with
+// its 95% confidence half-width, the best marked with `*` (by the metric's direction). The CSVs hold
+// the exact figures.
+import { formatDuration } from '../units/units.js';
+import { cellNumber, type Table } from './csv-table.js';
+import { isBetter, metricDirection } from './metric-direction.js';
+
+export function formatMetricValue(metric: string, x: number): string {
+  if (!Number.isFinite(x)) return '-';
+  if (/ratio|utilisation|comm_fraction/.test(metric)) return `${(x * 100).toFixed(2)}%`;
+  if (metric.endsWith('_s')) return formatDuration(x);
+  if (Number.isInteger(x)) return x.toLocaleString('en-US');
+  return Number(x.toPrecision(4)).toLocaleString('en-US', { maximumSignificantDigits: 4 });
+}
+
+function formatHalf(metric: string, half: number): string {
+  if (!Number.isFinite(half)) return '';
+  if (/ratio|utilisation|comm_fraction/.test(metric)) return ` ± ${(half * 100).toFixed(2)}`;
+  if (metric.endsWith('_s')) return ` ± ${formatDuration(half)}`;
+  return ` ± ${Number(half.toPrecision(2))}`;
+}
+
+interface Cell {
+  mean: number;
+  half: number;
+}
+
+/**
+ * One block per sweep point (one block in all for compare): metrics down, policy (+ placement when
+ * several) across, the best per metric starred.
+ */
+export function formatSummaryTable(summary: Table, options: { metrics?: readonly string[] } = {}): string {
+  const h = summary.header;
+  const at = (c: string): number => h.indexOf(c);
+  const metricAt = at('metric');
+  const params = h.slice(0, at('scenario'));
+  const placements = new Set(summary.rows.map((r) => r[at('placement')]));
+  const label = (r: string[]): string => (placements.size > 1 ? `${r[at('policy')]} + ${r[at('placement')]}` : r[at('policy')]!);
+  const blocks = new Map<string, { labels: string[]; cells: Map<string, Map<string, Cell>> }>();
+  for (const r of summary.rows) {
+    const metric = r[metricAt]!;
+    if (options.metrics && !options.metrics.includes(metric)) continue;
+    const bk = params.map((p, i) => `${p}=${r[i]}`).join(', ');
+    let b = blocks.get(bk);
+    if (!b) blocks.set(bk, (b = { labels: [], cells: new Map() }));
+    const l = label(r);
+    if (!b.labels.includes(l)) b.labels.push(l);
+    const mean = cellNumber(r[at('mean')]!);
+    const half = cellNumber(r[at('ci95_high')]!) - mean;
+    if (!b.cells.has(metric)) b.cells.set(metric, new Map());
+    b.cells.get(metric)!.set(l, { mean, half });
+  }
+  if (params.length > 0) return formatSweepTable(blocks, params, options.metrics ?? [...new Set(summary.rows.map((r) => r[metricAt]!))]);
+  let out = '';
+  for (const [bk, b] of blocks) {
+    if (bk) out += `\n  ${bk}\n`;
+    const lines: string[][] = [['metric', ...b.labels]];
+    const order = options.metrics ? options.metrics.filter((m) => b.cells.has(m)) : [...b.cells.keys()];
+    for (const metric of order) {
+      const byLabel = b.cells.get(metric)!;
+      let best: string | undefined;
+      if (metricDirection(metric) !== 'neutral' && b.labels.length > 1) {
+        for (const l of b.labels) {
+          const c = byLabel.get(l);
+          if (!c || !Number.isFinite(c.mean)) continue;
+          if (best === undefined || isBetter(metric, c.mean, byLabel.get(best)!.mean)) best = l;
+        }
+        // No star when every policy ties.
+        if (best !== undefined && b.labels.every((l) => byLabel.get(l)?.mean === byLabel.get(best!)!.mean)) best = undefined;
+      }
+      const arrow = metricDirection(metric) === 'higher' ? ' ↑' : metricDirection(metric) === 'lower' ? ' ↓' : '';
+      lines.push([
+        `${metric}${arrow}`,
+        ...b.labels.map((l) => {
+          const c = byLabel.get(l);
+          if (!c) return '-';
+          return `${formatMetricValue(metric, c.mean)}${formatHalf(metric, c.half)}${l === best ? ' *' : ''}`;
+        }),
+      ]);
+    }
+    const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+    for (const l of lines) out += `  ${l.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ')}\n`;
+  }
+  return `${out}  (mean ± 95% confidence half-width over seeds; * best per metric; ↑ higher is better, ↓ lower)\n`;
+}
+
+type Blocks = Map<string, { labels: string[]; cells: Map<string, Map<string, Cell>> }>;
+
+/** Sweeps: one line per point and policy, one column per metric (mean, and ± half-width with seeds). */
+function formatSweepTable(blocks: Blocks, params: readonly string[], metrics: readonly string[]): string {
+  const shown = metrics.filter((m) => [...blocks.values()].some((b) => b.cells.has(m)));
+  const arrow = (m: string): string => (metricDirection(m) === 'higher' ? ' ↑' : metricDirection(m) === 'lower' ? ' ↓' : '');
+  const lines: string[][] = [[...params, 'policy', ...shown.map((m) => `${m}${arrow(m)}`)]];
+  for (const [bk, b] of blocks) {
+    const values = bk.split(', ').map((kv) => kv.slice(kv.indexOf('=') + 1));
+    for (const l of b.labels) {
+      const cells = shown.map((m) => {
+        const byLabel = b.cells.get(m);
+        const c = byLabel?.get(l);
+        if (!c) return '-';
+        let best = b.labels.length > 1 && metricDirection(m) !== 'neutral';
+        if (best) for (const other of b.labels) if (other !== l && byLabel!.get(other) && !isBetter(m, c.mean, byLabel!.get(other)!.mean)) best = false;
+        return `${formatMetricValue(m, c.mean)}${formatHalf(m, c.half)}${best ? ' *' : ''}`;
+      });
+      lines.push([...values, l, ...cells]);
+    }
+  }
+  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+  let out = '';
+  for (const l of lines) out += `  ${l.map((c, i) => (i <= params.length ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ')}\n`;
+  return `${out}  (mean${[...blocks.values()].some((b) => [...b.cells.values()].some((m) => [...m.values()].some((c) => Number.isFinite(c.half)))) ? ' ± 95% confidence half-width over seeds' : ''}; * best policy at that point; ↑ higher is better, ↓ lower)\n`;
+}

@@ -1,0 +1,139 @@
+// The values of a swept parameter: `--set path=values` where values is a list (`1us,10us,1ms`,
+// `IB-NDR,RoCE-400G`) or a range (`10us..10ms:log:7`, `100..800:lin:8`). Values stay the strings a
+// user would write in the scenario file; generated range points are written back with the units of
+// the range's endpoints, so `10us..10ms:log:7` gives 10us, 31.62us, 100us, 316.2us, 1ms, 3.162ms, 10ms.
+import { parseQuantity, UnitError, type QuantityKind } from '../units/units.js';
+
+/** One `--set`: a path into the scenario and the values it takes. */
+export interface SweepParam {
+  /** As written: `links[0].latency`, `datacentres.east.fabric`. */
+  readonly path: string;
+  /** The values as scenario text (parsed as YAML when applied: `4` is a number, `1ms` a string). */
+  readonly values: readonly string[];
+  /** True when the values came from a log range (plots use a log axis). */
+  readonly log: boolean;
+}
+
+export class SweepSyntaxError extends Error {}
+
+/** Parse `path=values`. */
+export function parseSetOption(text: string): SweepParam {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new SweepSyntaxError(`--set '${text}': expected path=values, e.g. links[0].latency=10us..10ms:log:7 or datacentres[0].fabric=IB-NDR,RoCE-400G`);
+  const path = text.slice(0, eq).trim();
+  const spec = text.slice(eq + 1).trim();
+  if (spec === '') throw new SweepSyntaxError(`--set ${path}=: no values`);
+  const range = parseRange(spec);
+  if (range) return { path, values: range.values, log: range.log };
+  return { path, values: splitTopLevel(spec), log: false };
+}
+
+const RANGE = /^(.+?)\.\.(.+?)(?::(lin|log))?(?::(\d+))?$/;
+
+/** Units with their scale; each quantity kind is tried until one knows both endpoints' units. */
+const KINDS: readonly QuantityKind[] = ['duration', 'rate', 'size', 'flops', 'flop', 'power', 'energy', 'count', 'frequency'];
+
+function parseRange(spec: string): { values: string[]; log: boolean } | undefined {
+  // Not a range when the dots belong to a flow mapping or a list of decimals.
+  if (/[{}[\],]/.test(spec)) return undefined;
+  const m = RANGE.exec(spec);
+  if (!m) return undefined;
+  const [, lo, hi, scaleName, stepsText] = m as unknown as [string, string, string, string | undefined, string | undefined];
+  const a = splitNumber(lo);
+  const b = splitNumber(hi);
+  if (!a || !b) throw new SweepSyntaxError(`range '${spec}': endpoints must be numbers with optional units, e.g. 10us..10ms:log:7`);
+  if (stepsText === undefined) throw new SweepSyntaxError(`range '${spec}': say how many points, e.g. ${lo}..${hi}:${scaleName ?? 'lin'}:5`);
+  const steps = Number(stepsText);
+  if (steps < 2) throw new SweepSyntaxError(`range '${spec}': at least 2 points`);
+  const log = scaleName === 'log';
+  // Both endpoints in one unit system (SI), then back to the endpoints' units.
+  const units = [...new Set([a.unit, b.unit])];
+  let kind: QuantityKind | undefined;
+  let scale: (u: string) => number = () => 1;
+  if (units.some((u) => u !== '')) {
+    kind = KINDS.find((k) => units.every((u) => tryScale(u, k) !== undefined));
+    if (!kind) throw new SweepSyntaxError(`range '${spec}': unknown unit or mixed kinds ('${a.unit}', '${b.unit}')`);
+    const k = kind;
+    scale = (u) => tryScale(u, k)!;
+  }
+  const loSi = a.value * scale(a.unit);
+  const hiSi = b.value * scale(b.unit);
+  if (log && (loSi <= 0 || hiSi <= 0)) throw new SweepSyntaxError(`range '${spec}': a log range needs positive endpoints`);
+  // Units largest first: each point is written in the largest endpoint unit that keeps it >= 1.
+  const byScale = units.map((u) => ({ u, s: scale(u) })).sort((x, y) => y.s - x.s);
+  const values: string[] = [];
+  for (let i = 0; i < steps; i++) {
+    const f = i / (steps - 1);
+    let x = i === 0 ? loSi : i === steps - 1 ? hiSi : log ? Math.exp(Math.log(loSi) + f * (Math.log(hiSi) - Math.log(loSi))) : loSi + f * (hiSi - loSi);
+    if (Math.abs(x) < 1e-300) x = 0;
+    const unit = byScale.find((c) => Math.abs(x) / c.s >= 1) ?? byScale[byScale.length - 1]!;
+    values.push(`${formatNumber(x / unit.s)}${unit.u}`);
+  }
+  return { values, log };
+}
+
+function tryScale(unit: string, kind: QuantityKind): number | undefined {
+  if (unit === '') return 1;
+  try {
+    return parseQuantity(`1${unit}`, kind);
+  } catch (e) {
+    if (e instanceof UnitError) return undefined;
+    throw e;
+  }
+}
+
+function splitNumber(text: string): { value: number; unit: string } | undefined {
+  const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([^\s\d].*?)?\s*$/.exec(text);
+  return m ? { value: Number(m[1]), unit: m[2] ?? '' } : undefined;
+}
+
+/** Four significant digits: enough to tell sweep points apart, short enough to read. */
+export function formatNumber(x: number): string {
+  return String(Number(x.toPrecision(4)));
+}
+
+/** Split on commas outside brackets and braces (`{preset: RoCE-400G, latency: 2us},IB-NDR`). */
+export function splitTopLevel(spec: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of spec) {
+    if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur.trim());
+  if (out.some((v) => v === '')) throw new SweepSyntaxError(`'${spec}': empty value in the list`);
+  return out;
+}
+
+/**
+ * A swept value as a number for plots: SI units when it has a unit of any known kind, the number
+ * itself when bare, undefined for names (fabric presets).
+ */
+export function numericValue(text: string): { value: number; kind: QuantityKind | undefined } | undefined {
+  const n = splitNumber(text);
+  if (!n) return undefined;
+  if (n.unit === '') return { value: n.value, kind: undefined };
+  for (const k of KINDS) {
+    const s = tryScale(n.unit, k);
+    if (s !== undefined) return { value: n.value * s, kind: k };
+  }
+  return undefined;
+}
+
+/** The SI unit a quantity kind is converted to (axis titles). */
+export const SI_UNIT: Record<QuantityKind, string> = {
+  duration: 's',
+  size: 'bytes',
+  rate: 'bytes/s',
+  flops: 'FLOP/s',
+  flop: 'FLOP',
+  power: 'W',
+  energy: 'J',
+  count: '',
+  frequency: '1/s',
+};

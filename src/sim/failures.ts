@@ -1,0 +1,166 @@
+// Hardware failures, repairs and stragglers, as a subsystem on the simulation's engine. Every
+// draw comes from its own streams ('failures:...', 'stragglers'), so a run without failures is
+// byte-identical to one where this subsystem is absent.
+import type { RandomStream } from '../engine/random.js';
+import type { z } from 'zod';
+import type { failureProcessSchema, failuresSchema } from '../scenario/schema.js';
+import type { Simulation, Subsystem } from './simulation.js';
+import type { SimJob } from './sim-job.js';
+
+type FailureProcess = z.output<typeof failureProcessSchema>;
+type FailuresSpec = z.output<typeof failuresSchema>;
+
+/** Time to the next failure of one unit. */
+function drawGap(p: FailureProcess, rng: RandomStream): number {
+  if (p.distribution === 'exponential' || p.shape === 1) return rng.exponential(p.mtbf);
+  // Weibull with the given mean: scale = mtbf / Gamma(1 + 1/k).
+  return rng.weibull(p.shape, p.mtbf / gammaFn(1 + 1 / p.shape));
+}
+
+/** Lanczos approximation of the Gamma function (x > 0). */
+function gammaFn(x: number): number {
+  const g = 7;
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gammaFn(1 - x));
+  x -= 1;
+  let a = c[0]!;
+  const t = x + g + 0.5;
+  for (let i = 1; i < g + 2; i++) a += c[i]! / (x + i);
+  return Math.sqrt(2 * Math.PI) * Math.pow(t, x + 0.5) * Math.exp(-t) * a;
+}
+
+export class FailureInjector implements Subsystem {
+  /** Failure events that happened (devices, nodes, links). */
+  failures = 0;
+  /** Outages not yet repaired. */
+  repairsPending = 0;
+  /** Devices out of service, with the number of overlapping outages (device and node failures). */
+  private readonly downCount: Int32Array;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly spec: FailuresSpec,
+  ) {
+    this.downCount = new Int32Array(sim.cluster.deviceCount);
+    // Young/Daly needs each job's failure rate: its devices' rates plus its nodes'.
+    sim.failureRateOf = (job) => this.failureRateOf(job);
+  }
+
+  start(): void {
+    const c = this.sim.cluster;
+    const stragglers = this.sim.streams.stream('stragglers');
+    for (const k of c.kinds) {
+      const s = this.spec.stragglers[k.name];
+      if (!s) continue;
+      for (const node of c.nodesOfKind[k.index]!) {
+        const first = c.nodeFirstDevice[node]!;
+        for (let d = first; d < first + c.nodeDevices[node]!; d++) if (stragglers.next() < s.fraction) this.sim.deviceSpeed[d] = s.slowdown;
+      }
+    }
+    for (const k of c.kinds) {
+      const p = this.spec.devices[k.name];
+      if (!p) continue;
+      const devices: number[] = [];
+      for (const node of c.nodesOfKind[k.index]!) for (let d = c.nodeFirstDevice[node]!; d < c.nodeFirstDevice[node]! + c.nodeDevices[node]!; d++) devices.push(d);
+      this.startProcess(p, devices.length, `failures:device:${k.name}`, (i) => [devices[i]!]);
+    }
+    if (this.spec.nodes) {
+      this.startProcess(this.spec.nodes, c.nodeCount, 'failures:node', (n) => {
+        const out: number[] = [];
+        for (let d = c.nodeFirstDevice[n]!; d < c.nodeFirstDevice[n]! + c.nodeDevices[n]!; d++) out.push(d);
+        return out;
+      });
+    }
+    const net = this.sim.network;
+    if (this.spec.links && net && this.sim.resolved.interDc.length > 0) {
+      const links = this.sim.resolved.interDc.length;
+      const down = new Int32Array(links);
+      this.startProcess(this.spec.links, links, 'failures:link', () => [], (li, up) => {
+        down[li]! += up ? -1 : 1;
+        net.setInterDcCapacity(li, down[li]! > 0 ? 0 : 1);
+      });
+    }
+  }
+
+  finish(): void {
+    this.sim.metricsRecorder.addFailures(this.failures);
+  }
+
+  /**
+   * `units` identical units with independent failure clocks. Exponential processes are merged
+   * into one Poisson stream of rate units / mtbf with the unit drawn uniformly (the same law, one
+   * pending event); Weibull units keep one clock each (renewal after repair).
+   */
+  private startProcess(p: FailureProcess, units: number, stream: string, devicesOf: (unit: number) => number[], onLink?: (unit: number, up: boolean) => void): void {
+    if (units === 0) return;
+    const rng = this.sim.streams.stream(stream);
+    const engine = this.sim.engine;
+    const fail = (unit: number): void => {
+      this.failures++;
+      if (onLink) onLink(unit, false);
+      const devices = devicesOf(unit);
+      this.takeDown(devices);
+      this.repairsPending++;
+      engine.daemonAt(engine.now + p.repair, () => {
+        this.repairsPending--;
+        if (onLink) onLink(unit, true);
+        this.bringUp(devices);
+      });
+    };
+    if (p.distribution === 'exponential' || p.shape === 1) {
+      const next = (): void => {
+        engine.daemonAt(engine.now + rng.exponential(p.mtbf / units), () => {
+          fail(rng.int(units));
+          next();
+        });
+      };
+      next();
+    } else {
+      for (let u = 0; u < units; u++) {
+        const cycle = (): void => {
+          engine.daemonAt(engine.now + drawGap(p, rng), () => {
+            fail(u);
+            engine.daemonAt(engine.now + p.repair, cycle);
+          });
+        };
+        cycle();
+      }
+    }
+  }
+
+  private takeDown(devices: readonly number[]): void {
+    const c = this.sim.cluster;
+    for (const d of devices) {
+      if (this.downCount[d]!++ > 0) continue; // already out of service
+      for (const job of this.sim.jobsOnDevice(d)) this.sim.failJob(job, 'failure');
+      // Out of service: held by nobody, usable by no one, until repaired.
+      const free = c.deviceFreeMilli[d]!;
+      if (free > 0) c.allocateShare(d, free);
+      this.heldMilli.set(d, free);
+    }
+  }
+
+  private bringUp(devices: readonly number[]): void {
+    const c = this.sim.cluster;
+    for (const d of devices) {
+      if (--this.downCount[d]! > 0) continue;
+      const milli = this.heldMilli.get(d) ?? 0;
+      this.heldMilli.delete(d);
+      if (milli > 0) c.releaseShare(d, milli);
+    }
+    this.sim.requestPass();
+  }
+
+  private readonly heldMilli = new Map<number, number>();
+
+  private failureRateOf(job: SimJob): number {
+    const c = this.sim.cluster;
+    let rate = 0;
+    const p = job.placement!;
+    const kind = c.kinds[p.kind]!;
+    const dev = this.spec.devices[kind.name];
+    if (dev) rate += job.devices / dev.mtbf;
+    if (this.spec.nodes) rate += p.nodes.length / this.spec.nodes.mtbf;
+    return rate;
+  }
+}

@@ -1,0 +1,428 @@
+// Inference services on the simulated pool: replicas hold devices through leases (taken before
+// training arrives), request streams arrive, a load balancer routes each request to a replica,
+// replicas batch continuously (replica.ts), an autoscaler adds replicas (preempting training when
+// the pool is full) and removes them (training refills the gap), and per-service rows come out.
+import type { Engine } from '../../engine/engine.js';
+import type { RandomStream } from '../../engine/random.js';
+import { decodeTokensPerS } from '../../model/inference/replica-model.js';
+import type { ResolvedService } from '../../model/inference/resolve-services.js';
+import { resolveBalancer } from '../../policy/balancers/registry.js';
+import type { BalancerContext, LoadBalancer, LoadBalancerPolicy } from '../../policy/balancers/types.js';
+import type { Placement } from '../../policy/types.js';
+import type { Simulation, Subsystem } from '../simulation.js';
+import { Samples } from '../stats.js';
+import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
+import { ArrivalProcess } from './request-streams.js';
+import type { RequestRow, ServiceRow } from './service-rows.js';
+
+export interface InferenceOptions {
+  /** Receives a row per completed request (or a sample of them). */
+  requestSink?: ((row: RequestRow) => void) | undefined;
+  /** Fraction of requests written to requestSink (deterministic in the seed); 1 by default. */
+  requestSampleRate?: number | undefined;
+  /** Receives the per-service rows at the end of the run. */
+  serviceSink?: ((row: ServiceRow) => void) | undefined;
+  /** Balancer plug-ins loaded by the caller, by the name scenarios use. */
+  balancers?: ReadonlyMap<string, LoadBalancerPolicy<never>> | undefined;
+}
+
+export class InferenceSystem implements Subsystem {
+  readonly services: ServiceState[];
+  /** Per-service rows, filled by finish(). */
+  readonly rows: ServiceRow[] = [];
+  /** Called after every replica state change (tests check invariants here). */
+  onChange: ((r: Replica) => void) | undefined = undefined;
+  private readonly sample: RandomStream;
+
+  constructor(
+    readonly sim: Simulation,
+    readonly options: InferenceOptions = {},
+  ) {
+    this.sample = sim.streams.stream('inference:request-sample');
+    this.services = sim.resolved.services.map((s) => new ServiceState(this, s));
+  }
+
+  start(): void {
+    for (const s of this.services) s.start();
+  }
+
+  finish(endS: number): void {
+    for (const s of this.services) {
+      const row = s.finish(endS);
+      this.rows.push(row);
+      this.options.serviceSink?.(row);
+    }
+  }
+
+  /** Whether this request's row is written. */
+  sampled(): boolean {
+    const rate = this.options.requestSampleRate ?? 1;
+    return rate >= 1 || this.sample.next() < rate;
+  }
+}
+
+/** One service: its replicas, balancer, streams, autoscaler and statistics. */
+class ServiceState implements ReplicaHost {
+  readonly engine: Engine;
+  private readonly sim: Simulation;
+  private readonly balancer: LoadBalancer;
+  readonly balancerName: string;
+  /** Serving replicas, in id order (what the balancer sees). */
+  private serving: Replica[] = [];
+  /** Every replica holding devices (serving, loading, draining). */
+  private readonly held = new Set<Replica>();
+  private nextReplicaId = 0;
+  private nextRequestId = 0;
+  private readonly ctx: BalancerContext;
+  private readonly capacity: number;
+  private readonly peakPerReplica: number;
+  // Statistics.
+  private readonly queueing = new Samples();
+  private readonly ttft = new Samples();
+  private readonly tpot = new Samples();
+  private readonly e2e = new Samples();
+  private completed = 0;
+  private rejected = 0;
+  private sloMet = 0;
+  private tokens = 0;
+  private outputTokens = 0;
+  private allocatedPeakFlopS = 0;
+  private replicaIntegral = 0;
+  private replicasMax = 0;
+  private lastCountS = 0;
+  // Autoscaling.
+  private pending = 0;
+  private readonly awaitingPreemption: number[];
+  private belowSinceS: number | undefined = undefined;
+  private liveStreams = 0;
+  private outstanding = 0;
+
+  constructor(
+    private readonly system: InferenceSystem,
+    readonly svc: ResolvedService,
+  ) {
+    this.sim = system.sim;
+    this.engine = system.sim.engine;
+    const at = ['services', svc.index, 'balancer'];
+    const b = resolveBalancer(svc.spec.balancer, at, system.sim.resolved.src, system.options.balancers);
+    this.balancer = b.balancer;
+    this.balancerName = b.name;
+    const random = system.sim.streams.stream(`balancer:${svc.name}`);
+    const sys = this;
+    this.ctx = {
+      get nowS() {
+        return sys.engine.now;
+      },
+      get replicas() {
+        return sys.serving;
+      },
+      random,
+    };
+    // Capacity for weighting: full-batch decode throughput at the service's mean context.
+    const meanContext = 1024;
+    const kvBatch = Number.isFinite(svc.timing.kvCapacityTokens) ? Math.max(1, Math.floor(svc.timing.kvCapacityTokens / meanContext)) : svc.spec.max_batch;
+    this.capacity = decodeTokensPerS(svc.timing, Math.min(svc.spec.max_batch, kvBatch), meanContext);
+    this.peakPerReplica = svc.hardware.tp * svc.hardware.peakFlops;
+    this.awaitingPreemption = system.sim.cluster.datacentres.map(() => 0);
+  }
+
+  get onChange(): ((r: Replica) => void) | undefined {
+    return this.system.onChange;
+  }
+
+  // --- replicas and devices -----------------------------------------------------------------
+
+  private countReplicas(): void {
+    const now = this.engine.now;
+    this.replicaIntegral += this.held.size * (now - this.lastCountS);
+    this.lastCountS = now;
+  }
+
+  /** The node in `dc` with the fewest free devices that still fits a replica (best fit), or -1. */
+  private findNode(dc: number): number {
+    const c = this.sim.cluster;
+    const tp = this.svc.hardware.tp;
+    let best = -1;
+    for (const node of c.nodesOfKind[this.svc.kind]!) {
+      if (c.nodeDatacentre[node] !== dc) continue;
+      const free = c.nodeFree[node]!;
+      if (free >= tp && (best < 0 || free < c.nodeFree[best]!)) best = node;
+    }
+    return best;
+  }
+
+  private freeIn(dc: number): number {
+    const c = this.sim.cluster;
+    let free = 0;
+    for (const node of c.nodesOfKind[this.svc.kind]!) if (c.nodeDatacentre[node] === dc) free += c.nodeFree[node]!;
+    return free;
+  }
+
+  /** Take devices on a node of `dc` for a new replica; it serves after `readyAfterS`. */
+  private launch(dc: number, readyAfterS: number): boolean {
+    const node = this.findNode(dc);
+    if (node < 0) return false;
+    const id = this.nextReplicaId++;
+    const name = `${this.svc.name}/r${id}`;
+    const placement: Placement = { kind: this.svc.kind, nodes: [node], counts: [this.svc.hardware.tp] };
+    const lease = this.sim.acquire(placement, name);
+    const r = new Replica(id, name, dc, lease, this.svc.spec.max_batch, this.svc.timing, this, this.capacity);
+    this.countReplicas();
+    this.held.add(r);
+    this.replicasMax = Math.max(this.replicasMax, this.held.size);
+    const ready = (): void => {
+      r.serving = true;
+      this.serving.push(r); // ids increase, so the list stays in id order
+    };
+    if (readyAfterS > 0) this.engine.after(readyAfterS, ready);
+    else ready();
+    return true;
+  }
+
+  /** Data centres ordered by how few replicas of this service they hold (spread across sites). */
+  private sitesByLoad(): number[] {
+    const per = new Map<number, number>();
+    for (const r of this.held) per.set(r.datacentre, (per.get(r.datacentre) ?? 0) + 1);
+    return [...this.svc.datacentres].sort((a, b) => (per.get(a) ?? 0) - (per.get(b) ?? 0) || this.svc.datacentres.indexOf(a) - this.svc.datacentres.indexOf(b));
+  }
+
+  private release(r: Replica): void {
+    if (!this.held.has(r)) return;
+    this.countReplicas();
+    this.held.delete(r);
+    this.allocatedPeakFlopS += this.peakPerReplica * (this.engine.now - r.lease.sinceS);
+    this.sim.release(r.lease);
+  }
+
+  drained(r: Replica): void {
+    this.release(r);
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------
+
+  start(): void {
+    const spec = this.svc.spec.replicas;
+    const initial = spec.count ?? spec.autoscale!.min;
+    const dcs = this.svc.datacentres;
+    for (let i = 0; i < initial; i++) {
+      // Round-robin over the listed sites, then any site with room.
+      const first = dcs[i % dcs.length]!;
+      if (this.launch(first, 0)) continue;
+      if (!dcs.some((dc) => dc !== first && this.launch(dc, 0))) {
+        throw new Error(`service '${this.svc.name}': no node with ${this.svc.hardware.tp} free '${this.sim.cluster.kinds[this.svc.kind]!.name}' devices for replica ${i + 1} of ${initial} in ${dcs.map((d) => this.sim.cluster.datacentres[d]!.name).join(', ')}`);
+      }
+    }
+    const horizon = this.sim.resolved.scenario.horizon ?? Infinity;
+    this.svc.streams.forEach((st, si) => {
+      const proc = new ArrivalProcess(st, this.sim.streams.stream(`requests:${this.svc.name}:${st.name}`), this.sim.streams.stream(`tokens:${this.svc.name}:${st.name}`), horizon);
+      const t = proc.first();
+      if (t === Infinity) return;
+      this.liveStreams++;
+      const arrive = (): void => {
+        const now = this.engine.now;
+        const sizes = proc.arrive();
+        this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS));
+        const next = proc.next(now);
+        if (next === Infinity) this.liveStreams--;
+        else this.engine.at(next, arrive);
+      };
+      this.engine.at(t, arrive);
+    });
+    const as = spec.autoscale;
+    if (as) this.engine.after(as.interval, this.autoscaleTick);
+  }
+
+  private route(req: InferenceRequest): void {
+    if (req.kvTokens > this.svc.timing.kvCapacityTokens) {
+      this.rejected++;
+      return;
+    }
+    const rs = this.serving;
+    const i = this.balancer.route(req, this.ctx);
+    if (!(Number.isInteger(i) && i >= 0 && i < rs.length)) {
+      throw new Error(`load balancer '${this.balancerName}' of service '${this.svc.name}' at t=${this.engine.now}s returned ${String(i)}, not an index into its ${rs.length} replicas`);
+    }
+    const r = rs[i]!;
+    req.replica = r;
+    this.outstanding++;
+    const latency = req.latencyS[r.datacentre]!;
+    if (latency > 0) {
+      r.inTransit++;
+      this.engine.after(latency, this.reach, req);
+    } else r.enqueue(req);
+  }
+
+  private readonly reach = (req: InferenceRequest): void => {
+    const r = req.replica!;
+    r.inTransit--;
+    r.enqueue(req);
+  };
+
+  tokensProcessed(tokens: number, outputTokens: number): void {
+    this.tokens += tokens;
+    this.outputTokens += outputTokens;
+  }
+
+  requestDone(req: InferenceRequest, r: Replica): void {
+    this.outstanding--;
+    this.completed++;
+    const latency = req.latencyS[r.datacentre]!;
+    const queueing = req.startS - req.atReplicaS;
+    const ttft = req.firstTokenS + latency - req.arrivalS;
+    const tpot = req.outputTokens > 1 ? (req.finishS - req.firstTokenS) / (req.outputTokens - 1) : Number.NaN;
+    const e2e = req.finishS + latency - req.arrivalS;
+    this.queueing.add(queueing);
+    this.ttft.add(ttft);
+    if (req.outputTokens > 1) this.tpot.add(tpot);
+    this.e2e.add(e2e);
+    const slo = this.svc.spec.slo;
+    if (slo && (slo.ttft === undefined || ttft <= slo.ttft) && (slo.e2e === undefined || e2e <= slo.e2e) && (slo.tpot === undefined || !(tpot > slo.tpot))) this.sloMet++;
+    const sink = this.system.options.requestSink;
+    if (sink && this.system.sampled()) {
+      const st = this.svc.streams[req.stream]!;
+      sink({
+        request_id: req.id,
+        service: this.svc.name,
+        stream: st.name,
+        region: st.region,
+        arrival_s: req.arrivalS,
+        start_s: req.startS,
+        first_token_s: req.firstTokenS,
+        finish_s: req.finishS,
+        queueing_delay_s: queueing,
+        ttft_s: ttft,
+        tpot_s: tpot,
+        e2e_latency_s: e2e,
+        prompt_tokens: req.promptTokens,
+        output_tokens: req.outputTokens,
+        replica: r.name,
+        datacentre: this.sim.cluster.datacentres[r.datacentre]!.name,
+      });
+    }
+  }
+
+  // --- autoscaling ----------------------------------------------------------------------------
+
+  /**
+   * Kubernetes-HPA-like: desired = ceil(load / target), clamped to [min, max]. Scale up at once
+   * (new replicas serve after scale_up_delay); scale down only after load has stayed below target
+   * for scale_down_delay, draining the least loaded replicas (they finish what they hold).
+   */
+  private readonly autoscaleTick = (): void => {
+    const as = this.svc.spec.replicas.autoscale!;
+    const now = this.engine.now;
+    const rs = this.serving;
+    let load: number;
+    if (as.target_queue !== undefined) {
+      let out = 0;
+      for (const r of rs) out += r.outstanding;
+      load = out / as.target_queue;
+    } else {
+      let busy = 0;
+      for (const r of rs) busy += Math.min(r.outstanding, r.maxBatch) / r.maxBatch;
+      load = busy / as.target_utilisation!;
+    }
+    const desired = Math.min(as.max, Math.max(as.min, Math.ceil(load - 1e-9)));
+    const current = rs.length + this.pending;
+    if (desired > current) {
+      this.belowSinceS = undefined;
+      for (let k = current; k < desired; k++) if (!this.scaleUp(as.scale_up_delay, as.preempt_training)) break;
+    } else if (desired < rs.length) {
+      this.belowSinceS ??= now;
+      if (now - this.belowSinceS >= as.scale_down_delay) {
+        this.belowSinceS = undefined;
+        const victims = [...rs].sort((a, b) => a.outstanding - b.outstanding || b.id - a.id).slice(0, rs.length - desired);
+        const gone = new Set(victims);
+        this.serving = rs.filter((r) => !gone.has(r));
+        for (const r of victims) {
+          r.serving = false;
+          r.draining = true;
+          if (r.empty) this.release(r);
+        }
+      }
+    } else this.belowSinceS = undefined;
+    // Keep looking while requests may still come (an unbounded run ends when nothing is left).
+    if (Number.isFinite(this.sim.resolved.scenario.horizon ?? Infinity) || this.liveStreams > 0 || this.outstanding > 0 || this.pending > 0) {
+      this.engine.after(as.interval, this.autoscaleTick);
+    }
+  };
+
+  /** Start one more replica: on free devices now, or after preempting training. */
+  private scaleUp(delayS: number, preempt: boolean): boolean {
+    const sites = this.sitesByLoad();
+    for (const dc of sites) {
+      if (this.findNode(dc) < 0) continue;
+      this.pending++;
+      this.launchLater(dc, delayS);
+      return true;
+    }
+    if (!preempt) return false;
+    const c = this.sim.cluster;
+    for (const dc of sites) {
+      // Ask for a whole replica's devices beyond those free now (they may be scattered across
+      // nodes) and beyond those already promised to earlier scale-ups here.
+      const want = this.freeIn(dc) + this.svc.hardware.tp * (this.awaitingPreemption[dc]! + 1);
+      const t = this.sim.preemptTrainingFor(Math.min(want, c.kindTotal[this.svc.kind]!), this.svc.kind, dc);
+      if (t === undefined) continue;
+      this.pending++;
+      this.awaitingPreemption[dc]!++;
+      // The victims' devices free at t (their requeue events were scheduled first, so they fire
+      // first at t); take them before the scheduling pass at the end of that instant.
+      this.engine.at(t, () => {
+        this.awaitingPreemption[dc]!--;
+        this.launchLater(dc, delayS);
+      });
+      return true;
+    }
+    return false;
+  }
+
+  private launchLater(dc: number, delayS: number): void {
+    this.pending--;
+    const ok = this.launch(dc, delayS) || this.svc.datacentres.some((d) => d !== dc && this.launch(d, delayS));
+    if (!ok) return; // devices taken meanwhile: the next tick tries again
+    this.pending++;
+    this.engine.after(delayS, () => void this.pending--);
+  }
+
+  // --- results --------------------------------------------------------------------------------
+
+  finish(endS: number): ServiceRow {
+    const now = this.engine.now;
+    for (const r of [...this.held]) {
+      r.settleAt(endS);
+      this.release(r);
+      // The engine may have run dry before the horizon: the devices stayed held until endS.
+      if (endS > now) {
+        this.sim.metricsRecorder.addBusy(r.lease.placement, endS - now);
+        this.allocatedPeakFlopS += this.peakPerReplica * (endS - now);
+        this.replicaIntegral += endS - now;
+      }
+    }
+    const usefulFlop = 2 * this.svc.model.params * this.tokens;
+    this.sim.metricsRecorder.addUsefulWork(usefulFlop, this.allocatedPeakFlopS);
+    const slo = this.svc.spec.slo;
+    return {
+      service: this.svc.name,
+      requests: this.completed,
+      queueing_delay_mean_s: this.queueing.mean(),
+      queueing_delay_p50_s: this.queueing.quantile(0.5),
+      queueing_delay_p95_s: this.queueing.quantile(0.95),
+      queueing_delay_p99_s: this.queueing.quantile(0.99),
+      ttft_p50_s: this.ttft.quantile(0.5),
+      ttft_p99_s: this.ttft.quantile(0.99),
+      tpot_p50_s: this.tpot.quantile(0.5),
+      tpot_p99_s: this.tpot.quantile(0.99),
+      e2e_latency_p50_s: this.e2e.quantile(0.5),
+      e2e_latency_p99_s: this.e2e.quantile(0.99),
+      slo_attainment: slo && this.completed > 0 ? this.sloMet / this.completed : Number.NaN,
+      tokens_per_s: endS > 0 ? this.outputTokens / endS : Number.NaN,
+      effective_compute_ratio: this.allocatedPeakFlopS > 0 ? usefulFlop / this.allocatedPeakFlopS : Number.NaN,
+      replicas_mean: endS > 0 ? this.replicaIntegral / endS : Number.NaN,
+      replicas_max: this.replicasMax,
+      requests_unfinished: this.outstanding,
+      requests_rejected: this.rejected,
+      balancer: this.balancerName,
+    };
+  }
+}

@@ -1,0 +1,261 @@
+// One serving replica with continuous batching (iteration-level scheduling, Orca / vLLM): a FIFO
+// queue, a running batch of at most max_batch sequences whose reserved KV cache fits the replica,
+// prefill iterations for newly admitted requests, and decode iterations timed in closed form
+// between batch changes, so the engine sees one event per batch change, never one per step.
+//
+// Scheduling, as vLLM's default (non-chunked) scheduler does it: at an iteration boundary the
+// queue head is admitted while the batch has a free slot and the head's whole KV need (prompt +
+// output tokens) fits next to what the running sequences reserved; newly admitted requests get
+// one prefill iteration (running sequences pause for it) that also yields their first token;
+// then everyone decodes one token per step. Strict FIFO: a head that does not fit blocks those
+// behind it. Reserving the full output length up front means a replica never exceeds its KV
+// cache and never preempts a sequence (vLLM instead allocates pages lazily and swaps or
+// recomputes on overflow; reservation is the conservative bound).
+import type { ScheduledEvent, Engine } from '../../engine/engine.js';
+import { DecodeSegment, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
+import type { ReplicaView } from '../../policy/balancers/types.js';
+import type { Lease } from '../simulation.js';
+
+/** A request in flight. */
+export class InferenceRequest {
+  replica: Replica | undefined = undefined;
+  /** When it reaches the replica's queue (arrival + one-way latency). */
+  atReplicaS = 0;
+  startS = Number.NaN;
+  firstTokenS = Number.NaN;
+  finishS = Number.NaN;
+  /** Replica step count at which it joined the decode batch, and at which its last token is out. */
+  joinStep = 0;
+  finishStep = 0;
+
+  constructor(
+    readonly id: number,
+    readonly stream: number,
+    readonly arrivalS: number,
+    readonly promptTokens: number,
+    readonly outputTokens: number,
+    readonly latencyS: readonly number[],
+  ) {}
+
+  /** KV tokens reserved for it on admission. */
+  get kvTokens(): number {
+    return this.promptTokens + this.outputTokens;
+  }
+}
+
+/** What a replica tells its service. */
+export interface ReplicaHost {
+  readonly engine: Engine;
+  /** The request's last token is out at `nowS` (first token and start are already set). */
+  requestDone(req: InferenceRequest, replica: Replica): void;
+  /** Tokens processed (prompt + generated): 2 x params FLOPs each. */
+  tokensProcessed(tokens: number, outputTokens: number): void;
+  /** A draining replica has nothing left to do. */
+  drained(replica: Replica): void;
+  /** Called after every change of state (tests check invariants here). */
+  readonly onChange: ((r: Replica) => void) | undefined;
+}
+
+const IDLE = 0;
+const PREFILL = 1;
+const DECODE = 2;
+
+export class Replica implements ReplicaView {
+  readonly queue: InferenceRequest[] = [];
+  private qHead = 0;
+  readonly batch: InferenceRequest[] = [];
+  private prefillGroup: InferenceRequest[] = [];
+  /** Routed here, still on the network. */
+  inTransit = 0;
+  /** Decode steps done since the replica started (exact integer). */
+  stepsDone = 0;
+  /** Sum over the batch of (prompt + 1 - joinStep): total context = sumBase + batch x stepsDone. */
+  private sumBase = 0;
+  /** KV tokens reserved by the batch and the prefill group. */
+  kvReservedTokens = 0;
+  serving = false;
+  draining = false;
+  private phase = IDLE;
+  private readonly seg = new DecodeSegment();
+  private segStartS = 0;
+  private segSteps0 = 0;
+  /** Steps after segStartS at which the pending decode event fires. */
+  private eventSteps = 0;
+  private event: ScheduledEvent | undefined = undefined;
+  readonly capacityTokensPerS: number;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly datacentre: number,
+    readonly lease: Lease,
+    readonly maxBatch: number,
+    readonly timing: ReplicaTiming,
+    private readonly host: ReplicaHost,
+    capacityTokensPerS: number,
+  ) {
+    this.capacityTokensPerS = capacityTokensPerS;
+  }
+
+  get kvCapacityTokens(): number {
+    return this.timing.kvCapacityTokens;
+  }
+
+  get queued(): number {
+    return this.queue.length - this.qHead + this.inTransit;
+  }
+
+  get running(): number {
+    return this.batch.length + this.prefillGroup.length;
+  }
+
+  get outstanding(): number {
+    return this.queued + this.running;
+  }
+
+  /** True when nothing is queued, in transit or running. */
+  get empty(): boolean {
+    return this.outstanding === 0;
+  }
+
+  /** Tokens of KV cache in use now (prompts plus tokens generated so far), up to the last finished step. */
+  kvUsedTokens(): number {
+    let used = this.sumBase + this.batch.length * this.stepsDone;
+    if (this.phase === DECODE) used += this.batch.length * this.seg.stepsWithin(this.host.engine.now - this.segStartS);
+    for (const r of this.prefillGroup) used += r.promptTokens;
+    return used;
+  }
+
+  /** A request routed here reaches the replica. */
+  enqueue(req: InferenceRequest): void {
+    const now = this.host.engine.now;
+    req.atReplicaS = now;
+    this.queue.push(req);
+    if (this.phase === IDLE) this.startNext(now);
+    else if (this.phase === DECODE && this.queue.length - this.qHead === 1 && this.headFits()) this.admitAtNextBoundary(now);
+    this.host.onChange?.(this);
+  }
+
+  private headFits(): boolean {
+    if (this.qHead >= this.queue.length) return false;
+    if (this.batch.length + this.prefillGroup.length >= this.maxBatch) return false;
+    return this.kvReservedTokens + this.queue[this.qHead]!.kvTokens <= this.timing.kvCapacityTokens;
+  }
+
+  /** Admit from the queue at the end of the decode step in progress (iteration-level scheduling). */
+  private admitAtNextBoundary(now: number): void {
+    const elapsed = now - this.segStartS;
+    const k = this.seg.stepsWithin(elapsed);
+    const target = this.segStartS + this.seg.timeOf(k) >= now ? k : k + 1;
+    if (target >= this.eventSteps) return; // a completion comes first and admits then
+    this.engine().cancel(this.event);
+    this.eventSteps = target;
+    this.event = this.engine().at(Math.max(now, this.segStartS + this.seg.timeOf(target)), this.onDecodeBoundary);
+  }
+
+  private engine(): Engine {
+    return this.host.engine;
+  }
+
+  /** At an iteration boundary with nothing in flight: prefill the admissible queue head, or decode. */
+  private startNext(now: number): void {
+    if (this.admitGroup(now)) return;
+    this.startSegment(now);
+  }
+
+  private admitGroup(now: number): boolean {
+    let tokens = 0;
+    const group = this.prefillGroup;
+    while (this.headFits()) {
+      const r = this.queue[this.qHead++]!;
+      r.startS = now;
+      this.kvReservedTokens += r.kvTokens;
+      tokens += r.promptTokens;
+      group.push(r);
+    }
+    if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.qHead);
+      this.qHead = 0;
+    }
+    if (group.length === 0) return false;
+    this.phase = PREFILL;
+    this.event = this.engine().at(now + prefillS(this.timing, tokens), this.onPrefillDone);
+    return true;
+  }
+
+  private readonly onPrefillDone = (): void => {
+    const now = this.engine().now;
+    const group = this.prefillGroup;
+    this.prefillGroup = [];
+    let tokens = 0;
+    for (const r of group) {
+      r.firstTokenS = now;
+      tokens += r.promptTokens + 1;
+      if (r.outputTokens <= 1) this.finish(r, now);
+      else {
+        r.joinStep = this.stepsDone;
+        r.finishStep = this.stepsDone + r.outputTokens - 1;
+        this.sumBase += r.promptTokens + 1 - this.stepsDone;
+        this.batch.push(r);
+      }
+    }
+    this.host.tokensProcessed(tokens, group.length);
+    this.startNext(now);
+    this.host.onChange?.(this);
+  };
+
+  /** Decode the batch from now until its first completion (or an admission boundary). */
+  private startSegment(now: number): void {
+    const b = this.batch.length;
+    if (b === 0) {
+      this.phase = IDLE;
+      this.event = undefined;
+      if (this.draining && this.empty) this.host.drained(this);
+      return;
+    }
+    this.phase = DECODE;
+    this.segStartS = now;
+    this.segSteps0 = this.stepsDone;
+    this.seg.reset(this.timing, b, this.sumBase + b * this.stepsDone);
+    let minFinish = Infinity;
+    for (let i = 0; i < b; i++) if (this.batch[i]!.finishStep < minFinish) minFinish = this.batch[i]!.finishStep;
+    this.eventSteps = minFinish - this.stepsDone;
+    this.event = this.engine().at(now + this.seg.timeOf(this.eventSteps), this.onDecodeBoundary);
+  }
+
+  private readonly onDecodeBoundary = (): void => {
+    const now = this.engine().now;
+    this.event = undefined;
+    const steps = this.eventSteps;
+    const b = this.batch.length;
+    this.stepsDone = this.segSteps0 + steps;
+    this.host.tokensProcessed(b * steps, b * steps);
+    // Retire finished sequences (swap-remove; the batch's order does not matter).
+    const batch = this.batch;
+    for (let i = 0; i < batch.length; ) {
+      const r = batch[i]!;
+      if (r.finishStep <= this.stepsDone) {
+        this.sumBase -= r.promptTokens + 1 - r.joinStep;
+        const last = batch.pop()!;
+        if (last !== r) batch[i] = last;
+        this.finish(r, now);
+      } else i++;
+    }
+    this.startNext(now);
+    this.host.onChange?.(this);
+  };
+
+  private finish(r: InferenceRequest, now: number): void {
+    r.finishS = now;
+    this.kvReservedTokens -= r.kvTokens;
+    this.host.requestDone(r, this);
+  }
+
+  /** Tokens generated by decode steps finished but not yet counted (at the end of a run). */
+  settleAt(nowS: number): void {
+    if (this.phase !== DECODE) return;
+    const steps = Math.min(this.seg.stepsWithin(nowS - this.segStartS), this.eventSteps);
+    const b = this.batch.length;
+    if (steps > 0) this.host.tokensProcessed(b * steps, b * steps);
+  }
+}

@@ -1,0 +1,99 @@
+// Output rows of inference services: one summary row per service, and optional per-request rows.
+// Column names are stable snake_case with units, like the training summary's.
+
+export interface ServiceRow {
+  service: string;
+  /** Requests completed. */
+  requests: number;
+  queueing_delay_mean_s: number;
+  queueing_delay_p50_s: number;
+  queueing_delay_p95_s: number;
+  queueing_delay_p99_s: number;
+  ttft_p50_s: number;
+  ttft_p99_s: number;
+  tpot_p50_s: number;
+  tpot_p99_s: number;
+  e2e_latency_p50_s: number;
+  e2e_latency_p99_s: number;
+  /** Fraction of completed requests meeting every SLO given (empty when the service has none). */
+  slo_attainment: number;
+  /** Output tokens generated per second of the run. */
+  tokens_per_s: number;
+  /** Useful FLOPs (2 x params per prompt and output token) / peak FLOP-seconds of the replicas' devices. */
+  effective_compute_ratio: number;
+  /** Replicas holding devices (serving, loading or draining), time-averaged over the run. */
+  replicas_mean: number;
+  replicas_max: number;
+  /** Requests still queued or in a batch at the end of the run. */
+  requests_unfinished: number;
+  /** Requests refused because prompt + output exceed a replica's whole KV cache. */
+  requests_rejected: number;
+  balancer: string;
+}
+
+export const SERVICE_COLUMNS: readonly (keyof ServiceRow)[] = [
+  'service',
+  'requests',
+  'queueing_delay_mean_s',
+  'queueing_delay_p50_s',
+  'queueing_delay_p95_s',
+  'queueing_delay_p99_s',
+  'ttft_p50_s',
+  'ttft_p99_s',
+  'tpot_p50_s',
+  'tpot_p99_s',
+  'e2e_latency_p50_s',
+  'e2e_latency_p99_s',
+  'slo_attainment',
+  'tokens_per_s',
+  'effective_compute_ratio',
+  'replicas_mean',
+  'replicas_max',
+  'requests_unfinished',
+  'requests_rejected',
+  'balancer',
+];
+
+/**
+ * One request. Times are simulated seconds: arrival_s at the client (the balancer decides then),
+ * start_s / first_token_s / finish_s at the replica; the latencies the client sees add the
+ * one-way network latency to the replica's site both ways (ttft_s, e2e_latency_s).
+ * queueing_delay_s is the wait in the replica's queue (start_s - arrival at the replica).
+ */
+export interface RequestRow {
+  request_id: number;
+  service: string;
+  stream: string;
+  region: string;
+  arrival_s: number;
+  start_s: number;
+  first_token_s: number;
+  finish_s: number;
+  queueing_delay_s: number;
+  ttft_s: number;
+  tpot_s: number;
+  e2e_latency_s: number;
+  prompt_tokens: number;
+  output_tokens: number;
+  replica: string;
+  datacentre: string;
+}
+
+export const REQUEST_COLUMNS: readonly (keyof RequestRow)[] = [
+  'request_id',
+  'service',
+  'stream',
+  'region',
+  'arrival_s',
+  'start_s',
+  'first_token_s',
+  'finish_s',
+  'queueing_delay_s',
+  'ttft_s',
+  'tpot_s',
+  'e2e_latency_s',
+  'prompt_tokens',
+  'output_tokens',
+  'replica',
+  'datacentre',
+];

@@ -1,0 +1,139 @@
+// compare, sweep, check and merge as a user meets them (the built CLI: npm test builds dist/ first).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../src/experiment/csv-table.js';
+import { repoPath } from './helpers.js';
+
+const cli = repoPath('dist/cli/main.js');
+
+function poolsim(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoPath('.'), encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+});
+
+/**
+ * A minimal XML well-formedness check: one root, properly nested and closed tags, quoted attributes,
+ * only the five predefined entities or character references, no raw '<' or '&' in text.
+ */
+export function wellFormedXml(xml: string): { ok: true; root: string } | { ok: false; why: string } {
+  const body = xml.replace(/^<\?xml[^?]*\?>\s*/, '');
+  const stack: string[] = [];
+  let root = '';
+  const re = /<(\/?)([A-Za-z_][\w.-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>|([^<]+)|(<)/g;
+  let m: RegExpExecArray | null;
+  let last = 0;
+  while ((m = re.exec(body)) !== null) {
+    if (m.index !== last) return { ok: false, why: `unexpected text at ${last}` };
+    last = re.lastIndex;
+    if (m[6]) return { ok: false, why: `stray '<' at ${m.index}` };
+    if (m[5] !== undefined) {
+      if (stack.length === 0 && m[5].trim() !== '') return { ok: false, why: 'text outside the root element' };
+      if (/&(?!(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(m[5])) return { ok: false, why: `bad entity in '${m[5].slice(0, 40)}'` };
+      continue;
+    }
+    if (/&(?!(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(m[3] ?? '')) return { ok: false, why: `bad entity in attributes of <${m[2]}>` };
+    if (m[1]) {
+      if (stack.pop() !== m[2]) return { ok: false, why: `</${m[2]}> does not close the open element` };
+    } else {
+      if (stack.length === 0) {
+        if (root) return { ok: false, why: 'two root elements' };
+        root = m[2]!;
+      }
+      if (!m[4]) stack.push(m[2]!);
+    }
+  }
+  if (last !== body.length) return { ok: false, why: `unparsed input at ${last}` };
+  if (stack.length > 0) return { ok: false, why: `unclosed <${stack.at(-1)}>` };
+  return root ? { ok: true, root } : { ok: false, why: 'no root element' };
+}
+
+describe('poolsim sweep', () => {
+  it('sweeps the two-DC latency from 10us to 10ms: the effective compute ratio falls, CSV and SVG written', () => {
+    const out = mkdtempSync(join(tmpdir(), 'poolsim-sweep-'));
+    const r = poolsim('sweep', 'scenarios/two-dc-latency.yaml', '--set', 'links[0].latency=10us..10ms:log:7', '--job', 'split-13b', '--plot', '--out', out, '--workers', '2');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    const runs = parseCsv(readFileSync(join(out, 'runs.csv'), 'utf8'));
+    expect(runs.header.slice(0, 3)).toEqual(['run', 'links[0].latency', 'scenario']);
+    expect(runs.rows.map((row) => row[1])).toEqual(['10us', '31.62us', '100us', '316.2us', '1ms', '3.162ms', '10ms']);
+    for (const col of ['job_effective_compute_ratio', 'effective_compute_ratio_pool']) {
+      const ecr = runs.rows.map((row) => Number(row[runs.header.indexOf(col)]));
+      for (let i = 1; i < ecr.length; i++) expect(ecr[i]!).toBeLessThan(ecr[i - 1]!);
+      expect(ecr[0]! - ecr.at(-1)!).toBeGreaterThan(0.03);
+    }
+    const svg = readFileSync(join(out, 'plots', 'job_effective_compute_ratio-vs-links-0-latency.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('mark-line');
+    expect(r.stdout).toContain('job_effective_compute_ratio');
+  });
+
+  it('exits 2 with a located message for a bad value, writing nothing', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-sweep-')), 'out');
+    const r = poolsim('sweep', 'scenarios/two-dc-latency.yaml', '--set', 'links[0].latency=1ms,soon', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/two-dc-latency\.yaml:\d+:\d+: links\[0\]\.latency: .*\(sweep point links\[0\]\.latency=soon\)/);
+    expect(existsSync(out)).toBe(false);
+    const p = poolsim('sweep', 'scenarios/two-dc-latency.yaml', '--set', 'datacentres.nrth.fabric=RoCE-400G');
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain("did you mean 'north'");
+  });
+});
+
+describe('poolsim compare', () => {
+  it('prints a table with the best policy per metric starred and writes runs and summary CSVs', () => {
+    const out = mkdtempSync(join(tmpdir(), 'poolsim-compare-'));
+    const r = poolsim('compare', 'test/fixtures/experiment/check-backfill.yaml', '--policies', 'fifo,easy-backfill', '--seeds', '3', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/queueing_delay_p95_s ↓ .* \*/);
+    expect(readdirSync(out).sort()).toEqual(['runs.csv', 'summary.csv']);
+    const summary = parseCsv(readFileSync(join(out, 'summary.csv'), 'utf8'));
+    expect(summary.header).toEqual(['scenario', 'policy', 'placement', 'metric', 'n', 'mean', 'std', 'ci95_low', 'ci95_high']);
+    const row = summary.rows.find((x) => x[1] === 'easy-backfill' && x[3] === 'utilisation')!;
+    expect(row[4]).toBe('3');
+    expect(Number(row[7])).toBeLessThan(Number(row[5]));
+    expect(Number(row[8])).toBeGreaterThan(Number(row[5]));
+  });
+});
+
+describe('poolsim check', () => {
+  const scenario = 'test/fixtures/experiment/check-backfill.yaml';
+  const baseline = 'test/fixtures/experiment/check-baseline.csv';
+
+  it('passes on the real policy against its expectations and the committed baseline', () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'poolsim-check-')), 'check.xml');
+    const r = poolsim('check', scenario, '--baseline', baseline, '--tolerance', '2%', '--junit', junit);
+    expect(r.stdout).toContain('all ');
+    expect(r.code).toBe(0);
+    const xml = readFileSync(junit, 'utf8');
+    expect(wellFormedXml(xml)).toEqual({ ok: true, root: 'testsuites' });
+    expect(xml).toContain('failures="0"');
+  });
+
+  it('fails (exit 1) when a deliberately worse policy violates the baseline, naming each failed expectation in JUnit XML', () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'poolsim-check-')), 'check.xml');
+    const r = poolsim('check', scenario, '--baseline', baseline, '--policy', './test/fixtures/experiment/one-at-a-time.mjs', '--junit', junit);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL {2}baseline queueing_delay_p95_s .* ↑ \+\d+(\.\d)?% \(worse\)\n {4}- expected .*\n {4}\+ got /);
+    expect(r.stdout).toMatch(/FAIL {2}queueing_delay_p95_s: easy-backfill .* at least 10% below fifo/);
+    const xml = readFileSync(junit, 'utf8');
+    expect(wellFormedXml(xml)).toEqual({ ok: true, root: 'testsuites' });
+    const failed = [...xml.matchAll(/<testcase [^>]*name="([^"]*)">\s*<failure /g)].map((m) => m[1]);
+    const reported = [...r.stdout.matchAll(/^ {2}FAIL {2}(.*?)(?: {2}[↑↓].*)?$/gm)].map((m) => m[1]!.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
+    expect(failed.length).toBeGreaterThan(3);
+    expect(failed).toEqual(reported);
+    expect(failed).toContain('baseline effective_compute_ratio_pool (easy-backfill [--policy ./test/fixtures/experiment/one-at-a-time.mjs])');
+  });
+
+  it('exits 2 on an unknown metric in the expectations', () => {
+    const r = poolsim('check', scenario, '--expect', 'test/fixtures/experiment/bad-expect.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-expect\.yaml:\d+:\d+: metrics\.queueing_delay_p96_s: unknown metric/);
+  });
+});

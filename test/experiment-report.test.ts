@@ -1,0 +1,91 @@
+// The HTML report opens in headless Chromium (Debian's chromium) with no console or page errors and
+// draws its charts. Skipped, with a message, only off CI when chromium or playwright-core is absent.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runExperiment } from '../src/experiment/experiment.js';
+import { buildReport } from '../src/experiment/report.js';
+import { parseSetOption } from '../src/experiment/sweep-values.js';
+import { repoPath } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+interface Browser {
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+interface Page {
+  on(event: 'console', f: (m: { type(): string; text(): string }) => void): void;
+  on(event: 'pageerror', f: (e: Error) => void): void;
+  goto(url: string): Promise<unknown>;
+  evaluate<T>(expression: string): Promise<T>;
+}
+
+async function chromium(): Promise<{ launch(o: object): Promise<Browser> } | string> {
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
+  try {
+    const name = 'playwright-core';
+    return ((await import(name)) as { chromium: { launch(o: object): Promise<Browser> } }).chromium;
+  } catch {
+    return 'the package playwright-core is not installed';
+  }
+}
+
+const driver = await chromium();
+const missing = typeof driver === 'string' ? driver : undefined;
+if (missing && process.env.CI) throw new Error(`the report test needs headless Chromium in CI: ${missing}`);
+if (missing) console.warn(`skipping the HTML report browser test: ${missing}`);
+
+describe.skipIf(missing !== undefined)('poolsim report in headless Chromium', () => {
+  it('opens without errors and renders every chart', async () => {
+    const text = readFileSync(repoPath('test/fixtures/experiment/check-backfill.yaml'), 'utf8');
+    const result = await runExperiment(
+      {
+        scenarioText: text.slice(0, text.indexOf('expect:')),
+        scenarioFile: 'check-backfill.yaml',
+        sweep: [parseSetOption('datacentres[0].node_groups[0].count=3,4,6')],
+        policies: ['fifo', 'easy-backfill'].map((name) => ({ ref: { name, params: {} }, baseDir: '.', label: '--policies' })),
+        placements: [],
+        seeds: [1, 2],
+      },
+      { workers: 2, jobRows: true },
+    );
+    const html = await buildReport({ title: 'report test', runs: result.runs, summary: result.summary, jobs: result.jobs });
+    const file = join(mkdtempSync(join(tmpdir(), 'poolsim-report-')), 'report.html');
+    writeFileSync(file, html);
+    expect(html).not.toMatch(/<script[^>]+src=/); // self-contained: nothing fetched
+
+    const browser = await (driver as { launch(o: object): Promise<Browser> }).launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(pathToFileURL(file).href);
+      await page.evaluate('window.poolsimCharts.then(() => true)');
+      const charts = await page.evaluate<{ id: string; svgs: number; lines: number; marks: number }[]>(`[...document.querySelectorAll('.chart')].map((c) => ({
+        id: c.id,
+        svgs: c.querySelectorAll('svg').length,
+        lines: c.querySelectorAll('svg g.mark-line path').length,
+        marks: c.querySelectorAll('svg g[class*="mark-"] path').length,
+      }))`);
+      expect(errors).toEqual([]);
+      expect(charts.length).toBeGreaterThanOrEqual(5);
+      for (const c of charts) {
+        expect(c.svgs, c.id).toBe(1);
+        expect(c.marks, c.id).toBeGreaterThan(2);
+      }
+      expect(charts.find((c) => c.id === 'chart-cdf')!.lines).toBeGreaterThanOrEqual(6); // 3 points x 2 policies
+    } finally {
+      await browser.close();
+    }
+  });
+});

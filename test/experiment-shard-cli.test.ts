@@ -1,0 +1,35 @@
+// Sharding an experiment across machines: `--shard k/n` slices, `poolsim merge` joins them to the
+// same bytes as one run (the built CLI: npm test builds dist/ first).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoPath } from './helpers.js';
+
+const cli = repoPath('dist/cli/main.js');
+
+function poolsim(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoPath('.'), encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+});
+
+describe('poolsim sweep --shard and poolsim merge', () => {
+  it('shards and merges to the same bytes as one run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-shard-'));
+    const args = ['sweep', 'scenarios/two-dc-latency.yaml', '--set', 'links[0].latency=10us..10ms:log:4', '--set', 'links[0].bandwidth=100Gbps,400Gbps', '--quiet'];
+    expect(poolsim(...args, '--out', join(dir, 'all')).code).toBe(0);
+    for (const k of [1, 2, 3]) expect(poolsim(...args, '--shard', `${k}/3`, '--out', join(dir, `s${k}`)).code).toBe(0);
+    const m = poolsim('merge', join(dir, 'merged.csv'), join(dir, 's2', 'runs.csv'), join(dir, 's1', 'runs.csv'), join(dir, 's3', 'runs.csv'), '--summary', join(dir, 'summary.csv'), '--total', '8');
+    expect(m.code).toBe(0);
+    expect(readFileSync(join(dir, 'merged.csv'), 'utf8')).toBe(readFileSync(join(dir, 'all', 'runs.csv'), 'utf8'));
+    expect(readFileSync(join(dir, 'summary.csv'), 'utf8')).toBe(readFileSync(join(dir, 'all', 'summary.csv'), 'utf8'));
+    const missing = poolsim('merge', join(dir, 'x.csv'), join(dir, 's1', 'runs.csv'), join(dir, 's3', 'runs.csv'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/missing runs 1, 4/);
+  });
+});

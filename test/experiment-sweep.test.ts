@@ -1,0 +1,140 @@
+// Sweeps and comparisons: value syntax, scenario paths, statistics, and the promise that results do
+// not depend on how runs were spread (1 or 2 workers, or shards joined by merge).
+import { describe, expect, it } from 'vitest';
+import { tableToCsv } from '../src/experiment/csv-table.js';
+import { runExperiment } from '../src/experiment/experiment.js';
+import { mergeRuns, MergeError } from '../src/experiment/merge.js';
+import { applyAssignments, parsePath, ScenarioPathError } from '../src/experiment/scenario-edit.js';
+import { meanCi, tQuantile975 } from '../src/experiment/stats.js';
+import { summarizeRuns } from '../src/experiment/summarize.js';
+import { parseSetOption, SweepSyntaxError } from '../src/experiment/sweep-values.js';
+import { loadScenario } from '../src/model/load-scenario.js';
+
+const TINY = `name: tiny
+seed: 5
+datacentres:
+  - name: east
+    fabric: IB-NDR
+    node_groups: [{ name: g, count: 2, device: A100-80GB }]
+  - name: west
+    fabric: IB-NDR
+    node_groups: [{ name: h, count: 2, device: A100-80GB }]
+links:
+  - { between: [east, west], latency: 1ms, bandwidth: 100Gbps }
+workloads:
+  - generator:
+      count: 12
+      arrival: { process: poisson, mean_interval: 10min }
+      devices: { distribution: empirical, values: [1, 4, 8, 16] }
+      duration: { distribution: lognormal, median: 30min, sigma: 1 }
+      reference_device: A100-80GB
+policy: fifo
+placement: first-fit
+`;
+
+describe('sweep values', () => {
+  it('keeps list values as written and splits only top-level commas', () => {
+    expect(parseSetOption('datacentres[0].fabric=IB-NDR,RoCE-400G').values).toEqual(['IB-NDR', 'RoCE-400G']);
+    expect(parseSetOption('datacentres.east.fabric={preset: RoCE-400G, latency: 2us},IB-NDR').values).toEqual(['{preset: RoCE-400G, latency: 2us}', 'IB-NDR']);
+  });
+
+  it('writes log range points back in the endpoints\' units', () => {
+    const p = parseSetOption('links[0].latency=10us..10ms:log:7');
+    expect(p.values).toEqual(['10us', '31.62us', '100us', '316.2us', '1ms', '3.162ms', '10ms']);
+    expect(p.log).toBe(true);
+    expect(parseSetOption('x=100..800:lin:8').values).toEqual(['100', '200', '300', '400', '500', '600', '700', '800']);
+    expect(parseSetOption('links[0].bandwidth=100Gbps..400Gbps:lin:4').values).toEqual(['100Gbps', '200Gbps', '300Gbps', '400Gbps']);
+  });
+
+  it('rejects ranges without a point count or with mixed kinds', () => {
+    expect(() => parseSetOption('x=1..8')).toThrow(SweepSyntaxError);
+    expect(() => parseSetOption('x=1us..8GB:lin:3')).toThrow(/mixed kinds|unknown unit/);
+    expect(() => parseSetOption('x')).toThrow(/path=values/);
+  });
+});
+
+describe('scenario paths', () => {
+  it('parses indices and names', () => {
+    expect(parsePath('links[0].latency')).toEqual(['links', 0, 'latency']);
+    expect(parsePath('datacentres.east.fabric')).toEqual(['datacentres', 'east', 'fabric']);
+  });
+
+  it('sets a field by index or by item name, keeping the rest of the file', () => {
+    const text = applyAssignments(TINY, [
+      { path: 'links[0].latency', value: '10us' },
+      { path: 'datacentres.west.fabric', value: 'RoCE-400G' },
+    ]);
+    const r = loadScenario(text, 'tiny.yaml');
+    expect(r.interDc[0]!.latencyS).toBeCloseTo(10e-6, 12);
+    expect(r.scenario.datacentres[1]!.fabric).toEqual({ preset: 'RoCE-400G' });
+    expect(r.scenario.datacentres[0]!.fabric).toEqual({ preset: 'IB-NDR' });
+  });
+
+  it('names a missing item with a suggestion', () => {
+    expect(() => applyAssignments(TINY, [{ path: 'datacentres.wset.fabric', value: 'x' }])).toThrow(ScenarioPathError);
+    expect(() => applyAssignments(TINY, [{ path: 'datacentres.wset.fabric', value: 'x' }])).toThrow(/did you mean 'west'/);
+    expect(() => applyAssignments(TINY, [{ path: 'links[3].latency', value: '1us' }])).toThrow(/index 3 does not exist/);
+  });
+});
+
+describe('statistics', () => {
+  it('uses Student t for the confidence interval', () => {
+    expect(tQuantile975(1)).toBeCloseTo(12.706, 3);
+    expect(tQuantile975(9)).toBeCloseTo(2.262, 3);
+    expect(tQuantile975(60)).toBeCloseTo(2.0003, 3);
+    expect(tQuantile975(1000)).toBeCloseTo(1.9623, 3);
+    const s = meanCi([1, 2, 3, 4]);
+    expect(s.mean).toBe(2.5);
+    expect(s.std).toBeCloseTo(1.29099, 5);
+    expect(s.ci95High - s.mean).toBeCloseTo((3.1824 * 1.29099) / 2, 3);
+    expect(Number.isNaN(meanCi([7]).std)).toBe(true);
+  });
+});
+
+describe('experiments spread over workers and shards', () => {
+  const spec = {
+    scenarioText: TINY,
+    scenarioFile: 'tiny.yaml',
+    sweep: [parseSetOption('links[0].latency=10us..10ms:log:3'), parseSetOption('datacentres.west.fabric=IB-NDR,RoCE-400G')],
+    policies: [
+      { ref: { name: 'fifo', params: {} }, baseDir: '.', label: '--policies' },
+      { ref: { name: 'sjf', params: {} }, baseDir: '.', label: '--policies' },
+    ],
+    placements: [],
+    seeds: [1, 2],
+  };
+
+  it('gives identical bytes with 1 worker, 2 workers, and 3 shards merged', async () => {
+    const one = await runExperiment(spec, { workers: 1 });
+    const two = await runExperiment(spec, { workers: 2 });
+    expect(one.runs.rows.length).toBe(3 * 2 * 2 * 2);
+    expect(tableToCsv(two.runs)).toBe(tableToCsv(one.runs));
+    expect(tableToCsv(two.summary)).toBe(tableToCsv(one.summary));
+    const shards = await Promise.all([1, 2, 3].map((k) => runExperiment(spec, { workers: 1, shard: { k, n: 3 } })));
+    // Interleaved: shard k holds runs k-1, k-1+n, ...
+    expect(shards[1]!.runs.rows.map((r) => r[0])).toEqual(['1', '4', '7', '10', '13', '16', '19', '22']);
+    const merged = mergeRuns(shards.map((s, i) => ({ file: `shard-${i + 1}.csv`, table: s.runs })).reverse());
+    expect(tableToCsv(merged.table)).toBe(tableToCsv(one.runs));
+    expect(tableToCsv(summarizeRuns(merged.table))).toBe(tableToCsv(one.summary));
+    // Common random numbers: both policies see the same jobs for a seed.
+    const at = (c: string) => one.runs.header.indexOf(c);
+    for (const r of one.runs.rows) expect(r[at('jobs_submitted')]).toBe('12');
+  });
+
+  it('merge reports missing runs, conflicting duplicates and different headers', async () => {
+    const a = { file: 'a.csv', table: { header: ['run', 'x'], rows: [['0', '1'], ['2', '3']] } };
+    expect(() => mergeRuns([a])).toThrow(/missing run 1/);
+    const b = { file: 'b.csv', table: { header: ['run', 'x'], rows: [['1', '5'], ['2', '4']] } };
+    expect(() => mergeRuns([a, b])).toThrow(/run 2 is in a.csv and in b.csv with different results/);
+    const c = { file: 'c.csv', table: { header: ['run', 'y'], rows: [] } };
+    expect(() => mergeRuns([a, c])).toThrow(MergeError);
+    const d = { file: 'd.csv', table: { header: ['run', 'x'], rows: [['1', '2'], ['2', '3']] } };
+    expect(mergeRuns([a, d]).duplicates).toEqual([2]);
+    expect(() => mergeRuns([a, d], 4)).toThrow(/missing run 3/);
+  });
+
+  it('reports a bad swept value like a mistake in the file, naming the point', async () => {
+    const bad = { ...spec, sweep: [parseSetOption('links[0].latency=1ms,fast')], seeds: [1] };
+    await expect(runExperiment(bad, { workers: 1 })).rejects.toThrow(/links\[0\]\.latency: .*duration.*\(sweep point links\[0\]\.latency=fast\)/);
+  });
+});
