@@ -7,10 +7,13 @@ export interface Datacentre {
   readonly index: number;
   readonly name: string;
   readonly pue: number;
-  /** Currency per kWh. */
+  /** Currency per kWh (daily mean when a profile is given). */
   readonly electricityPrice: number;
-  /** kg CO2 per kWh. */
+  /** kg CO2 per kWh (daily mean when a profile is given). */
   readonly carbonIntensityKgPerKWh: number;
+  /** The same, hour by hour over a day (hour 0 starts at simulated time 0). */
+  readonly electricityPriceByHour: readonly number[];
+  readonly carbonIntensityByHour: readonly number[];
   readonly fabric: FabricPreset | undefined;
   readonly nodesPerLeaf: number;
   readonly oversubscription: number;
@@ -31,6 +34,8 @@ export interface NodeGroup {
   readonly devicesPerNode: number;
   readonly nicsPerNode: number;
   readonly nicRateBytesPerS: number | undefined;
+  /** Host overhead per node (W), drawn all the time. */
+  readonly hostPowerW?: number;
 }
 
 /** Device-time granularity: a whole device is 1000 milli (fractional sharing uses less). */

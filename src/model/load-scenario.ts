@@ -175,8 +175,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       index: di,
       name: dc.name,
       pue: dc.pue,
-      electricityPrice: dc.electricity_price,
-      carbonIntensityKgPerKWh: dc.carbon_intensity,
+      electricityPrice: dailyMean(dc.electricity_price),
+      carbonIntensityKgPerKWh: dailyMean(dc.carbon_intensity),
+      electricityPriceByHour: hourly(dc.electricity_price),
+      carbonIntensityByHour: hourly(dc.carbon_intensity),
       fabric,
       nodesPerLeaf: dc.nodes_per_leaf,
       oversubscription: dc.oversubscription,
@@ -194,6 +196,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         devicesPerNode: g.devices_per_node ?? spec.devices_per_node,
         nicsPerNode: g.nics ?? g.devices_per_node ?? spec.devices_per_node,
         nicRateBytesPerS: g.nic_rate,
+        hostPowerW: g.host_power,
       });
       firstNode += g.count;
     });
@@ -505,4 +508,12 @@ function jobWork(
     return undefined;
   }
   return trainingFlop(j.params, j.tokens!);
+}
+
+function hourly(v: number | readonly number[]): number[] {
+  return typeof v === 'number' ? new Array<number>(24).fill(v) : [...v];
+}
+
+function dailyMean(v: number | readonly number[]): number {
+  return typeof v === 'number' ? v : v.reduce((a, b) => a + b, 0) / v.length;
 }

@@ -5,7 +5,7 @@ import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardwar
 import { serviceSchema } from '../model/inference/service-schema.js';
 import { distributionSchema } from './distribution.js';
 import { expectSchema } from './expect-schema.js';
-import { count, duration, flop, frequency, rate, size } from './quantity.js';
+import { count, duration, flop, frequency, power, rate, size } from './quantity.js';
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
 
@@ -36,6 +36,8 @@ export const nodeGroupSchema = z.strictObject({
   nics: z.number().int().positive().optional(),
   /** Rate of each NIC; the fabric's port rate when absent. */
   nic_rate: rate({ positive: true }).optional(),
+  /** Host overhead per node (CPUs, memory, NICs, fans), drawn whether or not its devices are busy. */
+  host_power: power().default(0),
 });
 
 /** A node list from a trace (Alibaba openb) that becomes node groups of this data centre. */
@@ -51,10 +53,10 @@ export const datacentreSchema = z.strictObject({
   name: identifier,
   /** Power usage effectiveness: facility power / IT power. */
   pue: z.number().gte(1).default(1.0),
-  /** Price per kWh, in the scenario's currency. */
-  electricity_price: z.number().nonnegative().default(0),
-  /** kg CO2 per kWh. */
-  carbon_intensity: z.number().nonnegative().default(0),
+  /** Price per kWh, in the scenario's currency: one figure, or 24 hourly figures (a daily profile). */
+  electricity_price: z.union([z.number().nonnegative(), z.array(z.number().nonnegative()).length(24)]).default(0),
+  /** kg CO2 per kWh: one figure, or 24 hourly figures (a daily profile). */
+  carbon_intensity: z.union([z.number().nonnegative(), z.array(z.number().nonnegative()).length(24)]).default(0),
   /** Scale-out fabric: a preset name or a preset with overrides. */
   fabric: fabricRefSchema.optional(),
   /** Nodes attached to one leaf switch. */

@@ -143,7 +143,7 @@ export class MetricsRecorder {
   private allocatedPeakFlopS = 0;
   private readonly queueing = new Samples();
   private readonly jct = new Samples();
-  /** Busy device-seconds per (data centre, kind). */
+  /** Busy device-seconds per (data centre, kind, hour of day). */
   private readonly busyDeviceS: Float64Array;
 
   constructor(
@@ -152,7 +152,7 @@ export class MetricsRecorder {
     private readonly labels: RunLabels,
     private readonly jobSink: ((row: JobRow) => void) | undefined,
   ) {
-    this.busyDeviceS = new Float64Array(cluster.datacentres.length * cluster.kinds.length);
+    this.busyDeviceS = new Float64Array(cluster.datacentres.length * cluster.kinds.length * 24);
     signals.on('submitted', () => void this.submitted++);
     signals.on('rejected', (job) => {
       this.rejected++;
@@ -176,18 +176,24 @@ export class MetricsRecorder {
 
   /** Account the device-time of an allocation that just ended (called before devices are freed). */
   release(job: SimJob, nowS: number): void {
-    this.addBusy(job.placement!, nowS - job.allocatedSinceS);
+    this.addBusy(job.placement!, job.allocatedSinceS, nowS);
   }
 
-  /** Busy device-time of a placement held for `heldS` (training jobs and other owners alike). */
-  addBusy(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, heldS: number): void {
+  /** Busy device-time of a placement held over [fromS, toS] (training jobs and other owners alike). */
+  addBusy(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number): void {
+    if (!(toS > fromS)) return;
     const kinds = this.cluster.kinds.length;
+    hourOverlap(fromS, toS, this.hours);
     // A device share counts as that fraction of a busy device (power and utilisation alike).
     const share = (p.milli ?? 1000) / 1000;
     for (let i = 0; i < p.nodes.length; i++) {
-      this.busyDeviceS[this.cluster.nodeDatacentre[p.nodes[i]!]! * kinds + p.kind]! += p.counts[i]! * share * heldS;
+      const base = (this.cluster.nodeDatacentre[p.nodes[i]!]! * kinds + p.kind) * 24;
+      const devices = p.counts[i]! * share;
+      for (let h = 0; h < 24; h++) if (this.hours[h]! > 0) this.busyDeviceS[base + h]! += devices * this.hours[h]!;
     }
   }
+
+  private readonly hours = new Float64Array(24);
 
   private failureEvents = 0;
   private lostFlop = 0;
@@ -228,19 +234,29 @@ export class MetricsRecorder {
     let cost = 0;
     let co2 = 0;
     let busyTotalS = 0;
+    // Seconds of the run in each hour of the day: idle power, host power and daily price profiles.
+    const window = new Float64Array(24);
+    hourOverlap(0, endS, window);
     for (const dc of c.datacentres) {
-      let itJ = 0;
+      const itJ = new Float64Array(24);
       for (const k of c.kinds) {
         let total = 0;
         for (const g of c.groups) if (g.datacentre === dc.index && g.kind === k.index) total += g.nodeCount * g.devicesPerNode;
-        const busy = this.busyDeviceS[dc.index * kinds + k.index]!;
-        busyTotalS += busy;
-        itJ += busy * k.spec.busy_power + Math.max(0, total * endS - busy) * k.spec.idle_power;
+        for (let h = 0; h < 24; h++) {
+          const busy = this.busyDeviceS[(dc.index * kinds + k.index) * 24 + h]!;
+          busyTotalS += busy;
+          itJ[h]! += busy * k.spec.busy_power + Math.max(0, total * window[h]! - busy) * k.spec.idle_power;
+        }
       }
-      const kwh = (itJ * dc.pue) / 3.6e6;
-      energyJ += itJ * dc.pue;
-      cost += kwh * dc.electricityPrice;
-      co2 += kwh * dc.carbonIntensityKgPerKWh;
+      let hostW = 0;
+      for (const g of c.groups) if (g.datacentre === dc.index) hostW += g.nodeCount * (g.hostPowerW ?? 0);
+      for (let h = 0; h < 24; h++) {
+        const j = (itJ[h]! + hostW * window[h]!) * dc.pue;
+        const kwh = j / 3.6e6;
+        energyJ += j;
+        cost += kwh * dc.electricityPriceByHour[h]!;
+        co2 += kwh * dc.carbonIntensityByHour[h]!;
+      }
     }
     const poolPeakFlopS = c.totalPeakFlops() * endS;
     return {
@@ -325,4 +341,21 @@ export function placementSpan(c: Cluster, nodes: readonly number[]): 'node' | 'l
     if (c.nodeLeaf[n] !== leaf) sameLeaf = false;
   }
   return sameLeaf ? 'leaf' : 'dc';
+}
+
+/** Add the seconds of [fromS, toS] that fall in each hour of the day (hour 0 begins at time 0). */
+export function hourOverlap(fromS: number, toS: number, out: Float64Array): void {
+  out.fill(0);
+  if (!(toS > fromS)) return;
+  const day = 86400;
+  const days = Math.floor((toS - fromS) / day);
+  if (days > 0) for (let h = 0; h < 24; h++) out[h] = days * 3600;
+  let t = fromS + days * day;
+  while (t < toS) {
+    const hourStart = Math.floor(t / 3600) * 3600;
+    const next = Math.min(hourStart + 3600, toS);
+    const h = Math.floor(hourStart / 3600) % 24;
+    out[h]! += next - t;
+    t = next;
+  }
 }

@@ -192,7 +192,7 @@ export class Simulation {
   release(lease: Lease): void {
     if (lease.released) return;
     lease.released = true;
-    this.metrics.addBusy(lease.placement, this.engine.now - lease.sinceS);
+    this.metrics.addBusy(lease.placement, lease.sinceS, this.engine.now);
     this.cluster.releaseWhole(lease.devices);
     this.requestPass();
   }

@@ -394,7 +394,7 @@ class ServiceState implements ReplicaHost {
       this.release(r);
       // The engine may have run dry before the horizon: the devices stayed held until endS.
       if (endS > now) {
-        this.sim.metricsRecorder.addBusy(r.lease.placement, endS - now);
+        this.sim.metricsRecorder.addBusy(r.lease.placement, now, endS);
         this.allocatedPeakFlopS += this.peakPerReplica * (endS - now);
         this.replicaIntegral += endS - now;
       }
