@@ -2,20 +2,43 @@
 // time, events per second and peak memory, plus the machine they ran on. Speed targets are
 // checked here, never in unit tests.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { csvLine } from '../experiment/csv.js';
 import { runEngineBench, type BenchRow } from './engine-bench.js';
 import { runInferenceBench } from './inference-bench.js';
+import { runNetworkBench } from './network-bench.js';
+import { runPhillyBench, runScaleBench, runScalingCurve } from './scale-bench.js';
 
 type BenchCase = () => BenchRow[] | Promise<BenchRow[]>;
 
 const CASES: Record<string, BenchCase> = {
   engine: () => runEngineBench(1_000_000),
+  network: () => runNetworkBench({ ...peerW3Trace(), log: (line) => process.stderr.write(`${line}\n`) }),
+  scale: () => runScaleBench(),
+  scaling: () => runScalingCurve(),
+  philly: () => runPhillyBench(),
   inference: () => runInferenceBench(1_000_000),
   sweep: async () => (await import('./sweep-bench.js')).runSweepBench(),
 };
+
+/**
+ * The peers' seeded W3 trace, so flow completion times can be compared with SimGrid's exactly:
+ * generated with the peers' own script into a temporary folder when Python is there.
+ */
+function peerW3Trace(): { tracePath?: string; peerW3Script?: string } {
+  const peers = join('..', 'shared', 'peers');
+  const script = join(peers, 'gen_traces.py');
+  if (!existsSync(script)) return {};
+  const dir = mkdtempSync(join(tmpdir(), 'poolsim-w3-'));
+  const copy = join(dir, 'gen.py');
+  writeFileSync(copy, readFileSync(script, 'utf8').replace(/^OUT = .*$/m, `OUT = ${JSON.stringify(join(dir, 'traces'))}`));
+  const r = spawnSync('python3', [copy], { stdio: 'ignore' });
+  if (r.status !== 0) return {};
+  const w3 = join(peers, 'node', 'w3.js');
+  return { tracePath: join(dir, 'traces'), ...(existsSync(w3) ? { peerW3Script: w3 } : {}) };
+}
 
 function machine(): string {
   const cpu = cpus();

@@ -83,6 +83,20 @@ export class Cluster {
   readonly nodePosInKind: Int32Array;
   /** Per kind, free whole devices by node position: leftmost-fit queries in O(log nodes). */
   readonly freeIndex: readonly FreeIndex[];
+  /** Wholly free nodes per kind. */
+  readonly kindWholeFreeNodes: Int32Array;
+  /**
+   * Leaf slots: one per (kind, data centre, leaf) that holds nodes, ordered by data centre, leaf,
+   * then kind. Per slot its nodes (in node order) and their free devices, so topology-aware
+   * placement finds a leaf without scanning the pool.
+   */
+  readonly leafSlots: readonly { readonly kind: number; readonly datacentre: number; readonly leaf: number; readonly nodes: readonly number[] }[];
+  /** Slots of each kind, in (data centre, leaf) order. */
+  readonly kindLeafSlots: readonly (readonly number[])[];
+  readonly nodeLeafSlot: Int32Array;
+  readonly leafFree: Int32Array;
+  /** Free devices per (kind, data centre): index kind x datacentres + dc. */
+  readonly kindDcFree: Int32Array;
 
   constructor(shape: ClusterShape) {
     this.datacentres = shape.datacentres;
@@ -139,6 +153,35 @@ export class Cluster {
       list.forEach((node, pos) => (this.nodePosInKind[node] = pos));
       return new FreeIndex(Array.from(list, (node) => this.nodeFree[node]!));
     });
+    this.kindWholeFreeNodes = new Int32Array(shape.kinds.length);
+    const dcs = shape.datacentres.length;
+    this.kindDcFree = new Int32Array(shape.kinds.length * dcs);
+    this.nodeLeafSlot = new Int32Array(nodes);
+    const slotOf = new Map<string, number>();
+    const slots: { kind: number; datacentre: number; leaf: number; nodes: number[] }[] = [];
+    const order = Array.from({ length: nodes }, (_, n) => n).sort(
+      (a, b) => this.nodeDatacentre[a]! - this.nodeDatacentre[b]! || this.nodeLeaf[a]! - this.nodeLeaf[b]! || this.nodeKind[a]! - this.nodeKind[b]! || a - b,
+    );
+    for (const n of order) {
+      const key = `${this.nodeDatacentre[n]}:${this.nodeLeaf[n]}:${this.nodeKind[n]}`;
+      let slot = slotOf.get(key);
+      if (slot === undefined) {
+        slot = slots.length;
+        slotOf.set(key, slot);
+        slots.push({ kind: this.nodeKind[n]!, datacentre: this.nodeDatacentre[n]!, leaf: this.nodeLeaf[n]!, nodes: [] });
+      }
+      slots[slot]!.nodes.push(n);
+      this.nodeLeafSlot[n] = slot;
+    }
+    this.leafSlots = slots;
+    this.leafFree = new Int32Array(slots.length);
+    this.kindLeafSlots = shape.kinds.map((k) => slots.map((s, i) => (s.kind === k.index ? i : -1)).filter((i) => i >= 0));
+    for (let n = 0; n < nodes; n++) {
+      const kind = this.nodeKind[n]!;
+      this.kindWholeFreeNodes[kind]!++;
+      this.leafFree[this.nodeLeafSlot[n]!]! += this.nodeFree[n]!;
+      this.kindDcFree[kind * dcs + this.nodeDatacentre[n]!]! += this.nodeFree[n]!;
+    }
   }
 
   /**
@@ -157,10 +200,25 @@ export class Cluster {
       }
     }
     if (taken !== count) throw new Error(`internal: node ${node} had ${taken} of ${count} free devices`);
-    this.nodeFree[node]! -= count;
+    this.changeNodeFree(node, -count);
+  }
+
+  /**
+   * The one place where a node's whole-free device count changes: keeps the per-kind totals, the
+   * free index, the count of wholly free nodes and the per-leaf and per-data-centre free counts.
+   */
+  private changeNodeFree(node: number, delta: number): void {
+    const before = this.nodeFree[node]!;
+    const after = before + delta;
+    this.nodeFree[node] = after;
     const kind = this.nodeKind[node]!;
-    this.kindFree[kind]! -= count;
-    this.freeIndex[kind]!.set(this.nodePosInKind[node]!, this.nodeFree[node]!);
+    this.kindFree[kind]! += delta;
+    this.freeIndex[kind]!.set(this.nodePosInKind[node]!, after);
+    const size = this.nodeDevices[node]!;
+    if (before === size) this.kindWholeFreeNodes[kind]!--;
+    if (after === size) this.kindWholeFreeNodes[kind]!++;
+    this.leafFree[this.nodeLeafSlot[node]!]! += delta;
+    this.kindDcFree[kind * this.datacentres.length + this.nodeDatacentre[node]!]! += delta;
   }
 
   /**
@@ -175,11 +233,7 @@ export class Cluster {
     if (milli > free) throw new Error(`internal: device ${dev} has ${free} milli free, ${milli} asked`);
     const node = this.deviceNode[dev]!;
     const kind = this.nodeKind[node]!;
-    if (free === WHOLE_DEVICE_MILLI) {
-      this.nodeFree[node]!--;
-      this.kindFree[kind]!--;
-      this.freeIndex[kind]!.set(this.nodePosInKind[node]!, this.nodeFree[node]!);
-    }
+    if (free === WHOLE_DEVICE_MILLI) this.changeNodeFree(node, -1);
     this.deviceFreeMilli[dev] = free - milli;
     const shared = this.sharedSet(kind);
     if (free - milli > 0) shared.add(dev);
@@ -194,9 +248,7 @@ export class Cluster {
     const shared = this.sharedSet(kind);
     if (free === WHOLE_DEVICE_MILLI) {
       shared.delete(dev);
-      this.nodeFree[node]!++;
-      this.kindFree[kind]!++;
-      this.freeIndex[kind]!.set(this.nodePosInKind[node]!, this.nodeFree[node]!);
+      this.changeNodeFree(node, 1);
     } else shared.add(dev);
   }
 
@@ -220,12 +272,8 @@ export class Cluster {
   /** Return whole devices taken by allocateWhole. */
   releaseWhole(devices: readonly number[]): void {
     for (const dev of devices) {
-      const node = this.deviceNode[dev]!;
       this.deviceFreeMilli[dev] = WHOLE_DEVICE_MILLI;
-      this.nodeFree[node]!++;
-      const kind = this.nodeKind[node]!;
-      this.kindFree[kind]!++;
-      this.freeIndex[kind]!.set(this.nodePosInKind[node]!, this.nodeFree[node]!);
+      this.changeNodeFree(this.deviceNode[dev]!, 1);
     }
   }
 

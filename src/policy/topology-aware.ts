@@ -65,6 +65,7 @@ export function placeOnKindBySpan(
     const node = tightestNode(kind, devices, cluster, accept);
     if (node !== -1) return { p: { kind, nodes: [node], counts: [devices] }, span: Span.Node };
   }
+  if (!accept) return placeByIndex(devices, kind, cluster, fill, crossSite, wholeNodes);
   // Free devices per leaf and per data centre (a scan over this kind's nodes: multi-node jobs only).
   const nodes: number[] = [];
   const leafFree = new Map<number, number>();
@@ -95,6 +96,55 @@ export function placeOnKindBySpan(
   const byDcThenLeaf = (a: number, b: number): number =>
     dcFree.get(dcOf[b]!)! - dcFree.get(dcOf[a]!)! || dcOf[a]! - dcOf[b]! || leafFree.get(leafKey(b))! - leafFree.get(leafKey(a))! || leafKey(a) - leafKey(b);
   const p = fill(nodes, byDcThenLeaf);
+  return p ? { p, span: Span.Datacentres } : undefined;
+}
+
+/**
+ * The same search as placeOnKindBySpan's scan, from the cluster's per-leaf and per-data-centre
+ * free counts: a leaf's or a site's nodes are visited only when it can hold the gang, so a
+ * placement costs O(leaves) plus the nodes of the candidates tried, not O(nodes of the kind).
+ */
+function placeByIndex(
+  devices: number,
+  kind: number,
+  cluster: ClusterView,
+  fill: (candidates: readonly number[], group?: (a: number, b: number) => number) => Placement | undefined,
+  crossSite: CrossSite,
+  wholeNodes: boolean,
+): { p: Placement; span: Span } | undefined {
+  const size = cluster.kindMaxPerNode[kind]!;
+  // A gang of whole nodes cannot fit anywhere when too few nodes are wholly free (the common case
+  // of a large job waiting at the head of the line).
+  if (wholeNodes && size === cluster.kindMinPerNode[kind] && cluster.kindWholeFreeNodes[kind]! < Math.floor(devices / size)) return undefined;
+  const slots = cluster.kindLeafSlots[kind]!;
+  const leafFree = cluster.leafFree;
+  // One leaf: the tightest leaf that holds the gang, lowest (data centre, leaf) on ties.
+  const leaves = slots.filter((sl) => leafFree[sl]! >= devices).sort((a, b) => leafFree[a]! - leafFree[b]! || a - b);
+  for (const sl of leaves) {
+    const p = fill(cluster.leafSlots[sl]!.nodes);
+    if (p) return { p, span: Span.Leaf };
+  }
+  const dcs = cluster.datacentres.length;
+  const slotOfNode = cluster.nodeLeafSlot;
+  const byLeaf = (a: number, b: number): number => leafFree[slotOfNode[b]!]! - leafFree[slotOfNode[a]!]! || slotOfNode[a]! - slotOfNode[b]!;
+  const dcOrder = cluster.datacentres
+    .map((d) => d.index)
+    .filter((d) => cluster.kindDcFree[kind * dcs + d]! >= devices)
+    .sort((a, b) => cluster.kindDcFree[kind * dcs + a]! - cluster.kindDcFree[kind * dcs + b]! || a - b);
+  const nodesIn = (dc: number | undefined): number[] => {
+    const out: number[] = [];
+    for (const sl of slots) if (dc === undefined || cluster.leafSlots[sl]!.datacentre === dc) for (const n of cluster.leafSlots[sl]!.nodes) if (cluster.nodeFree[n]! > 0) out.push(n);
+    return out;
+  };
+  for (const dc of dcOrder) {
+    const p = fill(nodesIn(dc), byLeaf);
+    if (p) return { p, span: Span.Datacentre };
+  }
+  if (crossSite === 'if-larger-than-site' && devices <= largestSite(kind, cluster)) return undefined;
+  const dcOf = cluster.nodeDatacentre;
+  const dcFree = (n: number): number => cluster.kindDcFree[kind * dcs + dcOf[n]!]!;
+  const byDcThenLeaf = (a: number, b: number): number => dcFree(b) - dcFree(a) || dcOf[a]! - dcOf[b]! || byLeaf(a, b);
+  const p = fill(nodesIn(undefined), byDcThenLeaf);
   return p ? { p, span: Span.Datacentres } : undefined;
 }
 

@@ -290,6 +290,8 @@ export class Simulation {
         const durationS = sample(spec.duration, sizes);
         const refSpec = ref!.spec;
         usefulFlop = durationS * devices * refSpec.peak * (spec.efficiency ?? refSpec.efficiency);
+        // A model size alongside a duration describes the job's communication (network model).
+        if (spec.params) params = sample(spec.params, sizes);
       } else {
         params = sample(spec.params!, sizes);
         usefulFlop = trainingFlop(params, sample(spec.tokens!, sizes));

@@ -1,0 +1,99 @@
+// The scale benchmarks: scenarios/scale-100k.yaml end to end (a million jobs on 100,000 devices,
+// network on) run twice to show determinism, the same generator at 10k..1M jobs for the
+// time-per-job and memory curve, and the full Philly trace with FIFO and LAS.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { csvLine, rowValues } from '../experiment/csv.js';
+import { fileAccess } from '../experiment/file-access.js';
+import { loadScenario } from '../model/load-scenario.js';
+import { resolvePolicies } from '../policy/registry.js';
+import { JOB_COLUMNS, SUMMARY_COLUMNS } from '../sim/metrics.js';
+import { simulate } from '../sim/simulation.js';
+import type { BenchRow } from './engine-bench.js';
+
+const scenarioPath = (name: string): string => fileURLToPath(new URL(`../../scenarios/${name}.yaml`, import.meta.url));
+
+/** One run in this process: wall time, events, a hash of every output byte, peak RSS so far. */
+export function timedRun(text: string, file: string, policy?: string): { wallS: number; events: number; jobs: number; hash: string; summary: Record<string, unknown> } {
+  const resolved = loadScenario(text, file, fileAccess(file));
+  const hash = createHash('sha256');
+  const policies = policy ? resolvePolicies({ name: policy, params: {} }, resolved.scenario.placement, { src: resolved.src }) : undefined;
+  const t0 = performance.now();
+  const r = simulate(resolved, { ...(policies ? { policies } : {}), jobSink: (row) => hash.update(csvLine(rowValues(row, JOB_COLUMNS))) });
+  const wallS = (performance.now() - t0) / 1000;
+  hash.update(csvLine(rowValues(r.summary, SUMMARY_COLUMNS)));
+  return { wallS, events: r.events, jobs: r.summary.jobs_submitted, hash: hash.digest('hex').slice(0, 16), summary: r.summary as unknown as Record<string, unknown> };
+}
+
+const rssMiB = (): number => process.resourceUsage().maxRSS / 1024;
+
+/** scale-100k, twice in separate processes: the output hashes must match. */
+export function runScaleBench(): BenchRow[] {
+  const file = scenarioPath('scale-100k');
+  const rows: BenchRow[] = [];
+  for (let i = 0; i < 2; i++) rows.push(childRow('scale-one', [file]));
+  rows.push({ case: 'scale-100k deterministic', scale: 2, wall_s: 0, events: 0, events_per_s: 0, peak_rss_mb: 0, result: rows[0]!.result === rows[1]!.result ? 'identical output hashes' : 'OUTPUTS DIFFER' });
+  return rows;
+}
+
+/** The same generator at increasing job counts (count and arrival window scaled together). */
+export function runScalingCurve(): BenchRow[] {
+  const file = scenarioPath('scale-100k');
+  return [10_000, 30_000, 100_000, 300_000, 1_000_000].map((jobs) => childRow('scale-one', [file, String(jobs)]));
+}
+
+export function runPhillyBench(): BenchRow[] {
+  const file = scenarioPath('philly-replay');
+  return ['fifo', 'las'].map((policy) => childRow('philly-one', [file, policy]));
+}
+
+/** Run one case in a child process so that its peak memory is its own. */
+function childRow(kind: string, args: string[]): BenchRow {
+  const main = fileURLToPath(new URL('./scale-bench.js', import.meta.url));
+  const r = spawnSync(process.execPath, [main, kind, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${kind} ${args.join(' ')} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as BenchRow;
+}
+
+function scaledText(file: string, jobs: number | undefined): string {
+  const text = readFileSync(file, 'utf8');
+  if (jobs === undefined) return text;
+  // Keep the load: the same arrival rate, the window cut in proportion.
+  const days = (30 * jobs) / 1_000_000;
+  return text.replace('count: 1000000', `count: ${jobs}`).replace('until: 30d', `until: ${days}d`);
+}
+
+function main(): void {
+  const [kind, file, arg] = process.argv.slice(2);
+  if (kind === 'scale-one') {
+    const jobs = arg ? Number(arg) : undefined;
+    const r = timedRun(scaledText(file!, jobs), file!);
+    const row: BenchRow = {
+      case: jobs === undefined ? 'scale-100k end to end' : `scale-100k generator, ${jobs} jobs`,
+      scale: r.jobs,
+      wall_s: r.wallS,
+      events: r.events,
+      events_per_s: r.events / r.wallS,
+      us_per_job: (r.wallS / r.jobs) * 1e6,
+      peak_rss_mb: rssMiB(),
+      result: `hash ${r.hash}, ECR pool ${Number(r.summary.effective_compute_ratio_pool).toFixed(4)}, util ${Number(r.summary.utilisation).toFixed(3)}`,
+    };
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+  } else if (kind === 'philly-one') {
+    const r = timedRun(readFileSync(file!, 'utf8'), file!, arg);
+    const row: BenchRow = {
+      case: `philly replay (${arg})`,
+      scale: r.jobs,
+      wall_s: r.wallS,
+      events: r.events,
+      events_per_s: r.events / r.wallS,
+      peak_rss_mb: rssMiB(),
+      result: `mean JCT ${(Number(r.summary.jct_mean_s) / 3600).toFixed(2)} h, mean queueing ${(Number(r.summary.queueing_delay_mean_s) / 3600).toFixed(2)} h`,
+    };
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
