@@ -13,7 +13,8 @@
 // head past its reservation).
 import { z } from 'zod';
 import { allowedKinds, runtimeOnS } from './predict.js';
-import type { JobView, QueueDiscipline, QueuePolicy, SchedulingContext } from './types.js';
+import type { JobView, Placement, QueueDiscipline, QueuePolicy, SchedulingContext } from './types.js';
+import { mayFitNow, WaitingIndex, type WaitingEntry } from './waiting-index.js';
 
 /** The head job's reservation: devices of `kind` at `timeS`, with `extra` devices to spare then. */
 export interface Reservation {
@@ -37,33 +38,46 @@ export const easyBackfill: QueuePolicy<Record<string, never>> = {
 };
 
 export function createEasyBackfill(options: EasyBackfillOptions = {}): QueueDiscipline {
+  // The line in its own order, grouped by shape: once the head is reserved, only groups with
+  // enough free devices of an allowed kind to place now are walked (place would fail for the rest).
+  const index = new WaitingIndex(() => 0);
   return {
     schedule(ctx) {
+      index.update(ctx);
+      const cluster = ctx.cluster;
       let reservation: Reservation | undefined;
       let extra = 0;
-      for (const job of ctx.waiting) {
+      const walk = index.walk((g) => !reservation || mayFitNow(g, cluster));
+      const start = (e: WaitingEntry, placement: Placement): void => {
+        ctx.start(e.job, placement);
+        index.remove(e);
+        walk.reopen();
+      };
+      for (let e = walk.next(); e; e = walk.next()) {
+        const job = e.job;
         const placement = ctx.place(job);
         if (!reservation) {
           if (placement) {
-            ctx.start(job, placement);
+            start(e, placement);
             continue;
           }
           reservation = reserve(job, ctx);
           if (!reservation) return; // cannot be reserved (it should have been rejected): plain FIFO
           extra = reservation.extra;
           options.onReservation?.(reservation, ctx.nowS);
+          walk.reopen();
           continue;
         }
         if (!placement) continue;
         if (placement.kind !== reservation.kind) {
-          ctx.start(job, placement);
+          start(e, placement);
           continue;
         }
         const endS = ctx.nowS + runtimeOnS(job, placement, ctx);
-        if (endS <= reservation.timeS) ctx.start(job, placement);
+        if (endS <= reservation.timeS) start(e, placement);
         else if (job.devices <= extra) {
           extra -= job.devices;
-          ctx.start(job, placement);
+          start(e, placement);
         }
       }
     },

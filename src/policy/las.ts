@@ -13,8 +13,9 @@
 import { z } from 'zod';
 import { duration } from '../scenario/quantity.js';
 import { victimsSchema } from './preemption-registry.js';
-import { bySubmission, startInOrder, waitingSnapshot } from './ordered-pass.js';
+import { bySubmission, startInOrder } from './ordered-pass.js';
 import type { JobView, QueuePolicy, SchedulingContext } from './types.js';
+import { WaitingIndex, type WaitingEntry } from './waiting-index.js';
 
 const paramsSchema = z
   .strictObject({
@@ -54,27 +55,58 @@ interface Track {
   promotedAtDeviceS: number;
 }
 
+/**
+ * The waiting jobs are indexed by queue across passes (a waiting job's attained service does not
+ * change, so neither does its queue until a starvation promotion); running jobs' queues are
+ * worked out once per pass, and only when a job needs victims.
+ */
 class LasDiscipline {
   private readonly track = new Map<number, Track>();
+  private readonly index = new WaitingIndex(
+    (j) => this.queueOf(j.attainedDeviceS - this.trackOf(j).promotedAtDeviceS),
+    () => 0, // FIFO within a queue
+  );
+  /** Waiting entries by the time they started waiting (or were last promoted), for starvation. */
+  private starving: { e: WaitingEntry; sinceS: number }[] = [];
+  private starvingHead = 0;
+  private line: SchedulingContext['waiting'] | undefined;
 
   constructor(private readonly params: LasParams) {}
 
   schedule(ctx: SchedulingContext): void {
     const now = ctx.nowS;
-    const waiting = waitingSnapshot(ctx);
-    for (const j of waiting) {
-      const t = this.trackOf(j);
-      if (t.waitingSinceS === undefined) t.waitingSinceS = now;
-      if (this.params.starvation !== undefined && now - t.waitingSinceS >= this.params.starvation) {
-        t.promotedAtDeviceS = j.attainedDeviceS;
-        t.waitingSinceS = now;
-      }
+    if (ctx.waiting !== this.line) {
+      this.line = ctx.waiting;
+      this.track.clear();
+      this.starving = [];
+      this.starvingHead = 0;
     }
-    const queue = new Map<JobView, number>();
-    for (const j of waiting) queue.set(j, this.queueOf(this.attained(j, now) - this.trackOf(j).promotedAtDeviceS));
-    for (const r of ctx.running) queue.set(r, this.queueOf(this.attained(r, now) - this.trackOf(r).promotedAtDeviceS));
-    const byQueue = (a: JobView, b: JobView): number => queue.get(a)! - queue.get(b)! || bySubmission(a, b);
-    waiting.sort(byQueue);
+    const starvation = this.params.starvation;
+    for (const e of this.index.update(ctx)) {
+      const t = this.trackOf(e.job);
+      if (t.waitingSinceS === undefined) t.waitingSinceS = now;
+      if (starvation !== undefined) this.starving.push({ e, sinceS: t.waitingSinceS });
+    }
+    if (starvation !== undefined) this.promoteStarving(now, starvation);
+
+    // Queues of the running jobs as of now, worked out when first needed in this pass (jobs started
+    // in the pass are left out: they come before any job that could preempt them).
+    let running: { job: JobView; queue: number }[] | undefined;
+    const runningQueues = (): { job: JobView; queue: number }[] => {
+      if (!running) running = ctx.running.map((r) => ({ job: r, queue: this.queueOf(this.attained(r, now) - this.trackOf(r).promotedAtDeviceS) }));
+      return running;
+    };
+    // Per job queue: devices per kind of the running jobs in lower queues (higher numbers).
+    const eligibleByQueue = new Map<number, number[]>();
+    const eligibleDevices = (q: number, kind: number): number => {
+      let perKind = eligibleByQueue.get(q);
+      if (!perKind) {
+        perKind = ctx.cluster.kinds.map(() => 0);
+        for (const { job: r, queue } of runningQueues()) if (r.state === 'running' && queue > q && r.placement) perKind[r.placement.kind]! += r.devices;
+        eligibleByQueue.set(q, perKind);
+      }
+      return perKind[kind]!;
+    };
     const wrapped: SchedulingContext = Object.create(ctx, {
       start: {
         value: (job: JobView, p: Parameters<SchedulingContext['start']>[1]) => {
@@ -86,22 +118,51 @@ class LasDiscipline {
         },
       },
     });
-    startInOrder(wrapped, waiting, {
+    startInOrder(wrapped, this.index, {
       strict: this.params.strict,
       ...(this.params.preemptive
         ? {
             preempt: {
               preemptor: this.params.victims,
-              eligible: (job: JobView) =>
-                ctx.running.filter((r) => r.state === 'running' && queue.get(r)! > queue.get(job)!).sort((a, b) => byQueue(b, a)),
+              // Least important first: the lowest queue, then the latest submitted.
+              eligible: (job: JobView) => {
+                const q = this.index.entry(job)!.group.rank;
+                return runningQueues()
+                  .filter((x) => x.job.state === 'running' && x.queue > q)
+                  .sort((a, b) => b.queue - a.queue || bySubmission(b.job, a.job))
+                  .map((x) => x.job);
+              },
+              eligibleDevices,
             },
           }
         : {}),
     });
     // Forget jobs that have left for good.
-    if (this.track.size > 2 * (ctx.waiting.size + ctx.running.length) + 64) {
-      const live = new Set<number>([...ctx.waiting].map((j) => j.id).concat(ctx.running.map((r) => r.id)));
+    if (this.track.size > 2 * (this.index.size + ctx.running.length) + 64) {
+      const live = new Set<number>(ctx.running.map((r) => r.id));
+      for (const j of this.index.jobs()) live.add(j.id);
       for (const id of this.track.keys()) if (!live.has(id)) this.track.delete(id);
+    }
+  }
+
+  /** Jobs that have waited `starvation` since they joined (or were last promoted) go to the first queue. */
+  private promoteStarving(now: number, starvation: number): void {
+    const list = this.starving;
+    while (this.starvingHead < list.length) {
+      const { e, sinceS } = list[this.starvingHead]!;
+      const t = this.trackOf(e.job);
+      if (e.live && e.job.state === 'waiting' && t.waitingSinceS === sinceS) {
+        if (!(now - sinceS >= starvation)) break;
+        t.promotedAtDeviceS = e.job.attainedDeviceS;
+        t.waitingSinceS = now;
+        this.index.move(e, this.queueOf(e.job.attainedDeviceS - t.promotedAtDeviceS));
+        list.push({ e, sinceS: now });
+      }
+      this.starvingHead++;
+    }
+    if (this.starvingHead > 1024 && this.starvingHead * 2 > list.length) {
+      this.starving = list.slice(this.starvingHead);
+      this.starvingHead = 0;
     }
   }
 

@@ -79,6 +79,13 @@ export type ClusterView = Pick<
 /** A waiting line the policy can walk in submission order; started or rejected jobs are skipped. */
 export interface WaitingJobs extends Iterable<JobView> {
   readonly size: number;
+  /**
+   * Optional, for policies that keep their own index of the line: how many entries have ever been
+   * pushed (a preempted job re-joins as a new entry), and the waiting jobs among the entries pushed
+   * after the first `mark`, in line order. Both are O(1) and O(log n + answer).
+   */
+  readonly pushes?: number;
+  since?(mark: number): Iterable<JobView>;
 }
 
 /**
@@ -158,7 +165,9 @@ export class PolicyError extends Error {
  * first; never jobs that are already checkpointing).
  * Contract: return a set of eligible jobs whose devices, together with the free devices and those
  * of jobs already checkpointing, make at least `job.devices` devices of one kind `job` may use;
- * or undefined when no such set exists. Pure: the caller calls `ctx.preempt` on them.
+ * or undefined when no such set exists. When the free devices and those of jobs already
+ * checkpointing (victim-selection's devicesComingFree) make enough on some allowed kind, return []:
+ * the caller may then skip the call. Pure: the caller calls `ctx.preempt` on them.
  */
 export interface Preemptor {
   victims(job: JobView, ctx: SchedulingContext, eligible: readonly JobView[]): JobView[] | undefined;

@@ -23,8 +23,7 @@ export function chooseVictims(
     if (cluster.kindTotal[kind]! < job.devices) continue;
     let draining = 0;
     for (const r of ctx.running) if (r.state === 'checkpointing' && r.placement?.kind === kind) draining += r.devices;
-    const free = cluster.kindFree[kind]!;
-    let have = free >= job.devices && draining === 0 ? 0 : free + draining;
+    let have = devicesComingFree(job.devices, cluster.kindFree[kind]!, draining);
     if (have >= job.devices) return [];
     const victims: JobView[] = [];
     for (const v of order) {
@@ -38,6 +37,15 @@ export function chooseVictims(
     if (!best || lexLess(c, best.cost)) best = { victims, cost: c };
   }
   return best?.victims;
+}
+
+/**
+ * Devices of a kind that count as coming free for a job of `devices` without new victims: the free
+ * ones and those of jobs checkpointing (`draining`); none when enough are free and nothing drains
+ * (the job does not fit for fragmentation, and only victims can make progress).
+ */
+export function devicesComingFree(devices: number, free: number, draining: number): number {
+  return free >= devices && draining === 0 ? 0 : free + draining;
 }
 
 function lexLess(a: readonly number[], b: readonly number[]): boolean {

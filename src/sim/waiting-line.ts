@@ -23,6 +23,29 @@ export class WaitingLine implements WaitingJobs {
     this.live++;
   }
 
+  /** Entries ever pushed (see WaitingJobs.pushes). */
+  get pushes(): number {
+    return this.nextStamp - 1;
+  }
+
+  /** The waiting jobs among the entries pushed after the first `mark`, in line order (stamps ascend along the line). */
+  *since(mark: number): Generator<SimJob> {
+    const items = this.items;
+    const stamps = this.stamps;
+    let lo = this.head;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (stamps[mid]! <= mark) lo = mid + 1;
+      else hi = mid;
+    }
+    const end = items.length;
+    for (let i = lo; i < end; i++) {
+      const j = items[i]!;
+      if (j.state === 'waiting' && j.lineStamp === stamps[i]) yield j;
+    }
+  }
+
   private isLive(i: number): boolean {
     const j = this.items[i]!;
     return j.state === 'waiting' && j.lineStamp === this.stamps[i];
