@@ -41,6 +41,8 @@ export interface ResolvedPolicies {
   placer: Placer;
   queueName: string;
   placementName: string;
+  /** Both are built-in policies: no watchdog needed (a plug-in might never return). */
+  builtIn?: boolean;
 }
 
 /** Instantiate the named policies with validated parameters. Throws InputError naming the field. */
@@ -63,7 +65,8 @@ export function resolvePolicies(
   const placer = instantiate(placementDefs, placementRef, ['placement'], options.placementSrc ?? src, issues);
   if (issues.length > 0 || !queue || !placer) throw new InputError(issues);
   // A plug-in is referred to by its file but known by its own name (in result files and messages).
-  return { queue, placer, queueName: queueDefs.get(queueRef.name)!.name, placementName: placementDefs.get(placementRef.name)!.name };
+  const builtIn = !options.extraQueue?.has(queueRef.name) && !options.extraPlacement?.has(placementRef.name);
+  return { queue, placer, queueName: queueDefs.get(queueRef.name)!.name, placementName: placementDefs.get(placementRef.name)!.name, builtIn };
 }
 
 function instantiate<T>(
