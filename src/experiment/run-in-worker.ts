@@ -1,7 +1,7 @@
 // Runs one simulation in a worker thread with a watchdog, for scenarios that use plug-in policies:
 // synchronous code cannot be interrupted in its own thread, so a policy call that never returns is
 // detected from here (through shared memory, see policy-watch.ts) and the worker terminated.
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from './start-worker.js';
 import type { InputIssue } from '../scenario/errors.js';
 import { InputError } from '../scenario/errors.js';
 import type { PolicyRef } from '../scenario/schema.js';
@@ -60,21 +60,9 @@ export class PolicyTimeoutError extends PolicyError {
   }
 }
 
-/**
- * The worker: compiled JS next to this file (dist/), or, when running from the TypeScript sources
- * (tests, tsx), a small bootstrap that registers tsx's loader in the worker before importing them.
- */
-function startWorker(workerData: WorkerRequest): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sim-worker.js', import.meta.url), { workerData });
-  const api = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./sim-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
 export function runInWorker(request: Omit<WorkerRequest, 'watch'>, options: WorkerRunOptions): Promise<WorkerRunResult> {
   const watch = createWatchBuffer();
-  const worker = startWorker({ ...request, watch });
+  const worker = startModuleWorker('sim-worker', import.meta.url, { ...request, watch });
   let names = { queue: request.policy?.ref.name ?? '?', placement: request.placement?.ref.name ?? '?' };
   const timeoutMs = options.policyTimeoutS * 1000;
   const pollMs = Math.max(10, Math.min(250, timeoutMs / 10));
