@@ -153,6 +153,9 @@ export class MetricsRecorder {
     private readonly jobSink: ((row: JobRow) => void) | undefined,
   ) {
     this.busyDeviceS = new Float64Array(cluster.datacentres.length * cluster.kinds.length * 24);
+    this.byHour = cluster.datacentres.some(
+      (d) => d.electricityPriceByHour.some((x) => x !== d.electricityPriceByHour[0]) || d.carbonIntensityByHour.some((x) => x !== d.carbonIntensityByHour[0]),
+    );
     signals.on('submitted', () => void this.submitted++);
     signals.on('rejected', (job) => {
       this.rejected++;
@@ -183,6 +186,14 @@ export class MetricsRecorder {
   addBusy(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number): void {
     if (!(toS > fromS)) return;
     const kinds = this.cluster.kinds.length;
+    if (!this.byHour) {
+      // Constant prices and intensities: one bucket is enough (and cheaper on every release).
+      const share0 = (p.milli ?? 1000) / 1000;
+      for (let i = 0; i < p.nodes.length; i++) {
+        this.busyDeviceS[(this.cluster.nodeDatacentre[p.nodes[i]!]! * kinds + p.kind) * 24]! += p.counts[i]! * share0 * (toS - fromS);
+      }
+      return;
+    }
     hourOverlap(fromS, toS, this.hours);
     // A device share counts as that fraction of a busy device (power and utilisation alike).
     const share = (p.milli ?? 1000) / 1000;
@@ -194,6 +205,8 @@ export class MetricsRecorder {
   }
 
   private readonly hours = new Float64Array(24);
+  /** Some site has a daily price or carbon profile: keep busy time per hour of the day. */
+  private readonly byHour: boolean;
 
   private failureEvents = 0;
   private lostFlop = 0;
@@ -236,7 +249,8 @@ export class MetricsRecorder {
     let busyTotalS = 0;
     // Seconds of the run in each hour of the day: idle power, host power and daily price profiles.
     const window = new Float64Array(24);
-    hourOverlap(0, endS, window);
+    if (this.byHour) hourOverlap(0, endS, window);
+    else window[0] = endS;
     for (const dc of c.datacentres) {
       const itJ = new Float64Array(24);
       for (const k of c.kinds) {
