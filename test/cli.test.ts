@@ -1,22 +1,10 @@
 // The command line as a user meets it: exit codes, messages without stack traces, result files.
 // Runs the built CLI (npm test builds dist/ before vitest).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { repoPath } from './helpers.js';
-
-const cli = repoPath('dist/cli/main.js');
-
-function poolsim(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoPath('.'), encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
-});
+import { describe, expect, it } from 'vitest';
+import { poolsim, repoPath } from './helpers.js';
 
 describe('poolsim CLI', () => {
   it('runs a scenario, prints a summary and writes both CSVs', () => {

@@ -1,22 +1,10 @@
 // Sharding an experiment across machines: `--shard k/n` slices, `poolsim merge` joins them to the
 // same bytes as one run (the built CLI: npm test builds dist/ first).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { repoPath } from './helpers.js';
-
-const cli = repoPath('dist/cli/main.js');
-
-function poolsim(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoPath('.'), encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
-});
+import { describe, expect, it } from 'vitest';
+import { poolsim } from './helpers.js';
 
 describe('poolsim sweep --shard and poolsim merge', () => {
   it('shards and merges to the same bytes as one run', () => {

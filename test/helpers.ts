@@ -1,5 +1,6 @@
 // Shared test helpers: build scenarios from text, run them, and collect CSV output in memory.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { csvLine, rowValues } from '../src/experiment/csv.js';
 import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
@@ -30,4 +31,12 @@ export function runToCsv(resolved: ResolvedScenario, options: RunOptions = {}): 
   });
   const summaryCsv = csvLine(SUMMARY_COLUMNS) + csvLine(rowValues(r.summary, SUMMARY_COLUMNS));
   return { ...r, jobsCsv, summaryCsv, jobs };
+}
+
+/** Run the built CLI (npm test builds dist/ first) from the repository root. */
+export function poolsim(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const cli = repoPath('dist/cli/main.js');
+  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoPath('.'), encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -2,8 +2,8 @@
 // synchronous code cannot be interrupted in its own thread, so a policy call that never returns is
 // detected from here (through shared memory, see policy-watch.ts) and the worker terminated.
 import { startModuleWorker } from './start-worker.js';
+import { errorFromWorker } from './worker-errors.js';
 import type { InputIssue } from '../scenario/errors.js';
-import { InputError } from '../scenario/errors.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import type { JobRow, SummaryRow } from '../sim/metrics.js';
 import { PolicyError } from '../policy/types.js';
@@ -111,16 +111,9 @@ export function runInWorker(request: Omit<WorkerRequest, 'watch'>, options: Work
           finish(undefined, { summary: m.summary, events: m.events, endS: m.endS });
           break;
         case 'input-error':
-          finish(new InputError(m.issues));
-          break;
-        case 'policy-error': {
-          const e = new PolicyError(m.policy, m.job, m.timeS, '');
-          e.message = m.message;
-          finish(e);
-          break;
-        }
+        case 'policy-error':
         case 'internal-error':
-          finish(new Error(m.message));
+          finish(errorFromWorker(m));
           break;
       }
     });

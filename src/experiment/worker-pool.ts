@@ -4,12 +4,12 @@
 // handed back by run index, never in completion order: the output is the same whatever the number
 // of workers.
 import type { Worker } from 'node:worker_threads';
-import { InputError, type InputIssue } from '../scenario/errors.js';
-import { PolicyError } from '../policy/types.js';
+import type { InputIssue } from '../scenario/errors.js';
 import type { JobRow, SummaryRow } from '../sim/metrics.js';
 import { Activity, createWatchBuffer, readWatch } from './policy-watch.js';
 import { PolicyTimeoutError, type WorkerPolicyOverride } from './run-in-worker.js';
 import { startModuleWorker } from './start-worker.js';
+import { errorFromWorker } from './worker-errors.js';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 
@@ -142,16 +142,9 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
             else feed(slot);
             break;
           case 'input-error':
-            finish(new InputError(m.issues));
-            break;
-          case 'policy-error': {
-            const e = new PolicyError(m.policy, m.job, m.timeS, '');
-            e.message = m.message;
-            finish(e);
-            break;
-          }
+          case 'policy-error':
           case 'internal-error':
-            finish(new Error(m.message));
+            finish(errorFromWorker(m));
             break;
         }
       });
