@@ -43,4 +43,12 @@ describe('poolsim CLI', () => {
     expect(d.code).toBe(0);
     for (const kind of ['H100', 'A100-80GB', 'MI300X', 'TPUv5p', 'Ascend910B', 'DGX-2', 'IB-NDR', 'RoCE-400G']) expect(d.stdout).toContain(kind);
   });
+
+  it('prints the scenario JSON Schema generated from the validating schemas', () => {
+    const r = poolsim('schema');
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout) as { properties: Record<string, unknown>; required: string[] };
+    for (const key of ['datacentres', 'workloads', 'services', 'links', 'failures', 'policy']) expect(schema.properties).toHaveProperty(key);
+    expect(schema.required).toContain('name');
+  });
 });
