@@ -12,9 +12,9 @@
 // topology-aware by default give a multi-node gang whole free nodes, so fragmentation can push the
 // head past its reservation).
 import { z } from 'zod';
-import { allowedKinds, runtimeOnS } from './predict.js';
+import { allowedKinds, kindRate, runtimeOnS } from './predict.js';
 import type { JobView, Placement, QueueDiscipline, QueuePolicy, SchedulingContext } from './types.js';
-import { mayFitNow, WaitingIndex, type WaitingEntry } from './waiting-index.js';
+import { mayFitNow, WaitingIndex, type WaitingEntry, type WaitingGroup } from './waiting-index.js';
 
 /** The head job's reservation: devices of `kind` at `timeS`, with `extra` devices to spare then. */
 export interface Reservation {
@@ -47,7 +47,7 @@ export function createEasyBackfill(options: EasyBackfillOptions = {}): QueueDisc
       const cluster = ctx.cluster;
       let reservation: Reservation | undefined;
       let extra = 0;
-      const walk = index.walk((g) => !reservation || mayFitNow(g, cluster));
+      const walk = index.walk((g) => !reservation || (mayFitNow(g, cluster) && !cannotBackfill(g, reservation, extra, ctx)));
       const start = (e: WaitingEntry, placement: Placement): void => {
         ctx.start(e.job, placement);
         index.remove(e);
@@ -82,6 +82,42 @@ export function createEasyBackfill(options: EasyBackfillOptions = {}): QueueDisc
       }
     },
   };
+}
+
+/**
+ * A shortest possible run time per group, so that whole groups of long jobs are skipped after the
+ * head's reservation without placing each of them (on a long line that is almost every pass's
+ * work). A job's predicted rate on any placement is at most devices x peak x kernel efficiency on
+ * its best allowed kind (communication and bubbles only add to a step), so remaining work over
+ * that rate never exceeds its predicted run time.
+ */
+const shortest = new WeakMap<WaitingGroup, { min: number; seen: number; dead: number }>();
+
+function shortestRunS(g: WaitingGroup, ctx: SchedulingContext): number {
+  let c = shortest.get(g);
+  if (!c || c.dead !== g.dead || c.seen > g.entries.length) c = { min: Infinity, seen: g.head, dead: g.dead };
+  // Entries only join at the end (EASY keeps the line's order); a departure rescans the group.
+  for (let i = c.seen; i < g.entries.length; i++) {
+    const e = g.entries[i]!;
+    if (!e.live) continue;
+    let best = 0;
+    for (const k of allowedKinds(e.job, ctx.cluster)) best = Math.max(best, kindRate(e.job, k, ctx.cluster));
+    c.min = Math.min(c.min, e.job.remainingFlop / best);
+  }
+  c.seen = g.entries.length;
+  shortest.set(g, c);
+  return c.min;
+}
+
+/**
+ * True when no job of the group can backfill now: it can only run on the reserved kind, it is too
+ * large for the devices the head does not need, and even its shortest job would end after the
+ * reservation. (The per-job test in schedule() would reject every one of them.)
+ */
+function cannotBackfill(g: WaitingGroup, r: Reservation, extra: number, ctx: SchedulingContext): boolean {
+  const kinds = g.kinds ?? ctx.cluster.allKinds;
+  if (kinds.length !== 1 || kinds[0] !== r.kind || g.devices <= extra) return false;
+  return ctx.nowS + shortestRunS(g, ctx) > r.timeS;
 }
 
 /** Earliest time enough devices of an allowed kind come free for `job`, by predicted finish times. */
