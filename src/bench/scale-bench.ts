@@ -46,7 +46,7 @@ export function runScalingCurve(): BenchRow[] {
 
 export function runPhillyBench(): BenchRow[] {
   const file = scenarioPath('philly-replay');
-  return ['fifo', 'las'].map((policy) => childRow('philly-one', [file, policy]));
+  return ['fifo', 'las', 'easy-backfill'].map((policy) => childRow('philly-one', [file, policy]));
 }
 
 /** Run one case in a child process so that its peak memory is its own. */
