@@ -5,8 +5,8 @@ import type { ClusterView, Placement } from './types.js';
 /**
  * The node of `kind` with the fewest free devices that still holds `need` (lowest index on ties),
  * or -1. Walks only nodes with room (FreeIndex.leftmost) and stops at an exact fit.
- * TODO(lead): an exact best-fit query on FreeIndex (e.g. per-kind free-count buckets maintained by
- * Cluster.allocateWhole/releaseWhole) would make this O(log n) when no node fits exactly.
+ * Without an exact fit it walks every node with room; per-kind free-count buckets in the Cluster
+ * would make that O(log n) too (not needed so far: see docs/performance.md).
  */
 export function tightestNode(kind: number, need: number, cluster: ClusterView, accept?: (node: number) => boolean): number {
   const index = cluster.freeIndex[kind]!;

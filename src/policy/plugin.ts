@@ -54,19 +54,17 @@ export async function loadPolicies(resolved: ResolvedScenario, scenarioDir: stri
   const issues: InputIssue[] = [];
   const extraQueue = new Map<string, QueuePolicy<never>>();
   const extraPlacement = new Map<string, PlacementPolicy<never>>();
-  const slot: PlacerErrorSlot = { error: undefined };
   if (isModuleName(queueRef.name)) {
     const def = await importDefinition(queueRef.name, options.policy?.baseDir ?? scenarioDir, ['policy'], queueSrc, issues);
     if (def) extraQueue.set(queueRef.name, guardQueuePolicy(def as QueuePolicy<never>));
   }
   if (isModuleName(placementRef.name)) {
     const def = await importDefinition(placementRef.name, options.placement?.baseDir ?? scenarioDir, ['placement'], placementSrc, issues);
-    if (def) extraPlacement.set(placementRef.name, guardPlacementPolicy(def as PlacementPolicy<never>, slot));
+    if (def) extraPlacement.set(placementRef.name, guardPlacementPolicy(def as PlacementPolicy<never>));
   }
   if (issues.length > 0) throw new InputError(issues);
   try {
-    const policies = resolvePolicies(queueRef, placementRef, { src: queueSrc, placementSrc, extraQueue, extraPlacement });
-    return extraPlacement.size > 0 ? { ...policies, queue: passPlacerErrors(policies.queue, slot) } : policies;
+    return resolvePolicies(queueRef, placementRef, { src: queueSrc, placementSrc, extraQueue, extraPlacement });
   } catch (e) {
     // A plug-in's create() that throws, or returns something else than a policy, is its author's bug.
     if (e instanceof PluginShapeError) throw new InputError([e.src.issue(e.path, e.message)]);
@@ -152,43 +150,19 @@ export function guardQueuePolicy(def: QueuePolicy<never>): QueuePolicy<never> {
 }
 
 /** A plug-in placement policy whose answers are checked before the simulator sees them. */
-export function guardPlacementPolicy(def: PlacementPolicy<never>, slot?: PlacerErrorSlot): PlacementPolicy<never> {
+export function guardPlacementPolicy(def: PlacementPolicy<never>): PlacementPolicy<never> {
   return {
     ...def,
     create: (params: never) => {
       const placer = createChecked<Placer>(def as unknown as Definition, params, 'an object with place(job, cluster, hints)', (x) => typeof (x as Placer | null)?.place === 'function');
-      return guardPlacer(def.name, placer, slot);
+      return guardPlacer(def.name, placer);
     },
   };
 }
 
-/**
- * A placer's PolicyError, kept so that the queue policy's wrapper can rethrow it as it was: the
- * simulator re-wraps whatever `ctx.place` throws (TODO(lead): let PolicyError through there).
- */
-export interface PlacerErrorSlot {
-  error: PolicyError | undefined;
-}
-
-/** Rethrow a plug-in placer's own PolicyError rather than the simulator's wrapping of it. */
-function passPlacerErrors(queue: QueueDiscipline, slot: PlacerErrorSlot): QueueDiscipline {
-  return {
-    schedule(ctx) {
-      slot.error = undefined;
-      try {
-        queue.schedule(ctx);
-      } catch (e) {
-        const own = slot.error;
-        slot.error = undefined;
-        throw own ?? e;
-      }
-    },
-  };
-}
-
-export function guardPlacer(name: string, placer: Placer, slot: PlacerErrorSlot = { error: undefined }): Placer {
+/** A plug-in placer whose answers are checked; its errors reach the user as they were (the simulator passes PolicyErrors through). */
+export function guardPlacer(name: string, placer: Placer): Placer {
   const placerFailed = (e: PolicyError): never => {
-    slot.error = e;
     throw e;
   };
   return {
