@@ -506,39 +506,46 @@ export class Simulation {
     this.setRate(job, this.progress.startRate(job));
   }
 
+  /** Apply no decision that breaks the rules: a policy bug, named with the policy, job and time. */
   private checkPlacement(job: SimJob, p: Placement): void {
+    const problem = this.placementProblem(job, p);
+    if (problem !== undefined) {
+      throw new PolicyError(`${this.policies.queueName}/${this.policies.placementName}`, job.name, this.engine.now, problem);
+    }
+  }
+
+  /** What is wrong with a placement for `job` now, or undefined when it may be applied. */
+  private placementProblem(job: SimJob, p: Placement): string | undefined {
     const c = this.cluster;
-    const bad = (detail: string): never => {
-      throw new PolicyError(`${this.policies.queueName}/${this.policies.placementName}`, job.name, this.engine.now, detail);
-    };
-    if (job.state !== 'waiting') bad(`the job is ${job.state}, not waiting`);
-    if (!p || !Array.isArray(p.nodes) || !Array.isArray(p.counts) || p.nodes.length !== p.counts.length) bad('the placement is not {kind, nodes[], counts[]} with one count per node');
-    if (!Number.isInteger(p.kind) || p.kind < 0 || p.kind >= c.kinds.length) bad(`unknown device kind index ${String(p.kind)}`);
-    if (job.allowedKinds && !job.allowedKinds.includes(p.kind)) bad(`kind '${c.kinds[p.kind]!.name}' is not among the job's allowed kinds`);
+    if (job.state !== 'waiting') return `the job is ${job.state}, not waiting`;
+    if (!p || !Array.isArray(p.nodes) || !Array.isArray(p.counts) || p.nodes.length !== p.counts.length) return 'the placement is not {kind, nodes[], counts[]} with one count per node';
+    if (!Number.isInteger(p.kind) || p.kind < 0 || p.kind >= c.kinds.length) return `unknown device kind index ${String(p.kind)}`;
+    if (job.allowedKinds && !job.allowedKinds.includes(p.kind)) return `kind '${c.kinds[p.kind]!.name}' is not among the job's allowed kinds`;
     if (job.milli < WHOLE_DEVICE_MILLI || p.device !== undefined) {
       const dev = p.device;
-      if (job.milli === WHOLE_DEVICE_MILLI) bad('a device share was placed for a job that asks for whole devices');
-      if (dev === undefined || !Number.isInteger(dev) || dev < 0 || dev >= c.deviceCount) bad(`a fractional job needs one existing device, got ${String(dev)}`);
-      if (c.nodeKind[c.deviceNode[dev!]!] !== p.kind) bad(`device ${dev} is not of kind '${c.kinds[p.kind]!.name}'`);
-      if (c.deviceFreeMilli[dev!]! < job.milli) bad(`device ${dev} has ${c.deviceFreeMilli[dev!]} milli free, ${job.milli} asked (over-shared)`);
-      return;
+      if (job.milli === WHOLE_DEVICE_MILLI) return 'a device share was placed for a job that asks for whole devices';
+      if (dev === undefined || !Number.isInteger(dev) || dev < 0 || dev >= c.deviceCount) return `a fractional job needs one existing device, got ${String(dev)}`;
+      if (c.nodeKind[c.deviceNode[dev]!] !== p.kind) return `device ${dev} is not of kind '${c.kinds[p.kind]!.name}'`;
+      if (c.deviceFreeMilli[dev]! < job.milli) return `device ${dev} has ${c.deviceFreeMilli[dev]} milli free, ${job.milli} asked (over-shared)`;
+      return undefined;
     }
     let total = 0;
     const seen = p.nodes.length > 1 ? new Set<number>() : undefined;
     for (let i = 0; i < p.nodes.length; i++) {
       const node = p.nodes[i]!;
       const count = p.counts[i]!;
-      if (!Number.isInteger(node) || node < 0 || node >= c.nodeCount) bad(`unknown node ${String(node)}`);
+      if (!Number.isInteger(node) || node < 0 || node >= c.nodeCount) return `unknown node ${String(node)}`;
       if (seen) {
-        if (seen.has(node)) bad(`node ${node} appears twice`);
+        if (seen.has(node)) return `node ${node} appears twice`;
         seen.add(node);
       }
-      if (c.nodeKind[node] !== p.kind) bad(`node ${node} holds '${c.kinds[c.nodeKind[node]!]!.name}', not '${c.kinds[p.kind]!.name}'`);
-      if (!Number.isInteger(count) || count <= 0) bad(`count ${String(count)} on node ${node} is not a positive integer`);
-      if (count > c.nodeFree[node]!) bad(`node ${node} has ${c.nodeFree[node]} free devices, ${count} asked (over-allocation)`);
+      if (c.nodeKind[node] !== p.kind) return `node ${node} holds '${c.kinds[c.nodeKind[node]!]!.name}', not '${c.kinds[p.kind]!.name}'`;
+      if (!Number.isInteger(count) || count <= 0) return `count ${String(count)} on node ${node} is not a positive integer`;
+      if (count > c.nodeFree[node]!) return `node ${node} has ${c.nodeFree[node]} free devices, ${count} asked (over-allocation)`;
       total += count;
     }
-    if (total !== job.devices) bad(`the gang is split: ${total} devices placed for a job of ${job.devices}`);
+    if (total !== job.devices) return `the gang is split: ${total} devices placed for a job of ${job.devices}`;
+    return undefined;
   }
 
   // --- fluid progress -------------------------------------------------------------------------

@@ -76,14 +76,31 @@ export class WaitingLine implements WaitingJobs {
     this.head = 0;
   }
 
-  *[Symbol.iterator](): Iterator<SimJob> {
-    // Index loop over a snapshot length: jobs pushed during iteration are not visited this pass.
+  [Symbol.iterator](): Iterator<SimJob> {
+    // A plain iterator object (cheaper than a generator on the pass's hot path). Index loop over a
+    // snapshot length: jobs pushed during iteration are not visited this pass.
+    return new LineIterator(this.items, this.stamps, this.head);
+  }
+}
+
+class LineIterator implements Iterator<SimJob> {
+  private readonly end: number;
+  constructor(
+    private readonly items: readonly SimJob[],
+    private readonly stamps: readonly number[],
+    private i: number,
+  ) {
+    this.end = items.length;
+  }
+
+  next(): IteratorResult<SimJob> {
     const items = this.items;
     const stamps = this.stamps;
-    const end = items.length;
-    for (let i = this.head; i < end; i++) {
+    while (this.i < this.end) {
+      const i = this.i++;
       const j = items[i]!;
-      if (j.state === 'waiting' && j.lineStamp === stamps[i]) yield j;
+      if (j.state === 'waiting' && j.lineStamp === stamps[i]) return { value: j, done: false };
     }
+    return { value: undefined, done: true };
   }
 }
