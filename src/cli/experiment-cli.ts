@@ -5,7 +5,6 @@ import { fileAccess } from '../experiment/file-access.js';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { splitExpectations } from '../experiment/check.js';
 import { comparePoliciesSpec, metricVsParamSpec, queueingCdfSpec, type VegaLiteSpec } from '../experiment/chart-specs.js';
 import { renderSvg } from '../experiment/charts.js';
 import { tableToCsv, type Table } from '../experiment/csv-table.js';
@@ -83,8 +82,7 @@ const DEFAULT_METRICS = ['effective_compute_ratio_pool', 'effective_compute_rati
 const PLOTTED_IN_SWEEPS = ['job_effective_compute_ratio', 'effective_compute_ratio_pool', 'queueing_delay_p95_s', 'jct_mean_s'];
 
 export async function runExperimentCommand(argv: ExperimentArgs, command: 'compare' | 'sweep'): Promise<void> {
-  // An `expect:` block is for `poolsim check`; blanked in place so that messages keep their lines.
-  const { scenarioText } = splitExpectations(readInput(argv.scenario), argv.scenario);
+  const scenarioText = readInput(argv.scenario);
   const base = loadScenario(scenarioText, argv.scenario, fileAccess(argv.scenario)); // the unedited file must be valid too
   const sweep = sweepParams(argv.set);
   if (!Number.isInteger(argv.seeds) || argv.seeds < 1) throw inputError('--seeds', `expected a positive whole number, got ${argv.seeds}`);

@@ -9,7 +9,6 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import { loadScenario } from '../model/load-scenario.js';
 import { loadPolicies } from '../policy/plugin.js';
 import { InputError, SourceMap, zodIssues, type InputIssue } from '../scenario/errors.js';
-import { scenarioSchema } from '../scenario/schema.js';
 import { SUMMARY_COLUMNS } from '../sim/metrics.js';
 import { cellNumber, type Table } from './csv-table.js';
 import { expectSchema, type Expectations, type Threshold } from '../scenario/expect-schema.js';
@@ -56,28 +55,20 @@ export interface Baseline {
   table: Table;
 }
 
-/** True once the scenario schema itself accepts `expect:` (then loadScenario checks it, located). */
-const SCHEMA_HAS_EXPECT = 'expect' in (scenarioSchema as unknown as { shape: Record<string, unknown> }).shape;
-
 /**
- * The scenario text without its `expect:` block (blanked in place, so that every line and column
- * stays where it was for error messages) and the block, validated.
+ * The scenario's `expect:` block, validated (the scenario schema accepts the block; this also
+ * checks that the metrics it names exist), or undefined when there is none.
  */
-export function splitExpectations(text: string, file: string): { scenarioText: string; expect: Expectations | undefined } {
+export function readExpectations(text: string, file: string): Expectations | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
-  if (doc.errors.length > 0 || !isMap(doc.contents)) return { scenarioText: text, expect: undefined };
-  const pair = doc.contents.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'expect');
-  if (!pair) return { scenarioText: text, expect: undefined };
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return undefined;
+  if (!doc.contents.items.some((p) => isPair(p) && isScalar(p.key) && p.key.value === 'expect')) return undefined;
   const data = (doc.toJS() as Record<string, unknown>).expect;
   const parsed = expectSchema.safeParse(data);
   if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, new SourceMap(file, doc, lines), expectSchema, data, ['expect']));
   checkMetricNames(parsed.data, new SourceMap(file, doc, lines), ['expect']);
-  if (SCHEMA_HAS_EXPECT) return { scenarioText: text, expect: parsed.data };
-  const start = (pair.key as { range?: [number, number, number] }).range?.[0] ?? 0;
-  const end = (pair.value as { range?: [number, number, number] } | null)?.range?.[2] ?? start;
-  const blank = text.slice(start, end).replace(/[^\n]/g, ' ');
-  return { scenarioText: text.slice(0, start) + blank + text.slice(end), expect: parsed.data };
+  return parsed.data;
 }
 
 /** An --expect file: the block itself, or a mapping with an `expect:` key. */
@@ -115,9 +106,8 @@ export interface CheckOptions extends ExperimentOptions {
 }
 
 export async function checkScenario(input: CheckScenarioInput, options: CheckOptions = {}): Promise<ScenarioCheck> {
-  const split = splitExpectations(input.text, input.file);
-  const expect = input.expect ? parseExpectFile(input.expect.text, input.expect.file) : split.expect;
-  const resolved = loadScenario(split.scenarioText, input.file, fileAccess(input.file));
+  const expect = input.expect ? parseExpectFile(input.expect.text, input.expect.file) : readExpectations(input.text, input.file);
+  const resolved = loadScenario(input.text, input.file, fileAccess(input.file));
   const dir = dirname(input.file);
   const ownName = resolved.scenario.policy.name;
   const ownPolicies = await loadPolicies(resolved, dir, input.policy ? { policy: { ref: input.policy.ref, baseDir: input.policy.baseDir, src: new SourceMap(input.policy.label, undefined, undefined) } } : {});
@@ -171,7 +161,7 @@ export async function checkScenario(input: CheckScenarioInput, options: CheckOpt
     n === ownName ? (input.policy ?? { ref: resolved.scenario.policy, baseDir: dir, label: 'policy' }) : { ref: { name: n, params: {} }, baseDir: dir, label: `expect (policy '${n}')` },
   );
 
-  const result = await runExperiment({ scenarioText: split.scenarioText, scenarioFile: input.file, sweep: [], policies, placements: [], seeds }, options);
+  const result = await runExperiment({ scenarioText: input.text, scenarioFile: input.file, sweep: [], policies, placements: [], seeds }, options);
   // Metric means per requested policy over a set of seeds.
   const runsOf = new Map<string, Map<number, (typeof result.outcomes)[number]>>();
   for (const run of result.plan.runs) {
