@@ -2,6 +2,7 @@
 // parameters (names, types and defaults derived from each policy's own zod schema).
 import type { Argv } from 'yargs';
 import { z } from 'zod';
+import { LOAD_BALANCERS } from '../../policy/balancers/registry.js';
 import { PLACEMENT_POLICIES, PREEMPTION_POLICIES, QUEUE_POLICIES } from '../../policy/registry.js';
 
 export const command = 'policies';
@@ -16,6 +17,7 @@ export function handler(): void {
     ['Queue policies', 'policy', QUEUE_POLICIES as never],
     ['Placement policies', 'placement', PLACEMENT_POLICIES as never],
     ['Preemption policies', 'victims (a parameter of preemptive queue policies)', PREEMPTION_POLICIES as never],
+    ['Load balancers', 'balancer (of an inference service)', LOAD_BALANCERS as never],
   ];
   let out = '';
   for (const [title, key, table] of sections) {
