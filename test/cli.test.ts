@@ -12,7 +12,7 @@ describe('poolsim CLI', () => {
     const r = poolsim('run', 'scenarios/seed-gpt3-dgx2.yaml', '--out', out);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('effective compute ratio  21.3%');
-    expect(readdirSync(out).sort()).toEqual(['jobs.csv', 'summary.csv']);
+    expect(readdirSync(out).sort()).toEqual(['jobs.csv', 'manifest.json', 'summary.csv']);
     expect(readFileSync(join(out, 'summary.csv'), 'utf8')).toBe(readFileSync(repoPath('test/golden/seed-gpt3-dgx2.summary.csv'), 'utf8'));
   });
 

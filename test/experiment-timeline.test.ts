@@ -10,7 +10,6 @@ function run(resolved: ReturnType<typeof bundled>): { trace: { traceEvents: Trac
   let jobs = 0;
   const r = simulate(resolved, {
     observe: (sim) => void (timeline = attachTimeline(sim)),
-    transferSink: (row) => timeline!.transferSink(row),
     jobSink: () => void jobs++,
   });
   return { trace: JSON.parse(timeline!.write()) as { traceEvents: TraceEvent[] }, jobs, completed: r.summary.jobs_completed };

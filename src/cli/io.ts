@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, formatIssue } from '../scenario/errors.js';
-import { loadScenario, type ResolvedScenario } from '../model/load-scenario.js';
+import { loadScenario, type ResolvedScenario, type TraceReport } from '../model/load-scenario.js';
+import { RunFailedError } from '../sim/run-error.js';
 import { PolicyError } from '../policy/types.js';
 
 export const EXIT_OK = 0;
@@ -25,9 +26,9 @@ export function readScenario(path: string): ResolvedScenario {
 }
 
 /** What traces contributed and dropped: printed so that no row is dropped silently. */
-export function describeTraces(r: ResolvedScenario): string {
+export function describeTraces(reports: readonly TraceReport[]): string {
   let out = '';
-  for (const t of r.traceReports) {
+  for (const t of reports) {
     const skipped = Object.entries(t.skippedByReason).map(([why, n]) => `${n} ${why}`);
     const filtered = Object.entries(t.filteredByOption)
       .filter(([, n]) => n > 0)
@@ -56,6 +57,13 @@ export function reportError(e: unknown): number {
     process.stderr.write(`run failed: ${e.message}\nNo result files were written.\n`);
     return EXIT_RUN_FAILED;
   }
-  process.stderr.write(`run failed (internal error, please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  if (e instanceof RunFailedError) {
+    process.stderr.write(`run failed: ${e.message}\nNo result files were written.\n`);
+    return EXIT_RUN_FAILED;
+  }
+  // A bug of poolsim's own: the message, and the stack only when asked for (POOLSIM_DEBUG=1).
+  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  const stack = process.env.POOLSIM_DEBUG && e instanceof Error && e.stack ? `\n${e.stack}` : '';
+  process.stderr.write(`run failed (internal error, please report it with the scenario): ${message}${stack}\nNo result files were written.${stack ? '' : ' Set POOLSIM_DEBUG=1 for details.'}\n`);
   return EXIT_RUN_FAILED;
 }

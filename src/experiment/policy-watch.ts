@@ -3,7 +3,7 @@
 // writes (with Atomics) which policy call is in progress, for which job, at which simulated time;
 // the watchdog in the main thread reads it.
 import type { ResolvedPolicies } from '../policy/registry.js';
-import type { JobView, Placement, Placer, QueueDiscipline, SchedulingContext } from '../policy/types.js';
+import { PolicyError, type JobView, type Placement, type Placer, type QueueDiscipline, type SchedulingContext } from '../policy/types.js';
 
 /** What is in progress. */
 export const Activity = { Idle: 0, Queue: 1, Placement: 2, Loading: 3 } as const;
@@ -121,5 +121,16 @@ export class PolicyWatch {
       },
     };
     return { ...policies, queue: watchedQueue, placer: watchedPlacer };
+  }
+}
+
+/** A policy call that did not return in time. */
+export class PolicyTimeoutError extends PolicyError {
+  constructor(policy: string, job: string | undefined, timeS: number, timeoutS: number, loading: boolean) {
+    super(policy, job, timeS, `did not return within ${timeoutS} s`);
+    this.message = loading
+      ? `policy module '${policy}' did not finish loading within ${timeoutS} s`
+      : `policy '${policy}' did not return within ${timeoutS} s (${job !== undefined ? `job '${job}', ` : ''}simulated time ${timeS} s)`;
+    this.name = 'PolicyTimeoutError';
   }
 }

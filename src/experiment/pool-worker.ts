@@ -1,39 +1,44 @@
-// A long-lived worker of the experiment pool: receives runs one at a time, runs each simulation with
-// every policy call published to the pool's watchdog (policy-watch.ts), and answers with its summary
-// (and the job rows asked for). Scenarios are parsed once per distinct text; policies are created
-// afresh for every run, because a policy instance may keep state between its calls.
-import { fileAccess } from './file-access.js';
+// A long-lived worker of the pool (worker-pool.ts): receives runs one at a time, loads each
+// scenario and its policies (plug-ins under the watchdog), runs it through the one pipeline
+// (run-scenario.ts) with every policy call published to the watchdog (policy-watch.ts), streams the
+// result files asked for, and answers with the summary. Scenarios are parsed once per distinct text;
+// policies are created afresh for every run, because a policy instance may keep state between calls.
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadScenario, type ResolvedScenario } from '../model/load-scenario.js';
 import { loadPolicies } from '../policy/plugin.js';
-import { PolicyError } from '../policy/types.js';
-import { InputError, SourceMap } from '../scenario/errors.js';
+import { SourceMap } from '../scenario/errors.js';
 import type { JobRow } from '../sim/metrics.js';
-import { simulate } from '../sim/simulation.js';
+import { fileAccess } from './file-access.js';
+import { outputFiles } from './output-sinks.js';
 import { Activity, PolicyWatch } from './policy-watch.js';
-import type { PoolReply, PoolRequest, PoolWorkerData } from './worker-pool.js';
+import { loadScenarioForRun, runScenario, type LoadedScenario } from './run-scenario.js';
+import { failureOf } from './worker-errors.js';
+import type { PoolMessage, PoolReply, PoolRequest, PoolWorkerData } from './worker-pool.js';
 
 const port = parentPort!;
 const data = workerData as PoolWorkerData;
 const watch = new PolicyWatch(data.watch);
-const scenarios = new Map<string, ResolvedScenario>();
+const scenarios = new Map<string, LoadedScenario>();
 const SCENARIO_CACHE = 16;
+/** Runs waiting for the pool's go-ahead after loading, by index. */
+const waitingForGo = new Map<number, () => void>();
 
-function scenarioOf(text: string, file: string): ResolvedScenario {
+function scenarioOf(text: string, file: string): LoadedScenario {
   const key = `${file}\u0000${text}`;
   let r = scenarios.get(key);
   if (!r) {
-    r = loadScenario(text, file, fileAccess(file));
+    r = loadScenarioForRun(text, file, fileAccess(file));
     if (scenarios.size >= SCENARIO_CACHE) scenarios.delete(scenarios.keys().next().value!);
     scenarios.set(key, r);
   }
   return r;
 }
 
+const post = (reply: PoolReply): void => port.postMessage(reply);
+
 async function run(req: PoolRequest): Promise<PoolReply> {
   const t0 = performance.now();
-  const resolved = scenarioOf(req.scenarioText, req.scenarioFile);
+  const { resolved, fingerprint } = scenarioOf(req.scenarioText, req.scenarioFile);
   const override = (o: PoolRequest['policy']) => o && { ref: o.ref, baseDir: o.baseDir, src: new SourceMap(o.label, undefined, undefined) };
   watch.enter(Activity.Loading, 0);
   let policies;
@@ -45,14 +50,37 @@ async function run(req: PoolRequest): Promise<PoolReply> {
   } finally {
     watch.exit();
   }
+  const files = req.outputs ? outputFiles(resolved, req.outputs) : [];
+  const seed = req.seed ?? resolved.scenario.seed;
+  // The pool learns the policies' own names (a plug-in's, for its watchdog messages) and, when it
+  // asked to, checks what it needs before the simulation starts.
+  const go = req.awaitGo ? new Promise<void>((resolve) => waitingForGo.set(req.index, resolve)) : undefined;
+  post({
+    type: 'loaded',
+    index: req.index,
+    loaded: {
+      scenario: resolved.scenario.name,
+      fingerprint,
+      seed,
+      queueName: policies.queueName,
+      placementName: policies.placementName,
+      policy: req.policy?.ref ?? resolved.scenario.policy,
+      placement: req.placement?.ref ?? resolved.scenario.placement,
+      traceReports: [...resolved.traceReports],
+      files,
+    },
+  });
+  if (go) await go;
   const rows: JobRow[] = [];
   let job: JobRow | undefined;
   const wantRows = req.jobRows;
   const wantJob = req.jobName;
-  const r = simulate(resolved, {
-    seed: req.seed,
+  const r = runScenario(resolved, {
+    seed,
     // Built-in policies always return; only plug-ins pay for the watchdog's bookkeeping.
     policies: policies.builtIn ? policies : watch.instrument(policies),
+    ...(req.outputs?.requestSampleRate !== undefined ? { requestSampleRate: req.outputs.requestSampleRate } : {}),
+    ...(files.length > 0 ? { outputs: { files, write: (file, text) => post({ type: 'chunk', index: req.index, file, text }) } } : {}),
     ...(wantRows || wantJob !== undefined
       ? {
           jobSink: (row: JobRow) => {
@@ -66,21 +94,22 @@ async function run(req: PoolRequest): Promise<PoolReply> {
     type: 'done',
     index: req.index,
     summary: r.summary,
+    services: r.services,
     events: r.events,
+    endS: r.endS,
     wallS: (performance.now() - t0) / 1000,
     ...(wantJob !== undefined ? { job: job ?? null } : {}),
     ...(wantRows ? { jobRows: rows } : {}),
   };
 }
 
-port.on('message', (req: PoolRequest) => {
-  run(req).then(
-    (reply) => port.postMessage(reply),
-    (e: unknown) => {
-      const index = req.index;
-      if (e instanceof InputError) port.postMessage({ type: 'input-error', index, issues: [...e.issues] } satisfies PoolReply);
-      else if (e instanceof PolicyError) port.postMessage({ type: 'policy-error', index, policy: e.policy, job: e.job, timeS: e.timeS, message: e.message } satisfies PoolReply);
-      else port.postMessage({ type: 'internal-error', index, message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies PoolReply);
-    },
-  );
+port.on('message', (m: PoolMessage) => {
+  if (m.type === 'go') {
+    const go = waitingForGo.get(m.index);
+    waitingForGo.delete(m.index);
+    go?.();
+    return;
+  }
+  const req = m.request;
+  run(req).then(post, (e: unknown) => post({ ...failureOf(e), index: req.index }));
 });

@@ -2,8 +2,8 @@
 // chrome://tracing open: one process per data centre, one track per node group (with as many lanes
 // as jobs overlap on it), a complete ('X') slice per job allocation, instant events for preemptions
 // and failures, transfers on a network process, and counters of waiting and running jobs.
-// Attaches to the simulation's lifecycle signals only; the caller writes the JSON where it wants.
-import type { TransferRow } from '../sim/simulation.js';
+// Attaches to the simulation's signal bus only; the caller writes the JSON where it wants.
+import type { TransferRow } from '../sim/signals.js';
 import type { Simulation } from '../sim/simulation.js';
 import type { SimJob } from '../sim/sim-job.js';
 
@@ -20,8 +20,6 @@ export interface TraceEvent {
 }
 
 export interface Timeline {
-  /** Pass as RunOptions.transferSink (or call from yours) to put transfers on the timeline. */
-  transferSink(row: TransferRow): void;
   /** The trace so far as JSON; call after the run (open slices end at the simulation's current time). */
   write(): string;
   events(): TraceEvent[];
@@ -161,8 +159,8 @@ export function attachTimeline(sim: Simulation): Timeline {
     for (const job of [...open.keys()]) close(job, now, job.state);
     return [...meta, ...events];
   };
+  sim.signals.onRow('transferRow', transferSink);
   return {
-    transferSink,
     events: all,
     write: () => `${JSON.stringify({ traceEvents: all(), displayTimeUnit: 'ms', otherData: { scenario: sim.resolved.scenario.name, seed: sim.seed, generator: 'poolsim' } })}\n`,
   };

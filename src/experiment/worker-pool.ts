@@ -1,17 +1,20 @@
-// Runs many simulations over a pool of worker threads. Each worker is long-lived (its start-up is
-// paid once, not per run) and has its own watchdog slot (policy-watch.ts), so a plug-in policy call
-// that never returns stops the experiment with the same error `poolsim run` gives. Results are
-// handed back by run index, never in completion order: the output is the same whatever the number
-// of workers.
+// Runs simulations over a pool of worker threads; a single run is a pool of one. Each worker is
+// long-lived (its start-up is paid once, not per run) and has its own watchdog slot
+// (policy-watch.ts), so a plug-in policy call that never returns stops the runs with the same error
+// whichever command started them. Results are handed back by run index, never in completion order:
+// the output is the same whatever the number of workers. Workers are always terminated, and awaited,
+// before the pool's promise settles.
 import type { Worker } from 'node:worker_threads';
 import type { InputIssue } from '../scenario/errors.js';
+import type { ServiceRow } from '../sim/inference/service-rows.js';
 import type { JobRow, SummaryRow } from '../sim/metrics.js';
-import { Activity, createWatchBuffer, readWatch } from './policy-watch.js';
-import { PolicyTimeoutError, type WorkerPolicyOverride } from './run-in-worker.js';
+import type { OutputName, OutputRequest } from './output-sinks.js';
+import { Activity, createWatchBuffer, PolicyTimeoutError, readWatch } from './policy-watch.js';
+import type { WorkerPolicyOverride } from './run-in-worker.js';
 import { startModuleWorker } from './start-worker.js';
-import { errorFromWorker } from './worker-errors.js';
-import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
+import { errorFromWorker, WorkerExitError } from './worker-errors.js';
+import type { TraceReport } from '../model/load-scenario.js';
+import type { PolicyRef } from '../scenario/schema.js';
 
 export interface PoolWorkerData {
   watch: SharedArrayBuffer;
@@ -24,30 +27,61 @@ export interface PoolRequest {
   scenarioFile: string;
   /** Plug-in module paths in the scenario are relative to this (the scenario file's folder by default). */
   scenarioDir?: string;
-  seed: number;
+  /** The scenario's own seed when absent. */
+  seed?: number;
   policy?: WorkerPolicyOverride;
   placement?: WorkerPolicyOverride;
   /** Return this job's row (`--job`). */
   jobName?: string;
   /** Return every job row (jobs.csv, queueing-delay CDFs). */
   jobRows?: boolean;
+  /** Stream the run's result files (output-sinks.ts) back as 'chunk' replies. */
+  outputs?: OutputRequest;
+  /** After loading, report the scenario ('loaded') and wait for the pool's go-ahead before simulating. */
+  awaitGo?: boolean;
+}
+
+/** What a worker learnt from loading a request's scenario and policies. */
+export interface LoadedRun {
+  scenario: string;
+  /** scenarioFingerprint() of the text and every file it read. */
+  fingerprint: string;
+  seed: number;
+  queueName: string;
+  placementName: string;
+  /** The policies as written (scenario or override), with parameters: what a manifest records. */
+  policy: PolicyRef;
+  placement: PolicyRef;
+  traceReports: TraceReport[];
+  /** The files the run will stream back, in order (with `outputs`). */
+  files: OutputName[];
 }
 
 export type PoolReply =
-  | { type: 'done'; index: number; summary: SummaryRow; events: number; wallS: number; job?: JobRow | null; jobRows?: JobRow[] }
+  | { type: 'loaded'; index: number; loaded: LoadedRun }
+  | { type: 'chunk'; index: number; file: OutputName; text: string }
+  | { type: 'done'; index: number; summary: SummaryRow; services: ServiceRow[]; events: number; endS: number; wallS: number; job?: JobRow | null; jobRows?: JobRow[] }
   | { type: 'input-error'; index: number; issues: InputIssue[] }
   | { type: 'policy-error'; index: number; policy: string; job: string | undefined; timeS: number; message: string }
+  | { type: 'run-error'; index: number; message: string }
   | { type: 'internal-error'; index: number; message: string };
+
+/** What the pool sends a worker: a run, or the go-ahead for a loaded one. */
+export type PoolMessage = { type: 'run'; request: PoolRequest } | { type: 'go'; index: number };
 
 export type RunOutcome = Extract<PoolReply, { type: 'done' }>;
 
 export interface PoolOptions {
   /** Worker threads (at most one per run). */
   workers: number;
-  /** A single policy call that has not returned after this long stops the experiment. */
+  /** A single policy call that has not returned after this long stops the runs. */
   policyTimeoutS: number;
   /** Called as each run completes (in completion order), for progress reporting. */
   onDone?: (outcome: RunOutcome, done: number, total: number) => void;
+  /** A run with `awaitGo` has loaded; it simulates once this returns (or its promise resolves). A throw stops the pool. */
+  onLoaded?: (index: number, loaded: LoadedRun) => void | Promise<void>;
+  /** A chunk of a result file of a run with `outputs`, in order. A throw stops the pool. */
+  onChunk?: (index: number, file: OutputName, text: string) => void;
 }
 
 /** Run every request; resolves with the outcomes in request-index order, or rejects on the first failure. */
@@ -55,10 +89,9 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
   const total = requests.length;
   if (total === 0) return Promise.resolve([]);
   const count = Math.max(1, Math.min(Math.floor(options.workers), total));
-  // V8 gives every isolate helper threads for parallel garbage collection. With as many busy
-  // workers as cores they only contend with the workers themselves (measured: 40 runs on 2 cores
-  // went 1.3x faster with 2 workers than with 1; with this flag, 1.75x). Set before the workers start.
-  if (count >= 2 && count >= availableParallelism()) setFlagsFromString('--single-threaded-gc');
+  // No V8 flags are changed here: '--single-threaded-gc' set at run time (it made 2 workers on
+  // 2 cores 1.75x faster than one, against 1.3x) aborted the process in V8's concurrent marker
+  // ("Check failed: concurrent_marking_handle_ ..."): V8 flags may only be set before it starts.
   const timeoutMs = options.policyTimeoutS * 1000;
   const pollMs = Math.max(10, Math.min(250, timeoutMs / 10));
   const outcomes = new Map<number, RunOutcome>();
@@ -70,6 +103,8 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
     current: PoolRequest | undefined;
     seenSeq: number;
     sinceMs: number;
+    /** The current run's policies by their own names, once loaded. */
+    names: { queue: string; placement: string } | undefined;
   }
 
   return new Promise<RunOutcome[]>((resolve, reject) => {
@@ -81,9 +116,12 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
       if (settled) return;
       settled = true;
       clearInterval(timer);
-      for (const s of slots) void s.worker.terminate();
-      if (err) reject(err);
-      else resolve(order.map((i) => outcomes.get(i)!));
+      // Await every worker's end: a worker still tearing down while the process goes on (or exits)
+      // is how V8 fatal errors happen.
+      void Promise.allSettled(slots.map((s) => s.worker.terminate())).then(() => {
+        if (err) reject(err);
+        else resolve(order.map((i) => outcomes.get(i)!));
+      });
     };
     const feed = (slot: Slot): void => {
       if (settled) return;
@@ -92,7 +130,8 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
         return;
       }
       slot.current = requests[next++]!;
-      slot.worker.postMessage(slot.current);
+      slot.names = undefined;
+      slot.worker.postMessage({ type: 'run', request: slot.current } satisfies PoolMessage);
     };
     const timer = setInterval(() => {
       for (const s of slots) {
@@ -114,8 +153,8 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
         const policy = loading
           ? [name(req.policy), name(req.placement)].filter(Boolean).join("' or '") || 'plug-in'
           : w.activity === Activity.Placement
-            ? (name(req.placement) ?? 'placement policy')
-            : (name(req.policy) ?? 'queue policy');
+            ? (s.names?.placement ?? name(req.placement) ?? 'placement policy')
+            : (s.names?.queue ?? name(req.policy) ?? 'queue policy');
         finish(new PolicyTimeoutError(policy, w.job, w.timeS, options.policyTimeoutS, loading));
         return;
       }
@@ -124,32 +163,39 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
     for (let i = 0; i < count; i++) {
       const watch = createWatchBuffer();
       const worker = startModuleWorker('pool-worker', import.meta.url, { watch } satisfies PoolWorkerData);
-      const slot: Slot = { worker, watch, current: undefined, seenSeq: -1, sinceMs: 0 };
+      const slot: Slot = { worker, watch, current: undefined, seenSeq: -1, sinceMs: 0, names: undefined };
       slots.push(slot);
       worker.on('message', (m: PoolReply) => {
         if (settled) return;
-        switch (m.type) {
-          case 'done':
-            outcomes.set(m.index, m);
-            done++;
-            try {
+        try {
+          switch (m.type) {
+            case 'loaded':
+              slot.names = { queue: m.loaded.queueName, placement: m.loaded.placementName };
+              if (!slot.current?.awaitGo) break;
+              void Promise.resolve(options.onLoaded?.(m.index, m.loaded)).then(
+                () => !settled && worker.postMessage({ type: 'go', index: m.index } satisfies PoolMessage),
+                (e: unknown) => finish(e),
+              );
+              break;
+            case 'chunk':
+              options.onChunk?.(m.index, m.file, m.text);
+              break;
+            case 'done':
+              outcomes.set(m.index, m);
+              done++;
               options.onDone?.(m, done, total);
-            } catch (e) {
-              finish(e);
-              return;
-            }
-            if (done === total) finish(undefined);
-            else feed(slot);
-            break;
-          case 'input-error':
-          case 'policy-error':
-          case 'internal-error':
-            finish(errorFromWorker(m));
-            break;
+              if (done === total) finish(undefined);
+              else feed(slot);
+              break;
+            default:
+              finish(errorFromWorker(m));
+          }
+        } catch (e) {
+          finish(e);
         }
       });
       worker.on('error', (e) => finish(e));
-      worker.on('exit', (code) => finish(new Error(`an experiment worker exited (code ${code}) before the runs were done`)));
+      worker.on('exit', (code) => finish(new WorkerExitError(code, slot.current?.index)));
     }
     for (const s of slots) feed(s);
   });

@@ -148,9 +148,8 @@ export class MetricsRecorder {
 
   constructor(
     private readonly cluster: Cluster,
-    signals: Signals,
+    private readonly signals: Signals,
     private readonly labels: RunLabels,
-    private readonly jobSink: ((row: JobRow) => void) | undefined,
   ) {
     this.busyDeviceS = new Float64Array(cluster.datacentres.length * cluster.kinds.length * 24);
     this.byHour = cluster.datacentres.some(
@@ -303,7 +302,7 @@ export class MetricsRecorder {
   }
 
   private emit(job: SimJob): void {
-    if (!this.jobSink) return;
+    if (!this.signals.wantsRows('jobRow')) return;
     const c = this.cluster;
     const p = job.placement;
     let dcs = '';
@@ -317,7 +316,7 @@ export class MetricsRecorder {
     }
     const started = !Number.isNaN(job.firstStartS);
     const end = Number.isNaN(job.finishS) ? job.settledS : job.finishS;
-    this.jobSink({
+    this.signals.emitRow('jobRow', {
       job_id: job.name,
       kind: 'training',
       submit_s: job.submitS,

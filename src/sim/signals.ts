@@ -1,5 +1,8 @@
-// Lifecycle signals: metrics recorders, trace exporters and progress reporters listen here and
-// never reach into the engine loop.
+// The run's one signal bus: job lifecycle signals (metrics recorders, trace exporters and progress
+// reporters listen here and never reach into the engine loop) and the result rows a run produces
+// (jobs, transfers, links, services, requests), which output sinks subscribe to.
+import type { RequestRow, ServiceRow } from './inference/service-rows.js';
+import type { JobRow } from './metrics.js';
 import type { SimJob } from './sim-job.js';
 
 export interface JobSignals {
@@ -11,6 +14,41 @@ export interface JobSignals {
   finished: (job: SimJob, nowS: number) => void;
 }
 
+export interface TransferRow {
+  transfer: string;
+  from: string;
+  to: string;
+  bytes: number;
+  start_s: number;
+  finish_s: number;
+  duration_s: number;
+  mean_gbps: number;
+  after_job: string;
+  before_job: string;
+}
+export const TRANSFER_COLUMNS: readonly (keyof TransferRow)[] = ['transfer', 'from', 'to', 'bytes', 'start_s', 'finish_s', 'duration_s', 'mean_gbps', 'after_job', 'before_job'];
+
+export interface LinkRow {
+  link: string;
+  capacity_gbps: number;
+  bytes_carried: number;
+  /** bytes_carried / (capacity x run length). */
+  utilisation: number;
+  peak_concurrent_flows: number;
+}
+export const LINK_COLUMNS: readonly (keyof LinkRow)[] = ['link', 'capacity_gbps', 'bytes_carried', 'utilisation', 'peak_concurrent_flows'];
+
+/** Result rows, each emitted once: a job's as it ends (or at the end of the run), the others as they complete. */
+export interface RowSignals {
+  jobRow: JobRow;
+  transferRow: TransferRow;
+  linkRow: LinkRow;
+  serviceRow: ServiceRow;
+  requestRow: RequestRow;
+}
+
+export type RowSignal = keyof RowSignals;
+
 export class Signals {
   private readonly listeners: { [K in keyof JobSignals]: JobSignals[K][] } = {
     submitted: [],
@@ -18,6 +56,13 @@ export class Signals {
     started: [],
     stopped: [],
     finished: [],
+  };
+  private readonly rowListeners: { [K in RowSignal]: ((row: RowSignals[K]) => void)[] } = {
+    jobRow: [],
+    transferRow: [],
+    linkRow: [],
+    serviceRow: [],
+    requestRow: [],
   };
 
   on<K extends keyof JobSignals>(signal: K, listener: JobSignals[K]): void {
@@ -32,5 +77,19 @@ export class Signals {
   emitStopped(job: SimJob, nowS: number, why: string): void {
     const ls = this.listeners.stopped;
     for (let i = 0; i < ls.length; i++) ls[i]!(job, nowS, why);
+  }
+
+  onRow<K extends RowSignal>(signal: K, listener: (row: RowSignals[K]) => void): void {
+    this.rowListeners[signal].push(listener);
+  }
+
+  /** Whether anyone listens for these rows (so that producers skip building rows nobody reads). */
+  wantsRows(signal: RowSignal): boolean {
+    return this.rowListeners[signal].length > 0;
+  }
+
+  emitRow<K extends RowSignal>(signal: K, row: RowSignals[K]): void {
+    const ls = this.rowListeners[signal];
+    for (let i = 0; i < ls.length; i++) ls[i]!(row);
   }
 }

@@ -16,57 +16,35 @@ import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
 import { NetworkProgressModel, type TransferState } from './network-progress.js';
 import { PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { FailureInjector } from './failures.js';
-import { Signals } from './signals.js';
+import { Signals, type LinkRow, type TransferRow } from './signals.js';
 import { SimJob } from './sim-job.js';
 import { WaitingLine } from './waiting-line.js';
 import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
-import type { ServiceRow } from './inference/service-rows.js';
+import type { RequestRow, ServiceRow } from './inference/service-rows.js';
 
 export interface RunOptions {
   /** Overrides the scenario's seed. */
   seed?: number;
-  /** Receives one row per job as it ends (and for jobs unfinished at the horizon). */
+  /** Receives one row per job as it ends (and for jobs unfinished at the horizon): a jobRow listener. */
   jobSink?: (row: JobRow) => void;
-  /** Receives one row per data transfer as it completes. */
+  /** Receives one row per data transfer as it completes: a transferRow listener. */
   transferSink?: (row: TransferRow) => void;
-  /** Receives per-link rows at the end of the run (network model on). */
+  /** Receives per-link rows at the end of the run (network model on): a linkRow listener. */
   linkSink?: (row: LinkRow) => void;
-  /** Extra listeners (trace exporters, invariant checkers in tests). */
+  /** Listeners on the run's signal bus (output sinks, trace exporters, invariant checkers in tests), attached before the first event. */
   observe?: (sim: Simulation) => void;
   /** Policies already resolved (plug-ins loaded by the caller); the scenario's by default. */
   policies?: ResolvedPolicies;
-  /** Inference services: one row per completed request (or a sample: requestSampleRate in (0, 1]). */
-  requestSink?: InferenceOptions['requestSink'];
+  /** Inference services: one row per completed request (a requestRow listener), or a sample: requestSampleRate in (0, 1]. */
+  requestSink?: (row: RequestRow) => void;
   requestSampleRate?: number;
-  /** Inference services: one row per service at the end of the run. */
-  serviceSink?: InferenceOptions['serviceSink'];
+  /** Inference services: one row per service at the end of the run (a serviceRow listener). */
+  serviceSink?: (row: ServiceRow) => void;
   /** Load-balancer plug-ins loaded by the caller, by the name scenarios use. */
   balancers?: InferenceOptions['balancers'];
 }
 
-export interface TransferRow {
-  transfer: string;
-  from: string;
-  to: string;
-  bytes: number;
-  start_s: number;
-  finish_s: number;
-  duration_s: number;
-  mean_gbps: number;
-  after_job: string;
-  before_job: string;
-}
-export const TRANSFER_COLUMNS: readonly (keyof TransferRow)[] = ['transfer', 'from', 'to', 'bytes', 'start_s', 'finish_s', 'duration_s', 'mean_gbps', 'after_job', 'before_job'];
-
-export interface LinkRow {
-  link: string;
-  capacity_gbps: number;
-  bytes_carried: number;
-  /** bytes_carried / (capacity x run length). */
-  utilisation: number;
-  peak_concurrent_flows: number;
-}
-export const LINK_COLUMNS: readonly (keyof LinkRow)[] = ['link', 'capacity_gbps', 'bytes_carried', 'utilisation', 'peak_concurrent_flows'];
+export { LINK_COLUMNS, TRANSFER_COLUMNS, type LinkRow, type TransferRow } from './signals.js';
 
 /**
  * Something that runs beside the training jobs on the same engine and pool (inference services,
@@ -121,7 +99,6 @@ export class Simulation {
   private nextJobId = 0;
   private readonly subsystems: Subsystem[] = [];
   private failureInjector: FailureInjector | undefined;
-  private readonly options: RunOptions;
   private passPending = false;
   /** The scenario's inference services, when it has any. */
   readonly inference: InferenceSystem | undefined;
@@ -143,15 +120,18 @@ export class Simulation {
       this.cluster,
       this.signals,
       { scenario: resolved.scenario.name, policy: this.policies.queueName, placement: this.policies.placementName, seed: this.seed },
-      options.jobSink,
     );
-    this.options = options;
+    if (options.jobSink) this.signals.onRow('jobRow', options.jobSink);
+    if (options.transferSink) this.signals.onRow('transferRow', options.transferSink);
+    if (options.linkSink) this.signals.onRow('linkRow', options.linkSink);
+    if (options.serviceSink) this.signals.onRow('serviceRow', options.serviceSink);
+    if (options.requestSink) this.signals.onRow('requestRow', options.requestSink);
     this.ctx = this.makeContext();
     if (resolved.scenario.failures) {
       this.failureInjector = new FailureInjector(this, resolved.scenario.failures);
       this.addSubsystem(this.failureInjector);
     }
-    this.inference = resolved.services.length > 0 ? new InferenceSystem(this, options) : undefined;
+    this.inference = resolved.services.length > 0 ? new InferenceSystem(this, { requestSampleRate: options.requestSampleRate, balancers: options.balancers }) : undefined;
     if (this.inference) this.addSubsystem(this.inference);
   }
 
@@ -249,7 +229,7 @@ export class Simulation {
     const unfinished: SimJob[] = [...this.running, ...this.waiting];
     for (const s of this.subsystems) s.finish(endS);
     const summary = this.metrics.finish(endS, unfinished);
-    if (this.network && this.options.linkSink) for (const row of this.network.linkRows(endS)) this.options.linkSink(row);
+    if (this.network && this.signals.wantsRows('linkRow')) for (const row of this.network.linkRows(endS)) this.signals.emitRow('linkRow', row);
     return { summary, events: this.engine.eventsFired, endS, services: this.inference?.rows ?? [] };
   }
 
@@ -357,7 +337,7 @@ export class Simulation {
       }
       const begin = (): void => {
         this.network!.startTransfer(p.name, p.from, p.to, p.bytes, (t: TransferState) => {
-          this.options.transferSink?.({
+          this.signals.emitRow('transferRow', {
             transfer: p.name,
             from: dcs[p.from]!.name,
             to: dcs[p.to]!.name,

@@ -1,19 +1,17 @@
-// `poolsim run <scenario.yaml>`: one simulation; summary.csv and jobs.csv into the output folder.
-// Scenarios that use plug-in policies run in a worker thread with a watchdog (--policy-timeout).
-import { dirname, join, resolve } from 'node:path';
+// `poolsim run <scenario.yaml>`: one simulation, through the same pipeline and worker as every other
+// command (a pool of one, with the plug-in watchdog); its result files stream into a staging folder
+// and appear together, with their manifest, once the run has succeeded.
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { rowValues } from '../../experiment/csv.js';
-import { runInWorker } from '../../experiment/run-in-worker.js';
-import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
-import { JOB_COLUMNS, SUMMARY_COLUMNS } from '../../sim/metrics.js';
-import { writeFileSync, renameSync } from 'node:fs';
-import { attachTimeline, type Timeline } from '../../experiment/timeline.js';
-import { REQUEST_COLUMNS, SERVICE_COLUMNS, type RequestRow, type ServiceRow } from '../../sim/inference/service-rows.js';
-import { LINK_COLUMNS, simulate, TRANSFER_COLUMNS, type LinkRow, type Simulation, type TransferRow } from '../../sim/simulation.js';
-import { formatServices } from '../service-table.js';
-import { CsvFile, writeAllOrNothing } from '../csv-file.js';
-import { describeTraces, guarded, readInput, readScenario } from '../io.js';
+import { MANIFEST_FORMAT, poolsimVersion } from '../../experiment/manifest.js';
+import type { OutputName } from '../../experiment/output-sinks.js';
+import { runOne, type WorkerPolicyOverride } from '../../experiment/run-in-worker.js';
+import type { LoadedRun } from '../../experiment/worker-pool.js';
+import { InputError } from '../../scenario/errors.js';
+import { OutputFolder } from '../output-folder.js';
+import { describeTraces, guarded, readInput } from '../io.js';
 import { policyOverrides } from '../policy-options.js';
+import { formatServices } from '../service-table.js';
 import { formatSummary } from '../summary-table.js';
 
 interface RunArgs {
@@ -30,7 +28,7 @@ interface RunArgs {
 }
 
 export const command = 'run <scenario>';
-export const describe = 'Run one scenario; write summary.csv and jobs.csv';
+export const describe = 'Run one scenario; write summary.csv and jobs.csv (and links, transfers, services, requests when they apply)';
 
 export function builder(y: Argv): Argv<RunArgs> {
   return y
@@ -50,91 +48,73 @@ export function builder(y: Argv): Argv<RunArgs> {
     }) as unknown as Argv<RunArgs>;
 }
 
+function optionError(option: string, message: string): InputError {
+  return new InputError([{ file: option, line: 0, column: 0, path: '', message }]);
+}
+
 export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> {
   await guarded(async () => {
-    const resolved = readScenario(argv.scenario);
+    if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0)) throw optionError('--seed', `expected a whole number >= 0, got ${argv.seed}`);
+    if (!(argv.requestSample > 0 && argv.requestSample <= 1)) throw optionError('--request-sample', `expected a fraction in (0, 1], got ${argv.requestSample}`);
+    if (!(argv.policyTimeout > 0 && Number.isFinite(argv.policyTimeout))) throw optionError('--policy-timeout', `expected a positive number of seconds, got ${argv.policyTimeout}`);
+    const scenarioText = readInput(argv.scenario);
     const overrides = policyOverrides(argv, process.cwd());
-    const scenarioDir = dirname(resolve(argv.scenario));
-    const outDir = argv.out ?? join('results', resolved.scenario.name);
-    const seed = argv.seed !== undefined ? { seed: argv.seed } : {};
+    const asWorker = (o: (typeof overrides)['policy'], label: string): WorkerPolicyOverride | undefined => o && { ref: o.ref, baseDir: o.baseDir, label };
     const started = process.hrtime.bigint();
-    const written: string[] = [];
-    let services: readonly ServiceRow[] = [];
-    if (!argv.quiet) process.stderr.write(describeTraces(resolved));
-    let result: { summary: import('../../sim/metrics.js').SummaryRow; events: number; services?: ServiceRow[] };
-    if (usesPlugins(resolved, overrides)) {
-      // Plug-ins are loaded (and their parameters checked) before any file is opened.
-      const files = openFiles(outDir);
-      const [jobsFile, summaryFile] = files;
-      try {
-        result = await runInWorker(
-          {
-            scenarioText: readInput(argv.scenario),
-            scenarioFile: argv.scenario,
-            scenarioDir,
-            ...seed,
-            ...(overrides.policy ? { policy: { ref: overrides.policy.ref, baseDir: overrides.policy.baseDir, label: '--policy' } } : {}),
-            ...(overrides.placement ? { placement: { ref: overrides.placement.ref, baseDir: overrides.placement.baseDir, label: '--placement' } } : {}),
+    let folder: OutputFolder | undefined;
+    let loaded: LoadedRun | undefined;
+    let timelineName: string | undefined;
+    try {
+      const outcome = await runOne(
+        {
+          scenarioText,
+          scenarioFile: argv.scenario,
+          scenarioDir: dirname(resolve(argv.scenario)),
+          ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
+          ...(overrides.policy ? { policy: asWorker(overrides.policy, '--policy')! } : {}),
+          ...(overrides.placement ? { placement: asWorker(overrides.placement, '--placement')! } : {}),
+          outputs: { requests: argv.requests, requestSampleRate: argv.requestSample, timeline: argv.timeline !== undefined },
+        },
+        {
+          policyTimeoutS: argv.policyTimeout,
+          // The scenario and its policies are valid: check the output folder before simulating.
+          onLoaded: (l) => {
+            loaded = l;
+            if (!argv.quiet) process.stderr.write(describeTraces(l.traceReports));
+            folder = new OutputFolder(argv.out ?? join('results', l.scenario));
+            if (argv.timeline !== undefined) {
+              const rel = relative(folder.dir, argv.timeline);
+              timelineName = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : undefined;
+            }
           },
-          { policyTimeoutS: argv.policyTimeout, onJobRow: (row) => jobsFile.write(rowValues(row, JOB_COLUMNS)) },
-        );
-        summaryFile.write(rowValues(result.summary, SUMMARY_COLUMNS));
-      } catch (e) {
-        for (const f of files) f.abort();
-        throw e;
-      }
-      for (const f of files) f.commit();
-    } else {
-      const policies = await loadPolicies(resolved, scenarioDir, overrides);
-      const files = openFiles(outDir);
-      const [jobsFile, summaryFile] = files;
-      // links.csv when the network is modelled, transfers.csv when the scenario moves data.
-      const linksFile = resolved.scenario.network === 'flow' ? new CsvFile(join(outDir, 'links.csv'), LINK_COLUMNS) : undefined;
-      const transfersFile = resolved.transfers.length > 0 ? new CsvFile(join(outDir, 'transfers.csv'), TRANSFER_COLUMNS) : undefined;
-      const hasServices = resolved.services.length > 0;
-      const servicesFile = hasServices ? new CsvFile(join(outDir, 'services.csv'), SERVICE_COLUMNS) : undefined;
-      const requestsFile = hasServices && argv.requests ? new CsvFile(join(outDir, 'requests.csv'), REQUEST_COLUMNS) : undefined;
-      const all = [...files, ...[linksFile, transfersFile, servicesFile, requestsFile].filter((f): f is CsvFile => f !== undefined)];
-      written.push(...all.slice(2).map((f) => f.path));
-      let timeline: Timeline | undefined;
-      result = writeAllOrNothing(all, () => {
-        const r = simulate(resolved, {
-          ...seed,
-          policies,
-          jobSink: (row) => jobsFile.write(rowValues(row, JOB_COLUMNS)),
-          ...(linksFile ? { linkSink: (row: LinkRow) => linksFile.write(rowValues(row, LINK_COLUMNS)) } : {}),
-          transferSink: (row: TransferRow) => {
-            transfersFile?.write(rowValues(row, TRANSFER_COLUMNS));
-            timeline?.transferSink(row);
+          onChunk: (file: OutputName, text: string) => {
+            if (file !== 'timeline') folder!.append(file, text);
+            else if (timelineName !== undefined) folder!.append(timelineName, text);
+            else folder!.writeOutside(argv.timeline!, '--timeline', text);
           },
-          ...(servicesFile ? { serviceSink: (row: ServiceRow) => servicesFile.write(rowValues(row, SERVICE_COLUMNS)) } : {}),
-          ...(requestsFile ? { requestSink: (row: RequestRow) => requestsFile.write(rowValues(row, REQUEST_COLUMNS)), requestSampleRate: argv.requestSample } : {}),
-          ...(argv.timeline ? { observe: (sim: Simulation) => void (timeline = attachTimeline(sim)) } : {}),
-        });
-        summaryFile.write(rowValues(r.summary, SUMMARY_COLUMNS));
-        if (timeline && argv.timeline) writeFileAtomically(argv.timeline, timeline.write());
-        return r;
+        },
+      );
+      const l = loaded!;
+      const written = folder!.commit({
+        format: MANIFEST_FORMAT,
+        poolsim_version: poolsimVersion(),
+        command: 'run',
+        scenario: { name: l.scenario, file: argv.scenario, sha256: l.fingerprint },
+        seeds: [l.seed],
+        policies: [l.policy],
+        placements: [l.placement],
+        sweep: [],
       });
-      if (argv.timeline) written.push(argv.timeline);
-      services = result.services ?? [];
-    }
-    const wallS = Number(process.hrtime.bigint() - started) / 1e9;
-    if (!argv.quiet) {
-      process.stdout.write(formatSummary(result.summary));
-      if (services.length > 0) process.stdout.write(formatServices(services));
-      process.stdout.write(`  wrote ${[join(outDir, 'summary.csv'), join(outDir, 'jobs.csv'), ...written].join(', ')}\n`);
-      process.stderr.write(`  ${result.events.toLocaleString('en-US')} events in ${wallS.toFixed(2)} s wall\n`);
+      const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+      if (!argv.quiet) {
+        process.stdout.write(formatSummary(outcome.summary));
+        if (outcome.services.length > 0) process.stdout.write(formatServices(outcome.services));
+        process.stdout.write(`  wrote ${written.join(', ')}\n`);
+        process.stderr.write(`  ${outcome.events.toLocaleString('en-US')} events in ${wallS.toFixed(2)} s wall\n`);
+      }
+    } catch (e) {
+      folder?.abort();
+      throw e;
     }
   });
-}
-
-function openFiles(outDir: string): [CsvFile, CsvFile] {
-  return [new CsvFile(join(outDir, 'jobs.csv'), JOB_COLUMNS), new CsvFile(join(outDir, 'summary.csv'), SUMMARY_COLUMNS)];
-}
-
-/** Write a whole file under a temporary name and rename it into place. */
-function writeFileAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }

@@ -13,15 +13,12 @@ import type { Simulation, Subsystem } from '../simulation.js';
 import { Samples } from '../stats.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import { ArrivalProcess } from './request-streams.js';
-import type { RequestRow, ServiceRow } from './service-rows.js';
+import type { ServiceRow } from './service-rows.js';
 
+/** Request rows go to the run's requestRow listeners, service rows to its serviceRow listeners. */
 export interface InferenceOptions {
-  /** Receives a row per completed request (or a sample of them). */
-  requestSink?: ((row: RequestRow) => void) | undefined;
-  /** Fraction of requests written to requestSink (deterministic in the seed); 1 by default. */
+  /** Fraction of requests whose rows are emitted (deterministic in the seed); 1 by default. */
   requestSampleRate?: number | undefined;
-  /** Receives the per-service rows at the end of the run. */
-  serviceSink?: ((row: ServiceRow) => void) | undefined;
   /** Balancer plug-ins loaded by the caller, by the name scenarios use. */
   balancers?: ReadonlyMap<string, LoadBalancerPolicy<never>> | undefined;
 }
@@ -50,7 +47,7 @@ export class InferenceSystem implements Subsystem {
     for (const s of this.services) {
       const row = s.finish(endS);
       this.rows.push(row);
-      this.options.serviceSink?.(row);
+      this.sim.signals.emitRow('serviceRow', row);
     }
   }
 
@@ -277,10 +274,9 @@ class ServiceState implements ReplicaHost {
     this.e2e.add(e2e);
     const slo = this.svc.spec.slo;
     if (slo && (slo.ttft === undefined || ttft <= slo.ttft) && (slo.e2e === undefined || e2e <= slo.e2e) && (slo.tpot === undefined || !(tpot > slo.tpot))) this.sloMet++;
-    const sink = this.system.options.requestSink;
-    if (sink && this.system.sampled()) {
+    if (this.sim.signals.wantsRows('requestRow') && this.system.sampled()) {
       const st = this.svc.streams[req.stream]!;
-      sink({
+      this.sim.signals.emitRow('requestRow', {
         request_id: req.id,
         service: this.svc.name,
         stream: st.name,

@@ -1,0 +1,57 @@
+// Creating an output folder and its parents one level at a time. Node's mkdirSync({ recursive })
+// retries forever where mkdir fails with ENOENT under an existing parent (/proc), so poolsim walks
+// the path itself and turns every failure into a message about the option that named the folder.
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../scenario/errors.js';
+
+const WHY: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  ENOENT: 'this location does not allow new folders',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file of that name exists',
+  ENAMETOOLONG: 'the name is too long',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/** A human reason for a file-system error code. */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code ? `${WHY[code] ?? (e as Error).message.split(',')[0]} (${code})` : String((e as Error)?.message ?? e);
+}
+
+/** An output location that cannot be used, reported against the option that named it (exit 2). */
+export function outputError(option: string, path: string, message: string): InputError {
+  return new InputError([{ file: option, line: 0, column: 0, path: '', message: `cannot write to '${path}': ${message}` }]);
+}
+
+/** Make `path` and any missing parents; throws InputError naming `option` when it cannot. */
+export function ensureDir(path: string, option: string): void {
+  const missing: string[] = [];
+  let p = resolve(path);
+  for (;;) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(option, path, `${p}: ${fsReason(e)}`);
+      missing.push(p);
+      const up = dirname(p);
+      if (up === p) throw outputError(option, path, 'no existing folder above it');
+      p = up;
+      continue;
+    }
+    if (!isDir) throw outputError(option, path, `${p} is a file, not a folder`);
+    break;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir);
+    } catch (e) {
+      throw outputError(option, path, `cannot create folder ${dir}: ${fsReason(e)}`);
+    }
+  }
+}

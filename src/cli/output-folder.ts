@@ -1,0 +1,176 @@
+// A run's result files, all or nothing: every file is written into a staging folder beside the
+// output folder while the run goes on, then the whole folder takes the old one's place at once,
+// with its manifest (manifest.json: what produced the files, and their hashes). Files of an earlier
+// run never stay beside new ones. Where the output folder holds files poolsim did not write (say
+// `--out .`), files are moved in one by one with the manifest last, after removing the old one: a
+// reader that finds no manifest knows the folder is not a complete result. Ctrl-C removes the
+// staging folder.
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { MANIFEST_FILE, manifestText, parseManifest, type RunManifest } from '../experiment/manifest.js';
+import { ensureDir, fsReason, outputError } from './ensure-dir.js';
+import { cleanupOnInterrupt } from './interrupt.js';
+
+/** Names poolsim writes into an output folder; an old one of these is never left beside new results. */
+const KNOWN_OUTPUTS = ['summary.csv', 'jobs.csv', 'links.csv', 'transfers.csv', 'services.csv', 'requests.csv', 'runs.csv', 'report.html', MANIFEST_FILE];
+
+interface Staged {
+  /** Where it ends up. */
+  target: string;
+  /** Where it is written meanwhile. */
+  tmp: string;
+  fd: number;
+  hash: Hash;
+}
+
+export class OutputFolder {
+  private readonly staging: string;
+  private readonly files = new Map<string, Staged>();
+  private readonly outside: Staged[] = [];
+  private readonly forgetCleanup: () => void;
+  private done = false;
+
+  /**
+   * Prepare `dir` (named by `option`, e.g. --out) for a run's results: check it can be written
+   * (creating missing parents) before anything runs. Throws InputError (exit 2) when it cannot.
+   */
+  constructor(
+    readonly dir: string,
+    private readonly option = '--out',
+  ) {
+    const abs = resolve(dir);
+    if (existsSync(abs) && !statSync(abs).isDirectory()) throw outputError(option, dir, 'it is a file, not a folder');
+    ensureDir(dirname(abs), option);
+    this.staging = join(dirname(abs), `.${basename(abs)}.poolsim-${process.pid}`);
+    rmSync(this.staging, { recursive: true, force: true });
+    ensureDir(this.staging, option);
+    this.forgetCleanup = cleanupOnInterrupt(() => this.abort());
+  }
+
+  /** Append text to `name` (a path relative to the folder), creating it on first use. */
+  append(name: string, text: string): void {
+    let f = this.files.get(name);
+    if (!f) {
+      const tmp = join(this.staging, name);
+      ensureDir(dirname(tmp), this.option);
+      f = { target: join(this.dir, name), tmp, fd: this.open(tmp, this.dir), hash: createHash('sha256') };
+      this.files.set(name, f);
+    }
+    this.write(f, text);
+  }
+
+  /** A file outside the folder (--timeline FILE) written whole, committed with the rest. */
+  writeOutside(path: string, option: string, text: string): void {
+    ensureDir(dirname(resolve(path)), option);
+    const tmp = join(dirname(resolve(path)), `.${basename(path)}.poolsim-${process.pid}`);
+    const f: Staged = { target: path, tmp, fd: this.open(tmp, path, option), hash: createHash('sha256') };
+    this.outside.push(f);
+    this.write(f, text);
+  }
+
+  /** Every file's name as the manifest lists it (relative to the folder). */
+  fileNames(): string[] {
+    return [...this.files.keys(), ...this.outside.map((f) => relative(this.dir, f.target))];
+  }
+
+  /** Move everything into place with its manifest; returns the paths written. */
+  commit(manifest: Omit<RunManifest, 'files'>): string[] {
+    const hashes: Record<string, string> = {};
+    for (const [name, f] of this.files) hashes[name] = this.close(f);
+    for (const f of this.outside) hashes[relative(this.dir, f.target)] = this.close(f);
+    const manifestTmp = join(this.staging, MANIFEST_FILE);
+    try {
+      const fd = openSync(manifestTmp, 'w');
+      writeSync(fd, manifestText({ ...manifest, files: hashes }));
+      closeSync(fd);
+      for (const f of this.outside) renameSync(f.tmp, f.target);
+      this.moveIntoPlace();
+    } catch (e) {
+      this.abort();
+      throw outputError(this.option, this.dir, fsReason(e));
+    }
+    this.done = true;
+    this.forgetCleanup();
+    return [...[...this.files.values()].map((f) => f.target), ...this.outside.map((f) => f.target), join(this.dir, MANIFEST_FILE)];
+  }
+
+  /** Remove everything staged; the output folder is left as it was. */
+  abort(): void {
+    if (this.done) return;
+    this.done = true;
+    for (const f of [...this.files.values(), ...this.outside]) {
+      if (f.fd >= 0) closeSync(f.fd);
+      f.fd = -1;
+    }
+    for (const f of this.outside) rmSync(f.tmp, { force: true });
+    rmSync(this.staging, { recursive: true, force: true });
+    this.forgetCleanup();
+  }
+
+  private open(tmp: string, shown: string, option = this.option): number {
+    try {
+      return openSync(tmp, 'w');
+    } catch (e) {
+      throw outputError(option, shown, fsReason(e));
+    }
+  }
+
+  private write(f: Staged, text: string): void {
+    f.hash.update(text);
+    writeSync(f.fd, text);
+  }
+
+  private close(f: Staged): string {
+    if (f.fd >= 0) closeSync(f.fd);
+    f.fd = -1;
+    return f.hash.digest('hex');
+  }
+
+  private moveIntoPlace(): void {
+    const dir = resolve(this.dir);
+    if (!existsSync(dir)) {
+      renameSync(this.staging, dir);
+      return;
+    }
+    const entries = readdirSync(dir);
+    const previous = previousOutputs(dir);
+    if (entries.every((e) => previous.has(e))) {
+      // Only an earlier result is there: swap the folders, then drop the old one.
+      const old = join(dirname(dir), `.${basename(dir)}.poolsim-old-${process.pid}`);
+      rmSync(old, { recursive: true, force: true });
+      renameSync(dir, old);
+      try {
+        renameSync(this.staging, dir);
+      } catch (e) {
+        renameSync(old, dir);
+        throw e;
+      }
+      rmSync(old, { recursive: true, force: true });
+      return;
+    }
+    // The folder holds other things too: the manifest goes first and comes back last.
+    rmSync(join(dir, MANIFEST_FILE), { force: true });
+    const names = new Set(this.files.keys());
+    for (const name of names) {
+      ensureDir(dirname(join(dir, name)), this.option);
+      renameSync(join(this.staging, name), join(dir, name));
+    }
+    for (const stale of previous) if (!names.has(stale) && stale !== MANIFEST_FILE) rmSync(join(dir, stale), { recursive: true, force: true });
+    renameSync(join(this.staging, MANIFEST_FILE), join(dir, MANIFEST_FILE));
+    rmSync(this.staging, { recursive: true, force: true });
+  }
+}
+
+/** What an earlier run left in `dir`: the files its manifest lists (top-level names), and poolsim's usual names. */
+function previousOutputs(dir: string): Set<string> {
+  const names = new Set(KNOWN_OUTPUTS);
+  names.add('plots');
+  try {
+    const m = parseManifest(readFileSync(join(dir, MANIFEST_FILE), 'utf8'));
+    for (const f of Object.keys(m.files)) if (!f.startsWith('..')) names.add(f.split(/[\\/]/)[0]!);
+  } catch {
+    // No manifest, or one from another version: only the usual names count as ours.
+  }
+  return new Set([...names].filter((n) => existsSync(join(dir, n))));
+}

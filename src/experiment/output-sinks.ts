@@ -1,0 +1,133 @@
+// The result files of a run, as sinks on its signal bus: which files a scenario's run writes, and
+// the CSV (and timeline) text of each, handed to a writer in large chunks. The same code formats
+// them whichever route the run takes (in this thread, in a worker, in an experiment), so every
+// route writes the same bytes.
+import type { ResolvedScenario } from '../model/load-scenario.js';
+import { REQUEST_COLUMNS, SERVICE_COLUMNS } from '../sim/inference/service-rows.js';
+import { JOB_COLUMNS, SUMMARY_COLUMNS, type SummaryRow } from '../sim/metrics.js';
+import { RunFailedError } from '../sim/run-error.js';
+import { LINK_COLUMNS, TRANSFER_COLUMNS, type RowSignal } from '../sim/signals.js';
+import type { Simulation } from '../sim/simulation.js';
+import { csvLine, rowValues } from './csv.js';
+import { attachTimeline, type Timeline } from './timeline.js';
+
+/** The files a run can write, by the name they take in the output folder (the timeline's is chosen by the user). */
+export type OutputName = 'summary.csv' | 'jobs.csv' | 'links.csv' | 'transfers.csv' | 'services.csv' | 'requests.csv' | 'timeline';
+
+/** What the user asked for beyond what every run writes. */
+export interface OutputRequest {
+  /** requests.csv (scenarios with inference services). */
+  requests?: boolean;
+  /** Fraction of requests written to requests.csv, in (0, 1]. */
+  requestSampleRate?: number;
+  /** The Chrome trace-event timeline. */
+  timeline?: boolean;
+}
+
+/**
+ * The files a run of `resolved` writes, in a fixed order: summary.csv and jobs.csv always;
+ * links.csv when the network is modelled; transfers.csv when the scenario moves data;
+ * services.csv when it has inference services, and requests.csv with them when asked; the
+ * timeline when asked.
+ */
+export function outputFiles(resolved: ResolvedScenario, request: OutputRequest = {}): OutputName[] {
+  const files: OutputName[] = ['summary.csv', 'jobs.csv'];
+  if (resolved.scenario.network === 'flow') files.push('links.csv');
+  if (resolved.transfers.length > 0) files.push('transfers.csv');
+  if (resolved.services.length > 0) {
+    files.push('services.csv');
+    if (request.requests) files.push('requests.csv');
+  }
+  if (request.timeline) files.push('timeline');
+  return files;
+}
+
+/** Receives each output file's text in order, in chunks; the first chunk of a CSV is its header. */
+export type OutputWriter = (file: OutputName, text: string) => void;
+
+/** A result that no float can represent: refused rather than written as 'inf'. */
+export class NonFiniteResultError extends RunFailedError {
+  constructor(
+    readonly file: OutputName,
+    readonly column: string,
+    readonly row: string,
+  ) {
+    super(`${file}: ${column} of ${row} is not a finite number; the scenario's figures push it beyond floating-point range, so no result is written (please report it with the scenario)`);
+  }
+}
+
+const CHUNK_CHARS = 1 << 16;
+
+interface RowTable {
+  signal: RowSignal | undefined;
+  columns: readonly string[];
+  /** The cell naming a row in messages. */
+  key: string;
+}
+
+const TABLES: Record<Exclude<OutputName, 'timeline'>, RowTable> = {
+  'summary.csv': { signal: undefined, columns: SUMMARY_COLUMNS, key: 'scenario' },
+  'jobs.csv': { signal: 'jobRow', columns: JOB_COLUMNS, key: 'job_id' },
+  'links.csv': { signal: 'linkRow', columns: LINK_COLUMNS, key: 'link' },
+  'transfers.csv': { signal: 'transferRow', columns: TRANSFER_COLUMNS, key: 'transfer' },
+  'services.csv': { signal: 'serviceRow', columns: SERVICE_COLUMNS, key: 'service' },
+  'requests.csv': { signal: 'requestRow', columns: REQUEST_COLUMNS, key: 'request_id' },
+};
+
+/** One CSV output: rows formatted as they come, handed on in chunks. */
+class CsvOutput {
+  private buffer: string;
+
+  constructor(
+    private readonly file: Exclude<OutputName, 'timeline'>,
+    private readonly write: OutputWriter,
+  ) {
+    this.buffer = csvLine(TABLES[file].columns);
+  }
+
+  add(row: Record<string, unknown>): void {
+    const t = TABLES[this.file];
+    const values = rowValues(row, t.columns);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v === 'number' && (v === Infinity || v === -Infinity)) throw new NonFiniteResultError(this.file, t.columns[i]!, `'${String(row[t.key])}'`);
+    }
+    this.buffer += csvLine(values);
+    if (this.buffer.length >= CHUNK_CHARS) this.flush();
+  }
+
+  flush(): void {
+    if (this.buffer.length > 0) this.write(this.file, this.buffer);
+    this.buffer = '';
+  }
+}
+
+/** The sinks of one run, attached to its signal bus before the first event. */
+export interface RunOutputs {
+  /** Write the summary and what remains buffered; call once, after the run. */
+  finish(summary: SummaryRow): void;
+}
+
+export function attachOutputs(sim: Simulation, files: readonly OutputName[], write: OutputWriter): RunOutputs {
+  const outputs = new Map<OutputName, CsvOutput>();
+  let timeline: Timeline | undefined;
+  for (const file of files) {
+    if (file === 'timeline') {
+      timeline = attachTimeline(sim);
+      continue;
+    }
+    const out = new CsvOutput(file, write);
+    outputs.set(file, out);
+    const signal = TABLES[file].signal;
+    if (signal) sim.signals.onRow(signal, (row) => out.add(row as unknown as Record<string, unknown>));
+  }
+  return {
+    finish(summary) {
+      outputs.get('summary.csv')?.add(summary as unknown as Record<string, unknown>);
+      for (const file of files) {
+        if (file === 'timeline') write('timeline', timeline!.write());
+        else outputs.get(file)!.flush();
+      }
+    },
+  };
+}

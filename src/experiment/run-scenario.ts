@@ -1,0 +1,67 @@
+// The one run pipeline: parse -> build -> simulate -> observe. A scenario (text, or already
+// resolved) and its policies go in; the simulation runs with the caller's sinks on its signal bus;
+// the result comes out. The CLI's run (through a worker, a pool of one), compare, sweep and check
+// (through the pool), and library users all run scenarios here, so no route can drift from another.
+import { dirname } from 'node:path';
+import { loadScenario, type LoadOptions, type ResolvedScenario } from '../model/load-scenario.js';
+import { loadPolicies, type LoadPoliciesOptions } from '../policy/plugin.js';
+import type { ResolvedPolicies } from '../policy/registry.js';
+import { Simulation, type RunOptions, type RunResult } from '../sim/simulation.js';
+import { scenarioFingerprint } from './manifest.js';
+import { attachOutputs, type OutputName, type OutputWriter } from './output-sinks.js';
+
+export interface RunScenarioOptions extends Omit<RunOptions, 'observe'> {
+  /** Result files to produce (outputFiles() says which a scenario writes) and where their text goes. */
+  outputs?: { files: readonly OutputName[]; write: OutputWriter };
+  /** More listeners on the signal bus (trace exporters, invariant checks), attached before the first event. */
+  observe?: (sim: Simulation) => void;
+}
+
+/** Simulate a resolved scenario with its sinks; pure apart from what the sinks do. */
+export function runScenario(resolved: ResolvedScenario, options: RunScenarioOptions = {}): RunResult {
+  const { outputs, observe, ...runOptions } = options;
+  const sim = new Simulation(resolved, runOptions);
+  const sinks = outputs ? attachOutputs(sim, outputs.files, outputs.write) : undefined;
+  observe?.(sim);
+  const result = sim.run();
+  sinks?.finish(result.summary);
+  return result;
+}
+
+/** A scenario as loaded for a run: resolved, with the fingerprint of everything it read. */
+export interface LoadedScenario {
+  resolved: ResolvedScenario;
+  /** scenarioFingerprint() over the text and every file the loader read, in order. */
+  fingerprint: string;
+}
+
+/** Parse and build a scenario, recording the files it reads (traces, node lists) for its fingerprint. */
+export function loadScenarioForRun(text: string, file: string, access: LoadOptions = {}): LoadedScenario {
+  const inputs: { path: string; bytes: string }[] = [];
+  const readFile = access.readFile;
+  const recording: LoadOptions = readFile
+    ? {
+        ...access,
+        readFile: (path: string) => {
+          const bytes = readFile(path);
+          inputs.push({ path, bytes });
+          return bytes;
+        },
+      }
+    : access;
+  const resolved = loadScenario(text, file, recording);
+  return { resolved, fingerprint: scenarioFingerprint(text, inputs) };
+}
+
+/**
+ * The library's whole pipeline in one call: load the scenario's policies (plug-in modules
+ * included, relative to `scenarioDir`, the scenario file's folder by default), then run it.
+ */
+export async function runScenarioWithPolicies(
+  resolved: ResolvedScenario,
+  options: RunScenarioOptions & { scenarioDir?: string; overrides?: LoadPoliciesOptions } = {},
+): Promise<RunResult> {
+  const { scenarioDir, overrides, ...rest } = options;
+  const policies: ResolvedPolicies = rest.policies ?? (await loadPolicies(resolved, scenarioDir ?? dirname(resolved.file), overrides));
+  return runScenario(resolved, { ...rest, policies });
+}
