@@ -2,6 +2,11 @@
 export { loadScenario, type ResolvedScenario } from './model/load-scenario.js';
 export { InputError, type InputIssue } from './scenario/errors.js';
 export { simulate, Simulation, type RunOptions, type RunResult } from './sim/simulation.js';
+// The one run pipeline every command uses: runScenario(resolved, { policies, outputs, observe }).
+export { runScenario, runScenarioWithPolicies, loadScenarioForRun, type RunScenarioOptions } from './experiment/run-scenario.js';
+export { outputFiles, attachOutputs, NonFiniteResultError, type OutputName, type OutputWriter } from './experiment/output-sinks.js';
+export { Signals, type JobSignals, type RowSignals, type LinkRow, type TransferRow } from './sim/signals.js';
+export { RunFailedError } from './sim/run-error.js';
 export { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow, type SummaryRow } from './sim/metrics.js';
 export { DEVICE_CATALOGUE, FABRIC_PRESETS } from './model/catalogue.js';
 export { parseQuantity, parseDuration, parseRate, parseSize, parseFlops } from './units/units.js';

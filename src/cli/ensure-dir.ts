@@ -28,8 +28,8 @@ export function outputError(option: string, path: string, message: string): Inpu
   return new InputError([{ file: option, line: 0, column: 0, path: '', message: `cannot write to '${path}': ${message}` }]);
 }
 
-/** Make `path` and any missing parents; throws InputError naming `option` when it cannot. */
-export function ensureDir(path: string, option: string): void {
+/** Make `path` and any missing parents; throws InputError naming `option` (and `shown`, the path the user gave) when it cannot. */
+export function ensureDir(path: string, option: string, shown = path): void {
   const missing: string[] = [];
   let p = resolve(path);
   for (;;) {
@@ -37,21 +37,21 @@ export function ensureDir(path: string, option: string): void {
     try {
       isDir = statSync(p).isDirectory();
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(option, path, `${p}: ${fsReason(e)}`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(option, shown, `${p}: ${fsReason(e)}`);
       missing.push(p);
       const up = dirname(p);
-      if (up === p) throw outputError(option, path, 'no existing folder above it');
+      if (up === p) throw outputError(option, shown, 'no existing folder above it');
       p = up;
       continue;
     }
-    if (!isDir) throw outputError(option, path, `${p} is a file, not a folder`);
+    if (!isDir) throw outputError(option, shown, `${p} is a file, not a folder`);
     break;
   }
   for (const dir of missing.reverse()) {
     try {
       mkdirSync(dir);
     } catch (e) {
-      throw outputError(option, path, `cannot create folder ${dir}: ${fsReason(e)}`);
+      throw outputError(option, shown, `cannot create folder ${dir}: ${fsReason(e)}`);
     }
   }
 }

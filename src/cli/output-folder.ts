@@ -44,7 +44,7 @@ export class OutputFolder {
     ensureDir(dirname(abs), option);
     this.staging = join(dirname(abs), `.${basename(abs)}.poolsim-${process.pid}`);
     rmSync(this.staging, { recursive: true, force: true });
-    ensureDir(this.staging, option);
+    ensureDir(this.staging, option, dir);
     this.forgetCleanup = cleanupOnInterrupt(() => this.abort());
   }
 
@@ -53,20 +53,23 @@ export class OutputFolder {
     let f = this.files.get(name);
     if (!f) {
       const tmp = join(this.staging, name);
-      ensureDir(dirname(tmp), this.option);
+      ensureDir(dirname(tmp), this.option, this.dir);
       f = { target: join(this.dir, name), tmp, fd: this.open(tmp, this.dir), hash: createHash('sha256') };
       this.files.set(name, f);
     }
     this.write(f, text);
   }
 
-  /** A file outside the folder (--timeline FILE) written whole, committed with the rest. */
-  writeOutside(path: string, option: string, text: string): void {
-    ensureDir(dirname(resolve(path)), option);
+  /** Prepare a file outside the folder (--timeline FILE), committed with the rest; checked now, before the run. */
+  reserveOutside(path: string, option: string): void {
+    ensureDir(dirname(resolve(path)), option, path);
     const tmp = join(dirname(resolve(path)), `.${basename(path)}.poolsim-${process.pid}`);
-    const f: Staged = { target: path, tmp, fd: this.open(tmp, path, option), hash: createHash('sha256') };
-    this.outside.push(f);
-    this.write(f, text);
+    this.outside.push({ target: path, tmp, fd: this.open(tmp, path, option), hash: createHash('sha256') });
+  }
+
+  /** Append text to a file reserved with reserveOutside. */
+  appendOutside(path: string, text: string): void {
+    this.write(this.outside.find((f) => f.target === path)!, text);
   }
 
   /** Every file's name as the manifest lists it (relative to the folder). */

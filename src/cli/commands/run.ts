@@ -85,12 +85,13 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
             if (argv.timeline !== undefined) {
               const rel = relative(folder.dir, argv.timeline);
               timelineName = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : undefined;
+              if (timelineName === undefined) folder.reserveOutside(argv.timeline, '--timeline');
             }
           },
           onChunk: (file: OutputName, text: string) => {
             if (file !== 'timeline') folder!.append(file, text);
             else if (timelineName !== undefined) folder!.append(timelineName, text);
-            else folder!.writeOutside(argv.timeline!, '--timeline', text);
+            else folder!.appendOutside(argv.timeline!, text);
           },
         },
       );
