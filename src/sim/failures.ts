@@ -4,7 +4,7 @@
 import type { RandomStream } from '../engine/random.js';
 import type { z } from 'zod';
 import type { failureProcessSchema, failuresSchema } from '../scenario/schema.js';
-import type { Simulation, Subsystem } from './simulation.js';
+import type { FailurePort, Subsystem } from './subsystem.js';
 import type { SimJob } from './sim-job.js';
 
 type FailureProcess = z.output<typeof failureProcessSchema>;
@@ -38,7 +38,7 @@ export class FailureInjector implements Subsystem {
   private readonly downCount: Int32Array;
 
   constructor(
-    private readonly sim: Simulation,
+    private readonly sim: FailurePort,
     private readonly spec: FailuresSpec,
   ) {
     this.downCount = new Int32Array(sim.cluster.deviceCount);

@@ -19,6 +19,7 @@ import { FailureInjector } from './failures.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
 import { SimJob } from './sim-job.js';
 import { WaitingLine } from './waiting-line.js';
+import type { FailurePort, InferencePort, Lease, Subsystem } from './subsystem.js';
 import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
 import type { RequestRow, ServiceRow } from './inference/service-rows.js';
 
@@ -46,24 +47,7 @@ export interface RunOptions {
 
 export { LINK_COLUMNS, TRANSFER_COLUMNS, type LinkRow, type TransferRow } from './signals.js';
 
-/**
- * Something that runs beside the training jobs on the same engine and pool (inference services,
- * failure injectors). Registered before run(); start() is called before the first event,
- * finish() once the run has ended (to emit rows).
- */
-export interface Subsystem {
-  start(): void;
-  finish(endS: number): void;
-}
-
-/** Devices held by something other than a training job (an inference replica, say). */
-export interface Lease {
-  readonly owner: string;
-  readonly placement: Placement;
-  readonly devices: number[];
-  readonly sinceS: number;
-  released: boolean;
-}
+export type { Lease, Subsystem } from './subsystem.js';
 
 export interface RunResult {
   summary: SummaryRow;
@@ -80,7 +64,7 @@ export function simulate(resolved: ResolvedScenario, options: RunOptions = {}): 
   return sim.run();
 }
 
-export class Simulation {
+export class Simulation implements FailurePort, InferencePort {
   readonly engine = new Engine();
   readonly cluster: Cluster;
   readonly signals = new Signals();

@@ -9,7 +9,7 @@ import type { ResolvedService } from '../../model/inference/resolve-services.js'
 import { resolveBalancer } from '../../policy/balancers/registry.js';
 import type { BalancerContext, LoadBalancer, LoadBalancerPolicy } from '../../policy/balancers/types.js';
 import type { Placement } from '../../policy/types.js';
-import type { Simulation, Subsystem } from '../simulation.js';
+import type { InferencePort, Subsystem } from '../subsystem.js';
 import { Samples } from '../stats.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import { ArrivalProcess } from './request-streams.js';
@@ -32,7 +32,7 @@ export class InferenceSystem implements Subsystem {
   private readonly sample: RandomStream;
 
   constructor(
-    readonly sim: Simulation,
+    readonly sim: InferencePort,
     readonly options: InferenceOptions = {},
   ) {
     this.sample = sim.streams.stream('inference:request-sample');
@@ -61,7 +61,7 @@ export class InferenceSystem implements Subsystem {
 /** One service: its replicas, balancer, streams, autoscaler and statistics. */
 class ServiceState implements ReplicaHost {
   readonly engine: Engine;
-  private readonly sim: Simulation;
+  private readonly sim: InferencePort;
   private readonly balancer: LoadBalancer;
   readonly balancerName: string;
   /** Serving replicas, in id order (what the balancer sees). */

@@ -14,7 +14,7 @@
 import type { ScheduledEvent, Engine } from '../../engine/engine.js';
 import { DecodeSegment, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
-import type { Lease } from '../simulation.js';
+import type { Lease } from '../subsystem.js';
 
 /** A request in flight. */
 export class InferenceRequest {

@@ -1,0 +1,64 @@
+// The narrow ports through which subsystems (failures, inference services) act on a run: what each
+// may read and what it may change, instead of the whole Simulation. The Simulation implements them.
+import type { Engine } from '../engine/engine.js';
+import type { RandomStreams } from '../engine/random.js';
+import type { Cluster } from '../model/cluster.js';
+import type { ResolvedScenario } from '../model/load-scenario.js';
+import type { Placement } from '../policy/types.js';
+import type { Signals } from './signals.js';
+import type { SimJob } from './sim-job.js';
+
+/**
+ * Something that runs beside the training jobs on the same engine and pool. Registered before the
+ * run; start() is called before the first event, finish() once the run has ended (to emit rows).
+ */
+export interface Subsystem {
+  start(): void;
+  finish(endS: number): void;
+}
+
+/** Devices held by something other than a training job (an inference replica, say). */
+export interface Lease {
+  readonly owner: string;
+  readonly placement: Placement;
+  readonly devices: number[];
+  readonly sinceS: number;
+  released: boolean;
+}
+
+/** The run's accounting that subsystems add to (work, busy device-time and failures outside training jobs). */
+export interface MetricsPort {
+  addBusy(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number): void;
+  addUsefulWork(usefulFlop: number, allocatedPeakFlopS: number): void;
+  addFailures(n: number): void;
+}
+
+/** What every subsystem may use: the engine, the pool, the scenario, its own random streams, the signal bus. */
+export interface PoolContext {
+  readonly engine: Engine;
+  readonly cluster: Cluster;
+  readonly resolved: ResolvedScenario;
+  readonly streams: RandomStreams;
+  readonly signals: Signals;
+  readonly metricsRecorder: MetricsPort;
+  /** Ask for a scheduling pass at the end of this instant (capacity came back). */
+  requestPass(): void;
+}
+
+/** What the failure model may do: slow devices down, fail the jobs on a failed device, cut inter-DC links. */
+export interface FailurePort extends PoolContext {
+  /** Device pace (1 = nominal), per device. */
+  readonly deviceSpeed: Float64Array;
+  readonly network: { setInterDcCapacity(index: number, fraction: number): void } | undefined;
+  jobsOnDevice(dev: number): readonly SimJob[];
+  failJob(job: SimJob, why: string): void;
+  /** Failures per second that would stop a running job (for Young/Daly checkpoint intervals). */
+  failureRateOf: ((job: SimJob) => number) | undefined;
+}
+
+/** What inference services may do: lease devices, give them back, and preempt training to make room. */
+export interface InferencePort extends PoolContext {
+  acquire(placement: Placement, owner: string): Lease;
+  release(lease: Lease): void;
+  preemptTrainingFor(devices: number, kind: number, dc?: number): number | undefined;
+}
