@@ -77,6 +77,20 @@ describe('poolsim run outputs', () => {
     }
   });
 
+  it('compare and sweep refuse an output folder they cannot write before running any simulation', () => {
+    for (const args of [
+      ['compare', 'scenarios/quickstart.yaml', '--seeds', '1'],
+      ['sweep', 'scenarios/quickstart.yaml', '--set', 'seed=1,2'],
+    ]) {
+      const started = Date.now();
+      const r = poolsim(...args, '--out', '/proc/poolsim-x', '--quiet');
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain("--out: cannot write to '/proc/poolsim-x'");
+      noStack(r.stderr);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    }
+  });
+
   it('Ctrl-C or SIGTERM during a run leaves the earlier results as they were and no temporary files', async () => {
     const out = join(work, 'interrupted');
     expect(poolsim('run', 'scenarios/quickstart.yaml', '--out', out, '--quiet').code).toBe(0);

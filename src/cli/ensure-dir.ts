@@ -1,7 +1,7 @@
 // Creating an output folder and its parents one level at a time. Node's mkdirSync({ recursive })
 // retries forever where mkdir fails with ENOENT under an existing parent (/proc), so poolsim walks
 // the path itself and turns every failure into a message about the option that named the folder.
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../scenario/errors.js';
 
@@ -54,4 +54,31 @@ export function ensureDir(path: string, option: string, shown = path): void {
       throw outputError(option, shown, `cannot create folder ${dir}: ${fsReason(e)}`);
     }
   }
+}
+
+/**
+ * Check, before a long run, that `path` could be created or written (nothing is left behind): its
+ * deepest existing folder must be a folder that takes a new entry.
+ */
+export function checkWritableDir(path: string, option: string): void {
+  let p = resolve(path);
+  for (;;) {
+    try {
+      if (!statSync(p).isDirectory()) throw outputError(option, path, `${p} is a file, not a folder`);
+      break;
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(option, path, `${p}: ${fsReason(e)}`);
+      const up = dirname(p);
+      if (up === p) throw outputError(option, path, 'no existing folder above it');
+      p = up;
+    }
+  }
+  const probe = resolve(p, `.poolsim-probe-${process.pid}`);
+  try {
+    mkdirSync(probe);
+  } catch (e) {
+    throw outputError(option, path, `cannot create anything in ${p}: ${fsReason(e)}`);
+  }
+  rmdirSync(probe);
 }

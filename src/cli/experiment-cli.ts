@@ -2,7 +2,9 @@
 // policy lists, progress on stderr, and writing result files all-or-nothing (each to a temporary
 // name, renamed into place once everything has been produced).
 import { fileAccess } from '../experiment/file-access.js';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { checkWritableDir, ensureDir, fsReason, outputError } from './ensure-dir.js';
+import { cleanupOnInterrupt } from './interrupt.js';
 import { basename, dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { comparePoliciesSpec, metricVsParamSpec, queueingCdfSpec, type VegaLiteSpec } from '../experiment/chart-specs.js';
@@ -91,6 +93,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   const seeds = Array.from({ length: argv.seeds }, (_, i) => argv.seedBase + i);
   const name = base.scenario.name;
   const outDir = argv.out ?? join('results', `${name}-${command}`, shard ? `shard-${shard.k}-of-${shard.n}` : '');
+  checkWritableDir(outDir, '--out');
   const jobRows = argv.jobs || argv.plot;
   let progress: Progress | undefined;
   const t0 = performance.now();
@@ -175,18 +178,23 @@ export function plotSpecs(result: ExperimentResult, sweep: readonly SweepParam[]
 /** Write every file under a temporary name, then rename them all: a failure leaves nothing half-written. */
 export function writeAtomically(files: readonly { path: string; content: string }[]): void {
   const written: string[] = [];
+  const forget = cleanupOnInterrupt(() => {
+    for (const t of written) rmSync(t, { force: true });
+  });
   try {
     for (const f of files) {
-      mkdirSync(dirname(f.path), { recursive: true });
+      ensureDir(dirname(f.path), '--out', f.path);
       const tmp = join(dirname(f.path), `.${basename(f.path)}.tmp-${process.pid}`);
       writeFileSync(tmp, f.content);
       written.push(tmp);
     }
   } catch (e) {
     for (const t of written) rmSync(t, { force: true });
-    throw e;
+    forget();
+    throw e instanceof InputError ? e : outputError('--out', files[written.length]?.path ?? '', fsReason(e));
   }
   files.forEach((f, i) => renameSync(written[i]!, f.path));
+  forget();
 }
 
 export function writeTable(path: string, table: Table): void {
