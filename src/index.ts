@@ -29,6 +29,11 @@ export { firstFit, firstFitPlacement, packOnKind } from './policy/first-fit.js';
 export { z } from 'zod';
 export { defineQueuePolicy, definePlacementPolicy, definePreemptionPolicy } from './policy/define.js';
 export type { PreemptionPolicy, Preemptor } from './policy/types.js';
-export { loadPolicies, type LoadPoliciesOptions } from './policy/plugin.js';
+export { loadPolicies, usesPlugins, type LoadPoliciesOptions } from './policy/plugin.js';
+// Load balancers of your own: `import { defineLoadBalancer, z } from 'poolsim'`.
+export { defineLoadBalancer } from './policy/balancers/define.js';
+export { LOAD_BALANCERS } from './policy/balancers/registry.js';
+export type { BalancerContext, LoadBalancer, LoadBalancerPolicy, ReplicaView, RequestView } from './policy/balancers/types.js';
+export type { RandomStream } from './engine/random.js';
 export { QUEUE_POLICIES, PLACEMENT_POLICIES, PREEMPTION_POLICIES, resolvePolicies, type ResolvedPolicies } from './policy/registry.js';
 export { allowedKinds, kindRate, runtimeOnS } from './policy/predict.js';

@@ -6,8 +6,16 @@ export class RandomStream {
   private readonly rng: () => number;
   private spareNormal: number | undefined;
 
-  constructor(seed: number | string, purpose: string) {
+  constructor(
+    private readonly seed: number | string,
+    private readonly purpose: string,
+  ) {
     this.rng = seedrandom.alea(`poolsim:${seed}:${purpose}`);
+  }
+
+  /** A stream for a sub-purpose (`purpose/sub`): independent of this one, which draws nothing for it. */
+  fork(sub: string): RandomStream {
+    return new RandomStream(this.seed, `${this.purpose}/${sub}`);
   }
 
   /** Uniform on [0, 1). */

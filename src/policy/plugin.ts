@@ -1,24 +1,26 @@
-// Users' own policies: a scenario's `policy:` or `placement:` (or the CLI's --policy/--placement)
-// may name a module file. It is imported, its default export (or export `policy`) checked to be a
-// policy definition, its parameters validated by its own schema like a built-in's, and what it
-// creates wrapped in a guard that reports a bad decision under the plug-in's name.
+// The one place a scenario's named components are resolved, for `validate` and `run` alike: queue and
+// placement policies, a preemptive policy's `victims`, every service's load balancer. Any of them may
+// name a module file (a plug-in): it is imported, its export checked to be a definition of the right
+// kind, its parameters validated by its own schema like a built-in's, and what it creates wrapped in a
+// guard (guard-policies.ts, balancers/guard-balancer.ts) that keeps it from corrupting the run.
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, SourceMap, type InputIssue, type PathKey } from '../scenario/errors.js';
 import type { ResolvedScenario } from '../model/load-scenario.js';
 import type { PolicyRef } from '../scenario/schema.js';
-import { placementProblem } from './check-placement.js';
-import { isModuleName, resolvePolicies, type ResolvedPolicies } from './registry.js';
-import {
-  PolicyError,
-  type JobView,
-  type Placement,
-  type PlacementPolicy,
-  type Placer,
-  type QueueDiscipline,
-  type QueuePolicy,
-  type SchedulingContext,
-} from './types.js';
+import { guardBalancer } from './balancers/guard-balancer.js';
+import { resolveBalancer, type ResolvedBalancer } from './balancers/registry.js';
+import type { LoadBalancer } from './balancers/types.js';
+import { guardDiscipline, guardPlacer, guardPreemptor } from './guard-policies.js';
+import { isModuleName } from './module-name.js';
+import { describeThrown, PluginGuard, PluginRuntime, type PluginCallMonitor } from './plugin-guard.js';
+import { withoutExit } from './plugin-sandbox.js';
+import { withPreemptionPlugins } from './preemption-registry.js';
+import { QUEUE_POLICIES, resolvePolicies, type ResolvedPolicies } from './registry.js';
+import { PolicyError, type Placer, type PolicyOrigin, type Preemptor, type QueueDiscipline } from './types.js';
+
+export { describeThrown } from './plugin-guard.js';
+export type { PluginCallMonitor } from './plugin-guard.js';
 
 /** A policy named outside the scenario file (a CLI option): where it was written, and the directory its path is relative to. */
 export interface PolicyOverride {
@@ -32,44 +34,121 @@ export interface PolicyOverride {
 export interface LoadPoliciesOptions {
   policy?: PolicyOverride;
   placement?: PolicyOverride;
+  /** Told of each module being imported and of every plug-in call (a worker's watchdog). */
+  monitor?: PluginCallMonitor;
 }
 
-/** True when the scenario (or an override) names a policy module rather than a built-in. */
+type Role = 'queue policy' | 'placement policy' | 'preemption policy' | 'load balancer';
+
+/** A module file named by the scenario or an option. */
+interface ModuleRef {
+  role: Role;
+  name: string;
+  baseDir: string;
+  src: SourceMap;
+  path: PathKey[];
+  service?: string;
+}
+
+const HELPER: Record<Role, string> = {
+  'queue policy': 'defineQueuePolicy',
+  'placement policy': 'definePlacementPolicy',
+  'preemption policy': 'definePreemptionPolicy',
+  'load balancer': 'defineLoadBalancer',
+};
+
+/** Every module file the scenario (with the overrides) names, in the order problems are reported. */
+function moduleRefs(resolved: ResolvedScenario, scenarioDir: string, options: LoadPoliciesOptions): ModuleRef[] {
+  const refs: ModuleRef[] = [];
+  const queueRef = options.policy?.ref ?? resolved.scenario.policy;
+  const queueSrc = options.policy?.src ?? resolved.src;
+  const queueDir = options.policy?.baseDir ?? scenarioDir;
+  if (isModuleName(queueRef.name)) refs.push({ role: 'queue policy', name: queueRef.name, baseDir: queueDir, src: queueSrc, path: ['policy'] });
+  const victims = victimsModule(queueRef);
+  if (victims) refs.push({ role: 'preemption policy', name: victims.name, baseDir: queueDir, src: queueSrc, path: ['policy', 'params', ...victims.path] });
+  const placementRef = options.placement?.ref ?? resolved.scenario.placement;
+  if (isModuleName(placementRef.name)) {
+    refs.push({ role: 'placement policy', name: placementRef.name, baseDir: options.placement?.baseDir ?? scenarioDir, src: options.placement?.src ?? resolved.src, path: ['placement'] });
+  }
+  for (const svc of resolved.services) {
+    const name = svc.spec.balancer.name;
+    if (isModuleName(name)) refs.push({ role: 'load balancer', name, baseDir: scenarioDir, src: resolved.src, path: ['services', svc.index, 'balancer'], service: svc.name });
+  }
+  return refs;
+}
+
+/** A built-in queue policy's `victims` parameter when it names a module file. */
+function victimsModule(queueRef: PolicyRef): { name: string; path: PathKey[] } | undefined {
+  const shape = (QUEUE_POLICIES.get(queueRef.name)?.params as { shape?: Record<string, unknown> } | undefined)?.shape;
+  if (!shape || !('victims' in shape)) return undefined;
+  const v = queueRef.params.victims;
+  if (typeof v === 'string') return isModuleName(v) ? { name: v, path: ['victims'] } : undefined;
+  const name = (v as { name?: unknown } | null | undefined)?.name;
+  return typeof name === 'string' && isModuleName(name) ? { name, path: ['victims', 'name'] } : undefined;
+}
+
+/** True when the scenario (or an override) names a module file for any component. */
 export function usesPlugins(resolved: ResolvedScenario, options: LoadPoliciesOptions = {}): boolean {
-  const q = options.policy?.ref ?? resolved.scenario.policy;
-  const p = options.placement?.ref ?? resolved.scenario.placement;
-  return isModuleName(q.name) || isModuleName(p.name);
+  return moduleRefs(resolved, '.', options).length > 0;
 }
 
 /**
- * The scenario's policies (or the overrides), with plug-in modules imported from files relative to
- * `scenarioDir` (an override's from its own baseDir). Throws InputError naming the field when a
- * module cannot be loaded, does not export a policy, or its parameters fail its schema.
+ * The scenario's policies (or the overrides) and its services' balancers, with plug-in modules
+ * imported from files relative to `scenarioDir` (an override's from its own baseDir). Throws
+ * InputError listing every problem: an unknown name, a module that cannot be loaded or exports no
+ * definition, parameters that fail a schema, a create() that throws.
  */
 export async function loadPolicies(resolved: ResolvedScenario, scenarioDir: string, options: LoadPoliciesOptions = {}): Promise<ResolvedPolicies> {
-  const queueRef = options.policy?.ref ?? resolved.scenario.policy;
-  const placementRef = options.placement?.ref ?? resolved.scenario.placement;
-  const queueSrc = options.policy?.src ?? resolved.src;
-  const placementSrc = options.placement?.src ?? resolved.src;
+  const runtime = new PluginRuntime(options.monitor);
   const issues: InputIssue[] = [];
-  const extraQueue = new Map<string, QueuePolicy<never>>();
-  const extraPlacement = new Map<string, PlacementPolicy<never>>();
-  if (isModuleName(queueRef.name)) {
-    const def = await importDefinition(queueRef.name, options.policy?.baseDir ?? scenarioDir, ['policy'], queueSrc, issues);
-    if (def) extraQueue.set(queueRef.name, guardQueuePolicy(def as QueuePolicy<never>));
-  }
-  if (isModuleName(placementRef.name)) {
-    const def = await importDefinition(placementRef.name, options.placement?.baseDir ?? scenarioDir, ['placement'], placementSrc, issues);
-    if (def) extraPlacement.set(placementRef.name, guardPlacementPolicy(def as PlacementPolicy<never>));
+  const refs = moduleRefs(resolved, scenarioDir, options);
+  const loaded = new Map<ModuleRef, Definition>();
+  for (const ref of refs) {
+    const def = await importDefinition(ref, issues, options.monitor);
+    if (def) loaded.set(ref, def);
   }
   if (issues.length > 0) throw new InputError(issues);
+  /** The loaded plug-ins of one role, guarded, by the name the scenario uses (`service`: that service's balancer only). */
+  const guarded = <T>(role: Role, what: string, check: (made: unknown) => boolean, wrap: (guard: PluginGuard, made: T) => T, service?: string): Map<string, never> =>
+    new Map(
+      [...loaded]
+        .filter(([ref]) => ref.role === role && ref.service === service)
+        .map(([ref, def]) => [ref.name, guardedDefinition(def, ref, runtime, what, check, wrap) as never]),
+    );
+
+  const collect = (e: unknown): undefined => {
+    if (e instanceof InputError) issues.push(...e.issues);
+    else if (e instanceof PluginShapeError) issues.push(e.src.issue(e.path, e.message));
+    else throw e;
+    return undefined;
+  };
+  const queueRef = options.policy?.ref ?? resolved.scenario.policy;
+  const placementRef = options.placement?.ref ?? resolved.scenario.placement;
+  let policies: ResolvedPolicies | undefined;
   try {
-    return resolvePolicies(queueRef, placementRef, { src: queueSrc, placementSrc, extraQueue, extraPlacement });
+    policies = withPreemptionPlugins(
+      guarded<Preemptor>('preemption policy', 'an object with victims(job, ctx, eligible)', (x) => typeof (x as Preemptor).victims === 'function', guardPreemptor),
+      () =>
+        resolvePolicies(queueRef, placementRef, {
+          src: options.policy?.src ?? resolved.src,
+          placementSrc: options.placement?.src ?? resolved.src,
+          extraQueue: guarded<QueueDiscipline>('queue policy', 'an object with schedule(ctx)', (x) => typeof (x as QueueDiscipline).schedule === 'function', guardDiscipline),
+          extraPlacement: guarded<Placer>('placement policy', 'an object with place(job, cluster, hints)', (x) => typeof (x as Placer).place === 'function', guardPlacer),
+        }),
+    );
   } catch (e) {
-    // A plug-in's create() that throws, or returns something else than a policy, is its author's bug.
-    if (e instanceof PluginShapeError) throw new InputError([e.src.issue(e.path, e.message)]);
-    throw e;
+    collect(e);
   }
+  const balancers = resolved.services.map((svc): ResolvedBalancer | undefined => {
+    const extra = guarded<LoadBalancer>('load balancer', 'an object with route(request, ctx)', (x) => typeof (x as LoadBalancer).route === 'function', guardBalancer, svc.name);
+    try {
+      return resolveBalancer(svc.spec.balancer, ['services', svc.index, 'balancer'], resolved.src, extra);
+    } catch (e) {
+      return collect(e);
+    }
+  });
+  if (issues.length > 0 || !policies) throw new InputError(issues);
+  return { ...policies, builtIn: refs.length === 0, balancers: balancers as ResolvedBalancer[] };
 }
 
 interface Definition {
@@ -79,15 +158,20 @@ interface Definition {
   create(p: unknown): unknown;
 }
 
-async function importDefinition(name: string, baseDir: string, path: PathKey[], src: SourceMap, issues: InputIssue[]): Promise<Definition | undefined> {
-  const file = isAbsolute(name) ? name : resolve(baseDir, name);
+async function importDefinition(ref: ModuleRef, issues: InputIssue[], monitor: PluginCallMonitor | undefined): Promise<Definition | undefined> {
+  const file = isAbsolute(ref.name) ? ref.name : resolve(ref.baseDir, ref.name);
+  const what = ref.role === 'load balancer' ? 'load balancer module' : 'policy module';
   let mod: Record<string, unknown>;
+  // The watchdog names the module while it loads: a top level that never returns is caught too.
+  monitor?.enterPlugin(`${what} '${ref.name}'`, 0, undefined);
   try {
-    mod = await importModule(file);
+    mod = await withoutExit((act) => new Error(`it ${act} while loading; a plug-in must not end the process`), () => importModule(file));
   } catch (e) {
     const why = e instanceof Error ? firstLine(e.message) : String(e);
-    issues.push(src.issue(path, `cannot load policy module '${name}' (${file}): ${why}`));
+    issues.push(ref.src.issue(ref.path, `cannot load ${what} '${ref.name}' (${file}): ${why}`));
     return undefined;
+  } finally {
+    monitor?.exitPlugin();
   }
   const def = (mod.default ?? mod.policy) as Partial<Definition> | undefined;
   const problems: string[] = [];
@@ -98,11 +182,11 @@ async function importDefinition(name: string, baseDir: string, path: PathKey[], 
     if (typeof def.create !== 'function') problems.push('`create` is not a function');
   }
   if (problems.length > 0) {
-    issues.push(src.issue(path, `'${name}' does not export a policy built with defineQueuePolicy / definePlacementPolicy: ${problems.join('; ')}`));
+    issues.push(ref.src.issue(ref.path, `'${ref.name}' does not export a ${ref.role} built with ${HELPER[ref.role]}: ${problems.join('; ')}`));
     return undefined;
   }
   const d = def as Definition;
-  return { ...d, description: typeof d.description === 'string' ? d.description : '', src, path } as Definition;
+  return { name: d.name, description: typeof d.description === 'string' ? d.description : '', params: d.params, create: (p) => d.create(p) };
 }
 
 async function importModule(file: string): Promise<Record<string, unknown>> {
@@ -116,6 +200,7 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
 
 const firstLine = (s: string): string => s.split('\n')[0]!;
 
+/** A plug-in's create() that fails or returns the wrong shape: located at the reference in the scenario. */
 class PluginShapeError extends Error {
   constructor(
     readonly src: SourceMap,
@@ -126,137 +211,33 @@ class PluginShapeError extends Error {
   }
 }
 
-function createChecked<T>(def: Definition, params: unknown, what: string, check: (x: unknown) => boolean): T {
-  const { src, path } = def as unknown as { src: SourceMap; path: PathKey[] };
-  let made: unknown;
-  try {
-    made = def.create(params);
-  } catch (e) {
-    throw new PluginShapeError(src, path, `policy '${def.name}': create() threw: ${describeThrown(e)}`);
-  }
-  if (!check(made)) throw new PluginShapeError(src, path, `policy '${def.name}': create() must return ${what}`);
-  return made as T;
-}
-
-/** A plug-in queue policy whose discipline is checked and whose exceptions name it, the job and the time. */
-export function guardQueuePolicy(def: QueuePolicy<never>): QueuePolicy<never> {
+/**
+ * The plug-in's definition with a create() that runs its own in the sandbox, checks what it made and
+ * wraps it: each instance gets its own guard (views, name, file), and every call goes through it.
+ */
+function guardedDefinition<T>(
+  def: Definition,
+  ref: ModuleRef,
+  runtime: PluginRuntime,
+  what: string,
+  check: (made: unknown) => boolean,
+  wrap: (guard: PluginGuard, made: T) => T,
+): { name: string; description: string; params: Definition['params']; create(p: never): T } {
+  const origin: PolicyOrigin = { role: ref.role, file: ref.name, ...(ref.service !== undefined ? { service: ref.service } : {}) };
   return {
-    ...def,
+    name: def.name,
+    description: def.description,
+    params: def.params,
     create: (params: never) => {
-      const d = createChecked<QueueDiscipline>(def as unknown as Definition, params, 'an object with schedule(ctx)', (x) => typeof (x as QueueDiscipline | null)?.schedule === 'function');
-      return guardDiscipline(def.name, d);
-    },
-  };
-}
-
-/** A plug-in placement policy whose answers are checked before the simulator sees them. */
-export function guardPlacementPolicy(def: PlacementPolicy<never>): PlacementPolicy<never> {
-  return {
-    ...def,
-    create: (params: never) => {
-      const placer = createChecked<Placer>(def as unknown as Definition, params, 'an object with place(job, cluster, hints)', (x) => typeof (x as Placer | null)?.place === 'function');
-      return guardPlacer(def.name, placer);
-    },
-  };
-}
-
-/** A plug-in placer whose answers are checked; its errors reach the user as they were (the simulator passes PolicyErrors through). */
-export function guardPlacer(name: string, placer: Placer): Placer {
-  const placerFailed = (e: PolicyError): never => {
-    throw e;
-  };
-  return {
-    place(job, cluster, hints) {
-      let p: unknown;
+      const guard = new PluginGuard(def.name, origin, runtime, ref.role === 'placement policy' ? 'hints.random' : 'ctx.random');
+      let made: unknown;
       try {
-        p = placer.place(job, cluster, hints);
+        made = guard.setup(() => def.create(params));
       } catch (e) {
-        if (e instanceof PolicyError) placerFailed(e);
-        placerFailed(new PolicyError(name, job.name, hints.nowS, `threw ${describeThrown(e)}`));
+        throw new PluginShapeError(ref.src, ref.path, `${guard.label}: create() ${e instanceof PolicyError ? e.detail : `threw ${describeThrown(e)}`}`);
       }
-      if (p === undefined || p === null) return undefined;
-      const problem = placementProblem(job, p, cluster);
-      if (problem) placerFailed(new PolicyError(name, job.name, hints.nowS, `returned an invalid placement: ${problem}`));
-      // A copy, so that the plug-in cannot change a decision after it was checked.
-      const q = p as Placement;
-      return { kind: q.kind, nodes: [...q.nodes], counts: [...q.counts] };
+      if (made === null || typeof made !== 'object' || !check(made)) throw new PluginShapeError(ref.src, ref.path, `${guard.label}: create() must return ${what}`);
+      return wrap(guard, made as T);
     },
   };
-}
-
-export function guardDiscipline(name: string, discipline: QueueDiscipline): QueueDiscipline {
-  return {
-    schedule(ctx) {
-      let current: JobView | undefined;
-      let waiting: Set<JobView> | undefined;
-      const isWaiting = (job: JobView): boolean => {
-        waiting ??= new Set(ctx.waiting);
-        return waiting.has(job) && job.state === 'waiting';
-      };
-      const fail = (job: unknown, detail: string): never => {
-        throw new PolicyError(name, (job as JobView | undefined)?.name, ctx.nowS, detail);
-      };
-      const guarded: SchedulingContext = Object.create(ctx, {
-        // The job a policy is looking at when it throws is the last one it was given.
-        waiting: {
-          value: {
-            get size() {
-              return ctx.waiting.size;
-            },
-            *[Symbol.iterator]() {
-              for (const j of ctx.waiting) {
-                current = j;
-                yield j;
-              }
-            },
-          },
-        },
-        place: {
-          value: (job: JobView) => {
-            current = job;
-            if (!isWaiting(job)) fail(job, `place() was given ${describeJob(job)}, not a job waiting in this pass`);
-            return ctx.place(job);
-          },
-        },
-        start: {
-          value: (job: JobView, placement: Placement) => {
-            current = job;
-            if (!isWaiting(job)) fail(job, `start() was given ${describeJob(job)}, not a job waiting in this pass`);
-            ctx.start(job, placement);
-          },
-        },
-        preempt: {
-          value: (job: JobView) => {
-            current = job;
-            if (!ctx.running.includes(job)) fail(job, `preempt() was given ${describeJob(job)}, not a running job`);
-            ctx.preempt(job);
-          },
-        },
-      });
-      try {
-        discipline.schedule(guarded);
-      } catch (e) {
-        if (e instanceof PolicyError) throw e;
-        throw new PolicyError(name, current?.name, ctx.nowS, `threw ${describeThrown(e)}`);
-      }
-    },
-  };
-}
-
-function describeJob(job: unknown): string {
-  if (job === null || typeof job !== 'object') return String(job);
-  const j = job as Partial<JobView>;
-  return typeof j.name === 'string' ? `job '${j.name}' (${String(j.state)})` : 'an object that is not one of the simulator\'s jobs';
-}
-
-/** An exception as `Error: message (at file:line:col)`, naming the plug-in frame that threw. */
-export function describeThrown(e: unknown): string {
-  if (!(e instanceof Error)) return `a non-Error value: ${String(e)}`;
-  const frame = e.stack
-    ?.split('\n')
-    .slice(1)
-    .map((l) => l.trim())
-    .find((l) => l.startsWith('at ') && !l.includes('node:') && !/[\\/](src|dist)[\\/]policy[\\/]plugin\.[jt]s/.test(l));
-  const where = frame ? ` (at ${frame.replace(/^at (.* \()?/, '').replace(/\)$/, '').replace(/^file:\/\//, '')})` : '';
-  return `${e.name}: ${e.message}${where}`;
 }

@@ -12,9 +12,11 @@ import { sjf } from './sjf.js';
 import { spread } from './spread.js';
 import { topologyAware } from './topology-aware.js';
 import type { PlacementPolicy, Placer, QueueDiscipline, QueuePolicy } from './types.js';
+import type { ResolvedBalancer } from './balancers/registry.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import { InputError, zodIssues, type InputIssue, type PathKey, SourceMap } from '../scenario/errors.js';
 import { suggestName } from '../scenario/did-you-mean.js';
+import { isModuleName } from './module-name.js';
 
 export const QUEUE_POLICIES: ReadonlyMap<string, QueuePolicy<never>> = new Map<string, QueuePolicy<never>>([
   [fifo.name, fifo as QueuePolicy<never>],
@@ -43,6 +45,11 @@ export interface ResolvedPolicies {
   placementName: string;
   /** Both are built-in policies: no watchdog needed (a plug-in might never return). */
   builtIn?: boolean;
+  /**
+   * Each inference service's load balancer, by service index, resolved with the policies (so that
+   * `validate` resolves them as `run` does). Absent: the simulator resolves the scenario's by name.
+   */
+  balancers?: readonly ResolvedBalancer[];
 }
 
 /** Instantiate the named policies with validated parameters. Throws InputError naming the field. */
@@ -99,7 +106,4 @@ function instantiate<T>(
   return def.create(parsed.data as never);
 }
 
-/** A policy name that refers to a module file: starts with ./, ../ or /, or ends in .mjs, .js, .ts (.mts, .cts, .cjs). */
-export function isModuleName(name: string): boolean {
-  return /^(\.{1,2}[\\/]|\/)/.test(name) || /^[A-Za-z]:[\\/]/.test(name) || /\.(m|c)?(js|ts)$/.test(name);
-}
+export { isModuleName } from './module-name.js';

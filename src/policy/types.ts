@@ -1,6 +1,7 @@
 // The decision interfaces: a queue policy picks which waiting jobs start, a placement policy picks
 // their devices. Both see read-only views and return decisions that the simulator checks.
 import type { z } from 'zod';
+import type { RandomStream } from '../engine/random.js';
 import type { Cluster } from '../model/cluster.js';
 
 /** What a policy may read about a job. */
@@ -113,6 +114,11 @@ export interface SchedulingContext {
   predictRate(job: JobView, placement: Placement): number;
   /** When a running job will finish at its current rate. */
   predictedFinishS(job: JobView): number;
+  /**
+   * The policy's own seeded stream (derived from the scenario seed and the policy's name): the only
+   * randomness a policy may use, so that the same seed gives the same run.
+   */
+  readonly random: RandomStream;
 }
 
 export interface QueueDiscipline {
@@ -128,6 +134,8 @@ export interface PlacementHints {
    * network included once it is on). Pure: changes nothing.
    */
   predictRate(job: JobView, placement: Placement): number;
+  /** The placement policy's own seeded stream (derived from the scenario seed and its name). */
+  readonly random: RandomStream;
 }
 
 export interface Placer {
@@ -146,15 +154,28 @@ export interface PolicyDefinition<P, T> {
 export type QueuePolicy<P = unknown> = PolicyDefinition<P, QueueDiscipline>;
 export type PlacementPolicy<P = unknown> = PolicyDefinition<P, Placer>;
 
+/** Which plug-in a PolicyError is about: its role, and the module file as the scenario (or option) names it. */
+export interface PolicyOrigin {
+  /** 'queue policy', 'placement policy', 'preemption policy', 'load balancer'. */
+  readonly role: string;
+  readonly file: string;
+  /** The inference service whose balancer it is. */
+  readonly service?: string;
+}
+
 /** A decision that breaks the rules: a policy bug, reported with the policy's name and the time. */
 export class PolicyError extends Error {
   constructor(
     readonly policy: string,
     readonly job: string | undefined,
     readonly timeS: number,
-    detail: string,
+    /** What went wrong, without the policy, job and time (the message has them). */
+    readonly detail: string,
+    /** Set for plug-ins: the message then names the plug-in's role and file too. */
+    readonly origin?: PolicyOrigin,
   ) {
-    super(`policy '${policy}'${job !== undefined ? `, job '${job}'` : ''}, at t=${timeS}s: ${detail}`);
+    const who = origin ? `${origin.role} '${policy}' (${origin.file})${origin.service !== undefined ? ` of service '${origin.service}'` : ''}` : `policy '${policy}'`;
+    super(`${who}${job !== undefined ? `, job '${job}'` : ''}, at t=${timeS}s: ${detail}`);
     this.name = 'PolicyError';
   }
 }

@@ -3,7 +3,7 @@
 // results out; no files, no stdout.
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
-import { RandomStreams } from '../engine/random.js';
+import { RandomStreams, type RandomStream } from '../engine/random.js';
 import { Cluster, WHOLE_DEVICE_MILLI } from '../model/cluster.js';
 import { shareFitPlacement } from '../policy/share-fit.js';
 import type { JobTemplate } from '../model/job.js';
@@ -396,7 +396,7 @@ export class Simulation implements FailurePort, InferencePort {
     }
   };
 
-  private readonly hints: PlacementHints = makeHints(this);
+  private readonly hints: PlacementHints = makeHints(this, () => this.streams.stream(`placement:${this.policies.placementName}`));
 
   private makeContext(): SchedulingContext {
     const sim = this;
@@ -428,6 +428,7 @@ export class Simulation implements FailurePort, InferencePort {
         const j = job as SimJob;
         return j.state === 'running' ? j.settledS + j.remainingFlop / j.rateFlopPerS : Infinity;
       },
+      random: this.streams.stream(`policy:${this.policies.queueName}`),
     };
   }
 
@@ -703,12 +704,16 @@ export class Simulation implements FailurePort, InferencePort {
   }
 }
 
-function makeHints(sim: Simulation): PlacementHints {
+function makeHints(sim: Simulation, random: () => RandomStream): PlacementHints {
+  let stream: RandomStream | undefined;
   return {
     get nowS() {
       return sim.engine.now;
     },
     predictRate: (job, placement) => sim.predictRate(job, placement),
+    get random() {
+      return (stream ??= random());
+    },
   };
 }
 

@@ -3,6 +3,7 @@
 import { InputError, SourceMap, zodIssues, type PathKey } from '../../scenario/errors.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { PolicyRef } from '../../scenario/schema.js';
+import { isModuleName } from '../module-name.js';
 import { latencyAware } from './latency-aware.js';
 import { leastOutstanding } from './least-outstanding.js';
 import { powerOfTwo } from './power-of-two.js';
@@ -20,19 +21,28 @@ export const LOAD_BALANCERS: ReadonlyMap<string, LoadBalancerPolicy<never>> = ne
   [latencyAware.name, latencyAware as LoadBalancerPolicy<never>],
 ]);
 
+/** A service's balancer, ready to route, and the name results show. */
+export interface ResolvedBalancer {
+  balancer: LoadBalancer;
+  name: string;
+}
+
 /** Instantiate a balancer; `extra` holds plug-ins loaded by the caller. Throws InputError naming the field. */
 export function resolveBalancer(
   ref: PolicyRef,
   path: readonly PathKey[],
   src: SourceMap = new SourceMap('<scenario>', undefined, undefined),
   extra: ReadonlyMap<string, LoadBalancerPolicy<never>> = new Map(),
-): { balancer: LoadBalancer; name: string } {
+): ResolvedBalancer {
   const defs = new Map([...LOAD_BALANCERS, ...extra]);
   const def = defs.get(ref.name);
   if (!def) {
     const known = [...defs.keys()];
-    const guess = suggestName(ref.name, known);
-    throw new InputError([src.issue(path, `unknown load balancer '${ref.name}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${known.join(', ')}`}`)]);
+    const builtIn = known.filter((k) => !isModuleName(k));
+    const guess = suggestName(ref.name, builtIn);
+    throw new InputError([
+      src.issue(path, `unknown load balancer '${ref.name}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${builtIn.join(', ')}, or a module file (./my-balancer.mjs)`}`),
+    ]);
   }
   const parsed = def.params.safeParse(ref.params);
   if (!parsed.success) {

@@ -6,7 +6,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { RandomStream } from '../../engine/random.js';
 import { decodeTokensPerS } from '../../model/inference/replica-model.js';
 import type { ResolvedService } from '../../model/inference/resolve-services.js';
-import { resolveBalancer } from '../../policy/balancers/registry.js';
+import { resolveBalancer, type ResolvedBalancer } from '../../policy/balancers/registry.js';
 import type { BalancerContext, LoadBalancer, LoadBalancerPolicy } from '../../policy/balancers/types.js';
 import type { Placement } from '../../policy/types.js';
 import type { InferencePort, Subsystem } from '../subsystem.js';
@@ -21,6 +21,8 @@ export interface InferenceOptions {
   requestSampleRate?: number | undefined;
   /** Balancer plug-ins loaded by the caller, by the name scenarios use. */
   balancers?: ReadonlyMap<string, LoadBalancerPolicy<never>> | undefined;
+  /** The run's resolved components: each service's balancer, when resolved with the policies (plugin.ts). */
+  policies?: { readonly balancers?: readonly ResolvedBalancer[] | undefined } | undefined;
 }
 
 export class InferenceSystem implements Subsystem {
@@ -101,7 +103,7 @@ class ServiceState implements ReplicaHost {
     this.sim = system.sim;
     this.engine = system.sim.engine;
     const at = ['services', svc.index, 'balancer'];
-    const b = resolveBalancer(svc.spec.balancer, at, system.sim.resolved.src, system.options.balancers);
+    const b = system.options.policies?.balancers?.[svc.index] ?? resolveBalancer(svc.spec.balancer, at, system.sim.resolved.src, system.options.balancers);
     this.balancer = b.balancer;
     this.balancerName = b.name;
     const random = system.sim.streams.stream(`balancer:${svc.name}`);
