@@ -38,23 +38,26 @@ export function describeTraces(reports: readonly TraceReport[]): string {
   return out;
 }
 
-/** Run a command body, turning known failures into messages and exit codes (never a stack trace for bad input). */
-export async function guarded(body: () => Promise<void> | void): Promise<void> {
+/**
+ * Run a command body, turning known failures into messages and exit codes (never a stack trace for
+ * bad input). `command`: how a failure is introduced (`validate failed: ...`); a run by default.
+ */
+export async function guarded(body: () => Promise<void> | void, command = 'run'): Promise<void> {
   try {
     await body();
   } catch (e) {
-    process.exitCode = reportError(e);
+    process.exitCode = reportError(e, command);
   }
 }
 
-export function reportError(e: unknown): number {
+export function reportError(e: unknown, command = 'run'): number {
   if (e instanceof InputError) {
     const n = e.issues.length;
     process.stderr.write(`${e.issues.map(formatIssue).join('\n')}\n${n} problem${n === 1 ? '' : 's'} found; nothing was run or written.\n`);
     return EXIT_BAD_INPUT;
   }
   if (e instanceof PolicyError) {
-    process.stderr.write(`run failed: ${e.message}\nNo result files were written.\n`);
+    process.stderr.write(`${command} failed: ${e.message}\n${command === 'run' ? 'No result files were written.\n' : ''}`);
     return EXIT_RUN_FAILED;
   }
   if (e instanceof RunFailedError) {

@@ -46,6 +46,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
     policies = await loadPolicies(resolved, req.scenarioDir ?? dirname(req.scenarioFile), {
       ...(req.policy ? { policy: override(req.policy)! } : {}),
       ...(req.placement ? { placement: override(req.placement)! } : {}),
+      monitor: watch,
     });
   } finally {
     watch.exit();

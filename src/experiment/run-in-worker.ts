@@ -39,3 +39,26 @@ export async function runOne(request: RunOneRequest, options: RunOneOptions): Pr
   });
   return outcome!;
 }
+
+/**
+ * Load and resolve a scenario's components (plug-in modules included) in a worker under the watchdog,
+ * simulating nothing: what `validate` does, so that a module that never finishes loading is stopped.
+ */
+export async function loadInWorker(request: Omit<RunOneRequest, 'outputs'>, options: { policyTimeoutS: number }): Promise<LoadedRun> {
+  let loaded: LoadedRun | undefined;
+  // Stopping the pool once the run has loaded is how a run is told not to simulate.
+  const stop = new Error('loaded');
+  try {
+    await runPool([{ ...request, index: 0, awaitGo: true }], {
+      workers: 1,
+      policyTimeoutS: options.policyTimeoutS,
+      onLoaded: (_index, l) => {
+        loaded = l;
+        throw stop;
+      },
+    });
+  } catch (e) {
+    if (e !== stop) throw e;
+  }
+  return loaded!;
+}

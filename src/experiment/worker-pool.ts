@@ -155,7 +155,7 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
           : w.activity === Activity.Placement
             ? (s.names?.placement ?? name(req.placement) ?? 'placement policy')
             : (s.names?.queue ?? name(req.policy) ?? 'queue policy');
-        finish(new PolicyTimeoutError(policy, w.job, w.timeS, options.policyTimeoutS, loading));
+        finish(new PolicyTimeoutError(policy, w.job, w.timeS, options.policyTimeoutS, loading, w.plugin));
         return;
       }
     }, pollMs);

@@ -1,28 +1,38 @@
-// `poolsim validate <scenario.yaml>`: check a scenario without running it.
+// `poolsim validate <scenario.yaml>`: check a scenario without running it. Every named component
+// (policies, victims, balancers, plug-in modules) is resolved by the same function `run` uses, and
+// plug-in modules are loaded in a worker under the same watchdog (--policy-timeout).
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { dirname, resolve } from 'node:path';
-import { loadPolicies } from '../../policy/plugin.js';
-import { guarded, readScenario } from '../io.js';
+import { loadInWorker } from '../../experiment/run-in-worker.js';
+import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
+import { guarded, readInput, readScenario } from '../io.js';
 
 interface ValidateArgs {
   scenario: string;
+  policyTimeout: number;
 }
 
 export const command = 'validate <scenario>';
 export const describe = 'Check a scenario file and report every problem in it';
 
 export function builder(y: Argv): Argv<ValidateArgs> {
-  return y.positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' }) as Argv<ValidateArgs>;
+  return y.positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' }).option('policy-timeout', {
+    type: 'number',
+    default: 10,
+    describe: 'seconds a plug-in module may take to load (and create its policy) before validation stops',
+  }) as unknown as Argv<ValidateArgs>;
 }
 
 export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<void> {
   await guarded(async () => {
     const r = readScenario(argv.scenario);
-    // Imports plug-in modules and checks their parameters; runs nothing.
-    await loadPolicies(r, dirname(resolve(argv.scenario)));
+    const scenarioDir = dirname(resolve(argv.scenario));
+    // Imports plug-in modules and checks every component's parameters; runs nothing.
+    if (usesPlugins(r)) await loadInWorker({ scenarioText: readInput(argv.scenario), scenarioFile: argv.scenario, scenarioDir }, { policyTimeoutS: argv.policyTimeout });
+    else await loadPolicies(r, scenarioDir);
     const devices = r.shape.groups.reduce((s, g) => s + g.nodeCount * g.devicesPerNode, 0);
     process.stdout.write(
       `${argv.scenario}: valid. ${r.shape.datacentres.length} data centre(s), ${devices} devices of ${r.shape.kinds.length} kind(s), ${r.jobs.length} listed job(s), ${r.generators.length} generator(s).\n`,
     );
-  });
+  }, 'validate');
 }
