@@ -63,7 +63,7 @@ describe('policy plug-ins (built CLI)', () => {
     const r = runSmall('throws', '--policy', `./${FIX}/throws.mjs`);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^run failed: policy 'throws', job 'second', at t=600s: threw Error: cannot schedule second \(at .*test\/fixtures\/policy-plugins\/throws\.mjs:\d+:\d+\)\nNo result files were written\.\n$/,
+      /^run failed: queue policy 'throws' \(\.\/test\/fixtures\/policy-plugins\/throws\.mjs\), job 'second', at t=600s: threw Error: cannot schedule second \(at .*test\/fixtures\/policy-plugins\/throws\.mjs:\d+:\d+\)\nNo result files were written\.\n$/,
     );
     expectNoFiles('throws');
   });
@@ -82,7 +82,7 @@ describe('policy plug-ins (built CLI)', () => {
     );
     cases.forEach(([mode, detail], i) => {
       expect(runs[i]!.code).toBe(1);
-      expect(runs[i]!.stderr).toBe(`run failed: policy 'garbage', job 'second', at t=600s: returned an invalid placement: ${detail}\nNo result files were written.\n`);
+      expect(runs[i]!.stderr).toBe(`run failed: placement policy 'garbage' (./${FIX}/garbage.mjs), job 'second', at t=600s: returned an invalid placement: ${detail}\nNo result files were written.\n`);
       expectNoFiles(`garbage-${mode}`);
     });
   });
@@ -91,7 +91,7 @@ describe('policy plug-ins (built CLI)', () => {
     const started = Date.now();
     const r = runSmall('never', '--placement', `./${FIX}/never-returns.mjs`, '--policy-timeout', '1');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("run failed: policy 'never-returns' did not return within 1 s (job 'third', simulated time 1200 s)\nNo result files were written.\n");
+    expect(r.stderr).toBe(`run failed: placement policy 'never-returns' (./${FIX}/never-returns.mjs) did not return within 1 s (job 'third', simulated time 1200 s)\nNo result files were written.\n`);
     expect(Date.now() - started).toBeLessThan(15_000);
     expectNoFiles('never');
   });
@@ -112,7 +112,7 @@ describe('policy plug-ins (built CLI)', () => {
     expect(missing.stderr).toMatch(/^--policy: policy: cannot load policy module '.\/nope\/missing.mjs' \(.*missing.mjs\): /);
     const notPolicy = runSmall('not-policy', '--policy', `./${FIX}/not-a-policy.mjs`);
     expect(notPolicy.code).toBe(2);
-    expect(notPolicy.stderr).toContain('does not export a policy built with defineQueuePolicy / definePlacementPolicy: `params` is not a zod schema; `create` is not a function');
+    expect(notPolicy.stderr).toContain('does not export a queue policy built with defineQueuePolicy: `params` is not a zod schema; `create` is not a function');
   });
 
   it('poolsim policies lists every policy with its parameters', () => {
