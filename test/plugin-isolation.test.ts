@@ -161,7 +161,7 @@ describe('plug-ins cannot corrupt a run (built CLI)', () => {
       }),
     );
     cases.forEach(([mode, detail], i) => {
-      expect(runs[i]!.code).toBe(1);
+      expect({ mode, code: runs[i]!.code }).toEqual({ mode, code: 1 });
       expect(runs[i]!.stderr).toMatch(new RegExp(`^run failed: ${escape(who)}, at t=[0-9.]+s: ${escape(detail)}\\nNo result files were written\\.\\n$`));
     });
   });

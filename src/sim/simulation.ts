@@ -115,7 +115,7 @@ export class Simulation implements FailurePort, InferencePort {
       this.failureInjector = new FailureInjector(this, resolved.scenario.failures);
       this.addSubsystem(this.failureInjector);
     }
-    this.inference = resolved.services.length > 0 ? new InferenceSystem(this, { requestSampleRate: options.requestSampleRate, balancers: options.balancers }) : undefined;
+    this.inference = resolved.services.length > 0 ? new InferenceSystem(this, { requestSampleRate: options.requestSampleRate, balancers: options.balancers, policies: this.policies }) : undefined;
     if (this.inference) this.addSubsystem(this.inference);
   }
 
