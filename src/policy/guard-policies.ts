@@ -119,7 +119,9 @@ function contextView(guard: PluginGuard, ctx: SchedulingContext, decides: boolea
     },
     place(job: JobView) {
       const j = waitingJob(guard, job, 'place');
-      return views.view(ctx.place(j), 'the placement from ctx.place');
+      // The placer's answer is a fresh object, never the simulator's state: the plug-in gets its own copy.
+      const p = ctx.place(j);
+      return p && copyPlacement(p);
     },
     start: decides
       ? (job: JobView, placement: Placement) => {

@@ -1,7 +1,8 @@
 // What stands between one plug-in instance and the simulator: its read-only views, the sandbox its
 // calls run in, the watchdog told of each call, and the PolicyError (its name, file, the job and the
 // simulated time) for whatever rule it breaks. The guard-* files wrap each kind of plug-in with one.
-import { sandboxed, ruleBroken, type SandboxOwner } from './plugin-sandbox.js';
+import { currentOwner, sandboxed, ruleBroken, type SandboxOwner } from './plugin-sandbox.js';
+import { READ_ONLY_METHODS } from './read-only-methods.js';
 import { ReadOnlyViews } from './read-only-view.js';
 import { PolicyError, type JobView, type PolicyOrigin } from './types.js';
 
@@ -12,9 +13,24 @@ export interface PluginCallMonitor {
   exitPlugin(): void;
 }
 
-/** Shared by the plug-ins of one load: where their calls are reported. */
+/**
+ * Shared by the plug-ins of one load: where their calls are reported, and one set of views (a job
+ * shown to the queue policy and to the placement policy is wrapped once). A write into a view is
+ * charged to the plug-in whose call is in progress, or to the one that was shown the object last.
+ */
 export class PluginRuntime {
-  constructor(public monitor: PluginCallMonitor | undefined = undefined) {}
+  readonly views: ReadOnlyViews;
+  /** The plug-in a write outside any call is charged to (the last one called). */
+  lastCalled: PluginGuard | undefined = undefined;
+
+  constructor(public monitor: PluginCallMonitor | undefined = undefined) {
+    this.views = new ReadOnlyViews((what, job) => {
+      const guard = (currentOwner() as PluginGuard | undefined) ?? this.lastCalled;
+      const detail = `tried to change the simulator's state (${what}): plug-ins see read-only views and act only through their decisions; copy what you need to change`;
+      if (guard) return guard.fail(detail, job);
+      throw new Error(detail);
+    }, READ_ONLY_METHODS);
+  }
 }
 
 export class PluginGuard implements SandboxOwner {
@@ -32,14 +48,7 @@ export class PluginGuard implements SandboxOwner {
     readonly randomName: string,
   ) {
     this.label = `${origin.role} '${name}' (${origin.file})${origin.service !== undefined ? ` of service '${origin.service}'` : ''}`;
-    this.views = new ReadOnlyViews((what, job) => {
-      const e = this.error(
-        `tried to change the simulator's state (${what}): plug-ins see read-only views and act only through their decisions; copy what you need to change`,
-        job,
-      );
-      ruleBroken(e);
-      throw e;
-    });
+    this.views = runtime.views;
   }
 
   /**
@@ -50,6 +59,7 @@ export class PluginGuard implements SandboxOwner {
     // Kept after the call, for the checks of its answer (an invalid placement names the job and time).
     this.timeS = timeS;
     this.current = job;
+    this.runtime.lastCalled = this;
     const monitor = this.runtime.monitor;
     monitor?.enterPlugin(this.label, timeS, job?.name);
     try {

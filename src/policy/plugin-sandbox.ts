@@ -128,6 +128,11 @@ export function sandboxed<T>(by: SandboxOwner, body: () => T): T {
   }
 }
 
+/** The plug-in whose call is in progress (the innermost), if any. */
+export function currentOwner(): SandboxOwner | undefined {
+  return owner;
+}
+
 /** Remember a broken rule found outside the globals (a write into a view), so that catching it does not hide it. */
 export function ruleBroken(e: unknown): void {
   if (owner !== undefined && !breaking) {

@@ -30,7 +30,14 @@ export class ReadOnlyViews {
   private readonly typed: ProxyHandler<object>;
   private readonly collection: ProxyHandler<object>;
 
-  constructor(private readonly denied: DeniedWrite) {
+  /** Read-only methods (read-only-methods.ts) bound to their real objects, by object. */
+  private readonly bound = new WeakMap<object, Map<unknown, Callback>>();
+
+  /** `readOnlyMethods`: methods known to write nothing, which run on the real object (faster; same answers). */
+  constructor(
+    private readonly denied: DeniedWrite,
+    private readonly readOnlyMethods: ReadonlySet<unknown> = new Set(),
+  ) {
     const refuse = {
       set: (t: object, p: PropertyKey, value: unknown) => this.deny(t, `${keyText(p)} = ${valueText(value)}`),
       defineProperty: (t: object, p: PropertyKey) => this.deny(t, `${keyText(p)} (Object.defineProperty)`),
@@ -46,14 +53,15 @@ export class ReadOnlyViews {
     this.plain = {
       ...refuse,
       get: (t, p) => {
-        const v: unknown = Reflect.get(t, p, t);
+        const v: unknown = (t as Record<PropertyKey, unknown>)[p];
+        if (typeof v === 'function') return this.readOnlyMethods.has(v) ? this.boundMethod(t, v as Callback) : v;
         return isObject(v) ? this.wrap(v, t, p) : v;
       },
     };
     this.plainLocked = {
       ...refuse,
       get: (t, p) => {
-        const v: unknown = Reflect.get(t, p, t);
+        const v: unknown = (t as Record<PropertyKey, unknown>)[p];
         if (!isObject(v)) return v;
         const locked = this.locked.get(t);
         return locked === ALL_LOCKED || locked?.has(p) ? v : this.wrap(v, t, p);
@@ -62,7 +70,8 @@ export class ReadOnlyViews {
     this.typed = {
       ...refuse,
       get: (t, p) => {
-        const v: unknown = Reflect.get(t, p, t);
+        const v: unknown = (t as Record<PropertyKey, unknown>)[p];
+        if (typeof v === 'number') return v;
         if (typeof v === 'function') return this.typedMethod(t, p, v as Callback);
         return isObject(v) ? this.wrap(v, t, p) : v;
       },
@@ -104,6 +113,23 @@ export class ReadOnlyViews {
     this.targetOf.set(view, target);
     this.reachedFrom.set(target, [parent, key]);
     return view;
+  }
+
+  private boundMethod(t: object, fn: Callback): Callback {
+    let methods = this.bound.get(t);
+    if (!methods) {
+      methods = new Map();
+      this.bound.set(t, methods);
+    }
+    let m = methods.get(fn);
+    if (!m) {
+      m = (...args: unknown[]): unknown => {
+        const r = fn.apply(t, args);
+        return isObject(r) ? this.wrap(r, t, `${fn.name}()`) : r;
+      };
+      methods.set(fn, m);
+    }
+    return m;
   }
 
   private typedMethod(t: object, p: PropertyKey, fn: Callback): Callback {
@@ -185,8 +211,13 @@ function jobName(x: object): string | undefined {
   return 'remainingFlop' in j && 'state' in j && typeof j.name === 'string' ? j.name : undefined;
 }
 
-/** Own properties that are neither writable nor configurable: a proxy must return them unchanged. */
+/**
+ * Own properties that are neither writable nor configurable: a proxy must return them unchanged.
+ * Only sealed or frozen objects are scanned (the device catalogue): scanning every job's fifty
+ * fields cost a tenth of a plug-in run, and the simulator's other objects define no such property.
+ */
 function lockedKeys(target: object): ReadonlySet<PropertyKey> | typeof ALL_LOCKED | undefined {
+  if (Object.isExtensible(target)) return undefined;
   if (Array.isArray(target)) return Object.isFrozen(target) ? ALL_LOCKED : undefined;
   let locked: Set<PropertyKey> | undefined;
   for (const key of Reflect.ownKeys(target)) {
