@@ -167,6 +167,39 @@ describe('plug-ins cannot corrupt a run (built CLI)', () => {
   });
 });
 
+describe('a plug-in of any kind that never returns is stopped by the watchdog, by its own name', () => {
+  beforeAll(async () => {
+    await ensureDist();
+  });
+
+  it('a load balancer, a preemption policy, and a create() that never finishes', async () => {
+    const plugin = repoPath(`${FIX}/balancer.mjs`);
+    const scenario = readFileSync(repoPath(`${FIX}/service.yaml`), 'utf8').replace('balancer: ./balancer.mjs', `balancer: { name: ${plugin}, params: { mode: never } }`);
+    const file = join(out, 'balancer-never.yaml');
+    writeFileSync(file, scenario);
+    const policy = (mode: string) => `{name: priority, params: {preemptive: true, victims: {name: ./${FIX}/victims.mjs, params: {mode: ${mode}}}}}`;
+    const started = Date.now();
+    const [balancer, victims, create] = await Promise.all([
+      poolsimAsync('run', file, '--out', join(out, 'never-b'), '--quiet', '--policy-timeout', '1'),
+      poolsimAsync('run', `${FIX}/preemptive.yaml`, '--out', join(out, 'never-v'), '--quiet', '--policy-timeout', '1', '--policy', policy('never')),
+      poolsimAsync('run', `${FIX}/preemptive.yaml`, '--out', join(out, 'never-c'), '--quiet', '--policy-timeout', '1', '--policy', policy('create-never')),
+    ]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(balancer.code).toBe(1);
+    expect(balancer.stderr).toMatch(new RegExp(`^run failed: load balancer 'my-power-of-two' \\(${escape(plugin)}\\) of service 'chat' did not return within 1 s \\(simulated time [0-9.]+ s\\)\\n`));
+    expect(victims).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `run failed: preemption policy 'my-lowest-priority' (./${FIX}/victims.mjs) did not return within 1 s (job 'high', simulated time 600 s)\nNo result files were written.\n`,
+    });
+    expect(create).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `run failed: preemption policy 'my-lowest-priority' (./${FIX}/victims.mjs) did not finish loading within 1 s\nNo result files were written.\n`,
+    });
+  });
+});
+
 describe('validate resolves every named component exactly as run does', () => {
   beforeAll(async () => {
     await ensureDist();

@@ -71,9 +71,15 @@ export class PluginGuard implements SandboxOwner {
     }
   }
 
-  /** The plug-in's setup code (create()), sandboxed but not reported as a call: it is part of loading. */
+  /** The plug-in's setup code (create()), sandboxed; the watchdog counts it as part of loading. */
   setup<T>(body: () => T): T {
-    return sandboxed(this, body);
+    const monitor = this.runtime.monitor;
+    monitor?.enterPlugin(this.label, 0, undefined);
+    try {
+      return sandboxed(this, body);
+    } finally {
+      monitor?.exitPlugin();
+    }
   }
 
   /** Stop the run: the plug-in broke a rule. */
