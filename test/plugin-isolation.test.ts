@@ -225,7 +225,7 @@ ${extra}`;
   const cases: [string, string, RegExp][] = [
     ['a misspelt balancer', service('round-robbin'), /services\[0\]\.balancer: unknown load balancer 'round-robbin' \(did you mean 'round-robin'\?\)/],
     ['bad balancer parameters', service('{ name: power-of-two, params: { choices: 0 } }'), /services\[0\]\.balancer\.params\.choices: /],
-    ['a balancer module that is missing', service('./no-such-balancer.mjs'), /services\[0\]\.balancer: cannot load load balancer module '\.\/no-such-balancer\.mjs'/],
+    ['a balancer module that is missing', service('./no-such-balancer.mjs'), /services\[0\]\.balancer: cannot load balancer module '\.\/no-such-balancer\.mjs'/],
     ['bad parameters of a balancer plug-in', service(`{ name: ${plugins}/balancer.mjs, params: { mode: bogus } }`), /services\[0\]\.balancer\.params\.mode: /],
     ['a misspelt preemption policy', 'policy: { name: priority, params: { preemptive: true, victims: lowest-priorty } }\n', /policy\.params\.victims: unknown preemption policy 'lowest-priorty' \(did you mean 'lowest-priority'\?\)/],
     ['bad parameters of a preemption plug-in', `policy: { name: priority, params: { preemptive: true, victims: { name: ${plugins}/victims.mjs, params: { mode: bogus } } } }\n`, /policy\.params\.victims\.params\.mode: /],
@@ -239,6 +239,23 @@ ${extra}`;
     writeFileSync(file, base(extra));
     const [validate, run] = await Promise.all([poolsimAsync('validate', file), poolsimAsync('run', file, '--out', join(dir, 'out'), '--quiet')]);
     expect(validate.stderr).toMatch(message);
+    expect(validate.code).toBe(2);
+    expect(run).toEqual({ ...validate, stdout: '' });
+  });
+
+  it('every problem is reported at once, a module that cannot be loaded only once', async () => {
+    const file = join(dir, 'several.yaml');
+    writeFileSync(file, base(`policy: ./missing-queue.mjs\nplacement: frist-fit\n${service('./missing-balancer.mjs')}${service('round-robbin').replace('services:\n', '').replace('name: chat', 'name: chat2')}`));
+    const [validate, run] = await Promise.all([poolsimAsync('validate', file), poolsimAsync('run', file, '--out', join(dir, 'several-out'), '--quiet')]);
+    const lines = validate.stderr.split('\n');
+    expect(lines.map((l) => l.replace(/^[^:]*:\d+:\d+: /, '').replace(/ \(.*$/, ''))).toEqual([
+      "policy: cannot load policy module './missing-queue.mjs'",
+      "services[0].balancer: cannot load balancer module './missing-balancer.mjs'",
+      "placement: unknown policy 'frist-fit'",
+      "services[1].balancer: unknown load balancer 'round-robbin'",
+      '4 problems found; nothing was run or written.',
+      '',
+    ]);
     expect(validate.code).toBe(2);
     expect(run).toEqual({ ...validate, stdout: '' });
   });

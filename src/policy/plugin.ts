@@ -104,10 +104,10 @@ export async function loadPolicies(resolved: ResolvedScenario, scenarioDir: stri
   const refs = moduleRefs(resolved, scenarioDir, options);
   const loaded = new Map<ModuleRef, Definition>();
   for (const ref of refs) {
-    const def = await importDefinition(ref, issues, options.monitor);
-    if (def) loaded.set(ref, def);
+    // A module that could not be loaded stands in as a placeholder, so that the other components
+    // are still resolved and every problem is reported at once (and this one only once).
+    loaded.set(ref, (await importDefinition(ref, issues, options.monitor)) ?? NOT_LOADED);
   }
-  if (issues.length > 0) throw new InputError(issues);
   /** The loaded plug-ins of one role, guarded, by the name the scenario uses (`service`: that service's balancer only). */
   const guarded = <T>(role: Role, what: string, check: (made: unknown) => boolean, wrap: (guard: PluginGuard, made: T) => T, service?: string): Map<string, never> =>
     new Map(
@@ -158,9 +158,17 @@ interface Definition {
   create(p: unknown): unknown;
 }
 
+/** Stands for a module that could not be loaded (its problem is already reported): accepts anything. */
+const NOT_LOADED: Definition = {
+  name: '(not loaded)',
+  description: '',
+  params: { safeParse: (data: unknown) => ({ success: true, data }) },
+  create: () => ({ schedule() {}, place: () => undefined, victims: () => undefined, route: () => 0 }),
+};
+
 async function importDefinition(ref: ModuleRef, issues: InputIssue[], monitor: PluginCallMonitor | undefined): Promise<Definition | undefined> {
   const file = isAbsolute(ref.name) ? ref.name : resolve(ref.baseDir, ref.name);
-  const what = ref.role === 'load balancer' ? 'load balancer module' : 'policy module';
+  const what = ref.role === 'load balancer' ? 'balancer module' : 'policy module';
   let mod: Record<string, unknown>;
   // The watchdog names the module while it loads: a top level that never returns is caught too.
   monitor?.enterPlugin(`${what} '${ref.name}'`, 0, undefined);
