@@ -168,9 +168,11 @@ describe('plug-ins cannot corrupt a run (built CLI)', () => {
 });
 
 describe('a plug-in of any kind that never returns is stopped by the watchdog, by its own name', () => {
+  const out = mkdtempSync(join(tmpdir(), 'poolsim-never-'));
   beforeAll(async () => {
     await ensureDist();
   });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('a load balancer, a preemption policy, and a create() that never finishes', async () => {
     const plugin = repoPath(`${FIX}/balancer.mjs`);
