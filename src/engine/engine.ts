@@ -114,12 +114,18 @@ export class Engine {
     this.stopRequested = true;
   }
 
+  /** Whether events other than daemons are still queued (the run has work left). */
+  get hasForeground(): boolean {
+    return this.foreground > 0;
+  }
+
   /**
    * Fire events in (time, sequence) order until the queue is empty, the next event lies beyond
    * `untilS`, or stop() is called. The clock ends at the last fired event's time, or at untilS
-   * when the run stopped at the horizon with events still pending.
+   * when the run stopped at the horizon with events still pending. Without a horizon, `limitS`
+   * bounds how far the clock may go: run() returns, the clock unchanged, before an event beyond it.
    */
-  run(untilS = Infinity): void {
+  run(untilS = Infinity, limitS = Infinity): void {
     this.stopRequested = false;
     const q = this.queue;
     while (!this.stopRequested) {
@@ -134,6 +140,7 @@ export class Engine {
         return;
       }
       if (this.foreground === 0 && untilS === Infinity) return; // only daemons left
+      if (ev.timeS > limitS) return;
       q.pop();
       if (!ev.daemon) this.foreground--;
       if (ev.cancelled) continue;

@@ -21,6 +21,8 @@ import { SimJob } from './sim-job.js';
 import { WaitingLine } from './waiting-line.js';
 import type { FailurePort, InferencePort, Lease, Subsystem } from './subsystem.js';
 import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
+import { RunFailedError } from './run-error.js';
+import { formatDuration } from '../units/units.js';
 import type { RequestRow, ServiceRow } from './inference/service-rows.js';
 
 export interface RunOptions {
@@ -57,6 +59,13 @@ export interface RunResult {
   /** One row per inference service (empty without services). */
   services: ServiceRow[];
 }
+
+/**
+ * Without a horizon a run ends when its work does. One still going after a century of simulated
+ * time never will (failures that undo work faster than it is done, a link of a few bits per
+ * second): it stops with the reason instead of running on. No planning question spans a century.
+ */
+export const MAX_OPEN_RUN_S = 100 * 365 * 86400;
 
 export function simulate(resolved: ResolvedScenario, options: RunOptions = {}): RunResult {
   const sim = new Simulation(resolved, options);
@@ -201,12 +210,14 @@ export class Simulation implements FailurePort, InferencePort {
     this.scheduleExplicitJobs(this.resolved.jobs);
     for (const g of this.resolved.generators) this.startGenerator(g);
     const horizon = this.resolved.scenario.horizon ?? Infinity;
-    this.engine.run(horizon);
+    const limitS = Number.isFinite(horizon) ? Infinity : MAX_OPEN_RUN_S;
+    this.engine.run(horizon, limitS);
     // Jobs waiting for failed devices: their repair is a background event, so wait for it.
-    while (!Number.isFinite(horizon) && this.waiting.size > 0 && (this.failureInjector?.repairsPending ?? 0) > 0) {
+    while (!Number.isFinite(horizon) && this.engine.now <= limitS && !this.engine.hasForeground && this.waiting.size > 0 && (this.failureInjector?.repairsPending ?? 0) > 0) {
       this.engine.fireNext();
-      this.engine.run(horizon);
+      this.engine.run(horizon, limitS);
     }
+    if (!Number.isFinite(horizon) && this.engine.hasForeground) throw this.neverEnds();
     const endS = Number.isFinite(horizon) ? horizon : this.engine.now;
     if (!Number.isFinite(horizon)) this.rejectStranded();
     for (const job of this.running) this.settle(job, endS);
@@ -215,6 +226,19 @@ export class Simulation implements FailurePort, InferencePort {
     const summary = this.metrics.finish(endS, unfinished);
     if (this.network && this.signals.wantsRows('linkRow')) for (const row of this.network.linkRows(endS)) this.signals.emitRow('linkRow', row);
     return { summary, events: this.engine.eventsFired, endS, services: this.inference?.rows ?? [] };
+  }
+
+  /** A run without a horizon that is still going after MAX_OPEN_RUN_S: say why it would never end. */
+  private neverEnds(): RunFailedError {
+    const stuck = [...this.running, ...this.waiting].sort((a, b) => b.failures - a.failures || a.id - b.id)[0];
+    const why = stuck
+      ? ` Job '${stuck.name}' (${stuck.state}) has ${(100 * (1 - stuck.remainingFlop / stuck.usefulFlop)).toFixed(1)}% of its work done after ${stuck.failures} failures and ${stuck.preemptions} preemptions${
+          stuck.failures > 0 ? ': failures come faster than it can keep its progress (checkpoint more often, e.g. checkpointing.interval: auto)' : ''
+        }.`
+      : '';
+    return new RunFailedError(
+      `the scenario has no horizon and its run was still going after ${formatDuration(MAX_OPEN_RUN_S)} of simulated time (${this.running.length} jobs running, ${this.waiting.size} waiting): it would never finish.${why} Set a horizon to see the state at a given time.`,
+    );
   }
 
   // --- arrivals -------------------------------------------------------------------------------
@@ -622,6 +646,7 @@ export class Simulation implements FailurePort, InferencePort {
     job.lostTimeS += lostS;
     job.failures++;
     job.pendingRestoreS = this.resolved.scenario.checkpointing?.restart ?? this.resolved.scenario.preemption.restore;
+    if (this.resolved.scenario.horizon === undefined) this.checkCanFinish(job);
     this.removeRunning(job);
     this.releaseDevices(job);
     this.progress.released?.(job);
@@ -631,6 +656,31 @@ export class Simulation implements FailurePort, InferencePort {
     job.queuedSinceS = now;
     this.waiting.push(job);
     this.requestPass();
+  }
+
+  /**
+   * A job that failures keep throwing back may never finish: with failures at rate l, a restart
+   * cost r and progress kept only every checkpoint cycle of wall time t (the whole remaining run
+   * without checkpoints), each cycle takes e^(lr) (e^(lt) - 1) / l on average (exponential
+   * failures; Daly 2006). When the remaining cycles would take longer than MAX_OPEN_RUN_S, stop
+   * now and say so, instead of simulating failure after failure for a century.
+   */
+  private checkCanFinish(job: SimJob): void {
+    const l = this.failureRateOf?.(job) ?? 0;
+    const rate = job.rateFlopPerS;
+    if (!(l > 0) || !(rate > 0)) return;
+    const remainingS = job.remainingFlop / rate;
+    const cycleS = Math.min(remainingS, job.checkpointIntervalS + job.checkpointCostS);
+    const cycles = remainingS / cycleS;
+    const logExpected = Math.log(cycles) - Math.log(l) + l * job.pendingRestoreS + Math.log(Math.expm1(l * cycleS));
+    if (logExpected <= Math.log(MAX_OPEN_RUN_S)) return;
+    const T = job.checkpointIntervalS;
+    const checkpoints = T < Infinity ? `checkpoints every ${formatDuration(T)} of progress${T >= remainingS ? ', more than the work left, so a failure loses it all' : ''}` : 'keeps no progress across a failure (no checkpoints)';
+    throw new RunFailedError(
+      `job '${job.name}' would never finish: its devices fail every ${formatDuration(1 / l)} on average and it ${checkpoints}, with ${formatDuration(remainingS)} of work left; the expected time to finish is about ${
+        logExpected / Math.LN10 < 300 ? formatDuration(Math.exp(logExpected)) : `e^${Math.round(logExpected)} s`
+      } (failure ${job.failures} at t=${formatDuration(this.engine.now)}). Checkpoint more often (checkpointing.interval: auto), or set a horizon.`,
+    );
   }
 
   /** Suspend a running job: checkpoint while holding its devices, then free them and re-queue. */

@@ -1,0 +1,62 @@
+// A run without a horizon ends when its work does, or stops with the reason it never would: it
+// never runs on for a simulated century, and never ends early with jobs left running.
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../src/experiment/run-scenario.js';
+import { RunFailedError } from '../src/sim/run-error.js';
+import { MAX_OPEN_RUN_S } from '../src/sim/simulation.js';
+import { scenarioFromText } from './helpers.js';
+
+const base = `
+name: never-ends
+datacentres:
+  - name: dc
+    node_groups: [{ count: 4, device: H100 }]
+`;
+
+describe('runs that would never end', () => {
+  it('a job whose failures undo its work faster than its checkpoints keep it stops at its first failure, saying why', () => {
+    const text = `${base}
+workloads:
+  - jobs: [{ name: big, devices: 32, work: 1e22, efficiency: 0.4 }]
+failures:
+  devices: { H100: { mtbf: 2d } }
+checkpointing: { interval: 1e12, cost: 30s, restart: 5min }
+network: ideal
+`;
+    const started = Date.now();
+    let error: unknown;
+    try {
+      runScenario(scenarioFromText(text));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RunFailedError);
+    expect((error as Error).message).toMatch(/^job 'big' would never finish: its devices fail every 90min on average and it checkpoints every .* more than the work left, so a failure loses it all/);
+    expect((error as Error).message).toContain('checkpointing.interval: auto');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('the same job with Young/Daly checkpoints finishes', () => {
+    const text = `${base}
+workloads:
+  - jobs: [{ name: big, devices: 32, work: 1e22, efficiency: 0.4 }]
+failures:
+  devices: { H100: { mtbf: 2d } }
+checkpointing: { interval: auto, cost: 30s, restart: 5min }
+network: ideal
+`;
+    const r = runScenario(scenarioFromText(text));
+    expect(r.summary.jobs_completed).toBe(1);
+    expect(r.summary.failures).toBeGreaterThan(0);
+  });
+
+  it('a job that would take longer than a century stops with the reason instead of running on', () => {
+    const text = `${base}
+workloads:
+  - jobs: [{ name: slow, devices: 1, work: 1e30 }]
+network: ideal
+`;
+    expect(() => runScenario(scenarioFromText(text))).toThrow(/no horizon and its run was still going after 36\.5k?d|still going after/);
+    expect(MAX_OPEN_RUN_S).toBe(100 * 365 * 86400);
+  });
+});
