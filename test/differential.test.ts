@@ -58,7 +58,7 @@ function plainJobs(text: string): string {
 }
 
 const names = readdirSync(repoPath('scenarios'))
-  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => f.endsWith('.yaml') && !f.startsWith('.'))
   .map((f) => f.replace(/\.yaml$/, ''))
   .sort();
 

@@ -124,8 +124,9 @@ describe('fuzzed scenarios', () => {
       fc.property(fc.constantFrom(...BASES), fc.array(mutation, { minLength: 1, maxLength: 3 }), (base, ms) => {
         const { text, described } = mutate(readFileSync(repoPath(`scenarios/${base}.yaml`), 'utf8'), ms);
         const label = `${base}: ${described.join('; ')}`;
-        // Beside the bundled scenarios, so that their relative paths still resolve.
-        const file = repoPath(`scenarios/.fuzz-${process.pid}-${n}.yaml`);
+        // The bases name no other files, so the mutant can live outside scenarios/ (where the
+        // golden and differential tests list every file).
+        const file = join(work, `fuzz-${n}.yaml`);
         const out = join(work, `out-${n++}`);
         writeFileSync(file, text);
         let r;

@@ -12,7 +12,7 @@ const NOT_GOLDEN: Record<string, string> = {
 
 const update = process.env.UPDATE_GOLDEN === '1';
 const names = readdirSync(repoPath('scenarios'))
-  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => f.endsWith('.yaml') && !f.startsWith('.'))
   .map((f) => f.replace(/\.yaml$/, ''))
   .filter((n) => !(n in NOT_GOLDEN))
   .sort();
