@@ -4,7 +4,7 @@
 // them in an HTML page. The same spec serves both, with interaction (legend highlighting, zoom,
 // tooltips) that a static SVG simply ignores.
 import { cellNumber, type Table } from './csv-table.js';
-import { metricDirection } from './metric-direction.js';
+import { metricDef, metricDirection } from './metric-table.js';
 import { numericValue, SI_UNIT } from './sweep-values.js';
 
 export type VegaLiteSpec = Record<string, unknown>;
@@ -15,7 +15,8 @@ const HEIGHT = 300;
 /** A readable axis title for a metric column. */
 export function metricTitle(metric: string): string {
   const d = metricDirection(metric);
-  const unit = metric.endsWith('_s') ? ' (s)' : metric.endsWith('_kwh') ? ' (kWh)' : metric.endsWith('_kg') ? ' (kg)' : '';
+  const u = metricDef(metric)?.unit;
+  const unit = u && !['fraction', 'count', 'cost'].includes(u) ? ` (${u})` : '';
   const name = metric.replace(/_(s|kwh|kg)$/, '').replace(/_/g, ' ');
   return `${name}${unit}${d === 'higher' ? ' ↑' : d === 'lower' ? ' ↓' : ''}`;
 }

@@ -4,7 +4,7 @@
 import { comparePoliciesSpec, metricVsParamSpec, queueingCdfSpec, type VegaLiteSpec } from './chart-specs.js';
 import { compileToVega, vegaBrowserScript } from './charts.js';
 import { cellNumber, type Table } from './csv-table.js';
-import { metricDirection } from './metric-direction.js';
+import { metricDirection, parseServiceColumn } from './metric-table.js';
 import { formatMetricValue } from './summary-text.js';
 import { numericValue } from './sweep-values.js';
 
@@ -36,11 +36,23 @@ function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c');
 }
 
+/** Service metrics a report shows for each service in the results. */
+const REPORT_SERVICE_METRICS = ['ttft_p99_s', 'e2e_latency_p99_s', 'queueing_delay_p95_s', 'slo_attainment', 'tokens_per_s'];
+
+/** The metrics a report shows, among those the summary has: the training headline ones, then each service's. */
+export function reportMetrics(summary: Table): string[] {
+  const available = [...new Set(summary.rows.map((r) => r[summary.header.indexOf('metric')]!))];
+  const services = available.filter((m) => {
+    const s = parseServiceColumn(m);
+    return s !== undefined && REPORT_SERVICE_METRICS.includes(s.metric);
+  });
+  return [...REPORT_METRICS.filter((m) => available.includes(m)), ...services];
+}
+
 export function reportCharts(input: ReportInput): { id: string; title: string; spec: VegaLiteSpec }[] {
   const h = input.summary.header;
   const params = h.slice(0, h.indexOf('scenario'));
-  const available = new Set(input.summary.rows.map((r) => r[h.indexOf('metric')]!));
-  const metrics = REPORT_METRICS.filter((m) => available.has(m));
+  const metrics = reportMetrics(input.summary);
   const charts: { id: string; title: string; spec: VegaLiteSpec }[] = [];
   if (params.length > 0) {
     const p = params[0]!;
@@ -60,7 +72,8 @@ function summaryTableHtml(summary: Table): string {
   const h = summary.header;
   const at = (c: string): number => h.indexOf(c);
   const params = h.slice(0, at('scenario'));
-  const rows = summary.rows.filter((r) => REPORT_METRICS.includes(r[at('metric')]!));
+  const shown = reportMetrics(summary);
+  const rows = summary.rows.filter((r) => shown.includes(r[at('metric')]!));
   let html = `<table><thead><tr>${[...params, 'policy', 'placement', 'metric', 'n', 'mean', '95% CI'].map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>`;
   for (const r of rows) {
     const m = r[at('metric')]!;

@@ -1,6 +1,8 @@
 // Statistics over replications (seeds): mean, sample standard deviation, and the 95% confidence
-// interval of the mean with Student's t (replications are few: 5 to 30 seeds, so the normal
-// approximation would understate the interval).
+// interval of the mean: Student's t (replications are few: 3 to 30 seeds, so the normal
+// approximation would understate it), intersected with the range the metric's values lie in.
+// The mean of a non-negative metric is non-negative, so cutting the interval at 0 never removes
+// the true mean and keeps the t interval's coverage; it only stops it claiming impossible values.
 
 export interface MeanCi {
   n: number;
@@ -28,8 +30,11 @@ export function tQuantile975(df: number): number {
   return z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df ** 2) + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * df ** 3);
 }
 
-/** Mean and confidence interval of the finite values (NaN cells, metrics a run did not produce, are left out). */
-export function meanCi(values: readonly number[]): MeanCi {
+/**
+ * Mean and confidence interval of the finite values (NaN cells, metrics a run did not produce, are
+ * left out). `bounds`: the closed range the values lie in (metric-table.ts); unbounded by default.
+ */
+export function meanCi(values: readonly number[], bounds: { min: number; max: number } = { min: -Infinity, max: Infinity }): MeanCi {
   const xs = values.filter((v) => Number.isFinite(v));
   const n = xs.length;
   if (n === 0) return { n, mean: Number.NaN, std: Number.NaN, ci95Low: Number.NaN, ci95High: Number.NaN };
@@ -41,5 +46,5 @@ export function meanCi(values: readonly number[]): MeanCi {
   for (const x of xs) ss += (x - mean) ** 2;
   const std = Math.sqrt(ss / (n - 1));
   const half = (tQuantile975(n - 1) * std) / Math.sqrt(n);
-  return { n, mean, std, ci95Low: mean - half, ci95High: mean + half };
+  return { n, mean, std, ci95Low: Math.max(bounds.min, mean - half), ci95High: Math.min(bounds.max, mean + half) };
 }

@@ -1,28 +1,43 @@
 // Readable tables of an experiment's summary for the terminal: per metric, each policy's mean with
-// its 95% confidence half-width, the best marked with `*` (by the metric's direction). The CSVs hold
-// the exact figures.
+// its 95% confidence interval (± half-width, or the interval itself where the metric's range cut it),
+// the best marked with `*` (by the metric's direction, metric-table.ts). The CSVs hold the exact figures.
 import { formatDuration } from '../units/units.js';
 import { cellNumber, type Table } from './csv-table.js';
-import { isBetter, metricDirection } from './metric-direction.js';
+import { isBetter, metricDef, metricDirection } from './metric-table.js';
+
+function unitOf(metric: string): string {
+  return metricDef(metric)?.unit ?? (metric.endsWith('_s') ? 's' : '');
+}
 
 export function formatMetricValue(metric: string, x: number): string {
   if (!Number.isFinite(x)) return '-';
-  if (/ratio|utilisation|comm_fraction/.test(metric)) return `${(x * 100).toFixed(2)}%`;
-  if (metric.endsWith('_s')) return formatDuration(x);
+  const unit = unitOf(metric);
+  if (unit === 'fraction') return `${(x * 100).toFixed(2)}%`;
+  if (unit === 's') return formatDuration(x);
   if (Number.isInteger(x)) return x.toLocaleString('en-US');
   return Number(x.toPrecision(4)).toLocaleString('en-US', { maximumSignificantDigits: 4 });
 }
 
 function formatHalf(metric: string, half: number): string {
-  if (!Number.isFinite(half)) return '';
-  if (/ratio|utilisation|comm_fraction/.test(metric)) return ` ± ${(half * 100).toFixed(2)}`;
-  if (metric.endsWith('_s')) return ` ± ${formatDuration(half)}`;
-  return ` ± ${Number(half.toPrecision(2))}`;
+  const unit = unitOf(metric);
+  if (unit === 'fraction') return `${(half * 100).toFixed(2)}`;
+  if (unit === 's') return formatDuration(half);
+  return String(Number(half.toPrecision(2)));
+}
+
+/** ` ± half` for a symmetric interval; ` (lo … hi)` where the metric's range cut one side. */
+function formatInterval(metric: string, c: Cell): string {
+  if (!Number.isFinite(c.lo) || !Number.isFinite(c.hi)) return '';
+  const up = c.hi - c.mean;
+  const down = c.mean - c.lo;
+  if (Math.abs(up - down) <= 1e-9 * Math.max(1, Math.abs(c.mean), up)) return ` ± ${formatHalf(metric, up)}`;
+  return ` (${formatMetricValue(metric, c.lo)} … ${formatMetricValue(metric, c.hi)})`;
 }
 
 interface Cell {
   mean: number;
-  half: number;
+  lo: number;
+  hi: number;
 }
 
 /**
@@ -46,9 +61,8 @@ export function formatSummaryTable(summary: Table, options: { metrics?: readonly
     const l = label(r);
     if (!b.labels.includes(l)) b.labels.push(l);
     const mean = cellNumber(r[at('mean')]!);
-    const half = cellNumber(r[at('ci95_high')]!) - mean;
     if (!b.cells.has(metric)) b.cells.set(metric, new Map());
-    b.cells.get(metric)!.set(l, { mean, half });
+    b.cells.get(metric)!.set(l, { mean, lo: cellNumber(r[at('ci95_low')]!), hi: cellNumber(r[at('ci95_high')]!) });
   }
   if (params.length > 0) return formatSweepTable(blocks, params, options.metrics ?? [...new Set(summary.rows.map((r) => r[metricAt]!))]);
   let out = '';
@@ -74,14 +88,14 @@ export function formatSummaryTable(summary: Table, options: { metrics?: readonly
         ...b.labels.map((l) => {
           const c = byLabel.get(l);
           if (!c) return '-';
-          return `${formatMetricValue(metric, c.mean)}${formatHalf(metric, c.half)}${l === best ? ' *' : ''}`;
+          return `${formatMetricValue(metric, c.mean)}${formatInterval(metric, c)}${l === best ? ' *' : ''}`;
         }),
       ]);
     }
     const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
     for (const l of lines) out += `  ${l.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ')}\n`;
   }
-  return `${out}  (mean ± 95% confidence half-width over seeds; * best per metric; ↑ higher is better, ↓ lower)\n`;
+  return `${out}  (mean ± 95% confidence half-width over seeds, or the interval where the metric's range cuts it; * best per metric; ↑ higher is better, ↓ lower)\n`;
 }
 
 type Blocks = Map<string, { labels: string[]; cells: Map<string, Map<string, Cell>> }>;
@@ -100,7 +114,7 @@ function formatSweepTable(blocks: Blocks, params: readonly string[], metrics: re
         if (!c) return '-';
         let best = b.labels.length > 1 && metricDirection(m) !== 'neutral';
         if (best) for (const other of b.labels) if (other !== l && byLabel!.get(other) && !isBetter(m, c.mean, byLabel!.get(other)!.mean)) best = false;
-        return `${formatMetricValue(m, c.mean)}${formatHalf(m, c.half)}${best ? ' *' : ''}`;
+        return `${formatMetricValue(m, c.mean)}${formatInterval(m, c)}${best ? ' *' : ''}`;
       });
       lines.push([...values, l, ...cells]);
     }
@@ -108,5 +122,5 @@ function formatSweepTable(blocks: Blocks, params: readonly string[], metrics: re
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
   let out = '';
   for (const l of lines) out += `  ${l.map((c, i) => (i <= params.length ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ')}\n`;
-  return `${out}  (mean${[...blocks.values()].some((b) => [...b.cells.values()].some((m) => [...m.values()].some((c) => Number.isFinite(c.half)))) ? ' ± 95% confidence half-width over seeds' : ''}; * best policy at that point; ↑ higher is better, ↓ lower)\n`;
+  return `${out}  (mean${[...blocks.values()].some((b) => [...b.cells.values()].some((m) => [...m.values()].some((c) => Number.isFinite(c.hi)))) ? ' ± 95% confidence half-width over seeds' : ''}; * best policy at that point; ↑ higher is better, ↓ lower)\n`;
 }

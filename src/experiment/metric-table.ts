@@ -1,0 +1,197 @@
+// The one table of result metrics: every measured column an experiment writes (a run's summary, a
+// named job's row with --job, each inference service's row), with its unit, which way is better, the
+// values it can take and what it means. "Best" in compare, regressions and threshold checks in
+// check, the confidence interval's bounds and the metric list in docs/experiments.md derive from it.
+import type { ServiceRow } from '../sim/inference/service-rows.js';
+import type { JobRow, SummaryRow } from '../sim/metrics.js';
+
+export type Direction = 'higher' | 'lower' | 'neutral';
+
+/** The values a metric can take: a fraction lies in [0, 1]; everything else poolsim measures is >= 0. */
+export type MetricRange = 'fraction' | 'non-negative';
+
+export interface MetricDef {
+  /** The column in runs.csv (and the `metric` of summary.csv). */
+  column: string;
+  /** s, fraction, count, PFLOP, device-hours, kWh, cost, kg, tokens/s, replicas. */
+  unit: string;
+  direction: Direction;
+  range: MetricRange;
+  description: string;
+}
+
+type Entry = [unit: string, direction: Direction, range: MetricRange, description: string];
+
+/** Columns of a summary row that label the run rather than measure it. */
+export const LABEL_COLUMNS = ['scenario', 'policy', 'placement', 'seed'] as const;
+
+type SummaryMetric = Exclude<keyof SummaryRow, (typeof LABEL_COLUMNS)[number]>;
+
+// Typed as a record over SummaryRow's keys: a summary column without an entry does not compile.
+const SUMMARY: Record<SummaryMetric, Entry> = {
+  jobs_submitted: ['count', 'neutral', 'non-negative', 'training jobs submitted (the workload; a change means the workload changed)'],
+  jobs_completed: ['count', 'higher', 'non-negative', 'training jobs that finished'],
+  jobs_rejected: ['count', 'lower', 'non-negative', 'jobs refused (could never fit the pool)'],
+  jobs_unfinished: ['count', 'lower', 'non-negative', 'jobs still queued or running at the horizon'],
+  preemptions: ['count', 'lower', 'non-negative', 'times a running job was suspended for another'],
+  makespan_s: ['s', 'lower', 'non-negative', 'time of the last job completion'],
+  effective_compute_ratio_pool: ['fraction', 'higher', 'fraction', 'useful model FLOPs / peak FLOP-seconds of every device in the pool over the run (MFU of the pool)'],
+  effective_compute_ratio_allocated: ['fraction', 'higher', 'fraction', 'useful model FLOPs / peak FLOP-seconds of the devices while allocated'],
+  utilisation: ['fraction', 'higher', 'fraction', 'allocated device-time / total device-time'],
+  queueing_delay_mean_s: ['s', 'lower', 'non-negative', 'mean of first start - submission (plus time re-queued), over completed jobs'],
+  queueing_delay_p50_s: ['s', 'lower', 'non-negative', 'median queueing delay'],
+  queueing_delay_p95_s: ['s', 'lower', 'non-negative', '95th percentile of queueing delay'],
+  queueing_delay_p99_s: ['s', 'lower', 'non-negative', '99th percentile of queueing delay'],
+  queueing_delay_max_s: ['s', 'lower', 'non-negative', 'longest queueing delay'],
+  jct_mean_s: ['s', 'lower', 'non-negative', 'mean job completion time (finish - submission)'],
+  jct_p95_s: ['s', 'lower', 'non-negative', '95th percentile of job completion time'],
+  useful_pflop: ['PFLOP', 'higher', 'non-negative', 'useful model work completed (work lost to failures not counted)'],
+  busy_device_hours: ['device-hours', 'neutral', 'non-negative', 'allocated device-time (grows with work done and with waste alike)'],
+  energy_kwh: ['kWh', 'lower', 'non-negative', 'energy drawn by the devices, times PUE'],
+  energy_cost: ['cost', 'lower', 'non-negative', 'energy x electricity price'],
+  co2_kg: ['kg', 'lower', 'non-negative', 'energy x carbon intensity of the site'],
+  failures: ['count', 'lower', 'non-negative', 'hardware failure events (devices, nodes, links)'],
+  lost_pflop: ['PFLOP', 'lower', 'non-negative', 'work lost to failures and redone'],
+  checkpoint_overhead_s: ['s', 'lower', 'non-negative', 'progress time spent writing checkpoints, summed over jobs'],
+};
+
+/** Text columns of a job row: not metrics. */
+const JOB_TEXT = ['job_id', 'kind', 'device_kind', 'datacentre', 'placement_span', 'status', 'reason'] as const;
+type JobMetric = Exclude<keyof JobRow, (typeof JOB_TEXT)[number]>;
+
+const JOB: Record<JobMetric, Entry> = {
+  submit_s: ['s', 'neutral', 'non-negative', 'when the named job (--job) was submitted'],
+  start_s: ['s', 'neutral', 'non-negative', 'when it first started'],
+  finish_s: ['s', 'neutral', 'non-negative', 'when it finished'],
+  queueing_delay_s: ['s', 'lower', 'non-negative', 'its queueing delay'],
+  requeued_s: ['s', 'lower', 'non-negative', 'part of its queueing delay spent re-queued after preemptions'],
+  preemptions: ['count', 'lower', 'non-negative', 'times it was preempted'],
+  devices: ['count', 'neutral', 'non-negative', 'devices it held'],
+  useful_pflop: ['PFLOP', 'higher', 'non-negative', 'useful work it completed'],
+  effective_compute_ratio: ['fraction', 'higher', 'fraction', 'its useful FLOPs / peak FLOP-seconds of its devices'],
+  step_time_s: ['s', 'lower', 'non-negative', 'its mean step time (network model)'],
+  comm_fraction: ['fraction', 'lower', 'fraction', 'fraction of its step time spent in exposed communication'],
+  failures: ['count', 'lower', 'non-negative', 'times a failure stopped it'],
+  lost_pflop: ['PFLOP', 'lower', 'non-negative', 'its work lost to failures'],
+  checkpoint_overhead_s: ['s', 'lower', 'non-negative', 'its time spent writing checkpoints'],
+  effective_training_fraction: ['fraction', 'higher', 'fraction', 'productive share of its time since first start'],
+};
+
+const SERVICE_TEXT = ['service', 'balancer'] as const;
+type ServiceMetric = Exclude<keyof ServiceRow, (typeof SERVICE_TEXT)[number]>;
+
+const SERVICE: Record<ServiceMetric, Entry> = {
+  requests: ['count', 'higher', 'non-negative', 'requests completed'],
+  queueing_delay_mean_s: ['s', 'lower', 'non-negative', "mean wait in a replica's queue"],
+  queueing_delay_p50_s: ['s', 'lower', 'non-negative', "median wait in a replica's queue"],
+  queueing_delay_p95_s: ['s', 'lower', 'non-negative', "95th percentile of the wait in a replica's queue"],
+  queueing_delay_p99_s: ['s', 'lower', 'non-negative', "99th percentile of the wait in a replica's queue"],
+  ttft_p50_s: ['s', 'lower', 'non-negative', 'median time to first token, as the client sees it'],
+  ttft_p99_s: ['s', 'lower', 'non-negative', '99th percentile of time to first token'],
+  tpot_p50_s: ['s', 'lower', 'non-negative', 'median time per output token'],
+  tpot_p99_s: ['s', 'lower', 'non-negative', '99th percentile of time per output token'],
+  e2e_latency_p50_s: ['s', 'lower', 'non-negative', 'median end-to-end latency'],
+  e2e_latency_p99_s: ['s', 'lower', 'non-negative', '99th percentile of end-to-end latency'],
+  slo_attainment: ['fraction', 'higher', 'fraction', 'fraction of completed requests meeting every SLO given'],
+  tokens_per_s: ['tokens/s', 'higher', 'non-negative', 'output tokens generated per second of the run'],
+  effective_compute_ratio: ['fraction', 'higher', 'fraction', "useful FLOPs / peak FLOP-seconds of the service's replicas"],
+  replicas_mean: ['replicas', 'neutral', 'non-negative', 'replicas holding devices, time-averaged'],
+  replicas_max: ['replicas', 'neutral', 'non-negative', 'most replicas at once'],
+  requests_unfinished: ['count', 'lower', 'non-negative', 'requests still queued or in a batch at the end'],
+  requests_rejected: ['count', 'lower', 'non-negative', "requests larger than a replica's whole KV cache"],
+};
+
+const def = (column: string, [unit, direction, range, description]: Entry): MetricDef => ({ column, unit, direction, range, description });
+
+/** Summary metrics, in summary.csv's column order. */
+export const SUMMARY_METRICS: readonly MetricDef[] = Object.entries(SUMMARY).map(([c, e]) => def(c, e));
+export const SUMMARY_METRIC_COLUMNS: readonly string[] = SUMMARY_METRICS.map((m) => m.column);
+
+/** The named job's metrics (`--job`), as runs.csv columns (`job_` + the jobs.csv column). */
+export const JOB_METRICS: readonly MetricDef[] = Object.entries(JOB).map(([c, e]) => def(`job_${c}`, e));
+
+/** A service's metrics by their services.csv column (no prefix). */
+export const SERVICE_METRICS: readonly MetricDef[] = Object.entries(SERVICE).map(([c, e]) => def(c, e));
+
+const BY_COLUMN = new Map<string, MetricDef>([...SUMMARY_METRICS, ...JOB_METRICS].map((m) => [m.column, m]));
+const SERVICE_BY_NAME = new Map<string, MetricDef>(SERVICE_METRICS.map((m) => [m.column, m]));
+
+/** runs.csv's column for a service's metric: `services.<service>.<metric>`. */
+export function serviceColumn(service: string, metric: string): string {
+  return `services.${service}.${metric}`;
+}
+
+/** The service and metric of a `services.<service>.<metric>` column (service names may hold dots; metrics do not). */
+export function parseServiceColumn(column: string): { service: string; metric: string } | undefined {
+  if (!column.startsWith('services.')) return undefined;
+  const dot = column.lastIndexOf('.');
+  if (dot <= 'services.'.length) return undefined;
+  return { service: column.slice('services.'.length, dot), metric: column.slice(dot + 1) };
+}
+
+/** The definition of a result column, or undefined when it is not a metric (labels, text, unknown). */
+export function metricDef(column: string): MetricDef | undefined {
+  const d = BY_COLUMN.get(column);
+  if (d) return d;
+  const s = parseServiceColumn(column);
+  const sd = s && SERVICE_BY_NAME.get(s.metric);
+  return sd ? { ...sd, column } : undefined;
+}
+
+export function metricDirection(column: string): Direction {
+  return metricDef(column)?.direction ?? 'neutral';
+}
+
+/** True when `a` is better than `b` for this metric (never for neutral ones). */
+export function isBetter(column: string, a: number, b: number): boolean {
+  const d = metricDirection(column);
+  return d === 'higher' ? a > b : d === 'lower' ? a < b : false;
+}
+
+/** The closed interval a metric's values (and so its mean) lie in. */
+export function rangeBounds(range: MetricRange): { min: number; max: number } {
+  return range === 'fraction' ? { min: 0, max: 1 } : { min: 0, max: Infinity };
+}
+
+export function rangeText(range: MetricRange): string {
+  return range === 'fraction' ? 'a fraction in [0, 1]' : 'non-negative';
+}
+
+/**
+ * The result columns a name given by a user (`--metrics`, `expect:`) stands for, among `available`:
+ * the column itself, or a service metric's bare name (`ttft_p99_s`) when exactly one service has it
+ * and no summary column has that name. Undefined when it names nothing.
+ */
+export function resolveMetricName(name: string, available: readonly string[]): string | undefined {
+  if (available.includes(name)) return name;
+  if (!SERVICE_BY_NAME.has(name)) return undefined;
+  const matches = available.filter((c) => parseServiceColumn(c)?.metric === name);
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** Why `name` names no metric among `available`, with the known names (and what a bare service metric needs). */
+export function unknownMetricMessage(name: string, available: readonly string[]): string {
+  const services = [...new Set(available.map((c) => parseServiceColumn(c)?.service).filter((s): s is string => s !== undefined))];
+  let why = `unknown metric '${name}'`;
+  if (SERVICE_BY_NAME.has(name)) {
+    why =
+      services.length === 0
+        ? `'${name}' is a service metric, but the scenario has no inference services`
+        : `'${name}' is a metric of each of ${services.length} services: name one, e.g. '${serviceColumn(services[0]!, name)}'`;
+  }
+  const plain = available.filter((c) => !parseServiceColumn(c));
+  const perService = services.length > 0 ? `; per service: services.<${services.join('|')}>.<${SERVICE_METRICS.map((m) => m.column).join('|')}>` : '';
+  return `${why}; expected one of: ${plain.join(', ')}${perService}`;
+}
+
+/** The metric reference in docs/experiments.md, generated from the table (a test keeps the docs in step). */
+export function metricTableMarkdown(): string {
+  const rows = (defs: readonly MetricDef[], name: (d: MetricDef) => string): string =>
+    defs.map((d) => `| \`${name(d)}\` | ${d.unit} | ${d.direction === 'neutral' ? '-' : d.direction} | ${d.range === 'fraction' ? '[0, 1]' : '>= 0'} | ${d.description} |\n`).join('');
+  const head = '| column | unit | better | range | meaning |\n|---|---|---|---|---|\n';
+  return (
+    `Run summary (runs.csv, summary.csv):\n\n${head}${rows(SUMMARY_METRICS, (d) => d.column)}\n` +
+    `The job named by \`--job NAME\`:\n\n${head}${rows(JOB_METRICS, (d) => d.column)}\n` +
+    `Each inference service, as \`services.<service>.<metric>\` (the bare metric name also works when the scenario has one service):\n\n${head}${rows(SERVICE_METRICS, (d) => d.column)}`
+  );
+}
