@@ -3,7 +3,7 @@
 // the worker threads: no files, no stdout; the caller writes the tables.
 import { availableParallelism } from 'node:os';
 import type { Table } from './csv-table.js';
-import { inShard, jobRowsTable, planExperiment, poolRequests, runRows, validatePlan, type ExperimentSpec, type Plan, type Shard } from './plan.js';
+import { inShard, jobRowsTable, planExperiment, poolRequests, runRows, validatePlan, type CheckedPlan, type ExperimentSpec, type Shard } from './plan.js';
 import { summarizeRuns } from './summarize.js';
 import { runPool, type RunOutcome } from './worker-pool.js';
 
@@ -20,7 +20,7 @@ export interface ExperimentOptions {
 }
 
 export interface ExperimentResult {
-  plan: Plan;
+  plan: CheckedPlan;
   /** runs.csv: this shard's runs, by run index. */
   runs: Table;
   /** summary.csv (over this shard's runs). */
@@ -36,9 +36,13 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-export async function runExperiment(spec: ExperimentSpec, options: ExperimentOptions = {}): Promise<ExperimentResult> {
-  const plan = planExperiment(spec);
-  await validatePlan(plan);
+/** Plan and check an experiment without running it (the caller may check more, e.g. --metrics, then run it). */
+export async function prepareExperiment(spec: ExperimentSpec, options: Pick<ExperimentOptions, 'policyTimeoutS'> = {}): Promise<CheckedPlan> {
+  return validatePlan(planExperiment(spec), { policyTimeoutS: options.policyTimeoutS ?? 10 });
+}
+
+/** Run a checked plan (this shard's runs). */
+export async function runPlan(plan: CheckedPlan, options: ExperimentOptions = {}): Promise<ExperimentResult> {
   const mine = plan.runs.filter((r) => inShard(r.index, options.shard));
   options.onStart?.(mine.length);
   const outcomes = await runPool(poolRequests(plan, mine, { jobRows: options.jobRows ?? false }), {
@@ -50,4 +54,8 @@ export async function runExperiment(spec: ExperimentSpec, options: ExperimentOpt
   let simulationWallS = 0;
   for (const o of outcomes) simulationWallS += o.wallS;
   return { plan, runs, summary: summarizeRuns(runs), jobs: options.jobRows ? jobRowsTable(outcomes) : undefined, outcomes, simulationWallS };
+}
+
+export async function runExperiment(spec: ExperimentSpec, options: ExperimentOptions = {}): Promise<ExperimentResult> {
+  return runPlan(await prepareExperiment(spec, options), options);
 }

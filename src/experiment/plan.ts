@@ -2,17 +2,29 @@
 // policies x seeds, each run numbered once and for all. The number fixes the run's place in every
 // output file and its shard, so results do not depend on worker counts or on how runs were split
 // between machines. Seeds are common random numbers: run k of every policy uses the same seed.
+// Before anything runs, every point's scenario and every policy is checked (plug-ins loaded in a
+// worker under the watchdog), and each policy variant gets its label (variant-label.ts).
 import { fileAccess } from './file-access.js';
 import { dirname } from 'node:path';
-import { loadScenario } from '../model/load-scenario.js';
-import { loadPolicies } from '../policy/plugin.js';
+import { loadPolicies, usesPlugins, type LoadPoliciesOptions } from '../policy/plugin.js';
 import { InputError, SourceMap, type InputIssue } from '../scenario/errors.js';
+import type { ResolvedScenario } from '../model/load-scenario.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../sim/metrics.js';
 import { cellText, type Table } from './csv-table.js';
-import type { WorkerPolicyOverride } from './run-in-worker.js';
+import { JOB_METRICS, SERVICE_METRICS, serviceColumn, SUMMARY_METRIC_COLUMNS } from './metric-table.js';
+import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
+import { loadScenarioForRun } from './run-scenario.js';
 import { applyAssignments, ScenarioPathError } from './scenario-edit.js';
 import type { SweepParam } from './sweep-values.js';
+import { VariantError, variantLabels } from './variant-label.js';
 import type { PoolRequest, RunOutcome } from './worker-pool.js';
+
+/**
+ * The most runs one experiment may plan (and merge may join) unless raised (--max-runs): a plan
+ * holds every run, and its runs.csv a row each, in memory. 100,000 runs is days of work on one
+ * machine for the smallest scenarios; shard beyond that.
+ */
+export const DEFAULT_MAX_RUNS = 100_000;
 
 export interface ExperimentSpec {
   scenarioText: string;
@@ -25,6 +37,8 @@ export interface ExperimentSpec {
   seeds: readonly number[];
   /** Add this job's metrics (job_* columns) to every row. */
   jobName?: string;
+  /** Refuse plans of more runs than this (DEFAULT_MAX_RUNS by default). */
+  maxRuns?: number;
 }
 
 export interface SweepPoint {
@@ -51,9 +65,21 @@ export interface Plan {
 /** Job columns added by `--job`: the job's row, prefixed (`job_effective_compute_ratio`). */
 export const JOB_METRIC_COLUMNS: readonly (keyof JobRow)[] = JOB_COLUMNS.filter((c) => c !== 'job_id' && c !== 'kind');
 
+/** Refuse a run count beyond the limit before anything is allocated for it. */
+export function checkRunCount(count: number, limit: number, what: string, option = '--max-runs'): void {
+  if (count > limit) {
+    throw new InputError([
+      { file: what, line: 0, column: 0, path: '', message: `${count.toLocaleString('en-US')} runs, more than the limit of ${limit.toLocaleString('en-US')}: use fewer values or seeds, split the experiment, or raise the limit with ${option}` },
+    ]);
+  }
+}
+
 export function planExperiment(spec: ExperimentSpec): Plan {
   const points: SweepPoint[] = [];
   const issues: InputIssue[] = [];
+  const pointCount = spec.sweep.reduce((n, p) => n * p.values.length, 1);
+  const runCount = pointCount * Math.max(1, spec.placements.length) * Math.max(1, spec.policies.length) * spec.seeds.length;
+  checkRunCount(runCount, spec.maxRuns ?? DEFAULT_MAX_RUNS, spec.sweep.length > 0 ? '--set' : '--seeds');
   const combos = crossProduct(spec.sweep.map((p) => p.values));
   combos.forEach((values, index) => {
     let text: string;
@@ -83,28 +109,39 @@ export function planExperiment(spec: ExperimentSpec): Plan {
   return { spec, points, runs };
 }
 
+/** What checking a plan established before anything runs. */
+export interface CheckedPlan extends Plan {
+  /** The label of each of spec.policies / spec.placements (the scenario's own policy is labelled by its own name). */
+  policyLabels: string[];
+  placementLabels: string[];
+  /** Inference services over every point, in order of first appearance: runs.csv has their metrics. */
+  services: string[];
+  /** scenarioFingerprint() of each point's scenario (by point index): runs.csv's scenario_sha256. */
+  fingerprints: string[];
+}
+
+export interface ValidateOptions {
+  /** Seconds a plug-in module may take to load (the watchdog's limit). */
+  policyTimeoutS?: number;
+}
+
 /**
  * Check every sweep point's scenario and every policy before anything runs: a bad value is reported
- * like a mistake in the file (path, expected), with the point named.
+ * like a mistake in the file (path, expected), with the point named. Plug-in modules are loaded in a
+ * worker under the watchdog, so one that never finishes loading is stopped like one that hangs a run.
  */
-export async function validatePlan(plan: Plan): Promise<void> {
+export async function validatePlan(plan: Plan, options: ValidateOptions = {}): Promise<CheckedPlan> {
   const issues: InputIssue[] = [];
   const dir = dirname(plan.spec.scenarioFile);
-  let policiesChecked = false;
+  const fingerprints: string[] = [];
+  const services: string[] = [];
+  let names: { policies: string[]; placements: string[] } | undefined;
   for (const point of plan.points) {
     try {
-      const resolved = loadScenario(point.text, plan.spec.scenarioFile, fileAccess(plan.spec.scenarioFile));
-      if (!policiesChecked) {
-        policiesChecked = true;
-        const placements = plan.spec.placements.length > 0 ? plan.spec.placements : [undefined];
-        const policies = plan.spec.policies.length > 0 ? plan.spec.policies : [undefined];
-        for (const placement of placements) {
-          for (const policy of policies) {
-            const o = (x: WorkerPolicyOverride | undefined) => x && { ref: x.ref, baseDir: x.baseDir, src: new SourceMap(x.label, undefined, undefined) };
-            await loadPolicies(resolved, dir, { ...(policy ? { policy: o(policy)! } : {}), ...(placement ? { placement: o(placement)! } : {}) });
-          }
-        }
-      }
+      const loaded = loadScenarioForRun(point.text, plan.spec.scenarioFile, fileAccess(plan.spec.scenarioFile));
+      fingerprints[point.index] = loaded.fingerprint;
+      for (const s of loaded.resolved.services) if (!services.includes(s.name)) services.push(s.name);
+      names ??= await policyNames(plan, point.text, loaded.resolved, dir, options);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       const where = plan.spec.sweep.map((p, k) => `${p.path}=${point.values[k]}`).join(', ');
@@ -112,6 +149,59 @@ export async function validatePlan(plan: Plan): Promise<void> {
     }
   }
   if (issues.length > 0) throw new InputError(dedupe(issues));
+  const label = (list: readonly WorkerPolicyOverride[], own: string[], option: string): string[] => {
+    try {
+      return variantLabels(list.map((o, i) => ({ ref: o.ref, ownName: own[i]! })));
+    } catch (e) {
+      if (e instanceof VariantError) throw new InputError([{ file: option, line: 0, column: 0, path: '', message: e.message }]);
+      throw e;
+    }
+  };
+  return {
+    ...plan,
+    policyLabels: label(plan.spec.policies, names?.policies ?? [], plan.spec.policies[0]?.label ?? '--policies'),
+    placementLabels: label(plan.spec.placements, names?.placements ?? [], plan.spec.placements[0]?.label ?? '--placements'),
+    services,
+    fingerprints,
+  };
+}
+
+/**
+ * Load every policy and placement of the plan on one point's scenario (parameters checked, plug-ins
+ * imported) and return their own names. Each queue policy is loaded with the first placement and
+ * each placement with the first policy: their parameters do not depend on one another.
+ */
+async function policyNames(plan: Plan, text: string, resolved: ResolvedScenario, dir: string, options: ValidateOptions): Promise<{ policies: string[]; placements: string[] }> {
+  const policies = plan.spec.policies.length > 0 ? plan.spec.policies : [undefined];
+  const placements = plan.spec.placements.length > 0 ? plan.spec.placements : [undefined];
+  const names = { policies: [] as string[], placements: [] as string[] };
+  const issues: InputIssue[] = [];
+  const load = async (policy: WorkerPolicyOverride | undefined, placement: WorkerPolicyOverride | undefined): Promise<{ queueName: string; placementName: string } | undefined> => {
+    const o = (x: WorkerPolicyOverride) => ({ ref: x.ref, baseDir: x.baseDir, src: new SourceMap(x.label, undefined, undefined) });
+    const overrides: LoadPoliciesOptions = { ...(policy ? { policy: o(policy) } : {}), ...(placement ? { placement: o(placement) } : {}) };
+    try {
+      if (!usesPlugins(resolved, overrides)) return await loadPolicies(resolved, dir, overrides);
+      return await loadInWorker(
+        { scenarioText: text, scenarioFile: plan.spec.scenarioFile, scenarioDir: dir, ...(policy ? { policy } : {}), ...(placement ? { placement } : {}) },
+        { policyTimeoutS: options.policyTimeoutS ?? 10 },
+      );
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      issues.push(...e.issues);
+      return undefined;
+    }
+  };
+  for (const policy of policies) {
+    const n = await load(policy, placements[0]);
+    if (policy && n) names.policies.push(n.queueName);
+    if (n && names.placements.length === 0 && placements[0]) names.placements.push(n.placementName);
+  }
+  for (const placement of placements.slice(1)) {
+    const n = await load(policies[0], placement);
+    if (n) names.placements.push(n.placementName);
+  }
+  if (issues.length > 0) throw new InputError(dedupe(issues));
+  return names;
 }
 
 function dedupe(issues: InputIssue[]): InputIssue[] {
@@ -169,22 +259,57 @@ export function poolRequests(plan: Plan, runs: readonly PlannedRun[], options: {
   }));
 }
 
-/** runs.csv's columns: run number, one per swept parameter, the summary, then the named job's. */
-export function runColumns(plan: Plan): string[] {
-  return ['run', ...plan.spec.sweep.map((p) => p.path), ...SUMMARY_COLUMNS, ...(plan.spec.jobName !== undefined ? JOB_METRIC_COLUMNS.map((c) => `job_${c}`) : [])];
+/** The column of runs.csv that names what produced a row: the fingerprint of the run's scenario (manifest.ts). */
+export const FINGERPRINT_COLUMN = 'scenario_sha256';
+
+/** The job_* columns that `--job` adds. */
+const JOB_RUN_COLUMNS = JOB_METRIC_COLUMNS.map((c) => `job_${c}`);
+
+/**
+ * runs.csv's columns: run number, one per swept parameter, the summary, the named job's, every
+ * service's metrics (`services.<name>.<metric>`), then the scenario's fingerprint.
+ */
+export function runColumns(plan: CheckedPlan): string[] {
+  return [
+    'run',
+    ...plan.spec.sweep.map((p) => p.path),
+    ...SUMMARY_COLUMNS,
+    ...(plan.spec.jobName !== undefined ? JOB_RUN_COLUMNS : []),
+    ...serviceColumns(plan.services),
+    FINGERPRINT_COLUMN,
+  ];
 }
 
-/** One formatted row per outcome (cells as they will be written). */
-export function runRows(plan: Plan, outcomes: readonly RunOutcome[]): Table {
+export function serviceColumns(services: readonly string[]): string[] {
+  return services.flatMap((s) => SERVICE_METRICS.map((m) => serviceColumn(s, m.column)));
+}
+
+/** Every metric column of the plan's runs.csv (what --metrics and expect: may name). */
+export function metricColumns(plan: CheckedPlan): string[] {
+  return [...SUMMARY_METRIC_COLUMNS, ...(plan.spec.jobName !== undefined ? JOB_METRICS.map((m) => m.column) : []), ...serviceColumns(plan.services)];
+}
+
+/** One formatted row per outcome (cells as they will be written), policies named by their variant labels. */
+export function runRows(plan: CheckedPlan, outcomes: readonly RunOutcome[]): Table {
   const byPoint = new Map(plan.points.map((p) => [p.index, p]));
   const runByIndex = new Map(plan.runs.map((r) => [r.index, r]));
+  const policyAt = SUMMARY_COLUMNS.indexOf('policy');
+  const placementAt = SUMMARY_COLUMNS.indexOf('placement');
   const rows = outcomes.map((o) => {
     const run = runByIndex.get(o.index)!;
-    const cells: string[] = [String(o.index), ...byPoint.get(run.point)!.values.map(cellText), ...SUMMARY_COLUMNS.map((c) => cellText(o.summary[c]))];
+    const summary = SUMMARY_COLUMNS.map((c) => cellText(o.summary[c]));
+    if (run.policy) summary[policyAt] = plan.policyLabels[plan.spec.policies.indexOf(run.policy)]!;
+    if (run.placement) summary[placementAt] = plan.placementLabels[plan.spec.placements.indexOf(run.placement)]!;
+    const cells: string[] = [String(o.index), ...byPoint.get(run.point)!.values.map(cellText), ...summary];
     if (plan.spec.jobName !== undefined) {
       const job = o.job ?? undefined;
       for (const c of JOB_METRIC_COLUMNS) cells.push(job ? cellText(job[c]) : '');
     }
+    for (const s of plan.services) {
+      const row = o.services.find((x) => x.service === s);
+      for (const m of SERVICE_METRICS) cells.push(row ? cellText(row[m.column as keyof typeof row]) : '');
+    }
+    cells.push(plan.fingerprints[run.point]!);
     return cells;
   });
   return { header: runColumns(plan), rows };

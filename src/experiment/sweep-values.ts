@@ -16,14 +16,14 @@ export interface SweepParam {
 
 export class SweepSyntaxError extends Error {}
 
-/** Parse `path=values`. */
-export function parseSetOption(text: string): SweepParam {
+/** Parse `path=values`; a range of more than `maxValues` points is refused before any is made. */
+export function parseSetOption(text: string, maxValues = Infinity): SweepParam {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new SweepSyntaxError(`--set '${text}': expected path=values, e.g. links[0].latency=10us..10ms:log:7 or datacentres[0].fabric=IB-NDR,RoCE-400G`);
   const path = text.slice(0, eq).trim();
   const spec = text.slice(eq + 1).trim();
   if (spec === '') throw new SweepSyntaxError(`--set ${path}=: no values`);
-  const range = parseRange(spec);
+  const range = parseRange(spec, maxValues);
   if (range) return { path, values: range.values, log: range.log };
   return { path, values: splitTopLevel(spec), log: false };
 }
@@ -33,7 +33,7 @@ const RANGE = /^(.+?)\.\.(.+?)(?::(lin|log))?(?::(\d+))?$/;
 /** Units with their scale; each quantity kind is tried until one knows both endpoints' units. */
 const KINDS: readonly QuantityKind[] = ['duration', 'rate', 'size', 'flops', 'flop', 'power', 'energy', 'count', 'frequency'];
 
-function parseRange(spec: string): { values: string[]; log: boolean } | undefined {
+function parseRange(spec: string, maxValues: number): { values: string[]; log: boolean } | undefined {
   // Not a range when the dots belong to a flow mapping or a list of decimals.
   if (/[{}[\],]/.test(spec)) return undefined;
   const m = RANGE.exec(spec);
@@ -45,6 +45,7 @@ function parseRange(spec: string): { values: string[]; log: boolean } | undefine
   if (stepsText === undefined) throw new SweepSyntaxError(`range '${spec}': say how many points, e.g. ${lo}..${hi}:${scaleName ?? 'lin'}:5`);
   const steps = Number(stepsText);
   if (steps < 2) throw new SweepSyntaxError(`range '${spec}': at least 2 points`);
+  if (steps > maxValues) throw new SweepSyntaxError(`range '${spec}': ${steps.toLocaleString('en-US')} points, more than the limit of ${maxValues.toLocaleString('en-US')} runs in one experiment (--max-runs raises it)`);
   const log = scaleName === 'log';
   // Both endpoints in one unit system (SI), then back to the endpoints' units.
   const units = [...new Set([a.unit, b.unit])];
