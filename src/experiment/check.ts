@@ -2,20 +2,27 @@
 // policies its expectations name) on the expectation's seeds, then verifies thresholds, relations
 // between policies, and, given a committed baseline, that no metric moved in the worse direction by
 // more than the tolerance. Produces findings; the CLI prints them as a diff-style report, writes JUnit
-// XML and sets the exit code.
-import { fileAccess } from './file-access.js';
+// XML and sets the exit code. A check that would compare nothing, or against results of another
+// version of the scenario, is refused (InputError) rather than passed.
 import { dirname } from 'node:path';
-import { isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
-import { loadScenario } from '../model/load-scenario.js';
-import { loadPolicies } from '../policy/plugin.js';
-import { InputError, SourceMap, zodIssues, type InputIssue } from '../scenario/errors.js';
-import { SUMMARY_COLUMNS } from '../sim/metrics.js';
+import { isModuleName } from '../policy/registry.js';
+import { InputError, type InputIssue, type PathKey } from '../scenario/errors.js';
+import type { PolicyRef } from '../scenario/schema.js';
+import type { Expectations, Threshold } from '../scenario/expect-schema.js';
+import { baselineProblems, baselineRowsFor, type Baseline, type BaselineRow } from './baseline.js';
 import { cellNumber, type Table } from './csv-table.js';
-import { expectSchema, type Expectations, type Threshold } from '../scenario/expect-schema.js';
-import { runExperiment, type ExperimentOptions } from './experiment.js';
-import { METRIC_COLUMNS, metricDirection } from './metric-direction.js';
-import type { WorkerPolicyOverride } from './run-in-worker.js';
+import { prepareExperiment, runPlan, type ExperimentOptions } from './experiment.js';
+import { expectationCount, parseExpectFile, readExpectations, resolveExpectations } from './expectations.js';
+import { fileAccess } from './file-access.js';
+import { metricDef, metricDirection, SUMMARY_METRIC_COLUMNS } from './metric-table.js';
+import { FINGERPRINT_COLUMN, serviceColumns, type CheckedPlan } from './plan.js';
+import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
+import { loadScenarioForRun } from './run-scenario.js';
 import { formatMetricValue } from './summary-text.js';
+import { parseVariantLabel, sameRef, VariantError } from './variant-label.js';
+
+export type { Baseline } from './baseline.js';
+export { parseExpectFile, readExpectations } from './expectations.js';
 
 export interface Finding {
   /** The scenario file. */
@@ -50,211 +57,279 @@ export interface CheckScenarioInput {
   policy?: WorkerPolicyOverride;
 }
 
-export interface Baseline {
-  file: string;
-  table: Table;
-}
-
-/**
- * The scenario's `expect:` block, validated (the scenario schema accepts the block; this also
- * checks that the metrics it names exist), or undefined when there is none.
- */
-export function readExpectations(text: string, file: string): Expectations | undefined {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  if (doc.errors.length > 0 || !isMap(doc.contents)) return undefined;
-  if (!doc.contents.items.some((p) => isPair(p) && isScalar(p.key) && p.key.value === 'expect')) return undefined;
-  const data = (doc.toJS() as Record<string, unknown>).expect;
-  const parsed = expectSchema.safeParse(data);
-  if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, new SourceMap(file, doc, lines), expectSchema, data, ['expect']));
-  checkMetricNames(parsed.data, new SourceMap(file, doc, lines), ['expect']);
-  return parsed.data;
-}
-
-/** An --expect file: the block itself, or a mapping with an `expect:` key. */
-export function parseExpectFile(text: string, file: string): Expectations {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  if (doc.errors.length > 0) throw new InputError(doc.errors.map((e) => ({ file, line: e.linePos?.[0].line ?? 0, column: e.linePos?.[0].col ?? 0, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })));
-  const js = doc.toJS() as Record<string, unknown> | null;
-  const nested = js && typeof js === 'object' && 'expect' in js;
-  const data = nested ? js.expect : js;
-  const prefix = nested ? ['expect'] : [];
-  const src = new SourceMap(file, doc, lines);
-  const parsed = expectSchema.safeParse(data ?? {});
-  if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, src, expectSchema, data, prefix));
-  checkMetricNames(parsed.data, src, prefix);
-  return parsed.data;
-}
-
-function checkMetricNames(e: Expectations, src: SourceMap, prefix: string[]): void {
-  const known = [...METRIC_COLUMNS] as string[];
-  const issues: InputIssue[] = [];
-  const check = (m: string, path: (string | number)[]): void => {
-    if (!known.includes(m)) issues.push(src.issue([...prefix, ...path], `unknown metric '${m}'; expected one of: ${known.join(', ')}`));
-  };
-  for (const m of Object.keys(e.metrics)) check(m, ['metrics', m]);
-  for (const [p, ms] of Object.entries(e.policies)) for (const m of Object.keys(ms)) check(m, ['policies', p, m]);
-  e.relations.forEach((r, i) => check(r.metric, ['relations', i, 'metric']));
-  if (issues.length > 0) throw new InputError(issues);
-}
-
 export interface CheckOptions extends ExperimentOptions {
   baselines?: readonly Baseline[];
   /** Relative tolerance for baseline comparisons (0.02 = 2%). */
   tolerance?: number;
 }
 
+/** Refuse baselines that cannot be trusted, before anything runs (every problem, located). */
+export function checkBaselines(baselines: readonly Baseline[]): void {
+  const issues = baselines.flatMap(baselineProblems);
+  if (issues.length > 0) throw new InputError(issues);
+}
+
+/** The own names of the scenario's policies (a plug-in's is known once loaded, in a worker under the watchdog). */
+async function scenarioPolicyNames(input: CheckScenarioInput, queue: PolicyRef, placement: PolicyRef, options: CheckOptions): Promise<{ queue: string; placement: string }> {
+  if (!isModuleName(queue.name) && !isModuleName(placement.name)) return { queue: queue.name, placement: placement.name };
+  const loaded = await loadInWorker({ scenarioText: input.text, scenarioFile: input.file, scenarioDir: dirname(input.file) }, { policyTimeoutS: options.policyTimeoutS ?? 10 });
+  return { queue: loaded.queueName, placement: loaded.placementName };
+}
+
+/** A policy slot of a check: the scenario's own (perhaps replaced by --policy), or another variant. */
+export type Slot = { own: true } | { own: false; ref: PolicyRef };
+
+/** A check with every input checked and its runs planned, ready to run (prepareCheck, then runCheck). */
+export interface PreparedCheck {
+  input: CheckScenarioInput;
+  scenarioName: string;
+  plan: CheckedPlan;
+  ownName: string;
+  variantOf: (slot: Slot) => number;
+  thresholdSlots: { slot: Slot; metric: string; t: Threshold }[];
+  relationSlots: { a: Slot; b: Slot; r: Expectations['relations'][number] }[];
+  baseBySlot: { slot: Slot; rows: BaselineRow[] }[];
+  expectSeeds: number[];
+  seeds: number[];
+  notes: string[];
+}
+
+/** Run a scenario's check: prepareCheck then runCheck. */
 export async function checkScenario(input: CheckScenarioInput, options: CheckOptions = {}): Promise<ScenarioCheck> {
-  const expect = input.expect ? parseExpectFile(input.expect.text, input.expect.file) : readExpectations(input.text, input.file);
-  const resolved = loadScenario(input.text, input.file, fileAccess(input.file));
+  return runCheck(await prepareCheck(input, options), options);
+}
+
+/**
+ * Everything a check does before running: read and resolve its expectations, check its baselines,
+ * decide which policy variants and seeds to run, and check the plan. Throws InputError (every
+ * problem, located) when the check cannot be trusted or would check nothing.
+ */
+export async function prepareCheck(input: CheckScenarioInput, options: CheckOptions = {}): Promise<PreparedCheck> {
+  const block = input.expect ? parseExpectFile(input.expect.text, input.expect.file) : readExpectations(input.text, input.file);
+  const { resolved, fingerprint } = loadScenarioForRun(input.text, input.file, fileAccess(input.file));
   const dir = dirname(input.file);
-  const ownName = resolved.scenario.policy.name;
-  const ownPolicies = await loadPolicies(resolved, dir, input.policy ? { policy: { ref: input.policy.ref, baseDir: input.policy.baseDir, src: new SourceMap(input.policy.label, undefined, undefined) } } : {});
-  const originalLabel = input.policy ? (await loadPolicies(resolved, dir)).queueName : ownPolicies.queueName;
-  const placementLabel = ownPolicies.placementName;
-  const isOwn = (name: string): boolean => name === ownName || name === originalLabel;
-  const notes: string[] = [];
-
-  // Baseline rows for this scenario, by policy name.
-  const baseRows = new Map<string, Map<number, string[]>>();
-  let baseHeader: string[] = [];
-  for (const b of options.baselines ?? []) {
-    const h = b.table.header;
-    for (const c of ['scenario', 'policy', 'placement', 'seed']) {
-      if (!h.includes(c)) throw new InputError([{ file: b.file, line: 1, column: 1, path: '', message: `a baseline needs the column '${c}' (use a runs.csv from compare/check --save, or a summary.csv from run)` }]);
-    }
-    for (const r of b.table.rows) {
-      if (r[h.indexOf('scenario')] !== resolved.scenario.name) continue;
-      if (r[h.indexOf('placement')] !== placementLabel) {
-        notes.push(`baseline row for placement '${r[h.indexOf('placement')]}' not checked (the scenario places with '${placementLabel}')`);
-        continue;
-      }
-      const p = r[h.indexOf('policy')]!;
-      const key = isOwn(p) ? ownName : p;
-      if (!baseRows.has(key)) baseRows.set(key, new Map());
-      baseRows.get(key)!.set(Number(r[h.indexOf('seed')]), r);
-      baseHeader = h;
-    }
+  const ownRef = resolved.scenario.policy;
+  const ownPlacement = resolved.scenario.placement;
+  const names = await scenarioPolicyNames(input, ownRef, ownPlacement, options);
+  const ownName = names.queue;
+  const available = [...SUMMARY_METRIC_COLUMNS, ...serviceColumns(resolved.services.map((s) => s.name))];
+  const expect = block ? resolveExpectations(block, available) : undefined;
+  const baselines = options.baselines ?? [];
+  checkBaselines(baselines);
+  if ((expect === undefined || expectationCount(expect) === 0) && baselines.length === 0) {
+    throw new InputError([
+      {
+        file: block ? block.src.file : input.file,
+        line: 0,
+        column: 0,
+        path: block ? block.prefix.join('.') : '',
+        message: `nothing to check: ${block ? 'the expect: block has no thresholds or relations' : 'the scenario has no expect: block'} and no --baseline was given (a check that checks nothing would pass)`,
+      },
+    ]);
   }
-  if ((options.baselines?.length ?? 0) > 0 && baseRows.size === 0) notes.push(`no baseline rows for scenario '${resolved.scenario.name}'`);
 
-  // Policies to run: the scenario's own first, then every other one named.
-  const names = [ownName];
-  const want = (n: string): void => {
-    const k = isOwn(n) ? ownName : n;
-    if (!names.includes(k)) names.push(k);
+  // Every policy the expectations and baselines name, as a slot: the scenario's own, or a variant.
+  const issues: InputIssue[] = [];
+  const slotOf = (text: string, where: () => InputIssue): Slot | undefined => {
+    if (text === ownRef.name || text === ownName) return { own: true };
+    let ref: PolicyRef;
+    try {
+      ref = parseVariantLabel(text);
+    } catch (e) {
+      if (!(e instanceof VariantError)) throw e;
+      issues.push({ ...where(), message: e.message });
+      return undefined;
+    }
+    if ((ref.name === ownRef.name || ref.name === ownName) && sameRef({ name: ownRef.name, params: ref.params }, ownRef)) return { own: true };
+    return { own: false, ref };
   };
+  const expectIssue = (path: PathKey[]) => (): InputIssue => block!.src.issue([...block!.prefix, ...path], '');
+  const thresholdSlots: { slot: Slot; metric: string; t: Threshold }[] = [];
+  const relationSlots: PreparedCheck['relationSlots'] = [];
   if (expect) {
-    for (const p of Object.keys(expect.policies)) want(p);
-    for (const r of expect.relations) {
-      want(r.policy);
-      want(r.below ?? r.above!);
+    for (const [m, t] of Object.entries(expect.metrics)) thresholdSlots.push({ slot: { own: true }, metric: m, t });
+    for (const [p, ms] of Object.entries(expect.policies)) {
+      const slot = slotOf(p, expectIssue(['policies', p]));
+      if (slot) for (const [m, t] of Object.entries(ms)) thresholdSlots.push({ slot, metric: m, t });
     }
+    expect.relations.forEach((r, i) => {
+      const a = slotOf(r.policy, expectIssue(['relations', i, 'policy']));
+      const b = slotOf(r.below ?? r.above!, expectIssue(['relations', i, r.below !== undefined ? 'below' : 'above']));
+      if (a && b) relationSlots.push({ a, b, r });
+    });
   }
-  for (const p of baseRows.keys()) want(p);
+  const baseRows = baselines.length > 0 ? baselineRowsFor(baselines, resolved.scenario.name, fingerprint, input.file) : [];
+  const notes: string[] = [];
+  const baseBySlot: { slot: Slot; rows: BaselineRow[] }[] = [];
+  for (const row of baseRows) {
+    const h = row.baseline.table.header;
+    const placement = row.cells[h.indexOf('placement')]!;
+    const placementRef = safeParse(placement);
+    const samePlacement = placement === names.placement || placement === ownPlacement.name || (placementRef !== undefined && sameRef(placementRef, ownPlacement));
+    if (!samePlacement) {
+      notes.push(`baseline row for placement '${placement}' not checked (the scenario places with '${names.placement}')`);
+      continue;
+    }
+    const slot = slotOf(row.cells[h.indexOf('policy')]!, () => ({ file: row.baseline.file, line: row.index + 2, column: 0, path: '', message: '' }));
+    if (!slot) continue;
+    let entry = baseBySlot.find((e) => sameSlot(e.slot, slot));
+    if (!entry) baseBySlot.push((entry = { slot, rows: [] }));
+    entry.rows.push(row);
+  }
+  if (issues.length > 0) throw new InputError(issues);
+  if (baselines.length > 0 && baseBySlot.length === 0) {
+    throw new InputError([{ file: baselines.map((b) => b.file).join(', '), line: 0, column: 0, path: '', message: `no baseline rows for scenario '${resolved.scenario.name}' with its placement '${names.placement}'` }]);
+  }
+
+  // The variants to run: the scenario's own first (or its --policy replacement), then every other one named.
+  const runOwn: WorkerPolicyOverride = input.policy ?? { ref: ownRef, baseDir: dir, label: 'policy' };
+  const variants: WorkerPolicyOverride[] = [runOwn];
+  const variantOf = (slot: Slot): number => {
+    if (slot.own) return 0;
+    let i = variants.findIndex((v) => sameRef(v.ref, slot.ref));
+    if (i < 0) i = variants.push({ ref: slot.ref, baseDir: dir, label: `expect (policy '${slot.ref.name}')` }) - 1;
+    return i;
+  };
+  for (const t of thresholdSlots) variantOf(t.slot);
+  for (const r of relationSlots) {
+    variantOf(r.a);
+    variantOf(r.b);
+  }
+  for (const e of baseBySlot) variantOf(e.slot);
+
   const seedBase = expect?.seed_base ?? resolved.scenario.seed;
   const expectSeeds = Array.from({ length: expect?.seeds ?? 1 }, (_, i) => seedBase + i);
-  const baselineSeeds = [...new Set([...baseRows.values()].flatMap((m) => [...m.keys()]))];
+  const seedAt = (r: BaselineRow) => Number(r.cells[r.baseline.table.header.indexOf('seed')]);
+  const baselineSeeds = baseBySlot.flatMap((e) => e.rows.map(seedAt));
   const seeds = [...new Set([...expectSeeds, ...baselineSeeds])].sort((a, b) => a - b);
-  const policies: WorkerPolicyOverride[] = names.map((n) =>
-    n === ownName ? (input.policy ?? { ref: resolved.scenario.policy, baseDir: dir, label: 'policy' }) : { ref: { name: n, params: {} }, baseDir: dir, label: `expect (policy '${n}')` },
-  );
 
-  const result = await runExperiment({ scenarioText: input.text, scenarioFile: input.file, sweep: [], policies, placements: [], seeds }, options);
-  // Metric means per requested policy over a set of seeds.
-  const runsOf = new Map<string, Map<number, (typeof result.outcomes)[number]>>();
-  for (const run of result.plan.runs) {
-    const name = names[policies.indexOf(run.policy!)]!;
-    if (!runsOf.has(name)) runsOf.set(name, new Map());
-    runsOf.get(name)!.set(run.seed, result.outcomes.find((o) => o.index === run.index)!);
-  }
-  const mean = (policy: string, metric: string, over: readonly number[]): number => {
-    const runs = runsOf.get(policy)!;
+  const plan = await prepareExperiment({ scenarioText: input.text, scenarioFile: input.file, sweep: [], policies: variants, placements: [], seeds }, options);
+  return { input, scenarioName: resolved.scenario.name, plan, ownName, variantOf, thresholdSlots, relationSlots, baseBySlot, expectSeeds, seeds, notes };
+}
+
+/** Run a prepared check and judge its findings. */
+export async function runCheck(prepared: PreparedCheck, options: CheckOptions = {}): Promise<ScenarioCheck> {
+  const { input, ownName, variantOf, thresholdSlots, relationSlots, baseBySlot, expectSeeds, seeds } = prepared;
+  const notes = [...prepared.notes];
+  const seedAt = (r: BaselineRow) => Number(r.cells[r.baseline.table.header.indexOf('seed')]);
+  const result = await runPlan(prepared.plan, options);
+  const h = result.runs.header;
+  const labels = result.plan.policyLabels;
+  const rowOf = new Map<string, string[]>();
+  for (const r of result.runs.rows) rowOf.set(`${r[h.indexOf('policy')]}\u0000${r[h.indexOf('seed')]}`, r);
+  const mean = (slot: Slot, metric: string, over: readonly number[]): number => {
+    const label = labels[variantOf(slot)]!;
+    const col = h.indexOf(metric);
     let s = 0;
-    for (const seed of over) s += runs.get(seed)!.summary[metric as keyof (typeof result.outcomes)[number]['summary']] as number;
+    for (const seed of over) s += cellNumber(rowOf.get(`${label}\u0000${seed}`)![col]!);
     return s / over.length;
   };
-  const label = (p: string): string => (p === ownName ? `${originalLabel}${input.policy ? ` [--policy ${input.policy.ref.name}]` : ''}` : p);
+  const label = (slot: Slot): string => (slot.own ? (input.policy ? `${ownName} [--policy ${input.policy.ref.name}]` : labels[0]!) : labels[variantOf(slot)]!);
   const seedsText = expectSeeds.length === 1 ? `seed ${expectSeeds[0]}` : `mean of seeds ${expectSeeds[0]}..${expectSeeds.at(-1)}`;
   const findings: Finding[] = [];
   const fmt = formatMetricValue;
 
-  const threshold = (policy: string, metric: string, t: Threshold): void => {
-    const got = mean(policy, metric, expectSeeds);
+  for (const { slot, metric, t } of thresholdSlots) {
+    const got = mean(slot, metric, expectSeeds);
     const parts: string[] = [];
     if (t.min !== undefined) parts.push(`>= ${fmt(metric, t.min)}`);
     if (t.max !== undefined) parts.push(`<= ${fmt(metric, t.max)}`);
-    const ok = (t.min === undefined || got >= t.min) && (t.max === undefined || got <= t.max);
+    // Not measured (no job completed, say) meets no threshold.
+    const ok = Number.isFinite(got) && (t.min === undefined || got >= t.min) && (t.max === undefined || got <= t.max);
     findings.push({
       scenario: input.file,
       kind: 'threshold',
-      name: `${metric} (${label(policy)}) ${parts.join(' and ')}`,
+      name: `${metric} (${label(slot)}) ${parts.join(' and ')}`,
       outcome: ok ? 'pass' : 'fail',
       expected: `${metric} ${parts.join(' and ')}`,
-      got: `${fmt(metric, got)} (${seedsText})`,
+      got: `${Number.isFinite(got) ? fmt(metric, got) : 'not measured'} (${seedsText})`,
     });
-  };
-  if (expect) {
-    for (const [m, t] of Object.entries(expect.metrics)) threshold(ownName, m, t);
-    for (const [p, ms] of Object.entries(expect.policies)) for (const [m, t] of Object.entries(ms)) threshold(isOwn(p) ? ownName : p, m, t);
-    for (const r of expect.relations) {
-      const a = isOwn(r.policy) ? ownName : r.policy;
-      const otherName = r.below ?? r.above!;
-      const b = isOwn(otherName) ? ownName : otherName;
-      const va = mean(a, r.metric, expectSeeds);
-      const vb = mean(b, r.metric, expectSeeds);
-      const below = r.below !== undefined;
-      const limit = below ? vb * (1 - r.at_least) : vb * (1 + r.at_least);
-      const ok = below ? va <= limit : va >= limit;
-      const pct = `${Math.round(r.at_least * 1000) / 10}%`;
-      const rel = vb !== 0 ? ((va - vb) / Math.abs(vb)) * 100 : Number.NaN;
-      findings.push({
-        scenario: input.file,
-        kind: 'relation',
-        name: `${r.metric}: ${label(a)} at least ${pct} ${below ? 'below' : 'above'} ${label(b)}`,
-        outcome: ok ? 'pass' : 'fail',
-        expected: `${label(a)} ${below ? '<=' : '>='} ${fmt(r.metric, limit)} (${label(b)} ${fmt(r.metric, vb)} ${below ? '-' : '+'} ${pct})`,
-        got: `${label(a)} ${fmt(r.metric, va)} (${Number.isFinite(rel) ? `${rel >= 0 ? '+' : ''}${rel.toFixed(1)}% vs ${label(b)}` : 'n/a'}; ${seedsText})`,
-      });
-    }
+  }
+  for (const { a, b, r } of relationSlots) {
+    const va = mean(a, r.metric, expectSeeds);
+    const vb = mean(b, r.metric, expectSeeds);
+    const below = r.below !== undefined;
+    const limit = below ? vb * (1 - r.at_least) : vb * (1 + r.at_least);
+    const ok = Number.isFinite(va) && Number.isFinite(vb) && (below ? va <= limit : va >= limit);
+    const pct = `${Math.round(r.at_least * 1000) / 10}%`;
+    const rel = vb !== 0 ? ((va - vb) / Math.abs(vb)) * 100 : Number.NaN;
+    findings.push({
+      scenario: input.file,
+      kind: 'relation',
+      name: `${r.metric}: ${label(a)} at least ${pct} ${below ? 'below' : 'above'} ${label(b)}`,
+      outcome: ok ? 'pass' : 'fail',
+      expected: `${label(a)} ${below ? '<=' : '>='} ${fmt(r.metric, limit)} (${label(b)} ${fmt(r.metric, vb)} ${below ? '-' : '+'} ${pct})`,
+      got: `${label(a)} ${fmt(r.metric, va)} (${Number.isFinite(rel) ? `${rel >= 0 ? '+' : ''}${rel.toFixed(1)}% vs ${label(b)}` : 'n/a'}; ${seedsText})`,
+    });
   }
 
   // Baseline: each metric's mean over the baseline's seeds, direction-aware.
   const tol = options.tolerance ?? 0.02;
-  for (const [policy, bySeed] of baseRows) {
+  for (const { slot, rows } of baseBySlot) {
+    const bh = rows[0]!.baseline.table.header;
+    const bySeed = new Map(rows.map((r) => [seedAt(r), r.cells]));
     const over = [...bySeed.keys()].sort((x, y) => x - y);
-    for (const metric of METRIC_COLUMNS) {
-      const col = baseHeader.indexOf(metric);
-      if (col < 0) continue;
+    const metrics = bh.filter((c) => metricDef(c) !== undefined);
+    const before = findings.length;
+    for (const metric of metrics) {
+      const col = bh.indexOf(metric);
+      if (!h.includes(metric)) {
+        notes.push(`baseline column '${metric}' not checked: this version of poolsim does not write it`);
+        continue;
+      }
       let old = 0;
       for (const s of over) old += cellNumber(bySeed.get(s)![col]!);
       old /= over.length;
-      const now = mean(policy, metric, over);
+      const now = mean(slot, metric, over);
       if (!Number.isFinite(old) && !Number.isFinite(now)) continue;
+      const d = metricDirection(metric);
+      if (!Number.isFinite(now) || !Number.isFinite(old)) {
+        // A metric that was measured and no longer is (or the reverse) is a change in what the run does.
+        findings.push({
+          scenario: input.file,
+          kind: 'baseline',
+          name: `baseline ${metric} (${label(slot)})`,
+          outcome: Number.isFinite(old) ? 'fail' : 'changed',
+          expected: Number.isFinite(old) ? fmt(metric, old) : 'not measured',
+          got: Number.isFinite(now) ? fmt(metric, now) : 'not measured',
+          moved: Number.isFinite(old) ? '↓ no longer measured' : '↑ now measured',
+        });
+        continue;
+      }
       const diff = now - old;
       const rel = old !== 0 ? diff / Math.abs(old) : diff === 0 ? 0 : Math.sign(diff) * Infinity;
       // Round-off in the CSV's 10 significant digits is not a move.
       if (Math.abs(rel) <= tol || Math.abs(diff) <= 1e-9 * Math.max(1, Math.abs(old))) continue;
-      const d = metricDirection(metric);
       const worse = d === 'higher' ? diff < 0 : d === 'lower' ? diff > 0 : metric === 'jobs_submitted';
       const better = d === 'higher' ? diff > 0 : d === 'lower' ? diff < 0 : false;
       const moved = `${diff > 0 ? '↑' : '↓'} ${Number.isFinite(rel) ? `${rel > 0 ? '+' : ''}${(rel * 100).toFixed(1)}%` : 'from 0'}`;
       findings.push({
         scenario: input.file,
         kind: 'baseline',
-        name: `baseline ${metric} (${label(policy)})`,
+        name: `baseline ${metric} (${label(slot)})`,
         outcome: worse ? 'fail' : better ? 'improved' : 'changed',
         expected: `${fmt(metric, old)} (tolerance ${(tol * 100).toFixed(1)}%${d === 'neutral' ? '' : `, ${d} is better`})`,
         got: fmt(metric, now),
         moved,
       });
     }
-    if (!findings.some((f) => f.kind === 'baseline' && f.name.endsWith(`(${label(policy)})`))) {
-      findings.push({ scenario: input.file, kind: 'baseline', name: `baseline (${label(policy)}): every metric within ${(tol * 100).toFixed(1)}%`, outcome: 'pass', expected: '', got: '' });
+    if (findings.length === before) {
+      findings.push({ scenario: input.file, kind: 'baseline', name: `baseline (${label(slot)}): every metric within ${(tol * 100).toFixed(1)}%`, outcome: 'pass', expected: '', got: `${metrics.length} metrics, seeds ${over.join(', ')}` });
     }
   }
-  return { file: input.file, name: resolved.scenario.name, seeds, findings, runs: result.runs, notes };
+  return { file: input.file, name: prepared.scenarioName, seeds, findings, runs: result.runs, notes };
+}
+
+function sameSlot(a: Slot, b: Slot): boolean {
+  return a.own ? b.own : !b.own && sameRef(a.ref, b.ref);
+}
+
+function safeParse(label: string): PolicyRef | undefined {
+  try {
+    return parseVariantLabel(label);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The report: passes briefly, failures as `- expected` / `+ got` with arrows for what moved. */
@@ -308,10 +383,19 @@ export function junitXml(checks: readonly ScenarioCheck[], wallS = 0): string {
   return `${out}</testsuites>\n`;
 }
 
-/** The check's runs of every scenario in one table (the baseline format), renumbered. */
+/**
+ * The check's runs of every scenario in one table (the baseline format), renumbered: the summary
+ * columns, every scenario's service columns (empty where a scenario has no such service), and the
+ * fingerprint of the scenario each row came from.
+ */
 export function joinRuns(checks: readonly ScenarioCheck[]): Table {
-  const header = ['run', ...SUMMARY_COLUMNS];
+  const header = ['run'];
+  for (const c of checks) for (const col of c.runs.header.slice(1)) if (col !== FINGERPRINT_COLUMN && !header.includes(col)) header.push(col);
+  header.push(FINGERPRINT_COLUMN);
   const rows: string[][] = [];
-  for (const c of checks) for (const r of c.runs.rows) rows.push([String(rows.length), ...r.slice(1)]);
+  for (const c of checks) {
+    const at = header.map((col) => c.runs.header.indexOf(col));
+    for (const r of c.runs.rows) rows.push([String(rows.length), ...at.slice(1).map((i) => (i < 0 ? '' : r[i]!))]);
+  }
   return { header, rows };
 }

@@ -1,4 +1,4 @@
-// The `expect:` block of a scenario: what `poolsim check` verifies in CI. Thresholds on summary
+// The `expect:` block of a scenario: what `poolsim check` verifies in CI. Thresholds on result
 // metrics (for the scenario's policy, or per named policy), relations between policies ("EASY's p95
 // queueing delay at least 10% below FIFO's"), and the seeds to average over. Depends only on zod
 // and the unit parser, so the scenario schema can include it (`expect: expectSchema.optional()`).
@@ -25,7 +25,8 @@ export const thresholdSchema = z
   .strictObject({ min: bound.optional(), max: bound.optional() })
   .refine((t) => t.min !== undefined || t.max !== undefined, 'give min, max or both');
 
-const metricName = z.string().regex(/^[a-z0-9_]+$/, 'expected a metric column name such as queueing_delay_p95_s');
+/** A result column: `queueing_delay_p95_s`, or a service's `services.<name>.ttft_p99_s` (check resolves names). */
+const metricName = z.string().regex(/^[A-Za-z0-9_.+-]+$/, 'expected a metric column name such as queueing_delay_p95_s or services.chat.ttft_p99_s');
 
 export const relationSchema = z
   .strictObject({

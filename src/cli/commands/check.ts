@@ -1,13 +1,16 @@
 // `poolsim check <scenario...>`: regression testing for CI. Verifies each scenario's `expect:` block
 // (or --expect FILE) and, with --baseline, that no metric got worse than the committed results by more
 // than --tolerance. Exit code 0 when everything holds, 1 on any failure, 2 on bad input.
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { checkScenario, formatCheckReport, joinRuns, junitXml, type Baseline, type ScenarioCheck } from '../../experiment/check.js';
-import { parseCsv, CsvFormatError } from '../../experiment/csv-table.js';
+import { checkBaselines, formatCheckReport, joinRuns, junitXml, prepareCheck, runCheck, type Baseline, type PreparedCheck, type ScenarioCheck } from '../../experiment/check.js';
+import { MANIFEST_FILE, sha256 } from '../../experiment/manifest.js';
+import { parseCsv, CsvFormatError, tableToCsv } from '../../experiment/csv-table.js';
 import { Progress } from '../../experiment/progress.js';
-import { InputError } from '../../scenario/errors.js';
-import { writeAtomically, writeTable } from '../experiment-cli.js';
+import { InputError, type InputIssue } from '../../scenario/errors.js';
+import { checkWritableDir } from '../ensure-dir.js';
+import { writeAtomically } from '../experiment-cli.js';
 import { EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
 import { parsePolicyOption } from '../policy-options.js';
 
@@ -53,32 +56,50 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     const t0 = performance.now();
     const tolerance = parseTolerance(argv.tolerance);
     const baselines: Baseline[] = (argv.baseline ?? []).map((file) => {
+      const text = readInput(file);
+      // A manifest beside the baseline can vouch for a file without a scenario_sha256 column.
+      const manifestPath = join(dirname(file), MANIFEST_FILE);
+      const manifest = existsSync(manifestPath) ? { file: manifestPath, text: readFileSync(manifestPath, 'utf8') } : undefined;
       try {
-        return { file, table: parseCsv(readInput(file), file) };
+        return { file, table: parseCsv(text, file), sha256: sha256(text), ...(manifest ? { manifest } : {}) };
       } catch (e) {
         if (e instanceof CsvFormatError) throw new InputError([{ file: e.file, line: e.line, column: 0, path: '', message: e.message.replace(/^.*?: /, '') }]);
         throw e;
       }
     });
+    checkBaselines(baselines);
     const expect = argv.expect !== undefined ? { text: readInput(argv.expect), file: argv.expect } : undefined;
     const policy = argv.policy !== undefined ? parsePolicyOption(argv.policy, '--policy', process.cwd()) : undefined;
-    const checks: ScenarioCheck[] = [];
+    for (const [option, path] of [
+      ['--junit', argv.junit],
+      ['--save', argv.save],
+    ] as const) {
+      if (path !== undefined) checkWritableDir(dirname(resolve(path)), option);
+    }
+    const options = { baselines, tolerance, policyTimeoutS: argv.policyTimeout, ...(argv.workers !== undefined ? { workers: argv.workers } : {}) };
+    // Every scenario's inputs are checked (and every problem reported) before any of them runs.
+    const prepared: PreparedCheck[] = [];
+    const issues: InputIssue[] = [];
     for (const file of argv.scenarios) {
+      try {
+        prepared.push(await prepareCheck({ file, text: readInput(file), ...(expect ? { expect } : {}), ...(policy ? { policy: { ref: policy.ref, baseDir: policy.baseDir, label: '--policy' } } : {}) }, options));
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        issues.push(...e.issues);
+      }
+    }
+    if (issues.length > 0) throw new InputError(issues);
+    const checks: ScenarioCheck[] = [];
+    for (const p of prepared) {
       let progress: Progress | undefined;
       checks.push(
-        await checkScenario(
-          { file, text: readInput(file), ...(expect ? { expect } : {}), ...(policy ? { policy: { ref: policy.ref, baseDir: policy.baseDir, label: '--policy' } } : {}) },
-          {
-            baselines,
-            tolerance,
-            policyTimeoutS: argv.policyTimeout,
-            ...(argv.workers !== undefined ? { workers: argv.workers } : {}),
-            onStart: (n) => {
-              progress = new Progress(n, `check ${file}`, argv.quiet ? undefined : process.stderr);
-            },
-            onRunDone: () => progress?.tick(),
+        await runCheck(p, {
+          ...options,
+          onStart: (n) => {
+            progress = new Progress(n, `check ${p.input.file}`, argv.quiet ? undefined : process.stderr);
           },
-        ),
+          onRunDone: () => progress?.tick(),
+        }),
       );
       progress?.finish();
     }
@@ -86,8 +107,8 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     const wallS = (performance.now() - t0) / 1000;
     const files: { path: string; content: string }[] = [];
     if (argv.junit !== undefined) files.push({ path: argv.junit, content: junitXml(checks, wallS) });
+    if (argv.save !== undefined) files.push({ path: argv.save, content: tableToCsv(joinRuns(checks)) });
     if (files.length > 0) writeAtomically(files);
-    if (argv.save !== undefined) writeTable(argv.save, joinRuns(checks));
     const report = formatCheckReport(checks);
     if (!argv.quiet || failed) process.stdout.write(report);
     if (!argv.quiet && argv.junit !== undefined) process.stdout.write(`  wrote ${resolve(argv.junit)}\n`);
