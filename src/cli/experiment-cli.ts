@@ -10,14 +10,18 @@ import type { Argv } from 'yargs';
 import { comparePoliciesSpec, metricVsParamSpec, queueingCdfSpec, type VegaLiteSpec } from '../experiment/chart-specs.js';
 import { renderSvg } from '../experiment/charts.js';
 import { tableToCsv, type Table } from '../experiment/csv-table.js';
-import { defaultWorkers, runExperiment, type ExperimentResult } from '../experiment/experiment.js';
-import { parseShard, type Shard } from '../experiment/plan.js';
+import { defaultWorkers, prepareExperiment, runPlan, type ExperimentResult } from '../experiment/experiment.js';
+import { MANIFEST_FORMAT, poolsimVersion, type RunManifest } from '../experiment/manifest.js';
+import { resolveMetricName, unknownMetricMessage } from '../experiment/metric-table.js';
+import { checkRunCount, DEFAULT_MAX_RUNS, metricColumns, parseShard, type CheckedPlan, type ExperimentSpec, type Shard } from '../experiment/plan.js';
+import { loadScenarioForRun, type LoadedScenario } from '../experiment/run-scenario.js';
+import type { PolicyRef } from '../scenario/schema.js';
+import { OutputFolder } from './output-folder.js';
 import { Progress } from '../experiment/progress.js';
 import type { WorkerPolicyOverride } from '../experiment/run-in-worker.js';
 import { formatSummaryTable } from '../experiment/summary-text.js';
 import { numericValue, parseSetOption, splitTopLevel, SweepSyntaxError, type SweepParam } from '../experiment/sweep-values.js';
-import { InputError } from '../scenario/errors.js';
-import { loadScenario } from '../model/load-scenario.js';
+import { InputError, type InputIssue } from '../scenario/errors.js';
 import { readInput } from './io.js';
 import { parsePolicyOption } from './policy-options.js';
 
@@ -36,6 +40,7 @@ export interface ExperimentArgs {
   job?: string;
   metrics?: string;
   policyTimeout: number;
+  maxRuns?: number;
   set?: string[];
 }
 
@@ -54,7 +59,8 @@ export function experimentOptions<T>(y: Argv<T>, defaults: { seeds: number }): A
     .option('plot', { type: 'boolean', default: false, describe: 'write SVG charts into <out>/plots/' })
     .option('jobs', { type: 'boolean', default: false, describe: 'write jobs.csv (every job of every run)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
-    .option('policy-timeout', { type: 'number', default: 10, describe: 'seconds a single plug-in policy call may take' }) as Argv<T>;
+    .option('policy-timeout', { type: 'number', default: 10, describe: 'seconds a single plug-in policy call may take' })
+    .option('max-runs', { type: 'number', describe: `refuse experiments of more runs than this (default ${DEFAULT_MAX_RUNS.toLocaleString('en-US')})` }) as Argv<T>;
 }
 
 function policyList(text: string | undefined, option: string): WorkerPolicyOverride[] {
@@ -69,9 +75,9 @@ function inputError(option: string, message: string): InputError {
   return new InputError([{ file: option, line: 0, column: 0, path: '', message }]);
 }
 
-export function sweepParams(sets: readonly string[] | undefined): SweepParam[] {
+export function sweepParams(sets: readonly string[] | undefined, maxValues = DEFAULT_MAX_RUNS): SweepParam[] {
   try {
-    return (sets ?? []).map(parseSetOption);
+    return (sets ?? []).map((s) => parseSetOption(s, maxValues));
   } catch (e) {
     if (e instanceof SweepSyntaxError) throw inputError('--set', e.message);
     throw e;
@@ -85,29 +91,39 @@ const PLOTTED_IN_SWEEPS = ['job_effective_compute_ratio', 'effective_compute_rat
 
 export async function runExperimentCommand(argv: ExperimentArgs, command: 'compare' | 'sweep'): Promise<void> {
   const scenarioText = readInput(argv.scenario);
-  const base = loadScenario(scenarioText, argv.scenario, fileAccess(argv.scenario)); // the unedited file must be valid too
-  const sweep = sweepParams(argv.set);
+  // The unedited file must be valid too; its fingerprint goes into the manifest.
+  const base = loadScenarioForRun(scenarioText, argv.scenario, fileAccess(argv.scenario));
+  const maxRuns = argv.maxRuns ?? DEFAULT_MAX_RUNS;
+  if (!Number.isSafeInteger(maxRuns) || maxRuns < 1) throw inputError('--max-runs', `expected a positive whole number, got ${argv.maxRuns}`);
+  const sweep = sweepParams(argv.set, maxRuns);
   if (!Number.isInteger(argv.seeds) || argv.seeds < 1) throw inputError('--seeds', `expected a positive whole number, got ${argv.seeds}`);
+  if (!Number.isSafeInteger(argv.seedBase) || argv.seedBase < 0) throw inputError('--seed-base', `expected a whole number >= 0, got ${argv.seedBase}`);
+  checkRunCount(argv.seeds, maxRuns, '--seeds');
   if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1)) throw inputError('--workers', `expected a positive whole number, got ${argv.workers}`);
   const shard: Shard | undefined = argv.shard !== undefined ? parseShard(argv.shard) : undefined;
   const seeds = Array.from({ length: argv.seeds }, (_, i) => argv.seedBase + i);
-  const name = base.scenario.name;
+  const name = base.resolved.scenario.name;
   const outDir = argv.out ?? join('results', `${name}-${command}`, shard ? `shard-${shard.k}-of-${shard.n}` : '');
   checkWritableDir(outDir, '--out');
+  const spec: ExperimentSpec = {
+    scenarioText,
+    scenarioFile: argv.scenario,
+    sweep,
+    policies: policyList(argv.policies, '--policies'),
+    placements: policyList(argv.placements, '--placements'),
+    seeds,
+    maxRuns,
+    ...(argv.job !== undefined ? { jobName: argv.job } : {}),
+  };
+  const plan = await prepareExperiment(spec, { policyTimeoutS: argv.policyTimeout });
+  const metrics = argv.metrics !== undefined ? metricOption(argv.metrics, metricColumns(plan)) : defaultMetrics(plan);
   const jobRows = argv.jobs || argv.plot;
   let progress: Progress | undefined;
   const t0 = performance.now();
-  const result = await runExperiment(
-    {
-      scenarioText,
-      scenarioFile: argv.scenario,
-      sweep,
-      policies: policyList(argv.policies, '--policies'),
-      placements: policyList(argv.placements, '--placements'),
-      seeds,
-      ...(argv.job !== undefined ? { jobName: argv.job } : {}),
-    },
-    {
+  // Checked before anything runs; results appear all together, with their manifest, or not at all.
+  const folder = new OutputFolder(outDir);
+  try {
+    const result = await runPlan(plan, {
       ...(argv.workers !== undefined ? { workers: argv.workers } : {}),
       ...(shard ? { shard } : {}),
       policyTimeoutS: argv.policyTimeout,
@@ -116,38 +132,74 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
         progress = new Progress(n, `${command} ${name}`, argv.quiet ? undefined : process.stderr);
       },
       onRunDone: () => progress?.tick(),
-    },
-  );
-  progress?.finish();
-  const wallS = (performance.now() - t0) / 1000;
-  if (argv.job !== undefined && result.outcomes.length > 0 && result.outcomes.every((o) => !o.job)) {
-    process.stderr.write(`warning: no job named '${argv.job}' in any run; the job_* columns are empty\n`);
-  }
-
-  const files: { path: string; content: string }[] = [{ path: join(outDir, 'runs.csv'), content: tableToCsv(result.runs) }];
-  // A shard's summary would be over a slice of the seeds: only the merged runs are summarised.
-  if (!shard) files.push({ path: join(outDir, 'summary.csv'), content: tableToCsv(result.summary) });
-  if (result.jobs && argv.jobs) files.push({ path: join(outDir, 'jobs.csv'), content: tableToCsv(result.jobs) });
-  const metrics = argv.metrics !== undefined ? splitTopLevel(argv.metrics) : defaultMetrics(result);
-  if (argv.plot && !shard) {
-    for (const [file, spec] of plotSpecs(result, sweep, metrics, argv.metrics !== undefined)) files.push({ path: join(outDir, 'plots', file), content: await renderSvg(spec) });
-  }
-  writeAtomically(files);
-
-  if (!argv.quiet) {
-    if (!shard) process.stdout.write(formatSummaryTable(result.summary, { metrics }));
-    process.stdout.write(`  wrote ${files.map((f) => f.path).join(', ')}\n`);
-    const overhead = result.simulationWallS > 0 ? wallS / (result.simulationWallS / Math.min(argv.workers ?? defaultWorkers(), Math.max(1, result.outcomes.length))) : Number.NaN;
-    process.stderr.write(
-      `  ${result.outcomes.length} runs in ${wallS.toFixed(2)} s wall (${result.simulationWallS.toFixed(2)} s inside simulations${Number.isFinite(overhead) ? `, ${overhead.toFixed(2)}x the ideal parallel time` : ''})\n`,
-    );
-    if (shard) process.stderr.write(`  shard ${shard.k}/${shard.n}: join the shards with \`poolsim merge <out.csv> <shard runs.csv...> --summary <summary.csv>\`\n`);
+    });
+    progress?.finish();
+    const wallS = (performance.now() - t0) / 1000;
+    if (argv.job !== undefined && result.outcomes.length > 0 && result.outcomes.every((o) => !o.job)) {
+      process.stderr.write(`warning: no job named '${argv.job}' in any run; the job_* columns are empty\n`);
+    }
+    folder.append('runs.csv', tableToCsv(result.runs));
+    // A shard's summary would be over a slice of the seeds: only the merged runs are summarised.
+    if (!shard) folder.append('summary.csv', tableToCsv(result.summary));
+    if (result.jobs && argv.jobs) folder.append('jobs.csv', tableToCsv(result.jobs));
+    if (argv.plot && !shard) {
+      for (const [file, chart] of plotSpecs(result, sweep, metrics, argv.metrics !== undefined)) folder.append(join('plots', file), await renderSvg(chart));
+    }
+    const written = folder.commit(experimentManifest(command, plan, base));
+    if (!argv.quiet) {
+      if (!shard) process.stdout.write(formatSummaryTable(result.summary, { metrics }));
+      process.stdout.write(`  wrote ${written.join(', ')}\n`);
+      const overhead = result.simulationWallS > 0 ? wallS / (result.simulationWallS / Math.min(argv.workers ?? defaultWorkers(), Math.max(1, result.outcomes.length))) : Number.NaN;
+      process.stderr.write(
+        `  ${result.outcomes.length} runs in ${wallS.toFixed(2)} s wall (${result.simulationWallS.toFixed(2)} s inside simulations${Number.isFinite(overhead) ? `, ${overhead.toFixed(2)}x the ideal parallel time` : ''})\n`,
+      );
+      if (shard) process.stderr.write(`  shard ${shard.k}/${shard.n}: join the shards with \`poolsim merge <out.csv> <shard runs.csv...> --summary <summary.csv>\`\n`);
+    }
+  } catch (e) {
+    folder.abort();
+    throw e;
   }
 }
 
-function defaultMetrics(result: ExperimentResult): string[] {
+/** What an experiment's manifest records: the scenario's fingerprint, seeds, the variants as written, the sweep. */
+export function experimentManifest(command: string, plan: CheckedPlan, base: LoadedScenario): Omit<RunManifest, 'files'> {
+  const refs = (list: readonly WorkerPolicyOverride[], own: PolicyRef) => (list.length > 0 ? list.map((o) => ({ name: o.ref.name, params: o.ref.params })) : [{ name: own.name, params: own.params }]);
+  const scenario = base.resolved.scenario;
+  return {
+    format: MANIFEST_FORMAT,
+    poolsim_version: poolsimVersion(),
+    command,
+    scenario: { name: scenario.name, file: plan.spec.scenarioFile, sha256: base.fingerprint },
+    seeds: [...plan.spec.seeds],
+    policies: refs(plan.spec.policies, scenario.policy),
+    placements: refs(plan.spec.placements, scenario.placement),
+    sweep: plan.spec.sweep.map((p) => ({ path: p.path, values: [...p.values] })),
+  };
+}
+
+/** --metrics: each name resolved to a column of the runs (a bare service metric too); unknown names are refused. */
+function metricOption(text: string, available: readonly string[]): string[] {
+  let names: string[];
+  try {
+    names = splitTopLevel(text);
+  } catch (e) {
+    if (e instanceof SweepSyntaxError) throw inputError('--metrics', e.message);
+    throw e;
+  }
+  const issues: InputIssue[] = [];
+  const out: string[] = [];
+  for (const n of names) {
+    const c = resolveMetricName(n, available);
+    if (c === undefined) issues.push({ file: '--metrics', line: 0, column: 0, path: '', message: unknownMetricMessage(n, available) });
+    else if (!out.includes(c)) out.push(c);
+  }
+  if (issues.length > 0) throw new InputError(issues);
+  return out;
+}
+
+function defaultMetrics(plan: CheckedPlan): string[] {
   const m = [...DEFAULT_METRICS];
-  if (result.plan.spec.jobName !== undefined) m.unshift('job_effective_compute_ratio', 'job_queueing_delay_s');
+  if (plan.spec.jobName !== undefined) m.unshift('job_effective_compute_ratio', 'job_queueing_delay_s');
   return m;
 }
 

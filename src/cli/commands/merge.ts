@@ -1,18 +1,25 @@
 // `poolsim merge <out.csv> <in.csv...>`: join the runs.csv files of an experiment's shards, checking
-// headers, duplicates and missing runs; --summary also writes the summary over the merged runs.
+// headers, duplicates, missing runs, and that the shards ran one experiment (their manifests and
+// scenario fingerprints agree); --summary also writes the summary over the merged runs. The outputs
+// are written all together with a manifest (manifest.json beside <out>), so `report` can trust them.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { CsvFormatError, parseCsv, type Table } from '../../experiment/csv-table.js';
-import { compactRanges, MergeError, mergeRuns } from '../../experiment/merge.js';
+import { CsvFormatError, parseCsv, tableToCsv, type Table } from '../../experiment/csv-table.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, ManifestError, parseManifest, poolsimVersion, sha256, type RunManifest } from '../../experiment/manifest.js';
+import { compactRanges, manifestProblems, MergeError, mergeRuns, plannedRuns } from '../../experiment/merge.js';
+import { DEFAULT_MAX_RUNS, FINGERPRINT_COLUMN } from '../../experiment/plan.js';
 import { summarizeRuns } from '../../experiment/summarize.js';
 import { InputError } from '../../scenario/errors.js';
-import { writeTable } from '../experiment-cli.js';
+import { OutputFolder } from '../output-folder.js';
 import { guarded, readInput } from '../io.js';
 
 interface MergeArgs {
   out: string;
   inputs: string[];
   summary?: string;
-  total?: number;
+  total?: string;
+  maxRuns?: number;
   quiet: boolean;
 }
 
@@ -21,38 +28,116 @@ export const describe = "Join shards' runs.csv files into one (sorted by run, du
 
 export function builder(y: Argv): Argv<MergeArgs> {
   return y
-    .positional('out', { type: 'string', demandOption: true, describe: 'merged CSV to write' })
+    .positional('out', { type: 'string', demandOption: true, describe: 'merged CSV to write (a manifest.json goes beside it)' })
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: "the shards' runs.csv files" })
     .option('summary', { type: 'string', describe: 'also write summary.csv (mean, std, 95% CI) of the merged runs here' })
-    .option('total', { type: 'number', describe: 'runs in the whole experiment (to detect a missing last shard)' })
+    .option('total', { type: 'string', describe: "runs in the whole experiment (to detect a missing last shard); read from the shards' manifests when absent" })
+    .option('max-runs', { type: 'number', describe: `refuse run numbers of experiments larger than this (default ${DEFAULT_MAX_RUNS.toLocaleString('en-US')})` })
     .option('quiet', { type: 'boolean', default: false })
     .example('$0 merge results/sweep/runs.csv results/sweep/shard-*/runs.csv --summary results/sweep/summary.csv', '') as unknown as Argv<MergeArgs>;
 }
 
+const problem = (file: string, message: string): InputError => new InputError([{ file, line: 0, column: 0, path: '', message }]);
+
+interface Shard {
+  file: string;
+  table: Table;
+  sha256: string;
+  manifest?: { manifest: RunManifest; manifestFile: string };
+}
+
+function readShard(file: string): Shard {
+  const text = readInput(file);
+  let table: Table;
+  try {
+    table = parseCsv(text, file);
+  } catch (e) {
+    if (e instanceof CsvFormatError) throw new InputError([{ file: e.file, line: e.line, column: 0, path: '', message: e.message.replace(/^.*?:\d+: /, '') }]);
+    throw e;
+  }
+  const manifestFile = join(dirname(file), MANIFEST_FILE);
+  if (!existsSync(manifestFile)) return { file, table, sha256: sha256(text) };
+  try {
+    return { file, table, sha256: sha256(text), manifest: { manifest: parseManifest(readFileSync(manifestFile, 'utf8')), manifestFile } };
+  } catch (e) {
+    if (e instanceof ManifestError) throw problem(manifestFile, `cannot read the shard's manifest: ${e.message}`);
+    throw e;
+  }
+}
+
+/** --total as given: a positive whole number, or refused (a typo must not turn the missing-shard check off). */
+function parseTotal(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) throw problem('--total', `'${text}': expected a positive whole number (the runs in the whole experiment)`);
+  return Number(text);
+}
+
 export async function handler(argv: ArgumentsCamelCase<MergeArgs>): Promise<void> {
   await guarded(() => {
-    const inputs = argv.inputs.map((file) => {
-      let table: Table;
-      try {
-        table = parseCsv(readInput(file), file);
-      } catch (e) {
-        if (e instanceof CsvFormatError) throw new InputError([{ file: e.file, line: e.line, column: 0, path: '', message: e.message.replace(/^.*?:\d+: /, '') }]);
-        throw e;
-      }
-      return { file, table };
-    });
+    const maxRuns = argv.maxRuns ?? DEFAULT_MAX_RUNS;
+    if (!Number.isSafeInteger(maxRuns) || maxRuns < 1) throw problem('--max-runs', `expected a positive whole number, got ${argv.maxRuns}`);
+    let total = parseTotal(argv.total);
+    const shards = argv.inputs.map(readShard);
+    const withManifest = shards.filter((s): s is Shard & { manifest: NonNullable<Shard['manifest']> } => s.manifest !== undefined);
+    const problems = manifestProblems(withManifest.map((s) => ({ file: s.file, name: basename(s.file), sha256: s.sha256, ...s.manifest })));
+    const planned = withManifest.length > 0 ? plannedRuns(withManifest[0]!.manifest.manifest) : undefined;
+    if (planned !== undefined && problems.length === 0) {
+      if (total !== undefined && total !== planned) problems.push(`--total ${total}, but the shards' manifests describe an experiment of ${planned} runs`);
+      total ??= planned;
+    }
+    if (problems.length > 0) throw new InputError(problems.map((message) => ({ file: 'merge', line: 0, column: 0, path: '', message })));
     let merged;
     try {
-      merged = mergeRuns(inputs, argv.total);
+      merged = mergeRuns(
+        shards.map((s) => ({ file: s.file, table: s.table })),
+        total,
+        maxRuns,
+      );
     } catch (e) {
       if (e instanceof MergeError) throw new InputError(e.problems.map((message) => ({ file: 'merge', line: 0, column: 0, path: '', message })));
       throw e;
     }
-    writeTable(argv.out, merged.table);
-    if (argv.summary !== undefined) writeTable(argv.summary, summarizeRuns(merged.table));
-    if (!argv.quiet) {
-      if (merged.duplicates.length > 0) process.stderr.write(`  note: runs ${compactRanges(merged.duplicates)} were in several files (identical; kept once)\n`);
-      process.stdout.write(`  merged ${merged.table.rows.length} runs from ${inputs.length} files into ${argv.out}${argv.summary !== undefined ? ` and ${argv.summary}` : ''}\n`);
+    const summary = argv.summary !== undefined ? summarizeRuns(merged.table, argv.out) : undefined;
+    const folder = new OutputFolder(dirname(argv.out), '<out>');
+    try {
+      folder.append(basename(argv.out), tableToCsv(merged.table));
+      if (argv.summary !== undefined) {
+        const rel = relative(dirname(argv.out), argv.summary);
+        if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) folder.append(rel, tableToCsv(summary!));
+        else {
+          folder.reserveOutside(argv.summary, '--summary');
+          folder.appendOutside(argv.summary, tableToCsv(summary!));
+        }
+      }
+      const written = folder.commit(mergedManifest(withManifest[0]?.manifest.manifest, merged.table));
+      if (!argv.quiet) {
+        if (merged.duplicates.length > 0) process.stderr.write(`  note: runs ${compactRanges(merged.duplicates)} were in several files (identical; kept once)\n`);
+        if (withManifest.length < shards.length) process.stderr.write(`  note: no manifest beside ${shards.filter((s) => !s.manifest).map((s) => s.file).join(', ')}: checked by their ${FINGERPRINT_COLUMN} column only\n`);
+        process.stdout.write(`  merged ${merged.table.rows.length} runs from ${shards.length} files into ${written.join(', ')}\n`);
+      }
+    } catch (e) {
+      folder.abort();
+      throw e;
     }
   });
+}
+
+/** The merged files' manifest: the shards' experiment (from their manifests, or what the rows say). */
+function mergedManifest(shard: RunManifest | undefined, table: Table): Omit<RunManifest, 'files'> {
+  if (shard) {
+    const { files: _files, ...rest } = shard;
+    return { ...rest, poolsim_version: poolsimVersion(), command: 'merge' };
+  }
+  const col = (c: string) => [...new Set(table.rows.map((r) => r[table.header.indexOf(c)] ?? ''))];
+  const shas = col(FINGERPRINT_COLUMN);
+  return {
+    format: MANIFEST_FORMAT,
+    poolsim_version: poolsimVersion(),
+    command: 'merge',
+    scenario: { name: col('scenario').join(', '), file: '', sha256: shas.length === 1 ? shas[0]! : '' },
+    seeds: col('seed').map(Number).filter(Number.isInteger),
+    policies: [],
+    placements: [],
+    sweep: [],
+  };
 }

@@ -1,12 +1,15 @@
 // `poolsim report <dir>`: a self-contained HTML report (summary table, interactive charts) of a
-// results folder written by compare or sweep (runs.csv, summary.csv, and jobs.csv when present).
-import { existsSync } from 'node:fs';
+// results folder written by compare, sweep or merge. Only files the folder's manifest.json lists,
+// unchanged, are read: a jobs.csv left by an earlier experiment is refused, not mixed in. A folder
+// without a manifest is refused unless --no-manifest, which reads runs.csv alone and says so.
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { CsvFormatError, parseCsv, type Table } from '../../experiment/csv-table.js';
+import { fileProblem, MANIFEST_FILE, ManifestError, parseManifest, type RunManifest } from '../../experiment/manifest.js';
 import { buildReport } from '../../experiment/report.js';
 import { summarizeRuns } from '../../experiment/summarize.js';
-import { InputError } from '../../scenario/errors.js';
+import { InputError, type InputIssue } from '../../scenario/errors.js';
 import { writeAtomically } from '../experiment-cli.js';
 import { guarded, readInput } from '../io.js';
 
@@ -14,6 +17,7 @@ interface ReportArgs {
   dir: string;
   out?: string;
   title?: string;
+  manifest: boolean;
   quiet: boolean;
 }
 
@@ -22,29 +26,83 @@ export const describe = 'Write a self-contained HTML report (interactive charts)
 
 export function builder(y: Argv): Argv<ReportArgs> {
   return y
-    .positional('dir', { type: 'string', demandOption: true, describe: 'results folder with runs.csv (from compare or sweep, or merged shards)' })
+    .positional('dir', { type: 'string', demandOption: true, describe: 'results folder with runs.csv and manifest.json (from compare or sweep, or merged shards)' })
     .option('out', { type: 'string', describe: 'HTML file to write (default <dir>/report.html)' })
     .option('title', { type: 'string', describe: 'page title (default: the folder name)' })
+    .option('manifest', {
+      type: 'boolean',
+      default: true,
+      describe: 'read only files the folder\'s manifest.json lists unchanged; --no-manifest reads runs.csv alone (the summary recomputed from it) for a folder without one',
+    })
     .option('quiet', { type: 'boolean', default: false }) as unknown as Argv<ReportArgs>;
 }
 
-function readTable(path: string): Table {
+function parseTable(text: string, path: string): Table {
   try {
-    return parseCsv(readInput(path), path);
+    return parseCsv(text, path);
   } catch (e) {
     if (e instanceof CsvFormatError) throw new InputError([{ file: e.file, line: e.line, column: 0, path: '', message: e.message.replace(/^.*?:\d+: /, '') }]);
     throw e;
   }
 }
 
+const problem = (file: string, message: string): InputIssue => ({ file, line: 0, column: 0, path: '', message });
+
+/** The folder's manifest, or InputError saying why the folder cannot be trusted without one. */
+function readManifest(dir: string): RunManifest {
+  const path = join(dir, MANIFEST_FILE);
+  if (!existsSync(path)) {
+    throw new InputError([
+      problem(
+        path,
+        'no manifest.json: nothing says which files in this folder belong to one experiment (compare, sweep and merge write one); re-run the experiment, or pass --no-manifest to report on runs.csv alone',
+      ),
+    ]);
+  }
+  try {
+    return parseManifest(readInput(path));
+  } catch (e) {
+    if (e instanceof ManifestError) throw new InputError([problem(path, `cannot be read: ${e.message}`)]);
+    throw e;
+  }
+}
+
 export async function handler(argv: ArgumentsCamelCase<ReportArgs>): Promise<void> {
   await guarded(async () => {
-    const runs = readTable(join(argv.dir, 'runs.csv'));
-    // The summary is recomputed from the runs when absent (merged shards without --summary).
-    const summaryPath = join(argv.dir, 'summary.csv');
-    const summary = existsSync(summaryPath) ? readTable(summaryPath) : summarizeRuns(runs);
-    const jobsPath = join(argv.dir, 'jobs.csv');
-    const jobs = existsSync(jobsPath) ? readTable(jobsPath) : undefined;
+    const runsPath = join(argv.dir, 'runs.csv');
+    let runs: Table;
+    let summary: Table;
+    let jobs: Table | undefined;
+    if (argv.manifest) {
+      const manifest = readManifest(argv.dir);
+      const issues: InputIssue[] = [];
+      // Each file the report would read: listed and unchanged, or refused; absent ones are absent.
+      const read = (name: string, required: boolean): Table | undefined => {
+        const path = join(argv.dir, name);
+        if (!existsSync(path)) {
+          if (required || manifest.files[name] !== undefined) issues.push(problem(path, required ? 'missing (a report needs runs.csv)' : `missing, though ${MANIFEST_FILE} lists it`));
+          return undefined;
+        }
+        const bytes = readFileSync(path);
+        const why = fileProblem(manifest, name, bytes);
+        if (why !== undefined) {
+          issues.push(problem(path, `${why}; remove it or re-run the experiment`));
+          return undefined;
+        }
+        return parseTable(bytes.toString('utf8'), path);
+      };
+      const r = read('runs.csv', true);
+      const s = read('summary.csv', false);
+      jobs = read('jobs.csv', false);
+      if (issues.length > 0) throw new InputError(issues);
+      runs = r!;
+      // The summary is recomputed from the runs when absent (merged shards without --summary).
+      summary = s ?? summarizeRuns(runs, runsPath);
+    } else {
+      runs = parseTable(readInput(runsPath), runsPath);
+      summary = summarizeRuns(runs, runsPath);
+      if (!argv.quiet) process.stderr.write(`  note: --no-manifest: reporting on ${runsPath} alone (summary recomputed from it; other files in the folder not read)\n`);
+    }
     const out = argv.out ?? join(argv.dir, 'report.html');
     const html = await buildReport({ title: argv.title ?? basename(resolve(argv.dir)), runs, summary, jobs });
     writeAtomically([{ path: out, content: html }]);
