@@ -92,7 +92,7 @@ describe('poolsim compare', () => {
     const r = poolsim('compare', 'test/fixtures/experiment/check-backfill.yaml', '--policies', 'fifo,easy-backfill', '--seeds', '3', '--out', out);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/queueing_delay_p95_s ↓ .* \*/);
-    expect(readdirSync(out).sort()).toEqual(['runs.csv', 'summary.csv']);
+    expect(readdirSync(out).sort()).toEqual(['manifest.json', 'runs.csv', 'summary.csv']);
     const summary = parseCsv(readFileSync(join(out, 'summary.csv'), 'utf8'));
     expect(summary.header).toEqual(['scenario', 'policy', 'placement', 'metric', 'n', 'mean', 'std', 'ci95_low', 'ci95_high']);
     const row = summary.rows.find((x) => x[1] === 'easy-backfill' && x[3] === 'utilisation')!;

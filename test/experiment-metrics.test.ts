@@ -1,0 +1,172 @@
+// The metric table and what derives from it (directions, ranges, confidence intervals, the docs),
+// policy variant labels, and summaries that never average across variants.
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { tableToCsv, type Table } from '../src/experiment/csv-table.js';
+import { missingRanges, mergeRuns } from '../src/experiment/merge.js';
+import { isBetter, metricDef, metricDirection, metricTableMarkdown, rangeBounds, resolveMetricName, SUMMARY_METRIC_COLUMNS } from '../src/experiment/metric-table.js';
+import { meanCi } from '../src/experiment/stats.js';
+import { summarizeRuns } from '../src/experiment/summarize.js';
+import { formatSummaryTable } from '../src/experiment/summary-text.js';
+import { parseSetOption } from '../src/experiment/sweep-values.js';
+import { parseVariantLabel, variantLabels } from '../src/experiment/variant-label.js';
+import { InputError } from '../src/scenario/errors.js';
+import { SUMMARY_COLUMNS } from '../src/sim/metrics.js';
+import { repoPath } from './helpers.js';
+
+describe('the metric table', () => {
+  it('covers every summary column, and directions come from it', () => {
+    expect(SUMMARY_METRIC_COLUMNS).toEqual(SUMMARY_COLUMNS.filter((c) => !['scenario', 'policy', 'placement', 'seed'].includes(c)));
+    expect(metricDirection('utilisation')).toBe('higher');
+    expect(metricDirection('queueing_delay_p95_s')).toBe('lower');
+    expect(metricDirection('jobs_submitted')).toBe('neutral');
+    expect(metricDirection('services.chat.ttft_p99_s')).toBe('lower');
+    expect(metricDirection('services.chat.slo_attainment')).toBe('higher');
+    expect(isBetter('services.a.b.tokens_per_s', 2, 1)).toBe(true);
+    expect(metricDef('utilisation')!.range).toBe('fraction');
+    expect(metricDef('job_comm_fraction')!.range).toBe('fraction');
+    expect(metricDef('makespan_s')!.range).toBe('non-negative');
+    expect(metricDef('scenario_sha256')).toBeUndefined();
+    expect(metricDef('job_device_kind')).toBeUndefined();
+  });
+
+  it('resolves a bare service metric only when exactly one service has it, and never over a summary column', () => {
+    const one = [...SUMMARY_METRIC_COLUMNS, 'services.chat.ttft_p99_s', 'services.chat.queueing_delay_p95_s'];
+    expect(resolveMetricName('ttft_p99_s', one)).toBe('services.chat.ttft_p99_s');
+    expect(resolveMetricName('queueing_delay_p95_s', one)).toBe('queueing_delay_p95_s');
+    const two = [...one, 'services.code.ttft_p99_s'];
+    expect(resolveMetricName('ttft_p99_s', two)).toBeUndefined();
+    expect(resolveMetricName('ttft_p99_x', one)).toBeUndefined();
+  });
+
+  it('docs/experiments.md carries the table generated from it', () => {
+    expect(readFileSync(repoPath('docs/experiments.md'), 'utf8')).toContain(metricTableMarkdown());
+  });
+});
+
+describe('confidence intervals respect a metric range', () => {
+  it('a delay whose t interval would reach below zero is cut at zero (it used to say -3.5 h)', () => {
+    const s = meanCi([0, 0, 36_000], rangeBounds('non-negative'));
+    expect(s.mean).toBe(12_000);
+    expect(s.ci95Low).toBe(0);
+    expect(s.ci95High).toBeCloseTo(12_000 + (4.3027 * 20_784.6) / Math.sqrt(3), -1);
+    const u = meanCi([0.99, 0.5, 1], rangeBounds('fraction'));
+    expect(u.ci95High).toBe(1);
+    expect(u.ci95Low).toBeGreaterThanOrEqual(0);
+  });
+
+  it('for any replications, the interval lies in the range and holds the mean', () => {
+    fc.assert(
+      fc.property(fc.constantFrom<'fraction' | 'non-negative'>('fraction', 'non-negative'), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 2, maxLength: 30 }), fc.double({ min: 1e-3, max: 1e6, noNaN: true }), (range, unit, scale) => {
+        const xs = range === 'fraction' ? unit : unit.map((x) => x * scale);
+        const b = rangeBounds(range);
+        const s = meanCi(xs, b);
+        expect(s.ci95Low).toBeGreaterThanOrEqual(b.min);
+        expect(s.ci95High).toBeLessThanOrEqual(b.max);
+        expect(s.ci95Low).toBeLessThanOrEqual(s.mean + 1e-12 * Math.max(1, s.mean));
+        expect(s.ci95High).toBeGreaterThanOrEqual(s.mean - 1e-12 * Math.max(1, s.mean));
+      }),
+    );
+  });
+
+  it('summary.csv intervals of delays and makespans never go below zero, and the table shows the cut interval', () => {
+    const header = ['run', 'scenario', 'policy', 'placement', 'seed', 'makespan_s', 'jct_mean_s', 'utilisation'];
+    const runs: Table = {
+      header,
+      rows: [
+        ['0', 's', 'fifo', 'first-fit', '1', '100', '0', '0.9'],
+        ['1', 's', 'fifo', 'first-fit', '2', '10', '0', '0.95'],
+        ['2', 's', 'fifo', 'first-fit', '3', '1000', '36000', '1'],
+      ],
+    };
+    const summary = summarizeRuns(runs);
+    for (const r of summary.rows) {
+      expect(Number(r[summary.header.indexOf('ci95_low')])).toBeGreaterThanOrEqual(0);
+      if (r[summary.header.indexOf('metric')] === 'utilisation') expect(Number(r[summary.header.indexOf('ci95_high')])).toBeLessThanOrEqual(1);
+    }
+    expect(formatSummaryTable(summary)).toMatch(/jct_mean_s ↓ +3.33h \(0s … \d+(\.\d+)?h\)/);
+  });
+});
+
+describe('policy variant labels', () => {
+  const ref = (name: string, params: Record<string, unknown> = {}) => ({ name, params });
+
+  it('two parameter sets of one policy get distinct labels; a lone variant keeps its name', () => {
+    expect(variantLabels([{ ref: ref('sjf', { strict: true }), ownName: 'sjf' }, { ref: ref('sjf'), ownName: 'sjf' }, { ref: ref('fifo'), ownName: 'fifo' }])).toEqual(['sjf{strict=true}', 'sjf{}', 'fifo']);
+    expect(variantLabels([{ ref: ref('site-aware', { objective: 'carbon', max_slowdown: 1.5 }), ownName: 'site-aware' }])).toEqual(['site-aware']);
+  });
+
+  it('plug-ins are labelled by their own name, disambiguated by module when two share it', () => {
+    const labels = variantLabels([
+      { ref: ref('./a.mjs'), ownName: 'mine' },
+      { ref: ref('./b.mjs'), ownName: 'mine' },
+      { ref: ref('fifo'), ownName: 'fifo' },
+      { ref: ref('./my-fifo.mjs'), ownName: 'fifo' },
+    ]);
+    expect(labels).toEqual(['mine[./a.mjs]', 'mine[./b.mjs]', 'fifo', 'fifo[./my-fifo.mjs]']);
+    expect(new Set(labels).size).toBe(4);
+  });
+
+  it('the same variant twice is refused (it would be averaged as more seeds)', () => {
+    expect(() => variantLabels([{ ref: ref('fifo'), ownName: 'fifo' }, { ref: ref('fifo'), ownName: 'fifo' }])).toThrow(/listed twice/);
+  });
+
+  it('labels read back as the policies they name', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/), fc.oneof(fc.integer(), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string(), fc.constantFrom('carbon', 'yes', '1.5', 'a,b', '{x}'))),
+        (params) => {
+          const [label] = variantLabels([
+            { ref: ref('sjf', params), ownName: 'sjf' },
+            { ref: ref('sjf', { other: 1 }), ownName: 'sjf' },
+          ]);
+          const back = parseVariantLabel(label!);
+          expect(back.name).toBe('sjf');
+          expect(back.params).toEqual(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Object.is(v, -0) ? 0 : v])));
+        },
+      ),
+    );
+  });
+
+  it('summaries never average across variants: two runs of one group with one seed are refused', () => {
+    const header = ['run', 'scenario', 'policy', 'placement', 'seed', 'utilisation'];
+    const rows = [
+      ['0', 's', 'easy-backfill', 'best-fit', '1', '0.5'],
+      ['1', 's', 'easy-backfill', 'best-fit', '1', '0.7'],
+    ];
+    expect(() => summarizeRuns({ header, rows })).toThrow(InputError);
+    expect(() => summarizeRuns({ header, rows })).toThrow(/runs 0 and 1 have the same .*policy=easy-backfill.* and seed 1/);
+  });
+});
+
+describe('sizes are refused before anything is allocated', () => {
+  it('a range of 100M points is refused, saying the count and the limit', () => {
+    const t0 = Date.now();
+    expect(() => parseSetOption('x=1..2:lin:100000000', 100_000)).toThrow(/100,000,000 points, more than the limit of 100,000/);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it('merge refuses a run number of 1e9 and finds gaps without listing them', () => {
+    const a = { file: 'a.csv', table: { header: ['run', 'x'], rows: [['0', '1'], ['1000000000', '3']] } };
+    expect(() => mergeRuns([a])).toThrow(/run 1000000000 is beyond the largest experiment poolsim plans \(100,000 runs/);
+    expect(missingRanges([0, 5, 6, 10], 12)).toEqual({ count: 9, text: '1-4, 7-9, 11-12' });
+    expect(missingRanges([], 1e12 - 1).count).toBe(1e12);
+  });
+
+  it('merge refuses a --total that is not a positive whole number', () => {
+    const a = { file: 'a.csv', table: { header: ['run', 'x'], rows: [['0', '1']] } };
+    expect(() => mergeRuns([a], Number.NaN)).toThrow(/--total NaN: expected a positive whole number/);
+    expect(() => mergeRuns([a], 3)).toThrow(/missing runs 1-2/);
+  });
+
+  it('the merged summary is the same bytes as one run', () => {
+    const header = ['run', 'scenario', 'policy', 'placement', 'seed', 'makespan_s'];
+    const rows = [0, 1, 2, 3].map((i) => [String(i), 's', i < 2 ? 'a' : 'b', 'p', String(1 + (i % 2)), String(10 * i + 1)]);
+    const merged = mergeRuns([
+      { file: 'x', table: { header, rows: [rows[1]!, rows[3]!] } },
+      { file: 'y', table: { header, rows: [rows[0]!, rows[2]!] } },
+    ]);
+    expect(tableToCsv(summarizeRuns(merged.table))).toBe(tableToCsv(summarizeRuns({ header, rows })));
+  });
+});
