@@ -250,6 +250,11 @@ describe('merge and sizes', () => {
     expect(m.code).toBe(0);
     expect(Object.keys(parseManifest(readFileSync(join(dir, 'all', 'manifest.json'), 'utf8')).files).sort()).toEqual(['runs.csv', 'summary.csv']);
     expect(poolsim('report', join(dir, 'all'), '--quiet').code).toBe(0);
+    // Merging into a shard's own folder would replace that shard's files.
+    const into = poolsim('merge', join(dir, 's1', 'merged.csv'), join(dir, 's1', 'runs.csv'), join(dir, 's2', 'runs.csv'));
+    expect(into.code).toBe(2);
+    expect(into.stderr).toContain("merging there would replace that shard's files");
+    expect(existsSync(join(dir, 's1', 'runs.csv'))).toBe(true);
     // The manifests give the run count: a missing last shard is caught without --total.
     const missing = poolsim('merge', join(dir, 'x.csv'), join(dir, 's1', 'runs.csv'));
     expect(missing.code).toBe(2);

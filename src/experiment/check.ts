@@ -184,10 +184,11 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
   // The variants to run: the scenario's own first (or its --policy replacement), then every other one named.
   const runOwn: WorkerPolicyOverride = input.policy ?? { ref: ownRef, baseDir: dir, label: 'policy' };
   const variants: WorkerPolicyOverride[] = [runOwn];
-  const variantOf = (slot: Slot): number => {
+  // `where` names what asked for the variant in messages about it (an unknown policy, bad parameters).
+  const variantOf = (slot: Slot, where = 'expect'): number => {
     if (slot.own) return 0;
     let i = variants.findIndex((v) => sameRef(v.ref, slot.ref));
-    if (i < 0) i = variants.push({ ref: slot.ref, baseDir: dir, label: `expect (policy '${slot.ref.name}')` }) - 1;
+    if (i < 0) i = variants.push({ ref: slot.ref, baseDir: dir, label: `${where} (policy '${slot.ref.name}')` }) - 1;
     return i;
   };
   for (const t of thresholdSlots) variantOf(t.slot);
@@ -195,7 +196,7 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
     variantOf(r.a);
     variantOf(r.b);
   }
-  for (const e of baseBySlot) variantOf(e.slot);
+  for (const e of baseBySlot) variantOf(e.slot, e.rows[0]!.baseline.file);
 
   const seedBase = expect?.seed_base ?? resolved.scenario.seed;
   const expectSeeds = Array.from({ length: expect?.seeds ?? 1 }, (_, i) => seedBase + i);

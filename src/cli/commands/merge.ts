@@ -3,7 +3,7 @@
 // scenario fingerprints agree); --summary also writes the summary over the merged runs. The outputs
 // are written all together with a manifest (manifest.json beside <out>), so `report` can trust them.
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { CsvFormatError, parseCsv, tableToCsv, type Table } from '../../experiment/csv-table.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, ManifestError, parseManifest, poolsimVersion, sha256, type RunManifest } from '../../experiment/manifest.js';
@@ -98,6 +98,10 @@ export async function handler(argv: ArgumentsCamelCase<MergeArgs>): Promise<void
       throw e;
     }
     const summary = argv.summary !== undefined ? summarizeRuns(merged.table, argv.out) : undefined;
+    // The merged files replace what poolsim wrote in their folder: never a shard's own files.
+    const outDir = resolve(dirname(argv.out));
+    const clash = shards.find((s) => resolve(dirname(s.file)) === outDir);
+    if (clash) throw problem('<out>', `'${argv.out}' is in the folder of the input ${clash.file}: merging there would replace that shard's files; write the merged runs into another folder (e.g. the shards' parent)`);
     const folder = new OutputFolder(dirname(argv.out), '<out>');
     try {
       folder.append(basename(argv.out), tableToCsv(merged.table));
