@@ -136,12 +136,17 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   const fingerprints: string[] = [];
   const services: string[] = [];
   let names: { policies: string[]; placements: string[] } | undefined;
+  let policiesChecked = false;
   for (const point of plan.points) {
     try {
       const loaded = loadScenarioForRun(point.text, plan.spec.scenarioFile, fileAccess(plan.spec.scenarioFile));
       fingerprints[point.index] = loaded.fingerprint;
       for (const s of loaded.resolved.services) if (!services.includes(s.name)) services.push(s.name);
-      names ??= await policyNames(plan, point.text, loaded.resolved, dir, options);
+      // Policies are checked once, on the first valid point: a bad one is reported once, not per point.
+      if (!policiesChecked) {
+        policiesChecked = true;
+        names = await policyNames(plan, point.text, loaded.resolved, dir, options);
+      }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       const where = plan.spec.sweep.map((p, k) => `${p.path}=${point.values[k]}`).join(', ');
