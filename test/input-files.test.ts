@@ -2,7 +2,7 @@
 // regular file of sane size (a directory, a FIFO, a socket, /dev/zero, a huge or sparse file, a
 // gzip bomb) refused quickly with exit 2 and a located message, through every command that reads.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -257,6 +257,16 @@ describe('the CLI refuses unreadable inputs quickly, exit 2, located', () => {
     expectRefused(poolsimWithin(60, 'trace', 'inspect', bomb, '--format', 'philly'), message);
     const scenario = traceScenario('bomb', bomb);
     expectRefused(poolsimWithin(60, 'run', scenario, '--out', at('out-bomb')), new RegExp(`workloads\\[0\\]\\.trace\\.path: cannot read '${bomb}': is 2\\.\\d MiB ${message.source}`));
+  });
+
+  it.skipIf(!hasFifo)('run --out into a folder whose manifest.json is a FIFO does not block: the run replaces it', () => {
+    const out = at('out-fifo-manifest');
+    mkdirSync(out);
+    spawnSync('mkfifo', [join(out, 'manifest.json')]);
+    const r = poolsimWithin(60, 'run', repoPath('scenarios/quickstart.yaml'), '--out', out);
+    expect(r.timedOut, `hung: ${r.stderr}`).toBe(false);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(join(out, 'manifest.json')).isFile()).toBe(true);
   });
 
   it('check --baseline, check --expect, merge and report refuse a FIFO or /dev/zero as well', () => {
