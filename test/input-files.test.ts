@@ -20,6 +20,12 @@ const NODES_GZ = repoPath('data/alibaba-openb/openb_node_list_all_node.csv.gz');
 const dir = mkdtempSync(join(tmpdir(), 'poolsim-input-'));
 const at = (name: string): string => join(dir, name);
 
+/**
+ * Long enough for a loaded machine (a refusal takes about a second on an idle one), short enough
+ * that a command blocked on a FIFO or reading /dev/zero ends the test instead of the suite.
+ */
+const DEADLINE_S = 60;
+
 /** The built CLI with a deadline: spawnSync blocks the test's event loop, so a hang must be cut here. */
 function poolsimWithin(seconds: number, ...args: string[]): { code: number | null; stdout: string; stderr: string; wallS: number; timedOut: boolean } {
   const cli = repoPath('dist/cli/main.js');
@@ -75,6 +81,57 @@ function traceScenario(name: string, tracePath: string, nodesPath?: string): str
   );
   return file;
 }
+
+describe('readInputFile: only regular files, size checked before reading', () => {
+  // First in the file, while this process's peak memory is still low: reading the file (or the
+  // bomb's output) whole would raise the peak by hundreds of MiB, whatever the machine's load.
+  it('a 300 MiB sparse file is refused without being read, and a 2 GiB gzip bomb within the limit', () => {
+    const big = at('sparse.csv');
+    const fd = openSync(big, 'w');
+    ftruncateSync(fd, 300 * 1024 * 1024);
+    closeSync(fd);
+    const peakMiB = (): number => process.resourceUsage().maxRSS / 1024;
+    const before = peakMiB();
+    expect(() => readInputFile(big)).toThrow(/is 300 MiB, more than 256 MiB, the most poolsim reads from one input file/);
+    expect(peakMiB() - before).toBeLessThan(64);
+    rmSync(big);
+    writeFileSync(at('bomb-2g.gz'), gzipBomb(2048));
+    expect(() => readInputFile(at('bomb-2g.gz'))).toThrow(/is 2\.\d MiB of gzip that decompresses to more than 256 MiB/);
+    expect(peakMiB() - before).toBeLessThan(256 + 128);
+  });
+
+  it('a file over the limit is refused from its size, before it is read', () => {
+    writeFileSync(at('big.csv'), 'x'.repeat(2048));
+    expect(() => readInputFile(at('big.csv'), { maxBytes: 1024 })).toThrow(/is 2\.0 KiB, more than 1\.0 KiB, the most poolsim reads from one input file/);
+    expect(readInputFile(at('big.csv'), { maxBytes: 2048 })).toHaveLength(2048);
+  });
+
+  it('the limit stays below what V8 can hold in one string', () => {
+    expect(MAX_INPUT_BYTES).toBeLessThan(2 ** 29 - 24);
+  });
+
+  it('directories, FIFOs, sockets and character devices are refused by kind, and the error is an InputError', () => {
+    const kinds: [string, RegExp][] = [
+      [folder, /is a directory; expected a regular file/],
+      [at('missing.csv'), /no such file/],
+      [join(at('big.csv'), 'below-a-file.csv'), /no such file \(a part of the path is not a directory\)/],
+    ];
+    if (hasFifo) kinds.push([fifo, /is a named pipe \(FIFO\), which could block forever; expected a regular file/]);
+    if (server) kinds.push([socket, /is a socket; expected a regular file/]);
+    if (existsSync('/dev/zero')) kinds.push(['/dev/zero', /is a character device \(like \/dev\/zero or a terminal\), which may never end/]);
+    for (const [path, message] of kinds) {
+      let error: unknown;
+      try {
+        readInputFile(path);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, path).toBeInstanceOf(InputFileError);
+      expect((error as InputFileError).issues[0]).toMatchObject({ file: path, line: 0, path: '' });
+      expect((error as InputFileError).reason, path).toMatch(message);
+    }
+  });
+});
 
 describe('readInputFile: gzip', () => {
   const plain = 'timestamp,duration,num_gpus,gpu_time,cluster\n2017-10-09 07:01:55,66.0,1,66.0,a\n';
@@ -135,40 +192,6 @@ describe('readInputFile: gzip', () => {
   });
 });
 
-describe('readInputFile: only regular files, size checked before reading', () => {
-  it('a file over the limit is refused from its size, before it is read', () => {
-    writeFileSync(at('big.csv'), 'x'.repeat(2048));
-    expect(() => readInputFile(at('big.csv'), { maxBytes: 1024 })).toThrow(/is 2\.0 KiB, more than 1\.0 KiB, the most poolsim reads from one input file/);
-    expect(readInputFile(at('big.csv'), { maxBytes: 2048 })).toHaveLength(2048);
-  });
-
-  it('the limit stays below what V8 can hold in one string', () => {
-    expect(MAX_INPUT_BYTES).toBeLessThan(2 ** 29 - 24);
-  });
-
-  it('directories, FIFOs, sockets and character devices are refused by kind, and the error is an InputError', () => {
-    const kinds: [string, RegExp][] = [
-      [folder, /is a directory; expected a regular file/],
-      [at('missing.csv'), /no such file/],
-      [join(at('big.csv'), 'below-a-file.csv'), /no such file \(a part of the path is not a directory\)/],
-    ];
-    if (hasFifo) kinds.push([fifo, /is a named pipe \(FIFO\), which could block forever; expected a regular file/]);
-    if (server) kinds.push([socket, /is a socket; expected a regular file/]);
-    if (existsSync('/dev/zero')) kinds.push(['/dev/zero', /is a character device \(like \/dev\/zero or a terminal\), which may never end/]);
-    for (const [path, message] of kinds) {
-      let error: unknown;
-      try {
-        readInputFile(path);
-      } catch (e) {
-        error = e;
-      }
-      expect(error, path).toBeInstanceOf(InputFileError);
-      expect((error as InputFileError).issues[0]).toMatchObject({ file: path, line: 0, path: '' });
-      expect((error as InputFileError).reason, path).toMatch(message);
-    }
-  });
-});
-
 describe('gzip traces give the same jobs as plain ones', () => {
   it('loadTrace: the bundled Philly and Alibaba traces, gzip and decompressed', () => {
     writeFileSync(at('philly.csv'), readInputFile(PHILLY_GZ));
@@ -197,8 +220,8 @@ describe('gzip traces give the same jobs as plain ones', () => {
 
   it('poolsim trace inspect prints the same for gzip and plain', () => {
     writeFileSync(at('philly-copy.csv'), readInputFile(PHILLY_GZ));
-    const gz = poolsimWithin(60, 'trace', 'inspect', PHILLY_GZ, '--format', 'philly');
-    const plain = poolsimWithin(60, 'trace', 'inspect', at('philly-copy.csv'), '--format', 'philly');
+    const gz = poolsimWithin(DEADLINE_S, 'trace', 'inspect', PHILLY_GZ, '--format', 'philly');
+    const plain = poolsimWithin(DEADLINE_S, 'trace', 'inspect', at('philly-copy.csv'), '--format', 'philly');
     expect(gz.code, gz.stderr).toBe(0);
     expect(gz.stdout.replaceAll(PHILLY_GZ, 'FILE')).toBe(plain.stdout.replaceAll(at('philly-copy.csv'), 'FILE'));
     expect(gz.stdout).toContain('82247');
@@ -215,28 +238,27 @@ describe('the CLI refuses unreadable inputs quickly, exit 2, located', () => {
 
   for (const [what, path, message] of bad) {
     it(`${what}: poolsim trace inspect`, () => {
-      const r = poolsimWithin(20, 'trace', 'inspect', path, '--format', 'philly');
+      const r = poolsimWithin(DEADLINE_S, 'trace', 'inspect', path, '--format', 'philly');
       expectRefused(r, new RegExp(`${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot read the trace file: ${message.source}`));
-      expect(r.wallS).toBeLessThan(10);
     });
 
     it(`${what}: poolsim run with it as workloads[0].trace.path names the field, line and column`, () => {
       const scenario = traceScenario(`bad-${what.replace(/\W/g, '')}`, path);
       const out = at(`out-${what.replace(/\W/g, '')}`);
-      const r = poolsimWithin(30, 'run', scenario, '--out', out);
+      const r = poolsimWithin(DEADLINE_S, 'run', scenario, '--out', out);
       expectRefused(r, new RegExp(`${scenario}:\\d+:\\d+: workloads\\[0\\]\\.trace\\.path: cannot read '${path}': ${message.source}`));
       expect(existsSync(out)).toBe(false);
     });
 
     it(`${what}: as the scenario file itself, poolsim run and validate`, () => {
-      expectRefused(poolsimWithin(20, 'run', path), message);
-      expectRefused(poolsimWithin(20, 'validate', path), message);
+      expectRefused(poolsimWithin(DEADLINE_S, 'run', path), message);
+      expectRefused(poolsimWithin(DEADLINE_S, 'validate', path), message);
     });
   }
 
   it('a node list that is a directory names datacentres[0].nodes_from.path', () => {
     const scenario = traceScenario('bad-nodes', PHILLY_GZ, folder);
-    expectRefused(poolsimWithin(30, 'validate', scenario), /:\d+:\d+: datacentres\[0\]\.nodes_from\.path: cannot read '.*a-folder': is a directory/);
+    expectRefused(poolsimWithin(DEADLINE_S, 'validate', scenario), /:\d+:\d+: datacentres\[0\]\.nodes_from\.path: cannot read '.*a-folder': is a directory/);
   });
 
   it('a 300 MiB (sparse) trace is refused from its size at once, saying the size, the limit and what to do', () => {
@@ -244,9 +266,8 @@ describe('the CLI refuses unreadable inputs quickly, exit 2, located', () => {
     const fd = openSync(big, 'w');
     ftruncateSync(fd, 300 * 1024 * 1024);
     closeSync(fd);
-    const r = poolsimWithin(20, 'trace', 'inspect', big, '--format', 'philly');
+    const r = poolsimWithin(DEADLINE_S, 'trace', 'inspect', big, '--format', 'philly');
     expectRefused(r, /huge\.csv: cannot read the trace file: is 300 MiB, more than 256 MiB, the most poolsim reads from one input file; keep only the rows you need/);
-    expect(r.wallS).toBeLessThan(5);
     rmSync(big);
   });
 
@@ -254,16 +275,16 @@ describe('the CLI refuses unreadable inputs quickly, exit 2, located', () => {
     const bomb = at('bomb.csv.gz');
     writeFileSync(bomb, gzipBomb(2048));
     const message = /of gzip that decompresses to more than 256 MiB, the most poolsim reads from one input file/;
-    expectRefused(poolsimWithin(60, 'trace', 'inspect', bomb, '--format', 'philly'), message);
+    expectRefused(poolsimWithin(DEADLINE_S, 'trace', 'inspect', bomb, '--format', 'philly'), message);
     const scenario = traceScenario('bomb', bomb);
-    expectRefused(poolsimWithin(60, 'run', scenario, '--out', at('out-bomb')), new RegExp(`workloads\\[0\\]\\.trace\\.path: cannot read '${bomb}': is 2\\.\\d MiB ${message.source}`));
+    expectRefused(poolsimWithin(DEADLINE_S, 'run', scenario, '--out', at('out-bomb')), new RegExp(`workloads\\[0\\]\\.trace\\.path: cannot read '${bomb}': is 2\\.\\d MiB ${message.source}`));
   });
 
   it.skipIf(!hasFifo)('run --out into a folder whose manifest.json is a FIFO does not block: the run replaces it', () => {
     const out = at('out-fifo-manifest');
     mkdirSync(out);
     spawnSync('mkfifo', [join(out, 'manifest.json')]);
-    const r = poolsimWithin(60, 'run', repoPath('scenarios/quickstart.yaml'), '--out', out);
+    const r = poolsimWithin(DEADLINE_S, 'run', repoPath('scenarios/quickstart.yaml'), '--out', out);
     expect(r.timedOut, `hung: ${r.stderr}`).toBe(false);
     expect(r.code, r.stderr).toBe(0);
     expect(statSync(join(out, 'manifest.json')).isFile()).toBe(true);
@@ -272,15 +293,15 @@ describe('the CLI refuses unreadable inputs quickly, exit 2, located', () => {
   it('check --baseline, check --expect, merge and report refuse a FIFO or /dev/zero as well', () => {
     const scenario = repoPath('scenarios/quickstart.yaml');
     const pipe = hasFifo ? fifo : '/dev/zero';
-    expectRefused(poolsimWithin(20, 'check', scenario, '--baseline', '/dev/zero'), /\/dev\/zero: is a character device/);
-    expectRefused(poolsimWithin(20, 'check', scenario, '--expect', pipe), /is a (named pipe|character device)/);
-    expectRefused(poolsimWithin(20, 'merge', at('merged.csv'), pipe), /is a (named pipe|character device)/);
+    expectRefused(poolsimWithin(DEADLINE_S, 'check', scenario, '--baseline', '/dev/zero'), /\/dev\/zero: is a character device/);
+    expectRefused(poolsimWithin(DEADLINE_S, 'check', scenario, '--expect', pipe), /is a (named pipe|character device)/);
+    expectRefused(poolsimWithin(DEADLINE_S, 'merge', at('merged.csv'), pipe), /is a (named pipe|character device)/);
     expect(existsSync(at('merged.csv'))).toBe(false);
     const results = at('results');
     mkdirSync(results);
     if (hasFifo) spawnSync('mkfifo', [join(results, 'runs.csv')]);
     else mkdirSync(join(results, 'runs.csv'));
-    expectRefused(poolsimWithin(20, 'report', results), /runs\.csv: is a (named pipe|directory)/);
+    expectRefused(poolsimWithin(DEADLINE_S, 'report', results), /runs\.csv: is a (named pipe|directory)/);
   });
 });
 
