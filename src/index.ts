@@ -1,6 +1,8 @@
 // poolsim as a library: load a scenario, run it, and write your own policies.
 export { loadScenario, type ResolvedScenario } from './model/load-scenario.js';
 export { InputError, type InputIssue } from './scenario/errors.js';
+// Reading the files a scenario names (traces) as the CLI does: loadScenario(text, file, { readFile: readInputFile, baseDir }).
+export { readInputFile, InputFileError, MAX_INPUT_BYTES, type ReadInputOptions } from './scenario/read-input-file.js';
 export { simulate, Simulation, type RunOptions, type RunResult } from './sim/simulation.js';
 // The one run pipeline every command uses: runScenario(resolved, { policies, outputs, observe }).
 export { runScenario, runScenarioWithPolicies, loadScenarioForRun, type RunScenarioOptions } from './experiment/run-scenario.js';

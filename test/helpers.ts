@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { csvLine, rowValues } from '../src/experiment/csv.js';
 import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
+import { readInputFile } from '../src/scenario/read-input-file.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../src/sim/metrics.js';
 import { simulate, type RunOptions, type RunResult } from '../src/sim/simulation.js';
 
@@ -15,7 +16,7 @@ export function scenarioFromText(text: string, file = 'test.yaml'): ResolvedScen
 
 export function bundled(name: string): ResolvedScenario {
   const file = `scenarios/${name}.yaml`;
-  return loadScenario(readFileSync(repoPath(file), 'utf8'), file, { readFile: (p) => readFileSync(p, 'utf8'), baseDir: repoPath('scenarios') });
+  return loadScenario(readFileSync(repoPath(file), 'utf8'), file, { readFile: readInputFile, baseDir: repoPath('scenarios') });
 }
 
 /** Run and return the summary plus the exact bytes `poolsim run` would write. */

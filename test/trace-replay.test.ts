@@ -3,25 +3,26 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/model/load-scenario.js';
+import { readInputFile } from '../src/scenario/read-input-file.js';
 import { simulate } from '../src/sim/simulation.js';
 import type { JobRow } from '../src/sim/metrics.js';
 import { repoPath } from './helpers.js';
 
-const shared = (rel: string): string => repoPath(`../shared/traces/${rel}`);
+const data = (rel: string): string => repoPath(`data/${rel}`);
 
 /** The bundled Alibaba scenario, reading a (possibly edited) pod list from memory. */
 function alibaba(podText?: string) {
   const file = 'scenarios/alibaba-replay.yaml';
   return loadScenario(readFileSync(repoPath(file), 'utf8'), file, {
     baseDir: repoPath('scenarios'),
-    readFile: (p) => (podText !== undefined && p.endsWith('openb_pod_list_default.csv') ? podText : readFileSync(p, 'utf8')),
+    readFile: (p) => (podText !== undefined && p.endsWith('openb_pod_list_default.csv.gz') ? podText : readInputFile(p)),
   });
 }
 
 describe('Alibaba openb replay', () => {
   it('accounts for every pod, never shares a GPU beyond 1000 milli, and respects gpu_spec', () => {
     // The published pod list leaves gpu_spec empty; constrain every third GPU pod to make it bite.
-    const lines = readFileSync(shared('alibaba-openb/openb_pod_list_default.csv'), 'utf8').split('\n');
+    const lines = readInputFile(data('alibaba-openb/openb_pod_list_default.csv.gz')).split('\n');
     const header = lines[0]!.split(',');
     const specCol = header.indexOf('gpu_spec');
     const gpuCol = header.indexOf('num_gpu');
@@ -53,7 +54,7 @@ describe('Alibaba openb replay', () => {
           for (let d = 0; d < sim.cluster.deviceCount; d += 1) if (sim.cluster.deviceFreeMilli[d]! < 0) overShared++;
         }),
     });
-    const report = resolved.traceReports.find((t) => t.source.endsWith('openb_pod_list_default.csv'))!;
+    const report = resolved.traceReports.find((t) => t.source.endsWith('openb_pod_list_default.csv.gz'))!;
     const skipped = Object.values(report.skippedByReason).reduce((a, b) => a + b, 0);
     expect(report.rows).toBe(8152);
     expect(report.jobs + skipped).toBe(8152);

@@ -1,5 +1,5 @@
 // Trace importers: CSV scanning, each format on small inline files (quotes, bad rows, missing
-// columns), the common options, inspection, and the full shared traces all accounted for.
+// columns), the common options, inspection, and the full bundled traces (data/) all accounted for.
 import { describe, it, expect } from 'vitest';
 import {
   TraceError,
@@ -16,10 +16,11 @@ import {
   type TraceImport,
 } from '../src/scenario/traces/index.js';
 
-const ALIBABA_DIR = new URL('../../shared/traces/alibaba-openb/', import.meta.url);
-const PODS = new URL('openb_pod_list_default.csv', ALIBABA_DIR);
-const NODES = new URL('openb_node_list_all_node.csv', ALIBABA_DIR);
-const PHILLY = new URL('../../shared/traces/philly/philly_jobs.csv', import.meta.url);
+// The repository's own copies (gzip, read as is): a clone has nothing beside it.
+const ALIBABA_DIR = new URL('../data/alibaba-openb/', import.meta.url);
+const PODS = new URL('openb_pod_list_default.csv.gz', ALIBABA_DIR);
+const NODES = new URL('openb_node_list_all_node.csv.gz', ALIBABA_DIR);
+const PHILLY = new URL('../data/philly/philly_jobs.csv.gz', import.meta.url);
 
 function accounted(t: TraceImport): number {
   return t.jobs.length + t.skipped.length + Object.values(t.filteredByOption).reduce((a, b) => a + b, 0);
@@ -292,7 +293,7 @@ describe('inspectTrace', () => {
   });
 });
 
-describe('full shared traces', () => {
+describe('full bundled traces', () => {
   it('Alibaba openb: every pod and node accounted for; 6,212 GPUs on GPU nodes', () => {
     const start = performance.now();
     const t = loadTrace('alibaba-openb', PODS, { nodesPath: NODES });
@@ -352,6 +353,6 @@ describe('full shared traces', () => {
   });
 
   it('a missing file is a TraceError naming it', () => {
-    expect(thrown(() => loadTrace('philly', '/nonexistent/trace.csv')).message).toBe('/nonexistent/trace.csv: cannot read the trace file (ENOENT)');
+    expect(thrown(() => loadTrace('philly', '/nonexistent/trace.csv')).message).toBe('/nonexistent/trace.csv: cannot read the trace file: no such file');
   });
 });

@@ -25,17 +25,23 @@ const CASES: Record<string, BenchCase> = {
 
 /**
  * The peers' seeded W3 trace, so flow completion times can be compared with SimGrid's exactly:
- * generated with the peers' own script into a temporary folder when Python is there.
+ * generated with the peers' own script into a temporary folder when Python is there. The peers'
+ * checkout sits beside the repository on the developers' machines only; elsewhere the benchmark
+ * says so in one line and runs on a W3-like trace of its own.
  */
 function peerW3Trace(): { tracePath?: string; peerW3Script?: string } {
   const peers = join('..', 'shared', 'peers');
   const script = join(peers, 'gen_traces.py');
-  if (!existsSync(script)) return {};
+  const alone = (why: string): Record<string, never> => {
+    process.stderr.write(`network: ${why}; running on poolsim's own W3-like trace, without the side-by-side with the peer simulators\n`);
+    return {};
+  };
+  if (!existsSync(script)) return alone(`no peer simulators at ${peers} (they are beside the repository on the developers' machines only)`);
   const dir = mkdtempSync(join(tmpdir(), 'poolsim-w3-'));
   const copy = join(dir, 'gen.py');
   writeFileSync(copy, readFileSync(script, 'utf8').replace(/^OUT = .*$/m, `OUT = ${JSON.stringify(join(dir, 'traces'))}`));
   const r = spawnSync('python3', [copy], { stdio: 'ignore' });
-  if (r.status !== 0) return {};
+  if (r.status !== 0) return alone(`python3 ${script} did not run (exit ${r.status ?? r.error?.message})`);
   const w3 = join(peers, 'node', 'w3.js');
   return { tracePath: join(dir, 'traces'), ...(existsSync(w3) ? { peerW3Script: w3 } : {}) };
 }
@@ -79,4 +85,11 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// A benchmark that cannot run says why in one line (POOLSIM_DEBUG=1 for the stack), never a bare trace.
+try {
+  await main();
+} catch (e) {
+  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  process.stderr.write(`bench: ${message}\n${process.env.POOLSIM_DEBUG && e instanceof Error ? `${e.stack}\n` : ''}`);
+  process.exitCode = 1;
+}

@@ -1,8 +1,8 @@
 // The CLI's contact with the outside: reading input files, printing, and exit codes.
 // 0 success, 1 the run failed (a policy bug, an internal error), 2 invalid input.
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, formatIssue } from '../scenario/errors.js';
+import { readInputFile } from '../scenario/read-input-file.js';
 import { loadScenario, type ResolvedScenario, type TraceReport } from '../model/load-scenario.js';
 import { RunFailedError } from '../sim/run-error.js';
 import { PolicyError } from '../policy/types.js';
@@ -11,18 +11,13 @@ export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 
+/** An input file's text (gzip decompressed); an InputError (exit 2) naming the file if it cannot be read. */
 export function readInput(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : String((e as Error).message);
-    throw new InputError([{ file: path, line: 0, column: 0, path: '', message: why }]);
-  }
+  return readInputFile(path);
 }
 
 export function readScenario(path: string): ResolvedScenario {
-  return loadScenario(readInput(path), path, { readFile: (p) => readFileSync(p, 'utf8'), baseDir: dirname(path) });
+  return loadScenario(readInput(path), path, { readFile: readInputFile, baseDir: dirname(path) });
 }
 
 /** What traces contributed and dropped: printed so that no row is dropped silently. */

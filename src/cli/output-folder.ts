@@ -5,10 +5,11 @@
 // `--out .`), files are moved in one by one with the manifest last, after removing the old one: a
 // reader that finds no manifest knows the folder is not a complete result. Ctrl-C removes the
 // staging folder.
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { MANIFEST_FILE, manifestText, parseManifest, type RunManifest } from '../experiment/manifest.js';
+import { readInputFile } from '../scenario/read-input-file.js';
 import { ensureDir, fsReason, outputError } from './ensure-dir.js';
 import { cleanupOnInterrupt } from './interrupt.js';
 
@@ -170,7 +171,8 @@ function previousOutputs(dir: string): Set<string> {
   const names = new Set(KNOWN_OUTPUTS);
   names.add('plots');
   try {
-    const m = parseManifest(readFileSync(join(dir, MANIFEST_FILE), 'utf8'));
+    // readInputFile: a manifest.json that is a FIFO or a device must not block or fill memory here.
+    const m = parseManifest(readInputFile(join(dir, MANIFEST_FILE)));
     for (const f of Object.keys(m.files)) if (!f.startsWith('..')) names.add(f.split(/[\\/]/)[0]!);
   } catch {
     // No manifest, or one from another version: only the usual names count as ours.

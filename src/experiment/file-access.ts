@@ -1,10 +1,10 @@
 // File access for scenarios that name other files (traces), for code that loads scenarios
 // outside the CLI's main thread (worker threads, experiment plans).
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LoadOptions } from '../model/load-scenario.js';
+import { readInputFile } from '../scenario/read-input-file.js';
 
 /** Relative paths in the scenario resolve against the scenario file's folder. */
 export function fileAccess(scenarioFile: string): LoadOptions {
-  return { readFile: (p) => readFileSync(p, 'utf8'), baseDir: dirname(scenarioFile) };
+  return { readFile: readInputFile, baseDir: dirname(scenarioFile) };
 }

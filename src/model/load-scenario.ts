@@ -12,6 +12,7 @@ import { trainingFlop, type JobTemplate } from './job.js';
 import type { InterDcLink } from './network/topology.js';
 import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
+import { InputFileError } from '../scenario/read-input-file.js';
 import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
 
@@ -107,8 +108,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     try {
       return io.readFile(full);
     } catch (e) {
+      // InputFileError (scenario/read-input-file.ts) says why; a caller's own readFile may throw a plain fs error.
       const code = (e as NodeJS.ErrnoException).code;
-      fail(at, `cannot read '${full}'${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`);
+      const why = e instanceof InputFileError ? `: ${e.reason}` : code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : '';
+      fail(at, `cannot read '${full}'${why}`);
       return undefined;
     }
   };

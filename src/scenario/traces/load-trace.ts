@@ -1,7 +1,7 @@
 // Picks the importer for a format name, and loadTrace: the one function here that reads files,
 // so the CLI and the scenario loader share it while the parsers stay pure on strings.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { InputFileError, readInputFile } from '../read-input-file.js';
 import { importAlibabaOpenb, type AlibabaOpenbOptions } from './alibaba-openb.js';
 import { parseGenericCsv, type CsvMapping } from './generic-csv.js';
 import { parsePhilly } from './philly.js';
@@ -42,12 +42,13 @@ function pathText(path: string | URL): string {
   return typeof path === 'string' ? path : fileURLToPath(path);
 }
 
+/** The file's text, gzip or not; a file that cannot be read is a TraceError saying why. */
 function readText(path: string | URL): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readInputFile(pathText(path));
   } catch (e) {
-    const why = e instanceof Error && 'code' in e ? String((e as NodeJS.ErrnoException).code) : String(e);
-    throw new TraceError(pathText(path), 0, `cannot read the trace file (${why})`);
+    if (e instanceof InputFileError) throw new TraceError(e.file, 0, `cannot read the trace file: ${e.reason}`);
+    throw e;
   }
 }
 
