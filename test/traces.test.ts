@@ -295,9 +295,7 @@ describe('inspectTrace', () => {
 
 describe('full bundled traces', () => {
   it('Alibaba openb: every pod and node accounted for; 6,212 GPUs on GPU nodes', () => {
-    const start = performance.now();
     const t = loadTrace('alibaba-openb', PODS, { nodesPath: NODES });
-    const ms = performance.now() - start;
     expect(t.rows).toBe(8152);
     expect(accounted(t)).toBe(8152);
     expect(t.skippedByReason).toEqual({ 'no GPU requested': 1088, 'never scheduled': 861 });
@@ -319,24 +317,20 @@ describe('full bundled traces', () => {
     // gpu_milli is a share only for single-GPU pods.
     expect(t.jobs.every((j) => j.devices === 1 || j.gpuMilli === 1000)).toBe(true);
     expect(t.jobs[0]!.submitS).toBe(0);
-    expect(ms).toBeLessThan(1000);
     const all = loadTrace('alibaba-openb', PODS, { includeCpuOnly: true, includePending: true });
     // One pending pod was deleted the second it was created: nothing to run.
     expect(all.skippedByReason).toEqual({ 'non-positive duration': 1 });
     expect(all.jobs.length).toBe(8151);
   });
 
-  it('Philly: every row accounted for, imported well under a second', () => {
-    const start = performance.now();
+  it('Philly: every row accounted for', () => {
     const t = loadTrace('philly', PHILLY);
-    const ms = performance.now() - start;
     // 82,247 data rows: wc -l reports 82,249 because the file ends with a blank line.
     expect(t.rows).toBe(82247);
     expect(accounted(t)).toBe(t.rows);
     expect(t.jobs.length).toBe(82247);
     expect(t.jobs[0]!.submitS).toBe(0);
     expect(inspectTrace(t).devicesPerJob.find((d) => d.devices === 8)!.jobs).toBe(1643);
-    expect(ms).toBeLessThan(1000);
   });
 
   it('Philly: options are deterministic and accounted for', () => {
