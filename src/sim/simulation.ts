@@ -546,9 +546,11 @@ export class Simulation implements FailurePort, InferencePort {
   settle(job: SimJob, nowS: number): void {
     const dt = nowS - job.settledS;
     if (dt > 0) {
-      const progressS = job.state === 'running' ? nowS - Math.max(job.settledS, job.stallUntilS) : 0;
+      // A job at rate 0 (its path's link failed) holds its devices but makes no progress.
+      const progressS = job.state === 'running' && job.rateFlopPerS > 0 ? nowS - Math.max(job.settledS, job.stallUntilS) : 0;
       if (progressS > 0) {
-        job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * progressS, job.usefulFlop);
+        // Only rounding residue snaps to 0 (of the work, or of the work in one ulp of the clock).
+        job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * progressS, Math.max(job.remainingFlop, job.rateFlopPerS * nowS));
         job.progressS += progressS;
         job.segmentProgressS += progressS;
         if (job.checkpointIntervalS < Infinity) job.checkpointOverheadS += (progressS * job.checkpointCostS) / (job.checkpointIntervalS + job.checkpointCostS);
