@@ -12,6 +12,7 @@ import { autoLayout, defaultShape, type ParallelLayout, type TrainingShape } fro
 import type { JobView, Placement } from '../policy/types.js';
 import type { ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
+import { RunFailedError } from './run-error.js';
 
 /** What the model needs from the simulator. */
 export interface RateSink {
@@ -198,12 +199,43 @@ export class NetworkProgressModel implements ProgressModel {
   private readonly transferLatencyS: number[] = [];
   private completionEvent: ScheduledEvent | undefined;
 
+  /** Names of the transfers whose last byte has not left yet (stalled ones included). */
+  transfersInFlight(): string[] {
+    const out: string[] = [];
+    for (const t of this.transfers) if (Number.isNaN(t.finishS)) out.push(t.name);
+    return out;
+  }
+
   /** Keep one engine event at the network's next flow completion (transfers only; job flows never end). */
   private scheduleCompletion(): void {
     const t = this.network.nextCompletionTime();
+    if (t === Infinity) this.checkTransfersCanEnd();
     if (this.completionEvent && !this.completionEvent.cancelled && this.completionEvent.timeS === t) return;
     this.sink.engine.cancel(this.completionEvent);
     this.completionEvent = t < Infinity ? this.sink.engine.at(Math.max(t, this.clock), this.onCompletion) : undefined;
+  }
+
+  /**
+   * No completion is due: fine when every transfer left is stalled (a failed link, rate 0); one
+   * that moves yet has no finite end time overflowed float time, and would silently never arrive.
+   */
+  private checkTransfersCanEnd(): void {
+    for (const t of this.transfers) {
+      if (!Number.isNaN(t.finishS)) continue;
+      const rate = this.network.rate(t.flow);
+      if (!(rate > 0)) continue;
+      const left = this.network.remaining(t.flow, this.clock);
+      throw new RunFailedError(
+        `transfer '${t.name}' at t=${this.clock} s: ${left} bytes left at ${rate} B/s (over ${this.slowestLinkOf(t.flow)}) would arrive beyond the range of floating-point time, so no result would mean anything; check the link bandwidths in the scenario`,
+      );
+    }
+  }
+
+  /** The lowest-capacity link on a flow's route, named for messages. */
+  private slowestLinkOf(flow: number): string {
+    let best = -1;
+    for (const l of this.routeOfFlow.get(flow) ?? []) if (best < 0 || this.topology.linkCapacityBytesPerS[l]! < this.topology.linkCapacityBytesPerS[best]!) best = l;
+    return best < 0 ? 'no link' : `link '${this.topology.linkNames[best]}' of ${this.topology.linkCapacityBytesPerS[best]} B/s`;
   }
 
   private readonly onCompletion = (): void => {
@@ -454,7 +486,21 @@ export class NetworkProgressModel implements ProgressModel {
     const dpBw = plan.dpFlows.length > 0 ? perRank(plan.dpFlows, plan.dpShare, plan.dpWeight) : Infinity;
     const ppBw = plan.ppFlows.length > 0 ? perRank(plan.ppFlows, plan.ppShare, plan.ppWeight) : Infinity;
     c.step = this.stepFromShares(job, job.placement!, c.shape, c.layout, plan, dpBw, ppBw);
-    return c.step.usefulFlopPerS;
+    const rate = c.step.usefulFlopPerS;
+    if (!(rate > 0) || !Number.isFinite(c.step.stepS)) {
+      // A flow at rate 0 is a failed link on the job's path: the job stalls until it is repaired.
+      // Otherwise positive bandwidth shares gave no finite step: the figures overflow floats.
+      let slowest = -1;
+      for (const f of [...plan.dpFlows, ...plan.ppFlows]) {
+        const r = this.network.rate(f);
+        if (r === 0) return 0;
+        if (slowest < 0 || r < this.network.rate(slowest)) slowest = f;
+      }
+      throw new RunFailedError(
+        `job '${job.name}' at t=${this.clock} s: its step time on its placement is ${c.step.stepS} s${slowest >= 0 ? ` (its slowest flow gets ${this.network.rate(slowest)} B/s over ${this.slowestLinkOf(slowest)})` : ''}, beyond the range of floating-point numbers, so no result would mean anything; check the scenario's link bandwidths, NIC and port rates`,
+      );
+    }
+    return rate;
   }
 
   private stepFromShares(job: JobView, placement: Placement, shape: TrainingShape, layout: ParallelLayout, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number): StepTime {

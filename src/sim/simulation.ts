@@ -212,16 +212,22 @@ export class Simulation implements FailurePort, InferencePort {
     const horizon = this.resolved.scenario.horizon ?? Infinity;
     const limitS = Number.isFinite(horizon) ? Infinity : MAX_OPEN_RUN_S;
     this.engine.run(horizon, limitS);
-    // Jobs waiting for failed devices: their repair is a background event, so wait for it.
-    while (!Number.isFinite(horizon) && this.engine.now <= limitS && !this.engine.hasForeground && this.waiting.size > 0 && (this.failureInjector?.repairsPending ?? 0) > 0) {
+    // Work waiting for a repair (jobs for failed devices; jobs and transfers stalled on a failed
+    // link): the repair is a background event, so wait for it.
+    while (!Number.isFinite(horizon) && this.engine.now <= limitS && !this.engine.hasForeground && this.waitsForRepair() && (this.failureInjector?.repairsPending ?? 0) > 0) {
       this.engine.fireNext();
       this.engine.run(horizon, limitS);
     }
     if (!Number.isFinite(horizon) && this.engine.hasForeground) throw this.neverEnds();
     const endS = Number.isFinite(horizon) ? horizon : this.engine.now;
-    if (!Number.isFinite(horizon)) this.rejectStranded();
+    if (!Number.isFinite(horizon)) {
+      this.rejectStranded();
+      this.assertDrained();
+    }
     for (const job of this.running) this.settle(job, endS);
-    const unfinished: SimJob[] = [...this.running, ...this.waiting];
+    // Jobs still held for their data at the horizon are unfinished too, not lost.
+    const heldJobs = [...this.held.values()].flatMap((h) => (h.job ? [h.job] : []));
+    const unfinished: SimJob[] = [...this.running, ...this.waiting, ...heldJobs];
     for (const s of this.subsystems) s.finish(endS);
     const summary = this.metrics.finish(endS, unfinished);
     if (this.network && this.signals.wantsRows('linkRow')) for (const row of this.network.linkRows(endS)) this.signals.emitRow('linkRow', row);
@@ -238,6 +244,29 @@ export class Simulation implements FailurePort, InferencePort {
       : '';
     return new RunFailedError(
       `the scenario has no horizon and its run was still going after ${formatDuration(MAX_OPEN_RUN_S)} of simulated time (${this.running.length} jobs running, ${this.waiting.size} waiting): it would never finish.${why} Set a horizon to see the state at a given time.`,
+    );
+  }
+
+  /** Is anything left that only a repair can move on? */
+  private waitsForRepair(): boolean {
+    if (this.waiting.size > 0 || (this.network?.transfersInFlight().length ?? 0) > 0) return true;
+    for (const j of this.running) if (j.state === 'running' && j.completion === undefined) return true;
+    return false;
+  }
+
+  /**
+   * Without a horizon a run ends only when nothing is left to do. Work left over would be
+   * reported as unfinished at a made-up end time, a silent wrong answer: fail instead.
+   */
+  private assertDrained(): void {
+    const left: string[] = [];
+    for (const j of this.running) left.push(`job '${j.name}' is ${j.state}${j.rateFlopPerS > 0 ? '' : ' at rate 0'}`);
+    for (const [name, h] of this.held) if (h.job) left.push(`job '${name}' waits for ${h.pending} transfer(s)`);
+    for (const t of this.network?.transfersInFlight() ?? []) left.push(`transfer '${t}' is in flight`);
+    if (left.length === 0) return;
+    const shown = left.slice(0, 5).join('; ') + (left.length > 5 ? `; and ${left.length - 5} more` : '');
+    throw new RunFailedError(
+      `the run stopped at t=${this.engine.now} s with no horizon and work left (${shown}): nothing else was due to happen, so these would be reported at a made-up end time. This is a bug in poolsim; please report it with the scenario`,
     );
   }
 
@@ -415,10 +444,17 @@ export class Simulation implements FailurePort, InferencePort {
     try {
       this.policies.queue.schedule(this.ctx);
     } catch (e) {
-      if (e instanceof PolicyError) throw e;
+      // A run failure raised while applying the policy's decision is the run's, not the policy's
+      // (even when a plug-in wrapped it, or caught it and carried on).
+      if (this.runFailure) throw this.runFailure;
+      if (e instanceof PolicyError || e instanceof RunFailedError) throw e;
       throw new PolicyError(this.policies.queueName, undefined, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
     }
+    if (this.runFailure) throw this.runFailure;
   };
+
+  /** The first run failure raised while starting a job, kept so that no policy can swallow it. */
+  private runFailure: RunFailedError | undefined;
 
   private readonly hints: PlacementHints = makeHints(this, () => this.streams.stream(`placement:${this.policies.placementName}`));
 
@@ -492,7 +528,12 @@ export class Simulation implements FailurePort, InferencePort {
     job.runningSlot = this.running.length;
     this.running.push(job);
     this.signals.emit('started', job, now);
-    this.setRate(job, this.progress.startRate(job));
+    try {
+      this.setRate(job, this.progress.startRate(job));
+    } catch (e) {
+      if (e instanceof RunFailedError) this.runFailure ??= e;
+      throw e;
+    }
   }
 
   /** Apply no decision that breaks the rules: a policy bug, named with the policy, job and time. */
@@ -582,7 +623,13 @@ export class Simulation implements FailurePort, InferencePort {
     job.stepS = step ? step.stepS / job.speedFactor : Number.NaN;
     job.commFraction = step ? step.exposedCommS / step.stepS : 0;
     this.engine.cancel(job.completion);
-    job.completion = job.rateFlopPerS > 0 ? this.engine.at(Math.max(now, job.stallUntilS) + job.remainingFlop / job.rateFlopPerS, this.complete, job) : undefined;
+    const finishS = Math.max(now, job.stallUntilS) + job.remainingFlop / job.rateFlopPerS;
+    if (job.rateFlopPerS > 0 && !Number.isFinite(finishS)) {
+      throw new RunFailedError(
+        `job '${job.name}' at t=${now} s: at ${job.rateFlopPerS} FLOP/s its remaining ${job.remainingFlop} FLOP would end beyond the range of floating-point time, so no result would mean anything; check the scenario's rates (link bandwidths, NIC and port rates, device peaks and efficiencies)`,
+      );
+    }
+    job.completion = job.rateFlopPerS > 0 ? this.engine.at(finishS, this.complete, job) : undefined;
   }
 
   /** Device pace per device (1 = nominal); set by the failure model for stragglers. */
