@@ -1,8 +1,12 @@
 // Physics that never cheats: remainders snap only when they are float residue, tiny link rates
 // are simulated or refused, and no run ends with a job still running and no horizon.
 import { describe, expect, it } from 'vitest';
-import { scenarioFromText, runToCsv } from './helpers.js';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { poolsim, scenarioFromText, runToCsv } from './helpers.js';
 import type { SimJob } from '../src/sim/sim-job.js';
+import { RunFailedError } from '../src/sim/run-error.js';
 
 const ONE_JOB = `
 name: residue
@@ -37,5 +41,94 @@ describe('job progress: only rounding residue snaps to 0', () => {
       },
     });
     expect(Math.abs(finishS - expectedS)).toBeLessThanOrEqual(4 * Number.EPSILON * expectedS);
+  });
+});
+
+const TWO_SITES = (link: string, extra = ''): string => `
+name: two-sites
+datacentres:
+  - name: north
+    fabric: IB-NDR
+    node_groups: [{ name: h100-north, count: 4, device: H100 }]
+  - name: south
+    fabric: IB-NDR
+    node_groups: [{ name: h100-south, count: 4, device: H100 }]
+links:
+  - { name: long-haul, between: [north, south], latency: 1ms, ${link} }
+workloads:
+  - jobs:
+      - { name: split, devices: 64, device_kinds: [H100], params: 13B, tokens: 20B }
+${extra}`;
+
+describe('tiny link rates: simulated, or refused with the reason', () => {
+  it('a 1 Mb/s inter-DC link is simulated: the job takes years, and its finish is its steps x its step time', () => {
+    const r = runToCsv(scenarioFromText(TWO_SITES('bandwidth: 1Mbps')));
+    const job = r.jobs[0]!;
+    expect(job.status).toBe('completed');
+    const steps = 20e9 / 4_194_304;
+    expect(job.finish_s).toBeGreaterThan(1e7);
+    expect(Math.abs(job.finish_s - steps * job.step_time_s) / job.finish_s).toBeLessThan(1e-9);
+  });
+
+  it('a link so slow that a step overflows float time fails naming the job and the link (it used to stop at t=0 with the job running)', () => {
+    expect(() => runToCsv(scenarioFromText(TWO_SITES('bandwidth: 1e-300bps')))).toThrow(RunFailedError);
+    expect(() => runToCsv(scenarioFromText(TWO_SITES('bandwidth: 1e-300bps')))).toThrow(/job 'split' at t=0 s: its step time .* link 'long-haul:north->south'/);
+  });
+
+  it('so does a NIC rate that small', () => {
+    const text = TWO_SITES('bandwidth: 400Gbps').replace('count: 4, device: H100 }', 'count: 4, device: H100, nic_rate: 1e-300bps }');
+    expect(() => runToCsv(scenarioFromText(text))).toThrow(/job 'split' .* step time .* link 'nic-/);
+  });
+
+  it('a transfer whose arrival overflows float time fails naming it', () => {
+    const text = TWO_SITES('bandwidth: 1e-10bps', 'transfers:\n  - { name: dataset, from: north, to: south, size: 1e300B }\n');
+    expect(() => runToCsv(scenarioFromText(text.replace('params: 13B, tokens: 20B', 'work: 1e18')))).toThrow(/transfer 'dataset' .* beyond the range of floating-point time/);
+  });
+
+  it('a completion beyond float time fails naming the job', () => {
+    const text = ONE_JOB.replace('network: ideal', 'network: ideal\ndevices:\n  H100: { peak: 1e-300FLOPS }');
+    expect(() => runToCsv(scenarioFromText(text))).toThrow(/job 'a' at t=0 s: .* beyond the range of floating-point time/);
+  });
+
+  it('the CLI prints it as a failed run (exit 1), not a result', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-guards-'));
+    const file = join(dir, 'slow.yaml');
+    writeFileSync(file, TWO_SITES('bandwidth: 1e-300bps'));
+    const r = poolsim('run', file, '--out', join(dir, 'out'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^run failed: job 'split' at t=0 s: its step time/m);
+    expect(existsSync(join(dir, 'out', 'jobs.csv'))).toBe(false);
+  });
+});
+
+describe('no run ends with work silently left', () => {
+  it('a job stalled on a failed inter-DC link waits for the repair and completes (it used to end at t=0, running)', () => {
+    const r = runToCsv(scenarioFromText(TWO_SITES('bandwidth: 400Gbps', 'failures:\n  links: { mtbf: 2h, repair: 1h }\n')));
+    expect(r.summary.jobs_completed).toBe(1);
+    expect(r.summary.jobs_unfinished).toBe(0);
+    const job = r.jobs[0]!;
+    expect(job.status).toBe('completed');
+    expect(Number.isFinite(job.step_time_s)).toBe(true);
+    // Stalls take time but no work: the finish is later than the failure-free run's.
+    const clean = runToCsv(scenarioFromText(TWO_SITES('bandwidth: 400Gbps'))).jobs[0]!;
+    expect(job.finish_s).toBeGreaterThan(clean.finish_s);
+    expect(job.step_time_s).toBeCloseTo(clean.step_time_s, 6);
+  });
+
+  it('a job still held for its data at the horizon is reported unfinished (it used to vanish)', () => {
+    const text = TWO_SITES('bandwidth: 1Gbps', 'horizon: 10s\ntransfers:\n  - { name: dataset, from: north, to: south, size: 1TB, before: split }\n');
+    const r = runToCsv(scenarioFromText(text));
+    expect(r.summary.jobs_submitted).toBe(1);
+    expect(r.summary.jobs_unfinished).toBe(1);
+    expect(r.jobs.map((j) => [j.job_id, j.status])).toEqual([['split', 'waiting']]);
+  });
+
+  it('a run without a horizon that stops with a job still running is an error, never a result', () => {
+    // Force the state no path should reach: a running job at rate 0 with nothing left to happen.
+    const resolved = scenarioFromText(ONE_JOB);
+    const run = (): unknown =>
+      runToCsv(resolved, { observe: (sim) => sim.signals.on('started', (job: SimJob, now) => void sim.engine.at(now, () => sim.setRate(job, 0))) });
+    expect(run).toThrow(RunFailedError);
+    expect(run).toThrow(/no horizon and work left \(job 'a' is running at rate 0\)/);
   });
 });
