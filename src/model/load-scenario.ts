@@ -50,6 +50,8 @@ export interface TransferPlan {
   readonly after: string | undefined;
   /** This job waits for the transfer. */
   readonly before: string | undefined;
+  /** Parallel connections, each capped at a link's window / RTT. */
+  readonly connections: number;
 }
 
 /** How the loader reaches files a scenario names (traces); the CLI passes the file system. */
@@ -439,7 +441,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     if (t.before !== undefined) waits.set(t.before, [...(waits.get(t.before) ?? []), t.name]);
     if (from === undefined || to === undefined) return;
     if (from === to) fail(at, 'a transfer moves data between two different data centres');
-    transfers.push({ name: t.name, from, to, bytes: t.size, startS: t.start, after: t.after, before: t.before });
+    transfers.push({ name: t.name, from, to, bytes: t.size, startS: t.start, after: t.after, before: t.before, connections: t.connections });
   });
   const withWaits = waits.size === 0 ? jobs : jobs.map((j) => (waits.has(j.name) ? { ...j, waitsFor: waits.get(j.name) } : j));
 

@@ -76,8 +76,12 @@ export const linkSchema = z.strictObject({
   bandwidth: rate({ positive: true }),
   /** Fraction of bandwidth usable by data (protocol overheads). */
   efficiency: z.number().gt(0).lte(1).default(1),
-  /** Per-flow window (bytes): caps a flow at window / RTT when set. */
-  window: count({ positive: true }).optional(),
+  /**
+   * Window per connection (TCP window, RDMA in-flight bytes), a size: '16MiB', '4MB', or a bare
+   * number of bytes. Caps each connection at window / RTT; a job's traffic between two nodes uses
+   * one connection per NIC rail, a transfer its `connections`.
+   */
+  window: size({ positive: true }).optional(),
 });
 
 /** Model shape beyond its size; defaults come from well-known families of that size. */
@@ -173,6 +177,8 @@ export const transferSchema = z.strictObject({
   after: z.string().optional(),
   /** This job is held until the transfer completes (e.g. its dataset must arrive first). */
   before: z.string().optional(),
+  /** Parallel connections (streams) it opens; each is capped at a link's window / RTT. */
+  connections: z.number().int().positive().default(1),
 });
 export type TransferSpec = z.output<typeof transferSchema>;
 

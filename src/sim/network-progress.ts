@@ -108,11 +108,11 @@ export class NetworkProgressModel implements ProgressModel {
   predictRate(job: JobView, placement: Placement): number {
     if (!this.usesNetwork(job)) return this.simpleRate(job, placement);
     const { shape, layout } = this.shapeAndLayout(job, placement.kind);
-    const step = this.step(job, placement, shape, layout, (route) => {
+    const step = this.step(job, placement, shape, layout, (route, from, ranks) => {
       // Fair share if the job joined now: each link's capacity over its flows plus this one.
       let share = Infinity;
       for (const l of route.links) share = Math.min(share, this.topology.linkCapacityBytesPerS[l]! / (this.linkFlows[l]! + 1));
-      return Math.min(share, route.capBytesPerS);
+      return Math.min(share, this.flowCapBytesPerS(route, from, ranks));
     });
     return step.usefulFlopPerS;
   }
@@ -148,12 +148,16 @@ export class NetworkProgressModel implements ProgressModel {
     this.sync(undefined);
   }
 
-  /** Start moving `bytes` between two data centres; `onDone` fires when the last byte arrives. */
-  startTransfer(name: string, fromDc: number, toDc: number, bytes: number, onDone: (t: TransferState) => void): TransferState {
+  /**
+   * Start moving `bytes` between two data centres over `connections` parallel connections (each
+   * capped at a window / RTT where a link has a window); `onDone` fires when the last byte arrives.
+   */
+  startTransfer(name: string, fromDc: number, toDc: number, bytes: number, onDone: (t: TransferState) => void, connections = 1): TransferState {
     const r = this.topology.dcRoute(fromDc, toDc);
     const t: TransferState = { name, bytes, startS: this.clock, finishS: Number.NaN, flow: -1, onDone };
+    const capBytesPerS = r.connectionCapBytesPerS * connections;
     // Propagation delay: the last byte arrives one path latency after the fluid transfer ends.
-    t.flow = this.network.addFlow(r.links, bytes, this.clock, { ...(r.capBytesPerS < Infinity ? { capBytesPerS: r.capBytesPerS } : {}), tag: this.transfers.length });
+    t.flow = this.network.addFlow(r.links, bytes, this.clock, { ...(capBytesPerS < Infinity ? { capBytesPerS } : {}), tag: this.transfers.length });
     this.transferLatencyS.push(r.latencyS);
     this.transfers.push(t);
     for (const l of r.links) this.linkFlows[l]!++;
@@ -390,9 +394,10 @@ export class NetworkProgressModel implements ProgressModel {
     const add = (from: number, to: number, share: number, flows: number[], shares: number[]): number => {
       const route = this.topology.route(from, to);
       const weight = flows === plan.dpFlows ? dpWeight : ppWeight;
+      const capBytesPerS = this.flowCapBytesPerS(route, from, share);
       const f = this.network.addFlow(route.links, Infinity, this.clock, {
         weight,
-        ...(route.capBytesPerS < Infinity ? { capBytesPerS: route.capBytesPerS } : {}),
+        ...(capBytesPerS < Infinity ? { capBytesPerS } : {}),
       });
       this.jobOfFlow[f] = job;
       this.routeOfFlow.set(f, route.links);
@@ -416,7 +421,7 @@ export class NetworkProgressModel implements ProgressModel {
   private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout): { dpWeight: number; ppWeight: number } {
     const c = this.comm.get(job as SimJob);
     const shape = c?.shape ?? this.shapeAndLayout(job, placement.kind).shape;
-    const nominal = this.step(job, placement, shape, layout, (r) => this.routeCapacity(r));
+    const nominal = this.step(job, placement, shape, layout, (r, from, ranks) => this.routeCapacity(r, from, ranks));
     const dp = nominal.dpBytesPerStepPerDevice;
     const pp = nominal.ppBytesPerStepPerDevice;
     const top = Math.max(dp, pp);
@@ -425,8 +430,16 @@ export class NetworkProgressModel implements ProgressModel {
     return { dpWeight: Math.max(floor, dp / top), ppWeight: Math.max(floor, pp / top) };
   }
 
-  private routeCapacity(route: Route): number {
-    let cap = route.capBytesPerS;
+  /**
+   * Window cap of the flow that carries a job's traffic from node `from` to one peer: one
+   * connection per NIC rail its `ranks` there use (Topology.connectionsFrom), each at window / RTT.
+   */
+  private flowCapBytesPerS(route: Route, from: number, ranks: number): number {
+    return route.connectionCapBytesPerS === Infinity ? Infinity : route.connectionCapBytesPerS * this.topology.connectionsFrom(from, ranks);
+  }
+
+  private routeCapacity(route: Route, from: number, ranks: number): number {
+    let cap = this.flowCapBytesPerS(route, from, ranks);
     for (const l of route.links) cap = Math.min(cap, this.topology.linkCapacityBytesPerS[l]!);
     return cap;
   }
@@ -530,7 +543,7 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /** Step time on a placement with per-route bandwidth from `shareOf` (for predictions). */
-  private step(job: JobView, placement: Placement, shape: TrainingShape, layout: ParallelLayout, shareOf: (r: Route) => number): StepTime {
+  private step(job: JobView, placement: Placement, shape: TrainingShape, layout: ParallelLayout, shareOf: (r: Route, from: number, ranks: number) => number): StepTime {
     const pairs = this.planPairs(placement, layout);
     let dpBw = Infinity;
     let ppBw = Infinity;
@@ -538,12 +551,12 @@ export class NetworkProgressModel implements ProgressModel {
     let ppLatencyS = 0;
     for (const p of pairs.dp) {
       const r = this.topology.route(p.from, p.to);
-      dpBw = Math.min(dpBw, shareOf(r) / p.share);
+      dpBw = Math.min(dpBw, shareOf(r, p.from, p.share) / p.share);
       dpLatencyS = Math.max(dpLatencyS, r.latencyS);
     }
     for (const p of pairs.pp) {
       const r = this.topology.route(p.from, p.to);
-      ppBw = Math.min(ppBw, shareOf(r) / p.share);
+      ppBw = Math.min(ppBw, shareOf(r, p.from, p.share) / p.share);
       ppLatencyS = Math.max(ppLatencyS, r.latencyS);
     }
     return this.stepFromShares(job, placement, shape, layout, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes }, dpBw, ppBw);

@@ -387,7 +387,7 @@ export class Simulation implements FailurePort, InferencePort {
             before_job: p.before ?? '',
           });
           if (p.before !== undefined) this.transferArrived(p.before);
-        });
+        }, p.connections);
       };
       if (p.after !== undefined) afterJob.set(p.after, [...(afterJob.get(p.after) ?? []), begin]);
       else this.engine.at(p.startS, begin);
