@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { poolsim, scenarioFromText, runToCsv } from './helpers.js';
 import type { SimJob } from '../src/sim/sim-job.js';
 import { RunFailedError } from '../src/sim/run-error.js';
+import { InputError, formatIssue } from '../src/scenario/errors.js';
 
 const ONE_JOB = `
 name: residue
@@ -70,19 +71,31 @@ describe('tiny link rates: simulated, or refused with the reason', () => {
     expect(Math.abs(job.finish_s - steps * job.step_time_s) / job.finish_s).toBeLessThan(1e-9);
   });
 
-  it('a link so slow that a step overflows float time fails naming the job and the link (it used to stop at t=0 with the job running)', () => {
-    expect(() => runToCsv(scenarioFromText(TWO_SITES('bandwidth: 1e-300bps')))).toThrow(RunFailedError);
-    expect(() => runToCsv(scenarioFromText(TWO_SITES('bandwidth: 1e-300bps')))).toThrow(/job 'split' at t=0 s: its step time .* link 'long-haul:north->south'/);
+  /** The located issues an input refused while running carries, formatted. */
+  const refusal = (text: string): string[] => {
+    try {
+      runToCsv(scenarioFromText(text));
+    } catch (e) {
+      if (e instanceof InputError) return e.issues.map(formatIssue);
+      throw e;
+    }
+    return [];
+  };
+
+  it('a link so slow that a step overflows floats is refused at its bandwidth, naming the job (it used to stop at t=0 with the job running)', () => {
+    expect(refusal(TWO_SITES('bandwidth: 1e-300bps'))).toEqual([
+      "test.yaml:11:74: links[0].bandwidth: job 'split' gets a step time of Infinity s (beyond the range of floating-point numbers) at t=0 s, its slowest flow 1.25e-301 B/s over link 'long-haul:north->south' (1.25e-301 B/s): no result would mean anything; give it a realistic rate",
+    ]);
   });
 
-  it('so does a NIC rate that small', () => {
+  it('so is a NIC rate that small, at the node group', () => {
     const text = TWO_SITES('bandwidth: 400Gbps').replace('count: 4, device: H100 }', 'count: 4, device: H100, nic_rate: 1e-300bps }');
-    expect(() => runToCsv(scenarioFromText(text))).toThrow(/job 'split' .* step time .* link 'nic-/);
+    expect(refusal(text)[0]).toMatch(/^test\.yaml:\d+:\d+: datacentres\[0\]\.node_groups\[0\]\.nic_rate: job 'split' gets a step time of Infinity s .* over link 'nic-(up|down):h100-north:\d'/);
   });
 
-  it('a transfer whose arrival overflows float time fails naming it', () => {
+  it('a transfer whose arrival overflows float time is refused at the link, naming it', () => {
     const text = TWO_SITES('bandwidth: 1e-10bps', 'transfers:\n  - { name: dataset, from: north, to: south, size: 1e300B }\n');
-    expect(() => runToCsv(scenarioFromText(text.replace('params: 13B, tokens: 20B', 'work: 1e18')))).toThrow(/transfer 'dataset' .* beyond the range of floating-point time/);
+    expect(refusal(text.replace('params: 13B, tokens: 20B', 'work: 1e18'))[0]).toMatch(/^test\.yaml:11:74: links\[0\]\.bandwidth: transfer 'dataset' \(1e\+300 bytes left at t=0 s\) would arrive beyond the range of floating-point time/);
   });
 
   it('a completion beyond float time fails naming the job', () => {
@@ -90,14 +103,15 @@ describe('tiny link rates: simulated, or refused with the reason', () => {
     expect(() => runToCsv(scenarioFromText(text))).toThrow(/job 'a' at t=0 s: .* beyond the range of floating-point time/);
   });
 
-  it('the CLI prints it as a failed run (exit 1), not a result', () => {
+  it('the CLI refuses it as bad input (exit 2, located), writing nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'poolsim-guards-'));
     const file = join(dir, 'slow.yaml');
     writeFileSync(file, TWO_SITES('bandwidth: 1e-300bps'));
     const r = poolsim('run', file, '--out', join(dir, 'out'));
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^run failed: job 'split' at t=0 s: its step time/m);
-    expect(existsSync(join(dir, 'out', 'jobs.csv'))).toBe(false);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:11:74: links[0].bandwidth: job 'split' gets a step time of Infinity s`);
+    expect(r.stderr).toMatch(/1 problem found; nothing was run or written/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });
 

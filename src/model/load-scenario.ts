@@ -14,6 +14,8 @@ import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
+import { describeMisfits, fitTrainingJob, type FitModel, type PoolKind } from './training-fit.js';
+import type { Distribution } from '../scenario/distribution.js';
 
 export interface GeneratorSource {
   readonly name: string;
@@ -38,6 +40,11 @@ export interface ResolvedScenario {
   readonly traceReports: readonly TraceReport[];
   /** Inference services (model/inference/resolve-services.ts). */
   readonly services: readonly ResolvedService[];
+  /**
+   * Legal but worth knowing, located like problems (uneven pipeline stages, a layout that fills a
+   * device's memory, kinds a job's model does not fit on): `run` and `validate` print them.
+   */
+  readonly warnings: readonly InputIssue[];
 }
 
 export interface TransferPlan {
@@ -100,6 +107,8 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
 export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOptions = {}): ResolvedScenario {
   const issues: InputIssue[] = [];
   const fail = (path: readonly PathKey[], message: string): void => void issues.push(src.issue(path, message));
+  const warnings: InputIssue[] = [];
+  const warn = (path: readonly PathKey[], message: string): void => void warnings.push(src.issue(path, message));
   const readRelative = (path: string, at: readonly PathKey[]): string | undefined => {
     if (!io.readFile) {
       fail(at, 'this scenario reads files (traces), but it was loaded from text without file access');
@@ -286,6 +295,62 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const poolKinds = new Set(groups.map((g) => g.kind));
   const capacityOf = (allowed: readonly number[] | undefined): number => maxPerKind(groups, allowed ?? [...poolKinds]);
 
+  // --- training layouts and memory (model/training-fit.ts): the kinds a job's model fits on ---
+  const poolFitKinds: PoolKind[] = [...poolKinds].sort((a, b) => a - b).map((k) => ({
+    index: k,
+    name: kinds[k]!.name,
+    memoryBytes: kinds[k]!.spec.memory,
+    devicesPerNode: groups.reduce((most, g) => (g.kind === k ? Math.max(most, g.devicesPerNode) : most), 1),
+    totalDevices: maxPerKind(groups, [k]),
+  }));
+  const fitCandidates = (devices: number, allowed: readonly number[] | undefined): PoolKind[] =>
+    poolFitKinds.filter((k) => k.totalDevices >= devices && (allowed === undefined || allowed.includes(k.index)));
+  /**
+   * Problems refuse the job (false); it fitting on only some of its kinds narrows them (warned);
+   * notes are warnings. Returns the kinds the job may use.
+   */
+  const checkTrainingFit = (model: FitModel, allowed: readonly number[] | undefined, at: readonly PathKey[], where: string): readonly number[] | undefined | false => {
+    const candidates = fitCandidates(model.devices, allowed);
+    const fit = fitTrainingJob(model, candidates);
+    for (const p of fit.problems) fail([...at, ...p.path], p.message);
+    if (fit.problems.length > 0) return false;
+    for (const n of fit.notes) warn([...at, ...n.path], n.message);
+    if (candidates.length > 0 && fit.fitting.length === 0) {
+      fail([...at, where], `the model fits none of the job's device kinds: ${describeMisfits(fit)}`);
+      return false;
+    }
+    if (fit.misfits.length === 0) return allowed;
+    warn([...at, where], `runs only on ${fit.fitting.map((k) => kinds[k]!.name).join(', ')}: ${describeMisfits(fit)}`);
+    return fit.fitting;
+  };
+  /**
+   * A generator whose sizes come from a short list (fixed or empirical devices and params): each
+   * (devices, params) pair it can draw is checked; pairs that fit no kind are rejected when they
+   * arrive (warned), and a generator none of whose pairs fit is refused.
+   */
+  const checkGeneratorFit = (g: GeneratorSpec, allowed: readonly number[] | undefined, at: readonly PathKey[]): void => {
+    const devices = supportOf(g.devices)?.map((d) => Math.max(1, Math.round(d)));
+    const params = g.params ? supportOf(g.params) : undefined;
+    // Long lists are left to the check each job gets as it arrives.
+    if (!devices || !params || new Set(devices).size * new Set(params).size > 10_000) return;
+    const misfits: string[] = [];
+    let pairs = 0;
+    for (const d of [...new Set(devices)]) {
+      for (const p of [...new Set(params)]) {
+        const candidates = fitCandidates(d, allowed);
+        if (candidates.length === 0) continue;
+        pairs++;
+        const fit = fitTrainingJob({ devices: d, params: p, shape: g.model }, candidates);
+        if (fit.fitting.length === 0) misfits.push(`${p / 1e9}B parameters on ${d} device${d === 1 ? '' : 's'} (${describeMisfits(fit)})`);
+      }
+    }
+    if (misfits.length === 0) return;
+    const list = misfits.slice(0, 3).join('; ') + (misfits.length > 3 ? `; and ${misfits.length - 3} more` : '');
+    if (misfits.length === pairs) fail([...at, 'params'], `no job it can generate fits in memory: ${list}`);
+    else warn([...at, 'params'], `${misfits.length} of the ${pairs} (devices, params) pairs it can draw fit no layout and will be rejected when drawn: ${list}`);
+  };
+  // --- end of the training layout and memory helpers ---
+
   // Explicit jobs.
   const jobs: JobTemplate[] = [];
   const generators: GeneratorSource[] = [];
@@ -304,18 +369,22 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           fail([...at, 'devices'], `job needs ${j.devices} devices of one kind (${kindList}) but the pool has at most ${capacity}; it could never start`);
           return;
         }
-        if (j.layout && j.layout.tp * j.layout.pp * j.layout.dp !== j.devices) {
-          fail([...at, 'layout'], `tp x pp x dp = ${j.layout.tp} x ${j.layout.pp} x ${j.layout.dp} = ${j.layout.tp * j.layout.pp * j.layout.dp}, but the job has ${j.devices} devices`);
-          return;
-        }
         if (j.layout && j.params === undefined) fail([...at, 'layout'], 'a layout needs the model: give `params` (its size) too');
+        // --- the model's layout and memory on the job's kinds (model/training-fit.ts) ---
+        let fittingKinds: readonly number[] | undefined = allowedKinds;
+        if (j.params !== undefined) {
+          const fit = checkTrainingFit({ devices: j.devices, params: j.params, shape: j.model, layout: j.layout }, allowedKinds, at, j.layout ? 'layout' : 'params');
+          if (fit === false) return;
+          fittingKinds = fit;
+        }
+        // --- end of the layout and memory check ---
         jobs.push({
           name: j.name ?? `w${wi}-j${ji}`,
           submitS: j.submit,
           devices: j.devices,
           usefulFlop: work,
           efficiency: j.efficiency,
-          allowedKinds,
+          allowedKinds: fittingKinds,
           priority: j.priority,
           params: j.params ?? 0,
           source: `workloads[${wi}]`,
@@ -419,6 +488,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       if (hasDuration) {
         referenceKind = referenceKindOf(g.reference_device, allowed as number[] | undefined, [...at, 'reference_device'], useKind, fail);
       }
+      if (g.params !== undefined) checkGeneratorFit(g, allowed as number[] | undefined, at);
       generators.push({ name: g.name ?? `workloads[${wi}]`, spec: g, allowedKinds: allowed as number[] | undefined, referenceKind });
     }
   });
@@ -460,7 +530,14 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   });
 
   if (issues.length > 0) throw new InputError(issues);
-  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services };
+  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services, warnings };
+}
+
+/** The values a fixed or empirical distribution can take (those with weight); undefined for continuous ones. */
+function supportOf(d: Distribution): number[] | undefined {
+  if (d.distribution === 'fixed') return [d.value];
+  if (d.distribution === 'empirical') return d.values.filter((_, i) => (d.weights?.[i] ?? 1) > 0);
+  return undefined;
 }
 
 function maxPerKind(groups: readonly NodeGroup[], allowed: readonly number[]): number {

@@ -8,15 +8,17 @@ import type { Cluster } from '../model/cluster.js';
 import { FlowNetwork } from '../model/network/flow-network.js';
 import { Topology, type Route } from '../model/network/topology.js';
 import { stepTime, type CommPath, type StepTime } from '../model/step-time.js';
-import { autoLayout, defaultShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
+import { autoLayout, layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
 import type { ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
-import { RunFailedError } from './run-error.js';
+import { InputError, type SourceMap } from '../scenario/errors.js';
 
 /** What the model needs from the simulator. */
 export interface RateSink {
   readonly engine: Engine;
+  /** Locates problems in the scenario file (a link too slow for any result to mean anything). */
+  readonly resolved: { readonly src: SourceMap };
   /** Settle the job at its old rate and continue at the new one. */
   setRate(job: SimJob, rateFlopPerS: number): void;
 }
@@ -229,17 +231,25 @@ export class NetworkProgressModel implements ProgressModel {
       const rate = this.network.rate(t.flow);
       if (!(rate > 0)) continue;
       const left = this.network.remaining(t.flow, this.clock);
-      throw new RunFailedError(
-        `transfer '${t.name}' at t=${this.clock} s: ${left} bytes left at ${rate} B/s (over ${this.slowestLinkOf(t.flow)}) would arrive beyond the range of floating-point time, so no result would mean anything; check the link bandwidths in the scenario`,
-      );
+      throw this.tooSlow(t.flow, `transfer '${t.name}' (${left} bytes left at t=${this.clock} s) would arrive beyond the range of floating-point time`);
     }
   }
 
-  /** The lowest-capacity link on a flow's route, named for messages. */
-  private slowestLinkOf(flow: number): string {
-    let best = -1;
-    for (const l of this.routeOfFlow.get(flow) ?? []) if (best < 0 || this.topology.linkCapacityBytesPerS[l]! < this.topology.linkCapacityBytesPerS[best]!) best = l;
-    return best < 0 ? 'no link' : `link '${this.topology.linkNames[best]}' of ${this.topology.linkCapacityBytesPerS[best]} B/s`;
+  /**
+   * The input is the problem, not the run: a link so slow that a result overflows floats. Located
+   * at the field that sets the capacity of the slowest link on `flow`'s route.
+   */
+  private tooSlow(flow: number, what: string, kindName?: string): InputError {
+    if (flow < 0) {
+      // No flow on the network: the devices' own interconnect is what is too slow.
+      const message = `${what} over the ${kindName} interconnect: no result would mean anything; give it a realistic rate`;
+      return new InputError([this.sink.resolved.src.issue(['devices', kindName ?? '', 'interconnect', 'bandwidth'], message)]);
+    }
+    let slowest = -1;
+    for (const l of this.routeOfFlow.get(flow) ?? []) if (slowest < 0 || this.topology.linkCapacityBytesPerS[l]! < this.topology.linkCapacityBytesPerS[slowest]!) slowest = l;
+    const link = slowest < 0 ? 'its path' : `link '${this.topology.linkNames[slowest]}' (${this.topology.linkCapacityBytesPerS[slowest]} B/s)`;
+    const message = `${what} over ${link}: no result would mean anything; give it a realistic rate`;
+    return new InputError([this.sink.resolved.src.issue(slowest < 0 ? [] : this.topology.linkFields[slowest]!, message)]);
   }
 
   private readonly onCompletion = (): void => {
@@ -268,35 +278,11 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   private shapeAndLayout(job: JobView, kindIndex: number): { shape: TrainingShape; layout: ParallelLayout } {
-    const sim = job as SimJob;
-    const t = sim.template;
-    const base = defaultShape(job.params);
-    const o = t?.shape;
-    const shape: TrainingShape = {
-      ...base,
-      ...(o?.layers !== undefined ? { layers: o.layers } : {}),
-      ...(o?.hidden_size !== undefined ? { hiddenSize: o.hidden_size } : {}),
-      ...(o?.seq_len !== undefined ? { seqLen: o.seq_len } : {}),
-      ...(o?.global_batch !== undefined ? { globalBatchTokens: o.global_batch } : {}),
-      ...(o?.recompute !== undefined ? { activationRecompute: o.recompute } : {}),
-      ...(o?.gradient_bytes !== undefined ? { gradientBytes: o.gradient_bytes } : {}),
-    };
+    const t = (job as SimJob).template;
+    const shape = resolveShape(job.params, t?.shape);
     const kind = this.cluster.kinds[kindIndex]!;
-    let layout: ParallelLayout;
-    if (t?.layout) {
-      const l = t.layout;
-      const sequences = shape.globalBatchTokens / shape.seqLen;
-      layout = {
-        tp: l.tp,
-        pp: l.pp,
-        dp: l.dp,
-        microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),
-        virtualStages: l.virtual_stages,
-        shardedDataParallel: l.sharded,
-      };
-    } else {
-      layout = autoLayout(job.devices, this.cluster.kindMaxPerNode[kindIndex]!, shape, kind.spec.memory);
-    }
+    // The loader (and submission, for generated jobs) checked that the layout fits this kind.
+    const layout = t?.layout ? layoutFromSpec(t.layout, shape) : autoLayout(job.devices, this.cluster.kindMaxPerNode[kindIndex]!, shape, kind.spec.memory);
     return { shape, layout };
   }
 
@@ -509,9 +495,7 @@ export class NetworkProgressModel implements ProgressModel {
         if (r === 0) return 0;
         if (slowest < 0 || r < this.network.rate(slowest)) slowest = f;
       }
-      throw new RunFailedError(
-        `job '${job.name}' at t=${this.clock} s: its step time on its placement is ${c.step.stepS} s${slowest >= 0 ? ` (its slowest flow gets ${this.network.rate(slowest)} B/s over ${this.slowestLinkOf(slowest)})` : ''}, beyond the range of floating-point numbers, so no result would mean anything; check the scenario's link bandwidths, NIC and port rates`,
-      );
+      throw this.tooSlow(slowest, `job '${job.name}' gets a step time of ${c.step.stepS} s (beyond the range of floating-point numbers) at t=${this.clock} s${slowest >= 0 ? `, its slowest flow ${this.network.rate(slowest)} B/s` : ''}`, this.cluster.kinds[job.placement!.kind]!.name);
     }
     return rate;
   }

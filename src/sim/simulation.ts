@@ -8,7 +8,9 @@ import { Cluster, WHOLE_DEVICE_MILLI } from '../model/cluster.js';
 import { shareFitPlacement } from '../policy/share-fit.js';
 import type { JobTemplate } from '../model/job.js';
 import { trainingFlop } from '../model/job.js';
+import { ArrivalFitter, type PoolKind } from '../model/training-fit.js';
 import { sample } from '../scenario/distribution.js';
+import { InputError } from '../scenario/errors.js';
 import type { GeneratorSource, ResolvedScenario } from '../model/load-scenario.js';
 import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
 import { PolicyError, type JobView, type Placement, type PlacementHints, type SchedulingContext } from '../policy/types.js';
@@ -324,6 +326,7 @@ export class Simulation implements FailurePort, InferencePort {
         priority,
         params,
         source: g.name,
+        shape: spec.model,
       };
     };
     const arrive = (): void => {
@@ -339,9 +342,12 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** A job enters the system: rejected at once if it can never fit, else queued. */
   submit(template: JobTemplate): SimJob {
+    // A known model runs only on kinds whose memory holds it (listed jobs were narrowed at load).
+    const fit = template.params > 0 ? this.fitter.fit(template, template.allowedKinds) : undefined;
+    if (fit && fit.allowedKinds !== template.allowedKinds) template = { ...template, allowedKinds: fit.allowedKinds };
     const job = new SimJob(this.nextJobId++, template, this.predictRuntime(template));
     this.signals.emit('submitted', job, this.engine.now);
-    const why = this.neverFits(job);
+    const why = this.neverFits(job) ?? fit?.reason;
     if (why) {
       job.state = 'rejected';
       job.reason = why;
@@ -408,6 +414,11 @@ export class Simulation implements FailurePort, InferencePort {
     this.requestPass();
   }
 
+  private fitterOfPool: ArrivalFitter | undefined;
+  private get fitter(): ArrivalFitter {
+    return (this.fitterOfPool ??= new ArrivalFitter(poolKindsOf(this.cluster)));
+  }
+
   private neverFits(job: SimJob): string | undefined {
     const c = this.cluster;
     const kinds = job.allowedKinds ?? c.allKinds;
@@ -447,14 +458,14 @@ export class Simulation implements FailurePort, InferencePort {
       // A run failure raised while applying the policy's decision is the run's, not the policy's
       // (even when a plug-in wrapped it, or caught it and carried on).
       if (this.runFailure) throw this.runFailure;
-      if (e instanceof PolicyError || e instanceof RunFailedError) throw e;
+      if (e instanceof PolicyError || e instanceof RunFailedError || e instanceof InputError) throw e;
       throw new PolicyError(this.policies.queueName, undefined, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (this.runFailure) throw this.runFailure;
   };
 
-  /** The first run failure raised while starting a job, kept so that no policy can swallow it. */
-  private runFailure: RunFailedError | undefined;
+  /** The first run failure (or input found unusable) raised while starting a job, kept so that no policy can swallow it. */
+  private runFailure: RunFailedError | InputError | undefined;
 
   private readonly hints: PlacementHints = makeHints(this, () => this.streams.stream(`placement:${this.policies.placementName}`));
 
@@ -531,7 +542,7 @@ export class Simulation implements FailurePort, InferencePort {
     try {
       this.setRate(job, this.progress.startRate(job));
     } catch (e) {
-      if (e instanceof RunFailedError) this.runFailure ??= e;
+      if (e instanceof RunFailedError || e instanceof InputError) this.runFailure ??= e;
       throw e;
     }
   }
@@ -801,6 +812,10 @@ export class Simulation implements FailurePort, InferencePort {
       this.signals.emit('rejected', job, this.engine.now);
     }
   }
+}
+
+function poolKindsOf(c: Cluster): PoolKind[] {
+  return c.kinds.map((k) => ({ index: k.index, name: k.name, memoryBytes: k.spec.memory, devicesPerNode: c.kindMaxPerNode[k.index]!, totalDevices: c.kindTotal[k.index]! }));
 }
 
 function makeHints(sim: Simulation, random: () => RandomStream): PlacementHints {

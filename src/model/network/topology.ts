@@ -7,6 +7,7 @@ import { FABRIC_PRESETS } from '../catalogue.js';
 import type { Cluster } from '../cluster.js';
 import type { FabricPreset } from '../hardware-schema.js';
 import type { FlowNetwork } from './flow-network.js';
+import type { PathKey } from '../../scenario/errors.js';
 
 export interface InterDcLink {
   readonly name: string;
@@ -51,6 +52,8 @@ export class Topology {
   private readonly dcPaths: ([number, 0 | 1][] | undefined)[][];
   readonly linkNames: string[] = [];
   readonly linkCapacityBytesPerS: number[] = [];
+  /** The scenario field that sets each link's capacity (for messages about it). */
+  readonly linkFields: (readonly PathKey[])[] = [];
 
   constructor(
     readonly cluster: Cluster,
@@ -66,9 +69,13 @@ export class Topology {
     this.nodeFabric = new Array<FabricPreset>(c.nodeCount);
     const leafIds = new Map<string, number>();
     const leafCapacity: number[] = [];
+    // A group's place among its data centre's node_groups (those with a nic_rate are listed ones).
+    const groupInDc = c.groups.map((g, gi) => c.groups.slice(0, gi).filter((o) => o.datacentre === g.datacentre).length);
     for (let n = 0; n < c.nodeCount; n++) {
       const dc = c.datacentres[c.nodeDatacentre[n]!]!;
       const group = c.groups[c.nodeGroup[n]!]!;
+      const nicField: PathKey[] =
+        group.nicRateBytesPerS !== undefined ? ['datacentres', dc.index, 'node_groups', groupInDc[c.nodeGroup[n]!]!, 'nic_rate'] : dc.fabric ? ['datacentres', dc.index, 'fabric'] : ['datacentres', dc.index];
       const kind = c.kinds[c.nodeKind[n]!]!.spec;
       const fabric = dc.fabric ?? FABRIC_PRESETS[kind.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']!;
       this.nodeFabric[n] = fabric;
@@ -76,8 +83,8 @@ export class Topology {
       const cap = group.nicsPerNode * nicRate * fabric.efficiency;
       this.nodeNicBytesPerS[n] = cap;
       this.nodeRails[n] = group.nicsPerNode;
-      this.nicUp[n] = this.addLink(cap, 0, `nic-up:${group.name}:${n - group.firstNode}`);
-      this.nicDown[n] = this.addLink(cap, 0, `nic-down:${group.name}:${n - group.firstNode}`);
+      this.nicUp[n] = this.addLink(cap, 0, `nic-up:${group.name}:${n - group.firstNode}`, nicField);
+      this.nicDown[n] = this.addLink(cap, 0, `nic-down:${group.name}:${n - group.firstNode}`, nicField);
       const key = `${dc.index}:${c.nodeLeaf[n]}`;
       let leaf = leafIds.get(key);
       if (leaf === undefined) {
@@ -92,22 +99,24 @@ export class Topology {
       const [dcIndex, leafInDc] = key.split(':').map(Number) as [number, number];
       const dc = c.datacentres[dcIndex]!;
       const cap = leafCapacity[leaf]! / dc.oversubscription;
-      this.leafUp[leaf] = this.addLink(cap, 0, `leaf-up:${dc.name}:${leafInDc}`);
-      this.leafDown[leaf] = this.addLink(cap, 0, `leaf-down:${dc.name}:${leafInDc}`);
+      this.leafUp[leaf] = this.addLink(cap, 0, `leaf-up:${dc.name}:${leafInDc}`, ['datacentres', dcIndex, 'oversubscription']);
+      this.leafDown[leaf] = this.addLink(cap, 0, `leaf-down:${dc.name}:${leafInDc}`, ['datacentres', dcIndex, 'oversubscription']);
     }
-    for (const l of interDc) {
+    interDc.forEach((l, li) => {
       const cap = l.bandwidthBytesPerS * l.efficiency;
       const an = c.datacentres[l.a]!.name;
       const bn = c.datacentres[l.b]!.name;
-      this.interDcLinks.push([this.addLink(cap, l.latencyS, `${l.name}:${an}->${bn}`), this.addLink(cap, l.latencyS, `${l.name}:${bn}->${an}`)]);
-    }
+      const field = ['links', li, 'bandwidth'];
+      this.interDcLinks.push([this.addLink(cap, l.latencyS, `${l.name}:${an}->${bn}`, field), this.addLink(cap, l.latencyS, `${l.name}:${bn}->${an}`, field)]);
+    });
     this.dcPaths = c.datacentres.map((d) => this.shortestPaths(d.index));
   }
 
-  private addLink(capacityBytesPerS: number, latencyS: number, name: string): number {
+  private addLink(capacityBytesPerS: number, latencyS: number, name: string, field: readonly PathKey[]): number {
     const id = this.network.addLink(capacityBytesPerS, latencyS);
     this.linkNames[id] = name;
     this.linkCapacityBytesPerS[id] = capacityBytesPerS;
+    this.linkFields[id] = field;
     return id;
   }
 
