@@ -92,7 +92,10 @@ export const modelShapeSchema = z.strictObject({
   seq_len: count({ positive: true }).optional(),
   /** Tokens per optimizer step (global batch), e.g. '16M'. */
   global_batch: count({ positive: true }).optional(),
-  /** Full activation recomputation (hardware does 8PT, 6PT counts as useful). */
+  /**
+   * Full activation recomputation: the hardware does 8PT (6PT counts as useful) and each layer
+   * keeps only its input for the backward pass (src/model/memory.ts).
+   */
   recompute: z.boolean().optional(),
   /** Bytes per gradient element in the data-parallel reduction (4 = fp32). */
   gradient_bytes: z.number().positive().optional(),
@@ -105,7 +108,10 @@ export const layoutSchema = z.strictObject({
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),
   virtual_stages: z.number().int().positive().default(1),
-  /** Sharded data parallelism (ZeRO/FSDP): weight all-gather + gradient reduce-scatter. */
+  /**
+   * Sharded data parallelism (ZeRO-2 / FSDP without resharding): weight all-gather + gradient
+   * reduce-scatter, and gradients and optimizer state take 1/dp of the memory.
+   */
   sharded: z.boolean().default(false),
 });
 
