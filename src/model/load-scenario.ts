@@ -14,8 +14,7 @@ import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
-import { describeMisfits, fitTrainingJob, type FitModel, type PoolKind } from './training-fit.js';
-import type { Distribution } from '../scenario/distribution.js';
+import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from './training-fit.js';
 
 export interface GeneratorSource {
   readonly name: string;
@@ -296,59 +295,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const capacityOf = (allowed: readonly number[] | undefined): number => maxPerKind(groups, allowed ?? [...poolKinds]);
 
   // --- training layouts and memory (model/training-fit.ts): the kinds a job's model fits on ---
-  const poolFitKinds: PoolKind[] = [...poolKinds].sort((a, b) => a - b).map((k) => ({
-    index: k,
-    name: kinds[k]!.name,
-    memoryBytes: kinds[k]!.spec.memory,
-    devicesPerNode: groups.reduce((most, g) => (g.kind === k ? Math.max(most, g.devicesPerNode) : most), 1),
-    totalDevices: maxPerKind(groups, [k]),
-  }));
-  const fitCandidates = (devices: number, allowed: readonly number[] | undefined): PoolKind[] =>
-    poolFitKinds.filter((k) => k.totalDevices >= devices && (allowed === undefined || allowed.includes(k.index)));
-  /**
-   * Problems refuse the job (false); it fitting on only some of its kinds narrows them (warned);
-   * notes are warnings. Returns the kinds the job may use.
-   */
-  const checkTrainingFit = (model: FitModel, allowed: readonly number[] | undefined, at: readonly PathKey[], where: string): readonly number[] | undefined | false => {
-    const candidates = fitCandidates(model.devices, allowed);
-    const fit = fitTrainingJob(model, candidates);
-    for (const p of fit.problems) fail([...at, ...p.path], p.message);
-    if (fit.problems.length > 0) return false;
-    for (const n of fit.notes) warn([...at, ...n.path], n.message);
-    if (candidates.length > 0 && fit.fitting.length === 0) {
-      fail([...at, where], `the model fits none of the job's device kinds: ${describeMisfits(fit)}`);
-      return false;
-    }
-    if (fit.misfits.length === 0) return allowed;
-    warn([...at, where], `runs only on ${fit.fitting.map((k) => kinds[k]!.name).join(', ')}: ${describeMisfits(fit)}`);
-    return fit.fitting;
-  };
-  /**
-   * A generator whose sizes come from a short list (fixed or empirical devices and params): each
-   * (devices, params) pair it can draw is checked; pairs that fit no kind are rejected when they
-   * arrive (warned), and a generator none of whose pairs fit is refused.
-   */
-  const checkGeneratorFit = (g: GeneratorSpec, allowed: readonly number[] | undefined, at: readonly PathKey[]): void => {
-    const devices = supportOf(g.devices)?.map((d) => Math.max(1, Math.round(d)));
-    const params = g.params ? supportOf(g.params) : undefined;
-    // Long lists are left to the check each job gets as it arrives.
-    if (!devices || !params || new Set(devices).size * new Set(params).size > 10_000) return;
-    const misfits: string[] = [];
-    let pairs = 0;
-    for (const d of [...new Set(devices)]) {
-      for (const p of [...new Set(params)]) {
-        const candidates = fitCandidates(d, allowed);
-        if (candidates.length === 0) continue;
-        pairs++;
-        const fit = fitTrainingJob({ devices: d, params: p, shape: g.model }, candidates);
-        if (fit.fitting.length === 0) misfits.push(`${p / 1e9}B parameters on ${d} device${d === 1 ? '' : 's'} (${describeMisfits(fit)})`);
-      }
-    }
-    if (misfits.length === 0) return;
-    const list = misfits.slice(0, 3).join('; ') + (misfits.length > 3 ? `; and ${misfits.length - 3} more` : '');
-    if (misfits.length === pairs) fail([...at, 'params'], `no job it can generate fits in memory: ${list}`);
-    else warn([...at, 'params'], `${misfits.length} of the ${pairs} (devices, params) pairs it can draw fit no layout and will be rejected when drawn: ${list}`);
-  };
+  const fitPool = poolKindsFor(groups, kinds);
+  const reportAt = (at: readonly PathKey[]): FitReporter => ({
+    fail: (path, message) => fail([...at, ...path], message),
+    warn: (path, message) => warn([...at, ...path], message),
+  });
   // --- end of the training layout and memory helpers ---
 
   // Explicit jobs.
@@ -373,7 +324,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         // --- the model's layout and memory on the job's kinds (model/training-fit.ts) ---
         let fittingKinds: readonly number[] | undefined = allowedKinds;
         if (j.params !== undefined) {
-          const fit = checkTrainingFit({ devices: j.devices, params: j.params, shape: j.model, layout: j.layout }, allowedKinds, at, j.layout ? 'layout' : 'params');
+          const fit = checkListedJob({ devices: j.devices, params: j.params, shape: j.model, layout: j.layout }, allowedKinds, fitPool, reportAt(at));
           if (fit === false) return;
           fittingKinds = fit;
         }
@@ -488,7 +439,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       if (hasDuration) {
         referenceKind = referenceKindOf(g.reference_device, allowed as number[] | undefined, [...at, 'reference_device'], useKind, fail);
       }
-      if (g.params !== undefined) checkGeneratorFit(g, allowed as number[] | undefined, at);
+      checkGenerator(g, allowed as number[] | undefined, fitPool, reportAt(at)); // model/training-fit.ts
       generators.push({ name: g.name ?? `workloads[${wi}]`, spec: g, allowedKinds: allowed as number[] | undefined, referenceKind });
     }
   });
@@ -531,13 +482,6 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
 
   if (issues.length > 0) throw new InputError(issues);
   return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services, warnings };
-}
-
-/** The values a fixed or empirical distribution can take (those with weight); undefined for continuous ones. */
-function supportOf(d: Distribution): number[] | undefined {
-  if (d.distribution === 'fixed') return [d.value];
-  if (d.distribution === 'empirical') return d.values.filter((_, i) => (d.weights?.[i] ?? 1) > 0);
-  return undefined;
 }
 
 function maxPerKind(groups: readonly NodeGroup[], allowed: readonly number[]): number {

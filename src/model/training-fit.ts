@@ -1,6 +1,8 @@
 // Whether a training job's model can run on the device kinds it may use: its layout checked (or
-// an automatic one found) against each kind's node size and device memory. The loader calls it
-// for listed jobs and generators, the simulator for each generated job as it arrives.
+// an automatic one found) against each kind's node size and device memory. The loader checks
+// listed jobs and generators with it, the simulator each generated job as it arrives.
+import type { Distribution } from '../scenario/distribution.js';
+import type { KindInfo, NodeGroup } from './cluster.js';
 import type { LayoutSpec, ShapeOverrides } from './job.js';
 import { memoryPerDevice, type DeviceMemory } from './memory.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, divisorsUpTo, layoutFromSpec, resolveShape, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
@@ -208,4 +210,94 @@ export class ArrivalFitter {
     }
     return id;
   }
+}
+
+// ---------------------------------------------------------------- the loader's checks
+
+/** Where the loader's checks report, with paths relative to the job or generator. */
+export interface FitReporter {
+  fail(path: readonly string[], message: string): void;
+  warn(path: readonly string[], message: string): void;
+}
+
+/** The pool's kinds as candidates: memory, largest node, devices in all. */
+export function poolKindsFor(groups: readonly NodeGroup[], kinds: readonly KindInfo[]): PoolKind[] {
+  const present = [...new Set(groups.map((g) => g.kind))].sort((a, b) => a - b);
+  return present.map((k) => {
+    let devicesPerNode = 1;
+    let totalDevices = 0;
+    for (const g of groups) {
+      if (g.kind !== k) continue;
+      devicesPerNode = Math.max(devicesPerNode, g.devicesPerNode);
+      totalDevices += g.nodeCount * g.devicesPerNode;
+    }
+    return { index: k, name: kinds[k]!.name, memoryBytes: kinds[k]!.spec.memory, devicesPerNode, totalDevices };
+  });
+}
+
+function candidatesFor(pool: readonly PoolKind[], devices: number, allowed: readonly number[] | undefined): PoolKind[] {
+  return pool.filter((k) => k.totalDevices >= devices && (allowed === undefined || allowed.includes(k.index)));
+}
+
+/**
+ * A listed job with a model: problems refuse it (false), as does fitting none of its kinds;
+ * fitting only some narrows it to those (warned); notes are warnings. Returns the kinds it may use.
+ */
+export function checkListedJob(model: FitModel, allowed: readonly number[] | undefined, pool: readonly PoolKind[], report: FitReporter): readonly number[] | undefined | false {
+  const where = model.layout ? 'layout' : 'params';
+  const candidates = candidatesFor(pool, model.devices, allowed);
+  const fit = fitTrainingJob(model, candidates);
+  for (const p of fit.problems) report.fail(p.path, p.message);
+  if (fit.problems.length > 0) return false;
+  for (const n of fit.notes) report.warn(n.path, n.message);
+  if (candidates.length > 0 && fit.fitting.length === 0) {
+    report.fail([where], `the model fits none of the job's device kinds: ${describeMisfits(fit)}`);
+    return false;
+  }
+  if (fit.misfits.length === 0) return allowed;
+  const names = pool.filter((k) => fit.fitting.includes(k.index)).map((k) => k.name);
+  report.warn([where], `runs only on ${names.join(', ')}: ${describeMisfits(fit)}`);
+  return fit.fitting;
+}
+
+/**
+ * A generator whose sizes come from short lists (fixed or empirical devices and params): each
+ * (devices, params) pair it can draw is checked; pairs that fit no kind are rejected when drawn
+ * (warned), and a generator none of whose pairs fit is refused. Other distributions are left to
+ * the check every job gets as it arrives (ArrivalFitter).
+ */
+export function checkGenerator(
+  g: { readonly devices: Distribution; readonly params?: Distribution | undefined; readonly model?: ShapeOverrides | undefined },
+  allowed: readonly number[] | undefined,
+  pool: readonly PoolKind[],
+  report: FitReporter,
+): void {
+  const devices = supportOf(g.devices)?.map((d) => Math.max(1, Math.round(d)));
+  const params = g.params ? supportOf(g.params) : undefined;
+  if (!devices || !params) return;
+  const ds = [...new Set(devices)];
+  const ps = [...new Set(params)];
+  if (ds.length * ps.length > 10_000) return;
+  const misfits: string[] = [];
+  let pairs = 0;
+  for (const d of ds) {
+    const candidates = candidatesFor(pool, d, allowed);
+    if (candidates.length === 0) continue; // too big for the pool: rejected as such
+    for (const p of ps) {
+      pairs++;
+      const fit = fitTrainingJob({ devices: d, params: p, shape: g.model }, candidates);
+      if (fit.fitting.length === 0) misfits.push(`${p / 1e9}B parameters on ${d} device${d === 1 ? '' : 's'} (${describeMisfits(fit)})`);
+    }
+  }
+  if (misfits.length === 0) return;
+  const list = misfits.slice(0, 3).join('; ') + (misfits.length > 3 ? `; and ${misfits.length - 3} more` : '');
+  if (misfits.length === pairs) report.fail(['params'], `no job it can generate fits in memory: ${list}`);
+  else report.warn(['params'], `${misfits.length} of the ${pairs} (devices, params) pairs it can draw fit no layout and will be rejected when drawn: ${list}`);
+}
+
+/** The values a fixed or empirical distribution can take (those with weight); undefined for continuous ones. */
+function supportOf(d: Distribution): number[] | undefined {
+  if (d.distribution === 'fixed') return [d.value];
+  if (d.distribution === 'empirical') return d.values.filter((_, i) => (d.weights?.[i] ?? 1) > 0);
+  return undefined;
 }

@@ -8,7 +8,7 @@ import { Cluster, WHOLE_DEVICE_MILLI } from '../model/cluster.js';
 import { shareFitPlacement } from '../policy/share-fit.js';
 import type { JobTemplate } from '../model/job.js';
 import { trainingFlop } from '../model/job.js';
-import { ArrivalFitter, type PoolKind } from '../model/training-fit.js';
+import { ArrivalFitter, poolKindsFor } from '../model/training-fit.js';
 import { sample } from '../scenario/distribution.js';
 import { InputError } from '../scenario/errors.js';
 import type { GeneratorSource, ResolvedScenario } from '../model/load-scenario.js';
@@ -416,7 +416,7 @@ export class Simulation implements FailurePort, InferencePort {
 
   private fitterOfPool: ArrivalFitter | undefined;
   private get fitter(): ArrivalFitter {
-    return (this.fitterOfPool ??= new ArrivalFitter(poolKindsOf(this.cluster)));
+    return (this.fitterOfPool ??= new ArrivalFitter(poolKindsFor(this.resolved.shape.groups, this.resolved.shape.kinds)));
   }
 
   private neverFits(job: SimJob): string | undefined {
@@ -812,10 +812,6 @@ export class Simulation implements FailurePort, InferencePort {
       this.signals.emit('rejected', job, this.engine.now);
     }
   }
-}
-
-function poolKindsOf(c: Cluster): PoolKind[] {
-  return c.kinds.map((k) => ({ index: k.index, name: k.name, memoryBytes: k.spec.memory, devicesPerNode: c.kindMaxPerNode[k.index]!, totalDevices: c.kindTotal[k.index]! }));
 }
 
 function makeHints(sim: Simulation, random: () => RandomStream): PlacementHints {
