@@ -82,6 +82,14 @@ describe('tiny link rates: simulated, or refused with the reason', () => {
     return [];
   };
 
+  it('a 1 bit/s link: with a horizon the job is simulated (running, finite step time); without one the run stops after a century saying when it would end', () => {
+    const at = runToCsv(scenarioFromText(TWO_SITES('bandwidth: 1bps', 'horizon: 30d\n'))).jobs[0]!;
+    expect(at.status).toBe('running');
+    expect(Number.isFinite(at.step_time_s)).toBe(true);
+    expect(at.step_time_s).toBeGreaterThan(1e9);
+    expect(() => runToCsv(scenarioFromText(TWO_SITES('bandwidth: 1bps')))).toThrow(/no horizon .* at its rate job 'split' would end only at t=\d+d\./);
+  });
+
   it('a link so slow that a step overflows floats is refused at its bandwidth, naming the job (it used to stop at t=0 with the job running)', () => {
     expect(refusal(TWO_SITES('bandwidth: 1e-300bps'))).toEqual([
       "test.yaml:11:74: links[0].bandwidth: job 'split' gets a step time of Infinity s (beyond the range of floating-point numbers) at t=0 s, its slowest flow 1.25e-301 B/s over link 'long-haul:north->south' (1.25e-301 B/s): no result would mean anything; give it a realistic rate",

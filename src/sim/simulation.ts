@@ -244,8 +244,11 @@ export class Simulation implements FailurePort, InferencePort {
           stuck.failures > 0 ? ': failures come faster than it can keep its progress (checkpoint more often, e.g. checkpointing.interval: auto)' : ''
         }.`
       : '';
+    // A job that does progress (a link of a few bits per second) would end, only far too late.
+    const endsAtS = stuck?.completion && !stuck.completion.cancelled ? stuck.completion.timeS : undefined;
+    const verdict = endsAtS !== undefined ? `at its rate job '${stuck!.name}' would end only at t=${formatDuration(endsAtS)}` : 'it would never finish';
     return new RunFailedError(
-      `the scenario has no horizon and its run was still going after ${formatDuration(MAX_OPEN_RUN_S)} of simulated time (${this.running.length} jobs running, ${this.waiting.size} waiting): it would never finish.${why} Set a horizon to see the state at a given time.`,
+      `the scenario has no horizon and its run was still going after ${formatDuration(MAX_OPEN_RUN_S)} of simulated time (${this.running.length} jobs running, ${this.waiting.size} waiting): ${verdict}.${why} Set a horizon to see the state at a given time.`,
     );
   }
 
