@@ -142,6 +142,56 @@ ${transfers}
   });
 });
 
+describe('inter-DC windows: per connection, in bytes', () => {
+  const withLink = (link: string): string => scenarioText('two-dc-latency').replace('latency: 1ms, bandwidth: 400Gbps', link);
+
+  it('a window is a size: 16MiB, 4MB and a bare number of bytes; 16B is 16 bytes, not 16e9', () => {
+    const windowOf = (w: string): number | undefined => scenarioFromText(withLink(`latency: 1ms, bandwidth: 400Gbps, window: ${w}`)).interDc[0]!.windowBytes;
+    expect(windowOf('16MiB')).toBe(16 * 2 ** 20);
+    expect(windowOf('4MB')).toBe(4e6);
+    expect(windowOf('4194304')).toBe(4194304);
+    expect(windowOf('16B')).toBe(16);
+    expect(() => scenarioFromText(withLink('latency: 1ms, bandwidth: 400Gbps, window: 16'))).not.toThrow();
+    expect(() => scenarioFromText(withLink('latency: 1ms, bandwidth: 400Gbps, window: 16Gbps'))).toThrow(/links\[0\]\.window/);
+  });
+
+  it("caps each NIC rail's connection, not the job's whole cross-site traffic: 8 rails x window / RTT", () => {
+    // 8 GPUs and 8 NICs per node, tensor-parallel inside nodes: each site-crossing node pair
+    // carries 8 rails. With a 4 MiB window and a 2 ms RTT each rail gets 2.1 GB/s, the pair 8x that,
+    // exactly what the same link without a window but of that bandwidth gives.
+    const windowBytes = 4 * 2 ** 20;
+    const pairBytesPerS = (8 * windowBytes) / 0.002;
+    const windowed = runJobs(withLink(`latency: 1ms, bandwidth: 400Gbps, window: 4MiB`)).jobs.get('split-13b')!;
+    const narrow = runJobs(withLink(`latency: 1ms, bandwidth: ${(pairBytesPerS * 8) / 1e9}Gbps`)).jobs.get('split-13b')!;
+    const open = runJobs(withLink('latency: 1ms, bandwidth: 400Gbps')).jobs.get('split-13b')!;
+    expect(windowed.step_time_s).toBeGreaterThan(open.step_time_s * 1.01);
+    expect(Math.abs(windowed.step_time_s - narrow.step_time_s) / narrow.step_time_s).toBeLessThan(1e-9);
+  });
+
+  it('a transfer is one connection unless it says how many it opens', () => {
+    const text = (connections: string): string => `name: transfers
+datacentres:
+  - { name: a, node_groups: [{ count: 1, device: H100 }] }
+  - { name: b, node_groups: [{ count: 1, device: H100 }] }
+links:
+  - { between: [a, b], latency: 5ms, bandwidth: 100Gbps, window: 16MiB }
+workloads:
+  - jobs:
+      - { name: train, devices: 8, work: 1e18, device_kinds: [H100] }
+transfers:
+  - { name: dataset, from: a, to: b, size: 100GB${connections} }
+`;
+    const perConnection = (16 * 2 ** 20) / 0.01;
+    const one = runJobs(text('')).transfers[0]!;
+    expect(one.duration_s).toBeCloseTo(100e9 / perConnection + 0.005, 6);
+    const four = runJobs(text(', connections: 4')).transfers[0]!;
+    expect(four.duration_s).toBeCloseTo(100e9 / (4 * perConnection) + 0.005, 6);
+    // Enough connections and the link itself is the limit again.
+    const many = runJobs(text(', connections: 64')).transfers[0]!;
+    expect(many.duration_s).toBeCloseTo(100e9 / 12.5e9 + 0.005, 6);
+  });
+});
+
 describe('RoCE against InfiniBand', () => {
   it('the presets differ in settable parameters, and the same pool can be run on both', () => {
     const ib = runJobs(scenarioText('roce-vs-ib'));

@@ -188,9 +188,8 @@ describe('training shapes and layouts', () => {
         fc.constantFrom(1, 2, 4, 6, 8, 16),
         fc.constantFrom(1e9, 7e9, 13e9, 70e9, 175e9, 405e9, 1e12),
         fc.constantFrom(16 * GiB, 80 * GB, 141 * GB),
-        fc.boolean(),
-        (devices, perNode, params, mem, zero1) => {
-          const l = autoLayout(devices, perNode, defaultShape(params), mem, { zero1 });
+        (devices, perNode, params, mem) => {
+          const l = autoLayout(devices, perNode, defaultShape(params), mem);
           expect(l.tp * l.pp * l.dp).toBe(devices);
           expect(l.tp).toBeLessThanOrEqual(Math.min(8, perNode));
           expect(perNode % l.tp).toBe(0);
@@ -205,11 +204,20 @@ describe('training shapes and layouts', () => {
     const check = validateLayout({ tp: 16, pp: 3, dp: 2, microBatches: 0 }, 64, 8, defaultShape(7e9));
     expect(check.problems).toMatchInlineSnapshot(`
       [
-        "microBatches must be a positive integer, got 0",
+        "micro_batches must be a positive integer, got 0",
         "tp x pp x dp = 16 x 3 x 2 = 96, but the job has 64 devices",
         "tp = 16 exceeds the 8 devices of a node; tensor parallelism needs the intra-node interconnect",
       ]
     `);
-    expect(check.notes).toContain('32 layers do not divide evenly into 3 pipeline chunks; stages will be uneven');
+    expect(check.notes).toContain('32 layers do not divide evenly into 3 pipeline chunks; stages will be uneven, and the step time uses the average stage');
+  });
+  it('validateLayout: every pipeline stage and chunk needs a layer', () => {
+    // 32 stages over GPT-3 XL's 24 layers; 12 stages x 3 virtual over 32 layers.
+    expect(validateLayout({ tp: 1, pp: 32, dp: 1, microBatches: 64 }, 32, 8, defaultShape(1.3e9)).problems).toEqual([
+      "pp = 32 exceeds the model's 24 layers: every pipeline stage needs at least one",
+    ]);
+    expect(validateLayout({ tp: 1, pp: 16, dp: 1, microBatches: 64, virtualStages: 3 }, 16, 8, defaultShape(7e9)).problems).toEqual([
+      "pp x virtual_stages = 16 x 3 = 48 model chunks exceed the model's 32 layers: every chunk needs at least one",
+    ]);
   });
 });

@@ -37,6 +37,11 @@ export function describeTraces(reports: readonly TraceReport[]): string {
  * Run a command body, turning known failures into messages and exit codes (never a stack trace for
  * bad input). `command`: how a failure is introduced (`validate failed: ...`); a run by default.
  */
+/** The scenario's warnings (legal, worth knowing), one per line. */
+export function describeWarnings(warnings: readonly string[]): string {
+  return warnings.map((w) => `warning: ${w}\n`).join('');
+}
+
 export async function guarded(body: () => Promise<void> | void, command = 'run'): Promise<void> {
   try {
     await body();

@@ -1,3 +1,3 @@
 export { Engine, EngineError, type ScheduledEvent } from './engine.js';
 export { RandomStream, RandomStreams } from './random.js';
-export { snapToZero, nearlyEqual, REL_EPS } from './numeric.js';
+export { snapToZero, nearlyEqual, REL_EPS, RESIDUE_REL } from './numeric.js';

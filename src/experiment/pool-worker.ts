@@ -6,7 +6,7 @@
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPolicies } from '../policy/plugin.js';
-import { SourceMap } from '../scenario/errors.js';
+import { formatIssue, SourceMap } from '../scenario/errors.js';
 import type { JobRow } from '../sim/metrics.js';
 import { fileAccess } from './file-access.js';
 import { outputFiles } from './output-sinks.js';
@@ -68,6 +68,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
       policy: req.policy?.ref ?? resolved.scenario.policy,
       placement: req.placement?.ref ?? resolved.scenario.placement,
       traceReports: [...resolved.traceReports],
+      warnings: resolved.warnings.map(formatIssue),
       files,
     },
   });

@@ -53,6 +53,8 @@ export interface LoadedRun {
   policy: PolicyRef;
   placement: PolicyRef;
   traceReports: TraceReport[];
+  /** The scenario's warnings, formatted (file:line:col: path: message). */
+  warnings: string[];
   /** The files the run will stream back, in order (with `outputs`). */
   files: OutputName[];
 }

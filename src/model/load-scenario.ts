@@ -15,6 +15,7 @@ import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from 
 import { InputFileError } from '../scenario/read-input-file.js';
 import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
+import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from './training-fit.js';
 
 export interface GeneratorSource {
   readonly name: string;
@@ -39,6 +40,11 @@ export interface ResolvedScenario {
   readonly traceReports: readonly TraceReport[];
   /** Inference services (model/inference/resolve-services.ts). */
   readonly services: readonly ResolvedService[];
+  /**
+   * Legal but worth knowing, located like problems (uneven pipeline stages, a layout that fills a
+   * device's memory, kinds a job's model does not fit on): `run` and `validate` print them.
+   */
+  readonly warnings: readonly InputIssue[];
 }
 
 export interface TransferPlan {
@@ -51,6 +57,8 @@ export interface TransferPlan {
   readonly after: string | undefined;
   /** This job waits for the transfer. */
   readonly before: string | undefined;
+  /** Parallel connections, each capped at a link's window / RTT. */
+  readonly connections: number;
 }
 
 /** How the loader reaches files a scenario names (traces); the CLI passes the file system. */
@@ -99,6 +107,8 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
 export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOptions = {}): ResolvedScenario {
   const issues: InputIssue[] = [];
   const fail = (path: readonly PathKey[], message: string): void => void issues.push(src.issue(path, message));
+  const warnings: InputIssue[] = [];
+  const warn = (path: readonly PathKey[], message: string): void => void warnings.push(src.issue(path, message));
   const readRelative = (path: string, at: readonly PathKey[]): string | undefined => {
     if (!io.readFile) {
       fail(at, 'this scenario reads files (traces), but it was loaded from text without file access');
@@ -287,6 +297,14 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const poolKinds = new Set(groups.map((g) => g.kind));
   const capacityOf = (allowed: readonly number[] | undefined): number => maxPerKind(groups, allowed ?? [...poolKinds]);
 
+  // --- training layouts and memory (model/training-fit.ts): the kinds a job's model fits on ---
+  const fitPool = poolKindsFor(groups, kinds);
+  const reportAt = (at: readonly PathKey[]): FitReporter => ({
+    fail: (path, message) => fail([...at, ...path], message),
+    warn: (path, message) => warn([...at, ...path], message),
+  });
+  // --- end of the training layout and memory helpers ---
+
   // Explicit jobs.
   const jobs: JobTemplate[] = [];
   const generators: GeneratorSource[] = [];
@@ -305,18 +323,22 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           fail([...at, 'devices'], `job needs ${j.devices} devices of one kind (${kindList}) but the pool has at most ${capacity}; it could never start`);
           return;
         }
-        if (j.layout && j.layout.tp * j.layout.pp * j.layout.dp !== j.devices) {
-          fail([...at, 'layout'], `tp x pp x dp = ${j.layout.tp} x ${j.layout.pp} x ${j.layout.dp} = ${j.layout.tp * j.layout.pp * j.layout.dp}, but the job has ${j.devices} devices`);
-          return;
-        }
         if (j.layout && j.params === undefined) fail([...at, 'layout'], 'a layout needs the model: give `params` (its size) too');
+        // --- the model's layout and memory on the job's kinds (model/training-fit.ts) ---
+        let fittingKinds: readonly number[] | undefined = allowedKinds;
+        if (j.params !== undefined) {
+          const fit = checkListedJob({ devices: j.devices, params: j.params, shape: j.model, layout: j.layout }, allowedKinds, fitPool, reportAt(at));
+          if (fit === false) return;
+          fittingKinds = fit;
+        }
+        // --- end of the layout and memory check ---
         jobs.push({
           name: j.name ?? `w${wi}-j${ji}`,
           submitS: j.submit,
           devices: j.devices,
           usefulFlop: work,
           efficiency: j.efficiency,
-          allowedKinds,
+          allowedKinds: fittingKinds,
           priority: j.priority,
           params: j.params ?? 0,
           source: `workloads[${wi}]`,
@@ -420,6 +442,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       if (hasDuration) {
         referenceKind = referenceKindOf(g.reference_device, allowed as number[] | undefined, [...at, 'reference_device'], useKind, fail);
       }
+      checkGenerator(g, allowed as number[] | undefined, fitPool, reportAt(at)); // model/training-fit.ts
       generators.push({ name: g.name ?? `workloads[${wi}]`, spec: g, allowedKinds: allowed as number[] | undefined, referenceKind });
     }
   });
@@ -442,7 +465,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     if (t.before !== undefined) waits.set(t.before, [...(waits.get(t.before) ?? []), t.name]);
     if (from === undefined || to === undefined) return;
     if (from === to) fail(at, 'a transfer moves data between two different data centres');
-    transfers.push({ name: t.name, from, to, bytes: t.size, startS: t.start, after: t.after, before: t.before });
+    transfers.push({ name: t.name, from, to, bytes: t.size, startS: t.start, after: t.after, before: t.before, connections: t.connections });
   });
   const withWaits = waits.size === 0 ? jobs : jobs.map((j) => (waits.has(j.name) ? { ...j, waitsFor: waits.get(j.name) } : j));
 
@@ -461,7 +484,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   });
 
   if (issues.length > 0) throw new InputError(issues);
-  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services };
+  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services, warnings };
 }
 
 function maxPerKind(groups: readonly NodeGroup[], allowed: readonly number[]): number {

@@ -1,6 +1,9 @@
 // Shape of a training job (model size, sequence, batch) and how it is split over devices
 // (tensor x pipeline x data parallel): defaults from well-known model families, an automatic
-// layout for jobs that give only a device count, and validation of user-given layouts.
+// layout that fits in device memory for jobs that give only a device count, and validation of
+// user-given layouts.
+import type { LayoutSpec, ShapeOverrides } from './job.js';
+import { memoryPerDevice, type DeviceMemory } from './memory.js';
 
 /** What the step-time model needs to know about the model being trained. */
 export interface TrainingShape {
@@ -27,6 +30,8 @@ export interface TrainingShape {
   ffnMultiplier?: number;
   /** Vocabulary size; informational (its parameters are already in `params`). */
   vocab?: number;
+  /** Attention heads; hiddenSize / 128 when absent (memory.ts: only the unrecomputed attention scores need it). */
+  heads?: number;
 }
 
 /** How a job's devices are split. tp x pp x dp must equal the job's device count. */
@@ -115,59 +120,72 @@ function familyShape(params: number): { layers: number; hiddenSize: number } {
 }
 
 /**
- * Bytes of model state per parameter with mixed-precision Adam: bf16 weights (2) + bf16
- * gradients (2) + fp32 master weights, momentum and variance (12). Rajbhandari et al.,
- * "ZeRO", SC 2020, section 3.1.
+ * The shape of a job's model: its size's family defaults (defaultShape), with the scenario's
+ * overrides. A model given only its layers (or only its width) keeps its size: the other is
+ * solved from params = 12 L h^2 (width rounded to a multiple of 128), so `params: 530B` with
+ * `layers: 105` is MT-NLG's 105 x 20480, not 105 layers of the 125-layer default's width.
  */
-export const MODEL_STATE_BYTES_PER_PARAM = 16;
-/** Of those, the optimizer's share (fp32 master + Adam moments), which ZeRO-1 shards over dp. */
-export const OPTIMIZER_STATE_BYTES_PER_PARAM = 12;
-/**
- * Fraction of device memory the model state may take; the rest is left to activations,
- * communication buffers and allocator fragmentation. A rough rule, deliberately simple.
- */
-export const STATE_MEMORY_FRACTION = 0.75;
-
-/** Model-state bytes per device under a layout (activations are covered by the headroom). */
-export function modelStateBytesPerDevice(shape: TrainingShape, layout: Pick<ParallelLayout, 'tp' | 'pp' | 'dp'>, zero1 = false): number {
-  const perModelShard = shape.params / (layout.tp * layout.pp);
-  if (!zero1) return perModelShard * MODEL_STATE_BYTES_PER_PARAM;
-  return perModelShard * (MODEL_STATE_BYTES_PER_PARAM - OPTIMIZER_STATE_BYTES_PER_PARAM) + (perModelShard * OPTIMIZER_STATE_BYTES_PER_PARAM) / layout.dp;
+export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape {
+  const base = defaultShape(params);
+  let layers = o?.layers ?? base.layers;
+  let hiddenSize = o?.hidden_size ?? base.hiddenSize;
+  if (o?.layers !== undefined && o.hidden_size === undefined) hiddenSize = Math.max(128, Math.round(Math.sqrt(params / (12 * layers)) / 128) * 128);
+  if (o?.hidden_size !== undefined && o.layers === undefined) layers = Math.max(1, Math.round(params / (12 * hiddenSize * hiddenSize)));
+  return {
+    ...base,
+    layers,
+    hiddenSize,
+    ...(o?.seq_len !== undefined ? { seqLen: o.seq_len } : {}),
+    ...(o?.global_batch !== undefined ? { globalBatchTokens: o.global_batch } : {}),
+    ...(o?.recompute !== undefined ? { activationRecompute: o.recompute } : {}),
+    ...(o?.gradient_bytes !== undefined ? { gradientBytes: o.gradient_bytes } : {}),
+  };
 }
+
+/** A scenario's layout for a job of this shape; micro-batches default to one sequence each. */
+export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLayout {
+  const sequences = shape.globalBatchTokens / shape.seqLen;
+  return {
+    tp: l.tp,
+    pp: l.pp,
+    dp: l.dp,
+    microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),
+    virtualStages: l.virtual_stages,
+    shardedDataParallel: l.sharded,
+  };
+}
+
+/**
+ * Share of device memory an automatic layout aims to stay under when it can: what memory.ts
+ * leaves out (CUDA context, communication buffers, allocator fragmentation) needs room too. A
+ * layout over it but within the device's memory is still taken when nothing roomier exists.
+ */
+export const AUTO_LAYOUT_MEMORY_FRACTION = 0.9;
 
 export interface AutoLayout extends ParallelLayout {
-  /** Whether the model state fits in `STATE_MEMORY_FRACTION` of device memory. */
+  /** Whether the layout's memory per device (memory.ts) fits in the device's memory. */
   fits: boolean;
-  /** Estimated model-state bytes per device under this layout. */
-  stateBytesPerDevice: number;
-}
-
-export interface AutoLayoutOptions {
-  /** Shard the optimizer state over data-parallel ranks (ZeRO-1). Default false: conservative. */
-  zero1?: boolean;
+  /** Memory per device under this layout. */
+  memory: DeviceMemory;
 }
 
 /**
  * Layout for a job that gives only a device count, as Megatron-LM practice recommends
  * (Narayanan et al., SC 2021, "takeaway #1"): tensor parallelism inside a node up to
- * min(8, devicesPerNode), pipeline parallelism only when the model state does not fit with
- * tensor parallelism alone (the fewest stages that fit), data parallelism for the rest.
+ * min(8, devicesPerNode), pipeline parallelism only when the model does not fit with tensor
+ * parallelism alone (the fewest stages that fit), data parallelism for the rest; when no stage
+ * count fits, the same with the optimizer state and gradients sharded over data parallel ranks
+ * (ZeRO-2, as Llama 3 trained). A layout fits when memoryPerDevice is within the device's
+ * memory; one that leaves AUTO_LAYOUT_MEMORY_FRACTION of headroom is preferred.
  * tp is the largest value <= min(8, devicesPerNode) dividing both the device count and
- * devicesPerNode (so tensor groups never straddle nodes); pp the smallest divisor of
- * devices/tp (at most `layers`) that fits, or the largest allowed one if none fits.
- * Micro-batches are one sequence each: microBatches = global batch sequences / dp.
- * tp x pp x dp always equals `devices`.
+ * devicesPerNode (so tensor groups never straddle nodes); pp a divisor of devices / tp of at most
+ * `layers`. Micro-batches are one sequence each: microBatches = global batch sequences / dp.
+ * tp x pp x dp always equals `devices`. When nothing fits, `fits` is false and the layout is the
+ * one that needs the least memory (for the message that says so).
  */
-export function autoLayout(
-  devices: number,
-  devicesPerNode: number,
-  shape: TrainingShape,
-  memoryBytesPerDevice: number,
-  options: AutoLayoutOptions = {},
-): AutoLayout {
+export function autoLayout(devices: number, devicesPerNode: number, shape: TrainingShape, memoryBytesPerDevice: number): AutoLayout {
   if (!Number.isInteger(devices) || devices < 1) throw new RangeError(`autoLayout: devices must be a positive integer, got ${devices}`);
   const perNode = Math.max(1, Math.floor(devicesPerNode));
-  const zero1 = options.zero1 ?? false;
   const tpCap = Math.min(8, perNode, devices);
   let tp = 1;
   for (let t = tpCap; t >= 1; t--) {
@@ -177,31 +195,36 @@ export function autoLayout(
     }
   }
   const rest = devices / tp;
-  const budgetBytes = STATE_MEMORY_FRACTION * memoryBytesPerDevice;
-  let chosen: { pp: number; state: number } | undefined;
-  let largest: { pp: number; state: number } = { pp: 1, state: Infinity };
-  for (let p = 1; p <= rest; p++) {
-    if (rest % p !== 0 || p > Math.max(1, shape.layers)) continue;
-    const state = modelStateBytesPerDevice(shape, { tp, pp: p, dp: rest / p }, zero1);
-    largest = { pp: p, state };
-    if (state <= budgetBytes) {
-      chosen = { pp: p, state };
-      break;
+  const sequences = shape.globalBatchTokens / shape.seqLen;
+  // In order of preference; the first with headroom wins (usually the first one tried).
+  let fitting: AutoLayout | undefined;
+  let leanest: AutoLayout | undefined;
+  for (const sharded of [false, true]) {
+    for (const p of divisorsUpTo(rest, Math.max(1, shape.layers))) {
+      const dp = rest / p;
+      if (sharded && dp === 1) continue; // nothing to shard over
+      const layout: ParallelLayout = { tp, pp: p, dp, microBatches: Math.max(1, Math.round(sequences / dp)), virtualStages: 1, shardedDataParallel: sharded };
+      const memory = memoryPerDevice(shape, layout);
+      const candidate: AutoLayout = { ...layout, fits: memory.totalBytes <= memoryBytesPerDevice, memory };
+      if (memory.totalBytes <= AUTO_LAYOUT_MEMORY_FRACTION * memoryBytesPerDevice) return candidate;
+      if (candidate.fits) fitting ??= candidate;
+      if (!leanest || memory.totalBytes < leanest.memory.totalBytes) leanest = candidate;
     }
   }
-  const pick = chosen ?? largest;
-  const dp = rest / pick.pp;
-  const sequences = shape.globalBatchTokens / shape.seqLen;
-  return {
-    tp,
-    pp: pick.pp,
-    dp,
-    microBatches: Math.max(1, Math.round(sequences / dp)),
-    virtualStages: 1,
-    shardedDataParallel: zero1,
-    fits: chosen !== undefined,
-    stateBytesPerDevice: pick.state,
-  };
+  return fitting ?? leanest!;
+}
+
+/** The divisors of n that are at most `max`, ascending (trial division up to sqrt n: device counts can be large). */
+export function divisorsUpTo(n: number, max: number): number[] {
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    if (d <= max) small.push(d);
+    const e = n / d;
+    if (e !== d && e <= max) large.push(e);
+  }
+  return [...small, ...large.reverse()];
 }
 
 export interface LayoutCheck {
@@ -216,7 +239,7 @@ export interface ValidateLayoutOptions {
   allowTpAcrossNodes?: boolean;
 }
 
-/** Check a user-given layout against the job; reports every problem, not only the first. */
+/** Check a user-given layout against the job; reports every problem, not only the first. Memory is checked apart (memory.ts). */
 export function validateLayout(
   layout: ParallelLayout,
   devices: number,
@@ -226,12 +249,13 @@ export function validateLayout(
 ): LayoutCheck {
   const problems: string[] = [];
   const notes: string[] = [];
-  for (const key of ['tp', 'pp', 'dp', 'microBatches'] as const) {
+  // Messages name the fields as scenario files spell them.
+  for (const [key, name] of [['tp', 'tp'], ['pp', 'pp'], ['dp', 'dp'], ['microBatches', 'micro_batches']] as const) {
     const v = layout[key];
-    if (!Number.isInteger(v) || v < 1) problems.push(`${key} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 1) problems.push(`${name} must be a positive integer, got ${v}`);
   }
   const v = layout.virtualStages ?? 1;
-  if (!Number.isInteger(v) || v < 1) problems.push(`virtualStages must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 1) problems.push(`virtual_stages must be a positive integer, got ${v}`);
   const product = layout.tp * layout.pp * layout.dp;
   if (product !== devices) problems.push(`tp x pp x dp = ${layout.tp} x ${layout.pp} x ${layout.dp} = ${product}, but the job has ${devices} devices`);
   if (!options.allowTpAcrossNodes && layout.tp > devicesPerNode) {
@@ -241,15 +265,18 @@ export function validateLayout(
   }
   if (shape) {
     const chunks = layout.pp * v;
-    if (layout.pp > shape.layers) problems.push(`pp = ${layout.pp} exceeds the model's ${shape.layers} layers`);
-    else if (shape.layers % chunks !== 0) notes.push(`${shape.layers} layers do not divide evenly into ${chunks} pipeline chunks; stages will be uneven`);
+    if (layout.pp > shape.layers) problems.push(`pp = ${layout.pp} exceeds the model's ${shape.layers} layers: every pipeline stage needs at least one`);
+    else if (chunks > shape.layers) problems.push(`pp x virtual_stages = ${layout.pp} x ${v} = ${chunks} model chunks exceed the model's ${shape.layers} layers: every chunk needs at least one`);
+    else if (shape.layers % chunks !== 0) notes.push(`${shape.layers} layers do not divide evenly into ${chunks} pipeline chunks; stages will be uneven, and the step time uses the average stage`);
     const sequences = shape.globalBatchTokens / shape.seqLen;
     if (layout.dp * layout.microBatches > sequences) {
-      notes.push(`dp x microBatches = ${layout.dp * layout.microBatches} exceeds the ${sequences} sequences in the global batch; micro-batches hold partial sequences`);
+      notes.push(`dp x micro_batches = ${layout.dp * layout.microBatches} exceeds the ${sequences} sequences in the global batch; micro-batches hold partial sequences`);
     }
   }
   if (layout.pp > 1 && layout.microBatches < layout.pp) {
-    notes.push(`microBatches = ${layout.microBatches} < pp = ${layout.pp}: the pipeline never fills and the bubble dominates`);
+    notes.push(`micro_batches = ${layout.microBatches} < pp = ${layout.pp}: the pipeline never fills and the bubble dominates`);
+  } else if (layout.pp > 1 && v > 1 && layout.microBatches % layout.pp !== 0) {
+    notes.push(`micro_batches = ${layout.microBatches} is not a multiple of pp = ${layout.pp}, which Megatron's interleaved schedule requires`);
   }
   return { problems, notes };
 }

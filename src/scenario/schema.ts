@@ -76,8 +76,12 @@ export const linkSchema = z.strictObject({
   bandwidth: rate({ positive: true }),
   /** Fraction of bandwidth usable by data (protocol overheads). */
   efficiency: z.number().gt(0).lte(1).default(1),
-  /** Per-flow window (bytes): caps a flow at window / RTT when set. */
-  window: count({ positive: true }).optional(),
+  /**
+   * Window per connection (TCP window, RDMA in-flight bytes), a size: '16MiB', '4MB', or a bare
+   * number of bytes. Caps each connection at window / RTT; a job's traffic between two nodes uses
+   * one connection per NIC rail, a transfer its `connections`.
+   */
+  window: size({ positive: true }).optional(),
 });
 
 /** Model shape beyond its size; defaults come from well-known families of that size. */
@@ -88,7 +92,10 @@ export const modelShapeSchema = z.strictObject({
   seq_len: count({ positive: true }).optional(),
   /** Tokens per optimizer step (global batch), e.g. '16M'. */
   global_batch: count({ positive: true }).optional(),
-  /** Full activation recomputation (hardware does 8PT, 6PT counts as useful). */
+  /**
+   * Full activation recomputation: the hardware does 8PT (6PT counts as useful) and each layer
+   * keeps only its input for the backward pass (src/model/memory.ts).
+   */
   recompute: z.boolean().optional(),
   /** Bytes per gradient element in the data-parallel reduction (4 = fp32). */
   gradient_bytes: z.number().positive().optional(),
@@ -101,7 +108,10 @@ export const layoutSchema = z.strictObject({
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),
   virtual_stages: z.number().int().positive().default(1),
-  /** Sharded data parallelism (ZeRO/FSDP): weight all-gather + gradient reduce-scatter. */
+  /**
+   * Sharded data parallelism (ZeRO-2 / FSDP without resharding): weight all-gather + gradient
+   * reduce-scatter, and gradients and optimizer state take 1/dp of the memory.
+   */
   sharded: z.boolean().default(false),
 });
 
@@ -173,6 +183,8 @@ export const transferSchema = z.strictObject({
   after: z.string().optional(),
   /** This job is held until the transfer completes (e.g. its dataset must arrive first). */
   before: z.string().optional(),
+  /** Parallel connections (streams) it opens; each is capped at a link's window / RTT. */
+  connections: z.number().int().positive().default(1),
 });
 export type TransferSpec = z.output<typeof transferSchema>;
 

@@ -8,14 +8,17 @@ import type { Cluster } from '../model/cluster.js';
 import { FlowNetwork } from '../model/network/flow-network.js';
 import { Topology, type Route } from '../model/network/topology.js';
 import { stepTime, type CommPath, type StepTime } from '../model/step-time.js';
-import { autoLayout, defaultShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
+import { autoLayout, layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
 import type { ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
+import { InputError, type SourceMap } from '../scenario/errors.js';
 
 /** What the model needs from the simulator. */
 export interface RateSink {
   readonly engine: Engine;
+  /** Locates problems in the scenario file (a link too slow for any result to mean anything). */
+  readonly resolved: { readonly src: SourceMap };
   /** Settle the job at its old rate and continue at the new one. */
   setRate(job: SimJob, rateFlopPerS: number): void;
 }
@@ -107,11 +110,11 @@ export class NetworkProgressModel implements ProgressModel {
   predictRate(job: JobView, placement: Placement): number {
     if (!this.usesNetwork(job)) return this.simpleRate(job, placement);
     const { shape, layout } = this.shapeAndLayout(job, placement.kind);
-    const step = this.step(job, placement, shape, layout, (route) => {
+    const step = this.step(job, placement, shape, layout, (route, from, ranks) => {
       // Fair share if the job joined now: each link's capacity over its flows plus this one.
       let share = Infinity;
       for (const l of route.links) share = Math.min(share, this.topology.linkCapacityBytesPerS[l]! / (this.linkFlows[l]! + 1));
-      return Math.min(share, route.capBytesPerS);
+      return Math.min(share, this.flowCapBytesPerS(route, from, ranks));
     });
     return step.usefulFlopPerS;
   }
@@ -147,12 +150,16 @@ export class NetworkProgressModel implements ProgressModel {
     this.sync(undefined);
   }
 
-  /** Start moving `bytes` between two data centres; `onDone` fires when the last byte arrives. */
-  startTransfer(name: string, fromDc: number, toDc: number, bytes: number, onDone: (t: TransferState) => void): TransferState {
+  /**
+   * Start moving `bytes` between two data centres over `connections` parallel connections (each
+   * capped at a window / RTT where a link has a window); `onDone` fires when the last byte arrives.
+   */
+  startTransfer(name: string, fromDc: number, toDc: number, bytes: number, onDone: (t: TransferState) => void, connections = 1): TransferState {
     const r = this.topology.dcRoute(fromDc, toDc);
     const t: TransferState = { name, bytes, startS: this.clock, finishS: Number.NaN, flow: -1, onDone };
+    const capBytesPerS = r.connectionCapBytesPerS * connections;
     // Propagation delay: the last byte arrives one path latency after the fluid transfer ends.
-    t.flow = this.network.addFlow(r.links, bytes, this.clock, { ...(r.capBytesPerS < Infinity ? { capBytesPerS: r.capBytesPerS } : {}), tag: this.transfers.length });
+    t.flow = this.network.addFlow(r.links, bytes, this.clock, { ...(capBytesPerS < Infinity ? { capBytesPerS } : {}), tag: this.transfers.length });
     this.transferLatencyS.push(r.latencyS);
     this.transfers.push(t);
     for (const l of r.links) this.linkFlows[l]!++;
@@ -198,12 +205,51 @@ export class NetworkProgressModel implements ProgressModel {
   private readonly transferLatencyS: number[] = [];
   private completionEvent: ScheduledEvent | undefined;
 
+  /** Names of the transfers whose last byte has not left yet (stalled ones included). */
+  transfersInFlight(): string[] {
+    const out: string[] = [];
+    for (const t of this.transfers) if (Number.isNaN(t.finishS)) out.push(t.name);
+    return out;
+  }
+
   /** Keep one engine event at the network's next flow completion (transfers only; job flows never end). */
   private scheduleCompletion(): void {
     const t = this.network.nextCompletionTime();
+    if (t === Infinity) this.checkTransfersCanEnd();
     if (this.completionEvent && !this.completionEvent.cancelled && this.completionEvent.timeS === t) return;
     this.sink.engine.cancel(this.completionEvent);
     this.completionEvent = t < Infinity ? this.sink.engine.at(Math.max(t, this.clock), this.onCompletion) : undefined;
+  }
+
+  /**
+   * No completion is due: fine when every transfer left is stalled (a failed link, rate 0); one
+   * that moves yet has no finite end time overflowed float time, and would silently never arrive.
+   */
+  private checkTransfersCanEnd(): void {
+    for (const t of this.transfers) {
+      if (!Number.isNaN(t.finishS)) continue;
+      const rate = this.network.rate(t.flow);
+      if (!(rate > 0)) continue;
+      const left = this.network.remaining(t.flow, this.clock);
+      throw this.tooSlow(t.flow, `transfer '${t.name}' (${left} bytes left at t=${this.clock} s) would arrive beyond the range of floating-point time`);
+    }
+  }
+
+  /**
+   * The input is the problem, not the run: a link so slow that a result overflows floats. Located
+   * at the field that sets the capacity of the slowest link on `flow`'s route.
+   */
+  private tooSlow(flow: number, what: string, kindName?: string): InputError {
+    if (flow < 0) {
+      // No flow on the network: the devices' own interconnect is what is too slow.
+      const message = `${what} over the ${kindName} interconnect: no result would mean anything; give it a realistic rate`;
+      return new InputError([this.sink.resolved.src.issue(['devices', kindName ?? '', 'interconnect', 'bandwidth'], message)]);
+    }
+    let slowest = -1;
+    for (const l of this.routeOfFlow.get(flow) ?? []) if (slowest < 0 || this.topology.linkCapacityBytesPerS[l]! < this.topology.linkCapacityBytesPerS[slowest]!) slowest = l;
+    const link = slowest < 0 ? 'its path' : `link '${this.topology.linkNames[slowest]}' (${this.topology.linkCapacityBytesPerS[slowest]} B/s)`;
+    const message = `${what} over ${link}: no result would mean anything; give it a realistic rate`;
+    return new InputError([this.sink.resolved.src.issue(slowest < 0 ? [] : this.topology.linkFields[slowest]!, message)]);
   }
 
   private readonly onCompletion = (): void => {
@@ -232,35 +278,11 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   private shapeAndLayout(job: JobView, kindIndex: number): { shape: TrainingShape; layout: ParallelLayout } {
-    const sim = job as SimJob;
-    const t = sim.template;
-    const base = defaultShape(job.params);
-    const o = t?.shape;
-    const shape: TrainingShape = {
-      ...base,
-      ...(o?.layers !== undefined ? { layers: o.layers } : {}),
-      ...(o?.hidden_size !== undefined ? { hiddenSize: o.hidden_size } : {}),
-      ...(o?.seq_len !== undefined ? { seqLen: o.seq_len } : {}),
-      ...(o?.global_batch !== undefined ? { globalBatchTokens: o.global_batch } : {}),
-      ...(o?.recompute !== undefined ? { activationRecompute: o.recompute } : {}),
-      ...(o?.gradient_bytes !== undefined ? { gradientBytes: o.gradient_bytes } : {}),
-    };
+    const t = (job as SimJob).template;
+    const shape = resolveShape(job.params, t?.shape);
     const kind = this.cluster.kinds[kindIndex]!;
-    let layout: ParallelLayout;
-    if (t?.layout) {
-      const l = t.layout;
-      const sequences = shape.globalBatchTokens / shape.seqLen;
-      layout = {
-        tp: l.tp,
-        pp: l.pp,
-        dp: l.dp,
-        microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),
-        virtualStages: l.virtual_stages,
-        shardedDataParallel: l.sharded,
-      };
-    } else {
-      layout = autoLayout(job.devices, this.cluster.kindMaxPerNode[kindIndex]!, shape, kind.spec.memory);
-    }
+    // The loader (and submission, for generated jobs) checked that the layout fits this kind.
+    const layout = t?.layout ? layoutFromSpec(t.layout, shape) : autoLayout(job.devices, this.cluster.kindMaxPerNode[kindIndex]!, shape, kind.spec.memory);
     return { shape, layout };
   }
 
@@ -358,9 +380,10 @@ export class NetworkProgressModel implements ProgressModel {
     const add = (from: number, to: number, share: number, flows: number[], shares: number[]): number => {
       const route = this.topology.route(from, to);
       const weight = flows === plan.dpFlows ? dpWeight : ppWeight;
+      const capBytesPerS = this.flowCapBytesPerS(route, from, share);
       const f = this.network.addFlow(route.links, Infinity, this.clock, {
         weight,
-        ...(route.capBytesPerS < Infinity ? { capBytesPerS: route.capBytesPerS } : {}),
+        ...(capBytesPerS < Infinity ? { capBytesPerS } : {}),
       });
       this.jobOfFlow[f] = job;
       this.routeOfFlow.set(f, route.links);
@@ -384,7 +407,7 @@ export class NetworkProgressModel implements ProgressModel {
   private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout): { dpWeight: number; ppWeight: number } {
     const c = this.comm.get(job as SimJob);
     const shape = c?.shape ?? this.shapeAndLayout(job, placement.kind).shape;
-    const nominal = this.step(job, placement, shape, layout, (r) => this.routeCapacity(r));
+    const nominal = this.step(job, placement, shape, layout, (r, from, ranks) => this.routeCapacity(r, from, ranks));
     const dp = nominal.dpBytesPerStepPerDevice;
     const pp = nominal.ppBytesPerStepPerDevice;
     const top = Math.max(dp, pp);
@@ -393,8 +416,16 @@ export class NetworkProgressModel implements ProgressModel {
     return { dpWeight: Math.max(floor, dp / top), ppWeight: Math.max(floor, pp / top) };
   }
 
-  private routeCapacity(route: Route): number {
-    let cap = route.capBytesPerS;
+  /**
+   * Window cap of the flow that carries a job's traffic from node `from` to one peer: one
+   * connection per NIC rail its `ranks` there use (Topology.connectionsFrom), each at window / RTT.
+   */
+  private flowCapBytesPerS(route: Route, from: number, ranks: number): number {
+    return route.connectionCapBytesPerS === Infinity ? Infinity : route.connectionCapBytesPerS * this.topology.connectionsFrom(from, ranks);
+  }
+
+  private routeCapacity(route: Route, from: number, ranks: number): number {
+    let cap = this.flowCapBytesPerS(route, from, ranks);
     for (const l of route.links) cap = Math.min(cap, this.topology.linkCapacityBytesPerS[l]!);
     return cap;
   }
@@ -454,7 +485,19 @@ export class NetworkProgressModel implements ProgressModel {
     const dpBw = plan.dpFlows.length > 0 ? perRank(plan.dpFlows, plan.dpShare, plan.dpWeight) : Infinity;
     const ppBw = plan.ppFlows.length > 0 ? perRank(plan.ppFlows, plan.ppShare, plan.ppWeight) : Infinity;
     c.step = this.stepFromShares(job, job.placement!, c.shape, c.layout, plan, dpBw, ppBw);
-    return c.step.usefulFlopPerS;
+    const rate = c.step.usefulFlopPerS;
+    if (!(rate > 0) || !Number.isFinite(c.step.stepS)) {
+      // A flow at rate 0 is a failed link on the job's path: the job stalls until it is repaired.
+      // Otherwise positive bandwidth shares gave no finite step: the figures overflow floats.
+      let slowest = -1;
+      for (const f of [...plan.dpFlows, ...plan.ppFlows]) {
+        const r = this.network.rate(f);
+        if (r === 0) return 0;
+        if (slowest < 0 || r < this.network.rate(slowest)) slowest = f;
+      }
+      throw this.tooSlow(slowest, `job '${job.name}' gets a step time of ${c.step.stepS} s (beyond the range of floating-point numbers) at t=${this.clock} s${slowest >= 0 ? `, its slowest flow ${this.network.rate(slowest)} B/s` : ''}`, this.cluster.kinds[job.placement!.kind]!.name);
+    }
+    return rate;
   }
 
   private stepFromShares(job: JobView, placement: Placement, shape: TrainingShape, layout: ParallelLayout, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number): StepTime {
@@ -484,7 +527,7 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /** Step time on a placement with per-route bandwidth from `shareOf` (for predictions). */
-  private step(job: JobView, placement: Placement, shape: TrainingShape, layout: ParallelLayout, shareOf: (r: Route) => number): StepTime {
+  private step(job: JobView, placement: Placement, shape: TrainingShape, layout: ParallelLayout, shareOf: (r: Route, from: number, ranks: number) => number): StepTime {
     const pairs = this.planPairs(placement, layout);
     let dpBw = Infinity;
     let ppBw = Infinity;
@@ -492,12 +535,12 @@ export class NetworkProgressModel implements ProgressModel {
     let ppLatencyS = 0;
     for (const p of pairs.dp) {
       const r = this.topology.route(p.from, p.to);
-      dpBw = Math.min(dpBw, shareOf(r) / p.share);
+      dpBw = Math.min(dpBw, shareOf(r, p.from, p.share) / p.share);
       dpLatencyS = Math.max(dpLatencyS, r.latencyS);
     }
     for (const p of pairs.pp) {
       const r = this.topology.route(p.from, p.to);
-      ppBw = Math.min(ppBw, shareOf(r) / p.share);
+      ppBw = Math.min(ppBw, shareOf(r, p.from, p.share) / p.share);
       ppLatencyS = Math.max(ppLatencyS, r.latencyS);
     }
     return this.stepFromShares(job, placement, shape, layout, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes }, dpBw, ppBw);

@@ -8,7 +8,9 @@ import { Cluster, WHOLE_DEVICE_MILLI } from '../model/cluster.js';
 import { shareFitPlacement } from '../policy/share-fit.js';
 import type { JobTemplate } from '../model/job.js';
 import { trainingFlop } from '../model/job.js';
+import { ArrivalFitter, poolKindsFor } from '../model/training-fit.js';
 import { sample } from '../scenario/distribution.js';
+import { InputError } from '../scenario/errors.js';
 import type { GeneratorSource, ResolvedScenario } from '../model/load-scenario.js';
 import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
 import { PolicyError, type JobView, type Placement, type PlacementHints, type SchedulingContext } from '../policy/types.js';
@@ -212,16 +214,22 @@ export class Simulation implements FailurePort, InferencePort {
     const horizon = this.resolved.scenario.horizon ?? Infinity;
     const limitS = Number.isFinite(horizon) ? Infinity : MAX_OPEN_RUN_S;
     this.engine.run(horizon, limitS);
-    // Jobs waiting for failed devices: their repair is a background event, so wait for it.
-    while (!Number.isFinite(horizon) && this.engine.now <= limitS && !this.engine.hasForeground && this.waiting.size > 0 && (this.failureInjector?.repairsPending ?? 0) > 0) {
+    // Work waiting for a repair (jobs for failed devices; jobs and transfers stalled on a failed
+    // link): the repair is a background event, so wait for it.
+    while (!Number.isFinite(horizon) && this.engine.now <= limitS && !this.engine.hasForeground && this.waitsForRepair() && (this.failureInjector?.repairsPending ?? 0) > 0) {
       this.engine.fireNext();
       this.engine.run(horizon, limitS);
     }
     if (!Number.isFinite(horizon) && this.engine.hasForeground) throw this.neverEnds();
     const endS = Number.isFinite(horizon) ? horizon : this.engine.now;
-    if (!Number.isFinite(horizon)) this.rejectStranded();
+    if (!Number.isFinite(horizon)) {
+      this.rejectStranded();
+      this.assertDrained();
+    }
     for (const job of this.running) this.settle(job, endS);
-    const unfinished: SimJob[] = [...this.running, ...this.waiting];
+    // Jobs still held for their data at the horizon are unfinished too, not lost.
+    const heldJobs = [...this.held.values()].flatMap((h) => (h.job ? [h.job] : []));
+    const unfinished: SimJob[] = [...this.running, ...this.waiting, ...heldJobs];
     for (const s of this.subsystems) s.finish(endS);
     const summary = this.metrics.finish(endS, unfinished);
     if (this.network && this.signals.wantsRows('linkRow')) for (const row of this.network.linkRows(endS)) this.signals.emitRow('linkRow', row);
@@ -236,8 +244,34 @@ export class Simulation implements FailurePort, InferencePort {
           stuck.failures > 0 ? ': failures come faster than it can keep its progress (checkpoint more often, e.g. checkpointing.interval: auto)' : ''
         }.`
       : '';
+    // A job that does progress (a link of a few bits per second) would end, only far too late.
+    const endsAtS = stuck?.completion && !stuck.completion.cancelled ? stuck.completion.timeS : undefined;
+    const verdict = endsAtS !== undefined ? `at its rate job '${stuck!.name}' would end only at t=${formatDuration(endsAtS)}` : 'it would never finish';
     return new RunFailedError(
-      `the scenario has no horizon and its run was still going after ${formatDuration(MAX_OPEN_RUN_S)} of simulated time (${this.running.length} jobs running, ${this.waiting.size} waiting): it would never finish.${why} Set a horizon to see the state at a given time.`,
+      `the scenario has no horizon and its run was still going after ${formatDuration(MAX_OPEN_RUN_S)} of simulated time (${this.running.length} jobs running, ${this.waiting.size} waiting): ${verdict}.${why} Set a horizon to see the state at a given time.`,
+    );
+  }
+
+  /** Is anything left that only a repair can move on? */
+  private waitsForRepair(): boolean {
+    if (this.waiting.size > 0 || (this.network?.transfersInFlight().length ?? 0) > 0) return true;
+    for (const j of this.running) if (j.state === 'running' && j.completion === undefined) return true;
+    return false;
+  }
+
+  /**
+   * Without a horizon a run ends only when nothing is left to do. Work left over would be
+   * reported as unfinished at a made-up end time, a silent wrong answer: fail instead.
+   */
+  private assertDrained(): void {
+    const left: string[] = [];
+    for (const j of this.running) left.push(`job '${j.name}' is ${j.state}${j.rateFlopPerS > 0 ? '' : ' at rate 0'}`);
+    for (const [name, h] of this.held) if (h.job) left.push(`job '${name}' waits for ${h.pending} transfer(s)`);
+    for (const t of this.network?.transfersInFlight() ?? []) left.push(`transfer '${t}' is in flight`);
+    if (left.length === 0) return;
+    const shown = left.slice(0, 5).join('; ') + (left.length > 5 ? `; and ${left.length - 5} more` : '');
+    throw new RunFailedError(
+      `the run stopped at t=${this.engine.now} s with no horizon and work left (${shown}): nothing else was due to happen, so these would be reported at a made-up end time. This is a bug in poolsim; please report it with the scenario`,
     );
   }
 
@@ -295,6 +329,7 @@ export class Simulation implements FailurePort, InferencePort {
         priority,
         params,
         source: g.name,
+        shape: spec.model,
       };
     };
     const arrive = (): void => {
@@ -310,9 +345,12 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** A job enters the system: rejected at once if it can never fit, else queued. */
   submit(template: JobTemplate): SimJob {
+    // A known model runs only on kinds whose memory holds it (listed jobs were narrowed at load).
+    const fit = template.params > 0 ? this.fitter.fit(template, template.allowedKinds) : undefined;
+    if (fit && fit.allowedKinds !== template.allowedKinds) template = { ...template, allowedKinds: fit.allowedKinds };
     const job = new SimJob(this.nextJobId++, template, this.predictRuntime(template));
     this.signals.emit('submitted', job, this.engine.now);
-    const why = this.neverFits(job);
+    const why = this.neverFits(job) ?? fit?.reason;
     if (why) {
       job.state = 'rejected';
       job.reason = why;
@@ -358,7 +396,7 @@ export class Simulation implements FailurePort, InferencePort {
             before_job: p.before ?? '',
           });
           if (p.before !== undefined) this.transferArrived(p.before);
-        });
+        }, p.connections);
       };
       if (p.after !== undefined) afterJob.set(p.after, [...(afterJob.get(p.after) ?? []), begin]);
       else this.engine.at(p.startS, begin);
@@ -377,6 +415,11 @@ export class Simulation implements FailurePort, InferencePort {
     this.held.delete(jobName);
     this.waiting.push(h.job);
     this.requestPass();
+  }
+
+  private fitterOfPool: ArrivalFitter | undefined;
+  private get fitter(): ArrivalFitter {
+    return (this.fitterOfPool ??= new ArrivalFitter(poolKindsFor(this.resolved.shape.groups, this.resolved.shape.kinds)));
   }
 
   private neverFits(job: SimJob): string | undefined {
@@ -415,10 +458,17 @@ export class Simulation implements FailurePort, InferencePort {
     try {
       this.policies.queue.schedule(this.ctx);
     } catch (e) {
-      if (e instanceof PolicyError) throw e;
+      // A run failure raised while applying the policy's decision is the run's, not the policy's
+      // (even when a plug-in wrapped it, or caught it and carried on).
+      if (this.runFailure) throw this.runFailure;
+      if (e instanceof PolicyError || e instanceof RunFailedError || e instanceof InputError) throw e;
       throw new PolicyError(this.policies.queueName, undefined, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
     }
+    if (this.runFailure) throw this.runFailure;
   };
+
+  /** The first run failure (or input found unusable) raised while starting a job, kept so that no policy can swallow it. */
+  private runFailure: RunFailedError | InputError | undefined;
 
   private readonly hints: PlacementHints = makeHints(this, () => this.streams.stream(`placement:${this.policies.placementName}`));
 
@@ -492,7 +542,12 @@ export class Simulation implements FailurePort, InferencePort {
     job.runningSlot = this.running.length;
     this.running.push(job);
     this.signals.emit('started', job, now);
-    this.setRate(job, this.progress.startRate(job));
+    try {
+      this.setRate(job, this.progress.startRate(job));
+    } catch (e) {
+      if (e instanceof RunFailedError || e instanceof InputError) this.runFailure ??= e;
+      throw e;
+    }
   }
 
   /** Apply no decision that breaks the rules: a policy bug, named with the policy, job and time. */
@@ -546,9 +601,11 @@ export class Simulation implements FailurePort, InferencePort {
   settle(job: SimJob, nowS: number): void {
     const dt = nowS - job.settledS;
     if (dt > 0) {
-      const progressS = job.state === 'running' ? nowS - Math.max(job.settledS, job.stallUntilS) : 0;
+      // A job at rate 0 (its path's link failed) holds its devices but makes no progress.
+      const progressS = job.state === 'running' && job.rateFlopPerS > 0 ? nowS - Math.max(job.settledS, job.stallUntilS) : 0;
       if (progressS > 0) {
-        job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * progressS, job.usefulFlop);
+        // Only rounding residue snaps to 0 (of the work, or of the work in one ulp of the clock).
+        job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * progressS, Math.max(job.remainingFlop, job.rateFlopPerS * nowS));
         job.progressS += progressS;
         job.segmentProgressS += progressS;
         if (job.checkpointIntervalS < Infinity) job.checkpointOverheadS += (progressS * job.checkpointCostS) / (job.checkpointIntervalS + job.checkpointCostS);
@@ -580,7 +637,13 @@ export class Simulation implements FailurePort, InferencePort {
     job.stepS = step ? step.stepS / job.speedFactor : Number.NaN;
     job.commFraction = step ? step.exposedCommS / step.stepS : 0;
     this.engine.cancel(job.completion);
-    job.completion = job.rateFlopPerS > 0 ? this.engine.at(Math.max(now, job.stallUntilS) + job.remainingFlop / job.rateFlopPerS, this.complete, job) : undefined;
+    const finishS = Math.max(now, job.stallUntilS) + job.remainingFlop / job.rateFlopPerS;
+    if (job.rateFlopPerS > 0 && !Number.isFinite(finishS)) {
+      throw new RunFailedError(
+        `job '${job.name}' at t=${now} s: at ${job.rateFlopPerS} FLOP/s its remaining ${job.remainingFlop} FLOP would end beyond the range of floating-point time, so no result would mean anything; check the scenario's rates (link bandwidths, NIC and port rates, device peaks and efficiencies)`,
+      );
+    }
+    job.completion = job.rateFlopPerS > 0 ? this.engine.at(finishS, this.complete, job) : undefined;
   }
 
   /** Device pace per device (1 = nominal); set by the failure model for stragglers. */

@@ -9,7 +9,7 @@ import { runOne, type WorkerPolicyOverride } from '../../experiment/run-in-worke
 import type { LoadedRun } from '../../experiment/worker-pool.js';
 import { InputError } from '../../scenario/errors.js';
 import { OutputFolder } from '../output-folder.js';
-import { describeTraces, guarded, readInput } from '../io.js';
+import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
 import { policyOverrides } from '../policy-options.js';
 import { formatServices } from '../service-table.js';
 import { formatSummary } from '../summary-table.js';
@@ -80,7 +80,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
           // The scenario and its policies are valid: check the output folder before simulating.
           onLoaded: (l) => {
             loaded = l;
-            if (!argv.quiet) process.stderr.write(describeTraces(l.traceReports));
+            if (!argv.quiet) process.stderr.write(describeTraces(l.traceReports) + describeWarnings(l.warnings));
             folder = new OutputFolder(argv.out ?? join('results', l.scenario));
             if (argv.timeline !== undefined) {
               const rel = relative(folder.dir, argv.timeline);

@@ -5,7 +5,8 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { dirname, resolve } from 'node:path';
 import { loadInWorker } from '../../experiment/run-in-worker.js';
 import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
-import { guarded, readInput, readScenario } from '../io.js';
+import { describeWarnings, guarded, readInput, readScenario } from '../io.js';
+import { formatIssue } from '../../scenario/errors.js';
 
 interface ValidateArgs {
   scenario: string;
@@ -31,6 +32,7 @@ export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<v
     if (usesPlugins(r)) await loadInWorker({ scenarioText: readInput(argv.scenario), scenarioFile: argv.scenario, scenarioDir }, { policyTimeoutS: argv.policyTimeout });
     else await loadPolicies(r, scenarioDir);
     const devices = r.shape.groups.reduce((s, g) => s + g.nodeCount * g.devicesPerNode, 0);
+    process.stderr.write(describeWarnings(r.warnings.map(formatIssue)));
     process.stdout.write(
       `${argv.scenario}: valid. ${r.shape.datacentres.length} data centre(s), ${devices} devices of ${r.shape.kinds.length} kind(s), ${r.jobs.length} listed job(s), ${r.generators.length} generator(s).\n`,
     );

@@ -1,6 +1,6 @@
 // Flow-level network model: links with capacities, flows with routes, weighted max-min fair rates
 // recomputed incrementally (only the flows whose allocation can change) with fluid, lazy progress.
-import { REL_EPS } from '../../engine/numeric.js';
+import { snapToZero } from '../../engine/numeric.js';
 import { CompletionHeap } from './completion-heap.js';
 import { IndexedMinHeap } from './indexed-heap.js';
 import { IntStack } from './int-stack.js';
@@ -78,9 +78,12 @@ const BOTT_CAP = -1;
 const BOTT_UNKNOWN = -2;
 /** Rates closer than this (relative) count as unchanged: no settle, no heap push, no callback. */
 const RATE_CHANGE_REL = 1e-12;
-/** Tolerance of the optimality checks that decide whether a fixed flow must join the re-solve. */
+/**
+ * Tolerance of the optimality checks that decide whether a fixed flow must join the re-solve.
+ * Relative only (to levels, and to the link's capacity where a level may be 0): an absolute slack
+ * in B/s would swamp a link of a few bytes per second and let a wrong allocation through.
+ */
 const CHECK_REL = 1e-9;
-const CHECK_ABS_BYTES_PER_S = 1e-9;
 
 function growF64(a: Float64Array, n: number, fill = 0): Float64Array<ArrayBuffer> {
   const b = new Float64Array(n);
@@ -309,8 +312,7 @@ export class FlowNetwork implements FlowNetworkModel {
     const r = this.rateBytesPerS[flow]!;
     if (!(dt > 0) || r === 0 || rem === Infinity) return rem;
     if (r === Infinity) return 0;
-    const left = rem - r * dt;
-    return left <= this.sizeBytes[flow]! * REL_EPS ? 0 : left;
+    return snapToZero(rem - r * dt, Math.max(rem, r * nowS));
   }
 
   /** The caller's tag of a live flow. */
@@ -637,15 +639,16 @@ export class FlowNetwork implements FlowNetworkModel {
       const l = this.setLinks.data[li]!;
       const fixedBott = this.linkBottCount[l]! - this.setOldBottCount[l]!;
       const lvl = this.freezeLevel[l]!;
-      const ceiling = lvl >= 0 ? lvl * (1 + CHECK_REL) + CHECK_ABS_BYTES_PER_S : Infinity;
-      const load = this.linkLoadBytesPerS[l]! - this.setOldLoad[l]! + sNew[l]!;
       const cap = this.capacityBytesPerS[l]!;
-      const saturated = load >= cap * (1 - CHECK_REL) - CHECK_ABS_BYTES_PER_S;
+      const slack = CHECK_REL * cap;
+      const ceiling = lvl >= 0 ? lvl * (1 + CHECK_REL) + slack : Infinity;
+      const load = this.linkLoadBytesPerS[l]! - this.setOldLoad[l]! + sNew[l]!;
+      const saturated = load >= cap * (1 - CHECK_REL);
       // Fixed flows limited here (all at level linkBottLevel) stay valid if the link is still
       // full and no flow of S now sits above them; no fixed flow may exceed S's level here.
       const bottOk =
         fixedBott <= 0 ||
-        (saturated && sMax[l]! <= this.linkBottLevel[l]! * (1 + CHECK_REL) + CHECK_ABS_BYTES_PER_S);
+        (saturated && sMax[l]! <= this.linkBottLevel[l]! * (1 + CHECK_REL) + slack);
       const ceilingOk = this.linkMaxLevelBound[l]! <= ceiling;
       if (bottOk && ceilingOk) continue;
       this.scanLink(l, ep, saturated, ceiling);
@@ -677,7 +680,7 @@ export class FlowNetwork implements FlowNetworkModel {
     if (fixedMax > maxLevel) maxLevel = fixedMax;
     // Tighten the bound while we are here; S's new levels are folded in at commit.
     this.linkMaxLevelBound[l] = fixedMax > this.setNewMaxLevel[l]! ? fixedMax : this.setNewMaxLevel[l]!;
-    const floor = maxLevel * (1 - CHECK_REL) - CHECK_ABS_BYTES_PER_S;
+    const floor = maxLevel * (1 - CHECK_REL) - CHECK_REL * this.capacityBytesPerS[l]!;
     for (let i = 0; i < n; i++) {
       const g = ids[i]!;
       if (inSet[g] === ep || pstamp[g] === ep) continue;
@@ -740,8 +743,9 @@ export class FlowNetwork implements FlowNetworkModel {
     if (!(dt > 0) || r === 0) return;
     const rem = this.remBytes[f]!;
     if (rem === Infinity) return;
-    const left = r === Infinity ? 0 : rem - r * dt;
-    this.remBytes[f] = left <= this.sizeBytes[f]! * REL_EPS ? 0 : left;
+    // Only rounding residue snaps to 0: of the bytes before, and of what one time stamp's ulp
+    // carries at this rate (r x now); a real remainder, however small beside the flow, is kept.
+    this.remBytes[f] = r === Infinity ? 0 : snapToZero(rem - r * dt, Math.max(rem, r * nowS));
   }
 
   /** Push the flow's projected finish (rate and remaining are current as of nowS). */

@@ -1,11 +1,13 @@
 // The pool's network as links of the flow model: per node a NIC uplink and downlink, per leaf an
 // aggregate uplink and downlink to the spine (capacity set by the oversubscription), and per
 // inter-DC link one directed link each way. Routes between data centres take the lowest-latency
-// path over the inter-DC links (possibly several hops).
+// path over the inter-DC links (possibly several hops). A link's `window` caps each connection
+// that crosses it at window / RTT; how many connections a flow stands for is the caller's to say.
 import { FABRIC_PRESETS } from '../catalogue.js';
 import type { Cluster } from '../cluster.js';
 import type { FabricPreset } from '../hardware-schema.js';
 import type { FlowNetwork } from './flow-network.js';
+import type { PathKey } from '../../scenario/errors.js';
 
 export interface InterDcLink {
   readonly name: string;
@@ -14,7 +16,7 @@ export interface InterDcLink {
   readonly latencyS: number;
   readonly bandwidthBytesPerS: number;
   readonly efficiency: number;
-  /** Per-flow window (bytes): caps a flow at window / RTT when set. */
+  /** Window per connection (bytes): caps each connection at window / RTT when set. */
   readonly windowBytes: number | undefined;
 }
 
@@ -22,8 +24,11 @@ export interface Route {
   readonly links: number[];
   /** One-way latency: endpoint + switch hops + long-haul propagation (s). */
   readonly latencyS: number;
-  /** Rate cap from window / RTT on long links (bytes/s), or Infinity. */
-  readonly capBytesPerS: number;
+  /**
+   * Rate cap of ONE connection on this path: the smallest window of its long links / RTT
+   * (bytes/s), or Infinity. A flow that stands for k connections is capped at k times this.
+   */
+  readonly connectionCapBytesPerS: number;
   /** Fabric whose congestion behaviour applies (the source node's). */
   readonly fabric: FabricPreset;
 }
@@ -37,6 +42,8 @@ export class Topology {
   readonly leafDown: number[] = [];
   /** Per node: effective scale-out capacity (all NICs x rate x efficiency), bytes/s. */
   readonly nodeNicBytesPerS: Float64Array;
+  /** Per node: its scale-out NICs (rails). */
+  readonly nodeRails: Int32Array;
   /** Per node: its fabric (the data centre's, else its device kind's usual one). */
   readonly nodeFabric: FabricPreset[];
   /** Directed inter-DC links: [link index in `interDc`][direction a->b = 0, b->a = 1] -> flow-network link. */
@@ -45,6 +52,8 @@ export class Topology {
   private readonly dcPaths: ([number, 0 | 1][] | undefined)[][];
   readonly linkNames: string[] = [];
   readonly linkCapacityBytesPerS: number[] = [];
+  /** The scenario field that sets each link's capacity (for messages about it). */
+  readonly linkFields: (readonly PathKey[])[] = [];
 
   constructor(
     readonly cluster: Cluster,
@@ -56,20 +65,26 @@ export class Topology {
     this.nicDown = new Int32Array(c.nodeCount);
     this.nodeLeafId = new Int32Array(c.nodeCount);
     this.nodeNicBytesPerS = new Float64Array(c.nodeCount);
+    this.nodeRails = new Int32Array(c.nodeCount);
     this.nodeFabric = new Array<FabricPreset>(c.nodeCount);
     const leafIds = new Map<string, number>();
     const leafCapacity: number[] = [];
+    // A group's place among its data centre's node_groups (those with a nic_rate are listed ones).
+    const groupInDc = c.groups.map((g, gi) => c.groups.slice(0, gi).filter((o) => o.datacentre === g.datacentre).length);
     for (let n = 0; n < c.nodeCount; n++) {
       const dc = c.datacentres[c.nodeDatacentre[n]!]!;
       const group = c.groups[c.nodeGroup[n]!]!;
+      const nicField: PathKey[] =
+        group.nicRateBytesPerS !== undefined ? ['datacentres', dc.index, 'node_groups', groupInDc[c.nodeGroup[n]!]!, 'nic_rate'] : dc.fabric ? ['datacentres', dc.index, 'fabric'] : ['datacentres', dc.index];
       const kind = c.kinds[c.nodeKind[n]!]!.spec;
       const fabric = dc.fabric ?? FABRIC_PRESETS[kind.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']!;
       this.nodeFabric[n] = fabric;
       const nicRate = group.nicRateBytesPerS ?? fabric.port_rate;
       const cap = group.nicsPerNode * nicRate * fabric.efficiency;
       this.nodeNicBytesPerS[n] = cap;
-      this.nicUp[n] = this.addLink(cap, 0, `nic-up:${group.name}:${n - group.firstNode}`);
-      this.nicDown[n] = this.addLink(cap, 0, `nic-down:${group.name}:${n - group.firstNode}`);
+      this.nodeRails[n] = group.nicsPerNode;
+      this.nicUp[n] = this.addLink(cap, 0, `nic-up:${group.name}:${n - group.firstNode}`, nicField);
+      this.nicDown[n] = this.addLink(cap, 0, `nic-down:${group.name}:${n - group.firstNode}`, nicField);
       const key = `${dc.index}:${c.nodeLeaf[n]}`;
       let leaf = leafIds.get(key);
       if (leaf === undefined) {
@@ -84,22 +99,24 @@ export class Topology {
       const [dcIndex, leafInDc] = key.split(':').map(Number) as [number, number];
       const dc = c.datacentres[dcIndex]!;
       const cap = leafCapacity[leaf]! / dc.oversubscription;
-      this.leafUp[leaf] = this.addLink(cap, 0, `leaf-up:${dc.name}:${leafInDc}`);
-      this.leafDown[leaf] = this.addLink(cap, 0, `leaf-down:${dc.name}:${leafInDc}`);
+      this.leafUp[leaf] = this.addLink(cap, 0, `leaf-up:${dc.name}:${leafInDc}`, ['datacentres', dcIndex, 'oversubscription']);
+      this.leafDown[leaf] = this.addLink(cap, 0, `leaf-down:${dc.name}:${leafInDc}`, ['datacentres', dcIndex, 'oversubscription']);
     }
-    for (const l of interDc) {
+    interDc.forEach((l, li) => {
       const cap = l.bandwidthBytesPerS * l.efficiency;
       const an = c.datacentres[l.a]!.name;
       const bn = c.datacentres[l.b]!.name;
-      this.interDcLinks.push([this.addLink(cap, l.latencyS, `${l.name}:${an}->${bn}`), this.addLink(cap, l.latencyS, `${l.name}:${bn}->${an}`)]);
-    }
+      const field = ['links', li, 'bandwidth'];
+      this.interDcLinks.push([this.addLink(cap, l.latencyS, `${l.name}:${an}->${bn}`, field), this.addLink(cap, l.latencyS, `${l.name}:${bn}->${an}`, field)]);
+    });
     this.dcPaths = c.datacentres.map((d) => this.shortestPaths(d.index));
   }
 
-  private addLink(capacityBytesPerS: number, latencyS: number, name: string): number {
+  private addLink(capacityBytesPerS: number, latencyS: number, name: string, field: readonly PathKey[]): number {
     const id = this.network.addLink(capacityBytesPerS, latencyS);
     this.linkNames[id] = name;
     this.linkCapacityBytesPerS[id] = capacityBytesPerS;
+    this.linkFields[id] = field;
     return id;
   }
 
@@ -163,7 +180,7 @@ export class Topology {
     const links = [this.nicUp[a]!];
     let hops: number;
     let propagationS = 0;
-    let capBytesPerS = Infinity;
+    let connectionCapBytesPerS = Infinity;
     if (dcA === dcB && leafA === leafB) hops = 1;
     else {
       links.push(this.leafUp[leafA]!);
@@ -176,14 +193,25 @@ export class Topology {
           links.push(this.interDcLinks[li]![dir]);
           propagationS += l.latencyS;
           hops += 3; // border, long-haul and the next site's spine
-          if (l.windowBytes !== undefined) capBytesPerS = Math.min(capBytesPerS, l.windowBytes / (2 * this.pathLatencyS(dcA, dcB)));
+          if (l.windowBytes !== undefined) connectionCapBytesPerS = Math.min(connectionCapBytesPerS, l.windowBytes / (2 * this.pathLatencyS(dcA, dcB)));
         }
       }
       links.push(this.leafDown[leafB]!);
     }
     links.push(this.nicDown[b]!);
     const latencyS = fabric.endpoint_latency + hops * fabric.hop_latency + propagationS;
-    return { links, latencyS, capBytesPerS, fabric };
+    return { links, latencyS, connectionCapBytesPerS, fabric };
+  }
+
+  /**
+   * Connections a job's traffic from node `a` opens towards one peer node when `ranks` of its
+   * ranks there send to it: one per NIC rail it uses (each rank sends through its own rail, as
+   * NCCL binds a GPU to its nearest NIC), at least one. NCCL opens at least one connection per NIC
+   * per channel and usually runs more channels than NICs, so this is the fewest it would open:
+   * the window cap it gives is a floor on what NCCL gets, never an overestimate of it.
+   */
+  connectionsFrom(a: number, ranks: number): number {
+    return Math.max(1, Math.min(this.nodeRails[a]!, Math.floor(ranks)));
   }
 
   /** One-way propagation between two data centres over the lowest-latency path (s). */
@@ -194,11 +222,11 @@ export class Topology {
   }
 
   /** Links of the path between two data centres (for transfers between sites). */
-  dcRoute(dcA: number, dcB: number): { links: number[]; latencyS: number; capBytesPerS: number } {
+  dcRoute(dcA: number, dcB: number): { links: number[]; latencyS: number; connectionCapBytesPerS: number } {
     const path = this.dcPaths[dcA]![dcB];
     if (!path) throw new Error(`no inter-DC route from ${this.cluster.datacentres[dcA]!.name} to ${this.cluster.datacentres[dcB]!.name}`);
     let latencyS = 0;
-    let capBytesPerS = Infinity;
+    let connectionCapBytesPerS = Infinity;
     const links: number[] = [];
     for (const [li, dir] of path) {
       const l = this.interDc[li]!;
@@ -207,8 +235,8 @@ export class Topology {
     }
     for (const [li] of path) {
       const w = this.interDc[li]!.windowBytes;
-      if (w !== undefined) capBytesPerS = Math.min(capBytesPerS, w / (2 * latencyS));
+      if (w !== undefined) connectionCapBytesPerS = Math.min(connectionCapBytesPerS, w / (2 * latencyS));
     }
-    return { links, latencyS, capBytesPerS };
+    return { links, latencyS, connectionCapBytesPerS };
   }
 }

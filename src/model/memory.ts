@@ -1,0 +1,101 @@
+// Device memory of a training layout: weights, gradients, optimizer state (mixed-precision Adam,
+// sharded over data parallel ranks when the layout says so) and activations, per device.
+import type { ParallelLayout, TrainingShape } from './training-layout.js';
+
+/**
+ * Which activations the backward pass keeps (Korthikanti et al. 2022, "Reducing Activation
+ * Recomputation in Large Transformer Models", section 4 and Table 2):
+ * - 'none': every activation of a layer, attention scores included: s b h (34 + 5 a s / h) bytes;
+ * - 'selective': the a s^2 b attention scores, softmax and dropout are recomputed (section 5),
+ *   leaving 34 s b h. FlashAttention (Dao et al. 2022) never stores them at all, so this is also
+ *   what a FlashAttention stack keeps without any recomputation: the default;
+ * - 'full': only each layer's input, 2 s b h, and the layer is recomputed in the backward pass.
+ * All with Megatron sequence parallelism, so a tensor-parallel group of t splits every term by t
+ * (Table 2's "tensor + sequence parallel" rows).
+ */
+export type Recompute = 'none' | 'selective' | 'full';
+
+/** Bytes of fp32 master weights plus Adam's two moments per parameter (Rajbhandari et al., "ZeRO", SC 2020, section 3.1). */
+export const ADAM_STATE_BYTES_PER_PARAM = 12;
+
+/** Width of one attention head where the model does not say: 128 in GPT-3, Llama 2 and 3, MT-NLG. */
+export const DEFAULT_HEAD_DIM = 128;
+
+/** What one device holds, in bytes. */
+export interface DeviceMemory {
+  /** Half-precision weights of the device's model shard (never sharded over data parallel ranks here). */
+  weightsBytes: number;
+  /** Gradients of the shard (sharded over data parallel ranks when the layout is sharded). */
+  gradientsBytes: number;
+  /** fp32 master weights and Adam moments (sharded over data parallel ranks when the layout is sharded). */
+  optimizerBytes: number;
+  /** Activations kept for the backward pass on the first pipeline stage, the fullest one. */
+  activationsBytes: number;
+  totalBytes: number;
+  /** Activation bytes of one layer for one micro-batch. */
+  activationBytesPerLayer: number;
+  /** Micro-batches whose activations the first stage holds at once under 1F1B: min(micro-batches, pp). */
+  microBatchesInFlight: number;
+}
+
+/**
+ * Memory per device of a dense transformer under a layout.
+ *
+ * Model state per parameter of the device's shard (params / (tp pp)): precisionBytes of weights,
+ * gradientBytes of gradients (2, or 4 for fp32 gradients as Megatron and Llama 3 keep them) and
+ * 12 of Adam state: 16 bytes with bf16 gradients, as ZeRO counts (section 3.1). A sharded layout
+ * (ZeRO-2 / FSDP without resharding, as the step-time model communicates) divides the gradients and
+ * the optimizer state by dp and keeps the whole half-precision weights (ZeRO, section 5.2).
+ *
+ * Activations: one micro-batch of b s = global batch / (dp x micro-batches) tokens keeps
+ * activationBytesPerLayer on each of the stage's L / pp layers, and under 1F1B the first stage
+ * holds min(micro-batches, pp) of them at once: L layers' worth when the pipeline is full
+ * (Korthikanti et al. 2022, section 4.2.3, independent of pp). Megatron's interleaved schedule
+ * can hold up to (1 + (pp - 1) / (pp v)) times more in its warm-up; that depth is a tunable of
+ * the schedule (Llama 3 changed it, paper section 3.3.2), so it is left out.
+ *
+ * Left out, being small or set by the framework: embedding and output-layer activations and
+ * logits, communication buffers, the CUDA context and allocator fragmentation. Parameters are
+ * spread evenly over stages (embeddings included). This is a floor: a layout it says does not fit
+ * cannot run; one within a few percent of the device's memory may still not.
+ */
+export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, recompute: Recompute = shape.activationRecompute ? 'full' : 'selective'): DeviceMemory {
+  const tp = Math.max(1, layout.tp);
+  const pp = Math.max(1, layout.pp);
+  const dp = Math.max(1, layout.dp);
+  const m = Math.max(1, layout.microBatches);
+  const shard = layout.shardedDataParallel ? dp : 1;
+  const paramsPerDevice = shape.params / (tp * pp);
+  const weightsBytes = paramsPerDevice * shape.precisionBytes;
+  const gradientsBytes = (paramsPerDevice * (shape.gradientBytes ?? shape.precisionBytes)) / shard;
+  const optimizerBytes = (paramsPerDevice * ADAM_STATE_BYTES_PER_PARAM) / shard;
+
+  const microBatchTokens = shape.globalBatchTokens / (dp * m);
+  const activationBytesPerLayer = layerActivationBytes(shape, microBatchTokens, tp, recompute);
+  const microBatchesInFlight = Math.min(m, pp);
+  const activationsBytes = microBatchesInFlight * (shape.layers / pp) * activationBytesPerLayer;
+  return {
+    weightsBytes,
+    gradientsBytes,
+    optimizerBytes,
+    activationsBytes,
+    totalBytes: weightsBytes + gradientsBytes + optimizerBytes + activationsBytes,
+    activationBytesPerLayer,
+    microBatchesInFlight,
+  };
+}
+
+/**
+ * Activation bytes one transformer layer keeps for a micro-batch of `tokens` = s b tokens, with
+ * tensor and sequence parallelism of degree `tp` (Korthikanti et al. 2022, Table 2). The 34 and
+ * 5 a s / h coefficients assume 2-byte activations; other precisions scale them.
+ */
+export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: number, recompute: Recompute): number {
+  const h = shape.hiddenSize;
+  const scale = shape.precisionBytes / 2;
+  const sbh = tokens * h;
+  if (recompute === 'full') return (2 * sbh * scale) / tp;
+  const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
+  const scores = recompute === 'none' ? (5 * heads * shape.seqLen) / h : 0;
+  return (sbh * (34 + scores) * scale) / tp;
+}

@@ -1,0 +1,303 @@
+// Whether a training job's model can run on the device kinds it may use: its layout checked (or
+// an automatic one found) against each kind's node size and device memory. The loader checks
+// listed jobs and generators with it, the simulator each generated job as it arrives.
+import type { Distribution } from '../scenario/distribution.js';
+import type { KindInfo, NodeGroup } from './cluster.js';
+import type { LayoutSpec, ShapeOverrides } from './job.js';
+import { memoryPerDevice, type DeviceMemory } from './memory.js';
+import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, divisorsUpTo, layoutFromSpec, resolveShape, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
+
+/** A device kind a job may run on, as far as fitting it is concerned. */
+export interface FitKind {
+  readonly index: number;
+  readonly name: string;
+  readonly memoryBytes: number;
+  /** The largest node of this kind in the pool (where a tensor-parallel group can live). */
+  readonly devicesPerNode: number;
+}
+
+/** What the job says about its model. */
+export interface FitModel {
+  readonly devices: number;
+  readonly params: number;
+  readonly shape?: ShapeOverrides | undefined;
+  readonly layout?: LayoutSpec | undefined;
+}
+
+export interface FitIssue {
+  /** Path under the job (`['layout', 'pp']`), for the loader to locate. */
+  readonly path: readonly string[];
+  readonly message: string;
+}
+
+export interface FitReport {
+  /** The layout cannot run on any kind (tp x pp x dp, more stages than layers, ...). */
+  readonly problems: readonly FitIssue[];
+  /** Legal but worth knowing: uneven stages, a tight fit, kinds it cannot use. */
+  readonly notes: readonly FitIssue[];
+  /** Candidate kinds (indices) the model fits on. */
+  readonly fitting: readonly number[];
+  /** Candidate kinds it does not fit on, with the reason (which does not name the kind). */
+  readonly misfits: readonly Misfit[];
+}
+
+export interface Misfit {
+  /** The kind and its memory, e.g. `H100 (80.0 GB)`. */
+  readonly kind: string;
+  readonly reason: string;
+}
+
+const GB = 1e9;
+const gb = (bytes: number): string => `${(bytes / GB).toFixed(1)} GB`;
+
+/**
+ * Check a job's model on each candidate kind. With a layout: the layout's own problems (any
+ * kind), then per kind whether tensor groups fit in its nodes and the memory per device fits its
+ * memory (saying what would fit when not). Without one: whether autoLayout finds a layout that
+ * fits. A job fits nowhere when `fitting` is empty; the caller refuses or rejects it then.
+ */
+export function fitTrainingJob(model: FitModel, candidates: readonly FitKind[]): FitReport {
+  const shape = resolveShape(model.params, model.shape);
+  const problems: FitIssue[] = [];
+  const notes: FitIssue[] = [];
+  const fitting: number[] = [];
+  const misfits: Misfit[] = [];
+  if (model.layout) {
+    const layout = layoutFromSpec(model.layout, shape);
+    const check = validateLayout(layout, model.devices, Infinity, shape, { allowTpAcrossNodes: true });
+    for (const p of check.problems) problems.push({ path: ['layout', ...fieldOf(p)], message: p });
+    for (const n of check.notes) notes.push({ path: ['layout'], message: n });
+    if (problems.length > 0) return { problems, notes, fitting, misfits };
+    for (const k of candidates) {
+      if (layout.tp > k.devicesPerNode) {
+        misfits.push({ kind: kindLabel(k), reason: `tp = ${layout.tp} exceeds the ${k.devicesPerNode} devices of its nodes; tensor parallelism needs the intra-node interconnect` });
+        continue;
+      }
+      const memory = memoryPerDevice(shape, layout);
+      if (memory.totalBytes > k.memoryBytes) {
+        misfits.push({ kind: kindLabel(k), reason: `${needs(memory)}; ${wouldFit(shape, layout, model.devices, k)}` });
+        continue;
+      }
+      if (k.devicesPerNode % layout.tp !== 0) notes.push({ path: ['layout', 'tp'], message: `tp = ${layout.tp} does not divide the ${k.devicesPerNode} devices of a ${k.name} node, so some tensor groups may straddle nodes` });
+      if (memory.totalBytes > AUTO_LAYOUT_MEMORY_FRACTION * k.memoryBytes) notes.push({ path: ['layout'], message: tight(memory, k) });
+      fitting.push(k.index);
+    }
+  } else {
+    for (const k of candidates) {
+      const auto = autoLayout(model.devices, k.devicesPerNode, shape, k.memoryBytes);
+      if (!auto.fits) {
+        const recompute = shape.activationRecompute ? undefined : autoLayout(model.devices, k.devicesPerNode, { ...shape, activationRecompute: true }, k.memoryBytes);
+        const hint = recompute?.fits ? `with \`model.recompute: true\` it would fit as ${describe(recompute)} (${gb(recompute.memory.totalBytes)})` : 'it needs more devices';
+        misfits.push({ kind: kindLabel(k), reason: `no layout of ${model.devices} device${model.devices === 1 ? '' : 's'} fits: the leanest, ${describe(auto)}, ${needs(auto.memory)}; ${hint}` });
+        continue;
+      }
+      if (auto.memory.totalBytes > AUTO_LAYOUT_MEMORY_FRACTION * k.memoryBytes) notes.push({ path: [], message: `its automatic layout ${describe(auto)}: ${tight(auto.memory, k)}` });
+      fitting.push(k.index);
+    }
+  }
+  return { problems, notes, fitting, misfits };
+}
+
+/** One line for the kinds a job does not fit on, kinds with the same reason together. */
+export function describeMisfits(report: FitReport): string {
+  const byReason = new Map<string, string[]>();
+  for (const m of report.misfits) byReason.set(m.reason, [...(byReason.get(m.reason) ?? []), m.kind]);
+  return [...byReason].map(([reason, kinds]) => `on ${kinds.join(', ')}: ${reason}`).join('; ');
+}
+
+function kindLabel(k: FitKind): string {
+  return `${k.name} (${gb(k.memoryBytes)})`;
+}
+
+/** The layout field a validateLayout problem is about (none for the tp x pp x dp product). */
+function fieldOf(problem: string): string[] {
+  if (problem.startsWith('tp x pp x dp')) return [];
+  if (problem.startsWith('pp x virtual_stages')) return ['virtual_stages'];
+  const m = /^(tp|pp|dp|micro_batches|virtual_stages)\b/.exec(problem);
+  return m ? [m[1]!] : [];
+}
+
+function needs(m: DeviceMemory): string {
+  return `needs ${gb(m.totalBytes)} per device (weights ${gb(m.weightsBytes)}, gradients ${gb(m.gradientsBytes)}, optimizer state ${gb(m.optimizerBytes)}, activations ${gb(m.activationsBytes)} for ${m.microBatchesInFlight} micro-batch${m.microBatchesInFlight === 1 ? '' : 'es'} in flight)`;
+}
+
+function tight(m: DeviceMemory, k: FitKind): string {
+  return `needs ${gb(m.totalBytes)} per device, ${Math.round((100 * m.totalBytes) / k.memoryBytes)}% of the ${gb(k.memoryBytes)} of each ${k.name}; the estimate leaves out communication buffers and allocator fragmentation, which may not fit`;
+}
+
+function describe(l: ParallelLayout): string {
+  return `tp ${l.tp} x pp ${l.pp} x dp ${l.dp}${l.shardedDataParallel ? ' sharded' : ''}`;
+}
+
+/** Single changes to a layout that does not fit that would make it fit on kind k, with their memory. */
+function wouldFit(shape: TrainingShape, layout: ParallelLayout, devices: number, k: FitKind): string {
+  const options: string[] = [];
+  const sequences = shape.globalBatchTokens / shape.seqLen;
+  const tryLayout = (label: string, l: ParallelLayout, s: TrainingShape = shape): boolean => {
+    const m = memoryPerDevice(s, l);
+    if (m.totalBytes > k.memoryBytes) return false;
+    options.push(`${label} (${gb(m.totalBytes)})`);
+    return true;
+  };
+  if (!layout.shardedDataParallel && layout.dp > 1) tryLayout('`sharded: true`', { ...layout, shardedDataParallel: true });
+  if (!shape.activationRecompute) tryLayout('`model.recompute: true`', layout, { ...shape, activationRecompute: true });
+  // More pipeline stages (the fewest that fit), then wider tensor groups, on the same devices.
+  for (const p of divisorsUpTo(devices / layout.tp, shape.layers)) {
+    if (p <= layout.pp) continue;
+    const dp = devices / (layout.tp * p);
+    if (tryLayout(`pp ${p} x dp ${dp}`, { ...layout, pp: p, dp, microBatches: Math.max(1, Math.round(sequences / dp)) })) break;
+  }
+  for (const t of divisorsUpTo(devices / layout.pp, k.devicesPerNode)) {
+    if (t <= layout.tp || k.devicesPerNode % t !== 0) continue;
+    const dp = devices / (t * layout.pp);
+    if (tryLayout(`tp ${t} x dp ${dp}`, { ...layout, tp: t, dp, microBatches: Math.max(1, Math.round(sequences / dp)) })) break;
+  }
+  if (options.length > 0) return `would fit: ${options.join(', ')}`;
+  const auto = autoLayout(devices, k.devicesPerNode, shape, k.memoryBytes);
+  return auto.fits ? `would fit: ${describe(auto)} (${gb(auto.memory.totalBytes)}), which poolsim chooses when the job gives no layout` : 'no layout of these devices fits; give the job more devices';
+}
+
+/** A kind of the pool with its device count (a job of more devices cannot use it at all). */
+export interface PoolKind extends FitKind {
+  readonly totalDevices: number;
+}
+
+export interface ArrivalFit {
+  /** The job's allowed kinds, narrowed to those its model fits on (unchanged when it fits all). */
+  readonly allowedKinds: readonly number[] | undefined;
+  /** Why it can run nowhere, when it cannot. */
+  readonly reason: string | undefined;
+}
+
+/**
+ * fitTrainingJob for jobs as they arrive, remembered per (model, devices, allowed kinds): a
+ * generator repeats a few combinations many times. Kinds with fewer devices than the job are
+ * not candidates (the simulator rejects a job no kind can hold on its own).
+ */
+export class ArrivalFitter {
+  private readonly memo = new Map<string, ArrivalFit>();
+  private readonly shapeIds = new Map<object, number>();
+
+  constructor(private readonly kinds: readonly PoolKind[]) {}
+
+  fit(model: FitModel, allowed: readonly number[] | undefined): ArrivalFit {
+    const key = `${model.params}|${model.devices}|${allowed?.join(',') ?? '*'}|${this.idOf(model.shape)}|${this.idOf(model.layout)}`;
+    let f = this.memo.get(key);
+    if (!f) {
+      f = this.compute(model, allowed);
+      this.memo.set(key, f);
+    }
+    return f;
+  }
+
+  private compute(model: FitModel, allowed: readonly number[] | undefined): ArrivalFit {
+    const candidates = this.kinds.filter((k) => k.totalDevices >= model.devices && (allowed === undefined || allowed.includes(k.index)));
+    if (candidates.length === 0) return { allowedKinds: allowed, reason: undefined };
+    const report = fitTrainingJob(model, candidates);
+    if (report.problems.length > 0) return { allowedKinds: allowed, reason: `its layout cannot run: ${report.problems.map((p) => p.message).join('; ')}` };
+    if (report.fitting.length === 0) return { allowedKinds: allowed, reason: `its model fits in the memory of none of its device kinds: ${describeMisfits(report)}` };
+    if (report.fitting.length === candidates.length) return { allowedKinds: allowed, reason: undefined };
+    return { allowedKinds: report.fitting, reason: undefined };
+  }
+
+  /** Shape and layout objects are shared by every job of a workload entry: key them by identity. */
+  private idOf(o: object | undefined): number {
+    if (o === undefined) return -1;
+    let id = this.shapeIds.get(o);
+    if (id === undefined) {
+      id = this.shapeIds.size;
+      this.shapeIds.set(o, id);
+    }
+    return id;
+  }
+}
+
+// ---------------------------------------------------------------- the loader's checks
+
+/** Where the loader's checks report, with paths relative to the job or generator. */
+export interface FitReporter {
+  fail(path: readonly string[], message: string): void;
+  warn(path: readonly string[], message: string): void;
+}
+
+/** The pool's kinds as candidates: memory, largest node, devices in all. */
+export function poolKindsFor(groups: readonly NodeGroup[], kinds: readonly KindInfo[]): PoolKind[] {
+  const present = [...new Set(groups.map((g) => g.kind))].sort((a, b) => a - b);
+  return present.map((k) => {
+    let devicesPerNode = 1;
+    let totalDevices = 0;
+    for (const g of groups) {
+      if (g.kind !== k) continue;
+      devicesPerNode = Math.max(devicesPerNode, g.devicesPerNode);
+      totalDevices += g.nodeCount * g.devicesPerNode;
+    }
+    return { index: k, name: kinds[k]!.name, memoryBytes: kinds[k]!.spec.memory, devicesPerNode, totalDevices };
+  });
+}
+
+function candidatesFor(pool: readonly PoolKind[], devices: number, allowed: readonly number[] | undefined): PoolKind[] {
+  return pool.filter((k) => k.totalDevices >= devices && (allowed === undefined || allowed.includes(k.index)));
+}
+
+/**
+ * A listed job with a model: problems refuse it (false), as does fitting none of its kinds;
+ * fitting only some narrows it to those (warned); notes are warnings. Returns the kinds it may use.
+ */
+export function checkListedJob(model: FitModel, allowed: readonly number[] | undefined, pool: readonly PoolKind[], report: FitReporter): readonly number[] | undefined | false {
+  const where = model.layout ? 'layout' : 'params';
+  const candidates = candidatesFor(pool, model.devices, allowed);
+  const fit = fitTrainingJob(model, candidates);
+  for (const p of fit.problems) report.fail(p.path, p.message);
+  if (fit.problems.length > 0) return false;
+  for (const n of fit.notes) report.warn(n.path, n.message);
+  if (candidates.length > 0 && fit.fitting.length === 0) {
+    report.fail([where], `the model fits none of the job's device kinds: ${describeMisfits(fit)}`);
+    return false;
+  }
+  if (fit.misfits.length === 0) return allowed;
+  const names = pool.filter((k) => fit.fitting.includes(k.index)).map((k) => k.name);
+  report.warn([where], `runs only on ${names.join(', ')}: ${describeMisfits(fit)}`);
+  return fit.fitting;
+}
+
+/**
+ * A generator whose sizes come from short lists (fixed or empirical devices and params): each
+ * (devices, params) pair it can draw is checked; pairs that fit no kind are rejected when drawn
+ * (warned), and a generator none of whose pairs fit is refused. Other distributions are left to
+ * the check every job gets as it arrives (ArrivalFitter).
+ */
+export function checkGenerator(
+  g: { readonly devices: Distribution; readonly params?: Distribution | undefined; readonly model?: ShapeOverrides | undefined },
+  allowed: readonly number[] | undefined,
+  pool: readonly PoolKind[],
+  report: FitReporter,
+): void {
+  const devices = supportOf(g.devices)?.map((d) => Math.max(1, Math.round(d)));
+  const params = g.params ? supportOf(g.params) : undefined;
+  if (!devices || !params) return;
+  const ds = [...new Set(devices)];
+  const ps = [...new Set(params)];
+  if (ds.length * ps.length > 10_000) return;
+  const misfits: string[] = [];
+  let pairs = 0;
+  for (const d of ds) {
+    const candidates = candidatesFor(pool, d, allowed);
+    if (candidates.length === 0) continue; // too big for the pool: rejected as such
+    for (const p of ps) {
+      pairs++;
+      const fit = fitTrainingJob({ devices: d, params: p, shape: g.model }, candidates);
+      if (fit.fitting.length === 0) misfits.push(`${p / 1e9}B parameters on ${d} device${d === 1 ? '' : 's'} (${describeMisfits(fit)})`);
+    }
+  }
+  if (misfits.length === 0) return;
+  const list = misfits.slice(0, 3).join('; ') + (misfits.length > 3 ? `; and ${misfits.length - 3} more` : '');
+  if (misfits.length === pairs) report.fail(['params'], `no job it can generate fits in memory: ${list}`);
+  else report.warn(['params'], `${misfits.length} of the ${pairs} (devices, params) pairs it can draw fit no layout and will be rejected when drawn: ${list}`);
+}
+
+/** The values a fixed or empirical distribution can take (those with weight); undefined for continuous ones. */
+function supportOf(d: Distribution): number[] | undefined {
+  if (d.distribution === 'fixed') return [d.value];
+  if (d.distribution === 'empirical') return d.values.filter((_, i) => (d.weights?.[i] ?? 1) > 0);
+  return undefined;
+}

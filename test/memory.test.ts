@@ -1,0 +1,134 @@
+// The memory model per device (src/model/memory.ts) against published figures: ZeRO's model-state
+// counts, Korthikanti et al.'s activation formulas and the runs they and Llama 3 report as fitting.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { layerActivationBytes, memoryPerDevice } from '../src/model/memory.js';
+import { autoLayout, defaultShape, type ParallelLayout, type TrainingShape } from '../src/model/training-layout.js';
+
+const GB = 1e9;
+const A100_80GB = 80 * GB;
+const H100_80GB = 80 * GB;
+
+const shape = (o: Partial<TrainingShape> & Pick<TrainingShape, 'params' | 'layers' | 'hiddenSize'>): TrainingShape => ({
+  seqLen: 2048,
+  globalBatchTokens: 2048,
+  precisionBytes: 2,
+  activationRecompute: false,
+  ...o,
+});
+const layout = (o: Partial<ParallelLayout>): ParallelLayout => ({ tp: 1, pp: 1, dp: 1, microBatches: 1, virtualStages: 1, shardedDataParallel: false, ...o });
+const modelState = (m: ReturnType<typeof memoryPerDevice>): number => m.weightsBytes + m.gradientsBytes + m.optimizerBytes;
+
+describe('model state: Rajbhandari et al., "ZeRO", SC 2020', () => {
+  it('Figure 1: a 7.5B model on 64 data-parallel GPUs holds 120 GB per GPU, 16.6 GB with optimizer state and gradients sharded (ZeRO-2)', () => {
+    const s = shape({ params: 7.5e9, layers: 32, hiddenSize: 4096 });
+    expect(modelState(memoryPerDevice(s, layout({ dp: 64 })))).toBeCloseTo(120 * GB, -6);
+    expect(modelState(memoryPerDevice(s, layout({ dp: 64, shardedDataParallel: true }))) / GB).toBeCloseTo(16.6, 1);
+  });
+
+  it('section 3.1: mixed-precision Adam keeps 16 bytes per parameter (GPT-2 1.5B: 24 GB)', () => {
+    const m = memoryPerDevice(shape({ params: 1.5e9, layers: 48, hiddenSize: 1600 }), layout({}));
+    expect(modelState(m)).toBeCloseTo(24 * GB, -6);
+  });
+
+  it('fp32 gradients (Megatron-LM main_grad, Llama 3) make it 18 bytes per parameter', () => {
+    const m = memoryPerDevice(shape({ params: 1e9, layers: 24, hiddenSize: 2048, gradientBytes: 4 }), layout({}));
+    expect(modelState(m)).toBeCloseTo(18 * GB, -6);
+  });
+});
+
+describe('activations: Korthikanti et al. 2022, "Reducing Activation Recomputation in Large Transformer Models"', () => {
+  // GPT-3 175B's layer: h 12288, 96 heads, sequence 2048, micro-batch 1.
+  const gpt3 = shape({ params: 175e9, layers: 96, hiddenSize: 12288, heads: 96 });
+  const sbh = 2048 * 12288;
+
+  it('Table 2: per layer s b h (34 + 5 a s / h) without recomputation, (34 + 5 a s / h) / t with tensor + sequence parallelism', () => {
+    expect(layerActivationBytes(gpt3, 2048, 1, 'none')).toBeCloseTo(sbh * (34 + (5 * 96 * 2048) / 12288), 0);
+    expect(layerActivationBytes(gpt3, 2048, 8, 'none')).toBeCloseTo((sbh * (34 + (5 * 96 * 2048) / 12288)) / 8, 0);
+  });
+
+  it('Table 2: selective recomputation keeps 34 s b h / t, full recomputation the layer input, 2 s b h / t', () => {
+    expect(layerActivationBytes(gpt3, 2048, 8, 'selective')).toBeCloseTo((34 * sbh) / 8, 0);
+    expect(layerActivationBytes(gpt3, 2048, 8, 'full')).toBeCloseTo((2 * sbh) / 8, 0);
+  });
+
+  it('section 4.2.3: the first stage holds pp micro-batches of L / pp layers, L layers in all, whatever pp is', () => {
+    const perLayer = layerActivationBytes(gpt3, 2048, 8, 'selective');
+    const batch64 = { ...gpt3, globalBatchTokens: 64 * 2048 };
+    for (const pp of [1, 2, 4, 8, 16]) {
+      const m = memoryPerDevice(batch64, layout({ tp: 8, pp, microBatches: 64 }));
+      expect(m.microBatchesInFlight).toBe(pp);
+      expect(m.activationsBytes).toBeCloseTo(pp * (96 / pp) * perLayer, 0);
+    }
+    // Fewer micro-batches than stages: only those are ever in flight.
+    expect(memoryPerDevice(batch64, layout({ tp: 8, pp: 8, microBatches: 2 })).microBatchesInFlight).toBe(2);
+  });
+
+  // Table 5's four runs (reference/training-runs.md), each on A100 80GB with data parallel size 1,
+  // fp32 gradients as Megatron keeps them: they ran with sequence parallelism + selective
+  // recomputation and with full recomputation, so both must fit; the paper's premise (Figure 1)
+  // is that without recomputation they do not.
+  const runs: { name: string; s: TrainingShape; l: ParallelLayout }[] = [
+    { name: '22B', s: shape({ params: 22e9, layers: 48, hiddenSize: 6144, heads: 64, globalBatchTokens: 4 * 2048, gradientBytes: 4 }), l: layout({ tp: 8, microBatches: 1 }) },
+    { name: '175B', s: shape({ params: 175e9, layers: 96, hiddenSize: 12288, heads: 96, globalBatchTokens: 64 * 2048, gradientBytes: 4 }), l: layout({ tp: 8, pp: 8, microBatches: 64, virtualStages: 3 }) },
+    { name: '530B', s: shape({ params: 530e9, layers: 105, hiddenSize: 20480, heads: 128, globalBatchTokens: 280 * 2048, gradientBytes: 4 }), l: layout({ tp: 8, pp: 35, microBatches: 280, virtualStages: 3 }) },
+    { name: '1T', s: shape({ params: 1e12, layers: 128, hiddenSize: 25600, heads: 160, globalBatchTokens: 512 * 2048, gradientBytes: 4 }), l: layout({ tp: 8, pp: 64, microBatches: 512 }) },
+  ];
+  for (const { name, s, l } of runs) {
+    it(`Table 5, ${name}: fits in 80 GB with selective or full recomputation, not without any`, () => {
+      expect(memoryPerDevice(s, l, 'selective').totalBytes).toBeLessThan(A100_80GB);
+      expect(memoryPerDevice(s, l, 'full').totalBytes).toBeLessThan(A100_80GB);
+      expect(memoryPerDevice(s, l, 'none').totalBytes).toBeGreaterThan(A100_80GB);
+    });
+  }
+});
+
+describe('Llama 3 405B (Llama 3 paper, Table 4 and section 3.3.2)', () => {
+  // Trained at 8K tokens without activation checkpointing on H100 80GB, TP8 PP16, FSDP-style
+  // sharding (ZeRO-2) with fp32 gradients, 16M tokens per batch.
+  const llama = { ...defaultShape(405e9), layers: 126, hiddenSize: 16384, seqLen: 8192, globalBatchTokens: 16_777_216, gradientBytes: 4 };
+  for (const dp of [64, 128]) {
+    it(`TP8 PP16 DP${dp} fits, and fills most of the device`, () => {
+      const m = memoryPerDevice(llama, layout({ tp: 8, pp: 16, dp, microBatches: 2048 / dp, virtualStages: 4, shardedDataParallel: true }));
+      expect(m.totalBytes).toBeLessThan(H100_80GB);
+      expect(m.totalBytes).toBeGreaterThan(0.9 * H100_80GB);
+    });
+  }
+  it('unsharded, the same layout does not fit', () => {
+    expect(memoryPerDevice(llama, layout({ tp: 8, pp: 16, dp: 128, microBatches: 16, virtualStages: 4 })).totalBytes).toBeGreaterThan(H100_80GB);
+  });
+});
+
+describe('automatic layouts fit', () => {
+  it('every layout autoLayout calls fitting fits, and it prefers one with headroom', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4096 }),
+        fc.constantFrom(1, 2, 4, 8),
+        fc.constantFrom(1e9, 7e9, 13e9, 70e9, 175e9, 405e9),
+        fc.constantFrom(16e9, 40e9, 80e9, 141e9, 192e9),
+        (devices, perNode, params, mem) => {
+          const s = defaultShape(params);
+          const l = autoLayout(devices, perNode, s, mem);
+          expect(l.memory.totalBytes).toBeCloseTo(memoryPerDevice(s, l).totalBytes, 0);
+          if (l.fits) expect(l.memory.totalBytes).toBeLessThanOrEqual(mem);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("405B on 16,384 H100 at Llama 3's 16M-token batch shards its optimizer state: no stage count fits unsharded", () => {
+    // 16 micro-batches of one 8K sequence per replica keep 126 layers of activations (72 GB) on
+    // the first stage whatever pp is; only sharding leaves room for the model state.
+    const l = autoLayout(16384, 8, { ...defaultShape(405e9), globalBatchTokens: 16_777_216 }, H100_80GB);
+    expect(l).toMatchObject({ tp: 8, fits: true, shardedDataParallel: true });
+    // At the default 4M-token batch (4 micro-batches in flight) 16 unsharded stages fit.
+    expect(autoLayout(16384, 8, defaultShape(405e9), H100_80GB)).toMatchObject({ tp: 8, pp: 16, fits: true, shardedDataParallel: false });
+  });
+
+  it('70B on 8 H100 fits no layout; on 64 it does', () => {
+    expect(autoLayout(8, 8, defaultShape(70e9), H100_80GB).fits).toBe(false);
+    expect(autoLayout(64, 8, defaultShape(70e9), H100_80GB)).toMatchObject({ fits: true, tp: 8 });
+  });
+});
