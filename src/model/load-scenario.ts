@@ -2,7 +2,7 @@
 // the checks that need the catalogue and the model (device names, pool capacity, links,
 // transfers). All problems are reported together.
 import { isAbsolute, join } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isCollection, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { importTrace, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TraceImport } from '../scenario/traces/index.js';
 import { z } from 'zod';
 import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
@@ -14,6 +14,7 @@ import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { InputFileError } from '../scenario/read-input-file.js';
 import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
+import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from '../scenario/limits.js';
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
 
 export interface GeneratorSource {
@@ -75,10 +76,43 @@ export interface TraceReport {
 
 /** Parse and validate scenario text. Throws InputError carrying every issue found. */
 export function loadScenario(text: string, file: string, options: LoadOptions = {}): ResolvedScenario {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const { doc, lines, data } = parseYaml(text, file);
   const src = new SourceMap(file, doc, lines);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError([{ file, line: 1, column: 1, path: '', message: 'expected a mapping with name, datacentres and workloads' }]);
+  }
+  const parsed = scenarioSchema.safeParse(data);
+  if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, src, scenarioSchema, data));
+  return resolveScenario(parsed.data, src, options);
+}
+
+/**
+ * YAML text -> plain data, refusing what would exhaust the parser: text beyond MAX_SCENARIO_BYTES,
+ * nesting beyond MAX_NESTING (the parser recurses), and alias bombs (aliases that expand beyond
+ * MAX_ALIAS_COUNT nodes each). Every refusal is an InputError with a place in the file.
+ */
+function parseYaml(text: string, file: string): { doc: Document.Parsed; lines: LineCounter; data: unknown } {
+  const at = (line: number, column: number, message: string): InputError => new InputError([{ file, line, column, path: '', message }]);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_SCENARIO_BYTES) {
+    throw at(0, 0, `the scenario is ${(bytes / 2 ** 20).toFixed(1)} MiB; a scenario file may hold at most ${MAX_SCENARIO_BYTES / 2 ** 20} MiB (put request traces in a file: arrival: { process: trace, file: ... })`);
+  }
+  const lines = new LineCounter();
+  const tooDeep = `nested more than ${MAX_NESTING} levels deep (a scenario needs about 8): is a bracket unclosed, or the indentation off?`;
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    // The parser recurses once per level of nesting: a pathologically deep document overflows the stack.
+    if (e instanceof RangeError) throw at(1, 1, tooDeep);
+    throw e;
+  }
   if (doc.errors.length > 0) {
+    const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+    if (overflow) {
+      const pos = overflow.linePos?.[0] ?? lines.linePos(overflow.pos[0]);
+      throw at(pos.line, pos.col, tooDeep);
+    }
     throw new InputError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
@@ -86,13 +120,38 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       }),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new InputError([{ file, line: 1, column: 1, path: '', message: 'expected a mapping with name, datacentres and workloads' }]);
+  const deep = deeperThan(doc.contents, MAX_NESTING);
+  if (deep) {
+    const pos = lines.linePos(deep.range?.[0] ?? 0);
+    throw at(pos.line, pos.col, tooDeep);
   }
-  const parsed = scenarioSchema.safeParse(data);
-  if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, src, scenarioSchema, data));
-  return resolveScenario(parsed.data, src, options);
+  try {
+    return { doc, lines, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
+    // yaml names no node: point at the first alias, the start of the expansion.
+    let first: YamlNode | undefined;
+    visit(doc, { Alias: (_, node) => { first = node; return visit.BREAK; } });
+    const pos = lines.linePos(first?.range?.[0] ?? 0);
+    throw at(pos.line, pos.col, `YAML aliases here expand to too many nodes (more than ${MAX_ALIAS_COUNT} per alias): a "billion laughs" document, or aliases nested in aliases; write the values out`);
+  }
+}
+
+/** The first collection nested deeper than `limit`, walking without recursion. */
+function deeperThan(root: unknown, limit: number): YamlNode | undefined {
+  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isCollection(node)) continue;
+    if (depth > limit) return node;
+    for (const item of node.items) {
+      if (isPair(item)) {
+        stack.push({ node: item.value, depth: depth + 1 });
+        stack.push({ node: item.key, depth: depth + 1 });
+      } else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return undefined;
 }
 
 /** Checks that need the catalogue, and the resolution of names to indices. */

@@ -2,7 +2,7 @@
 // and their hardware knobs, the load balancer, SLOs, client regions and request streams.
 import { z } from 'zod';
 import { distributionSchema } from '../../scenario/distribution.js';
-import { count, duration, frequency } from '../../scenario/quantity.js';
+import { boundedNumber, count, duration, frequency } from '../../scenario/quantity.js';
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
 
@@ -15,8 +15,8 @@ const balancerRefSchema = z.union([
 export const inferenceModelSchema = z.strictObject({
   /** Parameters (e.g. '70B'). */
   params: count({ positive: true }),
-  /** Bytes per weight and KV element: 2 (bf16/fp16), 1 (fp8/int8). */
-  precision_bytes: z.number().positive().default(2),
+  /** Bytes per weight and KV element: 2 (bf16/fp16), 1 (fp8/int8); at most 16. */
+  precision_bytes: boundedNumber(0, 16, { above: true }).default(2),
   /** Layers and width; from the nearest well-known family of this size when absent. */
   layers: z.number().int().positive().optional(),
   hidden_size: z.number().int().positive().optional(),
@@ -66,8 +66,11 @@ export const replicasSchema = z.strictObject({
 
 const arrivalSchema = z.discriminatedUnion('process', [
   z.strictObject({ process: z.literal('poisson'), rate: frequency({ positive: true }) }),
-  /** Gamma inter-arrival times with the given mean rate and coefficient of variation (> 1: bursty). */
-  z.strictObject({ process: z.literal('gamma'), rate: frequency({ positive: true }), cv: z.number().positive() }),
+  /**
+   * Gamma inter-arrival times with the given mean rate and coefficient of variation (> 1: bursty),
+   * cv in [0.001, 100]: the gamma shape 1/cv^2 must stay within what its sampler handles.
+   */
+  z.strictObject({ process: z.literal('gamma'), rate: frequency({ positive: true }), cv: boundedNumber(0.001, 100) }),
   /** Poisson at `rate` during on periods, silent during off periods (exponential lengths with these means). */
   z.strictObject({
     process: z.literal('on-off'),
