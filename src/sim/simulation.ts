@@ -85,8 +85,12 @@ export class Simulation implements FailurePort, InferencePort {
   private readonly progress: ProgressModel;
   /** The flow network, when the scenario models it (network: flow) or moves data between sites. */
   readonly network: NetworkProgressModel | undefined;
-  /** Jobs waiting for transfers before they may queue, by name. */
-  private readonly held = new Map<string, { job: SimJob | undefined; pending: number }>();
+  /**
+   * Jobs waiting for transfers before they may queue, by name. A list, not one job: a job held here
+   * is in no other collection, so nothing may overwrite it (names are unique, but losing a job must
+   * not hang on that), and jobs still held at the end are reported unfinished.
+   */
+  private readonly held = new Map<string, { jobs: SimJob[]; pending: number }>();
   private readonly metrics: MetricsRecorder;
   private readonly ctx: SchedulingContext;
   private nextJobId = 0;
@@ -222,6 +226,7 @@ export class Simulation implements FailurePort, InferencePort {
     if (!Number.isFinite(horizon)) this.rejectStranded();
     for (const job of this.running) this.settle(job, endS);
     const unfinished: SimJob[] = [...this.running, ...this.waiting];
+    for (const h of this.held.values()) unfinished.push(...h.jobs);
     for (const s of this.subsystems) s.finish(endS);
     const summary = this.metrics.finish(endS, unfinished);
     if (this.network && this.signals.wantsRows('linkRow')) for (const row of this.network.linkRows(endS)) this.signals.emitRow('linkRow', row);
@@ -322,7 +327,7 @@ export class Simulation implements FailurePort, InferencePort {
     }
     const hold = this.held.get(template.name);
     if (hold && hold.pending > 0) {
-      hold.job = job; // queues when its data has arrived; the wait counts as queueing delay
+      hold.jobs.push(job); // queues when its data has arrived; the wait counts as queueing delay
       return job;
     }
     this.waiting.push(job);
@@ -339,7 +344,7 @@ export class Simulation implements FailurePort, InferencePort {
     const afterJob = new Map<string, (() => void)[]>();
     for (const p of plans) {
       if (p.before !== undefined) {
-        const h = this.held.get(p.before) ?? { job: undefined, pending: 0 };
+        const h = this.held.get(p.before) ?? { jobs: [], pending: 0 };
         h.pending++;
         this.held.set(p.before, h);
       }
@@ -373,9 +378,9 @@ export class Simulation implements FailurePort, InferencePort {
   private transferArrived(jobName: string): void {
     const h = this.held.get(jobName)!;
     h.pending--;
-    if (h.pending > 0 || !h.job) return;
+    if (h.pending > 0 || h.jobs.length === 0) return;
     this.held.delete(jobName);
-    this.waiting.push(h.job);
+    for (const job of h.jobs) this.waiting.push(job);
     this.requestPass();
   }
 
