@@ -28,7 +28,8 @@ export function describeTraces(reports: readonly TraceReport[]): string {
     const filtered = Object.entries(t.filteredByOption)
       .filter(([, n]) => n > 0)
       .map(([opt, n]) => `${n} dropped by ${opt}`);
-    out += `  trace ${t.source}: ${t.rows} rows, ${t.jobs} used${[...skipped, ...filtered].map((x) => `; ${x}`).join('')}\n`;
+    const renamed = Object.entries(t.renamedByReason ?? {}).map(([why, k]) => `${k} renamed (${why}: '<id>~2', ...)`);
+    out += `  trace ${t.source}: ${t.rows} rows, ${t.jobs} used${[...skipped, ...filtered, ...renamed].map((x) => `; ${x}`).join('')}\n`;
   }
   return out;
 }

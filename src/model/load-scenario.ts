@@ -16,6 +16,11 @@ import { InputFileError } from '../scenario/read-input-file.js';
 import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
 import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from '../scenario/limits.js';
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
+import { UniqueNames } from './unique-names.js';
+import { freeName } from '../scenario/traces/trace-options.js';
+
+/** Why a trace job was renamed when its id was taken by another workload (TraceReport.renamedByReason). */
+export const ID_USED_ELSEWHERE = 'id used by another workload';
 
 export interface GeneratorSource {
   readonly name: string;
@@ -72,6 +77,8 @@ export interface TraceReport {
   readonly skippedByReason: Record<string, number>;
   /** Valid jobs dropped by window / sample / max_jobs. */
   readonly filteredByOption: Record<string, number>;
+  /** Jobs kept under a new name because their id was taken (by the trace itself or another workload), by reason. */
+  readonly renamedByReason: Record<string, number>;
 }
 
 /** Parse and validate scenario text. Throws InputError carrying every issue found. */
@@ -217,6 +224,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   };
 
   // Data centres and node groups.
+  const groupNames = new UniqueNames('node group', fail);
   const dcIndex = new Map<string, number>();
   const datacentres: Datacentre[] = [];
   const groups: NodeGroup[] = [];
@@ -249,8 +257,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const kind = useKind(g.device, ['datacentres', di, 'node_groups', gi, 'device']);
       if (kind === undefined) return;
       const spec = kinds[kind]!.spec;
+      const groupName = g.name ?? `${dc.name}-${g.device}-${gi}`;
+      const groupAt: PathKey[] = ['datacentres', di, 'node_groups', gi];
+      groupNames.claim(groupName, g.name !== undefined ? [...groupAt, 'name'] : groupAt, g.name !== undefined ? '' : ' (the name an unnamed group gets)');
       groups.push({
-        name: g.name ?? `${dc.name}-${g.device}-${gi}`,
+        name: groupName,
         datacentre: di,
         kind,
         firstNode,
@@ -286,8 +297,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
             }
             const kind = useKind(kindName, [...at, 'device_map', b.model]);
             if (kind === undefined) continue;
+            const groupName = `${dc.name}-${b.model}-x${b.perNode}`;
+            groupNames.claim(groupName, at, ' (the group nodes_from makes of its trace model and devices per node: rename the other group)');
             groups.push({
-              name: `${dc.name}-${b.model}-x${b.perNode}`,
+              name: groupName,
               datacentre: di,
               kind,
               firstNode,
@@ -309,6 +322,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
             jobs: imported.nodes.length,
             skippedByReason: imported.skippedByReason,
             filteredByOption: {},
+            renamedByReason: {},
           });
         } catch (e) {
           if (e instanceof TraceError) fail([...at, 'path'], e.message);
@@ -327,13 +341,16 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     return i;
   };
   const interDc: InterDcLink[] = [];
+  const linkNames = new UniqueNames('link', fail);
   scenario.links.forEach((l, li) => {
+    const linkName = l.name ?? `${l.between[0]}-${l.between[1]}`;
+    linkNames.claim(linkName, ['links', li, l.name !== undefined ? 'name' : 'between'], l.name !== undefined ? '' : ` (the name an unnamed link between ${l.between[0]} and ${l.between[1]} gets: give each link a \`name\`)`);
     const a = dcRef(l.between[0], ['links', li, 'between', 0]);
     const b = dcRef(l.between[1], ['links', li, 'between', 1]);
     if (a !== undefined && b !== undefined && a === b) fail(['links', li, 'between'], 'a link joins two different data centres');
     if (a === undefined || b === undefined) return;
     interDc.push({
-      name: l.name ?? `${l.between[0]}-${l.between[1]}`,
+      name: linkName,
       a,
       b,
       latencyS: l.latency,
@@ -345,6 +362,46 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
 
   const poolKinds = new Set(groups.map((g) => g.kind));
   const capacityOf = (allowed: readonly number[] | undefined): number => maxPerKind(groups, allowed ?? [...poolKinds]);
+
+  // Names of workloads and jobs. A generator's jobs are named '<generator>-<n>' and its name keys its
+  // random streams; explicit job names are the user's; trace ids are data (see the trace loop).
+  const workloadNames = new UniqueNames('workload', fail);
+  const jobNameBook = new UniqueNames('job', fail);
+  /** Generator name -> how many jobs it makes at most (undefined: as many as time allows). */
+  const generatorNames = new Map<string, number | undefined>();
+  scenario.workloads.forEach((w, wi) => {
+    if ('generator' in w) {
+      const name = w.generator.name ?? `workloads[${wi}]`;
+      workloadNames.claim(name, ['workloads', wi, 'generator', 'name']);
+      generatorNames.set(name, w.generator.count);
+    } else if ('trace' in w) {
+      const named = w.trace.name !== undefined;
+      workloadNames.claim(w.trace.name ?? `trace-${wi}`, ['workloads', wi, 'trace', ...(named ? ['name'] : [])], named ? '' : ' (the name an unnamed trace gets)');
+    } else {
+      w.jobs.forEach((j, ji) => {
+        const at: PathKey[] = ['workloads', wi, 'jobs', ji];
+        jobNameBook.claim(j.name ?? `w${wi}-j${ji}`, j.name !== undefined ? [...at, 'name'] : at, j.name !== undefined ? '' : ' (the name an unnamed job gets)');
+      });
+    }
+  });
+  /** The generator whose job names include `name` ('<generator>-<n>'), if any. */
+  const generatedBy = (name: string): string | undefined => {
+    const m = /^(.*)-(\d+)$/.exec(name);
+    if (!m || !generatorNames.has(m[1]!) || String(Number(m[2])) !== m[2]) return undefined;
+    const made = generatorNames.get(m[1]!);
+    return made === undefined || Number(m[2]) < made ? m[1] : undefined;
+  };
+  scenario.workloads.forEach((w, wi) => {
+    if (!('jobs' in w)) return;
+    w.jobs.forEach((j, ji) => {
+      const name = j.name ?? `w${wi}-j${ji}`;
+      const g = generatedBy(name);
+      if (g !== undefined) fail(['workloads', wi, 'jobs', ji, ...(j.name !== undefined ? ['name'] : [])], `job name '${name}' is also the name generator '${g}' gives one of its jobs (${g}-0, ${g}-1, ...): rename the job or the generator`);
+    });
+  });
+  /** Names trace jobs must not take: explicit names, generated names, and earlier trace jobs'. */
+  const traceJobNames = new Set<string>();
+  const nameTaken = (n: string): boolean => jobNameBook.has(n) || traceJobNames.has(n) || generatedBy(n) !== undefined;
 
   // Explicit jobs.
   const jobs: JobTemplate[] = [];
@@ -427,6 +484,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       };
       const name = t.name ?? `trace-${wi}`;
       let kept = 0;
+      // An id another workload already uses is renamed as the importer renames repeats within the
+      // trace ('<id>~2', ...), and counted: ids are data the user cannot edit, and transfers, --job
+      // and jobs.csv rows need each name to mean one job.
+      const renamedByReason: Record<string, number> = { ...(imported.renamedByReason ?? {}) };
+      const renames = new Map<string, number>();
       for (const tj of imported.jobs) {
         let allowedKinds: number[] | undefined;
         if (tj.allowedModels) {
@@ -442,8 +504,14 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           }
         }
         const share = tj.gpuMilli / 1000;
+        let jobName = tj.id;
+        if (nameTaken(jobName)) {
+          jobName = freeName(jobName, renames, nameTaken);
+          renamedByReason[ID_USED_ELSEWHERE] = (renamedByReason[ID_USED_ELSEWHERE] ?? 0) + 1;
+        }
+        traceJobNames.add(jobName);
         jobs.push({
-          name: tj.id,
+          name: jobName,
           submitS: tj.submitS,
           devices: tj.devices,
           usefulFlop: tj.durationS * tj.devices * share * refSpec.peak * eff,
@@ -457,7 +525,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         });
         kept++;
       }
-      traceReports.push({ workload: name, source: imported.source, rows: imported.rows, jobs: kept, skippedByReason: skipped, filteredByOption: imported.filteredByOption });
+      traceReports.push({ workload: name, source: imported.source, rows: imported.rows, jobs: kept, skippedByReason: skipped, filteredByOption: imported.filteredByOption, renamedByReason });
     } else {
       const g = w.generator;
       const at: PathKey[] = ['workloads', wi, 'generator'];
@@ -487,8 +555,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const jobNames = new Set(jobs.map((j) => j.name));
   const transfers: TransferPlan[] = [];
   const waits = new Map<string, string[]>();
+  const transferNames = new UniqueNames('transfer', fail);
   scenario.transfers.forEach((t, ti) => {
     const at: PathKey[] = ['transfers', ti];
+    transferNames.claim(t.name, [...at, 'name']);
     const from = dcRef(t.from, [...at, 'from']);
     const to = dcRef(t.to, [...at, 'to']);
     for (const key of ['after', 'before'] as const) {
