@@ -17,6 +17,7 @@ import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/s
 import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from '../scenario/limits.js';
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
 import { UniqueNames } from './unique-names.js';
+import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
 import { freeName } from '../scenario/traces/trace-options.js';
 
 /** Why a trace job was renamed when its id was taken by another workload (TraceReport.renamedByReason). */
@@ -45,6 +46,8 @@ export interface ResolvedScenario {
   readonly traceReports: readonly TraceReport[];
   /** Inference services (model/inference/resolve-services.ts). */
   readonly services: readonly ResolvedService[];
+  /** The run's estimated size (memory, events), checked against the memory limit when loaded. */
+  readonly size: SizeEstimate;
 }
 
 export interface TransferPlan {
@@ -65,6 +68,11 @@ export interface LoadOptions {
   readFile?: (path: string) => string;
   /** Folder that relative paths in the scenario are relative to (the scenario file's). */
   baseDir?: string;
+  /**
+   * Memory a run may use (bytes); the default is memoryLimit()'s (model/size-estimate.ts). A run
+   * estimated to need more is refused, as is one of more than MAX_EVENTS events.
+   */
+  maxMemoryBytes?: number;
 }
 
 /** What importing a trace kept and dropped, for the user to see (never a silent drop). */
@@ -590,7 +598,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   });
 
   if (issues.length > 0) throw new InputError(issues);
-  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services };
+  // Only a scenario that is otherwise valid is sized: the estimate reads resolved kinds and groups.
+  const size = estimateSize({ scenario, kinds, groups, jobs: withWaits, generators, services, interDcLinks: interDc.length });
+  for (const p of sizeProblems(size, memoryLimit(io.maxMemoryBytes))) fail(p.path, p.message);
+  if (issues.length > 0) throw new InputError(issues);
+  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services, size };
 }
 
 function maxPerKind(groups: readonly NodeGroup[], allowed: readonly number[]): number {
