@@ -16,8 +16,8 @@ export function readInput(path: string): string {
   return readInputFile(path);
 }
 
-export function readScenario(path: string): ResolvedScenario {
-  return loadScenario(readInput(path), path, { readFile: readInputFile, baseDir: dirname(path) });
+export function readScenario(path: string, options: { maxMemoryBytes?: number | undefined } = {}): ResolvedScenario {
+  return loadScenario(readInput(path), path, { readFile: readInputFile, baseDir: dirname(path), ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}) });
 }
 
 /** What traces contributed and dropped: printed so that no row is dropped silently. */

@@ -394,7 +394,7 @@ export function sizeProblems(est: SizeEstimate, limit: MemoryLimit): { path: rea
     out.push({
       path: biggest?.path ?? [],
       message:
-        `this run needs about ${formatBytes(est.memoryBytes)} of memory, more than the ${formatBytes(limit.bytes)} it may use (${limit.why})` +
+        `this run needs about ${formatBytes(est.memoryBytes)} of memory (${formatBytes(BASE_BYTES)} of it poolsim's own), more than the ${formatBytes(limit.bytes)} it may use (${limit.why})` +
         `; the most: ${top.map((p) => `${p.what} (${formatBytes(p.bytes)})`).join('; ')}` +
         `. Change: ${biggest?.fix ?? 'a smaller scenario'}` +
         (est.memoryBytes <= totalmem() ? `; or raise the limit with --max-memory (e.g. --max-memory ${formatBytes(Math.max(est.memoryBytes * 1.25, 2 ** 30)).replace(' ', '')})` : `; it cannot fit in this machine's ${formatBytes(totalmem())} of memory`),
