@@ -224,7 +224,12 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     const wi = s.workloads.findIndex((w, i) => ('trace' in w ? (w.trace.name ?? `trace-${i}`) === source : `workloads[${i}]` === source));
     const listed = wi >= 0 && 'jobs' in s.workloads[wi]!;
     let longest: { t: JobTemplate; endS: number } | undefined;
-    for (const t of list) {
+    const at: PathKey[] = wi < 0 ? [] : listed ? ['workloads', wi, 'jobs'] : ['workloads', wi, 'trace'];
+    for (const [i, t] of list.entries()) {
+      if (!Number.isFinite(t.usefulFlop) || !Number.isFinite(t.submitS) || !(t.fixedRuntimeS === undefined || Number.isFinite(t.fixedRuntimeS))) {
+        hard.push({ path: listed ? [...at, i] : at, message: `job '${t.name}': its work or times are beyond the largest number poolsim can hold; check its size and times` });
+        continue;
+      }
       const runS = runtimeOf(t);
       demandDeviceS += t.devices * runS;
       devicesPerJob += t.devices;
@@ -235,7 +240,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     jobs += list.length;
     const path: PathKey[] = wi >= 0 ? ['workloads', wi] : [];
     if (longest && !(longest.endS <= MAX_TIME_S) && s.horizon === undefined) {
-      hard.push({ path: listed ? [...path, 'jobs', list.indexOf(longest.t)] : [...path, 'trace'], message: `job '${longest.t.name}' would end at about ${formatYears(longest.endS)} even alone on its fastest devices; poolsim simulates at most ${formatYears(MAX_TIME_S)} (1e10 s): make it smaller, or set a horizon` });
+      hard.push({ path: listed ? [...at, list.indexOf(longest.t)] : at, message: `job '${longest.t.name}' would end at about ${formatYears(longest.endS)} even alone on its fastest devices; poolsim simulates at most ${formatYears(MAX_TIME_S)} (1e10 s): make it smaller, or set a horizon` });
     }
     jobParts.push({
       part: { what: `${formatCount(list.length)} ${listed ? 'listed' : 'trace'} jobs of ${source}`, path: listed ? path : [...path, 'trace'], fix: listed ? 'fewer listed jobs (a generator describes many jobs compactly)' : 'sample the trace (sample: 0.1), a window, or max_jobs' },
