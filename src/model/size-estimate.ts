@@ -135,19 +135,23 @@ function formatYears(s: number): string {
 
 /**
  * Useful FLOP/s of one device running a job (peak x efficiency: the job's efficiency when it has
- * one, else each kind's), averaged over the pool's devices of the allowed kinds (all when undefined).
+ * one, else each kind's) over the pool's devices of the allowed kinds (all when undefined): the
+ * mean (for load) and the fastest kind's (for what a job takes at best).
  */
-function meanDeviceRate(input: EstimateInput, allowed: readonly number[] | undefined, efficiency?: number): number {
+function deviceRate(input: EstimateInput, allowed: readonly number[] | undefined, efficiency?: number): { mean: number; best: number } {
   let devices = 0;
   let rate = 0;
+  let best = 0;
   for (const g of input.groups) {
     if (allowed && !allowed.includes(g.kind)) continue;
     const spec = input.kinds[g.kind]!.spec;
     const n = g.nodeCount * g.devicesPerNode;
+    const one = spec.peak * (efficiency ?? spec.efficiency);
     devices += n;
-    rate += n * spec.peak * (efficiency ?? spec.efficiency);
+    rate += n * one;
+    best = Math.max(best, one);
   }
-  return devices > 0 ? rate / devices : 0;
+  return { mean: devices > 0 ? rate / devices : 0, best };
 }
 
 /** Expected arrivals of a renewal process with mean gap `gapS`, the first at the window's start, in a window of `spanS`. */
@@ -205,13 +209,15 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
   let lastArrivalS = 0;
   let devicesPerJob = 0;
   const jobParts: { part: Omit<SizePart, 'bytes' | 'events'>; n: number; fixedBytes: number }[] = [];
-  const rates = new Map<string, number>();
-  const runtimeOf = (t: JobTemplate): number => {
-    if (t.fixedRuntimeS !== undefined) return t.fixedRuntimeS;
+  const rates = new Map<string, { mean: number; best: number }>();
+  /** Run time alone: on the mean device of its kinds (load), and on the fastest (its best case). */
+  const runtimeOf = (t: JobTemplate): { meanS: number; bestS: number } => {
+    if (t.fixedRuntimeS !== undefined) return { meanS: t.fixedRuntimeS, bestS: t.fixedRuntimeS };
     const key = `${t.allowedKinds?.join(',') ?? '*'}/${t.efficiency ?? ''}`;
     let rate = rates.get(key);
-    if (rate === undefined) rates.set(key, (rate = meanDeviceRate(input, t.allowedKinds, t.efficiency)));
-    return rate > 0 ? t.usefulFlop / (t.devices * ((t.milli ?? 1000) / 1000) * rate) : 0;
+    if (rate === undefined) rates.set(key, (rate = deviceRate(input, t.allowedKinds, t.efficiency)));
+    const devices = t.devices * ((t.milli ?? 1000) / 1000);
+    return rate.best > 0 ? { meanS: t.usefulFlop / (devices * rate.mean), bestS: t.usefulFlop / (devices * rate.best) } : { meanS: 0, bestS: 0 };
   };
   // Listed and trace jobs, by the workload that gave them.
   const bySource = new Map<string, JobTemplate[]>();
@@ -230,12 +236,12 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
         hard.push({ path: listed ? [...at, i] : at, message: `job '${t.name}': its work or times are beyond the largest number poolsim can hold; check its size and times` });
         continue;
       }
-      const runS = runtimeOf(t);
-      demandDeviceS += t.devices * runS;
+      const run = runtimeOf(t);
+      demandDeviceS += t.devices * run.meanS;
       devicesPerJob += t.devices;
       firstArrivalS = Math.min(firstArrivalS, t.submitS);
       lastArrivalS = Math.max(lastArrivalS, t.submitS);
-      if (!longest || t.submitS + runS > longest.endS) longest = { t, endS: t.submitS + runS };
+      if (!longest || t.submitS + run.bestS > longest.endS) longest = { t, endS: t.submitS + run.bestS };
     }
     jobs += list.length;
     const path: PathKey[] = wi >= 0 ? ['workloads', wi] : [];
@@ -270,13 +276,16 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     }
     const d = meanOf(spec.devices);
     let runS: number;
-    if (spec.duration) runS = meanOf(spec.duration);
+    let bestS: number;
+    if (spec.duration) runS = bestS = meanOf(spec.duration);
     else {
-      const rate = meanDeviceRate(input, g.allowedKinds, spec.efficiency);
-      runS = rate > 0 ? (6 * meanOf(spec.params!) * meanOf(spec.tokens!)) / (d * rate) : 0;
+      const rate = deviceRate(input, g.allowedKinds, spec.efficiency);
+      const work = 6 * meanOf(spec.params!) * meanOf(spec.tokens!);
+      runS = rate.mean > 0 ? work / (d * rate.mean) : 0;
+      bestS = rate.best > 0 ? work / (d * rate.best) : 0;
     }
-    if (n > 0 && !(spec.start + runS <= MAX_TIME_S) && s.horizon === undefined) {
-      hard.push({ path, message: `its jobs would run about ${formatYears(runS)} each on average, even alone; poolsim simulates at most ${formatYears(MAX_TIME_S)} (1e10 s): make them smaller, or set a horizon` });
+    if (n > 0 && !(spec.start + bestS <= MAX_TIME_S) && s.horizon === undefined) {
+      hard.push({ path, message: `its jobs would run about ${formatYears(bestS)} each on average, even alone on the fastest devices; poolsim simulates at most ${formatYears(MAX_TIME_S)} (1e10 s): make them smaller, or set a horizon` });
     }
     jobs += n;
     demandDeviceS += n * d * runS;
