@@ -202,6 +202,8 @@ describe('every number read from input is finite and in range', () => {
     const text = `name: long\n${POOL}workloads:\n  - jobs: [{ name: huge, devices: 1, params: 1e18, tokens: 1e18 }]\n`;
     expect(problems(text)).toMatch(/workloads\[0\]\.jobs\[0\]: job 'huge' would end at about .* years even alone.*set a horizon/);
     expect(() => scenarioFromText(text.replace('name: long', 'name: long\nhorizon: 30d'))).not.toThrow();
+    const transfer = `name: slow\n${TWO_SITES.replace('400Gbps', '1Mbps')}transfers:\n  - { name: t, from: east, to: west, size: 1e21B }\nworkloads:\n  - jobs: [{ ${JOB} }]\n`;
+    expect(problems(transfer)).toMatch(/transfers\[0\]\.size: this transfer would end at about .* years even alone on the fastest link/);
   });
 });
 

@@ -599,7 +599,17 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
 
   if (issues.length > 0) throw new InputError(issues);
   // Only a scenario that is otherwise valid is sized: the estimate reads resolved kinds and groups.
-  const size = estimateSize({ scenario, kinds, groups, jobs: withWaits, generators, services, interDcLinks: interDc.length });
+  const size = estimateSize({
+    scenario,
+    kinds,
+    groups,
+    jobs: withWaits,
+    generators,
+    services,
+    interDcLinks: interDc.length,
+    transfers,
+    fastestLinkBytesPerS: Math.max(0, ...interDc.map((l) => l.bandwidthBytesPerS * l.efficiency)),
+  });
   for (const p of sizeProblems(size, memoryLimit(io.maxMemoryBytes))) fail(p.path, p.message);
   if (issues.length > 0) throw new InputError(issues);
   return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services, size };

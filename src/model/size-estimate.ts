@@ -66,6 +66,9 @@ export interface EstimateInput {
   readonly generators: readonly GeneratorSource[];
   readonly services: readonly ResolvedService[];
   readonly interDcLinks: number;
+  /** Data moved between sites, and the fastest link's usable rate (bytes/s; 0 without links). */
+  readonly transfers: readonly { bytes: number; startS: number }[];
+  readonly fastestLinkBytesPerS: number;
 }
 
 /** One contributor to a run's size, located where the user would change it. */
@@ -374,6 +377,14 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
       fix: 'fewer requests (count, until, or a horizon), or a lower rate',
     });
   });
+
+  // Transfers: even alone on the fastest link, each must end within the simulated time.
+  if (s.horizon === undefined && input.fastestLinkBytesPerS > 0) {
+    input.transfers.forEach((t, ti) => {
+      const endS = t.startS + t.bytes / input.fastestLinkBytesPerS;
+      if (!(endS <= MAX_TIME_S)) hard.push({ path: ['transfers', ti, 'size'], message: `this transfer would end at about ${formatYears(endS)} even alone on the fastest link; poolsim simulates at most ${formatYears(MAX_TIME_S)} (1e10 s): move less data, or set a horizon` });
+    });
+  }
 
   // Failures: a failure and a repair per failing unit per MTBF, over the run (its horizon, or the
   // least time the jobs can take).
