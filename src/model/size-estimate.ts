@@ -5,7 +5,7 @@ import { getHeapStatistics } from 'node:v8';
 import { totalmem } from 'node:os';
 import { meanOf } from '../scenario/distribution.js';
 import type { PathKey } from '../scenario/errors.js';
-import { MAX_TIME_S } from '../scenario/limits.js';
+import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { KindInfo, NodeGroup } from './cluster.js';
 import { decodeTokensPerS, prefillS } from './inference/replica-model.js';
@@ -90,7 +90,7 @@ export interface SizeEstimate {
   readonly events: number;
   /** Largest first. */
   readonly parts: readonly SizePart[];
-  /** Problems that no memory limit changes: indices beyond Int32, times beyond MAX_TIME_S. */
+  /** Problems that no memory limit changes: indices beyond Int32, open runs that provably outlast MAX_OPEN_RUN_S. */
   readonly hardProblems: readonly { path: readonly PathKey[]; message: string }[];
 }
 
@@ -248,8 +248,8 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     }
     jobs += list.length;
     const path: PathKey[] = wi >= 0 ? ['workloads', wi] : [];
-    if (longest && !(longest.endS <= MAX_TIME_S) && s.horizon === undefined) {
-      hard.push({ path: listed ? [...at, list.indexOf(longest.t)] : at, message: `job '${longest.t.name}' would end at about ${formatYears(longest.endS)} even alone on its fastest devices; poolsim simulates at most ${formatYears(MAX_TIME_S)} (1e10 s): make it smaller, or set a horizon` });
+    if (longest && !(longest.endS <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
+      hard.push({ path: listed ? [...at, list.indexOf(longest.t)] : at, message: `job '${longest.t.name}' would end at about ${formatYears(longest.endS)} even alone on its fastest devices; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: make it smaller, or set a horizon` });
     }
     jobParts.push({
       part: { what: `${formatCount(list.length)} ${listed ? 'listed' : 'trace'} jobs of ${source}`, path: listed ? path : [...path, 'trace'], fix: listed ? 'fewer listed jobs (a generator describes many jobs compactly)' : 'sample the trace (sample: 0.1), a window, or max_jobs' },
@@ -274,8 +274,8 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
       firstArrivalS = Math.min(firstArrivalS, spec.start);
       lastArrivalS = Math.max(lastArrivalS, last);
     }
-    if (n > 0 && !(last <= MAX_TIME_S) && s.horizon === undefined) {
-      hard.push({ path, message: `its last arrival would come at about ${formatYears(last)}; poolsim simulates at most ${formatYears(MAX_TIME_S)} (1e10 s): lower count, raise the rate, or set until or a horizon` });
+    if (n > 0 && !(last <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
+      hard.push({ path, message: `its last arrival would come at about ${formatYears(last)}; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: lower count, raise the rate, or set until or a horizon` });
     }
     const d = meanOf(spec.devices);
     let runS: number;
@@ -287,8 +287,8 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
       runS = rate.mean > 0 ? work / (d * rate.mean) : 0;
       bestS = rate.best > 0 ? work / (d * rate.best) : 0;
     }
-    if (n > 0 && !(spec.start + bestS <= MAX_TIME_S) && s.horizon === undefined) {
-      hard.push({ path, message: `its jobs would run about ${formatYears(bestS)} each on average, even alone on the fastest devices; poolsim simulates at most ${formatYears(MAX_TIME_S)} (1e10 s): make them smaller, or set a horizon` });
+    if (n > 0 && !(spec.start + bestS <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
+      hard.push({ path, message: `its jobs would run about ${formatYears(bestS)} each on average, even alone on the fastest devices; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: make them smaller, or set a horizon` });
     }
     jobs += n;
     demandDeviceS += n * d * runS;
@@ -382,7 +382,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
   if (s.horizon === undefined && input.fastestLinkBytesPerS > 0) {
     input.transfers.forEach((t, ti) => {
       const endS = t.startS + t.bytes / input.fastestLinkBytesPerS;
-      if (!(endS <= MAX_TIME_S)) hard.push({ path: ['transfers', ti, 'size'], message: `this transfer would end at about ${formatYears(endS)} even alone on the fastest link; poolsim simulates at most ${formatYears(MAX_TIME_S)} (1e10 s): move less data, or set a horizon` });
+      if (!(endS <= MAX_OPEN_RUN_S)) hard.push({ path: ['transfers', ti, 'size'], message: `this transfer would end at about ${formatYears(endS)} even alone on the fastest link; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: move less data, or set a horizon` });
     });
   }
 

@@ -10,6 +10,13 @@
 export const MAX_TIME_S = 1e10;
 
 /**
+ * A run without a horizon that is still going after a century of simulated time never will: the
+ * simulator stops it (sim/simulation.ts), and the loader refuses up front one whose jobs, arrivals
+ * or transfers provably outlast it. No planning question spans a century.
+ */
+export const MAX_OPEN_RUN_S = 100 * 365 * 86400;
+
+/**
  * Largest scenario text: 4 MiB. Bundled scenarios are a few KB; parsing YAML costs about 15 us and
  * 150 bytes per node (measured with yaml 2.9 on Node 20: a 3 MB flow list of 1e6 numbers took 19 s
  * and 149 MB), so 4 MiB of the densest YAML parses in about 25 s. Request traces belong in files

@@ -72,6 +72,12 @@ function quantity(kind: QuantityKind, opts: QuantityBounds = {}) {
 
 /** Seconds (at most MAX_TIME_S unless `max` says otherwise). */
 export const duration = (opts?: QuantityBounds) => quantity('duration', opts);
+/**
+ * Seconds between recurring things (arrivals, failures, checkpoints, autoscaler looks, repairs) or
+ * a limit on a latency (SLOs), where a longer time means rarer, or beyond the run "never": only
+ * finite, not bounded by MAX_TIME_S.
+ */
+export const interval = (opts?: QuantityBounds) => quantity('duration', { ...opts, max: Number.MAX_VALUE });
 /** Bytes. */
 export const size = (opts?: QuantityBounds) => quantity('size', opts);
 /** Bytes per second. */

@@ -5,7 +5,7 @@ import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardwar
 import { serviceSchema } from '../model/inference/service-schema.js';
 import { distributionSchema } from './distribution.js';
 import { expectSchema } from './expect-schema.js';
-import { boundedNumber, count, duration, flop, frequency, power, rate, size } from './quantity.js';
+import { boundedNumber, count, duration, flop, frequency, interval, power, rate, size } from './quantity.js';
 
 /** Money per kWh; see datacentreSchema.electricity_price. */
 const price = boundedNumber(0, 1e6);
@@ -145,9 +145,9 @@ const arrivalSchema = z.discriminatedUnion('process', [
     process: z.literal('poisson'),
     /** Mean arrival rate ('10/h'); or give mean_interval. */
     rate: frequency({ positive: true }).optional(),
-    mean_interval: duration({ positive: true }).optional(),
+    mean_interval: interval({ positive: true }).optional(),
   }),
-  z.strictObject({ process: z.literal('fixed'), interval: duration({ positive: true }) }),
+  z.strictObject({ process: z.literal('fixed'), interval: interval({ positive: true }) }),
 ]);
 
 export const generatorSchema = z.strictObject({
@@ -234,7 +234,7 @@ export const traceWorkloadSchema = z.strictObject({
 /** A failure process: time between failures (per unit: device, node or link) and repair time. */
 export const failureProcessSchema = z.strictObject({
   /** Mean time between failures of one unit (any length: beyond the run's it means "no failure"). */
-  mtbf: duration({ positive: true, max: Number.MAX_VALUE }),
+  mtbf: interval({ positive: true }),
   distribution: z.enum(['exponential', 'weibull']).default('exponential'),
   /**
    * Weibull shape k (k < 1: failures cluster early, as infant mortality does), in [0.1, 10]: field
@@ -242,7 +242,7 @@ export const failureProcessSchema = z.strictObject({
    */
   shape: boundedNumber(0.1, 10).default(1),
   /** Time to repair or replace; the unit is out of service meanwhile. */
-  repair: duration().default(3600),
+  repair: interval().default(3600),
 });
 
 export const failuresSchema = z.strictObject({
@@ -258,7 +258,7 @@ export const failuresSchema = z.strictObject({
 
 export const checkpointingSchema = z.strictObject({
   /** Progress time between checkpoints, or 'auto' for Young/Daly from the job's failure rate and checkpoint cost. */
-  interval: z.union([z.literal('auto'), duration({ positive: true })]).default('auto'),
+  interval: z.union([z.literal('auto'), interval({ positive: true })]).default('auto'),
   /** Time to write one checkpoint (no progress meanwhile). */
   cost: duration().default(60),
   /** Time to restart from a checkpoint after a failure (reschedule, load, warm up). */

@@ -1,6 +1,7 @@
 // Wires a resolved scenario into an engine: workload arrivals, the waiting line, scheduling
 // passes through the policies, fluid job progress, and metrics. Pure: scenario and sinks in,
 // results out; no files, no stdout.
+import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
@@ -64,8 +65,9 @@ export interface RunResult {
  * Without a horizon a run ends when its work does. One still going after a century of simulated
  * time never will (failures that undo work faster than it is done, a link of a few bits per
  * second): it stops with the reason instead of running on. No planning question spans a century.
+ * Defined with the input limits, so that the loader refuses up front what provably outlasts it.
  */
-export const MAX_OPEN_RUN_S = 100 * 365 * 86400;
+export { MAX_OPEN_RUN_S };
 
 export function simulate(resolved: ResolvedScenario, options: RunOptions = {}): RunResult {
   const sim = new Simulation(resolved, options);
