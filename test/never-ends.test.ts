@@ -50,13 +50,23 @@ network: ideal
     expect(r.summary.failures).toBeGreaterThan(0);
   });
 
-  it('a job that would take longer than a century stops with the reason instead of running on', () => {
-    const text = `${base}
+  it('a job that would take longer than a century alone is refused before running (loader), one the queue makes late stops with the reason', () => {
+    const alone = `${base}
 workloads:
   - jobs: [{ name: slow, devices: 1, work: 1e30 }]
 network: ideal
 `;
-    expect(() => runScenario(scenarioFromText(text))).toThrow(/no horizon and its run was still going after 36\.5k?d|still going after/);
+    expect(() => scenarioFromText(alone)).toThrow(/workloads\[0\]\.jobs\[0\]: job 'slow' would end at about .* years even alone on its fastest devices; a run without a horizon stops after 100 years/);
+    // Each job fits in a century alone; queued one after another on the same devices, they do not.
+    const queued = `${base}
+workloads:
+  - jobs:
+      - { name: a, devices: 32, duration: 40y, reference_device: H100 }
+      - { name: b, devices: 32, duration: 40y, reference_device: H100 }
+      - { name: c, devices: 32, duration: 40y, reference_device: H100 }
+network: ideal
+`;
+    expect(() => runScenario(scenarioFromText(queued))).toThrow(/no horizon and its run was still going after 36\.5k?d|still going after/);
     expect(MAX_OPEN_RUN_S).toBe(100 * 365 * 86400);
   });
 });

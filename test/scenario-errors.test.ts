@@ -91,7 +91,7 @@ workloads:
 `;
     expect(problems(text)).toMatchInlineSnapshot(`
       "bad.yaml:2:7: seed: expected a number, got 'many'
-      bad.yaml:5:10: datacentres[0].pue: expected a value >= 1, got 0.5
+      bad.yaml:5:10: datacentres[0].pue: expected a value in [1, 10], got 0.5
       bad.yaml:9:27: workloads[0].generator.arrival.process: expected one of 'poisson', 'fixed', got 'sometimes'"
     `);
   });

@@ -72,7 +72,7 @@ const POD_TEXT = [
   'pod-h,4000,8192,2,500,,LS,Running,600,900,600', // 9: fractional multi-GPU
   'pod-i,4000,8192,1,1000,,LS', // 10: truncated row
   'pod-j,4000,8192,1,1200,,LS,Running,600,900,600', // 11: gpu_milli out of range
-  'pod-a,4000,8192,1,1000,,LS,Running,700,900,700', // 12: duplicate name
+  'pod-a,4000,8192,1,1000,,LS,Running,700,900,700', // 12: duplicate name (kept as pod-a~2)
   'pod-k,4000,8192,1,1000,nan,LS,Running,800,900,790', // 13: scheduled before creation
 ].join('\n');
 
@@ -85,7 +85,9 @@ describe('alibaba-openb pods', () => {
       ['pod-a', 0, 1000, 1, 1000, null, 'LS', 2],
       ['pod-b', 100, 450, 1, 460, ['V100M16', 'V100M32'], 'BE', 3],
       ['pod-c', 200, 5000, 8, 1000, ['G2'], 'Burstable', 4],
+      ['pod-a~2', 600, 200, 1, 1000, null, 'LS', 12],
     ]);
+    expect(t.renamedByReason).toEqual({ 'duplicate id': 1 });
     expect(t.jobs[1]).toMatchObject({ cpuMilli: 6000, memoryMiB: 12288 });
     expect(t.skipped.map((s) => [s.line, s.reason])).toEqual([
       [5, 'no GPU requested'],
@@ -95,7 +97,6 @@ describe('alibaba-openb pods', () => {
       [9, 'fractional share of a multi-GPU pod'],
       [10, 'wrong number of fields'],
       [11, 'bad gpu_milli'],
-      [12, 'duplicate id'],
       [13, 'scheduled before creation'],
     ]);
     expect(t.skippedByReason['no GPU requested']).toBe(1);
@@ -273,22 +274,22 @@ describe('inspectTrace', () => {
     const s = inspectTrace(parseAlibabaOpenbPods(POD_TEXT, { source: 'pods.csv' }));
     expect(s).toMatchObject({
       rows: 12,
-      jobs: 3,
-      skipped: 9,
+      jobs: 4,
+      skipped: 8,
       firstSubmitS: 0,
-      lastSubmitS: 200,
+      lastSubmitS: 600,
       lastFinishS: 5200,
       devicesPerJob: [
-        { devices: 1, jobs: 2 },
+        { devices: 1, jobs: 3 },
         { devices: 8, jobs: 1 },
       ],
-      durationS: { p50S: 1000, p90S: 5000, p99S: 5000, maxS: 5000 },
+      durationS: { p50S: 450, p90S: 5000, p99S: 5000, maxS: 5000 },
       fractional: { jobs: 1, byGpuMilli: [{ gpuMilli: 460, jobs: 1 }] },
-      models: { unconstrainedJobs: 1, byModel: [{ model: 'G2', jobs: 1 }, { model: 'V100M16', jobs: 1 }, { model: 'V100M32', jobs: 1 }] },
+      models: { unconstrainedJobs: 2, byModel: [{ model: 'G2', jobs: 1 }, { model: 'V100M16', jobs: 1 }, { model: 'V100M32', jobs: 1 }] },
     });
-    expect(s.deviceHours).toBeCloseTo((1000 + 0.46 * 450 + 8 * 5000) / 3600, 9);
+    expect(s.deviceHours).toBeCloseTo((1000 + 0.46 * 450 + 8 * 5000 + 200) / 3600, 9);
     const text = formatInspection(s);
-    expect(text).toContain('rows       12: 3 jobs, 9 skipped, 0 filtered by options');
+    expect(text).toContain('rows       12: 4 jobs, 8 skipped, 0 filtered by options');
     expect(text).toContain('never scheduled');
   });
 });

@@ -21,6 +21,7 @@ const CASES: Record<string, BenchCase> = {
   philly: () => runPhillyBench(),
   inference: () => runInferenceBench(1_000_000),
   sweep: async () => (await import('./sweep-bench.js')).runSweepBench(),
+  memory: async () => (await import('./memory-bench.js')).runMemoryBench(),
 };
 
 /**

@@ -24,6 +24,7 @@ import { numericValue, parseSetOption, splitTopLevel, SweepSyntaxError, type Swe
 import { InputError, type InputIssue } from '../scenario/errors.js';
 import { readInput } from './io.js';
 import { parsePolicyOption } from './policy-options.js';
+import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from './max-memory.js';
 
 export interface ExperimentArgs {
   scenario: string;
@@ -42,6 +43,7 @@ export interface ExperimentArgs {
   policyTimeout: number;
   maxRuns?: number;
   set?: string[];
+  maxMemory?: string;
 }
 
 export function experimentOptions<T>(y: Argv<T>, defaults: { seeds: number }): Argv<T> {
@@ -60,7 +62,8 @@ export function experimentOptions<T>(y: Argv<T>, defaults: { seeds: number }): A
     .option('jobs', { type: 'boolean', default: false, describe: 'write jobs.csv (every job of every run)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
     .option('policy-timeout', { type: 'number', default: 10, describe: 'seconds a single plug-in policy call may take' })
-    .option('max-runs', { type: 'number', describe: `refuse experiments of more runs than this (default ${DEFAULT_MAX_RUNS.toLocaleString('en-US')})` }) as Argv<T>;
+    .option('max-runs', { type: 'number', describe: `refuse experiments of more runs than this (default ${DEFAULT_MAX_RUNS.toLocaleString('en-US')})` })
+    .option('max-memory', { type: 'string', describe: MAX_MEMORY_DESCRIPTION }) as Argv<T>;
 }
 
 function policyList(text: string | undefined, option: string): WorkerPolicyOverride[] {
@@ -92,7 +95,8 @@ const PLOTTED_IN_SWEEPS = ['job_effective_compute_ratio', 'effective_compute_rat
 export async function runExperimentCommand(argv: ExperimentArgs, command: 'compare' | 'sweep'): Promise<void> {
   const scenarioText = readInput(argv.scenario);
   // The unedited file must be valid too; its fingerprint goes into the manifest.
-  const base = loadScenarioForRun(scenarioText, argv.scenario, fileAccess(argv.scenario));
+  const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
+  const base = loadScenarioForRun(scenarioText, argv.scenario, { ...fileAccess(argv.scenario), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) });
   const maxRuns = argv.maxRuns ?? DEFAULT_MAX_RUNS;
   if (!Number.isSafeInteger(maxRuns) || maxRuns < 1) throw inputError('--max-runs', `expected a positive whole number, got ${argv.maxRuns}`);
   const sweep = sweepParams(argv.set, maxRuns);
@@ -114,6 +118,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     seeds,
     maxRuns,
     ...(argv.job !== undefined ? { jobName: argv.job } : {}),
+    ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}),
   };
   const plan = await prepareExperiment(spec, { policyTimeoutS: argv.policyTimeout });
   const metrics = argv.metrics !== undefined ? metricOption(argv.metrics, metricColumns(plan)) : defaultMetrics(plan);

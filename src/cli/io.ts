@@ -16,8 +16,8 @@ export function readInput(path: string): string {
   return readInputFile(path);
 }
 
-export function readScenario(path: string): ResolvedScenario {
-  return loadScenario(readInput(path), path, { readFile: readInputFile, baseDir: dirname(path) });
+export function readScenario(path: string, options: { maxMemoryBytes?: number | undefined } = {}): ResolvedScenario {
+  return loadScenario(readInput(path), path, { readFile: readInputFile, baseDir: dirname(path), ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}) });
 }
 
 /** What traces contributed and dropped: printed so that no row is dropped silently. */
@@ -28,7 +28,8 @@ export function describeTraces(reports: readonly TraceReport[]): string {
     const filtered = Object.entries(t.filteredByOption)
       .filter(([, n]) => n > 0)
       .map(([opt, n]) => `${n} dropped by ${opt}`);
-    out += `  trace ${t.source}: ${t.rows} rows, ${t.jobs} used${[...skipped, ...filtered].map((x) => `; ${x}`).join('')}\n`;
+    const renamed = Object.entries(t.renamedByReason ?? {}).map(([why, k]) => `${k} renamed (${why}: '<id>~2', ...)`);
+    out += `  trace ${t.source}: ${t.rows} rows, ${t.jobs} used${[...skipped, ...filtered, ...renamed].map((x) => `; ${x}`).join('')}\n`;
   }
   return out;
 }

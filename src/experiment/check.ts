@@ -55,6 +55,8 @@ export interface CheckScenarioInput {
   expect?: { text: string; file: string };
   /** --policy: replaces the scenario's own queue policy (its results are checked under the scenario's policy). */
   policy?: WorkerPolicyOverride;
+  /** --max-memory: memory one run may use (the loader's default limit when absent). */
+  maxMemoryBytes?: number;
 }
 
 export interface CheckOptions extends ExperimentOptions {
@@ -72,7 +74,7 @@ export function checkBaselines(baselines: readonly Baseline[]): void {
 /** The own names of the scenario's policies (a plug-in's is known once loaded, in a worker under the watchdog). */
 async function scenarioPolicyNames(input: CheckScenarioInput, queue: PolicyRef, placement: PolicyRef, options: CheckOptions): Promise<{ queue: string; placement: string }> {
   if (!isModuleName(queue.name) && !isModuleName(placement.name)) return { queue: queue.name, placement: placement.name };
-  const loaded = await loadInWorker({ scenarioText: input.text, scenarioFile: input.file, scenarioDir: dirname(input.file) }, { policyTimeoutS: options.policyTimeoutS ?? 10 });
+  const loaded = await loadInWorker({ scenarioText: input.text, scenarioFile: input.file, scenarioDir: dirname(input.file), ...(input.maxMemoryBytes !== undefined ? { maxMemoryBytes: input.maxMemoryBytes } : {}) }, { policyTimeoutS: options.policyTimeoutS ?? 10 });
   return { queue: loaded.queueName, placement: loaded.placementName };
 }
 
@@ -106,7 +108,8 @@ export async function checkScenario(input: CheckScenarioInput, options: CheckOpt
  */
 export async function prepareCheck(input: CheckScenarioInput, options: CheckOptions = {}): Promise<PreparedCheck> {
   const block = input.expect ? parseExpectFile(input.expect.text, input.expect.file) : readExpectations(input.text, input.file);
-  const { resolved, fingerprint } = loadScenarioForRun(input.text, input.file, fileAccess(input.file));
+  const memory = input.maxMemoryBytes !== undefined ? { maxMemoryBytes: input.maxMemoryBytes } : {};
+  const { resolved, fingerprint } = loadScenarioForRun(input.text, input.file, { ...fileAccess(input.file), ...memory });
   const dir = dirname(input.file);
   const ownRef = resolved.scenario.policy;
   const ownPlacement = resolved.scenario.placement;
@@ -204,7 +207,7 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
   const baselineSeeds = baseBySlot.flatMap((e) => e.rows.map(seedAt));
   const seeds = [...new Set([...expectSeeds, ...baselineSeeds])].sort((a, b) => a - b);
 
-  const plan = await prepareExperiment({ scenarioText: input.text, scenarioFile: input.file, sweep: [], policies: variants, placements: [], seeds }, options);
+  const plan = await prepareExperiment({ scenarioText: input.text, scenarioFile: input.file, sweep: [], policies: variants, placements: [], seeds, ...memory }, options);
   return { input, scenarioName: resolved.scenario.name, plan, ownName, variantOf, thresholdSlots, relationSlots, baseBySlot, expectSeeds, seeds, notes };
 }
 

@@ -39,6 +39,8 @@ export interface ExperimentSpec {
   jobName?: string;
   /** Refuse plans of more runs than this (DEFAULT_MAX_RUNS by default). */
   maxRuns?: number;
+  /** Memory one run may use (`--max-memory`); the loader's default limit when absent. */
+  maxMemoryBytes?: number;
 }
 
 export interface SweepPoint {
@@ -139,7 +141,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   let policiesChecked = false;
   for (const point of plan.points) {
     try {
-      const loaded = loadScenarioForRun(point.text, plan.spec.scenarioFile, fileAccess(plan.spec.scenarioFile));
+      const loaded = loadScenarioForRun(point.text, plan.spec.scenarioFile, { ...fileAccess(plan.spec.scenarioFile), ...(plan.spec.maxMemoryBytes !== undefined ? { maxMemoryBytes: plan.spec.maxMemoryBytes } : {}) });
       fingerprints[point.index] = loaded.fingerprint;
       for (const s of loaded.resolved.services) if (!services.includes(s.name)) services.push(s.name);
       // Policies are checked once, on the first valid point: a bad one is reported once, not per point.
@@ -187,7 +189,7 @@ async function policyNames(plan: Plan, text: string, resolved: ResolvedScenario,
     try {
       if (!usesPlugins(resolved, overrides)) return await loadPolicies(resolved, dir, overrides);
       return await loadInWorker(
-        { scenarioText: text, scenarioFile: plan.spec.scenarioFile, scenarioDir: dir, ...(policy ? { policy } : {}), ...(placement ? { placement } : {}) },
+        { scenarioText: text, scenarioFile: plan.spec.scenarioFile, scenarioDir: dir, ...(policy ? { policy } : {}), ...(placement ? { placement } : {}), ...(plan.spec.maxMemoryBytes !== undefined ? { maxMemoryBytes: plan.spec.maxMemoryBytes } : {}) },
         { policyTimeoutS: options.policyTimeoutS ?? 10 },
       );
     } catch (e) {
@@ -261,6 +263,7 @@ export function poolRequests(plan: Plan, runs: readonly PlannedRun[], options: {
     ...(r.placement ? { placement: r.placement } : {}),
     ...(plan.spec.jobName !== undefined ? { jobName: plan.spec.jobName } : {}),
     ...(options.jobRows ? { jobRows: true } : {}),
+    ...(plan.spec.maxMemoryBytes !== undefined ? { maxMemoryBytes: plan.spec.maxMemoryBytes } : {}),
   }));
 }
 

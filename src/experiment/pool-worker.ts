@@ -23,11 +23,11 @@ const SCENARIO_CACHE = 16;
 /** Runs waiting for the pool's go-ahead after loading, by index. */
 const waitingForGo = new Map<number, () => void>();
 
-function scenarioOf(text: string, file: string): LoadedScenario {
-  const key = `${file}\u0000${text}`;
+function scenarioOf(text: string, file: string, maxMemoryBytes: number | undefined): LoadedScenario {
+  const key = `${file}\u0000${maxMemoryBytes ?? ''}\u0000${text}`;
   let r = scenarios.get(key);
   if (!r) {
-    r = loadScenarioForRun(text, file, fileAccess(file));
+    r = loadScenarioForRun(text, file, { ...fileAccess(file), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) });
     if (scenarios.size >= SCENARIO_CACHE) scenarios.delete(scenarios.keys().next().value!);
     scenarios.set(key, r);
   }
@@ -38,7 +38,7 @@ const post = (reply: PoolReply): void => port.postMessage(reply);
 
 async function run(req: PoolRequest): Promise<PoolReply> {
   const t0 = performance.now();
-  const { resolved, fingerprint } = scenarioOf(req.scenarioText, req.scenarioFile);
+  const { resolved, fingerprint } = scenarioOf(req.scenarioText, req.scenarioFile, req.maxMemoryBytes);
   const override = (o: PoolRequest['policy']) => o && { ref: o.ref, baseDir: o.baseDir, src: new SourceMap(o.label, undefined, undefined) };
   watch.enter(Activity.Loading, 0);
   let policies;

@@ -4,6 +4,7 @@
 // whichever command started them. Results are handed back by run index, never in completion order:
 // the output is the same whatever the number of workers. Workers are always terminated, and awaited,
 // before the pool's promise settles.
+import { getHeapStatistics } from 'node:v8';
 import type { Worker } from 'node:worker_threads';
 import type { InputIssue } from '../scenario/errors.js';
 import type { ServiceRow } from '../sim/inference/service-rows.js';
@@ -39,6 +40,8 @@ export interface PoolRequest {
   outputs?: OutputRequest;
   /** After loading, report the scenario ('loaded') and wait for the pool's go-ahead before simulating. */
   awaitGo?: boolean;
+  /** Memory the run may use (`--max-memory`): the loader's limit, and the workers' heap when it is above their default. */
+  maxMemoryBytes?: number;
 }
 
 /** What a worker learnt from loading a request's scenario and policies. */
@@ -162,9 +165,12 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
       }
     }, pollMs);
     timer.unref();
+    // A run allowed more memory than a worker's default heap gets a heap that large.
+    const heapBytes = Math.max(0, ...requests.map((r) => r.maxMemoryBytes ?? 0));
+    const resourceLimits = heapBytes > getHeapStatistics().heap_size_limit ? { maxOldGenerationSizeMb: Math.ceil(heapBytes / 2 ** 20) } : undefined;
     for (let i = 0; i < count; i++) {
       const watch = createWatchBuffer();
-      const worker = startModuleWorker('pool-worker', import.meta.url, { watch } satisfies PoolWorkerData);
+      const worker = startModuleWorker('pool-worker', import.meta.url, { watch } satisfies PoolWorkerData, resourceLimits);
       const slot: Slot = { worker, watch, current: undefined, seenSeq: -1, sinceMs: 0, names: undefined };
       slots.push(slot);
       worker.on('message', (m: PoolReply) => {

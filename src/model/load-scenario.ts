@@ -2,7 +2,7 @@
 // the checks that need the catalogue and the model (device names, pool capacity, links,
 // transfers). All problems are reported together.
 import { isAbsolute, join } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isCollection, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { importTrace, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TraceImport } from '../scenario/traces/index.js';
 import { z } from 'zod';
 import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
@@ -14,8 +14,15 @@ import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { InputFileError } from '../scenario/read-input-file.js';
 import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
+import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from '../scenario/limits.js';
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
 import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from './training-fit.js';
+import { UniqueNames } from './unique-names.js';
+import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
+import { freeName } from '../scenario/traces/trace-options.js';
+
+/** Why a trace job was renamed when its id was taken by another workload (TraceReport.renamedByReason). */
+export const ID_USED_ELSEWHERE = 'id used by another workload';
 
 export interface GeneratorSource {
   readonly name: string;
@@ -45,6 +52,8 @@ export interface ResolvedScenario {
    * device's memory, kinds a job's model does not fit on): `run` and `validate` print them.
    */
   readonly warnings: readonly InputIssue[];
+  /** The run's estimated size (memory, events), checked against the memory limit when loaded. */
+  readonly size: SizeEstimate;
 }
 
 export interface TransferPlan {
@@ -67,6 +76,11 @@ export interface LoadOptions {
   readFile?: (path: string) => string;
   /** Folder that relative paths in the scenario are relative to (the scenario file's). */
   baseDir?: string;
+  /**
+   * Memory a run may use (bytes); the default is memoryLimit()'s (model/size-estimate.ts). A run
+   * estimated to need more is refused, as is one of more than MAX_EVENTS events.
+   */
+  maxMemoryBytes?: number;
 }
 
 /** What importing a trace kept and dropped, for the user to see (never a silent drop). */
@@ -79,14 +93,49 @@ export interface TraceReport {
   readonly skippedByReason: Record<string, number>;
   /** Valid jobs dropped by window / sample / max_jobs. */
   readonly filteredByOption: Record<string, number>;
+  /** Jobs kept under a new name because their id was taken (by the trace itself or another workload), by reason. */
+  readonly renamedByReason: Record<string, number>;
 }
 
 /** Parse and validate scenario text. Throws InputError carrying every issue found. */
 export function loadScenario(text: string, file: string, options: LoadOptions = {}): ResolvedScenario {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const { doc, lines, data } = parseYaml(text, file);
   const src = new SourceMap(file, doc, lines);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError([{ file, line: 1, column: 1, path: '', message: 'expected a mapping with name, datacentres and workloads' }]);
+  }
+  const parsed = scenarioSchema.safeParse(data);
+  if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, src, scenarioSchema, data));
+  return resolveScenario(parsed.data, src, options);
+}
+
+/**
+ * YAML text -> plain data, refusing what would exhaust the parser: text beyond MAX_SCENARIO_BYTES,
+ * nesting beyond MAX_NESTING (the parser recurses), and alias bombs (aliases that expand beyond
+ * MAX_ALIAS_COUNT nodes each). Every refusal is an InputError with a place in the file.
+ */
+function parseYaml(text: string, file: string): { doc: Document.Parsed; lines: LineCounter; data: unknown } {
+  const at = (line: number, column: number, message: string): InputError => new InputError([{ file, line, column, path: '', message }]);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_SCENARIO_BYTES) {
+    throw at(0, 0, `the scenario is ${(bytes / 2 ** 20).toFixed(1)} MiB; a scenario file may hold at most ${MAX_SCENARIO_BYTES / 2 ** 20} MiB (put request traces in a file: arrival: { process: trace, file: ... })`);
+  }
+  const lines = new LineCounter();
+  const tooDeep = `nested more than ${MAX_NESTING} levels deep (a scenario needs about 8): is a bracket unclosed, or the indentation off?`;
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    // The parser recurses once per level of nesting: a pathologically deep document overflows the stack.
+    if (e instanceof RangeError) throw at(1, 1, tooDeep);
+    throw e;
+  }
   if (doc.errors.length > 0) {
+    const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+    if (overflow) {
+      const pos = overflow.linePos?.[0] ?? lines.linePos(overflow.pos[0]);
+      throw at(pos.line, pos.col, tooDeep);
+    }
     throw new InputError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
@@ -94,13 +143,38 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       }),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new InputError([{ file, line: 1, column: 1, path: '', message: 'expected a mapping with name, datacentres and workloads' }]);
+  const deep = deeperThan(doc.contents, MAX_NESTING);
+  if (deep) {
+    const pos = lines.linePos(deep.range?.[0] ?? 0);
+    throw at(pos.line, pos.col, tooDeep);
   }
-  const parsed = scenarioSchema.safeParse(data);
-  if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, src, scenarioSchema, data));
-  return resolveScenario(parsed.data, src, options);
+  try {
+    return { doc, lines, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
+    // yaml names no node: point at the first alias, the start of the expansion.
+    let first: YamlNode | undefined;
+    visit(doc, { Alias: (_, node) => { first = node; return visit.BREAK; } });
+    const pos = lines.linePos(first?.range?.[0] ?? 0);
+    throw at(pos.line, pos.col, `YAML aliases here expand to too many nodes (more than ${MAX_ALIAS_COUNT} per alias): a "billion laughs" document, or aliases nested in aliases; write the values out`);
+  }
+}
+
+/** The first collection nested deeper than `limit`, walking without recursion. */
+function deeperThan(root: unknown, limit: number): YamlNode | undefined {
+  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isCollection(node)) continue;
+    if (depth > limit) return node;
+    for (const item of node.items) {
+      if (isPair(item)) {
+        stack.push({ node: item.value, depth: depth + 1 });
+        stack.push({ node: item.key, depth: depth + 1 });
+      } else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return undefined;
 }
 
 /** Checks that need the catalogue, and the resolution of names to indices. */
@@ -168,6 +242,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   };
 
   // Data centres and node groups.
+  const groupNames = new UniqueNames('node group', fail);
   const dcIndex = new Map<string, number>();
   const datacentres: Datacentre[] = [];
   const groups: NodeGroup[] = [];
@@ -200,8 +275,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const kind = useKind(g.device, ['datacentres', di, 'node_groups', gi, 'device']);
       if (kind === undefined) return;
       const spec = kinds[kind]!.spec;
+      const groupName = g.name ?? `${dc.name}-${g.device}-${gi}`;
+      const groupAt: PathKey[] = ['datacentres', di, 'node_groups', gi];
+      groupNames.claim(groupName, g.name !== undefined ? [...groupAt, 'name'] : groupAt, g.name !== undefined ? '' : ' (the name an unnamed group gets)');
       groups.push({
-        name: g.name ?? `${dc.name}-${g.device}-${gi}`,
+        name: groupName,
         datacentre: di,
         kind,
         firstNode,
@@ -237,8 +315,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
             }
             const kind = useKind(kindName, [...at, 'device_map', b.model]);
             if (kind === undefined) continue;
+            const groupName = `${dc.name}-${b.model}-x${b.perNode}`;
+            groupNames.claim(groupName, at, ' (the group nodes_from makes of its trace model and devices per node: rename the other group)');
             groups.push({
-              name: `${dc.name}-${b.model}-x${b.perNode}`,
+              name: groupName,
               datacentre: di,
               kind,
               firstNode,
@@ -260,6 +340,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
             jobs: imported.nodes.length,
             skippedByReason: imported.skippedByReason,
             filteredByOption: {},
+            renamedByReason: {},
           });
         } catch (e) {
           if (e instanceof TraceError) fail([...at, 'path'], e.message);
@@ -278,13 +359,16 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     return i;
   };
   const interDc: InterDcLink[] = [];
+  const linkNames = new UniqueNames('link', fail);
   scenario.links.forEach((l, li) => {
+    const linkName = l.name ?? `${l.between[0]}-${l.between[1]}`;
+    linkNames.claim(linkName, ['links', li, l.name !== undefined ? 'name' : 'between'], l.name !== undefined ? '' : ` (the name an unnamed link between ${l.between[0]} and ${l.between[1]} gets: give each link a \`name\`)`);
     const a = dcRef(l.between[0], ['links', li, 'between', 0]);
     const b = dcRef(l.between[1], ['links', li, 'between', 1]);
     if (a !== undefined && b !== undefined && a === b) fail(['links', li, 'between'], 'a link joins two different data centres');
     if (a === undefined || b === undefined) return;
     interDc.push({
-      name: l.name ?? `${l.between[0]}-${l.between[1]}`,
+      name: linkName,
       a,
       b,
       latencyS: l.latency,
@@ -304,6 +388,46 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     warn: (path, message) => warn([...at, ...path], message),
   });
   // --- end of the training layout and memory helpers ---
+
+  // Names of workloads and jobs. A generator's jobs are named '<generator>-<n>' and its name keys its
+  // random streams; explicit job names are the user's; trace ids are data (see the trace loop).
+  const workloadNames = new UniqueNames('workload', fail);
+  const jobNameBook = new UniqueNames('job', fail);
+  /** Generator name -> how many jobs it makes at most (undefined: as many as time allows). */
+  const generatorNames = new Map<string, number | undefined>();
+  scenario.workloads.forEach((w, wi) => {
+    if ('generator' in w) {
+      const name = w.generator.name ?? `workloads[${wi}]`;
+      workloadNames.claim(name, ['workloads', wi, 'generator', 'name']);
+      generatorNames.set(name, w.generator.count);
+    } else if ('trace' in w) {
+      const named = w.trace.name !== undefined;
+      workloadNames.claim(w.trace.name ?? `trace-${wi}`, ['workloads', wi, 'trace', ...(named ? ['name'] : [])], named ? '' : ' (the name an unnamed trace gets)');
+    } else {
+      w.jobs.forEach((j, ji) => {
+        const at: PathKey[] = ['workloads', wi, 'jobs', ji];
+        jobNameBook.claim(j.name ?? `w${wi}-j${ji}`, j.name !== undefined ? [...at, 'name'] : at, j.name !== undefined ? '' : ' (the name an unnamed job gets)');
+      });
+    }
+  });
+  /** The generator whose job names include `name` ('<generator>-<n>'), if any. */
+  const generatedBy = (name: string): string | undefined => {
+    const m = /^(.*)-(\d+)$/.exec(name);
+    if (!m || !generatorNames.has(m[1]!) || String(Number(m[2])) !== m[2]) return undefined;
+    const made = generatorNames.get(m[1]!);
+    return made === undefined || Number(m[2]) < made ? m[1] : undefined;
+  };
+  scenario.workloads.forEach((w, wi) => {
+    if (!('jobs' in w)) return;
+    w.jobs.forEach((j, ji) => {
+      const name = j.name ?? `w${wi}-j${ji}`;
+      const g = generatedBy(name);
+      if (g !== undefined) fail(['workloads', wi, 'jobs', ji, ...(j.name !== undefined ? ['name'] : [])], `job name '${name}' is also the name generator '${g}' gives one of its jobs (${g}-0, ${g}-1, ...): rename the job or the generator`);
+    });
+  });
+  /** Names trace jobs must not take: explicit names, generated names, and earlier trace jobs'. */
+  const traceJobNames = new Set<string>();
+  const nameTaken = (n: string): boolean => jobNameBook.has(n) || traceJobNames.has(n) || generatedBy(n) !== undefined;
 
   // Explicit jobs.
   const jobs: JobTemplate[] = [];
@@ -390,6 +514,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       };
       const name = t.name ?? `trace-${wi}`;
       let kept = 0;
+      // An id another workload already uses is renamed as the importer renames repeats within the
+      // trace ('<id>~2', ...), and counted: ids are data the user cannot edit, and transfers, --job
+      // and jobs.csv rows need each name to mean one job.
+      const renamedByReason: Record<string, number> = { ...(imported.renamedByReason ?? {}) };
+      const renames = new Map<string, number>();
       for (const tj of imported.jobs) {
         let allowedKinds: number[] | undefined;
         if (tj.allowedModels) {
@@ -405,8 +534,14 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           }
         }
         const share = tj.gpuMilli / 1000;
+        let jobName = tj.id;
+        if (nameTaken(jobName)) {
+          jobName = freeName(jobName, renames, nameTaken);
+          renamedByReason[ID_USED_ELSEWHERE] = (renamedByReason[ID_USED_ELSEWHERE] ?? 0) + 1;
+        }
+        traceJobNames.add(jobName);
         jobs.push({
-          name: tj.id,
+          name: jobName,
           submitS: tj.submitS,
           devices: tj.devices,
           usefulFlop: tj.durationS * tj.devices * share * refSpec.peak * eff,
@@ -420,7 +555,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         });
         kept++;
       }
-      traceReports.push({ workload: name, source: imported.source, rows: imported.rows, jobs: kept, skippedByReason: skipped, filteredByOption: imported.filteredByOption });
+      traceReports.push({ workload: name, source: imported.source, rows: imported.rows, jobs: kept, skippedByReason: skipped, filteredByOption: imported.filteredByOption, renamedByReason });
     } else {
       const g = w.generator;
       const at: PathKey[] = ['workloads', wi, 'generator'];
@@ -451,8 +586,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const jobNames = new Set(jobs.map((j) => j.name));
   const transfers: TransferPlan[] = [];
   const waits = new Map<string, string[]>();
+  const transferNames = new UniqueNames('transfer', fail);
   scenario.transfers.forEach((t, ti) => {
     const at: PathKey[] = ['transfers', ti];
+    transferNames.claim(t.name, [...at, 'name']);
     const from = dcRef(t.from, [...at, 'from']);
     const to = dcRef(t.to, [...at, 'to']);
     for (const key of ['after', 'before'] as const) {
@@ -484,7 +621,21 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   });
 
   if (issues.length > 0) throw new InputError(issues);
-  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services, warnings };
+  // Only a scenario that is otherwise valid is sized: the estimate reads resolved kinds and groups.
+  const size = estimateSize({
+    scenario,
+    kinds,
+    groups,
+    jobs: withWaits,
+    generators,
+    services,
+    interDcLinks: interDc.length,
+    transfers,
+    fastestLinkBytesPerS: Math.max(0, ...interDc.map((l) => l.bandwidthBytesPerS * l.efficiency)),
+  });
+  for (const p of sizeProblems(size, memoryLimit(io.maxMemoryBytes))) fail(p.path, p.message);
+  if (issues.length > 0) throw new InputError(issues);
+  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services, warnings, size };
 }
 
 function maxPerKind(groups: readonly NodeGroup[], allowed: readonly number[]): number {

@@ -2,6 +2,7 @@
 // durations and counts, and their sampling from a seeded stream.
 import { z } from 'zod';
 import type { RandomStream } from '../engine/random.js';
+import { boundedNumber } from './quantity.js';
 
 /**
  * A distribution of values parsed by `value` (a unit-aware quantity or a plain number). Accepts a
@@ -15,8 +16,8 @@ export function distributionSchema<T extends z.ZodType<number, unknown>>(value: 
       distribution: z.literal('lognormal'),
       /** Median of the distribution (= exp(mu)). */
       median: value,
-      /** Standard deviation of the underlying normal. */
-      sigma: z.number().nonnegative(),
+      /** Standard deviation of the underlying normal, at most 10 (values then already span 40 orders of magnitude). */
+      sigma: boundedNumber(0, 10),
       min: value.optional(),
       max: value.optional(),
     }),
@@ -24,10 +25,25 @@ export function distributionSchema<T extends z.ZodType<number, unknown>>(value: 
     z.strictObject({
       distribution: z.literal('empirical'),
       values: z.array(value).min(1),
-      /** Relative weights, one per value; equal weights when absent. */
+      /** Relative weights, one per value (finite, >= 0, not all zero); equal weights when absent. */
       weights: z.array(z.number().nonnegative()).optional(),
     }),
-  ]);
+  ]).superRefine((parsed, ctx) => {
+    const d = parsed as Distribution;
+    // Problems a single field's type cannot see: fields that must agree with each other.
+    if (d.distribution === 'empirical' && d.weights !== undefined) {
+      if (d.weights.length !== d.values.length) {
+        ctx.addIssue({ code: 'custom', path: ['weights'], message: `expected one weight per value: ${d.values.length} value(s), ${d.weights.length} weight(s)` });
+      } else if (!d.weights.some((w) => w > 0)) {
+        ctx.addIssue({ code: 'custom', path: ['weights'], message: 'every weight is zero: at least one value needs a positive weight' });
+      } else if (!Number.isFinite(d.weights.reduce((a, b) => a + b, 0))) {
+        ctx.addIssue({ code: 'custom', path: ['weights'], message: 'the weights add up beyond the largest number poolsim can hold: scale them down' });
+      }
+    }
+    if ((d.distribution === 'uniform' || d.distribution === 'lognormal') && d.min !== undefined && d.max !== undefined && d.min > d.max) {
+      ctx.addIssue({ code: 'custom', path: ['min'], message: `min (${d.min}) is above max (${d.max})` });
+    }
+  });
   return z.union([value.transform((v) => ({ distribution: 'fixed' as const, value: v })), full]);
 }
 

@@ -153,6 +153,11 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
       case 'too_small':
       case 'too_big': {
         const got = valueAt(data, path);
+        // A schema that names its whole range says so in its own message (boundedNumber).
+        if (!/^Too (big|small)/.test(String(issue.message))) {
+          out.push(src.issue(path, `${String(issue.message)}, got ${describe(got)}`));
+          break;
+        }
         const cmp = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
         const what = issue.origin === 'array' ? `at least ${String(issue.minimum)} item(s)` : `a value ${cmp} ${String(issue.code === 'too_small' ? issue.minimum : issue.maximum)}`;
         out.push(src.issue(path, `expected ${what}, got ${describe(got)}`));

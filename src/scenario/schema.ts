@@ -5,7 +5,12 @@ import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardwar
 import { serviceSchema } from '../model/inference/service-schema.js';
 import { distributionSchema } from './distribution.js';
 import { expectSchema } from './expect-schema.js';
-import { count, duration, flop, frequency, power, rate, size } from './quantity.js';
+import { boundedNumber, count, duration, flop, frequency, interval, power, rate, size } from './quantity.js';
+
+/** Money per kWh; see datacentreSchema.electricity_price. */
+const price = boundedNumber(0, 1e6);
+/** kg CO2 per kWh; see datacentreSchema.carbon_intensity. */
+const carbonIntensity = boundedNumber(0, 10);
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
 
@@ -51,18 +56,21 @@ export const traceNodesSchema = z.strictObject({
 
 export const datacentreSchema = z.strictObject({
   name: identifier,
-  /** Power usage effectiveness: facility power / IT power. */
-  pue: z.number().gte(1).default(1.0),
-  /** Price per kWh, in the scenario's currency: one figure, or 24 hourly figures (a daily profile). */
-  electricity_price: z.union([z.number().nonnegative(), z.array(z.number().nonnegative()).length(24)]).default(0),
-  /** kg CO2 per kWh: one figure, or 24 hourly figures (a daily profile). */
-  carbon_intensity: z.union([z.number().nonnegative(), z.array(z.number().nonnegative()).length(24)]).default(0),
+  /** Power usage effectiveness: facility power / IT power, in [1, 10] (the best sites run at 1.05, old ones near 2.5). */
+  pue: boundedNumber(1, 10).default(1.0),
+  /**
+   * Price per kWh, in the scenario's currency: one figure, or 24 hourly figures (a daily profile).
+   * At most 1e6 per kWh: above every tariff in any currency in use.
+   */
+  electricity_price: z.union([price, z.array(price).length(24)]).default(0),
+  /** kg CO2 per kWh: one figure, or 24 hourly figures (a daily profile). In [0, 10]: the dirtiest grids emit about 1.2. */
+  carbon_intensity: z.union([carbonIntensity, z.array(carbonIntensity).length(24)]).default(0),
   /** Scale-out fabric: a preset name or a preset with overrides. */
   fabric: fabricRefSchema.optional(),
   /** Nodes attached to one leaf switch. */
   nodes_per_leaf: z.number().int().positive().default(16),
-  /** Leaf downlink : uplink capacity ratio (1 = non-blocking). */
-  oversubscription: z.number().gte(1).default(1),
+  /** Leaf downlink : uplink capacity ratio (1 = non-blocking), at most 1000. */
+  oversubscription: boundedNumber(1, 1000).default(1),
   node_groups: z.array(nodeGroupSchema).default([]),
   /** Node groups read from a trace's node list, added to `node_groups`. */
   nodes_from: traceNodesSchema.optional(),
@@ -97,8 +105,8 @@ export const modelShapeSchema = z.strictObject({
    * keeps only its input for the backward pass (src/model/memory.ts).
    */
   recompute: z.boolean().optional(),
-  /** Bytes per gradient element in the data-parallel reduction (4 = fp32). */
-  gradient_bytes: z.number().positive().optional(),
+  /** Bytes per gradient element in the data-parallel reduction (4 = fp32), at most 16. */
+  gradient_bytes: boundedNumber(0, 16, { above: true }).optional(),
 });
 
 /** Parallel layout; tp x pp x dp must equal the job's devices. Automatic when absent. */
@@ -147,9 +155,9 @@ const arrivalSchema = z.discriminatedUnion('process', [
     process: z.literal('poisson'),
     /** Mean arrival rate ('10/h'); or give mean_interval. */
     rate: frequency({ positive: true }).optional(),
-    mean_interval: duration({ positive: true }).optional(),
+    mean_interval: interval({ positive: true }).optional(),
   }),
-  z.strictObject({ process: z.literal('fixed'), interval: duration({ positive: true }) }),
+  z.strictObject({ process: z.literal('fixed'), interval: interval({ positive: true }) }),
 ]);
 
 export const generatorSchema = z.strictObject({
@@ -222,12 +230,12 @@ export const traceWorkloadSchema = z.strictObject({
   runtime: z.enum(['fixed', 'scale']).default('fixed'),
   /** Trace GPU model -> catalogue device kind. */
   device_map: z.record(z.string(), z.string()).default({}),
-  /** Keep jobs submitted in [start, end) of the trace's time. */
+  /** Keep jobs submitted in [start, end) of the trace's time (at most MAX_TIME_S, 1e10 s). */
   window: z.strictObject({ start: duration().default(0), end: duration().optional() }).optional(),
   /** Keep this fraction of jobs (deterministic in the scenario seed). */
   sample: z.number().gt(0).lte(1).optional(),
-  /** Multiply submit times: 0.5 halves inter-arrival times (doubles the load). */
-  time_scale: z.number().positive().optional(),
+  /** Multiply submit times: 0.5 halves inter-arrival times (doubles the load). In (0, 1e6]. */
+  time_scale: boundedNumber(0, 1e6, { above: true }).optional(),
   max_jobs: z.number().int().positive().optional(),
   /** Keep never-scheduled Alibaba pods (run time = deletion - creation). */
   include_pending: z.boolean().default(false),
@@ -237,13 +245,16 @@ export const traceWorkloadSchema = z.strictObject({
 
 /** A failure process: time between failures (per unit: device, node or link) and repair time. */
 export const failureProcessSchema = z.strictObject({
-  /** Mean time between failures of one unit. */
-  mtbf: duration({ positive: true }),
+  /** Mean time between failures of one unit (any length: beyond the run's it means "no failure"). */
+  mtbf: interval({ positive: true }),
   distribution: z.enum(['exponential', 'weibull']).default('exponential'),
-  /** Weibull shape k (k < 1: failures cluster early, as infant mortality does). */
-  shape: z.number().positive().default(1),
+  /**
+   * Weibull shape k (k < 1: failures cluster early, as infant mortality does), in [0.1, 10]: field
+   * data fits 0.3 to 5, and below 0.1 the scale mtbf / Gamma(1 + 1/k) underflows to zero.
+   */
+  shape: boundedNumber(0.1, 10).default(1),
   /** Time to repair or replace; the unit is out of service meanwhile. */
-  repair: duration().default(3600),
+  repair: interval().default(3600),
 });
 
 export const failuresSchema = z.strictObject({
@@ -259,7 +270,7 @@ export const failuresSchema = z.strictObject({
 
 export const checkpointingSchema = z.strictObject({
   /** Progress time between checkpoints, or 'auto' for Young/Daly from the job's failure rate and checkpoint cost. */
-  interval: z.union([z.literal('auto'), duration({ positive: true })]).default('auto'),
+  interval: z.union([z.literal('auto'), interval({ positive: true })]).default('auto'),
   /** Time to write one checkpoint (no progress meanwhile). */
   cost: duration().default(60),
   /** Time to restart from a checkpoint after a failure (reschedule, load, warm up). */

@@ -1,6 +1,7 @@
 // Wires a resolved scenario into an engine: workload arrivals, the waiting line, scheduling
 // passes through the policies, fluid job progress, and metrics. Pure: scenario and sinks in,
 // results out; no files, no stdout.
+import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
@@ -66,8 +67,9 @@ export interface RunResult {
  * Without a horizon a run ends when its work does. One still going after a century of simulated
  * time never will (failures that undo work faster than it is done, a link of a few bits per
  * second): it stops with the reason instead of running on. No planning question spans a century.
+ * Defined with the input limits, so that the loader refuses up front what provably outlasts it.
  */
-export const MAX_OPEN_RUN_S = 100 * 365 * 86400;
+export { MAX_OPEN_RUN_S };
 
 export function simulate(resolved: ResolvedScenario, options: RunOptions = {}): RunResult {
   const sim = new Simulation(resolved, options);
@@ -87,8 +89,12 @@ export class Simulation implements FailurePort, InferencePort {
   private readonly progress: ProgressModel;
   /** The flow network, when the scenario models it (network: flow) or moves data between sites. */
   readonly network: NetworkProgressModel | undefined;
-  /** Jobs waiting for transfers before they may queue, by name. */
-  private readonly held = new Map<string, { job: SimJob | undefined; pending: number }>();
+  /**
+   * Jobs waiting for transfers before they may queue, by name. A list, not one job: a job held here
+   * is in no other collection, so nothing may overwrite it (names are unique, but losing a job must
+   * not hang on that), and jobs still held at the end are reported unfinished.
+   */
+  private readonly held = new Map<string, { jobs: SimJob[]; pending: number }>();
   private readonly metrics: MetricsRecorder;
   private readonly ctx: SchedulingContext;
   private nextJobId = 0;
@@ -228,8 +234,8 @@ export class Simulation implements FailurePort, InferencePort {
     }
     for (const job of this.running) this.settle(job, endS);
     // Jobs still held for their data at the horizon are unfinished too, not lost.
-    const heldJobs = [...this.held.values()].flatMap((h) => (h.job ? [h.job] : []));
-    const unfinished: SimJob[] = [...this.running, ...this.waiting, ...heldJobs];
+    const unfinished: SimJob[] = [...this.running, ...this.waiting];
+    for (const h of this.held.values()) unfinished.push(...h.jobs);
     for (const s of this.subsystems) s.finish(endS);
     const summary = this.metrics.finish(endS, unfinished);
     if (this.network && this.signals.wantsRows('linkRow')) for (const row of this.network.linkRows(endS)) this.signals.emitRow('linkRow', row);
@@ -266,7 +272,7 @@ export class Simulation implements FailurePort, InferencePort {
   private assertDrained(): void {
     const left: string[] = [];
     for (const j of this.running) left.push(`job '${j.name}' is ${j.state}${j.rateFlopPerS > 0 ? '' : ' at rate 0'}`);
-    for (const [name, h] of this.held) if (h.job) left.push(`job '${name}' waits for ${h.pending} transfer(s)`);
+    for (const [name, h] of this.held) if (h.jobs.length > 0) left.push(`job '${name}' waits for ${h.pending} transfer(s)`);
     for (const t of this.network?.transfersInFlight() ?? []) left.push(`transfer '${t}' is in flight`);
     if (left.length === 0) return;
     const shown = left.slice(0, 5).join('; ') + (left.length > 5 ? `; and ${left.length - 5} more` : '');
@@ -360,7 +366,7 @@ export class Simulation implements FailurePort, InferencePort {
     }
     const hold = this.held.get(template.name);
     if (hold && hold.pending > 0) {
-      hold.job = job; // queues when its data has arrived; the wait counts as queueing delay
+      hold.jobs.push(job); // queues when its data has arrived; the wait counts as queueing delay
       return job;
     }
     this.waiting.push(job);
@@ -377,7 +383,7 @@ export class Simulation implements FailurePort, InferencePort {
     const afterJob = new Map<string, (() => void)[]>();
     for (const p of plans) {
       if (p.before !== undefined) {
-        const h = this.held.get(p.before) ?? { job: undefined, pending: 0 };
+        const h = this.held.get(p.before) ?? { jobs: [], pending: 0 };
         h.pending++;
         this.held.set(p.before, h);
       }
@@ -411,9 +417,9 @@ export class Simulation implements FailurePort, InferencePort {
   private transferArrived(jobName: string): void {
     const h = this.held.get(jobName)!;
     h.pending--;
-    if (h.pending > 0 || !h.job) return;
+    if (h.pending > 0 || h.jobs.length === 0) return;
     this.held.delete(jobName);
-    this.waiting.push(h.job);
+    for (const job of h.jobs) this.waiting.push(job);
     this.requestPass();
   }
 

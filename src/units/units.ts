@@ -94,22 +94,34 @@ const NUMBER_AND_UNIT = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([^\s
 /**
  * Parse `text` as a quantity of `kind` and return it in SI base units
  * (seconds, bytes, bytes/s, FLOP/s, FLOP, watts, joules). A bare number is taken as already in
- * base units. Negative values are rejected: no quantity in a scenario is negative.
+ * base units. Negative values are rejected: no quantity in a scenario is negative. So are results
+ * that are not finite numbers ('1e400s', or '1e300EFLOP' whose value times its unit's scale
+ * overflows) and non-zero results too small for a float64 to hold with full precision (below
+ * 2.2e-308, e.g. '1e-320s'): every number the rest of poolsim sees is finite, and exact to 16 digits.
  */
 export function parseQuantity(text: string | number, kind: QuantityKind): number {
   if (typeof text === 'number') {
     if (!Number.isFinite(text) || text < 0) throw new UnitError(`expected ${EXAMPLES[kind]}, got ${text}`);
-    return text;
+    return representable(text, String(text), kind);
   }
   const m = NUMBER_AND_UNIT.exec(text);
   if (!m) throw new UnitError(`expected ${EXAMPLES[kind]}, got '${text}'`);
   const value = Number(m[1]);
   const unit = m[2] ?? '';
   if (value < 0) throw new UnitError(`expected a non-negative value: ${EXAMPLES[kind]}, got '${text}'`);
-  if (unit === '') return value;
+  if (unit === '') return representable(value, `'${text}'`, kind);
   const scale = UNIT_TABLES[kind](unit);
   if (scale === undefined) throw new UnitError(`unknown unit '${unit}': expected ${EXAMPLES[kind]}, got '${text}'`);
-  return value * scale;
+  return representable(value * scale, `'${text}'`, kind);
+}
+
+/** The smallest positive float64 with full precision; below it, values are subnormal (fewer digits). */
+const SMALLEST_NORMAL = 2.2250738585072014e-308;
+
+function representable(x: number, written: string, kind: QuantityKind): number {
+  if (!Number.isFinite(x)) throw new UnitError(`${written} is too large: beyond the largest number poolsim can hold (about 1.8e308 in base units); expected ${EXAMPLES[kind]}`);
+  if (x !== 0 && x < SMALLEST_NORMAL) throw new UnitError(`${written} is too small to hold exactly (below 2.2e-308 in base units): write 0, or a larger value`);
+  return x;
 }
 
 export const parseDuration = (t: string | number): number => parseQuantity(t, 'duration');

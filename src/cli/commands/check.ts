@@ -13,6 +13,7 @@ import { checkWritableDir } from '../ensure-dir.js';
 import { writeAtomically } from '../experiment-cli.js';
 import { EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
 import { parsePolicyOption } from '../policy-options.js';
+import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 
 interface CheckArgs {
   scenarios: string[];
@@ -25,6 +26,7 @@ interface CheckArgs {
   workers?: number;
   quiet: boolean;
   policyTimeout: number;
+  maxMemory?: string;
 }
 
 export const command = 'check <scenarios..>';
@@ -42,6 +44,7 @@ export function builder(y: Argv): Argv<CheckArgs> {
     .option('workers', { type: 'number', describe: 'worker threads (default: available parallelism)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print only failures' })
     .option('policy-timeout', { type: 'number', default: 10, describe: 'seconds a single plug-in policy call may take' })
+    .option('max-memory', { type: 'string', describe: MAX_MEMORY_DESCRIPTION })
     .example('$0 check scenarios/*.yaml --baseline results/ci/baseline.csv --tolerance 2% --junit check.xml', '') as unknown as Argv<CheckArgs>;
 }
 
@@ -55,6 +58,7 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
   await guarded(async () => {
     const t0 = performance.now();
     const tolerance = parseTolerance(argv.tolerance);
+    const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
     const baselines: Baseline[] = (argv.baseline ?? []).map((file) => {
       const text = readInput(file);
       // A manifest beside the baseline can vouch for a file without a scenario_sha256 column.
@@ -82,7 +86,7 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     const issues: InputIssue[] = [];
     for (const file of argv.scenarios) {
       try {
-        prepared.push(await prepareCheck({ file, text: readInput(file), ...(expect ? { expect } : {}), ...(policy ? { policy: { ref: policy.ref, baseDir: policy.baseDir, label: '--policy' } } : {}) }, options));
+        prepared.push(await prepareCheck({ file, text: readInput(file), ...(expect ? { expect } : {}), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}), ...(policy ? { policy: { ref: policy.ref, baseDir: policy.baseDir, label: '--policy' } } : {}) }, options));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         issues.push(...e.issues);

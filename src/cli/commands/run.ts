@@ -11,6 +11,7 @@ import { InputError } from '../../scenario/errors.js';
 import { OutputFolder } from '../output-folder.js';
 import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
 import { policyOverrides } from '../policy-options.js';
+import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { formatServices } from '../service-table.js';
 import { formatSummary } from '../summary-table.js';
 
@@ -25,6 +26,7 @@ interface RunArgs {
   policy?: string;
   placement?: string;
   policyTimeout: number;
+  maxMemory?: string;
 }
 
 export const command = 'run <scenario>';
@@ -45,7 +47,8 @@ export function builder(y: Argv): Argv<RunArgs> {
       type: 'number',
       default: 10,
       describe: 'seconds a single plug-in policy call may take before the run is stopped',
-    }) as unknown as Argv<RunArgs>;
+    })
+    .option('max-memory', { type: 'string', describe: MAX_MEMORY_DESCRIPTION }) as unknown as Argv<RunArgs>;
 }
 
 function optionError(option: string, message: string): InputError {
@@ -57,6 +60,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
     if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0)) throw optionError('--seed', `expected a whole number >= 0, got ${argv.seed}`);
     if (!(argv.requestSample > 0 && argv.requestSample <= 1)) throw optionError('--request-sample', `expected a fraction in (0, 1], got ${argv.requestSample}`);
     if (!(argv.policyTimeout > 0 && Number.isFinite(argv.policyTimeout))) throw optionError('--policy-timeout', `expected a positive number of seconds, got ${argv.policyTimeout}`);
+    const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
     const scenarioText = readInput(argv.scenario);
     const overrides = policyOverrides(argv, process.cwd());
     const asWorker = (o: (typeof overrides)['policy'], label: string): WorkerPolicyOverride | undefined => o && { ref: o.ref, baseDir: o.baseDir, label };
@@ -71,6 +75,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
           scenarioFile: argv.scenario,
           scenarioDir: dirname(resolve(argv.scenario)),
           ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
+          ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}),
           ...(overrides.policy ? { policy: asWorker(overrides.policy, '--policy')! } : {}),
           ...(overrides.placement ? { placement: asWorker(overrides.placement, '--placement')! } : {}),
           outputs: { requests: argv.requests, requestSampleRate: argv.requestSample, timeline: argv.timeline !== undefined },

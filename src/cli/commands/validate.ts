@@ -7,10 +7,13 @@ import { loadInWorker } from '../../experiment/run-in-worker.js';
 import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
 import { describeWarnings, guarded, readInput, readScenario } from '../io.js';
 import { formatIssue } from '../../scenario/errors.js';
+import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
+import { formatBytes, formatCount } from '../../model/size-estimate.js';
 
 interface ValidateArgs {
   scenario: string;
   policyTimeout: number;
+  maxMemory?: string;
 }
 
 export const command = 'validate <scenario>';
@@ -21,20 +24,21 @@ export function builder(y: Argv): Argv<ValidateArgs> {
     type: 'number',
     default: 10,
     describe: 'seconds a plug-in module may take to load (and create its policy) before validation stops',
-  }) as unknown as Argv<ValidateArgs>;
+  }).option('max-memory', { type: 'string', describe: MAX_MEMORY_DESCRIPTION }) as unknown as Argv<ValidateArgs>;
 }
 
 export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<void> {
   await guarded(async () => {
-    const r = readScenario(argv.scenario);
+    const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
+    const r = readScenario(argv.scenario, { maxMemoryBytes });
     const scenarioDir = dirname(resolve(argv.scenario));
     // Imports plug-in modules and checks every component's parameters; runs nothing.
-    if (usesPlugins(r)) await loadInWorker({ scenarioText: readInput(argv.scenario), scenarioFile: argv.scenario, scenarioDir }, { policyTimeoutS: argv.policyTimeout });
+    if (usesPlugins(r)) await loadInWorker({ scenarioText: readInput(argv.scenario), scenarioFile: argv.scenario, scenarioDir, ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) }, { policyTimeoutS: argv.policyTimeout });
     else await loadPolicies(r, scenarioDir);
     const devices = r.shape.groups.reduce((s, g) => s + g.nodeCount * g.devicesPerNode, 0);
     process.stderr.write(describeWarnings(r.warnings.map(formatIssue)));
     process.stdout.write(
-      `${argv.scenario}: valid. ${r.shape.datacentres.length} data centre(s), ${devices} devices of ${r.shape.kinds.length} kind(s), ${r.jobs.length} listed job(s), ${r.generators.length} generator(s).\n`,
+      `${argv.scenario}: valid. ${r.shape.datacentres.length} data centre(s), ${devices} devices of ${r.shape.kinds.length} kind(s), ${r.jobs.length} listed job(s), ${r.generators.length} generator(s); a run needs about ${formatBytes(r.size.memoryBytes)} and ${formatCount(r.size.events)} events.\n`,
     );
   }, 'validate');
 }

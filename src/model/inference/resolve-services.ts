@@ -149,8 +149,13 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   }
 
   const streams: ResolvedStream[] = [];
+  // A stream's name keys its random streams: two streams of one name would draw the same arrivals.
+  const streamNames = new Set<string>();
   s.streams.forEach((st, ti) => {
     const sat: PathKey[] = [...at, 'streams', ti];
+    const streamName = st.name ?? `${s.name}-${ti}`;
+    if (streamNames.has(streamName)) bad(st.name !== undefined ? [...sat, 'name'] : sat, `duplicate stream name '${streamName}'${st.name !== undefined ? '' : ' (the name an unnamed stream gets)'} in service '${s.name}'; names must be unique`);
+    streamNames.add(streamName);
     const latencyS = ctx.datacentreNames.map(() => 0);
     if (st.region !== undefined) {
       const table = s.regions[st.region];
@@ -201,7 +206,7 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
         bad([...sat], `a request of up to ${most} tokens (prompt + output) exceeds the replica's KV cache of ${timing.kvCapacityTokens} tokens; raise tensor_parallel or lower the token counts`);
       }
     }
-    streams.push({ name: st.name ?? `${s.name}-${ti}`, region: st.region ?? '', latencyS, spec: st, trace });
+    streams.push({ name: streamName, region: st.region ?? '', latencyS, spec: st, trace });
   });
   if (!ok) return undefined;
   return { index, name: s.name, spec: s, kind, datacentres: dcs, model, hardware, timing, streams };

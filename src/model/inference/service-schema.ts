@@ -2,7 +2,7 @@
 // and their hardware knobs, the load balancer, SLOs, client regions and request streams.
 import { z } from 'zod';
 import { distributionSchema } from '../../scenario/distribution.js';
-import { count, duration, frequency } from '../../scenario/quantity.js';
+import { boundedNumber, count, duration, frequency, interval } from '../../scenario/quantity.js';
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
 
@@ -15,8 +15,8 @@ const balancerRefSchema = z.union([
 export const inferenceModelSchema = z.strictObject({
   /** Parameters (e.g. '70B'). */
   params: count({ positive: true }),
-  /** Bytes per weight and KV element: 2 (bf16/fp16), 1 (fp8/int8). */
-  precision_bytes: z.number().positive().default(2),
+  /** Bytes per weight and KV element: 2 (bf16/fp16), 1 (fp8/int8); at most 16. */
+  precision_bytes: boundedNumber(0, 16, { above: true }).default(2),
   /** Layers and width; from the nearest well-known family of this size when absent. */
   layers: z.number().int().positive().optional(),
   hidden_size: z.number().int().positive().optional(),
@@ -35,11 +35,11 @@ const autoscaleSchema = z.strictObject({
   /** Target fraction of batch slots in use, over the serving replicas. */
   target_utilisation: z.number().gt(0).lte(1).optional(),
   /** How often the autoscaler looks. */
-  interval: duration({ positive: true }).default(30),
+  interval: interval({ positive: true }).default(30),
   /** From the decision to a serving replica: devices held while the weights load. */
   scale_up_delay: duration().default(60),
   /** Load must stay below target this long before replicas are removed (stabilisation window). */
-  scale_down_delay: duration().default(300),
+  scale_down_delay: interval().default(300),
   /** Preempt training jobs (they checkpoint first) when no devices are free for a new replica. */
   preempt_training: z.boolean().default(true),
 });
@@ -66,14 +66,17 @@ export const replicasSchema = z.strictObject({
 
 const arrivalSchema = z.discriminatedUnion('process', [
   z.strictObject({ process: z.literal('poisson'), rate: frequency({ positive: true }) }),
-  /** Gamma inter-arrival times with the given mean rate and coefficient of variation (> 1: bursty). */
-  z.strictObject({ process: z.literal('gamma'), rate: frequency({ positive: true }), cv: z.number().positive() }),
+  /**
+   * Gamma inter-arrival times with the given mean rate and coefficient of variation (> 1: bursty),
+   * cv in [0.001, 100]: the gamma shape 1/cv^2 must stay within what its sampler handles.
+   */
+  z.strictObject({ process: z.literal('gamma'), rate: frequency({ positive: true }), cv: boundedNumber(0.001, 100) }),
   /** Poisson at `rate` during on periods, silent during off periods (exponential lengths with these means). */
   z.strictObject({
     process: z.literal('on-off'),
     rate: frequency({ positive: true }),
-    on: duration({ positive: true }),
-    off: duration({ positive: true }),
+    on: interval({ positive: true }),
+    off: interval({ positive: true }),
   }),
   /**
    * Daily profile (non-homogeneous Poisson, by thinning): 24 hourly rates (piecewise constant),
@@ -125,9 +128,9 @@ export const serviceSchema = z.strictObject({
   /** Latency objectives; a request attains the SLO when it meets all of those given. */
   slo: z
     .strictObject({
-      ttft: duration({ positive: true }).optional(),
-      tpot: duration({ positive: true }).optional(),
-      e2e: duration({ positive: true }).optional(),
+      ttft: interval({ positive: true }).optional(),
+      tpot: interval({ positive: true }).optional(),
+      e2e: interval({ positive: true }).optional(),
     })
     .optional(),
   /** One-way network latency from each client region to each data centre: `{ eu: { east: 5ms } }`. */

@@ -95,12 +95,18 @@ export function finishImport(
   const origin = Number.isFinite(originS) ? originS : 0;
 
   // Ids must be unique: the simulator keys jobs by id and the sample hash would treat twins alike.
+  // A repeated id is still a recorded job (a resubmission, or a name reused): it is kept, renamed
+  // deterministically to '<id>~2', '<id>~3', ... in file order (passing over names the trace
+  // already uses), and counted in `renamedByReason`, so that no job is dropped for its name.
+  const ids = new Set(jobs.map((j) => j.id));
   const seen = new Set<string>();
+  const renames = new Map<string, number>();
+  let renamed = 0;
   let kept: TraceJob[] = [];
   for (const job of jobs) {
     if (seen.has(job.id)) {
-      skipped.push({ line: job.line, reason: 'duplicate id', detail: job.id });
-      continue;
+      job.id = freeName(job.id, renames, (n) => ids.has(n) || seen.has(n));
+      renamed++;
     }
     seen.add(job.id);
     job.submitS -= origin;
@@ -133,5 +139,19 @@ export function finishImport(
     filteredByOption.maxJobs = kept.length - options.maxJobs;
     kept = kept.slice(0, options.maxJobs);
   }
-  return { jobs: kept, skipped, skippedByReason: countByReason(skipped), filteredByOption, source, rows };
+  return { jobs: kept, skipped, skippedByReason: countByReason(skipped), filteredByOption, renamedByReason: renamed > 0 ? { [DUPLICATE_ID]: renamed } : {}, source, rows };
+}
+
+/** The reason under which repeated ids are counted in `renamedByReason`. */
+export const DUPLICATE_ID = 'duplicate id';
+
+/**
+ * `<id>~k` for the smallest k >= 2 (above any k handed out for this id before) that `taken` does
+ * not hold. `next` remembers the last k per id, so n repeats of one id cost O(n), not O(n^2).
+ */
+export function freeName(id: string, next: Map<string, number>, taken: (name: string) => boolean): string {
+  let k = next.get(id) ?? 2;
+  while (taken(`${id}~${k}`)) k++;
+  next.set(id, k + 1);
+  return `${id}~${k}`;
 }

@@ -57,6 +57,8 @@ export interface TraceImport {
   skippedByReason: Record<string, number>;
   /** Valid jobs dropped by window / sample / maxJobs, per option name. */
   filteredByOption: Record<string, number>;
+  /** Jobs kept under a new id (a repeated id becomes '<id>~2', ...), by reason. */
+  renamedByReason?: Record<string, number>;
   /** File name or label the jobs came from. */
   source: string;
   /** Data rows in the job file (header and blank lines excluded). */

@@ -1,0 +1,440 @@
+// How big a run will be, from the scenario alone and without simulating: devices, nodes, jobs and
+// inference requests, the memory they imply and the events they cost. The loader refuses a run that
+// cannot fit (or would not finish) before anything is built, saying what to change.
+import { getHeapStatistics } from 'node:v8';
+import { totalmem } from 'node:os';
+import { meanOf } from '../scenario/distribution.js';
+import type { PathKey } from '../scenario/errors.js';
+import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { KindInfo, NodeGroup } from './cluster.js';
+import { decodeTokensPerS, prefillS } from './inference/replica-model.js';
+import type { ResolvedService } from './inference/resolve-services.js';
+import type { JobTemplate } from './job.js';
+import type { GeneratorSource } from './load-scenario.js';
+
+/*
+ * Bytes of live memory per unit, measured on this code (Node 20.20, V8 heap plus typed arrays:
+ * process.memoryUsage().heapUsed + arrayBuffers after global.gc(), sampled during the run) with
+ * synthetic scenarios at two or three sizes each, the slope between sizes rounded up:
+ *   device          24 B   node groups of 1e5 nodes x 1, 8 and 64 devices, network: ideal
+ *                          (cluster typed arrays, per-device speed and owner)
+ *   node            73 B   the same runs, intercept per node
+ *   node, network 1700 B   the same nodes with network: flow (NIC links, leaf switches, flow state);
+ *                          independent of NICs per node
+ *   job, finished   17 B   1e5 and 1e6 jobs flowing through 1000 nodes (the run's samples)
+ *   job, alive     805 B   1e5 and 1e6 jobs all waiting at once on one node (SimJob, template, line)
+ *   job, listed   2400 B   2e4 jobs listed in the YAML (the parsed document is kept to locate messages)
+ *   job, trace     168 B   2e5 rows of a CSV trace (the job's template, retained for the run)
+ *   request, done   30 B   1e5 and 1e6 requests on 100 replicas (latency samples)
+ *   request, alive 198 B   the same arrivals queued on one replica
+ * `npm run bench -- memory` repeats the measurement. Events per unit, from the bundled scenarios:
+ * 2.0 per training job (arrival and completion: scale-100k, quickstart, policy-*), 3.1 to 4.9 per
+ * inference request (arrival, reaching the replica, admission, completion; inference-diurnal).
+ */
+export const BYTES_PER = {
+  device: 32,
+  node: 96,
+  nodeNetwork: 2048,
+  jobFinished: 32,
+  jobAlive: 1024,
+  jobListed: 2560,
+  jobTrace: 256,
+  requestDone: 48,
+  requestAlive: 256,
+} as const;
+/** Heap a worker needs before any scenario: code, the catalogue, the YAML and zod machinery. */
+export const BASE_BYTES = 64 * 2 ** 20;
+export const EVENTS_PER_JOB = 2;
+export const EVENTS_PER_REQUEST = 5;
+/** The engine's top speed (engine benchmark); real runs with placement and networks are slower. */
+export const EVENTS_PER_S = 1e6;
+/** More events than this (about 3 hours at the engine's top speed, days in practice) is refused. */
+export const MAX_EVENTS = 1e10;
+/** Node and device indices are Int32. */
+export const MAX_INDEX = 2 ** 31 - 1;
+/** Share of the machine's memory one run may use by default (room for the OS, GC slack, other work). */
+export const MEMORY_SHARE = 0.5;
+
+/** What the loader knows once names are resolved. */
+export interface EstimateInput {
+  readonly scenario: Scenario;
+  readonly kinds: readonly KindInfo[];
+  readonly groups: readonly NodeGroup[];
+  /** Listed and trace jobs. */
+  readonly jobs: readonly JobTemplate[];
+  readonly generators: readonly GeneratorSource[];
+  readonly services: readonly ResolvedService[];
+  readonly interDcLinks: number;
+  /** Data moved between sites, and the fastest link's usable rate (bytes/s; 0 without links). */
+  readonly transfers: readonly { bytes: number; startS: number }[];
+  readonly fastestLinkBytesPerS: number;
+}
+
+/** One contributor to a run's size, located where the user would change it. */
+export interface SizePart {
+  readonly what: string;
+  readonly bytes: number;
+  readonly events: number;
+  readonly path: readonly PathKey[];
+  /** What to change to make it smaller. */
+  readonly fix: string;
+}
+
+export interface SizeEstimate {
+  readonly devices: number;
+  readonly nodes: number;
+  readonly jobs: number;
+  readonly requests: number;
+  readonly memoryBytes: number;
+  readonly events: number;
+  /** Largest first. */
+  readonly parts: readonly SizePart[];
+  /** Problems that no memory limit changes: indices beyond Int32, open runs that provably outlast MAX_OPEN_RUN_S. */
+  readonly hardProblems: readonly { path: readonly PathKey[]; message: string }[];
+}
+
+/** The memory a run may use, and why that much. */
+export interface MemoryLimit {
+  readonly bytes: number;
+  readonly why: string;
+}
+
+/**
+ * The default limit: runs happen in worker threads (experiment/worker-pool.ts), and a worker that
+ * outgrows its V8 heap is stopped, so the heap limit binds unless the machine is smaller than twice
+ * that (then MEMORY_SHARE of its memory does). `--max-memory` replaces it (and raises the workers'
+ * heap to match).
+ */
+export function memoryLimit(maxMemoryBytes?: number): MemoryLimit {
+  if (maxMemoryBytes !== undefined) return { bytes: maxMemoryBytes, why: 'set by --max-memory' };
+  const heap = getHeapStatistics().heap_size_limit;
+  const machine = MEMORY_SHARE * totalmem();
+  return heap <= machine
+    ? { bytes: heap, why: `the V8 heap limit of a worker thread; this machine's ${formatBytes(totalmem())} would allow more with --max-memory` }
+    : { bytes: machine, why: `half of this machine's ${formatBytes(totalmem())} of memory` };
+}
+
+export function formatBytes(b: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let x = b;
+  let i = 0;
+  while (x >= 1024 && i < units.length - 1) {
+    x /= 1024;
+    i++;
+  }
+  return i === units.length - 1 && x >= 1024 ? `${b.toExponential(1)} B` : `${x >= 100 || i === 0 ? Math.round(x) : x.toPrecision(3)} ${units[i]}`;
+}
+
+/** A count for people: 1234567 -> '1,234,567', 1.2e15 -> '1.2e15'. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  return n < 1e12 ? Math.round(n).toLocaleString('en-US') : n.toExponential(1).replace('e+', 'e');
+}
+
+function formatYears(s: number): string {
+  return s >= 86400 * 365 ? `${(s / (86400 * 365)).toPrecision(3)} years` : s >= 86400 ? `${(s / 86400).toPrecision(3)} days` : `${(s / 3600).toPrecision(3)} hours`;
+}
+
+/**
+ * Useful FLOP/s of one device running a job (peak x efficiency: the job's efficiency when it has
+ * one, else each kind's) over the pool's devices of the allowed kinds (all when undefined): the
+ * mean (for load) and the fastest kind's (for what a job takes at best).
+ */
+function deviceRate(input: EstimateInput, allowed: readonly number[] | undefined, efficiency?: number): { mean: number; best: number } {
+  let devices = 0;
+  let rate = 0;
+  let best = 0;
+  for (const g of input.groups) {
+    if (allowed && !allowed.includes(g.kind)) continue;
+    const spec = input.kinds[g.kind]!.spec;
+    const n = g.nodeCount * g.devicesPerNode;
+    const one = spec.peak * (efficiency ?? spec.efficiency);
+    devices += n;
+    rate += n * one;
+    best = Math.max(best, one);
+  }
+  return { mean: devices > 0 ? rate / devices : 0, best };
+}
+
+/** Expected arrivals of a renewal process with mean gap `gapS`, the first at the window's start, in a window of `spanS`. */
+function arrivalsIn(spanS: number, gapS: number): number {
+  if (!(spanS > 0)) return spanS === 0 ? 1 : 0;
+  return 1 + spanS / gapS;
+}
+
+/**
+ * Estimate a run's size. Jobs and requests alive at once come from a fluid (average-load) model:
+ * arrivals over their span against the pool's capacity over that span; what the pool cannot serve
+ * by the end of the arrivals is queued, all of it when they arrive at once.
+ */
+export function estimateSize(input: EstimateInput): SizeEstimate {
+  const s = input.scenario;
+  const horizon = s.horizon ?? Infinity;
+  const parts: SizePart[] = [];
+  const hard: { path: PathKey[]; message: string }[] = [];
+
+  // The pool.
+  let devices = 0;
+  let nodes = 0;
+  let firstBig: { path: PathKey[]; devices: number } | undefined;
+  const groupPath = new Map<NodeGroup, PathKey[]>();
+  let gi = 0;
+  s.datacentres.forEach((dc, di) => {
+    dc.node_groups.forEach((_, k) => void groupPath.set(input.groups[gi + k]!, ['datacentres', di, 'node_groups', k, 'count']));
+    gi += dc.node_groups.length;
+    // Groups made from a trace's node list follow the explicit ones of their data centre.
+    while (gi < input.groups.length && input.groups[gi]!.datacentre === di) groupPath.set(input.groups[gi++]!, ['datacentres', di, 'nodes_from']);
+  });
+  const network = s.network === 'flow' || s.transfers.length > 0;
+  for (const g of input.groups) {
+    const d = g.nodeCount * g.devicesPerNode;
+    devices += d;
+    nodes += g.nodeCount;
+    const path = groupPath.get(g) ?? ['datacentres', g.datacentre];
+    if (!firstBig || d > firstBig.devices) firstBig = { path, devices: d };
+    parts.push({
+      what: `${formatCount(g.nodeCount)} nodes x ${g.devicesPerNode} devices in group '${g.name}'`,
+      bytes: d * BYTES_PER.device + g.nodeCount * (BYTES_PER.node + (network ? BYTES_PER.nodeNetwork : 0)),
+      events: 0,
+      path,
+      fix: network ? 'fewer nodes, or network: ideal (the flow network costs about 2 KiB per node)' : 'fewer nodes',
+    });
+  }
+  if (nodes > MAX_INDEX || devices > MAX_INDEX) {
+    hard.push({ path: firstBig!.path, message: `the pool has ${formatCount(nodes)} nodes and ${formatCount(devices)} devices; poolsim indexes at most ${formatCount(MAX_INDEX)} of each` });
+  }
+
+  // Training jobs: the fluid model needs, per source, its jobs, their arrival span and demand (device-seconds).
+  let jobs = 0;
+  let demandDeviceS = 0;
+  let firstArrivalS = Infinity;
+  let lastArrivalS = 0;
+  let devicesPerJob = 0;
+  const jobParts: { part: Omit<SizePart, 'bytes' | 'events'>; n: number; fixedBytes: number }[] = [];
+  const rates = new Map<string, { mean: number; best: number }>();
+  /** Run time alone: on the mean device of its kinds (load), and on the fastest (its best case). */
+  const runtimeOf = (t: JobTemplate): { meanS: number; bestS: number } => {
+    if (t.fixedRuntimeS !== undefined) return { meanS: t.fixedRuntimeS, bestS: t.fixedRuntimeS };
+    const key = `${t.allowedKinds?.join(',') ?? '*'}/${t.efficiency ?? ''}`;
+    let rate = rates.get(key);
+    if (rate === undefined) rates.set(key, (rate = deviceRate(input, t.allowedKinds, t.efficiency)));
+    const devices = t.devices * ((t.milli ?? 1000) / 1000);
+    return rate.best > 0 ? { meanS: t.usefulFlop / (devices * rate.mean), bestS: t.usefulFlop / (devices * rate.best) } : { meanS: 0, bestS: 0 };
+  };
+  // Listed and trace jobs, by the workload that gave them.
+  const bySource = new Map<string, JobTemplate[]>();
+  for (const t of input.jobs) {
+    const list = bySource.get(t.source);
+    if (list) list.push(t);
+    else bySource.set(t.source, [t]);
+  }
+  for (const [source, list] of bySource) {
+    const wi = s.workloads.findIndex((w, i) => ('trace' in w ? (w.trace.name ?? `trace-${i}`) === source : `workloads[${i}]` === source));
+    const listed = wi >= 0 && 'jobs' in s.workloads[wi]!;
+    let longest: { t: JobTemplate; endS: number } | undefined;
+    const at: PathKey[] = wi < 0 ? [] : listed ? ['workloads', wi, 'jobs'] : ['workloads', wi, 'trace'];
+    for (const [i, t] of list.entries()) {
+      if (!Number.isFinite(t.usefulFlop) || !Number.isFinite(t.submitS) || !(t.fixedRuntimeS === undefined || Number.isFinite(t.fixedRuntimeS))) {
+        hard.push({ path: listed ? [...at, i] : at, message: `job '${t.name}': its work or times are beyond the largest number poolsim can hold; check its size and times` });
+        continue;
+      }
+      const run = runtimeOf(t);
+      demandDeviceS += t.devices * run.meanS;
+      devicesPerJob += t.devices;
+      firstArrivalS = Math.min(firstArrivalS, t.submitS);
+      lastArrivalS = Math.max(lastArrivalS, t.submitS);
+      if (!longest || t.submitS + run.bestS > longest.endS) longest = { t, endS: t.submitS + run.bestS };
+    }
+    jobs += list.length;
+    const path: PathKey[] = wi >= 0 ? ['workloads', wi] : [];
+    if (longest && !(longest.endS <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
+      hard.push({ path: listed ? [...at, list.indexOf(longest.t)] : at, message: `job '${longest.t.name}' would end at about ${formatYears(longest.endS)} even alone on its fastest devices; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: make it smaller, or set a horizon` });
+    }
+    jobParts.push({
+      part: { what: `${formatCount(list.length)} ${listed ? 'listed' : 'trace'} jobs of ${source}`, path: listed ? path : [...path, 'trace'], fix: listed ? 'fewer listed jobs (a generator describes many jobs compactly)' : 'sample the trace (sample: 0.1), a window, or max_jobs' },
+      n: list.length,
+      fixedBytes: list.length * (listed ? BYTES_PER.jobListed : BYTES_PER.jobTrace),
+    });
+  }
+  for (const g of input.generators) {
+    const wi = s.workloads.findIndex((w) => 'generator' in w && w.generator === g.spec);
+    const path: PathKey[] = ['workloads', wi, 'generator'];
+    const spec = g.spec;
+    const gapS = spec.arrival.process === 'fixed' ? spec.arrival.interval : (spec.arrival.mean_interval ?? 1 / (spec.arrival.rate ?? Infinity));
+    const endS = Math.min(spec.until ?? Infinity, horizon);
+    const windowS = endS - spec.start;
+    let n = spec.count ?? Infinity;
+    if (Number.isFinite(windowS)) n = Math.min(n, spec.arrival.process === 'fixed' ? Math.floor(windowS / gapS) + 1 : arrivalsIn(windowS, gapS));
+    if (!(windowS > 0) && spec.start >= endS) n = 0;
+    if (!Number.isFinite(n) || !(gapS > 0)) n = Infinity;
+    const spanS = n > 1 ? (n - 1) * gapS : 0;
+    const last = spec.start + spanS;
+    if (n > 0) {
+      firstArrivalS = Math.min(firstArrivalS, spec.start);
+      lastArrivalS = Math.max(lastArrivalS, last);
+    }
+    if (n > 0 && !(last <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
+      hard.push({ path, message: `its last arrival would come at about ${formatYears(last)}; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: lower count, raise the rate, or set until or a horizon` });
+    }
+    const d = meanOf(spec.devices);
+    let runS: number;
+    let bestS: number;
+    if (spec.duration) runS = bestS = meanOf(spec.duration);
+    else {
+      const rate = deviceRate(input, g.allowedKinds, spec.efficiency);
+      const work = 6 * meanOf(spec.params!) * meanOf(spec.tokens!);
+      runS = rate.mean > 0 ? work / (d * rate.mean) : 0;
+      bestS = rate.best > 0 ? work / (d * rate.best) : 0;
+    }
+    if (n > 0 && !(spec.start + bestS <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
+      hard.push({ path, message: `its jobs would run about ${formatYears(bestS)} each on average, even alone on the fastest devices; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: make them smaller, or set a horizon` });
+    }
+    jobs += n;
+    demandDeviceS += n * d * runS;
+    devicesPerJob += n * d;
+    jobParts.push({
+      part: { what: `${formatCount(n)} jobs from generator '${g.name}'`, path: [...path, spec.count !== undefined ? 'count' : 'arrival'], fix: 'fewer jobs (count), a shorter window (until, or a horizon), or a lower arrival rate' },
+      n,
+      fixedBytes: 0,
+    });
+  }
+  // Fluid model: devices x span of service against the jobs' demand; what is left is queued.
+  const spanS = Number.isFinite(firstArrivalS) ? Math.max(0, lastArrivalS - firstArrivalS) : 0;
+  const meanDevices = jobs > 0 ? devicesPerJob / jobs : 1;
+  const running = Math.min(jobs, devices / Math.max(1, meanDevices));
+  const queuedShare = demandDeviceS > 0 ? Math.max(0, 1 - (devices * spanS) / demandDeviceS) : 0;
+  const alive = Math.min(jobs, running + jobs * queuedShare);
+  for (const j of jobParts) {
+    const share = jobs > 0 && Number.isFinite(j.n) ? j.n / jobs : 1;
+    const aliveHere = Number.isFinite(alive) ? alive * share : Infinity;
+    parts.push({
+      ...j.part,
+      what: `${j.part.what}${aliveHere >= 1 ? `, about ${formatCount(aliveHere)} of them alive at once` : ''}`,
+      bytes: j.fixedBytes + j.n * BYTES_PER.jobFinished + aliveHere * BYTES_PER.jobAlive,
+      events: j.n * EVENTS_PER_JOB,
+    });
+  }
+
+  // Inference requests.
+  let requests = 0;
+  input.services.forEach((svc) => {
+    const si = s.services.indexOf(svc.spec);
+    let n = 0;
+    let firstS = Infinity;
+    let lastS = 0;
+    let outputTokens = 0;
+    let promptTokens = 0;
+    svc.streams.forEach((st) => {
+      const spec = st.spec;
+      const endS = Math.min(spec.until ?? Infinity, horizon);
+      let k: number;
+      if (st.trace) {
+        const times = st.trace.timeS;
+        k = 0;
+        while (k < times.length && spec.start + times[k]! < endS) k++;
+        if (spec.count !== undefined) k = Math.min(k, spec.count);
+        if (k > 0) lastS = Math.max(lastS, spec.start + times[k - 1]!);
+        for (let i = 0; i < k; i++) {
+          promptTokens += st.trace.promptTokens[i]!;
+          outputTokens += st.trace.outputTokens[i]!;
+        }
+      } else {
+        const a = spec.arrival;
+        const rate =
+          a.process === 'on-off' ? (a.rate * a.on) / (a.on + a.off)
+          : a.process === 'diurnal' ? (a.hourly ? a.hourly.reduce((x, y) => x + y, 0) / 24 : ((a.trough ?? 0) + a.peak!) / 2)
+          : a.process === 'trace' ? 0
+          : a.rate;
+        const windowS = endS - spec.start;
+        k = spec.count ?? Infinity;
+        if (Number.isFinite(windowS)) k = Math.min(k, windowS > 0 ? windowS * rate : 0);
+        if (!(rate > 0)) k = 0;
+        lastS = Math.max(lastS, k > 0 ? spec.start + k / rate : 0);
+        promptTokens += k * meanOf(spec.prompt_tokens);
+        outputTokens += k * meanOf(spec.output_tokens);
+      }
+      if (k > 0) firstS = Math.min(firstS, spec.start);
+      n += k;
+    });
+    requests += n;
+    // Replica capacity: a full batch decoding, after each request's prefill.
+    const replicas = svc.spec.replicas.count ?? svc.spec.replicas.autoscale?.max ?? 1;
+    const meanPrompt = n > 0 ? promptTokens / n : 0;
+    const meanOutput = n > 0 ? outputTokens / n : 1;
+    const batch = Math.max(1, Math.min(svc.spec.max_batch, Number.isFinite(svc.timing.kvCapacityTokens) ? Math.floor(svc.timing.kvCapacityTokens / Math.max(1, meanPrompt + meanOutput)) : svc.spec.max_batch));
+    const perRequestS = prefillS(svc.timing, meanPrompt) / batch + meanOutput / decodeTokensPerS(svc.timing, batch, meanPrompt + meanOutput / 2);
+    const spanS = Number.isFinite(firstS) ? Math.max(0, lastS - firstS) : 0;
+    const servable = perRequestS > 0 ? (replicas * spanS) / perRequestS : Infinity;
+    const aliveHere = Math.min(n, replicas * batch + Math.max(0, n - servable));
+    const autoscale = svc.spec.replicas.autoscale;
+    const ticks = autoscale && Number.isFinite(horizon) ? horizon / autoscale.interval : autoscale ? Math.max(lastS, 1) / autoscale.interval : 0;
+    parts.push({
+      what: `${formatCount(n)} requests to service '${svc.name}'${aliveHere >= 1 ? `, about ${formatCount(aliveHere)} of them in flight at once` : ''}${ticks > 1e6 ? ` and ${formatCount(ticks)} autoscaler looks` : ''}`,
+      bytes: n * BYTES_PER.requestDone + aliveHere * BYTES_PER.requestAlive,
+      events: n * EVENTS_PER_REQUEST + ticks,
+      path: ['services', si, 'streams'],
+      fix: 'fewer requests (count, until, or a horizon), or a lower rate',
+    });
+  });
+
+  // Transfers: even alone on the fastest link, each must end within the simulated time.
+  if (s.horizon === undefined && input.fastestLinkBytesPerS > 0) {
+    input.transfers.forEach((t, ti) => {
+      const endS = t.startS + t.bytes / input.fastestLinkBytesPerS;
+      if (!(endS <= MAX_OPEN_RUN_S)) hard.push({ path: ['transfers', ti, 'size'], message: `this transfer would end at about ${formatYears(endS)} even alone on the fastest link; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: move less data, or set a horizon` });
+    });
+  }
+
+  // Failures: a failure and a repair per failing unit per MTBF, over the run (its horizon, or the
+  // least time the jobs can take).
+  const f = s.failures;
+  if (f) {
+    const runS = Number.isFinite(horizon) ? horizon : Math.max(lastArrivalS, devices > 0 ? demandDeviceS / devices : 0);
+    const failing = (units: number, mtbfS: number, path: PathKey[], what: string): void => {
+      const events = 2 * units * (runS / mtbfS);
+      if (events > 0) parts.push({ what: `${formatCount(events / 2)} ${what} failures`, bytes: 0, events, path, fix: 'a longer mtbf (it is per unit: per device, node or link)' });
+    };
+    for (const [kind, p] of Object.entries(f.devices)) {
+      let units = 0;
+      for (const g of input.groups) if (input.kinds[g.kind]!.name === kind) units += g.nodeCount * g.devicesPerNode;
+      failing(units, p.mtbf, ['failures', 'devices', kind, 'mtbf'], `${kind} device`);
+    }
+    if (f.nodes) failing(nodes, f.nodes.mtbf, ['failures', 'nodes', 'mtbf'], 'node');
+    if (f.links) failing(input.interDcLinks, f.links.mtbf, ['failures', 'links', 'mtbf'], 'link');
+  }
+
+  parts.sort((a, b) => b.bytes - a.bytes || b.events - a.events);
+  const memoryBytes = BASE_BYTES + parts.reduce((a, p) => a + p.bytes, 0);
+  const events = parts.reduce((a, p) => a + p.events, 0);
+  return { devices, nodes, jobs, requests, memoryBytes, events, parts, hardProblems: hard };
+}
+
+/** Why the run cannot go ahead, located; empty when it fits. */
+export function sizeProblems(est: SizeEstimate, limit: MemoryLimit): { path: readonly PathKey[]; message: string }[] {
+  const out = [...est.hardProblems];
+  if (!(est.memoryBytes <= limit.bytes)) {
+    const top = est.parts.filter((p) => p.bytes > 0).slice(0, 3);
+    const biggest = top[0];
+    out.push({
+      path: biggest?.path ?? [],
+      message:
+        `this run needs about ${formatBytes(est.memoryBytes)} of memory (${formatBytes(BASE_BYTES)} of it poolsim's own), more than the ${formatBytes(limit.bytes)} it may use (${limit.why})` +
+        `; the most: ${top.map((p) => `${p.what} (${formatBytes(p.bytes)})`).join('; ')}` +
+        `. Change: ${biggest?.fix ?? 'a smaller scenario'}` +
+        (est.memoryBytes <= totalmem() ? `; or raise the limit with --max-memory (e.g. --max-memory ${formatBytes(Math.max(est.memoryBytes * 1.25, 2 ** 30)).replace(' ', '')})` : `; it cannot fit in this machine's ${formatBytes(totalmem())} of memory`),
+    });
+  }
+  if (!(est.events <= MAX_EVENTS)) {
+    const top = [...est.parts].sort((a, b) => b.events - a.events).filter((p) => p.events > 0).slice(0, 3);
+    const hours = est.events / EVENTS_PER_S / 3600;
+    out.push({
+      path: top[0]?.path ?? [],
+      message:
+        `this run would take about ${formatCount(est.events)} events, at least ${hours >= 48 ? `${formatCount(hours / 24)} days` : `${hours.toPrecision(3)} hours`} at ${formatCount(EVENTS_PER_S)} events/s (poolsim refuses more than ${formatCount(MAX_EVENTS)} events)` +
+        `; the most: ${top.map((p) => `${p.what} (${formatCount(p.events)} events)`).join('; ')}` +
+        `. Change: ${top[0]?.fix ?? 'a smaller scenario'}, or set a horizon`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+// Hard limits on what a scenario file may ask for, each with the reason it exists. Bounds on single
+// fields live beside the fields (schema.ts, quantity.ts); the size of a whole run is estimated in
+// model/size-estimate.ts.
+
+/**
+ * Longest simulated time: 1e10 s, about 317 years. Times are float64 seconds; at 1e10 s their
+ * resolution is still 2e-6 s, and every product of a time with a bounded power, price or peak
+ * stays finite. Times and durations beyond it are refused (set a horizon, or shorten the job).
+ */
+export const MAX_TIME_S = 1e10;
+
+/**
+ * A run without a horizon that is still going after a century of simulated time never will: the
+ * simulator stops it (sim/simulation.ts), and the loader refuses up front one whose jobs, arrivals
+ * or transfers provably outlast it. No planning question spans a century.
+ */
+export const MAX_OPEN_RUN_S = 100 * 365 * 86400;
+
+/**
+ * Largest scenario text: 4 MiB. Bundled scenarios are a few KB; parsing YAML costs about 15 us and
+ * 150 bytes per node (measured with yaml 2.9 on Node 20: a 3 MB flow list of 1e6 numbers took 19 s
+ * and 149 MB), so 4 MiB of the densest YAML parses in about 25 s. Request traces belong in files
+ * (`arrival: { process: trace, file: ... }`), not inline.
+ */
+export const MAX_SCENARIO_BYTES = 4 * 2 ** 20;
+
+/** Deepest nesting of mappings and lists: a scenario needs about 8 levels. */
+export const MAX_NESTING = 64;
+
+/**
+ * Alias expansions allowed per alias (yaml's maxAliasCount): enough for any legitimate reuse of
+ * an anchor, far too few for a "billion laughs" document (each level multiplies the nodes).
+ */
+export const MAX_ALIAS_COUNT = 1000;
