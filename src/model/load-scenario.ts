@@ -225,8 +225,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const kindNames = [...kindSpecs.keys()];
   const kinds: KindInfo[] = [];
   const kindIndexByName = new Map<string, number>();
+  /** The kind a name in the scenario means: itself, a catalogue alias's kind, or a kind of another case. */
+  const canonicalOf = (name: string): string => (kindSpecs.has(name) ? name : (canonicalDeviceName(name) ?? kindNames.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name));
   const useKind = (name: string, path: readonly PathKey[]): number | undefined => {
-    const canonical = kindSpecs.has(name) ? name : (canonicalDeviceName(name) ?? kindNames.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name);
+    const canonical = canonicalOf(name);
     const known = kindIndexByName.get(canonical);
     if (known !== undefined) return known;
     const spec = kindSpecs.get(canonical);
@@ -619,6 +621,35 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     fail,
     readText: readRelative,
   });
+
+  // Failures and stragglers are keyed by device kind, and the simulator looks them up by the pool's
+  // kind names: each key is resolved as a node group's device is (aliases, any case), so that
+  // 'H100-SXM' or 'h100' reaches the H100 devices instead of silently failing nothing.
+  if (scenario.failures) {
+    const poolKindNames = [...new Set(groups.map((g) => kinds[g.kind]!.name))];
+    const byPoolKind = <T>(record: Record<string, T>, at: PathKey[]): Record<string, T> => {
+      const out: Record<string, T> = {};
+      const keyOf = new Map<string, string>();
+      for (const [name, value] of Object.entries(record)) {
+        const canonical = canonicalOf(name);
+        const earlier = keyOf.get(canonical);
+        if (!kindSpecs.has(canonical)) {
+          const guess = suggestName(name, poolKindNames);
+          fail([...at, name], `unknown device kind '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; the pool has ${poolKindNames.join(', ')}`);
+        } else if (!poolKindNames.includes(canonical)) {
+          fail([...at, name], `no node group has ${canonical === name ? `'${name}'` : `'${name}' (${canonical})`} devices, so they would never ${at[1] === 'devices' ? 'fail' : 'straggle'}; the pool has ${poolKindNames.join(', ')}`);
+        } else if (earlier !== undefined) {
+          fail([...at, name], `'${name}' and '${earlier}' are the same device kind (${canonical}): give it once`);
+        } else {
+          keyOf.set(canonical, name);
+          out[canonical] = value;
+        }
+      }
+      return out;
+    };
+    const f = scenario.failures;
+    scenario = { ...scenario, failures: { ...f, devices: byPoolKind(f.devices, ['failures', 'devices']), stragglers: byPoolKind(f.stragglers, ['failures', 'stragglers']) } };
+  }
 
   if (issues.length > 0) throw new InputError(issues);
   // Only a scenario that is otherwise valid is sized: the estimate reads resolved kinds and groups.
