@@ -1,5 +1,6 @@
-// Scenarios that `validate` accepted and that then ran wrong: failure and straggler keys that name
-// a device kind by an alias (or a typo) silently failed nothing.
+// Two ways a scenario that `validate` accepted still ran wrong or forever: failure and straggler
+// keys that name a device kind by an alias (or a typo) silently failed nothing, and an on/off
+// request stream with short periods spun for hours (or forever) while the size estimate saw a few requests.
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { InputError } from '../src/scenario/errors.js';
@@ -51,5 +52,27 @@ describe('failures and stragglers are keyed by device kind, resolved as node gro
     // 16 devices x 86,400 s / 1 ms, a failure and a repair each; before, the alias counted none.
     expect(events('H100-SXM')).toBe(2 * 16 * 86_400_000 + 2);
     expect(events('h100')).toBe(events('H100'));
+  });
+});
+
+describe('on/off and diurnal request streams: draws that make no request count toward the run size', () => {
+  const svc = (arrival: string, horizon = '1d'): string =>
+    `name: onoff\nhorizon: ${horizon}\n${POOL}services:\n  - name: chat\n    model: { params: 8B }\n    replicas: { count: 1, device: H100, datacentre: east }\n    streams:\n      - { arrival: ${arrival} }\n`;
+
+  it('periods of 1e-300 s never advance time: refused, where the run used to hang after validate said valid', () => {
+    expect(problems(svc("{ process: on-off, rate: 1/h, on: '1e-300s', off: '1e-300s' }"))).toMatch(/services\[0\]\.streams: this run would take about .* events.*arrival draws \(on\/off periods, thinned candidates\).*longer on\/off periods/);
+  });
+
+  it('periods of 1 us over a day: 4e10 draws for 24 requests, refused', () => {
+    expect(problems(svc('{ process: on-off, rate: 1/h, on: 1us, off: 1us }'))).toMatch(/12 requests to service 'chat'.* and 43,200,000,000 arrival draws/);
+  });
+
+  it('ordinary on/off and diurnal streams stay accepted and the estimate counts their draws', () => {
+    const r = scenarioFromText(svc('{ process: on-off, rate: 10/s, on: 1min, off: 1min }'));
+    // 432,000 requests x 5 events, plus 720 periods.
+    expect(r.size.events).toBeCloseTo(432_000 * 5 + 720, -2);
+    const d = scenarioFromText(svc('{ process: diurnal, peak: 2/s }'));
+    // Mean rate 1/s: 86,400 requests and as many rejected candidates.
+    expect(d.size.events).toBeCloseTo(86_400 * 6, -2);
   });
 });

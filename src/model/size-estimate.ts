@@ -325,6 +325,8 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     let lastS = 0;
     let outputTokens = 0;
     let promptTokens = 0;
+    /** Draws of the arrival processes that make no request: they cost time as events do. */
+    let draws = 0;
     svc.streams.forEach((st) => {
       const spec = st.spec;
       const endS = Math.min(spec.until ?? Infinity, horizon);
@@ -351,6 +353,10 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
         if (Number.isFinite(windowS)) k = Math.min(k, windowS > 0 ? windowS * rate : 0);
         if (!(rate > 0)) k = 0;
         lastS = Math.max(lastS, k > 0 ? spec.start + k / rate : 0);
+        // An on/off stream draws each on and off period, whatever its rate: (on + off) of 1 us over a
+        // day is 4e10 draws for a few requests. Thinning (diurnal) draws candidates at the peak rate.
+        if (a.process === 'on-off' && k > 0) draws += k / rate / (a.on + a.off);
+        if (a.process === 'diurnal' && k > 0) draws += k * ((a.hourly ? Math.max(...a.hourly) : a.peak!) / rate - 1);
         promptTokens += k * meanOf(spec.prompt_tokens);
         outputTokens += k * meanOf(spec.output_tokens);
       }
@@ -370,11 +376,11 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     const autoscale = svc.spec.replicas.autoscale;
     const ticks = autoscale && Number.isFinite(horizon) ? horizon / autoscale.interval : autoscale ? Math.max(lastS, 1) / autoscale.interval : 0;
     parts.push({
-      what: `${formatCount(n)} requests to service '${svc.name}'${aliveHere >= 1 ? `, about ${formatCount(aliveHere)} of them in flight at once` : ''}${ticks > 1e6 ? ` and ${formatCount(ticks)} autoscaler looks` : ''}`,
+      what: `${formatCount(n)} requests to service '${svc.name}'${aliveHere >= 1 ? `, about ${formatCount(aliveHere)} of them in flight at once` : ''}${ticks > 1e6 ? ` and ${formatCount(ticks)} autoscaler looks` : ''}${draws > 1e6 ? ` and ${formatCount(draws)} arrival draws (on/off periods, thinned candidates)` : ''}`,
       bytes: n * BYTES_PER.requestDone + aliveHere * BYTES_PER.requestAlive,
-      events: n * EVENTS_PER_REQUEST + ticks,
+      events: n * EVENTS_PER_REQUEST + ticks + draws,
       path: ['services', si, 'streams'],
-      fix: 'fewer requests (count, until, or a horizon), or a lower rate',
+      fix: `fewer requests (count, until, or a horizon), or a lower rate${draws > 1e6 ? ', or longer on/off periods' : ''}`,
     });
   });
 
