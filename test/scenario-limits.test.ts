@@ -199,7 +199,7 @@ describe('every number read from input is finite and in range', () => {
   });
 
   it('a job that could not end within 1e10 s of simulated time is refused unless a horizon ends the run', () => {
-    const text = `name: long\n${POOL}workloads:\n  - jobs: [{ name: huge, devices: 1, params: 1e18, tokens: 1e18 }]\n`;
+    const text = `name: long\n${POOL}workloads:\n  - jobs: [{ name: huge, devices: 1, work: 1e30 }]\n`;
     expect(problems(text)).toMatch(/workloads\[0\]\.jobs\[0\]: job 'huge' would end at about .* years even alone.*set a horizon/);
     expect(() => scenarioFromText(text.replace('name: long', 'name: long\nhorizon: 30d'))).not.toThrow();
     const transfer = `name: slow\n${TWO_SITES.replace('400Gbps', '1Mbps')}transfers:\n  - { name: t, from: east, to: west, size: 1e21B }\nworkloads:\n  - jobs: [{ ${JOB} }]\n`;
