@@ -149,5 +149,6 @@ describe('fuzzed scenarios', () => {
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
-  });
+    // Each mutant is a separate CLI process (a second or two, more on a loaded machine).
+  }, Math.max(120_000, RUNS * 5_000));
 });

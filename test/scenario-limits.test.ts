@@ -153,6 +153,20 @@ services:
   });
 });
 
+describe('sites a flow network cannot join', () => {
+  it('two data centres with no link are refused at the unreachable one (a job spanning them used to fail mid-run: "no inter-DC route")', async () => {
+    const cut = TWO_SITES.replace(/links:\n.*\n/, '');
+    const text = `name: cut\n${cut}workloads:\n  - jobs: [{ name: big, devices: 32, duration: 1h, reference_device: H100 }]\n`;
+    expect(problems(text)).toMatch(/^bad\.yaml:\d+:\d+: datacentres\[1\]\.name: data centre 'west' is joined to 'east' by no chain of links.*add a link between them.*or set network: ideal$/);
+    await refusedByCli(text, /datacentres\[1\]\.name: data centre 'west' is joined to 'east' by no chain of links/);
+    // Without a network model there is nothing to route: the same pool runs.
+    expect(runToCsv(scenarioFromText(text.replace('name: cut', 'name: cut\nnetwork: ideal'))).summary.jobs_completed).toBe(1);
+    // A chain of links is enough: east - mid - west.
+    const chain = `name: chain\n${cut}  - name: mid\n    node_groups:\n      - { count: 1, device: H100 }\nlinks:\n  - { between: [east, mid], latency: 1ms, bandwidth: 100Gbps }\n  - { between: [mid, west], latency: 1ms, bandwidth: 100Gbps }\nworkloads:\n  - jobs: [{ name: a, ${JOB} }]\n`;
+    expect(() => scenarioFromText(chain)).not.toThrow();
+  });
+});
+
 describe('empirical distributions', () => {
   const devices = (d: string): string => `name: emp\n${POOL}workloads:\n  - generator: { count: 5, arrival: { process: fixed, interval: 1h }, devices: ${d}, duration: 1h, reference_device: H100 }\n`;
 

@@ -380,6 +380,26 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     });
   });
 
+  // With the flow network every pair of sites needs a route: a gang, a transfer or a request placed
+  // across two sites that no chain of links joins would have nowhere to send its bytes.
+  if (scenario.network === 'flow' && datacentres.length > 1) {
+    const reach = new Set<number>([0]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const l of interDc) {
+        if (reach.has(l.a) !== reach.has(l.b)) {
+          reach.add(l.a);
+          reach.add(l.b);
+          grew = true;
+        }
+      }
+    }
+    const cut = datacentres.findIndex((_, i) => !reach.has(i));
+    if (cut !== -1) {
+      fail(['datacentres', cut, 'name'], `data centre '${datacentres[cut]!.name}' is joined to '${datacentres[0]!.name}' by no chain of links, so a job, transfer or request spanning them would have no route: add a link between them (links: - { between: [${datacentres[0]!.name}, ${datacentres[cut]!.name}], latency: ..., bandwidth: ... }), or set network: ideal`);
+    }
+  }
+
   const poolKinds = new Set(groups.map((g) => g.kind));
   const capacityOf = (allowed: readonly number[] | undefined): number => maxPerKind(groups, allowed ?? [...poolKinds]);
 
