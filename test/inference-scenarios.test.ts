@@ -94,6 +94,7 @@ describe('request rows', () => {
 
   it('add the network latency to the site both ways', () => {
     const twoSite = `name: net
+network: ideal
 devices:
   toy: { peak: 1EFLOPS, memory: 1000GB, memory_bandwidth: 200GB/s, busy_power: 100W, idle_power: 10W, efficiency: 1, devices_per_node: 1, interconnect: { name: x, bandwidth: 100GB/s, latency: 1us } }
 datacentres:
