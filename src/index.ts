@@ -1,5 +1,8 @@
 // poolsim as a library: load a scenario, run it, and write your own policies.
-export { loadScenario, type ResolvedScenario } from './model/load-scenario.js';
+export { loadScenario, type ResolvedScenario, type LoadOptions } from './model/load-scenario.js';
+// Building a scenario in code: defineScenario({ name, datacentres, workloads, ... }) with the file format's types and defaults.
+export { defineScenario, type DefineScenarioOptions } from './model/define-scenario.js';
+export type { Scenario, ScenarioInput } from './scenario/schema.js';
 export { InputError, type InputIssue } from './scenario/errors.js';
 // Reading the files a scenario names (traces) as the CLI does: loadScenario(text, file, { readFile: readInputFile, baseDir }).
 export { readInputFile, InputFileError, MAX_INPUT_BYTES, type ReadInputOptions } from './scenario/read-input-file.js';
@@ -9,6 +12,8 @@ export { runScenario, runScenarioWithPolicies, loadScenarioForRun, type RunScena
 export { outputFiles, attachOutputs, NonFiniteResultError, type OutputName, type OutputWriter } from './experiment/output-sinks.js';
 export { Signals, type JobSignals, type RowSignals, type LinkRow, type TransferRow } from './sim/signals.js';
 export { RunFailedError } from './sim/run-error.js';
+// Listening to a run: runScenario(resolved, { on: { jobStarted(e) { ... }, jobRow(row) { ... } } }).
+export { listenTo, type JobEvent, type JobEventKind, type RunListeners } from './sim/run-events.js';
 export { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow, type SummaryRow } from './sim/metrics.js';
 export { DEVICE_CATALOGUE, FABRIC_PRESETS } from './model/catalogue.js';
 export { parseQuantity, parseDuration, parseRate, parseSize, parseFlops } from './units/units.js';

@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { loadScenario, type LoadOptions, type ResolvedScenario } from '../model/load-scenario.js';
 import { loadPolicies, type LoadPoliciesOptions } from '../policy/plugin.js';
 import type { ResolvedPolicies } from '../policy/registry.js';
+import { listenTo, type RunListeners } from '../sim/run-events.js';
 import { Simulation, type RunOptions, type RunResult } from '../sim/simulation.js';
 import { scenarioFingerprint } from './manifest.js';
 import { attachOutputs, type OutputName, type OutputWriter } from './output-sinks.js';
@@ -15,13 +16,16 @@ export interface RunScenarioOptions extends Omit<RunOptions, 'observe'> {
   outputs?: { files: readonly OutputName[]; write: OutputWriter };
   /** More listeners on the signal bus (trace exporters, invariant checks), attached before the first event. */
   observe?: (sim: Simulation) => void;
+  /** Listeners for job signals and result rows, as frozen plain data (sim/run-events.ts). */
+  on?: RunListeners;
 }
 
 /** Simulate a resolved scenario with its sinks; pure apart from what the sinks do. */
 export function runScenario(resolved: ResolvedScenario, options: RunScenarioOptions = {}): RunResult {
-  const { outputs, observe, ...runOptions } = options;
+  const { outputs, observe, on, ...runOptions } = options;
   const sim = new Simulation(resolved, runOptions);
   const sinks = outputs ? attachOutputs(sim, outputs.files, outputs.write) : undefined;
+  if (on) listenTo(sim.signals, sim.cluster, on);
   observe?.(sim);
   const result = sim.run();
   sinks?.finish(result.summary);

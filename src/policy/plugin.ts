@@ -181,7 +181,7 @@ async function importDefinition(ref: ModuleRef, issues: InputIssue[], monitor: P
   } finally {
     monitor?.exitPlugin();
   }
-  const def = (mod.default ?? mod.policy) as Partial<Definition> | undefined;
+  const def = definitionOf(mod) as Partial<Definition> | undefined;
   const problems: string[] = [];
   if (def === null || typeof def !== 'object') problems.push('it has no default export (or export named `policy`)');
   else {
@@ -195,6 +195,25 @@ async function importDefinition(ref: ModuleRef, issues: InputIssue[], monitor: P
   }
   const d = def as Definition;
   return { name: d.name, description: typeof d.description === 'string' ? d.description : '', params: d.params, create: (p) => d.create(p) };
+}
+
+/**
+ * The definition a module exports: its default export (or `policy`). A module compiled as CommonJS
+ * (a `.ts` or `.cts` plug-in in a project without "type": "module", or a `.cjs` file written with
+ * `exports.default = ...`) arrives through Node's interop wrapped once more, as
+ * `{ default: { __esModule, default: definition } }`: that wrapper is unwrapped, never a definition.
+ */
+function definitionOf(mod: Record<string, unknown>): unknown {
+  let m: unknown = mod;
+  for (let depth = 0; depth < 3; depth++) {
+    const record = m as Record<string, unknown> | null | undefined;
+    const def = record?.default ?? record?.policy;
+    const inner = def as Record<string, unknown> | null | undefined;
+    const wrapper = inner !== null && typeof inner === 'object' && typeof inner.create !== 'function' && (typeof inner.default === 'object' || typeof inner.policy === 'object');
+    if (!wrapper) return def;
+    m = def;
+  }
+  return undefined;
 }
 
 async function importModule(file: string): Promise<Record<string, unknown>> {

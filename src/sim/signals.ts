@@ -12,6 +12,8 @@ export interface JobSignals {
   /** The job stops holding devices without finishing (preemption, failure). */
   stopped: (job: SimJob, nowS: number, why: string) => void;
   finished: (job: SimJob, nowS: number) => void;
+  /** A running job's progress rate changed (after it started). */
+  rateChanged: (job: SimJob, nowS: number) => void;
 }
 
 export interface TransferRow {
@@ -56,6 +58,7 @@ export class Signals {
     started: [],
     stopped: [],
     finished: [],
+    rateChanged: [],
   };
   private readonly rowListeners: { [K in RowSignal]: ((row: RowSignals[K]) => void)[] } = {
     jobRow: [],

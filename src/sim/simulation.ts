@@ -547,14 +547,21 @@ export class Simulation implements FailurePort, InferencePort {
     this.planCheckpoints(job);
     job.runningSlot = this.running.length;
     this.running.push(job);
-    this.signals.emit('started', job, now);
+    // Listeners hear of the start with the job's first rate set; that first rate is no change.
+    this.starting = job;
     try {
       this.setRate(job, this.progress.startRate(job));
     } catch (e) {
       if (e instanceof RunFailedError || e instanceof InputError) this.runFailure ??= e;
       throw e;
+    } finally {
+      this.starting = undefined;
     }
+    this.signals.emit('started', job, now);
   }
+
+  /** The job being started, whose first setRate() is not a rate change. */
+  private starting: SimJob | undefined;
 
   /** Apply no decision that breaks the rules: a policy bug, named with the policy, job and time. */
   private checkPlacement(job: SimJob, p: Placement): void {
@@ -638,6 +645,7 @@ export class Simulation implements FailurePort, InferencePort {
     if (!(modelRateFlopPerS >= 0)) throw new PolicyError('progress model', job.name, now, `invalid rate ${modelRateFlopPerS}`);
     const T = job.checkpointIntervalS;
     const checkpointShare = T < Infinity ? T / (T + job.checkpointCostS) : 1;
+    const before = job.rateFlopPerS;
     job.rateFlopPerS = modelRateFlopPerS * job.speedFactor * checkpointShare;
     const step = this.network?.stepOf(job);
     job.stepS = step ? step.stepS / job.speedFactor : Number.NaN;
@@ -650,6 +658,7 @@ export class Simulation implements FailurePort, InferencePort {
       );
     }
     job.completion = job.rateFlopPerS > 0 ? this.engine.at(finishS, this.complete, job) : undefined;
+    if (before !== job.rateFlopPerS && job !== this.starting && job.state === 'running') this.signals.emit('rateChanged', job, now);
   }
 
   /** Device pace per device (1 = nominal); set by the failure model for stragglers. */

@@ -1,0 +1,82 @@
+// What a library user can listen to while a run goes: plain, frozen snapshots of job lifecycle
+// signals and the result rows. A listener never holds the mutable SimJob or the Simulation, so it
+// cannot change the run it observes (and what it keeps stays valid after the run).
+import type { Cluster } from '../model/cluster.js';
+import type { RowSignals, Signals } from './signals.js';
+import type { SimJob } from './sim-job.js';
+
+export type JobEventKind = 'submitted' | 'rejected' | 'started' | 'stopped' | 'finished' | 'rateChanged';
+
+/** One job signal, as data. */
+export interface JobEvent {
+  readonly kind: JobEventKind;
+  /** Simulated time (s). */
+  readonly timeS: number;
+  readonly job: string;
+  /** Devices the job asks for. */
+  readonly devices: number;
+  /** Device kind it holds (started, stopped, finished, rateChanged), else undefined. */
+  readonly deviceKind: string | undefined;
+  /** Data centres of the nodes it holds, in placement order without repeats. */
+  readonly datacentres: readonly string[];
+  /** Useful FLOP/s it progresses at now (0 once stopped or finished). */
+  readonly rateFlopPerS: number;
+  /** Why a job stopped (preempted, a failure) or was rejected. */
+  readonly why: string | undefined;
+}
+
+/** Listeners for a run; each is optional. */
+export interface RunListeners {
+  jobSubmitted?: (e: JobEvent) => void;
+  jobRejected?: (e: JobEvent) => void;
+  jobStarted?: (e: JobEvent) => void;
+  /** The job stops holding devices without finishing (preempted, failure); it will queue again. */
+  jobStopped?: (e: JobEvent) => void;
+  jobFinished?: (e: JobEvent) => void;
+  /** A running job's progress rate changed (network contention, stragglers, a failed link). */
+  jobRateChanged?: (e: JobEvent) => void;
+  jobRow?: (row: Readonly<RowSignals['jobRow']>) => void;
+  transferRow?: (row: Readonly<RowSignals['transferRow']>) => void;
+  linkRow?: (row: Readonly<RowSignals['linkRow']>) => void;
+  serviceRow?: (row: Readonly<RowSignals['serviceRow']>) => void;
+  requestRow?: (row: Readonly<RowSignals['requestRow']>) => void;
+}
+
+const ROWS = ['jobRow', 'transferRow', 'linkRow', 'serviceRow', 'requestRow'] as const;
+
+/** Attach `listeners` to a run's signal bus (before it starts). */
+export function listenTo(signals: Signals, cluster: Cluster, listeners: RunListeners): void {
+  const event = (kind: JobEventKind, job: SimJob, timeS: number, why?: string): JobEvent => {
+    const p = job.placement;
+    const holding = p !== undefined && kind !== 'submitted' && kind !== 'rejected';
+    const datacentres: string[] = [];
+    if (holding) {
+      for (const node of p.nodes) {
+        const dc = cluster.datacentres[cluster.nodeDatacentre[node]!]!.name;
+        if (!datacentres.includes(dc)) datacentres.push(dc);
+      }
+    }
+    return Object.freeze({
+      kind,
+      timeS,
+      job: job.name,
+      devices: job.devices,
+      deviceKind: holding ? cluster.kinds[p.kind]!.name : undefined,
+      datacentres: Object.freeze(datacentres),
+      rateFlopPerS: kind === 'stopped' || kind === 'finished' ? 0 : job.rateFlopPerS,
+      why: why ?? (kind === 'rejected' && job.reason !== '' ? job.reason : undefined),
+    });
+  };
+  const { jobSubmitted, jobRejected, jobStarted, jobStopped, jobFinished, jobRateChanged } = listeners;
+  if (jobSubmitted) signals.on('submitted', (job, t) => jobSubmitted(event('submitted', job, t)));
+  if (jobRejected) signals.on('rejected', (job, t) => jobRejected(event('rejected', job, t)));
+  if (jobStarted) signals.on('started', (job, t) => jobStarted(event('started', job, t)));
+  if (jobStopped) signals.on('stopped', (job, t, why) => jobStopped(event('stopped', job, t, why)));
+  if (jobFinished) signals.on('finished', (job, t) => jobFinished(event('finished', job, t)));
+  if (jobRateChanged) signals.on('rateChanged', (job, t) => jobRateChanged(event('rateChanged', job, t)));
+  for (const name of ROWS) {
+    const listener = listeners[name] as ((row: object) => void) | undefined;
+    // Rows are copied: sinks that write files get the originals, the user a frozen copy.
+    if (listener) signals.onRow(name, (row: object) => listener(Object.freeze({ ...row })));
+  }
+}
