@@ -50,7 +50,8 @@ function quantity(kind: QuantityKind, opts: QuantityBounds = {}) {
   const min = opts.min ?? (opts.positive ? KIND_BOUNDS[kind]?.min : undefined);
   const max = opts.max ?? KIND_BOUNDS[kind]?.max;
   const show = (x: number): string => `${x.toPrecision(3).replace(/\.?0+(e|$)/, '$1')}${UNIT_OF[kind] ? ` ${UNIT_OF[kind]}` : ''}`;
-  return z.union([z.string(), z.number()]).transform((v, ctx) => {
+  // The kind travels into the JSON Schema (`x-quantity`), where the scenario reference reads it.
+  return z.union([z.string(), z.number()]).meta({ 'x-quantity': kind }).transform((v, ctx) => {
     try {
       const x = parseQuantity(v, kind);
       if (opts.positive && !(x > 0)) {

@@ -1,18 +1,20 @@
 // `poolsim schema`: the JSON Schema of scenario files, generated from the same zod schemas that
-// validate them, for editors' completion and checking (e.g. the YAML language server).
-import type { Argv } from 'yargs';
-import { z } from 'zod';
-import { scenarioSchema } from '../../scenario/schema.js';
+// validate them and carrying every field's description, for editors' completion and hover (e.g. the
+// YAML language server); `--format markdown` prints the scenario reference (docs/scenario-reference.md).
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { scenarioJsonSchema, scenarioReference } from '../../scenario/json-schema.js';
 
 export const command = 'schema';
-export const describe = 'Print the JSON Schema of scenario files (for editor completion)';
+export const describe = 'Print the JSON Schema of scenario files (for editors), or the scenario reference as Markdown';
 
-export function builder(y: Argv): Argv {
-  return y;
+interface SchemaArgs {
+  format: 'json' | 'markdown';
 }
 
-export function handler(): void {
-  // Input form: what a user writes ('5us', '400Gbps'), before units are parsed.
-  const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });
-  process.stdout.write(`${JSON.stringify({ title: 'poolsim scenario', ...schema }, null, 2)}\n`);
+export function builder(y: Argv): Argv<SchemaArgs> {
+  return y.option('format', { choices: ['json', 'markdown'] as const, default: 'json' as const, describe: 'json: JSON Schema; markdown: the scenario reference' }) as Argv<SchemaArgs>;
+}
+
+export function handler(argv: ArgumentsCamelCase<SchemaArgs>): void {
+  process.stdout.write(argv.format === 'markdown' ? scenarioReference() : `${JSON.stringify(scenarioJsonSchema().schema, null, 2)}\n`);
 }
