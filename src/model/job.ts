@@ -32,6 +32,8 @@ export interface JobTemplate {
    * gets (run time x share x peak x efficiency); `usefulFlop` is the reference-kind figure.
    */
   readonly fixedRuntimeS?: number | undefined;
+  /** Tenant queue index (scenarios with tenants: model/tenants.ts). */
+  readonly queue?: number | undefined;
   /** Held until these transfers complete (set by transfers with `before:`). */
   readonly waitsFor?: readonly string[] | undefined;
 }

@@ -18,6 +18,7 @@ import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from '../scenario/li
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
 import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from './training-fit.js';
 import { UniqueNames } from './unique-names.js';
+import { poolKindRef, queueRef, resolveTenants, type Tenants } from './tenants.js';
 import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
 import { freeName } from '../scenario/traces/trace-options.js';
 
@@ -30,6 +31,8 @@ export interface GeneratorSource {
   readonly allowedKinds: readonly number[] | undefined;
   /** Kind whose peak x efficiency converts a duration into work. */
   readonly referenceKind: number | undefined;
+  /** Tenant queue index of its jobs (scenarios with tenants). */
+  readonly queue?: number;
 }
 
 /** A scenario checked against the catalogue, with names resolved to indices. */
@@ -54,6 +57,8 @@ export interface ResolvedScenario {
   readonly warnings: readonly InputIssue[];
   /** The run's estimated size (memory, events), checked against the memory limit when loaded. */
   readonly size: SizeEstimate;
+  /** Tenant queues and cohorts (model/tenants.ts), when the scenario defines them. */
+  readonly tenants?: Tenants;
 }
 
 export interface TransferPlan {
@@ -401,6 +406,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   }
 
   const poolKinds = new Set(groups.map((g) => g.kind));
+  // Tenants (model/tenants.ts): quotas name kinds of the pool; workloads name their queue.
+  const tenants = scenario.tenants ? resolveTenants(scenario.tenants, kinds.length, poolKindRef(poolKinds, kinds, canonicalOf, fail), fail) : undefined;
   const capacityOf = (allowed: readonly number[] | undefined): number => maxPerKind(groups, allowed ?? [...poolKinds]);
 
   // --- training layouts and memory (model/training-fit.ts): the kinds a job's model fits on ---
@@ -458,6 +465,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     if ('jobs' in w) {
       w.jobs.forEach((j, ji) => {
         const at: PathKey[] = ['workloads', wi, 'jobs', ji];
+        const queue = queueRef(tenants, j.queue, at, fail);
         const allowed = j.device_kinds?.map((k, ki) => useKind(k, [...at, 'device_kinds', ki]));
         if (allowed?.some((k) => k === undefined)) return;
         const allowedKinds = allowed as number[] | undefined;
@@ -490,11 +498,13 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           source: `workloads[${wi}]`,
           shape: j.model,
           layout: j.layout,
+          ...(queue !== undefined ? { queue } : {}),
         });
       });
     } else if ('trace' in w) {
       const t = w.trace;
       const at: PathKey[] = ['workloads', wi, 'trace'];
+      const queue = queueRef(tenants, t.queue, at, fail);
       const text = readRelative(t.path, [...at, 'path']);
       if (text === undefined) return;
       let imported: TraceImport;
@@ -574,6 +584,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           source: name,
           ...(tj.gpuMilli < 1000 ? { milli: tj.gpuMilli } : {}),
           ...(t.runtime === 'fixed' ? { fixedRuntimeS: tj.durationS } : {}),
+          ...(queue !== undefined ? { queue } : {}),
         });
         kept++;
       }
@@ -581,6 +592,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     } else {
       const g = w.generator;
       const at: PathKey[] = ['workloads', wi, 'generator'];
+      const queue = queueRef(tenants, g.queue, at, fail);
       const allowed = g.device_kinds?.map((k, ki) => useKind(k, [...at, 'device_kinds', ki]));
       if (allowed?.some((k) => k === undefined)) return;
       if (g.count === undefined && g.until === undefined && scenario.horizon === undefined) {
@@ -600,7 +612,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         referenceKind = referenceKindOf(g.reference_device, allowed as number[] | undefined, [...at, 'reference_device'], useKind, fail);
       }
       checkGenerator(g, allowed as number[] | undefined, fitPool, reportAt(at)); // model/training-fit.ts
-      generators.push({ name: g.name ?? `workloads[${wi}]`, spec: g, allowedKinds: allowed as number[] | undefined, referenceKind });
+      generators.push({ name: g.name ?? `workloads[${wi}]`, spec: g, allowedKinds: allowed as number[] | undefined, referenceKind, ...(queue !== undefined ? { queue } : {}) });
     }
   });
 
@@ -686,7 +698,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   });
   for (const p of sizeProblems(size, memoryLimit(io.maxMemoryBytes))) fail(p.path, p.message);
   if (issues.length > 0) throw new InputError(issues);
-  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services, warnings, size };
+  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services, warnings, size, ...(tenants ? { tenants } : {}) };
 }
 
 function maxPerKind(groups: readonly NodeGroup[], allowed: readonly number[]): number {

@@ -5,6 +5,7 @@ import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardwar
 import { serviceSchema } from '../model/inference/service-schema.js';
 import { distributionSchema } from './distribution.js';
 import { expectSchema } from './expect-schema.js';
+import { tenantsSchema } from './tenants-schema.js';
 import { boundedNumber, count, duration, flop, frequency, interval, power, rate, size } from './quantity.js';
 
 /** Money per kWh; see datacentreSchema.electricity_price. */
@@ -140,6 +141,8 @@ const trainingWorkFields = {
   /** Allowed device kinds (any when absent). */
   device_kinds: z.array(z.string().min(1)).min(1).optional(),
   priority: z.number().int().default(0),
+  /** The tenant queue it is submitted to (one of `tenants.queues`). */
+  queue: identifier.optional(),
 };
 
 export const jobSchema = z.strictObject({
@@ -178,6 +181,8 @@ export const generatorSchema = z.strictObject({
   device_kinds: z.array(z.string().min(1)).min(1).optional(),
   priority: distributionSchema(z.number().int()).optional(),
   model: modelShapeSchema.optional(),
+  /** The tenant queue its jobs are submitted to (one of `tenants.queues`). */
+  queue: identifier.optional(),
 });
 
 export const transferSchema = z.strictObject({
@@ -241,6 +246,8 @@ export const traceWorkloadSchema = z.strictObject({
   include_pending: z.boolean().default(false),
   /** Priority per QoS class or group (default 0). */
   priority: z.record(z.string(), z.number().int()).default({}),
+  /** The tenant queue its jobs are submitted to (one of `tenants.queues`). */
+  queue: identifier.optional(),
 });
 
 /** A failure process: time between failures (per unit: device, node or link) and repair time. */
@@ -317,6 +324,11 @@ export const scenarioSchema = z.strictObject({
   failures: failuresSchema.optional(),
   /** Periodic checkpoints of training jobs, and the cost of restarting from one after a failure. */
   checkpointing: checkpointingSchema.optional(),
+  /**
+   * Tenants: queues with quotas per device kind, cohorts that borrow and lend, preemption and fair
+   * sharing (Kueue's semantics), an admission layer in front of the scheduling policy.
+   */
+  tenants: tenantsSchema.optional(),
   /** What suspending a running job costs (preemptive policies pay it). */
   preemption: z
     .strictObject({

@@ -25,6 +25,7 @@ import { WaitingLine } from './waiting-line.js';
 import type { FailurePort, InferencePort, Lease, Subsystem } from './subsystem.js';
 import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
 import { RunFailedError } from './run-error.js';
+import { KueueAdmission } from '../policy/tenants/kueue-admission.js';
 import { formatDuration } from '../units/units.js';
 import type { RequestRow, ServiceRow } from './inference/service-rows.js';
 
@@ -103,6 +104,8 @@ export class Simulation implements FailurePort, InferencePort {
   private passPending = false;
   /** The scenario's inference services, when it has any. */
   readonly inference: InferenceSystem | undefined;
+  /** The tenant queues' admission layer, when the scenario defines tenants. */
+  readonly admission: KueueAdmission | undefined;
 
   constructor(
     readonly resolved: ResolvedScenario,
@@ -113,7 +116,10 @@ export class Simulation implements FailurePort, InferencePort {
     this.cluster = new Cluster(resolved.shape);
     this.deviceSpeed = new Float64Array(this.cluster.deviceCount).fill(1);
     this.deviceJob = new Array<SimJob | undefined>(this.cluster.deviceCount);
-    this.policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src });
+    const policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src });
+    // Tenant queues admit jobs by quota before the queue policy sees them (policy/tenants/).
+    this.admission = resolved.tenants ? new KueueAdmission(resolved.tenants, this.cluster.kinds.length, policies.queue, policies.queueName) : undefined;
+    this.policies = this.admission ? { ...policies, queue: this.admission } : policies;
     const flow = resolved.scenario.network === 'flow';
     this.network = flow || resolved.transfers.length > 0 ? new NetworkProgressModel(this.cluster, resolved.interDc, this, !flow) : undefined;
     this.progress = flow ? this.network! : new PeakEfficiencyModel(this.cluster);
@@ -122,6 +128,13 @@ export class Simulation implements FailurePort, InferencePort {
       this.signals,
       { scenario: resolved.scenario.name, policy: this.policies.queueName, placement: this.policies.placementName, seed: this.seed },
     );
+    if (this.admission) {
+      const admission = this.admission;
+      const left = (job: SimJob, nowS: number): void => admission.jobLeft(job, nowS);
+      this.signals.on('finished', left);
+      this.signals.on('stopped', left);
+      this.signals.on('rejected', left);
+    }
     if (options.jobSink) this.signals.onRow('jobRow', options.jobSink);
     if (options.transferSink) this.signals.onRow('transferRow', options.transferSink);
     if (options.linkSink) this.signals.onRow('linkRow', options.linkSink);
@@ -336,6 +349,7 @@ export class Simulation implements FailurePort, InferencePort {
         params,
         source: g.name,
         shape: spec.model,
+        ...(g.queue !== undefined ? { queue: g.queue } : {}),
       };
     };
     const arrive = (): void => {

@@ -1,0 +1,135 @@
+// Tenants resolved against the pool: each queue's quota per device kind (index), its cohort, weight
+// and preemption settings. Names are checked here, so that a misspelt kind, queue or cohort is
+// refused at its place in the scenario file.
+import type { PathKey } from '../scenario/errors.js';
+import { suggestName } from '../scenario/did-you-mean.js';
+import type { FairSharingStrategy, TenantsSpec } from '../scenario/tenants-schema.js';
+
+export interface TenantQueue {
+  readonly index: number;
+  readonly name: string;
+  /** Cohort index, or undefined for a queue that neither borrows nor lends. */
+  readonly cohort: number | undefined;
+  readonly weight: number;
+  readonly strictFifo: boolean;
+  /** Per kind index: nominal quota in devices (0 for kinds the queue does not list). */
+  readonly nominal: readonly number[];
+  /** Per kind index: borrowing limit (undefined: unlimited). */
+  readonly borrowingLimit: readonly (number | undefined)[];
+  /** Per kind index: lending limit (undefined: all unused nominal may be lent). */
+  readonly lendingLimit: readonly (number | undefined)[];
+  /** Kinds the queue has quota entries for, in the order flavours are tried. */
+  readonly flavours: readonly number[];
+  readonly withinQueue: 'never' | 'lower-priority' | 'lower-or-newer-equal-priority';
+  readonly reclaimWithinCohort: 'never' | 'lower-priority' | 'any';
+  readonly borrowWithinCohort: { readonly policy: 'never' | 'lower-priority'; readonly maxPriorityThreshold: number | undefined };
+}
+
+export interface Tenants {
+  readonly queues: readonly TenantQueue[];
+  readonly cohorts: readonly string[];
+  readonly fairSharing: { readonly enabled: boolean; readonly strategies: readonly FairSharingStrategy[] };
+}
+
+/**
+ * Resolve the tenants section. `kindOf` maps a device name to a kind index of the pool (reporting
+ * it when unknown); `kindCount` is the number of kinds.
+ */
+export function resolveTenants(
+  spec: TenantsSpec,
+  kindCount: number,
+  kindOf: (name: string, path: readonly PathKey[]) => number | undefined,
+  fail: (path: readonly PathKey[], message: string) => void,
+): Tenants {
+  const cohorts: string[] = [];
+  const seen = new Map<string, number>();
+  const queues: TenantQueue[] = [];
+  spec.queues.forEach((q, qi) => {
+    const at: PathKey[] = ['tenants', 'queues', qi];
+    if (seen.has(q.name)) fail([...at, 'name'], `queue '${q.name}' is defined twice (first at tenants.queues[${seen.get(q.name)}])`);
+    seen.set(q.name, qi);
+    let cohort: number | undefined;
+    if (q.cohort !== undefined) {
+      cohort = cohorts.indexOf(q.cohort);
+      if (cohort < 0) cohort = cohorts.push(q.cohort) - 1;
+    }
+    const nominal = new Array<number>(kindCount).fill(0);
+    const borrowingLimit = new Array<number | undefined>(kindCount).fill(undefined);
+    const lendingLimit = new Array<number | undefined>(kindCount).fill(undefined);
+    const flavours: number[] = [];
+    for (const [name, quota] of Object.entries(q.quota)) {
+      const kind = kindOf(name, [...at, 'quota', name]);
+      if (kind === undefined) continue;
+      if (flavours.includes(kind)) {
+        fail([...at, 'quota', name], `device kind '${name}' is given twice in this queue's quota`);
+        continue;
+      }
+      if (cohort === undefined && (quota.borrowing_limit !== undefined || quota.lending_limit !== undefined)) {
+        fail([...at, 'quota', name], 'borrowing_limit and lending_limit need the queue to be in a cohort (Kueue refuses them too)');
+      }
+      flavours.push(kind);
+      nominal[kind] = quota.nominal;
+      borrowingLimit[kind] = quota.borrowing_limit;
+      lendingLimit[kind] = quota.lending_limit;
+    }
+    const bwc = q.preemption.borrow_within_cohort;
+    queues.push({
+      index: qi,
+      name: q.name,
+      cohort,
+      weight: q.weight,
+      strictFifo: q.queueing === 'strict-fifo',
+      nominal,
+      borrowingLimit,
+      lendingLimit,
+      flavours,
+      withinQueue: q.preemption.within_queue,
+      reclaimWithinCohort: q.preemption.reclaim_within_cohort,
+      borrowWithinCohort: { policy: bwc.policy, maxPriorityThreshold: bwc.max_priority_threshold },
+    });
+  });
+  return { queues, cohorts, fairSharing: spec.fair_sharing };
+}
+
+/** The queue index a workload names, or undefined (reported) when it names none that exists. */
+export function queueRef(
+  tenants: Tenants | undefined,
+  name: string | undefined,
+  path: readonly PathKey[],
+  fail: (path: readonly PathKey[], message: string) => void,
+): number | undefined {
+  if (!tenants) {
+    if (name !== undefined) fail([...path, 'queue'], `queue '${name}' is named but the scenario defines no tenants (add a \`tenants:\` section with its queues)`);
+    return undefined;
+  }
+  if (name === undefined) {
+    fail(path, `the scenario defines tenants, so every workload needs \`queue:\` (one of: ${tenants.queues.map((q) => q.name).join(', ')})`);
+    return undefined;
+  }
+  const q = tenants.queues.find((x) => x.name === name);
+  if (q) return q.index;
+  const guess = suggestName(name, tenants.queues.map((x) => x.name));
+  fail([...path, 'queue'], `unknown queue '${name}'${guess ? ` (did you mean '${guess}'?)` : `; the queues are: ${tenants.queues.map((x) => x.name).join(', ')}`}`);
+  return undefined;
+}
+
+/**
+ * A kind reference for quotas: a name the loader knows (aliases, any case) that names a kind of the
+ * pool. A quota on a kind no node group has could never be used, so it is refused.
+ */
+export function poolKindRef(
+  poolKinds: ReadonlySet<number>,
+  kinds: readonly { readonly name: string; readonly index: number }[],
+  canonicalOf: (name: string) => string,
+  fail: (path: readonly PathKey[], message: string) => void,
+): (name: string, path: readonly PathKey[]) => number | undefined {
+  const inPool = kinds.filter((k) => poolKinds.has(k.index));
+  return (name, path) => {
+    const canonical = canonicalOf(name);
+    const kind = inPool.find((k) => k.name === canonical);
+    if (kind) return kind.index;
+    const guess = suggestName(name, inPool.map((k) => k.name));
+    fail(path, `no node group has ${canonical === name ? `'${name}'` : `'${name}' (${canonical})`} devices, so a quota of them could never be used${guess ? ` (did you mean '${guess}'?)` : ''}; the pool has ${inPool.map((k) => k.name).join(', ')}`);
+    return undefined;
+  };
+}

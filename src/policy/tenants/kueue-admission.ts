@@ -1,0 +1,354 @@
+// Tenant queues as an admission layer in front of any queue policy, with Kueue's semantics: a job
+// is first admitted by its queue's quota (a device kind, the "flavour", is chosen then and quota is
+// held until the job ends or is preempted), and only admitted jobs reach the scheduling policy
+// (fifo, easy-backfill, ...), which places them on their admitted kind through the placement policy.
+//
+// Each pass (Kueue's scheduling cycle, docs/concepts/cluster_queue.md and preemption.md):
+// - every queue nominates its first pending workload (priority, then submission) that fits its
+//   quota, or that can fit by preempting; strict-fifo queues nominate only their head, and
+//   best-effort-fifo queues skip workloads that can do neither;
+// - a flavour is assigned as Kueue's flavour assigner does by default: kinds in the queue's quota
+//   order, the first where the workload fits (borrowing if need be: whenCanBorrow: Borrow), else
+//   the first where preemption could make room (whenCanPreempt: TryNextFlavor);
+// - nominees are admitted in Kueue's order: those not borrowing first, then (fair sharing) lower
+//   share after admission, then higher priority, then earlier submission; a nominee that needs
+//   preemption evicts its targets and its queue waits until they have let go of their quota.
+import type { Tenants } from '../../model/tenants.js';
+import { PolicyError, type JobView, type Placement, type QueueDiscipline, type SchedulingContext, type WaitingJobs } from '../types.js';
+import { classicTargets, fairTargets, type Admission } from './kueue-preemption.js';
+import { MILLI, QuotaBook } from './quota-book.js';
+
+interface Record_ {
+  readonly job: JobView;
+  /** The job as the scheduling policy sees it: allowed only its admitted kind. */
+  readonly view: JobView;
+  readonly a: Admission;
+  started: boolean;
+  /** Evicted by a preemption: it holds its quota until it has let go of its devices. */
+  evicted: boolean;
+}
+
+/** Quota over time, per queue, for tenants.csv. */
+export interface QueueUsageTotals {
+  /** Device-seconds held beyond nominal quota (borrowed), and lent to the cohort. */
+  borrowedDeviceS: number;
+  lentDeviceS: number;
+  /** Jobs evicted by the admission layer's preemptions. */
+  evictions: number;
+}
+
+export class KueueAdmission implements QueueDiscipline {
+  readonly book: QuotaBook;
+  private readonly records = new Map<JobView, Record_>();
+  private readonly line = new AdmittedLine((view, real) => this.records.get(real)?.view === view);
+  /** Per queue: the jobs whose eviction its nominee waits for. */
+  private readonly waitingFor = new Map<number, Set<JobView>>();
+  private seq = 0;
+  private lastS = 0;
+  readonly totals: QueueUsageTotals[];
+  private innerCtx: SchedulingContext | undefined;
+  private outerCtx: SchedulingContext | undefined;
+
+  constructor(
+    readonly tenants: Tenants,
+    kindCount: number,
+    private readonly inner: QueueDiscipline,
+    private readonly innerName: string,
+  ) {
+    this.book = new QuotaBook(tenants, kindCount);
+    this.totals = tenants.queues.map(() => ({ borrowedDeviceS: 0, lentDeviceS: 0, evictions: 0 }));
+  }
+
+  schedule(ctx: SchedulingContext): void {
+    this.outerCtx = ctx;
+    this.accrue(ctx.nowS);
+    this.reconcile();
+    this.admit(ctx);
+    this.inner.schedule((this.innerCtx ??= this.makeInnerContext()));
+  }
+
+  /** Bring the borrowed and lent integrals up to `nowS` (call before usage changes, and at the end). */
+  accrue(nowS: number): void {
+    const dt = nowS - this.lastS;
+    this.lastS = nowS;
+    if (!(dt > 0)) return;
+    const book = this.book;
+    const queues = this.tenants.queues;
+    for (let k = 0; k < book.kindCount; k++) {
+      // Borrowed devices of a kind in a cohort are lent by its queues in proportion to their unused lendable quota.
+      const borrowedInCohort = new Array<number>(this.tenants.cohorts.length).fill(0);
+      const idleLendable = new Array<number>(this.tenants.cohorts.length).fill(0);
+      for (const q of queues) {
+        const over = book.usage[q.index]![k]! - book.nominal(q.index, k);
+        if (over > 0) this.totals[q.index]!.borrowedDeviceS += (over / MILLI) * dt;
+        if (q.cohort === undefined) continue;
+        if (over > 0) borrowedInCohort[q.cohort]! += over;
+        idleLendable[q.cohort]! += lendableIdle(book, q.index, k);
+      }
+      for (const q of queues) {
+        if (q.cohort === undefined || borrowedInCohort[q.cohort] === 0 || idleLendable[q.cohort] === 0) continue;
+        this.totals[q.index]!.lentDeviceS += ((borrowedInCohort[q.cohort]! * lendableIdle(book, q.index, k)) / idleLendable[q.cohort]! / MILLI) * dt;
+      }
+    }
+  }
+
+  /**
+   * A job stopped holding devices (finished, preempted, failed) or was rejected: its quota goes back
+   * at once (the simulator calls this on its lifecycle signals, so borrowed time is exact).
+   */
+  jobLeft(job: JobView, nowS: number): void {
+    const r = this.records.get(job);
+    if (!r) return;
+    this.accrue(nowS);
+    this.release(job, r);
+  }
+
+  /** Release the quota of jobs that ended, and of admitted jobs that came back to the line (preempted, failed). */
+  private reconcile(): void {
+    for (const [job, r] of this.records) {
+      const gone = job.state === 'completed' || job.state === 'rejected';
+      const requeued = job.state === 'waiting' && (r.started || r.evicted);
+      if (gone || requeued) this.release(job, r);
+    }
+  }
+
+  private release(job: JobView, r: Record_): void {
+    this.records.delete(job);
+    this.book.remove(r.a.queue, r.a.kind, r.a.milli);
+  }
+
+  private admit(ctx: SchedulingContext): void {
+    const queues = this.tenants.queues;
+    // Pending workloads per queue, in Kueue's queue order: priority, then submission.
+    const pending: JobView[][] = queues.map(() => []);
+    const seen = new Set<JobView>();
+    for (const job of ctx.waiting) {
+      if (seen.has(job) || this.records.has(job)) continue;
+      seen.add(job);
+      const q = queueOf(job);
+      if (q === undefined) throw new PolicyError(this.innerName, job.name, ctx.nowS, 'the scenario defines tenants but this job names no queue');
+      pending[q]!.push(job);
+    }
+    for (const list of pending) list.sort((a, b) => b.priority - a.priority || a.submitS - b.submitS || a.id - b.id);
+    const cursor = pending.map(() => 0);
+    // Nominees found inadmissible stay so for this pass: admissions only take quota away.
+    for (;;) {
+      const nominees: Nominee[] = [];
+      for (const q of queues) {
+        if (this.blocked(q.index)) continue;
+        const list = pending[q.index]!;
+        while (cursor[q.index]! < list.length) {
+          const job = list[cursor[q.index]!]!;
+          const n = this.nominate(q.index, job);
+          if (n) {
+            nominees.push(n);
+            break;
+          }
+          if (q.strictFifo) break;
+          cursor[q.index]!++;
+        }
+      }
+      if (nominees.length === 0) return;
+      const fair = this.tenants.fairSharing.enabled;
+      for (const n of nominees) n.share = fair ? this.book.share(n.queue, n.kind, n.milli) : 0;
+      nominees.sort((a, b) => Number(a.borrows) - Number(b.borrows) || a.share - b.share || b.job.priority - a.job.priority || a.job.submitS - b.job.submitS || a.job.id - b.job.id);
+      let progressed = false;
+      for (const n of nominees) {
+        if (!n.targets) {
+          if (!this.book.fits(n.queue, n.kind, n.milli)) continue; // an earlier nominee took the room: next round
+          this.admitJob(n, ctx.nowS);
+          cursor[n.queue]!++;
+          progressed = true;
+          continue;
+        }
+        if (n.targets.some((t) => !this.records.has(t.job) || this.records.get(t.job)!.evicted)) continue;
+        // The queue now waits for its targets to let go (blocked()); targets that had not started let go at once.
+        this.evict(n, ctx);
+        progressed = true;
+      }
+      if (!progressed) return;
+    }
+  }
+
+  /** The queue waits for the eviction it asked for. */
+  private blocked(q: number): boolean {
+    const set = this.waitingFor.get(q);
+    if (!set) return false;
+    for (const job of set) if (this.records.has(job)) return true;
+    this.waitingFor.delete(q);
+    return false;
+  }
+
+  /** A nomination for `job` of queue `q`: the kind it fits on, or the evictions that would make room; undefined when neither. */
+  private nominate(q: number, job: JobView): Nominee | undefined {
+    const book = this.book;
+    const queue = this.tenants.queues[q]!;
+    const milli = job.devices * job.milli;
+    let preemptKind = -1;
+    for (const k of queue.flavours) {
+      if (job.allowedKinds && !job.allowedKinds.includes(k)) continue;
+      if (book.fits(q, k, milli)) return { job, queue: q, kind: k, milli, borrows: book.usage[q]![k]! + milli > book.nominal(q, k), share: 0 };
+      if (preemptKind < 0 && milli <= book.potential(q, k)) preemptKind = k;
+    }
+    if (preemptKind < 0) return undefined;
+    const w = { queue: q, kind: preemptKind, milli, priority: job.priority, submitS: job.submitS, id: job.id };
+    const admitted = [...this.records.values()].filter((r) => !r.evicted).map((r) => r.a);
+    const targets = this.tenants.fairSharing.enabled ? fairTargets(book, w, admitted) : classicTargets(book, w, admitted);
+    if (!targets) return undefined;
+    const byAdmission = new Map([...this.records.values()].map((r) => [r.a, r]));
+    return {
+      job,
+      queue: q,
+      kind: preemptKind,
+      milli,
+      borrows: book.usage[q]![preemptKind]! + milli > book.nominal(q, preemptKind),
+      share: 0,
+      targets: targets.map((t) => byAdmission.get(t)!),
+    };
+  }
+
+  private admitJob(n: Nominee, nowS: number): void {
+    this.accrue(nowS);
+    const job = n.job;
+    const a: Admission = { queue: n.queue, kind: n.kind, milli: n.milli, priority: job.priority, submitS: job.submitS, id: job.id, admittedS: nowS, seq: this.seq++ };
+    const view = Object.create(job) as JobView;
+    Object.defineProperty(view, 'allowedKinds', { value: Object.freeze([n.kind]), enumerable: true });
+    this.records.set(job, { job, view, a, started: false, evicted: false });
+    this.book.add(n.queue, n.kind, n.milli);
+    this.line.push(view, job);
+  }
+
+  /** Evict the nominee's targets: running ones are preempted (they checkpoint, then let go); admitted ones not yet started let go at once. */
+  private evict(n: Nominee, ctx: SchedulingContext): void {
+    const waitFor = new Set<JobView>();
+    for (const r of n.targets!) {
+      this.totals[r.a.queue]!.evictions++;
+      if (r.job.state === 'running') {
+        r.evicted = true;
+        ctx.preempt(r.job);
+        waitFor.add(r.job);
+      } else if (r.job.state === 'waiting') {
+        this.accrue(ctx.nowS);
+        this.release(r.job, r);
+      } else {
+        // Checkpointing for another reason: it is letting go already.
+        r.evicted = true;
+        waitFor.add(r.job);
+      }
+    }
+    if (waitFor.size > 0) this.waitingFor.set(n.queue, waitFor);
+  }
+
+  /** Jobs holding quota now, with the kind they were admitted on (tests and metrics). */
+  admissions(): { job: JobView; queue: number; kind: number; milli: number }[] {
+    return [...this.records.values()].map((r) => ({ job: r.job, queue: r.a.queue, kind: r.a.kind, milli: r.a.milli }));
+  }
+
+  private makeInnerContext(): SchedulingContext {
+    const outer = (): SchedulingContext => this.outerCtx!;
+    const realJob = (job: JobView): JobView => this.line.real(job) ?? job;
+    const line = this.line;
+    return {
+      get nowS() {
+        return outer().nowS;
+      },
+      waiting: line,
+      get running() {
+        return outer().running;
+      },
+      get cluster() {
+        return outer().cluster;
+      },
+      get random() {
+        return outer().random;
+      },
+      place: (job) => outer().place(job),
+      start: (job: JobView, placement: Placement) => {
+        const real = this.line.real(job);
+        const r = real ? this.records.get(real) : undefined;
+        if (!real || !r || r.view !== job) throw new PolicyError(this.innerName, job.name, outer().nowS, 'started a job that the tenant queues have not admitted');
+        if (placement && placement.kind !== r.a.kind) throw new PolicyError(this.innerName, job.name, outer().nowS, `placed on kind ${placement.kind}, not the kind its queue admitted it on (${r.a.kind})`);
+        outer().start(real, placement);
+        r.started = true;
+      },
+      preempt: (job) => outer().preempt(realJob(job)),
+      wakeAt: (t) => outer().wakeAt(t),
+      predictRate: (job, p) => outer().predictRate(job, p),
+      predictedFinishS: (job) => outer().predictedFinishS(realJob(job)),
+    };
+  }
+}
+
+interface Nominee {
+  readonly job: JobView;
+  readonly queue: number;
+  readonly kind: number;
+  readonly milli: number;
+  readonly borrows: boolean;
+  share: number;
+  readonly targets?: Record_[];
+}
+
+/** Thousandths of a device of kind k the queue has unused and may lend. */
+function lendableIdle(book: QuotaBook, q: number, k: number): number {
+  const unused = book.nominal(q, k) - book.usage[q]![k]!;
+  if (unused <= 0) return 0;
+  const limit = book.tenants.queues[q]!.lendingLimit[k];
+  return limit === undefined ? unused : Math.min(unused, limit * MILLI);
+}
+
+/** The queue index of a job (its template's; tests may give plain views with a `queue`). */
+export function queueOf(job: JobView): number | undefined {
+  const j = job as JobView & { template?: { queue?: number }; queue?: number };
+  return j.template?.queue ?? j.queue;
+}
+
+/**
+ * The admitted jobs as a waiting line, in admission order, with the incremental index (pushes,
+ * since) that ordering policies use. A job that started or was evicted is skipped.
+ */
+class AdmittedLine implements WaitingJobs {
+  constructor(private readonly current: (view: JobView, real: JobView) => boolean) {}
+
+  private readonly views: JobView[] = [];
+  private readonly reals: JobView[] = [];
+  private readonly realOf = new Map<JobView, JobView>();
+  private head = 0;
+
+  push(view: JobView, real: JobView): void {
+    this.views.push(view);
+    this.reals.push(real);
+    this.realOf.set(view, real);
+  }
+
+  real(view: JobView): JobView | undefined {
+    return this.realOf.get(view);
+  }
+
+  private live(i: number): boolean {
+    const view = this.views[i]!;
+    return view.state === 'waiting' && this.realOf.has(view) && this.current(view, this.reals[i]!);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (let i = this.head; i < this.views.length; i++) if (this.live(i)) n++;
+    return n;
+  }
+
+  get pushes(): number {
+    return this.views.length;
+  }
+
+  *since(mark: number): Generator<JobView> {
+    for (let i = Math.max(mark, this.head); i < this.views.length; i++) if (this.live(i)) yield this.views[i]!;
+  }
+
+  *[Symbol.iterator](): Generator<JobView> {
+    while (this.head < this.views.length && !this.live(this.head)) {
+      this.realOf.delete(this.views[this.head]!);
+      this.head++;
+    }
+    yield* this.since(this.head);
+  }
+}

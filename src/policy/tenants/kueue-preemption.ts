@@ -1,0 +1,214 @@
+// Which admitted workloads a pending one preempts, as Kueue chooses them (docs/concepts/preemption.md,
+// "Classic Preemption" and "Fair Sharing"; KEP-83, KEP-1337, KEP-1714). Pure: the quota book is
+// changed while a choice is tried and restored before returning.
+import type { Tenants } from '../../model/tenants.js';
+import type { QuotaBook } from './quota-book.js';
+
+/** A workload holding quota: its queue, the kind (flavour) it was admitted on, and its size. */
+export interface Admission {
+  readonly queue: number;
+  readonly kind: number;
+  /** Thousandths of a device. */
+  readonly milli: number;
+  readonly priority: number;
+  readonly submitS: number;
+  readonly id: number;
+  /** When it was admitted, and an admission counter for ties (most recent first among victims). */
+  readonly admittedS: number;
+  readonly seq: number;
+}
+
+/** The pending workload that needs room. */
+export interface Preemptor {
+  readonly queue: number;
+  readonly kind: number;
+  readonly milli: number;
+  readonly priority: number;
+  readonly submitS: number;
+  readonly id: number;
+}
+
+/**
+ * Kueue's candidates (preemption.go findCandidates): workloads on the same kind of the preemptor's
+ * queue that its within_queue policy allows, and workloads on that kind of other queues of its
+ * cohort that borrow it, when reclaim_within_cohort or borrow_within_cohort allow (only lower
+ * priority unless reclaim is 'any'). Ordered (candidatesOrdering): other queues first, then lower
+ * priority, then the most recently admitted.
+ */
+export function candidates(book: QuotaBook, w: Preemptor, admitted: Iterable<Admission>): Admission[] {
+  const queues = book.tenants.queues;
+  const x = queues[w.queue]!;
+  const out: Admission[] = [];
+  const crossCohort = x.cohort !== undefined && (x.reclaimWithinCohort !== 'never' || x.borrowWithinCohort.policy !== 'never');
+  for (const a of admitted) {
+    if (a.kind !== w.kind) continue;
+    if (a.queue === w.queue) {
+      if (x.withinQueue === 'never') continue;
+      const lower = a.priority < w.priority;
+      const newerEqual = a.priority === w.priority && (a.submitS > w.submitS || (a.submitS === w.submitS && a.id > w.id));
+      if (lower || (x.withinQueue === 'lower-or-newer-equal-priority' && newerEqual)) out.push(a);
+      continue;
+    }
+    if (!crossCohort || queues[a.queue]!.cohort !== x.cohort || !book.borrowing(a.queue, a.kind)) continue;
+    if (x.reclaimWithinCohort !== 'any' && a.priority >= w.priority) continue;
+    out.push(a);
+  }
+  return out.sort((a, b) => Number(a.queue === w.queue) - Number(b.queue === w.queue) || a.priority - b.priority || b.admittedS - a.admittedS || b.seq - a.seq);
+}
+
+/** Classic preemption's targets (docs: "Classic Preemption" > "Targets"), or undefined when none make room. */
+export function classicTargets(book: QuotaBook, w: Preemptor, admitted: Iterable<Admission>): Admission[] | undefined {
+  const all = candidates(book, w, admitted);
+  if (all.length === 0) return undefined;
+  const same = all.filter((a) => a.queue === w.queue);
+  // 1. All candidates in the preemptor's queue: borrowing allowed.
+  if (same.length === all.length) return minimalTargets(book, w, all, true);
+  const x = book.tenants.queues[w.queue]!;
+  let targets: Admission[] | undefined;
+  // 2. borrow_within_cohort: candidates of other queues only up to its priority threshold, below the preemptor's priority.
+  const bwc = x.borrowWithinCohort;
+  if (bwc.policy === 'lower-priority') {
+    const allowed = all.filter((a) => a.queue === w.queue || (a.priority < w.priority && (bwc.maxPriorityThreshold === undefined || a.priority <= bwc.maxPriorityThreshold)));
+    targets = minimalTargets(book, w, allowed, true);
+  }
+  // 3. Under its nominal quota: reclaim, without borrowing.
+  if (!targets && book.usage[w.queue]![w.kind]! < book.nominal(w.queue, w.kind) && x.reclaimWithinCohort !== 'never') {
+    targets = minimalTargets(book, w, all, false);
+  }
+  // 4. Only its own queue's candidates, borrowing allowed.
+  if (!targets && same.length > 0) targets = minimalTargets(book, w, same, true);
+  return targets;
+}
+
+/**
+ * Take candidates in order until the preemptor fits (a candidate of another queue only while that
+ * queue still borrows), then give back, from the second-to-last down, those it fits without
+ * (Kueue's minimalPreemptions and fillBackWorkloads).
+ */
+function minimalTargets(book: QuotaBook, w: Preemptor, order: readonly Admission[], allowBorrowing: boolean): Admission[] | undefined {
+  const targets: Admission[] = [];
+  let fits = false;
+  for (const a of order) {
+    if (a.queue !== w.queue && !book.borrowing(a.queue, a.kind)) continue;
+    book.remove(a.queue, a.kind, a.milli);
+    targets.push(a);
+    if (book.fits(w.queue, w.kind, w.milli, allowBorrowing)) {
+      fits = true;
+      break;
+    }
+  }
+  if (!fits) {
+    restore(book, targets);
+    return undefined;
+  }
+  const kept = fillBack(book, w, targets, allowBorrowing);
+  restore(book, kept);
+  return kept;
+}
+
+function fillBack(book: QuotaBook, w: Preemptor, targets: Admission[], allowBorrowing: boolean): Admission[] {
+  const kept = [...targets];
+  for (let i = kept.length - 2; i >= 0; i--) {
+    const a = kept[i]!;
+    book.add(a.queue, a.kind, a.milli);
+    if (book.fits(w.queue, w.kind, w.milli, allowBorrowing)) kept.splice(i, 1);
+    else book.remove(a.queue, a.kind, a.milli);
+  }
+  return kept;
+}
+
+function restore(book: QuotaBook, removed: readonly Admission[]): void {
+  for (const a of removed) book.add(a.queue, a.kind, a.milli);
+}
+
+export type ShareStrategy = (preemptorNew: number, targetOld: number, targetNew: number) => boolean;
+
+/** Kueue's fair-sharing preemption strategies (docs: "Preemption strategies"). */
+export const SHARE_STRATEGIES: Record<Tenants['fairSharing']['strategies'][number], ShareStrategy> = {
+  'less-than-or-equal-to-final-share': (preemptorNew, _targetOld, targetNew) => preemptorNew <= targetNew,
+  'less-than-initial-share': (preemptorNew, targetOld) => preemptorNew < targetOld,
+};
+
+/**
+ * Fair-sharing preemption's targets (docs: "Fair Sharing" > "Algorithm overview"; Kueue's
+ * fairPreemptions): repeatedly take the queue with the highest share among those with candidates;
+ * the preemptor's own queue gives its candidates in order, another queue its first candidate that
+ * satisfies the first strategy (recomputing shares after each preemption). Candidates that failed
+ * are tried under the second strategy, one per queue, highest share first. Then give back those
+ * not needed.
+ */
+export function fairTargets(book: QuotaBook, w: Preemptor, admitted: Iterable<Admission>): Admission[] | undefined {
+  const all = candidates(book, w, admitted);
+  if (all.length === 0) return undefined;
+  const strategies = book.tenants.fairSharing.strategies.map((s) => SHARE_STRATEGIES[s]);
+  const x = book.tenants.queues[w.queue]!;
+  const bwc = x.borrowWithinCohort;
+  const threshold = bwc.policy === 'lower-priority' ? (bwc.maxPriorityThreshold ?? Infinity) : undefined;
+  const preemptorNew = book.share(w.queue, w.kind, w.milli);
+  const targets: Admission[] = [];
+  let fits = false;
+  const take = (a: Admission): boolean => {
+    book.remove(a.queue, a.kind, a.milli);
+    targets.push(a);
+    return (fits = book.fits(w.queue, w.kind, w.milli, true));
+  };
+  const retry: Admission[] = [];
+  const byQueue = groupByQueue(all);
+  let heap = [...byQueue.keys()];
+  while (heap.length > 0 && !fits) {
+    const q = popHighestShare(book, heap);
+    const list = byQueue.get(q)!;
+    if (q === w.queue) {
+      take(list.shift()!);
+      if (!fits && list.length > 0) heap.push(q);
+      continue;
+    }
+    while (list.length > 0) {
+      const a = list.shift()!;
+      const belowThreshold = threshold !== undefined && a.priority < w.priority && a.priority <= threshold;
+      if (belowThreshold || strategies[0]!(preemptorNew, book.share(q), book.share(q, a.kind, -a.milli))) {
+        take(a);
+        if (!fits && list.length > 0 && book.borrowing(q, w.kind)) heap.push(q);
+        break;
+      }
+      retry.push(a);
+    }
+  }
+  if (!fits && strategies.length > 1) {
+    const firsts = groupByQueue(retry);
+    heap = [...firsts.keys()];
+    while (heap.length > 0 && !fits) {
+      const q = popHighestShare(book, heap);
+      const a = firsts.get(q)![0]!;
+      if (strategies[1]!(preemptorNew, book.share(q), 0)) take(a);
+    }
+  }
+  if (!fits) {
+    restore(book, targets);
+    return undefined;
+  }
+  const kept = fillBack(book, w, targets, true);
+  restore(book, kept);
+  return kept;
+}
+
+function groupByQueue(list: readonly Admission[]): Map<number, Admission[]> {
+  const m = new Map<number, Admission[]>();
+  for (const a of list) {
+    const l = m.get(a.queue);
+    if (l) l.push(a);
+    else m.set(a.queue, [a]);
+  }
+  return m;
+}
+
+/** Remove and return the queue with the highest current share (ties: the lower queue index). */
+function popHighestShare(book: QuotaBook, heap: number[]): number {
+  let best = 0;
+  for (let i = 1; i < heap.length; i++) {
+    const si = book.share(heap[i]!);
+    const sb = book.share(heap[best]!);
+    if (si > sb || (si === sb && heap[i]! < heap[best]!)) best = i;
+  }
+  return heap.splice(best, 1)[0]!;
+}

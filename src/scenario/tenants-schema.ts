@@ -1,0 +1,72 @@
+// The `tenants:` section of a scenario: queues with quotas per device kind, cohorts that borrow and
+// lend, preemption and fair sharing, with Kueue's semantics (ClusterQueue, cohort, fairSharing;
+// https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/ and KEP-1714). Jobs name their queue.
+import { z } from 'zod';
+
+const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
+
+/** Quota of one device kind (a Kueue ResourceFlavor) in a queue, in devices. */
+export const kindQuotaSchema = z.union([
+  z.number().int().nonnegative().transform((nominal) => ({ nominal, borrowing_limit: undefined as number | undefined, lending_limit: undefined as number | undefined })),
+  z
+    .strictObject({
+      /** Devices guaranteed to the queue (Kueue nominalQuota). */
+      nominal: z.number().int().nonnegative(),
+      /** At most this many devices above nominal, borrowed from the cohort (unlimited when absent). */
+      borrowing_limit: z.number().int().nonnegative().optional(),
+      /** At most this many of its unused nominal devices lent to the cohort (all when absent). */
+      lending_limit: z.number().int().nonnegative().optional(),
+    })
+    .refine((q) => q.lending_limit === undefined || q.lending_limit <= q.nominal, { message: 'lending_limit cannot exceed nominal (Kueue refuses it too)', path: ['lending_limit'] }),
+]);
+
+export const queuePreemptionSchema = z
+  .strictObject({
+    /** Preempt workloads of the same queue: never (default), lower-priority, or lower-or-newer-equal-priority. */
+    within_queue: z.enum(['never', 'lower-priority', 'lower-or-newer-equal-priority']).default('never'),
+    /** Reclaim its nominal quota from queues of the cohort that borrow: never (default), lower-priority, any. */
+    reclaim_within_cohort: z.enum(['never', 'lower-priority', 'any']).default('never'),
+    /** While borrowing, preempt lower-priority workloads of borrowing queues (at or below the threshold when given). */
+    borrow_within_cohort: z
+      .strictObject({
+        policy: z.enum(['never', 'lower-priority']).default('never'),
+        max_priority_threshold: z.number().int().optional(),
+      })
+      .default({ policy: 'never' }),
+  })
+  .default({ within_queue: 'never', reclaim_within_cohort: 'never', borrow_within_cohort: { policy: 'never' } });
+
+export const queueSchema = z.strictObject({
+  name: identifier,
+  /** Queues of one cohort borrow each other's unused quota. */
+  cohort: identifier.optional(),
+  /** Fair-sharing weight (Kueue fairSharing.weight): 0 means always first to be preempted. */
+  weight: z.number().nonnegative().max(1e6).default(1),
+  /** best-effort-fifo (default): a workload that does not fit does not block later ones; strict-fifo: it does. */
+  queueing: z.enum(['best-effort-fifo', 'strict-fifo']).default('best-effort-fifo'),
+  /** Devices per kind, in the order flavours are tried (Kueue's flavour order). */
+  quota: z.record(z.string().min(1), kindQuotaSchema),
+  preemption: queuePreemptionSchema,
+});
+
+export const fairSharingSchema = z.union([
+  z.boolean().transform((enabled) => ({ enabled, strategies: ['less-than-or-equal-to-final-share', 'less-than-initial-share'] as FairSharingStrategy[] })),
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    /** Kueue's preemptionStrategies, tried in order. */
+    strategies: z
+      .array(z.enum(['less-than-or-equal-to-final-share', 'less-than-initial-share']))
+      .min(1)
+      .default(['less-than-or-equal-to-final-share', 'less-than-initial-share']),
+  }),
+]);
+export type FairSharingStrategy = 'less-than-or-equal-to-final-share' | 'less-than-initial-share';
+
+export const tenantsSchema = z.strictObject({
+  /** Preemption-based fair sharing of borrowable quota between the queues of a cohort (Kueue fairSharing). */
+  fair_sharing: fairSharingSchema.prefault(false),
+  queues: z.array(queueSchema).min(1),
+});
+
+export type TenantsSpec = z.output<typeof tenantsSchema>;
+export type QueueSpec = z.output<typeof queueSchema>;
