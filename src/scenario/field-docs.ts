@@ -94,6 +94,8 @@ function distributed(path: string, what: string): Docs {
   return { [path]: `${what}: a value, or a distribution of values.`, ...under(path, DISTRIBUTION) };
 }
 
+const QUEUE_FIELD = 'The tenant queue it is submitted to (one of `tenants.queues`).';
+
 const TRAINING_WORK: Docs = {
   model: 'Model shape beyond its size (layers, width, sequence, batch): used by the step-time and memory models.',
   layout: 'Parallel layout (tp x pp x dp = devices); chosen automatically when absent.',
@@ -104,6 +106,7 @@ const TRAINING_WORK: Docs = {
   reference_device: 'Device kind a `duration` was measured on (its run time there, alone).',
   device_kinds: 'Device kinds the job may run on (any when absent).',
   priority: 'Priority (higher first for policies that use it).',
+  queue: QUEUE_FIELD,
   ...under('model', MODEL),
   ...under('layout', LAYOUT),
 };
@@ -130,6 +133,7 @@ const GENERATOR: Docs = {
   reference_device: TRAINING_WORK.reference_device!,
   device_kinds: TRAINING_WORK.device_kinds!,
   model: TRAINING_WORK.model!,
+  queue: 'The tenant queue its jobs are submitted to (one of `tenants.queues`).',
   ...under('model', MODEL),
   ...distributed('devices', 'Devices per job'),
   ...distributed('duration', 'Run time per job on `reference_device`'),
@@ -166,6 +170,24 @@ const TRACE: Docs = {
   max_jobs: 'Keep only the first N jobs, in submission order.',
   include_pending: 'Keep Alibaba pods that were never scheduled (run time = deletion - creation).',
   priority: 'Priority per QoS class or group, e.g. { LS: 2, BE: 0 } (0 when absent).',
+  queue: 'The tenant queue its jobs are submitted to (one of `tenants.queues`).',
+};
+
+const TENANT_QUEUE: Docs = {
+  name: 'Queue name (a Kueue ClusterQueue), unique in the scenario; jobs name it in `queue`.',
+  cohort: "Cohort: queues of one cohort borrow each other's unused quota.",
+  weight: 'Fair-sharing weight (Kueue fairSharing.weight), in [0, 1e6]; 0 is always first to be preempted.',
+  queueing: 'best-effort-fifo: a job that does not fit does not block later ones; strict-fifo: it does.',
+  quota: "Devices per device kind (a Kueue ResourceFlavor), in the order kinds are tried: a number (nominal) or { nominal, borrowing_limit, lending_limit }.",
+  'quota.<name>.nominal': 'Devices of this kind guaranteed to the queue (Kueue nominalQuota).',
+  'quota.<name>.borrowing_limit': 'At most this many devices above nominal, borrowed from the cohort (unlimited when absent).',
+  'quota.<name>.lending_limit': 'At most this many of its unused nominal devices lent to the cohort (all when absent; at most nominal).',
+  preemption: 'What the queue may preempt to admit its jobs (Kueue ClusterQueue preemption).',
+  'preemption.within_queue': 'Preempt jobs of the same queue: never, lower-priority, or lower-or-newer-equal-priority.',
+  'preemption.reclaim_within_cohort': 'Reclaim its nominal quota from borrowing queues of the cohort: never, lower-priority, or any.',
+  'preemption.borrow_within_cohort': 'While borrowing, preempt lower-priority jobs of other borrowing queues.',
+  'preemption.borrow_within_cohort.policy': 'never, or lower-priority.',
+  'preemption.borrow_within_cohort.max_priority_threshold': 'Only jobs at or below this priority may be preempted so.',
 };
 
 const ARRIVAL: Docs = {
@@ -328,6 +350,12 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'checkpointing.interval': "Progress time between checkpoints, or 'auto' (Young/Daly from the job's failure rate and checkpoint cost).",
   'checkpointing.cost': 'Time to write one checkpoint (no progress meanwhile).',
   'checkpointing.restart': 'Time to restart from a checkpoint after a failure (reschedule, load, warm up).',
+  tenants: "Tenants: queues with quotas per device kind, cohorts that borrow and lend, preemption and fair sharing (Kueue's semantics), admitting jobs before the scheduling policy sees them.",
+  'tenants.fair_sharing': 'Preemption-based fair sharing of borrowable quota between the queues of a cohort (Kueue fairSharing): true, false, or { enabled, strategies }.',
+  'tenants.fair_sharing.enabled': 'Whether fair sharing is on.',
+  'tenants.fair_sharing.strategies': "Kueue's preemption strategies, tried in order: less-than-or-equal-to-final-share, less-than-initial-share.",
+  'tenants.queues': 'The queues (Kueue ClusterQueues).',
+  ...under('tenants.queues[]', TENANT_QUEUE),
   preemption: 'What suspending a running job costs (preemptive policies pay it).',
   'preemption.checkpoint': 'Time to write a checkpoint when preempted; devices stay held, no progress.',
   'preemption.restore': 'Time to restore from it on restart; devices held, no progress.',
