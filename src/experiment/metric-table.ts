@@ -55,6 +55,12 @@ const SUMMARY: Record<SummaryMetric, Entry> = {
   checkpoint_overhead_s: ['s', 'lower', 'non-negative', 'progress time spent writing checkpoints, summed over jobs'],
 };
 
+/** Summary columns of scenarios with tenants only (after the others, so that other scenarios keep their bytes). */
+export const TENANT_SUMMARY_METRICS: readonly MetricDef[] = [
+  { column: 'jain_index', unit: 'fraction', direction: 'higher', range: 'fraction', description: "Jain's fairness index over tenants of mean_share / entitled_share (1: each got the same fraction of its quota; scenarios with tenants)" },
+];
+export const TENANT_SUMMARY_COLUMNS: readonly string[] = TENANT_SUMMARY_METRICS.map((m) => m.column);
+
 /** Text columns of a job row: not metrics. */
 const JOB_TEXT = ['job_id', 'kind', 'device_kind', 'datacentre', 'placement_span', 'status', 'reason'] as const;
 type JobMetric = Exclude<keyof JobRow, (typeof JOB_TEXT)[number]>;

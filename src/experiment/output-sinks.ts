@@ -7,12 +7,14 @@ import { REQUEST_COLUMNS, SERVICE_COLUMNS } from '../sim/inference/service-rows.
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type SummaryRow } from '../sim/metrics.js';
 import { RunFailedError } from '../sim/run-error.js';
 import { LINK_COLUMNS, TRANSFER_COLUMNS, type RowSignal } from '../sim/signals.js';
-import type { Simulation } from '../sim/simulation.js';
+import { TENANT_COLUMNS } from '../sim/tenant-metrics.js';
+import { TENANT_SUMMARY_COLUMNS } from './metric-table.js';
+import type { RunResult, Simulation } from '../sim/simulation.js';
 import { csvLine, rowValues } from './csv.js';
 import { attachTimeline, type Timeline } from './timeline.js';
 
 /** The files a run can write, by the name they take in the output folder (the timeline's is chosen by the user). */
-export type OutputName = 'summary.csv' | 'jobs.csv' | 'links.csv' | 'transfers.csv' | 'services.csv' | 'requests.csv' | 'timeline';
+export type OutputName = 'summary.csv' | 'jobs.csv' | 'links.csv' | 'transfers.csv' | 'services.csv' | 'requests.csv' | 'tenants.csv' | 'timeline';
 
 /** What the user asked for beyond what every run writes. */
 export interface OutputRequest {
@@ -38,6 +40,7 @@ export function outputFiles(resolved: ResolvedScenario, request: OutputRequest =
     files.push('services.csv');
     if (request.requests) files.push('requests.csv');
   }
+  if (resolved.tenants) files.push('tenants.csv');
   if (request.timeline) files.push('timeline');
   return files;
 }
@@ -72,7 +75,13 @@ const TABLES: Record<Exclude<OutputName, 'timeline'>, RowTable> = {
   'transfers.csv': { signal: 'transferRow', columns: TRANSFER_COLUMNS, key: 'transfer' },
   'services.csv': { signal: 'serviceRow', columns: SERVICE_COLUMNS, key: 'service' },
   'requests.csv': { signal: 'requestRow', columns: REQUEST_COLUMNS, key: 'request_id' },
+  'tenants.csv': { signal: 'tenantRow', columns: TENANT_COLUMNS, key: 'tenant' },
 };
+
+/** summary.csv's columns: with tenants, Jain's index over them at the end (a scenario without tenants keeps its bytes). */
+export function summaryColumns(withTenants: boolean): readonly string[] {
+  return withTenants ? [...SUMMARY_COLUMNS, ...TENANT_SUMMARY_COLUMNS] : SUMMARY_COLUMNS;
+}
 
 /** One CSV output: rows formatted as they come, handed on in chunks. */
 class CsvOutput {
@@ -81,16 +90,17 @@ class CsvOutput {
   constructor(
     private readonly file: Exclude<OutputName, 'timeline'>,
     private readonly write: OutputWriter,
+    private readonly columns: readonly string[] = TABLES[file].columns,
   ) {
-    this.buffer = csvLine(TABLES[file].columns);
+    this.buffer = csvLine(columns);
   }
 
   add(row: Record<string, unknown>): void {
     const t = TABLES[this.file];
-    const values = rowValues(row, t.columns);
+    const values = rowValues(row, this.columns);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (typeof v === 'number' && (v === Infinity || v === -Infinity)) throw new NonFiniteResultError(this.file, t.columns[i]!, `'${String(row[t.key])}'`);
+      if (typeof v === 'number' && (v === Infinity || v === -Infinity)) throw new NonFiniteResultError(this.file, this.columns[i]!, `'${String(row[t.key])}'`);
     }
     this.buffer += csvLine(values);
     if (this.buffer.length >= CHUNK_CHARS) this.flush();
@@ -105,7 +115,7 @@ class CsvOutput {
 /** The sinks of one run, attached to its signal bus before the first event. */
 export interface RunOutputs {
   /** Write the summary and what remains buffered; call once, after the run. */
-  finish(summary: SummaryRow): void;
+  finish(summary: SummaryRow, tenants?: RunResult['tenants']): void;
 }
 
 export function attachOutputs(sim: Simulation, files: readonly OutputName[], write: OutputWriter): RunOutputs {
@@ -116,14 +126,14 @@ export function attachOutputs(sim: Simulation, files: readonly OutputName[], wri
       timeline = attachTimeline(sim);
       continue;
     }
-    const out = new CsvOutput(file, write);
+    const out = new CsvOutput(file, write, file === 'summary.csv' ? summaryColumns(sim.admission !== undefined) : TABLES[file].columns);
     outputs.set(file, out);
     const signal = TABLES[file].signal;
     if (signal) sim.signals.onRow(signal, (row) => out.add(row as unknown as Record<string, unknown>));
   }
   return {
-    finish(summary) {
-      outputs.get('summary.csv')?.add(summary as unknown as Record<string, unknown>);
+    finish(summary, tenants) {
+      outputs.get('summary.csv')?.add({ ...summary, ...(tenants ? { jain_index: tenants.jainIndex } : {}) } as unknown as Record<string, unknown>);
       for (const file of files) {
         if (file === 'timeline') write('timeline', timeline!.write());
         else outputs.get(file)!.flush();

@@ -28,7 +28,7 @@ export function runScenario(resolved: ResolvedScenario, options: RunScenarioOpti
   if (on) listenTo(sim.signals, sim.cluster, on);
   observe?.(sim);
   const result = sim.run();
-  sinks?.finish(result.summary);
+  sinks?.finish(result.summary, result.tenants);
   return result;
 }
 

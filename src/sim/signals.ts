@@ -4,6 +4,7 @@
 import type { RequestRow, ServiceRow } from './inference/service-rows.js';
 import type { JobRow } from './metrics.js';
 import type { SimJob } from './sim-job.js';
+import type { TenantRow } from './tenant-metrics.js';
 
 export interface JobSignals {
   submitted: (job: SimJob, nowS: number) => void;
@@ -47,6 +48,8 @@ export interface RowSignals {
   linkRow: LinkRow;
   serviceRow: ServiceRow;
   requestRow: RequestRow;
+  /** One per tenant queue, at the end of a run of a scenario with tenants. */
+  tenantRow: TenantRow;
 }
 
 export type RowSignal = keyof RowSignals;
@@ -66,6 +69,7 @@ export class Signals {
     linkRow: [],
     serviceRow: [],
     requestRow: [],
+    tenantRow: [],
   };
 
   on<K extends keyof JobSignals>(signal: K, listener: JobSignals[K]): void {

@@ -26,6 +26,7 @@ import type { FailurePort, InferencePort, Lease, Subsystem } from './subsystem.j
 import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
 import { RunFailedError } from './run-error.js';
 import { KueueAdmission } from '../policy/tenants/kueue-admission.js';
+import { TenantMetrics, type TenantRow } from './tenant-metrics.js';
 import { formatDuration } from '../units/units.js';
 import type { RequestRow, ServiceRow } from './inference/service-rows.js';
 
@@ -62,6 +63,8 @@ export interface RunResult {
   endS: number;
   /** One row per inference service (empty without services). */
   services: ServiceRow[];
+  /** Scenarios with tenants: one row per tenant queue, and Jain's index over them (sim/tenant-metrics.ts). */
+  tenants?: { rows: TenantRow[]; jainIndex: number };
 }
 
 /**
@@ -106,6 +109,7 @@ export class Simulation implements FailurePort, InferencePort {
   readonly inference: InferenceSystem | undefined;
   /** The tenant queues' admission layer, when the scenario defines tenants. */
   readonly admission: KueueAdmission | undefined;
+  private readonly tenantMetrics: TenantMetrics | undefined;
 
   constructor(
     readonly resolved: ResolvedScenario,
@@ -128,6 +132,7 @@ export class Simulation implements FailurePort, InferencePort {
       this.signals,
       { scenario: resolved.scenario.name, policy: this.policies.queueName, placement: this.policies.placementName, seed: this.seed },
     );
+    this.tenantMetrics = resolved.tenants ? new TenantMetrics(resolved.tenants, this.cluster, this.signals) : undefined;
     if (this.admission) {
       const admission = this.admission;
       const left = (job: SimJob, nowS: number): void => admission.jobLeft(job, nowS);
@@ -252,7 +257,13 @@ export class Simulation implements FailurePort, InferencePort {
     for (const s of this.subsystems) s.finish(endS);
     const summary = this.metrics.finish(endS, unfinished);
     if (this.network && this.signals.wantsRows('linkRow')) for (const row of this.network.linkRows(endS)) this.signals.emitRow('linkRow', row);
-    return { summary, events: this.engine.eventsFired, endS, services: this.inference?.rows ?? [] };
+    let tenants: RunResult['tenants'];
+    if (this.tenantMetrics && this.admission) {
+      this.admission.accrue(endS);
+      tenants = this.tenantMetrics.finish(endS, this.admission.totals, unfinished);
+      for (const row of tenants.rows) this.signals.emitRow('tenantRow', row);
+    }
+    return { summary, events: this.engine.eventsFired, endS, services: this.inference?.rows ?? [], ...(tenants ? { tenants } : {}) };
   }
 
   /** A run without a horizon that is still going after MAX_OPEN_RUN_S: say why it would never end. */
