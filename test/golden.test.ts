@@ -22,14 +22,17 @@ describe('golden scenarios', () => {
     const r = runToCsv(bundled(name));
     const summaryPath = repoPath(`test/golden/${name}.summary.csv`);
     const jobsPath = repoPath(`test/golden/${name}.jobs.csv`);
+    const tenantsPath = repoPath(`test/golden/${name}.tenants.csv`);
     const keepJobs = r.jobsCsv.length < 200_000;
     if (update) {
       writeFileSync(summaryPath, r.summaryCsv);
+      if (r.tenantsCsv !== undefined) writeFileSync(tenantsPath, r.tenantsCsv);
       if (keepJobs) writeFileSync(jobsPath, r.jobsCsv);
       return;
     }
     expect(existsSync(summaryPath), `no golden file for scenarios/${name}.yaml: run with UPDATE_GOLDEN=1`).toBe(true);
     expect(r.summaryCsv).toBe(readFileSync(summaryPath, 'utf8'));
     if (existsSync(jobsPath)) expect(r.jobsCsv).toBe(readFileSync(jobsPath, 'utf8'));
+    expect(r.tenantsCsv, `tenants.csv of scenarios/${name}.yaml`).toBe(existsSync(tenantsPath) ? readFileSync(tenantsPath, 'utf8') : undefined);
   });
 });

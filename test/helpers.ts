@@ -7,6 +7,7 @@ import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.
 import { readInputFile } from '../src/scenario/read-input-file.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../src/sim/metrics.js';
 import { simulate, type RunOptions, type RunResult } from '../src/sim/simulation.js';
+import { TENANT_COLUMNS } from '../src/sim/tenant-metrics.js';
 
 export const repoPath = (rel: string): string => fileURLToPath(new URL(`../${rel}`, import.meta.url));
 
@@ -20,7 +21,7 @@ export function bundled(name: string): ResolvedScenario {
 }
 
 /** Run and return the summary plus the exact bytes `poolsim run` would write. */
-export function runToCsv(resolved: ResolvedScenario, options: RunOptions = {}): RunResult & { jobsCsv: string; summaryCsv: string; jobs: JobRow[] } {
+export function runToCsv(resolved: ResolvedScenario, options: RunOptions = {}): RunResult & { jobsCsv: string; summaryCsv: string; jobs: JobRow[]; tenantsCsv: string | undefined } {
   let jobsCsv = csvLine(JOB_COLUMNS);
   const jobs: JobRow[] = [];
   const r = simulate(resolved, {
@@ -31,7 +32,9 @@ export function runToCsv(resolved: ResolvedScenario, options: RunOptions = {}): 
     },
   });
   const summaryCsv = csvLine(SUMMARY_COLUMNS) + csvLine(rowValues(r.summary, SUMMARY_COLUMNS));
-  return { ...r, jobsCsv, summaryCsv, jobs };
+  // Scenarios with tenants: tenants.csv, with Jain's index as a last line (summary.csv's last column).
+  const tenantsCsv = r.tenants ? csvLine(TENANT_COLUMNS) + r.tenants.rows.map((row) => csvLine(rowValues(row, TENANT_COLUMNS))).join('') + csvLine(['jain_index', r.tenants.jainIndex]) : undefined;
+  return { ...r, jobsCsv, summaryCsv, jobs, tenantsCsv };
 }
 
 /** Run the built CLI (npm test builds dist/ first) from the repository root. */

@@ -1,6 +1,8 @@
 // tenants.csv and Jain's index: hand-computed for a small run, present only when tenants are defined.
 import { describe, expect, it } from 'vitest';
+import { runExperiment } from '../src/experiment/experiment.js';
 import { outputFiles, summaryColumns, type OutputName } from '../src/experiment/output-sinks.js';
+import { parseSetOption } from '../src/experiment/sweep-values.js';
 import { runScenario } from '../src/experiment/run-scenario.js';
 import { jainIndex } from '../src/sim/tenant-metrics.js';
 import { SUMMARY_COLUMNS } from '../src/sim/metrics.js';
@@ -67,5 +69,22 @@ describe('tenants.csv', () => {
     expect(jainIndex([2, 2, 2])).toBe(1);
     expect(jainIndex([1, 0, 0, 0])).toBe(0.25);
     expect(jainIndex([])).toBeNaN();
+  });
+
+  it('a sweep of a queue setting has jain_index and each tenant\'s metrics in runs.csv and summary.csv', async () => {
+    const r = await runExperiment(
+      { scenarioText: scenario, scenarioFile: 'tenants-out.yaml', sweep: [parseSetOption('tenants.queues.a.preemption.reclaim_within_cohort=never,any')], policies: [], placements: [], seeds: [1] },
+      { workers: 1 },
+    );
+    const h = r.runs.header;
+    expect(h.slice(h.indexOf('jain_index'), h.indexOf('jain_index') + 3)).toEqual(['jain_index', 'tenants.a.mean_share', 'tenants.a.borrowed_device_hours']);
+    const cell = (run: number, column: string) => Number(r.runs.rows[run]![h.indexOf(column)]);
+    // Without reclaim a1 waits for b1's end (7200 s) and ends at 10800 s; with it, at 3660 s (see above).
+    expect(cell(0, 'tenants.a.jct_mean_s')).toBe(10200);
+    expect(cell(1, 'tenants.a.jct_mean_s')).toBe(3660);
+    expect(cell(1, 'tenants.b.preempted_jobs')).toBe(1);
+    expect(cell(1, 'jain_index')).toBeCloseTo(0.733575703, 8);
+    const metrics = new Set(r.summary.rows.map((row) => row[r.summary.header.indexOf('metric')]));
+    expect(metrics.has('jain_index') && metrics.has('tenants.b.queueing_delay_p95_s')).toBe(true);
   });
 });

@@ -15,7 +15,7 @@ import { prepareExperiment, runPlan, type ExperimentOptions } from './experiment
 import { expectationCount, parseExpectFile, readExpectations, resolveExpectations } from './expectations.js';
 import { fileAccess } from './file-access.js';
 import { metricDef, metricDirection, SUMMARY_METRIC_COLUMNS } from './metric-table.js';
-import { FINGERPRINT_COLUMN, serviceColumns, type CheckedPlan } from './plan.js';
+import { FINGERPRINT_COLUMN, serviceColumns, tenantColumns, type CheckedPlan } from './plan.js';
 import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
 import { loadScenarioForRun } from './run-scenario.js';
 import { formatMetricValue } from './summary-text.js';
@@ -115,7 +115,7 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
   const ownPlacement = resolved.scenario.placement;
   const names = await scenarioPolicyNames(input, ownRef, ownPlacement, options);
   const ownName = names.queue;
-  const available = [...SUMMARY_METRIC_COLUMNS, ...serviceColumns(resolved.services.map((s) => s.name))];
+  const available = [...SUMMARY_METRIC_COLUMNS, ...serviceColumns(resolved.services.map((s) => s.name)), ...tenantColumns(resolved.tenants?.queues.map((q) => q.name) ?? [])];
   const expect = block ? resolveExpectations(block, available) : undefined;
   const baselines = options.baselines ?? [];
   checkBaselines(baselines);

@@ -107,7 +107,34 @@ const SERVICE: Record<ServiceMetric, Entry> = {
   requests_rejected: ['count', 'lower', 'non-negative', "requests larger than a replica's whole KV cache"],
 };
 
+/** A tenant's tenants.csv columns (scenarios with tenants), as runs.csv's `tenants.<tenant>.<metric>`. */
+const TENANT: Record<string, Entry> = {
+  mean_share: ['fraction', 'neutral', 'fraction', "devices its jobs held, time-averaged, over the pool's devices"],
+  borrowed_device_hours: ['device-hours', 'neutral', 'non-negative', 'quota it used beyond its nominal quota, over time'],
+  lent_device_hours: ['device-hours', 'neutral', 'non-negative', 'its unused nominal quota that other queues of its cohort used, over time'],
+  preempted_jobs: ['count', 'lower', 'non-negative', 'its jobs preempted at least once'],
+  queueing_delay_p95_s: ['s', 'lower', 'non-negative', "95th percentile of its jobs' queueing delay"],
+  jct_mean_s: ['s', 'lower', 'non-negative', 'mean completion time of its jobs'],
+  max_slowdown: ['ratio', 'lower', 'non-negative', 'largest JCT / run time alone on the best kind among its jobs'],
+};
+
 const def = (column: string, [unit, direction, range, description]: Entry): MetricDef => ({ column, unit, direction, range, description });
+
+/** A tenant's metrics by their tenants.csv column (no prefix). */
+export const TENANT_METRICS: readonly MetricDef[] = Object.entries(TENANT).map(([c, e]) => def(c, e));
+const TENANT_BY_NAME = new Map<string, MetricDef>(TENANT_METRICS.map((m) => [m.column, m]));
+
+/** runs.csv's column for a tenant's metric: `tenants.<tenant>.<metric>`. */
+export function tenantColumn(tenant: string, metric: string): string {
+  return `tenants.${tenant}.${metric}`;
+}
+
+function parseTenantColumn(column: string): { tenant: string; metric: string } | undefined {
+  if (!column.startsWith('tenants.')) return undefined;
+  const dot = column.lastIndexOf('.');
+  if (dot <= 'tenants.'.length) return undefined;
+  return { tenant: column.slice('tenants.'.length, dot), metric: column.slice(dot + 1) };
+}
 
 /** Summary metrics, in summary.csv's column order. */
 export const SUMMARY_METRICS: readonly MetricDef[] = Object.entries(SUMMARY).map(([c, e]) => def(c, e));
@@ -119,7 +146,7 @@ export const JOB_METRICS: readonly MetricDef[] = Object.entries(JOB).map(([c, e]
 /** A service's metrics by their services.csv column (no prefix). */
 export const SERVICE_METRICS: readonly MetricDef[] = Object.entries(SERVICE).map(([c, e]) => def(c, e));
 
-const BY_COLUMN = new Map<string, MetricDef>([...SUMMARY_METRICS, ...JOB_METRICS].map((m) => [m.column, m]));
+const BY_COLUMN = new Map<string, MetricDef>([...SUMMARY_METRICS, ...TENANT_SUMMARY_METRICS, ...JOB_METRICS].map((m) => [m.column, m]));
 const SERVICE_BY_NAME = new Map<string, MetricDef>(SERVICE_METRICS.map((m) => [m.column, m]));
 
 /** runs.csv's column for a service's metric: `services.<service>.<metric>`. */
@@ -141,7 +168,10 @@ export function metricDef(column: string): MetricDef | undefined {
   if (d) return d;
   const s = parseServiceColumn(column);
   const sd = s && SERVICE_BY_NAME.get(s.metric);
-  return sd ? { ...sd, column } : undefined;
+  if (sd) return { ...sd, column };
+  const t = parseTenantColumn(column);
+  const td = t && TENANT_BY_NAME.get(t.metric);
+  return td ? { ...td, column } : undefined;
 }
 
 export function metricDirection(column: string): Direction {
@@ -198,6 +228,7 @@ export function metricTableMarkdown(): string {
   return (
     `Run summary (runs.csv, summary.csv):\n\n${head}${rows(SUMMARY_METRICS, (d) => d.column)}\n` +
     `The job named by \`--job NAME\`:\n\n${head}${rows(JOB_METRICS, (d) => d.column)}\n` +
-    `Each inference service, as \`services.<service>.<metric>\` (the bare metric name also works when the scenario has one service):\n\n${head}${rows(SERVICE_METRICS, (d) => d.column)}`
+    `Each inference service, as \`services.<service>.<metric>\` (the bare metric name also works when the scenario has one service):\n\n${head}${rows(SERVICE_METRICS, (d) => d.column)}\n` +
+    `Scenarios with tenants: Jain's index (summary.csv's last column), and each tenant's tenants.csv metrics as \`tenants.<tenant>.<metric>\`:\n\n${head}${rows(TENANT_SUMMARY_METRICS, (d) => d.column)}${rows(TENANT_METRICS, (d) => `tenants.<tenant>.${d.column}`)}`
   );
 }

@@ -11,7 +11,7 @@ import { InputError, SourceMap, type InputIssue } from '../scenario/errors.js';
 import type { ResolvedScenario } from '../model/load-scenario.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../sim/metrics.js';
 import { cellText, type Table } from './csv-table.js';
-import { JOB_METRICS, SERVICE_METRICS, serviceColumn, SUMMARY_METRIC_COLUMNS } from './metric-table.js';
+import { JOB_METRICS, SERVICE_METRICS, serviceColumn, SUMMARY_METRIC_COLUMNS, TENANT_METRICS, TENANT_SUMMARY_COLUMNS, tenantColumn } from './metric-table.js';
 import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
 import { loadScenarioForRun } from './run-scenario.js';
 import { applyAssignments, ScenarioPathError } from './scenario-edit.js';
@@ -120,6 +120,8 @@ export interface CheckedPlan extends Plan {
   services: string[];
   /** scenarioFingerprint() of each point's scenario (by point index): runs.csv's scenario_sha256. */
   fingerprints: string[];
+  /** Tenant queues over every point, in order of first appearance: runs.csv has jain_index and their metrics. */
+  tenants: string[];
 }
 
 export interface ValidateOptions {
@@ -137,6 +139,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   const dir = dirname(plan.spec.scenarioFile);
   const fingerprints: string[] = [];
   const services: string[] = [];
+  const tenants: string[] = [];
   let names: { policies: string[]; placements: string[] } | undefined;
   let policiesChecked = false;
   for (const point of plan.points) {
@@ -144,6 +147,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
       const loaded = loadScenarioForRun(point.text, plan.spec.scenarioFile, { ...fileAccess(plan.spec.scenarioFile), ...(plan.spec.maxMemoryBytes !== undefined ? { maxMemoryBytes: plan.spec.maxMemoryBytes } : {}) });
       fingerprints[point.index] = loaded.fingerprint;
       for (const s of loaded.resolved.services) if (!services.includes(s.name)) services.push(s.name);
+      for (const q of loaded.resolved.tenants?.queues ?? []) if (!tenants.includes(q.name)) tenants.push(q.name);
       // Policies are checked once, on the first valid point: a bad one is reported once, not per point.
       if (!policiesChecked) {
         policiesChecked = true;
@@ -170,6 +174,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
     placementLabels: label(plan.spec.placements, names?.placements ?? [], plan.spec.placements[0]?.label ?? '--placements'),
     services,
     fingerprints,
+    tenants,
   };
 }
 
@@ -284,8 +289,14 @@ export function runColumns(plan: CheckedPlan): string[] {
     ...SUMMARY_COLUMNS,
     ...(plan.spec.jobName !== undefined ? JOB_RUN_COLUMNS : []),
     ...serviceColumns(plan.services),
+    ...tenantColumns(plan.tenants),
     FINGERPRINT_COLUMN,
   ];
+}
+
+/** Scenarios with tenants: Jain's index over them, then each tenant's metrics (`tenants.<name>.<metric>`). */
+export function tenantColumns(tenants: readonly string[]): string[] {
+  return tenants.length === 0 ? [] : [...TENANT_SUMMARY_COLUMNS, ...tenants.flatMap((t) => TENANT_METRICS.map((m) => tenantColumn(t, m.column)))];
 }
 
 export function serviceColumns(services: readonly string[]): string[] {
@@ -294,7 +305,7 @@ export function serviceColumns(services: readonly string[]): string[] {
 
 /** Every metric column of the plan's runs.csv (what --metrics and expect: may name). */
 export function metricColumns(plan: CheckedPlan): string[] {
-  return [...SUMMARY_METRIC_COLUMNS, ...(plan.spec.jobName !== undefined ? JOB_METRICS.map((m) => m.column) : []), ...serviceColumns(plan.services)];
+  return [...SUMMARY_METRIC_COLUMNS, ...(plan.spec.jobName !== undefined ? JOB_METRICS.map((m) => m.column) : []), ...serviceColumns(plan.services), ...tenantColumns(plan.tenants ?? [])];
 }
 
 /** One formatted row per outcome (cells as they will be written), policies named by their variant labels. */
@@ -316,6 +327,13 @@ export function runRows(plan: CheckedPlan, outcomes: readonly RunOutcome[]): Tab
     for (const s of plan.services) {
       const row = o.services.find((x) => x.service === s);
       for (const m of SERVICE_METRICS) cells.push(row ? cellText(row[m.column as keyof typeof row]) : '');
+    }
+    if (plan.tenants.length > 0) {
+      cells.push(o.tenants ? cellText(o.tenants.jainIndex) : '');
+      for (const t of plan.tenants) {
+        const row = o.tenants?.rows.find((x) => x.tenant === t);
+        for (const m of TENANT_METRICS) cells.push(row ? cellText(row[m.column as keyof typeof row]) : '');
+      }
     }
     cells.push(plan.fingerprints[run.point]!);
     return cells;

@@ -97,6 +97,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
     index: req.index,
     summary: r.summary,
     services: r.services,
+    ...(r.tenants ? { tenants: r.tenants } : {}),
     events: r.events,
     endS: r.endS,
     wallS: (performance.now() - t0) / 1000,

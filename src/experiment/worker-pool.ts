@@ -9,6 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import type { InputIssue } from '../scenario/errors.js';
 import type { ServiceRow } from '../sim/inference/service-rows.js';
 import type { JobRow, SummaryRow } from '../sim/metrics.js';
+import type { RunResult } from '../sim/simulation.js';
 import type { OutputName, OutputRequest } from './output-sinks.js';
 import { Activity, createWatchBuffer, PolicyTimeoutError, readWatch } from './policy-watch.js';
 import type { WorkerPolicyOverride } from './run-in-worker.js';
@@ -65,7 +66,7 @@ export interface LoadedRun {
 export type PoolReply =
   | { type: 'loaded'; index: number; loaded: LoadedRun }
   | { type: 'chunk'; index: number; file: OutputName; text: string }
-  | { type: 'done'; index: number; summary: SummaryRow; services: ServiceRow[]; events: number; endS: number; wallS: number; job?: JobRow | null; jobRows?: JobRow[] }
+  | { type: 'done'; index: number; summary: SummaryRow; services: ServiceRow[]; tenants?: RunResult['tenants']; events: number; endS: number; wallS: number; job?: JobRow | null; jobRows?: JobRow[] }
   | { type: 'input-error'; index: number; issues: InputIssue[] }
   | { type: 'policy-error'; index: number; policy: string; job: string | undefined; timeS: number; message: string }
   | { type: 'run-error'; index: number; message: string }
