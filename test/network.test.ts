@@ -38,7 +38,8 @@ describe('two data centres', () => {
     const latencies = ['10us', '30us', '100us', '300us', '1ms', '3ms', '10ms'];
     const ratios = latencies.map((l) => ecr(l));
     for (let i = 1; i < ratios.length; i++) expect(ratios[i]!).toBeLessThan(ratios[i - 1]!);
-    expect(ratios[0]! - ratios[ratios.length - 1]!).toBeGreaterThan(0.05);
+    // 10 ms of latency on every data-parallel step costs more than a tenth of the job's ECR.
+    expect(ratios[0]! - ratios[ratios.length - 1]!).toBeGreaterThan(0.1 * ratios[0]!);
   });
 
   it('rises with inter-DC bandwidth', () => {
@@ -83,8 +84,8 @@ ${jobs}
   it('two jobs crossing the same oversubscribed uplinks each run slower than alone; separate racks remove the slowdown', () => {
     const aloneCross = runJobs(pool(job('a')), pinned({ a: [0, 2] })).jobs.get('a')!;
     const bothCross = runJobs(pool(`${job('a')}\n${job('b')}`), pinned({ a: [0, 2], b: [1, 3] })).jobs;
-    expect(bothCross.get('a')!.effective_compute_ratio).toBeLessThan(aloneCross.effective_compute_ratio * 0.98);
-    expect(bothCross.get('b')!.effective_compute_ratio).toBeLessThan(aloneCross.effective_compute_ratio * 0.98);
+    expect(bothCross.get('a')!.effective_compute_ratio).toBeLessThan(aloneCross.effective_compute_ratio * 0.99);
+    expect(bothCross.get('b')!.effective_compute_ratio).toBeLessThan(aloneCross.effective_compute_ratio * 0.99);
     expect(bothCross.get('a')!.placement_span).toBe('dc');
 
     const aloneRack = runJobs(pool(job('a')), pinned({ a: [0, 1] })).jobs.get('a')!;

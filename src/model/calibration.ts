@@ -1,29 +1,14 @@
-// Calibration constants of the training step-time model, each with its source, and the
-// Llama 3 405B reference setups (Table 4 of the Llama 3 paper) they are checked against.
-// docs/calibration.md explains the check and how sensitive the result is to each constant.
-import type { ParallelLayout, TrainingShape } from './training-layout.js';
-import type { StepTimeInput } from './step-time.js';
+// Shared constants of the training step-time model's communication and schedule, each with its
+// source. Device constants live in the catalogue; the runs they are checked against in
+// calibration-runs.ts; docs/calibration.md reports the check.
 
 /**
- * H100 SXM kernel efficiency: fraction of the 989 TFLOP/s dense bf16 peak that a large
- * transformer layer's kernels sustain, before communication and bubbles. Bottom-up estimate,
- * not a fit: large bf16 GEMMs on H100 SXM sustain ~0.70-0.75 of peak at the 700 W power cap
- * (clocks settle below the 1.98 GHz boost); FlashAttention-3 reaches ~0.75 forward and less
- * backward (Shah et al. 2024); and the non-GEMM kernels of a Llama-style layer (RMSNorm, rotary,
- * SwiGLU, residual adds, casts) take roughly a quarter of layer time: 0.72 x 0.77 ~= 0.55.
- * The Llama 3 rows are the check (docs/calibration.md): 8,192 GPUs 43.2% (6PT) / 46.8% (PaLM
- * convention) against 43% published; 16,384 GPUs 38.6% / 41.9% against 41%.
+ * Fraction of tensor-parallel all-gather/reduce-scatter time hidden behind GEMMs. Megatron-LM
+ * runs them on the critical path (its layers wait for each collective) unless communication/GEMM
+ * overlap (TransformerEngine userbuffers, PyTorch async-TP) is switched on, which neither the
+ * Korthikanti et al. runs nor the Llama 3 paper describe: 0.
  */
-export const H100_KERNEL_EFFICIENCY = 0.55;
-
-/**
- * Fraction of tensor-parallel all-gather/reduce-scatter time hidden behind GEMMs. Megatron
- * sequence parallelism runs them on the critical path unless communication/GEMM overlap
- * (TransformerEngine userbuffers, PyTorch async-TP) splits them into chunks that overlap with
- * the neighbouring GEMM; those report hiding most but not all of it. Llama 3's stack is not
- * documented on this point, so the midpoint is used; docs/calibration.md shows the spread.
- */
-export const TP_OVERLAP_FRACTION = 0.5;
+export const TP_OVERLAP_FRACTION = 0;
 
 /**
  * Fraction of pipeline send/recv time hidden behind compute. Megatron's 1F1B posts its
@@ -69,60 +54,3 @@ export const SCALE_OUT_EFFICIENCY = 0.9;
  * Ethernet switches higher).
  */
 export const SCALE_OUT_LATENCY_S = 5e-6;
-
-/** Llama 3 405B as published (paper Table 3): 126 layers, width 16384, 8K sequences, 16M-token batch. */
-export function llama3Shape(): TrainingShape {
-  return {
-    params: 405e9,
-    layers: 126,
-    hiddenSize: 16384,
-    seqLen: 8192,
-    // "16M tokens per batch" (Table 4): 2048 sequences of 8192 tokens.
-    globalBatchTokens: 2048 * 8192,
-    precisionBytes: 2,
-    // Not stated for the 405B run; with full recompute 43% MFU would need kernel efficiency > 0.7.
-    activationRecompute: false,
-    // "reduce-scatter gradients in FP32" (paper section 3.3.2).
-    gradientBytes: 4,
-    ffnMultiplier: 53248 / 16384,
-    vocab: 128_000,
-  };
-}
-
-/**
- * Interleaving depth assumed for Llama 3: the paper uses the interleaved schedule with V stages
- * per rank but does not give V for the 405B run. 126 layers with one layer removed from the
- * first and the last stage means 128 layer slots over 16 ranks, i.e. 8 per rank, so V is 1, 2,
- * 4 or 8; 4 (two layers per chunk) is assumed and the spread shown in docs/calibration.md.
- */
-export const LLAMA3_VIRTUAL_STAGES = 4;
-
-/**
- * The 8,192- and 16,384-GPU rows of Llama 3 Table 4 (TP8, PP16, DP64 or DP128, 8K sequences).
- * The third row (context parallelism CP16 at 128K sequences) is out of scope: the model has no
- * context-parallel group. Micro-batches hold one sequence: 2048 sequences / dp per replica.
- */
-export function llama3Input(gpus: 8192 | 16384, kernelEfficiency = H100_KERNEL_EFFICIENCY): StepTimeInput {
-  const shape = llama3Shape();
-  const dp = gpus / (8 * 16);
-  const layout: ParallelLayout = {
-    tp: 8,
-    pp: 16,
-    dp,
-    microBatches: shape.globalBatchTokens / shape.seqLen / dp,
-    virtualStages: LLAMA3_VIRTUAL_STAGES,
-    shardedDataParallel: true,
-  };
-  const scaleOut = { bandwidthBytesPerS: NIC_400G_BYTES_PER_S * SCALE_OUT_EFFICIENCY, latencyS: SCALE_OUT_LATENCY_S };
-  return {
-    shape,
-    layout,
-    peakFlopsPerDevice: H100_PEAK_BF16_FLOPS,
-    kernelEfficiency,
-    tp: { bandwidthBytesPerS: H100_NVLINK_BYTES_PER_S * NVLINK_EFFICIENCY, latencyS: NVLINK_LATENCY_S, scaleOut: false },
-    // Each pipeline stage is a different node (TP fills the node): stage hops cross the network.
-    pp: { ...scaleOut },
-    // A DP group holds one rank per node (same TP and PP coordinates): flat over the NICs.
-    dp: { ...scaleOut },
-  };
-}

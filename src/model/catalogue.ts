@@ -275,6 +275,9 @@ const v100 = (memory: '16GB' | '32GB'): CatalogueDeviceInput => ({
   busy_power: '300W',
   idle_power: '60W',
   efficiency: 0.35,
+  // V100 SXM2: 80 SMs; cuBLAS fp16 tensor-core GEMMs of large shapes reach ~100 of 125 TFLOPS (NVIDIA Volta tuning guide and DeepBench results).
+  gemm_efficiency: 0.8,
+  compute_units: 80,
   interconnect: 'NVLink2',
   devices_per_node: 8,
   default_fabric: 'IB-EDR',
@@ -297,6 +300,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '400W',
     idle_power: '80W',
     efficiency: 0.62,
+    // A100 SXM: 108 SMs; large bf16 GEMMs sustain ~250-280 of 312 TFLOPS under the 400 W cap (NVIDIA cuBLAS and public microbenchmarks, e.g. Stas Bekman's ML Engineering 'maximum achievable matmul FLOPS' table: 267).
+    gemm_efficiency: 0.8,
+    compute_units: 108,
     interconnect: 'NVLink3',
     devices_per_node: 8,
     default_fabric: 'IB-HDR',
@@ -322,12 +328,15 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '700W',
     idle_power: '140W',
     efficiency: 0.55,
+    // H100 SXM: 132 SMs; large bf16 GEMMs reach ~600-750 of 989 TFLOPS (the 700 W cap lowers clocks below boost; ML Engineering 'maximum achievable matmul FLOPS': ~700 bf16); fp8 ~1,200-1,400 of 1,979.
+    gemm_efficiency: 0.68,
+    compute_units: 132,
     interconnect: 'NVLink4',
     devices_per_node: 8,
     default_fabric: 'IB-NDR',
     source:
       `NVIDIA H100 datasheet (SXM): dense 989 TFLOPS bf16/fp16, 1,979 fp8 and int8, 494.5 tf32 (half the sparse figures), 67 fp32; 80 GB HBM3 at 3.35 TB/s; 700 W; NVLink4 900 GB/s bidirectional, halved; usual NIC 400G NDR IB (or RoCE-400G, hardware.md). ${GPU_IDLE} ` +
-      'efficiency 0.55: bottom-up (large bf16 GEMMs ~0.72 of peak at the 700 W cap x ~0.77 GEMM share of layer time); with the step-time model it predicts Llama 3 405B at 43.2% (8,192 GPUs) and 38.6% (16,384) against the published 43% and 41% (docs/calibration.md).',
+      'efficiency 0.55 (the whole-kernel figure for jobs without a model size or with network: ideal): bottom-up, large bf16 GEMMs ~0.7 of peak at the 700 W cap x ~0.77 GEMM share of layer time. Jobs with a model use the operator-level model (gemm_efficiency; docs/calibration.md).',
   },
   H200: {
     description: 'NVIDIA H200 SXM 141GB',
@@ -347,6 +356,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '700W',
     idle_power: '140W',
     efficiency: 0.6,
+    // H200: the H100 die (132 SMs) at the same 700 W; large bf16 GEMMs ~650-750 of 989 TFLOPS.
+    gemm_efficiency: 0.7,
+    compute_units: 132,
     interconnect: 'NVLink4',
     devices_per_node: 8,
     default_fabric: 'IB-NDR',
@@ -371,6 +383,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '1000W',
     idle_power: '200W',
     efficiency: 0.55,
+    // B200: 148 SMs; large bf16 GEMMs ~1,500-1,700 of 2,250 TFLOPS in early public measurements (assumption pending more data).
+    gemm_efficiency: 0.7,
+    compute_units: 148,
     interconnect: 'NVLink5',
     devices_per_node: 8,
     default_fabric: 'IB-NDR',
@@ -396,6 +411,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '750W',
     idle_power: '150W',
     efficiency: 0.5,
+    // MI300X: 304 CUs; hipBLASLt bf16 large GEMMs ~650-750 of 1,307 TFLOPS (public measurements, e.g. SemiAnalysis 2024, ML Engineering table: ~708).
+    gemm_efficiency: 0.55,
+    compute_units: 304,
     interconnect: 'InfinityFabric',
     devices_per_node: 8,
     default_fabric: 'RoCE-400G',
@@ -414,6 +432,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '170W',
     idle_power: '90W',
     efficiency: 0.6,
+    // TPU v4: 2 TensorCores x 4 MXUs (128x128); large matmuls ~80% of peak in XLA (assumption from MLPerf/PaLM kernel reports).
+    gemm_efficiency: 0.8,
+    compute_units: 8,
     interconnect: 'ICI-v4',
     devices_per_node: 4,
     default_fabric: 'ICI-v4',
@@ -432,6 +453,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '122W',
     idle_power: '65W',
     efficiency: 0.68,
+    // TPU v5e: 1 TensorCore x 4 MXUs; large matmuls ~80% of peak (assumption).
+    gemm_efficiency: 0.8,
+    compute_units: 4,
     interconnect: 'ICI-v5e',
     devices_per_node: 8,
     default_fabric: 'ICI-v5e',
@@ -450,6 +474,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '284W',
     idle_power: '150W',
     efficiency: 0.62,
+    // TPU v5p: 2 TensorCores x 4 MXUs; large matmuls ~80% of peak (assumption).
+    gemm_efficiency: 0.8,
+    compute_units: 8,
     interconnect: 'ICI-v5p',
     devices_per_node: 4,
     default_fabric: 'ICI-v5p',
@@ -468,6 +495,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '400W',
     idle_power: '80W',
     efficiency: 0.5,
+    // Ascend 910B: ~20-25 AI cores; large fp16 GEMMs ~70% of peak (assumption: no public microbenchmark in hand).
+    gemm_efficiency: 0.7,
+    compute_units: 20,
     interconnect: 'HCCS',
     devices_per_node: 8,
     default_fabric: 'RoCE-200G',
@@ -505,6 +535,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '70W',
     idle_power: '14W',
     efficiency: 0.3,
+    // T4: 40 SMs; the 70 W cap holds large fp16 GEMMs near ~40 of 65 TFLOPS.
+    gemm_efficiency: 0.6,
+    compute_units: 40,
     interconnect: 'PCIe3',
     devices_per_node: 4,
     default_fabric: 'Ethernet-100G',
@@ -522,6 +555,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '250W',
     idle_power: '50W',
     efficiency: 0.35,
+    // P100: 56 SMs, no tensor cores; fp16 GEMMs ~80% of 18.7 TFLOPS.
+    gemm_efficiency: 0.8,
+    compute_units: 56,
     interconnect: 'PCIe3',
     devices_per_node: 4,
     default_fabric: 'Ethernet-100G',
@@ -539,6 +575,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '150W',
     idle_power: '30W',
     efficiency: 0.4,
+    // A10: 72 SMs; the 150 W cap holds large bf16 GEMMs near ~85-90 of 125 TFLOPS.
+    gemm_efficiency: 0.7,
+    compute_units: 72,
     interconnect: 'PCIe4',
     devices_per_node: 4,
     default_fabric: 'Ethernet-100G',

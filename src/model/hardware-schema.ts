@@ -35,6 +35,14 @@ export const deviceSchema = z.strictObject({
    * this kind before communication and bubbles are counted. Calibrated from published MFU.
    */
   efficiency: z.number().gt(0).lte(1),
+  /**
+   * Fraction of peak a large, well-shaped GEMM sustains on this kind (cuBLAS-class
+   * microbenchmarks at the board's power cap). With it, training steps are timed operator by
+   * operator (src/model/layer-compute.ts); without it, every kernel runs at `efficiency`.
+   */
+  gemm_efficiency: z.number().gt(0).lte(1).optional(),
+  /** Compute units (SMs, CUs, MXUs) a GEMM's output tiles are spread over, for wave quantisation. */
+  compute_units: z.number().int().positive().optional(),
   /** Interconnect between the devices of one node. */
   interconnect: interconnectSchema,
   /** Usual devices per node. */

@@ -43,8 +43,15 @@ export interface ShapeOverrides {
   readonly hidden_size?: number | undefined;
   readonly seq_len?: number | undefined;
   readonly global_batch?: number | undefined;
-  readonly recompute?: boolean | undefined;
+  readonly recompute?: boolean | 'none' | 'selective' | 'full' | undefined;
   readonly gradient_bytes?: number | undefined;
+  readonly heads?: number | undefined;
+  readonly kv_heads?: number | undefined;
+  readonly ffn_size?: number | undefined;
+  readonly gated_mlp?: boolean | undefined;
+  readonly vocab?: number | undefined;
+  readonly attention?: 'flash' | 'standard' | undefined;
+  readonly sequence_parallel?: boolean | undefined;
 }
 
 export interface LayoutSpec {

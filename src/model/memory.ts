@@ -59,7 +59,7 @@ export interface DeviceMemory {
  * spread evenly over stages (embeddings included). This is a floor: a layout it says does not fit
  * cannot run; one within a few percent of the device's memory may still not.
  */
-export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, recompute: Recompute = shape.activationRecompute ? 'full' : 'selective'): DeviceMemory {
+export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, recompute: Recompute = shape.recompute ?? (shape.activationRecompute ? 'full' : 'selective')): DeviceMemory {
   const tp = Math.max(1, layout.tp);
   const pp = Math.max(1, layout.pp);
   const dp = Math.max(1, layout.dp);

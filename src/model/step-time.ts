@@ -15,7 +15,8 @@ import {
   PP_OVERLAP_FRACTION,
   TP_OVERLAP_FRACTION,
 } from './calibration.js';
-import type { ParallelLayout, TrainingShape } from './training-layout.js';
+import { recomputeOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import type { ComputeBreakdown } from './layer-compute.js';
 
 /**
  * The communication path of one parallel group, as the network model sees it now.
@@ -58,8 +59,16 @@ export interface StepTimeInput {
   layout: ParallelLayout;
   /** Dense peak FLOP/s of one device at the job's precision. */
   peakFlopsPerDevice: number;
-  /** Fraction of peak the step's kernels achieve (device kind's calibrated efficiency). */
-  kernelEfficiency: number;
+  /**
+   * Kernel time per operator (layer-compute.ts), built once per shape, layout and device kind:
+   * it does not depend on the network, so callers cache it.
+   */
+  compute?: ComputeBreakdown;
+  /**
+   * Instead of `compute`: one fraction of peak for every kernel (a job's `efficiency`
+   * override), compute = hardware FLOPs / (peak x kernelEfficiency).
+   */
+  kernelEfficiency?: number;
   tp: CommPath;
   pp: CommPath;
   dp: CommPath;
@@ -70,8 +79,10 @@ export interface StepTimeInput {
 export interface StepTime {
   /** Wall time of one optimizer step (s): computeS + exposedCommS + bubbleS. */
   stepS: number;
-  /** Kernel time on the critical path: microBatches x compute per micro-batch (s). */
+  /** Kernel time on the critical path: microBatches x compute per micro-batch + optimizer step (s). */
   computeS: number;
+  /** The kernel breakdown the step used. */
+  compute: ComputeBreakdown;
   /** Communication not hidden by compute: tp + pp over all micro-batches, plus dp (s). */
   exposedCommS: number;
   /** Pipeline bubble (s): (pp-1)/virtualStages micro-batch times. */
@@ -148,23 +159,22 @@ export function stepTime(input: StepTimeInput): StepTime {
   const ovDp = input.overlap?.dp ?? DP_OVERLAP_FRACTION;
   const bytes = shape.precisionBytes;
   const gradBytes = shape.gradientBytes ?? bytes;
-  const recompute = shape.activationRecompute;
+  const fullRecompute = recomputeOf(shape) === 'full';
 
   // FLOPs.
   const tokens = shape.globalBatchTokens;
   const useful = 6 * shape.params * tokens;
   const attentionPalm = 12 * shape.layers * shape.hiddenSize * shape.seqLen * tokens;
-  const recomputeFactor = recompute ? 4 / 3 : 1;
-  const hardware = recomputeFactor * (useful + ATTENTION_HARDWARE_FRACTION * attentionPalm);
+  const compute = input.compute ?? uniformBreakdown(input, devices, useful, attentionPalm);
+  const hardware = compute.hardwareFlopPerDevice * devices;
 
   // Per micro-batch on one rank.
-  const rate = input.peakFlopsPerDevice * input.kernelEfficiency;
-  const computeMbS = hardware / devices / m / rate;
+  const computeMbS = compute.microBatchS;
   const mbTokens = tokens / (dp * m);
   const layersPerRank = shape.layers / pp;
 
   const actBytes = mbTokens * shape.hiddenSize * bytes;
-  const pairsPerLayer = recompute ? 6 : 4;
+  const pairsPerLayer = fullRecompute ? 6 : 4;
   const tpPairS =
     allGatherTimeS(tp, actBytes, input.tp.bandwidthBytesPerS, input.tp.latencyS) +
     reduceScatterTimeS(tp, actBytes, input.tp.bandwidthBytesPerS, input.tp.latencyS);
@@ -178,7 +188,7 @@ export function stepTime(input: StepTimeInput): StepTime {
   const ppMbBytes = pp > 1 ? 2 * v * p2pBytes : 0;
 
   const microBatchS = computeMbS + tpMbExposedS + ppMbExposedS;
-  const bubbleS = ((pp - 1) / v) * microBatchS;
+  const bubbleS = ((pp - 1) / v) * (compute.averageStageMicroBatchS + tpMbExposedS + ppMbExposedS);
 
   // Data parallel.
   const paramsPerRank = shape.params / (tp * pp);
@@ -222,12 +232,12 @@ export function stepTime(input: StepTimeInput): StepTime {
       }
     }
   }
-  // Backward is 2/3 of the 6PT work, 3/4 of 8PT with recompute (recompute runs inside backward).
-  const backwardShare = recompute ? 3 / 4 : 2 / 3;
+  // Only the last micro-batch's backward (and, sharded, the first forward) can hide it.
+  const backwardShare = compute.backwardShare;
   const windowS = computeMbS * (backwardShare + (layout.shardedDataParallel ? 1 - backwardShare : 0));
   const dpExposedS = Math.max(0, dpCommS - ovDp * windowS);
 
-  const computeS = m * computeMbS;
+  const computeS = m * computeMbS + compute.optimizerS;
   const tpExposedS = m * tpMbExposedS;
   const ppExposedS = m * ppMbExposedS;
   const exposedCommS = tpExposedS + ppExposedS + dpExposedS;
@@ -242,6 +252,7 @@ export function stepTime(input: StepTimeInput): StepTime {
   return {
     stepS,
     computeS,
+    compute,
     exposedCommS,
     bubbleS,
     tpCommS: m * tpMbS,
@@ -262,5 +273,31 @@ export function stepTime(input: StepTimeInput): StepTime {
     usefulFlopPerS: useful / stepS,
     effectiveComputeRatio: useful / (stepS * peakTotal),
     palmMfu: palm / (stepS * peakTotal),
+  };
+}
+
+/**
+ * The kernel time when one efficiency stands for every kernel (a job's `efficiency` override):
+ * hardware FLOPs = (8 with full recompute, else 6) P T plus the causal half of the PaLM attention
+ * term, at peak x efficiency, spread evenly over devices and micro-batches; no optimizer term.
+ */
+function uniformBreakdown(input: StepTimeInput, devices: number, useful: number, attentionPalm: number): ComputeBreakdown {
+  const eff = input.kernelEfficiency;
+  if (eff === undefined) throw new TypeError('stepTime: give compute (layer-compute.ts) or kernelEfficiency');
+  const full = recomputeOf(input.shape) === 'full';
+  const hardware = (full ? 4 / 3 : 1) * (useful + ATTENTION_HARDWARE_FRACTION * attentionPalm);
+  const m = Math.max(1, input.layout.microBatches);
+  const microBatchS = hardware / devices / m / (input.peakFlopsPerDevice * eff);
+  return {
+    microBatchS,
+    averageStageMicroBatchS: microBatchS,
+    backwardShare: full ? 3 / 4 : 2 / 3,
+    gemmS: microBatchS,
+    attentionS: 0,
+    elementwiseS: 0,
+    logitsS: 0,
+    recomputeS: full ? microBatchS / 4 : 0,
+    optimizerS: 0,
+    hardwareFlopPerDevice: hardware / devices,
   };
 }

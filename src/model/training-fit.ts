@@ -5,7 +5,7 @@ import type { Distribution } from '../scenario/distribution.js';
 import type { KindInfo, NodeGroup } from './cluster.js';
 import type { LayoutSpec, ShapeOverrides } from './job.js';
 import { memoryPerDevice, type DeviceMemory } from './memory.js';
-import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, divisorsUpTo, layoutFromSpec, resolveShape, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, recomputeOf, divisorsUpTo, layoutFromSpec, resolveShape, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /** A device kind a job may run on, as far as fitting it is concerned. */
 export interface FitKind {
@@ -86,7 +86,7 @@ export function fitTrainingJob(model: FitModel, candidates: readonly FitKind[]):
     for (const k of candidates) {
       const auto = autoLayout(model.devices, k.devicesPerNode, shape, k.memoryBytes);
       if (!auto.fits) {
-        const recompute = shape.activationRecompute ? undefined : autoLayout(model.devices, k.devicesPerNode, { ...shape, activationRecompute: true }, k.memoryBytes);
+        const recompute = recomputeOf(shape) === 'full' ? undefined : autoLayout(model.devices, k.devicesPerNode, { ...shape, activationRecompute: true, recompute: 'full' }, k.memoryBytes);
         const hint = recompute?.fits ? `with \`model.recompute: true\` it would fit as ${describe(recompute)} (${gb(recompute.memory.totalBytes)})` : 'it needs more devices';
         misfits.push({ kind: kindLabel(k), reason: `no layout of ${model.devices} device${model.devices === 1 ? '' : 's'} fits: the leanest, ${describe(auto)}, ${needs(auto.memory)}; ${hint}` });
         continue;
@@ -140,7 +140,7 @@ function wouldFit(shape: TrainingShape, layout: ParallelLayout, devices: number,
     return true;
   };
   if (!layout.shardedDataParallel && layout.dp > 1) tryLayout('`sharded: true`', { ...layout, shardedDataParallel: true });
-  if (!shape.activationRecompute) tryLayout('`model.recompute: true`', layout, { ...shape, activationRecompute: true });
+  if (recomputeOf(shape) !== 'full') tryLayout('`model.recompute: true`', layout, { ...shape, activationRecompute: true, recompute: 'full' });
   // More pipeline stages (the fewest that fit), then wider tensor groups, on the same devices.
   for (const p of divisorsUpTo(devices / layout.tp, shape.layers)) {
     if (p <= layout.pp) continue;

@@ -3,7 +3,7 @@
 // layout that fits in device memory for jobs that give only a device count, and validation of
 // user-given layouts.
 import type { LayoutSpec, ShapeOverrides } from './job.js';
-import { memoryPerDevice, type DeviceMemory } from './memory.js';
+import { memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js';
 
 /** What the step-time model needs to know about the model being trained. */
 export interface TrainingShape {
@@ -19,19 +19,47 @@ export interface TrainingShape {
   globalBatchTokens: number;
   /** Bytes per weight/activation element: 2 for bf16/fp16. */
   precisionBytes: number;
-  /** Full activation recomputation: the hardware does 8PT instead of 6PT FLOPs per step. */
+  /** Full activation recomputation (shorthand for recompute: 'full'). */
   activationRecompute: boolean;
   /**
    * Bytes per gradient element in the data-parallel reduction; defaults to `precisionBytes`.
    * Llama 3 reduce-scatters gradients in fp32 (4) for numerical stability.
    */
   gradientBytes?: number;
-  /** FFN width / hidden; informational (FLOPs come from `params`), 4 for GPT-style models. */
+  /** FFN width / hidden, 4 for GPT-style models (used when ffnSize is absent). */
   ffnMultiplier?: number;
-  /** Vocabulary size; informational (its parameters are already in `params`). */
+  /** Vocabulary size (the output layer's width); DEFAULT_VOCAB when absent. */
   vocab?: number;
-  /** Attention heads; hiddenSize / 128 when absent (memory.ts: only the unrecomputed attention scores need it). */
+  /** Attention heads; hiddenSize / 128 when absent. */
   heads?: number;
+  /** Key/value heads (grouped-query attention); `heads` when absent. */
+  kvHeads?: number;
+  /** FFN (MLP inner) width; ffnMultiplier x hiddenSize, else 4 x hiddenSize (8/3 x when gated). */
+  ffnSize?: number;
+  /** Gated MLP (SwiGLU, as Llama): three FFN matrices instead of two. Default false (GPT). */
+  gatedMlp?: boolean;
+  /**
+   * Which activations are recomputed in the backward pass (memory.ts): 'full' (every layer's
+   * forward again), 'selective' (attention scores only, Korthikanti et al. 2022), 'none'.
+   * Absent: 'full' when activationRecompute, else 'selective'.
+   */
+  recompute?: Recompute;
+  /**
+   * Attention kernel: 'flash' (FlashAttention: scores never reach memory, causal blocks skipped)
+   * or 'standard' (batched GEMMs with the s x s scores written out, softmax and dropout as
+   * memory-bound kernels: Megatron-LM before 2023). Default 'flash'.
+   */
+  attention?: 'flash' | 'standard';
+  /**
+   * Megatron sequence parallelism (Korthikanti et al. 2022): norms and dropouts run on 1/tp of the
+   * tokens. Default true; false replicates them on every tensor rank.
+   */
+  sequenceParallel?: boolean;
+}
+
+/** The recomputation mode of a shape (see TrainingShape.recompute). */
+export function recomputeOf(shape: TrainingShape): Recompute {
+  return shape.recompute ?? (shape.activationRecompute ? 'full' : 'selective');
 }
 
 /** How a job's devices are split. tp x pp x dp must equal the job's device count. */
@@ -137,9 +165,22 @@ export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape 
     hiddenSize,
     ...(o?.seq_len !== undefined ? { seqLen: o.seq_len } : {}),
     ...(o?.global_batch !== undefined ? { globalBatchTokens: o.global_batch } : {}),
-    ...(o?.recompute !== undefined ? { activationRecompute: o.recompute } : {}),
+    ...(o?.recompute !== undefined ? recomputeFields(o.recompute) : {}),
     ...(o?.gradient_bytes !== undefined ? { gradientBytes: o.gradient_bytes } : {}),
+    ...(o?.heads !== undefined ? { heads: o.heads } : {}),
+    ...(o?.kv_heads !== undefined ? { kvHeads: o.kv_heads } : {}),
+    ...(o?.ffn_size !== undefined ? { ffnSize: o.ffn_size } : {}),
+    ...(o?.gated_mlp !== undefined ? { gatedMlp: o.gated_mlp } : {}),
+    ...(o?.vocab !== undefined ? { vocab: o.vocab } : {}),
+    ...(o?.attention !== undefined ? { attention: o.attention } : {}),
+    ...(o?.sequence_parallel !== undefined ? { sequenceParallel: o.sequence_parallel } : {}),
   };
+}
+
+/** `recompute:` as a scenario gives it: true is 'full', false 'selective'. */
+function recomputeFields(r: boolean | Recompute): { activationRecompute: boolean; recompute: Recompute } {
+  const mode: Recompute = r === true ? 'full' : r === false ? 'selective' : r;
+  return { activationRecompute: mode === 'full', recompute: mode };
 }
 
 /** A scenario's layout for a job of this shape; micro-batches default to one sequence each. */

@@ -101,11 +101,29 @@ export const modelShapeSchema = z.strictObject({
   seq_len: count({ positive: true }).optional(),
   /** Tokens per optimizer step (global batch), e.g. '16M'. */
   global_batch: count({ positive: true }).optional(),
+  /** Attention heads (default hidden_size / 128). */
+  heads: z.number().int().positive().optional(),
+  /** Key/value heads for grouped-query attention (default: heads). */
+  kv_heads: z.number().int().positive().optional(),
+  /** FFN inner width (default 4 x hidden_size, 8/3 x with gated_mlp). */
+  ffn_size: z.number().int().positive().optional(),
+  /** SwiGLU-style gated MLP (three FFN matrices), as Llama. Default false. */
+  gated_mlp: z.boolean().optional(),
+  /** Vocabulary size: the output layer's width (default 51200). */
+  vocab: z.number().int().positive().optional(),
   /**
-   * Full activation recomputation: the hardware does 8PT (6PT counts as useful) and each layer
-   * keeps only its input for the backward pass (src/model/memory.ts).
+   * Activation recomputation: 'full' (each layer's forward again in the backward pass, keeping
+   * only its input), 'selective' (attention scores only), 'none'; true = 'full', false =
+   * 'selective' (the default). src/model/memory.ts and layer-compute.ts.
    */
-  recompute: z.boolean().optional(),
+  recompute: z.union([z.boolean(), z.enum(['none', 'selective', 'full'])]).optional(),
+  /**
+   * 'flash' (FlashAttention, the default) or 'standard' (score GEMMs, softmax and dropout through
+   * memory, as Megatron-LM ran before 2023).
+   */
+  attention: z.enum(['flash', 'standard']).optional(),
+  /** Megatron sequence parallelism for norms and dropouts (default true). */
+  sequence_parallel: z.boolean().optional(),
   /** Bytes per gradient element in the data-parallel reduction (4 = fp32), at most 16. */
   gradient_bytes: boundedNumber(0, 16, { above: true }).optional(),
 });

@@ -8,6 +8,7 @@ import type { Cluster } from '../model/cluster.js';
 import { FlowNetwork } from '../model/network/flow-network.js';
 import { Topology, type Route } from '../model/network/topology.js';
 import { stepTime, type CommPath, type StepTime } from '../model/step-time.js';
+import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from '../model/layer-compute.js';
 import { autoLayout, layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
 import type { ProgressModel } from './progress-model.js';
@@ -55,9 +56,17 @@ interface CommPlan {
   ppWeight: number;
 }
 
+interface ShapedJob {
+  readonly shape: TrainingShape;
+  readonly layout: ParallelLayout;
+  readonly compute: ComputeBreakdown | undefined;
+}
+
 interface JobComm {
   shape: TrainingShape;
   layout: ParallelLayout;
+  /** Kernel time of the job's step on its kind (undefined: the job's or kind's one efficiency). */
+  compute: ComputeBreakdown | undefined;
   plan: CommPlan | undefined;
   step: StepTime | undefined;
   /** Time up to which the job's traffic has been added to the links' byte counts. */
@@ -75,6 +84,8 @@ export class NetworkProgressModel implements ProgressModel {
   private linkFlows = new Int32Array(0);
   private readonly changed = new Set<SimJob>();
   private inCallback = false;
+  private readonly shaped = new Map<string, ShapedJob>();
+  private readonly objectIds = new Map<object, number>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -109,8 +120,7 @@ export class NetworkProgressModel implements ProgressModel {
 
   predictRate(job: JobView, placement: Placement): number {
     if (!this.usesNetwork(job)) return this.simpleRate(job, placement);
-    const { shape, layout } = this.shapeAndLayout(job, placement.kind);
-    const step = this.step(job, placement, shape, layout, (route, from, ranks) => {
+    const step = this.step(job, placement, this.shapeAndLayout(job, placement.kind), (route, from, ranks) => {
       // Fair share if the job joined now: each link's capacity over its flows plus this one.
       let share = Infinity;
       for (const l of route.links) share = Math.min(share, this.topology.linkCapacityBytesPerS[l]! / (this.linkFlows[l]! + 1));
@@ -277,20 +287,42 @@ export class NetworkProgressModel implements ProgressModel {
     return ((job.devices * job.milli) / 1000) * kind.peak * (job.efficiency ?? kind.efficiency);
   }
 
-  private shapeAndLayout(job: JobView, kindIndex: number): { shape: TrainingShape; layout: ParallelLayout } {
+  /**
+   * A job's shape, layout and kernel time on a kind. Jobs of one workload entry share their shape
+   * and layout objects, so this is remembered per (entry's objects, size, devices, kind,
+   * efficiency override): predictions for a queue of similar jobs cost one lookup each.
+   */
+  private shapeAndLayout(job: JobView, kindIndex: number): ShapedJob {
     const t = (job as SimJob).template;
-    const shape = resolveShape(job.params, t?.shape);
-    const kind = this.cluster.kinds[kindIndex]!;
-    // The loader (and submission, for generated jobs) checked that the layout fits this kind.
-    const layout = t?.layout ? layoutFromSpec(t.layout, shape) : autoLayout(job.devices, this.cluster.kindMaxPerNode[kindIndex]!, shape, kind.spec.memory);
-    return { shape, layout };
+    const key = `${job.params}|${job.devices}|${kindIndex}|${job.efficiency ?? ''}|${this.idOf(t?.shape)}|${this.idOf(t?.layout)}`;
+    let r = this.shaped.get(key);
+    if (!r) {
+      const shape = resolveShape(job.params, t?.shape);
+      const kind = this.cluster.kinds[kindIndex]!;
+      // The loader (and submission, for generated jobs) checked that the layout fits this kind.
+      const layout = t?.layout ? layoutFromSpec(t.layout, shape) : autoLayout(job.devices, this.cluster.kindMaxPerNode[kindIndex]!, shape, kind.spec.memory);
+      const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
+      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined };
+      this.shaped.set(key, r);
+    }
+    return r;
+  }
+
+  private idOf(o: object | undefined): number {
+    if (o === undefined) return -1;
+    let id = this.objectIds.get(o);
+    if (id === undefined) {
+      id = this.objectIds.size;
+      this.objectIds.set(o, id);
+    }
+    return id;
   }
 
   private commOf(job: SimJob): JobComm {
     let c = this.comm.get(job);
     if (!c) {
-      const { shape, layout } = this.shapeAndLayout(job, job.placement!.kind);
-      c = { shape, layout, plan: undefined, step: undefined, accountedS: this.clock };
+      const { shape, layout, compute } = this.shapeAndLayout(job, job.placement!.kind);
+      c = { shape, layout, compute, plan: undefined, step: undefined, accountedS: this.clock };
       this.comm.set(job, c);
     }
     return c;
@@ -406,8 +438,8 @@ export class NetworkProgressModel implements ProgressModel {
   /** Relative volumes of a job's data-parallel and pipeline traffic (the heavier one is 1). */
   private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout): { dpWeight: number; ppWeight: number } {
     const c = this.comm.get(job as SimJob);
-    const shape = c?.shape ?? this.shapeAndLayout(job, placement.kind).shape;
-    const nominal = this.step(job, placement, shape, layout, (r, from, ranks) => this.routeCapacity(r, from, ranks));
+    const shaped = c ?? this.shapeAndLayout(job, placement.kind);
+    const nominal = this.step(job, placement, { shape: shaped.shape, layout, compute: shaped.compute }, (r, from, ranks) => this.routeCapacity(r, from, ranks));
     const dp = nominal.dpBytesPerStepPerDevice;
     const pp = nominal.ppBytesPerStepPerDevice;
     const top = Math.max(dp, pp);
@@ -484,7 +516,7 @@ export class NetworkProgressModel implements ProgressModel {
     };
     const dpBw = plan.dpFlows.length > 0 ? perRank(plan.dpFlows, plan.dpShare, plan.dpWeight) : Infinity;
     const ppBw = plan.ppFlows.length > 0 ? perRank(plan.ppFlows, plan.ppShare, plan.ppWeight) : Infinity;
-    c.step = this.stepFromShares(job, job.placement!, c.shape, c.layout, plan, dpBw, ppBw);
+    c.step = this.stepFromShares(job, job.placement!, c, plan, dpBw, ppBw);
     const rate = c.step.usefulFlopPerS;
     if (!(rate > 0) || !Number.isFinite(c.step.stepS)) {
       // A flow at rate 0 is a failed link on the job's path: the job stalls until it is repaired.
@@ -500,7 +532,7 @@ export class NetworkProgressModel implements ProgressModel {
     return rate;
   }
 
-  private stepFromShares(job: JobView, placement: Placement, shape: TrainingShape, layout: ParallelLayout, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number): StepTime {
+  private stepFromShares(job: JobView, placement: Placement, { shape, layout, compute }: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number): StepTime {
     const kind = this.cluster.kinds[placement.kind]!.spec;
     const ic = kind.interconnect;
     const intraBw = ic.bandwidth * ic.efficiency;
@@ -519,7 +551,7 @@ export class NetworkProgressModel implements ProgressModel {
       shape,
       layout,
       peakFlopsPerDevice: kind.peak,
-      kernelEfficiency: job.efficiency ?? kind.efficiency,
+      ...(compute ? { compute } : { kernelEfficiency: job.efficiency ?? kind.efficiency }),
       tp: tpPath,
       pp: ppPath,
       dp: dpPath,
@@ -527,8 +559,8 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /** Step time on a placement with per-route bandwidth from `shareOf` (for predictions). */
-  private step(job: JobView, placement: Placement, shape: TrainingShape, layout: ParallelLayout, shareOf: (r: Route, from: number, ranks: number) => number): StepTime {
-    const pairs = this.planPairs(placement, layout);
+  private step(job: JobView, placement: Placement, shaped: ShapedJob, shareOf: (r: Route, from: number, ranks: number) => number): StepTime {
+    const pairs = this.planPairs(placement, shaped.layout);
     let dpBw = Infinity;
     let ppBw = Infinity;
     let dpLatencyS = 0;
@@ -543,6 +575,6 @@ export class NetworkProgressModel implements ProgressModel {
       ppBw = Math.min(ppBw, shareOf(r, p.from, p.share) / p.share);
       ppLatencyS = Math.max(ppLatencyS, r.latencyS);
     }
-    return this.stepFromShares(job, placement, shape, layout, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes }, dpBw, ppBw);
+    return this.stepFromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes }, dpBw, ppBw);
   }
 }

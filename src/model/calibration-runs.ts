@@ -1,0 +1,161 @@
+// The published training runs the step-time model is calibrated and checked on (the given set:
+// Korthikanti et al. 2022 Table 5, Llama 3 Table 4), each described as a new user would: the
+// catalogue's device kind, the model's shape and the published layout, with the network paths of
+// its cluster. test/calibration-runs.test.ts pins every row; docs/calibration.md reports them.
+import { DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
+import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
+import type { CommPath, StepTimeInput } from './step-time.js';
+import type { ParallelLayout, TrainingShape } from './training-layout.js';
+
+export interface CalibrationRun {
+  /** Row label as docs/calibration.md prints it. */
+  readonly name: string;
+  readonly source: string;
+  readonly gpus: number;
+  /** Published iteration time (s); for MFU rows, model FLOPs / (GPUs x published FLOP/s per GPU). */
+  readonly publishedStepS: number;
+  /** The model's input for the row. */
+  input(): StepTimeInput;
+}
+
+/** GPT parameter count with embeddings (Narayanan et al. 2021, eq. 2 without the biases' rounding). */
+export function gptParams(layers: number, hidden: number, vocab: number, seq: number): number {
+  return 12 * layers * hidden * hidden * (1 + 13 / (12 * hidden) + (vocab + seq) / (12 * layers * hidden));
+}
+
+/** A node's tensor path and the scale-out path for one rank per NIC, from the catalogue's presets. */
+function paths(kind: string, fabric: string): { intra: CommPath; scaleOut: CommPath } {
+  const spec = DEVICE_CATALOGUE[kind]!;
+  const ic = spec.interconnect;
+  const f = FABRIC_PRESETS[fabric]!;
+  // A three-tier Clos: up to five switch hops between two nodes of a large cluster.
+  const latencyS = f.endpoint_latency + 5 * f.hop_latency;
+  return {
+    intra: { bandwidthBytesPerS: ic.bandwidth * ic.efficiency, latencyS: ic.latency, scaleOut: false },
+    scaleOut: { bandwidthBytesPerS: f.port_rate * f.efficiency, latencyS },
+  };
+}
+
+function build(kind: string, fabric: string, shape: TrainingShape, layout: ParallelLayout, overrides: Partial<StepTimeInput> = {}): StepTimeInput {
+  const spec = DEVICE_CATALOGUE[kind]!;
+  const dev = computeDeviceOf(spec)!;
+  const { intra, scaleOut } = paths(kind, fabric);
+  return {
+    shape,
+    layout,
+    peakFlopsPerDevice: dev.peakFlops,
+    compute: computeBreakdown(shape, layout, dev),
+    tp: intra,
+    // Tensor groups fill a node, so pipeline neighbours and data-parallel peers are in other nodes.
+    pp: { ...scaleOut },
+    dp: { ...scaleOut },
+    ...overrides,
+  };
+}
+
+// ------------------------------------------------------------ Korthikanti et al. 2022, Table 5
+
+const KORTHIKANTI: ReadonlyArray<{ name: string; hidden: number; heads: number; layers: number; pp: number; batch: number; v: number; full: number; selective: number }> = [
+  { name: '22B', hidden: 6144, heads: 64, layers: 48, pp: 1, batch: 4, v: 1, full: 1.42, selective: 1.1 },
+  { name: '175B', hidden: 12288, heads: 96, layers: 96, pp: 8, batch: 64, v: 3, full: 18.13, selective: 13.75 },
+  { name: '530B', hidden: 20480, heads: 128, layers: 105, pp: 35, batch: 280, v: 3, full: 49.05, selective: 37.83 },
+  { name: '1T', hidden: 25600, heads: 160, layers: 128, pp: 64, batch: 512, v: 1, full: 94.42, selective: 71.49 },
+];
+
+/**
+ * Selene (DGX A100 80GB, NVSwitch, 8 x HDR per node), Megatron-LM of 2022: standard attention
+ * (no FlashAttention), micro-batch of one sequence except the 22B row (4), TP 8, DP 1. "Full
+ * recompute" is the baseline without sequence parallelism; the other column uses sequence
+ * parallelism with selective recompute.
+ */
+function korthikantiRuns(): CalibrationRun[] {
+  const runs: CalibrationRun[] = [];
+  for (const r of KORTHIKANTI) {
+    for (const mode of ['full', 'selective'] as const) {
+      const seq = 2048;
+      const vocab = 51_200;
+      const mbs = r.pp === 1 ? r.batch : 1;
+      const shape: TrainingShape = {
+        params: gptParams(r.layers, r.hidden, vocab, seq),
+        layers: r.layers,
+        hiddenSize: r.hidden,
+        heads: r.heads,
+        ffnSize: 4 * r.hidden,
+        vocab,
+        seqLen: seq,
+        globalBatchTokens: r.batch * seq,
+        precisionBytes: 2,
+        activationRecompute: mode === 'full',
+        recompute: mode,
+        attention: 'standard',
+        sequenceParallel: mode === 'selective',
+      };
+      const layout: ParallelLayout = { tp: 8, pp: r.pp, dp: 1, microBatches: r.batch / mbs, virtualStages: r.v };
+      runs.push({
+        name: `${r.name} ${mode === 'full' ? 'full recompute' : 'SP + selective'}`,
+        source: 'Korthikanti et al. 2022, Table 5',
+        gpus: 8 * r.pp,
+        publishedStepS: mode === 'full' ? r.full : r.selective,
+        input: () => build('A100-80GB', 'IB-HDR', shape, layout),
+      });
+    }
+  }
+  return runs;
+}
+
+// ------------------------------------------------------------ Llama 3 405B, Table 4
+
+/** Llama 3 405B as published (paper Table 3): 126 layers, width 16384, FFN 53248 SwiGLU, GQA 8. */
+export function llama3Shape(): TrainingShape {
+  return {
+    params: 405e9,
+    layers: 126,
+    hiddenSize: 16384,
+    heads: 128,
+    kvHeads: 8,
+    ffnSize: 53248,
+    gatedMlp: true,
+    vocab: 128_256,
+    seqLen: 8192,
+    // "16M tokens per batch" (Table 4): 2048 sequences of 8192 tokens.
+    globalBatchTokens: 2048 * 8192,
+    precisionBytes: 2,
+    activationRecompute: false,
+    attention: 'flash',
+    sequenceParallel: true,
+    // "reduce-scatter gradients in FP32" (paper section 3.3.2).
+    gradientBytes: 4,
+  };
+}
+
+/**
+ * Interleaving depth assumed for Llama 3: the paper uses the interleaved schedule but gives no V
+ * for the 405B run. 126 layers with one layer removed from the first and the last stage means
+ * 128 layer slots over 16 ranks, 8 per rank, so V is 1, 2, 4 or 8; 4 is assumed.
+ */
+export const LLAMA3_VIRTUAL_STAGES = 4;
+
+function llama3Runs(): CalibrationRun[] {
+  return ([
+    [8192, 430e12],
+    [16384, 400e12],
+  ] as const).map(([gpus, flopsPerGpu]) => {
+    const shape = llama3Shape();
+    const dp = gpus / (8 * 16);
+    const layout: ParallelLayout = { tp: 8, pp: 16, dp, microBatches: 2048 / dp, virtualStages: LLAMA3_VIRTUAL_STAGES, shardedDataParallel: true };
+    // Published MFU counts 6 P T + 12 L h s T (PaLM convention): step = model FLOPs / (GPUs x FLOP/s).
+    const modelFlop = 6 * shape.params * shape.globalBatchTokens + 12 * shape.layers * shape.hiddenSize * shape.seqLen * shape.globalBatchTokens;
+    return {
+      name: `Llama 3 405B, ${gpus.toLocaleString('en-US')} GPUs`,
+      source: 'Llama 3 paper, Table 4',
+      gpus,
+      publishedStepS: modelFlop / (gpus * flopsPerGpu),
+      input: () => build('H100', 'RoCE-400G', shape, layout),
+    };
+  });
+}
+
+/** Every row of the given set the model covers, in docs/calibration.md order. */
+export function calibrationRuns(): CalibrationRun[] {
+  return [...korthikantiRuns(), ...llama3Runs()];
+}

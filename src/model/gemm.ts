@@ -1,0 +1,80 @@
+// Time of one matrix multiplication on a device: a roofline whose compute ceiling depends on the
+// shape. Large GEMMs run at the device's measured large-GEMM efficiency (cuBLAS microbenchmarks,
+// per device kind in the catalogue); smaller ones lose to tile quantisation (a partial tile costs
+// a whole one), wave quantisation (the last wave of tiles leaves compute units idle) and a short
+// K loop (each tile's prologue and epilogue are amortised over K / tile-K main-loop steps). Where
+// the bytes a GEMM moves take longer at memory bandwidth than its FLOPs at the ceiling, it is
+// memory-bound. Pure; called only when a job's compute breakdown is built (cached per shape).
+
+/** What the compute model needs to know about a device kind at a job's precision. */
+export interface ComputeDevice {
+  /** Dense peak FLOP/s at the job's precision. */
+  readonly peakFlops: number;
+  /** HBM bandwidth (bytes/s). */
+  readonly memoryBandwidth: number;
+  /**
+   * Fraction of peak a large, well-shaped GEMM sustains (cuBLAS/hipBLASLt microbenchmarks at
+   * the board's power cap), before the shape penalties below.
+   */
+  readonly gemmEfficiency: number;
+  /** Streaming multiprocessors / compute units: the width of one wave of output tiles. */
+  readonly computeUnits: number;
+}
+
+/**
+ * Output tile shapes a GEMM library chooses from, with the relative throughput of each: smaller
+ * tiles reuse each loaded operand fewer times, so they run below the large-tile ceiling. The
+ * library picks the tile that finishes first (NVIDIA, "Matrix Multiplication Background User's
+ * Guide", tile and wave quantisation; CUTLASS's default tile set 256x128, 128x128, 128x64).
+ */
+const TILES: ReadonlyArray<readonly [number, number, number]> = [
+  [256, 128, 1],
+  [128, 256, 1],
+  [128, 128, 0.92],
+  [128, 64, 0.8],
+  [64, 128, 0.8],
+];
+
+/**
+ * Main-loop-equivalent K of a tile's fixed cost (prologue filling the shared-memory pipeline,
+ * epilogue writing the tile): a tile of reduction depth K runs at K / (K + GEMM_K_OVERHEAD) of the
+ * large-K rate. 128 (four 32-deep stages) matches the published drop of cuBLAS throughput for
+ * K of a few hundred (NVIDIA Matrix Multiplication Background guide, figure "K dimension").
+ */
+export const GEMM_K_OVERHEAD = 128;
+
+/**
+ * Fraction of HBM bandwidth that streaming kernels sustain: copy/triad benchmarks reach about
+ * 1.7-1.8 of A100's 2.04 TB/s and 2.9-3.0 of H100's 3.35 TB/s (vendor and third-party STREAM-style
+ * measurements), i.e. ~0.85-0.9.
+ */
+export const MEMORY_BANDWIDTH_EFFICIENCY = 0.85;
+
+/** Fixed cost of launching and draining one kernel on the device (s). */
+export const KERNEL_OVERHEAD_S = 4e-6;
+
+/**
+ * Seconds for `batch` independent M x N x K products (2 M N K FLOPs each) whose operands and
+ * result are `bytesPerElement` wide.
+ */
+export function gemmTimeS(m: number, n: number, k: number, batch: number, bytesPerElement: number, dev: ComputeDevice): number {
+  if (!(m > 0 && n > 0 && k > 0 && batch > 0)) return 0;
+  const units = Math.max(1, dev.computeUnits);
+  let best = 0;
+  for (const [tm, tn, rel] of TILES) {
+    const tiles = Math.ceil(m / tm) * Math.ceil(n / tn) * batch;
+    const waves = Math.ceil(tiles / units);
+    const utilisation = (m * n * batch) / (waves * units * tm * tn);
+    if (rel * utilisation > best) best = rel * utilisation;
+  }
+  const kFactor = k / (k + GEMM_K_OVERHEAD);
+  const flops = 2 * m * n * k * batch;
+  const computeS = flops / (dev.peakFlops * dev.gemmEfficiency * best * kFactor);
+  const memoryS = (bytesPerElement * batch * (m * k + k * n + m * n)) / (dev.memoryBandwidth * MEMORY_BANDWIDTH_EFFICIENCY);
+  return Math.max(computeS, memoryS) + KERNEL_OVERHEAD_S;
+}
+
+/** Seconds for a memory-bound kernel that moves `bytes` through HBM. */
+export function memoryBoundTimeS(bytes: number, dev: ComputeDevice): number {
+  return bytes > 0 ? bytes / (dev.memoryBandwidth * MEMORY_BANDWIDTH_EFFICIENCY) + KERNEL_OVERHEAD_S : 0;
+}

@@ -1,0 +1,91 @@
+// The operator-level step-time model against the given set of published runs
+// (src/model/calibration-runs.ts, docs/calibration.md), and the shape physics it rests on.
+import { describe, expect, it } from 'vitest';
+import { calibrationRuns } from '../src/model/calibration-runs.js';
+import { DEVICE_CATALOGUE } from '../src/model/catalogue.js';
+import { gemmTimeS } from '../src/model/gemm.js';
+import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
+import { stepTime } from '../src/model/step-time.js';
+import type { TrainingShape } from '../src/model/training-layout.js';
+
+const rows = calibrationRuns().map((r) => ({ name: r.name, published: r.publishedStepS, predicted: stepTime(r.input()).stepS }));
+const error = (r: { published: number; predicted: number }): number => r.predicted / r.published - 1;
+
+describe('the given set (../shared/reference/training-runs.md), as docs/calibration.md reports it', () => {
+  // Pinned to two decimals of a percent: a change that moves any row must regenerate the docs.
+  const pinned: Record<string, number> = {
+    '22B full recompute': 1.0,
+    '22B SP + selective': -5.3,
+    '175B full recompute': 0.7,
+    '175B SP + selective': -3.4,
+    '530B full recompute': -1.8,
+    '530B SP + selective': -5.3,
+    '1T full recompute': 2.0,
+    '1T SP + selective': 0.6,
+    'Llama 3 405B, 8,192 GPUs': -5.6,
+    'Llama 3 405B, 16,384 GPUs': -2.2,
+  };
+  for (const r of rows) {
+    it(`${r.name}: within 10% of the published ${r.published.toFixed(2)} s`, () => {
+      expect(Math.abs(error(r))).toBeLessThanOrEqual(0.1);
+      expect(Math.round(1000 * error(r)) / 10).toBe(pinned[r.name]);
+    });
+  }
+  it('every row is pinned, and the mean |error| is at most 5%', () => {
+    expect(rows.map((r) => r.name).sort()).toEqual(Object.keys(pinned).sort());
+    const mean = rows.reduce((a, r) => a + Math.abs(error(r)), 0) / rows.length;
+    expect(mean).toBeLessThanOrEqual(0.05);
+  });
+});
+
+const a100 = computeDeviceOf(DEVICE_CATALOGUE['A100-80GB']!)!;
+
+describe('GEMM shape physics (gemm.ts)', () => {
+  const tflops = (m: number, n: number, k: number): number => (2 * m * n * k) / gemmTimeS(m, n, k, 1, 2, a100) / 1e12;
+  it('a large square GEMM runs near the measured ceiling, never above it', () => {
+    const t = tflops(8192, 8192, 8192);
+    expect(t).toBeLessThanOrEqual(a100.peakFlops * a100.gemmEfficiency / 1e12);
+    expect(t).toBeGreaterThan(0.9 * a100.peakFlops * a100.gemmEfficiency / 1e12);
+  });
+  it('a short K loop, a thin N and a ragged last wave each cost throughput', () => {
+    expect(tflops(8192, 8192, 256)).toBeLessThan(0.75 * tflops(8192, 8192, 8192));
+    expect(tflops(8192, 64, 8192)).toBeLessThan(0.85 * tflops(8192, 8192, 8192));
+    // 109 tiles of 256 x 128 on 108 SMs: two waves for barely more than one wave's work (smaller
+    // tiles soften it, as a library's heuristics do).
+    expect(tflops(256 * 109, 128, 8192)).toBeLessThan(0.8 * tflops(256 * 108, 128, 8192));
+  });
+  it('a GEMM with little reuse is bound by memory bandwidth', () => {
+    const m = 65536;
+    const t = gemmTimeS(m, 64, 64, 1, 2, a100);
+    expect(t).toBeGreaterThanOrEqual((2 * (m * 64 + 64 * 64 + m * 64)) / a100.memoryBandwidth);
+  });
+});
+
+describe('the trend: small models run at a lower fraction of peak', () => {
+  // GPT shapes of Narayanan et al. 2021, one replica's micro-batch of 1 x 2048 on one A100.
+  const gpt = (hidden: number, layers: number, heads: number, tp: number): number => {
+    const shape: TrainingShape = {
+      params: 12 * layers * hidden * hidden,
+      layers,
+      hiddenSize: hidden,
+      heads,
+      seqLen: 2048,
+      globalBatchTokens: 2048 * 16,
+      precisionBytes: 2,
+      activationRecompute: true,
+      recompute: 'full',
+      attention: 'standard',
+      sequenceParallel: false,
+    };
+    const b = computeBreakdown(shape, { tp, pp: 1, dp: 1, microBatches: 16 }, a100);
+    return b.hardwareFlopPerDevice / (16 * b.microBatchS + b.optimizerS) / a100.peakFlops;
+  };
+  it('kernel-level utilisation rises with the hidden size (1.7B < 18B < 1T-width layers)', () => {
+    const small = gpt(2304, 24, 24, 1);
+    const mid = gpt(6144, 40, 48, 8);
+    const large = gpt(25600, 4, 160, 8);
+    expect(small).toBeLessThan(mid);
+    expect(mid).toBeLessThan(large);
+    expect(large).toBeLessThan(a100.gemmEfficiency);
+  });
+});
