@@ -1,6 +1,6 @@
 // A readable summary of one run for the terminal; the CSV holds the exact figures.
 import type { SummaryRow } from '../sim/metrics.js';
-import { formatDuration } from '../units/units.js';
+import { formatCount, formatDuration, formatSI } from '../units/units.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
 const dur = (x: number): string => (Number.isFinite(x) ? formatDuration(x) : '-');
@@ -11,19 +11,19 @@ export function formatSummary(s: SummaryRow): string {
   const rows: [string, string][] = [
     ['scenario', `${s.scenario} (seed ${s.seed})`],
     ['policy', `${s.policy} + ${s.placement}`],
-    ['jobs', `${s.jobs_submitted} submitted, ${s.jobs_completed} completed, ${s.jobs_rejected} rejected, ${s.jobs_unfinished} unfinished`],
+    ['jobs', `${formatCount(s.jobs_submitted)} submitted, ${formatCount(s.jobs_completed)} completed, ${formatCount(s.jobs_rejected)} rejected, ${formatCount(s.jobs_unfinished)} unfinished`],
     ['makespan', dur(s.makespan_s)],
     ['effective compute ratio', `${pct(s.effective_compute_ratio_pool)} of the pool, ${pct(s.effective_compute_ratio_allocated)} of allocated device-time`],
     ['utilisation', pct(s.utilisation)],
     ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}, max ${dur(s.queueing_delay_max_s)}`],
     ['job completion time', `mean ${dur(s.jct_mean_s)}, p95 ${dur(s.jct_p95_s)}`],
-    ['useful work', `${num(s.useful_pflop, 0)} PFLOP (${num(s.busy_device_hours, 0)} busy device-hours)`],
-    ['energy', `${num(s.energy_kwh)} kWh, cost ${num(s.energy_cost, 2)}, ${num(s.co2_kg)} kg CO2`],
+    ['useful work', `${formatSI(s.useful_pflop * 1e15, 'FLOP')} (${num(s.busy_device_hours, 0)} busy device-hours)`],
+    ['energy', `${formatSI(s.energy_kwh * 1e3, 'Wh')}, cost ${num(s.energy_cost, 2)}, ${s.co2_kg >= 1e4 ? `${num(s.co2_kg / 1e3)} t` : `${num(s.co2_kg)} kg`} CO2`],
   ];
   if (s.failures > 0 || s.checkpoint_overhead_s > 0) {
-    rows.push(['failures', `${s.failures} (${num(s.lost_pflop, 0)} PFLOP lost and redone; ${dur(s.checkpoint_overhead_s)} writing checkpoints)`]);
+    rows.push(['failures', `${formatCount(s.failures)} (${formatSI(s.lost_pflop * 1e15, 'FLOP')} lost and redone; ${dur(s.checkpoint_overhead_s)} writing checkpoints)`]);
   }
-  if (s.preemptions > 0) rows.push(['preemptions', String(s.preemptions)]);
+  if (s.preemptions > 0) rows.push(['preemptions', formatCount(s.preemptions)]);
   const width = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n';
 }

@@ -16,6 +16,9 @@ export interface ScheduledEvent {
 
 export class EngineError extends Error {}
 
+/** pulse() is called every 2^16 events: often enough for a progress line, too rarely to cost anything. */
+const PULSE_EVERY_MASK = 0xffff;
+
 const byTimeThenSeq = (a: ScheduledEvent, b: ScheduledEvent): number => a.timeS - b.timeS || a.seq - b.seq;
 
 export class Engine {
@@ -24,6 +27,11 @@ export class Engine {
   private seq = 0;
   private nowS = 0;
   private fired = 0;
+  /**
+   * Told the clock and the events fired so far, every 65,536 events (progress reporting). It must
+   * only observe: it may not schedule or cancel events.
+   */
+  pulse: ((nowS: number, fired: number) => void) | undefined = undefined;
   private stopRequested = false;
   /** Queued events that are not daemons (cancelled ones included until popped). */
   private foreground = 0;
@@ -147,6 +155,7 @@ export class Engine {
       this.nowS = ev.timeS;
       this.fired++;
       ev.action(ev.arg);
+      if ((this.fired & PULSE_EVERY_MASK) === 0 && this.pulse !== undefined) this.pulse(this.nowS, this.fired);
     }
   }
 }

@@ -11,6 +11,7 @@ import type { JobRow } from '../sim/metrics.js';
 import { fileAccess } from './file-access.js';
 import { outputFiles } from './output-sinks.js';
 import { Activity, PolicyWatch } from './policy-watch.js';
+import { publishProgress } from './run-progress.js';
 import { loadScenarioForRun, runScenario, type LoadedScenario } from './run-scenario.js';
 import { failureOf } from './worker-errors.js';
 import type { PoolMessage, PoolReply, PoolRequest, PoolWorkerData } from './worker-pool.js';
@@ -70,6 +71,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
       traceReports: [...resolved.traceReports],
       warnings: resolved.warnings.map(formatIssue),
       files,
+      expectedJobs: resolved.size.jobs,
     },
   });
   if (go) await go;
@@ -79,6 +81,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
   const wantJob = req.jobName;
   const r = runScenario(resolved, {
     seed,
+    observe: (sim) => publishProgress(sim, data.progress),
     // Built-in policies always return; only plug-ins pay for the watchdog's bookkeeping.
     policies: policies.builtIn ? policies : watch.instrument(policies),
     ...(req.outputs?.requestSampleRate !== undefined ? { requestSampleRate: req.outputs.requestSampleRate } : {}),

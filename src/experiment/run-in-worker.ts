@@ -4,6 +4,7 @@
 // main thread stays free to answer signals (Ctrl-C) and to write the result files as they stream in.
 import type { PolicyRef } from '../scenario/schema.js';
 import type { OutputName, OutputRequest } from './output-sinks.js';
+import type { ProgressSnapshot } from './run-progress.js';
 import { runPool, type LoadedRun, type PoolRequest, type RunOutcome } from './worker-pool.js';
 
 /** A policy named outside the scenario file (CLI option), with the directory its path is relative to. */
@@ -27,6 +28,8 @@ export interface RunOneOptions {
   onLoaded: (loaded: LoadedRun) => void | Promise<void>;
   /** The result files' text, in order. */
   onChunk: (file: OutputName, text: string) => void;
+  /** The simulation's progress, about once a second. */
+  onProgress?: (progress: ProgressSnapshot) => void;
 }
 
 /** Load, check, and run one scenario in a worker, streaming its result files to `onChunk`. */
@@ -36,6 +39,7 @@ export async function runOne(request: RunOneRequest, options: RunOneOptions): Pr
     policyTimeoutS: options.policyTimeoutS,
     onLoaded: (_index, loaded) => options.onLoaded(loaded),
     onChunk: (_index, file, text) => options.onChunk(file, text),
+    ...(options.onProgress ? { onProgress: (_index: number, p: ProgressSnapshot) => options.onProgress!(p) } : {}),
   });
   return outcome!;
 }

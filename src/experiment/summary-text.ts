@@ -4,6 +4,7 @@
 import { formatDuration } from '../units/units.js';
 import { cellNumber, type Table } from './csv-table.js';
 import { isBetter, metricDef, metricDirection } from './metric-table.js';
+import { renderTable, wrapNote } from './text-table.js';
 
 function unitOf(metric: string): string {
   return metricDef(metric)?.unit ?? (metric.endsWith('_s') ? 's' : '');
@@ -92,10 +93,9 @@ export function formatSummaryTable(summary: Table, options: { metrics?: readonly
         }),
       ]);
     }
-    const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-    for (const l of lines) out += `  ${l.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ')}\n`;
+    out += renderTable(lines, 1);
   }
-  return `${out}  (mean ± 95% confidence half-width over seeds, or the interval where the metric's range cuts it; * best per metric; ↑ higher is better, ↓ lower)\n`;
+  return `${out}${wrapNote("(mean ± 95% confidence half-width over seeds, or the interval where the metric's range cuts it; * best per metric; ↑ higher is better, ↓ lower)")}`;
 }
 
 type Blocks = Map<string, { labels: string[]; cells: Map<string, Map<string, Cell>> }>;
@@ -119,8 +119,7 @@ function formatSweepTable(blocks: Blocks, params: readonly string[], metrics: re
       lines.push([...values, l, ...cells]);
     }
   }
-  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  let out = '';
-  for (const l of lines) out += `  ${l.map((c, i) => (i <= params.length ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ')}\n`;
-  return `${out}  (mean${[...blocks.values()].some((b) => [...b.cells.values()].some((m) => [...m.values()].some((c) => Number.isFinite(c.hi)))) ? ' ± 95% confidence half-width over seeds' : ''}; * best policy at that point; ↑ higher is better, ↓ lower)\n`;
+  const out = renderTable(lines, params.length + 1);
+  const withSeeds = [...blocks.values()].some((b) => [...b.cells.values()].some((m) => [...m.values()].some((c) => Number.isFinite(c.hi))));
+  return `${out}${wrapNote(`(mean${withSeeds ? ' ± 95% confidence half-width over seeds' : ''}; * best policy at that point; ↑ higher is better, ↓ lower)`)}`;
 }

@@ -12,6 +12,7 @@ import type { JobRow, SummaryRow } from '../sim/metrics.js';
 import type { RunResult } from '../sim/simulation.js';
 import type { OutputName, OutputRequest } from './output-sinks.js';
 import { Activity, createWatchBuffer, PolicyTimeoutError, readWatch } from './policy-watch.js';
+import { createProgressBuffer, readProgress, type ProgressSnapshot } from './run-progress.js';
 import type { WorkerPolicyOverride } from './run-in-worker.js';
 import { startModuleWorker } from './start-worker.js';
 import { errorFromWorker, WorkerExitError } from './worker-errors.js';
@@ -20,6 +21,8 @@ import type { PolicyRef } from '../scenario/schema.js';
 
 export interface PoolWorkerData {
   watch: SharedArrayBuffer;
+  /** Where the worker publishes the current run's progress (run-progress.ts). */
+  progress: SharedArrayBuffer;
 }
 
 /** One simulation to run. */
@@ -61,6 +64,8 @@ export interface LoadedRun {
   warnings: string[];
   /** The files the run will stream back, in order (with `outputs`). */
   files: OutputName[];
+  /** Training jobs the run is expected to have (the size estimate's), for progress. */
+  expectedJobs: number;
 }
 
 export type PoolReply =
@@ -88,6 +93,8 @@ export interface PoolOptions {
   onLoaded?: (index: number, loaded: LoadedRun) => void | Promise<void>;
   /** A chunk of a result file of a run with `outputs`, in order. A throw stops the pool. */
   onChunk?: (index: number, file: OutputName, text: string) => void;
+  /** Told each running simulation's progress about once a second (a progress line). */
+  onProgress?: (index: number, progress: ProgressSnapshot) => void;
 }
 
 /** Run every request; resolves with the outcomes in request-index order, or rejects on the first failure. */
@@ -106,6 +113,7 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
   interface Slot {
     worker: Worker;
     watch: SharedArrayBuffer;
+    progress: SharedArrayBuffer;
     current: PoolRequest | undefined;
     seenSeq: number;
     sinceMs: number;
@@ -122,6 +130,7 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
       if (settled) return;
       settled = true;
       clearInterval(timer);
+      if (progressTimer) clearInterval(progressTimer);
       // Await every worker's end: a worker still tearing down while the process goes on (or exits)
       // is how V8 fatal errors happen.
       void Promise.allSettled(slots.map((s) => s.worker.terminate())).then(() => {
@@ -166,13 +175,21 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
       }
     }, pollMs);
     timer.unref();
+    const onProgress = options.onProgress;
+    const progressTimer = onProgress
+      ? setInterval(() => {
+          for (const s of slots) if (s.current) onProgress(s.current.index, readProgress(s.progress));
+        }, 1000)
+      : undefined;
+    progressTimer?.unref();
     // A run allowed more memory than a worker's default heap gets a heap that large.
     const heapBytes = Math.max(0, ...requests.map((r) => r.maxMemoryBytes ?? 0));
     const resourceLimits = heapBytes > getHeapStatistics().heap_size_limit ? { maxOldGenerationSizeMb: Math.ceil(heapBytes / 2 ** 20) } : undefined;
     for (let i = 0; i < count; i++) {
       const watch = createWatchBuffer();
-      const worker = startModuleWorker('pool-worker', import.meta.url, { watch } satisfies PoolWorkerData, resourceLimits);
-      const slot: Slot = { worker, watch, current: undefined, seenSeq: -1, sinceMs: 0, names: undefined };
+      const progress = createProgressBuffer();
+      const worker = startModuleWorker('pool-worker', import.meta.url, { watch, progress } satisfies PoolWorkerData, resourceLimits);
+      const slot: Slot = { worker, watch, progress, current: undefined, seenSeq: -1, sinceMs: 0, names: undefined };
       slots.push(slot);
       worker.on('message', (m: PoolReply) => {
         if (settled) return;

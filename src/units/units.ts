@@ -145,3 +145,23 @@ export function formatDuration(s: number): string {
 function round3(x: number): string {
   return Number(x.toPrecision(3)).toString();
 }
+
+const SI_PREFIXES: readonly [number, string][] = [
+  [1e24, 'Y'], [1e21, 'Z'], [1e18, 'E'], [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'],
+];
+
+/**
+ * A quantity for people with an SI prefix and three significant digits: (2.76e18, 'FLOP') ->
+ * '2.76 EFLOP', (2451100, 'Wh') -> '2.45 MWh', (512, 'W') -> '512 W'. Below 1000 no prefix.
+ */
+export function formatSI(x: number, unit: string): string {
+  if (!Number.isFinite(x)) return '-';
+  const a = Math.abs(x);
+  for (const [scale, prefix] of SI_PREFIXES) if (a >= scale * 0.9995) return `${round3(x / scale)} ${prefix}${unit}`;
+  return `${a === 0 ? '0' : a < 1 ? round3(x) : Number(x.toFixed(a < 100 ? 1 : 0)).toString()} ${unit}`;
+}
+
+/** A count for people, with thousands separators: 1000000 -> '1,000,000'. */
+export function formatCount(n: number): string {
+  return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '-';
+}

@@ -13,6 +13,7 @@ import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
 import { policyOverrides } from '../policy-options.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { formatServices } from '../service-table.js';
+import { RunProgressLine } from '../run-progress-line.js';
 import { formatSummary } from '../summary-table.js';
 
 interface RunArgs {
@@ -68,6 +69,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
     let folder: OutputFolder | undefined;
     let loaded: LoadedRun | undefined;
     let timelineName: string | undefined;
+    let progress: RunProgressLine | undefined;
     try {
       const outcome = await runOne(
         {
@@ -85,6 +87,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
           // The scenario and its policies are valid: check the output folder before simulating.
           onLoaded: (l) => {
             loaded = l;
+            if (!argv.quiet) progress = new RunProgressLine(process.stderr, l.expectedJobs);
             if (!argv.quiet) process.stderr.write(describeTraces(l.traceReports) + describeWarnings(l.warnings));
             folder = new OutputFolder(argv.out ?? join('results', l.scenario));
             if (argv.timeline !== undefined) {
@@ -93,6 +96,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
               if (timelineName === undefined) folder.reserveOutside(argv.timeline, '--timeline');
             }
           },
+          onProgress: (p) => progress?.update(p),
           onChunk: (file: OutputName, text: string) => {
             if (file !== 'timeline') folder!.append(file, text);
             else if (timelineName !== undefined) folder!.append(timelineName, text);
@@ -100,6 +104,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
           },
         },
       );
+      progress?.finish();
       const l = loaded!;
       const written = folder!.commit({
         format: MANIFEST_FORMAT,
@@ -119,6 +124,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
         process.stderr.write(`  ${outcome.events.toLocaleString('en-US')} events in ${wallS.toFixed(2)} s wall\n`);
       }
     } catch (e) {
+      progress?.finish();
       folder?.abort();
       throw e;
     }

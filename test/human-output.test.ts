@@ -1,0 +1,87 @@
+// Output for people: counts with thousands separators, totals with SI prefixes, terminal tables no
+// wider than 100 columns, and the progress line of a long run (terminal and CI forms).
+import { describe, expect, it } from 'vitest';
+import { RunProgressLine } from '../src/cli/run-progress-line.js';
+import { formatSummary } from '../src/cli/summary-table.js';
+import { renderTable } from '../src/experiment/text-table.js';
+import { formatSummaryTable } from '../src/experiment/summary-text.js';
+import { formatCount, formatSI } from '../src/units/units.js';
+import { bundled, runToCsv } from './helpers.js';
+
+describe('numbers for people', () => {
+  it('SI prefixes with three significant digits, no prefix below 1000', () => {
+    expect(formatSI(2.7597e21, 'FLOP')).toBe('2.76 ZFLOP');
+    expect(formatSI(34_734_731_374e15, 'FLOP')).toBe('34.7 YFLOP');
+    expect(formatSI(2_451_100, 'Wh')).toBe('2.45 MWh');
+    expect(formatSI(999.96e3, 'W')).toBe('1 MW');
+    expect(formatSI(512, 'W')).toBe('512 W');
+    expect(formatSI(12.34, 'W')).toBe('12.3 W');
+    expect(formatSI(0, 'W')).toBe('0 W');
+    expect(formatSI(Number.NaN, 'W')).toBe('-');
+  });
+
+  it('thousands separators on counts', () => {
+    expect(formatCount(1_000_000)).toBe('1,000,000');
+    expect(formatCount(999)).toBe('999');
+  });
+
+  it("a run's summary uses both", () => {
+    const r = runToCsv(bundled('quickstart'));
+    const text = formatSummary({ ...r.summary, jobs_submitted: 1_000_000 });
+    expect(text).toMatch(/jobs\s+1,000,000 submitted/);
+    expect(text).toMatch(/useful work\s+\d+(\.\d+)? [kMGTPEZY]FLOP \(/);
+    expect(text).toMatch(/energy\s+\d+(\.\d+)? [kMGT]?Wh, /);
+  });
+});
+
+describe('terminal tables', () => {
+  it('split columns over several tables to stay within 100 columns, repeating the key columns', () => {
+    const header = ['point', 'policy', ...Array.from({ length: 12 }, (_, i) => `metric_number_${i}_s ↓`)];
+    const rows = [header, ['10us', 'fifo', ...header.slice(2).map((_, i) => `${i}.5h`)], ['10ms', 'easy-backfill', ...header.slice(2).map((_, i) => `${i}.25h`)]];
+    const text = renderTable(rows, 2);
+    const lines = text.split('\n').filter((l) => l !== '');
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
+    for (const h of header) expect(text).toContain(h);
+    expect(lines.filter((l) => l.trimStart().startsWith('point')).length).toBeGreaterThan(1);
+    expect(lines.filter((l) => l.includes('easy-backfill')).length).toBe(lines.filter((l) => l.trimStart().startsWith('point')).length);
+  });
+
+  it("a sweep's summary table fits 100 columns", () => {
+    const metrics = ['effective_compute_ratio_pool', 'effective_compute_ratio_allocated', 'utilisation', 'queueing_delay_mean_s', 'queueing_delay_p95_s', 'jct_mean_s', 'makespan_s', 'energy_kwh'];
+    const header = ['links[0].latency', 'scenario', 'policy', 'placement', 'metric', 'mean', 'std', 'ci95_low', 'ci95_high', 'n'];
+    const rows = ['10us', '1ms'].flatMap((lat) => metrics.map((m) => [lat, 's', 'fifo', 'first-fit', m, '0.5', '0', '0.5', '0.5', '1']));
+    const text = formatSummaryTable({ header, rows });
+    for (const l of text.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
+    for (const m of metrics) expect(text).toContain(m);
+  });
+});
+
+describe('the progress line of a long run', () => {
+  const snapshot = { simS: 86_400 * 8.5, events: 524_288, jobsEnded: 280_008 };
+
+  it('on a terminal: redrawn in place after 2 s, with simulated time, events/s, jobs and ETA; cleared at the end', () => {
+    let t = 0;
+    const out: string[] = [];
+    const line = new RunProgressLine({ isTTY: true, columns: 200, write: (s: string) => out.push(s) }, 1_000_000, { nowMs: () => t });
+    t = 1000;
+    line.update(snapshot);
+    expect(out).toEqual([]); // a short run shows nothing
+    t = 11_000;
+    line.update(snapshot);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^\r\x1b\[2K  simulated 8\.5d · 524,288 events \(47\.7k events\/s\) · 280,008 of ~1,000,000 jobs ended \(28%\) · ETA 0:28 · 0:11 elapsed$/);
+    line.finish();
+    expect(out[1]).toBe('\r\x1b[2K');
+  });
+
+  it('in CI logs: a plain line every 10 s, nothing to clear', () => {
+    let t = 0;
+    const out: string[] = [];
+    const line = new RunProgressLine({ isTTY: false, write: (s: string) => out.push(s) }, 0, { nowMs: () => t });
+    for (t = 1000; t <= 25_000; t += 1000) line.update(snapshot);
+    expect(out).toHaveLength(2);
+    for (const l of out) expect(l).toMatch(/^  simulated 8\.5d · 524,288 events \(.*events\/s\) · \d:\d\d elapsed\n$/); // no job total: no ETA
+    line.finish();
+    expect(out).toHaveLength(2);
+  });
+});
