@@ -1,8 +1,10 @@
 // Output for people: counts with thousands separators, totals with SI prefixes, terminal tables no
-// wider than 100 columns, and the progress line of a long run (terminal and CI forms).
+// wider than 100 columns, the progress line of a long run (terminal and CI forms), plots in the
+// user's units with whole legends.
 import { describe, expect, it } from 'vitest';
 import { RunProgressLine } from '../src/cli/run-progress-line.js';
 import { formatSummary } from '../src/cli/summary-table.js';
+import { metricVsParamSpec } from '../src/experiment/chart-specs.js';
 import { renderTable } from '../src/experiment/text-table.js';
 import { formatSummaryTable } from '../src/experiment/summary-text.js';
 import { formatCount, formatSI } from '../src/units/units.js';
@@ -83,5 +85,34 @@ describe('the progress line of a long run', () => {
     for (const l of out) expect(l).toMatch(/^  simulated 8\.5d · 524,288 events \(.*events\/s\) · \d:\d\d elapsed\n$/); // no job total: no ETA
     line.finish();
     expect(out).toHaveLength(2);
+  });
+});
+
+describe('plots', () => {
+  const header = ['links[0].latency', 'links[0].bandwidth', 'scenario', 'policy', 'placement', 'metric', 'mean', 'std', 'ci95_low', 'ci95_high', 'n'];
+  const rows = ['10us', '1ms'].flatMap((lat) => ['100Gbps', '400Gbps'].map((bw) => [lat, bw, 's', 'fifo', 'first-fit', 'effective_compute_ratio_pool', '0.3', '', '', '', '1']));
+  const summary = { header, rows };
+
+  it('show the swept values in the unit written, name the other swept value in the legend, whole', () => {
+    const spec = metricVsParamSpec(summary, 'effective_compute_ratio_pool', 'links[0].latency', { log: true }) as any;
+    expect(spec.encoding.x.title).toBe('links[0].latency (log scale)');
+    expect(spec.encoding.x.scale.type).toBe('log');
+    expect(spec.encoding.x.axis.labelExpr).toBe("format(datum.value, '~s') + 's'");
+    expect(spec.encoding.color.title).toBe('policy · links[0].bandwidth');
+    expect(spec.encoding.color.legend.labelLimit).toBe(0);
+    const series = [...new Set(spec.data.values.map((p: { series: string }) => p.series))];
+    expect(series).toEqual(['fifo · 100Gbps', 'fifo · 400Gbps']);
+    expect(spec.layer[1].encoding.y.axis.format).toBe('~%');
+  });
+
+  it('plot a bandwidth written in Gbps in bits per second, one written in GB/s in bytes', () => {
+    const bits = metricVsParamSpec(summary, 'effective_compute_ratio_pool', 'links[0].bandwidth') as any;
+    expect(bits.encoding.x.axis.labelExpr).toBe("format(datum.value, '~s') + 'bps'");
+    expect(bits.encoding.x.scale.type).toBe('linear');
+    expect(new Set(bits.data.values.map((p: { x: number }) => p.x))).toEqual(new Set([100e9, 400e9]));
+    const bytesRows = rows.map((r) => [r[0]!, r[1] === '100Gbps' ? '50GB/s' : '100GB/s', ...r.slice(2)]);
+    const bytes = metricVsParamSpec({ header, rows: bytesRows }, 'effective_compute_ratio_pool', 'links[0].bandwidth') as any;
+    expect(bytes.encoding.x.axis.labelExpr).toBe("format(datum.value, '~s') + 'B/s'");
+    expect(new Set(bytes.data.values.map((p: { x: number }) => p.x))).toEqual(new Set([50e9, 100e9]));
   });
 });

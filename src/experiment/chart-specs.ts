@@ -5,7 +5,7 @@
 // tooltips) that a static SVG simply ignores.
 import { cellNumber, type Table } from './csv-table.js';
 import { metricDef, metricDirection } from './metric-table.js';
-import { numericValue, SI_UNIT } from './sweep-values.js';
+import { axisUnit, numericValue } from './sweep-values.js';
 
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -25,6 +25,16 @@ function seriesLabel(policy: string, placement: string, placements: number): str
   return placements > 1 ? `${policy} + ${placement}` : policy;
 }
 
+/** A series: the policy, then the values of the other swept parameters (their names are in the legend's title). */
+function seriesName(policyLabel: string, otherValues: readonly string[]): string {
+  return [policyLabel, ...otherValues].join(' · ');
+}
+
+/** The legend's title: what the parts of a series name are. */
+function legendTitle(placements: number, others: readonly string[]): string {
+  return [placements > 1 ? 'policy + placement' : 'policy', ...others].join(' · ');
+}
+
 interface SummaryPoint {
   x: number | string;
   xLabel: string;
@@ -35,24 +45,24 @@ interface SummaryPoint {
 }
 
 /** Summary rows of one metric, with x taken from `param` (other swept parameters join the series name). */
-function pointsOf(summary: Table, metric: string, param: string | undefined): { points: SummaryPoint[]; numeric: boolean; unit: string } {
+function pointsOf(summary: Table, metric: string, param: string | undefined): { points: SummaryPoint[]; numeric: boolean; unit: ReturnType<typeof axisUnit>; legend: string } {
   const h = summary.header;
   const at = (c: string): number => h.indexOf(c);
   const params = h.slice(0, at('scenario'));
+  const others = params.filter((p) => p !== param);
   const placements = new Set(summary.rows.map((r) => r[at('placement')])).size;
   const rows = summary.rows.filter((r) => r[at('metric')] === metric);
   const xi = param === undefined ? -1 : at(param);
   const xs = xi >= 0 ? rows.map((r) => numericValue(r[xi]!)) : [];
   const numeric = xi >= 0 && xs.every((v) => v !== undefined);
-  const kind = numeric ? xs.find((v) => v!.kind !== undefined)?.kind : undefined;
+  const unit = numeric ? axisUnit(rows.map((r) => r[xi]!)) : undefined;
   const points = rows.map((r, k) => {
-    const others = params.filter((p) => p !== param).map((p) => `${p}=${r[at(p)]}`);
-    const series = [seriesLabel(r[at('policy')]!, r[at('placement')]!, placements), ...others].join(', ');
+    const series = seriesName(seriesLabel(r[at('policy')]!, r[at('placement')]!, placements), others.map((p) => r[at(p)]!));
     const mean = cellNumber(r[at('mean')]!);
     const lo = cellNumber(r[at('ci95_low')]!);
     const hi = cellNumber(r[at('ci95_high')]!);
     return {
-      x: xi < 0 ? series : numeric ? xs[k]!.value : r[xi]!,
+      x: xi < 0 ? series : numeric ? xs[k]!.value * (unit?.scale ?? 1) : r[xi]!,
       xLabel: xi < 0 ? series : r[xi]!,
       series,
       mean,
@@ -60,23 +70,34 @@ function pointsOf(summary: Table, metric: string, param: string | undefined): { 
       hi: Number.isFinite(hi) ? hi : mean,
     };
   });
-  return { points, numeric, unit: kind ? SI_UNIT[kind] : '' };
+  return { points, numeric, unit, legend: legendTitle(placements, others) };
 }
 
 /** A metric against a swept parameter, one line per policy, with its 95% confidence band. */
 export function metricVsParamSpec(summary: Table, metric: string, param: string, options: { log?: boolean; title?: string } = {}): VegaLiteSpec {
-  const { points, numeric, unit } = pointsOf(summary, metric, param);
+  const { points, numeric, unit, legend } = pointsOf(summary, metric, param);
+  // Ticks in the unit the user wrote ('10µs', '100Gbps'); the title says when the axis is logarithmic.
   const x = numeric
-    ? { field: 'x', type: 'quantitative', title: `${param}${unit ? ` (${unit})` : ''}`, scale: { type: options.log ? 'log' : 'linear', nice: false }, axis: { format: '~s' } }
+    ? {
+        field: 'x',
+        type: 'quantitative',
+        title: `${param}${options.log ? ' (log scale)' : ''}`,
+        scale: { type: options.log ? 'log' : 'linear', nice: false },
+        axis: unit ? { labelExpr: `format(datum.value, '~s') + '${unit.suffix}'` } : { format: '~s' },
+      }
     : { field: 'x', type: 'ordinal', title: param, sort: null };
   const tooltip = [
-    { field: 'series', title: 'policy' },
+    { field: 'series', title: legend },
     { field: 'xLabel', title: param },
     { field: 'mean', title: metric, format: '.4~g' },
     { field: 'lo', title: '95% CI low', format: '.4~g' },
     { field: 'hi', title: '95% CI high', format: '.4~g' },
   ];
-  const color = { field: 'series', type: 'nominal', title: 'policy', sort: null };
+  // Whole labels (Vega-Lite cuts them at 160 px by default, and series differing only at the end
+  // could not be told apart).
+  // Fractions as percentages, durations in seconds with SI prefixes.
+  const yAxis = metricDef(metric)?.unit === 'fraction' ? { axis: { format: '~%' } } : {};
+  const color = { field: 'series', type: 'nominal', title: legend, sort: null, legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 } };
   const highlight = { condition: { param: 'pick', value: 1 }, value: 0.15 };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -96,7 +117,7 @@ export function metricVsParamSpec(summary: Table, metric: string, param: string,
           { name: 'pick', select: { type: 'point', fields: ['series'] }, bind: 'legend' },
           ...(numeric ? [{ name: 'zoom', select: 'interval', bind: 'scales' }] : []),
         ],
-        encoding: { y: { field: 'mean', type: 'quantitative', title: metricTitle(metric), scale: { zero: false } }, opacity: highlight, tooltip },
+        encoding: { y: { field: 'mean', type: 'quantitative', title: metricTitle(metric), scale: { zero: false }, ...yAxis }, opacity: highlight, tooltip },
       },
     ],
   };
@@ -152,9 +173,8 @@ export function queueingCdfSpec(runs: Table, jobs: Table): VegaLiteSpec {
   const rpl = runs.header.indexOf('placement');
   const placements = new Set(runs.rows.map((r) => r[rpl])).size;
   const params = runs.header.slice(1, runs.header.indexOf('scenario'));
-  const seriesOfRun = new Map(
-    runs.rows.map((r) => [r[0]!, [seriesLabel(r[rp]!, r[rpl]!, placements), ...params.map((p) => `${p}=${r[runs.header.indexOf(p)]}`)].join(', ')]),
-  );
+  const seriesOfRun = new Map(runs.rows.map((r) => [r[0]!, seriesName(seriesLabel(r[rp]!, r[rpl]!, placements), params.map((p) => r[runs.header.indexOf(p)]!))]));
+  const legend = legendTitle(placements, params);
   const qi = jobs.header.indexOf('queueing_delay_s');
   const byseries = new Map<string, number[]>();
   for (const j of jobs.rows) {
@@ -192,9 +212,9 @@ export function queueingCdfSpec(runs: Table, jobs: Table): VegaLiteSpec {
         axis: { values: [0, 0.1, 1, 10, 100, 1000], format: '~g' },
       },
       y: { field: 'fraction', type: 'quantitative', title: 'fraction of jobs', scale: { domain: [0, 1] } },
-      color: { field: 'series', type: 'nominal', title: 'policy', sort: null },
+      color: { field: 'series', type: 'nominal', title: legend, sort: null, legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 } },
       opacity: { condition: { param: 'pick', value: 1 }, value: 0.15 },
-      tooltip: [{ field: 'series', title: 'policy' }, { field: 'delay', title: 'delay (h)', format: '.4~g' }, { field: 'fraction', format: '.3f' }],
+      tooltip: [{ field: 'series', title: legend }, { field: 'delay', title: 'delay (h)', format: '.4~g' }, { field: 'fraction', format: '.3f' }],
     },
   };
 }

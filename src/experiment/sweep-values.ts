@@ -126,15 +126,21 @@ export function numericValue(text: string): { value: number; kind: QuantityKind 
   return undefined;
 }
 
-/** The SI unit a quantity kind is converted to (axis titles). */
-export const SI_UNIT: Record<QuantityKind, string> = {
-  duration: 's',
-  size: 'bytes',
-  rate: 'bytes/s',
-  flops: 'FLOP/s',
-  flop: 'FLOP',
-  power: 'W',
-  energy: 'J',
-  count: '',
-  frequency: '1/s',
-};
+/**
+ * How to show swept values on an axis, in the units the user wrote: a scale from SI base units and
+ * the unit appended to SI-prefixed tick labels ('10µs', '1ms'; '100Gbps' when rates were written in
+ * bits per second, '50GB/s' when in bytes). Undefined for plain numbers and names.
+ */
+export function axisUnit(values: readonly string[]): { kind: QuantityKind; scale: number; suffix: string } | undefined {
+  const parsed = values.map((v) => ({ n: numericValue(v), unit: splitNumber(v)?.unit ?? '' }));
+  const kind = parsed.find((p) => p.n?.kind !== undefined)?.n?.kind;
+  if (kind === undefined) return undefined;
+  if (kind === 'rate') {
+    // Bits when the user wrote bits ('Gbps', 'Gb/s'), bytes otherwise.
+    const bits = parsed.some((p) => /^(?:[kKMGTP]i?)?(?:b|bit)(?:ps|\/s)$/.test(p.unit));
+    return bits ? { kind, scale: 8, suffix: 'bps' } : { kind, scale: 1, suffix: 'B/s' };
+  }
+  const suffix: Record<QuantityKind, string> = { duration: 's', size: 'B', rate: 'B/s', flops: 'FLOP/s', flop: 'FLOP', power: 'W', energy: 'J', count: '', frequency: '/s' };
+  return { kind, scale: 1, suffix: suffix[kind] };
+}
+
