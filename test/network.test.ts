@@ -38,8 +38,8 @@ describe('two data centres', () => {
     const latencies = ['10us', '30us', '100us', '300us', '1ms', '3ms', '10ms'];
     const ratios = latencies.map((l) => ecr(l));
     for (let i = 1; i < ratios.length; i++) expect(ratios[i]!).toBeLessThan(ratios[i - 1]!);
-    // 10 ms of latency on every data-parallel step costs more than a tenth of the job's ECR.
-    expect(ratios[0]! - ratios[ratios.length - 1]!).toBeGreaterThan(0.1 * ratios[0]!);
+    // 10 ms of latency on every data-parallel step costs more than a twentieth of the job's ECR.
+    expect(ratios[0]! - ratios[ratios.length - 1]!).toBeGreaterThan(0.05 * ratios[0]!);
   });
 
   it('rises with inter-DC bandwidth', () => {

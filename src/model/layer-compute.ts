@@ -99,8 +99,8 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const f = shape.ffnSize ?? Math.round(h * (shape.ffnMultiplier ?? (gated ? 8 / 3 : 4)));
   const vocab = shape.vocab ?? DEFAULT_VOCAB;
   const recompute = recomputeOf(shape);
-  const flash = (shape.attention ?? 'flash') === 'flash';
-  const sp = shape.sequenceParallel ?? true;
+  const flash = shape.attention === 'flash';
+  const sp = shape.sequenceParallel ?? false;
 
   const n = shape.globalBatchTokens / (dp * m); // tokens per micro-batch
   const b = n / s; // sequences per micro-batch

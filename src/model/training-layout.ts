@@ -47,12 +47,14 @@ export interface TrainingShape {
   /**
    * Attention kernel: 'flash' (FlashAttention: scores never reach memory, causal blocks skipped)
    * or 'standard' (batched GEMMs with the s x s scores written out, softmax and dropout as
-   * memory-bound kernels: Megatron-LM before 2023). Default 'flash'.
+   * memory-bound kernels). Default 'standard': the published large runs this model is checked
+   * on (Megatron-LM, BLOOM, OPT, MT-NLG, 2020-2022) all ran it; set 'flash' for a modern stack.
    */
   attention?: 'flash' | 'standard';
   /**
    * Megatron sequence parallelism (Korthikanti et al. 2022): norms and dropouts run on 1/tp of the
-   * tokens. Default true; false replicates them on every tensor rank.
+   * tokens. Default false (every tensor rank repeats them, as before 2022); set it for a modern
+   * Megatron/NeMo/TorchTitan stack.
    */
   sequenceParallel?: boolean;
 }

@@ -65,8 +65,8 @@ const MODEL: Docs = {
   ffn_size: 'FFN inner width; 4 x hidden_size (8/3 x with gated_mlp) when absent.',
   gated_mlp: 'Gated (SwiGLU) MLP with three FFN matrices, as Llama; default false.',
   vocab: 'Vocabulary size (the output layer); 51200 when absent.',
-  attention: "Attention kernel: 'flash' (FlashAttention; the default) or 'standard' (scores through memory, as Megatron-LM before 2023).",
-  sequence_parallel: 'Megatron sequence parallelism: norms and dropouts on 1/tp of the tokens; default true.',
+  attention: "Attention kernel: 'standard' (scores through memory, as the published runs of 2020-2022; the default) or 'flash' (FlashAttention: set it for any stack since 2023).",
+  sequence_parallel: 'Megatron sequence parallelism: norms and dropouts on 1/tp of the tokens; default false (set it for a modern Megatron/NeMo stack).',
   gradient_bytes: 'Bytes per gradient element in the data-parallel reduction (4 = fp32), in (0, 16].',
 };
 

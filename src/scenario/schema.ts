@@ -118,11 +118,11 @@ export const modelShapeSchema = z.strictObject({
    */
   recompute: z.union([z.boolean(), z.enum(['none', 'selective', 'full'])]).optional(),
   /**
-   * 'flash' (FlashAttention, the default) or 'standard' (score GEMMs, softmax and dropout through
-   * memory, as Megatron-LM ran before 2023).
+   * 'standard' (score GEMMs, softmax and dropout through memory, as the published runs of
+   * 2020-2022 ran; the default) or 'flash' (FlashAttention, any stack since 2023).
    */
   attention: z.enum(['flash', 'standard']).optional(),
-  /** Megatron sequence parallelism for norms and dropouts (default true). */
+  /** Megatron sequence parallelism for norms and dropouts (default false). */
   sequence_parallel: z.boolean().optional(),
   /** Bytes per gradient element in the data-parallel reduction (4 = fp32), at most 16. */
   gradient_bytes: boundedNumber(0, 16, { above: true }).optional(),
