@@ -11,7 +11,7 @@ import type { TrainingShape } from '../src/model/training-layout.js';
 const rows = calibrationRuns().map((r) => ({ name: r.name, published: r.publishedStepS, predicted: stepTime(r.input()).stepS }));
 const error = (r: { published: number; predicted: number }): number => r.predicted / r.published - 1;
 
-describe('the given set (../shared/reference/training-runs.md), as docs/calibration.md reports it', () => {
+describe('the given set (the published runs of training-runs.md, copied into src/model/calibration-runs.ts), as docs/calibration.md reports it', () => {
   // Pinned to two decimals of a percent: a change that moves any row must regenerate the docs.
   const pinned: Record<string, number> = {
     '22B full recompute': 1.0,

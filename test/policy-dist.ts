@@ -21,6 +21,9 @@ function stale(): boolean {
 }
 
 export async function ensureDist(): Promise<void> {
+  // Under `npm test` dist/ was built just before vitest started: never rebuild it mid-run, where
+  // other test files are running the CLI from it (a file being rewritten reads as an empty module).
+  if (process.env.npm_lifecycle_event === 'test' && existsSync(repoPath('dist/cli/main.js'))) return;
   const lock = repoPath('dist.build-lock');
   for (let waited = 0; stale(); waited += 200) {
     try {

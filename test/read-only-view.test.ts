@@ -111,6 +111,16 @@ describe('read-only views', () => {
     expect(refusal(() => ((s.kinds[0] as { spec: unknown }).spec = null)).what).toBe('cluster.kinds[0].spec = null');
   });
 
+  it('an object with one fixed property (the job views of the tenant admission) is read without breaking the Proxy invariants', () => {
+    const job = Object.create({ name: 'j', devices: 8 }) as { allowedKinds: readonly number[]; devices: number };
+    Object.defineProperty(job, 'allowedKinds', { value: Object.freeze([2]), enumerable: true });
+    const v = views().view({ waiting: [job] }, 'ctx');
+    expect(v.waiting[0]!.allowedKinds).toEqual([2]);
+    expect(v.waiting[0]!.devices).toBe(8);
+    expect(refusal(() => ((v.waiting[0] as { devices: number }).devices = 1)).what).toBe('ctx.waiting[0].devices = 1');
+    expect(() => (v.waiting[0]!.allowedKinds as number[]).push(3)).toThrow(TypeError); // frozen by its owner
+  });
+
   it('read exactly what the raw objects hold (property)', () => {
     const leaf = fc.oneof(fc.integer(), fc.double({ noNaN: true }), fc.string(), fc.boolean(), fc.constant(null));
     const { tree } = fc.letrec((tie) => ({

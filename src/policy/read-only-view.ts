@@ -55,7 +55,7 @@ export class ReadOnlyViews {
       get: (t, p) => {
         const v: unknown = (t as Record<PropertyKey, unknown>)[p];
         if (typeof v === 'function') return this.readOnlyMethods.has(v) ? this.boundMethod(t, v as Callback) : v;
-        return isObject(v) ? this.wrap(v, t, p) : v;
+        return isObject(v) && !isFixed(t, p) ? this.wrap(v, t, p) : v;
       },
     };
     this.plainLocked = {
@@ -243,4 +243,14 @@ function valueText(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (v === null || typeof v !== 'object') return String(v);
   return Array.isArray(v) ? `an array of ${v.length}` : 'an object';
+}
+
+/**
+ * An own data property that is neither writable nor configurable (Object.freeze, or defineProperty
+ * with the defaults): a proxy must return its very value (a JavaScript invariant), so it cannot be
+ * wrapped. Whoever fixes a property so also freezes what it holds (as the tenant admission's views do).
+ */
+function isFixed(t: object, p: PropertyKey): boolean {
+  const d = Reflect.getOwnPropertyDescriptor(t, p);
+  return d !== undefined && 'value' in d && !d.writable && !d.configurable;
 }
