@@ -39,8 +39,17 @@ describe('model state: Rajbhandari et al., "ZeRO", SC 2020', () => {
 
 describe('activations: Korthikanti et al. 2022, "Reducing Activation Recomputation in Large Transformer Models"', () => {
   // GPT-3 175B's layer: h 12288, 96 heads, sequence 2048, micro-batch 1.
-  const gpt3 = shape({ params: 175e9, layers: 96, hiddenSize: 12288, heads: 96 });
+  const gpt3 = shape({ params: 175e9, layers: 96, hiddenSize: 12288, heads: 96, sequenceParallel: true });
   const sbh = 2048 * 12288;
+
+  it('Table 2: tensor parallelism without sequence parallelism repeats the norms and dropouts: s b h (10 + 24 / t + 5 a s / (h t))', () => {
+    const noSp = { ...gpt3, sequenceParallel: false };
+    expect(layerActivationBytes(noSp, 2048, 8, 'none')).toBeCloseTo(sbh * (10 + 24 / 8 + (5 * 96 * 2048) / (12288 * 8)), 0);
+    expect(layerActivationBytes(noSp, 2048, 8, 'selective')).toBeCloseTo(sbh * (10 + 24 / 8), 0);
+    expect(layerActivationBytes(noSp, 2048, 8, 'full')).toBeCloseTo(2 * sbh, 0);
+    // FlashAttention never stores the scores, recomputed or not.
+    expect(layerActivationBytes({ ...noSp, attention: 'flash' }, 2048, 8, 'none')).toBeCloseTo(sbh * (10 + 24 / 8), 0);
+  });
 
   it('Table 2: per layer s b h (34 + 5 a s / h) without recomputation, (34 + 5 a s / h) / t with tensor + sequence parallelism', () => {
     expect(layerActivationBytes(gpt3, 2048, 1, 'none')).toBeCloseTo(sbh * (34 + (5 * 96 * 2048) / 12288), 0);
@@ -55,10 +64,11 @@ describe('activations: Korthikanti et al. 2022, "Reducing Activation Recomputati
   it('section 4.2.3: the first stage holds pp micro-batches of L / pp layers, L layers in all, whatever pp is', () => {
     const perLayer = layerActivationBytes(gpt3, 2048, 8, 'selective');
     const batch64 = { ...gpt3, globalBatchTokens: 64 * 2048 };
-    for (const pp of [1, 2, 4, 8, 16]) {
+    for (const pp of [2, 4, 8, 16]) {
       const m = memoryPerDevice(batch64, layout({ tp: 8, pp, microBatches: 64 }));
       expect(m.microBatchesInFlight).toBe(pp);
-      expect(m.activationsBytes).toBeCloseTo(pp * (96 / pp) * perLayer, 0);
+      // Plus the embedding output of each micro-batch in flight (1/t of s b h x 2 bytes with SP).
+      expect(m.activationsBytes).toBeCloseTo(pp * ((96 / pp) * perLayer + (2 * sbh) / 8), 0);
     }
     // Fewer micro-batches than stages: only those are ever in flight.
     expect(memoryPerDevice(batch64, layout({ tp: 8, pp: 8, microBatches: 2 })).microBatchesInFlight).toBe(2);
@@ -76,9 +86,11 @@ describe('activations: Korthikanti et al. 2022, "Reducing Activation Recomputati
   ];
   for (const { name, s, l } of runs) {
     it(`Table 5, ${name}: fits in 80 GB with selective or full recomputation, not without any`, () => {
-      expect(memoryPerDevice(s, l, 'selective').totalBytes).toBeLessThan(A100_80GB);
+      // The selective column ran with sequence parallelism, the full one without.
+      const sp = { ...s, sequenceParallel: true };
+      expect(memoryPerDevice(sp, l, 'selective').totalBytes).toBeLessThan(A100_80GB);
       expect(memoryPerDevice(s, l, 'full').totalBytes).toBeLessThan(A100_80GB);
-      expect(memoryPerDevice(s, l, 'none').totalBytes).toBeGreaterThan(A100_80GB);
+      expect(memoryPerDevice(sp, l, 'none').totalBytes).toBeGreaterThan(A100_80GB);
     });
   }
 });
@@ -86,7 +98,7 @@ describe('activations: Korthikanti et al. 2022, "Reducing Activation Recomputati
 describe('Llama 3 405B (Llama 3 paper, Table 4 and section 3.3.2)', () => {
   // Trained at 8K tokens without activation checkpointing on H100 80GB, TP8 PP16, FSDP-style
   // sharding (ZeRO-2) with fp32 gradients, 16M tokens per batch.
-  const llama = { ...defaultShape(405e9), layers: 126, hiddenSize: 16384, seqLen: 8192, globalBatchTokens: 16_777_216, gradientBytes: 4 };
+  const llama: TrainingShape = { ...defaultShape(405e9), layers: 126, hiddenSize: 16384, seqLen: 8192, globalBatchTokens: 16_777_216, gradientBytes: 4, vocab: 128_256, attention: 'flash', sequenceParallel: true };
   for (const dp of [64, 128]) {
     it(`TP8 PP16 DP${dp} fits, and fills most of the device`, () => {
       const m = memoryPerDevice(llama, layout({ tp: 8, pp: 16, dp, microBatches: 2048 / dp, virtualStages: 4, shardedDataParallel: true }));
@@ -96,6 +108,20 @@ describe('Llama 3 405B (Llama 3 paper, Table 4 and section 3.3.2)', () => {
   }
   it('unsharded, the same layout does not fit', () => {
     expect(memoryPerDevice(llama, layout({ tp: 8, pp: 16, dp: 128, microBatches: 16, virtualStages: 4 })).totalBytes).toBeGreaterThan(H100_80GB);
+  });
+});
+
+describe('ZeRO stages (Rajbhandari et al. 2020, Figure 1: 7.5B on 64 GPUs)', () => {
+  const s = shape({ params: 7.5e9, layers: 32, hiddenSize: 4096 });
+  it('stage 1 shards the optimizer state (31.4 GB), 2 also the gradients (16.6 GB), 3 also the weights (1.9 GB + two gathered layers)', () => {
+    const state = (zeroStage: 0 | 1 | 2 | 3): number => modelState(memoryPerDevice(s, layout({ dp: 64, zeroStage }))) / GB;
+    expect(state(0)).toBeCloseTo(120, 1);
+    expect(state(1)).toBeCloseTo(31.4, 1);
+    expect(state(2)).toBeCloseTo(16.6, 1);
+    expect(state(3)).toBeCloseTo(1.875 + (2 * 2 * 7.5) / 32, 2);
+  });
+  it('`sharded: true` is stage 2', () => {
+    expect(memoryPerDevice(s, layout({ dp: 64, shardedDataParallel: true })).totalBytes).toBe(memoryPerDevice(s, layout({ dp: 64, zeroStage: 2 })).totalBytes);
   });
 });
 
@@ -121,10 +147,16 @@ describe('automatic layouts fit', () => {
   it("405B on 16,384 H100 at Llama 3's 16M-token batch shards its optimizer state: no stage count fits unsharded", () => {
     // 16 micro-batches of one 8K sequence per replica keep 126 layers of activations (72 GB) on
     // the first stage whatever pp is; only sharding leaves room for the model state.
-    const l = autoLayout(16384, 8, { ...defaultShape(405e9), globalBatchTokens: 16_777_216 }, H100_80GB);
+    // Llama 3's stack: FlashAttention with sequence parallelism.
+    const modern = { ...defaultShape(405e9), attention: 'flash' as const };
+    const l = autoLayout(16384, 8, { ...modern, globalBatchTokens: 16_777_216 }, H100_80GB);
     expect(l).toMatchObject({ tp: 8, fits: true, shardedDataParallel: true });
     // At the default 4M-token batch (4 micro-batches in flight) 16 unsharded stages fit.
-    expect(autoLayout(16384, 8, defaultShape(405e9), H100_80GB)).toMatchObject({ tp: 8, pp: 16, fits: true, shardedDataParallel: false });
+    expect(autoLayout(16384, 8, modern, H100_80GB)).toMatchObject({ tp: 8, pp: 16, fits: true, shardedDataParallel: false });
+    // Without sequence parallelism every tensor rank keeps the norms' and dropouts' 10 s b h per
+    // layer: nothing fits at 16M tokens without recomputation, as Megatron-LM ran in 2021.
+    expect(autoLayout(16384, 8, { ...defaultShape(405e9), globalBatchTokens: 16_777_216 }, H100_80GB).fits).toBe(false);
+    expect(autoLayout(16384, 8, { ...defaultShape(405e9), globalBatchTokens: 16_777_216, activationRecompute: true }, H100_80GB).fits).toBe(true);
   });
 
   it('70B on 8 H100 fits no layout; on 64 it does', () => {

@@ -132,6 +132,17 @@ describe('decomposition', () => {
     expect(v4.bubbleS).toBeCloseTo((15 / 4) * idle(v4), 9);
     expect(v4.bubbleS).toBeLessThan(v1.bubbleS / 3);
   });
+  it('ZeRO-3 gathers the weights for every micro-batch: more DP traffic than ZeRO-2, hidden under the whole step', () => {
+    const base = llama3Input(16384);
+    const z2 = stepTime(base);
+    const z3 = stepTime({ ...base, layout: { ...base.layout, zeroStage: 3 } });
+    const m = base.layout.microBatches;
+    // ZeRO-2: one weight gather (bf16) + one gradient reduce-scatter (fp32); ZeRO-3: 2m gathers.
+    const gather = (z2.dpBytesPerStepPerDevice * 2) / (2 + 4);
+    expect(z3.dpBytesPerStepPerDevice).toBeCloseTo(z2.dpBytesPerStepPerDevice + (2 * m - 1) * gather, -3);
+    expect(z3.dpCommS).toBeGreaterThan((z2.dpCommS * m) / 2);
+    expect(z3.dpExposedS).toBeGreaterThanOrEqual(0);
+  });
   it('hierarchical DP sends 1/k of the flat bytes over the scale-out network', () => {
     const shape = defaultShape(7e9);
     const common = {

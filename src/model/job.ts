@@ -61,6 +61,7 @@ export interface LayoutSpec {
   readonly micro_batches?: number | undefined;
   readonly virtual_stages: number;
   readonly sharded: boolean;
+  readonly zero?: 0 | 1 | 2 | 3 | undefined;
 }
 
 /** Useful training FLOPs of a model of `params` parameters over `tokens` tokens (forward + backward). */

@@ -5,11 +5,10 @@
 // optimizer step. No communication here: step-time.ts adds that. Depends only on the model, the
 // layout and the device, so callers build it once per (job shape, layout, device kind).
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
-import { DEFAULT_HEAD_DIM } from './memory.js';
-import { recomputeOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, zeroStageOf } from './memory.js';
+import { recomputeOf, sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
-/** GPT-2's BPE vocabulary padded to a multiple of 1024 (Megatron-LM), when a model gives none. */
-export const DEFAULT_VOCAB = 51_200;
+export { DEFAULT_VOCAB } from './memory.js';
 
 /**
  * Relative throughput of FlashAttention kernels against the device's large-GEMM ceiling.
@@ -100,7 +99,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const vocab = shape.vocab ?? DEFAULT_VOCAB;
   const recompute = recomputeOf(shape);
   const flash = shape.attention === 'flash';
-  const sp = shape.sequenceParallel ?? false;
+  const sp = sequenceParallelOf(shape);
 
   const n = shape.globalBatchTokens / (dp * m); // tokens per micro-batch
   const b = n / s; // sequences per micro-batch
@@ -161,7 +160,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const microBatchS = layers * layerS + logitsS;
   const averageStageMicroBatchS = layers * layerS + logitsS / pp;
 
-  const paramsPerDevice = shape.params / (t * pp) / (layout.shardedDataParallel ? dp : 1);
+  const paramsPerDevice = shape.params / (t * pp) / (zeroStageOf(layout) >= 1 ? dp : 1);
   const optimizerS = memoryBoundTimeS(OPTIMIZER_BYTES_PER_PARAM * paramsPerDevice, dev);
 
   // Hardware FLOPs per device per step: layers' GEMMs (x3 for fwd + bwd), attention, output layer.

@@ -1,6 +1,6 @@
 // Device memory of a training layout: weights, gradients, optimizer state (mixed-precision Adam,
 // sharded over data parallel ranks when the layout says so) and activations, per device.
-import type { ParallelLayout, TrainingShape } from './training-layout.js';
+import { sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /**
  * Which activations the backward pass keeps (Korthikanti et al. 2022, "Reducing Activation
@@ -43,37 +43,47 @@ export interface DeviceMemory {
  *
  * Model state per parameter of the device's shard (params / (tp pp)): precisionBytes of weights,
  * gradientBytes of gradients (2, or 4 for fp32 gradients as Megatron and Llama 3 keep them) and
- * 12 of Adam state: 16 bytes with bf16 gradients, as ZeRO counts (section 3.1). A sharded layout
- * (ZeRO-2 / FSDP without resharding, as the step-time model communicates) divides the gradients and
- * the optimizer state by dp and keeps the whole half-precision weights (ZeRO, section 5.2).
+ * 12 of Adam state: 16 bytes with bf16 gradients, as ZeRO counts (section 3.1). ZeRO stages
+ * (Rajbhandari et al. 2020, section 5): 1 divides the optimizer state by dp, 2 also the gradients
+ * (`sharded: true`, as Llama 3 ran), 3 (FSDP with resharding) also the weights, plus the gathered
+ * weights of the layer being computed and the next one (prefetch).
  *
  * Activations: one micro-batch of b s = global batch / (dp x micro-batches) tokens keeps
  * activationBytesPerLayer on each of the stage's L / pp layers, and under 1F1B the first stage
  * holds min(micro-batches, pp) of them at once: L layers' worth when the pipeline is full
  * (Korthikanti et al. 2022, section 4.2.3, independent of pp). Megatron's interleaved schedule
  * can hold up to (1 + (pp - 1) / (pp v)) times more in its warm-up; that depth is a tunable of
- * the schedule (Llama 3 changed it, paper section 3.3.2), so it is left out.
+ * the schedule (Llama 3 changed it, paper section 3.3.2), so it is left out. The last stage adds
+ * the output layer's logits, kept in fp32 for the loss (n V / t x 4 bytes for the micro-batch in
+ * its backward); the first stage the embedding output of each micro-batch in flight.
  *
- * Left out, being small or set by the framework: embedding and output-layer activations and
- * logits, communication buffers, the CUDA context and allocator fragmentation. Parameters are
- * spread evenly over stages (embeddings included). This is a floor: a layout it says does not fit
- * cannot run; one within a few percent of the device's memory may still not.
+ * Left out, being small or set by the framework: communication buffers, the CUDA context and
+ * allocator fragmentation. Parameters are spread evenly over stages (embeddings included). This is
+ * a floor: a layout it says does not fit cannot run; one within a few percent of the device's
+ * memory may still not.
  */
 export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, recompute: Recompute = shape.recompute ?? (shape.activationRecompute ? 'full' : 'selective')): DeviceMemory {
   const tp = Math.max(1, layout.tp);
   const pp = Math.max(1, layout.pp);
   const dp = Math.max(1, layout.dp);
   const m = Math.max(1, layout.microBatches);
-  const shard = layout.shardedDataParallel ? dp : 1;
+  const zero = zeroStageOf(layout);
   const paramsPerDevice = shape.params / (tp * pp);
-  const weightsBytes = paramsPerDevice * shape.precisionBytes;
-  const gradientsBytes = (paramsPerDevice * (shape.gradientBytes ?? shape.precisionBytes)) / shard;
-  const optimizerBytes = (paramsPerDevice * ADAM_STATE_BYTES_PER_PARAM) / shard;
+  const layerParams = paramsPerDevice / Math.max(1, shape.layers / pp);
+  const weightsBytes = zero >= 3 ? (paramsPerDevice / dp + 2 * layerParams) * shape.precisionBytes : paramsPerDevice * shape.precisionBytes;
+  const gradientsBytes = (paramsPerDevice * (shape.gradientBytes ?? shape.precisionBytes)) / (zero >= 2 ? dp : 1);
+  const optimizerBytes = (paramsPerDevice * ADAM_STATE_BYTES_PER_PARAM) / (zero >= 1 ? dp : 1);
 
   const microBatchTokens = shape.globalBatchTokens / (dp * m);
   const activationBytesPerLayer = layerActivationBytes(shape, microBatchTokens, tp, recompute);
   const microBatchesInFlight = Math.min(m, pp);
-  const activationsBytes = microBatchesInFlight * (shape.layers / pp) * activationBytesPerLayer;
+  const sp = sequenceParallelOf(shape);
+  const embeddingBytes = (microBatchTokens * shape.hiddenSize * shape.precisionBytes) / (sp ? tp : 1);
+  const firstStage = microBatchesInFlight * ((shape.layers / pp) * activationBytesPerLayer + embeddingBytes);
+  const logitsBytes = (microBatchTokens * (shape.vocab ?? DEFAULT_VOCAB) * 4) / tp;
+  const lastStage = (shape.layers / pp) * activationBytesPerLayer + logitsBytes;
+  // One stage is both when pp = 1.
+  const activationsBytes = pp === 1 ? firstStage + logitsBytes : Math.max(firstStage, lastStage);
   return {
     weightsBytes,
     gradientsBytes,
@@ -85,17 +95,31 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   };
 }
 
+/** The ZeRO stage of a layout: `zeroStage`, else 2 when sharded, else 0. */
+export function zeroStageOf(layout: ParallelLayout): 0 | 1 | 2 | 3 {
+  return layout.zeroStage ?? (layout.shardedDataParallel ? 2 : 0);
+}
+
+/** Vocabulary assumed when a model gives none (GPT-2's BPE padded to a multiple of 1024, as Megatron-LM pads it). */
+export const DEFAULT_VOCAB = 51_200;
+
 /**
- * Activation bytes one transformer layer keeps for a micro-batch of `tokens` = s b tokens, with
- * tensor and sequence parallelism of degree `tp` (Korthikanti et al. 2022, Table 2). The 34 and
- * 5 a s / h coefficients assume 2-byte activations; other precisions scale them.
+ * Activation bytes one transformer layer keeps for a micro-batch of `tokens` = s b tokens with
+ * tensor parallelism of degree `tp` (Korthikanti et al. 2022, Table 2): with sequence
+ * parallelism every term is split by t, s b h (34 + 5 a s / h) / t; without it the norms' and
+ * dropouts' 10 s b h are repeated on every rank, s b h (10 + 24 / t + 5 a s / (h t)). Selective
+ * recomputation drops the 5 a s / h attention-score term, and so does FlashAttention (the scores
+ * never reach memory); full recomputation keeps only the layer input, 2 s b h (/ t with sequence
+ * parallelism). The coefficients assume 2-byte activations; other precisions scale them.
  */
 export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: number, recompute: Recompute): number {
   const h = shape.hiddenSize;
   const scale = shape.precisionBytes / 2;
   const sbh = tokens * h;
-  if (recompute === 'full') return (2 * sbh * scale) / tp;
+  const sp = sequenceParallelOf(shape);
+  if (recompute === 'full') return (2 * sbh * scale) / (sp ? tp : 1);
   const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
-  const scores = recompute === 'none' ? (5 * heads * shape.seqLen) / h : 0;
-  return (sbh * (34 + scores) * scale) / tp;
+  const scores = recompute === 'none' && shape.attention !== 'flash' ? (5 * heads * shape.seqLen) / h / tp : 0;
+  const rest = sp ? 34 / tp : 10 + 24 / tp;
+  return sbh * (rest + scores) * scale;
 }

@@ -17,6 +17,7 @@ import {
 } from './calibration.js';
 import { recomputeOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { ComputeBreakdown } from './layer-compute.js';
+import { zeroStageOf } from './memory.js';
 
 /**
  * The communication path of one parallel group, as the network model sees it now.
@@ -190,7 +191,11 @@ export function stepTime(input: StepTimeInput): StepTime {
   const microBatchS = computeMbS + tpMbExposedS + ppMbExposedS;
   const bubbleS = ((pp - 1) / v) * (compute.averageStageMicroBatchS + tpMbExposedS + ppMbExposedS);
 
-  // Data parallel.
+  // Data parallel. ZeRO 1 and 2 all-gather the updated weights once per step and reduce-scatter
+  // the gradients (the volume of one all-reduce); ZeRO 3 gathers the weights again for every
+  // micro-batch's forward and backward (2 m gathers; Rajbhandari et al. 2020, section 7.2.2).
+  const zero = zeroStageOf(layout);
+  const gathers = zero >= 3 ? 2 * m : 1;
   const paramsPerRank = shape.params / (tp * pp);
   const buckets = Math.max(1, Math.ceil(layersPerRank));
   let dpCommS = 0;
@@ -198,7 +203,7 @@ export function stepTime(input: StepTimeInput): StepTime {
   if (dp > 1) {
     const dpPath = input.dp;
     const h = dpPath.hierarchical;
-    if (layout.shardedDataParallel) {
+    if (zero >= 1) {
       const wBucket = (paramsPerRank * bytes) / buckets;
       const gBucket = (paramsPerRank * gradBytes) / buckets;
       // Two-level when the group has k ranks per node: the intra-node phase on the full
@@ -206,13 +211,13 @@ export function stepTime(input: StepTimeInput): StepTime {
       const k = h ? Math.min(Math.max(1, Math.floor(h.devicesPerNode)), dp) : 1;
       if (h && k > 1 && dp % k === 0) {
         const nodes = dp / k;
-        const intraS = allGatherTimeS(k, wBucket, h.intraBandwidthBytesPerS, h.intraLatencyS) + reduceScatterTimeS(k, gBucket, h.intraBandwidthBytesPerS, h.intraLatencyS);
-        const interS = allGatherTimeS(nodes, wBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(nodes, gBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS);
+        const intraS = gathers * allGatherTimeS(k, wBucket, h.intraBandwidthBytesPerS, h.intraLatencyS) + reduceScatterTimeS(k, gBucket, h.intraBandwidthBytesPerS, h.intraLatencyS);
+        const interS = gathers * allGatherTimeS(nodes, wBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(nodes, gBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS);
         dpCommS = buckets * (intraS + interS);
-        dpBytes = buckets * ((nodes - 1) / nodes) * ((wBucket + gBucket) / k);
+        dpBytes = buckets * ((nodes - 1) / nodes) * ((gathers * wBucket + gBucket) / k);
       } else {
-        dpCommS = buckets * (allGatherTimeS(dp, wBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(dp, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS));
-        dpBytes = buckets * ((dp - 1) / dp) * (wBucket + gBucket);
+        dpCommS = buckets * (gathers * allGatherTimeS(dp, wBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(dp, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS));
+        dpBytes = buckets * ((dp - 1) / dp) * (gathers * wBucket + gBucket);
       }
     } else {
       const gBucket = (paramsPerRank * gradBytes) / buckets;
@@ -232,9 +237,10 @@ export function stepTime(input: StepTimeInput): StepTime {
       }
     }
   }
-  // Only the last micro-batch's backward (and, sharded, the first forward) can hide it.
+  // Only the last micro-batch's backward (and, sharded, the first forward) can hide it; under
+  // ZeRO-3 the weight gathers run under every micro-batch's compute.
   const backwardShare = compute.backwardShare;
-  const windowS = computeMbS * (backwardShare + (layout.shardedDataParallel ? 1 - backwardShare : 0));
+  const windowS = zero >= 3 ? m * computeMbS : computeMbS * (backwardShare + (zero >= 1 ? 1 - backwardShare : 0));
   const dpExposedS = Math.max(0, dpCommS - ovDp * windowS);
 
   const computeS = m * computeMbS + compute.optimizerS;

@@ -4,7 +4,7 @@
 import type { Distribution } from '../scenario/distribution.js';
 import type { KindInfo, NodeGroup } from './cluster.js';
 import type { LayoutSpec, ShapeOverrides } from './job.js';
-import { memoryPerDevice, type DeviceMemory } from './memory.js';
+import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, recomputeOf, divisorsUpTo, layoutFromSpec, resolveShape, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /** A device kind a job may run on, as far as fitting it is concerned. */
@@ -126,7 +126,8 @@ function tight(m: DeviceMemory, k: FitKind): string {
 }
 
 function describe(l: ParallelLayout): string {
-  return `tp ${l.tp} x pp ${l.pp} x dp ${l.dp}${l.shardedDataParallel ? ' sharded' : ''}`;
+  const zero = zeroStageOf(l);
+  return `tp ${l.tp} x pp ${l.pp} x dp ${l.dp}${zero === 2 ? ' sharded' : zero > 0 ? ` zero ${zero}` : ''}`;
 }
 
 /** Single changes to a layout that does not fit that would make it fit on kind k, with their memory. */
@@ -140,6 +141,7 @@ function wouldFit(shape: TrainingShape, layout: ParallelLayout, devices: number,
     return true;
   };
   if (!layout.shardedDataParallel && layout.dp > 1) tryLayout('`sharded: true`', { ...layout, shardedDataParallel: true });
+  if (zeroStageOf(layout) < 3 && layout.dp > 1 && !options.length) tryLayout('`zero: 3`', { ...layout, shardedDataParallel: true, zeroStage: 3 });
   if (recomputeOf(shape) !== 'full') tryLayout('`model.recompute: true`', layout, { ...shape, activationRecompute: true, recompute: 'full' });
   // More pipeline stages (the fewest that fit), then wider tensor groups, on the same devices.
   for (const p of divisorsUpTo(devices / layout.tp, shape.layers)) {

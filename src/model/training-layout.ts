@@ -53,10 +53,19 @@ export interface TrainingShape {
   attention?: 'flash' | 'standard';
   /**
    * Megatron sequence parallelism (Korthikanti et al. 2022): norms and dropouts run on 1/tp of the
-   * tokens. Default false (every tensor rank repeats them, as before 2022); set it for a modern
-   * Megatron/NeMo/TorchTitan stack.
+   * tokens. Default: on with FlashAttention, off with standard attention (every tensor rank
+   * repeats them, as before 2022).
    */
   sequenceParallel?: boolean;
+}
+
+/**
+ * Whether a shape runs Megatron sequence parallelism: as given, else with FlashAttention (a
+ * stack of 2023 on, where both are standard) and not with standard attention (the stack of the
+ * runs of 2020-2022).
+ */
+export function sequenceParallelOf(shape: TrainingShape): boolean {
+  return shape.sequenceParallel ?? shape.attention === 'flash';
 }
 
 /** The recomputation mode of a shape (see TrainingShape.recompute). */
@@ -81,6 +90,13 @@ export interface ParallelLayout {
    * weights once per step and reduce-scatter the gradients, instead of one gradient all-reduce.
    */
   shardedDataParallel?: boolean;
+  /**
+   * ZeRO stage (Rajbhandari et al. 2020): 1 shards the optimizer state over data-parallel ranks,
+   * 2 also the gradients (what `shardedDataParallel` means), 3 (FSDP with resharding) also the
+   * weights, gathered again for every micro-batch's forward and backward. Absent: 2 when
+   * shardedDataParallel, else 0.
+   */
+  zeroStage?: 0 | 1 | 2 | 3;
 }
 
 /** Published shapes of well-known dense decoder families: (params, layers, hidden). */
@@ -194,7 +210,8 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     dp: l.dp,
     microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),
     virtualStages: l.virtual_stages,
-    shardedDataParallel: l.sharded,
+    shardedDataParallel: l.zero !== undefined ? l.zero >= 2 : l.sharded,
+    ...(l.zero !== undefined ? { zeroStage: l.zero } : {}),
   };
 }
 
@@ -218,7 +235,7 @@ export interface AutoLayout extends ParallelLayout {
  * min(8, devicesPerNode), pipeline parallelism only when the model does not fit with tensor
  * parallelism alone (the fewest stages that fit), data parallelism for the rest; when no stage
  * count fits, the same with the optimizer state and gradients sharded over data parallel ranks
- * (ZeRO-2, as Llama 3 trained). A layout fits when memoryPerDevice is within the device's
+ * (ZeRO-2, as Llama 3 trained), then with the weights sharded too (ZeRO-3 / FSDP). A layout fits when memoryPerDevice is within the device's
  * memory; one that leaves AUTO_LAYOUT_MEMORY_FRACTION of headroom is preferred.
  * tp is the largest value <= min(8, devicesPerNode) dividing both the device count and
  * devicesPerNode (so tensor groups never straddle nodes); pp a divisor of devices / tp of at most
@@ -242,11 +259,19 @@ export function autoLayout(devices: number, devicesPerNode: number, shape: Train
   // In order of preference; the first with headroom wins (usually the first one tried).
   let fitting: AutoLayout | undefined;
   let leanest: AutoLayout | undefined;
-  for (const sharded of [false, true]) {
+  for (const zero of [0, 2, 3] as const) {
     for (const p of divisorsUpTo(rest, Math.max(1, shape.layers))) {
       const dp = rest / p;
-      if (sharded && dp === 1) continue; // nothing to shard over
-      const layout: ParallelLayout = { tp, pp: p, dp, microBatches: Math.max(1, Math.round(sequences / dp)), virtualStages: 1, shardedDataParallel: sharded };
+      if (zero > 0 && dp === 1) continue; // nothing to shard over
+      const layout: ParallelLayout = {
+        tp,
+        pp: p,
+        dp,
+        microBatches: Math.max(1, Math.round(sequences / dp)),
+        virtualStages: 1,
+        shardedDataParallel: zero > 0,
+        ...(zero === 3 ? { zeroStage: 3 as const } : {}),
+      };
       const memory = memoryPerDevice(shape, layout);
       const candidate: AutoLayout = { ...layout, fits: memory.totalBytes <= memoryBytesPerDevice, memory };
       if (memory.totalBytes <= AUTO_LAYOUT_MEMORY_FRACTION * memoryBytesPerDevice) return candidate;

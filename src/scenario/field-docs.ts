@@ -66,7 +66,7 @@ const MODEL: Docs = {
   gated_mlp: 'Gated (SwiGLU) MLP with three FFN matrices, as Llama; default false.',
   vocab: 'Vocabulary size (the output layer); 51200 when absent.',
   attention: "Attention kernel: 'standard' (scores through memory, as the published runs of 2020-2022; the default) or 'flash' (FlashAttention: set it for any stack since 2023).",
-  sequence_parallel: 'Megatron sequence parallelism: norms and dropouts on 1/tp of the tokens; default false (set it for a modern Megatron/NeMo stack).',
+  sequence_parallel: 'Megatron sequence parallelism: norms and dropouts on 1/tp of the tokens; default on with `attention: flash`, off with standard attention (as before 2022).',
   gradient_bytes: 'Bytes per gradient element in the data-parallel reduction (4 = fp32), in (0, 16].',
 };
 
@@ -77,6 +77,7 @@ const LAYOUT: Docs = {
   micro_batches: 'Micro-batches per step in the pipeline (at least `pp`); the bubble is (pp - 1) / (micro_batches x virtual_stages) of a step.',
   virtual_stages: 'Interleaved pipeline schedule: model chunks per device (layers must divide by pp x virtual_stages).',
   sharded: 'Sharded data parallelism (ZeRO-2 / FSDP without resharding): weight all-gather and gradient reduce-scatter; gradients and optimizer state take 1/dp of the memory.',
+  zero: 'ZeRO stage 0-3: 1 shards the optimizer state over data-parallel ranks, 2 also the gradients (= sharded: true), 3 (FSDP with resharding) also the weights, gathered for every micro-batch; overrides `sharded`.',
 };
 
 const FAILURE_PROCESS: Docs = {

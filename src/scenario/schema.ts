@@ -122,7 +122,7 @@ export const modelShapeSchema = z.strictObject({
    * 2020-2022 ran; the default) or 'flash' (FlashAttention, any stack since 2023).
    */
   attention: z.enum(['flash', 'standard']).optional(),
-  /** Megatron sequence parallelism for norms and dropouts (default false). */
+  /** Megatron sequence parallelism for norms and dropouts (default: on with flash attention, off with standard). */
   sequence_parallel: z.boolean().optional(),
   /** Bytes per gradient element in the data-parallel reduction (4 = fp32), at most 16. */
   gradient_bytes: boundedNumber(0, 16, { above: true }).optional(),
@@ -140,6 +140,12 @@ export const layoutSchema = z.strictObject({
    * reduce-scatter, and gradients and optimizer state take 1/dp of the memory.
    */
   sharded: z.boolean().default(false),
+  /**
+   * ZeRO stage: 1 shards the optimizer state over data-parallel ranks, 2 also the gradients
+   * (= sharded: true), 3 (FSDP with resharding) also the weights, gathered for every
+   * micro-batch. Overrides `sharded`.
+   */
+  zero: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
 });
 
 /** What a training job computes: a model and its tokens, or a duration on a reference device kind. */
