@@ -22,6 +22,7 @@ const CASES: Record<string, BenchCase> = {
   inference: () => runInferenceBench(1_000_000),
   sweep: async () => (await import('./sweep-bench.js')).runSweepBench(),
   memory: async () => (await import('./memory-bench.js')).runMemoryBench(),
+  w2: async () => (await import('./w2-bench.js')).runW2Bench(),
 };
 
 /**

@@ -1,0 +1,252 @@
+// `npm run bench -- w2`: the peers' workload W2 (a million jobs submitted at t = 0 on 10,000 nodes
+// of 8 devices, sizes uniform over {1, 2, 4, ..., 64}, run times Exp(1), strict FIFO, first fit)
+// run by poolsim end to end (`poolsim run`: load the trace CSV, simulate, write jobs.csv) and by a
+// plain Node loop (a segment tree and a binary heap over typed arrays, the peers' node/w2.js), each
+// in a child process of its own so that peak memory is its own, and reported as a ratio.
+//
+// The trace is generated here with CPython's Mersenne Twister seeded as the peers' gen_traces.py
+// seeds it (random.Random(2)), so both makespans can be compared with the peers' SimPy and SimGrid
+// figure (234.763555 s at 1M jobs) without reading anything outside the repository.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchRow } from './engine-bench.js';
+import { PythonRandom } from './python-random.js';
+
+export const W2_NODES = 10_000;
+export const W2_DEVICES_PER_NODE = 8;
+/** The peers' makespan for the full trace (SimPy 2 and 3, SimGrid, plain Node all agree). */
+export const W2_PEER_MAKESPAN_S = 234.763555;
+
+/** gen_traces.py's W2: sizes first, then durations, from one random.Random(2). */
+export function generateW2(jobs: number, seed = 2): { size: Uint8Array; dur: Float64Array } {
+  const r = new PythonRandom(seed);
+  const size = new Uint8Array(jobs);
+  const dur = new Float64Array(jobs);
+  for (let i = 0; i < jobs; i++) size[i] = 1 << r.randrange(7);
+  for (let i = 0; i < jobs; i++) dur[i] = r.expovariate(1.0);
+  return { size, dur };
+}
+
+/**
+ * The plain loop: strict FIFO, first fit on a max segment tree of free devices per node (a job of
+ * at most 8 devices on the lowest-index node with room, a larger one on size/8 wholly free nodes,
+ * lowest index first), completions in a binary heap ordered by (time, sequence).
+ */
+export function plainW2(size: Uint8Array, dur: Float64Array, nodes = W2_NODES, devs = W2_DEVICES_PER_NODE): { makespanS: number; events: number } {
+  const J = size.length;
+  let P = 1;
+  while (P < nodes) P <<= 1;
+  const tree = new Int32Array(2 * P).fill(-1);
+  for (let i = 0; i < nodes; i++) tree[P + i] = devs;
+  for (let j = P - 1; j >= 1; j--) tree[j] = Math.max(tree[2 * j]!, tree[2 * j + 1]!);
+  let wholeFree = nodes;
+  const findFirst = (k: number): number => {
+    if (tree[1]! < k) return -1;
+    let i = 1;
+    while (i < P) i = tree[2 * i]! >= k ? 2 * i : 2 * i + 1;
+    return i - P;
+  };
+  const set = (i: number, v: number): void => {
+    let j = P + i;
+    tree[j] = v;
+    for (j >>= 1; j >= 1; j >>= 1) tree[j] = Math.max(tree[2 * j]!, tree[2 * j + 1]!);
+  };
+  // Nodes held by running jobs: job i holds allocNodes[allocStart[i] ..] (size/8 nodes, or one).
+  const allocStart = new Int32Array(J);
+  const allocNodes = new Int32Array(J * 8);
+  let allocTop = 0;
+  // Heap of running jobs by (end time, start sequence).
+  const heapT = new Float64Array(nodes * devs + 1);
+  const heapJ = new Int32Array(nodes * devs + 1);
+  let heapN = 0;
+  const push = (t: number, job: number): void => {
+    let i = heapN++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!(t < heapT[p]! || (t === heapT[p]! && job < heapJ[p]!))) break;
+      heapT[i] = heapT[p]!;
+      heapJ[i] = heapJ[p]!;
+      i = p;
+    }
+    heapT[i] = t;
+    heapJ[i] = job;
+  };
+  const pop = (): number => {
+    const top = heapJ[0]!;
+    const n = --heapN;
+    const t = heapT[n]!;
+    const job = heapJ[n]!;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && (heapT[r]! < heapT[l]! || (heapT[r] === heapT[l] && heapJ[r]! < heapJ[l]!)) ? r : l;
+      if (!(heapT[c]! < t || (heapT[c] === t && heapJ[c]! < job))) break;
+      heapT[i] = heapT[c]!;
+      heapJ[i] = heapJ[c]!;
+      i = c;
+    }
+    heapT[i] = t;
+    heapJ[i] = job;
+    return top;
+  };
+  let now = 0;
+  let head = 0;
+  let events = 0;
+  const trySchedule = (): void => {
+    while (head < J) {
+      const k = size[head]!;
+      allocStart[head] = allocTop;
+      if (k <= devs) {
+        const i = findFirst(k);
+        if (i < 0) return;
+        const f = tree[P + i]!;
+        if (f === devs) wholeFree--;
+        set(i, f - k);
+        allocNodes[allocTop++] = i;
+      } else {
+        const m = k / devs;
+        if (wholeFree < m) return;
+        for (let c = 0; c < m; c++) {
+          const i = findFirst(devs);
+          set(i, 0);
+          wholeFree--;
+          allocNodes[allocTop++] = i;
+        }
+      }
+      push(now + dur[head]!, head);
+      head++;
+      events++;
+    }
+  };
+  trySchedule();
+  while (heapN > 0) {
+    const t = heapT[0]!;
+    const job = pop();
+    now = t;
+    events++;
+    const k = size[job]!;
+    const per = k <= devs ? k : devs;
+    const count = k <= devs ? 1 : k / devs;
+    for (let c = 0; c < count; c++) {
+      const i = allocNodes[allocStart[job]! + c]!;
+      const f = tree[P + i]! + per;
+      if (f === devs) wholeFree++;
+      set(i, f);
+    }
+    trySchedule();
+  }
+  return { makespanS: now, events };
+}
+
+/** The trace as the CSV poolsim reads (shortest round-trip numbers, so both runs see the same values). */
+export function w2TraceCsv(size: Uint8Array, dur: Float64Array): string {
+  const parts: string[] = ['submit,duration,devices\n'];
+  for (let i = 0; i < size.length; i++) parts.push(`0,${dur[i]},${size[i]}\n`);
+  return parts.join('');
+}
+
+export function w2ScenarioText(traceFile: string, nodes = W2_NODES): string {
+  return `name: w2
+description: The peers' W2 - a million jobs at t = 0 on 10,000 nodes of 8 devices, strict FIFO, first fit.
+seed: 1
+network: ideal
+datacentres:
+  - name: dc
+    node_groups:
+      - { name: n, count: ${nodes}, device: H100, devices_per_node: ${W2_DEVICES_PER_NODE} }
+workloads:
+  - trace:
+      format: csv
+      path: ${traceFile}
+      mapping: { submit: submit, duration: duration, devices: devices }
+      reference_device: H100
+policy: fifo
+placement: first-fit
+`;
+}
+
+const rssMiB = (): number => process.resourceUsage().maxRSS / 1024;
+const here = (): string => fileURLToPath(import.meta.url);
+
+function child(args: string[]): BenchRow {
+  const r = spawnSync(process.execPath, [here(), ...args], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`w2 ${args[0]} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as BenchRow;
+}
+
+/** Both runs, then the ratio of wall times and of peak memory. `jobs` below 1M for a quick look. */
+export function runW2Bench(jobs = 1_000_000): BenchRow[] {
+  const dir = mkdtempSync(join(tmpdir(), 'poolsim-w2-'));
+  try {
+    const { size, dur } = generateW2(jobs);
+    writeFileSync(join(dir, 'w2.csv'), w2TraceCsv(size, dur));
+    writeFileSync(join(dir, 'w2.yaml'), w2ScenarioText('w2.csv'));
+    const plain = child(['plain', String(jobs)]);
+    const pool = child(['poolsim', join(dir, 'w2.yaml'), join(dir, 'out')]);
+    const same = pool.result === plain.result;
+    return [
+      plain,
+      pool,
+      {
+        case: 'W2 poolsim / plain loop',
+        scale: jobs,
+        wall_s: Number(pool.wall_s) / Number(plain.wall_s),
+        events: 0,
+        events_per_s: 0,
+        peak_rss_mb: Number(pool.peak_rss_mb) / Number(plain.peak_rss_mb),
+        result: `${same ? 'same makespan' : 'MAKESPANS DIFFER'}${jobs === 1_000_000 ? ` (peers: makespan ${W2_PEER_MAKESPAN_S.toFixed(6)})` : ''}; ratios of wall time and peak memory`,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const [kind, a, b] = process.argv.slice(2);
+  if (kind === 'plain') {
+    const jobs = Number(a);
+    const { size, dur } = generateW2(jobs);
+    const t0 = performance.now();
+    const r = plainW2(size, dur);
+    const wallS = (performance.now() - t0) / 1000;
+    const row: BenchRow = { case: 'W2 plain Node loop (trace in memory)', scale: jobs, wall_s: wallS, events: r.events, events_per_s: r.events / wallS, peak_rss_mb: rssMiB(), result: `makespan ${r.makespanS.toFixed(6)}` };
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+  } else if (kind === 'poolsim') {
+    // `poolsim run` in this process, so that its peak memory is measured here: load the CSV,
+    // simulate, write summary.csv and jobs.csv.
+    const scenario = a!;
+    const out = b!;
+    const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+    process.argv = [process.argv[0]!, cli, 'run', scenario, '--out', out, '--quiet'];
+    const t0 = performance.now();
+    process.on('exit', (code) => {
+      if (code !== 0) return;
+      const wallS = (performance.now() - t0) / 1000;
+      const summary = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
+      const header = summary[0]!.split(',');
+      const values = summary[1]!.split(',');
+      const value = (c: string): number => Number(values[header.indexOf(c)]);
+      const jobs = value('jobs_submitted');
+      const row: BenchRow = {
+        case: 'W2 poolsim run (load CSV, simulate, write jobs.csv)',
+        scale: jobs,
+        wall_s: wallS,
+        events: 2 * value('jobs_completed'),
+        events_per_s: (2 * value('jobs_completed')) / wallS,
+        peak_rss_mb: rssMiB(),
+        jobs_csv_mb: statSync(join(out, 'jobs.csv')).size / 2 ** 20,
+        result: `makespan ${value('makespan_s').toFixed(6)}`,
+      };
+      process.stdout.write(`${JSON.stringify(row)}\n`);
+    });
+    await import(cli);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
