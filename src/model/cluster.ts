@@ -271,10 +271,22 @@ export class Cluster {
 
   /** Return whole devices taken by allocateWhole. */
   releaseWhole(devices: readonly number[]): void {
-    for (const dev of devices) {
+    // A job's devices come node by node (allocateWhole's order): one count change per run of
+    // devices on the same node, not one per device (a 64-device gang updates 8 nodes, not 64 times).
+    let node = -1;
+    let run = 0;
+    for (let i = 0; i < devices.length; i++) {
+      const dev = devices[i]!;
       this.deviceFreeMilli[dev] = WHOLE_DEVICE_MILLI;
-      this.changeNodeFree(this.deviceNode[dev]!, 1);
+      const n = this.deviceNode[dev]!;
+      if (n !== node) {
+        if (run > 0) this.changeNodeFree(node, run);
+        node = n;
+        run = 0;
+      }
+      run++;
     }
+    if (run > 0) this.changeNodeFree(node, run);
   }
 
   /** Total dense peak of the pool (FLOP/s). */
