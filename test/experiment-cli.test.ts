@@ -66,7 +66,8 @@ describe('poolsim sweep', () => {
     for (const col of ['job_effective_compute_ratio', 'effective_compute_ratio_pool']) {
       const ecr = runs.rows.map((row) => Number(row[runs.header.indexOf(col)]));
       for (let i = 1; i < ecr.length; i++) expect(ecr[i]!).toBeLessThan(ecr[i - 1]!);
-      expect(ecr[0]! - ecr.at(-1)!).toBeGreaterThan(0.03);
+      // 10 ms on every data-parallel step costs more than a twentieth of the ratio.
+      expect(ecr[0]! - ecr.at(-1)!).toBeGreaterThan(0.05 * ecr[0]!);
     }
     const svg = readFileSync(join(out, 'plots', 'job_effective_compute_ratio-vs-links-0-latency.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);

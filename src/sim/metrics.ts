@@ -24,6 +24,14 @@ export interface JobRow {
   step_time_s: number;
   /** Fraction of step time spent in exposed communication. */
   comm_fraction: number;
+  /** Mean kernel time per step (network model; operator-level for kinds with a GEMM efficiency). */
+  compute_s: number;
+  /** Mean exposed TP + PP + DP communication per step. */
+  exposed_comm_s: number;
+  /** Mean pipeline bubble per step. */
+  bubble_s: number;
+  /** Memory per device of its layout (GiB; src/model/memory.ts). */
+  memory_gib: number;
   /** node, leaf, dc or multi-dc. */
   placement_span: string;
   /** Times a failure stopped the job. */
@@ -52,6 +60,10 @@ export const JOB_COLUMNS: readonly (keyof JobRow)[] = [
   'effective_compute_ratio',
   'step_time_s',
   'comm_fraction',
+  'compute_s',
+  'exposed_comm_s',
+  'bubble_s',
+  'memory_gib',
   'placement_span',
   'failures',
   'lost_pflop',
@@ -332,6 +344,10 @@ export class MetricsRecorder {
       effective_compute_ratio: job.allocatedPeakFlopS > 0 ? job.doneFlop / job.allocatedPeakFlopS : Number.NaN,
       step_time_s: job.progressS > 0 ? job.stepWeightedS / job.progressS : Number.NaN,
       comm_fraction: job.progressS > 0 && job.stepWeightedS > 0 ? job.commWeightedS / job.progressS : Number.NaN,
+      compute_s: job.progressS > 0 && job.stepWeightedS > 0 ? job.computeWeightedS / job.progressS : Number.NaN,
+      exposed_comm_s: job.progressS > 0 && job.stepWeightedS > 0 ? job.exposedWeightedS / job.progressS : Number.NaN,
+      bubble_s: job.progressS > 0 && job.stepWeightedS > 0 ? job.bubbleWeightedS / job.progressS : Number.NaN,
+      memory_gib: job.memoryBytes / 2 ** 30,
       placement_span: p ? placementSpan(this.cluster, p.nodes) : '',
       failures: job.failures,
       lost_pflop: job.lostFlop / 1e15,

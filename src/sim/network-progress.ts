@@ -9,6 +9,7 @@ import { FlowNetwork } from '../model/network/flow-network.js';
 import { Topology, type Route } from '../model/network/topology.js';
 import { stepTime, type CommPath, type StepTime } from '../model/step-time.js';
 import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from '../model/layer-compute.js';
+import { memoryPerDevice } from '../model/memory.js';
 import { autoLayout, layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
 import type { ProgressModel } from './progress-model.js';
@@ -60,6 +61,8 @@ interface ShapedJob {
   readonly shape: TrainingShape;
   readonly layout: ParallelLayout;
   readonly compute: ComputeBreakdown | undefined;
+  /** Memory per device of the layout (bytes). */
+  readonly memoryBytes: number;
 }
 
 interface JobComm {
@@ -67,6 +70,7 @@ interface JobComm {
   layout: ParallelLayout;
   /** Kernel time of the job's step on its kind (undefined: the job's or kind's one efficiency). */
   compute: ComputeBreakdown | undefined;
+  memoryBytes: number;
   plan: CommPlan | undefined;
   step: StepTime | undefined;
   /** Time up to which the job's traffic has been added to the links' byte counts. */
@@ -149,6 +153,11 @@ export class NetworkProgressModel implements ProgressModel {
   /** Step time and communication fraction of a running job (for jobs.csv). */
   stepOf(job: SimJob): StepTime | undefined {
     return this.comm.get(job)?.step;
+  }
+
+  /** Memory per device of a running job's layout (bytes). */
+  memoryOf(job: SimJob): number | undefined {
+    return this.comm.get(job)?.memoryBytes;
   }
 
   /**
@@ -302,7 +311,7 @@ export class NetworkProgressModel implements ProgressModel {
       // The loader (and submission, for generated jobs) checked that the layout fits this kind.
       const layout = t?.layout ? layoutFromSpec(t.layout, shape) : autoLayout(job.devices, this.cluster.kindMaxPerNode[kindIndex]!, shape, kind.spec.memory);
       const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
-      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined };
+      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes };
       this.shaped.set(key, r);
     }
     return r;
@@ -321,8 +330,8 @@ export class NetworkProgressModel implements ProgressModel {
   private commOf(job: SimJob): JobComm {
     let c = this.comm.get(job);
     if (!c) {
-      const { shape, layout, compute } = this.shapeAndLayout(job, job.placement!.kind);
-      c = { shape, layout, compute, plan: undefined, step: undefined, accountedS: this.clock };
+      const { shape, layout, compute, memoryBytes } = this.shapeAndLayout(job, job.placement!.kind);
+      c = { shape, layout, compute, memoryBytes, plan: undefined, step: undefined, accountedS: this.clock };
       this.comm.set(job, c);
     }
     return c;
@@ -439,7 +448,7 @@ export class NetworkProgressModel implements ProgressModel {
   private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout): { dpWeight: number; ppWeight: number } {
     const c = this.comm.get(job as SimJob);
     const shaped = c ?? this.shapeAndLayout(job, placement.kind);
-    const nominal = this.step(job, placement, { shape: shaped.shape, layout, compute: shaped.compute }, (r, from, ranks) => this.routeCapacity(r, from, ranks));
+    const nominal = this.step(job, placement, { shape: shaped.shape, layout, compute: shaped.compute, memoryBytes: shaped.memoryBytes }, (r, from, ranks) => this.routeCapacity(r, from, ranks));
     const dp = nominal.dpBytesPerStepPerDevice;
     const pp = nominal.ppBytesPerStepPerDevice;
     const top = Math.max(dp, pp);

@@ -64,6 +64,15 @@ export class SimJob implements JobView {
   progressS = 0;
   stepWeightedS = 0;
   commWeightedS = 0;
+  /** Current step's compute, exposed communication and bubble (s), and their integrals over progress. */
+  stepComputeS = 0;
+  stepExposedS = 0;
+  stepBubbleS = 0;
+  computeWeightedS = 0;
+  exposedWeightedS = 0;
+  bubbleWeightedS = 0;
+  /** Memory per device of its layout on its current kind (bytes; NaN without the network model). */
+  memoryBytes = Number.NaN;
 
   constructor(
     readonly id: number,

@@ -649,6 +649,9 @@ export class Simulation implements FailurePort, InferencePort {
         if (job.checkpointIntervalS < Infinity) job.checkpointOverheadS += (progressS * job.checkpointCostS) / (job.checkpointIntervalS + job.checkpointCostS);
         job.stepWeightedS += job.stepS * progressS;
         job.commWeightedS += job.commFraction * progressS;
+        job.computeWeightedS += job.stepComputeS * progressS;
+        job.exposedWeightedS += job.stepExposedS * progressS;
+        job.bubbleWeightedS += job.stepBubbleS * progressS;
       }
       job.attainedDeviceS += job.devices * dt;
       job.allocatedPeakFlopS += job.allocatedPeakFlops * dt;
@@ -675,6 +678,10 @@ export class Simulation implements FailurePort, InferencePort {
     const step = this.network?.stepOf(job);
     job.stepS = step ? step.stepS / job.speedFactor : Number.NaN;
     job.commFraction = step ? step.exposedCommS / step.stepS : 0;
+    job.stepComputeS = step ? step.computeS / job.speedFactor : Number.NaN;
+    job.stepExposedS = step ? step.exposedCommS / job.speedFactor : Number.NaN;
+    job.stepBubbleS = step ? step.bubbleS / job.speedFactor : Number.NaN;
+    job.memoryBytes = step ? (this.network?.memoryOf(job) ?? Number.NaN) : Number.NaN;
     this.engine.cancel(job.completion);
     const finishS = Math.max(now, job.stallUntilS) + job.remainingFlop / job.rateFlopPerS;
     if (job.rateFlopPerS > 0 && !Number.isFinite(finishS)) {
