@@ -212,13 +212,15 @@ export class KueueAdmission implements QueueDiscipline {
     const job = n.job;
     const a: Admission = { queue: n.queue, kind: n.kind, milli: n.milli, priority: job.priority, submitS: job.submitS, id: job.id, admittedS: nowS, seq: this.seq++ };
     const view = Object.create(job) as JobView;
-    Object.defineProperty(view, 'allowedKinds', { value: Object.freeze([n.kind]), enumerable: true });
+    // Configurable: a plug-in sees it through a read-only proxy, which may not hand out non-configurable data as is.
+    Object.defineProperty(view, 'allowedKinds', { value: Object.freeze([n.kind]), enumerable: true, configurable: true });
     // A view outlives its admission in a policy's own index (evicted before it started, then admitted
     // again under a new view): once stale it no longer reads as waiting, so the policy drops it.
     const records = this.records;
     Object.defineProperty(view, 'state', {
       get: () => (records.get(job)?.view === view || job.state !== 'waiting' ? job.state : 'rejected'),
       enumerable: true,
+      configurable: true,
     });
     this.records.set(job, { job, view, a, started: false, evicted: false });
     this.book.add(n.queue, n.kind, n.milli);
