@@ -6,6 +6,7 @@
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPolicies } from '../policy/plugin.js';
+import { Cluster } from '../model/cluster.js';
 import { formatIssue, SourceMap } from '../scenario/errors.js';
 import type { JobRow } from '../sim/metrics.js';
 import { fileAccess } from './file-access.js';
@@ -69,7 +70,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
       policy: req.policy?.ref ?? resolved.scenario.policy,
       placement: req.placement?.ref ?? resolved.scenario.placement,
       traceReports: [...resolved.traceReports],
-      warnings: resolved.warnings.map(formatIssue),
+      warnings: [...resolved.warnings.map(formatIssue), ...(policies.placer.notes?.(new Cluster(resolved.shape)) ?? [])],
       files,
       expectedJobs: resolved.size.jobs,
     },

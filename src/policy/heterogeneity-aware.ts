@@ -26,8 +26,41 @@ export const heterogeneityAware: PlacementPolicy<z.output<typeof paramsSchema>> 
   description:
     "Gavel-style: the allowed kind with the highest predicted throughput for this job; when that kind is full, a slower kind that fits now only if its predicted rate is at least min_speed_ratio of the fastest's, else wait. Within a kind, topology-aware.",
   params: paramsSchema,
-  create: (params) => ({ place: (job, cluster, hints) => heterogeneityAwarePlacement(job, cluster, hints, params.min_speed_ratio) }),
+  create: (params) => ({
+    place: (job, cluster, hints) => heterogeneityAwarePlacement(job, cluster, hints, params.min_speed_ratio),
+    notes: (cluster) =>
+      excludedKinds(cluster, params.min_speed_ratio).map(
+        (e) =>
+          `heterogeneity-aware excludes ${e.name} (${e.devices} devices): it runs compute-bound work at ${e.ratio.toFixed(3)} of ${e.fastestName}'s speed (peak x kernel efficiency), below min_speed_ratio ${params.min_speed_ratio}, so a job that may also use ${e.fastestName} waits for it rather than start on ${e.name}; only jobs restricted to slower kinds use it. Set min_speed_ratio to ${Math.floor(e.ratio * 1000) / 1000} or less to use it.`,
+      ),
+  }),
 };
+
+/** A device kind of the pool the policy leaves to jobs that cannot use the fastest kind. */
+export interface ExcludedKind {
+  readonly kind: number;
+  readonly name: string;
+  readonly devices: number;
+  /** Its peak x kernel efficiency over the fastest kind's. */
+  readonly ratio: number;
+  readonly fastestName: string;
+}
+
+/**
+ * Kinds of the pool whose compute-bound speed (peak x kernel efficiency, the rate of a job without a
+ * network-bound step) is below `minSpeedRatio` of the fastest kind's: a job allowed on both never
+ * starts on them. Communication can only narrow a job's ratio further for kinds with slower links,
+ * so this is the policy's rule for the common case, said once instead of silently.
+ */
+export function excludedKinds(cluster: ClusterView, minSpeedRatio: number): ExcludedKind[] {
+  const inPool = cluster.kinds.filter((k) => cluster.kindTotal[k.index]! > 0);
+  const speed = (k: (typeof inPool)[number]): number => k.spec.peak * k.spec.efficiency;
+  const fastest = inPool.reduce<(typeof inPool)[number] | undefined>((best, k) => (!best || speed(k) > speed(best) ? k : best), undefined);
+  if (!fastest) return [];
+  return inPool
+    .filter((k) => k !== fastest && speed(k) < minSpeedRatio * speed(fastest))
+    .map((k) => ({ kind: k.index, name: k.name, devices: cluster.kindTotal[k.index]!, ratio: speed(k) / speed(fastest), fastestName: fastest.name }));
+}
 
 export function heterogeneityAwarePlacement(job: JobView, cluster: ClusterView, hints: PlacementHints, minSpeedRatio: number): Placement | undefined {
   let fastestRate = 0;

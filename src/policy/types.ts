@@ -141,6 +141,11 @@ export interface PlacementHints {
 export interface Placer {
   /** Devices for `job` on the cluster as it is now, or undefined when it does not fit now. */
   place(job: JobView, cluster: ClusterView, hints: PlacementHints): Placement | undefined;
+  /**
+   * Optional: what the policy will never do on this pool and why (e.g. device kinds it leaves idle),
+   * one sentence each; the run prints them with the scenario's warnings.
+   */
+  notes?(cluster: ClusterView): string[];
 }
 
 /** A policy kind: a name, a description, a parameter schema beside its code, and a factory. */
