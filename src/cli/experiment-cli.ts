@@ -12,7 +12,7 @@ import { renderSvg } from '../experiment/charts.js';
 import { tableToCsv, type Table } from '../experiment/csv-table.js';
 import { defaultWorkers, prepareExperiment, runPlan, type ExperimentResult } from '../experiment/experiment.js';
 import { MANIFEST_FORMAT, poolsimVersion, type RunManifest } from '../experiment/manifest.js';
-import { resolveMetricName, unknownMetricMessage } from '../experiment/metric-table.js';
+import { resolveMetricName, tenantColumn, unknownMetricMessage } from '../experiment/metric-table.js';
 import { checkRunCount, DEFAULT_MAX_RUNS, metricColumns, parseShard, type CheckedPlan, type ExperimentSpec, type Shard } from '../experiment/plan.js';
 import { loadScenarioForRun, type LoadedScenario } from '../experiment/run-scenario.js';
 import type { PolicyRef } from '../scenario/schema.js';
@@ -203,7 +203,8 @@ function metricOption(text: string, available: readonly string[]): string[] {
 }
 
 function defaultMetrics(plan: CheckedPlan): string[] {
-  const m = [...DEFAULT_METRICS];
+  // With tenants: the trade between utilisation and each team's delay, and Jain's index over teams.
+  const m = plan.tenants.length > 0 ? ['utilisation', 'queueing_delay_p95_s', 'jain_index', ...plan.tenants.map((t) => tenantColumn(t, 'queueing_delay_p95_s'))] : [...DEFAULT_METRICS];
   if (plan.spec.jobName !== undefined) m.unshift('job_effective_compute_ratio', 'job_queueing_delay_s');
   return m;
 }
