@@ -1,0 +1,189 @@
+// `poolsim explain`: one listed training job's step, broken down, as it would run alone on its
+// first fitting device kind over an idle fabric: the layout (given or automatic), kernel time by
+// operator class, exposed TP/PP/DP communication, the pipeline bubble and memory per device.
+// The simulator's jobs.csv gives the same terms averaged over the run, with contention.
+import { suggestName } from '../scenario/did-you-mean.js';
+import { InputError } from '../scenario/errors.js';
+import type { ResolvedScenario } from './load-scenario.js';
+import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
+import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
+import { stepTime, type CommPath, type StepTime } from './step-time.js';
+import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
+import { autoLayout, layoutFromSpec, recomputeOf, resolveShape, sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
+
+/** Switch hops assumed between two nodes of a job on an idle three-tier Clos. */
+const EXPLAIN_HOPS = 5;
+
+export interface Explanation {
+  job: string;
+  kind: string;
+  devices: number;
+  layout: ParallelLayout & { automatic: boolean; zero: number };
+  shape: TrainingShape & { recomputeMode: string; sequenceParallelOn: boolean; attentionKernel: string };
+  /** Whether kernels were timed operator by operator (else one efficiency for all). */
+  operatorModel: boolean;
+  step: {
+    step_s: number;
+    compute_s: number;
+    exposed_comm_s: number;
+    exposed_tp_s: number;
+    exposed_pp_s: number;
+    exposed_dp_s: number;
+    bubble_s: number;
+    /** Per micro-batch on the slowest stage, by operator class (s). */
+    micro_batch: { gemm_s: number; attention_s: number; elementwise_s: number; logits_s: number; recompute_s: number; total_s: number };
+    optimizer_s: number;
+    effective_compute_ratio: number;
+    tokens_per_step: number;
+  };
+  memory: { weights_gib: number; gradients_gib: number; optimizer_gib: number; activations_gib: number; total_gib: number; device_gib: number; micro_batches_in_flight: number; fits: boolean };
+  paths: { tp: CommPath; pp: CommPath; dp: CommPath };
+}
+
+const GiB = 2 ** 30;
+
+/** Explain the listed job `name` of a loaded scenario; refuses (InputError) what it cannot explain. */
+export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape'>, name: string): Explanation {
+  const refuse = (message: string): never => {
+    throw new InputError([{ file: r.file, line: 0, column: 0, path: '', message }]);
+  };
+  const job = r.jobs.find((j) => j.name === name);
+  if (!job) {
+    const names = r.jobs.map((j) => j.name);
+    const hint = suggestName(name, names);
+    return refuse(
+      `no listed job named '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}; ${names.length === 0 ? 'the scenario lists no jobs (generated jobs have no fixed name before a run)' : `its jobs: ${names.slice(0, 10).join(', ')}${names.length > 10 ? `, and ${names.length - 10} more` : ''}`}`,
+    );
+  }
+  if (!(job.params > 0)) return refuse(`job '${name}' gives no model size (params), so it has no step to explain: it runs for its given work or duration`);
+  const pool = poolKindsFor(r.shape.groups, r.shape.kinds);
+  const candidates = pool.filter((k) => k.totalDevices >= job.devices && (job.allowedKinds === undefined || job.allowedKinds.includes(k.index)));
+  if (candidates.length === 0) return refuse(`job '${name}' needs ${job.devices} devices, more than any of its device kinds has in the pool`);
+  const fit = fitTrainingJob({ devices: job.devices, params: job.params, shape: job.shape, layout: job.layout }, candidates);
+  const kindIndex = fit.fitting[0];
+  if (kindIndex === undefined) return refuse(`job '${name}' fits none of its device kinds: ${describeMisfits(fit)}`);
+  const kindInfo = r.shape.kinds[kindIndex]!;
+  const spec = kindInfo.spec;
+  const group = r.shape.groups.filter((g) => g.kind === kindIndex).reduce((a, g) => (g.devicesPerNode > a.devicesPerNode ? g : a));
+  const shape = resolveShape(job.params, job.shape);
+  const layout = job.layout ? layoutFromSpec(job.layout, shape) : autoLayout(job.devices, group.devicesPerNode, shape, spec.memory);
+
+  // Paths: tensor groups inside a node; data-parallel peers and pipeline neighbours inside the node
+  // while the node holds them, else over its NICs (Megatron rank order: tp, then dp, then pp).
+  const ic = spec.interconnect;
+  const intra: CommPath = { bandwidthBytesPerS: ic.bandwidth * ic.efficiency, latencyS: ic.latency, scaleOut: false };
+  const fabric = r.shape.datacentres[group.datacentre]?.fabric;
+  const perNode = group.devicesPerNode;
+  const nicRate = group.nicRateBytesPerS ?? fabric?.port_rate;
+  const scaleOut: CommPath | undefined =
+    fabric && nicRate !== undefined
+      ? { bandwidthBytesPerS: (group.nicsPerNode * nicRate * fabric.efficiency) / perNode, latencyS: fabric.endpoint_latency + EXPLAIN_HOPS * fabric.hop_latency }
+      : undefined;
+  const outer = scaleOut ?? intra;
+  const tpDp = layout.tp * layout.dp;
+  const dpRanksPerNode = Math.max(1, Math.floor(perNode / layout.tp));
+  const dp: CommPath =
+    tpDp <= perNode ? intra : dpRanksPerNode > 1 ? { ...outer, hierarchical: { devicesPerNode: dpRanksPerNode, intraBandwidthBytesPerS: intra.bandwidthBytesPerS, intraLatencyS: intra.latencyS } } : outer;
+  const pp: CommPath = tpDp * layout.pp <= perNode ? intra : outer;
+
+  const dev = job.efficiency === undefined ? computeDeviceOf(spec) : undefined;
+  const compute = dev ? computeBreakdown(shape, layout, dev) : undefined;
+  const step: StepTime = stepTime({
+    shape,
+    layout,
+    peakFlopsPerDevice: spec.peak,
+    ...(compute ? { compute } : { kernelEfficiency: job.efficiency ?? spec.efficiency }),
+    tp: intra,
+    pp,
+    dp,
+  });
+  const mem: DeviceMemory = memoryPerDevice(shape, layout);
+  const c = step.compute;
+  return {
+    job: name,
+    kind: kindInfo.name,
+    devices: job.devices,
+    layout: {
+      tp: layout.tp,
+      pp: layout.pp,
+      dp: layout.dp,
+      microBatches: layout.microBatches,
+      virtualStages: layout.virtualStages ?? 1,
+      shardedDataParallel: layout.shardedDataParallel ?? false,
+      automatic: !job.layout,
+      zero: zeroStageOf(layout),
+    },
+    shape: { ...shape, recomputeMode: recomputeOf(shape), sequenceParallelOn: sequenceParallelOf(shape), attentionKernel: shape.attention ?? 'standard' },
+    operatorModel: compute !== undefined,
+    step: {
+      step_s: step.stepS,
+      compute_s: step.computeS,
+      exposed_comm_s: step.exposedCommS,
+      exposed_tp_s: step.tpExposedS,
+      exposed_pp_s: step.ppExposedS,
+      exposed_dp_s: step.dpExposedS,
+      bubble_s: step.bubbleS,
+      micro_batch: { gemm_s: c.gemmS, attention_s: c.attentionS, elementwise_s: c.elementwiseS, logits_s: c.logitsS, recompute_s: c.recomputeS, total_s: c.microBatchS },
+      optimizer_s: c.optimizerS,
+      effective_compute_ratio: step.effectiveComputeRatio,
+      tokens_per_step: step.tokensPerStep,
+    },
+    memory: {
+      weights_gib: mem.weightsBytes / GiB,
+      gradients_gib: mem.gradientsBytes / GiB,
+      optimizer_gib: mem.optimizerBytes / GiB,
+      activations_gib: mem.activationsBytes / GiB,
+      total_gib: mem.totalBytes / GiB,
+      device_gib: spec.memory / GiB,
+      micro_batches_in_flight: mem.microBatchesInFlight,
+      fits: mem.totalBytes <= spec.memory,
+    },
+    paths: { tp: intra, pp, dp },
+  };
+}
+
+/** The explanation as a fixed-width table for a terminal. */
+export function explanationTable(e: Explanation): string {
+  const s = (x: number): string => (x >= 100 ? `${x.toFixed(1)} s` : x >= 1 ? `${x.toFixed(3)} s` : x >= 1e-3 ? `${(x * 1e3).toFixed(2)} ms` : `${(x * 1e6).toFixed(1)} us`);
+  const pct = (x: number, of: number): string => (of > 0 ? `${((100 * x) / of).toFixed(1)}%` : '');
+  const l = e.layout;
+  const sh = e.shape;
+  const st = e.step;
+  const mb = st.micro_batch;
+  const rows: [string, string, string][] = [
+    ['step', `${s(st.step_s)}`, '100%'],
+    ['  compute (kernels, optimizer)', `${s(st.compute_s)}`, pct(st.compute_s, st.step_s)],
+    ['  exposed TP communication', `${s(st.exposed_tp_s)}`, pct(st.exposed_tp_s, st.step_s)],
+    ['  exposed PP communication', `${s(st.exposed_pp_s)}`, pct(st.exposed_pp_s, st.step_s)],
+    ['  exposed DP communication', `${s(st.exposed_dp_s)}`, pct(st.exposed_dp_s, st.step_s)],
+    ['  pipeline bubble', `${s(st.bubble_s)}`, pct(st.bubble_s, st.step_s)],
+    [`micro-batch, slowest stage (${l.microBatches} per step)`, `${s(mb.total_s)}`, '100%'],
+    ['  layer GEMMs', `${s(mb.gemm_s)}`, pct(mb.gemm_s, mb.total_s)],
+    ['  attention', `${s(mb.attention_s)}`, pct(mb.attention_s, mb.total_s)],
+    ['  norms, activations, dropouts', `${s(mb.elementwise_s)}`, pct(mb.elementwise_s, mb.total_s)],
+    ['  output layer and loss', `${s(mb.logits_s)}`, pct(mb.logits_s, mb.total_s)],
+    ['  of which recomputation', `${s(mb.recompute_s)}`, pct(mb.recompute_s, mb.total_s)],
+    ['optimizer step', `${s(st.optimizer_s)}`, ''],
+    ['effective compute ratio (6PT)', `${(100 * st.effective_compute_ratio).toFixed(1)}%`, ''],
+  ];
+  const m = e.memory;
+  const memRows: [string, string, string][] = [
+    ['memory per device', `${m.total_gib.toFixed(1)} GiB`, `of ${m.device_gib.toFixed(1)} GiB${m.fits ? '' : ': does not fit'}`],
+    ['  weights', `${m.weights_gib.toFixed(1)} GiB`, ''],
+    ['  gradients', `${m.gradients_gib.toFixed(1)} GiB`, ''],
+    ['  optimizer state', `${m.optimizer_gib.toFixed(1)} GiB`, ''],
+    ['  activations', `${m.activations_gib.toFixed(1)} GiB`, `${m.micro_batches_in_flight} micro-batch${m.micro_batches_in_flight === 1 ? '' : 'es'} in flight`],
+  ];
+  const all = [...rows, ...memRows];
+  const w0 = Math.max(...all.map((r) => r[0].length));
+  const w1 = Math.max(...all.map((r) => r[1].length));
+  const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
+  const head = [
+    `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric`,
+    `layout: tp ${l.tp} x pp ${l.pp} x dp ${l.dp}, ${l.microBatches} micro-batches, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
+    `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn ? 'on' : 'off'}`,
+    e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
+    '',
+  ];
+  return `${[...head, ...rows.map(line), '', ...memRows.map(line)].join('\n')}\n`;
+}
