@@ -18,7 +18,7 @@ import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from '../scenario/li
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
 import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from './training-fit.js';
 import { UniqueNames } from './unique-names.js';
-import { poolKindRef, queueRef, resolveTenants, type Tenants } from './tenants.js';
+import { poolKindRef, queueRef, resolveScenarioTenants, type Tenants } from './tenants.js';
 import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
 import { freeName } from '../scenario/traces/trace-options.js';
 
@@ -407,7 +407,9 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
 
   const poolKinds = new Set(groups.map((g) => g.kind));
   // Tenants (model/tenants.ts): quotas name kinds of the pool; workloads name their queue.
-  const tenants = scenario.tenants ? resolveTenants(scenario.tenants, kinds.length, poolKindRef(poolKinds, kinds, canonicalOf, fail), fail) : undefined;
+  const tenants = resolveScenarioTenants(scenario, kinds.length, (report) => poolKindRef(poolKinds, kinds, canonicalOf, report), fail, readRelative);
+  // Manifests that could not be read have been reported: no second report per workload naming a queue.
+  const queueOfWorkload = (name: string | undefined, at: readonly PathKey[]): number | undefined => (scenario.tenants_from && !tenants ? undefined : queueRef(tenants, name, at, fail));
   const capacityOf = (allowed: readonly number[] | undefined): number => maxPerKind(groups, allowed ?? [...poolKinds]);
 
   // --- training layouts and memory (model/training-fit.ts): the kinds a job's model fits on ---
@@ -465,7 +467,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     if ('jobs' in w) {
       w.jobs.forEach((j, ji) => {
         const at: PathKey[] = ['workloads', wi, 'jobs', ji];
-        const queue = queueRef(tenants, j.queue, at, fail);
+        const queue = queueOfWorkload(j.queue, at);
         const allowed = j.device_kinds?.map((k, ki) => useKind(k, [...at, 'device_kinds', ki]));
         if (allowed?.some((k) => k === undefined)) return;
         const allowedKinds = allowed as number[] | undefined;
@@ -504,7 +506,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     } else if ('trace' in w) {
       const t = w.trace;
       const at: PathKey[] = ['workloads', wi, 'trace'];
-      const queue = queueRef(tenants, t.queue, at, fail);
+      const queue = queueOfWorkload(t.queue, at);
       const text = readRelative(t.path, [...at, 'path']);
       if (text === undefined) return;
       let imported: TraceImport;
@@ -592,7 +594,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     } else {
       const g = w.generator;
       const at: PathKey[] = ['workloads', wi, 'generator'];
-      const queue = queueRef(tenants, g.queue, at, fail);
+      const queue = queueOfWorkload(g.queue, at);
       const allowed = g.device_kinds?.map((k, ki) => useKind(k, [...at, 'device_kinds', ki]));
       if (allowed?.some((k) => k === undefined)) return;
       if (g.count === undefined && g.until === undefined && scenario.horizon === undefined) {

@@ -3,7 +3,8 @@
 // refused at its place in the scenario file.
 import type { PathKey } from '../scenario/errors.js';
 import { suggestName } from '../scenario/did-you-mean.js';
-import type { FairSharingStrategy, TenantsSpec } from '../scenario/tenants-schema.js';
+import { kueueToTenants } from '../scenario/kueue-manifests.js';
+import { tenantsSchema, type FairSharingStrategy, type TenantsSpec } from '../scenario/tenants-schema.js';
 
 export interface TenantQueue {
   readonly index: number;
@@ -29,6 +30,8 @@ export interface Tenants {
   readonly queues: readonly TenantQueue[];
   readonly cohorts: readonly string[];
   readonly fairSharing: { readonly enabled: boolean; readonly strategies: readonly FairSharingStrategy[] };
+  /** Other names of queues (Kueue LocalQueues, by the ClusterQueue they point to). */
+  readonly aliases?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -108,6 +111,8 @@ export function queueRef(
   }
   const q = tenants.queues.find((x) => x.name === name);
   if (q) return q.index;
+  const alias = tenants.aliases?.get(name);
+  if (alias !== undefined) return alias;
   const guess = suggestName(name, tenants.queues.map((x) => x.name));
   fail([...path, 'queue'], `unknown queue '${name}'${guess ? ` (did you mean '${guess}'?)` : `; the queues are: ${tenants.queues.map((x) => x.name).join(', ')}`}`);
   return undefined;
@@ -132,4 +137,47 @@ export function poolKindRef(
     fail(path, `no node group has ${canonical === name ? `'${name}'` : `'${name}' (${canonical})`} devices, so a quota of them could never be used${guess ? ` (did you mean '${guess}'?)` : ''}; the pool has ${inPool.map((k) => k.name).join(', ')}`);
     return undefined;
   };
+}
+
+/**
+ * The scenario's tenants: its `tenants` section, or Kueue manifests named by `tenants_from` (read
+ * with `read`, problems located at tenants_from.path and naming the object and field in the file).
+ */
+export function resolveScenarioTenants(
+  scenario: { tenants?: TenantsSpec | undefined; tenants_from?: { format: 'kueue'; path: string; flavors: Record<string, string>; fair_sharing: TenantsSpec['fair_sharing'] } | undefined },
+  kindCount: number,
+  kindRef: (report: (path: readonly PathKey[], message: string) => void) => (name: string, path: readonly PathKey[]) => number | undefined,
+  fail: (path: readonly PathKey[], message: string) => void,
+  read: (path: string, at: readonly PathKey[]) => string | undefined,
+): Tenants | undefined {
+  const from = scenario.tenants_from;
+  if (!from) return scenario.tenants ? resolveTenants(scenario.tenants, kindCount, kindRef(fail), fail) : undefined;
+  const at: PathKey[] = ['tenants_from', 'path'];
+  if (scenario.tenants) {
+    fail(['tenants_from'], 'give `tenants` or `tenants_from`, not both');
+    return undefined;
+  }
+  const text = read(from.path, at);
+  if (text === undefined) return undefined;
+  const imported = kueueToTenants(text, from.flavors);
+  for (const p of imported.problems) fail(at, `${from.path}: ${p}`);
+  if (imported.problems.length > 0) return undefined;
+  const parsed = tenantsSchema.safeParse({ ...imported.tenants, fair_sharing: from.fair_sharing });
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) fail(at, `${from.path}: ${describeQueuePath(imported.tenants.queues, i.path)}: ${i.message}`);
+    return undefined;
+  }
+  const names = parsed.data.queues.map((q) => q.name);
+  // Problems resolve() finds (a flavour naming no kind of the pool) name the ClusterQueue and flavour.
+  const located = (path: readonly PathKey[], message: string): void => fail(at, `${from.path}: ClusterQueue '${names[Number(path[2])] ?? '?'}'${path[4] !== undefined ? `, flavour for '${String(path[4])}'` : ''}: ${message}${path[3] === 'quota' ? ' (map flavours to kinds in tenants_from.flavors)' : ''}`);
+  const tenants = resolveTenants(parsed.data, kindCount, kindRef(located), located);
+  const aliases = new Map<string, number>();
+  for (const [local, cq] of Object.entries(imported.localQueues)) if (!names.includes(local)) aliases.set(local, names.indexOf(cq));
+  return { ...tenants, aliases };
+}
+
+function describeQueuePath(queues: readonly Record<string, unknown>[], path: readonly PropertyKey[]): string {
+  const qi = path[1];
+  const name = typeof qi === 'number' ? String(queues[qi]?.name ?? '?') : '?';
+  return `ClusterQueue '${name}' ${path.slice(2).map(String).join('.')}`;
 }

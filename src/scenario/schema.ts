@@ -5,7 +5,7 @@ import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardwar
 import { serviceSchema } from '../model/inference/service-schema.js';
 import { distributionSchema } from './distribution.js';
 import { expectSchema } from './expect-schema.js';
-import { tenantsSchema } from './tenants-schema.js';
+import { tenantsFromSchema, tenantsSchema } from './tenants-schema.js';
 import { boundedNumber, count, duration, flop, frequency, interval, power, rate, size } from './quantity.js';
 
 /** Money per kWh; see datacentreSchema.electricity_price. */
@@ -353,6 +353,8 @@ export const scenarioSchema = z.strictObject({
    * sharing (Kueue's semantics), an admission layer in front of the scheduling policy.
    */
   tenants: tenantsSchema.optional(),
+  /** Tenants read from Kueue manifests instead of `tenants` (scenario/kueue-manifests.ts). */
+  tenants_from: tenantsFromSchema.optional(),
   /** What suspending a running job costs (preemptive policies pay it). */
   preemption: z
     .strictObject({

@@ -68,5 +68,16 @@ export const tenantsSchema = z.strictObject({
   queues: z.array(queueSchema).min(1),
 });
 
+/** Tenants read from Kueue manifests (ClusterQueue, LocalQueue, ResourceFlavor, Cohort). */
+export const tenantsFromSchema = z.strictObject({
+  format: z.literal('kueue'),
+  /** The manifests (one YAML file, documents separated by ---), relative to the scenario file. */
+  path: z.string().min(1),
+  /** ResourceFlavor name -> device kind, for flavours not named after a kind. */
+  flavors: z.record(z.string(), z.string()).default({}),
+  /** Kueue's fair sharing is set in its Configuration, not in these manifests: say it here. */
+  fair_sharing: fairSharingSchema.prefault(false),
+});
+
 export type TenantsSpec = z.output<typeof tenantsSchema>;
 export type QueueSpec = z.output<typeof queueSchema>;

@@ -1,0 +1,176 @@
+// Kueue manifests (ClusterQueue, LocalQueue, ResourceFlavor, Cohort: the YAML a platform team already
+// applies to its cluster) turned into the scenario's `tenants` section. Accelerator quotas become
+// quotas per device kind (a flavour maps to a kind by `flavors:` or by its own name); what poolsim
+// does not model is refused, naming the object and field, rather than silently dropped.
+import { parseAllDocuments } from 'yaml';
+
+/** The result: a `tenants` section (before its schema's defaults), LocalQueue -> ClusterQueue names, and problems. */
+export interface KueueImport {
+  tenants: { queues: Record<string, unknown>[] };
+  localQueues: Record<string, string>;
+  problems: string[];
+}
+
+/** Resource names counted as devices: accelerators (nvidia.com/gpu, amd.com/gpu, google.com/tpu, ...). */
+const DEVICE_RESOURCE = /(^|[./])(gpu|tpu|npu|neuron|neuroncore|accelerator)s?$/i;
+/** Resources a queue may list that poolsim does not model; their quotas are ignored. */
+const HOST_RESOURCES = new Set(['cpu', 'memory', 'pods', 'ephemeral-storage']);
+
+const PREEMPTION: Record<string, Record<string, string>> = {
+  withinClusterQueue: { Never: 'never', LowerPriority: 'lower-priority', LowerOrNewerEqualPriority: 'lower-or-newer-equal-priority' },
+  reclaimWithinCohort: { Never: 'never', LowerPriority: 'lower-priority', Any: 'any' },
+  borrowWithinCohort: { Never: 'never', LowerPriority: 'lower-priority' },
+};
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Kubernetes quantities of devices: integers ("8", 8); anything else is refused by the caller. */
+function count(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * `flavors` maps a ResourceFlavor's name to a device kind name; unmapped flavours keep their own
+ * name (the loader then resolves it as a kind, aliases and case included).
+ */
+export function kueueToTenants(text: string, flavors: Readonly<Record<string, string>>): KueueImport {
+  const problems: string[] = [];
+  const queues: Record<string, unknown>[] = [];
+  const localQueues: Record<string, string> = {};
+  const known = new Set<string>();
+  let docs;
+  try {
+    docs = parseAllDocuments(text);
+  } catch (e) {
+    return { tenants: { queues }, localQueues, problems: [`not YAML: ${e instanceof Error ? e.message : String(e)}`] };
+  }
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    if (doc.errors.length > 0) {
+      problems.push(`not YAML: ${doc.errors[0]!.message}`);
+      continue;
+    }
+    const o = doc.toJS() as unknown;
+    if (o === null || o === undefined) continue;
+    if (!isObj(o) || typeof o.kind !== 'string') {
+      problems.push('a document that is not a Kubernetes object (no kind)');
+      continue;
+    }
+    const name = isObj(o.metadata) && typeof o.metadata.name === 'string' ? o.metadata.name : undefined;
+    const spec = isObj(o.spec) ? o.spec : {};
+    const at = `${o.kind} '${name ?? '?'}'`;
+    if (name === undefined) {
+      problems.push(`${o.kind} without metadata.name`);
+      continue;
+    }
+    switch (o.kind) {
+      case 'ResourceFlavor':
+        known.add(name);
+        break;
+      case 'LocalQueue':
+        if (typeof spec.clusterQueue !== 'string') problems.push(`${at}: spec.clusterQueue is missing`);
+        else localQueues[name] = spec.clusterQueue;
+        break;
+      case 'Cohort':
+        // A flat cohort is the cohort name ClusterQueues give; a tree of cohorts is not modelled.
+        if (spec.parentName !== undefined || spec.parent !== undefined) problems.push(`${at}: hierarchical cohorts (spec.parentName) are not modelled; poolsim's cohorts are flat`);
+        if (spec.resourceGroups !== undefined) problems.push(`${at}: quota held by a cohort (spec.resourceGroups) is not modelled; give it to a ClusterQueue`);
+        break;
+      case 'ClusterQueue':
+        queues.push(clusterQueue(name, spec, at, flavors, problems));
+        break;
+      default:
+        problems.push(`${at}: kind ${o.kind} is not one poolsim reads (ClusterQueue, LocalQueue, ResourceFlavor, Cohort)`);
+    }
+  }
+  // Flavours a queue names must be defined, as Kueue requires before it admits anything.
+  if (known.size > 0) {
+    for (const q of queues) for (const f of (q._flavours as string[]) ?? []) if (!known.has(f)) problems.push(`ClusterQueue '${String(q.name)}': flavour '${f}' has no ResourceFlavor`);
+  }
+  for (const q of queues) delete q._flavours;
+  for (const [lq, cq] of Object.entries(localQueues)) if (!queues.some((q) => q.name === cq)) problems.push(`LocalQueue '${lq}': ClusterQueue '${cq}' is not defined`);
+  if (queues.length === 0 && problems.length === 0) problems.push('no ClusterQueue found');
+  return { tenants: { queues }, localQueues, problems };
+}
+
+function clusterQueue(name: string, spec: Obj, at: string, flavors: Readonly<Record<string, string>>, problems: string[]): Record<string, unknown> {
+  const q: Record<string, unknown> = { name };
+  const cohort = spec.cohortName ?? spec.cohort;
+  if (typeof cohort === 'string' && cohort !== '') q.cohort = cohort;
+  if (isObj(spec.fairSharing) && spec.fairSharing.weight !== undefined) {
+    const w = Number(spec.fairSharing.weight);
+    if (Number.isFinite(w) && w >= 0) q.weight = w;
+    else problems.push(`${at}: spec.fairSharing.weight '${String(spec.fairSharing.weight)}' is not a number`);
+  }
+  if (spec.queueingStrategy !== undefined) {
+    if (spec.queueingStrategy === 'StrictFIFO') q.queueing = 'strict-fifo';
+    else if (spec.queueingStrategy === 'BestEffortFIFO') q.queueing = 'best-effort-fifo';
+    else problems.push(`${at}: spec.queueingStrategy '${String(spec.queueingStrategy)}' is not StrictFIFO or BestEffortFIFO`);
+  }
+  if (isObj(spec.preemption)) {
+    const p: Record<string, unknown> = {};
+    const pick = (field: string, value: unknown, key: string): void => {
+      if (value === undefined) return;
+      const v = PREEMPTION[field]![String(value)];
+      if (v === undefined) problems.push(`${at}: spec.preemption.${field} '${String(value)}' is not one of ${Object.keys(PREEMPTION[field]!).join(', ')}`);
+      else p[key] = v;
+    };
+    pick('withinClusterQueue', spec.preemption.withinClusterQueue, 'within_queue');
+    pick('reclaimWithinCohort', spec.preemption.reclaimWithinCohort, 'reclaim_within_cohort');
+    const bwc = spec.preemption.borrowWithinCohort;
+    if (isObj(bwc)) {
+      const b: Record<string, unknown> = {};
+      const v = PREEMPTION.borrowWithinCohort![String(bwc.policy ?? 'Never')];
+      if (v === undefined) problems.push(`${at}: spec.preemption.borrowWithinCohort.policy '${String(bwc.policy)}' is not Never or LowerPriority`);
+      else b.policy = v;
+      if (bwc.maxPriorityThreshold !== undefined) b.max_priority_threshold = Number(bwc.maxPriorityThreshold);
+      p.borrow_within_cohort = b;
+    }
+    q.preemption = p;
+  }
+  if (isObj(spec.flavorFungibility)) {
+    const f = spec.flavorFungibility;
+    if ((f.whenCanBorrow ?? 'Borrow') !== 'Borrow' || (f.whenCanPreempt ?? 'TryNextFlavor') !== 'TryNextFlavor') {
+      problems.push(`${at}: spec.flavorFungibility other than whenCanBorrow: Borrow, whenCanPreempt: TryNextFlavor (Kueue's defaults) is not modelled`);
+    }
+  }
+  for (const field of ['admissionChecks', 'admissionChecksStrategy']) if (spec[field] !== undefined) problems.push(`${at}: spec.${field} is not modelled (admission checks gate admission on outside systems)`);
+  if (spec.stopPolicy !== undefined && spec.stopPolicy !== 'None') problems.push(`${at}: spec.stopPolicy '${String(spec.stopPolicy)}' is not modelled`);
+  const quota: Record<string, unknown> = {};
+  const flavourNames: string[] = [];
+  const groups = Array.isArray(spec.resourceGroups) ? spec.resourceGroups : [];
+  groups.forEach((g: unknown, gi) => {
+    if (!isObj(g) || !Array.isArray(g.flavors)) return;
+    g.flavors.forEach((f: unknown, fi) => {
+      if (!isObj(f) || typeof f.name !== 'string' || !Array.isArray(f.resources)) return;
+      for (const r of f.resources as unknown[]) {
+        if (!isObj(r) || typeof r.name !== 'string') continue;
+        const where = `${at}: spec.resourceGroups[${gi}].flavors[${fi}] (${f.name}) resource ${r.name}`;
+        if (HOST_RESOURCES.has(r.name)) continue;
+        if (!DEVICE_RESOURCE.test(r.name)) {
+          problems.push(`${where}: poolsim models accelerators only (gpu, tpu, npu resources)`);
+          continue;
+        }
+        const kind = flavors[f.name] ?? f.name;
+        if (quota[kind] !== undefined) {
+          problems.push(`${where}: a second accelerator quota for device kind '${kind}' (poolsim has one resource, devices, per kind)`);
+          continue;
+        }
+        const nominal = count(r.nominalQuota);
+        const borrowing = r.borrowingLimit === undefined ? undefined : count(r.borrowingLimit);
+        const lending = r.lendingLimit === undefined ? undefined : count(r.lendingLimit);
+        if (nominal === undefined || (r.borrowingLimit !== undefined && borrowing === undefined) || (r.lendingLimit !== undefined && lending === undefined)) {
+          problems.push(`${where}: quotas of devices must be whole numbers`);
+          continue;
+        }
+        quota[kind] = { nominal, ...(borrowing !== undefined ? { borrowing_limit: borrowing } : {}), ...(lending !== undefined ? { lending_limit: lending } : {}) };
+        flavourNames.push(f.name);
+      }
+    });
+  });
+  if (Object.keys(quota).length === 0) problems.push(`${at}: no accelerator quota (a resource such as nvidia.com/gpu)`);
+  q.quota = quota;
+  q._flavours = flavourNames;
+  return q;
+}

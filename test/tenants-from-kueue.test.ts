@@ -1,0 +1,112 @@
+// Tenants read from Kueue manifests (tenants_from): the same queues as the equivalent `tenants:`
+// section give the same bytes, LocalQueues name their ClusterQueue, and what poolsim does not model
+// is refused naming the object and field.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../src/model/load-scenario.js';
+import { InputError } from '../src/scenario/errors.js';
+import { kueueToTenants } from '../src/scenario/kueue-manifests.js';
+import { repoPath, runToCsv } from './helpers.js';
+
+const MANIFESTS = readFileSync(repoPath('test/fixtures/kueue/team-ab.yaml'), 'utf8');
+
+const pool = `
+name: kueue-import
+network: ideal
+datacentres:
+  - name: dc
+    node_groups:
+      - { count: 2, device: H100 }
+`;
+const jobs = (a: string, b: string) => `
+workloads:
+  - jobs:
+      - { name: b1, devices: 8, duration: 2h, reference_device: H100, queue: ${b} }
+      - { name: b2, devices: 8, duration: 2h, reference_device: H100, queue: ${b} }
+      - { name: a1, submit: 10min, devices: 8, duration: 1h, reference_device: H100, queue: ${a} }
+`;
+
+function load(text: string, files: Record<string, string> = { 'kueue.yaml': MANIFESTS }) {
+  return loadScenario(text, 'scenario.yaml', {
+    baseDir: '.',
+    readFile: (p) => {
+      const f = files[p.replace(/^\.\//, '')];
+      if (f === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+      return f;
+    },
+  });
+}
+
+const errors = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e.message;
+    throw e;
+  }
+  return '';
+};
+
+describe('tenants_from: { format: kueue }', () => {
+  it('reads ClusterQueues (cohort, preemption, GPU quota with limits; CPU ignored) and LocalQueues', () => {
+    const imported = kueueToTenants(MANIFESTS, { 'h100-reserved': 'H100' });
+    expect(imported.problems).toEqual([]);
+    expect(imported.tenants.queues).toEqual([
+      { name: 'team-a-cq', cohort: 'team-ab', preemption: { reclaim_within_cohort: 'any', within_queue: 'lower-priority' }, quota: { H100: { nominal: 8 } } },
+      { name: 'team-b-cq', cohort: 'team-ab', quota: { H100: { nominal: 8, borrowing_limit: 8 } } },
+    ]);
+    expect(imported.localQueues).toEqual({ 'team-a': 'team-a-cq', 'team-b': 'team-b-cq' });
+  });
+
+  it('gives the same results as the same queues written as tenants:, jobs naming LocalQueues', () => {
+    const fromKueue = runToCsv(load(`${pool}tenants_from: { format: kueue, path: kueue.yaml, flavors: { h100-reserved: H100 } }\n${jobs('team-a', 'team-b')}`));
+    const inline = runToCsv(
+      load(`${pool}
+tenants:
+  queues:
+    - { name: team-a-cq, cohort: team-ab, quota: { H100: 8 }, preemption: { reclaim_within_cohort: any, within_queue: lower-priority } }
+    - { name: team-b-cq, cohort: team-ab, quota: { H100: { nominal: 8, borrowing_limit: 8 } } }
+${jobs('team-a-cq', 'team-b-cq')}`),
+    );
+    expect(fromKueue.jobsCsv).toBe(inline.jobsCsv);
+    expect(fromKueue.tenantsCsv).toBe(inline.tenantsCsv);
+    // team-b borrows team-a's quota until team-a reclaims it (the hand-computed run of tenants-kueue.test.ts).
+    expect(fromKueue.jobs.find((j) => j.job_id === 'a1')!.start_s).toBe(660);
+  });
+
+  it('refuses what it does not model, naming the object and field, and flavours that map to no kind', () => {
+    const unsupported = `
+apiVersion: kueue.x-k8s.io/v1beta1
+kind: Cohort
+metadata: { name: child }
+spec: { parentName: root }
+---
+kind: ClusterQueue
+metadata: { name: cq }
+spec:
+  cohort: child
+  admissionChecks: [provisioning]
+  flavorFungibility: { whenCanBorrow: TryNextFlavor }
+  resourceGroups:
+  - coveredResources: [nvidia.com/gpu, example.com/fpga]
+    flavors:
+    - name: h100
+      resources:
+      - { name: nvidia.com/gpu, nominalQuota: 1500m }
+      - { name: example.com/fpga, nominalQuota: 2 }
+`;
+    expect(errors(() => load(`${pool}tenants_from: { format: kueue, path: kueue.yaml }\n${jobs('cq', 'cq')}`, { 'kueue.yaml': unsupported }))).toMatchInlineSnapshot(`
+      "scenario.yaml:8:38: tenants_from.path: kueue.yaml: Cohort 'child': hierarchical cohorts (spec.parentName) are not modelled; poolsim's cohorts are flat
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.flavorFungibility other than whenCanBorrow: Borrow, whenCanPreempt: TryNextFlavor (Kueue's defaults) is not modelled
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.admissionChecks is not modelled (admission checks gate admission on outside systems)
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.resourceGroups[0].flavors[0] (h100) resource nvidia.com/gpu: quotas of devices must be whole numbers
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.resourceGroups[0].flavors[0] (h100) resource example.com/fpga: poolsim models accelerators only (gpu, tpu, npu resources)
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': no accelerator quota (a resource such as nvidia.com/gpu)"
+    `);
+    expect(errors(() => load(`${pool}tenants_from: { format: kueue, path: kueue.yaml }\n${jobs('team-a', 'team-b')}`))).toMatchInlineSnapshot(`
+      "scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'team-a-cq', flavour for 'h100-reserved': no node group has 'h100-reserved' devices, so a quota of them could never be used; the pool has H100 (map flavours to kinds in tenants_from.flavors)
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'team-b-cq', flavour for 'h100-reserved': no node group has 'h100-reserved' devices, so a quota of them could never be used; the pool has H100 (map flavours to kinds in tenants_from.flavors)"
+    `);
+    expect(errors(() => load(`${pool}tenants_from: { format: kueue, path: missing.yaml }\n${jobs('team-a', 'team-b')}`))).toMatch(/tenants_from\.path: cannot read '.*missing\.yaml': no such file/);
+  });
+});
