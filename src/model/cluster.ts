@@ -36,6 +36,9 @@ export interface NodeGroup {
   readonly nicRateBytesPerS: number | undefined;
   /** Host overhead per node (W), drawn all the time. */
   readonly hostPowerW?: number;
+  /** CPU of each node in milli-cores, and memory in MiB; unlimited when undefined. */
+  readonly cpuMilliPerNode?: number | undefined;
+  readonly memoryMiBPerNode?: number | undefined;
 }
 
 /** Device-time granularity: a whole device is 1000 milli (fractional sharing uses less). */
@@ -97,6 +100,16 @@ export class Cluster {
   readonly leafFree: Int32Array;
   /** Free devices per (kind, data centre): index kind x datacentres + dc. */
   readonly kindDcFree: Int32Array;
+  /**
+   * Host resources per node: CPU milli-cores and memory MiB, capacity and still free (Infinity when
+   * the node group does not say). `hostLimited` is false when no node says: placement then skips
+   * the host checks, so pools without host resources place exactly as before.
+   */
+  readonly nodeCpuMilli: Float64Array;
+  readonly nodeMemoryMiB: Float64Array;
+  readonly nodeCpuFree: Float64Array;
+  readonly nodeMemoryFree: Float64Array;
+  readonly hostLimited: boolean;
 
   constructor(shape: ClusterShape) {
     this.datacentres = shape.datacentres;
@@ -118,6 +131,9 @@ export class Cluster {
     this.nodeDevices = new Int32Array(nodes);
     this.nodeLeaf = new Int32Array(nodes);
     this.nodeFree = new Int32Array(nodes);
+    this.nodeCpuMilli = new Float64Array(nodes);
+    this.nodeMemoryMiB = new Float64Array(nodes);
+    let hostLimited = false;
     this.deviceNode = new Int32Array(devices);
     this.deviceFreeMilli = new Int32Array(devices).fill(WHOLE_DEVICE_MILLI);
     this.kindFree = new Int32Array(shape.kinds.length);
@@ -137,16 +153,22 @@ export class Cluster {
         this.nodeFirstDevice[n] = d;
         this.nodeDevices[n] = g.devicesPerNode;
         this.nodeFree[n] = g.devicesPerNode;
+        this.nodeCpuMilli[n] = g.cpuMilliPerNode ?? Infinity;
+        this.nodeMemoryMiB[n] = g.memoryMiBPerNode ?? Infinity;
         this.nodeLeaf[n] = Math.floor(nodesInDc[g.datacentre]! / dc.nodesPerLeaf);
         nodesInDc[g.datacentre]!++;
         for (let j = 0; j < g.devicesPerNode; j++, d++) this.deviceNode[d] = n;
         perKind[g.kind]!.push(n);
       }
+      if (g.cpuMilliPerNode !== undefined || g.memoryMiBPerNode !== undefined) hostLimited = true;
       this.kindFree[g.kind]! += g.nodeCount * g.devicesPerNode;
       this.kindTotal[g.kind]! += g.nodeCount * g.devicesPerNode;
       this.kindMaxPerNode[g.kind] = Math.max(this.kindMaxPerNode[g.kind]!, g.devicesPerNode);
       this.kindMinPerNode[g.kind] = Math.min(this.kindMinPerNode[g.kind]!, g.devicesPerNode);
     });
+    this.hostLimited = hostLimited;
+    this.nodeCpuFree = Float64Array.from(this.nodeCpuMilli);
+    this.nodeMemoryFree = Float64Array.from(this.nodeMemoryMiB);
     this.nodesOfKind = perKind.map((a) => Int32Array.from(a));
     this.nodePosInKind = new Int32Array(nodes);
     this.freeIndex = this.nodesOfKind.map((list) => {
@@ -287,6 +309,17 @@ export class Cluster {
       run++;
     }
     if (run > 0) this.changeNodeFree(node, run);
+  }
+
+  /** Whether `node` has `cpuMilli` CPU and `memoryMiB` memory free. */
+  hostFits(node: number, cpuMilli: number, memoryMiB: number): boolean {
+    return this.nodeCpuFree[node]! >= cpuMilli && this.nodeMemoryFree[node]! >= memoryMiB;
+  }
+
+  /** Take (positive) or give back (negative) host resources on `node`. The caller has checked room. */
+  changeHost(node: number, cpuMilli: number, memoryMiB: number): void {
+    this.nodeCpuFree[node]! -= cpuMilli;
+    this.nodeMemoryFree[node]! -= memoryMiB;
   }
 
   /** Total dense peak of the pool (FLOP/s). */

@@ -26,6 +26,9 @@ export interface JobTemplate {
    * jobs that share a device with others (fractional GPUs in the Alibaba trace).
    */
   readonly milli?: number | undefined;
+  /** Host resources the whole job asks for (CPU milli-cores, memory MiB); none when undefined. */
+  readonly cpuMilli?: number | undefined;
+  readonly memoryMiB?: number | undefined;
   /**
    * The job takes this long on any kind it runs on (trace replays: the recorded run time, where
    * the trace does not say which model it ran on). Its useful work is then counted on the kind it

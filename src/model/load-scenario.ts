@@ -304,14 +304,20 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       if (text !== undefined) {
         try {
           const imported = parseAlibabaOpenbNodes(text, dc.nodes_from.path);
-          // Nodes of one (model, devices per node) become one node group, in order of first appearance.
-          const buckets = new Map<string, { model: string; perNode: number; count: number }>();
+          // Nodes of one (model, devices per node, CPU, memory) become one node group, in order of
+          // first appearance; a group is named by model and devices, plus its CPU cores and memory
+          // GiB where one (model, devices) comes in several host sizes.
+          const buckets = new Map<string, { model: string; perNode: number; count: number; cpuMilli: number | undefined; memoryMiB: number | undefined }>();
+          const hostSizes = new Map<string, Set<string>>();
           for (const n of imported.nodes) {
             const model = n.model ?? '';
-            const key = `${model}\u0000${n.devices}`;
+            const key = `${model}\u0000${n.devices}\u0000${n.cpuMilli ?? ''}\u0000${n.memoryMiB ?? ''}`;
             const b = buckets.get(key);
             if (b) b.count++;
-            else buckets.set(key, { model, perNode: n.devices, count: 1 });
+            else buckets.set(key, { model, perNode: n.devices, count: 1, cpuMilli: n.cpuMilli, memoryMiB: n.memoryMiB });
+            const base = `${model}\u0000${n.devices}`;
+            if (!hostSizes.has(base)) hostSizes.set(base, new Set());
+            hostSizes.get(base)!.add(`${n.cpuMilli ?? ''}\u0000${n.memoryMiB ?? ''}`);
           }
           const unknown = new Map<string, number>();
           for (const b of buckets.values()) {
@@ -322,7 +328,9 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
             }
             const kind = useKind(kindName, [...at, 'device_map', b.model]);
             if (kind === undefined) continue;
-            const groupName = `${dc.name}-${b.model}-x${b.perNode}`;
+            const sizes = hostSizes.get(`${b.model}\u0000${b.perNode}`)!.size;
+            const hostSuffix = sizes > 1 ? `-cpu${b.cpuMilli === undefined ? 'any' : b.cpuMilli / 1000}-mem${b.memoryMiB === undefined ? 'any' : Math.round(b.memoryMiB / 1024)}G` : '';
+            const groupName = `${dc.name}-${b.model}-x${b.perNode}${hostSuffix}`;
             groupNames.claim(groupName, at, ' (the group nodes_from makes of its trace model and devices per node: rename the other group)');
             groups.push({
               name: groupName,
@@ -333,6 +341,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
               devicesPerNode: b.perNode,
               nicsPerNode: 1,
               nicRateBytesPerS: undefined,
+              ...(b.cpuMilli !== undefined ? { cpuMilliPerNode: b.cpuMilli } : {}),
+              ...(b.memoryMiB !== undefined ? { memoryMiBPerNode: b.memoryMiB } : {}),
             });
             firstNode += b.count;
           }
@@ -585,6 +595,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           params: 0,
           source: name,
           ...(tj.gpuMilli < 1000 ? { milli: tj.gpuMilli } : {}),
+          ...(tj.cpuMilli !== undefined && tj.cpuMilli > 0 ? { cpuMilli: tj.cpuMilli } : {}),
+          ...(tj.memoryMiB !== undefined && tj.memoryMiB > 0 ? { memoryMiB: tj.memoryMiB } : {}),
           ...(t.runtime === 'fixed' ? { fixedRuntimeS: tj.durationS } : {}),
           ...(queue !== undefined ? { queue } : {}),
         });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { fillWholeNodes, tightestNode } from './node-choice.js';
 import { allowedKinds } from './predict.js';
 import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
+import { hostFitPlacement, needsHostFit } from './host-fit.js';
 
 export const bestFit: PlacementPolicy<Record<string, never>> = {
   name: 'best-fit',
@@ -14,6 +15,8 @@ export const bestFit: PlacementPolicy<Record<string, never>> = {
 };
 
 export function bestFitPlacement(job: JobView, cluster: ClusterView): Placement | undefined {
+  // Shares and host-resource requests: the same node order, through the host-aware route.
+  if (needsHostFit(job, cluster)) return hostFitPlacement(job, cluster, 'tightest');
   const kinds = allowedKinds(job, cluster);
   // One node: the tightest over every allowed kind (first listed kind on ties).
   let bestNode = -1;

@@ -1,5 +1,6 @@
 // What is wrong with a placement, if anything: the checks the simulator makes before applying one,
 // so that a plug-in's bad answer is reported under the plug-in's own name.
+import { hostShare } from '../model/host-resources.js';
 import type { ClusterView, JobView } from './types.js';
 
 export function placementProblem(job: JobView, p: unknown, cluster: ClusterView): string | undefined {
@@ -10,6 +11,18 @@ export function placementProblem(job: JobView, p: unknown, cluster: ClusterView)
   if (!Number.isInteger(kind) || (kind as number) < 0 || (kind as number) >= cluster.kinds.length) return `unknown device kind index ${describe(kind)}`;
   const k = kind as number;
   if (job.allowedKinds && !job.allowedKinds.includes(k)) return `kind '${cluster.kinds[k]!.name}' is not among the job's allowed kinds`;
+  const { device } = p as Record<string, unknown>;
+  if (job.milli < 1000 || device !== undefined) {
+    // A GPU share: one existing device of the kind with room for the share, on the placement's one node.
+    if (job.milli >= 1000) return 'a device share was placed for a job that asks for whole devices';
+    if (!Number.isInteger(device) || (device as number) < 0 || (device as number) >= cluster.deviceCount) return `a fractional job needs one existing device, got ${describe(device)}`;
+    const dev = device as number;
+    const node = cluster.deviceNode[dev]!;
+    if (cluster.nodeKind[node] !== k) return `device ${dev} is not of kind '${cluster.kinds[k]!.name}'`;
+    if (nodes.length !== 1 || nodes[0] !== node || counts[0] !== 1) return `a fractional job's nodes must be [${node}] and counts [1] (device ${dev}'s node)`;
+    if (cluster.deviceFreeMilli[dev]! < job.milli) return `device ${dev} has ${cluster.deviceFreeMilli[dev]} milli free, ${job.milli} asked (over-shared)`;
+    return hostRoomProblem(job, nodes as number[], counts as number[], cluster);
+  }
   const seen = new Set<number>();
   let total = 0;
   for (let i = 0; i < nodes.length; i++) {
@@ -25,6 +38,19 @@ export function placementProblem(job: JobView, p: unknown, cluster: ClusterView)
     total += count as number;
   }
   if (total !== job.devices) return `the gang is split: ${total} devices placed for a job of ${job.devices}`;
+  return hostRoomProblem(job, nodes as number[], counts as number[], cluster);
+}
+
+/** A node without room for its part of the job's CPU or memory (model/host-resources.ts), if any. */
+function hostRoomProblem(job: JobView, nodes: readonly number[], counts: readonly number[], cluster: ClusterView): string | undefined {
+  if (!cluster.hostLimited || (job.cpuMilli <= 0 && job.memoryMiB <= 0)) return undefined;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const cpu = hostShare(job.cpuMilli, counts[i]!, job.devices);
+    const mem = hostShare(job.memoryMiB, counts[i]!, job.devices);
+    if (cluster.nodeCpuFree[n]! < cpu) return `node ${n} has ${cluster.nodeCpuFree[n]} CPU milli-cores free, ${cpu} asked (over-allocation)`;
+    if (cluster.nodeMemoryFree[n]! < mem) return `node ${n} has ${cluster.nodeMemoryFree[n]} MiB of memory free, ${mem} asked (over-allocation)`;
+  }
   return undefined;
 }
 

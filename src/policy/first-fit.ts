@@ -2,6 +2,7 @@
 // A job that fits in one node goes on one node; a larger one takes whole free nodes first.
 import { z } from 'zod';
 import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
+import { hostFitPlacement, needsHostFit } from './host-fit.js';
 
 export const firstFit: PlacementPolicy<Record<string, never>> = {
   name: 'first-fit',
@@ -16,6 +17,8 @@ export function candidateKinds(job: JobView, cluster: ClusterView): readonly num
 }
 
 export function firstFitPlacement(job: JobView, cluster: ClusterView): Placement | undefined {
+  // Shares and host-resource requests: the same node order, through the host-aware route.
+  if (needsHostFit(job, cluster)) return hostFitPlacement(job, cluster, 'first');
   for (const kind of candidateKinds(job, cluster)) {
     const p = packOnKind(job.devices, kind, cluster);
     if (p) return p;

@@ -56,8 +56,7 @@ export function guardPlacer(guard: PluginGuard, placer: Placer): Placer {
       const problem = placementProblem(job, p, cluster);
       if (problem) guard.fail(`returned an invalid placement: ${problem}`);
       // A copy, so that the plug-in cannot change a decision after it was checked.
-      const q = p as Placement;
-      return { kind: q.kind, nodes: Array.from(q.nodes), counts: Array.from(q.counts) };
+      return copyPlacement(p as Placement);
     },
   };
 }

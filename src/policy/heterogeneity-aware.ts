@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { placeOnKindBySpan } from './topology-aware.js';
 import { allowedKinds } from './predict.js';
 import type { ClusterView, JobView, Placement, PlacementHints, PlacementPolicy } from './types.js';
+import { hostFitPlacement, needsHostFit } from './host-fit.js';
 
 const paramsSchema = z.strictObject({
   min_speed_ratio: z
@@ -63,6 +64,8 @@ export function excludedKinds(cluster: ClusterView, minSpeedRatio: number): Excl
 }
 
 export function heterogeneityAwarePlacement(job: JobView, cluster: ClusterView, hints: PlacementHints, minSpeedRatio: number): Placement | undefined {
+  // Shares and host-resource requests: the same node order, through the host-aware route.
+  if (needsHostFit(job, cluster)) return hostFitPlacement(job, cluster, 'first');
   let fastestRate = 0;
   let best: { p: Placement; rate: number } | undefined;
   for (const kind of allowedKinds(job, cluster)) {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { placeOnKindBySpan, topologyAwarePlacement } from './topology-aware.js';
 import { allowedKinds } from './predict.js';
 import type { ClusterView, JobView, Placement, PlacementHints, PlacementPolicy } from './types.js';
+import { hostFitPlacement, needsHostFit } from './host-fit.js';
 
 const paramsSchema = z.strictObject({
   objective: z.enum(['cost', 'carbon']).default('cost').describe('minimise electricity cost (price x kWh) or emissions (kg CO2 per kWh x kWh)'),
@@ -26,6 +27,8 @@ export const siteAware: PlacementPolicy<SiteAwareParams> = {
 };
 
 export function siteAwarePlacement(job: JobView, cluster: ClusterView, hints: PlacementHints, params: SiteAwareParams): Placement | undefined {
+  // Shares and host-resource requests: the same node order, through the host-aware route.
+  if (needsHostFit(job, cluster)) return hostFitPlacement(job, cluster, 'first');
   const candidates: { p: Placement; runtimeS: number; score: number }[] = [];
   let bestRuntimeS = Infinity;
   for (const dc of cluster.datacentres) {

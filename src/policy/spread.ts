@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { fillNodes, mostFreeNode } from './node-choice.js';
 import { allowedKinds } from './predict.js';
 import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
+import { hostFitPlacement, needsHostFit } from './host-fit.js';
 
 export const spread: PlacementPolicy<Record<string, never>> = {
   name: 'spread',
@@ -14,6 +15,8 @@ export const spread: PlacementPolicy<Record<string, never>> = {
 };
 
 export function spreadPlacement(job: JobView, cluster: ClusterView): Placement | undefined {
+  // Shares and host-resource requests: the same node order, through the host-aware route.
+  if (needsHostFit(job, cluster)) return hostFitPlacement(job, cluster, 'most-free');
   const kinds = allowedKinds(job, cluster);
   let bestNode = -1;
   for (const kind of kinds) {

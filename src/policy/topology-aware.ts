@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { fillNodes, fillWholeNodes, tightestNode } from './node-choice.js';
 import { allowedKinds } from './predict.js';
 import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
+import { hostFitPlacement, needsHostFit } from './host-fit.js';
 
 const paramsSchema = z.strictObject({
   cross_site: z
@@ -40,6 +41,8 @@ export function topologyAwarePlacement(
   crossSite: CrossSite = 'if-larger-than-site',
   wholeNodes = true,
 ): Placement | undefined {
+  // Shares and host-resource requests: the same node order, through the host-aware route.
+  if (needsHostFit(job, cluster)) return hostFitPlacement(job, cluster, 'first');
   let best: { p: Placement; span: number } | undefined;
   for (const kind of allowedKinds(job, cluster)) {
     const r = placeOnKindBySpan(job.devices, kind, cluster, accept, crossSite, wholeNodes);

@@ -32,6 +32,13 @@ export interface JobView {
   readonly preemptions: number;
   /** Share of each device in thousandths: 1000 for whole devices, less for a fractional job. */
   readonly milli: number;
+  /**
+   * Host resources the whole job asks for: CPU milli-cores and memory MiB (0 when none). A gang
+   * over several nodes takes from each node its share in proportion to its devices there, rounded
+   * up (model/host-resources.ts hostShare); placement must leave no node over-allocated.
+   */
+  readonly cpuMilli: number;
+  readonly memoryMiB: number;
 }
 
 /**
@@ -75,6 +82,13 @@ export type ClusterView = Pick<
   | 'nodesOfKind'
   | 'nodePosInKind'
   | 'freeIndex'
+  | 'deviceNode'
+  | 'nodeFirstDevice'
+  | 'nodeCpuMilli'
+  | 'nodeMemoryMiB'
+  | 'nodeCpuFree'
+  | 'nodeMemoryFree'
+  | 'hostLimited'
 >;
 
 /** A waiting line the policy can walk in submission order; started or rejected jobs are skipped. */

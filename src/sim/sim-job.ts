@@ -106,6 +106,12 @@ export class SimJob implements JobView {
   get milli(): number {
     return this.template.milli ?? 1000;
   }
+  get cpuMilli(): number {
+    return this.template.cpuMilli ?? 0;
+  }
+  get memoryMiB(): number {
+    return this.template.memoryMiB ?? 0;
+  }
   get params(): number {
     return this.template.params;
   }

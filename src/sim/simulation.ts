@@ -6,7 +6,7 @@ import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
 import { Cluster, WHOLE_DEVICE_MILLI } from '../model/cluster.js';
-import { shareFitPlacement } from '../policy/share-fit.js';
+import { hostShare } from '../model/host-resources.js';
 import type { JobTemplate } from '../model/job.js';
 import { trainingFlop } from '../model/job.js';
 import { ArrivalFitter, poolKindsFor } from '../model/training-fit.js';
@@ -458,9 +458,29 @@ export class Simulation implements FailurePort, InferencePort {
     const kinds = job.allowedKinds ?? c.allKinds;
     let best = 0;
     for (const k of kinds) best = Math.max(best, c.kindTotal[k]!);
-    if (job.devices <= best) return undefined;
+    if (job.devices <= best) return this.neverFitsHost(job, kinds);
     const names = job.allowedKinds ? job.allowedKinds.map((k) => c.kinds[k]!.name).join('|') : 'any kind';
     return `needs ${job.devices} devices of one kind (${names}); the pool has at most ${best}`;
+  }
+
+  /**
+   * On a pool with host resources, whether no set of empty nodes of one allowed kind holds the job's
+   * devices with their share of its CPU and memory (the most each node could take, summed).
+   */
+  private neverFitsHost(job: SimJob, kinds: readonly number[]): string | undefined {
+    const c = this.cluster;
+    if (!c.hostLimited || (job.cpuMilli <= 0 && job.memoryMiB <= 0)) return undefined;
+    const need = Math.max(1, job.devices);
+    for (const k of kinds) {
+      let room = 0;
+      for (const node of c.nodesOfKind[k]!) {
+        let take = Math.min(need, c.nodeDevices[node]!);
+        while (take > 0 && (c.nodeCpuMilli[node]! < hostShare(job.cpuMilli, take, job.devices) || c.nodeMemoryMiB[node]! < hostShare(job.memoryMiB, take, job.devices))) take--;
+        room += take;
+        if (room >= need) return undefined;
+      }
+    }
+    return `needs ${job.cpuMilli} CPU milli-cores and ${job.memoryMiB} MiB of memory with its ${job.devices} device(s); no nodes of an allowed kind have that much`;
   }
 
   private predictRuntime(t: JobTemplate): number {
@@ -514,7 +534,6 @@ export class Simulation implements FailurePort, InferencePort {
       cluster: this.cluster,
       place: (job: JobView) => {
         let p: Placement | undefined;
-        if (job.milli < WHOLE_DEVICE_MILLI) return shareFitPlacement(job, this.cluster);
         try {
           p = this.policies.placer.place(job, this.cluster, this.hints);
         } catch (e) {
@@ -551,6 +570,7 @@ export class Simulation implements FailurePort, InferencePort {
     } else {
       for (let i = 0; i < placement.nodes.length; i++) this.cluster.allocateWhole(placement.nodes[i]!, placement.counts[i]!, job.heldDevices);
     }
+    this.changeHost(job, placement, 1);
     const kindSpec = this.cluster.kinds[placement.kind]!.spec;
     job.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
     if (job.template.fixedRuntimeS !== undefined) {
@@ -609,7 +629,8 @@ export class Simulation implements FailurePort, InferencePort {
       if (dev === undefined || !Number.isInteger(dev) || dev < 0 || dev >= c.deviceCount) return `a fractional job needs one existing device, got ${String(dev)}`;
       if (c.nodeKind[c.deviceNode[dev]!] !== p.kind) return `device ${dev} is not of kind '${c.kinds[p.kind]!.name}'`;
       if (c.deviceFreeMilli[dev]! < job.milli) return `device ${dev} has ${c.deviceFreeMilli[dev]} milli free, ${job.milli} asked (over-shared)`;
-      return undefined;
+      if (p.nodes.length !== 1 || p.nodes[0] !== c.deviceNode[dev]) return `a fractional job's nodes must be [${c.deviceNode[dev]}], the node of device ${dev}`;
+      return this.hostProblem(job, p);
     }
     let total = 0;
     const seen = p.nodes.length > 1 ? new Set<number>() : undefined;
@@ -627,6 +648,20 @@ export class Simulation implements FailurePort, InferencePort {
       total += count;
     }
     if (total !== job.devices) return `the gang is split: ${total} devices placed for a job of ${job.devices}`;
+    return this.hostProblem(job, p);
+  }
+
+  /** A node of the placement without room for its part of the job's CPU or memory, if any. */
+  private hostProblem(job: SimJob, p: Placement): string | undefined {
+    const c = this.cluster;
+    if (!c.hostLimited || (job.cpuMilli <= 0 && job.memoryMiB <= 0)) return undefined;
+    for (let i = 0; i < p.nodes.length; i++) {
+      const node = p.nodes[i]!;
+      const cpu = hostShare(job.cpuMilli, p.counts[i]!, job.devices);
+      const mem = hostShare(job.memoryMiB, p.counts[i]!, job.devices);
+      if (c.nodeCpuFree[node]! < cpu) return `node ${node} has ${c.nodeCpuFree[node]} CPU milli-cores free, ${cpu} asked (over-allocation)`;
+      if (c.nodeMemoryFree[node]! < mem) return `node ${node} has ${c.nodeMemoryFree[node]} MiB of memory free, ${mem} asked (over-allocation)`;
+    }
     return undefined;
   }
 
@@ -836,7 +871,17 @@ export class Simulation implements FailurePort, InferencePort {
     this.requestPass();
   };
 
+  /** Take (sign 1) or give back (sign -1) the job's host resources on each node of its placement. */
+  private changeHost(job: SimJob, p: Placement, sign: 1 | -1): void {
+    if (!this.cluster.hostLimited || (job.cpuMilli <= 0 && job.memoryMiB <= 0)) return;
+    for (let i = 0; i < p.nodes.length; i++) {
+      const count = p.counts[i]!;
+      this.cluster.changeHost(p.nodes[i]!, sign * hostShare(job.cpuMilli, count, job.devices), sign * hostShare(job.memoryMiB, count, job.devices));
+    }
+  }
+
   private releaseDevices(job: SimJob): void {
+    if (job.placement) this.changeHost(job, job.placement, -1);
     for (const dev of job.heldDevices) if (this.deviceJob[dev] === job) this.deviceJob[dev] = undefined;
     if (job.placement?.device !== undefined) this.cluster.releaseShare(job.placement.device, job.milli);
     else this.cluster.releaseWhole(job.heldDevices);
