@@ -13,7 +13,7 @@ export { outputFiles, attachOutputs, NonFiniteResultError, type OutputName, type
 export { Signals, type JobSignals, type RowSignals, type LinkRow, type TransferRow } from './sim/signals.js';
 export { RunFailedError } from './sim/run-error.js';
 // Listening to a run: runScenario(resolved, { on: { jobStarted(e) { ... }, jobRow(row) { ... } } }).
-export { listenTo, type JobEvent, type JobEventKind, type RunListeners } from './sim/run-events.js';
+export { listenTo, type JobEvent, type JobEventKind, type LinkEvent, type RunListeners } from './sim/run-events.js';
 export { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow, type SummaryRow } from './sim/metrics.js';
 export { DEVICE_CATALOGUE, FABRIC_PRESETS } from './model/catalogue.js';
 export { parseQuantity, parseDuration, parseRate, parseSize, parseFlops } from './units/units.js';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { defineScenario, InputError, loadScenario, outputFiles, readInputFile, runScenario, type JobEvent, type ResolvedScenario, type ScenarioInput } from '../src/index.js';
+import { defineScenario, InputError, loadScenario, outputFiles, readInputFile, runScenario, type JobEvent, type LinkEvent, type ResolvedScenario, type ScenarioInput } from '../src/index.js';
 import { repoPath } from './helpers.js';
 
 function files(resolved: ResolvedScenario): Record<string, string> {
@@ -124,5 +124,51 @@ describe('runScenario listeners', () => {
     });
     expect(heard).toBeGreaterThan(0);
     expect(out).toEqual(plain);
+  });
+
+  it('hears a link saturate and be relieved: a lone transfer fills its link from start to end', () => {
+    const resolved = defineScenario({
+      name: 'one-transfer',
+      datacentres: [
+        { name: 'a', node_groups: [{ name: 'ga', device: 'H100', count: 1 }] },
+        { name: 'b', node_groups: [{ name: 'gb', device: 'H100', count: 1 }] },
+      ],
+      links: [{ name: 'wan', between: ['a', 'b'], latency: '1ms', bandwidth: '100Gbps' }],
+      transfers: [{ name: 'data', from: 'a', to: 'b', size: '125GB' }],
+      workloads: [{ jobs: [{ name: 'j', devices: 8, duration: '1h', reference_device: 'H100' }] }],
+    } as ScenarioInput);
+    const events: LinkEvent[] = [];
+    runScenario(resolved, { on: { linkSaturated: (e) => void events.push(e), linkRelieved: (e) => void events.push(e) } });
+    const wan = events.filter((e) => e.link.includes('wan'));
+    expect(wan.map((e) => e.kind)).toEqual(['saturated', 'relieved']);
+    // 125 GB at 100 Gb/s (12.5 GB/s) take 10 s; the link is full all along.
+    expect(wan[0]!.timeS).toBe(0);
+    expect(wan[0]!.loadGbps).toBeCloseTo(100, 9);
+    expect(wan[0]!.capacityGbps).toBeCloseTo(100, 9);
+    expect(wan[1]!.timeS).toBeCloseTo(10, 9);
+    expect(wan[1]!.loadGbps).toBe(0);
+    expect(Object.isFrozen(wan[0])).toBe(true);
+  });
+
+  it('link events alternate per link, never exceed capacity, and listening to them changes no byte', () => {
+    const resolved = loadScenario(yamlOf('roce-vs-ib'), 'roce-vs-ib.yaml', io);
+    const plain = files(resolved);
+    const out: Record<string, string> = {};
+    const events: LinkEvent[] = [];
+    runScenario(resolved, {
+      outputs: { files: outputFiles(resolved), write: (name, text) => void (out[name] = (out[name] ?? '') + text) },
+      on: { linkSaturated: (e) => void events.push(e), linkRelieved: (e) => void events.push(e) },
+    });
+    expect(out).toEqual(plain);
+    expect(events.length).toBeGreaterThan(0);
+    const last = new Map<string, string>();
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (i > 0) expect(e.timeS).toBeGreaterThanOrEqual(events[i - 1]!.timeS);
+      expect(e.kind).not.toBe(last.get(e.link) ?? 'relieved');
+      last.set(e.link, e.kind);
+      expect(e.loadGbps).toBeLessThanOrEqual(e.capacityGbps * (1 + 1e-9));
+      if (e.kind === 'saturated') expect(e.loadGbps).toBeGreaterThanOrEqual(e.capacityGbps * (1 - 1e-9));
+    }
   });
 });

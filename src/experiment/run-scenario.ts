@@ -25,7 +25,7 @@ export function runScenario(resolved: ResolvedScenario, options: RunScenarioOpti
   const { outputs, observe, on, ...runOptions } = options;
   const sim = new Simulation(resolved, runOptions);
   const sinks = outputs ? attachOutputs(sim, outputs.files, outputs.write) : undefined;
-  if (on) listenTo(sim.signals, sim.cluster, on);
+  if (on) listenTo(sim.signals, sim.cluster, on, sim.network);
   observe?.(sim);
   const result = sim.run();
   sinks?.finish(result.summary, result.tenants);

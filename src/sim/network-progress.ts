@@ -106,7 +106,41 @@ export class NetworkProgressModel implements ProgressModel {
         const job = this.jobOfFlow[flows[i]!];
         if (job) this.changed.add(job);
       }
+      if (this.onLinkSaturation) for (let i = 0; i < flows.length; i++) this.touch(this.routeOfFlow.get(flows[i]!));
     };
+  }
+
+  /**
+   * Told when a link becomes saturated (its flows' rates add up to its capacity) and when it stops
+   * being so, with its load and capacity (bytes/s). Set by run listeners (sim/run-events.ts);
+   * watching only reads the solver's state, so it changes no result.
+   */
+  onLinkSaturation: ((link: string, saturated: boolean, nowS: number, loadBytesPerS: number, capacityBytesPerS: number) => void) | undefined;
+  /** Links whose load may have changed since the last check (only while someone watches). */
+  private readonly touchedLinks: number[] = [];
+  private saturatedLinks = new Uint8Array(0);
+
+  private touch(links: readonly number[] | undefined): void {
+    if (this.onLinkSaturation && links) for (const l of links) this.touchedLinks.push(l);
+  }
+
+  private checkSaturation(): void {
+    const watch = this.onLinkSaturation!;
+    if (this.saturatedLinks.length < this.network.linkCount) {
+      const grown = new Uint8Array(this.network.linkCount);
+      grown.set(this.saturatedLinks);
+      this.saturatedLinks = grown;
+    }
+    const links = [...new Set(this.touchedLinks)].sort((a, b) => a - b);
+    this.touchedLinks.length = 0;
+    for (const l of links) {
+      const load = this.network.linkLoad(l);
+      const cap = this.network.linkCapacity(l);
+      const saturated = cap > 0 && load >= cap * (1 - 1e-9) ? 1 : 0;
+      if (saturated === this.saturatedLinks[l]) continue;
+      this.saturatedLinks[l] = saturated;
+      watch(this.topology.linkNames[l]!, saturated === 1, this.clock, load, cap);
+    }
   }
 
   /** Jobs without a model size keep the simple model: their communication volume is unknown. */
@@ -139,6 +173,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.account(job, c);
     for (const f of [...c.plan.dpFlows, ...c.plan.ppFlows]) {
       this.jobOfFlow[f] = undefined;
+      this.touch(this.routeOfFlow.get(f));
       for (const l of this.routeOfFlow.get(f) ?? []) this.linkFlows[l]!--;
       this.routeOfFlow.delete(f);
       this.network.removeFlow(f, this.clock);
@@ -165,7 +200,10 @@ export class NetworkProgressModel implements ProgressModel {
    * and the jobs they belong to, slow down or stall until it is restored.
    */
   setInterDcCapacity(index: number, fraction: number): void {
-    for (const id of this.topology.interDcLinkIds(index)) this.network.setLinkCapacity(id, this.topology.linkCapacityBytesPerS[id]! * fraction, this.clock);
+    for (const id of this.topology.interDcLinkIds(index)) {
+      this.network.setLinkCapacity(id, this.topology.linkCapacityBytesPerS[id]! * fraction, this.clock);
+      this.touch([id]);
+    }
     this.sync(undefined);
   }
 
@@ -277,6 +315,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.network.popCompleted(this.clock, (flow, finishS, tag) => {
       const t = this.transfers[tag]!;
       t.finishS = finishS + this.transferLatencyS[tag]!;
+      this.touch(this.routeOfFlow.get(flow));
       for (const l of this.routeOfFlow.get(flow) ?? []) {
         this.linkFlows[l]!--;
         this.linkBytes[l] = (this.linkBytes[l] ?? 0) + t.bytes;
@@ -475,6 +514,7 @@ export class NetworkProgressModel implements ProgressModel {
   private sync(starting: SimJob | undefined): void {
     if (this.inCallback) return;
     this.network.nextCompletionTime(); // flushes pending changes; onRateChange fills `changed`
+    if (this.onLinkSaturation && this.touchedLinks.length > 0) this.checkSaturation();
     this.inCallback = true;
     try {
       for (const job of this.changed) {

@@ -2,6 +2,7 @@
 // signals and the result rows. A listener never holds the mutable SimJob or the Simulation, so it
 // cannot change the run it observes (and what it keeps stays valid after the run).
 import type { Cluster } from '../model/cluster.js';
+import type { NetworkProgressModel } from './network-progress.js';
 import type { RowSignals, Signals } from './signals.js';
 import type { SimJob } from './sim-job.js';
 
@@ -25,6 +26,17 @@ export interface JobEvent {
   readonly why: string | undefined;
 }
 
+/** A link of the flow network becoming saturated or relieved. */
+export interface LinkEvent {
+  readonly kind: 'saturated' | 'relieved';
+  readonly timeS: number;
+  /** As links.csv names it. */
+  readonly link: string;
+  /** Sum of the rates of the flows crossing it, and its capacity now, in Gb/s. */
+  readonly loadGbps: number;
+  readonly capacityGbps: number;
+}
+
 /** Listeners for a run; each is optional. */
 export interface RunListeners {
   jobSubmitted?: (e: JobEvent) => void;
@@ -35,6 +47,12 @@ export interface RunListeners {
   jobFinished?: (e: JobEvent) => void;
   /** A running job's progress rate changed (network contention, stragglers, a failed link). */
   jobRateChanged?: (e: JobEvent) => void;
+  /**
+   * A link's flows now use its whole capacity (max-min made it a bottleneck), or no longer do.
+   * Scenarios with `network: flow` (or transfers between sites); never for `network: ideal` jobs.
+   */
+  linkSaturated?: (e: LinkEvent) => void;
+  linkRelieved?: (e: LinkEvent) => void;
   jobRow?: (row: Readonly<RowSignals['jobRow']>) => void;
   transferRow?: (row: Readonly<RowSignals['transferRow']>) => void;
   linkRow?: (row: Readonly<RowSignals['linkRow']>) => void;
@@ -44,8 +62,8 @@ export interface RunListeners {
 
 const ROWS = ['jobRow', 'transferRow', 'linkRow', 'serviceRow', 'requestRow'] as const;
 
-/** Attach `listeners` to a run's signal bus (before it starts). */
-export function listenTo(signals: Signals, cluster: Cluster, listeners: RunListeners): void {
+/** Attach `listeners` to a run's signal bus and network (before it starts). */
+export function listenTo(signals: Signals, cluster: Cluster, listeners: RunListeners, network?: NetworkProgressModel): void {
   const event = (kind: JobEventKind, job: SimJob, timeS: number, why?: string): JobEvent => {
     const p = job.placement;
     const holding = p !== undefined && kind !== 'submitted' && kind !== 'rejected';
@@ -74,6 +92,13 @@ export function listenTo(signals: Signals, cluster: Cluster, listeners: RunListe
   if (jobStopped) signals.on('stopped', (job, t, why) => jobStopped(event('stopped', job, t, why)));
   if (jobFinished) signals.on('finished', (job, t) => jobFinished(event('finished', job, t)));
   if (jobRateChanged) signals.on('rateChanged', (job, t) => jobRateChanged(event('rateChanged', job, t)));
+  const { linkSaturated, linkRelieved } = listeners;
+  if (network && (linkSaturated || linkRelieved)) {
+    network.onLinkSaturation = (link, saturated, timeS, load, cap) => {
+      const e: LinkEvent = Object.freeze({ kind: saturated ? 'saturated' : 'relieved', timeS, link, loadGbps: (load * 8) / 1e9, capacityGbps: (cap * 8) / 1e9 });
+      (saturated ? linkSaturated : linkRelieved)?.(e);
+    };
+  }
   for (const name of ROWS) {
     const listener = listeners[name] as ((row: object) => void) | undefined;
     // Rows are copied: sinks that write files get the originals, the user a frozen copy.

@@ -357,6 +357,19 @@ export class FlowNetwork implements FlowNetworkModel {
     return done;
   }
 
+  /** Sum of the current rates of the flows crossing `link`, pending changes applied (no statistics settled). */
+  linkLoad(link: number): number {
+    this.checkLink(link);
+    this.flush();
+    return this.linkLoadBytesPerS[link]!;
+  }
+
+  /** The link's capacity now (a failure may have lowered it). */
+  linkCapacity(link: number): number {
+    this.checkLink(link);
+    return this.capacityBytesPerS[link]!;
+  }
+
   linkStats(link: number, nowS: number): LinkStats {
     this.checkLink(link);
     this.advanceTo(nowS);
