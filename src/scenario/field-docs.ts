@@ -226,6 +226,26 @@ const AUTOSCALE: Docs = {
   preempt_training: 'Preempt training jobs (they checkpoint first) when no devices are free for a new replica.',
 };
 
+const REPLICAS: Docs = {
+  count: 'A fixed number of replicas (or give `autoscale`).',
+  autoscale: 'Autoscaling between `min` and `max` replicas.',
+  ...under('autoscale', AUTOSCALE),
+  tensor_parallel: 'Devices per replica, all in one node.',
+  device: 'Device kind of the replicas.',
+  datacentre: 'Data centre, or list of data centres, the replicas are spread over.',
+  efficiency: "Fraction of peak the replica's matrix multiplies reach; the kind's efficiency when absent.",
+  memory_efficiency: 'Fraction of memory bandwidth a decode step reaches, in (0, 1].',
+  memory_utilisation: "Fraction of device memory for weights and KV cache (vLLM's gpu_memory_utilization), in (0, 1].",
+  step_overhead: 'Fixed time per iteration (scheduling, sampling, kernel launches).',
+};
+
+const POOL: Docs = {
+  ...REPLICAS,
+  count: 'Replicas in the pool (a fixed number; autoscaling of disaggregated pools is not modelled yet).',
+  max_batch: "Sequences in one iteration of the pool's replicas; the service's `max_batch` when absent.",
+  max_batch_tokens: "Prompt tokens in one prefill iteration (vLLM's max_num_batched_tokens); no limit when absent. A longer prompt runs alone.",
+};
+
 const SERVICE: Docs = {
   name: 'Service name, unique in the scenario.',
   model: 'The model served.',
@@ -236,17 +256,12 @@ const SERVICE: Docs = {
   'model.kv_heads': 'Key/value heads (grouped-query attention).',
   'model.head_dim': 'Dimension of one head (KV width = kv_heads x head_dim).',
   'model.kv_bytes_per_token': 'KV-cache bytes per token directly (overrides the shape; 0 treats the cache as free).',
-  replicas: 'Replicas: their hardware and how many.',
-  'replicas.count': 'A fixed number of replicas (or give `autoscale`).',
-  'replicas.autoscale': 'Autoscaling between `min` and `max` replicas.',
-  ...under('replicas.autoscale', AUTOSCALE),
-  'replicas.tensor_parallel': 'Devices per replica, all in one node.',
-  'replicas.device': 'Device kind of the replicas.',
-  'replicas.datacentre': 'Data centre, or list of data centres, the replicas are spread over.',
-  'replicas.efficiency': "Fraction of peak the replica's matrix multiplies reach; the kind's efficiency when absent.",
-  'replicas.memory_efficiency': 'Fraction of memory bandwidth a decode step reaches, in (0, 1].',
-  'replicas.memory_utilisation': "Fraction of device memory for weights and KV cache (vLLM's gpu_memory_utilization), in (0, 1].",
-  'replicas.step_overhead': 'Fixed time per iteration (scheduling, sampling, kernel launches).',
+  replicas: 'Colocated replicas (prefill and decode on the same devices): their hardware and how many. Or give `prefill` and `decode`.',
+  ...under('replicas', REPLICAS),
+  prefill: 'Disaggregated serving: the pool that processes prompts (its first token comes from here); the KV cache then moves to a decode replica as a network flow.',
+  ...under('prefill', POOL),
+  decode: 'Disaggregated serving: the pool that receives the KV cache and generates the remaining tokens.',
+  ...under('decode', POOL),
   max_batch: 'Sequences in a replica\'s running batch (continuous batching).',
   balancer: 'Load balancer: a built-in name, a plug-in file, or { name, params }.',
   ...under('balancer', POLICY_REF),

@@ -213,14 +213,32 @@ export class NetworkProgressModel implements ProgressModel {
    */
   startTransfer(name: string, fromDc: number, toDc: number, bytes: number, onDone: (t: TransferState) => void, connections = 1): TransferState {
     const r = this.topology.dcRoute(fromDc, toDc);
+    return this.addTransfer(name, r.links, r.latencyS, bytes, r.connectionCapBytesPerS * connections, onDone);
+  }
+
+  /**
+   * Move `bytes` from node `fromNode`'s NICs to node `toNode`'s (a KV cache from a prefill replica
+   * to a decode replica): a flow on the nodes' NIC links, their leaves' uplinks and any inter-DC
+   * links on the way, sharing them max-min with every other flow. `ranks` devices send in parallel,
+   * each through its own NIC rail (as NCCL binds a GPU to its nearest NIC), so the flow is capped
+   * at `ranks` rails of either end and at `ranks` connections' window / RTT on long links. The
+   * last byte arrives one route latency after the fluid transfer ends. fromNode !== toNode.
+   */
+  startNodeTransfer(name: string, fromNode: number, toNode: number, bytes: number, ranks: number, onDone: (t: TransferState) => void): TransferState {
+    const r = this.topology.route(fromNode, toNode);
+    const rail = (n: number): number => (this.topology.nodeNicBytesPerS[n]! / this.topology.nodeRails[n]!) * this.topology.connectionsFrom(n, ranks);
+    const capBytesPerS = Math.min(rail(fromNode), rail(toNode), this.flowCapBytesPerS(r, fromNode, ranks));
+    return this.addTransfer(name, r.links, r.latencyS, bytes, capBytesPerS, onDone);
+  }
+
+  private addTransfer(name: string, links: number[], latencyS: number, bytes: number, capBytesPerS: number, onDone: (t: TransferState) => void): TransferState {
     const t: TransferState = { name, bytes, startS: this.clock, finishS: Number.NaN, flow: -1, onDone };
-    const capBytesPerS = r.connectionCapBytesPerS * connections;
     // Propagation delay: the last byte arrives one path latency after the fluid transfer ends.
-    t.flow = this.network.addFlow(r.links, bytes, this.clock, { ...(capBytesPerS < Infinity ? { capBytesPerS } : {}), tag: this.transfers.length });
-    this.transferLatencyS.push(r.latencyS);
-    this.transfers.push(t);
-    for (const l of r.links) this.linkFlows[l]!++;
-    this.routeOfFlow.set(t.flow, r.links);
+    const tag = this.nextTransferTag++;
+    t.flow = this.network.addFlow(links, bytes, this.clock, { ...(capBytesPerS < Infinity ? { capBytesPerS } : {}), tag });
+    this.transfers.set(tag, { t, latencyS });
+    for (const l of links) this.linkFlows[l]!++;
+    this.routeOfFlow.set(t.flow, links);
     this.sync(undefined);
     return t;
   }
@@ -258,14 +276,15 @@ export class NetworkProgressModel implements ProgressModel {
   private readonly routeOfFlow = new Map<number, number[]>();
   /** Bytes actually carried per link (see account()). */
   private readonly linkBytes: number[] = [];
-  private readonly transfers: TransferState[] = [];
-  private readonly transferLatencyS: number[] = [];
+  /** Transfers whose last byte has not left yet, by flow tag (insertion order = start order). */
+  private readonly transfers = new Map<number, { t: TransferState; latencyS: number }>();
+  private nextTransferTag = 0;
   private completionEvent: ScheduledEvent | undefined;
 
   /** Names of the transfers whose last byte has not left yet (stalled ones included). */
   transfersInFlight(): string[] {
     const out: string[] = [];
-    for (const t of this.transfers) if (Number.isNaN(t.finishS)) out.push(t.name);
+    for (const { t } of this.transfers.values()) if (Number.isNaN(t.finishS)) out.push(t.name);
     return out;
   }
 
@@ -283,7 +302,7 @@ export class NetworkProgressModel implements ProgressModel {
    * that moves yet has no finite end time overflowed float time, and would silently never arrive.
    */
   private checkTransfersCanEnd(): void {
-    for (const t of this.transfers) {
+    for (const { t } of this.transfers.values()) {
       if (!Number.isNaN(t.finishS)) continue;
       const rate = this.network.rate(t.flow);
       if (!(rate > 0)) continue;
@@ -313,8 +332,9 @@ export class NetworkProgressModel implements ProgressModel {
     this.completionEvent = undefined;
     const done: TransferState[] = [];
     this.network.popCompleted(this.clock, (flow, finishS, tag) => {
-      const t = this.transfers[tag]!;
-      t.finishS = finishS + this.transferLatencyS[tag]!;
+      const { t, latencyS } = this.transfers.get(tag)!;
+      this.transfers.delete(tag);
+      t.finishS = finishS + latencyS;
       this.touch(this.routeOfFlow.get(flow));
       for (const l of this.routeOfFlow.get(flow) ?? []) {
         this.linkFlows[l]!--;

@@ -125,7 +125,9 @@ export class Simulation implements FailurePort, InferencePort {
     this.admission = resolved.tenants ? new KueueAdmission(resolved.tenants, this.cluster.kinds.length, policies.queue, policies.queueName) : undefined;
     this.policies = this.admission ? { ...policies, queue: this.admission } : policies;
     const flow = resolved.scenario.network === 'flow';
-    this.network = flow || resolved.transfers.length > 0 ? new NetworkProgressModel(this.cluster, resolved.interDc, this, !flow) : undefined;
+    // Disaggregated services move KV caches as flows, so they need the network even when jobs ignore it.
+    const kvFlows = resolved.services.some((s) => s.disaggregated !== undefined);
+    this.network = flow || resolved.transfers.length > 0 || kvFlows ? new NetworkProgressModel(this.cluster, resolved.interDc, this, !flow) : undefined;
     this.progress = flow ? this.network! : new PeakEfficiencyModel(this.cluster);
     this.metrics = new MetricsRecorder(
       this.cluster,

@@ -58,6 +58,12 @@ export interface FailurePort extends PoolContext {
 
 /** What inference services may do: lease devices, give them back, and preempt training to make room. */
 export interface InferencePort extends PoolContext {
+  /** The flow network (present whenever a service is disaggregated): KV caches move on it. */
+  readonly network:
+    | {
+        startNodeTransfer(name: string, fromNode: number, toNode: number, bytes: number, ranks: number, onDone: (t: { readonly startS: number; readonly finishS: number }) => void): unknown;
+      }
+    | undefined;
   acquire(placement: Placement, owner: string): Lease;
   release(lease: Lease): void;
   preemptTrainingFor(devices: number, kind: number, dc?: number): number | undefined;

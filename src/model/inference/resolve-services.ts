@@ -9,7 +9,7 @@ import { suggestName } from '../../scenario/did-you-mean.js';
 import type { KindInfo, NodeGroup } from '../cluster.js';
 import { defaultShape } from '../training-layout.js';
 import { kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
-import type { RequestStreamSpec, ServiceSpec } from './service-schema.js';
+import type { PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from './service-schema.js';
 
 /** Requests of a replayed trace, sorted by arrival time (s). */
 export interface RequestTrace {
@@ -27,6 +27,19 @@ export interface ResolvedStream {
   readonly trace: RequestTrace | undefined;
 }
 
+/** One pool of a disaggregated service: its replicas' kind, sites, hardware and batching limits. */
+export interface ResolvedPool {
+  readonly spec: PoolSpec;
+  readonly kind: number;
+  readonly datacentres: readonly number[];
+  readonly hardware: ReplicaHardware;
+  readonly timing: ReplicaTiming;
+  readonly count: number;
+  readonly maxBatch: number;
+  /** Prompt tokens per prefill iteration (Infinity: no limit). */
+  readonly maxBatchTokens: number;
+}
+
 export interface ResolvedService {
   readonly index: number;
   readonly name: string;
@@ -38,6 +51,11 @@ export interface ResolvedService {
   readonly hardware: ReplicaHardware;
   readonly timing: ReplicaTiming;
   readonly streams: readonly ResolvedStream[];
+  /**
+   * Disaggregated serving: the prefill and decode pools (then kind, datacentres, hardware and
+   * timing above are the prefill pool's, and `datacentres` of the streams' latencies is both pools' sites).
+   */
+  readonly disaggregated?: { readonly prefill: ResolvedPool; readonly decode: ResolvedPool } | undefined;
 }
 
 export interface ServiceResolveContext {
@@ -66,24 +84,25 @@ export function resolveServices(specs: readonly ServiceSpec[], ctx: ServiceResol
   return out;
 }
 
-function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceResolveContext): ResolvedService | undefined {
-  const { fail } = ctx;
-  const rp = s.replicas;
+/** A pool's hardware and timing, with its capacity checked against the pool: undefined after a reported problem. */
+function resolvePool(
+  rp: ReplicasSpec,
+  model: InferenceModel,
+  precisionBytes: number,
+  pat: PathKey[],
+  ctx: ServiceResolveContext,
+  bad: (path: PathKey[], msg: string) => void,
+): { kind: number; dcs: number[]; hardware: ReplicaHardware; timing: ReplicaTiming } | undefined {
   let ok = true;
-  const bad = (path: PathKey[], msg: string): void => {
+  const fail = (path: PathKey[], msg: string): void => {
     ok = false;
-    fail(path, msg);
+    bad(path, msg);
   };
-  if ((rp.count === undefined) === (rp.autoscale === undefined)) bad([...at, 'replicas'], 'give exactly one of `count` (a fixed number of replicas) or `autoscale` ({ min, max, target_queue | target_utilisation })');
   const as = rp.autoscale;
-  if (as) {
-    if (as.min > as.max) bad([...at, 'replicas', 'autoscale'], `min (${as.min}) is above max (${as.max})`);
-    if ((as.target_queue === undefined) === (as.target_utilisation === undefined)) bad([...at, 'replicas', 'autoscale'], 'give exactly one of `target_queue` (outstanding requests per replica) or `target_utilisation` (fraction of batch slots in use)');
-  }
-  const kind = ctx.useKind(rp.device, [...at, 'replicas', 'device']);
+  const kind = ctx.useKind(rp.device, [...pat, 'device']);
   const dcs: number[] = [];
   rp.datacentre.forEach((d, di) => {
-    const i = ctx.dcRef(d, rp.datacentre.length === 1 ? [...at, 'replicas', 'datacentre'] : [...at, 'replicas', 'datacentre', di]);
+    const i = ctx.dcRef(d, rp.datacentre.length === 1 ? [...pat, 'datacentre'] : [...pat, 'datacentre', di]);
     if (i !== undefined && !dcs.includes(i)) dcs.push(i);
   });
   if (kind === undefined || dcs.length !== rp.datacentre.length) return undefined;
@@ -98,25 +117,12 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
     widestNode = Math.max(widestNode, g.devicesPerNode);
   }
   const where = rp.datacentre.join(', ');
-  if (devices === 0) bad([...at, 'replicas', 'device'], `no '${rp.device}' devices in ${where}`);
-  else if (rp.tensor_parallel > widestNode) bad([...at, 'replicas', 'tensor_parallel'], `a replica's ${rp.tensor_parallel} devices must share a node, and '${rp.device}' nodes in ${where} have at most ${widestNode}`);
+  if (devices === 0) fail([...pat, 'device'], `no '${rp.device}' devices in ${where}`);
+  else if (rp.tensor_parallel > widestNode) fail([...pat, 'tensor_parallel'], `a replica's ${rp.tensor_parallel} devices must share a node, and '${rp.device}' nodes in ${where} have at most ${widestNode}`);
   const base = rp.count ?? as?.min ?? 0;
-  if (devices > 0 && base * rp.tensor_parallel > devices) bad([...at, 'replicas'], `${base} replicas x ${rp.tensor_parallel} devices = ${base * rp.tensor_parallel} '${rp.device}' devices, but ${where} has ${devices}`);
+  if (devices > 0 && base * rp.tensor_parallel > devices) fail(pat, `${base} replicas x ${rp.tensor_parallel} devices = ${base * rp.tensor_parallel} '${rp.device}' devices, but ${where} has ${devices}`);
 
-  // The model and the replica's physics.
-  const m = s.model;
-  const shape = m.layers === undefined || m.hidden_size === undefined ? defaultShape(m.params) : undefined;
-  const layers = m.layers ?? shape!.layers;
-  const hidden = m.hidden_size ?? shape!.hiddenSize;
-  if ((m.kv_heads === undefined) !== (m.head_dim === undefined)) bad([...at, 'model'], 'grouped-query attention needs both `kv_heads` and `head_dim`');
-  const model: InferenceModel = {
-    params: m.params,
-    precisionBytes: m.precision_bytes,
-    layers,
-    hiddenSize: hidden,
-    kvBytesPerToken: m.kv_bytes_per_token ?? kvBytesPerToken(layers, hidden, m.precision_bytes, m.kv_heads, m.head_dim),
-  };
-  const peak = m.precision_bytes <= 1 ? (spec.peak_by_precision?.fp8 ?? spec.peak_by_precision?.int8 ?? spec.peak) : spec.peak;
+  const peak = precisionBytes <= 1 ? (spec.peak_by_precision?.fp8 ?? spec.peak_by_precision?.int8 ?? spec.peak) : spec.peak;
   const hardware: ReplicaHardware = {
     tp: rp.tensor_parallel,
     peakFlops: peak,
@@ -134,8 +140,81 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   const gb = (b: number): string => `${(b / 1e9).toFixed(1)} GB`;
   const usable = hardware.tp * hardware.memoryBytes * hardware.memoryUtilisation;
   if (weightsBytes(model) >= usable) {
-    bad([...at, 'replicas', 'tensor_parallel'], `the weights (${gb(weightsBytes(model))}) do not fit in ${hardware.tp} x ${gb(hardware.memoryBytes)} x memory_utilisation ${hardware.memoryUtilisation} = ${gb(usable)}; raise tensor_parallel`);
+    fail([...pat, 'tensor_parallel'], `the weights (${gb(weightsBytes(model))}) do not fit in ${hardware.tp} x ${gb(hardware.memoryBytes)} x memory_utilisation ${hardware.memoryUtilisation} = ${gb(usable)}; raise tensor_parallel`);
   }
+  return ok ? { kind, dcs, hardware, timing } : undefined;
+}
+
+function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceResolveContext): ResolvedService | undefined {
+  const { fail } = ctx;
+  let ok = true;
+  const bad = (path: PathKey[], msg: string): void => {
+    ok = false;
+    fail(path, msg);
+  };
+  const disaggregated = s.prefill !== undefined || s.decode !== undefined;
+  if (disaggregated && s.replicas !== undefined) {
+    bad([...at, 'replicas'], 'give either `replicas` (colocated serving) or `prefill` and `decode` pools (disaggregated serving), not both');
+    return undefined;
+  }
+  if (!disaggregated && s.replicas === undefined) {
+    bad(at, 'a service needs `replicas` (colocated serving), or `prefill` and `decode` pools (disaggregated serving)');
+    return undefined;
+  }
+  if (disaggregated && (s.prefill === undefined || s.decode === undefined)) {
+    bad([...at, s.prefill === undefined ? 'decode' : 'prefill'], `disaggregated serving needs both a \`prefill\` and a \`decode\` pool; \`${s.prefill === undefined ? 'prefill' : 'decode'}\` is missing`);
+    return undefined;
+  }
+  const pools: [PoolSpec | ReplicasSpec, PathKey[]][] = disaggregated
+    ? [
+        [s.prefill!, [...at, 'prefill']],
+        [s.decode!, [...at, 'decode']],
+      ]
+    : [[s.replicas!, [...at, 'replicas']]];
+  for (const [rp, pat] of pools) {
+    if (disaggregated) {
+      if (rp.autoscale !== undefined) bad([...pat, 'autoscale'], 'autoscaling of disaggregated pools is not modelled yet; give a fixed `count`');
+      else if (rp.count === undefined) bad(pat, 'give the pool a fixed `count` of replicas');
+    } else {
+      const as = rp.autoscale;
+      if ((rp.count === undefined) === (as === undefined)) bad(pat, 'give exactly one of `count` (a fixed number of replicas) or `autoscale` ({ min, max, target_queue | target_utilisation })');
+      if (as) {
+        if (as.min > as.max) bad([...pat, 'autoscale'], `min (${as.min}) is above max (${as.max})`);
+        if ((as.target_queue === undefined) === (as.target_utilisation === undefined)) bad([...pat, 'autoscale'], 'give exactly one of `target_queue` (outstanding requests per replica) or `target_utilisation` (fraction of batch slots in use)');
+      }
+    }
+  }
+
+  // The model and the replica's physics.
+  const m = s.model;
+  const shape = m.layers === undefined || m.hidden_size === undefined ? defaultShape(m.params) : undefined;
+  const layers = m.layers ?? shape!.layers;
+  const hidden = m.hidden_size ?? shape!.hiddenSize;
+  if ((m.kv_heads === undefined) !== (m.head_dim === undefined)) bad([...at, 'model'], 'grouped-query attention needs both `kv_heads` and `head_dim`');
+  const model: InferenceModel = {
+    params: m.params,
+    precisionBytes: m.precision_bytes,
+    layers,
+    hiddenSize: hidden,
+    kvBytesPerToken: m.kv_bytes_per_token ?? kvBytesPerToken(layers, hidden, m.precision_bytes, m.kv_heads, m.head_dim),
+  };
+  const resolvedPools = pools.map(([rp, pat]) => resolvePool(rp, model, m.precision_bytes, pat, ctx, bad));
+  if (resolvedPools.some((p) => p === undefined)) return undefined;
+  const { kind, hardware, timing } = resolvedPools[0]!;
+  // Sites of every pool, in the order given (client latencies are needed to each).
+  const dcs: number[] = [];
+  for (const p of resolvedPools) for (const d of p!.dcs) if (!dcs.includes(d)) dcs.push(d);
+  let pooled: ResolvedService['disaggregated'];
+  if (disaggregated) {
+    const mk = (i: number, ps: PoolSpec): ResolvedPool => {
+      const p = resolvedPools[i]!;
+      return { spec: ps, kind: p.kind, datacentres: p.dcs, hardware: p.hardware, timing: p.timing, count: ps.count!, maxBatch: ps.max_batch ?? s.max_batch, maxBatchTokens: ps.max_batch_tokens ?? Infinity };
+    };
+    pooled = { prefill: mk(0, s.prefill!), decode: mk(1, s.decode!) };
+  }
+  // The replica whose KV cache must hold a whole request: the colocated one, or the decode pool's.
+  const kvCapacityTokens = pooled ? pooled.decode.timing.kvCapacityTokens : timing.kvCapacityTokens;
+  const prefillKvCapacityTokens = pooled ? pooled.prefill.timing.kvCapacityTokens : Infinity;
 
   // Client regions.
   const regionNames = Object.keys(s.regions);
@@ -200,16 +279,22 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
     } else if (st.count === undefined && st.until === undefined && ctx.horizonS === undefined) {
       bad(sat, 'a request stream needs `count` or `until` (or the scenario a `horizon`), or it would never stop');
     }
-    if (Number.isFinite(timing.kvCapacityTokens) && a.process !== 'trace') {
+    if (Number.isFinite(kvCapacityTokens) && a.process !== 'trace') {
       const most = maxOf(st.prompt_tokens) + maxOf(st.output_tokens);
-      if (Number.isFinite(most) && most > timing.kvCapacityTokens) {
-        bad([...sat], `a request of up to ${most} tokens (prompt + output) exceeds the replica's KV cache of ${timing.kvCapacityTokens} tokens; raise tensor_parallel or lower the token counts`);
+      if (Number.isFinite(most) && most > kvCapacityTokens) {
+        bad([...sat], `a request of up to ${most} tokens (prompt + output) exceeds the ${pooled ? 'decode ' : ''}replica's KV cache of ${kvCapacityTokens} tokens; raise tensor_parallel or lower the token counts`);
+      }
+    }
+    if (Number.isFinite(prefillKvCapacityTokens) && a.process !== 'trace') {
+      const most = maxOf(st.prompt_tokens);
+      if (Number.isFinite(most) && most > prefillKvCapacityTokens) {
+        bad([...sat], `a prompt of up to ${most} tokens exceeds the prefill replica's KV cache of ${prefillKvCapacityTokens} tokens; raise the prefill pool's tensor_parallel or lower the prompt tokens`);
       }
     }
     streams.push({ name: streamName, region: st.region ?? '', latencyS, spec: st, trace });
   });
   if (!ok) return undefined;
-  return { index, name: s.name, spec: s, kind, datacentres: dcs, model, hardware, timing, streams };
+  return { index, name: s.name, spec: s, kind, datacentres: dcs, model, hardware, timing, streams, ...(pooled ? { disaggregated: pooled } : {}) };
 }
 
 /** Parse a request trace: header with timestamp, prompt_tokens, output_tokens (seconds, counts). */

@@ -118,10 +118,29 @@ export const requestStreamSchema = z.strictObject({
   count: z.number().int().positive().optional(),
 });
 
+/**
+ * One pool of a disaggregated service (prefill or decode): its replicas' hardware, as `replicas`,
+ * plus its own batching limits. A fixed `count` (autoscaling of disaggregated pools is not modelled yet).
+ */
+export const poolSchema = replicasSchema.extend({
+  /** Sequences in one iteration of this pool's replicas; the service's `max_batch` when absent. */
+  max_batch: z.number().int().positive().optional(),
+  /** Prompt tokens in one prefill iteration (vLLM's max_num_batched_tokens); no limit when absent. A longer prompt runs alone. */
+  max_batch_tokens: z.number().int().positive().optional(),
+});
+
 export const serviceSchema = z.strictObject({
   name: identifier,
   model: inferenceModelSchema,
-  replicas: replicasSchema,
+  /** Colocated replicas (prefill and decode on the same devices); or give `prefill` and `decode`. */
+  replicas: replicasSchema.optional(),
+  /**
+   * Disaggregated serving (DistServe, Splitwise, Mooncake): prompts are processed on the prefill
+   * pool, the KV cache moves to a replica of the decode pool as a flow on the network, and the
+   * decode pool generates the remaining tokens.
+   */
+  prefill: poolSchema.optional(),
+  decode: poolSchema.optional(),
   /** Sequences in a replica's running batch (continuous batching). */
   max_batch: z.number().int().positive().default(64),
   balancer: balancerRefSchema.default({ name: 'power-of-two', params: {} }),
@@ -139,5 +158,7 @@ export const serviceSchema = z.strictObject({
 });
 
 export type ServiceSpec = z.output<typeof serviceSchema>;
+export type ReplicasSpec = z.output<typeof replicasSchema>;
+export type PoolSpec = z.output<typeof poolSchema>;
 export type RequestStreamSpec = z.output<typeof requestStreamSchema>;
 export type ArrivalSpec = RequestStreamSpec['arrival'];

@@ -13,6 +13,7 @@ import type { InferencePort, Subsystem } from '../subsystem.js';
 import { Samples } from '../stats.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import { ArrivalProcess } from './request-streams.js';
+import { DisaggregatedService } from './disaggregated-service.js';
 import type { ServiceRow } from './service-rows.js';
 
 /** Request rows go to the run's requestRow listeners, service rows to its serviceRow listeners. */
@@ -25,8 +26,14 @@ export interface InferenceOptions {
   policies?: { readonly balancers?: readonly ResolvedBalancer[] | undefined } | undefined;
 }
 
+/** One service as the system drives it: colocated (ServiceState) or disaggregated. */
+interface ServiceRunner {
+  start(): void;
+  finish(endS: number): ServiceRow;
+}
+
 export class InferenceSystem implements Subsystem {
-  readonly services: ServiceState[];
+  readonly services: ServiceRunner[];
   /** Per-service rows, filled by finish(). */
   readonly rows: ServiceRow[] = [];
   /** Called after every replica state change (tests check invariants here). */
@@ -38,7 +45,7 @@ export class InferenceSystem implements Subsystem {
     readonly options: InferenceOptions = {},
   ) {
     this.sample = sim.streams.stream('inference:request-sample');
-    this.services = sim.resolved.services.map((s) => new ServiceState(this, s));
+    this.services = sim.resolved.services.map((s) => (s.disaggregated ? new DisaggregatedService(this, s) : new ServiceState(this, s)));
   }
 
   start(): void {
@@ -200,7 +207,7 @@ class ServiceState implements ReplicaHost {
   // --- lifecycle ------------------------------------------------------------------------------
 
   start(): void {
-    const spec = this.svc.spec.replicas;
+    const spec = this.svc.spec.replicas!;
     const initial = spec.count ?? spec.autoscale!.min;
     const dcs = this.svc.datacentres;
     for (let i = 0; i < initial; i++) {
@@ -307,7 +314,7 @@ class ServiceState implements ReplicaHost {
    * for scale_down_delay, draining the least loaded replicas (they finish what they hold).
    */
   private readonly autoscaleTick = (): void => {
-    const as = this.svc.spec.replicas.autoscale!;
+    const as = this.svc.spec.replicas!.autoscale!;
     const now = this.engine.now;
     const rs = this.serving;
     let load: number;

@@ -11,6 +11,10 @@
 // behind it. Reserving the full output length up front means a replica never exceeds its KV
 // cache and never preempts a sequence (vLLM instead allocates pages lazily and swaps or
 // recomputes on overflow; reservation is the conservative bound).
+//
+// A decode-only replica (the decode pool of a disaggregated service) receives requests whose
+// prefill ran elsewhere and whose KV cache has arrived: they join the running batch at the next
+// iteration boundary with no prefill iteration, and generate their remaining output tokens.
 import type { ScheduledEvent, Engine } from '../../engine/engine.js';
 import { DecodeSegment, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
@@ -19,8 +23,15 @@ import type { Lease } from '../subsystem.js';
 /** A request in flight. */
 export class InferenceRequest {
   replica: Replica | undefined = undefined;
-  /** When it reaches the replica's queue (arrival + one-way latency). */
+  /** When it reaches the replica's queue (arrival + one-way latency); the prefill replica's when disaggregated. */
   atReplicaS = 0;
+  /** Disaggregated: the decode replica chosen at arrival, and when the KV cache reached it. */
+  decodeReplica: Replica | undefined = undefined;
+  kvReadyS = Number.NaN;
+  /** Disaggregated: the prefill replica's site (the first token leaves from there). */
+  prefillDc = -1;
+  /** Disaggregated: when the prefill replica finished (the KV transfer starts then). */
+  prefillDoneS = Number.NaN;
   startS = Number.NaN;
   firstTokenS = Number.NaN;
   finishS = Number.NaN;
@@ -93,6 +104,8 @@ export class Replica implements ReplicaView {
     readonly timing: ReplicaTiming,
     private readonly host: ReplicaHost,
     capacityTokensPerS: number,
+    /** Requests arrive with their KV cache (prefilled elsewhere) and only decode here. */
+    readonly decodeOnly = false,
   ) {
     this.capacityTokensPerS = capacityTokensPerS;
   }
@@ -129,7 +142,8 @@ export class Replica implements ReplicaView {
   /** A request routed here reaches the replica. */
   enqueue(req: InferenceRequest): void {
     const now = this.host.engine.now;
-    req.atReplicaS = now;
+    if (this.decodeOnly) req.kvReadyS = now;
+    else req.atReplicaS = now;
     this.queue.push(req);
     if (this.phase === IDLE) this.startNext(now);
     else if (this.phase === DECODE && this.queue.length - this.qHead === 1 && this.headFits()) this.admitAtNextBoundary(now);
@@ -166,12 +180,24 @@ export class Replica implements ReplicaView {
   private admitGroup(now: number): boolean {
     let tokens = 0;
     const group = this.prefillGroup;
-    while (this.headFits()) {
-      const r = this.queue[this.qHead++]!;
-      r.startS = now;
-      this.kvReservedTokens += r.kvTokens;
-      tokens += r.promptTokens;
-      group.push(r);
+    if (this.decodeOnly) {
+      // Prefilled elsewhere: join the batch now, first token already out.
+      while (this.headFits()) {
+        const r = this.queue[this.qHead++]!;
+        this.kvReservedTokens += r.kvTokens;
+        r.joinStep = this.stepsDone;
+        r.finishStep = this.stepsDone + r.outputTokens - 1;
+        this.sumBase += r.promptTokens + 1 - this.stepsDone;
+        this.batch.push(r);
+      }
+    } else {
+      while (this.headFits()) {
+        const r = this.queue[this.qHead++]!;
+        r.startS = now;
+        this.kvReservedTokens += r.kvTokens;
+        tokens += r.promptTokens;
+        group.push(r);
+      }
     }
     if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
       this.queue.splice(0, this.qHead);

@@ -1,0 +1,315 @@
+// A disaggregated inference service (DistServe, Zhong et al., OSDI'24, arXiv 2401.09670;
+// Splitwise, Patel et al., ISCA'24, arXiv 2311.18677; Mooncake, Qin et al., arXiv 2407.00079):
+// a prefill pool and a decode pool, each its own device kind, size and batching limits. At
+// arrival the router picks a prefill replica and a decode replica (as Splitwise's and Mooncake's
+// schedulers do, so the target is known when the KV leaves); the prefill replica processes the
+// prompt and emits the first token; the prompt's KV cache (prompt tokens x KV bytes per token)
+// then moves to the decode replica: over NVLink when both share a node (the interconnect's
+// bandwidth x efficiency, plus its latency; not shared, as tensor-parallel traffic is not), else
+// as a flow on the flow network (NIC, leaf uplinks, inter-DC links) sharing every link max-min
+// with training traffic and other transfers, arriving one route latency after its last byte
+// leaves. The decode replica then batches it continuously with its other sequences.
+//
+// What the client sees: TTFT = first token at the prefill replica + the one-way latency from its
+// site; TPOT = (last token - first token) / (output tokens - 1), so the KV transfer and the wait
+// for a decode slot count in TPOT (the gap between the first and second token), as in DistServe's
+// measurements; e2e adds the latency from the decode replica's site.
+import type { Engine } from '../../engine/engine.js';
+import { decodeTokensPerS } from '../../model/inference/replica-model.js';
+import type { ResolvedPool, ResolvedService } from '../../model/inference/resolve-services.js';
+import { LOAD_BALANCERS, resolveBalancer } from '../../policy/balancers/registry.js';
+import type { BalancerContext, LoadBalancer, ReplicaView } from '../../policy/balancers/types.js';
+import type { Placement } from '../../policy/types.js';
+import type { InferencePort, Lease } from '../subsystem.js';
+import { Samples } from '../stats.js';
+import type { InferenceSystem } from './inference-system.js';
+import { PrefillReplica, type PrefillHost } from './prefill-replica.js';
+import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
+import { ArrivalProcess } from './request-streams.js';
+import type { ServiceRow } from './service-rows.js';
+
+export class DisaggregatedService implements ReplicaHost, PrefillHost {
+  readonly engine: Engine;
+  private readonly sim: InferencePort;
+  private readonly prefillPool: ResolvedPool;
+  private readonly decodePool: ResolvedPool;
+  readonly prefillReplicas: PrefillReplica[] = [];
+  readonly decodeReplicas: Replica[] = [];
+  private readonly prefillBalancer: LoadBalancer;
+  private readonly decodeBalancer: LoadBalancer;
+  readonly balancerName: string;
+  private readonly prefillCtx: BalancerContext;
+  private readonly decodeCtx: BalancerContext;
+  private nextRequestId = 0;
+  // Statistics.
+  private readonly queueing = new Samples();
+  private readonly ttft = new Samples();
+  private readonly tpot = new Samples();
+  private readonly e2e = new Samples();
+  /** KV transfer times (prefill end to the KV at the decode replica), seconds. */
+  readonly kvTransfer = new Samples();
+  /** KV bytes moved between the pools. */
+  kvBytes = 0;
+  private completed = 0;
+  private rejected = 0;
+  private sloMet = 0;
+  private tokens = 0;
+  private outputTokens = 0;
+  private outstanding = 0;
+
+  constructor(
+    private readonly system: InferenceSystem,
+    readonly svc: ResolvedService,
+  ) {
+    this.sim = system.sim;
+    this.engine = system.sim.engine;
+    const d = svc.disaggregated!;
+    this.prefillPool = d.prefill;
+    this.decodePool = d.decode;
+    const at = ['services', svc.index, 'balancer'];
+    const b = system.options.policies?.balancers?.[svc.index] ?? resolveBalancer(svc.spec.balancer, at, system.sim.resolved.src, system.options.balancers);
+    this.prefillBalancer = b.balancer;
+    this.balancerName = b.name;
+    // Each pool routes with its own instance (a round-robin's counter is per pool); a plug-in
+    // balancer, loaded once, serves both pools with one instance.
+    this.decodeBalancer = LOAD_BALANCERS.has(svc.spec.balancer.name) ? resolveBalancer(svc.spec.balancer, at, system.sim.resolved.src).balancer : b.balancer;
+    const ctx = (replicas: readonly ReplicaView[], stream: string): BalancerContext => {
+      const engine = this.engine;
+      return {
+        get nowS() {
+          return engine.now;
+        },
+        replicas,
+        random: system.sim.streams.stream(stream),
+      };
+    };
+    this.prefillCtx = ctx(this.prefillReplicas, `balancer:${svc.name}`);
+    this.decodeCtx = ctx(this.decodeReplicas, `balancer:${svc.name}:decode`);
+  }
+
+  get onChange(): ((r: Replica) => void) | undefined {
+    return this.system.onChange;
+  }
+
+  // --- replicas -------------------------------------------------------------------------------
+
+  /** The node of `kind` in `dc` with the fewest free devices that still fits `tp` (best fit), or -1. */
+  private findNode(kind: number, dc: number, tp: number): number {
+    const c = this.sim.cluster;
+    let best = -1;
+    for (const node of c.nodesOfKind[kind]!) {
+      if (c.nodeDatacentre[node] !== dc) continue;
+      const free = c.nodeFree[node]!;
+      if (free >= tp && (best < 0 || free < c.nodeFree[best]!)) best = node;
+    }
+    return best;
+  }
+
+  /** Lease devices for each replica of a pool, round-robin over its sites, then any with room. */
+  private launchPool(pool: ResolvedPool, role: 'prefill' | 'decode', make: (id: number, name: string, dc: number, lease: Lease) => void): void {
+    const dcs = pool.datacentres;
+    const tp = pool.hardware.tp;
+    for (let i = 0; i < pool.count; i++) {
+      const first = dcs[i % dcs.length]!;
+      const dc = [first, ...dcs.filter((x) => x !== first)].find((x) => this.findNode(pool.kind, x, tp) >= 0);
+      if (dc === undefined) {
+        throw new Error(`service '${this.svc.name}': no node with ${tp} free '${this.sim.cluster.kinds[pool.kind]!.name}' devices for ${role} replica ${i + 1} of ${pool.count} in ${dcs.map((x) => this.sim.cluster.datacentres[x]!.name).join(', ')}`);
+      }
+      const node = this.findNode(pool.kind, dc, tp);
+      const name = `${this.svc.name}/${role}${i}`;
+      const placement: Placement = { kind: pool.kind, nodes: [node], counts: [tp] };
+      make(i, name, dc, this.sim.acquire(placement, name));
+    }
+  }
+
+  start(): void {
+    const p = this.prefillPool;
+    const prefillCapacity = 1 / (p.timing.computeSPerToken + p.timing.perTokenCommS);
+    this.launchPool(p, 'prefill', (id, name, dc, lease) => {
+      this.prefillReplicas.push(new PrefillReplica(id, name, dc, lease, p.maxBatch, p.maxBatchTokens, p.timing, this, prefillCapacity));
+    });
+    const d = this.decodePool;
+    const meanContext = 1024;
+    const kvBatch = Number.isFinite(d.timing.kvCapacityTokens) ? Math.max(1, Math.floor(d.timing.kvCapacityTokens / meanContext)) : d.maxBatch;
+    const decodeCapacity = decodeTokensPerS(d.timing, Math.min(d.maxBatch, kvBatch), meanContext);
+    this.launchPool(d, 'decode', (id, name, dc, lease) => {
+      const r = new Replica(id, name, dc, lease, d.maxBatch, d.timing, this, decodeCapacity, true);
+      r.serving = true;
+      this.decodeReplicas.push(r);
+    });
+    const horizon = this.sim.resolved.scenario.horizon ?? Infinity;
+    this.svc.streams.forEach((st, si) => {
+      const proc = new ArrivalProcess(st, this.sim.streams.stream(`requests:${this.svc.name}:${st.name}`), this.sim.streams.stream(`tokens:${this.svc.name}:${st.name}`), horizon);
+      const t = proc.first();
+      if (t === Infinity) return;
+      const arrive = (): void => {
+        const now = this.engine.now;
+        const sizes = proc.arrive();
+        this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS));
+        const next = proc.next(now);
+        if (next !== Infinity) this.engine.at(next, arrive);
+      };
+      this.engine.at(t, arrive);
+    });
+  }
+
+  private pick(balancer: LoadBalancer, ctx: BalancerContext, req: InferenceRequest, pool: string): number {
+    const n = ctx.replicas.length;
+    const i = balancer.route(req, ctx);
+    if (!(Number.isInteger(i) && i >= 0 && i < n)) {
+      throw new Error(`load balancer '${this.balancerName}' of service '${this.svc.name}' at t=${this.engine.now}s returned ${String(i)}, not an index into its ${n} ${pool} replicas`);
+    }
+    return i;
+  }
+
+  private route(req: InferenceRequest): void {
+    if (req.kvTokens > this.decodePool.timing.kvCapacityTokens || req.promptTokens > this.prefillPool.timing.kvCapacityTokens) {
+      this.rejected++;
+      return;
+    }
+    const p = this.prefillReplicas[this.pick(this.prefillBalancer, this.prefillCtx, req, 'prefill')]!;
+    req.prefillDc = p.datacentre;
+    if (req.outputTokens > 1) {
+      const d = this.decodeReplicas[this.pick(this.decodeBalancer, this.decodeCtx, req, 'decode')]!;
+      req.decodeReplica = d;
+      d.inTransit++; // promised: balancers see it as queued until its KV arrives
+    }
+    this.outstanding++;
+    const latency = req.latencyS[p.datacentre]!;
+    if (latency > 0) {
+      p.inTransit++;
+      this.engine.after(latency, this.reach, { req, p });
+    } else p.enqueue(req);
+  }
+
+  private readonly reach = ({ req, p }: { req: InferenceRequest; p: PrefillReplica }): void => {
+    p.inTransit--;
+    p.enqueue(req);
+  };
+
+  tokensProcessed(tokens: number, outputTokens: number): void {
+    this.tokens += tokens;
+    this.outputTokens += outputTokens;
+  }
+
+  prefillDone(req: InferenceRequest, p: PrefillReplica): void {
+    const now = this.engine.now;
+    req.prefillDoneS = now;
+    const d = req.decodeReplica;
+    if (d === undefined) {
+      // A single output token: the prefill produced it; nothing to decode.
+      p.releaseKv(req.promptTokens);
+      req.finishS = now;
+      this.done(req, p.datacentre, p.name, p.datacentre);
+      return;
+    }
+    const bytes = req.promptTokens * this.svc.model.kvBytesPerToken;
+    const from = p.node;
+    const to = d.lease.placement.nodes[0]!;
+    const arrived = (): void => {
+      this.kvTransfer.add(this.engine.now - now);
+      this.kvBytes += bytes;
+      p.releaseKv(req.promptTokens);
+      d.inTransit--;
+      d.enqueue(req);
+    };
+    if (bytes === 0) arrived();
+    else if (from === to) {
+      // Both replicas on one node: NVLink (or the kind's scale-up interconnect), not shared.
+      const hw = this.prefillPool.hardware;
+      this.engine.after(hw.interconnectLatencyS + bytes / (hw.interconnectBandwidthBytesPerS * hw.interconnectEfficiency * Math.min(hw.tp, this.decodePool.hardware.tp)), arrived);
+    } else {
+      this.sim.network!.startNodeTransfer(`${this.svc.name}:kv:${req.id}`, from, to, bytes, Math.min(this.prefillPool.hardware.tp, this.decodePool.hardware.tp), arrived);
+    }
+  }
+
+  requestDone(req: InferenceRequest, r: Replica): void {
+    this.done(req, req.prefillDc, r.name, r.datacentre);
+  }
+
+  drained(): void {
+    // Decode pools have a fixed size: no replica drains.
+  }
+
+  private done(req: InferenceRequest, firstDc: number, replicaName: string, lastDc: number): void {
+    this.outstanding--;
+    this.completed++;
+    const queueing = req.startS - req.atReplicaS;
+    const ttft = req.firstTokenS + req.latencyS[firstDc]! - req.arrivalS;
+    const tpot = req.outputTokens > 1 ? (req.finishS - req.firstTokenS) / (req.outputTokens - 1) : Number.NaN;
+    const e2e = req.finishS + req.latencyS[lastDc]! - req.arrivalS;
+    this.queueing.add(queueing);
+    this.ttft.add(ttft);
+    if (req.outputTokens > 1) this.tpot.add(tpot);
+    this.e2e.add(e2e);
+    const slo = this.svc.spec.slo;
+    if (slo && (slo.ttft === undefined || ttft <= slo.ttft) && (slo.e2e === undefined || e2e <= slo.e2e) && (slo.tpot === undefined || !(tpot > slo.tpot))) this.sloMet++;
+    if (this.sim.signals.wantsRows('requestRow') && this.system.sampled()) {
+      const st = this.svc.streams[req.stream]!;
+      this.sim.signals.emitRow('requestRow', {
+        request_id: req.id,
+        service: this.svc.name,
+        stream: st.name,
+        region: st.region,
+        arrival_s: req.arrivalS,
+        start_s: req.startS,
+        first_token_s: req.firstTokenS,
+        finish_s: req.finishS,
+        queueing_delay_s: queueing,
+        ttft_s: ttft,
+        tpot_s: tpot,
+        e2e_latency_s: e2e,
+        prompt_tokens: req.promptTokens,
+        output_tokens: req.outputTokens,
+        replica: replicaName,
+        datacentre: this.sim.cluster.datacentres[lastDc]!.name,
+      });
+    }
+  }
+
+  // --- results --------------------------------------------------------------------------------
+
+  finish(endS: number): ServiceRow {
+    const now = this.engine.now;
+    let allocatedPeakFlopS = 0;
+    const settle = (lease: Lease, hwPeak: number): void => {
+      allocatedPeakFlopS += hwPeak * (Math.max(now, endS) - lease.sinceS);
+      this.sim.release(lease);
+      // The engine may have run dry before the horizon: the devices stayed held until endS.
+      if (endS > now) this.sim.metricsRecorder.addBusy(lease.placement, now, endS);
+    };
+    const pPeak = this.prefillPool.hardware.tp * this.prefillPool.hardware.peakFlops;
+    const dPeak = this.decodePool.hardware.tp * this.decodePool.hardware.peakFlops;
+    for (const p of this.prefillReplicas) settle(p.lease, pPeak);
+    for (const d of this.decodeReplicas) {
+      d.settleAt(endS);
+      settle(d.lease, dPeak);
+    }
+    const usefulFlop = 2 * this.svc.model.params * this.tokens;
+    this.sim.metricsRecorder.addUsefulWork(usefulFlop, allocatedPeakFlopS);
+    const slo = this.svc.spec.slo;
+    const replicas = this.prefillReplicas.length + this.decodeReplicas.length;
+    return {
+      service: this.svc.name,
+      requests: this.completed,
+      queueing_delay_mean_s: this.queueing.mean(),
+      queueing_delay_p50_s: this.queueing.quantile(0.5),
+      queueing_delay_p95_s: this.queueing.quantile(0.95),
+      queueing_delay_p99_s: this.queueing.quantile(0.99),
+      ttft_p50_s: this.ttft.quantile(0.5),
+      ttft_p99_s: this.ttft.quantile(0.99),
+      tpot_p50_s: this.tpot.quantile(0.5),
+      tpot_p99_s: this.tpot.quantile(0.99),
+      e2e_latency_p50_s: this.e2e.quantile(0.5),
+      e2e_latency_p99_s: this.e2e.quantile(0.99),
+      slo_attainment: slo && this.completed > 0 ? this.sloMet / this.completed : Number.NaN,
+      tokens_per_s: endS > 0 ? this.outputTokens / endS : Number.NaN,
+      effective_compute_ratio: allocatedPeakFlopS > 0 ? usefulFlop / allocatedPeakFlopS : Number.NaN,
+      replicas_mean: endS > 0 ? replicas : Number.NaN,
+      replicas_max: replicas,
+      requests_unfinished: this.outstanding,
+      requests_rejected: this.rejected,
+      balancer: this.balancerName,
+    };
+  }
+}
