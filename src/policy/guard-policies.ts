@@ -49,6 +49,9 @@ export function guardPlacer(guard: PluginGuard, placer: Placer): Placer {
             return rawHints.random;
           },
           predictRate: (j: JobView, p: Placement) => rawHints.predictRate(simJob(guard, j, 'hints.predictRate'), p),
+          get targetWorkload() {
+            return rawHints.targetWorkload?.map((c) => Object.freeze({ ...c, allowedKinds: c.allowedKinds ? Object.freeze([...c.allowedKinds]) : undefined }));
+          },
         });
       }
       const p: unknown = guard.call(rawHints.nowS, job, () => placer.place(views.view(job, 'job'), views.view(cluster, 'cluster'), hints!));

@@ -3,6 +3,7 @@
 import { bestFit } from './best-fit.js';
 import { easyBackfill } from './easy-backfill.js';
 import { fifo } from './fifo.js';
+import { fgd } from './fgd.js';
 import { firstFit } from './first-fit.js';
 import { heterogeneityAware } from './heterogeneity-aware.js';
 import { las } from './las.js';
@@ -33,6 +34,7 @@ export const PLACEMENT_POLICIES: ReadonlyMap<string, PlacementPolicy<never>> = n
   [topologyAware.name, topologyAware as PlacementPolicy<never>],
   [heterogeneityAware.name, heterogeneityAware as PlacementPolicy<never>],
   [siteAware.name, siteAware as PlacementPolicy<never>],
+  [fgd.name, fgd as PlacementPolicy<never>],
 ]);
 
 /** Preemption policies (whom to suspend for whom) live in their own table, named by preemptive queue policies' `victims`. */

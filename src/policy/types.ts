@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { RandomStream } from '../engine/random.js';
 import type { Cluster } from '../model/cluster.js';
+import type { TaskClass } from '../model/fragmentation.js';
 
 /** What a policy may read about a job. */
 export interface JobView {
@@ -150,6 +151,12 @@ export interface PlacementHints {
   predictRate(job: JobView, placement: Placement): number;
   /** The placement policy's own seeded stream (derived from the scenario seed and its name). */
   readonly random: RandomStream;
+  /**
+   * The run's jobs as classes of equal requests (devices, per-GPU share, CPU, memory, allowed
+   * kinds) weighted by their count: the target workload against which fragmentation is measured
+   * (model/fragmentation.ts). Computed on first read.
+   */
+  readonly targetWorkload?: readonly TaskClass[];
 }
 
 export interface Placer {

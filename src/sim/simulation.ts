@@ -7,6 +7,7 @@ import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
 import { Cluster, WHOLE_DEVICE_MILLI } from '../model/cluster.js';
 import { hostShare } from '../model/host-resources.js';
+import { taskClasses, type TaskClass } from '../model/fragmentation.js';
 import type { JobTemplate } from '../model/job.js';
 import { trainingFlop } from '../model/job.js';
 import { ArrivalFitter, poolKindsFor } from '../model/training-fit.js';
@@ -913,6 +914,7 @@ export class Simulation implements FailurePort, InferencePort {
 
 function makeHints(sim: Simulation, random: () => RandomStream): PlacementHints {
   let stream: RandomStream | undefined;
+  let workload: TaskClass[] | undefined;
   return {
     get nowS() {
       return sim.engine.now;
@@ -920,6 +922,11 @@ function makeHints(sim: Simulation, random: () => RandomStream): PlacementHints 
     predictRate: (job, placement) => sim.predictRate(job, placement),
     get random() {
       return (stream ??= random());
+    },
+    get targetWorkload() {
+      return (workload ??= taskClasses(
+        sim.resolved.jobs.map((t) => ({ devices: t.devices, milli: t.milli ?? WHOLE_DEVICE_MILLI, cpuMilli: t.cpuMilli ?? 0, memoryMiB: t.memoryMiB ?? 0, allowedKinds: t.allowedKinds })),
+      ));
     },
   };
 }

@@ -1,0 +1,64 @@
+// The FGD paper's fragmentation measure (Weng et al., ATC'23, §3) on hand-computed nodes, and FGD's
+// placement against best-fit's on a case where they part (§4: FGD keeps GPUs usable by the workload).
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../src/model/load-scenario.js';
+import { nodeFragmentation, taskClasses, type TaskClass } from '../src/model/fragmentation.js';
+import { simulate } from '../src/sim/simulation.js';
+
+const NODE = { nodeFirstDevice: Int32Array.of(0), nodeDevices: Int32Array.of(4), deviceFreeMilli: Int32Array.of(1000, 1000, 500, 200), nodeKind: Int32Array.of(0), nodeCpuFree: Float64Array.of(10000), nodeMemoryFree: Float64Array.of(Infinity) };
+const cls = (devices: number, milli: number, cpuMilli: number, weight: number, allowedKinds?: number[]): TaskClass => ({ devices, milli, cpuMilli, memoryMiB: 0, allowedKinds, weight });
+
+describe('fragmentation (FGD §3)', () => {
+  it('counts the free GPU a class cannot use: GPUs below its share, or all when it cannot run at all', () => {
+    // 0.6-GPU task: two GPUs hold it, 0.5 + 0.2 stranded. 2-GPU task needing 20 cores: no CPU, all 2.7 GPUs.
+    expect(nodeFragmentation(0, [cls(1, 600, 1000, 1)], NODE)).toBeCloseTo(0.7, 12);
+    expect(nodeFragmentation(0, [cls(2, 1000, 20000, 1)], NODE)).toBeCloseTo(2.7, 12);
+    expect(nodeFragmentation(0, [cls(1, 600, 1000, 0.5), cls(2, 1000, 20000, 0.5)], NODE)).toBeCloseTo(1.7, 12);
+    // Whole-GPU tasks: two whole GPUs hold a 2-GPU task (0.7 stranded), not a 3-GPU one (all 2.7).
+    expect(nodeFragmentation(0, [cls(2, 1000, 0, 1)], NODE)).toBeCloseTo(0.7, 12);
+    expect(nodeFragmentation(0, [cls(3, 1000, 0, 1)], NODE)).toBeCloseTo(2.7, 12);
+    // A task whose gpu_spec forbids the node's model, or that asks for no GPU, can use none of it.
+    expect(nodeFragmentation(0, [cls(1, 100, 0, 1, [1])], NODE)).toBeCloseTo(2.7, 12);
+    expect(nodeFragmentation(0, [cls(0, 0, 0, 1)], NODE)).toBeCloseTo(2.7, 12);
+    // A full node has nothing to fragment; the trial arguments take CPU away.
+    expect(nodeFragmentation(0, [cls(1, 600, 0, 1)], { ...NODE, deviceFreeMilli: Int32Array.of(0, 0, 0, 0) })).toBe(0);
+    expect(nodeFragmentation(0, [cls(1, 600, 1000, 1)], NODE, NODE.deviceFreeMilli, 9500)).toBeCloseTo(2.7, 12);
+  });
+
+  it('weights classes by their count in the workload', () => {
+    const c = taskClasses([
+      { devices: 1, milli: 500, cpuMilli: 0, memoryMiB: 0, allowedKinds: undefined },
+      { devices: 1, milli: 500, cpuMilli: 0, memoryMiB: 0, allowedKinds: undefined },
+      { devices: 8, milli: 1000, cpuMilli: 0, memoryMiB: 0, allowedKinds: [0] },
+    ]);
+    expect(c.map((x) => [x.devices, x.weight])).toEqual([
+      [1, 2 / 3],
+      [8, 1 / 3],
+    ]);
+  });
+});
+
+describe('FGD placement', () => {
+  // Two one-GPU nodes; pods of 0.3 and 0.5 GPU, the second arriving while the first runs.
+  const files: Record<string, string> = {
+    '/t/nodes.csv': 'sn,cpu_milli,memory_mib,gpu,model\nn0,8000,32768,1,G2\nn1,8000,32768,1,G2\n',
+    '/t/pods.csv':
+      'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\np0,1000,1024,1,300,,LS,Running,0,1000,0\np1,1000,1024,1,500,,LS,Running,1,1000,1\n',
+  };
+  const nodeOfP1 = (placement: string): number => {
+    const text = `name: fgd\nseed: 1\nnetwork: ideal\ndatacentres:\n  - name: dc\n    nodes_from: { format: alibaba-openb, path: nodes.csv, device_map: { G2: V100-SXM2-32GB } }\nworkloads:\n  - trace: { format: alibaba-openb, path: pods.csv, reference_device: V100-SXM2-32GB, device_map: { G2: V100-SXM2-32GB } }\npolicy: fifo\nplacement: ${placement}\n`;
+    let node = -1;
+    simulate(loadScenario(text, '/t/s.yaml', { readFile: (p) => files[p]!, baseDir: '/t' }), {
+      observe: (sim) => sim.signals.on('started', (j) => {
+        if (j.name === 'p1') node = j.placement!.nodes[0]!;
+      }),
+    });
+    return node;
+  };
+
+  it('puts the 0.5-GPU pod on the empty GPU, where 0.3 + 0.5 would strand 0.2 that neither class can use; best-fit packs it', () => {
+    expect(nodeOfP1('fgd')).toBe(1);
+    expect(nodeOfP1('best-fit')).toBe(0);
+    expect(nodeOfP1('first-fit')).toBe(0);
+  });
+});
