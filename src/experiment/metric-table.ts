@@ -109,6 +109,10 @@ const SERVICE: Record<ServiceMetric, Entry> = {
   replicas_max: ['replicas', 'neutral', 'non-negative', 'most replicas at once'],
   requests_unfinished: ['count', 'lower', 'non-negative', 'requests still queued or in a batch at the end'],
   requests_rejected: ['count', 'lower', 'non-negative', "requests larger than a replica's whole KV cache"],
+  kv_transfer_p50_s: ['s', 'lower', 'non-negative', 'median KV-cache transfer time from prefill to decode replica (disaggregated services)'],
+  kv_transfer_p99_s: ['s', 'lower', 'non-negative', '99th percentile of the KV-cache transfer time (disaggregated services)'],
+  kv_bytes: ['bytes', 'neutral', 'non-negative', 'KV-cache bytes moved from prefill to decode replicas (disaggregated services)'],
+  goodput_rps: ['requests/s', 'higher', 'non-negative', 'completed requests meeting every SLO given, per second of the run'],
 };
 
 /** A tenant's tenants.csv columns (scenarios with tenants), as runs.csv's `tenants.<tenant>.<metric>`. */

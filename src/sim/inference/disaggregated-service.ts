@@ -310,6 +310,10 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
       requests_unfinished: this.outstanding,
       requests_rejected: this.rejected,
       balancer: this.balancerName,
+      kv_transfer_p50_s: this.kvTransfer.quantile(0.5),
+      kv_transfer_p99_s: this.kvTransfer.quantile(0.99),
+      kv_bytes: this.kvBytes,
+      goodput_rps: slo && endS > 0 ? this.sloMet / endS : Number.NaN,
     };
   }
 }

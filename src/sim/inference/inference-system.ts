@@ -428,6 +428,10 @@ class ServiceState implements ReplicaHost {
       requests_unfinished: this.outstanding,
       requests_rejected: this.rejected,
       balancer: this.balancerName,
+      kv_transfer_p50_s: Number.NaN,
+      kv_transfer_p99_s: Number.NaN,
+      kv_bytes: Number.NaN,
+      goodput_rps: slo && endS > 0 ? this.sloMet / endS : Number.NaN,
     };
   }
 }

@@ -29,6 +29,15 @@ export interface ServiceRow {
   /** Requests refused because prompt + output exceed a replica's whole KV cache. */
   requests_rejected: number;
   balancer: string;
+  /**
+   * Disaggregated services: KV-cache transfer time from the prefill replica's last prompt token to
+   * the KV at the decode replica (median, 99th percentile) and bytes moved; empty when colocated.
+   */
+  kv_transfer_p50_s: number;
+  kv_transfer_p99_s: number;
+  kv_bytes: number;
+  /** Completed requests meeting every SLO given, per second of the run (empty without SLOs). */
+  goodput_rps: number;
 }
 
 export const SERVICE_COLUMNS: readonly (keyof ServiceRow)[] = [
@@ -52,6 +61,10 @@ export const SERVICE_COLUMNS: readonly (keyof ServiceRow)[] = [
   'requests_unfinished',
   'requests_rejected',
   'balancer',
+  'kv_transfer_p50_s',
+  'kv_transfer_p99_s',
+  'kv_bytes',
+  'goodput_rps',
 ];
 
 /**
