@@ -60,5 +60,7 @@ describe('FGD placement', () => {
     expect(nodeOfP1('fgd')).toBe(1);
     expect(nodeOfP1('best-fit')).toBe(0);
     expect(nodeOfP1('first-fit')).toBe(0);
+    // GPU packing puts a share on a GPU already in use before an idle one (its case 1).
+    expect(nodeOfP1('gpu-packing')).toBe(0);
   });
 });

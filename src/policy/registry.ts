@@ -4,6 +4,7 @@ import { bestFit } from './best-fit.js';
 import { easyBackfill } from './easy-backfill.js';
 import { fifo } from './fifo.js';
 import { fgd } from './fgd.js';
+import { gpuPacking } from './gpu-packing.js';
 import { firstFit } from './first-fit.js';
 import { heterogeneityAware } from './heterogeneity-aware.js';
 import { las } from './las.js';
@@ -35,6 +36,7 @@ export const PLACEMENT_POLICIES: ReadonlyMap<string, PlacementPolicy<never>> = n
   [heterogeneityAware.name, heterogeneityAware as PlacementPolicy<never>],
   [siteAware.name, siteAware as PlacementPolicy<never>],
   [fgd.name, fgd as PlacementPolicy<never>],
+  [gpuPacking.name, gpuPacking as PlacementPolicy<never>],
 ]);
 
 /** Preemption policies (whom to suspend for whom) live in their own table, named by preemptive queue policies' `victims`. */
