@@ -189,6 +189,30 @@ services:
     expect(colocated.tpot_p99_s / colocated.tpot_p50_s).toBeGreaterThan(1.4);
   });
 
+  it('within one node the KV crosses NVLink: latency + bytes / (link rate x efficiency x tensor-parallel ranks)', () => {
+    const text = `name: nvlink
+seed: 1
+datacentres:
+  - name: dc
+    node_groups: [{ count: 1, device: H100 }]
+services:
+  - name: chat
+    model: { params: 8B, layers: 32, hidden_size: 4096, kv_heads: 8, head_dim: 128 }
+    prefill: { count: 1, tensor_parallel: 4, device: H100, datacentre: dc }
+    decode: { count: 1, tensor_parallel: 4, device: H100, datacentre: dc }
+    streams:
+      - arrival: { process: poisson, rate: 1/s }
+        prompt_tokens: 2000
+        output_tokens: 20
+        count: 1
+`;
+    const { sim, services } = run(text);
+    const ic = sim.cluster.kinds[services[0]!.svc.kind]!.spec.interconnect;
+    const bytes = 2000 * 32 * 2 * 8 * 128 * 2;
+    expect(services[0]!.kvBytes).toBe(bytes);
+    expect(services[0]!.kvTransfer.quantile(0.5)).toBeCloseTo(ic.latency + bytes / (ic.bandwidth * ic.efficiency * 4), 12);
+  });
+
   it('refuses a service with both replicas and pools, or one pool only, located', () => {
     const base = twoSites([{ name: 'a', prompt: 10, kvBytesPerToken: 1 }]);
     expect(() => scenarioFromText(base.replace('    decode:', '    replicas: { count: 1, device: toy, datacentre: west }\n    decode:'))).toThrow(/services\[0\]\.replicas: give either `replicas`/);
