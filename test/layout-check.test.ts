@@ -145,8 +145,9 @@ describe('memory per device', () => {
       tokens: 1B${model}`, '[{ count: 2, device: H100 }]');
     const plain = runToCsv(scenarioFromText(gen(''))).jobs[0]!;
     const recomputed = runToCsv(scenarioFromText(gen('\n      model: { recompute: true }'))).jobs[0]!;
-    // Full recomputation repeats the forward pass: 8PT instead of 6PT of hardware work per step.
-    expect(recomputed.step_time_s).toBeGreaterThan(plain.step_time_s * 1.2);
+    // Full recomputation repeats the forward pass (8PT instead of 6PT of hardware work); the
+    // automatic layout may use the memory it frees for a faster split, but the step stays slower.
+    expect(recomputed.step_time_s).toBeGreaterThan(plain.step_time_s * 1.05);
   });
 });
 

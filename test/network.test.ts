@@ -69,7 +69,9 @@ workloads:
   - jobs:
 ${jobs}
 `;
-  const job = (name: string): string => `      - { name: ${name}, devices: 16, params: 13B, tokens: 2B, model: { global_batch: 512K } }`;
+  // A fixed layout (tp 8 within each node, dp 2 across the uplink): the automatic one would pick
+  // a split whose data-parallel traffic the step hides, which is not what this test is about.
+  const job = (name: string): string => `      - { name: ${name}, devices: 16, params: 13B, tokens: 2B, model: { global_batch: 512K }, layout: { tp: 8, pp: 1, dp: 2 } }`;
   /** Places each job on the two nodes it is told (gang of 2 x 8 devices). */
   const pinned = (where: Record<string, [number, number]>): ResolvedPolicies => {
     const placer: Placer = {

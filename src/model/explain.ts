@@ -7,12 +7,10 @@ import { InputError } from '../scenario/errors.js';
 import type { ResolvedScenario } from './load-scenario.js';
 import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
 import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
+import { fastestLayout, layoutEnvOf, nominalPaths } from './layout-search.js';
 import { stepTime, type CommPath, type StepTime } from './step-time.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
-import { autoLayout, layoutFromSpec, recomputeOf, resolveShape, sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
-
-/** Switch hops assumed between two nodes of a job on an idle three-tier Clos. */
-const EXPLAIN_HOPS = 5;
+import { layoutFromSpec, recomputeOf, resolveShape, sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 export interface Explanation {
   job: string;
@@ -64,27 +62,10 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape'>,
   if (kindIndex === undefined) return refuse(`job '${name}' fits none of its device kinds: ${describeMisfits(fit)}`);
   const kindInfo = r.shape.kinds[kindIndex]!;
   const spec = kindInfo.spec;
-  const group = r.shape.groups.filter((g) => g.kind === kindIndex).reduce((a, g) => (g.devicesPerNode > a.devicesPerNode ? g : a));
   const shape = resolveShape(job.params, job.shape);
-  const layout = job.layout ? layoutFromSpec(job.layout, shape) : autoLayout(job.devices, group.devicesPerNode, shape, spec.memory);
-
-  // Paths: tensor groups inside a node; data-parallel peers and pipeline neighbours inside the node
-  // while the node holds them, else over its NICs (Megatron rank order: tp, then dp, then pp).
-  const ic = spec.interconnect;
-  const intra: CommPath = { bandwidthBytesPerS: ic.bandwidth * ic.efficiency, latencyS: ic.latency, scaleOut: false };
-  const fabric = r.shape.datacentres[group.datacentre]?.fabric;
-  const perNode = group.devicesPerNode;
-  const nicRate = group.nicRateBytesPerS ?? fabric?.port_rate;
-  const scaleOut: CommPath | undefined =
-    fabric && nicRate !== undefined
-      ? { bandwidthBytesPerS: (group.nicsPerNode * nicRate * fabric.efficiency) / perNode, latencyS: fabric.endpoint_latency + EXPLAIN_HOPS * fabric.hop_latency }
-      : undefined;
-  const outer = scaleOut ?? intra;
-  const tpDp = layout.tp * layout.dp;
-  const dpRanksPerNode = Math.max(1, Math.floor(perNode / layout.tp));
-  const dp: CommPath =
-    tpDp <= perNode ? intra : dpRanksPerNode > 1 ? { ...outer, hierarchical: { devicesPerNode: dpRanksPerNode, intraBandwidthBytesPerS: intra.bandwidthBytesPerS, intraLatencyS: intra.latencyS } } : outer;
-  const pp: CommPath = tpDp * layout.pp <= perNode ? intra : outer;
+  const env = layoutEnvOf(r.shape, kindIndex, job.efficiency);
+  const layout: ParallelLayout = job.layout ? layoutFromSpec(job.layout, shape) : fastestLayout(job.devices, shape, env);
+  const { tp: intra, pp, dp } = nominalPaths(layout, env);
 
   const dev = job.efficiency === undefined ? computeDeviceOf(spec) : undefined;
   const compute = dev ? computeBreakdown(shape, layout, dev) : undefined;

@@ -10,7 +10,8 @@ import { Topology, type Route } from '../model/network/topology.js';
 import { stepTime, type CommPath, type StepTime } from '../model/step-time.js';
 import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from '../model/layer-compute.js';
 import { memoryPerDevice } from '../model/memory.js';
-import { autoLayout, layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
+import { fastestLayout, layoutEnvOf } from '../model/layout-search.js';
+import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
 import type { ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
@@ -368,7 +369,7 @@ export class NetworkProgressModel implements ProgressModel {
       const shape = resolveShape(job.params, t?.shape);
       const kind = this.cluster.kinds[kindIndex]!;
       // The loader (and submission, for generated jobs) checked that the layout fits this kind.
-      const layout = t?.layout ? layoutFromSpec(t.layout, shape) : autoLayout(job.devices, this.cluster.kindMaxPerNode[kindIndex]!, shape, kind.spec.memory);
+      const layout = t?.layout ? layoutFromSpec(t.layout, shape) : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
       const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
       r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes };
       this.shaped.set(key, r);

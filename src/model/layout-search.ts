@@ -1,0 +1,132 @@
+// The automatic layout of a training job that gives none: the fastest layout that fits, as a
+// careful engineer would search it: tensor parallelism inside a node, then pipeline stages, then
+// data parallelism over the rest, with ZeRO sharding only where memory needs it. Each candidate is
+// timed with the step-time model on nominal paths (the node's interconnect, the NICs' share of
+// the fabric, no contention); the fastest that leaves memory headroom wins, else the fastest that
+// fits at all. Deterministic: ties keep the earlier candidate (wider tensor groups, fewer stages,
+// less sharding).
+import type { ComputeDevice } from './gemm.js';
+import type { NodeGroup } from './cluster.js';
+import type { DeviceKind, FabricPreset } from './hardware-schema.js';
+import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
+import { memoryPerDevice } from './memory.js';
+import { stepTime, type CommPath } from './step-time.js';
+import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, divisorsUpTo, type AutoLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
+
+/** What the search needs to know about the kind and the fabric a job would run on. */
+export interface LayoutEnv {
+  readonly devicesPerNode: number;
+  readonly memoryBytes: number;
+  readonly peakFlops: number;
+  /** The operator-level compute model's device; absent: every kernel at `efficiency`. */
+  readonly device: ComputeDevice | undefined;
+  readonly efficiency: number;
+  readonly intra: CommPath;
+  /** A rank's share of the scale-out fabric; absent for a pool of one node. */
+  readonly scaleOut: CommPath | undefined;
+}
+
+/**
+ * Nominal paths of a layout's groups (Megatron rank order: tp fastest, then dp, then pp): a
+ * data-parallel group inside one node uses the interconnect, one spread over nodes with several
+ * ranks per node runs hierarchically; pipeline neighbours are in the same node only when a whole
+ * replica is.
+ */
+export function nominalPaths(layout: ParallelLayout, env: Pick<LayoutEnv, 'devicesPerNode' | 'intra' | 'scaleOut'>): { tp: CommPath; pp: CommPath; dp: CommPath } {
+  const perNode = Math.max(1, env.devicesPerNode);
+  const outer = env.scaleOut ?? env.intra;
+  const tpDp = layout.tp * layout.dp;
+  const dpRanksPerNode = Math.max(1, Math.floor(perNode / layout.tp));
+  const dp: CommPath =
+    tpDp <= perNode
+      ? env.intra
+      : dpRanksPerNode > 1
+        ? { ...outer, hierarchical: { devicesPerNode: dpRanksPerNode, intraBandwidthBytesPerS: env.intra.bandwidthBytesPerS, intraLatencyS: env.intra.latencyS } }
+        : outer;
+  const pp: CommPath = tpDp * layout.pp <= perNode ? env.intra : outer;
+  return { tp: env.intra, pp, dp };
+}
+
+export interface SearchedLayout extends AutoLayout {
+  /** Nominal step time of the chosen layout (s); NaN when nothing fits. */
+  stepS: number;
+}
+
+/** The fastest layout of `devices` that fits (see the file comment); autoLayout's leanest when none does. */
+export function fastestLayout(devices: number, shape: TrainingShape, env: LayoutEnv): SearchedLayout {
+  const perNode = Math.max(1, Math.floor(env.devicesPerNode));
+  const sequences = shape.globalBatchTokens / shape.seqLen;
+  let best: SearchedLayout | undefined;
+  let bestTight: SearchedLayout | undefined;
+  const tps = divisorsUpTo(devices, Math.min(8, perNode))
+    .filter((t) => perNode % t === 0)
+    .reverse();
+  for (const tp of tps) {
+    for (const pp of divisorsUpTo(devices / tp, Math.max(1, shape.layers))) {
+      const dp = devices / (tp * pp);
+      for (const zero of [0, 2, 3] as const) {
+        if (zero > 0 && dp === 1) continue;
+        const layout: ParallelLayout = {
+          tp,
+          pp,
+          dp,
+          microBatches: Math.max(1, Math.round(sequences / dp)),
+          virtualStages: 1,
+          shardedDataParallel: zero > 0,
+          ...(zero === 3 ? { zeroStage: 3 as const } : {}),
+        };
+        const memory = memoryPerDevice(shape, layout);
+        if (memory.totalBytes > env.memoryBytes) continue;
+        const paths = nominalPaths(layout, env);
+        const step = stepTime({
+          shape,
+          layout,
+          peakFlopsPerDevice: env.peakFlops,
+          ...(env.device ? { compute: computeBreakdown(shape, layout, env.device) } : { kernelEfficiency: env.efficiency }),
+          ...paths,
+        });
+        const candidate: SearchedLayout = { ...layout, fits: true, memory, stepS: step.stepS };
+        if (memory.totalBytes <= AUTO_LAYOUT_MEMORY_FRACTION * env.memoryBytes) {
+          if (!best || candidate.stepS < best.stepS) best = candidate;
+        } else if (!bestTight || candidate.stepS < bestTight.stepS) bestTight = candidate;
+        // A fitting layout needs no more sharding.
+        break;
+      }
+    }
+  }
+  const chosen = best ?? bestTight;
+  if (chosen) return chosen;
+  return { ...autoLayout(devices, perNode, shape, env.memoryBytes), stepS: Number.NaN };
+}
+
+/** The search environment of a device kind in a pool: its largest node, that node's NICs and fabric. */
+export function layoutEnvOf(
+  pool: { readonly kinds: readonly { readonly spec: DeviceKind }[]; readonly groups: readonly NodeGroup[]; readonly datacentres: readonly { readonly fabric: FabricPreset | undefined }[] },
+  kindIndex: number,
+  efficiencyOverride: number | undefined,
+): LayoutEnv {
+  const spec = pool.kinds[kindIndex]!.spec;
+  let group: NodeGroup | undefined;
+  for (const g of pool.groups) if (g.kind === kindIndex && (!group || g.devicesPerNode > group.devicesPerNode)) group = g;
+  const perNode = group?.devicesPerNode ?? 1;
+  const ic = spec.interconnect;
+  const intra: CommPath = { bandwidthBytesPerS: ic.bandwidth * ic.efficiency, latencyS: ic.latency, scaleOut: false };
+  const fabric = group ? pool.datacentres[group.datacentre]?.fabric : undefined;
+  const nicRate = group?.nicRateBytesPerS ?? fabric?.port_rate;
+  const scaleOut: CommPath | undefined =
+    group && fabric && nicRate !== undefined
+      ? { bandwidthBytesPerS: (group.nicsPerNode * nicRate * fabric.efficiency) / perNode, latencyS: fabric.endpoint_latency + NOMINAL_HOPS * fabric.hop_latency }
+      : undefined;
+  return {
+    devicesPerNode: perNode,
+    memoryBytes: spec.memory,
+    peakFlops: spec.peak,
+    device: efficiencyOverride === undefined ? computeDeviceOf(spec) : undefined,
+    efficiency: efficiencyOverride ?? spec.efficiency,
+    intra,
+    scaleOut,
+  };
+}
+
+/** Switch hops assumed between two nodes of a job on an idle three-tier Clos. */
+export const NOMINAL_HOPS = 5;
