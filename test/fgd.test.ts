@@ -45,8 +45,8 @@ describe('FGD placement', () => {
     '/t/pods.csv':
       'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\np0,1000,1024,1,300,,LS,Running,0,1000,0\np1,1000,1024,1,500,,LS,Running,1,1000,1\n',
   };
-  const nodeOfP1 = (placement: string): number => {
-    const text = `name: fgd\nseed: 1\nnetwork: ideal\ndatacentres:\n  - name: dc\n    nodes_from: { format: alibaba-openb, path: nodes.csv, device_map: { G2: V100-SXM2-32GB } }\nworkloads:\n  - trace: { format: alibaba-openb, path: pods.csv, reference_device: V100-SXM2-32GB, device_map: { G2: V100-SXM2-32GB } }\npolicy: fifo\nplacement: ${placement}\n`;
+  const nodeOfP1 = (placement: string, seed = 1): number => {
+    const text = `name: fgd\nseed: ${seed}\nnetwork: ideal\ndatacentres:\n  - name: dc\n    nodes_from: { format: alibaba-openb, path: nodes.csv, device_map: { G2: V100-SXM2-32GB } }\nworkloads:\n  - trace: { format: alibaba-openb, path: pods.csv, reference_device: V100-SXM2-32GB, device_map: { G2: V100-SXM2-32GB } }\npolicy: fifo\nplacement: ${placement}\n`;
     let node = -1;
     simulate(loadScenario(text, '/t/s.yaml', { readFile: (p) => files[p]!, baseDir: '/t' }), {
       observe: (sim) => sim.signals.on('started', (j) => {
@@ -62,5 +62,11 @@ describe('FGD placement', () => {
     expect(nodeOfP1('first-fit')).toBe(0);
     // GPU packing puts a share on a GPU already in use before an idle one (its case 1).
     expect(nodeOfP1('gpu-packing')).toBe(0);
+  });
+
+  it('random-fit draws among the nodes that fit, the same draw for the same seed', () => {
+    const nodes = Array.from({ length: 16 }, (_, i) => nodeOfP1('random-fit', i + 1));
+    expect(new Set(nodes)).toEqual(new Set([0, 1]));
+    expect(Array.from({ length: 16 }, (_, i) => nodeOfP1('random-fit', i + 1))).toEqual(nodes);
   });
 });

@@ -5,6 +5,7 @@ import { easyBackfill } from './easy-backfill.js';
 import { fifo } from './fifo.js';
 import { fgd } from './fgd.js';
 import { gpuPacking } from './gpu-packing.js';
+import { randomFit } from './random-fit.js';
 import { firstFit } from './first-fit.js';
 import { heterogeneityAware } from './heterogeneity-aware.js';
 import { las } from './las.js';
@@ -37,6 +38,7 @@ export const PLACEMENT_POLICIES: ReadonlyMap<string, PlacementPolicy<never>> = n
   [siteAware.name, siteAware as PlacementPolicy<never>],
   [fgd.name, fgd as PlacementPolicy<never>],
   [gpuPacking.name, gpuPacking as PlacementPolicy<never>],
+  [randomFit.name, randomFit as PlacementPolicy<never>],
 ]);
 
 /** Preemption policies (whom to suspend for whom) live in their own table, named by preemptive queue policies' `victims`. */
