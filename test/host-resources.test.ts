@@ -146,3 +146,22 @@ describe('host resources in placement', () => {
     expect(placementProblem(share, { kind: 0, nodes: [1], counts: [1], device: 8 }, c)).toBeUndefined();
   });
 });
+
+describe('device_map that loosens gpu_spec', () => {
+  const nodes = 'sn,cpu_milli,memory_mib,gpu,model\nn0,96000,393216,8,G2\nn1,128000,786432,8,G3\n';
+  const pods =
+    'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\np0,1000,1024,1,1000,G3,LS,Running,0,100,0\np1,1000,1024,1,1000,G2|G3,LS,Running,0,100,0\n';
+  const load = (map: string) => {
+    const fs: Record<string, string> = { '/t/nodes.csv': nodes, '/t/pods.csv': pods };
+    const text = `name: m\nseed: 1\nnetwork: ideal\ndatacentres:\n  - name: dc\n    nodes_from: { format: alibaba-openb, path: nodes.csv, device_map: ${map} }\nworkloads:\n  - trace: { format: alibaba-openb, path: pods.csv, reference_device: V100-SXM2-32GB, device_map: ${map} }\n`;
+    return loadScenario(text, '/t/m.yaml', { readFile: (p) => fs[p]!, baseDir: '/t' });
+  };
+
+  it('warns, naming the models, the kind, how many pods and one of them, when two models gpu_spec tells apart share a kind', () => {
+    const merged = load('{ G2: V100-SXM2-32GB, G3: V100-SXM2-32GB }');
+    const messages = merged.warnings.map((w) => w.message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/device_map merges trace GPU models that gpu_spec tells apart \(G3, G2 -> V100-SXM2-32GB\): 1 pod\(s\).*'p0', gpu_spec G3/);
+    expect(load('{ G2: V100-SXM2-32GB, G3: A100-80GB }').warnings).toEqual([]);
+  });
+});

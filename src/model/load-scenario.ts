@@ -563,6 +563,9 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       // and jobs.csv rows need each name to mean one job.
       const renamedByReason: Record<string, number> = { ...(imported.renamedByReason ?? {}) };
       const renames = new Map<string, number>();
+      const modelsOfTarget = new Map<string, string[]>();
+      for (const [m, target] of Object.entries(t.device_map)) modelsOfTarget.set(target, [...(modelsOfTarget.get(target) ?? []), m]);
+      const loosened = new Map<string, { count: number; example: string; allowed: string }>();
       for (const tj of imported.jobs) {
         let allowedKinds: number[] | undefined;
         if (tj.allowedModels) {
@@ -570,6 +573,20 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           for (const m of tj.allowedModels) {
             const k = kindOfModel(m);
             if (k !== undefined && !allowedKinds.includes(k)) allowedKinds.push(k);
+          }
+          // A device kind that several mapped models share, some of which this pod's gpu_spec
+          // forbids: the map loosens its constraint (warned once below).
+          for (const m of tj.allowedModels) {
+            const target = t.device_map[m];
+            if (target === undefined) continue;
+            const forbidden = (modelsOfTarget.get(target) ?? []).filter((o) => !tj.allowedModels!.includes(o));
+            if (forbidden.length > 0) {
+              const key = `${[m, ...forbidden].join(', ')} -> ${target}`;
+              const e = loosened.get(key) ?? { count: 0, example: tj.id, allowed: tj.allowedModels.join('|') };
+              e.count++;
+              loosened.set(key, e);
+              break;
+            }
           }
           if (allowedKinds.length === 0) {
             const reason = `no allowed GPU model maps to a device kind (${tj.allowedModels.join('|')}); see device_map`;
@@ -601,6 +618,12 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           ...(queue !== undefined ? { queue } : {}),
         });
         kept++;
+      }
+      for (const [key, e] of loosened) {
+        warn(
+          [...at, 'device_map'],
+          `device_map merges trace GPU models that gpu_spec tells apart (${key}): ${e.count} pod(s) whose gpu_spec allows only some of them may now run on the others' nodes (e.g. '${e.example}', gpu_spec ${e.allowed}); map them to distinct device kinds to keep the constraint`,
+        );
       }
       traceReports.push({ workload: name, source: imported.source, rows: imported.rows, jobs: kept, skippedByReason: skipped, filteredByOption: imported.filteredByOption, renamedByReason });
     } else {
