@@ -4,7 +4,7 @@
 // .cjs in either kind of project. Dependencies are linked from this repository's node_modules, so the
 // test needs no network.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,13 @@ beforeAll(() => {
   const info = JSON.parse(r.stdout) as { filename: string; files: { path: string }[] }[];
   tarball = join(work, info[0]!.filename);
   packed = info[0]!.files.map((f) => f.path);
+});
+
+describe('the build', () => {
+  it('makes the CLI executable, so `npx poolsim` runs it on a fresh clone (tsc writes files without the x bit)', () => {
+    expect(statSync(repoPath('dist/cli/main.js')).mode & 0o111).not.toBe(0);
+    expect(readFileSync(repoPath('dist/cli/main.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
 });
 
 describe('npm pack', () => {
