@@ -47,10 +47,16 @@ export function createEasyBackfill(options: EasyBackfillOptions = {}): QueueDisc
       const cluster = ctx.cluster;
       let reservation: Reservation | undefined;
       let extra = 0;
-      const walk = index.walk((g) => !reservation || (mayFitNow(g, cluster) && !cannotBackfill(g, reservation, extra, ctx)));
+      const walk = index.walk(
+        (g) => !reservation || (mayFitNow(g, cluster) && !cannotBackfill(g, reservation, extra, ctx)),
+        // In a group confined to the reserved kind and too large for the extra devices, only the
+        // jobs whose shortest run time ends by the reservation can backfill: go straight to them.
+        (g, from) => (reservation && confined(g, reservation, extra, ctx) ? nextEndingBy(g, from, reservation.timeS, ctx) : from),
+      );
       const start = (e: WaitingEntry, placement: Placement): void => {
         ctx.start(e.job, placement);
         index.remove(e);
+        forget(e);
         walk.reopen();
       };
       for (let e = walk.next(); e; e = walk.next()) {
@@ -85,60 +91,165 @@ export function createEasyBackfill(options: EasyBackfillOptions = {}): QueueDisc
 }
 
 /**
- * A shortest possible run time per group, so that whole groups of long jobs are skipped after the
- * head's reservation without placing each of them (on a long line that is almost every pass's
- * work). A job's predicted rate on any placement is at most devices x peak x kernel efficiency on
- * its best allowed kind (communication and bubbles only add to a step), so remaining work over
- * that rate never exceeds its predicted run time.
- */
-const shortest = new WeakMap<WaitingGroup, { min: number; seen: number; dead: number }>();
-
-function shortestRunS(g: WaitingGroup, ctx: SchedulingContext): number {
-  let c = shortest.get(g);
-  if (!c || c.dead !== g.dead || c.seen > g.entries.length) c = { min: Infinity, seen: g.head, dead: g.dead };
-  // Entries only join at the end (EASY keeps the line's order); a departure rescans the group.
-  for (let i = c.seen; i < g.entries.length; i++) {
-    const e = g.entries[i]!;
-    if (!e.live) continue;
-    let best = 0;
-    for (const k of allowedKinds(e.job, ctx.cluster)) best = Math.max(best, kindRate(e.job, k, ctx.cluster));
-    c.min = Math.min(c.min, e.job.remainingFlop / best);
-  }
-  c.seen = g.entries.length;
-  shortest.set(g, c);
-  return c.min;
-}
-
-/**
  * True when no job of the group can backfill now: it can only run on the reserved kind, it is too
  * large for the devices the head does not need, and even its shortest job would end after the
  * reservation. (The per-job test in schedule() would reject every one of them.)
  */
 function cannotBackfill(g: WaitingGroup, r: Reservation, extra: number, ctx: SchedulingContext): boolean {
-  const kinds = g.kinds ?? ctx.cluster.allKinds;
-  if (kinds.length !== 1 || kinds[0] !== r.kind || g.devices <= extra) return false;
-  return ctx.nowS + shortestRunS(g, ctx) > r.timeS;
+  if (!confined(g, r, extra, ctx)) return false;
+  return ctx.nowS + shortestTree(g, ctx).tree[1]! > r.timeS;
 }
 
-/** Earliest time enough devices of an allowed kind come free for `job`, by predicted finish times. */
+/** The group's jobs can only run on the reserved kind and are too large for the spare devices. */
+function confined(g: WaitingGroup, r: Reservation, extra: number, ctx: SchedulingContext): boolean {
+  const kinds = g.kinds ?? ctx.cluster.allKinds;
+  return kinds.length === 1 && kinds[0] === r.kind && g.devices > extra;
+}
+
+/**
+ * A job's shortest possible run time: its predicted rate on any placement is at most devices x
+ * peak x kernel efficiency on its best allowed kind (communication and bubbles only add to a
+ * step), so remaining work over that rate never exceeds its predicted run time.
+ */
+function entryShortestS(e: WaitingEntry, ctx: SchedulingContext): number {
+  let best = 0;
+  for (const k of allowedKinds(e.job, ctx.cluster)) best = Math.max(best, kindRate(e.job, k, ctx.cluster));
+  return e.job.remainingFlop / best;
+}
+
+/**
+ * Per group, a min segment tree of its waiting entries' shortest run times by position (started
+ * ones count as Infinity), so that a pass skips whole groups of long jobs after the head's
+ * reservation (the root), and finds the next job of a confined group that could end by the reservation in O(log n) instead of
+ * placing and predicting every job in between (a long line of long jobs behind a reserved head).
+ * Entries only join at the end of an EASY group (the line's order); a compaction replaces the
+ * array, and the tree is rebuilt. A waiting job's work does not change while it waits.
+ */
+interface ShortestTree {
+  entries: WaitingEntry[];
+  /** Entries taken in so far, and the last of them (a check that the array only grew at its end). */
+  n: number;
+  last: WaitingEntry | undefined;
+  size: number;
+  tree: Float64Array;
+}
+
+const trees = new WeakMap<WaitingGroup, ShortestTree>();
+
+function shortestTree(g: WaitingGroup, ctx: SchedulingContext): ShortestTree {
+  const list = g.entries;
+  let t = trees.get(g);
+  if (!t || t.entries !== list || t.n > list.length || (t.n > 0 && list[t.n - 1] !== t.last) || list.length > t.size) {
+    let size = t && t.entries === list ? t.size : 1;
+    while (size < list.length) size <<= 1;
+    t = { entries: list, n: 0, last: undefined, size, tree: new Float64Array(2 * size).fill(Infinity) };
+    trees.set(g, t);
+  }
+  if (t.n < list.length) {
+    const tree = t.tree;
+    for (let i = t.n; i < list.length; i++) tree[t.size + i] = list[i]!.live ? entryShortestS(list[i]!, ctx) : Infinity;
+    // Refresh the ancestors of the new leaves, level by level.
+    let lo = (t.size + t.n) >> 1;
+    let hi = (t.size + list.length - 1) >> 1;
+    while (lo >= 1) {
+      for (let j = lo; j <= hi; j++) tree[j] = Math.min(tree[2 * j]!, tree[2 * j + 1]!);
+      lo >>= 1;
+      hi >>= 1;
+    }
+    t.n = list.length;
+    t.last = list[list.length - 1];
+  }
+  return t;
+}
+
+/** A started job no longer counts in its group's shortest run time. */
+function forget(e: WaitingEntry): void {
+  const t = trees.get(e.group);
+  if (!t || t.entries !== e.group.entries) return;
+  // Entries of an EASY group are in push order (seq ascending).
+  let lo = 0;
+  let hi = t.n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t.entries[mid]!.seq < e.seq) lo = mid + 1;
+    else hi = mid;
+  }
+  if (t.entries[lo] !== e) return;
+  const tree = t.tree;
+  let i = t.size + lo;
+  tree[i] = Infinity;
+  for (i >>= 1; i >= 1; i >>= 1) tree[i] = Math.min(tree[2 * i]!, tree[2 * i + 1]!);
+}
+
+/** First position >= from whose job could end by `timeS` (now + shortest run time <= timeS), or the group's length. */
+function nextEndingBy(g: WaitingGroup, from: number, timeS: number, ctx: SchedulingContext): number {
+  const t = shortestTree(g, ctx);
+  const tree = t.tree;
+  const nowS = ctx.nowS;
+  const fits = (j: number): boolean => !(nowS + tree[j]! > timeS);
+  const end = g.entries.length;
+  if (from >= end) return end;
+  // Up from the leaf at `from` to the first subtree at or to its right holding a fitting leaf, then down.
+  let i = t.size + from;
+  if (fits(i)) return from;
+  for (;;) {
+    while ((i & 1) === 1 || !fits(i + 1)) {
+      i >>= 1;
+      if (i <= 1) return end;
+    }
+    i++;
+    break;
+  }
+  while (i < t.size) {
+    i <<= 1;
+    if (!fits(i)) i++;
+  }
+  return Math.min(i - t.size, end);
+}
+
+/** Scratch space for reserve(): predicted finish times, device counts, and an order over them. */
+let endT = new Float64Array(256);
+let endN = new Float64Array(256);
+let order = new Uint32Array(256);
+const byEnd = (a: number, b: number): number => endT[a]! - endT[b]!;
+
+/**
+ * Earliest time enough devices of an allowed kind come free for `job`, by predicted finish times:
+ * the first finish time by which the free devices and those of every job ending by then cover the
+ * job (so the order among jobs ending at the same instant does not matter), the surplus then its
+ * extra. No allocation per running job: this runs on every pass with a blocked head.
+ */
 export function reserve(job: JobView, ctx: SchedulingContext): Reservation | undefined {
   const cluster = ctx.cluster;
+  const running = ctx.running;
+  if (running.length > endT.length) {
+    let n = endT.length;
+    while (n < running.length) n *= 2;
+    endT = new Float64Array(n);
+    endN = new Float64Array(n);
+    order = new Uint32Array(n);
+  }
   let best: Reservation | undefined;
   for (const kind of allowedKinds(job, cluster)) {
     if (cluster.kindTotal[kind]! < job.devices) continue;
-    const ending = ctx.running
-      .filter((r) => r.placement?.kind === kind)
-      .map((r) => ({ t: ctx.predictedFinishS(r), n: r.devices }))
-      .sort((a, b) => a.t - b.t);
+    let m = 0;
+    for (const r of running) {
+      if (r.placement?.kind !== kind) continue;
+      endT[m] = ctx.predictedFinishS(r);
+      endN[m] = r.devices;
+      order[m] = m;
+      m++;
+    }
+    const ending = order.subarray(0, m).sort(byEnd);
     let free = cluster.kindFree[kind]!;
     let timeS = ctx.nowS;
     let i = 0;
-    for (; i < ending.length && free < job.devices; i++) {
-      free += ending[i]!.n;
-      timeS = ending[i]!.t;
+    for (; i < m && free < job.devices; i++) {
+      free += endN[ending[i]!]!;
+      timeS = endT[ending[i]!]!;
     }
     // Jobs that end at the same instant free their devices then too: they add to the extra.
-    for (; i < ending.length && ending[i]!.t <= timeS; i++) free += ending[i]!.n;
+    for (; i < m && endT[ending[i]!]! <= timeS; i++) free += endN[ending[i]!]!;
     // Devices of a checkpointing job have no predicted finish (Infinity): no reservation on that kind.
     if (free < job.devices || !Number.isFinite(timeS)) continue;
     const r = { job, kind, timeS, extra: free - job.devices };

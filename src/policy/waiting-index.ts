@@ -174,10 +174,10 @@ export class WaitingIndex {
    * Call `reopen()` after anything `open` reads has changed: groups that open then join the walk
    * at the position reached (the jobs of theirs that were passed stay passed).
    */
-  walk(open: (g: WaitingGroup) => boolean): IndexWalk {
+  walk(open: (g: WaitingGroup) => boolean, skip?: SkipWithin): IndexWalk {
     this.compact();
     if (this.ranksStale) this.rebuildRanks();
-    return new IndexWalk(this.ranks, open);
+    return new IndexWalk(this.ranks, open, skip);
   }
 
   private rebuildRanks(): void {
@@ -206,6 +206,13 @@ function upperBound(list: readonly WaitingEntry[], e: WaitingEntry, from: number
   return lo;
 }
 
+/**
+ * Within an open group, the first index at or after `from` (of `g.entries`) that the walk may
+ * yield, or `g.entries.length`: the entries skipped are passed for the rest of the walk, so a
+ * skip must hold until the walk ends (a policy skips jobs that cannot start in this pass).
+ */
+export type SkipWithin = (g: WaitingGroup, from: number) => number;
+
 /** See WaitingIndex.walk. Entries yielded are live when yielded; the caller removes those it starts. */
 export class IndexWalk {
   private r = -1;
@@ -217,6 +224,7 @@ export class IndexWalk {
   constructor(
     private readonly ranks: readonly { rank: number; groups: WaitingGroup[] }[],
     private readonly isOpen: (g: WaitingGroup) => boolean,
+    private readonly skip?: SkipWithin,
   ) {}
 
   /** The next live entry of an open group, or undefined at the end. */
@@ -230,7 +238,13 @@ export class IndexWalk {
           const g = this.groups[i]!;
           const list = g.entries;
           let c = Math.max(this.cursors[i]!, g.head);
-          while (c < list.length && !isIn(list[c]!, g)) c++;
+          const skip = this.skip;
+          if (skip) {
+            c = skip(g, c);
+            while (c < list.length && !isIn(list[c]!, g)) c = skip(g, c + 1);
+          } else {
+            while (c < list.length && !isIn(list[c]!, g)) c++;
+          }
           this.cursors[i] = c;
           if (c < list.length && (!bestEntry || entryBefore(list[c]!, bestEntry))) {
             best = i;
