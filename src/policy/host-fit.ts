@@ -67,21 +67,26 @@ function wholePlacement(job: JobView, cluster: ClusterView, order: HostOrder): P
     if (cluster.kindFree[kind]! < job.devices) continue;
     const node = rankNode(job, kind, job.devices, cluster, order);
     if (node !== -1) return { kind, nodes: [node], counts: [job.devices] };
-    // Several nodes: wholly free nodes first (index order), then the rest, each taking what it can
-    // hold of devices and of its share of host resources.
-    const list = Array.from(cluster.nodesOfKind[kind]!);
-    list.sort((a, b) => Number(cluster.nodeFree[b] !== cluster.nodeDevices[b]) - Number(cluster.nodeFree[a] !== cluster.nodeDevices[a]) || a - b);
+    // Several nodes: partly used nodes first (index order), filling what others left, then wholly
+    // free ones, each taking what it can hold of devices and of its share of host resources. Two
+    // passes over the kind's nodes (kept in index order), not a sort per placement: a burst of
+    // gangs on a large pool stays linear.
+    const list = cluster.nodesOfKind[kind]!;
     const nodes: number[] = [];
     const counts: number[] = [];
     let left = job.devices;
-    for (const n of list) {
-      if (left === 0) break;
-      let take = Math.min(left, cluster.nodeFree[n]!);
-      while (take > 0 && !hostRoom(job, n, take, cluster)) take--;
-      if (take === 0) continue;
-      nodes.push(n);
-      counts.push(take);
-      left -= take;
+    for (let pass = 0; pass < 2 && left > 0; pass++) {
+      const wholeNow = pass === 1;
+      for (let i = 0; i < list.length && left > 0; i++) {
+        const n = list[i]!;
+        if ((cluster.nodeFree[n] === cluster.nodeDevices[n]) !== wholeNow) continue;
+        let take = Math.min(left, cluster.nodeFree[n]!);
+        while (take > 0 && !hostRoom(job, n, take, cluster)) take--;
+        if (take === 0) continue;
+        nodes.push(n);
+        counts.push(take);
+        left -= take;
+      }
     }
     if (left === 0) return { kind, nodes, counts };
   }
