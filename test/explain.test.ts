@@ -7,9 +7,10 @@ import { bundled, poolsim } from './helpers.js';
 describe('explain', () => {
   const r = bundled('llama3-405b');
   const e = explainJob(r, 'llama3-405b');
-  it('adds up: step = compute + exposed communication + bubble; exposed = TP + PP + DP', () => {
+  it('adds up: step = compute + exposed communication + bubble; exposed = TP + PP + DP (+ CP, 0 here)', () => {
     const s = e.step;
     expect(s.step_s).toBeCloseTo(s.compute_s + s.exposed_comm_s + s.bubble_s, 9);
+    expect(s.exposed_cp_s).toBe(0);
     expect(s.exposed_comm_s).toBeCloseTo(s.exposed_tp_s + s.exposed_pp_s + s.exposed_dp_s, 9);
     const mb = s.micro_batch;
     expect(mb.total_s).toBeCloseTo(mb.gemm_s + mb.attention_s + mb.elementwise_s + mb.logits_s, 9);

@@ -16,7 +16,7 @@ export interface Explanation {
   job: string;
   kind: string;
   devices: number;
-  layout: ParallelLayout & { automatic: boolean; zero: number };
+  layout: ParallelLayout & { cp: number; automatic: boolean; zero: number };
   shape: TrainingShape & { recomputeMode: string; sequenceParallelOn: boolean; attentionKernel: string };
   /** Whether kernels were timed operator by operator (else one efficiency for all). */
   operatorModel: boolean;
@@ -27,6 +27,8 @@ export interface Explanation {
     exposed_tp_s: number;
     exposed_pp_s: number;
     exposed_dp_s: number;
+    /** Context-parallel key/value exchange (0 without context parallelism); never hidden. */
+    exposed_cp_s: number;
     bubble_s: number;
     /** Per micro-batch on the slowest stage, by operator class (s). */
     micro_batch: { gemm_s: number; attention_s: number; elementwise_s: number; logits_s: number; recompute_s: number; total_s: number };
@@ -35,7 +37,7 @@ export interface Explanation {
     tokens_per_step: number;
   };
   memory: { weights_gib: number; gradients_gib: number; optimizer_gib: number; activations_gib: number; total_gib: number; device_gib: number; micro_batches_in_flight: number; fits: boolean };
-  paths: { tp: CommPath; pp: CommPath; dp: CommPath };
+  paths: { tp: CommPath; pp: CommPath; dp: CommPath; cp?: CommPath };
 }
 
 const GiB = 2 ** 30;
@@ -65,7 +67,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape'>,
   const shape = resolveShape(job.params, job.shape);
   const env = layoutEnvOf(r.shape, kindIndex, job.efficiency);
   const layout: ParallelLayout = job.layout ? layoutFromSpec(job.layout, shape) : fastestLayout(job.devices, shape, env);
-  const { tp: intra, pp, dp } = nominalPaths(layout, env);
+  const { tp: intra, pp, dp, cp } = nominalPaths(layout, env);
 
   const dev = job.efficiency === undefined ? computeDeviceOf(spec) : undefined;
   const compute = dev ? computeBreakdown(shape, layout, dev) : undefined;
@@ -77,6 +79,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape'>,
     tp: intra,
     pp,
     dp,
+    ...(cp ? { cp } : {}),
   });
   const mem: DeviceMemory = memoryPerDevice(shape, layout);
   const c = step.compute;
@@ -86,6 +89,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape'>,
     devices: job.devices,
     layout: {
       tp: layout.tp,
+      cp: layout.cp ?? 1,
       pp: layout.pp,
       dp: layout.dp,
       microBatches: layout.microBatches,
@@ -103,6 +107,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape'>,
       exposed_tp_s: step.tpExposedS,
       exposed_pp_s: step.ppExposedS,
       exposed_dp_s: step.dpExposedS,
+      exposed_cp_s: step.cpCommS,
       bubble_s: step.bubbleS,
       micro_batch: { gemm_s: c.gemmS, attention_s: c.attentionS, elementwise_s: c.elementwiseS, logits_s: c.logitsS, recompute_s: c.recomputeS, total_s: c.microBatchS },
       optimizer_s: c.optimizerS,
@@ -119,7 +124,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape'>,
       micro_batches_in_flight: mem.microBatchesInFlight,
       fits: mem.totalBytes <= spec.memory,
     },
-    paths: { tp: intra, pp, dp },
+    paths: { tp: intra, pp, dp, ...(cp ? { cp } : {}) },
   };
 }
 
@@ -137,6 +142,7 @@ export function explanationTable(e: Explanation): string {
     ['  exposed TP communication', `${s(st.exposed_tp_s)}`, pct(st.exposed_tp_s, st.step_s)],
     ['  exposed PP communication', `${s(st.exposed_pp_s)}`, pct(st.exposed_pp_s, st.step_s)],
     ['  exposed DP communication', `${s(st.exposed_dp_s)}`, pct(st.exposed_dp_s, st.step_s)],
+    ...(l.cp > 1 ? [['  exposed CP communication', `${s(st.exposed_cp_s)}`, pct(st.exposed_cp_s, st.step_s)] as [string, string, string]] : []),
     ['  pipeline bubble', `${s(st.bubble_s)}`, pct(st.bubble_s, st.step_s)],
     [`micro-batch, slowest stage (${l.microBatches} per step)`, `${s(mb.total_s)}`, '100%'],
     ['  layer GEMMs', `${s(mb.gemm_s)}`, pct(mb.gemm_s, mb.total_s)],
@@ -161,7 +167,7 @@ export function explanationTable(e: Explanation): string {
   const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
   const head = [
     `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric`,
-    `layout: tp ${l.tp} x pp ${l.pp} x dp ${l.dp}, ${l.microBatches} micro-batches, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
+    `layout: tp ${l.tp}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp} x dp ${l.dp}, ${l.microBatches} micro-batches, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn ? 'on' : 'off'}`,
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
     '',

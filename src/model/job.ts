@@ -59,6 +59,8 @@ export interface ShapeOverrides {
 
 export interface LayoutSpec {
   readonly tp: number;
+  /** Context-parallel degree (1 when absent). */
+  readonly cp?: number | undefined;
   readonly pp: number;
   readonly dp: number;
   readonly micro_batches?: number | undefined;

@@ -87,6 +87,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const t = Math.max(1, layout.tp);
   const pp = Math.max(1, layout.pp);
   const dp = Math.max(1, layout.dp);
+  const cp = Math.max(1, layout.cp ?? 1);
   const m = Math.max(1, layout.microBatches);
   const h = shape.hiddenSize;
   const s = shape.seqLen;
@@ -101,8 +102,12 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const flash = shape.attention === 'flash';
   const sp = sequenceParallelOf(shape);
 
-  const n = shape.globalBatchTokens / (dp * m); // tokens per micro-batch
-  const b = n / s; // sequences per micro-batch
+  const nSeq = shape.globalBatchTokens / (dp * m); // tokens per micro-batch
+  const b = nSeq / s; // sequences per micro-batch
+  // Context parallelism: a rank computes 1/cp of each sequence's tokens (its queries), attending
+  // over the whole sequence's keys; load-balanced chunks give every rank the same causal work.
+  const n = nSeq / cp;
+  const sq = s / cp;
   const g = (mm: number, nn: number, kk: number, batch = 1): number => gemmTimeS(mm, nn, kk, batch, B, dev);
   // A forward GEMM and its two backward GEMMs (input gradient, weight gradient).
   const fwdBwd = (mm: number, nn: number, kk: number): [number, number] => [g(mm, nn, kk), g(mm, kk, nn) + g(kk, nn, mm)];
@@ -123,18 +128,19 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   let attnF: number;
   let attnB: number;
   if (flash) {
-    const flops = 0.5 * 4 * b * s * s * dh * headsPerRank;
+    const flops = 0.5 * 4 * b * sq * s * dh * headsPerRank;
     attnF = flops / (dev.peakFlops * dev.gemmEfficiency * FLASH_FORWARD_RELATIVE);
     attnB = (2.5 * flops) / (dev.peakFlops * dev.gemmEfficiency * FLASH_BACKWARD_RELATIVE);
   } else {
     const batch = b * headsPerRank;
-    const scores = batch * s * s;
-    const qk = g(s, s, dh, batch);
-    const pv = g(s, dh, s, batch);
+    const scores = batch * sq * s;
+    const qk = g(sq, s, dh, batch);
+    const pv = g(sq, dh, s, batch);
     const soft = memoryBoundTimeS((SOFTMAX_ELEMS * B + DROPOUT_ELEMS * B + 1) * scores, dev);
     attnF = qk + pv + soft;
     // Backward: two GEMMs per forward GEMM, the softmax and dropout gradients.
-    attnB = g(s, dh, s, batch) + g(dh, s, s, batch) + g(s, s, dh, batch) + g(s, dh, s, batch) + BACKWARD_BYTES_RATIO * soft;
+    // dV = P^T dO, dK^T = Q^T dS over the rank's sq queries; dP = dO V^T, dQ = dS K.
+    attnB = g(s, dh, sq, batch) + g(dh, s, sq, batch) + g(sq, s, dh, batch) + g(sq, dh, s, batch) + BACKWARD_BYTES_RATIO * soft;
   }
 
   // Memory-bound kernels on the residual stream (1/t of the tokens with sequence parallelism).
@@ -160,12 +166,12 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const microBatchS = layers * layerS + logitsS;
   const averageStageMicroBatchS = layers * layerS + logitsS / pp;
 
-  const paramsPerDevice = shape.params / (t * pp) / (zeroStageOf(layout) >= 1 ? dp : 1);
+  const paramsPerDevice = shape.params / (t * pp) / (zeroStageOf(layout) >= 1 ? dp * cp : 1);
   const optimizerS = memoryBoundTimeS(OPTIMIZER_BYTES_PER_PARAM * paramsPerDevice, dev);
 
   // Hardware FLOPs per device per step: layers' GEMMs (x3 for fwd + bwd), attention, output layer.
   const layerGemmFlop = 2 * n * h * (qkvN + h / t + ffnUpN) + 2 * n * (f / t) * h;
-  const attnFlop = flash ? 0.5 * 4 * b * s * s * dh * headsPerRank : 4 * b * s * s * dh * headsPerRank;
+  const attnFlop = flash ? 0.5 * 4 * b * sq * s * dh * headsPerRank : 4 * b * sq * s * dh * headsPerRank;
   const fwdFlop = layerGemmFlop + attnFlop;
   const recomputeFlop = recompute === 'full' ? fwdFlop : recompute === 'selective' && !flash ? attnFlop : 0;
   const hardwareFlopPerDevice = m * (layers * (3 * fwdFlop + recomputeFlop) + (3 * 2 * n * (vocab / t) * h) / pp);

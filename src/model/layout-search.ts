@@ -32,10 +32,12 @@ export interface LayoutEnv {
  * ranks per node runs hierarchically; pipeline neighbours are in the same node only when a whole
  * replica is.
  */
-export function nominalPaths(layout: ParallelLayout, env: Pick<LayoutEnv, 'devicesPerNode' | 'intra' | 'scaleOut'>): { tp: CommPath; pp: CommPath; dp: CommPath } {
+export function nominalPaths(layout: ParallelLayout, env: Pick<LayoutEnv, 'devicesPerNode' | 'intra' | 'scaleOut'>): { tp: CommPath; pp: CommPath; dp: CommPath; cp?: CommPath } {
   const perNode = Math.max(1, env.devicesPerNode);
   const outer = env.scaleOut ?? env.intra;
-  const tpDp = layout.tp * layout.dp;
+  const cp = layout.cp ?? 1;
+  // The ranks of one pipeline stage (tp fastest, then cp, then dp): the gradient group's span.
+  const tpDp = layout.tp * cp * layout.dp;
   const dpRanksPerNode = Math.max(1, Math.floor(perNode / layout.tp));
   const dp: CommPath =
     tpDp <= perNode
@@ -44,7 +46,8 @@ export function nominalPaths(layout: ParallelLayout, env: Pick<LayoutEnv, 'devic
         ? { ...outer, hierarchical: { devicesPerNode: dpRanksPerNode, intraBandwidthBytesPerS: env.intra.bandwidthBytesPerS, intraLatencyS: env.intra.latencyS } }
         : outer;
   const pp: CommPath = tpDp * layout.pp <= perNode ? env.intra : outer;
-  return { tp: env.intra, pp, dp };
+  if (cp === 1) return { tp: env.intra, pp, dp };
+  return { tp: env.intra, pp, dp, cp: layout.tp * cp <= perNode ? env.intra : outer };
 }
 
 export interface SearchedLayout extends AutoLayout {

@@ -66,15 +66,19 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   const tp = Math.max(1, layout.tp);
   const pp = Math.max(1, layout.pp);
   const dp = Math.max(1, layout.dp);
+  const cp = Math.max(1, layout.cp ?? 1);
+  // Weights are replicated over context-parallel ranks: ZeRO shards over dp x cp of them.
+  const shards = dp * cp;
   const m = Math.max(1, layout.microBatches);
   const zero = zeroStageOf(layout);
   const paramsPerDevice = shape.params / (tp * pp);
   const layerParams = paramsPerDevice / Math.max(1, shape.layers / pp);
-  const weightsBytes = zero >= 3 ? (paramsPerDevice / dp + 2 * layerParams) * shape.precisionBytes : paramsPerDevice * shape.precisionBytes;
-  const gradientsBytes = (paramsPerDevice * (shape.gradientBytes ?? shape.precisionBytes)) / (zero >= 2 ? dp : 1);
-  const optimizerBytes = (paramsPerDevice * ADAM_STATE_BYTES_PER_PARAM) / (zero >= 1 ? dp : 1);
+  const weightsBytes = zero >= 3 ? (paramsPerDevice / shards + 2 * layerParams) * shape.precisionBytes : paramsPerDevice * shape.precisionBytes;
+  const gradientsBytes = (paramsPerDevice * (shape.gradientBytes ?? shape.precisionBytes)) / (zero >= 2 ? shards : 1);
+  const optimizerBytes = (paramsPerDevice * ADAM_STATE_BYTES_PER_PARAM) / (zero >= 1 ? shards : 1);
 
-  const microBatchTokens = shape.globalBatchTokens / (dp * m);
+  // A rank holds 1/cp of each sequence's tokens (the keys and values it gathers are transient).
+  const microBatchTokens = shape.globalBatchTokens / (dp * m) / cp;
   const activationBytesPerLayer = layerActivationBytes(shape, microBatchTokens, tp, recompute);
   const microBatchesInFlight = Math.min(m, pp);
   const sp = sequenceParallelOf(shape);

@@ -17,7 +17,7 @@ import {
 } from './calibration.js';
 import { recomputeOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { ComputeBreakdown } from './layer-compute.js';
-import { zeroStageOf } from './memory.js';
+import { DEFAULT_HEAD_DIM, zeroStageOf } from './memory.js';
 
 /**
  * The communication path of one parallel group, as the network model sees it now.
@@ -73,6 +73,12 @@ export interface StepTimeInput {
   tp: CommPath;
   pp: CommPath;
   dp: CommPath;
+  /**
+   * The context-parallel group's path (layout.cp > 1): the ranks that split one sequence. Absent:
+   * the data-parallel path without its two-level split (cp ranks sit beside each other in rank
+   * order, after tp, so they share the data-parallel group's nodes and links).
+   */
+  cp?: CommPath;
   /** Overrides of the calibrated overlap fractions. */
   overlap?: Partial<OverlapFractions>;
 }
@@ -94,6 +100,8 @@ export interface StepTime {
   ppCommS: number;
   /** Data-parallel gradient synchronisation per step, before overlap (s). */
   dpCommS: number;
+  /** Context-parallel key/value all-gathers and gradient reduce-scatters per step (s); all exposed. */
+  cpCommS: number;
   tpExposedS: number;
   ppExposedS: number;
   dpExposedS: number;
@@ -116,6 +124,7 @@ export interface StepTime {
   tpBytesPerStepPerDevice: number;
   ppBytesPerStepPerDevice: number;
   dpBytesPerStepPerDevice: number;
+  cpBytesPerStepPerDevice: number;
   /** usefulFlopPerStep / stepS: the job's progress rate (FLOP/s). */
   usefulFlopPerS: number;
   /** usefulFlopPerStep / (stepS x devices x peak): the job's effective compute ratio (MFU). */
@@ -140,8 +149,11 @@ export interface StepTime {
  * Bubble: the interleaved 1F1B schedule idles (pp-1)/v micro-batch times (Narayanan et al.
  * 2021 section 2.2; Llama 3 paper section 3.3.2 gives the bubble ratio (PP-1)/(V M)); v = 1 is
  * plain 1F1B, (pp-1)/m of the ideal time.
+ * Context parallel (layout.cp): a rank holds 1/cp of each sequence (micro-batch tokens / cp in
+ * every term above); per layer the keys and values of the whole sequence are all-gathered before
+ * attention (again under full recompute) and their gradients reduce-scattered, all exposed.
  * Data parallel: gradient all-reduce (or, sharded, weight all-gather + gradient reduce-scatter)
- * of params/(tp pp) elements per rank, issued in one bucket per layer the rank holds (DDP
+ * of params/(tp pp) elements per rank over the dp x cp ranks that hold the same weights, issued in one bucket per layer the rank holds (DDP
  * buckets / FSDP units), so latency is paid per bucket. With gradient accumulation the
  * gradients are final only in the last micro-batch's backward, so only that backward (plus
  * the first forward for the sharded all-gather) can hide it:
@@ -152,9 +164,10 @@ export function stepTime(input: StepTimeInput): StepTime {
   const tp = Math.max(1, layout.tp);
   const pp = Math.max(1, layout.pp);
   const dp = Math.max(1, layout.dp);
+  const cp = Math.max(1, layout.cp ?? 1);
   const m = Math.max(1, layout.microBatches);
   const v = Math.max(1, layout.virtualStages ?? 1);
-  const devices = tp * pp * dp;
+  const devices = tp * cp * pp * dp;
   const ovTp = input.overlap?.tp ?? TP_OVERLAP_FRACTION;
   const ovPp = input.overlap?.pp ?? PP_OVERLAP_FRACTION;
   const ovDp = input.overlap?.dp ?? DP_OVERLAP_FRACTION;
@@ -171,7 +184,8 @@ export function stepTime(input: StepTimeInput): StepTime {
 
   // Per micro-batch on one rank.
   const computeMbS = compute.microBatchS;
-  const mbTokens = tokens / (dp * m);
+  // Tokens of one micro-batch on one rank: 1/cp of each sequence under context parallelism.
+  const mbTokens = tokens / (dp * m) / cp;
   const layersPerRank = shape.layers / pp;
 
   const actBytes = mbTokens * shape.hiddenSize * bytes;
@@ -188,8 +202,26 @@ export function stepTime(input: StepTimeInput): StepTime {
   const ppMbExposedS = ppMbS - Math.min(ovPp * ppMbS, computeMbS);
   const ppMbBytes = pp > 1 ? 2 * v * p2pBytes : 0;
 
-  const microBatchS = computeMbS + tpMbExposedS + ppMbExposedS;
-  const bubbleS = ((pp - 1) / v) * (compute.averageStageMicroBatchS + tpMbExposedS + ppMbExposedS);
+  // Context parallel, as Llama 3 runs it (paper, section 3.3.2): per layer, all-gather the keys
+  // and values of the whole sequence before attention (again in a full recompute) and
+  // reduce-scatter their gradients after the backward; exposed on the critical path (small
+  // beside the queries with grouped-query attention). Each rank contributes its tokens' K and V
+  // of its tensor rank's KV heads (all of them when there are fewer KV heads than tp ranks).
+  let cpMbS = 0;
+  let cpMbBytes = 0;
+  if (cp > 1) {
+    const heads = shape.heads ?? Math.max(1, Math.round(shape.hiddenSize / DEFAULT_HEAD_DIM));
+    const kvHeads = shape.kvHeads ?? heads;
+    const kvWidth = (shape.hiddenSize / heads) * Math.max(1, kvHeads / tp);
+    const gathered = 2 * mbTokens * cp * kvWidth * bytes; // K and V of the whole sequence(s)
+    const cpPath = input.cp ?? { bandwidthBytesPerS: input.dp.bandwidthBytesPerS, latencyS: input.dp.latencyS, scaleOut: input.dp.scaleOut };
+    const gathers = fullRecompute ? 2 : 1;
+    cpMbS = layersPerRank * (gathers * allGatherTimeS(cp, gathered, cpPath.bandwidthBytesPerS, cpPath.latencyS) + reduceScatterTimeS(cp, gathered, cpPath.bandwidthBytesPerS, cpPath.latencyS));
+    cpMbBytes = layersPerRank * (gathers + 1) * ((cp - 1) / cp) * gathered;
+  }
+
+  const microBatchS = computeMbS + tpMbExposedS + ppMbExposedS + cpMbS;
+  const bubbleS = ((pp - 1) / v) * (compute.averageStageMicroBatchS + tpMbExposedS + ppMbExposedS + cpMbS);
 
   // Data parallel. ZeRO 1 and 2 all-gather the updated weights once per step and reduce-scatter
   // the gradients (the volume of one all-reduce); ZeRO 3 gathers the weights again for every
@@ -198,9 +230,11 @@ export function stepTime(input: StepTimeInput): StepTime {
   const gathers = zero >= 3 ? 2 * m : 1;
   const paramsPerRank = shape.params / (tp * pp);
   const buckets = Math.max(1, Math.ceil(layersPerRank));
+  // Gradients are reduced over every rank that holds the same weights: dp x cp of them.
+  const dg = dp * cp;
   let dpCommS = 0;
   let dpBytes = 0;
-  if (dp > 1) {
+  if (dg > 1) {
     const dpPath = input.dp;
     const h = dpPath.hierarchical;
     if (zero >= 1) {
@@ -208,22 +242,22 @@ export function stepTime(input: StepTimeInput): StepTime {
       const gBucket = (paramsPerRank * gradBytes) / buckets;
       // Two-level when the group has k ranks per node: the intra-node phase on the full
       // buffer, the inter-node phase on 1/k of it; a ragged group runs flat on the network.
-      const k = h ? Math.min(Math.max(1, Math.floor(h.devicesPerNode)), dp) : 1;
-      if (h && k > 1 && dp % k === 0) {
-        const nodes = dp / k;
+      const k = h ? Math.min(Math.max(1, Math.floor(h.devicesPerNode)), dg) : 1;
+      if (h && k > 1 && dg % k === 0) {
+        const nodes = dg / k;
         const intraS = gathers * allGatherTimeS(k, wBucket, h.intraBandwidthBytesPerS, h.intraLatencyS) + reduceScatterTimeS(k, gBucket, h.intraBandwidthBytesPerS, h.intraLatencyS);
         const interS = gathers * allGatherTimeS(nodes, wBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(nodes, gBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS);
         dpCommS = buckets * (intraS + interS);
         dpBytes = buckets * ((nodes - 1) / nodes) * ((gathers * wBucket + gBucket) / k);
       } else {
-        dpCommS = buckets * (gathers * allGatherTimeS(dp, wBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(dp, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS));
-        dpBytes = buckets * ((dp - 1) / dp) * (gathers * wBucket + gBucket);
+        dpCommS = buckets * (gathers * allGatherTimeS(dg, wBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS));
+        dpBytes = buckets * ((dg - 1) / dg) * (gathers * wBucket + gBucket);
       }
     } else {
       const gBucket = (paramsPerRank * gradBytes) / buckets;
       if (h) {
         const r = hierarchicalAllReduce(
-          dp,
+          dg,
           gBucket,
           h.devicesPerNode,
           { bandwidthBytesPerS: h.intraBandwidthBytesPerS, latencyS: h.intraLatencyS },
@@ -232,8 +266,8 @@ export function stepTime(input: StepTimeInput): StepTime {
         dpCommS = buckets * r.timeS;
         dpBytes = buckets * r.scaleOutBytesPerRank;
       } else {
-        dpCommS = buckets * allReduceTimeS(dp, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS);
-        dpBytes = buckets * allReduceBytesPerRank(dp, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS);
+        dpCommS = buckets * allReduceTimeS(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS);
+        dpBytes = buckets * allReduceBytesPerRank(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS);
       }
     }
   }
@@ -246,13 +280,16 @@ export function stepTime(input: StepTimeInput): StepTime {
   const computeS = m * computeMbS + compute.optimizerS;
   const tpExposedS = m * tpMbExposedS;
   const ppExposedS = m * ppMbExposedS;
-  const exposedCommS = tpExposedS + ppExposedS + dpExposedS;
+  const cpCommS = m * cpMbS;
+  const exposedCommS = tpExposedS + ppExposedS + dpExposedS + cpCommS;
   const stepS = computeS + exposedCommS + bubbleS;
 
   const tpBytes = m * tpMbBytes;
   const ppBytes = m * ppMbBytes;
+  const cpBytes = m * cpMbBytes;
+  const cpScaleOut = (input.cp ?? input.dp).scaleOut !== false;
   const scaleOut =
-    (input.tp.scaleOut === true ? tpBytes : 0) + (input.pp.scaleOut !== false ? ppBytes : 0) + (input.dp.scaleOut !== false ? dpBytes : 0);
+    (input.tp.scaleOut === true ? tpBytes : 0) + (input.pp.scaleOut !== false ? ppBytes : 0) + (input.dp.scaleOut !== false ? dpBytes : 0) + (cpScaleOut ? cpBytes : 0);
   const palm = useful + attentionPalm;
   const peakTotal = devices * input.peakFlopsPerDevice;
   return {
@@ -264,6 +301,7 @@ export function stepTime(input: StepTimeInput): StepTime {
     tpCommS: m * tpMbS,
     ppCommS: m * ppMbS,
     dpCommS,
+    cpCommS,
     tpExposedS,
     ppExposedS,
     dpExposedS,
@@ -276,6 +314,7 @@ export function stepTime(input: StepTimeInput): StepTime {
     tpBytesPerStepPerDevice: tpBytes,
     ppBytesPerStepPerDevice: ppBytes,
     dpBytesPerStepPerDevice: dpBytes,
+    cpBytesPerStepPerDevice: cpBytes,
     usefulFlopPerS: useful / stepS,
     effectiveComputeRatio: useful / (stepS * peakTotal),
     palmMfu: palm / (stepS * peakTotal),

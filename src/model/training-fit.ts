@@ -111,9 +111,9 @@ function kindLabel(k: FitKind): string {
 
 /** The layout field a validateLayout problem is about (none for the tp x pp x dp product). */
 function fieldOf(problem: string): string[] {
-  if (problem.startsWith('tp x pp x dp')) return [];
+  if (problem.startsWith('tp x pp x dp') || problem.startsWith('tp x cp x pp x dp')) return [];
   if (problem.startsWith('pp x virtual_stages')) return ['virtual_stages'];
-  const m = /^(tp|pp|dp|micro_batches|virtual_stages)\b/.exec(problem);
+  const m = /^(tp|cp|pp|dp|micro_batches|virtual_stages)\b/.exec(problem);
   return m ? [m[1]!] : [];
 }
 
@@ -127,7 +127,7 @@ function tight(m: DeviceMemory, k: FitKind): string {
 
 function describe(l: ParallelLayout): string {
   const zero = zeroStageOf(l);
-  return `tp ${l.tp} x pp ${l.pp} x dp ${l.dp}${zero === 2 ? ' sharded' : zero > 0 ? ` zero ${zero}` : ''}`;
+  return `tp ${l.tp}${(l.cp ?? 1) > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp} x dp ${l.dp}${zero === 2 ? ' sharded' : zero > 0 ? ` zero ${zero}` : ''}`;
 }
 
 /** Single changes to a layout that does not fit that would make it fit on kind k, with their memory. */
@@ -144,14 +144,15 @@ function wouldFit(shape: TrainingShape, layout: ParallelLayout, devices: number,
   if (zeroStageOf(layout) < 3 && layout.dp > 1 && !options.length) tryLayout('`zero: 3`', { ...layout, shardedDataParallel: true, zeroStage: 3 });
   if (recomputeOf(shape) !== 'full') tryLayout('`model.recompute: true`', layout, { ...shape, activationRecompute: true, recompute: 'full' });
   // More pipeline stages (the fewest that fit), then wider tensor groups, on the same devices.
-  for (const p of divisorsUpTo(devices / layout.tp, shape.layers)) {
+  const cp = layout.cp ?? 1;
+  for (const p of divisorsUpTo(devices / (layout.tp * cp), shape.layers)) {
     if (p <= layout.pp) continue;
-    const dp = devices / (layout.tp * p);
+    const dp = devices / (layout.tp * cp * p);
     if (tryLayout(`pp ${p} x dp ${dp}`, { ...layout, pp: p, dp, microBatches: Math.max(1, Math.round(sequences / dp)) })) break;
   }
-  for (const t of divisorsUpTo(devices / layout.pp, k.devicesPerNode)) {
+  for (const t of divisorsUpTo(devices / (layout.pp * cp), k.devicesPerNode)) {
     if (t <= layout.tp || k.devicesPerNode % t !== 0) continue;
-    const dp = devices / (t * layout.pp);
+    const dp = devices / (t * cp * layout.pp);
     if (tryLayout(`tp ${t} x dp ${dp}`, { ...layout, tp: t, dp, microBatches: Math.max(1, Math.round(sequences / dp)) })) break;
   }
   if (options.length > 0) return `would fit: ${options.join(', ')}`;

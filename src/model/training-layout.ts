@@ -73,10 +73,18 @@ export function recomputeOf(shape: TrainingShape): Recompute {
   return shape.recompute ?? (shape.activationRecompute ? 'full' : 'selective');
 }
 
-/** How a job's devices are split. tp x pp x dp must equal the job's device count. */
+/** How a job's devices are split. tp x cp x pp x dp must equal the job's device count. */
 export interface ParallelLayout {
   /** Tensor-parallel degree (Megatron-style, with sequence parallelism), inside a node. */
   tp: number;
+  /**
+   * Context-parallel degree (1 when absent): every sequence is split over cp ranks, each holding
+   * 2 of 2 cp chunks so the causal work balances (Megatron-LM's context parallelism; Llama 3,
+   * section 3.3.2). Each layer all-gathers the keys and values of the whole sequence before
+   * attention and reduce-scatters their gradients after it; weights are replicated over cp ranks,
+   * so gradients are reduced (and ZeRO shards) over dp x cp ranks.
+   */
+  cp?: number;
   /** Pipeline stages. */
   pp: number;
   /** Data-parallel replicas. */
@@ -206,6 +214,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
   const sequences = shape.globalBatchTokens / shape.seqLen;
   return {
     tp: l.tp,
+    ...(l.cp !== undefined && l.cp > 1 ? { cp: l.cp } : {}),
     pp: l.pp,
     dp: l.dp,
     microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),
@@ -324,14 +333,25 @@ export function validateLayout(
   }
   const v = layout.virtualStages ?? 1;
   if (!Number.isInteger(v) || v < 1) problems.push(`virtual_stages must be a positive integer, got ${v}`);
-  const product = layout.tp * layout.pp * layout.dp;
-  if (product !== devices) problems.push(`tp x pp x dp = ${layout.tp} x ${layout.pp} x ${layout.dp} = ${product}, but the job has ${devices} devices`);
+  const cp = layout.cp ?? 1;
+  if (!Number.isInteger(cp) || cp < 1) problems.push(`cp must be a positive integer, got ${cp}`);
+  const product = layout.tp * cp * layout.pp * layout.dp;
+  if (product !== devices) {
+    problems.push(
+      cp === 1
+        ? `tp x pp x dp = ${layout.tp} x ${layout.pp} x ${layout.dp} = ${product}, but the job has ${devices} devices`
+        : `tp x cp x pp x dp = ${layout.tp} x ${cp} x ${layout.pp} x ${layout.dp} = ${product}, but the job has ${devices} devices`,
+    );
+  }
   if (!options.allowTpAcrossNodes && layout.tp > devicesPerNode) {
     problems.push(`tp = ${layout.tp} exceeds the ${devicesPerNode} devices of a node; tensor parallelism needs the intra-node interconnect`);
   } else if (!options.allowTpAcrossNodes && devicesPerNode % layout.tp !== 0) {
     notes.push(`tp = ${layout.tp} does not divide the ${devicesPerNode} devices of a node, so some tensor groups may straddle nodes`);
   }
   if (shape) {
+    if (cp > 1 && shape.seqLen % (2 * cp) !== 0) {
+      problems.push(`cp = ${cp} needs the sequence (${shape.seqLen} tokens) to split into 2 x cp = ${2 * cp} equal chunks (load-balanced causal context parallelism)`);
+    }
     const chunks = layout.pp * v;
     if (layout.pp > shape.layers) problems.push(`pp = ${layout.pp} exceeds the model's ${shape.layers} layers: every pipeline stage needs at least one`);
     else if (chunks > shape.layers) problems.push(`pp x virtual_stages = ${layout.pp} x ${v} = ${chunks} model chunks exceed the model's ${shape.layers} layers: every chunk needs at least one`);

@@ -72,8 +72,9 @@ const MODEL: Docs = {
 
 const LAYOUT: Docs = {
   tp: 'Tensor-parallel degree (devices a layer is split over; best within one node).',
+  cp: 'Context-parallel degree: each sequence split over cp ranks (the sequence must divide into 2 x cp chunks); keys and values all-gathered per layer, as Llama 3 ran 128K sequences. Default 1.',
   pp: 'Pipeline-parallel stages.',
-  dp: 'Data-parallel replicas; tp x pp x dp must equal the devices.',
+  dp: 'Data-parallel replicas; tp x cp x pp x dp must equal the devices.',
   micro_batches: 'Micro-batches per step in the pipeline (at least `pp`); the bubble is (pp - 1) / (micro_batches x virtual_stages) of a step.',
   virtual_stages: 'Interleaved pipeline schedule: model chunks per device (layers must divide by pp x virtual_stages).',
   sharded: 'Sharded data parallelism (ZeRO-2 / FSDP without resharding): weight all-gather and gradient reduce-scatter; gradients and optimizer state take 1/dp of the memory.',
@@ -108,7 +109,7 @@ const QUEUE_FIELD = 'The tenant queue it is submitted to (one of `tenants.queues
 
 const TRAINING_WORK: Docs = {
   model: 'Model shape beyond its size (layers, width, sequence, batch): used by the step-time and memory models.',
-  layout: 'Parallel layout (tp x pp x dp = devices); chosen automatically when absent.',
+  layout: 'Parallel layout (tp x cp x pp x dp = devices); chosen automatically when absent.',
   params: "Model parameters, e.g. 175e9 or '175B'.",
   tokens: "Training tokens, e.g. '300B'.",
   work: "Useful work directly, in FLOP (instead of params and tokens), e.g. '3.1e23'.",

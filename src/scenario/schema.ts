@@ -128,9 +128,11 @@ export const modelShapeSchema = z.strictObject({
   gradient_bytes: boundedNumber(0, 16, { above: true }).optional(),
 });
 
-/** Parallel layout; tp x pp x dp must equal the job's devices. Automatic when absent. */
+/** Parallel layout; tp x cp x pp x dp must equal the job's devices. Automatic when absent. */
 export const layoutSchema = z.strictObject({
   tp: z.number().int().positive(),
+  /** Context parallelism: each sequence split over cp ranks (ring / all-gather attention). */
+  cp: z.number().int().positive().default(1),
   pp: z.number().int().positive().default(1),
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),

@@ -416,7 +416,9 @@ export class NetworkProgressModel implements ProgressModel {
   } {
     const nodes = this.rankNodes(placement);
     const { tp, pp, dp } = layout;
-    const stageSize = tp * dp;
+    // A stage's ranks: tp fastest, then cp, then dp; the ring over the stage's nodes carries the
+    // data-parallel and the context-parallel traffic.
+    const stageSize = tp * (layout.cp ?? 1) * dp;
     const dpPairs: { from: number; to: number; share: number }[] = [];
     const ppPairs: { from: number; to: number; share: number }[] = [];
     let dpRanksPerNode = Infinity;
@@ -432,7 +434,7 @@ export class NetworkProgressModel implements ProgressModel {
         perNode.set(n, (perNode.get(n) ?? 0) + 1);
       }
       for (const n of stageNodes) dpRanksPerNode = Math.min(dpRanksPerNode, Math.max(1, Math.floor(perNode.get(n)! / tp)));
-      if (stageNodes.length > 1 && dp > 1) {
+      if (stageNodes.length > 1 && dp * (layout.cp ?? 1) > 1) {
         for (let i = 0; i < stageNodes.length; i++) {
           const from = stageNodes[i]!;
           const to = stageNodes[(i + 1) % stageNodes.length]!;
@@ -617,6 +619,9 @@ export class NetworkProgressModel implements ProgressModel {
       : intra;
     const ppPath: CommPath = Number.isFinite(ppBw) ? { bandwidthBytesPerS: ppBw, latencyS: plan.ppLatencyS } : intra;
     const tpPath: CommPath = plan.tpAcrossNodes && dpAcross ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, scaleOut: true } : intra;
+    // A context-parallel group inside one node runs on the interconnect; else on the stage's ring.
+    const cp = layout.cp ?? 1;
+    const cpPath: CommPath = layout.tp * cp <= this.cluster.nodeDevices[placement.nodes[0]!]! || !dpAcross ? intra : { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS };
     return stepTime({
       shape,
       layout,
@@ -625,6 +630,7 @@ export class NetworkProgressModel implements ProgressModel {
       tp: tpPath,
       pp: ppPath,
       dp: dpPath,
+      ...(cp > 1 ? { cp: cpPath } : {}),
     });
   }
 
