@@ -22,6 +22,7 @@ import { PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { FailureInjector } from './failures.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
 import { SimJob } from './sim-job.js';
+import { claimPlacement, placementProblem } from './placement-check.js';
 import { WaitingLine } from './waiting-line.js';
 import type { FailurePort, InferencePort, Lease, Subsystem } from './subsystem.js';
 import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
@@ -567,13 +568,7 @@ export class Simulation implements FailurePort, InferencePort {
     this.waiting.left();
     job.placement = placement;
     job.heldDevices.length = 0;
-    if (placement.device !== undefined) {
-      this.cluster.allocateShare(placement.device, job.milli);
-      job.heldDevices.push(placement.device);
-    } else {
-      for (let i = 0; i < placement.nodes.length; i++) this.cluster.allocateWhole(placement.nodes[i]!, placement.counts[i]!, job.heldDevices);
-    }
-    this.changeHost(job, placement, 1);
+    claimPlacement(this.cluster, job, placement, job.heldDevices);
     const kindSpec = this.cluster.kinds[placement.kind]!.spec;
     job.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
     if (job.template.fixedRuntimeS !== undefined) {
@@ -613,59 +608,10 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** Apply no decision that breaks the rules: a policy bug, named with the policy, job and time. */
   private checkPlacement(job: SimJob, p: Placement): void {
-    const problem = this.placementProblem(job, p);
+    const problem = placementProblem(this.cluster, job, p);
     if (problem !== undefined) {
       throw new PolicyError(`${this.policies.queueName}/${this.policies.placementName}`, job.name, this.engine.now, problem);
     }
-  }
-
-  /** What is wrong with a placement for `job` now, or undefined when it may be applied. */
-  private placementProblem(job: SimJob, p: Placement): string | undefined {
-    const c = this.cluster;
-    if (job.state !== 'waiting') return `the job is ${job.state}, not waiting`;
-    if (!p || !Array.isArray(p.nodes) || !Array.isArray(p.counts) || p.nodes.length !== p.counts.length) return 'the placement is not {kind, nodes[], counts[]} with one count per node';
-    if (!Number.isInteger(p.kind) || p.kind < 0 || p.kind >= c.kinds.length) return `unknown device kind index ${String(p.kind)}`;
-    if (job.allowedKinds && !job.allowedKinds.includes(p.kind)) return `kind '${c.kinds[p.kind]!.name}' is not among the job's allowed kinds`;
-    if (job.milli < WHOLE_DEVICE_MILLI || p.device !== undefined) {
-      const dev = p.device;
-      if (job.milli === WHOLE_DEVICE_MILLI) return 'a device share was placed for a job that asks for whole devices';
-      if (dev === undefined || !Number.isInteger(dev) || dev < 0 || dev >= c.deviceCount) return `a fractional job needs one existing device, got ${String(dev)}`;
-      if (c.nodeKind[c.deviceNode[dev]!] !== p.kind) return `device ${dev} is not of kind '${c.kinds[p.kind]!.name}'`;
-      if (c.deviceFreeMilli[dev]! < job.milli) return `device ${dev} has ${c.deviceFreeMilli[dev]} milli free, ${job.milli} asked (over-shared)`;
-      if (p.nodes.length !== 1 || p.nodes[0] !== c.deviceNode[dev]) return `a fractional job's nodes must be [${c.deviceNode[dev]}], the node of device ${dev}`;
-      return this.hostProblem(job, p);
-    }
-    let total = 0;
-    const seen = p.nodes.length > 1 ? new Set<number>() : undefined;
-    for (let i = 0; i < p.nodes.length; i++) {
-      const node = p.nodes[i]!;
-      const count = p.counts[i]!;
-      if (!Number.isInteger(node) || node < 0 || node >= c.nodeCount) return `unknown node ${String(node)}`;
-      if (seen) {
-        if (seen.has(node)) return `node ${node} appears twice`;
-        seen.add(node);
-      }
-      if (c.nodeKind[node] !== p.kind) return `node ${node} holds '${c.kinds[c.nodeKind[node]!]!.name}', not '${c.kinds[p.kind]!.name}'`;
-      if (!Number.isInteger(count) || count <= 0) return `count ${String(count)} on node ${node} is not a positive integer`;
-      if (count > c.nodeFree[node]!) return `node ${node} has ${c.nodeFree[node]} free devices, ${count} asked (over-allocation)`;
-      total += count;
-    }
-    if (total !== job.devices) return `the gang is split: ${total} devices placed for a job of ${job.devices}`;
-    return this.hostProblem(job, p);
-  }
-
-  /** A node of the placement without room for its part of the job's CPU or memory, if any. */
-  private hostProblem(job: SimJob, p: Placement): string | undefined {
-    const c = this.cluster;
-    if (!c.hostLimited || (job.cpuMilli <= 0 && job.memoryMiB <= 0)) return undefined;
-    for (let i = 0; i < p.nodes.length; i++) {
-      const node = p.nodes[i]!;
-      const cpu = hostShare(job.cpuMilli, p.counts[i]!, job.devices);
-      const mem = hostShare(job.memoryMiB, p.counts[i]!, job.devices);
-      if (c.nodeCpuFree[node]! < cpu) return `node ${node} has ${c.nodeCpuFree[node]} CPU milli-cores free, ${cpu} asked (over-allocation)`;
-      if (c.nodeMemoryFree[node]! < mem) return `node ${node} has ${c.nodeMemoryFree[node]} MiB of memory free, ${mem} asked (over-allocation)`;
-    }
-    return undefined;
   }
 
   // --- fluid progress -------------------------------------------------------------------------
