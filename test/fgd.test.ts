@@ -70,3 +70,28 @@ describe('FGD placement', () => {
     expect(Array.from({ length: 16 }, (_, i) => nodeOfP1('random-fit', i + 1))).toEqual(nodes);
   });
 });
+
+describe('dot-product placement (Tetris, FGD baseline)', () => {
+  it('weighs CPU with GPU: a 0.1-GPU pod asking 800 CPU goes where the free CPU is scarce, where best-fit looks at GPUs only', async () => {
+    const { Cluster } = await import('../src/model/cluster.js');
+    const { SimJob } = await import('../src/sim/sim-job.js');
+    const { dotProductPlacement } = await import('../src/policy/dot-product.js');
+    const { resolvePolicies } = await import('../src/policy/registry.js');
+    const files: Record<string, string> = {
+      '/t/nodes.csv': 'sn,cpu_milli,memory_mib,gpu,model\nn0,8000,32768,1,G2\nn1,8000,32768,1,G2\n',
+      '/t/pods.csv': 'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\np,800,0,1,100,,LS,Running,0,1000,0\n',
+    };
+    const text = `name: dot\nseed: 1\nnetwork: ideal\ndatacentres:\n  - name: dc\n    nodes_from: { format: alibaba-openb, path: nodes.csv, device_map: { G2: V100-SXM2-32GB } }\nworkloads:\n  - trace: { format: alibaba-openb, path: pods.csv, reference_device: V100-SXM2-32GB, device_map: { G2: V100-SXM2-32GB } }\npolicy: fifo\nplacement: dot-product\n`;
+    const r = loadScenario(text, '/t/s.yaml', { readFile: (p) => files[p]!, baseDir: '/t' });
+    const c = new Cluster(r.shape);
+    // n0: 0.6 GPU and 20% of its CPU free; n1: 0.5 GPU and all its CPU free.
+    c.allocateShare(0, 400);
+    c.changeHost(0, 6400, 0);
+    c.allocateShare(1, 500);
+    const job = new SimJob(0, r.jobs[0]!, 0);
+    // n0: 0.6 x 0.1 + 0.2 x 0.1 = 0.08; n1: 0.5 x 0.1 + 1.0 x 0.1 = 0.15 (memory asks nothing).
+    expect(dotProductPlacement(job, c)).toMatchObject({ nodes: [0], device: 0, milli: 100 });
+    const bestFit = resolvePolicies({ name: 'fifo', params: {} }, { name: 'best-fit', params: {} }).placer;
+    expect(bestFit.place(job, c, { nowS: 0, predictRate: () => 1, random: undefined as never })).toMatchObject({ nodes: [1] });
+  });
+});
