@@ -564,6 +564,23 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     source:
       `NVIDIA Tesla P100 PCIe datasheet (16 GB): 18.7 TFLOPS fp16 (no tensor cores, no bf16), 9.3 fp32, 16 GB HBM2 at 732 GB/s, 250 W, PCIe Gen3 x16 (the SXM2 variant is 21.2 TFLOPS / 300 W; Alibaba's 1- and 2-GPU P100 nodes suggest PCIe). ${GPU_IDLE} efficiency 0.35: assumption, as V100.`,
   },
+  K80: {
+    description: 'NVIDIA Tesla K80, one of its two GK210 GPUs (as clouds expose it)',
+    vendor: 'NVIDIA',
+    class: 'gpu',
+    peak: '4.37TFLOPS',
+    peak_by_precision: { fp32: '4.37TFLOPS' },
+    memory: '12GB',
+    memory_bandwidth: '240GB/s',
+    busy_power: '150W',
+    idle_power: '25W',
+    efficiency: 0.35,
+    interconnect: 'PCIe3',
+    devices_per_node: 4,
+    default_fabric: 'Ethernet-100G',
+    source:
+      'NVIDIA Tesla K80 datasheet (a board of two GK210 GPUs): 8.73 TFLOPS fp32 with GPU Boost, 24 GB GDDR5 at 480 GB/s, 300 W per board; halved here for one GPU, the unit cloud instances (and Gavel, Narayanan et al. OSDI 2020) schedule. Kepler: no fp16 arithmetic, no tensor cores, so fp32 is the training precision. Idle power: assumption. efficiency 0.35: assumption, as V100 and P100.',
+  },
   A10: {
     description: 'NVIDIA A10 (PCIe, 150 W)',
     vendor: 'NVIDIA',
@@ -628,6 +645,7 @@ export const DEVICE_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   teslap100: 'P100',
   p100pcie: 'P100',
   p100pcie16gb: 'P100',
+  teslak80: 'K80',
 });
 
 /** Case-, space-, '-', '_' and '.'-insensitive form used to match names and aliases. */

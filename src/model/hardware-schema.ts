@@ -20,7 +20,7 @@ export const deviceSchema = z.strictObject({
   vendor: z.string().default(''),
   /** 'gpu' | 'tpu' | 'npu' | 'server' (a server row bundles several devices, as the DGX-2 does). */
   class: z.enum(['gpu', 'tpu', 'npu', 'server']).default('gpu'),
-  /** Dense peak at the default training precision (bf16, or fp16 where there is no bf16). */
+  /** Dense peak at the default training precision (bf16, or fp16 where there is no bf16, fp32 where neither: K80). */
   peak: flops({ positive: true }),
   /** Optional dense peaks per precision; `peak` is used when a job's precision is absent. */
   peak_by_precision: z.partialRecord(z.enum(['fp8', 'bf16', 'fp16', 'tf32', 'fp32', 'int8']), flops({ positive: true })).optional(),

@@ -37,6 +37,12 @@ export interface JobTemplate {
   readonly fixedRuntimeS?: number | undefined;
   /** Tenant queue index (scenarios with tenants: model/tenants.ts). */
   readonly queue?: number | undefined;
+  /**
+   * Useful FLOP/s of one whole device, by kind index, from the job type's row of the scenario's
+   * `throughputs` matrix (model/throughputs.ts): replaces peak x efficiency. Kinds the row does
+   * not list are absent, and not among the job's allowed kinds.
+   */
+  readonly kindRate?: readonly number[] | undefined;
   /** Held until these transfers complete (set by transfers with `before:`). */
   readonly waitsFor?: readonly string[] | undefined;
 }

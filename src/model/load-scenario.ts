@@ -1,6 +1,7 @@
 // Scenario text -> validated, resolved scenario: YAML parse, schema validation (scenario/), then
 // the checks that need the catalogue and the model (device names, pool capacity, links,
 // transfers). All problems are reported together.
+import { jobTypeSpeed, resolveThroughputs, type JobTypeSpeed } from './throughputs.js';
 import { isAbsolute, join } from 'node:path';
 import { isCollection, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { importTrace, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TraceImport } from '../scenario/traces/index.js';
@@ -29,6 +30,8 @@ export interface GeneratorSource {
   readonly name: string;
   readonly spec: GeneratorSpec;
   readonly allowedKinds: readonly number[] | undefined;
+  /** Per-device useful FLOP/s by kind from the throughput matrix (job_type), else absent. */
+  readonly kindRate?: readonly number[];
   /** Kind whose peak x efficiency converts a duration into work. */
   readonly referenceKind: number | undefined;
   /** Tenant queue index of its jobs (scenarios with tenants). */
@@ -470,6 +473,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const traceJobNames = new Set<string>();
   const nameTaken = (n: string): boolean => jobNameBook.has(n) || traceJobNames.has(n) || generatedBy(n) !== undefined;
 
+  // The throughput matrix (Gavel-style), and what a job type's row means for its jobs.
+  const throughputs = resolveThroughputs(scenario.throughputs, useKind, fail);
+  const typed = (jobType: string | undefined, allowed: readonly number[] | undefined, efficiency: number | undefined, at: readonly PathKey[]): JobTypeSpeed | undefined | false =>
+    jobType === undefined ? undefined : jobTypeSpeed(throughputs, jobType, allowed, efficiency, at, (k) => kinds[k]!.name, (k) => kinds[k]!.spec, fail);
+
   // Explicit jobs.
   const jobs: JobTemplate[] = [];
   const generators: GeneratorSource[] = [];
@@ -480,8 +488,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         const queue = queueOfWorkload(j.queue, at);
         const allowed = j.device_kinds?.map((k, ki) => useKind(k, [...at, 'device_kinds', ki]));
         if (allowed?.some((k) => k === undefined)) return;
-        const allowedKinds = allowed as number[] | undefined;
-        const work = jobWork(j, allowedKinds, at, useKind, kinds, fail);
+        const speed = typed(j.job_type, allowed as number[] | undefined, j.efficiency, at);
+        if (speed === false) return;
+        const allowedKinds = speed ? speed.allowedKinds : (allowed as number[] | undefined);
+        const work = jobWork(j, allowedKinds, at, useKind, kinds, fail, speed?.kindRate);
         if (work === undefined) return;
         const capacity = capacityOf(allowedKinds);
         if (j.devices > capacity) {
@@ -511,6 +521,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           shape: j.model,
           layout: j.layout,
           ...(queue !== undefined ? { queue } : {}),
+          ...(speed ? { kindRate: speed.kindRate } : {}),
         });
       });
     } else if ('trace' in w) {
@@ -630,8 +641,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const g = w.generator;
       const at: PathKey[] = ['workloads', wi, 'generator'];
       const queue = queueOfWorkload(g.queue, at);
-      const allowed = g.device_kinds?.map((k, ki) => useKind(k, [...at, 'device_kinds', ki]));
-      if (allowed?.some((k) => k === undefined)) return;
+      const given = g.device_kinds?.map((k, ki) => useKind(k, [...at, 'device_kinds', ki]));
+      if (given?.some((k) => k === undefined)) return;
+      const speed = typed(g.job_type, given as number[] | undefined, g.efficiency, at);
+      if (speed === false) return;
+      const allowed = speed ? speed.allowedKinds : given;
       if (g.count === undefined && g.until === undefined && scenario.horizon === undefined) {
         fail(at, 'a generator needs `count` or `until` (or the scenario a `horizon`), or it would never stop');
       }
@@ -647,9 +661,12 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       let referenceKind: number | undefined;
       if (hasDuration) {
         referenceKind = referenceKindOf(g.reference_device, allowed as number[] | undefined, [...at, 'reference_device'], useKind, fail);
+        if (speed && referenceKind !== undefined && !(speed.kindRate[referenceKind]! > 0)) {
+          fail([...at, 'reference_device'], `job type '${g.job_type}' has no throughput on ${kinds[referenceKind]!.name}, so a duration measured there means nothing; give a kind its row lists`);
+        }
       }
       checkGenerator(g, allowed as number[] | undefined, fitPool, reportAt(at)); // model/training-fit.ts
-      generators.push({ name: g.name ?? `workloads[${wi}]`, spec: g, allowedKinds: allowed as number[] | undefined, referenceKind, ...(queue !== undefined ? { queue } : {}) });
+      generators.push({ name: g.name ?? `workloads[${wi}]`, spec: g, allowedKinds: allowed as number[] | undefined, referenceKind, ...(queue !== undefined ? { queue } : {}), ...(speed ? { kindRate: speed.kindRate } : {}) });
     }
   });
 
@@ -765,6 +782,7 @@ function jobWork(
   useKind: UseKind,
   kinds: readonly KindInfo[],
   fail: Fail,
+  kindRate?: readonly number[],
 ): number | undefined {
   // `params` alone describes the model (for its communication); the work comes from exactly one of
   // tokens (with params), work, or a duration on a reference kind.
@@ -777,6 +795,14 @@ function jobWork(
   if (j.duration !== undefined) {
     const ref = referenceKindOf(j.reference_device, allowed, [...at, 'reference_device'], useKind, fail);
     if (ref === undefined) return undefined;
+    if (kindRate) {
+      const rate = kindRate[ref];
+      if (!(rate! > 0)) {
+        fail([...at, 'reference_device'], `the job's type has no throughput on ${kinds[ref]!.name}, so a duration measured there means nothing; give a kind its row lists`);
+        return undefined;
+      }
+      return j.duration * j.devices * rate!;
+    }
     const spec = kinds[ref]!.spec;
     return j.duration * j.devices * spec.peak * (j.efficiency ?? spec.efficiency);
   }

@@ -32,7 +32,7 @@ export const heterogeneityAware: PlacementPolicy<z.output<typeof paramsSchema>> 
     notes: (cluster) =>
       excludedKinds(cluster, params.min_speed_ratio).map(
         (e) =>
-          `heterogeneity-aware excludes ${e.name} (${e.devices} devices): it runs compute-bound work at ${e.ratio.toFixed(3)} of ${e.fastestName}'s speed (peak x kernel efficiency), below min_speed_ratio ${params.min_speed_ratio}, so a job that may also use ${e.fastestName} waits for it rather than start on ${e.name}; only jobs restricted to slower kinds use it. Set min_speed_ratio to ${Math.floor(e.ratio * 1000) / 1000} or less to use it.`,
+          `heterogeneity-aware excludes ${e.name} (${e.devices} devices): it runs compute-bound work at ${e.ratio.toFixed(3)} of ${e.fastestName}'s speed (peak x kernel efficiency), below min_speed_ratio ${params.min_speed_ratio}, so a job that may also use ${e.fastestName} waits for it rather than start on ${e.name}; only jobs restricted to slower kinds use it (jobs with a \`job_type\` are judged by their throughput row instead). Set min_speed_ratio to ${Math.floor(e.ratio * 1000) / 1000} or less to use it.`,
       ),
   }),
 };

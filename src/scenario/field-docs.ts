@@ -118,6 +118,7 @@ const TRAINING_WORK: Docs = {
   device_kinds: 'Device kinds the job may run on (any when absent).',
   priority: 'Priority (higher first for policies that use it).',
   queue: QUEUE_FIELD,
+  job_type: "Its row of the scenario's `throughputs` matrix: it runs at that row's measured speed on each kind (no `efficiency` with it), and only on kinds the row lists.",
   ...under('model', MODEL),
   ...under('layout', LAYOUT),
 };
@@ -145,6 +146,7 @@ const GENERATOR: Docs = {
   device_kinds: TRAINING_WORK.device_kinds!,
   model: TRAINING_WORK.model!,
   queue: 'The tenant queue its jobs are submitted to (one of `tenants.queues`).',
+  job_type: TRAINING_WORK.job_type!,
   ...under('model', MODEL),
   ...distributed('devices', 'Devices per job'),
   ...distributed('duration', 'Run time per job on `reference_device`'),
@@ -389,6 +391,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'tenants_from.fair_sharing': "Kueue's fair sharing (set in its Configuration, not in the manifests): true, false, or { enabled, strategies }.",
   'tenants_from.fair_sharing.enabled': 'Whether fair sharing is on.',
   'tenants_from.fair_sharing.strategies': "Kueue's preemption strategies, tried in order: less-than-or-equal-to-final-share, less-than-initial-share.",
+  throughputs: "Measured throughput per job type and device kind, e.g. { resnet50: { V100: 4.4, P100: 2.6, K80: 0.62 } } (Gavel's steps/s; only ratios within a row count): jobs with that `job_type` run at these relative speeds, scaled so the kind they suit best reaches its peak x efficiency.",
   preemption: 'What suspending a running job costs (preemptive policies pay it).',
   'preemption.checkpoint': 'Time to write a checkpoint when preempted; devices stay held, no progress.',
   'preemption.restore': 'Time to restore from it on restart; devices held, no progress.',

@@ -169,6 +169,8 @@ const trainingWorkFields = {
   priority: z.number().int().default(0),
   /** The tenant queue it is submitted to (one of `tenants.queues`). */
   queue: identifier.optional(),
+  /** Its row of the scenario's `throughputs` matrix: its speed per device kind. */
+  job_type: identifier.optional(),
 };
 
 export const jobSchema = z.strictObject({
@@ -209,6 +211,8 @@ export const generatorSchema = z.strictObject({
   model: modelShapeSchema.optional(),
   /** The tenant queue its jobs are submitted to (one of `tenants.queues`). */
   queue: identifier.optional(),
+  /** Its jobs' row of the scenario's `throughputs` matrix. */
+  job_type: identifier.optional(),
 });
 
 export const transferSchema = z.strictObject({
@@ -357,6 +361,12 @@ export const scenarioSchema = z.strictObject({
   tenants: tenantsSchema.optional(),
   /** Tenants read from Kueue manifests instead of `tenants` (scenario/kueue-manifests.ts). */
   tenants_from: tenantsFromSchema.optional(),
+  /**
+   * Measured throughput per job type and device kind (Gavel's matrix: steps/s, or any unit, only
+   * ratios within a row count): a job with `job_type` runs at its row's speed on each kind instead
+   * of at peak x efficiency, and only on kinds its row lists with a positive figure.
+   */
+  throughputs: z.record(identifier, z.record(z.string().min(1), z.number().nonnegative().finite())).default({}),
   /** What suspending a running job costs (preemptive policies pay it). */
   preemption: z
     .strictObject({

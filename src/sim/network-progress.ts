@@ -13,7 +13,7 @@ import { memoryPerDevice } from '../model/memory.js';
 import { fastestLayout, layoutEnvOf } from '../model/layout-search.js';
 import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
-import type { ProgressModel } from './progress-model.js';
+import { deviceRate, templateOf, type ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
 import { InputError, type SourceMap } from '../scenario/errors.js';
 
@@ -353,7 +353,7 @@ export class NetworkProgressModel implements ProgressModel {
 
   private simpleRate(job: JobView, placement: Placement): number {
     const kind = this.cluster.kinds[placement.kind]!.spec;
-    return ((job.devices * job.milli) / 1000) * kind.peak * (job.efficiency ?? kind.efficiency);
+    return ((job.devices * job.milli) / 1000) * deviceRate(templateOf(job), kind, placement.kind);
   }
 
   /**

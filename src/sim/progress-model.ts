@@ -3,6 +3,18 @@
 import type { Cluster } from '../model/cluster.js';
 import type { JobView, Placement } from '../policy/types.js';
 import type { SimJob } from './sim-job.js';
+import type { DeviceKind } from '../model/hardware-schema.js';
+import type { JobTemplate } from '../model/job.js';
+
+/**
+ * Useful FLOP/s of one whole device of kind `kindIndex` for a job: its type's measured throughput
+ * (the scenario's matrix, model/throughputs.ts) where it has one, else peak x kernel efficiency
+ * (the job's override, else the kind's).
+ */
+export function deviceRate(t: Pick<JobTemplate, 'kindRate' | 'efficiency'>, spec: DeviceKind, kindIndex: number): number {
+  const typed = t.kindRate?.[kindIndex];
+  return typed !== undefined ? typed : spec.peak * (t.efficiency ?? spec.efficiency);
+}
 
 export interface ProgressModel {
   /**
@@ -26,6 +38,11 @@ export class PeakEfficiencyModel implements ProgressModel {
 
   predictRate(job: JobView, placement: Placement): number {
     const kind = this.cluster.kinds[placement.kind]!.spec;
-    return ((job.devices * job.milli) / 1000) * kind.peak * (job.efficiency ?? kind.efficiency);
+    return ((job.devices * job.milli) / 1000) * deviceRate(templateOf(job), kind, placement.kind);
   }
+}
+
+/** The template behind a job the simulator made (its views are SimJobs); a bare view has none. */
+export function templateOf(job: JobView): Pick<JobTemplate, 'kindRate' | 'efficiency'> {
+  return (job as Partial<SimJob>).template ?? job;
 }

@@ -18,7 +18,7 @@ import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
 import { PolicyError, type JobView, type Placement, type PlacementHints, type SchedulingContext } from '../policy/types.js';
 import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
 import { NetworkProgressModel, type TransferState } from './network-progress.js';
-import { PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
+import { deviceRate, PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { FailureInjector } from './failures.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
 import { SimJob } from './sim-job.js';
@@ -345,7 +345,7 @@ export class Simulation implements FailurePort, InferencePort {
       if (spec.duration) {
         const durationS = sample(spec.duration, sizes);
         const refSpec = ref!.spec;
-        usefulFlop = durationS * devices * refSpec.peak * (spec.efficiency ?? refSpec.efficiency);
+        usefulFlop = g.kindRate ? durationS * devices * g.kindRate[g.referenceKind!]! : durationS * devices * refSpec.peak * (spec.efficiency ?? refSpec.efficiency);
         // A model size alongside a duration describes the job's communication (network model).
         if (spec.params) params = sample(spec.params, sizes);
       } else {
@@ -365,6 +365,7 @@ export class Simulation implements FailurePort, InferencePort {
         source: g.name,
         shape: spec.model,
         ...(g.queue !== undefined ? { queue: g.queue } : {}),
+        ...(g.kindRate ? { kindRate: g.kindRate } : {}),
       };
     };
     const arrive = (): void => {
@@ -492,8 +493,7 @@ export class Simulation implements FailurePort, InferencePort {
     let best = 0;
     for (const k of t.allowedKinds ?? c.allKinds) {
       if (c.kindTotal[k]! < t.devices) continue;
-      const spec = c.kinds[k]!.spec;
-      best = Math.max(best, ((t.devices * (t.milli ?? WHOLE_DEVICE_MILLI)) / WHOLE_DEVICE_MILLI) * spec.peak * (t.efficiency ?? spec.efficiency));
+      best = Math.max(best, ((t.devices * (t.milli ?? WHOLE_DEVICE_MILLI)) / WHOLE_DEVICE_MILLI) * deviceRate(t, c.kinds[k]!.spec, k));
     }
     return best > 0 ? t.usefulFlop / best : Infinity;
   }
