@@ -108,7 +108,7 @@ const SERVICE: Record<ServiceMetric, Entry> = {
   replicas_mean: ['replicas', 'neutral', 'non-negative', 'replicas holding devices, time-averaged'],
   replicas_max: ['replicas', 'neutral', 'non-negative', 'most replicas at once'],
   requests_unfinished: ['count', 'lower', 'non-negative', 'requests still queued or in a batch at the end'],
-  requests_rejected: ['count', 'lower', 'non-negative', "requests larger than a replica's whole KV cache"],
+  requests_rejected: ['count', 'lower', 'non-negative', "requests larger than a replica's whole KV cache, and with slo.admission those its replica could not serve within the SLO"],
   kv_transfer_p50_s: ['s', 'lower', 'non-negative', 'median KV-cache transfer time from prefill to decode replica (disaggregated services)'],
   kv_transfer_p99_s: ['s', 'lower', 'non-negative', '99th percentile of the KV-cache transfer time (disaggregated services)'],
   kv_bytes: ['bytes', 'neutral', 'non-negative', 'KV-cache bytes moved from prefill to decode replicas (disaggregated services)'],

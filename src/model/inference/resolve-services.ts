@@ -161,6 +161,9 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
     bad(at, 'a service needs `replicas` (colocated serving), or `prefill` and `decode` pools (disaggregated serving)');
     return undefined;
   }
+  if (disaggregated && s.slo?.admission) {
+    bad([...at, 'slo', 'admission'], 'admission control is modelled for colocated replicas only; a disaggregated service takes every request (drop `admission`, or serve with `replicas`)');
+  }
   if (disaggregated && (s.prefill === undefined || s.decode === undefined)) {
     bad([...at, s.prefill === undefined ? 'decode' : 'prefill'], `disaggregated serving needs both a \`prefill\` and a \`decode\` pool; \`${s.prefill === undefined ? 'prefill' : 'decode'}\` is missing`);
     return undefined;

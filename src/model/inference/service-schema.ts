@@ -150,6 +150,12 @@ export const serviceSchema = z.strictObject({
       ttft: interval({ positive: true }).optional(),
       tpot: interval({ positive: true }).optional(),
       e2e: interval({ positive: true }).optional(),
+      /**
+       * Admission control: a request the chosen replica could not serve within the TTFT or TPOT
+       * objective even at best (its queue's prefills and its own, one decode step with it in the
+       * batch) is rejected on arrival and counted, rather than served late.
+       */
+      admission: z.boolean().default(false),
     })
     .optional(),
   /** One-way network latency from each client region to each data centre: `{ eu: { east: 5ms } }`. */

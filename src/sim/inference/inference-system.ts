@@ -249,13 +249,25 @@ class ServiceState implements ReplicaHost {
       throw new Error(`load balancer '${this.balancerName}' of service '${this.svc.name}' at t=${this.engine.now}s returned ${String(i)}, not an index into its ${rs.length} replicas`);
     }
     const r = rs[i]!;
+    const latency = req.latencyS[r.datacentre]!;
+    if (this.cannotMeetSlo(req, r, latency)) {
+      this.rejected++;
+      return;
+    }
     req.replica = r;
     this.outstanding++;
-    const latency = req.latencyS[r.datacentre]!;
     if (latency > 0) {
       r.inTransit++;
       this.engine.after(latency, this.reach, req);
     } else r.enqueue(req);
+  }
+
+  /** With `slo.admission`: whether `r` could not meet the TTFT or TPOT objective for `req` even at best. */
+  private cannotMeetSlo(req: InferenceRequest, r: Replica, latencyS: number): boolean {
+    const slo = this.svc.spec.slo;
+    if (!slo?.admission) return false;
+    if (slo.ttft !== undefined && 2 * latencyS + r.earliestFirstTokenS(req) > slo.ttft) return true;
+    return slo.tpot !== undefined && req.outputTokens > 1 && r.bestTimePerTokenS(req) > slo.tpot;
   }
 
   private readonly reach = (req: InferenceRequest): void => {

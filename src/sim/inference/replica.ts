@@ -16,7 +16,7 @@
 // prefill ran elsewhere and whose KV cache has arrived: they join the running batch at the next
 // iteration boundary with no prefill iteration, and generate their remaining output tokens.
 import type { ScheduledEvent, Engine } from '../../engine/engine.js';
-import { DecodeSegment, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
+import { DecodeSegment, decodeStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
 import type { Lease } from '../subsystem.js';
 
@@ -112,6 +112,22 @@ export class Replica implements ReplicaView {
 
   get kvCapacityTokens(): number {
     return this.timing.kvCapacityTokens;
+  }
+
+  /**
+   * The earliest this replica could give `req` its first token, from now (s): every queued prompt
+   * prefilled before it, then its own prefill; the decode step in progress, if any, first. A lower
+   * bound: it ignores waits for a batch slot or for KV space, and requests still in transit.
+   */
+  earliestFirstTokenS(req: InferenceRequest): number {
+    let s = this.phase === IDLE ? 0 : decodeStepS(this.timing, Math.max(1, this.running), this.kvUsedTokens());
+    for (let i = this.qHead; i < this.queue.length; i++) s += prefillS(this.timing, this.queue[i]!.promptTokens);
+    return s + prefillS(this.timing, req.promptTokens);
+  }
+
+  /** The time per output token `req` would see at best: one decode step of the batch with it added. */
+  bestTimePerTokenS(req: InferenceRequest): number {
+    return decodeStepS(this.timing, Math.min(this.maxBatch, this.running + 1), this.kvUsedTokens() + req.promptTokens);
   }
 
   get queued(): number {
