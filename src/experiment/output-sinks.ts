@@ -6,7 +6,7 @@ import type { ResolvedScenario } from '../model/load-scenario.js';
 import { REQUEST_COLUMNS, SERVICE_COLUMNS } from '../sim/inference/service-rows.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type SummaryRow } from '../sim/metrics.js';
 import { RunFailedError } from '../sim/run-error.js';
-import { LINK_COLUMNS, TRANSFER_COLUMNS, type RowSignal } from '../sim/signals.js';
+import { LINK_COLUMNS, LINK_SAMPLE_COLUMNS, TRANSFER_COLUMNS, type RowSignal } from '../sim/signals.js';
 import { TENANT_COLUMNS } from '../sim/tenant-metrics.js';
 import { TENANT_SUMMARY_COLUMNS } from './metric-table.js';
 import type { RunResult, Simulation } from '../sim/simulation.js';
@@ -14,7 +14,7 @@ import { csvLine, formatCell } from './csv.js';
 import { attachTimeline, type Timeline } from './timeline.js';
 
 /** The files a run can write, by the name they take in the output folder (the timeline's is chosen by the user). */
-export type OutputName = 'summary.csv' | 'jobs.csv' | 'links.csv' | 'transfers.csv' | 'services.csv' | 'requests.csv' | 'tenants.csv' | 'timeline';
+export type OutputName = 'summary.csv' | 'jobs.csv' | 'links.csv' | 'links_timeseries.csv' | 'transfers.csv' | 'services.csv' | 'requests.csv' | 'tenants.csv' | 'timeline';
 
 /** What the user asked for beyond what every run writes. */
 export interface OutputRequest {
@@ -24,6 +24,8 @@ export interface OutputRequest {
   requestSampleRate?: number;
   /** The Chrome trace-event timeline. */
   timeline?: boolean;
+  /** links_timeseries.csv (network model on): each link's bytes and utilisation per interval of this many seconds. */
+  linkIntervalS?: number;
 }
 
 /**
@@ -34,7 +36,10 @@ export interface OutputRequest {
  */
 export function outputFiles(resolved: ResolvedScenario, request: OutputRequest = {}): OutputName[] {
   const files: OutputName[] = ['summary.csv', 'jobs.csv'];
-  if (resolved.scenario.network === 'flow') files.push('links.csv');
+  if (resolved.scenario.network === 'flow') {
+    files.push('links.csv');
+    if (request.linkIntervalS !== undefined) files.push('links_timeseries.csv');
+  }
   if (resolved.transfers.length > 0) files.push('transfers.csv');
   if (resolved.services.length > 0) {
     files.push('services.csv');
@@ -72,6 +77,7 @@ const TABLES: Record<Exclude<OutputName, 'timeline'>, RowTable> = {
   'summary.csv': { signal: undefined, columns: SUMMARY_COLUMNS, key: 'scenario' },
   'jobs.csv': { signal: 'jobRow', columns: JOB_COLUMNS, key: 'job_id' },
   'links.csv': { signal: 'linkRow', columns: LINK_COLUMNS, key: 'link' },
+  'links_timeseries.csv': { signal: 'linkSampleRow', columns: LINK_SAMPLE_COLUMNS, key: 'link' },
   'transfers.csv': { signal: 'transferRow', columns: TRANSFER_COLUMNS, key: 'transfer' },
   'services.csv': { signal: 'serviceRow', columns: SERVICE_COLUMNS, key: 'service' },
   'requests.csv': { signal: 'requestRow', columns: REQUEST_COLUMNS, key: 'request_id' },

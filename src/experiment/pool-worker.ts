@@ -86,6 +86,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
     // Built-in policies always return; only plug-ins pay for the watchdog's bookkeeping.
     policies: policies.builtIn ? policies : watch.instrument(policies),
     ...(req.outputs?.requestSampleRate !== undefined ? { requestSampleRate: req.outputs.requestSampleRate } : {}),
+    ...(req.outputs?.linkIntervalS !== undefined ? { linkIntervalS: req.outputs.linkIntervalS } : {}),
     ...(files.length > 0 ? { outputs: { files, write: (file, text) => post({ type: 'chunk', index: req.index, file, text }) } } : {}),
     ...(wantRows || wantJob !== undefined
       ? {

@@ -16,6 +16,7 @@ import type { JobView, Placement } from '../policy/types.js';
 import { deviceRate, templateOf, type ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
 import { InputError, type SourceMap } from '../scenario/errors.js';
+import type { LinkSampleRow } from './signals.js';
 
 /** What the model needs from the simulator. */
 export interface RateSink {
@@ -281,6 +282,27 @@ export class NetworkProgressModel implements ProgressModel {
   private readonly transfers = new Map<number, { t: TransferState; latencyS: number }>();
   private nextTransferTag = 0;
   private completionEvent: ScheduledEvent | undefined;
+
+  /** linkBytes at the last sample (sampleLinks). */
+  private readonly sampledBytes: number[] = [];
+
+  /**
+   * Each link's bytes since the previous sample, up to now (`endS`, the engine's time), as rows of
+   * links_timeseries.csv: jobs' traffic as they make progress (steps taken x bytes per step), a
+   * transfer's bytes in the interval it completes. Links that carried nothing are left out.
+   */
+  sampleLinks(startS: number, endS: number, emit: (row: LinkSampleRow) => void): void {
+    for (const [job, c] of this.comm) this.account(job, c);
+    const dt = endS - startS;
+    for (let l = 0; l < this.network.linkCount; l++) {
+      const total = this.linkBytes[l] ?? 0;
+      const bytes = total - (this.sampledBytes[l] ?? 0);
+      if (!(bytes > 0)) continue;
+      this.sampledBytes[l] = total;
+      const cap = this.topology.linkCapacityBytesPerS[l]!;
+      emit({ link: this.topology.linkNames[l]!, start_s: startS, end_s: endS, bytes_carried: bytes, utilisation: dt > 0 ? bytes / (cap * dt) : 0 });
+    }
+  }
 
   /** Names of the transfers whose last byte has not left yet (stalled ones included). */
   transfersInFlight(): string[] {

@@ -41,11 +41,24 @@ export interface LinkRow {
 }
 export const LINK_COLUMNS: readonly (keyof LinkRow)[] = ['link', 'capacity_gbps', 'bytes_carried', 'utilisation', 'peak_concurrent_flows'];
 
+/** One link over one interval (links_timeseries.csv): what crossed it and the share of its capacity. */
+export interface LinkSampleRow {
+  link: string;
+  start_s: number;
+  end_s: number;
+  bytes_carried: number;
+  /** bytes_carried / (capacity x interval). */
+  utilisation: number;
+}
+export const LINK_SAMPLE_COLUMNS: readonly (keyof LinkSampleRow)[] = ['link', 'start_s', 'end_s', 'bytes_carried', 'utilisation'];
+
 /** Result rows, each emitted once: a job's as it ends (or at the end of the run), the others as they complete. */
 export interface RowSignals {
   jobRow: JobRow;
   transferRow: TransferRow;
   linkRow: LinkRow;
+  /** One per link that carried anything in an interval (runs with a link interval). */
+  linkSampleRow: LinkSampleRow;
   serviceRow: ServiceRow;
   requestRow: RequestRow;
   /** One per tenant queue, at the end of a run of a scenario with tenants. */
@@ -67,6 +80,7 @@ export class Signals {
     jobRow: [],
     transferRow: [],
     linkRow: [],
+    linkSampleRow: [],
     serviceRow: [],
     requestRow: [],
     tenantRow: [],

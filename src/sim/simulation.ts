@@ -52,6 +52,8 @@ export interface RunOptions {
   serviceSink?: (row: ServiceRow) => void;
   /** Load-balancer plug-ins loaded by the caller, by the name scenarios use. */
   balancers?: InferenceOptions['balancers'];
+  /** Network model on: emit each link's bytes per interval of this many seconds (linkSampleRow). */
+  linkIntervalS?: number;
 }
 
 export { LINK_COLUMNS, TRANSFER_COLUMNS, type LinkRow, type TransferRow } from './signals.js';
@@ -112,12 +114,14 @@ export class Simulation implements FailurePort, InferencePort {
   /** The tenant queues' admission layer, when the scenario defines tenants. */
   readonly admission: KueueAdmission | undefined;
   private readonly tenantMetrics: TenantMetrics | undefined;
+  private readonly linkIntervalS: number | undefined;
 
   constructor(
     readonly resolved: ResolvedScenario,
     options: RunOptions,
   ) {
     this.seed = options.seed ?? resolved.scenario.seed;
+    this.linkIntervalS = options.linkIntervalS;
     this.streams = new RandomStreams(this.seed);
     this.cluster = new Cluster(resolved.shape);
     this.deviceSpeed = new Float64Array(this.cluster.deviceCount).fill(1);
@@ -237,6 +241,7 @@ export class Simulation implements FailurePort, InferencePort {
   run(): RunResult {
     for (const s of this.subsystems) s.start();
     this.scheduleTransfers();
+    this.startLinkSampling();
     this.scheduleExplicitJobs(this.resolved.jobs);
     for (const g of this.resolved.generators) this.startGenerator(g);
     const horizon = this.resolved.scenario.horizon ?? Infinity;
@@ -260,6 +265,7 @@ export class Simulation implements FailurePort, InferencePort {
     for (const h of this.held.values()) unfinished.push(...h.jobs);
     for (const s of this.subsystems) s.finish(endS);
     const summary = this.metrics.finish(endS, unfinished);
+    if (this.linkSampleS !== undefined && endS > this.linkSampleS) this.sampleLinks(endS);
     if (this.network && this.signals.wantsRows('linkRow')) for (const row of this.network.linkRows(endS)) this.signals.emitRow('linkRow', row);
     let tenants: RunResult['tenants'];
     if (this.tenantMetrics && this.admission) {
@@ -268,6 +274,26 @@ export class Simulation implements FailurePort, InferencePort {
       for (const row of tenants.rows) this.signals.emitRow('tenantRow', row);
     }
     return { summary, events: this.engine.eventsFired, endS, services: this.inference?.rows ?? [], ...(tenants ? { tenants } : {}) };
+  }
+
+  /** Start of the current link-sampling interval, when links are sampled. */
+  private linkSampleS: number | undefined;
+
+  /** With a link interval and the network model on: a background tick per interval (links_timeseries.csv). */
+  private startLinkSampling(): void {
+    const interval = this.linkIntervalS;
+    if (interval === undefined || !this.network || this.resolved.scenario.network !== 'flow' || !this.signals.wantsRows('linkSampleRow')) return;
+    this.linkSampleS = 0;
+    const tick = (): void => {
+      this.sampleLinks(this.engine.now);
+      this.engine.daemonAt(this.engine.now + interval, tick);
+    };
+    this.engine.daemonAt(interval, tick);
+  }
+
+  private sampleLinks(endS: number): void {
+    this.network!.sampleLinks(this.linkSampleS!, endS, (row) => this.signals.emitRow('linkSampleRow', row));
+    this.linkSampleS = endS;
   }
 
   /** A run without a horizon that is still going after MAX_OPEN_RUN_S: say why it would never end. */

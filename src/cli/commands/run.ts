@@ -1,6 +1,7 @@
 // `poolsim run <scenario.yaml>`: one simulation, through the same pipeline and worker as every other
 // command (a pool of one, with the plug-in watchdog); its result files stream into a staging folder
 // and appear together, with their manifest, once the run has succeeded.
+import { parseDuration } from '../../units/units.js';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { MANIFEST_FORMAT, poolsimVersion } from '../../experiment/manifest.js';
@@ -28,6 +29,7 @@ interface RunArgs {
   placement?: string;
   policyTimeout: number;
   maxMemory?: string;
+  linkInterval?: string;
 }
 
 export const command = 'run <scenario>';
@@ -42,6 +44,7 @@ export function builder(y: Argv): Argv<RunArgs> {
     .option('timeline', { type: 'string', describe: 'write the job, transfer and failure timeline as Chrome trace events (open in ui.perfetto.dev)' })
     .option('requests', { type: 'boolean', default: false, describe: 'inference: also write requests.csv, one row per request' })
     .option('request-sample', { type: 'number', default: 1, describe: 'inference: fraction of requests written to requests.csv' })
+    .option('link-interval', { type: 'string', describe: "network model on: also write links_timeseries.csv, each link's bytes and utilisation per interval (e.g. 1h)" })
     .option('policy', { type: 'string', describe: "queue policy instead of the scenario's: a name, a module file (./my-policy.mjs), or '{name: x, params: {...}}'" })
     .option('placement', { type: 'string', describe: "placement policy instead of the scenario's (same forms as --policy)" })
     .option('policy-timeout', {
@@ -56,12 +59,25 @@ function optionError(option: string, message: string): InputError {
   return new InputError([{ file: option, line: 0, column: 0, path: '', message }]);
 }
 
+/** --link-interval: a positive duration ('15min', '1h', or seconds). */
+function parseLinkInterval(text: string): number {
+  let s: number;
+  try {
+    s = parseDuration(text);
+  } catch (e) {
+    throw optionError('--link-interval', (e as Error).message);
+  }
+  if (!(s > 0)) throw optionError('--link-interval', `expected a positive duration such as '1h', got '${text}'`);
+  return s;
+}
+
 export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> {
   await guarded(async () => {
     if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0)) throw optionError('--seed', `expected a whole number >= 0, got ${argv.seed}`);
     if (!(argv.requestSample > 0 && argv.requestSample <= 1)) throw optionError('--request-sample', `expected a fraction in (0, 1], got ${argv.requestSample}`);
     if (!(argv.policyTimeout > 0 && Number.isFinite(argv.policyTimeout))) throw optionError('--policy-timeout', `expected a positive number of seconds, got ${argv.policyTimeout}`);
     const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
+    const linkIntervalS = argv.linkInterval === undefined ? undefined : parseLinkInterval(argv.linkInterval);
     const scenarioText = readInput(argv.scenario);
     const overrides = policyOverrides(argv, process.cwd());
     const asWorker = (o: (typeof overrides)['policy'], label: string): WorkerPolicyOverride | undefined => o && { ref: o.ref, baseDir: o.baseDir, label };
@@ -80,7 +96,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
           ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}),
           ...(overrides.policy ? { policy: asWorker(overrides.policy, '--policy')! } : {}),
           ...(overrides.placement ? { placement: asWorker(overrides.placement, '--placement')! } : {}),
-          outputs: { requests: argv.requests, requestSampleRate: argv.requestSample, timeline: argv.timeline !== undefined },
+          outputs: { requests: argv.requests, requestSampleRate: argv.requestSample, timeline: argv.timeline !== undefined, ...(linkIntervalS !== undefined ? { linkIntervalS } : {}) },
         },
         {
           policyTimeoutS: argv.policyTimeout,
