@@ -171,6 +171,8 @@ const TRACE: Docs = {
   'mapping.time_format': 'How times are written: seconds (numbers), iso (ISO 8601), unix (epoch seconds).',
   'mapping.time_unit': 'Unit of numeric times: s, ms, us, min or h.',
   'mapping.models_separator': 'Separator between the models in `allowed_models`.',
+  'mapping.delimiter': 'Field separator: comma (default), tab (TSV), semicolon, pipe or space.',
+  'mapping.header': 'false: the file has no header line; give the columns above by number (1 is the first).',
   reference_device: 'Device kind the recorded run times were measured on.',
   efficiency: 'Kernel efficiency on the reference kind (its catalogue figure when absent).',
   runtime: "How a run time carries over to other kinds: 'fixed' (the same on any kind) or 'scale' (work = run time on the reference kind; faster kinds finish sooner).",

@@ -232,27 +232,30 @@ export const transferSchema = z.strictObject({
 export type TransferSpec = z.output<typeof transferSchema>;
 
 /** Jobs replayed from a recorded trace. */
+/** A column mapping for a `csv` trace (scenario/traces/generic-csv.ts); also `poolsim trace inspect --mapping`. */
+export const csvMappingSchema = z.strictObject({
+  submit: z.string(),
+  duration: z.string().optional(),
+  end: z.string().optional(),
+  devices: z.string(),
+  gpu_milli: z.string().optional(),
+  allowed_models: z.string().optional(),
+  id: z.string().optional(),
+  group: z.string().optional(),
+  time_format: z.enum(['seconds', 'iso', 'unix']).optional(),
+  time_unit: z.enum(['s', 'ms', 'us', 'min', 'h']).optional(),
+  models_separator: z.string().optional(),
+  delimiter: z.enum(['comma', 'tab', 'semicolon', 'pipe', 'space']).optional(),
+  header: z.boolean().optional(),
+});
+
 export const traceWorkloadSchema = z.strictObject({
   name: identifier.optional(),
   format: z.enum(['alibaba-openb', 'philly', 'csv']),
   /** Job trace file, relative to the scenario file. */
   path: z.string().min(1),
   /** Column mapping, for format csv. */
-  mapping: z
-    .strictObject({
-      submit: z.string(),
-      duration: z.string().optional(),
-      end: z.string().optional(),
-      devices: z.string(),
-      gpu_milli: z.string().optional(),
-      allowed_models: z.string().optional(),
-      id: z.string().optional(),
-      group: z.string().optional(),
-      time_format: z.enum(['seconds', 'iso', 'unix']).optional(),
-      time_unit: z.enum(['s', 'ms', 'us', 'min', 'h']).optional(),
-      models_separator: z.string().optional(),
-    })
-    .optional(),
+  mapping: csvMappingSchema.optional(),
   /** The device kind the recorded run times were measured on. */
   reference_device: z.string().optional(),
   /** Kernel efficiency on the reference kind (its catalogue figure when absent). */

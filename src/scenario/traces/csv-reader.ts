@@ -2,18 +2,32 @@
 // line (indexOf + split), exact on quoted fields, commas, doubled quotes and newlines inside quotes.
 import { TraceError } from './trace-error.js';
 
+/** How a delimited file is laid out: its field separator, and whether its first record names the columns. */
+export interface CsvLayout {
+  /** One character; ',' by default (tab for TSV files). */
+  readonly delimiter?: string;
+  /** false: no header line; the columns are named by their 1-based position ('1', '2', ...). Default true. */
+  readonly header?: boolean;
+}
+
 /**
  * Calls `onHeader` with the first record and `onRow` with every later non-blank record, each with
  * the 1-based line where the record starts. Returns the number of data rows. Blank lines are not
  * records (trace files often end with one). Fields are returned untrimmed; a quote that never
- * closes is a TraceError because everything after it would be misread.
+ * closes is a TraceError because everything after it would be misread. Without a header line
+ * (`layout.header: false`), `onHeader` receives the column numbers '1'..'n' of the first record,
+ * which is then a data row.
  */
 export function scanCsv(
   text: string,
   file: string,
   onHeader: (header: string[], line: number) => void,
   onRow: (fields: string[], line: number) => void,
+  layout: CsvLayout = {},
 ): number {
+  const delimiter = layout.delimiter ?? ',';
+  const delimiterCode = delimiter.charCodeAt(0);
+  const headerless = layout.header === false;
   const n = text.length;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
@@ -36,11 +50,11 @@ export function scanCsv(
     }
     if (nextQuote !== -1 && nextQuote < pos) nextQuote = text.indexOf('"', pos);
     if (nextQuote === -1 || nextQuote >= end) {
-      fields = text.slice(pos, end).split(',');
+      fields = text.slice(pos, end).split(delimiter);
       pos = nl + 1;
       line++;
     } else {
-      const parsed = scanQuotedRecord(text, pos, file, startLine);
+      const parsed = scanQuotedRecord(text, pos, file, startLine, delimiterCode);
       fields = parsed.fields;
       pos = parsed.next;
       line += parsed.newlines;
@@ -50,7 +64,11 @@ export function scanCsv(
       onRow(fields, startLine);
     } else {
       sawHeader = true;
-      onHeader(fields, startLine);
+      if (headerless) {
+        onHeader(fields.map((_, i) => String(i + 1)), startLine);
+        rows++;
+        onRow(fields, startLine);
+      } else onHeader(fields, startLine);
     }
   }
   if (!sawHeader) throw new TraceError(file, 0, 'empty file: expected a header line');
@@ -63,6 +81,7 @@ function scanQuotedRecord(
   start: number,
   file: string,
   startLine: number,
+  delimiterCode: number,
 ): { fields: string[]; next: number; newlines: number } {
   const n = text.length;
   const fields: string[] = [];
@@ -94,7 +113,7 @@ function scanQuotedRecord(
       }
       continue;
     }
-    if (c === 44) {
+    if (c === delimiterCode) {
       fields.push(buf);
       buf = '';
       atFieldStart = true;

@@ -32,7 +32,14 @@ export interface CsvMapping {
   time_unit?: (typeof TIME_UNITS)[number];
   /** Separator inside allowed_models. Default '|'. */
   models_separator?: string;
+  /** Field separator: comma (default), tab, semicolon, pipe, or space. */
+  delimiter?: (typeof DELIMITERS)[number];
+  /** false: the file has no header line, and the columns above are given by number ('1' is the first). */
+  header?: boolean;
 }
+
+export const DELIMITERS = ['comma', 'tab', 'semicolon', 'pipe', 'space'] as const;
+const DELIMITER_CHAR: Record<(typeof DELIMITERS)[number], string> = { comma: ',', tab: '\t', semicolon: ';', pipe: '|', space: ' ' };
 
 export interface GenericCsvOptions extends TraceOptions {
   /** Keep devices-0 rows as jobs with devices 0. Default false. */
@@ -49,9 +56,11 @@ export function parseGenericCsv(text: string, mapping: CsvMapping, options: Gene
   if (!(TIME_FORMATS as readonly string[]).includes(timeFormat)) problems.push(`time_format must be one of ${TIME_FORMATS.join(', ')}, got '${timeFormat}'`);
   if (!(TIME_UNITS as readonly string[]).includes(timeUnit)) problems.push(`time_unit must be one of ${TIME_UNITS.join(', ')}, got '${timeUnit}'`);
   if (mapping.duration === undefined && mapping.end === undefined) problems.push(`the mapping needs a 'duration' or an 'end' column`);
+  if (mapping.delimiter !== undefined && !(DELIMITERS as readonly string[]).includes(mapping.delimiter)) problems.push(`delimiter must be one of ${DELIMITERS.join(', ')}, got '${mapping.delimiter}'`);
   if (problems.length > 0) throw new TraceError(source, 0, problems.join('; '));
   const unitS = parseDuration(`1${timeUnit}`);
   const separator = mapping.models_separator ?? '|';
+  const delimiter = DELIMITER_CHAR[mapping.delimiter ?? 'comma'];
   const readTimeS = timeFormat === 'iso'
     ? (field: string | undefined) => parseUtcTimestampS(field)
     : (field: string | undefined) => {
@@ -77,7 +86,14 @@ export function parseGenericCsv(text: string, mapping: CsvMapping, options: Gene
     source,
     (header, line) => {
       width = header.length;
-      col = requireColumns(header, required, source, line);
+      try {
+        col = requireColumns(header, required, source, line);
+      } catch (e) {
+        // A header that is one field holding tabs or semicolons: the file has another separator.
+        const other = delimiter === ',' && header.length === 1 ? (header[0]!.includes('\t') ? 'tab' : header[0]!.includes(';') ? 'semicolon' : undefined) : undefined;
+        if (e instanceof TraceError && other) throw new TraceError(source, line, `${e.detail}; the file looks ${other}-separated: set the mapping's \`delimiter: ${other}\``);
+        throw e;
+      }
     },
     (f, line) => {
       dataRow++;
@@ -137,6 +153,7 @@ export function parseGenericCsv(text: string, mapping: CsvMapping, options: Gene
       if (groupCol >= 0 && !isEmptyField(f[groupCol])) job.group = f[groupCol]!.trim();
       jobs.push(job);
     },
+    { delimiter, header: mapping.header !== false }
   );
   return finishImport(jobs, originS, skipped, rows, source, options);
 }

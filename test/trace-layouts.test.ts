@@ -1,0 +1,48 @@
+// Delimited traces beyond comma-separated files with a header: tab- and semicolon-separated files,
+// files without a header line (columns by number), and `trace inspect --mapping` reading them.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseGenericCsv } from '../src/scenario/traces/generic-csv.js';
+import { poolsim } from './helpers.js';
+
+const COMMA = 'id,t,gpus,secs\na,0,1,10\nb,5,2,20\nc,9,"4",30\n';
+
+describe('trace layouts', () => {
+  const base = { submit: 't', devices: 'gpus', duration: 'secs', id: 'id' };
+  const jobs = (text: string, mapping: Record<string, unknown>) => parseGenericCsv(text, { ...base, ...mapping } as never, { source: 'x' }).jobs.map((j) => [j.id, j.submitS, j.devices, j.durationS]);
+  const want = [
+    ['a', 0, 1, 10],
+    ['b', 5, 2, 20],
+    ['c', 9, 4, 30],
+  ];
+
+  it('reads the same jobs from comma-, tab-, semicolon-separated and headerless files', () => {
+    expect(jobs(COMMA, {})).toEqual(want);
+    expect(jobs(COMMA.replaceAll(',', '\t'), { delimiter: 'tab' })).toEqual(want);
+    expect(jobs(COMMA.replaceAll(',', ';'), { delimiter: 'semicolon' })).toEqual(want);
+    // No header: columns by number; the first line is a job.
+    const headerless = COMMA.split('\n').slice(1).join('\n');
+    expect(jobs(headerless, { header: false, id: '1', submit: '2', devices: '3', duration: '4' })).toEqual(want);
+  });
+
+  it('a tab-separated file read as commas says so', () => {
+    expect(() => jobs(COMMA.replaceAll(',', '\t'), {})).toThrow(/missing columns 't' \(for submit\).*the file looks tab-separated: set the mapping's `delimiter: tab`/);
+  });
+
+  it('trace inspect reads a TSV through --mapping, and refuses a csv without one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-tsv-'));
+    const file = join(dir, 'jobs.tsv');
+    writeFileSync(file, COMMA.replaceAll(',', '\t'));
+    const ok = poolsim('trace', 'inspect', file, '--format', 'csv', '--mapping', '{submit: t, devices: gpus, duration: secs, id: id, delimiter: tab}');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('rows       3: 3 jobs, 0 skipped');
+    const none = poolsim('trace', 'inspect', file, '--format', 'csv');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--format csv needs the column mapping');
+    const bad = poolsim('trace', 'inspect', file, '--format', 'csv', '--mapping', '{submit: t, devices: gpus, duration: secs, delimiter: tabs}');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('delimiter');
+  });
+});
