@@ -95,3 +95,45 @@ describe('dot-product placement (Tetris, FGD baseline)', () => {
     expect(bestFit.place(job, c, { nowS: 0, predictRate: () => 1, random: undefined as never })).toMatchObject({ nodes: [1] });
   });
 });
+
+describe('gpu-clustering placement (FGD baseline)', () => {
+  const files: Record<string, string> = {
+    '/t/nodes.csv': 'sn,cpu_milli,memory_mib,gpu,model\nn0,8000,32768,4,G2\nn1,8000,32768,4,G2\n',
+    '/t/pods.csv': 'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\nw,100,0,1,1000,,LS,Running,0,1000,0\ns,100,0,1,500,,LS,Running,1,1000,1\n',
+  };
+  const text = (placement: string) => `name: gc\nseed: 1\nnetwork: ideal\ndatacentres:\n  - name: dc\n    nodes_from: { format: alibaba-openb, path: nodes.csv, device_map: { G2: V100-SXM2-32GB } }\nworkloads:\n  - trace: { format: alibaba-openb, path: pods.csv, reference_device: V100-SXM2-32GB, device_map: { G2: V100-SXM2-32GB } }\npolicy: fifo\nplacement: ${placement}\n`;
+
+  it("puts a whole-GPU pod beside another whole-GPU pod, not beside a share, where best-fit's tie goes to the lower node", async () => {
+    const { Cluster } = await import('../src/model/cluster.js');
+    const { SimJob } = await import('../src/sim/sim-job.js');
+    const { gpuClusteringPlacement } = await import('../src/policy/gpu-clustering.js');
+    const { resolvePolicies } = await import('../src/policy/registry.js');
+    const r = loadScenario(text('gpu-clustering'), '/t/s.yaml', { readFile: (p) => files[p]!, baseDir: '/t' });
+    const c = new Cluster(r.shape);
+    // n0 holds a 0.5-GPU pod, n1 a whole-GPU pod: three whole GPUs free on each.
+    c.allocateShare(0, 500);
+    c.tallyAffinity(0, 'share', 1);
+    c.allocateWhole(1, 1, []);
+    c.tallyAffinity(1, '1-gpu', 1);
+    const whole = new SimJob(0, r.jobs.find((j) => j.name === 'w')!, 0);
+    expect(gpuClusteringPlacement(whole, c)).toMatchObject({ nodes: [1] });
+    const share = new SimJob(1, r.jobs.find((j) => j.name === 's')!, 0);
+    expect(gpuClusteringPlacement(share, c)).toMatchObject({ nodes: [0], device: 0 });
+    const bestFit = resolvePolicies({ name: 'fifo', params: {} }, { name: 'best-fit', params: {} }).placer;
+    expect(bestFit.place(whole, c, { nowS: 0, predictRate: () => 1, random: undefined as never })).toMatchObject({ nodes: [0] });
+  });
+
+  it('the simulator keeps every node\'s tally of request classes: pods counted while they run, none left at the end', () => {
+    const seen: number[] = [];
+    let cluster: { nodeAffinity: readonly ReadonlyMap<string, number>[] } | undefined;
+    const counted = (): number => cluster!.nodeAffinity.reduce((a, m) => a + [...m.values()].reduce((x, y) => x + y, 0), 0);
+    simulate(loadScenario(text('gpu-clustering'), '/t/s.yaml', { readFile: (p) => files[p]!, baseDir: '/t' }), {
+      observe: (sim) => {
+        cluster = sim.cluster;
+        sim.signals.on('started', () => seen.push(counted()));
+      },
+    });
+    expect(seen).toEqual([1, 2]);
+    expect(counted()).toBe(0);
+  });
+});

@@ -249,6 +249,25 @@ export class Cluster {
    */
   readonly sharedDevices: Set<number>[] = [];
 
+  /**
+   * Per node, the GPU-request classes of the jobs holding devices there and how many of each
+   * ('share' for a fraction of one GPU, 'N-gpu' for N whole ones; gpuAffinity()): what the FGD
+   * paper's GPU-clustering baseline groups by. Kept by whoever claims and releases placements.
+   */
+  private nodeAffinityMaps: Map<string, number>[] | undefined;
+
+  get nodeAffinity(): readonly ReadonlyMap<string, number>[] {
+    return (this.nodeAffinityMaps ??= Array.from({ length: this.nodeCount }, () => new Map<string, number>()));
+  }
+
+  /** Count one more (+1) or one fewer (-1) job of request class `key` on `node`. */
+  tallyAffinity(node: number, key: string, delta: 1 | -1): void {
+    const m = this.nodeAffinity[node] as Map<string, number>;
+    const n = (m.get(key) ?? 0) + delta;
+    if (n > 0) m.set(key, n);
+    else m.delete(key);
+  }
+
   /** Take `milli` thousandths of one device (fractional sharing). The caller has checked room. */
   allocateShare(dev: number, milli: number): void {
     const free = this.deviceFreeMilli[dev]!;
@@ -332,4 +351,9 @@ export class Cluster {
   kindIndex(name: string): number {
     return this.kinds.findIndex((k) => k.name === name);
   }
+}
+
+/** A job's GPU-request class (the FGD reference simulator's GPU affinity): 'share' for part of one GPU, else 'N-gpu'. */
+export function gpuAffinity(devices: number, milli: number): string {
+  return milli < WHOLE_DEVICE_MILLI ? 'share' : `${devices}-gpu`;
 }

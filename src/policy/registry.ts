@@ -5,6 +5,7 @@ import { easyBackfill } from './easy-backfill.js';
 import { fifo } from './fifo.js';
 import { fgd } from './fgd.js';
 import { dotProduct } from './dot-product.js';
+import { gpuClustering } from './gpu-clustering.js';
 import { gpuPacking } from './gpu-packing.js';
 import { randomFit } from './random-fit.js';
 import { firstFit } from './first-fit.js';
@@ -41,6 +42,7 @@ export const PLACEMENT_POLICIES: ReadonlyMap<string, PlacementPolicy<never>> = n
   [gpuPacking.name, gpuPacking as PlacementPolicy<never>],
   [randomFit.name, randomFit as PlacementPolicy<never>],
   [dotProduct.name, dotProduct as PlacementPolicy<never>],
+  [gpuClustering.name, gpuClustering as PlacementPolicy<never>],
 ]);
 
 /** Preemption policies (whom to suspend for whom) live in their own table, named by preemptive queue policies' `victims`. */

@@ -74,6 +74,7 @@ export type ClusterView = Pick<
   | 'kindMinPerNode'
   | 'deviceFreeMilli'
   | 'sharedDevices'
+  | 'nodeAffinity'
   | 'kindWholeFreeNodes'
   | 'leafSlots'
   | 'kindLeafSlots'

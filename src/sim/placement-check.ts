@@ -1,7 +1,7 @@
 // Checking a placement a policy returned, and claiming it on the cluster: one routine for every
 // route that applies placements (the simulation's scheduling passes, the fill experiment), so a
 // built-in or plug-in placement is held to the same rules everywhere.
-import { WHOLE_DEVICE_MILLI, type Cluster } from '../model/cluster.js';
+import { gpuAffinity, WHOLE_DEVICE_MILLI, type Cluster } from '../model/cluster.js';
 import { hostShare } from '../model/host-resources.js';
 import type { Placement } from '../policy/types.js';
 import type { SimJob } from './sim-job.js';
@@ -61,6 +61,8 @@ export function claimPlacement(c: Cluster, job: SimJob, p: Placement, held: numb
   } else {
     for (let i = 0; i < p.nodes.length; i++) c.allocateWhole(p.nodes[i]!, p.counts[i]!, held);
   }
+  const affinity = gpuAffinity(job.devices, job.milli);
+  for (let i = 0; i < p.nodes.length; i++) c.tallyAffinity(p.nodes[i]!, affinity, 1);
   if (!c.hostLimited || (job.cpuMilli <= 0 && job.memoryMiB <= 0)) return;
   for (let i = 0; i < p.nodes.length; i++) {
     const count = p.counts[i]!;

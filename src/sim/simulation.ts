@@ -5,7 +5,7 @@ import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
-import { Cluster, WHOLE_DEVICE_MILLI } from '../model/cluster.js';
+import { Cluster, gpuAffinity, WHOLE_DEVICE_MILLI } from '../model/cluster.js';
 import { hostShare } from '../model/host-resources.js';
 import { taskClasses, type TaskClass } from '../model/fragmentation.js';
 import type { JobTemplate } from '../model/job.js';
@@ -860,6 +860,10 @@ export class Simulation implements FailurePort, InferencePort {
     for (const dev of job.heldDevices) if (this.deviceJob[dev] === job) this.deviceJob[dev] = undefined;
     if (job.placement?.device !== undefined) this.cluster.releaseShare(job.placement.device, job.milli);
     else this.cluster.releaseWhole(job.heldDevices);
+    if (job.placement) {
+      const affinity = gpuAffinity(job.devices, job.milli);
+      for (const node of job.placement.nodes) this.cluster.tallyAffinity(node, affinity, -1);
+    }
   }
 
   private removeRunning(job: SimJob): void {
