@@ -11,6 +11,7 @@ import { randomFit } from './random-fit.js';
 import { firstFit } from './first-fit.js';
 import { heterogeneityAware } from './heterogeneity-aware.js';
 import { las } from './las.js';
+import { multifactor } from './multifactor.js';
 import { priority } from './priority.js';
 import { siteAware } from './site-aware.js';
 import { sjf } from './sjf.js';
@@ -29,6 +30,7 @@ export const QUEUE_POLICIES: ReadonlyMap<string, QueuePolicy<never>> = new Map<s
   [priority.name, priority as QueuePolicy<never>],
   [las.name, las as QueuePolicy<never>],
   [easyBackfill.name, easyBackfill as QueuePolicy<never>],
+  [multifactor.name, multifactor as QueuePolicy<never>],
 ]);
 
 export const PLACEMENT_POLICIES: ReadonlyMap<string, PlacementPolicy<never>> = new Map<string, PlacementPolicy<never>>([

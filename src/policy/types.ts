@@ -40,6 +40,11 @@ export interface JobView {
    */
   readonly cpuMilli: number;
   readonly memoryMiB: number;
+  /**
+   * Who the job's use is charged to, for fair share (multifactor): its tenant queue when the
+   * scenario has tenants, else the workload entry (job list, generator or trace) it came from.
+   */
+  readonly account?: string;
 }
 
 /**

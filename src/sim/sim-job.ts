@@ -115,6 +115,9 @@ export class SimJob implements JobView {
   get params(): number {
     return this.template.params;
   }
+  get account(): string {
+    return this.template.queue !== undefined ? `queue ${this.template.queue}` : this.template.source;
+  }
   /** Useful FLOPs of the whole job (re-based on the device kind for fixed-runtime jobs). */
   usefulFlop: number;
   get doneFlop(): number {
