@@ -237,7 +237,10 @@ export class NetworkProgressModel implements ProgressModel {
     const t: TransferState = { name, bytes, startS: this.clock, finishS: Number.NaN, flow: -1, onDone };
     // Propagation delay: the last byte arrives one path latency after the fluid transfer ends.
     const tag = this.nextTransferTag++;
-    t.flow = this.network.addFlow(links, bytes, this.clock, { ...(capBytesPerS < Infinity ? { capBytesPerS } : {}), tag });
+    // One options object for every transfer (the network copies what it reads): no garbage per flow.
+    this.transferOpts.capBytesPerS = capBytesPerS;
+    this.transferOpts.tag = tag;
+    t.flow = this.network.addFlow(links, bytes, this.clock, this.transferOpts);
     this.transfers.set(tag, { t, latencyS });
     for (const l of links) this.linkFlows[l]!++;
     this.routeOfFlow.set(t.flow, links);
@@ -281,6 +284,7 @@ export class NetworkProgressModel implements ProgressModel {
   /** Transfers whose last byte has not left yet, by flow tag (insertion order = start order). */
   private readonly transfers = new Map<number, { t: TransferState; latencyS: number }>();
   private nextTransferTag = 0;
+  private readonly transferOpts = { capBytesPerS: Infinity, tag: 0 };
   private completionEvent: ScheduledEvent | undefined;
 
   /** linkBytes at the last sample (sampleLinks). */
