@@ -12,6 +12,7 @@ import { firstFit } from './first-fit.js';
 import { heterogeneityAware } from './heterogeneity-aware.js';
 import { las } from './las.js';
 import { multifactor } from './multifactor.js';
+import { drf } from './drf.js';
 import { priority } from './priority.js';
 import { siteAware } from './site-aware.js';
 import { sjf } from './sjf.js';
@@ -31,6 +32,7 @@ export const QUEUE_POLICIES: ReadonlyMap<string, QueuePolicy<never>> = new Map<s
   [las.name, las as QueuePolicy<never>],
   [easyBackfill.name, easyBackfill as QueuePolicy<never>],
   [multifactor.name, multifactor as QueuePolicy<never>],
+  [drf.name, drf as QueuePolicy<never>],
 ]);
 
 export const PLACEMENT_POLICIES: ReadonlyMap<string, PlacementPolicy<never>> = new Map<string, PlacementPolicy<never>>([
