@@ -298,6 +298,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         nicsPerNode: g.nics ?? g.devices_per_node ?? spec.devices_per_node,
         nicRateBytesPerS: g.nic_rate,
         hostPowerW: g.host_power,
+        ...(g.cpu !== undefined ? { cpuMilliPerNode: Math.round(g.cpu * 1000) } : {}),
+        ...(g.memory !== undefined ? { memoryMiBPerNode: g.memory / 2 ** 20 } : {}),
       });
       firstNode += g.count;
     });
@@ -522,6 +524,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           layout: j.layout,
           ...(queue !== undefined ? { queue } : {}),
           ...(speed ? { kindRate: speed.kindRate } : {}),
+          ...hostRequest(j),
         });
       });
     } else if ('trace' in w) {
@@ -819,4 +822,12 @@ function hourly(v: number | readonly number[]): number[] {
 
 function dailyMean(v: number | readonly number[]): number {
   return typeof v === 'number' ? v : v.reduce((a, b) => a + b, 0) / v.length;
+}
+
+/** A job's `cpu` (cores) and `memory` (bytes) as the template's milli-cores and MiB. */
+export function hostRequest(j: { readonly cpu?: number | undefined; readonly memory?: number | undefined }): { cpuMilli?: number; memoryMiB?: number } {
+  return {
+    ...(j.cpu !== undefined ? { cpuMilli: Math.round(j.cpu * 1000) } : {}),
+    ...(j.memory !== undefined ? { memoryMiB: j.memory / 2 ** 20 } : {}),
+  };
 }

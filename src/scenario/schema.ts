@@ -44,6 +44,10 @@ export const nodeGroupSchema = z.strictObject({
   nic_rate: rate({ positive: true }).optional(),
   /** Host overhead per node (CPUs, memory, NICs, fans), drawn whether or not its devices are busy. */
   host_power: power().default(0),
+  /** CPU cores per node that jobs asking for CPU share (unlimited when absent). */
+  cpu: z.number().positive().finite().optional(),
+  /** Host memory per node that jobs asking for memory share (unlimited when absent). */
+  memory: size({ positive: true }).optional(),
 });
 
 /** A node list from a trace (Alibaba openb) that becomes node groups of this data centre. */
@@ -171,6 +175,10 @@ const trainingWorkFields = {
   queue: identifier.optional(),
   /** Its row of the scenario's `throughputs` matrix: its speed per device kind. */
   job_type: identifier.optional(),
+  /** CPU cores the whole job needs besides its devices (spread over its nodes like its devices). */
+  cpu: z.number().positive().finite().optional(),
+  /** Host memory the whole job needs. */
+  memory: size({ positive: true }).optional(),
 };
 
 export const jobSchema = z.strictObject({
@@ -213,6 +221,9 @@ export const generatorSchema = z.strictObject({
   queue: identifier.optional(),
   /** Its jobs' row of the scenario's `throughputs` matrix. */
   job_type: identifier.optional(),
+  /** CPU cores and host memory each of its jobs needs. */
+  cpu: z.number().positive().finite().optional(),
+  memory: size({ positive: true }).optional(),
 });
 
 export const transferSchema = z.strictObject({

@@ -13,7 +13,7 @@ import { trainingFlop } from '../model/job.js';
 import { ArrivalFitter, poolKindsFor } from '../model/training-fit.js';
 import { sample } from '../scenario/distribution.js';
 import { InputError } from '../scenario/errors.js';
-import type { GeneratorSource, ResolvedScenario } from '../model/load-scenario.js';
+import { hostRequest, type GeneratorSource, type ResolvedScenario } from '../model/load-scenario.js';
 import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
 import { PolicyError, type JobView, type Placement, type PlacementHints, type SchedulingContext } from '../policy/types.js';
 import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
@@ -392,6 +392,7 @@ export class Simulation implements FailurePort, InferencePort {
         shape: spec.model,
         ...(g.queue !== undefined ? { queue: g.queue } : {}),
         ...(g.kindRate ? { kindRate: g.kindRate } : {}),
+        ...hostRequest(spec),
       };
     };
     const arrive = (): void => {
