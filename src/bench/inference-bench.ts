@@ -32,46 +32,18 @@ services:
 
 export function runInferenceBench(requests = 1_000_000): BenchRow[] {
   simulate(loadScenario(inferenceScenarioText(20_000), 'inference-bench.yaml')); // JIT warm-up
-  const resolved = loadScenario(inferenceScenarioText(requests), 'inference-bench.yaml');
-  const t0 = performance.now();
-  const r = simulate(resolved);
-  const wallS = (performance.now() - t0) / 1000;
-  const s = r.services[0]!;
-  return [
-    {
-      case: 'inference: 100 replicas, power-of-two, continuous batching',
-      scale: requests,
-      wall_s: wallS,
-      requests_per_s: s.requests / wallS,
-      events: r.events,
-      events_per_s: r.events / wallS,
-      simulated_s: r.endS,
-      ttft_p99_s: s.ttft_p99_s,
-      tpot_p50_s: s.tpot_p50_s,
-      peak_rss_mib: process.resourceUsage().maxRSS / 1024,
-    },
-    runDisaggregated(requests),
-  ];
+  const colocated = timedRow('inference: 100 replicas, power-of-two, continuous batching', loadScenario(inferenceScenarioText(requests), 'inference-bench.yaml'));
+  return [colocated, runDisaggregated(requests)];
 }
 
-/**
- * scenarios/inference-disaggregated.yaml (prefill on H100 in one site, decode on A100 in another,
- * every KV cache a flow over the inter-DC link) with `requests` requests and a horizon long enough
- * for them: issue 16's target is 1M requests under 10 s.
- */
-function runDisaggregated(requests: number): BenchRow {
-  const file = fileURLToPath(new URL('../../scenarios/inference-disaggregated.yaml', import.meta.url));
-  const base = readFileSync(file, 'utf8');
-  const text = base
-    .replace(/^horizon: .*$/m, `horizon: ${Math.ceil(requests / 5)}s`)
-    .replace(/^( *)output_tokens: (.*)$/m, (_m, indent: string, rest: string) => `${indent}output_tokens: ${rest}\n${indent}count: ${requests}`);
-  const resolved = loadScenario(text, file);
+/** Simulate `resolved` once and report its first service: wall time, rates, latencies, peak memory. */
+function timedRow(name: string, resolved: ReturnType<typeof loadScenario>): BenchRow {
   const t0 = performance.now();
   const r = simulate(resolved);
   const wallS = (performance.now() - t0) / 1000;
   const s = r.services[0]!;
   return {
-    case: 'inference: disaggregated prefill/decode, KV over the inter-DC link',
+    case: name,
     scale: s.requests,
     wall_s: wallS,
     requests_per_s: s.requests / wallS,
@@ -82,4 +54,17 @@ function runDisaggregated(requests: number): BenchRow {
     tpot_p50_s: s.tpot_p50_s,
     peak_rss_mib: process.resourceUsage().maxRSS / 1024,
   };
+}
+
+/**
+ * scenarios/inference-disaggregated.yaml (prefill on H100 in one site, decode on A100 in another,
+ * every KV cache a flow over the inter-DC link) with `requests` requests and a horizon long enough
+ * for them: issue 16's target is 1M requests under 10 s.
+ */
+function runDisaggregated(requests: number): BenchRow {
+  const file = fileURLToPath(new URL('../../scenarios/inference-disaggregated.yaml', import.meta.url));
+  const text = readFileSync(file, 'utf8')
+    .replace(/^horizon: .*$/m, `horizon: ${Math.ceil(requests / 5)}s`)
+    .replace(/^( *)output_tokens: (.*)$/m, (_m, indent: string, rest: string) => `${indent}output_tokens: ${rest}\n${indent}count: ${requests}`);
+  return timedRow('inference: disaggregated prefill/decode, KV over the inter-DC link', loadScenario(text, file));
 }
