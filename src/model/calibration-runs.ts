@@ -179,8 +179,6 @@ function llama3LongContextRun(): CalibrationRun {
     gpus,
     publishedStepS: modelFlop / (gpus * 380e12),
     input: () => build('H100', 'RoCE-400G', shape, layout),
-    knownGap:
-      'attention is half the work at 131K tokens, so the row turns on the attention kernel\'s speed (FlashAttention-2 reaches ~34% of H100 peak causal forward, cuDNN ~54%, FlashAttention-3 ~62%; the model assumes ~51%) and on the FLOP convention of the published MFU (with the causal half counted once the row would be +11%)',
   };
 }
 

@@ -262,6 +262,9 @@ function defineDevice(input: CatalogueDeviceInput): DeviceKind {
   return deepFreeze({ ...deviceSchema.parse({ ...input, interconnect }), interconnect });
 }
 
+/** FlashAttention-2 on a Hopper die (H100, H200), fractions of peak: see the H100 entry. */
+const HOPPER_FLASH_ATTENTION_2 = { forward: 0.35, backward: 0.28 } as const;
+
 const GPU_IDLE = 'idle_power 20% of board power (assumption: low end of the 20-30% usual for datacentre GPUs idle in persistence mode).';
 
 const v100 = (memory: '16GB' | '32GB'): CatalogueDeviceInput => ({
@@ -331,6 +334,10 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     // H100 SXM: 132 SMs; large bf16 GEMMs reach ~600-750 of 989 TFLOPS (the 700 W cap lowers clocks below boost; ML Engineering 'maximum achievable matmul FLOPS': ~700 bf16); fp8 ~1,200-1,400 of 1,979.
     gemm_efficiency: 0.68,
     compute_units: 132,
+    // FlashAttention-2 reaches ~35% of H100 peak (FlashAttention-3 paper, Shah et al. 2024, abstract
+    // and figure 5: ~335 TFLOP/s causal forward at head dim 128); backward at the 0.8 of forward
+    // that FlashAttention-2 keeps on A100 (Dao 2023).
+    flash_attention: HOPPER_FLASH_ATTENTION_2,
     interconnect: 'NVLink4',
     devices_per_node: 8,
     default_fabric: 'IB-NDR',
@@ -359,6 +366,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     // H200: the H100 die (132 SMs) at the same 700 W; large bf16 GEMMs ~650-750 of 989 TFLOPS.
     gemm_efficiency: 0.7,
     compute_units: 132,
+    flash_attention: HOPPER_FLASH_ATTENTION_2,
     interconnect: 'NVLink4',
     devices_per_node: 8,
     default_fabric: 'IB-NDR',

@@ -19,6 +19,12 @@ export interface ComputeDevice {
   readonly gemmEfficiency: number;
   /** Streaming multiprocessors / compute units: the width of one wave of output tiles. */
   readonly computeUnits: number;
+  /**
+   * Fractions of peak the fused (FlashAttention-class) attention kernel sustains forward and
+   * backward, where measured for the kind; otherwise derived from `gemmEfficiency`.
+   */
+  readonly flashForward?: number;
+  readonly flashBackward?: number;
 }
 
 /**

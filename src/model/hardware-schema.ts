@@ -43,6 +43,12 @@ export const deviceSchema = z.strictObject({
   gemm_efficiency: z.number().gt(0).lte(1).optional(),
   /** Compute units (SMs, CUs, MXUs) a GEMM's output tiles are spread over, for wave quantisation. */
   compute_units: z.number().int().positive().optional(),
+  /**
+   * Fractions of peak the fused attention kernel (FlashAttention-2 class, causal, head dim 128)
+   * sustains forward and backward on this kind, from kernel microbenchmarks; without it, 0.75 and
+   * 0.6 of `gemm_efficiency` (FlashAttention-2 on A100).
+   */
+  flash_attention: z.strictObject({ forward: z.number().gt(0).lte(1), backward: z.number().gt(0).lte(1) }).optional(),
   /** Interconnect between the devices of one node. */
   interconnect: interconnectSchema,
   /** Usual devices per node. */

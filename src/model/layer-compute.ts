@@ -11,10 +11,11 @@ import { recomputeOf, sequenceParallelOf, type ParallelLayout, type TrainingShap
 export { DEFAULT_VOCAB } from './memory.js';
 
 /**
- * Relative throughput of FlashAttention kernels against the device's large-GEMM ceiling.
- * FlashAttention-2 (Dao 2023, figures 4-6, A100, head dim 128, causal) reaches 60-70% of peak
- * forward (about 0.75 of a large GEMM's ~0.85) and 45-55% backward (~0.6); FlashAttention-3 on
- * H100 (Shah et al. 2024) keeps similar ratios to its GEMM ceiling.
+ * Relative throughput of FlashAttention kernels against the device's large-GEMM ceiling, for
+ * kinds without their own measured `flash_attention` figures. FlashAttention-2 (Dao 2023,
+ * figures 4-6, A100, head dim 128, causal) reaches 60-70% of peak forward (about 0.75 of a large
+ * GEMM's ~0.85) and 45-55% backward (~0.6). Hopper kinds carry their own figures: FlashAttention-2
+ * reaches only ~35% of an H100's peak (Shah et al. 2024), well under these ratios.
  */
 export const FLASH_FORWARD_RELATIVE = 0.75;
 export const FLASH_BACKWARD_RELATIVE = 0.6;
@@ -129,8 +130,8 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   let attnB: number;
   if (flash) {
     const flops = 0.5 * 4 * b * sq * s * dh * headsPerRank;
-    attnF = flops / (dev.peakFlops * dev.gemmEfficiency * FLASH_FORWARD_RELATIVE);
-    attnB = (2.5 * flops) / (dev.peakFlops * dev.gemmEfficiency * FLASH_BACKWARD_RELATIVE);
+    attnF = flops / (dev.peakFlops * (dev.flashForward ?? dev.gemmEfficiency * FLASH_FORWARD_RELATIVE));
+    attnB = (2.5 * flops) / (dev.peakFlops * (dev.flashBackward ?? dev.gemmEfficiency * FLASH_BACKWARD_RELATIVE));
   } else {
     const batch = b * headsPerRank;
     const scores = batch * sq * s;
@@ -194,9 +195,16 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
  * The compute model's view of a device kind, or undefined for a kind without a measured GEMM
  * efficiency (custom kinds, whole-server rows): those keep one efficiency for every kernel.
  */
-export function computeDeviceOf(spec: { peak: number; memory_bandwidth: number; gemm_efficiency?: number | undefined; compute_units?: number | undefined }): ComputeDevice | undefined {
+export function computeDeviceOf(spec: {
+  peak: number;
+  memory_bandwidth: number;
+  gemm_efficiency?: number | undefined;
+  compute_units?: number | undefined;
+  flash_attention?: { forward: number; backward: number } | undefined;
+}): ComputeDevice | undefined {
   if (spec.gemm_efficiency === undefined) return undefined;
-  return { peakFlops: spec.peak, memoryBandwidth: spec.memory_bandwidth, gemmEfficiency: spec.gemm_efficiency, computeUnits: spec.compute_units ?? DEFAULT_COMPUTE_UNITS };
+  const dev = { peakFlops: spec.peak, memoryBandwidth: spec.memory_bandwidth, gemmEfficiency: spec.gemm_efficiency, computeUnits: spec.compute_units ?? DEFAULT_COMPUTE_UNITS };
+  return spec.flash_attention === undefined ? dev : { ...dev, flashForward: spec.flash_attention.forward, flashBackward: spec.flash_attention.backward };
 }
 
 /** Compute units assumed when a kind with a GEMM efficiency does not give its own. */
