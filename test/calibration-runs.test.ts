@@ -98,3 +98,38 @@ describe('the trend: small models run at a lower fraction of peak', () => {
     expect(large).toBeLessThan(a100.gemmEfficiency);
   });
 });
+
+describe('FlashAttention at the kind\'s measured speed', () => {
+  const shape: TrainingShape = {
+    params: 8e9,
+    layers: 32,
+    hiddenSize: 4096,
+    heads: 32,
+    seqLen: 8192,
+    globalBatchTokens: 8192 * 8,
+    precisionBytes: 2,
+    activationRecompute: false,
+    recompute: 'none',
+    attention: 'flash',
+    sequenceParallel: true,
+  };
+  const layout = { tp: 1, pp: 1, dp: 1, microBatches: 8 };
+  // Causal attention FLOPs of one micro-batch: forward 2 s^2 h per layer, backward 2.5 x that.
+  const forwardFlop = 32 * 2 * 8192 * 8192 * 4096;
+  it('H100 runs it at its catalogue figures (FlashAttention-2 on Hopper: 35% of peak forward), not at A100\'s ratio to the GEMM ceiling', () => {
+    const spec = DEVICE_CATALOGUE.H100!;
+    expect(spec.flash_attention).toEqual({ forward: 0.35, backward: 0.28 });
+    const h100 = computeDeviceOf(spec)!;
+    const expected = forwardFlop / (h100.peakFlops * 0.35) + (2.5 * forwardFlop) / (h100.peakFlops * 0.28);
+    const got = computeBreakdown(shape, layout, h100).attentionS;
+    expect(got / expected).toBeCloseTo(1, 6);
+    // Without measured figures a kind falls back to 0.75 / 0.6 of its GEMM ceiling: faster here.
+    const { flash_attention: _unused, ...withoutFigures } = spec;
+    const fallback = computeBreakdown(shape, layout, computeDeviceOf(withoutFigures)!).attentionS;
+    expect(fallback).toBeLessThan(0.75 * got);
+  });
+  it('A100, without figures of its own, keeps FlashAttention-2\'s A100 ratios', () => {
+    const expected = forwardFlop / (a100.peakFlops * a100.gemmEfficiency * 0.75) + (2.5 * forwardFlop) / (a100.peakFlops * a100.gemmEfficiency * 0.6);
+    expect(computeBreakdown(shape, layout, a100).attentionS / expected).toBeCloseTo(1, 6);
+  });
+});
