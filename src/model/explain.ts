@@ -6,6 +6,7 @@ import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError } from '../scenario/errors.js';
 import type { ResolvedScenario } from './load-scenario.js';
 import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
+import { activeParams } from './moe.js';
 import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { fastestLayout, layoutEnvOf, nominalPaths } from './layout-search.js';
 import { stepTime, type CommPath, type StepTime } from './step-time.js';
@@ -16,7 +17,7 @@ export interface Explanation {
   job: string;
   kind: string;
   devices: number;
-  layout: ParallelLayout & { cp: number; automatic: boolean; zero: number };
+  layout: ParallelLayout & { cp: number; ep: number; automatic: boolean; zero: number };
   shape: TrainingShape & { recomputeMode: string; sequenceParallelOn: boolean; attentionKernel: string };
   /** Whether kernels were timed operator by operator (else one efficiency for all). */
   operatorModel: boolean;
@@ -29,6 +30,7 @@ export interface Explanation {
     exposed_dp_s: number;
     /** Context-parallel key/value exchange (0 without context parallelism); never hidden. */
     exposed_cp_s: number;
+    exposed_ep_s: number;
     bubble_s: number;
     /** Per micro-batch on the slowest stage, by operator class (s). */
     micro_batch: { gemm_s: number; attention_s: number; elementwise_s: number; logits_s: number; recompute_s: number; total_s: number };
@@ -90,6 +92,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape'>,
     layout: {
       tp: layout.tp,
       cp: layout.cp ?? 1,
+      ep: layout.ep ?? 1,
       pp: layout.pp,
       dp: layout.dp,
       microBatches: layout.microBatches,
@@ -108,6 +111,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape'>,
       exposed_pp_s: step.ppExposedS,
       exposed_dp_s: step.dpExposedS,
       exposed_cp_s: step.cpCommS,
+      exposed_ep_s: step.epCommS,
       bubble_s: step.bubbleS,
       micro_batch: { gemm_s: c.gemmS, attention_s: c.attentionS, elementwise_s: c.elementwiseS, logits_s: c.logitsS, recompute_s: c.recomputeS, total_s: c.microBatchS },
       optimizer_s: c.optimizerS,
@@ -143,6 +147,7 @@ export function explanationTable(e: Explanation): string {
     ['  exposed PP communication', `${s(st.exposed_pp_s)}`, pct(st.exposed_pp_s, st.step_s)],
     ['  exposed DP communication', `${s(st.exposed_dp_s)}`, pct(st.exposed_dp_s, st.step_s)],
     ...(l.cp > 1 ? [['  exposed CP communication', `${s(st.exposed_cp_s)}`, pct(st.exposed_cp_s, st.step_s)] as [string, string, string]] : []),
+    ...(l.ep > 1 ? [['  exposed EP all-to-all', `${s(st.exposed_ep_s)}`, pct(st.exposed_ep_s, st.step_s)] as [string, string, string]] : []),
     ['  pipeline bubble', `${s(st.bubble_s)}`, pct(st.bubble_s, st.step_s)],
     [`micro-batch, slowest stage (${l.microBatches} per step)`, `${s(mb.total_s)}`, '100%'],
     ['  layer GEMMs', `${s(mb.gemm_s)}`, pct(mb.gemm_s, mb.total_s)],
@@ -167,10 +172,15 @@ export function explanationTable(e: Explanation): string {
   const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
   const head = [
     `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric`,
-    `layout: tp ${l.tp}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp} x dp ${l.dp}, ${l.microBatches} micro-batches, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
+    `layout: tp ${l.tp}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep})` : ''}, ${l.microBatches} micro-batches, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn ? 'on' : 'off'}`,
+    ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
     '',
   ];
   return `${[...head, ...rows.map(line), '', ...memRows.map(line)].join('\n')}\n`;
+}
+
+function fmtParams(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toFixed(1)}B` : `${(n / 1e6).toFixed(1)}M`;
 }

@@ -61,12 +61,24 @@ export interface ShapeOverrides {
   readonly vocab?: number | undefined;
   readonly attention?: 'flash' | 'standard' | undefined;
   readonly sequence_parallel?: boolean | undefined;
+  readonly moe?: MoeSpec | undefined;
+}
+
+/** A model's `moe` block as the scenario gives it. */
+export interface MoeSpec {
+  readonly experts: number;
+  readonly top_k: number;
+  readonly ffn_size?: number | undefined;
+  readonly shared_experts?: number | undefined;
+  readonly dense_layers?: number | undefined;
 }
 
 export interface LayoutSpec {
   readonly tp: number;
   /** Context-parallel degree (1 when absent). */
   readonly cp?: number | undefined;
+  /** Expert-parallel degree (1 when absent). */
+  readonly ep?: number | undefined;
   readonly pp: number;
   readonly dp: number;
   readonly micro_batches?: number | undefined;

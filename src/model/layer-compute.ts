@@ -6,6 +6,7 @@
 // layout and the device, so callers build it once per (job shape, layout, device kind).
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, zeroStageOf } from './memory.js';
+import { epOf, moeLayers, paramsPerDevice } from './moe.js';
 import { recomputeOf, sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 export { DEFAULT_VOCAB } from './memory.js';
@@ -113,16 +114,15 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   // A forward GEMM and its two backward GEMMs (input gradient, weight gradient).
   const fwdBwd = (mm: number, nn: number, kk: number): [number, number] => [g(mm, nn, kk), g(mm, kk, nn) + g(kk, nn, mm)];
 
-  // Layer GEMMs.
+  // Layer GEMMs: attention projections, then the FFN (dense, or a mixture of experts).
   const qkvN = (h + 2 * kvHeads * dh) / t;
+  const attnGemms = [fwdBwd(n, qkvN, h), fwdBwd(n, h, h / t)];
   const ffnUpN = ((gated ? 2 : 1) * f) / t;
-  const gemms = [fwdBwd(n, qkvN, h), fwdBwd(n, h, h / t), fwdBwd(n, ffnUpN, h), fwdBwd(n, h, f / t)];
-  let gemmF = 0;
-  let gemmB = 0;
-  for (const [fw, bw] of gemms) {
-    gemmF += fw;
-    gemmB += bw;
-  }
+  const denseFfnGemms = [fwdBwd(n, ffnUpN, h), fwdBwd(n, h, f / t)];
+  const sum = (list: [number, number][]): [number, number] => list.reduce<[number, number]>((a, [fw, bw]) => [a[0] + fw, a[1] + bw], [0, 0]);
+  const [gemmF, gemmB] = sum(attnGemms);
+  const [denseFfnF, denseFfnB] = sum(denseFfnGemms);
+  const moe = moeFfn(shape, layout, dev, n, t, sp);
 
   // Attention core.
   const headsPerRank = heads / t;
@@ -149,14 +149,28 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const fElems = (n * f) / t;
   const eltF =
     memoryBoundTimeS(2 * NORM_ELEMS * B * hElems, dev) +
-    memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + 1) * hElems, dev) +
-    memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * fElems, dev);
-  const eltB = BACKWARD_BYTES_RATIO * eltF;
+    memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + 1) * hElems, dev);
+  const denseActF = memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * fElems, dev);
 
-  const layerF = gemmF + attnF + eltF;
-  const layerB = gemmB + attnB + eltB;
-  const layerR = recompute === 'full' ? layerF : recompute === 'selective' && !flash ? attnF : 0;
+  // A layer of each kind: forward, backward (memory-bound kernels BACKWARD_BYTES_RATIO x their
+  // forward) and what recompute repeats. Dense models have only the first.
+  const kindOfLayer = (ffnF: number, ffnB: number, ffnEltF: number): { f: number; b: number; r: number } => {
+    const layerF = gemmF + ffnF + attnF + eltF + ffnEltF;
+    const layerB = gemmB + ffnB + attnB + BACKWARD_BYTES_RATIO * (eltF + ffnEltF);
+    return { f: layerF, b: layerB, r: recompute === 'full' ? layerF : recompute === 'selective' && !flash ? attnF : 0 };
+  };
+  const denseLayer = kindOfLayer(denseFfnF, denseFfnB, denseActF);
+  const moeLayer = moe ? kindOfLayer(moe.gemmF, moe.gemmB, moe.eltF) : denseLayer;
+  // Layers per pipeline rank of each kind (the dense layers of an MoE model spread evenly: the
+  // stage that holds them is a few percent faster, which the average stands for).
+  const moeCount = moeLayers(shape);
+  const denseLayers = (shape.layers - moeCount) / pp;
+  const moeLayersPerRank = moeCount / pp;
   const layers = shape.layers / pp;
+  const mix = (dense: number, moeValue: number): number => (moe ? (denseLayers * dense + moeLayersPerRank * moeValue) / layers : dense);
+  const layerF = mix(denseLayer.f, moeLayer.f);
+  const layerB = mix(denseLayer.b, moeLayer.b);
+  const layerR = mix(denseLayer.r, moeLayer.r);
 
   // Output layer and loss (vocab-parallel), on the last stage.
   const [outF, outB] = fwdBwd(n, vocab / t, h);
@@ -167,11 +181,16 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const microBatchS = layers * layerS + logitsS;
   const averageStageMicroBatchS = layers * layerS + logitsS / pp;
 
-  const paramsPerDevice = shape.params / (t * pp) / (zeroStageOf(layout) >= 1 ? dp * cp : 1);
-  const optimizerS = memoryBoundTimeS(OPTIMIZER_BYTES_PER_PARAM * paramsPerDevice, dev);
+  // Expert weights are replicated over dp x cp / ep ranks (their expert-data-parallel group).
+  const held = paramsPerDevice(shape, layout);
+  const sharded = zeroStageOf(layout) >= 1;
+  const paramsHeld = held.dense / (sharded ? dp * cp : 1) + held.expert / (sharded ? (dp * cp) / epOf(layout) : 1);
+  const optimizerS = memoryBoundTimeS(OPTIMIZER_BYTES_PER_PARAM * paramsHeld, dev);
 
   // Hardware FLOPs per device per step: layers' GEMMs (x3 for fwd + bwd), attention, output layer.
-  const layerGemmFlop = 2 * n * h * (qkvN + h / t + ffnUpN) + 2 * n * (f / t) * h;
+  const denseFfnFlop = 2 * n * h * ffnUpN + 2 * n * (f / t) * h;
+  const ffnFlop = moe ? mix(denseFfnFlop, moe.flop) : denseFfnFlop;
+  const layerGemmFlop = 2 * n * h * (qkvN + h / t) + ffnFlop;
   const attnFlop = flash ? 0.5 * 4 * b * sq * s * dh * headsPerRank : 4 * b * sq * s * dh * headsPerRank;
   const fwdFlop = layerGemmFlop + attnFlop;
   const recomputeFlop = recompute === 'full' ? fwdFlop : recompute === 'selective' && !flash ? attnFlop : 0;
@@ -181,14 +200,76 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     microBatchS,
     averageStageMicroBatchS,
     backwardShare: (layers * (layerB + layerR) + outB + loss) / microBatchS,
-    gemmS: layers * (gemmF + gemmB + (recompute === 'full' ? gemmF : 0)),
+    gemmS: layers * (gemmF + gemmB + (recompute === 'full' ? gemmF : 0)) + denseLayers * (denseFfnF + denseFfnB + (recompute === 'full' ? denseFfnF : 0)) + (moe ? moeLayersPerRank * (moe.gemmF + moe.gemmB + (recompute === 'full' ? moe.gemmF : 0)) : 0),
     attentionS: layers * (attnF + attnB + (recompute === 'none' || (flash && recompute === 'selective') ? 0 : attnF)),
-    elementwiseS: layers * (eltF + eltB + (recompute === 'full' ? eltF : 0)),
+    elementwiseS:
+      layers * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) * eltF +
+      (denseLayers * denseActF + (moe ? moeLayersPerRank * moe.eltF : 0)) * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)),
     logitsS,
     recomputeS: layers * layerR,
     optimizerS,
     hardwareFlopPerDevice,
   };
+}
+
+/**
+ * Bytes per routed token element that dispatch and combine move through memory, forward: the
+ * permutation that groups tokens by expert reads and writes them (2), the unpermutation with the
+ * router-weighted sum reads and writes them again (2) (Megatron-Core's token permute/unpermute).
+ */
+const PERMUTE_ELEMS = 4;
+
+/**
+ * The FFN of one mixture-of-experts layer on one rank, per micro-batch of n tokens (per tensor
+ * group), with balanced routing (the auxiliary or bias-based balancing every such run uses):
+ * - the router, n' x E x h (n' = n / t with sequence parallelism);
+ * - the routed experts: each of the E / ep local experts gets n k ep / E tokens (the tensor group's
+ *   n tokens, k experts each, spread over E experts of which this rank holds E / ep), a grouped
+ *   GEMM of that many tokens by the expert's width / t (expert tensor parallelism = tp);
+ * - the shared experts, a dense FFN of S expert widths on all n tokens;
+ * - memory-bound: the activation over the experts' inner widths, and the token permutation
+ *   before and after the experts.
+ * Undefined for a dense model.
+ */
+export function moeFfn(
+  shape: TrainingShape,
+  layout: ParallelLayout,
+  dev: ComputeDevice,
+  n: number,
+  t: number,
+  sp: boolean,
+): { gemmF: number; gemmB: number; eltF: number; flop: number } | undefined {
+  const moe = shape.moe;
+  if (!moe) return undefined;
+  const h = shape.hiddenSize;
+  const B = shape.precisionBytes;
+  const gated = shape.gatedMlp ?? false;
+  const fe = moe.expertFfnSize;
+  const upFactor = gated ? 2 : 1;
+  const ep = epOf(layout);
+  const local = moe.experts / ep;
+  const perExpert = (n * moe.topK) / moe.experts * ep;
+  const g = (mm: number, nn: number, kk: number, batch = 1): number => gemmTimeS(mm, nn, kk, batch, B, dev);
+  const fwdBwd = (mm: number, nn: number, kk: number, batch = 1): [number, number] => [g(mm, nn, kk, batch), g(mm, kk, nn, batch) + g(kk, nn, mm, batch)];
+  const routerTokens = sp ? n / t : n;
+  const parts: [number, number][] = [
+    fwdBwd(routerTokens, moe.experts, h),
+    fwdBwd(perExpert, (upFactor * fe) / t, h, local),
+    fwdBwd(perExpert, h, fe / t, local),
+  ];
+  const sharedWidth = moe.sharedExperts * fe;
+  if (sharedWidth > 0) parts.push(fwdBwd(n, (upFactor * sharedWidth) / t, h), fwdBwd(n, h, sharedWidth / t));
+  let gemmF = 0;
+  let gemmB = 0;
+  for (const [fw, bw] of parts) {
+    gemmF += fw;
+    gemmB += bw;
+  }
+  const innerElems = (n * (moe.topK * fe + sharedWidth)) / t;
+  const routedElems = (routerTokens * moe.topK * h);
+  const eltF = memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * innerElems, dev) + memoryBoundTimeS(PERMUTE_ELEMS * B * routedElems, dev);
+  const flop = 2 * routerTokens * moe.experts * h + (2 * n * (moe.topK * fe + sharedWidth) * (upFactor + 1) * h) / t;
+  return { gemmF, gemmB, eltF, flop };
 }
 
 /**

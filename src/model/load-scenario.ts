@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
 import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from './hardware-schema.js';
 import type { ClusterShape, Datacentre, KindInfo, NodeGroup } from './cluster.js';
-import { trainingFlop, type JobTemplate } from './job.js';
+import { trainingFlop, type JobTemplate, type ShapeOverrides } from './job.js';
+import { usefulParamsOf } from './moe.js';
 import type { InterDcLink } from './network/topology.js';
 import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
@@ -779,7 +780,7 @@ function referenceKindOf(name: string | undefined, allowed: readonly number[] | 
 }
 
 function jobWork(
-  j: { params?: number | undefined; tokens?: number | undefined; work?: number | undefined; duration?: number | undefined; reference_device?: string | undefined; efficiency?: number | undefined; devices: number },
+  j: { params?: number | undefined; tokens?: number | undefined; work?: number | undefined; duration?: number | undefined; reference_device?: string | undefined; efficiency?: number | undefined; devices: number; model?: ShapeOverrides | undefined },
   allowed: readonly number[] | undefined,
   at: readonly PathKey[],
   useKind: UseKind,
@@ -813,7 +814,8 @@ function jobWork(
     fail(at, 'a job given by its tokens needs `params` too (work = 6 x params x tokens)');
     return undefined;
   }
-  return trainingFlop(j.params, j.tokens!);
+  // A mixture of experts does the work of the parameters a token passes through (moe.ts).
+  return trainingFlop(usefulParamsOf(j.params, j.model), j.tokens!);
 }
 
 function hourly(v: number | readonly number[]): number[] {

@@ -1,5 +1,6 @@
 // Device memory of a training layout: weights, gradients, optimizer state (mixed-precision Adam,
 // sharded over data parallel ranks when the layout says so) and activations, per device.
+import { epOf, moeLayers, paramsPerDevice } from './moe.js';
 import { sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /**
@@ -71,11 +72,15 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   const shards = dp * cp;
   const m = Math.max(1, layout.microBatches);
   const zero = zeroStageOf(layout);
-  const paramsPerDevice = shape.params / (tp * pp);
-  const layerParams = paramsPerDevice / Math.max(1, shape.layers / pp);
-  const weightsBytes = zero >= 3 ? (paramsPerDevice / shards + 2 * layerParams) * shape.precisionBytes : paramsPerDevice * shape.precisionBytes;
-  const gradientsBytes = (paramsPerDevice * (shape.gradientBytes ?? shape.precisionBytes)) / (zero >= 2 ? shards : 1);
-  const optimizerBytes = (paramsPerDevice * ADAM_STATE_BYTES_PER_PARAM) / (zero >= 1 ? shards : 1);
+  // Routed experts are divided over ep more ranks and replicated over dp x cp / ep (moe.ts).
+  const held = paramsPerDevice(shape, layout);
+  const expertShards = shards / epOf(layout);
+  const paramsHeld = held.dense + held.expert;
+  const layerParams = paramsHeld / Math.max(1, shape.layers / pp);
+  const gradBytes = shape.gradientBytes ?? shape.precisionBytes;
+  const weightsBytes = zero >= 3 ? (held.dense / shards + held.expert / expertShards + 2 * layerParams) * shape.precisionBytes : paramsHeld * shape.precisionBytes;
+  const gradientsBytes = zero >= 2 ? (held.dense * gradBytes) / shards + (held.expert * gradBytes) / expertShards : paramsHeld * gradBytes;
+  const optimizerBytes = zero >= 1 ? (held.dense * ADAM_STATE_BYTES_PER_PARAM) / shards + (held.expert * ADAM_STATE_BYTES_PER_PARAM) / expertShards : paramsHeld * ADAM_STATE_BYTES_PER_PARAM;
 
   // A rank holds 1/cp of each sequence's tokens (the keys and values it gathers are transient).
   const microBatchTokens = shape.globalBatchTokens / (dp * m) / cp;
@@ -125,5 +130,22 @@ export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: n
   const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
   const scores = recompute === 'none' && shape.attention !== 'flash' ? (5 * heads * shape.seqLen) / h / tp : 0;
   const rest = sp ? 34 / tp : 10 + 24 / tp;
-  return sbh * (rest + scores) * scale;
+  return sbh * (rest + scores) * scale + moeActivationDelta(shape, tokens, tp) * scale;
+}
+
+/**
+ * What a mixture-of-experts layer keeps beyond a dense one, averaged over the model's layers
+ * (2-byte units): the routed copies of each token's input (k of them instead of one, 2 k h bytes
+ * per token) and the experts' inner activations ((k + S) expert widths where the dense FFN has
+ * f: 4 bytes per inner element, 6 gated), split over the tensor group.
+ */
+function moeActivationDelta(shape: TrainingShape, tokens: number, tp: number): number {
+  const moe = shape.moe;
+  if (!moe) return 0;
+  const h = shape.hiddenSize;
+  const gated = shape.gatedMlp ?? false;
+  const f = shape.ffnSize ?? Math.round(h * (shape.ffnMultiplier ?? (gated ? 8 / 3 : 4)));
+  const inner = gated ? 6 : 4;
+  const perToken = 2 * h * (moe.topK - 1) + inner * ((moe.topK + moe.sharedExperts) * moe.expertFfnSize - f);
+  return (tokens * perToken * (moeLayers(shape) / shape.layers)) / tp;
 }

@@ -18,6 +18,7 @@ import {
 import { recomputeOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { ComputeBreakdown } from './layer-compute.js';
 import { DEFAULT_HEAD_DIM, zeroStageOf } from './memory.js';
+import { activeParams, epOf, moeLayers, paramsPerDevice } from './moe.js';
 
 /**
  * The communication path of one parallel group, as the network model sees it now.
@@ -79,6 +80,13 @@ export interface StepTimeInput {
    * order, after tp, so they share the data-parallel group's nodes and links).
    */
   cp?: CommPath;
+  /**
+   * The expert-parallel group's path (layout.ep > 1): `hierarchical.devicesPerNode` is how many of
+   * the group's ranks share a node (their all-to-all traffic stays on the interconnect), the
+   * bandwidth the scale-out share of each rank. Absent: derived from the data-parallel path, whose
+   * ranks the group is formed from.
+   */
+  ep?: CommPath;
   /** Overrides of the calibrated overlap fractions. */
   overlap?: Partial<OverlapFractions>;
 }
@@ -102,6 +110,8 @@ export interface StepTime {
   dpCommS: number;
   /** Context-parallel key/value all-gathers and gradient reduce-scatters per step (s); all exposed. */
   cpCommS: number;
+  /** Expert-parallel all-to-alls (token dispatch and combine) per step (s); all exposed. */
+  epCommS: number;
   tpExposedS: number;
   ppExposedS: number;
   dpExposedS: number;
@@ -125,6 +135,10 @@ export interface StepTime {
   ppBytesPerStepPerDevice: number;
   dpBytesPerStepPerDevice: number;
   cpBytesPerStepPerDevice: number;
+  /** The context-parallel bytes that cross the scale-out network (0 when the group is in a node). */
+  cpScaleOutBytesPerStepPerDevice: number;
+  /** Bytes each device sends per step in expert-parallel all-to-alls to other nodes. */
+  epBytesPerStepPerDevice: number;
   /** usefulFlopPerStep / stepS: the job's progress rate (FLOP/s). */
   usefulFlopPerS: number;
   /** usefulFlopPerStep / (stepS x devices x peak): the job's effective compute ratio (MFU). */
@@ -177,7 +191,8 @@ export function stepTime(input: StepTimeInput): StepTime {
 
   // FLOPs.
   const tokens = shape.globalBatchTokens;
-  const useful = 6 * shape.params * tokens;
+  // A mixture of experts counts the parameters a token passes through (moe.ts).
+  const useful = 6 * activeParams(shape) * tokens;
   const attentionPalm = 12 * shape.layers * shape.hiddenSize * shape.seqLen * tokens;
   const compute = input.compute ?? uniformBreakdown(input, devices, useful, attentionPalm);
   const hardware = compute.hardwareFlopPerDevice * devices;
@@ -220,57 +235,41 @@ export function stepTime(input: StepTimeInput): StepTime {
     cpMbBytes = layersPerRank * (gathers + 1) * ((cp - 1) / cp) * gathered;
   }
 
-  const microBatchS = computeMbS + tpMbExposedS + ppMbExposedS + cpMbS;
-  const bubbleS = ((pp - 1) / v) * (compute.averageStageMicroBatchS + tpMbExposedS + ppMbExposedS + cpMbS);
+  // Expert parallel: per MoE layer, the tokens a rank routes (its 1/tp of the micro-batch, k
+  // experts each) go to the ranks holding their experts and come back: dispatch and combine in
+  // the forward pass, both again for the gradients (and in a full recompute), all-to-alls on the
+  // critical path (Megatron-Core's all-to-all dispatcher waits for them). Of each rank's bytes,
+  // (ep - g) / ep cross the scale-out network when g of the group's ranks share its node.
+  const ep = epOf(layout);
+  const moeLayersPerRank = moeLayers(shape) / pp;
+  let epMbS = 0;
+  let epMbBytes = 0;
+  if (ep > 1 && shape.moe && moeLayersPerRank > 0) {
+    const volume = (mbTokens / tp) * shape.moe.topK * shape.hiddenSize * bytes;
+    const a2a = allToAll(ep, volume, input.ep ?? epPathFromDp(input.dp, ep));
+    const calls = fullRecompute ? 6 : 4;
+    epMbS = moeLayersPerRank * calls * a2a.timeS;
+    epMbBytes = moeLayersPerRank * calls * a2a.scaleOutBytes;
+  }
+
+  const microBatchS = computeMbS + tpMbExposedS + ppMbExposedS + cpMbS + epMbS;
+  const bubbleS = ((pp - 1) / v) * (compute.averageStageMicroBatchS + tpMbExposedS + ppMbExposedS + cpMbS + epMbS);
 
   // Data parallel. ZeRO 1 and 2 all-gather the updated weights once per step and reduce-scatter
   // the gradients (the volume of one all-reduce); ZeRO 3 gathers the weights again for every
   // micro-batch's forward and backward (2 m gathers; Rajbhandari et al. 2020, section 7.2.2).
   const zero = zeroStageOf(layout);
   const gathers = zero >= 3 ? 2 * m : 1;
-  const paramsPerRank = shape.params / (tp * pp);
+  const held = paramsPerDevice(shape, layout);
   const buckets = Math.max(1, Math.ceil(layersPerRank));
-  // Gradients are reduced over every rank that holds the same weights: dp x cp of them.
-  const dg = dp * cp;
-  let dpCommS = 0;
-  let dpBytes = 0;
-  if (dg > 1) {
-    const dpPath = input.dp;
-    const h = dpPath.hierarchical;
-    if (zero >= 1) {
-      const wBucket = (paramsPerRank * bytes) / buckets;
-      const gBucket = (paramsPerRank * gradBytes) / buckets;
-      // Two-level when the group has k ranks per node: the intra-node phase on the full
-      // buffer, the inter-node phase on 1/k of it; a ragged group runs flat on the network.
-      const k = h ? Math.min(Math.max(1, Math.floor(h.devicesPerNode)), dg) : 1;
-      if (h && k > 1 && dg % k === 0) {
-        const nodes = dg / k;
-        const intraS = gathers * allGatherTimeS(k, wBucket, h.intraBandwidthBytesPerS, h.intraLatencyS) + reduceScatterTimeS(k, gBucket, h.intraBandwidthBytesPerS, h.intraLatencyS);
-        const interS = gathers * allGatherTimeS(nodes, wBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(nodes, gBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS);
-        dpCommS = buckets * (intraS + interS);
-        dpBytes = buckets * ((nodes - 1) / nodes) * ((gathers * wBucket + gBucket) / k);
-      } else {
-        dpCommS = buckets * (gathers * allGatherTimeS(dg, wBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS));
-        dpBytes = buckets * ((dg - 1) / dg) * (gathers * wBucket + gBucket);
-      }
-    } else {
-      const gBucket = (paramsPerRank * gradBytes) / buckets;
-      if (h) {
-        const r = hierarchicalAllReduce(
-          dg,
-          gBucket,
-          h.devicesPerNode,
-          { bandwidthBytesPerS: h.intraBandwidthBytesPerS, latencyS: h.intraLatencyS },
-          dpPath,
-        );
-        dpCommS = buckets * r.timeS;
-        dpBytes = buckets * r.scaleOutBytesPerRank;
-      } else {
-        dpCommS = buckets * allReduceTimeS(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS);
-        dpBytes = buckets * allReduceBytesPerRank(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS);
-      }
-    }
-  }
+  // Gradients are reduced over every rank that holds the same weights: dp x cp of them, and for
+  // the routed experts dp x cp / ep (their expert-data-parallel group, one rank in ep apart, so
+  // on the network without the two-level split).
+  const dense = dataParallelSync(held.dense, dp * cp, input.dp, buckets, bytes, gradBytes, zero, gathers);
+  const { hierarchical: _twoLevel, ...flatDp } = input.dp;
+  const experts = held.expert > 0 ? dataParallelSync(held.expert, (dp * cp) / ep, flatDp, buckets, bytes, gradBytes, zero, gathers) : { timeS: 0, bytes: 0 };
+  const dpCommS = dense.timeS + experts.timeS;
+  const dpBytes = dense.bytes + experts.bytes;
   // Only the last micro-batch's backward (and, sharded, the first forward) can hide it; under
   // ZeRO-3 the weight gathers run under every micro-batch's compute.
   const backwardShare = compute.backwardShare;
@@ -281,15 +280,17 @@ export function stepTime(input: StepTimeInput): StepTime {
   const tpExposedS = m * tpMbExposedS;
   const ppExposedS = m * ppMbExposedS;
   const cpCommS = m * cpMbS;
-  const exposedCommS = tpExposedS + ppExposedS + dpExposedS + cpCommS;
+  const epCommS = m * epMbS;
+  const exposedCommS = tpExposedS + ppExposedS + dpExposedS + cpCommS + epCommS;
   const stepS = computeS + exposedCommS + bubbleS;
 
   const tpBytes = m * tpMbBytes;
   const ppBytes = m * ppMbBytes;
   const cpBytes = m * cpMbBytes;
+  const epBytes = m * epMbBytes;
   const cpScaleOut = (input.cp ?? input.dp).scaleOut !== false;
   const scaleOut =
-    (input.tp.scaleOut === true ? tpBytes : 0) + (input.pp.scaleOut !== false ? ppBytes : 0) + (input.dp.scaleOut !== false ? dpBytes : 0) + (cpScaleOut ? cpBytes : 0);
+    (input.tp.scaleOut === true ? tpBytes : 0) + (input.pp.scaleOut !== false ? ppBytes : 0) + (input.dp.scaleOut !== false ? dpBytes : 0) + (cpScaleOut ? cpBytes : 0) + epBytes;
   const palm = useful + attentionPalm;
   const peakTotal = devices * input.peakFlopsPerDevice;
   return {
@@ -302,6 +303,7 @@ export function stepTime(input: StepTimeInput): StepTime {
     ppCommS: m * ppMbS,
     dpCommS,
     cpCommS,
+    epCommS,
     tpExposedS,
     ppExposedS,
     dpExposedS,
@@ -315,6 +317,8 @@ export function stepTime(input: StepTimeInput): StepTime {
     ppBytesPerStepPerDevice: ppBytes,
     dpBytesPerStepPerDevice: dpBytes,
     cpBytesPerStepPerDevice: cpBytes,
+    cpScaleOutBytesPerStepPerDevice: cpScaleOut ? cpBytes : 0,
+    epBytesPerStepPerDevice: epBytes,
     usefulFlopPerS: useful / stepS,
     effectiveComputeRatio: useful / (stepS * peakTotal),
     palmMfu: palm / (stepS * peakTotal),
@@ -345,4 +349,78 @@ function uniformBreakdown(input: StepTimeInput, devices: number, useful: number,
     optimizerS: 0,
     hardwareFlopPerDevice: hardware / devices,
   };
+}
+
+/**
+ * Gradient synchronisation of `paramsPerRank` parameters over a group of `dg` ranks on `dpPath`,
+ * one bucket per layer the rank holds: an all-reduce, or under ZeRO (stage >= 1) a weight
+ * all-gather (`gathers` of them) and a gradient reduce-scatter, two-level when the path says how
+ * many of the group's ranks share a node. Time per step and scale-out bytes per rank.
+ */
+function dataParallelSync(
+  paramsPerRank: number,
+  dg: number,
+  dpPath: CommPath,
+  buckets: number,
+  bytes: number,
+  gradBytes: number,
+  zero: number,
+  gathers: number,
+): { timeS: number; bytes: number } {
+  if (!(dg > 1) || !(paramsPerRank > 0)) return { timeS: 0, bytes: 0 };
+  const h = dpPath.hierarchical;
+  if (zero >= 1) {
+    const wBucket = (paramsPerRank * bytes) / buckets;
+    const gBucket = (paramsPerRank * gradBytes) / buckets;
+    // Two-level when the group has k ranks per node: the intra-node phase on the full
+    // buffer, the inter-node phase on 1/k of it; a ragged group runs flat on the network.
+    const k = h ? Math.min(Math.max(1, Math.floor(h.devicesPerNode)), dg) : 1;
+    if (h && k > 1 && dg % k === 0) {
+      const nodes = dg / k;
+      const intraS = gathers * allGatherTimeS(k, wBucket, h.intraBandwidthBytesPerS, h.intraLatencyS) + reduceScatterTimeS(k, gBucket, h.intraBandwidthBytesPerS, h.intraLatencyS);
+      const interS = gathers * allGatherTimeS(nodes, wBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(nodes, gBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS);
+      return { timeS: buckets * (intraS + interS), bytes: buckets * ((nodes - 1) / nodes) * ((gathers * wBucket + gBucket) / k) };
+    }
+    return {
+      timeS: buckets * (gathers * allGatherTimeS(dg, wBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS)),
+      bytes: buckets * ((dg - 1) / dg) * (gathers * wBucket + gBucket),
+    };
+  }
+  const gBucket = (paramsPerRank * gradBytes) / buckets;
+  if (h) {
+    const r = hierarchicalAllReduce(dg, gBucket, h.devicesPerNode, { bandwidthBytesPerS: h.intraBandwidthBytesPerS, latencyS: h.intraLatencyS }, dpPath);
+    return { timeS: buckets * r.timeS, bytes: buckets * r.scaleOutBytesPerRank };
+  }
+  return {
+    timeS: buckets * allReduceTimeS(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS),
+    bytes: buckets * allReduceBytesPerRank(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS),
+  };
+}
+
+/**
+ * The expert-parallel group's path when the caller gives none: the group is ep of the
+ * data-parallel ranks, so it shares their nodes (up to ep of them per node when the data-parallel
+ * path is two-level, all of them when that path never leaves the node).
+ */
+export function epPathFromDp(dp: CommPath, ep: number): CommPath {
+  if (dp.scaleOut === false) return { ...dp, hierarchical: { devicesPerNode: ep, intraBandwidthBytesPerS: dp.bandwidthBytesPerS, intraLatencyS: dp.latencyS } };
+  const h = dp.hierarchical;
+  return h ? { ...dp, hierarchical: { ...h, devicesPerNode: Math.min(ep, h.devicesPerNode) } } : dp;
+}
+
+/**
+ * One all-to-all in which every rank of a group of `ep` sends `volume` bytes spread evenly over
+ * the group (1/ep stays with itself): the g - 1 peers on its node over the interconnect, the
+ * ep - g others over its scale-out share, concurrently, so the slower part decides; latency once
+ * (NCCL posts the sends together). g = path.hierarchical.devicesPerNode (1 without it).
+ */
+export function allToAll(ep: number, volume: number, path: CommPath): { timeS: number; scaleOutBytes: number } {
+  if (!(ep > 1) || !(volume > 0)) return { timeS: 0, scaleOutBytes: 0 };
+  const h = path.hierarchical;
+  const g = Math.min(ep, Math.max(1, Math.floor(h?.devicesPerNode ?? 1)));
+  const interBytes = (volume * (ep - g)) / ep;
+  const intraBytes = (volume * (g - 1)) / ep;
+  const interS = interBytes > 0 ? interBytes / path.bandwidthBytesPerS + path.latencyS : 0;
+  const intraS = intraBytes > 0 && h ? intraBytes / h.intraBandwidthBytesPerS + h.intraLatencyS : 0;
+  return { timeS: Math.max(interS, intraS), scaleOutBytes: path.scaleOut === false ? 0 : interBytes };
 }

@@ -5,6 +5,7 @@ import type { Distribution } from '../scenario/distribution.js';
 import type { KindInfo, NodeGroup } from './cluster.js';
 import type { LayoutSpec, ShapeOverrides } from './job.js';
 import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
+import { moeProblems } from './moe.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, recomputeOf, divisorsUpTo, layoutFromSpec, resolveShape, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /** A device kind a job may run on, as far as fitting it is concerned. */
@@ -62,6 +63,8 @@ export function fitTrainingJob(model: FitModel, candidates: readonly FitKind[]):
   const notes: FitIssue[] = [];
   const fitting: number[] = [];
   const misfits: Misfit[] = [];
+  for (const p of moeProblems(shape, model.layout ? layoutFromSpec(model.layout, shape) : undefined)) problems.push(p);
+  if (problems.length > 0) return { problems, notes, fitting, misfits };
   if (model.layout) {
     const layout = layoutFromSpec(model.layout, shape);
     const check = validateLayout(layout, model.devices, Infinity, shape, { allowTpAcrossNodes: true });
@@ -135,11 +138,18 @@ function wouldFit(shape: TrainingShape, layout: ParallelLayout, devices: number,
   const options: string[] = [];
   const sequences = shape.globalBatchTokens / shape.seqLen;
   const tryLayout = (label: string, l: ParallelLayout, s: TrainingShape = shape): boolean => {
+    if (moeProblems(s, l).length > 0) return false;
     const m = memoryPerDevice(s, l);
     if (m.totalBytes > k.memoryBytes) return false;
     options.push(`${label} (${gb(m.totalBytes)})`);
     return true;
   };
+  // A mixture of experts: its experts spread over more ranks (the fewest that fit).
+  if (shape.moe) {
+    for (let ep = (layout.ep ?? 1) + 1; ep <= shape.moe.experts; ep++) {
+      if (shape.moe.experts % ep === 0 && (layout.dp * (layout.cp ?? 1)) % ep === 0 && tryLayout(`\`ep: ${ep}\``, { ...layout, ep })) break;
+    }
+  }
   if (!layout.shardedDataParallel && layout.dp > 1) tryLayout('`sharded: true`', { ...layout, shardedDataParallel: true });
   if (zeroStageOf(layout) < 3 && layout.dp > 1 && !options.length) tryLayout('`zero: 3`', { ...layout, shardedDataParallel: true, zeroStage: 3 });
   if (recomputeOf(shape) !== 'full') tryLayout('`model.recompute: true`', layout, { ...shape, activationRecompute: true, recompute: 'full' });

@@ -4,6 +4,7 @@
 // user-given layouts.
 import type { LayoutSpec, ShapeOverrides } from './job.js';
 import { memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js';
+import type { MoeShape } from './moe.js';
 
 /** What the step-time model needs to know about the model being trained. */
 export interface TrainingShape {
@@ -57,6 +58,11 @@ export interface TrainingShape {
    * repeats them, as before 2022).
    */
   sequenceParallel?: boolean;
+  /**
+   * Mixture-of-experts FFNs (moe.ts): absent for a dense model. `params` then counts every
+   * expert; useful work counts the parameters a token passes through (moe.ts activeParams).
+   */
+  moe?: MoeShape;
 }
 
 /**
@@ -85,6 +91,12 @@ export interface ParallelLayout {
    * so gradients are reduced (and ZeRO shards) over dp x cp ranks.
    */
   cp?: number;
+  /**
+   * Expert-parallel degree (1 when absent): each MoE layer's routed experts are spread over ep
+   * ranks of the data-parallel group, and tokens reach their experts by an all-to-all
+   * (Megatron-Core, GShard). ep divides dp x cp.
+   */
+  ep?: number;
   /** Pipeline stages. */
   pp: number;
   /** Data-parallel replicas. */
@@ -200,6 +212,18 @@ export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape 
     ...(o?.vocab !== undefined ? { vocab: o.vocab } : {}),
     ...(o?.attention !== undefined ? { attention: o.attention } : {}),
     ...(o?.sequence_parallel !== undefined ? { sequenceParallel: o.sequence_parallel } : {}),
+    ...(o?.moe !== undefined
+      ? {
+          moe: {
+            experts: o.moe.experts,
+            topK: o.moe.top_k,
+            // An expert as wide as the dense FFN unless told (Mixtral, GShard).
+            expertFfnSize: o.moe.ffn_size ?? o.ffn_size ?? Math.round(hiddenSize * (o.gated_mlp ? 8 / 3 : 4)),
+            sharedExperts: o.moe.shared_experts ?? 0,
+            denseLayers: o.moe.dense_layers ?? 0,
+          },
+        }
+      : {}),
   };
 }
 
@@ -215,6 +239,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
   return {
     tp: l.tp,
     ...(l.cp !== undefined && l.cp > 1 ? { cp: l.cp } : {}),
+    ...(l.ep !== undefined && l.ep > 1 ? { ep: l.ep } : {}),
     pp: l.pp,
     dp: l.dp,
     microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),

@@ -71,11 +71,18 @@ const MODEL: Docs = {
   attention: "Attention kernel: 'standard' (scores through memory, as the published runs of 2020-2022; the default) or 'flash' (FlashAttention: set it for any stack since 2023).",
   sequence_parallel: 'Megatron sequence parallelism: norms and dropouts on 1/tp of the tokens; default on with `attention: flash`, off with standard attention (as before 2022).',
   gradient_bytes: 'Bytes per gradient element in the data-parallel reduction (4 = fp32), in (0, 16].',
+  moe: "Mixture-of-experts FFNs (Mixtral, DeepSeek-V3): `params` is then the total parameter count, and useful work counts the parameters a token passes through (6 x active parameters x tokens).",
+  'moe.experts': 'Routed experts per MoE layer.',
+  'moe.top_k': 'Experts each token is routed to.',
+  'moe.ffn_size': "Inner width of one expert's FFN (gated like the model's FFN); the dense `ffn_size` when absent.",
+  'moe.shared_experts': 'Experts every token goes through besides its routed ones (DeepSeek); default 0.',
+  'moe.dense_layers': 'Leading layers that keep a dense FFN (DeepSeek-V3: 3); default 0.',
 };
 
 const LAYOUT: Docs = {
   tp: 'Tensor-parallel degree (devices a layer is split over; best within one node).',
   cp: 'Context-parallel degree: each sequence split over cp ranks (the sequence must divide into 2 x cp chunks); keys and values all-gathered per layer, as Llama 3 ran 128K sequences. Default 1.',
+  ep: 'Expert-parallel degree: each MoE layer\'s routed experts spread over ep of the data-parallel ranks (ep divides dp x cp and the experts), tokens sent to them by all-to-alls over the interconnect or the fabric. Default 1.',
   pp: 'Pipeline-parallel stages.',
   dp: 'Data-parallel replicas; tp x cp x pp x dp must equal the devices.',
   micro_batches: 'Micro-batches per step in the pipeline (at least `pp`); the bubble is (pp - 1) / (micro_batches x virtual_stages) of a step.',

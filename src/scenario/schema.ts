@@ -130,6 +130,16 @@ export const modelShapeSchema = z.strictObject({
   sequence_parallel: z.boolean().optional(),
   /** Bytes per gradient element in the data-parallel reduction (4 = fp32), at most 16. */
   gradient_bytes: boundedNumber(0, 16, { above: true }).optional(),
+  /** Mixture-of-experts FFNs (src/model/moe.ts); absent for a dense model. */
+  moe: z
+    .strictObject({
+      experts: z.number().int().positive(),
+      top_k: z.number().int().positive(),
+      ffn_size: z.number().int().positive().optional(),
+      shared_experts: z.number().int().nonnegative().optional(),
+      dense_layers: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 });
 
 /** Parallel layout; tp x cp x pp x dp must equal the job's devices. Automatic when absent. */
@@ -137,6 +147,8 @@ export const layoutSchema = z.strictObject({
   tp: z.number().int().positive(),
   /** Context parallelism: each sequence split over cp ranks (ring / all-gather attention). */
   cp: z.number().int().positive().default(1),
+  /** Expert parallelism: each MoE layer's experts spread over ep data-parallel ranks. */
+  ep: z.number().int().positive().default(1),
   pp: z.number().int().positive().default(1),
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),

@@ -537,7 +537,7 @@ export class NetworkProgressModel implements ProgressModel {
     const c = this.comm.get(job as SimJob);
     const shaped = c ?? this.shapeAndLayout(job, placement.kind);
     const nominal = this.step(job, placement, { shape: shaped.shape, layout, compute: shaped.compute, memoryBytes: shaped.memoryBytes }, (r, from, ranks) => this.routeCapacity(r, from, ranks));
-    const dp = nominal.dpBytesPerStepPerDevice;
+    const dp = ringBytes(nominal);
     const pp = nominal.ppBytesPerStepPerDevice;
     const top = Math.max(dp, pp);
     if (!(top > 0)) return { dpWeight: 1, ppWeight: 1 };
@@ -596,7 +596,9 @@ export class NetworkProgressModel implements ProgressModel {
         for (const l of this.routeOfFlow.get(flows[i]!) ?? []) this.linkBytes[l] = (this.linkBytes[l] ?? 0) + bytes;
       }
     };
-    addFlows(plan.dpFlows, plan.dpShare, step.dpBytesPerStepPerDevice);
+    // The stage's ring carries the data-parallel traffic and, where they leave the node, the
+    // context-parallel gathers and the expert-parallel all-to-alls.
+    addFlows(plan.dpFlows, plan.dpShare, ringBytes(step));
     addFlows(plan.ppFlows, plan.ppShare, step.ppBytesPerStepPerDevice);
   }
 
@@ -648,6 +650,12 @@ export class NetworkProgressModel implements ProgressModel {
     // A context-parallel group inside one node runs on the interconnect; else on the stage's ring.
     const cp = layout.cp ?? 1;
     const cpPath: CommPath = layout.tp * cp <= this.cluster.nodeDevices[placement.nodes[0]!]! || !dpAcross ? intra : { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS };
+    // An expert-parallel group is ep of the stage's data-parallel ranks: those sharing a node
+    // exchange tokens over the interconnect, the rest over the stage's ring.
+    const ep = layout.ep ?? 1;
+    const epPath: CommPath = dpAcross
+      ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, hierarchical: { devicesPerNode: Math.min(ep, plan.dpRanksPerNode), intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } }
+      : { ...intra, hierarchical: { devicesPerNode: ep, intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } };
     return stepTime({
       shape,
       layout,
@@ -657,6 +665,7 @@ export class NetworkProgressModel implements ProgressModel {
       pp: ppPath,
       dp: dpPath,
       ...(cp > 1 ? { cp: cpPath } : {}),
+      ...(ep > 1 ? { ep: epPath } : {}),
     });
   }
 
@@ -679,4 +688,9 @@ export class NetworkProgressModel implements ProgressModel {
     }
     return this.stepFromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes }, dpBw, ppBw);
   }
+}
+
+/** Bytes per device per step on the stage's ring: data parallel, plus context and expert parallel where they cross nodes. */
+function ringBytes(step: StepTime): number {
+  return step.dpBytesPerStepPerDevice + step.cpScaleOutBytesPerStepPerDevice + step.epBytesPerStepPerDevice;
 }

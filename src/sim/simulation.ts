@@ -10,6 +10,7 @@ import { hostShare } from '../model/host-resources.js';
 import { taskClasses, type TaskClass } from '../model/fragmentation.js';
 import type { JobTemplate } from '../model/job.js';
 import { trainingFlop } from '../model/job.js';
+import { usefulParamsOf } from '../model/moe.js';
 import { ArrivalFitter, poolKindsFor } from '../model/training-fit.js';
 import { sample } from '../scenario/distribution.js';
 import { InputError } from '../scenario/errors.js';
@@ -376,7 +377,7 @@ export class Simulation implements FailurePort, InferencePort {
         if (spec.params) params = sample(spec.params, sizes);
       } else {
         params = sample(spec.params!, sizes);
-        usefulFlop = trainingFlop(params, sample(spec.tokens!, sizes));
+        usefulFlop = trainingFlop(usefulParamsOf(params, spec.model), sample(spec.tokens!, sizes));
       }
       const priority = spec.priority ? Math.round(sample(spec.priority, sizes)) : 0;
       return {

@@ -1,0 +1,102 @@
+// Mixture-of-experts layers (GShard, Switch, Mixtral, DeepSeek-V3): what a model's `moe` block
+// means for parameters, FLOPs and the expert-parallel all-to-all. Pure helpers shared by the
+// compute, memory and step-time models.
+import type { ShapeOverrides } from './job.js';
+import { resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
+
+/** A model's mixture-of-experts layers, as a scenario describes them. */
+export interface MoeShape {
+  /** Routed experts per MoE layer (E). */
+  experts: number;
+  /** Experts each token is routed to (k). */
+  topK: number;
+  /** Inner width of one expert's FFN (gated like the model's dense FFN). */
+  expertFfnSize: number;
+  /** Experts every token goes through besides the routed ones (DeepSeek's shared experts). */
+  sharedExperts: number;
+  /** Leading layers that keep a dense FFN (DeepSeek-V3: 3); the rest are MoE layers. */
+  denseLayers: number;
+}
+
+/** FFN matrices of one expert or dense FFN: three when gated (SwiGLU), else two. */
+function ffnMatrices(shape: TrainingShape): number {
+  return shape.gatedMlp ? 3 : 2;
+}
+
+/** Number of MoE layers of a shape (0 for a dense model). */
+export function moeLayers(shape: TrainingShape): number {
+  return shape.moe ? Math.max(0, shape.layers - shape.moe.denseLayers) : 0;
+}
+
+/** Parameters of the routed experts, all MoE layers together (0 for a dense model). */
+export function routedExpertParams(shape: TrainingShape): number {
+  const moe = shape.moe;
+  if (!moe) return 0;
+  return moeLayers(shape) * moe.experts * ffnMatrices(shape) * shape.hiddenSize * moe.expertFfnSize;
+}
+
+/**
+ * Parameters a token passes through: everything but the routed experts it is not sent to
+ * (params - (E - k) / E of the routed experts). Useful work is 6 x these x tokens, the convention
+ * MoE papers report MFU in (DeepSeek-V3: 37B activated of 671B).
+ */
+export function activeParams(shape: TrainingShape): number {
+  const moe = shape.moe;
+  if (!moe) return shape.params;
+  return shape.params - (routedExpertParams(shape) * (moe.experts - moe.topK)) / moe.experts;
+}
+
+/** The parameters useful work counts for a job of `params` with this model block: all of them for a dense model. */
+export function usefulParamsOf(params: number, model: ShapeOverrides | undefined): number {
+  return model?.moe ? activeParams(resolveShape(params, model)) : params;
+}
+
+/** Expert-parallel degree of a layout (1 when absent). */
+export function epOf(layout: ParallelLayout): number {
+  return Math.max(1, layout.ep ?? 1);
+}
+
+/**
+ * Parameters one device holds, split into those replicated over the data-parallel group (all but
+ * the routed experts: divided over tp x pp) and the routed experts (also divided over ep, and
+ * replicated over dp x cp / ep ranks: the expert-data-parallel group).
+ */
+export function paramsPerDevice(shape: TrainingShape, layout: ParallelLayout): { dense: number; expert: number } {
+  const tp = Math.max(1, layout.tp);
+  const pp = Math.max(1, layout.pp);
+  const expert = routedExpertParams(shape);
+  return { dense: (shape.params - expert) / (tp * pp), expert: expert / (tp * pp * epOf(layout)) };
+}
+
+/**
+ * What is wrong with a shape's MoE block on a layout, as scenario messages (none for a dense
+ * model). Paths are relative to the job.
+ */
+export function moeProblems(shape: TrainingShape, layout: ParallelLayout | undefined): { path: string[]; message: string }[] {
+  const out: { path: string[]; message: string }[] = [];
+  const moe = shape.moe;
+  const ep = layout ? epOf(layout) : 1;
+  if (!moe) {
+    if (ep > 1) out.push({ path: ['layout', 'ep'], message: `ep = ${ep} needs a mixture-of-experts model (\`model.moe\`); a dense model has no experts to spread` });
+    return out;
+  }
+  if (moe.topK > moe.experts) out.push({ path: ['model', 'moe', 'top_k'], message: `top_k = ${moe.topK} exceeds the ${moe.experts} experts` });
+  if (moe.denseLayers >= shape.layers) out.push({ path: ['model', 'moe', 'dense_layers'], message: `dense_layers = ${moe.denseLayers} leaves none of the ${shape.layers} layers as a mixture-of-experts layer` });
+  const expert = routedExpertParams(shape);
+  if (expert >= shape.params) {
+    out.push({
+      path: ['params'],
+      message: `params = ${fmt(shape.params)} cannot hold the routed experts alone (${moeLayers(shape)} MoE layers x ${moe.experts} experts x ${ffnMatrices(shape)} x ${shape.hiddenSize} x ${moe.expertFfnSize} = ${fmt(expert)}); give the total parameter count`,
+    });
+  }
+  if (layout && ep > 1) {
+    if (moe.experts % ep !== 0) out.push({ path: ['layout', 'ep'], message: `ep = ${ep} must divide the ${moe.experts} experts (each rank holds experts / ep of them)` });
+    const cp = Math.max(1, layout.cp ?? 1);
+    if ((layout.dp * cp) % ep !== 0) out.push({ path: ['layout', 'ep'], message: `ep = ${ep} must divide dp x cp = ${layout.dp * cp}: expert-parallel groups are formed from the data-parallel ranks` });
+  }
+  return out;
+}
+
+function fmt(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toPrecision(4)}B` : n.toPrecision(4);
+}
