@@ -86,6 +86,20 @@ describe('35 stages over 105 layers: MT-NLG 530B (Korthikanti et al. 2022, Table
   });
 });
 
+describe('the recompute default, said where it moves a described run', () => {
+  const job = (model: string): string => pool(`  - jobs:
+      - { name: gpt, devices: 64, params: 39B, tokens: 1B, model: { ${model} }, layout: { tp: 8, pp: 2, dp: 4 } }`);
+  it('a standard-attention model without `recompute` is warned that selective is assumed and full is what 2020-2022 runs did', () => {
+    const w = warnings(job('layers: 48, hidden_size: 8192, seq_len: 2048, global_batch: 3M'));
+    expect(w.filter((m) => m.includes('`recompute` not given'))).toHaveLength(1);
+    expect(w.join('\n')).toContain("'selective' assumed");
+  });
+  it('no warning once recompute is given, or with FlashAttention (which keeps no scores to recompute)', () => {
+    expect(warnings(job('layers: 48, hidden_size: 8192, seq_len: 2048, global_batch: 3M, recompute: full')).filter((m) => m.includes('recompute'))).toEqual([]);
+    expect(warnings(job('layers: 48, hidden_size: 8192, seq_len: 2048, global_batch: 3M, attention: flash')).filter((m) => m.includes('recompute'))).toEqual([]);
+  });
+});
+
 describe('memory per device', () => {
   it('a layout that does not fit says what it needs, what the device has, and what single change would fit', () => {
     const text = pool(`  - jobs:

@@ -65,6 +65,14 @@ export function fitTrainingJob(model: FitModel, candidates: readonly FitKind[]):
   const misfits: Misfit[] = [];
   for (const p of moeProblems(shape, model.layout ? layoutFromSpec(model.layout, shape) : undefined)) problems.push(p);
   if (problems.length > 0) return { problems, notes, fitting, misfits };
+  // The one default that moves a described run's step time by a quarter: say it.
+  if (model.shape && model.shape.recompute === undefined && (model.shape.attention ?? 'standard') === 'standard') {
+    notes.push({
+      path: ['model'],
+      message:
+        "`recompute` not given: 'selective' assumed (attention scores only, Korthikanti et al. 2022); the published runs of 2020-2022 with standard attention recomputed every layer (`recompute: full`, a step about a quarter longer). Give it to say which",
+    });
+  }
   if (model.layout) {
     const layout = layoutFromSpec(model.layout, shape);
     const check = validateLayout(layout, model.devices, Infinity, shape, { allowTpAcrossNodes: true });
