@@ -15,6 +15,8 @@ export interface ToyOptions {
   seed?: number;
   arrival?: string;
   extraService?: string;
+  /** Extra lines of the stream (indented 8 spaces). */
+  extraStream?: string;
 }
 
 /** params 1B in bf16 = 2 GB of weights read per step at 2 GB / stepS. */
@@ -48,5 +50,5 @@ ${o.extraService ?? ''}    streams:
         prompt_tokens: ${o.prompt ?? '100'}
         output_tokens: ${o.output ?? '10'}
         count: ${o.count ?? 10000}
-`;
+${o.extraStream ?? ''}`;
 }

@@ -118,7 +118,7 @@ describe('policy plug-ins (built CLI)', () => {
   it('poolsim policies lists every policy with its parameters', () => {
     const r = poolsim('policies');
     expect(r.code).toBe(0);
-    for (const name of ['fifo', 'sjf', 'priority', 'las', 'easy-backfill', 'first-fit', 'best-fit', 'spread', 'topology-aware', 'heterogeneity-aware', 'site-aware', 'lowest-priority', 'least-progress', 'policy-order', 'round-robin', 'random', 'least-outstanding', 'power-of-two', 'weighted', 'latency-aware']) {
+    for (const name of ['fifo', 'sjf', 'priority', 'las', 'easy-backfill', 'first-fit', 'best-fit', 'spread', 'topology-aware', 'heterogeneity-aware', 'site-aware', 'lowest-priority', 'least-progress', 'policy-order', 'round-robin', 'random', 'least-outstanding', 'power-of-two', 'weighted', 'latency-aware', 'cache-aware']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${name}$`, 'm'));
     }
     expect(r.stdout).toContain('- min_speed_ratio: number in [0, 1] = 0.3');

@@ -113,6 +113,7 @@ const SERVICE: Record<ServiceMetric, Entry> = {
   kv_transfer_p99_s: ['s', 'lower', 'non-negative', '99th percentile of the KV-cache transfer time (disaggregated services)'],
   kv_bytes: ['bytes', 'neutral', 'non-negative', 'KV-cache bytes moved from prefill to decode replicas (disaggregated services)'],
   goodput_rps: ['requests/s', 'higher', 'non-negative', 'completed requests meeting every SLO given, per second of the run'],
+  prefix_hit_rate: ['fraction', 'higher', 'fraction', "requests whose shared prompt prefix their replica's prefix cache held, of those carrying one"],
 };
 
 /** A tenant's tenants.csv columns (scenarios with tenants), as runs.csv's `tenants.<tenant>.<metric>`. */

@@ -112,3 +112,19 @@ export function maxOf(d: Distribution): number {
       return Infinity;
   }
 }
+
+/** Smallest value the distribution can produce (0 when it reaches down to zero). */
+export function minOf(d: Distribution): number {
+  switch (d.distribution) {
+    case 'fixed':
+      return d.value;
+    case 'uniform':
+      return d.min;
+    case 'empirical':
+      return Math.min(...d.values);
+    case 'lognormal':
+      return d.min ?? 0;
+    case 'exponential':
+      return 0;
+  }
+}

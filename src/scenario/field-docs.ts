@@ -229,7 +229,7 @@ const ARRIVAL: Docs = {
   peak: 'Highest rate of a sinusoidal day (diurnal).',
   trough: 'Lowest rate of a sinusoidal day (diurnal).',
   peak_hour: 'Hour of the peak, in [0, 24) (diurnal).',
-  file: 'Request trace CSV (columns timestamp, prompt_tokens, output_tokens), relative to the scenario (trace).',
+  file: 'Request trace CSV (columns timestamp, prompt_tokens, output_tokens; optionally prefix_id and prefix_tokens, a shared prompt prefix counted in prompt_tokens), relative to the scenario (trace).',
   csv: 'The request trace inline, as CSV text (trace).',
   relative: 'Subtract the first timestamp (traces often use epoch seconds).',
 };
@@ -297,6 +297,13 @@ const SERVICE: Docs = {
   ...under('streams[].arrival', ARRIVAL),
   ...distributed('streams[].prompt_tokens', 'Prompt tokens per request (traces carry their own)'),
   ...distributed('streams[].output_tokens', 'Output tokens per request (traces carry their own)'),
+  'streams[].prefixes':
+    "Shared prompt prefixes (system prompts, few-shot templates, documents) for prefix caching: each request carries one, drawn by popularity; a replica holding its KV prefills only the rest of the prompt. None when absent; traces carry theirs in prefix_id and prefix_tokens columns.",
+  'streams[].prefixes.count': "Distinct prefixes the stream's requests draw from (the stream's own ids), at most 1e7.",
+  ...distributed('streams[].prefixes.tokens', 'Tokens of each prefix, drawn once per prefix and counted in prompt_tokens (so no longer than the shortest prompt)'),
+  'streams[].prefixes.popularity': 'zipf (default): the k-th most popular prefix drawn with probability proportional to 1/k^zipf_exponent; uniform: all equally.',
+  'streams[].prefixes.zipf_exponent': 'Exponent of the Zipf popularity, in [0, 10]; 1 when absent (popularity zipf only).',
+  'streams[].prefixes.fraction': 'Fraction of requests that carry a prefix (the others share nothing), in [0, 1]; 1 by default.',
   'streams[].start': 'First arrival no earlier than this.',
   'streams[].until': 'No arrivals from this time on.',
   'streams[].count': 'At most this many requests.',

@@ -1,9 +1,9 @@
 // Resolution of the scenario's inference services: device kinds, data centres, region latencies
 // and request traces to indices and numbers, with every problem located in the file. Called by
 // load-scenario; reading trace files goes through the reader the caller passes in (no fs here).
-import { scanCsv, requireColumns, parseFiniteNumber } from '../../scenario/traces/csv-reader.js';
+import { scanCsv, requireColumns, parseFiniteNumber, columnIndex, isEmptyField } from '../../scenario/traces/csv-reader.js';
 import { TraceError } from '../../scenario/traces/trace-error.js';
-import { maxOf } from '../../scenario/distribution.js';
+import { maxOf, minOf } from '../../scenario/distribution.js';
 import type { PathKey } from '../../scenario/errors.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { KindInfo, NodeGroup } from '../cluster.js';
@@ -16,6 +16,11 @@ export interface RequestTrace {
   readonly timeS: Float64Array;
   readonly promptTokens: Float64Array;
   readonly outputTokens: Float64Array;
+  /**
+   * Shared prompt prefixes, when the trace has prefix_id and prefix_tokens columns: each request's
+   * prefix as an index into `prefixNames` (-1: none), and its tokens (part of the prompt).
+   */
+  readonly prefixes?: { readonly index: Int32Array; readonly tokens: Float64Array; readonly names: readonly string[] } | undefined;
 }
 
 export interface ResolvedStream {
@@ -282,6 +287,20 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
     } else if (st.count === undefined && st.until === undefined && ctx.horizonS === undefined) {
       bad(sat, 'a request stream needs `count` or `until` (or the scenario a `horizon`), or it would never stop');
     }
+    const px = st.prefixes;
+    if (px !== undefined) {
+      const pat: PathKey[] = [...sat, 'prefixes'];
+      if (a.process === 'trace') bad(pat, 'a trace stream carries its prefixes in its prefix_id and prefix_tokens columns; drop `prefixes`');
+      if (px.popularity === 'uniform' && px.zipf_exponent !== undefined) bad([...pat, 'zipf_exponent'], 'zipf_exponent shapes popularity zipf only; drop it, or set `popularity: zipf`');
+      const longest = Math.max(1, Math.round(maxOf(px.tokens)));
+      const shortest = Math.max(1, Math.round(minOf(st.prompt_tokens)));
+      if (a.process !== 'trace') {
+        if (!Number.isFinite(longest)) bad([...pat, 'tokens'], 'prefix tokens need a largest value (fixed, uniform, empirical, or lognormal with `max`): a prefix must fit in its prompt');
+        else if (longest > shortest) {
+          bad([...pat, 'tokens'], `a prefix of up to ${longest} tokens can be longer than a prompt of as few as ${shortest} tokens; prompt_tokens counts the whole prompt, its prefix included: give prompt_tokens a smallest value (fixed, uniform or empirical, or lognormal with \`min\`) of at least ${longest}`);
+        }
+      }
+    }
     if (Number.isFinite(kvCapacityTokens) && a.process !== 'trace') {
       const most = maxOf(st.prompt_tokens) + maxOf(st.output_tokens);
       if (Number.isFinite(most) && most > kvCapacityTokens) {
@@ -296,19 +315,46 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
     }
     streams.push({ name: streamName, region: st.region ?? '', latencyS, spec: st, trace });
   });
+  // Trace streams of one service share prefix ids (the same system prompt replayed from two
+  // regions' traces): one id must have one length across them.
+  const traceLengths = new Map<string, { tokens: number; stream: number }>();
+  streams.forEach((st, ti) => {
+    const px = st.trace?.prefixes;
+    if (!px) return;
+    const tokensOf = new Float64Array(px.names.length);
+    for (let i = 0; i < px.index.length; i++) if (px.index[i]! >= 0) tokensOf[px.index[i]!] = px.tokens[i]!;
+    px.names.forEach((name, k) => {
+      const seen = traceLengths.get(name);
+      if (seen === undefined) traceLengths.set(name, { tokens: tokensOf[k]!, stream: ti });
+      else if (seen.tokens !== tokensOf[k]!) bad([...at, 'streams', ti, 'arrival'], `prefix '${name}' has ${tokensOf[k]!} tokens in this trace but ${seen.tokens} in stream '${streams[seen.stream]!.name}': one prefix id, one length`);
+    });
+  });
   if (!ok) return undefined;
   return { index, name: s.name, spec: s, kind, datacentres: dcs, model, hardware, timing, streams, ...(pooled ? { disaggregated: pooled } : {}) };
 }
 
-/** Parse a request trace: header with timestamp, prompt_tokens, output_tokens (seconds, counts). */
+/**
+ * Parse a request trace: header with timestamp, prompt_tokens, output_tokens (seconds, counts), and
+ * optionally prefix_id and prefix_tokens together (a row with an empty prefix_id has no prefix). A
+ * prefix is part of its prompt, and one prefix id has one length throughout the file.
+ */
 export function parseRequestTrace(text: string, file: string, relative: boolean): RequestTrace {
   let cols: { timestamp: number; prompt_tokens: number; output_tokens: number } | undefined;
-  const rows: [number, number, number][] = [];
+  let idCol = -1;
+  let tokensCol = -1;
+  const rows: [number, number, number, number, number][] = [];
+  const names: string[] = [];
+  const byName = new Map<string, { index: number; tokens: number; line: number }>();
   scanCsv(
     text,
     file,
     (header, line) => {
       cols = requireColumns(header, { timestamp: 'timestamp', prompt_tokens: 'prompt_tokens', output_tokens: 'output_tokens' }, file, line);
+      idCol = columnIndex(header, 'prefix_id');
+      tokensCol = columnIndex(header, 'prefix_tokens');
+      if ((idCol < 0) !== (tokensCol < 0)) {
+        throw new TraceError(file, line, `a trace with shared prefixes needs both a prefix_id and a prefix_tokens column; only ${idCol < 0 ? 'prefix_tokens' : 'prefix_id'} is there`);
+      }
     },
     (fields, line) => {
       const t = parseFiniteNumber(fields[cols!.timestamp]);
@@ -317,7 +363,31 @@ export function parseRequestTrace(text: string, file: string, relative: boolean)
       if (t === undefined || p === undefined || o === undefined || t < 0 || p < 1 || o < 1) {
         throw new TraceError(file, line, 'expected a timestamp (s, >= 0) and positive prompt_tokens and output_tokens');
       }
-      rows.push([t, Math.round(p), Math.round(o)]);
+      const prompt = Math.round(p);
+      let prefix = -1;
+      let prefixTokens = 0;
+      if (idCol >= 0) {
+        const idField = fields[idCol];
+        const tokField = fields[tokensCol];
+        if (isEmptyField(idField)) {
+          if (!isEmptyField(tokField)) throw new TraceError(file, line, 'prefix_tokens is given but prefix_id is empty: a prefix needs its id');
+        } else {
+          const name = idField!.trim();
+          const k = parseFiniteNumber(tokField);
+          if (k === undefined || k < 1) throw new TraceError(file, line, `prefix '${name}': expected prefix_tokens, a positive count`);
+          prefixTokens = Math.round(k);
+          if (prefixTokens > prompt) throw new TraceError(file, line, `prefix '${name}' of ${prefixTokens} tokens is longer than the prompt of ${prompt} tokens (prompt_tokens counts the whole prompt, its prefix included)`);
+          const seen = byName.get(name);
+          if (seen === undefined) {
+            byName.set(name, { index: names.length, tokens: prefixTokens, line });
+            prefix = names.length;
+            names.push(name);
+          } else if (seen.tokens !== prefixTokens) {
+            throw new TraceError(file, line, `prefix '${name}' has ${prefixTokens} tokens here but ${seen.tokens} at line ${seen.line}: one prefix id, one length`);
+          } else prefix = seen.index;
+        }
+      }
+      rows.push([t, prompt, Math.round(o), prefix, prefixTokens]);
     },
   );
   rows.sort((x, y) => x[0] - y[0]);
@@ -326,5 +396,6 @@ export function parseRequestTrace(text: string, file: string, relative: boolean)
     timeS: Float64Array.from(rows, (r) => r[0] - t0),
     promptTokens: Float64Array.from(rows, (r) => r[1]),
     outputTokens: Float64Array.from(rows, (r) => r[2]),
+    ...(idCol >= 0 ? { prefixes: { index: Int32Array.from(rows, (r) => r[3]), tokens: Float64Array.from(rows, (r) => r[4]), names } } : {}),
   };
 }

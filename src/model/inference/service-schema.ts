@@ -90,7 +90,8 @@ const arrivalSchema = z.discriminatedUnion('process', [
     peak_hour: z.number().gte(0).lt(24).default(14),
   }),
   /**
-   * Replay of a request trace: CSV with columns timestamp (s), prompt_tokens, output_tokens.
+   * Replay of a request trace: CSV with columns timestamp (s), prompt_tokens, output_tokens, and
+   * optionally prefix_id and prefix_tokens (a shared prompt prefix, part of prompt_tokens).
    * `file` is read by the loader (relative to the scenario); `csv` gives the text inline.
    */
   z.strictObject({
@@ -102,6 +103,24 @@ const arrivalSchema = z.discriminatedUnion('process', [
   }),
 ]);
 
+/**
+ * Shared prompt prefixes (system prompts, few-shot templates, documents asked about): each request
+ * carries one of `count` prefixes, drawn by popularity, whose first `tokens` prompt tokens are the
+ * same for every request carrying it, so a replica that holds their KV cache skips their prefill.
+ */
+export const prefixesSchema = z.strictObject({
+  /** Distinct prefixes the stream's requests draw from (ids are the stream's own). */
+  count: z.number().int().positive().max(10_000_000),
+  /** Tokens of each prefix, drawn once per prefix; part of the request's prompt_tokens. */
+  tokens: distributionSchema(count({ positive: true })),
+  /** zipf: the k-th most popular prefix is drawn with probability proportional to 1 / k^zipf_exponent; uniform: all alike. */
+  popularity: z.enum(['zipf', 'uniform']).default('zipf'),
+  /** Exponent of the Zipf law (1 when absent), in [0, 10]; only with popularity zipf. */
+  zipf_exponent: boundedNumber(0, 10).optional(),
+  /** Fraction of requests that carry a prefix (the others share nothing), in [0, 1]. */
+  fraction: boundedNumber(0, 1).default(1),
+});
+
 export const requestStreamSchema = z.strictObject({
   name: identifier.optional(),
   /** Client region (a key of the service's `regions`); no network distance when absent. */
@@ -110,6 +129,8 @@ export const requestStreamSchema = z.strictObject({
   /** Tokens per request (ignored for traces, which carry their own). */
   prompt_tokens: distributionSchema(count({ positive: true })).default({ distribution: 'fixed', value: 512 }),
   output_tokens: distributionSchema(count({ positive: true })).default({ distribution: 'fixed', value: 256 }),
+  /** Shared prompt prefixes (prefix caching); none when absent. Traces carry their own in columns. */
+  prefixes: prefixesSchema.optional(),
   /** First arrival no earlier than this. */
   start: duration().default(0),
   /** No arrivals from this time on. */
@@ -166,5 +187,6 @@ export const serviceSchema = z.strictObject({
 export type ServiceSpec = z.output<typeof serviceSchema>;
 export type ReplicasSpec = z.output<typeof replicasSchema>;
 export type PoolSpec = z.output<typeof poolSchema>;
+export type PrefixesSpec = z.output<typeof prefixesSchema>;
 export type RequestStreamSpec = z.output<typeof requestStreamSchema>;
 export type ArrivalSpec = RequestStreamSpec['arrival'];

@@ -4,6 +4,7 @@ import { InputError, SourceMap, zodIssues, type PathKey } from '../../scenario/e
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { PolicyRef } from '../../scenario/schema.js';
 import { isModuleName } from '../module-name.js';
+import { cacheAware } from './cache-aware.js';
 import { latencyAware } from './latency-aware.js';
 import { leastOutstanding } from './least-outstanding.js';
 import { powerOfTwo } from './power-of-two.js';
@@ -19,6 +20,7 @@ export const LOAD_BALANCERS: ReadonlyMap<string, LoadBalancerPolicy<never>> = ne
   [powerOfTwo.name, powerOfTwo as LoadBalancerPolicy<never>],
   [weightedCapacity.name, weightedCapacity as LoadBalancerPolicy<never>],
   [latencyAware.name, latencyAware as LoadBalancerPolicy<never>],
+  [cacheAware.name, cacheAware as LoadBalancerPolicy<never>],
 ]);
 
 /** A service's balancer, ready to route, and the name results show. */

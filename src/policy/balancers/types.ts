@@ -17,6 +17,13 @@ export interface ReplicaView {
   readonly maxBatch: number;
   /** Decode throughput at a full batch (tokens/s): the replica's capacity, for weighting. */
   readonly capacityTokensPerS: number;
+  /**
+   * Whether the replica holds the KV cache of this shared prompt prefix, or will once a request
+   * carrying it, already routed there, is prefilled (what a KV-event-driven router knows).
+   */
+  holdsPrefix(prefixId: number): boolean;
+  /** Tokens of shared-prefix KV the replica caches now. */
+  readonly cachedPrefixTokens: number;
 }
 
 /** What a balancer may read about the request. */
@@ -24,6 +31,9 @@ export interface RequestView {
   readonly id: number;
   readonly promptTokens: number;
   readonly outputTokens: number;
+  /** The shared prompt prefix it carries: a service-wide id (-1: none) and its tokens (part of the prompt). */
+  readonly prefixId: number;
+  readonly prefixTokens: number;
   /** One-way network latency from the request's client region to each data centre (by index). */
   readonly latencyS: readonly number[];
 }

@@ -26,6 +26,7 @@ import type { InferenceSystem } from './inference-system.js';
 import { PrefillReplica, type PrefillHost } from './prefill-replica.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import { ArrivalProcess } from './request-streams.js';
+import { PrefixIds, StreamPrefixes } from './request-prefixes.js';
 import type { ServiceRow } from './service-rows.js';
 
 export class DisaggregatedService implements ReplicaHost, PrefillHost {
@@ -55,6 +56,9 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
   private sloMet = 0;
   private tokens = 0;
   private outputTokens = 0;
+  /** Requests carrying a prefix admitted to a (prefill) replica, and those whose prefix it held. */
+  private prefixLookups = 0;
+  private prefixHits = 0;
   private outstanding = 0;
 
   constructor(
@@ -138,14 +142,16 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
       this.decodeReplicas.push(r);
     });
     const horizon = this.sim.resolved.scenario.horizon ?? Infinity;
+    const prefixIds = new PrefixIds();
     this.svc.streams.forEach((st, si) => {
-      const proc = new ArrivalProcess(st, this.sim.streams.stream(`requests:${this.svc.name}:${st.name}`), this.sim.streams.stream(`tokens:${this.svc.name}:${st.name}`), horizon);
+      const prefixes = StreamPrefixes.of(st, prefixIds, (purpose) => this.sim.streams.stream(purpose), this.svc.name);
+      const proc = new ArrivalProcess(st, this.sim.streams.stream(`requests:${this.svc.name}:${st.name}`), this.sim.streams.stream(`tokens:${this.svc.name}:${st.name}`), horizon, prefixes);
       const t = proc.first();
       if (t === Infinity) return;
       const arrive = (): void => {
         const now = this.engine.now;
         const sizes = proc.arrive();
-        this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS));
+        this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS, sizes.prefixId, sizes.prefixTokens));
         const next = proc.next(now);
         if (next !== Infinity) this.engine.at(next, arrive);
       };
@@ -169,6 +175,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
     }
     const p = this.prefillReplicas[this.pick(this.prefillBalancer, this.prefillCtx, req, 'prefill')]!;
     req.prefillDc = p.datacentre;
+    p.expectPrefix(req);
     if (req.outputTokens > 1) {
       const d = this.decodeReplicas[this.pick(this.decodeBalancer, this.decodeCtx, req, 'decode')]!;
       req.decodeReplica = d;
@@ -187,6 +194,11 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
     p.enqueue(req);
   };
 
+  prefixLookedUp(hit: boolean): void {
+    this.prefixLookups++;
+    if (hit) this.prefixHits++;
+  }
+
   tokensProcessed(tokens: number, outputTokens: number): void {
     this.tokens += tokens;
     this.outputTokens += outputTokens;
@@ -198,7 +210,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
     const d = req.decodeReplica;
     if (d === undefined) {
       // A single output token: the prefill produced it; nothing to decode.
-      p.releaseKv(req.promptTokens);
+      p.releaseKv(req);
       req.finishS = now;
       this.done(req, p.datacentre, p.name, p.datacentre);
       return;
@@ -209,7 +221,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
     const arrived = (): void => {
       this.kvTransfer.add(this.engine.now - now);
       this.kvBytes += bytes;
-      p.releaseKv(req.promptTokens);
+      p.releaseKv(req);
       d.inTransit--;
       d.enqueue(req);
     };
@@ -314,6 +326,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
       kv_transfer_p99_s: this.kvTransfer.quantile(0.99),
       kv_bytes: this.kvBytes,
       goodput_rps: slo && endS > 0 ? this.sloMet / endS : Number.NaN,
+      prefix_hit_rate: this.prefixLookups > 0 ? this.prefixHits / this.prefixLookups : Number.NaN,
     };
   }
 }

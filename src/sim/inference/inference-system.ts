@@ -13,6 +13,7 @@ import type { InferencePort, Subsystem } from '../subsystem.js';
 import { Samples } from '../stats.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import { ArrivalProcess } from './request-streams.js';
+import { PrefixIds, StreamPrefixes } from './request-prefixes.js';
 import { DisaggregatedService } from './disaggregated-service.js';
 import type { ServiceRow } from './service-rows.js';
 
@@ -92,6 +93,9 @@ class ServiceState implements ReplicaHost {
   private sloMet = 0;
   private tokens = 0;
   private outputTokens = 0;
+  /** Requests carrying a prefix admitted to a (prefill) replica, and those whose prefix it held. */
+  private prefixLookups = 0;
+  private prefixHits = 0;
   private allocatedPeakFlopS = 0;
   private replicaIntegral = 0;
   private replicasMax = 0;
@@ -219,15 +223,17 @@ class ServiceState implements ReplicaHost {
       }
     }
     const horizon = this.sim.resolved.scenario.horizon ?? Infinity;
+    const prefixIds = new PrefixIds();
     this.svc.streams.forEach((st, si) => {
-      const proc = new ArrivalProcess(st, this.sim.streams.stream(`requests:${this.svc.name}:${st.name}`), this.sim.streams.stream(`tokens:${this.svc.name}:${st.name}`), horizon);
+      const prefixes = StreamPrefixes.of(st, prefixIds, (purpose) => this.sim.streams.stream(purpose), this.svc.name);
+      const proc = new ArrivalProcess(st, this.sim.streams.stream(`requests:${this.svc.name}:${st.name}`), this.sim.streams.stream(`tokens:${this.svc.name}:${st.name}`), horizon, prefixes);
       const t = proc.first();
       if (t === Infinity) return;
       this.liveStreams++;
       const arrive = (): void => {
         const now = this.engine.now;
         const sizes = proc.arrive();
-        this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS));
+        this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS, sizes.prefixId, sizes.prefixTokens));
         const next = proc.next(now);
         if (next === Infinity) this.liveStreams--;
         else this.engine.at(next, arrive);
@@ -255,6 +261,7 @@ class ServiceState implements ReplicaHost {
       return;
     }
     req.replica = r;
+    r.expectPrefix(req);
     this.outstanding++;
     if (latency > 0) {
       r.inTransit++;
@@ -275,6 +282,11 @@ class ServiceState implements ReplicaHost {
     r.inTransit--;
     r.enqueue(req);
   };
+
+  prefixLookedUp(hit: boolean): void {
+    this.prefixLookups++;
+    if (hit) this.prefixHits++;
+  }
 
   tokensProcessed(tokens: number, outputTokens: number): void {
     this.tokens += tokens;
@@ -444,6 +456,7 @@ class ServiceState implements ReplicaHost {
       kv_transfer_p99_s: Number.NaN,
       kv_bytes: Number.NaN,
       goodput_rps: slo && endS > 0 ? this.sloMet / endS : Number.NaN,
+      prefix_hit_rate: this.prefixLookups > 0 ? this.prefixHits / this.prefixLookups : Number.NaN,
     };
   }
 }

@@ -5,11 +5,17 @@
 // prompt tokens and yields each request's first token. The prompt's KV stays on the replica until
 // its transfer to the decode replica has arrived (releaseKv), as in DistServe and Splitwise,
 // where the prefill instance keeps the cache until the decode instance has pulled it.
+//
+// Prefix caching, as on a colocated replica (replica.ts, prefix-cache.ts): a request whose shared
+// prefix this replica holds on admission prefills only its other prompt tokens (at least one) and
+// holds only their KV next to the shared entry; a prefix not held stays cached once prefilled. The
+// whole prompt's KV still moves to the decode replica, which has no prefix cache of its own.
 import type { Engine } from '../../engine/engine.js';
 import { prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
 import type { Lease } from '../subsystem.js';
 import type { InferenceRequest } from './replica.js';
+import { PrefixCache } from './prefix-cache.js';
 
 /** What a prefill replica tells its service. */
 export interface PrefillHost {
@@ -18,6 +24,8 @@ export interface PrefillHost {
   prefillDone(req: InferenceRequest, replica: PrefillReplica): void;
   /** Tokens processed (prompt + the first generated one): 2 x params FLOPs each. */
   tokensProcessed(tokens: number, outputTokens: number): void;
+  /** A request carrying a prefix was admitted: whether the replica held the prefix's KV (a hit). */
+  prefixLookedUp(hit: boolean): void;
 }
 
 export class PrefillReplica implements ReplicaView {
@@ -27,8 +35,10 @@ export class PrefillReplica implements ReplicaView {
   private busy = false;
   /** Routed here, still on the network. */
   inTransit = 0;
-  /** Prompt tokens of KV held: the iteration's and those whose transfer has not arrived yet. */
+  /** Prompt tokens of KV held: the iteration's and those whose transfer has not arrived yet (shared prefixes apart). */
   kvHeldTokens = 0;
+  /** KV of shared prefixes kept in the memory the held prompts do not use. */
+  readonly prefixCache = new PrefixCache();
 
   constructor(
     readonly id: number,
@@ -59,6 +69,19 @@ export class PrefillReplica implements ReplicaView {
     return this.queued + this.running;
   }
 
+  holdsPrefix(prefixId: number): boolean {
+    return this.prefixCache.holds(prefixId);
+  }
+
+  get cachedPrefixTokens(): number {
+    return this.prefixCache.cachedTokens;
+  }
+
+  /** A request carrying a prefix is routed here (balancers then see the prefix as held). */
+  expectPrefix(req: InferenceRequest): void {
+    if (req.prefixId >= 0) this.prefixCache.expect(req.prefixId);
+  }
+
   enqueue(req: InferenceRequest): void {
     const now = this.host.engine.now;
     req.atReplicaS = now;
@@ -66,23 +89,42 @@ export class PrefillReplica implements ReplicaView {
     if (!this.busy) this.startNext(now);
   }
 
-  /** The KV of `tokens` prompt tokens has reached its decode replica: the memory is free again. */
-  releaseKv(tokens: number): void {
-    this.kvHeldTokens -= tokens;
+  /** The KV of `req`'s prompt has reached its decode replica: the memory is free again (a shared prefix stays cached). */
+  releaseKv(req: InferenceRequest): void {
+    this.kvHeldTokens -= req.ownKvTokens;
+    if (req.prefixEntry !== undefined) {
+      this.prefixCache.release(req.prefixEntry);
+      req.prefixEntry = undefined;
+    }
     if (!this.busy) this.startNext(this.host.engine.now);
   }
 
   private startNext(now: number): void {
     let tokens = 0;
     const group = this.group;
+    const cache = this.prefixCache;
     while (this.qHead < this.queue.length && group.length < this.maxBatch) {
       const r = this.queue[this.qHead]!;
-      if (group.length > 0 && tokens + r.promptTokens > this.maxBatchTokens) break;
-      if (this.kvHeldTokens + r.promptTokens > this.timing.kvCapacityTokens) break;
+      const e = r.prefixId >= 0 ? cache.get(r.prefixId) : undefined;
+      const cached = e === undefined ? 0 : Math.min(e.tokens, r.promptTokens - 1);
+      if (group.length > 0 && tokens + r.promptTokens - cached > this.maxBatchTokens) break;
+      // Unpinned cache entries give way; a cached prefix the request uses is shared, not held again.
+      const own = e === undefined ? r.promptTokens : r.promptTokens - e.tokens;
+      if (this.kvHeldTokens + cache.pinnedTokens + (e !== undefined && e.refs === 0 ? e.tokens : 0) + own > this.timing.kvCapacityTokens) break;
       this.qHead++;
       r.startS = now;
-      this.kvHeldTokens += r.promptTokens;
-      tokens += r.promptTokens;
+      if (r.prefixId >= 0) {
+        this.host.prefixLookedUp(e !== undefined);
+        if (e !== undefined) {
+          cache.pin(e);
+          r.prefixEntry = e;
+          r.cachedTokens = cached;
+        }
+      }
+      r.ownKvTokens = own;
+      this.kvHeldTokens += own;
+      if (cache.cachedTokens > 0) cache.evictFor(this.kvHeldTokens, this.timing.kvCapacityTokens);
+      tokens += r.promptTokens - cached;
       group.push(r);
     }
     if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
@@ -101,7 +143,8 @@ export class PrefillReplica implements ReplicaView {
     let tokens = 0;
     for (const r of group) {
       r.firstTokenS = now;
-      tokens += r.promptTokens + 1;
+      tokens += r.promptTokens - r.cachedTokens + 1;
+      if (r.prefixId >= 0) this.keepPrefix(r);
     }
     this.host.tokensProcessed(tokens, group.length);
     // Still busy while the service starts transfers (a KV released at once must not start a second iteration).
@@ -109,4 +152,14 @@ export class PrefillReplica implements ReplicaView {
     this.busy = false;
     this.startNext(now);
   };
+
+  /** After `r`'s prefill: a prefix not cached here yet stays, its KV moved from r's holding into the cache. */
+  private keepPrefix(r: InferenceRequest): void {
+    const cache = this.prefixCache;
+    cache.arrived(r.prefixId);
+    if (r.prefixEntry !== undefined || cache.get(r.prefixId) !== undefined) return;
+    r.prefixEntry = cache.insert(r.prefixId, r.prefixTokens);
+    r.ownKvTokens -= r.prefixTokens;
+    this.kvHeldTokens -= r.prefixTokens;
+  }
 }

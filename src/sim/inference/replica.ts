@@ -15,10 +15,16 @@
 // A decode-only replica (the decode pool of a disaggregated service) receives requests whose
 // prefill ran elsewhere and whose KV cache has arrived: they join the running batch at the next
 // iteration boundary with no prefill iteration, and generate their remaining output tokens.
+//
+// Prefix caching (prefix-cache.ts): a request carrying a shared prefix whose KV the replica holds
+// when it is admitted reuses it: only its other prompt tokens are prefilled (at least one: the last
+// prompt token is always computed, for its logits, as vLLM does), and its reservation leaves out the
+// prefix, which it shares. A request whose prefix was not held leaves it in the cache once prefilled.
 import type { ScheduledEvent, Engine } from '../../engine/engine.js';
 import { DecodeSegment, decodeStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
 import type { Lease } from '../subsystem.js';
+import { PrefixCache, type PrefixEntry } from './prefix-cache.js';
 
 /** A request in flight. */
 export class InferenceRequest {
@@ -38,6 +44,12 @@ export class InferenceRequest {
   /** Replica step count at which it joined the decode batch, and at which its last token is out. */
   joinStep = 0;
   finishStep = 0;
+  /** Prompt tokens whose KV came from the prefix cache of the replica that prefilled it (not computed). */
+  cachedTokens = 0;
+  /** KV tokens reserved for it alone on its replica: prompt + output, less a cached prefix it shares. */
+  ownKvTokens = 0;
+  /** The prefix-cache entry it uses on the replica that prefilled it (pinned until it lets go). */
+  prefixEntry: PrefixEntry | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -46,6 +58,9 @@ export class InferenceRequest {
     readonly promptTokens: number,
     readonly outputTokens: number,
     readonly latencyS: readonly number[],
+    /** Shared prompt prefix: its service-wide id (-1: none) and tokens (part of the prompt). */
+    readonly prefixId = -1,
+    readonly prefixTokens = 0,
   ) {}
 
   /** KV tokens reserved for it on admission. */
@@ -63,6 +78,8 @@ export interface ReplicaHost {
   tokensProcessed(tokens: number, outputTokens: number): void;
   /** A draining replica has nothing left to do. */
   drained(replica: Replica): void;
+  /** A request carrying a prefix was admitted: whether the replica held the prefix's KV (a hit). */
+  prefixLookedUp(hit: boolean): void;
   /** Called after every change of state (tests check invariants here). */
   readonly onChange: ((r: Replica) => void) | undefined;
 }
@@ -94,6 +111,8 @@ export class Replica implements ReplicaView {
   private eventSteps = 0;
   private event: ScheduledEvent | undefined = undefined;
   readonly capacityTokensPerS: number;
+  /** KV of shared prefixes kept in the memory the batch does not reserve. */
+  readonly prefixCache = new PrefixCache();
 
   constructor(
     readonly id: number,
@@ -114,6 +133,21 @@ export class Replica implements ReplicaView {
     return this.timing.kvCapacityTokens;
   }
 
+  holdsPrefix(prefixId: number): boolean {
+    return this.prefixCache.holds(prefixId);
+  }
+
+  get cachedPrefixTokens(): number {
+    return this.prefixCache.cachedTokens;
+  }
+
+  /** Prompt tokens `req` would prefill if admitted now (its prefix skipped when cached). */
+  private prefillTokensNow(req: InferenceRequest): number {
+    if (req.prefixId < 0) return req.promptTokens;
+    const e = this.prefixCache.get(req.prefixId);
+    return e === undefined ? req.promptTokens : req.promptTokens - Math.min(e.tokens, req.promptTokens - 1);
+  }
+
   /**
    * The earliest this replica could give `req` its first token, from now (s): every queued prompt
    * prefilled before it, then its own prefill; the decode step in progress, if any, first. A lower
@@ -121,8 +155,8 @@ export class Replica implements ReplicaView {
    */
   earliestFirstTokenS(req: InferenceRequest): number {
     let s = this.phase === IDLE ? 0 : decodeStepS(this.timing, Math.max(1, this.running), this.kvUsedTokens());
-    for (let i = this.qHead; i < this.queue.length; i++) s += prefillS(this.timing, this.queue[i]!.promptTokens);
-    return s + prefillS(this.timing, req.promptTokens);
+    for (let i = this.qHead; i < this.queue.length; i++) s += prefillS(this.timing, this.prefillTokensNow(this.queue[i]!));
+    return s + prefillS(this.timing, this.prefillTokensNow(req));
   }
 
   /** The time per output token `req` would see at best: one decode step of the batch with it added. */
@@ -169,7 +203,36 @@ export class Replica implements ReplicaView {
   private headFits(): boolean {
     if (this.qHead >= this.queue.length) return false;
     if (this.batch.length + this.prefillGroup.length >= this.maxBatch) return false;
-    return this.kvReservedTokens + this.queue[this.qHead]!.kvTokens <= this.timing.kvCapacityTokens;
+    const head = this.queue[this.qHead]!;
+    const cache = this.prefixCache;
+    // Unpinned cache entries give way on admission; a cached prefix the head would use is shared.
+    const e = head.prefixId >= 0 && !this.decodeOnly ? cache.get(head.prefixId) : undefined;
+    if (e === undefined) return this.kvReservedTokens + cache.pinnedTokens + head.kvTokens <= this.timing.kvCapacityTokens;
+    return this.kvReservedTokens + cache.pinnedTokens + (e.refs === 0 ? e.tokens : 0) + head.kvTokens - e.tokens <= this.timing.kvCapacityTokens;
+  }
+
+  /** Reserve `r`'s KV on admission, sharing its prefix when cached here; evict what no longer fits. */
+  private reserve(r: InferenceRequest): void {
+    let own = r.kvTokens;
+    const cache = this.prefixCache;
+    if (r.prefixId >= 0 && !this.decodeOnly) {
+      const e = cache.get(r.prefixId);
+      this.host.prefixLookedUp(e !== undefined);
+      if (e !== undefined) {
+        cache.pin(e);
+        r.prefixEntry = e;
+        own -= e.tokens;
+        r.cachedTokens = Math.min(e.tokens, r.promptTokens - 1);
+      }
+    }
+    r.ownKvTokens = own;
+    this.kvReservedTokens += own;
+    if (cache.cachedTokens > 0) cache.evictFor(this.kvReservedTokens, this.timing.kvCapacityTokens);
+  }
+
+  /** A request carrying a prefix is routed here (balancers then see the prefix as held). */
+  expectPrefix(req: InferenceRequest): void {
+    if (req.prefixId >= 0 && !this.decodeOnly) this.prefixCache.expect(req.prefixId);
   }
 
   /** Admit from the queue at the end of the decode step in progress (iteration-level scheduling). */
@@ -200,7 +263,7 @@ export class Replica implements ReplicaView {
       // Prefilled elsewhere: join the batch now, first token already out.
       while (this.headFits()) {
         const r = this.queue[this.qHead++]!;
-        this.kvReservedTokens += r.kvTokens;
+        this.reserve(r);
         r.joinStep = this.stepsDone;
         r.finishStep = this.stepsDone + r.outputTokens - 1;
         this.sumBase += r.promptTokens + 1 - this.stepsDone;
@@ -210,8 +273,8 @@ export class Replica implements ReplicaView {
       while (this.headFits()) {
         const r = this.queue[this.qHead++]!;
         r.startS = now;
-        this.kvReservedTokens += r.kvTokens;
-        tokens += r.promptTokens;
+        this.reserve(r);
+        tokens += r.promptTokens - r.cachedTokens;
         group.push(r);
       }
     }
@@ -232,7 +295,8 @@ export class Replica implements ReplicaView {
     let tokens = 0;
     for (const r of group) {
       r.firstTokenS = now;
-      tokens += r.promptTokens + 1;
+      tokens += r.promptTokens - r.cachedTokens + 1;
+      if (r.prefixId >= 0) this.keepPrefix(r);
       if (r.outputTokens <= 1) this.finish(r, now);
       else {
         r.joinStep = this.stepsDone;
@@ -287,9 +351,20 @@ export class Replica implements ReplicaView {
     this.host.onChange?.(this);
   };
 
+  /** After `r`'s prefill: a prefix not cached here yet stays, its KV moved from r's reservation into the cache. */
+  private keepPrefix(r: InferenceRequest): void {
+    const cache = this.prefixCache;
+    cache.arrived(r.prefixId);
+    if (r.prefixEntry !== undefined || cache.get(r.prefixId) !== undefined) return;
+    r.prefixEntry = cache.insert(r.prefixId, r.prefixTokens);
+    r.ownKvTokens -= r.prefixTokens;
+    this.kvReservedTokens -= r.prefixTokens;
+  }
+
   private finish(r: InferenceRequest, now: number): void {
     r.finishS = now;
-    this.kvReservedTokens -= r.kvTokens;
+    this.kvReservedTokens -= r.ownKvTokens;
+    if (r.prefixEntry !== undefined && !this.decodeOnly) this.prefixCache.release(r.prefixEntry);
     this.host.requestDone(r, this);
   }
 

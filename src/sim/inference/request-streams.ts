@@ -4,6 +4,7 @@
 import type { RandomStream } from '../../engine/random.js';
 import type { ResolvedStream } from '../../model/inference/resolve-services.js';
 import { sample } from '../../scenario/distribution.js';
+import type { StreamPrefixes } from './request-prefixes.js';
 
 const HOUR_S = 3600;
 const DAY_S = 86400;
@@ -34,10 +35,12 @@ export function meanRate(stream: ResolvedStream): number {
   }
 }
 
-/** One request's sizes. */
+/** One request's sizes, and its shared prompt prefix (id -1 and 0 tokens: none). */
 export interface RequestSizes {
   promptTokens: number;
   outputTokens: number;
+  prefixId: number;
+  prefixTokens: number;
 }
 
 /**
@@ -49,13 +52,15 @@ export class ArrivalProcess {
   private onEndS = 0;
   private readonly limitS: number;
   private readonly maxRate: number;
-  readonly sizes: RequestSizes = { promptTokens: 0, outputTokens: 0 };
+  readonly sizes: RequestSizes = { promptTokens: 0, outputTokens: 0, prefixId: -1, prefixTokens: 0 };
 
   constructor(
     private readonly stream: ResolvedStream,
     private readonly arrivals: RandomStream,
     private readonly tokens: RandomStream,
     horizonS: number,
+    /** The stream's shared prefixes (drawn from their own random streams), if its requests carry any. */
+    private readonly prefixes: StreamPrefixes | undefined = undefined,
   ) {
     const spec = stream.spec;
     this.limitS = Math.min(spec.until ?? Infinity, horizonS);
@@ -132,6 +137,7 @@ export class ArrivalProcess {
       this.sizes.promptTokens = Math.max(1, Math.round(sample(spec.prompt_tokens, this.tokens)));
       this.sizes.outputTokens = Math.max(1, Math.round(sample(spec.output_tokens, this.tokens)));
     }
+    this.prefixes?.assign(this.made, this.sizes);
     this.made++;
     return this.sizes;
   }

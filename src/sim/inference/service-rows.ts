@@ -38,6 +38,11 @@ export interface ServiceRow {
   kv_bytes: number;
   /** Completed requests meeting every SLO given, per second of the run (empty without SLOs). */
   goodput_rps: number;
+  /**
+   * Of the requests carrying a shared prompt prefix that were admitted to a (prefill) replica, the
+   * fraction whose prefix KV the replica held (prefix caching); empty when no request carries one.
+   */
+  prefix_hit_rate: number;
 }
 
 export const SERVICE_COLUMNS: readonly (keyof ServiceRow)[] = [
@@ -65,6 +70,7 @@ export const SERVICE_COLUMNS: readonly (keyof ServiceRow)[] = [
   'kv_transfer_p99_s',
   'kv_bytes',
   'goodput_rps',
+  'prefix_hit_rate',
 ];
 
 /**

@@ -1,0 +1,192 @@
+// Prefix caching: a request whose shared prompt prefix its replica holds prefills only the rest of
+// its prompt (TTFT shorter by exactly the prefix's prefill time); the cache lives in the KV memory
+// the batch leaves free and evicts least recently used prefixes; the cache-aware balancer raises
+// the hit rate over load-only balancers; bad inputs are refused at their line; same seed, same bytes.
+import { describe, expect, it } from 'vitest';
+import { prefillS } from '../src/model/inference/replica-model.js';
+import { InputError } from '../src/scenario/errors.js';
+import { simulate } from '../src/sim/simulation.js';
+import type { Replica } from '../src/sim/inference/replica.js';
+import type { RequestRow } from '../src/sim/inference/service-rows.js';
+import { scenarioFromText } from './helpers.js';
+import { toyScenario, type ToyOptions } from './inference-helpers.js';
+
+/** A toy replica that is compute-bound in prefill: 2 x 1e9 FLOPs per token at 100 TFLOP/s = 20 us per token. */
+function computeBound(o: ToyOptions): string {
+  return toyScenario(o).replace('peak: 1EFLOPS', 'peak: 100TFLOPS');
+}
+
+/** An inline request trace with prefix columns: rows of [time, prompt, output, prefix id, prefix tokens]. */
+function traceArrival(rows: readonly (readonly [number, number, number, string, number | ''])[]): string {
+  const lines = ['timestamp,prompt_tokens,output_tokens,prefix_id,prefix_tokens', ...rows.map((r) => r.join(','))];
+  return `{ process: trace, csv: "${lines.join('\\n')}" }`;
+}
+
+function run(text: string): { rows: RequestRow[]; hitRate: number; service: ReturnType<typeof simulate>['services'][number] } {
+  const rows: RequestRow[] = [];
+  const r = simulate(scenarioFromText(text), { requestSink: (row) => void rows.push(row) });
+  rows.sort((a, b) => a.request_id - b.request_id);
+  return { rows, hitRate: r.services[0]!.prefix_hit_rate, service: r.services[0]! };
+}
+
+const problems = (text: string): string[] => {
+  try {
+    scenarioFromText(text);
+  } catch (e) {
+    if (e instanceof InputError) return e.issues.map((i) => `${i.line}: ${i.path}: ${i.message}`);
+    throw e;
+  }
+  return [];
+};
+
+describe('prefix caching on a replica', () => {
+  it("a hit shortens TTFT by exactly the prefill time of the prefix's tokens", () => {
+    const text = computeBound({ arrival: traceArrival([[0, 3000, 10, 'system', 1000], [10, 3000, 10, 'system', 1000], [20, 3000, 10, '', '']]) });
+    const { rows, hitRate } = run(text);
+    const t = scenarioFromText(text).services[0]!.timing;
+    // Idle replica each time: TTFT is the prefill alone.
+    expect(rows[0]!.ttft_s).toBeCloseTo(prefillS(t, 3000), 12);
+    expect(rows[1]!.ttft_s).toBeCloseTo(prefillS(t, 2000), 12);
+    expect(rows[0]!.ttft_s - rows[1]!.ttft_s).toBeCloseTo(1000 * 20e-6, 12);
+    // A request without a prefix is neither a hit nor a miss.
+    expect(rows[2]!.ttft_s).toBeCloseTo(prefillS(t, 3000), 12);
+    expect(hitRate).toBe(0.5);
+  });
+
+  it('a prompt that is all prefix still computes its last token', () => {
+    const text = computeBound({ arrival: traceArrival([[0, 1000, 5, 'doc', 1000], [10, 1000, 5, 'doc', 1000]]) });
+    const { rows } = run(text);
+    const t = scenarioFromText(text).services[0]!.timing;
+    expect(rows[1]!.ttft_s).toBeCloseTo(prefillS(t, 1), 12);
+  });
+
+  it('evicts the least recently used prefix when the KV memory is full', () => {
+    // 2 GB of weights in 2.003 GB: 3,000 tokens of KV at 1,000 bytes per token. A request holds
+    // 1,110 tokens (1,100 prompt + 10 output), so two 1,000-token prefixes stay cached beside it, not three.
+    const seq = (ids: string[], memory: string): { hits: number; ttft: number[] } => {
+      const text = computeBound({ kvBytesPerToken: 1000, memory, arrival: traceArrival(ids.map((id, i) => [i * 10, 1100, 10, id, 1000] as const)) });
+      const { rows, hitRate, service } = run(text);
+      expect(service.requests).toBe(ids.length);
+      return { hits: Math.round(hitRate * ids.length), ttft: rows.map((r) => r.ttft_s) };
+    };
+    // A B C A C: with room for two prefixes A is evicted by C, then B by A; C is still there.
+    const small = seq(['A', 'B', 'C', 'A', 'C'], '2003000000');
+    expect(small.hits).toBe(1);
+    expect(small.ttft[3]).toBeCloseTo(small.ttft[0]!, 12); // A again: a miss
+    expect(small.ttft[4]).toBeLessThan(small.ttft[0]! - 0.01); // C again: a hit (22 ms of prefill -> the 10 ms weight read)
+    // With room for all three, A and C hit.
+    expect(seq(['A', 'B', 'C', 'A', 'C'], '2004200000').hits).toBe(2);
+    // Recency, not insertion: A used again before C arrives stays, B (least recent) goes.
+    expect(seq(['A', 'B', 'A', 'C', 'A'], '2003000000').hits).toBe(2);
+  });
+
+  it('keeps reservations plus cached prefixes within the KV memory, and a pinned prefix is never evicted (property-style sweep)', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      let checks = 0;
+      const text = computeBound({
+        replicas: 2,
+        maxBatch: 8,
+        balancer: 'cache-aware',
+        kvBytesPerToken: 1e6,
+        memory: '2600MB', // 600 tokens of KV
+        rate: 400,
+        seed,
+        prompt: '{ distribution: uniform, min: 100, max: 200 }',
+        output: '{ distribution: uniform, min: 1, max: 50 }',
+        count: 600,
+        extraStream: '        prefixes: { count: 20, tokens: { distribution: uniform, min: 10, max: 100 } }\n',
+      });
+      const r = simulate(scenarioFromText(text), {
+        observe: (sim) => {
+          sim.inference!.onChange = (rep: Replica) => {
+            checks++;
+            expect(rep.kvReservedTokens + rep.prefixCache.cachedTokens).toBeLessThanOrEqual(rep.kvCapacityTokens);
+            expect(rep.prefixCache.pinnedTokens).toBeLessThanOrEqual(rep.prefixCache.cachedTokens);
+            for (const q of rep.batch) if (q.prefixEntry) expect(rep.prefixCache.get(q.prefixId)).toBe(q.prefixEntry);
+          };
+        },
+      });
+      const s = r.services[0]!;
+      expect(s.requests + s.requests_rejected).toBe(600);
+      expect(s.prefix_hit_rate).toBeGreaterThan(0);
+      expect(checks).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('cache-aware balancer', () => {
+  const workload = (balancer: string, seed = 1): ReturnType<typeof run>['service'] =>
+    run(
+      computeBound({
+        replicas: 4,
+        maxBatch: 16,
+        balancer,
+        kvBytesPerToken: 1e5,
+        memory: '4GB', // 20,000 tokens of KV per replica: 10 of the 2,000-token prefixes
+        rate: 10, // moderate load: least-outstanding's TTFT p50 is 44 ms, its hit rate 0.49
+        seed,
+        prompt: '{ distribution: uniform, min: 2100, max: 2600 }',
+        output: '{ distribution: uniform, min: 20, max: 100 }',
+        count: 4000,
+        extraStream: '        prefixes: { count: 40, tokens: 2000 }\n',
+      }),
+    ).service;
+
+  it('raises the hit rate over round-robin and least-outstanding on a many-prefix workload, and lowers TTFT', () => {
+    const rr = workload('round-robin');
+    const lo = workload('least-outstanding');
+    const ca = workload('cache-aware');
+    // 40 Zipf prefixes over 4 replicas caching 10 each: a replica that sees every prefix keeps
+    // only the most popular; routing by prefix partitions them.
+    expect(ca.prefix_hit_rate).toBeGreaterThan(0.9);
+    expect(ca.prefix_hit_rate).toBeGreaterThan(rr.prefix_hit_rate + 0.1);
+    expect(ca.prefix_hit_rate).toBeGreaterThan(lo.prefix_hit_rate + 0.1);
+    expect(ca.ttft_p50_s).toBeLessThan(Math.min(rr.ttft_p50_s, lo.ttft_p50_s));
+  });
+
+  it('is bounded by load: with max_imbalance 0 it never sends to a holder busier than the least loaded', () => {
+    const bounded = workload('{ name: cache-aware, params: { max_imbalance: 0 } }');
+    const free = workload('cache-aware');
+    expect(bounded.prefix_hit_rate).toBeLessThan(free.prefix_hit_rate);
+    expect(bounded.prefix_hit_rate).toBeGreaterThan(0);
+  });
+
+  it('same seed, same bytes', () => {
+    expect(JSON.stringify(workload('cache-aware', 7))).toBe(JSON.stringify(workload('cache-aware', 7)));
+    expect(JSON.stringify(workload('cache-aware', 7))).not.toBe(JSON.stringify(workload('cache-aware', 8)));
+  });
+});
+
+describe('prefix inputs are refused at their line', () => {
+  const withPrefixes = (px: string, prompt = '512'): string => toyScenario({ prompt, extraStream: `        prefixes: ${px}\n` });
+
+  it('a generated prefix that can be longer than the prompt', () => {
+    expect(problems(withPrefixes('{ count: 10, tokens: 600 }'))).toEqual([
+      expect.stringMatching(/^\d+: services\[0\]\.streams\[0\]\.prefixes\.tokens: a prefix of up to 600 tokens can be longer than a prompt of as few as 512 tokens/),
+    ]);
+    expect(problems(withPrefixes('{ count: 10, tokens: 100 }', '{ distribution: exponential, mean: 500 }'))[0]).toMatch(/as few as 1 tokens/);
+    expect(problems(withPrefixes('{ count: 10, tokens: { distribution: exponential, mean: 100 } }'))[0]).toMatch(/prefixes\.tokens: prefix tokens need a largest value/);
+    expect(problems(withPrefixes('{ count: 10, tokens: 500, popularity: uniform, zipf_exponent: 1.2 }'))[0]).toMatch(/prefixes\.zipf_exponent: zipf_exponent shapes popularity zipf only/);
+    expect(problems(withPrefixes('{ count: 10, tokens: 500 }'))).toEqual([]);
+  });
+
+  it('a trace row whose prefix is longer than its prompt, or a prefix id with two lengths', () => {
+    const bad = problems(toyScenario({ arrival: traceArrival([[0, 100, 5, 'a', 50], [1, 100, 5, 'b', 150]]) }));
+    expect(bad).toEqual([expect.stringMatching(/services\[0\]\.streams\[0\]\.arrival\.csv: .*:3: prefix 'b' of 150 tokens is longer than the prompt of 100 tokens/)]);
+    expect(problems(toyScenario({ arrival: traceArrival([[0, 100, 5, 'a', 50], [1, 100, 5, 'a', 60]]) }))[0]).toMatch(/:3: prefix 'a' has 60 tokens here but 50 at line 2/);
+    expect(problems(toyScenario({ arrival: traceArrival([[0, 100, 5, '', 50]]) }))[0]).toMatch(/:2: prefix_tokens is given but prefix_id is empty/);
+    expect(problems(toyScenario({ arrival: '{ process: trace, csv: "timestamp,prompt_tokens,output_tokens,prefix_id\\n0,100,5,a" }' }))[0]).toMatch(/:1: .*needs both a prefix_id and a prefix_tokens column/);
+    expect(problems(toyScenario({ arrival: traceArrival([[0, 100, 5, 'a', 50]]), extraStream: '        prefixes: { count: 1, tokens: 10 }\n' }))[0]).toMatch(/streams\[0\]\.prefixes: a trace stream carries its prefixes in its prefix_id and prefix_tokens columns/);
+  });
+
+  it('an unknown balancer name, with a suggestion', () => {
+    expect(() => simulate(scenarioFromText(toyScenario({ balancer: 'cache-awre' })))).toThrow(/unknown load balancer 'cache-awre' \(did you mean 'cache-aware'\?\)/);
+    expect(() => simulate(scenarioFromText(toyScenario({ balancer: '{ name: cache-aware, params: { max_imbalance: -1 } }' })))).toThrow(/balancer\.params\.max_imbalance/);
+  });
+});
+
+describe('services.csv', () => {
+  it('leaves prefix_hit_rate empty when no request carries a prefix', () => {
+    expect(run(toyScenario({ count: 50 })).hitRate).toBeNaN();
+  });
+});
