@@ -4,11 +4,14 @@
 // the hit rate over load-only balancers; bad inputs are refused at their line; same seed, same bytes.
 import { describe, expect, it } from 'vitest';
 import { prefillS } from '../src/model/inference/replica-model.js';
+import { loadScenario } from '../src/model/load-scenario.js';
+import { loadPolicies } from '../src/policy/plugin.js';
 import { InputError } from '../src/scenario/errors.js';
 import { simulate } from '../src/sim/simulation.js';
 import type { Replica } from '../src/sim/inference/replica.js';
 import type { RequestRow } from '../src/sim/inference/service-rows.js';
-import { scenarioFromText } from './helpers.js';
+import { repoPath, scenarioFromText } from './helpers.js';
+import { ensureDist } from './policy-dist.js';
 import { toyScenario, type ToyOptions } from './inference-helpers.js';
 
 /** A toy replica that is compute-bound in prefill: 2 x 1e9 FLOPs per token at 100 TFLOP/s = 20 us per token. */
@@ -114,6 +117,20 @@ describe('prefix caching on a replica', () => {
   });
 });
 
+describe('prefix caching on a disaggregated prefill pool', () => {
+  it('a hit on the prefill replica shortens TTFT by the prefix prefill; the decode replica still receives the whole prompt', () => {
+    const text = computeBound({ kvBytesPerToken: 1000, arrival: traceArrival([[0, 3000, 10, 'system', 1000], [10, 3000, 10, 'system', 1000]]) })
+      .replace('count: 1, device: toy', 'count: 2, device: toy')
+      .replace(/    replicas: \{[^\n]*\n/, '    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n');
+    const { rows, hitRate, service } = run(text);
+    const t = scenarioFromText(text).services[0]!.disaggregated!.prefill.timing;
+    expect(rows[0]!.ttft_s).toBeCloseTo(prefillS(t, 3000), 12);
+    expect(rows[1]!.ttft_s).toBeCloseTo(prefillS(t, 2000), 12);
+    expect(hitRate).toBe(0.5);
+    expect(service.kv_bytes).toBe(2 * 3000 * 1000);
+  });
+});
+
 describe('cache-aware balancer', () => {
   const workload = (balancer: string, seed = 1): ReturnType<typeof run>['service'] =>
     run(
@@ -149,6 +166,18 @@ describe('cache-aware balancer', () => {
     const free = workload('cache-aware');
     expect(bounded.prefix_hit_rate).toBeLessThan(free.prefix_hit_rate);
     expect(bounded.prefix_hit_rate).toBeGreaterThan(0);
+  });
+
+  it('routes the same as a plug-in, which reads the prefix state through read-only views', async () => {
+    await ensureDist();
+    const text = (balancer: string): string =>
+      computeBound({ replicas: 3, maxBatch: 8, balancer, kvBytesPerToken: 1e5, memory: '3GB', rate: 8, count: 800, prompt: '2500', output: '40', extraStream: '        prefixes: { count: 30, tokens: 2000 }\n' });
+    const resolved = loadScenario(text('./test/fixtures/policy-plugins/cache-aware.mjs'), 's.yaml');
+    const plugin = simulate(resolved, { policies: await loadPolicies(resolved, repoPath('.')) }).services[0]!;
+    const builtIn = simulate(scenarioFromText(text('cache-aware'))).services[0]!;
+    expect(plugin.balancer).toBe('my-cache-aware');
+    expect({ ...plugin, balancer: '' }).toEqual({ ...builtIn, balancer: '' });
+    expect(builtIn.prefix_hit_rate).toBeGreaterThan(0.5);
   });
 
   it('same seed, same bytes', () => {
