@@ -33,7 +33,19 @@ services:
 export function runInferenceBench(requests = 1_000_000): BenchRow[] {
   simulate(loadScenario(inferenceScenarioText(20_000), 'inference-bench.yaml')); // JIT warm-up
   const colocated = timedRow('inference: 100 replicas, power-of-two, continuous batching', loadScenario(inferenceScenarioText(requests), 'inference-bench.yaml'));
-  return [colocated, runDisaggregated(requests)];
+  return [colocated, runPrefixCached(requests), runDisaggregated(requests)];
+}
+
+/**
+ * The colocated case with prefix caching: every prompt starts with one of 10,000 shared 256-token
+ * prefixes (Zipf), each replica caches them in its free KV memory, and the cache-aware balancer
+ * looks at every replica's cache for every request.
+ */
+function runPrefixCached(requests: number): BenchRow {
+  const text = inferenceScenarioText(requests, 100, 'cache-aware')
+    .replace('median: 512, sigma: 0.8, max: 8000', 'median: 512, sigma: 0.8, min: 300, max: 8000')
+    .replace(/^( *)count: (\d+)$/m, (_m, indent: string, n: string) => `${indent}prefixes: { count: 10000, tokens: 256 }\n${indent}count: ${n}`);
+  return timedRow('inference: 100 replicas, prefix caching, cache-aware', loadScenario(text, 'inference-bench.yaml'));
 }
 
 /** Simulate `resolved` once and report its first service: wall time, rates, latencies, peak memory. */

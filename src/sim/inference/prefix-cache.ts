@@ -7,44 +7,60 @@
 //
 // Memory: the replica's own reservations plus every cached entry stay within its KV capacity; the
 // replica calls `evictFor` after each admission, which only removes unpinned entries.
+//
+// One record per prefix the replica caches or expects, found by id in a Map; the cached ones are
+// also on an intrusive doubly linked list in recency order, so a touch is O(1) and allocates nothing.
 
 export interface PrefixEntry {
   readonly id: number;
-  readonly tokens: number;
+  /** Tokens of KV it holds (when cached). */
+  tokens: number;
   /** Requests using it now (admitted, not finished). */
   refs: number;
+  /** Requests carrying it routed to this replica and not yet prefilled. */
+  expected: number;
+  cached: boolean;
+  /** Neighbours on the recency list (least recent first), when cached. */
+  prev: PrefixEntry | undefined;
+  next: PrefixEntry | undefined;
 }
 
 export class PrefixCache {
-  /** Entries in least-recently-used order (a Map keeps insertion order; touching re-inserts). */
-  private readonly entries = new Map<number, PrefixEntry>();
-  /** Tokens of KV held by all entries, and by pinned ones. */
+  private readonly byId = new Map<number, PrefixEntry>();
+  /** Least and most recently used cached entries. */
+  private head: PrefixEntry | undefined = undefined;
+  private tail: PrefixEntry | undefined = undefined;
+  /** Tokens of KV held by all cached entries, and by pinned ones. */
   cachedTokens = 0;
   pinnedTokens = 0;
-  /** Requests routed here and not yet prefilled, by prefix id: the prefix will be here soon. */
-  private readonly expected = new Map<number, number>();
   /** Entries evicted so far. */
   evictions = 0;
 
+  /** The cached entry of a prefix, if any. */
   get(id: number): PrefixEntry | undefined {
-    return this.entries.get(id);
+    const e = this.byId.get(id);
+    return e !== undefined && e.cached ? e : undefined;
   }
 
   /** Whether the prefix is cached here, or will be once a request routed here is prefilled. */
   holds(id: number): boolean {
-    return this.entries.has(id) || this.expected.has(id);
+    return this.byId.has(id);
   }
 
   /** A request carrying `id` is routed here (counted until `arrived`). */
   expect(id: number): void {
-    this.expected.set(id, (this.expected.get(id) ?? 0) + 1);
+    let e = this.byId.get(id);
+    if (e === undefined) {
+      e = { id, tokens: 0, refs: 0, expected: 0, cached: false, prev: undefined, next: undefined };
+      this.byId.set(id, e);
+    }
+    e.expected++;
   }
 
   /** A request carrying `id`, routed here, has been prefilled. */
   arrived(id: number): void {
-    const n = this.expected.get(id)!;
-    if (n <= 1) this.expected.delete(id);
-    else this.expected.set(id, n - 1);
+    const e = this.byId.get(id)!;
+    if (--e.expected === 0 && !e.cached) this.byId.delete(id);
   }
 
   /** A request starts using the entry: it cannot be evicted until released. */
@@ -59,29 +75,58 @@ export class PrefixCache {
     this.touch(e);
   }
 
-  /** Adds an entry, pinned by the request whose KV it is (the caller moves the tokens from that request's reservation). */
+  /** Caches a prefix, pinned by the request whose KV it is (the caller moves the tokens from that request's reservation). */
   insert(id: number, tokens: number): PrefixEntry {
-    const e: PrefixEntry = { id, tokens, refs: 1 };
-    this.entries.set(id, e);
+    let e = this.byId.get(id);
+    if (e === undefined) {
+      e = { id, tokens, refs: 0, expected: 0, cached: false, prev: undefined, next: undefined };
+      this.byId.set(id, e);
+    }
+    e.tokens = tokens;
+    e.refs = 1;
+    e.cached = true;
     this.cachedTokens += tokens;
     this.pinnedTokens += tokens;
+    this.append(e);
     return e;
   }
 
   /** Evicts unpinned entries, least recently used first, until `reservedTokens` + cached fits `capacityTokens`. */
   evictFor(reservedTokens: number, capacityTokens: number): void {
-    if (reservedTokens + this.cachedTokens <= capacityTokens) return;
-    for (const e of this.entries.values()) {
-      if (e.refs > 0) continue;
-      this.entries.delete(e.id);
-      this.cachedTokens -= e.tokens;
-      this.evictions++;
-      if (reservedTokens + this.cachedTokens <= capacityTokens) return;
+    let e = this.head;
+    while (e !== undefined && reservedTokens + this.cachedTokens > capacityTokens) {
+      const next = e.next;
+      if (e.refs === 0) {
+        this.unlink(e);
+        e.cached = false;
+        this.cachedTokens -= e.tokens;
+        this.evictions++;
+        if (e.expected === 0) this.byId.delete(e.id);
+      }
+      e = next;
     }
   }
 
   private touch(e: PrefixEntry): void {
-    this.entries.delete(e.id);
-    this.entries.set(e.id, e);
+    if (this.tail === e) return;
+    this.unlink(e);
+    this.append(e);
+  }
+
+  private append(e: PrefixEntry): void {
+    e.prev = this.tail;
+    e.next = undefined;
+    if (this.tail !== undefined) this.tail.next = e;
+    else this.head = e;
+    this.tail = e;
+  }
+
+  private unlink(e: PrefixEntry): void {
+    if (e.prev !== undefined) e.prev.next = e.next;
+    else this.head = e.next;
+    if (e.next !== undefined) e.next.prev = e.prev;
+    else this.tail = e.prev;
+    e.prev = undefined;
+    e.next = undefined;
   }
 }
