@@ -10,6 +10,8 @@ import { InputError } from '../src/scenario/errors.js';
 import { simulate } from '../src/sim/simulation.js';
 import type { Replica } from '../src/sim/inference/replica.js';
 import type { RequestRow } from '../src/sim/inference/service-rows.js';
+import { PrefixIds, StreamPrefixes, type PrefixOf } from '../src/sim/inference/request-prefixes.js';
+import { RandomStream } from '../src/engine/random.js';
 import { repoPath, scenarioFromText } from './helpers.js';
 import { ensureDist } from './policy-dist.js';
 import { toyScenario, type ToyOptions } from './inference-helpers.js';
@@ -41,6 +43,50 @@ const problems = (text: string): string[] => {
   }
   return [];
 };
+
+describe('prefix popularity', () => {
+  /** Draws `n` requests' prefixes from a stream with `px` and counts them by id. */
+  const draw = (px: string, n: number): { counts: Map<number, number>; tokens: Map<number, Set<number>> } => {
+    const st = scenarioFromText(toyScenario({ prompt: '1000', extraStream: `        prefixes: ${px}\n` })).services[0]!.streams[0]!;
+    const ids = new PrefixIds();
+    ids.block(5); // another stream's prefixes come first: ids are the service's
+    const prefixes = StreamPrefixes.of(st, ids, (purpose) => new RandomStream(1, purpose), 's')!;
+    const counts = new Map<number, number>();
+    const tokens = new Map<number, Set<number>>();
+    const out: PrefixOf = { prefixId: -1, prefixTokens: 0 };
+    for (let i = 0; i < n; i++) {
+      prefixes.assign(i, out);
+      counts.set(out.prefixId, (counts.get(out.prefixId) ?? 0) + 1);
+      if (!tokens.has(out.prefixId)) tokens.set(out.prefixId, new Set());
+      tokens.get(out.prefixId)!.add(out.prefixTokens);
+    }
+    return { counts, tokens };
+  };
+
+  it('Zipf: the k-th prefix is drawn with probability 1/k^s over the harmonic sum; lengths drawn once per prefix', () => {
+    const n = 200_000;
+    for (const s of [1, 1.5]) {
+      const { counts, tokens } = draw(`{ count: 10, tokens: { distribution: uniform, min: 100, max: 900 }, zipf_exponent: ${s} }`, n);
+      let h = 0;
+      for (let k = 1; k <= 10; k++) h += 1 / k ** s;
+      for (let k = 1; k <= 10; k++) {
+        const p = 1 / k ** s / h;
+        // Within 4 standard errors of the binomial proportion.
+        expect(Math.abs(counts.get(4 + k)! / n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
+      }
+      expect([...counts.keys()].sort((a, b) => a - b)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+      for (const t of tokens.values()) expect(t.size).toBe(1);
+      expect(new Set([...tokens.values()].map((t) => [...t][0])).size).toBeGreaterThan(1);
+    }
+  });
+
+  it('uniform popularity, and a fraction of requests without a prefix', () => {
+    const n = 100_000;
+    const { counts } = draw('{ count: 4, tokens: 500, popularity: uniform, fraction: 0.3 }', n);
+    expect(Math.abs(counts.get(-1)! / n - 0.7)).toBeLessThan(0.006);
+    for (let k = 5; k < 9; k++) expect(Math.abs(counts.get(k)! / n - 0.075)).toBeLessThan(0.004);
+  });
+});
 
 describe('prefix caching on a replica', () => {
   it("a hit shortens TTFT by exactly the prefill time of the prefix's tokens", () => {
