@@ -177,6 +177,31 @@ describe('prefix caching on a disaggregated prefill pool', () => {
   });
 });
 
+describe('cache-aware balancer on a disaggregated service', () => {
+  it('routes prompts to the prefill replica holding their prefix (decode replicas by load)', () => {
+    const text = (balancer: string): string =>
+      computeBound({
+        replicas: 6,
+        balancer,
+        kvBytesPerToken: 1e5,
+        memory: '4GB',
+        rate: 10,
+        prompt: '{ distribution: uniform, min: 2100, max: 2600 }',
+        output: '20',
+        count: 3000,
+        extraStream: '        prefixes: { count: 40, tokens: 2000 }\n',
+      }).replace(
+        /    replicas: \{[^\n]*\n/,
+        '    prefill: { count: 4, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 2, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, max_batch: 64 }\n',
+      );
+    const rr = run(text('round-robin')).service;
+    const ca = run(text('cache-aware')).service;
+    expect(ca.requests).toBe(3000);
+    expect(ca.prefix_hit_rate).toBeGreaterThan(rr.prefix_hit_rate + 0.2);
+    expect(ca.ttft_p50_s).toBeLessThan(rr.ttft_p50_s);
+  });
+});
+
 describe('cache-aware balancer', () => {
   const workload = (balancer: string, seed = 1): ReturnType<typeof run>['service'] =>
     run(
