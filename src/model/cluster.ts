@@ -276,6 +276,7 @@ export class Cluster {
     const kind = this.nodeKind[node]!;
     if (free === WHOLE_DEVICE_MILLI) this.changeNodeFree(node, -1);
     this.deviceFreeMilli[dev] = free - milli;
+    this.countSharedFree(kind, free, free - milli);
     const shared = this.sharedSet(kind);
     if (free - milli > 0) shared.add(dev);
     else shared.delete(dev);
@@ -284,13 +285,62 @@ export class Cluster {
   releaseShare(dev: number, milli: number): void {
     const node = this.deviceNode[dev]!;
     const kind = this.nodeKind[node]!;
-    const free = this.deviceFreeMilli[dev]! + milli;
+    const before = this.deviceFreeMilli[dev]!;
+    const free = before + milli;
     this.deviceFreeMilli[dev] = free;
+    this.countSharedFree(kind, before, free);
     const shared = this.sharedSet(kind);
     if (free === WHOLE_DEVICE_MILLI) {
       shared.delete(dev);
       this.changeNodeFree(node, 1);
     } else shared.add(dev);
+  }
+
+  /**
+   * Per kind, how many partly shared devices have each free share (index = free milli, 1..999),
+   * and the largest such share: what maxSharedFreeMilli answers.
+   */
+  private readonly sharedFreeCounts: Int32Array[] = [];
+  private readonly sharedFreeMax: number[] = [];
+
+  private countSharedFree(kind: number, before: number, after: number): void {
+    let counts = this.sharedFreeCounts[kind];
+    if (!counts) {
+      counts = new Int32Array(WHOLE_DEVICE_MILLI);
+      this.sharedFreeCounts[kind] = counts;
+      this.sharedFreeMax[kind] = 0;
+    }
+    if (after > 0 && after < WHOLE_DEVICE_MILLI) {
+      counts[after]!++;
+      if (after > this.sharedFreeMax[kind]!) this.sharedFreeMax[kind] = after;
+    }
+    if (before > 0 && before < WHOLE_DEVICE_MILLI && --counts[before]! === 0 && before === this.sharedFreeMax[kind]) {
+      let m = before - 1;
+      while (m > 0 && counts[m] === 0) m--;
+      this.sharedFreeMax[kind] = m;
+    }
+  }
+
+  /**
+   * The largest free share (milli) on a partly shared device of `kind`, 0 when none is: a share
+   * larger than this fits only on a whole free device (kindFree).
+   */
+  maxSharedFreeMilli(kind: number): number {
+    return this.sharedFreeMax[kind] ?? 0;
+  }
+
+  /**
+   * Whether `devices` devices (each `milli` thousandths, 1000 = whole) of one of `kinds` (all when
+   * undefined) are free now: false means no placement policy can place such a job until something
+   * is released. Host resources and node boundaries are not counted, so true only means "maybe".
+   */
+  mayHoldNow(devices: number, milli: number, kinds: readonly number[] | undefined): boolean {
+    if (milli < WHOLE_DEVICE_MILLI) {
+      for (const k of kinds ?? this.allKinds) if (this.kindFree[k]! > 0 || this.maxSharedFreeMilli(k) >= milli) return true;
+      return false;
+    }
+    for (const k of kinds ?? this.allKinds) if (this.kindFree[k]! >= devices) return true;
+    return false;
   }
 
   private sharedSet(kind: number): Set<number> {

@@ -9,6 +9,8 @@ export const READ_ONLY_METHODS: ReadonlySet<unknown> = new Set<unknown>([
   FreeIndex.prototype.leftmost,
   FreeIndex.prototype.max,
   Cluster.prototype.firstWholeFreeDevice,
+  Cluster.prototype.maxSharedFreeMilli,
+  Cluster.prototype.mayHoldNow,
   Cluster.prototype.totalPeakFlops,
   Cluster.prototype.kindIndex,
 ]);

@@ -79,6 +79,8 @@ export type ClusterView = Pick<
   | 'kindMinPerNode'
   | 'deviceFreeMilli'
   | 'sharedDevices'
+  | 'maxSharedFreeMilli'
+  | 'mayHoldNow'
   | 'nodeAffinity'
   | 'kindWholeFreeNodes'
   | 'leafSlots'

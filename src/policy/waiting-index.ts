@@ -282,7 +282,5 @@ export class IndexWalk {
 
 /** Whether some allowed kind has `devices` whole devices free (a necessary condition to place). */
 export function mayFitNow(g: WaitingGroup, cluster: ClusterView): boolean {
-  if (g.milli < 1000) return true; // a share may fit on a partly used device
-  for (const k of g.kinds ?? cluster.allKinds) if (cluster.kindFree[k]! >= g.devices) return true;
-  return false;
+  return cluster.mayHoldNow(g.devices, g.milli, g.kinds);
 }

@@ -565,6 +565,10 @@ export class Simulation implements FailurePort, InferencePort {
       running: this.running,
       cluster: this.cluster,
       place: (job: JobView) => {
+        // What no placement can hold now is refused before asking the policy: queue disciplines
+        // that try every waiting job each pass (built-in or plug-in) then cost one check per job
+        // that cannot start, not a placement search (identical decisions: the search would fail).
+        if (!this.cluster.mayHoldNow(job.devices, job.milli, job.allowedKinds)) return undefined;
         let p: Placement | undefined;
         try {
           p = this.policies.placer.place(job, this.cluster, this.hints);
