@@ -88,6 +88,26 @@ describe('prefix popularity', () => {
   });
 });
 
+describe('prefix groups', () => {
+  /** Two streams on one replica, each with one prefix: in one group or each its own. */
+  const twoStreams = (groupA: string, groupB: string, tokensB = 500): string =>
+    toyScenario({ prompt: '1000', output: '5', rate: 2, count: 50, extraStream: `        prefixes: { count: 1, tokens: 500${groupA} }\n` }) +
+    `      - name: b\n        arrival: { process: poisson, rate: 2/s }\n        prompt_tokens: 1000\n        output_tokens: 5\n        count: 50\n        prefixes: { count: 1, tokens: ${tokensB}${groupB} }\n`;
+
+  it('streams of one group share their prefixes (ids and lengths); without a group each has its own', () => {
+    // 100 requests on one replica that never evicts: one miss per distinct prefix.
+    expect(run(twoStreams(', group: system', ', group: system')).hitRate).toBe(99 / 100);
+    expect(run(twoStreams('', '')).hitRate).toBe(98 / 100);
+    expect(run(twoStreams(', group: system', ', group: other')).hitRate).toBe(98 / 100);
+  });
+
+  it('refuses a stream whose group disagrees on count or tokens', () => {
+    expect(problems(twoStreams(', group: system', ', group: system', 400))).toEqual([
+      expect.stringMatching(/services\[0\]\.streams\[1\]\.prefixes\.group: prefix group 'system' is defined by stream 0 with count 1 and tokens/),
+    ]);
+  });
+});
+
 describe('prefix caching on a replica', () => {
   it("a hit shortens TTFT by exactly the prefill time of the prefix's tokens", () => {
     const text = computeBound({ arrival: traceArrival([[0, 3000, 10, 'system', 1000], [10, 3000, 10, 'system', 1000], [20, 3000, 10, '', '']]) });

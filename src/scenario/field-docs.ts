@@ -304,6 +304,7 @@ const SERVICE: Docs = {
   'streams[].prefixes.popularity': 'zipf (default): the k-th most popular prefix drawn with probability proportional to 1/k^zipf_exponent; uniform: all equally.',
   'streams[].prefixes.zipf_exponent': 'Exponent of the Zipf popularity, in [0, 10]; 1 when absent (popularity zipf only).',
   'streams[].prefixes.fraction': 'Fraction of requests that carry a prefix (the others share nothing), in [0, 1]; 1 by default.',
+  'streams[].prefixes.group': "Streams naming the same group share one set of prefixes (the same ids and lengths, e.g. one app's system prompts seen from two regions); their `count` and `tokens` must agree. A stream's own set when absent.",
   'streams[].start': 'First arrival no earlier than this.',
   'streams[].until': 'No arrivals from this time on.',
   'streams[].count': 'At most this many requests.',

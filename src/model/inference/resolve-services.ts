@@ -236,6 +236,8 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   }
 
   const streams: ResolvedStream[] = [];
+  /** Prefix groups: the first stream defining each, by group name. */
+  const prefixGroups = new Map<string, number>();
   // A stream's name keys its random streams: two streams of one name would draw the same arrivals.
   const streamNames = new Set<string>();
   s.streams.forEach((st, ti) => {
@@ -292,6 +294,16 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
       const pat: PathKey[] = [...sat, 'prefixes'];
       if (a.process === 'trace') bad(pat, 'a trace stream carries its prefixes in its prefix_id and prefix_tokens columns; drop `prefixes`');
       if (px.popularity === 'uniform' && px.zipf_exponent !== undefined) bad([...pat, 'zipf_exponent'], 'zipf_exponent shapes popularity zipf only; drop it, or set `popularity: zipf`');
+      if (px.group !== undefined) {
+        const first = prefixGroups.get(px.group);
+        if (first === undefined) prefixGroups.set(px.group, ti);
+        else {
+          const def = s.streams[first]!.prefixes!;
+          if (def.count !== px.count || JSON.stringify(def.tokens) !== JSON.stringify(px.tokens)) {
+            bad([...pat, 'group'], `prefix group '${px.group}' is defined by stream ${first} with count ${def.count} and tokens ${JSON.stringify(def.tokens)}; a stream sharing it must give the same count and tokens`);
+          }
+        }
+      }
       const longest = Math.max(1, Math.round(maxOf(px.tokens)));
       const shortest = Math.max(1, Math.round(minOf(st.prompt_tokens)));
       if (a.process !== 'trace') {

@@ -119,6 +119,11 @@ export const prefixesSchema = z.strictObject({
   zipf_exponent: boundedNumber(0, 10).optional(),
   /** Fraction of requests that carry a prefix (the others share nothing), in [0, 1]. */
   fraction: boundedNumber(0, 1).default(1),
+  /**
+   * Streams of the service naming the same group draw from one set of prefixes (the same system
+   * prompts seen from two regions, say): same ids, same lengths; their `count` and `tokens` agree.
+   */
+  group: identifier.optional(),
 });
 
 export const requestStreamSchema = z.strictObject({

@@ -6,10 +6,27 @@ import type { RandomStream } from '../../engine/random.js';
 import type { ResolvedStream } from '../../model/inference/resolve-services.js';
 import { sample } from '../../scenario/distribution.js';
 
-/** A service's prefix ids: blocks for generated prefixes, one id per trace prefix name. */
+/** A set of generated prefixes: its first id and the tokens of each. */
+interface PrefixSet {
+  readonly base: number;
+  readonly lengths: Float64Array;
+}
+
+/** A service's prefix ids: blocks for generated prefixes (one per stream, or per group of streams), one id per trace prefix name. */
 export class PrefixIds {
   private next = 0;
   private readonly byName = new Map<string, number>();
+  private readonly groups = new Map<string, PrefixSet>();
+
+  /** The prefix set of a group, made by `make` for the first stream that asks. */
+  group(name: string, make: () => PrefixSet): PrefixSet {
+    let set = this.groups.get(name);
+    if (set === undefined) {
+      set = make();
+      this.groups.set(name, set);
+    }
+    return set;
+  }
 
   /** `n` fresh ids; the first is returned. */
   block(n: number): number {
@@ -46,7 +63,8 @@ export class StreamPrefixes {
   private constructor(
     private readonly stream: ResolvedStream,
     ids: PrefixIds,
-    lengthRandom: RandomStream,
+    lengthRandom: () => RandomStream,
+    groupLengthRandom: () => RandomStream,
     private readonly picks: RandomStream,
   ) {
     const px = stream.spec.prefixes;
@@ -61,10 +79,16 @@ export class StreamPrefixes {
     }
     this.traceIds = undefined;
     const n = px!.count;
-    this.base = ids.block(n);
+    const make = (random: RandomStream): PrefixSet => {
+      const base = ids.block(n);
+      const lengths = new Float64Array(n);
+      for (let k = 0; k < n; k++) lengths[k] = Math.max(1, Math.round(sample(px!.tokens, random)));
+      return { base, lengths };
+    };
+    const set = px!.group === undefined ? make(lengthRandom()) : ids.group(px!.group, () => make(groupLengthRandom()));
+    this.base = set.base;
+    this.lengths = set.lengths;
     this.fraction = px!.fraction;
-    this.lengths = new Float64Array(n);
-    for (let k = 0; k < n; k++) this.lengths[k] = Math.max(1, Math.round(sample(px!.tokens, lengthRandom)));
     if (px!.popularity === 'zipf') {
       const s = px!.zipf_exponent ?? 1;
       this.cdf = new Float64Array(n);
@@ -79,7 +103,15 @@ export class StreamPrefixes {
   /** The stream's prefixes, or undefined when its requests carry none. */
   static of(stream: ResolvedStream, ids: PrefixIds, random: (purpose: string) => RandomStream, service: string): StreamPrefixes | undefined {
     if (stream.spec.prefixes === undefined && stream.trace?.prefixes === undefined) return undefined;
-    return new StreamPrefixes(stream, ids, random(`prefix-lengths:${service}:${stream.name}`), random(`prefixes:${service}:${stream.name}`));
+    // Stream names hold no ':', so a group's stream never meets a stream's.
+    const group = stream.spec.prefixes?.group;
+    return new StreamPrefixes(
+      stream,
+      ids,
+      () => random(`prefix-lengths:${service}:${stream.name}`),
+      () => random(`prefix-lengths:${service}:group:${group}`),
+      random(`prefixes:${service}:${stream.name}`),
+    );
   }
 
   assign(made: number, out: PrefixOf): void {
