@@ -9,7 +9,7 @@ import { csvLine } from '../experiment/csv.js';
 import { runEngineBench, type BenchRow } from './engine-bench.js';
 import { runInferenceBench } from './inference-bench.js';
 import { runNetworkBench } from './network-bench.js';
-import { runPhillyBench, runScaleBench, runScalingCurve } from './scale-bench.js';
+import { runPhillyBench, runScaleBench, runScalingCurve, runSharingBench } from './scale-bench.js';
 
 type BenchCase = () => BenchRow[] | Promise<BenchRow[]>;
 
@@ -20,6 +20,7 @@ const CASES: Record<string, BenchCase> = {
   scale: () => runScaleBench(),
   scaling: () => runScalingCurve(),
   philly: () => runPhillyBench(),
+  sharing: () => runSharingBench(),
   inference: () => runInferenceBench(1_000_000),
   sweep: async () => (await import('./sweep-bench.js')).runSweepBench(),
   memory: async () => (await import('./memory-bench.js')).runMemoryBench(),
