@@ -2,7 +2,9 @@
 // its prompt (TTFT shorter by exactly the prefix's prefill time); the cache lives in the KV memory
 // the batch leaves free and evicts least recently used prefixes; the cache-aware balancer raises
 // the hit rate over load-only balancers; bad inputs are refused at their line; same seed, same bytes.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LOAD_BALANCERS } from '../src/policy/balancers/registry.js';
 import { prefillS } from '../src/model/inference/replica-model.js';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { loadPolicies } from '../src/policy/plugin.js';
@@ -308,5 +310,61 @@ describe('prefix inputs are refused at their line', () => {
 describe('services.csv', () => {
   it('leaves prefix_hit_rate empty when no request carries a prefix', () => {
     expect(run(toyScenario({ count: 50 })).hitRate).toBeNaN();
+  });
+});
+
+describe('every request accounted for (property)', () => {
+  it('over every balancer, colocated and disaggregated, tight and ample memory, with and without admission control', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          balancer: fc.constantFrom(...LOAD_BALANCERS.keys()),
+          disaggregated: fc.boolean(),
+          admission: fc.boolean(),
+          memoryMB: fc.integer({ min: 2300, max: 4000 }),
+          prefixes: fc.integer({ min: 1, max: 60 }),
+          fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+          prefixMax: fc.integer({ min: 1, max: 150 }),
+          rate: fc.integer({ min: 5, max: 300 }),
+          seed: fc.integer({ min: 1, max: 1000 }),
+        }),
+        (p) => {
+          let text = computeBound({
+            replicas: 4,
+            maxBatch: 8,
+            balancer: p.balancer,
+            kvBytesPerToken: 1e6,
+            memory: `${p.memoryMB}MB`,
+            rate: p.rate,
+            seed: p.seed,
+            prompt: '{ distribution: uniform, min: 150, max: 250 }',
+            output: '{ distribution: uniform, min: 1, max: 40 }',
+            count: 300,
+            extraService: p.admission && !p.disaggregated ? '    slo: { ttft: 50ms, admission: true }\n' : '',
+            extraStream: `        prefixes: { count: ${p.prefixes}, tokens: { distribution: uniform, min: 1, max: ${p.prefixMax} }, fraction: ${p.fraction} }\n`,
+          });
+          if (p.disaggregated) {
+            text = text.replace(
+              /    replicas: \{[^\n]*\n/,
+              '    prefill: { count: 2, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 2, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n',
+            );
+          }
+          const s = simulate(scenarioFromText(text), {
+            observe: (sim) => {
+              sim.inference!.onChange = (rep: Replica) => {
+                expect(rep.kvReservedTokens + rep.prefixCache.cachedTokens).toBeLessThanOrEqual(rep.kvCapacityTokens);
+                expect(rep.prefixCache.pinnedTokens).toBeLessThanOrEqual(rep.prefixCache.cachedTokens);
+              };
+            },
+          }).services[0]!;
+          expect(s.requests + s.requests_rejected + s.requests_unfinished).toBe(300);
+          expect(s.requests_unfinished).toBe(0);
+          // Defined as soon as requests carry prefixes (with this fraction and count, some surely do).
+          if (p.fraction > 0.2 && s.requests > 50) expect(Number.isFinite(s.prefix_hit_rate)).toBe(true);
+          if (Number.isFinite(s.prefix_hit_rate)) expect(s.prefix_hit_rate).toBeLessThanOrEqual(1);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
