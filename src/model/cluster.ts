@@ -2,6 +2,8 @@
 // in flat typed arrays so that large pools stay compact and placement can index free capacity.
 import { FreeIndex } from './free-index.js';
 import type { DeviceKind, FabricPreset } from './hardware-schema.js';
+import { fabricKind, type TopologySpec } from './network/fabrics/registry.js';
+import type { PathKey } from '../scenario/errors.js';
 
 export interface Datacentre {
   readonly index: number;
@@ -15,8 +17,10 @@ export interface Datacentre {
   readonly electricityPriceByHour: readonly number[];
   readonly carbonIntensityByHour: readonly number[];
   readonly fabric: FabricPreset | undefined;
-  readonly nodesPerLeaf: number;
-  readonly oversubscription: number;
+  /** The switch fabric inside the site (its kind and figures). */
+  readonly topology: TopologySpec;
+  /** Where the topology's fields are in the scenario (its `topology` block, else the data centre). */
+  readonly topologyAt: readonly PathKey[];
 }
 
 export interface KindInfo {
@@ -62,7 +66,10 @@ export class Cluster {
   readonly groups: readonly NodeGroup[];
   readonly nodeCount: number;
   readonly deviceCount: number;
-  /** Per node: data centre, kind, group, first device index, device count, leaf (within its DC). */
+  /**
+   * Per node: data centre, kind, group, first device index, device count, and its leaf: the
+   * placement group its data centre's topology puts it in (leaf or ToR switch), numbered within the DC.
+   */
   readonly nodeDatacentre: Int32Array;
   readonly nodeKind: Int32Array;
   readonly nodeGroup: Int32Array;
@@ -155,7 +162,7 @@ export class Cluster {
         this.nodeFree[n] = g.devicesPerNode;
         this.nodeCpuMilli[n] = g.cpuMilliPerNode ?? Infinity;
         this.nodeMemoryMiB[n] = g.memoryMiBPerNode ?? Infinity;
-        this.nodeLeaf[n] = Math.floor(nodesInDc[g.datacentre]! / dc.nodesPerLeaf);
+        this.nodeLeaf[n] = fabricKind(dc.topology).group(dc.topology, nodesInDc[g.datacentre]!);
         nodesInDc[g.datacentre]!++;
         for (let j = 0; j < g.devicesPerNode; j++, d++) this.deviceNode[d] = n;
         perKind[g.kind]!.push(n);

@@ -12,6 +12,7 @@ import type { ClusterShape, Datacentre, KindInfo, NodeGroup } from './cluster.js
 import { trainingFlop, type JobTemplate, type ShapeOverrides } from './job.js';
 import { usefulParamsOf } from './moe.js';
 import type { InterDcLink } from './network/topology.js';
+import type { TopologySpec } from './network/fabrics/registry.js';
 import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { InputFileError } from '../scenario/read-input-file.js';
@@ -279,8 +280,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       electricityPriceByHour: hourly(dc.electricity_price),
       carbonIntensityByHour: hourly(dc.carbon_intensity),
       fabric,
-      nodesPerLeaf: dc.nodes_per_leaf,
-      oversubscription: dc.oversubscription,
+      ...siteTopology(dc, di, fail),
     });
     dc.node_groups.forEach((g, gi) => {
       const kind = useKind(g.device, ['datacentres', di, 'node_groups', gi, 'device']);
@@ -832,4 +832,23 @@ export function hostRequest(j: { readonly cpu?: number | undefined; readonly mem
     ...(j.cpu !== undefined ? { cpuMilli: Math.round(j.cpu * 1000) } : {}),
     ...(j.memory !== undefined ? { memoryMiB: j.memory / 2 ** 20 } : {}),
   };
+}
+
+/**
+ * A data centre's fabric: its `topology` block, else a leaf-spine from the data centre's own
+ * `nodes_per_leaf` and `oversubscription` (the fields every scenario before topology kinds used,
+ * with the same defaults). Both at once would leave one of them ignored: refused.
+ */
+function siteTopology(
+  dc: Scenario['datacentres'][number],
+  di: number,
+  fail: (path: readonly PathKey[], message: string) => void,
+): { topology: TopologySpec; topologyAt: readonly PathKey[] } {
+  if (dc.topology) {
+    for (const field of ['nodes_per_leaf', 'oversubscription'] as const) {
+      if (dc[field] !== undefined) fail(['datacentres', di, field], `${field} is given both here and in this data centre's topology block: give it in topology only`);
+    }
+    return { topology: dc.topology, topologyAt: ['datacentres', di, 'topology'] };
+  }
+  return { topology: { kind: 'leaf-spine', nodes_per_leaf: dc.nodes_per_leaf ?? 16, oversubscription: dc.oversubscription ?? 1 }, topologyAt: ['datacentres', di] };
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardware-schema.js';
 import { serviceSchema } from '../model/inference/service-schema.js';
+import { topologySchema } from '../model/network/fabrics/registry.js';
 import { distributionSchema } from './distribution.js';
 import { expectSchema } from './expect-schema.js';
 import { tenantsFromSchema, tenantsSchema } from './tenants-schema.js';
@@ -72,10 +73,15 @@ export const datacentreSchema = z.strictObject({
   carbon_intensity: z.union([carbonIntensity, z.array(carbonIntensity).length(24)]).default(0),
   /** Scale-out fabric: a preset name or a preset with overrides. */
   fabric: fabricRefSchema.optional(),
-  /** Nodes attached to one leaf switch. */
-  nodes_per_leaf: z.number().int().positive().default(16),
-  /** Leaf downlink : uplink capacity ratio (1 = non-blocking), at most 1000. */
-  oversubscription: boundedNumber(1, 1000).default(1),
+  /**
+   * The switch fabric inside the site, by `kind` (src/model/network/fabrics/): leaf-spine (the
+   * default).
+   */
+  topology: topologySchema.optional(),
+  /** Without `topology`: nodes per leaf switch of the leaf-spine fabric (default 16). */
+  nodes_per_leaf: z.number().int().positive().optional(),
+  /** Without `topology`: the leaf-spine fabric's leaf downlink : uplink ratio (default 1), at most 1000. */
+  oversubscription: boundedNumber(1, 1000).optional(),
   node_groups: z.array(nodeGroupSchema).default([]),
   /** Node groups read from a trace's node list, added to `node_groups`. */
   nodes_from: traceNodesSchema.optional(),

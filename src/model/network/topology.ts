@@ -1,12 +1,14 @@
-// The pool's network as links of the flow model: per node a NIC uplink and downlink, per leaf an
-// aggregate uplink and downlink to the spine (capacity set by the oversubscription), and per
-// inter-DC link one directed link each way. Routes between data centres take the lowest-latency
+// The pool's network as links of the flow model: per node a NIC uplink and downlink, per data
+// centre the links of its switch fabric (its topology kind: fabrics/), and per inter-DC link one
+// directed link each way. Routes between data centres take the lowest-latency
 // path over the inter-DC links (possibly several hops). A link's `window` caps each connection
 // that crosses it at window / RTT; how many connections a flow stands for is the caller's to say.
 import { FABRIC_PRESETS } from '../catalogue.js';
 import type { Cluster } from '../cluster.js';
 import type { FabricPreset } from '../hardware-schema.js';
 import type { FlowNetwork } from './flow-network.js';
+import type { SiteFabric } from './fabric-kind.js';
+import { fabricKind } from './fabrics/registry.js';
 import type { PathKey } from '../../scenario/errors.js';
 
 export interface InterDcLink {
@@ -36,10 +38,8 @@ export interface Route {
 export class Topology {
   readonly nicUp: Int32Array;
   readonly nicDown: Int32Array;
-  /** Per node: the index of its leaf among all leaves of the pool. */
-  readonly nodeLeafId: Int32Array;
-  readonly leafUp: number[] = [];
-  readonly leafDown: number[] = [];
+  /** Per data centre: its switch fabric. */
+  private readonly sites: SiteFabric[] = [];
   /** Per node: effective scale-out capacity (all NICs x rate x efficiency), bytes/s. */
   readonly nodeNicBytesPerS: Float64Array;
   /** Per node: its scale-out NICs (rails). */
@@ -63,12 +63,13 @@ export class Topology {
     const c = cluster;
     this.nicUp = new Int32Array(c.nodeCount);
     this.nicDown = new Int32Array(c.nodeCount);
-    this.nodeLeafId = new Int32Array(c.nodeCount);
     this.nodeNicBytesPerS = new Float64Array(c.nodeCount);
     this.nodeRails = new Int32Array(c.nodeCount);
     this.nodeFabric = new Array<FabricPreset>(c.nodeCount);
-    const leafIds = new Map<string, number>();
-    const leafCapacity: number[] = [];
+    const nodeInDc = new Int32Array(c.nodeCount);
+    const dcNodes: number[][] = c.datacentres.map(() => []);
+    // Data centres in the order their first node comes (the order their switch links are made).
+    const dcOrder: number[] = [];
     // A group's place among its data centre's node_groups (those with a nic_rate are listed ones).
     const groupInDc = c.groups.map((g, gi) => c.groups.slice(0, gi).filter((o) => o.datacentre === g.datacentre).length);
     for (let n = 0; n < c.nodeCount; n++) {
@@ -85,22 +86,21 @@ export class Topology {
       this.nodeRails[n] = group.nicsPerNode;
       this.nicUp[n] = this.addLink(cap, 0, `nic-up:${group.name}:${n - group.firstNode}`, nicField);
       this.nicDown[n] = this.addLink(cap, 0, `nic-down:${group.name}:${n - group.firstNode}`, nicField);
-      const key = `${dc.index}:${c.nodeLeaf[n]}`;
-      let leaf = leafIds.get(key);
-      if (leaf === undefined) {
-        leaf = leafIds.size;
-        leafIds.set(key, leaf);
-        leafCapacity.push(0);
-      }
-      this.nodeLeafId[n] = leaf;
-      leafCapacity[leaf]! += cap;
+      const nodes = dcNodes[dc.index]!;
+      if (nodes.length === 0) dcOrder.push(dc.index);
+      nodeInDc[n] = nodes.length;
+      nodes.push(n);
     }
-    for (const [key, leaf] of leafIds) {
-      const [dcIndex, leafInDc] = key.split(':').map(Number) as [number, number];
-      const dc = c.datacentres[dcIndex]!;
-      const cap = leafCapacity[leaf]! / dc.oversubscription;
-      this.leafUp[leaf] = this.addLink(cap, 0, `leaf-up:${dc.name}:${leafInDc}`, ['datacentres', dcIndex, 'oversubscription']);
-      this.leafDown[leaf] = this.addLink(cap, 0, `leaf-down:${dc.name}:${leafInDc}`, ['datacentres', dcIndex, 'oversubscription']);
+    for (const di of dcOrder) {
+      const dc = c.datacentres[di]!;
+      this.sites[di] = fabricKind(dc.topology).build(dc.topology, {
+        datacentre: dc.name,
+        nodes: dcNodes[di]!,
+        nodeInDc,
+        nodeNicBytesPerS: this.nodeNicBytesPerS,
+        field: (name) => [...dc.topologyAt, name],
+        addLink: (capacityBytesPerS, latencyS, name, field) => this.addLink(capacityBytesPerS, latencyS, name, field),
+      });
     }
     interDc.forEach((l, li) => {
       const cap = l.bandwidthBytesPerS * l.efficiency;
@@ -175,28 +175,23 @@ export class Topology {
     const fabric = this.nodeFabric[a]!;
     const dcA = c.nodeDatacentre[a]!;
     const dcB = c.nodeDatacentre[b]!;
-    const leafA = this.nodeLeafId[a]!;
-    const leafB = this.nodeLeafId[b]!;
     const links = [this.nicUp[a]!];
     let hops: number;
     let propagationS = 0;
     let connectionCapBytesPerS = Infinity;
-    if (dcA === dcB && leafA === leafB) hops = 1;
+    if (dcA === dcB) hops = this.sites[dcA]!.route(a, b, links);
     else {
-      links.push(this.leafUp[leafA]!);
-      hops = 3;
-      if (dcA !== dcB) {
-        const path = this.dcPaths[dcA]![dcB];
-        if (!path) throw new Error(`no inter-DC route from ${c.datacentres[dcA]!.name} to ${c.datacentres[dcB]!.name}`);
-        for (const [li, dir] of path) {
-          const l = this.interDc[li]!;
-          links.push(this.interDcLinks[li]![dir]);
-          propagationS += l.latencyS;
-          hops += 3; // border, long-haul and the next site's spine
-          if (l.windowBytes !== undefined) connectionCapBytesPerS = Math.min(connectionCapBytesPerS, l.windowBytes / (2 * this.pathLatencyS(dcA, dcB)));
-        }
+      const path = this.dcPaths[dcA]![dcB];
+      if (!path) throw new Error(`no inter-DC route from ${c.datacentres[dcA]!.name} to ${c.datacentres[dcB]!.name}`);
+      hops = this.sites[dcA]!.up(a, links);
+      for (const [li, dir] of path) {
+        const l = this.interDc[li]!;
+        links.push(this.interDcLinks[li]![dir]);
+        propagationS += l.latencyS;
+        hops += 3; // border, long-haul and the next site's top tier
+        if (l.windowBytes !== undefined) connectionCapBytesPerS = Math.min(connectionCapBytesPerS, l.windowBytes / (2 * this.pathLatencyS(dcA, dcB)));
       }
-      links.push(this.leafDown[leafB]!);
+      hops += this.sites[dcB]!.down(b, links);
     }
     links.push(this.nicDown[b]!);
     const latencyS = fabric.endpoint_latency + hops * fabric.hop_latency + propagationS;

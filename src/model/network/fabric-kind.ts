@@ -1,0 +1,50 @@
+// The seam between the pool-wide network (NICs, inter-DC links: topology.ts) and one data centre's
+// switch fabric. A kind is one file under fabrics/ and one row of fabrics/registry.ts: it says which
+// placement group (leaf, ToR) each node is in, which links its switches add for the site's nodes,
+// and the links and switch hops between two nodes of the site and between a node and the site's top
+// tier (where inter-DC traffic leaves and enters).
+import type { z } from 'zod';
+import type { PathKey } from '../../scenario/errors.js';
+
+/** What a kind's builder is given for one data centre. */
+export interface FabricBuildContext {
+  /** The data centre's name (link names read `leaf-up:<dc>:<i>`). */
+  readonly datacentre: string;
+  /** The site's nodes (pool-wide indices), in node order. */
+  readonly nodes: readonly number[];
+  /** Per pool-wide node: its position among its data centre's nodes (what `group` takes). */
+  readonly nodeInDc: Int32Array;
+  /** Effective NIC capacity of each node of the pool (bytes/s), indexed by pool-wide node. */
+  readonly nodeNicBytesPerS: Float64Array;
+  /** The scenario path of one of the kind's fields (for messages about a link it sets). */
+  field(name: string): readonly PathKey[];
+  /** Adds a directed link to the flow network; returns its id. */
+  addLink(capacityBytesPerS: number, latencyS: number, name: string, field: readonly PathKey[]): number;
+}
+
+/**
+ * One data centre's switch fabric, built. Callers pass nodes of this site (pool-wide indices)
+ * and, to `route`, two distinct ones; implementations push link ids in path order and return the
+ * switches the path crosses.
+ */
+export interface SiteFabric {
+  /** Links strictly between a's NIC uplink and b's NIC downlink; returns the switch hops. */
+  route(a: number, b: number, out: number[]): number;
+  /** Links from a's first switch up to the site's top tier; returns switches crossed, the top one included. */
+  up(a: number, out: number[]): number;
+  /** Links from the site's top tier down to b's first switch; returns switches crossed below the top. */
+  down(b: number, out: number[]): number;
+}
+
+/** A topology kind: its scenario block's schema, its placement grouping and its builder. */
+export interface FabricKind<S extends { readonly kind: string }> {
+  readonly kind: S['kind'];
+  readonly description: string;
+  readonly schema: z.ZodType<S, unknown>;
+  /**
+   * The placement group (leaf or ToR switch: nodes whose traffic between them stays on one
+   * switch) of the i-th node of its data centre; groups are numbered from 0, non-decreasing in i.
+   */
+  group(spec: S, nodeInDc: number): number;
+  build(spec: S, ctx: FabricBuildContext): SiteFabric;
+}

@@ -1,0 +1,53 @@
+// Two tiers: `nodes_per_leaf` nodes per leaf switch, leaves joined by a non-blocking spine. Per
+// leaf one aggregate uplink and downlink whose capacity is the leaf's NIC total / oversubscription.
+// Same leaf: 1 switch hop; otherwise leaf, spine, leaf (3).
+import { z } from 'zod';
+import { boundedNumber } from '../../../scenario/quantity.js';
+import type { FabricKind } from '../fabric-kind.js';
+
+export const leafSpineSchema = z.strictObject({
+  kind: z.literal('leaf-spine'),
+  /** Nodes attached to one leaf switch. */
+  nodes_per_leaf: z.number().int().positive().default(16),
+  /** Leaf downlink : uplink capacity ratio (1 = non-blocking), at most 1000. */
+  oversubscription: boundedNumber(1, 1000).default(1),
+});
+
+export type LeafSpineSpec = z.output<typeof leafSpineSchema>;
+
+export const leafSpine: FabricKind<LeafSpineSpec> = {
+  kind: 'leaf-spine',
+  description: 'Leaves of nodes_per_leaf nodes under a non-blocking spine; leaf uplinks at NIC total / oversubscription.',
+  schema: leafSpineSchema,
+  group: (spec, i) => Math.floor(i / spec.nodes_per_leaf),
+  build(spec, ctx) {
+    const leafOf = (n: number): number => Math.floor(ctx.nodeInDc[n]! / spec.nodes_per_leaf);
+    const leafCapacity: number[] = [];
+    for (const n of ctx.nodes) leafCapacity[leafOf(n)] = (leafCapacity[leafOf(n)] ?? 0) + ctx.nodeNicBytesPerS[n]!;
+    const leafUp: number[] = [];
+    const leafDown: number[] = [];
+    const field = ctx.field('oversubscription');
+    leafCapacity.forEach((total, leaf) => {
+      const cap = total / spec.oversubscription;
+      leafUp[leaf] = ctx.addLink(cap, 0, `leaf-up:${ctx.datacentre}:${leaf}`, field);
+      leafDown[leaf] = ctx.addLink(cap, 0, `leaf-down:${ctx.datacentre}:${leaf}`, field);
+    });
+    return {
+      route(a, b, out) {
+        const la = leafOf(a);
+        const lb = leafOf(b);
+        if (la === lb) return 1;
+        out.push(leafUp[la]!, leafDown[lb]!);
+        return 3;
+      },
+      up(a, out) {
+        out.push(leafUp[leafOf(a)]!);
+        return 2;
+      },
+      down(b, out) {
+        out.push(leafDown[leafOf(b)]!);
+        return 1;
+      },
+    };
+  },
+};

@@ -1,0 +1,21 @@
+// Topology kinds by name: one row per kind (its file holds the schema, the placement grouping and
+// the builder). A data centre's `topology:` block is one of these schemas, chosen by `kind`.
+import { z } from 'zod';
+import type { FabricKind } from '../fabric-kind.js';
+import { leafSpine, leafSpineSchema } from './leaf-spine.js';
+
+export const topologySchema = z.discriminatedUnion('kind', [leafSpineSchema]);
+
+export type TopologySpec = z.output<typeof topologySchema>;
+
+const KINDS: { readonly [K in TopologySpec['kind']]: FabricKind<Extract<TopologySpec, { kind: K }>> } = {
+  'leaf-spine': leafSpine,
+};
+
+/** The kind of a data centre's topology block. */
+export function fabricKind<S extends TopologySpec>(spec: S): FabricKind<S> {
+  return KINDS[spec.kind] as unknown as FabricKind<S>;
+}
+
+/** Every kind with its description (for `poolsim` listings and the docs). */
+export const topologyKinds = (): readonly { kind: string; description: string }[] => Object.values(KINDS).map((k) => ({ kind: k.kind, description: k.description }));
