@@ -41,13 +41,20 @@ describe('tenants.csv', () => {
     // a1 holds 8 of 16 devices for 3600 s of a 10920 s run: mean share 0.1648; b holds 8 x (7200 +
     // 660 + 6660) s: 0.6648. a1 waited 60 s, ran 1 h alone: JCT 3660 s, slowdown 3660/3600.
     // b2 waited 3600 s after its preemption and ended at 10920 s: slowdown 10920/7200.
+    // Finish-time fairness (3 jobs present over [600, 4260], 2 before and after, 1 from 7200 s):
+    // a1 saw N = 3, a share of 16/3 devices holds its 8-device gang 2/3 of the time: T_id = 5400 s,
+    // rho = 3660/5400. b1 saw N = (2 x 600 + 3 x 3660 + 2 x 2940) / 7200 = 2.508: T_id = 7200 x
+    // 8N/16 = 9030 s, rho = 0.7973. b2 saw N = (18060 + 3720) / 10920 = 1.995 < 2, so its share
+    // holds the gang all the time: T_id = 7200 s, rho = 10920/7200.
     expect(out.get('tenants.csv')).toBe(
-      'tenant,quota_devices,entitled_share,mean_share,borrowed_device_hours,lent_device_hours,preempted_jobs,queueing_delay_p95_s,jct_mean_s,max_slowdown\n' +
-        'a,8,0.5,0.1648351648,0,8,0,60,3660,1.016666667\n' +
-        'b,8,0.5,0.6648351648,8,0,1,3420,9060,1.516666667\n',
+      'tenant,quota_devices,entitled_share,mean_share,borrowed_device_hours,lent_device_hours,preempted_jobs,queueing_delay_p95_s,jct_mean_s,max_slowdown,ftf_rho_max,ftf_rho_mean\n' +
+        'a,8,0.5,0.1648351648,0,8,0,60,3660,1.016666667,0.6777777778,0.6777777778\n' +
+        'b,8,0.5,0.6648351648,8,0,1,3420,9060,1.516666667,1.516666667,1.15700443\n',
     );
+    expect((7200 / 9030 + 10920 / 7200) / 2).toBeCloseTo(1.15700443, 8);
     const [header, row] = out.get('summary.csv')!.trim().split('\n');
-    expect(header!.split(',').at(-1)).toBe('jain_index');
+    expect(header!.split(',').slice(-3)).toEqual(['ftf_rho_max', 'ftf_rho_mean', 'jain_index']);
+    expect(Number(row!.split(',').at(-3))).toBeCloseTo(10920 / 7200, 9);
     // x = 0.3297, 1.3297: (1.6593)^2 / (2 x (0.1087 + 1.7681)) = 0.7336.
     expect(Number(row!.split(',').at(-1))).toBeCloseTo(jainIndex([0.1648351648 / 0.5, 0.6648351648 / 0.5]), 9);
     expect(Number(row!.split(',').at(-1))).toBeCloseTo(0.733575703, 8);

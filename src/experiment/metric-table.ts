@@ -53,6 +53,8 @@ const SUMMARY: Record<SummaryMetric, Entry> = {
   failures: ['count', 'lower', 'non-negative', 'hardware failure events (devices, nodes, links)'],
   lost_pflop: ['PFLOP', 'lower', 'non-negative', 'work lost to failures and redone'],
   checkpoint_overhead_s: ['s', 'lower', 'non-negative', 'progress time spent writing checkpoints, summed over jobs'],
+  ftf_rho_max: ['ratio', 'lower', 'non-negative', "finish-time fairness (Themis): largest over completed jobs of JCT / run time alone on a 1/N share of the pool, N the jobs contending over the job's lifetime (<= 1: no job worse off than on its own share)"],
+  ftf_rho_mean: ['ratio', 'lower', 'non-negative', 'finish-time fairness: mean over completed jobs of JCT / run time on a 1/N share of the pool'],
 };
 
 /** Summary columns of scenarios with tenants only (after the others, so that other scenarios keep their bytes). */
@@ -125,6 +127,8 @@ const TENANT: Record<string, Entry> = {
   queueing_delay_p95_s: ['s', 'lower', 'non-negative', "95th percentile of its jobs' queueing delay"],
   jct_mean_s: ['s', 'lower', 'non-negative', 'mean completion time of its jobs'],
   max_slowdown: ['ratio', 'lower', 'non-negative', 'largest JCT / run time alone on the best kind among its jobs'],
+  ftf_rho_max: ['ratio', 'lower', 'non-negative', 'largest finish-time fairness rho among its completed jobs (JCT / run time on a 1/N share of the pool)'],
+  ftf_rho_mean: ['ratio', 'lower', 'non-negative', 'mean finish-time fairness rho of its completed jobs'],
 };
 
 const def = (column: string, [unit, direction, range, description]: Entry): MetricDef => ({ column, unit, direction, range, description });

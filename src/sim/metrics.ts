@@ -1,6 +1,7 @@
 // Metrics gathered from lifecycle signals: per-job rows streamed to a sink as jobs end, and the
 // run's summary row (effective compute ratio, queueing delay, JCT, utilisation, energy).
 import type { Cluster } from '../model/cluster.js';
+import { FinishTimeFairness, ftfColumns } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
 import type { SimJob } from './sim-job.js';
 import { Samples } from './stats.js';
@@ -105,6 +106,9 @@ export interface SummaryRow {
   lost_pflop: number;
   /** Progress time spent writing checkpoints, summed over jobs. */
   checkpoint_overhead_s: number;
+  /** Finish-time fairness (Themis): largest and mean JCT / run time on a 1/N share of the pool, over completed jobs (sim/finish-time-fairness.ts). */
+  ftf_rho_max: number;
+  ftf_rho_mean: number;
 }
 
 export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
@@ -136,6 +140,8 @@ export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
   'failures',
   'lost_pflop',
   'checkpoint_overhead_s',
+  'ftf_rho_max',
+  'ftf_rho_mean',
 ];
 
 export interface RunLabels {
@@ -157,6 +163,8 @@ export class MetricsRecorder {
   private readonly jct = new Samples();
   /** Busy device-seconds per (data centre, kind, hour of day). */
   private readonly busyDeviceS: Float64Array;
+  /** Finish-time fairness of completed jobs (tenant metrics read it per tenant). */
+  readonly finishTimeFairness: FinishTimeFairness;
 
   constructor(
     private readonly cluster: Cluster,
@@ -164,6 +172,7 @@ export class MetricsRecorder {
     private readonly labels: RunLabels,
   ) {
     this.busyDeviceS = new Float64Array(cluster.datacentres.length * cluster.kinds.length * 24);
+    this.finishTimeFairness = new FinishTimeFairness(cluster, signals);
     this.byHour = cluster.datacentres.some(
       (d) => d.electricityPriceByHour.some((x) => x !== d.electricityPriceByHour[0]) || d.carbonIntensityByHour.some((x) => x !== d.carbonIntensityByHour[0]),
     );
@@ -310,6 +319,7 @@ export class MetricsRecorder {
       failures: this.failureEvents,
       lost_pflop: this.lostFlop / 1e15,
       checkpoint_overhead_s: this.checkpointOverheadS,
+      ...ftfColumns(this.finishTimeFairness.rho),
     };
   }
 

@@ -141,7 +141,7 @@ export class Simulation implements FailurePort, InferencePort {
       this.signals,
       { scenario: resolved.scenario.name, policy: this.policies.queueName, placement: this.policies.placementName, seed: this.seed },
     );
-    this.tenantMetrics = resolved.tenants ? new TenantMetrics(resolved.tenants, this.cluster, this.signals) : undefined;
+    this.tenantMetrics = resolved.tenants ? new TenantMetrics(resolved.tenants, this.cluster, this.signals, this.metrics.finishTimeFairness) : undefined;
     if (this.admission) {
       const admission = this.admission;
       const left = (job: SimJob, nowS: number): void => admission.jobLeft(job, nowS);

@@ -10,6 +10,7 @@
 import type { Cluster } from '../model/cluster.js';
 import type { Tenants } from '../model/tenants.js';
 import { queueOf, type QueueUsageTotals } from '../policy/tenants/kueue-admission.js';
+import { ftfColumns, type FinishTimeFairness } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
 import type { SimJob } from './sim-job.js';
 import { Samples } from './stats.js';
@@ -25,6 +26,9 @@ export interface TenantRow {
   queueing_delay_p95_s: number;
   jct_mean_s: number;
   max_slowdown: number;
+  /** Finish-time fairness over its completed jobs (sim/finish-time-fairness.ts). */
+  ftf_rho_max: number;
+  ftf_rho_mean: number;
 }
 
 export const TENANT_COLUMNS: readonly (keyof TenantRow)[] = [
@@ -38,6 +42,8 @@ export const TENANT_COLUMNS: readonly (keyof TenantRow)[] = [
   'queueing_delay_p95_s',
   'jct_mean_s',
   'max_slowdown',
+  'ftf_rho_max',
+  'ftf_rho_mean',
 ];
 
 interface TenantState {
@@ -48,6 +54,7 @@ interface TenantState {
   readonly queueing: Samples;
   readonly jct: Samples;
   maxSlowdown: number;
+  readonly rho: Samples;
 }
 
 export class TenantMetrics {
@@ -57,8 +64,10 @@ export class TenantMetrics {
     private readonly tenants: Tenants,
     private readonly cluster: Cluster,
     signals: Signals,
+    ftf: FinishTimeFairness,
   ) {
-    this.state = tenants.queues.map(() => ({ heldDevices: 0, heldDeviceS: 0, sinceS: 0, preempted: new Set(), queueing: new Samples(), jct: new Samples(), maxSlowdown: Number.NaN }));
+    this.state = tenants.queues.map(() => ({ heldDevices: 0, heldDeviceS: 0, sinceS: 0, preempted: new Set(), queueing: new Samples(), jct: new Samples(), maxSlowdown: Number.NaN, rho: new Samples() }));
+    ftf.onRho((job, rho) => this.of(job)?.rho.add(rho));
     signals.on('started', (job, now) => this.hold(job, now, +1));
     signals.on('stopped', (job, now, why) => {
       this.hold(job, now, -1);
@@ -113,6 +122,7 @@ export class TenantMetrics {
         queueing_delay_p95_s: t.queueing.quantile(0.95),
         jct_mean_s: t.jct.mean(),
         max_slowdown: t.maxSlowdown,
+        ...ftfColumns(t.rho),
       };
     });
     return { rows, jainIndex: jainIndex(rows.filter((r) => r.entitled_share > 0).map((r) => r.mean_share / r.entitled_share)) };

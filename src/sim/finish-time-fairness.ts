@@ -1,0 +1,130 @@
+// Finish-time fairness (Themis, Mahajan et al., NSDI 2020): for each completed training job,
+// rho = T_sh / T_id, its completion time in the shared pool (finish - submission) over its run time
+// alone on an exclusive 1/N share of the pool, N being the average number of jobs contending
+// during its lifetime. rho <= 1 means the job did no worse than on its own share of the pool
+// (Themis's sharing incentive); the run reports the largest and the mean rho.
+//
+// What the simulator knows makes T_id physical:
+// - N is the number of training jobs in the system (submitted and neither finished nor
+//   rejected: waiting, running, held for their data), time-averaged over [submission, finish],
+//   the job itself included. It is per job, as in Themis, not the number of tenants: a tenant's
+//   value in tenants.csv is over its own jobs.
+// - The share holds D_k / N devices of each kind k (D_k the pool's devices of that kind). A gang
+//   of G devices (x its device share for fractional GPUs) can hold G of kind k for a fraction
+//   x_k <= D_k / (N G) of the time (time slicing, as Gavel's isolated allocation), with
+//   sum x_k <= 1. Alone on G devices of kind k it would take T_k: its work at the rate the run's
+//   slowdown uses (G x peak x kernel efficiency, or its job type's throughput row), or its
+//   recorded duration for trace jobs given one. On its share it runs its fastest kinds first:
+//   1 / T_id = sum_k x_k / T_k, filling x_k in order of T_k. Kinds it may not use, and kinds with
+//   fewer than G devices, are not in its share.
+// With N = 1 and enough devices, T_id is the run time alone on the best kind, and rho the slowdown.
+// The isolated rate leaves out communication, as the slowdown does, so network contention counts
+// in rho. Jobs that do not finish have no rho.
+import type { Cluster } from '../model/cluster.js';
+import { deviceRate } from './progress-model.js';
+import type { Signals } from './signals.js';
+import type { SimJob } from './sim-job.js';
+import { Samples } from './stats.js';
+
+const WHOLE_DEVICE_MILLI = 1000;
+
+/** One kind a job's share may hold: devices of the kind in the pool, and the job's run time alone on it. */
+export interface ShareKind {
+  readonly devices: number;
+  readonly runtimeAloneS: number;
+}
+
+/**
+ * Run time on an exclusive 1/contention share of the pool for a gang of `gangDevices` (device
+ * shares count as fractions), filling its fastest kinds first (see the file comment). Infinity
+ * when no kind can run it.
+ */
+export function isolatedRuntimeS(kinds: readonly ShareKind[], gangDevices: number, contention: number): number {
+  const usable = kinds.filter((k) => k.devices >= gangDevices && k.runtimeAloneS > 0 && Number.isFinite(k.runtimeAloneS));
+  usable.sort((a, b) => a.runtimeAloneS - b.runtimeAloneS);
+  let timeLeft = 1;
+  let progressPerS = 0;
+  for (const k of usable) {
+    if (timeLeft <= 0) break;
+    const x = Math.min(timeLeft, k.devices / (contention * gangDevices));
+    progressPerS += x / k.runtimeAloneS;
+    timeLeft -= x;
+  }
+  return progressPerS > 0 ? 1 / progressPerS : Infinity;
+}
+
+/** Summary columns (summary.csv) and their per-tenant counterparts (tenants.csv). */
+export interface FtfColumns {
+  ftf_rho_max: number;
+  ftf_rho_mean: number;
+}
+
+export function ftfColumns(s: Samples): FtfColumns {
+  return { ftf_rho_max: s.max(), ftf_rho_mean: s.mean() };
+}
+
+/** Listens to job lifecycle signals; rho of each job as it finishes. */
+export class FinishTimeFairness {
+  /** rho of every completed job. */
+  readonly rho = new Samples();
+  /** Training jobs in the system now, and the integral of that count over time up to `sinceS`. */
+  private present = 0;
+  private contentionJobS = 0;
+  private sinceS = 0;
+  private readonly atSubmit = new Map<SimJob, number>();
+  private readonly listeners: ((job: SimJob, rho: number) => void)[] = [];
+
+  constructor(
+    private readonly cluster: Cluster,
+    signals: Signals,
+  ) {
+    signals.on('submitted', (job, now) => {
+      this.accrue(now);
+      this.present++;
+      this.atSubmit.set(job, this.contentionJobS);
+    });
+    signals.on('rejected', (job, now) => {
+      this.accrue(now);
+      this.present--;
+      this.atSubmit.delete(job);
+    });
+    signals.on('finished', (job, now) => {
+      this.accrue(now);
+      const before = this.atSubmit.get(job);
+      this.atSubmit.delete(job);
+      this.present--;
+      if (before === undefined) return;
+      const lifeS = now - job.submitS;
+      // A job done at its submission instant shares that instant with the jobs present then.
+      const contention = lifeS > 0 ? (this.contentionJobS - before) / lifeS : this.present + 1;
+      const rho = lifeS / this.isolatedS(job, contention);
+      if (!Number.isFinite(rho)) return;
+      this.rho.add(rho);
+      for (const f of this.listeners) f(job, rho);
+    });
+  }
+
+  /** Call `f` with each finished job's rho (per-tenant aggregates). */
+  onRho(f: (job: SimJob, rho: number) => void): void {
+    this.listeners.push(f);
+  }
+
+  private accrue(nowS: number): void {
+    this.contentionJobS += this.present * (nowS - this.sinceS);
+    this.sinceS = nowS;
+  }
+
+  /** T_id of `job` under `contention` contending jobs. */
+  isolatedS(job: SimJob, contention: number): number {
+    const c = this.cluster;
+    const t = job.template;
+    const gang = (t.devices * (t.milli ?? WHOLE_DEVICE_MILLI)) / WHOLE_DEVICE_MILLI;
+    if (!(gang > 0)) return Infinity;
+    const kinds: ShareKind[] = [];
+    for (const k of t.allowedKinds ?? c.allKinds) {
+      const runtimeAloneS = t.fixedRuntimeS ?? t.usefulFlop / (gang * deviceRate(t, c.kinds[k]!.spec, k));
+      kinds.push({ devices: c.kindTotal[k]!, runtimeAloneS });
+    }
+    return isolatedRuntimeS(kinds, gang, contention);
+  }
+}
