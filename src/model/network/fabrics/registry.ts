@@ -2,14 +2,16 @@
 // the builder). A data centre's `topology:` block is one of these schemas, chosen by `kind`.
 import { z } from 'zod';
 import type { FabricKind } from '../fabric-kind.js';
+import { fatTree, fatTreeSchema } from './fat-tree.js';
 import { leafSpine, leafSpineSchema } from './leaf-spine.js';
 
-export const topologySchema = z.discriminatedUnion('kind', [leafSpineSchema]);
+export const topologySchema = z.discriminatedUnion('kind', [leafSpineSchema, fatTreeSchema]);
 
 export type TopologySpec = z.output<typeof topologySchema>;
 
 const KINDS: { readonly [K in TopologySpec['kind']]: FabricKind<Extract<TopologySpec, { kind: K }>> } = {
   'leaf-spine': leafSpine,
+  'fat-tree': fatTree,
 };
 
 /** The kind of a data centre's topology block. */

@@ -1,0 +1,77 @@
+// Three tiers: `nodes_per_leaf` nodes per leaf (ToR) switch, `leaves_per_pod` leaves per pod under
+// the pod's aggregation switches, pods joined by a non-blocking core. Per leaf an aggregate uplink
+// and downlink (the leaf's NIC total / leaf_oversubscription), per pod one to the core (the pod's
+// leaf uplinks / pod_oversubscription). Same leaf: 1 switch hop; same pod: leaf, aggregation, leaf
+// (3); across pods: leaf, aggregation, core, aggregation, leaf (5).
+import { z } from 'zod';
+import { boundedNumber } from '../../../scenario/quantity.js';
+import type { FabricKind } from '../fabric-kind.js';
+
+export const fatTreeSchema = z.strictObject({
+  kind: z.literal('fat-tree'),
+  /** Nodes attached to one leaf (ToR) switch. */
+  nodes_per_leaf: z.number().int().positive().default(16),
+  /** Leaves under one pod's aggregation switches. */
+  leaves_per_pod: z.number().int().positive(),
+  /** Leaf downlink : uplink capacity ratio (leaf -> aggregation), at most 1000. */
+  leaf_oversubscription: boundedNumber(1, 1000).default(1),
+  /** Aggregation downlink : uplink capacity ratio (aggregation -> core), at most 1000. */
+  pod_oversubscription: boundedNumber(1, 1000).default(1),
+});
+
+export type FatTreeSpec = z.output<typeof fatTreeSchema>;
+
+export const fatTree: FabricKind<FatTreeSpec> = {
+  kind: 'fat-tree',
+  description: 'Leaves of nodes_per_leaf nodes, pods of leaves_per_pod leaves, a non-blocking core; oversubscription per tier.',
+  schema: fatTreeSchema,
+  group: (spec, i) => Math.floor(i / spec.nodes_per_leaf),
+  build(spec, ctx) {
+    const leafOf = (n: number): number => Math.floor(ctx.nodeInDc[n]! / spec.nodes_per_leaf);
+    const podOf = (n: number): number => Math.floor(leafOf(n) / spec.leaves_per_pod);
+    const leafCapacity: number[] = [];
+    for (const n of ctx.nodes) leafCapacity[leafOf(n)] = (leafCapacity[leafOf(n)] ?? 0) + ctx.nodeNicBytesPerS[n]!;
+    const leafUp: number[] = [];
+    const leafDown: number[] = [];
+    const podCapacity: number[] = [];
+    const leafField = ctx.field('leaf_oversubscription');
+    leafCapacity.forEach((total, leaf) => {
+      const cap = total / spec.leaf_oversubscription;
+      leafUp[leaf] = ctx.addLink(cap, 0, `leaf-up:${ctx.datacentre}:${leaf}`, leafField);
+      leafDown[leaf] = ctx.addLink(cap, 0, `leaf-down:${ctx.datacentre}:${leaf}`, leafField);
+      const pod = Math.floor(leaf / spec.leaves_per_pod);
+      podCapacity[pod] = (podCapacity[pod] ?? 0) + cap;
+    });
+    const podUp: number[] = [];
+    const podDown: number[] = [];
+    const podField = ctx.field('pod_oversubscription');
+    podCapacity.forEach((total, pod) => {
+      const cap = total / spec.pod_oversubscription;
+      podUp[pod] = ctx.addLink(cap, 0, `pod-up:${ctx.datacentre}:${pod}`, podField);
+      podDown[pod] = ctx.addLink(cap, 0, `pod-down:${ctx.datacentre}:${pod}`, podField);
+    });
+    return {
+      route(a, b, out) {
+        const la = leafOf(a);
+        const lb = leafOf(b);
+        if (la === lb) return 1;
+        const pa = podOf(a);
+        const pb = podOf(b);
+        if (pa === pb) {
+          out.push(leafUp[la]!, leafDown[lb]!);
+          return 3;
+        }
+        out.push(leafUp[la]!, podUp[pa]!, podDown[pb]!, leafDown[lb]!);
+        return 5;
+      },
+      up(a, out) {
+        out.push(leafUp[leafOf(a)]!, podUp[podOf(a)]!);
+        return 3;
+      },
+      down(b, out) {
+        out.push(podDown[podOf(b)]!, leafDown[leafOf(b)]!);
+        return 2;
+      },
+    };
+  },
+};
