@@ -333,6 +333,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     efficiency: 0.55,
     // H100 SXM: 132 SMs; large bf16 GEMMs reach ~600-750 of 989 TFLOPS (the 700 W cap lowers clocks below boost; ML Engineering 'maximum achievable matmul FLOPS': ~700 bf16); fp8 ~1,200-1,400 of 1,979.
     gemm_efficiency: 0.68,
+    // Large FP8 GEMMs (cuBLASLt, Transformer Engine) ~1,200-1,400 of 1,979 TFLOPS at the 700 W cap: 0.65.
+    gemm_efficiency_fp8: 0.65,
     compute_units: 132,
     // FlashAttention-2 reaches ~35% of H100 peak (FlashAttention-3 paper, Shah et al. 2024, abstract
     // and figure 5: ~335 TFLOP/s causal forward at head dim 128); backward at the 0.8 of forward
@@ -365,6 +367,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     efficiency: 0.6,
     // H200: the H100 die (132 SMs) at the same 700 W; large bf16 GEMMs ~650-750 of 989 TFLOPS.
     gemm_efficiency: 0.7,
+    gemm_efficiency_fp8: 0.65,
     compute_units: 132,
     flash_attention: HOPPER_FLASH_ATTENTION_2,
     interconnect: 'NVLink4',

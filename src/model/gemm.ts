@@ -25,6 +25,8 @@ export interface ComputeDevice {
    */
   readonly flashForward?: number;
   readonly flashBackward?: number;
+  /** FP8 dense peak (FLOP/s) and the fraction of it a large FP8 GEMM sustains; absent without FP8 tensor cores. */
+  readonly fp8?: { readonly peakFlops: number; readonly gemmEfficiency: number };
 }
 
 /**

@@ -41,6 +41,11 @@ export const deviceSchema = z.strictObject({
    * operator (src/model/layer-compute.ts); without it, every kernel runs at `efficiency`.
    */
   gemm_efficiency: z.number().gt(0).lte(1).optional(),
+  /**
+   * Fraction of the FP8 peak (`peak_by_precision.fp8`) a large FP8 GEMM sustains; without it,
+   * `gemm_efficiency`.
+   */
+  gemm_efficiency_fp8: z.number().gt(0).lte(1).optional(),
   /** Compute units (SMs, CUs, MXUs) a GEMM's output tiles are spread over, for wave quantisation. */
   compute_units: z.number().int().positive().optional(),
   /**

@@ -62,6 +62,7 @@ export interface ShapeOverrides {
   readonly attention?: 'flash' | 'standard' | undefined;
   readonly sequence_parallel?: boolean | undefined;
   readonly moe?: MoeSpec | undefined;
+  readonly precision?: 'bf16' | 'fp8' | undefined;
 }
 
 /** A model's `moe` block as the scenario gives it. */

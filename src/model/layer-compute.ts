@@ -113,12 +113,16 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const g = (mm: number, nn: number, kk: number, batch = 1): number => gemmTimeS(mm, nn, kk, batch, B, dev);
   // A forward GEMM and its two backward GEMMs (input gradient, weight gradient).
   const fwdBwd = (mm: number, nn: number, kk: number): [number, number] => [g(mm, nn, kk), g(mm, kk, nn) + g(kk, nn, mm)];
+  // The transformer layers' GEMMs: in FP8 (one-byte operands at the FP8 peak) when the job trains in FP8.
+  const layerDev = layerGemmDevice(shape, dev);
+  const lg = (mm: number, nn: number, kk: number, batch = 1): number => gemmTimeS(mm, nn, kk, batch, layerDev.bytes, layerDev.dev);
+  const layerFwdBwd = (mm: number, nn: number, kk: number): [number, number] => [lg(mm, nn, kk), lg(mm, kk, nn) + lg(kk, nn, mm)];
 
   // Layer GEMMs: attention projections, then the FFN (dense, or a mixture of experts).
   const qkvN = (h + 2 * kvHeads * dh) / t;
-  const attnGemms = [fwdBwd(n, qkvN, h), fwdBwd(n, h, h / t)];
+  const attnGemms = [layerFwdBwd(n, qkvN, h), layerFwdBwd(n, h, h / t)];
   const ffnUpN = ((gated ? 2 : 1) * f) / t;
-  const denseFfnGemms = [fwdBwd(n, ffnUpN, h), fwdBwd(n, h, f / t)];
+  const denseFfnGemms = [layerFwdBwd(n, ffnUpN, h), layerFwdBwd(n, h, f / t)];
   const sum = (list: [number, number][]): [number, number] => list.reduce<[number, number]>((a, [fw, bw]) => [a[0] + fw, a[1] + bw], [0, 0]);
   const [gemmF, gemmB] = sum(attnGemms);
   const [denseFfnF, denseFfnB] = sum(denseFfnGemms);
@@ -147,10 +151,13 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   // Memory-bound kernels on the residual stream (1/t of the tokens with sequence parallelism).
   const hElems = (sp ? n / t : n) * h;
   const fElems = (n * f) / t;
+  // FP8: every layer GEMM's input is quantised (and transposed for the backward GEMMs) first.
+  const cast = shape.fp8 && dev.fp8 ? FP8_CAST_BYTES : 0;
   const eltF =
     memoryBoundTimeS(2 * NORM_ELEMS * B * hElems, dev) +
-    memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + 1) * hElems, dev);
-  const denseActF = memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * fElems, dev);
+    memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + 1) * hElems, dev) +
+    memoryBoundTimeS(cast * n * (h + h / t), dev);
+  const denseActF = memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * fElems, dev) + memoryBoundTimeS(cast * n * (h + f / t), dev);
 
   // A layer of each kind: forward, backward (memory-bound kernels BACKWARD_BYTES_RATIO x their
   // forward) and what recompute repeats. Dense models have only the first.
@@ -213,6 +220,23 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
 }
 
 /**
+ * Bytes per element that FP8 training's quantisation of a GEMM input moves: read in bf16 (2), write
+ * in FP8 (1) and its transpose for the backward GEMMs (1), as Transformer Engine's cast-transpose
+ * kernels do; backward (the gradients' casts) at BACKWARD_BYTES_RATIO x, as the other kernels.
+ */
+const FP8_CAST_BYTES = 4;
+
+/**
+ * The device and operand width the transformer layers' GEMMs run at: the FP8 peak and efficiency
+ * with one-byte operands for an FP8 job (the loader refuses FP8 on a kind without FP8 tensor
+ * cores), else the job's precision.
+ */
+function layerGemmDevice(shape: TrainingShape, dev: ComputeDevice): { dev: ComputeDevice; bytes: number } {
+  if (!shape.fp8 || !dev.fp8) return { dev, bytes: shape.precisionBytes };
+  return { dev: { ...dev, peakFlops: dev.fp8.peakFlops, gemmEfficiency: dev.fp8.gemmEfficiency }, bytes: 1 };
+}
+
+/**
  * Bytes per routed token element that dispatch and combine move through memory, forward: the
  * permutation that groups tokens by expert reads and writes them (2), the unpermutation with the
  * router-weighted sum reads and writes them again (2) (Megatron-Core's token permute/unpermute).
@@ -249,7 +273,8 @@ export function moeFfn(
   const ep = epOf(layout);
   const local = moe.experts / ep;
   const perExpert = (n * moe.topK) / moe.experts * ep;
-  const g = (mm: number, nn: number, kk: number, batch = 1): number => gemmTimeS(mm, nn, kk, batch, B, dev);
+  const layerDev = layerGemmDevice(shape, dev);
+  const g = (mm: number, nn: number, kk: number, batch = 1): number => gemmTimeS(mm, nn, kk, batch, layerDev.bytes, layerDev.dev);
   const fwdBwd = (mm: number, nn: number, kk: number, batch = 1): [number, number] => [g(mm, nn, kk, batch), g(mm, kk, nn, batch) + g(kk, nn, mm, batch)];
   const routerTokens = sp ? n / t : n;
   const parts: [number, number][] = [
@@ -267,7 +292,11 @@ export function moeFfn(
   }
   const innerElems = (n * (moe.topK * fe + sharedWidth)) / t;
   const routedElems = (routerTokens * moe.topK * h);
-  const eltF = memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * innerElems, dev) + memoryBoundTimeS(PERMUTE_ELEMS * B * routedElems, dev);
+  const cast = layerDev.bytes === 1 ? FP8_CAST_BYTES : 0;
+  const eltF =
+    memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * innerElems, dev) +
+    memoryBoundTimeS(PERMUTE_ELEMS * B * routedElems, dev) +
+    memoryBoundTimeS(cast * (n * moe.topK * (h + fe / t) + (sharedWidth > 0 ? n * (h + sharedWidth / t) : 0)), dev);
   const flop = 2 * routerTokens * moe.experts * h + (2 * n * (moe.topK * fe + sharedWidth) * (upFactor + 1) * h) / t;
   return { gemmF, gemmB, eltF, flop };
 }
@@ -282,10 +311,19 @@ export function computeDeviceOf(spec: {
   gemm_efficiency?: number | undefined;
   compute_units?: number | undefined;
   flash_attention?: { forward: number; backward: number } | undefined;
+  peak_by_precision?: { fp8?: number | undefined } | undefined;
+  gemm_efficiency_fp8?: number | undefined;
 }): ComputeDevice | undefined {
   if (spec.gemm_efficiency === undefined) return undefined;
-  const dev = { peakFlops: spec.peak, memoryBandwidth: spec.memory_bandwidth, gemmEfficiency: spec.gemm_efficiency, computeUnits: spec.compute_units ?? DEFAULT_COMPUTE_UNITS };
-  return spec.flash_attention === undefined ? dev : { ...dev, flashForward: spec.flash_attention.forward, flashBackward: spec.flash_attention.backward };
+  const fp8Peak = spec.peak_by_precision?.fp8;
+  return {
+    peakFlops: spec.peak,
+    memoryBandwidth: spec.memory_bandwidth,
+    gemmEfficiency: spec.gemm_efficiency,
+    computeUnits: spec.compute_units ?? DEFAULT_COMPUTE_UNITS,
+    ...(spec.flash_attention !== undefined ? { flashForward: spec.flash_attention.forward, flashBackward: spec.flash_attention.backward } : {}),
+    ...(fp8Peak !== undefined ? { fp8: { peakFlops: fp8Peak, gemmEfficiency: spec.gemm_efficiency_fp8 ?? spec.gemm_efficiency } } : {}),
+  };
 }
 
 /** Compute units assumed when a kind with a GEMM efficiency does not give its own. */

@@ -78,7 +78,9 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   const paramsHeld = held.dense + held.expert;
   const layerParams = paramsHeld / Math.max(1, shape.layers / pp);
   const gradBytes = shape.gradientBytes ?? shape.precisionBytes;
-  const weightsBytes = zero >= 3 ? (held.dense / shards + held.expert / expertShards + 2 * layerParams) * shape.precisionBytes : paramsHeld * shape.precisionBytes;
+  // FP8 training keeps a one-byte copy of the weights beside the bf16 ones (Transformer Engine).
+  const weightBytes = shape.precisionBytes + (shape.fp8 ? 1 : 0);
+  const weightsBytes = zero >= 3 ? (held.dense / shards + held.expert / expertShards + 2 * layerParams) * weightBytes : paramsHeld * weightBytes;
   const gradientsBytes = zero >= 2 ? (held.dense * gradBytes) / shards + (held.expert * gradBytes) / expertShards : paramsHeld * gradBytes;
   const optimizerBytes = zero >= 1 ? (held.dense * ADAM_STATE_BYTES_PER_PARAM) / shards + (held.expert * ADAM_STATE_BYTES_PER_PARAM) / expertShards : paramsHeld * ADAM_STATE_BYTES_PER_PARAM;
 

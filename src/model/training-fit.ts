@@ -15,6 +15,8 @@ export interface FitKind {
   readonly memoryBytes: number;
   /** The largest node of this kind in the pool (where a tensor-parallel group can live). */
   readonly devicesPerNode: number;
+  /** Whether it trains in FP8: FP8 tensor cores (peak_by_precision.fp8) and the operator-level model (gemm_efficiency). Absent: yes. */
+  readonly fp8?: boolean;
 }
 
 /** What the job says about its model. */
@@ -57,7 +59,8 @@ const gb = (bytes: number): string => `${(bytes / GB).toFixed(1)} GB`;
  * memory (saying what would fit when not). Without one: whether autoLayout finds a layout that
  * fits. A job fits nowhere when `fitting` is empty; the caller refuses or rejects it then.
  */
-export function fitTrainingJob(model: FitModel, candidates: readonly FitKind[]): FitReport {
+export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[]): FitReport {
+  let candidates = allCandidates;
   const shape = resolveShape(model.params, model.shape);
   const problems: FitIssue[] = [];
   const notes: FitIssue[] = [];
@@ -72,6 +75,12 @@ export function fitTrainingJob(model: FitModel, candidates: readonly FitKind[]):
       message:
         "`recompute` not given: 'selective' assumed (attention scores only, Korthikanti et al. 2022); the published runs of 2020-2022 with standard attention recomputed every layer (`recompute: full`, a step about a quarter longer). Give it to say which",
     });
+  }
+  // FP8 training runs only where FP8 tensor cores are (and their GEMMs are timed).
+  if (shape.fp8) {
+    const without = candidates.filter((k) => k.fp8 === false);
+    for (const k of without) misfits.push({ kind: kindLabel(k), reason: 'no FP8 training there: the kind has no FP8 tensor cores (`peak_by_precision.fp8`) or no `gemm_efficiency` to time its GEMMs' });
+    candidates = candidates.filter((k) => k.fp8 !== false);
   }
   if (model.layout) {
     const layout = layoutFromSpec(model.layout, shape);
@@ -252,7 +261,8 @@ export function poolKindsFor(groups: readonly NodeGroup[], kinds: readonly KindI
       devicesPerNode = Math.max(devicesPerNode, g.devicesPerNode);
       totalDevices += g.nodeCount * g.devicesPerNode;
     }
-    return { index: k, name: kinds[k]!.name, memoryBytes: kinds[k]!.spec.memory, devicesPerNode, totalDevices };
+    const spec = kinds[k]!.spec;
+    return { index: k, name: kinds[k]!.name, memoryBytes: spec.memory, devicesPerNode, totalDevices, fp8: spec.peak_by_precision?.fp8 !== undefined && spec.gemm_efficiency !== undefined };
   });
 }
 

@@ -20,6 +20,12 @@ export interface TrainingShape {
   globalBatchTokens: number;
   /** Bytes per weight/activation element: 2 for bf16/fp16. */
   precisionBytes: number;
+  /**
+   * FP8 training as Transformer Engine runs it: the transformer layers' GEMMs in FP8 at the
+   * kind's FP8 peak (an FP8 copy of their weights kept beside the bf16 ones); attention, the
+   * output layer, element-wise kernels and communication stay in bf16. Default false.
+   */
+  fp8?: boolean;
   /** Full activation recomputation (shorthand for recompute: 'full'). */
   activationRecompute: boolean;
   /**
@@ -212,6 +218,7 @@ export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape 
     ...(o?.vocab !== undefined ? { vocab: o.vocab } : {}),
     ...(o?.attention !== undefined ? { attention: o.attention } : {}),
     ...(o?.sequence_parallel !== undefined ? { sequenceParallel: o.sequence_parallel } : {}),
+    ...(o?.precision === 'fp8' ? { fp8: true } : {}),
     ...(o?.moe !== undefined
       ? {
           moe: {

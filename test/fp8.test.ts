@@ -1,0 +1,78 @@
+// FP8 training (model.precision: fp8): layer GEMMs at the kind's FP8 peak and FP8 GEMM efficiency
+// with one-byte operands, plus the inputs' cast-transpose kernels; a one-byte weight copy in memory;
+// refused on kinds without FP8 tensor cores.
+import { describe, expect, it } from 'vitest';
+import { DEVICE_CATALOGUE } from '../src/model/catalogue.js';
+import { gemmTimeS } from '../src/model/gemm.js';
+import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
+import { memoryPerDevice } from '../src/model/memory.js';
+import type { ParallelLayout, TrainingShape } from '../src/model/training-layout.js';
+import { InputError } from '../src/scenario/errors.js';
+import { scenarioFromText } from './helpers.js';
+
+const h100 = computeDeviceOf(DEVICE_CATALOGUE.H100!)!;
+const shape: TrainingShape = {
+  params: 8e9,
+  layers: 32,
+  hiddenSize: 4096,
+  heads: 32,
+  kvHeads: 8,
+  ffnSize: 14336,
+  gatedMlp: true,
+  vocab: 128_256,
+  seqLen: 8192,
+  globalBatchTokens: 8 * 8192,
+  precisionBytes: 2,
+  activationRecompute: false,
+  attention: 'flash',
+  sequenceParallel: true,
+};
+const layout: ParallelLayout = { tp: 1, pp: 1, dp: 8, microBatches: 1 };
+
+describe('FP8 training', () => {
+  it('H100 carries its FP8 peak (1,979 TFLOPS) and FP8 GEMM efficiency (0.65)', () => {
+    expect(h100.fp8).toEqual({ peakFlops: 1979e12, gemmEfficiency: 0.65 });
+  });
+  it('layer GEMMs run at the FP8 ceiling; attention and the output layer do not change', () => {
+    const bf16 = computeBreakdown(shape, layout, h100);
+    const fp8 = computeBreakdown({ ...shape, fp8: true }, layout, h100);
+    expect(fp8.attentionS).toBe(bf16.attentionS);
+    expect(fp8.logitsS).toBe(bf16.logitsS);
+    // A large layer GEMM: (1979 x 0.65) / (989 x 0.68) = 1.91 times faster, shape factors alike.
+    const big = (dev: typeof h100, bytes: number): number => gemmTimeS(8192, 14336, 4096, 1, bytes, dev);
+    const fp8Dev = { ...h100, peakFlops: 1979e12, gemmEfficiency: 0.65 };
+    expect(big(h100, 2) / big(fp8Dev, 1)).toBeCloseTo((1979 * 0.65) / (989 * 0.68), 1);
+    expect(bf16.gemmS / fp8.gemmS).toBeGreaterThan(1.7);
+    expect(bf16.gemmS / fp8.gemmS).toBeLessThan(1.95);
+    // The cast-transpose kernels cost memory time: element-wise work grows.
+    expect(fp8.elementwiseS).toBeGreaterThan(bf16.elementwiseS);
+    // End to end on one micro-batch: faster, by less than the GEMMs alone.
+    const speedup = bf16.microBatchS / fp8.microBatchS;
+    expect(speedup).toBeGreaterThan(1.2);
+    expect(speedup).toBeLessThan(bf16.gemmS / fp8.gemmS);
+  });
+  it('keeps a one-byte copy of the weights', () => {
+    const a = memoryPerDevice(shape, layout);
+    const b = memoryPerDevice({ ...shape, fp8: true }, layout);
+    expect(b.weightsBytes / a.weightsBytes).toBeCloseTo(1.5, 12);
+    expect(b.optimizerBytes).toBe(a.optimizerBytes);
+  });
+  it('is refused on a kind without FP8 tensor cores, saying so', () => {
+    const text = (device: string): string => `name: f
+datacentres:
+  - name: dc
+    node_groups: [{ count: 1, device: ${device} }]
+workloads:
+  - jobs:
+      - { name: j, devices: 8, params: 1B, tokens: 1B, model: { layers: 16, hidden_size: 2048, seq_len: 2048, global_batch: 1M, precision: fp8, recompute: full }, layout: { tp: 1, dp: 8 } }
+`;
+    expect(() => scenarioFromText(text('H100'))).not.toThrow();
+    try {
+      scenarioFromText(text('A100-80GB'));
+      throw new Error('accepted');
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as Error).message).toMatch(/A100-80GB[^:]*: no FP8 training there/);
+    }
+  });
+});
