@@ -22,6 +22,7 @@ import { resolveServices, type ResolvedService } from './inference/resolve-servi
 import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from './training-fit.js';
 import { UniqueNames } from './unique-names.js';
 import { poolKindRef, queueRef, resolveScenarioTenants, type Tenants } from './tenants.js';
+import { TraceQueues } from './trace-queues.js';
 import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
 import { freeName } from '../scenario/traces/trace-options.js';
 
@@ -531,7 +532,9 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     } else if ('trace' in w) {
       const t = w.trace;
       const at: PathKey[] = ['workloads', wi, 'trace'];
-      const queue = queueOfWorkload(t.queue, at);
+      if (t.queue_from && t.queue !== undefined) fail([...at, 'queue_from'], 'give either `queue` (one queue for every job) or `queue_from` (each job\'s queue from a trace column), not both');
+      if (t.queue_from && !tenants && !scenario.tenants_from) fail([...at, 'queue_from'], 'queue_from names tenant queues but the scenario defines no tenants (add a `tenants:` section with its queues)');
+      const queue = t.queue_from ? undefined : queueOfWorkload(t.queue, at);
       const text = readRelative(t.path, [...at, 'path']);
       if (text === undefined) return;
       let imported: TraceImport;
@@ -572,6 +575,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         return modelKinds.get(m);
       };
       const name = t.name ?? `trace-${wi}`;
+      const column = t.queue_from?.field === 'qos' ? 'column qos' : t.format === 'csv' ? `column ${t.mapping?.group ?? '(none: the mapping gives no `group`)'}` : `column ${imported.groupColumn ?? 'cluster (absent from the file)'}`;
+      const traceQueues = t.queue_from && tenants && t.queue === undefined ? new TraceQueues(t.queue_from, tenants, [...at, 'queue_from'], column, t.path, fail) : undefined;
       let kept = 0;
       // An id another workload already uses is renamed as the importer renames repeats within the
       // trace ('<id>~2', ...), and counted: ids are data the user cannot edit, and transfers, --job
@@ -609,6 +614,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
             continue;
           }
         }
+        const jobQueue = traceQueues ? traceQueues.queueOf(tj) : queue;
+        if (traceQueues && jobQueue === undefined) continue; // reported below, at its line
         const share = tj.gpuMilli / 1000;
         let jobName = tj.id;
         if (nameTaken(jobName)) {
@@ -630,10 +637,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           ...(tj.cpuMilli !== undefined && tj.cpuMilli > 0 ? { cpuMilli: tj.cpuMilli } : {}),
           ...(tj.memoryMiB !== undefined && tj.memoryMiB > 0 ? { memoryMiB: tj.memoryMiB } : {}),
           ...(t.runtime === 'fixed' ? { fixedRuntimeS: tj.durationS } : {}),
-          ...(queue !== undefined ? { queue } : {}),
+          ...(jobQueue !== undefined ? { queue: jobQueue } : {}),
         });
         kept++;
       }
+      traceQueues?.report();
       for (const [key, e] of loosened) {
         warn(
           [...at, 'device_map'],

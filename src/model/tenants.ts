@@ -94,6 +94,12 @@ export function resolveTenants(
   return { queues, cohorts, fairSharing: spec.fair_sharing };
 }
 
+/** The index of the queue `name` names (a queue's name or, from Kueue manifests, a LocalQueue's), if any. */
+export function queueIndex(tenants: Tenants, name: string): number | undefined {
+  const q = tenants.queues.find((x) => x.name === name);
+  return q ? q.index : tenants.aliases?.get(name);
+}
+
 /** The queue index a workload names, or undefined (reported) when it names none that exists. */
 export function queueRef(
   tenants: Tenants | undefined,
@@ -109,10 +115,8 @@ export function queueRef(
     fail(path, `the scenario defines tenants, so every workload needs \`queue:\` (one of: ${tenants.queues.map((q) => q.name).join(', ')})`);
     return undefined;
   }
-  const q = tenants.queues.find((x) => x.name === name);
-  if (q) return q.index;
-  const alias = tenants.aliases?.get(name);
-  if (alias !== undefined) return alias;
+  const found = queueIndex(tenants, name);
+  if (found !== undefined) return found;
   const guess = suggestName(name, tenants.queues.map((x) => x.name));
   fail([...path, 'queue'], `unknown queue '${name}'${guess ? ` (did you mean '${guess}'?)` : `; the queues are: ${tenants.queues.map((x) => x.name).join(', ')}`}`);
   return undefined;

@@ -312,6 +312,19 @@ export const traceWorkloadSchema = z.strictObject({
   priority: z.record(z.string(), z.number().int()).default({}),
   /** The tenant queue its jobs are submitted to (one of `tenants.queues`). */
   queue: identifier.optional(),
+  /**
+   * Tenant queues read from the trace instead of one `queue`: each job goes to the queue its
+   * `field` names (Philly's virtual cluster, the csv mapping's group column, Alibaba's QoS class),
+   * through `map` where it lists the value; `default` takes every other value (without it, a value
+   * that names no queue is an error at its line).
+   */
+  queue_from: z
+    .strictObject({
+      field: z.enum(['group', 'qos']).default('group'),
+      map: z.record(z.string(), identifier).default({}),
+      default: identifier.optional(),
+    })
+    .optional(),
 });
 
 /** A failure process: time between failures (per unit: device, node or link) and repair time. */

@@ -5,7 +5,8 @@
 // submitS = timestamp - earliest parseable timestamp. durationS = duration (seconds, as recorded).
 // The file has no job id, so ids are 'philly-<n>' with n the 1-based data row: stable under any
 // option, which keeps sampling deterministic. A 'jobid', 'job_id' or 'id' column is used if present.
-// gpu_time (= duration x num_gpus) is redundant and ignored; cluster becomes `group`.
+// gpu_time (= duration x num_gpus) is redundant and ignored; the virtual cluster becomes `group`:
+// column cluster (the Pollux file), else vc (Microsoft's own job log names the field so).
 // Checks in order: field count, timestamp, num_gpus, duration.
 import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv } from './csv-reader.js';
 import { finishImport, type TraceOptions } from './trace-options.js';
@@ -32,6 +33,7 @@ export function parsePhilly(text: string, options: PhillyOptions = {}): TraceImp
   let dataRow = 0;
   let col = {} as Record<keyof typeof COLUMNS, number>;
   let clusterCol = -1;
+  let groupColumn: string | undefined;
   let idCol = -1;
   const rows = scanCsv(
     text,
@@ -40,6 +42,8 @@ export function parsePhilly(text: string, options: PhillyOptions = {}): TraceImp
       width = header.length;
       col = requireColumns(header, COLUMNS, source, line);
       clusterCol = columnIndex(header, 'cluster');
+      if (clusterCol < 0) clusterCol = columnIndex(header, 'vc');
+      if (clusterCol >= 0) groupColumn = header[clusterCol]!.trim();
       for (const name of ['jobid', 'job_id', 'id']) {
         idCol = columnIndex(header, name);
         if (idCol >= 0) break;
@@ -73,5 +77,6 @@ export function parsePhilly(text: string, options: PhillyOptions = {}): TraceImp
       jobs.push(job);
     },
   );
-  return finishImport(jobs, originS, skipped, rows, source, options);
+  const imported = finishImport(jobs, originS, skipped, rows, source, options);
+  return groupColumn !== undefined ? { ...imported, groupColumn } : imported;
 }

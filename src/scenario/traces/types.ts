@@ -63,6 +63,8 @@ export interface TraceImport {
   source: string;
   /** Data rows in the job file (header and blank lines excluded). */
   rows: number;
+  /** The column jobs' `group` was read from, where the importer knows it by name (Philly: cluster or vc). */
+  groupColumn?: string;
   /** Node list accounting, when a node list was given: rows === nodes.length + nodeSkipped.length. */
   nodeSource?: string;
   nodeRows?: number;

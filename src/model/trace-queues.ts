@@ -1,0 +1,105 @@
+// Tenant queues of trace jobs read from a trace column (`trace.queue_from`): Philly's virtual
+// cluster, a csv's group column or Alibaba's QoS class names each job's queue, directly or through
+// a map. A value that names no queue is refused at its file and line (one report per distinct
+// value, with how many jobs carry it) unless a default queue takes it.
+import type { PathKey } from '../scenario/errors.js';
+import type { TraceJob } from '../scenario/traces/types.js';
+import { suggestName } from '../scenario/did-you-mean.js';
+import { queueIndex, type Tenants } from './tenants.js';
+
+export interface QueueFromSpec {
+  readonly field: 'group' | 'qos';
+  readonly map: Readonly<Record<string, string>>;
+  readonly default?: string | undefined;
+}
+
+type Fail = (path: readonly PathKey[], message: string) => void;
+
+/** Distinct unknown values reported one by one; the rest are counted in one line. */
+const MAX_REPORTED_VALUES = 5;
+
+export class TraceQueues {
+  private readonly mapped = new Map<string, number>();
+  private readonly fallback: number | undefined;
+  private readonly unknown = new Map<string, { line: number; jobs: number }>();
+  private missing: { line: number; jobs: number } | undefined;
+
+  /**
+   * `column` names the trace column of `spec.field` in messages (e.g. "column cluster"); `source`
+   * is the trace file. Map targets and the default are checked here, reported at `at`.
+   */
+  constructor(
+    private readonly spec: QueueFromSpec,
+    private readonly tenants: Tenants,
+    private readonly at: readonly PathKey[],
+    private readonly column: string,
+    private readonly source: string,
+    private readonly fail: Fail,
+  ) {
+    for (const [value, name] of Object.entries(spec.map)) {
+      const q = this.known(name, [...at, 'map', value]);
+      if (q !== undefined) this.mapped.set(value, q);
+    }
+    this.fallback = spec.default !== undefined ? this.known(spec.default, [...at, 'default']) : undefined;
+  }
+
+  private known(name: string, path: readonly PathKey[]): number | undefined {
+    const q = queueIndex(this.tenants, name);
+    if (q !== undefined) return q;
+    const names = this.tenants.queues.map((x) => x.name);
+    const guess = suggestName(name, names);
+    this.fail(path, `unknown queue '${name}'${guess ? ` (did you mean '${guess}'?)` : `; the queues are: ${names.join(', ')}`}`);
+    return undefined;
+  }
+
+  /** The job's queue; undefined (reported by `report`) when its value names none and there is no default. */
+  queueOf(job: TraceJob): number | undefined {
+    const raw = this.spec.field === 'group' ? job.group : job.qos;
+    const value = raw?.trim();
+    if (value === undefined || value === '') {
+      if (this.fallback !== undefined) return this.fallback;
+      if (this.missing) this.missing.jobs++;
+      else this.missing = { line: job.line, jobs: 1 };
+      return undefined;
+    }
+    const q = this.mapped.get(value) ?? (Object.hasOwn(this.spec.map, value) ? undefined : queueIndex(this.tenants, value)) ?? this.fallback;
+    if (q !== undefined) return q;
+    const u = this.unknown.get(value);
+    if (u) u.jobs++;
+    else this.unknown.set(value, { line: job.line, jobs: 1 });
+    return undefined;
+  }
+
+  /**
+   * A map key YAML read as a number where the trace holds the same number written otherwise (the
+   * hashed virtual cluster 6214e9 is 6.214e12 unquoted): say so, with the fix.
+   */
+  private numericKey(value: string): string | undefined {
+    const n = Number(value);
+    if (!Number.isFinite(n)) return undefined;
+    const key = Object.keys(this.spec.map).find((k) => Number(k) === n);
+    return key === undefined ? undefined : `\`queue_from.map\` has the key ${key}, which is how YAML reads ${value} unquoted (a number): quote it, '${value}'`;
+  }
+
+  /** Report the values that named no queue (after every job has been asked). */
+  report(): void {
+    // A map entry that named an unknown queue was reported already; its jobs are not reported twice.
+    const jobsText = (n: number): string => (n === 1 ? '1 job' : `${n} jobs`);
+    const fix = 'map it in `queue_from.map` or give `queue_from.default`';
+    const names = this.tenants.queues.map((x) => x.name).join(', ');
+    if (this.missing) {
+      this.fail(this.at, `${this.source}:${this.missing.line}: ${this.column} is empty, so the job names no tenant queue (${jobsText(this.missing.jobs)} so); give \`queue_from.default\``);
+    }
+    let shown = 0;
+    for (const [value, u] of this.unknown) {
+      if (Object.hasOwn(this.spec.map, value)) continue;
+      if (shown === MAX_REPORTED_VALUES) {
+        const rest = [...this.unknown.keys()].filter((v) => !Object.hasOwn(this.spec.map, v)).length - shown;
+        this.fail(this.at, `${this.source}: ${rest} more values of ${this.column} name no tenant queue`);
+        break;
+      }
+      shown++;
+      this.fail(this.at, `${this.source}:${u.line}: ${this.column} '${value}' names no tenant queue (${jobsText(u.jobs)}; the queues are: ${names}); ${this.numericKey(value) ?? fix}`);
+    }
+  }
+}
