@@ -1,12 +1,13 @@
 // Topology kinds (src/model/network/fabrics/): a data centre's `topology:` block chooses its switch
 // fabric. The leaf-spine block is today's fabric under a new name (the same bytes as the data
 // centre's own nodes_per_leaf / oversubscription), and every kind's routes are checked by hand.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../src/model/cluster.js';
 import { FlowNetwork } from '../src/model/network/flow-network.js';
 import { Topology } from '../src/model/network/topology.js';
 import { InputError } from '../src/scenario/errors.js';
-import { runToCsv, scenarioFromText } from './helpers.js';
+import { repoPath, runToCsv, scenarioFromText } from './helpers.js';
 import type { LinkRow } from '../src/sim/signals.js';
 import type { JobRow } from '../src/sim/metrics.js';
 import { maxMinReference } from '../src/model/network/max-min-reference.js';
@@ -241,5 +242,24 @@ workloads:
     expect(refusal(site('leaves_per_pod: 2, leaf_oversubscription: 0.5'))).toMatch(/topology\.leaf_oversubscription: expected a value in \[1, 1000\]/);
     // A leaf-spine field in a fat tree is not silently ignored.
     expect(refusal(site('leaves_per_pod: 2, oversubscription: 2'))).toMatch(/topology\.oversubscription: unknown key 'oversubscription' \(did you mean 'pod_oversubscription'\?\)/);
+  });
+});
+
+describe('scenarios/fabric-planning.yaml', () => {
+  const text = readFileSync(repoPath('scenarios/fabric-planning.yaml'), 'utf8');
+  const ecr = (topology: string, placement = 'topology-aware'): number => {
+    const edited = text.replace(/ {4}topology: \{[^\n]*\}/, `    topology: ${topology}`).replace('placement: topology-aware', `placement: ${placement}`);
+    expect(edited).toContain(topology);
+    return runToCsv(scenarioFromText(edited)).summary.effective_compute_ratio_allocated;
+  };
+
+  it("holds docs/network.md's conclusions: leaves pay from 4:1 when gangs scatter, the pods' core not even at 8:1", () => {
+    const flat = ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 1 }');
+    expect(flat).toBeCloseTo(0.198, 3);
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 2 }', 'random-fit')).toBeCloseTo(flat, 4);
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }')).toBeCloseTo(flat, 4);
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }', 'random-fit')).toBeCloseTo(0.188, 3);
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 8 }', 'random-fit')).toBeCloseTo(0.170, 3);
+    expect(ecr('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, pod_oversubscription: 8 }', 'random-fit')).toBeCloseTo(flat, 4);
   });
 });
