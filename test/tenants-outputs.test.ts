@@ -1,6 +1,7 @@
 // tenants.csv and Jain's index: hand-computed for a small run, present only when tenants are defined.
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../src/experiment/experiment.js';
+import { reportMetrics } from '../src/experiment/report.js';
 import { outputFiles, summaryColumns, type OutputName } from '../src/experiment/output-sinks.js';
 import { parseSetOption } from '../src/experiment/sweep-values.js';
 import { runScenario } from '../src/experiment/run-scenario.js';
@@ -93,5 +94,11 @@ describe('tenants.csv', () => {
     expect(cell(1, 'jain_index')).toBeCloseTo(0.733575703, 8);
     const metrics = new Set(r.summary.rows.map((row) => row[r.summary.header.indexOf('metric')]));
     expect(metrics.has('jain_index') && metrics.has('tenants.b.queueing_delay_p95_s')).toBe(true);
+  });
+
+  it("the report shows Jain's index and each tenant's p95 delay, mean JCT and worst finish-time fairness", () => {
+    const available = ['jain_index', 'tenants.a.mean_share', 'tenants.a.queueing_delay_p95_s', 'tenants.a.jct_mean_s', 'tenants.a.ftf_rho_max', 'tenants.a.ftf_rho_mean'];
+    const shown = reportMetrics({ header: ['metric'], rows: available.map((m) => [m]) });
+    expect(shown).toEqual(['jain_index', 'tenants.a.queueing_delay_p95_s', 'tenants.a.jct_mean_s', 'tenants.a.ftf_rho_max']);
   });
 });

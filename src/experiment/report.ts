@@ -37,7 +37,7 @@ function scriptJson(v: unknown): string {
 }
 
 /** Tenant metrics a report shows for each tenant in the results. */
-const REPORT_TENANT_METRICS = ['queueing_delay_p95_s', 'jct_mean_s'];
+const REPORT_TENANT_METRICS = ['queueing_delay_p95_s', 'jct_mean_s', 'ftf_rho_max'];
 
 /** Service metrics a report shows for each service in the results. */
 const REPORT_SERVICE_METRICS = ['ttft_p99_s', 'e2e_latency_p99_s', 'queueing_delay_p95_s', 'slo_attainment', 'tokens_per_s'];
@@ -49,7 +49,7 @@ export function reportMetrics(summary: Table): string[] {
     const s = parseServiceColumn(m);
     return s !== undefined && REPORT_SERVICE_METRICS.includes(s.metric);
   });
-  // Scenarios with tenants: Jain's index, then each tenant's delay and completion time.
+  // Scenarios with tenants: Jain's index, then each tenant's delay, completion time and worst finish-time fairness.
   const tenants = available.filter((m) => m === 'jain_index' || (m.startsWith('tenants.') && REPORT_TENANT_METRICS.some((t) => m.endsWith(`.${t}`))));
   return [...REPORT_METRICS.filter((m) => available.includes(m)), ...services, ...tenants];
 }
