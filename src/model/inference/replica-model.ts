@@ -118,6 +118,17 @@ export function prefillS(t: ReplicaTiming, promptTokens: number): number {
   return Math.max(t.weightReadS, t.computeSPerToken * promptTokens) + t.fixedS + t.perTokenCommS * promptTokens;
 }
 
+/**
+ * Time of a mixed iteration (chunked prefill, Sarathi-Serve / vLLM): `tokens` tokens go through the
+ * model together (one per decoding sequence plus the prompt chunks scheduled), reading the weights
+ * once and `contextTokens` of KV (the decoding sequences' contexts and the chunked prompts' earlier
+ * chunks). The roofline of decodeStepS and prefillS, of which both are the special cases
+ * (tokens = batch; contextTokens = 0).
+ */
+export function mixedStepS(t: ReplicaTiming, tokens: number, contextTokens: number): number {
+  return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, t.computeSPerToken * tokens) + t.fixedS + t.perTokenCommS * tokens;
+}
+
 /** Decode throughput (tokens/s) of a full batch of `batch` sequences with `contextPerSeq` tokens each. */
 export function decodeTokensPerS(t: ReplicaTiming, batch: number, contextPerSeq: number): number {
   return batch / decodeStepS(t, batch, batch * contextPerSeq);

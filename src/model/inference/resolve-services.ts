@@ -169,6 +169,12 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   if (disaggregated && s.slo?.admission) {
     bad([...at, 'slo', 'admission'], 'admission control is modelled for colocated replicas only; a disaggregated service takes every request (drop `admission`, or serve with `replicas`)');
   }
+  if (disaggregated && s.chunked_prefill !== undefined) {
+    bad([...at, 'chunked_prefill'], 'chunked prefill is modelled for colocated replicas only; a disaggregated prefill pool limits its iterations with `max_batch_tokens` (drop `chunked_prefill`, or serve with `replicas`)');
+  }
+  if (s.chunked_prefill !== undefined && s.chunked_prefill.token_budget < s.max_batch) {
+    bad([...at, 'chunked_prefill', 'token_budget'], `a token budget of ${s.chunked_prefill.token_budget} is below max_batch (${s.max_batch}): a full batch of decodes, one token each, must leave room for prefill (vLLM requires max_num_batched_tokens >= max_num_seqs); raise token_budget or lower max_batch`);
+  }
   if (disaggregated && (s.prefill === undefined || s.decode === undefined)) {
     bad([...at, s.prefill === undefined ? 'decode' : 'prefill'], `disaggregated serving needs both a \`prefill\` and a \`decode\` pool; \`${s.prefill === undefined ? 'prefill' : 'decode'}\` is missing`);
     return undefined;

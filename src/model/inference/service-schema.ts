@@ -169,6 +169,18 @@ export const serviceSchema = z.strictObject({
   decode: poolSchema.optional(),
   /** Sequences in a replica's running batch (continuous batching). */
   max_batch: z.number().int().positive().default(64),
+  /**
+   * Chunked prefill (Sarathi-Serve; vLLM's enable_chunked_prefill): each iteration of a colocated
+   * replica processes at most `token_budget` tokens, one per decoding sequence first, then chunks of
+   * the admitted prompts' prefill, so a long prompt prefills over several iterations while the batch
+   * keeps decoding. Off when absent (a prompt prefills in one iteration that pauses the decodes).
+   */
+  chunked_prefill: z
+    .strictObject({
+      /** Tokens per iteration (vLLM's max_num_batched_tokens): a whole number, at least max_batch. */
+      token_budget: z.number().int().positive(),
+    })
+    .optional(),
   balancer: balancerRefSchema.default({ name: 'power-of-two', params: {} }),
   /** Latency objectives; a request attains the SLO when it meets all of those given. */
   slo: z

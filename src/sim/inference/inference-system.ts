@@ -176,7 +176,7 @@ class ServiceState implements ReplicaHost {
     const name = `${this.svc.name}/r${id}`;
     const placement: Placement = { kind: this.svc.kind, nodes: [node], counts: [this.svc.hardware.tp] };
     const lease = this.sim.acquire(placement, name);
-    const r = new Replica(id, name, dc, lease, this.svc.spec.max_batch, this.svc.timing, this, this.capacity);
+    const r = new Replica(id, name, dc, lease, this.svc.spec.max_batch, this.svc.timing, this, this.capacity, false, this.svc.spec.chunked_prefill?.token_budget ?? Infinity);
     this.countReplicas();
     this.held.add(r);
     this.replicasMax = Math.max(this.replicasMax, this.held.size);

@@ -20,8 +20,19 @@
 // when it is admitted reuses it: only its other prompt tokens are prefilled (at least one: the last
 // prompt token is always computed, for its logits, as vLLM does), and its reservation leaves out the
 // prefix, which it shares. A request whose prefix was not held leaves it in the cache once prefilled.
+//
+// Chunked prefill (Sarathi-Serve, Agrawal et al. 2024; vLLM's chunked-prefill scheduler), when the
+// replica has a token budget: while any admitted prompt is still prefilling, every iteration is a
+// mixed one of at most `tokenBudget` tokens: one per decoding sequence first, then chunks of the
+// prefilling prompts in admission order, then new queue heads (admitted as above) while budget is
+// left. A prompt of P tokens to prefill next to b decodes takes ceil(P / (budget - b)) iterations
+// when alone; its first token comes with its last chunk's iteration, and the decodes produce a token
+// every iteration instead of pausing for a whole prefill. An iteration of n tokens reading C tokens
+// of KV (the decodes' contexts, the prefilling prompts' cached prefixes and earlier chunks) takes
+// mixedStepS(n, C), the same roofline. With no prompt prefilling, decoding runs in closed-form
+// segments as without a budget. The KV of a whole request is still reserved on admission.
 import type { ScheduledEvent, Engine } from '../../engine/engine.js';
-import { DecodeSegment, decodeStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
+import { DecodeSegment, decodeStepS, mixedStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
 import type { Lease } from '../subsystem.js';
 import { PrefixCache, type PrefixEntry } from './prefix-cache.js';
@@ -50,6 +61,9 @@ export class InferenceRequest {
   ownKvTokens = 0;
   /** The prefix-cache entry it uses on the replica that prefilled it (pinned until it lets go). */
   prefixEntry: PrefixEntry | undefined = undefined;
+  /** Chunked prefill: prompt tokens computed so far (the cached ones apart), and in the iteration in progress. */
+  prefilledTokens = 0;
+  chunkTokens = 0;
 
   constructor(
     readonly id: number,
@@ -125,9 +139,14 @@ export class Replica implements ReplicaView {
     capacityTokensPerS: number,
     /** Requests arrive with their KV cache (prefilled elsewhere) and only decode here. */
     readonly decodeOnly = false,
+    /** Chunked prefill: tokens per iteration (Infinity: off, a prompt prefills in one iteration). */
+    readonly tokenBudget = Infinity,
   ) {
     this.capacityTokensPerS = capacityTokensPerS;
+    this.chunked = Number.isFinite(tokenBudget) && !decodeOnly;
   }
+
+  private readonly chunked: boolean;
 
   get kvCapacityTokens(): number {
     return this.timing.kvCapacityTokens;
@@ -155,6 +174,17 @@ export class Replica implements ReplicaView {
    */
   earliestFirstTokenS(req: InferenceRequest): number {
     let s = this.phase === IDLE ? 0 : decodeStepS(this.timing, Math.max(1, this.running), this.kvUsedTokens());
+    if (this.chunked) {
+      // Every prompt ahead and its own, in chunks of what the budget leaves next to today's decodes.
+      let tokens = this.prefillTokensNow(req);
+      for (const r of this.prefillGroup) tokens += r.promptTokens - r.cachedTokens - r.prefilledTokens - r.chunkTokens;
+      for (let i = this.qHead; i < this.queue.length; i++) tokens += this.prefillTokensNow(this.queue[i]!);
+      const b = this.batch.length;
+      const cap = Math.max(1, this.tokenBudget - b);
+      const used = this.kvUsedTokens();
+      const full = Math.floor((tokens - 1) / cap);
+      return s + full * mixedStepS(this.timing, b + cap, used) + mixedStepS(this.timing, b + tokens - full * cap, used);
+    }
     for (let i = this.qHead; i < this.queue.length; i++) s += prefillS(this.timing, this.prefillTokensNow(this.queue[i]!));
     return s + prefillS(this.timing, this.prefillTokensNow(req));
   }
@@ -185,7 +215,8 @@ export class Replica implements ReplicaView {
   kvUsedTokens(): number {
     let used = this.sumBase + this.batch.length * this.stepsDone;
     if (this.phase === DECODE) used += this.batch.length * this.seg.stepsWithin(this.host.engine.now - this.segStartS);
-    for (const r of this.prefillGroup) used += r.promptTokens;
+    if (this.chunked) for (const r of this.prefillGroup) used += r.cachedTokens + r.prefilledTokens;
+    else for (const r of this.prefillGroup) used += r.promptTokens;
     return used;
   }
 
@@ -252,8 +283,111 @@ export class Replica implements ReplicaView {
 
   /** At an iteration boundary with nothing in flight: prefill the admissible queue head, or decode. */
   private startNext(now: number): void {
-    if (this.admitGroup(now)) return;
+    if (this.chunked ? this.startMixed(now) : this.admitGroup(now)) return;
     this.startSegment(now);
+  }
+
+  /** Drop the admitted part of the queue now and then (amortised O(1) per request). */
+  private compactQueue(): void {
+    if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.qHead);
+      this.qHead = 0;
+    }
+  }
+
+  /**
+   * Chunked prefill: when a prompt is prefilling or the queue head can be admitted, start a mixed
+   * iteration (the batch's decodes, then prompt chunks up to the token budget); false when there is
+   * no prefill to do (the batch then decodes in a closed-form segment).
+   */
+  private startMixed(now: number): boolean {
+    const b = this.batch.length;
+    let left = this.tokenBudget - b;
+    let tokens = b;
+    let context = this.sumBase + b * this.stepsDone;
+    const group = this.prefillGroup;
+    for (const r of group) {
+      const c = Math.min(r.promptTokens - r.cachedTokens - r.prefilledTokens, left);
+      r.chunkTokens = c;
+      left -= c;
+      tokens += c;
+      context += r.cachedTokens + r.prefilledTokens;
+    }
+    while (left > 0 && this.headFits()) {
+      const r = this.queue[this.qHead++]!;
+      r.startS = now;
+      this.reserve(r);
+      r.prefilledTokens = 0;
+      const c = Math.min(r.promptTokens - r.cachedTokens, left);
+      r.chunkTokens = c;
+      left -= c;
+      tokens += c;
+      context += r.cachedTokens;
+      group.push(r);
+    }
+    this.compactQueue();
+    if (group.length === 0) return false;
+    this.phase = PREFILL;
+    this.event = this.engine().at(now + mixedStepS(this.timing, tokens, context), this.onMixedDone);
+    return true;
+  }
+
+  private readonly onMixedDone = (): void => {
+    const now = this.engine().now;
+    this.event = undefined;
+    const b = this.batch.length;
+    if (b > 0) {
+      this.stepsDone++;
+      this.host.tokensProcessed(b, b);
+      this.retireFinished(now);
+    }
+    const group = this.prefillGroup;
+    let tokens = 0;
+    let firsts = 0;
+    let kept = 0;
+    for (let i = 0; i < group.length; i++) {
+      const r = group[i]!;
+      r.prefilledTokens += r.chunkTokens;
+      tokens += r.chunkTokens;
+      r.chunkTokens = 0;
+      if (r.cachedTokens + r.prefilledTokens < r.promptTokens) {
+        group[kept++] = r;
+        continue;
+      }
+      // The last chunk's iteration samples the first token.
+      r.firstTokenS = now;
+      tokens++;
+      firsts++;
+      if (r.prefixId >= 0) this.keepPrefix(r);
+      if (r.outputTokens <= 1) this.finish(r, now);
+      else this.joinBatch(r);
+    }
+    group.length = kept;
+    this.host.tokensProcessed(tokens, firsts);
+    this.startNext(now);
+    this.host.onChange?.(this);
+  };
+
+  /** A request with its first token out joins the decode batch. */
+  private joinBatch(r: InferenceRequest): void {
+    r.joinStep = this.stepsDone;
+    r.finishStep = this.stepsDone + r.outputTokens - 1;
+    this.sumBase += r.promptTokens + 1 - this.stepsDone;
+    this.batch.push(r);
+  }
+
+  /** Retire the sequences whose last token is out (swap-remove; the batch's order does not matter). */
+  private retireFinished(now: number): void {
+    const batch = this.batch;
+    for (let i = 0; i < batch.length; ) {
+      const r = batch[i]!;
+      if (r.finishStep <= this.stepsDone) {
+        this.sumBase -= r.promptTokens + 1 - r.joinStep;
+        const last = batch.pop()!;
+        if (last !== r) batch[i] = last;
+        this.finish(r, now);
+      } else i++;
+    }
   }
 
   private admitGroup(now: number): boolean {
@@ -278,10 +412,7 @@ export class Replica implements ReplicaView {
         group.push(r);
       }
     }
-    if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
-      this.queue.splice(0, this.qHead);
-      this.qHead = 0;
-    }
+    this.compactQueue();
     if (group.length === 0) return false;
     this.phase = PREFILL;
     this.event = this.engine().at(now + prefillS(this.timing, tokens), this.onPrefillDone);
@@ -336,17 +467,7 @@ export class Replica implements ReplicaView {
     const b = this.batch.length;
     this.stepsDone = this.segSteps0 + steps;
     this.host.tokensProcessed(b * steps, b * steps);
-    // Retire finished sequences (swap-remove; the batch's order does not matter).
-    const batch = this.batch;
-    for (let i = 0; i < batch.length; ) {
-      const r = batch[i]!;
-      if (r.finishStep <= this.stepsDone) {
-        this.sumBase -= r.promptTokens + 1 - r.joinStep;
-        const last = batch.pop()!;
-        if (last !== r) batch[i] = last;
-        this.finish(r, now);
-      } else i++;
-    }
+    this.retireFinished(now);
     this.startNext(now);
     this.host.onChange?.(this);
   };
