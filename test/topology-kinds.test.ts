@@ -263,3 +263,97 @@ describe('scenarios/fabric-planning.yaml', () => {
     expect(ecr('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, pod_oversubscription: 8 }', 'random-fit')).toBeCloseTo(flat, 4);
   });
 });
+
+describe('torus', () => {
+  const site = (t: string, count: number): string => `name: torus
+datacentres:
+  - name: dc
+    fabric: IB-NDR
+    topology: { kind: torus, ${t} }
+    node_groups: [{ count: ${count}, device: H100 }]
+workloads:
+  - jobs:
+      - { name: a, devices: 8, params: 1B, tokens: 1M }
+`;
+  const build = (text: string): { topo: Topology; network: FlowNetwork } => {
+    const resolved = scenarioFromText(text);
+    const network = new FlowNetwork();
+    return { topo: new Topology(new Cluster(resolved.shape), network, resolved.interDc), network };
+  };
+  /** The torus links of a route as [from, to] positions. */
+  const hopsOf = (topo: Topology, a: number, b: number): [number, number][] =>
+    topo
+      .route(a, b)
+      .links.map((l) => topo.linkNames[l]!)
+      .filter((n) => n.startsWith('torus:'))
+      .map((n) => n.split(':')[2]!.split('->').map(Number) as [number, number]);
+
+  it('routes dimension by dimension, the short way round each ring', () => {
+    const { topo } = build(site('dims: [4, 4], link_bandwidth: 50GB/s', 16));
+    expect(hopsOf(topo, 0, 3)).toEqual([[0, 3]]); // wraps: one hop back, not three forward
+    expect(hopsOf(topo, 0, 10)).toEqual([[0, 1], [1, 2], [2, 6], [6, 10]]);
+    expect(hopsOf(topo, 5, 4)).toEqual([[5, 4]]);
+    const f = topo.nodeFabric[0]!;
+    expect(topo.route(0, 10).latencyS).toBeCloseTo(f.endpoint_latency + 4 * f.hop_latency, 15);
+    const r = topo.route(0, 3).links.map((l) => topo.linkNames[l]);
+    expect(r).toEqual(['nic-up:dc-H100-0:0', 'torus:dc:0->3', 'nic-down:dc-H100-0:3']);
+    expect(topo.linkCapacityBytesPerS[topo.linkNames.indexOf('torus:dc:0->3')]).toBe(50e9);
+    // 16 nodes x 2 axes x 2 directions.
+    expect(topo.linkNames.filter((n) => n.startsWith('torus:')).length).toBe(64);
+    // A mesh goes the long way; a 3D torus with a bandwidth per axis.
+    const mesh = build(site('dims: [4, 4], link_bandwidth: 50GB/s, wraparound: false', 16)).topo;
+    expect(hopsOf(mesh, 0, 3)).toEqual([[0, 1], [1, 2], [2, 3]]);
+    const cube = build(site('dims: [2, 2, 2], link_bandwidth: [10GB/s, 20GB/s, 40GB/s]', 8)).topo;
+    expect(hopsOf(cube, 0, 7)).toEqual([[0, 1], [1, 3], [3, 7]]);
+    expect(cube.route(0, 7).links.map((l) => cube.linkCapacityBytesPerS[l]).slice(1, 4)).toEqual([10e9, 20e9, 40e9]);
+  });
+
+  it('routes are paths from a to b, and max-min rates match the reference without exceeding any link', () => {
+    for (const t of ['dims: [4, 3], link_bandwidth: 30GB/s', 'dims: [3, 2, 2], link_bandwidth: 30GB/s, wraparound: false']) {
+      const { topo, network } = build(site(t, 12));
+      let x = 777;
+      const rand = (n: number): number => ((x = (x * 1103515245 + 12345) % 2147483648), x % n);
+      const routes: number[][] = [];
+      const ids: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const a = rand(12);
+        const b = (a + 1 + rand(11)) % 12;
+        let at = a;
+        for (const [from, to] of hopsOf(topo, a, b)) {
+          expect(from).toBe(at);
+          at = to;
+        }
+        expect(at).toBe(b);
+        routes.push(topo.route(a, b).links);
+        ids.push(network.addFlow(routes[i]!, Infinity, 0));
+      }
+      const expected = maxMinReference(topo.linkCapacityBytesPerS, routes.map((route) => ({ route })));
+      ids.forEach((f, i) => expect(network.rate(f) / expected[i]!).toBeCloseTo(1, 9));
+      const load = new Array<number>(topo.linkCapacityBytesPerS.length).fill(0);
+      routes.forEach((r, i) => r.forEach((l) => (load[l]! += network.rate(ids[i]!))));
+      load.forEach((v, l) => expect(v).toBeLessThanOrEqual(topo.linkCapacityBytesPerS[l]! * (1 + 1e-9)));
+    }
+  });
+
+  it("a job's step time follows the torus link bandwidth", () => {
+    const job = (bw: string): JobRow => {
+      const text = site(`dims: [2, 2], link_bandwidth: ${bw}`, 4).replace(
+        '      - { name: a, devices: 8, params: 1B, tokens: 1M }',
+        '      - { name: a, devices: 16, params: 13B, tokens: 1B, model: { global_batch: 64K }, layout: { tp: 8, pp: 1, dp: 2 } }',
+      );
+      return runToCsv(scenarioFromText(text)).jobs[0]!;
+    };
+    const slow = job('5GB/s');
+    const fast = job('100GB/s');
+    expect(slow.step_time_s).toBeGreaterThan(fast.step_time_s * 1.05);
+    expect(slow.effective_compute_ratio).toBeLessThan(fast.effective_compute_ratio);
+  });
+
+  it('refuses a shape that does not match the site, with file, line and field', () => {
+    const msg = refusal(site('dims: [4, 4], link_bandwidth: 50GB/s', 12));
+    expect(msg).toMatch(/test\.yaml:5:\d+: datacentres\[0\]\.topology\.dims: a 4 x 4 torus has 16 positions, but the data centre has 12 node\(s\)/);
+    expect(refusal(site('dims: [4, 3], link_bandwidth: [1GB/s, 2GB/s, 3GB/s]', 12))).toMatch(/topology\.link_bandwidth: expected one bandwidth per axis \(2\), got 3/);
+    expect(refusal(site('dims: [12], link_bandwidth: 1GB/s', 12))).toMatch(/datacentres\[0\]\.topology\.dims/);
+    expect(refusal(site('dims: [4, 3], link_bandwidth: 0GB/s', 12))).toMatch(/datacentres\[0\]\.topology\.link_bandwidth/);
+  });
+});

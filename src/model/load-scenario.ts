@@ -12,7 +12,7 @@ import type { ClusterShape, Datacentre, KindInfo, NodeGroup } from './cluster.js
 import { trainingFlop, type JobTemplate, type ShapeOverrides } from './job.js';
 import { usefulParamsOf } from './moe.js';
 import type { InterDcLink } from './network/topology.js';
-import type { TopologySpec } from './network/fabrics/registry.js';
+import { fabricKind, type TopologySpec } from './network/fabrics/registry.js';
 import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { InputFileError } from '../scenario/read-input-file.js';
@@ -374,6 +374,12 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     }
     if (dc.node_groups.length === 0 && !dc.nodes_from) fail(['datacentres', di, 'node_groups'], 'a data centre needs node_groups (or nodes_from a trace node list)');
   });
+  // Topology kinds whose shape must match the site's nodes (a torus's dims).
+  for (const dc of datacentres) {
+    const nodes = groups.reduce((sum, g) => sum + (g.datacentre === dc.index ? g.nodeCount : 0), 0);
+    const problem = fabricKind(dc.topology).check?.(dc.topology, nodes);
+    if (problem) fail([...dc.topologyAt, problem.field], problem.message);
+  }
   const dcRef = (name: string, path: readonly PathKey[]): number | undefined => {
     const i = dcIndex.get(name);
     if (i === undefined) {

@@ -46,5 +46,7 @@ export interface FabricKind<S extends { readonly kind: string }> {
    * switch) of the i-th node of its data centre; groups are numbered from 0, non-decreasing in i.
    */
   group(spec: S, nodeInDc: number): number;
+  /** A problem with the spec on a site of `nodeCount` nodes (a field of the block and what is wrong), if any. */
+  check?(spec: S, nodeCount: number): { field: string; message: string } | undefined;
   build(spec: S, ctx: FabricBuildContext): SiteFabric;
 }

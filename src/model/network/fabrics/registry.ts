@@ -4,14 +4,16 @@ import { z } from 'zod';
 import type { FabricKind } from '../fabric-kind.js';
 import { fatTree, fatTreeSchema } from './fat-tree.js';
 import { leafSpine, leafSpineSchema } from './leaf-spine.js';
+import { torus, torusSchema } from './torus.js';
 
-export const topologySchema = z.discriminatedUnion('kind', [leafSpineSchema, fatTreeSchema]);
+export const topologySchema = z.discriminatedUnion('kind', [leafSpineSchema, fatTreeSchema, torusSchema]);
 
 export type TopologySpec = z.output<typeof topologySchema>;
 
 const KINDS: { readonly [K in TopologySpec['kind']]: FabricKind<Extract<TopologySpec, { kind: K }>> } = {
   'leaf-spine': leafSpine,
   'fat-tree': fatTree,
+  torus,
 };
 
 /** The kind of a data centre's topology block. */
