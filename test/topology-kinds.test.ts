@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Cluster } from '../src/model/cluster.js';
 import { FlowNetwork } from '../src/model/network/flow-network.js';
 import { Topology } from '../src/model/network/topology.js';
+import { topologyKinds } from '../src/model/network/fabrics/registry.js';
 import { InputError } from '../src/scenario/errors.js';
 import { repoPath, runToCsv, scenarioFromText } from './helpers.js';
 import type { LinkRow } from '../src/sim/signals.js';
@@ -355,5 +356,68 @@ workloads:
     expect(refusal(site('dims: [4, 3], link_bandwidth: [1GB/s, 2GB/s, 3GB/s]', 12))).toMatch(/topology\.link_bandwidth: expected one bandwidth per axis \(2\), got 3/);
     expect(refusal(site('dims: [12], link_bandwidth: 1GB/s', 12))).toMatch(/datacentres\[0\]\.topology\.dims/);
     expect(refusal(site('dims: [4, 3], link_bandwidth: 0GB/s', 12))).toMatch(/datacentres\[0\]\.topology\.link_bandwidth/);
+  });
+});
+
+// One contract over every registered kind (its own example block): a new kind is checked here
+// without a line of test of its own.
+describe.each(topologyKinds().map((k) => [k.kind, k] as const))('contract: %s', (_, kind) => {
+  const text = `name: contract
+datacentres:
+  - { name: here, fabric: IB-NDR, topology: ${kind.example.block}, node_groups: [{ count: ${kind.example.nodes}, device: H100 }] }
+  - { name: there, fabric: IB-NDR, node_groups: [{ count: 2, device: H100 }] }
+links:
+  - { name: wan, between: [here, there], latency: 1ms, bandwidth: 100Gbps }
+workloads:
+  - jobs:
+      - { name: a, devices: 8, params: 1B, tokens: 1M }
+`;
+  const resolved = scenarioFromText(text);
+  const cluster = new Cluster(resolved.shape);
+  const network = new FlowNetwork();
+  const topo = new Topology(cluster, network, resolved.interDc);
+  const n = kind.example.nodes;
+  const f = topo.nodeFabric[0]!;
+
+  it('has a description and readable link names', () => {
+    expect(kind.description.length).toBeGreaterThan(20);
+    for (const name of topo.linkNames) expect(name).not.toMatch(/undefined|NaN/);
+    expect(new Set(topo.linkNames).size).toBe(topo.linkNames.length);
+  });
+
+  it('groups nodes from 0, never decreasing', () => {
+    expect(cluster.nodeLeaf[0]).toBe(0);
+    for (let i = 1; i < n; i++) expect(cluster.nodeLeaf[i]! - cluster.nodeLeaf[i - 1]!).toBeGreaterThanOrEqual(0);
+  });
+
+  it('routes every pair from its NIC to the other NIC over distinct links, with at least one hop, and uses every link it made', () => {
+    const used = new Set<number>();
+    for (let a = 0; a < n + 2; a++) {
+      for (let b = 0; b < n + 2; b++) {
+        if (a === b) continue;
+        const r = topo.route(a, b);
+        expect(r.links[0]).toBe(topo.nicUp[a]);
+        expect(r.links[r.links.length - 1]).toBe(topo.nicDown[b]);
+        expect(new Set(r.links).size).toBe(r.links.length);
+        const hops = (r.latencyS - f.endpoint_latency - (a < n !== b < n ? 1e-3 : 0)) / f.hop_latency;
+        expect(hops).toBeGreaterThanOrEqual(1 - 1e-6);
+        expect(Math.abs(hops - Math.round(hops))).toBeLessThan(1e-6);
+        expect(r.links.some((l) => topo.linkNames[l]!.startsWith('wan:'))).toBe(a < n !== b < n);
+        expect(topo.route(a, b)).toEqual(r);
+        for (const l of r.links) used.add(l);
+      }
+    }
+    topo.linkNames.forEach((name, l) => expect(used.has(l), `${name} is on no route`).toBe(true));
+  });
+
+  it('gives every pair at once its max-min share, never exceeding a link', () => {
+    const routes: number[][] = [];
+    const ids: number[] = [];
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b) ids.push(network.addFlow(routes[routes.push(topo.route(a, b).links) - 1]!, Infinity, 0));
+    const expected = maxMinReference(topo.linkCapacityBytesPerS, routes.map((route) => ({ route })));
+    ids.forEach((fl, i) => expect(network.rate(fl) / expected[i]!).toBeCloseTo(1, 9));
+    const load = new Array<number>(topo.linkCapacityBytesPerS.length).fill(0);
+    routes.forEach((r, i) => r.forEach((l) => (load[l]! += network.rate(ids[i]!))));
+    load.forEach((v, l) => expect(v).toBeLessThanOrEqual(topo.linkCapacityBytesPerS[l]! * (1 + 1e-9)));
   });
 });

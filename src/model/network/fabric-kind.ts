@@ -42,6 +42,11 @@ export interface FabricKind<S extends { readonly kind: string }> {
   readonly description: string;
   readonly schema: z.ZodType<S, unknown>;
   /**
+   * A topology block of this kind for a site of `example.nodes` nodes, as a scenario would write it
+   * (YAML flow mapping): the contract suite over every kind (test/topology-kinds.test.ts) builds it.
+   */
+  readonly example: { readonly block: string; readonly nodes: number };
+  /**
    * The placement group (leaf or ToR switch: nodes whose traffic between them stays on one
    * switch) of the i-th node of its data centre; groups are numbered from 0, non-decreasing in i.
    */

@@ -25,6 +25,7 @@ export const fatTree: FabricKind<FatTreeSpec> = {
   kind: 'fat-tree',
   description: 'Leaves of nodes_per_leaf nodes, pods of leaves_per_pod leaves, a non-blocking core; oversubscription per tier.',
   schema: fatTreeSchema,
+  example: { block: '{ kind: fat-tree, nodes_per_leaf: 2, leaves_per_pod: 2, leaf_oversubscription: 1.5, pod_oversubscription: 3 }', nodes: 11 },
   group: (spec, i) => Math.floor(i / spec.nodes_per_leaf),
   build(spec, ctx) {
     const leafOf = (n: number): number => Math.floor(ctx.nodeInDc[n]! / spec.nodes_per_leaf);

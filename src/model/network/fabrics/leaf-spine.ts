@@ -19,6 +19,7 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
   kind: 'leaf-spine',
   description: 'Leaves of nodes_per_leaf nodes under a non-blocking spine; leaf uplinks at NIC total / oversubscription.',
   schema: leafSpineSchema,
+  example: { block: '{ kind: leaf-spine, nodes_per_leaf: 3, oversubscription: 2 }', nodes: 10 },
   group: (spec, i) => Math.floor(i / spec.nodes_per_leaf),
   build(spec, ctx) {
     const leafOf = (n: number): number => Math.floor(ctx.nodeInDc[n]! / spec.nodes_per_leaf);

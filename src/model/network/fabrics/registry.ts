@@ -21,5 +21,6 @@ export function fabricKind<S extends TopologySpec>(spec: S): FabricKind<S> {
   return KINDS[spec.kind] as unknown as FabricKind<S>;
 }
 
-/** Every kind with its description (for `poolsim` listings and the docs). */
-export const topologyKinds = (): readonly { kind: string; description: string }[] => Object.values(KINDS).map((k) => ({ kind: k.kind, description: k.description }));
+/** Every registered kind (for listings, the docs and the contract suite over all kinds). */
+export const topologyKinds = (): readonly { kind: string; description: string; example: { block: string; nodes: number } }[] =>
+  Object.values(KINDS).map((k) => ({ kind: k.kind, description: k.description, example: k.example }));

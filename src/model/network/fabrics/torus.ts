@@ -26,6 +26,7 @@ export const torus: FabricKind<TorusSpec> = {
   kind: 'torus',
   description: 'A 2D or 3D torus (or mesh) of neighbour links, bandwidth per axis, dimension-ordered routes; no switches.',
   schema: torusSchema,
+  example: { block: '{ kind: torus, dims: [3, 2, 2], link_bandwidth: [20GB/s, 40GB/s, 60GB/s] }', nodes: 12 },
   group: (spec, i) => Math.floor(i / spec.dims[0]!),
   check(spec, nodeCount) {
     const product = spec.dims.reduce((a, b) => a * b, 1);
