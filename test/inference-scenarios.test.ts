@@ -169,6 +169,21 @@ describe('request streams', () => {
     const resolved = loadScenario(fromFile, 'dir/s.yaml', { readFile: (p: string) => (p === 'dir/reqs.csv' ? csv : ''), baseDir: 'dir' });
     expect(resolved.services[0]!.streams[0]!.trace!.timeS.length).toBe(3);
   });
+
+  it('skips a bad row, counts it by reason and reports its line, instead of refusing the whole trace', () => {
+    const csv = 'timestamp,prompt_tokens,output_tokens\n0,10,3\nsoon,20,4\n1,5,0\n2,7,2\n3,8\n';
+    const resolved = loadScenario(toyScenario({ arrival: '{ process: trace, file: reqs.csv }' }), 'dir/s.yaml', { readFile: (p: string) => (p === 'dir/reqs.csv' ? csv : ''), baseDir: 'dir' });
+    const rows: { arrival_s: number; prompt_tokens: number }[] = [];
+    simulate(resolved, { requestSink: (r) => void rows.push(r) });
+    expect(rows.map((r) => [r.arrival_s, r.prompt_tokens]).sort((a, b) => a[0]! - b[0]!)).toEqual([
+      [0, 10],
+      [2, 7],
+    ]);
+    expect(resolved.warnings.map((w) => `${w.line}: ${w.path}: ${w.message}`)).toEqual([
+      // At the scenario's line for the field; the trace's own line inside the message.
+      `${resolved.src.issue(['services', 0, 'streams', 0, 'arrival', 'file'], '').line}: services[0].streams[0].arrival.file: 3 of 5 rows skipped: 3 with a bad timestamp or token count (first at reqs.csv:3: expected a timestamp (s, >= 0) and positive prompt_tokens and output_tokens, got "soon", "20", "4")`,
+    ]);
+  });
 });
 
 describe('input errors', () => {

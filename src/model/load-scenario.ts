@@ -723,6 +723,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     useKind,
     dcRef,
     fail,
+    warn,
     readText: readRelative,
   });
 

@@ -235,7 +235,7 @@ const ARRIVAL: Docs = {
   peak: 'Highest rate of a sinusoidal day (diurnal).',
   trough: 'Lowest rate of a sinusoidal day (diurnal).',
   peak_hour: 'Hour of the peak, in [0, 24) (diurnal).',
-  file: 'Request trace CSV (columns timestamp, prompt_tokens, output_tokens; optionally prefix_id and prefix_tokens, a shared prompt prefix counted in prompt_tokens), relative to the scenario (trace).',
+  file: 'Request trace CSV (columns timestamp, prompt_tokens, output_tokens; optionally prefix_id and prefix_tokens, a shared prompt prefix counted in prompt_tokens), relative to the scenario (trace). A row with a problem of its own (a bad number, a prefix longer than its prompt, a prefix id with another length) is skipped and counted, by reason with its first line, in a warning; a trace with no good row is refused.',
   csv: 'The request trace inline, as CSV text (trace).',
   relative: 'Subtract the first timestamp (traces often use epoch seconds).',
 };

@@ -21,6 +21,18 @@ export interface RequestTrace {
    * prefix as an index into `prefixNames` (-1: none), and its tokens (part of the prompt).
    */
   readonly prefixes?: { readonly index: Int32Array; readonly tokens: Float64Array; readonly names: readonly string[] } | undefined;
+  /** Data rows read (the kept ones and the skipped ones). */
+  readonly rows: number;
+  /** Rows left out for a problem of their own, by reason: how many, and the first one's line and message. */
+  readonly skipped: readonly SkippedRows[];
+}
+
+/** Trace rows skipped for one reason. */
+export interface SkippedRows {
+  readonly reason: string;
+  count: number;
+  readonly firstLine: number;
+  readonly firstMessage: string;
 }
 
 export interface ResolvedStream {
@@ -72,6 +84,8 @@ export interface ServiceResolveContext {
   useKind(name: string, path: readonly PathKey[]): number | undefined;
   dcRef(name: string, path: readonly PathKey[]): number | undefined;
   fail(path: readonly PathKey[], message: string): void;
+  /** Legal but worth knowing (a trace's skipped rows): printed by run and validate. */
+  warn(path: readonly PathKey[], message: string): void;
   /** Reads a file named in the scenario (relative to it); reports its own problems at `at`. */
   readText(path: string, at: readonly PathKey[]): string | undefined;
 }
@@ -284,8 +298,12 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
         }
         if (text !== undefined) {
           try {
-            trace = parseRequestTrace(text, path ?? `${ctx.file} (inline csv)`, a.relative);
-            if (trace.timeS.length === 0) bad([...sat, 'arrival'], 'the trace has no requests');
+            const source = path ?? `${ctx.file} (inline csv)`;
+            trace = parseRequestTrace(text, source, a.relative);
+            const where: PathKey[] = [...sat, 'arrival', path !== undefined ? 'file' : 'csv'];
+            if (trace.timeS.length === 0) {
+              bad([...sat, 'arrival'], `the trace has no requests${trace.skipped.length > 0 ? `: ${describeSkipped(trace, source)}` : ''}`);
+            } else if (trace.skipped.length > 0) ctx.warn(where, describeSkipped(trace, source));
           } catch (e) {
             if (!(e instanceof TraceError)) throw e;
             bad([...sat, 'arrival', path !== undefined ? 'file' : 'csv'], e.message);
@@ -351,10 +369,20 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   return { index, name: s.name, spec: s, kind, datacentres: dcs, model, hardware, timing, streams, ...(pooled ? { disaggregated: pooled } : {}) };
 }
 
+/** `n of m rows skipped: k <reason> (first at <file>:<line>: <message>); ...`. */
+export function describeSkipped(trace: RequestTrace, source: string): string {
+  const n = trace.skipped.reduce((a, s) => a + s.count, 0);
+  const parts = trace.skipped.map((s) => `${s.count} ${s.reason} (first at ${source}:${s.firstLine}: ${s.firstMessage})`);
+  return `${n} of ${trace.rows} rows skipped: ${parts.join('; ')}`;
+}
+
 /**
  * Parse a request trace: header with timestamp, prompt_tokens, output_tokens (seconds, counts), and
  * optionally prefix_id and prefix_tokens together (a row with an empty prefix_id has no prefix). A
- * prefix is part of its prompt, and one prefix id has one length throughout the file.
+ * prefix is part of its prompt, and one prefix id has one length throughout the file (its first
+ * row's). A header without the columns is refused (TraceError); a row with a problem of its own (a
+ * bad number, a prefix longer than its prompt, a prefix id with another length) is skipped and
+ * counted by reason with its line, as real traces carry the odd broken row.
  */
 export function parseRequestTrace(text: string, file: string, relative: boolean): RequestTrace {
   let cols: { timestamp: number; prompt_tokens: number; output_tokens: number } | undefined;
@@ -363,6 +391,13 @@ export function parseRequestTrace(text: string, file: string, relative: boolean)
   const rows: [number, number, number, number, number][] = [];
   const names: string[] = [];
   const byName = new Map<string, { index: number; tokens: number; line: number }>();
+  const skipped = new Map<string, SkippedRows>();
+  let rowCount = 0;
+  const skip = (reason: string, line: number, message: string): void => {
+    const s = skipped.get(reason);
+    if (s === undefined) skipped.set(reason, { reason, count: 1, firstLine: line, firstMessage: message });
+    else s.count++;
+  };
   scanCsv(
     text,
     file,
@@ -375,11 +410,14 @@ export function parseRequestTrace(text: string, file: string, relative: boolean)
       }
     },
     (fields, line) => {
+      rowCount++;
       const t = parseFiniteNumber(fields[cols!.timestamp]);
       const p = parseFiniteNumber(fields[cols!.prompt_tokens]);
       const o = parseFiniteNumber(fields[cols!.output_tokens]);
       if (t === undefined || p === undefined || o === undefined || t < 0 || p < 1 || o < 1) {
-        throw new TraceError(file, line, 'expected a timestamp (s, >= 0) and positive prompt_tokens and output_tokens');
+        const shown = [cols!.timestamp, cols!.prompt_tokens, cols!.output_tokens].map((c) => JSON.stringify(fields[c] ?? '')).join(', ');
+        skip('with a bad timestamp or token count', line, `expected a timestamp (s, >= 0) and positive prompt_tokens and output_tokens, got ${shown}`);
+        return;
       }
       const prompt = Math.round(p);
       let prefix = -1;
@@ -388,20 +426,20 @@ export function parseRequestTrace(text: string, file: string, relative: boolean)
         const idField = fields[idCol];
         const tokField = fields[tokensCol];
         if (isEmptyField(idField)) {
-          if (!isEmptyField(tokField)) throw new TraceError(file, line, 'prefix_tokens is given but prefix_id is empty: a prefix needs its id');
+          if (!isEmptyField(tokField)) return skip('with prefix_tokens but no prefix_id', line, 'prefix_tokens is given but prefix_id is empty: a prefix needs its id');
         } else {
           const name = idField!.trim();
           const k = parseFiniteNumber(tokField);
-          if (k === undefined || k < 1) throw new TraceError(file, line, `prefix '${name}': expected prefix_tokens, a positive count`);
+          if (k === undefined || k < 1) return skip('with a bad prefix_tokens', line, `prefix '${name}': expected prefix_tokens, a positive count`);
           prefixTokens = Math.round(k);
-          if (prefixTokens > prompt) throw new TraceError(file, line, `prefix '${name}' of ${prefixTokens} tokens is longer than the prompt of ${prompt} tokens (prompt_tokens counts the whole prompt, its prefix included)`);
+          if (prefixTokens > prompt) return skip('with a prefix longer than the prompt', line, `prefix '${name}' of ${prefixTokens} tokens is longer than the prompt of ${prompt} tokens (prompt_tokens counts the whole prompt, its prefix included)`);
           const seen = byName.get(name);
           if (seen === undefined) {
             byName.set(name, { index: names.length, tokens: prefixTokens, line });
             prefix = names.length;
             names.push(name);
           } else if (seen.tokens !== prefixTokens) {
-            throw new TraceError(file, line, `prefix '${name}' has ${prefixTokens} tokens here but ${seen.tokens} at line ${seen.line}: one prefix id, one length`);
+            return skip('with a prefix id of another length', line, `prefix '${name}' has ${prefixTokens} tokens here but ${seen.tokens} at line ${seen.line}: one prefix id, one length`);
           } else prefix = seen.index;
         }
       }
@@ -415,5 +453,7 @@ export function parseRequestTrace(text: string, file: string, relative: boolean)
     promptTokens: Float64Array.from(rows, (r) => r[1]),
     outputTokens: Float64Array.from(rows, (r) => r[2]),
     ...(idCol >= 0 ? { prefixes: { index: Int32Array.from(rows, (r) => r[3]), tokens: Float64Array.from(rows, (r) => r[4]), names } } : {}),
+    rows: rowCount,
+    skipped: [...skipped.values()],
   };
 }

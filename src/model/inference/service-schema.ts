@@ -92,7 +92,8 @@ const arrivalSchema = z.discriminatedUnion('process', [
   /**
    * Replay of a request trace: CSV with columns timestamp (s), prompt_tokens, output_tokens, and
    * optionally prefix_id and prefix_tokens (a shared prompt prefix, part of prompt_tokens).
-   * `file` is read by the loader (relative to the scenario); `csv` gives the text inline.
+   * `file` is read by the loader (relative to the scenario); `csv` gives the text inline. Bad rows
+   * are skipped and counted by reason (a warning with the first one's line).
    */
   z.strictObject({
     process: z.literal('trace'),
