@@ -120,6 +120,21 @@ describe('chunked prefill by hand', () => {
   });
 });
 
+describe('admission control sees the chunks', () => {
+  it("estimates a prompt's first token over the iterations its chunks need", () => {
+    // 2,500 tokens: one 50 ms prefill unchunked; 25 iterations at the 10 ms weight-read floor with a budget of 100.
+    const text = (extra: string): string => computeBound({ arrival: trace([[0, 2500, 2]]), extraService: `${extra}    slo: { ttft: 100ms, admission: true }\n` });
+    const off = run(text('')).service;
+    expect([off.requests, off.requests_rejected]).toEqual([1, 0]);
+    const small = run(text(budget(100))).service;
+    expect([small.requests, small.requests_rejected]).toEqual([0, 1]);
+    const t = scenarioFromText(text(budget(100))).services[0]!.timing;
+    expect(25 * mixedStepS(t, 100, 0)).toBeCloseTo(0.25, 12);
+    const large = run(text(budget(1000))).service; // 20 + 20 + 10 ms
+    expect([large.requests, large.requests_rejected]).toEqual([1, 0]);
+  });
+});
+
 describe('chunked prefill under load', () => {
   // Long prompts among short chats on one replica, decode-heavy: the tail of TPOT is the prefill stall.
   const load = (extra: string, seed = 3): ReturnType<typeof run>['service'] =>
