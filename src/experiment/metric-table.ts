@@ -55,6 +55,7 @@ const SUMMARY: Record<SummaryMetric, Entry> = {
   checkpoint_overhead_s: ['s', 'lower', 'non-negative', 'progress time spent writing checkpoints, summed over jobs'],
   ftf_rho_max: ['ratio', 'lower', 'non-negative', "finish-time fairness (Themis): largest over completed jobs of JCT / run time alone on a 1/N share of the pool, N the jobs contending over the job's lifetime (<= 1: no job worse off than on its own share)"],
   ftf_rho_mean: ['ratio', 'lower', 'non-negative', 'finish-time fairness: mean over completed jobs of JCT / run time on a 1/N share of the pool'],
+  gpu_fragmentation_mean: ['share', 'lower', 'non-negative', "time-weighted mean share of the GPUs fragmented (FGD, Weng et al. ATC'23: free GPU the run's requests cannot use where it is); empty for generated or multi-node jobs"],
 };
 
 /** Summary columns of scenarios with tenants only (after the others, so that other scenarios keep their bytes). */

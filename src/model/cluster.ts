@@ -236,6 +236,12 @@ export class Cluster {
    * The one place where a node's whole-free device count changes: keeps the per-kind totals, the
    * free index, the count of wholly free nodes and the per-leaf and per-data-centre free counts.
    */
+  /**
+   * Called after any change to a node's free devices, shares or host resources (with the state
+   * already changed): what a recorder of per-node quantities over time listens to. Unset: nothing.
+   */
+  onNodeChange: ((node: number) => void) | undefined;
+
   private changeNodeFree(node: number, delta: number): void {
     const before = this.nodeFree[node]!;
     const after = before + delta;
@@ -248,6 +254,7 @@ export class Cluster {
     if (after === size) this.kindWholeFreeNodes[kind]!++;
     this.leafFree[this.nodeLeafSlot[node]!]! += delta;
     this.kindDcFree[kind * this.datacentres.length + this.nodeDatacentre[node]!]! += delta;
+    this.onNodeChange?.(node);
   }
 
   /**
@@ -281,12 +288,13 @@ export class Cluster {
     if (milli > free) throw new Error(`internal: device ${dev} has ${free} milli free, ${milli} asked`);
     const node = this.deviceNode[dev]!;
     const kind = this.nodeKind[node]!;
-    if (free === WHOLE_DEVICE_MILLI) this.changeNodeFree(node, -1);
     this.deviceFreeMilli[dev] = free - milli;
     this.countSharedFree(kind, free, free - milli);
     const shared = this.sharedSet(kind);
     if (free - milli > 0) shared.add(dev);
     else shared.delete(dev);
+    if (free === WHOLE_DEVICE_MILLI) this.changeNodeFree(node, -1);
+    else this.onNodeChange?.(node);
   }
 
   releaseShare(dev: number, milli: number): void {
@@ -300,7 +308,10 @@ export class Cluster {
     if (free === WHOLE_DEVICE_MILLI) {
       shared.delete(dev);
       this.changeNodeFree(node, 1);
-    } else shared.add(dev);
+    } else {
+      shared.add(dev);
+      this.onNodeChange?.(node);
+    }
   }
 
   /**
@@ -396,6 +407,7 @@ export class Cluster {
   changeHost(node: number, cpuMilli: number, memoryMiB: number): void {
     this.nodeCpuFree[node]! -= cpuMilli;
     this.nodeMemoryFree[node]! -= memoryMiB;
+    this.onNodeChange?.(node);
   }
 
   /** Total dense peak of the pool (FLOP/s). */

@@ -1,5 +1,6 @@
 // Metrics gathered from lifecycle signals: per-job rows streamed to a sink as jobs end, and the
 // run's summary row (effective compute ratio, queueing delay, JCT, utilisation, energy).
+import type { FragmentationRecorder } from './fragmentation-recorder.js';
 import type { Cluster } from '../model/cluster.js';
 import { FinishTimeFairness, ftfColumns } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
@@ -109,6 +110,11 @@ export interface SummaryRow {
   /** Finish-time fairness (Themis): largest and mean JCT / run time on a 1/N share of the pool, over completed jobs (sim/finish-time-fairness.ts). */
   ftf_rho_max: number;
   ftf_rho_mean: number;
+  /**
+   * Time-weighted mean share of the GPUs fragmented in the FGD paper's sense against the run's
+   * requests (sim/fragmentation-recorder.ts); empty where it does not apply (generated or multi-node jobs).
+   */
+  gpu_fragmentation_mean: number;
 }
 
 export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
@@ -142,6 +148,7 @@ export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
   'checkpoint_overhead_s',
   'ftf_rho_max',
   'ftf_rho_mean',
+  'gpu_fragmentation_mean',
 ];
 
 export interface RunLabels {
@@ -165,6 +172,8 @@ export class MetricsRecorder {
   private readonly busyDeviceS: Float64Array;
   /** Finish-time fairness of completed jobs (tenant metrics read it per tenant). */
   readonly finishTimeFairness: FinishTimeFairness;
+  /** GPU fragmentation over time, where the measure applies (the simulation sets it). */
+  fragmentation: FragmentationRecorder | undefined;
 
   constructor(
     private readonly cluster: Cluster,
@@ -320,6 +329,7 @@ export class MetricsRecorder {
       lost_pflop: this.lostFlop / 1e15,
       checkpoint_overhead_s: this.checkpointOverheadS,
       ...ftfColumns(this.finishTimeFairness.rho),
+      gpu_fragmentation_mean: this.fragmentation ? this.fragmentation.meanShare(endS) : NaN,
     };
   }
 

@@ -1,6 +1,7 @@
 // Wires a resolved scenario into an engine: workload arrivals, the waiting line, scheduling
 // passes through the policies, fluid job progress, and metrics. Pure: scenario and sinks in,
 // results out; no files, no stdout.
+import { FragmentationRecorder } from './fragmentation-recorder.js';
 import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
@@ -141,6 +142,7 @@ export class Simulation implements FailurePort, InferencePort {
       this.signals,
       { scenario: resolved.scenario.name, policy: this.policies.queueName, placement: this.policies.placementName, seed: this.seed },
     );
+    this.metrics.fragmentation = FragmentationRecorder.forRun(this.cluster, resolved.jobs, resolved.generators.length > 0, () => this.engine.now);
     this.tenantMetrics = resolved.tenants ? new TenantMetrics(resolved.tenants, this.cluster, this.signals, this.metrics.finishTimeFairness) : undefined;
     if (this.admission) {
       const admission = this.admission;
