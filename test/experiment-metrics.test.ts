@@ -170,3 +170,22 @@ describe('sizes are refused before anything is allocated', () => {
     expect(tableToCsv(summarizeRuns(merged.table))).toBe(tableToCsv(summarizeRuns({ header, rows })));
   });
 });
+
+describe('sweep table with a swept value holding commas', () => {
+  it('keeps each point on its own row, the value whole and the metric columns in place', () => {
+    const header = ['run', 'placement', 'scenario', 'policy', 'placement', 'seed', 'jct_mean_s', 'makespan_s'];
+    const runs: Table = {
+      header,
+      rows: [
+        ['0', 'first-fit', 's', 'fifo', 'first-fit', '1', '3600', '36000'],
+        ['1', '{name: random-fit, params: {}}', 's', 'fifo', 'random-fit', '1', '7200', '72000'],
+      ],
+    };
+    const text = formatSummaryTable(summarizeRuns(runs));
+    const lines = text.split('\n').filter((l) => l.trimStart().startsWith('{name: random-fit, params: {}}'));
+    // Its own metrics, in their columns (the table splits into one part per metric here): 2h, 20h.
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^ +\{name: random-fit, params: \{\}\} +fifo \+ \{name: random-fit, params: \{\}\} +2h$/);
+    expect(lines[1]).toMatch(/ +20h$/);
+  });
+});

@@ -52,13 +52,15 @@ export function formatSummaryTable(summary: Table, options: { metrics?: readonly
   const params = h.slice(0, at('scenario'));
   const placements = new Set(summary.rows.map((r) => r[at('placement')]));
   const label = (r: string[]): string => (placements.size > 1 ? `${r[at('policy')]} + ${r[at('placement')]}` : r[at('policy')]!);
-  const blocks = new Map<string, { labels: string[]; cells: Map<string, Map<string, Cell>> }>();
+  const blocks: Blocks = new Map();
   for (const r of summary.rows) {
     const metric = r[metricAt]!;
     if (options.metrics && !options.metrics.includes(metric)) continue;
-    const bk = params.map((p, i) => `${p}=${r[i]}`).join(', ');
+    // Keyed by the values themselves: a value may hold ', ' or '=' (a policy given as a mapping).
+    const values = r.slice(0, params.length);
+    const bk = JSON.stringify(values);
     let b = blocks.get(bk);
-    if (!b) blocks.set(bk, (b = { labels: [], cells: new Map() }));
+    if (!b) blocks.set(bk, (b = { values, labels: [], cells: new Map() }));
     const l = label(r);
     if (!b.labels.includes(l)) b.labels.push(l);
     const mean = cellNumber(r[at('mean')]!);
@@ -67,8 +69,9 @@ export function formatSummaryTable(summary: Table, options: { metrics?: readonly
   }
   if (params.length > 0) return formatSweepTable(blocks, params, options.metrics ?? [...new Set(summary.rows.map((r) => r[metricAt]!))]);
   let out = '';
-  for (const [bk, b] of blocks) {
-    if (bk) out += `\n  ${bk}\n`;
+  for (const b of blocks.values()) {
+    const title = params.map((p, i) => `${p}=${b.values[i]}`).join(', ');
+    if (title) out += `\n  ${title}\n`;
     const lines: string[][] = [['metric', ...b.labels]];
     const order = options.metrics ? options.metrics.filter((m) => b.cells.has(m)) : [...b.cells.keys()];
     for (const metric of order) {
@@ -98,15 +101,15 @@ export function formatSummaryTable(summary: Table, options: { metrics?: readonly
   return `${out}${wrapNote("(mean ± 95% confidence half-width over seeds, or the interval where the metric's range cuts it; * best per metric; ↑ higher is better, ↓ lower)")}`;
 }
 
-type Blocks = Map<string, { labels: string[]; cells: Map<string, Map<string, Cell>> }>;
+/** Blocks by sweep point: the point's parameter values, the policy labels and their cells. */
+type Blocks = Map<string, { values: string[]; labels: string[]; cells: Map<string, Map<string, Cell>> }>;
 
 /** Sweeps: one line per point and policy, one column per metric (mean, and ± half-width with seeds). */
 function formatSweepTable(blocks: Blocks, params: readonly string[], metrics: readonly string[]): string {
   const shown = metrics.filter((m) => [...blocks.values()].some((b) => b.cells.has(m)));
   const arrow = (m: string): string => (metricDirection(m) === 'higher' ? ' ↑' : metricDirection(m) === 'lower' ? ' ↓' : '');
   const lines: string[][] = [[...params, 'policy', ...shown.map((m) => `${m}${arrow(m)}`)]];
-  for (const [bk, b] of blocks) {
-    const values = bk.split(', ').map((kv) => kv.slice(kv.indexOf('=') + 1));
+  for (const b of blocks.values()) {
     for (const l of b.labels) {
       const cells = shown.map((m) => {
         const byLabel = b.cells.get(m);
@@ -116,7 +119,7 @@ function formatSweepTable(blocks: Blocks, params: readonly string[], metrics: re
         if (best) for (const other of b.labels) if (other !== l && byLabel!.get(other) && !isBetter(m, c.mean, byLabel!.get(other)!.mean)) best = false;
         return `${formatMetricValue(m, c.mean)}${formatInterval(m, c)}${best ? ' *' : ''}`;
       });
-      lines.push([...values, l, ...cells]);
+      lines.push([...b.values, l, ...cells]);
     }
   }
   const out = renderTable(lines, params.length + 1);
