@@ -4,15 +4,17 @@ import { z } from 'zod';
 import type { FabricKind } from '../fabric-kind.js';
 import { fatTree, fatTreeSchema } from './fat-tree.js';
 import { leafSpine, leafSpineSchema } from './leaf-spine.js';
+import { railOptimized, railOptimizedSchema } from './rail-optimized.js';
 import { torus, torusSchema } from './torus.js';
 
-export const topologySchema = z.discriminatedUnion('kind', [leafSpineSchema, fatTreeSchema, torusSchema]);
+export const topologySchema = z.discriminatedUnion('kind', [leafSpineSchema, fatTreeSchema, railOptimizedSchema, torusSchema]);
 
 export type TopologySpec = z.output<typeof topologySchema>;
 
 const KINDS: { readonly [K in TopologySpec['kind']]: FabricKind<Extract<TopologySpec, { kind: K }>> } = {
   'leaf-spine': leafSpine,
   'fat-tree': fatTree,
+  'rail-optimized': railOptimized,
   torus,
 };
 
