@@ -160,6 +160,10 @@ describe('readInputFile: gzip', () => {
     expect(sha(PHILLY_GZ)).toBe(recorded('data/philly/README.md', 'philly_jobs.csv'));
     expect(sha(PODS_GZ)).toBe(recorded('data/alibaba-openb/README.md', 'openb_pod_list_default.csv'));
     expect(sha(NODES_GZ)).toBe(recorded('data/alibaba-openb/README.md', 'openb_node_list_all_node.csv'));
+    for (const k of ['conv', 'code']) {
+      const file = `AzureLLMInferenceTrace_${k}.csv`;
+      expect(sha(repoPath(`data/azure-llm-2023/${file}.gz`))).toBe(recorded('data/azure-llm-2023/README.md', file));
+    }
   });
 
   it('a damaged or truncated gzip file is refused, saying so', () => {

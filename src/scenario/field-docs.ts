@@ -235,9 +235,19 @@ const ARRIVAL: Docs = {
   peak: 'Highest rate of a sinusoidal day (diurnal).',
   trough: 'Lowest rate of a sinusoidal day (diurnal).',
   peak_hour: 'Hour of the peak, in [0, 24) (diurnal).',
-  file: 'Request trace CSV (columns timestamp, prompt_tokens, output_tokens; optionally prefix_id and prefix_tokens, a shared prompt prefix counted in prompt_tokens), relative to the scenario (trace). A row with a problem of its own (a bad number, a prefix longer than its prompt, a prefix id with another length) is skipped and counted, by reason with its first line, in a warning; a trace with no good row is refused.',
+  file: "Request trace CSV, relative to the scenario (trace): one row per request with its arrival time and prompt and output token counts (and optionally a shared prompt prefix's id and tokens, counted in the prompt), in the columns `format` and `columns` name. A row with a problem of its own (a bad number, a time before `origin`, a prefix longer than its prompt, a prefix id with another length) is skipped and counted, by reason with its first line, in a warning; a trace with no good row, or without a mapped column, is refused.",
   csv: 'The request trace inline, as CSV text (trace).',
-  relative: 'Subtract the first timestamp (traces often use epoch seconds).',
+  format: "Column names and time format of the trace: poolsim (the default: timestamp in seconds, prompt_tokens, output_tokens, and prefix_id with prefix_tokens when the header has them) or azure-llm (Azure's public LLM inference traces, AzureLLMInferenceTrace_conv.csv and _code.csv: TIMESTAMP as '2023-11-16 18:15:46.6805900', ContextTokens, GeneratedTokens).",
+  columns: "The trace's own column names, each replacing the format's; matched exactly, then ignoring case. A column named here but absent from the header is refused with the header's columns.",
+  'columns.time': 'Column of the arrival times.',
+  'columns.prompt_tokens': 'Column of the prompt (input, context) token counts.',
+  'columns.output_tokens': 'Column of the output (generated) token counts.',
+  'columns.prefix_id': "Column naming each request's shared prompt prefix (a system prompt, a document, a session's shared context); empty for none. Give with prefix_tokens.",
+  'columns.prefix_tokens': "Column of the prefix's tokens, part of the prompt; one prefix id has one length. Give with prefix_id.",
+  time_format: "seconds (the time column is a number in time_unit) or iso (a date and time, 'YYYY-MM-DD HH:MM:SS[.fffffff]', UTC unless it carries a zone); the format's when absent.",
+  time_unit: 'Unit of a numeric time column: s (default), ms, us, min or h.',
+  relative: "Subtract the first row's time (default true; traces often use epoch seconds); false: the times are seconds from the stream's start already. Not with ISO times.",
+  origin: "The trace time that becomes the stream's start instead of the first row's: a date and time (time_format iso) or a number in time_unit. Rows before it are skipped and counted.",
 };
 
 const AUTOSCALE: Docs = {

@@ -1,39 +1,20 @@
 // Resolution of the scenario's inference services: device kinds, data centres, region latencies
 // and request traces to indices and numbers, with every problem located in the file. Called by
 // load-scenario; reading trace files goes through the reader the caller passes in (no fs here).
-import { scanCsv, requireColumns, parseFiniteNumber, columnIndex, isEmptyField } from '../../scenario/traces/csv-reader.js';
+import { parseUtcTimestampS } from '../../scenario/traces/csv-reader.js';
 import { TraceError } from '../../scenario/traces/trace-error.js';
+import { describeSkipped, MissingColumnsError, parseRequestTrace, REQUEST_TRACE_FORMATS, type RequestTrace, type RequestTraceLayout } from '../../scenario/traces/request-trace.js';
+import { parseDuration } from '../../units/units.js';
 import { maxOf, minOf } from '../../scenario/distribution.js';
 import type { PathKey } from '../../scenario/errors.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { KindInfo, NodeGroup } from '../cluster.js';
 import { defaultShape } from '../training-layout.js';
 import { kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
-import type { PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from './service-schema.js';
+import type { ArrivalSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from './service-schema.js';
 
-/** Requests of a replayed trace, sorted by arrival time (s). */
-export interface RequestTrace {
-  readonly timeS: Float64Array;
-  readonly promptTokens: Float64Array;
-  readonly outputTokens: Float64Array;
-  /**
-   * Shared prompt prefixes, when the trace has prefix_id and prefix_tokens columns: each request's
-   * prefix as an index into `prefixNames` (-1: none), and its tokens (part of the prompt).
-   */
-  readonly prefixes?: { readonly index: Int32Array; readonly tokens: Float64Array; readonly names: readonly string[] } | undefined;
-  /** Data rows read (the kept ones and the skipped ones). */
-  readonly rows: number;
-  /** Rows left out for a problem of their own, by reason: how many, and the first one's line and message. */
-  readonly skipped: readonly SkippedRows[];
-}
-
-/** Trace rows skipped for one reason. */
-export interface SkippedRows {
-  readonly reason: string;
-  count: number;
-  readonly firstLine: number;
-  readonly firstMessage: string;
-}
+export type { RequestTrace, SkippedRows } from '../../scenario/traces/request-trace.js';
+export { describeSkipped } from '../../scenario/traces/request-trace.js';
 
 export interface ResolvedStream {
   readonly name: string;
@@ -296,17 +277,21 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
           text = ctx.readText(path, [...sat, 'arrival', 'file']);
           if (text === undefined) ok = false;
         }
-        if (text !== undefined) {
+        const layout = traceLayout(a, [...sat, 'arrival'], bad);
+        if (layout === undefined) ok = false;
+        else if (text !== undefined) {
+          const where: PathKey[] = [...sat, 'arrival', path !== undefined ? 'file' : 'csv'];
           try {
             const source = path ?? `${ctx.file} (inline csv)`;
-            trace = parseRequestTrace(text, source, a.relative);
-            const where: PathKey[] = [...sat, 'arrival', path !== undefined ? 'file' : 'csv'];
+            trace = parseRequestTrace(text, source, layout);
             if (trace.timeS.length === 0) {
               bad([...sat, 'arrival'], `the trace has no requests${trace.skipped.length > 0 ? `: ${describeSkipped(trace, source)}` : ''}`);
             } else if (trace.skipped.length > 0) ctx.warn(where, describeSkipped(trace, source));
           } catch (e) {
             if (!(e instanceof TraceError)) throw e;
-            bad([...sat, 'arrival', path !== undefined ? 'file' : 'csv'], e.message);
+            // A missing column is the mapping's fault where the user named it: point there.
+            const key = e instanceof MissingColumnsError ? e.keys.find((k) => a.columns?.[k] !== undefined) : undefined;
+            bad(key !== undefined ? [...sat, 'arrival', 'columns', key] : e instanceof MissingColumnsError && a.format !== undefined ? [...sat, 'arrival', 'format'] : where, e.message);
           }
         }
       }
@@ -369,91 +354,54 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   return { index, name: s.name, spec: s, kind, datacentres: dcs, model, hardware, timing, streams, ...(pooled ? { disaggregated: pooled } : {}) };
 }
 
-/** `n of m rows skipped: k <reason> (first at <file>:<line>: <message>); ...`. */
-export function describeSkipped(trace: RequestTrace, source: string): string {
-  const n = trace.skipped.reduce((a, s) => a + s.count, 0);
-  const parts = trace.skipped.map((s) => `${s.count} ${s.reason} (first at ${source}:${s.firstLine}: ${s.firstMessage})`);
-  return `${n} of ${trace.rows} rows skipped: ${parts.join('; ')}`;
-}
-
 /**
- * Parse a request trace: header with timestamp, prompt_tokens, output_tokens (seconds, counts), and
- * optionally prefix_id and prefix_tokens together (a row with an empty prefix_id has no prefix). A
- * prefix is part of its prompt, and one prefix id has one length throughout the file (its first
- * row's). A header without the columns is refused (TraceError); a row with a problem of its own (a
- * bad number, a prefix longer than its prompt, a prefix id with another length) is skipped and
- * counted by reason with its line, as real traces carry the odd broken row.
+ * How to read a trace stream's file: the format's column names and time format with the stream's
+ * own in their place, the time unit and the origin. Contradictory settings are reported at their
+ * field (`bad`) and give undefined.
  */
-export function parseRequestTrace(text: string, file: string, relative: boolean): RequestTrace {
-  let cols: { timestamp: number; prompt_tokens: number; output_tokens: number } | undefined;
-  let idCol = -1;
-  let tokensCol = -1;
-  const rows: [number, number, number, number, number][] = [];
-  const names: string[] = [];
-  const byName = new Map<string, { index: number; tokens: number; line: number }>();
-  const skipped = new Map<string, SkippedRows>();
-  let rowCount = 0;
-  const skip = (reason: string, line: number, message: string): void => {
-    const s = skipped.get(reason);
-    if (s === undefined) skipped.set(reason, { reason, count: 1, firstLine: line, firstMessage: message });
-    else s.count++;
+function traceLayout(a: Extract<ArrivalSpec, { process: 'trace' }>, at: PathKey[], bad: (path: PathKey[], msg: string) => void): RequestTraceLayout | undefined {
+  const formatName = a.format ?? 'poolsim';
+  const format = REQUEST_TRACE_FORMATS[formatName];
+  const given = a.columns ?? {};
+  const timeFormat = a.time_format ?? format.timeFormat;
+  let ok = true;
+  const refuse = (path: PathKey[], msg: string): void => {
+    ok = false;
+    bad(path, msg);
   };
-  scanCsv(
-    text,
-    file,
-    (header, line) => {
-      cols = requireColumns(header, { timestamp: 'timestamp', prompt_tokens: 'prompt_tokens', output_tokens: 'output_tokens' }, file, line);
-      idCol = columnIndex(header, 'prefix_id');
-      tokensCol = columnIndex(header, 'prefix_tokens');
-      if ((idCol < 0) !== (tokensCol < 0)) {
-        throw new TraceError(file, line, `a trace with shared prefixes needs both a prefix_id and a prefix_tokens column; only ${idCol < 0 ? 'prefix_tokens' : 'prefix_id'} is there`);
-      }
-    },
-    (fields, line) => {
-      rowCount++;
-      const t = parseFiniteNumber(fields[cols!.timestamp]);
-      const p = parseFiniteNumber(fields[cols!.prompt_tokens]);
-      const o = parseFiniteNumber(fields[cols!.output_tokens]);
-      if (t === undefined || p === undefined || o === undefined || t < 0 || p < 1 || o < 1) {
-        const shown = [cols!.timestamp, cols!.prompt_tokens, cols!.output_tokens].map((c) => JSON.stringify(fields[c] ?? '')).join(', ');
-        skip('with a bad timestamp or token count', line, `expected a timestamp (s, >= 0) and positive prompt_tokens and output_tokens, got ${shown}`);
-        return;
-      }
-      const prompt = Math.round(p);
-      let prefix = -1;
-      let prefixTokens = 0;
-      if (idCol >= 0) {
-        const idField = fields[idCol];
-        const tokField = fields[tokensCol];
-        if (isEmptyField(idField)) {
-          if (!isEmptyField(tokField)) return skip('with prefix_tokens but no prefix_id', line, 'prefix_tokens is given but prefix_id is empty: a prefix needs its id');
-        } else {
-          const name = idField!.trim();
-          const k = parseFiniteNumber(tokField);
-          if (k === undefined || k < 1) return skip('with a bad prefix_tokens', line, `prefix '${name}': expected prefix_tokens, a positive count`);
-          prefixTokens = Math.round(k);
-          if (prefixTokens > prompt) return skip('with a prefix longer than the prompt', line, `prefix '${name}' of ${prefixTokens} tokens is longer than the prompt of ${prompt} tokens (prompt_tokens counts the whole prompt, its prefix included)`);
-          const seen = byName.get(name);
-          if (seen === undefined) {
-            byName.set(name, { index: names.length, tokens: prefixTokens, line });
-            prefix = names.length;
-            names.push(name);
-          } else if (seen.tokens !== prefixTokens) {
-            return skip('with a prefix id of another length', line, `prefix '${name}' has ${prefixTokens} tokens here but ${seen.tokens} at line ${seen.line}: one prefix id, one length`);
-          } else prefix = seen.index;
-        }
-      }
-      rows.push([t, prompt, Math.round(o), prefix, prefixTokens]);
-    },
-  );
-  rows.sort((x, y) => x[0] - y[0]);
-  const t0 = relative && rows.length > 0 ? rows[0]![0] : 0;
+  if (timeFormat === 'iso' && a.time_unit !== undefined) refuse([...at, 'time_unit'], 'time_unit is the unit of a numeric time column; ISO dates and times carry their own (drop time_unit, or set `time_format: seconds`)');
+  if (timeFormat === 'iso' && a.relative === false) refuse([...at, 'relative'], 'ISO times are calendar times: they need an origin, the first row\'s (relative, the default) or one given in `origin`');
+  if (a.origin !== undefined && a.relative !== undefined) refuse([...at, 'relative'], '`origin` says where the trace\'s time 0 is; drop `relative`');
+  if ((given.prefix_id === undefined) !== (given.prefix_tokens === undefined) && !('prefix_id' in format.columns && format.columns.prefix_id !== undefined)) {
+    refuse([...at, 'columns', given.prefix_id === undefined ? 'prefix_tokens' : 'prefix_id'], 'a shared prefix needs both its id and its tokens: give both `prefix_id` and `prefix_tokens`');
+  }
+  const unitName = a.time_unit ?? 's';
+  const unitS = parseDuration(`1${unitName}`);
+  let originS: number | 'first' = a.relative === false ? 0 : 'first';
+  if (a.origin !== undefined) {
+    if (timeFormat === 'iso') {
+      const s = typeof a.origin === 'string' ? parseUtcTimestampS(a.origin) : undefined;
+      if (s === undefined) refuse([...at, 'origin'], `expected a date and time such as '2023-11-16 18:00:00' (UTC unless it carries a zone), as the trace's ISO times, got ${JSON.stringify(a.origin)}`);
+      else originS = s;
+    } else if (typeof a.origin !== 'number') refuse([...at, 'origin'], `expected a number in the time column's unit (${unitName}), as the trace's times, got ${JSON.stringify(a.origin)}`);
+    else originS = a.origin * unitS;
+  }
+  if (!ok) return undefined;
+  const fc: RequestTraceLayout['columns'] = format.columns;
   return {
-    timeS: Float64Array.from(rows, (r) => r[0] - t0),
-    promptTokens: Float64Array.from(rows, (r) => r[1]),
-    outputTokens: Float64Array.from(rows, (r) => r[2]),
-    ...(idCol >= 0 ? { prefixes: { index: Int32Array.from(rows, (r) => r[3]), tokens: Float64Array.from(rows, (r) => r[4]), names } } : {}),
-    rows: rowCount,
-    skipped: [...skipped.values()],
+    format: formatName,
+    columns: {
+      time: given.time ?? fc.time,
+      prompt_tokens: given.prompt_tokens ?? fc.prompt_tokens,
+      output_tokens: given.output_tokens ?? fc.output_tokens,
+      prefix_id: given.prefix_id ?? fc.prefix_id,
+      prefix_tokens: given.prefix_tokens ?? fc.prefix_tokens,
+    },
+    // The poolsim format's prefix columns are optional; ones the stream names must be there.
+    prefixIfPresent: given.prefix_id === undefined && given.prefix_tokens === undefined,
+    timeFormat,
+    unitS,
+    unitName,
+    originS,
   };
 }

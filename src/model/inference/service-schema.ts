@@ -90,17 +90,40 @@ const arrivalSchema = z.discriminatedUnion('process', [
     peak_hour: z.number().gte(0).lt(24).default(14),
   }),
   /**
-   * Replay of a request trace: CSV with columns timestamp (s), prompt_tokens, output_tokens, and
-   * optionally prefix_id and prefix_tokens (a shared prompt prefix, part of prompt_tokens).
-   * `file` is read by the loader (relative to the scenario); `csv` gives the text inline. Bad rows
-   * are skipped and counted by reason (a warning with the first one's line).
+   * Replay of a request trace: a CSV of arrival times and token counts, read through `format`'s
+   * column names (poolsim: timestamp (s), prompt_tokens, output_tokens, optionally prefix_id and
+   * prefix_tokens, a shared prompt prefix counted in the prompt; azure-llm: Azure's published LLM
+   * inference traces, TIMESTAMP as an ISO date and time, ContextTokens, GeneratedTokens), each
+   * overridable in `columns`. `file` is read by the loader (relative to the scenario); `csv` gives
+   * the text inline. Bad rows are skipped and counted by reason (a warning with the first one's line).
    */
   z.strictObject({
     process: z.literal('trace'),
     file: z.string().min(1).optional(),
     csv: z.string().min(1).optional(),
-    /** Subtract the first timestamp (traces often use epoch seconds). */
-    relative: z.boolean().default(true),
+    /** The column names and time format a trace of this kind has (poolsim when absent). */
+    format: z.enum(['poolsim', 'azure-llm']).optional(),
+    /** The trace's column names, each replacing the format's. */
+    columns: z
+      .strictObject({
+        time: z.string().min(1).optional(),
+        prompt_tokens: z.string().min(1).optional(),
+        output_tokens: z.string().min(1).optional(),
+        prefix_id: z.string().min(1).optional(),
+        prefix_tokens: z.string().min(1).optional(),
+      })
+      .optional(),
+    /** seconds: the time column is a number in time_unit; iso: a date and time, UTC unless it carries a zone. The format's when absent. */
+    time_format: z.enum(['seconds', 'iso']).optional(),
+    /** Unit of a numeric time column (s when absent). */
+    time_unit: z.enum(['s', 'ms', 'us', 'min', 'h']).optional(),
+    /** Subtract the first timestamp (true when absent; traces often use epoch seconds). */
+    relative: z.boolean().optional(),
+    /**
+     * The trace time that becomes the stream's start, instead of the first row's: a date and time
+     * (time_format iso) or a number in time_unit. Rows before it are skipped and counted.
+     */
+    origin: z.union([z.string().min(1), z.number().finite()]).optional(),
   }),
 ]);
 

@@ -1,0 +1,222 @@
+// Request traces of inference services: a CSV of arrival times and token counts read through a
+// column mapping (poolsim's own column names by default, or a published format's such as Azure's
+// LLM inference traces), with each bad row skipped and counted by reason rather than fatal.
+import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, scanCsv } from './csv-reader.js';
+import { TraceError } from './trace-error.js';
+
+/** Requests of a replayed trace, sorted by arrival time (s). */
+export interface RequestTrace {
+  readonly timeS: Float64Array;
+  readonly promptTokens: Float64Array;
+  readonly outputTokens: Float64Array;
+  /**
+   * Shared prompt prefixes, when the trace has prefix id and prefix tokens columns: each request's
+   * prefix as an index into `names` (-1: none), and its tokens (part of the prompt).
+   */
+  readonly prefixes?: { readonly index: Int32Array; readonly tokens: Float64Array; readonly names: readonly string[] } | undefined;
+  /** Data rows read (the kept ones and the skipped ones). */
+  readonly rows: number;
+  /** Rows left out for a problem of their own, by reason: how many, and the first one's line and message. */
+  readonly skipped: readonly SkippedRows[];
+}
+
+/** Trace rows skipped for one reason. */
+export interface SkippedRows {
+  readonly reason: string;
+  count: number;
+  readonly firstLine: number;
+  readonly firstMessage: string;
+}
+
+/** The columns a request trace maps, by the names scenario files use for them. */
+export const REQUEST_TRACE_COLUMNS = ['time', 'prompt_tokens', 'output_tokens', 'prefix_id', 'prefix_tokens'] as const;
+export type RequestTraceColumn = (typeof REQUEST_TRACE_COLUMNS)[number];
+
+/** Column names and time format of a published request trace layout. */
+export interface RequestTraceFormat {
+  readonly columns: { readonly time: string; readonly prompt_tokens: string; readonly output_tokens: string; readonly prefix_id?: string; readonly prefix_tokens?: string };
+  readonly timeFormat: 'seconds' | 'iso';
+  readonly description: string;
+}
+
+export const REQUEST_TRACE_FORMATS = {
+  poolsim: {
+    columns: { time: 'timestamp', prompt_tokens: 'prompt_tokens', output_tokens: 'output_tokens', prefix_id: 'prefix_id', prefix_tokens: 'prefix_tokens' },
+    timeFormat: 'seconds',
+    description: 'timestamp (seconds), prompt_tokens, output_tokens, and optionally prefix_id and prefix_tokens',
+  },
+  // Azure/AzurePublicDataset AzureLLMInferenceTrace_conv.csv and _code.csv (2023; the 2024 week-long
+  // traces use the same header): TIMESTAMP as '2023-11-16 18:15:46.6805900', ContextTokens, GeneratedTokens.
+  'azure-llm': {
+    columns: { time: 'TIMESTAMP', prompt_tokens: 'ContextTokens', output_tokens: 'GeneratedTokens' },
+    timeFormat: 'iso',
+    description: "Azure's LLM inference traces: TIMESTAMP (ISO date and time), ContextTokens, GeneratedTokens",
+  },
+} as const satisfies Record<string, RequestTraceFormat>;
+export type RequestTraceFormatName = keyof typeof REQUEST_TRACE_FORMATS;
+
+/** How to read one request trace, with every name and unit resolved. */
+export interface RequestTraceLayout {
+  /** The format whose names the columns start from (a header of another format's columns is pointed out). */
+  readonly format: RequestTraceFormatName;
+  readonly columns: { readonly time: string; readonly prompt_tokens: string; readonly output_tokens: string; readonly prefix_id?: string | undefined; readonly prefix_tokens?: string | undefined };
+  /** Prefix columns read only when the header has them (the poolsim format's own names), rather than required. */
+  readonly prefixIfPresent: boolean;
+  readonly timeFormat: 'seconds' | 'iso';
+  /** Seconds per unit of a numeric time column. */
+  readonly unitS: number;
+  /** How `unitS` is written in messages ('s', 'ms'). */
+  readonly unitName: string;
+  /**
+   * The trace time (s; epoch seconds for ISO times) that becomes time 0: 'first' for the earliest
+   * good row; rows before it are skipped and counted.
+   */
+  readonly originS: number | 'first';
+}
+
+/** A mapped column the header lacks: the whole trace is refused, and `keys` say which mapping fields named them. */
+export class MissingColumnsError extends TraceError {
+  constructor(
+    file: string,
+    line: number,
+    detail: string,
+    readonly keys: readonly RequestTraceColumn[],
+  ) {
+    super(file, line, detail);
+    this.name = 'MissingColumnsError';
+  }
+}
+
+/** `n of m rows skipped: k <reason> (first at <file>:<line>: <message>); ...`. */
+export function describeSkipped(trace: RequestTrace, source: string): string {
+  const n = trace.skipped.reduce((a, s) => a + s.count, 0);
+  const parts = trace.skipped.map((s) => `${s.count} ${s.reason} (first at ${source}:${s.firstLine}: ${s.firstMessage})`);
+  return `${n} of ${trace.rows} rows skipped: ${parts.join('; ')}`;
+}
+
+/**
+ * Parse a request trace through `layout`: a time, prompt and output token counts, and optionally a
+ * prefix id and its tokens together (a row with an empty prefix id has no prefix). A prefix is part
+ * of its prompt, and one prefix id has one length throughout the file (its first row's). A header
+ * without a mapped column is refused (MissingColumnsError, naming every missing one and the header);
+ * a row with a problem of its own (a bad time or count, a time before the origin, a prefix longer
+ * than its prompt, a prefix id with another length) is skipped and counted by reason with its line,
+ * as real traces carry the odd broken row.
+ */
+export function parseRequestTrace(text: string, file: string, layout: RequestTraceLayout): RequestTrace {
+  const cols = layout.columns;
+  let timeCol = -1;
+  let promptCol = -1;
+  let outputCol = -1;
+  let idCol = -1;
+  let tokensCol = -1;
+  const rows: [number, number, number, number, number][] = [];
+  const names: string[] = [];
+  const byName = new Map<string, { index: number; tokens: number; line: number }>();
+  const skipped = new Map<string, SkippedRows>();
+  let rowCount = 0;
+  const skip = (reason: string, line: number, message: string): void => {
+    const s = skipped.get(reason);
+    if (s === undefined) skipped.set(reason, { reason, count: 1, firstLine: line, firstMessage: message });
+    else s.count++;
+  };
+  const iso = layout.timeFormat === 'iso';
+  const unitS = layout.unitS;
+  const readTimeS = iso
+    ? (field: string | undefined): number | undefined => parseUtcTimestampS(field)
+    : (field: string | undefined): number | undefined => {
+        const x = parseFiniteNumber(field);
+        return x === undefined ? undefined : x * unitS;
+      };
+  // Numeric times measured from the first row may not be negative (the first row is the origin,
+  // so a negative one is a broken row); calendar times and times from a given origin may be anything.
+  const nonNegative = !iso && layout.originS === 'first';
+  const timeWhat = iso ? 'an ISO 8601 date and time' : `${layout.unitName}${nonNegative ? ', >= 0' : ''}`;
+  const badCounts = `expected a ${cols.time} (${timeWhat}) and positive ${cols.prompt_tokens} and ${cols.output_tokens}`;
+  scanCsv(
+    text,
+    file,
+    (header, line) => {
+      const missing: RequestTraceColumn[] = [];
+      const find = (key: RequestTraceColumn, name: string): number => {
+        const i = columnIndex(header, name);
+        if (i < 0) missing.push(key);
+        return i;
+      };
+      timeCol = find('time', cols.time);
+      promptCol = find('prompt_tokens', cols.prompt_tokens);
+      outputCol = find('output_tokens', cols.output_tokens);
+      if (layout.prefixIfPresent) {
+        idCol = cols.prefix_id === undefined ? -1 : columnIndex(header, cols.prefix_id);
+        tokensCol = cols.prefix_tokens === undefined ? -1 : columnIndex(header, cols.prefix_tokens);
+        if ((idCol < 0) !== (tokensCol < 0)) {
+          throw new TraceError(file, line, `a trace with shared prefixes needs both a ${cols.prefix_id} and a ${cols.prefix_tokens} column; only ${idCol < 0 ? cols.prefix_tokens : cols.prefix_id} is there`);
+        }
+      } else {
+        if (cols.prefix_id !== undefined) idCol = find('prefix_id', cols.prefix_id);
+        if (cols.prefix_tokens !== undefined) tokensCol = find('prefix_tokens', cols.prefix_tokens);
+      }
+      if (missing.length > 0) {
+        const shown = missing.map((k) => (cols[k] === k ? `'${k}'` : `'${cols[k]!}' (for ${k})`));
+        const found = header.map((h) => h.trim()).join(', ');
+        // A header with every column of a known format is most likely that format, unnamed.
+        const like = Object.entries(REQUEST_TRACE_FORMATS).find(([name, f]) => name !== layout.format && [f.columns.time, f.columns.prompt_tokens, f.columns.output_tokens].every((c) => columnIndex(header, c) >= 0));
+        const hint = like !== undefined ? ` (the columns of format ${like[0]}: give \`format: ${like[0]}\`)` : '';
+        throw new MissingColumnsError(file, line, `missing column${missing.length > 1 ? 's' : ''} ${shown.join(', ')}; the header has: ${found}${hint}`, missing);
+      }
+    },
+    (fields, line) => {
+      rowCount++;
+      const t = readTimeS(fields[timeCol]);
+      const p = parseFiniteNumber(fields[promptCol]);
+      const o = parseFiniteNumber(fields[outputCol]);
+      if (t === undefined || p === undefined || o === undefined || (nonNegative && t < 0) || p < 1 || o < 1) {
+        const shown = [timeCol, promptCol, outputCol].map((c) => JSON.stringify(fields[c] ?? '')).join(', ');
+        skip(`with a bad ${cols.time} or token count`, line, `${badCounts}, got ${shown}`);
+        return;
+      }
+      if (layout.originS !== 'first' && t < layout.originS) {
+        skip('before the origin', line, `${cols.time} ${JSON.stringify(fields[timeCol]!.trim())} is before the trace's origin`);
+        return;
+      }
+      const prompt = Math.round(p);
+      let prefix = -1;
+      let prefixTokens = 0;
+      if (idCol >= 0) {
+        const idName = cols.prefix_id!;
+        const tokName = cols.prefix_tokens!;
+        const idField = fields[idCol];
+        const tokField = fields[tokensCol];
+        if (isEmptyField(idField)) {
+          if (!isEmptyField(tokField)) return skip(`with ${tokName} but no ${idName}`, line, `${tokName} is given but ${idName} is empty: a prefix needs its id`);
+        } else {
+          const name = idField!.trim();
+          const k = parseFiniteNumber(tokField);
+          if (k === undefined || k < 1) return skip(`with a bad ${tokName}`, line, `prefix '${name}': expected ${tokName}, a positive count`);
+          prefixTokens = Math.round(k);
+          if (prefixTokens > prompt) return skip('with a prefix longer than the prompt', line, `prefix '${name}' of ${prefixTokens} tokens is longer than the prompt of ${prompt} tokens (${cols.prompt_tokens} counts the whole prompt, its prefix included)`);
+          const seen = byName.get(name);
+          if (seen === undefined) {
+            byName.set(name, { index: names.length, tokens: prefixTokens, line });
+            prefix = names.length;
+            names.push(name);
+          } else if (seen.tokens !== prefixTokens) {
+            return skip('with a prefix id of another length', line, `prefix '${name}' has ${prefixTokens} tokens here but ${seen.tokens} at line ${seen.line}: one prefix id, one length`);
+          } else prefix = seen.index;
+        }
+      }
+      rows.push([t, prompt, Math.round(o), prefix, prefixTokens]);
+    },
+  );
+  // Stable: rows of one time keep file order.
+  rows.sort((x, y) => x[0] - y[0]);
+  const t0 = layout.originS === 'first' ? (rows.length > 0 ? rows[0]![0] : 0) : layout.originS;
+  return {
+    timeS: Float64Array.from(rows, (r) => r[0] - t0),
+    promptTokens: Float64Array.from(rows, (r) => r[1]),
+    outputTokens: Float64Array.from(rows, (r) => r[2]),
+    ...(idCol >= 0 ? { prefixes: { index: Int32Array.from(rows, (r) => r[3]), tokens: Float64Array.from(rows, (r) => r[4]), names } } : {}),
+    rows: rowCount,
+    skipped: [...skipped.values()],
+  };
+}
