@@ -44,10 +44,21 @@ export function taskClasses(jobs: Iterable<Omit<TaskClass, 'weight'>>): TaskClas
  */
 export function nodeFragmentation(node: number, classes: readonly TaskClass[], c: FragCluster, free: ArrayLike<number> = c.deviceFreeMilli, cpuTaken = 0, memTaken = 0): number {
   const first = c.nodeFirstDevice[node]!;
-  const end = first + c.nodeDevices[node]!;
+  const k = c.nodeDevices[node]!;
+  // The node's free shares in ascending order, and below[i] = the sum of the i smallest: a class
+  // with per-GPU share s can use the GPUs from the first with at least s free, and strands the
+  // shares below them. Sums of whole thousandths: exact in any order.
+  if (sorted.length < k) (sorted = new Int32Array(k)), (below = new Float64Array(k + 1));
   let left = 0;
-  for (let d = first; d < end; d++) left += free[d]!;
+  for (let i = 0; i < k; i++) {
+    const f = free[first + i]!;
+    left += f;
+    let j = i;
+    while (j > 0 && sorted[j - 1]! > f) (sorted[j] = sorted[j - 1]!), j--;
+    sorted[j] = f;
+  }
   if (left === 0) return 0;
+  for (let i = 0; i < k; i++) below[i + 1] = below[i]! + sorted[i]!;
   const cpu = c.nodeCpuFree[node]! - cpuTaken;
   const mem = c.nodeMemoryFree[node]! - memTaken;
   const kind = c.nodeKind[node]!;
@@ -58,17 +69,16 @@ export function nodeFragmentation(node: number, classes: readonly TaskClass[], c
       frag += m.weight * left;
       continue;
     }
-    let usable = 0;
-    let stranded = 0;
-    for (let d = first; d < end; d++) {
-      const f = free[d]!;
-      if (f >= perGpu) usable++;
-      else stranded += f;
-    }
-    frag += m.weight * (usable >= m.devices ? stranded : left);
+    let idx = 0;
+    while (idx < k && sorted[idx]! < perGpu) idx++;
+    frag += m.weight * (k - idx >= m.devices ? below[idx]! : left);
   }
   return frag / 1000;
 }
+
+/** Scratch for nodeFragmentation, grown to the largest node seen. */
+let sorted = new Int32Array(16);
+let below = new Float64Array(17);
 
 /** The cluster's fragmented GPUs: the sum of F_n over its nodes. */
 export function clusterFragmentation(classes: readonly TaskClass[], c: FragCluster & { nodeCount: number }): number {

@@ -32,12 +32,17 @@ export function fgdPlacement(job: JobView, cluster: ClusterView, classes: readon
       if (!hostRoom(job, node, share ? 1 : job.devices, cluster)) continue;
       const first = cluster.nodeFirstDevice[node]!;
       const end = first + cluster.nodeDevices[node]!;
+      if (share) {
+        // A node with no GPU that has the share free offers no candidate: skip it before its state.
+        let room = false;
+        for (let d = first; d < end && !room; d++) room = free[d]! >= job.milli;
+        if (!room) continue;
+      }
       // Nodes in the same state (kind, free shares as a multiset, free CPU and memory) give the same
       // change: only the first of them (lowest index) can be the best, so each state is tried once.
-      const shares: number[] = [];
-      for (let d = first; d < end; d++) shares.push(free[d]!);
-      shares.sort((a, b) => a - b);
-      const state = `${kind}|${shares.join(',')}|${cluster.nodeCpuFree[node]}|${cluster.nodeMemoryFree[node]}`;
+      // The key: one UTF-16 unit per free share (0..1000), sorted, then CPU and memory.
+      const shares = free.slice(first, end).sort();
+      const state = String.fromCharCode.apply(null, shares as unknown as number[]) + `|${kind}|${cluster.nodeCpuFree[node]}|${cluster.nodeMemoryFree[node]}`;
       if (seen.has(state)) continue;
       seen.add(state);
       const cpu = cluster.hostLimited ? job.cpuMilli : 0;
