@@ -117,8 +117,39 @@ describe('alibaba-openb pods', () => {
     expect(err.file).toBe('pods.csv');
     expect(err.line).toBe(1);
     expect(err.message).toMatchInlineSnapshot(
-      `"pods.csv:1: missing columns 'deletion_time', 'scheduled_time'; the header has: name, num_gpu, gpu_milli, creation_time"`,
+      `"pods.csv:1: missing columns 'deletion_time', 'scheduled_time': a pod list has all three time columns (creation_time, deletion_time, scheduled_time), or none (pod sizes only, for a fill); the header has: name, num_gpu, gpu_milli, creation_time"`,
     );
+    expect(thrown(() => parseAlibabaOpenbPods('name,gpu_milli\nx,1000\n', { source: 'pods.csv' })).message).toBe(
+      "pods.csv:1: missing column 'num_gpu'; the header has: name, gpu_milli",
+    );
+  });
+
+  it('a pod list without time columns is read as sizes only: every pod at 0 s, no run time, marked untimed', () => {
+    const text = 'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos\np0,4000,8192,1,460,G2,LS\np1,4000,8192,0,0,,BE\np2,8000,16384,2,1000,,LS\np3,1000,1024,1,1300,,LS\n';
+    const t = parseAlibabaOpenbPods(text, { source: 'sizes.csv' });
+    expect(t.untimed).toBe(true);
+    expect(t.jobs.map((j) => [j.id, j.submitS, j.durationS, j.devices, j.gpuMilli, j.allowedModels, j.cpuMilli, j.line])).toEqual([
+      ['p0', 0, 0, 1, 460, ['G2'], 4000, 2],
+      ['p2', 0, 0, 2, 1000, null, 8000, 4],
+    ]);
+    expect(t.skipped.map((s) => [s.line, s.reason])).toEqual([
+      [3, 'no GPU requested'],
+      [5, 'bad gpu_milli'],
+    ]);
+    expect(accounted(t)).toBe(t.rows);
+    // A timed list is not marked.
+    expect(parseAlibabaOpenbPods(POD_TEXT).untimed).toBeUndefined();
+    // A window needs creation times.
+    expect(thrown(() => parseAlibabaOpenbPods(text, { source: 'sizes.csv', window: { startS: 0, endS: 60 } })).message).toContain(
+      'sizes.csv:1: a window selects pods by creation_time, and this pod list has no time columns',
+    );
+    // Inspection says there are no times instead of printing zeros.
+    const s = inspectTrace(t);
+    expect([s.untimed, s.firstSubmitS, s.durationS]).toEqual([true, null, null]);
+    const shown = formatInspection(s);
+    expect(shown).toContain('times      none: the file lists pod sizes only');
+    expect(shown).not.toContain('device-h');
+    expect(shown).not.toContain('submits');
   });
 });
 

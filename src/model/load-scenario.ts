@@ -92,6 +92,11 @@ export interface LoadOptions {
    * estimated to need more is refused, as is one of more than MAX_EVENTS events.
    */
   maxMemoryBytes?: number;
+  /**
+   * Accept traces that list job sizes but no times (TraceImport.untimed): a fill draws pods from
+   * them (every pod at 0 s, with no work). Everything that simulates time refuses them.
+   */
+  allowUntimed?: boolean;
 }
 
 /** What importing a trace kept and dropped, for the user to see (never a silent drop). */
@@ -561,6 +566,13 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           return;
         }
         throw e;
+      }
+      if (imported.untimed && !io.allowUntimed) {
+        fail(
+          [...at, 'path'],
+          `${t.path} lists pod sizes only (no creation_time, deletion_time or scheduled_time column): \`poolsim fill\` can draw pods from it, but a run needs each pod's arrival and run time`,
+        );
+        return;
       }
       const refName = t.reference_device ?? (kinds.length === 1 ? kinds[0]!.name : undefined);
       if (refName === undefined) {

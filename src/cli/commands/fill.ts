@@ -79,7 +79,7 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0)) throw optionError('--seed', `expected a whole number >= 0, got ${argv.seed}`);
     const spec: FillSpec = { until, sample: argv.sample };
     const text = readInputFile(argv.scenario);
-    const { resolved, fingerprint } = loadScenarioForRun(text, argv.scenario, { readFile: readInputFile, baseDir: dirname(argv.scenario) });
+    const { resolved, fingerprint } = loadScenarioForRun(text, argv.scenario, { readFile: readInputFile, baseDir: dirname(argv.scenario), allowUntimed: true });
     if (!argv.quiet) process.stderr.write(describeWarnings(resolved.warnings.map(formatIssue)));
     if (fillPods(resolved).length === 0) throw new InputError([{ file: argv.scenario, line: 0, column: 0, path: 'workloads', message: 'a fill draws pods from the listed or traced jobs that ask for GPUs, and this scenario has none (generated jobs are not drawn)' }]);
     const names = argv.placement !== undefined ? placementList(argv.placement) : [undefined];

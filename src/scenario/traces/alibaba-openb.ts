@@ -15,10 +15,16 @@
 //   in every published list; a multi-GPU pod with a fractional share is skipped rather than guessed.
 // - Pods still running when the trace ended have deletion_time at the trace end: kept, their
 //   recorded durations are lower bounds.
+// - A pod list with none of the three time columns (creation_time, deletion_time, scheduled_time),
+//   as the FGD study's derived lists (multi-GPU-heavy, sharing-heavy, ...) may be, lists pod sizes
+//   only: it is imported `untimed` (every pod at 0 s with no run time), which a fill can draw from
+//   and a run must refuse. A list with some time columns but not all is refused: which of its
+//   times would be meant is a guess.
 // Checks run in this order and the first failure names the reason: field count, name,
 // creation_time, num_gpu, no GPU, gpu_milli, scheduled_time/pending, deletion_time, order of times.
 import { isEmptyField, parseFiniteNumber, requireColumns, columnIndex, scanCsv } from './csv-reader.js';
 import { countByReason, finishImport, type TraceOptions } from './trace-options.js';
+import { TraceError } from './trace-error.js';
 import type { TraceImport, TraceJob, TraceNode, TraceNodeImport, TraceSkip } from './types.js';
 
 export interface AlibabaOpenbOptions extends TraceOptions {
@@ -30,14 +36,19 @@ export interface AlibabaOpenbOptions extends TraceOptions {
   source?: string;
 }
 
-const POD_COLUMNS = {
+const SIZE_COLUMNS = {
   name: 'name',
   num_gpu: 'num_gpu',
   gpu_milli: 'gpu_milli',
+} as const;
+
+const TIME_COLUMNS = {
   creation_time: 'creation_time',
   deletion_time: 'deletion_time',
   scheduled_time: 'scheduled_time',
 } as const;
+
+const POD_COLUMNS = { ...SIZE_COLUMNS, ...TIME_COLUMNS } as const;
 
 /** Splits a gpu_spec such as 'V100M16|V100M32' into models; empty or 'nan' means any model. */
 export function parseGpuSpec(field: string | undefined, separator = '|'): string[] | null {
@@ -61,13 +72,29 @@ export function parseAlibabaOpenbPods(text: string, options: AlibabaOpenbOptions
   let memCol = -1;
   let specCol = -1;
   let qosCol = -1;
+  let untimed = false;
 
   const rows = scanCsv(
     text,
     source,
     (header, line) => {
       width = header.length;
-      col = requireColumns(header, POD_COLUMNS, source, line);
+      const timeColumns = Object.values(TIME_COLUMNS).filter((c) => columnIndex(header, c) >= 0);
+      untimed = timeColumns.length === 0;
+      if (untimed) {
+        col = { ...requireColumns(header, SIZE_COLUMNS, source, line), creation_time: -1, deletion_time: -1, scheduled_time: -1 };
+        if (options.window !== undefined) {
+          throw new TraceError(source, line, `a window selects pods by creation_time, and this pod list has no time columns (${Object.values(TIME_COLUMNS).join(', ')}): it lists pod sizes only`);
+        }
+      } else if (timeColumns.length < 3) {
+        const missing = Object.values(TIME_COLUMNS).filter((c) => !timeColumns.includes(c));
+        const found = header.map((h) => h.trim()).join(', ');
+        throw new TraceError(
+          source,
+          line,
+          `missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')}: a pod list has all three time columns (${Object.values(TIME_COLUMNS).join(', ')}), or none (pod sizes only, for a fill); the header has: ${found}`,
+        );
+      } else col = requireColumns(header, POD_COLUMNS, source, line);
       cpuCol = columnIndex(header, 'cpu_milli');
       memCol = columnIndex(header, 'memory_mib');
       specCol = columnIndex(header, 'gpu_spec');
@@ -80,7 +107,7 @@ export function parseAlibabaOpenbPods(text: string, options: AlibabaOpenbOptions
       if (f.length !== width) return skip('wrong number of fields', `${f.length} fields, header has ${width}`);
       const id = f[col.name]!.trim();
       if (id === '') return skip('missing name');
-      const creationS = parseFiniteNumber(f[col.creation_time]);
+      const creationS = untimed ? 0 : parseFiniteNumber(f[col.creation_time]);
       if (creationS === undefined || creationS < 0) return skip('bad creation_time', f[col.creation_time]);
       if (creationS < originS) originS = creationS;
       const numGpu = parseFiniteNumber(f[col.num_gpu]);
@@ -96,7 +123,8 @@ export function parseAlibabaOpenbPods(text: string, options: AlibabaOpenbOptions
       }
 
       let startS: number;
-      if (isEmptyField(f[col.scheduled_time])) {
+      if (untimed) startS = 0;
+      else if (isEmptyField(f[col.scheduled_time])) {
         if (!options.includePending) return skip('never scheduled');
         startS = creationS;
       } else {
@@ -105,10 +133,13 @@ export function parseAlibabaOpenbPods(text: string, options: AlibabaOpenbOptions
         if (scheduledS < creationS) return skip('scheduled before creation', `${scheduledS} < ${creationS}`);
         startS = scheduledS;
       }
-      const deletionS = parseFiniteNumber(f[col.deletion_time]);
-      if (deletionS === undefined || deletionS < 0) return skip('bad deletion_time', f[col.deletion_time]);
-      const durationS = deletionS - startS;
-      if (!(durationS > 0)) return skip('non-positive duration', `deletion ${deletionS}, start ${startS}`);
+      let durationS = 0;
+      if (!untimed) {
+        const deletionS = parseFiniteNumber(f[col.deletion_time]);
+        if (deletionS === undefined || deletionS < 0) return skip('bad deletion_time', f[col.deletion_time]);
+        durationS = deletionS - startS;
+        if (!(durationS > 0)) return skip('non-positive duration', `deletion ${deletionS}, start ${startS}`);
+      }
 
       const job: TraceJob = {
         id,
@@ -127,7 +158,8 @@ export function parseAlibabaOpenbPods(text: string, options: AlibabaOpenbOptions
       jobs.push(job);
     },
   );
-  return finishImport(jobs, originS, skipped, rows, source, options);
+  const result = finishImport(jobs, originS, skipped, rows, source, options);
+  return untimed ? { ...result, untimed: true } : result;
 }
 
 const NODE_COLUMNS = { sn: 'sn', gpu: 'gpu' } as const;

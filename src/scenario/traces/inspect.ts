@@ -18,7 +18,9 @@ export interface TraceSummary {
   skipped: number;
   skippedByReason: Record<string, number>;
   filteredByOption: Record<string, number>;
-  /** Submit offsets of the first and last kept job; null when no job was kept. */
+  /** The trace lists sizes only, no times (TraceImport.untimed): submits, durations and device-hours are unknown. */
+  untimed: boolean;
+  /** Submit offsets of the first and last kept job; null when no job was kept or the trace has no times. */
   firstSubmitS: number | null;
   lastSubmitS: number | null;
   /** Latest submit + duration: a lower bound on the replay's makespan. */
@@ -83,6 +85,7 @@ export function inspectTrace(trace: TraceImport): TraceSummary {
   durations.sort();
   const sortedDurations = Array.from(durations);
   const fractionalJobs = jobs.filter((j) => j.gpuMilli < 1000 && j.devices > 0);
+  const timed = jobs.length > 0 && trace.untimed !== true;
 
   const summary: TraceSummary = {
     source: trace.source,
@@ -91,12 +94,13 @@ export function inspectTrace(trace: TraceImport): TraceSummary {
     skipped: trace.skipped.length,
     skippedByReason: { ...trace.skippedByReason },
     filteredByOption: { ...trace.filteredByOption },
-    firstSubmitS: jobs.length > 0 ? first : null,
-    lastSubmitS: jobs.length > 0 ? last : null,
-    lastFinishS: jobs.length > 0 ? lastFinish : null,
+    untimed: trace.untimed === true,
+    firstSubmitS: timed ? first : null,
+    lastSubmitS: timed ? last : null,
+    lastFinishS: timed ? lastFinish : null,
     devicesPerJob: [...tally(jobs.map((j) => j.devices))].map(([devices, n]) => ({ devices, jobs: n })).sort((a, b) => a.devices - b.devices),
     durationS:
-      jobs.length > 0
+      timed
         ? {
             p50S: quantile(sortedDurations, 0.5),
             p90S: quantile(sortedDurations, 0.9),
@@ -166,13 +170,14 @@ export function formatInspection(s: TraceSummary): string {
       `submits    ${formatDuration(s.firstSubmitS)} .. ${formatDuration(s.lastSubmitS)} (span ${formatDuration(s.lastSubmitS - s.firstSubmitS)}); last finish ${formatDuration(s.lastFinishS)}`,
     );
   }
+  if (s.untimed) out.push('times      none: the file lists pod sizes only (usable by `poolsim fill`, not by a run)');
   if (s.durationS !== null) {
     const d = s.durationS;
     out.push(
       `duration   p50 ${formatDuration(d.p50S)}  p90 ${formatDuration(d.p90S)}  p99 ${formatDuration(d.p99S)}  max ${formatDuration(d.maxS)}  mean ${formatDuration(d.meanS)}`,
     );
   }
-  out.push(`device-h   ${s.deviceHours.toFixed(1)} (fractional shares weighted)`);
+  if (!s.untimed) out.push(`device-h   ${s.deviceHours.toFixed(1)} (fractional shares weighted)`);
   if (s.devicesPerJob.length > 0) {
     out.push('devices per job');
     for (const { devices, jobs } of s.devicesPerJob) out.push(`    ${String(devices).padStart(8)}  ${String(jobs).padStart(8)} jobs  ${pct(jobs, s.jobs)}`);

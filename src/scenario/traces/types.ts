@@ -63,6 +63,11 @@ export interface TraceImport {
   source: string;
   /** Data rows in the job file (header and blank lines excluded). */
   rows: number;
+  /**
+   * The file gives job sizes but no times (an openb pod list without time columns): every job is
+   * at 0 s with durationS 0. A fill can draw from it; a run cannot.
+   */
+  untimed?: true;
   /** The column jobs' `group` was read from, where the importer knows it by name (Philly: cluster or vc). */
   groupColumn?: string;
   /** Node list accounting, when a node list was given: rows === nodes.length + nodeSkipped.length. */
