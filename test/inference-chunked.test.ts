@@ -9,6 +9,7 @@ import { mixedStepS, prefillS } from '../src/model/inference/replica-model.js';
 import { InputError } from '../src/scenario/errors.js';
 import { simulate } from '../src/sim/simulation.js';
 import type { Replica } from '../src/sim/inference/replica.js';
+import type { DisaggregatedService } from '../src/sim/inference/disaggregated-service.js';
 import type { RequestRow } from '../src/sim/inference/service-rows.js';
 import { scenarioFromText } from './helpers.js';
 import { toyScenario, type ToyOptions } from './inference-helpers.js';
@@ -32,6 +33,14 @@ function run(text: string, onIteration?: (nowS: number, rep: Replica) => void): 
   });
   rows.sort((a, b) => a.request_id - b.request_id);
   return { rows, service: r.services[0]! };
+}
+
+/** The compute-bound toy served disaggregated: one prefill and one decode replica in the one site. */
+function disaggregated(o: ToyOptions): string {
+  return computeBound({ ...o, replicas: 2 }).replace(
+    /    replicas: \{[^\n]*\n/,
+    '    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n',
+  );
 }
 
 const problems = (text: string): string[] => {
@@ -117,6 +126,87 @@ describe('chunked prefill by hand', () => {
     expect(r[0]!.ttft_s).toBeCloseTo(3 * mixedStepS(t, 1000, 0), 12); // a miss: 3 chunks
     expect(r[1]!.ttft_s).toBeCloseTo(mixedStepS(t, 1000, 2000), 12); // a hit: 1 chunk beside 2,000 cached tokens
     expect(service.prefix_hit_rate).toBe(0.5);
+  });
+});
+
+describe('chunked prefill in a disaggregated prefill pool, by hand', () => {
+  /** Runs `text`, recording when each prefill iteration ends and the prompt tokens it computed. */
+  function runPrefill(text: string): { rows: RequestRow[]; iterations: { endS: number; tokens: number }[] } {
+    const iterations: { endS: number; tokens: number }[] = [];
+    const rows: RequestRow[] = [];
+    simulate(scenarioFromText(text), {
+      requestSink: (row) => void rows.push(row),
+      observe: (sim) => {
+        const svc = sim.inference!.services[0] as DisaggregatedService;
+        const counted = svc.tokensProcessed.bind(svc);
+        // The prefill replica reports each iteration's tokens (its prompts' chunks, plus one first
+        // token per prompt done); the decode replica its steps (one token per sequence, no prompt).
+        svc.tokensProcessed = (tokens: number, firsts: number): void => {
+          if (tokens > firsts) iterations.push({ endS: sim.engine.now, tokens: tokens - firsts });
+          counted(tokens, firsts);
+        };
+      },
+    });
+    rows.sort((a, b) => a.request_id - b.request_id);
+    return { rows, iterations };
+  }
+
+  it('a 5,000-token prompt at a 256-token budget prefills in ceil(5000 / 256) = 20 iterations, each reading the earlier chunks', () => {
+    // 0.1 MB of KV per token: 0.5 us to read a token's KV at 200 GB/s. A 256-token chunk computes
+    // in 5.12 ms, under the 10 ms weight read, so iteration k (0-based) takes 10 ms + 256 k x 0.5 us.
+    const text = disaggregated({ arrival: trace([[0, 5000, 2]]), kvBytesPerToken: 1e5, extraService: budget(256) });
+    const t = scenarioFromText(text).services[0]!.disaggregated!.prefill.timing;
+    expect(t.kvReadSPerToken).toBeCloseTo(0.5e-6, 15);
+    const { rows, iterations } = runPrefill(text);
+    expect(iterations.map((i) => i.tokens)).toEqual([...Array(19).fill(256), 5000 - 19 * 256]);
+    let want = 0;
+    for (let k = 0; k < 20; k++) want += mixedStepS(t, k < 19 ? 256 : 136, 256 * k);
+    expect(want).toBeCloseTo(20 * 0.01 + 0.000128 * (19 * 20) / 2, 12); // 224.32 ms
+    expect(rows[0]!.ttft_s).toBeCloseTo(want, 12);
+    expect(iterations[19]!.endS).toBeCloseTo(want, 12);
+    // Unchunked it is one compute-bound iteration of 5,000 x 20 us.
+    const whole = runPrefill(disaggregated({ arrival: trace([[0, 5000, 2]]), kvBytesPerToken: 1e5 }));
+    expect(whole.iterations.map((i) => i.tokens)).toEqual([5000]);
+    expect(whole.rows[0]!.ttft_s).toBeCloseTo(0.1, 12);
+    // The KV moves once, after the last chunk: the second token follows the same transfer and decode step.
+    expect(rows[0]!.finish_s - rows[0]!.first_token_s).toBeCloseTo(whole.rows[0]!.finish_s - whole.rows[0]!.first_token_s, 9);
+  });
+
+  it("a prompt arriving during another's chunks shares the iteration that has budget left", () => {
+    // A: 1,500 tokens at t = 0; B: 600 tokens at 1 ms. Budget 1,000: iteration 1 is A's first 1,000
+    // (20 ms of compute); iteration 2 A's last 500 and B's first 500 (20 ms; A's 1,000 tokens of KV
+    // read in 0.5 ms beside the 10 ms weight read); iteration 3 B's last 100 beside its 500 tokens of
+    // KV (memory-bound: 10 ms + 0.25 ms).
+    const text = (extra: string): string => disaggregated({ arrival: trace([[0, 1500, 2], [0.001, 600, 2]]), kvBytesPerToken: 1e5, maxBatch: 4, extraService: extra });
+    const { rows, iterations } = runPrefill(text(budget(1000)));
+    expect(iterations.map((i) => i.tokens)).toEqual([1000, 1000, 100]);
+    expect(iterations.map((i) => i.endS)).toEqual([expect.closeTo(0.02, 12), expect.closeTo(0.04, 12), expect.closeTo(0.05025, 12)]);
+    expect(rows[0]!.ttft_s).toBeCloseTo(0.04, 12);
+    expect(rows[1]!.ttft_s).toBeCloseTo(0.05025 - 0.001, 12);
+    // Unchunked, A runs alone (1,500 x 20 us = 30 ms), then B (600 x 20 us = 12 ms).
+    const whole = runPrefill(text(''));
+    expect(whole.iterations.map((i) => i.tokens)).toEqual([1500, 600]);
+    expect(whole.rows.map((r) => r.ttft_s)).toEqual([expect.closeTo(0.03, 12), expect.closeTo(0.042 - 0.001, 12)]);
+  });
+
+  it('every request is served and the prompt tokens computed are the same with and without chunks', () => {
+    const text = (extra: string): string =>
+      disaggregated({ arrival: '{ process: poisson, rate: 20/s }', count: 300, prompt: '{ distribution: uniform, min: 50, max: 6000 }', output: '{ distribution: uniform, min: 1, max: 50 }', kvBytesPerToken: 1e5, maxBatch: 8, extraService: extra });
+    for (const b of [64, 700, 4096]) {
+      const chunked = runPrefill(text(budget(b)));
+      const whole = runPrefill(text(''));
+      expect(chunked.rows.length).toBe(300);
+      expect(chunked.rows.every((r) => Number.isFinite(r.finish_s))).toBe(true);
+      expect(Math.max(...chunked.iterations.map((i) => i.tokens))).toBeLessThanOrEqual(b);
+      const sum = (xs: { tokens: number }[]): number => xs.reduce((a, x) => a + x.tokens, 0);
+      expect(sum(chunked.iterations)).toBe(sum(whole.iterations));
+    }
+    // With shared prefixes in a prefill memory that holds a few prompts: hits skip their prefix, all are served.
+    const px = text(budget(700)).replace('memory: 1000GB', 'memory: 2.7GB') + '        prefixes: { count: 5, tokens: 40 }\n';
+    const withPx = runPrefill(px);
+    expect(withPx.rows.length).toBe(300);
+    expect(withPx.rows.every((r) => Number.isFinite(r.finish_s))).toBe(true);
+    expect(Math.max(...withPx.iterations.map((i) => i.tokens))).toBeLessThanOrEqual(700);
   });
 });
 
@@ -225,11 +315,13 @@ describe('chunked prefill inputs are refused at their line', () => {
     expect(problems(toyScenario({ maxBatch: 64, extraService: budget(32) }))).toEqual([
       expect.stringMatching(/^\d+: services\[0\]\.chunked_prefill\.token_budget: a token budget of 32 is below max_batch \(64\)/),
     ]);
-    const dis = toyScenario({ replicas: 2, extraService: budget(512) }).replace(
-      /    replicas: \{[^\n]*\n/,
-      '    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n',
-    );
-    expect(problems(dis)).toEqual([expect.stringMatching(/^\d+: services\[0\]\.chunked_prefill: chunked prefill is modelled for colocated replicas only/)]);
+    // Disaggregated: the budget bounds the prefill pool's iterations, so max_batch_tokens beside it is refused.
+    expect(problems(disaggregated({ extraService: budget(512) }))).toEqual([]);
+    expect(problems(disaggregated({ extraService: budget(512) }).replace('datacentre: dc, memory', 'datacentre: dc, max_batch_tokens: 2048, memory'))).toEqual([
+      expect.stringMatching(/^\d+: services\[0\]\.prefill\.max_batch_tokens: with chunked prefill the prefill pool's iterations take `chunked_prefill.token_budget` tokens/),
+    ]);
+    // No decodes ride along in a prefill pool's iterations: a budget below max_batch is allowed there.
+    expect(problems(disaggregated({ maxBatch: 64, extraService: budget(32) }))).toEqual([]);
     expect(problems(toyScenario({ maxBatch: 64, extraService: budget(64) }))).toEqual([]);
   });
 });

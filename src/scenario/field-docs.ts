@@ -299,8 +299,8 @@ const SERVICE: Docs = {
   ...under('decode', POOL),
   max_batch: 'Sequences in a replica\'s running batch (continuous batching).',
   chunked_prefill:
-    "Chunked prefill (Sarathi-Serve; vLLM's enable_chunked_prefill), colocated replicas only: each iteration processes at most `token_budget` tokens, one per decoding sequence first, then chunks of the admitted prompts' prefill, so a long prompt prefills over several iterations while the batch keeps decoding (shorter decode stalls, a slightly later first token). Off when absent: a prompt prefills in one iteration that pauses the decodes.",
-  'chunked_prefill.token_budget': "Tokens per iteration (vLLM's max_num_batched_tokens): a whole number, at least `max_batch`. Small budgets make prefill pay the weight read many times over.",
+    "Chunked prefill (Sarathi-Serve; vLLM's enable_chunked_prefill): each iteration processes at most `token_budget` tokens. On colocated replicas, one per decoding sequence first, then chunks of the admitted prompts' prefill, so a long prompt prefills over several iterations while the batch keeps decoding (shorter decode stalls, a slightly later first token). On a disaggregated service, the prefill pool's iterations: the prompt in progress first, then new prompts, a long one split over several iterations (its KV transfer starts after the last); replaces the pool's `max_batch_tokens`. Off when absent: a prompt prefills in one iteration.",
+  'chunked_prefill.token_budget': "Tokens per iteration (vLLM's max_num_batched_tokens): a whole number, at least `max_batch` on colocated replicas. Small budgets make prefill pay the weight read many times over.",
   balancer: 'Load balancer: a built-in name, a plug-in file, or { name, params }.',
   ...under('balancer', POLICY_REF),
   slo: 'Latency objectives; a request attains the SLO when it meets all of those given.',

@@ -36,6 +36,8 @@ export interface ResolvedPool {
   readonly maxBatch: number;
   /** Prompt tokens per prefill iteration (Infinity: no limit). */
   readonly maxBatchTokens: number;
+  /** Chunked prefill (the prefill pool): tokens per iteration, a longer prompt split over several (Infinity: off). */
+  readonly tokenBudget: number;
 }
 
 export interface ResolvedService {
@@ -164,10 +166,11 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   if (disaggregated && s.slo?.admission) {
     bad([...at, 'slo', 'admission'], 'admission control is modelled for colocated replicas only; a disaggregated service takes every request (drop `admission`, or serve with `replicas`)');
   }
-  if (disaggregated && s.chunked_prefill !== undefined) {
-    bad([...at, 'chunked_prefill'], 'chunked prefill is modelled for colocated replicas only; a disaggregated prefill pool limits its iterations with `max_batch_tokens` (drop `chunked_prefill`, or serve with `replicas`)');
+  if (disaggregated && s.chunked_prefill !== undefined && s.prefill?.max_batch_tokens !== undefined) {
+    bad([...at, 'prefill', 'max_batch_tokens'], 'with chunked prefill the prefill pool\'s iterations take `chunked_prefill.token_budget` tokens, and a longer prompt is split over several: drop `max_batch_tokens`');
   }
-  if (s.chunked_prefill !== undefined && s.chunked_prefill.token_budget < s.max_batch) {
+  // vLLM's check, for the decodes a colocated iteration carries (a prefill pool has none).
+  if (!disaggregated && s.chunked_prefill !== undefined && s.chunked_prefill.token_budget < s.max_batch) {
     bad([...at, 'chunked_prefill', 'token_budget'], `a token budget of ${s.chunked_prefill.token_budget} is below max_batch (${s.max_batch}): a full batch of decodes, one token each, must leave room for prefill (vLLM requires max_num_batched_tokens >= max_num_seqs); raise token_budget or lower max_batch`);
   }
   if (disaggregated && (s.prefill === undefined || s.decode === undefined)) {
@@ -217,7 +220,7 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   if (disaggregated) {
     const mk = (i: number, ps: PoolSpec): ResolvedPool => {
       const p = resolvedPools[i]!;
-      return { spec: ps, kind: p.kind, datacentres: p.dcs, hardware: p.hardware, timing: p.timing, count: ps.count!, maxBatch: ps.max_batch ?? s.max_batch, maxBatchTokens: ps.max_batch_tokens ?? Infinity };
+      return { spec: ps, kind: p.kind, datacentres: p.dcs, hardware: p.hardware, timing: p.timing, count: ps.count!, maxBatch: ps.max_batch ?? s.max_batch, maxBatchTokens: ps.max_batch_tokens ?? Infinity, tokenBudget: i === 0 ? (s.chunked_prefill?.token_budget ?? Infinity) : Infinity };
     };
     pooled = { prefill: mk(0, s.prefill!), decode: mk(1, s.decode!) };
   }

@@ -197,11 +197,13 @@ export const serviceSchema = z.strictObject({
    * Chunked prefill (Sarathi-Serve; vLLM's enable_chunked_prefill): each iteration of a colocated
    * replica processes at most `token_budget` tokens, one per decoding sequence first, then chunks of
    * the admitted prompts' prefill, so a long prompt prefills over several iterations while the batch
-   * keeps decoding. Off when absent (a prompt prefills in one iteration that pauses the decodes).
+   * keeps decoding. On a disaggregated service it bounds the prefill pool's iterations, a long prompt
+   * split over several (in place of the pool's max_batch_tokens). Off when absent (a prompt prefills
+   * in one iteration).
    */
   chunked_prefill: z
     .strictObject({
-      /** Tokens per iteration (vLLM's max_num_batched_tokens): a whole number, at least max_batch. */
+      /** Tokens per iteration (vLLM's max_num_batched_tokens): a whole number, at least max_batch on colocated replicas. */
       token_budget: z.number().int().positive(),
     })
     .optional(),

@@ -130,7 +130,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
     const p = this.prefillPool;
     const prefillCapacity = 1 / (p.timing.computeSPerToken + p.timing.perTokenCommS);
     this.launchPool(p, 'prefill', (id, name, dc, lease) => {
-      this.prefillReplicas.push(new PrefillReplica(id, name, dc, lease, p.maxBatch, p.maxBatchTokens, p.timing, this, prefillCapacity));
+      this.prefillReplicas.push(new PrefillReplica(id, name, dc, lease, p.maxBatch, p.maxBatchTokens, p.timing, this, prefillCapacity, p.tokenBudget));
     });
     const d = this.decodePool;
     const meanContext = 1024;

@@ -10,8 +10,17 @@
 // prefix this replica holds on admission prefills only its other prompt tokens (at least one) and
 // holds only their KV next to the shared entry; a prefix not held stays cached once prefilled. The
 // whole prompt's KV still moves to the decode replica, which has no prefix cache of its own.
+//
+// Chunked prefill (vLLM's chunked-prefill scheduler on a prefill instance; Sarathi-Serve's chunks),
+// when the service gives a token budget: every iteration takes at most `tokenBudget` prompt tokens,
+// first the rest of the prompt still prefilling (admission order), then new queue heads while budget,
+// batch slots and KV memory are left, the last one admitted possibly in part. A prompt longer than
+// the budget prefills over several iterations; its first token comes, and its KV transfer starts,
+// with its last chunk's. An iteration of n tokens that reads C tokens of KV (the prompts' cached
+// prefixes and earlier chunks) takes mixedStepS(n, C), the roofline prefillS is the C = 0 case of.
+// The whole prompt's KV is reserved on admission, as without chunks.
 import type { Engine } from '../../engine/engine.js';
-import { prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
+import { mixedStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
 import type { Lease } from '../subsystem.js';
 import type { InferenceRequest } from './replica.js';
@@ -50,6 +59,8 @@ export class PrefillReplica implements ReplicaView {
     readonly timing: ReplicaTiming,
     private readonly host: PrefillHost,
     readonly capacityTokensPerS: number,
+    /** Chunked prefill: tokens per iteration (Infinity: off, whole prompts within maxBatchTokens). */
+    readonly tokenBudget = Infinity,
   ) {}
 
   /** The node the replica's devices are on. */
@@ -100,41 +111,124 @@ export class PrefillReplica implements ReplicaView {
   }
 
   private startNext(now: number): void {
+    if (Number.isFinite(this.tokenBudget)) {
+      this.startChunked(now);
+      return;
+    }
     let tokens = 0;
     const group = this.group;
-    const cache = this.prefixCache;
     while (this.qHead < this.queue.length && group.length < this.maxBatch) {
       const r = this.queue[this.qHead]!;
-      const e = r.prefixId >= 0 ? cache.get(r.prefixId) : undefined;
-      const cached = e === undefined ? 0 : Math.min(e.tokens, r.promptTokens - 1);
+      const cached = this.cachedFor(r);
       if (group.length > 0 && tokens + r.promptTokens - cached > this.maxBatchTokens) break;
-      // Unpinned cache entries give way; a cached prefix the request uses is shared, not held again.
-      const own = e === undefined ? r.promptTokens : r.promptTokens - e.tokens;
-      if (this.kvHeldTokens + cache.pinnedTokens + (e !== undefined && e.refs === 0 ? e.tokens : 0) + own > this.timing.kvCapacityTokens) break;
-      this.qHead++;
-      r.startS = now;
-      if (r.prefixId >= 0) {
-        this.host.prefixLookedUp(e !== undefined);
-        if (e !== undefined) {
-          cache.pin(e);
-          r.prefixEntry = e;
-          r.cachedTokens = cached;
-        }
-      }
-      r.ownKvTokens = own;
-      this.kvHeldTokens += own;
-      if (cache.cachedTokens > 0) cache.evictFor(this.kvHeldTokens, this.timing.kvCapacityTokens);
+      if (!this.admitHead(now, cached)) break;
       tokens += r.promptTokens - cached;
-      group.push(r);
     }
-    if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
-      this.queue.splice(0, this.qHead);
-      this.qHead = 0;
-    }
+    this.compactQueue();
     if (group.length === 0) return;
     this.busy = true;
     this.host.engine.at(now + prefillS(this.timing, tokens), this.onPrefillDone);
   }
+
+  /** Prompt tokens of `r` whose KV this replica's prefix cache holds now (at most all but the last). */
+  private cachedFor(r: InferenceRequest): number {
+    const e = r.prefixId >= 0 ? this.prefixCache.get(r.prefixId) : undefined;
+    return e === undefined ? 0 : Math.min(e.tokens, r.promptTokens - 1);
+  }
+
+  /**
+   * Admit the queue head into the iteration if its own KV fits beside what the replica holds (`cached`:
+   * its tokens the prefix cache holds, from cachedFor): reserve it, pin its cached prefix; false if it does not fit.
+   */
+  private admitHead(now: number, cached: number): boolean {
+    const r = this.queue[this.qHead]!;
+    const cache = this.prefixCache;
+    const e = r.prefixId >= 0 ? cache.get(r.prefixId) : undefined;
+    // Unpinned cache entries give way; a cached prefix the request uses is shared, not held again.
+    const own = e === undefined ? r.promptTokens : r.promptTokens - e.tokens;
+    if (this.kvHeldTokens + cache.pinnedTokens + (e !== undefined && e.refs === 0 ? e.tokens : 0) + own > this.timing.kvCapacityTokens) return false;
+    this.qHead++;
+    r.startS = now;
+    if (r.prefixId >= 0) {
+      this.host.prefixLookedUp(e !== undefined);
+      if (e !== undefined) {
+        cache.pin(e);
+        r.prefixEntry = e;
+        r.cachedTokens = cached;
+      }
+    }
+    r.ownKvTokens = own;
+    this.kvHeldTokens += own;
+    if (cache.cachedTokens > 0) cache.evictFor(this.kvHeldTokens, this.timing.kvCapacityTokens);
+    this.group.push(r);
+    return true;
+  }
+
+  /** Drop the admitted part of the queue now and then (amortised O(1) per request). */
+  private compactQueue(): void {
+    if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.qHead);
+      this.qHead = 0;
+    }
+  }
+
+  /** Chunked prefill: an iteration of at most tokenBudget tokens, the prompt in progress first. */
+  private startChunked(now: number): void {
+    const group = this.group;
+    let left = this.tokenBudget;
+    let tokens = 0;
+    let context = 0;
+    for (const r of group) {
+      const c = Math.min(r.promptTokens - r.cachedTokens - r.prefilledTokens, left);
+      r.chunkTokens = c;
+      left -= c;
+      tokens += c;
+      context += r.cachedTokens + r.prefilledTokens;
+    }
+    while (left > 0 && this.qHead < this.queue.length && group.length < this.maxBatch) {
+      const r = this.queue[this.qHead]!;
+      const cached = this.cachedFor(r);
+      if (!this.admitHead(now, cached)) break;
+      r.prefilledTokens = 0;
+      const c = Math.min(r.promptTokens - cached, left);
+      r.chunkTokens = c;
+      left -= c;
+      tokens += c;
+      context += cached;
+    }
+    this.compactQueue();
+    if (group.length === 0) return;
+    this.busy = true;
+    this.host.engine.at(now + mixedStepS(this.timing, tokens, context), this.onChunkDone);
+  }
+
+  /** A chunked iteration is over: the prompts whose last chunk it ran have their first token; the others stay. */
+  private readonly onChunkDone = (): void => {
+    const now = this.host.engine.now;
+    const group = this.group;
+    const done: InferenceRequest[] = [];
+    let tokens = 0;
+    let kept = 0;
+    for (let i = 0; i < group.length; i++) {
+      const r = group[i]!;
+      r.prefilledTokens += r.chunkTokens;
+      tokens += r.chunkTokens;
+      r.chunkTokens = 0;
+      if (r.cachedTokens + r.prefilledTokens < r.promptTokens) {
+        group[kept++] = r;
+        continue;
+      }
+      r.firstTokenS = now;
+      tokens++;
+      if (r.prefixId >= 0) this.keepPrefix(r);
+      done.push(r);
+    }
+    group.length = kept;
+    this.host.tokensProcessed(tokens, done.length);
+    for (const r of done) this.host.prefillDone(r, this);
+    this.busy = false;
+    this.startNext(now);
+  };
 
   private readonly onPrefillDone = (): void => {
     const now = this.host.engine.now;
