@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Cluster } from '../src/model/cluster.js';
 import { FlowNetwork } from '../src/model/network/flow-network.js';
 import { Topology } from '../src/model/network/topology.js';
-import { topologyKinds } from '../src/model/network/fabrics/registry.js';
+import { fabricKind, topologyKinds } from '../src/model/network/fabrics/registry.js';
 import { InputError } from '../src/scenario/errors.js';
 import { repoPath, runToCsv, scenarioFromText } from './helpers.js';
 import type { LinkRow } from '../src/sim/signals.js';
@@ -408,6 +408,22 @@ workloads:
       }
     }
     topo.linkNames.forEach((name, l) => expect(used.has(l), `${name} is on no route`).toBe(true));
+  });
+
+  it('bills whole switches and finite, non-negative transceivers and cables; larger switches never need more', () => {
+    const spec = cluster.datacentres[0]!.topology;
+    const rails = new Array<number>(n).fill(8);
+    const bill = (switchPorts: number): ReturnType<ReturnType<typeof fabricKind>['bill']> => fabricKind(spec).bill(spec, { rails, switchPorts, portBytesPerS: 46.5e9 });
+    let last = Infinity;
+    for (const ports of [8, 16, 64, 256]) {
+      const b = bill(ports);
+      expect(Number.isInteger(b.switches)).toBe(true);
+      expect(b.switches).toBeLessThanOrEqual(last);
+      last = b.switches;
+      for (const v of [b.transceivers, b.cables]) expect(Number.isFinite(v) && v > 0).toBe(true);
+      // Links do not depend on the switch size.
+      expect(b.cables).toBe(bill(8).cables);
+    }
   });
 
   it('gives every pair at once its max-min share, never exceeding a link', () => {

@@ -186,6 +186,21 @@ fabricInputs['IB-NDR'] = {
   endpoint_latency: '0.47us',
   efficiency: 0.93,
   congestion_efficiency: 1,
+  equipment: {
+    switch_ports: 64,
+    switch_price: 36000,
+    switch_power: '1176W',
+    transceiver_price: 600,
+    transceiver_power: '9W',
+    cable_price: 100,
+    source:
+      'Approximate, for comparing fabrics, not quotes. Switch: NVIDIA Quantum-2 QM9700, 64 NDR ports in 32 twin-port OSFP cages (NVIDIA QM9700/QM9790 user manual); ' +
+      "USD 36,000, the FS.com price of a 64-port 400G InfiniBand switch in a public H100 cluster cost sheet (Aug 2024), which puts NVIDIA's own at about 50,000; " +
+      '1,176 W: the ~1.72 kW datasheet maximum with 32 twin-port optical modules fitted, less their 17 W each, which are counted here as transceivers. ' +
+      'Transceiver: 9 W per 400G link end (NVIDIA MMS4X00-NS400 / MMA4Z00-NS400 single-port OSFP: 9 W max; the switch-side MMS4X00-NS twin-port 800G module: 17 W max for two ports, 8.5 W each). ' +
+      'Prices per link: the same cost sheet gives USD 1,280-1,320 per 400G link for connectors and cables (2,621,440 for 128 8-NIC nodes on 2,048 links); split here as 600 per end and 100 per fibre. ' +
+      "A vendor's 2025 note puts NVIDIA-list optics for 1,024 H100 GPUs at over USD 1.5 million (at least 370 per link end): the figures are within 2x of each other.",
+  },
   source: `${IB_SOURCE} Hop 150 ns: the '< 150 ns' port-to-port reseller figure in hardware.md, taken at its bound. Endpoint as HDR (no published NDR end-to-end figure found; assumption).`,
 };
 fabricInputs['IB-XDR'] = {

@@ -68,6 +68,30 @@ export type DeviceKind = z.output<typeof deviceSchema>;
 export type DeviceKindInput = z.input<typeof deviceSchema>;
 export type Interconnect = z.output<typeof interconnectSchema>;
 
+/**
+ * What one data centre's switch fabric is built of, priced: a switch of `switch_ports` ports at the
+ * fabric's port rate, and per link one cable and a transceiver at each end. What each topology kind
+ * needs of them is its `bill` (network/fabrics/); network/fabric-cost.ts prices it.
+ */
+export const fabricEquipmentSchema = z.strictObject({
+  /** Ports of one switch at the fabric's port rate (its radix). */
+  switch_ports: z.number().int().positive(),
+  /** Price of one switch, without transceivers (USD in the catalogue). */
+  switch_price: z.number().nonnegative(),
+  /** Power of one switch without its transceivers (W). */
+  switch_power: power(),
+  /** Price of one link end's transceiver at the port rate (USD in the catalogue). */
+  transceiver_price: z.number().nonnegative(),
+  /** Power of one link end's transceiver (W). */
+  transceiver_power: power(),
+  /** Price of one link's cable (USD in the catalogue). */
+  cable_price: z.number().nonnegative(),
+  /** Where the figures come from. */
+  source: z.string().default(''),
+});
+
+export type FabricEquipment = z.output<typeof fabricEquipmentSchema>;
+
 export const fabricSchema = z.strictObject({
   description: z.string().default(''),
   /** Transport family; the behaviour differences are in the parameters below, not the name. */
@@ -86,6 +110,8 @@ export const fabricSchema = z.strictObject({
    * retransmissions). Applied to links with more than one flow.
    */
   congestion_efficiency: z.number().gt(0).lte(1).default(1),
+  /** Switches, transceivers and cables, priced, for the fabric's cost and power (summary.csv's fabric_capex, fabric_kw). */
+  equipment: fabricEquipmentSchema.optional(),
   source: z.string().default(''),
 });
 

@@ -24,6 +24,14 @@ const FABRIC: Docs = {
   endpoint_latency: "NIC and host latency added once per message, end to end, e.g. '1us'.",
   efficiency: 'Fraction of the line rate a large flow reaches on an idle fabric, in (0, 1].',
   congestion_efficiency: 'Fraction of a contended link left useful when several flows share it (1 = ideal max-min; RoCE loses some to pauses and retransmissions), in (0, 1].',
+  equipment: "What the fabric is built of, priced, for summary.csv's fabric_capex and fabric_kw (each topology kind counts the switches, transceivers and cables it needs; docs/network.md). All of its fields but source are required.",
+  'equipment.switch_ports': 'Ports of one switch at the port rate (its radix), e.g. 64.',
+  'equipment.switch_price': 'Price of one switch without transceivers (the catalogue uses USD).',
+  'equipment.switch_power': "Power of one switch without its transceivers, e.g. '1176W'.",
+  'equipment.transceiver_price': 'Price of the transceiver at one end of a link at the port rate.',
+  'equipment.transceiver_power': "Power of the transceiver at one end of a link, e.g. '9W'.",
+  'equipment.cable_price': "Price of one link's cable.",
+  'equipment.source': 'Where the equipment figures come from.',
   source: 'Where the figures come from.',
 };
 

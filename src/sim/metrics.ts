@@ -2,6 +2,7 @@
 // run's summary row (effective compute ratio, queueing delay, JCT, utilisation, energy).
 import type { FragmentationRecorder } from './fragmentation-recorder.js';
 import type { Cluster } from '../model/cluster.js';
+import type { FabricCost } from '../model/network/fabric-cost.js';
 import { FinishTimeFairness, ftfColumns } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
 import type { SimJob } from './sim-job.js';
@@ -115,6 +116,10 @@ export interface SummaryRow {
    * requests (sim/fragmentation-recorder.ts); empty where it does not apply (generated or multi-node jobs).
    */
   gpu_fragmentation_mean: number;
+  /** What the switch fabrics cost (switches, transceivers, cables; model/network/fabric-cost.ts): empty without the flow network or equipment figures. */
+  fabric_capex: number;
+  /** Their rated power (kW), likewise. */
+  fabric_kw: number;
 }
 
 export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
@@ -149,6 +154,8 @@ export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
   'ftf_rho_max',
   'ftf_rho_mean',
   'gpu_fragmentation_mean',
+  'fabric_capex',
+  'fabric_kw',
 ];
 
 export interface RunLabels {
@@ -174,6 +181,8 @@ export class MetricsRecorder {
   readonly finishTimeFairness: FinishTimeFairness;
   /** GPU fragmentation over time, where the measure applies (the simulation sets it). */
   fragmentation: FragmentationRecorder | undefined;
+  /** The pool's fabrics priced, with the flow network (the simulation sets it). */
+  fabricCost: FabricCost | undefined;
 
   constructor(
     private readonly cluster: Cluster,
@@ -330,6 +339,8 @@ export class MetricsRecorder {
       checkpoint_overhead_s: this.checkpointOverheadS,
       ...ftfColumns(this.finishTimeFairness.rho),
       gpu_fragmentation_mean: this.fragmentation ? this.fragmentation.meanShare(endS) : NaN,
+      fabric_capex: this.fabricCost?.capex ?? NaN,
+      fabric_kw: this.fabricCost?.kw ?? NaN,
     };
   }
 

@@ -8,6 +8,7 @@ import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
 import { Cluster, gpuAffinity, WHOLE_DEVICE_MILLI } from '../model/cluster.js';
 import { hostShare } from '../model/host-resources.js';
+import { fabricCost } from '../model/network/fabric-cost.js';
 import { taskClasses, type TaskClass } from '../model/fragmentation.js';
 import type { JobTemplate } from '../model/job.js';
 import { trainingFlop } from '../model/job.js';
@@ -142,6 +143,8 @@ export class Simulation implements FailurePort, InferencePort {
       this.signals,
       { scenario: resolved.scenario.name, policy: this.policies.queueName, placement: this.policies.placementName, seed: this.seed },
     );
+    // What the fabric costs is a question about the switches, which network: ideal does not model.
+    this.metrics.fabricCost = flow ? fabricCost(this.cluster) : undefined;
     this.metrics.fragmentation = FragmentationRecorder.forRun(this.cluster, resolved.jobs, resolved.generators.length > 0, () => this.engine.now);
     this.tenantMetrics = resolved.tenants ? new TenantMetrics(resolved.tenants, this.cluster, this.signals, this.metrics.finishTimeFairness) : undefined;
     if (this.admission) {

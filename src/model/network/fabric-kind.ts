@@ -36,6 +36,30 @@ export interface SiteFabric {
   down(b: number, out: number[]): number;
 }
 
+/** What a kind's bill of materials is computed from: one data centre's nodes and its switches. */
+export interface FabricSite {
+  /** Scale-out NICs (rails) of each node of the site, in node order: one switch port each. */
+  readonly rails: readonly number[];
+  /** Ports of one switch at the fabric's port rate. */
+  readonly switchPorts: number;
+  /** Usable rate of one port (port rate x efficiency), bytes/s: how many ports a link of a given bandwidth needs. */
+  readonly portBytesPerS: number;
+}
+
+/**
+ * What a site's fabric is built of: switches, and links counted in ports at the fabric's rate (a
+ * link has a transceiver at each end and a cable; a link at half the rate, as a dual plane splits a
+ * port, counts as half a transceiver per end).
+ */
+export interface FabricBill {
+  readonly switches: number;
+  readonly transceivers: number;
+  readonly cables: number;
+}
+
+/** Ceil of a ratio of port counts, robust to a quotient of floats a hair above a whole number. */
+export const switchesFor = (ports: number, switchPorts: number): number => (ports <= 0 ? 0 : Math.ceil(ports / switchPorts - 1e-9));
+
 /** A topology kind: its scenario block's schema, its placement grouping and its builder. */
 export interface FabricKind<S extends { readonly kind: string }> {
   readonly kind: S['kind'];
@@ -54,4 +78,11 @@ export interface FabricKind<S extends { readonly kind: string }> {
   /** A problem with the spec on a site of `nodeCount` nodes (a field of the block and what is wrong), if any. */
   check?(spec: S, nodeCount: number): { field: string; message: string } | undefined;
   build(spec: S, ctx: FabricBuildContext): SiteFabric;
+  /**
+   * The switches, transceivers and cables the kind needs for a site: its tiers' switch ports (each
+   * logical switch with more ports than a switch has counts as several), its links between nodes and
+   * switches and between tiers. Uplinks are ceil(downlinks / oversubscription) ports; a tier with
+   * nothing above it (one leaf, one pod) has none.
+   */
+  bill(spec: S, site: FabricSite): FabricBill;
 }

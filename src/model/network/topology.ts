@@ -11,6 +11,11 @@ import type { SiteFabric } from './fabric-kind.js';
 import { fabricKind } from './fabrics/registry.js';
 import type { PathKey } from '../../scenario/errors.js';
 
+/** A node's scale-out fabric: its data centre's, else its device kind's usual one, else plain 100G Ethernet. */
+export function nodeFabricPreset(c: Cluster, n: number): FabricPreset {
+  return c.datacentres[c.nodeDatacentre[n]!]!.fabric ?? FABRIC_PRESETS[c.kinds[c.nodeKind[n]!]!.spec.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']!;
+}
+
 export interface InterDcLink {
   readonly name: string;
   readonly a: number;
@@ -77,8 +82,7 @@ export class Topology {
       const group = c.groups[c.nodeGroup[n]!]!;
       const nicField: PathKey[] =
         group.nicRateBytesPerS !== undefined ? ['datacentres', dc.index, 'node_groups', groupInDc[c.nodeGroup[n]!]!, 'nic_rate'] : dc.fabric ? ['datacentres', dc.index, 'fabric'] : ['datacentres', dc.index];
-      const kind = c.kinds[c.nodeKind[n]!]!.spec;
-      const fabric = dc.fabric ?? FABRIC_PRESETS[kind.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']!;
+      const fabric = nodeFabricPreset(c, n);
       this.nodeFabric[n] = fabric;
       const nicRate = group.nicRateBytesPerS ?? fabric.port_rate;
       const cap = group.nicsPerNode * nicRate * fabric.efficiency;

@@ -5,7 +5,8 @@
 // (3); across pods: leaf, aggregation, core, aggregation, leaf (5).
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import type { FabricKind } from '../fabric-kind.js';
+import { switchesFor, type FabricKind } from '../fabric-kind.js';
+import { closTier, sum } from './clos-tier.js';
 
 export const fatTreeSchema = z.strictObject({
   kind: z.literal('fat-tree'),
@@ -74,5 +75,16 @@ export const fatTree: FabricKind<FatTreeSpec> = {
         return 2;
       },
     };
+  },
+  bill(spec, site) {
+    const down: number[] = [];
+    site.rails.forEach((r, i) => (down[Math.floor(i / spec.nodes_per_leaf)] = (down[Math.floor(i / spec.nodes_per_leaf)] ?? 0) + r));
+    const leaves = closTier(down, spec.leaf_oversubscription, site.switchPorts, down.length === 1);
+    // A pod's aggregation switches take its leaves' uplinks (none with a single leaf in the site).
+    const podDown: number[] = [];
+    leaves.up.forEach((u, leaf) => (podDown[Math.floor(leaf / spec.leaves_per_pod)] = (podDown[Math.floor(leaf / spec.leaves_per_pod)] ?? 0) + u));
+    const pods = closTier(podDown, spec.pod_oversubscription, site.switchPorts, podDown.length === 1);
+    const links = sum(down) + sum(leaves.up) + sum(pods.up);
+    return { switches: leaves.switches + pods.switches + switchesFor(sum(pods.up), site.switchPorts), transceivers: 2 * links, cables: links };
   },
 };

@@ -3,7 +3,8 @@
 // Same leaf: 1 switch hop; otherwise leaf, spine, leaf (3).
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import type { FabricKind } from '../fabric-kind.js';
+import { switchesFor, type FabricKind } from '../fabric-kind.js';
+import { closTier, sum } from './clos-tier.js';
 
 export const leafSpineSchema = z.strictObject({
   kind: z.literal('leaf-spine'),
@@ -50,5 +51,12 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
         return 1;
       },
     };
+  },
+  bill(spec, site) {
+    const down: number[] = [];
+    site.rails.forEach((r, i) => (down[Math.floor(i / spec.nodes_per_leaf)] = (down[Math.floor(i / spec.nodes_per_leaf)] ?? 0) + r));
+    const leaves = closTier(down, spec.oversubscription, site.switchPorts, down.length === 1);
+    const links = sum(down) + sum(leaves.up);
+    return { switches: leaves.switches + switchesFor(sum(leaves.up), site.switchPorts), transceivers: 2 * links, cables: links };
   },
 };

@@ -10,7 +10,8 @@
 // leaves' uplinks: the group's NIC total / oversubscription.
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import type { FabricKind } from '../fabric-kind.js';
+import { switchesFor, type FabricKind } from '../fabric-kind.js';
+import { closTier, sum } from './clos-tier.js';
 
 export const railOptimizedSchema = z.strictObject({
   kind: z.literal('rail-optimized'),
@@ -59,5 +60,21 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
         return 1;
       },
     };
+  },
+  bill(spec, site) {
+    // Per group, rail leaf r takes NIC r of every node that has one; per plane, at 1/planes of the
+    // port rate, so a switch has switchPorts x planes such ports (split mode) and every link end is
+    // 1/planes of a transceiver.
+    const railsByGroup: number[][] = [];
+    site.rails.forEach((r, i) => (railsByGroup[Math.floor(i / spec.nodes_per_group)] ??= []).push(r));
+    const leafDown: number[] = [];
+    for (const rails of railsByGroup) {
+      const most = Math.max(...rails);
+      for (let rail = 0; rail < most; rail++) leafDown.push(rails.filter((r) => r > rail).length);
+    }
+    const ports = site.switchPorts * spec.planes;
+    const leaves = closTier(leafDown, spec.oversubscription, ports, railsByGroup.length === 1);
+    const cables = spec.planes * (sum(leafDown) + sum(leaves.up));
+    return { switches: spec.planes * (leaves.switches + switchesFor(sum(leaves.up), ports)), transceivers: (2 * cables) / spec.planes, cables };
   },
 };

@@ -87,4 +87,15 @@ export const torus: FabricKind<TorusSpec> = {
       down: () => 0,
     };
   },
+  bill(spec, site) {
+    // No switches: per neighbour pair one link of as many ports as its bandwidth needs. The
+    // data-centre network the nodes' NICs reach other sites through is not priced.
+    const n = site.rails.length;
+    let cables = 0;
+    spec.dims.forEach((d, axis) => {
+      const pairsPerRing = d <= 1 ? 0 : d === 2 ? 1 : spec.wraparound ? d : d - 1;
+      cables += (n / d) * pairsPerRing * Math.ceil(bandwidthOf(spec, axis) / site.portBytesPerS - 1e-9);
+    });
+    return { switches: 0, transceivers: 2 * cables, cables };
+  },
 };

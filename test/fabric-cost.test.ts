@@ -1,0 +1,130 @@
+// What a fabric costs (model/network/fabric-cost.ts and each kind's bill): switch, transceiver and
+// cable counts worked out by hand per topology kind, priced with the catalogue's IB-NDR equipment,
+// and summary.csv's fabric_capex / fabric_kw, empty where they cannot be known.
+import { describe, expect, it } from 'vitest';
+import { Cluster } from '../src/model/cluster.js';
+import { FABRIC_PRESETS } from '../src/model/catalogue.js';
+import { fabricCost, type FabricCost } from '../src/model/network/fabric-cost.js';
+import { runToCsv, scenarioFromText } from './helpers.js';
+
+const site = (topology: string, groups = '[{ count: 64, device: H100 }]', fabric = 'IB-NDR', extra = ''): string => `name: cost
+network: flow
+${extra}datacentres:
+  - name: dc
+    fabric: ${fabric}
+    topology: ${topology}
+    node_groups: ${groups}
+workloads:
+  - jobs:
+      - { name: a, devices: 8, params: 1B, tokens: 1M }
+`;
+const cost = (text: string): FabricCost | undefined => fabricCost(new Cluster(scenarioFromText(text).shape));
+const counts = (text: string): [number, number, number] => {
+  const c = cost(text)!;
+  return [c.switches, c.transceivers, c.cables];
+};
+
+describe('bills of materials, by hand (64 H100 nodes with 8 NICs, 64-port switches)', () => {
+  it('leaf-spine: leaves of 4 nodes (32 ports down) and a spine for their uplinks', () => {
+    // 1:1: 16 leaves of 32 down + 32 up = one switch each; 512 uplinks = 8 spine switches; 512 + 512 links.
+    expect(counts(site('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 1 }'))).toEqual([24, 2048, 1024]);
+    // 2:1: 16 uplinks per leaf, 256 in all = 4 spine switches; 4:1: 8 per leaf, 2 spines.
+    expect(counts(site('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 2 }'))).toEqual([20, 1536, 768]);
+    expect(counts(site('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }'))).toEqual([18, 1280, 640]);
+    // 3:1 rounds uplinks up: ceil(32 / 3) = 11 per leaf, 176 = 3 spines.
+    expect(counts(site('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 3 }'))).toEqual([19, 2 * (512 + 176), 512 + 176]);
+    // The default 16-node leaf has 128 ports down and 128 up: 4 switches; 4 leaves' 512 uplinks, 8 spines.
+    expect(counts(site('{ kind: leaf-spine }'))).toEqual([4 * 4 + 8, 2048, 1024]);
+    // A single leaf is the top tier: no uplinks, no spine.
+    expect(counts(site('{ kind: leaf-spine, nodes_per_leaf: 8 }', '[{ count: 8, device: H100 }]'))).toEqual([1, 128, 64]);
+  });
+
+  it('fat-tree: a pod tier between the leaves and the core', () => {
+    // Leaves as above (16); per pod 128 leaf uplinks down and 64 up at 2:1 = 3 switches (x4 pods);
+    // core 256 ports = 4. Links 512 + 512 + 256.
+    expect(counts(site('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, pod_oversubscription: 2 }'))).toEqual([32, 2560, 1280]);
+    // Leaves at 4:1 too: 8 uplinks per leaf, a pod 32 down + 16 up (1 switch), core 64 ports (1).
+    expect(counts(site('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, leaf_oversubscription: 4, pod_oversubscription: 2 }'))).toEqual([16 + 4 + 1, 2 * (512 + 128 + 64), 512 + 128 + 64]);
+    // One pod is the leaf-spine with the same leaves: its aggregation is the spine.
+    expect(counts(site('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 16 }'))).toEqual(counts(site('{ kind: leaf-spine, nodes_per_leaf: 4 }')));
+  });
+
+  it('rail-optimized: one leaf per rail per group, per plane at half the rate with two planes', () => {
+    // Groups of 32: per group and rail a leaf of 32 down + 32 up (one switch): 16 leaves; 512 uplinks, 8 spines.
+    expect(counts(site('{ kind: rail-optimized, nodes_per_group: 32 }'))).toEqual([24, 2048, 1024]);
+    // 2:1: 16 uplinks per rail leaf, 256 = 4 spines.
+    expect(counts(site('{ kind: rail-optimized, nodes_per_group: 32, oversubscription: 2 }'))).toEqual([20, 1536, 768]);
+    // Two planes: every NIC's port split into two 200G links, one per plane; a switch has 128 such
+    // ports. Per plane 16 rail leaves of 32 + 32 half-rate ports and a spine of 512 / 128 = 4: 40
+    // switches; 2 x 1024 half-rate links = 1024 links' worth of transceivers at each end.
+    expect(counts(site('{ kind: rail-optimized, nodes_per_group: 32, planes: 2 }'))).toEqual([40, 2048, 2048]);
+    // One group of 64 (HPN's point: twice the nodes under one rail leaf): 8 rails x 2 planes of
+    // 64 half-rate ports, no spine.
+    expect(counts(site('{ kind: rail-optimized, nodes_per_group: 64, planes: 2 }'))).toEqual([16, 1024, 1024]);
+    // Nodes with 4 NICs beside nodes with 8: rails 4-7 hold only the 8-NIC nodes. Groups of 4 (two
+    // of each): rail leaves 0-3 have 4 ports down + 4 up, rails 4-7 two + two; 16 leaves, each one
+    // switch; 2 x (16 + 8) = 48 uplinks, one spine.
+    const mixed = '[{ count: 2, device: H100, nics: 4 }, { count: 2, device: H100 }, { count: 2, device: H100, nics: 4 }, { count: 2, device: H100 }]';
+    expect(counts(site('{ kind: rail-optimized, nodes_per_group: 4 }', mixed))).toEqual([16 + 1, 2 * 96, 96]);
+  });
+
+  it('torus: no switches, one link per neighbour pair of as many ports as its bandwidth needs', () => {
+    // 4 x 4 x 4 with wraparound: 3 axes x 64 pairs; 46.5 GB/s is one NDR port (400 Gb/s x 0.93).
+    expect(counts(site('{ kind: torus, dims: [4, 4, 4], link_bandwidth: 46.5GB/s }'))).toEqual([0, 384, 192]);
+    // 100 GB/s needs three ports per link.
+    expect(counts(site('{ kind: torus, dims: [4, 4, 4], link_bandwidth: 100GB/s }'))).toEqual([0, 6 * 192, 3 * 192]);
+    // A 4 x 3 mesh: 3 pairs in each of 3 rows, 2 in each of 4 columns; a 2 x 2 torus: one pair per ring.
+    expect(counts(site('{ kind: torus, dims: [4, 3], link_bandwidth: 40GB/s, wraparound: false }', '[{ count: 12, device: H100 }]'))).toEqual([0, 34, 17]);
+    expect(counts(site('{ kind: torus, dims: [2, 2], link_bandwidth: 40GB/s }', '[{ count: 4, device: H100 }]'))).toEqual([0, 8, 4]);
+  });
+});
+
+describe('prices and summary.csv', () => {
+  const eq = FABRIC_PRESETS['IB-NDR']!.equipment!;
+
+  it('prices the bill with the fabric equipment figures', () => {
+    const c = cost(site('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, pod_oversubscription: 2 }'))!;
+    // 32 switches x 36,000 + 2,560 transceivers x 600 + 1,280 cables x 100.
+    expect(eq.switch_price).toBe(36000);
+    expect(c.capex).toBe(32 * 36000 + 2560 * 600 + 1280 * 100);
+    // 32 x 1,176 W + 2,560 x 9 W.
+    expect(c.kw).toBeCloseTo((32 * 1176 + 2560 * 9) / 1000, 9);
+  });
+
+  it('summary.csv: fabric_capex and fabric_kw with the flow network; empty without it, or without figures', () => {
+    const text = site('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 2 }');
+    const flow = runToCsv(scenarioFromText(text)).summary;
+    expect(flow.fabric_capex).toBe(20 * 36000 + 1536 * 600 + 768 * 100);
+    expect(flow.fabric_kw).toBeCloseTo((20 * 1176 + 1536 * 9) / 1000, 9);
+    const ideal = runToCsv(scenarioFromText(text.replace('network: flow', 'network: ideal')));
+    expect(ideal.summary.fabric_capex).toBeNaN();
+    expect(ideal.summaryCsv.trim().split('\n')[1]!.endsWith(',,')).toBe(true);
+    // RoCE-400G carries no equipment figures in the catalogue: empty, not 0.
+    expect(runToCsv(scenarioFromText(site('{ kind: leaf-spine }', undefined, 'RoCE-400G'))).summary.fabric_capex).toBeNaN();
+    // A scenario can give them.
+    const own = `fabrics:\n  RoCE-400G: { equipment: { switch_ports: 128, switch_price: 1, switch_power: 1000W, transceiver_price: 0, transceiver_power: 0W, cable_price: 0 } }\n`;
+    const roce = runToCsv(scenarioFromText(site('{ kind: leaf-spine, nodes_per_leaf: 8 }', undefined, 'RoCE-400G', own))).summary;
+    // Leaves of 8 nodes: 64 down + 64 up in one 128-port switch (8 leaves); 512 uplinks, 4 spines.
+    expect(roce.fabric_capex).toBe(12);
+    expect(roce.fabric_kw).toBe(12);
+  });
+
+  it('empty when a site has nodes on different fabrics (no site fabric, kinds whose usual fabrics differ)', () => {
+    const text = site('{ kind: leaf-spine }', '[{ count: 2, device: H100 }, { count: 2, device: A100-80GB }]').replace('    fabric: IB-NDR\n', '');
+    const cluster = new Cluster(scenarioFromText(text).shape);
+    expect(cluster.kinds.map((k) => k.spec.default_fabric)).toEqual(['IB-NDR', 'IB-HDR']);
+    expect(fabricCost(cluster)).toBeUndefined();
+  });
+
+  it('refuses incomplete equipment with file, line and field', () => {
+    const own = `fabrics:\n  RoCE-400G: { equipment: { switch_ports: 0, switch_price: 1 } }\n`;
+    let msg = '';
+    try {
+      scenarioFromText(site('{ kind: leaf-spine }', undefined, 'RoCE-400G', own));
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toMatch(/test\.yaml:\d+:\d+: fabrics\.RoCE-400G\.equipment\.switch_ports/);
+    expect(msg).toMatch(/fabrics\.RoCE-400G\.equipment\.transceiver_price/);
+  });
+});
