@@ -2,6 +2,7 @@
 // placement against best-fit's on a case where they part (§4: FGD keeps GPUs usable by the workload).
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/model/load-scenario.js';
+import { gpuAffinity } from '../src/model/cluster.js';
 import { nodeFragmentation, taskClasses, type TaskClass } from '../src/model/fragmentation.js';
 import { simulate } from '../src/sim/simulation.js';
 
@@ -135,5 +136,36 @@ describe('gpu-clustering placement (FGD baseline)', () => {
     });
     expect(seen).toEqual([1, 2]);
     expect(counted()).toBe(0);
+  });
+
+  it('a tally first read mid-run (built from the running jobs) then kept per claim equals a recount at every start and finish', () => {
+    // 300 pods of mixed requests (shares, 1, 2, 4 GPUs) arriving faster than they leave on two 4-GPU nodes.
+    let seed = 12345;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const rows = Array.from({ length: 300 }, (_, i) => {
+      const kind = rand(4);
+      const [gpus, milli] = kind === 0 ? [1, 100 * (1 + rand(9))] : [[1, 2, 4][kind - 1]!, 1000];
+      const start = i * 10;
+      return `p${i},100,0,${gpus},${milli},,LS,Running,${start},${start + 20 + rand(200)},${start}`;
+    });
+    const many: Record<string, string> = { ...files, '/t/pods.csv': files['/t/pods.csv']!.split('\n')[0] + '\n' + rows.join('\n') + '\n' };
+    let checks = 0;
+    let events = 0;
+    simulate(loadScenario(text('best-fit'), '/t/s.yaml', { readFile: (p) => many[p]!, baseDir: '/t' }), {
+      observe: (sim) => {
+        const check = (): void => {
+          if (++events < 40) return; // first read well into the run, with jobs running
+          const recount = new Map<string, number>();
+          for (const j of sim.running) for (const n of j.placement!.nodes) recount.set(`${n}:${gpuAffinity(j.devices, j.milli)}`, (recount.get(`${n}:${gpuAffinity(j.devices, j.milli)}`) ?? 0) + 1);
+          const tally = new Map<string, number>();
+          sim.cluster.nodeAffinity.forEach((m, n) => m.forEach((v, k) => tally.set(`${n}:${k}`, v)));
+          expect(tally).toEqual(recount);
+          checks++;
+        };
+        sim.signals.on('started', check);
+        sim.signals.on('finished', check);
+      },
+    });
+    expect(checks).toBeGreaterThan(400);
   });
 });

@@ -266,16 +266,41 @@ export class Cluster {
   /**
    * Per node, the GPU-request classes of the jobs holding devices there and how many of each
    * ('share' for a fraction of one GPU, 'N-gpu' for N whole ones; gpuAffinity()): what the FGD
-   * paper's GPU-clustering baseline groups by. Kept by whoever claims and releases placements.
+   * paper's GPU-clustering baseline groups by. Kept by whoever claims and releases placements;
+   * a holder that can list its placements (deferAffinity) has it built on first read instead, so
+   * runs whose policies never read it do not pay for it on every claim. The order in which a
+   * node's classes iterate is not specified.
    */
   private nodeAffinityMaps: Map<string, number>[] | undefined;
+  private affinitySource: (() => Iterable<AffinityHolder>) | undefined;
+
+  /** Whether claims and releases must tally affinity now (tallyAffinity is a no-op otherwise). */
+  get tracksAffinity(): boolean {
+    return this.affinitySource === undefined;
+  }
+
+  /**
+   * Build nodeAffinity from `source` (every placement holding devices now) on its first read
+   * rather than tallying every claim. Only before anything was tallied.
+   */
+  deferAffinity(source: () => Iterable<AffinityHolder>): void {
+    if (this.nodeAffinityMaps !== undefined) throw new Error('internal: deferAffinity after affinity was tallied');
+    this.affinitySource = source;
+  }
 
   get nodeAffinity(): readonly ReadonlyMap<string, number>[] {
-    return (this.nodeAffinityMaps ??= Array.from({ length: this.nodeCount }, () => new Map<string, number>()));
+    if (this.nodeAffinityMaps === undefined) {
+      this.nodeAffinityMaps = Array.from({ length: this.nodeCount }, () => new Map<string, number>());
+      const source = this.affinitySource;
+      this.affinitySource = undefined;
+      if (source) for (const h of source()) for (const node of h.nodes) this.tallyAffinity(node, h.key, 1);
+    }
+    return this.nodeAffinityMaps;
   }
 
   /** Count one more (+1) or one fewer (-1) job of request class `key` on `node`. */
   tallyAffinity(node: number, key: string, delta: 1 | -1): void {
+    if (this.affinitySource !== undefined) return;
     const m = this.nodeAffinity[node] as Map<string, number>;
     const n = (m.get(key) ?? 0) + delta;
     if (n > 0) m.set(key, n);
@@ -423,6 +448,12 @@ export class Cluster {
 }
 
 /** A job's GPU-request class (the FGD reference simulator's GPU affinity): 'share' for part of one GPU, else 'N-gpu'. */
+/** A placement holding devices, as nodeAffinity counts it: its nodes and its gpuAffinity() class. */
+export interface AffinityHolder {
+  readonly nodes: readonly number[];
+  readonly key: string;
+}
+
 export function gpuAffinity(devices: number, milli: number): string {
   return milli < WHOLE_DEVICE_MILLI ? 'share' : `${devices}-gpu`;
 }

@@ -61,8 +61,10 @@ export function claimPlacement(c: Cluster, job: SimJob, p: Placement, held: numb
   } else {
     for (let i = 0; i < p.nodes.length; i++) c.allocateWhole(p.nodes[i]!, p.counts[i]!, held);
   }
-  const affinity = gpuAffinity(job.devices, job.milli);
-  for (let i = 0; i < p.nodes.length; i++) c.tallyAffinity(p.nodes[i]!, affinity, 1);
+  if (c.tracksAffinity) {
+    const affinity = gpuAffinity(job.devices, job.milli);
+    for (let i = 0; i < p.nodes.length; i++) c.tallyAffinity(p.nodes[i]!, affinity, 1);
+  }
   if (!c.hostLimited || (job.cpuMilli <= 0 && job.memoryMiB <= 0)) return;
   for (let i = 0; i < p.nodes.length; i++) {
     const count = p.counts[i]!;

@@ -6,7 +6,7 @@ import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
-import { Cluster, gpuAffinity, WHOLE_DEVICE_MILLI } from '../model/cluster.js';
+import { Cluster, gpuAffinity, WHOLE_DEVICE_MILLI, type AffinityHolder } from '../model/cluster.js';
 import { hostShare } from '../model/host-resources.js';
 import { fabricCost } from '../model/network/fabric-cost.js';
 import { taskClasses, type TaskClass } from '../model/fragmentation.js';
@@ -127,6 +127,8 @@ export class Simulation implements FailurePort, InferencePort {
     this.linkIntervalS = options.linkIntervalS;
     this.streams = new RandomStreams(this.seed);
     this.cluster = new Cluster(resolved.shape);
+    // Affinity is built from the running jobs when a policy first reads it (GPU clustering).
+    this.cluster.deferAffinity(() => this.affinityHolders());
     this.deviceSpeed = new Float64Array(this.cluster.deviceCount).fill(1);
     this.deviceJob = new Array<SimJob | undefined>(this.cluster.deviceCount);
     const policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src });
@@ -866,12 +868,16 @@ export class Simulation implements FailurePort, InferencePort {
     }
   }
 
+  private *affinityHolders(): Generator<AffinityHolder> {
+    for (const j of this.running) if (j.placement) yield { nodes: j.placement.nodes, key: gpuAffinity(j.devices, j.milli) };
+  }
+
   private releaseDevices(job: SimJob): void {
     if (job.placement) this.changeHost(job, job.placement, -1);
     for (const dev of job.heldDevices) if (this.deviceJob[dev] === job) this.deviceJob[dev] = undefined;
     if (job.placement?.device !== undefined) this.cluster.releaseShare(job.placement.device, job.milli);
     else this.cluster.releaseWhole(job.heldDevices);
-    if (job.placement) {
+    if (job.placement && this.cluster.tracksAffinity) {
       const affinity = gpuAffinity(job.devices, job.milli);
       for (const node of job.placement.nodes) this.cluster.tallyAffinity(node, affinity, -1);
     }
