@@ -7,7 +7,7 @@ import { checkWritableDir, ensureDir, fsReason, outputError } from './ensure-dir
 import { cleanupOnInterrupt } from './interrupt.js';
 import { basename, dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { comparePoliciesSpec, metricVsParamSpec, queueingCdfSpec, type VegaLiteSpec } from '../experiment/chart-specs.js';
+import { comparePoliciesSpec, metricVsMetricSpec, metricVsParamSpec, queueingCdfSpec, type VegaLiteSpec } from '../experiment/chart-specs.js';
 import { renderSvg } from '../experiment/charts.js';
 import { tableToCsv, type Table } from '../experiment/csv-table.js';
 import { defaultWorkers, prepareExperiment, runPlan, type ExperimentResult } from '../experiment/experiment.js';
@@ -37,6 +37,7 @@ export interface ExperimentArgs {
   shard?: string;
   quiet: boolean;
   plot: boolean;
+  plotAgainst?: string;
   jobs: boolean;
   job?: string;
   metrics?: string;
@@ -59,6 +60,7 @@ export function experimentOptions<T>(y: Argv<T>, defaults: { seeds: number }): A
     .option('job', { type: 'string', describe: "add this job's metrics (job_effective_compute_ratio, ...) to every row" })
     .option('metrics', { type: 'string', describe: 'metrics shown in the table and plotted, comma-separated' })
     .option('plot', { type: 'boolean', default: false, describe: 'write SVG charts into <out>/plots/' })
+    .option('plot-against', { type: 'string', describe: 'with --plot in a sweep: also chart each plotted metric against this one (e.g. fabric_capex), a point per swept value and policy' })
     .option('jobs', { type: 'boolean', default: false, describe: 'write jobs.csv (every job of every run)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
     .option('policy-timeout', { type: 'number', default: 10, describe: 'seconds a single plug-in policy call may take' })
@@ -122,6 +124,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   };
   const plan = await prepareExperiment(spec, { policyTimeoutS: argv.policyTimeout });
   const metrics = argv.metrics !== undefined ? metricOption(argv.metrics, metricColumns(plan)) : defaultMetrics(plan);
+  const against = argv.plotAgainst !== undefined ? plotAgainstOption(argv.plotAgainst, metricColumns(plan), argv.plot, sweep.length > 0) : undefined;
   const jobRows = argv.jobs || argv.plot;
   let progress: Progress | undefined;
   const t0 = performance.now();
@@ -148,7 +151,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     if (!shard) folder.append('summary.csv', tableToCsv(result.summary));
     if (result.jobs && argv.jobs) folder.append('jobs.csv', tableToCsv(result.jobs));
     if (argv.plot && !shard) {
-      for (const [file, chart] of plotSpecs(result, sweep, metrics, argv.metrics !== undefined)) folder.append(join('plots', file), await renderSvg(chart));
+      for (const [file, chart] of plotSpecs(result, sweep, metrics, argv.metrics !== undefined, against)) folder.append(join('plots', file), await renderSvg(chart));
     }
     const written = folder.commit(experimentManifest(command, plan, base));
     if (!argv.quiet) {
@@ -183,19 +186,19 @@ export function experimentManifest(command: string, plan: CheckedPlan, base: Loa
 }
 
 /** --metrics: each name resolved to a column of the runs (a bare service metric too); unknown names are refused. */
-function metricOption(text: string, available: readonly string[]): string[] {
+function metricOption(text: string, available: readonly string[], option = '--metrics'): string[] {
   let names: string[];
   try {
     names = splitTopLevel(text);
   } catch (e) {
-    if (e instanceof SweepSyntaxError) throw inputError('--metrics', e.message);
+    if (e instanceof SweepSyntaxError) throw inputError(option, e.message);
     throw e;
   }
   const issues: InputIssue[] = [];
   const out: string[] = [];
   for (const n of names) {
     const c = resolveMetricName(n, available);
-    if (c === undefined) issues.push({ file: '--metrics', line: 0, column: 0, path: '', message: unknownMetricMessage(n, available) });
+    if (c === undefined) issues.push({ file: option, line: 0, column: 0, path: '', message: unknownMetricMessage(n, available) });
     else if (!out.includes(c)) out.push(c);
   }
   if (issues.length > 0) throw new InputError(issues);
@@ -213,8 +216,20 @@ function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
-/** The charts --plot writes: metric vs the first swept parameter, or policies side by side; delay CDFs. */
-export function plotSpecs(result: ExperimentResult, sweep: readonly SweepParam[], metrics: readonly string[], explicit = false): [string, VegaLiteSpec][] {
+/** --plot-against: one metric of the experiment's, with --plot, in a sweep. */
+function plotAgainstOption(text: string, columns: readonly string[], plot: boolean, swept: boolean): string {
+  const [metric, ...more] = metricOption(text, columns, '--plot-against');
+  if (more.length > 0 || metric === undefined) throw inputError('--plot-against', `expected one metric, got '${text}'`);
+  if (!plot) throw inputError('--plot-against', 'charts are written with --plot: give both');
+  if (!swept) throw inputError('--plot-against', 'plots metrics against each other over a sweep\'s values: give --set');
+  return metric;
+}
+
+/**
+ * The charts --plot writes: metric vs the first swept parameter, or policies side by side; delay
+ * CDFs; with `against`, each plotted metric against that one too.
+ */
+export function plotSpecs(result: ExperimentResult, sweep: readonly SweepParam[], metrics: readonly string[], explicit = false, against?: string): [string, VegaLiteSpec][] {
   const out: [string, VegaLiteSpec][] = [];
   const available = new Set(result.summary.rows.map((r) => r[result.summary.header.indexOf('metric')]!));
   const plotted = metrics.filter((m) => available.has(m));
@@ -226,6 +241,9 @@ export function plotSpecs(result: ExperimentResult, sweep: readonly SweepParam[]
     const log = positive && (p.log || span >= 100);
     const sweepMetrics = !explicit ? plotted.filter((m) => PLOTTED_IN_SWEEPS.includes(m)) : plotted;
     for (const m of sweepMetrics) out.push([`${slug(m)}-vs-${slug(p.path)}.svg`, metricVsParamSpec(result.summary, m, p.path, { log })]);
+    if (against !== undefined && available.has(against)) {
+      for (const m of plotted) if (m !== against) out.push([`${slug(m)}-vs-${slug(against)}.svg`, metricVsMetricSpec(result.summary, m, against, p.path)]);
+    }
   } else {
     out.push(['policies.svg', comparePoliciesSpec(result.summary, plotted)]);
   }

@@ -123,6 +123,44 @@ export function metricVsParamSpec(summary: Table, metric: string, param: string,
   };
 }
 
+/**
+ * A metric against another metric (fabric cost, energy): one point per value of the swept parameter
+ * and policy, at the two metrics' means over seeds; colour says the swept value (whole labels in the
+ * legend), shape the policy. For choices whose merit is a trade: what a fabric buys for its price.
+ */
+export function metricVsMetricSpec(summary: Table, metric: string, against: string, param: string): VegaLiteSpec {
+  const ys = pointsOf(summary, metric, param);
+  const key = (p: SummaryPoint): string => `${p.series}\u0000${p.xLabel}`;
+  const xOf = new Map(pointsOf(summary, against, param).points.map((p) => [key(p), p.mean]));
+  const values = ys.points.flatMap((p) => {
+    const x = xOf.get(key(p));
+    return x !== undefined && Number.isFinite(x) && Number.isFinite(p.mean) ? [{ x, y: p.mean, value: p.xLabel, series: p.series }] : [];
+  });
+  const axisOf = (m: string): Record<string, unknown> => (metricDef(m)?.unit === 'fraction' ? { axis: { format: '~%' } } : { axis: { format: '~s' } });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `${metricTitle(metric)} vs ${metricTitle(against)}`,
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values },
+    mark: { type: 'point', filled: true, size: 90, opacity: 0.85 },
+    params: [{ name: 'pick', select: { type: 'point', fields: ['value'] }, bind: 'legend' }],
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: metricTitle(against), scale: { zero: false, padding: 12 }, ...axisOf(against) },
+      y: { field: 'y', type: 'quantitative', title: metricTitle(metric), scale: { zero: false, padding: 12 }, ...axisOf(metric) },
+      color: { field: 'value', type: 'nominal', title: param, sort: null, legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 } },
+      shape: { field: 'series', type: 'nominal', title: ys.legend, sort: null, legend: { labelLimit: 0, titleLimit: 0 } },
+      opacity: { condition: { param: 'pick', value: 0.85 }, value: 0.15 },
+      tooltip: [
+        { field: 'value', title: param },
+        { field: 'series', title: ys.legend },
+        { field: 'x', title: against, format: '.4~g' },
+        { field: 'y', title: metric, format: '.4~g' },
+      ],
+    },
+  };
+}
+
 /** compare: each metric's mean per policy with 95% confidence error bars, one small chart per metric. */
 export function comparePoliciesSpec(summary: Table, metrics: readonly string[]): VegaLiteSpec {
   const values: (SummaryPoint & { metric: string })[] = [];
