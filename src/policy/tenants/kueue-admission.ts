@@ -15,7 +15,8 @@
 //   preemption evicts its targets and its queue waits until they have let go of their quota.
 import type { Tenants } from '../../model/tenants.js';
 import { PolicyError, type JobView, type Placement, type QueueDiscipline, type SchedulingContext, type WaitingJobs } from '../types.js';
-import { classicTargets, fairTargets, type Admission } from './kueue-preemption.js';
+import { classicTargets, fairTargets, mayPreempt, type Admission } from './kueue-preemption.js';
+import { PendingWorkloads, type PendingGroup } from './pending-workloads.js';
 import { MILLI, QuotaBook } from './quota-book.js';
 
 interface Record_ {
@@ -45,8 +46,24 @@ export class KueueAdmission implements QueueDiscipline {
   private readonly waitingFor = new Map<number, Set<JobView>>();
   private seq = 0;
   private lastS = 0;
+  /** Workloads waiting for admission, and the line's entries already read into them. */
+  private readonly pending: PendingWorkloads;
+  private lineMark = 0;
+  /** Workloads whose quota was released while they were still waiting: pending again from the next pass. */
+  private readonly returned: JobView[] = [];
+  /** Bumped whenever what a nomination reads changes (quota usage, admissions, evictions). */
+  private version = 0;
+  /** Per queue and kind, thousandths of a device admitted and not being evicted, by priority. */
+  private readonly heldByPriority: Map<number, number>[][];
+  private readonly held = (q: number, k: number, priority: number, orEqual: boolean): number => {
+    let sum = 0;
+    for (const [p, m] of this.heldByPriority[q]![k]!) if (p < priority || (orEqual && p === priority)) sum += m;
+    return sum;
+  };
   readonly totals: QueueUsageTotals[];
   private innerCtx: SchedulingContext | undefined;
+  /** Per cohort: borrowed and idle lendable thousandths of one kind (accrue's scratch). */
+  private readonly cohortScratch: number[][];
   private outerCtx: SchedulingContext | undefined;
 
   constructor(
@@ -56,13 +73,15 @@ export class KueueAdmission implements QueueDiscipline {
     private readonly innerName: string,
   ) {
     this.book = new QuotaBook(tenants, kindCount);
+    this.pending = new PendingWorkloads(tenants.queues.length);
+    this.heldByPriority = tenants.queues.map(() => Array.from({ length: kindCount }, () => new Map<number, number>()));
     this.totals = tenants.queues.map(() => ({ borrowedDeviceS: 0, lentDeviceS: 0, evictions: 0 }));
+    this.cohortScratch = [new Array<number>(tenants.cohorts.length).fill(0), new Array<number>(tenants.cohorts.length).fill(0)];
   }
 
   schedule(ctx: SchedulingContext): void {
     this.outerCtx = ctx;
     this.accrue(ctx.nowS);
-    this.reconcile();
     this.admit(ctx);
     this.inner.schedule((this.innerCtx ??= this.makeInnerContext()));
   }
@@ -74,10 +93,12 @@ export class KueueAdmission implements QueueDiscipline {
     if (!(dt > 0)) return;
     const book = this.book;
     const queues = this.tenants.queues;
+    // Borrowed devices of a kind in a cohort are lent by its queues in proportion to their unused lendable quota.
+    const borrowedInCohort = this.cohortScratch[0]!;
+    const idleLendable = this.cohortScratch[1]!;
     for (let k = 0; k < book.kindCount; k++) {
-      // Borrowed devices of a kind in a cohort are lent by its queues in proportion to their unused lendable quota.
-      const borrowedInCohort = new Array<number>(this.tenants.cohorts.length).fill(0);
-      const idleLendable = new Array<number>(this.tenants.cohorts.length).fill(0);
+      borrowedInCohort.fill(0);
+      idleLendable.fill(0);
       for (const q of queues) {
         const over = book.usage[q.index]![k]! - book.nominal(q.index, k);
         if (over > 0) this.totals[q.index]!.borrowedDeviceS += (over / MILLI) * dt;
@@ -94,58 +115,61 @@ export class KueueAdmission implements QueueDiscipline {
 
   /**
    * A job stopped holding devices (finished, preempted, failed) or was rejected: its quota goes back
-   * at once (the simulator calls this on its lifecycle signals, so borrowed time is exact).
+   * at once (the simulator calls this on every lifecycle signal by which a job lets go of its quota,
+   * so borrowed time is exact and a pass need not look for jobs that ended).
    */
   jobLeft(job: JobView, nowS: number): void {
     const r = this.records.get(job);
-    if (!r) return;
+    if (!r) {
+      this.pending.remove(job);
+      return;
+    }
     this.accrue(nowS);
     this.release(job, r);
   }
 
-  /** Release the quota of jobs that ended, and of admitted jobs that came back to the line (preempted, failed). */
-  private reconcile(): void {
-    for (const [job, r] of this.records) {
-      const gone = job.state === 'completed' || job.state === 'rejected';
-      const requeued = job.state === 'waiting' && (r.started || r.evicted);
-      if (gone || requeued) this.release(job, r);
-    }
+  /** Count a record's quota in or out of what preemption could free (admitted, not being evicted). */
+  private hold(r: Record_, sign: 1 | -1): void {
+    const byPriority = this.heldByPriority[r.a.queue]![r.a.kind]!;
+    const m = (byPriority.get(r.a.priority) ?? 0) + sign * r.a.milli;
+    if (m === 0) byPriority.delete(r.a.priority);
+    else byPriority.set(r.a.priority, m);
   }
 
   private release(job: JobView, r: Record_): void {
+    if (!r.evicted) this.hold(r, -1);
     this.records.delete(job);
     this.book.remove(r.a.queue, r.a.kind, r.a.milli);
+    this.version++;
+    if (job.state === 'waiting') this.returned.push(job);
   }
 
   private admit(ctx: SchedulingContext): void {
+    this.syncPending(ctx);
     const queues = this.tenants.queues;
-    // Pending workloads per queue, in Kueue's queue order: priority, then submission.
-    const pending: JobView[][] = queues.map(() => []);
-    const seen = new Set<JobView>();
-    for (const job of ctx.waiting) {
-      if (seen.has(job) || this.records.has(job)) continue;
-      seen.add(job);
-      const q = queueOf(job);
-      if (q === undefined) throw new PolicyError(this.innerName, job.name, ctx.nowS, 'the scenario defines tenants but this job names no queue');
-      pending[q]!.push(job);
-    }
-    for (const list of pending) list.sort((a, b) => b.priority - a.priority || a.submitS - b.submitS || a.id - b.id);
-    const cursor = pending.map(() => 0);
+    const pending = this.pending;
+    pending.beginPass();
+    // A group that failed nomination at the current quota state fails again for its other members.
+    const failedNow = (g: PendingGroup): boolean => g.failedAt === this.version;
     // Nominees found inadmissible stay so for this pass: admissions only take quota away.
     for (;;) {
       const nominees: Nominee[] = [];
       for (const q of queues) {
         if (this.blocked(q.index)) continue;
-        const list = pending[q.index]!;
-        while (cursor[q.index]! < list.length) {
-          const job = list[cursor[q.index]!]!;
-          const n = this.nominate(q.index, job);
+        for (;;) {
+          // A strict-fifo queue nominates only its head: if the head cannot be admitted, nothing.
+          const head = pending.first(q.index, q.strictFifo ? undefined : failedNow);
+          if (!head) break;
+          const n = failedNow(head.group) ? undefined : this.nominate(q.index, head.job);
           if (n) {
+            // Workloads of failed groups before the nominee are passed, as if each had been tried.
+            pending.passBefore(q.index, head.job);
             nominees.push(n);
             break;
           }
+          head.group.failedAt = this.version;
           if (q.strictFifo) break;
-          cursor[q.index]!++;
+          pending.pass(q.index, head.job);
         }
       }
       if (nominees.length === 0) return;
@@ -156,8 +180,9 @@ export class KueueAdmission implements QueueDiscipline {
       for (const n of nominees) {
         if (!n.targets) {
           if (!this.book.fits(n.queue, n.kind, n.milli)) continue; // an earlier nominee took the room: next round
+          pending.pass(n.queue, n.job);
+          pending.remove(n.job);
           this.admitJob(n, ctx.nowS);
-          cursor[n.queue]!++;
           progressed = true;
           continue;
         }
@@ -168,6 +193,32 @@ export class KueueAdmission implements QueueDiscipline {
       }
       if (!progressed) return;
     }
+  }
+
+  /**
+   * Bring the pending workloads up to date: jobs that joined the line since the last pass, and
+   * workloads whose quota was released while they waited (evicted before they started).
+   */
+  private syncPending(ctx: SchedulingContext): void {
+    const waiting = ctx.waiting;
+    if (waiting.since && waiting.pushes !== undefined) {
+      for (const job of waiting.since(this.lineMark)) this.addPending(job, ctx);
+      this.lineMark = waiting.pushes;
+    } else {
+      for (const job of waiting) this.addPending(job, ctx);
+    }
+    for (const job of this.returned) if (job.state === 'waiting') this.addPending(job, ctx);
+    this.returned.length = 0;
+  }
+
+  private addPending(job: JobView, ctx: SchedulingContext): void {
+    if (this.records.has(job) || this.pending.has(job)) return;
+    const q = queueOf(job);
+    if (q === undefined) throw new PolicyError(this.innerName, job.name, ctx.nowS, 'the scenario defines tenants but this job names no queue');
+    // What nominate() reads of the job besides its queue; the submission and id too where a queue may preempt newer workloads of equal priority.
+    const kinds = job.allowedKinds ? job.allowedKinds.join(',') : '*';
+    const own = this.tenants.queues[q]!.withinQueue === 'lower-or-newer-equal-priority' ? `|${job.submitS}|${job.id}` : '';
+    this.pending.add(job, q, `${job.devices * job.milli}|${kinds}|${job.priority}${own}`);
   }
 
   /** The queue waits for the eviction it asked for. */
@@ -192,6 +243,7 @@ export class KueueAdmission implements QueueDiscipline {
     }
     if (preemptKind < 0) return undefined;
     const w = { queue: q, kind: preemptKind, milli, priority: job.priority, submitS: job.submitS, id: job.id };
+    if (!mayPreempt(book, w, this.held)) return undefined;
     const admitted = [...this.records.values()].filter((r) => !r.evicted).map((r) => r.a);
     const targets = this.tenants.fairSharing.enabled ? fairTargets(book, w, admitted) : classicTargets(book, w, admitted);
     if (!targets) return undefined;
@@ -211,28 +263,24 @@ export class KueueAdmission implements QueueDiscipline {
     this.accrue(nowS);
     const job = n.job;
     const a: Admission = { queue: n.queue, kind: n.kind, milli: n.milli, priority: job.priority, submitS: job.submitS, id: job.id, admittedS: nowS, seq: this.seq++ };
-    const view = Object.create(job) as JobView;
-    // Configurable: a plug-in sees it through a read-only proxy, which may not hand out non-configurable data as is.
-    Object.defineProperty(view, 'allowedKinds', { value: Object.freeze([n.kind]), enumerable: true, configurable: true });
-    // A view outlives its admission in a policy's own index (evicted before it started, then admitted
-    // again under a new view): once stale it no longer reads as waiting, so the policy drops it.
     const records = this.records;
-    Object.defineProperty(view, 'state', {
-      get: () => (records.get(job)?.view === view || job.state !== 'waiting' ? job.state : 'rejected'),
-      enumerable: true,
-      configurable: true,
-    });
-    this.records.set(job, { job, view, a, started: false, evicted: false });
+    const view = admittedView(job, n.kind, () => records.get(job)?.view === view);
+    const r: Record_ = { job, view, a, started: false, evicted: false };
+    this.records.set(job, r);
+    this.hold(r, 1);
     this.book.add(n.queue, n.kind, n.milli);
+    this.version++;
     this.line.push(view, job);
   }
 
   /** Evict the nominee's targets: running ones are preempted (they checkpoint, then let go); admitted ones not yet started let go at once. */
   private evict(n: Nominee, ctx: SchedulingContext): void {
+    this.version++;
     const waitFor = new Set<JobView>();
     for (const r of n.targets!) {
       this.totals[r.a.queue]!.evictions++;
       if (r.job.state === 'running') {
+        this.hold(r, -1);
         r.evicted = true;
         ctx.preempt(r.job);
         waitFor.add(r.job);
@@ -241,6 +289,7 @@ export class KueueAdmission implements QueueDiscipline {
         this.release(r.job, r);
       } else {
         // Checkpointing for another reason: it is letting go already.
+        this.hold(r, -1);
         r.evicted = true;
         waitFor.add(r.job);
       }
@@ -296,6 +345,27 @@ interface Nominee {
   readonly borrows: boolean;
   share: number;
   readonly targets?: Record_[];
+}
+
+/**
+ * The job as the scheduling policy sees it once admitted: allowed only its admitted kind, and read
+ * through to the job for everything else (a view never goes stale). A view outlives its admission in
+ * a policy's own index (evicted before it started, then admitted again under a new view): once not
+ * `current` it no longer reads as waiting, so the policy drops it.
+ * A proxy, not Object.create(job): a job used as a prototype gets a map of its own in V8, and every
+ * site in the simulator that reads jobs then sees thousands of shapes (measured: the Philly replay
+ * over three queues ran twice as long).
+ */
+function admittedView(job: JobView, kind: number, current: () => boolean): JobView {
+  const allowedKinds = Object.freeze([kind]);
+  const view: JobView = new Proxy(job, {
+    get(target, prop) {
+      if (prop === 'allowedKinds') return allowedKinds;
+      if (prop === 'state') return current() || target.state !== 'waiting' ? target.state : 'rejected';
+      return Reflect.get(target, prop, view);
+    },
+  });
+  return view;
 }
 
 /** Thousandths of a device of kind k the queue has unused and may lend. */
