@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { switchesFor, type FabricKind } from '../fabric-kind.js';
 import { closTier, sum } from './clos-tier.js';
+import { ecmpPath, ecmpSchema, hashedPaths, spineLinks } from './ecmp.js';
 
 export const leafSpineSchema = z.strictObject({
   kind: z.literal('leaf-spine'),
@@ -12,6 +13,8 @@ export const leafSpineSchema = z.strictObject({
   nodes_per_leaf: z.number().int().positive().default(16),
   /** Leaf downlink : uplink capacity ratio (1 = non-blocking), at most 1000. */
   oversubscription: boundedNumber(1, 1000).default(1),
+  /** Equal-cost multipath over the spines (absent: split, one aggregate uplink per leaf). */
+  ecmp: ecmpSchema.optional(),
 });
 
 export type LeafSpineSpec = z.output<typeof leafSpineSchema>;
@@ -26,28 +29,33 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
     const leafOf = (n: number): number => Math.floor(ctx.nodeInDc[n]! / spec.nodes_per_leaf);
     const leafCapacity: number[] = [];
     for (const n of ctx.nodes) leafCapacity[leafOf(n)] = (leafCapacity[leafOf(n)] ?? 0) + ctx.nodeNicBytesPerS[n]!;
-    const leafUp: number[] = [];
-    const leafDown: number[] = [];
+    // Per leaf its uplinks and downlinks: one aggregate each, or one per spine when hashing.
+    const leafUp: number[][] = [];
+    const leafDown: number[][] = [];
     const field = ctx.field('oversubscription');
+    const paths = hashedPaths(spec.ecmp);
     leafCapacity.forEach((total, leaf) => {
       const cap = total / spec.oversubscription;
-      leafUp[leaf] = ctx.addLink(cap, 0, `leaf-up:${ctx.datacentre}:${leaf}`, field);
-      leafDown[leaf] = ctx.addLink(cap, 0, `leaf-down:${ctx.datacentre}:${leaf}`, field);
+      leafUp[leaf] = spineLinks(ctx, cap, `leaf-up:${ctx.datacentre}:${leaf}`, field, paths);
+      leafDown[leaf] = spineLinks(ctx, cap, `leaf-down:${ctx.datacentre}:${leaf}`, field, paths);
     });
+    const pos = (n: number): number => ctx.nodeInDc[n]!;
     return {
       route(a, b, out) {
         const la = leafOf(a);
         const lb = leafOf(b);
         if (la === lb) return 1;
-        out.push(leafUp[la]!, leafDown[lb]!);
+        const p = ecmpPath(pos(a), pos(b), paths);
+        out.push(leafUp[la]![p]!, leafDown[lb]![p]!);
         return 3;
       },
+      // Traffic to and from other sites hashes on its node alone.
       up(a, out) {
-        out.push(leafUp[leafOf(a)]!);
+        out.push(leafUp[leafOf(a)]![ecmpPath(pos(a), -1, paths)]!);
         return 2;
       },
       down(b, out) {
-        out.push(leafDown[leafOf(b)]!);
+        out.push(leafDown[leafOf(b)]![ecmpPath(pos(b), -2, paths)]!);
         return 1;
       },
     };

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { switchesFor, type FabricKind } from '../fabric-kind.js';
 import { closTier, sum } from './clos-tier.js';
+import { ecmpPath, ecmpSchema, hashedPaths, spineLinks } from './ecmp.js';
 
 export const railOptimizedSchema = z.strictObject({
   kind: z.literal('rail-optimized'),
@@ -21,6 +22,8 @@ export const railOptimizedSchema = z.strictObject({
   oversubscription: boundedNumber(1, 1000).default(1),
   /** 1, or 2: each NIC port split over two independent planes of rail leaves and spines (HPN). */
   planes: z.union([z.literal(1), z.literal(2)]).default(1),
+  /** Equal-cost multipath over the spines (absent: split, one aggregate uplink per group). */
+  ecmp: ecmpSchema.optional(),
 });
 
 export type RailOptimizedSpec = z.output<typeof railOptimizedSchema>;
@@ -29,34 +32,38 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
   kind: 'rail-optimized',
   description: 'Rail groups of nodes_per_group nodes, one leaf per NIC rail (and plane), rail leaves under a non-blocking spine at oversubscription; PXN keeps a group\'s traffic on its rail leaves.',
   schema: railOptimizedSchema,
-  example: { block: '{ kind: rail-optimized, nodes_per_group: 4, oversubscription: 3, planes: 2 }', nodes: 10 },
+  example: { block: '{ kind: rail-optimized, nodes_per_group: 4, oversubscription: 3, planes: 2, ecmp: { mode: hash, paths: 3 } }', nodes: 10 },
   group: (spec, i) => Math.floor(i / spec.nodes_per_group),
   build(spec, ctx) {
     const groupOf = (n: number): number => Math.floor(ctx.nodeInDc[n]! / spec.nodes_per_group);
     const groupCapacity: number[] = [];
     for (const n of ctx.nodes) groupCapacity[groupOf(n)] = (groupCapacity[groupOf(n)] ?? 0) + ctx.nodeNicBytesPerS[n]!;
-    const up: number[] = [];
-    const down: number[] = [];
+    // Per group its uplinks and downlinks: one aggregate each, or one per spine when hashing.
+    const up: number[][] = [];
+    const down: number[][] = [];
     const field = ctx.field('oversubscription');
+    const paths = hashedPaths(spec.ecmp);
     groupCapacity.forEach((total, g) => {
       const cap = total / spec.oversubscription;
-      up[g] = ctx.addLink(cap, 0, `rail-up:${ctx.datacentre}:${g}`, field);
-      down[g] = ctx.addLink(cap, 0, `rail-down:${ctx.datacentre}:${g}`, field);
+      up[g] = spineLinks(ctx, cap, `rail-up:${ctx.datacentre}:${g}`, field, paths);
+      down[g] = spineLinks(ctx, cap, `rail-down:${ctx.datacentre}:${g}`, field, paths);
     });
+    const pos = (n: number): number => ctx.nodeInDc[n]!;
     return {
       route(a, b, out) {
         const ga = groupOf(a);
         const gb = groupOf(b);
         if (ga === gb) return 1;
-        out.push(up[ga]!, down[gb]!);
+        const p = ecmpPath(pos(a), pos(b), paths);
+        out.push(up[ga]![p]!, down[gb]![p]!);
         return 3;
       },
       up(a, out) {
-        out.push(up[groupOf(a)]!);
+        out.push(up[groupOf(a)]![ecmpPath(pos(a), -1, paths)]!);
         return 2;
       },
       down(b, out) {
-        out.push(down[groupOf(b)]!);
+        out.push(down[groupOf(b)]![ecmpPath(pos(b), -2, paths)]!);
         return 1;
       },
     };

@@ -1,0 +1,138 @@
+// ECMP over a two-tier fabric's spines (src/model/network/fabrics/ecmp.ts): split is the aggregate
+// uplink (the same bytes as no block), hash puts each node pair's traffic on one of `paths` spine
+// links of a leaf's uplink capacity / paths; collisions worked by hand and every rate checked
+// against the independent max-min reference.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Cluster } from '../src/model/cluster.js';
+import { FlowNetwork } from '../src/model/network/flow-network.js';
+import { maxMinReference } from '../src/model/network/max-min-reference.js';
+import { Topology } from '../src/model/network/topology.js';
+import { ecmpPath } from '../src/model/network/fabrics/ecmp.js';
+import { InputError } from '../src/scenario/errors.js';
+import type { LinkRow } from '../src/sim/signals.js';
+import { repoPath, runToCsv, scenarioFromText } from './helpers.js';
+
+const site = (topology: string, count = 8): string => `name: ecmp
+network: flow
+datacentres:
+  - name: dc
+    fabric: IB-NDR
+    topology: ${topology}
+    node_groups: [{ count: ${count}, device: H100 }]
+workloads:
+  - jobs:
+      - { name: a, devices: 32, params: 13B, tokens: 1B, model: { global_batch: 64K }, layout: { tp: 8, pp: 1, dp: 4 } }
+      - { name: b, devices: 32, params: 7B, tokens: 1B, submit: 10s, model: { global_batch: 64K }, layout: { tp: 8, pp: 1, dp: 4 } }
+placement: random-fit
+`;
+const build = (text: string): { topo: Topology; network: FlowNetwork } => {
+  const resolved = scenarioFromText(text);
+  const network = new FlowNetwork();
+  return { topo: new Topology(new Cluster(resolved.shape), network, resolved.interDc), network };
+};
+const outputs = (text: string): string => {
+  const links: LinkRow[] = [];
+  const r = runToCsv(scenarioFromText(text), { linkSink: (l) => links.push(l) });
+  return r.jobsCsv + r.summaryCsv + JSON.stringify(links);
+};
+
+describe('ecmp', () => {
+  it('split is the aggregate uplink: the same bytes as no ecmp block; hash is not', () => {
+    const none = outputs(site('{ kind: leaf-spine, nodes_per_leaf: 2, oversubscription: 2 }'));
+    expect(outputs(site('{ kind: leaf-spine, nodes_per_leaf: 2, oversubscription: 2, ecmp: { mode: split, paths: 4 } }'))).toBe(none);
+    expect(outputs(site('{ kind: leaf-spine, nodes_per_leaf: 2, oversubscription: 2, ecmp: { mode: hash, paths: 4 } }'))).not.toBe(none);
+    // One path hashed is the aggregate too.
+    expect(outputs(site('{ kind: leaf-spine, nodes_per_leaf: 2, oversubscription: 2, ecmp: { mode: hash, paths: 1 } }'))).toBe(none);
+  });
+
+  it('hash: a leaf uplink becomes one link per spine of capacity / paths; a route goes up and down through the same spine', () => {
+    const { topo } = build(site('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 2, ecmp: { mode: hash, paths: 4 } }'));
+    const nic = topo.nodeNicBytesPerS[0]!;
+    const names = topo.linkNames.filter((n) => n.startsWith('leaf-up:dc:0:'));
+    expect(names).toEqual(['leaf-up:dc:0:0', 'leaf-up:dc:0:1', 'leaf-up:dc:0:2', 'leaf-up:dc:0:3']);
+    for (const n of names) expect(topo.linkCapacityBytesPerS[topo.linkNames.indexOf(n)]).toBeCloseTo((4 * nic) / 2 / 4, 3);
+    const spines = new Set<number>();
+    for (let a = 0; a < 4; a++) {
+      for (let b = 4; b < 8; b++) {
+        const r = topo.route(a, b).links.map((l) => topo.linkNames[l]!);
+        const p = ecmpPath(a, b, 4);
+        expect(r).toEqual([`nic-up:dc-H100-0:${a}`, `leaf-up:dc:0:${p}`, `leaf-down:dc:1:${p}`, `nic-down:dc-H100-0:${b}`]);
+        spines.add(p);
+      }
+    }
+    // 16 pairs spread over the spines, not all on one.
+    expect(spines.size).toBeGreaterThan(1);
+  });
+
+  it('by hand: three flows out of a leaf over two paths collide, and get less than split gives them', () => {
+    // Leaves of 3 nodes, non-blocking: the leaf's uplink is 3 NICs; hashed, 2 paths of 1.5 NICs each.
+    const flows: [number, number][] = [
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ];
+    const rates = (t: string): number[] => {
+      const { topo, network } = build(site(t, 6));
+      const ids = flows.map(([a, b]) => network.addFlow(topo.route(a, b).links, Infinity, 0));
+      const expected = maxMinReference(topo.linkCapacityBytesPerS, flows.map(([a, b]) => ({ route: topo.route(a, b).links })));
+      ids.forEach((f, i) => expect(network.rate(f) / expected[i]!).toBeCloseTo(1, 12));
+      return ids.map((f) => network.rate(f) / topo.nodeNicBytesPerS[0]!);
+    };
+    // Split: every flow at its NIC's rate.
+    for (const r of rates('{ kind: leaf-spine, nodes_per_leaf: 3 }')) expect(r).toBeCloseTo(1, 12);
+    // Hash: k flows on a path of 1.5 NICs get 1.5 / k each, at most a NIC.
+    const paths = flows.map(([a, b]) => ecmpPath(a, b, 2));
+    const hashed = rates('{ kind: leaf-spine, nodes_per_leaf: 3, ecmp: { mode: hash, paths: 2 } }');
+    hashed.forEach((r, i) => expect(r).toBeCloseTo(Math.min(1, 1.5 / paths.filter((p) => p === paths[i]).length), 12));
+    // Three flows on two paths: some path holds two (pigeonhole), so the total is below split's 3.
+    expect(hashed.reduce((a, b) => a + b, 0)).toBeLessThan(3 - 1e-9);
+  });
+
+  it('hash: 80 random flows on a leaf-spine and a rail-optimized fabric match the max-min reference and never exceed a link', () => {
+    for (const t of ['{ kind: leaf-spine, nodes_per_leaf: 3, oversubscription: 1.5, ecmp: { mode: hash, paths: 3 } }', '{ kind: rail-optimized, nodes_per_group: 4, oversubscription: 2, ecmp: { mode: hash, paths: 5 } }']) {
+      const { topo, network } = build(site(t, 12));
+      let x = 4242;
+      const rand = (n: number): number => ((x = (x * 1103515245 + 12345) % 2147483648), x % n);
+      const routes: number[][] = [];
+      const ids: number[] = [];
+      for (let i = 0; i < 80; i++) {
+        const a = rand(12);
+        const b = (a + 1 + rand(11)) % 12;
+        routes.push(topo.route(a, b).links);
+        ids.push(network.addFlow(routes[i]!, Infinity, 0));
+      }
+      const expected = maxMinReference(topo.linkCapacityBytesPerS, routes.map((route) => ({ route })));
+      ids.forEach((f, i) => expect(network.rate(f) / expected[i]!).toBeCloseTo(1, 9));
+      const load = new Array<number>(topo.linkCapacityBytesPerS.length).fill(0);
+      routes.forEach((r, i) => r.forEach((l) => (load[l]! += network.rate(ids[i]!))));
+      load.forEach((v, l) => expect(v).toBeLessThanOrEqual(topo.linkCapacityBytesPerS[l]! * (1 + 1e-9)));
+    }
+  });
+
+  it("scenarios/fabric-planning.yaml: hashing costs what docs/network.md says, most where the spine is oversubscribed", () => {
+    const text = readFileSync(repoPath('scenarios/fabric-planning.yaml'), 'utf8');
+    const ecr = (topology: string): number => runToCsv(scenarioFromText(text.replace(/ {4}topology: \{[^\n]*\}/, `    topology: ${topology}`))).summary.effective_compute_ratio_allocated;
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 1, ecmp: { mode: hash, paths: 8 } }')).toBeCloseTo(0.1878, 4);
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4, ecmp: { mode: hash, paths: 8 } }')).toBeCloseTo(0.1444, 4);
+    // Rail groups of 32 keep every gang's ring off the spine: nothing to hash.
+    expect(ecr('{ kind: rail-optimized, nodes_per_group: 32, oversubscription: 4, ecmp: { mode: hash, paths: 8 } }')).toBeCloseTo(0.1977, 4);
+  });
+
+  it('refuses what it cannot do, with file, line and field', () => {
+    const refusal = (t: string): string => {
+      try {
+        scenarioFromText(site(t));
+      } catch (e) {
+        if (e instanceof InputError) return e.message;
+        throw e;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(refusal('{ kind: leaf-spine, ecmp: { mode: hash, paths: 0 } }')).toMatch(/test\.yaml:6:\d+: datacentres\[0\]\.topology\.ecmp\.paths/);
+    expect(refusal('{ kind: leaf-spine, ecmp: { mode: adaptive, paths: 4 } }')).toMatch(/topology\.ecmp\.mode/);
+    expect(refusal('{ kind: leaf-spine, ecmp: { mode: hash } }')).toMatch(/topology\.ecmp\.paths/);
+    // Not (yet) for the fat tree's two tiers of paths, nor the torus's dimension-ordered routes.
+    expect(refusal('{ kind: fat-tree, leaves_per_pod: 2, ecmp: { mode: hash, paths: 4 } }')).toMatch(/topology\.ecmp: unknown key 'ecmp'/);
+  });
+});
