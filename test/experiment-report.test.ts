@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../src/experiment/experiment.js';
 import { buildReport } from '../src/experiment/report.js';
+import { tenantSharesTable } from '../src/experiment/plan.js';
 import { parseSetOption } from '../src/experiment/sweep-values.js';
 import { repoPath } from './helpers.js';
 
@@ -84,6 +85,47 @@ describe.skipIf(missing !== undefined)('poolsim report in headless Chromium', ()
         expect(c.marks, c.id).toBeGreaterThan(2);
       }
       expect(charts.find((c) => c.id === 'chart-cdf')!.lines).toBeGreaterThanOrEqual(6); // 3 points x 2 policies
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('draws each tenant\'s share over time with its entitled share, a panel per policy', async () => {
+    const result = await runExperiment(
+      {
+        scenarioText: readFileSync(repoPath('scenarios/tenants-kueue.yaml'), 'utf8'),
+        scenarioFile: 'tenants-kueue.yaml',
+        sweep: [],
+        policies: ['fifo', 'easy-backfill'].map((name) => ({ ref: { name, params: {} }, baseDir: '.', label: '--policies' })),
+        placements: [],
+        seeds: [1],
+      },
+      { workers: 2 },
+    );
+    const html = await buildReport({ title: 'tenants', runs: result.runs, summary: result.summary, tenantShares: tenantSharesTable(result.outcomes) });
+    const file = join(mkdtempSync(join(tmpdir(), 'poolsim-report-')), 'report.html');
+    writeFileSync(file, html);
+    const browser = await (driver as { launch(o: object): Promise<Browser> }).launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--headless', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(pathToFileURL(file).href);
+      await page.evaluate('window.poolsimCharts.then(() => true)');
+      const chart = await page.evaluate<{ lines: number; rules: number; text: string }>(`(() => {
+        const c = document.querySelector('#chart-tenant-shares');
+        return { lines: c.querySelectorAll('svg g.mark-line path').length, rules: c.querySelectorAll('svg g.mark-rule line[stroke-dasharray]').length, text: c.textContent };
+      })()`);
+      expect(errors).toEqual([]);
+      // Two panels x three tenants: a step line and a dashed entitled-share line each.
+      expect(chart.lines).toBe(6);
+      expect(chart.rules).toBe(6);
+      expect(chart.text).toContain('fifo (seed 1)');
+      expect(chart.text).toContain('easy-backfill (seed 1)');
+      expect(chart.text).toContain("share of the pool's devices");
     } finally {
       await browser.close();
     }

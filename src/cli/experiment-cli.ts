@@ -13,7 +13,7 @@ import { tableToCsv, type Table } from '../experiment/csv-table.js';
 import { defaultWorkers, prepareExperiment, runPlan, type ExperimentResult } from '../experiment/experiment.js';
 import { MANIFEST_FORMAT, poolsimVersion, type RunManifest } from '../experiment/manifest.js';
 import { resolveMetricName, tenantColumn, unknownMetricMessage } from '../experiment/metric-table.js';
-import { checkRunCount, DEFAULT_MAX_RUNS, metricColumns, parseShard, type CheckedPlan, type ExperimentSpec, type Shard } from '../experiment/plan.js';
+import { checkRunCount, DEFAULT_MAX_RUNS, metricColumns, parseShard, type CheckedPlan, type ExperimentSpec, type Shard, tenantSharesTable } from '../experiment/plan.js';
 import { loadScenarioForRun, type LoadedScenario } from '../experiment/run-scenario.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import { OutputFolder } from './output-folder.js';
@@ -150,6 +150,8 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     // A shard's summary would be over a slice of the seeds: only the merged runs are summarised.
     if (!shard) folder.append('summary.csv', tableToCsv(result.summary));
     if (result.jobs && argv.jobs) folder.append('jobs.csv', tableToCsv(result.jobs));
+    // Scenarios with tenants: each run's tenant shares over time (a chart of the report); at most 128 rows per tenant and run.
+    if (plan.tenants.length > 0) folder.append('tenant_shares.csv', tableToCsv(tenantSharesTable(result.outcomes)));
     if (argv.plot && !shard) {
       for (const [file, chart] of plotSpecs(result, sweep, metrics, argv.metrics !== undefined, against)) folder.append(join('plots', file), await renderSvg(chart));
     }

@@ -8,13 +8,14 @@ import { JOB_COLUMNS, SUMMARY_COLUMNS, type SummaryRow } from '../sim/metrics.js
 import { RunFailedError } from '../sim/run-error.js';
 import { LINK_COLUMNS, LINK_SAMPLE_COLUMNS, TRANSFER_COLUMNS, type RowSignal } from '../sim/signals.js';
 import { TENANT_COLUMNS } from '../sim/tenant-metrics.js';
+import { TENANT_SHARE_COLUMNS } from '../sim/tenant-share-series.js';
 import { TENANT_SUMMARY_COLUMNS } from './metric-table.js';
 import type { RunResult, Simulation } from '../sim/simulation.js';
 import { csvLine, formatCell } from './csv.js';
 import { attachTimeline, type Timeline } from './timeline.js';
 
 /** The files a run can write, by the name they take in the output folder (the timeline's is chosen by the user). */
-export type OutputName = 'summary.csv' | 'jobs.csv' | 'links.csv' | 'links_timeseries.csv' | 'transfers.csv' | 'services.csv' | 'requests.csv' | 'tenants.csv' | 'timeline';
+export type OutputName = 'summary.csv' | 'jobs.csv' | 'links.csv' | 'links_timeseries.csv' | 'transfers.csv' | 'services.csv' | 'requests.csv' | 'tenants.csv' | 'tenant_shares.csv' | 'timeline';
 
 /** What the user asked for beyond what every run writes. */
 export interface OutputRequest {
@@ -31,8 +32,8 @@ export interface OutputRequest {
 /**
  * The files a run of `resolved` writes, in a fixed order: summary.csv and jobs.csv always;
  * links.csv when the network is modelled; transfers.csv when the scenario moves data;
- * services.csv when it has inference services, and requests.csv with them when asked; the
- * timeline when asked.
+ * services.csv when it has inference services, and requests.csv with them when asked;
+ * tenants.csv and tenant_shares.csv when it has tenants; the timeline when asked.
  */
 export function outputFiles(resolved: ResolvedScenario, request: OutputRequest = {}): OutputName[] {
   const files: OutputName[] = ['summary.csv', 'jobs.csv'];
@@ -45,7 +46,7 @@ export function outputFiles(resolved: ResolvedScenario, request: OutputRequest =
     files.push('services.csv');
     if (request.requests) files.push('requests.csv');
   }
-  if (resolved.tenants) files.push('tenants.csv');
+  if (resolved.tenants) files.push('tenants.csv', 'tenant_shares.csv');
   if (request.timeline) files.push('timeline');
   return files;
 }
@@ -82,6 +83,7 @@ const TABLES: Record<Exclude<OutputName, 'timeline'>, RowTable> = {
   'services.csv': { signal: 'serviceRow', columns: SERVICE_COLUMNS, key: 'service' },
   'requests.csv': { signal: 'requestRow', columns: REQUEST_COLUMNS, key: 'request_id' },
   'tenants.csv': { signal: 'tenantRow', columns: TENANT_COLUMNS, key: 'tenant' },
+  'tenant_shares.csv': { signal: 'tenantShareRow', columns: TENANT_SHARE_COLUMNS, key: 'tenant' },
 };
 
 /** summary.csv's columns: with tenants, Jain's index over them at the end (a scenario without tenants keeps its bytes). */

@@ -10,6 +10,7 @@ import { loadPolicies, usesPlugins, type LoadPoliciesOptions } from '../policy/p
 import { InputError, SourceMap, type InputIssue } from '../scenario/errors.js';
 import type { ResolvedScenario } from '../model/load-scenario.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../sim/metrics.js';
+import { TENANT_SHARE_COLUMNS } from '../sim/tenant-share-series.js';
 import { cellText, type Table } from './csv-table.js';
 import { JOB_METRICS, SERVICE_METRICS, serviceColumn, SUMMARY_METRIC_COLUMNS, TENANT_METRICS, TENANT_SUMMARY_COLUMNS, tenantColumn } from './metric-table.js';
 import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
@@ -342,6 +343,13 @@ export function runRows(plan: CheckedPlan, outcomes: readonly RunOutcome[]): Tab
 }
 
 /** jobs.csv for an experiment: the run number, then the usual job columns. */
+/** tenant_shares.csv of an experiment: each run's tenant shares over time (scenarios with tenants), by run. */
+export function tenantSharesTable(outcomes: readonly RunOutcome[]): Table {
+  const rows: string[][] = [];
+  for (const o of outcomes) for (const r of o.tenants?.shares ?? []) rows.push([String(o.index), ...TENANT_SHARE_COLUMNS.map((c) => cellText(r[c]))]);
+  return { header: ['run', ...TENANT_SHARE_COLUMNS], rows };
+}
+
 export function jobRowsTable(outcomes: readonly RunOutcome[]): Table {
   const rows: string[][] = [];
   for (const o of outcomes) for (const j of o.jobRows ?? []) rows.push([String(o.index), ...JOB_COLUMNS.map((c) => cellText(j[c]))]);

@@ -1,5 +1,5 @@
-// A self-contained HTML report of a results folder (runs.csv, summary.csv, jobs.csv): the summary
-// table and interactive charts (tooltips, legend highlighting, zoom and pan), with Vega's browser
+// A self-contained HTML report of a results folder (runs.csv, summary.csv, jobs.csv,
+// tenant_shares.csv): the summary table and interactive charts (tooltips, legend highlighting, zoom and pan), with Vega's browser
 // build inlined so that the page works offline and can be attached to a CI run or an email.
 import { comparePoliciesSpec, metricVsParamSpec, queueingCdfSpec, type VegaLiteSpec } from './chart-specs.js';
 import { compileToVega, vegaBrowserScript } from './charts.js';
@@ -7,12 +7,15 @@ import { cellNumber, type Table } from './csv-table.js';
 import { metricDirection, parseServiceColumn } from './metric-table.js';
 import { formatMetricValue } from './summary-text.js';
 import { numericValue } from './sweep-values.js';
+import { tenantShareSpec } from './tenant-share-chart.js';
 
 export interface ReportInput {
   title: string;
   runs: Table;
   summary: Table;
   jobs?: Table | undefined;
+  /** tenant_shares.csv (scenarios with tenants): each run's tenant shares over time. */
+  tenantShares?: Table | undefined;
 }
 
 const REPORT_METRICS = [
@@ -70,6 +73,8 @@ export function reportCharts(input: ReportInput): { id: string; title: string; s
     charts.push({ id: 'chart-policies', title: 'policies', spec: comparePoliciesSpec(input.summary, metrics) });
   }
   if (input.jobs && input.jobs.rows.length > 0) charts.push({ id: 'chart-cdf', title: 'queueing delay CDF', spec: queueingCdfSpec(input.runs, input.jobs) });
+  const shares = input.tenantShares && input.tenantShares.rows.length > 0 ? tenantShareSpec(input.runs, input.tenantShares) : undefined;
+  if (shares) charts.push({ id: 'chart-tenant-shares', title: 'tenant shares over time', spec: shares });
   return charts;
 }
 

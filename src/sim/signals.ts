@@ -5,6 +5,7 @@ import type { RequestRow, ServiceRow } from './inference/service-rows.js';
 import type { JobRow } from './metrics.js';
 import type { SimJob } from './sim-job.js';
 import type { TenantRow } from './tenant-metrics.js';
+import type { TenantShareRow } from './tenant-share-series.js';
 
 export interface JobSignals {
   submitted: (job: SimJob, nowS: number) => void;
@@ -63,6 +64,8 @@ export interface RowSignals {
   requestRow: RequestRow;
   /** One per tenant queue, at the end of a run of a scenario with tenants. */
   tenantRow: TenantRow;
+  /** One per tenant queue and interval of its share over time, at the end of a run with tenants. */
+  tenantShareRow: TenantShareRow;
 }
 
 export type RowSignal = keyof RowSignals;
@@ -84,6 +87,7 @@ export class Signals {
     serviceRow: [],
     requestRow: [],
     tenantRow: [],
+    tenantShareRow: [],
   };
 
   on<K extends keyof JobSignals>(signal: K, listener: JobSignals[K]): void {

@@ -32,6 +32,7 @@ import { InferenceSystem, type InferenceOptions } from './inference/inference-sy
 import { RunFailedError } from './run-error.js';
 import { KueueAdmission } from '../policy/tenants/kueue-admission.js';
 import { TenantMetrics, type TenantRow } from './tenant-metrics.js';
+import type { TenantShareRow } from './tenant-share-series.js';
 import { formatDuration } from '../units/units.js';
 import type { RequestRow, ServiceRow } from './inference/service-rows.js';
 
@@ -71,7 +72,7 @@ export interface RunResult {
   /** One row per inference service (empty without services). */
   services: ServiceRow[];
   /** Scenarios with tenants: one row per tenant queue, and Jain's index over them (sim/tenant-metrics.ts). */
-  tenants?: { rows: TenantRow[]; jainIndex: number };
+  tenants?: { rows: TenantRow[]; jainIndex: number; shares: TenantShareRow[] };
 }
 
 /**
@@ -280,6 +281,7 @@ export class Simulation implements FailurePort, InferencePort {
       this.admission.accrue(endS);
       tenants = this.tenantMetrics.finish(endS, this.admission.totals, unfinished);
       for (const row of tenants.rows) this.signals.emitRow('tenantRow', row);
+      for (const row of tenants.shares) this.signals.emitRow('tenantShareRow', row);
     }
     return { summary, events: this.engine.eventsFired, endS, services: this.inference?.rows ?? [], ...(tenants ? { tenants } : {}) };
   }

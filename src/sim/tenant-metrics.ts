@@ -14,6 +14,7 @@ import { ftfColumns, type FinishTimeFairness } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
 import type { SimJob } from './sim-job.js';
 import { Samples } from './stats.js';
+import { TenantShareSeries, type TenantShareRow } from './tenant-share-series.js';
 
 export interface TenantRow {
   tenant: string;
@@ -59,6 +60,8 @@ interface TenantState {
 
 export class TenantMetrics {
   private readonly state: TenantState[];
+  /** Each tenant's devices over time (tenant_shares.csv, the report's share-over-time chart). */
+  private readonly series: TenantShareSeries;
 
   constructor(
     private readonly tenants: Tenants,
@@ -66,6 +69,7 @@ export class TenantMetrics {
     signals: Signals,
     ftf: FinishTimeFairness,
   ) {
+    this.series = new TenantShareSeries(tenants.queues.length);
     this.state = tenants.queues.map(() => ({ heldDevices: 0, heldDeviceS: 0, sinceS: 0, preempted: new Set(), queueing: new Samples(), jct: new Samples(), maxSlowdown: Number.NaN, rho: new Samples() }));
     ftf.onRho((job, rho) => this.of(job)?.rho.add(rho));
     signals.on('started', (job, now) => this.hold(job, now, +1));
@@ -93,15 +97,20 @@ export class TenantMetrics {
   }
 
   private hold(job: SimJob, nowS: number, sign: number): void {
-    const t = this.of(job);
+    const q = queueOf(job);
+    const t = q === undefined ? undefined : this.state[q];
     if (!t) return;
+    this.series.held(q!, t.sinceS, nowS, t.heldDevices);
     t.heldDeviceS += t.heldDevices * (nowS - t.sinceS);
     t.sinceS = nowS;
     t.heldDevices += (sign * job.devices * job.milli) / 1000;
   }
 
-  /** One row per tenant and Jain's index, at the end of the run (running jobs count their devices up to endS). */
-  finish(endS: number, totals: readonly QueueUsageTotals[], unfinished: Iterable<SimJob>): { rows: TenantRow[]; jainIndex: number } {
+  /**
+   * One row per tenant, Jain's index, and each tenant's share of the pool over time, at the end of
+   * the run (running jobs count their devices up to endS).
+   */
+  finish(endS: number, totals: readonly QueueUsageTotals[], unfinished: Iterable<SimJob>): { rows: TenantRow[]; jainIndex: number; shares: TenantShareRow[] } {
     for (const job of unfinished) {
       const t = this.of(job);
       if (t && (job.state === 'running' || job.state === 'checkpointing')) t.queueing.add(job.waitedS);
@@ -125,7 +134,9 @@ export class TenantMetrics {
         ...ftfColumns(t.rho),
       };
     });
-    return { rows, jainIndex: jainIndex(rows.filter((r) => r.entitled_share > 0).map((r) => r.mean_share / r.entitled_share)) };
+    this.state.forEach((t, q) => this.series.held(q, t.sinceS, endS, t.heldDevices));
+    const shares = this.series.rows(endS, poolDevices, rows.map((r) => r.tenant), rows.map((r) => r.entitled_share));
+    return { rows, jainIndex: jainIndex(rows.filter((r) => r.entitled_share > 0).map((r) => r.mean_share / r.entitled_share)), shares };
   }
 }
 

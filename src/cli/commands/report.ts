@@ -73,6 +73,7 @@ export async function handler(argv: ArgumentsCamelCase<ReportArgs>): Promise<voi
     let runs: Table;
     let summary: Table;
     let jobs: Table | undefined;
+    let tenantShares: Table | undefined;
     if (argv.manifest) {
       const manifest = readManifest(argv.dir);
       const issues: InputIssue[] = [];
@@ -94,6 +95,7 @@ export async function handler(argv: ArgumentsCamelCase<ReportArgs>): Promise<voi
       const r = read('runs.csv', true);
       const s = read('summary.csv', false);
       jobs = read('jobs.csv', false);
+      tenantShares = read('tenant_shares.csv', false);
       if (issues.length > 0) throw new InputError(issues);
       runs = r!;
       // The summary is recomputed from the runs when absent (merged shards without --summary).
@@ -104,7 +106,7 @@ export async function handler(argv: ArgumentsCamelCase<ReportArgs>): Promise<voi
       if (!argv.quiet) process.stderr.write(`  note: --no-manifest: reporting on ${runsPath} alone (summary recomputed from it; other files in the folder not read)\n`);
     }
     const out = argv.out ?? join(argv.dir, 'report.html');
-    const html = await buildReport({ title: argv.title ?? basename(resolve(argv.dir)), runs, summary, jobs });
+    const html = await buildReport({ title: argv.title ?? basename(resolve(argv.dir)), runs, summary, jobs, tenantShares });
     writeAtomically([{ path: out, content: html }]);
     if (!argv.quiet) process.stdout.write(`  wrote ${out}\n`);
   });
