@@ -108,7 +108,7 @@ export class NetworkProgressModel implements ProgressModel {
         const job = this.jobOfFlow[flows[i]!];
         if (job) this.changed.add(job);
       }
-      if (this.onLinkSaturation) for (let i = 0; i < flows.length; i++) this.touch(this.routeOfFlow.get(flows[i]!));
+      if (this.onLinkSaturation) for (let i = 0; i < flows.length; i++) this.touch(this.routeOfFlow[flows[i]!]);
     };
   }
 
@@ -175,9 +175,9 @@ export class NetworkProgressModel implements ProgressModel {
     this.account(job, c);
     for (const f of [...c.plan.dpFlows, ...c.plan.ppFlows]) {
       this.jobOfFlow[f] = undefined;
-      this.touch(this.routeOfFlow.get(f));
-      for (const l of this.routeOfFlow.get(f) ?? []) this.linkFlows[l]!--;
-      this.routeOfFlow.delete(f);
+      this.touch(this.routeOfFlow[f]);
+      for (const l of this.routeOfFlow[f] ?? []) this.linkFlows[l]!--;
+      this.routeOfFlow[f] = undefined;
       this.network.removeFlow(f, this.clock);
     }
     for (const l of c.plan.links) this.linkJobs[l]!--;
@@ -241,9 +241,10 @@ export class NetworkProgressModel implements ProgressModel {
     this.transferOpts.capBytesPerS = capBytesPerS;
     this.transferOpts.tag = tag;
     t.flow = this.network.addFlow(links, bytes, this.clock, this.transferOpts);
-    this.transfers.set(tag, { t, latencyS });
+    this.transferOfFlow[t.flow] = { t, latencyS, tag };
+    this.liveTransfers++;
     for (const l of links) this.linkFlows[l]!++;
-    this.routeOfFlow.set(t.flow, links);
+    this.routeOfFlow[t.flow] = links;
     this.sync(undefined);
     return t;
   }
@@ -278,11 +279,17 @@ export class NetworkProgressModel implements ProgressModel {
   private get clock(): number {
     return this.sink.engine.now;
   }
-  private readonly routeOfFlow = new Map<number, number[]>();
+  /** Links of each flow, by flow slot (an array, as jobOfFlow: a Map's delete reallocates its table when it empties). */
+  private readonly routeOfFlow: (number[] | undefined)[] = [];
   /** Bytes actually carried per link (see account()). */
   private readonly linkBytes: number[] = [];
-  /** Transfers whose last byte has not left yet, by flow tag (insertion order = start order). */
-  private readonly transfers = new Map<number, { t: TransferState; latencyS: number }>();
+  /**
+   * Transfers whose last byte has not left yet, by flow slot, `liveTransfers` of them; `tag` gives
+   * their start order. An array rather than a Map keyed by tag: a Map that empties after nearly
+   * every transfer (one KV cache at a time) reallocates its table on each delete.
+   */
+  private readonly transferOfFlow: ({ t: TransferState; latencyS: number; tag: number } | undefined)[] = [];
+  private liveTransfers = 0;
   private nextTransferTag = 0;
   private readonly transferOpts = { capBytesPerS: Infinity, tag: 0 };
   private completionEvent: ScheduledEvent | undefined;
@@ -311,8 +318,16 @@ export class NetworkProgressModel implements ProgressModel {
   /** Names of the transfers whose last byte has not left yet (stalled ones included). */
   transfersInFlight(): string[] {
     const out: string[] = [];
-    for (const { t } of this.transfers.values()) if (Number.isNaN(t.finishS)) out.push(t.name);
+    for (const { t } of this.transfersInStartOrder()) if (Number.isNaN(t.finishS)) out.push(t.name);
     return out;
+  }
+
+  /** The live transfers in the order they started. */
+  private transfersInStartOrder(): { t: TransferState; tag: number }[] {
+    const out: { t: TransferState; tag: number }[] = [];
+    if (this.liveTransfers === 0) return out;
+    for (const x of this.transferOfFlow) if (x !== undefined) out.push(x);
+    return out.sort((a, b) => a.tag - b.tag);
   }
 
   /** Keep one engine event at the network's next flow completion (transfers only; job flows never end). */
@@ -329,7 +344,7 @@ export class NetworkProgressModel implements ProgressModel {
    * that moves yet has no finite end time overflowed float time, and would silently never arrive.
    */
   private checkTransfersCanEnd(): void {
-    for (const { t } of this.transfers.values()) {
+    for (const { t } of this.transfersInStartOrder()) {
       if (!Number.isNaN(t.finishS)) continue;
       const rate = this.network.rate(t.flow);
       if (!(rate > 0)) continue;
@@ -349,7 +364,7 @@ export class NetworkProgressModel implements ProgressModel {
       return new InputError([this.sink.resolved.src.issue(['devices', kindName ?? '', 'interconnect', 'bandwidth'], message)]);
     }
     let slowest = -1;
-    for (const l of this.routeOfFlow.get(flow) ?? []) if (slowest < 0 || this.topology.linkCapacityBytesPerS[l]! < this.topology.linkCapacityBytesPerS[slowest]!) slowest = l;
+    for (const l of this.routeOfFlow[flow] ?? []) if (slowest < 0 || this.topology.linkCapacityBytesPerS[l]! < this.topology.linkCapacityBytesPerS[slowest]!) slowest = l;
     const link = slowest < 0 ? 'its path' : `link '${this.topology.linkNames[slowest]}' (${this.topology.linkCapacityBytesPerS[slowest]} B/s)`;
     const message = `${what} over ${link}: no result would mean anything; give it a realistic rate`;
     return new InputError([this.sink.resolved.src.issue(slowest < 0 ? [] : this.topology.linkFields[slowest]!, message)]);
@@ -358,16 +373,17 @@ export class NetworkProgressModel implements ProgressModel {
   private readonly onCompletion = (): void => {
     this.completionEvent = undefined;
     const done: TransferState[] = [];
-    this.network.popCompleted(this.clock, (flow, finishS, tag) => {
-      const { t, latencyS } = this.transfers.get(tag)!;
-      this.transfers.delete(tag);
+    this.network.popCompleted(this.clock, (flow, finishS) => {
+      const { t, latencyS } = this.transferOfFlow[flow]!;
+      this.transferOfFlow[flow] = undefined;
+      this.liveTransfers--;
       t.finishS = finishS + latencyS;
-      this.touch(this.routeOfFlow.get(flow));
-      for (const l of this.routeOfFlow.get(flow) ?? []) {
+      this.touch(this.routeOfFlow[flow]);
+      for (const l of this.routeOfFlow[flow] ?? []) {
         this.linkFlows[l]!--;
         this.linkBytes[l] = (this.linkBytes[l] ?? 0) + t.bytes;
       }
-      this.routeOfFlow.delete(flow);
+      this.routeOfFlow[flow] = undefined;
       done.push(t);
     });
     this.sync(undefined);
@@ -515,7 +531,7 @@ export class NetworkProgressModel implements ProgressModel {
         ...(capBytesPerS < Infinity ? { capBytesPerS } : {}),
       });
       this.jobOfFlow[f] = job;
-      this.routeOfFlow.set(f, route.links);
+      this.routeOfFlow[f] = route.links;
       for (const l of route.links) {
         this.linkFlows[l]!++;
         linkSet.add(l);
@@ -572,7 +588,8 @@ export class NetworkProgressModel implements ProgressModel {
         if (c?.plan) this.sink.setRate(job, this.rateOf(job, c));
       }
     } finally {
-      this.changed.clear();
+      // Set.clear allocates a new table even when empty: this runs after every flow change.
+      if (this.changed.size > 0) this.changed.clear();
       this.inCallback = false;
     }
     this.scheduleCompletion();
@@ -593,7 +610,7 @@ export class NetworkProgressModel implements ProgressModel {
     const addFlows = (flows: number[], shares: number[], bytesPerDevice: number): void => {
       for (let i = 0; i < flows.length; i++) {
         const bytes = steps * bytesPerDevice * shares[i]!;
-        for (const l of this.routeOfFlow.get(flows[i]!) ?? []) this.linkBytes[l] = (this.linkBytes[l] ?? 0) + bytes;
+        for (const l of this.routeOfFlow[flows[i]!] ?? []) this.linkBytes[l] = (this.linkBytes[l] ?? 0) + bytes;
       }
     };
     // The stage's ring carries the data-parallel traffic and, where they leave the node, the
