@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { kvBytesPerToken } from '../src/model/inference/replica-model.js';
 import { DisaggregatedService } from '../src/sim/inference/disaggregated-service.js';
 import { simulate, type Simulation } from '../src/sim/simulation.js';
-import { scenarioFromText } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { repoPath, scenarioFromText } from './helpers.js';
 
 // A toy device: compute negligible, so prefill and a decode step both take one weight read
 // (1B params in bf16 = 2 GB at 200 GB/s = 10 ms). One NIC per node at 400 Gb/s, efficiency 1.
@@ -223,5 +224,24 @@ services:
   it('is deterministic', () => {
     const text = twoSites([{ name: 'a', prompt: 800, kvBytesPerToken: 1e5, count: 300, rate: '20/s' }]);
     expect(JSON.stringify(run(text).result.services)).toBe(JSON.stringify(run(text).result.services));
+  });
+});
+
+describe('the prefill:decode ratio of scenarios/inference-disaggregated.yaml (the rows its comment documents)', () => {
+  const text = readFileSync(repoPath('scenarios/inference-disaggregated.yaml'), 'utf8');
+  const at = (p: number, d: number) => simulate(scenarioFromText(text.replace('prefill: { count: 4,', `prefill: { count: ${p},`).replace('decode: { count: 8,', `decode: { count: ${d},`))).services[0]!;
+  it.each([
+    // P, D, goodput/s, TTFT p99 s, TPOT p99 s, SLO attainment
+    [1, 8, 4.43, 2.73, 0.0264, 0.747],
+    [2, 1, 1.51, 0.722, 1.13, 0.298],
+    [2, 2, 5.91, 0.674, 0.030, 0.9975],
+    [4, 8, 5.93, 0.534, 0.0262, 0.9992],
+  ])('%i:%i', (p, d, goodput, ttftP99, tpotP99, slo) => {
+    const s = at(p, d);
+    const near = (got: number, want: number): void => expect(Math.abs(got / want - 1)).toBeLessThan(0.005);
+    near(s.goodput_rps, goodput);
+    near(s.ttft_p99_s, ttftP99);
+    near(s.tpot_p99_s, tpotP99);
+    near(s.slo_attainment, slo);
   });
 });
