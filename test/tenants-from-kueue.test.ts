@@ -79,7 +79,7 @@ ${jobs('team-a-cq', 'team-b-cq')}`),
 apiVersion: kueue.x-k8s.io/v1beta1
 kind: Cohort
 metadata: { name: child }
-spec: { parentName: root }
+spec: { parentName: root, fairSharing: { weight: 2 } }
 ---
 kind: ClusterQueue
 metadata: { name: cq }
@@ -96,7 +96,7 @@ spec:
       - { name: example.com/fpga, nominalQuota: 2 }
 `;
     expect(errors(() => load(`${pool}tenants_from: { format: kueue, path: kueue.yaml }\n${jobs('cq', 'cq')}`, { 'kueue.yaml': unsupported }))).toMatchInlineSnapshot(`
-      "scenario.yaml:8:38: tenants_from.path: kueue.yaml: Cohort 'child': hierarchical cohorts (spec.parentName) are not modelled; poolsim's cohorts are flat
+      "scenario.yaml:8:38: tenants_from.path: kueue.yaml: Cohort 'child': spec.fairSharing (a cohort's fair-sharing weight) is not modelled; poolsim shares fairly within flat cohorts only
       scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.flavorFungibility other than whenCanBorrow: Borrow, whenCanPreempt: TryNextFlavor (Kueue's defaults) is not modelled
       scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.admissionChecks is not modelled (admission checks gate admission on outside systems)
       scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.resourceGroups[0].flavors[0] (h100) resource nvidia.com/gpu: quotas of devices must be whole numbers

@@ -26,9 +26,21 @@ export interface TenantQueue {
   readonly borrowWithinCohort: { readonly policy: 'never' | 'lower-priority'; readonly maxPriorityThreshold: number | undefined };
 }
 
+/** A cohort's own quota per kind index (devices; limits undefined when absent). */
+export interface CohortQuota {
+  readonly nominal: readonly number[];
+  readonly borrowingLimit: readonly (number | undefined)[];
+  readonly lendingLimit: readonly (number | undefined)[];
+}
+
 export interface Tenants {
   readonly queues: readonly TenantQueue[];
+  /** Cohort names, by cohort index: those queues name first (in queue order), then those only `cohorts` or a parent names. */
   readonly cohorts: readonly string[];
+  /** Per cohort index: its parent cohort (Kueue's hierarchical cohorts), undefined for a root. */
+  readonly cohortParent: readonly (number | undefined)[];
+  /** Per cohort index: the quota the cohort itself provides to its subtree. */
+  readonly cohortQuota: readonly CohortQuota[];
   readonly fairSharing: { readonly enabled: boolean; readonly strategies: readonly FairSharingStrategy[] };
   /** Other names of queues (Kueue LocalQueues, by the ClusterQueue they point to). */
   readonly aliases?: ReadonlyMap<string, number>;
@@ -91,7 +103,88 @@ export function resolveTenants(
       borrowWithinCohort: { policy: bwc.policy, maxPriorityThreshold: bwc.max_priority_threshold },
     });
   });
-  return { queues, cohorts, fairSharing: spec.fair_sharing };
+  const { cohortParent, cohortQuota } = resolveCohorts(spec, cohorts, kindCount, kindOf, fail);
+  if (spec.fair_sharing.enabled && cohortParent.some((p) => p !== undefined)) {
+    fail(['tenants', 'fair_sharing'], 'fair sharing over a tree of cohorts (Kueue compares shares level by level, with cohort weights) is not modelled; poolsim shares fairly within flat cohorts only');
+  }
+  return { queues, cohorts, cohortParent, cohortQuota, fairSharing: spec.fair_sharing };
+}
+
+/**
+ * The cohort tree (KEP-79): each cohort's parent and own quota. A parent must be a cohort the
+ * scenario knows (listed in `cohorts` or named by a queue), a cycle is refused (Kueue stops admitting
+ * in the whole tree while one exists), and limits need a parent (Kueue's webhook refuses them too).
+ * `cohorts` grows with cohorts only `cohorts` names.
+ */
+function resolveCohorts(
+  spec: TenantsSpec,
+  cohorts: string[],
+  kindCount: number,
+  kindOf: (name: string, path: readonly PathKey[]) => number | undefined,
+  fail: (path: readonly PathKey[], message: string) => void,
+): { cohortParent: (number | undefined)[]; cohortQuota: CohortQuota[] } {
+  const seen = new Map<string, number>();
+  spec.cohorts.forEach((c, ci) => {
+    if (seen.has(c.name)) fail(['tenants', 'cohorts', ci, 'name'], `cohort '${c.name}' is defined twice (first at tenants.cohorts[${seen.get(c.name)}])`);
+    else seen.set(c.name, ci);
+    if (!cohorts.includes(c.name)) cohorts.push(c.name);
+  });
+  const parentOf = new Map<string, string>();
+  spec.cohorts.forEach((c, ci) => {
+    if (c.parent === undefined) return;
+    if (!cohorts.includes(c.parent)) {
+      const guess = suggestName(c.parent, cohorts);
+      fail(['tenants', 'cohorts', ci, 'parent'], `unknown cohort '${c.parent}'${guess ? ` (did you mean '${guess}'?)` : ''}: a parent is a cohort of \`tenants.cohorts\` or one a queue names (${cohorts.join(', ')})`);
+      return;
+    }
+    parentOf.set(c.name, c.parent);
+  });
+  // Cycles: follow parents from each cohort; a walk that comes back to a cohort on it is a cycle.
+  const reported = new Set<string>();
+  for (const start of parentOf.keys()) {
+    const path = [start];
+    for (let at = parentOf.get(start); at !== undefined; at = parentOf.get(at)) {
+      const i = path.indexOf(at);
+      if (i >= 0) {
+        const cycle = path.slice(i);
+        if (!cycle.some((n) => reported.has(n))) {
+          for (const n of cycle) reported.add(n);
+          fail(['tenants', 'cohorts', seen.get(cycle[0]!)!, 'parent'], `cohorts form a cycle: ${[...cycle, cycle[0]].join(' -> ')}; a cohort tree needs a root (Kueue stops admitting in the whole tree while a cycle exists)`);
+        }
+        break;
+      }
+      path.push(at);
+    }
+  }
+  const cohortParent = cohorts.map((name) => (reported.has(name) ? undefined : parentOf.has(name) ? cohorts.indexOf(parentOf.get(name)!) : undefined));
+  const cohortQuota = cohorts.map((name): CohortQuota => {
+    const nominal = new Array<number>(kindCount).fill(0);
+    const borrowingLimit = new Array<number | undefined>(kindCount).fill(undefined);
+    const lendingLimit = new Array<number | undefined>(kindCount).fill(undefined);
+    const ci = seen.get(name);
+    if (ci === undefined) return { nominal, borrowingLimit, lendingLimit };
+    const c = spec.cohorts[ci]!;
+    const given = new Set<number>();
+    for (const [kindName, quota] of Object.entries(c.quota)) {
+      const at: PathKey[] = ['tenants', 'cohorts', ci, 'quota', kindName];
+      const kind = kindOf(kindName, at);
+      if (kind === undefined) continue;
+      if (given.has(kind)) {
+        fail(at, `device kind '${kindName}' is given twice in this cohort's quota`);
+        continue;
+      }
+      given.add(kind);
+      if (c.parent === undefined && (quota.borrowing_limit !== undefined || quota.lending_limit !== undefined)) {
+        fail(at, 'borrowing_limit and lending_limit need the cohort to have a parent: they bound its subtree against the rest of the tree (Kueue refuses them on a root too)');
+        continue;
+      }
+      nominal[kind] = quota.nominal;
+      borrowingLimit[kind] = quota.borrowing_limit;
+      lendingLimit[kind] = quota.lending_limit;
+    }
+    return { nominal, borrowingLimit, lendingLimit };
+  });
+  return { cohortParent, cohortQuota };
 }
 
 /** The index of the queue `name` names (a queue's name or, from Kueue manifests, a LocalQueue's), if any. */
@@ -168,20 +261,25 @@ export function resolveScenarioTenants(
   if (imported.problems.length > 0) return undefined;
   const parsed = tenantsSchema.safeParse({ ...imported.tenants, fair_sharing: from.fair_sharing });
   if (!parsed.success) {
-    for (const i of parsed.error.issues) fail(at, `${from.path}: ${describeQueuePath(imported.tenants.queues, i.path)}: ${i.message}`);
+    for (const i of parsed.error.issues) fail(at, `${from.path}: ${describeQueuePath(imported.tenants, i.path)}: ${i.message}`);
     return undefined;
   }
   const names = parsed.data.queues.map((q) => q.name);
-  // Problems resolve() finds (a flavour naming no kind of the pool) name the ClusterQueue and flavour.
-  const located = (path: readonly PathKey[], message: string): void => fail(at, `${from.path}: ClusterQueue '${names[Number(path[2])] ?? '?'}'${path[4] !== undefined ? `, flavour for '${String(path[4])}'` : ''}: ${message}${path[3] === 'quota' ? ' (map flavours to kinds in tenants_from.flavors)' : ''}`);
+  const cohortNames = parsed.data.cohorts.map((c) => c.name);
+  // Problems resolve() finds (a flavour naming no kind of the pool, a cycle of cohorts) name the object and flavour.
+  const located = (path: readonly PathKey[], message: string): void => {
+    const object = path[1] === 'cohorts' ? `Cohort '${cohortNames[Number(path[2])] ?? '?'}'` : path[1] === 'queues' ? `ClusterQueue '${names[Number(path[2])] ?? '?'}'` : 'the manifests';
+    fail(at, `${from.path}: ${object}${path[4] !== undefined ? `, flavour for '${String(path[4])}'` : ''}: ${message}${path[3] === 'quota' ? ' (map flavours to kinds in tenants_from.flavors)' : ''}`);
+  };
   const tenants = resolveTenants(parsed.data, kindCount, kindRef(located), located);
   const aliases = new Map<string, number>();
   for (const [local, cq] of Object.entries(imported.localQueues)) if (!names.includes(local)) aliases.set(local, names.indexOf(cq));
   return { ...tenants, aliases };
 }
 
-function describeQueuePath(queues: readonly Record<string, unknown>[], path: readonly PropertyKey[]): string {
-  const qi = path[1];
-  const name = typeof qi === 'number' ? String(queues[qi]?.name ?? '?') : '?';
-  return `ClusterQueue '${name}' ${path.slice(2).map(String).join('.')}`;
+function describeQueuePath(imported: { queues: readonly Record<string, unknown>[]; cohorts: readonly Record<string, unknown>[] }, path: readonly PropertyKey[]): string {
+  const i = path[1];
+  const list = path[0] === 'cohorts' ? imported.cohorts : imported.queues;
+  const name = typeof i === 'number' ? String(list[i]?.name ?? '?') : '?';
+  return `${path[0] === 'cohorts' ? 'Cohort' : 'ClusterQueue'} '${name}' ${path.slice(2).map(String).join('.')}`;
 }

@@ -1,12 +1,13 @@
 // Kueue manifests (ClusterQueue, LocalQueue, ResourceFlavor, Cohort: the YAML a platform team already
-// applies to its cluster) turned into the scenario's `tenants` section. Accelerator quotas become
-// quotas per device kind (a flavour maps to a kind by `flavors:` or by its own name); what poolsim
-// does not model is refused, naming the object and field, rather than silently dropped.
+// applies to its cluster) turned into the scenario's `tenants` section, Cohort objects (a parent,
+// quota of their own) into its `cohorts`. Accelerator quotas become quotas per device kind (a flavour
+// maps to a kind by `flavors:` or by its own name); what poolsim does not model is refused, naming
+// the object and field, rather than silently dropped.
 import { parseAllDocuments } from 'yaml';
 
 /** The result: a `tenants` section (before its schema's defaults), LocalQueue -> ClusterQueue names, and problems. */
 export interface KueueImport {
-  tenants: { queues: Record<string, unknown>[] };
+  tenants: { queues: Record<string, unknown>[]; cohorts: Record<string, unknown>[] };
   localQueues: Record<string, string>;
   problems: string[];
 }
@@ -38,13 +39,14 @@ function count(v: unknown): number | undefined {
 export function kueueToTenants(text: string, flavors: Readonly<Record<string, string>>): KueueImport {
   const problems: string[] = [];
   const queues: Record<string, unknown>[] = [];
+  const cohorts: Record<string, unknown>[] = [];
   const localQueues: Record<string, string> = {};
   const known = new Set<string>();
   let docs;
   try {
     docs = parseAllDocuments(text);
   } catch (e) {
-    return { tenants: { queues }, localQueues, problems: [`not YAML: ${e instanceof Error ? e.message : String(e)}`] };
+    return { tenants: { queues, cohorts }, localQueues, problems: [`not YAML: ${e instanceof Error ? e.message : String(e)}`] };
   }
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     if (doc.errors.length > 0) {
@@ -73,9 +75,9 @@ export function kueueToTenants(text: string, flavors: Readonly<Record<string, st
         else localQueues[name] = spec.clusterQueue;
         break;
       case 'Cohort':
-        // A flat cohort is the cohort name ClusterQueues give; a tree of cohorts is not modelled.
-        if (spec.parentName !== undefined || spec.parent !== undefined) problems.push(`${at}: hierarchical cohorts (spec.parentName) are not modelled; poolsim's cohorts are flat`);
-        if (spec.resourceGroups !== undefined) problems.push(`${at}: quota held by a cohort (spec.resourceGroups) is not modelled; give it to a ClusterQueue`);
+        // A node of the cohort tree (KEP-79): its parent (spec.parent in v1beta1, spec.parentName in
+        // v1beta2) and quota of its own, with limits that bound its subtree.
+        cohorts.push(cohort(name, spec, at, flavors, problems));
         break;
       case 'ClusterQueue':
         queues.push(clusterQueue(name, spec, at, flavors, problems));
@@ -87,11 +89,12 @@ export function kueueToTenants(text: string, flavors: Readonly<Record<string, st
   // Flavours a queue names must be defined, as Kueue requires before it admits anything.
   if (known.size > 0) {
     for (const q of queues) for (const f of (q._flavours as string[]) ?? []) if (!known.has(f)) problems.push(`ClusterQueue '${String(q.name)}': flavour '${f}' has no ResourceFlavor`);
+    for (const c of cohorts) for (const f of (c._flavours as string[]) ?? []) if (!known.has(f)) problems.push(`Cohort '${String(c.name)}': flavour '${f}' has no ResourceFlavor`);
   }
-  for (const q of queues) delete q._flavours;
+  for (const q of [...queues, ...cohorts]) delete q._flavours;
   for (const [lq, cq] of Object.entries(localQueues)) if (!queues.some((q) => q.name === cq)) problems.push(`LocalQueue '${lq}': ClusterQueue '${cq}' is not defined`);
   if (queues.length === 0 && problems.length === 0) problems.push('no ClusterQueue found');
-  return { tenants: { queues }, localQueues, problems };
+  return { tenants: { queues, cohorts }, localQueues, problems };
 }
 
 function clusterQueue(name: string, spec: Obj, at: string, flavors: Readonly<Record<string, string>>, problems: string[]): Record<string, unknown> {
@@ -137,6 +140,15 @@ function clusterQueue(name: string, spec: Obj, at: string, flavors: Readonly<Rec
   }
   for (const field of ['admissionChecks', 'admissionChecksStrategy']) if (spec[field] !== undefined) problems.push(`${at}: spec.${field} is not modelled (admission checks gate admission on outside systems)`);
   if (spec.stopPolicy !== undefined && spec.stopPolicy !== 'None') problems.push(`${at}: spec.stopPolicy '${String(spec.stopPolicy)}' is not modelled`);
+  const { quota, flavourNames } = deviceQuotas(spec, at, flavors, problems);
+  if (Object.keys(quota).length === 0) problems.push(`${at}: no accelerator quota (a resource such as nvidia.com/gpu)`);
+  q.quota = quota;
+  q._flavours = flavourNames;
+  return q;
+}
+
+/** The accelerator quotas of an object's spec.resourceGroups, by device kind (host resources ignored). */
+function deviceQuotas(spec: Obj, at: string, flavors: Readonly<Record<string, string>>, problems: string[]): { quota: Record<string, unknown>; flavourNames: string[] } {
   const quota: Record<string, unknown> = {};
   const flavourNames: string[] = [];
   const groups = Array.isArray(spec.resourceGroups) ? spec.resourceGroups : [];
@@ -169,8 +181,20 @@ function clusterQueue(name: string, spec: Obj, at: string, flavors: Readonly<Rec
       }
     });
   });
-  if (Object.keys(quota).length === 0) problems.push(`${at}: no accelerator quota (a resource such as nvidia.com/gpu)`);
-  q.quota = quota;
-  q._flavours = flavourNames;
-  return q;
+  return { quota, flavourNames };
+}
+
+/** A Cohort object: its parent and the quota it holds itself (a tree of cohorts, KEP-79). */
+function cohort(name: string, spec: Obj, at: string, flavors: Readonly<Record<string, string>>, problems: string[]): Record<string, unknown> {
+  const c: Record<string, unknown> = { name };
+  const parent = spec.parentName ?? spec.parent;
+  if (parent !== undefined && parent !== '') {
+    if (typeof parent === 'string') c.parent = parent;
+    else problems.push(`${at}: spec.parent is not a cohort name`);
+  }
+  if (spec.fairSharing !== undefined) problems.push(`${at}: spec.fairSharing (a cohort's fair-sharing weight) is not modelled; poolsim shares fairly within flat cohorts only`);
+  const { quota, flavourNames } = deviceQuotas(spec, at, flavors, problems);
+  if (Object.keys(quota).length > 0) c.quota = quota;
+  c._flavours = flavourNames;
+  return c;
 }

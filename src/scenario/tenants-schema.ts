@@ -49,6 +49,30 @@ export const queueSchema = z.strictObject({
   preemption: queuePreemptionSchema,
 });
 
+/**
+ * Quota a cohort holds itself (a Kueue Cohort's resourceGroups), per device kind. Its limits bound the
+ * whole subtree against the rest of the tree, so a lending limit may exceed the cohort's own nominal.
+ */
+export const cohortKindQuotaSchema = z.union([
+  z.number().int().nonnegative().transform((nominal) => ({ nominal, borrowing_limit: undefined as number | undefined, lending_limit: undefined as number | undefined })),
+  z.strictObject({
+    /** Devices the cohort provides to its subtree, owned by no queue. */
+    nominal: z.number().int().nonnegative().default(0),
+    /** At most this many devices the subtree borrows from the rest of the tree (unlimited when absent). */
+    borrowing_limit: z.number().int().nonnegative().optional(),
+    /** At most this many devices the rest of the tree borrows from the subtree (unlimited when absent). */
+    lending_limit: z.number().int().nonnegative().optional(),
+  }),
+]);
+
+/** A cohort of the tree (Kueue's hierarchical cohorts, KEP-79): its parent, and quota and limits of its own. */
+export const cohortSchema = z.strictObject({
+  name: identifier,
+  /** The parent cohort (absent: a root). */
+  parent: identifier.optional(),
+  quota: z.record(z.string().min(1), cohortKindQuotaSchema).default({}),
+});
+
 export const fairSharingSchema = z.union([
   z.boolean().transform((enabled) => ({ enabled, strategies: ['less-than-or-equal-to-final-share', 'less-than-initial-share'] as FairSharingStrategy[] })),
   z.strictObject({
@@ -66,6 +90,8 @@ export const tenantsSchema = z.strictObject({
   /** Preemption-based fair sharing of borrowable quota between the queues of a cohort (Kueue fairSharing). */
   fair_sharing: fairSharingSchema.prefault(false),
   queues: z.array(queueSchema).min(1),
+  /** Cohorts with a parent or quota of their own; a cohort only queues name needs no entry. */
+  cohorts: z.array(cohortSchema).default([]),
 });
 
 /** Tenants read from Kueue manifests (ClusterQueue, LocalQueue, ResourceFlavor, Cohort). */
@@ -81,3 +107,4 @@ export const tenantsFromSchema = z.strictObject({
 
 export type TenantsSpec = z.output<typeof tenantsSchema>;
 export type QueueSpec = z.output<typeof queueSchema>;
+export type CohortSpec = z.output<typeof cohortSchema>;

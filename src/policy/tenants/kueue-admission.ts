@@ -93,22 +93,26 @@ export class KueueAdmission implements QueueDiscipline {
     if (!(dt > 0)) return;
     const book = this.book;
     const queues = this.tenants.queues;
-    // Borrowed devices of a kind in a cohort are lent by its queues in proportion to their unused lendable quota.
+    // Borrowed devices of a kind in a cohort tree are lent by its queues in proportion to their unused lendable quota.
     const borrowedInCohort = this.cohortScratch[0]!;
     const idleLendable = this.cohortScratch[1]!;
     for (let k = 0; k < book.kindCount; k++) {
       borrowedInCohort.fill(0);
       idleLendable.fill(0);
+      // A tree's own cohort quota lends too (to no tenant's credit); flat cohorts have none.
+      for (let c = 0; c < this.tenants.cohorts.length; c++) idleLendable[book.rootOfCohort(c)]! += (this.tenants.cohortQuota[c]?.nominal[k] ?? 0) * MILLI;
       for (const q of queues) {
         const over = book.usage[q.index]![k]! - book.nominal(q.index, k);
         if (over > 0) this.totals[q.index]!.borrowedDeviceS += (over / MILLI) * dt;
-        if (q.cohort === undefined) continue;
-        if (over > 0) borrowedInCohort[q.cohort]! += over;
-        idleLendable[q.cohort]! += lendableIdle(book, q.index, k);
+        const root = book.rootOf(q.index);
+        if (root === undefined) continue;
+        if (over > 0) borrowedInCohort[root]! += over;
+        idleLendable[root]! += lendableIdle(book, q.index, k);
       }
       for (const q of queues) {
-        if (q.cohort === undefined || borrowedInCohort[q.cohort] === 0 || idleLendable[q.cohort] === 0) continue;
-        this.totals[q.index]!.lentDeviceS += ((borrowedInCohort[q.cohort]! * lendableIdle(book, q.index, k)) / idleLendable[q.cohort]! / MILLI) * dt;
+        const root = book.rootOf(q.index);
+        if (root === undefined || borrowedInCohort[root] === 0 || idleLendable[root] === 0) continue;
+        this.totals[q.index]!.lentDeviceS += ((borrowedInCohort[root]! * lendableIdle(book, q.index, k)) / idleLendable[root]! / MILLI) * dt;
       }
     }
   }

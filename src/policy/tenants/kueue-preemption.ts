@@ -31,7 +31,7 @@ export interface Preemptor {
 /**
  * Kueue's candidates (preemption.go findCandidates): workloads on the same kind of the preemptor's
  * queue that its within_queue policy allows, and workloads on that kind of other queues of its
- * cohort that borrow it, when reclaim_within_cohort or borrow_within_cohort allow (only lower
+ * cohort tree that borrow it, when reclaim_within_cohort or borrow_within_cohort allow (only lower
  * priority unless reclaim is 'any'). Ordered (candidatesOrdering): other queues first, then lower
  * priority, then the most recently admitted.
  */
@@ -49,7 +49,8 @@ export function candidates(book: QuotaBook, w: Preemptor, admitted: Iterable<Adm
       if (lower || (x.withinQueue === 'lower-or-newer-equal-priority' && newerEqual)) out.push(a);
       continue;
     }
-    if (!crossCohort || queues[a.queue]!.cohort !== x.cohort || !book.borrowing(a.queue, a.kind)) continue;
+    // Reclaim reaches every borrowing queue of the cohort tree (KEP-79: preemption among the whole cohort structure).
+    if (!crossCohort || book.rootOf(a.queue) !== book.rootOf(w.queue) || !book.borrowing(a.queue, a.kind)) continue;
     if (x.reclaimWithinCohort !== 'any' && a.priority >= w.priority) continue;
     out.push(a);
   }
@@ -78,7 +79,7 @@ export function mayPreempt(book: QuotaBook, w: Preemptor, held: HeldQuota): bool
   const crossCohort = x.cohort !== undefined && (x.reclaimWithinCohort !== 'never' || x.borrowWithinCohort.policy !== 'never');
   if (crossCohort) {
     for (const q of queues) {
-      if (q.index === w.queue || q.cohort !== x.cohort || !book.borrowing(q.index, w.kind)) continue;
+      if (q.index === w.queue || book.rootOf(q.index) !== book.rootOf(w.queue) || !book.borrowing(q.index, w.kind)) continue;
       const m = held(q.index, w.kind, Infinity, true);
       if (m > 0) others.push([q.index, m]);
     }

@@ -9,7 +9,10 @@
 // the share value from KEP-1714 ("Share value function and weights"), with Kueue's integer
 // arithmetic (pkg/cache dominantResourceShare: per mille, then x 1000 / weight in thousandths).
 // poolsim has one resource, devices; its kinds are Kueue's flavours of it, so borrowing sums over
-// kinds as Kueue sums a resource over flavours.
+// kinds as Kueue sums a resource over flavours. Cohorts may form a tree (KEP-79, hierarchical
+// cohorts): a cohort's quota is what its subtree provides (queues' and child cohorts' lendable quota,
+// and its own), its usage what its children use beyond what they keep, and a queue's available quota
+// recurses up the tree with each level's borrowing limit, as Kueue's resource_node.go computes it.
 import type { Tenants } from '../../model/tenants.js';
 
 export const MILLI = 1000;
@@ -17,16 +20,47 @@ export const MILLI = 1000;
 export class QuotaBook {
   /** usage[queue][kind], in thousandths of a device. */
   readonly usage: number[][];
-  /** Queues by cohort index. */
+  /** Queues by cohort index (direct members). */
   private readonly members: number[][];
+  /** Per cohort: thousandths of each kind its subtree provides to it (Kueue's SubtreeQuota), fixed. */
+  private readonly subtreeQuota: number[][];
+  /** Per cohort: what it keeps from its parent (guaranteedQuota: subtree quota - lending limit), fixed. */
+  private readonly cohortGuaranteed: number[][];
+  /** Per cohort: its children's usage beyond what they keep for themselves (Kueue's cohort Usage). */
+  private readonly cohortUse: number[][];
+  /** Per cohort: the root of its tree. */
+  private readonly root: number[];
 
   constructor(
     readonly tenants: Tenants,
     readonly kindCount: number,
   ) {
     this.usage = tenants.queues.map(() => new Array<number>(kindCount).fill(0));
+    const cohorts = tenants.cohorts.length;
     this.members = tenants.cohorts.map(() => []);
     for (const q of tenants.queues) if (q.cohort !== undefined) this.members[q.cohort]!.push(q.index);
+    const parent = (c: number): number | undefined => tenants.cohortParent[c];
+    this.root = tenants.cohorts.map((_, c) => {
+      let r = c;
+      for (let p = parent(r); p !== undefined; p = parent(r)) r = p;
+      return r;
+    });
+    this.cohortUse = tenants.cohorts.map(() => new Array<number>(kindCount).fill(0));
+    this.subtreeQuota = tenants.cohorts.map(() => new Array<number>(kindCount).fill(0));
+    this.cohortGuaranteed = tenants.cohorts.map(() => new Array<number>(kindCount).fill(0));
+    // Children before parents: a cohort's subtree quota needs its child cohorts' (depth, deepest first).
+    const depth = (c: number): number => (parent(c) === undefined ? 0 : 1 + depth(parent(c)!));
+    const order = [...Array(cohorts).keys()].sort((a, b) => depth(b) - depth(a) || a - b);
+    for (const c of order) {
+      for (let k = 0; k < kindCount; k++) {
+        let sum = (tenants.cohortQuota[c]?.nominal[k] ?? 0) * MILLI;
+        for (const q of this.members[c]!) sum += this.nominal(q, k) - this.guaranteed(q, k);
+        for (let child = 0; child < cohorts; child++) if (parent(child) === c) sum += this.subtreeQuota[child]![k]! - this.cohortGuaranteed[child]![k]!;
+        this.subtreeQuota[c]![k] = sum;
+        const lend = tenants.cohortQuota[c]?.lendingLimit[k];
+        this.cohortGuaranteed[c]![k] = lend === undefined ? 0 : Math.max(0, sum - lend * MILLI);
+      }
+    }
   }
 
   nominal(q: number, k: number): number {
@@ -39,28 +73,38 @@ export class QuotaBook {
     return lend === undefined ? 0 : Math.max(0, this.nominal(q, k) - lend * MILLI);
   }
 
-  /** The cohort's pool of a kind: what its queues may lend. */
+  /** The cohort's pool of a kind: what its subtree provides (its queues' and child cohorts' lendable quota, and its own). */
   cohortQuota(c: number, k: number): number {
-    let sum = 0;
-    for (const q of this.members[c]!) sum += this.nominal(q, k) - this.guaranteed(q, k);
-    return sum;
+    return this.subtreeQuota[c]![k]!;
   }
 
-  /** What the cohort's pool has handed out: each queue's usage beyond what it keeps for itself. */
+  /** What the cohort's pool has handed out: each child's usage beyond what it keeps for itself. */
   cohortUsage(c: number, k: number): number {
-    let sum = 0;
-    for (const q of this.members[c]!) sum += Math.max(0, this.usage[q]![k]! - this.guaranteed(q, k));
-    return sum;
+    return this.cohortUse[c]![k]!;
   }
 
-  /** Thousandths of a device of kind k the queue may still admit (Kueue's available()). */
+  /** The root cohort of the queue's tree (undefined outside any cohort): queues of one tree borrow from each other. */
+  rootOf(q: number): number | undefined {
+    const c = this.tenants.queues[q]!.cohort;
+    return c === undefined ? undefined : this.root[c];
+  }
+
+  /** The root of a cohort's tree. */
+  rootOfCohort(c: number): number {
+    return this.root[c]!;
+  }
+
+  /**
+   * Thousandths of a device of kind k the queue may still admit (Kueue's available(), resource_node.go):
+   * what it keeps for itself, plus what its cohort can give, each level capped by its borrowing limit.
+   */
   available(q: number, k: number): number {
     const queue = this.tenants.queues[q]!;
     const use = this.usage[q]![k]!;
     if (queue.cohort === undefined) return this.nominal(q, k) - use;
     const guaranteed = this.guaranteed(q, k);
     const local = Math.max(0, guaranteed - use);
-    let parent = this.cohortQuota(queue.cohort, k) - this.cohortUsage(queue.cohort, k);
+    let parent = this.cohortAvailable(queue.cohort, k);
     const limit = queue.borrowingLimit[k];
     if (limit !== undefined) {
       const storedInParent = this.nominal(q, k) - guaranteed;
@@ -70,15 +114,39 @@ export class QuotaBook {
     return local + parent;
   }
 
+  /** What a cohort can still give its children: the same recursion one level up (a root: its subtree quota less its usage). */
+  private cohortAvailable(c: number, k: number): number {
+    const subtree = this.subtreeQuota[c]![k]!;
+    const use = this.cohortUse[c]![k]!;
+    const p = this.tenants.cohortParent[c];
+    if (p === undefined) return subtree - use;
+    const guaranteed = this.cohortGuaranteed[c]![k]!;
+    const local = Math.max(0, guaranteed - use);
+    let parent = this.cohortAvailable(p, k);
+    const limit = this.tenants.cohortQuota[c]!.borrowingLimit[k];
+    if (limit !== undefined) parent = Math.min(parent, subtree - guaranteed - Math.max(0, use - guaranteed) + limit * MILLI);
+    return local + parent;
+  }
+
   /** The most the queue could hold of kind k if nothing else ran (Kueue's potentialAvailable). */
   potential(q: number, k: number): number {
     const queue = this.tenants.queues[q]!;
     if (queue.cohort === undefined) return this.nominal(q, k);
     const guaranteed = this.guaranteed(q, k);
-    let parent = this.cohortQuota(queue.cohort, k);
+    let parent = this.cohortPotential(queue.cohort, k);
     const limit = queue.borrowingLimit[k];
     if (limit !== undefined) parent = Math.min(parent, this.nominal(q, k) - guaranteed + limit * MILLI);
     return guaranteed + parent;
+  }
+
+  private cohortPotential(c: number, k: number): number {
+    const subtree = this.subtreeQuota[c]![k]!;
+    const p = this.tenants.cohortParent[c];
+    if (p === undefined) return subtree;
+    const guaranteed = this.cohortGuaranteed[c]![k]!;
+    const available = guaranteed + this.cohortPotential(p, k);
+    const limit = this.tenants.cohortQuota[c]!.borrowingLimit[k];
+    return limit === undefined ? available : Math.min(available, subtree + limit * MILLI);
   }
 
   fits(q: number, k: number, milli: number, allowBorrowing = true): boolean {
@@ -92,11 +160,29 @@ export class QuotaBook {
   }
 
   add(q: number, k: number, milli: number): void {
-    this.usage[q]![k]! += milli;
+    this.change(q, k, milli);
   }
 
   remove(q: number, k: number, milli: number): void {
-    this.usage[q]![k]! -= milli;
+    this.change(q, k, -milli);
+  }
+
+  /** Change a queue's usage and carry what its cohorts hold for it up the tree. */
+  private change(q: number, k: number, delta: number): void {
+    const row = this.usage[q]!;
+    const before = row[k]!;
+    row[k] = before + delta;
+    const c = this.tenants.queues[q]!.cohort;
+    if (c === undefined) return;
+    const g = this.guaranteed(q, k);
+    let d = Math.max(0, row[k]! - g) - Math.max(0, before - g);
+    for (let at: number | undefined = c; at !== undefined && d !== 0; at = this.tenants.cohortParent[at]) {
+      const use = this.cohortUse[at]!;
+      const old = use[k]!;
+      use[k] = old + d;
+      const cg = this.cohortGuaranteed[at]![k]!;
+      d = Math.max(0, use[k]! - cg) - Math.max(0, old - cg);
+    }
   }
 
   /**
