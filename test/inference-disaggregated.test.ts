@@ -7,6 +7,7 @@ import { kvBytesPerToken } from '../src/model/inference/replica-model.js';
 import { DisaggregatedService } from '../src/sim/inference/disaggregated-service.js';
 import { simulate, type Simulation } from '../src/sim/simulation.js';
 import { readFileSync } from 'node:fs';
+import { reportMetrics } from '../src/experiment/report.js';
 import { repoPath, scenarioFromText } from './helpers.js';
 
 // A toy device: compute negligible, so prefill and a decode step both take one weight read
@@ -243,5 +244,20 @@ describe('the prefill:decode ratio of scenarios/inference-disaggregated.yaml (th
     near(s.ttft_p99_s, ttftP99);
     near(s.tpot_p99_s, tpotP99);
     near(s.slo_attainment, slo);
+  });
+});
+
+describe('the report of a serving sweep', () => {
+  it('charts goodput and TPOT p99 beside TTFT p99 for each service, of the metrics the summary has', () => {
+    const available = ['utilisation', ...['ttft_p50_s', 'ttft_p99_s', 'tpot_p50_s', 'tpot_p99_s', 'goodput_rps', 'kv_transfer_p50_s', 'slo_attainment'].map((m) => `services.chat.${m}`), 'services.batch.ttft_p99_s', 'services.batch.tpot_p99_s'];
+    expect(reportMetrics({ header: ['metric'], rows: available.map((m) => [m]) })).toEqual([
+      'utilisation',
+      'services.chat.ttft_p99_s',
+      'services.chat.tpot_p99_s',
+      'services.chat.goodput_rps',
+      'services.chat.slo_attainment',
+      'services.batch.ttft_p99_s',
+      'services.batch.tpot_p99_s',
+    ]);
   });
 });

@@ -42,8 +42,8 @@ function scriptJson(v: unknown): string {
 /** Tenant metrics a report shows for each tenant in the results. */
 const REPORT_TENANT_METRICS = ['queueing_delay_p95_s', 'jct_mean_s', 'ftf_rho_max'];
 
-/** Service metrics a report shows for each service in the results. */
-const REPORT_SERVICE_METRICS = ['ttft_p99_s', 'e2e_latency_p99_s', 'queueing_delay_p95_s', 'slo_attainment', 'tokens_per_s'];
+/** Service metrics a report shows for each service in the results (goodput only where the service has SLOs). */
+const REPORT_SERVICE_METRICS = ['ttft_p99_s', 'tpot_p99_s', 'e2e_latency_p99_s', 'queueing_delay_p95_s', 'slo_attainment', 'goodput_rps', 'tokens_per_s'];
 
 /** The metrics a report shows, among those the summary has: the training headline ones, then each service's. */
 export function reportMetrics(summary: Table): string[] {
