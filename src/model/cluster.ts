@@ -242,6 +242,17 @@ export class Cluster {
    */
   onNodeChange: ((node: number) => void) | undefined;
 
+  /**
+   * Counts changes to free devices, shares and host resources: equal versions mean the same free
+   * state, so an answer computed from that state (a placement) still holds.
+   */
+  version = 0;
+
+  private changed(node: number): void {
+    this.version++;
+    this.onNodeChange?.(node);
+  }
+
   private changeNodeFree(node: number, delta: number): void {
     const before = this.nodeFree[node]!;
     const after = before + delta;
@@ -254,7 +265,7 @@ export class Cluster {
     if (after === size) this.kindWholeFreeNodes[kind]!++;
     this.leafFree[this.nodeLeafSlot[node]!]! += delta;
     this.kindDcFree[kind * this.datacentres.length + this.nodeDatacentre[node]!]! += delta;
-    this.onNodeChange?.(node);
+    this.changed(node);
   }
 
   /**
@@ -319,7 +330,7 @@ export class Cluster {
     if (free - milli > 0) shared.add(dev);
     else shared.delete(dev);
     if (free === WHOLE_DEVICE_MILLI) this.changeNodeFree(node, -1);
-    else this.onNodeChange?.(node);
+    else this.changed(node);
   }
 
   releaseShare(dev: number, milli: number): void {
@@ -335,7 +346,7 @@ export class Cluster {
       this.changeNodeFree(node, 1);
     } else {
       shared.add(dev);
-      this.onNodeChange?.(node);
+      this.changed(node);
     }
   }
 
@@ -432,7 +443,7 @@ export class Cluster {
   changeHost(node: number, cpuMilli: number, memoryMiB: number): void {
     this.nodeCpuFree[node]! -= cpuMilli;
     this.nodeMemoryFree[node]! -= memoryMiB;
-    this.onNodeChange?.(node);
+    this.changed(node);
   }
 
   /** Total dense peak of the pool (FLOP/s). */

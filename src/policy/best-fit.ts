@@ -11,7 +11,7 @@ export const bestFit: PlacementPolicy<Record<string, never>> = {
   description:
     'Pack: a job that fits in one node goes on the node with the fewest free devices that holds it (any allowed kind); a larger one takes wholly free nodes of the first allowed kind that can hold it (lowest index first), the remainder on the tightest node that holds it. Network-oblivious.',
   params: z.strictObject({}),
-  create: () => ({ place: (job, cluster) => bestFitPlacement(job, cluster) }),
+  create: () => ({ place: (job, cluster) => bestFitPlacement(job, cluster), requestOnly: true }),
 };
 
 export function bestFitPlacement(job: JobView, cluster: ClusterView): Placement | undefined {

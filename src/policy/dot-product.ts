@@ -18,7 +18,7 @@ export const dotProduct: PlacementPolicy<Record<string, never>> = {
   description:
     "Dot product (FGD paper's baseline, after Tetris): the node (and GPU, for a share) where the task's request, dotted with the free CPU, memory and GPU as fractions of the node's, is smallest: resources packed along every dimension. CPU and memory must fit.",
   params: z.strictObject({}),
-  create: () => ({ place: (job, cluster) => dotProductPlacement(job, cluster) }),
+  create: () => ({ place: (job, cluster) => dotProductPlacement(job, cluster), requestOnly: true }),
 };
 
 export function dotProductPlacement(job: JobView, cluster: ClusterView): Placement | undefined {

@@ -14,7 +14,7 @@ export const fgd: PlacementPolicy<Record<string, never>> = {
   description:
     "Fragmentation gradient descent (Weng et al., ATC'23): the node (and, for a GPU share, the GPU) whose GPU fragmentation, measured against the run's distribution of requests, grows least; CPU and memory must fit. A gang larger than any node goes to the tightest nodes (best-fit).",
   params: z.strictObject({}),
-  create: () => ({ place: (job, cluster, hints) => fgdPlacement(job, cluster, hints.targetWorkload ?? []) }),
+  create: () => ({ place: (job, cluster, hints) => fgdPlacement(job, cluster, hints.targetWorkload ?? []), requestOnly: true }),
 };
 
 export function fgdPlacement(job: JobView, cluster: ClusterView, classes: readonly TaskClass[]): Placement | undefined {

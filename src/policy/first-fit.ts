@@ -8,7 +8,7 @@ export const firstFit: PlacementPolicy<Record<string, never>> = {
   name: 'first-fit',
   description: 'Lowest-numbered nodes that fit: one node when the job fits in one, else whole free nodes plus one partial node.',
   params: z.strictObject({}),
-  create: () => ({ place: (job, cluster) => firstFitPlacement(job, cluster) }),
+  create: () => ({ place: (job, cluster) => firstFitPlacement(job, cluster), requestOnly: true }),
 };
 
 /** Kinds a job may use, in the order the job lists them (catalogue order when it allows any). */

@@ -18,7 +18,7 @@ export const gpuClustering: PlacementPolicy<Record<string, never>> = {
   description:
     "GPU clustering (FGD paper's baseline): nodes holding only jobs of the task's GPU-request class (a share, or N whole GPUs) first, then nodes mixing it with others, then idle nodes, then nodes of other classes; fuller nodes first within each. CPU and memory must fit.",
   params: z.strictObject({}),
-  create: () => ({ place: (job, cluster) => gpuClusteringPlacement(job, cluster) }),
+  create: () => ({ place: (job, cluster) => gpuClusteringPlacement(job, cluster), requestOnly: true }),
 };
 
 export function gpuClusteringPlacement(job: JobView, cluster: ClusterView): Placement | undefined {

@@ -16,7 +16,7 @@ export const gpuPacking: PlacementPolicy<Record<string, never>> = {
   description:
     "GPU packing (FGD paper's baseline): GPUs already shared first, then partly used nodes taking the fewest idle GPUs, then the smallest idle node; within a node the GPUs with the least room that hold the task. CPU and memory must fit.",
   params: z.strictObject({}),
-  create: () => ({ place: (job, cluster) => gpuPackingPlacement(job, cluster) }),
+  create: () => ({ place: (job, cluster) => gpuPackingPlacement(job, cluster), requestOnly: true }),
 };
 
 export function gpuPackingPlacement(job: JobView, cluster: ClusterView): Placement | undefined {

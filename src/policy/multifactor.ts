@@ -101,16 +101,35 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
       for (const a of accounts) totalShares += p.shares[a] ?? 1;
       let maxQos = 0;
       for (const j of waiting) maxQos = Math.max(maxQos, j.priority);
+      // Each account's normalized usage once per pass (the same value normalized() gives).
+      const used = new Map<string, number>();
       const view = {
         nowS: ctx.nowS,
         poolDevices: Math.max(1, ctx.cluster.deviceCount),
         maxQos,
-        usage: (a: string) => usage.normalized(a),
+        usage: (a: string) => {
+          let u = used.get(a);
+          if (u === undefined) used.set(a, (u = usage.normalized(a)));
+          return u;
+        },
         shareOf: (a: string) => (p.shares[a] ?? 1) / totalShares,
       };
-      const prio = new Map<JobView, number>();
-      for (const j of waiting) prio.set(j, multifactorPriority(j, view, p));
-      waiting.sort((a, b) => prio.get(b)! - prio.get(a)! || a.submitS - b.submitS || a.id - b.id);
+      // Sorted through an index over typed arrays: the comparator reads numbers, not map entries.
+      const n = waiting.length;
+      const prio = new Float64Array(n);
+      const submit = new Float64Array(n);
+      const ids = new Float64Array(n);
+      const order = new Uint32Array(n);
+      for (let i = 0; i < n; i++) {
+        const j = waiting[i]!;
+        prio[i] = multifactorPriority(j, view, p);
+        submit[i] = j.submitS;
+        ids[i] = j.id;
+        order[i] = i;
+      }
+      order.sort((a, b) => prio[b]! - prio[a]! || submit[a]! - submit[b]! || ids[a]! - ids[b]!);
+      const line = waiting.slice();
+      for (let i = 0; i < n; i++) waiting[i] = line[order[i]!]!;
       let reservation: Reservation | undefined;
       let extra = 0;
       for (const job of waiting) {

@@ -11,7 +11,7 @@ export const spread: PlacementPolicy<Record<string, never>> = {
   description:
     'Most free devices first: a job that fits in one node goes on the emptiest node of any allowed kind; a larger one takes the freest nodes of the allowed kind with the most free devices.',
   params: z.strictObject({}),
-  create: () => ({ place: (job, cluster) => spreadPlacement(job, cluster) }),
+  create: () => ({ place: (job, cluster) => spreadPlacement(job, cluster), requestOnly: true }),
 };
 
 export function spreadPlacement(job: JobView, cluster: ClusterView): Placement | undefined {

@@ -27,7 +27,7 @@ export const topologyAware: PlacementPolicy<z.output<typeof paramsSchema>> = {
   description:
     'Smallest span: one node, else one leaf switch, else one data centre, else the fewest data centres (by default only for gangs larger than a site); the tightest fit within a level. Across allowed kinds, the smallest span wins (first listed kind on ties).',
   params: paramsSchema,
-  create: (params) => ({ place: (job, cluster) => topologyAwarePlacement(job, cluster, undefined, params.cross_site, params.whole_nodes) }),
+  create: (params) => ({ place: (job, cluster) => topologyAwarePlacement(job, cluster, undefined, params.cross_site, params.whole_nodes), requestOnly: true }),
 };
 
 /** Span levels, smallest first. */

@@ -98,6 +98,7 @@ export type ClusterView = Pick<
   | 'nodeCpuFree'
   | 'nodeMemoryFree'
   | 'hostLimited'
+  | 'version'
 >;
 
 /** A waiting line the policy can walk in submission order; started or rejected jobs are skipped. */
@@ -170,6 +171,14 @@ export interface PlacementHints {
 export interface Placer {
   /** Devices for `job` on the cluster as it is now, or undefined when it does not fit now. */
   place(job: JobView, cluster: ClusterView, hints: PlacementHints): Placement | undefined;
+  /**
+   * Optional promise: the answer depends only on the job's request (devices, per-device share,
+   * CPU, memory, allowed kinds) and the cluster's free state: no random draws, no predicted rates,
+   * nothing about the job's identity, model or progress, no state kept between calls. The
+   * simulator then reuses an answer for an equal request until the cluster changes, so a queue
+   * that tries many equal jobs on one pass pays one search. Decisions are the same either way.
+   */
+  readonly requestOnly?: boolean;
   /**
    * Optional: what the policy will never do on this pool and why (e.g. device kinds it leaves idle),
    * one sentence each; the run prints them with the scenario's warnings.

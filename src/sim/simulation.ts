@@ -562,6 +562,12 @@ export class Simulation implements FailurePort, InferencePort {
   /** The first run failure (or input found unusable) raised while starting a job, kept so that no policy can swallow it. */
   private runFailure: RunFailedError | InputError | undefined;
 
+  /** ctx.place's answers by request, valid while the cluster's version is placeMemoVersion (null: no placement). */
+  private readonly placeMemo = new Map<string, Placement | null>();
+  private placeMemoVersion = -1;
+  /** Each job's request as a memo key, made once (a job's request does not change). */
+  private readonly requestKeys = new WeakMap<JobView, string>();
+
   private readonly hints: PlacementHints = makeHints(this, () => this.streams.stream(`placement:${this.policies.placementName}`));
 
   private makeContext(): SchedulingContext {
@@ -578,6 +584,23 @@ export class Simulation implements FailurePort, InferencePort {
         // that try every waiting job each pass (built-in or plug-in) then cost one check per job
         // that cannot start, not a placement search (identical decisions: the search would fail).
         if (!this.cluster.mayHoldNow(job.devices, job.milli, job.allowedKinds)) return undefined;
+        // A placer that answers from the request alone gives an equal request the same answer
+        // until the cluster changes (Placer.requestOnly): asked once per request and state.
+        const memo = this.policies.placer.requestOnly === true ? this.placeMemo : undefined;
+        let key: string | undefined;
+        if (memo) {
+          if (this.placeMemoVersion !== this.cluster.version) {
+            memo.clear();
+            this.placeMemoVersion = this.cluster.version;
+          }
+          key = this.requestKeys.get(job);
+          if (key === undefined) {
+            key = `${job.devices}|${job.milli}|${job.cpuMilli}|${job.memoryMiB}|${job.allowedKinds === undefined ? '*' : job.allowedKinds.join(',')}`;
+            this.requestKeys.set(job, key);
+          }
+          const known = memo.get(key);
+          if (known !== undefined) return known === null ? undefined : known;
+        }
         let p: Placement | undefined;
         try {
           p = this.policies.placer.place(job, this.cluster, this.hints);
@@ -585,6 +608,7 @@ export class Simulation implements FailurePort, InferencePort {
           if (e instanceof PolicyError) throw e;
           throw new PolicyError(this.policies.placementName, job.name, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
         }
+        if (memo) memo.set(key!, p ?? null);
         return p;
       },
       start: (job: JobView, placement: Placement) => this.start(job as SimJob, placement),
