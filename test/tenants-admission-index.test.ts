@@ -230,16 +230,40 @@ const queueArb = fc.record({
   reclaim: PREEMPTION,
   bwc: fc.oneof(fc.constant('never' as const), fc.constant('no-threshold' as const), fc.integer({ min: 0, max: 2 })),
   weight: fc.constantFrom(0, 0.5, 1, 2),
+  /** In a tree: in the sub-cohort rather than at the root. */
+  sub: fc.boolean(),
 });
+
+/** A two-level tree: a root with quota of its own and a sub-cohort with quota and limits. */
+const treeArb = fc.option(
+  fc.record({
+    rootNominal: fc.nat({ max: 4 }),
+    nominal: fc.tuple(fc.nat({ max: 4 }), fc.nat({ max: 4 })),
+    borrowing: fc.tuple(fc.option(fc.nat({ max: 6 })), fc.option(fc.nat({ max: 6 }))),
+    lending: fc.tuple(fc.option(fc.nat({ max: 10 })), fc.option(fc.nat({ max: 10 }))),
+  }),
+);
+type TreeCase = typeof treeArb extends fc.Arbitrary<infer T> ? T : never;
 
 type QueueCase = typeof queueArb extends fc.Arbitrary<infer T> ? T : never;
 
-function tenantsFrom(queues: QueueCase[], fair: boolean): Tenants {
+function tenantsFrom(queues: QueueCase[], fair: boolean, tree: TreeCase = null): Tenants {
+  const cohorts = tree
+    ? [
+        { name: 'c', quota: { k0: tree.rootNominal } },
+        {
+          name: 's',
+          parent: 'c',
+          quota: Object.fromEntries([0, 1].map((k) => [`k${k}`, { nominal: tree.nominal[k]!, borrowing_limit: tree.borrowing[k] ?? undefined, lending_limit: tree.lending[k] ?? undefined }])),
+        },
+      ]
+    : [];
   const spec = {
     fair_sharing: fair,
+    cohorts,
     queues: queues.map((q, i) => ({
       name: `q${i}`,
-      ...(q.cohort ? { cohort: 'c' } : {}),
+      ...(q.cohort ? { cohort: tree && q.sub ? 's' : 'c' } : {}),
       weight: q.weight,
       quota: Object.fromEntries(
         [0, 1].map((k) => [
@@ -299,5 +323,45 @@ describe('mayPreempt', () => {
     // Both outcomes occur, so the property says something.
     expect(ruledOut).toBeGreaterThan(300);
     expect(found).toBeGreaterThan(100);
+  });
+
+  it('holds over a tree of cohorts too (quota only grows as usage falls, at every level)', () => {
+    let ruledOut = 0;
+    let found = 0;
+    fc.assert(
+      fc.property(
+        fc.array(queueArb, { minLength: 2, maxLength: 3 }),
+        treeArb.filter((t) => t !== null),
+        fc.array(fc.tuple(fc.nat({ max: 2 }), fc.nat({ max: 1 }), fc.integer({ min: 1, max: 4 }), fc.nat({ max: 2 })), { maxLength: 14 }),
+        fc.tuple(fc.nat({ max: 2 }), fc.nat({ max: 1 }), fc.integer({ min: 1, max: 8 }), fc.nat({ max: 2 })),
+        (queues, tree, admits, [wq, wk, wd, wp]) => {
+          const t = tenantsFrom(queues, false, tree);
+          const book = new QuotaBook(t, 2);
+          const admitted: Admission[] = [];
+          admits.forEach(([q, k, d, priority], i) => {
+            if (q >= queues.length || !book.fits(q, k, d * 1000)) return;
+            book.add(q, k, d * 1000);
+            admitted.push({ queue: q, kind: k, milli: d * 1000, priority, submitS: i, id: i, admittedS: i, seq: i });
+          });
+          const w = { queue: wq % queues.length, kind: wk, milli: wd * 1000, priority: wp, submitS: 5, id: 100 };
+          const held = (q: number, k: number, p: number, orEqual: boolean): number =>
+            admitted.filter((a) => a.queue === q && a.kind === k && (a.priority < p || (orEqual && a.priority === p))).reduce((s, a) => s + a.milli, 0);
+          const may = mayPreempt(book, w, held);
+          const targets = classicTargets(book, w, admitted);
+          if (!may) {
+            ruledOut++;
+            expect(targets).toBeUndefined();
+          }
+          if (targets) found++;
+          // Quota is conserved: after giving everything back, every queue sees the idle tree again.
+          const idle = new QuotaBook(t, 2);
+          for (const a of admitted) book.remove(a.queue, a.kind, a.milli);
+          for (let q = 0; q < queues.length; q++) for (let k = 0; k < 2; k++) expect(book.available(q, k)).toBe(idle.available(q, k));
+        },
+      ),
+      { numRuns: 2000, seed: 79 },
+    );
+    expect(ruledOut).toBeGreaterThan(200);
+    expect(found).toBeGreaterThan(50);
   });
 });
