@@ -125,7 +125,7 @@ const SERVICE: Record<ServiceMetric, Entry> = {
 const TENANT: Record<string, Entry> = {
   mean_share: ['fraction', 'neutral', 'fraction', "devices its jobs held, time-averaged, over the pool's devices"],
   borrowed_device_hours: ['device-hours', 'neutral', 'non-negative', 'quota it used beyond its nominal quota, over time'],
-  lent_device_hours: ['device-hours', 'neutral', 'non-negative', 'its unused nominal quota that other queues of its cohort used, over time'],
+  lent_device_hours: ['device-hours', 'neutral', 'non-negative', 'its unused nominal quota that other queues of its cohort tree used, over time (what they borrow is credited to the queues of the tree in proportion to their idle lendable quota; the quota of a cohort itself lends to the credit of no queue)'],
   preempted_jobs: ['count', 'lower', 'non-negative', 'its jobs preempted at least once'],
   queueing_delay_p95_s: ['s', 'lower', 'non-negative', "95th percentile of its jobs' queueing delay"],
   jct_mean_s: ['s', 'lower', 'non-negative', 'mean completion time of its jobs'],
