@@ -181,6 +181,27 @@ describe('hierarchical cohorts in a run', () => {
     expect(tenants.find((l) => l.startsWith('p1,'))!.split(',')[6]).toBe('1'); // preempted_jobs
   });
 
+  it("borrowing from a cohort's own quota credits no queue: b borrows 8 for an hour, a lends 4 of them, org's own 4 the rest", () => {
+    const r = runToCsv(
+      load(`${POOL.replace('count: 3', 'count: 1')}
+tenants:
+  queues:
+    - { name: a, cohort: org, quota: { H100: 4 } }
+    - { name: b, cohort: org, quota: { H100: 0 } }
+  cohorts:
+    - { name: org, quota: { H100: 4 } }
+workloads:
+  - jobs:
+      - { name: b1, devices: 8, duration: 1h, reference_device: H100, queue: b }
+`),
+    );
+    expect(r.jobs[0]!.start_s).toBe(0);
+    const rows = Object.fromEntries(r.tenants!.rows.map((t) => [t.tenant, t]));
+    expect(rows.b!.borrowed_device_hours).toBe(8);
+    expect(rows.a!.lent_device_hours).toBe(4);
+    expect(rows.b!.lent_device_hours).toBe(0);
+  });
+
   it('reads Cohort manifests: spec.parent (v1beta1) or spec.parentName (v1beta2), and quota of their own', () => {
     const manifests = `
 apiVersion: kueue.x-k8s.io/v1beta1
