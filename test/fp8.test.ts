@@ -75,4 +75,38 @@ workloads:
       expect((e as Error).message).toMatch(/A100-80GB[^:]*: no FP8 training there/);
     }
   });
+
+  it("is refused beside a job's `efficiency`, which would leave FP8 without effect (listed jobs and generators)", () => {
+    const model = '{ layers: 16, hidden_size: 2048, seq_len: 2048, global_batch: 1M, precision: fp8, recompute: full }';
+    const listed = `name: f
+datacentres:
+  - name: dc
+    node_groups: [{ count: 1, device: H100 }]
+workloads:
+  - jobs:
+      - { name: j, devices: 8, params: 1B, tokens: 1B, efficiency: 0.4, model: ${model}, layout: { tp: 1, dp: 8 } }
+`;
+    const generated = `name: f
+datacentres:
+  - name: dc
+    node_groups: [{ count: 1, device: H100 }]
+workloads:
+  - generator: { count: 2, arrival: { process: poisson, rate: 1/h }, devices: 8, params: 1B, tokens: 1B, efficiency: 0.4, model: ${model} }
+`;
+    for (const [text, path] of [
+      [listed, 'workloads[0].jobs[0].efficiency'],
+      [generated, 'workloads[0].generator.efficiency'],
+    ] as const) {
+      try {
+        scenarioFromText(text);
+        throw new Error('accepted');
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        expect((e as Error).message).toContain(`${path}: \`efficiency\` sets one fraction of the kind's BF16 peak for every kernel, so \`model.precision: fp8\` would not change this job's speed`);
+      }
+      // Without efficiency, or in bf16, the same job is accepted.
+      expect(() => scenarioFromText(text.replace('efficiency: 0.4, ', ''))).not.toThrow();
+      expect(() => scenarioFromText(text.replace('precision: fp8, ', ''))).not.toThrow();
+    }
+  });
 });

@@ -446,6 +446,16 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     fail: (path, message) => fail([...at, ...path], message),
     warn: (path, message) => warn([...at, ...path], message),
   });
+  // A job's `efficiency` stands for every kernel at the kind's default-precision peak: FP8 GEMMs
+  // would be silently ignored under it.
+  const efficiencyWithFp8 = (j: { efficiency?: number | undefined; model?: { precision?: string | undefined } | undefined }, at: readonly PathKey[]): void => {
+    if (j.efficiency !== undefined && j.model?.precision === 'fp8') {
+      fail(
+        [...at, 'efficiency'],
+        "`efficiency` sets one fraction of the kind's BF16 peak for every kernel, so `model.precision: fp8` would not change this job's speed: drop `efficiency` to time its layer GEMMs at the FP8 peak (the operator-level model), or drop `precision: fp8`",
+      );
+    }
+  };
   // --- end of the training layout and memory helpers ---
 
   // Names of workloads and jobs. A generator's jobs are named '<generator>-<n>' and its name keys its
@@ -515,6 +525,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           return;
         }
         if (j.layout && j.params === undefined) fail([...at, 'layout'], 'a layout needs the model: give `params` (its size) too');
+        efficiencyWithFp8(j, at);
         // --- the model's layout and memory on the job's kinds (model/training-fit.ts) ---
         let fittingKinds: readonly number[] | undefined = allowedKinds;
         if (j.params !== undefined) {
@@ -695,6 +706,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           fail([...at, 'reference_device'], `job type '${g.job_type}' has no throughput on ${kinds[referenceKind]!.name}, so a duration measured there means nothing; give a kind its row lists`);
         }
       }
+      efficiencyWithFp8(g, at);
       checkGenerator(g, allowed as number[] | undefined, fitPool, reportAt(at)); // model/training-fit.ts
       generators.push({ name: g.name ?? `workloads[${wi}]`, spec: g, allowedKinds: allowed as number[] | undefined, referenceKind, ...(queue !== undefined ? { queue } : {}), ...(speed ? { kindRate: speed.kindRate } : {}) });
     }

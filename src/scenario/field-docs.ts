@@ -80,7 +80,7 @@ const MODEL: Docs = {
   attention: "Attention kernel: 'standard' (scores through memory, as the published runs of 2020-2022; the default) or 'flash' (FlashAttention: set it for any stack since 2023).",
   sequence_parallel: 'Megatron sequence parallelism: norms and dropouts on 1/tp of the tokens; default on with `attention: flash`, off with standard attention (as before 2022).',
   gradient_bytes: 'Bytes per gradient element in the data-parallel reduction (4 = fp32), in (0, 16].',
-  precision: "GEMM precision of the transformer layers: 'bf16' (the default) or 'fp8' (Transformer Engine: layer GEMMs in FP8 at the kind's FP8 peak, an FP8 weight copy kept; attention, output layer and communication in bf16). Refused on kinds without FP8 tensor cores.",
+  precision: "GEMM precision of the transformer layers: 'bf16' (the default) or 'fp8' (Transformer Engine: layer GEMMs in FP8 at the kind's FP8 peak, an FP8 weight copy kept; attention, output layer and communication in bf16). Refused on kinds without FP8 tensor cores, and beside a job's `efficiency` (one fraction of the BF16 peak for every kernel).",
   moe: "Mixture-of-experts FFNs (Mixtral, DeepSeek-V3): `params` is then the total parameter count, and useful work counts the parameters a token passes through (6 x active parameters x tokens).",
   'moe.experts': 'Routed experts per MoE layer.',
   'moe.top_k': 'Experts each token is routed to.',
