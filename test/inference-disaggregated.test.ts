@@ -261,3 +261,66 @@ describe('the report of a serving sweep', () => {
     ]);
   });
 });
+
+describe('layer-wise KV streaming (kv_streaming: layerwise), by hand', () => {
+  // The toy's prefill is one 10 ms iteration. Streaming sends all but the last layer's KV during it,
+  // in a flow capped at the rate the KV is made (bytes / 10 ms); at its end that flow gives way to
+  // one with what it had left plus the last layer's KV. kv_transfer_p50_s measures from the end.
+  const layerwise = (text: string): string => text.replace('    max_batch: 8\n', '    max_batch: 8\n    kv_streaming: layerwise\n');
+  const lat = (interDcS: number): number => 2e-6 + 6 * 1e-6 + interDcS;
+
+  it('on a slow link the 10 ms of prefill carry 10 ms of the link: the transfer ends 10 ms sooner', () => {
+    const base = run(twoSites([{ name: 'a', prompt: 1000, kvBytesPerToken: 1e6 }]));
+    const streamed = run(layerwise(twoSites([{ name: 'a', prompt: 1000, kvBytesPerToken: 1e6 }])));
+    const link = 10e9 / 8;
+    expect(base.services[0]!.kvTransfer.quantile(0.5)).toBeCloseTo(1e9 / link + lat(5e-3), 9);
+    expect(streamed.services[0]!.kvTransfer.quantile(0.5)).toBeCloseTo((1e9 - 0.01 * link) / link + lat(5e-3), 9);
+    // The first token still leaves when the prefill ends; all the bytes move either way.
+    expect(streamed.result.services[0]!.ttft_p50_s).toBeCloseTo(0.01, 9);
+    expect(streamed.services[0]!.kvBytes).toBe(1e9);
+  });
+
+  it('where the NIC rail (50 GB/s) is the bottleneck, half of a 1 GB cache leaves during the prefill', () => {
+    const streamed = run(layerwise(twoSites([{ name: 'a', prompt: 1000, kvBytesPerToken: 1e6 }], '1600Gbps', '1ms')));
+    expect(streamed.services[0]!.kvTransfer.quantile(0.5)).toBeCloseTo(0.5e9 / 50e9 + lat(1e-3), 9);
+  });
+
+  it('when the KV is made slower than the network carries it, only the last layer waits for the prefill', () => {
+    // 100 MB made over 10 ms = 10 GB/s, under the 50 GB/s rail: the first layers are across by then.
+    const streamed = run(layerwise(twoSites([{ name: 'a', prompt: 1000, kvBytesPerToken: 1e5 }], '1600Gbps', '1ms')));
+    const layers = streamed.services[0]!.svc.model.layers;
+    expect(layers).toBeGreaterThan(1);
+    expect(streamed.services[0]!.kvTransfer.quantile(0.5)).toBeCloseTo(1e8 / layers / 50e9 + lat(1e-3), 9);
+  });
+
+  it('many requests: every KV arrives, the same bytes move, TPOT falls, and same seed gives the same rows', () => {
+    const svc = [{ name: 'a', prompt: 2000, kvBytesPerToken: 2e5, count: 200, rate: '20/s' }];
+    const base = run(twoSites(svc, '100Gbps', '2ms'));
+    const a = run(layerwise(twoSites(svc, '100Gbps', '2ms')));
+    const b = run(layerwise(twoSites(svc, '100Gbps', '2ms')));
+    expect(a.result.services[0]!.requests).toBe(200);
+    expect(a.result.services[0]!.requests_unfinished).toBe(0);
+    expect(a.services[0]!.kvBytes).toBe(base.services[0]!.kvBytes);
+    expect(a.result.services[0]!.tpot_p50_s).toBeLessThan(base.result.services[0]!.tpot_p50_s);
+    expect(a.result.services[0]!.ttft_p50_s).toBeCloseTo(base.result.services[0]!.ttft_p50_s, 9);
+    expect(JSON.stringify(a.result.services)).toBe(JSON.stringify(b.result.services));
+  });
+
+  it('is refused on a colocated service', () => {
+    const colocated = `name: c
+seed: 1
+datacentres:
+  - name: dc
+    node_groups: [{ count: 1, device: H100 }]
+services:
+  - name: s
+    model: { params: 8B }
+    replicas: { count: 1, device: H100, datacentre: dc }
+    kv_streaming: layerwise
+    streams:
+      - arrival: { process: poisson, rate: 1/s }
+        count: 1
+`;
+    expect(() => scenarioFromText(colocated)).toThrow(/services\[0\]\.kv_streaming: KV streaming is how a disaggregated service moves the KV cache/);
+  });
+});

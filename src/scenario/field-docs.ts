@@ -306,6 +306,8 @@ const SERVICE: Docs = {
   decode: 'Disaggregated serving: the pool that receives the KV cache and generates the remaining tokens.',
   ...under('decode', POOL),
   max_batch: 'Sequences in a replica\'s running batch (continuous batching).',
+  kv_streaming:
+    "Disaggregated services: when the KV cache leaves the prefill replica. after-prefill (default): all of it once the prompt's prefill ends. layerwise (Splitwise, DistServe, Mooncake): each layer's as soon as that layer is prefilled, so all but the last layer's KV moves during the prompt's last prefill iteration (a flow capped at the rate the KV is made) and only the rest waits for its end; kv_transfer_p50_s and _p99_s then measure the part left after the prefill.",
   chunked_prefill:
     "Chunked prefill (Sarathi-Serve; vLLM's enable_chunked_prefill): each iteration processes at most `token_budget` tokens. On colocated replicas, one per decoding sequence first, then chunks of the admitted prompts' prefill, so a long prompt prefills over several iterations while the batch keeps decoding (shorter decode stalls, a slightly later first token). On a disaggregated service, the prefill pool's iterations: the prompt in progress first, then new prompts, a long one split over several iterations (its KV transfer starts after the last); replaces the pool's `max_batch_tokens`. Off when absent: a prompt prefills in one iteration.",
   'chunked_prefill.token_budget': "Tokens per iteration (vLLM's max_num_batched_tokens): a whole number, at least `max_batch` on colocated replicas. Small budgets make prefill pay the weight read many times over.",

@@ -225,11 +225,12 @@ export class NetworkProgressModel implements ProgressModel {
    * each through its own NIC rail (as NCCL binds a GPU to its nearest NIC), so the flow is capped
    * at `ranks` rails of either end and at `ranks` connections' window / RTT on long links. The
    * last byte arrives one route latency after the fluid transfer ends. fromNode !== toNode.
+   * `maxBytesPerS` caps it further (a sender that cannot produce the bytes faster).
    */
-  startNodeTransfer(name: string, fromNode: number, toNode: number, bytes: number, ranks: number, onDone: (t: TransferState) => void): TransferState {
+  startNodeTransfer(name: string, fromNode: number, toNode: number, bytes: number, ranks: number, onDone: (t: TransferState) => void, maxBytesPerS = Infinity): TransferState {
     const r = this.topology.route(fromNode, toNode);
     const rail = (n: number): number => (this.topology.nodeNicBytesPerS[n]! / this.topology.nodeRails[n]!) * this.topology.connectionsFrom(n, ranks);
-    const capBytesPerS = Math.min(rail(fromNode), rail(toNode), this.flowCapBytesPerS(r, fromNode, ranks));
+    const capBytesPerS = Math.min(rail(fromNode), rail(toNode), this.flowCapBytesPerS(r, fromNode, ranks), maxBytesPerS);
     return this.addTransfer(name, r.links, r.latencyS, bytes, capBytesPerS, onDone);
   }
 
@@ -313,6 +314,28 @@ export class NetworkProgressModel implements ProgressModel {
       const cap = this.topology.linkCapacityBytesPerS[l]!;
       emit({ link: this.topology.linkNames[l]!, start_s: startS, end_s: endS, bytes_carried: bytes, utilisation: dt > 0 ? bytes / (cap * dt) : 0 });
     }
+  }
+
+  /**
+   * Stop a transfer before its fluid part ends (its onDone is then never called): the bytes it
+   * carried count on its links, and the bytes it had left are returned, for the caller to send on
+   * other terms. A transfer whose fluid part has ended (its last byte in flight) is left alone: 0.
+   */
+  stopTransfer(t: TransferState): number {
+    const flow = t.flow;
+    if (this.transferOfFlow[flow]?.t !== t) return 0;
+    const left = Math.max(0, this.network.remaining(flow, this.clock));
+    this.transferOfFlow[flow] = undefined;
+    this.liveTransfers--;
+    this.touch(this.routeOfFlow[flow]);
+    for (const l of this.routeOfFlow[flow] ?? []) {
+      this.linkFlows[l]!--;
+      this.linkBytes[l] = (this.linkBytes[l] ?? 0) + (t.bytes - left);
+    }
+    this.routeOfFlow[flow] = undefined;
+    this.network.removeFlow(flow, this.clock);
+    this.sync(undefined);
+    return left;
   }
 
   /** Names of the transfers whose last byte has not left yet (stalled ones included). */

@@ -56,12 +56,20 @@ export interface FailurePort extends PoolContext {
   failureRateOf: ((job: SimJob) => number) | undefined;
 }
 
+/** A transfer on the flow network, as inference services see it. */
+export interface TransferHandle {
+  readonly startS: number;
+  readonly finishS: number;
+}
+
 /** What inference services may do: lease devices, give them back, and preempt training to make room. */
 export interface InferencePort extends PoolContext {
   /** The flow network (present whenever a service is disaggregated): KV caches move on it. */
   readonly network:
     | {
-        startNodeTransfer(name: string, fromNode: number, toNode: number, bytes: number, ranks: number, onDone: (t: { readonly startS: number; readonly finishS: number }) => void): unknown;
+        startNodeTransfer(name: string, fromNode: number, toNode: number, bytes: number, ranks: number, onDone: (t: TransferHandle) => void, maxBytesPerS?: number): TransferHandle;
+        /** Stop a transfer whose fluid part has not ended (its onDone never comes): the bytes it had left, else 0. */
+        stopTransfer(t: TransferHandle): number;
       }
     | undefined;
   acquire(placement: Placement, owner: string): Lease;

@@ -166,6 +166,9 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   if (disaggregated && s.slo?.admission) {
     bad([...at, 'slo', 'admission'], 'admission control is modelled for colocated replicas only; a disaggregated service takes every request (drop `admission`, or serve with `replicas`)');
   }
+  if (!disaggregated && s.kv_streaming !== 'after-prefill') {
+    bad([...at, 'kv_streaming'], 'KV streaming is how a disaggregated service moves the KV cache from its prefill pool to its decode pool; colocated replicas move none (drop `kv_streaming`, or serve with `prefill` and `decode` pools)');
+  }
   if (disaggregated && s.chunked_prefill !== undefined && s.prefill?.max_batch_tokens !== undefined) {
     bad([...at, 'prefill', 'max_batch_tokens'], 'with chunked prefill the prefill pool\'s iterations take `chunked_prefill.token_budget` tokens, and a longer prompt is split over several: drop `max_batch_tokens`');
   }

@@ -207,6 +207,12 @@ export const serviceSchema = z.strictObject({
       token_budget: z.number().int().positive(),
     })
     .optional(),
+  /**
+   * Disaggregated: when the KV cache leaves the prefill replica. after-prefill: all of it once the
+   * prompt is prefilled; layerwise: each layer's as soon as that layer is prefilled (Splitwise,
+   * DistServe, Mooncake), so only the last layer's waits for the prefill to end.
+   */
+  kv_streaming: z.enum(['after-prefill', 'layerwise']).default('after-prefill'),
   balancer: balancerRefSchema.default({ name: 'power-of-two', params: {} }),
   /** Latency objectives; a request attains the SLO when it meets all of those given. */
   slo: z

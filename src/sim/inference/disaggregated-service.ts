@@ -60,6 +60,11 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
   private prefixLookups = 0;
   private prefixHits = 0;
   private outstanding = 0;
+  /**
+   * Layer-wise KV streaming (kv_streaming: layerwise): each layer's KV leaves as soon as that layer
+   * is prefilled, so all but the last layer's move during the prompt's last prefill iteration.
+   */
+  readonly lastIterationStarts: ((req: InferenceRequest, p: PrefillReplica, endS: number) => void) | undefined;
 
   constructor(
     private readonly system: InferenceSystem,
@@ -70,6 +75,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
     const d = svc.disaggregated!;
     this.prefillPool = d.prefill;
     this.decodePool = d.decode;
+    this.lastIterationStarts = svc.spec.kv_streaming === 'layerwise' ? (r, p, endS) => this.streamFirstLayers(r, p, endS) : undefined;
     const at = ['services', svc.index, 'balancer'];
     const b = system.options.policies?.balancers?.[svc.index] ?? resolveBalancer(svc.spec.balancer, at, system.sim.resolved.src, system.options.balancers);
     this.prefillBalancer = b.balancer;
@@ -218,6 +224,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
     const bytes = req.promptTokens * this.svc.model.kvBytesPerToken;
     const from = p.node;
     const to = d.lease.placement.nodes[0]!;
+    const streamed = this.lastIterationStarts !== undefined;
     const arrived = (): void => {
       this.kvTransfer.add(this.engine.now - now);
       this.kvBytes += bytes;
@@ -229,10 +236,55 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
     else if (from === to) {
       // Both replicas on one node: NVLink (or the kind's scale-up interconnect), not shared.
       const hw = this.prefillPool.hardware;
-      this.engine.after(hw.interconnectLatencyS + bytes / (hw.interconnectBandwidthBytesPerS * hw.interconnectEfficiency * Math.min(hw.tp, this.decodePool.hardware.tp)), arrived);
+      const rate = this.nvlinkBytesPerS();
+      // Streamed: the first layers' KV went during the iteration, as fast as it was made or the link allows.
+      const left = streamed ? bytes - Math.min(this.earlyBytes(bytes), rate * (now - req.kvStreamStartS)) : bytes;
+      this.engine.after(hw.interconnectLatencyS + left / rate, arrived);
     } else {
-      this.sim.network!.startNodeTransfer(`${this.svc.name}:kv:${req.id}`, from, to, bytes, Math.min(this.prefillPool.hardware.tp, this.decodePool.hardware.tp), arrived);
+      let left = bytes;
+      if (streamed && req.kvStream !== undefined) {
+        // The first layers' flow gives way to one with what it had left and the last layer, uncapped.
+        left = this.sim.network!.stopTransfer(req.kvStream) + (bytes - this.earlyBytes(bytes));
+        req.kvStream = undefined;
+      } else if (streamed) left = bytes - this.earlyBytes(bytes);
+      this.sim.network!.startNodeTransfer(`${this.svc.name}:kv:${req.id}`, from, to, left, this.kvRanks(), arrived);
     }
+  }
+
+  /** Bytes of all layers but the last: what can leave while the prompt's last iteration runs. */
+  private earlyBytes(bytes: number): number {
+    const layers = this.svc.model.layers;
+    return (bytes * (layers - 1)) / layers;
+  }
+
+  /** Devices of a replica pair that send KV in parallel (one NIC rail each). */
+  private kvRanks(): number {
+    return Math.min(this.prefillPool.hardware.tp, this.decodePool.hardware.tp);
+  }
+
+  /** KV transfer rate between two replicas of one node (the kind's scale-up interconnect). */
+  private nvlinkBytesPerS(): number {
+    const hw = this.prefillPool.hardware;
+    return hw.interconnectBandwidthBytesPerS * hw.interconnectEfficiency * this.kvRanks();
+  }
+
+  /**
+   * Layer-wise streaming: the prompt's last prefill iteration starts now and ends at `endS`; its first
+   * layers' KV is made at bytes x (layers - 1) / layers over the iteration, so a flow of those bytes
+   * starts now, capped at that rate (it cannot send KV not yet computed). prefillDone stops it and
+   * sends what it had left with the last layer's KV.
+   */
+  private streamFirstLayers(req: InferenceRequest, p: PrefillReplica, endS: number): void {
+    const d = req.decodeReplica;
+    if (d === undefined) return;
+    const now = this.engine.now;
+    req.kvStreamStartS = now;
+    const bytes = req.promptTokens * this.svc.model.kvBytesPerToken;
+    const early = this.earlyBytes(bytes);
+    const from = p.node;
+    const to = d.lease.placement.nodes[0]!;
+    if (!(early > 0) || from === to || !(endS > now)) return;
+    req.kvStream = this.sim.network!.startNodeTransfer(`${this.svc.name}:kv:${req.id}:layers`, from, to, early, this.kvRanks(), () => {}, bytes / (endS - now));
   }
 
   requestDone(req: InferenceRequest, r: Replica): void {

@@ -35,6 +35,11 @@ export interface PrefillHost {
   tokensProcessed(tokens: number, outputTokens: number): void;
   /** A request carrying a prefix was admitted: whether the replica held the prefix's KV (a hit). */
   prefixLookedUp(hit: boolean): void;
+  /**
+   * Set when the service streams KV layer by layer: told at the start of the iteration that
+   * completes `req`'s prompt, which ends at `endS`.
+   */
+  readonly lastIterationStarts?: ((req: InferenceRequest, replica: PrefillReplica, endS: number) => void) | undefined;
 }
 
 export class PrefillReplica implements ReplicaView {
@@ -127,7 +132,10 @@ export class PrefillReplica implements ReplicaView {
     this.compactQueue();
     if (group.length === 0) return;
     this.busy = true;
-    this.host.engine.at(now + prefillS(this.timing, tokens), this.onPrefillDone);
+    const endS = now + prefillS(this.timing, tokens);
+    this.host.engine.at(endS, this.onPrefillDone);
+    const starts = this.host.lastIterationStarts;
+    if (starts !== undefined) for (const r of group) starts(r, this, endS);
   }
 
   /** Prompt tokens of `r` whose KV this replica's prefix cache holds now (at most all but the last). */
@@ -199,7 +207,10 @@ export class PrefillReplica implements ReplicaView {
     this.compactQueue();
     if (group.length === 0) return;
     this.busy = true;
-    this.host.engine.at(now + mixedStepS(this.timing, tokens, context), this.onChunkDone);
+    const endS = now + mixedStepS(this.timing, tokens, context);
+    this.host.engine.at(endS, this.onChunkDone);
+    const starts = this.host.lastIterationStarts;
+    if (starts !== undefined) for (const r of group) if (r.cachedTokens + r.prefilledTokens + r.chunkTokens >= r.promptTokens) starts(r, this, endS);
   }
 
   /** A chunked iteration is over: the prompts whose last chunk it ran have their first token; the others stay. */

@@ -34,7 +34,7 @@
 import type { ScheduledEvent, Engine } from '../../engine/engine.js';
 import { DecodeSegment, decodeStepS, mixedStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
-import type { Lease } from '../subsystem.js';
+import type { Lease, TransferHandle } from '../subsystem.js';
 import { PrefixCache, type PrefixEntry } from './prefix-cache.js';
 
 /** A request in flight. */
@@ -64,6 +64,9 @@ export class InferenceRequest {
   /** Chunked prefill: prompt tokens computed so far (the cached ones apart), and in the iteration in progress. */
   prefilledTokens = 0;
   chunkTokens = 0;
+  /** Layer-wise KV streaming: the transfer of its first layers' KV, started with its last prefill iteration, and when. */
+  kvStream: TransferHandle | undefined = undefined;
+  kvStreamStartS = Number.NaN;
 
   constructor(
     readonly id: number,
