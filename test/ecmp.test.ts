@@ -65,6 +65,24 @@ describe('ecmp', () => {
     expect(spines.size).toBeGreaterThan(1);
   });
 
+  it('fat tree, hashed: a path keeps to one aggregation switch, up and down, leaf and pod links alike', () => {
+    const { topo } = build(site('{ kind: fat-tree, nodes_per_leaf: 2, leaves_per_pod: 2, pod_oversubscription: 2, ecmp: { mode: hash, paths: 4 } }'));
+    const nic = topo.nodeNicBytesPerS[0]!;
+    expect(topo.linkCapacityBytesPerS[topo.linkNames.indexOf('pod-up:dc:1:3')]).toBeCloseTo((4 * nic) / 2 / 4, 3);
+    for (let a = 0; a < 8; a++) {
+      for (let b = 0; b < 8; b++) {
+        if (a === b || a >> 1 === b >> 1) continue;
+        const p = ecmpPath(a, b, 4);
+        const fabric = topo.route(a, b).links.map((l) => topo.linkNames[l]!).slice(1, -1);
+        const expected = a >> 2 === b >> 2 ? [`leaf-up:dc:${a >> 1}:${p}`, `leaf-down:dc:${b >> 1}:${p}`] : [`leaf-up:dc:${a >> 1}:${p}`, `pod-up:dc:${a >> 2}:${p}`, `pod-down:dc:${b >> 2}:${p}`, `leaf-down:dc:${b >> 1}:${p}`];
+        expect(fabric).toEqual(expected);
+      }
+    }
+    // Split is the aggregate here too.
+    const none = outputs(site('{ kind: fat-tree, nodes_per_leaf: 2, leaves_per_pod: 2, pod_oversubscription: 4 }'));
+    expect(outputs(site('{ kind: fat-tree, nodes_per_leaf: 2, leaves_per_pod: 2, pod_oversubscription: 4, ecmp: { mode: split, paths: 4 } }'))).toBe(none);
+  });
+
   it('by hand: three flows out of a leaf over two paths collide, and get less than split gives them', () => {
     // Leaves of 3 nodes, non-blocking: the leaf's uplink is 3 NICs; hashed, 2 paths of 1.5 NICs each.
     const flows: [number, number][] = [
@@ -90,7 +108,11 @@ describe('ecmp', () => {
   });
 
   it('hash: 80 random flows on a leaf-spine and a rail-optimized fabric match the max-min reference and never exceed a link', () => {
-    for (const t of ['{ kind: leaf-spine, nodes_per_leaf: 3, oversubscription: 1.5, ecmp: { mode: hash, paths: 3 } }', '{ kind: rail-optimized, nodes_per_group: 4, oversubscription: 2, ecmp: { mode: hash, paths: 5 } }']) {
+    for (const t of [
+      '{ kind: leaf-spine, nodes_per_leaf: 3, oversubscription: 1.5, ecmp: { mode: hash, paths: 3 } }',
+      '{ kind: rail-optimized, nodes_per_group: 4, oversubscription: 2, ecmp: { mode: hash, paths: 5 } }',
+      '{ kind: fat-tree, nodes_per_leaf: 2, leaves_per_pod: 2, leaf_oversubscription: 1.5, pod_oversubscription: 2, ecmp: { mode: hash, paths: 3 } }',
+    ]) {
       const { topo, network } = build(site(t, 12));
       let x = 4242;
       const rand = (n: number): number => ((x = (x * 1103515245 + 12345) % 2147483648), x % n);
@@ -132,7 +154,7 @@ describe('ecmp', () => {
     expect(refusal('{ kind: leaf-spine, ecmp: { mode: hash, paths: 0 } }')).toMatch(/test\.yaml:6:\d+: datacentres\[0\]\.topology\.ecmp\.paths/);
     expect(refusal('{ kind: leaf-spine, ecmp: { mode: adaptive, paths: 4 } }')).toMatch(/topology\.ecmp\.mode/);
     expect(refusal('{ kind: leaf-spine, ecmp: { mode: hash } }')).toMatch(/topology\.ecmp\.paths/);
-    // Not (yet) for the fat tree's two tiers of paths, nor the torus's dimension-ordered routes.
-    expect(refusal('{ kind: fat-tree, leaves_per_pod: 2, ecmp: { mode: hash, paths: 4 } }')).toMatch(/topology\.ecmp: unknown key 'ecmp'/);
+    // Not for the torus's dimension-ordered routes.
+    expect(refusal('{ kind: torus, dims: [2, 4], link_bandwidth: 10GB/s, ecmp: { mode: hash, paths: 4 } }')).toMatch(/topology\.ecmp: unknown key 'ecmp'/);
   });
 });

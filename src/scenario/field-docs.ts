@@ -368,7 +368,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'datacentres[].topology.nodes_per_leaf': 'Nodes attached to one leaf (ToR) switch; placement groups nodes by leaf.',
   'datacentres[].topology.oversubscription': 'leaf-spine, rail-optimized: leaf downlink : uplink capacity ratio (1 = non-blocking), in [1, 1000].',
   'datacentres[].topology.nodes_per_group': 'rail-optimized: nodes in one rail group (NIC i of each goes to the group\'s rail leaf i; default 32, a DGX SuperPOD scalable unit); placement groups nodes by rail group.',
-  'datacentres[].topology.ecmp': 'leaf-spine, rail-optimized: equal-cost multipath over the spines. Absent (or mode split): each flow spread evenly over them, one aggregate uplink per leaf. docs/network.md.',
+  'datacentres[].topology.ecmp': 'leaf-spine, rail-optimized, fat-tree: equal-cost multipath over the spines (a fat tree\'s aggregation switches and their share of the core). Absent (or mode split): each flow spread evenly over them, one aggregate uplink per leaf. docs/network.md.',
   'datacentres[].topology.ecmp.mode': "split (every flow spread evenly over the paths) or hash (each node pair's traffic hashed onto one path: collisions share a spine link while another idles).",
   'datacentres[].topology.ecmp.paths': 'Equal-cost paths between two leaves (the spines a leaf\'s uplinks spread over), 1 to 1024; hashed, each is a link of the leaf\'s uplink capacity / paths.',
   'datacentres[].topology.planes': 'rail-optimized: 1, or 2 to split each NIC port over two independent planes of rail leaves and spines (Alibaba HPN; default 1).',

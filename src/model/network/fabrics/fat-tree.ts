@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { switchesFor, type FabricKind } from '../fabric-kind.js';
 import { closTier, sum } from './clos-tier.js';
+import { ecmpPath, ecmpSchema, hashedPaths, spineLinks } from './ecmp.js';
 
 export const fatTreeSchema = z.strictObject({
   kind: z.literal('fat-tree'),
@@ -18,6 +19,11 @@ export const fatTreeSchema = z.strictObject({
   leaf_oversubscription: boundedNumber(1, 1000).default(1),
   /** Aggregation downlink : uplink capacity ratio (aggregation -> core), at most 1000. */
   pod_oversubscription: boundedNumber(1, 1000).default(1),
+  /**
+   * Equal-cost multipath (absent: split, one aggregate link per leaf and pod). Hashed, `paths` is
+   * the aggregation switches of a pod: a path keeps to one of them and its share of the core.
+   */
+  ecmp: ecmpSchema.optional(),
 });
 
 export type FatTreeSpec = z.output<typeof fatTreeSchema>;
@@ -33,25 +39,29 @@ export const fatTree: FabricKind<FatTreeSpec> = {
     const podOf = (n: number): number => Math.floor(leafOf(n) / spec.leaves_per_pod);
     const leafCapacity: number[] = [];
     for (const n of ctx.nodes) leafCapacity[leafOf(n)] = (leafCapacity[leafOf(n)] ?? 0) + ctx.nodeNicBytesPerS[n]!;
-    const leafUp: number[] = [];
-    const leafDown: number[] = [];
+    // Per leaf and per pod their links up and down: one aggregate each, or with hashing one per
+    // aggregation switch (plane) p, whose uplinks to its share of the core are again one link.
+    const paths = hashedPaths(spec.ecmp);
+    const leafUp: number[][] = [];
+    const leafDown: number[][] = [];
     const podCapacity: number[] = [];
     const leafField = ctx.field('leaf_oversubscription');
     leafCapacity.forEach((total, leaf) => {
       const cap = total / spec.leaf_oversubscription;
-      leafUp[leaf] = ctx.addLink(cap, 0, `leaf-up:${ctx.datacentre}:${leaf}`, leafField);
-      leafDown[leaf] = ctx.addLink(cap, 0, `leaf-down:${ctx.datacentre}:${leaf}`, leafField);
+      leafUp[leaf] = spineLinks(ctx, cap, `leaf-up:${ctx.datacentre}:${leaf}`, leafField, paths);
+      leafDown[leaf] = spineLinks(ctx, cap, `leaf-down:${ctx.datacentre}:${leaf}`, leafField, paths);
       const pod = Math.floor(leaf / spec.leaves_per_pod);
       podCapacity[pod] = (podCapacity[pod] ?? 0) + cap;
     });
-    const podUp: number[] = [];
-    const podDown: number[] = [];
+    const podUp: number[][] = [];
+    const podDown: number[][] = [];
     const podField = ctx.field('pod_oversubscription');
     podCapacity.forEach((total, pod) => {
       const cap = total / spec.pod_oversubscription;
-      podUp[pod] = ctx.addLink(cap, 0, `pod-up:${ctx.datacentre}:${pod}`, podField);
-      podDown[pod] = ctx.addLink(cap, 0, `pod-down:${ctx.datacentre}:${pod}`, podField);
+      podUp[pod] = spineLinks(ctx, cap, `pod-up:${ctx.datacentre}:${pod}`, podField, paths);
+      podDown[pod] = spineLinks(ctx, cap, `pod-down:${ctx.datacentre}:${pod}`, podField, paths);
     });
+    const pos = (n: number): number => ctx.nodeInDc[n]!;
     return {
       route(a, b, out) {
         const la = leafOf(a);
@@ -59,19 +69,23 @@ export const fatTree: FabricKind<FatTreeSpec> = {
         if (la === lb) return 1;
         const pa = podOf(a);
         const pb = podOf(b);
+        const p = ecmpPath(pos(a), pos(b), paths);
         if (pa === pb) {
-          out.push(leafUp[la]!, leafDown[lb]!);
+          out.push(leafUp[la]![p]!, leafDown[lb]![p]!);
           return 3;
         }
-        out.push(leafUp[la]!, podUp[pa]!, podDown[pb]!, leafDown[lb]!);
+        out.push(leafUp[la]![p]!, podUp[pa]![p]!, podDown[pb]![p]!, leafDown[lb]![p]!);
         return 5;
       },
+      // Traffic to and from other sites hashes on its node alone.
       up(a, out) {
-        out.push(leafUp[leafOf(a)]!, podUp[podOf(a)]!);
+        const p = ecmpPath(pos(a), -1, paths);
+        out.push(leafUp[leafOf(a)]![p]!, podUp[podOf(a)]![p]!);
         return 3;
       },
       down(b, out) {
-        out.push(podDown[podOf(b)]!, leafDown[leafOf(b)]!);
+        const p = ecmpPath(pos(b), -2, paths);
+        out.push(podDown[podOf(b)]![p]!, leafDown[leafOf(b)]![p]!);
         return 2;
       },
     };
