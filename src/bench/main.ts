@@ -16,6 +16,7 @@ type BenchCase = () => BenchRow[] | Promise<BenchRow[]>;
 const CASES: Record<string, BenchCase> = {
   engine: () => runEngineBench(1_000_000),
   network: () => runNetworkBench({ ...peerW3Trace(), log: (line) => process.stderr.write(`${line}\n`) }),
+  fabric: async () => (await import('./fabric-bench.js')).runFabricBench(),
   burst: async () => (await import('./burst-bench.js')).runBurstBench({ log: (line) => process.stderr.write(`${line}\n`) }),
   scale: () => runScaleBench(),
   scaling: () => runScalingCurve(),
