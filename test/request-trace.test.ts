@@ -67,6 +67,15 @@ describe('request traces in the azure-llm format (synthetic fixture)', () => {
     expect([...trace(load("format: azure-llm, origin: '2023-11-16T19:00:00+01:00'")).timeS].map((x) => Number(x.toFixed(7)))).toEqual([0, 0.25, 0.5, 1.1234567, 60.5]);
   });
 
+  it('time_scale multiplies the times from the origin (0.5: twice the load), token counts untouched', () => {
+    const t = trace(load('format: azure-llm, time_scale: 0.5'));
+    expect([...t.timeS]).toEqual([0, 0.125, 0.25, 1.1234567 / 2, 30.25].map((x) => expect.closeTo(x, 6)));
+    expect([...t.promptTokens]).toEqual([1000, 250, 512, 4096, 2000]);
+    const fromOrigin = trace(load("format: azure-llm, time_scale: 2, origin: '2023-11-16 17:59:59'"));
+    expect([...fromOrigin.timeS]).toEqual([2, 2.5, 3, 2 + 2 * 1.1234567, 123].map((x) => expect.closeTo(x, 6)));
+    expect(problems('format: azure-llm, time_scale: 0')[0]).toMatch(/arrival\.time_scale/);
+  });
+
   it('the same columns named one by one read the same trace (format is only defaults)', () => {
     const byHand = trace(load('columns: { time: TIMESTAMP, prompt_tokens: ContextTokens, output_tokens: GeneratedTokens }, time_format: iso'));
     const byFormat = trace(load('format: azure-llm'));

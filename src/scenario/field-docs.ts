@@ -255,6 +255,7 @@ const ARRIVAL: Docs = {
   time_format: "seconds (the time column is a number in time_unit) or iso (a date and time, 'YYYY-MM-DD HH:MM:SS[.fffffff]', UTC unless it carries a zone); the format's when absent.",
   time_unit: 'Unit of a numeric time column: s (default), ms, us, min or h.',
   relative: "Subtract the first row's time (default true; traces often use epoch seconds); false: the times are seconds from the stream's start already. Not with ISO times.",
+  time_scale: 'Multiply arrival times, measured from the origin: 0.5 halves inter-arrival times (twice the load), 2 doubles them; in (0, 1e6]. Token counts are untouched.',
   origin: "The trace time that becomes the stream's start instead of the first row's: a date and time (time_format iso) or a number in time_unit. Rows before it are skipped and counted.",
 };
 

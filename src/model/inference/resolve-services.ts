@@ -409,5 +409,6 @@ function traceLayout(a: Extract<ArrivalSpec, { process: 'trace' }>, at: PathKey[
     unitS,
     unitName,
     originS,
+    timeScale: a.time_scale ?? 1,
   };
 }

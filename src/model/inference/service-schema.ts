@@ -124,6 +124,8 @@ const arrivalSchema = z.discriminatedUnion('process', [
      * (time_format iso) or a number in time_unit. Rows before it are skipped and counted.
      */
     origin: z.union([z.string().min(1), z.number().finite()]).optional(),
+    /** Multiply arrival times (after the origin): 0.5 halves inter-arrival times, doubling the load. In (0, 1e6]. */
+    time_scale: boundedNumber(0, 1e6, { above: true }).optional(),
   }),
 ]);
 

@@ -72,6 +72,8 @@ export interface RequestTraceLayout {
    * good row; rows before it are skipped and counted.
    */
   readonly originS: number | 'first';
+  /** Multiplies arrival times after the origin (1: as recorded). */
+  readonly timeScale: number;
 }
 
 /** A mapped column the header lacks: the whole trace is refused, and `keys` say which mapping fields named them. */
@@ -211,8 +213,9 @@ export function parseRequestTrace(text: string, file: string, layout: RequestTra
   // Stable: rows of one time keep file order.
   rows.sort((x, y) => x[0] - y[0]);
   const t0 = layout.originS === 'first' ? (rows.length > 0 ? rows[0]![0] : 0) : layout.originS;
+  const scale = layout.timeScale;
   return {
-    timeS: Float64Array.from(rows, (r) => r[0] - t0),
+    timeS: Float64Array.from(rows, scale === 1 ? (r) => r[0] - t0 : (r) => (r[0] - t0) * scale),
     promptTokens: Float64Array.from(rows, (r) => r[1]),
     outputTokens: Float64Array.from(rows, (r) => r[2]),
     ...(idCol >= 0 ? { prefixes: { index: Int32Array.from(rows, (r) => r[3]), tokens: Float64Array.from(rows, (r) => r[4]), names } } : {}),
