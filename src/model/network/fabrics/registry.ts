@@ -2,12 +2,13 @@
 // the builder). A data centre's `topology:` block is one of these schemas, chosen by `kind`.
 import { z } from 'zod';
 import type { FabricKind } from '../fabric-kind.js';
+import { dragonfly, dragonflySchema } from './dragonfly.js';
 import { fatTree, fatTreeSchema } from './fat-tree.js';
 import { leafSpine, leafSpineSchema } from './leaf-spine.js';
 import { railOptimized, railOptimizedSchema } from './rail-optimized.js';
 import { torus, torusSchema } from './torus.js';
 
-export const topologySchema = z.discriminatedUnion('kind', [leafSpineSchema, fatTreeSchema, railOptimizedSchema, torusSchema]);
+export const topologySchema = z.discriminatedUnion('kind', [leafSpineSchema, fatTreeSchema, railOptimizedSchema, torusSchema, dragonflySchema]);
 
 export type TopologySpec = z.output<typeof topologySchema>;
 
@@ -16,6 +17,7 @@ const KINDS: { readonly [K in TopologySpec['kind']]: FabricKind<Extract<Topology
   'fat-tree': fatTree,
   'rail-optimized': railOptimized,
   torus,
+  dragonfly,
 };
 
 /** The kind of a data centre's topology block. */
