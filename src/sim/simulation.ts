@@ -565,8 +565,20 @@ export class Simulation implements FailurePort, InferencePort {
   /** ctx.place's answers by request, valid while the cluster's version is placeMemoVersion (null: no placement). */
   private readonly placeMemo = new Map<string, Placement | null>();
   private placeMemoVersion = -1;
+  /** The first question asked at placeMemoVersion, and its answer, keyed only if a second comes. */
+  private memoFirst: JobView | undefined;
+  private memoFirstAnswer: Placement | null = null;
   /** Each job's request as a memo key, made once (a job's request does not change). */
   private readonly requestKeys = new WeakMap<JobView, string>();
+
+  private requestKey(job: JobView): string {
+    let key = this.requestKeys.get(job);
+    if (key === undefined) {
+      key = `${job.devices}|${job.milli}|${job.cpuMilli}|${job.memoryMiB}|${job.allowedKinds === undefined ? '*' : job.allowedKinds.join(',')}`;
+      this.requestKeys.set(job, key);
+    }
+    return key;
+  }
 
   private readonly hints: PlacementHints = makeHints(this, () => this.streams.stream(`placement:${this.policies.placementName}`));
 
@@ -585,21 +597,25 @@ export class Simulation implements FailurePort, InferencePort {
         // that cannot start, not a placement search (identical decisions: the search would fail).
         if (!this.cluster.mayHoldNow(job.devices, job.milli, job.allowedKinds)) return undefined;
         // A placer that answers from the request alone gives an equal request the same answer
-        // until the cluster changes (Placer.requestOnly): asked once per request and state.
+        // until the cluster changes (Placer.requestOnly): asked once per request and state. The
+        // first question at a state is not keyed (most passes ask once, then start a job); a
+        // second question at the same state keys both.
         const memo = this.policies.placer.requestOnly === true ? this.placeMemo : undefined;
         let key: string | undefined;
         if (memo) {
           if (this.placeMemoVersion !== this.cluster.version) {
             memo.clear();
             this.placeMemoVersion = this.cluster.version;
+            this.memoFirst = job;
+          } else {
+            if (this.memoFirst !== undefined) {
+              memo.set(this.requestKey(this.memoFirst), this.memoFirstAnswer);
+              this.memoFirst = undefined;
+            }
+            key = this.requestKey(job);
+            const known = memo.get(key);
+            if (known !== undefined) return known === null ? undefined : known;
           }
-          key = this.requestKeys.get(job);
-          if (key === undefined) {
-            key = `${job.devices}|${job.milli}|${job.cpuMilli}|${job.memoryMiB}|${job.allowedKinds === undefined ? '*' : job.allowedKinds.join(',')}`;
-            this.requestKeys.set(job, key);
-          }
-          const known = memo.get(key);
-          if (known !== undefined) return known === null ? undefined : known;
         }
         let p: Placement | undefined;
         try {
@@ -608,7 +624,10 @@ export class Simulation implements FailurePort, InferencePort {
           if (e instanceof PolicyError) throw e;
           throw new PolicyError(this.policies.placementName, job.name, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
         }
-        if (memo) memo.set(key!, p ?? null);
+        if (memo) {
+          if (key !== undefined) memo.set(key, p ?? null);
+          else this.memoFirstAnswer = p ?? null;
+        }
         return p;
       },
       start: (job: JobView, placement: Placement) => this.start(job as SimJob, placement),
