@@ -75,7 +75,7 @@ export const datacentreSchema = z.strictObject({
   fabric: fabricRefSchema.optional(),
   /**
    * The switch fabric inside the site, by `kind` (src/model/network/fabrics/): leaf-spine (the
-   * default), fat-tree, rail-optimized, torus or dragonfly.
+   * default), fat-tree, rail-optimized, torus, dragonfly or graph.
    */
   topology: topologySchema.optional(),
   /** Without `topology`: nodes per leaf switch of the leaf-spine fabric (default 16). */

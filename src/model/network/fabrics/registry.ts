@@ -4,11 +4,12 @@ import { z } from 'zod';
 import type { FabricKind } from '../fabric-kind.js';
 import { dragonfly, dragonflySchema } from './dragonfly.js';
 import { fatTree, fatTreeSchema } from './fat-tree.js';
+import { graph, graphSchema } from './graph.js';
 import { leafSpine, leafSpineSchema } from './leaf-spine.js';
 import { railOptimized, railOptimizedSchema } from './rail-optimized.js';
 import { torus, torusSchema } from './torus.js';
 
-export const topologySchema = z.discriminatedUnion('kind', [leafSpineSchema, fatTreeSchema, railOptimizedSchema, torusSchema, dragonflySchema]);
+export const topologySchema = z.discriminatedUnion('kind', [leafSpineSchema, fatTreeSchema, railOptimizedSchema, torusSchema, dragonflySchema, graphSchema]);
 
 export type TopologySpec = z.output<typeof topologySchema>;
 
@@ -18,6 +19,7 @@ const KINDS: { readonly [K in TopologySpec['kind']]: FabricKind<Extract<Topology
   'rail-optimized': railOptimized,
   torus,
   dragonfly,
+  graph,
 };
 
 /** The kind of a data centre's topology block. */

@@ -1,0 +1,158 @@
+// An operator's own fabric, as an explicit graph: named `switches`, the switch each node of the
+// site hangs off (`attach`, one per node in node order, each switch's nodes together), and full-
+// duplex `links` between switches with a bandwidth each direction. Routes are shortest paths in
+// switch hops (breadth-first; on ties the path through the switch listed first), one switch hop
+// per switch crossed. Traffic to other sites climbs to the `border` switch (the last listed when
+// absent) and comes down from it. Placement groups nodes by the switch they hang off.
+import { z } from 'zod';
+import { rate } from '../../../scenario/quantity.js';
+import { switchesFor, type FabricKind } from '../fabric-kind.js';
+
+export const graphSchema = z.strictObject({
+  kind: z.literal('graph'),
+  /** Switch names, unique. */
+  switches: z.array(z.string().min(1)).min(1),
+  /** Per node of the data centre, in node order, the switch it hangs off (each switch's nodes together). */
+  attach: z.array(z.string().min(1)).min(1),
+  /** Full-duplex links between two switches. */
+  links: z
+    .array(
+      z.strictObject({
+        /** The two switches it joins. */
+        between: z.tuple([z.string().min(1), z.string().min(1)]),
+        /** Usable bandwidth each direction. */
+        bandwidth: rate({ positive: true }),
+      }),
+    )
+    .default([]),
+  /** The switch traffic to other sites leaves and enters by (the last listed when absent). */
+  border: z.string().min(1).optional(),
+});
+
+export type GraphSpec = z.output<typeof graphSchema>;
+
+/** Next hop from every switch towards every switch (-1: unreachable), by breadth-first search. */
+function nextHops(spec: GraphSpec): Int32Array {
+  const s = spec.switches.length;
+  const index = new Map(spec.switches.map((n, i) => [n, i]));
+  const adjacent: number[][] = spec.switches.map(() => []);
+  for (const l of spec.links) {
+    const a = index.get(l.between[0])!;
+    const b = index.get(l.between[1])!;
+    adjacent[a]!.push(b);
+    adjacent[b]!.push(a);
+  }
+  for (const list of adjacent) list.sort((x, y) => x - y);
+  // next[from * s + to]: BFS from each destination gives every switch's first step towards it.
+  const next = new Int32Array(s * s).fill(-1);
+  for (let to = 0; to < s; to++) {
+    const seen = new Uint8Array(s);
+    seen[to] = 1;
+    next[to * s + to] = to;
+    let frontier = [to];
+    while (frontier.length > 0) {
+      const following: number[] = [];
+      for (const u of frontier) {
+        for (const v of adjacent[u]!) {
+          if (seen[v]) continue;
+          seen[v] = 1;
+          next[v * s + to] = u;
+          following.push(v);
+        }
+      }
+      following.sort((x, y) => x - y);
+      frontier = following;
+    }
+  }
+  return next;
+}
+
+export const graph: FabricKind<GraphSpec> = {
+  kind: 'graph',
+  description: 'An explicit graph: named switches, the switch each node hangs off, full-duplex links with a bandwidth; shortest-hop routes.',
+  schema: graphSchema,
+  example: {
+    block: '{ kind: graph, switches: [a, b, c, core], attach: [a, a, b, b, b, c], links: [{ between: [a, core], bandwidth: 50GB/s }, { between: [b, core], bandwidth: 80GB/s }, { between: [b, c], bandwidth: 40GB/s }, { between: [a, b], bandwidth: 20GB/s }] }',
+    nodes: 6,
+  },
+  group(spec, i) {
+    // Switches numbered by first appearance in attach (check() holds each switch's nodes together).
+    const seen: string[] = [];
+    for (let k = 0; k <= i; k++) if (!seen.includes(spec.attach[k]!)) seen.push(spec.attach[k]!);
+    return seen.length - 1;
+  },
+  check(spec, nodeCount) {
+    const names = new Set<string>();
+    for (const n of spec.switches) {
+      if (names.has(n)) return { field: 'switches', message: `switch '${n}' is listed twice` };
+      names.add(n);
+    }
+    if (spec.attach.length !== nodeCount) return { field: 'attach', message: `expected one switch per node of the data centre (${nodeCount}), got ${spec.attach.length}` };
+    const unknown = [...spec.attach, ...spec.links.flatMap((l) => l.between), ...(spec.border ? [spec.border] : [])].find((n) => !names.has(n));
+    if (unknown !== undefined) return { field: spec.attach.includes(unknown) ? 'attach' : spec.border === unknown ? 'border' : 'links', message: `unknown switch '${unknown}'; expected one of: ${spec.switches.join(', ')}` };
+    const done = new Set<string>();
+    for (let i = 0; i < spec.attach.length; i++) {
+      const n = spec.attach[i]!;
+      if (i > 0 && n !== spec.attach[i - 1] && done.has(n)) return { field: 'attach', message: `switch '${n}' appears again at node ${i} after other switches: list each switch's nodes together` };
+      done.add(n);
+    }
+    const pairs = new Set<string>();
+    for (const l of spec.links) {
+      if (l.between[0] === l.between[1]) return { field: 'links', message: `a link joins switch '${l.between[0]}' to itself` };
+      const key = [...l.between].sort().join('\u0000');
+      if (pairs.has(key)) return { field: 'links', message: `two links join '${l.between[0]}' and '${l.between[1]}': give one with their bandwidth together` };
+      pairs.add(key);
+    }
+    const next = nextHops(spec);
+    const s = spec.switches.length;
+    const index = new Map(spec.switches.map((n, i) => [n, i]));
+    const needed = [...new Set([...spec.attach, spec.border ?? spec.switches[s - 1]!])];
+    for (const x of needed) for (const y of needed) if (next[index.get(x)! * s + index.get(y)!] === -1) return { field: 'links', message: `no path between switches '${x}' and '${y}'` };
+    return undefined;
+  },
+  build(spec, ctx) {
+    const s = spec.switches.length;
+    const index = new Map(spec.switches.map((n, i) => [n, i]));
+    const link = new Map<number, number>();
+    const field = ctx.field('links');
+    for (const l of spec.links) {
+      const a = index.get(l.between[0])!;
+      const b = index.get(l.between[1])!;
+      link.set(a * s + b, ctx.addLink(l.bandwidth, 0, `graph:${ctx.datacentre}:${l.between[0]}->${l.between[1]}`, field));
+      link.set(b * s + a, ctx.addLink(l.bandwidth, 0, `graph:${ctx.datacentre}:${l.between[1]}->${l.between[0]}`, field));
+    }
+    const next = nextHops(spec);
+    const switchOf = (n: number): number => index.get(spec.attach[ctx.nodeInDc[n]!]!)!;
+    const border = index.get(spec.border ?? spec.switches[s - 1]!)!;
+    /** Links from switch x to switch y; returns the switches crossed, both ends included. */
+    const walk = (x: number, y: number, out: number[]): number => {
+      let hops = 1;
+      for (let at = x; at !== y; ) {
+        const step = next[at * s + y]!;
+        out.push(link.get(at * s + step)!);
+        at = step;
+        hops++;
+      }
+      return hops;
+    };
+    return {
+      route: (a, b, out) => walk(switchOf(a), switchOf(b), out),
+      up: (a, out) => walk(switchOf(a), border, out),
+      down: (b, out) => walk(border, switchOf(b), out) - 1,
+    };
+  },
+  bill(spec, site) {
+    const index = new Map(spec.switches.map((n, i) => [n, i]));
+    const ports = new Array<number>(spec.switches.length).fill(0);
+    site.rails.forEach((r, i) => (ports[index.get(spec.attach[i]!)!]! += r));
+    let cables = site.rails.reduce((x, y) => x + y, 0);
+    for (const l of spec.links) {
+      const p = Math.ceil(l.bandwidth / site.portBytesPerS - 1e-9);
+      ports[index.get(l.between[0])!]! += p;
+      ports[index.get(l.between[1])!]! += p;
+      cables += p;
+    }
+    const switches = ports.reduce((n, p) => n + switchesFor(p, site.switchPorts), 0);
+    return { switches, transceivers: 2 * cables, cables };
+  },
+};
