@@ -542,10 +542,13 @@ export class FlowNetwork implements FlowNetworkModel {
     let offset = 0;
     for (let li = 0; li < this.setLinks.size; li++) {
       const l = this.setLinks.data[li]!;
-      // What the fixed flows leave: capacity - (committed load - S's committed share).
-      const residual = this.capacityBytesPerS[l]! - (this.linkLoadBytesPerS[l]! - sOld[l]!);
-      this.residualBytesPerS[l] = residual > 0 ? residual : 0;
+      // What the fixed flows leave: capacity - (committed load - S's committed share). When S
+      // holds every flow on the link nothing is fixed there, and the capacity is left exactly
+      // (the load is kept by deltas: its rounding would otherwise leave a failed link a few
+      // nB/s, or take them from a live one).
       const c = this.unfrozenCount[l]!;
+      const residual = c === this.linkFlowCount[l] ? this.capacityBytesPerS[l]! : this.capacityBytesPerS[l]! - (this.linkLoadBytesPerS[l]! - sOld[l]!);
+      this.residualBytesPerS[l] = residual > 0 ? residual : 0;
       this.setLinkStart[l] = offset;
       this.setLinkFill[l] = offset;
       offset += c;
