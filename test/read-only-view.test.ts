@@ -111,7 +111,7 @@ describe('read-only views', () => {
     expect(refusal(() => ((s.kinds[0] as { spec: unknown }).spec = null)).what).toBe('cluster.kinds[0].spec = null');
   });
 
-  it('an object with one fixed property (the job views of the tenant admission) is read without breaking the Proxy invariants', () => {
+  it('an object with one non-configurable own property over a prototype holding the rest is read without breaking the Proxy invariants', () => {
     const job = Object.create({ name: 'j', devices: 8 }) as { allowedKinds: readonly number[]; devices: number };
     Object.defineProperty(job, 'allowedKinds', { value: Object.freeze([2]), enumerable: true });
     const v = views().view({ waiting: [job] }, 'ctx');
