@@ -71,7 +71,6 @@ export class FinishTimeFairness {
   private present = 0;
   private contentionJobS = 0;
   private sinceS = 0;
-  private readonly atSubmit = new Map<SimJob, number>();
   private readonly listeners: ((job: SimJob, rho: number) => void)[] = [];
 
   constructor(
@@ -81,19 +80,19 @@ export class FinishTimeFairness {
     signals.on('submitted', (job, now) => {
       this.accrue(now);
       this.present++;
-      this.atSubmit.set(job, this.contentionJobS);
+      job.contentionAtSubmitJobS = this.contentionJobS;
     });
     signals.on('rejected', (job, now) => {
       this.accrue(now);
       this.present--;
-      this.atSubmit.delete(job);
+      job.contentionAtSubmitJobS = Number.NaN;
     });
     signals.on('finished', (job, now) => {
       this.accrue(now);
-      const before = this.atSubmit.get(job);
-      this.atSubmit.delete(job);
+      const before = job.contentionAtSubmitJobS;
+      job.contentionAtSubmitJobS = Number.NaN;
       this.present--;
-      if (before === undefined) return;
+      if (Number.isNaN(before)) return;
       const lifeS = now - job.submitS;
       // A job done at its submission instant shares that instant with the jobs present then.
       const contention = lifeS > 0 ? (this.contentionJobS - before) / lifeS : this.present + 1;

@@ -73,6 +73,8 @@ export class SimJob implements JobView {
   bubbleWeightedS = 0;
   /** Memory per device of its layout on its current kind (bytes; NaN without the network model). */
   memoryBytes = Number.NaN;
+  /** The finish-time-fairness contention integral at its submission (NaN: not in the system). */
+  contentionAtSubmitJobS = Number.NaN;
 
   constructor(
     readonly id: number,
