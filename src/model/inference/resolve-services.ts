@@ -365,7 +365,7 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
  * own in their place, the time unit and the origin. Contradictory settings are reported at their
  * field (`bad`) and give undefined.
  */
-function traceLayout(a: Extract<ArrivalSpec, { process: 'trace' }>, at: PathKey[], bad: (path: PathKey[], msg: string) => void): RequestTraceLayout | undefined {
+export function traceLayout(a: Extract<ArrivalSpec, { process: 'trace' }>, at: PathKey[], bad: (path: PathKey[], msg: string) => void): RequestTraceLayout | undefined {
   const formatName = a.format ?? 'poolsim';
   const format = REQUEST_TRACE_FORMATS[formatName];
   const given = a.columns ?? {};

@@ -64,7 +64,7 @@ export const replicasSchema = z.strictObject({
   step_overhead: duration().default(0),
 });
 
-const arrivalSchema = z.discriminatedUnion('process', [
+export const arrivalSchema = z.discriminatedUnion('process', [
   z.strictObject({ process: z.literal('poisson'), rate: frequency({ positive: true }) }),
   /**
    * Gamma inter-arrival times with the given mean rate and coefficient of variation (> 1: bursty),

@@ -1,0 +1,101 @@
+// Summary of an inference request trace (`poolsim trace inspect FILE --format requests`): how many
+// requests were kept and skipped, the span and arrival rate (mean and busiest minute), the prompt
+// and output token distributions, and the shared prefixes, before a scenario replays it.
+import { formatDuration } from '../../units/units.js';
+import type { RequestTrace } from './request-trace.js';
+
+export interface TokenQuantiles {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface RequestTraceSummary {
+  source: string;
+  rows: number;
+  requests: number;
+  skipped: number;
+  skippedByReason: Record<string, number>;
+  /** Arrival time of the last request (the first is at 0 s, or at its offset from a given origin). */
+  firstS: number | null;
+  lastS: number | null;
+  /** Requests per second over [first, last]; the most requests in any 60 s window from an arrival, per second. */
+  meanRatePerS: number | null;
+  peakMinuteRatePerS: number | null;
+  promptTokens: TokenQuantiles | null;
+  outputTokens: TokenQuantiles | null;
+  /** Requests with a shared prefix, and the distinct prefix ids. */
+  prefixed: number;
+  prefixIds: number;
+}
+
+/** Nearest-rank quantile of an ascending array. */
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
+}
+
+function tokens(values: Float64Array): TokenQuantiles | null {
+  if (values.length === 0) return null;
+  const s = Float64Array.from(values).sort();
+  let sum = 0;
+  for (const v of s) sum += v;
+  return { p50: quantile(s, 0.5), p90: quantile(s, 0.9), p99: quantile(s, 0.99), max: s[s.length - 1]!, mean: sum / s.length };
+}
+
+export function inspectRequestTrace(trace: RequestTrace, source: string): RequestTraceSummary {
+  const t = trace.timeS;
+  const n = t.length;
+  const skippedByReason: Record<string, number> = {};
+  let skipped = 0;
+  for (const s of trace.skipped) {
+    skippedByReason[s.reason] = s.count;
+    skipped += s.count;
+  }
+  // Busiest minute: two pointers over the sorted arrival times.
+  let peak = 0;
+  for (let lo = 0, hi = 0; lo < n; lo++) {
+    while (hi < n && t[hi]! < t[lo]! + 60) hi++;
+    if (hi - lo > peak) peak = hi - lo;
+  }
+  const span = n > 0 ? t[n - 1]! - t[0]! : 0;
+  let prefixed = 0;
+  if (trace.prefixes) for (const i of trace.prefixes.index) if (i >= 0) prefixed++;
+  return {
+    source,
+    rows: trace.rows,
+    requests: n,
+    skipped,
+    skippedByReason,
+    firstS: n > 0 ? t[0]! : null,
+    lastS: n > 0 ? t[n - 1]! : null,
+    meanRatePerS: n > 1 && span > 0 ? (n - 1) / span : null,
+    peakMinuteRatePerS: n > 0 ? peak / 60 : null,
+    promptTokens: tokens(trace.promptTokens),
+    outputTokens: tokens(trace.outputTokens),
+    prefixed,
+    prefixIds: trace.prefixes?.names.length ?? 0,
+  };
+}
+
+const count = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+/** Readable multi-line text of a summary; stable for a given summary (no dates, no locale beyond digit groups). */
+export function formatRequestInspection(s: RequestTraceSummary): string {
+  const out: string[] = [];
+  out.push(`trace      ${s.source}`);
+  out.push(`rows       ${s.rows}: ${s.requests} requests, ${s.skipped} skipped`);
+  const reasons = Object.entries(s.skippedByReason).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (reasons.length > 0) out.push('skipped', ...reasons.map(([r, c]) => `    ${String(c).padStart(8)}  ${r}`));
+  if (s.firstS !== null && s.lastS !== null) out.push(`arrivals   ${formatDuration(s.firstS)} .. ${formatDuration(s.lastS)} (span ${formatDuration(s.lastS - s.firstS)})`);
+  if (s.meanRatePerS !== null) out.push(`rate       mean ${s.meanRatePerS.toPrecision(3)}/s, busiest minute ${s.peakMinuteRatePerS!.toPrecision(3)}/s (${(s.peakMinuteRatePerS! / s.meanRatePerS).toPrecision(3)}x the mean)`);
+  for (const [label, q] of [
+    ['prompt', s.promptTokens],
+    ['output', s.outputTokens],
+  ] as const) {
+    if (q) out.push(`${label.padEnd(10)} tokens p50 ${count(q.p50)}  p90 ${count(q.p90)}  p99 ${count(q.p99)}  max ${count(q.max)}  mean ${q.mean.toFixed(1)}`);
+  }
+  if (s.prefixIds > 0) out.push(`prefixes   ${s.prefixed} requests carry one of ${s.prefixIds} shared prefixes`);
+  return out.join('\n') + '\n';
+}

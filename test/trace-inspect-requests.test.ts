@@ -1,0 +1,55 @@
+// `poolsim trace inspect FILE --format requests`: an inference request trace read as a scenario's
+// trace stream reads it (--mapping: the stream's trace fields), summarised; checked by hand.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatRequestInspection, inspectRequestTrace } from '../src/scenario/traces/inspect-requests.js';
+import { parseRequestTrace } from '../src/scenario/traces/request-trace.js';
+import { poolsim } from './helpers.js';
+
+const layout = { format: 'poolsim', columns: { time: 'timestamp', prompt_tokens: 'prompt_tokens', output_tokens: 'output_tokens', prefix_id: 'prefix_id', prefix_tokens: 'prefix_tokens' }, prefixIfPresent: true, timeFormat: 'seconds', unitS: 1, unitName: 's', originS: 'first', timeScale: 1 } as const;
+
+describe('request trace inspection', () => {
+  it('counts, span, mean and busiest-minute rates, token quantiles and prefixes, by hand', () => {
+    // Ten requests: nine in the first 30 s, one at 120 s; one row with a bad token count.
+    const rows = ['timestamp,prompt_tokens,output_tokens,prefix_id,prefix_tokens'];
+    for (let i = 0; i < 9; i++) rows.push(`${i * 3},${100 * (i + 1)},${10 * (i + 1)},${i < 4 ? 'sys' : ''},${i < 4 ? 50 : ''}`);
+    rows.push('120,1000,100,,');
+    rows.push('121,x,5,,');
+    const s = inspectRequestTrace(parseRequestTrace(rows.join('\n') + '\n', 'r.csv', layout), 'r.csv');
+    expect(s).toMatchObject({ rows: 11, requests: 10, skipped: 1, firstS: 0, lastS: 120, prefixed: 4, prefixIds: 1 });
+    expect(s.meanRatePerS).toBeCloseTo(9 / 120, 12);
+    expect(s.peakMinuteRatePerS).toBeCloseTo(9 / 60, 12);
+    // Prompts 100..900 and 1000: nearest rank p50 = 5th = 500, p90 = 9th = 900, p99 = 10th.
+    expect(s.promptTokens).toEqual({ p50: 500, p90: 900, p99: 1000, max: 1000, mean: 5500 / 10 });
+    const text = formatRequestInspection(s);
+    expect(text).toContain('rows       11: 10 requests, 1 skipped');
+    expect(text).toContain('rate       mean 0.0750/s, busiest minute 0.150/s (2.00x the mean)');
+    expect(text).toContain('prefixes   4 requests carry one of 1 shared prefixes');
+  });
+
+  it("CLI: reads a trace in Azure's format through --mapping, refuses what the mapping gets wrong, with no stack trace", () => {
+    const ok = poolsim('trace', 'inspect', 'test/fixtures/request-traces/synthetic-azure-llm.csv', '--format', 'requests', '--mapping', '{format: azure-llm}');
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/requests, \d+ skipped/);
+    expect(ok.stdout).toContain('prompt     tokens p50');
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-req-'));
+    writeFileSync(join(dir, 'r.csv'), 'timestamp,prompt_tokens,output_tokens\n0,10,1\n');
+    for (const [mapping, message] of [
+      [undefined, "missing columns"],
+      ['{format: azure-llm, time_unit: ms}', '--mapping: time_unit: time_unit is the unit of a numeric time column'],
+      ['{formt: azure-llm}', "unknown key 'formt'"],
+      ['[1, 2]', 'expected a YAML mapping'],
+    ] as const) {
+      const r = poolsim('trace', 'inspect', 'test/fixtures/request-traces/synthetic-azure-llm.csv', '--format', 'requests', ...(mapping ? ['--mapping', mapping] : []));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const plain = poolsim('trace', 'inspect', join(dir, 'r.csv'), '--format', 'requests');
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('rows       1: 1 requests, 0 skipped');
+  });
+});
