@@ -23,7 +23,7 @@ import type { Engine } from '../../engine/engine.js';
 import { mixedStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
 import type { Lease } from '../subsystem.js';
-import type { InferenceRequest } from './replica.js';
+import { closeChunkIteration, type InferenceRequest } from './replica.js';
 import { PrefixCache } from './prefix-cache.js';
 
 /** What a prefill replica tells its service. */
@@ -216,25 +216,11 @@ export class PrefillReplica implements ReplicaView {
   /** A chunked iteration is over: the prompts whose last chunk it ran have their first token; the others stay. */
   private readonly onChunkDone = (): void => {
     const now = this.host.engine.now;
-    const group = this.group;
     const done: InferenceRequest[] = [];
-    let tokens = 0;
-    let kept = 0;
-    for (let i = 0; i < group.length; i++) {
-      const r = group[i]!;
-      r.prefilledTokens += r.chunkTokens;
-      tokens += r.chunkTokens;
-      r.chunkTokens = 0;
-      if (r.cachedTokens + r.prefilledTokens < r.promptTokens) {
-        group[kept++] = r;
-        continue;
-      }
-      r.firstTokenS = now;
-      tokens++;
+    const tokens = closeChunkIteration(this.group, now, (r) => {
       if (r.prefixId >= 0) this.keepPrefix(r);
       done.push(r);
-    }
-    group.length = kept;
+    });
     this.host.tokensProcessed(tokens, done.length);
     for (const r of done) this.host.prefillDone(r, this);
     this.busy = false;

@@ -344,28 +344,13 @@ export class Replica implements ReplicaView {
       this.host.tokensProcessed(b, b);
       this.retireFinished(now);
     }
-    const group = this.prefillGroup;
-    let tokens = 0;
     let firsts = 0;
-    let kept = 0;
-    for (let i = 0; i < group.length; i++) {
-      const r = group[i]!;
-      r.prefilledTokens += r.chunkTokens;
-      tokens += r.chunkTokens;
-      r.chunkTokens = 0;
-      if (r.cachedTokens + r.prefilledTokens < r.promptTokens) {
-        group[kept++] = r;
-        continue;
-      }
-      // The last chunk's iteration samples the first token.
-      r.firstTokenS = now;
-      tokens++;
+    const tokens = closeChunkIteration(this.prefillGroup, now, (r) => {
       firsts++;
       if (r.prefixId >= 0) this.keepPrefix(r);
       if (r.outputTokens <= 1) this.finish(r, now);
       else this.joinBatch(r);
-    }
-    group.length = kept;
+    });
     this.host.tokensProcessed(tokens, firsts);
     this.startNext(now);
     this.host.onChange?.(this);
@@ -499,4 +484,30 @@ export class Replica implements ReplicaView {
     const b = this.batch.length;
     if (steps > 0) this.host.tokensProcessed(b * steps, b * steps);
   }
+}
+
+/**
+ * The end of a chunked-prefill iteration over `group`: each prompt's chunk counts as prefilled;
+ * a prompt whose last chunk ran has its first token sampled at `nowS` (one more token) and goes to
+ * `onFirst`, in group order; the others stay in `group`, compacted in place. Returns the tokens
+ * the iteration processed.
+ */
+export function closeChunkIteration(group: InferenceRequest[], nowS: number, onFirst: (r: InferenceRequest) => void): number {
+  let tokens = 0;
+  let kept = 0;
+  for (let i = 0; i < group.length; i++) {
+    const r = group[i]!;
+    r.prefilledTokens += r.chunkTokens;
+    tokens += r.chunkTokens;
+    r.chunkTokens = 0;
+    if (r.cachedTokens + r.prefilledTokens < r.promptTokens) {
+      group[kept++] = r;
+      continue;
+    }
+    r.firstTokenS = nowS;
+    tokens++;
+    onFirst(r);
+  }
+  group.length = kept;
+  return tokens;
 }
