@@ -256,11 +256,11 @@ describe('scenarios/fabric-planning.yaml', () => {
 
   it("holds docs/network.md's conclusions: leaves pay from 4:1 when gangs scatter, the pods' core not even at 8:1", () => {
     const flat = ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 1 }');
-    expect(flat).toBeCloseTo(0.198, 3);
+    expect(flat).toBeCloseTo(0.199, 3);
     expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 2 }', 'random-fit')).toBeCloseTo(flat, 4);
     expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }')).toBeCloseTo(flat, 4);
-    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }', 'random-fit')).toBeCloseTo(0.188, 3);
-    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 8 }', 'random-fit')).toBeCloseTo(0.170, 3);
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }', 'random-fit')).toBeCloseTo(0.189, 3);
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 8 }', 'random-fit')).toBeCloseTo(0.172, 3);
     expect(ecr('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, pod_oversubscription: 8 }', 'random-fit')).toBeCloseTo(flat, 4);
   });
 });
