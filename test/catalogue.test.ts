@@ -206,8 +206,19 @@ describe('lookup and did-you-mean', () => {
   it('does not guess at opaque or different products', () => {
     expect(lookupDevice('G2')).toBeUndefined();
     expect(lookupDevice('G3')).toBeUndefined();
-    expect(lookupDevice('A100-40GB')).toBeUndefined();
+    expect(lookupDevice('A100-PCIe')).toBeUndefined();
     expect(lookupDevice('H100-PCIe')).toBeUndefined();
+  });
+
+  it('tells the A100 boards apart: 40 GB of HBM2 at 1,555 GB/s against 80 GB of HBM2e at 2,039 GB/s, the same die', () => {
+    const small = lookupDevice('A100-SXM4-40GB')!;
+    const large = lookupDevice('A100')!;
+    expect(canonicalDeviceName('a100-sxm4-40gb')).toBe('A100-40GB');
+    expect(canonicalDeviceName('A100')).toBe('A100-80GB');
+    expect(small.memory).toBe(40e9);
+    expect(small.memory_bandwidth / 1e12).toBeCloseTo(1.555, 9);
+    expect(large.memory_bandwidth / 1e12).toBeCloseTo(2.039, 9);
+    expect(small.peak).toBe(large.peak);
   });
 
   it('names and aliases never collide once normalised, and every alias points at a kind', () => {

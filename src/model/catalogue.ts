@@ -282,6 +282,32 @@ const HOPPER_FLASH_ATTENTION_2 = { forward: 0.35, backward: 0.28 } as const;
 
 const GPU_IDLE = 'idle_power 20% of board power (assumption: low end of the 20-30% usual for datacentre GPUs idle in persistence mode).';
 
+/**
+ * A100 SXM4, 40 or 80 GB: the same die, clocks and 400 W cap; the 40 GB board has HBM2 at 1,555
+ * GB/s, the 80 GB one HBM2e at 2,039 GB/s (which moves memory-bound kernels and what fits).
+ */
+const a100 = (memory: '40GB' | '80GB'): CatalogueDeviceInput => ({
+  description: `NVIDIA A100 ${memory} SXM4`,
+  vendor: 'NVIDIA',
+  class: 'gpu',
+  peak: '312TFLOPS',
+  peak_by_precision: { bf16: '312TFLOPS', fp16: '312TFLOPS', tf32: '156TFLOPS', fp32: '19.5TFLOPS', int8: '624TFLOPS' },
+  memory,
+  memory_bandwidth: memory === '80GB' ? '2.039TB/s' : '1.555TB/s',
+  busy_power: '400W',
+  idle_power: '80W',
+  efficiency: 0.62,
+  // A100 SXM: 108 SMs; large bf16 GEMMs sustain ~250-280 of 312 TFLOPS under the 400 W cap (NVIDIA cuBLAS and public microbenchmarks, e.g. Stas Bekman's ML Engineering 'maximum achievable matmul FLOPS' table: 267).
+  gemm_efficiency: 0.8,
+  compute_units: 108,
+  interconnect: 'NVLink3',
+  devices_per_node: 8,
+  default_fabric: 'IB-HDR',
+  source:
+    `NVIDIA A100 datasheet (${memory} SXM): 312 TFLOPS bf16/fp16 dense, 156 tf32, 19.5 fp32, 624 TOPS int8, ${memory === '80GB' ? '80 GB HBM2e at 2,039 GB/s' : '40 GB HBM2 at 1,555 GB/s'}, 400 W; NVLink3 600 GB/s bidirectional, halved; usual NIC 200G HDR (hardware.md). ${GPU_IDLE} ` +
+    'efficiency 0.62: Narayanan et al. (SC21) sustained 52% of peak end to end on 3,072 A100s including communication, so kernels run above that; MT-NLG reached 30.2% MFU overall (PaLM Table 3) with an older pipeline schedule.',
+});
+
 const v100 = (memory: '16GB' | '32GB'): CatalogueDeviceInput => ({
   description: `NVIDIA Tesla V100 SXM2 ${memory}`,
   vendor: 'NVIDIA',
@@ -307,27 +333,8 @@ const v100 = (memory: '16GB' | '32GB'): CatalogueDeviceInput => ({
 const deviceInputs: Record<string, CatalogueDeviceInput> = {
   'V100-SXM2-16GB': v100('16GB'),
   'V100-SXM2-32GB': v100('32GB'),
-  'A100-80GB': {
-    description: 'NVIDIA A100 80GB SXM4',
-    vendor: 'NVIDIA',
-    class: 'gpu',
-    peak: '312TFLOPS',
-    peak_by_precision: { bf16: '312TFLOPS', fp16: '312TFLOPS', tf32: '156TFLOPS', fp32: '19.5TFLOPS', int8: '624TFLOPS' },
-    memory: '80GB',
-    memory_bandwidth: '2.039TB/s',
-    busy_power: '400W',
-    idle_power: '80W',
-    efficiency: 0.62,
-    // A100 SXM: 108 SMs; large bf16 GEMMs sustain ~250-280 of 312 TFLOPS under the 400 W cap (NVIDIA cuBLAS and public microbenchmarks, e.g. Stas Bekman's ML Engineering 'maximum achievable matmul FLOPS' table: 267).
-    gemm_efficiency: 0.8,
-    compute_units: 108,
-    interconnect: 'NVLink3',
-    devices_per_node: 8,
-    default_fabric: 'IB-HDR',
-    source:
-      `NVIDIA A100 datasheet (80GB SXM): 312 TFLOPS bf16/fp16 dense, 156 tf32, 19.5 fp32, 624 TOPS int8, 80 GB HBM2e at 2,039 GB/s, 400 W; NVLink3 600 GB/s bidirectional, halved; usual NIC 200G HDR (hardware.md). ${GPU_IDLE} ` +
-      'efficiency 0.62: Narayanan et al. (SC21) sustained 52% of peak end to end on 3,072 A100s including communication, so kernels run above that; MT-NLG reached 30.2% MFU overall (PaLM Table 3) with an older pipeline schedule.',
-  },
+  'A100-80GB': a100('80GB'),
+  'A100-40GB': a100('40GB'),
   H100: {
     description: 'NVIDIA H100 SXM5 80GB',
     vendor: 'NVIDIA',
@@ -653,6 +660,8 @@ export const DEVICE_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   a100sxm: 'A100-80GB',
   a100sxm4: 'A100-80GB',
   a100sxm480gb: 'A100-80GB',
+  a100sxm440gb: 'A100-40GB',
+  a10040gbsxm: 'A100-40GB',
   h100sxm: 'H100',
   h100sxm5: 'H100',
   h10080gb: 'H100',
