@@ -1,0 +1,143 @@
+// Published dense runs the step-time model is NOT calibrated on (docs/calibration.md, "Sanity
+// set"), each described as a new user would: a scenario with the cluster, the model's shape and
+// the published layout, explained through the same route as `poolsim explain`. Every row's error
+// is pinned to a tenth of a percent, so a change that moves one must update the page with it.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { explainJob } from '../src/model/explain.js';
+import { scenarioFromText } from './helpers.js';
+
+interface Row {
+  name: string;
+  /** Parameters as published (billions). */
+  params: number;
+  layers: number;
+  hidden: number;
+  heads: number;
+  tp: number;
+  pp: number;
+  gpus: number;
+  /** Global batch in sequences of 2,048 tokens. */
+  batch: number;
+  /** Published hardware TFLOP/s per GPU (the 96 B s l h^2 (1 + s/6h + V/16lh) count, recompute included). */
+  published: number;
+}
+
+/** A GPT of the Megatron family on DGX A100 80GB nodes over HDR InfiniBand, full recompute, standard attention. */
+function scenario(r: Row): string {
+  const dp = r.gpus / (r.tp * r.pp);
+  return `name: sanity
+seed: 1
+datacentres:
+  - name: selene
+    fabric: IB-HDR
+    nodes_per_leaf: 20
+    node_groups:
+      - { name: a100, count: ${r.gpus / 8}, device: A100-80GB }
+workloads:
+  - jobs:
+      - name: gpt
+        devices: ${r.gpus}
+        params: ${r.params}B
+        tokens: ${r.batch * 2048 * 10}
+        model: { layers: ${r.layers}, hidden_size: ${r.hidden}, heads: ${r.heads}, vocab: 51200, seq_len: 2048, global_batch: ${r.batch * 2048}, attention: standard, recompute: full }
+        layout: { tp: ${r.tp}, pp: ${r.pp}, dp: ${dp} }
+`;
+}
+
+/** Published step time: the paper's FLOP count over GPUs x published FLOP/s. */
+function publishedStepS(r: Row): number {
+  const s = 2048;
+  const flop = 96 * r.batch * s * r.layers * r.hidden * r.hidden * (1 + s / (6 * r.hidden) + 51200 / (16 * r.layers * r.hidden));
+  return flop / (r.gpus * r.published * 1e12);
+}
+
+/** Spearman's rank correlation, ties given their mean rank. */
+function spearman(a: readonly number[], b: readonly number[]): number {
+  const ranks = (xs: readonly number[]): number[] => {
+    const order = xs.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
+    const r = new Array<number>(xs.length);
+    for (let i = 0; i < order.length; ) {
+      let j = i;
+      while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+      for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2 + 1;
+      i = j + 1;
+    }
+    return r;
+  };
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+  const ma = mean(ra);
+  const mb = mean(rb);
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = 0; i < ra.length; i++) {
+    cov += (ra[i]! - ma) * (rb[i]! - mb);
+    va += (ra[i]! - ma) ** 2;
+    vb += (rb[i]! - mb) ** 2;
+  }
+  return cov / Math.sqrt(va * vb);
+}
+
+function evaluate(rows: readonly Row[]): { name: string; error: number; predictedTflops: number; published: number }[] {
+  return rows.map((r) => {
+    const e = explainJob(scenarioFromText(scenario(r)), 'gpt');
+    const pub = publishedStepS(r);
+    return { name: r.name, error: e.step.step_s / pub - 1, predictedTflops: (r.published * pub) / e.step.step_s, published: r.published };
+  });
+}
+
+const pct = (x: number): number => Math.round(1000 * x) / 10;
+const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
+
+// Narayanan et al. 2021 (SC21), Table 1: Megatron-LM, micro-batch and interleaving not published
+// (one sequence per micro-batch and plain 1F1B assumed).
+const NARAYANAN: Row[] = [
+  { name: '1.7B', params: 1.7, layers: 24, hidden: 2304, heads: 24, tp: 1, pp: 1, gpus: 32, batch: 512, published: 137 },
+  { name: '3.6B', params: 3.6, layers: 30, hidden: 3072, heads: 32, tp: 2, pp: 1, gpus: 64, batch: 512, published: 138 },
+  { name: '7.5B', params: 7.5, layers: 36, hidden: 4096, heads: 32, tp: 4, pp: 1, gpus: 128, batch: 512, published: 142 },
+  { name: '18.4B', params: 18.4, layers: 40, hidden: 6144, heads: 48, tp: 8, pp: 1, gpus: 256, batch: 1024, published: 135 },
+  { name: '39.1B', params: 39.1, layers: 48, hidden: 8192, heads: 64, tp: 8, pp: 2, gpus: 512, batch: 1536, published: 138 },
+  { name: '76.1B', params: 76.1, layers: 60, hidden: 10240, heads: 80, tp: 8, pp: 4, gpus: 1024, batch: 1792, published: 140 },
+  { name: '145.6B', params: 145.6, layers: 80, hidden: 12288, heads: 96, tp: 8, pp: 8, gpus: 1536, batch: 2304, published: 148 },
+  { name: '310.1B', params: 310.1, layers: 96, hidden: 16384, heads: 128, tp: 8, pp: 16, gpus: 1920, batch: 2160, published: 155 },
+  { name: '529.6B', params: 529.6, layers: 105, hidden: 20480, heads: 128, tp: 8, pp: 35, gpus: 2520, batch: 2520, published: 163 },
+  { name: '1008B', params: 1008, layers: 128, hidden: 25600, heads: 160, tp: 8, pp: 64, gpus: 3072, batch: 3072, published: 163 },
+];
+
+// Smith et al. 2022 (MT-NLG 530B), section 2.4: DeepSpeed + Megatron, TP 8 x PP 35, batch 1,920,
+// 60.1 / 50.2 / 44.4 s per iteration on 280 / 350 / 420 DGX A100 nodes = 126 / 121 / 113 TFLOP/s.
+const MTNLG: Row[] = [280, 350, 420].map((nodes, i) => ({
+  name: `MT-NLG 530B, ${nodes} nodes`,
+  params: 530,
+  layers: 105,
+  hidden: 20480,
+  heads: 128,
+  tp: 8,
+  pp: 35,
+  gpus: 8 * nodes,
+  batch: 1920,
+  published: [126, 121, 113][i]!,
+}));
+
+describe('sanity set: published dense runs the model is not calibrated on (docs/calibration.md)', () => {
+  it('Narayanan et al. 2021, Table 1: every row within 10%, mean |error| within 5%, as docs/calibration.md reports', () => {
+    const rows = evaluate(NARAYANAN);
+    expect(rows.map((r) => pct(r.error))).toEqual([-0.5, 0.3, 3.9, 3.4, -3.8, -9.2, -3.8, -5.3, -4.5, -6]);
+    for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
+    expect(rows.reduce((a, r) => a + Math.abs(r.error), 0) / rows.length).toBeLessThanOrEqual(0.05);
+    // The published figures lie within 135-163 TFLOP/s, so a few points reorder the small rows.
+    const rho = spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops));
+    expect(Math.round(100 * rho) / 100).toBe(0.83);
+    expect(doc).toContain('rank correlation 0.83');
+  });
+
+  it('MT-NLG 530B: the trend over scale is right, the level a quarter optimistic (a software generation the model cannot see), as docs/calibration.md says', () => {
+    const rows = evaluate(MTNLG);
+    expect(rows.map((r) => pct(r.error))).toEqual([-24.9, -25.6, -28.4]);
+    expect(spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))).toBe(1);
+    for (const r of rows) expect(doc).toContain(`${r.name} | ${r.published} |`);
+  });
+});
