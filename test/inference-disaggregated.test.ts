@@ -219,7 +219,6 @@ services:
     const base = twoSites([{ name: 'a', prompt: 10, kvBytesPerToken: 1 }]);
     expect(() => scenarioFromText(base.replace('    decode:', '    replicas: { count: 1, device: toy, datacentre: west }\n    decode:'))).toThrow(/services\[0\]\.replicas: give either `replicas`/);
     expect(() => scenarioFromText(base.replace(/ {4}decode:.*\n/, ''))).toThrow(/services\[0\]\.prefill: disaggregated serving needs both a `prefill` and a `decode` pool; `decode` is missing/);
-    expect(() => scenarioFromText(base.replace('decode: { count: 1,', 'decode: { autoscale: { min: 1, max: 2, target_queue: 4 },'))).toThrow(/services\[0\]\.decode\.autoscale: autoscaling of disaggregated pools is not modelled yet/);
   });
 
   it('is deterministic', () => {

@@ -366,7 +366,8 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     requests += n;
     // Replica capacity: a full batch decoding, after each request's prefill.
     // A disaggregated service holds its requests' KV on the decode pool: count its replicas.
-    const replicas = svc.disaggregated?.decode.count ?? svc.spec.replicas?.count ?? svc.spec.replicas?.autoscale?.max ?? 1;
+    const decodePool = svc.disaggregated?.decode;
+    const replicas = decodePool ? (decodePool.autoscale?.max ?? decodePool.count) : (svc.spec.replicas?.count ?? svc.spec.replicas?.autoscale?.max ?? 1);
     const meanPrompt = n > 0 ? promptTokens / n : 0;
     const meanOutput = n > 0 ? outputTokens / n : 1;
     const batch = Math.max(1, Math.min(svc.spec.max_batch, Number.isFinite(svc.timing.kvCapacityTokens) ? Math.floor(svc.timing.kvCapacityTokens / Math.max(1, meanPrompt + meanOutput)) : svc.spec.max_batch));
@@ -374,8 +375,10 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     const spanS = Number.isFinite(firstS) ? Math.max(0, lastS - firstS) : 0;
     const servable = perRequestS > 0 ? (replicas * spanS) / perRequestS : Infinity;
     const aliveHere = Math.min(n, replicas * batch + Math.max(0, n - servable));
-    const autoscale = svc.spec.replicas?.autoscale;
-    const ticks = autoscale && Number.isFinite(horizon) ? horizon / autoscale.interval : autoscale ? Math.max(lastS, 1) / autoscale.interval : 0;
+    // Autoscaler looks: the colocated replicas', or each disaggregated pool's.
+    const scalers = svc.disaggregated ? [svc.disaggregated.prefill.autoscale, svc.disaggregated.decode.autoscale] : [svc.spec.replicas?.autoscale];
+    let ticks = 0;
+    for (const autoscale of scalers) if (autoscale) ticks += Number.isFinite(horizon) ? horizon / autoscale.interval : Math.max(lastS, 1) / autoscale.interval;
     parts.push({
       what: `${formatCount(n)} requests to service '${svc.name}'${aliveHere >= 1 ? `, about ${formatCount(aliveHere)} of them in flight at once` : ''}${ticks > 1e6 ? ` and ${formatCount(ticks)} autoscaler looks` : ''}${draws > 1e6 ? ` and ${formatCount(draws)} arrival draws (on/off periods, thinned candidates)` : ''}`,
       bytes: n * BYTES_PER.requestDone + aliveHere * BYTES_PER.requestAlive,

@@ -285,7 +285,11 @@ const REPLICAS: Docs = {
 
 const POOL: Docs = {
   ...REPLICAS,
-  count: 'Replicas in the pool (a fixed number; autoscaling of disaggregated pools is not modelled yet).',
+  count: 'Replicas in the pool, a fixed number (or give `autoscale`).',
+  autoscale:
+    "Autoscaling of this pool between `min` and `max` replicas, on its own signal: a prefill pool on `target_queued_tokens` (TTFT pressure), a decode pool on `target_kv_utilisation` (memory, so TPOT pressure), either on `target_queue` or `target_utilisation`. A retired prefill replica finishes its queue and keeps each prompt's KV until its transfer has arrived; a retired decode replica finishes in place every sequence it holds or whose KV is on its way to it (no hand-over), then gives its devices back.",
+  'autoscale.target_queued_tokens': "Prefill pool: target prompt tokens routed to a replica and not yet prefilled (its queue's prefill time, so TTFT). Not on a decode pool.",
+  'autoscale.target_kv_utilisation': "Decode pool: target fraction of a replica's KV cache reserved by its sequences or wanted by those whose KV has arrived and waits for room, in (0, 1]. Not on a prefill pool.",
   max_batch: "Sequences in one iteration of the pool's replicas; the service's `max_batch` when absent.",
   max_batch_tokens: "Prompt tokens in one prefill iteration (vLLM's max_num_batched_tokens); no limit when absent. A longer prompt runs alone.",
 };

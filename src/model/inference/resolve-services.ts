@@ -11,7 +11,7 @@ import { suggestName } from '../../scenario/did-you-mean.js';
 import type { KindInfo, NodeGroup } from '../cluster.js';
 import { defaultShape } from '../training-layout.js';
 import { kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
-import type { ArrivalSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from './service-schema.js';
+import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from './service-schema.js';
 
 export type { RequestTrace, SkippedRows } from '../../scenario/traces/request-trace.js';
 export { describeSkipped } from '../../scenario/traces/request-trace.js';
@@ -32,7 +32,10 @@ export interface ResolvedPool {
   readonly datacentres: readonly number[];
   readonly hardware: ReplicaHardware;
   readonly timing: ReplicaTiming;
+  /** Replicas at the start: the fixed count, or the autoscaler's min. */
   readonly count: number;
+  /** The pool's autoscaler; a fixed pool when absent. */
+  readonly autoscale: PoolAutoscaleSpec | undefined;
   readonly maxBatch: number;
   /** Prompt tokens per prefill iteration (Infinity: no limit). */
   readonly maxBatchTokens: number;
@@ -186,19 +189,32 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
         [s.decode!, [...at, 'decode']],
       ]
     : [[s.replicas!, [...at, 'replicas']]];
-  for (const [rp, pat] of pools) {
-    if (disaggregated) {
-      if (rp.autoscale !== undefined) bad([...pat, 'autoscale'], 'autoscaling of disaggregated pools is not modelled yet; give a fixed `count`');
-      else if (rp.count === undefined) bad(pat, 'give the pool a fixed `count` of replicas');
-    } else {
-      const as = rp.autoscale;
-      if ((rp.count === undefined) === (as === undefined)) bad(pat, 'give exactly one of `count` (a fixed number of replicas) or `autoscale` ({ min, max, target_queue | target_utilisation })');
-      if (as) {
-        if (as.min > as.max) bad([...pat, 'autoscale'], `min (${as.min}) is above max (${as.max})`);
-        if ((as.target_queue === undefined) === (as.target_utilisation === undefined)) bad([...pat, 'autoscale'], 'give exactly one of `target_queue` (outstanding requests per replica) or `target_utilisation` (fraction of batch slots in use)');
-      }
+  pools.forEach(([rp, pat], pi) => {
+    const as: PoolAutoscaleSpec | undefined = rp.autoscale;
+    const role = !disaggregated ? undefined : pi === 0 ? 'prefill' : 'decode';
+    // Each pool's own signal: waiting prompt tokens on prefill, KV memory on decode.
+    const own = role === 'prefill' ? 'target_queued_tokens' : role === 'decode' ? 'target_kv_utilisation' : undefined;
+    const targets = ['target_queue', 'target_utilisation', ...(own ? [own] : [])];
+    const choice = `${targets
+      .slice(0, -1)
+      .map((t) => `\`${t}\``)
+      .join(', ')} or \`${targets.at(-1)!}\``;
+    if ((rp.count === undefined) === (as === undefined)) bad(pat, `give exactly one of \`count\` (a fixed number of replicas) or \`autoscale\` ({ min, max, ${targets.join(' | ')} })`);
+    if (!as) return;
+    if (as.min > as.max) bad([...pat, 'autoscale'], `min (${as.min}) is above max (${as.max})`);
+    const other = role === 'prefill' ? 'target_kv_utilisation' : 'target_queued_tokens';
+    if (disaggregated && as[other] !== undefined) {
+      bad([...pat, 'autoscale', other], other === 'target_queued_tokens' ? 'waiting prompt tokens scale a prefill pool; a decode pool scales on `target_kv_utilisation` (KV memory), `target_utilisation` or `target_queue`' : 'KV memory scales a decode pool (a prefill replica holds a prompt\'s KV only until it leaves); a prefill pool scales on `target_queued_tokens`, `target_utilisation` or `target_queue`');
+    } else if (targets.filter((t) => as[t as keyof PoolAutoscaleSpec] !== undefined).length !== 1) {
+      const what: Record<string, string> = {
+        target_queue: 'outstanding requests per replica',
+        target_utilisation: 'fraction of batch slots in use',
+        target_queued_tokens: 'prompt tokens waiting per replica',
+        target_kv_utilisation: 'fraction of the KV cache in use',
+      };
+      bad([...pat, 'autoscale'], `give exactly one of ${choice} (${targets.map((t) => `${t}: ${what[t]!}`).join('; ')})`);
     }
-  }
+  });
 
   // The model and the replica's physics.
   const m = s.model;
@@ -223,9 +239,12 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   if (disaggregated) {
     const mk = (i: number, ps: PoolSpec): ResolvedPool => {
       const p = resolvedPools[i]!;
-      return { spec: ps, kind: p.kind, datacentres: p.dcs, hardware: p.hardware, timing: p.timing, count: ps.count!, maxBatch: ps.max_batch ?? s.max_batch, maxBatchTokens: ps.max_batch_tokens ?? Infinity, tokenBudget: i === 0 ? (s.chunked_prefill?.token_budget ?? Infinity) : Infinity };
+      return { spec: ps, kind: p.kind, datacentres: p.dcs, hardware: p.hardware, timing: p.timing, count: ps.count ?? ps.autoscale!.min, autoscale: ps.autoscale, maxBatch: ps.max_batch ?? s.max_batch, maxBatchTokens: ps.max_batch_tokens ?? Infinity, tokenBudget: i === 0 ? (s.chunked_prefill?.token_budget ?? Infinity) : Infinity };
     };
     pooled = { prefill: mk(0, s.prefill!), decode: mk(1, s.decode!) };
+    if (s.decode!.autoscale?.target_kv_utilisation !== undefined && !Number.isFinite(pooled.decode.timing.kvCapacityTokens)) {
+      bad([...at, 'decode', 'autoscale', 'target_kv_utilisation'], 'the model\'s KV cache takes no memory (kv_bytes_per_token: 0), so its use is always 0: scale the decode pool on `target_utilisation` or `target_queue`');
+    }
   }
   // The replica whose KV cache must hold a whole request: the colocated one, or the decode pool's.
   const kvCapacityTokens = pooled ? pooled.decode.timing.kvCapacityTokens : timing.kvCapacityTokens;

@@ -44,6 +44,17 @@ const autoscaleSchema = z.strictObject({
   preempt_training: z.boolean().default(true),
 });
 
+/**
+ * Autoscaling of one pool of a disaggregated service: the colocated targets, or the pool's own
+ * signal: prompt tokens waiting per prefill replica, or the KV cache's use on the decode replicas.
+ */
+const poolAutoscaleSchema = autoscaleSchema.extend({
+  /** Prefill pool: target prompt tokens routed to a replica and not yet prefilled (its queueing delay, so TTFT). */
+  target_queued_tokens: z.number().positive().optional(),
+  /** Decode pool: target fraction of a replica's KV cache reserved or wanted by the sequences routed there. */
+  target_kv_utilisation: z.number().gt(0).lte(1).optional(),
+});
+
 export const replicasSchema = z.strictObject({
   /** A fixed number of replicas; or give `autoscale`. */
   count: z.number().int().positive().optional(),
@@ -172,9 +183,10 @@ export const requestStreamSchema = z.strictObject({
 
 /**
  * One pool of a disaggregated service (prefill or decode): its replicas' hardware, as `replicas`,
- * plus its own batching limits. A fixed `count` (autoscaling of disaggregated pools is not modelled yet).
+ * plus its own batching limits; a fixed `count` or its own `autoscale`.
  */
 export const poolSchema = replicasSchema.extend({
+  autoscale: poolAutoscaleSchema.optional(),
   /** Sequences in one iteration of this pool's replicas; the service's `max_batch` when absent. */
   max_batch: z.number().int().positive().optional(),
   /** Prompt tokens in one prefill iteration (vLLM's max_num_batched_tokens); no limit when absent. A longer prompt runs alone. */
@@ -238,6 +250,7 @@ export const serviceSchema = z.strictObject({
 export type ServiceSpec = z.output<typeof serviceSchema>;
 export type ReplicasSpec = z.output<typeof replicasSchema>;
 export type PoolSpec = z.output<typeof poolSchema>;
+export type PoolAutoscaleSpec = z.output<typeof poolAutoscaleSchema>;
 export type PrefixesSpec = z.output<typeof prefixesSchema>;
 export type RequestStreamSpec = z.output<typeof requestStreamSchema>;
 export type ArrivalSpec = RequestStreamSpec['arrival'];

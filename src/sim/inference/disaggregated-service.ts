@@ -19,8 +19,8 @@ import { decodeTokensPerS } from '../../model/inference/replica-model.js';
 import type { ResolvedPool, ResolvedService } from '../../model/inference/resolve-services.js';
 import { LOAD_BALANCERS, resolveBalancer } from '../../policy/balancers/registry.js';
 import type { BalancerContext, LoadBalancer, ReplicaView } from '../../policy/balancers/types.js';
-import type { Placement } from '../../policy/types.js';
 import type { InferencePort, Lease } from '../subsystem.js';
+import { ServicePool, type PoolOwner } from './service-pool.js';
 import { Samples } from '../stats.js';
 import type { InferenceSystem } from './inference-system.js';
 import { PrefillReplica, type PrefillHost } from './prefill-replica.js';
@@ -29,13 +29,14 @@ import { ArrivalProcess } from './request-streams.js';
 import { PrefixIds, StreamPrefixes } from './request-prefixes.js';
 import type { ServiceRow } from './service-rows.js';
 
-export class DisaggregatedService implements ReplicaHost, PrefillHost {
+export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner {
   readonly engine: Engine;
-  private readonly sim: InferencePort;
+  readonly sim: InferencePort;
   private readonly prefillPool: ResolvedPool;
   private readonly decodePool: ResolvedPool;
-  readonly prefillReplicas: PrefillReplica[] = [];
-  readonly decodeReplicas: Replica[] = [];
+  /** The pools as they run: replicas holding devices and serving, autoscalers. */
+  readonly prefill: ServicePool<PrefillReplica>;
+  readonly decode: ServicePool<Replica>;
   private readonly prefillBalancer: LoadBalancer;
   private readonly decodeBalancer: LoadBalancer;
   readonly balancerName: string;
@@ -60,6 +61,10 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
   private prefixLookups = 0;
   private prefixHits = 0;
   private outstanding = 0;
+  private liveStreams = 0;
+  /** Replicas of both pools holding devices now, and the most at once. */
+  private replicasHeld = 0;
+  private replicasMax = 0;
   /**
    * Layer-wise KV streaming (kv_streaming: layerwise): each layer's KV leaves as soon as that layer
    * is prefilled, so all but the last layer's move during the prompt's last prefill iteration.
@@ -72,9 +77,9 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
   ) {
     this.sim = system.sim;
     this.engine = system.sim.engine;
-    const d = svc.disaggregated!;
-    this.prefillPool = d.prefill;
-    this.decodePool = d.decode;
+    const pools = svc.disaggregated!;
+    this.prefillPool = pools.prefill;
+    this.decodePool = pools.decode;
     this.lastIterationStarts = svc.spec.kv_streaming === 'layerwise' ? (r, p, endS) => this.streamFirstLayers(r, p, endS) : undefined;
     const at = ['services', svc.index, 'balancer'];
     const b = system.options.policies?.balancers?.[svc.index] ?? resolveBalancer(svc.spec.balancer, at, system.sim.resolved.src, system.options.balancers);
@@ -83,18 +88,51 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
     // Each pool routes with its own instance (a round-robin's counter is per pool); a plug-in
     // balancer, loaded once, serves both pools with one instance.
     this.decodeBalancer = LOAD_BALANCERS.has(svc.spec.balancer.name) ? resolveBalancer(svc.spec.balancer, at, system.sim.resolved.src).balancer : b.balancer;
-    const ctx = (replicas: readonly ReplicaView[], stream: string): BalancerContext => {
+    const ctx = (pool: ServicePool<PrefillReplica> | ServicePool<Replica>, stream: string): BalancerContext => {
       const engine = this.engine;
       return {
         get nowS() {
           return engine.now;
         },
-        replicas,
+        get replicas(): readonly ReplicaView[] {
+          return pool.serving;
+        },
         random: system.sim.streams.stream(stream),
       };
     };
-    this.prefillCtx = ctx(this.prefillReplicas, `balancer:${svc.name}`);
-    this.decodeCtx = ctx(this.decodeReplicas, `balancer:${svc.name}:decode`);
+    const p = this.prefillPool;
+    const prefillCapacity = 1 / (p.timing.computeSPerToken + p.timing.perTokenCommS);
+    this.prefill = new ServicePool(this, p, 'prefill', svc.name, (id, name, dc, lease) => new PrefillReplica(id, name, dc, lease, p.maxBatch, p.maxBatchTokens, p.timing, this, prefillCapacity, p.tokenBudget));
+    const d = this.decodePool;
+    const meanContext = 1024;
+    const kvBatch = Number.isFinite(d.timing.kvCapacityTokens) ? Math.max(1, Math.floor(d.timing.kvCapacityTokens / meanContext)) : d.maxBatch;
+    const decodeCapacity = decodeTokensPerS(d.timing, Math.min(d.maxBatch, kvBatch), meanContext);
+    this.decode = new ServicePool(this, d, 'decode', svc.name, (id, name, dc, lease) => {
+      const r = new Replica(id, name, dc, lease, d.maxBatch, d.timing, this, decodeCapacity, true);
+      r.serving = true;
+      return r;
+    });
+    this.prefillCtx = ctx(this.prefill, `balancer:${svc.name}`);
+    this.decodeCtx = ctx(this.decode, `balancer:${svc.name}:decode`);
+  }
+
+  /** Serving prefill replicas, in id order. */
+  get prefillReplicas(): readonly PrefillReplica[] {
+    return this.prefill.serving;
+  }
+
+  /** Serving decode replicas, in id order. */
+  get decodeReplicas(): readonly Replica[] {
+    return this.decode.serving;
+  }
+
+  keepLooking(): boolean {
+    return this.liveStreams > 0 || this.outstanding > 0;
+  }
+
+  replicasChanged(delta: number): void {
+    this.replicasHeld += delta;
+    if (this.replicasHeld > this.replicasMax) this.replicasMax = this.replicasHeld;
   }
 
   get onChange(): ((r: Replica) => void) | undefined {
@@ -103,50 +141,9 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
 
   // --- replicas -------------------------------------------------------------------------------
 
-  /** The node of `kind` in `dc` with the fewest free devices that still fits `tp` (best fit), or -1. */
-  private findNode(kind: number, dc: number, tp: number): number {
-    const c = this.sim.cluster;
-    let best = -1;
-    for (const node of c.nodesOfKind[kind]!) {
-      if (c.nodeDatacentre[node] !== dc) continue;
-      const free = c.nodeFree[node]!;
-      if (free >= tp && (best < 0 || free < c.nodeFree[best]!)) best = node;
-    }
-    return best;
-  }
-
-  /** Lease devices for each replica of a pool, round-robin over its sites, then any with room. */
-  private launchPool(pool: ResolvedPool, role: 'prefill' | 'decode', make: (id: number, name: string, dc: number, lease: Lease) => void): void {
-    const dcs = pool.datacentres;
-    const tp = pool.hardware.tp;
-    for (let i = 0; i < pool.count; i++) {
-      const first = dcs[i % dcs.length]!;
-      const dc = [first, ...dcs.filter((x) => x !== first)].find((x) => this.findNode(pool.kind, x, tp) >= 0);
-      if (dc === undefined) {
-        throw new Error(`service '${this.svc.name}': no node with ${tp} free '${this.sim.cluster.kinds[pool.kind]!.name}' devices for ${role} replica ${i + 1} of ${pool.count} in ${dcs.map((x) => this.sim.cluster.datacentres[x]!.name).join(', ')}`);
-      }
-      const node = this.findNode(pool.kind, dc, tp);
-      const name = `${this.svc.name}/${role}${i}`;
-      const placement: Placement = { kind: pool.kind, nodes: [node], counts: [tp] };
-      make(i, name, dc, this.sim.acquire(placement, name));
-    }
-  }
-
   start(): void {
-    const p = this.prefillPool;
-    const prefillCapacity = 1 / (p.timing.computeSPerToken + p.timing.perTokenCommS);
-    this.launchPool(p, 'prefill', (id, name, dc, lease) => {
-      this.prefillReplicas.push(new PrefillReplica(id, name, dc, lease, p.maxBatch, p.maxBatchTokens, p.timing, this, prefillCapacity, p.tokenBudget));
-    });
-    const d = this.decodePool;
-    const meanContext = 1024;
-    const kvBatch = Number.isFinite(d.timing.kvCapacityTokens) ? Math.max(1, Math.floor(d.timing.kvCapacityTokens / meanContext)) : d.maxBatch;
-    const decodeCapacity = decodeTokensPerS(d.timing, Math.min(d.maxBatch, kvBatch), meanContext);
-    this.launchPool(d, 'decode', (id, name, dc, lease) => {
-      const r = new Replica(id, name, dc, lease, d.maxBatch, d.timing, this, decodeCapacity, true);
-      r.serving = true;
-      this.decodeReplicas.push(r);
-    });
+    this.prefill.start();
+    this.decode.start();
     const horizon = this.sim.resolved.scenario.horizon ?? Infinity;
     const prefixIds = new PrefixIds();
     this.svc.streams.forEach((st, si) => {
@@ -154,15 +151,19 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
       const proc = new ArrivalProcess(st, this.sim.streams.stream(`requests:${this.svc.name}:${st.name}`), this.sim.streams.stream(`tokens:${this.svc.name}:${st.name}`), horizon, prefixes);
       const t = proc.first();
       if (t === Infinity) return;
+      this.liveStreams++;
       const arrive = (): void => {
         const now = this.engine.now;
         const sizes = proc.arrive();
         this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS, sizes.prefixId, sizes.prefixTokens));
         const next = proc.next(now);
-        if (next !== Infinity) this.engine.at(next, arrive);
+        if (next === Infinity) this.liveStreams--;
+        else this.engine.at(next, arrive);
       };
       this.engine.at(t, arrive);
     });
+    this.prefill.autoscaler?.start();
+    this.decode.autoscaler?.start();
   }
 
   private pick(balancer: LoadBalancer, ctx: BalancerContext, req: InferenceRequest, pool: string): number {
@@ -182,6 +183,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
     const p = this.prefillReplicas[this.pick(this.prefillBalancer, this.prefillCtx, req, 'prefill')]!;
     req.prefillDc = p.datacentre;
     p.expectPrefix(req);
+    p.promptTokensWaiting += req.promptTokens;
     if (req.outputTokens > 1) {
       const d = this.decodeReplicas[this.pick(this.decodeBalancer, this.decodeCtx, req, 'decode')]!;
       req.decodeReplica = d;
@@ -213,6 +215,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
   prefillDone(req: InferenceRequest, p: PrefillReplica): void {
     const now = this.engine.now;
     req.prefillDoneS = now;
+    p.promptTokensWaiting -= req.promptTokens;
     const d = req.decodeReplica;
     if (d === undefined) {
       // A single output token: the prefill produced it; nothing to decode.
@@ -291,8 +294,14 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
     this.done(req, req.prefillDc, r.name, r.datacentre);
   }
 
-  drained(): void {
-    // Decode pools have a fixed size: no replica drains.
+  /** A retired decode replica has finished its sequences (and those whose KV was on its way). */
+  drained(r: Replica): void {
+    this.decode.release(r);
+  }
+
+  /** A retired prefill replica has prefilled its queue and its prompts' KV has left. */
+  prefillDrained(p: PrefillReplica): void {
+    this.prefill.release(p);
   }
 
   private done(req: InferenceRequest, firstDc: number, replicaName: string, lastDc: number): void {
@@ -342,17 +351,17 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
       // The engine may have run dry before the horizon: the devices stayed held until endS.
       if (endS > now) this.sim.metricsRecorder.addBusy(lease.placement, now, endS);
     };
-    const pPeak = this.prefillPool.hardware.tp * this.prefillPool.hardware.peakFlops;
-    const dPeak = this.decodePool.hardware.tp * this.decodePool.hardware.peakFlops;
-    for (const p of this.prefillReplicas) settle(p.lease, pPeak);
-    for (const d of this.decodeReplicas) {
+    const replicasMean = endS > 0 ? this.prefill.replicasMean(endS) + this.decode.replicasMean(endS) : Number.NaN;
+    allocatedPeakFlopS += this.prefill.releasedPeakFlopS;
+    for (const p of this.prefill.held) settle(p.lease, this.prefill.peakPerReplica);
+    allocatedPeakFlopS += this.decode.releasedPeakFlopS;
+    for (const d of this.decode.held) {
       d.settleAt(endS);
-      settle(d.lease, dPeak);
+      settle(d.lease, this.decode.peakPerReplica);
     }
     const usefulFlop = 2 * this.svc.model.params * this.tokens;
     this.sim.metricsRecorder.addUsefulWork(usefulFlop, allocatedPeakFlopS);
     const slo = this.svc.spec.slo;
-    const replicas = this.prefillReplicas.length + this.decodeReplicas.length;
     return {
       service: this.svc.name,
       requests: this.completed,
@@ -369,8 +378,8 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost {
       slo_attainment: slo && this.completed > 0 ? this.sloMet / this.completed : Number.NaN,
       tokens_per_s: endS > 0 ? this.outputTokens / endS : Number.NaN,
       effective_compute_ratio: allocatedPeakFlopS > 0 ? usefulFlop / allocatedPeakFlopS : Number.NaN,
-      replicas_mean: endS > 0 ? replicas : Number.NaN,
-      replicas_max: replicas,
+      replicas_mean: replicasMean,
+      replicas_max: this.replicasMax,
       requests_unfinished: this.outstanding,
       requests_rejected: this.rejected,
       balancer: this.balancerName,

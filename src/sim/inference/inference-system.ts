@@ -15,6 +15,7 @@ import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import { ArrivalProcess } from './request-streams.js';
 import { PrefixIds, StreamPrefixes } from './request-prefixes.js';
 import { DisaggregatedService } from './disaggregated-service.js';
+import { Autoscaler, bestFitNode, type ScaledPool } from './autoscaler.js';
 import type { ServiceRow } from './service-rows.js';
 
 /** Request rows go to the run's requestRow listeners, service rows to its serviceRow listeners. */
@@ -69,13 +70,13 @@ export class InferenceSystem implements Subsystem {
 }
 
 /** One service: its replicas, balancer, streams, autoscaler and statistics. */
-class ServiceState implements ReplicaHost {
+class ServiceState implements ReplicaHost, ScaledPool {
   readonly engine: Engine;
   private readonly sim: InferencePort;
   private readonly balancer: LoadBalancer;
   readonly balancerName: string;
   /** Serving replicas, in id order (what the balancer sees). */
-  private serving: Replica[] = [];
+  serving: Replica[] = [];
   /** Every replica holding devices (serving, loading, draining). */
   private readonly held = new Set<Replica>();
   private nextReplicaId = 0;
@@ -100,10 +101,7 @@ class ServiceState implements ReplicaHost {
   private replicaIntegral = 0;
   private replicasMax = 0;
   private lastCountS = 0;
-  // Autoscaling.
-  private pending = 0;
-  private readonly awaitingPreemption: number[];
-  private belowSinceS: number | undefined = undefined;
+  private readonly autoscaler: Autoscaler | undefined;
   private liveStreams = 0;
   private outstanding = 0;
 
@@ -133,7 +131,8 @@ class ServiceState implements ReplicaHost {
     const kvBatch = Number.isFinite(svc.timing.kvCapacityTokens) ? Math.max(1, Math.floor(svc.timing.kvCapacityTokens / meanContext)) : svc.spec.max_batch;
     this.capacity = decodeTokensPerS(svc.timing, Math.min(svc.spec.max_batch, kvBatch), meanContext);
     this.peakPerReplica = svc.hardware.tp * svc.hardware.peakFlops;
-    this.awaitingPreemption = system.sim.cluster.datacentres.map(() => 0);
+    const as = svc.spec.replicas!.autoscale;
+    this.autoscaler = as && new Autoscaler(this.engine, this.sim, as, svc.kind, svc.hardware.tp, svc.datacentres, this);
   }
 
   get onChange(): ((r: Replica) => void) | undefined {
@@ -148,29 +147,9 @@ class ServiceState implements ReplicaHost {
     this.lastCountS = now;
   }
 
-  /** The node in `dc` with the fewest free devices that still fits a replica (best fit), or -1. */
-  private findNode(dc: number): number {
-    const c = this.sim.cluster;
-    const tp = this.svc.hardware.tp;
-    let best = -1;
-    for (const node of c.nodesOfKind[this.svc.kind]!) {
-      if (c.nodeDatacentre[node] !== dc) continue;
-      const free = c.nodeFree[node]!;
-      if (free >= tp && (best < 0 || free < c.nodeFree[best]!)) best = node;
-    }
-    return best;
-  }
-
-  private freeIn(dc: number): number {
-    const c = this.sim.cluster;
-    let free = 0;
-    for (const node of c.nodesOfKind[this.svc.kind]!) if (c.nodeDatacentre[node] === dc) free += c.nodeFree[node]!;
-    return free;
-  }
-
   /** Take devices on a node of `dc` for a new replica; it serves after `readyAfterS`. */
-  private launch(dc: number, readyAfterS: number): boolean {
-    const node = this.findNode(dc);
+  launch(dc: number, readyAfterS: number): boolean {
+    const node = bestFitNode(this.sim, this.svc.kind, dc, this.svc.hardware.tp);
     if (node < 0) return false;
     const id = this.nextReplicaId++;
     const name = `${this.svc.name}/r${id}`;
@@ -190,7 +169,7 @@ class ServiceState implements ReplicaHost {
   }
 
   /** Data centres ordered by how few replicas of this service they hold (spread across sites). */
-  private sitesByLoad(): number[] {
+  sitesByLoad(): number[] {
     const per = new Map<number, number>();
     for (const r of this.held) per.set(r.datacentre, (per.get(r.datacentre) ?? 0) + 1);
     return [...this.svc.datacentres].sort((a, b) => (per.get(a) ?? 0) - (per.get(b) ?? 0) || this.svc.datacentres.indexOf(a) - this.svc.datacentres.indexOf(b));
@@ -206,6 +185,23 @@ class ServiceState implements ReplicaHost {
 
   drained(r: Replica): void {
     this.release(r);
+  }
+
+  // --- autoscaling (autoscaler.ts decides; the service launches and drains) -------------------
+
+  /** Replicas the autoscaler removes: no new requests; each releases its devices once it has finished what it holds. */
+  retire(victims: readonly Replica[]): void {
+    const gone = new Set(victims);
+    this.serving = this.serving.filter((r) => !gone.has(r));
+    for (const r of victims) {
+      r.serving = false;
+      r.draining = true;
+      if (r.empty) this.release(r);
+    }
+  }
+
+  keepLooking(): boolean {
+    return this.liveStreams > 0 || this.outstanding > 0;
   }
 
   // --- lifecycle ------------------------------------------------------------------------------
@@ -240,8 +236,7 @@ class ServiceState implements ReplicaHost {
       };
       this.engine.at(t, arrive);
     });
-    const as = spec.autoscale;
-    if (as) this.engine.after(as.interval, this.autoscaleTick);
+    this.autoscaler?.start();
   }
 
   private route(req: InferenceRequest): void {
@@ -328,90 +323,6 @@ class ServiceState implements ReplicaHost {
         datacentre: this.sim.cluster.datacentres[r.datacentre]!.name,
       });
     }
-  }
-
-  // --- autoscaling ----------------------------------------------------------------------------
-
-  /**
-   * Kubernetes-HPA-like: desired = ceil(load / target), clamped to [min, max]. Scale up at once
-   * (new replicas serve after scale_up_delay); scale down only after load has stayed below target
-   * for scale_down_delay, draining the least loaded replicas (they finish what they hold).
-   */
-  private readonly autoscaleTick = (): void => {
-    const as = this.svc.spec.replicas!.autoscale!;
-    const now = this.engine.now;
-    const rs = this.serving;
-    let load: number;
-    if (as.target_queue !== undefined) {
-      let out = 0;
-      for (const r of rs) out += r.outstanding;
-      load = out / as.target_queue;
-    } else {
-      let busy = 0;
-      for (const r of rs) busy += Math.min(r.outstanding, r.maxBatch) / r.maxBatch;
-      load = busy / as.target_utilisation!;
-    }
-    const desired = Math.min(as.max, Math.max(as.min, Math.ceil(load - 1e-9)));
-    const current = rs.length + this.pending;
-    if (desired > current) {
-      this.belowSinceS = undefined;
-      for (let k = current; k < desired; k++) if (!this.scaleUp(as.scale_up_delay, as.preempt_training)) break;
-    } else if (desired < rs.length) {
-      this.belowSinceS ??= now;
-      if (now - this.belowSinceS >= as.scale_down_delay) {
-        this.belowSinceS = undefined;
-        const victims = [...rs].sort((a, b) => a.outstanding - b.outstanding || b.id - a.id).slice(0, rs.length - desired);
-        const gone = new Set(victims);
-        this.serving = rs.filter((r) => !gone.has(r));
-        for (const r of victims) {
-          r.serving = false;
-          r.draining = true;
-          if (r.empty) this.release(r);
-        }
-      }
-    } else this.belowSinceS = undefined;
-    // Keep looking while requests may still come (an unbounded run ends when nothing is left).
-    if (Number.isFinite(this.sim.resolved.scenario.horizon ?? Infinity) || this.liveStreams > 0 || this.outstanding > 0 || this.pending > 0) {
-      this.engine.after(as.interval, this.autoscaleTick);
-    }
-  };
-
-  /** Start one more replica: on free devices now, or after preempting training. */
-  private scaleUp(delayS: number, preempt: boolean): boolean {
-    const sites = this.sitesByLoad();
-    for (const dc of sites) {
-      if (this.findNode(dc) < 0) continue;
-      this.pending++;
-      this.launchLater(dc, delayS);
-      return true;
-    }
-    if (!preempt) return false;
-    const c = this.sim.cluster;
-    for (const dc of sites) {
-      // Ask for a whole replica's devices beyond those free now (they may be scattered across
-      // nodes) and beyond those already promised to earlier scale-ups here.
-      const want = this.freeIn(dc) + this.svc.hardware.tp * (this.awaitingPreemption[dc]! + 1);
-      const t = this.sim.preemptTrainingFor(Math.min(want, c.kindTotal[this.svc.kind]!), this.svc.kind, dc);
-      if (t === undefined) continue;
-      this.pending++;
-      this.awaitingPreemption[dc]!++;
-      // The victims' devices free at t (their requeue events were scheduled first, so they fire
-      // first at t); take them before the scheduling pass at the end of that instant.
-      this.engine.at(t, () => {
-        this.awaitingPreemption[dc]!--;
-        this.launchLater(dc, delayS);
-      });
-      return true;
-    }
-    return false;
-  }
-
-  private launchLater(dc: number, delayS: number): void {
-    this.pending--;
-    const ok = this.launch(dc, delayS) || this.svc.datacentres.some((d) => d !== dc && this.launch(d, delayS));
-    if (!ok) return; // devices taken meanwhile: the next tick tries again
-    this.pending++;
-    this.engine.after(delayS, () => void this.pending--);
   }
 
   // --- results --------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ export interface PrefillHost {
   tokensProcessed(tokens: number, outputTokens: number): void;
   /** A request carrying a prefix was admitted: whether the replica held the prefix's KV (a hit). */
   prefixLookedUp(hit: boolean): void;
+  /** A draining replica has nothing left: no request queued, in transit or prefilling, no prompt's KV held. */
+  prefillDrained(replica: PrefillReplica): void;
   /**
    * Set when the service streams KV layer by layer: told at the start of the iteration that
    * completes `req`'s prompt, which ends at `endS`.
@@ -53,6 +55,10 @@ export class PrefillReplica implements ReplicaView {
   kvHeldTokens = 0;
   /** KV of shared prefixes kept in the memory the held prompts do not use. */
   readonly prefixCache = new PrefixCache();
+  /** Prompt tokens of the requests routed here and not yet prefilled (kept by the service; the autoscaler reads it). */
+  promptTokensWaiting = 0;
+  /** Retired by the autoscaler: takes no new requests, and leaves once empty. */
+  draining = false;
 
   constructor(
     readonly id: number,
@@ -83,6 +89,11 @@ export class PrefillReplica implements ReplicaView {
 
   get outstanding(): number {
     return this.queued + this.running;
+  }
+
+  /** Nothing queued, in transit or prefilling, and no prompt's KV still waiting for its transfer (cached prefixes apart). */
+  get empty(): boolean {
+    return this.outstanding === 0 && this.kvHeldTokens === 0;
   }
 
   holdsPrefix(prefixId: number): boolean {
@@ -116,10 +127,12 @@ export class PrefillReplica implements ReplicaView {
   }
 
   private startNext(now: number): void {
-    if (Number.isFinite(this.tokenBudget)) {
-      this.startChunked(now);
-      return;
-    }
+    if (Number.isFinite(this.tokenBudget)) this.startChunked(now);
+    else this.startGroup(now);
+    if (this.draining && !this.busy && this.empty) this.host.prefillDrained(this);
+  }
+
+  private startGroup(now: number): void {
     let tokens = 0;
     const group = this.group;
     while (this.qHead < this.queue.length && group.length < this.maxBatch) {

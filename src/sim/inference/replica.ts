@@ -118,6 +118,8 @@ export class Replica implements ReplicaView {
   private sumBase = 0;
   /** KV tokens reserved by the batch and the prefill group. */
   kvReservedTokens = 0;
+  /** KV tokens (prompt + output) of the queued requests, reserved on their admission. */
+  private queuedKvTokens = 0;
   serving = false;
   draining = false;
   private phase = IDLE;
@@ -223,9 +225,18 @@ export class Replica implements ReplicaView {
     return used;
   }
 
+  /**
+   * KV the replica is asked for (autoscaler.ts): reserved by its sequences, and wanted by the requests
+   * in its queue (on a decode replica, those whose KV has arrived; not those still prefilling elsewhere).
+   */
+  kvDemandTokens(): number {
+    return this.kvReservedTokens + this.queuedKvTokens;
+  }
+
   /** A request routed here reaches the replica. */
   enqueue(req: InferenceRequest): void {
     const now = this.host.engine.now;
+    this.queuedKvTokens += req.kvTokens;
     if (this.decodeOnly) req.kvReadyS = now;
     else req.atReplicaS = now;
     this.queue.push(req);
@@ -248,6 +259,7 @@ export class Replica implements ReplicaView {
   /** Reserve `r`'s KV on admission, sharing its prefix when cached here; evict what no longer fits. */
   private reserve(r: InferenceRequest): void {
     let own = r.kvTokens;
+    this.queuedKvTokens -= own;
     const cache = this.prefixCache;
     if (r.prefixId >= 0 && !this.decodeOnly) {
       const e = cache.get(r.prefixId);
