@@ -11,6 +11,7 @@ import { randomFit } from './random-fit.js';
 import { firstFit } from './first-fit.js';
 import { heterogeneityAware } from './heterogeneity-aware.js';
 import { las } from './las.js';
+import { maxMinFairness } from './max-min-fairness.js';
 import { multifactor } from './multifactor.js';
 import { drf } from './drf.js';
 import { priority } from './priority.js';
@@ -33,6 +34,7 @@ export const QUEUE_POLICIES: ReadonlyMap<string, QueuePolicy<never>> = new Map<s
   [easyBackfill.name, easyBackfill as QueuePolicy<never>],
   [multifactor.name, multifactor as QueuePolicy<never>],
   [drf.name, drf as QueuePolicy<never>],
+  [maxMinFairness.name, maxMinFairness as QueuePolicy<never>],
 ]);
 
 export const PLACEMENT_POLICIES: ReadonlyMap<string, PlacementPolicy<never>> = new Map<string, PlacementPolicy<never>>([

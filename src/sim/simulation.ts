@@ -113,6 +113,8 @@ export class Simulation implements FailurePort, InferencePort {
   private readonly subsystems: Subsystem[] = [];
   private failureInjector: FailureInjector | undefined;
   private passPending = false;
+  /** A policy asked for the pending pass (wakeAt): it runs even if no job waits. */
+  private passAsked = false;
   /** The scenario's inference services, when it has any. */
   readonly inference: InferenceSystem | undefined;
   /** The tenant queues' admission layer, when the scenario defines tenants. */
@@ -538,7 +540,12 @@ export class Simulation implements FailurePort, InferencePort {
   // --- scheduling -----------------------------------------------------------------------------
 
   /** Coalesce: one pass per instant, after every event due now has fired. */
-  requestPass(): void {
+  /**
+   * A pass runs when jobs wait; `asked` (a policy's wakeAt) runs it even when none do, so a policy
+   * that moves running jobs at set times (rounds) is called as its contract says.
+   */
+  requestPass(asked = false): void {
+    if (asked) this.passAsked = true;
     if (this.passPending) return;
     this.passPending = true;
     this.engine.atEndOfInstant(this.runPass);
@@ -546,7 +553,9 @@ export class Simulation implements FailurePort, InferencePort {
 
   private readonly runPass = (): void => {
     this.passPending = false;
-    if (this.waiting.size === 0) return;
+    const asked = this.passAsked;
+    this.passAsked = false;
+    if (this.waiting.size === 0 && !asked) return;
     try {
       this.policies.queue.schedule(this.ctx);
     } catch (e) {
@@ -634,7 +643,7 @@ export class Simulation implements FailurePort, InferencePort {
       preempt: (job: JobView) => this.preempt(job as SimJob),
       predictRate: (job: JobView, placement: Placement) => this.predictRate(job, placement),
       wakeAt: (timeS: number) => {
-        if (timeS > this.engine.now) this.engine.at(timeS, () => this.requestPass());
+        if (timeS > this.engine.now) this.engine.at(timeS, () => this.requestPass(true));
       },
       predictedFinishS: (job: JobView) => {
         const j = job as SimJob;
