@@ -13,6 +13,7 @@ import { trainingFlop, type JobTemplate, type ShapeOverrides } from './job.js';
 import { usefulParamsOf } from './moe.js';
 import type { InterDcLink } from './network/topology.js';
 import { fabricKind, type TopologySpec } from './network/fabrics/registry.js';
+import { checkFabricFailures } from './network/fabric-failure-names.js';
 import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { InputFileError } from '../scenario/read-input-file.js';
@@ -385,6 +386,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     const problem = fabricKind(dc.topology).check?.(dc.topology, nodes);
     if (problem) fail([...dc.topologyAt, problem.field], problem.message);
   }
+  if (issues.length === 0) checkFabricFailures(scenario, datacentres, groups, fail);
   const dcRef = (name: string, path: readonly PathKey[]): number | undefined => {
     const i = dcIndex.get(name);
     if (i === undefined) {

@@ -341,6 +341,28 @@ export const failureProcessSchema = z.strictObject({
   repair: interval().default(3600),
 });
 
+/** One failure of a named fabric switch or link at a given time (exactly one of `switch`, `link`). */
+export const fabricFailureEventSchema = z.strictObject({
+  /** When it fails. */
+  at: duration(),
+  /** A switch, as its tier and place name it (`spine:<dc>:<i>`, `leaf:<dc>:<i>`, `agg:<dc>:<pod>:<i>`...). */
+  switch: z.string().min(1).optional(),
+  /** A link (cable, both directions), by either direction's name in links.csv. */
+  link: z.string().min(1).optional(),
+  /** Time to repair it. */
+  repair: interval().default(3600),
+});
+
+/** Failures of the switches and links inside the data centres' fabrics: flows reroute around them. */
+export const fabricFailuresSchema = z.strictObject({
+  /** Every switch of every data centre's fabric, each with its own failure clock. */
+  switches: failureProcessSchema.optional(),
+  /** Every link between switches (a cable, both directions) of every data centre's fabric. */
+  links: failureProcessSchema.optional(),
+  /** Failures of named switches and links at given times. */
+  events: z.array(fabricFailureEventSchema).default([]),
+});
+
 export const failuresSchema = z.strictObject({
   /** Per device kind. */
   devices: z.record(z.string(), failureProcessSchema).default({}),
@@ -348,6 +370,8 @@ export const failuresSchema = z.strictObject({
   nodes: failureProcessSchema.optional(),
   /** Inter-DC link failures. */
   links: failureProcessSchema.optional(),
+  /** Switch and link failures inside the data centres' fabrics (their own stream); flows reroute around them. */
+  fabric: fabricFailuresSchema.optional(),
   /** Devices that run slower than nominal, per kind: a synchronous job runs at its slowest device's pace. */
   stragglers: z.record(z.string(), z.strictObject({ fraction: z.number().min(0).max(1), slowdown: z.number().gt(0).lte(1) })).default({}),
 });

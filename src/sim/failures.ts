@@ -80,6 +80,39 @@ export class FailureInjector implements Subsystem {
         net.setInterDcCapacity(li, down[li]! > 0 ? 0 : 1);
       });
     }
+    if (this.spec.fabric && net) this.startFabric(this.spec.fabric, net);
+  }
+
+  /**
+   * Switch and link failures inside the sites' fabrics: every switch, and every link, its own unit
+   * on its own stream ('failures:fabric:switch', 'failures:fabric:link'), plus the listed events.
+   * A failure moves the flows that crossed it to surviving paths; jobs left with none fail.
+   */
+  private startFabric(spec: NonNullable<FailuresSpec['fabric']>, net: NonNullable<FailurePort['network']>): void {
+    const elements = net.topology.fabricElements;
+    const onElement = (index: number, up: boolean): void => {
+      for (const job of net.setFabricElement(index, !up)) this.sim.failJob(job, 'fabric failure');
+    };
+    const of = (kind: 'switch' | 'link'): number[] => elements.flatMap((e, i) => (e.kind === kind ? [i] : []));
+    const switches = of('switch');
+    const links = of('link');
+    if (spec.switches) this.startProcess(spec.switches, switches.length, 'failures:fabric:switch', () => [], (u, up) => onElement(switches[u]!, up));
+    if (spec.links) this.startProcess(spec.links, links.length, 'failures:fabric:link', () => [], (u, up) => onElement(links[u]!, up));
+    const engine = this.sim.engine;
+    for (const e of spec.events) {
+      // The loader checked every name against the fabrics.
+      const index = net.topology.elementIndex((e.switch ?? e.link)!)!;
+      engine.daemonAt(e.at, () => {
+        this.failures++;
+        this.repairsPending++;
+        onElement(index, false);
+        engine.daemonAt(engine.now + e.repair, () => {
+          this.repairsPending--;
+          onElement(index, true);
+          this.sim.requestPass();
+        });
+      });
+    }
   }
 
   finish(): void {

@@ -173,18 +173,106 @@ export class NetworkProgressModel implements ProgressModel {
     const c = this.comm.get(job);
     if (!c?.plan) return;
     this.account(job, c);
-    for (const f of [...c.plan.dpFlows, ...c.plan.ppFlows]) {
+    this.dropFlows(c.plan);
+    c.plan = undefined;
+    this.comm.delete(job);
+    this.changed.delete(job);
+    this.sync(undefined);
+  }
+
+  /**
+   * Every job flow now: its job, the node pair it joins and its links (for tests of rerouting; it
+   * recomputes the pairs, so it is not for the job path).
+   */
+  jobFlows(): { job: SimJob; from: number; to: number; flow: number; links: readonly number[] }[] {
+    const out: { job: SimJob; from: number; to: number; flow: number; links: readonly number[] }[] = [];
+    for (const [job, c] of this.comm) {
+      if (!c.plan) continue;
+      const pairs = this.planPairs(job.placement!, c.layout);
+      pairs.dp.forEach((p, i) => out.push({ job, from: p.from, to: p.to, flow: c.plan!.dpFlows[i]!, links: this.routeOfFlow[c.plan!.dpFlows[i]!]! }));
+      pairs.pp.forEach((p, i) => out.push({ job, from: p.from, to: p.to, flow: c.plan!.ppFlows[i]!, links: this.routeOfFlow[c.plan!.ppFlows[i]!]! }));
+    }
+    return out;
+  }
+
+  /** Takes a job's flows off the network (its bytes so far accounted by the caller). */
+  private dropFlows(plan: CommPlan): void {
+    for (const f of [...plan.dpFlows, ...plan.ppFlows]) {
       this.jobOfFlow[f] = undefined;
       this.touch(this.routeOfFlow[f]);
       for (const l of this.routeOfFlow[f] ?? []) this.linkFlows[l]!--;
       this.routeOfFlow[f] = undefined;
       this.network.removeFlow(f, this.clock);
     }
-    for (const l of c.plan.links) this.linkJobs[l]!--;
-    c.plan = undefined;
-    this.comm.delete(job);
-    this.changed.delete(job);
+    for (const l of plan.links) this.linkJobs[l]!--;
+  }
+
+  /**
+   * A switch or link of a data centre's fabric fails (`down`) or is repaired: the links it carries
+   * lose or regain their share of capacity, and every flow that crossed a link left with none moves
+   * to a surviving path (another spine or plane, a detour). A job is re-planned over the surviving
+   * fabric, its flows' routes, latencies and rates afresh; one with a node pair that has no surviving
+   * path is returned, in start order, for the caller to fail (its flows stay on the dead link until
+   * then, at rate 0). A transfer between nodes moves with its bytes left; with no surviving path it
+   * waits on the dead link until the repair. After a repair, flows moved away stay where they are;
+   * new flows use the link again.
+   */
+  setFabricElement(index: number, down: boolean): SimJob[] {
+    const dead = new Set<number>();
+    for (const { link, capacityBytesPerS } of this.topology.setElementDown(index, down)) {
+      this.network.setLinkCapacity(link, capacityBytesPerS, this.clock);
+      this.touch([link]);
+      if (capacityBytesPerS === 0) dead.add(link);
+    }
+    const lost: SimJob[] = [];
+    if (down && dead.size > 0) {
+      const crossing = (links: readonly number[] | undefined): boolean => (links ?? []).some((l) => dead.has(l));
+      const jobs: SimJob[] = [];
+      for (const [job, c] of this.comm) if (c.plan && crossing(c.plan.links)) jobs.push(job);
+      for (const job of jobs) if (!this.replan(job)) lost.push(job);
+      for (const { t } of this.transfersInStartOrder()) {
+        const entry = this.transferOfFlow[t.flow]!;
+        if (entry.ends && Number.isNaN(t.finishS) && crossing(this.routeOfFlow[t.flow])) this.rerouteTransfer(t, entry.ends[0], entry.ends[1]);
+      }
+    }
     this.sync(undefined);
+    return lost;
+  }
+
+  /** Moves a running job's flows onto surviving paths; false (nothing changed) when a node pair has none. */
+  private replan(job: SimJob): boolean {
+    const c = this.comm.get(job)!;
+    const placement = job.placement!;
+    const pairs = this.planPairs(placement, c.layout);
+    for (const p of [...pairs.dp, ...pairs.pp]) if (!this.topology.survivingRoute(p.from, p.to)) return false;
+    this.account(job, c);
+    this.dropFlows(c.plan!);
+    c.plan = this.buildPlan(job, placement, c.layout);
+    this.changed.add(job);
+    return true;
+  }
+
+  /** Moves a node-to-node transfer with the bytes it has left onto a surviving path, if there is one. */
+  private rerouteTransfer(t: TransferState, from: number, to: number): void {
+    const r = this.topology.survivingRoute(from, to);
+    if (!r) return;
+    const entry = this.transferOfFlow[t.flow]!;
+    const old = t.flow;
+    const left = Math.max(0, this.network.remaining(old, this.clock));
+    for (const l of this.routeOfFlow[old] ?? []) {
+      this.linkFlows[l]!--;
+      this.linkBytes[l] = (this.linkBytes[l] ?? 0) + (entry.routeBytes - left);
+    }
+    this.routeOfFlow[old] = undefined;
+    this.transferOfFlow[old] = undefined;
+    this.transferOpts.capBytesPerS = entry.capBytesPerS;
+    this.transferOpts.tag = entry.tag;
+    this.network.removeFlow(old, this.clock);
+    t.flow = this.network.addFlow(r.links, left, this.clock, this.transferOpts);
+    this.transferOfFlow[t.flow] = { ...entry, latencyS: r.latencyS, routeBytes: left };
+    for (const l of r.links) this.linkFlows[l]!++;
+    this.routeOfFlow[t.flow] = r.links;
+    this.touch(r.links);
   }
 
   /** Step time and communication fraction of a running job (for jobs.csv). */
@@ -215,7 +303,7 @@ export class NetworkProgressModel implements ProgressModel {
    */
   startTransfer(name: string, fromDc: number, toDc: number, bytes: number, onDone: (t: TransferState) => void, connections = 1): TransferState {
     const r = this.topology.dcRoute(fromDc, toDc);
-    return this.addTransfer(name, r.links, r.latencyS, bytes, r.connectionCapBytesPerS * connections, onDone);
+    return this.addTransfer(name, r.links, r.latencyS, bytes, r.connectionCapBytesPerS * connections, onDone, undefined);
   }
 
   /**
@@ -231,10 +319,10 @@ export class NetworkProgressModel implements ProgressModel {
     const r = this.topology.route(fromNode, toNode);
     const rail = (n: number): number => (this.topology.nodeNicBytesPerS[n]! / this.topology.nodeRails[n]!) * this.topology.connectionsFrom(n, ranks);
     const capBytesPerS = Math.min(rail(fromNode), rail(toNode), this.flowCapBytesPerS(r, fromNode, ranks), maxBytesPerS);
-    return this.addTransfer(name, r.links, r.latencyS, bytes, capBytesPerS, onDone);
+    return this.addTransfer(name, r.links, r.latencyS, bytes, capBytesPerS, onDone, [fromNode, toNode]);
   }
 
-  private addTransfer(name: string, links: number[], latencyS: number, bytes: number, capBytesPerS: number, onDone: (t: TransferState) => void): TransferState {
+  private addTransfer(name: string, links: number[], latencyS: number, bytes: number, capBytesPerS: number, onDone: (t: TransferState) => void, ends: readonly [number, number] | undefined): TransferState {
     const t: TransferState = { name, bytes, startS: this.clock, finishS: Number.NaN, flow: -1, onDone };
     // Propagation delay: the last byte arrives one path latency after the fluid transfer ends.
     const tag = this.nextTransferTag++;
@@ -242,7 +330,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.transferOpts.capBytesPerS = capBytesPerS;
     this.transferOpts.tag = tag;
     t.flow = this.network.addFlow(links, bytes, this.clock, this.transferOpts);
-    this.transferOfFlow[t.flow] = { t, latencyS, tag };
+    this.transferOfFlow[t.flow] = { t, latencyS, tag, routeBytes: bytes, capBytesPerS, ends };
     this.liveTransfers++;
     for (const l of links) this.linkFlows[l]!++;
     this.routeOfFlow[t.flow] = links;
@@ -289,7 +377,7 @@ export class NetworkProgressModel implements ProgressModel {
    * their start order. An array rather than a Map keyed by tag: a Map that empties after nearly
    * every transfer (one KV cache at a time) reallocates its table on each delete.
    */
-  private readonly transferOfFlow: ({ t: TransferState; latencyS: number; tag: number } | undefined)[] = [];
+  private readonly transferOfFlow: ({ t: TransferState; latencyS: number; tag: number; routeBytes: number; capBytesPerS: number; ends: readonly [number, number] | undefined } | undefined)[] = [];
   private liveTransfers = 0;
   private nextTransferTag = 0;
   private readonly transferOpts = { capBytesPerS: Infinity, tag: 0 };
@@ -325,12 +413,13 @@ export class NetworkProgressModel implements ProgressModel {
     const flow = t.flow;
     if (this.transferOfFlow[flow]?.t !== t) return 0;
     const left = Math.max(0, this.network.remaining(flow, this.clock));
+    const routeBytes = this.transferOfFlow[flow]!.routeBytes;
     this.transferOfFlow[flow] = undefined;
     this.liveTransfers--;
     this.touch(this.routeOfFlow[flow]);
     for (const l of this.routeOfFlow[flow] ?? []) {
       this.linkFlows[l]!--;
-      this.linkBytes[l] = (this.linkBytes[l] ?? 0) + (t.bytes - left);
+      this.linkBytes[l] = (this.linkBytes[l] ?? 0) + (routeBytes - left);
     }
     this.routeOfFlow[flow] = undefined;
     this.network.removeFlow(flow, this.clock);
@@ -397,14 +486,14 @@ export class NetworkProgressModel implements ProgressModel {
     this.completionEvent = undefined;
     const done: TransferState[] = [];
     this.network.popCompleted(this.clock, (flow, finishS) => {
-      const { t, latencyS } = this.transferOfFlow[flow]!;
+      const { t, latencyS, routeBytes } = this.transferOfFlow[flow]!;
       this.transferOfFlow[flow] = undefined;
       this.liveTransfers--;
       t.finishS = finishS + latencyS;
       this.touch(this.routeOfFlow[flow]);
       for (const l of this.routeOfFlow[flow] ?? []) {
         this.linkFlows[l]!--;
-        this.linkBytes[l] = (this.linkBytes[l] ?? 0) + t.bytes;
+        this.linkBytes[l] = (this.linkBytes[l] ?? 0) + routeBytes;
       }
       this.routeOfFlow[flow] = undefined;
       done.push(t);

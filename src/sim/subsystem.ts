@@ -49,7 +49,14 @@ export interface PoolContext {
 export interface FailurePort extends PoolContext {
   /** Device pace (1 = nominal), per device. */
   readonly deviceSpeed: Float64Array;
-  readonly network: { setInterDcCapacity(index: number, fraction: number): void } | undefined;
+  readonly network:
+    | {
+        setInterDcCapacity(index: number, fraction: number): void;
+        /** A fabric switch or link fails or is repaired; returns the jobs left with no path (to fail). */
+        setFabricElement(index: number, down: boolean): SimJob[];
+        readonly topology: { readonly fabricElements: readonly { readonly kind: 'switch' | 'link' }[]; elementIndex(name: string): number | undefined };
+      }
+    | undefined;
   jobsOnDevice(dev: number): readonly SimJob[];
   failJob(job: SimJob, why: string): void;
   /** Failures per second that would stop a running job (for Young/Daly checkpoint intervals). */

@@ -18,22 +18,49 @@ export interface FabricBuildContext {
   readonly nodeNicBytesPerS: Float64Array;
   /** The scenario path of one of the kind's fields (for messages about a link it sets). */
   field(name: string): readonly PathKey[];
+  /** Scale-out NICs (rails) of each node of the pool, indexed by pool-wide node. */
+  readonly nodeRails: Int32Array;
   /** Adds a directed link to the flow network; returns its id. */
   addLink(capacityBytesPerS: number, latencyS: number, name: string, field: readonly PathKey[]): number;
+  /** The name a link was added under. */
+  linkName(link: number): string;
+  /** A node's NIC uplink and downlink (what a switch failure that cuts the node off takes away). */
+  nicLinks(node: number): readonly [number, number];
+  /**
+   * Whether a link has capacity left under the fabric's current failures (always true without
+   * them). Routes avoid links that do not; a kind reads it at each route, never caches it.
+   */
+  isUp(link: number): boolean;
+}
+
+/**
+ * Something in a site's fabric that can fail: a switch, or a link (a cable: both directions). Its
+ * failure takes `fraction` of each listed link's nominal capacity away (1: the link is down; less:
+ * the link stands for several parallel cables or switches, of which this is one share).
+ */
+export interface FabricElement {
+  /** `switch` elements are named by tier (`spine:<dc>:<i>`); a link by either direction's link name. */
+  readonly kind: 'switch' | 'link';
+  readonly names: readonly string[];
+  readonly losses: readonly { readonly link: number; readonly fraction: number }[];
 }
 
 /**
  * One data centre's switch fabric, built. Callers pass nodes of this site (pool-wide indices)
  * and, to `route`, two distinct ones; implementations push link ids in path order and return the
- * switches the path crosses.
+ * switches the path crosses. Routes keep to links that are up (ctx.isUp): among equal-cost paths,
+ * else by the shortest surviving detour where the kind has one; with no surviving path they return
+ * -1 (what they pushed is then meaningless). Without failures every route is the kind's nominal one.
  */
 export interface SiteFabric {
-  /** Links strictly between a's NIC uplink and b's NIC downlink; returns the switch hops. */
+  /** Links strictly between a's NIC uplink and b's NIC downlink; returns the switch hops, or -1. */
   route(a: number, b: number, out: number[]): number;
-  /** Links from a's first switch up to the site's top tier; returns switches crossed, the top one included. */
+  /** Links from a's first switch up to the site's top tier; returns switches crossed, the top one included, or -1. */
   up(a: number, out: number[]): number;
-  /** Links from the site's top tier down to b's first switch; returns switches crossed below the top. */
+  /** Links from the site's top tier down to b's first switch; returns switches crossed below the top, or -1. */
   down(b: number, out: number[]): number;
+  /** What can fail: every switch and every link (cable) of the kind, in a fixed order. */
+  readonly elements: readonly FabricElement[];
 }
 
 /** What a kind's bill of materials is computed from: one data centre's nodes and its switches. */
@@ -55,6 +82,17 @@ export interface FabricBill {
   readonly switches: number;
   readonly transceivers: number;
   readonly cables: number;
+}
+
+/** A cable: the given directed links (its two directions) go down together. */
+export const cable = (ctx: FabricBuildContext, ...links: number[]): FabricElement => ({ kind: 'link', names: links.map((l) => ctx.linkName(l)), losses: links.map((link) => ({ link, fraction: 1 })) });
+
+/** A switch whose failure takes `links` down entirely (and `shares`, its part of shared links), cutting off `nodes`. */
+export function switchElement(ctx: FabricBuildContext, name: string, nodes: readonly number[], links: readonly number[], shares: readonly { link: number; fraction: number }[] = []): FabricElement {
+  const losses: { link: number; fraction: number }[] = [];
+  for (const n of nodes) for (const link of ctx.nicLinks(n)) losses.push({ link, fraction: 1 });
+  for (const link of links) losses.push({ link, fraction: 1 });
+  return { kind: 'switch', names: [name], losses: [...losses, ...shares] };
 }
 
 /** Ceil of a ratio of port counts, robust to a quotient of floats a hair above a whole number. */

@@ -7,8 +7,8 @@ import { FABRIC_PRESETS } from '../catalogue.js';
 import type { Cluster } from '../cluster.js';
 import type { FabricPreset } from '../hardware-schema.js';
 import type { FlowNetwork } from './flow-network.js';
-import type { SiteFabric } from './fabric-kind.js';
-import { fabricKind } from './fabrics/registry.js';
+import type { FabricElement, SiteFabric } from './fabric-kind.js';
+import { fabricKind, type TopologySpec } from './fabrics/registry.js';
 import type { PathKey } from '../../scenario/errors.js';
 
 /** A node's scale-out fabric: its data centre's, else its device kind's usual one, else plain 100G Ethernet. */
@@ -38,6 +38,34 @@ export interface Route {
   readonly connectionCapBytesPerS: number;
   /** Fabric whose congestion behaviour applies (the source node's). */
   readonly fabric: FabricPreset;
+}
+
+/** Lost fractions of a link's capacity from here on leave it down (float sums of shares that make 1). */
+const LOST = 1 - 1e-9;
+
+/**
+ * The names of what can fail in one data centre's fabric (switches, links), as its kind builds it
+ * for a site of nodes with these NIC counts: what the loader checks failure events against.
+ */
+export function fabricElementNames(spec: TopologySpec, datacentre: string, rails: readonly number[]): { switches: string[]; links: string[] } {
+  const names: string[] = [];
+  const nics: number[][] = [];
+  const n = rails.length;
+  const site = fabricKind(spec).build(spec, {
+    datacentre,
+    nodes: rails.map((_, i) => i),
+    nodeInDc: Int32Array.from(rails.map((_, i) => i)),
+    nodeNicBytesPerS: Float64Array.from(rails, () => 1),
+    nodeRails: Int32Array.from(rails),
+    field: () => [],
+    addLink: (_c, _l, name) => names.push(name) - 1 + 2 * n,
+    linkName: (link) => names[link - 2 * n]!,
+    nicLinks: (node) => (nics[node] ??= [2 * node, 2 * node + 1]) as [number, number],
+    isUp: () => true,
+  });
+  const out = { switches: [] as string[], links: [] as string[] };
+  for (const e of site.elements) (e.kind === 'switch' ? out.switches : out.links).push(...e.names);
+  return out;
 }
 
 export class Topology {
@@ -97,14 +125,20 @@ export class Topology {
     }
     for (const di of dcOrder) {
       const dc = c.datacentres[di]!;
-      this.sites[di] = fabricKind(dc.topology).build(dc.topology, {
+      const site = fabricKind(dc.topology).build(dc.topology, {
         datacentre: dc.name,
         nodes: dcNodes[di]!,
         nodeInDc,
         nodeNicBytesPerS: this.nodeNicBytesPerS,
+        nodeRails: this.nodeRails,
         field: (name) => [...dc.topologyAt, name],
         addLink: (capacityBytesPerS, latencyS, name, field) => this.addLink(capacityBytesPerS, latencyS, name, field),
+        linkName: (link) => this.linkNames[link]!,
+        nicLinks: (node) => [this.nicUp[node]!, this.nicDown[node]!],
+        isUp: this.isUp,
       });
+      this.sites[di] = site;
+      for (const e of site.elements) this.fabricElements.push(e);
     }
     interDc.forEach((l, li) => {
       const cap = l.bandwidthBytesPerS * l.efficiency;
@@ -114,6 +148,60 @@ export class Topology {
       this.interDcLinks.push([this.addLink(cap, l.latencyS, `${l.name}:${an}->${bn}`, field), this.addLink(cap, l.latencyS, `${l.name}:${bn}->${an}`, field)]);
     });
     this.dcPaths = c.datacentres.map((d) => this.shortestPaths(d.index));
+  }
+
+  /** Every switch and link of the data centres' fabrics that can fail (fabric kinds' elements, site by site). */
+  readonly fabricElements: FabricElement[] = [];
+  /** Per element: outages not yet repaired (it is down while > 0). */
+  private elementOutages = new Int32Array(0);
+  /** Per link: the elements whose failure takes some of it, and how much (built at the first failure). */
+  private linkElements: { element: number; fraction: number }[][] | undefined;
+  /** Per link: the fraction of its nominal capacity failures have taken (1: down). */
+  private readonly linkLost: number[] = [];
+  /** Routing as if nothing had failed (the nominal route of a pair with no surviving path). */
+  private nominal = false;
+
+  /** Whether a link has capacity left under the current failures. */
+  readonly isUp = (link: number): boolean => this.nominal || !((this.linkLost[link] ?? 0) >= LOST);
+
+  /** The fabric element (switch or link) of this name, if any. */
+  elementIndex(name: string): number | undefined {
+    if (!this.elementByName) {
+      this.elementByName = new Map();
+      this.fabricElements.forEach((e, i) => e.names.forEach((n) => this.elementByName!.set(n, i)));
+    }
+    return this.elementByName.get(name);
+  }
+  private elementByName: Map<string, number> | undefined;
+
+  /**
+   * One more (down) or one fewer (repaired) outage of fabric element `index`. Returns the links whose
+   * capacity changed, with their capacity now (bytes/s: nominal x what the down elements leave).
+   */
+  setElementDown(index: number, down: boolean): { link: number; capacityBytesPerS: number }[] {
+    if (this.elementOutages.length < this.fabricElements.length) this.elementOutages = new Int32Array(this.fabricElements.length);
+    const before = this.elementOutages[index]! > 0;
+    this.elementOutages[index]! += down ? 1 : -1;
+    if (before === this.elementOutages[index]! > 0) return [];
+    if (!this.linkElements) {
+      this.linkElements = this.linkNames.map(() => []);
+      this.fabricElements.forEach((e, i) => e.losses.forEach(({ link, fraction }) => this.linkElements![link]!.push({ element: i, fraction })));
+    }
+    const out: { link: number; capacityBytesPerS: number }[] = [];
+    for (const { link } of this.fabricElements[index]!.losses) {
+      if (out.some((o) => o.link === link)) continue;
+      // Summed afresh in element order: a repair restores exactly the nominal capacity.
+      let lost = 0;
+      for (const { element, fraction } of this.linkElements[link]!) if (this.elementOutages[element]! > 0) lost += fraction;
+      this.linkLost[link] = lost;
+      out.push({ link, capacityBytesPerS: lost >= LOST ? 0 : this.linkCapacityBytesPerS[link]! * (1 - lost) });
+    }
+    return out;
+  }
+
+  /** Whether fabric element `index` is down now. */
+  elementDown(index: number): boolean {
+    return (this.elementOutages[index] ?? 0) > 0;
   }
 
   private addLink(capacityBytesPerS: number, latencyS: number, name: string, field: readonly PathKey[]): number {
@@ -173,8 +261,24 @@ export class Topology {
     return this.dcPaths[dcA]![dcB] !== undefined;
   }
 
-  /** The route from node a's NIC to node b's (a !== b). */
+  /**
+   * The route from node a's NIC to node b's (a !== b) over what has not failed; with no surviving
+   * path, the nominal route (whose failed links carry nothing until repaired).
+   */
   route(a: number, b: number): Route {
+    const r = this.survivingRoute(a, b);
+    if (r) return r;
+    this.nominal = true;
+    try {
+      return this.survivingRoute(a, b)!;
+    } finally {
+      this.nominal = false;
+    }
+  }
+
+  /** The route from node a's NIC to node b's (a !== b) over links that are up, or undefined if failures leave none. */
+  survivingRoute(a: number, b: number): Route | undefined {
+    if (!this.isUp(this.nicUp[a]!) || !this.isUp(this.nicDown[b]!)) return undefined;
     const c = this.cluster;
     const fabric = this.nodeFabric[a]!;
     const dcA = c.nodeDatacentre[a]!;
@@ -183,11 +287,14 @@ export class Topology {
     let hops: number;
     let propagationS = 0;
     let connectionCapBytesPerS = Infinity;
-    if (dcA === dcB) hops = this.sites[dcA]!.route(a, b, links);
-    else {
+    if (dcA === dcB) {
+      hops = this.sites[dcA]!.route(a, b, links);
+      if (hops < 0) return undefined;
+    } else {
       const path = this.dcPaths[dcA]![dcB];
       if (!path) throw new Error(`no inter-DC route from ${c.datacentres[dcA]!.name} to ${c.datacentres[dcB]!.name}`);
       hops = this.sites[dcA]!.up(a, links);
+      if (hops < 0) return undefined;
       for (const [li, dir] of path) {
         const l = this.interDc[li]!;
         links.push(this.interDcLinks[li]![dir]);
@@ -195,7 +302,9 @@ export class Topology {
         hops += 3; // border, long-haul and the next site's top tier
         if (l.windowBytes !== undefined) connectionCapBytesPerS = Math.min(connectionCapBytesPerS, l.windowBytes / (2 * this.pathLatencyS(dcA, dcB)));
       }
-      hops += this.sites[dcB]!.down(b, links);
+      const down = this.sites[dcB]!.down(b, links);
+      if (down < 0) return undefined;
+      hops += down;
     }
     links.push(this.nicDown[b]!);
     const latencyS = fabric.endpoint_latency + hops * fabric.hop_latency + propagationS;

@@ -9,7 +9,8 @@
 // other sites leaves through the source router (one hop up, none down).
 import { z } from 'zod';
 import { rate } from '../../../scenario/quantity.js';
-import { switchesFor, type FabricKind } from '../fabric-kind.js';
+import { cable, switchElement, switchesFor, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { allUp, detour, sortAdjacency } from './detour.js';
 
 export const dragonflySchema = z.strictObject({
   kind: z.literal('dragonfly'),
@@ -63,21 +64,56 @@ export const dragonfly: FabricKind<DragonflySpec> = {
       out.push(local.get(r * routers + s)!);
       return 1;
     };
+    // What can fail: each router (its nodes cut off, its local links and the global links it holds),
+    // each local and each global link (both directions). A route that crosses a failed one takes the
+    // shortest detour over the links left (non-minimal, through other routers or groups).
+    const elements: FabricElement[] = [];
+    const adjacency: { to: number; link: number }[][] = Array.from({ length: routers }, () => []);
+    const routerLinks: number[][] = Array.from({ length: routers }, () => []);
+    for (const [key, link] of local) {
+      const from = Math.floor(key / routers);
+      const to = key % routers;
+      adjacency[from]!.push({ to, link });
+      routerLinks[from]!.push(link);
+      routerLinks[to]!.push(link);
+    }
+    for (const [key, link] of global) {
+      const g = Math.floor(key / groups);
+      const h = key % groups;
+      adjacency[gateway(g, h)]!.push({ to: gateway(h, g), link });
+      routerLinks[gateway(g, h)]!.push(link);
+      routerLinks[gateway(h, g)]!.push(link);
+    }
+    const graph = sortAdjacency(adjacency);
+    const routerNodes: number[][] = Array.from({ length: routers }, () => []);
+    for (const n of ctx.nodes) routerNodes[routerOf(n)]!.push(n);
+    routerNodes.forEach((nodes, r) => elements.push(switchElement(ctx, `router:${ctx.datacentre}:${r}`, nodes, [...new Set(routerLinks[r])])));
+    for (const [key, link] of local) if (Math.floor(key / routers) < key % routers) elements.push(cable(ctx, link, local.get((key % routers) * routers + Math.floor(key / routers))!));
+    for (const [key, link] of global) if (Math.floor(key / groups) < key % groups) elements.push(cable(ctx, link, global.get((key % groups) * groups + Math.floor(key / groups))!));
+    const minimal = (x: number, y: number, out: number[]): number => {
+      const r = routerOf(x);
+      const s = routerOf(y);
+      const g = Math.floor(r / a);
+      const h = Math.floor(s / a);
+      if (g === h) return 1 + hop(r, s, out);
+      const exit = gateway(g, h);
+      const entry = gateway(h, g);
+      let hops = 1 + hop(r, exit, out);
+      out.push(global.get(g * groups + h)!);
+      hops += 1;
+      hops += hop(entry, s, out);
+      return hops;
+    };
     return {
+      elements,
       route(x, y, out) {
-        const r = routerOf(x);
-        const s = routerOf(y);
-        if (r === s) return 1;
-        const g = Math.floor(r / a);
-        const h = Math.floor(s / a);
-        if (g === h) return 1 + hop(r, s, out);
-        const exit = gateway(g, h);
-        const entry = gateway(h, g);
-        let hops = 1 + hop(r, exit, out);
-        out.push(global.get(g * groups + h)!);
-        hops += 1;
-        hops += hop(entry, s, out);
-        return hops;
+        if (routerOf(x) === routerOf(y)) return 1;
+        const start = out.length;
+        const hops = minimal(x, y, out);
+        if (allUp(out, start, ctx.isUp)) return hops;
+        out.length = start;
+        const links = detour(graph, routerOf(x), routerOf(y), ctx.isUp, out);
+        return links < 0 ? -1 : links + 1;
       },
       up: () => 1,
       down: () => 0,

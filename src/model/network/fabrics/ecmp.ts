@@ -37,3 +37,31 @@ export function spineLinks(ctx: FabricBuildContext, capacityBytesPerS: number, n
   if (paths === 1) return [ctx.addLink(capacityBytesPerS, 0, name, field)];
   return Array.from({ length: paths }, (_, p) => ctx.addLink(capacityBytesPerS / paths, 0, `${name}:${p}`, field));
 }
+
+/**
+ * The path a switch's hash gives a node pair among those still up (`ok`): its own hash when that
+ * path survives (so nothing moves without failures), else a rehash over the survivors, as a switch
+ * drops a failed next hop from its ECMP group. -1 when none survives.
+ */
+export function survivingPath(a: number, b: number, paths: number, ok: (path: number) => boolean): number {
+  const own = ecmpPath(a, b, paths);
+  if (ok(own)) return own;
+  let alive = 0;
+  for (let p = 0; p < paths; p++) if (ok(p)) alive++;
+  if (alive === 0) return -1;
+  let k = ecmpPath(a, b, alive);
+  for (let p = 0; p < paths; p++) if (ok(p) && k-- === 0) return p;
+  return -1;
+}
+
+/** Spines (equal-cost paths) a Clos kind's block stands for: `ecmp.paths`, else one. */
+export const spineCount = (ecmp: EcmpSpec | undefined): number => ecmp?.paths ?? 1;
+
+/**
+ * What one spine (path p of `spines`) carries of each of `sets` (per leaf, its links to the spines:
+ * one aggregate, or one per path when hashing): the whole of link p when hashing, else 1/spines of
+ * the aggregate.
+ */
+export function spineShare(sets: readonly (readonly number[])[], p: number, spines: number): { link: number; fraction: number }[] {
+  return sets.map((links) => (links.length > 1 ? { link: links[p]!, fraction: 1 } : { link: links[0]!, fraction: 1 / spines }));
+}

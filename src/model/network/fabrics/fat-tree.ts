@@ -5,9 +5,9 @@
 // (3); across pods: leaf, aggregation, core, aggregation, leaf (5).
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { switchesFor, type FabricKind } from '../fabric-kind.js';
+import { cable, switchElement, switchesFor, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, sum } from './clos-tier.js';
-import { ecmpPath, ecmpSchema, hashedPaths, spineLinks } from './ecmp.js';
+import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, survivingPath } from './ecmp.js';
 
 export const fatTreeSchema = z.strictObject({
   kind: z.literal('fat-tree'),
@@ -62,29 +62,52 @@ export const fatTree: FabricKind<FatTreeSpec> = {
       podDown[pod] = spineLinks(ctx, cap, `pod-down:${ctx.datacentre}:${pod}`, podField, paths);
     });
     const pos = (n: number): number => ctx.nodeInDc[n]!;
+    const up = ctx.isUp;
+    // What can fail: each leaf (its nodes cut off); each pod's aggregation switch p (plane p: its
+    // leaves' and its own core links, or its share of the aggregates); each core plane p (its share
+    // of every pod's core links); each cable (leaf to aggregation, aggregation to core).
+    const elements: FabricElement[] = [];
+    const leafNodes: number[][] = leafCapacity.map(() => []);
+    for (const n of ctx.nodes) leafNodes[leafOf(n)]!.push(n);
+    leafNodes.forEach((nodes, leaf) => elements.push(switchElement(ctx, `leaf:${ctx.datacentre}:${leaf}`, nodes, [...leafUp[leaf]!, ...leafDown[leaf]!])));
+    const spines = spineCount(spec.ecmp);
+    podUp.forEach((_, pod) => {
+      const leaves = leafUp.map((_, leaf) => leaf).filter((leaf) => Math.floor(leaf / spec.leaves_per_pod) === pod);
+      const sets = [...leaves.map((l) => leafUp[l]!), ...leaves.map((l) => leafDown[l]!), podUp[pod]!, podDown[pod]!];
+      for (let p = 0; p < spines; p++) elements.push(switchElement(ctx, `agg:${ctx.datacentre}:${pod}:${p}`, [], [], sets.flatMap((set) => spineShare([set], p, spines))));
+    });
+    for (let p = 0; p < spines; p++) elements.push(switchElement(ctx, `core:${ctx.datacentre}:${p}`, [], [], [...spineShare(podUp, p, spines), ...spineShare(podDown, p, spines)]));
+    leafUp.forEach((links, leaf) => links.forEach((l, p) => elements.push(cable(ctx, l, leafDown[leaf]![p]!))));
+    podUp.forEach((links, pod) => links.forEach((l, p) => elements.push(cable(ctx, l, podDown[pod]![p]!))));
     return {
+      elements,
       route(a, b, out) {
         const la = leafOf(a);
         const lb = leafOf(b);
         if (la === lb) return 1;
         const pa = podOf(a);
         const pb = podOf(b);
-        const p = ecmpPath(pos(a), pos(b), paths);
         if (pa === pb) {
+          const p = survivingPath(pos(a), pos(b), paths, (q) => up(leafUp[la]![q]!) && up(leafDown[lb]![q]!));
+          if (p < 0) return -1;
           out.push(leafUp[la]![p]!, leafDown[lb]![p]!);
           return 3;
         }
+        const p = survivingPath(pos(a), pos(b), paths, (q) => up(leafUp[la]![q]!) && up(podUp[pa]![q]!) && up(podDown[pb]![q]!) && up(leafDown[lb]![q]!));
+        if (p < 0) return -1;
         out.push(leafUp[la]![p]!, podUp[pa]![p]!, podDown[pb]![p]!, leafDown[lb]![p]!);
         return 5;
       },
       // Traffic to and from other sites hashes on its node alone.
       up(a, out) {
-        const p = ecmpPath(pos(a), -1, paths);
+        const p = survivingPath(pos(a), -1, paths, (q) => up(leafUp[leafOf(a)]![q]!) && up(podUp[podOf(a)]![q]!));
+        if (p < 0) return -1;
         out.push(leafUp[leafOf(a)]![p]!, podUp[podOf(a)]![p]!);
         return 3;
       },
       down(b, out) {
-        const p = ecmpPath(pos(b), -2, paths);
+        const p = survivingPath(pos(b), -2, paths, (q) => up(podDown[podOf(b)]![q]!) && up(leafDown[leafOf(b)]![q]!));
+        if (p < 0) return -1;
         out.push(podDown[podOf(b)]![p]!, leafDown[leafOf(b)]![p]!);
         return 2;
       },

@@ -6,7 +6,8 @@
 // absent) and comes down from it. Placement groups nodes by the switch they hang off.
 import { z } from 'zod';
 import { rate } from '../../../scenario/quantity.js';
-import { switchesFor, type FabricKind } from '../fabric-kind.js';
+import { cable, switchElement, switchesFor, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { allUp, detour, sortAdjacency } from './detour.js';
 
 export const graphSchema = z.strictObject({
   kind: z.literal('graph'),
@@ -124,8 +125,31 @@ export const graph: FabricKind<GraphSpec> = {
     const next = nextHops(spec);
     const switchOf = (n: number): number => index.get(spec.attach[ctx.nodeInDc[n]!]!)!;
     const border = index.get(spec.border ?? spec.switches[s - 1]!)!;
-    /** Links from switch x to switch y; returns the switches crossed, both ends included. */
+    // What can fail: each switch (the nodes hanging off it cut off, its links down) and each link
+    // (both directions). A route over a failed one takes the shortest path over the links left.
+    const elements: FabricElement[] = [];
+    const adjacency: { to: number; link: number }[][] = spec.switches.map(() => []);
+    const incident: number[][] = spec.switches.map(() => []);
+    for (const l of spec.links) {
+      const a = index.get(l.between[0])!;
+      const b = index.get(l.between[1])!;
+      adjacency[a]!.push({ to: b, link: link.get(a * s + b)! });
+      adjacency[b]!.push({ to: a, link: link.get(b * s + a)! });
+      incident[a]!.push(link.get(a * s + b)!, link.get(b * s + a)!);
+      incident[b]!.push(link.get(a * s + b)!, link.get(b * s + a)!);
+    }
+    const survivors = sortAdjacency(adjacency);
+    const attached: number[][] = spec.switches.map(() => []);
+    for (const n of ctx.nodes) attached[switchOf(n)]!.push(n);
+    spec.switches.forEach((name, i) => elements.push(switchElement(ctx, `graph:${ctx.datacentre}:${name}`, attached[i]!, incident[i]!)));
+    for (const l of spec.links) {
+      const a = index.get(l.between[0])!;
+      const b = index.get(l.between[1])!;
+      elements.push(cable(ctx, link.get(a * s + b)!, link.get(b * s + a)!));
+    }
+    /** Links from switch x to switch y; returns the switches crossed, both ends included, or -1. */
     const walk = (x: number, y: number, out: number[]): number => {
+      const start = out.length;
       let hops = 1;
       for (let at = x; at !== y; ) {
         const step = next[at * s + y]!;
@@ -133,12 +157,19 @@ export const graph: FabricKind<GraphSpec> = {
         at = step;
         hops++;
       }
-      return hops;
+      if (allUp(out, start, ctx.isUp)) return hops;
+      out.length = start;
+      const links = detour(survivors, x, y, ctx.isUp, out);
+      return links < 0 ? -1 : links + 1;
     };
     return {
+      elements,
       route: (a, b, out) => walk(switchOf(a), switchOf(b), out),
       up: (a, out) => walk(switchOf(a), border, out),
-      down: (b, out) => walk(border, switchOf(b), out) - 1,
+      down: (b, out) => {
+        const hops = walk(border, switchOf(b), out);
+        return hops < 0 ? -1 : hops - 1;
+      },
     };
   },
   bill(spec, site) {

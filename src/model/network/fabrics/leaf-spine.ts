@@ -3,9 +3,9 @@
 // Same leaf: 1 switch hop; otherwise leaf, spine, leaf (3).
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { switchesFor, type FabricKind } from '../fabric-kind.js';
+import { cable, switchElement, switchesFor, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, sum } from './clos-tier.js';
-import { ecmpPath, ecmpSchema, hashedPaths, spineLinks } from './ecmp.js';
+import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, survivingPath } from './ecmp.js';
 
 export const leafSpineSchema = z.strictObject({
   kind: z.literal('leaf-spine'),
@@ -40,22 +40,38 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
       leafDown[leaf] = spineLinks(ctx, cap, `leaf-down:${ctx.datacentre}:${leaf}`, field, paths);
     });
     const pos = (n: number): number => ctx.nodeInDc[n]!;
+    const up = ctx.isUp;
+    // What can fail: each leaf (its nodes cut off), each spine (path p: its links, or its share of
+    // the aggregates), each cable between a leaf and a spine.
+    const elements: FabricElement[] = [];
+    const leafNodes: number[][] = leafCapacity.map(() => []);
+    for (const n of ctx.nodes) leafNodes[leafOf(n)]!.push(n);
+    leafNodes.forEach((nodes, leaf) => elements.push(switchElement(ctx, `leaf:${ctx.datacentre}:${leaf}`, nodes, [...leafUp[leaf]!, ...leafDown[leaf]!])));
+    const spines = spineCount(spec.ecmp);
+    for (let p = 0; p < spines; p++) elements.push(switchElement(ctx, `spine:${ctx.datacentre}:${p}`, [], [], [...spineShare(leafUp, p, spines), ...spineShare(leafDown, p, spines)]));
+    leafUp.forEach((links, leaf) => links.forEach((l, p) => elements.push(cable(ctx, l, leafDown[leaf]![p]!))));
     return {
+      elements,
       route(a, b, out) {
         const la = leafOf(a);
         const lb = leafOf(b);
         if (la === lb) return 1;
-        const p = ecmpPath(pos(a), pos(b), paths);
+        const p = survivingPath(pos(a), pos(b), paths, (q) => up(leafUp[la]![q]!) && up(leafDown[lb]![q]!));
+        if (p < 0) return -1;
         out.push(leafUp[la]![p]!, leafDown[lb]![p]!);
         return 3;
       },
       // Traffic to and from other sites hashes on its node alone.
       up(a, out) {
-        out.push(leafUp[leafOf(a)]![ecmpPath(pos(a), -1, paths)]!);
+        const p = survivingPath(pos(a), -1, paths, (q) => up(leafUp[leafOf(a)]![q]!));
+        if (p < 0) return -1;
+        out.push(leafUp[leafOf(a)]![p]!);
         return 2;
       },
       down(b, out) {
-        out.push(leafDown[leafOf(b)]![ecmpPath(pos(b), -2, paths)]!);
+        const p = survivingPath(pos(b), -2, paths, (q) => up(leafDown[leafOf(b)]![q]!));
+        if (p < 0) return -1;
+        out.push(leafDown[leafOf(b)]![p]!);
         return 1;
       },
     };

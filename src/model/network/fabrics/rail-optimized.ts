@@ -10,9 +10,9 @@
 // leaves' uplinks: the group's NIC total / oversubscription.
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { switchesFor, type FabricKind } from '../fabric-kind.js';
+import { cable, switchElement, switchesFor, type FabricBuildContext, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, sum } from './clos-tier.js';
-import { ecmpPath, ecmpSchema, hashedPaths, spineLinks } from './ecmp.js';
+import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, survivingPath } from './ecmp.js';
 
 export const railOptimizedSchema = z.strictObject({
   kind: z.literal('rail-optimized'),
@@ -49,21 +49,29 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
       down[g] = spineLinks(ctx, cap, `rail-down:${ctx.datacentre}:${g}`, field, paths);
     });
     const pos = (n: number): number => ctx.nodeInDc[n]!;
+    const isUp = ctx.isUp;
+    const elements = railElements(spec, ctx, groupOf, groupCapacity, up, down);
     return {
+      elements,
       route(a, b, out) {
         const ga = groupOf(a);
         const gb = groupOf(b);
         if (ga === gb) return 1;
-        const p = ecmpPath(pos(a), pos(b), paths);
+        const p = survivingPath(pos(a), pos(b), paths, (q) => isUp(up[ga]![q]!) && isUp(down[gb]![q]!));
+        if (p < 0) return -1;
         out.push(up[ga]![p]!, down[gb]![p]!);
         return 3;
       },
       up(a, out) {
-        out.push(up[groupOf(a)]![ecmpPath(pos(a), -1, paths)]!);
+        const p = survivingPath(pos(a), -1, paths, (q) => isUp(up[groupOf(a)]![q]!));
+        if (p < 0) return -1;
+        out.push(up[groupOf(a)]![p]!);
         return 2;
       },
       down(b, out) {
-        out.push(down[groupOf(b)]![ecmpPath(pos(b), -2, paths)]!);
+        const p = survivingPath(pos(b), -2, paths, (q) => isUp(down[groupOf(b)]![q]!));
+        if (p < 0) return -1;
+        out.push(down[groupOf(b)]![p]!);
         return 1;
       },
     };
@@ -85,3 +93,43 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
     return { switches: spec.planes * (leaves.switches + switchesFor(sum(leaves.up), ports)), transceivers: (2 * cables) / spec.planes, cables };
   },
 };
+
+/**
+ * What can fail in a rail-optimised site. A rail leaf (group g, rail r, and plane q with two
+ * planes) carries rail r of the group's nodes and its share of the group's spine links. With one
+ * plane its failure cuts those nodes' rail r off: NCCL does not move a connection to another NIC,
+ * so their traffic has no path (the nodes' NIC links go down). With two planes the same NIC port
+ * reaches the other plane's rail leaf: the nodes lose half of that rail's rate. A spine (path p,
+ * per plane) carries its share of every group's spine links; each group's spine cable pair too.
+ */
+function railElements(spec: RailOptimizedSpec, ctx: FabricBuildContext, groupOf: (n: number) => number, groupCapacity: readonly number[], up: readonly number[][], down: readonly number[][]): FabricElement[] {
+  const elements: FabricElement[] = [];
+  const planes = spec.planes;
+  const members: number[][] = groupCapacity.map(() => []);
+  for (const n of ctx.nodes) members[groupOf(n)]!.push(n);
+  members.forEach((nodes, g) => {
+    const rails = Math.max(...nodes.map((n) => ctx.nodeRails[n]!));
+    for (let r = 0; r < rails; r++) {
+      const on = nodes.filter((n) => ctx.nodeRails[n]! > r);
+      // The rail's share of the group's NIC capacity: its spine links' share.
+      let railBytesPerS = 0;
+      for (const n of on) railBytesPerS += ctx.nodeNicBytesPerS[n]! / ctx.nodeRails[n]!;
+      const share = railBytesPerS / groupCapacity[g]! / planes;
+      const spineLosses = [...up[g]!, ...down[g]!].map((link) => ({ link, fraction: share }));
+      for (let q = 0; q < planes; q++) {
+        const name = `rail-leaf:${ctx.datacentre}:${g}:${r}${planes > 1 ? `:${q}` : ''}`;
+        if (planes === 1) elements.push(switchElement(ctx, name, on, [], spineLosses));
+        else elements.push(switchElement(ctx, name, [], [], [...on.flatMap((n) => ctx.nicLinks(n).map((link) => ({ link, fraction: 1 / (ctx.nodeRails[n]! * planes) }))), ...spineLosses]));
+      }
+    }
+  });
+  const spines = spineCount(spec.ecmp);
+  for (let p = 0; p < spines; p++) {
+    for (let q = 0; q < planes; q++) {
+      const losses = [...spineShare(up, p, spines), ...spineShare(down, p, spines)].map((x) => ({ link: x.link, fraction: x.fraction / planes }));
+      elements.push(switchElement(ctx, `spine:${ctx.datacentre}:${p}${planes > 1 ? `:${q}` : ''}`, [], [], losses));
+    }
+  }
+  up.forEach((links, g) => links.forEach((l, p) => elements.push(cable(ctx, l, down[g]![p]!))));
+  return elements;
+}

@@ -6,7 +6,8 @@
 // centre network switch: one hop up, none down). Placement groups nodes by x-row.
 import { z } from 'zod';
 import { rate } from '../../../scenario/quantity.js';
-import type { FabricKind } from '../fabric-kind.js';
+import { cable, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { allUp, detour, sortAdjacency } from './detour.js';
 
 export const torusSchema = z.strictObject({
   kind: z.literal('torus'),
@@ -61,31 +62,50 @@ export const torus: FabricKind<TorusSpec> = {
         }
       });
     }
+    // What can fail: each neighbour link (both directions); a detour around it is the shortest
+    // path over the links left (a torus has no switch to fail: a chip's failure is a node's).
+    const elements: FabricElement[] = [];
+    const adjacency: { to: number; link: number }[][] = Array.from({ length: n }, () => []);
+    for (const [key, link] of linkOf) {
+      const from = Math.floor(key / n);
+      const to = key % n;
+      adjacency[from]!.push({ to, link });
+      if (from < to) elements.push(linkOf.has(to * n + from) ? cable(ctx, link, linkOf.get(to * n + from)!) : cable(ctx, link));
+    }
+    const graph = sortAdjacency(adjacency);
     return {
+      elements,
       route(a, b, out) {
-        let pos = ctx.nodeInDc[a]!;
-        const end = ctx.nodeInDc[b]!;
-        let hops = 0;
-        dims.forEach((d, axis) => {
-          const from = coord(pos, axis);
-          const target = coord(end, axis);
-          if (from === target) return;
-          const forward = (target - from + d) % d;
-          const step = spec.wraparound ? (forward <= d - forward ? 1 : -1) : target > from ? 1 : -1;
-          for (let c = from; c !== target; ) {
-            const next = (c + step + d) % d;
-            const to = pos + (next - c) * stride[axis]!;
-            out.push(linkOf.get(pos * n + to)!);
-            pos = to;
-            c = next;
-            hops++;
-          }
-        });
-        return hops;
+        const start = out.length;
+        const hops = dimensionOrdered(a, b, out);
+        if (allUp(out, start, ctx.isUp)) return hops;
+        out.length = start;
+        return detour(graph, ctx.nodeInDc[a]!, ctx.nodeInDc[b]!, ctx.isUp, out);
       },
       up: () => 1,
       down: () => 0,
     };
+    function dimensionOrdered(a: number, b: number, out: number[]): number {
+      let pos = ctx.nodeInDc[a]!;
+      const end = ctx.nodeInDc[b]!;
+      let hops = 0;
+      dims.forEach((d, axis) => {
+        const from = coord(pos, axis);
+        const target = coord(end, axis);
+        if (from === target) return;
+        const forward = (target - from + d) % d;
+        const step = spec.wraparound ? (forward <= d - forward ? 1 : -1) : target > from ? 1 : -1;
+        for (let c = from; c !== target; ) {
+          const next = (c + step + d) % d;
+          const to = pos + (next - c) * stride[axis]!;
+          out.push(linkOf.get(pos * n + to)!);
+          pos = to;
+          c = next;
+          hops++;
+        }
+      });
+      return hops;
+    }
   },
   bill(spec, site) {
     // No switches: per neighbour pair one link of as many ports as its bandwidth needs. The

@@ -1,0 +1,49 @@
+// Checks a scenario's fabric failure events against what can fail in its data centres' fabrics
+// (each kind names its switches and links: fabrics/), before anything runs: an unknown or misspelt
+// name is refused at its field with the nearest names, never silently failing nothing.
+import type { Datacentre, NodeGroup } from '../cluster.js';
+import { suggestName } from '../../scenario/did-you-mean.js';
+import type { PathKey } from '../../scenario/errors.js';
+import type { Scenario } from '../../scenario/schema.js';
+import { fabricElementNames } from './topology.js';
+
+export function checkFabricFailures(scenario: Scenario, datacentres: readonly Datacentre[], groups: readonly NodeGroup[], fail: (path: readonly PathKey[], message: string) => void): void {
+  const spec = scenario.failures?.fabric;
+  if (!spec) return;
+  if (scenario.network === 'ideal') {
+    fail(['failures', 'fabric'], 'fabric failures reroute the flows of the network model, which `network: ideal` leaves out: use network: flow');
+    return;
+  }
+  if (spec.events.length === 0) return;
+  const switches: string[] = [];
+  const links: string[] = [];
+  for (const dc of datacentres) {
+    const rails: number[] = [];
+    for (const g of groups) if (g.datacentre === dc.index) for (let i = 0; i < g.nodeCount; i++) rails.push(g.nicsPerNode);
+    if (rails.length === 0) continue;
+    const names = fabricElementNames(dc.topology, dc.name, rails);
+    switches.push(...names.switches);
+    links.push(...names.links);
+  }
+  const switchSet = new Set(switches);
+  const linkSet = new Set(links);
+  const sample = (names: readonly string[]): string => (names.length === 0 ? 'none' : names.length <= 6 ? names.join(', ') : `${names.slice(0, 6).join(', ')} ... (${names.length})`);
+  spec.events.forEach((e, i) => {
+    const at: PathKey[] = ['failures', 'fabric', 'events', i];
+    if ((e.switch === undefined) === (e.link === undefined)) {
+      fail(at, 'give exactly one of `switch` or `link`');
+      return;
+    }
+    const kind = e.switch !== undefined ? 'switch' : 'link';
+    const name = (e.switch ?? e.link)!;
+    const own = kind === 'switch' ? switchSet : linkSet;
+    if (own.has(name)) return;
+    if ((kind === 'switch' ? linkSet : switchSet).has(name)) {
+      fail([...at, kind], `'${name}' is a ${kind === 'switch' ? 'link' : 'switch'}: give it as \`${kind === 'switch' ? 'link' : 'switch'}\``);
+      return;
+    }
+    const all = kind === 'switch' ? switches : links;
+    const guess = suggestName(name, all);
+    fail([...at, kind], `unknown ${kind} '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; the fabrics have ${kind === 'switch' ? 'switches' : 'links'} ${sample(all)}`);
+  });
+}
