@@ -2,6 +2,7 @@
 // survives (other spines and planes, detours), flows with no surviving path are reported, capacity
 // is never exceeded, and a repair gives the nominal fabric back, for every topology kind; in a run,
 // the flows that crossed a failure are rerouted or their jobs fail, and turning it off changes nothing.
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../src/model/cluster.js';
@@ -12,7 +13,7 @@ import { topologyKinds } from '../src/model/network/fabrics/registry.js';
 import { InputError } from '../src/scenario/errors.js';
 import { Simulation } from '../src/sim/simulation.js';
 import type { LinkRow } from '../src/sim/signals.js';
-import { runToCsv, scenarioFromText } from './helpers.js';
+import { repoPath, runToCsv, scenarioFromText } from './helpers.js';
 
 const site = (block: string, nodes: number, extra = ''): string => `name: fabric-failures
 datacentres:
@@ -252,5 +253,26 @@ describe('refusals', () => {
     expect(refusal('failures: { fabric: { events: [{ at: .inf, switch: "spine:dc:0" }] } }\n')).toContain('failures.fabric.events[0].at');
     expect(refusal('failures: { fabric: { events: [{ at: 1h, switch: "spine:dc:0", repair: .nan }] } }\n')).toContain('failures.fabric.events[0].repair');
     expect(refusal('failures: { fabric: { events: [{ at: 1h, switch: "spine:dc:0" }] } }\n', 'ideal')).toContain('network: ideal');
+  });
+});
+
+describe("docs/network.md's spine failure on a 2:1 fat tree", () => {
+  const planning = readFileSync(repoPath('scenarios/fabric-planning.yaml'), 'utf8');
+  const variant = (ecmp: string, failures: string): { ecr: number; failed: number } => {
+    const text = planning.replace(/topology: \{ kind: fat-tree.*\}/, `topology: { kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, leaf_oversubscription: 2, pod_oversubscription: 2${ecmp} }`) + failures;
+    const r = runToCsv(scenarioFromText(text));
+    return { ecr: Number(r.summaryCsv.split('\n')[1]!.split(',')[r.summaryCsv.split('\n')[0]!.split(',').indexOf('effective_compute_ratio_allocated')]), failed: r.jobs.reduce((n, j) => n + j.failures, 0) };
+  };
+  const core = (name: string): string => `failures:\n  fabric:\n    events: [{ at: 2h, switch: "${name}", repair: 4h }]\n`;
+
+  it('one core switch is a single point of failure; a plane of four is not', () => {
+    const single = variant('', '');
+    const down = variant('', core('core:dc:0'));
+    expect(down.failed).toBe(2);
+    expect(single.ecr - down.ecr).toBeGreaterThan(0.04);
+    const hashed = variant(', ecmp: { mode: hash, paths: 4 }', '');
+    const plane = variant(', ecmp: { mode: hash, paths: 4 }', core('core:dc:1'));
+    expect(plane.failed).toBe(0);
+    expect(plane.ecr).toBeCloseTo(hashed.ecr, 6);
   });
 });
