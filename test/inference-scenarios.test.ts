@@ -208,7 +208,7 @@ describe('input errors', () => {
 });
 
 describe('bundled inference scenarios: service rows match their golden files', () => {
-  it.each(['seed-gpt3-inference', 'inference-diurnal', 'inference-disaggregated', 'inference-prefix-cache', 'inference-chunked-prefill', 'inference-azure-trace'])('%s', (name) => {
+  it.each(['seed-gpt3-inference', 'inference-diurnal', 'inference-disaggregated', 'inference-prefix-cache', 'inference-chunked-prefill', 'inference-azure-trace', 'inference-disaggregated-autoscale'])('%s', (name) => {
     const r = simulate(bundled(name));
     let csv = csvLine(SERVICE_COLUMNS);
     for (const row of r.services) csv += csvLine(rowValues(row, SERVICE_COLUMNS));
