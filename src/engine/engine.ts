@@ -37,6 +37,8 @@ export class Engine {
   private foreground = 0;
   /** Callbacks to run once the current instant's events are done (before the clock advances). */
   private endOfInstant: (() => void)[] = [];
+  /** The other buffer of endOfInstant (swapped on each flush, so that an instant allocates nothing). */
+  private endOfInstantSpare: (() => void)[] | undefined = [];
 
   get now(): number {
     return this.nowS;
@@ -79,8 +81,16 @@ export class Engine {
 
   private flushEndOfInstant(): void {
     const fns = this.endOfInstant;
-    this.endOfInstant = [];
-    for (let i = 0; i < fns.length; i++) fns[i]!();
+    // Callbacks added while these run go to the other buffer, for the next flush.
+    // (A flush inside a callback finds no spare and takes a fresh buffer.)
+    this.endOfInstant = this.endOfInstantSpare ?? [];
+    this.endOfInstantSpare = undefined;
+    try {
+      for (let i = 0; i < fns.length; i++) fns[i]!();
+    } finally {
+      fns.length = 0;
+      this.endOfInstantSpare = fns;
+    }
   }
 
   /** Schedule after a delay from now. */

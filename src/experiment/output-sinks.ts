@@ -12,6 +12,7 @@ import { TENANT_SHARE_COLUMNS } from '../sim/tenant-share-series.js';
 import { TENANT_SUMMARY_COLUMNS } from './metric-table.js';
 import type { RunResult, Simulation } from '../sim/simulation.js';
 import { csvLine, formatCell } from './csv.js';
+import { TextChunk } from './text-chunk.js';
 import { attachTimeline, type Timeline } from './timeline.js';
 
 /** The files a run can write, by the name they take in the output folder (the timeline's is chosen by the user). */
@@ -93,32 +94,36 @@ export function summaryColumns(withTenants: boolean): readonly string[] {
 
 /** One CSV output: rows formatted as they come, handed on in chunks. */
 class CsvOutput {
-  private buffer: string;
+  private readonly text = new TextChunk();
 
   constructor(
     private readonly file: Exclude<OutputName, 'timeline'>,
     private readonly write: OutputWriter,
     private readonly columns: readonly string[] = TABLES[file].columns,
   ) {
-    this.buffer = csvLine(columns);
+    this.text.append(csvLine(columns));
   }
 
   add(row: Record<string, unknown>): void {
-    // csvLine(rowValues(row, columns)) in one pass, without the intermediate array: a row per job.
+    // csvLine(rowValues(row, columns)) in one pass, cell by cell into the chunk: a row per job.
     const columns = this.columns;
-    let line = '';
+    const text = this.text;
+    const start = text.length;
     for (let i = 0; i < columns.length; i++) {
       const v = row[columns[i]!];
-      if (typeof v === 'number' && (v === Infinity || v === -Infinity)) throw new NonFiniteResultError(this.file, columns[i]!, `'${String(row[TABLES[this.file].key])}'`);
-      line += i > 0 ? `,${formatCell(v)}` : formatCell(v);
+      if (typeof v === 'number' && (v === Infinity || v === -Infinity)) {
+        text.truncate(start); // nothing of a refused row stays
+        throw new NonFiniteResultError(this.file, columns[i]!, `'${String(row[TABLES[this.file].key])}'`);
+      }
+      if (i > 0) text.appendCode(44); // ','
+      text.append(formatCell(v));
     }
-    this.buffer += `${line}\n`;
-    if (this.buffer.length >= CHUNK_CHARS) this.flush();
+    text.appendCode(10); // '\n'
+    if (text.length >= CHUNK_CHARS) this.flush();
   }
 
   flush(): void {
-    if (this.buffer.length > 0) this.write(this.file, this.buffer);
-    this.buffer = '';
+    if (this.text.length > 0) this.write(this.file, this.text.take());
   }
 }
 
@@ -139,7 +144,7 @@ export function attachOutputs(sim: Simulation, files: readonly OutputName[], wri
     const out = new CsvOutput(file, write, file === 'summary.csv' ? summaryColumns(sim.admission !== undefined) : TABLES[file].columns);
     outputs.set(file, out);
     const signal = TABLES[file].signal;
-    if (signal) sim.signals.onRow(signal, (row) => out.add(row as unknown as Record<string, unknown>));
+    if (signal) sim.signals.onRow(signal, (row) => out.add(row as unknown as Record<string, unknown>), true);
   }
   return {
     finish(summary, tenants) {

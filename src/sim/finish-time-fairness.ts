@@ -40,17 +40,61 @@ export interface ShareKind {
  * when no kind can run it.
  */
 export function isolatedRuntimeS(kinds: readonly ShareKind[], gangDevices: number, contention: number): number {
-  const usable = kinds.filter((k) => k.devices >= gangDevices && k.runtimeAloneS > 0 && Number.isFinite(k.runtimeAloneS));
-  usable.sort((a, b) => a.runtimeAloneS - b.runtimeAloneS);
-  let timeLeft = 1;
-  let progressPerS = 0;
-  for (const k of usable) {
-    if (timeLeft <= 0) break;
-    const x = Math.min(timeLeft, k.devices / (contention * gangDevices));
-    progressPerS += x / k.runtimeAloneS;
-    timeLeft -= x;
+  const share = new ShareScratch(kinds.length);
+  for (const k of kinds) share.add(k.devices, k.runtimeAloneS, gangDevices);
+  return share.runtimeS(gangDevices, contention);
+}
+
+/**
+ * The kinds of one job's share, in reusable typed arrays (a share is computed for every finished
+ * job): those that can run the gang, kept sorted by run time alone (stable: equal times keep the
+ * order they were added in).
+ */
+class ShareScratch {
+  private devices: Float64Array;
+  private runtimes: Float64Array;
+  private n = 0;
+
+  constructor(capacity: number) {
+    this.devices = new Float64Array(Math.max(1, capacity));
+    this.runtimes = new Float64Array(Math.max(1, capacity));
   }
-  return progressPerS > 0 ? 1 / progressPerS : Infinity;
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  add(devices: number, runtimeAloneS: number, gangDevices: number): void {
+    if (!(devices >= gangDevices && runtimeAloneS > 0 && Number.isFinite(runtimeAloneS))) return;
+    if (this.n === this.devices.length) {
+      const d = new Float64Array(2 * this.n);
+      d.set(this.devices);
+      this.devices = d;
+      const r = new Float64Array(2 * this.n);
+      r.set(this.runtimes);
+      this.runtimes = r;
+    }
+    let i = this.n++;
+    while (i > 0 && this.runtimes[i - 1]! > runtimeAloneS) {
+      this.devices[i] = this.devices[i - 1]!;
+      this.runtimes[i] = this.runtimes[i - 1]!;
+      i--;
+    }
+    this.devices[i] = devices;
+    this.runtimes[i] = runtimeAloneS;
+  }
+
+  runtimeS(gangDevices: number, contention: number): number {
+    let timeLeft = 1;
+    let progressPerS = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (timeLeft <= 0) break;
+      const x = Math.min(timeLeft, this.devices[i]! / (contention * gangDevices));
+      progressPerS += x / this.runtimes[i]!;
+      timeLeft -= x;
+    }
+    return progressPerS > 0 ? 1 / progressPerS : Infinity;
+  }
 }
 
 /** Summary columns (summary.csv) and their per-tenant counterparts (tenants.csv). */
@@ -72,11 +116,13 @@ export class FinishTimeFairness {
   private contentionJobS = 0;
   private sinceS = 0;
   private readonly listeners: ((job: SimJob, rho: number) => void)[] = [];
+  private readonly share: ShareScratch;
 
   constructor(
     private readonly cluster: Cluster,
     signals: Signals,
   ) {
+    this.share = new ShareScratch(cluster.kinds.length);
     signals.on('submitted', (job, now) => {
       this.accrue(now);
       this.present++;
@@ -119,11 +165,12 @@ export class FinishTimeFairness {
     const t = job.template;
     const gang = (t.devices * (t.milli ?? WHOLE_DEVICE_MILLI)) / WHOLE_DEVICE_MILLI;
     if (!(gang > 0)) return Infinity;
-    const kinds: ShareKind[] = [];
+    const share = this.share;
+    share.clear();
     for (const k of t.allowedKinds ?? c.allKinds) {
       const runtimeAloneS = t.fixedRuntimeS ?? t.usefulFlop / (gang * deviceRate(t, c.kinds[k]!.spec, k));
-      kinds.push({ devices: c.kindTotal[k]!, runtimeAloneS });
+      share.add(c.kindTotal[k]!, runtimeAloneS, gang);
     }
-    return isolatedRuntimeS(kinds, gang, contention);
+    return share.runtimeS(gang, contention);
   }
 }

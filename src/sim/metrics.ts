@@ -344,50 +344,61 @@ export class MetricsRecorder {
     };
   }
 
+  /** The job row refilled for each job when no listener keeps rows (Signals.reusesRows). */
+  private readonly row = {} as JobRow;
+
   private emit(job: SimJob): void {
     if (!this.signals.wantsRows('jobRow')) return;
     const c = this.cluster;
     const p = job.placement;
-    let dcs = '';
-    if (p) {
-      const names: string[] = [];
-      for (const n of p.nodes) {
-        const name = c.datacentres[c.nodeDatacentre[n]!]!.name;
-        if (!names.includes(name)) names.push(name);
-      }
-      dcs = names.join('+');
-    }
     const started = !Number.isNaN(job.firstStartS);
     const end = Number.isNaN(job.finishS) ? job.settledS : job.finishS;
-    this.signals.emitRow('jobRow', {
-      job_id: job.name,
-      kind: 'training',
-      submit_s: job.submitS,
-      start_s: job.firstStartS,
-      finish_s: job.finishS,
-      queueing_delay_s: started ? job.waitedS : Number.NaN,
-      requeued_s: started ? job.waitedS - (job.firstStartS - job.submitS) : Number.NaN,
-      preemptions: job.preemptions,
-      devices: job.devices,
-      device_kind: p ? c.kinds[p.kind]!.name : '',
-      datacentre: dcs,
-      useful_pflop: job.doneFlop / 1e15,
-      effective_compute_ratio: job.allocatedPeakFlopS > 0 ? job.doneFlop / job.allocatedPeakFlopS : Number.NaN,
-      step_time_s: job.progressS > 0 ? job.stepWeightedS / job.progressS : Number.NaN,
-      comm_fraction: job.progressS > 0 && job.stepWeightedS > 0 ? job.commWeightedS / job.progressS : Number.NaN,
-      compute_s: job.progressS > 0 && job.stepWeightedS > 0 ? job.computeWeightedS / job.progressS : Number.NaN,
-      exposed_comm_s: job.progressS > 0 && job.stepWeightedS > 0 ? job.exposedWeightedS / job.progressS : Number.NaN,
-      bubble_s: job.progressS > 0 && job.stepWeightedS > 0 ? job.bubbleWeightedS / job.progressS : Number.NaN,
-      memory_gib: job.memoryBytes / 2 ** 30,
-      placement_span: p ? placementSpan(this.cluster, p.nodes) : '',
-      failures: job.failures,
-      lost_pflop: job.lostFlop / 1e15,
-      checkpoint_overhead_s: job.checkpointOverheadS,
-      effective_training_fraction: started && end > job.firstStartS ? (job.progressS - job.checkpointOverheadS - job.lostTimeS) / (end - job.firstStartS) : Number.NaN,
-      status: job.state,
-      reason: job.reason,
-    });
+    const row = this.row;
+    row.job_id = job.name;
+    row.kind = 'training';
+    row.submit_s = job.submitS;
+    row.start_s = job.firstStartS;
+    row.finish_s = job.finishS;
+    row.queueing_delay_s = started ? job.waitedS : Number.NaN;
+    row.requeued_s = started ? job.waitedS - (job.firstStartS - job.submitS) : Number.NaN;
+    row.preemptions = job.preemptions;
+    row.devices = job.devices;
+    row.device_kind = p ? c.kinds[p.kind]!.name : '';
+    row.datacentre = p ? datacentreNames(c, p.nodes) : '';
+    row.useful_pflop = job.doneFlop / 1e15;
+    row.effective_compute_ratio = job.allocatedPeakFlopS > 0 ? job.doneFlop / job.allocatedPeakFlopS : Number.NaN;
+    row.step_time_s = job.progressS > 0 ? job.stepWeightedS / job.progressS : Number.NaN;
+    row.comm_fraction = job.progressS > 0 && job.stepWeightedS > 0 ? job.commWeightedS / job.progressS : Number.NaN;
+    row.compute_s = job.progressS > 0 && job.stepWeightedS > 0 ? job.computeWeightedS / job.progressS : Number.NaN;
+    row.exposed_comm_s = job.progressS > 0 && job.stepWeightedS > 0 ? job.exposedWeightedS / job.progressS : Number.NaN;
+    row.bubble_s = job.progressS > 0 && job.stepWeightedS > 0 ? job.bubbleWeightedS / job.progressS : Number.NaN;
+    row.memory_gib = job.memoryBytes / 2 ** 30;
+    row.placement_span = p ? placementSpan(this.cluster, p.nodes) : '';
+    row.failures = job.failures;
+    row.lost_pflop = job.lostFlop / 1e15;
+    row.checkpoint_overhead_s = job.checkpointOverheadS;
+    row.effective_training_fraction = started && end > job.firstStartS ? (job.progressS - job.checkpointOverheadS - job.lostTimeS) / (end - job.firstStartS) : Number.NaN;
+    row.status = job.state;
+    row.reason = job.reason;
+    // A row per job ends up in jobs.csv: when every listener only reads it (the CSV sink), the same
+    // object serves the next job too; a listener that keeps rows gets a copy of its own.
+    this.signals.emitRow('jobRow', this.signals.reusesRows('jobRow') ? row : { ...row });
   }
+}
+
+/** The data centres of a placement's nodes, in order of first appearance, joined by '+'. */
+function datacentreNames(c: Cluster, nodes: readonly number[]): string {
+  if (nodes.length === 0) return '';
+  const first = c.nodeDatacentre[nodes[0]!]!;
+  let i = 1;
+  while (i < nodes.length && c.nodeDatacentre[nodes[i]!] === first) i++;
+  if (i === nodes.length) return c.datacentres[first]!.name;
+  const names: string[] = [];
+  for (const n of nodes) {
+    const name = c.datacentres[c.nodeDatacentre[n]!]!.name;
+    if (!names.includes(name)) names.push(name);
+  }
+  return names.join('+');
 }
 
 /** How a set of nodes spans the pool: one node, one leaf, one data centre, or several. */

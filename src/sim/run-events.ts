@@ -102,6 +102,6 @@ export function listenTo(signals: Signals, cluster: Cluster, listeners: RunListe
   for (const name of ROWS) {
     const listener = listeners[name] as ((row: object) => void) | undefined;
     // Rows are copied: sinks that write files get the originals, the user a frozen copy.
-    if (listener) signals.onRow(name, (row: object) => listener(Object.freeze({ ...row })));
+    if (listener) signals.onRow(name, (row: object) => listener(Object.freeze({ ...row })), true);
   }
 }

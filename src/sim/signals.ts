@@ -104,8 +104,22 @@ export class Signals {
     for (let i = 0; i < ls.length; i++) ls[i]!(job, nowS, why);
   }
 
-  onRow<K extends RowSignal>(signal: K, listener: (row: RowSignals[K]) => void): void {
+  /** Listeners that keep a reference to the rows they are given, per signal. */
+  private readonly rowKeepers: { [K in RowSignal]?: number } = {};
+
+  /**
+   * Listen for rows. `transient`: the listener reads the row during the call and keeps no
+   * reference to it (a sink formatting it, a listener copying it), so a producer may hand every
+   * listener the same row object, refilled for the next row (see reusesRows).
+   */
+  onRow<K extends RowSignal>(signal: K, listener: (row: RowSignals[K]) => void, transient = false): void {
     this.rowListeners[signal].push(listener);
+    if (!transient) this.rowKeepers[signal] = (this.rowKeepers[signal] ?? 0) + 1;
+  }
+
+  /** Whether no listener of these rows keeps them: a producer may then refill one row object (no allocation per row). */
+  reusesRows(signal: RowSignal): boolean {
+    return (this.rowKeepers[signal] ?? 0) === 0;
   }
 
   /** Whether anyone listens for these rows (so that producers skip building rows nobody reads). */
