@@ -112,7 +112,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
     - name: tb
       cohort: org
       quota: { A100-80GB: 12, H100: 6 }
-      preemption: { borrow_within_cohort: { policy: lower-priority } }
+      preemption: { reclaim_within_cohort: lower-priority, borrow_within_cohort: { policy: lower-priority } }
     - name: tc
       queueing: strict-fifo
       quota: { A100-80GB: 8, H100: 6 }
@@ -276,7 +276,8 @@ function tenantsFrom(queues: QueueCase[], fair: boolean, tree: TreeCase = null):
       preemption: {
         within_queue: q.within,
         reclaim_within_cohort: q.reclaim,
-        borrow_within_cohort: q.bwc === 'never' ? { policy: 'never' } : { policy: 'lower-priority', ...(q.bwc === 'no-threshold' ? {} : { max_priority_threshold: q.bwc }) },
+        // Kueue refuses borrow_within_cohort without reclaim_within_cohort.
+        borrow_within_cohort: q.bwc === 'never' || q.reclaim === 'never' ? { policy: 'never' } : { policy: 'lower-priority', ...(q.bwc === 'no-threshold' ? {} : { max_priority_threshold: q.bwc }) },
       },
     })),
   };

@@ -200,7 +200,7 @@ describe('classic preemption (Kueue docs/concepts/preemption.md "Classic Preempt
       new QuotaBook(
         tenantsOf({
           queues: [
-            { name: 'team-a', cohort: 'abc', quota: { k0: 9 }, preemption: { borrow_within_cohort: { policy: 'lower-priority', max_priority_threshold: threshold } } },
+            { name: 'team-a', cohort: 'abc', quota: { k0: 9 }, preemption: { reclaim_within_cohort: 'lower-priority', borrow_within_cohort: { policy: 'lower-priority', max_priority_threshold: threshold } } },
             { name: 'team-b', cohort: 'abc', quota: { k0: 12 } },
             { name: 'team-c', cohort: 'abc', quota: { k0: 6 } },
           ],

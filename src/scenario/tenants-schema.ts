@@ -34,6 +34,11 @@ export const queuePreemptionSchema = z
       })
       .default({ policy: 'never' }),
   })
+  // Kueue's ClusterQueue validation refuses it: borrowing within the cohort is a kind of reclaim.
+  .refine((p) => !(p.reclaim_within_cohort === 'never' && p.borrow_within_cohort.policy !== 'never'), {
+    message: 'borrow_within_cohort needs reclaim_within_cohort other than never (Kueue refuses reclaimWithinCohort=Never with borrowWithinCohort.policy!=Never)',
+    path: ['borrow_within_cohort', 'policy'],
+  })
   .default({ within_queue: 'never', reclaim_within_cohort: 'never', borrow_within_cohort: { policy: 'never' } });
 
 export const queueSchema = z.strictObject({

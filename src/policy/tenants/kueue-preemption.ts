@@ -97,44 +97,157 @@ export function mayPreempt(book: QuotaBook, w: Preemptor, held: HeldQuota): bool
   // Classic: its own queue's candidates with borrowing (steps 1 and 4); borrow_within_cohort (2); reclaim without borrowing (3).
   if (own > 0 && fitsWithout(false, true)) return true;
   if (others.length === 0) return false;
-  if (x.borrowWithinCohort.policy === 'lower-priority' && fitsWithout(true, true)) return true;
+  // Hierarchy candidates may be taken while borrowing, whatever borrow_within_cohort says.
+  if ((x.borrowWithinCohort.policy === 'lower-priority' || (x.reclaimWithinCohort !== 'never' && hasAdvantage(book, w))) && fitsWithout(true, true)) return true;
   return book.usage[w.queue]![w.kind]! < book.nominal(w.queue, w.kind) && x.reclaimWithinCohort !== 'never' && fitsWithout(true, false);
 }
 
-/** Classic preemption's targets (docs: "Classic Preemption" > "Targets"), or undefined when none make room. */
+/**
+ * Classic preemption's targets, as Kueue's classicalPreemptions does it over a cohort tree
+ * (pkg/scheduler/preemption/preemption.go and classical/: hierarchical_preemption.go,
+ * candidate_generator.go; the docs' "Classic Preemption" steps are its flat-cohort case), or
+ * undefined when none make room.
+ *
+ * Candidates come in three groups, each ordered by Kueue's CandidatesOrdering (lower priority, then
+ * the most recently admitted):
+ * 1. hierarchy candidates: workloads of borrowing queues in parts of the tree over which the
+ *    preemptor has a hierarchical advantage. Walking from its queue up to the root, the preemptor
+ *    has it from the first node whose own quota holds the request (its queue when the workload fits
+ *    within its nominal quota; else the nearest cohort whose subtree quota does, counting what each
+ *    level below keeps for itself); workloads found in subtrees joined at or above that node use
+ *    quota that belongs nearer the preemptor. They may be taken while it borrows.
+ * 2. priority candidates: borrowing queues' workloads reached before that node (siblings that share
+ *    the pool it borrows from), taken by priority under borrow_within_cohort.
+ * 3. its own queue's workloads (within_queue).
+ * A subtree within its quota is not searched; a candidate stays valid while its queue, and every
+ * cohort between it and the cohort where the preemptor's path meets it, still borrow. Attempts:
+ * with borrowing first (Kueue's default), or without first when borrow_within_cohort is 'never' and
+ * there is no hierarchy candidate; only with borrowing when no other queue has candidates or the
+ * queue is not under its nominal quota and may not borrow within the cohort.
+ */
 export function classicTargets(book: QuotaBook, w: Preemptor, admitted: Iterable<Admission>): Admission[] | undefined {
-  const all = candidates(book, w, admitted);
-  if (all.length === 0) return undefined;
-  const same = all.filter((a) => a.queue === w.queue);
-  // 1. All candidates in the preemptor's queue: borrowing allowed.
-  if (same.length === all.length) return minimalTargets(book, w, all, true);
+  const { hierarchy, priority, same } = classicCandidates(book, w, admitted);
   const x = book.tenants.queues[w.queue]!;
-  let targets: Admission[] | undefined;
-  // 2. borrow_within_cohort: candidates of other queues only up to its priority threshold, below the preemptor's priority.
-  const bwc = x.borrowWithinCohort;
-  if (bwc.policy === 'lower-priority') {
-    const allowed = all.filter((a) => a.queue === w.queue || (a.priority < w.priority && (bwc.maxPriorityThreshold === undefined || a.priority <= bwc.maxPriorityThreshold)));
-    targets = minimalTargets(book, w, allowed, true);
+  const noOther = hierarchy.length === 0 && priority.length === 0;
+  const bwcForbidden = x.borrowWithinCohort.policy === 'never';
+  const underNominal = book.usage[w.queue]![w.kind]! < book.nominal(w.queue, w.kind);
+  const attempts = noOther || (bwcForbidden && !underNominal) ? [true] : bwcForbidden && hierarchy.length === 0 ? [false, true] : [true, false];
+  const order = [...hierarchy, ...priority, ...same];
+  if (order.length === 0) return undefined;
+  for (const borrowing of attempts) {
+    const targets = minimalTargets(book, w, order, borrowing);
+    if (targets) return targets;
   }
-  // 3. Under its nominal quota: reclaim, without borrowing.
-  if (!targets && book.usage[w.queue]![w.kind]! < book.nominal(w.queue, w.kind) && x.reclaimWithinCohort !== 'never') {
-    targets = minimalTargets(book, w, all, false);
+  return undefined;
+}
+
+/** Whether the preemptor has a hierarchical advantage at some level of its path (see classicCandidates). */
+function hasAdvantage(book: QuotaBook, w: Preemptor): boolean {
+  const k = w.kind;
+  const use = book.usage[w.queue]![k]!;
+  if (use + w.milli <= book.nominal(w.queue, k)) return true;
+  let remaining = Math.max(0, w.milli - Math.max(0, book.guaranteed(w.queue, k) - use));
+  const parents = book.tenants.cohortParent;
+  // The last level's fit gives no advantage to anything above it: stop before the root's.
+  for (let c: number | undefined = book.tenants.queues[w.queue]!.cohort; c !== undefined && parents[c] !== undefined; c = parents[c]) {
+    if (book.cohortQuota(c, k) >= book.cohortUsage(c, k) + remaining) return true;
+    remaining = Math.max(0, remaining - book.cohortLocalAvailable(c, k));
   }
-  // 4. Only its own queue's candidates, borrowing allowed.
-  if (!targets && same.length > 0) targets = minimalTargets(book, w, same, true);
-  return targets;
+  return false;
+}
+
+/** How a candidate may be preempted (Kueue's preemptionVariant). */
+type Variant = 'within-queue' | 'hierarchical' | 'without-borrowing' | 'while-borrowing';
+
+interface Candidate {
+  readonly a: Admission;
+  readonly variant: Variant;
+  /** The cohort where the preemptor's path to the root meets the candidate's queue (undefined: its own queue). */
+  readonly lca: number | undefined;
+}
+
+/** Kueue's candidate groups for classic preemption (see classicTargets), each in Kueue's order. */
+export function classicCandidates(book: QuotaBook, w: Preemptor, admitted: Iterable<Admission>): { hierarchy: Candidate[]; priority: Candidate[]; same: Candidate[] } {
+  const tenants = book.tenants;
+  const x = tenants.queues[w.queue]!;
+  const k = w.kind;
+  const byQueue = new Map<number, Admission[]>();
+  for (const a of admitted) {
+    if (a.kind !== k) continue;
+    const l = byQueue.get(a.queue);
+    if (l) l.push(a);
+    else byQueue.set(a.queue, [a]);
+  }
+  const same: Candidate[] = [];
+  if (x.withinQueue !== 'never') {
+    for (const a of byQueue.get(w.queue) ?? []) {
+      const lower = a.priority < w.priority;
+      const newerEqual = a.priority === w.priority && (a.submitS > w.submitS || (a.submitS === w.submitS && a.id > w.id));
+      if (lower || (x.withinQueue === 'lower-or-newer-equal-priority' && newerEqual)) same.push({ a, variant: 'within-queue', lca: undefined });
+    }
+  }
+  const hierarchy: Candidate[] = [];
+  const priority: Candidate[] = [];
+  if (x.cohort !== undefined && x.reclaimWithinCohort !== 'never') {
+    const bwc = x.borrowWithinCohort;
+    const variant = (a: Admission, advantage: boolean): Variant | undefined => {
+      if (x.reclaimWithinCohort === 'lower-priority' && !(a.priority < w.priority)) return undefined;
+      if (advantage) return 'hierarchical';
+      if (bwc.policy === 'never') return 'without-borrowing';
+      if (a.priority >= w.priority || (bwc.maxPriorityThreshold !== undefined && a.priority > bwc.maxPriorityThreshold)) return 'without-borrowing';
+      return 'while-borrowing';
+    };
+    const cohortOver = (c: number): boolean => book.cohortUsage(c, k) > book.cohortQuota(c, k);
+    const childCohorts = (c: number): number[] => tenants.cohorts.map((_, i) => i).filter((i) => tenants.cohortParent[i] === c);
+    const childQueues = (c: number): number[] => tenants.queues.filter((q) => q.cohort === c).map((q) => q.index);
+    const collect = (at: number, lca: number, skip: number | undefined, advantage: boolean, out: Candidate[]): void => {
+      for (const child of childCohorts(at)) if (child !== skip && cohortOver(child)) collect(child, lca, skip, advantage, out);
+      for (const q of childQueues(at)) {
+        if (q === w.queue || !book.borrowing(q, k)) continue;
+        for (const a of byQueue.get(q) ?? []) {
+          const v = variant(a, advantage);
+          if (v) out.push({ a, variant: v, lca });
+        }
+      }
+    };
+    const use = book.usage[w.queue]![k]!;
+    let advantage = use + w.milli <= book.nominal(w.queue, k);
+    let remaining = Math.max(0, w.milli - Math.max(0, book.guaranteed(w.queue, k) - use));
+    let previous: number | undefined;
+    for (let c: number | undefined = x.cohort; c !== undefined; c = tenants.cohortParent[c]) {
+      collect(c, c, previous, advantage, advantage ? hierarchy : priority);
+      const fits = book.cohortQuota(c, k) >= book.cohortUsage(c, k) + remaining;
+      remaining = Math.max(0, remaining - book.cohortLocalAvailable(c, k));
+      advantage ||= fits;
+      previous = c;
+    }
+  }
+  const byOrder = (p: Candidate, q: Candidate): number => p.a.priority - q.a.priority || q.a.admittedS - p.a.admittedS || q.a.seq - p.a.seq;
+  return { hierarchy: hierarchy.sort(byOrder), priority: priority.sort(byOrder), same: same.sort(byOrder) };
+}
+
+/** Whether a candidate may still be taken (Kueue's candidateIsValid): its queue and the cohorts up to the meeting point still borrow. */
+function stillValid(book: QuotaBook, w: Preemptor, c: Candidate, borrowing: boolean): boolean {
+  if (c.a.queue === w.queue) return true;
+  if (borrowing && c.variant === 'without-borrowing') return false;
+  const k = c.a.kind;
+  if (!book.borrowing(c.a.queue, k)) return false;
+  for (let at = book.tenants.queues[c.a.queue]!.cohort; at !== undefined && at !== c.lca; at = book.tenants.cohortParent[at]) {
+    if (!(book.cohortUsage(at, k) > book.cohortQuota(at, k))) return false;
+  }
+  return true;
 }
 
 /**
- * Take candidates in order until the preemptor fits (a candidate of another queue only while that
- * queue still borrows), then give back, from the second-to-last down, those it fits without
- * (Kueue's minimalPreemptions and fillBackWorkloads).
+ * Take valid candidates in order until the preemptor fits, then give back, from the second-to-last
+ * down, those it fits without (Kueue's classicalPreemptions loop and fillBackWorkloads).
  */
-function minimalTargets(book: QuotaBook, w: Preemptor, order: readonly Admission[], allowBorrowing: boolean): Admission[] | undefined {
+function minimalTargets(book: QuotaBook, w: Preemptor, order: readonly Candidate[], allowBorrowing: boolean): Admission[] | undefined {
   const targets: Admission[] = [];
   let fits = false;
-  for (const a of order) {
-    if (a.queue !== w.queue && !book.borrowing(a.queue, a.kind)) continue;
+  for (const c of order) {
+    if (!stillValid(book, w, c, allowBorrowing)) continue;
+    const a = c.a;
     book.remove(a.queue, a.kind, a.milli);
     targets.push(a);
     if (book.fits(w.queue, w.kind, w.milli, allowBorrowing)) {

@@ -78,6 +78,11 @@ export class QuotaBook {
     return this.subtreeQuota[c]![k]!;
   }
 
+  /** What a cohort keeps from its parent and has not used (Kueue's LocalAvailable of a cohort). */
+  cohortLocalAvailable(c: number, k: number): number {
+    return Math.max(0, this.cohortGuaranteed[c]![k]! - this.cohortUse[c]![k]!);
+  }
+
   /** What the cohort's pool has handed out: each child's usage beyond what it keeps for itself. */
   cohortUsage(c: number, k: number): number {
     return this.cohortUse[c]![k]!;
