@@ -107,6 +107,21 @@ describe('units land in SI', () => {
     expect(h100.interconnect.latency).toBeCloseTo(0.94e-6, 15);
   });
 
+  it('H800: the H100 die and memory behind 8 NVLink links (400 GB/s bidirectional), as DeepSeek trained on', () => {
+    const h800 = DEVICE_CATALOGUE['H800']!;
+    const h100 = DEVICE_CATALOGUE['H100']!;
+    for (const k of ['peak', 'memory', 'memory_bandwidth', 'busy_power', 'gemm_efficiency', 'gemm_efficiency_fp8', 'compute_units'] as const) expect(h800[k], k).toBe(h100[k]);
+    expect(h800.peak_by_precision).toEqual(h100.peak_by_precision);
+    expect(h800.flash_attention).toEqual(h100.flash_attention);
+    expect(h800.interconnect).toBe(INTERCONNECT_PRESETS['NVLink4-8link']);
+    expect(h800.interconnect.bandwidth).toBe(200e9);
+    // DeepSeek-V3's report: 160 GB/s of NVLink per GPU in its all-to-all kernels.
+    expect(h800.interconnect.bandwidth * h800.interconnect.efficiency).toBeCloseTo(160e9, -6);
+    expect(h800.default_fabric).toBe('IB-NDR');
+    expect(lookupDevice('H800-SXM5')).toBe(h800);
+    expect(lookupDevice('h800 80GB')).toBe(h800);
+  });
+
   it('TPU v4 memory is binary, the others decimal', () => {
     expect(DEVICE_CATALOGUE['TPUv4']!.memory).toBe(32 * 2 ** 30);
     expect(DEVICE_CATALOGUE['H200']!.memory).toBe(141e9);

@@ -231,3 +231,26 @@ describe('training shapes and layouts', () => {
     ]);
   });
 });
+
+describe('head_dim: heads of a width other than hidden / heads (Qwen3, GPT-OSS)', () => {
+  const h100 = computeDeviceOf(DEVICE_CATALOGUE.H100!)!;
+  // Qwen3-30B-A3B's attention on a dense stand-in: 32 query heads of 128 on a 2048-wide model, 4 KV heads.
+  const base = { ...defaultShape(7e9), layers: 48, hiddenSize: 2048, heads: 32, kvHeads: 4, seqLen: 4096, globalBatchTokens: 64 * 4096, attention: 'flash' as const };
+  const layout = { tp: 1, pp: 1, dp: 8, microBatches: 8 };
+  it('head_dim = hidden / heads is the default, to the bit', () => {
+    expect(computeBreakdown({ ...base, headDim: 64 }, layout, h100)).toEqual(computeBreakdown(base, layout, h100));
+  });
+  it('wider heads widen the projections and the attention core: 2 x 2048 x (4096 + 1024 + 4096) FLOPs per token for QKV and output', () => {
+    const narrow = computeBreakdown(base, layout, h100);
+    const wide = computeBreakdown({ ...base, headDim: 128 }, layout, h100);
+    const tokens = base.globalBatchTokens / layout.dp;
+    // Projections: (a dh + 2 kv dh) x h + h x a dh per token, forward; x3 with the backward.
+    const proj = (dh: number): number => 2 * 2048 * (32 * dh + 2 * 4 * dh + 32 * dh);
+    // Causal FlashAttention core: 2 s a dh per token forward (half of 4 s a dh), x3.5 with its backward.
+    const core = (dh: number): number => 0.5 * 4 * 4096 * 32 * dh;
+    const perToken = (dh: number): number => base.layers * (3 * proj(dh) + 3 * core(dh));
+    expect(wide.hardwareFlopPerDevice - narrow.hardwareFlopPerDevice).toBeCloseTo(tokens * (perToken(128) - perToken(64)), -6);
+    expect(wide.gemmS).toBeGreaterThan(narrow.gemmS);
+    expect(wide.attentionS).toBeCloseTo(2 * narrow.attentionS, 9);
+  });
+});

@@ -40,6 +40,7 @@ export type InterconnectName =
   | 'NVLink2'
   | 'NVLink3'
   | 'NVLink4'
+  | 'NVLink4-8link'
   | 'NVLink5'
   | 'InfinityFabric'
   | 'ICI-v4'
@@ -77,6 +78,16 @@ const interconnectInputs: Record<InterconnectName, z.input<typeof interconnectSc
     // ~480 GB/s by reducing inside the switch, which halves the bytes each GPU moves: that is a
     // different algorithm for the collective model, not a higher link efficiency.
     efficiency: 0.81,
+  },
+  'NVLink4-8link': {
+    name: 'NVLink4-8link',
+    // H800 (the export variant of H100): 8 of NVLink4's 18 links, 400 GB/s bidirectional (H800
+    // datasheet), halved.
+    bandwidth: '200GB/s',
+    latency: '0.94us',
+    // DeepSeek-V3 report (arXiv 2412.19437, section 3.2.2) measures 160 GB/s of NVLink per H800
+    // in its all-to-all kernels: 160 / 200 = 0.8, NVLink4's ring ratio.
+    efficiency: 0.8,
   },
   NVLink5: {
     name: 'NVLink5',
@@ -399,6 +410,36 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
       `NVIDIA H200 datasheet (SXM): compute as H100 (989 TFLOPS bf16 dense, 1,979 fp8), 141 GB HBM3e at 4.8 TB/s, 700 W; NVLink4 900 GB/s bidirectional, halved; usual NIC 400G (NDR IB assumed). ${GPU_IDLE} ` +
       'efficiency 0.6: H100 estimate plus a little for 43% more memory bandwidth on the memory-bound kernels of a step (assumption).',
   },
+  H800: {
+    description: 'NVIDIA H800 SXM5 80GB',
+    vendor: 'NVIDIA',
+    class: 'gpu',
+    peak: '989TFLOPS',
+    peak_by_precision: {
+      fp8: '1979TFLOPS',
+      bf16: '989TFLOPS',
+      fp16: '989TFLOPS',
+      tf32: '494.5TFLOPS',
+      fp32: '67TFLOPS',
+      int8: '1979TFLOPS',
+    },
+    memory: '80GB',
+    memory_bandwidth: '3.35TB/s',
+    busy_power: '700W',
+    idle_power: '140W',
+    efficiency: 0.55,
+    // The H100 SXM5 die, clocks and 700 W cap: H100's GEMM and FlashAttention figures.
+    gemm_efficiency: 0.68,
+    gemm_efficiency_fp8: 0.65,
+    compute_units: 132,
+    flash_attention: HOPPER_FLASH_ATTENTION_2,
+    interconnect: 'NVLink4-8link',
+    devices_per_node: 8,
+    default_fabric: 'IB-NDR',
+    source:
+      `NVIDIA H800 datasheet (SXM): compute and memory as H100 SXM (989 TFLOPS bf16/fp16 dense, 1,979 fp8 and int8, 494.5 tf32, 67 fp32; 80 GB HBM3 at 3.35 TB/s; 700 W), NVLink 400 GB/s bidirectional (8 links; H100: 900), halved. NIC: eight 400G InfiniBand CX7 per 8-GPU node in DeepSeek's H800 cluster (Zhao et al., "Insights into DeepSeek-V3", ISCA 2025, arXiv 2505.09343), so IB-NDR. ${GPU_IDLE} ` +
+      'efficiency and the operator-level constants as H100 (the same die at the same power).',
+  },
   B200: {
     description: 'NVIDIA B200 (HGX B200 / DGX B200, 180GB)',
     vendor: 'NVIDIA',
@@ -666,6 +707,9 @@ export const DEVICE_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   h100sxm5: 'H100',
   h10080gb: 'H100',
   h100sxm80gb: 'H100',
+  h800sxm: 'H800',
+  h800sxm5: 'H800',
+  h80080gb: 'H800',
   h200sxm: 'H200',
   h200141gb: 'H200',
   hgxb200: 'B200',

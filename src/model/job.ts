@@ -56,6 +56,7 @@ export interface ShapeOverrides {
   readonly gradient_bytes?: number | undefined;
   readonly heads?: number | undefined;
   readonly kv_heads?: number | undefined;
+  readonly head_dim?: number | undefined;
   readonly ffn_size?: number | undefined;
   readonly gated_mlp?: boolean | undefined;
   readonly vocab?: number | undefined;

@@ -75,8 +75,8 @@ export interface ComputeBreakdown {
 
 /**
  * Build the breakdown. Per tensor-parallel rank, for a micro-batch of n = b s tokens, each layer
- * runs (Megatron-LM, Shoeybi et al. 2019, Narayanan et al. 2021): QKV projection n x (h + 2 kv dh)/t
- * x h, attention, output projection n x h x h/t, FFN up n x (f or 2f)/t x h and down n x h x f/t.
+ * runs (Megatron-LM, Shoeybi et al. 2019, Narayanan et al. 2021): QKV projection n x (a dh + 2 kv dh)/t
+ * x h (a dh = h unless head_dim says otherwise), attention, output projection n x h x a dh/t, FFN up n x (f or 2f)/t x h and down n x h x f/t.
  * Backward runs two GEMMs per forward GEMM: the input gradient (same M, N, K roles swapped) and
  * the weight gradient, whose reduction dimension is the n tokens. Attention: FlashAttention does
  * 4 b s^2 h/t FLOPs forward, halved for the causal mask, and 2.5 times that backward (it
@@ -96,7 +96,9 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const B = shape.precisionBytes;
   const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
   const kvHeads = shape.kvHeads ?? heads;
-  const dh = h / heads;
+  const dh = shape.headDim ?? h / heads;
+  // Width of the attention's queries and outputs (the hidden size unless head_dim sets it apart).
+  const qWidth = heads * dh;
   const gated = shape.gatedMlp ?? false;
   const f = shape.ffnSize ?? Math.round(h * (shape.ffnMultiplier ?? (gated ? 8 / 3 : 4)));
   const vocab = shape.vocab ?? DEFAULT_VOCAB;
@@ -119,8 +121,8 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const layerFwdBwd = (mm: number, nn: number, kk: number): [number, number] => [lg(mm, nn, kk), lg(mm, kk, nn) + lg(kk, nn, mm)];
 
   // Layer GEMMs: attention projections, then the FFN (dense, or a mixture of experts).
-  const qkvN = (h + 2 * kvHeads * dh) / t;
-  const attnGemms = [layerFwdBwd(n, qkvN, h), layerFwdBwd(n, h, h / t)];
+  const qkvN = (qWidth + 2 * kvHeads * dh) / t;
+  const attnGemms = [layerFwdBwd(n, qkvN, h), layerFwdBwd(n, h, qWidth / t)];
   const ffnUpN = ((gated ? 2 : 1) * f) / t;
   const denseFfnGemms = [layerFwdBwd(n, ffnUpN, h), layerFwdBwd(n, h, f / t)];
   const sum = (list: [number, number][]): [number, number] => list.reduce<[number, number]>((a, [fw, bw]) => [a[0] + fw, a[1] + bw], [0, 0]);
@@ -156,7 +158,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const eltF =
     memoryBoundTimeS(2 * NORM_ELEMS * B * hElems, dev) +
     memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + 1) * hElems, dev) +
-    memoryBoundTimeS(cast * n * (h + h / t), dev);
+    memoryBoundTimeS(cast * n * (h + qWidth / t), dev);
   const denseActF = memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * fElems, dev) + memoryBoundTimeS(cast * n * (h + f / t), dev);
 
   // A layer of each kind: forward, backward (memory-bound kernels BACKWARD_BYTES_RATIO x their
@@ -197,7 +199,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   // Hardware FLOPs per device per step: layers' GEMMs (x3 for fwd + bwd), attention, output layer.
   const denseFfnFlop = 2 * n * h * ffnUpN + 2 * n * (f / t) * h;
   const ffnFlop = moe ? mix(denseFfnFlop, moe.flop) : denseFfnFlop;
-  const layerGemmFlop = 2 * n * h * (qkvN + h / t) + ffnFlop;
+  const layerGemmFlop = 2 * n * h * (qkvN + qWidth / t) + ffnFlop;
   const attnFlop = flash ? 0.5 * 4 * b * sq * s * dh * headsPerRank : 4 * b * sq * s * dh * headsPerRank;
   const fwdFlop = layerGemmFlop + attnFlop;
   const recomputeFlop = recompute === 'full' ? fwdFlop : recompute === 'selective' && !flash ? attnFlop : 0;

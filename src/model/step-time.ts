@@ -227,7 +227,7 @@ export function stepTime(input: StepTimeInput): StepTime {
   if (cp > 1) {
     const heads = shape.heads ?? Math.max(1, Math.round(shape.hiddenSize / DEFAULT_HEAD_DIM));
     const kvHeads = shape.kvHeads ?? heads;
-    const kvWidth = (shape.hiddenSize / heads) * Math.max(1, kvHeads / tp);
+    const kvWidth = (shape.headDim ?? shape.hiddenSize / heads) * Math.max(1, kvHeads / tp);
     const gathered = 2 * mbTokens * cp * kvWidth * bytes; // K and V of the whole sequence(s)
     const cpPath = input.cp ?? { bandwidthBytesPerS: input.dp.bandwidthBytesPerS, latencyS: input.dp.latencyS, scaleOut: input.dp.scaleOut };
     const gathers = fullRecompute ? 2 : 1;

@@ -41,6 +41,12 @@ export interface TrainingShape {
   heads?: number;
   /** Key/value heads (grouped-query attention); `heads` when absent. */
   kvHeads?: number;
+  /**
+   * Width of one attention head; hiddenSize / heads when absent. Models whose heads x headDim
+   * differs from the hidden size (Qwen3: 64 x 128 on 4096; GPT-OSS: 64 x 64 on 2880) have
+   * projections of that width and an attention core of heads x headDim.
+   */
+  headDim?: number;
   /** FFN (MLP inner) width; ffnMultiplier x hiddenSize, else 4 x hiddenSize (8/3 x when gated). */
   ffnSize?: number;
   /** Gated MLP (SwiGLU, as Llama): three FFN matrices instead of two. Default false (GPT). */
@@ -213,6 +219,7 @@ export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape 
     ...(o?.gradient_bytes !== undefined ? { gradientBytes: o.gradient_bytes } : {}),
     ...(o?.heads !== undefined ? { heads: o.heads } : {}),
     ...(o?.kv_heads !== undefined ? { kvHeads: o.kv_heads } : {}),
+    ...(o?.head_dim !== undefined ? { headDim: o.head_dim } : {}),
     ...(o?.ffn_size !== undefined ? { ffnSize: o.ffn_size } : {}),
     ...(o?.gated_mlp !== undefined ? { gatedMlp: o.gated_mlp } : {}),
     ...(o?.vocab !== undefined ? { vocab: o.vocab } : {}),

@@ -74,6 +74,7 @@ const MODEL: Docs = {
   recompute: "Activation recomputation: 'full' (each layer's forward again in the backward pass; keeps only its input), 'selective' (attention scores only; the default), 'none'; true = 'full', false = 'selective'.",
   heads: 'Attention heads; hidden_size / 128 when absent.',
   kv_heads: 'Key/value heads (grouped-query attention); `heads` when absent.',
+  head_dim: 'Width of one attention head; hidden_size / heads when absent. Set it when heads x head_dim differs from hidden_size (Qwen3, GPT-OSS, Gemma): the query, key, value and output projections and the attention core take that width.',
   ffn_size: 'FFN inner width; 4 x hidden_size (8/3 x with gated_mlp) when absent.',
   gated_mlp: 'Gated (SwiGLU) MLP with three FFN matrices, as Llama; default false.',
   vocab: 'Vocabulary size (the output layer); 51200 when absent.',

@@ -115,6 +115,8 @@ export const modelShapeSchema = z.strictObject({
   heads: z.number().int().positive().optional(),
   /** Key/value heads for grouped-query attention (default: heads). */
   kv_heads: z.number().int().positive().optional(),
+  /** Width of one attention head (default hidden_size / heads); Qwen3, GPT-OSS and Gemma set it apart from the hidden size. */
+  head_dim: z.number().int().positive().optional(),
   /** FFN inner width (default 4 x hidden_size, 8/3 x with gated_mlp). */
   ffn_size: z.number().int().positive().optional(),
   /** SwiGLU-style gated MLP (three FFN matrices), as Llama. Default false. */
