@@ -366,7 +366,7 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   const traceLengths = new Map<string, { tokens: number; stream: number }>();
   streams.forEach((st, ti) => {
     const px = st.trace?.prefixes;
-    if (!px) return;
+    if (!px || px.sessions) return; // a session's history grows turn by turn
     const tokensOf = new Float64Array(px.names.length);
     for (let i = 0; i < px.index.length; i++) if (px.index[i]! >= 0) tokensOf[px.index[i]!] = px.tokens[i]!;
     px.names.forEach((name, k) => {
@@ -397,6 +397,9 @@ export function traceLayout(a: Extract<ArrivalSpec, { process: 'trace' }>, at: P
   if (timeFormat === 'iso' && a.time_unit !== undefined) refuse([...at, 'time_unit'], 'time_unit is the unit of a numeric time column; ISO dates and times carry their own (drop time_unit, or set `time_format: seconds`)');
   if (timeFormat === 'iso' && a.relative === false) refuse([...at, 'relative'], 'ISO times are calendar times: they need an origin, the first row\'s (relative, the default) or one given in `origin`');
   if (a.origin !== undefined && a.relative !== undefined) refuse([...at, 'relative'], '`origin` says where the trace\'s time 0 is; drop `relative`');
+  if (given.session_id !== undefined && (given.prefix_id !== undefined || given.prefix_tokens !== undefined)) {
+    refuse([...at, 'columns', 'session_id'], "a trace gives either shared prefixes (prefix_id, prefix_tokens) or sessions (session_id), not both: a session's cached prefix is its conversation so far");
+  }
   if ((given.prefix_id === undefined) !== (given.prefix_tokens === undefined) && !('prefix_id' in format.columns && format.columns.prefix_id !== undefined)) {
     refuse([...at, 'columns', given.prefix_id === undefined ? 'prefix_tokens' : 'prefix_id'], 'a shared prefix needs both its id and its tokens: give both `prefix_id` and `prefix_tokens`');
   }
@@ -421,7 +424,9 @@ export function traceLayout(a: Extract<ArrivalSpec, { process: 'trace' }>, at: P
       output_tokens: given.output_tokens ?? fc.output_tokens,
       prefix_id: given.prefix_id ?? fc.prefix_id,
       prefix_tokens: given.prefix_tokens ?? fc.prefix_tokens,
+      session_id: given.session_id ?? fc.session_id,
     },
+    sessionIfPresent: given.session_id === undefined,
     // The poolsim format's prefix columns are optional; ones the stream names must be there.
     prefixIfPresent: given.prefix_id === undefined && given.prefix_tokens === undefined,
     timeFormat,

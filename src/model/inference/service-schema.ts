@@ -103,7 +103,8 @@ export const arrivalSchema = z.discriminatedUnion('process', [
   /**
    * Replay of a request trace: a CSV of arrival times and token counts, read through `format`'s
    * column names (poolsim: timestamp (s), prompt_tokens, output_tokens, optionally prefix_id and
-   * prefix_tokens, a shared prompt prefix counted in the prompt; azure-llm: Azure's published LLM
+   * prefix_tokens, a shared prompt prefix counted in the prompt, or session_id, a multi-turn
+   * conversation whose earlier turns are a later turn's prefix; azure-llm: Azure's published LLM
    * inference traces, TIMESTAMP as an ISO date and time, ContextTokens, GeneratedTokens), each
    * overridable in `columns`. `file` is read by the loader (relative to the scenario); `csv` gives
    * the text inline. Bad rows are skipped and counted by reason (a warning with the first one's line).
@@ -122,6 +123,8 @@ export const arrivalSchema = z.discriminatedUnion('process', [
         output_tokens: z.string().min(1).optional(),
         prefix_id: z.string().min(1).optional(),
         prefix_tokens: z.string().min(1).optional(),
+        /** A conversation's id: a later turn's cached prefix is the turns before it (prompt + output). Not with prefix_id. */
+        session_id: z.string().min(1).optional(),
       })
       .optional(),
     /** seconds: the time column is a number in time_unit; iso: a date and time, UTC unless it carries a zone. The format's when absent. */

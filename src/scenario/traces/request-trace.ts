@@ -12,8 +12,13 @@ export interface RequestTrace {
   /**
    * Shared prompt prefixes, when the trace has prefix id and prefix tokens columns: each request's
    * prefix as an index into `names` (-1: none), and its tokens (part of the prompt).
+   * With a session column instead (`sessions` true), each request's prefix is its conversation so
+   * far: named by session, its tokens the previous turn's prompt + output (0 on a first turn), and a
+   * replica that served an earlier turn keeps that turn's KV under the session's name (it grows).
+   * A turn whose prompt is shorter than that history (a truncated or restarted conversation) starts
+   * a new history, named `<session>#2`, `#3`, ...
    */
-  readonly prefixes?: { readonly index: Int32Array; readonly tokens: Float64Array; readonly names: readonly string[] } | undefined;
+  readonly prefixes?: { readonly index: Int32Array; readonly tokens: Float64Array; readonly names: readonly string[]; readonly sessions?: boolean } | undefined;
   /** Data rows read (the kept ones and the skipped ones). */
   readonly rows: number;
   /** Rows left out for a problem of their own, by reason: how many, and the first one's line and message. */
@@ -29,21 +34,21 @@ export interface SkippedRows {
 }
 
 /** The columns a request trace maps, by the names scenario files use for them. */
-export const REQUEST_TRACE_COLUMNS = ['time', 'prompt_tokens', 'output_tokens', 'prefix_id', 'prefix_tokens'] as const;
+export const REQUEST_TRACE_COLUMNS = ['time', 'prompt_tokens', 'output_tokens', 'prefix_id', 'prefix_tokens', 'session_id'] as const;
 export type RequestTraceColumn = (typeof REQUEST_TRACE_COLUMNS)[number];
 
 /** Column names and time format of a published request trace layout. */
 export interface RequestTraceFormat {
-  readonly columns: { readonly time: string; readonly prompt_tokens: string; readonly output_tokens: string; readonly prefix_id?: string; readonly prefix_tokens?: string };
+  readonly columns: { readonly time: string; readonly prompt_tokens: string; readonly output_tokens: string; readonly prefix_id?: string; readonly prefix_tokens?: string; readonly session_id?: string };
   readonly timeFormat: 'seconds' | 'iso';
   readonly description: string;
 }
 
 export const REQUEST_TRACE_FORMATS = {
   poolsim: {
-    columns: { time: 'timestamp', prompt_tokens: 'prompt_tokens', output_tokens: 'output_tokens', prefix_id: 'prefix_id', prefix_tokens: 'prefix_tokens' },
+    columns: { time: 'timestamp', prompt_tokens: 'prompt_tokens', output_tokens: 'output_tokens', prefix_id: 'prefix_id', prefix_tokens: 'prefix_tokens', session_id: 'session_id' },
     timeFormat: 'seconds',
-    description: 'timestamp (seconds), prompt_tokens, output_tokens, and optionally prefix_id and prefix_tokens',
+    description: 'timestamp (seconds), prompt_tokens, output_tokens, and optionally prefix_id and prefix_tokens, or session_id',
   },
   // Azure/AzurePublicDataset AzureLLMInferenceTrace_conv.csv and _code.csv (2023; the 2024 week-long
   // traces use the same header): TIMESTAMP as '2023-11-16 18:15:46.6805900', ContextTokens, GeneratedTokens.
@@ -59,9 +64,11 @@ export type RequestTraceFormatName = keyof typeof REQUEST_TRACE_FORMATS;
 export interface RequestTraceLayout {
   /** The format whose names the columns start from (a header of another format's columns is pointed out). */
   readonly format: RequestTraceFormatName;
-  readonly columns: { readonly time: string; readonly prompt_tokens: string; readonly output_tokens: string; readonly prefix_id?: string | undefined; readonly prefix_tokens?: string | undefined };
+  readonly columns: { readonly time: string; readonly prompt_tokens: string; readonly output_tokens: string; readonly prefix_id?: string | undefined; readonly prefix_tokens?: string | undefined; readonly session_id?: string | undefined };
   /** Prefix columns read only when the header has them (the poolsim format's own names), rather than required. */
   readonly prefixIfPresent: boolean;
+  /** The session column read only when the header has it (the poolsim format's own name), rather than required. */
+  readonly sessionIfPresent?: boolean;
   readonly timeFormat: 'seconds' | 'iso';
   /** Seconds per unit of a numeric time column. */
   readonly unitS: number;
@@ -112,6 +119,7 @@ export function parseRequestTrace(text: string, file: string, layout: RequestTra
   let outputCol = -1;
   let idCol = -1;
   let tokensCol = -1;
+  let sessionCol = -1;
   const rows: [number, number, number, number, number][] = [];
   const names: string[] = [];
   const byName = new Map<string, { index: number; tokens: number; line: number }>();
@@ -157,6 +165,10 @@ export function parseRequestTrace(text: string, file: string, layout: RequestTra
       } else {
         if (cols.prefix_id !== undefined) idCol = find('prefix_id', cols.prefix_id);
         if (cols.prefix_tokens !== undefined) tokensCol = find('prefix_tokens', cols.prefix_tokens);
+      }
+      if (cols.session_id !== undefined) sessionCol = layout.sessionIfPresent ? columnIndex(header, cols.session_id) : find('session_id', cols.session_id);
+      if (sessionCol >= 0 && idCol >= 0) {
+        throw new TraceError(file, line, `a trace gives either shared prefixes (${cols.prefix_id}, ${cols.prefix_tokens}) or sessions (${cols.session_id}), not both: a session's cached prefix is its conversation so far`);
       }
       if (missing.length > 0) {
         const shown = missing.map((k) => (cols[k] === k ? `'${k}'` : `'${cols[k]!}' (for ${k})`));
@@ -206,12 +218,25 @@ export function parseRequestTrace(text: string, file: string, layout: RequestTra
             return skip('with a prefix id of another length', line, `prefix '${name}' has ${prefixTokens} tokens here but ${seen.tokens} at line ${seen.line}: one prefix id, one length`);
           } else prefix = seen.index;
         }
+      } else if (sessionCol >= 0) {
+        const field = fields[sessionCol];
+        if (!isEmptyField(field)) {
+          // The session's index; its histories are worked out once the rows are in time order.
+          const name = field!.trim();
+          const seen = byName.get(name);
+          if (seen === undefined) {
+            byName.set(name, { index: names.length, tokens: 0, line });
+            prefix = names.length;
+            names.push(name);
+          } else prefix = seen.index;
+        }
       }
       rows.push([t, prompt, Math.round(o), prefix, prefixTokens]);
     },
   );
   // Stable: rows of one time keep file order.
   rows.sort((x, y) => x[0] - y[0]);
+  const sessionNames = sessionCol >= 0 ? sessionHistories(rows, names) : undefined;
   const t0 = layout.originS === 'first' ? (rows.length > 0 ? rows[0]![0] : 0) : layout.originS;
   const scale = layout.timeScale;
   return {
@@ -219,7 +244,35 @@ export function parseRequestTrace(text: string, file: string, layout: RequestTra
     promptTokens: Float64Array.from(rows, (r) => r[1]),
     outputTokens: Float64Array.from(rows, (r) => r[2]),
     ...(idCol >= 0 ? { prefixes: { index: Int32Array.from(rows, (r) => r[3]), tokens: Float64Array.from(rows, (r) => r[4]), names } } : {}),
+    ...(sessionNames !== undefined ? { prefixes: { index: Int32Array.from(rows, (r) => r[3]), tokens: Float64Array.from(rows, (r) => r[4]), names: sessionNames, sessions: true } } : {}),
     rows: rowCount,
     skipped: [...skipped.values()],
   };
+}
+
+/**
+ * Sessions: over rows in time order ([time, prompt, output, session index, -]), each turn's prefix is
+ * its conversation so far, the previous turn's prompt + output (0 on a first turn), under the
+ * history's name; a turn whose prompt is shorter than that history starts a new history
+ * (`<session>#2`, ...). Rewrites each row's index and tokens; returns the histories' names.
+ */
+function sessionHistories(rows: [number, number, number, number, number][], sessions: readonly string[]): string[] {
+  const names: string[] = [];
+  const current = new Int32Array(sessions.length).fill(-1);
+  const history = new Float64Array(sessions.length);
+  const restarts = new Int32Array(sessions.length);
+  for (const r of rows) {
+    const k = r[3];
+    if (k < 0) continue;
+    if (current[k]! < 0 || r[1] < history[k]!) {
+      if (current[k]! >= 0) restarts[k]!++;
+      current[k] = names.length;
+      names.push(restarts[k] === 0 ? sessions[k]! : `${sessions[k]!}#${restarts[k]! + 1}`);
+      history[k] = 0;
+    }
+    r[3] = current[k]!;
+    r[4] = history[k]!;
+    history[k] = r[1] + r[2];
+  }
+  return names;
 }

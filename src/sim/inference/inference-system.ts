@@ -225,11 +225,12 @@ class ServiceState implements ReplicaHost, ScaledPool {
       const proc = new ArrivalProcess(st, this.sim.streams.stream(`requests:${this.svc.name}:${st.name}`), this.sim.streams.stream(`tokens:${this.svc.name}:${st.name}`), horizon, prefixes);
       const t = proc.first();
       if (t === Infinity) return;
+      const session = st.trace?.prefixes?.sessions === true;
       this.liveStreams++;
       const arrive = (): void => {
         const now = this.engine.now;
         const sizes = proc.arrive();
-        this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS, sizes.prefixId, sizes.prefixTokens));
+        this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS, sizes.prefixId, sizes.prefixTokens, session));
         const next = proc.next(now);
         if (next === Infinity) this.liveStreams--;
         else this.engine.at(next, arrive);

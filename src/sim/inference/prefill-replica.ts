@@ -153,7 +153,7 @@ export class PrefillReplica implements ReplicaView {
 
   /** Prompt tokens of `r` whose KV this replica's prefix cache holds now (at most all but the last). */
   private cachedFor(r: InferenceRequest): number {
-    const e = r.prefixId >= 0 ? this.prefixCache.get(r.prefixId) : undefined;
+    const e = r.prefixId >= 0 ? this.prefixCache.usable(r.prefixId, r.prefixTokens) : undefined;
     return e === undefined ? 0 : Math.min(e.tokens, r.promptTokens - 1);
   }
 
@@ -164,14 +164,15 @@ export class PrefillReplica implements ReplicaView {
   private admitHead(now: number, cached: number): boolean {
     const r = this.queue[this.qHead]!;
     const cache = this.prefixCache;
-    const e = r.prefixId >= 0 ? cache.get(r.prefixId) : undefined;
+    const e = r.prefixId >= 0 ? cache.usable(r.prefixId, r.prefixTokens) : undefined;
     // Unpinned cache entries give way; a cached prefix the request uses is shared, not held again.
     const own = e === undefined ? r.promptTokens : r.promptTokens - e.tokens;
     if (this.kvHeldTokens + cache.pinnedTokens + (e !== undefined && e.refs === 0 ? e.tokens : 0) + own > this.timing.kvCapacityTokens) return false;
     this.qHead++;
     r.startS = now;
     if (r.prefixId >= 0) {
-      this.host.prefixLookedUp(e !== undefined);
+      // A session's first turn has no history to find.
+      if (r.prefixTokens > 0) this.host.prefixLookedUp(e !== undefined);
       if (e !== undefined) {
         cache.pin(e);
         r.prefixEntry = e;
@@ -261,9 +262,18 @@ export class PrefillReplica implements ReplicaView {
   private keepPrefix(r: InferenceRequest): void {
     const cache = this.prefixCache;
     cache.arrived(r.prefixId);
-    if (r.prefixEntry !== undefined || cache.get(r.prefixId) !== undefined) return;
-    r.prefixEntry = cache.insert(r.prefixId, r.prefixTokens);
-    r.ownKvTokens -= r.prefixTokens;
-    this.kvHeldTokens -= r.prefixTokens;
+    if (r.prefixEntry === undefined && cache.get(r.prefixId) === undefined) {
+      r.prefixEntry = cache.insert(r.prefixId, r.prefixTokens);
+      r.ownKvTokens -= r.prefixTokens;
+      this.kvHeldTokens -= r.prefixTokens;
+    }
+    const e = r.prefixEntry;
+    if (r.session && e !== undefined && r.promptTokens > e.tokens) {
+      // The session's prompt KV stays for its next turn (its output's is on the decode replica).
+      const delta = r.promptTokens - e.tokens;
+      cache.grow(e, r.promptTokens);
+      r.ownKvTokens -= delta;
+      this.kvHeldTokens -= delta;
+    }
   }
 }

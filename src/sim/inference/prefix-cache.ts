@@ -42,6 +42,24 @@ export class PrefixCache {
     return e !== undefined && e.cached ? e : undefined;
   }
 
+  /**
+   * The cached entry a request whose prefix is `tokens` long can use: one of at most that many
+   * tokens (a shared prefix's entry always is; a session's holds the turns this replica served,
+   * which a later turn's prompt begins with).
+   */
+  usable(id: number, tokens: number): PrefixEntry | undefined {
+    const e = this.get(id);
+    return e !== undefined && e.tokens <= tokens ? e : undefined;
+  }
+
+  /** A session's entry, pinned by the caller, grows to `tokens` (the caller moves them from its reservation). */
+  grow(e: PrefixEntry, tokens: number): void {
+    const delta = tokens - e.tokens;
+    e.tokens = tokens;
+    this.cachedTokens += delta;
+    if (e.refs > 0) this.pinnedTokens += delta;
+  }
+
   /** Whether the prefix is cached here, or will be once a request routed here is prefilled. */
   holds(id: number): boolean {
     return this.byId.has(id);

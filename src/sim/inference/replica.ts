@@ -78,6 +78,11 @@ export class InferenceRequest {
     /** Shared prompt prefix: its service-wide id (-1: none) and tokens (part of the prompt). */
     readonly prefixId = -1,
     readonly prefixTokens = 0,
+    /**
+     * The prefix is a session's conversation so far (multi-turn traces): the replica that serves this
+     * turn keeps its KV under the session's id afterwards (prompt + output; the prompt on a prefill replica).
+     */
+    readonly session = false,
   ) {}
 
   /** KV tokens reserved for it on admission. */
@@ -168,7 +173,7 @@ export class Replica implements ReplicaView {
   /** Prompt tokens `req` would prefill if admitted now (its prefix skipped when cached). */
   private prefillTokensNow(req: InferenceRequest): number {
     if (req.prefixId < 0) return req.promptTokens;
-    const e = this.prefixCache.get(req.prefixId);
+    const e = this.prefixCache.usable(req.prefixId, req.prefixTokens);
     return e === undefined ? req.promptTokens : req.promptTokens - Math.min(e.tokens, req.promptTokens - 1);
   }
 
@@ -251,7 +256,7 @@ export class Replica implements ReplicaView {
     const head = this.queue[this.qHead]!;
     const cache = this.prefixCache;
     // Unpinned cache entries give way on admission; a cached prefix the head would use is shared.
-    const e = head.prefixId >= 0 && !this.decodeOnly ? cache.get(head.prefixId) : undefined;
+    const e = head.prefixId >= 0 && !this.decodeOnly ? cache.usable(head.prefixId, head.prefixTokens) : undefined;
     if (e === undefined) return this.kvReservedTokens + cache.pinnedTokens + head.kvTokens <= this.timing.kvCapacityTokens;
     return this.kvReservedTokens + cache.pinnedTokens + (e.refs === 0 ? e.tokens : 0) + head.kvTokens - e.tokens <= this.timing.kvCapacityTokens;
   }
@@ -262,8 +267,9 @@ export class Replica implements ReplicaView {
     this.queuedKvTokens -= own;
     const cache = this.prefixCache;
     if (r.prefixId >= 0 && !this.decodeOnly) {
-      const e = cache.get(r.prefixId);
-      this.host.prefixLookedUp(e !== undefined);
+      const e = cache.usable(r.prefixId, r.prefixTokens);
+      // A session's first turn has no history to find.
+      if (r.prefixTokens > 0) this.host.prefixLookedUp(e !== undefined);
       if (e !== undefined) {
         cache.pin(e);
         r.prefixEntry = e;
@@ -484,6 +490,13 @@ export class Replica implements ReplicaView {
 
   private finish(r: InferenceRequest, now: number): void {
     r.finishS = now;
+    if (r.session && r.prefixEntry !== undefined && !this.decodeOnly && r.kvTokens > r.prefixEntry.tokens) {
+      // The session's KV (this turn's prompt and output) stays for its next turn, out of r's reservation.
+      const delta = r.kvTokens - r.prefixEntry.tokens;
+      this.prefixCache.grow(r.prefixEntry, r.kvTokens);
+      r.ownKvTokens -= delta;
+      this.kvReservedTokens -= delta;
+    }
     this.kvReservedTokens -= r.ownKvTokens;
     if (r.prefixEntry !== undefined && !this.decodeOnly) this.prefixCache.release(r.prefixEntry);
     this.host.requestDone(r, this);

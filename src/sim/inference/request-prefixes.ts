@@ -70,7 +70,8 @@ export class StreamPrefixes {
     const px = stream.spec.prefixes;
     const trace = stream.trace?.prefixes;
     if (trace) {
-      this.traceIds = Int32Array.from(trace.names, (n) => ids.named(n));
+      // A session's histories are the stream's own (NUL keeps them apart from shared prefix names).
+      this.traceIds = Int32Array.from(trace.names, trace.sessions ? (n) => ids.named(`\u0000${stream.name}\u0000${n}`) : (n) => ids.named(n));
       this.lengths = new Float64Array(0);
       this.cdf = undefined;
       this.base = 0;
