@@ -130,4 +130,42 @@ describe.skipIf(missing !== undefined)('poolsim report in headless Chromium', ()
       await browser.close();
     }
   });
+
+  it('shows the busiest links of each run and their heaviest users (--links)', async () => {
+    const text = readFileSync(repoPath('scenarios/fabric-planning.yaml'), 'utf8').replace(/^seed: 1$/m, 'seed: 1\nhorizon: 3h');
+    const result = await runExperiment(
+      { scenarioText: text, scenarioFile: 'fabric-planning.yaml', sweep: [], policies: [], placements: ['topology-aware', 'random-fit'].map((name) => ({ ref: { name, params: {} }, baseDir: '.', label: '--placements' })), seeds: [1] },
+      { workers: 2, hotLinks: true },
+    );
+    const html = await buildReport({ title: 'links', runs: result.runs, summary: result.summary, hotLinks: result.hotLinks });
+    const file = join(mkdtempSync(join(tmpdir(), 'poolsim-report-')), 'report.html');
+    writeFileSync(file, html);
+    const browser = await (driver as { launch(o: object): Promise<Browser> }).launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--headless', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(pathToFileURL(file).href);
+      await page.evaluate('window.poolsimCharts.then(() => true)');
+      const table = await page.evaluate<{ visible: boolean; rows: string[][] }>(`(() => {
+        const t = document.querySelector('#hot-links');
+        return { visible: t.getBoundingClientRect().height > 0, rows: [...t.querySelectorAll('tbody tr')].map((r) => [...r.cells].map((c) => c.textContent)) };
+      })()`);
+      expect(errors).toEqual([]);
+      expect(table.visible).toBe(true);
+      expect(table.rows.length).toBe(20); // 10 links x 2 runs
+      expect(table.rows[0]![0]).toBe('fifo, topology-aware, seed 1');
+      expect(table.rows[10]![0]).toBe('fifo, random-fit, seed 1');
+      for (const r of table.rows) {
+        expect(r[2]).toMatch(/^(leaf|pod)-(up|down):dc:\d+$/);
+        expect(r[3]).toMatch(/^\d+\.\d%$/);
+        expect(r[6]).toMatch(/^job-\d\d \(\d+%\)/);
+      }
+    } finally {
+      await browser.close();
+    }
+  });
 });

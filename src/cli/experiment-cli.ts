@@ -23,6 +23,7 @@ import { formatSummaryTable } from '../experiment/summary-text.js';
 import { numericValue, parseSetOption, splitTopLevel, SweepSyntaxError, type SweepParam } from '../experiment/sweep-values.js';
 import { InputError, type InputIssue } from '../scenario/errors.js';
 import { readInput } from './io.js';
+import { HOT_LINKS } from '../experiment/hot-links.js';
 import { parsePolicyOption } from './policy-options.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from './max-memory.js';
 
@@ -39,6 +40,7 @@ export interface ExperimentArgs {
   plot: boolean;
   plotAgainst?: string;
   jobs: boolean;
+  links: boolean;
   job?: string;
   metrics?: string;
   policyTimeout: number;
@@ -62,6 +64,7 @@ export function experimentOptions<T>(y: Argv<T>, defaults: { seeds: number }): A
     .option('plot', { type: 'boolean', default: false, describe: 'write SVG charts into <out>/plots/' })
     .option('plot-against', { type: 'string', describe: 'with --plot in a sweep: also chart each plotted metric against this one (e.g. fabric_capex), a point per swept value and policy' })
     .option('jobs', { type: 'boolean', default: false, describe: 'write jobs.csv (every job of every run)' })
+    .option('links', { type: 'boolean', default: false, describe: `write hot_links.csv: each run's ${HOT_LINKS} busiest links and their heaviest users (network: flow); the report shows them` })
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
     .option('policy-timeout', { type: 'number', default: 10, describe: 'seconds a single plug-in policy call may take' })
     .option('max-runs', { type: 'number', describe: `refuse experiments of more runs than this (default ${DEFAULT_MAX_RUNS.toLocaleString('en-US')})` })
@@ -136,6 +139,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
       ...(shard ? { shard } : {}),
       policyTimeoutS: argv.policyTimeout,
       jobRows,
+      hotLinks: argv.links,
       onStart: (n) => {
         progress = new Progress(n, `${command} ${name}`, argv.quiet ? undefined : process.stderr);
       },
@@ -150,6 +154,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     // A shard's summary would be over a slice of the seeds: only the merged runs are summarised.
     if (!shard) folder.append('summary.csv', tableToCsv(result.summary));
     if (result.jobs && argv.jobs) folder.append('jobs.csv', tableToCsv(result.jobs));
+    if (result.hotLinks) folder.append('hot_links.csv', tableToCsv(result.hotLinks));
     // Scenarios with tenants: each run's tenant shares over time (a chart of the report); at most 128 rows per tenant and run.
     if (plan.tenants.length > 0) folder.append('tenant_shares.csv', tableToCsv(tenantSharesTable(result.outcomes)));
     if (argv.plot && !shard) {

@@ -14,7 +14,7 @@ import { ensureDir, fsReason, outputError } from './ensure-dir.js';
 import { cleanupOnInterrupt } from './interrupt.js';
 
 /** Names poolsim writes into an output folder; an old one of these is never left beside new results. */
-const KNOWN_OUTPUTS = ['summary.csv', 'jobs.csv', 'links.csv', 'links_timeseries.csv', 'tenants.csv', 'transfers.csv', 'services.csv', 'requests.csv', 'runs.csv', 'report.html', 'fill.csv', 'fill-summary.csv', 'fill.svg', MANIFEST_FILE];
+const KNOWN_OUTPUTS = ['summary.csv', 'jobs.csv', 'links.csv', 'links_timeseries.csv', 'hot_links.csv', 'tenants.csv', 'transfers.csv', 'services.csv', 'requests.csv', 'runs.csv', 'report.html', 'fill.csv', 'fill-summary.csv', 'fill.svg', MANIFEST_FILE];
 
 interface Staged {
   /** Where it ends up. */

@@ -6,6 +6,7 @@ import type { Table } from './csv-table.js';
 import { inShard, jobRowsTable, planExperiment, poolRequests, runRows, validatePlan, type CheckedPlan, type ExperimentSpec, type Shard } from './plan.js';
 import { summarizeRuns } from './summarize.js';
 import { runPool, type RunOutcome } from './worker-pool.js';
+import { hotLinksTable } from './hot-links.js';
 
 export interface ExperimentOptions {
   /** Worker threads; the machine's available parallelism by default. */
@@ -14,6 +15,8 @@ export interface ExperimentOptions {
   policyTimeoutS?: number;
   /** Keep every job row (jobs.csv, queueing-delay CDFs). */
   jobRows?: boolean;
+  /** Keep each run's busiest links and their heaviest users (hot_links.csv). */
+  hotLinks?: boolean;
   /** Called once the plan is known and checked, with the number of runs this shard will do. */
   onStart?: (runs: number) => void;
   onRunDone?: (outcome: RunOutcome) => void;
@@ -27,6 +30,8 @@ export interface ExperimentResult {
   summary: Table;
   /** jobs.csv, when jobRows was asked. */
   jobs: Table | undefined;
+  /** hot_links.csv, when hotLinks was asked. */
+  hotLinks?: Table;
   outcomes: RunOutcome[];
   /** Sum of the simulations' own wall times, to measure the experiment's overhead. */
   simulationWallS: number;
@@ -45,7 +50,7 @@ export async function prepareExperiment(spec: ExperimentSpec, options: Pick<Expe
 export async function runPlan(plan: CheckedPlan, options: ExperimentOptions = {}): Promise<ExperimentResult> {
   const mine = plan.runs.filter((r) => inShard(r.index, options.shard));
   options.onStart?.(mine.length);
-  const outcomes = await runPool(poolRequests(plan, mine, { jobRows: options.jobRows ?? false }), {
+  const outcomes = await runPool(poolRequests(plan, mine, { jobRows: options.jobRows ?? false, hotLinks: options.hotLinks ?? false }), {
     workers: options.workers ?? defaultWorkers(),
     policyTimeoutS: options.policyTimeoutS ?? 10,
     onDone: (o) => options.onRunDone?.(o),
@@ -53,7 +58,7 @@ export async function runPlan(plan: CheckedPlan, options: ExperimentOptions = {}
   const runs = runRows(plan, outcomes);
   let simulationWallS = 0;
   for (const o of outcomes) simulationWallS += o.wallS;
-  return { plan, runs, summary: summarizeRuns(runs), jobs: options.jobRows ? jobRowsTable(outcomes) : undefined, outcomes, simulationWallS };
+  return { plan, runs, summary: summarizeRuns(runs), jobs: options.jobRows ? jobRowsTable(outcomes) : undefined, ...(options.hotLinks ? { hotLinks: hotLinksTable(outcomes) } : {}), outcomes, simulationWallS };
 }
 
 export async function runExperiment(spec: ExperimentSpec, options: ExperimentOptions = {}): Promise<ExperimentResult> {

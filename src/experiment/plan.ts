@@ -257,7 +257,7 @@ export function inShard(runIndex: number, shard: Shard | undefined): boolean {
 }
 
 /** The requests for the pool. */
-export function poolRequests(plan: Plan, runs: readonly PlannedRun[], options: { jobRows?: boolean } = {}): PoolRequest[] {
+export function poolRequests(plan: Plan, runs: readonly PlannedRun[], options: { jobRows?: boolean; hotLinks?: boolean } = {}): PoolRequest[] {
   const scenarioDir = dirname(plan.spec.scenarioFile);
   return runs.map((r) => ({
     index: r.index,
@@ -269,6 +269,7 @@ export function poolRequests(plan: Plan, runs: readonly PlannedRun[], options: {
     ...(r.placement ? { placement: r.placement } : {}),
     ...(plan.spec.jobName !== undefined ? { jobName: plan.spec.jobName } : {}),
     ...(options.jobRows ? { jobRows: true } : {}),
+    ...(options.hotLinks ? { hotLinks: true } : {}),
     ...(plan.spec.maxMemoryBytes !== undefined ? { maxMemoryBytes: plan.spec.maxMemoryBytes } : {}),
   }));
 }

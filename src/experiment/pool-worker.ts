@@ -9,6 +9,8 @@ import { loadPolicies } from '../policy/plugin.js';
 import { Cluster } from '../model/cluster.js';
 import { formatIssue, SourceMap } from '../scenario/errors.js';
 import type { JobRow } from '../sim/metrics.js';
+import type { NetworkProgressModel } from '../sim/network-progress.js';
+import { HOT_LINK_USERS, HOT_LINKS } from './hot-links.js';
 import { fileAccess } from './file-access.js';
 import { outputFiles } from './output-sinks.js';
 import { Activity, PolicyWatch } from './policy-watch.js';
@@ -80,9 +82,16 @@ async function run(req: PoolRequest): Promise<PoolReply> {
   let job: JobRow | undefined;
   const wantRows = req.jobRows;
   const wantJob = req.jobName;
+  let network: NetworkProgressModel | undefined;
   const r = runScenario(resolved, {
     seed,
-    observe: (sim) => publishProgress(sim, data.progress),
+    observe: (sim) => {
+      publishProgress(sim, data.progress);
+      if (req.hotLinks && sim.network) {
+        sim.network.trackLinkUsers();
+        network = sim.network;
+      }
+    },
     // Built-in policies always return; only plug-ins pay for the watchdog's bookkeeping.
     policies: policies.builtIn ? policies : watch.instrument(policies),
     ...(req.outputs?.requestSampleRate !== undefined ? { requestSampleRate: req.outputs.requestSampleRate } : {}),
@@ -108,6 +117,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
     wallS: (performance.now() - t0) / 1000,
     ...(wantJob !== undefined ? { job: job ?? null } : {}),
     ...(wantRows ? { jobRows: rows } : {}),
+    ...(req.hotLinks ? { hotLinks: network?.hotLinks(r.endS, HOT_LINKS, HOT_LINK_USERS) ?? [] } : {}),
   };
 }
 

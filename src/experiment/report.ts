@@ -8,6 +8,7 @@ import { metricDirection, parseServiceColumn } from './metric-table.js';
 import { formatMetricValue } from './summary-text.js';
 import { numericValue } from './sweep-values.js';
 import { tenantShareSpec } from './tenant-share-chart.js';
+import { hotLinksHtml } from './hot-links.js';
 
 export interface ReportInput {
   title: string;
@@ -16,6 +17,8 @@ export interface ReportInput {
   jobs?: Table | undefined;
   /** tenant_shares.csv (scenarios with tenants): each run's tenant shares over time. */
   tenantShares?: Table | undefined;
+  /** hot_links.csv (`--links`): each run's busiest links and their heaviest users. */
+  hotLinks?: Table | undefined;
 }
 
 const REPORT_METRICS = [
@@ -120,7 +123,14 @@ export async function buildReport(input: ReportInput): Promise<string> {
 <h1>${esc(input.title)}</h1>
 <p>${runs} run${runs === 1 ? '' : 's'}. Hover for values; click a legend entry to highlight a policy (shift-click for several); drag to pan and scroll to zoom; double-click to reset.</p>
 ${compiled.map((c) => `<div class="chart" id="${c.id}"></div>`).join('\n')}
-<details><summary>Summary table (mean and 95% confidence interval over seeds)</summary>
+${
+  input.hotLinks && input.hotLinks.rows.length > 0
+    ? `<h2>Busiest links</h2>
+<p class="hint">Each run's busiest switch and inter-DC links by utilisation over the run (bytes carried / (capacity x run length); nodes' NIC links, which carry every byte they send, are in links.csv of a single run), with the jobs, services and transfers that sent most of their bytes.</p>
+${input.hotLinks.rows.length > 60 ? '<details><summary>Show the table</summary>\n' : ''}${hotLinksHtml(input.hotLinks, input.runs, esc)}${input.hotLinks.rows.length > 60 ? '\n</details>' : ''}
+`
+    : ''
+}<details><summary>Summary table (mean and 95% confidence interval over seeds)</summary>
 ${summaryTableHtml(input.summary)}
 </details>
 <script>${vega}</script>

@@ -10,6 +10,7 @@ import type { InputIssue } from '../scenario/errors.js';
 import type { ServiceRow } from '../sim/inference/service-rows.js';
 import type { JobRow, SummaryRow } from '../sim/metrics.js';
 import type { RunResult } from '../sim/simulation.js';
+import type { HotLink } from '../sim/network-progress.js';
 import type { OutputName, OutputRequest } from './output-sinks.js';
 import { Activity, createWatchBuffer, PolicyTimeoutError, readWatch } from './policy-watch.js';
 import { createProgressBuffer, readProgress, type ProgressSnapshot } from './run-progress.js';
@@ -40,6 +41,8 @@ export interface PoolRequest {
   jobName?: string;
   /** Return every job row (jobs.csv, queueing-delay CDFs). */
   jobRows?: boolean;
+  /** Return the run's busiest links and their heaviest users (hot_links.csv). */
+  hotLinks?: boolean;
   /** Stream the run's result files (output-sinks.ts) back as 'chunk' replies. */
   outputs?: OutputRequest;
   /** After loading, report the scenario ('loaded') and wait for the pool's go-ahead before simulating. */
@@ -71,7 +74,7 @@ export interface LoadedRun {
 export type PoolReply =
   | { type: 'loaded'; index: number; loaded: LoadedRun }
   | { type: 'chunk'; index: number; file: OutputName; text: string }
-  | { type: 'done'; index: number; summary: SummaryRow; services: ServiceRow[]; tenants?: RunResult['tenants']; events: number; endS: number; wallS: number; job?: JobRow | null; jobRows?: JobRow[] }
+  | { type: 'done'; index: number; summary: SummaryRow; services: ServiceRow[]; tenants?: RunResult['tenants']; events: number; endS: number; wallS: number; job?: JobRow | null; jobRows?: JobRow[]; hotLinks?: HotLink[] }
   | { type: 'input-error'; index: number; issues: InputIssue[] }
   | { type: 'policy-error'; index: number; policy: string; job: string | undefined; timeS: number; message: string }
   | { type: 'run-error'; index: number; message: string }

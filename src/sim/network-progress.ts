@@ -173,7 +173,7 @@ export class NetworkProgressModel implements ProgressModel {
     const c = this.comm.get(job);
     if (!c?.plan) return;
     this.account(job, c);
-    this.dropFlows(c.plan);
+    this.dropFlows(c.plan, job.name);
     c.plan = undefined;
     this.comm.delete(job);
     this.changed.delete(job);
@@ -196,8 +196,12 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /** Takes a job's flows off the network (its bytes so far accounted by the caller). */
-  private dropFlows(plan: CommPlan): void {
+  private dropFlows(plan: CommPlan, user: string): void {
     for (const f of [...plan.dpFlows, ...plan.ppFlows]) {
+      if (this.users) {
+        this.credit(this.routeOfFlow[f], user, this.flowBytes[f] ?? 0);
+        this.flowBytes[f] = 0;
+      }
       this.jobOfFlow[f] = undefined;
       this.touch(this.routeOfFlow[f]);
       for (const l of this.routeOfFlow[f] ?? []) this.linkFlows[l]!--;
@@ -246,7 +250,7 @@ export class NetworkProgressModel implements ProgressModel {
     const pairs = this.planPairs(placement, c.layout);
     for (const p of [...pairs.dp, ...pairs.pp]) if (!this.topology.survivingRoute(p.from, p.to)) return false;
     this.account(job, c);
-    this.dropFlows(c.plan!);
+    this.dropFlows(c.plan!, job.name);
     c.plan = this.buildPlan(job, placement, c.layout);
     this.changed.add(job);
     return true;
@@ -263,6 +267,7 @@ export class NetworkProgressModel implements ProgressModel {
       this.linkFlows[l]!--;
       this.linkBytes[l] = (this.linkBytes[l] ?? 0) + (entry.routeBytes - left);
     }
+    if (this.users) this.credit(this.routeOfFlow[old], transferUser(t.name), entry.routeBytes - left);
     this.routeOfFlow[old] = undefined;
     this.transferOfFlow[old] = undefined;
     this.transferOpts.capBytesPerS = entry.capBytesPerS;
@@ -363,6 +368,73 @@ export class NetworkProgressModel implements ProgressModel {
     return rows;
   }
 
+  /**
+   * From now on, remember who sent the bytes each link carries (jobs by name; transfers by their
+   * name up to the first ':', so a service's KV caches count under the service), for hotLinks().
+   * Bookkeeping only: no rate or output changes.
+   */
+  trackLinkUsers(): void {
+    this.users ??= [];
+  }
+
+  /**
+   * The `n` busiest links of the run so far, NICs aside (switch links and inter-DC links, by
+   * utilisation over [0, endS], then bytes, then name),
+   * each with its `k` heaviest users and their bytes. Users are known once trackLinkUsers() was
+   * called (before the first flow, for every byte to be counted).
+   */
+  hotLinks(endS: number, n: number, k: number): HotLink[] {
+    for (const [job, c] of this.comm) this.account(job, c);
+    const rows: HotLink[] = [];
+    // A node's NIC links carry every byte it sends: they would fill the list and say nothing about the fabric.
+    const nic = new Uint8Array(this.network.linkCount);
+    for (const l of this.topology.nicUp) nic[l] = 1;
+    for (const l of this.topology.nicDown) nic[l] = 1;
+    for (let l = 0; l < this.network.linkCount; l++) {
+      const bytes = this.linkBytes[l] ?? 0;
+      if (!(bytes > 0) || nic[l]) continue;
+      const cap = this.topology.linkCapacityBytesPerS[l]!;
+      rows.push({ link: this.topology.linkNames[l]!, capacity_gbps: (cap * 8) / 1e9, bytes_carried: bytes, utilisation: endS > 0 ? bytes / (cap * endS) : 0, users: [], index: l });
+    }
+    rows.sort((a, b) => b.utilisation - a.utilisation || b.bytes_carried - a.bytes_carried || (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
+    const top = rows.slice(0, n);
+    if (this.users) {
+      // Jobs still running: their bytes so far, on the links they hold now.
+      const live = new Map<number, Map<string, number>>();
+      for (const r of top) live.set(r.index, new Map(this.users[r.index] ?? []));
+      for (const [job, c] of this.comm) {
+        if (!c.plan) continue;
+        for (const f of [...c.plan.dpFlows, ...c.plan.ppFlows]) {
+          for (const l of this.routeOfFlow[f] ?? []) {
+            const m = live.get(l);
+            if (m) m.set(job.name, (m.get(job.name) ?? 0) + (this.flowBytes[f] ?? 0));
+          }
+        }
+      }
+      for (const r of top) {
+        r.users = [...live.get(r.index)!]
+          .filter(([, b]) => b > 0)
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+          .slice(0, k)
+          .map(([user, b]) => ({ user, bytes: b }));
+      }
+    }
+    return top;
+  }
+
+  /** Per link, bytes carried per user (only while tracking: trackLinkUsers). */
+  private users: (Map<string, number> | undefined)[] | undefined;
+  /** Per job flow slot, bytes carried since it was credited (only while tracking). */
+  private readonly flowBytes: number[] = [];
+
+  private credit(links: readonly number[] | undefined, user: string, bytes: number): void {
+    if (!(bytes > 0)) return;
+    for (const l of links ?? []) {
+      const m = (this.users![l] ??= new Map());
+      m.set(user, (m.get(user) ?? 0) + bytes);
+    }
+  }
+
   // --- internals ------------------------------------------------------------------------------
 
   private get clock(): number {
@@ -421,6 +493,7 @@ export class NetworkProgressModel implements ProgressModel {
       this.linkFlows[l]!--;
       this.linkBytes[l] = (this.linkBytes[l] ?? 0) + (routeBytes - left);
     }
+    if (this.users) this.credit(this.routeOfFlow[flow], transferUser(t.name), routeBytes - left);
     this.routeOfFlow[flow] = undefined;
     this.network.removeFlow(flow, this.clock);
     this.sync(undefined);
@@ -495,6 +568,7 @@ export class NetworkProgressModel implements ProgressModel {
         this.linkFlows[l]!--;
         this.linkBytes[l] = (this.linkBytes[l] ?? 0) + routeBytes;
       }
+      if (this.users) this.credit(this.routeOfFlow[flow], transferUser(t.name), routeBytes);
       this.routeOfFlow[flow] = undefined;
       done.push(t);
     });
@@ -723,6 +797,7 @@ export class NetworkProgressModel implements ProgressModel {
       for (let i = 0; i < flows.length; i++) {
         const bytes = steps * bytesPerDevice * shares[i]!;
         for (const l of this.routeOfFlow[flows[i]!] ?? []) this.linkBytes[l] = (this.linkBytes[l] ?? 0) + bytes;
+        if (this.users) this.flowBytes[flows[i]!] = (this.flowBytes[flows[i]!] ?? 0) + bytes;
       }
     };
     // The stage's ring carries the data-parallel traffic and, where they leave the node, the
@@ -818,6 +893,23 @@ export class NetworkProgressModel implements ProgressModel {
     return this.stepFromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes }, dpBw, ppBw);
   }
 }
+
+/** One of the busiest links (hotLinks): links.csv's figures and its heaviest users. */
+export interface HotLink {
+  link: string;
+  capacity_gbps: number;
+  bytes_carried: number;
+  utilisation: number;
+  users: { user: string; bytes: number }[];
+  /** The link's id in the flow network. */
+  index: number;
+}
+
+/** Whom a transfer's bytes count for: its name up to the first ':' (a service's KV caches are `<service>:kv:<request>`). */
+const transferUser = (name: string): string => {
+  const i = name.indexOf(':');
+  return i < 0 ? name : name.slice(0, i);
+};
 
 /** Bytes per device per step on the stage's ring: data parallel, plus context and expert parallel where they cross nodes. */
 function ringBytes(step: StepTime): number {

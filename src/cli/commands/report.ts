@@ -74,6 +74,7 @@ export async function handler(argv: ArgumentsCamelCase<ReportArgs>): Promise<voi
     let summary: Table;
     let jobs: Table | undefined;
     let tenantShares: Table | undefined;
+    let hotLinks: Table | undefined;
     if (argv.manifest) {
       const manifest = readManifest(argv.dir);
       const issues: InputIssue[] = [];
@@ -96,6 +97,7 @@ export async function handler(argv: ArgumentsCamelCase<ReportArgs>): Promise<voi
       const s = read('summary.csv', false);
       jobs = read('jobs.csv', false);
       tenantShares = read('tenant_shares.csv', false);
+      hotLinks = read('hot_links.csv', false);
       if (issues.length > 0) throw new InputError(issues);
       runs = r!;
       // The summary is recomputed from the runs when absent (merged shards without --summary).
@@ -106,7 +108,7 @@ export async function handler(argv: ArgumentsCamelCase<ReportArgs>): Promise<voi
       if (!argv.quiet) process.stderr.write(`  note: --no-manifest: reporting on ${runsPath} alone (summary recomputed from it; other files in the folder not read)\n`);
     }
     const out = argv.out ?? join(argv.dir, 'report.html');
-    const html = await buildReport({ title: argv.title ?? basename(resolve(argv.dir)), runs, summary, jobs, tenantShares });
+    const html = await buildReport({ title: argv.title ?? basename(resolve(argv.dir)), runs, summary, jobs, tenantShares, hotLinks });
     writeAtomically([{ path: out, content: html }]);
     if (!argv.quiet) process.stdout.write(`  wrote ${out}\n`);
   });
