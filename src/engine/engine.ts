@@ -37,6 +37,8 @@ export class Engine {
   private foreground = 0;
   /** Callbacks to run once the current instant's events are done (before the clock advances). */
   private endOfInstant: (() => void)[] = [];
+  /** How many of endOfInstant's entries are due (the array keeps its capacity between instants). */
+  private endOfInstantCount = 0;
   /** The other buffer of endOfInstant (swapped on each flush, so that an instant allocates nothing). */
   private endOfInstantSpare: (() => void)[] | undefined = [];
 
@@ -81,14 +83,15 @@ export class Engine {
 
   private flushEndOfInstant(): void {
     const fns = this.endOfInstant;
+    const n = this.endOfInstantCount;
     // Callbacks added while these run go to the other buffer, for the next flush.
     // (A flush inside a callback finds no spare and takes a fresh buffer.)
     this.endOfInstant = this.endOfInstantSpare ?? [];
+    this.endOfInstantCount = 0;
     this.endOfInstantSpare = undefined;
     try {
-      for (let i = 0; i < fns.length; i++) fns[i]!();
+      for (let i = 0; i < n; i++) fns[i]!();
     } finally {
-      fns.length = 0;
       this.endOfInstantSpare = fns;
     }
   }
@@ -109,13 +112,13 @@ export class Engine {
    * and completions) without an event of its own. Callbacks may schedule events at the current time.
    */
   atEndOfInstant(fn: () => void): void {
-    this.endOfInstant.push(fn);
+    this.endOfInstant[this.endOfInstantCount++] = fn;
   }
 
   /** Fire the next event, daemon or not (used to wait for a repair when only daemons are left). */
   fireNext(): boolean {
     for (;;) {
-      if (this.endOfInstant.length > 0) this.flushEndOfInstant();
+      if (this.endOfInstantCount > 0) this.flushEndOfInstant();
       const ev = this.queue.pop();
       if (ev === undefined) return false;
       if (!ev.daemon) this.foreground--;
@@ -148,7 +151,7 @@ export class Engine {
     const q = this.queue;
     while (!this.stopRequested) {
       let ev = q.top();
-      if (this.endOfInstant.length > 0 && (ev === undefined || ev.timeS > this.nowS)) {
+      if (this.endOfInstantCount > 0 && (ev === undefined || ev.timeS > this.nowS)) {
         this.flushEndOfInstant();
         ev = q.top();
       }

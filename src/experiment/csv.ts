@@ -29,6 +29,61 @@ function tenDigits(v: number): string {
   return out === '-0' ? '0' : out;
 }
 
+/** Where writeCell puts a cell's characters (a TextChunk). */
+export interface CellSink {
+  /** Append s's first `end` characters (all of them by default). */
+  append(s: string, end?: number): void;
+  /** Append one ASCII character by its code. */
+  appendCode(code: number): void;
+}
+
+/** Digits of an integer, least significant first (writeCell's scratch). */
+const digits = new Uint8Array(24);
+
+/**
+ * formatCell(v) appended to `out`, the same characters, without a string per number where it can:
+ * integers digit by digit, other numbers from toPrecision's string without cutting a copy of it.
+ */
+export function writeCell(out: CellSink, v: unknown): void {
+  if (typeof v !== 'number') {
+    const s = formatCell(v);
+    if (s.length > 0) out.append(s);
+    return;
+  }
+  if (v !== v) return; // NaN: empty
+  if (v === Infinity || v === -Infinity) {
+    out.append(v > 0 ? 'inf' : '-inf');
+    return;
+  }
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) {
+    // String(v) for an integer below 1e15: its decimal digits (-0 writes 0).
+    let x = v;
+    if (x < 0) {
+      out.appendCode(45); // '-'
+      x = -x;
+    }
+    let n = 0;
+    do {
+      const q = Math.floor(x / 10);
+      digits[n++] = 48 + (x - q * 10);
+      x = q;
+    } while (x > 0);
+    while (n > 0) out.appendCode(digits[--n]!);
+    return;
+  }
+  // tenDigits(v), appending toPrecision's characters up to where tenDigits would cut.
+  const p = v.toPrecision(10);
+  if (p.indexOf('e') !== -1 || p.indexOf('.') === -1) {
+    out.append(String(Number(p)));
+    return;
+  }
+  let end = p.length;
+  while (p.charCodeAt(end - 1) === 48) end--; // '0'
+  if (p.charCodeAt(end - 1) === 46) end--; // '.'
+  if (end === 2 && p.charCodeAt(0) === 45 && p.charCodeAt(1) === 48) out.appendCode(48); // '-0' writes 0
+  else out.append(p, end);
+}
+
 export function csvLine(values: readonly unknown[]): string {
   let out = '';
   for (let i = 0; i < values.length; i++) {

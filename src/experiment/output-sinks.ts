@@ -11,7 +11,7 @@ import { TENANT_COLUMNS } from '../sim/tenant-metrics.js';
 import { TENANT_SHARE_COLUMNS } from '../sim/tenant-share-series.js';
 import { TENANT_SUMMARY_COLUMNS } from './metric-table.js';
 import type { RunResult, Simulation } from '../sim/simulation.js';
-import { csvLine, formatCell } from './csv.js';
+import { csvLine, writeCell } from './csv.js';
 import { TextChunk } from './text-chunk.js';
 import { attachTimeline, type Timeline } from './timeline.js';
 
@@ -116,7 +116,7 @@ class CsvOutput {
         throw new NonFiniteResultError(this.file, columns[i]!, `'${String(row[TABLES[this.file].key])}'`);
       }
       if (i > 0) text.appendCode(44); // ','
-      text.append(formatCell(v));
+      writeCell(text, v);
     }
     text.appendCode(10); // '\n'
     if (text.length >= CHUNK_CHARS) this.flush();

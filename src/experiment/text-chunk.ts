@@ -16,22 +16,22 @@ export class TextChunk {
     return this.head.length + this.pos;
   }
 
-  append(s: string): void {
-    const n = s.length;
-    if (this.pos + n > this.bytes.length) this.grow(n);
+  /** Append s's first `end` characters (all of them by default). */
+  append(s: string, end = s.length): void {
+    if (this.pos + end > this.bytes.length) this.grow(end);
     const b = this.bytes;
     const p = this.pos;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < end; i++) {
       const c = s.charCodeAt(i);
       if (c > 0x7f) {
         // Beyond ASCII: what is buffered becomes text, and the piece follows it as it is.
-        this.head += b.toString('latin1', 0, p) + s;
+        this.head += b.toString('latin1', 0, p) + (end === s.length ? s : s.slice(0, end));
         this.pos = 0;
         return;
       }
       b[p + i] = c;
     }
-    this.pos = p + n;
+    this.pos = p + end;
   }
 
   /** Append one ASCII character by its code. */

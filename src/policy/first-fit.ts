@@ -36,8 +36,11 @@ export function packOnKind(devices: number, kind: number, cluster: ClusterView):
   const list = cluster.nodesOfKind[kind]!;
   const single = index.leftmost(devices);
   if (single !== -1) return { kind, nodes: [list[single]!], counts: [devices] };
-  const nodes: number[] = [];
-  const counts: number[] = [];
+  // The gang is gathered in scratch arrays and copied out at its exact size (grown by push, a
+  // placement's arrays would be several times larger than they need: one per multi-node job).
+  const nodes = scratchNodes;
+  const counts = scratchCounts;
+  let k = 0;
   let need = devices;
   let from = 0;
   // Whole free nodes, in index order, while the remainder is at least a node's worth. When all nodes
@@ -50,19 +53,31 @@ export function packOnKind(devices: number, kind: number, cluster: ClusterView):
     const node = list[pos]!;
     const size = cluster.nodeDevices[node]!;
     if (cluster.nodeFree[node] === size && size <= need) {
-      nodes.push(node);
-      counts.push(size);
+      nodes[k] = node;
+      counts[k] = size;
+      k++;
       need -= size;
     }
     from = pos + 1;
   }
-  if (need === 0) return { kind, nodes, counts };
+  if (need === 0) return { kind, nodes: nodes.slice(0, k), counts: counts.slice(0, k) };
   // The remainder on the first node (not already taken) with room for it.
   let pos = index.leftmost(need);
-  const taken = new Set(nodes);
-  while (pos !== -1 && taken.has(list[pos]!)) pos = index.leftmost(need, pos + 1);
+  const taken = k > 32 ? new Set(nodes.slice(0, k)) : undefined;
+  const isTaken = (node: number): boolean => {
+    if (taken) return taken.has(node);
+    for (let i = 0; i < k; i++) if (nodes[i] === node) return true;
+    return false;
+  };
+  while (pos !== -1 && isTaken(list[pos]!)) pos = index.leftmost(need, pos + 1);
   if (pos === -1) return undefined;
-  nodes.push(list[pos]!);
-  counts.push(need);
-  return { kind, nodes, counts };
+  const outNodes = nodes.slice(0, k + 1);
+  const outCounts = counts.slice(0, k + 1);
+  outNodes[k] = list[pos]!;
+  outCounts[k] = need;
+  return { kind, nodes: outNodes, counts: outCounts };
 }
+
+/** packOnKind's scratch (placements are built one at a time). */
+const scratchNodes: number[] = [];
+const scratchCounts: number[] = [];

@@ -22,7 +22,8 @@ export function placementProblem(c: Cluster, job: SimJob, p: Placement): string 
     return hostProblem(c, job, p);
   }
   let total = 0;
-  const seen = p.nodes.length > 1 ? new Set<number>() : undefined;
+  // Repeated nodes: by scanning the earlier ones for a gang of a few nodes (no Set per start).
+  const seen = p.nodes.length > 16 ? new Set<number>() : undefined;
   for (let i = 0; i < p.nodes.length; i++) {
     const node = p.nodes[i]!;
     const count = p.counts[i]!;
@@ -30,6 +31,8 @@ export function placementProblem(c: Cluster, job: SimJob, p: Placement): string 
     if (seen) {
       if (seen.has(node)) return `node ${node} appears twice`;
       seen.add(node);
+    } else {
+      for (let j = 0; j < i; j++) if (p.nodes[j] === node) return `node ${node} appears twice`;
     }
     if (c.nodeKind[node] !== p.kind) return `node ${node} holds '${c.kinds[c.nodeKind[node]!]!.name}', not '${c.kinds[p.kind]!.name}'`;
     if (!Number.isInteger(count) || count <= 0) return `count ${String(count)} on node ${node} is not a positive integer`;

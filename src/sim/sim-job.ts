@@ -7,6 +7,39 @@ import type { JobView, Placement } from '../policy/types.js';
 /** checkpointing: preempted, still holding its devices while it writes a checkpoint. */
 export type JobState = 'waiting' | 'running' | 'checkpointing' | 'completed' | 'rejected';
 
+/** heldDevices of a job never started: shared, and never written (a start gives the job its own array). */
+const NO_DEVICES: number[] = Object.freeze([]) as unknown as number[];
+
+/**
+ * A job's step time, exposed communication and bubble (network model), now and integrated over
+ * its progress, and its memory per device: for jobs.csv.
+ */
+export class StepStats {
+  stepS = Number.NaN;
+  commFraction = 0;
+  computeS = Number.NaN;
+  exposedS = Number.NaN;
+  bubbleS = Number.NaN;
+  stepWeightedS: number;
+  commWeightedS = 0;
+  computeWeightedS: number;
+  exposedWeightedS: number;
+  bubbleWeightedS: number;
+  memoryBytes = Number.NaN;
+
+  /**
+   * Made when the job first gets a step, with the integrals its progress so far left: none
+   * without progress, else NaN (progress without a step time has none) and no communication.
+   */
+  constructor(progressed: boolean) {
+    const before = progressed ? Number.NaN : 0;
+    this.stepWeightedS = before;
+    this.computeWeightedS = before;
+    this.exposedWeightedS = before;
+    this.bubbleWeightedS = before;
+  }
+}
+
 export class SimJob implements JobView {
   state: JobState = 'waiting';
   remainingFlop: number;
@@ -16,8 +49,8 @@ export class SimJob implements JobView {
   settledS: number;
   completion: ScheduledEvent | undefined;
   placement: Placement | undefined;
-  /** Device indices held while running. */
-  readonly heldDevices: number[] = [];
+  /** Device indices held while running (a fresh array from each start; none before the first). */
+  heldDevices: number[] = NO_DEVICES;
   /** Dense peak of the devices held (FLOP/s). */
   allocatedPeakFlops = 0;
   firstStartS = Number.NaN;
@@ -57,22 +90,13 @@ export class SimJob implements JobView {
   allocatedDeviceS = 0;
   attainedDeviceS = 0;
   reason = '';
-  /** Current step time and exposed-communication fraction (network model), for jobs.csv. */
-  stepS = Number.NaN;
-  commFraction = 0;
-  /** Time spent progressing, and step time and comm fraction integrated over it. */
+  /** Time spent progressing. */
   progressS = 0;
-  stepWeightedS = 0;
-  commWeightedS = 0;
-  /** Current step's compute, exposed communication and bubble (s), and their integrals over progress. */
-  stepComputeS = 0;
-  stepExposedS = 0;
-  stepBubbleS = 0;
-  computeWeightedS = 0;
-  exposedWeightedS = 0;
-  bubbleWeightedS = 0;
-  /** Memory per device of its layout on its current kind (bytes; NaN without the network model). */
-  memoryBytes = Number.NaN;
+  /**
+   * Step-time figures under the network model, made when the model first gives the job a step
+   * (most jobs of most runs never get one: they carry no such fields).
+   */
+  steps: StepStats | undefined = undefined;
   /** The finish-time-fairness contention integral at its submission (NaN: not in the system). */
   contentionAtSubmitJobS = Number.NaN;
 
@@ -122,6 +146,26 @@ export class SimJob implements JobView {
   }
   /** Useful FLOPs of the whole job (re-based on the device kind for fixed-runtime jobs). */
   usefulFlop: number;
+  /** Step time integrated over progress (NaN once the job progressed without a step time). */
+  get stepWeightedS(): number {
+    return this.steps ? this.steps.stepWeightedS : this.progressS > 0 ? Number.NaN : 0;
+  }
+  get commWeightedS(): number {
+    return this.steps ? this.steps.commWeightedS : 0;
+  }
+  get computeWeightedS(): number {
+    return this.steps ? this.steps.computeWeightedS : this.progressS > 0 ? Number.NaN : 0;
+  }
+  get exposedWeightedS(): number {
+    return this.steps ? this.steps.exposedWeightedS : this.progressS > 0 ? Number.NaN : 0;
+  }
+  get bubbleWeightedS(): number {
+    return this.steps ? this.steps.bubbleWeightedS : this.progressS > 0 ? Number.NaN : 0;
+  }
+  /** Memory per device of its layout on its current kind (bytes; NaN without the network model). */
+  get memoryBytes(): number {
+    return this.steps ? this.steps.memoryBytes : Number.NaN;
+  }
   get doneFlop(): number {
     return this.usefulFlop - this.remainingFlop;
   }

@@ -24,7 +24,7 @@ import { NetworkProgressModel, type TransferState } from './network-progress.js'
 import { deviceRate, PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { FailureInjector } from './failures.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
-import { SimJob } from './sim-job.js';
+import { SimJob, StepStats } from './sim-job.js';
 import { claimPlacement, placementProblem } from './placement-check.js';
 import { WaitingLine } from './waiting-line.js';
 import type { FailurePort, InferencePort, Lease, Subsystem } from './subsystem.js';
@@ -376,6 +376,10 @@ export class Simulation implements FailurePort, InferencePort {
     const limitS = Math.min(spec.until ?? Infinity, this.resolved.scenario.horizon ?? Infinity);
     let made = 0;
     const nextGap = (): number => (spec.arrival.process === 'fixed' ? meanGapS : arrivals.exponential(meanGapS));
+    // The fields every job of the generator has alike, present only where set (usually none: then
+    // a job is one object literal, not a copy per spread).
+    const common = { ...(g.queue !== undefined ? { queue: g.queue } : {}), ...(g.kindRate ? { kindRate: g.kindRate } : {}), ...hostRequest(spec) };
+    const extras = Object.keys(common).length > 0 ? common : undefined;
     const make = (submitS: number): JobTemplate => {
       const devices = Math.max(1, Math.round(sample(spec.devices, sizes)));
       let usefulFlop: number;
@@ -391,7 +395,7 @@ export class Simulation implements FailurePort, InferencePort {
         usefulFlop = trainingFlop(usefulParamsOf(params, spec.model), sample(spec.tokens!, sizes));
       }
       const priority = spec.priority ? Math.round(sample(spec.priority, sizes)) : 0;
-      return {
+      const t: JobTemplate = {
         name: `${g.name}-${made}`,
         submitS,
         devices,
@@ -402,10 +406,8 @@ export class Simulation implements FailurePort, InferencePort {
         params,
         source: g.name,
         shape: spec.model,
-        ...(g.queue !== undefined ? { queue: g.queue } : {}),
-        ...(g.kindRate ? { kindRate: g.kindRate } : {}),
-        ...hostRequest(spec),
       };
+      return extras === undefined ? t : { ...t, ...extras };
     };
     const arrive = (): void => {
       this.submit(make(this.engine.now));
@@ -613,7 +615,7 @@ export class Simulation implements FailurePort, InferencePort {
         let key: string | undefined;
         if (memo) {
           if (this.placeMemoVersion !== this.cluster.version) {
-            memo.clear();
+            if (memo.size > 0) memo.clear(); // clearing allocates a fresh table, even an empty one's
             this.placeMemoVersion = this.cluster.version;
             this.memoFirst = job;
           } else {
@@ -660,7 +662,7 @@ export class Simulation implements FailurePort, InferencePort {
     job.state = 'running';
     this.waiting.left();
     job.placement = placement;
-    job.heldDevices.length = 0;
+    job.heldDevices = [];
     claimPlacement(this.cluster, job, placement, job.heldDevices);
     const kindSpec = this.cluster.kinds[placement.kind]!.spec;
     job.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
@@ -724,11 +726,15 @@ export class Simulation implements FailurePort, InferencePort {
         job.progressS += progressS;
         job.segmentProgressS += progressS;
         if (job.checkpointIntervalS < Infinity) job.checkpointOverheadS += (progressS * job.checkpointCostS) / (job.checkpointIntervalS + job.checkpointCostS);
-        job.stepWeightedS += job.stepS * progressS;
-        job.commWeightedS += job.commFraction * progressS;
-        job.computeWeightedS += job.stepComputeS * progressS;
-        job.exposedWeightedS += job.stepExposedS * progressS;
-        job.bubbleWeightedS += job.stepBubbleS * progressS;
+        // Without a step record the integrals follow from progressS (SimJob.stepWeightedS).
+        const st = job.steps;
+        if (st) {
+          st.stepWeightedS += st.stepS * progressS;
+          st.commWeightedS += st.commFraction * progressS;
+          st.computeWeightedS += st.computeS * progressS;
+          st.exposedWeightedS += st.exposedS * progressS;
+          st.bubbleWeightedS += st.bubbleS * progressS;
+        }
       }
       job.attainedDeviceS += job.devices * dt;
       job.allocatedPeakFlopS += job.allocatedPeakFlops * dt;
@@ -753,12 +759,23 @@ export class Simulation implements FailurePort, InferencePort {
     const before = job.rateFlopPerS;
     job.rateFlopPerS = modelRateFlopPerS * job.speedFactor * checkpointShare;
     const step = this.network?.stepOf(job);
-    job.stepS = step ? step.stepS / job.speedFactor : Number.NaN;
-    job.commFraction = step ? step.exposedCommS / step.stepS : 0;
-    job.stepComputeS = step ? step.computeS / job.speedFactor : Number.NaN;
-    job.stepExposedS = step ? step.exposedCommS / job.speedFactor : Number.NaN;
-    job.stepBubbleS = step ? step.bubbleS / job.speedFactor : Number.NaN;
-    job.memoryBytes = step ? (this.network?.memoryOf(job) ?? Number.NaN) : Number.NaN;
+    if (step) {
+      const st = (job.steps ??= new StepStats(job.progressS > 0));
+      st.stepS = step.stepS / job.speedFactor;
+      st.commFraction = step.exposedCommS / step.stepS;
+      st.computeS = step.computeS / job.speedFactor;
+      st.exposedS = step.exposedCommS / job.speedFactor;
+      st.bubbleS = step.bubbleS / job.speedFactor;
+      st.memoryBytes = this.network?.memoryOf(job) ?? Number.NaN;
+    } else if (job.steps) {
+      const st = job.steps;
+      st.stepS = Number.NaN;
+      st.commFraction = 0;
+      st.computeS = Number.NaN;
+      st.exposedS = Number.NaN;
+      st.bubbleS = Number.NaN;
+      st.memoryBytes = Number.NaN;
+    }
     this.engine.cancel(job.completion);
     const finishS = Math.max(now, job.stallUntilS) + job.remainingFlop / job.rateFlopPerS;
     if (job.rateFlopPerS > 0 && !Number.isFinite(finishS)) {
