@@ -142,6 +142,34 @@ describe('autoscaling a disaggregated service', () => {
     expect(row.replicas_max).toBe(3);
   });
 
+  it('a retired prefill replica prefills its queue and lets its KV leave before it gives its devices back', () => {
+    // Twelve requests at t = 0 on prefill0 (0.9 s each): at t = 1, 11 outstanding / 10 -> a second
+    // prefill replica, serving at once; four more at t = 1.5 go to it (least outstanding): B1..B4
+    // prefilled at 2.4, 3.3, 4.2, 5.1 s. At t = 4, 8 + 2 = 10 outstanding want one replica
+    // (scale_down_delay 0): prefill1, the emptier, is retired with B3 prefilling and B4 queued. It
+    // finishes both (B4's first token at 5.1 s: TTFT 3.6 s) and is released once B4's KV has left.
+    const rows = [...Array.from({ length: 12 }, () => '0,900,5'), ...Array.from({ length: 4 }, () => '1.5,900,5')];
+    const text = scenario({
+      prefill: 'autoscale: { min: 1, max: 2, target_queue: 10, interval: 1s, scale_up_delay: 0s, scale_down_delay: 0s }',
+      decode: 'count: 1',
+      balancer: 'least-outstanding',
+      streams: `      - arrival: { process: trace, csv: "timestamp,prompt_tokens,output_tokens\\n${rows.join('\\n')}\\n" }\n`,
+    });
+    const seen = new Map<number, { held: string[]; serving: string[]; outstanding: number[] }>();
+    const { result, rows: out } = run(text, [3.5, 4.4, 5.11, 5.2], (s, t) =>
+      seen.set(t, { held: [...s.prefill.held].map((r) => r.name), serving: s.prefill.serving.map((r) => r.name), outstanding: [...s.prefill.held].map((r) => r.outstanding) }),
+    );
+    expect(seen.get(3.5)).toEqual({ held: ['s/prefill0', 's/prefill1'], serving: ['s/prefill0', 's/prefill1'], outstanding: [9, 2] });
+    expect(seen.get(4.4)).toEqual({ held: ['s/prefill0', 's/prefill1'], serving: ['s/prefill0'], outstanding: [8, 1] });
+    // B4 prefilled at 5.1 s; its 900 MB of KV take 18 ms at 400 Gb/s: still held at 5.11 s, gone by 5.2 s.
+    expect(seen.get(5.11)).toEqual({ held: ['s/prefill0', 's/prefill1'], serving: ['s/prefill0'], outstanding: [7, 0] });
+    expect(seen.get(5.2)!.held).toEqual(['s/prefill0']);
+    const b = out.filter((r) => r.arrival_s === 1.5).sort((x, y) => x.first_token_s - y.first_token_s);
+    expect(b.map((r) => r.ttft_s)).toEqual([0.9, 1.8, 2.7, 3.6].map((x) => expect.closeTo(x, 9) as unknown as number));
+    expect(result.services[0]!.requests).toBe(16);
+    expect(result.services[0]!.requests_unfinished).toBe(0);
+  });
+
   it('under a random load step both pools stay within [min, max] and no request is lost', () => {
     // Poisson 0.5/s throughout, 4/s more from 100 s to 200 s: both pools scale up on the step and
     // back down after it; retired replicas drain. Looked at every 0.25 s.

@@ -29,6 +29,16 @@ describe('request trace inspection', () => {
     expect(text).toContain('prefixes   4 requests carry one of 1 shared prefixes');
   });
 
+  it('a session column: turns, sessions, histories and the later turns, by hand', () => {
+    // Session a: three turns, the third shorter than the conversation so far (a new history);
+    // session b: two turns; one request without a session.
+    const csv = 'timestamp,prompt_tokens,output_tokens,session_id\n0,100,10,a\n1,50,5,b\n2,200,10,a\n3,80,5,b\n4,100,10,a\n5,30,3,\n';
+    const s = inspectRequestTrace(parseRequestTrace(csv, 'r.csv', { ...layout, columns: { ...layout.columns, session_id: 'session_id' }, sessionIfPresent: true }), 'r.csv');
+    expect(s.sessions).toEqual({ turns: 5, sessions: 2, histories: 3, laterTurns: 2 });
+    expect(s).toMatchObject({ prefixed: 0, prefixIds: 0 });
+    expect(formatRequestInspection(s)).toContain('sessions   5 requests in 2 sessions (3 histories); 2 later turns carry their conversation so far as a prefix');
+  });
+
   it("CLI: reads a trace in Azure's format through --mapping, refuses what the mapping gets wrong, with no stack trace", () => {
     const ok = poolsim('trace', 'inspect', 'test/fixtures/request-traces/synthetic-azure-llm.csv', '--format', 'requests', '--mapping', '{format: azure-llm}');
     expect(ok.stderr).toBe('');

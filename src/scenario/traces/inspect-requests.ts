@@ -26,9 +26,15 @@ export interface RequestTraceSummary {
   peakMinuteRatePerS: number | null;
   promptTokens: TokenQuantiles | null;
   outputTokens: TokenQuantiles | null;
-  /** Requests with a shared prefix, and the distinct prefix ids. */
+  /** Requests with a shared prefix, and the distinct prefix ids (0 with sessions). */
   prefixed: number;
   prefixIds: number;
+  /**
+   * A trace with a session column: requests in a session, distinct sessions, histories (a session
+   * restarts one when a prompt is shorter than its conversation so far), and the turns that carry
+   * a history (all but each history's first).
+   */
+  sessions?: { turns: number; sessions: number; histories: number; laterTurns: number };
 }
 
 /** Nearest-rank quantile of an ascending array. */
@@ -61,7 +67,12 @@ export function inspectRequestTrace(trace: RequestTrace, source: string): Reques
   }
   const span = n > 0 ? t[n - 1]! - t[0]! : 0;
   let prefixed = 0;
-  if (trace.prefixes) for (const i of trace.prefixes.index) if (i >= 0) prefixed++;
+  let laterTurns = 0;
+  const px = trace.prefixes;
+  if (px) for (let i = 0; i < px.index.length; i++) if (px.index[i]! >= 0) {
+    prefixed++;
+    if (px.tokens[i]! > 0) laterTurns++;
+  }
   return {
     source,
     rows: trace.rows,
@@ -74,8 +85,9 @@ export function inspectRequestTrace(trace: RequestTrace, source: string): Reques
     peakMinuteRatePerS: n > 0 ? peak / 60 : null,
     promptTokens: tokens(trace.promptTokens),
     outputTokens: tokens(trace.outputTokens),
-    prefixed,
-    prefixIds: trace.prefixes?.names.length ?? 0,
+    ...(px?.sessions
+      ? { prefixed: 0, prefixIds: 0, sessions: { turns: prefixed, sessions: new Set(px.names.map((n) => n.replace(/#\d+$/, ''))).size, histories: px.names.length, laterTurns } }
+      : { prefixed, prefixIds: px?.names.length ?? 0 }),
   };
 }
 
@@ -97,5 +109,7 @@ export function formatRequestInspection(s: RequestTraceSummary): string {
     if (q) out.push(`${label.padEnd(10)} tokens p50 ${count(q.p50)}  p90 ${count(q.p90)}  p99 ${count(q.p99)}  max ${count(q.max)}  mean ${q.mean.toFixed(1)}`);
   }
   if (s.prefixIds > 0) out.push(`prefixes   ${s.prefixed} requests carry one of ${s.prefixIds} shared prefixes`);
+  const ss = s.sessions;
+  if (ss) out.push(`sessions   ${ss.turns} requests in ${ss.sessions} sessions (${ss.histories} histories); ${ss.laterTurns} later turns carry their conversation so far as a prefix`);
   return out.join('\n') + '\n';
 }
