@@ -276,3 +276,17 @@ describe("docs/network.md's spine failure on a 2:1 fat tree", () => {
     expect(plane.ecr).toBeCloseTo(hashed.ecr, 6);
   });
 });
+
+describe('the size of a run with fabric failures', () => {
+  it('refuses, before running, failure processes that would fire more events than any run can hold', () => {
+    let message = '';
+    try {
+      scenarioFromText(spines('horizon: 1000d\nfailures: { fabric: { links: { mtbf: 1ms, repair: 1ms } } }\n'));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      message = e.message;
+    }
+    expect(message).toContain('failures.fabric.links.mtbf');
+    expect(message).toContain('fabric link failures');
+  });
+});

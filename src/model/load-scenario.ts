@@ -386,7 +386,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     const problem = fabricKind(dc.topology).check?.(dc.topology, nodes);
     if (problem) fail([...dc.topologyAt, problem.field], problem.message);
   }
-  if (issues.length === 0) checkFabricFailures(scenario, datacentres, groups, fail);
+  const fabricUnits = issues.length === 0 ? checkFabricFailures(scenario, datacentres, groups, fail) : { switches: 0, links: 0 };
   const dcRef = (name: string, path: readonly PathKey[]): number | undefined => {
     const i = dcIndex.get(name);
     if (i === undefined) {
@@ -792,6 +792,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     generators,
     services,
     interDcLinks: interDc.length,
+    fabricUnits,
     transfers,
     fastestLinkBytesPerS: Math.max(0, ...interDc.map((l) => l.bandwidthBytesPerS * l.efficiency)),
   });

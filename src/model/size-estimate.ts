@@ -66,6 +66,8 @@ export interface EstimateInput {
   readonly generators: readonly GeneratorSource[];
   readonly services: readonly ResolvedService[];
   readonly interDcLinks: number;
+  /** Switches and links of the data centres' fabrics (the units of failures.fabric's processes). */
+  readonly fabricUnits?: { readonly switches: number; readonly links: number };
   /** Data moved between sites, and the fastest link's usable rate (bytes/s; 0 without links). */
   readonly transfers: readonly { bytes: number; startS: number }[];
   readonly fastestLinkBytesPerS: number;
@@ -403,7 +405,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     const runS = Number.isFinite(horizon) ? horizon : Math.max(lastArrivalS, devices > 0 ? demandDeviceS / devices : 0);
     const failing = (units: number, mtbfS: number, path: PathKey[], what: string): void => {
       const events = 2 * units * (runS / mtbfS);
-      if (events > 0) parts.push({ what: `${formatCount(events / 2)} ${what} failures`, bytes: 0, events, path, fix: 'a longer mtbf (it is per unit: per device, node or link)' });
+      if (events > 0) parts.push({ what: `${formatCount(events / 2)} ${what} failures`, bytes: 0, events, path, fix: 'a longer mtbf (it is per unit: per device, node, link or switch)' });
     };
     for (const [kind, p] of Object.entries(f.devices)) {
       let units = 0;
@@ -412,6 +414,8 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     }
     if (f.nodes) failing(nodes, f.nodes.mtbf, ['failures', 'nodes', 'mtbf'], 'node');
     if (f.links) failing(input.interDcLinks, f.links.mtbf, ['failures', 'links', 'mtbf'], 'link');
+    if (f.fabric?.switches) failing(input.fabricUnits?.switches ?? 0, f.fabric.switches.mtbf, ['failures', 'fabric', 'switches', 'mtbf'], 'fabric switch');
+    if (f.fabric?.links) failing(input.fabricUnits?.links ?? 0, f.fabric.links.mtbf, ['failures', 'fabric', 'links', 'mtbf'], 'fabric link');
   }
 
   parts.sort((a, b) => b.bytes - a.bytes || b.events - a.events);

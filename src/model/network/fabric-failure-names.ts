@@ -7,14 +7,18 @@ import type { PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { fabricElementNames } from './topology.js';
 
-export function checkFabricFailures(scenario: Scenario, datacentres: readonly Datacentre[], groups: readonly NodeGroup[], fail: (path: readonly PathKey[], message: string) => void): void {
+/**
+ * Refuses fabric failure events that name nothing (or a scenario that cannot reroute); returns how
+ * many switches and links the fabrics have (the units of the failure processes, for the run's size).
+ */
+export function checkFabricFailures(scenario: Scenario, datacentres: readonly Datacentre[], groups: readonly NodeGroup[], fail: (path: readonly PathKey[], message: string) => void): { switches: number; links: number } {
+  const none = { switches: 0, links: 0 };
   const spec = scenario.failures?.fabric;
-  if (!spec) return;
+  if (!spec) return none;
   if (scenario.network === 'ideal') {
     fail(['failures', 'fabric'], 'fabric failures reroute the flows of the network model, which `network: ideal` leaves out: use network: flow');
-    return;
+    return none;
   }
-  if (spec.events.length === 0) return;
   const switches: string[] = [];
   const links: string[] = [];
   for (const dc of datacentres) {
@@ -25,6 +29,8 @@ export function checkFabricFailures(scenario: Scenario, datacentres: readonly Da
     switches.push(...names.switches);
     links.push(...names.links);
   }
+  const counts = { switches: switches.length, links: links.length };
+  if (spec.events.length === 0) return counts;
   const switchSet = new Set(switches);
   const linkSet = new Set(links);
   const sample = (names: readonly string[]): string => (names.length === 0 ? 'none' : names.length <= 6 ? names.join(', ') : `${names.slice(0, 6).join(', ')} ... (${names.length})`);
@@ -46,4 +52,5 @@ export function checkFabricFailures(scenario: Scenario, datacentres: readonly Da
     const guess = suggestName(name, all);
     fail([...at, kind], `unknown ${kind} '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; the fabrics have ${kind === 'switch' ? 'switches' : 'links'} ${sample(all)}`);
   });
+  return counts;
 }
