@@ -166,3 +166,47 @@ describe('mixture of experts in a scenario', () => {
     expect(refused(scenario(', moe: { experts: 16, top_k: 2, ffn_size: 7168 }', ''))).toMatch(/would fit: `ep: 4` \(79\.2 GB\)/);
   });
 });
+
+describe('per-node dispatch, node-limited routing and overlapped all-to-alls (layout.ep_dispatch, moe.max_nodes, layout.ep_overlap)', () => {
+  const nic: CommPath = { bandwidthBytesPerS: 50e9, latencyS: 10e-6, hierarchical: { devicesPerNode: 4, intraBandwidthBytesPerS: 400e9, intraLatencyS: 2e-6 } };
+  it('sends a token once to each other node holding one of its experts: N (1 - (1 - 1/N)^k) nodes, (N - 1)/N of them remote', () => {
+    // ep 64 over 16 nodes of 4 ranks, k = 8: 7.5 of 8 copies cross the fabric plainly.
+    const volume = 8e6; // 1e6 bytes per copy
+    const plain = allToAll(64, volume, nic);
+    expect(plain.scaleOutBytes).toBeCloseTo((volume * 60) / 64, 0);
+    const reached = 16 * (1 - (15 / 16) ** 8);
+    const perNode = allToAll(64, volume, nic, { topK: 8 });
+    expect(perNode.scaleOutBytes).toBeCloseTo(1e6 * reached * (15 / 16), 0);
+    // Node-limited routing (DeepSeek-V3: 4 nodes) bounds the nodes reached.
+    const limited = allToAll(64, volume, nic, { topK: 8, maxNodes: 4 });
+    expect(limited.scaleOutBytes).toBeCloseTo(1e6 * 4 * (15 / 16), 0);
+    expect(limited.timeS).toBeCloseTo(Math.max((1e6 * 3.75) / 50e9 + 10e-6, (volume * 3) / 4 / 400e9 + 2e-6), 12);
+    // Never more than the plain dispatch, e.g. with one expert per token.
+    expect(allToAll(64, 1e6, nic, { topK: 1 }).scaleOutBytes).toBeLessThanOrEqual(allToAll(64, 1e6, nic).scaleOutBytes + 1e-6);
+  });
+
+  const nvlink: CommPath = { bandwidthBytesPerS: 300e9, latencyS: 3e-6, scaleOut: false };
+  const slow: CommPath = { bandwidthBytesPerS: 12.5e9, latencyS: 8e-6 };
+  const base: ParallelLayout = { tp: 1, pp: 1, dp: 64, ep: 8, microBatches: 4, zeroStage: 1 };
+  const step = (l: ParallelLayout) => stepTime({ shape: mixtral, layout: l, peakFlopsPerDevice: h100.peakFlops, compute: computeBreakdown(mixtral, l, h100), tp: nvlink, pp: slow, dp: slow, ep: slow });
+  it('an overlapped all-to-all leaves the critical path up to one micro-batch\'s compute; the bytes stay', () => {
+    const plain = step(base);
+    const half = step({ ...base, epOverlap: 0.5 });
+    const full = step({ ...base, epOverlap: 1 });
+    expect(half.epCommS).toBe(plain.epCommS);
+    expect(half.epExposedS).toBeCloseTo(plain.epCommS / 2, 12);
+    expect(half.stepS).toBeCloseTo(plain.stepS - plain.epCommS / 2, 9);
+    expect(full.epBytesPerStepPerDevice).toBe(plain.epBytesPerStepPerDevice);
+    // At 12.5 GB/s the all-to-all outlasts the compute it hides behind: the rest stays exposed.
+    expect(full.epExposedS).toBeCloseTo(Math.max(0, plain.epCommS - full.computeS + full.compute.optimizerS), 9);
+    expect(full.epExposedS).toBeGreaterThan(0);
+  });
+  it('in a scenario: refused without expert parallelism, shown by explain', () => {
+    const moe = ', moe: { experts: 8, top_k: 2, max_nodes: 2 }';
+    expect(() => scenarioFromText(scenario(moe, ', ep_dispatch: per-node'))).toThrow(/ep_dispatch and ep_overlap describe the expert-parallel all-to-all, which needs ep > 1/);
+    const e = explainJob(scenarioFromText(scenario(moe, ', ep: 8, ep_dispatch: per-node, ep_overlap: 1')), 'mixtral');
+    expect(e.layout.epDispatch).toBe('per-node');
+    expect(explanationTable(e)).toContain('(ep 8, per-node dispatch, 100% of the all-to-all overlapped)');
+    expect(e.step.exposed_ep_s).toBe(0);
+  });
+});

@@ -73,6 +73,7 @@ export interface MoeSpec {
   readonly ffn_size?: number | undefined;
   readonly shared_experts?: number | undefined;
   readonly dense_layers?: number | undefined;
+  readonly max_nodes?: number | undefined;
 }
 
 export interface LayoutSpec {
@@ -81,6 +82,8 @@ export interface LayoutSpec {
   readonly cp?: number | undefined;
   /** Expert-parallel degree (1 when absent). */
   readonly ep?: number | undefined;
+  readonly ep_dispatch?: 'all-to-all' | 'per-node' | undefined;
+  readonly ep_overlap?: number | undefined;
   readonly pp: number;
   readonly dp: number;
   readonly micro_batches?: number | undefined;

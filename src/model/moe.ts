@@ -16,6 +16,11 @@ export interface MoeShape {
   sharedExperts: number;
   /** Leading layers that keep a dense FFN (DeepSeek-V3: 3); the rest are MoE layers. */
   denseLayers: number;
+  /**
+   * Node-limited routing (DeepSeek-V2's device-limited and V3's node-limited routing): a token's
+   * experts lie on at most this many nodes of its expert-parallel group. Absent: no limit.
+   */
+  maxNodes?: number;
 }
 
 /** FFN matrices of one expert or dense FFN: three when gated (SwiGLU), else two. */
@@ -88,6 +93,9 @@ export function moeProblems(shape: TrainingShape, layout: ParallelLayout | undef
       path: ['params'],
       message: `params = ${fmt(shape.params)} cannot hold the routed experts alone (${moeLayers(shape)} MoE layers x ${moe.experts} experts x ${ffnMatrices(shape)} x ${shape.hiddenSize} x ${moe.expertFfnSize} = ${fmt(expert)}); give the total parameter count`,
     });
+  }
+  if (layout && ep <= 1 && (layout.epDispatch !== undefined || layout.epOverlap !== undefined)) {
+    out.push({ path: ['layout', layout.epDispatch !== undefined ? 'ep_dispatch' : 'ep_overlap'], message: 'ep_dispatch and ep_overlap describe the expert-parallel all-to-all, which needs ep > 1' });
   }
   if (layout && ep > 1) {
     if (moe.experts % ep !== 0) out.push({ path: ['layout', 'ep'], message: `ep = ${ep} must divide the ${moe.experts} experts (each rank holds experts / ep of them)` });

@@ -110,8 +110,10 @@ export interface StepTime {
   dpCommS: number;
   /** Context-parallel key/value all-gathers and gradient reduce-scatters per step (s); all exposed. */
   cpCommS: number;
-  /** Expert-parallel all-to-alls (token dispatch and combine) per step (s); all exposed. */
+  /** Expert-parallel all-to-alls (token dispatch and combine) per step, before overlap (s). */
   epCommS: number;
+  /** The part of them on the critical path (all of it unless `layout.epOverlap` hides some) (s). */
+  epExposedS: number;
   tpExposedS: number;
   ppExposedS: number;
   dpExposedS: number;
@@ -238,22 +240,27 @@ export function stepTime(input: StepTimeInput): StepTime {
   // Expert parallel: per MoE layer, the tokens a rank routes (its 1/tp of the micro-batch, k
   // experts each) go to the ranks holding their experts and come back: dispatch and combine in
   // the forward pass, both again for the gradients (and in a full recompute), all-to-alls on the
-  // critical path (Megatron-Core's all-to-all dispatcher waits for them). Of each rank's bytes,
-  // (ep - g) / ep cross the scale-out network when g of the group's ranks share its node.
+  // critical path (Megatron-Core's all-to-all dispatcher waits for them) unless the schedule
+  // overlaps them with another micro-batch's compute (layout.epOverlap, at most one micro-batch's
+  // compute). Of each rank's bytes, (ep - g) / ep cross the scale-out network when g of the
+  // group's ranks share its node; a per-node dispatch sends one copy per destination node.
   const ep = epOf(layout);
   const moeLayersPerRank = moeLayers(shape) / pp;
   let epMbS = 0;
   let epMbBytes = 0;
   if (ep > 1 && shape.moe && moeLayersPerRank > 0) {
     const volume = (mbTokens / tp) * shape.moe.topK * shape.hiddenSize * bytes;
-    const a2a = allToAll(ep, volume, input.ep ?? epPathFromDp(input.dp, ep));
+    const perNode = layout.epDispatch === 'per-node' ? { topK: shape.moe.topK, ...(shape.moe.maxNodes !== undefined ? { maxNodes: shape.moe.maxNodes } : {}) } : undefined;
+    const a2a = allToAll(ep, volume, input.ep ?? epPathFromDp(input.dp, ep), perNode);
     const calls = fullRecompute ? 6 : 4;
     epMbS = moeLayersPerRank * calls * a2a.timeS;
     epMbBytes = moeLayersPerRank * calls * a2a.scaleOutBytes;
   }
 
-  const microBatchS = computeMbS + tpMbExposedS + ppMbExposedS + cpMbS + epMbS;
-  const bubbleS = ((pp - 1) / v) * (compute.averageStageMicroBatchS + tpMbExposedS + ppMbExposedS + cpMbS + epMbS);
+  const epMbExposedS = epMbS - Math.min((layout.epOverlap ?? 0) * epMbS, computeMbS);
+
+  const microBatchS = computeMbS + tpMbExposedS + ppMbExposedS + cpMbS + epMbExposedS;
+  const bubbleS = ((pp - 1) / v) * (compute.averageStageMicroBatchS + tpMbExposedS + ppMbExposedS + cpMbS + epMbExposedS);
 
   // Data parallel. ZeRO 1 and 2 all-gather the updated weights once per step and reduce-scatter
   // the gradients (the volume of one all-reduce); ZeRO 3 gathers the weights again for every
@@ -281,7 +288,8 @@ export function stepTime(input: StepTimeInput): StepTime {
   const ppExposedS = m * ppMbExposedS;
   const cpCommS = m * cpMbS;
   const epCommS = m * epMbS;
-  const exposedCommS = tpExposedS + ppExposedS + dpExposedS + cpCommS + epCommS;
+  const epExposedS = m * epMbExposedS;
+  const exposedCommS = tpExposedS + ppExposedS + dpExposedS + cpCommS + epExposedS;
   const stepS = computeS + exposedCommS + bubbleS;
 
   const tpBytes = m * tpMbBytes;
@@ -304,6 +312,7 @@ export function stepTime(input: StepTimeInput): StepTime {
     dpCommS,
     cpCommS,
     epCommS,
+    epExposedS,
     tpExposedS,
     ppExposedS,
     dpExposedS,
@@ -413,13 +422,27 @@ export function epPathFromDp(dp: CommPath, ep: number): CommPath {
  * the group (1/ep stays with itself): the g - 1 peers on its node over the interconnect, the
  * ep - g others over its scale-out share, concurrently, so the slower part decides; latency once
  * (NCCL posts the sends together). g = path.hierarchical.devicesPerNode (1 without it).
+ *
+ * `perNode` (a token's `topK` copies, `volume` = tokens x topK x width): the dispatch DeepSeek-V3
+ * describes (arXiv 2412.19437, section 3.2.2; DeepEP, HybridEP) sends each token once to every
+ * other node that holds one of its experts, over the fabric, and fans it out there over the
+ * interconnect. With balanced routing a token's k experts land on N(1 - (1 - 1/N)^k) of the
+ * group's N = ep / g nodes (at most maxNodes under node-limited routing), (N - 1) / N of them
+ * remote; the interconnect carries the copies for the node's other ranks, (g - 1) / g of them.
  */
-export function allToAll(ep: number, volume: number, path: CommPath): { timeS: number; scaleOutBytes: number } {
+export function allToAll(ep: number, volume: number, path: CommPath, perNode?: { topK: number; maxNodes?: number }): { timeS: number; scaleOutBytes: number } {
   if (!(ep > 1) || !(volume > 0)) return { timeS: 0, scaleOutBytes: 0 };
   const h = path.hierarchical;
   const g = Math.min(ep, Math.max(1, Math.floor(h?.devicesPerNode ?? 1)));
-  const interBytes = (volume * (ep - g)) / ep;
-  const intraBytes = (volume * (g - 1)) / ep;
+  let interBytes = (volume * (ep - g)) / ep;
+  let intraBytes = (volume * (g - 1)) / ep;
+  if (perNode && perNode.topK > 0) {
+    const nodes = ep / g;
+    const k = perNode.topK;
+    const reached = Math.min(nodes * (1 - (1 - 1 / nodes) ** k), perNode.maxNodes ?? Infinity);
+    interBytes = Math.min(interBytes, ((volume / k) * reached * (nodes - 1)) / nodes);
+    intraBytes = (volume * (g - 1)) / g;
+  }
   const interS = interBytes > 0 ? interBytes / path.bandwidthBytesPerS + path.latencyS : 0;
   const intraS = intraBytes > 0 && h ? intraBytes / h.intraBandwidthBytesPerS + h.intraLatencyS : 0;
   return { timeS: Math.max(interS, intraS), scaleOutBytes: path.scaleOut === false ? 0 : interBytes };

@@ -109,6 +109,20 @@ export interface ParallelLayout {
    * (Megatron-Core, GShard). ep divides dp x cp.
    */
   ep?: number;
+  /**
+   * How tokens reach their experts (ep > 1): 'all-to-all' (absent: one copy of a token per routed
+   * expert, Megatron-Core's all-to-all dispatcher) or 'per-node' (one copy per destination node
+   * over the fabric, fanned out to that node's experts over the interconnect: DeepSeek-V3's
+   * dispatch kernels, DeepEP, Megatron-Core's HybridEP).
+   */
+  epDispatch?: 'all-to-all' | 'per-node';
+  /**
+   * Fraction of the expert-parallel all-to-all hidden behind other micro-batches' compute, at
+   * most one micro-batch's compute (DeepSeek-V3's DualPipe overlaps forward and backward chunks
+   * of two micro-batches so that the all-to-all is hidden: 1; Megatron-Core's 1F1B all-to-all
+   * overlap likewise). Absent: 0, all exposed, as the plain dispatchers run.
+   */
+  epOverlap?: number;
   /** Pipeline stages. */
   pp: number;
   /** Data-parallel replicas. */
@@ -235,6 +249,7 @@ export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape 
             expertFfnSize: o.moe.ffn_size ?? o.ffn_size ?? Math.round(hiddenSize * (o.gated_mlp ? 8 / 3 : 4)),
             sharedExperts: o.moe.shared_experts ?? 0,
             denseLayers: o.moe.dense_layers ?? 0,
+            ...(o.moe.max_nodes !== undefined ? { maxNodes: o.moe.max_nodes } : {}),
           },
         }
       : {}),
@@ -254,6 +269,8 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     tp: l.tp,
     ...(l.cp !== undefined && l.cp > 1 ? { cp: l.cp } : {}),
     ...(l.ep !== undefined && l.ep > 1 ? { ep: l.ep } : {}),
+    ...(l.ep_dispatch !== undefined ? { epDispatch: l.ep_dispatch } : {}),
+    ...(l.ep_overlap !== undefined ? { epOverlap: l.ep_overlap } : {}),
     pp: l.pp,
     dp: l.dp,
     microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),

@@ -88,12 +88,15 @@ const MODEL: Docs = {
   'moe.ffn_size': "Inner width of one expert's FFN (gated like the model's FFN); the dense `ffn_size` when absent.",
   'moe.shared_experts': 'Experts every token goes through besides its routed ones (DeepSeek); default 0.',
   'moe.dense_layers': 'Leading layers that keep a dense FFN (DeepSeek-V3: 3); default 0.',
+  'moe.max_nodes': "Node-limited routing: each token's experts lie on at most this many nodes (DeepSeek-V3: 4). With `layout.ep_dispatch: per-node` it bounds the copies of a token that cross the fabric; no limit when absent.",
 };
 
 const LAYOUT: Docs = {
   tp: 'Tensor-parallel degree (devices a layer is split over; best within one node).',
   cp: 'Context-parallel degree: each sequence split over cp ranks (the sequence must divide into 2 x cp chunks); keys and values all-gathered per layer, as Llama 3 ran 128K sequences. Default 1.',
   ep: 'Expert-parallel degree: each MoE layer\'s routed experts spread over ep of the data-parallel ranks (ep divides dp x cp and the experts), tokens sent to them by all-to-alls over the interconnect or the fabric. Default 1.',
+  ep_dispatch: "How tokens reach their experts: 'all-to-all' (one copy per routed expert, Megatron-Core's all-to-all dispatcher; the default) or 'per-node' (one copy per destination node over the fabric, fanned out to its experts over the interconnect: DeepSeek-V3's kernels, DeepEP, HybridEP).",
+  ep_overlap: 'Fraction of the expert-parallel all-to-all hidden behind compute, in [0, 1], at most one micro-batch\'s compute: 1 for DeepSeek-V3\'s DualPipe or Megatron-Core\'s all-to-all overlap; default 0 (all exposed).',
   pp: 'Pipeline-parallel stages.',
   dp: 'Data-parallel replicas; tp x cp x pp x dp must equal the devices.',
   micro_batches: 'Micro-batches per step in the pipeline (at least `pp`); the bubble is (pp - 1) / (micro_batches x virtual_stages) of a step.',

@@ -148,6 +148,8 @@ export const modelShapeSchema = z.strictObject({
       ffn_size: z.number().int().positive().optional(),
       shared_experts: z.number().int().nonnegative().optional(),
       dense_layers: z.number().int().nonnegative().optional(),
+      /** Node-limited routing: each token's experts lie on at most this many nodes (DeepSeek-V3: 4). */
+      max_nodes: z.number().int().positive().optional(),
     })
     .optional(),
 });
@@ -159,6 +161,14 @@ export const layoutSchema = z.strictObject({
   cp: z.number().int().positive().default(1),
   /** Expert parallelism: each MoE layer's experts spread over ep data-parallel ranks. */
   ep: z.number().int().positive().default(1),
+  /**
+   * How tokens reach their experts: 'all-to-all' (one copy per routed expert, Megatron-Core's
+   * all-to-all dispatcher; the default) or 'per-node' (one copy per destination node over the
+   * fabric, fanned out over the interconnect: DeepSeek's kernels, DeepEP, HybridEP).
+   */
+  ep_dispatch: z.enum(['all-to-all', 'per-node']).optional(),
+  /** Fraction of the expert-parallel all-to-all hidden behind compute (DualPipe, 1F1B all-to-all overlap); default 0. */
+  ep_overlap: z.number().min(0).max(1).optional(),
   pp: z.number().int().positive().default(1),
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),
