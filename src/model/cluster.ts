@@ -76,6 +76,11 @@ export class Cluster {
   readonly nodeFirstDevice: Int32Array;
   readonly nodeDevices: Int32Array;
   readonly nodeLeaf: Int32Array;
+  /**
+   * Per node: its pod (the data centre's topology's aggregation block of leaves), numbered within
+   * the DC; -1 where the topology has no pods or the site is one pod (a span of one pod is then the site).
+   */
+  readonly nodePod: Int32Array;
   /** Whole devices free on each node. */
   readonly nodeFree: Int32Array;
   /** Per device: its node, and the milli-share still free (1000 = idle). */
@@ -100,7 +105,7 @@ export class Cluster {
    * then kind. Per slot its nodes (in node order) and their free devices, so topology-aware
    * placement finds a leaf without scanning the pool.
    */
-  readonly leafSlots: readonly { readonly kind: number; readonly datacentre: number; readonly leaf: number; readonly nodes: readonly number[] }[];
+  readonly leafSlots: readonly { readonly kind: number; readonly datacentre: number; readonly pod: number; readonly leaf: number; readonly nodes: readonly number[] }[];
   /** Slots of each kind, in (data centre, leaf) order. */
   readonly kindLeafSlots: readonly (readonly number[])[];
   readonly nodeLeafSlot: Int32Array;
@@ -137,6 +142,7 @@ export class Cluster {
     this.nodeFirstDevice = new Int32Array(nodes);
     this.nodeDevices = new Int32Array(nodes);
     this.nodeLeaf = new Int32Array(nodes);
+    this.nodePod = new Int32Array(nodes);
     this.nodeFree = new Int32Array(nodes);
     this.nodeCpuMilli = new Float64Array(nodes);
     this.nodeMemoryMiB = new Float64Array(nodes);
@@ -162,7 +168,9 @@ export class Cluster {
         this.nodeFree[n] = g.devicesPerNode;
         this.nodeCpuMilli[n] = g.cpuMilliPerNode ?? Infinity;
         this.nodeMemoryMiB[n] = g.memoryMiBPerNode ?? Infinity;
-        this.nodeLeaf[n] = fabricKind(dc.topology).group(dc.topology, nodesInDc[g.datacentre]!);
+        const fabric = fabricKind(dc.topology);
+        this.nodeLeaf[n] = fabric.group(dc.topology, nodesInDc[g.datacentre]!);
+        this.nodePod[n] = fabric.pod ? fabric.pod(dc.topology, this.nodeLeaf[n]!) : -1;
         nodesInDc[g.datacentre]!++;
         for (let j = 0; j < g.devicesPerNode; j++, d++) this.deviceNode[d] = n;
         perKind[g.kind]!.push(n);
@@ -174,6 +182,9 @@ export class Cluster {
       this.kindMinPerNode[g.kind] = Math.min(this.kindMinPerNode[g.kind]!, g.devicesPerNode);
     });
     this.hostLimited = hostLimited;
+    const podsInDc = new Int32Array(shape.datacentres.length);
+    for (let i = 0; i < nodes; i++) podsInDc[this.nodeDatacentre[i]!] = Math.max(podsInDc[this.nodeDatacentre[i]!]!, this.nodePod[i]! + 1);
+    for (let i = 0; i < nodes; i++) if (podsInDc[this.nodeDatacentre[i]!]! <= 1) this.nodePod[i] = -1;
     this.nodeCpuFree = Float64Array.from(this.nodeCpuMilli);
     this.nodeMemoryFree = Float64Array.from(this.nodeMemoryMiB);
     this.nodesOfKind = perKind.map((a) => Int32Array.from(a));
@@ -187,7 +198,7 @@ export class Cluster {
     this.kindDcFree = new Int32Array(shape.kinds.length * dcs);
     this.nodeLeafSlot = new Int32Array(nodes);
     const slotOf = new Map<string, number>();
-    const slots: { kind: number; datacentre: number; leaf: number; nodes: number[] }[] = [];
+    const slots: { kind: number; datacentre: number; pod: number; leaf: number; nodes: number[] }[] = [];
     const order = Array.from({ length: nodes }, (_, n) => n).sort(
       (a, b) => this.nodeDatacentre[a]! - this.nodeDatacentre[b]! || this.nodeLeaf[a]! - this.nodeLeaf[b]! || this.nodeKind[a]! - this.nodeKind[b]! || a - b,
     );
@@ -197,7 +208,7 @@ export class Cluster {
       if (slot === undefined) {
         slot = slots.length;
         slotOf.set(key, slot);
-        slots.push({ kind: this.nodeKind[n]!, datacentre: this.nodeDatacentre[n]!, leaf: this.nodeLeaf[n]!, nodes: [] });
+        slots.push({ kind: this.nodeKind[n]!, datacentre: this.nodeDatacentre[n]!, pod: this.nodePod[n]!, leaf: this.nodeLeaf[n]!, nodes: [] });
       }
       slots[slot]!.nodes.push(n);
       this.nodeLeafSlot[n] = slot;

@@ -1,6 +1,7 @@
 // Topology-aware: the smallest span that holds the gang (one node, else one leaf switch, else one
-// data centre, else the fewest data centres), and within a level the tightest fit, so that
-// collectives stay on NVLink or under one leaf and whole leaves stay free for large jobs.
+// pod where the topology has pods, else one data centre, else the fewest data centres), and within
+// a level the tightest fit, so that collectives stay on NVLink, under one leaf or below the core,
+// and whole leaves and pods stay free for large jobs.
 import { z } from 'zod';
 import { fillNodes, fillWholeNodes, tightestNode } from './node-choice.js';
 import { allowedKinds } from './predict.js';
@@ -25,13 +26,13 @@ export type CrossSite = z.output<typeof paramsSchema>['cross_site'];
 export const topologyAware: PlacementPolicy<z.output<typeof paramsSchema>> = {
   name: 'topology-aware',
   description:
-    'Smallest span: one node, else one leaf switch, else one data centre, else the fewest data centres (by default only for gangs larger than a site); the tightest fit within a level. Across allowed kinds, the smallest span wins (first listed kind on ties).',
+    'Smallest span: one node, else one leaf switch, else one pod (fat-tree pods, dragonfly groups), else one data centre, else the fewest data centres (by default only for gangs larger than a site); the tightest fit within a level. Across allowed kinds, the smallest span wins (first listed kind on ties).',
   params: paramsSchema,
   create: (params) => ({ place: (job, cluster) => topologyAwarePlacement(job, cluster, undefined, params.cross_site, params.whole_nodes), requestOnly: true }),
 };
 
 /** Span levels, smallest first. */
-export const Span = { Node: 0, Leaf: 1, Datacentre: 2, Datacentres: 3 } as const;
+export const Span = { Node: 0, Leaf: 1, Pod: 2, Datacentre: 3, Datacentres: 4 } as const;
 export type Span = (typeof Span)[keyof typeof Span];
 
 export function topologyAwarePlacement(
@@ -86,8 +87,16 @@ export function placeOnKindBySpan(
     const p = fill(nodes.filter((n) => leafKey(n) === leaf));
     if (p) return { p, span: Span.Leaf };
   }
-  // One data centre: the freest leaves first so that the gang spans as few leaves as it can.
+  // One pod (where the site's topology has pods), then one data centre: the freest leaves first so
+  // that the gang spans as few leaves as it can.
   const byLeaf = (a: number, b: number): number => leafFree.get(leafKey(b))! - leafFree.get(leafKey(a))! || leafKey(a) - leafKey(b);
+  const podKey = (n: number): number => cluster.nodeDatacentre[n]! * 0x100000 + cluster.nodePod[n]!;
+  const podFree = new Map<number, number>();
+  for (const n of nodes) if (cluster.nodePod[n]! >= 0) podFree.set(podKey(n), (podFree.get(podKey(n)) ?? 0) + cluster.nodeFree[n]!);
+  for (const pod of byTightness(podFree, devices)) {
+    const p = fill(nodes.filter((n) => cluster.nodePod[n]! >= 0 && podKey(n) === pod), byLeaf);
+    if (p) return { p, span: Span.Pod };
+  }
   for (const dc of byTightness(dcFree, devices)) {
     const p = fill(nodes.filter((n) => cluster.nodeDatacentre[n] === dc), byLeaf);
     if (p) return { p, span: Span.Datacentre };
@@ -134,6 +143,17 @@ function placeByIndex(
     .map((d) => d.index)
     .filter((d) => cluster.kindDcFree[kind * dcs + d]! >= devices)
     .sort((a, b) => cluster.kindDcFree[kind * dcs + a]! - cluster.kindDcFree[kind * dcs + b]! || a - b);
+  // One pod, where the site's topology has pods: the tightest that holds the gang, lowest (data
+  // centre, pod) on ties.
+  const podFree = new Map<number, number>();
+  const podKey = (sl: number): number => cluster.leafSlots[sl]!.datacentre * 0x100000 + cluster.leafSlots[sl]!.pod;
+  for (const sl of slots) if (cluster.leafSlots[sl]!.pod >= 0) podFree.set(podKey(sl), (podFree.get(podKey(sl)) ?? 0) + leafFree[sl]!);
+  for (const pod of byTightness(podFree, devices)) {
+    const out: number[] = [];
+    for (const sl of slots) if (cluster.leafSlots[sl]!.pod >= 0 && podKey(sl) === pod) for (const n of cluster.leafSlots[sl]!.nodes) if (cluster.nodeFree[n]! > 0) out.push(n);
+    const p = fill(out, byLeaf);
+    if (p) return { p, span: Span.Pod };
+  }
   const nodesIn = (dc: number | undefined): number[] => {
     const out: number[] = [];
     for (const sl of slots) if (dc === undefined || cluster.leafSlots[sl]!.datacentre === dc) for (const n of cluster.leafSlots[sl]!.nodes) if (cluster.nodeFree[n]! > 0) out.push(n);

@@ -84,6 +84,7 @@ export type ClusterView = Pick<
   | 'nodeAffinity'
   | 'kindWholeFreeNodes'
   | 'leafSlots'
+  | 'nodePod'
   | 'kindLeafSlots'
   | 'nodeLeafSlot'
   | 'leafFree'

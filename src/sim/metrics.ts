@@ -401,17 +401,23 @@ function datacentreNames(c: Cluster, nodes: readonly number[]): string {
   return names.join('+');
 }
 
-/** How a set of nodes spans the pool: one node, one leaf, one data centre, or several. */
-export function placementSpan(c: Cluster, nodes: readonly number[]): 'node' | 'leaf' | 'dc' | 'multi-dc' {
+/**
+ * How a set of nodes spans the pool: one node, one leaf, one pod (where the data centre's topology
+ * has pods), one data centre, or several.
+ */
+export function placementSpan(c: Cluster, nodes: readonly number[]): 'node' | 'leaf' | 'pod' | 'dc' | 'multi-dc' {
   if (nodes.length <= 1) return 'node';
   const dc = c.nodeDatacentre[nodes[0]!];
   const leaf = c.nodeLeaf[nodes[0]!];
+  const pod = c.nodePod[nodes[0]!];
   let sameLeaf = true;
+  let samePod = pod! >= 0;
   for (const n of nodes) {
     if (c.nodeDatacentre[n] !== dc) return 'multi-dc';
     if (c.nodeLeaf[n] !== leaf) sameLeaf = false;
+    if (c.nodePod[n] !== pod) samePod = false;
   }
-  return sameLeaf ? 'leaf' : 'dc';
+  return sameLeaf ? 'leaf' : samePod ? 'pod' : 'dc';
 }
 
 /** Add the seconds of [fromS, toS] that fall in each hour of the day (hour 0 begins at time 0). */

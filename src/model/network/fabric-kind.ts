@@ -113,6 +113,12 @@ export interface FabricKind<S extends { readonly kind: string }> {
    * switch) of the i-th node of its data centre; groups are numbered from 0, non-decreasing in i.
    */
   group(spec: S, nodeInDc: number): number;
+  /**
+   * The pod of a placement group: leaves whose traffic between them stays below the core (a fat
+   * tree's aggregation block, a dragonfly's group), numbered from 0, non-decreasing in the group.
+   * Absent: the site is one pod. Topology-aware placement keeps a gang in one pod when it can.
+   */
+  pod?(spec: S, group: number): number;
   /** A problem with the spec on a site of `nodeCount` nodes (a field of the block and what is wrong), if any. */
   check?(spec: S, nodeCount: number): { field: string; message: string } | undefined;
   build(spec: S, ctx: FabricBuildContext): SiteFabric;

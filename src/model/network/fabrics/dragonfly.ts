@@ -32,6 +32,7 @@ export const dragonfly: FabricKind<DragonflySpec> = {
   schema: dragonflySchema,
   example: { block: '{ kind: dragonfly, nodes_per_router: 2, routers_per_group: 3, local_bandwidth: 30GB/s, global_bandwidth: 20GB/s }', nodes: 24 },
   group: (spec, i) => Math.floor(i / spec.nodes_per_router),
+  pod: (spec, router) => Math.floor(router / spec.routers_per_group),
   build(spec, ctx) {
     const a = spec.routers_per_group;
     const routerOf = (n: number): number => Math.floor(ctx.nodeInDc[n]! / spec.nodes_per_router);

@@ -34,6 +34,7 @@ export const fatTree: FabricKind<FatTreeSpec> = {
   schema: fatTreeSchema,
   example: { block: '{ kind: fat-tree, nodes_per_leaf: 2, leaves_per_pod: 2, leaf_oversubscription: 1.5, pod_oversubscription: 3 }', nodes: 11 },
   group: (spec, i) => Math.floor(i / spec.nodes_per_leaf),
+  pod: (spec, leaf) => Math.floor(leaf / spec.leaves_per_pod),
   build(spec, ctx) {
     const leafOf = (n: number): number => Math.floor(ctx.nodeInDc[n]! / spec.nodes_per_leaf);
     const podOf = (n: number): number => Math.floor(leafOf(n) / spec.leaves_per_pod);
