@@ -290,3 +290,21 @@ describe('the size of a run with fabric failures', () => {
     expect(message).toContain('fabric link failures');
   });
 });
+
+describe('checkpoint intervals with fabric failures', () => {
+  const rates = (topology: string): number[] => {
+    const sim = new Simulation(scenarioFromText(spines('failures: { fabric: { switches: { mtbf: 100h } } }\ncheckpointing: { interval: auto }\n', topology)), {});
+    const out: number[] = [];
+    sim.signals.on('started', (job) => void out.push(sim.failureRateOf!(job)));
+    sim.run();
+    return out;
+  };
+
+  it("count, in a job's failure rate (Young/Daly), the switches that would cut its nodes off, not those it reroutes around", () => {
+    // Leaves of 2 nodes: each 4-node job hangs off 2 leaves; the 4 spines reroute.
+    expect(rates('{ kind: leaf-spine, nodes_per_leaf: 2, oversubscription: 4, ecmp: { mode: hash, paths: 4 } }').slice(0, 2)).toEqual([2 / 360_000, 2 / 360_000]);
+    // Rail groups of 4 nodes with 8 rails: one plane, the group's 8 rail leaves each cut it off; two planes, none does.
+    expect(rates('{ kind: rail-optimized, nodes_per_group: 4, planes: 1 }').slice(0, 2)).toEqual([8 / 360_000, 8 / 360_000]);
+    expect(rates('{ kind: rail-optimized, nodes_per_group: 4, planes: 2 }').slice(0, 2)).toEqual([0, 0]);
+  });
+});

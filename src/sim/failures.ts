@@ -194,6 +194,14 @@ export class FailureInjector implements Subsystem {
     const dev = this.spec.devices[kind.name];
     if (dev) rate += job.devices / dev.mtbf;
     if (this.spec.nodes) rate += p.nodes.length / this.spec.nodes.mtbf;
+    // A job across nodes fails when a switch cuts one of them off (spines and planes reroute).
+    const fabric = this.spec.fabric?.switches;
+    const net = this.sim.network;
+    if (fabric && net && p.nodes.length > 1) {
+      const cutters = new Set<number>();
+      for (const n of p.nodes) for (const e of net.topology.switchesCuttingOff(n)) cutters.add(e);
+      rate += cutters.size / fabric.mtbf;
+    }
     return rate;
   }
 }

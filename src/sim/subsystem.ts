@@ -54,7 +54,7 @@ export interface FailurePort extends PoolContext {
         setInterDcCapacity(index: number, fraction: number): void;
         /** A fabric switch or link fails or is repaired; returns the jobs left with no path (to fail). */
         setFabricElement(index: number, down: boolean): SimJob[];
-        readonly topology: { readonly fabricElements: readonly { readonly kind: 'switch' | 'link' }[]; elementIndex(name: string): number | undefined };
+        readonly topology: { readonly fabricElements: readonly { readonly kind: 'switch' | 'link' }[]; elementIndex(name: string): number | undefined; switchesCuttingOff(node: number): readonly number[] };
       }
     | undefined;
   jobsOnDevice(dev: number): readonly SimJob[];

@@ -199,6 +199,24 @@ export class Topology {
     return out;
   }
 
+  /** The switch elements whose failure alone cuts node `n` off the fabric (its leaf, router, single-plane rail leaves). */
+  switchesCuttingOff(n: number): readonly number[] {
+    if (!this.cutters) {
+      const nodeOfNic = new Map<number, number>();
+      this.nicUp.forEach((l, node) => nodeOfNic.set(l, node));
+      this.cutters = Array.from({ length: this.nicUp.length }, () => []);
+      this.fabricElements.forEach((e, i) => {
+        if (e.kind !== 'switch') return;
+        for (const { link, fraction } of e.losses) {
+          const node = nodeOfNic.get(link);
+          if (node !== undefined && fraction >= LOST) this.cutters![node]!.push(i);
+        }
+      });
+    }
+    return this.cutters[n]!;
+  }
+  private cutters: number[][] | undefined;
+
   /** Whether fabric element `index` is down now. */
   elementDown(index: number): boolean {
     return (this.elementOutages[index] ?? 0) > 0;
