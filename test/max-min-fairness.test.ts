@@ -59,3 +59,13 @@ describe('max-min-fairness (Gavel, rounds)', () => {
     }
   }, 120_000);
 });
+
+describe('max-min-fairness under tenant queues', () => {
+  it("starts each job on the kind its queue admitted it on, and re-predicts a job's rates when it is admitted again elsewhere (tenants-kueue runs to the end)", () => {
+    const r = bundled('tenants-kueue');
+    const out = runToCsv(r, { policies: resolvePolicies({ name: 'max-min-fairness', params: {} }, r.scenario.placement, { src: r.src }) });
+    expect(out.summary.jobs_completed + out.summary.jobs_unfinished).toBe(out.summary.jobs_submitted);
+    expect(out.summary.jobs_completed).toBeGreaterThan(0);
+    expect(out.summary.preemptions).toBeGreaterThan(0);
+  }, 60_000);
+});

@@ -54,8 +54,10 @@ export const maxMinFairness: QueuePolicy<MaxMinFairnessParams> = {
 
 /** What the policy keeps about an active job. */
 interface Track {
-  /** Its rate on each kind (0 where it cannot run), predicted when first seen. */
-  readonly rate: number[];
+  /** Its rate on each kind (0 where it may not run), predicted when first seen waiting and again when its allowed kinds change. */
+  rate: number[];
+  /** The allowed kinds the rates were predicted for (a tenant queue's admission narrows them to one). */
+  allowedKey: string;
   /** Allocated time fraction per kind; undefined until an allocation includes it. */
   share: number[] | undefined;
   /** Seconds run on each kind since the last reset, from half a round. */
@@ -74,6 +76,8 @@ class MaxMinFairness implements QueueDiscipline {
   private nextRoundS: number | undefined;
   /** This round's plan: job id -> kind. */
   private plan = new Map<number, number>();
+  /** Planned jobs not running yet: while none, a pass between rounds has nothing to start. */
+  private unstarted = 0;
   /** Kinds by speed, fastest first (ties: catalogue order). */
   private kindOrder: number[] | undefined;
 
@@ -107,12 +111,21 @@ class MaxMinFairness implements QueueDiscipline {
     active.sort((a, b) => a.id - b.id);
     const half = this.params.round / 2;
     for (const j of active) {
-      if (this.track.has(j.id)) continue;
-      this.track.set(j.id, { rate: this.rates(j, ctx), share: undefined, received: new Array<number>(kinds).fill(half), deficit: new Array<number>(kinds).fill(0), creditedS: undefined });
+      const t = this.track.get(j.id);
+      // A running job is seen as the job itself; its kinds are those it was last seen waiting with.
+      if (t && (j.state !== 'waiting' || t.allowedKey === allowedKey(j))) continue;
+      if (t) {
+        t.rate = this.rates(j, ctx);
+        t.allowedKey = allowedKey(j);
+        continue;
+      }
+      this.track.set(j.id, { rate: this.rates(j, ctx), allowedKey: allowedKey(j), share: undefined, received: new Array<number>(kinds).fill(half), deficit: new Array<number>(kinds).fill(0), creditedS: undefined });
     }
     const changed = active.length !== this.allocated.size || active.some((j) => !this.allocated.has(j.id));
     if (changed && now - this.lastResetS >= this.params.reset_interval) this.reallocate(active, cluster, now);
     this.plan = this.planRound(active, ctx);
+    this.unstarted = 0;
+    for (const j of active) if (this.plan.has(j.id) && !(j.state === 'running' && j.placement?.kind === this.plan.get(j.id))) this.unstarted++;
     // Jobs that leave their devices: preempted now, credited up to now.
     for (const j of [...ctx.running]) {
       if (j.state !== 'running' || !j.placement) continue;
@@ -164,12 +177,12 @@ class MaxMinFairness implements QueueDiscipline {
     for (const j of active) {
       const t = this.track.get(j.id)!;
       const throughput = aware ? t.rate : t.rate.map((r) => (r > 0 ? 1 : 0));
-      const key = `${j.devices}|${throughput.join(',')}`;
+      const key = `${scaleOf(j)}|${throughput.join(',')}`;
       let c = classOf.get(key);
       if (c === undefined) {
         c = classes.length;
         classOf.set(key, c);
-        classes.push({ count: 0, scale: j.devices, weight: 1, throughput });
+        classes.push({ count: 0, scale: scaleOf(j), weight: 1, throughput });
       }
       (classes[c] as { count: number }).count++;
       jobClass.push(c);
@@ -190,21 +203,33 @@ class MaxMinFairness implements QueueDiscipline {
     const cluster = ctx.cluster;
     const order = this.kindsInOrder(cluster, ctx);
     const plan = new Map<number, number>();
+    const n = active.length;
+    const tracks = active.map((j) => this.track.get(j.id)!);
+    const scales = active.map(scaleOf);
+    let smallest = Infinity;
+    for (const sc of scales) smallest = Math.min(smallest, sc);
+    const priority = new Float64Array(n);
+    const deficit = new Float64Array(n);
+    const share = new Float64Array(n);
+    const planned = new Uint8Array(n);
     for (const k of order) {
       let left = cluster.kindTotal[k]!;
-      const entries = active
-        .filter((j) => this.track.get(j.id)!.rate[k]! > 0)
-        .map((j) => {
-          const t = this.track.get(j.id)!;
-          const share = t.share?.[k] ?? 0;
-          return { j, priority: share / t.received[k]!, deficit: t.deficit[k]!, share };
-        })
-        .sort((a, b) => b.priority - a.priority || b.deficit - a.deficit || b.share - a.share || a.j.id - b.j.id);
-      for (const e of entries) {
-        if (left <= 0) break;
-        if (plan.has(e.j.id) || e.j.devices > left) continue;
-        plan.set(e.j.id, k);
-        left -= e.j.devices;
+      const idx: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = tracks[i]!;
+        if (planned[i] || !(t.rate[k]! > 0)) continue;
+        share[i] = t.share?.[k] ?? 0;
+        priority[i] = share[i]! / t.received[k]!;
+        deficit[i] = t.deficit[k]!;
+        idx.push(i);
+      }
+      idx.sort((a, b) => priority[b]! - priority[a]! || deficit[b]! - deficit[a]! || share[b]! - share[a]! || active[a]!.id - active[b]!.id);
+      for (const i of idx) {
+        if (left < smallest) break;
+        if (scales[i]! > left) continue;
+        planned[i] = 1;
+        plan.set(active[i]!.id, k);
+        left -= scales[i]!;
       }
     }
     return plan;
@@ -230,7 +255,7 @@ class MaxMinFairness implements QueueDiscipline {
 
   /** Start the round's waiting jobs on their kind, widest gangs first, as devices allow. */
   private startPlanned(ctx: SchedulingContext): void {
-    if (this.plan.size === 0) return;
+    if (this.unstarted === 0) return;
     const waiting: JobView[] = [];
     const seen = new Set<number>();
     for (const j of ctx.waiting) if (this.plan.has(j.id) && !seen.has(j.id)) (seen.add(j.id), waiting.push(j));
@@ -240,10 +265,20 @@ class MaxMinFairness implements QueueDiscipline {
       const p = placeOnKind(j, kind, ctx.cluster);
       if (!p) continue;
       ctx.start(j, p);
+      this.unstarted--;
       const t = this.track.get(j.id);
       if (t) t.creditedS = ctx.nowS;
     }
   }
+}
+
+/** Devices a job holds while it runs (a GPU share counts as its fraction): Gavel's scale factor. */
+function scaleOf(job: JobView): number {
+  return (job.devices * job.milli) / 1000;
+}
+
+function allowedKey(job: JobView): string {
+  return job.allowedKinds === undefined ? '*' : job.allowedKinds.join(',');
 }
 
 /** A placement of `job` on `kind` as the cluster is now, or undefined. */
