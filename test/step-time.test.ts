@@ -254,3 +254,33 @@ describe('head_dim: heads of a width other than hidden / heads (Qwen3, GPT-OSS)'
     expect(wide.attentionS).toBeCloseTo(2 * narrow.attentionS, 9);
   });
 });
+
+describe('multi-head latent attention (model.mla: DeepSeek-V2, V3)', () => {
+  const h100 = computeDeviceOf(DEVICE_CATALOGUE.H100!)!;
+  // DeepSeek-V3's attention on a dense stand-in: 128 heads on 7168, q rank 1536, kv rank 512, qk 128 + 64, v 128.
+  const base = { ...defaultShape(70e9), layers: 8, hiddenSize: 7168, heads: 128, seqLen: 4096, globalBatchTokens: 16 * 4096, attention: 'flash' as const };
+  const mla = { qLoraRank: 1536, kvLoraRank: 512, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128 };
+  const layout = { tp: 1, pp: 1, dp: 8, microBatches: 2 };
+  it('its projections and core, FLOP for FLOP: low-rank queries, one latent for keys and values, a 192-wide score and 128-wide value core', () => {
+    const mha = computeBreakdown(base, layout, h100);
+    const latent = computeBreakdown({ ...base, mla }, layout, h100);
+    const tokens = base.globalBatchTokens / layout.dp;
+    const h = 7168;
+    const projMla = 2 * (h * 1536 + 1536 * 128 * 192 + h * (512 + 64) + 512 * 128 * (128 + 128) + 128 * 128 * h);
+    const projMha = 2 * (h * 3 * h + h * h);
+    // Causal FlashAttention core, forward: s / 2 keys per query, 2 FLOPs per multiply-add, scores and values.
+    const core = (qk: number, v: number): number => 0.5 * 2 * 4096 * 128 * (qk + v);
+    const perToken = 3 * (projMla - projMha) + 3 * (core(192, 128) - core(56, 56));
+    expect(latent.hardwareFlopPerDevice - mha.hardwareFlopPerDevice).toBeCloseTo(tokens * base.layers * perToken, -6);
+    expect(latent.attentionS / mha.attentionS).toBeCloseTo(320 / 112, 6);
+  });
+  it('its down-projections are replicated over the tensor group, its up-projections split', () => {
+    const one = computeBreakdown({ ...base, mla }, layout, h100);
+    const two = computeBreakdown({ ...base, mla }, { ...layout, tp: 2 }, h100);
+    const tokens = base.globalBatchTokens / layout.dp;
+    // h -> q rank and h -> kv rank + rope, forward and both backward GEMMs, on every rank.
+    const replicated = tokens * base.layers * 3 * 2 * (7168 * 1536 + 7168 * 576);
+    // Everything else (up-projections, output, core, FFN, output layer) halves per rank.
+    expect(two.hardwareFlopPerDevice).toBeCloseTo((one.hardwareFlopPerDevice - replicated) / 2 + replicated, -6);
+  });
+});

@@ -57,6 +57,7 @@ export interface ShapeOverrides {
   readonly heads?: number | undefined;
   readonly kv_heads?: number | undefined;
   readonly head_dim?: number | undefined;
+  readonly mla?: MlaSpec | undefined;
   readonly ffn_size?: number | undefined;
   readonly gated_mlp?: boolean | undefined;
   readonly vocab?: number | undefined;
@@ -64,6 +65,15 @@ export interface ShapeOverrides {
   readonly sequence_parallel?: boolean | undefined;
   readonly moe?: MoeSpec | undefined;
   readonly precision?: 'bf16' | 'fp8' | undefined;
+}
+
+/** A model's `mla` block (multi-head latent attention) as the scenario gives it. */
+export interface MlaSpec {
+  readonly q_lora_rank?: number | undefined;
+  readonly kv_lora_rank: number;
+  readonly qk_nope_head_dim: number;
+  readonly qk_rope_head_dim: number;
+  readonly v_head_dim: number;
 }
 
 /** A model's `moe` block as the scenario gives it. */

@@ -7,7 +7,7 @@
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, zeroStageOf } from './memory.js';
 import { epOf, moeLayers, paramsPerDevice } from './moe.js';
-import { recomputeOf, sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { recomputeOf, sequenceParallelOf, type MlaShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 export { DEFAULT_VOCAB } from './memory.js';
 
@@ -122,7 +122,11 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
 
   // Layer GEMMs: attention projections, then the FFN (dense, or a mixture of experts).
   const qkvN = (qWidth + 2 * kvHeads * dh) / t;
-  const attnGemms = [layerFwdBwd(n, qkvN, h), layerFwdBwd(n, h, qWidth / t)];
+  const mla = shape.mla;
+  const attnGemms = mla ? mlaProjections(mla, heads, h, n, t).map(([mm, nn, kk]) => layerFwdBwd(mm, nn, kk)) : [layerFwdBwd(n, qkvN, h), layerFwdBwd(n, h, qWidth / t)];
+  // Per-head widths of the attention core: queries and keys, values (MLA: 192 and 128 for DeepSeek-V3).
+  const dQK = mla ? mla.qkNopeHeadDim + mla.qkRopeHeadDim : dh;
+  const dV = mla ? mla.vHeadDim : dh;
   const ffnUpN = ((gated ? 2 : 1) * f) / t;
   const denseFfnGemms = [layerFwdBwd(n, ffnUpN, h), layerFwdBwd(n, h, f / t)];
   const sum = (list: [number, number][]): [number, number] => list.reduce<[number, number]>((a, [fw, bw]) => [a[0] + fw, a[1] + bw], [0, 0]);
@@ -135,19 +139,19 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   let attnF: number;
   let attnB: number;
   if (flash) {
-    const flops = 0.5 * 4 * b * sq * s * dh * headsPerRank;
+    const flops = 0.5 * 4 * b * sq * s * (mla ? (dQK + dV) / 2 : dh) * headsPerRank;
     attnF = flops / (dev.peakFlops * (dev.flashForward ?? dev.gemmEfficiency * FLASH_FORWARD_RELATIVE));
     attnB = (2.5 * flops) / (dev.peakFlops * (dev.flashBackward ?? dev.gemmEfficiency * FLASH_BACKWARD_RELATIVE));
   } else {
     const batch = b * headsPerRank;
     const scores = batch * sq * s;
-    const qk = g(sq, s, dh, batch);
-    const pv = g(sq, dh, s, batch);
+    const qk = g(sq, s, dQK, batch);
+    const pv = g(sq, dV, s, batch);
     const soft = memoryBoundTimeS((SOFTMAX_ELEMS * B + DROPOUT_ELEMS * B + 1) * scores, dev);
     attnF = qk + pv + soft;
     // Backward: two GEMMs per forward GEMM, the softmax and dropout gradients.
     // dV = P^T dO, dK^T = Q^T dS over the rank's sq queries; dP = dO V^T, dQ = dS K.
-    attnB = g(s, dh, sq, batch) + g(dh, s, sq, batch) + g(sq, s, dh, batch) + g(sq, dh, s, batch) + BACKWARD_BYTES_RATIO * soft;
+    attnB = g(s, dV, sq, batch) + g(dQK, s, sq, batch) + g(sq, s, dV, batch) + g(sq, dQK, s, batch) + BACKWARD_BYTES_RATIO * soft;
   }
 
   // Memory-bound kernels on the residual stream (1/t of the tokens with sequence parallelism).
@@ -158,7 +162,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const eltF =
     memoryBoundTimeS(2 * NORM_ELEMS * B * hElems, dev) +
     memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + 1) * hElems, dev) +
-    memoryBoundTimeS(cast * n * (h + qWidth / t), dev);
+    memoryBoundTimeS(cast * n * (mla ? h + (mla.qLoraRank ?? 0) + mla.kvLoraRank + (heads * mla.vHeadDim) / t : h + qWidth / t), dev);
   const denseActF = memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * fElems, dev) + memoryBoundTimeS(cast * n * (h + f / t), dev);
 
   // A layer of each kind: forward, backward (memory-bound kernels BACKWARD_BYTES_RATIO x their
@@ -199,8 +203,10 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   // Hardware FLOPs per device per step: layers' GEMMs (x3 for fwd + bwd), attention, output layer.
   const denseFfnFlop = 2 * n * h * ffnUpN + 2 * n * (f / t) * h;
   const ffnFlop = moe ? mix(denseFfnFlop, moe.flop) : denseFfnFlop;
-  const layerGemmFlop = 2 * n * h * (qkvN + qWidth / t) + ffnFlop;
-  const attnFlop = flash ? 0.5 * 4 * b * sq * s * dh * headsPerRank : 4 * b * sq * s * dh * headsPerRank;
+  const projectionFlop = mla ? mlaProjections(mla, heads, h, n, t).reduce((a, [mm, nn, kk]) => a + 2 * mm * nn * kk, 0) : 2 * n * h * (qkvN + qWidth / t);
+  const layerGemmFlop = projectionFlop + ffnFlop;
+  const coreWidth = mla ? (dQK + dV) / 2 : dh;
+  const attnFlop = flash ? 0.5 * 4 * b * sq * s * coreWidth * headsPerRank : 4 * b * sq * s * coreWidth * headsPerRank;
   const fwdFlop = layerGemmFlop + attnFlop;
   const recomputeFlop = recompute === 'full' ? fwdFlop : recompute === 'selective' && !flash ? attnFlop : 0;
   const hardwareFlopPerDevice = m * (layers * (3 * fwdFlop + recomputeFlop) + (3 * 2 * n * (vocab / t) * h) / pp);
@@ -219,6 +225,20 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     optimizerS,
     hardwareFlopPerDevice,
   };
+}
+
+/**
+ * The projection GEMMs (M, N, K per tensor rank) of multi-head latent attention (DeepSeek-V2 and
+ * V3, arXiv 2405.04434 section 2.1): queries through a low-rank bottleneck (h -> q_lora_rank,
+ * replicated over the tensor group, -> heads x (qk_nope + qk_rope) split over it; straight from h
+ * without one), keys and values from one compressed latent (h -> kv_lora_rank + qk_rope,
+ * replicated, -> heads x (qk_nope + v) split), and the output heads x v -> h. As Megatron-Core's
+ * MLA runs them; the small norms on the latents are left out.
+ */
+function mlaProjections(mla: MlaShape, heads: number, h: number, n: number, t: number): [number, number, number][] {
+  const qk = mla.qkNopeHeadDim + mla.qkRopeHeadDim;
+  const q: [number, number, number][] = mla.qLoraRank !== undefined ? [[n, mla.qLoraRank, h], [n, (heads * qk) / t, mla.qLoraRank]] : [[n, (heads * qk) / t, h]];
+  return [...q, [n, mla.kvLoraRank + mla.qkRopeHeadDim, h], [n, (heads * (mla.qkNopeHeadDim + mla.vHeadDim)) / t, mla.kvLoraRank], [n, h, (heads * mla.vHeadDim) / t]];
 }
 
 /**

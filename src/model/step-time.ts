@@ -229,7 +229,8 @@ export function stepTime(input: StepTimeInput): StepTime {
   if (cp > 1) {
     const heads = shape.heads ?? Math.max(1, Math.round(shape.hiddenSize / DEFAULT_HEAD_DIM));
     const kvHeads = shape.kvHeads ?? heads;
-    const kvWidth = (shape.headDim ?? shape.hiddenSize / heads) * Math.max(1, kvHeads / tp);
+    // MLA gathers every head's up-projected keys (qk_nope + qk_rope wide) and values.
+    const kvWidth = shape.mla ? ((shape.mla.qkNopeHeadDim + shape.mla.qkRopeHeadDim + shape.mla.vHeadDim) / 2) * Math.max(1, heads / tp) : (shape.headDim ?? shape.hiddenSize / heads) * Math.max(1, kvHeads / tp);
     const gathered = 2 * mbTokens * cp * kvWidth * bytes; // K and V of the whole sequence(s)
     const cpPath = input.cp ?? { bandwidthBytesPerS: input.dp.bandwidthBytesPerS, latencyS: input.dp.latencyS, scaleOut: input.dp.scaleOut };
     const gathers = fullRecompute ? 2 : 1;

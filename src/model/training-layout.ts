@@ -6,6 +6,24 @@ import type { LayoutSpec, ShapeOverrides } from './job.js';
 import { memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js';
 import type { MoeShape } from './moe.js';
 
+/**
+ * Multi-head latent attention's widths, named as the models' published configurations name them
+ * (DeepSeek-V3: q_lora_rank 1536, kv_lora_rank 512, qk_nope_head_dim 128, qk_rope_head_dim 64,
+ * v_head_dim 128).
+ */
+export interface MlaShape {
+  /** Rank of the queries' low-rank bottleneck; absent: queries projected straight from the hidden state (DeepSeek-V2-Lite). */
+  qLoraRank?: number;
+  /** Rank of the compressed key-value latent. */
+  kvLoraRank: number;
+  /** Per-head query/key width without positional encoding. */
+  qkNopeHeadDim: number;
+  /** Per-head query/key width carrying the rotary encoding (shared key across heads). */
+  qkRopeHeadDim: number;
+  /** Per-head value width. */
+  vHeadDim: number;
+}
+
 /** What the step-time model needs to know about the model being trained. */
 export interface TrainingShape {
   /** Parameter count (embeddings included, as published model sizes count them). */
@@ -47,6 +65,8 @@ export interface TrainingShape {
    * projections of that width and an attention core of heads x headDim.
    */
   headDim?: number;
+  /** Multi-head latent attention (DeepSeek-V2, V3) instead of multi-head or grouped-query attention. */
+  mla?: MlaShape;
   /** FFN (MLP inner) width; ffnMultiplier x hiddenSize, else 4 x hiddenSize (8/3 x when gated). */
   ffnSize?: number;
   /** Gated MLP (SwiGLU, as Llama): three FFN matrices instead of two. Default false (GPT). */
@@ -234,6 +254,17 @@ export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape 
     ...(o?.heads !== undefined ? { heads: o.heads } : {}),
     ...(o?.kv_heads !== undefined ? { kvHeads: o.kv_heads } : {}),
     ...(o?.head_dim !== undefined ? { headDim: o.head_dim } : {}),
+    ...(o?.mla !== undefined
+      ? {
+          mla: {
+            ...(o.mla.q_lora_rank !== undefined ? { qLoraRank: o.mla.q_lora_rank } : {}),
+            kvLoraRank: o.mla.kv_lora_rank,
+            qkNopeHeadDim: o.mla.qk_nope_head_dim,
+            qkRopeHeadDim: o.mla.qk_rope_head_dim,
+            vHeadDim: o.mla.v_head_dim,
+          },
+        }
+      : {}),
     ...(o?.ffn_size !== undefined ? { ffnSize: o.ffn_size } : {}),
     ...(o?.gated_mlp !== undefined ? { gatedMlp: o.gated_mlp } : {}),
     ...(o?.vocab !== undefined ? { vocab: o.vocab } : {}),

@@ -117,6 +117,16 @@ export const modelShapeSchema = z.strictObject({
   kv_heads: z.number().int().positive().optional(),
   /** Width of one attention head (default hidden_size / heads); Qwen3, GPT-OSS and Gemma set it apart from the hidden size. */
   head_dim: z.number().int().positive().optional(),
+  /** Multi-head latent attention (DeepSeek-V2, V3), with the widths of the model's published configuration. */
+  mla: z
+    .strictObject({
+      q_lora_rank: z.number().int().positive().optional(),
+      kv_lora_rank: z.number().int().positive(),
+      qk_nope_head_dim: z.number().int().positive(),
+      qk_rope_head_dim: z.number().int().nonnegative(),
+      v_head_dim: z.number().int().positive(),
+    })
+    .optional(),
   /** FFN inner width (default 4 x hidden_size, 8/3 x with gated_mlp). */
   ffn_size: z.number().int().positive().optional(),
   /** SwiGLU-style gated MLP (three FFN matrices), as Llama. Default false. */
