@@ -181,6 +181,32 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     expect(doc).toContain(`${pct(error).toFixed(1)}%`);
   });
 
+  it('DeepSeek-V2 as its report describes it (GPU count not published: 1,024 assumed, 512 and 2,048 bracket it)', () => {
+    // arXiv 2405.04434: H800, 16-way (zero-bubble) PP, EP 8, ZeRO-1, no TP, BF16, batch 9,216 of 4,096;
+    // 172.8K GPU-hours per trillion tokens = 1,608 tokens/s per GPU. Device-limited routing (3 devices)
+    // changes nothing here: an 8-rank expert group lies in one node.
+    const v2 = (gpus: number): Row => ({
+      name: 'DeepSeek-V2',
+      device: 'H800',
+      gpus,
+      params: 236,
+      model: 'layers: 60, hidden_size: 5120, heads: 128, mla: { q_lora_rank: 1536, kv_lora_rank: 512, qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128 }, ffn_size: 12288, gated_mlp: true, vocab: 102400, moe: { experts: 160, top_k: 6, ffn_size: 1536, shared_experts: 2, dense_layers: 1 }',
+      seq: 4096,
+      batch: 9216,
+      precision: 'bf16',
+      recompute: 'none',
+      layout: { tp: 1, pp: 16, ep: 8 },
+      published: 1e12 / (172.8e3 * 3600),
+    });
+    const errors = [512, 1024, 2048].map((g) => {
+      const e = explainJob(scenarioFromText(scenario(v2(g))), 'moe');
+      if (g === 1024) expect(e.step.exposed_ep_s).toBeGreaterThan(0);
+      return pct(e.step.step_s / publishedStepS(v2(g)) - 1);
+    });
+    expect(errors).toEqual([-12.4, -8.6, -0.9]);
+    for (const x of errors) expect(doc).toContain(`${x}%`);
+  });
+
   it('Qwen3-235B-A22B on 256 H100 (TP 2, EP 32, DP 16) cannot be described: its expert-parallel group spans tensor ranks', () => {
     const r: Row = {
       name: 'Qwen3-235B-A22B',
