@@ -2,6 +2,7 @@
 // heterogeneity-aware placement by hand, and Gavel's published direction on its V100/P100/K80 pool
 // with its throughput matrix: the heterogeneity-aware policy beats its agnostic counterpart on JCT.
 import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../src/model/load-scenario.js';
 import { resolvePolicies } from '../src/policy/registry.js';
 import { bundled, runToCsv, scenarioFromText } from './helpers.js';
 
@@ -68,4 +69,32 @@ describe('max-min-fairness under tenant queues', () => {
     expect(out.summary.jobs_completed).toBeGreaterThan(0);
     expect(out.summary.preemptions).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('max-min-fairness with GPU shares', () => {
+  it('places a share on the kind its round planned (a half-GPU pod counts as half a device): every pod finishes', () => {
+    const pods =
+      'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\n' +
+      Array.from({ length: 6 }, (_, i) => `p${i},1000,0,1,500,,LS,Running,0,1000,0`).join('\n') + '\n';
+    const files: Record<string, string> = {
+      '/t/nodes.csv': 'sn,cpu_milli,memory_mib,gpu,model\nk,8000,65536,1,G1\nv,8000,65536,1,G2\n',
+      '/t/pods.csv': pods,
+    };
+    const text = `name: shares
+seed: 1
+network: ideal
+preemption: { checkpoint: 0s, restore: 0s }
+datacentres:
+  - name: dc
+    nodes_from: { format: alibaba-openb, path: nodes.csv, device_map: { G1: K80, G2: V100-SXM2-32GB } }
+workloads:
+  - trace: { name: pods, format: alibaba-openb, path: pods.csv, reference_device: V100-SXM2-32GB, device_map: { G1: K80, G2: V100-SXM2-32GB } }
+policy: max-min-fairness
+placement: first-fit
+`;
+    const r = runToCsv(loadScenario(text, '/t/s.yaml', { readFile: (p) => files[p]!, baseDir: '/t' }));
+    expect(r.summary.jobs_completed).toBe(6);
+    // Four half-GPU pods run at once on the two GPUs; the two left wait for the next round.
+    expect(r.jobs.filter((j) => j.start_s === 0).length).toBe(4);
+  });
 });

@@ -22,8 +22,7 @@
 // what each job fell short of its allocation is carried as its deficit (the tie-break).
 // The policy chooses each job's kind itself (that is the point of it), so the scenario's placement
 // policy is not asked: within the kind a job gets the smallest-span devices (topology-aware's
-// search); GPU shares and host-resource requests go through host-fit and run only if it lands on
-// the planned kind.
+// search); GPU shares and host-resource requests go through host-fit on the planned kind.
 import { z } from 'zod';
 import { duration } from '../scenario/quantity.js';
 import { hostFitPlacement, needsHostFit } from './host-fit.js';
@@ -284,8 +283,9 @@ function allowedKey(job: JobView): string {
 /** A placement of `job` on `kind` as the cluster is now, or undefined. */
 function placeOnKind(job: JobView, kind: number, cluster: ClusterView): Placement | undefined {
   if (needsHostFit(job, cluster)) {
-    const p = hostFitPlacement(job, cluster, 'first');
-    return p && p.kind === kind ? p : undefined;
+    // The host-aware route, asked for the planned kind only (the request as it reads it, not the job).
+    const request = { devices: job.devices, milli: job.milli, cpuMilli: job.cpuMilli, memoryMiB: job.memoryMiB, allowedKinds: [kind] } as unknown as JobView;
+    return hostFitPlacement(request, cluster, 'first');
   }
   return placeOnKindBySpan(job.devices, kind, cluster)?.p;
 }
