@@ -1,0 +1,49 @@
+// Samples answers its first quantiles by selection instead of sorting: the same numbers as from
+// the sorted samples (numpy's linear interpolation), whatever the values (property).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Samples } from '../src/sim/stats.js';
+
+function sortedQuantile(values: readonly number[], q: number): number {
+  const v = Float64Array.from(values).sort();
+  const pos = q * (v.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, v.length - 1);
+  return v[lo]! + (v[hi]! - v[lo]!) * (pos - lo);
+}
+
+const value = fc.oneof(
+  fc.double({ noNaN: true }),
+  fc.integer({ min: -3, max: 3 }),
+  fc.constantFrom(0, -0, Infinity, -Infinity, 5e-324),
+);
+
+describe('Samples', () => {
+  it('gives each quantile and the max as the sorted samples do, before and after the switch to sorting (property)', () => {
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 300 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }), (values, qs) => {
+        const s = new Samples();
+        for (const x of values) s.add(x);
+        for (const q of [...qs, 0, 1, 0.5]) expect(Object.is(s.quantile(q), sortedQuantile(values, q)) || s.quantile(q) === sortedQuantile(values, q)).toBe(true);
+        expect(s.max()).toBe(Math.max(...values));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('selects in large samples full of ties (zero waits) and keeps NaN last', () => {
+    const s = new Samples();
+    const values: number[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const x = i % 3 === 0 ? 0 : ((i * 7919) % 1000) / 7;
+      values.push(x);
+      s.add(x);
+    }
+    for (const q of [0.5, 0.95, 0.99, 0.3]) expect(s.quantile(q)).toBe(sortedQuantile(values, q));
+    const n = new Samples();
+    for (const x of [3, 1, Number.NaN, 2]) n.add(x);
+    expect(n.max()).toBeNaN();
+    expect(n.quantile(0)).toBe(1);
+    expect(n.quantile(1)).toBeNaN();
+  });
+});
