@@ -98,14 +98,17 @@ export function finishImport(
   // A repeated id is still a recorded job (a resubmission, or a name reused): it is kept, renamed
   // deterministically to '<id>~2', '<id>~3', ... in file order (passing over names the trace
   // already uses), and counted in `renamedByReason`, so that no job is dropped for its name.
-  const ids = new Set(jobs.map((j) => j.id));
+  // The set of the file's ids is made at the first repeat (none before it was renamed): most
+  // traces have none, and a million ids cost a second set.
+  let ids: Set<string> | undefined;
   const seen = new Set<string>();
   const renames = new Map<string, number>();
   let renamed = 0;
   let kept: TraceJob[] = [];
   for (const job of jobs) {
     if (seen.has(job.id)) {
-      job.id = freeName(job.id, renames, (n) => ids.has(n) || seen.has(n));
+      const fileIds = (ids ??= new Set(jobs.map((j) => j.id)));
+      job.id = freeName(job.id, renames, (n) => fileIds.has(n) || seen.has(n));
       renamed++;
     }
     seen.add(job.id);
