@@ -72,11 +72,18 @@ export function runEngineBench(customers = 1_000_000): BenchRow[] {
   const expected = erlangCWait(servers, rho * servers, 1);
   const rows: BenchRow[] = [];
   engineMmc(50_000); // warm-up: let the JIT settle before timing
+  const cpuS = (from: NodeJS.CpuUsage): number => {
+    const u = process.cpuUsage(from);
+    return (u.user + u.system) / 1e6;
+  };
+  let c0 = process.cpuUsage();
   const bare = engineMmc(customers, servers, rho);
+  const bareCpuS = cpuS(c0);
   rows.push({
     case: 'engine M/M/c (bare engine + FIFO)',
     scale: customers,
     wall_s: bare.wallS,
+    cpu_s: bareCpuS,
     events: bare.events,
     events_per_s: bare.events / bare.wallS,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
@@ -84,16 +91,19 @@ export function runEngineBench(customers = 1_000_000): BenchRow[] {
   });
   const resolved = loadScenario(mmcScenarioText(customers, servers, rho), 'mmc.yaml');
   const t0 = performance.now();
+  c0 = process.cpuUsage();
   const r = simulate(resolved);
   const wallS = (performance.now() - t0) / 1000;
+  const stackCpuS = cpuS(c0);
   rows.push({
     case: 'poolsim M/M/c scenario (full stack)',
     scale: customers,
     wall_s: wallS,
+    cpu_s: stackCpuS,
     events: r.events,
     events_per_s: r.events / wallS,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
-    result: `Wq=${r.summary.queueing_delay_mean_s.toFixed(6)} vs Erlang-C ${expected.toFixed(6)}`,
+    result: `Wq=${r.summary.queueing_delay_mean_s.toFixed(6)} vs Erlang-C ${expected.toFixed(6)}; events/s per CPU second ${(r.events / stackCpuS / (bare.events / bareCpuS)).toFixed(3)} of the bare engine's`,
   });
   return rows;
 }

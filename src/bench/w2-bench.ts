@@ -171,6 +171,11 @@ placement: first-fit
 }
 
 const rssMiB = (): number => process.resourceUsage().maxRSS / 1024;
+/** CPU seconds (user + system, all threads) since `from`: on a shared machine wall time says little. */
+const cpuS = (from?: NodeJS.CpuUsage): number => {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+};
 const here = (): string => fileURLToPath(import.meta.url);
 
 function child(args: string[]): BenchRow {
@@ -196,10 +201,11 @@ export function runW2Bench(jobs = 1_000_000): BenchRow[] {
         case: 'W2 poolsim / plain loop',
         scale: jobs,
         wall_s: Number(pool.wall_s) / Number(plain.wall_s),
+        cpu_s: Number(pool.cpu_s) / Number(plain.cpu_s),
         events: 0,
         events_per_s: 0,
         peak_rss_mb: Number(pool.peak_rss_mb) / Number(plain.peak_rss_mb),
-        result: `${same ? 'same makespan' : 'MAKESPANS DIFFER'}${jobs === 1_000_000 ? ` (peers: makespan ${W2_PEER_MAKESPAN_S.toFixed(6)})` : ''}; ratios of wall time and peak memory`,
+        result: `${same ? 'same makespan' : 'MAKESPANS DIFFER'}${jobs === 1_000_000 ? ` (peers: makespan ${W2_PEER_MAKESPAN_S.toFixed(6)})` : ''}; ratios of wall time, CPU time and peak memory`,
       },
     ];
   } finally {
@@ -213,9 +219,10 @@ async function main(): Promise<void> {
     const jobs = Number(a);
     const { size, dur } = generateW2(jobs);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const r = plainW2(size, dur);
     const wallS = (performance.now() - t0) / 1000;
-    const row: BenchRow = { case: 'W2 plain Node loop (trace in memory)', scale: jobs, wall_s: wallS, events: r.events, events_per_s: r.events / wallS, peak_rss_mb: rssMiB(), result: `makespan ${r.makespanS.toFixed(6)}` };
+    const row: BenchRow = { case: 'W2 plain Node loop (trace in memory)', scale: jobs, wall_s: wallS, cpu_s: cpuS(c0), events: r.events, events_per_s: r.events / wallS, peak_rss_mb: rssMiB(), result: `makespan ${r.makespanS.toFixed(6)}` };
     process.stdout.write(`${JSON.stringify(row)}\n`);
   } else if (kind === 'poolsim') {
     // `poolsim run` in this process, so that its peak memory is measured here: load the CSV,
@@ -225,6 +232,7 @@ async function main(): Promise<void> {
     const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
     process.argv = [process.argv[0]!, cli, 'run', scenario, '--out', out, '--quiet'];
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     process.on('exit', (code) => {
       if (code !== 0) return;
       const wallS = (performance.now() - t0) / 1000;
@@ -237,6 +245,7 @@ async function main(): Promise<void> {
         case: 'W2 poolsim run (load CSV, simulate, write jobs.csv)',
         scale: jobs,
         wall_s: wallS,
+        cpu_s: cpuS(c0),
         events: 2 * value('jobs_completed'),
         events_per_s: (2 * value('jobs_completed')) / wallS,
         peak_rss_mb: rssMiB(),
