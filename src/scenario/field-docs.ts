@@ -334,7 +334,7 @@ const SERVICE: Docs = {
   'slo.ttft': 'Time to first token.',
   'slo.tpot': 'Time per output token after the first.',
   'slo.e2e': 'End-to-end latency.',
-  'slo.admission': "Reject on arrival, and count in requests_rejected, a request its replica could not serve within `ttft` or `tpot` even at best (the queue's prefills and its own, then a decode step with it in the batch); colocated replicas only. Default false.",
+  'slo.admission': "Reject on arrival, and count in requests_rejected, a request its replica could not serve within `ttft` or `tpot` even at best (the queue's prefills and its own, then a decode step with it in the batch; disaggregated: the chosen prefill replica's queue and the prompt for `ttft`, a decode step of the chosen decode replica for `tpot`). Default false.",
   regions: "One-way network latency from each client region to each data centre, e.g. { eu: { east: '5ms' } }.",
   streams: 'Request streams.',
   'streams[].name': 'Stream name.',

@@ -166,9 +166,6 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
     bad(at, 'a service needs `replicas` (colocated serving), or `prefill` and `decode` pools (disaggregated serving)');
     return undefined;
   }
-  if (disaggregated && s.slo?.admission) {
-    bad([...at, 'slo', 'admission'], 'admission control is modelled for colocated replicas only; a disaggregated service takes every request (drop `admission`, or serve with `replicas`)');
-  }
   if (!disaggregated && s.kv_streaming !== 'after-prefill') {
     bad([...at, 'kv_streaming'], 'KV streaming is how a disaggregated service moves the KV cache from its prefill pool to its decode pool; colocated replicas move none (drop `kv_streaming`, or serve with `prefill` and `decode` pools)');
   }

@@ -182,20 +182,37 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       return;
     }
     const p = this.prefillReplicas[this.pick(this.prefillBalancer, this.prefillCtx, req, 'prefill')]!;
+    const d = req.outputTokens > 1 ? this.decodeReplicas[this.pick(this.decodeBalancer, this.decodeCtx, req, 'decode')]! : undefined;
+    const latency = req.latencyS[p.datacentre]!;
+    if (this.cannotMeetSlo(req, p, d, latency)) {
+      this.rejected++;
+      return;
+    }
     req.prefillDc = p.datacentre;
     p.expectPrefix(req);
     p.promptTokensWaiting += req.promptTokens;
-    if (req.outputTokens > 1) {
-      const d = this.decodeReplicas[this.pick(this.decodeBalancer, this.decodeCtx, req, 'decode')]!;
+    if (d !== undefined) {
       req.decodeReplica = d;
       d.inTransit++; // promised: balancers see it as queued until its KV arrives
     }
     this.outstanding++;
-    const latency = req.latencyS[p.datacentre]!;
     if (latency > 0) {
       p.inTransit++;
       this.engine.after(latency, this.reach, { req, p });
     } else p.enqueue(req);
+  }
+
+  /**
+   * With `slo.admission`: whether the chosen pair could not meet the TTFT or TPOT objective for `req`
+   * even at best. The prefill replica makes the first token (its queue ahead and the prompt, plus the
+   * way there and back); every later token comes from the decode replica, at best one decode step of
+   * its batch with `req` added (the KV transfer only adds to that).
+   */
+  private cannotMeetSlo(req: InferenceRequest, p: PrefillReplica, d: Replica | undefined, latencyS: number): boolean {
+    const slo = this.svc.spec.slo;
+    if (!slo?.admission) return false;
+    if (slo.ttft !== undefined && 2 * latencyS + p.earliestFirstTokenS(req) > slo.ttft) return true;
+    return slo.tpot !== undefined && d !== undefined && d.bestTimePerTokenS(req) > slo.tpot;
   }
 
   private readonly reach = ({ req, p }: { req: InferenceRequest; p: PrefillReplica }): void => {

@@ -49,6 +49,8 @@ export class PrefillReplica implements ReplicaView {
   private qHead = 0;
   private group: InferenceRequest[] = [];
   private busy = false;
+  /** When the iteration in progress ends (while busy). */
+  private iterationEndS = 0;
   /** Routed here, still on the network. */
   inTransit = 0;
   /** Prompt tokens of KV held: the iteration's and those whose transfer has not arrived yet (shared prefixes apart). */
@@ -109,6 +111,26 @@ export class PrefillReplica implements ReplicaView {
     if (req.prefixId >= 0) this.prefixCache.expect(req.prefixId);
   }
 
+  /**
+   * The earliest `req`'s first token could come, from now, if it were queued here: the iteration in
+   * progress ends, then every prompt ahead and its own are prefilled one after another (in chunks of
+   * the token budget when chunked, each as if without context): a lower bound, for admission control.
+   */
+  earliestFirstTokenS(req: InferenceRequest): number {
+    const now = this.host.engine.now;
+    let s = this.busy ? Math.max(0, this.iterationEndS - now) : 0;
+    if (Number.isFinite(this.tokenBudget)) {
+      let tokens = req.promptTokens - this.cachedFor(req);
+      for (const r of this.group) tokens += r.promptTokens - r.cachedTokens - r.prefilledTokens - r.chunkTokens;
+      for (let i = this.qHead; i < this.queue.length; i++) tokens += this.queue[i]!.promptTokens - this.cachedFor(this.queue[i]!);
+      const cap = Math.max(1, this.tokenBudget);
+      const full = Math.floor((tokens - 1) / cap);
+      return s + full * mixedStepS(this.timing, cap, 0) + mixedStepS(this.timing, tokens - full * cap, 0);
+    }
+    for (let i = this.qHead; i < this.queue.length; i++) s += prefillS(this.timing, this.queue[i]!.promptTokens - this.cachedFor(this.queue[i]!));
+    return s + prefillS(this.timing, req.promptTokens - this.cachedFor(req));
+  }
+
   enqueue(req: InferenceRequest): void {
     const now = this.host.engine.now;
     req.atReplicaS = now;
@@ -146,6 +168,7 @@ export class PrefillReplica implements ReplicaView {
     if (group.length === 0) return;
     this.busy = true;
     const endS = now + prefillS(this.timing, tokens);
+    this.iterationEndS = endS;
     this.host.engine.at(endS, this.onPrefillDone);
     const starts = this.host.lastIterationStarts;
     if (starts !== undefined) for (const r of group) starts(r, this, endS);
@@ -222,6 +245,7 @@ export class PrefillReplica implements ReplicaView {
     if (group.length === 0) return;
     this.busy = true;
     const endS = now + mixedStepS(this.timing, tokens, context);
+    this.iterationEndS = endS;
     this.host.engine.at(endS, this.onChunkDone);
     const starts = this.host.lastIterationStarts;
     if (starts !== undefined) for (const r of group) if (r.cachedTokens + r.prefilledTokens + r.chunkTokens >= r.promptTokens) starts(r, this, endS);
