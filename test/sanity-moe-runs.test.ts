@@ -5,7 +5,7 @@
 // percent, so a change that moves one must update the page with it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { explainJob } from '../src/model/explain.js';
+import { explainJob, explanationTable } from '../src/model/explain.js';
 import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
 import { layoutEnvOf, nominalPaths } from '../src/model/layout-search.js';
 import { stepTime } from '../src/model/step-time.js';
@@ -130,6 +130,9 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
       return { name: r.name, error: e.step.step_s / publishedStepS(r) - 1, tokens: (r.batch * r.seq) / (r.gpus * e.step.step_s), e };
     });
     expect(rows.map((r) => pct(r.error))).toEqual([2, -60.7, -33.6]);
+    expect(explanationTable(rows[0]!.e)).toContain('128 heads (latent attention: kv rank 512, q rank 1536, 192/128 per head)');
+    expect(explanationTable(rows[0]!.e)).toContain('(ep 64, per-node dispatch)');
+    expect(explanationTable(rows[1]!.e)).toContain('32 heads of 128');
     for (const r of rows) expect(doc).toContain(`| ${r.name} | ${MEGATRON.find((m) => m.name === r.name)!.published.toLocaleString('en-US')} | ${Math.round(r.tokens).toLocaleString('en-US')} | ${pct(r.error) > 0 ? '+' : ''}${pct(r.error).toFixed(1)}% |`);
   });
 
