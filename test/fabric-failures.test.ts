@@ -268,8 +268,9 @@ describe("docs/network.md's spine failure on a 2:1 fat tree", () => {
   it('one core switch is a single point of failure; a plane of four is not', () => {
     const single = variant('', '');
     const down = variant('', core('core:dc:0'));
-    expect(down.failed).toBe(2);
-    expect(single.ecr - down.ecr).toBeGreaterThan(0.04);
+    // No ring crosses pods at 2 h (pod-aware placement); gangs placed across pods meanwhile wait.
+    expect(down.failed).toBe(0);
+    expect(single.ecr - down.ecr).toBeGreaterThan(0.005);
     const hashed = variant(', ecmp: { mode: hash, paths: 4 }', '');
     const plane = variant(', ecmp: { mode: hash, paths: 4 }', core('core:dc:1'));
     expect(plane.failed).toBe(0);
