@@ -276,8 +276,9 @@ describe('merge and sizes', () => {
     expect(rows.stderr).toMatch(/runs 0 \(.*s1\/runs\.csv\) and 1 \(.*s2b\/runs\.csv\) are of the same point but of different versions of the scenario/);
   });
 
+  // "At once": each command runs in 512 MB (bounded), where listing the points or seeds first would
+  // run out of memory; no wall-clock bound (three CLI starts took over 20 s at load 12).
   it('a sweep of 100M points and 1e9 seeds are refused at once, saying the count and the limit', () => {
-    const t0 = Date.now();
     const r = bounded('sweep', BACKFILL, '--set', 'seed=1..2:lin:100000000', '--out', join(work, 'huge'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('100,000,000 points, more than the limit of 100,000 runs in one experiment (--max-runs raises it)');
@@ -287,7 +288,6 @@ describe('merge and sizes', () => {
     const product = bounded('sweep', BACKFILL, '--set', 'seed=1..1000:lin:1000', '--set', 'datacentres[0].node_groups[0].count=1..1000:lin:1000', '--out', join(work, 'huge'));
     expect(product.code).toBe(2);
     expect(product.stderr).toContain('1,000,000 runs, more than the limit of 100,000');
-    expect(Date.now() - t0).toBeLessThan(20_000);
     expect(existsSync(join(work, 'huge'))).toBe(false);
   });
 });
