@@ -235,11 +235,10 @@ describe('merge and sizes', () => {
 
   it('a run number of 1e9 is refused at once, not allocated', () => {
     const big = file('big.csv', `${readFileSync(repoPath(BASELINE), 'utf8')}1000000000${readFileSync(repoPath(BASELINE), 'utf8').split('\n')[1]!.slice(1)}\n`);
-    const t0 = Date.now();
+    // Allocating a billion rows would not fit bounded's 512 MB: refused at once, or it fails here.
     const r = bounded('merge', join(work, 'y.csv'), big);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('run 1000000000 is beyond the largest experiment poolsim plans (100,000 runs; --max-runs raises it)');
-    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
   it('shards of different scenario versions are refused; merged shards carry a manifest that report accepts', () => {
@@ -299,12 +298,11 @@ describe('plug-ins load under the watchdog in experiments', () => {
       ['sweep', BACKFILL, '--set', 'seed=1,2', '--policies', `fifo,${PLUGINS}/loops-on-load.mjs`],
       ['check', BACKFILL, '--policy', `${PLUGINS}/loops-on-load.mjs`],
     ]) {
-      const t0 = Date.now();
+      // A hang would be killed by bounded's 60 s limit and exit -1, not 1.
       const r = bounded(...args, '--policy-timeout', '1', ...(args[0] === 'check' ? [] : ['--out', join(work, 'loops')]));
       noStack(r);
       expect(r.code, args[0]).toBe(1);
       expect(r.stderr).toContain(`policy module '${PLUGINS}/loops-on-load.mjs' did not finish loading within 1 s`);
-      expect(Date.now() - t0).toBeLessThan(20_000);
     }
     expect(existsSync(join(work, 'loops'))).toBe(false);
   });
