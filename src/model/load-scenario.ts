@@ -458,6 +458,17 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       );
     }
   };
+  // Multi-head latent attention sets its heads' widths and its keys and values itself: a `head_dim`
+  // or `kv_heads` beside it would be ignored.
+  const headDimWithMla = (j: { model?: { head_dim?: number | undefined; kv_heads?: number | undefined; mla?: unknown } | undefined }, at: readonly PathKey[]): void => {
+    if (j.model?.mla === undefined) return;
+    if (j.model.head_dim !== undefined) {
+      fail([...at, 'model', 'head_dim'], '`mla` gives the widths of its heads (qk_nope_head_dim + qk_rope_head_dim for queries and keys, v_head_dim for values), so `head_dim` would be ignored: drop one of them');
+    }
+    if (j.model.kv_heads !== undefined) {
+      fail([...at, 'model', 'kv_heads'], '`mla` makes every head\'s keys and values from one compressed latent (kv_lora_rank), so `kv_heads` (grouped-query attention) would be ignored: drop one of them');
+    }
+  };
   // --- end of the training layout and memory helpers ---
 
   // Names of workloads and jobs. A generator's jobs are named '<generator>-<n>' and its name keys its
@@ -528,6 +539,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         }
         if (j.layout && j.params === undefined) fail([...at, 'layout'], 'a layout needs the model: give `params` (its size) too');
         efficiencyWithFp8(j, at);
+        headDimWithMla(j, at);
         // --- the model's layout and memory on the job's kinds (model/training-fit.ts) ---
         let fittingKinds: readonly number[] | undefined = allowedKinds;
         if (j.params !== undefined) {
@@ -709,6 +721,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         }
       }
       efficiencyWithFp8(g, at);
+      headDimWithMla(g, at);
       checkGenerator(g, allowed as number[] | undefined, fitPool, reportAt(at)); // model/training-fit.ts
       generators.push({ name: g.name ?? `workloads[${wi}]`, spec: g, allowedKinds: allowed as number[] | undefined, referenceKind, ...(queue !== undefined ? { queue } : {}), ...(speed ? { kindRate: speed.kindRate } : {}) });
     }

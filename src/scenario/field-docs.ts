@@ -83,7 +83,7 @@ const MODEL: Docs = {
   gradient_bytes: 'Bytes per gradient element in the data-parallel reduction (4 = fp32), in (0, 16].',
   precision: "GEMM precision of the transformer layers: 'bf16' (the default) or 'fp8' (Transformer Engine: layer GEMMs in FP8 at the kind's FP8 peak, an FP8 weight copy kept; attention, output layer and communication in bf16). Refused on kinds without FP8 tensor cores, and beside a job's `efficiency` (one fraction of the BF16 peak for every kernel).",
   moe: "Mixture-of-experts FFNs (Mixtral, DeepSeek-V3): `params` is then the total parameter count, and useful work counts the parameters a token passes through (6 x active parameters x tokens).",
-  mla: "Multi-head latent attention (DeepSeek-V2, V3) in place of multi-head attention: queries through a low-rank bottleneck, keys and values from one compressed latent, each up-projected to `heads` heads; the fields are named as the model's published configuration names them. With it `head_dim` and `kv_heads` are not used.",
+  mla: "Multi-head latent attention (DeepSeek-V2, V3) in place of multi-head attention: queries through a low-rank bottleneck, keys and values from one compressed latent, each up-projected to `heads` heads; the fields are named as the model's published configuration names them. `head_dim` and `kv_heads` beside it are refused (it sets both).",
   'mla.q_lora_rank': "Rank of the queries' low-rank bottleneck (DeepSeek-V3: 1536); absent: queries projected straight from the hidden state (DeepSeek-V2-Lite).",
   'mla.kv_lora_rank': 'Rank of the compressed key-value latent (DeepSeek-V3: 512).',
   'mla.qk_nope_head_dim': 'Per-head query/key width without positional encoding (DeepSeek-V3: 128).',
