@@ -13,6 +13,7 @@ import { trainingFlop, type JobTemplate, type ShapeOverrides } from './job.js';
 import { usefulParamsOf } from './moe.js';
 import type { InterDcLink } from './network/topology.js';
 import { fabricKind, type TopologySpec } from './network/fabrics/registry.js';
+import { graphSchema } from './network/fabrics/graph.js';
 import { checkFabricFailures } from './network/fabric-failure-names.js';
 import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
@@ -121,9 +122,84 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError([{ file, line: 1, column: 1, path: '', message: 'expected a mapping with name, datacentres and workloads' }]);
   }
+  const graphFiles = readGraphFiles(data, src, options);
   const parsed = scenarioSchema.safeParse(data);
   if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, src, scenarioSchema, data));
-  return resolveScenario(parsed.data, src, options);
+  return resolveScenario(parsed.data, src, options, graphFiles);
+}
+
+/**
+ * `topology: { kind: graph, path: FILE }`: the graph's switches, attach, links and border read
+ * from a YAML (or JSON) file relative to the scenario, validated by the inline form's own schema
+ * (graphSchema) with every issue located in that file, then put in place of the block so the rest
+ * of loading sees the inline form. Returns, per data centre index, the file's SourceMap (to locate
+ * the later checks that need the node count in the file too). Throws InputError on any problem.
+ */
+function readGraphFiles(data: object, src: SourceMap, io: LoadOptions): Map<number, SourceMap> {
+  const out = new Map<number, SourceMap>();
+  const dcs = (data as { datacentres?: unknown }).datacentres;
+  if (!Array.isArray(dcs)) return out;
+  const issues: InputIssue[] = [];
+  dcs.forEach((dc: unknown, di) => {
+    const topology = dc && typeof dc === 'object' ? (dc as { topology?: unknown }).topology : undefined;
+    if (!topology || typeof topology !== 'object' || Array.isArray(topology)) return;
+    const block = topology as Record<string, unknown>;
+    if (block.kind !== 'graph' || !('path' in block)) return;
+    const at: PathKey[] = ['datacentres', di, 'topology'];
+    const inline = Object.keys(block).filter((k) => k !== 'kind' && k !== 'path');
+    if (inline.length > 0) {
+      issues.push(src.issue(at, `give the graph either inline (switches, attach, links, border) or in a file (path), not both: remove ${inline.join(', ')} or path`, inline[0]));
+      return;
+    }
+    const path = block.path;
+    if (typeof path !== 'string' || path.length === 0) {
+      issues.push(src.issue([...at, 'path'], 'expected the path of a YAML or JSON file describing the graph (switches, attach, links, border), relative to the scenario file'));
+      return;
+    }
+    if (!io.readFile) {
+      issues.push(src.issue([...at, 'path'], 'this scenario reads a graph file, but it was loaded from text without file access'));
+      return;
+    }
+    const full = io.baseDir && !isAbsolute(path) ? join(io.baseDir, path) : path;
+    let text: string;
+    try {
+      text = io.readFile(full);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = e instanceof InputFileError ? `: ${e.reason}` : code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : '';
+      issues.push(src.issue([...at, 'path'], `cannot read '${full}'${why}`));
+      return;
+    }
+    if (Buffer.byteLength(text, 'utf8') > MAX_SCENARIO_BYTES) {
+      issues.push(src.issue([...at, 'path'], `'${full}' is larger than ${MAX_SCENARIO_BYTES / 2 ** 20} MiB, the most a graph file may hold`));
+      return;
+    }
+    let parsed: ReturnType<typeof parseYaml>;
+    try {
+      parsed = parseYaml(text, path);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      issues.push(...e.issues);
+      return;
+    }
+    const fileSrc = new SourceMap(path, parsed.doc, parsed.lines);
+    const fileData = parsed.data;
+    if (!fileData || typeof fileData !== 'object' || Array.isArray(fileData)) {
+      issues.push({ file: path, line: 1, column: 1, path: '', message: 'expected a mapping with switches, attach, links and (optionally) border' });
+      return;
+    }
+    // The file may say `kind: graph` or leave it out; anything else is refused by the schema's literal.
+    const graph = 'kind' in fileData ? fileData : { kind: 'graph', ...fileData };
+    const checked = graphSchema.safeParse(graph);
+    if (!checked.success) {
+      issues.push(...zodIssues(checked.error.issues, fileSrc, graphSchema, graph));
+      return;
+    }
+    (dc as { topology: unknown }).topology = graph;
+    out.set(di, fileSrc);
+  });
+  if (issues.length > 0) throw new InputError(issues);
+  return out;
 }
 
 /**
@@ -195,7 +271,7 @@ function deeperThan(root: unknown, limit: number): YamlNode | undefined {
 }
 
 /** Checks that need the catalogue, and the resolution of names to indices. */
-export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOptions = {}): ResolvedScenario {
+export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOptions = {}, graphFiles: ReadonlyMap<number, SourceMap> = new Map()): ResolvedScenario {
   const issues: InputIssue[] = [];
   const fail = (path: readonly PathKey[], message: string): void => void issues.push(src.issue(path, message));
   const warnings: InputIssue[] = [];
@@ -384,7 +460,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   for (const dc of datacentres) {
     const nodes = groups.reduce((sum, g) => sum + (g.datacentre === dc.index ? g.nodeCount : 0), 0);
     const problem = fabricKind(dc.topology).check?.(dc.topology, nodes);
-    if (problem) fail([...dc.topologyAt, problem.field], problem.message);
+    if (!problem) continue;
+    // A graph read from a file is wrong in that file: locate the problem there.
+    const fileSrc = graphFiles.get(dc.index);
+    if (fileSrc) issues.push(fileSrc.issue([problem.field], problem.message));
+    else fail([...dc.topologyAt, problem.field], problem.message);
   }
   const fabricUnits = issues.length === 0 ? checkFabricFailures(scenario, datacentres, groups, fail) : { switches: 0, links: 0 };
   const dcRef = (name: string, path: readonly PathKey[]): number | undefined => {
