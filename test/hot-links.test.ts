@@ -1,14 +1,16 @@
 // The busiest links and who used them (hot_links.csv, `--links`): the same bytes and utilisation as
 // links.csv, NIC links aside, in order; every byte of a link counted for exactly one user (jobs by
 // name, a service's KV caches under the service); asking for it changes no other output byte.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../src/experiment/experiment.js';
 import { HOT_LINK_COLUMNS, HOT_LINKS } from '../src/experiment/hot-links.js';
 import { Simulation } from '../src/sim/simulation.js';
 import type { LinkRow } from '../src/sim/signals.js';
 import type { HotLink } from '../src/sim/network-progress.js';
-import { repoPath, runToCsv, scenarioFromText } from './helpers.js';
+import { poolsim, repoPath, runToCsv, scenarioFromText } from './helpers.js';
 
 function hot(name: string, horizon?: string): { hot: HotLink[]; links: LinkRow[] } {
   let text = readFileSync(repoPath(`scenarios/${name}.yaml`), 'utf8');
@@ -62,5 +64,20 @@ describe('hot links', () => {
     runToCsv(scenarioFromText(text), { linkSink: (l) => links.push(l) });
     const first = withLinks.hotLinks!.rows[0]!;
     expect(Number(first[5]) / links.find((l) => l.link === first[2])!.bytes_carried).toBeCloseTo(1, 9);
+  });
+
+  it('--links on a scenario without switch traffic (network: ideal) says hot_links.csv has only its header', () => {
+    const out = mkdtempSync(join(tmpdir(), 'poolsim-hot-'));
+    try {
+      const r = poolsim('compare', 'scenarios/gavel-hetero.yaml', '--links', '--seeds', '1', '--policies', 'fifo', '--out', join(out, 'x'), '--quiet');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('warning: --links: no run sent bytes over a switch or inter-DC link');
+      expect(readFileSync(join(out, 'x', 'hot_links.csv'), 'utf8').trim()).toBe(HOT_LINK_COLUMNS.join(','));
+      const withTraffic = poolsim('compare', 'scenarios/two-dc-latency.yaml', '--links', '--seeds', '1', '--policies', 'fifo', '--out', join(out, 'y'), '--quiet');
+      expect(withTraffic.code).toBe(0);
+      expect(withTraffic.stderr).not.toContain('--links: no run');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

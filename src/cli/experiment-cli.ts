@@ -150,6 +150,9 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     if (argv.job !== undefined && result.outcomes.length > 0 && result.outcomes.every((o) => !o.job)) {
       process.stderr.write(`warning: no job named '${argv.job}' in any run; the job_* columns are empty\n`);
     }
+    if (result.hotLinks && result.hotLinks.rows.length === 0 && result.outcomes.length > 0) {
+      process.stderr.write('warning: --links: no run sent bytes over a switch or inter-DC link (network: ideal has none, nor do jobs within one node); hot_links.csv has only its header\n');
+    }
     folder.append('runs.csv', tableToCsv(result.runs));
     // A shard's summary would be over a slice of the seeds: only the merged runs are summarised.
     if (!shard) folder.append('summary.csv', tableToCsv(result.summary));
