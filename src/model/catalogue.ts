@@ -319,6 +319,42 @@ const a100 = (memory: '40GB' | '80GB'): CatalogueDeviceInput => ({
     'efficiency 0.62: Narayanan et al. (SC21) sustained 52% of peak end to end on 3,072 A100s including communication, so kernels run above that; MT-NLG reached 30.2% MFU overall (PaLM Table 3) with an older pipeline schedule.',
 });
 
+/** H100 SXM5; the H800 is the same board behind fewer NVLink links. */
+const h100: CatalogueDeviceInput = {
+  description: 'NVIDIA H100 SXM5 80GB',
+  vendor: 'NVIDIA',
+  class: 'gpu',
+  peak: '989TFLOPS',
+  peak_by_precision: {
+    fp8: '1979TFLOPS',
+    bf16: '989TFLOPS',
+    fp16: '989TFLOPS',
+    tf32: '494.5TFLOPS',
+    fp32: '67TFLOPS',
+    int8: '1979TFLOPS',
+  },
+  memory: '80GB',
+  memory_bandwidth: '3.35TB/s',
+  busy_power: '700W',
+  idle_power: '140W',
+  efficiency: 0.55,
+  // H100 SXM: 132 SMs; large bf16 GEMMs reach ~600-750 of 989 TFLOPS (the 700 W cap lowers clocks below boost; ML Engineering 'maximum achievable matmul FLOPS': ~700 bf16); fp8 ~1,200-1,400 of 1,979.
+  gemm_efficiency: 0.68,
+  // Large FP8 GEMMs (cuBLASLt, Transformer Engine) ~1,200-1,400 of 1,979 TFLOPS at the 700 W cap: 0.65.
+  gemm_efficiency_fp8: 0.65,
+  compute_units: 132,
+  // FlashAttention-2 reaches ~35% of H100 peak (FlashAttention-3 paper, Shah et al. 2024, abstract
+  // and figure 5: ~335 TFLOP/s causal forward at head dim 128); backward at the 0.8 of forward
+  // that FlashAttention-2 keeps on A100 (Dao 2023).
+  flash_attention: HOPPER_FLASH_ATTENTION_2,
+  interconnect: 'NVLink4',
+  devices_per_node: 8,
+  default_fabric: 'IB-NDR',
+  source:
+    `NVIDIA H100 datasheet (SXM): dense 989 TFLOPS bf16/fp16, 1,979 fp8 and int8, 494.5 tf32 (half the sparse figures), 67 fp32; 80 GB HBM3 at 3.35 TB/s; 700 W; NVLink4 900 GB/s bidirectional, halved; usual NIC 400G NDR IB (or RoCE-400G, hardware.md). ${GPU_IDLE} ` +
+    'efficiency 0.55 (the whole-kernel figure for jobs without a model size or with network: ideal): bottom-up, large bf16 GEMMs ~0.7 of peak at the 700 W cap x ~0.77 GEMM share of layer time. Jobs with a model use the operator-level model (gemm_efficiency; docs/calibration.md).',
+};
+
 const v100 = (memory: '16GB' | '32GB'): CatalogueDeviceInput => ({
   description: `NVIDIA Tesla V100 SXM2 ${memory}`,
   vendor: 'NVIDIA',
@@ -346,40 +382,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
   'V100-SXM2-32GB': v100('32GB'),
   'A100-80GB': a100('80GB'),
   'A100-40GB': a100('40GB'),
-  H100: {
-    description: 'NVIDIA H100 SXM5 80GB',
-    vendor: 'NVIDIA',
-    class: 'gpu',
-    peak: '989TFLOPS',
-    peak_by_precision: {
-      fp8: '1979TFLOPS',
-      bf16: '989TFLOPS',
-      fp16: '989TFLOPS',
-      tf32: '494.5TFLOPS',
-      fp32: '67TFLOPS',
-      int8: '1979TFLOPS',
-    },
-    memory: '80GB',
-    memory_bandwidth: '3.35TB/s',
-    busy_power: '700W',
-    idle_power: '140W',
-    efficiency: 0.55,
-    // H100 SXM: 132 SMs; large bf16 GEMMs reach ~600-750 of 989 TFLOPS (the 700 W cap lowers clocks below boost; ML Engineering 'maximum achievable matmul FLOPS': ~700 bf16); fp8 ~1,200-1,400 of 1,979.
-    gemm_efficiency: 0.68,
-    // Large FP8 GEMMs (cuBLASLt, Transformer Engine) ~1,200-1,400 of 1,979 TFLOPS at the 700 W cap: 0.65.
-    gemm_efficiency_fp8: 0.65,
-    compute_units: 132,
-    // FlashAttention-2 reaches ~35% of H100 peak (FlashAttention-3 paper, Shah et al. 2024, abstract
-    // and figure 5: ~335 TFLOP/s causal forward at head dim 128); backward at the 0.8 of forward
-    // that FlashAttention-2 keeps on A100 (Dao 2023).
-    flash_attention: HOPPER_FLASH_ATTENTION_2,
-    interconnect: 'NVLink4',
-    devices_per_node: 8,
-    default_fabric: 'IB-NDR',
-    source:
-      `NVIDIA H100 datasheet (SXM): dense 989 TFLOPS bf16/fp16, 1,979 fp8 and int8, 494.5 tf32 (half the sparse figures), 67 fp32; 80 GB HBM3 at 3.35 TB/s; 700 W; NVLink4 900 GB/s bidirectional, halved; usual NIC 400G NDR IB (or RoCE-400G, hardware.md). ${GPU_IDLE} ` +
-      'efficiency 0.55 (the whole-kernel figure for jobs without a model size or with network: ideal): bottom-up, large bf16 GEMMs ~0.7 of peak at the 700 W cap x ~0.77 GEMM share of layer time. Jobs with a model use the operator-level model (gemm_efficiency; docs/calibration.md).',
-  },
+  H100: h100,
   H200: {
     description: 'NVIDIA H200 SXM 141GB',
     vendor: 'NVIDIA',
@@ -411,31 +414,10 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
       'efficiency 0.6: H100 estimate plus a little for 43% more memory bandwidth on the memory-bound kernels of a step (assumption).',
   },
   H800: {
+    // The H100 SXM5 die, memory, clocks and 700 W cap (so H100's GEMM and FlashAttention figures) behind 8 NVLink links.
+    ...h100,
     description: 'NVIDIA H800 SXM5 80GB',
-    vendor: 'NVIDIA',
-    class: 'gpu',
-    peak: '989TFLOPS',
-    peak_by_precision: {
-      fp8: '1979TFLOPS',
-      bf16: '989TFLOPS',
-      fp16: '989TFLOPS',
-      tf32: '494.5TFLOPS',
-      fp32: '67TFLOPS',
-      int8: '1979TFLOPS',
-    },
-    memory: '80GB',
-    memory_bandwidth: '3.35TB/s',
-    busy_power: '700W',
-    idle_power: '140W',
-    efficiency: 0.55,
-    // The H100 SXM5 die, clocks and 700 W cap: H100's GEMM and FlashAttention figures.
-    gemm_efficiency: 0.68,
-    gemm_efficiency_fp8: 0.65,
-    compute_units: 132,
-    flash_attention: HOPPER_FLASH_ATTENTION_2,
     interconnect: 'NVLink4-8link',
-    devices_per_node: 8,
-    default_fabric: 'IB-NDR',
     source:
       `NVIDIA H800 datasheet (SXM): compute and memory as H100 SXM (989 TFLOPS bf16/fp16 dense, 1,979 fp8 and int8, 494.5 tf32, 67 fp32; 80 GB HBM3 at 3.35 TB/s; 700 W), NVLink 400 GB/s bidirectional (8 links; H100: 900), halved. NIC: eight 400G InfiniBand CX7 per 8-GPU node in DeepSeek's H800 cluster (Zhao et al., "Insights into DeepSeek-V3", ISCA 2025, arXiv 2505.09343), so IB-NDR. ${GPU_IDLE} ` +
       'efficiency and the operator-level constants as H100 (the same die at the same power).',
