@@ -387,15 +387,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     description: 'NVIDIA H200 SXM 141GB',
     vendor: 'NVIDIA',
     class: 'gpu',
-    peak: '989TFLOPS',
-    peak_by_precision: {
-      fp8: '1979TFLOPS',
-      bf16: '989TFLOPS',
-      fp16: '989TFLOPS',
-      tf32: '494.5TFLOPS',
-      fp32: '67TFLOPS',
-      int8: '1979TFLOPS',
-    },
+    // The H100 die: the same dense peaks at every precision.
+    peak: h100.peak,
+    peak_by_precision: h100.peak_by_precision,
     memory: '141GB',
     memory_bandwidth: '4.8TB/s',
     busy_power: '700W',
