@@ -52,6 +52,34 @@ workloads:
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:33: workloads[0].jobs[0].duration: expected a non-negative value: a duration such as '800ns', '5us', '1.5ms', '30s', '2h' or '7d', got '-2h'"`);
   });
 
+  it('a field that takes a value or a mapping names the problem inside the mapping', () => {
+    // The duration distribution's shorthand (a bare duration) cannot take a mapping: the complaint
+    // is the lognormal's median, not the mapping's type.
+    const text = `name: neg-median${POOL}workloads:
+  - generator:
+      count: 3
+      arrival: { process: fixed, interval: 1h }
+      devices: 1
+      duration: { distribution: lognormal, median: -45min, sigma: 1.2 }
+      reference_device: H100
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:11:52: workloads[0].generator.duration.median: expected a non-negative value: a duration such as '800ns', '5us', '1.5ms', '30s', '2h' or '7d', got '-45min'"`);
+  });
+
+  it('a field that takes a number or a list names both when it gets neither', () => {
+    const text = `name: bad-price
+datacentres:
+  - name: east
+    electricity_price: .06e
+    node_groups:
+      - { count: 2, device: H100 }
+workloads:
+  - jobs:
+      - { devices: 1, duration: 1h, reference_device: H100 }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:4:24: datacentres[0].electricity_price: expected a number or a list, got '.06e'"`);
+  });
+
   it('an unknown device kind suggests the nearest one', () => {
     const text = `name: unknown-kind
 datacentres:

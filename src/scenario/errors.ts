@@ -128,13 +128,14 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
           out.push(src.issue(path, options ? `expected one of ${options}, got ${describe(got)}` : issue.message));
           break;
         }
-        // Branches whose only complaint is the value's type at the union itself did not fit at all.
-        const fitting = branches.filter((b) => !(b.length === 1 && b[0]!.code === 'invalid_type' && b[0]!.path.length === 0));
+        // A branch that complains about the value's type at the union itself did not fit at all:
+        // its other complaints (zod also checks a list's length on a string) are noise.
+        const fitting = branches.filter((b) => !wrongTypeAtRoot(b));
         if (fitting.length >= 1) {
           const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
           out.push(...zodIssues(best, src, schema, data, path));
         } else {
-          const expected = [...new Set(branches.map((b) => String((b[0] as unknown as Record<string, unknown>).expected)))].join(' or ');
+          const expected = [...new Set(branches.flatMap(expectedTypes))].map(article).join(' or ');
           out.push(src.issue(path, `expected ${expected}, got ${describe(valueAt(data, path))}`));
         }
         break;
@@ -168,6 +169,25 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
     }
   }
   return out;
+}
+
+/** Whether a union branch rejected the value for its type at the union itself (directly or in a nested union). */
+function wrongTypeAtRoot(branch: readonly z.core.$ZodIssue[]): boolean {
+  return branch.some((i) => {
+    if (i.path.length !== 0) return false;
+    if (i.code === 'invalid_type') return true;
+    const nested = i.code === 'invalid_union' ? ((i as unknown as { errors?: z.core.$ZodIssue[][] }).errors ?? []) : [];
+    return nested.length > 0 && nested.every(wrongTypeAtRoot);
+  });
+}
+
+/** The value types a union branch that did not fit expected, nested unions flattened. */
+function expectedTypes(branch: readonly z.core.$ZodIssue[]): string[] {
+  return branch.flatMap((i) => {
+    if (i.path.length !== 0) return [];
+    if (i.code === 'invalid_type') return [String(i.expected)];
+    return i.code === 'invalid_union' ? ((i as unknown as { errors?: z.core.$ZodIssue[][] }).errors ?? []).flatMap(expectedTypes) : [];
+  });
 }
 
 function article(t: string): string {
