@@ -2,7 +2,9 @@
 // `poolsim schema` prints carries the descriptions, and docs/scenario-reference.md is the one
 // generated from it: a new field without a description, a description of a field that is gone, or a
 // stale reference fails here (CI runs this).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { scenarioJsonSchema, scenarioReference } from '../src/scenario/json-schema.js';
 import { poolsim, repoPath } from './helpers.js';
@@ -27,6 +29,30 @@ describe('scenario reference', () => {
     expect(md).toMatch(/^\| `datacentres\[\]\.pue` \| number in \[1, 10\] \| `1` \| /m);
     // A field of one union branch (a distribution's mean) is not required of the others.
     expect(md).toMatch(/^\| `workloads\[\]\.generator\.devices\.mean` \| whole number > 0 \|  \| /m);
+  });
+
+  it('the JSON Schema editors read accepts every bundled scenario and the forms the loader rewrites, and refuses what the loader refuses', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const validate = ajv.compile(scenarioJsonSchema().schema);
+    const dir = repoPath('scenarios');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) {
+      const ok = validate(parseYaml(readFileSync(`${dir}/${f}`, 'utf8')));
+      expect(ok, `${f}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
+    }
+    const withTopology = (topology: unknown): unknown => ({
+      name: 'g',
+      datacentres: [{ name: 'east', topology, node_groups: [{ count: 2, device: 'H100' }] }],
+      workloads: [{ jobs: [{ devices: 1, duration: '1h', reference_device: 'H100' }] }],
+    });
+    // A graph read from its own file (load-scenario.ts puts the file's graph in its place).
+    expect(validate(withTopology({ kind: 'graph', path: 'fabrics/mine.yaml' })), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(withTopology({ kind: 'graph', switches: ['a'], attach: ['a', 'a'] }))).toBe(true);
+    // Neither inline nor file: the loader refuses both; so does the schema.
+    expect(validate(withTopology({ kind: 'graph', path: 'f.yaml', switches: ['a'] }))).toBe(false);
+    expect(validate(withTopology({ kind: 'graph' }))).toBe(false);
+    expect(validate(withTopology({ kind: 'leaf-spine', path: 'f.yaml' }))).toBe(false);
   });
 
   it('poolsim schema prints the described JSON Schema', () => {

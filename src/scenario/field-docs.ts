@@ -381,6 +381,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'datacentres[].nodes_per_leaf': 'Without `topology`: nodes attached to one leaf switch of the leaf-spine fabric (default 16).',
   'datacentres[].oversubscription': 'Without `topology`: leaf downlink : uplink capacity ratio of the leaf-spine fabric (1 = non-blocking, the default), in [1, 1000].',
   'datacentres[].topology': 'The switch fabric inside the site, by `kind`: leaf-spine (the default, with `nodes_per_leaf` and `oversubscription`), fat-tree (three tiers: leaves, pods, core), rail-optimized (one leaf per NIC rail in each rail group), torus (2D/3D neighbour links, no switches), dragonfly (groups of all-to-all routers, all-to-all groups) or graph (your own switches and links; or `{ kind: graph, path: FILE }` to read its switches, attach, links and border from a YAML or JSON file relative to the scenario file, checked by the same rules, never together with them inline). docs/network.md.',
+  'datacentres[].topology.path': 'graph: a YAML or JSON file holding the graph (switches, attach, links, border), relative to the scenario file, instead of writing them inline (never both).',
   'datacentres[].topology.kind': 'leaf-spine, fat-tree, rail-optimized, torus, dragonfly or graph.',
   'datacentres[].topology.nodes_per_leaf': 'Nodes attached to one leaf (ToR) switch; placement groups nodes by leaf.',
   'datacentres[].topology.oversubscription': 'leaf-spine, rail-optimized: leaf downlink : uplink capacity ratio (1 = non-blocking), in [1, 1000].',

@@ -2,6 +2,7 @@
 // field's description (field-docs.ts) put in; and the scenario reference (docs/scenario-reference.md)
 // generated from that JSON Schema, so the reference, the editor hints and the validator agree.
 import { z } from 'zod';
+import { graphFileSchema } from '../model/network/fabrics/graph.js';
 import { FIELD_DOCS } from './field-docs.js';
 import { scenarioSchema } from './schema.js';
 
@@ -57,6 +58,7 @@ export interface ScenarioJsonSchema {
 /** The input form of the schema (what a user writes: '5us', '400Gbps'), every field described. */
 export function scenarioJsonSchema(): ScenarioJsonSchema {
   const schema = { title: 'poolsim scenario', ...z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) } as JsonNode;
+  addLoaderForms(schema);
   const { fields } = fieldsOf(schema);
   const undescribed: string[] = [];
   for (const f of fields) {
@@ -66,6 +68,19 @@ export function scenarioJsonSchema(): ScenarioJsonSchema {
   }
   const known = new Set(fields.map((f) => f.path));
   return { schema, undescribed, unknownDocs: Object.keys(FIELD_DOCS).filter((k) => !known.has(k)) };
+}
+
+/**
+ * Forms the loader accepts and rewrites before parsing, so the parser's schema does not hold them:
+ * a graph topology read from a file (`{ kind: graph, path: FILE }`) beside the inline graph.
+ */
+function addLoaderForms(schema: JsonNode): void {
+  const topology = (((schema.properties as JsonNode).datacentres as JsonNode).items as JsonNode).properties as JsonNode;
+  const kinds = (topology.topology as JsonNode).oneOf as JsonNode[] | undefined;
+  const at = kinds?.findIndex((k) => ((k.properties as JsonNode | undefined)?.kind as JsonNode | undefined)?.const === 'graph') ?? -1;
+  if (!kinds || at < 0) throw new Error('scenario JSON Schema: no graph topology to add the file form to');
+  const { $schema: _, ...fileForm } = z.toJSONSchema(graphFileSchema, { io: 'input' }) as JsonNode;
+  kinds[at] = { anyOf: [kinds[at]!, fileForm] };
 }
 
 const QUANTITY: Record<string, string> = {

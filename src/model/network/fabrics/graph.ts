@@ -30,6 +30,17 @@ export const graphSchema = z.strictObject({
   border: z.string().min(1).optional(),
 });
 
+/**
+ * The graph read from its own file, `{ kind: graph, path: FILE }`: the loader (load-scenario.ts,
+ * readGraphFiles) puts the file's graph in its place before the scenario is parsed, so the parser
+ * never sees this form; it is here so the JSON Schema editors read accepts what the loader does.
+ */
+export const graphFileSchema = z.strictObject({
+  kind: z.literal('graph'),
+  /** A YAML or JSON file holding switches, attach, links and border, relative to the scenario file. */
+  path: z.string().min(1),
+});
+
 export type GraphSpec = z.output<typeof graphSchema>;
 
 /** Next hop from every switch towards every switch (-1: unreachable), by breadth-first search. */
