@@ -75,6 +75,21 @@ describe('scenario paths', () => {
     expect(() => applyAssignments(TINY, [{ path: 'datacentres.wset.fabric', value: 'x' }])).toThrow(/did you mean 'west'/);
     expect(() => applyAssignments(TINY, [{ path: 'links[3].latency', value: '1us' }])).toThrow(/index 3 does not exist/);
   });
+
+  it('refuses one field set twice, by the same path or by index and by name, and a field inside one set whole', () => {
+    // Without this the later assignment wins silently while runs.csv labels each run with both values.
+    expect(() => applyAssignments(TINY, [{ path: 'links[0].latency', value: '10us' }, { path: 'links[0].latency', value: '1ms' }])).toThrow(
+      'links[0].latency and links[0].latency both set links[0].latency: set each field once',
+    );
+    expect(() => applyAssignments(TINY, [{ path: 'datacentres[1].fabric', value: 'IB-NDR' }, { path: 'datacentres.west.fabric', value: 'RoCE-400G' }])).toThrow(
+      'datacentres[1].fabric and datacentres.west.fabric both set datacentres[1].fabric',
+    );
+    expect(() => applyAssignments(TINY, [{ path: 'links[0].latency', value: '10us' }, { path: 'links[0]', value: '{ between: [east, west], latency: 1ms, bandwidth: 1Gbps }' }])).toThrow(
+      'links[0].latency lies inside links[0] (links[0]), which is set as a whole: set one or the other',
+    );
+    // Different fields of one item, and the same field of different items, are fine.
+    expect(() => applyAssignments(TINY, [{ path: 'datacentres.west.fabric', value: 'RoCE-400G' }, { path: 'datacentres.east.fabric', value: 'RoCE-400G' }, { path: 'datacentres.east.pue', value: '1.3' }])).not.toThrow();
+  });
 });
 
 describe('statistics', () => {

@@ -37,11 +37,28 @@ export function applyAssignments(text: string, assignments: readonly Assignment[
   if (assignments.length === 0) return text;
   const doc = parseDocument(text);
   if (doc.errors.length > 0) return text; // loadScenario reports syntax errors, located
-  for (const a of assignments) setPath(doc, a.path, a.value);
+  const done: { path: string; at: readonly (string | number)[] }[] = [];
+  for (const a of assignments) {
+    const at = setPath(doc, a.path, a.value);
+    // Two assignments to one field (by index and by name, or twice), or one inside the other, would
+    // leave one of them without effect while runs.csv labels the run with both values.
+    for (const d of done) {
+      const [outer, inner] = d.at.length <= at.length ? [d, { path: a.path, at }] : [{ path: a.path, at }, d];
+      if (!outer.at.every((k, i) => inner.at[i] === k)) continue;
+      const field = formatResolved(outer.at);
+      throw new ScenarioPathError(
+        outer.at.length === inner.at.length
+          ? `${d.path} and ${a.path} both set ${field}: set each field once`
+          : `${inner.path} lies inside ${outer.path} (${field}), which is set as a whole: set one or the other`,
+      );
+    }
+    done.push({ path: a.path, at });
+  }
   return doc.toString({ lineWidth: 0 });
 }
 
-function setPath(doc: Document.Parsed, path: string, valueText: string): void {
+/** Sets the value at `path` and returns the path it resolved to (list items by index). */
+function setPath(doc: Document.Parsed, path: string, valueText: string): (string | number)[] {
   const segments = parsePath(path);
   const resolved: (string | number)[] = [];
   let node: unknown = doc.contents;
@@ -87,6 +104,7 @@ function setPath(doc: Document.Parsed, path: string, valueText: string): void {
     throw new ScenarioPathError(`${path}=${valueText}: not a YAML value: ${(e as Error).message.split('\n')[0]}`);
   }
   doc.setIn(resolved, doc.createNode(value));
+  return resolved;
 }
 
 function formatResolved(path: readonly (string | number)[]): string {
