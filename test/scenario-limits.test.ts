@@ -151,6 +151,18 @@ services:
     expect(r.traceReports[0]!.renamedByReason).toEqual({ 'duplicate id': 1, 'id used by another workload': 1 });
     expect(r.traceReports[0]!.jobs).toBe(4);
   });
+
+  it('a trace renames ids that a generator or an earlier trace makes, and then its own ids that a rename took', () => {
+    // No listed job precedes the traces: the loader checks a trace's ids against its own only after
+    // it renamed one of them (they are distinct on import), and against earlier traces' always.
+    writeFileSync(join(work, 'a.csv'), 'id,submit,duration,gpus\ngen-1,0,3600,1\ngen-1~2,10,3600,1\nz,20,3600,1\n');
+    writeFileSync(join(work, 'b.csv'), 'id,submit,duration,gpus\nz,0,3600,1\nq,5,3600,1\n');
+    const trace = (n: string, f: string): string => `  - trace: { name: ${n}, format: csv, path: ${f}, reference_device: H100, mapping: { submit: submit, duration: duration, devices: gpus, id: id } }\n`;
+    const text = `name: tr\n${POOL}workloads:\n  - generator: { name: gen, count: 3, arrival: { process: fixed, interval: 1h }, devices: 1, duration: 1h, reference_device: H100 }\n${trace('a', 'a.csv')}${trace('b', 'b.csv')}`;
+    const r = loadScenario(text, join(work, 'tr.yaml'), { readFile: (p) => readFileSync(p, 'utf8'), baseDir: work });
+    expect(r.jobs.map((j) => j.name)).toEqual(['gen-1~2', 'gen-1~2~2', 'z', 'z~2', 'q']);
+    expect(r.traceReports.map((t) => t.renamedByReason)).toEqual([{ 'id used by another workload': 2 }, { 'id used by another workload': 1 }]);
+  });
 });
 
 describe('sites a flow network cannot join', () => {

@@ -574,6 +574,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   });
   /** The generator whose job names include `name` ('<generator>-<n>'), if any. */
   const generatedBy = (name: string): string | undefined => {
+    if (generatorNames.size === 0) return undefined;
     const m = /^(.*)-(\d+)$/.exec(name);
     if (!m || !generatorNames.has(m[1]!) || String(Number(m[2])) !== m[2]) return undefined;
     const made = generatorNames.get(m[1]!);
@@ -587,9 +588,13 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       if (g !== undefined) fail(['workloads', wi, 'jobs', ji, ...(j.name !== undefined ? ['name'] : [])], `job name '${name}' is also the name generator '${g}' gives one of its jobs (${g}-0, ${g}-1, ...): rename the job or the generator`);
     });
   });
-  /** Names trace jobs must not take: explicit names, generated names, and earlier trace jobs'. */
-  const traceJobNames = new Set<string>();
-  const nameTaken = (n: string): boolean => jobNameBook.has(n) || traceJobNames.has(n) || generatedBy(n) !== undefined;
+  /**
+   * Names trace jobs must not take: explicit names, generated names, and earlier trace jobs'. The
+   * set of the jobs' names so far is made at the first question only it can answer (see the trace
+   * loop): a trace's own ids are distinct, and a million of them would cost a set of their own.
+   */
+  let jobNamesSoFar: Set<string> | undefined;
+  const nameTaken = (n: string): boolean => jobNameBook.has(n) || (jobNamesSoFar ??= new Set(jobs.map((j) => j.name))).has(n) || generatedBy(n) !== undefined;
 
   // The throughput matrix (Gavel-style), and what a job type's row means for its jobs.
   const throughputs = resolveThroughputs(scenario.throughputs, useKind, fail);
@@ -709,6 +714,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const modelsOfTarget = new Map<string, string[]>();
       for (const [m, target] of Object.entries(t.device_map)) modelsOfTarget.set(target, [...(modelsOfTarget.get(target) ?? []), m]);
       const loosened = new Map<string, { count: number; example: string; allowed: string }>();
+      // The importer made this trace's ids distinct, so until one of them is renamed here, an id can
+      // only clash with another workload's names: those of the jobs listed before it (explicit and
+      // earlier traces') and the generators'.
+      let mayClashWithOwn = jobs.length > 0;
       for (const tj of imported.jobs) {
         let allowedKinds: number[] | undefined;
         if (tj.allowedModels) {
@@ -741,12 +750,15 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         if (traceQueues && jobQueue === undefined) continue; // reported below, at its line
         const share = tj.gpuMilli / 1000;
         let jobName = tj.id;
-        if (nameTaken(jobName)) {
+        if (mayClashWithOwn ? nameTaken(jobName) : jobNameBook.has(jobName) || generatedBy(jobName) !== undefined) {
           jobName = freeName(jobName, renames, nameTaken);
           renamedByReason[ID_USED_ELSEWHERE] = (renamedByReason[ID_USED_ELSEWHERE] ?? 0) + 1;
+          mayClashWithOwn = true;
         }
-        traceJobNames.add(jobName);
-        jobs.push({
+        jobNamesSoFar?.add(jobName);
+        // The optional fields are set one by one in this order, as the spread literal did, without
+        // an object per spread: the same keys in the same order.
+        const job: { -readonly [K in keyof JobTemplate]: JobTemplate[K] } = {
           name: jobName,
           submitS: tj.submitS,
           devices: tj.devices,
@@ -756,12 +768,13 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           priority: t.priority[tj.qos ?? tj.group ?? ''] ?? 0,
           params: 0,
           source: name,
-          ...(tj.gpuMilli < 1000 ? { milli: tj.gpuMilli } : {}),
-          ...(tj.cpuMilli !== undefined && tj.cpuMilli > 0 ? { cpuMilli: tj.cpuMilli } : {}),
-          ...(tj.memoryMiB !== undefined && tj.memoryMiB > 0 ? { memoryMiB: tj.memoryMiB } : {}),
-          ...(t.runtime === 'fixed' ? { fixedRuntimeS: tj.durationS } : {}),
-          ...(jobQueue !== undefined ? { queue: jobQueue } : {}),
-        });
+        };
+        if (tj.gpuMilli < 1000) job.milli = tj.gpuMilli;
+        if (tj.cpuMilli !== undefined && tj.cpuMilli > 0) job.cpuMilli = tj.cpuMilli;
+        if (tj.memoryMiB !== undefined && tj.memoryMiB > 0) job.memoryMiB = tj.memoryMiB;
+        if (t.runtime === 'fixed') job.fixedRuntimeS = tj.durationS;
+        if (jobQueue !== undefined) job.queue = jobQueue;
+        jobs.push(job);
         kept++;
       }
       traceQueues?.report();

@@ -351,10 +351,14 @@ export class Simulation implements FailurePort, InferencePort {
 
   private scheduleExplicitJobs(templates: readonly JobTemplate[]): void {
     if (templates.length === 0) return;
-    const sorted = templates
-      .map((t, i) => ({ t, i }))
-      .sort((a, b) => a.t.submitS - b.t.submitS || a.i - b.i)
-      .map((x) => x.t);
+    // By submit time, listing order among equals; usually the list is in that order already (a
+    // trace is sorted on import), and then it is taken as it is, not copied and sorted.
+    const sorted = inSubmitOrder(templates)
+      ? templates
+      : templates
+          .map((t, i) => ({ t, i }))
+          .sort((a, b) => a.t.submitS - b.t.submitS || a.i - b.i)
+          .map((x) => x.t);
     let cursor = 0;
     const arrive = (): void => {
       const now = this.engine.now;
@@ -1005,4 +1009,10 @@ export function youngDalyIntervalS(costS: number, mtbfS: number): number {
   if (costS >= 2 * mtbfS) return mtbfS;
   const x = costS / (2 * mtbfS);
   return Math.sqrt(2 * costS * mtbfS) * (1 + Math.sqrt(x) / 3 + x / 9) - costS;
+}
+
+/** Are the templates in non-decreasing submit time (so a stable sort by it would change nothing)? */
+function inSubmitOrder(templates: readonly JobTemplate[]): boolean {
+  for (let i = 1; i < templates.length; i++) if (!(templates[i - 1]!.submitS <= templates[i]!.submitS)) return false;
+  return true;
 }

@@ -155,5 +155,5 @@ export function parseGenericCsv(text: string, mapping: CsvMapping, options: Gene
     },
     { delimiter, header: mapping.header !== false }
   );
-  return finishImport(jobs, originS, skipped, rows, source, options);
+  return finishImport(jobs, originS, skipped, rows, source, options, mapping.id === undefined);
 }

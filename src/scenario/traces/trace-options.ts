@@ -90,6 +90,8 @@ export function finishImport(
   rows: number,
   source: string,
   options: TraceOptions,
+  /** The importer made every id itself from the row number ('job-<row>'): no two can be equal. */
+  idsDistinct = false,
 ): TraceImport {
   validateOptions(options, source);
   const origin = Number.isFinite(originS) ? originS : 0;
@@ -99,21 +101,28 @@ export function finishImport(
   // deterministically to '<id>~2', '<id>~3', ... in file order (passing over names the trace
   // already uses), and counted in `renamedByReason`, so that no job is dropped for its name.
   // The set of the file's ids is made at the first repeat (none before it was renamed): most
-  // traces have none, and a million ids cost a second set.
-  let ids: Set<string> | undefined;
-  const seen = new Set<string>();
-  const renames = new Map<string, number>();
+  // traces have none, and a million ids cost a second set. Ids the importer numbered itself need
+  // no set at all.
   let renamed = 0;
-  let kept: TraceJob[] = [];
-  for (const job of jobs) {
-    if (seen.has(job.id)) {
-      const fileIds = (ids ??= new Set(jobs.map((j) => j.id)));
-      job.id = freeName(job.id, renames, (n) => fileIds.has(n) || seen.has(n));
-      renamed++;
+  let kept: TraceJob[];
+  if (idsDistinct) {
+    for (const job of jobs) job.submitS -= origin;
+    kept = jobs;
+  } else {
+    let ids: Set<string> | undefined;
+    const seen = new Set<string>();
+    const renames = new Map<string, number>();
+    kept = [];
+    for (const job of jobs) {
+      if (seen.has(job.id)) {
+        const fileIds = (ids ??= new Set(jobs.map((j) => j.id)));
+        job.id = freeName(job.id, renames, (n) => fileIds.has(n) || seen.has(n));
+        renamed++;
+      }
+      seen.add(job.id);
+      job.submitS -= origin;
+      kept.push(job);
     }
-    seen.add(job.id);
-    job.submitS -= origin;
-    kept.push(job);
   }
   // Total order: submit time, then source line, so equal submit times keep file order.
   kept.sort((a, b) => a.submitS - b.submitS || a.line - b.line);
