@@ -129,27 +129,29 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
       const e = explainJob(scenarioFromText(scenario(r)), 'moe');
       return { name: r.name, error: e.step.step_s / publishedStepS(r) - 1, tokens: (r.batch * r.seq) / (r.gpus * e.step.step_s), e };
     });
-    expect(rows.map((r) => pct(r.error))).toEqual([2, -60.7, -33.6]);
+    expect(rows.map((r) => pct(r.error))).toEqual([2.1, -56.7, -30.1]);
     expect(explanationTable(rows[0]!.e)).toContain('128 heads (latent attention: kv rank 512, q rank 1536, 192/128 per head)');
     expect(explanationTable(rows[0]!.e)).toContain('(ep 64, per-node dispatch)');
     expect(explanationTable(rows[1]!.e)).toContain('32 heads of 128');
     for (const r of rows) expect(doc).toContain(`| ${r.name} | ${MEGATRON.find((m) => m.name === r.name)!.published.toLocaleString('en-US')} | ${Math.round(r.tokens).toLocaleString('en-US')} | ${pct(r.error) > 0 ? '+' : ''}${pct(r.error).toFixed(1)}% |`);
   });
 
-  it('DeepSeek-V3 on H100: the per-node dispatch with node-limited routing is what brings the all-to-all within reach; the plain all-to-all dispatcher is 37% slow', () => {
+  it('DeepSeek-V3 on H100: the per-node dispatch with node-limited routing is what brings the all-to-all within reach; the plain all-to-all dispatcher is 41% slow', () => {
     const r = MEGATRON[0]!;
     const perNode = explainJob(scenarioFromText(scenario(r)), 'moe');
     const plain = explainJob(scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: '' } })), 'moe');
-    expect(pct(plain.step.step_s / publishedStepS(r) - 1)).toBe(37.3);
-    expect(plain.step.compute_s).toBe(perNode.step.compute_s);
+    expect(pct(plain.step.step_s / publishedStepS(r) - 1)).toBe(41.1);
+    // The all-to-all dispatcher also regroups the received tokens by local expert (4 passes more).
+    expect(plain.step.compute_s).toBeGreaterThan(perNode.step.compute_s);
+    expect(plain.step.compute_s).toBeLessThan(perNode.step.compute_s * 1.1);
     // 7.5 of a token's 8 copies cross the fabric plainly; 4 x 15/16 per node.
     expect(plain.step.exposed_ep_s / perNode.step.exposed_ep_s).toBeCloseTo(7.5 / 3.75, 1);
-    expect(doc).toContain('+37.3%');
+    expect(doc).toContain('+41.1%');
     // Without MLA (128 heads of 7168 / 128 = 56) the attention core is 2.9 times too small.
     const mha = explainJob(scenarioFromText(scenario({ ...r, model: r.model.replace(/mla: \{[^}]*\}, /, '') })), 'moe');
     expect(mha.step.micro_batch.attention_s).toBeLessThan(perNode.step.micro_batch.attention_s / 2.5);
-    expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-9.1);
-    expect(doc).toContain('-9.1%');
+    expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-9.0);
+    expect(doc).toContain('-9.0%');
   });
 
   it('DeepSeek-V3 as its report describes it: refused at validate for memory (activations kept in bf16 here, FP8 there), and timed through explain\'s route without the fit', () => {
@@ -175,10 +177,10 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     // Without DualPipe's overlap the all-to-all would be on the critical path.
     const { epOverlap: _hidden, ...exposed } = layout;
     const noOverlap = pct(time(exposed).stepS / publishedStepS(DEEPSEEK_PAPER) - 1);
-    expect(noOverlap).toBe(32.8);
+    expect(noOverlap).toBe(32.9);
     expect(doc).toContain(`+${noOverlap}%`);
     const error = step.stepS / publishedStepS(DEEPSEEK_PAPER) - 1;
-    expect(pct(error)).toBe(-10.7);
+    expect(pct(error)).toBe(-10.6);
     expect(step.epExposedS).toBe(0);
     expect(step.epCommS).toBeGreaterThan(0);
     expect(doc).toContain(`${pct(error).toFixed(1)}%`);
@@ -206,7 +208,7 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
       if (g === 1024) expect(e.step.exposed_ep_s).toBeGreaterThan(0);
       return pct(e.step.step_s / publishedStepS(v2(g)) - 1);
     });
-    expect(errors).toEqual([-12.4, -8.6, -0.9]);
+    expect(errors).toEqual([-8.5, -4.5, 3.5]);
     for (const x of errors) expect(doc).toContain(`${x}%`);
   });
 

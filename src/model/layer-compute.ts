@@ -5,6 +5,7 @@
 // optimizer step. No communication here: step-time.ts adds that. Depends only on the model, the
 // layout and the device, so callers build it once per (job shape, layout, device kind).
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
+import { groupedGemmTimeS } from './grouped-gemm.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, zeroStageOf } from './memory.js';
 import { epOf, moeLayers, paramsPerDevice } from './moe.js';
 import { recomputeOf, sequenceParallelOf, type MlaShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
@@ -264,6 +265,23 @@ function layerGemmDevice(shape: TrainingShape, dev: ComputeDevice): { dev: Compu
  * router-weighted sum reads and writes them again (2) (Megatron-Core's token permute/unpermute).
  */
 const PERMUTE_ELEMS = 4;
+/**
+ * With Megatron-Core's all-to-all dispatcher (`MoEAlltoAllTokenDispatcher`,
+ * megatron/core/transformer/moe/token_dispatcher.py) a rank that holds more than one expert
+ * regroups the tokens it receives by local expert after the dispatch (`sort_chunks_by_idxs`, read
+ * and write) and back before the combine (read and write): 4 more passes over the routed tokens.
+ * The per-node (DeepEP/HybridEP) dispatch receives them laid out for the one permutation above.
+ */
+const SORT_CHUNKS_ELEMS = 4;
+/**
+ * Bytes per router logit (tokens x experts) that routing moves forward, as Megatron-Core's
+ * router computes it in fp32 (`moe_router_dtype: fp32` in the published recipes; moe/router.py and
+ * moe_utils.py, unfused path): the score function (softmax or sigmoid) reads and writes the logits
+ * (8), top-k reads the scores (4), the routing writes the dense probabilities (4) and the one-byte
+ * routing map (1), and the load-balancing loss reads the scores again (4). Backward moves
+ * BACKWARD_BYTES_RATIO times as many, as the other memory-bound kernels.
+ */
+const ROUTER_BYTES_PER_LOGIT = 21;
 
 /**
  * The FFN of one mixture-of-experts layer on one rank, per micro-batch of n tokens (per tensor
@@ -271,10 +289,12 @@ const PERMUTE_ELEMS = 4;
  * - the router, n' x E x h (n' = n / t with sequence parallelism);
  * - the routed experts: each of the E / ep local experts gets n k ep / E tokens (the tensor group's
  *   n tokens, k experts each, spread over E experts of which this rank holds E / ep), a grouped
- *   GEMM of that many tokens by the expert's width / t (expert tensor parallelism = tp);
+ *   GEMM (grouped-gemm.ts: one GEMM per expert over TE's streams) of that many tokens by the
+ *   expert's width / t (expert tensor parallelism = tp);
  * - the shared experts, a dense FFN of S expert widths on all n tokens;
- * - memory-bound: the activation over the experts' inner widths, and the token permutation
- *   before and after the experts.
+ * - memory-bound: the router's scores, top-k and probabilities over n' x E logits, the activation
+ *   over the experts' inner widths, and the token permutation before and after the experts (and
+ *   the all-to-all dispatcher's regrouping by local expert).
  * Undefined for a dense model.
  */
 export function moeFfn(
@@ -297,12 +317,15 @@ export function moeFfn(
   const perExpert = (n * moe.topK) / moe.experts * ep;
   const layerDev = layerGemmDevice(shape, dev);
   const g = (mm: number, nn: number, kk: number, batch = 1): number => gemmTimeS(mm, nn, kk, batch, layerDev.bytes, layerDev.dev);
-  const fwdBwd = (mm: number, nn: number, kk: number, batch = 1): [number, number] => [g(mm, nn, kk, batch), g(mm, kk, nn, batch) + g(kk, nn, mm, batch)];
+  const fwdBwd = (mm: number, nn: number, kk: number): [number, number] => [g(mm, nn, kk), g(mm, kk, nn) + g(kk, nn, mm)];
+  // Each expert's forward, input-gradient and weight-gradient GEMMs, grouped over the local experts.
+  const gg = (mm: number, nn: number, kk: number): number => groupedGemmTimeS(mm, nn, kk, local, layerDev.bytes, layerDev.dev);
+  const groupedFwdBwd = (mm: number, nn: number, kk: number): [number, number] => [gg(mm, nn, kk), gg(mm, kk, nn) + gg(kk, nn, mm)];
   const routerTokens = sp ? n / t : n;
   const parts: [number, number][] = [
     fwdBwd(routerTokens, moe.experts, h),
-    fwdBwd(perExpert, (upFactor * fe) / t, h, local),
-    fwdBwd(perExpert, h, fe / t, local),
+    groupedFwdBwd(perExpert, (upFactor * fe) / t, h),
+    groupedFwdBwd(perExpert, h, fe / t),
   ];
   const sharedWidth = moe.sharedExperts * fe;
   if (sharedWidth > 0) parts.push(fwdBwd(n, (upFactor * sharedWidth) / t, h), fwdBwd(n, h, sharedWidth / t));
@@ -315,9 +338,11 @@ export function moeFfn(
   const innerElems = (n * (moe.topK * fe + sharedWidth)) / t;
   const routedElems = (routerTokens * moe.topK * h);
   const cast = layerDev.bytes === 1 ? FP8_CAST_BYTES : 0;
+  const permuteElems = PERMUTE_ELEMS + (ep > 1 && local > 1 && (layout.epDispatch ?? 'all-to-all') === 'all-to-all' ? SORT_CHUNKS_ELEMS : 0);
   const eltF =
+    memoryBoundTimeS(ROUTER_BYTES_PER_LOGIT * routerTokens * moe.experts, dev) +
     memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * innerElems, dev) +
-    memoryBoundTimeS(PERMUTE_ELEMS * B * routedElems, dev) +
+    memoryBoundTimeS(permuteElems * B * routedElems, dev) +
     memoryBoundTimeS(cast * (n * moe.topK * (h + fe / t) + (sharedWidth > 0 ? n * (h + sharedWidth / t) : 0)), dev);
   const flop = 2 * routerTokens * moe.experts * h + (2 * n * (moe.topK * fe + sharedWidth) * (upFactor + 1) * h) / t;
   return { gemmF, gemmB, eltF, flop };
