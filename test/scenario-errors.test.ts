@@ -80,6 +80,29 @@ workloads:
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:4:24: datacentres[0].electricity_price: expected a number or a list, got '.06e'"`);
   });
 
+  it('a name listed twice in a list of names is refused at the second one', () => {
+    // Device kinds match ignoring case and separators, so 'h-100' is H100 again.
+    const text = `name: twice${POOL}  - name: west
+    node_groups:
+      - { count: 2, device: H100 }
+links:
+  - { between: [east, west], latency: 1ms, bandwidth: 100Gbps }
+services:
+  - name: chat
+    model: { params: 8B }
+    replicas: { count: 2, tensor_parallel: 1, device: H100, datacentre: [east, east] }
+    streams:
+      - { arrival: { process: poisson, rate: 1/s }, prompt_tokens: 100, output_tokens: 100 }
+workloads:
+  - jobs:
+      - { devices: 1, duration: 1h, reference_device: H100, device_kinds: [H100, h-100] }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:19:82: workloads[0].jobs[0].device_kinds[1]: 'h-100' is listed twice (items 0 and 1): list each once
+      bad.yaml:14:80: services[0].replicas.datacentre[1]: 'east' is listed twice (items 0 and 1): list each once"
+    `);
+  });
+
   it('an unknown device kind suggests the nearest one', () => {
     const text = `name: unknown-kind
 datacentres:

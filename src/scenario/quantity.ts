@@ -102,3 +102,23 @@ export function boundedNumber(min: number, max: number, opts: { above?: boolean 
   const message = `expected a value in ${opts.above ? '(' : '['}${min}, ${max}]`;
   return (opts.above ? z.number().gt(min, { message }) : z.number().gte(min, { message })).lte(max, { message });
 }
+
+/**
+ * A list of names in which each appears once: a name listed twice is nearly always a slip for
+ * another (`[east, east]` for `[east, west]`), so it is refused at its item rather than read as a
+ * set. `key` says when two spellings name the same thing (device kinds ignore case).
+ */
+export function distinctList<T extends z.ZodType<string, unknown>>(item: T, key: (name: string) => string = (n) => n) {
+  return z
+    .array(item)
+    .min(1)
+    .superRefine((names, ctx) => {
+      const first = new Map<string, number>();
+      names.forEach((n, i) => {
+        const k = key(n);
+        const at = first.get(k);
+        if (at === undefined) first.set(k, i);
+        else ctx.addIssue({ code: 'custom', path: [i], message: `'${n}' is listed twice (items ${at} and ${i}): list each once` });
+      });
+    });
+}

@@ -1,13 +1,14 @@
 // The scenario file's schema: the single source of truth for the Scenario type and for the JSON
 // Schema that editors use. Quantities with units are parsed here (via quantity.ts) into SI numbers.
 import { z } from 'zod';
+import { normaliseName } from '../model/catalogue.js';
 import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardware-schema.js';
 import { serviceSchema } from '../model/inference/service-schema.js';
 import { topologySchema } from '../model/network/fabrics/registry.js';
 import { distributionSchema } from './distribution.js';
 import { expectSchema } from './expect-schema.js';
 import { tenantsFromSchema, tenantsSchema } from './tenants-schema.js';
-import { boundedNumber, count, duration, flop, frequency, interval, power, rate, size } from './quantity.js';
+import { boundedNumber, count, distinctList, duration, flop, frequency, interval, power, rate, size } from './quantity.js';
 
 /** Money per kWh; see datacentreSchema.electricity_price. */
 const price = boundedNumber(0, 1e6);
@@ -211,7 +212,7 @@ const trainingWorkFields = {
   /** Device kind a `duration` refers to (its run time there, alone). */
   reference_device: z.string().optional(),
   /** Allowed device kinds (any when absent). */
-  device_kinds: z.array(z.string().min(1)).min(1).optional(),
+  device_kinds: distinctList(z.string().min(1), normaliseName).optional(),
   priority: z.number().int().default(0),
   /** The tenant queue it is submitted to (one of `tenants.queues`). */
   queue: identifier.optional(),
@@ -256,7 +257,7 @@ export const generatorSchema = z.strictObject({
   tokens: distributionSchema(count({ positive: true })).optional(),
   efficiency: z.number().gt(0).lte(1).optional(),
   reference_device: z.string().optional(),
-  device_kinds: z.array(z.string().min(1)).min(1).optional(),
+  device_kinds: distinctList(z.string().min(1), normaliseName).optional(),
   priority: distributionSchema(z.number().int()).optional(),
   model: modelShapeSchema.optional(),
   /** The tenant queue its jobs are submitted to (one of `tenants.queues`). */

@@ -2,7 +2,7 @@
 // and their hardware knobs, the load balancer, SLOs, client regions and request streams.
 import { z } from 'zod';
 import { distributionSchema } from '../../scenario/distribution.js';
-import { boundedNumber, count, duration, frequency, interval } from '../../scenario/quantity.js';
+import { boundedNumber, count, distinctList, duration, frequency, interval } from '../../scenario/quantity.js';
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
 
@@ -64,7 +64,7 @@ export const replicasSchema = z.strictObject({
   /** Device kind. */
   device: z.string().min(1),
   /** Data centre(s) the replicas are spread over. */
-  datacentre: z.union([identifier.transform((d) => [d]), z.array(identifier).min(1)]),
+  datacentre: z.union([identifier.transform((d) => [d]), distinctList(identifier)]),
   /** Fraction of peak reached by the replica's matrix multiplies; the kind's efficiency when absent. */
   efficiency: z.number().gt(0).lte(1).optional(),
   /** Fraction of memory bandwidth a decode step achieves. */
