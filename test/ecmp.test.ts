@@ -152,7 +152,7 @@ describe('ecmp', () => {
       throw new Error('expected a refusal');
     };
     expect(refusal('{ kind: leaf-spine, ecmp: { mode: hash, paths: 0 } }')).toMatch(/test\.yaml:6:\d+: datacentres\[0\]\.topology\.ecmp\.paths/);
-    expect(refusal('{ kind: leaf-spine, ecmp: { mode: adaptive, paths: 4 } }')).toMatch(/topology\.ecmp\.mode/);
+    expect(refusal('{ kind: leaf-spine, ecmp: { mode: random, paths: 4 } }')).toMatch(/topology\.ecmp\.mode/);
     expect(refusal('{ kind: leaf-spine, ecmp: { mode: hash } }')).toMatch(/topology\.ecmp\.paths/);
     // Not for the torus's dimension-ordered routes.
     expect(refusal('{ kind: torus, dims: [2, 4], link_bandwidth: 10GB/s, ecmp: { mode: hash, paths: 4 } }')).toMatch(/topology\.ecmp: unknown key 'ecmp'/);

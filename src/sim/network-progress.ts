@@ -154,6 +154,7 @@ export class NetworkProgressModel implements ProgressModel {
     if (!this.usesNetwork(job)) return this.simpleRate(job, job.placement!);
     const c = this.commOf(job);
     c.plan = this.buildPlan(job, job.placement!, c.layout);
+    this.rebalance();
     this.sync(job);
     return this.rateOf(job, c);
   }
@@ -177,7 +178,75 @@ export class NetworkProgressModel implements ProgressModel {
     c.plan = undefined;
     this.comm.delete(job);
     this.changed.delete(job);
+    this.rebalance();
     this.sync(undefined);
+  }
+
+  /**
+   * Adaptive routing re-evaluated when the load changes (a job's flows come or go, a fabric element
+   * fails or is repaired): a running job's flow moves, one at a time, to a surviving equal-cost path
+   * where it would get a strictly larger equal share (Topology.betterRoute), jobs in start order and
+   * their flows in plan order, in passes until none moves. Each move lowers the sorted vector of
+   * the links' flows per capacity, so passes end; at most 64 are made all the same. Nothing moves
+   * without an adaptive site. Transfers keep the path they started on.
+   */
+  private rebalance(): void {
+    if (!this.topology.adaptive) return;
+    for (let pass = 0; pass < 64; pass++) {
+      let moved = false;
+      for (const [job, c] of this.comm) {
+        if (!c.plan) continue;
+        const pairs = this.planPairs(job.placement!, c.layout);
+        const groups: [typeof pairs.dp, number[], number[]][] = [
+          [pairs.dp, c.plan.dpFlows, c.plan.dpShare],
+          [pairs.pp, c.plan.ppFlows, c.plan.ppShare],
+        ];
+        let accounted = false;
+        for (const [list, flows, shares] of groups) {
+          list.forEach((p, i) => {
+            const r = this.topology.betterRoute(p.from, p.to, this.routeOfFlow[flows[i]!]!);
+            if (!r) return;
+            if (!accounted) this.account(job, c);
+            accounted = true;
+            this.moveFlow(job, c.plan!, flows, i, r, p.from, shares[i]!);
+            moved = true;
+          });
+        }
+      }
+      if (!moved) return;
+    }
+  }
+
+  /** Moves flow `i` of a job's group `flows` onto `route` (an equal-cost path: the same latency), its bytes so far accounted. */
+  private moveFlow(job: SimJob, plan: CommPlan, flows: number[], i: number, route: Route, from: number, share: number): void {
+    const old = flows[i]!;
+    const oldLinks = this.routeOfFlow[old]!;
+    if (this.users) {
+      this.credit(oldLinks, job.name, this.flowBytes[old] ?? 0);
+      this.flowBytes[old] = 0;
+    }
+    this.jobOfFlow[old] = undefined;
+    this.routeOfFlow[old] = undefined;
+    this.touch(oldLinks);
+    for (const l of oldLinks) this.linkFlows[l]!--;
+    this.network.removeFlow(old, this.clock);
+    const capBytesPerS = this.flowCapBytesPerS(route, from, share);
+    const f = this.network.addFlow(route.links, Infinity, this.clock, {
+      weight: flows === plan.dpFlows ? plan.dpWeight : plan.ppWeight,
+      ...(capBytesPerS < Infinity ? { capBytesPerS } : {}),
+    });
+    flows[i] = f;
+    this.jobOfFlow[f] = job;
+    this.routeOfFlow[f] = route.links;
+    this.touch(route.links);
+    for (const l of route.links) this.linkFlows[l]!++;
+    // The job's distinct links, for contention bookkeeping.
+    for (const l of plan.links) this.linkJobs[l]!--;
+    const links = new Set<number>();
+    for (const g of [...plan.dpFlows, ...plan.ppFlows]) for (const l of this.routeOfFlow[g]!) links.add(l);
+    plan.links = [...links];
+    for (const l of plan.links) this.linkJobs[l]!++;
+    this.changed.add(job);
   }
 
   /**
@@ -218,7 +287,7 @@ export class NetworkProgressModel implements ProgressModel {
    * fabric, its flows' routes, latencies and rates afresh; one with a node pair that has no surviving
    * path is returned, in start order, for the caller to fail (its flows stay on the dead link until
    * then, at rate 0). A transfer between nodes moves with its bytes left; with no surviving path it
-   * waits on the dead link until the repair. After a repair, flows moved away stay where they are;
+   * waits on the dead link until the repair. After a repair, flows moved away stay where they are (under adaptive routing they move back where that gives them a larger share: rebalance);
    * new flows use the link again.
    */
   setFabricElement(index: number, down: boolean): SimJob[] {
@@ -239,6 +308,7 @@ export class NetworkProgressModel implements ProgressModel {
         if (entry.ends && Number.isNaN(t.finishS) && crossing(this.routeOfFlow[t.flow])) this.rerouteTransfer(t, entry.ends[0], entry.ends[1]);
       }
     }
+    this.rebalance();
     this.sync(undefined);
     return lost;
   }

@@ -31,6 +31,11 @@ export interface FabricBuildContext {
    * them). Routes avoid links that do not; a kind reads it at each route, never caches it.
    */
   isUp(link: number): boolean;
+  /**
+   * The rate a new flow would get on a link at an equal share now: its capacity now / (the flows
+   * crossing it + 1). What adaptive routing compares its equal-cost paths by; read at each route.
+   */
+  shareOf(link: number): number;
 }
 
 /**

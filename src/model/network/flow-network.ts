@@ -364,6 +364,12 @@ export class FlowNetwork implements FlowNetworkModel {
     return this.linkLoadBytesPerS[link]!;
   }
 
+  /** Flows crossing `link` now (added and not yet completed or removed; pending changes count). */
+  flowsOnLink(link: number): number {
+    this.checkLink(link);
+    return this.linkFlowCount[link]!;
+  }
+
   /** The link's capacity now (a failure may have lowered it). */
   linkCapacity(link: number): number {
     this.checkLink(link);

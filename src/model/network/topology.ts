@@ -62,6 +62,7 @@ export function fabricElementNames(spec: TopologySpec, datacentre: string, rails
     linkName: (link) => names[link - 2 * n]!,
     nicLinks: (node) => (nics[node] ??= [2 * node, 2 * node + 1]) as [number, number],
     isUp: () => true,
+    shareOf: () => 1,
   });
   const out = { switches: [] as string[], links: [] as string[] };
   for (const e of site.elements) (e.kind === 'switch' ? out.switches : out.links).push(...e.names);
@@ -136,6 +137,7 @@ export class Topology {
         linkName: (link) => this.linkNames[link]!,
         nicLinks: (node) => [this.nicUp[node]!, this.nicDown[node]!],
         isUp: this.isUp,
+        shareOf: this.shareOf,
       });
       this.sites[di] = site;
       for (const e of site.elements) this.fabricElements.push(e);
@@ -148,6 +150,7 @@ export class Topology {
       this.interDcLinks.push([this.addLink(cap, l.latencyS, `${l.name}:${an}->${bn}`, field), this.addLink(cap, l.latencyS, `${l.name}:${bn}->${an}`, field)]);
     });
     this.dcPaths = c.datacentres.map((d) => this.shortestPaths(d.index));
+    this.adaptive = c.datacentres.some((d) => 'ecmp' in d.topology && d.topology.ecmp?.mode === 'adaptive');
   }
 
   /** Every switch and link of the data centres' fabrics that can fail (fabric kinds' elements, site by site). */
@@ -160,6 +163,36 @@ export class Topology {
   private readonly linkLost: number[] = [];
   /** Routing as if nothing had failed (the nominal route of a pair with no surviving path). */
   private nominal = false;
+
+  /** Links whose own flow is being re-evaluated (betterRoute): it does not count against itself there. */
+  private excluded: readonly number[] = [];
+
+  /** What adaptive routing compares paths by (FabricBuildContext.shareOf). */
+  private readonly shareOf = (link: number): number => this.network.linkCapacity(link) / (this.network.flowsOnLink(link) + 1 - (this.excluded.includes(link) ? 1 : 0));
+
+  /** Whether some data centre routes adaptively (its topology's ecmp.mode), so running flows may move when load leaves. */
+  readonly adaptive: boolean;
+
+  /**
+   * For a flow from a to b now on `current` (its links): a surviving route on which it would get a
+   * strictly larger equal share, counted without the flow itself, on the links where the two
+   * differ, or undefined. How adaptive routing re-evaluates a flow's path when load changes.
+   */
+  betterRoute(a: number, b: number, current: readonly number[]): Route | undefined {
+    this.excluded = current;
+    let r: Route | undefined;
+    try {
+      r = this.survivingRoute(a, b);
+    } finally {
+      this.excluded = [];
+    }
+    if (!r) return undefined;
+    let now = Infinity;
+    let then = Infinity;
+    for (const l of current) if (!r.links.includes(l)) now = Math.min(now, this.network.linkCapacity(l) / this.network.flowsOnLink(l));
+    for (const l of r.links) if (!current.includes(l)) then = Math.min(then, this.shareOf(l));
+    return then > now * (1 + 1e-12) ? r : undefined;
+  }
 
   /** Whether a link has capacity left under the current failures. */
   readonly isUp = (link: number): boolean => this.nominal || !((this.linkLost[link] ?? 0) >= LOST);

@@ -3,22 +3,59 @@
 // paths of capacity C/P each loads each by rate/P, so its constraint on every path is sum(rate) <= C,
 // the aggregate's; max-min rates are the same. With mode hash each node pair's traffic is hashed
 // onto one spine (one connection's 5-tuple, as switches hash without looking at load), so pairs
-// can collide on one uplink while another idles: the leaf's uplink becomes P links of C/P.
+// can collide on one uplink while another idles: the leaf's uplink becomes P links of C/P. With
+// mode adaptive the links are the same P links of C/P, but each node pair's traffic goes on the
+// path where it would get the largest equal share now (capacity / (flows + 1) of its most loaded
+// link), as adaptive routing steers a flow to the least-loaded port; the network model re-evaluates
+// running jobs' choices when load changes (sim/network-progress.ts).
 import { z } from 'zod';
 import type { PathKey } from '../../../scenario/errors.js';
 import type { FabricBuildContext } from '../fabric-kind.js';
 
 export const ecmpSchema = z.strictObject({
-  /** split: every flow spread evenly over the equal-cost paths; hash: each node pair's traffic on one. */
-  mode: z.enum(['split', 'hash']),
+  /** split: every flow spread evenly over the equal-cost paths; hash: each node pair's traffic on one; adaptive: on the least-loaded one. */
+  mode: z.enum(['split', 'hash', 'adaptive']),
   /** Equal-cost paths between two leaves (spines a leaf's uplinks spread over), 1 to 1024. */
   paths: z.number().int().min(1).max(1024),
 });
 
 export type EcmpSpec = z.output<typeof ecmpSchema>;
 
-/** Paths a kind builds for its spine links: 1 (the aggregate) unless hashing. */
-export const hashedPaths = (ecmp: EcmpSpec | undefined): number => (ecmp?.mode === 'hash' ? ecmp.paths : 1);
+/** Paths a kind builds for its spine links: 1 (the aggregate) unless each pair takes one path (hash, adaptive). */
+export const hashedPaths = (ecmp: EcmpSpec | undefined): number => (ecmp && ecmp.mode !== 'split' ? ecmp.paths : 1);
+
+/**
+ * How a kind's routes pick one of its `paths` equal-cost paths for a node pair (positions in the
+ * site; -1 / -2 stand for the site's top tier): `links(q)` are path q's links that differ between
+ * paths. Returns the path, or -1 when failures leave none.
+ * - one path (split, or no block): path 0 if it is up;
+ * - hash: the pair's hash among the surviving paths (survivingPath);
+ * - adaptive: the surviving path whose links give a new flow the largest equal share now
+ *   (min over its links of ctx.shareOf), ties to the first in the order the pair's hash starts
+ *   from (its own hashed path, then the next ones round), so an idle fabric routes as hash does.
+ */
+export function pathChooser(ecmp: EcmpSpec | undefined, ctx: FabricBuildContext): (a: number, b: number, links: (q: number) => readonly number[]) => number {
+  const paths = hashedPaths(ecmp);
+  const up = (ls: readonly number[]): boolean => ls.every((l) => ctx.isUp(l));
+  if (ecmp?.mode !== 'adaptive' || paths === 1) return (a, b, links) => survivingPath(a, b, paths, (q) => up(links(q)));
+  return (a, b, links) => {
+    const own = ecmpPath(a, b, paths);
+    let best = -1;
+    let bestShare = -1;
+    for (let i = 0; i < paths; i++) {
+      const q = (own + i) % paths;
+      const ls = links(q);
+      if (!up(ls)) continue;
+      let share = Infinity;
+      for (const l of ls) share = Math.min(share, ctx.shareOf(l));
+      if (share > bestShare) {
+        best = q;
+        bestShare = share;
+      }
+    }
+    return best;
+  };
+}
 
 /** A switch's hash of a node pair (their positions in the site), onto one of `paths` paths. */
 export function ecmpPath(a: number, b: number, paths: number): number {

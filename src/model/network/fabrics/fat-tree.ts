@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { cable, switchElement, switchesFor, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, sum } from './clos-tier.js';
-import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, survivingPath } from './ecmp.js';
+import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const fatTreeSchema = z.strictObject({
   kind: z.literal('fat-tree'),
@@ -43,6 +43,7 @@ export const fatTree: FabricKind<FatTreeSpec> = {
     // Per leaf and per pod their links up and down: one aggregate each, or with hashing one per
     // aggregation switch (plane) p, whose uplinks to its share of the core are again one link.
     const paths = hashedPaths(spec.ecmp);
+    const choose = pathChooser(spec.ecmp, ctx);
     const leafUp: number[][] = [];
     const leafDown: number[][] = [];
     const podCapacity: number[] = [];
@@ -63,7 +64,6 @@ export const fatTree: FabricKind<FatTreeSpec> = {
       podDown[pod] = spineLinks(ctx, cap, `pod-down:${ctx.datacentre}:${pod}`, podField, paths);
     });
     const pos = (n: number): number => ctx.nodeInDc[n]!;
-    const up = ctx.isUp;
     // What can fail: each leaf (its nodes cut off); each pod's aggregation switch p (plane p: its
     // leaves' and its own core links, or its share of the aggregates); each core plane p (its share
     // of every pod's core links); each cable (leaf to aggregation, aggregation to core).
@@ -89,25 +89,25 @@ export const fatTree: FabricKind<FatTreeSpec> = {
         const pa = podOf(a);
         const pb = podOf(b);
         if (pa === pb) {
-          const p = survivingPath(pos(a), pos(b), paths, (q) => up(leafUp[la]![q]!) && up(leafDown[lb]![q]!));
+          const p = choose(pos(a), pos(b), (q) => [leafUp[la]![q]!, leafDown[lb]![q]!]);
           if (p < 0) return -1;
           out.push(leafUp[la]![p]!, leafDown[lb]![p]!);
           return 3;
         }
-        const p = survivingPath(pos(a), pos(b), paths, (q) => up(leafUp[la]![q]!) && up(podUp[pa]![q]!) && up(podDown[pb]![q]!) && up(leafDown[lb]![q]!));
+        const p = choose(pos(a), pos(b), (q) => [leafUp[la]![q]!, podUp[pa]![q]!, podDown[pb]![q]!, leafDown[lb]![q]!]);
         if (p < 0) return -1;
         out.push(leafUp[la]![p]!, podUp[pa]![p]!, podDown[pb]![p]!, leafDown[lb]![p]!);
         return 5;
       },
       // Traffic to and from other sites hashes on its node alone.
       up(a, out) {
-        const p = survivingPath(pos(a), -1, paths, (q) => up(leafUp[leafOf(a)]![q]!) && up(podUp[podOf(a)]![q]!));
+        const p = choose(pos(a), -1, (q) => [leafUp[leafOf(a)]![q]!, podUp[podOf(a)]![q]!]);
         if (p < 0) return -1;
         out.push(leafUp[leafOf(a)]![p]!, podUp[podOf(a)]![p]!);
         return 3;
       },
       down(b, out) {
-        const p = survivingPath(pos(b), -2, paths, (q) => up(podDown[podOf(b)]![q]!) && up(leafDown[leafOf(b)]![q]!));
+        const p = choose(pos(b), -2, (q) => [podDown[podOf(b)]![q]!, leafDown[leafOf(b)]![q]!]);
         if (p < 0) return -1;
         out.push(podDown[podOf(b)]![p]!, leafDown[leafOf(b)]![p]!);
         return 2;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { cable, switchElement, switchesFor, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, sum } from './clos-tier.js';
-import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, survivingPath } from './ecmp.js';
+import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const leafSpineSchema = z.strictObject({
   kind: z.literal('leaf-spine'),
@@ -34,13 +34,13 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
     const leafDown: number[][] = [];
     const field = ctx.field('oversubscription');
     const paths = hashedPaths(spec.ecmp);
+    const choose = pathChooser(spec.ecmp, ctx);
     leafCapacity.forEach((total, leaf) => {
       const cap = total / spec.oversubscription;
       leafUp[leaf] = spineLinks(ctx, cap, `leaf-up:${ctx.datacentre}:${leaf}`, field, paths);
       leafDown[leaf] = spineLinks(ctx, cap, `leaf-down:${ctx.datacentre}:${leaf}`, field, paths);
     });
     const pos = (n: number): number => ctx.nodeInDc[n]!;
-    const up = ctx.isUp;
     // What can fail: each leaf (its nodes cut off), each spine (path p: its links, or its share of
     // the aggregates), each cable between a leaf and a spine.
     const elements: FabricElement[] = [];
@@ -56,20 +56,20 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
         const la = leafOf(a);
         const lb = leafOf(b);
         if (la === lb) return 1;
-        const p = survivingPath(pos(a), pos(b), paths, (q) => up(leafUp[la]![q]!) && up(leafDown[lb]![q]!));
+        const p = choose(pos(a), pos(b), (q) => [leafUp[la]![q]!, leafDown[lb]![q]!]);
         if (p < 0) return -1;
         out.push(leafUp[la]![p]!, leafDown[lb]![p]!);
         return 3;
       },
       // Traffic to and from other sites hashes on its node alone.
       up(a, out) {
-        const p = survivingPath(pos(a), -1, paths, (q) => up(leafUp[leafOf(a)]![q]!));
+        const p = choose(pos(a), -1, (q) => [leafUp[leafOf(a)]![q]!]);
         if (p < 0) return -1;
         out.push(leafUp[leafOf(a)]![p]!);
         return 2;
       },
       down(b, out) {
-        const p = survivingPath(pos(b), -2, paths, (q) => up(leafDown[leafOf(b)]![q]!));
+        const p = choose(pos(b), -2, (q) => [leafDown[leafOf(b)]![q]!]);
         if (p < 0) return -1;
         out.push(leafDown[leafOf(b)]![p]!);
         return 1;

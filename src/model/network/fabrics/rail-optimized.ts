@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { cable, switchElement, switchesFor, type FabricBuildContext, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, sum } from './clos-tier.js';
-import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, survivingPath } from './ecmp.js';
+import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const railOptimizedSchema = z.strictObject({
   kind: z.literal('rail-optimized'),
@@ -43,13 +43,13 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
     const down: number[][] = [];
     const field = ctx.field('oversubscription');
     const paths = hashedPaths(spec.ecmp);
+    const choose = pathChooser(spec.ecmp, ctx);
     groupCapacity.forEach((total, g) => {
       const cap = total / spec.oversubscription;
       up[g] = spineLinks(ctx, cap, `rail-up:${ctx.datacentre}:${g}`, field, paths);
       down[g] = spineLinks(ctx, cap, `rail-down:${ctx.datacentre}:${g}`, field, paths);
     });
     const pos = (n: number): number => ctx.nodeInDc[n]!;
-    const isUp = ctx.isUp;
     const elements = railElements(spec, ctx, groupOf, groupCapacity, up, down);
     return {
       elements,
@@ -57,19 +57,19 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
         const ga = groupOf(a);
         const gb = groupOf(b);
         if (ga === gb) return 1;
-        const p = survivingPath(pos(a), pos(b), paths, (q) => isUp(up[ga]![q]!) && isUp(down[gb]![q]!));
+        const p = choose(pos(a), pos(b), (q) => [up[ga]![q]!, down[gb]![q]!]);
         if (p < 0) return -1;
         out.push(up[ga]![p]!, down[gb]![p]!);
         return 3;
       },
       up(a, out) {
-        const p = survivingPath(pos(a), -1, paths, (q) => isUp(up[groupOf(a)]![q]!));
+        const p = choose(pos(a), -1, (q) => [up[groupOf(a)]![q]!]);
         if (p < 0) return -1;
         out.push(up[groupOf(a)]![p]!);
         return 2;
       },
       down(b, out) {
-        const p = survivingPath(pos(b), -2, paths, (q) => isUp(down[groupOf(b)]![q]!));
+        const p = choose(pos(b), -2, (q) => [down[groupOf(b)]![q]!]);
         if (p < 0) return -1;
         out.push(down[groupOf(b)]![p]!);
         return 1;
