@@ -21,11 +21,27 @@ interface Row {
   batch: number;
   /** Published hardware TFLOP/s per GPU (the 96 B s l h^2 (1 + s/6h + V/16lh) count, recompute included). */
   published: number;
+  /**
+   * As the paper's own artifact ran the row (Megatron-LM examples/sc21/run_table_1.sh, commit
+   * 6985e58938, "to replicate these results"): sequences per micro-batch (--micro-batch-size) and
+   * model chunks per pipeline rank (layers per rank / --num-layers-per-virtual-pipeline-stage),
+   * and the data-parallel implementation (--DDP-impl: 'torch', PyTorch DDP reducing beside the
+   * backward; 'local', Megatron's own, reducing after it).
+   */
+  artifact?: { microBatchSize: number; virtualStages: number; ddp: 'torch' | 'local' };
+  /** The stack reduces gradients only after the backward (DeepSpeed's pipeline engine). */
+  reducesAfterBackward?: boolean;
 }
 
-/** A GPT of the Megatron family on DGX A100 80GB nodes over HDR InfiniBand, full recompute, standard attention. */
-function scenario(r: Row): string {
+/**
+ * A GPT of the Megatron family on DGX A100 80GB nodes over HDR InfiniBand, full recompute, standard
+ * attention. With `asRun`, the layout also gives the artifact's micro-batches and interleaving;
+ * without, they are left out (one sequence per micro-batch, plain 1F1B: the scenario's defaults).
+ */
+function scenario(r: Row, asRun = false): string {
   const dp = r.gpus / (r.tp * r.pp);
+  const run = asRun && r.artifact ? `, micro_batches: ${r.batch / (dp * r.artifact.microBatchSize)}, virtual_stages: ${r.artifact.virtualStages}` : '';
+  const overlap = (asRun && r.artifact?.ddp === 'local') || r.reducesAfterBackward ? ', dp_overlap: 0' : '';
   return `name: sanity
 seed: 1
 datacentres:
@@ -41,7 +57,7 @@ workloads:
         params: ${r.params}B
         tokens: ${r.batch * 2048 * 10}
         model: { layers: ${r.layers}, hidden_size: ${r.hidden}, heads: ${r.heads}, vocab: 51200, seq_len: 2048, global_batch: ${r.batch * 2048}, attention: standard, recompute: full }
-        layout: { tp: ${r.tp}, pp: ${r.pp}, dp: ${dp} }
+        layout: { tp: ${r.tp}, pp: ${r.pp}, dp: ${dp}${run}${overlap} }
 `;
 }
 
@@ -81,30 +97,32 @@ function spearman(a: readonly number[], b: readonly number[]): number {
   return cov / Math.sqrt(va * vb);
 }
 
-function evaluate(rows: readonly Row[]): { name: string; error: number; predictedTflops: number; published: number }[] {
+function evaluate(rows: readonly Row[], asRun = false): { name: string; error: number; predictedTflops: number; published: number }[] {
   return rows.map((r) => {
-    const e = explainJob(scenarioFromText(scenario(r)), 'gpt');
+    const e = explainJob(scenarioFromText(scenario(r, asRun)), 'gpt');
     const pub = publishedStepS(r);
     return { name: r.name, error: e.step.step_s / pub - 1, predictedTflops: (r.published * pub) / e.step.step_s, published: r.published };
   });
 }
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
+/** Step-time errors (%) of the Narayanan rows described as the artifact ran them. */
+const AS_RUN_ERRORS = [-7.8, -7.6, -7.8, -7.2, -3, -11.9, -5.9, -9.1, -10.4, -5.9];
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 
-// Narayanan et al. 2021 (SC21), Table 1: Megatron-LM, micro-batch and interleaving not published
-// (one sequence per micro-batch and plain 1F1B assumed).
+// Narayanan et al. 2021 (SC21), Table 1: Megatron-LM. The paper's table leaves out the micro-batch
+// size and the interleaving; its artifact (Megatron-LM examples/sc21/run_table_1.sh) gives both.
 const NARAYANAN: Row[] = [
-  { name: '1.7B', params: 1.7, layers: 24, hidden: 2304, heads: 24, tp: 1, pp: 1, gpus: 32, batch: 512, published: 137 },
-  { name: '3.6B', params: 3.6, layers: 30, hidden: 3072, heads: 32, tp: 2, pp: 1, gpus: 64, batch: 512, published: 138 },
-  { name: '7.5B', params: 7.5, layers: 36, hidden: 4096, heads: 32, tp: 4, pp: 1, gpus: 128, batch: 512, published: 142 },
-  { name: '18.4B', params: 18.4, layers: 40, hidden: 6144, heads: 48, tp: 8, pp: 1, gpus: 256, batch: 1024, published: 135 },
-  { name: '39.1B', params: 39.1, layers: 48, hidden: 8192, heads: 64, tp: 8, pp: 2, gpus: 512, batch: 1536, published: 138 },
-  { name: '76.1B', params: 76.1, layers: 60, hidden: 10240, heads: 80, tp: 8, pp: 4, gpus: 1024, batch: 1792, published: 140 },
-  { name: '145.6B', params: 145.6, layers: 80, hidden: 12288, heads: 96, tp: 8, pp: 8, gpus: 1536, batch: 2304, published: 148 },
-  { name: '310.1B', params: 310.1, layers: 96, hidden: 16384, heads: 128, tp: 8, pp: 16, gpus: 1920, batch: 2160, published: 155 },
-  { name: '529.6B', params: 529.6, layers: 105, hidden: 20480, heads: 128, tp: 8, pp: 35, gpus: 2520, batch: 2520, published: 163 },
-  { name: '1008B', params: 1008, layers: 128, hidden: 25600, heads: 160, tp: 8, pp: 64, gpus: 3072, batch: 3072, published: 163 },
+  { name: '1.7B', params: 1.7, layers: 24, hidden: 2304, heads: 24, tp: 1, pp: 1, gpus: 32, batch: 512, published: 137, artifact: { microBatchSize: 16, virtualStages: 1, ddp: 'torch' } },
+  { name: '3.6B', params: 3.6, layers: 30, hidden: 3072, heads: 32, tp: 2, pp: 1, gpus: 64, batch: 512, published: 138, artifact: { microBatchSize: 16, virtualStages: 1, ddp: 'torch' } },
+  { name: '7.5B', params: 7.5, layers: 36, hidden: 4096, heads: 32, tp: 4, pp: 1, gpus: 128, batch: 512, published: 142, artifact: { microBatchSize: 16, virtualStages: 1, ddp: 'torch' } },
+  { name: '18.4B', params: 18.4, layers: 40, hidden: 6144, heads: 48, tp: 8, pp: 1, gpus: 256, batch: 1024, published: 135, artifact: { microBatchSize: 8, virtualStages: 1, ddp: 'torch' } },
+  { name: '39.1B', params: 39.1, layers: 48, hidden: 8192, heads: 64, tp: 8, pp: 2, gpus: 512, batch: 1536, published: 138, artifact: { microBatchSize: 4, virtualStages: 1, ddp: 'local' } },
+  { name: '76.1B', params: 76.1, layers: 60, hidden: 10240, heads: 80, tp: 8, pp: 4, gpus: 1024, batch: 1792, published: 140, artifact: { microBatchSize: 2, virtualStages: 3, ddp: 'local' } },
+  { name: '145.6B', params: 145.6, layers: 80, hidden: 12288, heads: 96, tp: 8, pp: 8, gpus: 1536, batch: 2304, published: 148, artifact: { microBatchSize: 2, virtualStages: 2, ddp: 'local' } },
+  { name: '310.1B', params: 310.1, layers: 96, hidden: 16384, heads: 128, tp: 8, pp: 16, gpus: 1920, batch: 2160, published: 155, artifact: { microBatchSize: 1, virtualStages: 2, ddp: 'local' } },
+  { name: '529.6B', params: 529.6, layers: 105, hidden: 20480, heads: 128, tp: 8, pp: 35, gpus: 2520, batch: 2520, published: 163, artifact: { microBatchSize: 1, virtualStages: 3, ddp: 'local' } },
+  { name: '1008B', params: 1008, layers: 128, hidden: 25600, heads: 160, tp: 8, pp: 64, gpus: 3072, batch: 3072, published: 163, artifact: { microBatchSize: 1, virtualStages: 1, ddp: 'local' } },
 ];
 
 // Smith et al. 2022 (MT-NLG 530B), section 2.4: DeepSpeed + Megatron, TP 8 x PP 35, batch 1,920,
@@ -120,10 +138,23 @@ const MTNLG: Row[] = [280, 350, 420].map((nodes, i) => ({
   gpus: 8 * nodes,
   batch: 1920,
   published: [126, 121, 113][i]!,
+  // DeepSpeed's TrainSchedule (deepspeed/runtime/pipe/schedule.py) issues ReduceGrads after the last backward.
+  reducesAfterBackward: true,
 }));
 
 describe('sanity set: published dense runs the model is not calibrated on (docs/calibration.md)', () => {
-  it('Narayanan et al. 2021, Table 1: every row within 10%, mean |error| within 5%, as docs/calibration.md reports', () => {
+  it('Narayanan et al. 2021, Table 1 as its artifact ran it (micro-batch size, interleaving): rank correlation at least 0.9, every row optimistic, pinned as docs/calibration.md reports', () => {
+    const rows = evaluate(NARAYANAN, true);
+    expect(rows.map((r) => pct(r.error))).toEqual(AS_RUN_ERRORS);
+    // Every row lies below its published time: a level the model misses (docs/calibration.md).
+    for (const r of rows) expect(r.error).toBeLessThan(0);
+    const rho = spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops));
+    expect(rho).toBeGreaterThanOrEqual(0.9);
+    expect(doc).toContain(`rank correlation ${(Math.round(100 * rho) / 100).toFixed(2)} as run`);
+    for (const r of rows) expect(doc).toContain(`| ${r.name} |`);
+  });
+
+  it('Narayanan et al. 2021, Table 1 with the micro-batch size left out (one sequence each, plain 1F1B): every row within 10%, mean |error| within 5%, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN);
     expect(rows.map((r) => pct(r.error))).toEqual([-0.5, 0.3, 3.9, 3.4, -3.8, -9.2, -3.8, -5.3, -4.5, -6]);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
@@ -136,7 +167,7 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
 
   it('MT-NLG 530B: the trend over scale is right, the level a quarter optimistic (a software generation the model cannot see), as docs/calibration.md says', () => {
     const rows = evaluate(MTNLG);
-    expect(rows.map((r) => pct(r.error))).toEqual([-24.9, -25.6, -28.4]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-24.7, -25.4, -28.2]);
     expect(spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))).toBe(1);
     for (const r of rows) expect(doc).toContain(`${r.name} | ${r.published} |`);
   });

@@ -132,6 +132,18 @@ describe('decomposition', () => {
     expect(v4.bubbleS).toBeCloseTo((15 / 4) * idle(v4), 9);
     expect(v4.bubbleS).toBeLessThan(v1.bubbleS / 3);
   });
+  it('layout.dpOverlap: 0 puts the whole gradient synchronisation on the critical path (a stack that reduces after the backward), 1 hides up to the window', () => {
+    const base = llama3Input(8192);
+    const overlapped = stepTime(base);
+    const after = stepTime({ ...base, layout: { ...base.layout, dpOverlap: 0 } });
+    const whole = stepTime({ ...base, layout: { ...base.layout, dpOverlap: 1 } });
+    expect(after.dpCommS).toBe(overlapped.dpCommS);
+    expect(after.dpExposedS).toBe(after.dpCommS);
+    expect(after.stepS - overlapped.stepS).toBeCloseTo(after.dpCommS - overlapped.dpExposedS, 12);
+    expect(whole.dpExposedS).toBeLessThanOrEqual(overlapped.dpExposedS);
+    // The default is the calibrated fraction: leaving the field out and giving 0.9 are the same step.
+    expect(stepTime({ ...base, layout: { ...base.layout, dpOverlap: 0.9 } }).stepS).toBe(overlapped.stepS);
+  });
   it('ZeRO-3 gathers the weights for every micro-batch: more DP traffic than ZeRO-2, hidden under the whole step', () => {
     const base = llama3Input(16384);
     const z2 = stepTime(base);

@@ -186,7 +186,7 @@ export function stepTime(input: StepTimeInput): StepTime {
   const devices = tp * cp * pp * dp;
   const ovTp = input.overlap?.tp ?? TP_OVERLAP_FRACTION;
   const ovPp = input.overlap?.pp ?? PP_OVERLAP_FRACTION;
-  const ovDp = input.overlap?.dp ?? DP_OVERLAP_FRACTION;
+  const ovDp = input.overlap?.dp ?? layout.dpOverlap ?? DP_OVERLAP_FRACTION;
   const bytes = shape.precisionBytes;
   const gradBytes = shape.gradientBytes ?? bytes;
   const fullRecompute = recomputeOf(shape) === 'full';

@@ -143,6 +143,15 @@ export interface ParallelLayout {
    * overlap likewise). Absent: 0, all exposed, as the plain dispatchers run.
    */
   epOverlap?: number;
+  /**
+   * Fraction of the overlap window (the last micro-batch's backward, and the first forward when
+   * sharded) during which the data-parallel gradient synchronisation progresses. Absent:
+   * DP_OVERLAP_FRACTION (0.9: PyTorch DDP's and FSDP's bucketed reductions run beside the
+   * backward). 0 for stacks that reduce after the backward: Megatron-LM's default local DDP of
+   * 2020-2022 calls allreduce_gradients() once forward_backward_func has returned (megatron/
+   * training.py, train_step, at the commit that reproduces Narayanan et al. 2021).
+   */
+  dpOverlap?: number;
   /** Pipeline stages. */
   pp: number;
   /** Data-parallel replicas. */
@@ -302,6 +311,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     ...(l.ep !== undefined && l.ep > 1 ? { ep: l.ep } : {}),
     ...(l.ep_dispatch !== undefined ? { epDispatch: l.ep_dispatch } : {}),
     ...(l.ep_overlap !== undefined ? { epOverlap: l.ep_overlap } : {}),
+    ...(l.dp_overlap !== undefined ? { dpOverlap: l.dp_overlap } : {}),
     pp: l.pp,
     dp: l.dp,
     microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),

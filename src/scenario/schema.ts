@@ -180,6 +180,12 @@ export const layoutSchema = z.strictObject({
   ep_dispatch: z.enum(['all-to-all', 'per-node']).optional(),
   /** Fraction of the expert-parallel all-to-all hidden behind compute (DualPipe, 1F1B all-to-all overlap); default 0. */
   ep_overlap: z.number().min(0).max(1).optional(),
+  /**
+   * Fraction of the window that can hide the data-parallel gradient synchronisation (the last
+   * micro-batch's backward) during which it progresses; default 0.9 (PyTorch DDP, FSDP). 0 for a
+   * stack that reduces only after the backward (Megatron-LM's local DDP, DeepSpeed's pipeline engine).
+   */
+  dp_overlap: z.number().min(0).max(1).optional(),
   pp: z.number().int().positive().default(1),
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),
