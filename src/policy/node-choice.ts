@@ -98,26 +98,40 @@ export function fillWholeNodes(
   const free = cluster.nodeFree;
   const size = cluster.nodeDevices;
   const nodes = candidates.filter((n) => free[n]! > 0);
-  nodes.sort((a, b) => (group ? group(a, b) : 0) || a - b);
+  // Candidate lists usually come in node order already (a leaf's nodes): then sorting is a no-op.
+  if (group) nodes.sort((a, b) => group(a, b) || a - b);
+  else if (!ascending(nodes)) nodes.sort((a, b) => a - b);
   const out: number[] = [];
   const counts: number[] = [];
-  const taken = new Set<number>();
   let left = need;
   for (const n of nodes) {
     if (left < cluster.kindMinPerNode[kind]!) break;
     if (free[n] === size[n] && size[n]! <= left) {
       out.push(n);
       counts.push(size[n]!);
-      taken.add(n);
       left -= size[n]!;
     }
   }
   if (left > 0) {
+    // The whole nodes taken are in `out` in candidate order: skip them as the walk meets them.
+    const taken = out.length;
+    let next = 0;
     let best = -1;
-    for (const n of nodes) if (!taken.has(n) && free[n]! >= left && (best === -1 || free[n]! < free[best]!)) best = n;
+    for (const n of nodes) {
+      if (next < taken && out[next] === n) {
+        next++;
+        continue;
+      }
+      if (free[n]! >= left && (best === -1 || free[n]! < free[best]!)) best = n;
+    }
     if (best === -1) return undefined;
     out.push(best);
     counts.push(left);
   }
   return { kind, nodes: out, counts };
+}
+
+function ascending(nodes: readonly number[]): boolean {
+  for (let i = 1; i < nodes.length; i++) if (nodes[i - 1]! >= nodes[i]!) return false;
+  return true;
 }

@@ -130,11 +130,20 @@ function placeByIndex(
   if (wholeNodes && size === cluster.kindMinPerNode[kind] && cluster.kindWholeFreeNodes[kind]! < Math.floor(devices / size)) return undefined;
   const slots = cluster.kindLeafSlots[kind]!;
   const leafFree = cluster.leafFree;
-  // One leaf: the tightest leaf that holds the gang, lowest (data centre, leaf) on ties.
-  const leaves = slots.filter((sl) => leafFree[sl]! >= devices).sort((a, b) => leafFree[a]! - leafFree[b]! || a - b);
-  for (const sl of leaves) {
+  // One leaf: the tightest leaf that holds the gang, lowest (data centre, leaf) on ties. Picked
+  // one at a time in that order rather than sorted: the first one tried usually takes the gang.
+  for (let afterFree = -1, afterSlot = -1; ; ) {
+    let sl = -1;
+    for (const s of slots) {
+      const f = leafFree[s]!;
+      if (f < devices || f < afterFree || (f === afterFree && s <= afterSlot)) continue;
+      if (sl === -1 || f < leafFree[sl]! || (f === leafFree[sl]! && s < sl)) sl = s;
+    }
+    if (sl === -1) break;
     const p = fill(cluster.leafSlots[sl]!.nodes);
     if (p) return { p, span: Span.Leaf };
+    afterFree = leafFree[sl]!;
+    afterSlot = sl;
   }
   const dcs = cluster.datacentres.length;
   const slotOfNode = cluster.nodeLeafSlot;

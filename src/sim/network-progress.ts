@@ -65,9 +65,17 @@ interface ShapedJob {
   readonly compute: ComputeBreakdown | undefined;
   /** Memory per device of the layout (bytes). */
   readonly memoryBytes: number;
+  /**
+   * Step times already worked out for this shape and layout, by kind and the network figures
+   * stepFromShares hands stepTime (a pure function of them): jobs of one shape that start alone on
+   * a node, or see the same shares, cost a lookup instead of a step-time model each.
+   */
+  readonly steps: Map<string, StepTime>;
 }
 
 interface JobComm {
+  /** The shape, layout and kernel time it has (and their step-time cache). */
+  shaped: ShapedJob;
   shape: TrainingShape;
   layout: ParallelLayout;
   /** Kernel time of the job's step on its kind (undefined: the job's or kind's one efficiency). */
@@ -669,7 +677,7 @@ export class NetworkProgressModel implements ProgressModel {
       // The loader (and submission, for generated jobs) checked that the layout fits this kind.
       const layout = t?.layout ? layoutFromSpec(t.layout, shape) : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
       const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
-      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes };
+      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: new Map() };
       this.shaped.set(key, r);
     }
     return r;
@@ -688,8 +696,9 @@ export class NetworkProgressModel implements ProgressModel {
   private commOf(job: SimJob): JobComm {
     let c = this.comm.get(job);
     if (!c) {
-      const { shape, layout, compute, memoryBytes } = this.shapeAndLayout(job, job.placement!.kind);
-      c = { shape, layout, compute, memoryBytes, plan: undefined, step: undefined, accountedS: this.clock };
+      const shaped = this.shapeAndLayout(job, job.placement!.kind);
+      const { shape, layout, compute, memoryBytes } = shaped;
+      c = { shaped, shape, layout, compute, memoryBytes, plan: undefined, step: undefined, accountedS: this.clock };
       this.comm.set(job, c);
     }
     return c;
@@ -712,11 +721,13 @@ export class NetworkProgressModel implements ProgressModel {
     dpRanksPerNode: number;
     tpAcrossNodes: boolean;
   } {
-    const nodes = this.rankNodes(placement);
     const { tp, pp, dp } = layout;
     // A stage's ranks: tp fastest, then cp, then dp; the ring over the stage's nodes carries the
     // data-parallel and the context-parallel traffic.
     const stageSize = tp * (layout.cp ?? 1) * dp;
+    // Every rank on one node (most jobs): no pairs, and every stage's ranks on that node.
+    if (placement.nodes.length === 1 && stageSize * pp === placement.counts[0]) return { dp: NO_PAIRS, pp: NO_PAIRS, dpRanksPerNode: Math.max(1, Math.floor(stageSize / tp)), tpAcrossNodes: false };
+    const nodes = this.rankNodes(placement);
     const dpPairs: { from: number; to: number; share: number }[] = [];
     const ppPairs: { from: number; to: number; share: number }[] = [];
     let dpRanksPerNode = Infinity;
@@ -807,8 +818,9 @@ export class NetworkProgressModel implements ProgressModel {
   /** Relative volumes of a job's data-parallel and pipeline traffic (the heavier one is 1). */
   private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout): { dpWeight: number; ppWeight: number } {
     const c = this.comm.get(job as SimJob);
-    const shaped = c ?? this.shapeAndLayout(job, placement.kind);
-    const nominal = this.step(job, placement, { shape: shaped.shape, layout, compute: shaped.compute, memoryBytes: shaped.memoryBytes }, (r, from, ranks) => this.routeCapacity(r, from, ranks));
+    const shaped = c?.shaped ?? this.shapeAndLayout(job, placement.kind);
+    const withLayout = layout === shaped.layout ? shaped : { ...shaped, layout, steps: new Map<string, StepTime>() };
+    const nominal = this.step(job, placement, withLayout, (r, from, ranks) => this.routeCapacity(r, from, ranks));
     const dp = ringBytes(nominal);
     const pp = nominal.ppBytesPerStepPerDevice;
     const top = Math.max(dp, pp);
@@ -890,7 +902,7 @@ export class NetworkProgressModel implements ProgressModel {
     };
     const dpBw = plan.dpFlows.length > 0 ? perRank(plan.dpFlows, plan.dpShare, plan.dpWeight) : Infinity;
     const ppBw = plan.ppFlows.length > 0 ? perRank(plan.ppFlows, plan.ppShare, plan.ppWeight) : Infinity;
-    c.step = this.stepFromShares(job, job.placement!, c, plan, dpBw, ppBw);
+    c.step = this.stepFromShares(job, job.placement!, c.shaped, plan, dpBw, ppBw);
     const rate = c.step.usefulFlopPerS;
     if (!(rate > 0) || !Number.isFinite(c.step.stepS)) {
       // A flow at rate 0 is a failed link on the job's path: the job stalls until it is repaired.
@@ -906,7 +918,31 @@ export class NetworkProgressModel implements ProgressModel {
     return rate;
   }
 
-  private stepFromShares(job: JobView, placement: Placement, { shape, layout, compute }: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number): StepTime {
+  private stepFromShares(job: JobView, placement: Placement, shaped: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number): StepTime {
+    const { layout } = shaped;
+    const dpAcross = Number.isFinite(dpBw);
+    const cpIntra = layout.tp * (layout.cp ?? 1) <= this.cluster.nodeDevices[placement.nodes[0]!]! || !dpAcross;
+    // Everything below is decided by these (the shape, layout, kernel time and the job's
+    // efficiency override are the ShapedJob's): a job on one node has only the kind.
+    const key =
+      dpAcross || Number.isFinite(ppBw)
+        ? `${placement.kind}|${dpBw}|${ppBw}|${plan.dpLatencyS}|${plan.ppLatencyS}|${plan.dpRanksPerNode}|${plan.tpAcrossNodes}|${cpIntra}`
+        : this.kindKeys[placement.kind] ?? (this.kindKeys[placement.kind] = String(placement.kind));
+    const cache = shaped.steps;
+    let step = cache.get(key);
+    if (step === undefined) {
+      step = this.stepOfShares(job, placement, shaped, plan, dpBw, ppBw, cpIntra);
+      // Bounded: shares under contention take many values; a miss only costs the model again.
+      if (cache.size >= STEP_CACHE_LIMIT) cache.clear();
+      cache.set(key, step);
+    }
+    return step;
+  }
+
+  /** The step-time cache's key of a job alone on a node, per kind (made once). */
+  private readonly kindKeys: string[] = [];
+
+  private stepOfShares(job: JobView, placement: Placement, { shape, layout, compute }: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
     const kind = this.cluster.kinds[placement.kind]!.spec;
     const ic = kind.interconnect;
     const intraBw = ic.bandwidth * ic.efficiency;
@@ -923,7 +959,7 @@ export class NetworkProgressModel implements ProgressModel {
     const tpPath: CommPath = plan.tpAcrossNodes && dpAcross ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, scaleOut: true } : intra;
     // A context-parallel group inside one node runs on the interconnect; else on the stage's ring.
     const cp = layout.cp ?? 1;
-    const cpPath: CommPath = layout.tp * cp <= this.cluster.nodeDevices[placement.nodes[0]!]! || !dpAcross ? intra : { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS };
+    const cpPath: CommPath = cpIntra ? intra : { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS };
     // An expert-parallel group is ep of the stage's data-parallel ranks: those sharing a node
     // exchange tokens over the interconnect, the rest over the stage's ring.
     const ep = layout.ep ?? 1;
@@ -963,6 +999,12 @@ export class NetworkProgressModel implements ProgressModel {
     return this.stepFromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes }, dpBw, ppBw);
   }
 }
+
+/** The node pairs of a job on one node: none (never written to). */
+const NO_PAIRS: { from: number; to: number; share: number }[] = Object.freeze([]) as unknown as { from: number; to: number; share: number }[];
+
+/** Step times kept per shape before the cache starts afresh. */
+const STEP_CACHE_LIMIT = 1024;
 
 /** One of the busiest links (hotLinks): links.csv's figures and its heaviest users. */
 export interface HotLink {
