@@ -72,7 +72,8 @@ export function reportCharts(input: ReportInput): { id: string; title: string; s
     const positive = nums.every((v) => v !== undefined && v.value > 0);
     const log = positive && Math.max(...nums.map((v) => v!.value)) / Math.min(...nums.map((v) => v!.value)) >= 100;
     metrics.forEach((m, i) => charts.push({ id: `chart-${i}`, title: m, spec: metricVsParamSpec(input.summary, m, p, { log }) }));
-  } else {
+  } else if (input.runs.rows.length > 1) {
+    // One run (a run's folder, or an experiment of one): one bar per chart says less than its table.
     charts.push({ id: 'chart-policies', title: 'policies', spec: comparePoliciesSpec(input.summary, metrics) });
   }
   if (input.jobs && input.jobs.rows.length > 0) charts.push({ id: 'chart-cdf', title: 'queueing delay CDF', spec: queueingCdfSpec(input.runs, input.jobs) });
@@ -87,6 +88,16 @@ function summaryTableHtml(summary: Table): string {
   const params = h.slice(0, at('scenario'));
   const shown = reportMetrics(summary);
   const rows = summary.rows.filter((r) => shown.includes(r[at('metric')]!));
+  if (summary.rows.every((r) => r[at('n')] === '1' || r[at('n')] === '0') && new Set(summary.rows.map((r) => `${r[at('policy')]}\u0000${r[at('placement')]}`)).size === 1 && params.length === 0) {
+    // One run: its figures, without the columns of a sample.
+    let one = `<table id="summary"><thead><tr>${['metric', 'value'].map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>`;
+    for (const r of rows.filter((x) => x[at('n')] === '1')) {
+      const m = r[at('metric')]!;
+      const d = metricDirection(m);
+      one += `<tr><td>${esc(m)}${d === 'higher' ? ' ↑' : d === 'lower' ? ' ↓' : ''}</td><td class="num">${esc(formatMetricValue(m, cellNumber(r[at('mean')]!)))}</td></tr>`;
+    }
+    return `${one}</tbody></table>`;
+  }
   let html = `<table><thead><tr>${[...params, 'policy', 'placement', 'metric', 'n', 'mean', '95% CI'].map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>`;
   for (const r of rows) {
     const m = r[at('metric')]!;
@@ -98,6 +109,13 @@ function summaryTableHtml(summary: Table): string {
     html += `<tr>${params.map((p) => `<td>${esc(r[at(p)]!)}</td>`).join('')}<td>${esc(r[at('policy')]!)}</td><td>${esc(r[at('placement')]!)}</td><td>${esc(m)}${d === 'higher' ? ' ↑' : d === 'lower' ? ' ↓' : ''}</td><td>${esc(r[at('n')]!)}</td><td class="num">${esc(formatMetricValue(m, mean))}</td><td class="num">${esc(ci)}</td></tr>`;
   }
   return `${html}</tbody></table>`;
+}
+
+/** What the one run of a report ran: scenario, policies and seed. */
+function oneRunLabel(runs: Table): string {
+  const r = runs.rows[0]!;
+  const cell = (c: string): string => r[runs.header.indexOf(c)] ?? '';
+  return `${cell('scenario')}, ${cell('policy')} + ${cell('placement')}, seed ${cell('seed')}`;
 }
 
 export async function buildReport(input: ReportInput): Promise<string> {
@@ -130,9 +148,15 @@ ${
 ${input.hotLinks.rows.length > 60 ? '<details><summary>Show the table</summary>\n' : ''}${hotLinksHtml(input.hotLinks, input.runs, esc)}${input.hotLinks.rows.length > 60 ? '\n</details>' : ''}
 `
     : ''
-}<details><summary>Summary table (mean and 95% confidence interval over seeds)</summary>
+}${
+  runs === 1
+    ? `<h2>Summary</h2>
+<p class="hint">${esc(oneRunLabel(input.runs))}</p>
+${summaryTableHtml(input.summary)}`
+    : `<details><summary>Summary table (mean and 95% confidence interval over seeds)</summary>
 ${summaryTableHtml(input.summary)}
-</details>
+</details>`
+}
 <script>${vega}</script>
 <script>
 const charts = ${scriptJson(compiled)};

@@ -1,5 +1,6 @@
 // `poolsim report <dir>`: a self-contained HTML report (summary table, interactive charts) of a
-// results folder written by compare, sweep or merge. Only files the folder's manifest.json lists,
+// results folder written by compare, sweep or merge, or of one run's folder (read as a one-run
+// experiment: run-folder.ts). Only files the folder's manifest.json lists,
 // unchanged, are read: a jobs.csv left by an earlier experiment is refused, not mixed in. A folder
 // without a manifest is refused unless --no-manifest, which reads runs.csv alone and says so.
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { CsvFormatError, parseCsv, type Table } from '../../experiment/csv-table.js';
 import { fileProblem, MANIFEST_FILE, ManifestError, parseManifest, type RunManifest } from '../../experiment/manifest.js';
 import { buildReport } from '../../experiment/report.js';
+import { RunFolderError, runAsExperiment, type RunAsExperiment, type RunFolder } from '../../experiment/run-folder.js';
 import { summarizeRuns } from '../../experiment/summarize.js';
 import { InputError, type InputIssue } from '../../scenario/errors.js';
 import { writeAtomically } from '../experiment-cli.js';
@@ -26,7 +28,7 @@ export const describe = 'Write a self-contained HTML report (interactive charts)
 
 export function builder(y: Argv): Argv<ReportArgs> {
   return y
-    .positional('dir', { type: 'string', demandOption: true, describe: 'results folder with runs.csv and manifest.json (from compare or sweep, or merged shards)' })
+    .positional('dir', { type: 'string', demandOption: true, describe: 'results folder with manifest.json: from compare or sweep (runs.csv), merged shards, or one run (summary.csv)' })
     .option('out', { type: 'string', describe: 'HTML file to write (default <dir>/report.html)' })
     .option('title', { type: 'string', describe: 'page title (default: the folder name)' })
     .option('manifest', {
@@ -79,29 +81,46 @@ export async function handler(argv: ArgumentsCamelCase<ReportArgs>): Promise<voi
       const manifest = readManifest(argv.dir);
       const issues: InputIssue[] = [];
       // Each file the report would read: listed and unchanged, or refused; absent ones are absent.
-      const read = (name: string, required: boolean): Table | undefined => {
+      const read = (name: string, required: string | undefined): Table | undefined => {
         const path = join(argv.dir, name);
         if (!existsSync(path)) {
-          if (required || manifest.files[name] !== undefined) issues.push(problem(path, required ? 'missing (a report needs runs.csv)' : `missing, though ${MANIFEST_FILE} lists it`));
+          if (required !== undefined || manifest.files[name] !== undefined) issues.push(problem(path, required ?? `missing, though ${MANIFEST_FILE} lists it`));
           return undefined;
         }
         const bytes = readFileSync(path);
         const why = fileProblem(manifest, name, bytes);
         if (why !== undefined) {
-          issues.push(problem(path, `${why}; remove it or re-run the experiment`));
+          issues.push(problem(path, `${why}; remove it or re-run the ${manifest.command === 'run' ? 'scenario' : 'experiment'}`));
           return undefined;
         }
         return parseTable(bytes.toString('utf8'), path);
       };
-      const r = read('runs.csv', true);
-      const s = read('summary.csv', false);
-      jobs = read('jobs.csv', false);
-      tenantShares = read('tenant_shares.csv', false);
-      hotLinks = read('hot_links.csv', false);
-      if (issues.length > 0) throw new InputError(issues);
-      runs = r!;
-      // The summary is recomputed from the runs when absent (merged shards without --summary).
-      summary = s ?? summarizeRuns(runs, runsPath);
+      if (manifest.command === 'run') {
+        // One run's folder: read as the one-run experiment it is (run-folder.ts).
+        const folder = {
+          summary: read('summary.csv', 'missing (a run writes summary.csv)'),
+          services: read('services.csv', undefined),
+          tenants: read('tenants.csv', undefined),
+          jobs: read('jobs.csv', undefined),
+          tenantShares: read('tenant_shares.csv', undefined),
+        };
+        if (issues.length > 0) throw new InputError(issues);
+        const asRun = runFolderTables({ ...folder, summary: folder.summary!, fingerprint: manifest.scenario.sha256 }, argv.dir);
+        runs = asRun.runs;
+        jobs = asRun.jobs;
+        tenantShares = asRun.tenantShares;
+        summary = summarizeRuns(runs, runsPath);
+      } else {
+        const r = read('runs.csv', 'missing (a report needs runs.csv, or the summary.csv of one run)');
+        const s = read('summary.csv', undefined);
+        jobs = read('jobs.csv', undefined);
+        tenantShares = read('tenant_shares.csv', undefined);
+        hotLinks = read('hot_links.csv', undefined);
+        if (issues.length > 0) throw new InputError(issues);
+        runs = r!;
+        // The summary is recomputed from the runs when absent (merged shards without --summary).
+        summary = s ?? summarizeRuns(runs, runsPath);
+      }
     } else {
       runs = parseTable(readInput(runsPath), runsPath);
       summary = summarizeRuns(runs, runsPath);
@@ -112,4 +131,14 @@ export async function handler(argv: ArgumentsCamelCase<ReportArgs>): Promise<voi
     writeAtomically([{ path: out, content: html }]);
     if (!argv.quiet) process.stdout.write(`  wrote ${out}\n`);
   });
+}
+
+/** runAsExperiment, its complaints located at the folder's file. */
+function runFolderTables(folder: RunFolder, dir: string): RunAsExperiment {
+  try {
+    return runAsExperiment(folder);
+  } catch (e) {
+    if (e instanceof RunFolderError) throw new InputError([problem(join(dir, e.file), e.message)]);
+    throw e;
+  }
 }
