@@ -225,22 +225,24 @@ export class Cluster {
   }
 
   /**
-   * Take `count` whole devices on `node`; returns the device indices taken (lowest free first).
-   * The caller has checked that they are free.
+   * Take `count` whole devices on `node`: their indices (lowest free first) go to `out` from index
+   * `at` (its end by default); returns the index after the last. The caller has checked that they
+   * are free.
    */
-  allocateWhole(node: number, count: number, out: number[]): void {
+  allocateWhole(node: number, count: number, out: number[], at = out.length): number {
     const first = this.nodeFirstDevice[node]!;
     const end = first + this.nodeDevices[node]!;
     let taken = 0;
     for (let dev = first; dev < end && taken < count; dev++) {
       if (this.deviceFreeMilli[dev] === WHOLE_DEVICE_MILLI) {
         this.deviceFreeMilli[dev] = 0;
-        out.push(dev);
+        out[at++] = dev;
         taken++;
       }
     }
     if (taken !== count) throw new Error(`internal: node ${node} had ${taken} of ${count} free devices`);
     this.changeNodeFree(node, -count);
+    return at;
   }
 
   /**

@@ -215,12 +215,19 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
   let devicesPerJob = 0;
   const jobParts: { part: Omit<SizePart, 'bytes' | 'events'>; n: number; fixedBytes: number }[] = [];
   const rates = new Map<string, { mean: number; best: number }>();
+  let last: { kinds: readonly number[] | undefined; efficiency: number | undefined; rate: { mean: number; best: number } } | undefined;
   /** Run time alone: on the mean device of its kinds (load), and on the fastest (its best case). */
   const runtimeOf = (t: JobTemplate): { meanS: number; bestS: number } => {
     if (t.fixedRuntimeS !== undefined) return { meanS: t.fixedRuntimeS, bestS: t.fixedRuntimeS };
-    const key = `${t.allowedKinds?.join(',') ?? '*'}/${t.efficiency ?? ''}`;
-    let rate = rates.get(key);
-    if (rate === undefined) rates.set(key, (rate = deviceRate(input, t.allowedKinds, t.efficiency)));
+    // Jobs in a row usually share their kinds and efficiency: then no key string per job.
+    let rate: { mean: number; best: number } | undefined;
+    if (last !== undefined && t.allowedKinds === last.kinds && t.efficiency === last.efficiency) rate = last.rate;
+    else {
+      const key = `${t.allowedKinds?.join(',') ?? '*'}/${t.efficiency ?? ''}`;
+      rate = rates.get(key);
+      if (rate === undefined) rates.set(key, (rate = deviceRate(input, t.allowedKinds, t.efficiency)));
+      last = { kinds: t.allowedKinds, efficiency: t.efficiency, rate };
+    }
     const devices = t.devices * ((t.milli ?? 1000) / 1000);
     return rate.best > 0 ? { meanS: t.usefulFlop / (devices * rate.mean), bestS: t.usefulFlop / (devices * rate.best) } : { meanS: 0, bestS: 0 };
   };
@@ -236,7 +243,8 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     const listed = wi >= 0 && 'jobs' in s.workloads[wi]!;
     let longest: { t: JobTemplate; endS: number } | undefined;
     const at: PathKey[] = wi < 0 ? [] : listed ? ['workloads', wi, 'jobs'] : ['workloads', wi, 'trace'];
-    for (const [i, t] of list.entries()) {
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i]!;
       if (!Number.isFinite(t.usefulFlop) || !Number.isFinite(t.submitS) || !(t.fixedRuntimeS === undefined || Number.isFinite(t.fixedRuntimeS))) {
         hard.push({ path: listed ? [...at, i] : at, message: `job '${t.name}': its work or times are beyond the largest number poolsim can hold; check its size and times` });
         continue;

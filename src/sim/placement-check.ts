@@ -56,13 +56,17 @@ function hostProblem(c: Cluster, job: SimJob, p: Placement): string | undefined 
   return undefined;
 }
 
-/** Take the placement's devices (or device share) and host resources; the devices taken go to `held`. */
+/**
+ * Take the placement's devices (or device share) and host resources; the devices taken are written
+ * to `held` from its first element on (an empty array, or one made at the placement's size).
+ */
 export function claimPlacement(c: Cluster, job: SimJob, p: Placement, held: number[]): void {
   if (p.device !== undefined) {
     c.allocateShare(p.device, job.milli);
-    held.push(p.device);
+    held[0] = p.device;
   } else {
-    for (let i = 0; i < p.nodes.length; i++) c.allocateWhole(p.nodes[i]!, p.counts[i]!, held);
+    let at = 0;
+    for (let i = 0; i < p.nodes.length; i++) at = c.allocateWhole(p.nodes[i]!, p.counts[i]!, held, at);
   }
   if (c.tracksAffinity) {
     const affinity = gpuAffinity(job.devices, job.milli);

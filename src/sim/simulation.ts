@@ -666,7 +666,9 @@ export class Simulation implements FailurePort, InferencePort {
     job.state = 'running';
     this.waiting.left();
     job.placement = placement;
-    job.heldDevices = [];
+    // Made at its size and filled in place (grown by push, a gang's array was copied several times
+    // and kept larger than it needs).
+    job.heldDevices = new Array<number>(devicesOf(placement));
     claimPlacement(this.cluster, job, placement, job.heldDevices);
     const kindSpec = this.cluster.kinds[placement.kind]!.spec;
     job.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
@@ -1015,4 +1017,12 @@ export function youngDalyIntervalS(costS: number, mtbfS: number): number {
 function inSubmitOrder(templates: readonly JobTemplate[]): boolean {
   for (let i = 1; i < templates.length; i++) if (!(templates[i - 1]!.submitS <= templates[i]!.submitS)) return false;
   return true;
+}
+
+/** The devices a placement takes: one shared device, or its nodes' counts. */
+function devicesOf(p: Placement): number {
+  if (p.device !== undefined) return 1;
+  let n = 0;
+  for (let i = 0; i < p.counts.length; i++) n += p.counts[i]!;
+  return n;
 }

@@ -4,10 +4,14 @@ import type { WaitingJobs } from '../policy/types.js';
 import type { SimJob } from './sim-job.js';
 
 export class WaitingLine implements WaitingJobs {
-  private items: SimJob[] = [];
+  // Read by the line's iterators (below); nothing outside this file touches them.
+  /** @internal */ items: SimJob[] = [];
   /** Per item, the push stamp; an entry is live only while its job is waiting with that stamp
-   * (a job preempted and re-queued has a new entry, and its old one must not be seen twice). */
-  private stamps: number[] = [];
+   * (a job preempted and re-queued has a new entry, and its old one must not be seen twice).
+   * Stamps ascend along the line. */
+  /** @internal */ stamps: number[] = [];
+  /** Bumped by every compaction: an iterator that sees it change finds its place again by stamp. */
+  /** @internal */ version = 0;
   private nextStamp = 1;
   private head = 0;
   private live = 0;
@@ -28,21 +32,39 @@ export class WaitingLine implements WaitingJobs {
     return this.nextStamp - 1;
   }
 
-  /** The waiting jobs among the entries pushed after the first `mark`, in line order (stamps ascend along the line). */
-  *since(mark: number): Generator<SimJob> {
-    const items = this.items;
+  /** Index of the first entry at or after the head whose stamp is above `stamp`. */
+  /** @internal */ indexAfter(stamp: number): number {
     const stamps = this.stamps;
     let lo = this.head;
-    let hi = items.length;
+    let hi = stamps.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (stamps[mid]! <= mark) lo = mid + 1;
+      if (stamps[mid]! <= stamp) lo = mid + 1;
       else hi = mid;
     }
-    const end = items.length;
-    for (let i = lo; i < end; i++) {
-      const j = items[i]!;
-      if (j.state === 'waiting' && j.lineStamp === stamps[i]) yield j;
+    return lo;
+  }
+
+  /** The waiting jobs among the entries pushed after the first `mark`, in line order (stamps ascend along the line). */
+  *since(mark: number): Generator<SimJob> {
+    // Entries pushed from here on are not visited (as the iterator's).
+    const endStamp = this.nextStamp;
+    let version = this.version;
+    let i = this.indexAfter(mark);
+    let last = mark;
+    for (;;) {
+      if (version !== this.version) {
+        i = this.indexAfter(last);
+        version = this.version;
+      }
+      if (i >= this.items.length) return;
+      const stamp = this.stamps[i]!;
+      if (stamp >= endStamp) return;
+      const j = this.items[i++]!;
+      if (j.state === 'waiting' && j.lineStamp === stamp) {
+        last = stamp;
+        yield j;
+      }
     }
   }
 
@@ -62,45 +84,67 @@ export class WaitingLine implements WaitingJobs {
     else if (span > 64 && this.live * 2 < span) this.compact();
   }
 
+  /**
+   * In place: the live entries move to the front, in order, and the arrays are cut to them (no new
+   * arrays: with a million waiting jobs each compaction copied them into arrays grown by push).
+   * Iterators in progress see the version change and resume after the last job they gave.
+   */
   private compact(): void {
-    const kept: SimJob[] = [];
-    const stamps: number[] = [];
-    for (let i = this.head; i < this.items.length; i++) {
+    const items = this.items;
+    const stamps = this.stamps;
+    let n = 0;
+    for (let i = this.head; i < items.length; i++) {
       if (this.isLive(i)) {
-        kept.push(this.items[i]!);
-        stamps.push(this.stamps[i]!);
+        items[n] = items[i]!;
+        stamps[n] = stamps[i]!;
+        n++;
       }
     }
-    this.items = kept;
-    this.stamps = stamps;
+    items.length = n;
+    stamps.length = n;
     this.head = 0;
+    this.version++;
   }
 
   [Symbol.iterator](): Iterator<SimJob> {
-    // A plain iterator object (cheaper than a generator on the pass's hot path). Index loop over a
-    // snapshot length: jobs pushed during iteration are not visited this pass.
-    return new LineIterator(this.items, this.stamps, this.head);
+    // A plain iterator object (cheaper than a generator on the pass's hot path). Jobs pushed during
+    // iteration are not visited this pass.
+    return new LineIterator(this, this.head, this.nextStamp);
   }
 }
 
 class LineIterator implements Iterator<SimJob> {
-  private readonly end: number;
+  private version: number;
+  /** Stamp of the last job given (where to resume after a compaction). */
+  private last = 0;
+
   constructor(
-    private readonly items: readonly SimJob[],
-    private readonly stamps: readonly number[],
+    private readonly line: WaitingLine,
     private i: number,
+    private readonly endStamp: number,
   ) {
-    this.end = items.length;
+    this.version = line.version;
   }
 
   next(): IteratorResult<SimJob> {
-    const items = this.items;
-    const stamps = this.stamps;
-    while (this.i < this.end) {
-      const i = this.i++;
-      const j = items[i]!;
-      if (j.state === 'waiting' && j.lineStamp === stamps[i]) return { value: j, done: false };
+    const line = this.line;
+    if (this.version !== line.version) {
+      this.i = line.indexAfter(this.last);
+      this.version = line.version;
     }
+    const items = line.items;
+    const stamps = line.stamps;
+    while (this.i < items.length) {
+      const i = this.i++;
+      const stamp = stamps[i]!;
+      if (stamp >= this.endStamp) break;
+      const j = items[i]!;
+      if (j.state === 'waiting' && j.lineStamp === stamp) {
+        this.last = stamp;
+        return { value: j, done: false };
+      }
+    }
+    this.i = items.length;
     return { value: undefined, done: true };
   }
 }
