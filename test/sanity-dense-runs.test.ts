@@ -41,7 +41,9 @@ interface Row {
 function scenario(r: Row, asRun = false): string {
   const dp = r.gpus / (r.tp * r.pp);
   const run = asRun && r.artifact ? `, micro_batches: ${r.batch / (dp * r.artifact.microBatchSize)}, virtual_stages: ${r.artifact.virtualStages}` : '';
-  const overlap = (asRun && r.artifact?.ddp === 'local') || r.reducesAfterBackward ? ', dp_overlap: 0' : '';
+  // Megatron-LM of 2021 and DeepSpeed's pipeline engine both block on the pipeline's send/recv.
+  const pipeline = (asRun && r.artifact && r.pp > 1) || (r.reducesAfterBackward && r.pp > 1) ? ', pp_overlap: 0' : '';
+  const overlap = ((asRun && r.artifact?.ddp === 'local') || r.reducesAfterBackward ? ', dp_overlap: 0' : '') + pipeline;
   return `name: sanity
 seed: 1
 datacentres:
@@ -107,7 +109,7 @@ function evaluate(rows: readonly Row[], asRun = false): { name: string; error: n
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
 /** Step-time errors (%) of the Narayanan rows described as the artifact ran them. */
-const AS_RUN_ERRORS = [-7.8, -7.6, -7.8, -7.2, -3, -11.9, -5.9, -9.1, -10.4, -5.9];
+const AS_RUN_ERRORS = [-7.8, -7.6, -7.8, -7.2, -2.9, -11.6, -5.7, -8.8, -9.7, -5.6];
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 
 // Narayanan et al. 2021 (SC21), Table 1: Megatron-LM. The paper's table leaves out the micro-batch
@@ -167,7 +169,7 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
 
   it('MT-NLG 530B: the trend over scale is right, the level a quarter optimistic (a software generation the model cannot see), as docs/calibration.md says', () => {
     const rows = evaluate(MTNLG);
-    expect(rows.map((r) => pct(r.error))).toEqual([-24.7, -25.4, -28.2]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-24.5, -25.2, -28]);
     expect(spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))).toBe(1);
     for (const r of rows) expect(doc).toContain(`${r.name} | ${r.published} |`);
   });

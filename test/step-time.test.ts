@@ -144,6 +144,16 @@ describe('decomposition', () => {
     // The default is the calibrated fraction: leaving the field out and giving 0.9 are the same step.
     expect(stepTime({ ...base, layout: { ...base.layout, dpOverlap: 0.9 } }).stepS).toBe(overlapped.stepS);
   });
+  it('layout.ppOverlap: 0 puts every pipeline send/recv on the critical path (and in the bubble), the default hides half', () => {
+    const base = llama3Input(8192);
+    const half = stepTime(base);
+    const blocking = stepTime({ ...base, layout: { ...base.layout, ppOverlap: 0 } });
+    expect(blocking.ppCommS).toBe(half.ppCommS);
+    expect(blocking.ppExposedS).toBeCloseTo(half.ppCommS, 12);
+    expect(half.ppExposedS).toBeCloseTo(half.ppCommS / 2, 12);
+    expect(blocking.stepS).toBeGreaterThan(half.stepS);
+    expect(stepTime({ ...base, layout: { ...base.layout, ppOverlap: 0.5 } }).stepS).toBe(half.stepS);
+  });
   it('ZeRO-3 gathers the weights for every micro-batch: more DP traffic than ZeRO-2, hidden under the whole step', () => {
     const base = llama3Input(16384);
     const z2 = stepTime(base);

@@ -95,6 +95,7 @@ export interface LayoutSpec {
   readonly ep_dispatch?: 'all-to-all' | 'per-node' | undefined;
   readonly ep_overlap?: number | undefined;
   readonly dp_overlap?: number | undefined;
+  readonly pp_overlap?: number | undefined;
   readonly pp: number;
   readonly dp: number;
   readonly micro_batches?: number | undefined;

@@ -185,7 +185,7 @@ export function stepTime(input: StepTimeInput): StepTime {
   const v = Math.max(1, layout.virtualStages ?? 1);
   const devices = tp * cp * pp * dp;
   const ovTp = input.overlap?.tp ?? TP_OVERLAP_FRACTION;
-  const ovPp = input.overlap?.pp ?? PP_OVERLAP_FRACTION;
+  const ovPp = input.overlap?.pp ?? layout.ppOverlap ?? PP_OVERLAP_FRACTION;
   const ovDp = input.overlap?.dp ?? layout.dpOverlap ?? DP_OVERLAP_FRACTION;
   const bytes = shape.precisionBytes;
   const gradBytes = shape.gradientBytes ?? bytes;

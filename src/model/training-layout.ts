@@ -152,6 +152,14 @@ export interface ParallelLayout {
    * training.py, train_step, at the commit that reproduces Narayanan et al. 2021).
    */
   dpOverlap?: number;
+  /**
+   * Fraction of the pipeline send/recv time hidden behind compute. Absent: PP_OVERLAP_FRACTION
+   * (0.5). 0 for stacks whose send/recv block the stage: Megatron-LM of 2021 waits for its
+   * batch_isend_irecv requests and then calls torch.cuda.synchronize() (megatron/
+   * p2p_communication.py at commit 6985e58938); DeepSpeed's pipeline engine runs its send and
+   * receive instructions in sequence with its forward and backward ones.
+   */
+  ppOverlap?: number;
   /** Pipeline stages. */
   pp: number;
   /** Data-parallel replicas. */
@@ -312,6 +320,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     ...(l.ep_dispatch !== undefined ? { epDispatch: l.ep_dispatch } : {}),
     ...(l.ep_overlap !== undefined ? { epOverlap: l.ep_overlap } : {}),
     ...(l.dp_overlap !== undefined ? { dpOverlap: l.dp_overlap } : {}),
+    ...(l.pp_overlap !== undefined ? { ppOverlap: l.pp_overlap } : {}),
     pp: l.pp,
     dp: l.dp,
     microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),

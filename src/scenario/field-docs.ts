@@ -104,6 +104,7 @@ const LAYOUT: Docs = {
   ep_dispatch: "How tokens reach their experts: 'all-to-all' (one copy per routed expert, Megatron-Core's all-to-all dispatcher; the default) or 'per-node' (one copy per destination node over the fabric, fanned out to its experts over the interconnect: DeepSeek-V3's kernels, DeepEP, HybridEP).",
   ep_overlap: 'Fraction of the expert-parallel all-to-all hidden behind compute, in [0, 1], at most one micro-batch\'s compute: 1 for DeepSeek-V3\'s DualPipe or Megatron-Core\'s all-to-all overlap; default 0 (all exposed).',
   dp_overlap: "Fraction of the window that can hide the data-parallel gradient synchronisation (the last micro-batch's backward, and the first forward when sharded) during which it progresses, in [0, 1]: default 0.9 (PyTorch DDP, FSDP, Megatron-Core's overlapped gradient reduce); 0 for a stack that reduces after the backward (Megatron-LM's local DDP of 2020-2022, DeepSpeed's pipeline engine).",
+  pp_overlap: 'Fraction of the pipeline send/recv time hidden behind compute, in [0, 1]: default 0.5; 0 for a stack whose send/recv block the stage (Megatron-LM of 2021, which synchronises the device after every exchange; DeepSpeed\'s pipeline engine).',
   pp: 'Pipeline-parallel stages.',
   dp: 'Data-parallel replicas; tp x cp x pp x dp must equal the devices.',
   micro_batches: 'Micro-batches per step in the pipeline (at least `pp`); the bubble is (pp - 1) / (micro_batches x virtual_stages) of a step.',

@@ -186,6 +186,11 @@ export const layoutSchema = z.strictObject({
    * stack that reduces only after the backward (Megatron-LM's local DDP, DeepSpeed's pipeline engine).
    */
   dp_overlap: z.number().min(0).max(1).optional(),
+  /**
+   * Fraction of the pipeline's send/recv time hidden behind compute; default 0.5. 0 for a stack
+   * whose send/recv block the stage (Megatron-LM of 2021, DeepSpeed's pipeline engine).
+   */
+  pp_overlap: z.number().min(0).max(1).optional(),
   pp: z.number().int().positive().default(1),
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),
