@@ -6,25 +6,25 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { csvLine, rowValues } from '../experiment/csv.js';
 import { fileAccess } from '../experiment/file-access.js';
 import { loadScenario } from '../model/load-scenario.js';
 import { resolvePolicies } from '../policy/registry.js';
-import { JOB_COLUMNS, SUMMARY_COLUMNS } from '../sim/metrics.js';
-import { simulate } from '../sim/simulation.js';
+import { outputFiles } from '../experiment/output-sinks.js';
+import { runScenario } from '../experiment/run-scenario.js';
 import type { BenchRow } from './engine-bench.js';
 
 const scenarioPath = (name: string): string => fileURLToPath(new URL(`../../scenarios/${name}.yaml`, import.meta.url));
 
-/** One run in this process: wall time, events, a hash of every output byte, peak RSS so far. */
+/** One run in this process: wall time, events, a hash of every output byte (summary.csv, jobs.csv, links.csv, ...). */
 export function timedRun(text: string, file: string, policy?: string): { wallS: number; events: number; jobs: number; hash: string; summary: Record<string, unknown> } {
   const resolved = loadScenario(text, file, fileAccess(file));
   const hash = createHash('sha256');
   const policies = policy ? resolvePolicies({ name: policy, params: {} }, resolved.scenario.placement, { src: resolved.src }) : undefined;
   const t0 = performance.now();
-  const r = simulate(resolved, { ...(policies ? { policies } : {}), jobSink: (row) => hash.update(csvLine(rowValues(row, JOB_COLUMNS))) });
+  // Through the one run pipeline, as `poolsim run` takes it: every file the run writes, hashed
+  // instead of written.
+  const r = runScenario(resolved, { ...(policies ? { policies } : {}), outputs: { files: outputFiles(resolved), write: (_file, text) => void hash.update(text) } });
   const wallS = (performance.now() - t0) / 1000;
-  hash.update(csvLine(rowValues(r.summary, SUMMARY_COLUMNS)));
   return { wallS, events: r.events, jobs: r.summary.jobs_submitted, hash: hash.digest('hex').slice(0, 16), summary: r.summary as unknown as Record<string, unknown> };
 }
 
