@@ -97,10 +97,9 @@ export function fillWholeNodes(
 ): Placement | undefined {
   const free = cluster.nodeFree;
   const size = cluster.nodeDevices;
-  const nodes = candidates.filter((n) => free[n]! > 0);
-  // Candidate lists usually come in node order already (a leaf's nodes): then sorting is a no-op.
-  if (group) nodes.sort((a, b) => group(a, b) || a - b);
-  else if (!ascending(nodes)) nodes.sort((a, b) => a - b);
+  // Candidates in order, those without a free device left out. A list already in node order (a
+  // leaf's nodes) is walked as it is: a node with none free is never taken below.
+  const nodes = group ? candidates.filter((n) => free[n]! > 0).sort((a, b) => group(a, b) || a - b) : ascending(candidates) ? candidates : candidates.filter((n) => free[n]! > 0).sort((a, b) => a - b);
   const out: number[] = [];
   const counts: number[] = [];
   let left = need;

@@ -782,7 +782,8 @@ export class NetworkProgressModel implements ProgressModel {
       dpWeight: 1,
       ppWeight: 1,
     };
-    const linkSet = new Set<number>();
+    // A job on one node sends nothing over the fabric: no flows, no links.
+    const linkSet = pairs.dp.length + pairs.pp.length > 0 ? new Set<number>() : undefined;
     // A job's data-parallel and pipeline traffic share its NICs in proportion to their volume
     // (they mostly run in different phases of the step); across jobs, each job's heaviest group
     // has weight 1, so jobs share a link equally.
@@ -801,7 +802,7 @@ export class NetworkProgressModel implements ProgressModel {
       this.routeOfFlow[f] = route.links;
       for (const l of route.links) {
         this.linkFlows[l]!++;
-        linkSet.add(l);
+        linkSet!.add(l);
       }
       flows.push(f);
       shares.push(share);
@@ -810,7 +811,7 @@ export class NetworkProgressModel implements ProgressModel {
     };
     for (const p of pairs.dp) plan.dpLatencyS = Math.max(plan.dpLatencyS, add(p.from, p.to, p.share, plan.dpFlows, plan.dpShare));
     for (const p of pairs.pp) plan.ppLatencyS = Math.max(plan.ppLatencyS, add(p.from, p.to, p.share, plan.ppFlows, plan.ppShare));
-    plan.links = [...linkSet];
+    if (linkSet) plan.links = [...linkSet];
     for (const l of plan.links) this.linkJobs[l]!++;
     return plan;
   }
