@@ -61,19 +61,8 @@ export class SimJob implements JobView {
   preemptions = 0;
   /** Pace of the slowest device held (stragglers), 1 = nominal. */
   speedFactor = 1;
-  /** Progress time between checkpoints (Infinity: no checkpoints) and the time to write one. */
-  checkpointIntervalS = Infinity;
-  checkpointCostS = 0;
-  /** Progress time in the current allocation (for the phase of the checkpoint cycle). */
-  segmentProgressS = 0;
-  /** No-progress time owed at the next start: restore after preemption, restart after failure. */
-  pendingRestoreS = 0;
-  failures = 0;
-  /** Work redone because a failure lost it (not useful twice), and the progress time it took. */
-  lostFlop = 0;
-  lostTimeS = 0;
-  /** Progress time spent writing checkpoints. */
-  checkpointOverheadS = 0;
+  /** Failures, checkpoints and restores (read through the getters below; made by resilient()). */
+  resilience: Resilience | undefined = undefined;
   /** Stamp of the job's current entry in the waiting line. */
   lineStamp = 0;
   /** Index in the simulator's running list (-1 when not running). */
@@ -169,4 +158,54 @@ export class SimJob implements JobView {
   get doneFlop(): number {
     return this.usefulFlop - this.remainingFlop;
   }
+  /** This job's failure, checkpoint and restore state, made at its first use. */
+  resilient(): Resilience {
+    return (this.resilience ??= new Resilience());
+  }
+  get checkpointIntervalS(): number {
+    return this.resilience ? this.resilience.checkpointIntervalS : Infinity;
+  }
+  get checkpointCostS(): number {
+    return this.resilience ? this.resilience.checkpointCostS : 0;
+  }
+  get segmentProgressS(): number {
+    return this.resilience ? this.resilience.segmentProgressS : 0;
+  }
+  get pendingRestoreS(): number {
+    return this.resilience ? this.resilience.pendingRestoreS : 0;
+  }
+  get failures(): number {
+    return this.resilience ? this.resilience.failures : 0;
+  }
+  get lostFlop(): number {
+    return this.resilience ? this.resilience.lostFlop : 0;
+  }
+  get lostTimeS(): number {
+    return this.resilience ? this.resilience.lostTimeS : 0;
+  }
+  get checkpointOverheadS(): number {
+    return this.resilience ? this.resilience.checkpointOverheadS : 0;
+  }
+}
+
+/**
+ * What failures, checkpoints and restores add to a job's state, made at the first of them: at each
+ * start when the scenario checkpoints, else at a job's first failure or preemption. Most jobs of
+ * most runs never have one; a million jobs waiting at once each carried these eight fields (and a
+ * boxed Infinity) before.
+ */
+export class Resilience {
+  /** Progress time between checkpoints (Infinity: no checkpoints) and the time to write one. */
+  checkpointIntervalS = Infinity;
+  checkpointCostS = 0;
+  /** Progress time in the current allocation (for the phase of the checkpoint cycle). */
+  segmentProgressS = 0;
+  /** No-progress time owed at the next start: restore after preemption, restart after failure. */
+  pendingRestoreS = 0;
+  failures = 0;
+  /** Work redone because a failure lost it (not useful twice), and the progress time it took. */
+  lostFlop = 0;
+  lostTimeS = 0;
+  /** Progress time spent writing checkpoints. */
+  checkpointOverheadS = 0;
 }

@@ -683,9 +683,12 @@ export class Simulation implements FailurePort, InferencePort {
     job.starts++;
     if (job.starts === 1) job.firstStartS = now;
     job.settledS = now;
-    job.stallUntilS = now + job.pendingRestoreS;
-    job.pendingRestoreS = 0;
-    job.segmentProgressS = 0;
+    const resilience = job.resilience;
+    job.stallUntilS = resilience ? now + resilience.pendingRestoreS : now;
+    if (resilience) {
+      resilience.pendingRestoreS = 0;
+      resilience.segmentProgressS = 0;
+    }
     job.speedFactor = this.speedOf(job.heldDevices);
     for (const dev of job.heldDevices) this.deviceJob[dev] = job;
     this.planCheckpoints(job);
@@ -730,8 +733,12 @@ export class Simulation implements FailurePort, InferencePort {
         // Only rounding residue snaps to 0 (of the work, or of the work in one ulp of the clock).
         job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * progressS, Math.max(job.remainingFlop, job.rateFlopPerS * nowS));
         job.progressS += progressS;
-        job.segmentProgressS += progressS;
-        if (job.checkpointIntervalS < Infinity) job.checkpointOverheadS += (progressS * job.checkpointCostS) / (job.checkpointIntervalS + job.checkpointCostS);
+        // Without a resilience record the job has no checkpoints, and nothing of this is read.
+        const r = job.resilience;
+        if (r) {
+          r.segmentProgressS += progressS;
+          if (r.checkpointIntervalS < Infinity) r.checkpointOverheadS += (progressS * r.checkpointCostS) / (r.checkpointIntervalS + r.checkpointCostS);
+        }
         // Without a step record the integrals follow from progressS (SimJob.stepWeightedS).
         const st = job.steps;
         if (st) {
@@ -808,13 +815,14 @@ export class Simulation implements FailurePort, InferencePort {
   private planCheckpoints(job: SimJob): void {
     const cp = this.resolved.scenario.checkpointing;
     if (!cp) return;
-    job.checkpointCostS = cp.cost;
+    const r = job.resilient();
+    r.checkpointCostS = cp.cost;
     if (cp.interval !== 'auto') {
-      job.checkpointIntervalS = cp.interval;
+      r.checkpointIntervalS = cp.interval;
       return;
     }
     const rate = this.failureRateOf?.(job) ?? 0;
-    job.checkpointIntervalS = rate > 0 ? youngDalyIntervalS(cp.cost, 1 / rate) : Infinity;
+    r.checkpointIntervalS = rate > 0 ? youngDalyIntervalS(cp.cost, 1 / rate) : Infinity;
   }
 
   /** Failures per second that would stop `job` (set by the failure model). */
@@ -852,10 +860,11 @@ export class Simulation implements FailurePort, InferencePort {
       lostFlop = job.doneFlop;
     }
     job.remainingFlop += lostFlop;
-    job.lostFlop += lostFlop;
-    job.lostTimeS += lostS;
-    job.failures++;
-    job.pendingRestoreS = this.resolved.scenario.checkpointing?.restart ?? this.resolved.scenario.preemption.restore;
+    const r = job.resilient();
+    r.lostFlop += lostFlop;
+    r.lostTimeS += lostS;
+    r.failures++;
+    r.pendingRestoreS = this.resolved.scenario.checkpointing?.restart ?? this.resolved.scenario.preemption.restore;
     if (this.resolved.scenario.horizon === undefined) this.checkCanFinish(job);
     this.removeRunning(job);
     this.releaseDevices(job);
@@ -904,7 +913,7 @@ export class Simulation implements FailurePort, InferencePort {
     job.completion = undefined;
     job.state = 'checkpointing';
     job.preemptions++;
-    job.pendingRestoreS = this.resolved.scenario.preemption.restore;
+    job.resilient().pendingRestoreS = this.resolved.scenario.preemption.restore;
     this.engine.at(now + this.resolved.scenario.preemption.checkpoint, this.requeue, job);
   }
 
