@@ -162,9 +162,21 @@ export class NetworkProgressModel implements ProgressModel {
     if (!this.usesNetwork(job)) return this.simpleRate(job, job.placement!);
     const c = this.commOf(job);
     c.plan = this.buildPlan(job, job.placement!, c.layout);
-    this.rebalance();
-    this.sync(job);
+    if (this.movesFlows(c.plan)) {
+      this.rebalance();
+      this.sync(job);
+    }
     return this.rateOf(job, c);
+  }
+
+  /**
+   * Whether a job's flows coming or going can change anything on the network. A job on one node
+   * has none, and every change to the network is synced as it is made, so nothing is pending
+   * either: re-deriving rates and the next completion would find them as they are (the common case
+   * of most starts and ends). Adaptive routing re-evaluates on every start and end all the same.
+   */
+  private movesFlows(plan: CommPlan): boolean {
+    return plan.dpFlows.length + plan.ppFlows.length > 0 || this.topology.adaptive;
   }
 
   predictRate(job: JobView, placement: Placement): number {
@@ -183,9 +195,11 @@ export class NetworkProgressModel implements ProgressModel {
     if (!c?.plan) return;
     this.account(job, c);
     this.dropFlows(c.plan, job.name);
+    const moved = this.movesFlows(c.plan);
     c.plan = undefined;
     this.comm.delete(job);
     this.changed.delete(job);
+    if (!moved) return;
     this.rebalance();
     this.sync(undefined);
   }
