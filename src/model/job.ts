@@ -92,6 +92,8 @@ export interface LayoutSpec {
   readonly cp?: number | undefined;
   /** Expert-parallel degree (1 when absent). */
   readonly ep?: number | undefined;
+  /** Expert tensor-parallel degree (tp when absent). */
+  readonly etp?: number | undefined;
   readonly ep_dispatch?: 'all-to-all' | 'per-node' | undefined;
   readonly ep_overlap?: number | undefined;
   readonly dp_overlap?: number | undefined;

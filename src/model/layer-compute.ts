@@ -7,7 +7,7 @@
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { groupedGemmTimeS } from './grouped-gemm.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, zeroStageOf } from './memory.js';
-import { epOf, moeLayers, paramsPerDevice } from './moe.js';
+import { edpOf, epOf, etpOf, moeLayers, paramsPerDevice } from './moe.js';
 import { recomputeOf, sequenceParallelOf, type MlaShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 export { DEFAULT_VOCAB } from './memory.js';
@@ -198,7 +198,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   // Expert weights are replicated over dp x cp / ep ranks (their expert-data-parallel group).
   const held = paramsPerDevice(shape, layout);
   const sharded = zeroStageOf(layout) >= 1;
-  const paramsHeld = held.dense / (sharded ? dp * cp : 1) + held.expert / (sharded ? (dp * cp) / epOf(layout) : 1);
+  const paramsHeld = held.dense / (sharded ? dp * cp : 1) + held.expert / (sharded ? edpOf(layout) : 1);
   const optimizerS = memoryBoundTimeS(OPTIMIZER_BYTES_PER_PARAM * paramsHeld, dev);
 
   // Hardware FLOPs per device per step: layers' GEMMs (x3 for fwd + bwd), attention, output layer.
@@ -287,10 +287,10 @@ const ROUTER_BYTES_PER_LOGIT = 21;
  * The FFN of one mixture-of-experts layer on one rank, per micro-batch of n tokens (per tensor
  * group), with balanced routing (the auxiliary or bias-based balancing every such run uses):
  * - the router, n' x E x h (n' = n / t with sequence parallelism);
- * - the routed experts: each of the E / ep local experts gets n k ep / E tokens (the tensor group's
- *   n tokens, k experts each, spread over E experts of which this rank holds E / ep), a grouped
- *   GEMM (grouped-gemm.ts: one GEMM per expert over TE's streams) of that many tokens by the
- *   expert's width / t (expert tensor parallelism = tp);
+ * - the routed experts: each of the E / ep local experts gets n k ep etp / (E t) tokens (a stage's
+ *   tokens, k experts each, spread over E experts of which each expert-tensor group of etp ranks
+ *   holds E / ep; etp = t by default, n k ep / E), a grouped GEMM (grouped-gemm.ts: one GEMM per
+ *   expert over TE's streams) of that many tokens by the expert's width / etp;
  * - the shared experts, a dense FFN of S expert widths on all n tokens;
  * - memory-bound: the router's scores, top-k and probabilities over n' x E logits, the activation
  *   over the experts' inner widths, and the token permutation before and after the experts (and
@@ -314,7 +314,10 @@ export function moeFfn(
   const upFactor = gated ? 2 : 1;
   const ep = epOf(layout);
   const local = moe.experts / ep;
-  const perExpert = (n * moe.topK) / moe.experts * ep;
+  const etp = etpOf(layout);
+  const perExpert = (n * moe.topK * ep * etp) / (moe.experts * t);
+  // Routed token copies this rank's experts take in (after the expert-tensor group's gather).
+  const expertTokens = local * perExpert;
   const layerDev = layerGemmDevice(shape, dev);
   const g = (mm: number, nn: number, kk: number, batch = 1): number => gemmTimeS(mm, nn, kk, batch, layerDev.bytes, layerDev.dev);
   const fwdBwd = (mm: number, nn: number, kk: number): [number, number] => [g(mm, nn, kk), g(mm, kk, nn) + g(kk, nn, mm)];
@@ -324,8 +327,8 @@ export function moeFfn(
   const routerTokens = sp ? n / t : n;
   const parts: [number, number][] = [
     fwdBwd(routerTokens, moe.experts, h),
-    groupedFwdBwd(perExpert, (upFactor * fe) / t, h),
-    groupedFwdBwd(perExpert, h, fe / t),
+    groupedFwdBwd(perExpert, (upFactor * fe) / etp, h),
+    groupedFwdBwd(perExpert, h, fe / etp),
   ];
   const sharedWidth = moe.sharedExperts * fe;
   if (sharedWidth > 0) parts.push(fwdBwd(n, (upFactor * sharedWidth) / t, h), fwdBwd(n, h, sharedWidth / t));
@@ -335,7 +338,7 @@ export function moeFfn(
     gemmF += fw;
     gemmB += bw;
   }
-  const innerElems = (n * (moe.topK * fe + sharedWidth)) / t;
+  const innerElems = (expertTokens * fe) / etp + (n * sharedWidth) / t;
   const routedElems = (routerTokens * moe.topK * h);
   const cast = layerDev.bytes === 1 ? FP8_CAST_BYTES : 0;
   const permuteElems = PERMUTE_ELEMS + (ep > 1 && local > 1 && (layout.epDispatch ?? 'all-to-all') === 'all-to-all' ? SORT_CHUNKS_ELEMS : 0);
@@ -343,7 +346,7 @@ export function moeFfn(
     memoryBoundTimeS(ROUTER_BYTES_PER_LOGIT * routerTokens * moe.experts, dev) +
     memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * innerElems, dev) +
     memoryBoundTimeS(permuteElems * B * routedElems, dev) +
-    memoryBoundTimeS(cast * (n * moe.topK * (h + fe / t) + (sharedWidth > 0 ? n * (h + sharedWidth / t) : 0)), dev);
+    memoryBoundTimeS(cast * (expertTokens * (h + fe / etp) + (sharedWidth > 0 ? n * (h + sharedWidth / t) : 0)), dev);
   const flop = 2 * routerTokens * moe.experts * h + (2 * n * (moe.topK * fe + sharedWidth) * (upFactor + 1) * h) / t;
   return { gemmF, gemmB, eltF, flop };
 }

@@ -1,6 +1,6 @@
 // Device memory of a training layout: weights, gradients, optimizer state (mixed-precision Adam,
 // sharded over data parallel ranks when the layout says so) and activations, per device.
-import { epOf, moeLayers, paramsPerDevice } from './moe.js';
+import { edpOf, etpOf, moeLayers, paramsPerDevice } from './moe.js';
 import { sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /**
@@ -72,9 +72,10 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   const shards = dp * cp;
   const m = Math.max(1, layout.microBatches);
   const zero = zeroStageOf(layout);
-  // Routed experts are divided over ep more ranks and replicated over dp x cp / ep (moe.ts).
+  // Routed experts are divided over etp x ep x pp ranks and replicated over their
+  // expert-data-parallel group, which ZeRO shards them over (moe.ts).
   const held = paramsPerDevice(shape, layout);
-  const expertShards = shards / epOf(layout);
+  const expertShards = edpOf(layout);
   const paramsHeld = held.dense + held.expert;
   const layerParams = paramsHeld / Math.max(1, shape.layers / pp);
   const gradBytes = shape.gradientBytes ?? shape.precisionBytes;
@@ -86,7 +87,7 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
 
   // A rank holds 1/cp of each sequence's tokens (the keys and values it gathers are transient).
   const microBatchTokens = shape.globalBatchTokens / (dp * m) / cp;
-  const activationBytesPerLayer = layerActivationBytes(shape, microBatchTokens, tp, recompute);
+  const activationBytesPerLayer = layerActivationBytes(shape, microBatchTokens, tp, recompute, etpOf(layout));
   const microBatchesInFlight = Math.min(m, pp);
   const sp = sequenceParallelOf(shape);
   const embeddingBytes = (microBatchTokens * shape.hiddenSize * shape.precisionBytes) / (sp ? tp : 1);
@@ -123,7 +124,7 @@ export const DEFAULT_VOCAB = 51_200;
  * never reach memory); full recomputation keeps only the layer input, 2 s b h (/ t with sequence
  * parallelism). The coefficients assume 2-byte activations; other precisions scale them.
  */
-export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: number, recompute: Recompute): number {
+export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: number, recompute: Recompute, etp = tp): number {
   const h = shape.hiddenSize;
   const scale = shape.precisionBytes / 2;
   const sbh = tokens * h;
@@ -132,22 +133,24 @@ export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: n
   const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
   const scores = recompute === 'none' && shape.attention !== 'flash' ? (5 * heads * shape.seqLen) / h / tp : 0;
   const rest = sp ? 34 / tp : 10 + 24 / tp;
-  return sbh * (rest + scores) * scale + moeActivationDelta(shape, tokens, tp) * scale;
+  return sbh * (rest + scores) * scale + moeActivationDelta(shape, tokens, tp, etp) * scale;
 }
 
 /**
  * What a mixture-of-experts layer keeps beyond a dense one, averaged over the model's layers
  * (2-byte units): the routed copies of each token's input (k of them instead of one, 2 k h bytes
  * per token) and the experts' inner activations ((k + S) expert widths where the dense FFN has
- * f: 4 bytes per inner element, 6 gated), split over the tensor group.
+ * f: 4 bytes per inner element, 6 gated), split over the tensor group. With an expert tensor group
+ * of etp ranks other than tp, a rank keeps etp / tp as many routed copies (its expert-tensor
+ * group's gather of the tokens it was sent); the inner activations per rank do not change.
  */
-function moeActivationDelta(shape: TrainingShape, tokens: number, tp: number): number {
+function moeActivationDelta(shape: TrainingShape, tokens: number, tp: number, etp = tp): number {
   const moe = shape.moe;
   if (!moe) return 0;
   const h = shape.hiddenSize;
   const gated = shape.gatedMlp ?? false;
   const f = shape.ffnSize ?? Math.round(h * (shape.ffnMultiplier ?? (gated ? 8 / 3 : 4)));
   const inner = gated ? 6 : 4;
-  const perToken = 2 * h * (moe.topK - 1) + inner * ((moe.topK + moe.sharedExperts) * moe.expertFfnSize - f);
+  const perToken = 2 * h * ((moe.topK * etp) / tp - 1) + inner * ((moe.topK + moe.sharedExperts) * moe.expertFfnSize - f);
   return (tokens * perToken * (moeLayers(shape) / shape.layers)) / tp;
 }

@@ -62,15 +62,44 @@ export function epOf(layout: ParallelLayout): number {
 }
 
 /**
+ * Expert tensor-parallel degree: each routed expert's matrices split over etp ranks. The layout's
+ * `etp`, or tp when absent (Megatron-Core's `expert_tensor_parallel_size` defaults to the tensor
+ * size).
+ */
+export function etpOf(layout: ParallelLayout): number {
+  return Math.max(1, layout.etp ?? layout.tp);
+}
+
+/**
+ * Expert-data-parallel degree: how many ranks hold the same routed experts. Megatron-Core's
+ * parallel folding regroups a pipeline stage's tp x cp x dp ranks as etp x ep x edp for the
+ * expert layers, so edp = tp x cp x dp / (etp x ep); with etp = tp it is dp x cp / ep.
+ */
+export function edpOf(layout: ParallelLayout): number {
+  const ranks = Math.max(1, layout.tp) * Math.max(1, layout.cp ?? 1) * Math.max(1, layout.dp);
+  return Math.max(1, ranks / (etpOf(layout) * epOf(layout)));
+}
+
+/**
+ * Ranks of one expert-parallel group that share a node, given how many data-parallel ranks
+ * (tensor groups) a node holds: the expert grid puts etp innermost, then ep (Megatron-Core's
+ * expert rank order), so a node of dpRanksPerNode x tp devices holds dpRanksPerNode x tp / etp
+ * consecutive ranks of the group, at most ep.
+ */
+export function epRanksPerNode(layout: ParallelLayout, dpRanksPerNode: number): number {
+  return Math.min(epOf(layout), Math.max(1, Math.floor((dpRanksPerNode * Math.max(1, layout.tp)) / etpOf(layout))));
+}
+
+/**
  * Parameters one device holds, split into those replicated over the data-parallel group (all but
- * the routed experts: divided over tp x pp) and the routed experts (also divided over ep, and
- * replicated over dp x cp / ep ranks: the expert-data-parallel group).
+ * the routed experts: divided over tp x pp) and the routed experts (divided over etp x ep x pp,
+ * and replicated over the edp ranks of their expert-data-parallel group).
  */
 export function paramsPerDevice(shape: TrainingShape, layout: ParallelLayout): { dense: number; expert: number } {
   const tp = Math.max(1, layout.tp);
   const pp = Math.max(1, layout.pp);
   const expert = routedExpertParams(shape);
-  return { dense: (shape.params - expert) / (tp * pp), expert: expert / (tp * pp * epOf(layout)) };
+  return { dense: (shape.params - expert) / (tp * pp), expert: expert / (etpOf(layout) * pp * epOf(layout)) };
 }
 
 /**
@@ -83,6 +112,7 @@ export function moeProblems(shape: TrainingShape, layout: ParallelLayout | undef
   const ep = layout ? epOf(layout) : 1;
   if (!moe) {
     if (ep > 1) out.push({ path: ['layout', 'ep'], message: `ep = ${ep} needs a mixture-of-experts model (\`model.moe\`); a dense model has no experts to spread` });
+    if (layout?.etp !== undefined) out.push({ path: ['layout', 'etp'], message: `etp = ${layout.etp} needs a mixture-of-experts model (\`model.moe\`); a dense model has no experts to split` });
     return out;
   }
   if (moe.topK > moe.experts) out.push({ path: ['model', 'moe', 'top_k'], message: `top_k = ${moe.topK} exceeds the ${moe.experts} experts` });
@@ -97,10 +127,25 @@ export function moeProblems(shape: TrainingShape, layout: ParallelLayout | undef
   if (layout && ep <= 1 && (layout.epDispatch !== undefined || layout.epOverlap !== undefined)) {
     out.push({ path: ['layout', layout.epDispatch !== undefined ? 'ep_dispatch' : 'ep_overlap'], message: 'ep_dispatch and ep_overlap describe the expert-parallel all-to-all, which needs ep > 1' });
   }
-  if (layout && ep > 1) {
-    if (moe.experts % ep !== 0) out.push({ path: ['layout', 'ep'], message: `ep = ${ep} must divide the ${moe.experts} experts (each rank holds experts / ep of them)` });
+  if (layout && ep > 1 && moe.experts % ep !== 0) out.push({ path: ['layout', 'ep'], message: `ep = ${ep} must divide the ${moe.experts} experts (each rank holds experts / ep of them)` });
+  if (layout) {
     const cp = Math.max(1, layout.cp ?? 1);
-    if ((layout.dp * cp) % ep !== 0) out.push({ path: ['layout', 'ep'], message: `ep = ${ep} must divide dp x cp = ${layout.dp * cp}: expert-parallel groups are formed from the data-parallel ranks` });
+    const tp = Math.max(1, layout.tp);
+    if (layout.etp === undefined) {
+      if (ep > 1 && (layout.dp * cp) % ep !== 0) {
+        out.push({
+          path: ['layout', 'ep'],
+          message: `ep = ${ep} must divide dp x cp = ${layout.dp * cp}: expert-parallel groups are formed from the data-parallel ranks while the experts are split over the tensor group (etp = tp = ${tp}); give \`etp\` (e.g. 1) to form them over tensor ranks too`,
+        });
+      }
+    } else {
+      const etp = layout.etp;
+      const ranks = tp * cp * layout.dp;
+      if (ranks % (etp * ep) !== 0) {
+        out.push({ path: ['layout', 'etp'], message: `etp x ep = ${etp} x ${ep} = ${etp * ep} must divide tp x cp x dp = ${ranks}: the expert layers regroup a pipeline stage's ranks into etp x ep x expert-data-parallel (Megatron-Core's parallel folding)` });
+      }
+      if (moe.expertFfnSize % etp !== 0) out.push({ path: ['layout', 'etp'], message: `etp = ${etp} must divide the expert width moe.ffn_size = ${moe.expertFfnSize} (each rank holds 1/etp of every local expert)` });
+    }
   }
   return out;
 }

@@ -18,7 +18,7 @@ import {
 import { recomputeOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { ComputeBreakdown } from './layer-compute.js';
 import { DEFAULT_HEAD_DIM, zeroStageOf } from './memory.js';
-import { activeParams, epOf, moeLayers, paramsPerDevice } from './moe.js';
+import { activeParams, edpOf, epOf, epRanksPerNode, etpOf, moeLayers, paramsPerDevice } from './moe.js';
 
 /**
  * The communication path of one parallel group, as the network model sees it now.
@@ -207,12 +207,21 @@ export function stepTime(input: StepTimeInput): StepTime {
 
   const actBytes = mbTokens * shape.hiddenSize * bytes;
   const pairsPerLayer = fullRecompute ? 6 : 4;
-  const tpPairS =
-    allGatherTimeS(tp, actBytes, input.tp.bandwidthBytesPerS, input.tp.latencyS) +
-    reduceScatterTimeS(tp, actBytes, input.tp.bandwidthBytesPerS, input.tp.latencyS);
-  const tpMbS = layersPerRank * pairsPerLayer * tpPairS;
+  const pair = (group: number, gathered: number): number =>
+    allGatherTimeS(group, gathered, input.tp.bandwidthBytesPerS, input.tp.latencyS) + reduceScatterTimeS(group, gathered, input.tp.bandwidthBytesPerS, input.tp.latencyS);
+  const pairBytes = (group: number, gathered: number): number => (group > 1 ? 2 * ((group - 1) / group) * gathered : 0);
+  const tpPairS = pair(tp, actBytes);
+  // A mixture-of-experts layer gathers over the expert tensor group instead of the FFN's tensor
+  // group: the routed token copies a rank received (k of each of its 1/tp tokens) all-gathered over
+  // etp ranks before the experts and reduce-scattered after them (Megatron-Core's all-to-all
+  // dispatcher), k etp / tp times the dense FFN's gather; nothing when etp = 1.
+  const moeLayersHere = moeLayers(shape) / pp;
+  const etp = etpOf(layout);
+  const routedGathered = shape.moe ? (actBytes * shape.moe.topK * etp) / tp : 0;
+  const halfPairs = pairsPerLayer / 2;
+  const tpMbS = layersPerRank * pairsPerLayer * tpPairS + moeLayersHere * halfPairs * (pair(etp, routedGathered) - tpPairS);
   const tpMbExposedS = tpMbS - Math.min(ovTp * tpMbS, computeMbS);
-  const tpMbBytes = tp > 1 ? layersPerRank * pairsPerLayer * 2 * ((tp - 1) / tp) * actBytes : 0;
+  const tpMbBytes = layersPerRank * pairsPerLayer * pairBytes(tp, actBytes) + moeLayersHere * halfPairs * (pairBytes(etp, routedGathered) - pairBytes(tp, actBytes));
 
   const p2pBytes = actBytes / tp;
   const ppMbS = pp > 1 ? 2 * v * sendRecvTimeS(p2pBytes, input.pp.bandwidthBytesPerS, input.pp.latencyS) : 0;
@@ -252,7 +261,7 @@ export function stepTime(input: StepTimeInput): StepTime {
   if (ep > 1 && shape.moe && moeLayersPerRank > 0) {
     const volume = (mbTokens / tp) * shape.moe.topK * shape.hiddenSize * bytes;
     const perNode = layout.epDispatch === 'per-node' ? { topK: shape.moe.topK, ...(shape.moe.maxNodes !== undefined ? { maxNodes: shape.moe.maxNodes } : {}) } : undefined;
-    const a2a = allToAll(ep, volume, input.ep ?? epPathFromDp(input.dp, ep), perNode);
+    const a2a = allToAll(ep, volume, input.ep ?? epPathFromDp(input.dp, layout), perNode);
     const calls = fullRecompute ? 6 : 4;
     epMbS = moeLayersPerRank * calls * a2a.timeS;
     epMbBytes = moeLayersPerRank * calls * a2a.scaleOutBytes;
@@ -271,11 +280,12 @@ export function stepTime(input: StepTimeInput): StepTime {
   const held = paramsPerDevice(shape, layout);
   const buckets = Math.max(1, Math.ceil(layersPerRank));
   // Gradients are reduced over every rank that holds the same weights: dp x cp of them, and for
-  // the routed experts dp x cp / ep (their expert-data-parallel group, one rank in ep apart, so
-  // on the network without the two-level split).
+  // the routed experts the edp = tp x cp x dp / (etp x ep) of their expert-data-parallel group
+  // (dp x cp / ep with etp = tp; one rank in ep apart, so on the network without the two-level
+  // split).
   const dense = dataParallelSync(held.dense, dp * cp, input.dp, buckets, bytes, gradBytes, zero, gathers);
   const { hierarchical: _twoLevel, ...flatDp } = input.dp;
-  const experts = held.expert > 0 ? dataParallelSync(held.expert, (dp * cp) / ep, flatDp, buckets, bytes, gradBytes, zero, gathers) : { timeS: 0, bytes: 0 };
+  const experts = held.expert > 0 ? dataParallelSync(held.expert, edpOf(layout), flatDp, buckets, bytes, gradBytes, zero, gathers) : { timeS: 0, bytes: 0 };
   const dpCommS = dense.timeS + experts.timeS;
   const dpBytes = dense.bytes + experts.bytes;
   // Only the last micro-batch's backward (and, sharded, the first forward) can hide it; under
@@ -408,14 +418,16 @@ function dataParallelSync(
 }
 
 /**
- * The expert-parallel group's path when the caller gives none: the group is ep of the
- * data-parallel ranks, so it shares their nodes (up to ep of them per node when the data-parallel
- * path is two-level, all of them when that path never leaves the node).
+ * The expert-parallel group's path when the caller gives none: the group is formed over the
+ * stage's ranks, so it shares the data-parallel ranks' nodes (epRanksPerNode of them per node
+ * when the data-parallel path is two-level: dp ranks per node x tp / etp, at most ep; all of them
+ * when that path never leaves the node).
  */
-export function epPathFromDp(dp: CommPath, ep: number): CommPath {
+export function epPathFromDp(dp: CommPath, layout: ParallelLayout): CommPath {
+  const ep = epOf(layout);
   if (dp.scaleOut === false) return { ...dp, hierarchical: { devicesPerNode: ep, intraBandwidthBytesPerS: dp.bandwidthBytesPerS, intraLatencyS: dp.latencyS } };
   const h = dp.hierarchical;
-  return h ? { ...dp, hierarchical: { ...h, devicesPerNode: Math.min(ep, h.devicesPerNode) } } : dp;
+  return h ? { ...dp, hierarchical: { ...h, devicesPerNode: epRanksPerNode(layout, h.devicesPerNode) } } : dp;
 }
 
 /**

@@ -126,9 +126,17 @@ export interface ParallelLayout {
   /**
    * Expert-parallel degree (1 when absent): each MoE layer's routed experts are spread over ep
    * ranks of the data-parallel group, and tokens reach their experts by an all-to-all
-   * (Megatron-Core, GShard). ep divides dp x cp.
+   * (Megatron-Core, GShard). ep divides dp x cp, or with `etp` given etp x ep divides
+   * tp x cp x dp.
    */
   ep?: number;
+  /**
+   * Expert tensor-parallel degree (absent: tp, Megatron-Core's default): each routed expert's
+   * matrices split over etp ranks. The expert layers regroup a pipeline stage's tp x cp x dp
+   * ranks as etp x ep x expert-data-parallel (Megatron-Core's parallel folding,
+   * `expert_tensor_parallel_size`), so ep may span tensor ranks when etp < tp.
+   */
+  etp?: number;
   /**
    * How tokens reach their experts (ep > 1): 'all-to-all' (absent: one copy of a token per routed
    * expert, Megatron-Core's all-to-all dispatcher) or 'per-node' (one copy per destination node
@@ -317,6 +325,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     tp: l.tp,
     ...(l.cp !== undefined && l.cp > 1 ? { cp: l.cp } : {}),
     ...(l.ep !== undefined && l.ep > 1 ? { ep: l.ep } : {}),
+    ...(l.etp !== undefined ? { etp: l.etp } : {}),
     ...(l.ep_dispatch !== undefined ? { epDispatch: l.ep_dispatch } : {}),
     ...(l.ep_overlap !== undefined ? { epOverlap: l.ep_overlap } : {}),
     ...(l.dp_overlap !== undefined ? { dpOverlap: l.dp_overlap } : {}),

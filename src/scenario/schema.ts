@@ -173,6 +173,11 @@ export const layoutSchema = z.strictObject({
   /** Expert parallelism: each MoE layer's experts spread over ep data-parallel ranks. */
   ep: z.number().int().positive().default(1),
   /**
+   * Expert tensor parallelism: each routed expert split over etp ranks (default tp). The expert
+   * layers regroup tp x cp x dp ranks as etp x ep x expert-data-parallel (parallel folding).
+   */
+  etp: z.number().int().positive().optional(),
+  /**
    * How tokens reach their experts: 'all-to-all' (one copy per routed expert, Megatron-Core's
    * all-to-all dispatcher; the default) or 'per-node' (one copy per destination node over the
    * fabric, fanned out over the interconnect: DeepSeek's kernels, DeepEP, HybridEP).

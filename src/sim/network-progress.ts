@@ -10,6 +10,7 @@ import { Topology, type Route } from '../model/network/topology.js';
 import { stepTime, type CommPath, type StepTime } from '../model/step-time.js';
 import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from '../model/layer-compute.js';
 import { memoryPerDevice } from '../model/memory.js';
+import { epRanksPerNode } from '../model/moe.js';
 import { fastestLayout, layoutEnvOf } from '../model/layout-search.js';
 import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
@@ -975,11 +976,11 @@ export class NetworkProgressModel implements ProgressModel {
     // A context-parallel group inside one node runs on the interconnect; else on the stage's ring.
     const cp = layout.cp ?? 1;
     const cpPath: CommPath = cpIntra ? intra : { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS };
-    // An expert-parallel group is ep of the stage's data-parallel ranks: those sharing a node
-    // exchange tokens over the interconnect, the rest over the stage's ring.
+    // An expert-parallel group is formed over the stage's ranks (expert tensor groups innermost):
+    // those sharing a node exchange tokens over the interconnect, the rest over the stage's ring.
     const ep = layout.ep ?? 1;
     const epPath: CommPath = dpAcross
-      ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, hierarchical: { devicesPerNode: Math.min(ep, plan.dpRanksPerNode), intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } }
+      ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, hierarchical: { devicesPerNode: epRanksPerNode(layout, plan.dpRanksPerNode), intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } }
       : { ...intra, hierarchical: { devicesPerNode: ep, intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } };
     return stepTime({
       shape,
