@@ -9,11 +9,10 @@ import {
   INTERCONNECT_PRESETS,
   canonicalDeviceName,
   lookupDevice,
-  normaliseName,
   suggestDeviceName,
 } from '../src/model/catalogue.js';
 import { deviceSchema, fabricSchema, interconnectSchema } from '../src/model/hardware-schema.js';
-import { editDistance, suggestName } from '../src/scenario/did-you-mean.js';
+import { editDistance, normaliseName, suggestName } from '../src/scenario/did-you-mean.js';
 import { flops } from '../src/scenario/quantity.js';
 
 const HARDWARE_MD_DEVICES = [

@@ -1,7 +1,7 @@
 // The built-in hardware catalogue: device kinds, intra-node interconnects and scale-out fabric presets,
 // written in the unit strings scenarios use and validated through the same schemas, with sources.
 import { z } from 'zod';
-import { suggestName } from '../scenario/did-you-mean.js';
+import { normaliseName, suggestName } from '../scenario/did-you-mean.js';
 import {
   deviceSchema,
   fabricSchema,
@@ -703,10 +703,6 @@ export const DEVICE_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   teslak80: 'K80',
 });
 
-/** Case-, space-, '-', '_' and '.'-insensitive form used to match names and aliases. */
-export function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[\s\-_.]/g, '');
-}
 
 const deviceKeyByNormalName = new Map<string, string>([
   ...Object.keys(DEVICE_CATALOGUE).map((k) => [normaliseName(k), k] as const),

@@ -46,3 +46,8 @@ export function suggestName(name: string, candidates: readonly string[]): string
   }
   return bestEdits <= thresholdEdits ? best : undefined;
 }
+
+/** Case-, space-, '-', '_' and '.'-insensitive form used to match names and aliases (device kinds, fabrics). */
+export function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[\s\-_.]/g, '');
+}

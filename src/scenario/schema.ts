@@ -1,10 +1,10 @@
 // The scenario file's schema: the single source of truth for the Scenario type and for the JSON
 // Schema that editors use. Quantities with units are parsed here (via quantity.ts) into SI numbers.
 import { z } from 'zod';
-import { normaliseName } from '../model/catalogue.js';
 import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardware-schema.js';
 import { serviceSchema } from '../model/inference/service-schema.js';
 import { topologySchema } from '../model/network/fabrics/registry.js';
+import { normaliseName } from './did-you-mean.js';
 import { distributionSchema } from './distribution.js';
 import { expectSchema } from './expect-schema.js';
 import { tenantsFromSchema, tenantsSchema } from './tenants-schema.js';
