@@ -471,7 +471,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   ...under('failures.devices.<name>', FAILURE_PROCESS),
   'failures.nodes': 'Whole-node failures (host, NIC, power), any kind.',
   ...under('failures.nodes', FAILURE_PROCESS),
-  'failures.links': 'Inter-DC link failures.',
+  'failures.links': 'Inter-DC link failures: flows move to the lowest-latency path left between their sites (another link, or round through other sites); jobs with no path left fail, transfers wait for the repair. docs/network.md.',
   ...under('failures.links', FAILURE_PROCESS),
   'failures.fabric':
     'Switch and link failures inside the data centres\' fabrics, on their own random stream: the flows that crossed a failed one reroute over what survives (other spines, planes, detours); jobs with a flow that has no surviving path fail.',

@@ -77,7 +77,7 @@ export class FailureInjector implements Subsystem {
       const down = new Int32Array(links);
       this.startProcess(this.spec.links, links, 'failures:link', () => [], (li, up) => {
         down[li]! += up ? -1 : 1;
-        net.setInterDcCapacity(li, down[li]! > 0 ? 0 : 1);
+        for (const job of net.setInterDcLink(li, down[li]! > 0)) this.sim.failJob(job, 'link failure');
       });
     }
     if (this.spec.fabric && net) this.startFabric(this.spec.fabric, net);

@@ -349,9 +349,12 @@ export class NetworkProgressModel implements ProgressModel {
     return true;
   }
 
-  /** Moves a node-to-node transfer with the bytes it has left onto a surviving path, if there is one. */
-  private rerouteTransfer(t: TransferState, from: number, to: number): void {
-    const r = this.topology.survivingRoute(from, to);
+  /**
+   * Moves a transfer with the bytes it has left onto a surviving path, if there is one: between
+   * nodes `from` and `to`, or with `sites` between data centres `from` and `to`.
+   */
+  private rerouteTransfer(t: TransferState, from: number, to: number, sites = false): void {
+    const r = sites ? this.topology.survivingDcRoute(from, to) : this.topology.survivingRoute(from, to);
     if (!r) return;
     const entry = this.transferOfFlow[t.flow]!;
     const old = t.flow;
@@ -363,11 +366,13 @@ export class NetworkProgressModel implements ProgressModel {
     if (this.users) this.credit(this.routeOfFlow[old], transferUser(t.name), entry.routeBytes - left);
     this.routeOfFlow[old] = undefined;
     this.transferOfFlow[old] = undefined;
-    this.transferOpts.capBytesPerS = entry.capBytesPerS;
+    // Between sites the window cap follows the new path's round trip.
+    const capBytesPerS = sites ? r.connectionCapBytesPerS * entry.dcs![2] : entry.capBytesPerS;
+    this.transferOpts.capBytesPerS = capBytesPerS;
     this.transferOpts.tag = entry.tag;
     this.network.removeFlow(old, this.clock);
     t.flow = this.network.addFlow(r.links, left, this.clock, this.transferOpts);
-    this.transferOfFlow[t.flow] = { ...entry, latencyS: r.latencyS, routeBytes: left };
+    this.transferOfFlow[t.flow] = { ...entry, latencyS: r.latencyS, routeBytes: left, capBytesPerS };
     for (const l of r.links) this.linkFlows[l]!++;
     this.routeOfFlow[t.flow] = r.links;
     this.touch(r.links);
@@ -384,15 +389,69 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /**
-   * Scale an inter-DC link's capacity (0 = failed, 1 = nominal, both directions); flows on it,
-   * and the jobs they belong to, slow down or stall until it is restored.
+   * An inter-DC link fails (`down`: both directions carry nothing) or is repaired. On a failure,
+   * every flow that crossed it moves to the lowest-latency path left between its two sites
+   * (another link between them, or a way round through other sites): a job is re-planned over it,
+   * its routes, latencies, window caps and rates afresh, and one with a node pair that has no path
+   * left is returned, in start order, for the caller to fail (as a job cut off by a fabric
+   * failure: its collectives would time out); its flows stay on the dead link until then. A
+   * transfer (between sites or nodes) moves with its bytes left, or with no path left waits on the
+   * dead link for the repair (it resumes where it stopped). On a repair, jobs whose flows took a
+   * detour between sites move back to the lowest-latency path, as routing reconverges; transfers
+   * keep their path.
    */
-  setInterDcCapacity(index: number, fraction: number): void {
-    for (const id of this.topology.interDcLinkIds(index)) {
-      this.network.setLinkCapacity(id, this.topology.linkCapacityBytesPerS[id]! * fraction, this.clock);
+  setInterDcLink(index: number, down: boolean): SimJob[] {
+    this.topology.setInterDcDown(index, down);
+    const ids = this.topology.interDcLinkIds(index);
+    for (const id of ids) {
+      this.network.setLinkCapacity(id, down ? 0 : this.topology.linkCapacityBytesPerS[id]!, this.clock);
       this.touch([id]);
     }
+    const lost: SimJob[] = [];
+    const longHaul = (links: readonly number[] | undefined): number[] => (links ?? []).filter((l) => this.interDcLink[l] === 1);
+    const jobs: SimJob[] = [];
+    for (const [job, c] of this.comm) {
+      if (!c.plan) continue;
+      if (down ? c.plan.links.some((l) => ids.includes(l)) : this.detoured(job, c, longHaul)) jobs.push(job);
+    }
+    for (const job of jobs) if (!this.replan(job)) lost.push(job);
+    if (down) {
+      for (const { t } of this.transfersInStartOrder()) {
+        if (!Number.isNaN(t.finishS) || !(this.routeOfFlow[t.flow] ?? []).some((l) => ids.includes(l))) continue;
+        const entry = this.transferOfFlow[t.flow]!;
+        if (entry.ends) this.rerouteTransfer(t, entry.ends[0], entry.ends[1]);
+        else if (entry.dcs) this.rerouteTransfer(t, entry.dcs[0], entry.dcs[1], true);
+      }
+    }
+    this.rebalance();
     this.sync(undefined);
+    return lost;
+  }
+
+  /** Per flow-network link: 1 for the directed links of inter-DC links. */
+  private get interDcLink(): Uint8Array {
+    if (!this.interDcLinkMark) {
+      this.interDcLinkMark = new Uint8Array(this.network.linkCount);
+      this.topology.interDc.forEach((_, i) => {
+        for (const l of this.topology.interDcLinkIds(i)) this.interDcLinkMark![l] = 1;
+      });
+    }
+    return this.interDcLinkMark;
+  }
+  private interDcLinkMark: Uint8Array | undefined;
+
+  /** Whether some flow of a running job crosses other inter-DC links than its pair's route would take now. */
+  private detoured(job: SimJob, c: JobComm, longHaul: (links: readonly number[] | undefined) => number[]): boolean {
+    const pairs = this.planPairs(job.placement!, c.layout);
+    const flows = [...c.plan!.dpFlows, ...c.plan!.ppFlows];
+    return [...pairs.dp, ...pairs.pp].some((p, i) => {
+      const now = longHaul(this.routeOfFlow[flows[i]!]);
+      if (now.length === 0) return false;
+      const r = this.topology.survivingRoute(p.from, p.to);
+      if (!r) return false;
+      const best = longHaul(r.links);
+      return best.length !== now.length || best.some((l, k) => l !== now[k]);
+    });
   }
 
   /**
@@ -401,7 +460,7 @@ export class NetworkProgressModel implements ProgressModel {
    */
   startTransfer(name: string, fromDc: number, toDc: number, bytes: number, onDone: (t: TransferState) => void, connections = 1): TransferState {
     const r = this.topology.dcRoute(fromDc, toDc);
-    return this.addTransfer(name, r.links, r.latencyS, bytes, r.connectionCapBytesPerS * connections, onDone, undefined);
+    return this.addTransfer(name, r.links, r.latencyS, bytes, r.connectionCapBytesPerS * connections, onDone, undefined, [fromDc, toDc, connections]);
   }
 
   /**
@@ -420,7 +479,7 @@ export class NetworkProgressModel implements ProgressModel {
     return this.addTransfer(name, r.links, r.latencyS, bytes, capBytesPerS, onDone, [fromNode, toNode]);
   }
 
-  private addTransfer(name: string, links: number[], latencyS: number, bytes: number, capBytesPerS: number, onDone: (t: TransferState) => void, ends: readonly [number, number] | undefined): TransferState {
+  private addTransfer(name: string, links: number[], latencyS: number, bytes: number, capBytesPerS: number, onDone: (t: TransferState) => void, ends: readonly [number, number] | undefined, dcs?: readonly [number, number, number]): TransferState {
     const t: TransferState = { name, bytes, startS: this.clock, finishS: Number.NaN, flow: -1, onDone };
     // Propagation delay: the last byte arrives one path latency after the fluid transfer ends.
     const tag = this.nextTransferTag++;
@@ -428,7 +487,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.transferOpts.capBytesPerS = capBytesPerS;
     this.transferOpts.tag = tag;
     t.flow = this.network.addFlow(links, bytes, this.clock, this.transferOpts);
-    this.transferOfFlow[t.flow] = { t, latencyS, tag, routeBytes: bytes, capBytesPerS, ends };
+    this.transferOfFlow[t.flow] = { t, latencyS, tag, routeBytes: bytes, capBytesPerS, ends, dcs };
     this.liveTransfers++;
     for (const l of links) this.linkFlows[l]!++;
     this.routeOfFlow[t.flow] = links;
@@ -542,7 +601,7 @@ export class NetworkProgressModel implements ProgressModel {
    * their start order. An array rather than a Map keyed by tag: a Map that empties after nearly
    * every transfer (one KV cache at a time) reallocates its table on each delete.
    */
-  private readonly transferOfFlow: ({ t: TransferState; latencyS: number; tag: number; routeBytes: number; capBytesPerS: number; ends: readonly [number, number] | undefined } | undefined)[] = [];
+  private readonly transferOfFlow: ({ t: TransferState; latencyS: number; tag: number; routeBytes: number; capBytesPerS: number; ends: readonly [number, number] | undefined; /** Between data centres: the two, and the connections the transfer opened. */ dcs?: readonly [number, number, number] | undefined } | undefined)[] = [];
   private liveTransfers = 0;
   private nextTransferTag = 0;
   private readonly transferOpts = { capBytesPerS: Infinity, tag: 0 };

@@ -51,7 +51,8 @@ export interface FailurePort extends PoolContext {
   readonly deviceSpeed: Float64Array;
   readonly network:
     | {
-        setInterDcCapacity(index: number, fraction: number): void;
+        /** An inter-DC link fails or is repaired; returns the jobs left with no path between their sites (to fail). */
+        setInterDcLink(index: number, down: boolean): SimJob[];
         /** A fabric switch or link fails or is repaired; returns the jobs left with no path (to fail). */
         setFabricElement(index: number, down: boolean): SimJob[];
         readonly topology: { readonly fabricElements: readonly { readonly kind: 'switch' | 'link' }[]; elementIndex(name: string): number | undefined; switchesCuttingOff(node: number): readonly number[] };

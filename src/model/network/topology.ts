@@ -82,8 +82,12 @@ export class Topology {
   readonly nodeFabric: FabricPreset[];
   /** Directed inter-DC links: [link index in `interDc`][direction a->b = 0, b->a = 1] -> flow-network link. */
   private readonly interDcLinks: [number, number][] = [];
-  /** Lowest-latency paths between data centres: a list of (inter-DC link, direction). */
-  private readonly dcPaths: ([number, 0 | 1][] | undefined)[][];
+  /** Lowest-latency paths between data centres over the inter-DC links that are up: a list of (inter-DC link, direction). */
+  private dcPaths: ([number, 0 | 1][] | undefined)[][];
+  /** The same with every inter-DC link up (the nominal routes). */
+  private readonly nominalDcPaths: ([number, 0 | 1][] | undefined)[][];
+  /** Per inter-DC link: whether it is down (failed, not yet repaired). */
+  private readonly interDcDown: boolean[] = [];
   readonly linkNames: string[] = [];
   readonly linkCapacityBytesPerS: number[] = [];
   /** The scenario field that sets each link's capacity (for messages about it). */
@@ -149,7 +153,8 @@ export class Topology {
       const field = ['links', li, 'bandwidth'];
       this.interDcLinks.push([this.addLink(cap, l.latencyS, `${l.name}:${an}->${bn}`, field), this.addLink(cap, l.latencyS, `${l.name}:${bn}->${an}`, field)]);
     });
-    this.dcPaths = c.datacentres.map((d) => this.shortestPaths(d.index));
+    this.nominalDcPaths = c.datacentres.map((d) => this.shortestPaths(d.index));
+    this.dcPaths = this.nominalDcPaths;
     this.adaptive = c.datacentres.some((d) => 'ecmp' in d.topology && d.topology.ecmp?.mode === 'adaptive');
   }
 
@@ -263,7 +268,28 @@ export class Topology {
     return id;
   }
 
-  /** Dijkstra by latency over the inter-DC links, from one data centre to all. */
+  /**
+   * Inter-DC link `index` goes down or comes back: routes between data centres then take the
+   * lowest-latency path over the links that are up (another link between the same two, or a way
+   * round through other sites); where none is left, survivingRoute has none and route() the nominal one.
+   */
+  setInterDcDown(index: number, down: boolean): void {
+    if ((this.interDcDown[index] ?? false) === down) return;
+    this.interDcDown[index] = down;
+    this.dcPaths = this.interDcDown.some((d) => d) ? this.cluster.datacentres.map((d) => this.shortestPaths(d.index)) : this.nominalDcPaths;
+  }
+
+  /** Whether inter-DC link `index` is down. */
+  interDcLinkDown(index: number): boolean {
+    return this.interDcDown[index] ?? false;
+  }
+
+  /** The inter-DC paths routes use now: over the links that are up, or the nominal ones while routing as if nothing had failed. */
+  private paths(): ([number, 0 | 1][] | undefined)[][] {
+    return this.nominal ? this.nominalDcPaths : this.dcPaths;
+  }
+
+  /** Dijkstra by latency over the inter-DC links that are up, from one data centre to all. */
   private shortestPaths(from: number): ([number, 0 | 1][] | undefined)[] {
     const n = this.cluster.datacentres.length;
     const dist = new Array<number>(n).fill(Infinity);
@@ -276,6 +302,7 @@ export class Topology {
       if (u === -1) break;
       done[u] = true;
       this.interDc.forEach((l, li) => {
+        if (this.interDcDown[li]) return;
         const ends: [number, number, 0 | 1][] = [
           [l.a, l.b, 0],
           [l.b, l.a, 1],
@@ -307,9 +334,9 @@ export class Topology {
     return this.interDcLinks[index]!;
   }
 
-  /** Whether two data centres are connected at all. */
+  /** Whether two data centres are connected at all (with every inter-DC link up). */
   connected(dcA: number, dcB: number): boolean {
-    return this.dcPaths[dcA]![dcB] !== undefined;
+    return this.nominalDcPaths[dcA]![dcB] !== undefined;
   }
 
   /**
@@ -317,11 +344,14 @@ export class Topology {
    * path, the nominal route (whose failed links carry nothing until repaired).
    */
   route(a: number, b: number): Route {
-    const r = this.survivingRoute(a, b);
-    if (r) return r;
+    return this.survivingRoute(a, b) ?? this.asNominal(() => this.survivingRoute(a, b)!);
+  }
+
+  /** `f` routing as if nothing had failed. */
+  private asNominal<T>(f: () => T): T {
     this.nominal = true;
     try {
-      return this.survivingRoute(a, b)!;
+      return f();
     } finally {
       this.nominal = false;
     }
@@ -342,16 +372,20 @@ export class Topology {
       hops = this.sites[dcA]!.route(a, b, links);
       if (hops < 0) return undefined;
     } else {
-      const path = this.dcPaths[dcA]![dcB];
-      if (!path) throw new Error(`no inter-DC route from ${c.datacentres[dcA]!.name} to ${c.datacentres[dcB]!.name}`);
+      const path = this.paths()[dcA]![dcB];
+      if (!path) {
+        if (this.nominalDcPaths[dcA]![dcB]) return undefined; // every way between the two sites is down
+        throw new Error(`no inter-DC route from ${c.datacentres[dcA]!.name} to ${c.datacentres[dcB]!.name}`);
+      }
       hops = this.sites[dcA]!.up(a, links);
       if (hops < 0) return undefined;
+      const pathS = pathLatency(this.interDc, path);
       for (const [li, dir] of path) {
         const l = this.interDc[li]!;
         links.push(this.interDcLinks[li]![dir]);
         propagationS += l.latencyS;
         hops += 3; // border, long-haul and the next site's top tier
-        if (l.windowBytes !== undefined) connectionCapBytesPerS = Math.min(connectionCapBytesPerS, l.windowBytes / (2 * this.pathLatencyS(dcA, dcB)));
+        if (l.windowBytes !== undefined) connectionCapBytesPerS = Math.min(connectionCapBytesPerS, l.windowBytes / (2 * pathS));
       }
       const down = this.sites[dcB]!.down(b, links);
       if (down < 0) return undefined;
@@ -373,16 +407,23 @@ export class Topology {
     return Math.max(1, Math.min(this.nodeRails[a]!, Math.floor(ranks)));
   }
 
-  /** One-way propagation between two data centres over the lowest-latency path (s). */
+  /** One-way propagation between two data centres over the path routes take now (s). */
   pathLatencyS(dcA: number, dcB: number): number {
-    let s = 0;
-    for (const [li] of this.dcPaths[dcA]![dcB] ?? []) s += this.interDc[li]!.latencyS;
-    return s;
+    return pathLatency(this.interDc, this.paths()[dcA]![dcB] ?? []);
   }
 
-  /** Links of the path between two data centres (for transfers between sites). */
+  /**
+   * Links of the path between two data centres (for transfers between sites): over the inter-DC
+   * links that are up, else (every way down) the nominal path, whose failed links carry nothing until repaired.
+   */
   dcRoute(dcA: number, dcB: number): { links: number[]; latencyS: number; connectionCapBytesPerS: number } {
-    const path = this.dcPaths[dcA]![dcB];
+    return this.survivingDcRoute(dcA, dcB) ?? this.asNominal(() => this.survivingDcRoute(dcA, dcB)!);
+  }
+
+  /** The path between two data centres over inter-DC links that are up, or undefined if failures leave none. */
+  survivingDcRoute(dcA: number, dcB: number): { links: number[]; latencyS: number; connectionCapBytesPerS: number } | undefined {
+    const path = this.paths()[dcA]![dcB];
+    if (!path && this.nominalDcPaths[dcA]![dcB]) return undefined;
     if (!path) throw new Error(`no inter-DC route from ${this.cluster.datacentres[dcA]!.name} to ${this.cluster.datacentres[dcB]!.name}`);
     let latencyS = 0;
     let connectionCapBytesPerS = Infinity;
@@ -398,4 +439,11 @@ export class Topology {
     }
     return { links, latencyS, connectionCapBytesPerS };
   }
+}
+
+/** One-way propagation along a path of inter-DC links (s), summed in path order. */
+function pathLatency(interDc: readonly InterDcLink[], path: readonly [number, 0 | 1][]): number {
+  let s = 0;
+  for (const [li] of path) s += interDc[li]!.latencyS;
+  return s;
 }
