@@ -55,7 +55,7 @@ describe('waiting line', () => {
           const target = k === 0 ? job : jobs[Math.floor(rnd.next() * jobs.length)]!;
           if (target.state !== 'waiting') continue;
           target.state = 'running';
-          line.left();
+          line.left(target as unknown as SimJob);
         }
         // Sometimes a running job comes back: a new entry, not visited by this iteration.
         if (rnd.next() < 0.05) {

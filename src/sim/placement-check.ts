@@ -58,23 +58,25 @@ function hostProblem(c: Cluster, job: SimJob, p: Placement): string | undefined 
 
 /**
  * Take the placement's devices (or device share) and host resources; the devices taken are written
- * to `held` from its first element on (an empty array, or one made at the placement's size).
+ * to `held` from its first element on, and their number is returned (`held` keeps any elements
+ * beyond them: a scratch array is not shrunk).
  */
-export function claimPlacement(c: Cluster, job: SimJob, p: Placement, held: number[]): void {
+export function claimPlacement(c: Cluster, job: SimJob, p: Placement, held: number[]): number {
+  let at = 0;
   if (p.device !== undefined) {
     c.allocateShare(p.device, job.milli);
-    held[0] = p.device;
+    held[at++] = p.device;
   } else {
-    let at = 0;
     for (let i = 0; i < p.nodes.length; i++) at = c.allocateWhole(p.nodes[i]!, p.counts[i]!, held, at);
   }
   if (c.tracksAffinity) {
     const affinity = gpuAffinity(job.devices, job.milli);
     for (let i = 0; i < p.nodes.length; i++) c.tallyAffinity(p.nodes[i]!, affinity, 1);
   }
-  if (!c.hostLimited || (job.cpuMilli <= 0 && job.memoryMiB <= 0)) return;
+  if (!c.hostLimited || (job.cpuMilli <= 0 && job.memoryMiB <= 0)) return at;
   for (let i = 0; i < p.nodes.length; i++) {
     const count = p.counts[i]!;
     c.changeHost(p.nodes[i]!, hostShare(job.cpuMilli, count, job.devices), hostShare(job.memoryMiB, count, job.devices));
   }
+  return at;
 }

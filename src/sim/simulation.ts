@@ -664,12 +664,12 @@ export class Simulation implements FailurePort, InferencePort {
     const now = this.engine.now;
     this.checkPlacement(job, placement);
     job.state = 'running';
-    this.waiting.left();
+    this.waiting.left(job);
     job.placement = placement;
-    // Made at its size and filled in place (grown by push, a gang's array was copied several times
-    // and kept larger than it needs).
-    job.heldDevices = new Array<number>(devicesOf(placement));
-    claimPlacement(this.cluster, job, placement, job.heldDevices);
+    // Gathered in a scratch array that is never shrunk, and kept as a packed copy of exactly its
+    // size (grown by push, a gang's array was copied several times and kept larger than it needs).
+    const held = this.heldScratch;
+    job.heldDevices = held.slice(0, claimPlacement(this.cluster, job, placement, held));
     const kindSpec = this.cluster.kinds[placement.kind]!.spec;
     job.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
     if (job.template.fixedRuntimeS !== undefined) {
@@ -706,6 +706,9 @@ export class Simulation implements FailurePort, InferencePort {
     }
     this.signals.emit('started', job, now);
   }
+
+  /** Where start() gathers a placement's devices (see there). */
+  private readonly heldScratch: number[] = [];
 
   /** The job being started, whose first setRate() is not a rate change. */
   private starting: SimJob | undefined;
@@ -985,7 +988,7 @@ export class Simulation implements FailurePort, InferencePort {
       job.state = 'rejected';
       job.reason = `could not be placed by '${this.policies.placementName}' even on the idle pool`;
       job.finishS = this.engine.now;
-      this.waiting.left();
+      this.waiting.left(job);
       this.signals.emit('rejected', job, this.engine.now);
     }
   }
@@ -1026,12 +1029,4 @@ export function youngDalyIntervalS(costS: number, mtbfS: number): number {
 function inSubmitOrder(templates: readonly JobTemplate[]): boolean {
   for (let i = 1; i < templates.length; i++) if (!(templates[i - 1]!.submitS <= templates[i]!.submitS)) return false;
   return true;
-}
-
-/** The devices a placement takes: one shared device, or its nodes' counts. */
-function devicesOf(p: Placement): number {
-  if (p.device !== undefined) return 1;
-  let n = 0;
-  for (let i = 0; i < p.counts.length; i++) n += p.counts[i]!;
-  return n;
 }

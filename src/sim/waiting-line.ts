@@ -1,14 +1,16 @@
 // The waiting line in submission order. Started and rejected jobs leave holes that iteration
-// skips and that are compacted away once they outnumber the live entries (amortised O(1)).
+// skips and that are compacted away once they outnumber the live entries (amortised O(1)). Whether
+// an entry is live is kept in the line (its stamp's sign), so skipping holes and compacting never
+// read the jobs: with a million waiting, each is a cold object far from the last one touched.
 import type { WaitingJobs } from '../policy/types.js';
 import type { SimJob } from './sim-job.js';
 
 export class WaitingLine implements WaitingJobs {
   // Read by the line's iterators (below); nothing outside this file touches them.
   /** @internal */ items: SimJob[] = [];
-  /** Per item, the push stamp; an entry is live only while its job is waiting with that stamp
-   * (a job preempted and re-queued has a new entry, and its old one must not be seen twice).
-   * Stamps ascend along the line. */
+  /** Per item, the push stamp, negated once its job left the line (started or rejected: left()):
+   * an entry is live only while its job is waiting with that stamp (a job preempted and re-queued
+   * has a new entry, and its old one must not be seen twice). |stamps| ascend along the line. */
   /** @internal */ stamps: number[] = [];
   /** Bumped by every compaction: an iterator that sees it change finds its place again by stamp. */
   /** @internal */ version = 0;
@@ -39,7 +41,7 @@ export class WaitingLine implements WaitingJobs {
     let hi = stamps.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (stamps[mid]! <= stamp) lo = mid + 1;
+      if (Math.abs(stamps[mid]!) <= stamp) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -59,9 +61,9 @@ export class WaitingLine implements WaitingJobs {
       }
       if (i >= this.items.length) return;
       const stamp = this.stamps[i]!;
-      if (stamp >= endStamp) return;
+      if (Math.abs(stamp) >= endStamp) return;
       const j = this.items[i++]!;
-      if (j.state === 'waiting' && j.lineStamp === stamp) {
+      if (stamp > 0 && j.state === 'waiting' && j.lineStamp === stamp) {
         last = stamp;
         yield j;
       }
@@ -69,12 +71,13 @@ export class WaitingLine implements WaitingJobs {
   }
 
   private isLive(i: number): boolean {
-    const j = this.items[i]!;
-    return j.state === 'waiting' && j.lineStamp === this.stamps[i];
+    return this.stamps[i]! > 0;
   }
 
-  /** Call after a job in the line changed state away from 'waiting'. */
-  left(): void {
+  /** Call after `job`, waiting in the line, changed state away from 'waiting'. */
+  left(job: SimJob): void {
+    const i = this.entryOf(job.lineStamp);
+    this.stamps[i] = -job.lineStamp;
     this.live--;
     const items = this.items;
     while (this.head < items.length && !this.isLive(this.head)) this.head++;
@@ -82,6 +85,15 @@ export class WaitingLine implements WaitingJobs {
     const span = items.length - this.head;
     if (this.head > 1024 && this.head * 2 > items.length) this.compact();
     else if (span > 64 && this.live * 2 < span) this.compact();
+  }
+
+  /** Index of the live entry with `stamp` (the head's, as a rule: lines are mostly served in order). */
+  private entryOf(stamp: number): number {
+    const stamps = this.stamps;
+    if (stamps[this.head] === stamp) return this.head;
+    const i = this.indexAfter(stamp - 1);
+    if (stamps[i] !== stamp) throw new Error(`internal: a job left the waiting line without a live entry there (stamp ${stamp})`);
+    return i;
   }
 
   /**
@@ -137,7 +149,8 @@ class LineIterator implements Iterator<SimJob> {
     while (this.i < items.length) {
       const i = this.i++;
       const stamp = stamps[i]!;
-      if (stamp >= this.endStamp) break;
+      if (Math.abs(stamp) >= this.endStamp) break;
+      if (stamp < 0) continue;
       const j = items[i]!;
       if (j.state === 'waiting' && j.lineStamp === stamp) {
         this.last = stamp;
