@@ -72,6 +72,11 @@ interface ShapedJob {
    * a node, or see the same shares, cost a lookup instead of a step-time model each.
    */
   readonly steps: Map<string, StepTime>;
+  /**
+   * By kind, the plan of a job of this shape and layout on one node: no flows, and figures that
+   * follow from the layout and the step alone, so such jobs share one (frozen: nothing writes it).
+   */
+  readonly onePlans: (CommPlan | undefined)[];
 }
 
 interface JobComm {
@@ -751,7 +756,7 @@ export class NetworkProgressModel implements ProgressModel {
       // The loader (and submission, for generated jobs) checked that the layout fits this kind.
       const layout = t?.layout ? layoutFromSpec(t.layout, shape) : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
       const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
-      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: new Map() };
+      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: new Map(), onePlans: [] };
       this.shaped.set(key, r);
     }
     return r;
@@ -841,6 +846,15 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   private buildPlan(job: SimJob, placement: Placement, layout: ParallelLayout): CommPlan {
+    const shaped = this.comm.get(job)?.shaped;
+    if (placement.nodes.length === 1 && shaped?.layout === layout) {
+      const kind = placement.kind;
+      return (shaped.onePlans[kind] ??= freezePlan(this.newPlan(job, placement, layout)));
+    }
+    return this.newPlan(job, placement, layout);
+  }
+
+  private newPlan(job: SimJob, placement: Placement, layout: ParallelLayout): CommPlan {
     const pairs = this.planPairs(placement, layout);
     const plan: CommPlan = {
       dpFlows: [],
@@ -894,7 +908,7 @@ export class NetworkProgressModel implements ProgressModel {
   private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout): { dpWeight: number; ppWeight: number } {
     const c = this.comm.get(job as SimJob);
     const shaped = c?.shaped ?? this.shapeAndLayout(job, placement.kind);
-    const withLayout = layout === shaped.layout ? shaped : { ...shaped, layout, steps: new Map<string, StepTime>() };
+    const withLayout = layout === shaped.layout ? shaped : { ...shaped, layout, steps: new Map<string, StepTime>(), onePlans: [] };
     const nominal = this.step(job, placement, withLayout, (r, from, ranks) => this.routeCapacity(r, from, ranks));
     const dp = ringBytes(nominal);
     const pp = nominal.ppBytesPerStepPerDevice;
@@ -963,20 +977,24 @@ export class NetworkProgressModel implements ProgressModel {
     addFlows(plan.ppFlows, plan.ppShare, step.ppBytesPerStepPerDevice);
   }
 
+  /**
+   * A group's bandwidth per rank: a group uses the job's whole share while it communicates (the
+   * groups take turns within a step), so a flow's rate is read at weight 1 (rate / weight).
+   */
+  private perRank(flows: number[], shares: number[], weight: number, eff: number): number {
+    let bw = Infinity;
+    for (let i = 0; i < flows.length; i++) bw = Math.min(bw, ((this.network.rate(flows[i]!) / weight) * eff) / shares[i]!);
+    return bw;
+  }
+
   private rateOf(job: SimJob, c: JobComm): number {
     this.account(job, c);
     const plan = c.plan!;
-    const contended = plan.links.some((l) => this.linkJobs[l]! > 1);
+    let contended = false;
+    for (const l of plan.links) if (this.linkJobs[l]! > 1) contended = true;
     const eff = contended ? plan.congestionEfficiency : 1;
-    // A group uses the job's whole share while it communicates (the groups take turns within a
-    // step), so a flow's rate is read at weight 1: rate / weight.
-    const perRank = (flows: number[], shares: number[], weight: number): number => {
-      let bw = Infinity;
-      for (let i = 0; i < flows.length; i++) bw = Math.min(bw, (this.network.rate(flows[i]!) / weight) * eff / shares[i]!);
-      return bw;
-    };
-    const dpBw = plan.dpFlows.length > 0 ? perRank(plan.dpFlows, plan.dpShare, plan.dpWeight) : Infinity;
-    const ppBw = plan.ppFlows.length > 0 ? perRank(plan.ppFlows, plan.ppShare, plan.ppWeight) : Infinity;
+    const dpBw = plan.dpFlows.length > 0 ? this.perRank(plan.dpFlows, plan.dpShare, plan.dpWeight, eff) : Infinity;
+    const ppBw = plan.ppFlows.length > 0 ? this.perRank(plan.ppFlows, plan.ppShare, plan.ppWeight, eff) : Infinity;
     c.step = this.stepFromShares(job, job.placement!, c.shaped, plan, dpBw, ppBw);
     const rate = c.step.usefulFlopPerS;
     if (!(rate > 0) || !Number.isFinite(c.step.stepS)) {
@@ -1073,6 +1091,12 @@ export class NetworkProgressModel implements ProgressModel {
     }
     return this.stepFromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes }, dpBw, ppBw);
   }
+}
+
+/** A plan shared by jobs on one node: its lists frozen, so that a write would throw rather than reach another job. */
+function freezePlan(plan: CommPlan): CommPlan {
+  for (const list of [plan.dpFlows, plan.ppFlows, plan.dpShare, plan.ppShare, plan.links]) Object.freeze(list);
+  return Object.freeze(plan);
 }
 
 /** The node pairs of a job on one node: none (never written to). */
