@@ -7,7 +7,7 @@
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { groupedGemmTimeS } from './grouped-gemm.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, zeroStageOf } from './memory.js';
-import { edpOf, epOf, etpOf, moeLayers, paramsPerDevice } from './moe.js';
+import { busiestRankLoad, edpOf, epOf, etpOf, moeLayers, paramsPerDevice } from './moe.js';
 import { recomputeOf, sequenceParallelOf, type MlaShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 export { DEFAULT_VOCAB } from './memory.js';
@@ -287,7 +287,8 @@ const ROUTER_BYTES_PER_LOGIT = 21;
  * The FFN of one mixture-of-experts layer on one rank, per micro-batch of n tokens (per tensor
  * group), with balanced routing (the auxiliary or bias-based balancing every such run uses):
  * - the router, n' x E x h (n' = n / t with sequence parallelism);
- * - the routed experts: each of the E / ep local experts gets n k ep etp / (E t) tokens (a stage's
+ * - the routed experts: each of the E / ep local experts gets n k ep etp / (E t) tokens on average
+ *   (the busiest rank's share, busiestRankLoad, is what the step waits for) (a stage's
  *   tokens, k experts each, spread over E experts of which each expert-tensor group of etp ranks
  *   holds E / ep; etp = t by default, n k ep / E), a grouped GEMM (grouped-gemm.ts: one GEMM per
  *   expert over TE's streams) of that many tokens by the expert's width / etp;
@@ -316,8 +317,12 @@ export function moeFfn(
   const local = moe.experts / ep;
   const etp = etpOf(layout);
   const perExpert = (n * moe.topK * ep * etp) / (moe.experts * t);
-  // Routed token copies this rank's experts take in (after the expert-tensor group's gather).
-  const expertTokens = local * perExpert;
+  // Routing balanced in expectation leaves the busiest of the ep ranks (which all wait for at the
+  // combine) with more than the mean of the n k / t copies each receives (moe.ts).
+  const load = busiestRankLoad((n * moe.topK) / t, ep);
+  const busiest = perExpert * load;
+  // Routed token copies the busiest rank's experts take in (after the expert-tensor group's gather).
+  const expertTokens = local * busiest;
   const layerDev = layerGemmDevice(shape, dev);
   const g = (mm: number, nn: number, kk: number, batch = 1): number => gemmTimeS(mm, nn, kk, batch, layerDev.bytes, layerDev.dev);
   const fwdBwd = (mm: number, nn: number, kk: number): [number, number] => [g(mm, nn, kk), g(mm, kk, nn) + g(kk, nn, mm)];
@@ -327,8 +332,8 @@ export function moeFfn(
   const routerTokens = sp ? n / t : n;
   const parts: [number, number][] = [
     fwdBwd(routerTokens, moe.experts, h),
-    groupedFwdBwd(perExpert, (upFactor * fe) / etp, h),
-    groupedFwdBwd(perExpert, h, fe / etp),
+    groupedFwdBwd(busiest, (upFactor * fe) / etp, h),
+    groupedFwdBwd(busiest, h, fe / etp),
   ];
   const sharedWidth = moe.sharedExperts * fe;
   if (sharedWidth > 0) parts.push(fwdBwd(n, (upFactor * sharedWidth) / t, h), fwdBwd(n, h, sharedWidth / t));

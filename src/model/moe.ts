@@ -153,3 +153,40 @@ export function moeProblems(shape: TrainingShape, layout: ParallelLayout | undef
 function fmt(n: number): string {
   return n >= 1e9 ? `${(n / 1e9).toPrecision(4)}B` : n.toPrecision(4);
 }
+
+/**
+ * Expected load of the busiest of `ranks` expert-parallel ranks relative to the mean, when each
+ * routes a mean of `meanCopies` token copies and routing is balanced only in expectation: each
+ * token picks its k experts at random (Megatron-Core's `moe_router_force_load_balancing`, which
+ * the NVIDIA benchmark runs use; a trained router with load balancing is at least this uneven).
+ * A rank's load is then close to normal with variance meanCopies (1 - 1/ranks) (each copy lands
+ * on the rank with probability 1/ranks), and the expected maximum of `ranks` such loads is
+ * z x sigma above the mean, z the expected largest of `ranks` standard normals (Blom's
+ * approximation, Phi^-1((N - 0.375) / (N + 0.25))). Every rank waits for the busiest at the
+ * combine all-to-all, so its experts set the pace. 1 for a single rank.
+ */
+export function busiestRankLoad(meanCopies: number, ranks: number): number {
+  if (!(ranks > 1) || !(meanCopies > 0)) return 1;
+  const z = inverseNormal((ranks - 0.375) / (ranks + 0.25));
+  return 1 + z * Math.sqrt((1 - 1 / ranks) / meanCopies);
+}
+
+/**
+ * Inverse of the standard normal distribution function (Acklam's rational approximation,
+ * relative error below 1.2e-9), for p in (0, 1).
+ */
+export function inverseNormal(p: number): number {
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  if (p > 1 - lo) return -inverseNormal(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
