@@ -261,6 +261,19 @@ export class Cluster {
    */
   version = 0;
 
+  /**
+   * Per node: the part of the pool it can reach under the fabric's current failures (nodes of one
+   * part have surviving routes both ways between them); undefined while nothing has failed. Set by
+   * the simulator (setFabricParts) at each fabric or inter-DC link failure and repair.
+   */
+  fabricPart: Int32Array | undefined = undefined;
+
+  /** New reachability after a failure or repair: placements computed before may not hold. */
+  setFabricParts(parts: Int32Array | undefined): void {
+    this.fabricPart = parts;
+    this.version++;
+  }
+
   private changed(node: number): void {
     this.version++;
     this.onNodeChange?.(node);

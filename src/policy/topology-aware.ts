@@ -44,13 +44,30 @@ export function topologyAwarePlacement(
 ): Placement | undefined {
   // Shares and host-resource requests: the same node order, through the host-aware route.
   if (needsHostFit(job, cluster)) return hostFitPlacement(job, cluster, 'first');
-  let best: { p: Placement; span: number } | undefined;
-  for (const kind of allowedKinds(job, cluster)) {
-    const r = placeOnKindBySpan(job.devices, kind, cluster, accept, crossSite, wholeNodes);
-    if (r && (!best || r.span < best.span)) best = r;
-    if (best?.span === Span.Node) break;
+  const search = (acc: ((node: number) => boolean) | undefined): { p: Placement; span: number } | undefined => {
+    let best: { p: Placement; span: number } | undefined;
+    for (const kind of allowedKinds(job, cluster)) {
+      const r = placeOnKindBySpan(job.devices, kind, cluster, acc, crossSite, wholeNodes);
+      if (r && (!best || r.span < best.span)) best = r;
+      if (best?.span === Span.Node) break;
+    }
+    return best;
+  };
+  const best = search(accept);
+  const parts = cluster.fabricPart;
+  if (!best || !parts || best.p.nodes.every((n) => parts[n] === parts[best.p.nodes[0]!])) return best?.p;
+  // The gang would straddle a cut in the fabric (a failed leaf, spine, core or inter-DC link leaves
+  // no route between some of its nodes): the same search within each part of the pool that still
+  // reaches itself, the one with the most free devices first; the smallest span wins, the first
+  // such part on ties. No part holds it: placed as before (its flows wait on the dead links).
+  const free = new Map<number, number>();
+  for (let n = 0; n < cluster.nodeCount; n++) if (cluster.nodeFree[n]! > 0) free.set(parts[n]!, (free.get(parts[n]!) ?? 0) + cluster.nodeFree[n]!);
+  let within: { p: Placement; span: number } | undefined;
+  for (const part of [...free].filter(([, f]) => f >= job.devices).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([k]) => k)) {
+    const r = search((n) => parts[n] === part && (accept?.(n) ?? true));
+    if (r && (!within || r.span < within.span)) within = r;
   }
-  return best?.p;
+  return (within ?? best).p;
 }
 
 /** The smallest-span placement of `devices` on `kind` (nodes limited to `accept` when given). */

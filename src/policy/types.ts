@@ -85,6 +85,7 @@ export type ClusterView = Pick<
   | 'kindWholeFreeNodes'
   | 'leafSlots'
   | 'nodePod'
+  | 'fabricPart'
   | 'kindLeafSlots'
   | 'nodeLeafSlot'
   | 'leafFree'

@@ -336,6 +336,7 @@ export class NetworkProgressModel implements ProgressModel {
         if (entry.ends && Number.isNaN(t.finishS) && crossing(this.routeOfFlow[t.flow])) this.rerouteTransfer(t, entry.ends[0], entry.ends[1]);
       }
     }
+    this.cluster.setFabricParts(this.topology.parts());
     this.rebalance();
     this.sync(undefined);
     return lost;
@@ -428,6 +429,7 @@ export class NetworkProgressModel implements ProgressModel {
         else if (entry.dcs) this.rerouteTransfer(t, entry.dcs[0], entry.dcs[1], true);
       }
     }
+    this.cluster.setFabricParts(this.topology.parts());
     this.rebalance();
     this.sync(undefined);
     return lost;

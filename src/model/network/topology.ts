@@ -255,6 +255,25 @@ export class Topology {
   }
   private cutters: number[][] | undefined;
 
+  /**
+   * Per node, the part of the pool it can reach now: nodes of one part have surviving routes both
+   * ways between them (each node is checked against the first node of each part found so far, in
+   * node order, so parts are numbered by their first node). Undefined while no fabric element and
+   * no inter-DC link is down.
+   */
+  parts(): Int32Array | undefined {
+    if (!this.elementOutages.some((o) => o > 0) && !this.interDcDown.some((d) => d)) return undefined;
+    const n = this.cluster.nodeCount;
+    const part = new Int32Array(n);
+    const reps: number[] = [];
+    for (let a = 0; a < n; a++) {
+      let p = reps.findIndex((r) => this.survivingRoute(r, a) !== undefined && this.survivingRoute(a, r) !== undefined);
+      if (p < 0) p = reps.push(a) - 1;
+      part[a] = p;
+    }
+    return part;
+  }
+
   /** Whether fabric element `index` is down now. */
   elementDown(index: number): boolean {
     return (this.elementOutages[index] ?? 0) > 0;
