@@ -79,13 +79,14 @@ export function placeOnKindBySpan(
   crossSite: CrossSite = 'if-larger-than-site',
   wholeNodes = true,
 ): { p: Placement; span: Span } | undefined {
-  const fill = (candidates: readonly number[], group?: (a: number, b: number) => number): Placement | undefined =>
-    wholeNodes ? fillWholeNodes(kind, devices, candidates, cluster, group) : fillNodes(kind, devices, candidates, cluster, 'tightest', group);
   if (cluster.kindFree[kind]! < devices) return undefined;
   if (cluster.freeIndex[kind]!.max() >= devices) {
     const node = tightestNode(kind, devices, cluster, accept);
     if (node !== -1) return { p: { kind, nodes: [node], counts: [devices] }, span: Span.Node };
   }
+  // Gangs over several nodes (made only for them: most placements end above).
+  const fill = (candidates: readonly number[], group?: (a: number, b: number) => number): Placement | undefined =>
+    wholeNodes ? fillWholeNodes(kind, devices, candidates, cluster, group) : fillNodes(kind, devices, candidates, cluster, 'tightest', group);
   if (!accept) return placeByIndex(devices, kind, cluster, fill, crossSite, wholeNodes);
   // Free devices per leaf and per data centre (a scan over this kind's nodes: multi-node jobs only).
   const nodes: number[] = [];
