@@ -98,7 +98,8 @@ describe('prices and summary.csv', () => {
     expect(flow.fabric_kw).toBeCloseTo((20 * 1176 + 1536 * 9) / 1000, 9);
     const ideal = runToCsv(scenarioFromText(text.replace('network: flow', 'network: ideal')));
     expect(ideal.summary.fabric_capex).toBeNaN();
-    expect(ideal.summaryCsv.trim().split('\n')[1]!.endsWith(',,')).toBe(true);
+    expect(ideal.summaryCsv.trim().split('\n')[1]!.endsWith(',,,')).toBe(true);
+    expect(ideal.summary.fabric_energy_kwh).toBeNaN();
     // RoCE-400G carries no equipment figures in the catalogue: empty, not 0.
     expect(runToCsv(scenarioFromText(site('{ kind: leaf-spine }', undefined, 'RoCE-400G'))).summary.fabric_capex).toBeNaN();
     // A scenario can give them.
@@ -107,6 +108,19 @@ describe('prices and summary.csv', () => {
     // Leaves of 8 nodes: 64 down + 64 up in one 128-port switch (8 leaves); 512 uplinks, 4 spines.
     expect(roce.fabric_capex).toBe(12);
     expect(roce.fabric_kw).toBe(12);
+  });
+
+  it("summary.csv: fabric_energy_kwh is fabric_kw, always on, times the site's PUE over the run; energy_kwh leaves it out", () => {
+    const text = site('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 2 }').replace('    fabric: IB-NDR', '    fabric: IB-NDR\n    pue: 1.25');
+    const r = runToCsv(scenarioFromText(text)).summary;
+    const hours = r.makespan_s / 3600;
+    expect(hours).toBeGreaterThan(0);
+    expect(r.fabric_energy_kwh).toBeCloseTo(r.fabric_kw * 1.25 * hours, 9);
+    // The devices' energy is the same whatever the fabric draws.
+    const free = `fabrics:\n  IB-NDR: { equipment: { switch_ports: 64, switch_price: 0, switch_power: 0W, transceiver_price: 0, transceiver_power: 0W, cable_price: 0 } }\n`;
+    const r0 = runToCsv(scenarioFromText(site('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 2 }', undefined, 'IB-NDR', free).replace('    fabric: IB-NDR', '    fabric: IB-NDR\n    pue: 1.25'))).summary;
+    expect(r0.fabric_energy_kwh).toBe(0);
+    expect(r0.energy_kwh).toBe(r.energy_kwh);
   });
 
   it('empty when a site has nodes on different fabrics (no site fabric, kinds whose usual fabrics differ)', () => {

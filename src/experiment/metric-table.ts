@@ -58,6 +58,7 @@ const SUMMARY: Record<SummaryMetric, Entry> = {
   gpu_fragmentation_mean: ['share', 'lower', 'non-negative', "time-weighted mean share of the GPUs fragmented (FGD, Weng et al. ATC'23: free GPU the run's requests cannot use where it is); empty for generated or multi-node jobs"],
   fabric_capex: ['USD', 'lower', 'non-negative', "what the data centres' switch fabrics cost: switches, transceivers and cables their topology needs, at the fabric's equipment prices (docs/network.md); empty with network: ideal or a fabric without equipment figures"],
   fabric_kw: ['kW', 'lower', 'non-negative', 'rated power of those switches and transceivers; empty likewise'],
+  fabric_energy_kwh: ['kWh', 'lower', 'non-negative', "energy those switches and transceivers draw over the run (rated power, always on, times the site's PUE); not in energy_kwh; empty likewise"],
 };
 
 /** Summary columns of scenarios with tenants only (after the others, so that other scenarios keep their bytes). */

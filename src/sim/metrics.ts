@@ -120,6 +120,11 @@ export interface SummaryRow {
   fabric_capex: number;
   /** Their rated power (kW), likewise. */
   fabric_kw: number;
+  /**
+   * What they drew over the run (kWh): rated power, always on, times each site's PUE, over the run's
+   * length. Not in energy_kwh (devices and hosts), so that column compares across fabrics; likewise empty.
+   */
+  fabric_energy_kwh: number;
 }
 
 export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
@@ -156,6 +161,7 @@ export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
   'gpu_fragmentation_mean',
   'fabric_capex',
   'fabric_kw',
+  'fabric_energy_kwh',
 ];
 
 export interface RunLabels {
@@ -341,6 +347,7 @@ export class MetricsRecorder {
       gpu_fragmentation_mean: this.fragmentation ? this.fragmentation.meanShare(endS) : NaN,
       fabric_capex: this.fabricCost?.capex ?? NaN,
       fabric_kw: this.fabricCost?.kw ?? NaN,
+      fabric_energy_kwh: this.fabricCost ? (this.fabricCost.kwWithPue * endS) / 3600 : NaN,
     };
   }
 

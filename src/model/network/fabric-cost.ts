@@ -1,4 +1,5 @@
-// What the pool's switch fabrics cost and draw (summary.csv's fabric_capex and fabric_kw): per data
+// What the pool's switch fabrics cost and draw (summary.csv's fabric_capex, fabric_kw and
+// fabric_energy_kwh): per data
 // centre its topology kind's bill of materials (switches, transceivers, cables: fabrics/), priced
 // with its fabric's equipment figures (the catalogue's, sourced, or the scenario's own).
 import type { Cluster } from '../cluster.js';
@@ -11,6 +12,8 @@ export interface FabricCost {
   readonly capex: number;
   /** Switches and transceivers at their rated power (kW). */
   readonly kw: number;
+  /** The same times each site's PUE (kW): what the fabric draws from the grid, cooling included. */
+  readonly kwWithPue: number;
   readonly switches: number;
   readonly transceivers: number;
   readonly cables: number;
@@ -33,6 +36,7 @@ export function fabricCost(c: Cluster): FabricCost | undefined {
   }
   let capex = 0;
   let watts = 0;
+  let wattsWithPue = 0;
   let switches = 0;
   let transceivers = 0;
   let cables = 0;
@@ -43,10 +47,12 @@ export function fabricCost(c: Cluster): FabricCost | undefined {
     if (!fabric || !eq) return undefined;
     const bill = fabricKind(dc.topology).bill(dc.topology, { rails: rails[dc.index]!, switchPorts: eq.switch_ports, portBytesPerS: fabric.port_rate * fabric.efficiency });
     capex += bill.switches * eq.switch_price + bill.transceivers * eq.transceiver_price + bill.cables * eq.cable_price;
-    watts += bill.switches * eq.switch_power + bill.transceivers * eq.transceiver_power;
+    const w = bill.switches * eq.switch_power + bill.transceivers * eq.transceiver_power;
+    watts += w;
+    wattsWithPue += w * dc.pue;
     switches += bill.switches;
     transceivers += bill.transceivers;
     cables += bill.cables;
   }
-  return { capex, kw: watts / 1000, switches, transceivers, cables };
+  return { capex, kw: watts / 1000, kwWithPue: wattsWithPue / 1000, switches, transceivers, cables };
 }
