@@ -18,7 +18,7 @@ import {
 import { recomputeOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { ComputeBreakdown } from './layer-compute.js';
 import { DEFAULT_HEAD_DIM, zeroStageOf } from './memory.js';
-import { activeParams, edpOf, epOf, epRanksPerNode, etpOf, moeLayers, paramsPerDevice } from './moe.js';
+import { activeParams, busiestRankLoad, edpOf, epOf, epRanksPerNode, etpOf, moeLayers, paramsPerDevice } from './moe.js';
 
 /**
  * The communication path of one parallel group, as the network model sees it now.
@@ -263,7 +263,10 @@ export function stepTime(input: StepTimeInput): StepTime {
     const perNode = layout.epDispatch === 'per-node' ? { topK: shape.moe.topK, ...(shape.moe.maxNodes !== undefined ? { maxNodes: shape.moe.maxNodes } : {}) } : undefined;
     const a2a = allToAll(ep, volume, input.ep ?? epPathFromDp(input.dp, layout), perNode);
     const calls = fullRecompute ? 6 : 4;
-    epMbS = moeLayersPerRank * calls * a2a.timeS;
+    // Every rank sends its n k / tp copies, but routing balanced only in expectation leaves the
+    // busiest receiver (which the all-to-all waits for) with more (moe.ts, busiestRankLoad).
+    const receive = busiestRankLoad((mbTokens / tp) * shape.moe.topK, ep);
+    epMbS = moeLayersPerRank * calls * a2a.timeS * receive;
     epMbBytes = moeLayersPerRank * calls * a2a.scaleOutBytes;
   }
 
