@@ -58,10 +58,25 @@ export class FairShareUsage {
     }
     this.lastS = nowS;
     this.rate.clear();
+    // Running jobs of one account mostly come in runs: a run is summed in a local and written once
+    // (the same additions in the same order as adding each job to the map).
+    let account: string | undefined;
+    let sum = 0;
     for (const j of running) {
       const a = j.account ?? '';
-      this.rate.set(a, (this.rate.get(a) ?? 0) + (j.devices * j.milli) / 1000);
+      if (a !== account) {
+        if (account !== undefined) this.rate.set(account, sum);
+        account = a;
+        sum = this.rate.get(a) ?? 0;
+      }
+      sum += (j.devices * j.milli) / 1000;
     }
+    if (account !== undefined) this.rate.set(account, sum);
+  }
+
+  /** The accounts of the running jobs at the last advance, in the order the running jobs name them first. */
+  runningAccounts(): IterableIterator<string> {
+    return this.rate.keys();
   }
 
   /** The account's share of all decayed usage (0 when nothing has been used yet). */
@@ -83,56 +98,89 @@ export function multifactorPriority(
   const jobSize = p.favor_small ? 1 - size : size;
   const qos = ctx.maxQos > 0 ? Math.max(0, job.priority) / ctx.maxQos : 0;
   const account = job.account ?? '';
-  const fairShare = Math.pow(2, -ctx.usage(account) / ctx.shareOf(account));
-  return p.weight_age * age + p.weight_fairshare * fairShare + p.weight_job_size * jobSize + p.weight_qos * qos;
+  return weighted(p, age, jobSize, qos, fairShareFactor(ctx.usage(account), ctx.shareOf(account)));
 }
+
+/** Fair-share factor 2^(-U/S). */
+const fairShareFactor = (usage: number, share: number): number => Math.pow(2, -usage / share);
+
+/** The weighted sum of the four factors (one formula for the pass and for multifactorPriority). */
+const weighted = (p: MultifactorParams, age: number, jobSize: number, qos: number, fairShare: number): number =>
+  p.weight_age * age + p.weight_fairshare * fairShare + p.weight_job_size * jobSize + p.weight_qos * qos;
 
 export function createMultifactor(p: MultifactorParams): QueueDiscipline {
   const usage = new FairShareUsage(p.half_life);
+  // Reused across passes (a pass runs at each of thousands of instants while jobs wait): the
+  // waiting jobs, their accounts, priorities and the sort index. Only the first n entries are read.
+  let waiting: JobView[] = [];
+  let accountOf: string[] = [];
+  let prio = new Float64Array(0);
+  let submit = new Float64Array(0);
+  let ids = new Float64Array(0);
+  let order = new Uint32Array(0);
+  const byPriority = (a: number, b: number): number => prio[b]! - prio[a]! || submit[a]! - submit[b]! || ids[a]! - ids[b]!;
   return {
     schedule(ctx: SchedulingContext) {
       usage.advance(ctx.nowS, ctx.running);
-      const waiting = [...ctx.waiting];
-      if (waiting.length === 0) return;
+      // One walk over the line: the jobs, their accounts (read once: a getter), the highest QOS.
+      let n = 0;
+      let maxQos = 0;
       const accounts = new Set<string>();
-      for (const j of waiting) accounts.add(j.account ?? '');
-      for (const j of ctx.running) accounts.add(j.account ?? '');
+      for (const j of ctx.waiting) {
+        const a = j.account ?? '';
+        waiting[n] = j;
+        accountOf[n] = a;
+        accounts.add(a);
+        maxQos = Math.max(maxQos, j.priority);
+        n++;
+      }
+      if (n === 0) return;
+      if (prio.length < n) {
+        const size = Math.max(n, 2 * prio.length);
+        prio = new Float64Array(size);
+        submit = new Float64Array(size);
+        ids = new Float64Array(size);
+        order = new Uint32Array(size);
+      }
+      for (const a of usage.runningAccounts()) accounts.add(a);
       let totalShares = 0;
       for (const a of accounts) totalShares += p.shares[a] ?? 1;
-      let maxQos = 0;
-      for (const j of waiting) maxQos = Math.max(maxQos, j.priority);
-      // Each account's normalized usage once per pass (the same value normalized() gives).
-      const used = new Map<string, number>();
-      const view = {
-        nowS: ctx.nowS,
-        poolDevices: Math.max(1, ctx.cluster.deviceCount),
-        maxQos,
-        usage: (a: string) => {
-          let u = used.get(a);
-          if (u === undefined) used.set(a, (u = usage.normalized(a)));
-          return u;
-        },
-        shareOf: (a: string) => (p.shares[a] ?? 1) / totalShares,
-      };
-      // Sorted through an index over typed arrays: the comparator reads numbers, not map entries.
-      const n = waiting.length;
-      const prio = new Float64Array(n);
-      const submit = new Float64Array(n);
-      const ids = new Float64Array(n);
-      const order = new Uint32Array(n);
+      // Each account's fair-share factor once per pass (the value multifactorPriority computes).
+      const fairShareOf = new Map<string, number>();
+      const poolDevices = Math.max(1, ctx.cluster.deviceCount);
+      const nowS = ctx.nowS; // one instant: the pass does not move the clock
+      // The soonest time an age factor reaches its cap (see the end of the pass), and who sets it.
+      let capS = Infinity;
+      let capJob: JobView | undefined;
       for (let i = 0; i < n; i++) {
         const j = waiting[i]!;
-        prio[i] = multifactorPriority(j, view, p);
-        submit[i] = j.submitS;
+        const a = accountOf[i]!;
+        let fairShare = fairShareOf.get(a);
+        if (fairShare === undefined) fairShareOf.set(a, (fairShare = fairShareFactor(usage.normalized(a), (p.shares[a] ?? 1) / totalShares)));
+        const s = j.submitS;
+        const cap = s + p.max_age;
+        if (cap > nowS && cap < capS) {
+          capS = cap;
+          capJob = j;
+        }
+        const age = Math.min(1, Math.max(0, nowS - s) / p.max_age);
+        const size = Math.min(1, j.devices / poolDevices);
+        const qos = maxQos > 0 ? Math.max(0, j.priority) / maxQos : 0;
+        prio[i] = weighted(p, age, p.favor_small ? 1 - size : size, qos, fairShare);
+        submit[i] = s;
         ids[i] = j.id;
         order[i] = i;
       }
-      order.sort((a, b) => prio[b]! - prio[a]! || submit[a]! - submit[b]! || ids[a]! - ids[b]!);
-      const line = waiting.slice();
-      for (let i = 0; i < n; i++) waiting[i] = line[order[i]!]!;
+      // Sorted through an index over typed arrays: the comparator reads numbers, not map entries.
+      const sorted = order.subarray(0, n).sort(byPriority);
+      const line: JobView[] = new Array<JobView>(n);
+      for (let i = 0; i < n; i++) line[i] = waiting[sorted[i]!]!;
+      // Drop the references the pass took (the arrays stay, at their size).
+      for (let i = 0; i < n; i++) waiting[i] = undefined as unknown as JobView;
       let reservation: Reservation | undefined;
       let extra = 0;
-      for (const job of waiting) {
+      for (let i = 0; i < n; i++) {
+        const job = line[i]!;
         const placement = ctx.place(job);
         if (!reservation) {
           if (placement) {
@@ -150,16 +198,24 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
           ctx.start(job, placement);
           continue;
         }
-        if (ctx.nowS + runtimeOnS(job, placement, ctx) <= reservation.timeS) ctx.start(job, placement);
+        if (nowS + runtimeOnS(job, placement, ctx) <= reservation.timeS) ctx.start(job, placement);
         else if (job.devices <= extra) {
           extra -= job.devices;
           ctx.start(job, placement);
         }
       }
-      // Age factors grow while jobs wait: look again when the oldest would cross max_age.
+      // Age factors grow while jobs wait: look again when the oldest would cross max_age. The
+      // soonest cap among all jobs of the pass is the answer while a job with that cap still waits
+      // (usually: the oldest rarely starts); else the jobs still waiting are scanned.
       if (p.weight_age > 0) {
-        let next = Infinity;
-        for (const j of waiting) if (j.state === 'waiting' && j.submitS + p.max_age > ctx.nowS) next = Math.min(next, j.submitS + p.max_age);
+        let next = capS;
+        if (capJob !== undefined && capJob.state !== 'waiting') {
+          next = Infinity;
+          for (let i = 0; i < n; i++) {
+            const j = line[i]!;
+            if (j.state === 'waiting' && j.submitS + p.max_age > nowS) next = Math.min(next, j.submitS + p.max_age);
+          }
+        }
         if (Number.isFinite(next)) ctx.wakeAt(next);
       }
     },
