@@ -101,7 +101,8 @@ describe('poolsim run outputs', () => {
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       // Wait until the run has started writing (its staging folder exists), then interrupt it.
       const staging = (): boolean => readdirSync(work).some((f) => f.startsWith('.interrupted.poolsim-'));
-      for (let i = 0; i < 600 && !staging(); i++) await new Promise((r) => setTimeout(r, 50));
+      // (Up to two minutes: on a loaded machine loading scale-100k alone takes tens of seconds.)
+      for (let i = 0; i < 2400 && !staging(); i++) await new Promise((r) => setTimeout(r, 50));
       expect(staging()).toBe(true);
       child.kill(signal);
       const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
@@ -110,7 +111,7 @@ describe('poolsim run outputs', () => {
       expect(readdirSync(work).filter((f) => f.includes('.poolsim-'))).toEqual([]);
       expect(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])).toEqual(before);
     }
-  });
+  }, 400_000);
 
   it('refuses a result that is not a finite number instead of writing inf', () => {
     const resolved = bundled('quickstart');

@@ -44,9 +44,16 @@ export class OutputFolder {
     if (existsSync(abs) && !statSync(abs).isDirectory()) throw outputError(option, dir, 'it is a file, not a folder');
     ensureDir(dirname(abs), option);
     this.staging = join(dirname(abs), `.${basename(abs)}.poolsim-${process.pid}`);
-    rmSync(this.staging, { recursive: true, force: true });
-    ensureDir(this.staging, option, dir);
+    // The cleanup first, then the folder: a signal that lands between the two would otherwise end
+    // the process by default and leave the staging folder behind.
     this.forgetCleanup = cleanupOnInterrupt(() => this.abort());
+    try {
+      rmSync(this.staging, { recursive: true, force: true });
+      ensureDir(this.staging, option, dir);
+    } catch (e) {
+      this.forgetCleanup();
+      throw e;
+    }
   }
 
   /** Append text to `name` (a path relative to the folder), creating it on first use. */
