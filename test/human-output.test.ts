@@ -33,6 +33,16 @@ describe('numbers for people', () => {
     expect(text).toMatch(/jobs\s+1,000,000 submitted/);
     expect(text).toMatch(/useful work\s+\d+(\.\d+)? [kMGTPEZY]FLOP \(/);
     expect(text).toMatch(/energy\s+\d+(\.\d+)? [kMGT]?Wh, /);
+    // Its west site's RoCE preset carries no prices, so the pool's fabric is not priced: no line.
+    expect(Number.isNaN(r.summary.fabric_capex)).toBe(true);
+    expect(text).not.toMatch(/^\s+fabric\s/m);
+  });
+
+  it("a run on a priced fabric says what it costs and draws, apart from the devices' energy", () => {
+    const r = runToCsv(bundled('roce-vs-ib'));
+    const text = formatSummary(r.summary);
+    expect(r.summary.fabric_capex).toBe(807_200);
+    expect(text).toContain(`  fabric                   capex 807,200, 18 kW, ${formatSI(r.summary.fabric_energy_kwh * 1e3, 'Wh')} over the run (not in energy above)\n`);
   });
 });
 

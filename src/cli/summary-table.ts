@@ -20,6 +20,10 @@ export function formatSummary(s: SummaryRow): string {
     ['useful work', `${formatSI(s.useful_pflop * 1e15, 'FLOP')} (${num(s.busy_device_hours, 0)} busy device-hours)`],
     ['energy', `${formatSI(s.energy_kwh * 1e3, 'Wh')}, cost ${num(s.energy_cost, 2)}, ${s.co2_kg >= 1e4 ? `${num(s.co2_kg / 1e3)} t` : `${num(s.co2_kg)} kg`} CO2`],
   ];
+  // Only a priced fabric: an unpriced preset leaves fabric_capex empty (docs/network.md).
+  if (Number.isFinite(s.fabric_capex)) {
+    rows.push(['fabric', `capex ${num(s.fabric_capex, 0)}, ${formatSI(s.fabric_kw * 1e3, 'W')}, ${formatSI(s.fabric_energy_kwh * 1e3, 'Wh')} over the run (not in energy above)`]);
+  }
   if (s.failures > 0 || s.checkpoint_overhead_s > 0) {
     rows.push(['failures', `${formatCount(s.failures)} (${formatSI(s.lost_pflop * 1e15, 'FLOP')} lost and redone; ${dur(s.checkpoint_overhead_s)} writing checkpoints)`]);
   }
