@@ -82,14 +82,14 @@ export function reportCharts(input: ReportInput): { id: string; title: string; s
   return charts;
 }
 
-function summaryTableHtml(summary: Table): string {
+function summaryTableHtml(summary: Table, oneRun: boolean): string {
   const h = summary.header;
   const at = (c: string): number => h.indexOf(c);
   const params = h.slice(0, at('scenario'));
   const shown = reportMetrics(summary);
   const rows = summary.rows.filter((r) => shown.includes(r[at('metric')]!));
-  if (summary.rows.every((r) => r[at('n')] === '1' || r[at('n')] === '0') && new Set(summary.rows.map((r) => `${r[at('policy')]}\u0000${r[at('placement')]}`)).size === 1 && params.length === 0) {
-    // One run: its figures, without the columns of a sample.
+  if (oneRun) {
+    // One run: its figures, without the columns of a sample (metrics it has no value of left out).
     let one = `<table id="summary"><thead><tr>${['metric', 'value'].map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>`;
     for (const r of rows.filter((x) => x[at('n')] === '1')) {
       const m = r[at('metric')]!;
@@ -111,11 +111,12 @@ function summaryTableHtml(summary: Table): string {
   return `${html}</tbody></table>`;
 }
 
-/** What the one run of a report ran: scenario, policies and seed. */
+/** What the one run of a report ran: scenario, swept values, policies and seed. */
 function oneRunLabel(runs: Table): string {
   const r = runs.rows[0]!;
   const cell = (c: string): string => r[runs.header.indexOf(c)] ?? '';
-  return `${cell('scenario')}, ${cell('policy')} + ${cell('placement')}, seed ${cell('seed')}`;
+  const params = runs.header.slice(1, runs.header.indexOf('scenario')).map((p) => `${p}=${cell(p)}, `);
+  return `${cell('scenario')}, ${params.join('')}${cell('policy')} + ${cell('placement')}, seed ${cell('seed')}`;
 }
 
 export async function buildReport(input: ReportInput): Promise<string> {
@@ -152,9 +153,9 @@ ${input.hotLinks.rows.length > 60 ? '<details><summary>Show the table</summary>\
   runs === 1
     ? `<h2>Summary</h2>
 <p class="hint">${esc(oneRunLabel(input.runs))}</p>
-${summaryTableHtml(input.summary)}`
+${summaryTableHtml(input.summary, true)}`
     : `<details><summary>Summary table (mean and 95% confidence interval over seeds)</summary>
-${summaryTableHtml(input.summary)}
+${summaryTableHtml(input.summary, false)}
 </details>`
 }
 <script>${vega}</script>
