@@ -12,6 +12,7 @@
 // reservation and later ones backfill around it, as Slurm's backfill scheduler does, or, with
 // backfill: false, it blocks the rest.
 import { z } from 'zod';
+import { carriedOrder } from './carried-order.js';
 import { reserve, type Reservation } from './easy-backfill.js';
 import { runtimeOnS } from './predict.js';
 import type { JobView, QueueDiscipline, QueuePolicy, SchedulingContext } from './types.js';
@@ -119,52 +120,11 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
   let ids = new Float64Array(0);
   let order = new Uint32Array(0);
   // The last pass's line (push order) and its sorted order (positions in that line): the candidate
-  // order of the next pass (see sortLine).
+  // order of the next pass (carried-order.ts).
   let prevJobs: JobView[] = [];
   let prevN = 0;
   let prevOrder = new Uint32Array(0);
   const byPriority = (a: number, b: number): number => prio[b]! - prio[a]! || submit[a]! - submit[b]! || ids[a]! - ids[b]!;
-  /**
-   * The first n line positions in priority order. The comparator is a total order (ids differ), so
-   * any way of sorting gives the same answer. Between passes the line only loses jobs and gains new
-   * ones at its end, and priorities rarely change order (age grows alike for all until its cap), so
-   * the last pass's order, with the jobs that left dropped and the new ones merged in, is tried
-   * first: if it is sorted by this pass's priorities it is the answer, else the line is sorted.
-   */
-  function sortLine(n: number): Uint32Array {
-    const out = order.subarray(0, n);
-    // Match the last line to this one in order: position k of the last line is now at pos[k], or gone.
-    let i = 0;
-    const pos = new Int32Array(prevN);
-    for (let k = 0; k < prevN; k++) pos[k] = i < n && waiting[i] === prevJobs[k] ? i++ : -1;
-    const kept = i; // positions [0, kept) were in the last line; [kept, n) are new (or moved)
-    if (kept > 0) {
-      const old = new Uint32Array(kept);
-      let m = 0;
-      for (let s = 0; s < prevN; s++) {
-        const at = pos[prevOrder[s]!]!;
-        if (at < 0) continue;
-        if (m > 0 && byPriority(old[m - 1]!, at) >= 0) return fullSort(out);
-        old[m++] = at;
-      }
-      const added = new Uint32Array(n - kept);
-      for (let a = kept; a < n; a++) added[a - kept] = a;
-      added.sort(byPriority);
-      // Merge the two sorted runs.
-      let x = 0;
-      let y = 0;
-      for (let o = 0; o < n; o++) out[o] = y >= added.length || (x < kept && byPriority(old[x]!, added[y]!) < 0) ? old[x++]! : added[y++]!;
-      return out;
-    }
-    return fullSort(out);
-  }
-
-  function fullSort(out: Uint32Array): Uint32Array {
-    for (let i = 0; i < out.length; i++) out[i] = i;
-    // Through an index over typed arrays: the comparator reads numbers, not map entries.
-    return out.sort(byPriority);
-  }
-
   return {
     schedule(ctx: SchedulingContext) {
       usage.advance(ctx.nowS, ctx.running);
@@ -216,7 +176,7 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
         submit[i] = s;
         ids[i] = j.id;
       }
-      const sorted = sortLine(n);
+      const sorted = carriedOrder(waiting, n, prevJobs, prevN, prevOrder, byPriority, order.subarray(0, n));
       const line: JobView[] = new Array<JobView>(n);
       for (let i = 0; i < n; i++) line[i] = waiting[sorted[i]!]!;
       // This pass's line and order become the next pass's candidate (the arrays swap, at their size).

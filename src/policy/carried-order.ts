@@ -1,0 +1,42 @@
+// A waiting line's sort order carried from one scheduling pass to the next: between passes the line
+// only loses jobs and gains new ones at its end, and priorities rarely change order, so the last
+// pass's order, with departed jobs dropped and new ones merged in, is usually already this pass's.
+
+/**
+ * Positions 0..n-1 of `line` in the order of `cmp`, written into `out` (length n) and returned.
+ * `cmp` must be a total order on positions (ties only between entries that are the same job), so
+ * every way of sorting gives the same answer. `prevLine[0..prevN)` and `prevOrder[0..prevN)` are
+ * the last pass's line and its sorted order (positions in that line). The last order is matched to
+ * this line (a previous entry is kept when it is next in line, in the same relative order), checked
+ * with one comparison per kept entry, and merged with the sorted new entries; when it is no longer
+ * sorted, or nothing is kept, the line is sorted from scratch.
+ */
+export function carriedOrder<T>(line: readonly T[], n: number, prevLine: readonly T[], prevN: number, prevOrder: Uint32Array, cmp: (a: number, b: number) => number, out: Uint32Array): Uint32Array {
+  // Position k of the last line is now at pos[k], or gone (-1).
+  let i = 0;
+  const pos = new Int32Array(prevN);
+  for (let k = 0; k < prevN; k++) pos[k] = i < n && line[i] === prevLine[k] ? i++ : -1;
+  const kept = i; // positions [0, kept) were in the last line; [kept, n) are new (or moved)
+  if (kept === 0) return fullSort(out, n, cmp);
+  const old = new Uint32Array(kept);
+  let m = 0;
+  for (let s = 0; s < prevN; s++) {
+    const at = pos[prevOrder[s]!]!;
+    if (at < 0) continue;
+    if (m > 0 && cmp(old[m - 1]!, at) >= 0) return fullSort(out, n, cmp);
+    old[m++] = at;
+  }
+  const added = new Uint32Array(n - kept);
+  for (let a = kept; a < n; a++) added[a - kept] = a;
+  added.sort(cmp);
+  // Merge the two sorted runs.
+  let x = 0;
+  let y = 0;
+  for (let o = 0; o < n; o++) out[o] = y >= added.length || (x < kept && cmp(old[x]!, added[y]!) < 0) ? old[x++]! : added[y++]!;
+  return out;
+}
+
+function fullSort(out: Uint32Array, n: number, cmp: (a: number, b: number) => number): Uint32Array {
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out.sort(cmp);
+}

@@ -1,0 +1,55 @@
+// The multifactor pass's carried sort order (src/policy/carried-order.ts) against a sort from
+// scratch, over random sequences of passes: jobs leave from anywhere in the line, new ones join at
+// its end, a re-queued job may appear twice, and priorities change between passes (sometimes
+// reordering the line, sometimes not).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { carriedOrder } from '../src/policy/carried-order.js';
+
+interface Job {
+  id: number;
+}
+
+describe('carried sort order of a waiting line', () => {
+  it('is what a sort from scratch gives, pass after pass', () => {
+    const pass = fc.record({
+      leave: fc.array(fc.nat(), { maxLength: 6 }),
+      join: fc.nat({ max: 5 }),
+      requeue: fc.boolean(),
+      // Most passes keep the order of priorities (all age alike); some shuffle them.
+      reprioritise: fc.oneof(fc.constant(false), fc.constant(false), fc.constant(true)),
+      seed: fc.nat(),
+    });
+    fc.assert(
+      fc.property(fc.array(pass, { minLength: 1, maxLength: 25 }), (passes) => {
+        let nextId = 0;
+        const priority = new Map<number, number>();
+        let line: Job[] = [];
+        let prevLine: Job[] = [];
+        let prevN = 0;
+        let prevOrder = new Uint32Array(0);
+        for (const p of passes) {
+          line = line.filter((_, i) => !p.leave.includes(i));
+          for (let j = 0; j < p.join; j++) {
+            const job = { id: nextId++ };
+            priority.set(job.id, (p.seed * 7 + job.id * 13) % 5);
+            line.push(job);
+          }
+          if (p.requeue && line.length > 0) line.push(line[p.seed % line.length]!);
+          if (p.reprioritise) for (const [id] of priority) priority.set(id, (p.seed + id * 31) % 4);
+          const n = line.length;
+          const cmp = (a: number, b: number): number => priority.get(line[b]!.id)! - priority.get(line[a]!.id)! || line[a]!.id - line[b]!.id;
+          const got = [...carriedOrder(line, n, prevLine, prevN, prevOrder, cmp, new Uint32Array(n))].map((i) => line[i]!.id);
+          const want = Array.from({ length: n }, (_, i) => i)
+            .sort(cmp)
+            .map((i) => line[i]!.id);
+          expect(got).toEqual(want);
+          prevLine = [...line];
+          prevN = n;
+          prevOrder = Uint32Array.from(Array.from({ length: n }, (_, i) => i).sort(cmp));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
