@@ -100,6 +100,17 @@ describe('the recompute default, said where it moves a described run', () => {
   });
 });
 
+describe('a global batch that is not whole sequences', () => {
+  const job = (batch: string): string => pool(`  - jobs:
+      - { name: gpt, devices: 64, params: 39B, tokens: 1B, model: { layers: 48, hidden_size: 8192, seq_len: 2048, global_batch: ${batch}, recompute: full }, layout: { tp: 8, pp: 2, dp: 4 } }`);
+  it("is said with the nearest whole number ('3M' tokens of 2,048 are 1,464.84 sequences), and a whole one is not", () => {
+    expect(warnings(job('3M'))).toEqual([
+      'test.yaml:7:129: workloads[0].jobs[0].model.global_batch: 3000000 tokens are 1464.84 sequences of 2048, not a whole number (1465 sequences are 3000320 tokens); the step is timed on the tokens as given',
+    ]);
+    expect(warnings(job('3145728'))).toEqual([]);
+  });
+});
+
 describe('memory per device', () => {
   it('a layout that does not fit says what it needs, what the device has, and what single change would fit', () => {
     const text = pool(`  - jobs:

@@ -76,6 +76,15 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
         "`recompute` not given: 'selective' assumed (attention scores only, Korthikanti et al. 2022); the published runs of 2020-2022 with standard attention recomputed every layer (`recompute: full`, a step about a quarter longer). Give it to say which",
     });
   }
+  // A global batch is whole sequences: '4M' tokens of 4,096 are 976.56 of them (a slip for 4,194,304?).
+  const sequences = shape.globalBatchTokens / shape.seqLen;
+  if (model.shape?.global_batch !== undefined && !Number.isInteger(sequences)) {
+    const whole = Math.max(1, Math.round(sequences));
+    notes.push({
+      path: ['model', 'global_batch'],
+      message: `${shape.globalBatchTokens} tokens are ${sequences.toFixed(2)} sequences of ${shape.seqLen}, not a whole number (${whole} sequences are ${whole * shape.seqLen} tokens); the step is timed on the tokens as given`,
+    });
+  }
   // FP8 training runs only where FP8 tensor cores are (and their GEMMs are timed).
   if (shape.fp8) {
     const without = candidates.filter((k) => k.fp8 === false);
