@@ -27,6 +27,7 @@ import { poolKindRef, queueRef, resolveScenarioTenants, type Tenants } from './t
 import { TraceQueues } from './trace-queues.js';
 import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
 import { freeName } from '../scenario/traces/trace-options.js';
+import { formatDuration, formatSI } from '../units/units.js';
 
 /** Why a trace job was renamed when its id was taken by another workload (TraceReport.renamedByReason). */
 export const ID_USED_ELSEWHERE = 'id used by another workload';
@@ -270,6 +271,25 @@ function deeperThan(root: unknown, limit: number): YamlNode | undefined {
   return undefined;
 }
 
+/** Light in fibre (about 2e8 m/s) covers 20,000 km, half the Earth's circumference, in 100 ms. */
+const LONGEST_FIBRE_S = 0.1;
+/** 1 Mb/s: slower than any link a compute pool's sites would be joined by. */
+const SLOWEST_LINK_BYTES_PER_S = 1e6 / 8;
+
+/**
+ * A long-haul link's figures that no real link has are warned, not refused (a what-if may want
+ * them), because the likely cause is a bare number read in base units: `latency: 2` is 2 s, not
+ * 2 ms, and `bandwidth: 400` is 400 bytes/s.
+ */
+function implausibleLink(latencyS: number, bytesPerS: number, at: readonly PathKey[], warn: (path: readonly PathKey[], message: string) => void): void {
+  if (latencyS > 2 * LONGEST_FIBRE_S) {
+    warn([...at, 'latency'], `a one-way latency of ${formatDuration(latencyS)} is more than twice the longest fibre path on Earth (20,000 km, about 100 ms); a number without a unit is seconds: write '${latencyS}ms' if milliseconds were meant`);
+  }
+  if (bytesPerS < SLOWEST_LINK_BYTES_PER_S) {
+    warn([...at, 'bandwidth'], `${bytesPerS} bytes/s (${formatSI(bytesPerS * 8, 'b/s')}) is slower than any link between sites; a number without a unit is bytes per second: write '${bytesPerS}Gbps' if gigabits were meant`);
+  }
+}
+
 /** Checks that need the catalogue, and the resolution of names to indices. */
 export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOptions = {}, graphFiles: ReadonlyMap<number, SourceMap> = new Map()): ResolvedScenario {
   const issues: InputIssue[] = [];
@@ -484,6 +504,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     const b = dcRef(l.between[1], ['links', li, 'between', 1]);
     if (a !== undefined && b !== undefined && a === b) fail(['links', li, 'between'], 'a link joins two different data centres');
     if (a === undefined || b === undefined) return;
+    implausibleLink(l.latency, l.bandwidth, ['links', li], warn);
     interDc.push({
       name: linkName,
       a,

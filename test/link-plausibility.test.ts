@@ -1,0 +1,47 @@
+// A long-haul link's latency or bandwidth that no real link has is warned at its line: the likely
+// cause is a number without a unit, read in base units (`latency: 2` is 2 s, `bandwidth: 400` is
+// 400 bytes/s), and a run with it would print confident numbers about a link nobody meant.
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { bundled, scenarioFromText } from './helpers.js';
+
+const scenario = (link: string): string => `name: links
+datacentres:
+  - { name: east, node_groups: [{ name: a, count: 2, device: H100 }] }
+  - { name: west, node_groups: [{ name: b, count: 2, device: H100 }] }
+links:
+  - { between: [east, west], ${link} }
+workloads:
+  - jobs: [{ name: j, devices: 8, duration: 1h, reference_device: H100 }]
+`;
+
+const warnings = (link: string): string[] => scenarioFromText(scenario(link)).warnings.map((w) => `${w.line}:${w.path}: ${w.message}`);
+
+describe('implausible inter-DC link figures', () => {
+  it('warns a bare latency read as seconds, at its line, with the likely meaning', () => {
+    const w = warnings('latency: 2, bandwidth: 400Gbps');
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/^6:links\[0\]\.latency: a one-way latency of 2s is more than twice the longest fibre path/);
+    expect(w[0]).toContain("write '2ms' if milliseconds were meant");
+  });
+
+  it('warns a bare bandwidth read as bytes per second', () => {
+    const w = warnings('latency: 2ms, bandwidth: 400');
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/^6:links\[0\]\.bandwidth: 400 bytes\/s \(3\.2 kb\/s\) is slower than any link between sites/);
+    expect(w[0]).toContain("write '400Gbps' if gigabits were meant");
+  });
+
+  it('says nothing of real links, the longest and slowest included', () => {
+    for (const link of ['latency: 2ms, bandwidth: 400Gbps', 'latency: 150ms, bandwidth: 1Mbps', 'latency: 0.2, bandwidth: 125000', "latency: 5us, bandwidth: '3.2Tbps'"]) {
+      expect(warnings(link), link).toEqual([]);
+    }
+  });
+
+  it('says nothing of any bundled scenario', () => {
+    for (const f of readdirSync('scenarios').filter((n) => n.endsWith('.yaml'))) {
+      const messages = bundled(f.replace(/\.yaml$/, '')).warnings.map((w) => w.message);
+      expect(messages.filter((m) => /longest fibre path|slower than any link/.test(m)), f).toEqual([]);
+    }
+  });
+});
