@@ -64,7 +64,7 @@ export interface ShapeOverrides {
   readonly attention?: 'flash' | 'standard' | undefined;
   readonly sequence_parallel?: boolean | undefined;
   readonly moe?: MoeSpec | undefined;
-  readonly precision?: 'bf16' | 'fp8' | undefined;
+  readonly precision?: 'bf16' | 'fp16' | 'fp8' | undefined;
 }
 
 /** A model's `mla` block (multi-head latent attention) as the scenario gives it. */

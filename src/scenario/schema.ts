@@ -149,8 +149,8 @@ export const modelShapeSchema = z.strictObject({
   sequence_parallel: z.boolean().optional(),
   /** Bytes per gradient element in the data-parallel reduction (4 = fp32), at most 16. */
   gradient_bytes: boundedNumber(0, 16, { above: true }).optional(),
-  /** GEMM precision: 'bf16' (the default) or 'fp8' (Transformer Engine: layer GEMMs in FP8). */
-  precision: z.enum(['bf16', 'fp8']).optional(),
+  /** GEMM precision: 'bf16' (the default), 'fp16' (timed as bf16) or 'fp8' (Transformer Engine: layer GEMMs in FP8). */
+  precision: z.enum(['bf16', 'fp16', 'fp8']).optional(),
   /** Mixture-of-experts FFNs (src/model/moe.ts); absent for a dense model. */
   moe: z
     .strictObject({
