@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { explainJob } from '../src/model/explain.js';
+import { layerActivationBytes } from '../src/model/memory.js';
 import { scenarioFromText } from './helpers.js';
 
 interface Row {
@@ -71,7 +72,7 @@ workloads:
         devices: 96
         params: 20.6B
         tokens: 30B
-        model: { layers: 44, hidden_size: 6144, heads: 64, vocab: 50432, seq_len: 2048, global_batch: 3145728, attention: standard, recompute: full, precision: fp16 }
+        model: { layers: 44, hidden_size: 6144, heads: 64, vocab: 50432, seq_len: 2048, global_batch: 3145728, attention: standard, recompute: full, precision: fp16, dropout: 0 }
         layout: { tp: 2, pp: 4, dp: 12, micro_batches: 32, zero: 1, dp_overlap: 0, pp_overlap: 0 }
 `;
 
@@ -98,15 +99,15 @@ workloads:
         devices: 2048
         params: 65.2B
         tokens: 42B
-        model: { layers: 80, hidden_size: 8192, heads: 64, ffn_size: 22016, gated_mlp: true, vocab: 32000, seq_len: 2048, global_batch: 4194304, attention: flash, recompute: selective }
+        model: { layers: 80, hidden_size: 8192, heads: 64, ffn_size: 22016, gated_mlp: true, vocab: 32000, seq_len: 2048, global_batch: 4194304, attention: flash, recompute: selective, dropout: 0 }
 ${layout}`;
 
 const neoxStepS = (1536 * 2048 * (6 * 20_554_567_680 + 60 * 2048 * 6144 * 44)) / (96 * 117e12);
 
 const ROWS: Row[] = [
   { name: 'BLOOM-176B, 384 A100 80GB', yaml: BLOOM, job: 'bloom', publishedS: 104.7, error: -8.2 },
-  { name: 'GPT-NeoX-20B, 96 A100 40GB', yaml: NEOX, job: 'neox', publishedS: neoxStepS, error: -15.4 },
-  { name: 'LLaMA-65B, 2,048 A100 80GB, tp 8 + sharded DP', yaml: llama('        layout: { tp: 8, pp: 1, dp: 256, sharded: true }\n'), job: 'llama', publishedS: 4194304 / (2048 * 380), error: 4.9 },
+  { name: 'GPT-NeoX-20B, 96 A100 40GB', yaml: NEOX, job: 'neox', publishedS: neoxStepS, error: -22.8 },
+  { name: 'LLaMA-65B, 2,048 A100 80GB, tp 8 + sharded DP', yaml: llama('        layout: { tp: 8, pp: 1, dp: 256, sharded: true }\n'), job: 'llama', publishedS: 4194304 / (2048 * 380), error: 4.8 },
   { name: 'LLaMA-65B, 2,048 A100 80GB, layout chosen by poolsim', yaml: llama(''), job: 'llama', publishedS: 4194304 / (2048 * 380), error: -26 },
 ];
 
@@ -132,6 +133,19 @@ describe('sanity set: other published A100 dense runs (docs/calibration.md), des
   it('`precision: fp16` (GPT-NeoX-20B trained in fp16) is accepted and timed exactly as bf16', () => {
     const bf16 = explainJob(scenarioFromText(NEOX.replace('precision: fp16', 'precision: bf16')), 'neox');
     expect(bf16.step.step_s).toBe(rows[1]!.e.step.step_s);
+  });
+
+  it('`model.dropout: 0` (GPT-NeoX-20B ran none) drops the dropout kernels and masks; a probability of 1 is refused', () => {
+    const withDropout = explainJob(scenarioFromText(NEOX.replace('dropout: 0', 'dropout: 0.1')), 'neox');
+    expect(withDropout.step.step_s).toBeGreaterThan(rows[1]!.e.step.step_s * 1.05);
+    // Korthikanti et al. Table 2 without the masks, tp 2, no sequence parallelism, no recompute:
+    // s b h (10 + 24 / t + 5 a s / (h t)) becomes s b h (8 + 24 / t + 2 a s / (h t)).
+    const shape = { params: 20.6e9, layers: 44, hiddenSize: 6144, heads: 64, seqLen: 2048, globalBatchTokens: 3145728, precisionBytes: 2, activationRecompute: false };
+    const perLayer = (dropout: number): number => layerActivationBytes({ ...shape, dropout }, 8192, 2, 'none') / (8192 * 6144);
+    const as = (64 * 2048) / (6144 * 2);
+    expect(perLayer(0.1)).toBeCloseTo(10 + 12 + 5 * as, 9);
+    expect(perLayer(0)).toBeCloseTo(8 + 12 + 2 * as, 9);
+    expect(() => scenarioFromText(NEOX.replace('dropout: 0', 'dropout: 1'))).toThrow(/model\.dropout: expected a dropout probability in \[0, 1\)/);
   });
 
   it('LLaMA-65B with no layout: poolsim chooses ZeRO-3 over all 2,048 GPUs, a layout the paper did not run', () => {

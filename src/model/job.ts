@@ -63,6 +63,7 @@ export interface ShapeOverrides {
   readonly vocab?: number | undefined;
   readonly attention?: 'flash' | 'standard' | undefined;
   readonly sequence_parallel?: boolean | undefined;
+  readonly dropout?: number | undefined;
   readonly moe?: MoeSpec | undefined;
   readonly precision?: 'bf16' | 'fp16' | 'fp8' | undefined;
 }

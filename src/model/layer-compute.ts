@@ -8,7 +8,7 @@ import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { groupedGemmTimeS } from './grouped-gemm.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, zeroStageOf } from './memory.js';
 import { busiestRankLoad, edpOf, epOf, etpOf, moeLayers, paramsPerDevice } from './moe.js';
-import { recomputeOf, sequenceParallelOf, type MlaShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { dropoutOf, recomputeOf, sequenceParallelOf, type MlaShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 export { DEFAULT_VOCAB } from './memory.js';
 
@@ -106,6 +106,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const recompute = recomputeOf(shape);
   const flash = shape.attention === 'flash';
   const sp = sequenceParallelOf(shape);
+  const dropout = dropoutOf(shape);
 
   const nSeq = shape.globalBatchTokens / (dp * m); // tokens per micro-batch
   const b = nSeq / s; // sequences per micro-batch
@@ -148,7 +149,8 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     const scores = batch * sq * s;
     const qk = g(sq, s, dQK, batch);
     const pv = g(sq, dV, s, batch);
-    const soft = memoryBoundTimeS((SOFTMAX_ELEMS * B + DROPOUT_ELEMS * B + 1) * scores, dev);
+    // Without dropout the probabilities go straight to the values GEMM: no dropout pass, no mask.
+    const soft = memoryBoundTimeS((SOFTMAX_ELEMS * B + (dropout ? DROPOUT_ELEMS * B + 1 : 0)) * scores, dev);
     attnF = qk + pv + soft;
     // Backward: two GEMMs per forward GEMM, the softmax and dropout gradients.
     // dV = P^T dO, dK^T = Q^T dS over the rank's sq queries; dP = dO V^T, dQ = dS K.
@@ -162,7 +164,8 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const cast = shape.fp8 && dev.fp8 ? FP8_CAST_BYTES : 0;
   const eltF =
     memoryBoundTimeS(2 * NORM_ELEMS * B * hElems, dev) +
-    memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + 1) * hElems, dev) +
+    // The two bias-dropout-residual adds: the same element passes without dropout, less its mask.
+    memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + (dropout ? 1 : 0)) * hElems, dev) +
     memoryBoundTimeS(cast * n * (mla ? h + (mla.qLoraRank ?? 0) + mla.kvLoraRank + (heads * mla.vHeadDim) / t : h + qWidth / t), dev);
   const denseActF = memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * fElems, dev) + memoryBoundTimeS(cast * n * (h + f / t), dev);
 

@@ -1,7 +1,7 @@
 // Device memory of a training layout: weights, gradients, optimizer state (mixed-precision Adam,
 // sharded over data parallel ranks when the layout says so) and activations, per device.
 import { edpOf, etpOf, moeLayers, paramsPerDevice } from './moe.js';
-import { sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { dropoutOf, sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /**
  * Which activations the backward pass keeps (Korthikanti et al. 2022, "Reducing Activation
@@ -122,7 +122,9 @@ export const DEFAULT_VOCAB = 51_200;
  * dropouts' 10 s b h are repeated on every rank, s b h (10 + 24 / t + 5 a s / (h t)). Selective
  * recomputation drops the 5 a s / h attention-score term, and so does FlashAttention (the scores
  * never reach memory); full recomputation keeps only the layer input, 2 s b h (/ t with sequence
- * parallelism). The coefficients assume 2-byte activations; other precisions scale them.
+ * parallelism). The coefficients assume 2-byte activations; other precisions scale them. Without
+ * dropout (`model.dropout: 0`) the two s b h one-byte masks go (34 -> 32, 10 -> 8) and so do the
+ * score-sized mask and dropout output (5 a s / h -> 2: the softmax output feeds the values GEMM).
  */
 export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: number, recompute: Recompute, etp = tp): number {
   const h = shape.hiddenSize;
@@ -131,8 +133,9 @@ export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: n
   const sp = sequenceParallelOf(shape);
   if (recompute === 'full') return (2 * sbh * scale) / (sp ? tp : 1);
   const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
-  const scores = recompute === 'none' && shape.attention !== 'flash' ? (5 * heads * shape.seqLen) / h / tp : 0;
-  const rest = sp ? 34 / tp : 10 + 24 / tp;
+  const dropout = dropoutOf(shape);
+  const scores = recompute === 'none' && shape.attention !== 'flash' ? ((dropout ? 5 : 2) * heads * shape.seqLen) / h / tp : 0;
+  const rest = sp ? (dropout ? 34 : 32) / tp : (dropout ? 10 : 8) + 24 / tp;
   return sbh * (rest + scores) * scale + moeActivationDelta(shape, tokens, tp, etp) * scale;
 }
 

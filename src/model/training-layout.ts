@@ -91,6 +91,13 @@ export interface TrainingShape {
    */
   sequenceParallel?: boolean;
   /**
+   * Dropout probability of the hidden states and the attention probabilities. Any value above 0
+   * (Megatron-LM's 0.1 when absent, as the published runs of 2020-2022) runs the dropout kernels
+   * and keeps their one-byte masks; 0 (LLaMA, GPT-NeoX-20B, most runs since 2022) runs neither:
+   * PyTorch's dropout returns its input unchanged at p = 0.
+   */
+  dropout?: number;
+  /**
    * Mixture-of-experts FFNs (moe.ts): absent for a dense model. `params` then counts every
    * expert; useful work counts the parameters a token passes through (moe.ts activeParams).
    */
@@ -104,6 +111,14 @@ export interface TrainingShape {
  */
 export function sequenceParallelOf(shape: TrainingShape): boolean {
   return shape.sequenceParallel ?? shape.attention === 'flash';
+}
+
+/** Megatron-LM's dropout probability, what a model without `dropout` is taken to run. */
+export const DEFAULT_DROPOUT = 0.1;
+
+/** Whether the shape runs dropout kernels (see TrainingShape.dropout). */
+export function dropoutOf(shape: TrainingShape): boolean {
+  return (shape.dropout ?? DEFAULT_DROPOUT) > 0;
 }
 
 /** The recomputation mode of a shape (see TrainingShape.recompute). */
@@ -295,6 +310,7 @@ export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape 
     ...(o?.vocab !== undefined ? { vocab: o.vocab } : {}),
     ...(o?.attention !== undefined ? { attention: o.attention } : {}),
     ...(o?.sequence_parallel !== undefined ? { sequenceParallel: o.sequence_parallel } : {}),
+    ...(o?.dropout !== undefined ? { dropout: o.dropout } : {}),
     ...(o?.precision === 'fp8' ? { fp8: true } : {}),
     ...(o?.moe !== undefined
       ? {

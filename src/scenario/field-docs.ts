@@ -80,6 +80,8 @@ const MODEL: Docs = {
   vocab: 'Vocabulary size (the output layer); 51200 when absent.',
   attention: "Attention kernel: 'standard' (scores through memory, as the published runs of 2020-2022; the default) or 'flash' (FlashAttention: set it for any stack since 2023).",
   sequence_parallel: 'Megatron sequence parallelism: norms and dropouts on 1/tp of the tokens; default on with `attention: flash`, off with standard attention (as before 2022).',
+  dropout:
+    "Dropout probability of the hidden states and the attention probabilities, in [0, 1): 0 (LLaMA, GPT-NeoX-20B, most runs since 2022) runs no dropout kernels and keeps no masks; any other value charges them, as Megatron-LM's default 0.1 (the published runs of 2020-2022) when absent. With `attention: flash` the attention dropout is inside the kernel either way.",
   gradient_bytes: 'Bytes per gradient element in the data-parallel reduction (4 = fp32), in (0, 16].',
   precision: "GEMM precision of the transformer layers: 'bf16' (the default), 'fp16' (fp16 mixed precision, as GPT-3, OPT, MT-NLG and GPT-NeoX-20B trained: timed exactly as bf16, two-byte operands at the kind's 16-bit `peak`; the catalogue's kinds have equal fp16 and bf16 peaks) or 'fp8' (Transformer Engine: layer GEMMs in FP8 at the kind's FP8 peak, an FP8 weight copy kept; attention, output layer and communication in bf16). Refused on kinds without FP8 tensor cores, and beside a job's `efficiency` (one fraction of the BF16 peak for every kernel).",
   moe: "Mixture-of-experts FFNs (Mixtral, DeepSeek-V3): `params` is then the total parameter count, and useful work counts the parameters a token passes through (6 x active parameters x tokens).",

@@ -147,6 +147,12 @@ export const modelShapeSchema = z.strictObject({
   attention: z.enum(['flash', 'standard']).optional(),
   /** Megatron sequence parallelism for norms and dropouts (default: on with flash attention, off with standard). */
   sequence_parallel: z.boolean().optional(),
+  /** Dropout probability of hidden states and attention probabilities; 0 runs no dropout kernels (default 0.1). */
+  dropout: z
+    .number()
+    .gte(0, { message: 'expected a dropout probability in [0, 1)' })
+    .lt(1, { message: 'expected a dropout probability in [0, 1)' })
+    .optional(),
   /** Bytes per gradient element in the data-parallel reduction (4 = fp32), at most 16. */
   gradient_bytes: boundedNumber(0, 16, { above: true }).optional(),
   /** GEMM precision: 'bf16' (the default), 'fp16' (timed as bf16) or 'fp8' (Transformer Engine: layer GEMMs in FP8). */
