@@ -10,6 +10,7 @@ import {
   broadcastTimeS,
   busBandwidth,
   busBandwidthFactor,
+  pipelinedRingStepLatencyS,
   collectiveTimeS,
   hierarchicalAllReduce,
   reduceScatterTimeS,
@@ -130,6 +131,26 @@ describe('edge cases and monotonicity', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('pipelined ring: per-step latency of unequal hops', () => {
+  it('is the hop latency on equal hops, the slower of two hops, and 2L/(k-1) plus the rest on a two-site ring', () => {
+    expect(pipelinedRingStepLatencyS(8 * 2e-6, 2e-6, 8)).toBeCloseTo(2e-6, 18);
+    expect(pipelinedRingStepLatencyS(5e-3 + 2e-6, 2e-6, 2)).toBe(5e-3);
+    // 8 nodes, 4 per site: two 5 ms hops and six of 2 us; the last chunk crosses 7 consecutive hops.
+    expect(pipelinedRingStepLatencyS(2 * 5e-3 + 6 * 2e-6, 2e-6, 8)).toBeCloseTo((2 * 5e-3 + 5 * 2e-6) / 7, 15);
+  });
+
+  it('lies between the mean hop and the slowest hop, as a window of k - 1 of k hops must', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 1e-7, max: 0.1, noNaN: true }), { minLength: 2, maxLength: 64 }), (hops) => {
+        const sum = hops.reduce((a, b) => a + b, 0);
+        const a = pipelinedRingStepLatencyS(sum, Math.min(...hops), hops.length);
+        expect(a).toBeGreaterThanOrEqual((sum / hops.length) * (1 - 1e-12));
+        expect(a).toBeLessThanOrEqual(Math.max(...hops) * (1 + 1e-12));
+      }),
     );
   });
 });

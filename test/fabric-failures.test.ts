@@ -174,8 +174,11 @@ describe('fabric failures in a run', () => {
     expect(spine(none.links, 1)).toBeGreaterThan(0);
     expect(spine(r.links, 1)).toBeLessThan(spine(none.links, 1) / 5);
     expect(spine(r.links, 0) + spine(r.links, 2) + spine(r.links, 3)).toBeGreaterThan(spine(none.links, 0) + spine(none.links, 2) + spine(none.links, 3));
-    // Their rings now share three spines at 4:1: the jobs end later.
-    expect(Math.max(r.jobs.a!.finish, r.jobs.b!.finish)).toBeGreaterThan(Math.max(none.jobs.a!.finish, none.jobs.b!.finish));
+    // Each job's ring stays on its own two leaves and puts one hop per direction on each leaf's
+    // uplinks, so a hop moved to another spine still has a whole uplink: the jobs end when they did
+    // (this asserted "later" until 2026-12-04, and held only by a rounding difference in the
+    // last digit).
+    for (const j of ['a', 'b']) expect(Math.abs(r.jobs[j]!.finish - none.jobs[j]!.finish) / none.jobs[j]!.finish).toBeLessThan(1e-12);
   });
 
   it('a failed leaf cuts its nodes off: the job on them fails, the other does not', () => {

@@ -56,6 +56,41 @@ describe('two data centres', () => {
   });
 });
 
+describe('a data-parallel ring over two sites', () => {
+  // Two sites of two 8-GPU nodes (nodes 0, 1 in east; 2, 3 in west), one job on all four: tensor
+  // parallel inside each node, a ring of 4 nodes for data parallelism. Listed site by site, the
+  // ring crosses the long-haul link twice; alternating sites, on every hop.
+  const sites = (latency: string): string => `name: ring
+datacentres:
+  - { name: east, fabric: IB-NDR, node_groups: [{ count: 2, device: H100 }] }
+  - { name: west, fabric: IB-NDR, node_groups: [{ count: 2, device: H100 }] }
+links:
+  - { between: [east, west], latency: ${latency}, bandwidth: 3200Gbps }
+workloads:
+  - jobs:
+      - { name: j, devices: 32, params: 13B, tokens: 2B, model: { global_batch: 512K }, layout: { tp: 8, pp: 1, dp: 4 } }
+`;
+  const inOrder = (nodes: number[]): ResolvedPolicies => ({
+    queue: fifo.create({}),
+    placer: { place: (): Placement => ({ kind: 0, nodes, counts: [8, 8, 8, 8] }) },
+    queueName: 'fifo',
+    placementName: 'pinned',
+  });
+  const exposed = (latency: string, nodes: number[]): number => runJobs(sites(latency), inOrder(nodes)).jobs.get('j')!.exposed_comm_s;
+
+  it("pays the long-haul latency per step as a pipelined ring crosses it: (sum of hops - fastest) / (k - 1), not the slowest hop on every step", () => {
+    // Per step, alternating sites pays L; site by site (2L + l - l... ) / 3 = 2L/3 plus the
+    // fabric's microseconds, which do not move with L. So the exposed time's growth with L is
+    // 3/2 as steep alternating as site by site (the synchronous-step reading made them equal).
+    const slope = (nodes: number[]): number => (exposed('40ms', nodes) - exposed('20ms', nodes)) / 0.02;
+    const bySite = slope([0, 1, 2, 3]);
+    const alternating = slope([0, 2, 1, 3]);
+    expect(bySite).toBeGreaterThan(0);
+    expect(alternating / bySite).toBeCloseTo(1.5, 6);
+    expect(exposed('20ms', [0, 2, 1, 3])).toBeGreaterThan(exposed('20ms', [0, 1, 2, 3]));
+  });
+});
+
 describe('shared leaf uplinks', () => {
   // Two leaves of two 8-GPU nodes, uplinks 4:1 oversubscribed.
   const pool = (jobs: string): string => `name: uplinks

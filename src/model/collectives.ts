@@ -19,6 +19,20 @@ export type CollectiveOp =
   | 'send-recv';
 
 /**
+ * The per-step alpha of a ring whose k hops have unequal latencies (a ring over two sites crosses
+ * the long-haul link twice, its other hops are a fabric's microseconds), given their sum and the
+ * smallest. A ring is pipelined: a rank forwards a chunk as soon as it has arrived, so a
+ * reduce-scatter or all-gather (k - 1 steps) lasts the latencies of the k - 1 consecutive hops its
+ * last chunk crosses, at worst every hop but the fastest, not k - 1 times the slowest hop (the
+ * synchronous-step reading, which charges a two-site ring of 64 nodes 63 long-haul latencies per
+ * pass where its chunks cross the link at most twice). Returned per step, so the alpha-beta forms
+ * below apply unchanged: the hop latency itself on a ring of equal hops, the slower hop on two.
+ */
+export function pipelinedRingStepLatencyS(sumS: number, minS: number, hops: number): number {
+  return hops > 1 ? (sumS - minS) / (hops - 1) : sumS;
+}
+
+/**
  * Ring all-reduce (reduce-scatter then all-gather around a ring): 2(n-1) steps, each rank sends
  * 2(n-1)/n of the buffer. Patarasuk & Yuan (2009); nccl-tests PERFORMANCE.md.
  * T = 2(n-1) alpha + 2(n-1)/n * S/B.

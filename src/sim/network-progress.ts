@@ -8,6 +8,7 @@ import type { Cluster } from '../model/cluster.js';
 import { FlowNetwork } from '../model/network/flow-network.js';
 import { Topology, type Route } from '../model/network/topology.js';
 import { stepTime, type CommPath, type StepTime } from '../model/step-time.js';
+import { pipelinedRingStepLatencyS } from '../model/collectives.js';
 import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from '../model/layer-compute.js';
 import { memoryPerDevice } from '../model/memory.js';
 import { epRanksPerNode } from '../model/moe.js';
@@ -798,6 +799,8 @@ export class NetworkProgressModel implements ProgressModel {
   /** Node pairs that exchange data-parallel and pipeline traffic, with their routes. */
   private planPairs(placement: Placement, layout: ParallelLayout): {
     dp: { from: number; to: number; share: number }[];
+    /** Hops of each stage's data-parallel ring, in the order their pairs are listed in `dp`. */
+    dpRings: readonly number[];
     pp: { from: number; to: number; share: number }[];
     dpRanksPerNode: number;
     tpAcrossNodes: boolean;
@@ -807,9 +810,10 @@ export class NetworkProgressModel implements ProgressModel {
     // data-parallel and the context-parallel traffic.
     const stageSize = tp * (layout.cp ?? 1) * dp;
     // Every rank on one node (most jobs): no pairs, and every stage's ranks on that node.
-    if (placement.nodes.length === 1 && stageSize * pp === placement.counts[0]) return { dp: NO_PAIRS, pp: NO_PAIRS, dpRanksPerNode: Math.max(1, Math.floor(stageSize / tp)), tpAcrossNodes: false };
+    if (placement.nodes.length === 1 && stageSize * pp === placement.counts[0]) return { dp: NO_PAIRS, dpRings: NO_RINGS, pp: NO_PAIRS, dpRanksPerNode: Math.max(1, Math.floor(stageSize / tp)), tpAcrossNodes: false };
     const nodes = this.rankNodes(placement);
     const dpPairs: { from: number; to: number; share: number }[] = [];
+    const dpRings: number[] = [];
     const ppPairs: { from: number; to: number; share: number }[] = [];
     let dpRanksPerNode = Infinity;
     let tpAcrossNodes = false;
@@ -825,6 +829,7 @@ export class NetworkProgressModel implements ProgressModel {
       }
       for (const n of stageNodes) dpRanksPerNode = Math.min(dpRanksPerNode, Math.max(1, Math.floor(perNode.get(n)! / tp)));
       if (stageNodes.length > 1 && dp * (layout.cp ?? 1) > 1) {
+        dpRings.push(stageNodes.length);
         for (let i = 0; i < stageNodes.length; i++) {
           const from = stageNodes[i]!;
           const to = stageNodes[(i + 1) % stageNodes.length]!;
@@ -844,7 +849,7 @@ export class NetworkProgressModel implements ProgressModel {
         }
       }
     }
-    return { dp: dpPairs, pp: ppPairs, dpRanksPerNode: Number.isFinite(dpRanksPerNode) ? dpRanksPerNode : 1, tpAcrossNodes };
+    return { dp: dpPairs, dpRings, pp: ppPairs, dpRanksPerNode: Number.isFinite(dpRanksPerNode) ? dpRanksPerNode : 1, tpAcrossNodes };
   }
 
   private buildPlan(job: SimJob, placement: Placement, layout: ParallelLayout): CommPlan {
@@ -899,7 +904,18 @@ export class NetworkProgressModel implements ProgressModel {
       plan.congestionEfficiency = Math.min(plan.congestionEfficiency, route.fabric.congestion_efficiency);
       return route.latencyS;
     };
-    for (const p of pairs.dp) plan.dpLatencyS = Math.max(plan.dpLatencyS, add(p.from, p.to, p.share, plan.dpFlows, plan.dpShare));
+    let hop = 0;
+    for (const k of pairs.dpRings) {
+      let sum = 0;
+      let min = Infinity;
+      for (const end = hop + k; hop < end; hop++) {
+        const p = pairs.dp[hop]!;
+        const l = add(p.from, p.to, p.share, plan.dpFlows, plan.dpShare);
+        sum += l;
+        if (l < min) min = l;
+      }
+      plan.dpLatencyS = Math.max(plan.dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
+    }
     for (const p of pairs.pp) plan.ppLatencyS = Math.max(plan.ppLatencyS, add(p.from, p.to, p.share, plan.ppFlows, plan.ppShare));
     if (linkSet) plan.links = [...linkSet];
     for (const l of plan.links) this.linkJobs[l]!++;
@@ -1081,10 +1097,18 @@ export class NetworkProgressModel implements ProgressModel {
     let ppBw = Infinity;
     let dpLatencyS = 0;
     let ppLatencyS = 0;
-    for (const p of pairs.dp) {
-      const r = this.topology.route(p.from, p.to);
-      dpBw = Math.min(dpBw, shareOf(r, p.from, p.share) / p.share);
-      dpLatencyS = Math.max(dpLatencyS, r.latencyS);
+    let hop = 0;
+    for (const k of pairs.dpRings) {
+      let sum = 0;
+      let min = Infinity;
+      for (const end = hop + k; hop < end; hop++) {
+        const p = pairs.dp[hop]!;
+        const r = this.topology.route(p.from, p.to);
+        dpBw = Math.min(dpBw, shareOf(r, p.from, p.share) / p.share);
+        sum += r.latencyS;
+        if (r.latencyS < min) min = r.latencyS;
+      }
+      dpLatencyS = Math.max(dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
     }
     for (const p of pairs.pp) {
       const r = this.topology.route(p.from, p.to);
@@ -1102,6 +1126,7 @@ function freezePlan(plan: CommPlan): CommPlan {
 }
 
 /** The node pairs of a job on one node: none (never written to). */
+const NO_RINGS: readonly number[] = Object.freeze([]);
 const NO_PAIRS: { from: number; to: number; share: number }[] = Object.freeze([]) as unknown as { from: number; to: number; share: number }[];
 
 /** Step times kept per shape before the cache starts afresh. */
