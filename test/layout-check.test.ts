@@ -81,7 +81,7 @@ describe('35 stages over 105 layers: MT-NLG 530B (Korthikanti et al. 2022, Table
   it('uneven chunks are a warning when the model fits', () => {
     const text = mtnlg('\n        model: { layers: 140, seq_len: 2048, global_batch: 573440, recompute: true }');
     expect(warnings(text)).toEqual([
-      'test.yaml:12:17: workloads[0].jobs[0].layout: 140 layers do not divide evenly into 105 pipeline chunks; stages will be uneven, and the step time uses the average stage',
+      'test.yaml:12:17: workloads[0].jobs[0].layout: 140 layers do not divide evenly into 105 pipeline chunks; the step time takes each chunk at the average 1.33 layers, the last stage also holding the output layer, where a real partition has chunks of 2 or moves layers off the output stage',
     ]);
   });
 });
@@ -179,7 +179,7 @@ describe('memory per device', () => {
 describe('the bundled scenarios', () => {
   it('llama3-405b loads, with two true warnings: uneven chunks, and a layout that fills 99% of each H100', () => {
     expect(bundled('llama3-405b').warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
-      'workloads[0].jobs[0].layout: 126 layers do not divide evenly into 64 pipeline chunks; stages will be uneven, and the step time uses the average stage',
+      'workloads[0].jobs[0].layout: 126 layers do not divide evenly into 64 pipeline chunks; the step time takes each chunk at the average 1.97 layers, the last stage also holding the output layer, where a real partition has chunks of 2 or moves layers off the output stage',
       'workloads[0].jobs[0].layout: needs 79.1 GB per device, 99% of the 80.0 GB of each H100; the estimate leaves out communication buffers and allocator fragmentation, which may not fit',
     ]);
   });

@@ -241,7 +241,7 @@ describe('training shapes and layouts', () => {
         "tp = 16 exceeds the 8 devices of a node; tensor parallelism needs the intra-node interconnect",
       ]
     `);
-    expect(check.notes).toContain('32 layers do not divide evenly into 3 pipeline chunks; stages will be uneven, and the step time uses the average stage');
+    expect(check.notes).toContain('32 layers do not divide evenly into 3 pipeline chunks; the step time takes each chunk at the average 10.67 layers, the last stage also holding the output layer, where a real partition has chunks of 11 or moves layers off the output stage');
   });
   it('validateLayout: every pipeline stage and chunk needs a layer', () => {
     // 32 stages over GPT-3 XL's 24 layers; 12 stages x 3 virtual over 32 layers.

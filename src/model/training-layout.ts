@@ -486,7 +486,14 @@ export function validateLayout(
     const chunks = layout.pp * v;
     if (layout.pp > shape.layers) problems.push(`pp = ${layout.pp} exceeds the model's ${shape.layers} layers: every pipeline stage needs at least one`);
     else if (chunks > shape.layers) problems.push(`pp x virtual_stages = ${layout.pp} x ${v} = ${chunks} model chunks exceed the model's ${shape.layers} layers: every chunk needs at least one`);
-    else if (shape.layers % chunks !== 0) notes.push(`${shape.layers} layers do not divide evenly into ${chunks} pipeline chunks; stages will be uneven, and the step time uses the average stage`);
+    else if (shape.layers % chunks !== 0) {
+      // Say what is timed: a real partition has fuller chunks, or (BLOOM, Llama 3) moves layers off
+      // the stages that also hold the embedding and the output layer; neither can be given.
+      const average = Math.round((100 * shape.layers) / chunks) / 100;
+      notes.push(
+        `${shape.layers} layers do not divide evenly into ${chunks} pipeline chunks; the step time takes each chunk at the average ${average} layers, the last stage also holding the output layer, where a real partition has chunks of ${Math.ceil(shape.layers / chunks)} or moves layers off the output stage`,
+      );
+    }
     const sequences = shape.globalBatchTokens / shape.seqLen;
     if (layout.dp * layout.microBatches > sequences) {
       notes.push(`dp x micro_batches = ${layout.dp * layout.microBatches} exceeds the ${sequences} sequences in the global batch; micro-batches hold partial sequences`);
