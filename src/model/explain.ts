@@ -45,7 +45,7 @@ export interface Explanation {
 const GiB = 2 ** 30;
 
 /** Explain the listed job `name` of a loaded scenario; refuses (InputError) what it cannot explain. */
-export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape'>, name: string): Explanation {
+export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' | 'scenario'>, name: string): Explanation {
   const refuse = (message: string): never => {
     throw new InputError([{ file: r.file, line: 0, column: 0, path: '', message }]);
   };
@@ -65,6 +65,19 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape'>,
   const kindIndex = fit.fitting[0];
   if (kindIndex === undefined) return refuse(`job '${name}' fits none of its device kinds: ${describeMisfits(fit)}`);
   const kindInfo = r.shape.kinds[kindIndex]!;
+  // The breakdown is on one idle fabric: a job that must span sites would be shown without the
+  // long-haul link its ring or pipeline crosses in a run, a confident number about another job.
+  if (r.scenario.network === 'flow') {
+    const perSite = new Map<number, number>();
+    for (const g of r.shape.groups) if (g.kind === kindIndex) perSite.set(g.datacentre, (perSite.get(g.datacentre) ?? 0) + g.nodeCount * g.devicesPerNode);
+    const most = Math.max(0, ...perSite.values());
+    if (job.devices > most) {
+      const sites = [...perSite].map(([dc, n]) => `${r.shape.datacentres[dc]!.name} ${n}`).join(', ');
+      return refuse(
+        `job '${name}' needs ${job.devices} ${kindInfo.name}, more than any one data centre holds (${sites}), so in a run it spans sites and its traffic crosses the links between them; explain breaks a step down on one idle fabric and would leave that out. Run the scenario: jobs.csv gives the job's step_time_s, compute_s, exposed_comm_s and bubble_s with the links in them`,
+      );
+    }
+  }
   const spec = kindInfo.spec;
   const shape = resolveShape(job.params, job.shape);
   const env = layoutEnvOf(r.shape, kindIndex, job.efficiency);
