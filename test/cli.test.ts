@@ -52,3 +52,20 @@ describe('poolsim CLI', () => {
     expect(schema.required).toContain('name');
   });
 });
+
+describe('validate on a trace', () => {
+  it("says which rows it could not use, as run does, and counts trace jobs apart from listed ones", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-'));
+    writeFileSync(join(dir, 't.csv'), 'id,submit,duration,gpus\na,0,3600,8\nb,10,1e400,8\nc,20,-5,4\nd,15,100,0\n');
+    writeFileSync(
+      join(dir, 's.yaml'),
+      'name: tr\ndatacentres:\n  - { name: dc, node_groups: [{ count: 2, device: H100 }] }\nworkloads:\n  - trace: { format: csv, path: t.csv, reference_device: H100, mapping: { submit: submit, duration: duration, devices: gpus, id: id } }\n',
+    );
+    const v = poolsim('validate', join(dir, 's.yaml'));
+    expect(v.code).toBe(0);
+    expect(v.stderr).toBe('  trace t.csv: 4 rows, 1 used; 1 bad duration; 1 non-positive duration; 1 no GPU requested\n');
+    expect(v.stdout).toContain('0 listed job(s), 1 trace job(s), 0 generator(s)');
+    const r = poolsim('run', join(dir, 's.yaml'), '--out', join(dir, 'out'));
+    expect(r.stderr).toContain(v.stderr);
+  });
+});

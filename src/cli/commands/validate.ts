@@ -5,7 +5,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { dirname, resolve } from 'node:path';
 import { loadInWorker } from '../../experiment/run-in-worker.js';
 import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
-import { describeWarnings, guarded, readInput, readScenario } from '../io.js';
+import { describeTraces, describeWarnings, guarded, readInput, readScenario } from '../io.js';
 import { formatIssue } from '../../scenario/errors.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { formatBytes, formatCount } from '../../model/size-estimate.js';
@@ -36,9 +36,12 @@ export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<v
     if (usesPlugins(r)) await loadInWorker({ scenarioText: readInput(argv.scenario), scenarioFile: argv.scenario, scenarioDir, ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) }, { policyTimeoutS: argv.policyTimeout });
     else await loadPolicies(r, scenarioDir);
     const devices = r.shape.groups.reduce((s, g) => s + g.nodeCount * g.devicesPerNode, 0);
-    process.stderr.write(describeWarnings(r.warnings.map(formatIssue)));
+    // A trace's rows that could not be used are said here as `run` says them: a file that lost
+    // most of its rows is valid, but not what its author thinks it is.
+    process.stderr.write(describeTraces(r.traceReports) + describeWarnings(r.warnings.map(formatIssue)));
+    const traced = r.traceReports.reduce((n, t) => n + t.jobs, 0);
     process.stdout.write(
-      `${argv.scenario}: valid. ${r.shape.datacentres.length} data centre(s), ${devices} devices of ${r.shape.kinds.length} kind(s), ${r.jobs.length} listed job(s), ${r.generators.length} generator(s); a run needs about ${formatBytes(r.size.memoryBytes)} and ${formatCount(r.size.events)} events.\n`,
+      `${argv.scenario}: valid. ${r.shape.datacentres.length} data centre(s), ${devices} devices of ${r.shape.kinds.length} kind(s), ${r.jobs.length - traced} listed job(s)${r.traceReports.length > 0 ? `, ${traced} trace job(s)` : ''}, ${r.generators.length} generator(s); a run needs about ${formatBytes(r.size.memoryBytes)} and ${formatCount(r.size.events)} events.\n`,
     );
   }, 'validate');
 }
