@@ -251,34 +251,68 @@ export function reserve(job: JobView, ctx: SchedulingContext): Reservation | und
     endN = new Float64Array(n);
     order = new Uint32Array(n);
   }
+  const nowS = ctx.nowS;
   let best: Reservation | undefined;
-  for (const kind of allowedKinds(job, cluster)) {
+  for (const kind of job.allowedKinds ?? cluster.allKinds) {
     if (cluster.kindTotal[kind]! < job.devices) continue;
+    // One scan gives what most reservations need: the earliest predicted end and the devices of
+    // the jobs ending then, and the devices of jobs ending by now. Device counts are whole numbers,
+    // so these sums are exact in any order.
     let m = 0;
+    let minT = Infinity;
+    let atMin = 0;
+    let byNow = 0;
+    let unordered = false;
     for (const r of running) {
       if (r.placement?.kind !== kind) continue;
-      endT[m] = ctx.predictedFinishS(r);
-      endN[m] = r.devices;
-      order[m] = m;
+      const t = ctx.predictedFinishS(r);
+      const d = r.devices;
+      endT[m] = t;
+      endN[m] = d;
       m++;
+      if (t < minT) {
+        minT = t;
+        atMin = d;
+      } else if (t === minT) atMin += d;
+      else if (t !== t) unordered = true; // NaN: no order; the heap below decides as it always did
+      if (t <= nowS) byNow += d;
     }
-    // Running jobs by predicted end, from a heap (O(m) to build): only the earliest few are
-    // needed, so a full sort of every running job on each pass is not.
-    for (let h = (m >> 1) - 1; h >= 0; h--) siftDown(h, m);
     let free = cluster.kindFree[kind]!;
-    let timeS = ctx.nowS;
-    let left = m;
-    while (left > 0 && free < job.devices) {
-      const e = popEarliest(left--);
-      free += endN[e]!;
-      timeS = endT[e]!;
+    let timeS = nowS;
+    if (unordered || (free < job.devices && (m === 0 || free + atMin < job.devices))) {
+      [free, timeS] = reserveByHeap(job.devices, free, nowS, m);
+    } else if (free >= job.devices) {
+      // Enough now (fragmentation kept the head out): jobs ending by now add to the extra.
+      free += byNow;
+    } else {
+      // The jobs that end first free enough.
+      free += atMin;
+      timeS = minT;
     }
-    // Jobs that end at the same instant free their devices then too: they add to the extra.
-    while (left > 0 && endT[order[0]!]! <= timeS) free += endN[popEarliest(left--)]!;
     // Devices of a checkpointing job have no predicted finish (Infinity): no reservation on that kind.
     if (free < job.devices || !Number.isFinite(timeS)) continue;
     const r = { job, kind, timeS, extra: free - job.devices };
     if (!best || r.timeS < best.timeS) best = r;
   }
   return best;
+}
+
+/**
+ * The general case over endT/endN[0..m): running jobs by predicted end from a heap (O(m) to
+ * build; only the earliest few are popped), until `free` covers `devices`; then every job ending
+ * by that time adds to the extra. Returns the devices free then and the time.
+ */
+function reserveByHeap(devices: number, free: number, nowS: number, m: number): [number, number] {
+  for (let i = 0; i < m; i++) order[i] = i;
+  for (let h = (m >> 1) - 1; h >= 0; h--) siftDown(h, m);
+  let timeS = nowS;
+  let left = m;
+  while (left > 0 && free < devices) {
+    const e = popEarliest(left--);
+    free += endN[e]!;
+    timeS = endT[e]!;
+  }
+  // Jobs that end at the same instant free their devices then too: they add to the extra.
+  while (left > 0 && endT[order[0]!]! <= timeS) free += endN[popEarliest(left--)]!;
+  return [free, timeS];
 }

@@ -132,11 +132,17 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
       let n = 0;
       let maxQos = 0;
       const accounts = new Set<string>();
+      // Jobs of one account mostly come in runs: a run adds its account once (the same set, in the
+      // same insertion order, as adding each job's).
+      let runAccount: string | undefined;
       for (const j of ctx.waiting) {
         const a = j.account ?? '';
         waiting[n] = j;
         accountOf[n] = a;
-        accounts.add(a);
+        if (a !== runAccount) {
+          accounts.add(a);
+          runAccount = a;
+        }
         maxQos = Math.max(maxQos, j.priority);
         n++;
       }
@@ -158,11 +164,17 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
       // The soonest time an age factor reaches its cap (see the end of the pass), and who sets it.
       let capS = Infinity;
       let capJob: JobView | undefined;
+      let lastAccount: string | undefined;
+      let fairShare = 0;
       for (let i = 0; i < n; i++) {
         const j = waiting[i]!;
         const a = accountOf[i]!;
-        let fairShare = fairShareOf.get(a);
-        if (fairShare === undefined) fairShareOf.set(a, (fairShare = fairShareFactor(usage.normalized(a), (p.shares[a] ?? 1) / totalShares)));
+        if (a !== lastAccount) {
+          lastAccount = a;
+          const known = fairShareOf.get(a);
+          if (known !== undefined) fairShare = known;
+          else fairShareOf.set(a, (fairShare = fairShareFactor(usage.normalized(a), (p.shares[a] ?? 1) / totalShares)));
+        }
         const s = j.submitS;
         const cap = s + p.max_age;
         if (cap > nowS && cap < capS) {

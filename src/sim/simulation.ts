@@ -26,6 +26,7 @@ import { FailureInjector } from './failures.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
 import { SimJob, StepStats } from './sim-job.js';
 import { claimPlacement, placementProblem } from './placement-check.js';
+import { PlaceMemo } from './place-memo.js';
 import { WaitingLine } from './waiting-line.js';
 import type { FailurePort, InferencePort, Lease, Subsystem } from './subsystem.js';
 import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
@@ -577,25 +578,24 @@ export class Simulation implements FailurePort, InferencePort {
   /** The first run failure (or input found unusable) raised while starting a job, kept so that no policy can swallow it. */
   private runFailure: RunFailedError | InputError | undefined;
 
-  /** ctx.place's answers by request, valid while the cluster's version is placeMemoVersion (null: no placement). */
-  private readonly placeMemo = new Map<string, Placement | null>();
-  private placeMemoVersion = -1;
-  /** The first question asked at placeMemoVersion, and its answer, keyed only if a second comes. */
-  private memoFirst: JobView | undefined;
-  private memoFirstAnswer: Placement | null = null;
-  /** Each job's request as a memo key, made once (a job's request does not change). */
-  private readonly requestKeys = new WeakMap<JobView, string>();
-
-  private requestKey(job: JobView): string {
-    let key = this.requestKeys.get(job);
-    if (key === undefined) {
-      key = `${job.devices}|${job.milli}|${job.cpuMilli}|${job.memoryMiB}|${job.allowedKinds === undefined ? '*' : job.allowedKinds.join(',')}`;
-      this.requestKeys.set(job, key);
-    }
-    return key;
-  }
+  /** ctx.place's answers by request and cluster version, for placers that answer from the request alone. */
+  private readonly placeMemo = new PlaceMemo();
 
   private readonly hints: PlacementHints = makeHints(this, () => this.streams.stream(`placement:${this.policies.placementName}`));
+
+  /** The placement policy's answer for `job` now (no memo). */
+  private askPlacer(job: JobView): Placement | undefined {
+    // What no placement can hold now is refused before asking the policy: queue disciplines that
+    // try every waiting job each pass (built-in or plug-in) then cost one check per job that cannot
+    // start, not a placement search (identical decisions: the search would fail).
+    if (!this.cluster.mayHoldNow(job.devices, job.milli, job.allowedKinds)) return undefined;
+    try {
+      return this.policies.placer.place(job, this.cluster, this.hints);
+    } catch (e) {
+      if (e instanceof PolicyError) throw e;
+      throw new PolicyError(this.policies.placementName, job.name, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
 
   private makeContext(): SchedulingContext {
     const sim = this;
@@ -607,42 +607,13 @@ export class Simulation implements FailurePort, InferencePort {
       running: this.running,
       cluster: this.cluster,
       place: (job: JobView) => {
-        // What no placement can hold now is refused before asking the policy: queue disciplines
-        // that try every waiting job each pass (built-in or plug-in) then cost one check per job
-        // that cannot start, not a placement search (identical decisions: the search would fail).
-        if (!this.cluster.mayHoldNow(job.devices, job.milli, job.allowedKinds)) return undefined;
         // A placer that answers from the request alone gives an equal request the same answer
-        // until the cluster changes (Placer.requestOnly): asked once per request and state. The
-        // first question at a state is not keyed (most passes ask once, then start a job); a
-        // second question at the same state keys both.
-        const memo = this.policies.placer.requestOnly === true ? this.placeMemo : undefined;
-        let key: string | undefined;
-        if (memo) {
-          if (this.placeMemoVersion !== this.cluster.version) {
-            if (memo.size > 0) memo.clear(); // clearing allocates a fresh table, even an empty one's
-            this.placeMemoVersion = this.cluster.version;
-            this.memoFirst = job;
-          } else {
-            if (this.memoFirst !== undefined) {
-              memo.set(this.requestKey(this.memoFirst), this.memoFirstAnswer);
-              this.memoFirst = undefined;
-            }
-            key = this.requestKey(job);
-            const known = memo.get(key);
-            if (known !== undefined) return known === null ? undefined : known;
-          }
-        }
-        let p: Placement | undefined;
-        try {
-          p = this.policies.placer.place(job, this.cluster, this.hints);
-        } catch (e) {
-          if (e instanceof PolicyError) throw e;
-          throw new PolicyError(this.policies.placementName, job.name, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
-        }
-        if (memo) {
-          if (key !== undefined) memo.set(key, p ?? null);
-          else this.memoFirstAnswer = p ?? null;
-        }
+        // until the cluster changes (Placer.requestOnly): asked once per request and state.
+        if (this.policies.placer.requestOnly !== true) return this.askPlacer(job);
+        const known = this.placeMemo.lookup(job, this.cluster.version);
+        if (known !== undefined) return known ?? undefined;
+        const p = this.askPlacer(job);
+        this.placeMemo.remember(p ?? null);
         return p;
       },
       start: (job: JobView, placement: Placement) => this.start(job as SimJob, placement),
