@@ -1,6 +1,8 @@
 // CSV cells and lines, formatted the same way everywhere so that the same run gives the same bytes.
 // Numbers keep 10 significant digits: enough for every metric, and robust to last-bit noise.
 
+import { writeTenDigits } from './ten-digits.js';
+
 export function formatCell(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'number') {
@@ -35,14 +37,17 @@ export interface CellSink {
   append(s: string, end?: number): void;
   /** Append one ASCII character by its code. */
   appendCode(code: number): void;
+  /** Append the ASCII characters bytes[from .. to). */
+  appendBytes(bytes: Uint8Array, from: number, to: number): void;
 }
 
-/** Digits of an integer, least significant first (writeCell's scratch). */
+/** An integer's characters, at the end (writeCell's scratch). */
 const digits = new Uint8Array(24);
 
 /**
  * formatCell(v) appended to `out`, the same characters, without a string per number where it can:
- * integers digit by digit, other numbers from toPrecision's string without cutting a copy of it.
+ * integers digit by digit, other numbers by writeTenDigits, and the few it leaves (near a rounding
+ * tie, far from 1) from toPrecision's string without cutting a copy of it.
  */
 export function writeCell(out: CellSink, v: unknown): void {
   if (typeof v !== 'number') {
@@ -57,21 +62,19 @@ export function writeCell(out: CellSink, v: unknown): void {
   }
   if (Number.isInteger(v) && Math.abs(v) < 1e15) {
     // String(v) for an integer below 1e15: its decimal digits (-0 writes 0).
-    let x = v;
-    if (x < 0) {
-      out.appendCode(45); // '-'
-      x = -x;
-    }
-    let n = 0;
+    let x = v < 0 ? -v : v;
+    let n = digits.length;
     do {
       const q = Math.floor(x / 10);
-      digits[n++] = 48 + (x - q * 10);
+      digits[--n] = 48 + (x - q * 10);
       x = q;
     } while (x > 0);
-    while (n > 0) out.appendCode(digits[--n]!);
+    if (v < 0) digits[--n] = 45; // '-'
+    out.appendBytes(digits, n, digits.length);
     return;
   }
-  // tenDigits(v), appending toPrecision's characters up to where tenDigits would cut.
+  if (writeTenDigits(out, v)) return;
+  // tenDigits(v) where the digits need toPrecision: its characters up to where tenDigits would cut.
   const p = v.toPrecision(10);
   if (p.indexOf('e') !== -1 || p.indexOf('.') === -1) {
     out.append(String(Number(p)));

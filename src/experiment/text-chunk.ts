@@ -34,6 +34,16 @@ export class TextChunk {
     this.pos = p + end;
   }
 
+  /** Append the ASCII characters bytes[from .. to). */
+  appendBytes(bytes: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    if (this.pos + n > this.bytes.length) this.grow(n);
+    const b = this.bytes;
+    const p = this.pos - from;
+    for (let i = from; i < to; i++) b[p + i] = bytes[i]!;
+    this.pos = p + to;
+  }
+
   /** Append one ASCII character by its code. */
   appendCode(code: number): void {
     if (this.pos === this.bytes.length) this.grow(1);

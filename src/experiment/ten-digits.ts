@@ -1,0 +1,109 @@
+// A CSV number cell's characters written straight into an output buffer, without a string: the
+// characters of String(Number(v.toPrecision(10))) (formatCell's form for a number that is not an
+// integer below 1e15), for the doubles where one float operation decides them; the caller takes
+// the toPrecision route for the rest.
+//
+// Why it is exact. For 1e-13 <= |v| < 1e31 the decimal exponent e of v's first digit is guessed
+// from log10 and v is scaled to ten digits with one multiply or divide by an exact power of ten
+// (10^0 .. 10^22 are doubles), so the scaled value s is the exact product P rounded once: |s - P|
+// <= half an ulp of s. toPrecision(10) rounds P to the nearest integer, a tie upwards. Rounding
+// to a double is monotone and every m + 0.5 below 2^52 is a double, so P above m + 0.5 gives s at
+// or above it and P below gives s at or below it: s's fraction above .5 means P's is, below .5
+// means P's is, and only a fraction of exactly .5 (a tie, or a product within half an ulp of one)
+// takes the slow route. Likewise s lands in [1e9, 1e10] whenever P does; a guess one decade off is
+// corrected once (another miss takes the slow route), and P just under 1e9 or 1e10 rounds to the
+// same ten digits either way. The ten-digit decimal D is then what Number() reads back as the nearest
+// double r, and String(r) writes D again without its trailing zeros: any two decimals of at most
+// 15 significant digits are different doubles (|v| >= 1e-13 keeps r normal), so no shorter
+// decimal reads as r. String's notation follows from D's digits and exponent (ECMA-262
+// Number::toString): plain below 1e21 and from 1e-6, exponent form outside.
+
+/** Where the characters go (a TextChunk). */
+export interface ByteSink {
+  /** Append the ASCII characters bytes[from .. to). */
+  appendBytes(bytes: Uint8Array, from: number, to: number): void;
+}
+
+/** 10^0 .. 10^22, each exactly a double. */
+const POW10 = new Float64Array(23);
+for (let i = 0, p = 1; i < POW10.length; i++, p *= 10) POW10[i] = p;
+
+/** The ten digits, most significant first, and the cell's characters (scratch). */
+const digit = new Uint8Array(10);
+const cell = new Uint8Array(32);
+
+/** |v| scaled by 10^k with one rounding, or NaN where 10^|k| is not exact. */
+function scaled(a: number, k: number): number {
+  if (k >= 0) return k <= 22 ? a * POW10[k]! : NaN;
+  return k >= -22 ? a / POW10[-k]! : NaN;
+}
+
+/**
+ * Append String(Number(v.toPrecision(10))) for a finite v and return true, or append nothing and
+ * return false where that needs toPrecision (at a rounding tie at the tenth digit, |v| outside
+ * [1e-13, 1e31), or -0 and 0, which callers write as integers).
+ */
+export function writeTenDigits(out: ByteSink, v: number): boolean {
+  const a = v < 0 ? -v : v;
+  if (!(a >= 1e-13 && a < 1e31)) return false;
+  let e = Math.floor(Math.log10(a));
+  let s = scaled(a, 9 - e);
+  if (s < 1e9) s = scaled(a, 9 - --e);
+  else if (s > 1e10) s = scaled(a, 9 - ++e);
+  if (!(s >= 1e9 && s <= 1e10)) return false; // 1e10 rounds to 1e10, the next decade's 1e9
+  let d = Math.floor(s);
+  const frac = s - d; // exact: s and its integer part share an exponent range
+  if (frac === 0.5) return false;
+  if (frac > 0.5) d++;
+  if (d === 1e10) {
+    d = 1e9;
+    e++;
+  }
+  // The ten digits, in two halves below 2^31 so that integer arithmetic applies.
+  let hi = Math.floor(d / 1e5);
+  let lo = d - hi * 1e5;
+  for (let i = 9; i >= 5; i--) {
+    const q = (lo / 10) | 0;
+    digit[i] = lo - q * 10;
+    lo = q;
+  }
+  for (let i = 4; i >= 0; i--) {
+    const q = (hi / 10) | 0;
+    digit[i] = hi - q * 10;
+    hi = q;
+  }
+  let k = 10; // significant digits without the trailing zeros
+  while (digit[k - 1] === 0) k--;
+  const n = e + 1; // Number::toString's n: the decimal point sits after n digits
+  let p = 0;
+  if (v < 0) cell[p++] = 45; // '-'
+  if (n >= k && n <= 21) {
+    for (let i = 0; i < k; i++) cell[p++] = 48 + digit[i]!;
+    for (let i = k; i < n; i++) cell[p++] = 48;
+  } else if (n > 0 && n <= 21) {
+    for (let i = 0; i < n; i++) cell[p++] = 48 + digit[i]!;
+    cell[p++] = 46; // '.'
+    for (let i = n; i < k; i++) cell[p++] = 48 + digit[i]!;
+  } else if (n > -6 && n <= 0) {
+    cell[p++] = 48;
+    cell[p++] = 46;
+    for (let i = n; i < 0; i++) cell[p++] = 48;
+    for (let i = 0; i < k; i++) cell[p++] = 48 + digit[i]!;
+  } else {
+    cell[p++] = 48 + digit[0]!;
+    if (k > 1) {
+      cell[p++] = 46;
+      for (let i = 1; i < k; i++) cell[p++] = 48 + digit[i]!;
+    }
+    cell[p++] = 101; // 'e'
+    let x = n - 1;
+    if (x < 0) {
+      cell[p++] = 45;
+      x = -x;
+    } else cell[p++] = 43; // '+'
+    if (x >= 10) cell[p++] = 48 + ((x / 10) | 0);
+    cell[p++] = 48 + (x % 10);
+  }
+  out.appendBytes(cell, 0, p);
+  return true;
+}
