@@ -40,64 +40,62 @@ export class StepStats {
   }
 }
 
+/**
+ * A job as the simulator holds it. While it has never run it carries only what a waiting job needs
+ * (a million may wait at once): its id, template, predicted run time, state and place in the line.
+ * What running adds (rate, settled time, completion, placement, held devices, allocation totals,
+ * progress, starts and preemptions, stall, failures, step figures) lives in a `JobRun` given at its
+ * first start (or rejection), read through the getters below; the simulator writes the record.
+ *
+ * Once a job has completed and its 'finished' signal has been heard, the simulator takes the record
+ * back for the next job to start (`retire`): the job keeps what a policy may read of it (JobView:
+ * state, remaining and useful work, attained service, preemptions; no placement, as it runs
+ * nowhere), and the other run-time getters refuse to answer rather than answer wrong. A record
+ * per job made its objects outlive the job: the job was old (made when it was submitted, often at
+ * load), so V8's young-generation collections kept what it pointed to, and every job's record,
+ * placement and held devices were promoted and piled up until a full collection.
+ */
 export class SimJob implements JobView {
   state: JobState = 'waiting';
-  remainingFlop: number;
-  /** Useful FLOP/s at the current placement (0 when not running). */
-  rateFlopPerS = 0;
-  /** Time up to which remainingFlop and attainedDeviceS are settled. */
-  settledS: number;
-  completion: ScheduledEvent | undefined;
-  placement: Placement | undefined;
-  /** Device indices held while running (a fresh array from each start; none before the first). */
-  heldDevices: number[] = NO_DEVICES;
-  /** Dense peak of the devices held (FLOP/s). */
-  allocatedPeakFlops = 0;
-  firstStartS = Number.NaN;
-  /** Start of the current allocation. */
-  allocatedSinceS = Number.NaN;
-  /** How many times the job has started (restarts after preemption or failure count). */
-  starts = 0;
-  preemptions = 0;
-  /** Pace of the slowest device held (stragglers), 1 = nominal. */
-  speedFactor = 1;
-  /** Failures, checkpoints and restores (read through the getters below; made by resilient()). */
-  resilience: Resilience | undefined = undefined;
   /** Stamp of the job's current entry in the waiting line. */
   lineStamp = 0;
-  /** Index in the simulator's running list (-1 when not running). */
-  runningSlot = -1;
-  /** No progress before this time on the current allocation (restoring from a checkpoint). */
-  stallUntilS = 0;
-  finishS = Number.NaN;
-  /** When the job last joined the waiting line (submission, or a re-queue after preemption). */
-  queuedSinceS: number;
-  /** Total time spent waiting, first wait included. */
-  waitedS = 0;
-  /** Sum over allocations of (peak FLOP/s of the devices x seconds held): the ECR denominator. */
-  allocatedPeakFlopS = 0;
-  allocatedDeviceS = 0;
-  attainedDeviceS = 0;
-  reason = '';
-  /** Time spent progressing. */
-  progressS = 0;
-  /**
-   * Step-time figures under the network model, made when the model first gives the job a step
-   * (most jobs of most runs never get one: they carry no such fields).
-   */
-  steps: StepStats | undefined = undefined;
+  /** Run-time state, given at the job's first start or its rejection (undefined before, and once retired). */
+  run: JobRun | undefined = undefined;
+  /** What a completed job keeps once its run record is taken back (retire). */
+  done: JobDone | undefined = undefined;
+  /** Run time alone on the fastest allowed kind (Infinity when no kind holds it). */
+  readonly predictedRuntimeS: number = Number.NaN;
   /** The finish-time-fairness contention integral at its submission (NaN: not in the system). */
   contentionAtSubmitJobS = Number.NaN;
 
   constructor(
     readonly id: number,
     readonly template: JobTemplate,
-    readonly predictedRuntimeS: number,
+    predictedRuntimeS: number,
   ) {
-    this.remainingFlop = template.usefulFlop;
-    this.usefulFlop = template.usefulFlop;
-    this.settledS = template.submitS;
-    this.queuedSinceS = template.submitS;
+    // Stored after the NaN above, so the field is a double for every job whatever this value is (a
+    // value stored first as a small integer would give the field an integer representation, and
+    // the first job with a fraction would deprecate the map of every job made before it).
+    this.predictedRuntimeS = predictedRuntimeS;
+  }
+
+  /** The job's run-time record, made on first use (a rejection, a failure). */
+  runState(): JobRun {
+    return (this.run ??= new JobRun(this.template));
+  }
+
+  /** A completed job, its 'finished' signal heard: keep what JobView shows, hand back the record. */
+  retire(): JobRun {
+    const run = this.run!;
+    this.done = new JobDone(run);
+    this.run = undefined;
+    return run;
+  }
+
+  /** What a never-started job answers; a retired one no longer knows (see the class comment). */
+  private unrun<T>(value: T, what: string): T {
+    if (this.done) throw new Error(`internal: job '${this.name}' has completed and its ${what} was released; read it in the 'finished' signal`);
+    return value;
   }
 
   get name(): string {
@@ -134,57 +132,258 @@ export class SimJob implements JobView {
     return this.template.queue !== undefined ? `queue ${this.template.queue}` : this.template.source;
   }
   /** Useful FLOPs of the whole job (re-based on the device kind for fixed-runtime jobs). */
-  usefulFlop: number;
+  get usefulFlop(): number {
+    return this.run ? this.run.usefulFlop : this.done ? this.done.usefulFlop : this.template.usefulFlop;
+  }
+  get remainingFlop(): number {
+    return this.run ? this.run.remainingFlop : this.done ? 0 : this.template.usefulFlop;
+  }
+  /** Useful FLOP/s at the current placement (0 when not running). */
+  get rateFlopPerS(): number {
+    return this.run ? this.run.rateFlopPerS : 0;
+  }
+  /** Time up to which remainingFlop and attainedDeviceS are settled. */
+  get settledS(): number {
+    return this.run ? this.run.settledS : this.unrun(this.template.submitS, 'settledS');
+  }
+  get completion(): ScheduledEvent | undefined {
+    return this.run?.completion;
+  }
+  get placement(): Placement | undefined {
+    return this.run?.placement;
+  }
+  /** Device indices held while running (a fresh array from each start; none before the first). */
+  get heldDevices(): number[] {
+    return this.run ? this.run.heldDevices : NO_DEVICES;
+  }
+  /** Dense peak of the devices held (FLOP/s). */
+  get allocatedPeakFlops(): number {
+    return this.run ? this.run.allocatedPeakFlops : this.unrun(0, 'allocatedPeakFlops');
+  }
+  get firstStartS(): number {
+    return this.run ? this.run.firstStartS : this.unrun(Number.NaN, 'firstStartS');
+  }
+  /** Start of the current allocation. */
+  get allocatedSinceS(): number {
+    return this.run ? this.run.allocatedSinceS : this.unrun(Number.NaN, 'allocatedSinceS');
+  }
+  /** How many times the job has started (restarts after preemption or failure count). */
+  get starts(): number {
+    return this.run ? this.run.starts : this.unrun(0, 'starts');
+  }
+  get preemptions(): number {
+    return this.run ? this.run.preemptions : this.done ? this.done.preemptions : 0;
+  }
+  /** Pace of the slowest device held (stragglers), 1 = nominal. */
+  get speedFactor(): number {
+    return this.run ? this.run.speedFactor : this.unrun(1, 'speedFactor');
+  }
+  /** Index in the simulator's running list (-1 when not running). */
+  get runningSlot(): number {
+    return this.run ? this.run.runningSlot : -1;
+  }
+  /** No progress before this time on the current allocation (restoring from a checkpoint). */
+  get stallUntilS(): number {
+    return this.run ? this.run.stallUntilS : this.unrun(0, 'stallUntilS');
+  }
+  get finishS(): number {
+    return this.run ? this.run.finishS : this.unrun(Number.NaN, 'finishS');
+  }
+  /** When the job last joined the waiting line (submission, or a re-queue after preemption). */
+  get queuedSinceS(): number {
+    return this.run ? this.run.queuedSinceS : this.unrun(this.template.submitS, 'queuedSinceS');
+  }
+  /** Total time spent waiting, first wait included. */
+  get waitedS(): number {
+    return this.run ? this.run.waitedS : this.unrun(0, 'waitedS');
+  }
+  /** Sum over allocations of (peak FLOP/s of the devices x seconds held): the ECR denominator. */
+  get allocatedPeakFlopS(): number {
+    return this.run ? this.run.allocatedPeakFlopS : this.unrun(0, 'allocatedPeakFlopS');
+  }
+  get allocatedDeviceS(): number {
+    return this.run ? this.run.allocatedDeviceS : this.unrun(0, 'allocatedDeviceS');
+  }
+  get attainedDeviceS(): number {
+    return this.run ? this.run.attainedDeviceS : this.done ? this.done.attainedDeviceS : 0;
+  }
+  get reason(): string {
+    return this.run ? this.run.reason : this.unrun('', 'reason');
+  }
+  /** Time spent progressing. */
+  get progressS(): number {
+    return this.run ? this.run.progressS : this.unrun(0, 'progressS');
+  }
+  /** Step-time figures under the network model (see JobRun.steps). */
+  get steps(): StepStats | undefined {
+    return this.run ? this.run.steps : this.unrun(undefined, 'steps');
+  }
+  /** Failures, checkpoints and restores (see JobRun.resilience). */
+  get resilience(): Resilience | undefined {
+    return this.run ? this.run.resilience : this.unrun(undefined, 'resilience');
+  }
   /** Step time integrated over progress (NaN once the job progressed without a step time). */
   get stepWeightedS(): number {
-    return this.steps ? this.steps.stepWeightedS : this.progressS > 0 ? Number.NaN : 0;
+    const st = this.steps;
+    return st ? st.stepWeightedS : this.progressS > 0 ? Number.NaN : 0;
   }
   get commWeightedS(): number {
-    return this.steps ? this.steps.commWeightedS : 0;
+    const st = this.steps;
+    return st ? st.commWeightedS : 0;
   }
   get computeWeightedS(): number {
-    return this.steps ? this.steps.computeWeightedS : this.progressS > 0 ? Number.NaN : 0;
+    const st = this.steps;
+    return st ? st.computeWeightedS : this.progressS > 0 ? Number.NaN : 0;
   }
   get exposedWeightedS(): number {
-    return this.steps ? this.steps.exposedWeightedS : this.progressS > 0 ? Number.NaN : 0;
+    const st = this.steps;
+    return st ? st.exposedWeightedS : this.progressS > 0 ? Number.NaN : 0;
   }
   get bubbleWeightedS(): number {
-    return this.steps ? this.steps.bubbleWeightedS : this.progressS > 0 ? Number.NaN : 0;
+    const st = this.steps;
+    return st ? st.bubbleWeightedS : this.progressS > 0 ? Number.NaN : 0;
   }
   /** Memory per device of its layout on its current kind (bytes; NaN without the network model). */
   get memoryBytes(): number {
-    return this.steps ? this.steps.memoryBytes : Number.NaN;
+    const st = this.steps;
+    return st ? st.memoryBytes : Number.NaN;
   }
   get doneFlop(): number {
     return this.usefulFlop - this.remainingFlop;
   }
   /** This job's failure, checkpoint and restore state, made at its first use. */
   resilient(): Resilience {
-    return (this.resilience ??= new Resilience());
+    return (this.runState().resilience ??= new Resilience());
   }
   get checkpointIntervalS(): number {
-    return this.resilience ? this.resilience.checkpointIntervalS : Infinity;
+    const r = this.resilience;
+    return r ? r.checkpointIntervalS : Infinity;
   }
   get checkpointCostS(): number {
-    return this.resilience ? this.resilience.checkpointCostS : 0;
+    const r = this.resilience;
+    return r ? r.checkpointCostS : 0;
   }
   get segmentProgressS(): number {
-    return this.resilience ? this.resilience.segmentProgressS : 0;
+    const r = this.resilience;
+    return r ? r.segmentProgressS : 0;
   }
   get pendingRestoreS(): number {
-    return this.resilience ? this.resilience.pendingRestoreS : 0;
+    const r = this.resilience;
+    return r ? r.pendingRestoreS : 0;
   }
   get failures(): number {
-    return this.resilience ? this.resilience.failures : 0;
+    const r = this.resilience;
+    return r ? r.failures : 0;
   }
   get lostFlop(): number {
-    return this.resilience ? this.resilience.lostFlop : 0;
+    const r = this.resilience;
+    return r ? r.lostFlop : 0;
   }
   get lostTimeS(): number {
-    return this.resilience ? this.resilience.lostTimeS : 0;
+    const r = this.resilience;
+    return r ? r.lostTimeS : 0;
   }
   get checkpointOverheadS(): number {
-    return this.resilience ? this.resilience.checkpointOverheadS : 0;
+    const r = this.resilience;
+    return r ? r.checkpointOverheadS : 0;
+  }
+}
+
+/**
+ * A job's run-time state, made at its first start (or its rejection) and kept until the job is
+ * dropped: the fields of a job that has run, as SimJob's getters describe them. Every field that
+ * holds fractions is first stored as NaN, so V8 gives it a double representation from the start:
+ * a field made with a small integer (0, 1) and later given a fraction changes the object's map,
+ * deprecating the map of every record made before (their next access migrates them one by one).
+ * The constructor then stores the starting values, which a double field holds as they are.
+ */
+export class JobRun {
+  remainingFlop = Number.NaN;
+  usefulFlop = Number.NaN;
+  rateFlopPerS = Number.NaN;
+  settledS = Number.NaN;
+  allocatedPeakFlops = Number.NaN;
+  firstStartS = Number.NaN;
+  allocatedSinceS = Number.NaN;
+  speedFactor = Number.NaN;
+  stallUntilS = Number.NaN;
+  finishS = Number.NaN;
+  queuedSinceS = Number.NaN;
+  waitedS = Number.NaN;
+  allocatedPeakFlopS = Number.NaN;
+  allocatedDeviceS = Number.NaN;
+  attainedDeviceS = Number.NaN;
+  progressS = Number.NaN;
+  completion: ScheduledEvent | undefined = undefined;
+  placement: Placement | undefined = undefined;
+  heldDevices: number[] = NO_DEVICES;
+  starts = 0;
+  preemptions = 0;
+  runningSlot = -1;
+  reason = '';
+  /**
+   * Step-time figures under the network model, made when the model first gives the job a step
+   * (most jobs of most runs never get one: they carry no such fields).
+   */
+  steps: StepStats | undefined = undefined;
+  /** Failures, checkpoints and restores, made by SimJob.resilient(). */
+  resilience: Resilience | undefined = undefined;
+
+  constructor(template: JobTemplate) {
+    this.reset(template);
+  }
+
+  /** As made for a job of `template` that never ran (a taken-back record is reset for its next job). */
+  reset(template: JobTemplate): this {
+    this.firstStartS = Number.NaN;
+    this.allocatedSinceS = Number.NaN;
+    this.finishS = Number.NaN;
+    this.completion = undefined;
+    this.placement = undefined;
+    this.heldDevices = NO_DEVICES;
+    this.starts = 0;
+    this.preemptions = 0;
+    this.runningSlot = -1;
+    this.reason = '';
+    this.steps = undefined;
+    this.resilience = undefined;
+    this.remainingFlop = template.usefulFlop;
+    this.usefulFlop = template.usefulFlop;
+    this.rateFlopPerS = 0;
+    this.settledS = template.submitS;
+    this.allocatedPeakFlops = 0;
+    this.speedFactor = 1;
+    this.stallUntilS = 0;
+    this.queuedSinceS = template.submitS;
+    this.waitedS = 0;
+    this.allocatedPeakFlopS = 0;
+    this.allocatedDeviceS = 0;
+    this.attainedDeviceS = 0;
+    this.progressS = 0;
+    return this;
+  }
+
+  /** Let go of what it points to, so a record kept for reuse holds nothing of its last job. */
+  clear(): void {
+    this.completion = undefined;
+    this.placement = undefined;
+    this.heldDevices = NO_DEVICES;
+    this.steps = undefined;
+    this.resilience = undefined;
+  }
+}
+
+/** What a completed job keeps of its run once the record is taken back: what JobView shows. */
+export class JobDone {
+  usefulFlop = Number.NaN;
+  attainedDeviceS = Number.NaN;
+  readonly preemptions: number;
+
+  constructor(run: JobRun) {
+    // Stored after the NaNs above: double fields whatever these values are (see JobRun).
+    this.usefulFlop = run.usefulFlop;
+    this.attainedDeviceS = run.attainedDeviceS;
+    this.preemptions = run.preemptions;
   }
 }
 

@@ -24,7 +24,7 @@ import { NetworkProgressModel, type TransferState } from './network-progress.js'
 import { deviceRate, PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { FailureInjector } from './failures.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
-import { SimJob, StepStats } from './sim-job.js';
+import { JobRun, SimJob, StepStats } from './sim-job.js';
 import { claimPlacement, placementProblem } from './placement-check.js';
 import { PlaceMemo } from './place-memo.js';
 import { WaitingLine } from './waiting-line.js';
@@ -435,8 +435,9 @@ export class Simulation implements FailurePort, InferencePort {
     const why = this.neverFits(job) ?? fit?.reason;
     if (why) {
       job.state = 'rejected';
-      job.reason = why;
-      job.finishS = this.engine.now;
+      const r = job.runState();
+      r.reason = why;
+      r.finishS = this.engine.now;
       this.signals.emit('rejected', job, this.engine.now);
       return job;
     }
@@ -636,34 +637,36 @@ export class Simulation implements FailurePort, InferencePort {
     this.checkPlacement(job, placement);
     job.state = 'running';
     this.waiting.left(job);
-    job.placement = placement;
+    const r = (job.run ??= this.spareRuns.pop()?.reset(job.template) ?? new JobRun(job.template));
+    r.placement = placement;
     // Gathered in a scratch array that is never shrunk, and kept as a packed copy of exactly its
     // size (grown by push, a gang's array was copied several times and kept larger than it needs).
     const held = this.heldScratch;
-    job.heldDevices = held.slice(0, claimPlacement(this.cluster, job, placement, held));
+    const heldDevices = held.slice(0, claimPlacement(this.cluster, job, placement, held));
+    r.heldDevices = heldDevices;
     const kindSpec = this.cluster.kinds[placement.kind]!.spec;
-    job.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
+    r.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
     if (job.template.fixedRuntimeS !== undefined) {
       // Same run time on any kind: re-base the work on this kind, keeping the fraction done.
-      const work = job.template.fixedRuntimeS * job.allocatedPeakFlops * (job.efficiency ?? kindSpec.efficiency);
-      job.remainingFlop = (job.remainingFlop / job.usefulFlop) * work;
-      job.usefulFlop = work;
+      const work = job.template.fixedRuntimeS * r.allocatedPeakFlops * (job.efficiency ?? kindSpec.efficiency);
+      r.remainingFlop = (r.remainingFlop / r.usefulFlop) * work;
+      r.usefulFlop = work;
     }
-    job.allocatedSinceS = now;
-    job.waitedS += now - job.queuedSinceS;
-    job.starts++;
-    if (job.starts === 1) job.firstStartS = now;
-    job.settledS = now;
-    const resilience = job.resilience;
-    job.stallUntilS = resilience ? now + resilience.pendingRestoreS : now;
+    r.allocatedSinceS = now;
+    r.waitedS += now - r.queuedSinceS;
+    r.starts++;
+    if (r.starts === 1) r.firstStartS = now;
+    r.settledS = now;
+    const resilience = r.resilience;
+    r.stallUntilS = resilience ? now + resilience.pendingRestoreS : now;
     if (resilience) {
       resilience.pendingRestoreS = 0;
       resilience.segmentProgressS = 0;
     }
-    job.speedFactor = this.speedOf(job.heldDevices);
-    for (const dev of job.heldDevices) this.deviceJob[dev] = job;
+    r.speedFactor = this.speedOf(heldDevices);
+    for (const dev of heldDevices) this.deviceJob[dev] = job;
     this.planCheckpoints(job);
-    job.runningSlot = this.running.length;
+    r.runningSlot = this.running.length;
     this.running.push(job);
     // Listeners hear of the start with the job's first rate set; that first rate is no change.
     this.starting = job;
@@ -677,6 +680,9 @@ export class Simulation implements FailurePort, InferencePort {
     }
     this.signals.emit('started', job, now);
   }
+
+  /** Run records taken back from completed jobs (SimJob.retire), for the next jobs to start. */
+  private readonly spareRuns: JobRun[] = [];
 
   /** Where start() gathers a placement's devices (see there). */
   private readonly heldScratch: number[] = [];
@@ -699,22 +705,23 @@ export class Simulation implements FailurePort, InferencePort {
    * checkpoints), device-time held throughout.
    */
   settle(job: SimJob, nowS: number): void {
-    const dt = nowS - job.settledS;
+    const run = job.run!;
+    const dt = nowS - run.settledS;
     if (dt > 0) {
       // A job at rate 0 (its path's link failed) holds its devices but makes no progress.
-      const progressS = job.state === 'running' && job.rateFlopPerS > 0 ? nowS - Math.max(job.settledS, job.stallUntilS) : 0;
+      const progressS = job.state === 'running' && run.rateFlopPerS > 0 ? nowS - Math.max(run.settledS, run.stallUntilS) : 0;
       if (progressS > 0) {
         // Only rounding residue snaps to 0 (of the work, or of the work in one ulp of the clock).
-        job.remainingFlop = snapToZero(job.remainingFlop - job.rateFlopPerS * progressS, Math.max(job.remainingFlop, job.rateFlopPerS * nowS));
-        job.progressS += progressS;
+        run.remainingFlop = snapToZero(run.remainingFlop - run.rateFlopPerS * progressS, Math.max(run.remainingFlop, run.rateFlopPerS * nowS));
+        run.progressS += progressS;
         // Without a resilience record the job has no checkpoints, and nothing of this is read.
-        const r = job.resilience;
+        const r = run.resilience;
         if (r) {
           r.segmentProgressS += progressS;
           if (r.checkpointIntervalS < Infinity) r.checkpointOverheadS += (progressS * r.checkpointCostS) / (r.checkpointIntervalS + r.checkpointCostS);
         }
         // Without a step record the integrals follow from progressS (SimJob.stepWeightedS).
-        const st = job.steps;
+        const st = run.steps;
         if (st) {
           st.stepWeightedS += st.stepS * progressS;
           st.commWeightedS += st.commFraction * progressS;
@@ -723,11 +730,12 @@ export class Simulation implements FailurePort, InferencePort {
           st.bubbleWeightedS += st.bubbleS * progressS;
         }
       }
-      job.attainedDeviceS += job.devices * dt;
-      job.allocatedPeakFlopS += job.allocatedPeakFlops * dt;
-      job.allocatedDeviceS += job.devices * dt;
+      const devices = job.devices;
+      run.attainedDeviceS += devices * dt;
+      run.allocatedPeakFlopS += run.allocatedPeakFlops * dt;
+      run.allocatedDeviceS += devices * dt;
     }
-    job.settledS = nowS;
+    run.settledS = nowS;
   }
 
   /** Change a running job's rate: settle at the old rate, reschedule its completion (cancel by version). */
@@ -741,21 +749,22 @@ export class Simulation implements FailurePort, InferencePort {
     const now = this.engine.now;
     this.settle(job, now);
     if (!(modelRateFlopPerS >= 0)) throw new PolicyError('progress model', job.name, now, `invalid rate ${modelRateFlopPerS}`);
+    const run = job.run!;
     const T = job.checkpointIntervalS;
     const checkpointShare = T < Infinity ? T / (T + job.checkpointCostS) : 1;
-    const before = job.rateFlopPerS;
-    job.rateFlopPerS = modelRateFlopPerS * job.speedFactor * checkpointShare;
+    const before = run.rateFlopPerS;
+    run.rateFlopPerS = modelRateFlopPerS * run.speedFactor * checkpointShare;
     const step = this.network?.stepOf(job);
     if (step) {
-      const st = (job.steps ??= new StepStats(job.progressS > 0));
-      st.stepS = step.stepS / job.speedFactor;
+      const st = (run.steps ??= new StepStats(run.progressS > 0));
+      st.stepS = step.stepS / run.speedFactor;
       st.commFraction = step.exposedCommS / step.stepS;
-      st.computeS = step.computeS / job.speedFactor;
-      st.exposedS = step.exposedCommS / job.speedFactor;
-      st.bubbleS = step.bubbleS / job.speedFactor;
+      st.computeS = step.computeS / run.speedFactor;
+      st.exposedS = step.exposedCommS / run.speedFactor;
+      st.bubbleS = step.bubbleS / run.speedFactor;
       st.memoryBytes = this.network?.memoryOf(job) ?? Number.NaN;
-    } else if (job.steps) {
-      const st = job.steps;
+    } else if (run.steps) {
+      const st = run.steps;
       st.stepS = Number.NaN;
       st.commFraction = 0;
       st.computeS = Number.NaN;
@@ -763,15 +772,15 @@ export class Simulation implements FailurePort, InferencePort {
       st.bubbleS = Number.NaN;
       st.memoryBytes = Number.NaN;
     }
-    this.engine.cancel(job.completion);
-    const finishS = Math.max(now, job.stallUntilS) + job.remainingFlop / job.rateFlopPerS;
-    if (job.rateFlopPerS > 0 && !Number.isFinite(finishS)) {
+    this.engine.cancel(run.completion);
+    const finishS = Math.max(now, run.stallUntilS) + run.remainingFlop / run.rateFlopPerS;
+    if (run.rateFlopPerS > 0 && !Number.isFinite(finishS)) {
       throw new RunFailedError(
-        `job '${job.name}' at t=${now} s: at ${job.rateFlopPerS} FLOP/s its remaining ${job.remainingFlop} FLOP would end beyond the range of floating-point time, so no result would mean anything; check the scenario's rates (link bandwidths, NIC and port rates, device peaks and efficiencies)`,
+        `job '${job.name}' at t=${now} s: at ${run.rateFlopPerS} FLOP/s its remaining ${run.remainingFlop} FLOP would end beyond the range of floating-point time, so no result would mean anything; check the scenario's rates (link bandwidths, NIC and port rates, device peaks and efficiencies)`,
       );
     }
-    job.completion = job.rateFlopPerS > 0 ? this.engine.at(finishS, this.complete, job) : undefined;
-    if (before !== job.rateFlopPerS && job !== this.starting && job.state === 'running') this.signals.emit('rateChanged', job, now);
+    run.completion = run.rateFlopPerS > 0 ? this.engine.at(finishS, this.complete, job) : undefined;
+    if (before !== run.rateFlopPerS && job !== this.starting && job.state === 'running') this.signals.emit('rateChanged', job, now);
   }
 
   /** Device pace per device (1 = nominal); set by the failure model for stragglers. */
@@ -819,8 +828,9 @@ export class Simulation implements FailurePort, InferencePort {
     if (job.state !== 'running' && job.state !== 'checkpointing') return;
     const now = this.engine.now;
     this.settle(job, now);
-    this.engine.cancel(job.completion);
-    job.completion = undefined;
+    const run = job.run!;
+    this.engine.cancel(run.completion);
+    run.completion = undefined;
     let lostFlop: number;
     let lostS: number;
     const T = job.checkpointIntervalS;
@@ -833,7 +843,7 @@ export class Simulation implements FailurePort, InferencePort {
       lostS = job.progressS - job.lostTimeS;
       lostFlop = job.doneFlop;
     }
-    job.remainingFlop += lostFlop;
+    run.remainingFlop += lostFlop;
     const r = job.resilient();
     r.lostFlop += lostFlop;
     r.lostTimeS += lostS;
@@ -845,8 +855,8 @@ export class Simulation implements FailurePort, InferencePort {
     this.progress.released?.(job);
     this.signals.emitStopped(job, now, why);
     job.state = 'waiting';
-    job.rateFlopPerS = 0;
-    job.queuedSinceS = now;
+    run.rateFlopPerS = 0;
+    run.queuedSinceS = now;
     this.waiting.push(job);
     this.requestPass();
   }
@@ -883,10 +893,11 @@ export class Simulation implements FailurePort, InferencePort {
       throw new PolicyError(this.policies.queueName, job.name, now, `cannot preempt a job that is ${job.state}`);
     }
     this.settle(job, now);
-    this.engine.cancel(job.completion);
-    job.completion = undefined;
+    const run = job.run!;
+    this.engine.cancel(run.completion);
+    run.completion = undefined;
     job.state = 'checkpointing';
-    job.preemptions++;
+    run.preemptions++;
     job.resilient().pendingRestoreS = this.resolved.scenario.preemption.restore;
     this.engine.at(now + this.resolved.scenario.preemption.checkpoint, this.requeue, job);
   }
@@ -899,8 +910,9 @@ export class Simulation implements FailurePort, InferencePort {
     this.progress.released?.(job);
     this.signals.emitStopped(job, now, 'preempted');
     job.state = 'waiting';
-    job.rateFlopPerS = 0;
-    job.queuedSinceS = now;
+    const run = job.run!;
+    run.rateFlopPerS = 0;
+    run.queuedSinceS = now;
     this.waiting.push(job);
     this.requestPass();
   };
@@ -908,14 +920,19 @@ export class Simulation implements FailurePort, InferencePort {
   private readonly complete = (job: SimJob): void => {
     const now = this.engine.now;
     this.settle(job, now);
-    job.remainingFlop = 0;
-    job.completion = undefined;
+    const run = job.run!;
+    run.remainingFlop = 0;
+    run.completion = undefined;
     job.state = 'completed';
-    job.finishS = now;
+    run.finishS = now;
     this.removeRunning(job);
     this.releaseDevices(job);
     this.progress.released?.(job);
     this.signals.emit('finished', job, now);
+    // Every listener has read the job: its record goes to the next job to start (SimJob.retire).
+    const spare = job.retire();
+    spare.clear();
+    this.spareRuns.push(spare);
     this.requestPass();
   };
 
@@ -933,32 +950,37 @@ export class Simulation implements FailurePort, InferencePort {
   }
 
   private releaseDevices(job: SimJob): void {
-    if (job.placement) this.changeHost(job, job.placement, -1);
-    for (const dev of job.heldDevices) if (this.deviceJob[dev] === job) this.deviceJob[dev] = undefined;
-    if (job.placement?.device !== undefined) this.cluster.releaseShare(job.placement.device, job.milli);
-    else this.cluster.releaseWhole(job.heldDevices);
-    if (job.placement && this.cluster.tracksAffinity) {
+    const run = job.run!;
+    const p = run.placement;
+    const held = run.heldDevices;
+    if (p) this.changeHost(job, p, -1);
+    for (const dev of held) if (this.deviceJob[dev] === job) this.deviceJob[dev] = undefined;
+    if (p?.device !== undefined) this.cluster.releaseShare(p.device, job.milli);
+    else this.cluster.releaseWhole(held);
+    if (p && this.cluster.tracksAffinity) {
       const affinity = gpuAffinity(job.devices, job.milli);
-      for (const node of job.placement.nodes) this.cluster.tallyAffinity(node, affinity, -1);
+      for (const node of p.nodes) this.cluster.tallyAffinity(node, affinity, -1);
     }
   }
 
   private removeRunning(job: SimJob): void {
-    const i = job.runningSlot;
+    const run = job.run!;
+    const i = run.runningSlot;
     const last = this.running.pop()!;
     if (last !== job) {
       this.running[i] = last;
-      last.runningSlot = i;
+      last.run!.runningSlot = i;
     }
-    job.runningSlot = -1;
+    run.runningSlot = -1;
   }
 
   /** At the end of a run to idle, jobs still waiting can never start: reject them with the reason. */
   private rejectStranded(): void {
     for (const job of [...this.waiting]) {
       job.state = 'rejected';
-      job.reason = `could not be placed by '${this.policies.placementName}' even on the idle pool`;
-      job.finishS = this.engine.now;
+      const r = job.runState();
+      r.reason = `could not be placed by '${this.policies.placementName}' even on the idle pool`;
+      r.finishS = this.engine.now;
       this.waiting.left(job);
       this.signals.emit('rejected', job, this.engine.now);
     }

@@ -7,7 +7,12 @@ import type { SimJob } from './sim-job.js';
 
 export class WaitingLine implements WaitingJobs {
   // Read by the line's iterators (below); nothing outside this file touches them.
-  /** @internal */ items: SimJob[] = [];
+  /**
+   * Per entry its job, cleared once the entry is dead (left()): a started job is then held by the
+   * running list alone and can be collected once it ends, not only when the line next compacts (a
+   * million jobs queued at once kept every one started before the head passed half the line).
+   */
+  /** @internal */ items: (SimJob | undefined)[] = [];
   /** Per item, the push stamp, negated once its job left the line (started or rejected: left()):
    * an entry is live only while its job is waiting with that stamp (a job preempted and re-queued
    * has a new entry, and its old one must not be seen twice). |stamps| ascend along the line. */
@@ -62,10 +67,10 @@ export class WaitingLine implements WaitingJobs {
       if (i >= this.items.length) return;
       const stamp = this.stamps[i]!;
       if (Math.abs(stamp) >= endStamp) return;
-      const j = this.items[i++]!;
-      if (stamp > 0 && j.state === 'waiting' && j.lineStamp === stamp) {
+      const j = this.items[i++];
+      if (stamp > 0 && j!.state === 'waiting' && j!.lineStamp === stamp) {
         last = stamp;
-        yield j;
+        yield j!;
       }
     }
   }
@@ -78,6 +83,7 @@ export class WaitingLine implements WaitingJobs {
   left(job: SimJob): void {
     const i = this.entryOf(job.lineStamp);
     this.stamps[i] = -job.lineStamp;
+    this.items[i] = undefined;
     this.live--;
     const items = this.items;
     while (this.head < items.length && !this.isLive(this.head)) this.head++;
@@ -107,7 +113,7 @@ export class WaitingLine implements WaitingJobs {
     let n = 0;
     for (let i = this.head; i < items.length; i++) {
       if (this.isLive(i)) {
-        items[n] = items[i]!;
+        items[n] = items[i];
         stamps[n] = stamps[i]!;
         n++;
       }
