@@ -13,7 +13,7 @@ describe('explain', () => {
     expect(s.exposed_cp_s).toBe(0);
     expect(s.exposed_comm_s).toBeCloseTo(s.exposed_tp_s + s.exposed_pp_s + s.exposed_dp_s, 9);
     const mb = s.micro_batch;
-    expect(mb.total_s).toBeCloseTo(mb.gemm_s + mb.attention_s + mb.elementwise_s + mb.logits_s, 9);
+    expect(mb.total_s).toBeCloseTo(mb.gemm_s + mb.attention_s + mb.elementwise_s + mb.logits_s + mb.grad_accumulation_s, 9);
     expect(e.memory.total_gib).toBeCloseTo(e.memory.weights_gib + e.memory.gradients_gib + e.memory.optimizer_gib + e.memory.activations_gib, 9);
   });
   it("describes Llama 3's layout and stack as the scenario gives them, within a few percent of the run's step", () => {

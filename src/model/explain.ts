@@ -33,7 +33,8 @@ export interface Explanation {
     exposed_ep_s: number;
     bubble_s: number;
     /** Per micro-batch on the slowest stage, by operator class (s). */
-    micro_batch: { gemm_s: number; attention_s: number; elementwise_s: number; logits_s: number; recompute_s: number; total_s: number };
+    /** grad_accumulation_s: a separate gradient-accumulation pass (layout.grad_accumulation), 0 when fused. */
+    micro_batch: { gemm_s: number; attention_s: number; elementwise_s: number; logits_s: number; grad_accumulation_s: number; recompute_s: number; total_s: number };
     optimizer_s: number;
     effective_compute_ratio: number;
     tokens_per_step: number;
@@ -116,6 +117,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       ...(layout.epOverlap !== undefined ? { epOverlap: layout.epOverlap } : {}),
       ...(layout.dpOverlap !== undefined ? { dpOverlap: layout.dpOverlap } : {}),
       ...(layout.ppOverlap !== undefined ? { ppOverlap: layout.ppOverlap } : {}),
+      ...(layout.gradAccumulation !== undefined ? { gradAccumulation: layout.gradAccumulation } : {}),
       automatic: !job.layout,
       zero: zeroStageOf(layout),
     },
@@ -131,7 +133,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       exposed_cp_s: step.cpCommS,
       exposed_ep_s: step.epExposedS,
       bubble_s: step.bubbleS,
-      micro_batch: { gemm_s: c.gemmS, attention_s: c.attentionS, elementwise_s: c.elementwiseS, logits_s: c.logitsS, recompute_s: c.recomputeS, total_s: c.microBatchS },
+      micro_batch: { gemm_s: c.gemmS, attention_s: c.attentionS, elementwise_s: c.elementwiseS, logits_s: c.logitsS, grad_accumulation_s: c.gradAccumulationS ?? 0, recompute_s: c.recomputeS, total_s: c.microBatchS },
       optimizer_s: c.optimizerS,
       effective_compute_ratio: step.effectiveComputeRatio,
       tokens_per_step: step.tokensPerStep,
@@ -172,6 +174,7 @@ export function explanationTable(e: Explanation): string {
     ['  attention', `${s(mb.attention_s)}`, pct(mb.attention_s, mb.total_s)],
     ['  norms, activations, dropouts', `${s(mb.elementwise_s)}`, pct(mb.elementwise_s, mb.total_s)],
     ['  output layer and loss', `${s(mb.logits_s)}`, pct(mb.logits_s, mb.total_s)],
+    ...(mb.grad_accumulation_s > 0 ? [['  gradient accumulation', `${s(mb.grad_accumulation_s)}`, pct(mb.grad_accumulation_s, mb.total_s)] as [string, string, string]] : []),
     ['  of which recomputation', `${s(mb.recompute_s)}`, pct(mb.recompute_s, mb.total_s)],
     ['optimizer step', `${s(st.optimizer_s)}`, ''],
     ['effective compute ratio (6PT)', `${(100 * st.effective_compute_ratio).toFixed(1)}%`, ''],
@@ -190,7 +193,7 @@ export function explanationTable(e: Explanation): string {
   const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
   const head = [
     `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric`,
-    `layout: tp ${l.tp}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batches, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
+    `layout: tp ${l.tp}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batches, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads${sh.mla ? ` (latent attention: kv rank ${sh.mla.kvLoraRank}${sh.mla.qLoraRank !== undefined ? `, q rank ${sh.mla.qLoraRank}` : ''}, ${sh.mla.qkNopeHeadDim + sh.mla.qkRopeHeadDim}/${sh.mla.vHeadDim} per head)` : sh.headDim !== undefined ? ` of ${sh.headDim}` : ''}, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn ? 'on' : 'off'}`,
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',

@@ -99,6 +99,7 @@ export interface LayoutSpec {
   readonly ep_overlap?: number | undefined;
   readonly dp_overlap?: number | undefined;
   readonly pp_overlap?: number | undefined;
+  readonly grad_accumulation?: 'fused' | 'autograd' | 'fp32' | undefined;
   readonly pp: number;
   readonly dp: number;
   readonly micro_batches?: number | undefined;

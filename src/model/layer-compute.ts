@@ -50,6 +50,15 @@ const LOSS_BYTES_PER_LOGIT = 20;
  */
 export const OPTIMIZER_BYTES_PER_PARAM = 30;
 
+/**
+ * Bytes a separate gradient-accumulation pass moves per parameter held: 'autograd' reads the
+ * accumulated and the new half-precision gradient and writes the sum (2 + 2 + 2, PyTorch's
+ * AccumulateGrad in-place add); 'fp32' reads the new half-precision gradient and the fp32 sum and
+ * writes the sum (2 + 4 + 4, DeepSpeed BF16_Optimizer's hp_grad.add_(lp_grad)). 'fused' moves
+ * nothing beyond what the weight-gradient GEMM writes anyway.
+ */
+export const GRAD_ACCUMULATION_BYTES_PER_PARAM = { fused: 0, autograd: 6, fp32: 10 } as const;
+
 /** Kernel time of one step on one device, split by operator class. */
 export interface ComputeBreakdown {
   /** One micro-batch (forward + backward, recompute included) on the slowest pipeline stage (s). */
@@ -68,6 +77,11 @@ export interface ComputeBreakdown {
   logitsS: number;
   /** Part of the above spent recomputing activations. */
   recomputeS: number;
+  /**
+   * A separate gradient-accumulation pass (layout.gradAccumulation 'autograd' or 'fp32'), averaged
+   * per micro-batch; included in microBatchS. Absent or 0 when accumulation is fused.
+   */
+  gradAccumulationS?: number;
   /** Optimizer step, once per step (s). */
   optimizerS: number;
   /** FLOPs the device executes per step (recompute included). */
@@ -194,12 +208,19 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const loss = memoryBoundTimeS((LOSS_BYTES_PER_LOGIT * n * vocab) / t, dev);
   const logitsS = outF + outB + loss;
 
-  const layerS = layerF + layerB + layerR;
-  const microBatchS = layers * layerS + logitsS;
-  const averageStageMicroBatchS = layers * layerS + logitsS / pp;
-
   // Expert weights are replicated over dp x cp / ep ranks (their expert-data-parallel group).
   const held = paramsPerDevice(shape, layout);
+  // A separate gradient-accumulation pass over the parameters the device holds, on every stage:
+  // every micro-batch into fp32 gradients, every one but the first when autograd accumulates.
+  const accumulation = layout.gradAccumulation ?? 'fused';
+  const accumulationPasses = accumulation === 'fp32' ? 1 : accumulation === 'autograd' ? (m - 1) / m : 0;
+  const gradAccumulationS =
+    accumulationPasses > 0 ? accumulationPasses * memoryBoundTimeS(GRAD_ACCUMULATION_BYTES_PER_PARAM[accumulation] * (held.dense + held.expert), dev) : 0;
+
+  const layerS = layerF + layerB + layerR;
+  const microBatchS = layers * layerS + logitsS + gradAccumulationS;
+  const averageStageMicroBatchS = layers * layerS + logitsS / pp + gradAccumulationS;
+
   const sharded = zeroStageOf(layout) >= 1;
   const paramsHeld = held.dense / (sharded ? dp * cp : 1) + held.expert / (sharded ? edpOf(layout) : 1);
   const optimizerS = memoryBoundTimeS(OPTIMIZER_BYTES_PER_PARAM * paramsHeld, dev);
@@ -226,6 +247,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
       (denseLayers * denseActF + (moe ? moeLayersPerRank * moe.eltF : 0)) * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)),
     logitsS,
     recomputeS: layers * layerR,
+    ...(gradAccumulationS > 0 ? { gradAccumulationS } : {}),
     optimizerS,
     hardwareFlopPerDevice,
   };

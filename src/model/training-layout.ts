@@ -183,6 +183,17 @@ export interface ParallelLayout {
    * receive instructions in sequence with its forward and backward ones.
    */
   ppOverlap?: number;
+  /**
+   * How gradients are accumulated over a step's micro-batches. Absent, 'fused': the weight-gradient
+   * GEMM accumulates into the gradient buffer itself (Megatron-LM's gradient_accumulation_fusion,
+   * on by default in Megatron-LM and Megatron-Core), at no extra cost. 'autograd': PyTorch adds
+   * each micro-batch's fp16/bf16 gradient into .grad (AccumulateGrad), a memory-bound pass over
+   * the parameters held for every micro-batch after the first (DeepSpeed's fp16 pipeline engine,
+   * DDP with no_sync). 'fp32': each micro-batch's half-precision gradients are added into fp32
+   * ones (DeepSpeed's BF16_Optimizer: update_hp_grads after every backward micro-step; Megatron's
+   * main_grad hook without the fusion), a pass for every micro-batch.
+   */
+  gradAccumulation?: GradAccumulation;
   /** Pipeline stages. */
   pp: number;
   /** Data-parallel replicas. */
@@ -334,6 +345,9 @@ function recomputeFields(r: boolean | Recompute): { activationRecompute: boolean
   return { activationRecompute: mode === 'full', recompute: mode };
 }
 
+/** How a stack accumulates gradients over micro-batches (ParallelLayout.gradAccumulation). */
+export type GradAccumulation = 'fused' | 'autograd' | 'fp32';
+
 /** A scenario's layout for a job of this shape; micro-batches default to one sequence each. */
 export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLayout {
   const sequences = shape.globalBatchTokens / shape.seqLen;
@@ -346,6 +360,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     ...(l.ep_overlap !== undefined ? { epOverlap: l.ep_overlap } : {}),
     ...(l.dp_overlap !== undefined ? { dpOverlap: l.dp_overlap } : {}),
     ...(l.pp_overlap !== undefined ? { ppOverlap: l.pp_overlap } : {}),
+    ...(l.grad_accumulation !== undefined ? { gradAccumulation: l.grad_accumulation } : {}),
     pp: l.pp,
     dp: l.dp,
     microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),

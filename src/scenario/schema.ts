@@ -202,6 +202,12 @@ export const layoutSchema = z.strictObject({
    * whose send/recv block the stage (Megatron-LM of 2021, DeepSpeed's pipeline engine).
    */
   pp_overlap: z.number().min(0).max(1).optional(),
+  /**
+   * How gradients accumulate over micro-batches: 'fused' (in the weight-gradient GEMM; the
+   * default), 'autograd' (PyTorch adds each micro-batch's half-precision gradient into .grad) or
+   * 'fp32' (added into fp32 gradients every micro-batch, DeepSpeed's BF16_Optimizer).
+   */
+  grad_accumulation: z.enum(['fused', 'autograd', 'fp32']).optional(),
   pp: z.number().int().positive().default(1),
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),
