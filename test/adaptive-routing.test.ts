@@ -41,8 +41,8 @@ const outputs = (text: string): string => {
 };
 
 /** Adds flows one after another, each routed on the load of those before it; checks every rate against the reference. */
-function addAll(topo: Topology, network: FlowNetwork, pairs: readonly (readonly [number, number])[]): { ids: number[]; routes: number[][]; rates: number[] } {
-  const routes: number[][] = [];
+function addAll(topo: Topology, network: FlowNetwork, pairs: readonly (readonly [number, number])[]): { ids: number[]; routes: (readonly number[])[]; rates: number[] } {
+  const routes: (readonly number[])[] = [];
   const ids: number[] = [];
   for (const [a, b] of pairs) {
     const r = topo.route(a, b).links;
@@ -123,7 +123,7 @@ describe('adaptive routing', () => {
         fc.property(fc.array(fc.tuple(fc.nat(11), fc.nat(10), fc.boolean()), { minLength: 1, maxLength: 50 }), (ops) => {
           const { topo, network } = build(text);
           const hashed = build(text.replace('mode: adaptive', 'mode: hash')).topo;
-          const live: { a: number; b: number; id: number; links: number[] }[] = [];
+          const live: { a: number; b: number; id: number; links: readonly number[] }[] = [];
           for (const [a, k, remove] of ops) {
             if (remove && live.length > 0) {
               const f = live.splice(a % live.length, 1)[0]!;

@@ -116,7 +116,7 @@ describe('ecmp', () => {
       const { topo, network } = build(site(t, 12));
       let x = 4242;
       const rand = (n: number): number => ((x = (x * 1103515245 + 12345) % 2147483648), x % n);
-      const routes: number[][] = [];
+      const routes: (readonly number[])[] = [];
       const ids: number[] = [];
       for (let i = 0; i < 80; i++) {
         const a = rand(12);

@@ -33,4 +33,33 @@ describe('FreeIndex', () => {
       ),
     );
   });
+
+  it('finds the tightest position that holds a need, leftmost on ties, like a scan (property)', () => {
+    fc.assert(
+      fc.property(
+        // Free counts past 31 share one mask bit: a few nodes of 32-40 devices take the walk.
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 29, max: 40 })), { minLength: 1, maxLength: 70 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 40 }))),
+        fc.array(fc.integer({ min: 0, max: 42 })),
+        (free, updates, needs) => {
+          const idx = new FreeIndex(free);
+          const model = [...free];
+          const check = (): void => {
+            for (const need of needs) {
+              let expected = -1;
+              for (let i = 0; i < model.length; i++) if (model[i]! >= need && (expected === -1 || model[i]! < model[expected]!)) expected = i;
+              expect(idx.tightest(need)).toBe(expected);
+            }
+          };
+          check();
+          for (const [pos, v] of updates) {
+            const p = pos % model.length;
+            model[p] = v;
+            idx.set(p, v);
+          }
+          check();
+        },
+      ),
+    );
+  });
 });

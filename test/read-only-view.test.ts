@@ -153,6 +153,7 @@ workloads:
     const calls = new Map<unknown, () => unknown>([
       [FreeIndex.prototype.leftmost, () => strict.freeIndex[0]!.leftmost(6, 1)],
       [FreeIndex.prototype.max, () => strict.freeIndex[0]!.max()],
+      [FreeIndex.prototype.tightest, () => strict.freeIndex[0]!.tightest(6)],
       [Cluster.prototype.firstWholeFreeDevice, () => strict.firstWholeFreeDevice(1)],
       [Cluster.prototype.totalPeakFlops, () => strict.totalPeakFlops()],
       [Cluster.prototype.kindIndex, () => strict.kindIndex('A100-80GB')],
@@ -162,12 +163,13 @@ workloads:
     const fast = new ReadOnlyViews(() => {
       throw new Error('refused');
     }, READ_ONLY_METHODS).view(cluster, 'cluster');
-    const fastCalls = [() => fast.freeIndex[0]!.leftmost(6, 1), () => fast.freeIndex[0]!.max(), () => fast.firstWholeFreeDevice(1), () => fast.totalPeakFlops(), () => fast.kindIndex('A100-80GB'), () => fast.maxSharedFreeMilli(0), () => [fast.mayHoldNow(1, 800, undefined), fast.mayHoldNow(21, 1000, [0]), fast.mayHoldNow(20, 1000, undefined)]];
+    const fastCalls = [() => fast.freeIndex[0]!.leftmost(6, 1), () => fast.freeIndex[0]!.max(), () => fast.freeIndex[0]!.tightest(6), () => fast.firstWholeFreeDevice(1), () => fast.totalPeakFlops(), () => fast.kindIndex('A100-80GB'), () => fast.maxSharedFreeMilli(0), () => [fast.mayHoldNow(1, 800, undefined), fast.mayHoldNow(21, 1000, [0]), fast.mayHoldNow(20, 1000, undefined)]];
     for (const m of READ_ONLY_METHODS) expect(calls.has(m), `no check for ${(m as { name: string }).name}`).toBe(true);
     // Same answers through the list (on the real object) as through the strict view.
     expect(fastCalls.map((f) => f())).toEqual([...calls.values()].map((f) => f()));
-    // 24 devices, 3 whole ones taken and 300 milli of a fourth: 20 whole free, 700 milli left on the shared one.
-    expect([...calls.values()].map((f) => f())).toEqual([2, 8, 11, cluster.totalPeakFlops(), 0, 700, [true, false, true]]);
+    // 24 devices, 3 whole ones taken and 300 milli of a fourth: 20 whole free, 700 milli left on the
+    // shared one; the tightest node with 6 free is the third (7 free: the shared device is not whole).
+    expect([...calls.values()].map((f) => f())).toEqual([2, 8, 2, 11, cluster.totalPeakFlops(), 0, 700, [true, false, true]]);
   });
 });
 

@@ -151,7 +151,7 @@ ${extra}workloads:
     const { topo, network } = build(site('nodes_per_leaf: 3, leaves_per_pod: 2, leaf_oversubscription: 1.5, pod_oversubscription: 3', 20));
     let x = 12345;
     const rand = (n: number): number => ((x = (x * 1103515245 + 12345) % 2147483648), x % n);
-    const routes: number[][] = [];
+    const routes: (readonly number[])[] = [];
     const ids: number[] = [];
     for (let i = 0; i < 60; i++) {
       const a = rand(20);
@@ -314,7 +314,7 @@ workloads:
       const { topo, network } = build(site(t, 12));
       let x = 777;
       const rand = (n: number): number => ((x = (x * 1103515245 + 12345) % 2147483648), x % n);
-      const routes: number[][] = [];
+      const routes: (readonly number[])[] = [];
       const ids: number[] = [];
       for (let i = 0; i < 50; i++) {
         const a = rand(12);
@@ -427,7 +427,7 @@ workloads:
   });
 
   it('gives every pair at once its max-min share, never exceeding a link', () => {
-    const routes: number[][] = [];
+    const routes: (readonly number[])[] = [];
     const ids: number[] = [];
     for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b) ids.push(network.addFlow(routes[routes.push(topo.route(a, b).links) - 1]!, Infinity, 0));
     const expected = maxMinReference(topo.linkCapacityBytesPerS, routes.map((route) => ({ route })));

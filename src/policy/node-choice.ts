@@ -4,13 +4,16 @@ import type { ClusterView, Placement } from './types.js';
 
 /**
  * The node of `kind` with the fewest free devices that still holds `need` (lowest index on ties),
- * or -1. Walks only nodes with room (FreeIndex.leftmost) and stops at an exact fit.
- * Without an exact fit it walks every node with room; per-kind free-count buckets in the Cluster
- * would make that O(log n) too (not needed so far: see docs/performance.md).
+ * or -1: FreeIndex.tightest, O(log n). With `accept`, walks the nodes with room
+ * (FreeIndex.leftmost) and stops at an exact fit.
  */
 export function tightestNode(kind: number, need: number, cluster: ClusterView, accept?: (node: number) => boolean): number {
   const index = cluster.freeIndex[kind]!;
   const list = cluster.nodesOfKind[kind]!;
+  if (!accept) {
+    const pos = index.tightest(need);
+    return pos === -1 ? -1 : list[pos]!;
+  }
   let best = -1;
   let bestFree = Infinity;
   for (let pos = index.leftmost(need); pos !== -1; pos = index.leftmost(need, pos + 1)) {
@@ -96,10 +99,19 @@ export function fillWholeNodes(
   group?: (a: number, b: number) => number,
 ): Placement | undefined {
   const free = cluster.nodeFree;
-  const size = cluster.nodeDevices;
   // Candidates in order, those without a free device left out. A list already in node order (a
   // leaf's nodes) is walked as it is: a node with none free is never taken below.
   const nodes = group ? candidates.filter((n) => free[n]! > 0).sort((a, b) => group(a, b) || a - b) : ascending(candidates) ? candidates : candidates.filter((n) => free[n]! > 0).sort((a, b) => a - b);
+  return fillWholeNodesInOrder(kind, need, nodes, cluster);
+}
+
+/**
+ * fillWholeNodes over candidates already in the order to take them (nodes without a free device
+ * may be among them: they are never taken). The caller's list is only read.
+ */
+export function fillWholeNodesInOrder(kind: number, need: number, nodes: readonly number[], cluster: ClusterView): Placement | undefined {
+  const free = cluster.nodeFree;
+  const size = cluster.nodeDevices;
   const out: number[] = [];
   const counts: number[] = [];
   let left = need;

@@ -22,5 +22,5 @@ export function runtimeOnS(job: JobView, placement: Placement, ctx: SchedulingCo
 
 /** Kinds a job may use, in the order the job lists them (catalogue order when it allows any). */
 export function allowedKinds(job: JobView, cluster: ClusterView): readonly number[] {
-  return job.allowedKinds ?? cluster.kinds.map((k) => k.index);
+  return job.allowedKinds ?? cluster.allKinds;
 }

@@ -8,6 +8,7 @@ import { FreeIndex } from '../model/free-index.js';
 export const READ_ONLY_METHODS: ReadonlySet<unknown> = new Set<unknown>([
   FreeIndex.prototype.leftmost,
   FreeIndex.prototype.max,
+  FreeIndex.prototype.tightest,
   Cluster.prototype.firstWholeFreeDevice,
   Cluster.prototype.maxSharedFreeMilli,
   Cluster.prototype.mayHoldNow,

@@ -3,7 +3,7 @@
 // a level the tightest fit, so that collectives stay on NVLink, under one leaf or below the core,
 // and whole leaves and pods stay free for large jobs.
 import { z } from 'zod';
-import { fillNodes, fillWholeNodes, tightestNode } from './node-choice.js';
+import { fillNodes, fillWholeNodes, fillWholeNodesInOrder, tightestNode } from './node-choice.js';
 import { allowedKinds } from './predict.js';
 import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
 import { hostFitPlacement, needsHostFit } from './host-fit.js';
@@ -44,16 +44,7 @@ export function topologyAwarePlacement(
 ): Placement | undefined {
   // Shares and host-resource requests: the same node order, through the host-aware route.
   if (needsHostFit(job, cluster)) return hostFitPlacement(job, cluster, 'first');
-  const search = (acc: ((node: number) => boolean) | undefined): { p: Placement; span: number } | undefined => {
-    let best: { p: Placement; span: number } | undefined;
-    for (const kind of allowedKinds(job, cluster)) {
-      const r = placeOnKindBySpan(job.devices, kind, cluster, acc, crossSite, wholeNodes);
-      if (r && (!best || r.span < best.span)) best = r;
-      if (best?.span === Span.Node) break;
-    }
-    return best;
-  };
-  const best = search(accept);
+  const best = searchKinds(job, cluster, accept, crossSite, wholeNodes);
   const parts = cluster.fabricPart;
   if (!best || !parts || best.p.nodes.every((n) => parts[n] === parts[best.p.nodes[0]!])) return best?.p;
   // The gang would straddle a cut in the fabric (a failed leaf, spine, core or inter-DC link leaves
@@ -64,13 +55,34 @@ export function topologyAwarePlacement(
   for (let n = 0; n < cluster.nodeCount; n++) if (cluster.nodeFree[n]! > 0) free.set(parts[n]!, (free.get(parts[n]!) ?? 0) + cluster.nodeFree[n]!);
   let within: { p: Placement; span: number } | undefined;
   for (const part of [...free].filter(([, f]) => f >= job.devices).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([k]) => k)) {
-    const r = search((n) => parts[n] === part && (accept?.(n) ?? true));
+    const r = searchKinds(job, cluster, (n) => parts[n] === part && (accept?.(n) ?? true), crossSite, wholeNodes);
     if (r && (!within || r.span < within.span)) within = r;
   }
   return (within ?? best).p;
 }
 
-/** The smallest-span placement of `devices` on `kind` (nodes limited to `accept` when given). */
+/** The smallest span over the job's allowed kinds (the first listed kind on ties). */
+function searchKinds(job: JobView, cluster: ClusterView, accept: ((node: number) => boolean) | undefined, crossSite: CrossSite, wholeNodes: boolean): { p: Placement; span: Span } | undefined {
+  let best: { p: Placement; span: Span } | undefined;
+  const kinds = allowedKinds(job, cluster);
+  for (let k = 0; k < kinds.length; k++) {
+    const kind = kinds[k]!;
+    // A later kind wins only with a smaller span: it is searched below the best one so far.
+    const r = placeOnKindBySpan(job.devices, kind, cluster, accept, crossSite, wholeNodes, best ? best.span : NO_BOUND);
+    if (r && (!best || r.span < best.span)) best = r;
+    if (best?.span === Span.Node) break;
+  }
+  return best;
+}
+
+/** No span limit: every level up to several data centres (placeOnKindBySpan's `below`). */
+const NO_BOUND = (Span.Datacentres + 1) as Span;
+
+/**
+ * The smallest-span placement of `devices` on `kind` (nodes limited to `accept` when given), among
+ * spans smaller than `below` (undefined when none is): a caller that already holds a placement of
+ * some span asks only for a better one, and levels it could not use are not searched.
+ */
 export function placeOnKindBySpan(
   devices: number,
   kind: number,
@@ -78,16 +90,18 @@ export function placeOnKindBySpan(
   accept?: (node: number) => boolean,
   crossSite: CrossSite = 'if-larger-than-site',
   wholeNodes = true,
+  below: Span = NO_BOUND,
 ): { p: Placement; span: Span } | undefined {
-  if (cluster.kindFree[kind]! < devices) return undefined;
+  if (cluster.kindFree[kind]! < devices || below <= Span.Node) return undefined;
   if (cluster.freeIndex[kind]!.max() >= devices) {
     const node = tightestNode(kind, devices, cluster, accept);
     if (node !== -1) return { p: { kind, nodes: [node], counts: [devices] }, span: Span.Node };
   }
+  if (below <= Span.Leaf) return undefined;
   // Gangs over several nodes (made only for them: most placements end above).
   const fill = (candidates: readonly number[], group?: (a: number, b: number) => number): Placement | undefined =>
     wholeNodes ? fillWholeNodes(kind, devices, candidates, cluster, group) : fillNodes(kind, devices, candidates, cluster, 'tightest', group);
-  if (!accept) return placeByIndex(devices, kind, cluster, fill, crossSite, wholeNodes);
+  if (!accept) return placeByIndex(devices, kind, cluster, fill, crossSite, wholeNodes, below);
   // Free devices per leaf and per data centre (a scan over this kind's nodes: multi-node jobs only).
   const nodes: number[] = [];
   const leafFree = new Map<number, number>();
@@ -105,6 +119,7 @@ export function placeOnKindBySpan(
     const p = fill(nodes.filter((n) => leafKey(n) === leaf));
     if (p) return { p, span: Span.Leaf };
   }
+  if (below <= Span.Pod) return undefined;
   // One pod (where the site's topology has pods), then one data centre: the freest leaves first so
   // that the gang spans as few leaves as it can.
   const byLeaf = (a: number, b: number): number => leafFree.get(leafKey(b))! - leafFree.get(leafKey(a))! || leafKey(a) - leafKey(b);
@@ -115,10 +130,12 @@ export function placeOnKindBySpan(
     const p = fill(nodes.filter((n) => cluster.nodePod[n]! >= 0 && podKey(n) === pod), byLeaf);
     if (p) return { p, span: Span.Pod };
   }
+  if (below <= Span.Datacentre) return undefined;
   for (const dc of byTightness(dcFree, devices)) {
     const p = fill(nodes.filter((n) => cluster.nodeDatacentre[n] === dc), byLeaf);
     if (p) return { p, span: Span.Datacentre };
   }
+  if (below <= Span.Datacentres) return undefined;
   // Several data centres (a long-haul link in every collective): the freest first, and within each
   // the freest leaves first; by default only for a gang that no single site could ever hold.
   if (crossSite === 'if-larger-than-site' && devices <= largestSite(kind, cluster)) return undefined;
@@ -141,6 +158,7 @@ function placeByIndex(
   fill: (candidates: readonly number[], group?: (a: number, b: number) => number) => Placement | undefined,
   crossSite: CrossSite,
   wholeNodes: boolean,
+  below: Span,
 ): { p: Placement; span: Span } | undefined {
   const size = cluster.kindMaxPerNode[kind]!;
   // A gang of whole nodes cannot fit anywhere when too few nodes are wholly free (the common case
@@ -152,7 +170,8 @@ function placeByIndex(
   // one at a time in that order rather than sorted: the first one tried usually takes the gang.
   for (let afterFree = -1, afterSlot = -1; ; ) {
     let sl = -1;
-    for (const s of slots) {
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
       const f = leafFree[s]!;
       if (f < devices || f < afterFree || (f === afterFree && s <= afterSlot)) continue;
       if (sl === -1 || f < leafFree[sl]! || (f === leafFree[sl]! && s < sl)) sl = s;
@@ -163,6 +182,7 @@ function placeByIndex(
     afterFree = leafFree[sl]!;
     afterSlot = sl;
   }
+  if (below <= Span.Pod) return undefined;
   const dcs = cluster.datacentres.length;
   const slotOfNode = cluster.nodeLeafSlot;
   const byLeaf = (a: number, b: number): number => leafFree[slotOfNode[b]!]! - leafFree[slotOfNode[a]!]! || slotOfNode[a]! - slotOfNode[b]!;
@@ -172,24 +192,30 @@ function placeByIndex(
     .sort((a, b) => cluster.kindDcFree[kind * dcs + a]! - cluster.kindDcFree[kind * dcs + b]! || a - b);
   // One pod, where the site's topology has pods: the tightest that holds the gang, lowest (data
   // centre, pod) on ties.
-  const podFree = new Map<number, number>();
   const podKey = (sl: number): number => cluster.leafSlots[sl]!.datacentre * 0x100000 + cluster.leafSlots[sl]!.pod;
-  for (const sl of slots) if (cluster.leafSlots[sl]!.pod >= 0) podFree.set(podKey(sl), (podFree.get(podKey(sl)) ?? 0) + leafFree[sl]!);
-  for (const pod of byTightness(podFree, devices)) {
-    const out: number[] = [];
-    for (const sl of slots) if (cluster.leafSlots[sl]!.pod >= 0 && podKey(sl) === pod) for (const n of cluster.leafSlots[sl]!.nodes) if (cluster.nodeFree[n]! > 0) out.push(n);
-    const p = fill(out, byLeaf);
-    if (p) return { p, span: Span.Pod };
+  let podFree: Map<number, number> | undefined;
+  for (let i = 0; i < slots.length; i++) if (cluster.leafSlots[slots[i]!]!.pod >= 0) (podFree ??= new Map()).set(podKey(slots[i]!), (podFree.get(podKey(slots[i]!)) ?? 0) + leafFree[slots[i]!]!);
+  if (podFree) {
+    for (const pod of byTightness(podFree, devices)) {
+      const out: number[] = [];
+      for (const sl of slots) if (cluster.leafSlots[sl]!.pod >= 0 && podKey(sl) === pod) for (const n of cluster.leafSlots[sl]!.nodes) if (cluster.nodeFree[n]! > 0) out.push(n);
+      const p = fill(out, byLeaf);
+      if (p) return { p, span: Span.Pod };
+    }
   }
+  if (below <= Span.Datacentre) return undefined;
   const nodesIn = (dc: number | undefined): number[] => {
     const out: number[] = [];
     for (const sl of slots) if (dc === undefined || cluster.leafSlots[sl]!.datacentre === dc) for (const n of cluster.leafSlots[sl]!.nodes) if (cluster.nodeFree[n]! > 0) out.push(n);
     return out;
   };
   for (const dc of dcOrder) {
-    const p = fill(nodesIn(dc), byLeaf);
+    // Whole nodes: the candidates in byLeaf's order are the site's leaves, freest first (lowest
+    // slot on ties), each leaf's nodes in node order, so the leaves are ordered, not the nodes.
+    const p = wholeNodes ? fillWholeNodesInOrder(kind, devices, nodesByLeaf(cluster, slots, dc), cluster) : fill(nodesIn(dc), byLeaf);
     if (p) return { p, span: Span.Datacentre };
   }
+  if (below <= Span.Datacentres) return undefined;
   if (crossSite === 'if-larger-than-site' && devices <= largestSite(kind, cluster)) return undefined;
   const dcOf = cluster.nodeDatacentre;
   const dcFree = (n: number): number => cluster.kindDcFree[kind * dcs + dcOf[n]!]!;
@@ -197,6 +223,28 @@ function placeByIndex(
   const p = fill(nodesIn(undefined), byDcThenLeaf);
   return p ? { p, span: Span.Datacentres } : undefined;
 }
+
+/**
+ * The nodes with a free device of data centre `dc` among a kind's leaf `slots`, in the order
+ * fillWholeNodes' `byLeaf` sorts them into: leaves by free devices, most first, then slot; within a
+ * leaf by node (a slot lists its nodes in order). Written to a scratch list (valid until the next call).
+ */
+function nodesByLeaf(cluster: ClusterView, slots: readonly number[], dc: number): readonly number[] {
+  const leafFree = cluster.leafFree;
+  const order = slotScratch;
+  order.length = 0;
+  for (let i = 0; i < slots.length; i++) if (cluster.leafSlots[slots[i]!]!.datacentre === dc && leafFree[slots[i]!]! > 0) order.push(slots[i]!);
+  order.sort((a, b) => leafFree[b]! - leafFree[a]! || a - b);
+  const out = nodeScratch;
+  out.length = 0;
+  for (let i = 0; i < order.length; i++) {
+    const nodes = cluster.leafSlots[order[i]!]!.nodes;
+    for (let k = 0; k < nodes.length; k++) if (cluster.nodeFree[nodes[k]!]! > 0) out.push(nodes[k]!);
+  }
+  return out;
+}
+const slotScratch: number[] = [];
+const nodeScratch: number[] = [];
 
 /** Most devices of `kind` in any one data centre. */
 function largestSite(kind: number, cluster: ClusterView): number {

@@ -73,11 +73,27 @@ interface ShapedJob {
    * a node, or see the same shares, cost a lookup instead of a step-time model each.
    */
   readonly steps: Map<string, StepTime>;
+  /** The same for jobs whose traffic leaves the node, by a hash of the figures (stepAcrossNodes). */
+  readonly acrossNodes: Map<number, SharedStep>;
   /**
    * By kind, the plan of a job of this shape and layout on one node: no flows, and figures that
    * follow from the layout and the step alone, so such jobs share one (frozen: nothing writes it).
    */
   readonly onePlans: (CommPlan | undefined)[];
+}
+
+/** A step time kept with the figures it was worked out from (ShapedJob.acrossNodes); `next` shares its hash. */
+interface SharedStep {
+  readonly kind: number;
+  readonly dpBw: number;
+  readonly ppBw: number;
+  readonly dpLatencyS: number;
+  readonly ppLatencyS: number;
+  readonly dpRanksPerNode: number;
+  readonly tpAcrossNodes: boolean;
+  readonly cpIntra: boolean;
+  readonly step: StepTime;
+  readonly next: SharedStep | undefined;
 }
 
 interface JobComm {
@@ -105,8 +121,8 @@ export class NetworkProgressModel implements ProgressModel {
   private linkFlows = new Int32Array(0);
   private readonly changed = new Set<SimJob>();
   private inCallback = false;
-  private readonly shaped = new Map<string, ShapedJob>();
-  private readonly objectIds = new Map<object, number>();
+  /** shapeAndLayout's memo: by the entry's shape and layout objects, model size, efficiency override, then devices x kinds + kind. */
+  private readonly shaped = new Map<object | undefined, Map<object | undefined, Map<number, Map<number | undefined, Map<number, ShapedJob>>>>>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -116,6 +132,9 @@ export class NetworkProgressModel implements ProgressModel {
     private readonly ideal = false,
   ) {
     this.topology = new Topology(cluster, this.network, interDc);
+    this.nodeStamp = new Int32Array(cluster.nodeCount);
+    this.nodeRanks = new Int32Array(cluster.nodeCount);
+    this.linkStamp = new Int32Array(this.network.linkCount);
     this.linkJobs = new Int32Array(this.network.linkCount);
     this.linkFlows = new Int32Array(this.network.linkCount);
     this.network.onRateChange = (flows) => {
@@ -191,7 +210,8 @@ export class NetworkProgressModel implements ProgressModel {
     const step = this.step(job, placement, this.shapeAndLayout(job, placement.kind), (route, from, ranks) => {
       // Fair share if the job joined now: each link's capacity over its flows plus this one.
       let share = Infinity;
-      for (const l of route.links) share = Math.min(share, this.topology.linkCapacityBytesPerS[l]! / (this.linkFlows[l]! + 1));
+      const links = route.links;
+      for (let i = 0; i < links.length; i++) share = Math.min(share, this.topology.linkCapacityBytesPerS[links[i]!]! / (this.linkFlows[links[i]!]! + 1));
       return Math.min(share, this.flowCapBytesPerS(route, from, ranks));
     });
     return step.usefulFlopPerS;
@@ -295,18 +315,28 @@ export class NetworkProgressModel implements ProgressModel {
 
   /** Takes a job's flows off the network (its bytes so far accounted by the caller). */
   private dropFlows(plan: CommPlan, user: string): void {
-    for (const f of [...plan.dpFlows, ...plan.ppFlows]) {
+    this.dropGroup(plan.dpFlows, user);
+    this.dropGroup(plan.ppFlows, user);
+    // Indexed loops on the job paths: their lists are sometimes frozen (one-node plans), and a
+    // for-of over lists of two shapes allocated an iterator per loop.
+    const links = plan.links;
+    for (let i = 0; i < links.length; i++) this.linkJobs[links[i]!]!--;
+  }
+
+  private dropGroup(flows: readonly number[], user: string): void {
+    for (let k = 0; k < flows.length; k++) {
+      const f = flows[k]!;
+      const links = this.routeOfFlow[f];
       if (this.users) {
-        this.credit(this.routeOfFlow[f], user, this.flowBytes[f] ?? 0);
+        this.credit(links, user, this.flowBytes[f] ?? 0);
         this.flowBytes[f] = 0;
       }
       this.jobOfFlow[f] = undefined;
-      this.touch(this.routeOfFlow[f]);
-      for (const l of this.routeOfFlow[f] ?? []) this.linkFlows[l]!--;
+      this.touch(links);
+      if (links) for (let i = 0; i < links.length; i++) this.linkFlows[links[i]!]!--;
       this.routeOfFlow[f] = undefined;
       this.network.removeFlow(f, this.clock);
     }
-    for (const l of plan.links) this.linkJobs[l]!--;
   }
 
   /**
@@ -487,7 +517,7 @@ export class NetworkProgressModel implements ProgressModel {
     return this.addTransfer(name, r.links, r.latencyS, bytes, capBytesPerS, onDone, [fromNode, toNode]);
   }
 
-  private addTransfer(name: string, links: number[], latencyS: number, bytes: number, capBytesPerS: number, onDone: (t: TransferState) => void, ends: readonly [number, number] | undefined, dcs?: readonly [number, number, number]): TransferState {
+  private addTransfer(name: string, links: readonly number[], latencyS: number, bytes: number, capBytesPerS: number, onDone: (t: TransferState) => void, ends: readonly [number, number] | undefined, dcs?: readonly [number, number, number]): TransferState {
     const t: TransferState = { name, bytes, startS: this.clock, finishS: Number.NaN, flow: -1, onDone };
     // Propagation delay: the last byte arrives one path latency after the fluid transfer ends.
     const tag = this.nextTransferTag++;
@@ -601,7 +631,7 @@ export class NetworkProgressModel implements ProgressModel {
     return this.sink.engine.now;
   }
   /** Links of each flow, by flow slot (an array, as jobOfFlow: a Map's delete reallocates its table when it empties). */
-  private readonly routeOfFlow: (number[] | undefined)[] = [];
+  private readonly routeOfFlow: (readonly number[] | undefined)[] = [];
   /** Bytes actually carried per link (see account()). */
   private readonly linkBytes: number[] = [];
   /**
@@ -751,28 +781,27 @@ export class NetworkProgressModel implements ProgressModel {
    */
   private shapeAndLayout(job: JobView, kindIndex: number): ShapedJob {
     const t = (job as SimJob).template;
-    const key = `${job.params}|${job.devices}|${kindIndex}|${job.efficiency ?? ''}|${this.idOf(t?.shape)}|${this.idOf(t?.layout)}`;
-    let r = this.shaped.get(key);
+    // Nested maps rather than one key string: this runs at every start.
+    let byLayout = this.shaped.get(t?.shape);
+    if (!byLayout) this.shaped.set(t?.shape, (byLayout = new Map()));
+    let byParams = byLayout.get(t?.layout);
+    if (!byParams) byLayout.set(t?.layout, (byParams = new Map()));
+    let byEfficiency = byParams.get(job.params);
+    if (!byEfficiency) byParams.set(job.params, (byEfficiency = new Map()));
+    let bySize = byEfficiency.get(job.efficiency);
+    if (!bySize) byEfficiency.set(job.efficiency, (bySize = new Map()));
+    const key = job.devices * this.cluster.kinds.length + kindIndex;
+    let r = bySize.get(key);
     if (!r) {
       const shape = resolveShape(job.params, t?.shape);
       const kind = this.cluster.kinds[kindIndex]!;
       // The loader (and submission, for generated jobs) checked that the layout fits this kind.
       const layout = t?.layout ? layoutFromSpec(t.layout, shape) : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
       const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
-      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: new Map(), onePlans: [] };
-      this.shaped.set(key, r);
+      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: new Map(), acrossNodes: new Map(), onePlans: [] };
+      bySize.set(key, r);
     }
     return r;
-  }
-
-  private idOf(o: object | undefined): number {
-    if (o === undefined) return -1;
-    let id = this.objectIds.get(o);
-    if (id === undefined) {
-      id = this.objectIds.size;
-      this.objectIds.set(o, id);
-    }
-    return id;
   }
 
   private commOf(job: SimJob): JobComm {
@@ -786,70 +815,92 @@ export class NetworkProgressModel implements ProgressModel {
     return c;
   }
 
-  /** Node of each rank, ranks in Megatron order (tp fastest, then dp, then pp) over the placement. */
-  private rankNodes(placement: Placement): Int32Array {
+  /**
+   * Node of each rank, ranks in Megatron order (tp fastest, then dp, then pp) over the placement,
+   * in a scratch array reused by every call (valid until the next): returns the rank count.
+   */
+  private rankNodes(placement: Placement): number {
     let total = 0;
-    for (const n of placement.counts) total += n;
-    const out = new Int32Array(total);
+    for (let i = 0; i < placement.counts.length; i++) total += placement.counts[i]!;
+    if (this.rankScratch.length < total) this.rankScratch = new Int32Array(Math.max(total, 2 * this.rankScratch.length));
+    const out = this.rankScratch;
     let r = 0;
     for (let i = 0; i < placement.nodes.length; i++) for (let k = 0; k < placement.counts[i]!; k++) out[r++] = placement.nodes[i]!;
-    return out;
+    return total;
   }
+  private rankScratch = new Int32Array(256);
+  /** Per node: the stage it was last counted in (stageStamp) and its ranks in that stage (planPairs' scratch). */
+  private readonly nodeStamp: Int32Array;
+  private readonly nodeRanks: Int32Array;
+  private stamp = 0;
+  /** The nodes of the stage planPairs is at, in rank order (scratch). */
+  private readonly stageNodes: number[] = [];
 
-  /** Node pairs that exchange data-parallel and pipeline traffic, with their routes. */
-  private planPairs(placement: Placement, layout: ParallelLayout): {
-    dp: { from: number; to: number; share: number }[];
-    /** Hops of each stage's data-parallel ring, in the order their pairs are listed in `dp`. */
-    dpRings: readonly number[];
-    pp: { from: number; to: number; share: number }[];
-    dpRanksPerNode: number;
-    tpAcrossNodes: boolean;
-  } {
+  /** Node pairs that exchange data-parallel and pipeline traffic. */
+  private planPairs(placement: Placement, layout: ParallelLayout): PlanPairs {
     const { tp, pp, dp } = layout;
     // A stage's ranks: tp fastest, then cp, then dp; the ring over the stage's nodes carries the
     // data-parallel and the context-parallel traffic.
     const stageSize = tp * (layout.cp ?? 1) * dp;
     // Every rank on one node (most jobs): no pairs, and every stage's ranks on that node.
     if (placement.nodes.length === 1 && stageSize * pp === placement.counts[0]) return { dp: NO_PAIRS, dpRings: NO_RINGS, pp: NO_PAIRS, dpRanksPerNode: Math.max(1, Math.floor(stageSize / tp)), tpAcrossNodes: false };
-    const nodes = this.rankNodes(placement);
-    const dpPairs: { from: number; to: number; share: number }[] = [];
+    const total = this.rankNodes(placement);
+    const nodes = this.rankScratch;
+    // A rank past the last one has no node (as reading past the end of an exact-size list).
+    const nodeAt = (r: number): number => (r < total ? nodes[r]! : -1);
+    const dpPairs: NodePair[] = [];
     const dpRings: number[] = [];
-    const ppPairs: { from: number; to: number; share: number }[] = [];
+    const ppPairs: NodePair[] = [];
     let dpRanksPerNode = Infinity;
     let tpAcrossNodes = false;
-    for (let t0 = 0; t0 < nodes.length; t0 += tp) if (nodes[t0] !== nodes[t0 + tp - 1]) tpAcrossNodes = true;
+    for (let t0 = 0; t0 < total; t0 += tp) if (nodes[t0] !== nodeAt(t0 + tp - 1)) tpAcrossNodes = true;
+    const stageNodes = this.stageNodes;
+    const ranksOn = this.nodeRanks;
     for (let p = 0; p < pp; p++) {
       // The stage's nodes in rank order, and how many of the stage's ranks each holds.
-      const stageNodes: number[] = [];
-      const perNode = new Map<number, number>();
+      const stamp = this.nextStamp();
+      stageNodes.length = 0;
       for (let r = p * stageSize; r < (p + 1) * stageSize; r++) {
         const n = nodes[r]!;
-        if (!perNode.has(n)) stageNodes.push(n);
-        perNode.set(n, (perNode.get(n) ?? 0) + 1);
+        if (this.nodeStamp[n] !== stamp) {
+          this.nodeStamp[n] = stamp;
+          ranksOn[n] = 0;
+          stageNodes.push(n);
+        }
+        ranksOn[n]!++;
       }
-      for (const n of stageNodes) dpRanksPerNode = Math.min(dpRanksPerNode, Math.max(1, Math.floor(perNode.get(n)! / tp)));
+      for (let i = 0; i < stageNodes.length; i++) dpRanksPerNode = Math.min(dpRanksPerNode, Math.max(1, Math.floor(ranksOn[stageNodes[i]!]! / tp)));
       if (stageNodes.length > 1 && dp * (layout.cp ?? 1) > 1) {
         dpRings.push(stageNodes.length);
         for (let i = 0; i < stageNodes.length; i++) {
           const from = stageNodes[i]!;
           const to = stageNodes[(i + 1) % stageNodes.length]!;
-          dpPairs.push({ from, to, share: perNode.get(from)! });
+          dpPairs.push({ from, to, share: ranksOn[from]! });
         }
       }
       if (p + 1 < pp) {
-        const seen = new Set<number>();
+        // Each (from, to) once, in rank order: the boundary's pairs so far are few (one per node).
+        const first = ppPairs.length;
         for (let r = p * stageSize; r < (p + 1) * stageSize; r++) {
           const from = nodes[r]!;
-          const to = nodes[r + stageSize]!;
+          const to = nodeAt(r + stageSize);
           if (from === to) continue;
-          const key = from * this.cluster.nodeCount + to;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          ppPairs.push({ from, to, share: perNode.get(from)! });
+          let seen = false;
+          for (let i = first; i < ppPairs.length && !seen; i++) seen = ppPairs[i]!.from === from && ppPairs[i]!.to === to;
+          if (!seen) ppPairs.push({ from, to, share: ranksOn[from]! });
         }
       }
     }
     return { dp: dpPairs, dpRings, pp: ppPairs, dpRanksPerNode: Number.isFinite(dpRanksPerNode) ? dpRanksPerNode : 1, tpAcrossNodes };
+  }
+
+  /** A stamp no node carries yet (planPairs' per-stage marks). */
+  private nextStamp(): number {
+    if (this.stamp === 0x7fffffff) {
+      this.nodeStamp.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
   }
 
   private buildPlan(job: SimJob, placement: Placement, layout: ParallelLayout): CommPlan {
@@ -863,6 +914,7 @@ export class NetworkProgressModel implements ProgressModel {
 
   private newPlan(job: SimJob, placement: Placement, layout: ParallelLayout): CommPlan {
     const pairs = this.planPairs(placement, layout);
+    const flowCount = pairs.dp.length + pairs.pp.length;
     const plan: CommPlan = {
       dpFlows: [],
       ppFlows: [],
@@ -877,57 +929,78 @@ export class NetworkProgressModel implements ProgressModel {
       dpWeight: 1,
       ppWeight: 1,
     };
-    // A job on one node sends nothing over the fabric: no flows, no links.
-    const linkSet = pairs.dp.length + pairs.pp.length > 0 ? new Set<number>() : undefined;
     // A job's data-parallel and pipeline traffic share its NICs in proportion to their volume
     // (they mostly run in different phases of the step); across jobs, each job's heaviest group
     // has weight 1, so jobs share a link equally.
-    const { dpWeight, ppWeight } = this.groupWeights(job, placement, layout);
+    const { dpWeight, ppWeight } = this.groupWeights(job, placement, layout, pairs);
     plan.dpWeight = dpWeight;
     plan.ppWeight = ppWeight;
-    const add = (from: number, to: number, share: number, flows: number[], shares: number[]): number => {
-      const route = this.topology.route(from, to);
-      const weight = flows === plan.dpFlows ? dpWeight : ppWeight;
-      const capBytesPerS = this.flowCapBytesPerS(route, from, share);
-      const f = this.network.addFlow(route.links, Infinity, this.clock, {
-        weight,
-        ...(capBytesPerS < Infinity ? { capBytesPerS } : {}),
-      });
-      this.jobOfFlow[f] = job;
-      this.routeOfFlow[f] = route.links;
-      for (const l of route.links) {
-        this.linkFlows[l]!++;
-        linkSet!.add(l);
-      }
-      flows.push(f);
-      shares.push(share);
-      plan.congestionEfficiency = Math.min(plan.congestionEfficiency, route.fabric.congestion_efficiency);
-      return route.latencyS;
-    };
+    // A job on one node sends nothing over the fabric: no flows, no links.
+    if (flowCount === 0) return plan;
+    // The job's distinct links in the order its flows first cross them.
+    const linkStamp = this.nextLinkStamp();
     let hop = 0;
-    for (const k of pairs.dpRings) {
+    for (let r = 0; r < pairs.dpRings.length; r++) {
+      const k = pairs.dpRings[r]!;
       let sum = 0;
       let min = Infinity;
       for (const end = hop + k; hop < end; hop++) {
-        const p = pairs.dp[hop]!;
-        const l = add(p.from, p.to, p.share, plan.dpFlows, plan.dpShare);
+        const l = this.addJobFlow(job, plan, pairs.dp[hop]!, plan.dpFlows, plan.dpShare, dpWeight, linkStamp);
         sum += l;
         if (l < min) min = l;
       }
       plan.dpLatencyS = Math.max(plan.dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
     }
-    for (const p of pairs.pp) plan.ppLatencyS = Math.max(plan.ppLatencyS, add(p.from, p.to, p.share, plan.ppFlows, plan.ppShare));
-    if (linkSet) plan.links = [...linkSet];
-    for (const l of plan.links) this.linkJobs[l]!++;
+    for (let i = 0; i < pairs.pp.length; i++) plan.ppLatencyS = Math.max(plan.ppLatencyS, this.addJobFlow(job, plan, pairs.pp[i]!, plan.ppFlows, plan.ppShare, ppWeight, linkStamp));
+    for (let i = 0; i < plan.links.length; i++) this.linkJobs[plan.links[i]!]!++;
     return plan;
   }
 
+  /** One flow of a job's plan between a node pair, on the pair's route: returns the route's latency. */
+  private addJobFlow(job: SimJob, plan: CommPlan, p: NodePair, flows: number[], shares: number[], weight: number, linkStamp: number): number {
+    const route = this.topology.route(p.from, p.to);
+    const opts = this.jobFlowOpts;
+    opts.weight = weight;
+    opts.capBytesPerS = this.flowCapBytesPerS(route, p.from, p.share);
+    const f = this.network.addFlow(route.links, Infinity, this.clock, opts);
+    this.jobOfFlow[f] = job;
+    this.routeOfFlow[f] = route.links;
+    const links = route.links;
+    for (let i = 0; i < links.length; i++) {
+      const l = links[i]!;
+      this.linkFlows[l]!++;
+      if (this.linkStamp[l] !== linkStamp) {
+        this.linkStamp[l] = linkStamp;
+        plan.links.push(l);
+      }
+    }
+    flows.push(f);
+    shares.push(p.share);
+    plan.congestionEfficiency = Math.min(plan.congestionEfficiency, route.fabric.congestion_efficiency);
+    return route.latencyS;
+  }
+
+  /** One options object for every job flow (the network copies what it reads; an Infinity cap is no cap). */
+  private readonly jobFlowOpts = { weight: 1, capBytesPerS: Infinity };
+  /** Per link: the plan it was last listed in (newPlan's distinct links). */
+  private linkStamp: Int32Array;
+  private linkStampNow = 0;
+
+  private nextLinkStamp(): number {
+    if (this.linkStamp.length < this.network.linkCount) this.linkStamp = new Int32Array(this.network.linkCount);
+    if (this.linkStampNow === 0x7fffffff) {
+      this.linkStamp.fill(0);
+      this.linkStampNow = 0;
+    }
+    return ++this.linkStampNow;
+  }
+
   /** Relative volumes of a job's data-parallel and pipeline traffic (the heavier one is 1). */
-  private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout): { dpWeight: number; ppWeight: number } {
+  private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout, pairs: PlanPairs): { dpWeight: number; ppWeight: number } {
     const c = this.comm.get(job as SimJob);
     const shaped = c?.shaped ?? this.shapeAndLayout(job, placement.kind);
-    const withLayout = layout === shaped.layout ? shaped : { ...shaped, layout, steps: new Map<string, StepTime>(), onePlans: [] };
-    const nominal = this.step(job, placement, withLayout, (r, from, ranks) => this.routeCapacity(r, from, ranks));
+    const withLayout = layout === shaped.layout ? shaped : { ...shaped, layout, steps: new Map<string, StepTime>(), acrossNodes: new Map<number, SharedStep>(), onePlans: [] };
+    const nominal = this.step(job, placement, withLayout, this.routeCapacity, pairs);
     const dp = ringBytes(nominal);
     const pp = nominal.ppBytesPerStepPerDevice;
     const top = Math.max(dp, pp);
@@ -944,11 +1017,12 @@ export class NetworkProgressModel implements ProgressModel {
     return route.connectionCapBytesPerS === Infinity ? Infinity : route.connectionCapBytesPerS * this.topology.connectionsFrom(from, ranks);
   }
 
-  private routeCapacity(route: Route, from: number, ranks: number): number {
+  private readonly routeCapacity = (route: Route, from: number, ranks: number): number => {
     let cap = this.flowCapBytesPerS(route, from, ranks);
-    for (const l of route.links) cap = Math.min(cap, this.topology.linkCapacityBytesPerS[l]!);
+    const links = route.links;
+    for (let i = 0; i < links.length; i++) cap = Math.min(cap, this.topology.linkCapacityBytesPerS[links[i]!]!);
     return cap;
-  }
+  };
 
   /** Re-derive shares after changes and recompute the rates of the jobs whose shares moved. */
   private sync(starting: SimJob | undefined): void {
@@ -982,17 +1056,19 @@ export class NetworkProgressModel implements ProgressModel {
     c.accountedS = this.clock;
     if (!plan || !step || !(dt > 0) || !(step.stepS > 0)) return;
     const steps = dt / step.stepS;
-    const addFlows = (flows: number[], shares: number[], bytesPerDevice: number): void => {
-      for (let i = 0; i < flows.length; i++) {
-        const bytes = steps * bytesPerDevice * shares[i]!;
-        for (const l of this.routeOfFlow[flows[i]!] ?? []) this.linkBytes[l] = (this.linkBytes[l] ?? 0) + bytes;
-        if (this.users) this.flowBytes[flows[i]!] = (this.flowBytes[flows[i]!] ?? 0) + bytes;
-      }
-    };
     // The stage's ring carries the data-parallel traffic and, where they leave the node, the
     // context-parallel gathers and the expert-parallel all-to-alls.
-    addFlows(plan.dpFlows, plan.dpShare, ringBytes(step));
-    addFlows(plan.ppFlows, plan.ppShare, step.ppBytesPerStepPerDevice);
+    this.accountFlows(plan.dpFlows, plan.dpShare, steps, ringBytes(step));
+    this.accountFlows(plan.ppFlows, plan.ppShare, steps, step.ppBytesPerStepPerDevice);
+  }
+
+  private accountFlows(flows: readonly number[], shares: readonly number[], steps: number, bytesPerDevice: number): void {
+    for (let i = 0; i < flows.length; i++) {
+      const bytes = steps * bytesPerDevice * shares[i]!;
+      const links = this.routeOfFlow[flows[i]!];
+      if (links) for (let k = 0; k < links.length; k++) this.linkBytes[links[k]!] = (this.linkBytes[links[k]!] ?? 0) + bytes;
+      if (this.users) this.flowBytes[flows[i]!] = (this.flowBytes[flows[i]!] ?? 0) + bytes;
+    }
   }
 
   /**
@@ -1009,7 +1085,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.account(job, c);
     const plan = c.plan!;
     let contended = false;
-    for (const l of plan.links) if (this.linkJobs[l]! > 1) contended = true;
+    for (let i = 0; i < plan.links.length; i++) if (this.linkJobs[plan.links[i]!]! > 1) contended = true;
     const eff = contended ? plan.congestionEfficiency : 1;
     const dpBw = plan.dpFlows.length > 0 ? this.perRank(plan.dpFlows, plan.dpShare, plan.dpWeight, eff) : Infinity;
     const ppBw = plan.ppFlows.length > 0 ? this.perRank(plan.ppFlows, plan.ppShare, plan.ppWeight, eff) : Infinity;
@@ -1035,18 +1111,36 @@ export class NetworkProgressModel implements ProgressModel {
     const cpIntra = layout.tp * (layout.cp ?? 1) <= this.cluster.nodeDevices[placement.nodes[0]!]! || !dpAcross;
     // Everything below is decided by these (the shape, layout, kernel time and the job's
     // efficiency override are the ShapedJob's): a job on one node has only the kind.
-    const key =
-      dpAcross || Number.isFinite(ppBw)
-        ? `${placement.kind}|${dpBw}|${ppBw}|${plan.dpLatencyS}|${plan.ppLatencyS}|${plan.dpRanksPerNode}|${plan.tpAcrossNodes}|${cpIntra}`
-        : this.kindKeys[placement.kind] ?? (this.kindKeys[placement.kind] = String(placement.kind));
+    if (dpAcross || Number.isFinite(ppBw)) return this.stepAcrossNodes(job, placement, shaped, plan, dpBw, ppBw, cpIntra);
+    const key = this.kindKeys[placement.kind] ?? (this.kindKeys[placement.kind] = String(placement.kind));
     const cache = shaped.steps;
     let step = cache.get(key);
     if (step === undefined) {
       step = this.stepOfShares(job, placement, shaped, plan, dpBw, ppBw, cpIntra);
-      // Bounded: shares under contention take many values; a miss only costs the model again.
-      if (cache.size >= STEP_CACHE_LIMIT) cache.clear();
       cache.set(key, step);
     }
+    return step;
+  }
+
+  /**
+   * stepFromShares for a job whose traffic leaves its node: kept by a hash of the figures, each
+   * entry holding them to compare (numbers, no key string made per question: a running job asks
+   * again at every change of its flows' shares).
+   */
+  private stepAcrossNodes(job: JobView, placement: Placement, shaped: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
+    const { kind } = placement;
+    const { dpLatencyS, ppLatencyS, dpRanksPerNode, tpAcrossNodes } = plan;
+    let h = mixHash(kind * 4 + (tpAcrossNodes ? 2 : 0) + (cpIntra ? 1 : 0), dpRanksPerNode);
+    h = mixHash(mixHash(mixHash(mixHash(h, dpBw), ppBw), dpLatencyS), ppLatencyS);
+    const cache = shaped.acrossNodes;
+    const head = cache.get(h);
+    for (let e = head; e !== undefined; e = e.next) {
+      if (e.dpBw === dpBw && e.ppBw === ppBw && e.dpLatencyS === dpLatencyS && e.ppLatencyS === ppLatencyS && e.kind === kind && e.dpRanksPerNode === dpRanksPerNode && e.tpAcrossNodes === tpAcrossNodes && e.cpIntra === cpIntra) return e.step;
+    }
+    const step = this.stepOfShares(job, placement, shaped, plan, dpBw, ppBw, cpIntra);
+    // Bounded: shares under contention take many values; a miss only costs the model again.
+    if (cache.size >= STEP_CACHE_LIMIT) cache.clear();
+    cache.set(h, { kind, dpBw, ppBw, dpLatencyS, ppLatencyS, dpRanksPerNode, tpAcrossNodes, cpIntra, step, next: cache.get(h) });
     return step;
   }
 
@@ -1091,14 +1185,14 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /** Step time on a placement with per-route bandwidth from `shareOf` (for predictions). */
-  private step(job: JobView, placement: Placement, shaped: ShapedJob, shareOf: (r: Route, from: number, ranks: number) => number): StepTime {
-    const pairs = this.planPairs(placement, shaped.layout);
+  private step(job: JobView, placement: Placement, shaped: ShapedJob, shareOf: (r: Route, from: number, ranks: number) => number, pairs = this.planPairs(placement, shaped.layout)): StepTime {
     let dpBw = Infinity;
     let ppBw = Infinity;
     let dpLatencyS = 0;
     let ppLatencyS = 0;
     let hop = 0;
-    for (const k of pairs.dpRings) {
+    for (let i = 0; i < pairs.dpRings.length; i++) {
+      const k = pairs.dpRings[i]!;
       let sum = 0;
       let min = Infinity;
       for (const end = hop + k; hop < end; hop++) {
@@ -1110,7 +1204,8 @@ export class NetworkProgressModel implements ProgressModel {
       }
       dpLatencyS = Math.max(dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
     }
-    for (const p of pairs.pp) {
+    for (let i = 0; i < pairs.pp.length; i++) {
+      const p = pairs.pp[i]!;
       const r = this.topology.route(p.from, p.to);
       ppBw = Math.min(ppBw, shareOf(r, p.from, p.share) / p.share);
       ppLatencyS = Math.max(ppLatencyS, r.latencyS);
@@ -1125,12 +1220,40 @@ function freezePlan(plan: CommPlan): CommPlan {
   return Object.freeze(plan);
 }
 
+/** Two nodes of a job that exchange traffic, and the job's ranks on `from` that share the flow. */
+interface NodePair {
+  readonly from: number;
+  readonly to: number;
+  readonly share: number;
+}
+
+/** A job's node pairs on its placement (planPairs). */
+interface PlanPairs {
+  readonly dp: readonly NodePair[];
+  /** Hops of each stage's data-parallel ring, in the order their pairs are listed in `dp`. */
+  readonly dpRings: readonly number[];
+  readonly pp: readonly NodePair[];
+  readonly dpRanksPerNode: number;
+  readonly tpAcrossNodes: boolean;
+}
+
 /** The node pairs of a job on one node: none (never written to). */
 const NO_RINGS: readonly number[] = Object.freeze([]);
-const NO_PAIRS: { from: number; to: number; share: number }[] = Object.freeze([]) as unknown as { from: number; to: number; share: number }[];
+const NO_PAIRS: readonly NodePair[] = Object.freeze([]);
 
 /** Step times kept per shape before the cache starts afresh. */
 const STEP_CACHE_LIMIT = 1024;
+
+const hashF64 = new Float64Array(1);
+const hashI32 = new Int32Array(hashF64.buffer);
+
+/** A 32-bit hash of `h` and the bits of the double `x`. */
+function mixHash(h: number, x: number): number {
+  hashF64[0] = x;
+  h = Math.imul(h ^ hashI32[0]!, 0x9e3779b1);
+  h = Math.imul(h ^ hashI32[1]!, 0x85ebca6b);
+  return h ^ (h >>> 15);
+}
 
 /** One of the busiest links (hotLinks): links.csv's figures and its heaviest users. */
 export interface HotLink {

@@ -28,7 +28,8 @@ export interface InterDcLink {
 }
 
 export interface Route {
-  readonly links: number[];
+  /** Shared: routes are kept per node pair (Topology.route), so nobody writes this list. */
+  readonly links: readonly number[];
   /** One-way latency: endpoint + switch hops + long-haul propagation (s). */
   readonly latencyS: number;
   /**
@@ -39,6 +40,9 @@ export interface Route {
   /** Fabric whose congestion behaviour applies (the source node's). */
   readonly fabric: FabricPreset;
 }
+
+/** Node-pair routes kept (Topology.route) before the cache starts afresh: about 200 bytes each. */
+const ROUTE_CACHE_LIMIT = 1 << 17;
 
 /** Lost fractions of a link's capacity from here on leave it down (float sums of shares that make 1). */
 const LOST = 1 - 1e-9;
@@ -221,6 +225,7 @@ export class Topology {
     const before = this.elementOutages[index]! > 0;
     this.elementOutages[index]! += down ? 1 : -1;
     if (before === this.elementOutages[index]! > 0) return [];
+    this.downCount += before ? -1 : 1;
     if (!this.linkElements) {
       this.linkElements = this.linkNames.map(() => []);
       this.fabricElements.forEach((e, i) => e.losses.forEach(({ link, fraction }) => this.linkElements![link]!.push({ element: i, fraction })));
@@ -295,6 +300,7 @@ export class Topology {
   setInterDcDown(index: number, down: boolean): void {
     if ((this.interDcDown[index] ?? false) === down) return;
     this.interDcDown[index] = down;
+    this.downCount += down ? 1 : -1;
     this.dcPaths = this.interDcDown.some((d) => d) ? this.cluster.datacentres.map((d) => this.shortestPaths(d.index)) : this.nominalDcPaths;
   }
 
@@ -363,8 +369,27 @@ export class Topology {
    * path, the nominal route (whose failed links carry nothing until repaired).
    */
   route(a: number, b: number): Route {
+    if (this.downCount === 0 && !this.adaptive) {
+      // Nothing down and no adaptive site: the route is the kinds' nominal one, a function of the
+      // pair alone, so each pair's is made once (a multi-node job's start asks for each of its
+      // pairs, and jobs on the same nodes ask again).
+      const key = a * this.cluster.nodeCount + b;
+      let r = this.routes.get(key);
+      if (r === undefined) {
+        r = this.survivingRoute(a, b)!;
+        // Bounded: a miss only costs the route again.
+        if (this.routes.size >= ROUTE_CACHE_LIMIT) this.routes.clear();
+        this.routes.set(key, r);
+      }
+      return r;
+    }
     return this.survivingRoute(a, b) ?? this.asNominal(() => this.survivingRoute(a, b)!);
   }
+
+  /** Routes by node pair (a * nodeCount + b), made while nothing was down (see route()). */
+  private readonly routes = new Map<number, Route>();
+  /** Fabric elements with an outage plus inter-DC links down: routes are nominal while 0. */
+  private downCount = 0;
 
   /** `f` routing as if nothing had failed. */
   private asNominal<T>(f: () => T): T {
