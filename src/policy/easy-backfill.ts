@@ -211,6 +211,8 @@ function nextEndingBy(g: WaitingGroup, from: number, timeS: number, ctx: Schedul
 let endT = new Float64Array(256);
 let endN = new Float64Array(256);
 let order = new Uint32Array(256);
+/** The running jobs behind endT (refilled on each call; they stay reachable until overwritten). */
+const endJob: JobView[] = [];
 
 /** Restore the min-heap on endT over order[0..m) below position i. */
 function siftDown(i: number, m: number): void {
@@ -263,23 +265,24 @@ export function reserve(job: JobView, ctx: SchedulingContext): Reservation | und
     let atMin = 0;
     let byNow = 0;
     let unordered = false;
+    // A job's devices are read only where they count (its template is another object to fetch).
     for (const r of running) {
       if (r.placement?.kind !== kind) continue;
       const t = ctx.predictedFinishS(r);
-      const d = r.devices;
       endT[m] = t;
-      endN[m] = d;
+      endJob[m] = r;
       m++;
       if (t < minT) {
         minT = t;
-        atMin = d;
-      } else if (t === minT) atMin += d;
+        atMin = r.devices;
+      } else if (t === minT) atMin += r.devices;
       else if (t !== t) unordered = true; // NaN: no order; the heap below decides as it always did
-      if (t <= nowS) byNow += d;
+      if (t <= nowS) byNow += r.devices;
     }
     let free = cluster.kindFree[kind]!;
     let timeS = nowS;
     if (unordered || (free < job.devices && (m === 0 || free + atMin < job.devices))) {
+      for (let i = 0; i < m; i++) endN[i] = endJob[i]!.devices;
       [free, timeS] = reserveByHeap(job.devices, free, nowS, m);
     } else if (free >= job.devices) {
       // Enough now (fragmentation kept the head out): jobs ending by now add to the extra.

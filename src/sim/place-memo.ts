@@ -5,6 +5,9 @@
 // so nothing is cleared when the cluster changes.
 import type { JobView, Placement } from '../policy/types.js';
 
+/** Slots of the direct-mapped cache of request ids (a power of two). */
+const SLOTS = 4096;
+
 export class PlaceMemo {
   /** Request ids by request key (devices, share, CPU, memory, allowed kinds). */
   private readonly idOfKey = new Map<string, number>();
@@ -53,8 +56,19 @@ export class PlaceMemo {
     this.versions[id] = this.version;
   }
 
+  /**
+   * The last jobs asked about, direct-mapped by job id: a crowded line asks about the same waiting
+   * jobs on every pass, and two array reads are cheaper than the weak map. A slot holds its job
+   * (checked by identity: a view that shares its job's id is another object) until another job
+   * with the same slot is asked about, so at most SLOTS finished jobs stay reachable from here.
+   */
+  private readonly slotJob: (JobView | undefined)[] = new Array<JobView | undefined>(SLOTS).fill(undefined);
+  private readonly slotId = new Int32Array(SLOTS);
+
   /** The job's request id, made on its first question at a state already asked about. */
   requestId(job: JobView): number {
+    const slot = job.id & (SLOTS - 1);
+    if (this.slotJob[slot] === job) return this.slotId[slot]!;
     let id = this.idOfJob.get(job);
     if (id === undefined) {
       const key = `${job.devices}|${job.milli}|${job.cpuMilli}|${job.memoryMiB}|${job.allowedKinds === undefined ? '*' : job.allowedKinds.join(',')}`;
@@ -71,6 +85,8 @@ export class PlaceMemo {
       }
       this.idOfJob.set(job, id);
     }
+    this.slotJob[slot] = job;
+    this.slotId[slot] = id;
     return id;
   }
 }
