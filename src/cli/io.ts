@@ -2,7 +2,7 @@
 // 0 success, 1 the run failed (a policy bug, an internal error), 2 invalid input.
 import { dirname } from 'node:path';
 import { InputError, formatIssue } from '../scenario/errors.js';
-import { readInputFile } from '../scenario/read-input-file.js';
+import { readInputFile, readInputPieces } from '../scenario/read-input-file.js';
 import { loadScenario, type ResolvedScenario, type TraceReport } from '../model/load-scenario.js';
 import { RunFailedError } from '../sim/run-error.js';
 import { PolicyError } from '../policy/types.js';
@@ -17,7 +17,7 @@ export function readInput(path: string): string {
 }
 
 export function readScenario(path: string, options: { maxMemoryBytes?: number | undefined } = {}): ResolvedScenario {
-  return loadScenario(readInput(path), path, { readFile: readInputFile, baseDir: dirname(path), ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}) });
+  return loadScenario(readInput(path), path, { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(path), ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}) });
 }
 
 /** What traces contributed and dropped: printed so that no row is dropped silently. */

@@ -2,9 +2,9 @@
 // outside the CLI's main thread (worker threads, experiment plans).
 import { dirname } from 'node:path';
 import type { LoadOptions } from '../model/load-scenario.js';
-import { readInputFile } from '../scenario/read-input-file.js';
+import { readInputFile, readInputPieces } from '../scenario/read-input-file.js';
 
 /** Relative paths in the scenario resolve against the scenario file's folder. */
 export function fileAccess(scenarioFile: string): LoadOptions {
-  return { readFile: readInputFile, baseDir: dirname(scenarioFile) };
+  return { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(scenarioFile) };
 }

@@ -4,7 +4,7 @@
 import { jobTypeSpeed, resolveThroughputs, type JobTypeSpeed } from './throughputs.js';
 import { isAbsolute, join } from 'node:path';
 import { isCollection, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
-import { importTrace, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TraceImport } from '../scenario/traces/index.js';
+import { importTrace, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TextPieces, type TraceImport } from '../scenario/traces/index.js';
 import { z } from 'zod';
 import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
 import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from './hardware-schema.js';
@@ -88,6 +88,11 @@ export interface TransferPlan {
 export interface LoadOptions {
   /** Reads a file given its path as resolved against `baseDir`. */
   readFile?: (path: string) => string;
+  /**
+   * Reads a trace file in pieces (readInputPieces), so that it is never one string; traces are
+   * read with readFile without it. Throws as readFile does, and its pieces may throw the same.
+   */
+  readPieces?: (path: string) => TextPieces;
   /** Folder that relative paths in the scenario are relative to (the scenario file's). */
   baseDir?: string;
   /**
@@ -296,19 +301,34 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const fail = (path: readonly PathKey[], message: string): void => void issues.push(src.issue(path, message));
   const warnings: InputIssue[] = [];
   const warn = (path: readonly PathKey[], message: string): void => void warnings.push(src.issue(path, message));
+  const fullPath = (path: string): string => (io.baseDir && !isAbsolute(path) ? join(io.baseDir, path) : path);
+  const cannotRead = (full: string, e: unknown, at: readonly PathKey[]): void => {
+    // InputFileError (scenario/read-input-file.ts) says why; a caller's own readFile may throw a plain fs error.
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = e instanceof InputFileError ? `: ${e.reason}` : code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : '';
+    fail(at, `cannot read '${full}'${why}`);
+  };
   const readRelative = (path: string, at: readonly PathKey[]): string | undefined => {
     if (!io.readFile) {
       fail(at, 'this scenario reads files (traces), but it was loaded from text without file access');
       return undefined;
     }
-    const full = io.baseDir && !isAbsolute(path) ? join(io.baseDir, path) : path;
+    const full = fullPath(path);
     try {
       return io.readFile(full);
     } catch (e) {
-      // InputFileError (scenario/read-input-file.ts) says why; a caller's own readFile may throw a plain fs error.
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = e instanceof InputFileError ? `: ${e.reason}` : code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : '';
-      fail(at, `cannot read '${full}'${why}`);
+      cannotRead(full, e, at);
+      return undefined;
+    }
+  };
+  /** A trace file: in pieces where the caller reads them, else whole. */
+  const readTrace = (path: string, at: readonly PathKey[]): string | TextPieces | undefined => {
+    if (!io.readPieces) return readRelative(path, at);
+    const full = fullPath(path);
+    try {
+      return io.readPieces(full);
+    } catch (e) {
+      cannotRead(full, e, at);
       return undefined;
     }
   };
@@ -677,7 +697,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       if (t.queue_from && t.queue !== undefined) fail([...at, 'queue_from'], 'give either `queue` (one queue for every job) or `queue_from` (each job\'s queue from a trace column), not both');
       if (t.queue_from && !tenants && !scenario.tenants_from) fail([...at, 'queue_from'], 'queue_from names tenant queues but the scenario defines no tenants (add a `tenants:` section with its queues)');
       const queue = t.queue_from ? undefined : queueOfWorkload(t.queue, at);
-      const text = readRelative(t.path, [...at, 'path']);
+      const text = readTrace(t.path, [...at, 'path']);
       if (text === undefined) return;
       let imported: TraceImport;
       try {
@@ -694,6 +714,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       } catch (e) {
         if (e instanceof TraceError) {
           fail([...at, 'path'], e.message);
+          return;
+        }
+        if (e instanceof InputFileError) {
+          // The file changed between readPieces' checks and a later piece.
+          cannotRead(fullPath(t.path), e, [...at, 'path']);
           return;
         }
         throw e;

@@ -1,6 +1,7 @@
 // The one function that reads an input file (scenario, trace, node list, CSV, expectations): only
 // regular files, in chunks under a size limit, never blocking, gzip decompressed transparently.
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from './errors.js';
 
@@ -12,6 +13,9 @@ import { InputError } from './errors.js';
 export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** The size of the pieces readInputPieces hands out. */
+const PIECE_BYTES = 1024 * 1024;
 
 /** A file that cannot be read as input: `reason` says why, without the path (callers locate it). */
 export class InputFileError extends InputError {
@@ -44,6 +48,99 @@ export function readInputFile(path: string, options: ReadInputOptions = {}): str
   // A NUL byte never occurs in CSV or YAML text: this is a binary file (a spreadsheet, Parquet, an image).
   if (text.indexOf(0) >= 0) throw new InputFileError(path, `is a binary file, expected text (CSV or YAML${isGzip(bytes) ? ', gzip-compressed or not' : ''})`);
   return text.toString('utf8');
+}
+
+/**
+ * The same text as readInputFile, in pieces of about 1 MB (pieces() reads the file again from
+ * its start each time), so that a large trace is never one string. Everything readInputFile
+ * refuses is refused here, before the first piece, with the same InputFileError: the file is read
+ * through once in chunks to check its size and content (page-cache reads, a memchr per chunk).
+ * A gzip file is decompressed whole into bytes (bounded by the limit) and decoded piece by piece.
+ * Should the file change between that check and a later read, pieces() throws InputFileError too.
+ */
+export function readInputPieces(path: string, options: ReadInputOptions = {}): { pieces(): Iterable<string> } {
+  const maxBytes = options.maxBytes ?? MAX_INPUT_BYTES;
+  const head = Buffer.alloc(10);
+  let headLength = 0;
+  let sawNul = false;
+  for (const chunk of regularFileChunks(path, maxBytes)) {
+    if (headLength < head.length) headLength += chunk.copy(head, headLength, 0, Math.min(chunk.length, head.length - headLength));
+    if (!sawNul && chunk.indexOf(0) >= 0) sawNul = true;
+  }
+  const start = head.subarray(0, headLength);
+  if (isGzip(start)) {
+    // Node has no synchronous streaming gunzip: the text is checked and decoded from the whole bytes.
+    const text = gunzipBounded(path, readRegularFile(path, maxBytes), maxBytes);
+    checkText(path, text, true);
+    return {
+      *pieces() {
+        const decoder = new StringDecoder('utf8');
+        for (let at = 0; at < text.length; at += PIECE_BYTES) yield decoder.write(text.subarray(at, Math.min(text.length, at + PIECE_BYTES)));
+        const last = decoder.end();
+        if (last.length > 0) yield last;
+      },
+    };
+  }
+  checkText(path, start, false, sawNul);
+  return {
+    *pieces() {
+      const decoder = new StringDecoder('utf8');
+      let first = true;
+      for (const chunk of regularFileChunks(path, maxBytes)) {
+        if ((first && isGzip(chunk)) || chunk.indexOf(0) >= 0) throw new InputFileError(path, 'changed while it was read (it now holds binary data)');
+        first = false;
+        yield decoder.write(chunk);
+      }
+      const last = decoder.end();
+      if (last.length > 0) yield last;
+    },
+  };
+}
+
+/**
+ * A regular file's bytes in pieces of PIECE_BYTES (one buffer, reused: each piece is valid until
+ * the next is asked for), with readRegularFile's checks and errors; the file is closed when the
+ * reading ends, early or not.
+ */
+function* regularFileChunks(path: string, maxBytes: number): Generator<Buffer> {
+  refuseUnlessRegular(path, statOrThrow(path));
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw new InputFileError(path, fsReason(e));
+  }
+  try {
+    const stats = fstatSync(fd);
+    refuseUnlessRegular(path, stats);
+    if (stats.size > maxBytes) throw tooLarge(path, `is ${formatBytes(stats.size)}, more than`, maxBytes);
+    const chunk = Buffer.allocUnsafe(PIECE_BYTES);
+    let total = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, Math.min(chunk.length, maxBytes + 1 - total), null);
+      } catch (e) {
+        throw new InputFileError(path, fsReason(e));
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw tooLarge(path, 'grew while it was read to more than', maxBytes);
+      yield n === chunk.length ? chunk : chunk.subarray(0, n);
+    }
+  } catch (e) {
+    if (e instanceof InputFileError) throw e;
+    throw new InputFileError(path, fsReason(e));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** readInputFile's checks of the text's start (another compression) and content (a NUL byte). */
+function checkText(path: string, b: Buffer, gzipped: boolean, nul = b.indexOf(0) >= 0): void {
+  const other = otherCompression(b);
+  if (other) throw new InputFileError(path, `is ${other.name}-compressed; poolsim reads plain text or gzip: decompress it first (${other.command}), or compress it with gzip`);
+  if (nul) throw new InputFileError(path, `is a binary file, expected text (CSV or YAML${gzipped ? ', gzip-compressed or not' : ''})`);
 }
 
 /** The file's bytes, read only if it is a regular file of at most `maxBytes`. */

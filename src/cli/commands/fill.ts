@@ -10,7 +10,7 @@ import { loadScenarioForRun } from '../../experiment/run-scenario.js';
 import { MANIFEST_FORMAT, poolsimVersion } from '../../experiment/manifest.js';
 import { loadPolicies } from '../../policy/plugin.js';
 import { InputError, formatIssue } from '../../scenario/errors.js';
-import { readInputFile } from '../../scenario/read-input-file.js';
+import { readInputFile, readInputPieces } from '../../scenario/read-input-file.js';
 import { FILL_COLUMNS, FILL_SUMMARY_COLUMNS, fillPods, runFill, type FillRow, type FillSpec, type FillSummary } from '../../sim/fill.js';
 import { describeWarnings, guarded } from '../io.js';
 import { OutputFolder } from '../output-folder.js';
@@ -79,7 +79,7 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0)) throw optionError('--seed', `expected a whole number >= 0, got ${argv.seed}`);
     const spec: FillSpec = { until, sample: argv.sample };
     const text = readInputFile(argv.scenario);
-    const { resolved, fingerprint } = loadScenarioForRun(text, argv.scenario, { readFile: readInputFile, baseDir: dirname(argv.scenario), allowUntimed: true });
+    const { resolved, fingerprint } = loadScenarioForRun(text, argv.scenario, { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(argv.scenario), allowUntimed: true });
     if (!argv.quiet) process.stderr.write(describeWarnings(resolved.warnings.map(formatIssue)));
     if (fillPods(resolved).length === 0) throw new InputError([{ file: argv.scenario, line: 0, column: 0, path: 'workloads', message: 'a fill draws pods from the listed or traced jobs that ask for GPUs, and this scenario has none (generated jobs are not drawn)' }]);
     const names = argv.placement !== undefined ? placementList(argv.placement) : [undefined];

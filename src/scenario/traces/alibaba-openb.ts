@@ -22,7 +22,7 @@
 //   times would be meant is a guess.
 // Checks run in this order and the first failure names the reason: field count, name,
 // creation_time, num_gpu, no GPU, gpu_milli, scheduled_time/pending, deletion_time, order of times.
-import { isEmptyField, parseFiniteNumber, requireColumns, columnIndex, scanCsv } from './csv-reader.js';
+import { isEmptyField, parseFiniteNumber, requireColumns, columnIndex, scanCsv, type TextPieces } from './csv-reader.js';
 import { countByReason, finishImport, type TraceOptions } from './trace-options.js';
 import { TraceError } from './trace-error.js';
 import type { TraceImport, TraceJob, TraceNode, TraceNodeImport, TraceSkip } from './types.js';
@@ -61,7 +61,7 @@ export function parseGpuSpec(field: string | undefined, separator = '|'): string
 }
 
 /** Parses a pod list. Pure: text in, records out. */
-export function parseAlibabaOpenbPods(text: string, options: AlibabaOpenbOptions = {}): TraceImport {
+export function parseAlibabaOpenbPods(text: string | TextPieces, options: AlibabaOpenbOptions = {}): TraceImport {
   const source = options.source ?? 'alibaba-openb pods';
   const jobs: TraceJob[] = [];
   const skipped: TraceSkip[] = [];
@@ -168,7 +168,7 @@ const NODE_COLUMNS = { sn: 'sn', gpu: 'gpu' } as const;
  * Parses a node list. Nodes with gpu 0 hold no accelerator, so they are skipped for the device
  * pool as 'CPU-only node' (and counted). An empty model on a GPU node is kept as model null.
  */
-export function parseAlibabaOpenbNodes(text: string, source = 'alibaba-openb nodes'): TraceNodeImport {
+export function parseAlibabaOpenbNodes(text: string | TextPieces, source = 'alibaba-openb nodes'): TraceNodeImport {
   const nodes: TraceNode[] = [];
   const skipped: TraceSkip[] = [];
   const seen = new Set<string>();
@@ -217,8 +217,8 @@ export function parseAlibabaOpenbNodes(text: string, source = 'alibaba-openb nod
 
 /** Pod list plus an optional node list, as one import. */
 export function importAlibabaOpenb(
-  podText: string,
-  nodeText: string | undefined,
+  podText: string | TextPieces,
+  nodeText: string | TextPieces | undefined,
   options: AlibabaOpenbOptions & { nodeSource?: string } = {},
 ): TraceImport {
   const result = parseAlibabaOpenbPods(podText, options);

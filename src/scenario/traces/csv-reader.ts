@@ -11,94 +11,194 @@ export interface CsvLayout {
 }
 
 /**
+ * Text read piece by piece (a file in 1 MB chunks, scenario/read-input-file.ts): pieces() reads it
+ * from the start each time it is called, so a caller never holds the whole text.
+ */
+export interface TextPieces {
+  pieces(): Iterable<string>;
+}
+
+/**
  * Calls `onHeader` with the first record and `onRow` with every later non-blank record, each with
  * the 1-based line where the record starts. Returns the number of data rows. Blank lines are not
  * records (trace files often end with one). Fields are returned untrimmed; a quote that never
  * closes is a TraceError because everything after it would be misread. Without a header line
  * (`layout.header: false`), `onHeader` receives the column numbers '1'..'n' of the first record,
- * which is then a data row.
+ * which is then a data row. `input` is the whole text or its pieces: the same records and lines
+ * either way, wherever the pieces split a record (a quoted field's newline, a CRLF, a BOM).
  */
 export function scanCsv(
-  text: string,
+  input: string | TextPieces,
   file: string,
   onHeader: (header: string[], line: number) => void,
   onRow: (fields: string[], line: number) => void,
   layout: CsvLayout = {},
 ): number {
-  const delimiter = layout.delimiter ?? ',';
-  const delimiterCode = delimiter.charCodeAt(0);
-  const headerless = layout.header === false;
-  const n = text.length;
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  let rows = 0;
-  let sawHeader = false;
-  // Position of the next quote at or after pos, cached: searching afresh on every line would
-  // rescan the rest of a quote-free file each time (quadratic).
-  let nextQuote = text.indexOf('"', pos);
-  while (pos < n) {
-    let nl = text.indexOf('\n', pos);
-    if (nl === -1) nl = n;
-    let end = nl;
-    if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-    const startLine = line;
-    let fields: string[];
-    if (end === pos) {
-      pos = nl + 1;
-      line++;
-      continue;
-    }
-    if (nextQuote !== -1 && nextQuote < pos) nextQuote = text.indexOf('"', pos);
-    if (nextQuote === -1 || nextQuote >= end) {
-      fields = text.slice(pos, end).split(delimiter);
-      pos = nl + 1;
-      line++;
-    } else {
-      const parsed = scanQuotedRecord(text, pos, file, startLine, delimiterCode);
-      fields = parsed.fields;
-      pos = parsed.next;
-      line += parsed.newlines;
-    }
-    if (sawHeader) {
-      rows++;
-      onRow(fields, startLine);
-    } else {
-      sawHeader = true;
-      if (headerless) {
-        onHeader(fields.map((_, i) => String(i + 1)), startLine);
-        rows++;
-        onRow(fields, startLine);
-      } else onHeader(fields, startLine);
-    }
+  const scan = new CsvScan(file, onHeader, onRow, layout);
+  if (typeof input === 'string') scan.feed(input, true);
+  else {
+    for (const piece of input.pieces()) scan.feed(scan.rest + piece, false);
+    scan.feed(scan.rest, true);
   }
-  if (!sawHeader) throw new TraceError(file, 0, 'empty file: expected a header line');
-  return rows;
+  if (!scan.sawHeader) throw new TraceError(file, 0, 'empty file: expected a header line');
+  return scan.rows;
 }
 
-/** The slow path: one record that contains a quote somewhere, possibly spanning lines. */
-function scanQuotedRecord(
-  text: string,
-  start: number,
-  file: string,
-  startLine: number,
-  delimiterCode: number,
-): { fields: string[]; next: number; newlines: number } {
+/** A quoted record being scanned, possibly across pieces. */
+class QuotedRecord {
+  readonly fields: string[] = [];
+  buf = '';
+  inQuotes = false;
+  atFieldStart = true;
+  newlines = 0;
+  constructor(readonly startLine: number) {}
+}
+
+/** scanCsv's state between pieces: records are scanned from a window, the unscanned rest of the last one plus a new piece. */
+class CsvScan {
+  private readonly delimiter: string;
+  private readonly delimiterCode: number;
+  private readonly headerless: boolean;
+  private line = 1;
+  rows = 0;
+  sawHeader = false;
+  private started = false;
+  /** The window's unscanned end, to be scanned again with the next piece. */
+  rest = '';
+  /** How many leading characters of `rest` are known to hold no newline (a long line is searched once). */
+  private restWithoutNewline = 0;
+  /** A quoted record that the last window ended inside of. */
+  private quoted: QuotedRecord | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly onHeader: (header: string[], line: number) => void,
+    private readonly onRow: (fields: string[], line: number) => void,
+    layout: CsvLayout,
+  ) {
+    this.delimiter = layout.delimiter ?? ',';
+    this.delimiterCode = this.delimiter.charCodeAt(0);
+    this.headerless = layout.header === false;
+  }
+
+  /**
+   * Scans the records of `text` (the rest of the last window, then a piece). Unless `final`, a
+   * record that may go on in the next piece is left in `rest` (or in `quoted`, scanned so far).
+   */
+  feed(text: string, final: boolean): void {
+    let pos = 0;
+    if (!this.started) {
+      if (text.length === 0 && !final) return;
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) pos = 1;
+    }
+    const n = text.length;
+    if (this.quoted !== undefined) {
+      const q = this.quoted;
+      const next = scanQuoted(q, text, pos, final, this.file, this.delimiterCode);
+      if (next < 0) {
+        this.rest = text.slice(-1 - next);
+        this.restWithoutNewline = 0;
+        return;
+      }
+      this.quoted = undefined;
+      this.line += q.newlines;
+      this.emit(q.fields, q.startLine);
+      pos = next;
+    }
+    let newlineFrom = pos + this.restWithoutNewline;
+    this.restWithoutNewline = 0;
+    // Position of the next quote at or after pos, cached: searching afresh on every line would
+    // rescan the rest of a quote-free window each time (quadratic).
+    let nextQuote = text.indexOf('"', pos);
+    while (pos < n) {
+      let nl = text.indexOf('\n', newlineFrom > pos ? newlineFrom : pos);
+      if (nl === -1) {
+        if (!final) {
+          this.restWithoutNewline = n - pos;
+          break;
+        }
+        nl = n;
+      }
+      let end = nl;
+      if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+      const startLine = this.line;
+      let fields: string[];
+      if (end === pos) {
+        pos = nl + 1;
+        this.line++;
+        continue;
+      }
+      if (nextQuote !== -1 && nextQuote < pos) nextQuote = text.indexOf('"', pos);
+      if (nextQuote === -1 || nextQuote >= end) {
+        fields = text.slice(pos, end).split(this.delimiter);
+        pos = nl + 1;
+        this.line++;
+      } else {
+        const q = new QuotedRecord(startLine);
+        const next = scanQuoted(q, text, pos, final, this.file, this.delimiterCode);
+        if (next < 0) {
+          this.quoted = q;
+          pos = -1 - next;
+          break;
+        }
+        fields = q.fields;
+        pos = next;
+        this.line += q.newlines;
+      }
+      this.emit(fields, startLine);
+    }
+    this.rest = pos < n ? text.slice(pos) : '';
+  }
+
+  private emit(fields: string[], startLine: number): void {
+    if (this.sawHeader) {
+      this.rows++;
+      this.onRow(fields, startLine);
+    } else {
+      this.sawHeader = true;
+      if (this.headerless) {
+        this.onHeader(fields.map((_, i) => String(i + 1)), startLine);
+        this.rows++;
+        this.onRow(fields, startLine);
+      } else this.onHeader(fields, startLine);
+    }
+  }
+}
+
+/**
+ * The slow path: a record that contains a quote somewhere, possibly spanning lines, scanned from
+ * `start`. Returns where the next record starts; or, unless `final`, -1 - i where the window ran
+ * out before the record's end was known (text from i on is scanned again with the next piece: a
+ * quote that may be doubled, a CR that may be a CRLF, or nothing).
+ */
+function scanQuoted(r: QuotedRecord, text: string, start: number, final: boolean, file: string, delimiterCode: number): number {
   const n = text.length;
-  const fields: string[] = [];
-  let buf = '';
+  const fields = r.fields;
+  let buf = r.buf;
   let i = start;
-  let newlines = 0;
-  let inQuotes = false;
-  let atFieldStart = true;
+  let newlines = r.newlines;
+  let inQuotes = r.inQuotes;
+  let atFieldStart = r.atFieldStart;
+  const pause = (at: number): number => {
+    r.buf = buf;
+    r.newlines = newlines;
+    r.inQuotes = inQuotes;
+    r.atFieldStart = atFieldStart;
+    return -1 - at;
+  };
   for (;;) {
     if (i >= n) {
-      if (inQuotes) throw new TraceError(file, startLine, 'a quoted field never closes');
+      if (!final) return pause(i);
+      if (inQuotes) throw new TraceError(file, r.startLine, 'a quoted field never closes');
       fields.push(buf);
-      return { fields, next: i, newlines };
+      r.newlines = newlines;
+      return i;
     }
     const c = text.charCodeAt(i);
     if (inQuotes) {
       if (c === 34) {
+        if (i + 1 >= n && !final) return pause(i);
         if (text.charCodeAt(i + 1) === 34) {
           buf += '"';
           i += 2;
@@ -120,9 +220,11 @@ function scanQuotedRecord(
       i++;
       continue;
     }
+    if (c === 13 && i + 1 >= n && !final) return pause(i);
     if (c === 10 || (c === 13 && text.charCodeAt(i + 1) === 10)) {
       fields.push(buf);
-      return { fields, next: i + (c === 13 ? 2 : 1), newlines: newlines + 1 };
+      r.newlines = newlines + 1;
+      return i + (c === 13 ? 2 : 1);
     }
     // A quote opens a quoted field only at its start; elsewhere (a"b) it is kept literally, as
     // spreadsheet exports do.

@@ -9,7 +9,7 @@
 // (devices 1, gpuMilli = value x 1000) unless a gpu_milli column is mapped.
 // Checks in order: field count, submit, devices, gpu_milli, duration/end.
 import { parseDuration } from '../../units/units.js';
-import { isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv } from './csv-reader.js';
+import { isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv, type TextPieces } from './csv-reader.js';
 import { parseGpuSpec } from './alibaba-openb.js';
 import { TraceError } from './trace-error.js';
 import { finishImport, type TraceOptions } from './trace-options.js';
@@ -48,7 +48,7 @@ export interface GenericCsvOptions extends TraceOptions {
 }
 
 /** Parses a job CSV through `mapping`. Pure: text in, records out. */
-export function parseGenericCsv(text: string, mapping: CsvMapping, options: GenericCsvOptions = {}): TraceImport {
+export function parseGenericCsv(text: string | TextPieces, mapping: CsvMapping, options: GenericCsvOptions = {}): TraceImport {
   const source = options.source ?? 'csv';
   const timeFormat = mapping.time_format ?? 'seconds';
   const timeUnit = mapping.time_unit ?? 's';

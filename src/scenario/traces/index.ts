@@ -4,7 +4,7 @@
 export type { TraceImport, TraceJob, TraceNode, TraceNodeImport, TraceSkip } from './types.js';
 export { TraceError } from './trace-error.js';
 export { FILTER_KEYS, sampleUnit, type TraceOptions, type TraceWindow } from './trace-options.js';
-export { scanCsv, parseUtcTimestampS } from './csv-reader.js';
+export { scanCsv, parseUtcTimestampS, type TextPieces } from './csv-reader.js';
 export {
   importAlibabaOpenb,
   parseAlibabaOpenbNodes,

@@ -1,8 +1,9 @@
 // Picks the importer for a format name, and loadTrace: the one function here that reads files,
 // so the CLI and the scenario loader share it while the parsers stay pure on strings.
 import { fileURLToPath } from 'node:url';
-import { InputFileError, readInputFile } from '../read-input-file.js';
+import { InputFileError, readInputPieces } from '../read-input-file.js';
 import { importAlibabaOpenb, type AlibabaOpenbOptions } from './alibaba-openb.js';
+import type { TextPieces } from './csv-reader.js';
 import { parseGenericCsv, type CsvMapping } from './generic-csv.js';
 import { parsePhilly } from './philly.js';
 import { TraceError } from './trace-error.js';
@@ -22,8 +23,11 @@ export interface LoadTraceOptions extends ImportTraceOptions {
   nodesPath?: string | URL;
 }
 
-/** Pure: imports trace text of a named format. `nodeText` is the Alibaba node list, if any. */
-export function importTrace(format: string, text: string, options: ImportTraceOptions & { nodeText?: string; nodeSource?: string } = {}): TraceImport {
+/**
+ * Pure: imports trace text (whole, or in pieces as read from a file) of a named format. `nodeText`
+ * is the Alibaba node list, if any.
+ */
+export function importTrace(format: string, text: string | TextPieces, options: ImportTraceOptions & { nodeText?: string | TextPieces; nodeSource?: string } = {}): TraceImport {
   const source = options.source ?? format;
   switch (format) {
     case 'alibaba-openb':
@@ -42,13 +46,23 @@ function pathText(path: string | URL): string {
   return typeof path === 'string' ? path : fileURLToPath(path);
 }
 
-/** The file's text, gzip or not; a file that cannot be read is a TraceError saying why. */
-function readText(path: string | URL): string {
+/** The file's text in pieces, gzip or not; a file that cannot be read is a TraceError saying why. */
+function readText(path: string | URL): TextPieces {
+  const file = pathText(path);
+  const why = (e: unknown): unknown => (e instanceof InputFileError ? new TraceError(e.file, 0, `cannot read the trace file: ${e.reason}`) : e);
   try {
-    return readInputFile(pathText(path));
+    const read = readInputPieces(file);
+    return {
+      *pieces() {
+        try {
+          yield* read.pieces();
+        } catch (e) {
+          throw why(e);
+        }
+      },
+    };
   } catch (e) {
-    if (e instanceof InputFileError) throw new TraceError(e.file, 0, `cannot read the trace file: ${e.reason}`);
-    throw e;
+    throw why(e);
   }
 }
 

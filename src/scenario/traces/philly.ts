@@ -8,7 +8,7 @@
 // gpu_time (= duration x num_gpus) is redundant and ignored; the virtual cluster becomes `group`:
 // column cluster (the Pollux file), else vc (Microsoft's own job log names the field so).
 // Checks in order: field count, timestamp, num_gpus, duration.
-import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv } from './csv-reader.js';
+import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv, type TextPieces } from './csv-reader.js';
 import { finishImport, type TraceOptions } from './trace-options.js';
 import type { TraceImport, TraceJob, TraceSkip } from './types.js';
 
@@ -24,7 +24,7 @@ function parseTimestampS(field: string | undefined): number | undefined {
 }
 
 /** Parses a Philly job list. Pure: text in, records out. */
-export function parsePhilly(text: string, options: PhillyOptions = {}): TraceImport {
+export function parsePhilly(text: string | TextPieces, options: PhillyOptions = {}): TraceImport {
   const source = options.source ?? 'philly';
   const jobs: TraceJob[] = [];
   const skipped: TraceSkip[] = [];

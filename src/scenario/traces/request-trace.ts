@@ -1,7 +1,7 @@
 // Request traces of inference services: a CSV of arrival times and token counts read through a
 // column mapping (poolsim's own column names by default, or a published format's such as Azure's
 // LLM inference traces), with each bad row skipped and counted by reason rather than fatal.
-import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, scanCsv } from './csv-reader.js';
+import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, scanCsv, type TextPieces } from './csv-reader.js';
 import { TraceError } from './trace-error.js';
 
 /** Requests of a replayed trace, sorted by arrival time (s). */
@@ -112,7 +112,7 @@ export function describeSkipped(trace: RequestTrace, source: string): string {
  * than its prompt, a prefix id with another length) is skipped and counted by reason with its line,
  * as real traces carry the odd broken row.
  */
-export function parseRequestTrace(text: string, file: string, layout: RequestTraceLayout): RequestTrace {
+export function parseRequestTrace(text: string | TextPieces, file: string, layout: RequestTraceLayout): RequestTrace {
   const cols = layout.columns;
   let timeCol = -1;
   let promptCol = -1;
