@@ -32,7 +32,7 @@ export interface ExperimentArgs {
   policies?: string;
   placements?: string;
   seeds: number;
-  seedBase: number;
+  seedBase?: number;
   out?: string;
   workers?: number;
   shard?: string;
@@ -55,7 +55,7 @@ export function experimentOptions<T>(y: Argv<T>, defaults: { seeds: number }): A
     .option('policies', { type: 'string', describe: "queue policies, comma-separated (names, module files, or '{name: x, params: {...}}'); the scenario's by default" })
     .option('placements', { type: 'string', describe: "placement policies, comma-separated; the scenario's by default" })
     .option('seeds', { type: 'number', default: defaults.seeds, describe: 'replications: seeds seed-base .. seed-base+seeds-1, the same for every policy' })
-    .option('seed-base', { type: 'number', default: 1, describe: 'first seed' })
+    .option('seed-base', { type: 'number', describe: "first seed (default: the scenario's seed, as run, check and fill use)" })
     .option('out', { type: 'string', describe: 'output folder (default results/<scenario>-<command>/)' })
     .option('workers', { type: 'number', describe: `worker threads (default: available parallelism, ${defaultWorkers()} here)` })
     .option('shard', { type: 'string', describe: 'run only slice k of n of the run list (k/n; run i is in slice (i mod n) + 1); join with `poolsim merge`' })
@@ -106,11 +106,13 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   if (!Number.isSafeInteger(maxRuns) || maxRuns < 1) throw inputError('--max-runs', `expected a positive whole number, got ${argv.maxRuns}`);
   const sweep = sweepParams(argv.set, maxRuns);
   if (!Number.isInteger(argv.seeds) || argv.seeds < 1) throw inputError('--seeds', `expected a positive whole number, got ${argv.seeds}`);
-  if (!Number.isSafeInteger(argv.seedBase) || argv.seedBase < 0) throw inputError('--seed-base', `expected a whole number >= 0, got ${argv.seedBase}`);
+  // The scenario's own seed first, so a one-seed sweep point is the run `poolsim run` makes of it.
+  const seedBase = argv.seedBase ?? base.resolved.scenario.seed;
+  if (!Number.isSafeInteger(seedBase) || seedBase < 0) throw inputError('--seed-base', `expected a whole number >= 0, got ${argv.seedBase}`);
   checkRunCount(argv.seeds, maxRuns, '--seeds');
   if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1)) throw inputError('--workers', `expected a positive whole number, got ${argv.workers}`);
   const shard: Shard | undefined = argv.shard !== undefined ? parseShard(argv.shard) : undefined;
-  const seeds = Array.from({ length: argv.seeds }, (_, i) => argv.seedBase + i);
+  const seeds = Array.from({ length: argv.seeds }, (_, i) => seedBase + i);
   const name = base.resolved.scenario.name;
   const outDir = argv.out ?? join('results', `${name}-${command}`, shard ? `shard-${shard.k}-of-${shard.n}` : '');
   checkWritableDir(outDir, '--out');
