@@ -34,8 +34,12 @@ describe('inter-DC link failures: routes', () => {
     // Node 0 is in a, node 4 in b.
     expect(longHaul(topo, 0, 4)).toEqual(['ab:a->b']);
     const direct = topo.survivingRoute(0, 4)!.latencyS;
+    // route() keeps a pair's route while nothing is down (asked here), never across a failure.
+    const names = (links: readonly number[]): string[] => links.map((l) => topo.linkNames[l]!);
+    expect(names(topo.route(0, 4).links)).toContain('ab:a->b');
     topo.setInterDcDown(0, true);
     expect(longHaul(topo, 0, 4)).toEqual(['ac:a->c', 'cb:c->b']);
+    expect(names(topo.route(0, 4).links)).toEqual(names(topo.survivingRoute(0, 4)!.links));
     // 2 + 2 ms instead of 1 ms of propagation, and two more long-haul crossings (3 hops each).
     const hop = topo.nodeFabric[0]!.hop_latency;
     expect(topo.survivingRoute(0, 4)!.latencyS - direct).toBeCloseTo(3e-3 + 3 * hop, 12);
@@ -49,6 +53,7 @@ describe('inter-DC link failures: routes', () => {
     topo.setInterDcDown(0, false);
     topo.setInterDcDown(1, false);
     expect(longHaul(topo, 0, 4)).toEqual(['ab:a->b']);
+    expect(names(topo.route(0, 4).links)).toContain('ab:a->b');
 
     const twin = build(sites(['a', 'b'], ['{ name: one, between: [a, b], latency: 1ms, bandwidth: 100Gbps }', '{ name: two, between: [a, b], latency: 1ms, bandwidth: 100Gbps }']));
     expect(longHaul(twin, 0, 4)).toEqual(['one:a->b']);
