@@ -98,7 +98,14 @@ export function placeOnKindBySpan(
     if (node !== -1) return { p: { kind, nodes: [node], counts: [devices] }, span: Span.Node };
   }
   if (below <= Span.Leaf) return undefined;
-  // Gangs over several nodes (made only for them: most placements end above).
+  return placeGang(devices, kind, cluster, accept, crossSite, wholeNodes, below);
+}
+
+/**
+ * placeOnKindBySpan's multi-node levels, a function of its own so that the one-node answer most
+ * placements end with allocates no context for the closures below.
+ */
+function placeGang(devices: number, kind: number, cluster: ClusterView, accept: ((node: number) => boolean) | undefined, crossSite: CrossSite, wholeNodes: boolean, below: Span): { p: Placement; span: Span } | undefined {
   const fill = (candidates: readonly number[], group?: (a: number, b: number) => number): Placement | undefined =>
     wholeNodes ? fillWholeNodes(kind, devices, candidates, cluster, group) : fillNodes(kind, devices, candidates, cluster, 'tightest', group);
   if (!accept) return placeByIndex(devices, kind, cluster, fill, crossSite, wholeNodes, below);
