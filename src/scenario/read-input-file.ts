@@ -98,31 +98,31 @@ export function readInputPieces(path: string, options: ReadInputOptions = {}): {
 }
 
 /**
- * A regular file's bytes in pieces of PIECE_BYTES (one buffer, reused: each piece is valid until
- * the next is asked for), with readRegularFile's checks and errors; the file is closed when the
- * reading ends, early or not.
+ * A regular file's bytes in pieces of `pieceBytes`, with the checks and errors of every read here;
+ * the file is closed when the reading ends, early or not. Each piece is valid until the next is
+ * asked for (one buffer, reused) unless `fresh`, when each piece has a buffer of its own.
  */
-function* regularFileChunks(path: string, maxBytes: number): Generator<Buffer> {
+function* regularFileChunks(path: string, maxBytes: number, pieceBytes = PIECE_BYTES, fresh = false): Generator<Buffer> {
+  // stat before opening: opening a FIFO for reading blocks until a writer appears.
   refuseUnlessRegular(path, statOrThrow(path));
   let fd: number;
   try {
+    // O_NONBLOCK: should the path turn into a FIFO between stat and open, open still returns at once.
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     throw new InputFileError(path, fsReason(e));
   }
   try {
+    // What was opened is what is read: check the descriptor, not the path, again.
     const stats = fstatSync(fd);
     refuseUnlessRegular(path, stats);
     if (stats.size > maxBytes) throw tooLarge(path, `is ${formatBytes(stats.size)}, more than`, maxBytes);
-    const chunk = Buffer.allocUnsafe(PIECE_BYTES);
+    // Pieces until end of file, not stat's size: a file may grow while read, and some (in /proc) say 0.
+    let chunk = Buffer.allocUnsafe(Math.min(pieceBytes, maxBytes + 1));
     let total = 0;
     for (;;) {
-      let n: number;
-      try {
-        n = readSync(fd, chunk, 0, Math.min(chunk.length, maxBytes + 1 - total), null);
-      } catch (e) {
-        throw new InputFileError(path, fsReason(e));
-      }
+      if (fresh && total > 0) chunk = Buffer.allocUnsafe(Math.min(pieceBytes, maxBytes + 1 - total));
+      const n = readSync(fd, chunk, 0, Math.min(chunk.length, maxBytes + 1 - total), null);
       if (n === 0) break;
       total += n;
       if (total > maxBytes) throw tooLarge(path, 'grew while it was read to more than', maxBytes);
@@ -145,38 +145,8 @@ function checkText(path: string, b: Buffer, gzipped: boolean, nul = b.indexOf(0)
 
 /** The file's bytes, read only if it is a regular file of at most `maxBytes`. */
 function readRegularFile(path: string, maxBytes: number): Buffer {
-  // stat before opening: opening a FIFO for reading blocks until a writer appears.
-  refuseUnlessRegular(path, statOrThrow(path));
-  let fd: number;
-  try {
-    // O_NONBLOCK: should the path turn into a FIFO between stat and open, open still returns at once.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    throw new InputFileError(path, fsReason(e));
-  }
-  try {
-    // What was opened is what is read: check the descriptor, not the path, again.
-    const stats = fstatSync(fd);
-    refuseUnlessRegular(path, stats);
-    if (stats.size > maxBytes) throw tooLarge(path, `is ${formatBytes(stats.size)}, more than`, maxBytes);
-    // Chunks until end of file, not stat's size: a file may grow while read, and some (in /proc) say 0.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      total += n;
-      if (total > maxBytes) throw tooLarge(path, 'grew while it was read to more than', maxBytes);
-      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
-    }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-  } catch (e) {
-    if (e instanceof InputFileError) throw e;
-    throw new InputFileError(path, fsReason(e));
-  } finally {
-    closeSync(fd);
-  }
+  const chunks = [...regularFileChunks(path, maxBytes, CHUNK_BYTES, true)];
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 function statOrThrow(path: string): Stats {
