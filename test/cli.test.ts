@@ -63,9 +63,24 @@ describe('validate on a trace', () => {
     );
     const v = poolsim('validate', join(dir, 's.yaml'));
     expect(v.code).toBe(0);
-    expect(v.stderr).toBe('  trace t.csv: 4 rows, 1 used; 1 bad duration; 1 non-positive duration; 1 no GPU requested\n');
+    // Each reason names its first row (line 1 is the header) and the value that was refused.
+    expect(v.stderr).toBe('  trace t.csv: 4 rows, 1 jobs used; 1 bad duration (first at line 3: "1e400"); 1 non-positive duration (first at line 4: "-5"); 1 no GPU requested (first at line 5)\n');
     expect(v.stdout).toContain('0 listed job(s), 1 trace job(s), 0 generator(s)');
     const r = poolsim('run', join(dir, 's.yaml'), '--out', join(dir, 'out'));
     expect(r.stderr).toContain(v.stderr);
+  });
+
+  it('counts a node list as nodes, not as trace jobs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-'));
+    writeFileSync(join(dir, 'nodes.csv'), 'sn,cpu_milli,memory_mib,gpu,model\nn1,96000,786432,8,V100M32\nn2,96000,786432,0,\nn3,96000,786432,8,V100M32\n');
+    writeFileSync(join(dir, 't.csv'), 'id,submit,duration,gpus\na,0,3600,8\nb,10,100,4\n');
+    writeFileSync(
+      join(dir, 's.yaml'),
+      'name: tr\ndatacentres:\n  - name: dc\n    nodes_from: { format: alibaba-openb, path: nodes.csv, device_map: { V100M32: V100-SXM2-32GB } }\nworkloads:\n  - trace: { format: csv, path: t.csv, reference_device: V100-SXM2-32GB, mapping: { submit: submit, duration: duration, devices: gpus, id: id } }\n',
+    );
+    const v = poolsim('validate', join(dir, 's.yaml'));
+    expect(v.code).toBe(0);
+    expect(v.stderr).toBe('  node list nodes.csv: 3 rows, 2 nodes used; 1 CPU-only node (first at line 3)\n  trace t.csv: 2 rows, 2 jobs used\n');
+    expect(v.stdout).toContain('16 devices of 1 kind(s), 0 listed job(s), 2 trace job(s), 0 generator(s)');
   });
 });

@@ -20,16 +20,22 @@ export function readScenario(path: string, options: { maxMemoryBytes?: number | 
   return loadScenario(readInput(path), path, { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(path), ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}) });
 }
 
-/** What traces contributed and dropped: printed so that no row is dropped silently. */
+/**
+ * What traces contributed and dropped: printed so that no row is dropped silently, and with the
+ * first row of each reason (its line and value) so that a user can look at one.
+ */
 export function describeTraces(reports: readonly TraceReport[]): string {
   let out = '';
   for (const t of reports) {
-    const skipped = Object.entries(t.skippedByReason).map(([why, n]) => `${n} ${why}`);
+    const skipped = Object.entries(t.skippedByReason).map(([why, n]) => {
+      const first = t.firstSkipped[why];
+      return first === undefined ? `${n} ${why}` : `${n} ${why} (first at line ${first.line}${first.detail === undefined ? '' : `: ${JSON.stringify(first.detail)}`})`;
+    });
     const filtered = Object.entries(t.filteredByOption)
       .filter(([, n]) => n > 0)
       .map(([opt, n]) => `${n} dropped by ${opt}`);
     const renamed = Object.entries(t.renamedByReason ?? {}).map(([why, k]) => `${k} renamed (${why}: '<id>~2', ...)`);
-    out += `  trace ${t.source}: ${t.rows} rows, ${t.jobs} used${[...skipped, ...filtered, ...renamed].map((x) => `; ${x}`).join('')}\n`;
+    out += `  ${t.kind === 'nodes' ? 'node list' : 'trace'} ${t.source}: ${t.rows} rows, ${t.jobs} ${t.kind === 'nodes' ? 'nodes' : 'jobs'} used${[...skipped, ...filtered, ...renamed].map((x) => `; ${x}`).join('')}\n`;
   }
   return out;
 }

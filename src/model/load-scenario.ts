@@ -4,7 +4,7 @@
 import { jobTypeSpeed, resolveThroughputs, type JobTypeSpeed } from './throughputs.js';
 import { isAbsolute, join } from 'node:path';
 import { isCollection, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
-import { importTrace, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TextPieces, type TraceImport } from '../scenario/traces/index.js';
+import { importTrace, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TextPieces, type TraceImport, type TraceSkip } from '../scenario/traces/index.js';
 import { z } from 'zod';
 import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
 import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from './hardware-schema.js';
@@ -110,15 +110,35 @@ export interface LoadOptions {
 /** What importing a trace kept and dropped, for the user to see (never a silent drop). */
 export interface TraceReport {
   readonly workload: string;
+  /** What the file's rows became: jobs (a workload's trace) or nodes (a data centre's node list). */
+  readonly kind: 'jobs' | 'nodes';
   readonly source: string;
   readonly rows: number;
+  /** Rows used: jobs for a job trace, nodes for a node list. */
   readonly jobs: number;
   /** Rows skipped by the importer or by the scenario's mapping, by reason. */
   readonly skippedByReason: Record<string, number>;
+  /** The first row skipped for each reason of `skippedByReason`: its line in the file and the offending value. */
+  readonly firstSkipped: Record<string, TraceSkipSample>;
   /** Valid jobs dropped by window / sample / max_jobs. */
   readonly filteredByOption: Record<string, number>;
   /** Jobs kept under a new name because their id was taken (by the trace itself or another workload), by reason. */
   readonly renamedByReason: Record<string, number>;
+}
+
+/** Where a trace's first row skipped for one reason is, for the user to look at. */
+export interface TraceSkipSample {
+  readonly line: number;
+  readonly detail?: string;
+}
+
+/** The first skipped row of each reason, in the order the reasons first occur. */
+function firstSkippedOf(skipped: readonly TraceSkip[]): Record<string, TraceSkipSample> {
+  const first: Record<string, TraceSkipSample> = {};
+  for (const s of skipped) {
+    if (first[s.reason] === undefined) first[s.reason] = s.detail === undefined ? { line: s.line } : { line: s.line, detail: s.detail };
+  }
+  return first;
 }
 
 /** Parse and validate scenario text. Throws InputError carrying every issue found. */
@@ -481,10 +501,12 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           }
           traceReports.push({
             workload: `datacentres[${di}].nodes_from`,
+            kind: 'nodes',
             source: imported.source,
             rows: imported.rows,
             jobs: imported.nodes.length,
             skippedByReason: imported.skippedByReason,
+            firstSkipped: firstSkippedOf(imported.skipped),
             filteredByOption: {},
             renamedByReason: {},
           });
@@ -740,6 +762,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const refSpec = kinds[ref]!.spec;
       const eff = t.efficiency ?? refSpec.efficiency;
       const skipped: Record<string, number> = { ...imported.skippedByReason };
+      const firstSkipped = firstSkippedOf(imported.skipped);
       const modelKinds = new Map<string, number | undefined>();
       const kindOfModel = (m: string): number | undefined => {
         if (!modelKinds.has(m)) {
@@ -789,6 +812,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           if (allowedKinds.length === 0) {
             const reason = `no allowed GPU model maps to a device kind (${tj.allowedModels.join('|')}); see device_map`;
             skipped[reason] = (skipped[reason] ?? 0) + 1;
+            if (firstSkipped[reason] === undefined) firstSkipped[reason] = { line: tj.line };
             continue;
           }
         }
@@ -830,7 +854,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           `device_map merges trace GPU models that gpu_spec tells apart (${key}): ${e.count} pod(s) whose gpu_spec allows only some of them may now run on the others' nodes (e.g. '${e.example}', gpu_spec ${e.allowed}); map them to distinct device kinds to keep the constraint`,
         );
       }
-      traceReports.push({ workload: name, source: imported.source, rows: imported.rows, jobs: kept, skippedByReason: skipped, filteredByOption: imported.filteredByOption, renamedByReason });
+      traceReports.push({ workload: name, kind: 'jobs', source: imported.source, rows: imported.rows, jobs: kept, skippedByReason: skipped, firstSkipped, filteredByOption: imported.filteredByOption, renamedByReason });
     } else {
       const g = w.generator;
       const at: PathKey[] = ['workloads', wi, 'generator'];

@@ -39,9 +39,10 @@ export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<v
     // A trace's rows that could not be used are said here as `run` says them: a file that lost
     // most of its rows is valid, but not what its author thinks it is.
     process.stderr.write(describeTraces(r.traceReports) + describeWarnings(r.warnings.map(formatIssue)));
-    const traced = r.traceReports.reduce((n, t) => n + t.jobs, 0);
+    const jobTraces = r.traceReports.filter((t) => t.kind === 'jobs');
+    const traced = jobTraces.reduce((n, t) => n + t.jobs, 0);
     process.stdout.write(
-      `${argv.scenario}: valid. ${r.shape.datacentres.length} data centre(s), ${devices} devices of ${r.shape.kinds.length} kind(s), ${r.jobs.length - traced} listed job(s)${r.traceReports.length > 0 ? `, ${traced} trace job(s)` : ''}, ${r.generators.length} generator(s); a run needs about ${formatBytes(r.size.memoryBytes)} and ${formatCount(r.size.events)} events.\n`,
+      `${argv.scenario}: valid. ${r.shape.datacentres.length} data centre(s), ${devices} devices of ${r.shape.kinds.length} kind(s), ${r.jobs.length - traced} listed job(s)${jobTraces.length > 0 ? `, ${traced} trace job(s)` : ''}, ${r.generators.length} generator(s); a run needs about ${formatBytes(r.size.memoryBytes)} and ${formatCount(r.size.events)} events.\n`,
     );
   }, 'validate');
 }
