@@ -321,7 +321,11 @@ describe('inspectTrace', () => {
     expect(s.deviceHours).toBeCloseTo((1000 + 0.46 * 450 + 8 * 5000 + 200) / 3600, 9);
     const text = formatInspection(s);
     expect(text).toContain('rows       12: 4 jobs, 8 skipped, 0 filtered by options');
-    expect(text).toContain('never scheduled');
+    // Each reason points at its first row (POD_TEXT's line comments) and the value refused there.
+    expect(text).toContain('       1  never scheduled (first at line 6)\n');
+    expect(text).toContain('       1  bad gpu_milli (first at line 11: "1200")\n');
+    expect(text).toContain('       1  wrong number of fields (first at line 10: "7 fields, header has 11")\n');
+    expect(text).toContain('       1  scheduled before creation (first at line 13: "790 < 800")\n');
   });
 });
 

@@ -3,6 +3,7 @@
 import { dirname } from 'node:path';
 import { InputError, formatIssue } from '../scenario/errors.js';
 import { readInputFile, readInputPieces } from '../scenario/read-input-file.js';
+import { describeFirstSkipped } from '../scenario/traces/first-skipped.js';
 import { loadScenario, type ResolvedScenario, type TraceReport } from '../model/load-scenario.js';
 import { RunFailedError } from '../sim/run-error.js';
 import { PolicyError } from '../policy/types.js';
@@ -28,8 +29,7 @@ export function describeTraces(reports: readonly TraceReport[]): string {
   let out = '';
   for (const t of reports) {
     const skipped = Object.entries(t.skippedByReason).map(([why, n]) => {
-      const first = t.firstSkipped[why];
-      return first === undefined ? `${n} ${why}` : `${n} ${why} (first at line ${first.line}${first.detail === undefined ? '' : `: ${JSON.stringify(first.detail)}`})`;
+      return `${n} ${why}${describeFirstSkipped(t.firstSkipped[why])}`;
     });
     const filtered = Object.entries(t.filteredByOption)
       .filter(([, n]) => n > 0)

@@ -4,7 +4,8 @@
 import { jobTypeSpeed, resolveThroughputs, type JobTypeSpeed } from './throughputs.js';
 import { isAbsolute, join } from 'node:path';
 import { isCollection, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
-import { importTrace, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TextPieces, type TraceImport, type TraceSkip } from '../scenario/traces/index.js';
+import { importTrace, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TextPieces, type TraceImport } from '../scenario/traces/index.js';
+import { firstSkippedOf, type TraceSkipSample } from '../scenario/traces/first-skipped.js';
 import { z } from 'zod';
 import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
 import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from './hardware-schema.js';
@@ -124,21 +125,6 @@ export interface TraceReport {
   readonly filteredByOption: Record<string, number>;
   /** Jobs kept under a new name because their id was taken (by the trace itself or another workload), by reason. */
   readonly renamedByReason: Record<string, number>;
-}
-
-/** Where a trace's first row skipped for one reason is, for the user to look at. */
-export interface TraceSkipSample {
-  readonly line: number;
-  readonly detail?: string;
-}
-
-/** The first skipped row of each reason, in the order the reasons first occur. */
-function firstSkippedOf(skipped: readonly TraceSkip[]): Record<string, TraceSkipSample> {
-  const first: Record<string, TraceSkipSample> = {};
-  for (const s of skipped) {
-    if (first[s.reason] === undefined) first[s.reason] = s.detail === undefined ? { line: s.line } : { line: s.line, detail: s.detail };
-  }
-  return first;
 }
 
 /** Parse and validate scenario text. Throws InputError carrying every issue found. */

@@ -1,6 +1,7 @@
 // Summary of an imported trace for people deciding whether and how to replay it
 // (`poolsim trace inspect FILE --format F`): what was kept, what was dropped and why, its shape.
 import { formatDuration } from '../../units/units.js';
+import { describeFirstSkipped, firstSkippedAt, firstSkippedOf, type TraceSkipSample } from './first-skipped.js';
 import type { TraceImport, TraceJob } from './types.js';
 
 export interface DurationQuantiles {
@@ -17,6 +18,8 @@ export interface TraceSummary {
   jobs: number;
   skipped: number;
   skippedByReason: Record<string, number>;
+  /** The first row skipped for each reason: its line and refused value. */
+  firstSkipped: Record<string, TraceSkipSample>;
   filteredByOption: Record<string, number>;
   /** The trace lists sizes only, no times (TraceImport.untimed): submits, durations and device-hours are unknown. */
   untimed: boolean;
@@ -42,6 +45,7 @@ export interface TraceSummary {
     nodes: number;
     devices: number;
     skippedByReason: Record<string, number>;
+    firstSkipped: Record<string, TraceSkipSample>;
     byModel: Array<{ model: string; nodes: number; devices: number }>;
   };
 }
@@ -93,6 +97,7 @@ export function inspectTrace(trace: TraceImport): TraceSummary {
     jobs: jobs.length,
     skipped: trace.skipped.length,
     skippedByReason: { ...trace.skippedByReason },
+    firstSkipped: firstSkippedOf(trace.skipped),
     filteredByOption: { ...trace.filteredByOption },
     untimed: trace.untimed === true,
     firstSubmitS: timed ? first : null,
@@ -138,6 +143,7 @@ export function inspectTrace(trace: TraceImport): TraceSummary {
       nodes: trace.nodes.length,
       devices,
       skippedByReason: { ...(trace.nodeSkippedByReason ?? {}) },
+      firstSkipped: firstSkippedOf(trace.nodeSkipped ?? []),
       byModel: [...byModel]
         .map(([model, e]) => ({ model, ...e }))
         .sort((a, b) => b.devices - a.devices || (a.model < b.model ? -1 : a.model > b.model ? 1 : 0)),
@@ -150,11 +156,12 @@ function pct(n: number, total: number): string {
   return total > 0 ? `${((100 * n) / total).toFixed(1)}%` : '-';
 }
 
-function reasons(r: Record<string, number>): string[] {
+/** One line per reason, most frequent first; `note` (a word and the first row, in brackets) after each. */
+function reasons(r: Record<string, number>, note: (reason: string) => string = () => ''): string[] {
   return Object.entries(r)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([reason, n]) => `    ${String(n).padStart(8)}  ${reason}`);
+    .map(([reason, n]) => `    ${String(n).padStart(8)}  ${reason}${note(reason)}`);
 }
 
 /** Readable multi-line text of a summary; stable for a given summary (no dates, no locale). */
@@ -163,7 +170,7 @@ export function formatInspection(s: TraceSummary): string {
   const filtered = Object.values(s.filteredByOption).reduce((a, b) => a + b, 0);
   out.push(`trace      ${s.source}`);
   out.push(`rows       ${s.rows}: ${s.jobs} jobs, ${s.skipped} skipped, ${filtered} filtered by options`);
-  if (s.skipped > 0) out.push('skipped', ...reasons(s.skippedByReason));
+  if (s.skipped > 0) out.push('skipped', ...reasons(s.skippedByReason, (reason) => describeFirstSkipped(s.firstSkipped[reason])));
   if (filtered > 0) out.push('filtered by option', ...reasons(s.filteredByOption));
   if (s.firstSubmitS !== null && s.lastSubmitS !== null && s.lastFinishS !== null) {
     out.push(
@@ -193,7 +200,11 @@ export function formatInspection(s: TraceSummary): string {
   if (s.nodes !== undefined) {
     const n = s.nodes;
     out.push(`nodes      ${n.source}: ${n.rows} rows, ${n.nodes} device nodes, ${n.devices} devices`);
-    for (const r of reasons(n.skippedByReason)) out.push(r + ' (skipped)');
+    const skippedNote = (reason: string): string => {
+      const at = firstSkippedAt(n.firstSkipped[reason]);
+      return at === '' ? ' (skipped)' : ` (skipped; ${at})`;
+    };
+    out.push(...reasons(n.skippedByReason, skippedNote));
     for (const m of n.byModel) out.push(`    ${m.model.padEnd(10)} ${String(m.nodes).padStart(6)} nodes ${String(m.devices).padStart(7)} devices`);
   }
   return out.join('\n') + '\n';
