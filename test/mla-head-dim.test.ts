@@ -19,8 +19,8 @@ workloads:
 describe('model.mla with model.head_dim', () => {
   it('is refused at head_dim, for a listed job and for a generator, with nothing run', () => {
     for (const [text, path] of [
-      [scenario(`jobs: [{ name: j, devices: 8, params: 10B, tokens: 1B, model: ${MODEL} }]`), 'workloads[0].jobs[0].model.head_dim'],
-      [scenario(`generator: { count: 2, arrival: { process: poisson, rate: 1/h }, devices: 8, params: 10B, tokens: 1B, model: ${MODEL} }`), 'workloads[0].generator.model.head_dim'],
+      [scenario(`jobs: [{ name: j, devices: 8, params: 7B, tokens: 1B, model: ${MODEL} }]`), 'workloads[0].jobs[0].model.head_dim'],
+      [scenario(`generator: { count: 2, arrival: { process: poisson, rate: 1/h }, devices: 8, params: 7B, tokens: 1B, model: ${MODEL} }`), 'workloads[0].generator.model.head_dim'],
     ] as const) {
       let error: unknown;
       try {
@@ -34,13 +34,13 @@ describe('model.mla with model.head_dim', () => {
   });
 
   it('kv_heads beside mla is refused too', () => {
-    expect(() => scenarioFromText(scenario(`jobs: [{ name: j, devices: 8, params: 10B, tokens: 1B, model: ${MODEL.replace('head_dim: 128', 'kv_heads: 8')} }]`))).toThrow(
+    expect(() => scenarioFromText(scenario(`jobs: [{ name: j, devices: 8, params: 7B, tokens: 1B, model: ${MODEL.replace('head_dim: 128', 'kv_heads: 8')} }]`))).toThrow(
       /workloads\[0\]\.jobs\[0\]\.model\.kv_heads: `mla` makes every head's keys and values from one compressed latent/,
     );
   });
 
   it('either one alone is accepted', () => {
-    expect(() => scenarioFromText(scenario(`jobs: [{ name: j, devices: 8, params: 10B, tokens: 1B, model: ${MODEL.replace('head_dim: 128, mla', 'mla')} }]`))).not.toThrow();
-    expect(() => scenarioFromText(scenario(`jobs: [{ name: j, devices: 8, params: 10B, tokens: 1B, model: ${MODEL.replace(/, mla: \{[^}]*\}/, '')} }]`))).not.toThrow();
+    expect(() => scenarioFromText(scenario(`jobs: [{ name: j, devices: 8, params: 7B, tokens: 1B, model: ${MODEL.replace('head_dim: 128, mla', 'mla')} }]`))).not.toThrow();
+    expect(() => scenarioFromText(scenario(`jobs: [{ name: j, devices: 8, params: 7B, tokens: 1B, model: ${MODEL.replace(/, mla: \{[^}]*\}/, '')} }]`))).not.toThrow();
   });
 });

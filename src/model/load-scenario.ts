@@ -11,6 +11,9 @@ import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalog
 import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from './hardware-schema.js';
 import type { ClusterShape, Datacentre, KindInfo, NodeGroup } from './cluster.js';
 import { trainingFlop, type JobTemplate, type ShapeOverrides } from './job.js';
+import { paramsShapeMismatch, setsModelSize } from './shape-weights.js';
+import { resolveShape } from './training-layout.js';
+import type { Distribution } from '../scenario/distribution.js';
 import { usefulParamsOf } from './moe.js';
 import type { InterDcLink } from './network/topology.js';
 import { fabricKind, type TopologySpec } from './network/fabrics/registry.js';
@@ -598,6 +601,23 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       fail([...at, 'model', 'kv_heads'], '`mla` makes every head\'s keys and values from one compressed latent (kv_lora_rank), so `kv_heads` (grouped-query attention) would be ignored: drop one of them');
     }
   };
+  // Useful work counts `params`; the step is timed on the shape: a model block that sizes the model
+  // must describe the same one (model/shape-weights.ts).
+  const paramsMatchShape = (params: number | undefined, model: ShapeOverrides | undefined, at: readonly PathKey[]): void => {
+    if (params === undefined || !setsModelSize(model)) return;
+    const problem = paramsShapeMismatch(params, resolveShape(params, model));
+    if (problem !== undefined) fail(at, problem);
+  };
+  // A generator's sizes: each value it can draw where they are listed, the ends of a uniform range.
+  const generatorParamsMatchShape = (params: Distribution | undefined, model: ShapeOverrides | undefined, at: readonly PathKey[]): void => {
+    if (params === undefined) return;
+    if (params.distribution === 'fixed') paramsMatchShape(params.value, model, [...at, 'value']);
+    else if (params.distribution === 'empirical') params.values.forEach((v, i) => paramsMatchShape(v, model, [...at, 'values', i]));
+    else if (params.distribution === 'uniform') {
+      paramsMatchShape(params.min, model, [...at, 'min']);
+      paramsMatchShape(params.max, model, [...at, 'max']);
+    }
+  };
   // --- end of the training layout and memory helpers ---
 
   // Names of workloads and jobs. A generator's jobs are named '<generator>-<n>' and its name keys its
@@ -674,6 +694,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         if (j.layout && j.params === undefined) fail([...at, 'layout'], 'a layout needs the model: give `params` (its size) too');
         efficiencyWithFp8(j, at);
         headDimWithMla(j, at);
+        paramsMatchShape(j.params, j.model, [...at, 'params']);
         // --- the model's layout and memory on the job's kinds (model/training-fit.ts) ---
         let fittingKinds: readonly number[] | undefined = allowedKinds;
         if (j.params !== undefined) {
@@ -871,6 +892,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       }
       efficiencyWithFp8(g, at);
       headDimWithMla(g, at);
+      generatorParamsMatchShape(g.params, g.model, [...at, 'params']);
       checkGenerator(g, allowed as number[] | undefined, fitPool, reportAt(at)); // model/training-fit.ts
       generators.push({ name: g.name ?? `workloads[${wi}]`, spec: g, allowedKinds: allowed as number[] | undefined, referenceKind, ...(queue !== undefined ? { queue } : {}), ...(speed ? { kindRate: speed.kindRate } : {}) });
     }

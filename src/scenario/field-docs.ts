@@ -147,7 +147,7 @@ const QUEUE_FIELD = 'The tenant queue it is submitted to (one of `tenants.queues
 const TRAINING_WORK: Docs = {
   model: 'Model shape beyond its size (layers, width, sequence, batch): used by the step-time and memory models.',
   layout: 'Parallel layout (tp x cp x pp x dp = devices); chosen automatically when absent.',
-  params: "Model parameters, e.g. 175e9 or '175B'.",
+  params: "Model parameters, e.g. 175e9 or '175B'. Useful work counts them; when `model` sizes the model (layers, hidden_size, heads, ffn_size, vocab, moe, ...), the weights of that shape (embedding tied or not) must lie within 25% of params, else the two describe different models and the job is refused.",
   tokens: "Training tokens, e.g. '300B'.",
   work: "Useful work directly, in FLOP (instead of params and tokens), e.g. '3.1e23'.",
   efficiency: 'Kernel efficiency of this job (fraction of peak its compute reaches); the device kind\'s when absent.',

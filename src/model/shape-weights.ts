@@ -1,0 +1,87 @@
+// The weights a model's shape holds, counted from the matrices the operator model times
+// (layer-compute.ts): the attention projections (multi-head, grouped-query or latent), the FFN
+// (dense, gated, or routed and shared experts with their router), and the embedding and output
+// layer. Norm scales and biases (a few times the width per layer) are left out. A scenario gives a
+// job's size twice, as `params` (what useful work counts) and as the shape (what the step is timed
+// on); this count is how the loader sees that the two describe the same model.
+import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB } from './memory.js';
+import type { TrainingShape } from './training-layout.js';
+
+export interface ShapeWeights {
+  /** Every transformer layer together (attention and FFN or experts). */
+  readonly layers: number;
+  /** The token embedding (vocab x hidden). */
+  readonly embedding: number;
+  /** With the output layer sharing the embedding's matrix (GPT-2, GPT-NeoX's predecessors). */
+  readonly tied: number;
+  /** With an output layer of its own (Megatron-LM's default, Llama). */
+  readonly untied: number;
+}
+
+/** Weights of one layer's attention projections. */
+function attentionWeights(shape: TrainingShape, heads: number): number {
+  const h = shape.hiddenSize;
+  const mla = shape.mla;
+  if (mla) {
+    const qk = mla.qkNopeHeadDim + mla.qkRopeHeadDim;
+    const q = mla.qLoraRank !== undefined ? h * mla.qLoraRank + mla.qLoraRank * heads * qk : h * heads * qk;
+    return q + h * (mla.kvLoraRank + mla.qkRopeHeadDim) + mla.kvLoraRank * heads * (mla.qkNopeHeadDim + mla.vHeadDim) + heads * mla.vHeadDim * h;
+  }
+  const kvHeads = shape.kvHeads ?? heads;
+  const dh = shape.headDim ?? h / heads;
+  return h * (heads * dh + 2 * kvHeads * dh) + heads * dh * h;
+}
+
+export function shapeWeights(shape: TrainingShape): ShapeWeights {
+  const h = shape.hiddenSize;
+  const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
+  const gated = shape.gatedMlp ?? false;
+  const matrices = gated ? 3 : 2;
+  const f = shape.ffnSize ?? Math.round(h * (shape.ffnMultiplier ?? (gated ? 8 / 3 : 4)));
+  const moe = shape.moe;
+  const moeCount = moe ? Math.max(0, shape.layers - moe.denseLayers) : 0;
+  const denseCount = shape.layers - moeCount;
+  const attention = attentionWeights(shape, heads);
+  const denseLayer = attention + matrices * h * f;
+  const moeLayer = moe ? attention + h * moe.experts + (moe.experts + moe.sharedExperts) * matrices * h * moe.expertFfnSize : 0;
+  const layers = denseCount * denseLayer + moeCount * moeLayer;
+  const embedding = (shape.vocab ?? DEFAULT_VOCAB) * h;
+  return { layers, embedding, tied: layers + embedding, untied: layers + 2 * embedding };
+}
+
+/**
+ * How far `params` may lie outside the shape's count (tied to untied embedding) before the two are
+ * taken to describe different models: beyond the norms and biases left out (under 1%) and the
+ * defaults a description may lean on (a Llama given without its GQA heads and gated FFN counts
+ * 12 h^2 per layer instead of 12.75 h^2: 6%), a quarter covers a shape given roughly; a 7B
+ * `params` on a 70B shape (ten times) or an FFN width off by a factor of two is not.
+ */
+export const PARAMS_SHAPE_TOLERANCE = 1.25;
+
+/** Model fields that set the weights' count (the rest, such as sequence and batch, do not). */
+const SIZE_FIELDS = ['layers', 'hidden_size', 'heads', 'kv_heads', 'head_dim', 'mla', 'ffn_size', 'gated_mlp', 'vocab', 'moe'] as const;
+
+/** Whether a model block sets any field that changes the weights' count. */
+export function setsModelSize(model: object | undefined): boolean {
+  return model !== undefined && SIZE_FIELDS.some((k) => (model as Record<string, unknown>)[k] !== undefined);
+}
+
+function billions(n: number): string {
+  return n >= 1e9 ? `${Number((n / 1e9).toPrecision(4))}B` : `${Number((n / 1e6).toPrecision(4))}M`;
+}
+
+/**
+ * Why `params` and the shape timed for it describe different models, or undefined when they agree
+ * within PARAMS_SHAPE_TOLERANCE. Useful work counts `params`; the step is timed on the shape, so
+ * a mismatch would print an effective compute ratio off by their ratio.
+ */
+export function paramsShapeMismatch(params: number, shape: TrainingShape): string | undefined {
+  const w = shapeWeights(shape);
+  if (params >= w.tied / PARAMS_SHAPE_TOLERANCE && params <= w.untied * PARAMS_SHAPE_TOLERANCE) return undefined;
+  const heads = shape.heads ?? Math.max(1, Math.round(shape.hiddenSize / DEFAULT_HEAD_DIM));
+  return (
+    `params ${billions(params)} and the model's shape (${shape.layers} layers x ${shape.hiddenSize} wide, ${heads} heads${shape.moe ? `, ${shape.moe.experts} experts` : ''}) describe different models: ` +
+    `the shape holds ${billions(w.tied)}-${billions(w.untied)} weights (embedding tied or not), more than ${Math.round((PARAMS_SHAPE_TOLERANCE - 1) * 100)}% away; ` +
+    `useful work counts params and the step is timed on the shape, so the effective compute ratio would be off by their ratio. Correct params or the shape (layers, hidden_size, ffn_size, heads, vocab)`
+  );
+}

@@ -1,0 +1,111 @@
+// A job's size is given twice: `params` (what useful work counts) and the model's shape (what the
+// step is timed on). The weight count of a shape must match the published sizes of real models, and
+// a scenario whose two sizes describe different models is refused at `params`, nothing run: its
+// effective compute ratio would be off by their ratio.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { calibrationRuns } from '../src/model/calibration-runs.js';
+import { PARAMS_SHAPE_TOLERANCE, paramsShapeMismatch, shapeWeights } from '../src/model/shape-weights.js';
+import { resolveShape } from '../src/model/training-layout.js';
+import { InputError } from '../src/scenario/errors.js';
+import { scenarioFromText } from './helpers.js';
+
+// Published configurations (the models' config.json files) and their published sizes.
+const PUBLISHED: Array<[string, number, Parameters<typeof resolveShape>[1]]> = [
+  ['Llama 3.1 8B', 8.03e9, { layers: 32, hidden_size: 4096, heads: 32, kv_heads: 8, ffn_size: 14336, gated_mlp: true, vocab: 128256 }],
+  ['Llama 3.1 70B', 70.55e9, { layers: 80, hidden_size: 8192, heads: 64, kv_heads: 8, ffn_size: 28672, gated_mlp: true, vocab: 128256 }],
+  ['Qwen3-30B-A3B', 30.5e9, { layers: 48, hidden_size: 2048, heads: 32, kv_heads: 4, head_dim: 128, gated_mlp: true, vocab: 151936, moe: { experts: 128, top_k: 8, ffn_size: 768 } }],
+  [
+    'DeepSeek-V3 (without its multi-token prediction module)',
+    671e9,
+    {
+      layers: 61,
+      hidden_size: 7168,
+      heads: 128,
+      mla: { q_lora_rank: 1536, kv_lora_rank: 512, qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128 },
+      ffn_size: 18432,
+      gated_mlp: true,
+      vocab: 129280,
+      moe: { experts: 256, top_k: 8, ffn_size: 2048, shared_experts: 1, dense_layers: 3 },
+    },
+  ],
+];
+
+describe('shapeWeights', () => {
+  it.each(PUBLISHED)('%s: the untied count is within 0.5%% of the published size (%d)', (_name, params, model) => {
+    const w = shapeWeights(resolveShape(params, model));
+    expect(Math.abs(w.untied / params - 1)).toBeLessThan(0.005);
+    expect(paramsShapeMismatch(params, resolveShape(params, model))).toBeUndefined();
+  });
+
+  it('the given set: every row describes the model its params count (within 0.5%, tied or untied)', () => {
+    for (const run of calibrationRuns()) {
+      const shape = run.input().shape;
+      const w = shapeWeights(shape);
+      expect(shape.params, run.name).toBeGreaterThan(w.tied * 0.995);
+      expect(shape.params, run.name).toBeLessThan(w.untied * 1.005);
+    }
+  });
+
+  it('agrees with any shape it counts, and refuses one off by more than the tolerance either way', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 128 }),
+        fc.integer({ min: 1, max: 160 }).map((k) => k * 128),
+        fc.boolean(),
+        fc.integer({ min: 1000, max: 300_000 }),
+        (layers, hidden, gated, vocab) => {
+          const model = { layers, hidden_size: hidden, gated_mlp: gated, vocab };
+          const w = shapeWeights(resolveShape(1e9, model));
+          expect(paramsShapeMismatch(w.tied, resolveShape(w.tied, model))).toBeUndefined();
+          expect(paramsShapeMismatch(w.untied, resolveShape(w.untied, model))).toBeUndefined();
+          const low = (w.tied / PARAMS_SHAPE_TOLERANCE) * 0.99;
+          const high = w.untied * PARAMS_SHAPE_TOLERANCE * 1.01;
+          expect(paramsShapeMismatch(low, resolveShape(low, model))).toMatch(/describe different models/);
+          expect(paramsShapeMismatch(high, resolveShape(high, model))).toMatch(/describe different models/);
+        },
+      ),
+    );
+  });
+});
+
+const scenario = (workload: string): string => `name: sizes
+seed: 1
+datacentres:
+  - name: dc
+    node_groups:
+      - { name: h100, count: 2, device: H100 }
+workloads:
+  - ${workload}
+`;
+
+function problems(text: string): string[] {
+  try {
+    scenarioFromText(text);
+  } catch (e) {
+    if (e instanceof InputError) return e.issues.map((i) => `${i.path}: ${i.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe('a scenario whose params and shape disagree', () => {
+  it('a 7B job on a 70B shape is refused at params, with both counts', () => {
+    const found = problems(scenario('jobs: [{ name: j, devices: 16, params: 7B, tokens: 1B, model: { layers: 80, hidden_size: 8192 } }]'));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^workloads\[0\]\.jobs\[0\]\.params: params 7B and the model's shape \(80 layers x 8192 wide, 64 heads\) describe different models: the shape holds 64\.84B-65\.26B weights/);
+  });
+
+  it("a generator's listed sizes are each checked, at their place in the list", () => {
+    const found = problems(
+      scenario('generator: { count: 2, arrival: { process: poisson, rate: 1/h }, devices: 8, params: { distribution: empirical, values: [7B, 13B] }, tokens: 1B, model: { layers: 32, hidden_size: 4096 } }'),
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^workloads\[0\]\.generator\.params\.values\[1\]: params 13B/);
+  });
+
+  it('a model block that does not size the model, or gives one dimension only, is not checked against params', () => {
+    expect(problems(scenario('jobs: [{ name: j, devices: 8, params: 7B, tokens: 1B, model: { seq_len: 2048, recompute: full } }]'))).toEqual([]);
+    expect(problems(scenario('jobs: [{ name: j, devices: 8, params: 7B, tokens: 1B, model: { layers: 40 } }]'))).toEqual([]);
+  });
+});
