@@ -98,6 +98,18 @@ describe('policy plug-ins (built CLI)', () => {
     expectNoFiles('never');
   });
 
+  it('ctx.maxRate bounds ctx.predictRate on the kind asked for; a kind that does not exist stops the run, named', async () => {
+    const [ok, bad] = await Promise.all([
+      poolsimAsync('run', `${FIX}/small.yaml`, '--out', join(out, 'max-rate'), '--quiet', '--policy', `./${FIX}/max-rate.mjs`),
+      poolsimAsync('run', `${FIX}/small.yaml`, '--out', join(out, 'max-rate-bad'), '--quiet', '--policy', `{name: ./${FIX}/max-rate.mjs, params: {kind: 99}}`),
+    ]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(`run failed: queue policy 'max-rate' (./${FIX}/max-rate.mjs), job 'first', at t=0s: maxRate() was given kind 99, not a device kind's index (an integer from 0 to 0)\nNo result files were written.\n`);
+    expectNoFiles('max-rate-bad');
+  });
+
   it('plug-in parameters are validated by its schema, located in the scenario file; exit 2', () => {
     const r = poolsim('run', `${FIX}/bad-params.yaml`, '--out', join(out, 'bad-params'));
     expect(r.code).toBe(2);

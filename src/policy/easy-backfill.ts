@@ -12,7 +12,7 @@
 // topology-aware by default give a multi-node gang whole free nodes, so fragmentation can push the
 // head past its reservation).
 import { z } from 'zod';
-import { allowedKinds, kindRate, runtimeOnS } from './predict.js';
+import { allowedKinds, maxRateOn, runtimeOnS } from './predict.js';
 import type { JobView, Placement, QueueDiscipline, QueuePolicy, SchedulingContext } from './types.js';
 import { mayFitNow, WaitingIndex, type WaitingEntry, type WaitingGroup } from './waiting-index.js';
 
@@ -107,13 +107,14 @@ function confined(g: WaitingGroup, r: Reservation, extra: number, ctx: Schedulin
 }
 
 /**
- * A job's shortest possible run time: its predicted rate on any placement is at most devices x
- * peak x kernel efficiency on its best allowed kind (communication and bubbles only add to a
- * step), so remaining work over that rate never exceeds its predicted run time.
+ * A job's shortest possible run time: remaining work over the highest rate the progress model can
+ * predict for it on any placement of an allowed kind (`maxRateOn`: the model's own bound, so an FP8
+ * job, one timed per operator above the kind's efficiency, or one with a throughput row is bounded
+ * by what the same model computes), so it never exceeds its predicted run time on any placement.
  */
 function entryShortestS(e: WaitingEntry, ctx: SchedulingContext): number {
   let best = 0;
-  for (const k of allowedKinds(e.job, ctx.cluster)) best = Math.max(best, kindRate(e.job, k, ctx.cluster));
+  for (const k of allowedKinds(e.job, ctx.cluster)) best = Math.max(best, maxRateOn(e.job, k, ctx));
   return e.job.remainingFlop / best;
 }
 

@@ -4,6 +4,7 @@
 import type { RandomStream } from '../engine/random.js';
 import { placementProblem } from './check-placement.js';
 import { describeJob, type PluginGuard } from './plugin-guard.js';
+import { maxRateOn } from './predict.js';
 import {
   PolicyError,
   type JobView,
@@ -147,6 +148,12 @@ function contextView(guard: PluginGuard, ctx: SchedulingContext, decides: boolea
       : refuse('preempt'),
     wakeAt: decides ? (timeS: number) => ctx.wakeAt(timeS) : refuse('wakeAt'),
     predictRate: (job: JobView, placement: Placement) => ctx.predictRate(simJob(guard, job, 'predictRate'), placement),
+    maxRate: (job: JobView, kind: number) => {
+      const j = simJob(guard, job, 'maxRate');
+      const kinds = ctx.cluster.kinds.length;
+      if (!Number.isInteger(kind) || kind < 0 || kind >= kinds) guard.fail(`maxRate() was given kind ${String(kind)}, not a device kind's index (an integer from 0 to ${kinds - 1})`);
+      return maxRateOn(j, kind, ctx);
+    },
     predictedFinishS: (job: JobView) => ctx.predictedFinishS(simJob(guard, job, 'predictedFinishS')),
   });
 }

@@ -15,6 +15,17 @@ export function rateOn(job: JobView, placement: Placement, ctx: SchedulingContex
   return extras.predictRate ? extras.predictRate(job, placement) : kindRate(job, placement.kind, ctx.cluster);
 }
 
+/**
+ * An upper bound on rateOn(job, p, ctx) over every placement p on `kind`: the context's own
+ * (`maxRate`, from the progress model that predicts); kindRate when the context has no model (then
+ * that is the rate); Infinity when a model predicts but offers no bound (nothing can be skipped).
+ */
+export function maxRateOn(job: JobView, kind: number, ctx: SchedulingContext): number {
+  const extras = ctx as Partial<SchedulingContext> & SchedulingContextExtras;
+  if (extras.maxRate) return extras.maxRate(job, kind);
+  return extras.predictRate ? Infinity : kindRate(job, kind, ctx.cluster);
+}
+
 /** Seconds `job` would take to finish its remaining work on `placement` if started now. */
 export function runtimeOnS(job: JobView, placement: Placement, ctx: SchedulingContext): number {
   return job.remainingFlop / rateOn(job, placement, ctx);

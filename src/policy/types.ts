@@ -138,6 +138,13 @@ export interface SchedulingContext {
   wakeAt(timeS: number): void;
   /** Useful FLOP/s `job` would get on `placement` if started now (the simulator's progress model). */
   predictRate(job: JobView, placement: Placement): number;
+  /**
+   * Optional: an upper bound on `predictRate(job, p)` over every placement `p` on device kind
+   * `kind`, from the same progress model (network shares aside, a step is never shorter than its
+   * kernel time). Remaining work over it never exceeds a predicted run time, so a policy may skip
+   * jobs by it without placing them (EASY backfilling does). The simulator always offers it.
+   */
+  maxRate?(job: JobView, kind: number): number;
   /** When a running job will finish at its current rate. */
   predictedFinishS(job: JobView): number;
   /**

@@ -15,7 +15,7 @@ import { epRanksPerNode } from '../model/moe.js';
 import { fastestLayout, layoutEnvOf } from '../model/layout-search.js';
 import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
-import { deviceRate, templateOf, type ProgressModel } from './progress-model.js';
+import { peakRate, type ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
 import { InputError, type SourceMap } from '../scenario/errors.js';
 import type { LinkSampleRow } from './signals.js';
@@ -80,7 +80,12 @@ interface ShapedJob {
    * follow from the layout and the step alone, so such jobs share one (frozen: nothing writes it).
    */
   readonly onePlans: (CommPlan | undefined)[];
+  /** maxRate on this kind (NaN until asked). */
+  maxRate: number;
 }
+
+/** The network figures of a job alone on one node (maxRate's step). */
+const ONE_NODE_FIGURES = { dpLatencyS: 0, ppLatencyS: 0, dpRanksPerNode: 1, tpAcrossNodes: false } as const;
 
 /** A step time kept with the figures it was worked out from (ShapedJob.acrossNodes); `next` shares its hash. */
 interface SharedStep {
@@ -770,8 +775,24 @@ export class NetworkProgressModel implements ProgressModel {
   };
 
   private simpleRate(job: JobView, placement: Placement): number {
-    const kind = this.cluster.kinds[placement.kind]!.spec;
-    return ((job.devices * job.milli) / 1000) * deviceRate(templateOf(job), kind, placement.kind);
+    return peakRate(job, this.cluster.kinds[placement.kind]!.spec, placement.kind);
+  }
+
+  /**
+   * Above every predictRate on the kind: a step is its kernel time plus exposed communication and
+   * bubble, none of them negative (stepTime: stepS = computeS + exposedCommS + bubbleS), and the
+   * kernel time depends on the shape, layout and kind alone, so useful work over it bounds the rate
+   * on any placement and share of the network (correctly rounded division is monotone).
+   */
+  maxRate(job: JobView, kindIndex: number): number {
+    if (!this.usesNetwork(job)) return peakRate(job, this.cluster.kinds[kindIndex]!.spec, kindIndex);
+    const shaped = this.shapeAndLayout(job, kindIndex);
+    if (Number.isNaN(shaped.maxRate)) {
+      // Any placement's step has this kernel time: one on a single node of the kind, no flows.
+      const step = this.stepOfShares(job, { kind: kindIndex, nodes: [], counts: [] }, shaped, ONE_NODE_FIGURES, Infinity, Infinity, true);
+      shaped.maxRate = step.usefulFlopPerStep / step.computeS;
+    }
+    return shaped.maxRate;
   }
 
   /**
@@ -798,7 +819,7 @@ export class NetworkProgressModel implements ProgressModel {
       // The loader (and submission, for generated jobs) checked that the layout fits this kind.
       const layout = t?.layout ? layoutFromSpec(t.layout, shape) : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
       const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
-      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: new Map(), acrossNodes: new Map(), onePlans: [] };
+      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: new Map(), acrossNodes: new Map(), onePlans: [], maxRate: Number.NaN };
       bySize.set(key, r);
     }
     return r;

@@ -24,6 +24,12 @@ export interface ProgressModel {
   startRate(job: SimJob): number;
   /** The rate `job` would get on `placement` if it started now; changes nothing. */
   predictRate(job: JobView, placement: Placement): number;
+  /**
+   * An upper bound on `predictRate(job, p)` over every placement `p` on kind `kind`, whatever the
+   * network's state: never below any of them (so remaining work over it never exceeds a
+   * predicted run time; EASY backfilling skips jobs by it). Depends only on the job and the kind.
+   */
+  maxRate(job: JobView, kind: number): number;
   /** The job released its devices; models with shared resources update the others. */
   released?(job: SimJob): void;
 }
@@ -37,9 +43,18 @@ export class PeakEfficiencyModel implements ProgressModel {
   }
 
   predictRate(job: JobView, placement: Placement): number {
-    const kind = this.cluster.kinds[placement.kind]!.spec;
-    return ((job.devices * job.milli) / 1000) * deviceRate(templateOf(job), kind, placement.kind);
+    return peakRate(job, this.cluster.kinds[placement.kind]!.spec, placement.kind);
   }
+
+  /** The rate depends on the kind alone: the bound is the rate itself. */
+  maxRate(job: JobView, kind: number): number {
+    return peakRate(job, this.cluster.kinds[kind]!.spec, kind);
+  }
+}
+
+/** Devices x their share x the kind's rate for the job (deviceRate): the simple model's rate on `kindIndex`. */
+export function peakRate(job: JobView, spec: DeviceKind, kindIndex: number): number {
+  return ((job.devices * job.milli) / 1000) * deviceRate(templateOf(job), spec, kindIndex);
 }
 
 /** The template behind a job the simulator made (its views are SimJobs); a bare view has none. */

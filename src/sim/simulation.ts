@@ -620,6 +620,7 @@ export class Simulation implements FailurePort, InferencePort {
       start: (job: JobView, placement: Placement) => this.start(job as SimJob, placement),
       preempt: (job: JobView) => this.preempt(job as SimJob),
       predictRate: (job: JobView, placement: Placement) => this.predictRate(job, placement),
+      maxRate: (job: JobView, kind: number) => this.progress.maxRate(job, kind),
       wakeAt: (timeS: number) => {
         if (timeS > this.engine.now) this.engine.at(timeS, () => this.requestPass(true));
       },

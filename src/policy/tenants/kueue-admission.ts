@@ -14,6 +14,7 @@
 //   share after admission, then higher priority, then earlier submission; a nominee that needs
 //   preemption evicts its targets and its queue waits until they have let go of their quota.
 import type { Tenants } from '../../model/tenants.js';
+import { maxRateOn } from '../predict.js';
 import { PolicyError, type JobView, type Placement, type QueueDiscipline, type SchedulingContext, type WaitingJobs } from '../types.js';
 import { classicTargets, fairTargets, mayPreempt, type Admission } from './kueue-preemption.js';
 import { PendingWorkloads, type PendingGroup } from './pending-workloads.js';
@@ -336,6 +337,7 @@ export class KueueAdmission implements QueueDiscipline {
       preempt: (job) => outer().preempt(realJob(job)),
       wakeAt: (t) => outer().wakeAt(t),
       predictRate: (job, p) => outer().predictRate(job, p),
+      maxRate: (job, kind) => maxRateOn(job, kind, outer()),
       predictedFinishS: (job) => outer().predictedFinishS(realJob(job)),
     };
   }
