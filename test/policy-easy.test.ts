@@ -187,6 +187,8 @@ placement: first-fit
       // A wide FP8 model on a whole H100 node, tensor parallel: above the bf16 peak x efficiency.
       fc.record({ type: fc.constant('wide-fp8' as const), tokens: fc.integer({ min: 1, max: 200 }).map((m) => m * 1_000_000) }),
     );
+    // Weights of four layers of that width (12 h^2 each) and a tied 32,000-token embedding.
+    const paramsOf = (hidden: number): number => 12 * 4 * hidden * hidden + 32_000 * hidden;
     const jobArb = fc.tuple(shapeArb, fc.oneof(fc.integer({ min: 2, max: 60 }), fc.integer({ min: 2, max: 4000 })));
     let checked = 0;
     // Placements where the model's prediction is above devices x peak x efficiency (the old bound).
@@ -213,15 +215,15 @@ placement: first-fit
           if (j.type === 'duration') return `${head}devices: ${devicesOn(j.kinds, j.devices)}, duration: ${j.durationS}s, reference_device: ${mixed || pool === 'v100' ? V100 : 'H100'}${kindsOf(j.kinds)} }`;
           if (j.type === 'typed') return `${head}devices: ${devicesOn(j.kinds, j.devices)}, duration: ${j.durationS}s, reference_device: ${mixed || pool === 'v100' ? V100 : 'H100'}, job_type: ${j.jobType}${kindsOf(j.kinds)} }`;
           if (j.type === 'wide-fp8' && pool !== 'v100') {
-            const model = '{ layers: 4, hidden_size: 16384, seq_len: 512, global_batch: 8K, recompute: none, precision: fp8 }';
-            return `${head}devices: 8, params: ${12 * 4 * 16384 * 16384}, tokens: ${j.tokens}${kindsOf('[H100]')}, layout: { tp: 8, dp: 1 }, model: ${model} }`;
+            const model = '{ layers: 4, hidden_size: 16384, vocab: 32000, seq_len: 512, global_batch: 8K, recompute: none, precision: fp8 }';
+            return `${head}devices: 8, params: ${paramsOf(16384)}, tokens: ${j.tokens}${kindsOf('[H100]')}, layout: { tp: 8, dp: 1 }, model: ${model} }`;
           }
           const m = j.type === 'model' ? { ...j, tokens: Math.round(j.work * blockS * 11_000 * j.devices) } : { fp8: false, devices: 1, hidden: 4096, seq: 512, kinds: `[${V100}]`, tokens: j.tokens };
           // FP8 needs the H100; 16 devices of one kind only on the V100s of the mixed pool.
           const fp8 = m.fp8 && pool !== 'v100';
           const kinds = fp8 ? '[H100]' : m.devices === 16 ? `[${V100}]` : m.kinds;
-          const params = 12 * 4 * m.hidden * m.hidden;
-          const model = `{ layers: 4, hidden_size: ${m.hidden}, seq_len: ${m.seq}, global_batch: ${m.seq * 16}, recompute: none${fp8 ? ', precision: fp8' : ''} }`;
+          const params = paramsOf(m.hidden);
+          const model = `{ layers: 4, hidden_size: ${m.hidden}, vocab: 32000, seq_len: ${m.seq}, global_batch: ${m.seq * 16}, recompute: none${fp8 ? ', precision: fp8' : ''} }`;
           return `${head}devices: ${devicesOn(kinds, m.devices)}, params: ${params}, tokens: ${m.tokens}${kindsOf(kinds)}, model: ${model} }`;
         });
         const text = [
