@@ -13,6 +13,7 @@ import {
   pipelinedRingStepLatencyS,
   collectiveTimeS,
   hierarchicalAllReduce,
+  intraNodeRingTimeS,
   reduceScatterTimeS,
   reduceTimeS,
   ringAllReduceTimeS,
@@ -71,7 +72,8 @@ describe('closed forms (hand-computed)', () => {
     const intra = { bandwidthBytesPerS: 360 * GB, latencyS: 1 * US };
     const inter = { bandwidthBytesPerS: 45 * GB, latencyS: 5 * US };
     const r = hierarchicalAllReduce(32, S, 8, intra, inter);
-    const intraS = 2 * (7 * 1 * US + (7 / 8) * (S / (360 * GB)));
+    // The intra-node phases as NCCL runs a ring inside a node (Simple at this size: 8.4 us + 3.4 us a step).
+    const intraS = 2 * (8.4 * US + 7 * 3.4 * US + (7 / 8) * (S / (360 * GB)));
     const interS = 6 * 5 * US + (6 / 4) * (S / 8 / (45 * GB));
     expect(r.timeS).toBeCloseTo(intraS + interS, 12);
     expect(r.scaleOutBytesPerRank).toBeCloseTo((6 / 4) * (S / 8), 3);
@@ -152,5 +154,42 @@ describe('pipelined ring: per-step latency of unequal hops', () => {
         expect(a).toBeLessThanOrEqual(Math.max(...hops) * (1 + 1e-12));
       }),
     );
+  });
+});
+
+describe('a ring inside a node as NCCL runs it (intraNodeRingTimeS, NCCL 2.7-2.9 tuning.cc)', () => {
+  const bw = 234e9; // A100 NVLink3 x 0.78
+  it('small messages take LL: 3.6 us base + 0.47 us a step, a quarter of the bandwidth for all-reduce', () => {
+    const bytes = 64 * 1024;
+    const ll = 3.6e-6 + 14 * 0.47e-6 + ((14 / 8) * bytes) / (bw / 4);
+    expect(intraNodeRingTimeS('all-reduce', 8, bytes, bw, 0.3e-6)).toBeCloseTo(ll, 12);
+    // All-gather and reduce-scatter get a third of it inside a node.
+    const llAg = 3.6e-6 + 7 * 0.47e-6 + ((7 / 8) * bytes) / (bw / 3);
+    expect(intraNodeRingTimeS('all-gather', 8, bytes, bw, 0.3e-6)).toBeCloseTo(llAg, 12);
+    expect(intraNodeRingTimeS('reduce-scatter', 8, bytes, bw, 0.3e-6)).toBeCloseTo(llAg, 12);
+    // A path whose hop is slower than LL's 0.47 us step (the NVLink presets' 1 us) pays the hop.
+    expect(intraNodeRingTimeS('all-reduce', 8, bytes, bw, 1e-6)).toBeCloseTo(3.6e-6 + 14 * 1e-6 + ((14 / 8) * bytes) / (bw / 4), 12);
+  });
+  it('tens of megabytes take LL128 (10 us + 1.9 us a step at 0.92); hundreds take Simple (8.4 us + 3.4 us at all of it)', () => {
+    const mid = 16 * 2 ** 20;
+    expect(intraNodeRingTimeS('all-reduce', 8, mid, bw, 1e-6)).toBeCloseTo(10e-6 + 14 * 1.9e-6 + ((14 / 8) * mid) / (0.92 * bw), 12);
+    const big = 1024 * 2 ** 20;
+    expect(intraNodeRingTimeS('all-reduce', 8, big, bw, 1e-6)).toBeCloseTo(8.4e-6 + 14 * 3.4e-6 + ((14 / 8) * big) / bw, 12);
+  });
+  it('never faster than the bare alpha-beta ring on the same path, and the same bandwidth term once latency no longer matters', () => {
+    for (const bytes of [1e3, 1e5, 1e7, 1e9]) {
+      expect(intraNodeRingTimeS('all-reduce', 8, bytes, bw, 1e-6)).toBeGreaterThan(ringAllReduceTimeS(8, bytes, bw, 1e-6));
+      expect(intraNodeRingTimeS('all-gather', 4, bytes, bw, 1e-6)).toBeGreaterThan(allGatherTimeS(4, bytes, bw, 1e-6));
+    }
+    expect(intraNodeRingTimeS('all-reduce', 8, 1e10, bw, 1e-6) / ringAllReduceTimeS(8, 1e10, bw, 1e-6)).toBeLessThan(1.001);
+  });
+  it('a path whose hop is slower than NCCL\'s per-step latency pays the hop; one rank or no bytes costs nothing', () => {
+    expect(intraNodeRingTimeS('all-gather', 8, 1e9, bw, 10e-6)).toBeCloseTo(8.4e-6 + 7 * 10e-6 + ((7 / 8) * 1e9) / bw, 12);
+    expect(intraNodeRingTimeS('all-reduce', 1, 1e9, bw, 1e-6)).toBe(0);
+    expect(intraNodeRingTimeS('all-reduce', 8, 0, bw, 1e-6)).toBe(0);
+  });
+  it('bus bandwidth on 8 A100 behind NVSwitch: 170 GB/s at 16 MB, 211 at 64 MB, 228 at 256 MB (nccl-tests: 120, 199, 221-235)', () => {
+    const busbw = (mb: number): number => Math.round(busBandwidth('all-reduce', 8, mb * 2 ** 20, intraNodeRingTimeS('all-reduce', 8, mb * 2 ** 20, bw, 1e-6)) / 1e9);
+    expect([busbw(16), busbw(64), busbw(256)]).toEqual([170, 211, 228]);
   });
 });

@@ -122,6 +122,50 @@ export function sendRecvTimeS(bytes: number, bandwidthBytesPerS: number, latency
   return latencyS + bytes / bandwidthBytesPerS;
 }
 
+/** The collectives a ring runs inside a node: NCCL's intra-node cost model below covers these. */
+export type RingCollective = 'all-reduce' | 'all-gather' | 'reduce-scatter';
+
+/**
+ * NCCL's cost model of a ring inside a node, per protocol (NVIDIA/nccl src/graph/tuning.cc, as
+ * shipped from 2.7 to 2.9, the releases of the 2020-2022 runs): a base latency per call, a latency
+ * per ring step on NVLink, and the fraction of the ring's bus bandwidth the protocol reaches.
+ * [base (s), per step (s), bandwidth factor for all-reduce, for all-gather and reduce-scatter]:
+ * LL (8-byte flag/data lines, a quarter of the bandwidth for all-reduce, a third for the others
+ * inside a node), LL128 (0.92), Simple (all of it). NCCL runs the protocol its model says is
+ * fastest for the message, so small messages pay microseconds of software latency per step that
+ * the hardware hop (under 1 us on NVLink) does not show, and large ones the full bandwidth.
+ */
+export const NCCL_INTRA_RING_PROTOCOLS = {
+  ll: { baseS: 3.6e-6, stepS: 0.47e-6, allReduceShare: 1 / 4, otherShare: 1 / 3 },
+  ll128: { baseS: 10e-6, stepS: 1.9e-6, allReduceShare: 0.92, otherShare: 0.92 },
+  simple: { baseS: 8.4e-6, stepS: 3.4e-6, allReduceShare: 1, otherShare: 1 },
+} as const;
+const { ll: LL, ll128: LL128, simple: SIMPLE } = NCCL_INTRA_RING_PROTOCOLS;
+
+/**
+ * A ring collective among `ranks` ranks of one node as NCCL runs it: the fastest of its protocols
+ * (NCCL_INTRA_RING_PROTOCOLS), each costing its base latency, steps x its per-step latency (never
+ * less than the path's own hop latency) and the bytes on the busiest link at its share of the
+ * path's bandwidth. `bytes` as nccl-tests counts them (all-gather: the gathered output; others:
+ * the input). Steps: 2(n-1) for all-reduce, n-1 for the others. Against the bare alpha-beta ring
+ * with NVLink's 1 us hop, this adds 30-60 us to a collective of a few megabytes and a few percent
+ * to one of hundreds. On 8 A100 behind NVSwitch (234 GB/s) an all-reduce comes out at 170 GB/s
+ * bus bandwidth at 16 MB, 191 at 32 MB, 211 at 64 MB and 228 at 256 MB, where nccl-tests measured
+ * 120, 147, 199 and 221-235 (OCI's single-process runs): at 64 MB and up within their spread, at
+ * 16-32 MB still optimistic, as NCCL's own model is.
+ */
+export function intraNodeRingTimeS(op: RingCollective, ranks: number, bytes: number, bandwidthBytesPerS: number, hopLatencyS: number): number {
+  if (ranks <= 1 || !(bytes > 0)) return 0;
+  // Hot path (every rate recompute): the three protocols written out, no iteration.
+  const allReduce = op === 'all-reduce';
+  const steps = allReduce ? 2 * (ranks - 1) : ranks - 1;
+  const linkS = ((steps / ranks) * bytes) / bandwidthBytesPerS;
+  const ll = LL.baseS + steps * Math.max(LL.stepS, hopLatencyS) + linkS / (allReduce ? LL.allReduceShare : LL.otherShare);
+  const ll128 = LL128.baseS + steps * Math.max(LL128.stepS, hopLatencyS) + linkS / LL128.allReduceShare;
+  const simple = SIMPLE.baseS + steps * Math.max(SIMPLE.stepS, hopLatencyS) + linkS;
+  return Math.min(ll, ll128, simple);
+}
+
 /** Time of `op` on `ranks` ranks (ranks ignored by send-recv beyond ranks <= 1 costing 0). */
 export function collectiveTimeS(op: CollectiveOp, ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number): number {
   if (ranks <= 1) return 0;
@@ -213,9 +257,10 @@ export function hierarchicalAllReduce(
   }
   const nodes = ranks / k;
   const shardBytes = bytes / k;
+  // The intra-node phases run as NCCL runs a ring inside a node (intraNodeRingTimeS).
   const intraS =
-    reduceScatterTimeS(k, bytes, intra.bandwidthBytesPerS, intra.latencyS) +
-    allGatherTimeS(k, bytes, intra.bandwidthBytesPerS, intra.latencyS);
+    intraNodeRingTimeS('reduce-scatter', k, bytes, intra.bandwidthBytesPerS, intra.latencyS) +
+    intraNodeRingTimeS('all-gather', k, bytes, intra.bandwidthBytesPerS, intra.latencyS);
   const interS = allReduceTimeS(nodes, shardBytes, inter.bandwidthBytesPerS, inter.latencyS);
   return {
     timeS: intraS + interS,

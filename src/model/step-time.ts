@@ -6,7 +6,9 @@ import {
   allReduceBytesPerRank,
   allReduceTimeS,
   hierarchicalAllReduce,
+  intraNodeRingTimeS,
   reduceScatterTimeS,
+  type RingCollective,
   sendRecvTimeS,
 } from './collectives.js';
 import {
@@ -207,8 +209,10 @@ export function stepTime(input: StepTimeInput): StepTime {
 
   const actBytes = mbTokens * shape.hiddenSize * bytes;
   const pairsPerLayer = fullRecompute ? 6 : 4;
+  // The tensor group's path is the interconnect unless the caller says it crosses nodes.
+  const tpIntra = input.tp.scaleOut !== true;
   const pair = (group: number, gathered: number): number =>
-    allGatherTimeS(group, gathered, input.tp.bandwidthBytesPerS, input.tp.latencyS) + reduceScatterTimeS(group, gathered, input.tp.bandwidthBytesPerS, input.tp.latencyS);
+    ringS('all-gather', group, gathered, input.tp, tpIntra) + ringS('reduce-scatter', group, gathered, input.tp, tpIntra);
   const pairBytes = (group: number, gathered: number): number => (group > 1 ? 2 * ((group - 1) / group) * gathered : 0);
   const tpPairS = pair(tp, actBytes);
   // A mixture-of-experts layer gathers over the expert tensor group instead of the FFN's tensor
@@ -243,7 +247,7 @@ export function stepTime(input: StepTimeInput): StepTime {
     const gathered = 2 * mbTokens * cp * kvWidth * bytes; // K and V of the whole sequence(s)
     const cpPath = input.cp ?? { bandwidthBytesPerS: input.dp.bandwidthBytesPerS, latencyS: input.dp.latencyS, scaleOut: input.dp.scaleOut };
     const gathers = fullRecompute ? 2 : 1;
-    cpMbS = layersPerRank * (gathers * allGatherTimeS(cp, gathered, cpPath.bandwidthBytesPerS, cpPath.latencyS) + reduceScatterTimeS(cp, gathered, cpPath.bandwidthBytesPerS, cpPath.latencyS));
+    cpMbS = layersPerRank * (gathers * ringS('all-gather', cp, gathered, cpPath, cpPath.scaleOut === false) + ringS('reduce-scatter', cp, gathered, cpPath, cpPath.scaleOut === false));
     cpMbBytes = layersPerRank * (gathers + 1) * ((cp - 1) / cp) * gathered;
   }
 
@@ -375,6 +379,20 @@ function uniformBreakdown(input: StepTimeInput, devices: number, useful: number,
 }
 
 /**
+ * A ring collective on `path`: inside a node (`intra`: the interconnect) as NCCL runs it there,
+ * with its per-protocol base and per-step latencies (collectives.ts, intraNodeRingTimeS); across
+ * nodes the alpha-beta ring with the path's per-step alpha.
+ */
+function ringS(op: RingCollective, ranks: number, bytes: number, path: CommPath, intra: boolean): number {
+  if (intra) return intraNodeRingTimeS(op, ranks, bytes, path.bandwidthBytesPerS, path.latencyS);
+  return op === 'all-reduce'
+    ? allReduceTimeS(ranks, bytes, path.bandwidthBytesPerS, path.latencyS)
+    : op === 'all-gather'
+      ? allGatherTimeS(ranks, bytes, path.bandwidthBytesPerS, path.latencyS)
+      : reduceScatterTimeS(ranks, bytes, path.bandwidthBytesPerS, path.latencyS);
+}
+
+/**
  * Gradient synchronisation of `paramsPerRank` parameters over a group of `dg` ranks on `dpPath`,
  * one bucket per layer the rank holds: an all-reduce, or under ZeRO (stage >= 1) a weight
  * all-gather (`gathers` of them) and a gradient reduce-scatter, two-level when the path says how
@@ -400,12 +418,12 @@ function dataParallelSync(
     const k = h ? Math.min(Math.max(1, Math.floor(h.devicesPerNode)), dg) : 1;
     if (h && k > 1 && dg % k === 0) {
       const nodes = dg / k;
-      const intraS = gathers * allGatherTimeS(k, wBucket, h.intraBandwidthBytesPerS, h.intraLatencyS) + reduceScatterTimeS(k, gBucket, h.intraBandwidthBytesPerS, h.intraLatencyS);
+      const intraS = gathers * intraNodeRingTimeS('all-gather', k, wBucket, h.intraBandwidthBytesPerS, h.intraLatencyS) + intraNodeRingTimeS('reduce-scatter', k, gBucket, h.intraBandwidthBytesPerS, h.intraLatencyS);
       const interS = gathers * allGatherTimeS(nodes, wBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(nodes, gBucket / k, dpPath.bandwidthBytesPerS, dpPath.latencyS);
       return { timeS: buckets * (intraS + interS), bytes: buckets * ((nodes - 1) / nodes) * ((gathers * wBucket + gBucket) / k) };
     }
     return {
-      timeS: buckets * (gathers * allGatherTimeS(dg, wBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS) + reduceScatterTimeS(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS)),
+      timeS: buckets * (gathers * ringS('all-gather', dg, wBucket, dpPath, dpPath.scaleOut === false) + ringS('reduce-scatter', dg, gBucket, dpPath, dpPath.scaleOut === false)),
       bytes: buckets * ((dg - 1) / dg) * (gathers * wBucket + gBucket),
     };
   }
@@ -414,6 +432,7 @@ function dataParallelSync(
     const r = hierarchicalAllReduce(dg, gBucket, h.devicesPerNode, { bandwidthBytesPerS: h.intraBandwidthBytesPerS, latencyS: h.intraLatencyS }, dpPath);
     return { timeS: buckets * r.timeS, bytes: buckets * r.scaleOutBytesPerRank };
   }
+  if (dpPath.scaleOut === false) return { timeS: buckets * ringS('all-reduce', dg, gBucket, dpPath, true), bytes: buckets * ((2 * (dg - 1)) / dg) * gBucket };
   return {
     timeS: buckets * allReduceTimeS(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS),
     bytes: buckets * allReduceBytesPerRank(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS),
