@@ -1,7 +1,7 @@
 // CSV cells and lines, formatted the same way everywhere so that the same run gives the same bytes.
 // Numbers keep 10 significant digits: enough for every metric, and robust to last-bit noise.
 
-import { writeTenDigits } from './ten-digits.js';
+import { writeTenDigitsAt } from './ten-digits.js';
 
 export function formatCell(v: unknown): string {
   if (v === undefined || v === null) return '';
@@ -12,7 +12,20 @@ export function formatCell(v: unknown): string {
     return tenDigits(v);
   }
   const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return needsQuotes(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Whether a text cell needs quoting (a quote, comma, CR or LF in it). A loop, not a regular
+ * expression literal: a literal in a function body is a new RegExp object each time it is evaluated,
+ * one per text cell (a job row has seven).
+ */
+function needsQuotes(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34 || c === 44 || c === 10 || c === 13) return true;
+  }
+  return false;
 }
 
 /**
@@ -55,6 +68,20 @@ export function writeCell(out: CellSink, v: unknown): void {
     if (s.length > 0) out.append(s);
     return;
   }
+  NUMBER[0] = v;
+  writeNumberAt(out, NUMBER, 0);
+}
+
+/** writeCell's number, for writeNumberAt. */
+const NUMBER = new Float64Array(1);
+
+/**
+ * writeCell(out, src[i]): a number cell read from a typed array, so that a caller holding the
+ * double unboxed (a row's field) stores it there rather than passing a heap number (see
+ * writeTenDigitsAt).
+ */
+export function writeNumberAt(out: CellSink, src: Float64Array, i: number): void {
+  const v = src[i]!;
   if (v !== v) return; // NaN: empty
   if (v === Infinity || v === -Infinity) {
     out.append(v > 0 ? 'inf' : '-inf');
@@ -73,7 +100,7 @@ export function writeCell(out: CellSink, v: unknown): void {
     out.appendBytes(digits, n, digits.length);
     return;
   }
-  if (writeTenDigits(out, v)) return;
+  if (writeTenDigitsAt(out, src, i)) return;
   // tenDigits(v) where the digits need toPrecision: its characters up to where tenDigits would cut.
   const p = v.toPrecision(10);
   if (p.indexOf('e') !== -1 || p.indexOf('.') === -1) {

@@ -4,7 +4,7 @@
 // route writes the same bytes.
 import type { ResolvedScenario } from '../model/load-scenario.js';
 import { REQUEST_COLUMNS, SERVICE_COLUMNS } from '../sim/inference/service-rows.js';
-import { JOB_COLUMNS, SUMMARY_COLUMNS, type SummaryRow } from '../sim/metrics.js';
+import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow, type SummaryRow } from '../sim/metrics.js';
 import { RunFailedError } from '../sim/run-error.js';
 import { LINK_COLUMNS, LINK_SAMPLE_COLUMNS, TRANSFER_COLUMNS, type RowSignal } from '../sim/signals.js';
 import { TENANT_COLUMNS } from '../sim/tenant-metrics.js';
@@ -12,6 +12,7 @@ import { TENANT_SHARE_COLUMNS } from '../sim/tenant-share-series.js';
 import { TENANT_SUMMARY_COLUMNS } from './metric-table.js';
 import type { RunResult, Simulation } from '../sim/simulation.js';
 import { csvLine, writeCell } from './csv.js';
+import { JOB_NUMBER_CELLS, JOB_ROW_CELLS, NOT_A_JOB_ROW, WRITTEN, writeJobRow } from './job-row-cells.js';
 import { TextChunk } from './text-chunk.js';
 import { attachTimeline, type Timeline } from './timeline.js';
 
@@ -102,12 +103,26 @@ class CsvOutput {
     private readonly columns: readonly string[] = TABLES[file].columns,
   ) {
     this.text.append(csvLine(columns));
+    this.jobRows = file === 'jobs.csv' && sameColumns(columns, JOB_ROW_CELLS);
   }
 
+  /** jobs.csv with its columns: rows through writeJobRow. */
+  private readonly jobRows: boolean;
+
   add(row: Record<string, unknown>): void {
-    // csvLine(rowValues(row, columns)) in one pass, cell by cell into the chunk: a row per job.
-    const columns = this.columns;
     const text = this.text;
+    if (this.jobRows) {
+      // A row per job: the same cells with each number kept unboxed (job-row-cells.ts).
+      const written = writeJobRow(text, row as unknown as JobRow);
+      if (written === WRITTEN) {
+        text.appendCode(10); // '\n'
+        if (text.length >= CHUNK_CHARS) this.flush();
+        return;
+      }
+      if (written !== NOT_A_JOB_ROW) throw new NonFiniteResultError(this.file, JOB_NUMBER_CELLS[written]!, `'${String(row[TABLES[this.file].key])}'`);
+    }
+    // csvLine(rowValues(row, columns)) in one pass, cell by cell into the chunk.
+    const columns = this.columns;
     const start = text.length;
     for (let i = 0; i < columns.length; i++) {
       const v = row[columns[i]!];
@@ -125,6 +140,10 @@ class CsvOutput {
   flush(): void {
     if (this.text.length > 0) this.write(this.file, this.text.take());
   }
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
 }
 
 /** The sinks of one run, attached to its signal bus before the first event. */

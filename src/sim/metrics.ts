@@ -5,7 +5,8 @@ import type { Cluster } from '../model/cluster.js';
 import type { FabricCost } from '../model/network/fabric-cost.js';
 import { FinishTimeFairness, ftfColumns } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
-import type { SimJob } from './sim-job.js';
+import type { Resilience, SimJob, StepStats } from './sim-job.js';
+import type { Placement } from '../policy/types.js';
 import { Samples } from './stats.js';
 
 export interface JobRow {
@@ -357,36 +358,87 @@ export class MetricsRecorder {
   private emit(job: SimJob): void {
     if (!this.signals.wantsRows('jobRow')) return;
     const c = this.cluster;
-    const p = job.placement;
-    const started = !Number.isNaN(job.firstStartS);
-    const end = Number.isNaN(job.finishS) ? job.settledS : job.finishS;
+    // The job's figures, read from its run record where it has one (every job that started or was
+    // rejected: fields read directly stay unboxed, where getters that V8 does not inline here each
+    // box a double), else through SimJob's getters (a job that never started).
+    const run = job.run;
+    let p: Placement | undefined;
+    let firstStartS: number;
+    let finishS: number;
+    let settledS: number;
+    let waitedS: number;
+    let preemptions: number;
+    let doneFlop: number;
+    let allocatedPeakFlopS: number;
+    let progressS: number;
+    let steps: StepStats | undefined;
+    let res: Resilience | undefined;
+    let reason: string;
+    if (run) {
+      p = run.placement;
+      firstStartS = run.firstStartS;
+      finishS = run.finishS;
+      settledS = run.settledS;
+      waitedS = run.waitedS;
+      preemptions = run.preemptions;
+      doneFlop = run.usefulFlop - run.remainingFlop;
+      allocatedPeakFlopS = run.allocatedPeakFlopS;
+      progressS = run.progressS;
+      steps = run.steps;
+      res = run.resilience;
+      reason = run.reason;
+    } else {
+      p = job.placement;
+      firstStartS = job.firstStartS;
+      finishS = job.finishS;
+      settledS = job.settledS;
+      waitedS = job.waitedS;
+      preemptions = job.preemptions;
+      doneFlop = job.doneFlop;
+      allocatedPeakFlopS = job.allocatedPeakFlopS;
+      progressS = job.progressS;
+      steps = job.steps;
+      res = job.resilience;
+      reason = job.reason;
+    }
+    // As SimJob's getters derive them from the step and resilience records.
+    const stepWeightedS = steps ? steps.stepWeightedS : progressS > 0 ? Number.NaN : 0;
+    const failures = res ? res.failures : 0;
+    const lostFlop = res ? res.lostFlop : 0;
+    const lostTimeS = res ? res.lostTimeS : 0;
+    const checkpointOverheadS = res ? res.checkpointOverheadS : 0;
+    const t = job.template;
+    const submitS = t.submitS;
+    const started = !Number.isNaN(firstStartS);
+    const end = Number.isNaN(finishS) ? settledS : finishS;
     const row = this.row;
-    row.job_id = job.name;
+    row.job_id = t.name;
     row.kind = 'training';
-    row.submit_s = job.submitS;
-    row.start_s = job.firstStartS;
-    row.finish_s = job.finishS;
-    row.queueing_delay_s = started ? job.waitedS : Number.NaN;
-    row.requeued_s = started ? job.waitedS - (job.firstStartS - job.submitS) : Number.NaN;
-    row.preemptions = job.preemptions;
-    row.devices = job.devices;
+    row.submit_s = submitS;
+    row.start_s = firstStartS;
+    row.finish_s = finishS;
+    row.queueing_delay_s = started ? waitedS : Number.NaN;
+    row.requeued_s = started ? waitedS - (firstStartS - submitS) : Number.NaN;
+    row.preemptions = preemptions;
+    row.devices = t.devices;
     row.device_kind = p ? c.kinds[p.kind]!.name : '';
     row.datacentre = p ? datacentreNames(c, p.nodes) : '';
-    row.useful_pflop = job.doneFlop / 1e15;
-    row.effective_compute_ratio = job.allocatedPeakFlopS > 0 ? job.doneFlop / job.allocatedPeakFlopS : Number.NaN;
-    row.step_time_s = job.progressS > 0 ? job.stepWeightedS / job.progressS : Number.NaN;
-    row.comm_fraction = job.progressS > 0 && job.stepWeightedS > 0 ? job.commWeightedS / job.progressS : Number.NaN;
-    row.compute_s = job.progressS > 0 && job.stepWeightedS > 0 ? job.computeWeightedS / job.progressS : Number.NaN;
-    row.exposed_comm_s = job.progressS > 0 && job.stepWeightedS > 0 ? job.exposedWeightedS / job.progressS : Number.NaN;
-    row.bubble_s = job.progressS > 0 && job.stepWeightedS > 0 ? job.bubbleWeightedS / job.progressS : Number.NaN;
-    row.memory_gib = job.memoryBytes / 2 ** 30;
+    row.useful_pflop = doneFlop / 1e15;
+    row.effective_compute_ratio = allocatedPeakFlopS > 0 ? doneFlop / allocatedPeakFlopS : Number.NaN;
+    row.step_time_s = progressS > 0 ? stepWeightedS / progressS : Number.NaN;
+    const stepped = progressS > 0 && stepWeightedS > 0;
+    row.comm_fraction = stepped ? (steps ? steps.commWeightedS : 0) / progressS : Number.NaN;
+    row.compute_s = stepped ? (steps ? steps.computeWeightedS : Number.NaN) / progressS : Number.NaN;
+    row.exposed_comm_s = stepped ? (steps ? steps.exposedWeightedS : Number.NaN) / progressS : Number.NaN;
+    row.bubble_s = stepped ? (steps ? steps.bubbleWeightedS : Number.NaN) / progressS : Number.NaN;
+    row.memory_gib = (steps ? steps.memoryBytes : Number.NaN) / 2 ** 30;
     row.placement_span = p ? placementSpan(this.cluster, p.nodes) : '';
-    row.failures = job.failures;
-    row.lost_pflop = job.lostFlop / 1e15;
-    row.checkpoint_overhead_s = job.checkpointOverheadS;
-    row.effective_training_fraction = started && end > job.firstStartS ? (job.progressS - job.checkpointOverheadS - job.lostTimeS) / (end - job.firstStartS) : Number.NaN;
+    row.failures = failures;
+    row.lost_pflop = lostFlop / 1e15;
+    row.checkpoint_overhead_s = checkpointOverheadS;
+    row.effective_training_fraction = started && end > firstStartS ? (progressS - checkpointOverheadS - lostTimeS) / (end - firstStartS) : Number.NaN;
     row.status = job.state;
-    row.reason = job.reason;
+    row.reason = reason;
     // A row per job ends up in jobs.csv: when every listener only reads it (the CSV sink), the same
     // object serves the next job too; a listener that keeps rows gets a copy of its own.
     this.signals.emitRow('jobRow', this.signals.reusesRows('jobRow') ? row : { ...row });

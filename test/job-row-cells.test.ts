@@ -1,0 +1,109 @@
+// jobs.csv rows through writeJobRow (each number cell kept unboxed) are the generic row's characters:
+// csvLine(rowValues(row, JOB_COLUMNS)), for arbitrary rows (any doubles, text needing quotes, a
+// column holding something other than a number), and a row with an infinite number is refused at
+// the same column as the generic writer refuses it, with nothing of it left in the file.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { csvLine, rowValues } from '../src/experiment/csv.js';
+import { JOB_NUMBER_CELLS, JOB_ROW_CELLS, NOT_A_JOB_ROW, WRITTEN, writeJobRow } from '../src/experiment/job-row-cells.js';
+import { NonFiniteResultError, attachOutputs } from '../src/experiment/output-sinks.js';
+import { TextChunk } from '../src/experiment/text-chunk.js';
+import { JOB_COLUMNS, type JobRow } from '../src/sim/metrics.js';
+import { Signals } from '../src/sim/signals.js';
+import type { Simulation } from '../src/sim/simulation.js';
+
+const TEXT = new Set<string>(['job_id', 'kind', 'device_kind', 'datacentre', 'placement_span', 'status', 'reason']);
+
+const numberCell = fc.oneof(
+  fc.double(),
+  fc.double({ noDefaultInfinity: true, noNaN: true }),
+  fc.integer(),
+  fc.constantFrom(0, -0, Number.NaN, 1e15, -1e15, 1e21, 5e-324, 0.5, 1e-7, 123456.5),
+);
+const textCell = fc.oneof(fc.string(), fc.constantFrom('', 'a,b', 'say "hi"', 'line\nbreak', 'cr\r', 'émoji ✓', 'job-17'));
+
+const jobRow = fc.record(Object.fromEntries(JOB_COLUMNS.map((c) => [c, TEXT.has(c) ? textCell : numberCell])) as Record<keyof JobRow, fc.Arbitrary<unknown>>) as unknown as fc.Arbitrary<JobRow>;
+
+/** The rows, through attachOutputs' jobs.csv sink (writeJobRow where it applies), as the file's text; or the error. */
+function throughSink(rows: readonly JobRow[]): { text: string; error?: NonFiniteResultError } {
+  const signals = new Signals();
+  let text = '';
+  const sinks = attachOutputs({ signals } as unknown as Simulation, ['jobs.csv'], (_file, t) => void (text += t));
+  let error: NonFiniteResultError | undefined;
+  try {
+    for (const r of rows) signals.emitRow('jobRow', r);
+  } catch (e) {
+    if (!(e instanceof NonFiniteResultError)) throw e;
+    error = e;
+  }
+  if (error) return { text, error };
+  sinks.finish({} as never);
+  return { text };
+}
+
+/** The generic writer's text for the same rows, up to the first refused one. */
+function generic(rows: readonly JobRow[]): { text: string; column?: string } {
+  let text = csvLine(JOB_COLUMNS);
+  for (const r of rows) {
+    const bad = JOB_COLUMNS.find((c) => r[c] === Infinity || r[c] === -Infinity);
+    if (bad !== undefined) return { text, column: bad };
+    text += csvLine(rowValues(r, JOB_COLUMNS));
+  }
+  return { text };
+}
+
+describe('writeJobRow', () => {
+  it('writes the columns of JOB_COLUMNS, in order', () => {
+    expect([...JOB_ROW_CELLS]).toEqual([...JOB_COLUMNS]);
+    expect([...JOB_NUMBER_CELLS]).toEqual(JOB_COLUMNS.filter((c) => !TEXT.has(c)));
+  });
+
+  it('gives the generic row text for arbitrary rows', () => {
+    const chunk = new TextChunk();
+    fc.assert(
+      fc.property(jobRow, (r) => {
+        const infinite = JOB_NUMBER_CELLS.findIndex((c) => r[c] === Infinity || r[c] === -Infinity);
+        const answer = writeJobRow(chunk, r);
+        if (infinite >= 0) {
+          expect(answer).toBe(infinite);
+          expect(chunk.take()).toBe('');
+          return;
+        }
+        expect(answer).toBe(WRITTEN);
+        expect(chunk.take() + '\n').toBe(csvLine(rowValues(r, JOB_COLUMNS)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaves a row with a number column holding something else to the caller', () => {
+    const chunk = new TextChunk();
+    fc.assert(
+      fc.property(jobRow, fc.constantFrom(...JOB_NUMBER_CELLS), fc.oneof(fc.string(), fc.constant(undefined), fc.constant(null)), (r, c, v) => {
+        const odd = { ...r, [c]: v } as JobRow;
+        expect(writeJobRow(chunk, odd)).toBe(NOT_A_JOB_ROW);
+        expect(chunk.take()).toBe('');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("the jobs.csv sink writes what the generic writer writes, and refuses the same row at the same column", () => {
+    const oddRow = fc.tuple(jobRow, fc.constantFrom(...JOB_NUMBER_CELLS), fc.string()).map(([r, c, v]) => ({ ...r, [c]: v }) as JobRow);
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ weight: 8, arbitrary: jobRow }, { weight: 1, arbitrary: oddRow }), { maxLength: 12 }), (rows) => {
+        const sink = throughSink(rows);
+        const want = generic(rows);
+        if (want.column !== undefined) {
+          expect(sink.error?.column).toBe(want.column);
+          // Nothing of the refused row reached the file (what was flushed before it is whole rows).
+          expect(want.text.startsWith(sink.text)).toBe(true);
+        } else {
+          expect(sink.error).toBeUndefined();
+          expect(sink.text).toBe(want.text);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
