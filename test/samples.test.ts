@@ -31,6 +31,19 @@ describe('Samples', () => {
     );
   });
 
+  it('selects in large samples nearly in order (completion times: a rising trend plus noise)', () => {
+    const s = new Samples();
+    const values: number[] = [];
+    let t = 0;
+    for (let i = 0; i < 200_000; i++) {
+      t += ((i * 7919) % 613) / 1e6;
+      const x = t + ((i * 104729) % 1000) / 1000;
+      values.push(x);
+      s.add(x);
+    }
+    for (const q of [0.5, 0.95, 0.99, 0.01]) expect(s.quantile(q)).toBe(sortedQuantile(values, q));
+  });
+
   it('selects in large samples full of ties (zero waits) and keeps NaN last', () => {
     const s = new Samples();
     const values: number[] = [];

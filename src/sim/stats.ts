@@ -82,6 +82,7 @@ export class Samples {
  * input) the rest is sorted.
  */
 export function selectInPlace(a: Float64Array, k: number): void {
+  pick[0] = 0x9e3779b9;
   let lo = 0;
   let hi = a.length - 1;
   for (let round = 0; hi > lo; round++) {
@@ -89,28 +90,65 @@ export function selectInPlace(a: Float64Array, k: number): void {
       a.subarray(lo, hi + 1).sort();
       return;
     }
-    const x = a[lo]!;
-    const y = a[(lo + hi) >>> 1]!;
-    const z = a[hi]!;
+    // The median of three entries at pseudo-random places (a fixed sequence: the answer is the
+    // order statistic whatever the pivots, so it is deterministic either way). The first, middle
+    // and last entries were used before: on samples nearly in order (job completion times) each
+    // partition left the next range ordered so that they were near its ends, and a million samples
+    // took 64 rounds of almost a full pass each before the fallback sort.
+    const n = hi - lo + 1;
+    const x = a[lo + nextIndex(n)]!;
+    const y = a[lo + nextIndex(n)]!;
+    const z = a[lo + nextIndex(n)]!;
     const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let lt = lo;
-    let i = lo;
-    let gt = hi;
-    while (i <= gt) {
-      const v = a[i]!;
-      if (v < pivot) {
-        a[i] = a[lt]!;
-        a[lt] = v;
-        lt++;
-        i++;
-      } else if (v > pivot) {
-        a[i] = a[gt]!;
-        a[gt] = v;
-        gt--;
-      } else i++;
-    }
+    partition(a, lo, hi, pivot);
+    const lt = bounds[0]!;
+    const gt = bounds[1]!;
     if (k < lt) hi = lt - 1;
     else if (k > gt) lo = gt + 1;
     else return;
   }
+}
+
+/** xorshift32 state for the pivots' places. */
+const pick = new Int32Array(1);
+
+/** A place in [0, n) from the xorshift32 sequence (n < 2^32). */
+function nextIndex(n: number): number {
+  let x = pick[0]!;
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  pick[0] = x;
+  return (x >>> 0) % n;
+}
+
+/** partition's answer: the first index equal to the pivot, and the last. */
+const bounds = new Int32Array(2);
+
+/**
+ * Three-way partition of a[lo .. hi] around `pivot`: smaller values first, then the equal ones
+ * (a[bounds[0] .. bounds[1]]), then larger. A function of its own so that V8 optimizes the loop
+ * with the code after it already seen: inlined in selectInPlace, the loop was compiled on stack
+ * replacement before the code after it had run, which then deoptimized it, three times over, and a
+ * million samples were partitioned in the interpreter for most of a second.
+ */
+function partition(a: Float64Array, lo: number, hi: number, pivot: number): void {
+  let lt = lo;
+  let i = lo;
+  let gt = hi;
+  while (i <= gt) {
+    const v = a[i]!;
+    if (v < pivot) {
+      a[i] = a[lt]!;
+      a[lt] = v;
+      lt++;
+      i++;
+    } else if (v > pivot) {
+      a[i] = a[gt]!;
+      a[gt] = v;
+      gt--;
+    } else i++;
+  }
+  bounds[0] = lt;
+  bounds[1] = gt;
 }
