@@ -899,7 +899,9 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   });
 
   // Transfers, and the jobs they wait for or follow.
-  const jobNames = new Set(jobs.map((j) => j.name));
+  // The set of job names only when a transfer names jobs (a million trace jobs would cost a set of their own).
+  let jobNamesOf: Set<string> | undefined;
+  const jobNames = (): Set<string> => (jobNamesOf ??= new Set(jobs.map((j) => j.name)));
   const transfers: TransferPlan[] = [];
   const waits = new Map<string, string[]>();
   const transferNames = new UniqueNames('transfer', fail);
@@ -910,8 +912,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     const to = dcRef(t.to, [...at, 'to']);
     for (const key of ['after', 'before'] as const) {
       const name = t[key];
-      if (name !== undefined && !jobNames.has(name)) {
-        const guess = suggestName(name, [...jobNames]);
+      if (name !== undefined && !jobNames().has(name)) {
+        const guess = suggestName(name, [...jobNames()]);
         fail([...at, key], `unknown job '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; transfers refer to jobs listed by name under workloads`);
       }
     }
