@@ -152,7 +152,7 @@ export class SimJob implements JobView {
   get placement(): Placement | undefined {
     return this.run?.placement;
   }
-  /** Device indices held while running (a fresh array from each start; none before the first). */
+  /** Device indices held while running: an array of exactly them from each start (handed on to a later start once no job holds it); none before the first. */
   get heldDevices(): number[] {
     return this.run ? this.run.heldDevices : NO_DEVICES;
   }

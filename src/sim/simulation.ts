@@ -643,7 +643,10 @@ export class Simulation implements FailurePort, InferencePort {
     // Gathered in a scratch array that is never shrunk, and kept as a packed copy of exactly its
     // size (grown by push, a gang's array was copied several times and kept larger than it needs).
     const held = this.heldScratch;
-    const heldDevices = held.slice(0, claimPlacement(this.cluster, job, placement, held));
+    const n = claimPlacement(this.cluster, job, placement, held);
+    // A restart hands back the array of its last allocation (released when it stopped).
+    if (r.heldDevices.length > 0) this.spareHeld(r.heldDevices);
+    const heldDevices = this.heldArray(held, n);
     r.heldDevices = heldDevices;
     const kindSpec = this.cluster.kinds[placement.kind]!.spec;
     r.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
@@ -687,6 +690,30 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** Where start() gathers a placement's devices (see there). */
   private readonly heldScratch: number[] = [];
+
+  /**
+   * Held-device arrays given back by completed and restarted jobs, by length, for the next start
+   * of that many devices. Each start made one (sliced from the scratch, packed and exact), and it
+   * lived as long as its job ran: long enough to be promoted to V8's old generation, where a
+   * million of them piled up between full collections.
+   */
+  private readonly heldBySize: number[][][] = [];
+
+  /** held[0 .. n) as a packed array of exactly n: a spare one refilled, or a fresh slice. */
+  private heldArray(held: readonly number[], n: number): number[] {
+    const a = n < this.heldBySize.length ? this.heldBySize[n]!.pop() : undefined;
+    if (a === undefined) return held.slice(0, n);
+    for (let i = 0; i < n; i++) a[i] = held[i]!;
+    return a;
+  }
+
+  /** Keep a held-device array no job points to any longer (gangs of up to 4,096 devices). */
+  private spareHeld(a: number[]): void {
+    const n = a.length;
+    if (n === 0 || n > 4096) return;
+    while (this.heldBySize.length <= n) this.heldBySize.push([]);
+    this.heldBySize[n]!.push(a);
+  }
 
   /** The job being started, whose first setRate() is not a rate change. */
   private starting: SimJob | undefined;
@@ -932,6 +959,7 @@ export class Simulation implements FailurePort, InferencePort {
     this.signals.emit('finished', job, now);
     // Every listener has read the job: its record goes to the next job to start (SimJob.retire).
     const spare = job.retire();
+    this.spareHeld(spare.heldDevices);
     spare.clear();
     this.spareRuns.push(spare);
     this.requestPass();
