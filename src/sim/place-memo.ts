@@ -4,6 +4,7 @@
 // array reads rather than a string key in a map; each id's answer carries the version it holds for,
 // so nothing is cleared when the cluster changes.
 import type { JobView, Placement } from '../policy/types.js';
+import { SimJob } from './sim-job.js';
 
 /** Slots of the direct-mapped cache of request ids (a power of two). */
 const SLOTS = 4096;
@@ -67,6 +68,10 @@ export class PlaceMemo {
 
   /** The job's request id, made on its first question at a state already asked about. */
   requestId(job: JobView): number {
+    // A simulator job keeps its id (no weak-map entry per job: a million jobs each asked about
+    // twice at one state made a million entries for the collector to trace).
+    const own = SimJob.placeRequestIdOf(job);
+    if (own !== undefined && own >= 0) return own;
     const slot = job.id & (SLOTS - 1);
     if (this.slotJob[slot] === job) return this.slotId[slot]!;
     let id = this.idOfJob.get(job);
@@ -82,6 +87,10 @@ export class PlaceMemo {
           this.versions = grown;
         }
         this.answers.push(null);
+      }
+      if (own !== undefined) {
+        SimJob.setPlaceRequestId(job as SimJob, id);
+        return id;
       }
       this.idOfJob.set(job, id);
     }

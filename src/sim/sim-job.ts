@@ -67,6 +67,20 @@ export class SimJob implements JobView {
   readonly predictedRuntimeS: number = Number.NaN;
   /** The finish-time-fairness contention integral at its submission (NaN: not in the system). */
   contentionAtSubmitJobS = Number.NaN;
+  /**
+   * ctx.place's memo id of this job's request (PlaceMemo), -1 until it has one. Private, so that
+   * only the job itself has it: a view of the job (a proxy allowing other kinds) is another request.
+   */
+  #placeRequestId = -1;
+
+  /** `job`'s placement request id (-1: none yet), or undefined when `job` is not a SimJob itself. */
+  static placeRequestIdOf(job: JobView): number | undefined {
+    return #placeRequestId in job ? job.#placeRequestId : undefined;
+  }
+
+  static setPlaceRequestId(job: SimJob, id: number): void {
+    job.#placeRequestId = id;
+  }
 
   constructor(
     readonly id: number,
