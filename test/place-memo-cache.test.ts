@@ -7,29 +7,33 @@ import { describe, expect, it } from 'vitest';
 import { RandomStream } from '../src/engine/random.js';
 import { PlaceMemo } from '../src/sim/place-memo.js';
 import type { JobView, Placement } from '../src/policy/types.js';
+import type { JobTemplate } from '../src/model/job.js';
+import { SimJob } from '../src/sim/sim-job.js';
 
 type Request = Pick<JobView, 'devices' | 'milli' | 'cpuMilli' | 'memoryMiB' | 'allowedKinds'>;
 
 const keyOf = (r: Request): string => `${r.devices}/${r.milli}/${r.cpuMilli}/${r.memoryMiB}/${r.allowedKinds?.join('+') ?? 'any'}`;
 
 describe('PlaceMemo', () => {
-  for (const seed of [1, 2, 3]) {
-    it(`answers as the placer would, one search per request and state (seed ${seed})`, () => {
+  // Plain job views, and the simulator's own jobs (which keep their request id in a private field,
+  // where a proxy view of one must not find it).
+  for (const [seed, simJobs] of [[1, false], [2, false], [3, false], [4, true], [5, true]] as const) {
+    it(`answers as the placer would, one search per request and state (seed ${seed}${simJobs ? ', simulator jobs' : ''})`, () => {
       const stream = new RandomStream(seed, 'place-memo test');
       const rand = (): number => stream.next();
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
       const jobs: JobView[] = [];
       for (let i = 0; i < 150; i++) {
         const kinds = pick([undefined, [0], [1], [0, 1], [1, 0]]);
-        jobs.push({
-          id: i,
+        const request = {
           devices: pick([1, 2, 8]),
           milli: pick([250, 500, 1000]),
           cpuMilli: pick([0, 4000]),
           memoryMiB: pick([0, 1024]),
           // A fresh array per job: equal requests are equal by content, not by identity.
           allowedKinds: kinds && [...kinds],
-        } as unknown as JobView);
+        };
+        jobs.push(simJobs ? new SimJob(i, { name: `j${i}`, submitS: 0, usefulFlop: 1, efficiency: undefined, priority: 0, params: 0, source: 't', ...request } as JobTemplate, 1) : ({ id: i, ...request } as unknown as JobView));
       }
       // Views of some jobs that allow one kind only (as a tenant admission shows an admitted job):
       // another object with the job's id and other fields, and another request.
