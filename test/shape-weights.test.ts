@@ -69,6 +69,33 @@ describe('shapeWeights', () => {
   });
 });
 
+describe('the shape poolsim derives from params alone', () => {
+  it('holds params weights, embedding included, from 10M to 10T parameters', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 7, max: 13, noNaN: true }), (log10) => {
+        const params = 10 ** log10;
+        const w = shapeWeights(resolveShape(params));
+        // Tied embedding (V h once, as GPT counts it) within 15% from 100M up (a size within 12% of a
+        // published family takes the family's shape as it is); within the tolerance below that.
+        if (params >= 1e8) expect(Math.abs(w.tied / params - 1)).toBeLessThan(0.15);
+        expect(paramsShapeMismatch(params, resolveShape(params), false)).toBeUndefined();
+      }),
+    );
+  });
+
+  it('a 125M model is not timed as a 200M one: its 51,200-token embedding is counted', () => {
+    const w = shapeWeights(resolveShape(125e6));
+    expect(w.tied / 125e6).toBeGreaterThan(0.9);
+    expect(w.tied / 125e6).toBeLessThan(1.1);
+  });
+
+  it('a model smaller than one 128-wide layer beside its embedding is refused at params', () => {
+    const found = problems(scenario('jobs: [{ name: j, devices: 8, params: 1M, tokens: 1B }]'));
+    expect(found).toEqual([expect.stringMatching(/^workloads\[0\]\.jobs\[0\]\.params: params 1M is too small a model to derive a shape for: the smallest poolsim derives \(1 layer x 128 wide/)]);
+    expect(problems(scenario('jobs: [{ name: j, devices: 8, params: 10M, tokens: 1B }]'))).toEqual([]);
+  });
+});
+
 const scenario = (workload: string): string => `name: sizes
 seed: 1
 datacentres:

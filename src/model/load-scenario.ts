@@ -602,10 +602,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     }
   };
   // Useful work counts `params`; the step is timed on the shape: a model block that sizes the model
-  // must describe the same one (model/shape-weights.ts).
+  // must describe the same one, and a model too small for a derived shape is refused (model/shape-weights.ts).
   const paramsMatchShape = (params: number | undefined, model: ShapeOverrides | undefined, at: readonly PathKey[]): void => {
-    if (params === undefined || !setsModelSize(model)) return;
-    const problem = paramsShapeMismatch(params, resolveShape(params, model));
+    if (params === undefined) return;
+    const problem = paramsShapeMismatch(params, resolveShape(params, model), setsModelSize(model));
     if (problem !== undefined) fail(at, problem);
   };
   // A generator's sizes: each value it can draw where they are listed, the ends of a uniform range.

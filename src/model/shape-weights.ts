@@ -67,21 +67,30 @@ export function setsModelSize(model: object | undefined): boolean {
 }
 
 function billions(n: number): string {
-  return n >= 1e9 ? `${Number((n / 1e9).toPrecision(4))}B` : `${Number((n / 1e6).toPrecision(4))}M`;
+  if (n >= 1e9) return `${Number((n / 1e9).toPrecision(4))}B`;
+  if (n >= 1e6) return `${Number((n / 1e6).toPrecision(4))}M`;
+  return `${Number(n.toPrecision(4))}`;
 }
 
 /**
  * Why `params` and the shape timed for it describe different models, or undefined when they agree
  * within PARAMS_SHAPE_TOLERANCE. Useful work counts `params`; the step is timed on the shape, so
- * a mismatch would print an effective compute ratio off by their ratio.
+ * a mismatch would print an effective compute ratio off by their ratio. `given`: whether the
+ * scenario sized the shape (else poolsim derived it from params, which only fails for models
+ * smaller than one 128-wide layer beside its embedding).
  */
-export function paramsShapeMismatch(params: number, shape: TrainingShape): string | undefined {
+export function paramsShapeMismatch(params: number, shape: TrainingShape, given = true): string | undefined {
   const w = shapeWeights(shape);
   if (params >= w.tied / PARAMS_SHAPE_TOLERANCE && params <= w.untied * PARAMS_SHAPE_TOLERANCE) return undefined;
   const heads = shape.heads ?? Math.max(1, Math.round(shape.hiddenSize / DEFAULT_HEAD_DIM));
+  const dims = `${shape.layers} layer${shape.layers === 1 ? '' : 's'} x ${shape.hiddenSize} wide, ${heads} head${heads === 1 ? '' : 's'}${shape.moe ? `, ${shape.moe.experts} experts` : ''}`;
+  const holds = `${billions(w.tied)}-${billions(w.untied)} weights (embedding tied or not)`;
+  if (!given) {
+    return `params ${billions(params)} is too small a model to derive a shape for: the smallest poolsim derives (${dims}, vocabulary ${shape.vocab ?? DEFAULT_VOCAB}) holds ${holds}, so its step time would not be this model's; give the model's shape (model: layers, hidden_size, vocab) or a larger params`;
+  }
   return (
-    `params ${billions(params)} and the model's shape (${shape.layers} layers x ${shape.hiddenSize} wide, ${heads} heads${shape.moe ? `, ${shape.moe.experts} experts` : ''}) describe different models: ` +
-    `the shape holds ${billions(w.tied)}-${billions(w.untied)} weights (embedding tied or not), more than ${Math.round((PARAMS_SHAPE_TOLERANCE - 1) * 100)}% away; ` +
+    `params ${billions(params)} and the model's shape (${dims}) describe different models: ` +
+    `the shape holds ${holds}, more than ${Math.round((PARAMS_SHAPE_TOLERANCE - 1) * 100)}% away; ` +
     `useful work counts params and the step is timed on the shape, so the effective compute ratio would be off by their ratio. Correct params or the shape (layers, hidden_size, ffn_size, heads, vocab)`
   );
 }

@@ -3,7 +3,7 @@
 // layout that fits in device memory for jobs that give only a device count, and validation of
 // user-given layouts.
 import type { LayoutSpec, ShapeOverrides } from './job.js';
-import { memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js';
+import { DEFAULT_VOCAB, memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js';
 import type { MoeShape } from './moe.js';
 
 /**
@@ -238,15 +238,16 @@ export const DEFAULT_GLOBAL_BATCH_TOKENS = 4_194_304;
 /**
  * A sensible shape for a model known only by its parameter count. Sizes close to a family use
  * the family's published layers and width; others take the aspect ratio hidden/layers
- * interpolated (in log params) between the neighbouring families and solve params = 12 L h^2
- * (the weight count of a GPT block, Kaplan et al. 2020), width rounded to a multiple of 128.
+ * interpolated (in log params) between the neighbouring families and solve
+ * params = 12 L h^2 + V h (a GPT block's weights, Kaplan et al. 2020, and the token embedding:
+ * a 125M model's 51,200 x 768 embedding is a third of it), width rounded to a multiple of 128.
  * Sequence length 4096, or 8192 from 100B up (Llama 3 trained at 8192); batch 4M tokens;
  * no full activation recompute (selective recompute with sequence parallelism makes it
- * unnecessary, Korthikanti et al. 2022); bf16.
+ * unnecessary, Korthikanti et al. 2022); bf16. `vocab`: the vocabulary the model is given, if any.
  */
-export function defaultShape(params: number): TrainingShape {
+export function defaultShape(params: number, vocab: number = DEFAULT_VOCAB): TrainingShape {
   if (!(params > 0)) throw new RangeError(`defaultShape: params must be positive, got ${params}`);
-  const { layers, hiddenSize } = familyShape(params);
+  const { layers, hiddenSize } = familyShape(params, vocab);
   return {
     params,
     layers,
@@ -259,7 +260,12 @@ export function defaultShape(params: number): TrainingShape {
   };
 }
 
-function familyShape(params: number): { layers: number; hiddenSize: number } {
+/** Layers of width h that hold what `params` leaves beside a V x h embedding (at least 1). */
+function layersFor(params: number, hiddenSize: number, vocab: number): number {
+  return Math.max(1, Math.round((params - vocab * hiddenSize) / (12 * hiddenSize * hiddenSize)));
+}
+
+function familyShape(params: number, vocab: number): { layers: number; hiddenSize: number } {
   for (const f of FAMILIES) {
     if (Math.abs(params - f.params) <= FAMILY_MATCH_REL * f.params) return { layers: f.layers, hiddenSize: f.hiddenSize };
   }
@@ -276,10 +282,21 @@ function familyShape(params: number): { layers: number; hiddenSize: number } {
     const w = Math.log(params / lo.params) / Math.log(hi.params / lo.params);
     aspect = (1 - w) * (lo.hiddenSize / lo.layers) + w * (hi.hiddenSize / hi.layers);
   }
-  // params = 12 L h^2 with L = h / aspect  =>  h^3 = params * aspect / 12.
-  const hiddenSize = Math.max(128, Math.round(Math.cbrt((params * aspect) / 12) / 128) * 128);
-  const layers = Math.max(1, Math.round(params / (12 * hiddenSize * hiddenSize)));
-  return { layers, hiddenSize };
+  // params = 12 L h^2 + V h with L = h / aspect: 12 h^3 / aspect + V h grows with h, so the root is
+  // found by bisection between 0 and the width without the embedding.
+  let lo = 0;
+  let hi = Math.cbrt((params * aspect) / 12);
+  for (let k = 0; k < 100; k++) {
+    const mid = (lo + hi) / 2;
+    if ((12 * mid * mid * mid) / aspect + vocab * mid < params) lo = mid;
+    else hi = mid;
+  }
+  // Of the two multiples of 128 around the root, the one whose whole layers come closest to params
+  // (a small model's embedding alone can exceed params at the wider one).
+  const narrow = Math.max(128, Math.floor(lo / 128) * 128);
+  const weightsAt = (h: number): number => 12 * layersFor(params, h, vocab) * h * h + vocab * h;
+  const hiddenSize = Math.abs(weightsAt(narrow + 128) - params) < Math.abs(weightsAt(narrow) - params) ? narrow + 128 : narrow;
+  return { layers: layersFor(params, hiddenSize, vocab), hiddenSize };
 }
 
 /**
@@ -289,11 +306,13 @@ function familyShape(params: number): { layers: number; hiddenSize: number } {
  * `layers: 105` is MT-NLG's 105 x 20480, not 105 layers of the 125-layer default's width.
  */
 export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape {
-  const base = defaultShape(params);
+  const vocab = o?.vocab ?? DEFAULT_VOCAB;
+  const base = defaultShape(params, vocab);
   let layers = o?.layers ?? base.layers;
   let hiddenSize = o?.hidden_size ?? base.hiddenSize;
-  if (o?.layers !== undefined && o.hidden_size === undefined) hiddenSize = Math.max(128, Math.round(Math.sqrt(params / (12 * layers)) / 128) * 128);
-  if (o?.hidden_size !== undefined && o.layers === undefined) layers = Math.max(1, Math.round(params / (12 * hiddenSize * hiddenSize)));
+  // params = 12 L h^2 + V h, solved for h (the positive root) or for L.
+  if (o?.layers !== undefined && o.hidden_size === undefined) hiddenSize = Math.max(128, Math.round((-vocab + Math.sqrt(vocab * vocab + 48 * layers * params)) / (24 * layers) / 128) * 128);
+  if (o?.hidden_size !== undefined && o.layers === undefined) layers = layersFor(params, hiddenSize, vocab);
   return {
     ...base,
     layers,
