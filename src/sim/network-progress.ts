@@ -68,11 +68,11 @@ interface ShapedJob {
   /** Memory per device of the layout (bytes). */
   readonly memoryBytes: number;
   /**
-   * Step times already worked out for this shape and layout, by kind and the network figures
-   * stepFromShares hands stepTime (a pure function of them): jobs of one shape that start alone on
-   * a node, or see the same shares, cost a lookup instead of a step-time model each.
+   * Step times already worked out for this shape and layout for jobs whose traffic stays on their
+   * node, by kind (all stepFromShares hands stepTime then: it is pure): jobs of one shape that
+   * start alone on a node cost a lookup instead of a step-time model each.
    */
-  readonly steps: Map<string, StepTime>;
+  readonly steps: (StepTime | undefined)[];
   /** The same for jobs whose traffic leaves the node, by a hash of the figures (stepAcrossNodes). */
   readonly acrossNodes: Map<number, SharedStep>;
   /**
@@ -101,7 +101,15 @@ interface SharedStep {
   readonly next: SharedStep | undefined;
 }
 
+/**
+ * A running job's network state, on its run record (JobRun.progressState) and in a list in the
+ * order the jobs started (the order every walk over running jobs takes: bytes are added to links in
+ * it). Records are kept for reuse once their job ends: a job's start allocates none.
+ */
 interface JobComm {
+  job: SimJob;
+  prev: JobComm | undefined;
+  next: JobComm | undefined;
   /** The shape, layout and kernel time it has (and their step-time cache). */
   shaped: ShapedJob;
   shape: TrainingShape;
@@ -118,7 +126,10 @@ interface JobComm {
 export class NetworkProgressModel implements ProgressModel {
   readonly network = new FlowNetwork();
   readonly topology: Topology;
-  private readonly comm = new Map<SimJob, JobComm>();
+  /** Running jobs' records in start order (JobComm), and records kept for reuse. */
+  private firstComm: JobComm | undefined;
+  private lastComm: JobComm | undefined;
+  private readonly spareComms: JobComm[] = [];
   private readonly jobOfFlow: (SimJob | undefined)[] = [];
   /** Jobs using each link (for the congestion efficiency of contended links). */
   private linkJobs = new Int32Array(0);
@@ -223,14 +234,18 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   released(job: SimJob): void {
-    const c = this.comm.get(job);
-    if (!c?.plan) return;
+    const c = commOfRun(job);
+    if (!c) return;
+    const plan = c.plan;
+    if (!plan) {
+      this.dropComm(c);
+      return;
+    }
     this.account(job, c);
-    this.dropFlows(c.plan, job.name);
-    const moved = this.movesFlows(c.plan);
-    c.plan = undefined;
-    this.comm.delete(job);
-    this.changed.delete(job);
+    this.dropFlows(plan, job.name);
+    const moved = this.movesFlows(plan);
+    this.dropComm(c);
+    if (this.changed.size > 0) this.changed.delete(job);
     if (!moved) return;
     this.rebalance();
     this.sync(undefined);
@@ -248,9 +263,10 @@ export class NetworkProgressModel implements ProgressModel {
     if (!this.topology.adaptive) return;
     for (let pass = 0; pass < 64; pass++) {
       let moved = false;
-      for (const [job, c] of this.comm) {
+      for (let c = this.firstComm; c; c = c.next) {
         if (!c.plan) continue;
-        const pairs = this.planPairs(job.placement!, c.layout);
+        const job = c.job;
+        const pairs = this.pairList(job.placement!, c.layout);
         const groups: [typeof pairs.dp, number[], number[]][] = [
           [pairs.dp, c.plan.dpFlows, c.plan.dpShare],
           [pairs.pp, c.plan.ppFlows, c.plan.ppShare],
@@ -309,9 +325,10 @@ export class NetworkProgressModel implements ProgressModel {
    */
   jobFlows(): { job: SimJob; from: number; to: number; flow: number; links: readonly number[] }[] {
     const out: { job: SimJob; from: number; to: number; flow: number; links: readonly number[] }[] = [];
-    for (const [job, c] of this.comm) {
+    for (let c = this.firstComm; c; c = c.next) {
       if (!c.plan) continue;
-      const pairs = this.planPairs(job.placement!, c.layout);
+      const job = c.job;
+      const pairs = this.pairList(job.placement!, c.layout);
       pairs.dp.forEach((p, i) => out.push({ job, from: p.from, to: p.to, flow: c.plan!.dpFlows[i]!, links: this.routeOfFlow[c.plan!.dpFlows[i]!]! }));
       pairs.pp.forEach((p, i) => out.push({ job, from: p.from, to: p.to, flow: c.plan!.ppFlows[i]!, links: this.routeOfFlow[c.plan!.ppFlows[i]!]! }));
     }
@@ -365,7 +382,7 @@ export class NetworkProgressModel implements ProgressModel {
     if (down && dead.size > 0) {
       const crossing = (links: readonly number[] | undefined): boolean => (links ?? []).some((l) => dead.has(l));
       const jobs: SimJob[] = [];
-      for (const [job, c] of this.comm) if (c.plan && crossing(c.plan.links)) jobs.push(job);
+      for (let c = this.firstComm; c; c = c.next) if (c.plan && crossing(c.plan.links)) jobs.push(c.job);
       for (const job of jobs) if (!this.replan(job)) lost.push(job);
       for (const { t } of this.transfersInStartOrder()) {
         const entry = this.transferOfFlow[t.flow]!;
@@ -380,9 +397,9 @@ export class NetworkProgressModel implements ProgressModel {
 
   /** Moves a running job's flows onto surviving paths; false (nothing changed) when a node pair has none. */
   private replan(job: SimJob): boolean {
-    const c = this.comm.get(job)!;
+    const c = commOfRun(job)!;
     const placement = job.placement!;
-    const pairs = this.planPairs(placement, c.layout);
+    const pairs = this.pairList(placement, c.layout);
     for (const p of [...pairs.dp, ...pairs.pp]) if (!this.topology.survivingRoute(p.from, p.to)) return false;
     this.account(job, c);
     this.dropFlows(c.plan!, job.name);
@@ -422,12 +439,12 @@ export class NetworkProgressModel implements ProgressModel {
 
   /** Step time and communication fraction of a running job (for jobs.csv). */
   stepOf(job: SimJob): StepTime | undefined {
-    return this.comm.get(job)?.step;
+    return commOfRun(job)?.step;
   }
 
   /** Memory per device of a running job's layout (bytes). */
   memoryOf(job: SimJob): number | undefined {
-    return this.comm.get(job)?.memoryBytes;
+    return commOfRun(job)?.memoryBytes;
   }
 
   /**
@@ -452,8 +469,9 @@ export class NetworkProgressModel implements ProgressModel {
     const lost: SimJob[] = [];
     const longHaul = (links: readonly number[] | undefined): number[] => (links ?? []).filter((l) => this.interDcLink[l] === 1);
     const jobs: SimJob[] = [];
-    for (const [job, c] of this.comm) {
+    for (let c = this.firstComm; c; c = c.next) {
       if (!c.plan) continue;
+      const job = c.job;
       if (down ? c.plan.links.some((l) => ids.includes(l)) : this.detoured(job, c, longHaul)) jobs.push(job);
     }
     for (const job of jobs) if (!this.replan(job)) lost.push(job);
@@ -485,7 +503,7 @@ export class NetworkProgressModel implements ProgressModel {
 
   /** Whether some flow of a running job crosses other inter-DC links than its pair's route would take now. */
   private detoured(job: SimJob, c: JobComm, longHaul: (links: readonly number[] | undefined) => number[]): boolean {
-    const pairs = this.planPairs(job.placement!, c.layout);
+    const pairs = this.pairList(job.placement!, c.layout);
     const flows = [...c.plan!.dpFlows, ...c.plan!.ppFlows];
     return [...pairs.dp, ...pairs.pp].some((p, i) => {
       const now = longHaul(this.routeOfFlow[flows[i]!]);
@@ -545,7 +563,7 @@ export class NetworkProgressModel implements ProgressModel {
    */
   linkRows(endS: number): { link: string; capacity_gbps: number; bytes_carried: number; utilisation: number; peak_concurrent_flows: number }[] {
     // Jobs still running at the end are accounted up to now (the engine stops at the horizon).
-    for (const [job, c] of this.comm) this.account(job, c);
+    for (let c = this.firstComm; c; c = c.next) this.account(c.job, c);
     const rows = [];
     for (let l = 0; l < this.network.linkCount; l++) {
       const st = this.network.linkStats(l, this.clock);
@@ -579,7 +597,7 @@ export class NetworkProgressModel implements ProgressModel {
    * called (before the first flow, for every byte to be counted).
    */
   hotLinks(endS: number, n: number, k: number): HotLink[] {
-    for (const [job, c] of this.comm) this.account(job, c);
+    for (let c = this.firstComm; c; c = c.next) this.account(c.job, c);
     const rows: HotLink[] = [];
     // A node's NIC links carry every byte it sends: they would fill the list and say nothing about the fabric.
     const nic = new Uint8Array(this.network.linkCount);
@@ -597,8 +615,9 @@ export class NetworkProgressModel implements ProgressModel {
       // Jobs still running: their bytes so far, on the links they hold now.
       const live = new Map<number, Map<string, number>>();
       for (const r of top) live.set(r.index, new Map(this.users[r.index] ?? []));
-      for (const [job, c] of this.comm) {
+      for (let c = this.firstComm; c; c = c.next) {
         if (!c.plan) continue;
+        const job = c.job;
         for (const f of [...c.plan.dpFlows, ...c.plan.ppFlows]) {
           for (const l of this.routeOfFlow[f] ?? []) {
             const m = live.get(l);
@@ -659,7 +678,7 @@ export class NetworkProgressModel implements ProgressModel {
    * transfer's bytes in the interval it completes. Links that carried nothing are left out.
    */
   sampleLinks(startS: number, endS: number, emit: (row: LinkSampleRow) => void): void {
-    for (const [job, c] of this.comm) this.account(job, c);
+    for (let c = this.firstComm; c; c = c.next) this.account(c.job, c);
     const dt = endS - startS;
     for (let l = 0; l < this.network.linkCount; l++) {
       const total = this.linkBytes[l] ?? 0;
@@ -819,21 +838,55 @@ export class NetworkProgressModel implements ProgressModel {
       // The loader (and submission, for generated jobs) checked that the layout fits this kind.
       const layout = t?.layout ? layoutFromSpec(t.layout, shape) : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
       const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
-      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: new Map(), acrossNodes: new Map(), onePlans: [], maxRate: Number.NaN };
+      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: [], acrossNodes: new Map(), onePlans: [], maxRate: Number.NaN };
       bySize.set(key, r);
     }
     return r;
   }
 
   private commOf(job: SimJob): JobComm {
-    let c = this.comm.get(job);
+    const run = job.run!;
+    let c = run.progressState as JobComm | undefined;
     if (!c) {
       const shaped = this.shapeAndLayout(job, job.placement!.kind);
-      const { shape, layout, compute, memoryBytes } = shaped;
-      c = { shaped, shape, layout, compute, memoryBytes, plan: undefined, step: undefined, accountedS: this.clock };
-      this.comm.set(job, c);
+      c = this.spareComms.pop();
+      if (c) {
+        c.job = job;
+        c.shaped = shaped;
+        c.shape = shaped.shape;
+        c.layout = shaped.layout;
+        c.compute = shaped.compute;
+        c.memoryBytes = shaped.memoryBytes;
+        c.plan = undefined;
+        c.step = undefined;
+        c.accountedS = this.clock;
+      } else {
+        const { shape, layout, compute, memoryBytes } = shaped;
+        c = { job, prev: undefined, next: undefined, shaped, shape, layout, compute, memoryBytes, plan: undefined, step: undefined, accountedS: this.clock };
+      }
+      // Last in start order.
+      c.prev = this.lastComm;
+      c.next = undefined;
+      if (this.lastComm) this.lastComm.next = c;
+      else this.firstComm = c;
+      this.lastComm = c;
+      run.progressState = c;
     }
     return c;
+  }
+
+  /** A job's record off the list and off its run record, kept for the next job to start. */
+  private dropComm(c: JobComm): void {
+    if (c.prev) c.prev.next = c.next;
+    else this.firstComm = c.next;
+    if (c.next) c.next.prev = c.prev;
+    else this.lastComm = c.prev;
+    c.job.run!.progressState = undefined;
+    c.prev = undefined;
+    c.next = undefined;
+    c.plan = undefined;
+    c.step = undefined;
+    this.spareComms.push(c);
   }
 
   /**
@@ -857,21 +910,27 @@ export class NetworkProgressModel implements ProgressModel {
   /** The nodes of the stage planPairs is at, in rank order (scratch). */
   private readonly stageNodes: number[] = [];
 
-  /** Node pairs that exchange data-parallel and pipeline traffic. */
+  /**
+   * Node pairs that exchange data-parallel and pipeline traffic, written to one scratch PlanPairs
+   * (valid until the next call: the job paths read it at once, and a multi-node start allocated a
+   * pair object per ring hop and boundary).
+   */
   private planPairs(placement: Placement, layout: ParallelLayout): PlanPairs {
     const { tp, pp, dp } = layout;
+    const out = this.pairs;
+    out.clear();
     // A stage's ranks: tp fastest, then cp, then dp; the ring over the stage's nodes carries the
     // data-parallel and the context-parallel traffic.
     const stageSize = tp * (layout.cp ?? 1) * dp;
     // Every rank on one node (most jobs): no pairs, and every stage's ranks on that node.
-    if (placement.nodes.length === 1 && stageSize * pp === placement.counts[0]) return { dp: NO_PAIRS, dpRings: NO_RINGS, pp: NO_PAIRS, dpRanksPerNode: Math.max(1, Math.floor(stageSize / tp)), tpAcrossNodes: false };
+    if (placement.nodes.length === 1 && stageSize * pp === placement.counts[0]) {
+      out.dpRanksPerNode = Math.max(1, Math.floor(stageSize / tp));
+      return out;
+    }
     const total = this.rankNodes(placement);
     const nodes = this.rankScratch;
     // A rank past the last one has no node (as reading past the end of an exact-size list).
     const nodeAt = (r: number): number => (r < total ? nodes[r]! : -1);
-    const dpPairs: NodePair[] = [];
-    const dpRings: number[] = [];
-    const ppPairs: NodePair[] = [];
     let dpRanksPerNode = Infinity;
     let tpAcrossNodes = false;
     for (let t0 = 0; t0 < total; t0 += tp) if (nodes[t0] !== nodeAt(t0 + tp - 1)) tpAcrossNodes = true;
@@ -892,27 +951,39 @@ export class NetworkProgressModel implements ProgressModel {
       }
       for (let i = 0; i < stageNodes.length; i++) dpRanksPerNode = Math.min(dpRanksPerNode, Math.max(1, Math.floor(ranksOn[stageNodes[i]!]! / tp)));
       if (stageNodes.length > 1 && dp * (layout.cp ?? 1) > 1) {
-        dpRings.push(stageNodes.length);
+        out.addRing(stageNodes.length);
         for (let i = 0; i < stageNodes.length; i++) {
           const from = stageNodes[i]!;
-          const to = stageNodes[(i + 1) % stageNodes.length]!;
-          dpPairs.push({ from, to, share: ranksOn[from]! });
+          out.addDp(from, stageNodes[(i + 1) % stageNodes.length]!, ranksOn[from]!);
         }
       }
       if (p + 1 < pp) {
         // Each (from, to) once, in rank order: the boundary's pairs so far are few (one per node).
-        const first = ppPairs.length;
+        const first = out.ppCount;
         for (let r = p * stageSize; r < (p + 1) * stageSize; r++) {
           const from = nodes[r]!;
           const to = nodeAt(r + stageSize);
           if (from === to) continue;
           let seen = false;
-          for (let i = first; i < ppPairs.length && !seen; i++) seen = ppPairs[i]!.from === from && ppPairs[i]!.to === to;
-          if (!seen) ppPairs.push({ from, to, share: ranksOn[from]! });
+          for (let i = first; i < out.ppCount && !seen; i++) seen = out.ppFrom[i] === from && out.ppTo[i] === to;
+          if (!seen) out.addPp(from, to, ranksOn[from]!);
         }
       }
     }
-    return { dp: dpPairs, dpRings, pp: ppPairs, dpRanksPerNode: Number.isFinite(dpRanksPerNode) ? dpRanksPerNode : 1, tpAcrossNodes };
+    out.dpRanksPerNode = Number.isFinite(dpRanksPerNode) ? dpRanksPerNode : 1;
+    out.tpAcrossNodes = tpAcrossNodes;
+    return out;
+  }
+  private readonly pairs = new PlanPairs();
+
+  /** planPairs' pairs as objects (for the paths that re-plan or reroute running jobs, rare). */
+  private pairList(placement: Placement, layout: ParallelLayout): { dp: NodePair[]; pp: NodePair[] } {
+    const q = this.planPairs(placement, layout);
+    const dp: NodePair[] = [];
+    const pp: NodePair[] = [];
+    for (let i = 0; i < q.dpCount; i++) dp.push({ from: q.dpFrom[i]!, to: q.dpTo[i]!, share: q.dpShare[i]! });
+    for (let i = 0; i < q.ppCount; i++) pp.push({ from: q.ppFrom[i]!, to: q.ppTo[i]!, share: q.ppShare[i]! });
+    return { dp, pp };
   }
 
   /** A stamp no node carries yet (planPairs' per-stage marks). */
@@ -925,7 +996,7 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   private buildPlan(job: SimJob, placement: Placement, layout: ParallelLayout): CommPlan {
-    const shaped = this.comm.get(job)?.shaped;
+    const shaped = commOfRun(job)?.shaped;
     if (placement.nodes.length === 1 && shaped?.layout === layout) {
       const kind = placement.kind;
       return (shaped.onePlans[kind] ??= freezePlan(this.newPlan(job, placement, layout)));
@@ -935,7 +1006,7 @@ export class NetworkProgressModel implements ProgressModel {
 
   private newPlan(job: SimJob, placement: Placement, layout: ParallelLayout): CommPlan {
     const pairs = this.planPairs(placement, layout);
-    const flowCount = pairs.dp.length + pairs.pp.length;
+    const flowCount = pairs.dpCount + pairs.ppCount;
     const plan: CommPlan = {
       dpFlows: [],
       ppFlows: [],
@@ -961,28 +1032,28 @@ export class NetworkProgressModel implements ProgressModel {
     // The job's distinct links in the order its flows first cross them.
     const linkStamp = this.nextLinkStamp();
     let hop = 0;
-    for (let r = 0; r < pairs.dpRings.length; r++) {
-      const k = pairs.dpRings[r]!;
+    for (let r = 0; r < pairs.ringCount; r++) {
+      const k = pairs.rings[r]!;
       let sum = 0;
       let min = Infinity;
       for (const end = hop + k; hop < end; hop++) {
-        const l = this.addJobFlow(job, plan, pairs.dp[hop]!, plan.dpFlows, plan.dpShare, dpWeight, linkStamp);
+        const l = this.addJobFlow(job, plan, pairs.dpFrom[hop]!, pairs.dpTo[hop]!, pairs.dpShare[hop]!, plan.dpFlows, plan.dpShare, dpWeight, linkStamp);
         sum += l;
         if (l < min) min = l;
       }
       plan.dpLatencyS = Math.max(plan.dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
     }
-    for (let i = 0; i < pairs.pp.length; i++) plan.ppLatencyS = Math.max(plan.ppLatencyS, this.addJobFlow(job, plan, pairs.pp[i]!, plan.ppFlows, plan.ppShare, ppWeight, linkStamp));
+    for (let i = 0; i < pairs.ppCount; i++) plan.ppLatencyS = Math.max(plan.ppLatencyS, this.addJobFlow(job, plan, pairs.ppFrom[i]!, pairs.ppTo[i]!, pairs.ppShare[i]!, plan.ppFlows, plan.ppShare, ppWeight, linkStamp));
     for (let i = 0; i < plan.links.length; i++) this.linkJobs[plan.links[i]!]!++;
     return plan;
   }
 
   /** One flow of a job's plan between a node pair, on the pair's route: returns the route's latency. */
-  private addJobFlow(job: SimJob, plan: CommPlan, p: NodePair, flows: number[], shares: number[], weight: number, linkStamp: number): number {
-    const route = this.topology.route(p.from, p.to);
+  private addJobFlow(job: SimJob, plan: CommPlan, from: number, to: number, share: number, flows: number[], shares: number[], weight: number, linkStamp: number): number {
+    const route = this.topology.route(from, to);
     const opts = this.jobFlowOpts;
     opts.weight = weight;
-    opts.capBytesPerS = this.flowCapBytesPerS(route, p.from, p.share);
+    opts.capBytesPerS = this.flowCapBytesPerS(route, from, share);
     const f = this.network.addFlow(route.links, Infinity, this.clock, opts);
     this.jobOfFlow[f] = job;
     this.routeOfFlow[f] = route.links;
@@ -996,7 +1067,7 @@ export class NetworkProgressModel implements ProgressModel {
       }
     }
     flows.push(f);
-    shares.push(p.share);
+    shares.push(share);
     plan.congestionEfficiency = Math.min(plan.congestionEfficiency, route.fabric.congestion_efficiency);
     return route.latencyS;
   }
@@ -1018,9 +1089,9 @@ export class NetworkProgressModel implements ProgressModel {
 
   /** Relative volumes of a job's data-parallel and pipeline traffic (the heavier one is 1). */
   private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout, pairs: PlanPairs): { dpWeight: number; ppWeight: number } {
-    const c = this.comm.get(job as SimJob);
+    const c = commOfRun(job as SimJob);
     const shaped = c?.shaped ?? this.shapeAndLayout(job, placement.kind);
-    const withLayout = layout === shaped.layout ? shaped : { ...shaped, layout, steps: new Map<string, StepTime>(), acrossNodes: new Map<number, SharedStep>(), onePlans: [] };
+    const withLayout = layout === shaped.layout ? shaped : { ...shaped, layout, steps: [], acrossNodes: new Map<number, SharedStep>(), onePlans: [] };
     const nominal = this.step(job, placement, withLayout, this.routeCapacity, pairs);
     const dp = ringBytes(nominal);
     const pp = nominal.ppBytesPerStepPerDevice;
@@ -1054,7 +1125,7 @@ export class NetworkProgressModel implements ProgressModel {
     try {
       for (const job of this.changed) {
         if (job === starting || job.state !== 'running') continue;
-        const c = this.comm.get(job);
+        const c = commOfRun(job);
         if (c?.plan) this.sink.setRate(job, this.rateOf(job, c));
       }
     } finally {
@@ -1075,7 +1146,8 @@ export class NetworkProgressModel implements ProgressModel {
     const step = c.step;
     const dt = this.clock - c.accountedS;
     c.accountedS = this.clock;
-    if (!plan || !step || !(dt > 0) || !(step.stepS > 0)) return;
+    // A plan without flows (a job on one node) carries nothing: no call (a double argument is a heap number each).
+    if (!plan || !step || !(dt > 0) || !(step.stepS > 0) || plan.dpFlows.length + plan.ppFlows.length === 0) return;
     const steps = dt / step.stepS;
     // The stage's ring carries the data-parallel traffic and, where they leave the node, the
     // context-parallel gathers and the expert-parallel all-to-alls.
@@ -1133,14 +1205,7 @@ export class NetworkProgressModel implements ProgressModel {
     // Everything below is decided by these (the shape, layout, kernel time and the job's
     // efficiency override are the ShapedJob's): a job on one node has only the kind.
     if (dpAcross || Number.isFinite(ppBw)) return this.stepAcrossNodes(job, placement, shaped, plan, dpBw, ppBw, cpIntra);
-    const key = this.kindKeys[placement.kind] ?? (this.kindKeys[placement.kind] = String(placement.kind));
-    const cache = shaped.steps;
-    let step = cache.get(key);
-    if (step === undefined) {
-      step = this.stepOfShares(job, placement, shaped, plan, dpBw, ppBw, cpIntra);
-      cache.set(key, step);
-    }
-    return step;
+    return (shaped.steps[placement.kind] ??= this.stepOfShares(job, placement, shaped, plan, dpBw, ppBw, cpIntra));
   }
 
   /**
@@ -1164,9 +1229,6 @@ export class NetworkProgressModel implements ProgressModel {
     cache.set(h, { kind, dpBw, ppBw, dpLatencyS, ppLatencyS, dpRanksPerNode, tpAcrossNodes, cpIntra, step, next: cache.get(h) });
     return step;
   }
-
-  /** The step-time cache's key of a job alone on a node, per kind (made once). */
-  private readonly kindKeys: string[] = [];
 
   private stepOfShares(job: JobView, placement: Placement, { shape, layout, compute }: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
     const kind = this.cluster.kinds[placement.kind]!.spec;
@@ -1212,27 +1274,34 @@ export class NetworkProgressModel implements ProgressModel {
     let dpLatencyS = 0;
     let ppLatencyS = 0;
     let hop = 0;
-    for (let i = 0; i < pairs.dpRings.length; i++) {
-      const k = pairs.dpRings[i]!;
+    for (let i = 0; i < pairs.ringCount; i++) {
+      const k = pairs.rings[i]!;
       let sum = 0;
       let min = Infinity;
       for (const end = hop + k; hop < end; hop++) {
-        const p = pairs.dp[hop]!;
-        const r = this.topology.route(p.from, p.to);
-        dpBw = Math.min(dpBw, shareOf(r, p.from, p.share) / p.share);
+        const from = pairs.dpFrom[hop]!;
+        const share = pairs.dpShare[hop]!;
+        const r = this.topology.route(from, pairs.dpTo[hop]!);
+        dpBw = Math.min(dpBw, shareOf(r, from, share) / share);
         sum += r.latencyS;
         if (r.latencyS < min) min = r.latencyS;
       }
       dpLatencyS = Math.max(dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
     }
-    for (let i = 0; i < pairs.pp.length; i++) {
-      const p = pairs.pp[i]!;
-      const r = this.topology.route(p.from, p.to);
-      ppBw = Math.min(ppBw, shareOf(r, p.from, p.share) / p.share);
+    for (let i = 0; i < pairs.ppCount; i++) {
+      const from = pairs.ppFrom[i]!;
+      const share = pairs.ppShare[i]!;
+      const r = this.topology.route(from, pairs.ppTo[i]!);
+      ppBw = Math.min(ppBw, shareOf(r, from, share) / share);
       ppLatencyS = Math.max(ppLatencyS, r.latencyS);
     }
     return this.stepFromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes }, dpBw, ppBw);
   }
+}
+
+/** A job's record while the network model holds one (see JobComm); undefined for a job that never ran. */
+function commOfRun(job: SimJob): JobComm | undefined {
+  return job.run?.progressState as JobComm | undefined;
 }
 
 /** A plan shared by jobs on one node: its lists frozen, so that a write would throw rather than reach another job. */
@@ -1248,19 +1317,68 @@ interface NodePair {
   readonly share: number;
 }
 
-/** A job's node pairs on its placement (planPairs). */
-interface PlanPairs {
-  readonly dp: readonly NodePair[];
-  /** Hops of each stage's data-parallel ring, in the order their pairs are listed in `dp`. */
-  readonly dpRings: readonly number[];
-  readonly pp: readonly NodePair[];
-  readonly dpRanksPerNode: number;
-  readonly tpAcrossNodes: boolean;
+/**
+ * A job's node pairs on its placement (planPairs), in lists that grow and are rewritten by every
+ * call: data-parallel ring hops (`dpCount` of them: from node, to node, the job's ranks on `from`
+ * that share the flow), the hops of each stage's ring in the order they are listed, and pipeline
+ * boundary pairs (`ppCount`).
+ */
+class PlanPairs {
+  dpFrom: Int32Array = new Int32Array(16);
+  dpTo: Int32Array = new Int32Array(16);
+  dpShare: Int32Array = new Int32Array(16);
+  dpCount = 0;
+  rings: Int32Array = new Int32Array(8);
+  ringCount = 0;
+  ppFrom: Int32Array = new Int32Array(16);
+  ppTo: Int32Array = new Int32Array(16);
+  ppShare: Int32Array = new Int32Array(16);
+  ppCount = 0;
+  dpRanksPerNode = 1;
+  tpAcrossNodes = false;
+
+  clear(): void {
+    this.dpCount = 0;
+    this.ringCount = 0;
+    this.ppCount = 0;
+    this.dpRanksPerNode = 1;
+    this.tpAcrossNodes = false;
+  }
+
+  addDp(from: number, to: number, share: number): void {
+    if (this.dpCount === this.dpFrom.length) {
+      this.dpFrom = grown(this.dpFrom);
+      this.dpTo = grown(this.dpTo);
+      this.dpShare = grown(this.dpShare);
+    }
+    this.dpFrom[this.dpCount] = from;
+    this.dpTo[this.dpCount] = to;
+    this.dpShare[this.dpCount++] = share;
+  }
+
+  addRing(hops: number): void {
+    if (this.ringCount === this.rings.length) this.rings = grown(this.rings);
+    this.rings[this.ringCount++] = hops;
+  }
+
+  addPp(from: number, to: number, share: number): void {
+    if (this.ppCount === this.ppFrom.length) {
+      this.ppFrom = grown(this.ppFrom);
+      this.ppTo = grown(this.ppTo);
+      this.ppShare = grown(this.ppShare);
+    }
+    this.ppFrom[this.ppCount] = from;
+    this.ppTo[this.ppCount] = to;
+    this.ppShare[this.ppCount++] = share;
+  }
 }
 
-/** The node pairs of a job on one node: none (never written to). */
-const NO_RINGS: readonly number[] = Object.freeze([]);
-const NO_PAIRS: readonly NodePair[] = Object.freeze([]);
+/** `a` copied into one twice its length. */
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(2 * a.length);
+  b.set(a);
+  return b;
+}
 
 /** Step times kept per shape before the cache starts afresh. */
 const STEP_CACHE_LIMIT = 1024;

@@ -342,6 +342,12 @@ export class JobRun {
   steps: StepStats | undefined = undefined;
   /** Failures, checkpoints and restores, made by SimJob.resilient(). */
   resilience: Resilience | undefined = undefined;
+  /**
+   * The progress model's state of the job while it runs (the network model's per-job record), set
+   * and cleared by the model: a field rather than a Map keyed by job, read at every start, rate
+   * change and end.
+   */
+  progressState: object | undefined = undefined;
 
   constructor(template: JobTemplate) {
     this.reset(template);
@@ -361,6 +367,7 @@ export class JobRun {
     this.reason = '';
     this.steps = undefined;
     this.resilience = undefined;
+    this.progressState = undefined;
     this.remainingFlop = template.usefulFlop;
     this.usefulFlop = template.usefulFlop;
     this.rateFlopPerS = 0;
@@ -384,6 +391,7 @@ export class JobRun {
     this.heldDevices = NO_DEVICES;
     this.steps = undefined;
     this.resilience = undefined;
+    this.progressState = undefined;
   }
 }
 
