@@ -14,11 +14,13 @@
 export function carriedOrder<T>(line: readonly T[], n: number, prevLine: readonly T[], prevN: number, prevOrder: Uint32Array, cmp: (a: number, b: number) => number, out: Uint32Array): Uint32Array {
   // Position k of the last line is now at pos[k], or gone (-1).
   let i = 0;
-  const pos = new Int32Array(prevN);
+  if (scratchPos.length < prevN) scratchPos = new Int32Array(Math.max(prevN, 2 * scratchPos.length));
+  const pos = scratchPos;
   for (let k = 0; k < prevN; k++) pos[k] = i < n && line[i] === prevLine[k] ? i++ : -1;
   const kept = i; // positions [0, kept) were in the last line; [kept, n) are new (or moved)
   if (kept === 0) return fullSort(out, n, cmp);
-  const old = new Uint32Array(kept);
+  if (scratchOld.length < n) scratchOld = new Uint32Array(Math.max(n, 2 * scratchOld.length));
+  const old = scratchOld;
   let m = 0;
   for (let s = 0; s < prevN; s++) {
     const at = pos[prevOrder[s]!]!;
@@ -26,15 +28,20 @@ export function carriedOrder<T>(line: readonly T[], n: number, prevLine: readonl
     if (m > 0 && cmp(old[m - 1]!, at) >= 0) return fullSort(out, n, cmp);
     old[m++] = at;
   }
-  const added = new Uint32Array(n - kept);
-  for (let a = kept; a < n; a++) added[a - kept] = a;
-  added.sort(cmp);
+  // The new entries after the kept ones in the same scratch array, sorted there.
+  const added = n - kept;
+  for (let a = kept; a < n; a++) old[a] = a;
+  if (added > 1) old.subarray(kept, n).sort(cmp);
   // Merge the two sorted runs.
   let x = 0;
-  let y = 0;
-  for (let o = 0; o < n; o++) out[o] = y >= added.length || (x < kept && cmp(old[x]!, added[y]!) < 0) ? old[x++]! : added[y++]!;
+  let y = kept;
+  for (let o = 0; o < n; o++) out[o] = y >= n || (x < kept && cmp(old[x]!, old[y]!) < 0) ? old[x++]! : old[y++]!;
   return out;
 }
+
+/** Scratch space for carriedOrder (a pass runs at every instant with jobs waiting): grown, never shrunk. */
+let scratchPos = new Int32Array(0);
+let scratchOld = new Uint32Array(0);
 
 function fullSort(out: Uint32Array, n: number, cmp: (a: number, b: number) => number): Uint32Array {
   for (let i = 0; i < n; i++) out[i] = i;

@@ -255,6 +255,8 @@ export function reserve(job: JobView, ctx: SchedulingContext): Reservation | und
     order = new Uint32Array(n);
   }
   const nowS = ctx.nowS;
+  // On a pool of one kind every running job is on it: its placement (a third object) goes unread.
+  const oneKind = cluster.allKinds.length === 1;
   let best: Reservation | undefined;
   for (const kind of job.allowedKinds ?? cluster.allKinds) {
     if (cluster.kindTotal[kind]! < job.devices) continue;
@@ -268,7 +270,7 @@ export function reserve(job: JobView, ctx: SchedulingContext): Reservation | und
     let unordered = false;
     // A job's devices are read only where they count (its template is another object to fetch).
     for (const r of running) {
-      if (r.placement?.kind !== kind) continue;
+      if (!oneKind && r.placement?.kind !== kind) continue;
       const t = ctx.predictedFinishS(r);
       endT[m] = t;
       endJob[m] = r;

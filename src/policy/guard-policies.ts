@@ -120,6 +120,9 @@ function contextView(guard: PluginGuard, ctx: SchedulingContext, decides: boolea
     get random() {
       return random();
     },
+    get placeIsPure() {
+      return ctx.placeIsPure;
+    },
     place(job: JobView) {
       const j = waitingJob(guard, job, 'place');
       // The placer's answer is a fresh object, never the simulator's state: the plug-in gets its own copy.

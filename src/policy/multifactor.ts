@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { carriedOrder } from './carried-order.js';
 import { reserve, type Reservation } from './easy-backfill.js';
-import { runtimeOnS } from './predict.js';
+import { maxRateOn, runtimeOnS } from './predict.js';
 import type { JobView, QueueDiscipline, QueuePolicy, SchedulingContext } from './types.js';
 
 const paramsSchema = z.strictObject({
@@ -119,6 +119,18 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
   let submit = new Float64Array(0);
   let ids = new Float64Array(0);
   let order = new Uint32Array(0);
+  // With a pure `place` and backfilling, per waiting job: the only kind it may use (-1: several) and
+  // its shortest possible run time (remaining work over maxRate on its best kind), so that a job
+  // that could not start after the reservation whatever `place` answered is not asked about.
+  let onlyKind = new Int32Array(0);
+  let shortestS = new Float64Array(0);
+  let devices = new Float64Array(0);
+  const bestRate = new BestRateCache();
+  // The accounts of the pass (waiting, then running) and each one's fair-share factor, kept across passes.
+  const accounts = new Set<string>();
+  const fairShareOf = new Map<string, number>();
+  // The line in priority order, reused across passes (only the first n entries are read).
+  let line: JobView[] = [];
   // The last pass's line (push order) and its sorted order (positions in that line): the candidate
   // order of the next pass (carried-order.ts).
   let prevJobs: JobView[] = [];
@@ -131,7 +143,7 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
       // One walk over the line: the jobs, their accounts (read once: a getter), the highest QOS.
       let n = 0;
       let maxQos = 0;
-      const accounts = new Set<string>();
+      accounts.clear();
       // Jobs of one account mostly come in runs: a run adds its account once (the same set, in the
       // same insertion order, as adding each job's).
       let runAccount: string | undefined;
@@ -153,12 +165,17 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
         submit = new Float64Array(size);
         ids = new Float64Array(size);
         order = new Uint32Array(size);
+        onlyKind = new Int32Array(size);
+        shortestS = new Float64Array(size);
+        devices = new Float64Array(size);
       }
+      const skipping = p.backfill && ctx.placeIsPure === true;
+      const allKinds = ctx.cluster.allKinds;
       for (const a of usage.runningAccounts()) accounts.add(a);
       let totalShares = 0;
       for (const a of accounts) totalShares += p.shares[a] ?? 1;
       // Each account's fair-share factor once per pass (the value multifactorPriority computes).
-      const fairShareOf = new Map<string, number>();
+      fairShareOf.clear();
       const poolDevices = Math.max(1, ctx.cluster.deviceCount);
       const nowS = ctx.nowS; // one instant: the pass does not move the clock
       // The soonest time an age factor reaches its cap (see the end of the pass), and who sets it.
@@ -182,15 +199,22 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
           capJob = j;
         }
         const age = Math.min(1, Math.max(0, nowS - s) / p.max_age);
-        const size = Math.min(1, j.devices / poolDevices);
+        const d = j.devices;
+        const size = Math.min(1, d / poolDevices);
         const qos = maxQos > 0 ? Math.max(0, j.priority) / maxQos : 0;
         prio[i] = weighted(p, age, p.favor_small ? 1 - size : size, qos, fairShare);
         submit[i] = s;
         ids[i] = j.id;
+        if (skipping) {
+          const kinds = j.allowedKinds ?? allKinds;
+          onlyKind[i] = kinds.length === 1 ? kinds[0]! : -1;
+          devices[i] = d;
+          shortestS[i] = j.remainingFlop / bestRate.of(j, kinds, ctx);
+        }
       }
       const sorted = carriedOrder(waiting, n, prevJobs, prevN, prevOrder, byPriority, order.subarray(0, n));
-      const line: JobView[] = new Array<JobView>(n);
       for (let i = 0; i < n; i++) line[i] = waiting[sorted[i]!]!;
+      for (let i = n; i < line.length; i++) line[i] = undefined as unknown as JobView;
       // This pass's line and order become the next pass's candidate (the arrays swap, at their size).
       for (let i = n; i < prevN; i++) prevJobs[i] = undefined as unknown as JobView;
       const jobs = prevJobs;
@@ -203,6 +227,12 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
       let extra = 0;
       for (let i = 0; i < n; i++) {
         const job = line[i]!;
+        if (reservation && skipping) {
+          // It could only start on the reserved kind, ending by the reservation (the predicted
+          // run time is at least the shortest) or within the extra devices: neither can hold.
+          const w = sorted[i]!;
+          if (onlyKind[w] === reservation.kind && devices[w]! > extra && nowS + shortestS[w]! > reservation.timeS) continue;
+        }
         const placement = ctx.place(job);
         if (!reservation) {
           if (placement) {
@@ -242,4 +272,32 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
       }
     },
   };
+}
+
+/**
+ * Per job, the highest rate the progress model can predict for it on any allowed kind (maxRateOn):
+ * it depends on the job and the kind alone, so it is kept by job id, checked against the job
+ * object and its list of kinds (a tenant view of a job is another object, possibly other kinds).
+ */
+class BestRateCache {
+  private rate = new Float64Array(0);
+  private job: (JobView | undefined)[] = [];
+  private kinds: (readonly number[] | undefined)[] = [];
+
+  of(j: JobView, kinds: readonly number[], ctx: SchedulingContext): number {
+    const id = j.id;
+    if (this.job[id] === j && this.kinds[id] === kinds) return this.rate[id]!;
+    let best = 0;
+    for (const k of kinds) best = Math.max(best, maxRateOn(j, k, ctx));
+    if (!(Number.isInteger(id) && id >= 0)) return best;
+    if (id >= this.rate.length) {
+      const grown = new Float64Array(Math.max(id + 1, 2 * this.rate.length));
+      grown.set(this.rate);
+      this.rate = grown;
+    }
+    this.rate[id] = best;
+    this.job[id] = j;
+    this.kinds[id] = kinds;
+    return best;
+  }
 }

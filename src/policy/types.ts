@@ -127,6 +127,13 @@ export interface SchedulingContext {
   readonly running: readonly JobView[];
   readonly cluster: ClusterView;
   place(job: JobView): Placement | undefined;
+  /**
+   * Optional: true when `place` is pure: the placement policy answers from the request and the
+   * cluster's free state alone and asking has no effect (Placer.requestOnly: no random draw,
+   * nothing kept between calls). A policy may then leave out questions whose answer it would not
+   * use (a job that could not start whatever the answer), and the run is the same.
+   */
+  readonly placeIsPure?: boolean;
   start(job: JobView, placement: Placement): void;
   /**
    * Suspend a running job: it keeps its devices while it writes a checkpoint (the scenario's

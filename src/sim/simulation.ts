@@ -617,6 +617,7 @@ export class Simulation implements FailurePort, InferencePort {
         this.placeMemo.remember(p ?? null);
         return p;
       },
+      placeIsPure: this.policies.placer.requestOnly === true,
       start: (job: JobView, placement: Placement) => this.start(job as SimJob, placement),
       preempt: (job: JobView) => this.preempt(job as SimJob),
       predictRate: (job: JobView, placement: Placement) => this.predictRate(job, placement),

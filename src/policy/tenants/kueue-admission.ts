@@ -326,6 +326,9 @@ export class KueueAdmission implements QueueDiscipline {
         return outer().random;
       },
       place: (job) => outer().place(job),
+      get placeIsPure() {
+        return outer().placeIsPure;
+      },
       start: (job: JobView, placement: Placement) => {
         const real = this.line.real(job);
         const r = real ? this.records.get(real) : undefined;
