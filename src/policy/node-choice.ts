@@ -106,29 +106,36 @@ export function fillWholeNodes(
 }
 
 /**
- * fillWholeNodes over candidates already in the order to take them (nodes without a free device
- * may be among them: they are never taken). The caller's list is only read.
+ * fillWholeNodes over candidates already in the order to take them, the first `count` of `nodes`
+ * (nodes without a free device may be among them: they are never taken). The caller's list is only
+ * read. The nodes are chosen in scratch lists and the placement's lists made once, of their size:
+ * a gang's lists were grown push by push, and a candidate that could not hold the gang (a leaf
+ * with the devices but not the whole nodes) left them as garbage.
  */
-export function fillWholeNodesInOrder(kind: number, need: number, nodes: readonly number[], cluster: ClusterView): Placement | undefined {
+export function fillWholeNodesInOrder(kind: number, need: number, nodes: readonly number[], cluster: ClusterView, count = nodes.length): Placement | undefined {
   const free = cluster.nodeFree;
   const size = cluster.nodeDevices;
-  const out: number[] = [];
-  const counts: number[] = [];
+  const min = cluster.kindMinPerNode[kind]!;
+  const out = takenScratch;
+  const counts = countScratch;
+  let taken = 0;
   let left = need;
-  for (const n of nodes) {
-    if (left < cluster.kindMinPerNode[kind]!) break;
+  for (let i = 0; i < count; i++) {
+    if (left < min) break;
+    const n = nodes[i]!;
     if (free[n] === size[n] && size[n]! <= left) {
-      out.push(n);
-      counts.push(size[n]!);
+      out[taken] = n;
+      counts[taken++] = size[n]!;
       left -= size[n]!;
     }
   }
+  let length = taken;
   if (left > 0) {
     // The whole nodes taken are in `out` in candidate order: skip them as the walk meets them.
-    const taken = out.length;
     let next = 0;
     let best = -1;
-    for (const n of nodes) {
+    for (let i = 0; i < count; i++) {
+      const n = nodes[i]!;
       if (next < taken && out[next] === n) {
         next++;
         continue;
@@ -136,11 +143,14 @@ export function fillWholeNodesInOrder(kind: number, need: number, nodes: readonl
       if (free[n]! >= left && (best === -1 || free[n]! < free[best]!)) best = n;
     }
     if (best === -1) return undefined;
-    out.push(best);
-    counts.push(left);
+    out[length] = best;
+    counts[length++] = left;
   }
-  return { kind, nodes: out, counts };
+  return { kind, nodes: out.slice(0, length), counts: counts.slice(0, length) };
 }
+/** fillWholeNodesInOrder's scratch: only ever grown, its first entries the nodes of the current call. */
+const takenScratch: number[] = [];
+const countScratch: number[] = [];
 
 function ascending(nodes: readonly number[]): boolean {
   for (let i = 1; i < nodes.length; i++) if (nodes[i - 1]! >= nodes[i]!) return false;

@@ -219,7 +219,7 @@ function placeByIndex(
   for (const dc of dcOrder) {
     // Whole nodes: the candidates in byLeaf's order are the site's leaves, freest first (lowest
     // slot on ties), each leaf's nodes in node order, so the leaves are ordered, not the nodes.
-    const p = wholeNodes ? fillWholeNodesInOrder(kind, devices, nodesByLeaf(cluster, slots, dc), cluster) : fill(nodesIn(dc), byLeaf);
+    const p = wholeNodes ? fillWholeNodesInOrder(kind, devices, nodeScratch, cluster, nodesByLeaf(cluster, slots, dc)) : fill(nodesIn(dc), byLeaf);
     if (p) return { p, span: Span.Datacentre };
   }
   if (below <= Span.Datacentres) return undefined;
@@ -234,21 +234,23 @@ function placeByIndex(
 /**
  * The nodes with a free device of data centre `dc` among a kind's leaf `slots`, in the order
  * fillWholeNodes' `byLeaf` sorts them into: leaves by free devices, most first, then slot; within a
- * leaf by node (a slot lists its nodes in order). Written to a scratch list (valid until the next call).
+ * leaf by node (a slot lists its nodes in order). Written to the start of nodeScratch (valid until
+ * the next call; the list is never emptied, as setting an array's length to 0 drops its storage):
+ * returns how many.
  */
-function nodesByLeaf(cluster: ClusterView, slots: readonly number[], dc: number): readonly number[] {
+function nodesByLeaf(cluster: ClusterView, slots: readonly number[], dc: number): number {
   const leafFree = cluster.leafFree;
   const order = slotScratch;
   order.length = 0;
   for (let i = 0; i < slots.length; i++) if (cluster.leafSlots[slots[i]!]!.datacentre === dc && leafFree[slots[i]!]! > 0) order.push(slots[i]!);
   order.sort((a, b) => leafFree[b]! - leafFree[a]! || a - b);
   const out = nodeScratch;
-  out.length = 0;
+  let count = 0;
   for (let i = 0; i < order.length; i++) {
     const nodes = cluster.leafSlots[order[i]!]!.nodes;
-    for (let k = 0; k < nodes.length; k++) if (cluster.nodeFree[nodes[k]!]! > 0) out.push(nodes[k]!);
+    for (let k = 0; k < nodes.length; k++) if (cluster.nodeFree[nodes[k]!]! > 0) out[count++] = nodes[k]!;
   }
-  return out;
+  return count;
 }
 const slotScratch: number[] = [];
 const nodeScratch: number[] = [];

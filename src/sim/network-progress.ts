@@ -150,6 +150,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.topology = new Topology(cluster, this.network, interDc);
     this.nodeStamp = new Int32Array(cluster.nodeCount);
     this.nodeRanks = new Int32Array(cluster.nodeCount);
+    this.stageNodes = new Int32Array(cluster.nodeCount);
     this.linkStamp = new Int32Array(this.network.linkCount);
     this.linkJobs = new Int32Array(this.network.linkCount);
     this.linkFlows = new Int32Array(this.network.linkCount);
@@ -907,8 +908,8 @@ export class NetworkProgressModel implements ProgressModel {
   private readonly nodeStamp: Int32Array;
   private readonly nodeRanks: Int32Array;
   private stamp = 0;
-  /** The nodes of the stage planPairs is at, in rank order (scratch). */
-  private readonly stageNodes: number[] = [];
+  /** The nodes of the stage planPairs is at, in rank order (scratch: never emptied, as setting an array's length to 0 drops its storage). */
+  private readonly stageNodes: Int32Array;
 
   /**
    * Node pairs that exchange data-parallel and pipeline traffic, written to one scratch PlanPairs
@@ -939,22 +940,22 @@ export class NetworkProgressModel implements ProgressModel {
     for (let p = 0; p < pp; p++) {
       // The stage's nodes in rank order, and how many of the stage's ranks each holds.
       const stamp = this.nextStamp();
-      stageNodes.length = 0;
+      let stageCount = 0;
       for (let r = p * stageSize; r < (p + 1) * stageSize; r++) {
         const n = nodes[r]!;
         if (this.nodeStamp[n] !== stamp) {
           this.nodeStamp[n] = stamp;
           ranksOn[n] = 0;
-          stageNodes.push(n);
+          stageNodes[stageCount++] = n;
         }
         ranksOn[n]!++;
       }
-      for (let i = 0; i < stageNodes.length; i++) dpRanksPerNode = Math.min(dpRanksPerNode, Math.max(1, Math.floor(ranksOn[stageNodes[i]!]! / tp)));
-      if (stageNodes.length > 1 && dp * (layout.cp ?? 1) > 1) {
-        out.addRing(stageNodes.length);
-        for (let i = 0; i < stageNodes.length; i++) {
+      for (let i = 0; i < stageCount; i++) dpRanksPerNode = Math.min(dpRanksPerNode, Math.max(1, Math.floor(ranksOn[stageNodes[i]!]! / tp)));
+      if (stageCount > 1 && dp * (layout.cp ?? 1) > 1) {
+        out.addRing(stageCount);
+        for (let i = 0; i < stageCount; i++) {
           const from = stageNodes[i]!;
-          out.addDp(from, stageNodes[(i + 1) % stageNodes.length]!, ranksOn[from]!);
+          out.addDp(from, stageNodes[(i + 1) % stageCount]!, ranksOn[from]!);
         }
       }
       if (p + 1 < pp) {
