@@ -13,6 +13,7 @@ import type { ClusterShape, Datacentre, KindInfo, NodeGroup } from './cluster.js
 import { trainingFlop, type JobTemplate, type ShapeOverrides } from './job.js';
 import { paramsShapeMismatch, setsModelSize } from './shape-weights.js';
 import { resolveShape } from './training-layout.js';
+import { standbyLinks } from './network/site-paths.js';
 import type { Distribution } from '../scenario/distribution.js';
 import { usefulParamsOf } from './moe.js';
 import type { InterDcLink } from './network/topology.js';
@@ -564,6 +565,24 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     const cut = datacentres.findIndex((_, i) => !reach.has(i));
     if (cut !== -1) {
       fail(['datacentres', cut, 'name'], `data centre '${datacentres[cut]!.name}' is joined to '${datacentres[0]!.name}' by no chain of links, so a job, transfer or request spanning them would have no route: add a link between them (links: - { between: [${datacentres[0]!.name}, ${datacentres[cut]!.name}], latency: ..., bandwidth: ... }), or set network: ideal`);
+    }
+  }
+
+  // A link no pair of sites routes over while every link is up carries nothing until another fails:
+  // routes take one lowest-latency path per pair and do not split over parallel links, so a second
+  // fibre is a standby, not added capacity (model/network/site-paths.ts).
+  if (scenario.network === 'flow' && issues.length === 0) {
+    for (const li of standbyLinks(datacentres.length, interDc)) {
+      const l = interDc[li]!;
+      const rival = interDc.findIndex((o, oi) => oi !== li && ((o.a === l.a && o.b === l.b) || (o.a === l.b && o.b === l.a)));
+      const why =
+        rival !== -1
+          ? `traffic between ${datacentres[l.a]!.name} and ${datacentres[l.b]!.name} takes links[${rival}] ('${interDc[rival]!.name}', ${Number((interDc[rival]!.latencyS * 1e3).toPrecision(6))} ms${rival < li && interDc[rival]!.latencyS === l.latencyS ? ', listed first' : ''})`
+          : `every pair of data centres has a lower-latency way round`;
+      warn(
+        ['links', li],
+        `link '${l.name}' carries no traffic while every link is up: ${why}. Routes between data centres take one lowest-latency path per pair and do not split traffic over parallel links, so this link is a standby for failures, not added capacity; to model the combined capacity of parallel fibres, give one link with their summed bandwidth`,
+      );
     }
   }
 

@@ -10,6 +10,7 @@ import type { FlowNetwork } from './flow-network.js';
 import type { FabricElement, SiteFabric } from './fabric-kind.js';
 import { fabricKind, type TopologySpec } from './fabrics/registry.js';
 import type { PathKey } from '../../scenario/errors.js';
+import { siteShortestPaths } from './site-paths.js';
 
 /** A node's scale-out fabric: its data centre's, else its device kind's usual one, else plain 100G Ethernet. */
 export function nodeFabricPreset(c: Cluster, n: number): FabricPreset {
@@ -316,42 +317,7 @@ export class Topology {
 
   /** Dijkstra by latency over the inter-DC links that are up, from one data centre to all. */
   private shortestPaths(from: number): ([number, 0 | 1][] | undefined)[] {
-    const n = this.cluster.datacentres.length;
-    const dist = new Array<number>(n).fill(Infinity);
-    const prev = new Array<[number, number, 0 | 1] | undefined>(n);
-    const done = new Array<boolean>(n).fill(false);
-    dist[from] = 0;
-    for (;;) {
-      let u = -1;
-      for (let i = 0; i < n; i++) if (!done[i] && dist[i]! < Infinity && (u === -1 || dist[i]! < dist[u]!)) u = i;
-      if (u === -1) break;
-      done[u] = true;
-      this.interDc.forEach((l, li) => {
-        if (this.interDcDown[li]) return;
-        const ends: [number, number, 0 | 1][] = [
-          [l.a, l.b, 0],
-          [l.b, l.a, 1],
-        ];
-        for (const [x, y, dir] of ends) {
-          if (x !== u) continue;
-          const d = dist[u]! + l.latencyS;
-          if (d < dist[y]!) {
-            dist[y] = d;
-            prev[y] = [u, li, dir];
-          }
-        }
-      });
-    }
-    return dist.map((d, to) => {
-      if (d === Infinity) return undefined;
-      const path: [number, 0 | 1][] = [];
-      for (let at = to; at !== from; ) {
-        const [p, li, dir] = prev[at]!;
-        path.unshift([li, dir]);
-        at = p;
-      }
-      return path;
-    });
+    return siteShortestPaths(this.cluster.datacentres.length, this.interDc, from, this.interDcDown);
   }
 
   /** The two directed flow-network links of inter-DC link `index`. */
