@@ -6,7 +6,7 @@
 // that moves one must update the page with it. None of these rows may be used to fit a constant.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { explainJob } from '../src/model/explain.js';
+import { explainJob, explanationTable } from '../src/model/explain.js';
 import { layerActivationBytes } from '../src/model/memory.js';
 import { scenarioFromText } from './helpers.js';
 
@@ -107,8 +107,12 @@ ${layout}`;
 
 const neoxStepS = (1536 * 2048 * (6 * 20_554_567_680 + 60 * 2048 * 6144 * 44)) / (96 * 117e12);
 
+/** BLOOM's own pipeline partition (tr11-176B-ml.slurm, `--pp-partition-method 'type:transformer|embedding'`): the tied embedding counted as a block, so 5 transformer blocks on the first and last stages, 6 on the others. */
+const BLOOM_PARTITION = BLOOM.replace('grad_accumulation: fp32 }', 'grad_accumulation: fp32, stage_layers: [5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 5] }');
+
 const ROWS: Row[] = [
   { name: 'BLOOM-176B, 384 A100 80GB', yaml: BLOOM, job: 'bloom', publishedS: 104.7, error: -5.3 },
+  { name: 'BLOOM-176B, 384 A100 80GB, its own partition', yaml: BLOOM_PARTITION, job: 'bloom', publishedS: 104.7, error: -14.7 },
   { name: 'GPT-NeoX-20B, 96 A100 40GB', yaml: NEOX, job: 'neox', publishedS: neoxStepS, error: -21.8 },
   { name: 'LLaMA-65B, 2,048 A100 80GB, tp 8 + sharded DP', yaml: llama('        layout: { tp: 8, pp: 1, dp: 256, sharded: true }\n'), job: 'llama', publishedS: 4194304 / (2048 * 380), error: 7.2 },
   { name: 'LLaMA-65B, 2,048 A100 80GB, layout chosen by poolsim', yaml: llama(''), job: 'llama', publishedS: 4194304 / (2048 * 380), error: -25.9 },
@@ -135,12 +139,12 @@ describe('sanity set: other published A100 dense runs (docs/calibration.md), des
 
   it('`precision: fp16` (GPT-NeoX-20B trained in fp16) is accepted and timed exactly as bf16', () => {
     const bf16 = explainJob(scenarioFromText(NEOX.replace('precision: fp16', 'precision: bf16')), 'neox');
-    expect(bf16.step.step_s).toBe(rows[1]!.e.step.step_s);
+    expect(bf16.step.step_s).toBe(rows[2]!.e.step.step_s);
   });
 
   it('`model.dropout: 0` (GPT-NeoX-20B ran none) drops the dropout kernels and masks; a probability of 1 is refused', () => {
     const withDropout = explainJob(scenarioFromText(NEOX.replace('dropout: 0', 'dropout: 0.1')), 'neox');
-    expect(withDropout.step.step_s).toBeGreaterThan(rows[1]!.e.step.step_s * 1.05);
+    expect(withDropout.step.step_s).toBeGreaterThan(rows[2]!.e.step.step_s * 1.05);
     // Korthikanti et al. Table 2 without the masks, tp 2, no sequence parallelism, no recompute:
     // s b h (10 + 24 / t + 5 a s / (h t)) becomes s b h (8 + 24 / t + 2 a s / (h t)).
     const shape = { params: 20.6e9, layers: 44, hiddenSize: 6144, heads: 64, seqLen: 2048, globalBatchTokens: 3145728, precisionBytes: 2, activationRecompute: false };
@@ -171,8 +175,32 @@ describe('sanity set: other published A100 dense runs (docs/calibration.md), des
   });
 
   it('LLaMA-65B with no layout: poolsim chooses ZeRO-3 over all 2,048 GPUs, a layout the paper did not run', () => {
-    const auto = rows[3]!.e;
+    const auto = rows[4]!.e;
     expect(auto.layout.automatic).toBe(true);
     expect([auto.layout.tp, auto.layout.pp, auto.layout.dp, auto.layout.zero]).toEqual([1, 1, 2048, 3]);
+  });
+
+  it('layout.stage_layers: BLOOM\'s partition times the slowest stage (a middle one of 6 blocks), not the average 5.83 blocks and the output layer; a partition that does not fit the layout is refused at its field', () => {
+    const even = rows[0]!.e.step;
+    const own = rows[1]!.e.step;
+    // Six blocks without the output layer are slower than 5.83 with it, by less than a block.
+    expect(own.micro_batch.logits_s).toBe(0);
+    expect(explanationTable(rows[1]!.e)).toContain('pp 12 (layers per stage 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 5)');
+    expect(own.micro_batch.total_s).toBeLessThan(even.micro_batch.total_s);
+    expect(own.micro_batch.total_s).toBeGreaterThan((even.micro_batch.total_s - even.micro_batch.logits_s - even.micro_batch.grad_accumulation_s) * (6 / (70 / 12)) * 0.99);
+    // The bubble follows the average stage, which the partition does not change.
+    expect(own.bubble_s).toBeCloseTo(even.bubble_s, 1);
+    const refusal = (partition: string): string => {
+      try {
+        scenarioFromText(BLOOM.replace('grad_accumulation: fp32 }', `grad_accumulation: fp32, ${partition} }`));
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    expect(refusal('stage_layers: [5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]')).toMatch(/test\.yaml:\d+:\d+: workloads\[0\]\.jobs\[0\]\.layout\.stage_layers: stage_layers sum to 71 layers, but the model has 70/);
+    expect(refusal('stage_layers: [35, 35]')).toMatch(/layout\.stage_layers: stage_layers gives 2 stages, but pp = 12/);
+    expect(refusal('stage_layers: [5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 5], virtual_stages: 2')).toMatch(/layout\.stage_layers: stage_layers with virtual_stages = 2/);
+    expect(refusal('stage_layers: [5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 0]')).toMatch(/layout\.stage_layers\[11\]: expected a value > 0/);
   });
 });

@@ -104,6 +104,8 @@ export interface LayoutSpec {
   readonly dp: number;
   readonly micro_batches?: number | undefined;
   readonly virtual_stages: number;
+  /** Transformer layers per pipeline stage, first to last (even when absent). */
+  readonly stage_layers?: readonly number[] | undefined;
   readonly sharded: boolean;
   readonly zero?: 0 | 1 | 2 | 3 | undefined;
 }

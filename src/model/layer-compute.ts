@@ -84,6 +84,11 @@ export interface ComputeBreakdown {
   gradAccumulationS?: number;
   /** Optimizer step, once per step (s). */
   optimizerS: number;
+  /**
+   * Transformer layers on the slowest pipeline stage, whose micro-batch `microBatchS` times (its
+   * tensor-parallel traffic too): layers / pp, or a `layout.stageLayers` entry.
+   */
+  criticalStageLayers: number;
   /** FLOPs the device executes per step (recompute included). */
   hardwareFlopPerDevice: number;
 }
@@ -218,7 +223,24 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     accumulationPasses > 0 ? accumulationPasses * memoryBoundTimeS(GRAD_ACCUMULATION_BYTES_PER_PARAM[accumulation] * (held.dense + held.expert), dev) : 0;
 
   const layerS = layerF + layerB + layerR;
-  const microBatchS = layers * layerS + logitsS + gradAccumulationS;
+  // The slowest stage: with the layers spread evenly the last (it also runs the output layer);
+  // with a partition of the scenario's own, whichever of its stages takes longest.
+  let critical = layers;
+  let stageS = layers * layerS + logitsS;
+  const stages = layout.stageLayers;
+  if (stages !== undefined && stages.length === pp) {
+    stageS = -Infinity;
+    for (let i = 0; i < pp; i++) {
+      const t = stages[i]! * layerS + (i === pp - 1 ? logitsS : 0);
+      if (t > stageS) {
+        stageS = t;
+        critical = stages[i]!;
+      }
+    }
+  }
+  // The breakdown by class below is of the slowest stage's layers.
+  const share = critical / layers;
+  const microBatchS = stageS + gradAccumulationS;
   const averageStageMicroBatchS = layers * layerS + logitsS / pp + gradAccumulationS;
 
   const sharded = zeroStageOf(layout) >= 1;
@@ -239,16 +261,18 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   return {
     microBatchS,
     averageStageMicroBatchS,
-    backwardShare: (layers * (layerB + layerR) + outB + loss) / microBatchS,
-    gemmS: layers * (gemmF + gemmB + (recompute === 'full' ? gemmF : 0)) + denseLayers * (denseFfnF + denseFfnB + (recompute === 'full' ? denseFfnF : 0)) + (moe ? moeLayersPerRank * (moe.gemmF + moe.gemmB + (recompute === 'full' ? moe.gemmF : 0)) : 0),
-    attentionS: layers * (attnF + attnB + (recompute === 'none' || (flash && recompute === 'selective') ? 0 : attnF)),
+    backwardShare: (critical * (layerB + layerR) + (stageS > critical * layerS ? outB + loss : 0)) / microBatchS,
+    gemmS: share * (layers * (gemmF + gemmB + (recompute === 'full' ? gemmF : 0)) + denseLayers * (denseFfnF + denseFfnB + (recompute === 'full' ? denseFfnF : 0)) + (moe ? moeLayersPerRank * (moe.gemmF + moe.gemmB + (recompute === 'full' ? moe.gemmF : 0)) : 0)),
+    attentionS: critical * (attnF + attnB + (recompute === 'none' || (flash && recompute === 'selective') ? 0 : attnF)),
     elementwiseS:
-      layers * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) * eltF +
-      (denseLayers * denseActF + (moe ? moeLayersPerRank * moe.eltF : 0)) * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)),
-    logitsS,
-    recomputeS: layers * layerR,
+      share *
+      (layers * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) * eltF +
+      (denseLayers * denseActF + (moe ? moeLayersPerRank * moe.eltF : 0)) * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0))),
+    logitsS: stageS > critical * layerS ? logitsS : 0,
+    recomputeS: critical * layerR,
     ...(gradAccumulationS > 0 ? { gradAccumulationS } : {}),
     optimizerS,
+    criticalStageLayers: critical,
     hardwareFlopPerDevice,
   };
 }

@@ -91,9 +91,12 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   const microBatchesInFlight = Math.min(m, pp);
   const sp = sequenceParallelOf(shape);
   const embeddingBytes = (microBatchTokens * shape.hiddenSize * shape.precisionBytes) / (sp ? tp : 1);
-  const firstStage = microBatchesInFlight * ((shape.layers / pp) * activationBytesPerLayer + embeddingBytes);
+  // A partition of the scenario's own (layout.stageLayers) puts its own layer counts on the first and last stages.
+  const firstLayers = layout.stageLayers?.[0] ?? shape.layers / pp;
+  const lastLayers = layout.stageLayers?.[pp - 1] ?? shape.layers / pp;
+  const firstStage = microBatchesInFlight * (firstLayers * activationBytesPerLayer + embeddingBytes);
   const logitsBytes = (microBatchTokens * (shape.vocab ?? DEFAULT_VOCAB) * 4) / tp;
-  const lastStage = (shape.layers / pp) * activationBytesPerLayer + logitsBytes;
+  const lastStage = lastLayers * activationBytesPerLayer + logitsBytes;
   // One stage is both when pp = 1.
   const activationsBytes = pp === 1 ? firstStage + logitsBytes : Math.max(firstStage, lastStage);
   return {

@@ -205,7 +205,9 @@ export function stepTime(input: StepTimeInput): StepTime {
   const computeMbS = compute.microBatchS;
   // Tokens of one micro-batch on one rank: 1/cp of each sequence under context parallelism.
   const mbTokens = tokens / (dp * m) / cp;
-  const layersPerRank = shape.layers / pp;
+  // The slowest stage's layers (layers / pp unless the layout gives a partition): its tensor-,
+  // context- and expert-parallel traffic is on the critical path with its kernels.
+  const layersPerRank = compute.criticalStageLayers;
 
   const actBytes = mbTokens * shape.hiddenSize * bytes;
   const pairsPerLayer = fullRecompute ? 6 : 4;
@@ -219,7 +221,7 @@ export function stepTime(input: StepTimeInput): StepTime {
   // group: the routed token copies a rank received (k of each of its 1/tp tokens) all-gathered over
   // etp ranks before the experts and reduce-scattered after them (Megatron-Core's all-to-all
   // dispatcher), k etp / tp times the dense FFN's gather; nothing when etp = 1.
-  const moeLayersHere = moeLayers(shape) / pp;
+  const moeLayersHere = layout.stageLayers === undefined ? moeLayers(shape) / pp : (moeLayers(shape) / shape.layers) * layersPerRank;
   const etp = etpOf(layout);
   const routedGathered = shape.moe ? (actBytes * shape.moe.topK * etp) / tp : 0;
   const halfPairs = pairsPerLayer / 2;
@@ -259,7 +261,7 @@ export function stepTime(input: StepTimeInput): StepTime {
   // compute). Of each rank's bytes, (ep - g) / ep cross the scale-out network when g of the
   // group's ranks share its node; a per-node dispatch sends one copy per destination node.
   const ep = epOf(layout);
-  const moeLayersPerRank = moeLayers(shape) / pp;
+  const moeLayersPerRank = moeLayersHere;
   let epMbS = 0;
   let epMbBytes = 0;
   if (ep > 1 && shape.moe && moeLayersPerRank > 0) {
@@ -374,6 +376,7 @@ function uniformBreakdown(input: StepTimeInput, devices: number, useful: number,
     logitsS: 0,
     recomputeS: full ? microBatchS / 4 : 0,
     optimizerS: 0,
+    criticalStageLayers: input.shape.layers / Math.max(1, input.layout.pp),
     hardwareFlopPerDevice: hardware / devices,
   };
 }

@@ -142,7 +142,7 @@ function kindLabel(k: FitKind): string {
 function fieldOf(problem: string): string[] {
   if (problem.startsWith('tp x pp x dp') || problem.startsWith('tp x cp x pp x dp')) return [];
   if (problem.startsWith('pp x virtual_stages')) return ['virtual_stages'];
-  const m = /^(tp|cp|pp|dp|micro_batches|virtual_stages)\b/.exec(problem);
+  const m = /^(tp|cp|pp|dp|micro_batches|virtual_stages|stage_layers)\b/.exec(problem);
   return m ? [m[1]!] : [];
 }
 

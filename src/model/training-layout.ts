@@ -196,6 +196,11 @@ export interface ParallelLayout {
   gradAccumulation?: GradAccumulation;
   /** Pipeline stages. */
   pp: number;
+  /**
+   * Transformer layers on each pipeline stage, first to last (a partition of the scenario's own,
+   * e.g. BLOOM's); absent, layers / pp on every stage.
+   */
+  stageLayers?: readonly number[];
   /** Data-parallel replicas. */
   dp: number;
   /** Micro-batches per replica per step (gradient-accumulation steps when pp = 1). */
@@ -381,6 +386,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     ...(l.pp_overlap !== undefined ? { ppOverlap: l.pp_overlap } : {}),
     ...(l.grad_accumulation !== undefined ? { gradAccumulation: l.grad_accumulation } : {}),
     pp: l.pp,
+    ...(l.stage_layers !== undefined ? { stageLayers: l.stage_layers } : {}),
     dp: l.dp,
     microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),
     virtualStages: l.virtual_stages,
@@ -518,9 +524,17 @@ export function validateLayout(
       problems.push(`cp = ${cp} needs the sequence (${shape.seqLen} tokens) to split into 2 x cp = ${2 * cp} equal chunks (load-balanced causal context parallelism)`);
     }
     const chunks = layout.pp * v;
+    const stages = layout.stageLayers;
+    if (stages !== undefined) {
+      const sum = stages.reduce((a, x) => a + x, 0);
+      if (stages.length !== layout.pp) problems.push(`stage_layers gives ${stages.length} stage${stages.length === 1 ? '' : 's'}, but pp = ${layout.pp}: give one layer count per pipeline stage`);
+      else if (stages.some((x) => !Number.isInteger(x) || x < 1)) problems.push(`stage_layers must be positive whole layer counts, got [${stages.join(', ')}]`);
+      else if (sum !== shape.layers) problems.push(`stage_layers sum to ${sum} layers, but the model has ${shape.layers}: the stages must hold every layer once`);
+      if (v > 1) problems.push(`stage_layers with virtual_stages = ${v}: a partition is given per stage, not per interleaved model chunk; use one or the other`);
+    }
     if (layout.pp > shape.layers) problems.push(`pp = ${layout.pp} exceeds the model's ${shape.layers} layers: every pipeline stage needs at least one`);
     else if (chunks > shape.layers) problems.push(`pp x virtual_stages = ${layout.pp} x ${v} = ${chunks} model chunks exceed the model's ${shape.layers} layers: every chunk needs at least one`);
-    else if (shape.layers % chunks !== 0) {
+    else if (stages === undefined && shape.layers % chunks !== 0) {
       // Say what is timed: a real partition has fuller chunks, or (BLOOM, Llama 3) moves layers off
       // the stages that also hold the embedding and the output layer; neither can be given.
       const average = Math.round((100 * shape.layers) / chunks) / 100;

@@ -114,6 +114,8 @@ const LAYOUT: Docs = {
   dp: 'Data-parallel replicas; tp x cp x pp x dp must equal the devices.',
   micro_batches: 'Micro-batches per step in the pipeline (at least `pp`); the bubble is (pp - 1) / (micro_batches x virtual_stages) of a step.',
   virtual_stages: 'Interleaved pipeline schedule: model chunks per device (layers must divide by pp x virtual_stages).',
+  stage_layers:
+    "Pipeline partition: transformer layers on each stage, first to last, one entry per stage (`pp` of them) summing to `model.layers` (BLOOM-176B: `[5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 5]`, the embedding counted as a layer on the first and last stages). The step is timed on the slowest stage (the output layer on the last), the bubble on the average one; not with `virtual_stages` above 1. Absent: the layers spread evenly.",
   sharded: 'Sharded data parallelism (ZeRO-2 / FSDP without resharding): weight all-gather and gradient reduce-scatter; gradients and optimizer state take 1/dp of the memory.',
   zero: 'ZeRO stage 0-3: 1 shards the optimizer state over data-parallel ranks, 2 also the gradients (= sharded: true), 3 (FSDP with resharding) also the weights, gathered for every micro-batch; overrides `sharded`.',
 };

@@ -213,6 +213,11 @@ export const layoutSchema = z.strictObject({
   micro_batches: z.number().int().positive().optional(),
   virtual_stages: z.number().int().positive().default(1),
   /**
+   * A pipeline partition of the model's own: transformer layers on each stage, first to last (one
+   * entry per stage, summing to the model's layers). Absent: the layers spread evenly.
+   */
+  stage_layers: z.array(z.number().int().positive()).min(1).optional(),
+  /**
    * Sharded data parallelism (ZeRO-2 / FSDP without resharding): weight all-gather + gradient
    * reduce-scatter, and gradients and optimizer state take 1/dp of the memory.
    */
