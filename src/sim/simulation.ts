@@ -134,7 +134,8 @@ export class Simulation implements FailurePort, InferencePort {
     // Affinity is built from the running jobs when a policy first reads it (GPU clustering).
     this.cluster.deferAffinity(() => this.affinityHolders());
     this.deviceSpeed = new Float64Array(this.cluster.deviceCount).fill(1);
-    this.deviceJob = new Array<SimJob | undefined>(this.cluster.deviceCount);
+    // Failures ask which jobs a device stops (jobsOnDevice): kept from the first job on when they may.
+    if (resolved.scenario.failures) this.deviceJob = new Array<SimJob | undefined>(this.cluster.deviceCount);
     const policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src });
     // Tenant queues admit jobs by quota before the queue policy sees them (policy/tenants/).
     this.admission = resolved.tenants ? new KueueAdmission(resolved.tenants, this.cluster.kinds.length, policies.queue, policies.queueName) : undefined;
@@ -669,7 +670,8 @@ export class Simulation implements FailurePort, InferencePort {
       resilience.segmentProgressS = 0;
     }
     r.speedFactor = this.speedOf(heldDevices);
-    for (const dev of heldDevices) this.deviceJob[dev] = job;
+    const owners = this.deviceJob;
+    if (owners) for (const dev of heldDevices) owners[dev] = job;
     this.planCheckpoints(job);
     r.runningSlot = this.running.length;
     this.running.push(job);
@@ -814,8 +816,8 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** Device pace per device (1 = nominal); set by the failure model for stragglers. */
   readonly deviceSpeed: Float64Array;
-  /** The running job holding each device (whole devices; the first sharer for shared ones). */
-  private readonly deviceJob: (SimJob | undefined)[];
+  /** The running job holding each device (whole devices; the first sharer for shared ones): kept from the start when the scenario has failures, else built at the first jobsOnDevice. */
+  private deviceJob: (SimJob | undefined)[] | undefined;
 
   private speedOf(devices: readonly number[]): number {
     let v = 1;
@@ -842,10 +844,19 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** The running jobs using a device (several when it is shared). */
   jobsOnDevice(dev: number): SimJob[] {
-    const owner = this.deviceJob[dev];
+    // Without failures nothing else asks, and starts and releases skip the per-device bookkeeping
+    // (a million W2 jobs: 18 million device writes); a first question builds it from the running jobs.
+    const owners = (this.deviceJob ??= this.ownersOfDevices());
+    const owner = owners[dev];
     if (owner === undefined || owner.state === 'waiting') return [];
     if (owner.placement?.device === undefined) return [owner];
     return this.running.filter((j) => j.placement?.device === dev);
+  }
+
+  private ownersOfDevices(): (SimJob | undefined)[] {
+    const owners = new Array<SimJob | undefined>(this.cluster.deviceCount);
+    for (const job of this.running) for (const dev of job.heldDevices) owners[dev] = job;
+    return owners;
   }
 
   /**
@@ -984,7 +995,8 @@ export class Simulation implements FailurePort, InferencePort {
     const p = run.placement;
     const held = run.heldDevices;
     if (p) this.changeHost(job, p, -1);
-    for (const dev of held) if (this.deviceJob[dev] === job) this.deviceJob[dev] = undefined;
+    const owners = this.deviceJob;
+    if (owners) for (const dev of held) if (owners[dev] === job) owners[dev] = undefined;
     if (p?.device !== undefined) this.cluster.releaseShare(p.device, job.milli);
     else this.cluster.releaseWhole(held);
     if (p && this.cluster.tracksAffinity) {
