@@ -8,7 +8,7 @@ import { calibrationRuns } from '../src/model/calibration-runs.js';
 import { PARAMS_SHAPE_TOLERANCE, paramsShapeMismatch, shapeWeights } from '../src/model/shape-weights.js';
 import { resolveShape } from '../src/model/training-layout.js';
 import { InputError } from '../src/scenario/errors.js';
-import { scenarioFromText } from './helpers.js';
+import { runToCsv, scenarioFromText } from './helpers.js';
 
 // Published configurations (the models' config.json files) and their published sizes.
 const PUBLISHED: Array<[string, number, Parameters<typeof resolveShape>[1]]> = [
@@ -134,5 +134,16 @@ describe('a scenario whose params and shape disagree', () => {
   it('a model block that does not size the model, or gives one dimension only, is not checked against params', () => {
     expect(problems(scenario('jobs: [{ name: j, devices: 8, params: 7B, tokens: 1B, model: { seq_len: 2048, recompute: full } }]'))).toEqual([]);
     expect(problems(scenario('jobs: [{ name: j, devices: 8, params: 7B, tokens: 1B, model: { layers: 40 } }]'))).toEqual([]);
+  });
+
+  it('a generated job whose drawn size is too small to time is rejected with the reason, the others run', () => {
+    const r = runToCsv(
+      scenarioFromText(scenario('generator: { count: 60, arrival: { process: poisson, rate: 10/h }, devices: 8, params: { distribution: lognormal, median: 20M, sigma: 2 }, tokens: 1B }')),
+    );
+    const rejected = r.jobs.filter((j) => j.status === 'rejected');
+    const ran = r.jobs.filter((j) => j.status === 'completed');
+    expect(rejected.length).toBeGreaterThan(0);
+    expect(ran.length).toBeGreaterThan(0);
+    for (const j of rejected) expect(j.reason).toMatch(/^its size cannot be timed: params [\d.]+M? is too small a model to derive a shape for/);
   });
 });

@@ -6,6 +6,7 @@ import type { KindInfo, NodeGroup } from './cluster.js';
 import type { LayoutSpec, ShapeOverrides } from './job.js';
 import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { moeProblems } from './moe.js';
+import { paramsShapeMismatch, setsModelSize } from './shape-weights.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, recomputeOf, divisorsUpTo, layoutFromSpec, resolveShape, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /** A device kind a job may run on, as far as fitting it is concerned. */
@@ -232,6 +233,9 @@ export class ArrivalFitter {
   private compute(model: FitModel, allowed: readonly number[] | undefined): ArrivalFit {
     const candidates = this.kinds.filter((k) => k.totalDevices >= model.devices && (allowed === undefined || allowed.includes(k.index)));
     if (candidates.length === 0) return { allowedKinds: allowed, reason: undefined };
+    // A size drawn from a continuous distribution is checked here, as the loader checks listed ones.
+    const mismatch = paramsShapeMismatch(model.params, resolveShape(model.params, model.shape), setsModelSize(model.shape));
+    if (mismatch !== undefined) return { allowedKinds: allowed, reason: `its size cannot be timed: ${mismatch}` };
     const report = fitTrainingJob(model, candidates);
     if (report.problems.length > 0) return { allowedKinds: allowed, reason: `its layout cannot run: ${report.problems.map((p) => p.message).join('; ')}` };
     if (report.fitting.length === 0) return { allowedKinds: allowed, reason: `its model fits in the memory of none of its device kinds: ${describeMisfits(report)}` };
