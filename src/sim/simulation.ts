@@ -816,7 +816,7 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** Device pace per device (1 = nominal); set by the failure model for stragglers. */
   readonly deviceSpeed: Float64Array;
-  /** The running job holding each device (whole devices; the first sharer for shared ones): kept from the start when the scenario has failures, else built at the first jobsOnDevice. */
+  /** The running job holding each whole device (for a shared one, some sharer or none: jobsOnDevice asks the running jobs): kept from the start when the scenario has failures, else built at the first jobsOnDevice. */
   private deviceJob: (SimJob | undefined)[] | undefined;
 
   private speedOf(devices: readonly number[]): number {
@@ -848,8 +848,11 @@ export class Simulation implements FailurePort, InferencePort {
     // (a million W2 jobs: 18 million device writes); a first question builds it from the running jobs.
     const owners = (this.deviceJob ??= this.ownersOfDevices());
     const owner = owners[dev];
-    if (owner === undefined || owner.state === 'waiting') return [];
-    if (owner.placement?.device === undefined) return [owner];
+    if (owner !== undefined && owner.state !== 'waiting' && owner.placement?.device === undefined) return [owner];
+    // A device shared by several jobs has no one owner: the last sharer to start overwrote the
+    // first one's entry, and the entry is cleared when that job ends though others still run there.
+    // Its sharers are the running jobs placed on it, asked only while some share of it is taken.
+    if (this.cluster.deviceFreeMilli[dev] === WHOLE_DEVICE_MILLI) return [];
     return this.running.filter((j) => j.placement?.device === dev);
   }
 
