@@ -9,6 +9,7 @@ import { PARAMS_SHAPE_TOLERANCE, paramsShapeMismatch, shapeWeights } from '../sr
 import { resolveShape } from '../src/model/training-layout.js';
 import { InputError } from '../src/scenario/errors.js';
 import { runToCsv, scenarioFromText } from './helpers.js';
+import { toyScenario } from './inference-helpers.js';
 
 // Published configurations (the models' config.json files) and their published sizes.
 const PUBLISHED: Array<[string, number, Parameters<typeof resolveShape>[1]]> = [
@@ -75,9 +76,11 @@ describe('the shape poolsim derives from params alone', () => {
       fc.property(fc.double({ min: 7, max: 13, noNaN: true }), (log10) => {
         const params = 10 ** log10;
         const w = shapeWeights(resolveShape(params));
-        // Tied embedding (V h once, as GPT counts it) within 15% from 100M up (a size within 12% of a
-        // published family takes the family's shape as it is); within the tolerance below that.
-        if (params >= 1e8) expect(Math.abs(w.tied / params - 1)).toBeLessThan(0.15);
+        // Tied embedding (V h once, as GPT counts it) within 20% from 100M up: a size within 12% of a
+        // published family takes the family's shape as it is (the worst, 78B on the 70B family's
+        // 80 x 8192 without its gated FFN: 17.3%, found by a sweep of 25,000 sizes); within the
+        // tolerance below that.
+        if (params >= 1e8) expect(Math.abs(w.tied / params - 1)).toBeLessThan(0.2);
         expect(paramsShapeMismatch(params, resolveShape(params), false)).toBeUndefined();
       }),
     );
@@ -147,3 +150,25 @@ describe('a scenario whose params and shape disagree', () => {
     for (const j of rejected) expect(j.reason).toMatch(/^its size cannot be timed: params [\d.]+M? is too small a model to derive a shape for/);
   });
 });
+
+describe('a served model whose params and layers x width disagree', () => {
+  const served = (model: string): string[] => problems(toyScenario().replace('model: { params: 1B, kv_bytes_per_token: 0 }', `model: ${model}`));
+
+  it('a 7B model on a 70B shape (its KV cache, the other one\'s weights) is refused at model.params', () => {
+    expect(served('{ params: 7B, layers: 80, hidden_size: 8192, kv_heads: 8, head_dim: 128 }')).toEqual([
+      expect.stringMatching(/^services\[0\]\.model\.params: params 7B and 80 layers x 8192 wide describe different models/),
+    ]);
+  });
+
+  it('published serving shapes pass, though the model gives no FFN width (Llama 3 8B, 70B, 405B; GPT-3 175B)', () => {
+    for (const m of [
+      '{ params: 8B, layers: 32, hidden_size: 4096, kv_heads: 8, head_dim: 128 }',
+      '{ params: 70B, layers: 80, hidden_size: 8192, kv_heads: 8, head_dim: 128 }',
+      '{ params: 405B, layers: 126, hidden_size: 16384, kv_heads: 8, head_dim: 128 }',
+      '{ params: 175B, layers: 96, hidden_size: 12288 }',
+    ]) {
+      expect(served(m), m).toEqual([]);
+    }
+  });
+});
+

@@ -318,7 +318,7 @@ const POOL: Docs = {
 const SERVICE: Docs = {
   name: 'Service name, unique in the scenario.',
   model: 'The model served.',
-  'model.params': "Parameters, e.g. '70B'.",
+  'model.params': "Parameters, e.g. '70B': the weights a replica holds and reads each step. With `layers` and `hidden_size` (which size its KV cache) they must describe one model, within a factor of two (the FFN width is not given), else the service is refused.",
   'model.precision_bytes': 'Bytes per weight and KV-cache element: 2 (bf16, fp16) or 1 (fp8, int8), in (0, 16].',
   'model.layers': 'Layers; from the well-known family of this size when absent.',
   'model.hidden_size': 'Hidden dimension; from the well-known family of this size when absent.',

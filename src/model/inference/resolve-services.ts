@@ -9,6 +9,7 @@ import { maxOf, minOf } from '../../scenario/distribution.js';
 import type { PathKey } from '../../scenario/errors.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { KindInfo, NodeGroup } from '../cluster.js';
+import { servingParamsMismatch } from '../shape-weights.js';
 import { defaultShape } from '../training-layout.js';
 import { kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
 import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from './service-schema.js';
@@ -219,6 +220,10 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   const layers = m.layers ?? shape!.layers;
   const hidden = m.hidden_size ?? shape!.hiddenSize;
   if ((m.kv_heads === undefined) !== (m.head_dim === undefined)) bad([...at, 'model'], 'grouped-query attention needs both `kv_heads` and `head_dim`');
+  if (m.layers !== undefined && m.hidden_size !== undefined) {
+    const mismatch = servingParamsMismatch(m.params, m.layers, m.hidden_size, m.kv_heads, m.head_dim);
+    if (mismatch !== undefined) bad([...at, 'model', 'params'], mismatch);
+  }
   const model: InferenceModel = {
     params: m.params,
     precisionBytes: m.precision_bytes,
