@@ -1,9 +1,11 @@
 // Slurm's multifactor priority (src/policy/multifactor.ts): the formula by hand, the decayed usage
 // by hand, and fair share at work (a light account's jobs pass a heavy account's queue).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FairShareUsage, multifactorPriority, type MultifactorParams } from '../src/policy/multifactor.js';
-import { resolvePolicies } from '../src/policy/registry.js';
-import type { JobView } from '../src/policy/types.js';
+import { createMultifactor, FairShareUsage, multifactorPriority, type MultifactorParams } from '../src/policy/multifactor.js';
+import { PLACEMENT_POLICIES, resolvePolicies } from '../src/policy/registry.js';
+import type { JobView, Placer } from '../src/policy/types.js';
+import { simulate } from '../src/sim/simulation.js';
 import { runToCsv, scenarioFromText } from './helpers.js';
 
 const params: MultifactorParams = { weight_age: 1000, weight_fairshare: 10000, weight_job_size: 1000, weight_qos: 1000, max_age: 7 * 86400, half_life: 7 * 86400, favor_small: false, shares: {}, backfill: true };
@@ -56,4 +58,58 @@ policy: fifo
     // The heavy account pays for it.
     expect(meanWait('multifactor', 'heavy')).toBeGreaterThan(meanWait('fifo', 'heavy'));
   });
+  it('with a pure placer, skips only jobs that could not start anyway: the same starts as asking about every job (model, FP8 and duration jobs; share pods in place-memo.test.ts)', () => {
+    const V100 = 'V100-SXM2-32GB';
+    const jobArb = fc.record({
+      type: fc.constantFrom('duration', 'model', 'model', 'fp8'),
+      devices: fc.constantFrom(1, 2, 4, 8),
+      kinds: fc.constantFrom(`[${V100}]`, '[H100]', `[${V100}, H100]`),
+      size: fc.integer({ min: 1, max: 100 }),
+      submitS: fc.integer({ min: 0, max: 3000 }),
+      account: fc.constantFrom('a', 'b'),
+    });
+    let skipped = 0;
+    fc.assert(
+      fc.property(fc.array(jobArb, { minLength: 5, maxLength: 40 }), (jobs) => {
+        const lines = jobs.map((j, i) => {
+          const head = `      - { name: ${j.account}${i}, submit: ${j.submitS}s, `;
+          if (j.type === 'duration') return `${head}devices: ${j.devices}, duration: ${j.size * 200}s, reference_device: ${V100}, device_kinds: ${j.kinds} }`;
+          const fp8 = j.type === 'fp8';
+          const model = `{ layers: 4, hidden_size: 4096, vocab: 32000, seq_len: 512, global_batch: 8K, recompute: none${fp8 ? ', precision: fp8' : ''} }`;
+          return `${head}devices: ${j.devices}, params: ${12 * 4 * 4096 * 4096 + 32_000 * 4096}, tokens: ${j.size * 2_000_000}, device_kinds: ${fp8 ? '[H100]' : j.kinds}, model: ${model} }`;
+        });
+        // Two workload entries, two accounts (fair share): each listed only when it has jobs.
+        const entries = ['a', 'b'].map((acc) => lines.filter((l) => l.includes(`name: ${acc}`))).filter((l) => l.length > 0);
+        const text = [
+          'name: multifactor-skip',
+          'datacentres:',
+          '  - name: dc',
+          '    fabric: IB-HDR',
+          '    node_groups:',
+          `      - { count: 1, device: ${V100}, devices_per_node: 8 }`,
+          '      - { count: 1, device: H100, devices_per_node: 8 }',
+          'workloads:',
+          ...entries.flatMap((l) => ['  - jobs:', ...l]),
+        ];
+        const resolved = scenarioFromText(text.join('\n'));
+        const run = (pure: boolean): { starts: string[]; calls: number } => {
+          const inner = PLACEMENT_POLICIES.get('first-fit')!.create({} as never);
+          let calls = 0;
+          const placer: Placer = { place: (job, cluster, hints) => (calls++, inner.place(job, cluster, hints)), ...(pure ? { requestOnly: true } : {}) };
+          const starts: string[] = [];
+          simulate(resolved, {
+            policies: { queue: createMultifactor(params), placer, queueName: 'multifactor', placementName: 'first-fit' },
+            observe: (sim) => sim.signals.on('started', (job, now) => starts.push(`${job.name}@${now}`)),
+          });
+          return { starts, calls };
+        };
+        const asked = run(false);
+        const pure = run(true);
+        expect(pure.starts).toEqual(asked.starts);
+        if (pure.calls < asked.calls) skipped++;
+      }),
+      { numRuns: 60, seed: 5 },
+    );
+    expect(skipped).toBeGreaterThan(10);
+  }, 120_000);
 });
