@@ -1008,16 +1008,18 @@ export class NetworkProgressModel implements ProgressModel {
   private newPlan(job: SimJob, placement: Placement, layout: ParallelLayout): CommPlan {
     const pairs = this.planPairs(placement, layout);
     const flowCount = pairs.dpCount + pairs.ppCount;
+    // Lists filled below (in scratch lists, then copied once at their size: pushed one by one, a
+    // gang's lists were reallocated as they grew); none written while the plan has no flows.
     const plan: CommPlan = {
-      dpFlows: [],
-      ppFlows: [],
-      dpShare: [],
-      ppShare: [],
+      dpFlows: NO_NUMBERS,
+      ppFlows: NO_NUMBERS,
+      dpShare: NO_NUMBERS,
+      ppShare: NO_NUMBERS,
       dpLatencyS: 0,
       ppLatencyS: 0,
       dpRanksPerNode: pairs.dpRanksPerNode,
       tpAcrossNodes: pairs.tpAcrossNodes,
-      links: [],
+      links: NO_NUMBERS,
       congestionEfficiency: 1,
       dpWeight: 1,
       ppWeight: 1,
@@ -1032,25 +1034,33 @@ export class NetworkProgressModel implements ProgressModel {
     if (flowCount === 0) return plan;
     // The job's distinct links in the order its flows first cross them.
     const linkStamp = this.nextLinkStamp();
+    this.flowsListed = 0;
+    this.linksListed = 0;
     let hop = 0;
     for (let r = 0; r < pairs.ringCount; r++) {
       const k = pairs.rings[r]!;
       let sum = 0;
       let min = Infinity;
       for (const end = hop + k; hop < end; hop++) {
-        const l = this.addJobFlow(job, plan, pairs.dpFrom[hop]!, pairs.dpTo[hop]!, pairs.dpShare[hop]!, plan.dpFlows, plan.dpShare, dpWeight, linkStamp);
+        const l = this.addJobFlow(job, plan, pairs.dpFrom[hop]!, pairs.dpTo[hop]!, pairs.dpShare[hop]!, dpWeight, linkStamp);
         sum += l;
         if (l < min) min = l;
       }
       plan.dpLatencyS = Math.max(plan.dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
     }
-    for (let i = 0; i < pairs.ppCount; i++) plan.ppLatencyS = Math.max(plan.ppLatencyS, this.addJobFlow(job, plan, pairs.ppFrom[i]!, pairs.ppTo[i]!, pairs.ppShare[i]!, plan.ppFlows, plan.ppShare, ppWeight, linkStamp));
+    for (let i = 0; i < pairs.ppCount; i++) plan.ppLatencyS = Math.max(plan.ppLatencyS, this.addJobFlow(job, plan, pairs.ppFrom[i]!, pairs.ppTo[i]!, pairs.ppShare[i]!, ppWeight, linkStamp));
+    const dpCount = pairs.dpCount;
+    plan.dpFlows = this.flowList.slice(0, dpCount);
+    plan.ppFlows = this.flowList.slice(dpCount, flowCount);
+    plan.dpShare = this.shareList.slice(0, dpCount);
+    plan.ppShare = this.shareList.slice(dpCount, flowCount);
+    plan.links = this.linkList.slice(0, this.linksListed);
     for (let i = 0; i < plan.links.length; i++) this.linkJobs[plan.links[i]!]!++;
     return plan;
   }
 
   /** One flow of a job's plan between a node pair, on the pair's route: returns the route's latency. */
-  private addJobFlow(job: SimJob, plan: CommPlan, from: number, to: number, share: number, flows: number[], shares: number[], weight: number, linkStamp: number): number {
+  private addJobFlow(job: SimJob, plan: CommPlan, from: number, to: number, share: number, weight: number, linkStamp: number): number {
     const route = this.topology.route(from, to);
     const opts = this.jobFlowOpts;
     opts.weight = weight;
@@ -1064,15 +1074,25 @@ export class NetworkProgressModel implements ProgressModel {
       this.linkFlows[l]!++;
       if (this.linkStamp[l] !== linkStamp) {
         this.linkStamp[l] = linkStamp;
-        plan.links.push(l);
+        this.linkList[this.linksListed++] = l;
       }
     }
-    flows.push(f);
-    shares.push(share);
+    this.flowList[this.flowsListed] = f;
+    this.shareList[this.flowsListed++] = share;
     plan.congestionEfficiency = Math.min(plan.congestionEfficiency, route.fabric.congestion_efficiency);
     return route.latencyS;
   }
 
+  /**
+   * newPlan's flows (data-parallel then pipeline), their shares and the distinct links, in lists
+   * only ever grown (setting an array's length to 0 drops its storage): the first flowsListed and
+   * linksListed entries are the plan being made.
+   */
+  private readonly flowList: number[] = [];
+  private readonly shareList: number[] = [];
+  private readonly linkList: number[] = [];
+  private flowsListed = 0;
+  private linksListed = 0;
   /** One options object for every job flow (the network copies what it reads; an Infinity cap is no cap). */
   private readonly jobFlowOpts = { weight: 1, capBytesPerS: Infinity };
   /** Per link: the plan it was last listed in (newPlan's distinct links). */
@@ -1380,6 +1400,9 @@ function grown(a: Int32Array): Int32Array {
   b.set(a);
   return b;
 }
+
+/** The lists of a plan without flows (never written: frozen). */
+const NO_NUMBERS: number[] = Object.freeze([]) as unknown as number[];
 
 /** Step times kept per shape before the cache starts afresh. */
 const STEP_CACHE_LIMIT = 1024;
