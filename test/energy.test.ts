@@ -2,7 +2,10 @@
 // profiles integrated hour by hour.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hourOverlap } from '../src/sim/metrics.js';
+import { formatSummary } from '../src/cli/summary-table.js';
+import { resolvePolicies } from '../src/policy/registry.js';
+import { InputError } from '../src/scenario/errors.js';
+import { hourOverlap, SUMMARY_COLUMNS } from '../src/sim/metrics.js';
 import { repoPath, runToCsv, scenarioFromText } from './helpers.js';
 
 describe('hour-of-day accounting', () => {
@@ -61,5 +64,86 @@ workloads:
     const far = runToCsv(scenarioFromText(text.replace('latency: 5ms', 'latency: 20ms'))).summary;
     const close = runToCsv(scenarioFromText(text.replace('latency: 5ms', 'latency: 100us'))).summary;
     expect(far.effective_compute_ratio_allocated).toBeLessThan(close.effective_compute_ratio_allocated);
+  });
+
+  // Two sites, one job each; `north` and `south` blocks are spliced in as given.
+  const twoSites = (north: string, south: string, placement = 'first-fit') => `name: energy-two
+network: ideal
+datacentres:
+  - name: north
+${north}    node_groups: [{ count: 1, device: H100 }]
+  - name: south
+${south}    node_groups: [{ count: 1, device: H100 }]
+workloads:
+  - jobs:
+      - { name: a, devices: 8, duration: 2h, reference_device: H100 }
+      - { name: b, devices: 8, duration: 2h, reference_device: H100 }
+placement: ${placement}
+`;
+  const cell = (csv: string, column: string): string => {
+    const [head, row] = csv.trim().split('\n');
+    return row!.split(',')[head!.split(',').indexOf(column)]!;
+  };
+
+  it('a pool without a price or carbon figure leaves cost and CO2 empty, not 0, and says so', () => {
+    const resolved = scenarioFromText(twoSites('', ''));
+    expect(resolved.warnings).toEqual([]);
+    const r = runToCsv(resolved);
+    expect(r.summary.energy_kwh).toBeGreaterThan(0);
+    expect(Number.isNaN(r.summary.energy_cost)).toBe(true);
+    expect(Number.isNaN(r.summary.co2_kg)).toBe(true);
+    expect(SUMMARY_COLUMNS).toContain('energy_cost');
+    expect(cell(r.summaryCsv, 'energy_cost')).toBe('');
+    expect(cell(r.summaryCsv, 'co2_kg')).toBe('');
+    const line = formatSummary(r.summary).split('\n').find((l) => l.trim().startsWith('energy'))!;
+    expect(line).toContain('cost and CO2 not counted (electricity_price and carbon_intensity not given for every site)');
+    expect(line).not.toMatch(/cost 0|0 kg/);
+  });
+
+  it('an explicit 0 is a figure: free, carbon-free energy costs 0', () => {
+    const r = runToCsv(scenarioFromText(twoSites('    electricity_price: 0\n    carbon_intensity: 0\n', '    electricity_price: 0\n    carbon_intensity: 0\n')));
+    expect(r.summary.energy_cost).toBe(0);
+    expect(r.summary.co2_kg).toBe(0);
+    expect(cell(r.summaryCsv, 'energy_cost')).toBe('0');
+  });
+
+  it('a figure for one site and not the other is warned at the silent site, and the total left empty', () => {
+    const resolved = scenarioFromText(twoSites('    electricity_price: 0.1\n    carbon_intensity: 0.4\n', ''));
+    const messages = resolved.warnings.map((w) => `${w.line}: ${w.message}`);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatch(/^8: .*no electricity_price here while 'north' gives one: energy_cost is left empty/);
+    expect(messages[1]).toMatch(/^8: .*no carbon_intensity here while 'north' gives one: co2_kg is left empty/);
+    const r = runToCsv(resolved);
+    expect(Number.isNaN(r.summary.energy_cost)).toBe(true);
+    expect(Number.isNaN(r.summary.co2_kg)).toBe(true);
+    // Only the price given everywhere: cost counted, CO2 not.
+    const priced = runToCsv(scenarioFromText(twoSites('    electricity_price: 0.1\n', '    electricity_price: 0.2\n')));
+    expect(priced.summary.energy_cost).toBeGreaterThan(0);
+    expect(formatSummary(priced.summary)).toMatch(/cost [\d.,]+, CO2 not counted \(carbon_intensity not given for every site\)/);
+  });
+
+  it('site-aware placement refuses an objective whose figure a site lacks, before running, at its field', () => {
+    for (const [objective, field, given] of [
+      ['cost', 'electricity_price', '    carbon_intensity: 0.3\n'],
+      ['carbon', 'carbon_intensity', '    electricity_price: 0.1\n'],
+    ] as const) {
+      const resolved = scenarioFromText(twoSites(given, given, `{ name: site-aware, params: { objective: ${objective} } }`));
+      let caught: unknown;
+      try {
+        resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src, pool: resolved.shape });
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(InputError);
+      const issue = (caught as InputError).issues[0]!;
+      expect(issue.line).toBe(14);
+      expect(issue.path).toBe("placement.params.objective");
+      expect(issue.message).toContain(`objective '${objective}' compares the sites' ${field}, but data centres 'north', 'south' give none`);
+      // The run route refuses the same way.
+      expect(() => runToCsv(resolved)).toThrow(InputError);
+    }
+    // With every figure given, it runs.
+    const ok = scenarioFromText(twoSites('    electricity_price: 0.1\n', '    electricity_price: 0.2\n', '{ name: site-aware, params: { objective: cost } }'));
+    expect(runToCsv(ok).summary.jobs_completed).toBe(2);
   });
 });

@@ -53,7 +53,7 @@ function scenarioText(s: { groups: GroupSpec[]; jobs: JobSpec[]; seed: number })
   for (const dc of [0, 1]) {
     const groups = s.groups.filter((g) => g.dc === dc);
     if (groups.length === 0) continue;
-    lines.push(`  - name: dc${dc}`, `    nodes_per_leaf: 2`, `    electricity_price: ${0.05 + dc * 0.04}`, `    node_groups:`);
+    lines.push(`  - name: dc${dc}`, `    nodes_per_leaf: 2`, `    electricity_price: ${0.05 + dc * 0.04}`, `    carbon_intensity: ${0.4 - dc * 0.3}`, `    node_groups:`);
     for (const g of groups) lines.push(`      - { count: ${g.count}, device: ${KINDS[g.kind]}, devices_per_node: ${g.perNode} }`);
   }
   if (s.groups.some((g) => g.dc === 0) && s.groups.some((g) => g.dc === 1)) lines.push(`links:`, `  - { between: [dc0, dc1], latency: 1ms, bandwidth: 100Gbps }`);

@@ -18,7 +18,7 @@ export function formatSummary(s: SummaryRow): string {
     ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}, max ${dur(s.queueing_delay_max_s)}`],
     ['job completion time', `mean ${dur(s.jct_mean_s)}, p95 ${dur(s.jct_p95_s)}`],
     ['useful work', `${formatSI(s.useful_pflop * 1e15, 'FLOP')} (${num(s.busy_device_hours, 0)} busy device-hours)`],
-    ['energy', `${formatSI(s.energy_kwh * 1e3, 'Wh')}, cost ${num(s.energy_cost, 2)}, ${s.co2_kg >= 1e4 ? `${num(s.co2_kg / 1e3)} t` : `${num(s.co2_kg)} kg`} CO2`],
+    ['energy', energyText(s)],
   ];
   // Only a priced fabric: an unpriced preset leaves fabric_capex empty (docs/network.md).
   if (Number.isFinite(s.fabric_capex)) {
@@ -30,4 +30,16 @@ export function formatSummary(s: SummaryRow): string {
   if (s.preemptions > 0) rows.push(['preemptions', formatCount(s.preemptions)]);
   const width = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n';
+}
+
+/** Energy, then its cost and CO2 where the scenario gives the sites' price and carbon intensity. */
+function energyText(s: SummaryRow): string {
+  const parts = [formatSI(s.energy_kwh * 1e3, 'Wh')];
+  const cost = Number.isFinite(s.energy_cost);
+  const co2 = Number.isFinite(s.co2_kg);
+  if (cost) parts.push(`cost ${num(s.energy_cost, 2)}`);
+  if (co2) parts.push(`${s.co2_kg >= 1e4 ? `${num(s.co2_kg / 1e3)} t` : `${num(s.co2_kg)} kg`} CO2`);
+  const missing = [cost ? '' : 'electricity_price', co2 ? '' : 'carbon_intensity'].filter((x) => x !== '');
+  if (missing.length > 0) parts.push(`${cost || co2 ? (cost ? 'CO2' : 'cost') : 'cost and CO2'} not counted (${missing.join(' and ')} not given for every site)`);
+  return parts.join(', ');
 }

@@ -9,8 +9,12 @@ export interface Datacentre {
   readonly index: number;
   readonly name: string;
   readonly pue: number;
-  /** Currency per kWh (daily mean when a profile is given). */
+  /** Currency per kWh (daily mean when a profile is given); 0 when the scenario gives none (see priced). */
   readonly electricityPrice: number;
+  /** The scenario gives this site's electricity price (else its energy has no cost figure, not a cost of 0). */
+  readonly priced: boolean;
+  /** The scenario gives this site's carbon intensity (else its energy has no CO2 figure). */
+  readonly carbonKnown: boolean;
   /** kg CO2 per kWh (daily mean when a profile is given). */
   readonly carbonIntensityKgPerKWh: number;
   /** The same, hour by hour over a day (hour 0 starts at simulated time 0). */

@@ -408,10 +408,12 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       index: di,
       name: dc.name,
       pue: dc.pue,
-      electricityPrice: dailyMean(dc.electricity_price),
-      carbonIntensityKgPerKWh: dailyMean(dc.carbon_intensity),
-      electricityPriceByHour: hourly(dc.electricity_price),
-      carbonIntensityByHour: hourly(dc.carbon_intensity),
+      electricityPrice: dailyMean(dc.electricity_price ?? 0),
+      carbonIntensityKgPerKWh: dailyMean(dc.carbon_intensity ?? 0),
+      electricityPriceByHour: hourly(dc.electricity_price ?? 0),
+      carbonIntensityByHour: hourly(dc.carbon_intensity ?? 0),
+      priced: dc.electricity_price !== undefined,
+      carbonKnown: dc.carbon_intensity !== undefined,
       fabric,
       ...siteTopology(dc, di, fail),
     });
@@ -508,6 +510,18 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     }
     if (dc.node_groups.length === 0 && !dc.nodes_from) fail(['datacentres', di, 'node_groups'], 'a data centre needs node_groups (or nodes_from a trace node list)');
   });
+  // A price or carbon figure given for some sites but not others: the run's total cannot be known,
+  // so it is left empty; more likely a site was forgotten than meant to be free.
+  for (const [field, known, column] of [
+    ['electricity_price', (d: Datacentre) => d.priced, 'energy_cost'],
+    ['carbon_intensity', (d: Datacentre) => d.carbonKnown, 'co2_kg'],
+  ] as const) {
+    const given = datacentres.find(known);
+    if (!given) continue;
+    for (const d of datacentres) {
+      if (!known(d)) warn(['datacentres', d.index], `no ${field} here while '${given.name}' gives one: ${column} is left empty for the run (write ${field}: 0 if this site's is zero)`);
+    }
+  }
   // Topology kinds whose shape must match the site's nodes (a torus's dims).
   for (const dc of datacentres) {
     const nodes = groups.reduce((sum, g) => sum + (g.datacentre === dc.index ? g.nodeCount : 0), 0);

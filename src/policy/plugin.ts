@@ -132,6 +132,7 @@ export async function loadPolicies(resolved: ResolvedScenario, scenarioDir: stri
         resolvePolicies(queueRef, placementRef, {
           src: options.policy?.src ?? resolved.src,
           placementSrc: options.placement?.src ?? resolved.src,
+          pool: resolved.shape,
           extraQueue: guarded<QueueDiscipline>('queue policy', 'an object with schedule(ctx)', (x) => typeof (x as QueueDiscipline).schedule === 'function', guardDiscipline),
           extraPlacement: guarded<Placer>('placement policy', 'an object with place(job, cluster, hints)', (x) => typeof (x as Placer).place === 'function', guardPlacer),
         }),

@@ -19,7 +19,7 @@ import { siteAware } from './site-aware.js';
 import { sjf } from './sjf.js';
 import { spread } from './spread.js';
 import { topologyAware } from './topology-aware.js';
-import type { PlacementPolicy, Placer, QueueDiscipline, QueuePolicy } from './types.js';
+import type { PlacementPolicy, Placer, PoolFacts, QueueDiscipline, QueuePolicy } from './types.js';
 import type { ResolvedBalancer } from './balancers/registry.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import { InputError, zodIssues, type InputIssue, type PathKey, SourceMap } from '../scenario/errors.js';
@@ -78,14 +78,16 @@ export function resolvePolicies(
     placementSrc?: SourceMap;
     extraQueue?: ReadonlyMap<string, QueuePolicy<never>>;
     extraPlacement?: ReadonlyMap<string, PlacementPolicy<never>>;
+    /** The pool the policies will run on: parameters it cannot honour are refused (`checkPool`). */
+    pool?: PoolFacts;
   } = {},
 ): ResolvedPolicies {
   const src = options.src ?? new SourceMap('<scenario>', undefined, undefined);
   const issues: InputIssue[] = [];
   const queueDefs = new Map([...QUEUE_POLICIES, ...(options.extraQueue ?? [])]);
   const placementDefs = new Map([...PLACEMENT_POLICIES, ...(options.extraPlacement ?? [])]);
-  const queue = instantiate(queueDefs, queueRef, ['policy'], src, issues);
-  const placer = instantiate(placementDefs, placementRef, ['placement'], options.placementSrc ?? src, issues);
+  const queue = instantiate(queueDefs, queueRef, ['policy'], src, issues, options.pool);
+  const placer = instantiate(placementDefs, placementRef, ['placement'], options.placementSrc ?? src, issues, options.pool);
   if (issues.length > 0 || !queue || !placer) throw new InputError(issues);
   // A plug-in is referred to by its file but known by its own name (in result files and messages).
   const builtIn = !options.extraQueue?.has(queueRef.name) && !options.extraPlacement?.has(placementRef.name);
@@ -93,11 +95,12 @@ export function resolvePolicies(
 }
 
 function instantiate<T>(
-  defs: ReadonlyMap<string, { name: string; params: import('zod').ZodType<unknown>; create(p: never): T }>,
+  defs: ReadonlyMap<string, { name: string; params: import('zod').ZodType<unknown>; create(p: never): T; checkPool?(p: never, pool: PoolFacts): { path: readonly PathKey[]; message: string } | undefined }>,
   ref: PolicyRef,
   path: PathKey[],
   src: SourceMap,
   issues: InputIssue[],
+  pool: PoolFacts | undefined,
 ): T | undefined {
   const def = defs.get(ref.name);
   if (!def) {
@@ -117,6 +120,11 @@ function instantiate<T>(
     const at = [...path, 'params'];
     const data = at.reduceRight<unknown>((inner, key) => ({ [key]: inner }), ref.params);
     issues.push(...zodIssues(parsed.error.issues, src, def.params, data, at));
+    return undefined;
+  }
+  const refused = pool ? def.checkPool?.(parsed.data as never, pool) : undefined;
+  if (refused) {
+    issues.push(src.issue([...path, 'params', ...refused.path], refused.message));
     return undefined;
   }
   return def.create(parsed.data as never);

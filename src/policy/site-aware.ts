@@ -24,6 +24,17 @@ export const siteAware: PlacementPolicy<SiteAwareParams> = {
     'Cost- or carbon-aware: within each data centre the smallest-span placement per allowed kind; among those whose predicted run time is within max_slowdown of the best feasible now, the lowest price (or carbon intensity) x predicted energy (busy power x PUE x run time). Spans sites only when no single site fits.',
   params: paramsSchema,
   create: (params) => ({ place: (job, cluster, hints) => siteAwarePlacement(job, cluster, hints, params) }),
+  // A site without the objective's figure would count as free (or carbon-free) and win every choice.
+  checkPool: (params, pool) => {
+    const cost = params.objective === 'cost';
+    const missing = pool.datacentres.filter((d) => !(cost ? d.priced : d.carbonKnown)).map((d) => `'${d.name}'`);
+    if (missing.length === 0) return undefined;
+    const field = cost ? 'electricity_price' : 'carbon_intensity';
+    return {
+      path: ['objective'],
+      message: `objective '${params.objective}' compares the sites' ${field}, but data centre${missing.length > 1 ? 's' : ''} ${missing.join(', ')} give${missing.length > 1 ? '' : 's'} none: give each site its ${field} (0 if it is truly ${cost ? 'free' : 'carbon-free'})`,
+    };
+  },
 };
 
 export function siteAwarePlacement(job: JobView, cluster: ClusterView, hints: PlacementHints, params: SiteAwareParams): Placement | undefined {

@@ -208,6 +208,16 @@ export interface PolicyDefinition<P, T> {
   readonly description: string;
   readonly params: z.ZodType<P>;
   create(params: P): T;
+  /**
+   * Parameters this pool cannot honour, refused before the run: where under `params` and why
+   * (e.g. a cost objective on sites without a price). Absent or undefined: nothing to refuse.
+   */
+  checkPool?(params: P, pool: PoolFacts): { readonly path: readonly (string | number)[]; readonly message: string } | undefined;
+}
+
+/** What `checkPool` may read of the pool before the run. */
+export interface PoolFacts {
+  readonly datacentres: readonly Cluster['datacentres'][number][];
 }
 
 export type QueuePolicy<P = unknown> = PolicyDefinition<P, QueueDiscipline>;

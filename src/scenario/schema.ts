@@ -67,11 +67,15 @@ export const datacentreSchema = z.strictObject({
   pue: boundedNumber(1, 10).default(1.0),
   /**
    * Price per kWh, in the scenario's currency: one figure, or 24 hourly figures (a daily profile).
-   * At most 1e6 per kWh: above every tariff in any currency in use.
+   * At most 1e6 per kWh: above every tariff in any currency in use. Not given: the energy is not
+   * priced, and `energy_cost` is left empty rather than counted as free (write 0 for free energy).
    */
-  electricity_price: z.union([price, z.array(price).length(24)]).default(0),
-  /** kg CO2 per kWh: one figure, or 24 hourly figures (a daily profile). In [0, 10]: the dirtiest grids emit about 1.2. */
-  carbon_intensity: z.union([carbonIntensity, z.array(carbonIntensity).length(24)]).default(0),
+  electricity_price: z.union([price, z.array(price).length(24)]).optional(),
+  /**
+   * kg CO2 per kWh: one figure, or 24 hourly figures (a daily profile). In [0, 10]: the dirtiest
+   * grids emit about 1.2. Not given: `co2_kg` is left empty (write 0 for carbon-free power).
+   */
+  carbon_intensity: z.union([carbonIntensity, z.array(carbonIntensity).length(24)]).optional(),
   /** Scale-out fabric: a preset name or a preset with overrides. */
   fabric: fabricRefSchema.optional(),
   /**

@@ -291,6 +291,9 @@ export class MetricsRecorder {
     let energyJ = 0;
     let cost = 0;
     let co2 = 0;
+    // A site that drew energy without a price (or carbon figure) leaves the run's total unknown: empty, not 0.
+    let unpriced = false;
+    let carbonUnknown = false;
     let busyTotalS = 0;
     // Seconds of the run in each hour of the day: idle power, host power and daily price profiles.
     const window = new Float64Array(24);
@@ -309,13 +312,17 @@ export class MetricsRecorder {
       }
       let hostW = 0;
       for (const g of c.groups) if (g.datacentre === dc.index) hostW += g.nodeCount * (g.hostPowerW ?? 0);
+      let siteJ = 0;
       for (let h = 0; h < 24; h++) {
         const j = (itJ[h]! + hostW * window[h]!) * dc.pue;
+        siteJ += j;
         const kwh = j / 3.6e6;
         energyJ += j;
         cost += kwh * dc.electricityPriceByHour[h]!;
         co2 += kwh * dc.carbonIntensityByHour[h]!;
       }
+      if (siteJ > 0 && !dc.priced) unpriced = true;
+      if (siteJ > 0 && !dc.carbonKnown) carbonUnknown = true;
     }
     const poolPeakFlopS = c.totalPeakFlops() * endS;
     return {
@@ -339,8 +346,8 @@ export class MetricsRecorder {
       useful_pflop: this.usefulDoneFlop / 1e15,
       busy_device_hours: busyTotalS / 3600,
       energy_kwh: energyJ / 3.6e6,
-      energy_cost: cost,
-      co2_kg: co2,
+      energy_cost: unpriced ? NaN : cost,
+      co2_kg: carbonUnknown ? NaN : co2,
       failures: this.failureEvents,
       lost_pflop: this.lostFlop / 1e15,
       checkpoint_overhead_s: this.checkpointOverheadS,

@@ -136,7 +136,7 @@ export class Simulation implements FailurePort, InferencePort {
     this.deviceSpeed = new Float64Array(this.cluster.deviceCount).fill(1);
     // Failures ask which jobs a device stops (jobsOnDevice): kept from the first job on when they may.
     if (resolved.scenario.failures) this.deviceJob = new Array<SimJob | undefined>(this.cluster.deviceCount);
-    const policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src });
+    const policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src, pool: resolved.shape });
     // Tenant queues admit jobs by quota before the queue policy sees them (policy/tenants/).
     this.admission = resolved.tenants ? new KueueAdmission(resolved.tenants, this.cluster.kinds.length, policies.queue, policies.queueName) : undefined;
     this.policies = this.admission ? { ...policies, queue: this.admission } : policies;
