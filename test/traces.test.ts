@@ -15,6 +15,7 @@ import {
   scanCsv,
   type TraceImport,
 } from '../src/scenario/traces/index.js';
+import { isEmptyField } from '../src/scenario/traces/csv-reader.js';
 
 // The repository's own copies (gzip, read as is): a clone has nothing beside it.
 const ALIBABA_DIR = new URL('../data/alibaba-openb/', import.meta.url);
@@ -384,5 +385,25 @@ describe('full bundled traces', () => {
 
   it('a missing file is a TraceError naming it', () => {
     expect(thrown(() => loadTrace('philly', '/nonexistent/trace.csv')).message).toBe('/nonexistent/trace.csv: cannot read the trace file: no such file');
+  });
+});
+
+describe('isEmptyField', () => {
+  // Its fast answer (a value longer than any empty word, printable ASCII at both ends) must agree
+  // with the definition: blank after trimming, or nan/null/none/na in any case.
+  const byDefinition = (field: string): boolean => {
+    const s = field.trim().toLowerCase();
+    return s === '' || s === 'nan' || s === 'null' || s === 'none' || s === 'na';
+  };
+  it('agrees with its definition on fields built from empty words, white space and values', () => {
+    const pieces = ['', ' ', '\t', '\u00a0', '\ufeff', '\u3000', '\r', 'nan', 'NaN', 'NULL', 'None', 'na', 'N/A', '0', '12.5', 'x', '"', '~', '\u007f', 'é', 'nano', 'nulls'];
+    let checked = 0;
+    for (const a of pieces) for (const b of pieces) for (const c of pieces) {
+      const field = a + b + c;
+      expect(isEmptyField(field), JSON.stringify(field)).toBe(byDefinition(field));
+      checked++;
+    }
+    expect(checked).toBe(pieces.length ** 3);
+    expect(isEmptyField(undefined)).toBe(true);
   });
 });

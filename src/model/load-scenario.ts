@@ -30,6 +30,7 @@ import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from '
 import { UniqueNames } from './unique-names.js';
 import { poolKindRef, queueRef, resolveScenarioTenants, type Tenants } from './tenants.js';
 import { TraceQueues } from './trace-queues.js';
+import { TraceJobTemplate } from './trace-job-template.js';
 import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
 import { freeName } from '../scenario/traces/trace-options.js';
 import { formatDuration, formatSI } from '../units/units.js';
@@ -866,24 +867,23 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           mayClashWithOwn = true;
         }
         jobNamesSoFar?.add(jobName);
-        // The optional fields are set one by one in this order, as the spread literal did, without
-        // an object per spread: the same keys in the same order.
-        const job: { -readonly [K in keyof JobTemplate]: JobTemplate[K] } = {
-          name: jobName,
-          submitS: tj.submitS,
-          devices: tj.devices,
-          usefulFlop: tj.durationS * tj.devices * share * refSpec.peak * eff,
-          efficiency: t.efficiency,
+        // The optional fields are set one by one in this order, as the spread literal did (the
+        // same keys in the same order), in one object (see TraceJobTemplate).
+        const job = new TraceJobTemplate(
+          jobName,
+          tj.submitS,
+          tj.devices,
+          tj.durationS * tj.devices * share * refSpec.peak * eff,
+          t.efficiency,
           allowedKinds,
-          priority: t.priority[tj.qos ?? tj.group ?? ''] ?? 0,
-          params: 0,
-          source: name,
-        };
-        if (tj.gpuMilli < 1000) job.milli = tj.gpuMilli;
-        if (tj.cpuMilli !== undefined && tj.cpuMilli > 0) job.cpuMilli = tj.cpuMilli;
-        if (tj.memoryMiB !== undefined && tj.memoryMiB > 0) job.memoryMiB = tj.memoryMiB;
-        if (t.runtime === 'fixed') job.fixedRuntimeS = tj.durationS;
-        if (jobQueue !== undefined) job.queue = jobQueue;
+          t.priority[tj.qos ?? tj.group ?? ''] ?? 0,
+          name,
+          tj.gpuMilli < 1000 ? tj.gpuMilli : undefined,
+          tj.cpuMilli !== undefined && tj.cpuMilli > 0 ? tj.cpuMilli : undefined,
+          tj.memoryMiB !== undefined && tj.memoryMiB > 0 ? tj.memoryMiB : undefined,
+          t.runtime === 'fixed' ? tj.durationS : undefined,
+          jobQueue,
+        );
         jobs.push(job);
         kept++;
       }

@@ -216,9 +216,16 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
   const jobParts: { part: Omit<SizePart, 'bytes' | 'events'>; n: number; fixedBytes: number }[] = [];
   const rates = new Map<string, { mean: number; best: number }>();
   let last: { kinds: readonly number[] | undefined; efficiency: number | undefined; rate: { mean: number; best: number } } | undefined;
-  /** Run time alone: on the mean device of its kinds (load), and on the fastest (its best case). */
+  /**
+   * Run time alone: on the mean device of its kinds (load), and on the fastest (its best case).
+   * Written into one reused record (read at once by the caller): no object per job.
+   */
+  const run = { meanS: 0, bestS: 0 };
   const runtimeOf = (t: JobTemplate): { meanS: number; bestS: number } => {
-    if (t.fixedRuntimeS !== undefined) return { meanS: t.fixedRuntimeS, bestS: t.fixedRuntimeS };
+    if (t.fixedRuntimeS !== undefined) {
+      run.meanS = run.bestS = t.fixedRuntimeS;
+      return run;
+    }
     // Jobs in a row usually share their kinds and efficiency: then no key string per job.
     let rate: { mean: number; best: number } | undefined;
     if (last !== undefined && t.allowedKinds === last.kinds && t.efficiency === last.efficiency) rate = last.rate;
@@ -229,7 +236,9 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
       last = { kinds: t.allowedKinds, efficiency: t.efficiency, rate };
     }
     const devices = t.devices * ((t.milli ?? 1000) / 1000);
-    return rate.best > 0 ? { meanS: t.usefulFlop / (devices * rate.mean), bestS: t.usefulFlop / (devices * rate.best) } : { meanS: 0, bestS: 0 };
+    run.meanS = rate.best > 0 ? t.usefulFlop / (devices * rate.mean) : 0;
+    run.bestS = rate.best > 0 ? t.usefulFlop / (devices * rate.best) : 0;
+    return run;
   };
   // Listed and trace jobs, by the workload that gave them.
   const bySource = new Map<string, JobTemplate[]>();
@@ -249,7 +258,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
         hard.push({ path: listed ? [...at, i] : at, message: `job '${t.name}': its work or times are beyond the largest number poolsim can hold; check its size and times` });
         continue;
       }
-      const run = runtimeOf(t);
+      runtimeOf(t);
       demandDeviceS += t.devices * run.meanS;
       devicesPerJob += t.devices;
       firstArrivalS = Math.min(firstArrivalS, t.submitS);

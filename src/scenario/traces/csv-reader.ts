@@ -285,6 +285,14 @@ export function parseFiniteNumber(field: string | undefined): number | undefined
 /** pandas writes missing strings as 'nan'; treat it, 'null', 'none' and blanks as empty. */
 export function isEmptyField(field: string | undefined): boolean {
   if (field === undefined) return true;
+  // Most fields are values: longer than any empty word, with printable ASCII at both ends (so
+  // nothing to trim). Answered without the trimmed and lower-cased copies.
+  const n = field.length;
+  if (n > 4) {
+    const first = field.charCodeAt(0);
+    const last = field.charCodeAt(n - 1);
+    if (first > 32 && first < 127 && last > 32 && last < 127) return false;
+  }
   const s = field.trim();
   if (s === '') return true;
   const lower = s.toLowerCase();

@@ -79,13 +79,25 @@ export function parseGenericCsv(text: string | TextPieces, mapping: CsvMapping, 
   let originS = Infinity;
   let width = 0;
   let dataRow = 0;
-  let col: Record<string, number> = {};
-  const optional = (key: string): number => col[key] ?? -1;
+  // Column positions, found once from the header (-1: not mapped). The row handler below runs once
+  // per data row (a million in W2): no closure, keyed lookup or object made per row but the job.
+  let submitCol = -1;
+  let devicesCol = -1;
+  let milliCol = -1;
+  let durationCol = -1;
+  let endCol = -1;
+  let idCol = -1;
+  let modelsCol = -1;
+  let groupCol = -1;
+  const skip = (line: number, reason: string, detail?: string): void => {
+    skipped.push(detail === undefined ? { line, reason } : { line, reason, detail });
+  };
   const rows = scanCsv(
     text,
     source,
     (header, line) => {
       width = header.length;
+      let col: Record<string, number>;
       try {
         col = requireColumns(header, required, source, line);
       } catch (e) {
@@ -94,53 +106,53 @@ export function parseGenericCsv(text: string | TextPieces, mapping: CsvMapping, 
         if (e instanceof TraceError && other) throw new TraceError(source, line, `${e.detail}; the file looks ${other}-separated: set the mapping's \`delimiter: ${other}\``);
         throw e;
       }
+      const optional = (key: string): number => col[key] ?? -1;
+      submitCol = col.submit!;
+      devicesCol = col.devices!;
+      milliCol = optional('gpu_milli');
+      durationCol = optional('duration');
+      endCol = optional('end');
+      idCol = optional('id');
+      modelsCol = optional('allowed_models');
+      groupCol = optional('group');
     },
     (f, line) => {
       dataRow++;
-      const skip = (reason: string, detail?: string): void => {
-        skipped.push(detail === undefined ? { line, reason } : { line, reason, detail });
-      };
-      if (f.length !== width) return skip('wrong number of fields', `${f.length} fields, header has ${width}`);
-      const submitS = readTimeS(f[col.submit!]);
-      if (submitS === undefined) return skip('bad submit', f[col.submit!]);
+      if (f.length !== width) return skip(line, 'wrong number of fields', `${f.length} fields, header has ${width}`);
+      const submitS = readTimeS(f[submitCol]);
+      if (submitS === undefined) return skip(line, 'bad submit', f[submitCol]);
       if (submitS < originS) originS = submitS;
 
-      const rawDevices = parseFiniteNumber(f[col.devices!]);
-      if (rawDevices === undefined || rawDevices < 0) return skip('bad devices', f[col.devices!]);
-      if (rawDevices === 0 && !options.includeCpuOnly) return skip('no GPU requested');
+      const rawDevices = parseFiniteNumber(f[devicesCol]);
+      if (rawDevices === undefined || rawDevices < 0) return skip(line, 'bad devices', f[devicesCol]);
+      if (rawDevices === 0 && !options.includeCpuOnly) return skip(line, 'no GPU requested');
       let devices = rawDevices;
       let gpuMilli = rawDevices === 0 ? 0 : 1000;
-      const milliCol = optional('gpu_milli');
       if (rawDevices > 0 && rawDevices < 1 && milliCol < 0) {
         devices = 1;
         gpuMilli = Math.round(rawDevices * 1000);
       } else if (!Number.isInteger(rawDevices)) {
-        return skip('bad devices', f[col.devices!]);
+        return skip(line, 'bad devices', f[devicesCol]);
       } else if (rawDevices > 0 && milliCol >= 0 && !isEmptyField(f[milliCol])) {
         const milli = parseFiniteNumber(f[milliCol]);
-        if (milli === undefined || !(milli > 0 && milli <= 1000)) return skip('bad gpu_milli', f[milliCol]);
-        if (rawDevices > 1 && milli !== 1000) return skip('fractional share of a multi-GPU job', `devices ${rawDevices}, gpu_milli ${milli}`);
+        if (milli === undefined || !(milli > 0 && milli <= 1000)) return skip(line, 'bad gpu_milli', f[milliCol]);
+        if (rawDevices > 1 && milli !== 1000) return skip(line, 'fractional share of a multi-GPU job', `devices ${rawDevices}, gpu_milli ${milli}`);
         gpuMilli = milli;
       }
 
       let durationS: number | undefined;
-      const durationCol = optional('duration');
       if (durationCol >= 0 && !isEmptyField(f[durationCol])) {
         const d = parseFiniteNumber(f[durationCol]);
-        if (d === undefined) return skip('bad duration', f[durationCol]);
+        if (d === undefined) return skip(line, 'bad duration', f[durationCol]);
         durationS = d * unitS;
       } else {
-        const endCol = optional('end');
-        if (endCol < 0) return skip('bad duration', f[durationCol]);
+        if (endCol < 0) return skip(line, 'bad duration', f[durationCol]);
         const endS = readTimeS(f[endCol]);
-        if (endS === undefined) return skip('bad end', f[endCol]);
+        if (endS === undefined) return skip(line, 'bad end', f[endCol]);
         durationS = endS - submitS;
       }
-      if (!(durationS > 0)) return skip('non-positive duration', String(durationS));
+      if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS));
 
-      const idCol = optional('id');
-      const modelsCol = optional('allowed_models');
-      const groupCol = optional('group');
       const job: TraceJob = {
         id: idCol >= 0 && !isEmptyField(f[idCol]) ? f[idCol]!.trim() : `job-${dataRow}`,
         submitS,
