@@ -2,7 +2,7 @@
 // the sorted samples (numpy's linear interpolation), whatever the values (property).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Samples } from '../src/sim/stats.js';
+import { Moments, Samples } from '../src/sim/stats.js';
 
 function sortedQuantile(values: readonly number[], q: number): number {
   const v = Float64Array.from(values).sort();
@@ -58,5 +58,46 @@ describe('Samples', () => {
     expect(n.max()).toBeNaN();
     expect(n.quantile(0)).toBe(1);
     expect(n.quantile(1)).toBeNaN();
+  });
+
+  it('answers as the sorted samples so far when questions come between adds (the order, NaN and max are scanned lazily; property)', () => {
+    const step = fc.oneof(value.map((x) => ({ add: x })), fc.constant({ add: Number.NaN }), fc.double({ min: 0, max: 1, noNaN: true }).map((q) => ({ q })), fc.constant({ max: true }));
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 400 }), (steps) => {
+        const s = new Samples();
+        const values: number[] = [];
+        for (const st of steps) {
+          if ('add' in st) {
+            s.add(st.add);
+            values.push(st.add);
+          } else if (values.length === 0) continue;
+          else if ('q' in st) {
+            const want = sortedQuantile(values, st.q);
+            const got = s.quantile(st.q);
+            expect(Object.is(got, want) || got === want).toBe(true);
+          } else expect(s.max()).toBe(values.some((x) => Number.isNaN(x)) ? Number.NaN : Math.max(...values));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('Moments', () => {
+  it('gives the count, mean and max of Samples, the signs of zeros and NaN included (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(value, fc.constant(Number.NaN)), { maxLength: 200 }), (values) => {
+        const m = new Moments();
+        const s = new Samples();
+        for (const x of values) {
+          m.add(x);
+          s.add(x);
+        }
+        expect(m.count).toBe(s.count);
+        expect(Object.is(m.mean(), s.mean())).toBe(true);
+        expect(Object.is(m.max(), s.max())).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

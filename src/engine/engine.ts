@@ -1,6 +1,6 @@
 // The discrete-event kernel: a clock, an event queue ordered by (time, sequence), and run(until).
 // It knows nothing of devices, jobs or links; everything above schedules callbacks on it.
-import { PriorityQueue } from '@js-sdsl/priority-queue';
+import { EventHeap } from './event-heap.js';
 
 /** A scheduled callback. `version` is compared at fire time: cancel() bumps it (lazy deletion). */
 export interface ScheduledEvent {
@@ -19,10 +19,8 @@ export class EngineError extends Error {}
 /** pulse() is called every 2^16 events: often enough for a progress line, too rarely to cost anything. */
 const PULSE_EVERY_MASK = 0xffff;
 
-const byTimeThenSeq = (a: ScheduledEvent, b: ScheduledEvent): number => a.timeS - b.timeS || a.seq - b.seq;
-
 export class Engine {
-  private readonly queue = new PriorityQueue<ScheduledEvent>([], byTimeThenSeq, false);
+  private readonly queue = new EventHeap<ScheduledEvent>();
   /** Per-instance: two engines in one process never share an ordering. */
   private seq = 0;
   private nowS = 0;
@@ -84,6 +82,14 @@ export class Engine {
   private flushEndOfInstant(): void {
     const fns = this.endOfInstant;
     const n = this.endOfInstantCount;
+    if (n === 1) {
+      // One callback (as a rule: the instant's scheduling pass) runs from the buffer as it is;
+      // callbacks it adds are written over it and run at the next flush, as from the other buffer.
+      const fn = fns[0]!;
+      this.endOfInstantCount = 0;
+      fn();
+      return;
+    }
     // Callbacks added while these run go to the other buffer, for the next flush.
     // (A flush inside a callback finds no spare and takes a fresh buffer.)
     this.endOfInstant = this.endOfInstantSpare ?? [];

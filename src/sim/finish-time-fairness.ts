@@ -24,7 +24,7 @@ import type { Cluster } from '../model/cluster.js';
 import { deviceRate } from './progress-model.js';
 import type { Signals } from './signals.js';
 import type { SimJob } from './sim-job.js';
-import { Samples } from './stats.js';
+import { Moments } from './stats.js';
 
 const WHOLE_DEVICE_MILLI = 1000;
 
@@ -103,14 +103,14 @@ export interface FtfColumns {
   ftf_rho_mean: number;
 }
 
-export function ftfColumns(s: Samples): FtfColumns {
+export function ftfColumns(s: Pick<Moments, 'max' | 'mean'>): FtfColumns {
   return { ftf_rho_max: s.max(), ftf_rho_mean: s.mean() };
 }
 
 /** Listens to job lifecycle signals; rho of each job as it finishes. */
 export class FinishTimeFairness {
-  /** rho of every completed job. */
-  readonly rho = new Samples();
+  /** rho of the completed jobs: only their mean and largest are reported, so none is kept. */
+  readonly rho = new Moments();
   /** Training jobs in the system now, and the integral of that count over time up to `sinceS`. */
   private present = 0;
   private contentionJobS = 0;

@@ -76,18 +76,7 @@ export class PlaceMemo {
     if (this.slotJob[slot] === job) return this.slotId[slot]!;
     let id = this.idOfJob.get(job);
     if (id === undefined) {
-      const key = `${job.devices}|${job.milli}|${job.cpuMilli}|${job.memoryMiB}|${job.allowedKinds === undefined ? '*' : job.allowedKinds.join(',')}`;
-      id = this.idOfKey.get(key);
-      if (id === undefined) {
-        id = this.idOfKey.size;
-        this.idOfKey.set(key, id);
-        if (id >= this.versions.length) {
-          const grown = new Float64Array(2 * this.versions.length).fill(-1);
-          grown.set(this.versions);
-          this.versions = grown;
-        }
-        this.answers.push(null);
-      }
+      id = this.idOfRequest(job);
       if (own !== undefined) {
         SimJob.setPlaceRequestId(job as SimJob, id);
         return id;
@@ -96,6 +85,47 @@ export class PlaceMemo {
     }
     this.slotJob[slot] = job;
     this.slotId[slot] = id;
+    return id;
+  }
+
+  /** The last request given an id by its key: its fields (allowed kinds by identity) and id. */
+  private lastDevices = -1;
+  private lastMilli = -1;
+  private lastCpuMilli = -1;
+  private lastMemoryMiB = -1;
+  private lastKinds: readonly number[] | undefined = undefined;
+  private lastId = -1;
+
+  /**
+   * The id of `job`'s request, by its key. A request equal to the last one, field by field and with
+   * the same allowed-kinds array (jobs of one generator or trace share it), has its id without the
+   * key string: each job of a busy M/M/c pool made one when first asked twice at one state.
+   */
+  private idOfRequest(job: JobView): number {
+    const devices = job.devices;
+    const milli = job.milli;
+    const cpuMilli = job.cpuMilli;
+    const memoryMiB = job.memoryMiB;
+    const kinds = job.allowedKinds;
+    if (this.lastId >= 0 && devices === this.lastDevices && milli === this.lastMilli && cpuMilli === this.lastCpuMilli && memoryMiB === this.lastMemoryMiB && kinds === this.lastKinds) return this.lastId;
+    const key = `${devices}|${milli}|${cpuMilli}|${memoryMiB}|${kinds === undefined ? '*' : kinds.join(',')}`;
+    let id = this.idOfKey.get(key);
+    if (id === undefined) {
+      id = this.idOfKey.size;
+      this.idOfKey.set(key, id);
+      if (id >= this.versions.length) {
+        const grown = new Float64Array(2 * this.versions.length).fill(-1);
+        grown.set(this.versions);
+        this.versions = grown;
+      }
+      this.answers.push(null);
+    }
+    this.lastDevices = devices;
+    this.lastMilli = milli;
+    this.lastCpuMilli = cpuMilli;
+    this.lastMemoryMiB = memoryMiB;
+    this.lastKinds = kinds;
+    this.lastId = id;
     return id;
   }
 }

@@ -442,7 +442,8 @@ export class Simulation implements FailurePort, InferencePort {
       this.signals.emit('rejected', job, this.engine.now);
       return job;
     }
-    const hold = this.held.get(template.name);
+    // Jobs are held for their data only when transfers name them (no map lookup by name otherwise).
+    const hold = this.held.size > 0 ? this.held.get(template.name) : undefined;
     if (hold && hold.pending > 0) {
       hold.jobs.push(job); // queues when its data has arrived; the wait counts as queueing delay
       return job;

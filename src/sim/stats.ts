@@ -3,10 +3,18 @@
 /** Quantiles answered by selection before the samples are sorted once for all (each is O(n)). */
 const SELECTIONS_BEFORE_SORT = 4;
 
+/**
+ * Samples kept for their quantiles. `add` only stores the value and sums it (a run adds one per
+ * job, a million or more); whether the samples are in order, any NaN and the largest are found by
+ * a scan of the samples added since the last question (`scan`), the same answers as tracking them
+ * on every add.
+ */
 export class Samples {
   private data = new Float64Array(1024);
   private n = 0;
   private sum = 0;
+  /** Samples [0, scanned) are reflected in sorted, hasNaN and top. */
+  private scanned = 0;
   private sorted = true;
   /** Any NaN among the samples (they sort last): quantiles then come from the sorted samples. */
   private hasNaN = false;
@@ -15,16 +23,41 @@ export class Samples {
   private selections = 0;
 
   add(x: number): void {
-    if (this.n === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    if (this.n > 0 && x < this.data[this.n - 1]!) this.sorted = false;
-    if (x !== x) this.hasNaN = true;
-    else if (this.n === 0 || x > this.top || (x === 0 && this.top === 0 && 1 / x > 0)) this.top = x;
+    if (this.n === this.data.length) this.grow();
     this.data[this.n++] = x;
     this.sum += x;
+  }
+
+  private grow(): void {
+    const next = new Float64Array(this.data.length * 2);
+    next.set(this.data);
+    this.data = next;
+  }
+
+  /**
+   * Bring sorted, hasNaN and top up to the samples added since the last scan. A sample out of order
+   * is one below the sample before it as that stood when it was scanned (a sort or selection in
+   * between only reorders samples already scanned, and a sort leaves them in order), as when it
+   * was checked on add; and a number after a NaN, which the check on add missed (a NaN then a
+   * smaller number passed for sorted, and a quantile read the NaN where the sorted samples have
+   * the number).
+   */
+  private scan(): void {
+    const d = this.data;
+    const n = this.n;
+    let top = this.top;
+    for (let i = this.scanned; i < n; i++) {
+      const x = d[i]!;
+      // Out of order: below the sample before it, or a number after a NaN (NaN sorts last).
+      if (i > 0) {
+        const prev = d[i - 1]!;
+        if (x < prev || (prev !== prev && x === x)) this.sorted = false;
+      }
+      if (x !== x) this.hasNaN = true;
+      else if (i === 0 || x > top || (x === 0 && top === 0 && 1 / x > 0)) top = x;
+    }
+    this.top = top;
+    this.scanned = n;
   }
 
   get count(): number {
@@ -41,6 +74,7 @@ export class Samples {
     const pos = q * (this.n - 1);
     const lo = Math.floor(pos);
     const hi = Math.min(lo + 1, this.n - 1);
+    this.scan();
     if (this.sorted || this.hasNaN || this.selections >= SELECTIONS_BEFORE_SORT) {
       const v = this.view();
       return v[lo]! + (v[hi]! - v[lo]!) * (pos - lo);
@@ -62,16 +96,50 @@ export class Samples {
 
   max(): number {
     if (this.n === 0) return Number.NaN;
+    this.scan();
     return this.hasNaN ? Number.NaN : this.top;
   }
 
   private view(): Float64Array {
+    this.scan();
     const v = this.data.subarray(0, this.n);
     if (!this.sorted) {
       v.sort();
       this.sorted = true;
     }
     return v;
+  }
+}
+
+/**
+ * The count, mean and largest of samples whose quantiles nobody asks for (each job's finish-time
+ * fairness, a tenant's JCT): the same mean and max as Samples, with nothing stored per sample.
+ */
+export class Moments {
+  private n = 0;
+  private sum = 0;
+  private hasNaN = false;
+  /** The largest sample (+0 over -0), when none is NaN. */
+  private top = Number.NaN;
+
+  add(x: number): void {
+    if (x !== x) this.hasNaN = true;
+    else if (this.n === 0 || x > this.top || (x === 0 && this.top === 0 && 1 / x > 0)) this.top = x;
+    this.n++;
+    this.sum += x;
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  mean(): number {
+    return this.n === 0 ? Number.NaN : this.sum / this.n;
+  }
+
+  max(): number {
+    if (this.n === 0) return Number.NaN;
+    return this.hasNaN ? Number.NaN : this.top;
   }
 }
 

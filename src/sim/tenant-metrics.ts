@@ -13,7 +13,7 @@ import { queueOf, type QueueUsageTotals } from '../policy/tenants/kueue-admissio
 import { ftfColumns, type FinishTimeFairness } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
 import type { SimJob } from './sim-job.js';
-import { Samples } from './stats.js';
+import { Moments, Samples } from './stats.js';
 import { TenantShareSeries, type TenantShareRow } from './tenant-share-series.js';
 
 export interface TenantRow {
@@ -53,9 +53,10 @@ interface TenantState {
   sinceS: number;
   readonly preempted: Set<SimJob>;
   readonly queueing: Samples;
-  readonly jct: Samples;
+  /** Only the mean JCT and rho (and rho's largest) are reported: nothing kept per job. */
+  readonly jct: Moments;
   maxSlowdown: number;
-  readonly rho: Samples;
+  readonly rho: Moments;
 }
 
 export class TenantMetrics {
@@ -70,7 +71,7 @@ export class TenantMetrics {
     ftf: FinishTimeFairness,
   ) {
     this.series = new TenantShareSeries(tenants.queues.length);
-    this.state = tenants.queues.map(() => ({ heldDevices: 0, heldDeviceS: 0, sinceS: 0, preempted: new Set(), queueing: new Samples(), jct: new Samples(), maxSlowdown: Number.NaN, rho: new Samples() }));
+    this.state = tenants.queues.map(() => ({ heldDevices: 0, heldDeviceS: 0, sinceS: 0, preempted: new Set(), queueing: new Samples(), jct: new Moments(), maxSlowdown: Number.NaN, rho: new Moments() }));
     ftf.onRho((job, rho) => this.of(job)?.rho.add(rho));
     signals.on('started', (job, now) => this.hold(job, now, +1));
     signals.on('stopped', (job, now, why) => {
