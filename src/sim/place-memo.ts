@@ -71,16 +71,18 @@ export class PlaceMemo {
     // A simulator job keeps its id (no weak-map entry per job: a million jobs each asked about
     // twice at one state made a million entries for the collector to trace).
     const own = SimJob.placeRequestIdOf(job);
-    if (own !== undefined && own >= 0) return own;
+    if (own !== undefined) {
+      if (own >= 0) return own;
+      // Its first question: a simulator job is never in the weak map or the slots.
+      const first = this.idOfRequest(job);
+      SimJob.setPlaceRequestId(job as SimJob, first);
+      return first;
+    }
     const slot = job.id & (SLOTS - 1);
     if (this.slotJob[slot] === job) return this.slotId[slot]!;
     let id = this.idOfJob.get(job);
     if (id === undefined) {
       id = this.idOfRequest(job);
-      if (own !== undefined) {
-        SimJob.setPlaceRequestId(job as SimJob, id);
-        return id;
-      }
       this.idOfJob.set(job, id);
     }
     this.slotJob[slot] = job;

@@ -164,6 +164,9 @@ class LineIterator implements Iterator<SimJob> {
       }
     }
     this.i = items.length;
-    return { value: undefined, done: true };
+    return DONE;
   }
 }
+
+/** The end of every iteration: one frozen result (a pass that ends its walk allocated one each time). */
+const DONE: IteratorResult<SimJob> = Object.freeze({ value: undefined, done: true });
