@@ -113,7 +113,7 @@ const BLOOM_PARTITION = BLOOM.replace('grad_accumulation: fp32 }', 'grad_accumul
 const ROWS: Row[] = [
   { name: 'BLOOM-176B, 384 A100 80GB', yaml: BLOOM, job: 'bloom', publishedS: 104.7, error: -5.3 },
   { name: 'BLOOM-176B, 384 A100 80GB, its own partition', yaml: BLOOM_PARTITION, job: 'bloom', publishedS: 104.7, error: -14.7 },
-  { name: 'GPT-NeoX-20B, 96 A100 40GB', yaml: NEOX, job: 'neox', publishedS: neoxStepS, error: -21.3 },
+  { name: 'GPT-NeoX-20B, 96 A100 40GB', yaml: NEOX, job: 'neox', publishedS: neoxStepS, error: -21.2 },
   { name: 'LLaMA-65B, 2,048 A100 80GB, tp 8 + sharded DP', yaml: llama('        layout: { tp: 8, pp: 1, dp: 256, sharded: true }\n'), job: 'llama', publishedS: 4194304 / (2048 * 380), error: 7.2 },
   { name: 'LLaMA-65B, 2,048 A100 80GB, layout chosen by poolsim', yaml: llama(''), job: 'llama', publishedS: 4194304 / (2048 * 380), error: -25.9 },
 ];
@@ -137,9 +137,12 @@ describe('sanity set: other published A100 dense runs (docs/calibration.md), des
     expect(Math.abs((neoxStepS * 150_000) / 3600 / 1830 - 1)).toBeLessThan(0.01);
   });
 
-  it('`precision: fp16` (GPT-NeoX-20B trained in fp16) is accepted and timed exactly as bf16', () => {
+  it('`precision: fp16` (GPT-NeoX-20B trained in fp16) is accepted and timed as bf16 but for the optimizer step, which unscales the gradients first (8 bytes a parameter)', () => {
     const bf16 = explainJob(scenarioFromText(NEOX.replace('precision: fp16', 'precision: bf16')), 'neox');
-    expect(bf16.step.step_s).toBe(rows[2]!.e.step.step_s);
+    const fp16 = rows[2]!.e;
+    expect(fp16.step.step_s - fp16.step.optimizer_s).toBeCloseTo(bf16.step.step_s - bf16.step.optimizer_s, 9);
+    // 38 bytes a parameter, 6 more to copy autograd's fp16 gradients into fp32 ones, 8 more to unscale them.
+    expect(fp16.step.optimizer_s / bf16.step.optimizer_s).toBeCloseTo(52 / 44, 2);
   });
 
   it('`model.dropout: 0` (GPT-NeoX-20B ran none) drops the dropout kernels and masks; a probability of 1 is refused', () => {

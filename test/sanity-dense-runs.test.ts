@@ -40,6 +40,7 @@ interface Row {
  */
 function scenario(r: Row, asRun = false): string {
   const dp = r.gpus / (r.tp * r.pp);
+  // The artifact trains in fp16 (examples/sc21/CONFIG.sh: --fp16, --loss-scale 8192): precision: fp16 below.
   // The artifact's commit (6985e58938, August 2021) predates gradient accumulation fusion (Megatron-LM
   // 83b1e42f30, February 2022) and run_table_1.sh sets no --use-contiguous-buffers-in-ddp: autograd adds
   // each micro-batch's fp16 weight gradients into .grad (under torch DDP's no_sync, or local DDP
@@ -62,7 +63,7 @@ workloads:
         devices: ${r.gpus}
         params: ${r.params}B
         tokens: ${r.batch * 2048 * 10}
-        model: { layers: ${r.layers}, hidden_size: ${r.hidden}, heads: ${r.heads}, vocab: 51200, seq_len: 2048, global_batch: ${r.batch * 2048}, attention: standard, recompute: full }
+        model: { layers: ${r.layers}, hidden_size: ${r.hidden}, heads: ${r.heads}, vocab: 51200, seq_len: 2048, global_batch: ${r.batch * 2048}, attention: standard, recompute: full${asRun && r.artifact ? ', precision: fp16' : ''} }
         layout: { tp: ${r.tp}, pp: ${r.pp}, dp: ${dp}${run}${overlap} }
 `;
 }
@@ -113,7 +114,7 @@ function evaluate(rows: readonly Row[], asRun = false): { name: string; error: n
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
 /** Step-time errors (%) of the Narayanan rows described as the artifact ran them. */
-const AS_RUN_ERRORS = [-7.7, -7.4, -7.6, -6.4, -1.6, -9.4, -3.4, -4.7, -5.7, -1.4];
+const AS_RUN_ERRORS = [-7.1, -6.8, -6.9, -6.1, -1.3, -9.2, -3.3, -4.7, -5.7, -1.4];
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 
 // Narayanan et al. 2021 (SC21), Table 1: Megatron-LM. The paper's table leaves out the micro-batch
@@ -149,22 +150,24 @@ const MTNLG: Row[] = [280, 350, 420].map((nodes, i) => ({
 }));
 
 describe('sanity set: published dense runs the model is not calibrated on (docs/calibration.md)', () => {
-  it('Narayanan et al. 2021, Table 1 as its artifact ran it (micro-batch size, interleaving, accumulation): every row within 10% and optimistic, rank correlation pinned just under 0.9, as docs/calibration.md reports', () => {
+  it('Narayanan et al. 2021, Table 1 as its artifact ran it (micro-batch size, interleaving, fp16, accumulation): every row within 10% and optimistic, rank correlation at least 0.9, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN, true);
     expect(rows.map((r) => pct(r.error))).toEqual(AS_RUN_ERRORS);
     // Every row lies below its published time: a level the model misses (docs/calibration.md).
     for (const r of rows) expect(r.error).toBeLessThan(0);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     const rho = spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops));
-    // Below the issue's 0.9 (reported, not forced): the published figures lie within 135-163 TFLOP/s.
-    expect(Math.round(1000 * rho) / 1000).toBe(0.896);
+    // The published figures lie within 135-163 TFLOP/s: a point reorders them (0.896 before the
+    // optimizer step's fp16 passes were charged).
+    expect(rho).toBeGreaterThanOrEqual(0.9);
+    expect(Math.round(1000 * rho) / 1000).toBe(0.909);
     expect(doc).toContain(`rank correlation ${(Math.round(1000 * rho) / 1000).toFixed(3)} as run`);
     for (const r of rows) expect(doc).toContain(`| ${r.name} |`);
   });
 
   it('Narayanan et al. 2021, Table 1 with the micro-batch size left out (one sequence each, plain 1F1B): every row within 10%, mean |error| within 5%, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN);
-    expect(rows.map((r) => pct(r.error))).toEqual([-0.4, 2.1, 6.9, 7.4, -1.4, -7.5, -2.6, -4.5, -4, -5.6]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-0.1, 2.3, 7.1, 7.5, -1.3, -7.4, -2.5, -4.5, -4, -5.6]);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     expect(rows.reduce((a, r) => a + Math.abs(r.error), 0) / rows.length).toBeLessThanOrEqual(0.05);
     // The published figures lie within 135-163 TFLOP/s, so a few points reorder the small rows.

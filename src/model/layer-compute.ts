@@ -69,10 +69,27 @@ export const SCORE_PASS_BANDWIDTH_RELATIVE = 0.8;
  */
 const LOSS_BYTES_PER_LOGIT = 20;
 /**
- * Adam step per parameter held: read fp32 master weight, gradient and two moments (16 bytes),
- * write them back and the half-precision copy (14), as the fused multi-tensor Adam does.
+ * The optimizer step per parameter held, as Megatron-LM's mixed-precision optimizer makes it
+ * (`Float16OptimizerWithFloat16Params.step`, megatron/optimizer/optimizer.py, the same passes at
+ * the SC21 artifact's commit 6985e58938 and in 2022; DeepSpeed's BF16_Optimizer makes the same
+ * three): the gradient norm for clipping reads the fp32 gradients (4; `clip_grad_norm_fp32`,
+ * every published run clips), the fused Adam reads the fp32 master weight, gradient and two
+ * moments and writes weight and moments (16 + 12; apex FusedAdam), and the new weights are copied
+ * to the half-precision model (`_copy_main_params_to_model_params`: read 4, write 2). 38 bytes;
+ * the scaling of the gradients by the clip factor, made only when the norm exceeds it, is left out.
  */
-export const OPTIMIZER_BYTES_PER_PARAM = 30;
+export const OPTIMIZER_BYTES_PER_PARAM = 38;
+/**
+ * fp16 loss scaling (`model.precision: fp16`): the step first unscales the fp32 gradients and
+ * checks them for inf/NaN (`torch._amp_foreach_non_finite_check_and_unscale_`: read 4, write 4).
+ */
+export const OPTIMIZER_FP16_UNSCALE_BYTES_PER_PARAM = 8;
+/**
+ * Gradients accumulated by autograd in half precision (`layout.grad_accumulation: autograd`) are
+ * copied into the fp32 gradients the optimizer reads (`_copy_model_grads_to_main_grads`:
+ * `model_param.grad.float()`, read 2, write 4); fused and fp32 accumulation keep them in fp32.
+ */
+export const OPTIMIZER_GRAD_COPY_BYTES_PER_PARAM = 6;
 
 /**
  * Bytes a separate gradient-accumulation pass moves per parameter held: 'autograd' reads the
@@ -272,7 +289,9 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
 
   const sharded = zeroStageOf(layout) >= 1;
   const paramsHeld = held.dense / (sharded ? dp * cp : 1) + held.expert / (sharded ? edpOf(layout) : 1);
-  const optimizerS = memoryBoundTimeS(OPTIMIZER_BYTES_PER_PARAM * paramsHeld, dev);
+  const optimizerBytes =
+    OPTIMIZER_BYTES_PER_PARAM + (shape.lossScaling ? OPTIMIZER_FP16_UNSCALE_BYTES_PER_PARAM : 0) + (accumulation === 'autograd' ? OPTIMIZER_GRAD_COPY_BYTES_PER_PARAM : 0);
+  const optimizerS = memoryBoundTimeS(optimizerBytes * paramsHeld, dev);
 
   // Hardware FLOPs per device per step: layers' GEMMs (x3 for fwd + bwd), attention, output layer.
   const denseFfnFlop = 2 * n * h * ffnUpN + 2 * n * (f / t) * h;

@@ -44,6 +44,12 @@ export interface TrainingShape {
    * output layer, element-wise kernels and communication stay in bf16. Default false.
    */
   fp8?: boolean;
+  /**
+   * fp16 mixed precision with loss scaling (`model.precision: fp16`): timed as bf16 but for the
+   * optimizer step, which first unscales the fp32 gradients and checks them for inf/NaN
+   * (OPTIMIZER_FP16_UNSCALE_BYTES_PER_PARAM). Default false.
+   */
+  lossScaling?: boolean;
   /** Full activation recomputation (shorthand for recompute: 'full'). */
   activationRecompute: boolean;
   /**
@@ -347,6 +353,7 @@ export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape 
     ...(o?.sequence_parallel !== undefined ? { sequenceParallel: o.sequence_parallel } : {}),
     ...(o?.dropout !== undefined ? { dropout: o.dropout } : {}),
     ...(o?.precision === 'fp8' ? { fp8: true } : {}),
+    ...(o?.precision === 'fp16' ? { lossScaling: true } : {}),
     ...(o?.moe !== undefined
       ? {
           moe: {
