@@ -39,7 +39,7 @@ describe('explain', () => {
 
   it('refuses a job that must span sites rather than break it down without the link it crosses', () => {
     // 64 H100 over two sites of 32: the one-fabric breakdown printed 9.87 s and no DP communication
-    // whatever the link's latency, where a run gives 10.35 s at 10 us and 11.95 s at 10 ms.
+    // whatever the link's latency, where a run gives 10.39 s at 10 us and 11.99 s at 10 ms.
     expect(() => explainJob(bundled('two-dc-latency'), 'split-13b')).toThrow(/job 'split-13b' needs 64 H100, more than any one data centre holds \(north 32, south 32\)/);
     const cli = poolsim('explain', 'scenarios/two-dc-latency.yaml', '--job', 'split-13b');
     expect(cli.code).toBe(2);

@@ -5,6 +5,7 @@
 import type { LayoutSpec, ShapeOverrides } from './job.js';
 import { DEFAULT_VOCAB, memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js';
 import type { MoeShape } from './moe.js';
+import { shapeWeights } from './shape-weights.js';
 
 /**
  * Multi-head latent attention's widths, named as the models' published configurations name them
@@ -247,8 +248,9 @@ const FAMILY_MATCH_REL = 0.12;
 export const DEFAULT_GLOBAL_BATCH_TOKENS = 4_194_304;
 
 /**
- * A sensible shape for a model known only by its parameter count. Sizes close to a family use
- * the family's published layers and width; others take the aspect ratio hidden/layers
+ * A sensible shape for a model known only by its parameter count (resolveShape then fits its FFN
+ * width to params). Sizes close to a family use the family's published layers and width; others
+ * take the aspect ratio hidden/layers
  * interpolated (in log params) between the neighbouring families and solve
  * params = 12 L h^2 + V h (a GPT block's weights, Kaplan et al. 2020, and the token embedding:
  * a 125M model's 51,200 x 768 embedding is a third of it), width rounded to a multiple of 128.
@@ -317,6 +319,33 @@ function familyShape(params: number, vocab: number): { layers: number; hiddenSiz
  * `layers: 105` is MT-NLG's 105 x 20480, not 105 layers of the 125-layer default's width.
  */
 export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape {
+  const shape = overriddenShape(params, o);
+  // Sized by params alone (layers, width, FFN and experts all derived): the FFN takes up what
+  // whole layers of the family's width leave, so the step is timed on params' weights.
+  const derived = o?.layers === undefined && o?.hidden_size === undefined && o?.ffn_size === undefined && o?.moe === undefined;
+  return derived ? withFfnForParams(params, shape) : shape;
+}
+
+/**
+ * The shape with the FFN width (a multiple of 128, at least 128) whose weights, embedding tied,
+ * come closest to `params`. A size near a published family keeps the family's layers and width
+ * (pipeline stages divide them as they divide the family's), but the family's 4 h FFN holds the
+ * family's size, not this one: a 78B model on the 70B family's 80 x 8192 held 64.8B weights at 4 h,
+ * so its step was timed 17% short of the work counted for it, and the effective compute ratio
+ * was 17% too high. Gated FFNs, grouped-query heads and latent attention are counted as given.
+ */
+function withFfnForParams(params: number, shape: TrainingShape): TrainingShape {
+  const h = shape.hiddenSize;
+  // The weights are linear in the FFN width: two counts give the slope.
+  const at = (f: number): number => shapeWeights({ ...shape, ffnSize: f }).tied;
+  const base = at(h);
+  const perColumn = (at(2 * h) - base) / h;
+  const exact = h + (params - base) / perColumn;
+  const ffnSize = Math.max(128, Math.round(exact / 128) * 128);
+  return { ...shape, ffnSize };
+}
+
+function overriddenShape(params: number, o?: ShapeOverrides): TrainingShape {
   const vocab = o?.vocab ?? DEFAULT_VOCAB;
   const base = defaultShape(params, vocab);
   let layers = o?.layers ?? base.layers;

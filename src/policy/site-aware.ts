@@ -24,8 +24,10 @@ export const siteAware: PlacementPolicy<SiteAwareParams> = {
     'Cost- or carbon-aware: within each data centre the smallest-span placement per allowed kind; among those whose predicted run time is within max_slowdown of the best feasible now, the lowest price (or carbon intensity) x predicted energy (busy power x PUE x run time). Spans sites only when no single site fits.',
   params: paramsSchema,
   create: (params) => ({ place: (job, cluster, hints) => siteAwarePlacement(job, cluster, hints, params) }),
-  // A site without the objective's figure would count as free (or carbon-free) and win every choice.
+  // A site without the objective's figure would count as free (or carbon-free) and win every choice
+  // (one site leaves nothing to choose between).
   checkPool: (params, pool) => {
+    if (pool.datacentres.length < 2) return undefined;
     const cost = params.objective === 'cost';
     const missing = pool.datacentres.filter((d) => !(cost ? d.priced : d.carbonKnown)).map((d) => `'${d.name}'`);
     if (missing.length === 0) return undefined;
