@@ -154,6 +154,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.linkStamp = new Int32Array(this.network.linkCount);
     this.linkJobs = new Int32Array(this.network.linkCount);
     this.linkFlows = new Int32Array(this.network.linkCount);
+    this.linkBytes = new Float64Array(this.network.linkCount);
     this.network.onRateChange = (flows) => {
       for (let i = 0; i < flows.length; i++) {
         const job = this.jobOfFlow[flows[i]!];
@@ -421,7 +422,7 @@ export class NetworkProgressModel implements ProgressModel {
     const left = Math.max(0, this.network.remaining(old, this.clock));
     for (const l of this.routeOfFlow[old] ?? []) {
       this.linkFlows[l]!--;
-      this.linkBytes[l] = (this.linkBytes[l] ?? 0) + (entry.routeBytes - left);
+      this.linkBytes[l]! += (entry.routeBytes - left);
     }
     if (this.users) this.credit(this.routeOfFlow[old], transferUser(t.name), entry.routeBytes - left);
     this.routeOfFlow[old] = undefined;
@@ -657,8 +658,12 @@ export class NetworkProgressModel implements ProgressModel {
   }
   /** Links of each flow, by flow slot (an array, as jobOfFlow: a Map's delete reallocates its table when it empties). */
   private readonly routeOfFlow: (readonly number[] | undefined)[] = [];
-  /** Bytes actually carried per link (see account()). */
-  private readonly linkBytes: number[] = [];
+  /**
+   * Bytes actually carried per link (see account()), sized as linkFlows. Typed: a plain array
+   * first written far past its end (a link id in the tens of thousands) went to dictionary
+   * elements, where every added byte count was a new heap number and a hash lookup.
+   */
+  private linkBytes = new Float64Array(0);
   /**
    * Transfers whose last byte has not left yet, by flow slot, `liveTransfers` of them; `tag` gives
    * their start order. An array rather than a Map keyed by tag: a Map that empties after nearly
@@ -706,7 +711,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.touch(this.routeOfFlow[flow]);
     for (const l of this.routeOfFlow[flow] ?? []) {
       this.linkFlows[l]!--;
-      this.linkBytes[l] = (this.linkBytes[l] ?? 0) + (routeBytes - left);
+      this.linkBytes[l]! += (routeBytes - left);
     }
     if (this.users) this.credit(this.routeOfFlow[flow], transferUser(t.name), routeBytes - left);
     this.routeOfFlow[flow] = undefined;
@@ -781,7 +786,7 @@ export class NetworkProgressModel implements ProgressModel {
       this.touch(this.routeOfFlow[flow]);
       for (const l of this.routeOfFlow[flow] ?? []) {
         this.linkFlows[l]!--;
-        this.linkBytes[l] = (this.linkBytes[l] ?? 0) + routeBytes;
+        this.linkBytes[l]! += routeBytes;
       }
       if (this.users) this.credit(this.routeOfFlow[flow], transferUser(t.name), routeBytes);
       this.routeOfFlow[flow] = undefined;
@@ -1180,7 +1185,7 @@ export class NetworkProgressModel implements ProgressModel {
     for (let i = 0; i < flows.length; i++) {
       const bytes = steps * bytesPerDevice * shares[i]!;
       const links = this.routeOfFlow[flows[i]!];
-      if (links) for (let k = 0; k < links.length; k++) this.linkBytes[links[k]!] = (this.linkBytes[links[k]!] ?? 0) + bytes;
+      if (links) for (let k = 0; k < links.length; k++) this.linkBytes[links[k]!]! += bytes;
       if (this.users) this.flowBytes[flows[i]!] = (this.flowBytes[flows[i]!] ?? 0) + bytes;
     }
   }

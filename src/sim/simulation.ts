@@ -24,7 +24,7 @@ import { NetworkProgressModel, type TransferState } from './network-progress.js'
 import { deviceRate, PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { FailureInjector } from './failures.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
-import { JobRun, SimJob, StepStats } from './sim-job.js';
+import { JobRun, SimJob } from './sim-job.js';
 import { claimPlacement, placementProblem } from './placement-check.js';
 import { PlaceMemo } from './place-memo.js';
 import { WaitingLine } from './waiting-line.js';
@@ -788,7 +788,7 @@ export class Simulation implements FailurePort, InferencePort {
     run.rateFlopPerS = modelRateFlopPerS * run.speedFactor * checkpointShare;
     const step = this.network?.stepOf(job);
     if (step) {
-      const st = (run.steps ??= new StepStats(run.progressS > 0));
+      const st = run.stepsFor(run.progressS > 0);
       st.stepS = step.stepS / run.speedFactor;
       st.commFraction = step.exposedCommS / step.stepS;
       st.computeS = step.computeS / run.speedFactor;
