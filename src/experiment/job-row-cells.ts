@@ -6,7 +6,7 @@
 import type { JobRow } from '../sim/metrics.js';
 import { writeCell, writeNumberAt, type CellSink } from './csv.js';
 
-const TEXT_CELLS: ReadonlySet<keyof JobRow> = new Set(['job_id', 'kind', 'device_kind', 'datacentre', 'placement_span', 'status', 'reason']);
+const TEXT_CELLS: ReadonlySet<keyof JobRow> = new Set(['job_id', 'kind', 'device_kind', 'datacentre', 'placement_span', 'status', 'reason', 'layout']);
 
 /** The columns writeJobRow writes, in its order (a test holds it to JOB_COLUMNS). */
 export const JOB_ROW_CELLS: readonly (keyof JobRow)[] = [
@@ -36,6 +36,7 @@ export const JOB_ROW_CELLS: readonly (keyof JobRow)[] = [
   'effective_training_fraction',
   'status',
   'reason',
+  'layout',
 ];
 
 /** The row's number cells, in column order, copied out of the row unboxed. */
@@ -123,5 +124,7 @@ export function writeJobRow(out: CellSink, r: JobRow): number {
   writeCell(out, r.status);
   out.appendCode(44);
   writeCell(out, r.reason);
+  out.appendCode(44);
+  writeCell(out, r.layout);
   return WRITTEN;
 }

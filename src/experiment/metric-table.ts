@@ -68,7 +68,7 @@ export const TENANT_SUMMARY_METRICS: readonly MetricDef[] = [
 export const TENANT_SUMMARY_COLUMNS: readonly string[] = TENANT_SUMMARY_METRICS.map((m) => m.column);
 
 /** Text columns of a job row: not metrics. */
-const JOB_TEXT = ['job_id', 'kind', 'device_kind', 'datacentre', 'placement_span', 'status', 'reason'] as const;
+const JOB_TEXT = ['job_id', 'kind', 'device_kind', 'datacentre', 'placement_span', 'status', 'reason', 'layout'] as const;
 type JobMetric = Exclude<keyof JobRow, (typeof JOB_TEXT)[number]>;
 
 const JOB: Record<JobMetric, Entry> = {

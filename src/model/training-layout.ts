@@ -590,3 +590,20 @@ export function validateLayout(
   }
   return { problems, notes };
 }
+
+/**
+ * A layout in one short cell, as jobs.csv gives it: the degrees tp, pp and dp, then what is set
+ * beyond plain data parallelism (context and expert parallelism, virtual stages, the ZeRO stage)
+ * and the micro-batches per replica, e.g. 'tp8 pp4 dp2 v2 mb16' or 'tp1 pp1 dp8 zero2 mb1'.
+ */
+export function layoutCell(l: ParallelLayout): string {
+  const zero = l.zeroStage ?? (l.shardedDataParallel ? 2 : 0);
+  return (
+    `tp${l.tp} pp${l.pp} dp${l.dp}` +
+    ((l.cp ?? 1) > 1 ? ` cp${l.cp}` : '') +
+    ((l.ep ?? 1) > 1 ? ` ep${l.ep}` : '') +
+    ((l.virtualStages ?? 1) > 1 ? ` v${l.virtualStages}` : '') +
+    (zero > 0 ? ` zero${zero}` : '') +
+    ` mb${l.microBatches}`
+  );
+}

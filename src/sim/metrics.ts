@@ -46,6 +46,11 @@ export interface JobRow {
   effective_training_fraction: number;
   status: string;
   reason: string;
+  /**
+   * The parallel layout its steps were last timed with, given or chosen by poolsim (network
+   * model; layoutCell: e.g. 'tp8 pp4 dp2 v2 mb16'); empty without a step model.
+   */
+  layout: string;
 }
 
 export const JOB_COLUMNS: readonly (keyof JobRow)[] = [
@@ -75,6 +80,7 @@ export const JOB_COLUMNS: readonly (keyof JobRow)[] = [
   'effective_training_fraction',
   'status',
   'reason',
+  'layout',
 ];
 
 export interface SummaryRow {
@@ -446,6 +452,7 @@ export class MetricsRecorder {
     row.effective_training_fraction = started && end > firstStartS ? (progressS - checkpointOverheadS - lostTimeS) / (end - firstStartS) : Number.NaN;
     row.status = job.state;
     row.reason = reason;
+    row.layout = steps ? steps.layout : '';
     // A row per job ends up in jobs.csv: when every listener only reads it (the CSV sink), the same
     // object serves the next job too; a listener that keeps rows gets a copy of its own.
     this.signals.emitRow('jobRow', this.signals.reusesRows('jobRow') ? row : { ...row });

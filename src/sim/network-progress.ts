@@ -13,7 +13,7 @@ import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from '../mod
 import { memoryPerDevice } from '../model/memory.js';
 import { epRanksPerNode } from '../model/moe.js';
 import { fastestLayout, layoutEnvOf } from '../model/layout-search.js';
-import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
+import { layoutCell, layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
 import { peakRate, type ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
@@ -82,6 +82,8 @@ interface ShapedJob {
   readonly onePlans: (CommPlan | undefined)[];
   /** maxRate on this kind (NaN until asked). */
   maxRate: number;
+  /** The layout as jobs.csv's cell (layoutCell), made at the first question. */
+  layoutCell?: string;
 }
 
 /** The network figures of a job alone on one node (maxRate's step). */
@@ -447,6 +449,13 @@ export class NetworkProgressModel implements ProgressModel {
   /** Memory per device of a running job's layout (bytes). */
   memoryOf(job: SimJob): number | undefined {
     return commOfRun(job)?.memoryBytes;
+  }
+
+  /** The layout the job's steps are timed with, as jobs.csv's cell (given or chosen), while it runs. */
+  layoutOf(job: SimJob): string | undefined {
+    const shaped = commOfRun(job)?.shaped;
+    if (!shaped) return undefined;
+    return (shaped.layoutCell ??= layoutCell(shaped.layout));
   }
 
   /**

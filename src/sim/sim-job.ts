@@ -26,6 +26,8 @@ export class StepStats {
   exposedWeightedS: number;
   bubbleWeightedS: number;
   memoryBytes = Number.NaN;
+  /** The layout its steps were last timed with (jobs.csv's cell; empty while it has no step). */
+  layout = '';
 
   /**
    * Made when the job first gets a step, with the integrals its progress so far left: none

@@ -795,6 +795,7 @@ export class Simulation implements FailurePort, InferencePort {
       st.exposedS = step.exposedCommS / run.speedFactor;
       st.bubbleS = step.bubbleS / run.speedFactor;
       st.memoryBytes = this.network?.memoryOf(job) ?? Number.NaN;
+      st.layout = this.network?.layoutOf(job) ?? '';
     } else if (run.steps) {
       const st = run.steps;
       st.stepS = Number.NaN;
@@ -803,6 +804,7 @@ export class Simulation implements FailurePort, InferencePort {
       st.exposedS = Number.NaN;
       st.bubbleS = Number.NaN;
       st.memoryBytes = Number.NaN;
+      st.layout = '';
     }
     this.engine.cancel(run.completion);
     const finishS = Math.max(now, run.stallUntilS) + run.remainingFlop / run.rateFlopPerS;
