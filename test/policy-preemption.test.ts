@@ -90,3 +90,28 @@ workloads:
     expect(r.jobs.find((j) => j.job_id === 'gang')!.start_s).toBeCloseTo(3, 6);
   });
 });
+
+describe('predicted finish of a restoring job', () => {
+  it('counts the restore stall, as the completion does (EASY and multifactor reserve from it)', () => {
+    // Low is preempted at 10 min, restarts when high ends (660 + 3600 s) and restores 120 s first.
+    const predicted = new Map<string, number[]>();
+    const base = resolvePolicies({ name: 'priority', params: { preemptive: true } }, { name: 'first-fit', params: {} });
+    const queue = {
+      schedule(ctx: Parameters<typeof base.queue.schedule>[0]): void {
+        base.queue.schedule(ctx);
+        for (const j of ctx.running) {
+          const list = predicted.get(j.name) ?? [];
+          list.push(ctx.predictedFinishS(j));
+          predicted.set(j.name, list);
+        }
+      },
+    };
+    const r = runToCsv(scenarioFromText(pool()), { policies: { ...base, queue } });
+    const low = row(r, 'low');
+    expect(low.finish_s).toBeCloseTo(660 + 3600 + 120 + 6600, 6);
+    // Every prediction made while it ran after the restart is its finish (one rate, one placement).
+    const afterRestart = predicted.get('low')!.slice(-1);
+    expect(afterRestart.length).toBe(1);
+    expect(afterRestart[0]).toBeCloseTo(low.finish_s, 6);
+  });
+});

@@ -627,9 +627,10 @@ export class Simulation implements FailurePort, InferencePort {
       wakeAt: (timeS: number) => {
         if (timeS > this.engine.now) this.engine.at(timeS, () => this.requestPass(true));
       },
+      // As setRate schedules the completion: progress starts once a restore's stall is over.
       predictedFinishS: (job: JobView) => {
         const j = job as SimJob;
-        return j.state === 'running' ? j.settledS + j.remainingFlop / j.rateFlopPerS : Infinity;
+        return j.state === 'running' ? Math.max(j.settledS, j.stallUntilS) + j.remainingFlop / j.rateFlopPerS : Infinity;
       },
       random: this.streams.stream(`policy:${this.policies.queueName}`),
     };
