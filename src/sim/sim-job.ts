@@ -55,6 +55,7 @@ export class StepStats {
     this.exposedWeightedS = before;
     this.bubbleWeightedS = before;
     this.memoryBytes = Number.NaN;
+    this.layout = '';
     return this;
   }
 }
