@@ -12,7 +12,7 @@ import { JOB_COLUMNS, type JobRow } from '../src/sim/metrics.js';
 import { Signals } from '../src/sim/signals.js';
 import type { Simulation } from '../src/sim/simulation.js';
 
-const TEXT = new Set<string>(['job_id', 'kind', 'device_kind', 'datacentre', 'placement_span', 'status', 'reason']);
+const TEXT = new Set<string>(['job_id', 'kind', 'device_kind', 'datacentre', 'placement_span', 'status', 'reason', 'layout']);
 
 const numberCell = fc.oneof(
   fc.double(),
