@@ -32,6 +32,19 @@ describe('implausible inter-DC link figures', () => {
     expect(w[0]).toContain("write '400Gbps' if gigabits were meant");
   });
 
+  it('names the likely slip for a figure with a unit: a unit one letter short, not a missing one', () => {
+    // '2m' is two minutes (m is minutes in every duration poolsim reads); 2 ms was meant, not 120 ms.
+    const lat = warnings('latency: 2m, bandwidth: 400Gbps');
+    expect(lat).toHaveLength(1);
+    expect(lat[0]).toMatch(/^6:links\[0\]\.latency: a one-way latency of 2min is more than twice the longest fibre path/);
+    expect(lat[0]).toContain("'2m' is 2min: write '2ms' if milliseconds were meant");
+    expect(lat[0]).not.toContain('without a unit');
+    const bw = warnings('latency: 2ms, bandwidth: 400kbps');
+    expect(bw).toHaveLength(1);
+    expect(bw[0]).toContain("write '400Gbps' if gigabits per second were meant");
+    expect(bw[0]).not.toContain('without a unit');
+  });
+
   it('says nothing of real links, the longest and slowest included', () => {
     for (const link of ['latency: 2ms, bandwidth: 400Gbps', 'latency: 150ms, bandwidth: 1Mbps', 'latency: 0.2, bandwidth: 125000', "latency: 5us, bandwidth: '3.2Tbps'"]) {
       expect(warnings(link), link).toEqual([]);

@@ -294,16 +294,45 @@ const SLOWEST_LINK_BYTES_PER_S = 1e6 / 8;
 
 /**
  * A long-haul link's figures that no real link has are warned, not refused (a what-if may want
- * them), because the likely cause is a bare number read in base units: `latency: 2` is 2 s, not
- * 2 ms, and `bandwidth: 400` is 400 bytes/s.
+ * them), because the likely cause is a bare number read in base units (`latency: 2` is 2 s, not
+ * 2 ms; `bandwidth: 400` is 400 bytes/s) or a unit one letter short (`2m` is two minutes). The hint
+ * names the cause that fits what was written: `written` is the scalar as the file has it, if known.
  */
-function implausibleLink(latencyS: number, bytesPerS: number, at: readonly PathKey[], warn: (path: readonly PathKey[], message: string) => void): void {
+function implausibleLink(
+  latencyS: number,
+  bytesPerS: number,
+  at: readonly PathKey[],
+  written: (field: 'latency' | 'bandwidth') => number | string | undefined,
+  warn: (path: readonly PathKey[], message: string) => void,
+): void {
   if (latencyS > 2 * LONGEST_FIBRE_S) {
-    warn([...at, 'latency'], `a one-way latency of ${formatDuration(latencyS)} is more than twice the longest fibre path on Earth (20,000 km, about 100 ms); a number without a unit is seconds: write '${latencyS}ms' if milliseconds were meant`);
+    const w = written('latency');
+    const hint = typeof w === 'string' ? leadingNumber(w) : undefined;
+    const why =
+      typeof w === 'string'
+        ? hint === undefined
+          ? ''
+          : `; '${w}' is ${formatDuration(latencyS)}: write '${hint}ms' if milliseconds were meant`
+        : `; a number without a unit is seconds: write '${latencyS}ms' if milliseconds were meant`;
+    warn([...at, 'latency'], `a one-way latency of ${formatDuration(latencyS)} is more than twice the longest fibre path on Earth (20,000 km, about 100 ms)${why}`);
   }
   if (bytesPerS < SLOWEST_LINK_BYTES_PER_S) {
-    warn([...at, 'bandwidth'], `${bytesPerS} bytes/s (${formatSI(bytesPerS * 8, 'b/s')}) is slower than any link between sites; a number without a unit is bytes per second: write '${bytesPerS}Gbps' if gigabits were meant`);
+    const w = written('bandwidth');
+    const hint = typeof w === 'string' ? leadingNumber(w) : undefined;
+    const why =
+      typeof w === 'string'
+        ? hint === undefined
+          ? ''
+          : `; write '${hint}Gbps' if gigabits per second were meant`
+        : `; a number without a unit is bytes per second: write '${bytesPerS}Gbps' if gigabits were meant`;
+    warn([...at, 'bandwidth'], `${bytesPerS} bytes/s (${formatSI(bytesPerS * 8, 'b/s')}) is slower than any link between sites${why}`);
   }
+}
+
+/** The number a quantity's text starts with ('2' of '2m', '1.5' of '1.5 kbps'), if any. */
+function leadingNumber(text: string): string | undefined {
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/.exec(text);
+  return m ? m[1] : undefined;
 }
 
 /** Checks that need the catalogue, and the resolution of names to indices. */
@@ -551,7 +580,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     const b = dcRef(l.between[1], ['links', li, 'between', 1]);
     if (a !== undefined && b !== undefined && a === b) fail(['links', li, 'between'], 'a link joins two different data centres');
     if (a === undefined || b === undefined) return;
-    implausibleLink(l.latency, l.bandwidth, ['links', li], warn);
+    implausibleLink(l.latency, l.bandwidth, ['links', li], (field) => src.scalarAt(['links', li, field]), warn);
     interDc.push({
       name: linkName,
       a,

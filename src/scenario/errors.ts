@@ -53,6 +53,24 @@ export class SourceMap {
     return { file: this.file, line: pos.line, column: pos.col, path: formatPath(fullPath), message };
   }
 
+  /**
+   * The scalar written at `path` as the file has it (`2`, `2m`, `'400Gbps'`): a number or a string,
+   * or undefined where the path holds no scalar or the scenario came without a document (built in
+   * code). Lets a message tell a bare number from one with a unit.
+   */
+  scalarAt(path: readonly PathKey[]): number | string | undefined {
+    if (!this.doc) return undefined;
+    let node: unknown = this.doc.contents;
+    for (const k of path) {
+      const next = child(node, k);
+      if (next === undefined) return undefined;
+      node = next.value;
+    }
+    if (!isScalar(node)) return undefined;
+    const v = node.value;
+    return typeof v === 'number' || typeof v === 'string' ? v : undefined;
+  }
+
   private offsetOf(path: readonly PathKey[], key?: string): number | undefined {
     if (!this.doc) return undefined;
     let node: unknown = this.doc.contents;
