@@ -44,6 +44,16 @@ workloads:
     `);
   });
 
+  it('a misspelling of a key the mapping already has is said as one, not answered with the keys left', () => {
+    // A sweep's --set or a pasted line can add 'duraton' beside 'duration': the keys still free
+    // (the old answer) do not include the one the user meant.
+    const text = `name: twin${POOL}workloads:
+  - jobs:
+      - { devices: 1, duration: 1h, duraton: 2h, reference_device: H100 }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:37: workloads[0].jobs[0].duraton: unknown key 'duraton' (a misspelling of 'duration'? 'duration' is given too)"`);
+  });
+
   it('a negative duration says what was expected', () => {
     const text = `name: neg${POOL}workloads:
   - jobs:

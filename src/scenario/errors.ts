@@ -128,12 +128,19 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
       case 'unrecognized_keys': {
         // Suggest only keys the mapping does not already have.
         const present = valueAt(data, path);
-        const known = knownKeys(schema, path.slice(prefix.length)).filter((k) => !(present && typeof present === 'object' && k in present));
+        const all = knownKeys(schema, path.slice(prefix.length));
+        const given = (k: string): boolean => Boolean(present && typeof present === 'object' && k in present);
+        const known = all.filter((k) => !given(k));
         for (const k of issue.keys as string[]) {
           const guess = suggestName(k, known);
+          // A misspelling of a key the mapping already has (a sweep's --set, a pasted line) is said
+          // as such, rather than listing the keys left, which do not include the one meant.
+          const twin = guess ? undefined : suggestName(k, all.filter(given));
           const msg = guess
             ? `unknown key '${k}' (did you mean '${guess}'?)`
-            : `unknown key '${k}'${known.length ? `; expected one of: ${known.join(', ')}` : ''}`;
+            : twin
+              ? `unknown key '${k}' (a misspelling of '${twin}'? '${twin}' is given too)`
+              : `unknown key '${k}'${known.length ? `; expected one of: ${known.join(', ')}` : ''}`;
           out.push(src.issue(path, msg, k));
         }
         break;
