@@ -30,6 +30,11 @@ interface Row {
   layout: { tp: number; pp: number; v?: number; ep: number; extra?: string };
   /** Published training throughput, tokens per second per GPU. */
   published: number;
+  /**
+   * The stack fuses the cross-entropy (`layout.cross_entropy: fused`): Megatron-Bridge's GPT provider
+   * sets `cross_entropy_loss_fusion: True` and its performance scripts `cross_entropy_fusion_impl = "te"`.
+   */
+  fusedLoss?: boolean;
 }
 
 function scenario(r: Row): string {
@@ -49,7 +54,7 @@ workloads:
         params: ${r.params}B
         tokens: 1T
         model: { ${r.model}, seq_len: ${r.seq}, global_batch: ${r.batch * r.seq}, attention: flash, precision: ${r.precision}, recompute: ${r.recompute} }
-        layout: { tp: ${r.layout.tp}, pp: ${r.layout.pp}, dp: ${dp}, ep: ${r.layout.ep}, micro_batches: ${r.batch / dp}, virtual_stages: ${r.layout.v ?? 1}, zero: 1${r.layout.extra ?? ''} }
+        layout: { tp: ${r.layout.tp}, pp: ${r.layout.pp}, dp: ${dp}, ep: ${r.layout.ep}, micro_batches: ${r.batch / dp}, virtual_stages: ${r.layout.v ?? 1}, zero: 1${r.layout.extra ?? ''}${r.fusedLoss ? ', cross_entropy: fused' : ''} }
 `;
 }
 
@@ -77,6 +82,7 @@ const MEGATRON: Row[] = [
     recompute: 'none',
     layout: { tp: 2, pp: 8, v: 4, ep: 64, extra: ', etp: 1, ep_dispatch: per-node' },
     published: 1297,
+    fusedLoss: true,
   },
   {
     // 26.02 container: 5,113 tokens/s per GPU (118 model TFLOP/s).
@@ -91,6 +97,7 @@ const MEGATRON: Row[] = [
     recompute: 'none',
     layout: { tp: 1, pp: 2, v: 12, ep: 8 },
     published: 5113,
+    fusedLoss: true,
   },
   {
     // 26.02 container: 5,993 tokens/s per GPU (163 model TFLOP/s).
@@ -105,6 +112,7 @@ const MEGATRON: Row[] = [
     recompute: 'none',
     layout: { tp: 1, pp: 4, ep: 8 },
     published: 5993,
+    fusedLoss: true,
   },
 ];
 
@@ -131,10 +139,17 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
       const e = explainJob(scenarioFromText(scenario(r)), 'moe');
       return { name: r.name, error: e.step.step_s / publishedStepS(r) - 1, tokens: (r.batch * r.seq) / (r.gpus * e.step.step_s), e };
     });
-    expect(rows.map((r) => pct(r.error))).toEqual([-2.4, -55.8, -26.6]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-2.9, -56.4, -28.3]);
     expect(explanationTable(rows[0]!.e)).toContain('128 heads (latent attention: kv rank 512, q rank 1536, 192/128 per head)');
     expect(explanationTable(rows[0]!.e)).toContain('(ep 64, expert tp 1, per-node dispatch)');
     expect(explanationTable(rows[1]!.e)).toContain('32 heads of 128');
+    // Megatron-Bridge fuses the loss (cross_entropy_loss_fusion with Transformer Engine's kernel): said
+    // in the layout, 10 bytes a logit where the unfused default moves 52; a value it does not know is refused.
+    expect(explanationTable(rows[2]!.e)).toContain('fused cross-entropy');
+    const unfused = explainJob(scenarioFromText(scenario({ ...MEGATRON[2]!, fusedLoss: false })), 'moe');
+    expect(unfused.step.micro_batch.logits_s).toBeGreaterThan(rows[2]!.e.step.micro_batch.logits_s);
+    expect(unfused.step.step_s).toBeGreaterThan(rows[2]!.e.step.step_s);
+    expect(() => scenarioFromText(scenario(MEGATRON[2]!).replace('cross_entropy: fused', 'cross_entropy: te'))).toThrow(/layout\.cross_entropy/);
     for (const r of rows) expect(doc).toContain(`| ${r.name} | ${MEGATRON.find((m) => m.name === r.name)!.published.toLocaleString('en-US')} | ${Math.round(r.tokens).toLocaleString('en-US')} | ${pct(r.error) > 0 ? '+' : ''}${pct(r.error).toFixed(1)}% |`);
   });
 
@@ -142,18 +157,18 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     const r = MEGATRON[0]!;
     const perNode = explainJob(scenarioFromText(scenario(r)), 'moe');
     const plain = explainJob(scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: ', etp: 1' } })), 'moe');
-    expect(pct(plain.step.step_s / publishedStepS(r) - 1)).toBe(34.8);
+    expect(pct(plain.step.step_s / publishedStepS(r) - 1)).toBe(34.3);
     // The all-to-all dispatcher also regroups the received tokens by local expert (4 passes more).
     expect(plain.step.compute_s).toBeGreaterThan(perNode.step.compute_s);
     expect(plain.step.compute_s).toBeLessThan(perNode.step.compute_s * 1.1);
     // 7.5 of a token's 8 copies cross the fabric plainly; 4 x 15/16 per node.
     expect(plain.step.exposed_ep_s / perNode.step.exposed_ep_s).toBeCloseTo(7.5 / 3.75, 1);
-    expect(doc).toContain('+34.8%');
+    expect(doc).toContain('+34.3%');
     // Without MLA (128 heads of 7168 / 128 = 56) the attention core is 2.9 times too small.
     const mha = explainJob(scenarioFromText(scenario({ ...r, model: r.model.replace(/mla: \{[^}]*\}, /, '') })), 'moe');
     expect(mha.step.micro_batch.attention_s).toBeLessThan(perNode.step.micro_batch.attention_s / 2.5);
-expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-13.6);
-    expect(doc).toContain('-13.6%');
+expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-14);
+    expect(doc).toContain('-14.0%');
   });
 
   it('DeepSeek-V3 as its report describes it: refused at validate for memory (activations kept in bf16 here, FP8 there), and timed through explain\'s route without the fit', () => {
@@ -179,10 +194,10 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-13.6);
     // Without DualPipe's overlap the all-to-all would be on the critical path.
     const { epOverlap: _hidden, ...exposed } = layout;
     const noOverlap = pct(time(exposed).stepS / publishedStepS(DEEPSEEK_PAPER) - 1);
-    expect(noOverlap).toBe(33.7);
+    expect(noOverlap).toBe(37.3);
     expect(doc).toContain(`+${noOverlap}%`);
     const error = step.stepS / publishedStepS(DEEPSEEK_PAPER) - 1;
-    expect(pct(error)).toBe(-10.3);
+    expect(pct(error)).toBe(-6.7);
     expect(step.epExposedS).toBe(0);
     expect(step.epCommS).toBeGreaterThan(0);
     expect(doc).toContain(`${pct(error).toFixed(1)}%`);
@@ -210,7 +225,7 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-13.6);
       if (g === 1024) expect(e.step.exposed_ep_s).toBeGreaterThan(0);
       return pct(e.step.step_s / publishedStepS(v2(g)) - 1);
     });
-    expect(errors).toEqual([-8.4, -4.4, 3.7]);
+    expect(errors).toEqual([-5.4, -1.4, 6.6]);
     for (const x of errors) expect(doc).toContain(`${x}%`);
   });
 
@@ -229,6 +244,7 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-13.6);
       recompute: 'none',
       layout: { tp: 2, pp: 8, v: 4, ep: 32, extra: ', etp: 1, ep_overlap: 1' },
       published: 1633,
+      fusedLoss: true,
     };
     // Without etp the experts are split over the tensor group and ep must divide dp x cp.
     expect(() => scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: '' } }))).toThrow(/ep = 32 must divide dp x cp = 16[\s\S]*give `etp`/);
@@ -242,7 +258,7 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-13.6);
     // Without the 1F1B all-to-all overlap the all-to-all is on the critical path.
     const exposed = explainJob(scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: ', etp: 1' } })), 'moe');
     const noOverlap = pct(exposed.step.step_s / publishedStepS(r) - 1);
-    expect(noOverlap).toBe(23.9);
+    expect(noOverlap).toBe(23.2);
     expect(doc).toContain(`+${noOverlap.toFixed(1)}%`);
   });
 });

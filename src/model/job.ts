@@ -100,6 +100,7 @@ export interface LayoutSpec {
   readonly dp_overlap?: number | undefined;
   readonly pp_overlap?: number | undefined;
   readonly grad_accumulation?: 'fused' | 'autograd' | 'fp32' | undefined;
+  readonly cross_entropy?: 'unfused' | 'fused' | undefined;
   readonly pp: number;
   readonly dp: number;
   readonly micro_batches?: number | undefined;

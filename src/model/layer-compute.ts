@@ -64,10 +64,26 @@ const DROPOUT_BACKWARD_ELEMS = 2;
  */
 export const SCORE_PASS_BANDWIDTH_RELATIVE = 0.8;
 /**
- * Cross-entropy over the vocabulary, per logit: Megatron's vocab-parallel loss casts the logits
- * to fp32 and makes max, exp-sum and gradient passes: about 12 bytes forward and 8 backward.
+ * Cross-entropy over the vocabulary, bytes per logit (per tensor rank's share of the vocabulary),
+ * as Megatron-LM's `_VocabParallelCrossEntropy` runs it on `output.float()` (megatron/mpu/
+ * cross_entropy.py, the same at the SC21 artifact's commit 6985e58938, in 2022 and in
+ * Megatron-Core's unfused `VocabParallelCrossEntropy`): forward the cast to fp32 (read 2, write 4),
+ * the row max (read 4), subtracting it in place (read 4, write 4), exp in place (8), the row sum
+ * (4), the division in place (8); backward the in-place scaling by the incoming gradient (8) and
+ * the cast's backward (read 4, write 2). 52 bytes; the label gathers and the tensor group's
+ * all-reduces of one value per token are left out. (20, an estimate, before.)
  */
-const LOSS_BYTES_PER_LOGIT = 20;
+export const LOSS_BYTES_PER_LOGIT = 52;
+/**
+ * The fused cross-entropy (`layout.cross_entropy: fused`): Megatron-Core's
+ * `cross_entropy_loss_fusion` with `cross_entropy_fusion_impl: te`, Transformer Engine's Triton
+ * `parallel_cross_entropy` (transformer_engine/pytorch/triton/cross_entropy.py, TE 2.1-2.17), on
+ * the logits in their own precision: the online-softmax pass reads them (1 element), the loss pass
+ * reads them again and writes the gradient in place (2), and the backward scales it in place by
+ * the incoming per-token gradient (`element_mul_kernel`, 2; skipped only when that gradient is the
+ * scalar 1, which Megatron-Core's per-token loss never is). 5 elements: 10 bytes a logit in bf16.
+ */
+export const FUSED_LOSS_ELEMS_PER_LOGIT = 5;
 /**
  * The optimizer step per parameter held, as Megatron-LM's mixed-precision optimizer makes it
  * (`Float16OptimizerWithFloat16Params.step`, megatron/optimizer/optimizer.py, the same passes at
@@ -254,7 +270,8 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
 
   // Output layer and loss (vocab-parallel), on the last stage.
   const [outF, outB] = fwdBwd(n, vocab / t, h);
-  const loss = memoryBoundTimeS((LOSS_BYTES_PER_LOGIT * n * vocab) / t, dev);
+  const lossBytesPerLogit = layout.crossEntropy === 'fused' ? FUSED_LOSS_ELEMS_PER_LOGIT * B : LOSS_BYTES_PER_LOGIT;
+  const loss = memoryBoundTimeS((lossBytesPerLogit * n * vocab) / t, dev);
   const logitsS = outF + outB + loss;
 
   // Expert weights are replicated over dp x cp / ep ranks (their expert-data-parallel group).

@@ -201,6 +201,15 @@ export interface ParallelLayout {
    * main_grad hook without the fusion), a pass for every micro-batch.
    */
   gradAccumulation?: GradAccumulation;
+  /**
+   * How the stack computes the cross-entropy over the vocabulary. Absent, 'unfused': Megatron-LM's
+   * `_VocabParallelCrossEntropy` on fp32 logits (every Megatron-LM and Megatron-DeepSpeed run of
+   * 2020-2023; Megatron-Core's default), 52 bytes a logit (layer-compute.ts, LOSS_BYTES_PER_LOGIT).
+   * 'fused': Transformer Engine's fused parallel cross-entropy on the half-precision logits
+   * (Megatron-Core's `cross_entropy_loss_fusion` with `cross_entropy_fusion_impl: te`, on in
+   * Megatron-Bridge's GPT provider and performance recipes), 5 elements a logit.
+   */
+  crossEntropy?: CrossEntropy;
   /** Pipeline stages. */
   pp: number;
   /**
@@ -408,6 +417,9 @@ function recomputeFields(r: boolean | Recompute): { activationRecompute: boolean
 /** How a stack accumulates gradients over micro-batches (ParallelLayout.gradAccumulation). */
 export type GradAccumulation = 'fused' | 'autograd' | 'fp32';
 
+/** How a stack computes the loss over the vocabulary (ParallelLayout.crossEntropy). */
+export type CrossEntropy = 'unfused' | 'fused';
+
 /** A scenario's layout for a job of this shape; micro-batches default to one sequence each. */
 export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLayout {
   const sequences = shape.globalBatchTokens / shape.seqLen;
@@ -421,6 +433,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     ...(l.dp_overlap !== undefined ? { dpOverlap: l.dp_overlap } : {}),
     ...(l.pp_overlap !== undefined ? { ppOverlap: l.pp_overlap } : {}),
     ...(l.grad_accumulation !== undefined ? { gradAccumulation: l.grad_accumulation } : {}),
+    ...(l.cross_entropy !== undefined ? { crossEntropy: l.cross_entropy } : {}),
     pp: l.pp,
     ...(l.stage_layers !== undefined ? { stageLayers: l.stage_layers } : {}),
     dp: l.dp,

@@ -212,6 +212,12 @@ export const layoutSchema = z.strictObject({
    * 'fp32' (added into fp32 gradients every micro-batch, DeepSpeed's BF16_Optimizer).
    */
   grad_accumulation: z.enum(['fused', 'autograd', 'fp32']).optional(),
+  /**
+   * The loss over the vocabulary: 'unfused' (Megatron-LM's vocab-parallel cross-entropy on fp32
+   * logits; the default) or 'fused' (Transformer Engine's fused kernel, Megatron-Core's
+   * cross_entropy_loss_fusion as Megatron-Bridge runs it).
+   */
+  cross_entropy: z.enum(['unfused', 'fused']).optional(),
   pp: z.number().int().positive().default(1),
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),
