@@ -3,7 +3,8 @@
 // line that never compacts, over random pushes, starts and re-queues made during iteration.
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../src/engine/random.js';
-import type { SimJob } from '../src/sim/sim-job.js';
+import type { JobTemplate } from '../src/model/job.js';
+import { SimJob } from '../src/sim/sim-job.js';
 import { WaitingLine } from '../src/sim/waiting-line.js';
 
 interface FakeJob {
@@ -84,4 +85,92 @@ describe('waiting line', () => {
     expect(compactions).toBeGreaterThan(20); // the case under test happened
   });
 
+
+  it('entries kept as fields (pushSubmitted) read back as the job pushed whole would be, one object per entry', () => {
+    // Two lines driven alike: one given every job whole (push), the other given fresh jobs as
+    // their fields (pushSubmitted) and re-queued ones whole. Each step reads both lines (whole or
+    // since a mark, stopping early at random) and starts some of the jobs read, in both.
+    const rnd = new RandomStreams(29).stream('deferred');
+    const template = (i: number): JobTemplate => ({ name: `t${i}`, submitS: i, devices: 1 + (i % 8), usefulFlop: 1e15 * (1 + rnd.next()), efficiency: undefined, allowedKinds: undefined, priority: 0, params: 0, source: 'test' });
+    type Snapshot = [number, string, JobTemplate, number, number, number, string];
+    const snap = (j: SimJob): Snapshot => [j.id, j.name, j.template, j.predictedRuntimeS, j.contentionAtSubmitJobS, j.lineStamp, j.state];
+    let made = 0;
+    let compactions = 0;
+    for (let round = 0; round < 30; round++) {
+      const whole = new WaitingLine();
+      const fields = new WaitingLine();
+      // The job of each id in either line (fields': the object it gave, once it gave one).
+      const inWhole = new Map<number, SimJob>();
+      const inFields = new Map<number, SimJob>();
+      const n = round % 3 === 0 ? 3000 : 50 + Math.floor(rnd.next() * 300);
+      let nextId = 0;
+      const submit = (): void => {
+        const id = nextId++;
+        const t = template(id);
+        const predicted = rnd.next() < 0.1 ? Infinity : 100 * rnd.next();
+        const contention = rnd.next() < 0.2 ? Number.NaN : 10 * rnd.next();
+        const a = new SimJob(id, t, predicted);
+        a.contentionAtSubmitJobS = contention;
+        whole.push(a);
+        inWhole.set(id, a);
+        const b = new SimJob(id, t, predicted);
+        b.contentionAtSubmitJobS = contention;
+        fields.pushSubmitted(b);
+        made++;
+      };
+      for (let i = 0; i < n; i++) submit();
+      for (let step = 0; step < 60; step++) {
+        const useSince = rnd.next() < 0.3;
+        const mark = useSince ? Math.floor(rnd.next() * whole.pushes) : 0;
+        const a = [...(useSince ? whole.since(mark) : whole)];
+        const stopAt = rnd.next() < 0.5 ? Math.floor(rnd.next() * (a.length + 1)) : a.length;
+        const b: SimJob[] = [];
+        for (const j of useSince ? fields.since(mark) : fields) {
+          if (b.length === stopAt) break;
+          b.push(j);
+        }
+        expect(b.map(snap)).toEqual(a.slice(0, stopAt).map(snap));
+        for (const j of b) {
+          // One object per job: the one given the first time, every time after.
+          const known = inFields.get(j.id);
+          if (known) expect(j).toBe(known);
+          else inFields.set(j.id, j);
+        }
+        // Start some of the jobs read (the same ones in both lines); sometimes one comes back.
+        for (const j of b) {
+          if (rnd.next() < 0.6) continue;
+          for (const [line, job] of [[whole, inWhole.get(j.id)!], [fields, j]] as const) {
+            job.state = 'running';
+            line.left(job);
+          }
+        }
+        if (rnd.next() < 0.3) {
+          const back = [...inFields.values()].find((j) => j.state === 'running');
+          if (back) {
+            for (const [line, job] of [[whole, inWhole.get(back.id)!], [fields, back]] as const) {
+              job.state = 'waiting';
+              line.push(job);
+            }
+          }
+        }
+        if (rnd.next() < 0.2) for (let i = Math.floor(rnd.next() * 20); i > 0; i--) submit();
+        expect(fields.size).toBe(whole.size);
+        expect(fields.pushes).toBe(whole.pushes);
+      }
+      expect([...fields].map(snap)).toEqual([...whole].map(snap));
+      compactions += fields.version;
+    }
+    expect(made).toBeGreaterThan(5000);
+    expect(compactions).toBeGreaterThan(10); // entries moved by compaction were read back too
+  });
+
+  it('refuses to keep as fields a job that is not fresh from its submission', () => {
+    const t: JobTemplate = { name: 'x', submitS: 0, devices: 1, usefulFlop: 1, efficiency: undefined, allowedKinds: undefined, priority: 0, params: 0, source: 'test' };
+    const started = new SimJob(0, t, 1);
+    started.runState();
+    expect(() => new WaitingLine().pushSubmitted(started)).toThrow(/not fresh/);
+    const asked = new SimJob(1, t, 1);
+    SimJob.setPlaceRequestId(asked, 3);
+    expect(() => new WaitingLine().pushSubmitted(asked)).toThrow(/not fresh/);
+  });
 });

@@ -94,6 +94,11 @@ export class Signals {
     this.listeners[signal].push(listener);
   }
 
+  /** How many listeners a job signal has (the simulator tells its own from those added later). */
+  listenerCount(signal: keyof JobSignals): number {
+    return this.listeners[signal].length;
+  }
+
   emit(signal: Exclude<keyof JobSignals, 'stopped'>, job: SimJob, nowS: number): void {
     const ls = this.listeners[signal];
     for (let i = 0; i < ls.length; i++) ls[i]!(job, nowS);

@@ -122,6 +122,8 @@ export class Simulation implements FailurePort, InferencePort {
   readonly admission: KueueAdmission | undefined;
   private readonly tenantMetrics: TenantMetrics | undefined;
   private readonly linkIntervalS: number | undefined;
+  /** Listeners of 'submitted' the simulator attached itself (see the constructor). */
+  private readonly ownSubmittedListeners: number;
 
   constructor(
     readonly resolved: ResolvedScenario,
@@ -161,6 +163,10 @@ export class Simulation implements FailurePort, InferencePort {
       this.signals.on('stopped', left);
       this.signals.on('rejected', left);
     }
+    // The simulator's own 'submitted' listeners (metrics' count, finish-time fairness' mark, which
+    // the waiting line keeps): while no other listens, a job queued at its submission need not
+    // stay an object until something reads it (WaitingLine.pushSubmitted).
+    this.ownSubmittedListeners = this.signals.listenerCount('submitted');
     if (options.jobSink) this.signals.onRow('jobRow', options.jobSink);
     if (options.transferSink) this.signals.onRow('transferRow', options.transferSink);
     if (options.linkSink) this.signals.onRow('linkRow', options.linkSink);
@@ -365,7 +371,7 @@ export class Simulation implements FailurePort, InferencePort {
     const arrive = (): void => {
       const now = this.engine.now;
       // Every job due now arrives before the scheduling pass that follows.
-      while (cursor < sorted.length && sorted[cursor]!.submitS <= now) this.submit(sorted[cursor++]!);
+      while (cursor < sorted.length && sorted[cursor]!.submitS <= now) this.enter(sorted[cursor++]!, true);
       if (cursor < sorted.length) this.engine.at(sorted[cursor]!.submitS, arrive);
     };
     this.engine.at(sorted[0]!.submitS, arrive);
@@ -416,7 +422,7 @@ export class Simulation implements FailurePort, InferencePort {
       return extras === undefined ? t : { ...t, ...extras };
     };
     const arrive = (): void => {
-      this.submit(make(this.engine.now));
+      this.enter(make(this.engine.now), true);
       made++;
       if (spec.count !== undefined && made >= spec.count) return;
       const t = this.engine.now + nextGap();
@@ -426,8 +432,17 @@ export class Simulation implements FailurePort, InferencePort {
     if (first < limitS && (spec.count === undefined || spec.count > 0)) this.engine.at(first, arrive);
   }
 
-  /** A job enters the system: rejected at once if it can never fit, else queued. */
+  /** A job enters the system: rejected at once if it can never fit, else queued (as this object). */
   submit(template: JobTemplate): SimJob {
+    return this.enter(template, false);
+  }
+
+  /**
+   * submit(), for the workload's own arrivals: `mayDefer`, a job queued while only the simulator
+   * hears 'submitted' is kept as its fields until read (WaitingLine.pushSubmitted), and the object
+   * returned is not the one the line gives (nothing here keeps it).
+   */
+  private enter(template: JobTemplate, mayDefer: boolean): SimJob {
     // A known model runs only on kinds whose memory holds it (listed jobs were narrowed at load).
     const fit = template.params > 0 ? this.fitter.fit(template, template.allowedKinds) : undefined;
     if (fit && fit.allowedKinds !== template.allowedKinds) template = { ...template, allowedKinds: fit.allowedKinds };
@@ -448,7 +463,9 @@ export class Simulation implements FailurePort, InferencePort {
       hold.jobs.push(job); // queues when its data has arrived; the wait counts as queueing delay
       return job;
     }
-    this.waiting.push(job);
+    // Heard only by the simulator's own listeners, the job is kept as its fields until read.
+    if (mayDefer && this.signals.listenerCount('submitted') === this.ownSubmittedListeners) this.waiting.pushSubmitted(job);
+    else this.waiting.push(job);
     this.requestPass();
     return job;
   }

@@ -2,8 +2,16 @@
 // skips and that are compacted away once they outnumber the live entries (amortised O(1)). Whether
 // an entry is live is kept in the line (its stamp's sign), so skipping holes and compacting never
 // read the jobs: with a million waiting, each is a cold object far from the last one touched.
+//
+// A job just submitted need not exist as an object while it waits (pushSubmitted): with a million
+// waiting at t = 0, a `SimJob` each (with its boxed doubles) was about 130 B apiece, all of it old
+// garbage once the job ended. Such an entry keeps what the job would hold (template, id, predicted
+// run time, the finish-time-fairness mark) in the line's columns, and the `SimJob` is made the
+// first time anything reads the entry (an iterator or since() reaching it): from then on the entry
+// holds that object, so every reader sees one object per job, as before.
+import type { JobTemplate } from '../model/job.js';
 import type { WaitingJobs } from '../policy/types.js';
-import type { SimJob } from './sim-job.js';
+import { SimJob } from './sim-job.js';
 
 export class WaitingLine implements WaitingJobs {
   // Read by the line's iterators (below); nothing outside this file touches them.
@@ -12,7 +20,15 @@ export class WaitingLine implements WaitingJobs {
    * running list alone and can be collected once it ends, not only when the line next compacts (a
    * million jobs queued at once kept every one started before the head passed half the line).
    */
-  /** @internal */ items: (SimJob | undefined)[] = [];
+  /** @internal */ items: (SimJob | JobTemplate | undefined)[] = [];
+  /**
+   * Per entry, -1 when it holds its `SimJob` (or none: dead), else the id of the job not made yet,
+   * whose template is in `items` and predicted run time and finish-time-fairness mark in the two
+   * columns below (NaN for entries that hold their job, so the columns stay unboxed doubles).
+   */
+  /** @internal */ pendingIds: number[] = [];
+  /** @internal */ pendingRuntimeS: number[] = [];
+  /** @internal */ pendingContention: number[] = [];
   /** Per item, the push stamp, negated once its job left the line (started or rejected: left()):
    * an entry is live only while its job is waiting with that stamp (a job preempted and re-queued
    * has a new entry, and its old one must not be seen twice). |stamps| ascend along the line. */
@@ -31,7 +47,42 @@ export class WaitingLine implements WaitingJobs {
     job.lineStamp = this.nextStamp++;
     this.items.push(job);
     this.stamps.push(job.lineStamp);
+    this.pendingIds.push(-1);
+    this.pendingRuntimeS.push(Number.NaN);
+    this.pendingContention.push(Number.NaN);
     this.live++;
+  }
+
+  /**
+   * Queue a job that was just submitted, keeping its fields instead of the object: the `SimJob`
+   * read back from the line is made from them (`job(i)`) and equals `job` as it is now. For a job
+   * nothing else holds (the caller drops it): fresh, waiting, never started, no placement asked.
+   */
+  pushSubmitted(job: SimJob): void {
+    if (job.state !== 'waiting' || job.run !== undefined || job.done !== undefined || SimJob.placeRequestIdOf(job) !== -1) {
+      throw new Error(`internal: job '${job.name}' is not fresh from its submission`);
+    }
+    job.lineStamp = this.nextStamp;
+    this.items.push(job.template);
+    this.stamps.push(this.nextStamp++);
+    this.pendingIds.push(job.id);
+    this.pendingRuntimeS.push(job.predictedRuntimeS);
+    this.pendingContention.push(job.contentionAtSubmitJobS);
+    this.live++;
+  }
+
+  /** The job of entry `i` (live or dead), made now if the entry kept its fields only. */
+  /** @internal */ job(i: number): SimJob | undefined {
+    const id = this.pendingIds[i]!;
+    if (id < 0) return this.items[i] as SimJob | undefined;
+    const job = new SimJob(id, this.items[i] as JobTemplate, this.pendingRuntimeS[i]!);
+    job.contentionAtSubmitJobS = this.pendingContention[i]!;
+    job.lineStamp = Math.abs(this.stamps[i]!);
+    this.items[i] = job;
+    this.pendingIds[i] = -1;
+    this.pendingRuntimeS[i] = Number.NaN;
+    this.pendingContention[i] = Number.NaN;
+    return job;
   }
 
   /** Entries ever pushed (see WaitingJobs.pushes). */
@@ -67,10 +118,14 @@ export class WaitingLine implements WaitingJobs {
       if (i >= this.items.length) return;
       const stamp = this.stamps[i]!;
       if (Math.abs(stamp) >= endStamp) return;
-      const j = this.items[i++];
-      if (stamp > 0 && j!.state === 'waiting' && j!.lineStamp === stamp) {
+      if (stamp <= 0) {
+        i++;
+        continue;
+      }
+      const j = this.job(i++)!;
+      if (j.state === 'waiting' && j.lineStamp === stamp) {
         last = stamp;
-        yield j!;
+        yield j;
       }
     }
   }
@@ -110,16 +165,25 @@ export class WaitingLine implements WaitingJobs {
   private compact(): void {
     const items = this.items;
     const stamps = this.stamps;
+    const ids = this.pendingIds;
+    const runtimes = this.pendingRuntimeS;
+    const contention = this.pendingContention;
     let n = 0;
     for (let i = this.head; i < items.length; i++) {
       if (this.isLive(i)) {
         items[n] = items[i];
         stamps[n] = stamps[i]!;
+        ids[n] = ids[i]!;
+        runtimes[n] = runtimes[i]!;
+        contention[n] = contention[i]!;
         n++;
       }
     }
     items.length = n;
     stamps.length = n;
+    ids.length = n;
+    runtimes.length = n;
+    contention.length = n;
     this.head = 0;
     this.version++;
   }
@@ -157,7 +221,7 @@ class LineIterator implements Iterator<SimJob> {
       const stamp = stamps[i]!;
       if (Math.abs(stamp) >= this.endStamp) break;
       if (stamp < 0) continue;
-      const j = items[i]!;
+      const j = line.job(i)!;
       if (j.state === 'waiting' && j.lineStamp === stamp) {
         this.last = stamp;
         return { value: j, done: false };
