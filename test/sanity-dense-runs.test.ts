@@ -167,7 +167,7 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
 
   it('Narayanan et al. 2021, Table 1 with the micro-batch size left out (one sequence each, plain 1F1B): every row within 10%, mean |error| within 5%, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN);
-    expect(rows.map((r) => pct(r.error))).toEqual([0.7, 2.7, 7.3, 7.6, -1.2, -7.3, -2.4, -4.4, -3.8, -5.5]);
+    expect(rows.map((r) => pct(r.error))).toEqual([0.8, 2.9, 7.4, 7.7, -1.2, -7.3, -2.4, -4.4, -3.8, -5.5]);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     expect(rows.reduce((a, r) => a + Math.abs(r.error), 0) / rows.length).toBeLessThanOrEqual(0.05);
     // The published figures lie within 135-163 TFLOP/s, so a few points reorder the small rows.

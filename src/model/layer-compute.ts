@@ -106,6 +106,17 @@ export const OPTIMIZER_FP16_UNSCALE_BYTES_PER_PARAM = 8;
  * `model_param.grad.float()`, read 2, write 4); fused and fp32 accumulation keep them in fp32.
  */
 export const OPTIMIZER_GRAD_COPY_BYTES_PER_PARAM = 6;
+/**
+ * Zeroing the fp32 gradient buffer once per step, before the first micro-batch accumulates into it
+ * (write 4 bytes a parameter): Megatron-LM's `train_step` calls `zero_grad_buffer()` on its local DDP's
+ * contiguous fp32 buffers (`MemoryBuffer.zero`, megatron/model/distributed.py; the buffer that
+ * gradient_accumulation_fusion accumulates into, which Megatron-LM allows only with fp32
+ * accumulation; Megatron-Core's DDP the same), DeepSpeed's BF16_Optimizer calls `clear_hp_grads()`
+ * (`flat_gradients.zero_()`) after every step. With autograd accumulation the half-precision
+ * gradients are set to None instead (`zero_grad(set_to_none=True)`): nothing to write. Gradients
+ * sharded over data parallelism (ZeRO-2, 3) zero only their shard.
+ */
+export const GRAD_BUFFER_ZERO_BYTES_PER_PARAM = 4;
 
 /**
  * Bytes a separate gradient-accumulation pass moves per parameter held: 'autograd' reads the
@@ -308,7 +319,11 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const paramsHeld = held.dense / (sharded ? dp * cp : 1) + held.expert / (sharded ? edpOf(layout) : 1);
   const optimizerBytes =
     OPTIMIZER_BYTES_PER_PARAM + (shape.lossScaling ? OPTIMIZER_FP16_UNSCALE_BYTES_PER_PARAM : 0) + (accumulation === 'autograd' ? OPTIMIZER_GRAD_COPY_BYTES_PER_PARAM : 0);
-  const optimizerS = memoryBoundTimeS(optimizerBytes * paramsHeld, dev);
+  // The fp32 gradient buffer that fused and fp32 accumulation write into is zeroed once per step.
+  const gradsSharded = zeroStageOf(layout) >= 2;
+  const gradBufferHeld = held.dense / (gradsSharded ? dp * cp : 1) + held.expert / (gradsSharded ? edpOf(layout) : 1);
+  const zeroBytes = accumulation === 'autograd' ? 0 : GRAD_BUFFER_ZERO_BYTES_PER_PARAM * gradBufferHeld;
+  const optimizerS = memoryBoundTimeS(optimizerBytes * paramsHeld, dev) + memoryBoundTimeS(zeroBytes, dev);
 
   // Hardware FLOPs per device per step: layers' GEMMs (x3 for fwd + bwd), attention, output layer.
   const denseFfnFlop = 2 * n * h * ffnUpN + 2 * n * (f / t) * h;

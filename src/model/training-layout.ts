@@ -193,7 +193,8 @@ export interface ParallelLayout {
   /**
    * How gradients are accumulated over a step's micro-batches. Absent, 'fused': the weight-gradient
    * GEMM accumulates into the gradient buffer itself (Megatron-LM's gradient_accumulation_fusion,
-   * on by default in Megatron-LM and Megatron-Core), at no extra cost. 'autograd': PyTorch adds
+   * on by default in Megatron-LM and Megatron-Core), with no pass per micro-batch (its fp32 buffer is
+   * zeroed once a step, layer-compute.ts GRAD_BUFFER_ZERO_BYTES_PER_PARAM). 'autograd': PyTorch adds
    * each micro-batch's fp16/bf16 gradient into .grad (AccumulateGrad), a memory-bound pass over
    * the parameters held for every micro-batch after the first (DeepSpeed's fp16 pipeline engine,
    * DDP with no_sync). 'fp32': each micro-batch's half-precision gradients are added into fp32
