@@ -14,7 +14,8 @@ import { trainingFlop, type JobTemplate, type ShapeOverrides } from './job.js';
 import { paramsShapeMismatch, setsModelSize } from './shape-weights.js';
 import { resolveShape } from './training-layout.js';
 import { standbyLinks } from './network/site-paths.js';
-import type { Distribution } from '../scenario/distribution.js';
+import { maxOf, type Distribution } from '../scenario/distribution.js';
+import { shareAbove } from './draw-share.js';
 import { usefulParamsOf } from './moe.js';
 import type { InterDcLink } from './network/topology.js';
 import { fabricKind, type TopologySpec } from './network/fabrics/registry.js';
@@ -933,6 +934,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const speed = typed(g.job_type, given as number[] | undefined, g.efficiency, at);
       if (speed === false) return;
       const allowed = speed ? speed.allowedKinds : given;
+      const allowedList = allowed as number[] | undefined;
+      tooBigDraws(g.devices, capacityOf(allowedList), allowedList ? allowedList.map((k) => kinds[k]!.name).join(', ') : 'any kind', [...at, 'devices'], fail, warn);
       if (g.count === undefined && g.until === undefined && scenario.horizon === undefined) {
         fail(at, 'a generator needs `count` or `until` (or the scenario a `horizon`), or it would never stop');
       }
@@ -1047,6 +1050,31 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   for (const p of sizeProblems(size, memoryLimit(io.maxMemoryBytes))) fail(p.path, p.message);
   if (issues.length > 0) throw new InputError(issues);
   return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services, warnings, size, ...(tenants ? { tenants } : {}) };
+}
+
+/**
+ * A generator whose device counts can exceed what the pool has of one kind makes jobs that are
+ * rejected when drawn: every one of them is refused here, as a listed job that big is; a share of
+ * them is warned with that share, since a run would otherwise only count them as rejected. An
+ * unbounded distribution's remote tail (below 1 in 10,000 draws) is not worth a line.
+ */
+function tooBigDraws(
+  devices: Distribution,
+  capacity: number,
+  kindList: string,
+  at: readonly PathKey[],
+  fail: (path: readonly PathKey[], message: string) => void,
+  warn: (path: readonly PathKey[], message: string) => void,
+): void {
+  if (!(capacity > 0)) return; // no kind to run on: said where the kinds are
+  const over = shareAbove(devices, capacity);
+  const unbounded = maxOf(devices) === Infinity;
+  if (over >= 1) {
+    fail(at, `every job it generates needs more than the ${capacity} devices of one kind (${kindList}) the pool has at most; none could ever start`);
+  } else if (over > 0 && (!unbounded || over >= 1e-4)) {
+    const share = over >= 0.995 ? '>99%' : `${Number((100 * over).toPrecision(2))}%`;
+    warn(at, `${unbounded ? 'about ' : ''}${share} of the jobs it generates will need more than the ${capacity} devices of one kind (${kindList}) the pool has at most, and be rejected when drawn`);
+  }
 }
 
 function maxPerKind(groups: readonly NodeGroup[], allowed: readonly number[]): number {
