@@ -54,6 +54,25 @@ workloads:
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:37: workloads[0].jobs[0].duraton: unknown key 'duraton' (a misspelling of 'duration'? 'duration' is given too)"`);
   });
 
+  it('a value outside a union of literals lists every literal, not the first branch', () => {
+    // 'expected one of '0', got 5' was the first branch's answer for ZeRO stages 0-3.
+    const text = `name: zero${POOL}workloads:
+  - jobs:
+      - { devices: 8, params: 1B, tokens: 1B, layout: { tp: 8, dp: 1, zero: 5 } }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:77: workloads[0].jobs[0].layout.zero: expected one of 0, 1, 2, 3, got 5"`);
+  });
+
+  it('a missing field that takes one of several forms is said to be missing, not to be "nothing"', () => {
+    const text = `name: svc${POOL}services:
+  - name: chat
+    model: { params: 70B }
+    replicas: { count: 1, tensor_parallel: 8, device: H100 }
+    streams: [{ name: s, arrival: { process: poisson, rate: 1/s }, prompt_tokens: 100, output_tokens: 10 }]
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:9:15: services[0].replicas.datacentre: missing required field (expected a string or a list)"`);
+  });
+
   it('a negative duration says what was expected', () => {
     const text = `name: neg${POOL}workloads:
   - jobs:

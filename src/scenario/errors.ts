@@ -153,6 +153,16 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
           out.push(src.issue(path, options ? `expected one of ${options}, got ${describe(got)}` : issue.message));
           break;
         }
+        // A union of literals (`zero: 0 | 1 | 2 | 3`): each branch refuses the value with its one
+        // literal; the answer is all of them, not the first branch's.
+        const literals = branches.every((b) => b.length === 1 && b[0]!.code === 'invalid_value' && b[0]!.path.length === 0)
+          ? branches.flatMap((b) => (b[0] as z.core.$ZodIssue & { values: unknown[] }).values)
+          : undefined;
+        if (literals) {
+          const values = literals.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ');
+          out.push(src.issue(path, `expected one of ${values}, got ${describe(valueAt(data, path))}`));
+          break;
+        }
         // A branch that complains about the value's type at the union itself did not fit at all:
         // its other complaints (zod also checks a list's length on a string) are noise.
         const fitting = branches.filter((b) => !wrongTypeAtRoot(b));
@@ -161,7 +171,8 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
           out.push(...zodIssues(best, src, schema, data, path));
         } else {
           const expected = [...new Set(branches.flatMap(expectedTypes))].map(article).join(' or ');
-          out.push(src.issue(path, `expected ${expected}, got ${describe(valueAt(data, path))}`));
+          const got = valueAt(data, path);
+          out.push(src.issue(path, got === undefined ? `missing required field (expected ${expected})` : `expected ${expected}, got ${describe(got)}`));
         }
         break;
       }
