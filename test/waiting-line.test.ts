@@ -102,7 +102,7 @@ describe('waiting line', () => {
       // The job of each id in either line (fields': the object it gave, once it gave one).
       const inWhole = new Map<number, SimJob>();
       const inFields = new Map<number, SimJob>();
-      const n = round % 3 === 0 ? 3000 : 50 + Math.floor(rnd.next() * 300);
+      const n = round % 3 === 0 ? 9000 : 50 + Math.floor(rnd.next() * 300);
       let nextId = 0;
       const submit = (): void => {
         const id = nextId++;
@@ -172,5 +172,29 @@ describe('waiting line', () => {
     const asked = new SimJob(1, t, 1);
     SimJob.setPlaceRequestId(asked, 3);
     expect(() => new WaitingLine().pushSubmitted(asked)).toThrow(/not fresh/);
+  });
+
+  it('a long line that drains gives back most of its columns, its entries kept', () => {
+    const line = new WaitingLine();
+    const jobs: FakeJob[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const j = { id: i, state: 'waiting', lineStamp: 0 };
+      jobs.push(j);
+      line.push(j as unknown as SimJob);
+    }
+    const grown = line.stamps.length;
+    expect(grown).toBeGreaterThanOrEqual(20_000);
+    // Start all but every 2,000th job, in line order, then a few of those from the back.
+    for (const j of jobs) {
+      if (j.id % 2000 === 0) continue;
+      j.state = 'running';
+      line.left(j as unknown as SimJob);
+    }
+    expect(line.stamps.length).toBeLessThan(grown / 4);
+    expect([...line].map((j) => (j as unknown as FakeJob).id)).toEqual(Array.from({ length: 10 }, (_, k) => k * 2000));
+    const back = jobs[18_000]!;
+    back.state = 'running';
+    line.left(back as unknown as SimJob);
+    expect([...line].map((j) => (j as unknown as FakeJob).id)).toEqual(Array.from({ length: 9 }, (_, k) => k * 2000));
   });
 });

@@ -26,13 +26,17 @@ export class WaitingLine implements WaitingJobs {
    * whose template is in `items` and predicted run time and finish-time-fairness mark in the two
    * columns below (NaN for entries that hold their job, so the columns stay unboxed doubles).
    */
-  /** @internal */ pendingIds: number[] = [];
-  /** @internal */ pendingRuntimeS: number[] = [];
-  /** @internal */ pendingContention: number[] = [];
+  /** @internal */ pendingIds: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  /** @internal */ pendingRuntimeS: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  /** @internal */ pendingContention: Float64Array = new Float64Array(INITIAL_CAPACITY);
   /** Per item, the push stamp, negated once its job left the line (started or rejected: left()):
    * an entry is live only while its job is waiting with that stamp (a job preempted and re-queued
    * has a new entry, and its old one must not be seen twice). |stamps| ascend along the line. */
-  /** @internal */ stamps: number[] = [];
+  /** @internal */ stamps: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  // The four number columns are typed arrays as long as `items` or longer (entries past its length
+  // are not read): a million jobs queued in one instant grew plain arrays by copies that, large,
+  // sat in the old generation until a full collection; a typed array's old buffer goes with the
+  // next young collection.
   /** Bumped by every compaction: an iterator that sees it change finds its place again by stamp. */
   /** @internal */ version = 0;
   private nextStamp = 1;
@@ -45,11 +49,13 @@ export class WaitingLine implements WaitingJobs {
 
   push(job: SimJob): void {
     job.lineStamp = this.nextStamp++;
+    const i = this.items.length;
+    if (i === this.stamps.length) this.resize(2 * i);
     this.items.push(job);
-    this.stamps.push(job.lineStamp);
-    this.pendingIds.push(-1);
-    this.pendingRuntimeS.push(Number.NaN);
-    this.pendingContention.push(Number.NaN);
+    this.stamps[i] = job.lineStamp;
+    this.pendingIds[i] = -1;
+    this.pendingRuntimeS[i] = Number.NaN;
+    this.pendingContention[i] = Number.NaN;
     this.live++;
   }
 
@@ -63,11 +69,13 @@ export class WaitingLine implements WaitingJobs {
       throw new Error(`internal: job '${job.name}' is not fresh from its submission`);
     }
     job.lineStamp = this.nextStamp;
+    const i = this.items.length;
+    if (i === this.stamps.length) this.resize(2 * i);
     this.items.push(job.template);
-    this.stamps.push(this.nextStamp++);
-    this.pendingIds.push(job.id);
-    this.pendingRuntimeS.push(job.predictedRuntimeS);
-    this.pendingContention.push(job.contentionAtSubmitJobS);
+    this.stamps[i] = this.nextStamp++;
+    this.pendingIds[i] = job.id;
+    this.pendingRuntimeS[i] = job.predictedRuntimeS;
+    this.pendingContention[i] = job.contentionAtSubmitJobS;
     this.live++;
   }
 
@@ -94,7 +102,7 @@ export class WaitingLine implements WaitingJobs {
   /** @internal */ indexAfter(stamp: number): number {
     const stamps = this.stamps;
     let lo = this.head;
-    let hi = stamps.length;
+    let hi = this.items.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (Math.abs(stamps[mid]!) <= stamp) lo = mid + 1;
@@ -151,7 +159,7 @@ export class WaitingLine implements WaitingJobs {
   /** Index of the live entry with `stamp` (the head's, as a rule: lines are mostly served in order). */
   private entryOf(stamp: number): number {
     const stamps = this.stamps;
-    if (stamps[this.head] === stamp) return this.head;
+    if (this.head < this.items.length && stamps[this.head] === stamp) return this.head;
     const i = this.indexAfter(stamp - 1);
     if (stamps[i] !== stamp) throw new Error(`internal: a job left the waiting line without a live entry there (stamp ${stamp})`);
     return i;
@@ -180,12 +188,25 @@ export class WaitingLine implements WaitingJobs {
       }
     }
     items.length = n;
-    stamps.length = n;
-    ids.length = n;
-    runtimes.length = n;
-    contention.length = n;
+    // A long line that emptied gives back most of its columns (a million entries are 32 MB).
+    if (stamps.length > 4096 && 4 * n < stamps.length) this.resize(Math.max(INITIAL_CAPACITY, 2 * n));
     this.head = 0;
     this.version++;
+  }
+
+  /** The number columns with room for `capacity` entries (at least the line's), entries kept. */
+  private resize(capacity: number): void {
+    const n = this.items.length;
+    const size = Math.max(capacity, n, INITIAL_CAPACITY);
+    const move = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(size);
+      b.set(a.subarray(0, n));
+      return b;
+    };
+    this.stamps = move(this.stamps);
+    this.pendingIds = move(this.pendingIds);
+    this.pendingRuntimeS = move(this.pendingRuntimeS);
+    this.pendingContention = move(this.pendingContention);
   }
 
   [Symbol.iterator](): Iterator<SimJob> {
@@ -194,6 +215,8 @@ export class WaitingLine implements WaitingJobs {
     return new LineIterator(this, this.head, this.nextStamp);
   }
 }
+
+const INITIAL_CAPACITY = 64;
 
 class LineIterator implements Iterator<SimJob> {
   private version: number;
