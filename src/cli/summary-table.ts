@@ -15,8 +15,8 @@ export function formatSummary(s: SummaryRow): string {
     ['makespan', dur(s.makespan_s)],
     ['effective compute ratio', `${pct(s.effective_compute_ratio_pool)} of the pool, ${pct(s.effective_compute_ratio_allocated)} of allocated device-time`],
     ['utilisation', pct(s.utilisation)],
-    ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}, max ${dur(s.queueing_delay_max_s)}`],
-    ['job completion time', `mean ${dur(s.jct_mean_s)}, p95 ${dur(s.jct_p95_s)}`],
+    ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}, max ${dur(s.queueing_delay_max_s)}${s.jobs_unfinished > 0 ? ' (jobs waiting at the end at their wait so far: at least these)' : ''}`],
+    ['job completion time', `mean ${dur(s.jct_mean_s)}, p95 ${dur(s.jct_p95_s)}${s.jobs_unfinished > 0 ? ' (completed jobs only)' : ''}`],
     ['useful work', `${formatSI(s.useful_pflop * 1e15, 'FLOP')} (${num(s.busy_device_hours, 0)} busy device-hours)`],
     ['energy', energyText(s)],
   ];

@@ -6,6 +6,7 @@ import type { FabricCost } from '../model/network/fabric-cost.js';
 import { FinishTimeFairness, ftfColumns } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
 import type { Resilience, SimJob, StepStats } from './sim-job.js';
+import { waitSoFar } from './wait-so-far.js';
 import type { Placement } from '../policy/types.js';
 import { Samples } from './stats.js';
 
@@ -281,7 +282,12 @@ export class MetricsRecorder {
     let unfinishedCount = 0;
     for (const job of unfinished) {
       unfinishedCount++;
-      if (job.state === 'running' || job.state === 'checkpointing') {
+      if (job.state === 'waiting') {
+        // Still in the line at the end: its delay is at least the wait so far. Leaving it out
+        // made the statistics those of the jobs a policy chose to start (a policy that starves
+        // large jobs until the horizon looked best on queueing delay).
+        this.queueing.add(waitSoFar(job, endS));
+      } else if (job.state === 'running' || job.state === 'checkpointing') {
         this.release(job, endS);
         this.queueing.add(job.waitedS);
         this.preemptions += job.preemptions;
@@ -509,3 +515,4 @@ export function hourOverlap(fromS: number, toS: number, out: Float64Array): void
     t = next;
   }
 }
+

@@ -13,6 +13,7 @@ import { queueOf, type QueueUsageTotals } from '../policy/tenants/kueue-admissio
 import { ftfColumns, type FinishTimeFairness } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
 import type { SimJob } from './sim-job.js';
+import { waitSoFar } from './wait-so-far.js';
 import { Moments, Samples } from './stats.js';
 import { TenantShareSeries, type TenantShareRow } from './tenant-share-series.js';
 
@@ -114,7 +115,9 @@ export class TenantMetrics {
   finish(endS: number, totals: readonly QueueUsageTotals[], unfinished: Iterable<SimJob>): { rows: TenantRow[]; jainIndex: number; shares: TenantShareRow[] } {
     for (const job of unfinished) {
       const t = this.of(job);
-      if (t && (job.state === 'running' || job.state === 'checkpointing')) t.queueing.add(job.waitedS);
+      if (!t) continue;
+      if (job.state === 'waiting') t.queueing.add(waitSoFar(job, endS)); // as the run's summary counts it (sim/metrics.ts)
+      else if (job.state === 'running' || job.state === 'checkpointing') t.queueing.add(job.waitedS);
     }
     const poolDevices = this.cluster.deviceCount;
     const rows = this.tenants.queues.map((q, i): TenantRow => {
