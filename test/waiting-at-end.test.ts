@@ -30,6 +30,8 @@ describe('queueing delay of jobs still waiting at the end', () => {
     const text = formatSummary(s);
     expect(text).toContain('max 4h (jobs waiting at the end at their wait so far: at least these)');
     expect(text).toContain('(completed jobs only)');
+    // No job completed: the makespan is the last completion (none), with the unfinished said.
+    expect(text).toContain('makespan                 - (the last completion; 2 unfinished)');
   });
 
   it('says nothing of the sort when every job completed', () => {

@@ -12,7 +12,8 @@ export function formatSummary(s: SummaryRow): string {
     ['scenario', `${s.scenario} (seed ${s.seed})`],
     ['policy', `${s.policy} + ${s.placement}`],
     ['jobs', `${formatCount(s.jobs_submitted)} submitted, ${formatCount(s.jobs_completed)} completed, ${formatCount(s.jobs_rejected)} rejected, ${formatCount(s.jobs_unfinished)} unfinished`],
-    ['makespan', dur(s.makespan_s)],
+    // With jobs unfinished the column is the last completion, not the end of all the work.
+    ['makespan', `${dur(s.makespan_s)}${s.jobs_unfinished > 0 ? ` (the last completion; ${formatCount(s.jobs_unfinished)} unfinished)` : ''}`],
     ['effective compute ratio', `${pct(s.effective_compute_ratio_pool)} of the pool, ${pct(s.effective_compute_ratio_allocated)} of allocated device-time`],
     ['utilisation', pct(s.utilisation)],
     ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}, max ${dur(s.queueing_delay_max_s)}${s.jobs_unfinished > 0 ? ' (jobs waiting at the end at their wait so far: at least these)' : ''}`],

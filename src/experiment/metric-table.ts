@@ -34,7 +34,7 @@ const SUMMARY: Record<SummaryMetric, Entry> = {
   jobs_rejected: ['count', 'lower', 'non-negative', 'jobs refused (could never fit the pool)'],
   jobs_unfinished: ['count', 'lower', 'non-negative', 'jobs still queued or running at the horizon'],
   preemptions: ['count', 'lower', 'non-negative', 'times a running job was suspended for another'],
-  makespan_s: ['s', 'lower', 'non-negative', 'time of the last job completion'],
+  makespan_s: ['s', 'lower', 'non-negative', 'time of the last job completion (empty when none completed)'],
   effective_compute_ratio_pool: ['fraction', 'higher', 'fraction', 'useful model FLOPs / peak FLOP-seconds of every device in the pool over the run (MFU of the pool)'],
   effective_compute_ratio_allocated: ['fraction', 'higher', 'fraction', 'useful model FLOPs / peak FLOP-seconds of the devices while allocated'],
   utilisation: ['fraction', 'higher', 'fraction', 'allocated device-time / total device-time'],

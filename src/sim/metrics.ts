@@ -344,7 +344,8 @@ export class MetricsRecorder {
       jobs_rejected: this.rejected,
       jobs_unfinished: unfinishedCount,
       preemptions: this.preemptions,
-      makespan_s: this.lastFinishS,
+      // No job completed: there is no last completion (0 read as the best makespan of all).
+      makespan_s: this.completed > 0 ? this.lastFinishS : Number.NaN,
       effective_compute_ratio_pool: poolPeakFlopS > 0 ? this.usefulDoneFlop / poolPeakFlopS : 0,
       effective_compute_ratio_allocated: this.allocatedPeakFlopS > 0 ? this.usefulDoneFlop / this.allocatedPeakFlopS : 0,
       utilisation: c.deviceCount > 0 && endS > 0 ? busyTotalS / (c.deviceCount * endS) : 0,
