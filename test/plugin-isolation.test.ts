@@ -265,11 +265,12 @@ ${extra}`;
   it('validate loads plug-in modules under the watchdog: one that never finishes loading is stopped after --policy-timeout', () => {
     const file = join(dir, 'loops.yaml');
     writeFileSync(file, base(`policy: ${plugins}/loops-on-load.mjs\n`));
-    const started = Date.now();
-    const r = spawnSync(process.execPath, [repoPath('dist/cli/main.js'), 'validate', file, '--policy-timeout', '1'], { encoding: 'utf8', timeout: 30_000 });
+    // The watchdog, not the spawn's own limit, ended it: that limit would leave no status and a
+    // signal (no wall-clock bound here: on a loaded machine the process start alone can take 15 s).
+    const r = spawnSync(process.execPath, [repoPath('dist/cli/main.js'), 'validate', file, '--policy-timeout', '1'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal).toBeNull();
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`validate failed: policy module '${plugins}/loops-on-load.mjs' did not finish loading within 1 s\n`);
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('a module that calls process.exit while loading is refused, not obeyed (validate used to exit 0 in silence)', () => {
