@@ -88,13 +88,13 @@ describe('policy plug-ins (built CLI)', () => {
   });
 
   it('a plug-in that never returns: stopped after --policy-timeout, naming the job and time; exit 1; no files', () => {
-    const started = Date.now();
+    // The message and exit status prove the watchdog ended it (a hang would hit the test's limit);
+    // no wall-clock bound: on a loaded machine a process start alone can take 15 s.
     const r = runSmall('never', '--placement', `./${FIX}/never-returns.mjs`, '--policy-timeout', '1');
     expect(r.code).toBe(1);
     // 'third' is first asked at 4200 s: before that its devices are not free, and ctx.place answers
     // without asking the policy.
     expect(r.stderr).toBe(`run failed: placement policy 'never-returns' (./${FIX}/never-returns.mjs) did not return within 1 s (job 'third', simulated time 4200 s)\nNo result files were written.\n`);
-    expect(Date.now() - started).toBeLessThan(15_000);
     expectNoFiles('never');
   });
 
