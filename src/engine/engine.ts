@@ -2,7 +2,7 @@
 // It knows nothing of devices, jobs or links; everything above schedules callbacks on it.
 import { EventHeap } from './event-heap.js';
 
-/** A scheduled callback. `version` is compared at fire time: cancel() bumps it (lazy deletion). */
+/** A scheduled callback. `cancelled` is read when it is popped (lazy deletion). */
 export interface ScheduledEvent {
   readonly timeS: number;
   readonly seq: number;
@@ -14,13 +14,44 @@ export interface ScheduledEvent {
   readonly daemon: boolean;
 }
 
+/**
+ * The engine's events. One class (one V8 map) for every kind; `timeS` is first stored as NaN, so
+ * the field holds doubles from the start (an event first scheduled at an integer time would give
+ * it a small-integer representation, and the first fraction would deprecate the map of every event
+ * made before). A reused event (post, schedule) has its boxed time written in place: no allocation.
+ */
+class EngineEvent implements ScheduledEvent {
+  timeS = Number.NaN;
+  seq: number;
+  action: (arg: unknown) => void;
+  arg: unknown;
+  cancelled = false;
+  daemon: boolean;
+  /** Made by post() or schedule(): the engine takes it back once it has fired or been popped cancelled. */
+  reusable: boolean;
+
+  constructor(timeS: number, seq: number, action: (arg: unknown) => void, arg: unknown, daemon: boolean, reusable: boolean) {
+    this.timeS = timeS;
+    this.seq = seq;
+    this.action = action;
+    this.arg = arg;
+    this.daemon = daemon;
+    this.reusable = reusable;
+  }
+}
+
+/** At most this many fired reusable events are kept for reuse (far more than any run has pending at once from post and schedule). */
+const SPARE_EVENTS_MAX = 1 << 16;
+
 export class EngineError extends Error {}
 
 /** pulse() is called every 2^16 events: often enough for a progress line, too rarely to cost anything. */
 const PULSE_EVERY_MASK = 0xffff;
 
 export class Engine {
-  private readonly queue = new EventHeap<ScheduledEvent>();
+  private readonly queue = new EventHeap<EngineEvent>();
+  /** Reusable events (post, schedule) that have fired or were popped cancelled: the next ones to schedule. */
+  private readonly spare: EngineEvent[] = [];
   /** Per-instance: two engines in one process never share an ordering. */
   private seq = 0;
   private nowS = 0;
@@ -62,7 +93,45 @@ export class Engine {
     if (!(timeS >= this.nowS)) {
       throw new EngineError(`event scheduled in the past or at NaN: ${timeS} < now ${this.nowS}`);
     }
-    const ev: ScheduledEvent = { timeS, seq: this.seq++, action: action as (arg: unknown) => void, arg, cancelled: false, daemon: false };
+    const ev = new EngineEvent(timeS, this.seq++, action as (arg: unknown) => void, arg, false, false);
+    this.queue.push(ev);
+    this.foreground++;
+    return ev;
+  }
+
+  /**
+   * Fire-and-forget: `action(arg)` at `timeS` (>= now), in the same (time, sequence) order as at(),
+   * but with no handle, so it cannot be cancelled, and the engine may reuse the event's object once
+   * it has fired (an arrival process schedules its next arrival without allocating).
+   */
+  post<T>(timeS: number, action: (arg: T) => void, arg?: T): void {
+    this.reusable(timeS, action as (arg: unknown) => void, arg);
+  }
+
+  /**
+   * As at(), cancellable, but the engine may reuse the event's object for a later event once it has
+   * fired or been cancelled. The handle is the caller's only while the event is pending: drop it
+   * when its action runs (before the action returns) and when you cancel it, and never cancel or
+   * read it after that, since by then it may be another event. For a holder that keeps exactly one
+   * pending event (a job's completion: cleared as it fires, replaced as it is cancelled).
+   */
+  schedule<T>(timeS: number, action: (arg: T) => void, arg?: T): ScheduledEvent {
+    return this.reusable(timeS, action as (arg: unknown) => void, arg);
+  }
+
+  private reusable(timeS: number, action: (arg: unknown) => void, arg: unknown): EngineEvent {
+    if (!(timeS >= this.nowS)) {
+      throw new EngineError(`event scheduled in the past or at NaN: ${timeS} < now ${this.nowS}`);
+    }
+    let ev = this.spare.pop();
+    if (ev === undefined) ev = new EngineEvent(timeS, this.seq++, action, arg, false, true);
+    else {
+      ev.timeS = timeS;
+      ev.seq = this.seq++;
+      ev.action = action;
+      ev.arg = arg;
+      ev.cancelled = false;
+    }
     this.queue.push(ev);
     this.foreground++;
     return ev;
@@ -74,9 +143,15 @@ export class Engine {
    */
   daemonAt<T>(timeS: number, action: (arg: T) => void, arg?: T): ScheduledEvent {
     if (!(timeS >= this.nowS)) throw new EngineError(`event scheduled in the past or at NaN: ${timeS} < now ${this.nowS}`);
-    const ev: ScheduledEvent = { timeS, seq: this.seq++, action: action as (arg: unknown) => void, arg, cancelled: false, daemon: true };
+    const ev = new EngineEvent(timeS, this.seq++, action as (arg: unknown) => void, arg, true, false);
     this.queue.push(ev);
     return ev;
+  }
+
+  /** Take back a reusable event that has left the queue (fired, or popped cancelled). */
+  private recycle(ev: EngineEvent): void {
+    ev.arg = undefined; // holds nothing of its last event
+    if (this.spare.length < SPARE_EVENTS_MAX) this.spare.push(ev);
   }
 
   private flushEndOfInstant(): void {
@@ -128,10 +203,14 @@ export class Engine {
       const ev = this.queue.pop();
       if (ev === undefined) return false;
       if (!ev.daemon) this.foreground--;
-      if (ev.cancelled) continue;
+      if (ev.cancelled) {
+        if (ev.reusable) this.recycle(ev);
+        continue;
+      }
       this.nowS = ev.timeS;
       this.fired++;
       ev.action(ev.arg);
+      if (ev.reusable) this.recycle(ev);
       return true;
     }
   }
@@ -170,10 +249,16 @@ export class Engine {
       if (ev.timeS > limitS) return;
       q.pop();
       if (!ev.daemon) this.foreground--;
-      if (ev.cancelled) continue;
+      if (ev.cancelled) {
+        if (ev.reusable) this.recycle(ev);
+        continue;
+      }
       this.nowS = ev.timeS;
       this.fired++;
       ev.action(ev.arg);
+      // Taken back once its action has returned: an action may still read its own event (its
+      // holder clears the handle there), so the object is not handed out while it runs.
+      if (ev.reusable) this.recycle(ev);
       if ((this.fired & PULSE_EVERY_MASK) === 0 && this.pulse !== undefined) this.pulse(this.nowS, this.fired);
     }
   }

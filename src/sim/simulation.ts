@@ -372,9 +372,9 @@ export class Simulation implements FailurePort, InferencePort {
       const now = this.engine.now;
       // Every job due now arrives before the scheduling pass that follows.
       while (cursor < sorted.length && sorted[cursor]!.submitS <= now) this.enter(sorted[cursor++]!, true);
-      if (cursor < sorted.length) this.engine.at(sorted[cursor]!.submitS, arrive);
+      if (cursor < sorted.length) this.engine.post(sorted[cursor]!.submitS, arrive);
     };
-    this.engine.at(sorted[0]!.submitS, arrive);
+    this.engine.post(sorted[0]!.submitS, arrive);
   }
 
   private startGenerator(g: GeneratorSource): void {
@@ -426,10 +426,10 @@ export class Simulation implements FailurePort, InferencePort {
       made++;
       if (spec.count !== undefined && made >= spec.count) return;
       const t = this.engine.now + nextGap();
-      if (t < limitS) this.engine.at(t, arrive);
+      if (t < limitS) this.engine.post(t, arrive);
     };
     const first = spec.start;
-    if (first < limitS && (spec.count === undefined || spec.count > 0)) this.engine.at(first, arrive);
+    if (first < limitS && (spec.count === undefined || spec.count > 0)) this.engine.post(first, arrive);
   }
 
   /** A job enters the system: rejected at once if it can never fit, else queued (as this object). */
@@ -831,7 +831,9 @@ export class Simulation implements FailurePort, InferencePort {
         `job '${job.name}' at t=${now} s: at ${run.rateFlopPerS} FLOP/s its remaining ${run.remainingFlop} FLOP would end beyond the range of floating-point time, so no result would mean anything; check the scenario's rates (link bandwidths, NIC and port rates, device peaks and efficiencies)`,
       );
     }
-    run.completion = run.rateFlopPerS > 0 ? this.engine.at(finishS, this.complete, job) : undefined;
+    // The handle is held only while pending (cleared by complete, replaced or dropped as it is
+    // cancelled), so the engine may reuse the event (Engine.schedule).
+    run.completion = run.rateFlopPerS > 0 ? this.engine.schedule(finishS, this.complete, job) : undefined;
     if (before !== run.rateFlopPerS && job !== this.starting && job.state === 'running') this.signals.emit('rateChanged', job, now);
   }
 
@@ -963,7 +965,7 @@ export class Simulation implements FailurePort, InferencePort {
     job.state = 'checkpointing';
     run.preemptions++;
     job.resilient().pendingRestoreS = this.resolved.scenario.preemption.restore;
-    this.engine.at(now + this.resolved.scenario.preemption.checkpoint, this.requeue, job);
+    this.engine.post(now + this.resolved.scenario.preemption.checkpoint, this.requeue, job);
   }
 
   private readonly requeue = (job: SimJob): void => {
