@@ -8,7 +8,10 @@ export const firstFit: PlacementPolicy<Record<string, never>> = {
   name: 'first-fit',
   description: 'Lowest-numbered nodes that fit: one node when the job fits in one, else whole free nodes plus one partial node.',
   params: z.strictObject({}),
-  create: () => ({ place: (job, cluster) => firstFitPlacement(job, cluster), requestOnly: true }),
+  create: () => {
+    const single = new OneNodePlacements();
+    return { place: (job, cluster) => firstFitPlacement(job, cluster, single), requestOnly: true };
+  },
 };
 
 /** Kinds a job may use, in the order the job lists them (catalogue order when it allows any). */
@@ -16,11 +19,32 @@ export function candidateKinds(job: JobView, cluster: ClusterView): readonly num
   return job.allowedKinds ?? cluster.allKinds;
 }
 
-export function firstFitPlacement(job: JobView, cluster: ClusterView): Placement | undefined {
+/**
+ * One-node placements, frozen and kept per (node, devices): most jobs fit on one node, and a fresh
+ * placement each (an object and two one-element arrays, 160 B) was the largest allocation of a
+ * start. Frozen, so whoever holds one (a job's placement, read by plug-ins through their views)
+ * sees it as it was given: sharing it between jobs changes no answer, only its identity.
+ */
+export class OneNodePlacements {
+  private readonly byNode: (Placement[] | undefined)[] = [];
+
+  get(kind: number, node: number, devices: number): Placement {
+    const forNode = (this.byNode[node] ??= []);
+    let p = forNode[devices];
+    if (p === undefined || p.kind !== kind) {
+      p = Object.freeze({ kind, nodes: Object.freeze([node]), counts: Object.freeze([devices]) });
+      forNode[devices] = p;
+    }
+    return p;
+  }
+}
+
+/** `single`: where one-node placements are kept (fresh objects each call without it). */
+export function firstFitPlacement(job: JobView, cluster: ClusterView, single?: OneNodePlacements): Placement | undefined {
   // Shares and host-resource requests: the same node order, through the host-aware route.
   if (needsHostFit(job, cluster)) return hostFitPlacement(job, cluster, 'first');
   for (const kind of candidateKinds(job, cluster)) {
-    const p = packOnKind(job.devices, kind, cluster);
+    const p = packOnKind(job.devices, kind, cluster, single);
     if (p) return p;
   }
   return undefined;
@@ -30,12 +54,12 @@ export function firstFitPlacement(job: JobView, cluster: ClusterView): Placement
  * Lowest-index nodes of `kind` for `devices`: a single node when one node can hold them, else whole
  * free nodes in index order and the remainder on the first other node with room.
  */
-export function packOnKind(devices: number, kind: number, cluster: ClusterView): Placement | undefined {
+export function packOnKind(devices: number, kind: number, cluster: ClusterView, single?: OneNodePlacements): Placement | undefined {
   if (cluster.kindFree[kind]! < devices) return undefined;
   const index = cluster.freeIndex[kind]!;
   const list = cluster.nodesOfKind[kind]!;
-  const single = index.leftmost(devices);
-  if (single !== -1) return { kind, nodes: [list[single]!], counts: [devices] };
+  const one = index.leftmost(devices);
+  if (one !== -1) return single ? single.get(kind, list[one]!, devices) : { kind, nodes: [list[one]!], counts: [devices] };
   // The gang is gathered in scratch arrays and copied out at its exact size (grown by push, a
   // placement's arrays would be several times larger than they need: one per multi-node job).
   const nodes = scratchNodes;
