@@ -25,6 +25,7 @@ import { deviceRate, PeakEfficiencyModel, type ProgressModel } from './progress-
 import { FailureInjector } from './failures.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
 import { JobRun, SimJob } from './sim-job.js';
+import { GeneratedTemplate, type GeneratorCommon } from './generated-template.js';
 import { claimPlacement, placementProblem } from './placement-check.js';
 import { PlaceMemo } from './place-memo.js';
 import { WaitingLine } from './waiting-line.js';
@@ -388,10 +389,17 @@ export class Simulation implements FailurePort, InferencePort {
     const limitS = Math.min(spec.until ?? Infinity, this.resolved.scenario.horizon ?? Infinity);
     let made = 0;
     const nextGap = (): number => (spec.arrival.process === 'fixed' ? meanGapS : arrivals.exponential(meanGapS));
-    // The fields every job of the generator has alike, present only where set (usually none: then
-    // a job is one object literal, not a copy per spread).
-    const common = { ...(g.queue !== undefined ? { queue: g.queue } : {}), ...(g.kindRate ? { kindRate: g.kindRate } : {}), ...hostRequest(spec) };
-    const extras = Object.keys(common).length > 0 ? common : undefined;
+    // What every job of the generator has alike, kept once (GeneratedTemplate reads it through).
+    const host = hostRequest(spec);
+    const common: GeneratorCommon = {
+      name: g.name,
+      efficiency: spec.efficiency,
+      shape: spec.model,
+      queue: g.queue,
+      kindRate: g.kindRate,
+      cpuMilli: host.cpuMilli,
+      memoryMiB: host.memoryMiB,
+    };
     const make = (submitS: number): JobTemplate => {
       const devices = Math.max(1, Math.round(sample(spec.devices, sizes)));
       let usefulFlop: number;
@@ -407,19 +415,7 @@ export class Simulation implements FailurePort, InferencePort {
         usefulFlop = trainingFlop(usefulParamsOf(params, spec.model), sample(spec.tokens!, sizes));
       }
       const priority = spec.priority ? Math.round(sample(spec.priority, sizes)) : 0;
-      const t: JobTemplate = {
-        name: `${g.name}-${made}`,
-        submitS,
-        devices,
-        usefulFlop,
-        efficiency: spec.efficiency,
-        allowedKinds: g.allowedKinds,
-        priority,
-        params,
-        source: g.name,
-        shape: spec.model,
-      };
-      return extras === undefined ? t : { ...t, ...extras };
+      return new GeneratedTemplate(common, made, g.allowedKinds, submitS, devices, usefulFlop, priority, params);
     };
     const arrive = (): void => {
       this.enter(make(this.engine.now), true);
@@ -445,7 +441,10 @@ export class Simulation implements FailurePort, InferencePort {
   private enter(template: JobTemplate, mayDefer: boolean): SimJob {
     // A known model runs only on kinds whose memory holds it (listed jobs were narrowed at load).
     const fit = template.params > 0 ? this.fitter.fit(template, template.allowedKinds) : undefined;
-    if (fit && fit.allowedKinds !== template.allowedKinds) template = { ...template, allowedKinds: fit.allowedKinds };
+    if (fit && fit.allowedKinds !== template.allowedKinds) {
+      // A generated template is this job's own (and a spread would drop what it reads through).
+      template = template instanceof GeneratedTemplate ? template.narrow(fit.allowedKinds) : { ...template, allowedKinds: fit.allowedKinds };
+    }
     const job = new SimJob(this.nextJobId++, template, this.predictRuntime(template));
     this.signals.emit('submitted', job, this.engine.now);
     const why = this.neverFits(job) ?? fit?.reason;
