@@ -7,6 +7,7 @@ import { fillNodes, fillWholeNodes, fillWholeNodesInOrder, tightestNode } from '
 import { allowedKinds } from './predict.js';
 import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
 import { hostFitPlacement, needsHostFit } from './host-fit.js';
+import { OneNodePlacements } from './first-fit.js';
 
 const paramsSchema = z.strictObject({
   cross_site: z
@@ -28,7 +29,10 @@ export const topologyAware: PlacementPolicy<z.output<typeof paramsSchema>> = {
   description:
     'Smallest span: one node, else one leaf switch, else one pod (fat-tree pods, dragonfly groups), else one data centre, else the fewest data centres (by default only for gangs larger than a site); the tightest fit within a level. Across allowed kinds, the smallest span wins (first listed kind on ties).',
   params: paramsSchema,
-  create: (params) => ({ place: (job, cluster) => topologyAwarePlacement(job, cluster, undefined, params.cross_site, params.whole_nodes), requestOnly: true }),
+  create: (params) => {
+    const single = new OneNodePlacements();
+    return { place: (job, cluster) => topologyAwarePlacement(job, cluster, undefined, params.cross_site, params.whole_nodes, single), requestOnly: true };
+  },
 };
 
 /** Span levels, smallest first. */
@@ -41,10 +45,11 @@ export function topologyAwarePlacement(
   accept?: (node: number) => boolean,
   crossSite: CrossSite = 'if-larger-than-site',
   wholeNodes = true,
+  single?: OneNodePlacements,
 ): Placement | undefined {
   // Shares and host-resource requests: the same node order, through the host-aware route.
   if (needsHostFit(job, cluster)) return hostFitPlacement(job, cluster, 'first');
-  const best = searchKinds(job, cluster, accept, crossSite, wholeNodes);
+  const best = searchKinds(job, cluster, accept, crossSite, wholeNodes, single);
   const parts = cluster.fabricPart;
   if (!best || !parts || best.p.nodes.every((n) => parts[n] === parts[best.p.nodes[0]!])) return best?.p;
   // The gang would straddle a cut in the fabric (a failed leaf, spine, core or inter-DC link leaves
@@ -55,20 +60,27 @@ export function topologyAwarePlacement(
   for (let n = 0; n < cluster.nodeCount; n++) if (cluster.nodeFree[n]! > 0) free.set(parts[n]!, (free.get(parts[n]!) ?? 0) + cluster.nodeFree[n]!);
   let within: { p: Placement; span: number } | undefined;
   for (const part of [...free].filter(([, f]) => f >= job.devices).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([k]) => k)) {
-    const r = searchKinds(job, cluster, (n) => parts[n] === part && (accept?.(n) ?? true), crossSite, wholeNodes);
+    const r = searchKinds(job, cluster, (n) => parts[n] === part && (accept?.(n) ?? true), crossSite, wholeNodes, single);
     if (r && (!within || r.span < within.span)) within = r;
   }
   return (within ?? best).p;
 }
 
 /** The smallest span over the job's allowed kinds (the first listed kind on ties). */
-function searchKinds(job: JobView, cluster: ClusterView, accept: ((node: number) => boolean) | undefined, crossSite: CrossSite, wholeNodes: boolean): { p: Placement; span: Span } | undefined {
+function searchKinds(
+  job: JobView,
+  cluster: ClusterView,
+  accept: ((node: number) => boolean) | undefined,
+  crossSite: CrossSite,
+  wholeNodes: boolean,
+  single: OneNodePlacements | undefined,
+): { p: Placement; span: Span } | undefined {
   let best: { p: Placement; span: Span } | undefined;
   const kinds = allowedKinds(job, cluster);
   for (let k = 0; k < kinds.length; k++) {
     const kind = kinds[k]!;
     // A later kind wins only with a smaller span: it is searched below the best one so far.
-    const r = placeOnKindBySpan(job.devices, kind, cluster, accept, crossSite, wholeNodes, best ? best.span : NO_BOUND);
+    const r = placeOnKindBySpan(job.devices, kind, cluster, accept, crossSite, wholeNodes, best ? best.span : NO_BOUND, single);
     if (r && (!best || r.span < best.span)) best = r;
     if (best?.span === Span.Node) break;
   }
@@ -91,11 +103,13 @@ export function placeOnKindBySpan(
   crossSite: CrossSite = 'if-larger-than-site',
   wholeNodes = true,
   below: Span = NO_BOUND,
+  single?: OneNodePlacements,
 ): { p: Placement; span: Span } | undefined {
   if (cluster.kindFree[kind]! < devices || below <= Span.Node) return undefined;
   if (cluster.freeIndex[kind]!.max() >= devices) {
     const node = tightestNode(kind, devices, cluster, accept);
-    if (node !== -1) return { p: { kind, nodes: [node], counts: [devices] }, span: Span.Node };
+    // One-node placements shared per (node, devices) when the policy instance keeps them (first-fit.ts).
+    if (node !== -1) return { p: single ? single.get(kind, node, devices) : { kind, nodes: [node], counts: [devices] }, span: Span.Node };
   }
   if (below <= Span.Leaf) return undefined;
   return placeGang(devices, kind, cluster, accept, crossSite, wholeNodes, below);
