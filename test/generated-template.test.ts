@@ -7,6 +7,7 @@ import { loadScenario } from '../src/model/load-scenario.js';
 import type { JobTemplate } from '../src/model/job.js';
 import { simulate } from '../src/sim/simulation.js';
 import { GeneratedTemplate } from '../src/sim/generated-template.js';
+import { ArrivalFitter, poolKindsFor } from '../src/model/training-fit.js';
 
 const text = `name: generated
 seed: 3
@@ -40,7 +41,10 @@ describe('generated templates', () => {
     expect(r.summary.jobs_submitted).toBe(60);
     expect(templates).toHaveLength(60);
     let narrowed = 0;
+    // The simulator's per-generator cache of fits gives what a fresh fitter gives for the job's figures.
+    const fitter = new ArrivalFitter(poolKindsFor(resolved.shape.groups, resolved.shape.kinds));
     templates.forEach((t, i) => {
+      expect(t.allowedKinds).toEqual(fitter.fit({ devices: t.devices, params: t.params, shape: t.shape }, undefined).allowedKinds);
       expect(t).toBeInstanceOf(GeneratedTemplate);
       expect(t.name).toBe(`gen-${i}`);
       expect(t.source).toBe('gen');
