@@ -1,19 +1,11 @@
 #!/usr/bin/env node
 // poolsim's command line: yargs commands, one module each.
-import { setFlagsFromString } from 'node:v8';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import * as devices from './commands/devices.js';
 import * as policies from './commands/policies.js';
 import * as run from './commands/run.js';
 import * as validate from './commands/validate.js';
-
-// V8 tenures an allocation site once most of its objects outlive a young collection. A run's first
-// scheduling pass starts thousands of jobs that all outlive the next one, so the sites of a job's
-// run-time objects (the job, its placement, its completion event, what it keeps when done) were
-// tenured, and every later job's went straight to the old generation, dead there until a full
-// collection: W2 (1M jobs) piled up hundreds of MB that way. Process-wide, so before any worker starts.
-setFlagsFromString('--no-allocation-site-pretenuring');
 
 // `poolsim ... | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
