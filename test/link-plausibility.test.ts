@@ -41,7 +41,7 @@ describe('implausible inter-DC link figures', () => {
     expect(lat[0]).not.toContain('without a unit');
     const bw = warnings('latency: 2ms, bandwidth: 400kbps');
     expect(bw).toHaveLength(1);
-    expect(bw[0]).toContain("write '400Gbps' if gigabits per second were meant");
+    expect(bw[0]).toContain("'400kbps' is 400 kb/s: write '400Gbps' if gigabits were meant");
     expect(bw[0]).not.toContain('without a unit');
   });
 

@@ -307,27 +307,25 @@ function implausibleLink(
   warn: (path: readonly PathKey[], message: string) => void,
 ): void {
   if (latencyS > 2 * LONGEST_FIBRE_S) {
-    const w = written('latency');
-    const hint = typeof w === 'string' ? leadingNumber(w) : undefined;
-    const why =
-      typeof w === 'string'
-        ? hint === undefined
-          ? ''
-          : `; '${w}' is ${formatDuration(latencyS)}: write '${hint}ms' if milliseconds were meant`
-        : `; a number without a unit is seconds: write '${latencyS}ms' if milliseconds were meant`;
+    const why = likelyMeant(written('latency'), latencyS, formatDuration(latencyS), 'seconds', 'ms', 'milliseconds');
     warn([...at, 'latency'], `a one-way latency of ${formatDuration(latencyS)} is more than twice the longest fibre path on Earth (20,000 km, about 100 ms)${why}`);
   }
   if (bytesPerS < SLOWEST_LINK_BYTES_PER_S) {
-    const w = written('bandwidth');
-    const hint = typeof w === 'string' ? leadingNumber(w) : undefined;
-    const why =
-      typeof w === 'string'
-        ? hint === undefined
-          ? ''
-          : `; write '${hint}Gbps' if gigabits per second were meant`
-        : `; a number without a unit is bytes per second: write '${bytesPerS}Gbps' if gigabits were meant`;
-    warn([...at, 'bandwidth'], `${bytesPerS} bytes/s (${formatSI(bytesPerS * 8, 'b/s')}) is slower than any link between sites${why}`);
+    const shown = formatSI(bytesPerS * 8, 'b/s');
+    const why = likelyMeant(written('bandwidth'), bytesPerS, shown, 'bytes per second', 'Gbps', 'gigabits');
+    warn([...at, 'bandwidth'], `${bytesPerS} bytes/s (${shown}) is slower than any link between sites${why}`);
   }
+}
+
+/**
+ * What was likely meant by an implausible figure: a bare number is in base units (`2` is 2 s), so
+ * the hint puts the intended unit after the same number; a figure with a unit keeps its number
+ * and swaps the unit (`2m` is two minutes: '2ms'). Empty when the text has no number to keep.
+ */
+function likelyMeant(written: number | string | undefined, value: number, shown: string, baseUnits: string, unit: string, meant: string): string {
+  if (typeof written !== 'string') return `; a number without a unit is ${baseUnits}: write '${value}${unit}' if ${meant} were meant`;
+  const hint = leadingNumber(written);
+  return hint === undefined ? '' : `; '${written}' is ${shown}: write '${hint}${unit}' if ${meant} were meant`;
 }
 
 /** The number a quantity's text starts with ('2' of '2m', '1.5' of '1.5 kbps'), if any. */
