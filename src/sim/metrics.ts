@@ -516,4 +516,3 @@ export function hourOverlap(fromS: number, toS: number, out: Float64Array): void
     t = next;
   }
 }
-
