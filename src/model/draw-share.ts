@@ -3,6 +3,7 @@
 // (sim/simulation.ts). Exact for fixed, empirical and uniform sizes; from the closed-form tail for
 // exponential and lognormal ones (truncated at their min and max as the sampler clamps them).
 import type { Distribution } from '../scenario/distribution.js';
+import { upperNormalTail } from '../engine/normal.js';
 
 /** P(max(1, round(X)) > bound) for a whole-number bound >= 1. */
 export function shareAbove(d: Distribution, bound: number): number {
@@ -33,26 +34,4 @@ export function shareAbove(d: Distribution, bound: number): number {
       return upperNormalTail((Math.log(c) - Math.log(d.median)) / d.sigma);
     }
   }
-}
-
-/** P(Z >= z) for a standard normal Z. */
-export function upperNormalTail(z: number): number {
-  return 0.5 * erfc(z / Math.SQRT2);
-}
-
-/**
- * The complementary error function, to a relative error below 1.2e-7 everywhere (Numerical
- * Recipes' erfcc, a Chebyshev fit): plenty for a share quoted to two digits.
- */
-export function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }

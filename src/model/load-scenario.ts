@@ -16,6 +16,7 @@ import { resolveShape } from './training-layout.js';
 import { standbyLinks } from './network/site-paths.js';
 import { maxOf, type Distribution } from '../scenario/distribution.js';
 import { shareAbove } from './draw-share.js';
+import { warnClampDominance } from './clamp-dominance.js';
 import { usefulParamsOf } from './moe.js';
 import type { InterDcLink } from './network/topology.js';
 import { fabricKind, type TopologySpec } from './network/fabrics/registry.js';
@@ -34,7 +35,7 @@ import { TraceQueues } from './trace-queues.js';
 import { TraceJobTemplate } from './trace-job-template.js';
 import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
 import { freeName } from '../scenario/traces/trace-options.js';
-import { formatDuration, formatSI } from '../units/units.js';
+import { formatCount, formatDuration, formatSI } from '../units/units.js';
 
 /** Why a trace job was renamed when its id was taken by another workload (TraceReport.renamedByReason). */
 export const ID_USED_ELSEWHERE = 'id used by another workload';
@@ -934,6 +935,16 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const allowed = speed ? speed.allowedKinds : given;
       const allowedList = allowed as number[] | undefined;
       tooBigDraws(g.devices, capacityOf(allowedList), allowedList ? allowedList.map((k) => kinds[k]!.name).join(', ') : 'any kind', [...at, 'devices'], fail, warn);
+      warnClampDominance(g.devices, [...at, 'devices'], warn);
+      warnClampDominance(g.duration, [...at, 'duration'], warn, formatDuration);
+      warnClampDominance(g.params, [...at, 'params'], warn, formatCount);
+      warnClampDominance(g.tokens, [...at, 'tokens'], warn, formatCount);
+      warnClampDominance(g.priority, [...at, 'priority'], warn);
+      if (g.until !== undefined && g.until <= g.start) {
+        warn([...at, 'until'], `until (${formatDuration(g.until)}) is not after start (${formatDuration(g.start)}): this generator submits no job`);
+      } else if (scenario.horizon !== undefined && g.start >= scenario.horizon) {
+        warn([...at, 'start'], `start (${formatDuration(g.start)}) is not before the horizon (${formatDuration(scenario.horizon)}): this generator submits no job`);
+      }
       if (g.count === undefined && g.until === undefined && scenario.horizon === undefined) {
         fail(at, 'a generator needs `count` or `until` (or the scenario a `horizon`), or it would never stop');
       }

@@ -10,6 +10,7 @@ import type { PathKey } from '../../scenario/errors.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { KindInfo, NodeGroup } from '../cluster.js';
 import { servingParamsMismatch } from '../shape-weights.js';
+import { warnClampDominance } from '../clamp-dominance.js';
 import { defaultShape } from '../training-layout.js';
 import { kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
 import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from './service-schema.js';
@@ -324,6 +325,10 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
       }
     } else if (st.count === undefined && st.until === undefined && ctx.horizonS === undefined) {
       bad(sat, 'a request stream needs `count` or `until` (or the scenario a `horizon`), or it would never stop');
+    }
+    if (a.process !== 'trace') {
+      warnClampDominance(st.prompt_tokens, [...sat, 'prompt_tokens'], (p, m) => ctx.warn(p, m));
+      warnClampDominance(st.output_tokens, [...sat, 'output_tokens'], (p, m) => ctx.warn(p, m));
     }
     const px = st.prefixes;
     if (px !== undefined) {
