@@ -833,6 +833,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const eff = t.efficiency ?? refSpec.efficiency;
       const skipped: Record<string, number> = { ...imported.skippedByReason };
       const firstSkipped = firstSkippedOf(imported.skipped);
+      // Jobs bigger than the pool holds of any kind they may use: rejected when submitted.
+      const poolCapacity = capacityOf(undefined);
+      let tooBig = 0;
+      let firstTooBig: { line: number; devices: number; capacity: number } | undefined;
       const modelKinds = new Map<string, number | undefined>();
       const kindOfModel = (m: string): number | undefined => {
         if (!modelKinds.has(m)) {
@@ -915,8 +919,27 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         );
         jobs.push(job);
         kept++;
+        const capacity = allowedKinds === undefined ? poolCapacity : capacityOf(allowedKinds);
+        if (tj.devices > capacity) {
+          tooBig++;
+          firstTooBig ??= { line: tj.line, devices: tj.devices, capacity };
+        }
       }
       traceQueues?.report();
+      const fileAt: PathKey[] = [...at, 'path'];
+      if (kept === 0) {
+        const why = [
+          ...Object.entries(skipped).map(([reason, n]) => `${n} ${reason}${firstSkipped[reason] !== undefined ? ` (first at line ${firstSkipped[reason].line})` : ''}`),
+          ...Object.entries(imported.filteredByOption).filter(([, n]) => n > 0).map(([option, n]) => `${n} dropped by ${option}`),
+        ];
+        fail(fileAt, `the trace gives no job to run: ${imported.rows === 0 ? 'it has no rows after its header' : `of its ${imported.rows} row(s), ${why.length > 0 ? why.join('; ') : 'none is used'}`}`);
+      } else if (firstTooBig !== undefined) {
+        // Warned, not refused, even when it is every job: the rows are data the user cannot edit,
+        // and a run reports each as rejected.
+        const f = firstTooBig;
+        const example = f.capacity === 0 ? `line ${f.line}: the pool has no device of the kinds it may use` : `line ${f.line}: ${f.devices} devices, the pool has at most ${f.capacity} of one kind it may use`;
+        warn(fileAt, `${tooBig === kept ? `every one of the trace's ${kept} job(s)` : `${tooBig} of the trace's ${kept} jobs`} cannot run on this pool (${example}): rejected when submitted`);
+      }
       for (const [key, e] of loosened) {
         warn(
           [...at, 'device_map'],

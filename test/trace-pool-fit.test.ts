@@ -1,0 +1,69 @@
+// A job trace that gives nothing to run, or jobs the pool can never start, passed validate in
+// silence: a header-only file, a file whose every row was skipped (bad values) or dropped by the
+// window was a valid scenario of zero jobs, and Philly on one 8-GPU node started a run that
+// rejected 289 jobs without a word before it. An empty trace is now refused with why, and jobs too
+// big for the pool are warned with their count and the first one's line.
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/scenario/errors.js';
+import { loadScenario } from '../src/model/load-scenario.js';
+import { runToCsv } from './helpers.js';
+
+const HEADER = 'timestamp,duration,num_gpus,gpu_time,cluster';
+
+function scenario(extra = '', nodes = 2): string {
+  return `name: tr
+seed: 1
+datacentres:
+  - name: dc
+    node_groups: [{ name: g, count: ${nodes}, device: H100 }]
+workloads:
+  - trace:
+      format: philly
+      path: t.csv
+      reference_device: H100${extra}
+`;
+}
+
+function load(csv: string, extra = '', nodes = 2) {
+  return loadScenario(scenario(extra, nodes), 's.yaml', { readFile: () => csv, baseDir: '/t' });
+}
+
+function messagesOf(csv: string, extra = '', nodes = 2): string[] {
+  try {
+    return load(csv, extra, nodes).warnings.map((w) => `${w.line}:${w.path}: ${w.message}`);
+  } catch (e) {
+    if (e instanceof InputError) return e.issues.map((i) => `error ${i.line}:${i.path}: ${i.message}`);
+    throw e;
+  }
+}
+
+const row = (minute: number, gpus: number | string, duration: number | string = 60): string => `2017-10-09 07:${String(minute).padStart(2, '0')}:00,${duration},${gpus},0,a`;
+
+describe('a job trace against its pool', () => {
+  it('refuses a trace with no rows', () => {
+    expect(messagesOf(`${HEADER}\n`)).toEqual(['error 9:workloads[0].trace.path: the trace gives no job to run: it has no rows after its header']);
+  });
+
+  it('refuses a trace whose every row is skipped, saying why', () => {
+    expect(messagesOf([HEADER, row(1, 0), row(2, '1.5'), row(3, 1, -5)].join('\n'))).toEqual([
+      'error 9:workloads[0].trace.path: the trace gives no job to run: of its 3 row(s), 1 no GPU requested (first at line 2); 1 bad num_gpus (first at line 3); 1 non-positive duration (first at line 4)',
+    ]);
+    expect(messagesOf([HEADER, row(1, 1), row(2, 1)].join('\n'), '\n      window: { start: 100d }')).toEqual([
+      'error 9:workloads[0].trace.path: the trace gives no job to run: of its 2 row(s), 2 dropped by window',
+    ]);
+  });
+
+  it('warns with the count and the first line of jobs bigger than the pool, and a run rejects exactly those', () => {
+    const csv = [HEADER, row(1, 1), row(2, 32), row(3, 16), row(4, 17), row(5, 64)].join('\n');
+    expect(messagesOf(csv)).toEqual(['9:workloads[0].trace.path: 3 of the trace\'s 5 jobs cannot run on this pool (line 3: 32 devices, the pool has at most 16 of one kind it may use): rejected when submitted']);
+    const r = runToCsv(load(csv));
+    expect(r.jobs.filter((j) => j.status === 'rejected').map((j) => j.devices)).toEqual([32, 17, 64]);
+    expect(messagesOf([HEADER, row(1, 1), row(2, 16)].join('\n'))).toEqual([]);
+  });
+
+  it('says so when every job is too big, and still runs (the rows are data)', () => {
+    expect(messagesOf([HEADER, row(1, 32), row(2, 64)].join('\n'), '', 1)).toEqual([
+      "9:workloads[0].trace.path: every one of the trace's 2 job(s) cannot run on this pool (line 2: 32 devices, the pool has at most 8 of one kind it may use): rejected when submitted",
+    ]);
+  });
+});
