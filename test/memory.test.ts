@@ -97,13 +97,18 @@ describe('activations: Korthikanti et al. 2022, "Reducing Activation Recomputati
 
 describe('Llama 3 405B (Llama 3 paper, Table 4 and section 3.3.2)', () => {
   // Trained at 8K tokens without activation checkpointing on H100 80GB, TP8 PP16, FSDP-style
-  // sharding (ZeRO-2) with fp32 gradients, 16M tokens per batch.
-  const llama: TrainingShape = { ...defaultShape(405e9), layers: 126, hiddenSize: 16384, seqLen: 8192, globalBatchTokens: 16_777_216, gradientBytes: 4, vocab: 128_256, attention: 'flash', sequenceParallel: true };
+  // sharding (ZeRO-2) with fp32 gradients, 16M tokens per batch; an output layer of its own, and
+  // one layer fewer on the first and the last stage, which hold the embedding and the output
+  // layer (section 3.3.2: 7 + 14 x 8 + 7 = 126 layers).
+  const llama: TrainingShape = { ...defaultShape(405e9), layers: 126, hiddenSize: 16384, seqLen: 8192, globalBatchTokens: 16_777_216, gradientBytes: 4, vocab: 128_256, tiedEmbeddings: false, attention: 'flash', sequenceParallel: true };
+  const stageLayers = [7, ...new Array<number>(14).fill(8), 7];
   for (const dp of [64, 128]) {
     it(`TP8 PP16 DP${dp} fits, and fills most of the device`, () => {
-      const m = memoryPerDevice(llama, layout({ tp: 8, pp: 16, dp, microBatches: 2048 / dp, virtualStages: 4, shardedDataParallel: true }));
+      const m = memoryPerDevice(llama, layout({ tp: 8, pp: 16, dp, microBatches: 2048 / dp, virtualStages: 4, shardedDataParallel: true, stageLayers }));
       expect(m.totalBytes).toBeLessThan(H100_80GB);
-      expect(m.totalBytes).toBeGreaterThan(0.9 * H100_80GB);
+      // 71.3 GB (DP64) and 70.9 GB (DP128) on the first stage; spread evenly (7.875 layers and the
+      // embedding on it) DP64 would need 80.05 GB, which is why the paper takes a layer off.
+      expect(m.totalBytes).toBeGreaterThan(0.85 * H100_80GB);
     });
   }
   it('unsharded, the same layout does not fit', () => {
@@ -118,7 +123,8 @@ describe('ZeRO stages (Rajbhandari et al. 2020, Figure 1: 7.5B on 64 GPUs)', () 
     expect(state(0)).toBeCloseTo(120, 1);
     expect(state(1)).toBeCloseTo(31.4, 1);
     expect(state(2)).toBeCloseTo(16.6, 1);
-    expect(state(3)).toBeCloseTo(1.875 + (2 * 2 * 7.5) / 32, 2);
+    // A gathered layer holds a 32nd of the parameters beside the 51,200 x 4,096 embedding.
+    expect(state(3)).toBeCloseTo(1.875 + (2 * 2 * (7.5 - (51_200 * 4096) / GB)) / 32, 2);
   });
   it('`sharded: true` is stage 2', () => {
     expect(memoryPerDevice(s, layout({ dp: 64, shardedDataParallel: true })).totalBytes).toBe(memoryPerDevice(s, layout({ dp: 64, zeroStage: 2 })).totalBytes);

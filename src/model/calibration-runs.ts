@@ -121,6 +121,8 @@ export function llama3Shape(): TrainingShape {
     ffnSize: 53248,
     gatedMlp: true,
     vocab: 128_256,
+    // An output layer of its own (`tie_word_embeddings: false` in the released configuration).
+    tiedEmbeddings: false,
     seqLen: 8192,
     // "16M tokens per batch" (Table 4): 2048 sequences of 8192 tokens.
     globalBatchTokens: 2048 * 8192,

@@ -64,6 +64,7 @@ export interface ShapeOverrides {
   readonly attention?: 'flash' | 'standard' | undefined;
   readonly sequence_parallel?: boolean | undefined;
   readonly dropout?: number | undefined;
+  readonly tied_embeddings?: boolean | undefined;
   readonly moe?: MoeSpec | undefined;
   readonly precision?: 'bf16' | 'fp16' | 'fp8' | undefined;
 }

@@ -7,7 +7,8 @@
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { groupedGemmTimeS } from './grouped-gemm.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, zeroStageOf } from './memory.js';
-import { busiestRankLoad, edpOf, epOf, etpOf, moeLayers, paramsPerDevice } from './moe.js';
+import { busiestRankLoad, edpOf, epOf, etpOf, moeLayers } from './moe.js';
+import { fullestStage, stageParamsPerDevice } from './shape-weights.js';
 import { dropoutOf, recomputeOf, sequenceParallelOf, type MlaShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 export { DEFAULT_VOCAB } from './memory.js';
@@ -285,36 +286,50 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const loss = memoryBoundTimeS((lossBytesPerLogit * n * vocab) / t, dev);
   const logitsS = outF + outB + loss;
 
-  // Expert weights are replicated over dp x cp / ep ranks (their expert-data-parallel group).
-  const held = paramsPerDevice(shape, layout);
-  // A separate gradient-accumulation pass over the parameters the device holds, on every stage:
-  // every micro-batch into fp32 gradients, every one but the first when autograd accumulates.
+  // A separate gradient-accumulation pass over the parameters a device holds, on every stage:
+  // every micro-batch into fp32 gradients, every one but the first when autograd accumulates. A
+  // stage's devices hold its layers' parameters, and the first and last stages the embedding and
+  // the output layer (shape-weights.ts, stageParamsPerDevice; expert weights are replicated over
+  // their expert-data-parallel group).
   const accumulation = layout.gradAccumulation ?? 'fused';
   const accumulationPasses = accumulation === 'fp32' ? 1 : accumulation === 'autograd' ? (m - 1) / m : 0;
-  const gradAccumulationS =
-    accumulationPasses > 0 ? accumulationPasses * memoryBoundTimeS(GRAD_ACCUMULATION_BYTES_PER_PARAM[accumulation] * (held.dense + held.expert), dev) : 0;
+  const accumulationOf = (stage: number): number => {
+    if (!(accumulationPasses > 0)) return 0;
+    const held = stageParamsPerDevice(shape, layout, stage);
+    return accumulationPasses * memoryBoundTimeS(GRAD_ACCUMULATION_BYTES_PER_PARAM[accumulation] * (held.dense + held.expert), dev);
+  };
 
   const layerS = layerF + layerB + layerR;
-  // The slowest stage: with the layers spread evenly the last (it also runs the output layer);
-  // with a partition of the scenario's own, whichever of its stages takes longest.
+  // The slowest stage: with the layers spread evenly the last (it also runs the output layer, and
+  // holds it); with a partition of the scenario's own, whichever of its stages takes longest.
+  const stages = layout.stageLayers !== undefined && layout.stageLayers.length === pp ? layout.stageLayers : undefined;
   let critical = layers;
-  let stageS = layers * layerS + logitsS;
-  const stages = layout.stageLayers;
-  if (stages !== undefined && stages.length === pp) {
-    stageS = -Infinity;
-    for (let i = 0; i < pp; i++) {
-      const t = stages[i]! * layerS + (i === pp - 1 ? logitsS : 0);
-      if (t > stageS) {
-        stageS = t;
-        critical = stages[i]!;
-      }
+  let stageS = -Infinity;
+  let gradAccumulationS = 0;
+  let criticalIsLast = false;
+  let accumulationSum = 0;
+  for (let i = 0; i < pp; i++) {
+    // Spread evenly, the middle stages are alike: the first, one middle and the last are timed.
+    const alike = stages === undefined && i > 1 && i < pp - 1;
+    const acc = alike ? accumulationOf(1) : accumulationOf(i);
+    accumulationSum += acc;
+    if (alike) continue;
+    const here = stages?.[i] ?? layers;
+    const t = here * layerS + (i === pp - 1 ? logitsS : 0) + acc;
+    if (t > stageS) {
+      stageS = t;
+      critical = here;
+      gradAccumulationS = acc;
+      criticalIsLast = i === pp - 1;
     }
   }
   // The breakdown by class below is of the slowest stage's layers.
   const share = critical / layers;
-  const microBatchS = stageS + gradAccumulationS;
-  const averageStageMicroBatchS = layers * layerS + logitsS / pp + gradAccumulationS;
+  const microBatchS = stageS;
+  const averageStageMicroBatchS = layers * layerS + logitsS / pp + accumulationSum / pp;
 
+  // The optimizer step runs on every stage at once; the stage holding the most parameters decides.
+  const held = stageParamsPerDevice(shape, layout, fullestStage(shape, layout));
   const sharded = zeroStageOf(layout) >= 1;
   const paramsHeld = held.dense / (sharded ? dp * cp : 1) + held.expert / (sharded ? edpOf(layout) : 1);
   const optimizerBytes =
@@ -339,14 +354,14 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   return {
     microBatchS,
     averageStageMicroBatchS,
-    backwardShare: (critical * (layerB + layerR) + (stageS > critical * layerS ? outB + loss : 0)) / microBatchS,
+    backwardShare: (critical * (layerB + layerR) + (criticalIsLast ? outB + loss : 0)) / microBatchS,
     gemmS: share * (layers * (gemmF + gemmB + (recompute === 'full' ? gemmF : 0)) + denseLayers * (denseFfnF + denseFfnB + (recompute === 'full' ? denseFfnF : 0)) + (moe ? moeLayersPerRank * (moe.gemmF + moe.gemmB + (recompute === 'full' ? moe.gemmF : 0)) : 0)),
     attentionS: critical * (attnF + attnB + (recompute === 'none' || (flash && recompute === 'selective') ? 0 : attnF)),
     elementwiseS:
       share *
       (layers * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) * eltF +
       (denseLayers * denseActF + (moe ? moeLayersPerRank * moe.eltF : 0)) * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0))),
-    logitsS: stageS > critical * layerS ? logitsS : 0,
+    logitsS: criticalIsLast ? logitsS : 0,
     recomputeS: critical * layerR,
     ...(gradAccumulationS > 0 ? { gradAccumulationS } : {}),
     optimizerS,

@@ -1,6 +1,7 @@
 // Device memory of a training layout: weights, gradients, optimizer state (mixed-precision Adam,
 // sharded over data parallel ranks when the layout says so) and activations, per device.
-import { edpOf, etpOf, moeLayers, paramsPerDevice } from './moe.js';
+import { edpOf, etpOf, moeLayers } from './moe.js';
+import { stageParamsPerDevice } from './shape-weights.js';
 import { dropoutOf, sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /**
@@ -58,8 +59,11 @@ export interface DeviceMemory {
  * the output layer's logits, kept in fp32 for the loss (n V / t x 4 bytes for the micro-batch in
  * its backward); the first stage the embedding output of each micro-batch in flight.
  *
+ * Parameters: each stage's share of the layers, and the vocab / tp x hidden word embedding on the
+ * first stage and the output layer on the last (a copy of the embedding when tied:
+ * shape-weights.ts, stageParamsPerDevice); the fuller of the first and last stages is reported.
  * Left out, being small or set by the framework: communication buffers, the CUDA context and
- * allocator fragmentation. Parameters are spread evenly over stages (embeddings included). This is
+ * allocator fragmentation. This is
  * a floor: a layout it says does not fit cannot run; one within a few percent of the device's
  * memory may still not.
  */
@@ -74,16 +78,23 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   const zero = zeroStageOf(layout);
   // Routed experts are divided over etp x ep x pp ranks and replicated over their
   // expert-data-parallel group, which ZeRO shards them over (moe.ts).
-  const held = paramsPerDevice(shape, layout);
   const expertShards = edpOf(layout);
-  const paramsHeld = held.dense + held.expert;
-  const layerParams = paramsHeld / Math.max(1, shape.layers / pp);
   const gradBytes = shape.gradientBytes ?? shape.precisionBytes;
   // FP8 training keeps a one-byte copy of the weights beside the bf16 ones (Transformer Engine).
   const weightBytes = shape.precisionBytes + (shape.fp8 ? 1 : 0);
-  const weightsBytes = zero >= 3 ? (held.dense / shards + held.expert / expertShards + 2 * layerParams) * weightBytes : paramsHeld * weightBytes;
-  const gradientsBytes = zero >= 2 ? (held.dense * gradBytes) / shards + (held.expert * gradBytes) / expertShards : paramsHeld * gradBytes;
-  const optimizerBytes = zero >= 1 ? (held.dense * ADAM_STATE_BYTES_PER_PARAM) / shards + (held.expert * ADAM_STATE_BYTES_PER_PARAM) / expertShards : paramsHeld * ADAM_STATE_BYTES_PER_PARAM;
+  // Model state of one device of a stage: its layers, and the embedding on the first stage and
+  // the output layer on the last (shape-weights.ts, stageParamsPerDevice).
+  const state = (stage: number): { weights: number; gradients: number; optimizer: number } => {
+    const held = stageParamsPerDevice(shape, layout, stage);
+    const paramsHeld = held.dense + held.expert;
+    const stageLayerCount = layout.stageLayers?.[stage] ?? shape.layers / pp;
+    const layerParams = (paramsHeld - held.embedding) / Math.max(1, stageLayerCount);
+    return {
+      weights: zero >= 3 ? (held.dense / shards + held.expert / expertShards + 2 * layerParams) * weightBytes : paramsHeld * weightBytes,
+      gradients: zero >= 2 ? (held.dense * gradBytes) / shards + (held.expert * gradBytes) / expertShards : paramsHeld * gradBytes,
+      optimizer: zero >= 1 ? (held.dense * ADAM_STATE_BYTES_PER_PARAM) / shards + (held.expert * ADAM_STATE_BYTES_PER_PARAM) / expertShards : paramsHeld * ADAM_STATE_BYTES_PER_PARAM,
+    };
+  };
 
   // A rank holds 1/cp of each sequence's tokens (the keys and values it gathers are transient).
   const microBatchTokens = shape.globalBatchTokens / (dp * m) / cp;
@@ -97,14 +108,19 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   const firstStage = microBatchesInFlight * (firstLayers * activationBytesPerLayer + embeddingBytes);
   const logitsBytes = (microBatchTokens * (shape.vocab ?? DEFAULT_VOCAB) * 4) / tp;
   const lastStage = lastLayers * activationBytesPerLayer + logitsBytes;
-  // One stage is both when pp = 1.
-  const activationsBytes = pp === 1 ? firstStage + logitsBytes : Math.max(firstStage, lastStage);
+  // One stage is both when pp = 1; else the fuller of the first and the last.
+  const first = state(0);
+  const sum = (s: { weights: number; gradients: number; optimizer: number }, activations: number): number => s.weights + s.gradients + s.optimizer + activations;
+  const last = pp === 1 ? first : state(pp - 1);
+  const lastFuller = pp > 1 && sum(last, lastStage) > sum(first, firstStage);
+  const fullest = lastFuller ? last : first;
+  const activationsBytes = pp === 1 ? firstStage + logitsBytes : lastFuller ? lastStage : firstStage;
   return {
-    weightsBytes,
-    gradientsBytes,
-    optimizerBytes,
+    weightsBytes: fullest.weights,
+    gradientsBytes: fullest.gradients,
+    optimizerBytes: fullest.optimizer,
     activationsBytes,
-    totalBytes: weightsBytes + gradientsBytes + optimizerBytes + activationsBytes,
+    totalBytes: sum(fullest, activationsBytes),
     activationBytesPerLayer,
     microBatchesInFlight,
   };

@@ -5,7 +5,8 @@
 // job's size twice, as `params` (what useful work counts) and as the shape (what the step is timed
 // on); this count is how the loader sees that the two describe the same model.
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB } from './memory.js';
-import { resolveShape, type TrainingShape } from './training-layout.js';
+import { epOf, etpOf, routedExpertParams } from './moe.js';
+import { resolveShape, tiedEmbeddingsOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 export interface ShapeWeights {
   /** Every transformer layer together (attention and FFN or experts). */
@@ -47,6 +48,57 @@ export function shapeWeights(shape: TrainingShape): ShapeWeights {
   const layers = denseCount * denseLayer + moeCount * moeLayer;
   const embedding = (shape.vocab ?? DEFAULT_VOCAB) * h;
   return { layers, embedding, tied: layers + embedding, untied: layers + 2 * embedding };
+}
+
+/** What one device of a pipeline stage holds, in parameters (stageParamsPerDevice). */
+export interface StageParams {
+  /** Everything but the routed experts, on this tensor rank: the stage's share of the layers, and its embedding or output layer. */
+  readonly dense: number;
+  /** The routed experts on this rank (split over etp x ep, replicated over their expert-data-parallel group). */
+  readonly expert: number;
+  /** Of `dense`, the word embedding and output layer this rank holds (vocab / tp x hidden each). */
+  readonly embedding: number;
+}
+
+/**
+ * The parameters one device of pipeline stage `stage` (0 to pp - 1) holds. `params` counts the
+ * vocab x hidden word embedding once when the output layer shares it (`tiedEmbeddings`, the
+ * default) and twice when the output layer has its own; the rest (the transformer layers, and
+ * the routed experts apart) is spread over the stages by their layers (`layout.stageLayers`, else
+ * evenly). With one stage the device holds the embedding and, untied, the output layer; with
+ * several the first stage holds the embedding and the last the output layer, which for a tied
+ * model is a second copy of the embedding (Megatron-LM's `initialize_word_embeddings` builds it on
+ * the last stage; DeepSpeed's `TiedLayerSpec` the same), with gradients and optimizer state of its
+ * own: the pipeline holds params + vocab x hidden. Vocabulary-parallel, so vocab / tp of each on a
+ * tensor rank. Norms, biases and position embeddings are left with the layers.
+ */
+export function stageParamsPerDevice(shape: TrainingShape, layout: ParallelLayout, stage: number): StageParams {
+  const tp = Math.max(1, layout.tp);
+  const pp = Math.max(1, layout.pp);
+  const expert = routedExpertParams(shape);
+  const matrix = (shape.vocab ?? DEFAULT_VOCAB) * shape.hiddenSize;
+  const counted = tiedEmbeddingsOf(shape) ? matrix : 2 * matrix;
+  const body = Math.max(0, shape.params - expert - counted);
+  const share = (layout.stageLayers?.[stage] ?? shape.layers / pp) / shape.layers;
+  const embedding = (pp === 1 ? counted : (stage === 0 ? matrix : 0) + (stage === pp - 1 ? matrix : 0)) / tp;
+  return { dense: (body * share) / tp + embedding, expert: (expert * share) / (etpOf(layout) * epOf(layout)), embedding };
+}
+
+/** The stage whose devices hold the most parameters (the first when several hold as many). */
+export function fullestStage(shape: TrainingShape, layout: ParallelLayout): number {
+  const pp = Math.max(1, layout.pp);
+  let best = 0;
+  let most = -Infinity;
+  for (let i = 0; i < pp; i++) {
+    // Without a partition of the scenario's own only the first and last stages differ.
+    if (layout.stageLayers === undefined && i > 0 && i < pp - 1) continue;
+    const s = stageParamsPerDevice(shape, layout, i);
+    if (s.dense + s.expert > most) {
+      most = s.dense + s.expert;
+      best = i;
+    }
+  }
+  return best;
 }
 
 /**

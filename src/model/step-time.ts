@@ -17,10 +17,11 @@ import {
   PP_OVERLAP_FRACTION,
   TP_OVERLAP_FRACTION,
 } from './calibration.js';
-import { recomputeOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { recomputeOf, tiedEmbeddingsOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { ComputeBreakdown } from './layer-compute.js';
-import { DEFAULT_HEAD_DIM, zeroStageOf } from './memory.js';
-import { activeParams, busiestRankLoad, edpOf, epOf, epRanksPerNode, etpOf, moeLayers, paramsPerDevice } from './moe.js';
+import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, zeroStageOf } from './memory.js';
+import { activeParams, busiestRankLoad, edpOf, epOf, epRanksPerNode, etpOf, moeLayers } from './moe.js';
+import { stageParamsPerDevice } from './shape-weights.js';
 
 /**
  * The communication path of one parallel group, as the network model sees it now.
@@ -106,7 +107,7 @@ export interface StepTime {
   bubbleS: number;
   /** Total tensor-parallel communication per step per rank, before overlap (s). */
   tpCommS: number;
-  /** Total pipeline send/recv time per step per rank, before overlap (s). */
+  /** Total pipeline send/recv time per step per rank, before overlap, and the tied embedding's gradient all-reduce (s). */
   ppCommS: number;
   /** Data-parallel gradient synchronisation per step, before overlap (s). */
   dpCommS: number;
@@ -117,7 +118,13 @@ export interface StepTime {
   /** The part of them on the critical path (all of it unless `layout.epOverlap` hides some) (s). */
   epExposedS: number;
   tpExposedS: number;
+  /** Exposed pipeline send/recv, and the tied embedding's gradient all-reduce (`embeddingSyncS`) (s). */
   ppExposedS: number;
+  /**
+   * The all-reduce of a tied embedding's gradients between the first and last pipeline stages,
+   * once per step after the data-parallel reduction, never hidden (0 when untied or pp = 1) (s).
+   */
+  embeddingSyncS: number;
   dpExposedS: number;
   /** One micro-batch on one pipeline rank: compute + exposed tp + exposed pp (s). */
   microBatchS: number;
@@ -175,7 +182,10 @@ export interface StepTime {
  * buckets / FSDP units), so latency is paid per bucket. With gradient accumulation the
  * gradients are final only in the last micro-batch's backward, so only that backward (plus
  * the first forward for the sharded all-gather) can hide it:
- * exposed = max(0, comm - overlap.dp x window).
+ * exposed = max(0, comm - overlap.dp x window). The first stage's reduction is timed: it finishes the
+ * last backward and holds the embedding (shape-weights.ts, stageParamsPerDevice).
+ * Tied embeddings over several stages: the first and last stages then all-reduce the embedding's
+ * gradients, after the data-parallel reduction and never hidden (`embeddingSyncS`, in ppExposedS).
  */
 export function stepTime(input: StepTimeInput): StepTime {
   const { shape, layout } = input;
@@ -286,7 +296,9 @@ export function stepTime(input: StepTimeInput): StepTime {
   // micro-batch's forward and backward (2 m gathers; Rajbhandari et al. 2020, section 7.2.2).
   const zero = zeroStageOf(layout);
   const gathers = zero >= 3 ? 2 * m : 1;
-  const held = paramsPerDevice(shape, layout);
+  // The first stage finishes the last backward, so its reduction is the one on the critical path:
+  // its layers and the word embedding (shape-weights.ts, stageParamsPerDevice).
+  const held = stageParamsPerDevice(shape, layout, 0);
   const buckets = Math.max(1, Math.ceil(layersPerRank));
   // Gradients are reduced over every rank that holds the same weights: dp x cp of them, and for
   // the routed experts the edp = tp x cp x dp / (etp x ep) of their expert-data-parallel group
@@ -303,9 +315,26 @@ export function stepTime(input: StepTimeInput): StepTime {
   const windowS = zero >= 3 ? m * computeMbS : computeMbS * (backwardShare + (zero >= 1 ? 1 - backwardShare : 0));
   const dpExposedS = Math.max(0, dpCommS - ovDp * windowS);
 
+  // Tied embeddings over several stages: the first stage's embedding and the last stage's copy
+  // all-reduce their gradients after the data-parallel reduction and before the optimizer step,
+  // not overlapped (Megatron-LM: `train_step` at the SC21 commit 6985e58938, then the optimizer's
+  // `reduce_model_grads`, now `finalize_model_grads` / `_allreduce_word_embedding_grads`, over the
+  // embedding group of the two stages; DeepSpeed's pipeline engine: `ReduceTiedGrads` before
+  // `ReduceGrads`). vocab / tp x hidden elements per rank, on the pipeline group's path, as the
+  // gradient buffer holds them: the fp32 `main_grad` (Megatron-LM's local DDP with fused
+  // accumulation, which it allows only into fp32; DeepSpeed's BF16_Optimizer `_hp_grad`) unless
+  // autograd accumulates them in `.grad` in the model's precision (PyTorch DDP, or local DDP
+  // without contiguous buffers, whose `main_grad` is `.grad`); `gradient_bytes` when given.
+  let embeddingSyncS = 0;
+  if (pp > 1 && tiedEmbeddingsOf(shape)) {
+    const elementBytes = shape.gradientBytes ?? ((layout.gradAccumulation ?? 'fused') === 'autograd' ? bytes : 4);
+    const gradBytesEmbedding = (((shape.vocab ?? DEFAULT_VOCAB) * shape.hiddenSize) / tp) * elementBytes;
+    embeddingSyncS = ringS('all-reduce', 2, gradBytesEmbedding, input.pp, input.pp.scaleOut === false);
+  }
+
   const computeS = m * computeMbS + compute.optimizerS;
   const tpExposedS = m * tpMbExposedS;
-  const ppExposedS = m * ppMbExposedS;
+  const ppExposedS = m * ppMbExposedS + embeddingSyncS;
   const cpCommS = m * cpMbS;
   const epCommS = m * epMbS;
   const epExposedS = m * epMbExposedS;
@@ -328,13 +357,14 @@ export function stepTime(input: StepTimeInput): StepTime {
     exposedCommS,
     bubbleS,
     tpCommS: m * tpMbS,
-    ppCommS: m * ppMbS,
+    ppCommS: m * ppMbS + embeddingSyncS,
     dpCommS,
     cpCommS,
     epCommS,
     epExposedS,
     tpExposedS,
     ppExposedS,
+    embeddingSyncS,
     dpExposedS,
     microBatchS,
     usefulFlopPerStep: useful,

@@ -105,6 +105,18 @@ export interface TrainingShape {
    */
   dropout?: number;
   /**
+   * Whether the output layer shares the word embedding's matrix (tied input and output embeddings).
+   * Absent: tied, as GPT-2 and GPT-3 (which keeps GPT-2's architecture), OPT, BLOOM, MT-NLG and
+   * Megatron-LM's GPT (`MegatronModule(share_word_embeddings=True)` at the SC21 commit 6985e58938;
+   * tied since unless `--untie-embeddings-and-output-weights`) run it. false: an output layer of
+   * its own (LLaMA, Llama 2 and 3, GPT-NeoX-20B, Mistral, DeepSeek-V2 and V3, Qwen3, GPT-OSS:
+   * `tie_word_embeddings: false` in their configurations), counted twice in `params`. With
+   * pipeline parallelism the first stage holds the embedding and the last the output layer (a
+   * copy of the embedding when tied, whose gradients the two stages all-reduce after the
+   * backward: shape-weights.ts, step-time.ts).
+   */
+  tiedEmbeddings?: boolean;
+  /**
    * Mixture-of-experts FFNs (moe.ts): absent for a dense model. `params` then counts every
    * expert; useful work counts the parameters a token passes through (moe.ts activeParams).
    */
@@ -126,6 +138,11 @@ export const DEFAULT_DROPOUT = 0.1;
 /** Whether the shape runs dropout kernels (see TrainingShape.dropout). */
 export function dropoutOf(shape: TrainingShape): boolean {
   return (shape.dropout ?? DEFAULT_DROPOUT) > 0;
+}
+
+/** Whether the shape's output layer shares the embedding's matrix (see TrainingShape.tiedEmbeddings). */
+export function tiedEmbeddingsOf(shape: TrainingShape): boolean {
+  return shape.tiedEmbeddings ?? true;
 }
 
 /** The recomputation mode of a shape (see TrainingShape.recompute). */
@@ -391,6 +408,7 @@ function overriddenShape(params: number, o?: ShapeOverrides): TrainingShape {
     ...(o?.attention !== undefined ? { attention: o.attention } : {}),
     ...(o?.sequence_parallel !== undefined ? { sequenceParallel: o.sequence_parallel } : {}),
     ...(o?.dropout !== undefined ? { dropout: o.dropout } : {}),
+    ...(o?.tied_embeddings !== undefined ? { tiedEmbeddings: o.tied_embeddings } : {}),
     ...(o?.precision === 'fp8' ? { fp8: true } : {}),
     ...(o?.precision === 'fp16' ? { lossScaling: true } : {}),
     ...(o?.moe !== undefined

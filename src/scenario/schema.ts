@@ -157,6 +157,8 @@ export const modelShapeSchema = z.strictObject({
     .gte(0, { message: 'expected a dropout probability in [0, 1)' })
     .lt(1, { message: 'expected a dropout probability in [0, 1)' })
     .optional(),
+  /** Whether the output layer shares the embedding's matrix (default true, as GPT-2/3 and Megatron-LM's GPT; false for LLaMA-style models). */
+  tied_embeddings: z.boolean().optional(),
   /** Bytes per gradient element in the data-parallel reduction (4 = fp32), at most 16. */
   gradient_bytes: boundedNumber(0, 16, { above: true }).optional(),
   /** GEMM precision: 'bf16' (the default), 'fp16' (timed as bf16) or 'fp8' (Transformer Engine: layer GEMMs in FP8). */
