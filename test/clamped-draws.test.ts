@@ -10,6 +10,7 @@ import { clampedLognormalMean, meanOf, sample, type Distribution } from '../src/
 import { clampedShares } from '../src/model/clamp-dominance.js';
 import { InputError } from '../src/scenario/errors.js';
 import { scenarioFromText } from './helpers.js';
+import { readFileSync } from 'node:fs';
 
 /** E[clamp(m e^(sZ), lo, hi)] by Simpson's rule over z, split at the clamp's kinks: no erfc involved. */
 function integrated(m: number, s: number, lo: number, hi: number): number {
@@ -135,5 +136,16 @@ describe('validate on clamped draws', () => {
       '15:workloads[0].generator.start: start (3h) is not before the horizon (60min): this generator submits no job',
     ]);
     expect(messagesOf(scenario('10min'))).toEqual([]);
+  });
+
+  it('warns when a request stream can send nothing', () => {
+    const diurnal = readFileSync(new URL('../scenarios/inference-diurnal.yaml', import.meta.url), 'utf8');
+    const late = diurnal.replace(/( +)region: eu\n/, '$1region: eu\n$1start: 2d\n');
+    expect(late).not.toBe(diurnal);
+    expect(messagesOf(late)).toEqual(['48:services[0].streams[0].start: start (2d) is not before the horizon (24h): this stream sends no request']);
+    expect(messagesOf(diurnal.replace(/( +)region: eu\n/, '$1region: eu\n$1start: 2h\n$1until: 1h\n'))).toEqual([
+      '49:services[0].streams[0].until: until (60min) is not after start (2h): this stream sends no request',
+    ]);
+    expect(messagesOf(diurnal)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 import { parseUtcTimestampS } from '../../scenario/traces/csv-reader.js';
 import { TraceError } from '../../scenario/traces/trace-error.js';
 import { describeSkipped, MissingColumnsError, parseRequestTrace, REQUEST_TRACE_FORMATS, type RequestTrace, type RequestTraceLayout } from '../../scenario/traces/request-trace.js';
-import { parseDuration } from '../../units/units.js';
+import { formatDuration, parseDuration } from '../../units/units.js';
 import { maxOf, minOf } from '../../scenario/distribution.js';
 import type { PathKey } from '../../scenario/errors.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
@@ -329,6 +329,11 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
     if (a.process !== 'trace') {
       warnClampDominance(st.prompt_tokens, [...sat, 'prompt_tokens'], (p, m) => ctx.warn(p, m));
       warnClampDominance(st.output_tokens, [...sat, 'output_tokens'], (p, m) => ctx.warn(p, m));
+    }
+    if (st.until !== undefined && st.until <= st.start) {
+      ctx.warn([...sat, 'until'], `until (${formatDuration(st.until)}) is not after start (${formatDuration(st.start)}): this stream sends no request`);
+    } else if (ctx.horizonS !== undefined && st.start >= ctx.horizonS) {
+      ctx.warn([...sat, 'start'], `start (${formatDuration(st.start)}) is not before the horizon (${formatDuration(ctx.horizonS)}): this stream sends no request`);
     }
     const px = st.prefixes;
     if (px !== undefined) {
