@@ -213,7 +213,9 @@ describe('sanity set: other published A100 dense runs (docs/calibration.md), des
     };
     expect(refusal('stage_layers: [5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]')).toMatch(/test\.yaml:\d+:\d+: workloads\[0\]\.jobs\[0\]\.layout\.stage_layers: stage_layers sum to 71 layers, but the model has 70/);
     expect(refusal('stage_layers: [35, 35]')).toMatch(/layout\.stage_layers: stage_layers gives 2 stages, but pp = 12/);
-    expect(refusal('stage_layers: [5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 5], virtual_stages: 2')).toMatch(/layout\.stage_layers: stage_layers with virtual_stages = 2/);
+    // With interleaving each entry is the stage's total over its chunks, at least a layer a chunk.
+    expect(refusal('stage_layers: [5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 5], virtual_stages: 2')).toBe('');
+    expect(refusal('stage_layers: [2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 8], virtual_stages: 3')).toMatch(/layout\.stage_layers: stage_layers\[0\] = 2 layers cannot fill the 3 model chunks of a stage \(virtual_stages = 3\)/);
     expect(refusal('stage_layers: [5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 0]')).toMatch(/layout\.stage_layers\[11\]: expected a value > 0/);
   });
 });

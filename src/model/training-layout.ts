@@ -598,13 +598,19 @@ export function validateLayout(
       if (stages.length !== layout.pp) problems.push(`stage_layers gives ${stages.length} stage${stages.length === 1 ? '' : 's'}, but pp = ${layout.pp}: give one layer count per pipeline stage`);
       else if (stages.some((x) => !Number.isInteger(x) || x < 1)) problems.push(`stage_layers must be positive whole layer counts, got [${stages.join(', ')}]`);
       else if (sum !== shape.layers) problems.push(`stage_layers sum to ${sum} layers, but the model has ${shape.layers}: the stages must hold every layer once`);
-      if (v > 1) problems.push(`stage_layers with virtual_stages = ${v}: a partition is given per stage, not per interleaved model chunk; use one or the other`);
+      // With interleaving each stage runs its layers as v model chunks (Llama 3 405B: 7 + 14 x 8 + 7
+      // over 16 stages of 4 or 8 chunks, a layer off the stages that hold the embedding and the
+      // output layer); the step is timed on each stage's total, so each needs a layer per chunk.
+      else if (v > 1) {
+        const short = stages.findIndex((x) => x < v);
+        if (short >= 0) problems.push(`stage_layers[${short}] = ${stages[short]} layers cannot fill the ${v} model chunks of a stage (virtual_stages = ${v}): every chunk needs at least one`);
+      }
     }
     if (layout.pp > shape.layers) problems.push(`pp = ${layout.pp} exceeds the model's ${shape.layers} layers: every pipeline stage needs at least one`);
     else if (chunks > shape.layers) problems.push(`pp x virtual_stages = ${layout.pp} x ${v} = ${chunks} model chunks exceed the model's ${shape.layers} layers: every chunk needs at least one`);
     else if (stages === undefined && shape.layers % chunks !== 0) {
       // Say what is timed: a real partition has fuller chunks, or (BLOOM, Llama 3) moves layers off
-      // the stages that also hold the embedding and the output layer; neither can be given.
+      // the stages that also hold the embedding and the output layer (`stage_layers` says so).
       const average = Math.round((100 * shape.layers) / chunks) / 100;
       notes.push(
         `${shape.layers} layers do not divide evenly into ${chunks} pipeline chunks; the step time takes each chunk at the average ${average} layers, the last stage also holding the output layer, where a real partition has chunks of ${Math.ceil(shape.layers / chunks)} or moves layers off the output stage`,
