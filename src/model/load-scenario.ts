@@ -318,6 +318,16 @@ function implausibleLink(
   }
 }
 
+/** 10 W: less than any accelerator board or server host draws, so a smaller power is likely a bare number meant in kW. */
+const LEAST_PLAUSIBLE_POWER_W = 10;
+
+/** A power below any real board's or host's is warned (a bare number is watts: `host_power: 1` is 1 W, not 1 kW). */
+function implausiblePower(watts: number, what: string, at: readonly PathKey[], written: number | string | undefined, warn: (path: readonly PathKey[], message: string) => void): void {
+  if (!(watts > 0 && watts < LEAST_PLAUSIBLE_POWER_W)) return;
+  const shown = formatSI(watts, 'W');
+  warn(at, `${shown} is less than any ${what} draws${likelyMeant(written, watts, shown, 'watts', 'kW', 'kilowatts')}`);
+}
+
 /**
  * What was likely meant by an implausible figure: a bare number is in base units (`2` is 2 s), so
  * the hint puts the intended unit after the same number; a figure with a unit keeps its number
@@ -380,8 +390,12 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     const base = kindSpecs.get(name);
     const merged = base ? { ...base, ...override, interconnect: { ...base.interconnect, ...(override.interconnect ?? {}) } } : override;
     const r = deviceSchema.safeParse(merged);
-    if (r.success) kindSpecs.set(name, r.data);
-    else {
+    if (r.success) {
+      kindSpecs.set(name, r.data);
+      for (const field of ['busy_power', 'idle_power'] as const) {
+        if (override[field] !== undefined) implausiblePower(r.data[field], 'accelerator board', ['devices', name, field], src.scalarAt(['devices', name, field]), warn);
+      }
+    } else {
       for (const i of r.error.issues) {
         const msg = base ? i.message : `new device kind '${name}' needs every field: ${z.prettifyError(new z.ZodError([i])).replace(/^✖ /, '').split('\n')[0]}`;
         fail(['devices', name, ...(i.path as PathKey[])], msg);
@@ -454,6 +468,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const groupName = g.name ?? `${dc.name}-${g.device}-${gi}`;
       const groupAt: PathKey[] = ['datacentres', di, 'node_groups', gi];
       groupNames.claim(groupName, g.name !== undefined ? [...groupAt, 'name'] : groupAt, g.name !== undefined ? '' : ' (the name an unnamed group gets)');
+      implausiblePower(g.host_power, 'server host (CPUs, memory, NICs, fans)', [...groupAt, 'host_power'], src.scalarAt([...groupAt, 'host_power']), warn);
       groups.push({
         name: groupName,
         datacentre: di,
