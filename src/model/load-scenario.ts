@@ -30,7 +30,7 @@ import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from '../scenario/li
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
 import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from './training-fit.js';
 import { UniqueNames } from './unique-names.js';
-import { poolKindRef, queueRef, resolveScenarioTenants, type Tenants } from './tenants.js';
+import { overcommittedKinds, poolKindRef, queueRef, resolveScenarioTenants, type Tenants } from './tenants.js';
 import { TraceQueues } from './trace-queues.js';
 import { TraceJobTemplate } from './trace-job-template.js';
 import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
@@ -648,6 +648,15 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const poolKinds = new Set(groups.map((g) => g.kind));
   // Tenants (model/tenants.ts): quotas name kinds of the pool; workloads name their queue.
   const tenants = resolveScenarioTenants(scenario, kinds.length, (report) => poolKindRef(poolKinds, kinds, canonicalOf, report), fail, readRelative);
+  if (tenants) {
+    const poolDevices = kinds.map((_, k) => groups.reduce((n, g) => n + (g.kind === k ? g.nodeCount * g.devicesPerNode : 0), 0));
+    for (const o of overcommittedKinds(tenants, poolDevices)) {
+      warn(
+        scenario.tenants_from ? ['tenants_from', 'path'] : ['tenants', 'queues'],
+        `the nominal quotas of ${kinds[o.kind]!.name} add up to ${o.nominal} devices, more than the pool's ${o.devices}: not every queue can hold its nominal quota at once, and a job admitted within its queue's quota may wait for devices other queues hold`,
+      );
+    }
+  }
   // Manifests that could not be read have been reported: no second report per workload naming a queue.
   const queueOfWorkload = (name: string | undefined, at: readonly PathKey[]): number | undefined => (scenario.tenants_from && !tenants ? undefined : queueRef(tenants, name, at, fail));
   const capacityOf = (allowed: readonly number[] | undefined): number => maxPerKind(groups, allowed ?? [...poolKinds]);

@@ -283,3 +283,20 @@ function describeQueuePath(imported: { queues: readonly Record<string, unknown>[
   const name = typeof i === 'number' ? String(list[i]?.name ?? '?') : '?';
   return `${path[0] === 'cohorts' ? 'Cohort' : 'ClusterQueue'} '${name}' ${path.slice(2).map(String).join('.')}`;
 }
+
+/**
+ * Kinds whose nominal quotas (every queue's and every cohort's own) add up to more devices than the
+ * pool has of them: not every queue can hold its nominal quota at once, so a workload admitted
+ * within its queue's quota may still wait for devices other queues hold. Kueue allows it (quotas
+ * are not checked against nodes); a plan that relies on the guarantees should know.
+ */
+export function overcommittedKinds(tenants: Tenants, poolDevices: readonly number[]): { kind: number; nominal: number; devices: number }[] {
+  const out: { kind: number; nominal: number; devices: number }[] = [];
+  for (let k = 0; k < poolDevices.length; k++) {
+    let nominal = 0;
+    for (const q of tenants.queues) nominal += q.nominal[k] ?? 0;
+    for (const c of tenants.cohortQuota) nominal += c.nominal[k] ?? 0;
+    if (nominal > poolDevices[k]!) out.push({ kind: k, nominal, devices: poolDevices[k]! });
+  }
+  return out;
+}
