@@ -104,12 +104,17 @@ interface SharedStep {
 }
 
 /**
- * A running job's network state, on its run record (JobRun.progressState) and in a list in the
- * order the jobs started (the order every walk over running jobs takes: bytes are added to links in
- * it). Records are kept for reuse once their job ends: a job's start allocates none.
+ * A running job's network state, on its run record (JobRun.progressState) and, for a job with
+ * flows, in a list in the order the jobs started (the order every walk over running jobs takes:
+ * bytes are added to links in it). A job without flows (on one node) is left out of the list:
+ * every walk passes over such a job without effect, its plan never gains flows, and linking it in
+ * and out wrote to the records of the jobs started before and after it, long cold by its end.
+ * Records are kept for reuse once their job ends: a job's start allocates none.
  */
 interface JobComm {
   job: SimJob;
+  /** In the start-order list (listComm). */
+  listed: boolean;
   prev: JobComm | undefined;
   next: JobComm | undefined;
   /** The shape, layout and kernel time it has (and their step-time cache). */
@@ -123,6 +128,8 @@ interface JobComm {
   step: StepTime | undefined;
   /** Time up to which the job's traffic has been added to the links' byte counts. */
   accountedS: number;
+  /** Its place in the model's list of jobs whose flows' rates changed (markChanged), -1 when not listed. */
+  changedAt: number;
 }
 
 export class NetworkProgressModel implements ProgressModel {
@@ -132,12 +139,20 @@ export class NetworkProgressModel implements ProgressModel {
   private firstComm: JobComm | undefined;
   private lastComm: JobComm | undefined;
   private readonly spareComms: JobComm[] = [];
-  private readonly jobOfFlow: (SimJob | undefined)[] = [];
+  /** The running job (its record) each job flow belongs to, by flow slot. */
+  private readonly commOfFlow: (JobComm | undefined)[] = [];
   /** Jobs using each link (for the congestion efficiency of contended links). */
   private linkJobs = new Int32Array(0);
   /** Flows on each link (job and transfer flows), for rate predictions. */
   private linkFlows = new Int32Array(0);
-  private readonly changed = new Set<SimJob>();
+  /**
+   * Jobs whose flows' rates changed since the last sync, in the order first marked (markChanged):
+   * an entry counts while its record's changedAt is its index (a record dropped, or dropped and
+   * marked again for its next job, leaves its old entry behind, skipped). A list rather than a
+   * Set: this is filled at every flow change, and a Set's clear allocated a new table each time.
+   */
+  private readonly changed: JobComm[] = [];
+  private changedCount = 0;
   private inCallback = false;
   /** shapeAndLayout's memo: by the entry's shape and layout objects, model size, efficiency override, then devices x kinds + kind. */
   private readonly shaped = new Map<object | undefined, Map<object | undefined, Map<number, Map<number | undefined, Map<number, ShapedJob>>>>>();
@@ -157,12 +172,12 @@ export class NetworkProgressModel implements ProgressModel {
     this.linkJobs = new Int32Array(this.network.linkCount);
     this.linkFlows = new Int32Array(this.network.linkCount);
     this.linkBytes = new Float64Array(this.network.linkCount);
-    this.network.onRateChange = (flows) => {
-      for (let i = 0; i < flows.length; i++) {
-        const job = this.jobOfFlow[flows[i]!];
-        if (job) this.changed.add(job);
+    this.network.onRatesChanged = (flows, count) => {
+      for (let i = 0; i < count; i++) {
+        const c = this.commOfFlow[flows[i]!];
+        if (c) this.markChanged(c);
       }
-      if (this.onLinkSaturation) for (let i = 0; i < flows.length; i++) this.touch(this.routeOfFlow[flows[i]!]);
+      if (this.onLinkSaturation) for (let i = 0; i < count; i++) this.touch(this.routeOfFlow[flows[i]!]);
     };
   }
 
@@ -208,6 +223,7 @@ export class NetworkProgressModel implements ProgressModel {
     if (!this.usesNetwork(job)) return this.simpleRate(job, job.placement!);
     const c = this.commOf(job);
     c.plan = this.buildPlan(job, job.placement!, c.layout);
+    if (c.plan.dpFlows.length + c.plan.ppFlows.length > 0) this.listComm(c);
     if (this.movesFlows(c.plan)) {
       this.rebalance();
       this.sync(job);
@@ -246,10 +262,10 @@ export class NetworkProgressModel implements ProgressModel {
       return;
     }
     this.account(job, c);
-    this.dropFlows(plan, job.name);
+    this.dropFlows(plan, job);
     const moved = this.movesFlows(plan);
+    // Off the changed list too (dropComm unmarks the record).
     this.dropComm(c);
-    if (this.changed.size > 0) this.changed.delete(job);
     if (!moved) return;
     this.rebalance();
     this.sync(undefined);
@@ -299,7 +315,7 @@ export class NetworkProgressModel implements ProgressModel {
       this.credit(oldLinks, job.name, this.flowBytes[old] ?? 0);
       this.flowBytes[old] = 0;
     }
-    this.jobOfFlow[old] = undefined;
+    this.commOfFlow[old] = undefined;
     this.routeOfFlow[old] = undefined;
     this.touch(oldLinks);
     for (const l of oldLinks) this.linkFlows[l]!--;
@@ -310,7 +326,8 @@ export class NetworkProgressModel implements ProgressModel {
       ...(capBytesPerS < Infinity ? { capBytesPerS } : {}),
     });
     flows[i] = f;
-    this.jobOfFlow[f] = job;
+    const c = commOfRun(job)!;
+    this.commOfFlow[f] = c;
     this.routeOfFlow[f] = route.links;
     this.touch(route.links);
     for (const l of route.links) this.linkFlows[l]!++;
@@ -320,7 +337,7 @@ export class NetworkProgressModel implements ProgressModel {
     for (const g of [...plan.dpFlows, ...plan.ppFlows]) for (const l of this.routeOfFlow[g]!) links.add(l);
     plan.links = [...links];
     for (const l of plan.links) this.linkJobs[l]!++;
-    this.changed.add(job);
+    this.markChanged(c);
   }
 
   /**
@@ -340,9 +357,13 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /** Takes a job's flows off the network (its bytes so far accounted by the caller). */
-  private dropFlows(plan: CommPlan, user: string): void {
-    this.dropGroup(plan.dpFlows, user);
-    this.dropGroup(plan.ppFlows, user);
+  private dropFlows(plan: CommPlan, job: SimJob): void {
+    if (plan.dpFlows.length + plan.ppFlows.length > 0) {
+      // The job's name only where bytes are credited to users (a generated job's name is made when asked).
+      const user = this.users ? job.name : '';
+      this.dropGroup(plan.dpFlows, user);
+      this.dropGroup(plan.ppFlows, user);
+    }
     // Indexed loops on the job paths: their lists are sometimes frozen (one-node plans), and a
     // for-of over lists of two shapes allocated an iterator per loop.
     const links = plan.links;
@@ -357,7 +378,7 @@ export class NetworkProgressModel implements ProgressModel {
         this.credit(links, user, this.flowBytes[f] ?? 0);
         this.flowBytes[f] = 0;
       }
-      this.jobOfFlow[f] = undefined;
+      this.commOfFlow[f] = undefined;
       this.touch(links);
       if (links) for (let i = 0; i < links.length; i++) this.linkFlows[links[i]!]!--;
       this.routeOfFlow[f] = undefined;
@@ -406,9 +427,9 @@ export class NetworkProgressModel implements ProgressModel {
     const pairs = this.pairList(placement, c.layout);
     for (const p of [...pairs.dp, ...pairs.pp]) if (!this.topology.survivingRoute(p.from, p.to)) return false;
     this.account(job, c);
-    this.dropFlows(c.plan!, job.name);
+    this.dropFlows(c.plan!, job);
     c.plan = this.buildPlan(job, placement, c.layout);
-    this.changed.add(job);
+    this.markChanged(c);
     return true;
   }
 
@@ -836,6 +857,15 @@ export class NetworkProgressModel implements ProgressModel {
    */
   private shapeAndLayout(job: JobView, kindIndex: number): ShapedJob {
     const t = (job as SimJob).template;
+    const key = job.devices * this.cluster.kinds.length + kindIndex;
+    if (t?.shape === undefined && t?.layout === undefined && job.efficiency === undefined) {
+      // The common case (no shape, layout or efficiency given): by model size, then devices and kind.
+      let bySize = this.plainShaped.get(job.params);
+      if (!bySize) this.plainShaped.set(job.params, (bySize = new Map()));
+      let r = bySize.get(key);
+      if (!r) bySize.set(key, (r = this.newShaped(job, kindIndex, t)));
+      return r;
+    }
     // Nested maps rather than one key string: this runs at every start.
     let byLayout = this.shaped.get(t?.shape);
     if (!byLayout) this.shaped.set(t?.shape, (byLayout = new Map()));
@@ -845,18 +875,21 @@ export class NetworkProgressModel implements ProgressModel {
     if (!byEfficiency) byParams.set(job.params, (byEfficiency = new Map()));
     let bySize = byEfficiency.get(job.efficiency);
     if (!bySize) byEfficiency.set(job.efficiency, (bySize = new Map()));
-    const key = job.devices * this.cluster.kinds.length + kindIndex;
     let r = bySize.get(key);
-    if (!r) {
-      const shape = resolveShape(job.params, t?.shape);
-      const kind = this.cluster.kinds[kindIndex]!;
-      // The loader (and submission, for generated jobs) checked that the layout fits this kind.
-      const layout = t?.layout ? layoutFromSpec(t.layout, shape) : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
-      const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
-      r = { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: [], acrossNodes: new Map(), onePlans: [], maxRate: Number.NaN };
-      bySize.set(key, r);
-    }
+    if (!r) bySize.set(key, (r = this.newShaped(job, kindIndex, t)));
     return r;
+  }
+
+  /** shapeAndLayout's entry for jobs without a shape, layout or efficiency: by model size, then devices x kinds + kind. */
+  private readonly plainShaped = new Map<number, Map<number, ShapedJob>>();
+
+  private newShaped(job: JobView, kindIndex: number, t: SimJob['template'] | undefined): ShapedJob {
+    const shape = resolveShape(job.params, t?.shape);
+    const kind = this.cluster.kinds[kindIndex]!;
+    // The loader (and submission, for generated jobs) checked that the layout fits this kind.
+    const layout = t?.layout ? layoutFromSpec(t.layout, shape) : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
+    const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
+    return { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: [], acrossNodes: new Map(), onePlans: [], maxRate: Number.NaN };
   }
 
   private commOf(job: SimJob): JobComm {
@@ -877,31 +910,47 @@ export class NetworkProgressModel implements ProgressModel {
         c.accountedS = this.clock;
       } else {
         const { shape, layout, compute, memoryBytes } = shaped;
-        c = { job, prev: undefined, next: undefined, shaped, shape, layout, compute, memoryBytes, plan: undefined, step: undefined, accountedS: this.clock };
+        c = { job, listed: false, prev: undefined, next: undefined, shaped, shape, layout, compute, memoryBytes, plan: undefined, step: undefined, accountedS: this.clock, changedAt: -1 };
       }
-      // Last in start order.
-      c.prev = this.lastComm;
-      c.next = undefined;
-      if (this.lastComm) this.lastComm.next = c;
-      else this.firstComm = c;
-      this.lastComm = c;
       run.progressState = c;
     }
     return c;
   }
 
+  /** A record last in the start-order list (a job whose plan has flows, as it starts). */
+  private listComm(c: JobComm): void {
+    if (c.listed) return;
+    c.listed = true;
+    c.prev = this.lastComm;
+    c.next = undefined;
+    if (this.lastComm) this.lastComm.next = c;
+    else this.firstComm = c;
+    this.lastComm = c;
+  }
+
   /** A job's record off the list and off its run record, kept for the next job to start. */
   private dropComm(c: JobComm): void {
-    if (c.prev) c.prev.next = c.next;
-    else this.firstComm = c.next;
-    if (c.next) c.next.prev = c.prev;
-    else this.lastComm = c.prev;
+    if (c.listed) {
+      if (c.prev) c.prev.next = c.next;
+      else this.firstComm = c.next;
+      if (c.next) c.next.prev = c.prev;
+      else this.lastComm = c.prev;
+      c.listed = false;
+    }
     c.job.run!.progressState = undefined;
     c.prev = undefined;
     c.next = undefined;
     c.plan = undefined;
     c.step = undefined;
+    c.changedAt = -1;
     this.spareComms.push(c);
+  }
+
+  /** List a running job's record as changed (once per sync: a second mark keeps its first place). */
+  private markChanged(c: JobComm): void {
+    if (c.changedAt >= 0) return;
+    c.changedAt = this.changedCount;
+    this.changed[this.changedCount++] = c;
   }
 
   /**
@@ -1038,10 +1087,14 @@ export class NetworkProgressModel implements ProgressModel {
       dpWeight: 1,
       ppWeight: 1,
     };
+    // Each pair's route, once: for the flow weights' nominal step and for the flows.
+    const routes = this.routeScratch;
+    for (let i = 0; i < pairs.dpCount; i++) routes[i] = this.topology.route(pairs.dpFrom[i]!, pairs.dpTo[i]!);
+    for (let i = 0; i < pairs.ppCount; i++) routes[pairs.dpCount + i] = this.topology.route(pairs.ppFrom[i]!, pairs.ppTo[i]!);
     // A job's data-parallel and pipeline traffic share its NICs in proportion to their volume
     // (they mostly run in different phases of the step); across jobs, each job's heaviest group
     // has weight 1, so jobs share a link equally.
-    const { dpWeight, ppWeight } = this.groupWeights(job, placement, layout, pairs);
+    const { dpWeight, ppWeight } = this.groupWeights(job, placement, layout, pairs, routes);
     plan.dpWeight = dpWeight;
     plan.ppWeight = ppWeight;
     // A job on one node sends nothing over the fabric: no flows, no links.
@@ -1056,13 +1109,13 @@ export class NetworkProgressModel implements ProgressModel {
       let sum = 0;
       let min = Infinity;
       for (const end = hop + k; hop < end; hop++) {
-        const l = this.addJobFlow(job, plan, pairs.dpFrom[hop]!, pairs.dpTo[hop]!, pairs.dpShare[hop]!, dpWeight, linkStamp);
+        const l = this.addJobFlow(job, plan, routes[hop]!, pairs.dpFrom[hop]!, pairs.dpShare[hop]!, dpWeight, linkStamp);
         sum += l;
         if (l < min) min = l;
       }
       plan.dpLatencyS = Math.max(plan.dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
     }
-    for (let i = 0; i < pairs.ppCount; i++) plan.ppLatencyS = Math.max(plan.ppLatencyS, this.addJobFlow(job, plan, pairs.ppFrom[i]!, pairs.ppTo[i]!, pairs.ppShare[i]!, ppWeight, linkStamp));
+    for (let i = 0; i < pairs.ppCount; i++) plan.ppLatencyS = Math.max(plan.ppLatencyS, this.addJobFlow(job, plan, routes[pairs.dpCount + i]!, pairs.ppFrom[i]!, pairs.ppShare[i]!, ppWeight, linkStamp));
     const dpCount = pairs.dpCount;
     plan.dpFlows = this.flowList.slice(0, dpCount);
     plan.ppFlows = this.flowList.slice(dpCount, flowCount);
@@ -1073,14 +1126,13 @@ export class NetworkProgressModel implements ProgressModel {
     return plan;
   }
 
-  /** One flow of a job's plan between a node pair, on the pair's route: returns the route's latency. */
-  private addJobFlow(job: SimJob, plan: CommPlan, from: number, to: number, share: number, weight: number, linkStamp: number): number {
-    const route = this.topology.route(from, to);
+  /** One flow of a job's plan from node `from` on the pair's route: returns the route's latency. */
+  private addJobFlow(job: SimJob, plan: CommPlan, route: Route, from: number, share: number, weight: number, linkStamp: number): number {
     const opts = this.jobFlowOpts;
     opts.weight = weight;
     opts.capBytesPerS = this.flowCapBytesPerS(route, from, share);
     const f = this.network.addFlow(route.links, Infinity, this.clock, opts);
-    this.jobOfFlow[f] = job;
+    this.commOfFlow[f] = commOfRun(job);
     this.routeOfFlow[f] = route.links;
     const links = route.links;
     for (let i = 0; i < links.length; i++) {
@@ -1103,6 +1155,8 @@ export class NetworkProgressModel implements ProgressModel {
    * linksListed entries are the plan being made.
    */
   private readonly flowList: number[] = [];
+  /** newPlan's routes of the pairs (data-parallel hops, then pipeline pairs), the first dpCount + ppCount. */
+  private readonly routeScratch: Route[] = [];
   private readonly shareList: number[] = [];
   private readonly linkList: number[] = [];
   private flowsListed = 0;
@@ -1123,11 +1177,11 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /** Relative volumes of a job's data-parallel and pipeline traffic (the heavier one is 1). */
-  private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout, pairs: PlanPairs): { dpWeight: number; ppWeight: number } {
+  private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout, pairs: PlanPairs, routes: readonly Route[]): { dpWeight: number; ppWeight: number } {
     const c = commOfRun(job as SimJob);
     const shaped = c?.shaped ?? this.shapeAndLayout(job, placement.kind);
     const withLayout = layout === shaped.layout ? shaped : { ...shaped, layout, steps: [], acrossNodes: new Map<number, SharedStep>(), onePlans: [] };
-    const nominal = this.step(job, placement, withLayout, this.routeCapacity, pairs);
+    const nominal = this.step(job, placement, withLayout, this.routeCapacity, pairs, routes);
     const dp = ringBytes(nominal);
     const pp = nominal.ppBytesPerStepPerDevice;
     const top = Math.max(dp, pp);
@@ -1158,14 +1212,17 @@ export class NetworkProgressModel implements ProgressModel {
     if (this.onLinkSaturation && this.touchedLinks.length > 0) this.checkSaturation();
     this.inCallback = true;
     try {
-      for (const job of this.changed) {
+      // In the order first marked (the count is read again: nothing marks here, but a Set's walk would see it).
+      for (let i = 0; i < this.changedCount; i++) {
+        const c = this.changed[i]!;
+        if (c.changedAt !== i) continue;
+        const job = c.job;
         if (job === starting || job.state !== 'running') continue;
-        const c = commOfRun(job);
-        if (c?.plan) this.sink.setRate(job, this.rateOf(job, c));
+        if (c.plan) this.sink.setRate(job, this.rateOf(job, c));
       }
     } finally {
-      // Set.clear allocates a new table even when empty: this runs after every flow change.
-      if (this.changed.size > 0) this.changed.clear();
+      for (let i = 0; i < this.changedCount; i++) if (this.changed[i]!.changedAt === i) this.changed[i]!.changedAt = -1;
+      this.changedCount = 0;
       this.inCallback = false;
     }
     this.scheduleCompletion();
@@ -1303,7 +1360,7 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /** Step time on a placement with per-route bandwidth from `shareOf` (for predictions). */
-  private step(job: JobView, placement: Placement, shaped: ShapedJob, shareOf: (r: Route, from: number, ranks: number) => number, pairs = this.planPairs(placement, shaped.layout)): StepTime {
+  private step(job: JobView, placement: Placement, shaped: ShapedJob, shareOf: (r: Route, from: number, ranks: number) => number, pairs = this.planPairs(placement, shaped.layout), routes?: readonly Route[]): StepTime {
     let dpBw = Infinity;
     let ppBw = Infinity;
     let dpLatencyS = 0;
@@ -1316,7 +1373,7 @@ export class NetworkProgressModel implements ProgressModel {
       for (const end = hop + k; hop < end; hop++) {
         const from = pairs.dpFrom[hop]!;
         const share = pairs.dpShare[hop]!;
-        const r = this.topology.route(from, pairs.dpTo[hop]!);
+        const r = routes ? routes[hop]! : this.topology.route(from, pairs.dpTo[hop]!);
         dpBw = Math.min(dpBw, shareOf(r, from, share) / share);
         sum += r.latencyS;
         if (r.latencyS < min) min = r.latencyS;
@@ -1326,7 +1383,7 @@ export class NetworkProgressModel implements ProgressModel {
     for (let i = 0; i < pairs.ppCount; i++) {
       const from = pairs.ppFrom[i]!;
       const share = pairs.ppShare[i]!;
-      const r = this.topology.route(from, pairs.ppTo[i]!);
+      const r = routes ? routes[pairs.dpCount + i]! : this.topology.route(from, pairs.ppTo[i]!);
       ppBw = Math.min(ppBw, shareOf(r, from, share) / share);
       ppLatencyS = Math.max(ppLatencyS, r.latencyS);
     }

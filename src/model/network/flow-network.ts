@@ -100,14 +100,18 @@ function growI32(a: Int32Array, n: number, fill = 0): Int32Array<ArrayBuffer> {
 
 export class FlowNetwork implements FlowNetworkModel {
   onRateChange: ((flows: readonly number[]) => void) | undefined = undefined;
+  /**
+   * The same news as onRateChange, as the first `count` entries of a reused scratch array (valid
+   * only during the call): no list sized per re-solve. Called before onRateChange when both are set.
+   */
+  onRatesChanged: ((flows: Int32Array, count: number) => void) | undefined = undefined;
 
   // ---- links (index = link id) ----
   private nLinks = 0;
   private capacityBytesPerS = new Float64Array(16);
   private latencyS = new Float64Array(16);
-  /** Flows on each link with, in parallel, the hop index of the link in that flow's route. */
+  /** Flows on each link (a flow's hop at the link is found in its route: routes are short and list a link once). */
   private linkFlowIds: Int32Array[] = [];
-  private linkFlowHops: Int32Array[] = [];
   private linkFlowCount = new Int32Array(16);
   private linkLoadBytesPerS = new Float64Array(16);
   private linkStatsAtS = new Float64Array(16);
@@ -223,7 +227,6 @@ export class FlowNetwork implements FlowNetworkModel {
     this.capacityBytesPerS[l] = capacityBytesPerS;
     this.latencyS[l] = latencyS;
     this.linkFlowIds.push(new Int32Array(4));
-    this.linkFlowHops.push(new Int32Array(4));
     this.linkStatsAtS[l] = this.clockS;
     this.freezeLevel[l] = -1;
     return l;
@@ -283,7 +286,7 @@ export class FlowNetwork implements FlowNetworkModel {
     for (let h = 0; h < hops; h++) {
       const l = route[h]!;
       this.routeLinks[start + h] = l;
-      this.routePos[start + h] = this.attach(l, f, h);
+      this.routePos[start + h] = this.attach(l, f);
       this.markLinkDirty(l);
     }
     this.newFlows.push(f);
@@ -482,6 +485,7 @@ export class FlowNetwork implements FlowNetworkModel {
     }
     this.applyRates(nowS);
     this.dirty = false;
+    if (this.changed.size > 0 && this.onRatesChanged) this.onRatesChanged(this.changed.data, this.changed.size);
     if (this.changed.size > 0 && this.onRateChange) {
       const list = this.changedList;
       list.length = this.changed.size;
@@ -805,16 +809,14 @@ export class FlowNetwork implements FlowNetworkModel {
 
   // ---------------------------------------------------------------- membership and storage
 
-  private attach(l: number, f: number, hop: number): number {
+  private attach(l: number, f: number): number {
     let ids = this.linkFlowIds[l]!;
     const n = this.linkFlowCount[l]!;
     if (n === ids.length) {
       ids = growI32(ids, 2 * n);
       this.linkFlowIds[l] = ids;
-      this.linkFlowHops[l] = growI32(this.linkFlowHops[l]!, 2 * n);
     }
     ids[n] = f;
-    this.linkFlowHops[l]![n] = hop;
     this.linkFlowCount[l] = n + 1;
     if (n + 1 > this.linkPeakFlows[l]!) this.linkPeakFlows[l] = n + 1;
     return n;
@@ -823,15 +825,15 @@ export class FlowNetwork implements FlowNetworkModel {
   /** Swap-remove: the last flow on the link takes the hole, and its route learns its new position. */
   private detach(l: number, pos: number): void {
     const ids = this.linkFlowIds[l]!;
-    const hops = this.linkFlowHops[l]!;
     const last = this.linkFlowCount[l]! - 1;
     this.linkFlowCount[l] = last;
     if (pos === last) return;
     const g = ids[last]!;
-    const h = hops[last]!;
     ids[pos] = g;
-    hops[pos] = h;
-    this.routePos[this.routeStart[g]! + h] = pos;
+    // The moved flow's hop at l: its route lists l once.
+    let i = this.routeStart[g]!;
+    while (this.routeLinks[i] !== l) i++;
+    this.routePos[i] = pos;
   }
 
   private detachAndFree(f: number, nowS: number): void {
