@@ -215,7 +215,7 @@ function placeByIndex(
   // centre, pod) on ties.
   const podKey = (sl: number): number => cluster.leafSlots[sl]!.datacentre * 0x100000 + cluster.leafSlots[sl]!.pod;
   let podFree: Map<number, number> | undefined;
-  for (let i = 0; i < slots.length; i++) if (cluster.leafSlots[slots[i]!]!.pod >= 0) (podFree ??= new Map()).set(podKey(slots[i]!), (podFree.get(podKey(slots[i]!)) ?? 0) + leafFree[slots[i]!]!);
+  if (kindHasPods(cluster, kind)) for (let i = 0; i < slots.length; i++) if (cluster.leafSlots[slots[i]!]!.pod >= 0) (podFree ??= new Map()).set(podKey(slots[i]!), (podFree.get(podKey(slots[i]!)) ?? 0) + leafFree[slots[i]!]!);
   if (podFree) {
     for (const pod of byTightness(podFree, devices)) {
       const out: number[] = [];
@@ -233,7 +233,7 @@ function placeByIndex(
   for (const dc of dcOrder) {
     // Whole nodes: the candidates in byLeaf's order are the site's leaves, freest first (lowest
     // slot on ties), each leaf's nodes in node order, so the leaves are ordered, not the nodes.
-    const p = wholeNodes ? fillWholeNodesInOrder(kind, devices, nodeScratch, cluster, nodesByLeaf(cluster, slots, dc)) : fill(nodesIn(dc), byLeaf);
+    const p = wholeNodes ? wholeNodesInSite(kind, devices, cluster, slots, dc) : fill(nodesIn(dc), byLeaf);
     if (p) return { p, span: Span.Datacentre };
   }
   if (below <= Span.Datacentres) return undefined;
@@ -246,6 +246,75 @@ function placeByIndex(
 }
 
 /**
+ * fillWholeNodesInOrder(kind, devices, the site's nodes in nodesByLeaf's order): the whole-node
+ * part walked leaf by leaf as they come, so that a gang that ends on whole nodes (the usual case:
+ * gangs of whole nodes) reads the few leaves it takes, not every free node of the site. A gang
+ * left with a remainder (or unplaced) is answered by the full walk over the listed nodes.
+ */
+function wholeNodesInSite(kind: number, devices: number, cluster: ClusterView, slots: readonly number[], dc: number): Placement | undefined {
+  const leaves = leafOrder(cluster, slots, dc);
+  const order = slotScratch;
+  const free = cluster.nodeFree;
+  const size = cluster.nodeDevices;
+  const min = cluster.kindMinPerNode[kind]!;
+  const out = siteTaken;
+  const counts = siteCounts;
+  let taken = 0;
+  let left = devices;
+  // As fillWholeNodesInOrder's first loop over the same candidates: `left` changes only when a
+  // node is taken, so testing it at nodes without a free device (not candidates) changes nothing.
+  walk: for (let i = 0; i < leaves; i++) {
+    const nodes = cluster.leafSlots[order[i]!]!.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      if (left < min) break walk;
+      const n = nodes[k]!;
+      if (free[n] === size[n] && size[n]! <= left) {
+        out[taken] = n;
+        counts[taken++] = size[n]!;
+        left -= size[n]!;
+      }
+    }
+  }
+  if (left === 0) return { kind, nodes: out.slice(0, taken), counts: counts.slice(0, taken) };
+  return fillWholeNodesInOrder(kind, devices, nodeScratch, cluster, nodesByLeaf(cluster, slots, dc));
+}
+const siteTaken: number[] = [];
+const siteCounts: number[] = [];
+
+/**
+ * The leaves of data centre `dc` with a free device among a kind's leaf `slots`, by free devices,
+ * most first, then slot (fillWholeNodes' `byLeaf` order), written to the start of slotScratch
+ * (valid until the next call): returns how many. Sorted as numbers (one key per leaf) rather than
+ * with a comparator.
+ */
+function leafOrder(cluster: ClusterView, slots: readonly number[], dc: number): number {
+  const leafFree = cluster.leafFree;
+  const order = slotScratch;
+  const slotCount = cluster.leafSlots.length;
+  // No leaf has more free devices than the pool.
+  const bound = cluster.deviceCount + 1;
+  let n = 0;
+  if (bound * slotCount > Number.MAX_SAFE_INTEGER) {
+    for (let i = 0; i < slots.length; i++) if (cluster.leafSlots[slots[i]!]!.datacentre === dc && leafFree[slots[i]!]! > 0) order[n++] = slots[i]!;
+    const sorted = order.slice(0, n).sort((a, b) => leafFree[b]! - leafFree[a]! || a - b);
+    for (let i = 0; i < n; i++) order[i] = sorted[i]!;
+    return n;
+  }
+  if (leafKeys.length < slots.length) leafKeys = new Float64Array(Math.max(slots.length, 2 * leafKeys.length));
+  const keys = leafKeys;
+  // Key (bound - free) x slotCount + slot: ascending keys are free devices descending, then slot
+  // ascending; exact (integers below 2^53).
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i]!;
+    if (cluster.leafSlots[s]!.datacentre === dc && leafFree[s]! > 0) keys[n++] = (bound - leafFree[s]!) * slotCount + s;
+  }
+  keys.subarray(0, n).sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % slotCount;
+  return n;
+}
+let leafKeys = new Float64Array(64);
+
+/**
  * The nodes with a free device of data centre `dc` among a kind's leaf `slots`, in the order
  * fillWholeNodes' `byLeaf` sorts them into: leaves by free devices, most first, then slot; within a
  * leaf by node (a slot lists its nodes in order). Written to the start of nodeScratch (valid until
@@ -253,14 +322,11 @@ function placeByIndex(
  * returns how many.
  */
 function nodesByLeaf(cluster: ClusterView, slots: readonly number[], dc: number): number {
-  const leafFree = cluster.leafFree;
+  const leaves = leafOrder(cluster, slots, dc);
   const order = slotScratch;
-  order.length = 0;
-  for (let i = 0; i < slots.length; i++) if (cluster.leafSlots[slots[i]!]!.datacentre === dc && leafFree[slots[i]!]! > 0) order.push(slots[i]!);
-  order.sort((a, b) => leafFree[b]! - leafFree[a]! || a - b);
   const out = nodeScratch;
   let count = 0;
-  for (let i = 0; i < order.length; i++) {
+  for (let i = 0; i < leaves; i++) {
     const nodes = cluster.leafSlots[order[i]!]!.nodes;
     for (let k = 0; k < nodes.length; k++) if (cluster.nodeFree[nodes[k]!]! > 0) out[count++] = nodes[k]!;
   }
@@ -268,6 +334,21 @@ function nodesByLeaf(cluster: ClusterView, slots: readonly number[], dc: number)
 }
 const slotScratch: number[] = [];
 const nodeScratch: number[] = [];
+
+/**
+ * Whether some leaf of `kind` is in a pod (the cluster's leaf slots are fixed at its making: kept
+ * per slot list), so gangs of kinds without pods skip the walk over their leaves for pod counts.
+ */
+function kindHasPods(cluster: ClusterView, kind: number): boolean {
+  let byKind = podKinds.get(cluster.leafSlots);
+  if (!byKind) {
+    byKind = new Uint8Array(cluster.kindLeafSlots.length);
+    for (const s of cluster.leafSlots) if (s.pod >= 0) byKind[s.kind] = 1;
+    podKinds.set(cluster.leafSlots, byKind);
+  }
+  return byKind[kind] === 1;
+}
+const podKinds = new WeakMap<object, Uint8Array>();
 
 /** Most devices of `kind` in any one data centre. */
 function largestSite(kind: number, cluster: ClusterView): number {
