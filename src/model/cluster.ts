@@ -49,6 +49,15 @@ export interface NodeGroup {
   readonly memoryMiBPerNode?: number | undefined;
 }
 
+/** Cluster.nodeMeta's layout: entries per node and their offsets. */
+const META_STRIDE = 8;
+const META_KIND = 0;
+const META_DEVICES = 1;
+const META_LEAF_SLOT = 2;
+const META_KIND_DC = 3;
+const META_POS_IN_KIND = 4;
+const META_FIRST_DEVICE = 5;
+
 /** Device-time granularity: a whole device is 1000 milli (fractional sharing uses less). */
 export const WHOLE_DEVICE_MILLI = 1000;
 
@@ -220,8 +229,16 @@ export class Cluster {
     this.leafSlots = slots;
     this.leafFree = new Int32Array(slots.length);
     this.kindLeafSlots = shape.kinds.map((k) => slots.map((s, i) => (s.kind === k.index ? i : -1)).filter((i) => i >= 0));
+    this.nodeMeta = new Int32Array(nodes * META_STRIDE);
     for (let n = 0; n < nodes; n++) {
       const kind = this.nodeKind[n]!;
+      const m = n * META_STRIDE;
+      this.nodeMeta[m + META_KIND] = kind;
+      this.nodeMeta[m + META_DEVICES] = this.nodeDevices[n]!;
+      this.nodeMeta[m + META_LEAF_SLOT] = this.nodeLeafSlot[n]!;
+      this.nodeMeta[m + META_KIND_DC] = kind * dcs + this.nodeDatacentre[n]!;
+      this.nodeMeta[m + META_POS_IN_KIND] = this.nodePosInKind[n]!;
+      this.nodeMeta[m + META_FIRST_DEVICE] = this.nodeFirstDevice[n]!;
       this.kindWholeFreeNodes[kind]!++;
       this.leafFree[this.nodeLeafSlot[n]!]! += this.nodeFree[n]!;
       this.kindDcFree[kind * dcs + this.nodeDatacentre[n]!]! += this.nodeFree[n]!;
@@ -283,18 +300,28 @@ export class Cluster {
     this.onNodeChange?.(node);
   }
 
+  /**
+   * Per node, what changeNodeFree and releaseWhole read, side by side (META_STRIDE entries from
+   * node x META_STRIDE): its kind, devices, leaf slot, (kind, data centre) index, position in its
+   * kind and first device. The same figures as the per-node arrays above, in one place: a node's
+   * change of free count reads one or two cache lines instead of six arrays.
+   */
+  private readonly nodeMeta: Int32Array;
+
   private changeNodeFree(node: number, delta: number): void {
     const before = this.nodeFree[node]!;
     const after = before + delta;
     this.nodeFree[node] = after;
-    const kind = this.nodeKind[node]!;
+    const meta = this.nodeMeta;
+    const m = node * META_STRIDE;
+    const kind = meta[m + META_KIND]!;
     this.kindFree[kind]! += delta;
-    this.freeIndex[kind]!.set(this.nodePosInKind[node]!, after);
-    const size = this.nodeDevices[node]!;
+    this.freeIndex[kind]!.set(meta[m + META_POS_IN_KIND]!, after);
+    const size = meta[m + META_DEVICES]!;
     if (before === size) this.kindWholeFreeNodes[kind]!--;
     if (after === size) this.kindWholeFreeNodes[kind]!++;
-    this.leafFree[this.nodeLeafSlot[node]!]! += delta;
-    this.kindDcFree[kind * this.datacentres.length + this.nodeDatacentre[node]!]! += delta;
+    this.leafFree[meta[m + META_LEAF_SLOT]!]! += delta;
+    this.kindDcFree[meta[m + META_KIND_DC]!]! += delta;
     this.changed(node);
   }
 
@@ -448,15 +475,21 @@ export class Cluster {
   releaseWhole(devices: readonly number[]): void {
     // A job's devices come node by node (allocateWhole's order): one count change per run of
     // devices on the same node, not one per device (a 64-device gang updates 8 nodes, not 64 times).
+    // The current node's devices are [first, end): a device in that range is on it (no lookup).
     let node = -1;
+    let first = 0;
+    let end = 0;
     let run = 0;
+    const freeMilli = this.deviceFreeMilli;
     for (let i = 0; i < devices.length; i++) {
       const dev = devices[i]!;
-      this.deviceFreeMilli[dev] = WHOLE_DEVICE_MILLI;
-      const n = this.deviceNode[dev]!;
-      if (n !== node) {
+      freeMilli[dev] = WHOLE_DEVICE_MILLI;
+      if (dev < first || dev >= end) {
         if (run > 0) this.changeNodeFree(node, run);
-        node = n;
+        node = this.deviceNode[dev]!;
+        const m = node * META_STRIDE;
+        first = this.nodeMeta[m + META_FIRST_DEVICE]!;
+        end = first + this.nodeMeta[m + META_DEVICES]!;
         run = 0;
       }
       run++;
