@@ -104,9 +104,14 @@ describe('waiting line', () => {
       const inFields = new Map<number, SimJob>();
       const n = round % 3 === 0 ? 9000 : 50 + Math.floor(rnd.next() * 300);
       let nextId = 0;
+      // Some entries keep a row of a table instead of the template (a trace's jobs): the template
+      // is then made anew, equal field by field, when the line gives the job.
+      const templates: JobTemplate[] = [];
+      const rows = { template: (row: number): JobTemplate => ({ ...templates[row]! }) };
       const submit = (): void => {
         const id = nextId++;
         const t = template(id);
+        templates.push(t);
         const predicted = rnd.next() < 0.1 ? Infinity : 100 * rnd.next();
         const contention = rnd.next() < 0.2 ? Number.NaN : 10 * rnd.next();
         const a = new SimJob(id, t, predicted);
@@ -115,7 +120,8 @@ describe('waiting line', () => {
         inWhole.set(id, a);
         const b = new SimJob(id, t, predicted);
         b.contentionAtSubmitJobS = contention;
-        fields.pushSubmitted(b);
+        if (rnd.next() < 0.5) fields.pushSubmitted(b, rows, id);
+        else fields.pushSubmitted(b);
         made++;
       };
       for (let i = 0; i < n; i++) submit();

@@ -32,7 +32,8 @@ import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from '
 import { UniqueNames } from './unique-names.js';
 import { overcommittedKinds, poolKindRef, queueRef, resolveScenarioTenants, type Tenants } from './tenants.js';
 import { TraceQueues } from './trace-queues.js';
-import { TraceJobTemplate } from './trace-job-template.js';
+import { TraceJobTable } from './trace-job-template.js';
+import { defineJobs, JobList } from './job-list.js';
 import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
 import { freeName } from '../scenario/traces/trace-options.js';
 import { formatCount, formatDuration, formatSI } from '../units/units.js';
@@ -750,18 +751,27 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
    * loop): a trace's own ids are distinct, and a million of them would cost a set of their own.
    */
   let jobNamesSoFar: Set<string> | undefined;
-  const nameTaken = (n: string): boolean => jobNameBook.has(n) || (jobNamesSoFar ??= new Set(jobs.map((j) => j.name))).has(n) || generatedBy(n) !== undefined;
+  /** The trace being read: its rows so far are jobs too (the list gets it at its end). */
+  let tableSoFar: TraceJobTable | undefined;
+  const namesSoFar = (): Set<string> => {
+    const names = new Set<string>();
+    for (let i = 0; i < jobs.length; i++) names.add(jobs.name(i));
+    if (tableSoFar) for (let r = 0; r < tableSoFar.length; r++) names.add(tableSoFar.name(r));
+    return names;
+  };
+  const nameTaken = (n: string): boolean => jobNameBook.has(n) || (jobNamesSoFar ??= namesSoFar()).has(n) || generatedBy(n) !== undefined;
 
   // The throughput matrix (Gavel-style), and what a job type's row means for its jobs.
   const throughputs = resolveThroughputs(scenario.throughputs, useKind, fail);
   const typed = (jobType: string | undefined, allowed: readonly number[] | undefined, efficiency: number | undefined, at: readonly PathKey[]): JobTypeSpeed | undefined | false =>
     jobType === undefined ? undefined : jobTypeSpeed(throughputs, jobType, allowed, efficiency, at, (k) => kinds[k]!.name, (k) => kinds[k]!.spec, fail);
 
-  // Explicit jobs.
-  const jobs: JobTemplate[] = [];
+  // Explicit jobs: listed ones as their templates, a trace's as a table (model/job-list.ts).
+  const jobs = new JobList();
   const generators: GeneratorSource[] = [];
   scenario.workloads.forEach((w, wi) => {
     if ('jobs' in w) {
+      const listed: JobTemplate[] = [];
       w.jobs.forEach((j, ji) => {
         const at: PathKey[] = ['workloads', wi, 'jobs', ji];
         const queue = queueOfWorkload(j.queue, at);
@@ -790,7 +800,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           fittingKinds = fit;
         }
         // --- end of the layout and memory check ---
-        jobs.push({
+        listed.push({
           name: j.name ?? `w${wi}-j${ji}`,
           submitS: j.submit,
           devices: j.devices,
@@ -807,6 +817,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           ...hostRequest(j),
         });
       });
+      jobs.addTemplates(listed);
     } else if ('trace' in w) {
       const t = w.trace;
       const at: PathKey[] = ['workloads', wi, 'trace'];
@@ -885,6 +896,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       // only clash with another workload's names: those of the jobs listed before it (explicit and
       // earlier traces') and the generators'.
       let mayClashWithOwn = jobs.length > 0;
+      const table = new TraceJobTable(name, t.efficiency, t.runtime === 'fixed', imported.jobs.length);
+      tableSoFar = table;
       for (const tj of imported.jobs) {
         let allowedKinds: number[] | undefined;
         if (tj.allowedModels) {
@@ -924,24 +937,21 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           mayClashWithOwn = true;
         }
         jobNamesSoFar?.add(jobName);
-        // The optional fields are set one by one in this order, as the spread literal did (the
-        // same keys in the same order), in one object (see TraceJobTemplate).
-        const job = new TraceJobTemplate(
+        // The row's template is made when asked, with the fields TraceJobTemplate's constructor
+        // is given here (model/trace-job-template.ts).
+        table.push(
           jobName,
           tj.submitS,
           tj.devices,
           tj.durationS * tj.devices * share * refSpec.peak * eff,
-          t.efficiency,
           allowedKinds,
           t.priority[tj.qos ?? tj.group ?? ''] ?? 0,
-          name,
-          tj.gpuMilli < 1000 ? tj.gpuMilli : undefined,
-          tj.cpuMilli !== undefined && tj.cpuMilli > 0 ? tj.cpuMilli : undefined,
-          tj.memoryMiB !== undefined && tj.memoryMiB > 0 ? tj.memoryMiB : undefined,
-          t.runtime === 'fixed' ? tj.durationS : undefined,
+          tj.gpuMilli,
+          tj.cpuMilli,
+          tj.memoryMiB,
+          tj.durationS,
           jobQueue,
         );
-        jobs.push(job);
         kept++;
         const capacity = allowedKinds === undefined ? poolCapacity : capacityOf(allowedKinds);
         if (tj.devices > capacity) {
@@ -949,6 +959,9 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           firstTooBig ??= { line: tj.line, devices: tj.devices, capacity };
         }
       }
+      tableSoFar = undefined;
+      table.trim();
+      jobs.addTable(table);
       traceQueues?.report();
       const fileAt: PathKey[] = [...at, 'path'];
       if (kept === 0) {
@@ -1022,7 +1035,12 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   // Transfers, and the jobs they wait for or follow.
   // The set of job names only when a transfer names jobs (a million trace jobs would cost a set of their own).
   let jobNamesOf: Set<string> | undefined;
-  const jobNames = (): Set<string> => (jobNamesOf ??= new Set(jobs.map((j) => j.name)));
+  const jobNames = (): Set<string> => {
+    if (jobNamesOf) return jobNamesOf;
+    jobNamesOf = new Set();
+    for (let i = 0; i < jobs.length; i++) jobNamesOf.add(jobs.name(i));
+    return jobNamesOf;
+  };
   const transfers: TransferPlan[] = [];
   const waits = new Map<string, string[]>();
   const transferNames = new UniqueNames('transfer', fail);
@@ -1043,7 +1061,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     if (from === to) fail(at, 'a transfer moves data between two different data centres');
     transfers.push({ name: t.name, from, to, bytes: t.size, startS: t.start, after: t.after, before: t.before, connections: t.connections });
   });
-  const withWaits = waits.size === 0 ? jobs : jobs.map((j) => (waits.has(j.name) ? { ...j, waitsFor: waits.get(j.name) } : j));
+  const withWaits = waits.size === 0 ? jobs : JobList.of(jobs.templates().map((j) => (waits.has(j.name) ? { ...j, waitsFor: waits.get(j.name) } : j)));
 
   // Inference services.
   if (scenario.workloads.length === 0 && scenario.services.length === 0) fail(['workloads'], 'expected at least 1 item(s): training workloads, or inference `services`');
@@ -1105,7 +1123,9 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   });
   for (const p of sizeProblems(size, memoryLimit(io.maxMemoryBytes))) fail(p.path, p.message);
   if (issues.length > 0) throw new InputError(issues);
-  return { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: withWaits, generators, src, interDc, transfers, traceReports, services, warnings, size, ...(tenants ? { tenants } : {}) };
+  // `jobs` is the list's templates, made when first read (model/job-list.ts); in its place among the keys.
+  const resolved = { scenario, file: src.file, shape: { datacentres, kinds, groups }, jobs: undefined, generators, src, interDc, transfers, traceReports, services, warnings, size, ...(tenants ? { tenants } : {}) };
+  return defineJobs(resolved, withWaits) as ResolvedScenario;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { KindInfo, NodeGroup } from './cluster.js';
 import { decodeTokensPerS, prefillS } from './inference/replica-model.js';
 import type { ResolvedService } from './inference/resolve-services.js';
 import type { JobTemplate } from './job.js';
+import type { JobList } from './job-list.js';
 import type { GeneratorSource } from './load-scenario.js';
 
 /*
@@ -62,7 +63,7 @@ export interface EstimateInput {
   readonly kinds: readonly KindInfo[];
   readonly groups: readonly NodeGroup[];
   /** Listed and trace jobs. */
-  readonly jobs: readonly JobTemplate[];
+  readonly jobs: JobList;
   readonly generators: readonly GeneratorSource[];
   readonly services: readonly ResolvedService[];
   readonly interDcLinks: number;
@@ -240,20 +241,14 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     run.bestS = rate.best > 0 ? t.usefulFlop / (devices * rate.best) : 0;
     return run;
   };
-  // Listed and trace jobs, by the workload that gave them.
-  const bySource = new Map<string, JobTemplate[]>();
-  for (const t of input.jobs) {
-    const list = bySource.get(t.source);
-    if (list) list.push(t);
-    else bySource.set(t.source, [t]);
-  }
-  for (const [source, list] of bySource) {
+  // Listed and trace jobs, by the workload that gave them (a trace row's template made as it is read).
+  for (const [source, list] of input.jobs.bySource()) {
     const wi = s.workloads.findIndex((w, i) => ('trace' in w ? (w.trace.name ?? `trace-${i}`) === source : `workloads[${i}]` === source));
     const listed = wi >= 0 && 'jobs' in s.workloads[wi]!;
-    let longest: { t: JobTemplate; endS: number } | undefined;
+    let longest: { t: JobTemplate; i: number; endS: number } | undefined;
     const at: PathKey[] = wi < 0 ? [] : listed ? ['workloads', wi, 'jobs'] : ['workloads', wi, 'trace'];
     for (let i = 0; i < list.length; i++) {
-      const t = list[i]!;
+      const t = list.at(i);
       if (!Number.isFinite(t.usefulFlop) || !Number.isFinite(t.submitS) || !(t.fixedRuntimeS === undefined || Number.isFinite(t.fixedRuntimeS))) {
         hard.push({ path: listed ? [...at, i] : at, message: `job '${t.name}': its work or times are beyond the largest number poolsim can hold; check its size and times` });
         continue;
@@ -263,12 +258,12 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
       devicesPerJob += t.devices;
       firstArrivalS = Math.min(firstArrivalS, t.submitS);
       lastArrivalS = Math.max(lastArrivalS, t.submitS);
-      if (!longest || t.submitS + run.bestS > longest.endS) longest = { t, endS: t.submitS + run.bestS };
+      if (!longest || t.submitS + run.bestS > longest.endS) longest = { t, i, endS: t.submitS + run.bestS };
     }
     jobs += list.length;
     const path: PathKey[] = wi >= 0 ? ['workloads', wi] : [];
     if (longest && !(longest.endS <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
-      hard.push({ path: listed ? [...at, list.indexOf(longest.t)] : at, message: `job '${longest.t.name}' would end at about ${formatYears(longest.endS)} even alone on its fastest devices; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: make it smaller, or set a horizon` });
+      hard.push({ path: listed ? [...at, longest.i] : at, message: `job '${longest.t.name}' would end at about ${formatYears(longest.endS)} even alone on its fastest devices; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: make it smaller, or set a horizon` });
     }
     jobParts.push({
       part: { what: `${formatCount(list.length)} ${listed ? 'listed' : 'trace'} jobs of ${source}`, path: listed ? path : [...path, 'trace'], fix: listed ? 'fewer listed jobs (a generator describes many jobs compactly)' : 'sample the trace (sample: 0.1), a window, or max_jobs' },

@@ -56,3 +56,195 @@ export class TraceJobTemplate implements JobTemplate {
     if (queue !== undefined) self.queue = queue;
   }
 }
+
+/**
+ * A number per row, kept as one value until a row differs from it (a trace's priority, share, host
+ * request or queue is usually the same for every job): then a Float64Array. Values are kept as
+ * given, -0 and NaN included (Object.is).
+ */
+class NumberColumn {
+  private constant: number;
+  private values: Float64Array | undefined;
+  private capacity: number;
+
+  constructor(first: number, capacity: number) {
+    this.constant = first;
+    this.capacity = capacity;
+  }
+
+  set(row: number, value: number): void {
+    if (this.values === undefined) {
+      if (Object.is(value, this.constant)) return;
+      this.values = new Float64Array(this.capacity).fill(this.constant);
+    }
+    this.values[row] = value;
+  }
+
+  get(row: number): number {
+    return this.values === undefined ? this.constant : this.values[row]!;
+  }
+
+  grow(capacity: number): void {
+    this.capacity = capacity;
+    if (this.values !== undefined) this.values = copyOf(this.values, capacity, this.constant);
+  }
+}
+
+function copyOf(a: Float64Array, size: number, fill: number): Float64Array {
+  const b = new Float64Array(size);
+  if (fill !== 0) b.fill(fill);
+  b.set(a.length <= size ? a : a.subarray(0, size));
+  return b;
+}
+
+/** Names the trace importers number themselves ('job-<row>'), kept as the number (exact: no leading zeros, below 2^53). */
+const NUMBERED = 'job-';
+
+function numberedName(name: string): number {
+  if (name.length <= NUMBERED.length || name.length > NUMBERED.length + 15 || !name.startsWith(NUMBERED)) return -1;
+  const first = name.charCodeAt(NUMBERED.length);
+  if (first === 48 && name.length > NUMBERED.length + 1) return -1; // a leading zero
+  let n = 0;
+  for (let i = NUMBERED.length; i < name.length; i++) {
+    const c = name.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * One trace workload's jobs as columns (a million in W2): what a `TraceJobTemplate` of each row
+ * holds, in typed arrays (submit time, devices, work, the number of an importer-numbered name) and
+ * in columns that stay one value while every row has it (priority, share, host request, queue).
+ * A row's template is made when asked (`template`): a fresh object with the fields, in the order,
+ * that the loader's template had, so that the simulator holds one only while the job is read
+ * (its submission, and from its start to its end), not for every job from the load on.
+ */
+export class TraceJobTable {
+  length = 0;
+  private capacity: number;
+  private submit: Float64Array;
+  private deviceCount: Float64Array;
+  private work: Float64Array;
+  /** The row's name as the number of 'job-<n>', or -1: then in `names`. */
+  private nameNumber: Float64Array;
+  private names: (string | undefined)[] | undefined;
+  /** Per row its allowed kinds (its own array), when any row has them. */
+  private kinds: (readonly number[] | undefined)[] | undefined;
+  private readonly priorities: NumberColumn;
+  /** The trace's share of a device (1000 = whole): `milli` when below 1000. */
+  private readonly gpuMilli: NumberColumn;
+  /** As given (NaN when absent): `cpuMilli` and `memoryMiB` when above 0. */
+  private readonly cpuMilli: NumberColumn;
+  private readonly memoryMiB: NumberColumn;
+  /** The recorded run time (read when the trace's run times are fixed). */
+  private readonly durationS: NumberColumn;
+  /** NaN when the job has no queue. */
+  private readonly queues: NumberColumn;
+
+  constructor(
+    /** The workload's name: every row's `source`. */
+    readonly source: string,
+    /** The workload's efficiency override: every row's. */
+    readonly efficiency: number | undefined,
+    /** Run times fixed (`runtime: fixed`): each row's `fixedRuntimeS` is its recorded run time. */
+    readonly fixedRuntime: boolean,
+    capacity: number,
+  ) {
+    this.capacity = Math.max(1, capacity);
+    this.submit = new Float64Array(this.capacity);
+    this.deviceCount = new Float64Array(this.capacity);
+    this.work = new Float64Array(this.capacity);
+    this.nameNumber = new Float64Array(this.capacity);
+    this.priorities = new NumberColumn(0, this.capacity);
+    this.gpuMilli = new NumberColumn(1000, this.capacity);
+    this.cpuMilli = new NumberColumn(Number.NaN, this.capacity);
+    this.memoryMiB = new NumberColumn(Number.NaN, this.capacity);
+    this.durationS = new NumberColumn(Number.NaN, this.capacity);
+    this.queues = new NumberColumn(Number.NaN, this.capacity);
+  }
+
+  /** Adds a row (the arguments are what the loader gave `TraceJobTemplate`'s constructor, before its conditions). */
+  push(
+    name: string,
+    submitS: number,
+    devices: number,
+    usefulFlop: number,
+    allowedKinds: readonly number[] | undefined,
+    priority: number,
+    gpuMilli: number,
+    cpuMilli: number | undefined,
+    memoryMiB: number | undefined,
+    durationS: number,
+    queue: number | undefined,
+  ): void {
+    const row = this.length;
+    if (row === this.capacity) this.grow(2 * row);
+    this.submit[row] = submitS;
+    this.deviceCount[row] = devices;
+    this.work[row] = usefulFlop;
+    const n = numberedName(name);
+    this.nameNumber[row] = n;
+    if (n < 0) (this.names ??= [])[row] = name;
+    if (allowedKinds !== undefined) (this.kinds ??= [])[row] = allowedKinds;
+    this.priorities.set(row, priority);
+    this.gpuMilli.set(row, gpuMilli);
+    this.cpuMilli.set(row, cpuMilli ?? Number.NaN);
+    this.memoryMiB.set(row, memoryMiB ?? Number.NaN);
+    if (this.fixedRuntime) this.durationS.set(row, durationS);
+    this.queues.set(row, queue ?? Number.NaN);
+    this.length = row + 1;
+  }
+
+  /** Gives back the room past the last row (a table sized for the rows before some were dropped). */
+  trim(): void {
+    if (this.capacity - this.length > this.capacity / 8) this.grow(Math.max(1, this.length));
+  }
+
+  private grow(capacity: number): void {
+    this.capacity = capacity;
+    this.submit = copyOf(this.submit, capacity, 0);
+    this.deviceCount = copyOf(this.deviceCount, capacity, 0);
+    this.work = copyOf(this.work, capacity, 0);
+    this.nameNumber = copyOf(this.nameNumber, capacity, 0);
+    this.priorities.grow(capacity);
+    this.gpuMilli.grow(capacity);
+    this.cpuMilli.grow(capacity);
+    this.memoryMiB.grow(capacity);
+    this.durationS.grow(capacity);
+    this.queues.grow(capacity);
+  }
+
+  submitS(row: number): number {
+    return this.submit[row]!;
+  }
+
+  name(row: number): string {
+    const n = this.nameNumber[row]!;
+    return n >= 0 ? NUMBERED + n : this.names![row]!;
+  }
+
+  /** Row `row`'s template: a new object each time, with the loader's fields in its order. */
+  template(row: number): TraceJobTemplate {
+    const gpuMilli = this.gpuMilli.get(row);
+    const cpuMilli = this.cpuMilli.get(row);
+    const memoryMiB = this.memoryMiB.get(row);
+    const queue = this.queues.get(row);
+    return new TraceJobTemplate(
+      this.name(row),
+      this.submit[row]!,
+      this.deviceCount[row]!,
+      this.work[row]!,
+      this.efficiency,
+      this.kinds?.[row],
+      this.priorities.get(row),
+      this.source,
+      gpuMilli < 1000 ? gpuMilli : undefined,
+      cpuMilli > 0 ? cpuMilli : undefined,
+      memoryMiB > 0 ? memoryMiB : undefined,
+      this.fixedRuntime ? this.durationS.get(row) : undefined,
+      Number.isNaN(queue) ? undefined : queue,
+    );
+  }
+}

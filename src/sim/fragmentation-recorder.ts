@@ -10,6 +10,7 @@
 import { WHOLE_DEVICE_MILLI, type Cluster } from '../model/cluster.js';
 import { nodeFragmentation, taskClasses, type TaskClass } from '../model/fragmentation.js';
 import type { JobTemplate } from '../model/job.js';
+import { JobList } from '../model/job-list.js';
 
 export class FragmentationRecorder {
   private readonly nodeFrag: Float64Array;
@@ -37,15 +38,21 @@ export class FragmentationRecorder {
    * A recorder for this run, or undefined where the measure does not apply (see the file comment):
    * then nothing is kept and the column stays empty.
    */
-  static forRun(cluster: Cluster, jobs: readonly JobTemplate[], hasGenerators: boolean, now: () => number): FragmentationRecorder | undefined {
+  static forRun(cluster: Cluster, given: JobList | readonly JobTemplate[], hasGenerators: boolean, now: () => number): FragmentationRecorder | undefined {
+    const jobs = given instanceof JobList ? given : JobList.of(given);
     if (hasGenerators || jobs.length === 0 || cluster.deviceCount === 0) return undefined;
-    for (const j of jobs) {
+    for (let i = 0; i < jobs.length; i++) {
+      const j = jobs.at(i);
       let fits = false;
       for (const k of j.allowedKinds ?? cluster.allKinds) if (cluster.kindMaxPerNode[k]! >= j.devices) fits = true;
       if (!fits) return undefined;
     }
-    const classes = taskClasses(jobs.map((t) => ({ devices: t.devices, milli: t.milli ?? WHOLE_DEVICE_MILLI, cpuMilli: t.cpuMilli ?? 0, memoryMiB: t.memoryMiB ?? 0, allowedKinds: t.allowedKinds })));
-    return new FragmentationRecorder(cluster, classes, now);
+    const shapes = [];
+    for (let i = 0; i < jobs.length; i++) {
+      const t = jobs.at(i);
+      shapes.push({ devices: t.devices, milli: t.milli ?? WHOLE_DEVICE_MILLI, cpuMilli: t.cpuMilli ?? 0, memoryMiB: t.memoryMiB ?? 0, allowedKinds: t.allowedKinds });
+    }
+    return new FragmentationRecorder(cluster, taskClasses(shapes), now);
   }
 
   private changed(node: number): void {

@@ -17,6 +17,8 @@ import { ArrivalFitter, poolKindsFor, type ArrivalFit } from '../model/training-
 import { sample } from '../scenario/distribution.js';
 import { InputError } from '../scenario/errors.js';
 import { hostRequest, type GeneratorSource, type ResolvedScenario } from '../model/load-scenario.js';
+import { jobListOf, type JobList } from '../model/job-list.js';
+import type { TraceJobTable } from '../model/trace-job-template.js';
 import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
 import { PolicyError, type JobView, type Placement, type PlacementHints, type SchedulingContext } from '../policy/types.js';
 import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
@@ -109,6 +111,8 @@ export class Simulation implements FailurePort, InferencePort {
    * not hang on that), and jobs still held at the end are reported unfinished.
    */
   private readonly held = new Map<string, { jobs: SimJob[]; pending: number }>();
+  /** The scenario's listed and trace jobs (a trace row's template made when read: model/job-list.ts). */
+  private readonly jobList: JobList;
   private readonly metrics: MetricsRecorder;
   private readonly ctx: SchedulingContext;
   private nextJobId = 0;
@@ -155,7 +159,8 @@ export class Simulation implements FailurePort, InferencePort {
     );
     // What the fabric costs is a question about the switches, which network: ideal does not model.
     this.metrics.fabricCost = flow ? fabricCost(this.cluster) : undefined;
-    this.metrics.fragmentation = FragmentationRecorder.forRun(this.cluster, resolved.jobs, resolved.generators.length > 0, () => this.engine.now);
+    this.jobList = jobListOf(resolved);
+    this.metrics.fragmentation = FragmentationRecorder.forRun(this.cluster, this.jobList, resolved.generators.length > 0, () => this.engine.now);
     this.tenantMetrics = resolved.tenants ? new TenantMetrics(resolved.tenants, this.cluster, this.signals, this.metrics.finishTimeFairness) : undefined;
     if (this.admission) {
       const admission = this.admission;
@@ -184,6 +189,16 @@ export class Simulation implements FailurePort, InferencePort {
 
   get nowS(): number {
     return this.engine.now;
+  }
+
+  /** What each listed and trace job asks for (the placement hints' target workload). */
+  /** @internal */ jobShapes(): { devices: number; milli: number; cpuMilli: number; memoryMiB: number; allowedKinds: readonly number[] | undefined }[] {
+    const out = [];
+    for (let i = 0; i < this.jobList.length; i++) {
+      const t = this.jobList.at(i);
+      out.push({ devices: t.devices, milli: t.milli ?? WHOLE_DEVICE_MILLI, cpuMilli: t.cpuMilli ?? 0, memoryMiB: t.memoryMiB ?? 0, allowedKinds: t.allowedKinds });
+    }
+    return out;
   }
 
   /** The rate `job` would get on `placement` if started now (for placement policies). */
@@ -262,7 +277,7 @@ export class Simulation implements FailurePort, InferencePort {
     for (const s of this.subsystems) s.start();
     this.scheduleTransfers();
     this.startLinkSampling();
-    this.scheduleExplicitJobs(this.resolved.jobs);
+    this.scheduleExplicitJobs(this.jobList);
     for (const g of this.resolved.generators) this.startGenerator(g);
     const horizon = this.resolved.scenario.horizon ?? Infinity;
     const limitS = Number.isFinite(horizon) ? Infinity : MAX_OPEN_RUN_S;
@@ -358,24 +373,30 @@ export class Simulation implements FailurePort, InferencePort {
 
   // --- arrivals -------------------------------------------------------------------------------
 
-  private scheduleExplicitJobs(templates: readonly JobTemplate[]): void {
-    if (templates.length === 0) return;
+  private scheduleExplicitJobs(list: JobList): void {
+    const n = list.length;
+    if (n === 0) return;
     // By submit time, listing order among equals; usually the list is in that order already (a
-    // trace is sorted on import), and then it is taken as it is, not copied and sorted.
-    const sorted = inSubmitOrder(templates)
-      ? templates
-      : templates
-          .map((t, i) => ({ t, i }))
-          .sort((a, b) => a.t.submitS - b.t.submitS || a.i - b.i)
-          .map((x) => x.t);
+    // trace is sorted on import), and then it is taken as it is, not sorted.
+    const order = inSubmitOrder(list) ? undefined : submitOrder(list);
     let cursor = 0;
     const arrive = (): void => {
       const now = this.engine.now;
       // Every job due now arrives before the scheduling pass that follows.
-      while (cursor < sorted.length && sorted[cursor]!.submitS <= now) this.enter(sorted[cursor++]!, true);
-      if (cursor < sorted.length) this.engine.post(sorted[cursor]!.submitS, arrive);
+      while (cursor < n) {
+        const i = order ? order[cursor]! : cursor;
+        if (!(list.submitS(i) <= now)) break;
+        cursor++;
+        // A trace row's template is made for its submission; the line makes it again when read.
+        const table = list.tableOf(i);
+        if (table) {
+          const row = list.rowOf(i);
+          this.enter(table.template(row), true, table, row);
+        } else this.enter(list.at(i), true);
+      }
+      if (cursor < n) this.engine.post(list.submitS(order ? order[cursor]! : cursor), arrive);
     };
-    this.engine.post(sorted[0]!.submitS, arrive);
+    this.engine.post(list.submitS(order ? order[0]! : 0), arrive);
   }
 
   private startGenerator(g: GeneratorSource): void {
@@ -438,7 +459,7 @@ export class Simulation implements FailurePort, InferencePort {
    * hears 'submitted' is kept as its fields until read (WaitingLine.pushSubmitted), and the object
    * returned is not the one the line gives (nothing here keeps it).
    */
-  private enter(template: JobTemplate, mayDefer: boolean): SimJob {
+  private enter(template: JobTemplate, mayDefer: boolean, table?: TraceJobTable, row?: number): SimJob {
     // A known model runs only on kinds whose memory holds it (listed jobs were narrowed at load).
     const fit = template.params > 0 ? (template instanceof GeneratedTemplate ? this.fitOfGenerated(template) : this.fitter.fit(template, template.allowedKinds)) : undefined;
     if (fit && fit.allowedKinds !== template.allowedKinds) {
@@ -463,7 +484,7 @@ export class Simulation implements FailurePort, InferencePort {
       return job;
     }
     // Heard only by the simulator's own listeners, the job is kept as its fields until read.
-    if (mayDefer && this.signals.listenerCount('submitted') === this.ownSubmittedListeners) this.waiting.pushSubmitted(job);
+    if (mayDefer && this.signals.listenerCount('submitted') === this.ownSubmittedListeners) this.waiting.pushSubmitted(job, table, row);
     else this.waiting.push(job);
     this.requestPass();
     return job;
@@ -1086,7 +1107,7 @@ function makeHints(sim: Simulation, random: () => RandomStream): PlacementHints 
     },
     get targetWorkload() {
       return (workload ??= taskClasses(
-        sim.resolved.jobs.map((t) => ({ devices: t.devices, milli: t.milli ?? WHOLE_DEVICE_MILLI, cpuMilli: t.cpuMilli ?? 0, memoryMiB: t.memoryMiB ?? 0, allowedKinds: t.allowedKinds })),
+        sim.jobShapes(),
       ));
     },
   };
@@ -1104,8 +1125,15 @@ export function youngDalyIntervalS(costS: number, mtbfS: number): number {
   return Math.sqrt(2 * costS * mtbfS) * (1 + Math.sqrt(x) / 3 + x / 9) - costS;
 }
 
-/** Are the templates in non-decreasing submit time (so a stable sort by it would change nothing)? */
-function inSubmitOrder(templates: readonly JobTemplate[]): boolean {
-  for (let i = 1; i < templates.length; i++) if (!(templates[i - 1]!.submitS <= templates[i]!.submitS)) return false;
+/** Are the jobs in non-decreasing submit time (so a stable sort by it would change nothing)? */
+function inSubmitOrder(list: JobList): boolean {
+  for (let i = 1; i < list.length; i++) if (!(list.submitS(i - 1) <= list.submitS(i))) return false;
   return true;
+}
+
+/** The jobs' indices by submit time, listing order among equals. */
+function submitOrder(list: JobList): Uint32Array {
+  const order = new Uint32Array(list.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((a, b) => list.submitS(a) - list.submitS(b) || a - b);
 }

@@ -9,6 +9,10 @@
 // run time, the finish-time-fairness mark) in the line's columns, and the `SimJob` is made the
 // first time anything reads the entry (an iterator or since() reaching it): from then on the entry
 // holds that object, so every reader sees one object per job, as before.
+//
+// A trace job need not even keep its template while it waits (a TraceJobTemplate and its name are
+// about 180 B, a million at t = 0 in W2): given the table it is a row of, the entry keeps the table
+// and the row, and the template is made again with the `SimJob` (the same fields and values).
 import type { JobTemplate } from '../model/job.js';
 import type { WaitingJobs } from '../policy/types.js';
 import { SimJob } from './sim-job.js';
@@ -20,7 +24,7 @@ export class WaitingLine implements WaitingJobs {
    * running list alone and can be collected once it ends, not only when the line next compacts (a
    * million jobs queued at once kept every one started before the head passed half the line).
    */
-  /** @internal */ items: (SimJob | JobTemplate | undefined)[] = [];
+  /** @internal */ items: (SimJob | JobTemplate | TemplateRows | undefined)[] = [];
   /**
    * Per entry, -1 when it holds its `SimJob` (or none: dead), else the id of the job not made yet,
    * whose template is in `items` and predicted run time and finish-time-fairness mark in the two
@@ -29,11 +33,13 @@ export class WaitingLine implements WaitingJobs {
   /** @internal */ pendingIds: Float64Array = new Float64Array(INITIAL_CAPACITY);
   /** @internal */ pendingRuntimeS: Float64Array = new Float64Array(INITIAL_CAPACITY);
   /** @internal */ pendingContention: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  /** Per entry not made yet, the row of the table in `items` its template is made from, else -1 (the template is in `items`). */
+  /** @internal */ pendingRows: Float64Array = new Float64Array(INITIAL_CAPACITY);
   /** Per item, the push stamp, negated once its job left the line (started or rejected: left()):
    * an entry is live only while its job is waiting with that stamp (a job preempted and re-queued
    * has a new entry, and its old one must not be seen twice). |stamps| ascend along the line. */
   /** @internal */ stamps: Float64Array = new Float64Array(INITIAL_CAPACITY);
-  // The four number columns are typed arrays as long as `items` or longer (entries past its length
+  // The number columns are typed arrays as long as `items` or longer (entries past its length
   // are not read): a million jobs queued in one instant grew plain arrays by copies that, large,
   // sat in the old generation until a full collection; a typed array's old buffer goes with the
   // next young collection.
@@ -56,6 +62,7 @@ export class WaitingLine implements WaitingJobs {
     this.pendingIds[i] = -1;
     this.pendingRuntimeS[i] = Number.NaN;
     this.pendingContention[i] = Number.NaN;
+    this.pendingRows[i] = -1;
     this.live++;
   }
 
@@ -63,15 +70,23 @@ export class WaitingLine implements WaitingJobs {
    * Queue a job that was just submitted, keeping its fields instead of the object: the `SimJob`
    * read back from the line is made from them (`job(i)`) and equals `job` as it is now. For a job
    * nothing else holds (the caller drops it): fresh, waiting, never started, no placement asked.
+   * With `rows` and `row`, the entry keeps them instead of the template: `rows.template(row)` must
+   * give a template equal to the job's (field by field), made anew when the job is read.
    */
-  pushSubmitted(job: SimJob): void {
+  pushSubmitted(job: SimJob, rows?: TemplateRows, row?: number): void {
     if (job.state !== 'waiting' || job.run !== undefined || job.done !== undefined || SimJob.placeRequestIdOf(job) !== -1) {
       throw new Error(`internal: job '${job.name}' is not fresh from its submission`);
     }
     job.lineStamp = this.nextStamp;
     const i = this.items.length;
     if (i === this.stamps.length) this.resize(2 * i);
-    this.items.push(job.template);
+    if (rows !== undefined && row !== undefined && row >= 0) {
+      this.items.push(rows);
+      this.pendingRows[i] = row;
+    } else {
+      this.items.push(job.template);
+      this.pendingRows[i] = -1;
+    }
     this.stamps[i] = this.nextStamp++;
     this.pendingIds[i] = job.id;
     this.pendingRuntimeS[i] = job.predictedRuntimeS;
@@ -83,13 +98,16 @@ export class WaitingLine implements WaitingJobs {
   /** @internal */ job(i: number): SimJob | undefined {
     const id = this.pendingIds[i]!;
     if (id < 0) return this.items[i] as SimJob | undefined;
-    const job = new SimJob(id, this.items[i] as JobTemplate, this.pendingRuntimeS[i]!);
+    const row = this.pendingRows[i]!;
+    const template = row >= 0 ? (this.items[i] as TemplateRows).template(row) : (this.items[i] as JobTemplate);
+    const job = new SimJob(id, template, this.pendingRuntimeS[i]!);
     job.contentionAtSubmitJobS = this.pendingContention[i]!;
     job.lineStamp = Math.abs(this.stamps[i]!);
     this.items[i] = job;
     this.pendingIds[i] = -1;
     this.pendingRuntimeS[i] = Number.NaN;
     this.pendingContention[i] = Number.NaN;
+    this.pendingRows[i] = -1;
     return job;
   }
 
@@ -176,6 +194,7 @@ export class WaitingLine implements WaitingJobs {
     const ids = this.pendingIds;
     const runtimes = this.pendingRuntimeS;
     const contention = this.pendingContention;
+    const rows = this.pendingRows;
     let n = 0;
     for (let i = this.head; i < items.length; i++) {
       if (this.isLive(i)) {
@@ -184,6 +203,7 @@ export class WaitingLine implements WaitingJobs {
         ids[n] = ids[i]!;
         runtimes[n] = runtimes[i]!;
         contention[n] = contention[i]!;
+        rows[n] = rows[i]!;
         n++;
       }
     }
@@ -207,6 +227,7 @@ export class WaitingLine implements WaitingJobs {
     this.pendingIds = move(this.pendingIds);
     this.pendingRuntimeS = move(this.pendingRuntimeS);
     this.pendingContention = move(this.pendingContention);
+    this.pendingRows = move(this.pendingRows);
   }
 
   [Symbol.iterator](): Iterator<SimJob> {
@@ -217,6 +238,11 @@ export class WaitingLine implements WaitingJobs {
 }
 
 const INITIAL_CAPACITY = 64;
+
+/** Where a waiting entry's template is made from (a trace's TraceJobTable): its row's, made anew each call. */
+export interface TemplateRows {
+  template(row: number): JobTemplate;
+}
 
 class LineIterator implements Iterator<SimJob> {
   private version: number;
