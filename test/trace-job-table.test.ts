@@ -9,6 +9,10 @@ import type { JobTemplate } from '../src/model/job.js';
 import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
 import { JobList, jobListOf } from '../src/model/job-list.js';
 import { TraceJobTable, TraceJobTemplate } from '../src/model/trace-job-template.js';
+import { CsvJobRows, CsvRowReader } from '../src/scenario/traces/csv-rows.js';
+import { importTrace, importTraceRows } from '../src/scenario/traces/load-trace.js';
+import { finishImport, finishRows } from '../src/scenario/traces/trace-options.js';
+import type { TraceJob } from '../src/scenario/traces/types.js';
 import { bundled, runToCsv } from './helpers.js';
 
 /** Keys in order and each value the same (Object.is: -0 and NaN count; arrays by identity). */
@@ -187,5 +191,69 @@ describe("the loader's jobs", () => {
     expect(a.summaryCsv).toBe(b.summaryCsv);
     for (const has of [(t: JobTemplate) => t.milli !== undefined, (t: JobTemplate) => t.cpuMilli !== undefined, (t: JobTemplate) => t.priority !== 0]) expect(lazy.jobs.some(has)).toBe(true);
     lazy.jobs.forEach((t, i) => expectSame(t, copy.jobs[i]!));
+  });
+});
+
+describe('a CSV import as columns', () => {
+  const csvRow = fc.record({
+    id: fc.option(fc.constantFrom('a', 'b', 'job-1', 'job-2', 'job-3', 'a~2', 'c'), { nil: undefined }),
+    submitS: fc.oneof(fc.integer({ min: -5, max: 40 }), fc.double({ min: -10, max: 50, noNaN: true })),
+    durationS: fc.double({ min: 0.001, max: 100, noNaN: true }),
+    devices: fc.integer({ min: 1, max: 16 }),
+    gpuMilli: fc.constantFrom(1000, 500, 250),
+    models: fc.option(fc.array(fc.constantFrom('G2', 'T4'), { minLength: 1, maxLength: 2 }), { nil: null }),
+    group: fc.option(fc.constantFrom('x', 'y'), { nil: undefined }),
+  });
+  const options = fc.record(
+    {
+      window: fc.record({ startS: fc.integer({ min: 0, max: 10 }), endS: fc.option(fc.integer({ min: 11, max: 60 }), { nil: undefined }) }),
+      sample: fc.double({ min: 0, max: 1, noNaN: true }),
+      seed: fc.nat(5),
+      timeScale: fc.constantFrom(0.5, 1, 3),
+      maxJobs: fc.nat(30),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('gives the jobs, in the order, and the accounts that the same rows as TraceJob objects give (ids, renames, window, sample, scale, max)', () => {
+    fc.assert(
+      fc.property(fc.array(csvRow, { maxLength: 40 }), options, fc.boolean(), (rows, opts, numbered) => {
+        // As the CSV importer's rows: numbered ids ('job-<row>') when the file gives none.
+        const objects: TraceJob[] = [];
+        const columns = new CsvJobRows();
+        rows.forEach((r, i) => {
+          const id = numbered ? i + 1 : r.id ?? `job-${i + 1}`;
+          const job: TraceJob = { id: typeof id === 'number' ? `job-${id}` : id, submitS: r.submitS, durationS: r.durationS, devices: r.devices, gpuMilli: r.gpuMilli, allowedModels: r.models, line: i + 2 };
+          if (r.group !== undefined) job.group = r.group;
+          objects.push(job);
+          columns.push(id, r.submitS, r.durationS, r.devices, r.gpuMilli, r.models, r.group, i + 2);
+        });
+        const origin = Math.min(...rows.map((r) => r.submitS));
+        const before = finishImport(objects, origin, [], rows.length, 't.csv', opts, numbered);
+        const { order, ...rest } = finishRows(columns, origin, [], rows.length, 't.csv', opts, numbered);
+        const reader = columns.reader(order);
+        expect(reader.jobs()).toStrictEqual(before.jobs);
+        expect(reader.jobs().map((j) => Object.keys(j))).toEqual(before.jobs.map((j) => Object.keys(j)));
+        expect({ jobs: reader.jobs(), ...rest }).toStrictEqual(before);
+        for (let k = 0; k < reader.length; k++) {
+          const r = reader.read(k);
+          const j = before.jobs[k]!;
+          for (const key of ['id', 'submitS', 'durationS', 'devices', 'gpuMilli', 'allowedModels', 'group', 'line'] as const) expect(r[key]).toStrictEqual(j[key]);
+          const n = reader.numbered(k);
+          expect(n >= 0 ? `job-${n}` : undefined).toBe(numbered && !/~/.test(j.id) ? j.id : undefined);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('parseGenericCsv and the loader read the same rows: importTraceRows keeps the columns of a CSV trace', () => {
+    const text = 'id,submit,duration,devices,group\nx,5,3,2,g\n,1,4,1,\nx,1,2,8,h\n';
+    const mapping = { submit: 'submit', duration: 'duration', devices: 'devices', id: 'id', group: 'group' };
+    const { jobRows, ...rest } = importTraceRows('csv', text, { mapping, source: 's.csv' });
+    const whole = importTrace('csv', text, { mapping, source: 's.csv' });
+    expect(jobRows).toBeInstanceOf(CsvRowReader);
+    expect({ jobs: (jobRows as CsvRowReader).jobs(), ...rest }).toStrictEqual(whole);
+    expect(Array.from({ length: jobRows.length }, (_, k) => jobRows.read(k).id)).toEqual(['job-2', 'x~2', 'x']);
   });
 });

@@ -4,7 +4,7 @@
 import { jobTypeSpeed, resolveThroughputs, type JobTypeSpeed } from './throughputs.js';
 import { isAbsolute, join } from 'node:path';
 import { isCollection, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
-import { importTrace, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TextPieces, type TraceImport } from '../scenario/traces/index.js';
+import { importTraceRows, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TextPieces, type TraceImport, type TraceRowReader } from '../scenario/traces/index.js';
 import { firstSkippedOf, type TraceSkipSample } from '../scenario/traces/first-skipped.js';
 import { z } from 'zod';
 import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
@@ -826,9 +826,9 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const queue = t.queue_from ? undefined : queueOfWorkload(t.queue, at);
       const text = readTrace(t.path, [...at, 'path']);
       if (text === undefined) return;
-      let imported: TraceImport;
+      let imported: Omit<TraceImport, 'jobs'> & { jobRows: TraceRowReader };
       try {
-        imported = importTrace(t.format, text, {
+        imported = importTraceRows(t.format, text, {
           source: t.path,
           seed: scenario.seed,
           includePending: t.include_pending,
@@ -896,9 +896,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       // only clash with another workload's names: those of the jobs listed before it (explicit and
       // earlier traces') and the generators'.
       let mayClashWithOwn = jobs.length > 0;
-      const table = new TraceJobTable(name, t.efficiency, t.runtime === 'fixed', imported.jobs.length);
+      const rows = imported.jobRows;
+      const table = new TraceJobTable(name, t.efficiency, t.runtime === 'fixed', rows.length);
       tableSoFar = table;
-      for (const tj of imported.jobs) {
+      for (let k = 0; k < rows.length; k++) {
+        const tj = rows.read(k); // for a CSV trace one record, refilled per row
         let allowedKinds: number[] | undefined;
         if (tj.allowedModels) {
           allowedKinds = [];
@@ -930,13 +932,21 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         const jobQueue = traceQueues ? traceQueues.queueOf(tj) : queue;
         if (traceQueues && jobQueue === undefined) continue; // reported below, at its line
         const share = tj.gpuMilli / 1000;
-        let jobName = tj.id;
-        if (mayClashWithOwn ? nameTaken(jobName) : jobNameBook.has(jobName) || generatedBy(jobName) !== undefined) {
-          jobName = freeName(jobName, renames, nameTaken);
-          renamedByReason[ID_USED_ELSEWHERE] = (renamedByReason[ID_USED_ELSEWHERE] ?? 0) + 1;
-          mayClashWithOwn = true;
+        // An id the importer numbered ('job-<n>') that no other name can clash with is kept as its
+        // number: no string (the checks below could only pass it).
+        const numbered = rows.numbered(k);
+        let jobName: string | number;
+        if (numbered >= 0 && !mayClashWithOwn && jobNamesSoFar === undefined && jobNameBook.size === 0 && generatorNames.size === 0) jobName = numbered;
+        else {
+          let id = tj.id;
+          if (mayClashWithOwn ? nameTaken(id) : jobNameBook.has(id) || generatedBy(id) !== undefined) {
+            id = freeName(id, renames, nameTaken);
+            renamedByReason[ID_USED_ELSEWHERE] = (renamedByReason[ID_USED_ELSEWHERE] ?? 0) + 1;
+            mayClashWithOwn = true;
+          }
+          jobNamesSoFar?.add(id);
+          jobName = id;
         }
-        jobNamesSoFar?.add(jobName);
         // The row's template is made when asked, with the fields TraceJobTemplate's constructor
         // is given here (model/trace-job-template.ts).
         table.push(

@@ -167,7 +167,8 @@ export class TraceJobTable {
 
   /** Adds a row (the arguments are what the loader gave `TraceJobTemplate`'s constructor, before its conditions). */
   push(
-    name: string,
+    /** The name, or n for 'job-<n>'. */
+    name: string | number,
     submitS: number,
     devices: number,
     usefulFlop: number,
@@ -184,9 +185,9 @@ export class TraceJobTable {
     this.submit[row] = submitS;
     this.deviceCount[row] = devices;
     this.work[row] = usefulFlop;
-    const n = numberedName(name);
+    const n = typeof name === 'number' ? name : numberedName(name);
     this.nameNumber[row] = n;
-    if (n < 0) (this.names ??= [])[row] = name;
+    if (n < 0) (this.names ??= [])[row] = name as string;
     if (allowedKinds !== undefined) (this.kinds ??= [])[row] = allowedKinds;
     this.priorities.set(row, priority);
     this.gpuMilli.set(row, gpuMilli);

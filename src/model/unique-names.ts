@@ -30,6 +30,10 @@ export class UniqueNames {
     return this.first.has(name);
   }
 
+  get size(): number {
+    return this.first.size;
+  }
+
   names(): IterableIterator<string> {
     return this.first.keys();
   }

@@ -12,8 +12,9 @@ import { parseDuration } from '../../units/units.js';
 import { isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv, type TextPieces } from './csv-reader.js';
 import { parseGpuSpec } from './alibaba-openb.js';
 import { TraceError } from './trace-error.js';
-import { finishImport, type TraceOptions } from './trace-options.js';
-import type { TraceImport, TraceJob, TraceSkip } from './types.js';
+import { finishRows, type TraceOptions } from './trace-options.js';
+import { CsvJobRows, type CsvRowReader } from './csv-rows.js';
+import type { TraceImport, TraceSkip } from './types.js';
 
 export const TIME_FORMATS = ['seconds', 'iso', 'unix'] as const;
 export const TIME_UNITS = ['s', 'ms', 'us', 'min', 'h'] as const;
@@ -49,6 +50,12 @@ export interface GenericCsvOptions extends TraceOptions {
 
 /** Parses a job CSV through `mapping`. Pure: text in, records out. */
 export function parseGenericCsv(text: string | TextPieces, mapping: CsvMapping, options: GenericCsvOptions = {}): TraceImport {
+  const { jobRows, ...rest } = parseGenericCsvRows(text, mapping, options);
+  return { jobs: jobRows.jobs(), ...rest };
+}
+
+/** parseGenericCsv with the jobs as columns (`jobRows`), not an object each: the scenario loader's way. */
+export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMapping, options: GenericCsvOptions = {}): Omit<TraceImport, 'jobs'> & { jobRows: CsvRowReader } {
   const source = options.source ?? 'csv';
   const timeFormat = mapping.time_format ?? 'seconds';
   const timeUnit = mapping.time_unit ?? 's';
@@ -74,13 +81,13 @@ export function parseGenericCsv(text: string | TextPieces, mapping: CsvMapping, 
     if (name !== undefined) required[key] = name;
   }
 
-  const jobs: TraceJob[] = [];
+  const jobs = new CsvJobRows();
   const skipped: TraceSkip[] = [];
   let originS = Infinity;
   let width = 0;
   let dataRow = 0;
   // Column positions, found once from the header (-1: not mapped). The row handler below runs once
-  // per data row (a million in W2): no closure, keyed lookup or object made per row but the job.
+  // per data row (a million in W2): no closure, keyed lookup or object made per row.
   let submitCol = -1;
   let devicesCol = -1;
   let milliCol = -1;
@@ -153,19 +160,20 @@ export function parseGenericCsv(text: string | TextPieces, mapping: CsvMapping, 
       }
       if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS));
 
-      const job: TraceJob = {
-        id: idCol >= 0 && !isEmptyField(f[idCol]) ? f[idCol]!.trim() : `job-${dataRow}`,
+      // An id the file does not give is the data row's number, 'job-<row>' (made when read).
+      jobs.push(
+        idCol >= 0 && !isEmptyField(f[idCol]) ? f[idCol]!.trim() : dataRow,
         submitS,
         durationS,
         devices,
         gpuMilli,
-        allowedModels: modelsCol >= 0 ? parseGpuSpec(f[modelsCol], separator) : null,
+        modelsCol >= 0 ? parseGpuSpec(f[modelsCol], separator) : null,
+        groupCol >= 0 && !isEmptyField(f[groupCol]) ? f[groupCol]!.trim() : undefined,
         line,
-      };
-      if (groupCol >= 0 && !isEmptyField(f[groupCol])) job.group = f[groupCol]!.trim();
-      jobs.push(job);
+      );
     },
     { delimiter, header: mapping.header !== false }
   );
-  return finishImport(jobs, originS, skipped, rows, source, options, mapping.id === undefined);
+  const { order, ...rest } = finishRows(jobs, originS, skipped, rows, source, options, mapping.id === undefined);
+  return { ...rest, jobRows: jobs.reader(order) };
 }

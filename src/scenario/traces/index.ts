@@ -5,6 +5,7 @@ export type { TraceImport, TraceJob, TraceNode, TraceNodeImport, TraceSkip } fro
 export { TraceError } from './trace-error.js';
 export { FILTER_KEYS, sampleUnit, type TraceOptions, type TraceWindow } from './trace-options.js';
 export { scanCsv, parseUtcTimestampS, type TextPieces } from './csv-reader.js';
+export type { TraceRowReader } from './csv-rows.js';
 export {
   importAlibabaOpenb,
   parseAlibabaOpenbNodes,
@@ -17,6 +18,7 @@ export { parseGenericCsv, TIME_FORMATS, TIME_UNITS, type CsvMapping, type Generi
 export { inspectTrace, formatInspection, type TraceSummary, type DurationQuantiles } from './inspect.js';
 export {
   importTrace,
+  importTraceRows,
   loadTrace,
   TRACE_FORMATS,
   type ImportTraceOptions,

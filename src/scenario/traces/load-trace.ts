@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { InputFileError, readInputPieces } from '../read-input-file.js';
 import { importAlibabaOpenb, type AlibabaOpenbOptions } from './alibaba-openb.js';
 import type { TextPieces } from './csv-reader.js';
-import { parseGenericCsv, type CsvMapping } from './generic-csv.js';
+import { parseGenericCsv, parseGenericCsvRows, type CsvMapping } from './generic-csv.js';
+import { JobArrayReader, type TraceRowReader } from './csv-rows.js';
 import { parsePhilly } from './philly.js';
 import { TraceError } from './trace-error.js';
 import type { TraceImport } from './types.js';
@@ -40,6 +41,20 @@ export function importTrace(format: string, text: string | TextPieces, options: 
     default:
       throw new TraceError(source, 0, `unknown trace format '${format}': expected one of ${TRACE_FORMATS.join(', ')}`);
   }
+}
+
+/**
+ * importTrace with the jobs as a TraceRowReader (`jobRows`) instead of `jobs`: a CSV trace's rows
+ * stay columns (no object per job); other formats' jobs are read from their objects.
+ */
+export function importTraceRows(
+  format: string,
+  text: string | TextPieces,
+  options: ImportTraceOptions & { nodeText?: string | TextPieces; nodeSource?: string } = {},
+): Omit<TraceImport, 'jobs'> & { jobRows: TraceRowReader } {
+  if (format === 'csv' && options.mapping !== undefined) return parseGenericCsvRows(text, options.mapping, { ...options, source: options.source ?? format });
+  const { jobs, ...rest } = importTrace(format, text, options);
+  return { ...rest, jobRows: new JobArrayReader(jobs) };
 }
 
 function pathText(path: string | URL): string {

@@ -79,6 +79,42 @@ export function countByReason(skipped: readonly TraceSkip[]): Record<string, num
 }
 
 /**
+ * An importer's rows as finishImport reads and changes them: a parser's TraceJob objects, or a
+ * parser's columns (csv-rows.ts), so that a million rows need not be a million objects.
+ */
+export interface ImportRows {
+  readonly length: number;
+  submitS(i: number): number;
+  setSubmitS(i: number, s: number): void;
+  line(i: number): number;
+  id(i: number): string;
+  setId(i: number, id: string): void;
+}
+
+/** A parser's TraceJob objects as ImportRows. */
+class JobRows implements ImportRows {
+  constructor(private readonly jobs: TraceJob[]) {}
+  get length(): number {
+    return this.jobs.length;
+  }
+  submitS(i: number): number {
+    return this.jobs[i]!.submitS;
+  }
+  setSubmitS(i: number, s: number): void {
+    this.jobs[i]!.submitS = s;
+  }
+  line(i: number): number {
+    return this.jobs[i]!.line;
+  }
+  id(i: number): string {
+    return this.jobs[i]!.id;
+  }
+  setId(i: number, id: string): void {
+    this.jobs[i]!.id = id;
+  }
+}
+
+/**
  * Turns a parser's jobs (submitS still on the trace's own clock) into a TraceImport.
  * `originS` is the earliest parseable submit time in the file, skipped rows included, so that
  * switching a row filter (includeCpuOnly, say) never moves every other job in time.
@@ -93,6 +129,20 @@ export function finishImport(
   /** The importer made every id itself from the row number ('job-<row>'): no two can be equal. */
   idsDistinct = false,
 ): TraceImport {
+  const { order, ...rest } = finishRows(new JobRows(jobs), originS, skipped, rows, source, options, idsDistinct);
+  return { jobs: order.map((i) => jobs[i]!), ...rest };
+}
+
+/** finishImport on rows of any kind: `order` is the kept rows, in the import's order. */
+export function finishRows(
+  jobs: ImportRows,
+  originS: number,
+  skipped: TraceSkip[],
+  rows: number,
+  source: string,
+  options: TraceOptions,
+  idsDistinct = false,
+): Omit<TraceImport, 'jobs'> & { order: number[] } {
   validateOptions(options, source);
   const origin = Number.isFinite(originS) ? originS : 0;
 
@@ -104,54 +154,71 @@ export function finishImport(
   // traces have none, and a million ids cost a second set. Ids the importer numbered itself need
   // no set at all.
   let renamed = 0;
-  let kept: TraceJob[];
+  const n = jobs.length;
+  let kept: number[] = [];
+  for (let i = 0; i < n; i++) kept.push(i);
   if (idsDistinct) {
-    for (const job of jobs) job.submitS -= origin;
-    kept = jobs;
+    for (let i = 0; i < n; i++) jobs.setSubmitS(i, jobs.submitS(i) - origin);
   } else {
     let ids: Set<string> | undefined;
     const seen = new Set<string>();
     const renames = new Map<string, number>();
-    kept = [];
-    for (const job of jobs) {
-      if (seen.has(job.id)) {
-        const fileIds = (ids ??= new Set(jobs.map((j) => j.id)));
-        job.id = freeName(job.id, renames, (n) => fileIds.has(n) || seen.has(n));
+    for (let i = 0; i < n; i++) {
+      if (seen.has(jobs.id(i))) {
+        if (ids === undefined) {
+          ids = new Set<string>();
+          for (let k = 0; k < n; k++) ids.add(jobs.id(k));
+        }
+        const fileIds = ids;
+        jobs.setId(i, freeName(jobs.id(i), renames, (m) => fileIds.has(m) || seen.has(m)));
         renamed++;
       }
-      seen.add(job.id);
-      job.submitS -= origin;
-      kept.push(job);
+      seen.add(jobs.id(i));
+      jobs.setSubmitS(i, jobs.submitS(i) - origin);
     }
   }
   // Total order: submit time, then source line, so equal submit times keep file order.
-  kept.sort((a, b) => a.submitS - b.submitS || a.line - b.line);
+  if (!inOrder(jobs, kept)) kept.sort((a, b) => jobs.submitS(a) - jobs.submitS(b) || jobs.line(a) - jobs.line(b));
   skipped.sort((a, b) => a.line - b.line);
 
   const filteredByOption: Record<string, number> = { window: 0, sample: 0, maxJobs: 0 };
   if (options.window !== undefined) {
     const startS = options.window.startS ?? 0;
     const endS = options.window.endS ?? Infinity;
-    const inside = kept.filter((j) => j.submitS >= startS && j.submitS < endS);
+    const inside = kept.filter((j) => jobs.submitS(j) >= startS && jobs.submitS(j) < endS);
     filteredByOption.window = kept.length - inside.length;
-    for (const j of inside) j.submitS -= startS;
+    for (const j of inside) jobs.setSubmitS(j, jobs.submitS(j) - startS);
     kept = inside;
   }
   if (options.sample !== undefined && options.sample < 1) {
     const fraction = options.sample;
     const seed = options.seed ?? 0;
-    const sampled = kept.filter((j) => sampleUnit(seed, j.id) < fraction);
+    const sampled = kept.filter((j) => sampleUnit(seed, jobs.id(j)) < fraction);
     filteredByOption.sample = kept.length - sampled.length;
     kept = sampled;
   }
   if (options.timeScale !== undefined && options.timeScale !== 1) {
-    for (const j of kept) j.submitS *= options.timeScale;
+    for (const j of kept) jobs.setSubmitS(j, jobs.submitS(j) * options.timeScale);
   }
   if (options.maxJobs !== undefined && kept.length > options.maxJobs) {
     filteredByOption.maxJobs = kept.length - options.maxJobs;
     kept = kept.slice(0, options.maxJobs);
   }
-  return { jobs: kept, skipped, skippedByReason: countByReason(skipped), filteredByOption, renamedByReason: renamed > 0 ? { [DUPLICATE_ID]: renamed } : {}, source, rows };
+  return { order: kept, skipped, skippedByReason: countByReason(skipped), filteredByOption, renamedByReason: renamed > 0 ? { [DUPLICATE_ID]: renamed } : {}, source, rows };
+}
+
+/**
+ * Whether the rows are already in (submit time, line) order, so that sorting them would change
+ * nothing (a sort with a comparator over a million rows is about a second; most traces come sorted).
+ */
+function inOrder(jobs: ImportRows, order: readonly number[]): boolean {
+  for (let k = 1; k < order.length; k++) {
+    const a = order[k - 1]!;
+    const b = order[k]!;
+    const d = jobs.submitS(a) - jobs.submitS(b);
+    if (!(d < 0 || (d === 0 && jobs.line(a) - jobs.line(b) < 0))) return false;
+  }
+  return true;
 }
 
 /** The reason under which repeated ids are counted in `renamedByReason`. */
