@@ -63,6 +63,22 @@ workloads:
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:77: workloads[0].jobs[0].layout.zero: expected one of 0, 1, 2, 3, got 5"`);
   });
 
+  it('a word or a quantity: a bad quantity is said as the quantity says it, with the word as the other choice', () => {
+    // 'expected one of 'auto', got '0s'' was the word's branch answering for a duration it never read.
+    const text = (interval: string): string => `name: ckpt${POOL}workloads:
+  - jobs:
+      - { devices: 8, duration: 1h, reference_device: H100 }
+checkpointing:
+  interval: ${interval}
+`;
+    expect(problems(text('0s'))).toMatchInlineSnapshot(`"bad.yaml:10:13: checkpointing.interval: expected 'auto' or a positive duration, got '0s'"`);
+    expect(problems(text('abc'))).toMatchInlineSnapshot(`"bad.yaml:10:13: checkpointing.interval: expected 'auto' or a duration such as '800ns', '5us', '1.5ms', '30s', '2h' or '7d', got 'abc'"`);
+    expect(problems(text('{ every: 1h }'))).toMatchInlineSnapshot(`"bad.yaml:10:13: checkpointing.interval: expected 'auto' or a string or a number, got a mapping"`);
+    // The word and a good quantity load.
+    expect(scenarioFromText(text('auto'), 'ok.yaml').warnings).toEqual([]);
+    expect(scenarioFromText(text('30min'), 'ok.yaml').warnings).toEqual([]);
+  });
+
   it('a missing field that takes one of several forms is said to be missing, not to be "nothing"', () => {
     const text = `name: svc${POOL}services:
   - name: chat

@@ -166,6 +166,28 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
         // A branch that complains about the value's type at the union itself did not fit at all:
         // its other complaints (zod also checks a list's length on a string) are noise.
         const fitting = branches.filter((b) => !wrongTypeAtRoot(b));
+        // A word or a quantity (`interval: auto | 30min`): a value the quantity refuses is said as
+        // the quantity says it, with the words as the other choice ("expected 'auto' or a positive
+        // duration"), not as the word's "expected one of 'auto'".
+        const isLiteral = (b: readonly z.core.$ZodIssue[]): boolean => b.length === 1 && b[0]!.code === 'invalid_value' && b[0]!.path.length === 0;
+        const words = fitting.filter(isLiteral).flatMap((b) => (b[0] as z.core.$ZodIssue & { values: unknown[] }).values);
+        const quantities = fitting.filter((b) => !isLiteral(b));
+        if (words.length > 0 && quantities.length > 0) {
+          const best = quantities.reduce((a, b) => (b.length < a.length ? b : a));
+          const here = formatPath(path);
+          const choices = words.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ');
+          for (const i of zodIssues(best, src, schema, data, path)) {
+            out.push(i.path === here && i.message.startsWith('expected ') ? { ...i, message: `expected ${choices} or ${i.message.slice('expected '.length)}` } : i);
+          }
+          break;
+        }
+        const misfits = branches.filter(wrongTypeAtRoot);
+        if (words.length > 0 && quantities.length === 0 && misfits.length > 0) {
+          const choices = words.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ');
+          const types = [...new Set(misfits.flatMap(expectedTypes))].map(article).join(' or ');
+          out.push(src.issue(path, `expected ${choices} or ${types}, got ${describe(valueAt(data, path))}`));
+          break;
+        }
         if (fitting.length >= 1) {
           const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
           out.push(...zodIssues(best, src, schema, data, path));
