@@ -231,9 +231,9 @@ describe('the prefill:decode ratio of scenarios/inference-disaggregated.yaml (th
   const text = readFileSync(repoPath('scenarios/inference-disaggregated.yaml'), 'utf8');
   const at = (p: number, d: number) => simulate(scenarioFromText(text.replace('prefill: { count: 4,', `prefill: { count: ${p},`).replace('decode: { count: 8,', `decode: { count: ${d},`))).services[0]!;
   it.each([
-    // P, D, goodput/s, TTFT p99 s, TPOT p99 s, SLO attainment
-    [1, 8, 4.43, 2.73, 0.0264, 0.747],
-    [2, 1, 1.51, 0.722, 1.13, 0.298],
+    // P, D, goodput/s, TTFT p99 s, TPOT p99 s, SLO attainment (unfinished requests past an objective count as misses)
+    [1, 8, 4.43, 2.73, 0.0264, 0.745],
+    [2, 1, 1.51, 0.722, 1.13, 0.265],
     [2, 2, 5.91, 0.674, 0.030, 0.9975],
     [4, 8, 5.93, 0.534, 0.0262, 0.9992],
   ])('%i:%i', (p, d, goodput, ttftP99, tpotP99, slo) => {

@@ -108,7 +108,7 @@ const SERVICE: Record<ServiceMetric, Entry> = {
   tpot_p99_s: ['s', 'lower', 'non-negative', '99th percentile of time per output token'],
   e2e_latency_p50_s: ['s', 'lower', 'non-negative', 'median end-to-end latency'],
   e2e_latency_p99_s: ['s', 'lower', 'non-negative', '99th percentile of end-to-end latency'],
-  slo_attainment: ['fraction', 'higher', 'fraction', 'fraction of completed requests meeting every SLO given'],
+  slo_attainment: ['fraction', 'higher', 'fraction', 'fraction of requests meeting every SLO given, of those whose outcome is known: completed ones, rejected ones (misses) and unfinished ones already past an objective at the end (misses); unfinished ones still within every objective are left out'],
   tokens_per_s: ['tokens/s', 'higher', 'non-negative', 'output tokens generated per second of the run'],
   effective_compute_ratio: ['fraction', 'higher', 'fraction', "useful FLOPs / peak FLOP-seconds of the service's replicas"],
   replicas_mean: ['replicas', 'neutral', 'non-negative', 'replicas holding devices, time-averaged'],

@@ -22,6 +22,7 @@ import type { BalancerContext, LoadBalancer, ReplicaView } from '../../policy/ba
 import type { InferencePort, Lease } from '../subsystem.js';
 import { ServicePool, type PoolOwner } from './service-pool.js';
 import { Samples } from '../stats.js';
+import { SloTally, sloAttainment } from './slo-tally.js';
 import type { InferenceSystem } from './inference-system.js';
 import { PrefillReplica, type PrefillHost } from './prefill-replica.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
@@ -55,6 +56,8 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   private completed = 0;
   private rejected = 0;
   private sloMet = 0;
+  /** Requests in flight, judged at the end for SLO attainment (kept only when the service has an SLO). */
+  private readonly inFlight = new SloTally();
   private tokens = 0;
   private outputTokens = 0;
   /** Requests carrying a prefix admitted to a (prefill) replica, and those whose prefix it held. */
@@ -196,6 +199,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       d.inTransit++; // promised: balancers see it as queued until its KV arrives
     }
     this.outstanding++;
+    if (this.svc.spec.slo) this.inFlight.admit(req);
     if (latency > 0) {
       p.inTransit++;
       this.engine.after(latency, this.reach, { req, p });
@@ -324,6 +328,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
 
   private done(req: InferenceRequest, firstDc: number, replicaName: string, lastDc: number): void {
     this.outstanding--;
+    if (req.liveSlot >= 0) this.inFlight.leave(req);
     this.completed++;
     const queueing = req.startS - req.atReplicaS;
     const ttft = req.firstTokenS + req.latencyS[firstDc]! - req.arrivalS;
@@ -393,7 +398,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       tpot_p99_s: this.tpot.quantile(0.99),
       e2e_latency_p50_s: this.e2e.quantile(0.5),
       e2e_latency_p99_s: this.e2e.quantile(0.99),
-      slo_attainment: slo && this.completed > 0 ? this.sloMet / this.completed : Number.NaN,
+      slo_attainment: slo ? sloAttainment(this.sloMet, this.completed, this.rejected, this.inFlight.missedInFlight(endS, slo, (req) => req.latencyS[req.prefillDc]!, (req) => req.latencyS[(req.decodeReplica?.datacentre ?? req.prefillDc)]!)) : Number.NaN,
       tokens_per_s: endS > 0 ? this.outputTokens / endS : Number.NaN,
       effective_compute_ratio: allocatedPeakFlopS > 0 ? usefulFlop / allocatedPeakFlopS : Number.NaN,
       replicas_mean: replicasMean,

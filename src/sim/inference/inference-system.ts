@@ -11,6 +11,7 @@ import type { BalancerContext, LoadBalancer, LoadBalancerPolicy } from '../../po
 import type { Placement } from '../../policy/types.js';
 import type { InferencePort, Subsystem } from '../subsystem.js';
 import { Samples } from '../stats.js';
+import { SloTally, sloAttainment } from './slo-tally.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import { ArrivalProcess } from './request-streams.js';
 import { PrefixIds, StreamPrefixes } from './request-prefixes.js';
@@ -92,6 +93,8 @@ class ServiceState implements ReplicaHost, ScaledPool {
   private completed = 0;
   private rejected = 0;
   private sloMet = 0;
+  /** Requests in flight, judged at the end for SLO attainment (kept only when the service has an SLO). */
+  private readonly inFlight = new SloTally();
   private tokens = 0;
   private outputTokens = 0;
   /** Requests carrying a prefix admitted to a (prefill) replica, and those whose prefix it held. */
@@ -259,6 +262,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
     req.replica = r;
     r.expectPrefix(req);
     this.outstanding++;
+    if (this.svc.spec.slo) this.inFlight.admit(req);
     if (latency > 0) {
       r.inTransit++;
       this.engine.after(latency, this.reach, req);
@@ -291,6 +295,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
 
   requestDone(req: InferenceRequest, r: Replica): void {
     this.outstanding--;
+    if (req.liveSlot >= 0) this.inFlight.leave(req);
     this.completed++;
     const latency = req.latencyS[r.datacentre]!;
     const queueing = req.startS - req.atReplicaS;
@@ -356,7 +361,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
       tpot_p99_s: this.tpot.quantile(0.99),
       e2e_latency_p50_s: this.e2e.quantile(0.5),
       e2e_latency_p99_s: this.e2e.quantile(0.99),
-      slo_attainment: slo && this.completed > 0 ? this.sloMet / this.completed : Number.NaN,
+      slo_attainment: slo ? sloAttainment(this.sloMet, this.completed, this.rejected, this.inFlight.missedInFlight(endS, slo, (req) => req.latencyS[req.replica!.datacentre]!, (req) => req.latencyS[req.replica!.datacentre]!)) : Number.NaN,
       tokens_per_s: endS > 0 ? this.outputTokens / endS : Number.NaN,
       effective_compute_ratio: this.allocatedPeakFlopS > 0 ? usefulFlop / this.allocatedPeakFlopS : Number.NaN,
       replicas_mean: endS > 0 ? this.replicaIntegral / endS : Number.NaN,

@@ -67,6 +67,8 @@ export class InferenceRequest {
   /** Layer-wise KV streaming: the transfer of its first layers' KV, started with its last prefill iteration, and when. */
   kvStream: TransferHandle | undefined = undefined;
   kvStreamStartS = Number.NaN;
+  /** Its place in its service's list of requests in flight (SloTally), -1 when not in it. */
+  liveSlot = -1;
 
   constructor(
     readonly id: number,

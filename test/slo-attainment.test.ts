@@ -1,0 +1,72 @@
+// SLO attainment counted completed requests only: requests rejected on arrival and requests still
+// in flight at the end, however far past an objective, were left out, so a service that leaves
+// requests unserved looked better. Now rejected requests and in-flight ones already past an
+// objective are misses; in-flight ones still within every objective are left out.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { hasMissed, sloAttainment, SloTally } from '../src/sim/inference/slo-tally.js';
+import { InferenceRequest } from '../src/sim/inference/replica.js';
+import { simulate } from '../src/sim/simulation.js';
+import { scenarioFromText } from './helpers.js';
+
+const request = (arrivalS: number, outputTokens: number, firstTokenS = Number.NaN): InferenceRequest => {
+  const r = new InferenceRequest(0, 0, arrivalS, 100, outputTokens, [0]);
+  r.firstTokenS = firstTokenS;
+  return r;
+};
+
+describe('what an unfinished request has already missed', () => {
+  it('TTFT: waiting past the objective (plus the latency still to come), or a first token that came late', () => {
+    expect(hasMissed(request(0, 10), 2, { ttft: 1 }, 0, 0)).toBe(true);
+    expect(hasMissed(request(0, 10), 0.9, { ttft: 1 }, 0, 0)).toBe(false);
+    expect(hasMissed(request(0, 10), 0.9, { ttft: 1 }, 0.2, 0.2)).toBe(true); // its token cannot reach the client before 1.1 s
+    expect(hasMissed(request(0, 10, 1.5), 2, { ttft: 1 }, 0, 0)).toBe(true);
+    expect(hasMissed(request(0, 10, 0.5), 2, { ttft: 1 }, 0, 0)).toBe(false);
+  });
+
+  it('TPOT: the tokens still to come make it at least (end - first token) / (n - 1)', () => {
+    expect(hasMissed(request(0, 11, 1), 3, { tpot: 0.1 }, 0, 0)).toBe(true); // 2 s / 10 tokens = 0.2 s at least
+    expect(hasMissed(request(0, 11, 1), 1.5, { tpot: 0.1 }, 0, 0)).toBe(false);
+    expect(hasMissed(request(0, 11), 3, { tpot: 0.1 }, 0, 0)).toBe(false); // no token yet: unknown
+  });
+
+  it('end to end: the end plus the latency already past it', () => {
+    expect(hasMissed(request(0, 10, 0.1), 30, { e2e: 20 }, 0, 0)).toBe(true);
+    expect(hasMissed(request(0, 10, 0.1), 10, { e2e: 20 }, 0, 0)).toBe(false);
+  });
+
+  it('attainment counts rejected and known misses in flight; NaN when nothing is known', () => {
+    expect(sloAttainment(8, 10, 0, 0)).toBe(0.8);
+    expect(sloAttainment(8, 10, 5, 5)).toBe(0.4);
+    expect(sloAttainment(0, 0, 0, 0)).toBeNaN();
+  });
+
+  it('keeps the requests in flight as they come and go', () => {
+    const t = new SloTally();
+    const rs = [request(0, 10), request(0, 10), request(0, 10), request(5, 10)];
+    for (const r of rs) t.admit(r);
+    t.leave(rs[0]!);
+    t.leave(rs[2]!);
+    expect(rs.map((r) => r.liveSlot)).toEqual([-1, 1, -1, 0]);
+    // At 3 s with a 1 s TTFT objective: rs[1] (since 0) has missed, rs[3] (arrives at 5) has not.
+    expect(t.missedInFlight(3, { ttft: 1 }, () => 0, () => 0)).toBe(1);
+  });
+});
+
+describe('an overloaded disaggregated service (1 prefill : 1 decode replica)', () => {
+  it('counts its requests stuck past the objectives as misses, below the completed-only share', () => {
+    const text = readFileSync(new URL('../scenarios/inference-disaggregated.yaml', import.meta.url), 'utf8')
+      .replace('prefill: { count: 4,', 'prefill: { count: 1,')
+      .replace('decode: { count: 8,', 'decode: { count: 1,');
+    const s = simulate(scenarioFromText(text)).services[0]!;
+    expect(s.requests_unfinished).toBeGreaterThan(500);
+    const met = s.goodput_rps * 600; // goodput is met requests per second of the 10-minute horizon
+    const completedOnly = met / s.requests;
+    expect(completedOnly).toBeCloseTo(0.199, 3);
+    expect(s.slo_attainment).toBeCloseTo(0.177, 3);
+    // The misses in flight: met / attainment - completed, between 0 and every unfinished request.
+    const missed = met / s.slo_attainment - s.requests - s.requests_rejected;
+    expect(missed).toBeGreaterThan(50);
+    expect(missed).toBeLessThanOrEqual(s.requests_unfinished + 1e-6);
+  });
+});
