@@ -4,7 +4,8 @@
 // objective are misses; in-flight ones still within every objective are left out.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { hasMissed, sloAttainment, SloTally } from '../src/sim/inference/slo-tally.js';
+import { addWaitingTtft, hasMissed, sloAttainment, SloTally } from '../src/sim/inference/slo-tally.js';
+import { formatServices } from '../src/cli/service-table.js';
 import { InferenceRequest } from '../src/sim/inference/replica.js';
 import { simulate } from '../src/sim/simulation.js';
 import { scenarioFromText } from './helpers.js';
@@ -70,3 +71,32 @@ describe('an overloaded disaggregated service (1 prefill : 1 decode replica)', (
     expect(missed).toBeLessThanOrEqual(s.requests_unfinished + 1e-6);
   });
 });
+
+describe('time to first token of requests still waiting for it', () => {
+  it('counts each at its wait so far plus the latency still to come, and only those without a first token', () => {
+    const t = new SloTally();
+    const waiting = request(2, 10);
+    const started = request(1, 10, 1.5);
+    t.admit(waiting);
+    t.admit(started);
+    const got: number[] = [];
+    expect(addWaitingTtft(t, 10, () => 0.25, { add: (x) => void got.push(x) })).toBe(1);
+    expect(got).toEqual([8.25]);
+  });
+
+  it('an overloaded prefill pool: its TTFT p99 counts the prompts still queued, and the summary says so', () => {
+    // One prefill replica at 6 prompts/s of ~1,900 tokens is loaded to ~88%; three times the rate swamps it.
+    const text = readFileSync(new URL('../scenarios/inference-disaggregated.yaml', import.meta.url), 'utf8').replace('prefill: { count: 4,', 'prefill: { count: 1,');
+    const rate = /rate: ([0-9.]+)\/s/.exec(text);
+    expect(rate).not.toBeNull();
+    const swamped = text.replace(rate![0], `rate: ${3 * Number(rate![1])}/s`);
+    const s = simulate(scenarioFromText(swamped)).services[0]!;
+    expect(s.requests_unfinished).toBeGreaterThan(1000);
+    // Requests queued for minutes at the end (FIFO: about as long as the completed ones' tail).
+    expect(s.ttft_p99_s).toBeGreaterThan(300);
+    const table = formatServices([s]);
+    expect(table).toContain('(requests in flight without a first token at their wait so far: at least these)');
+    expect(table).toContain('count as misses');
+  });
+});
+

@@ -9,14 +9,15 @@ const num = (x: number, digits = 1): string => (Number.isFinite(x) ? x.toLocaleS
 export function formatServices(rows: readonly ServiceRow[]): string {
   return rows
     .map((s) => {
+      const inFlight = s.requests_unfinished > 0;
       const lines: [string, string][] = [
         ['service', `${s.service} (balancer ${s.balancer})`],
         ['requests', `${num(s.requests, 0)} completed, ${num(s.requests_unfinished, 0)} unfinished, ${num(s.requests_rejected, 0)} rejected`],
-        ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}`],
-        ['time to first token', `p50 ${dur(s.ttft_p50_s)}, p99 ${dur(s.ttft_p99_s)}`],
-        ['time per output token', `p50 ${dur(s.tpot_p50_s)}, p99 ${dur(s.tpot_p99_s)}`],
-        ['end-to-end latency', `p50 ${dur(s.e2e_latency_p50_s)}, p99 ${dur(s.e2e_latency_p99_s)}`],
-        ['SLO attainment', pct(s.slo_attainment)],
+        ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}${inFlight ? ' (completed requests only)' : ''}`],
+        ['time to first token', `p50 ${dur(s.ttft_p50_s)}, p99 ${dur(s.ttft_p99_s)}${inFlight ? ' (requests in flight without a first token at their wait so far: at least these)' : ''}`],
+        ['time per output token', `p50 ${dur(s.tpot_p50_s)}, p99 ${dur(s.tpot_p99_s)}${inFlight ? ' (completed requests only)' : ''}`],
+        ['end-to-end latency', `p50 ${dur(s.e2e_latency_p50_s)}, p99 ${dur(s.e2e_latency_p99_s)}${inFlight ? ' (completed requests only)' : ''}`],
+        ['SLO attainment', `${pct(s.slo_attainment)}${inFlight || s.requests_rejected > 0 ? ' (rejected requests, and those in flight already past an objective, count as misses)' : ''}`],
         ['throughput', `${num(s.tokens_per_s)} output tokens/s, effective compute ratio ${pct(s.effective_compute_ratio)}`],
         ['replicas', `mean ${num(s.replicas_mean)}, max ${s.replicas_max}`],
       ];

@@ -22,7 +22,7 @@ import type { BalancerContext, LoadBalancer, ReplicaView } from '../../policy/ba
 import type { InferencePort, Lease } from '../subsystem.js';
 import { ServicePool, type PoolOwner } from './service-pool.js';
 import { Samples } from '../stats.js';
-import { SloTally, sloAttainment } from './slo-tally.js';
+import { addWaitingTtft, SloTally, sloAttainment } from './slo-tally.js';
 import type { InferenceSystem } from './inference-system.js';
 import { PrefillReplica, type PrefillHost } from './prefill-replica.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
@@ -56,7 +56,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   private completed = 0;
   private rejected = 0;
   private sloMet = 0;
-  /** Requests in flight, judged at the end for SLO attainment (kept only when the service has an SLO). */
+  /** Requests in flight, judged at the end: SLO misses already certain, TTFT waited so far. */
   private readonly inFlight = new SloTally();
   private tokens = 0;
   private outputTokens = 0;
@@ -199,7 +199,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       d.inTransit++; // promised: balancers see it as queued until its KV arrives
     }
     this.outstanding++;
-    if (this.svc.spec.slo) this.inFlight.admit(req);
+    this.inFlight.admit(req);
     if (latency > 0) {
       p.inTransit++;
       this.engine.after(latency, this.reach, { req, p });
@@ -384,6 +384,8 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
     }
     const usefulFlop = 2 * this.svc.model.params * this.tokens;
     this.sim.metricsRecorder.addUsefulWork(usefulFlop, allocatedPeakFlopS);
+    // Requests still waiting for their first token count at their wait so far (a lower bound).
+    addWaitingTtft(this.inFlight, endS, (req) => req.latencyS[req.prefillDc]!, this.ttft);
     const slo = this.svc.spec.slo;
     return {
       service: this.svc.name,

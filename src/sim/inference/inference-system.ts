@@ -11,7 +11,7 @@ import type { BalancerContext, LoadBalancer, LoadBalancerPolicy } from '../../po
 import type { Placement } from '../../policy/types.js';
 import type { InferencePort, Subsystem } from '../subsystem.js';
 import { Samples } from '../stats.js';
-import { SloTally, sloAttainment } from './slo-tally.js';
+import { addWaitingTtft, SloTally, sloAttainment } from './slo-tally.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import { ArrivalProcess } from './request-streams.js';
 import { PrefixIds, StreamPrefixes } from './request-prefixes.js';
@@ -93,7 +93,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
   private completed = 0;
   private rejected = 0;
   private sloMet = 0;
-  /** Requests in flight, judged at the end for SLO attainment (kept only when the service has an SLO). */
+  /** Requests in flight, judged at the end: SLO misses already certain, TTFT waited so far. */
   private readonly inFlight = new SloTally();
   private tokens = 0;
   private outputTokens = 0;
@@ -262,7 +262,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
     req.replica = r;
     r.expectPrefix(req);
     this.outstanding++;
-    if (this.svc.spec.slo) this.inFlight.admit(req);
+    this.inFlight.admit(req);
     if (latency > 0) {
       r.inTransit++;
       this.engine.after(latency, this.reach, req);
@@ -347,6 +347,8 @@ class ServiceState implements ReplicaHost, ScaledPool {
     }
     const usefulFlop = 2 * this.svc.model.params * this.tokens;
     this.sim.metricsRecorder.addUsefulWork(usefulFlop, this.allocatedPeakFlopS);
+    // Requests still waiting for their first token count at their wait so far (a lower bound).
+    addWaitingTtft(this.inFlight, endS, (req) => req.latencyS[req.replica!.datacentre]!, this.ttft);
     const slo = this.svc.spec.slo;
     return {
       service: this.svc.name,

@@ -5,7 +5,8 @@
 // with `slo.admission` one its replica could not serve in time) did not count either. Now a
 // rejected request is a miss, an unfinished one already past an objective at the end is a miss
 // (its TTFT, end-to-end latency and time per output token can only grow), and an unfinished one
-// still within every objective is left out: its outcome is not known.
+// still within every objective is left out: its outcome is not known. The same list gives the time
+// to first token of requests still waiting for it, at their wait so far (addWaitingTtft).
 import type { InferenceRequest } from './replica.js';
 
 export interface SloSpec {
@@ -37,11 +38,31 @@ export class SloTally {
    * Requests in flight at `endS` that have already missed an objective. `firstLatencyS` and
    * `lastLatencyS` give a request's one-way latency to its client for its first and last tokens.
    */
+  /** Call `f` on every request in flight; how many it answered true for. */
+  forEachInFlight(f: (req: InferenceRequest) => boolean): number {
+    let n = 0;
+    for (const req of this.live) if (f(req)) n++;
+    return n;
+  }
+
   missedInFlight(endS: number, slo: SloSpec, firstLatencyS: (req: InferenceRequest) => number, lastLatencyS: (req: InferenceRequest) => number): number {
     let missed = 0;
     for (const req of this.live) if (hasMissed(req, endS, slo, firstLatencyS(req), lastLatencyS(req))) missed++;
     return missed;
   }
+}
+
+/**
+ * Add to `ttft` each request in flight without a first token at `endS`: its time to first token is at
+ * least the end plus its latency to the client, less its arrival (a lower bound, as a training
+ * job still waiting counts its wait so far). Returns how many were added.
+ */
+export function addWaitingTtft(tally: SloTally, endS: number, firstLatencyS: (req: InferenceRequest) => number, ttft: { add(x: number): void }): number {
+  return tally.forEachInFlight((req) => {
+    if (Number.isFinite(req.firstTokenS)) return false;
+    ttft.add(endS + firstLatencyS(req) - req.arrivalS);
+    return true;
+  });
 }
 
 /** Whether a request not done at `endS` has already missed an objective, whatever happens next. */
