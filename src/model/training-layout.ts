@@ -284,10 +284,12 @@ export const DEFAULT_GLOBAL_BATCH_TOKENS = 4_194_304;
  * Sequence length 4096, or 8192 from 100B up (Llama 3 trained at 8192); batch 4M tokens;
  * no full activation recompute (selective recompute with sequence parallelism makes it
  * unnecessary, Korthikanti et al. 2022); bf16. `vocab`: the vocabulary the model is given, if any.
+ * `embeddingMatrices`: 1 when the output layer shares the embedding (tied, the default), 2 when it
+ * has its own (params then counts V h twice, and the layers hold what both leave).
  */
-export function defaultShape(params: number, vocab: number = DEFAULT_VOCAB): TrainingShape {
+export function defaultShape(params: number, vocab: number = DEFAULT_VOCAB, embeddingMatrices: 1 | 2 = 1): TrainingShape {
   if (!(params > 0)) throw new RangeError(`defaultShape: params must be positive, got ${params}`);
-  const { layers, hiddenSize } = familyShape(params, vocab);
+  const { layers, hiddenSize } = familyShape(params, vocab * embeddingMatrices);
   return {
     params,
     layers,
@@ -300,14 +302,24 @@ export function defaultShape(params: number, vocab: number = DEFAULT_VOCAB): Tra
   };
 }
 
-/** Layers of width h that hold what `params` leaves beside a V x h embedding (at least 1). */
-function layersFor(params: number, hiddenSize: number, vocab: number): number {
-  return Math.max(1, Math.round((params - vocab * hiddenSize) / (12 * hiddenSize * hiddenSize)));
+/**
+ * Layers of width h that hold what `params` leaves beside `embeddingRows` x h of embedding (at
+ * least 1). `embeddingRows`: the vocabulary, twice it when the output layer has its own matrix.
+ */
+function layersFor(params: number, hiddenSize: number, embeddingRows: number): number {
+  return Math.max(1, Math.round((params - embeddingRows * hiddenSize) / (12 * hiddenSize * hiddenSize)));
 }
 
-function familyShape(params: number, vocab: number): { layers: number; hiddenSize: number } {
+/** Layers and width for `params`, beside `embeddingRows` x h of embedding (see layersFor). */
+function familyShape(params: number, embeddingRows: number): { layers: number; hiddenSize: number } {
+  // A family is matched on the weights its layers hold (params less the embedding at the family's
+  // width): with the default vocabulary, tied, that is matching on params itself; a model whose
+  // embedding is much larger (a 256,000-token vocabulary with an output layer of its own) is not
+  // given a family's layers that its params cannot fill.
   for (const f of FAMILIES) {
-    if (Math.abs(params - f.params) <= FAMILY_MATCH_REL * f.params) return { layers: f.layers, hiddenSize: f.hiddenSize };
+    const body = params - embeddingRows * f.hiddenSize;
+    const familyBody = f.params - DEFAULT_VOCAB * f.hiddenSize;
+    if (Math.abs(body - familyBody) <= FAMILY_MATCH_REL * f.params) return { layers: f.layers, hiddenSize: f.hiddenSize };
   }
   const first = FAMILIES[0]!;
   const last = FAMILIES[FAMILIES.length - 1]!;
@@ -322,21 +334,21 @@ function familyShape(params: number, vocab: number): { layers: number; hiddenSiz
     const w = Math.log(params / lo.params) / Math.log(hi.params / lo.params);
     aspect = (1 - w) * (lo.hiddenSize / lo.layers) + w * (hi.hiddenSize / hi.layers);
   }
-  // params = 12 L h^2 + V h with L = h / aspect: 12 h^3 / aspect + V h grows with h, so the root is
+  // params = 12 L h^2 + rows h with L = h / aspect: 12 h^3 / aspect + rows h grows with h, so the root is
   // found by bisection between 0 and the width without the embedding.
   let lo = 0;
   let hi = Math.cbrt((params * aspect) / 12);
   for (let k = 0; k < 100; k++) {
     const mid = (lo + hi) / 2;
-    if ((12 * mid * mid * mid) / aspect + vocab * mid < params) lo = mid;
+    if ((12 * mid * mid * mid) / aspect + embeddingRows * mid < params) lo = mid;
     else hi = mid;
   }
   // Of the two multiples of 128 around the root, the one whose whole layers come closest to params
   // (a small model's embedding alone can exceed params at the wider one).
   const narrow = Math.max(128, Math.floor(lo / 128) * 128);
-  const weightsAt = (h: number): number => 12 * layersFor(params, h, vocab) * h * h + vocab * h;
+  const weightsAt = (h: number): number => 12 * layersFor(params, h, embeddingRows) * h * h + embeddingRows * h;
   const hiddenSize = Math.abs(weightsAt(narrow + 128) - params) < Math.abs(weightsAt(narrow) - params) ? narrow + 128 : narrow;
-  return { layers: layersFor(params, hiddenSize, vocab), hiddenSize };
+  return { layers: layersFor(params, hiddenSize, embeddingRows), hiddenSize };
 }
 
 /**
@@ -364,7 +376,11 @@ export function resolveShape(params: number, o?: ShapeOverrides): TrainingShape 
 function withFfnForParams(params: number, shape: TrainingShape): TrainingShape {
   const h = shape.hiddenSize;
   // The weights are linear in the FFN width: two counts give the slope.
-  const at = (f: number): number => shapeWeights({ ...shape, ffnSize: f }).tied;
+  const tied = tiedEmbeddingsOf(shape);
+  const at = (f: number): number => {
+    const w = shapeWeights({ ...shape, ffnSize: f });
+    return tied ? w.tied : w.untied;
+  };
   const base = at(h);
   const perColumn = (at(2 * h) - base) / h;
   const exact = h + (params - base) / perColumn;
@@ -374,12 +390,15 @@ function withFfnForParams(params: number, shape: TrainingShape): TrainingShape {
 
 function overriddenShape(params: number, o?: ShapeOverrides): TrainingShape {
   const vocab = o?.vocab ?? DEFAULT_VOCAB;
-  const base = defaultShape(params, vocab);
+  // params counts the vocab x hidden matrix once when the output layer shares it, twice when not.
+  const matrices = o?.tied_embeddings === false ? 2 : 1;
+  const rows = vocab * matrices;
+  const base = defaultShape(params, vocab, matrices);
   let layers = o?.layers ?? base.layers;
   let hiddenSize = o?.hidden_size ?? base.hiddenSize;
-  // params = 12 L h^2 + V h, solved for h (the positive root) or for L.
-  if (o?.layers !== undefined && o.hidden_size === undefined) hiddenSize = Math.max(128, Math.round((-vocab + Math.sqrt(vocab * vocab + 48 * layers * params)) / (24 * layers) / 128) * 128);
-  if (o?.hidden_size !== undefined && o.layers === undefined) layers = layersFor(params, hiddenSize, vocab);
+  // params = 12 L h^2 + rows h, solved for h (the positive root) or for L.
+  if (o?.layers !== undefined && o.hidden_size === undefined) hiddenSize = Math.max(128, Math.round((-rows + Math.sqrt(rows * rows + 48 * layers * params)) / (24 * layers) / 128) * 128);
+  if (o?.hidden_size !== undefined && o.layers === undefined) layers = layersFor(params, hiddenSize, rows);
   return {
     ...base,
     layers,
