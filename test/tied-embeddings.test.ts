@@ -4,7 +4,7 @@
 // DeepSpeed's ReduceTiedGrads), docs/calibration.md.
 import { describe, expect, it } from 'vitest';
 import { allReduceTimeS } from '../src/model/collectives.js';
-import { explainJob } from '../src/model/explain.js';
+import { explainJob, explanationTable } from '../src/model/explain.js';
 import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
 import { DEVICE_CATALOGUE } from '../src/model/catalogue.js';
 import { memoryPerDevice } from '../src/model/memory.js';
@@ -134,6 +134,14 @@ workloads:
     const untied = explainJob(scenarioFromText(text(', tied_embeddings: false')), 'gpt');
     expect(untied.shape.tiedEmbeddings).toBe(false);
     expect(tied.step.exposed_pp_s).toBeGreaterThan(untied.step.exposed_pp_s);
+    // The all-reduce is its own figure (part of exposed PP) and its own row of the table.
+    expect(untied.step.embedding_sync_s).toBe(0);
+    expect(tied.step.embedding_sync_s).toBeGreaterThan(0);
+    expect(tied.step.embedding_sync_s).toBeLessThanOrEqual(tied.step.exposed_pp_s);
+    const sync = explanationTable(tied).split('\n').find((l) => l.includes('of which tied embedding all-reduce'));
+    expect(sync).toBeDefined();
+    expect(sync).toContain(`${(tied.step.embedding_sync_s * 1e3).toFixed(2)} ms`);
+    expect(explanationTable(untied)).not.toContain('tied embedding all-reduce');
     expect(() => scenarioFromText(text(', tied_embeddings: 1'))).toThrow(/tied_embeddings/);
   });
 });

@@ -27,6 +27,8 @@ export interface Explanation {
     exposed_comm_s: number;
     exposed_tp_s: number;
     exposed_pp_s: number;
+    /** Of exposed_pp_s, the tied embedding's gradient all-reduce between the first and last stages (0 untied or with one stage). */
+    embedding_sync_s: number;
     exposed_dp_s: number;
     /** Context-parallel key/value exchange (0 without context parallelism); never hidden. */
     exposed_cp_s: number;
@@ -131,6 +133,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       exposed_comm_s: step.exposedCommS,
       exposed_tp_s: step.tpExposedS,
       exposed_pp_s: step.ppExposedS,
+      embedding_sync_s: step.embeddingSyncS,
       exposed_dp_s: step.dpExposedS,
       exposed_cp_s: step.cpCommS,
       exposed_ep_s: step.epExposedS,
@@ -167,6 +170,7 @@ export function explanationTable(e: Explanation): string {
     ['  compute (kernels, optimizer)', `${s(st.compute_s)}`, pct(st.compute_s, st.step_s)],
     ['  exposed TP communication', `${s(st.exposed_tp_s)}`, pct(st.exposed_tp_s, st.step_s)],
     ['  exposed PP communication', `${s(st.exposed_pp_s)}`, pct(st.exposed_pp_s, st.step_s)],
+    ...(st.embedding_sync_s > 0 ? [['    of which tied embedding all-reduce', `${s(st.embedding_sync_s)}`, pct(st.embedding_sync_s, st.step_s)] as [string, string, string]] : []),
     ['  exposed DP communication', `${s(st.exposed_dp_s)}`, pct(st.exposed_dp_s, st.step_s)],
     ...(l.cp > 1 ? [['  exposed CP communication', `${s(st.exposed_cp_s)}`, pct(st.exposed_cp_s, st.step_s)] as [string, string, string]] : []),
     ...(l.ep > 1 ? [['  exposed EP all-to-all', `${s(st.exposed_ep_s)}`, pct(st.exposed_ep_s, st.step_s)] as [string, string, string]] : []),
