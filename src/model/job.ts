@@ -105,6 +105,8 @@ export interface LayoutSpec {
   readonly pp: number;
   readonly dp: number;
   readonly micro_batches?: number | undefined;
+  /** Sequences per micro-batch; micro_batches = global batch sequences / (dp x this). */
+  readonly micro_batch_size?: number | undefined;
   readonly virtual_stages: number;
   /** Transformer layers per pipeline stage, first to last (even when absent). */
   readonly stage_layers?: readonly number[] | undefined;

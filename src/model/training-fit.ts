@@ -67,6 +67,8 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
   const notes: FitIssue[] = [];
   const fitting: number[] = [];
   const misfits: Misfit[] = [];
+  for (const p of microBatchSizeProblems(shape, model.layout)) problems.push(p);
+  if (problems.length > 0) return { problems, notes, fitting, misfits };
   for (const p of moeProblems(shape, model.layout ? layoutFromSpec(model.layout, shape) : undefined)) problems.push(p);
   if (problems.length > 0) return { problems, notes, fitting, misfits };
   // The one default that moves a described run's step time by a quarter: say it.
@@ -137,6 +139,29 @@ export function describeMisfits(report: FitReport): string {
 
 function kindLabel(k: FitKind): string {
   return `${k.name} (${gb(k.memoryBytes)})`;
+}
+
+/**
+ * `micro_batch_size` against the batch: given with `micro_batches` (the same fact twice, or two
+ * that disagree), or not dividing the sequences a data-parallel replica takes, it is refused.
+ */
+function microBatchSizeProblems(shape: TrainingShape, layout: LayoutSpec | undefined): FitIssue[] {
+  const size = layout?.micro_batch_size;
+  if (layout === undefined || size === undefined) return [];
+  const path = ['layout', 'micro_batch_size'];
+  if (layout.micro_batches !== undefined) {
+    return [{ path, message: 'give `micro_batch_size` (sequences per micro-batch) or `micro_batches` (micro-batches per step), not both' }];
+  }
+  const sequences = shape.globalBatchTokens / shape.seqLen;
+  const perReplica = sequences / layout.dp;
+  if (Number.isInteger(perReplica) && perReplica % size === 0) return [];
+  const batch = `a global batch of ${Number.isInteger(sequences) ? sequences : sequences.toFixed(2)} sequences of ${shape.seqLen} tokens`;
+  if (!Number.isInteger(perReplica)) {
+    return [{ path, message: `micro_batch_size = ${size} needs whole sequences per data-parallel replica, but ${batch} over dp = ${layout.dp} is ${perReplica.toFixed(2)} each; give \`micro_batches\` or a global batch that dp divides` }];
+  }
+  const divisors: number[] = [];
+  for (let d = 1; d <= Math.min(perReplica, 65_536) && divisors.length < 12; d++) if (perReplica % d === 0) divisors.push(d);
+  return [{ path, message: `micro_batch_size = ${size} does not divide the ${perReplica} sequences each of the dp = ${layout.dp} replicas takes (${batch}); give one of ${divisors.join(', ')}` }];
 }
 
 /** The layout field a validateLayout problem is about (none for the tp x pp x dp product). */

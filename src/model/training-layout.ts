@@ -458,7 +458,10 @@ export type GradAccumulation = 'fused' | 'autograd' | 'fp32';
 /** How a stack computes the loss over the vocabulary (ParallelLayout.crossEntropy). */
 export type CrossEntropy = 'unfused' | 'fused';
 
-/** A scenario's layout for a job of this shape; micro-batches default to one sequence each. */
+/**
+ * A scenario's layout for a job of this shape; micro-batches from `micro_batch_size` when given
+ * (training-fit.ts refuses one that does not divide a replica's sequences), else one sequence each.
+ */
 export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLayout {
   const sequences = shape.globalBatchTokens / shape.seqLen;
   return {
@@ -475,7 +478,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     pp: l.pp,
     ...(l.stage_layers !== undefined ? { stageLayers: l.stage_layers } : {}),
     dp: l.dp,
-    microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / l.dp)),
+    microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / (l.dp * (l.micro_batch_size ?? 1)))),
     virtualStages: l.virtual_stages,
     shardedDataParallel: l.zero !== undefined ? l.zero >= 2 : l.sharded,
     ...(l.zero !== undefined ? { zeroStage: l.zero } : {}),

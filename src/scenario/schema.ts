@@ -223,6 +223,8 @@ export const layoutSchema = z.strictObject({
   pp: z.number().int().positive().default(1),
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),
+  /** Sequences per micro-batch (Megatron-LM's --micro-batch-size), instead of `micro_batches`. */
+  micro_batch_size: z.number().int().positive().optional(),
   virtual_stages: z.number().int().positive().default(1),
   /**
    * A pipeline partition of the model's own: transformer layers on each stage, first to last (one
