@@ -62,4 +62,27 @@ describe('FreeIndex', () => {
       ),
     );
   });
+
+  it('lists the first count positions with enough free devices, as repeated leftmost calls do (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 300 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 8 }))),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 320 }), fc.integer({ min: 0, max: 3 }))),
+        (free, updates, queries) => {
+          const idx = new FreeIndex(free);
+          for (const [pos, v] of updates) idx.set(pos % free.length, v);
+          for (const [need, count, at] of queries) {
+            const expected: number[] = [];
+            for (let pos = idx.leftmost(need); pos !== -1 && expected.length < count; pos = idx.leftmost(need, pos + 1)) expected.push(pos);
+            const out: number[] = new Array<number>(at).fill(-7);
+            const n = idx.leftmostMany(need, count, out, at);
+            expect(n).toBe(expected.length);
+            expect(out.slice(0, at)).toEqual(new Array<number>(at).fill(-7));
+            expect(out.slice(at, at + n)).toEqual(expected);
+          }
+        },
+      ),
+    );
+  });
 });

@@ -6,6 +6,9 @@
 /** A subtree's mask bit for a free count: bit f for f < 31, bit 31 for 31 and more (counts there are told apart by a walk). */
 const bitOf = (free: number): number => (free < 0 ? 0 : 1 << Math.min(free, 31));
 
+/** leftmostMany's stack of subtrees still to visit (one per tree level at most; 32 levels). */
+const COLLECT_STACK = new Int32Array(64);
+
 export class FreeIndex {
   private readonly size: number;
   private readonly tree: Int32Array;
@@ -71,6 +74,39 @@ export class FreeIndex {
       if (tree[i]! < need) i++;
     }
     return i - this.size;
+  }
+
+  /**
+   * The first `count` positions (leftmost first) whose free count is >= need, written to
+   * out[at ..]; returns how many were found (fewer than `count` when fewer qualify). The same
+   * positions as `count` calls of leftmost(need, previous + 1), in one walk: O(count + log n)
+   * subtrees visited rather than count x log n.
+   */
+  leftmostMany(need: number, count: number, out: number[], at = 0): number {
+    if (count <= 0 || this.tree[1]! < need) return 0;
+    return this.collect(1, need, count, out, at) - at;
+  }
+
+  private collect(i: number, need: number, count: number, out: number[], at: number): number {
+    const tree = this.tree;
+    const end = at + count;
+    // Descend to the leftmost qualifying leaf of subtree i, keeping the right siblings still to
+    // visit on the way (at most one per level) in a small stack.
+    const stack = COLLECT_STACK;
+    let top = 0;
+    stack[top++] = i;
+    while (top > 0 && at < end) {
+      let j = stack[--top]!;
+      if (tree[j]! < need) continue;
+      while (j < this.size) {
+        j <<= 1;
+        if (tree[j]! >= need) {
+          if (tree[j + 1]! >= need) stack[top++] = j + 1;
+        } else j++;
+      }
+      out[at++] = j - this.size;
+    }
+    return at;
   }
 
   /**

@@ -26,10 +26,17 @@ export function candidateKinds(job: JobView, cluster: ClusterView): readonly num
  * sees it as it was given: sharing it between jobs changes no answer, only its identity.
  */
 export class OneNodePlacements {
-  private readonly byNode: (Placement[] | undefined)[] = [];
+  /**
+   * Per node, per device count. Both lists grow by pushing (never by writing far past their end:
+   * a list written at scattered node ids went to V8's dictionary mode, a hash lookup per call).
+   */
+  private readonly byNode: (Placement | undefined)[][] = [];
 
   get(kind: number, node: number, devices: number): Placement {
-    const forNode = (this.byNode[node] ??= []);
+    const byNode = this.byNode;
+    while (byNode.length <= node) byNode.push([]);
+    const forNode = byNode[node]!;
+    while (forNode.length <= devices) forNode.push(undefined);
     let p = forNode[devices];
     if (p === undefined || p.kind !== kind) {
       p = Object.freeze({ kind, nodes: Object.freeze([node]), counts: Object.freeze([devices]) });
@@ -66,34 +73,41 @@ export function packOnKind(devices: number, kind: number, cluster: ClusterView, 
   const counts = scratchCounts;
   let k = 0;
   let need = devices;
-  let from = 0;
-  // Whole free nodes, in index order, while the remainder is at least a node's worth. When all nodes
-  // of the kind have one size, only fully free nodes are visited.
-  const uniform = cluster.kindMinPerNode[kind] === cluster.kindMaxPerNode[kind];
-  const probe = uniform ? cluster.kindMaxPerNode[kind]! : 1;
-  while (need >= cluster.kindMinPerNode[kind]!) {
-    const pos = index.leftmost(probe, from);
-    if (pos === -1) break;
-    const node = list[pos]!;
-    const size = cluster.nodeDevices[node]!;
-    if (cluster.nodeFree[node] === size && size <= need) {
-      nodes[k] = node;
-      counts[k] = size;
-      k++;
-      need -= size;
+  const min = cluster.kindMinPerNode[kind]!;
+  if (min === cluster.kindMaxPerNode[kind]) {
+    // All nodes of the kind have one size: the whole nodes are the first need / size wholly free
+    // ones, found in one walk of the index; with fewer wholly free nodes than that, the remainder
+    // (a node's worth or more) fits on no node that is not taken, so the answer is no.
+    const whole = Math.floor(need / min);
+    if (cluster.kindWholeFreeNodes[kind]! < whole) return undefined;
+    k = index.leftmostMany(min, whole, scratchPositions);
+    for (let i = 0; i < k; i++) {
+      nodes[i] = list[scratchPositions[i]!]!;
+      counts[i] = min;
     }
-    from = pos + 1;
+    need -= k * min;
+  } else {
+    // Whole free nodes, in index order, while the remainder is at least a node's worth.
+    let from = 0;
+    while (need >= min) {
+      const pos = index.leftmost(1, from);
+      if (pos === -1) break;
+      const node = list[pos]!;
+      const size = cluster.nodeDevices[node]!;
+      if (cluster.nodeFree[node] === size && size <= need) {
+        nodes[k] = node;
+        counts[k] = size;
+        k++;
+        need -= size;
+      }
+      from = pos + 1;
+    }
   }
   if (need === 0) return { kind, nodes: nodes.slice(0, k), counts: counts.slice(0, k) };
   // The remainder on the first node (not already taken) with room for it.
   let pos = index.leftmost(need);
   const taken = k > 32 ? new Set(nodes.slice(0, k)) : undefined;
-  const isTaken = (node: number): boolean => {
-    if (taken) return taken.has(node);
-    for (let i = 0; i < k; i++) if (nodes[i] === node) return true;
-    return false;
-  };
-  while (pos !== -1 && isTaken(list[pos]!)) pos = index.leftmost(need, pos + 1);
+  while (pos !== -1 && isTaken(list[pos]!, nodes, k, taken)) pos = index.leftmost(need, pos + 1);
   if (pos === -1) return undefined;
   const outNodes = nodes.slice(0, k + 1);
   const outCounts = counts.slice(0, k + 1);
@@ -102,6 +116,14 @@ export function packOnKind(devices: number, kind: number, cluster: ClusterView, 
   return { kind, nodes: outNodes, counts: outCounts };
 }
 
+/** Whether `node` is among the first k of `nodes` (`taken` holds them when there are many). */
+function isTaken(node: number, nodes: readonly number[], k: number, taken: ReadonlySet<number> | undefined): boolean {
+  if (taken) return taken.has(node);
+  for (let i = 0; i < k; i++) if (nodes[i] === node) return true;
+  return false;
+}
+
 /** packOnKind's scratch (placements are built one at a time). */
 const scratchNodes: number[] = [];
 const scratchCounts: number[] = [];
+const scratchPositions: number[] = [];
