@@ -71,6 +71,18 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
   if (problems.length > 0) return { problems, notes, fitting, misfits };
   for (const p of moeProblems(shape, model.layout ? layoutFromSpec(model.layout, shape) : undefined)) problems.push(p);
   if (problems.length > 0) return { problems, notes, fitting, misfits };
+  // A global batch shorter than one sequence is a batch given in sequences where tokens are counted
+  // (a publication's "batch size 512"): a step of a fraction of a sequence, timed with confidence.
+  const sequences = shape.globalBatchTokens / shape.seqLen;
+  if (sequences < 1) {
+    const tokens = shape.globalBatchTokens;
+    problems.push(
+      model.shape?.global_batch !== undefined
+        ? { path: ['model', 'global_batch'], message: `${tokens} tokens are less than one sequence of ${shape.seqLen}: \`global_batch\` counts tokens (${tokens} sequences would be ${tokens * shape.seqLen})` }
+        : { path: ['model', 'seq_len'], message: `a sequence of ${shape.seqLen} tokens is longer than the default global batch of ${tokens} tokens: give \`global_batch\` (tokens per step)` },
+    );
+    return { problems, notes, fitting, misfits };
+  }
   // The one default that moves a described run's step time by a quarter: say it.
   if (model.shape && model.shape.recompute === undefined && (model.shape.attention ?? 'standard') === 'standard') {
     notes.push({
@@ -80,7 +92,6 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
     });
   }
   // A global batch is whole sequences: '4M' tokens of 4,096 are 976.56 of them (a slip for 4,194,304?).
-  const sequences = shape.globalBatchTokens / shape.seqLen;
   if (model.shape?.global_batch !== undefined && !Number.isInteger(sequences)) {
     const whole = Math.max(1, Math.round(sequences));
     notes.push({

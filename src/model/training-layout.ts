@@ -639,8 +639,16 @@ export function validateLayout(
       );
     }
     const sequences = shape.globalBatchTokens / shape.seqLen;
-    if (layout.dp * layout.microBatches > sequences) {
-      notes.push(`dp x micro_batches = ${layout.dp * layout.microBatches} exceeds the ${sequences} sequences in the global batch; micro-batches hold partial sequences`);
+    // Data parallelism splits the batch's sequences over its replicas (context parallelism splits
+    // each sequence over its cp ranks, within a replica): fewer sequences than replicas is a batch
+    // given in sequences where tokens are counted, or a layout for another batch.
+    const held = Number.isInteger(sequences) ? `${sequences}` : sequences.toFixed(2);
+    if (layout.dp > sequences) {
+      problems.push(
+        `dp = ${layout.dp} data-parallel replicas, but the global batch holds ${held} sequence${sequences === 1 ? '' : 's'} of ${shape.seqLen} tokens: each replica needs at least one (\`global_batch\` counts tokens)`,
+      );
+    } else if (layout.dp * layout.microBatches > sequences) {
+      notes.push(`dp x micro_batches = ${layout.dp * layout.microBatches} exceeds the ${held} sequences in the global batch; micro-batches hold partial sequences`);
     }
   }
   if (layout.pp > 1 && layout.microBatches < layout.pp) {

@@ -70,7 +70,7 @@ const MODEL: Docs = {
   layers: 'Transformer layers; from the well-known family of this size when absent.',
   hidden_size: 'Hidden (model) dimension; from the well-known family of this size when absent.',
   seq_len: "Tokens per sequence, e.g. 4096 or '8k'.",
-  global_batch: "Tokens per optimizer step (the global batch), e.g. '16M'.",
+  global_batch: "Tokens per optimizer step (the global batch), e.g. '16M' (not sequences: a paper's batch of 512 sequences of 2,048 is 1,048,576 tokens). At least one sequence, and at least one sequence per data-parallel replica of a given layout.",
   recompute: "Activation recomputation: 'full' (each layer's forward again in the backward pass; keeps only its input), 'selective' (attention scores only; the default), 'none'; true = 'full', false = 'selective'.",
   heads: 'Attention heads; hidden_size / 128 when absent.',
   kv_heads: 'Key/value heads (grouped-query attention); `heads` when absent.',

@@ -1,0 +1,60 @@
+// A global batch is counted in tokens; a publication gives it in sequences (Narayanan et al.
+// 2021: "batch size 512"). `global_batch: 512` with a sequence of 2,048 is a quarter of one
+// sequence: a step of nothing, timed and printed with confidence (GPT-3 175B ran 59.8 days at an
+// effective compute ratio of 1.3%). A batch shorter than one sequence, or with fewer sequences
+// than data-parallel replicas, is refused where it is written, with the likely meaning.
+import { describe, expect, it } from 'vitest';
+import { InputError, formatIssue } from '../src/scenario/errors.js';
+import { scenarioFromText } from './helpers.js';
+
+const text = (model: string, layout = ''): string => `name: batch
+seed: 1
+datacentres:
+  - name: dc
+    fabric: IB-HDR
+    node_groups:
+      - { name: a100, count: 64, device: A100-80GB }
+workloads:
+  - jobs:
+      - name: gpt
+        devices: 512
+        params: 175B
+        tokens: 10B
+        model: { layers: 96, hidden_size: 12288, heads: 96, seq_len: 2048, recompute: full${model} }
+${layout ? `        layout: { ${layout} }\n` : ''}`;
+
+function problems(t: string): string[] {
+  try {
+    scenarioFromText(t);
+  } catch (e) {
+    if (e instanceof InputError) return e.issues.map(formatIssue);
+    throw e;
+  }
+  return [];
+}
+
+describe('a global batch too small for its layout', () => {
+  it('less than one sequence is refused at global_batch, with the tokens it likely meant', () => {
+    expect(problems(text(', global_batch: 1536', 'tp: 8, pp: 8, dp: 8'))).toEqual([
+      expect.stringMatching(
+        /^test\.yaml:\d+:\d+: workloads\[0\]\.jobs\[0\]\.model\.global_batch: 1536 tokens are less than one sequence of 2048: `global_batch` counts tokens \(1536 sequences would be 3145728\)$/,
+      ),
+    ]);
+    // Without a layout (the automatic one) as well.
+    expect(problems(text(', global_batch: 512'))).toEqual([expect.stringMatching(/model\.global_batch: 512 tokens are less than one sequence of 2048: `global_batch` counts tokens \(512 sequences would be 1048576\)$/)]);
+  });
+
+  it('fewer sequences than data-parallel replicas is refused at the layout: a replica takes at least one', () => {
+    // 4 sequences over dp 8.
+    expect(problems(text(', global_batch: 8192', 'tp: 8, pp: 8, dp: 8'))).toEqual([
+      expect.stringMatching(/layout\.dp: dp = 8 data-parallel replicas, but the global batch holds 4 sequences of 2048 tokens: each replica needs at least one \(`global_batch` counts tokens\)$/),
+    ]);
+    // More micro-batches than sequences, but a sequence for each replica: said, not refused (a
+    // batch given roughly, as 1M tokens, splits into a fraction of a sequence per micro-batch).
+    expect(problems(text(', global_batch: 131072', 'tp: 8, pp: 8, dp: 8, micro_batches: 16'))).toEqual([]);
+    expect(scenarioFromText(text(', global_batch: 131072', 'tp: 8, pp: 8, dp: 8, micro_batches: 16')).warnings.map(formatIssue)).toContainEqual(
+      expect.stringMatching(/dp x micro_batches = 128 exceeds the 64 sequences in the global batch; micro-batches hold partial sequences/),
+    );
+    expect(problems(text(', global_batch: 3145728', 'tp: 8, pp: 8, dp: 8, micro_batches: 192'))).toEqual([]);
+  });
+});
