@@ -2,6 +2,7 @@
 // Numbers keep 10 significant digits: enough for every metric, and robust to last-bit noise.
 
 import { writeTenDigitsAt } from './ten-digits.js';
+import type { TextChunk } from './text-chunk.js';
 
 export function formatCell(v: unknown): string {
   if (v === undefined || v === null) return '';
@@ -44,18 +45,8 @@ function tenDigits(v: number): string {
   return out === '-0' ? '0' : out;
 }
 
-/** Where writeCell puts a cell's characters (a TextChunk). */
-export interface CellSink {
-  /** Append s's first `end` characters (all of them by default). */
-  append(s: string, end?: number): void;
-  /** Append one ASCII character by its code. */
-  appendCode(code: number): void;
-  /** Append the ASCII characters bytes[from .. to). */
-  appendBytes(bytes: Uint8Array, from: number, to: number): void;
-}
-
-/** An integer's characters, at the end (writeCell's scratch). */
-const digits = new Uint8Array(24);
+/** Where writeCell puts a cell's characters. */
+export type CellSink = TextChunk;
 
 /**
  * formatCell(v) appended to `out`, the same characters, without a string per number where it can:
@@ -64,12 +55,30 @@ const digits = new Uint8Array(24);
  */
 export function writeCell(out: CellSink, v: unknown): void {
   if (typeof v !== 'number') {
+    if (typeof v === 'string' && writePlainText(out, v)) return;
     const s = formatCell(v);
     if (s.length > 0) out.append(s);
     return;
   }
   NUMBER[0] = v;
   writeNumberAt(out, NUMBER, 0);
+}
+
+/**
+ * A text cell that needs no quotes and is all ASCII, copied into the chunk's bytes (what
+ * formatCell would give: the string itself); false, with nothing written, for any other.
+ */
+export function writePlainText(out: CellSink, s: string): boolean {
+  const n = s.length;
+  const b = out.room(n);
+  const p = out.pos;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f || c === 34 || c === 44 || c === 10 || c === 13) return false;
+    b[p + i] = c;
+  }
+  out.pos = p + n;
+  return true;
 }
 
 /** writeCell's number, for writeNumberAt. */
@@ -88,16 +97,24 @@ export function writeNumberAt(out: CellSink, src: Float64Array, i: number): void
     return;
   }
   if (Number.isInteger(v) && Math.abs(v) < 1e15) {
-    // String(v) for an integer below 1e15: its decimal digits (-0 writes 0).
+    // String(v) for an integer below 1e15: its decimal digits (-0 writes 0), in place.
     let x = v < 0 ? -v : v;
-    let n = digits.length;
+    if (x < 10 && v >= 0) {
+      out.room(1)[out.pos++] = 48 + x;
+      return;
+    }
+    let len = 1;
+    for (let t = x; t >= 10; t = Math.floor(t / 10)) len++;
+    const b = out.room(len + 1);
+    let p = out.pos;
+    if (v < 0) b[p++] = 45; // '-'
+    p += len;
+    out.pos = p;
     do {
       const q = Math.floor(x / 10);
-      digits[--n] = 48 + (x - q * 10);
+      b[--p] = 48 + (x - q * 10);
       x = q;
     } while (x > 0);
-    if (v < 0) digits[--n] = 45; // '-'
-    out.appendBytes(digits, n, digits.length);
     return;
   }
   if (writeTenDigitsAt(out, src, i)) return;

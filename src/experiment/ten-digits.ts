@@ -4,7 +4,7 @@
 // the toPrecision route for the rest.
 //
 // Why it is exact. For 1e-13 <= |v| < 1e31 the decimal exponent e of v's first digit is guessed
-// from log10 and v is scaled to ten digits with one multiply or divide by an exact power of ten
+// from its binary exponent and v is scaled to ten digits with one multiply or divide by an exact power of ten
 // (10^0 .. 10^22 are doubles), so the scaled value s is the exact product P rounded once: |s - P|
 // <= half an ulp of s. toPrecision(10) rounds P to the nearest integer, a tie upwards. Rounding
 // to a double is monotone and every m + 0.5 below 2^52 is a double, so P above m + 0.5 gives s at
@@ -18,19 +18,16 @@
 // decimal reads as r. String's notation follows from D's digits and exponent (ECMA-262
 // Number::toString): plain below 1e21 and from 1e-6, exponent form outside.
 
-/** Where the characters go (a TextChunk). */
-export interface ByteSink {
-  /** Append the ASCII characters bytes[from .. to). */
-  appendBytes(bytes: Uint8Array, from: number, to: number): void;
-}
+import type { TextChunk } from './text-chunk.js';
 
 /** 10^0 .. 10^22, each exactly a double. */
 const POW10 = new Float64Array(23);
 for (let i = 0, p = 1; i < POW10.length; i++, p *= 10) POW10[i] = p;
 
-/** The ten digits, most significant first, and the cell's characters (scratch). */
+/** The ten digits, most significant first (scratch). */
 const digit = new Uint8Array(10);
-const cell = new Uint8Array(32);
+/** The most characters a cell written here takes (22: a minus and 21 digits, just below 1e21). */
+const CELL_MAX = 24;
 
 /** |v| scaled by 10^k with one rounding, or NaN where 10^|k| is not exact. */
 function scaled(a: number, k: number): number {
@@ -43,10 +40,17 @@ function scaled(a: number, k: number): number {
  * return false where that needs toPrecision (at a rounding tie at the tenth digit, |v| outside
  * [1e-13, 1e31), or -0 and 0, which callers write as integers).
  */
-export function writeTenDigits(out: ByteSink, v: number): boolean {
+export function writeTenDigits(out: TextChunk, v: number): boolean {
   SCRATCH[0] = v;
   return writeTenDigitsAt(out, SCRATCH, 0);
 }
+
+/** log10(2), and a double's bits (writeTenDigitsAt's decade guess). */
+const LOG10_2 = 0.30102999566398120;
+const BITS_F64 = new Float64Array(1);
+const BITS_U32 = new Uint32Array(BITS_F64.buffer);
+/** The index of the high (sign and exponent) word in BITS_U32: 1 on little-endian machines. */
+const HI_WORD = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 1 : 0;
 
 /** Where writeTenDigits puts its argument for writeTenDigitsAt. */
 const SCRATCH = new Float64Array(1);
@@ -56,11 +60,15 @@ const SCRATCH = new Float64Array(1);
  * unboxed (a field, a typed array) and stores it there passes it without a heap number per call
  * (a double argument to a function V8 does not inline is boxed, a job row's dozen cells each).
  */
-export function writeTenDigitsAt(out: ByteSink, src: Float64Array, i: number): boolean {
+export function writeTenDigitsAt(out: TextChunk, src: Float64Array, i: number): boolean {
   const v = src[i]!;
   const a = v < 0 ? -v : v;
   if (!(a >= 1e-13 && a < 1e31)) return false;
-  let e = Math.floor(Math.log10(a));
+  // The decade from the binary exponent and the mantissa's top bits (log2 m >= m - 1, within
+  // 0.087): the guess is the decade of a or the one below, never above (no Math.log10 call).
+  BITS_F64[0] = a;
+  const word = BITS_U32[HI_WORD]!;
+  let e = Math.floor(((word >>> 20) - 1023 + (word & 0xfffff) / 0x100000) * LOG10_2);
   let s = scaled(a, 9 - e);
   if (s < 1e9) s = scaled(a, 9 - --e);
   else if (s > 1e10) s = scaled(a, 9 - ++e);
@@ -89,7 +97,9 @@ export function writeTenDigitsAt(out: ByteSink, src: Float64Array, i: number): b
   let k = 10; // significant digits without the trailing zeros
   while (digit[k - 1] === 0) k--;
   const n = e + 1; // Number::toString's n: the decimal point sits after n digits
-  let p = 0;
+  // Written in place in the chunk's buffer (no scratch copy).
+  const cell = out.room(CELL_MAX);
+  let p = out.pos;
   if (v < 0) cell[p++] = 45; // '-'
   if (n >= k && n <= 21) {
     for (let i = 0; i < k; i++) cell[p++] = 48 + digit[i]!;
@@ -118,6 +128,6 @@ export function writeTenDigitsAt(out: ByteSink, src: Float64Array, i: number): b
     if (x >= 10) cell[p++] = 48 + ((x / 10) | 0);
     cell[p++] = 48 + (x % 10);
   }
-  out.appendBytes(cell, 0, p);
+  out.pos = p;
   return true;
 }

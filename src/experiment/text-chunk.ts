@@ -6,8 +6,12 @@
 const INITIAL_BYTES = 1 << 17;
 
 export class TextChunk {
-  private bytes: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
-  private pos = 0;
+  /**
+   * The ASCII bytes after `head`: bytes[0 .. pos). A writer that puts bytes in place (number
+   * cells) asks `room(n)` first, writes from `pos` and moves `pos` past what it wrote.
+   */
+  bytes: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
+  pos = 0;
   /** Text before the buffer's bytes: set only when a piece had a character beyond ASCII. */
   private head = '';
 
@@ -48,6 +52,12 @@ export class TextChunk {
   appendCode(code: number): void {
     if (this.pos === this.bytes.length) this.grow(1);
     this.bytes[this.pos++] = code;
+  }
+
+  /** The buffer, with room for at least `n` more bytes at `pos`. */
+  room(n: number): Buffer {
+    if (this.pos + n > this.bytes.length) this.grow(n);
+    return this.bytes;
   }
 
   /** Forget the last pieces: keep only the first `length` characters (a length read earlier). */
