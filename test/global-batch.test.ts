@@ -58,3 +58,17 @@ describe('a global batch too small for its layout', () => {
     expect(problems(text(', global_batch: 3145728', 'tp: 8, pp: 8, dp: 8, micro_batches: 192'))).toEqual([]);
   });
 });
+
+describe('a job of fewer tokens than one step', () => {
+  it('is warned at tokens with the batch it falls short of: it trains a fraction of a step', () => {
+    const warned = (tokens: string, model = ', global_batch: 3145728'): string[] =>
+      scenarioFromText(text(model).replace('tokens: 10B', `tokens: ${tokens}`)).warnings.map(formatIssue).filter((w) => w.includes('.tokens:'));
+    expect(warned('1M')).toEqual([
+      expect.stringMatching(/workloads\[0\]\.jobs\[0\]\.tokens: 1000000 tokens are fewer than one step's global batch of 3145728 tokens: the job trains 0\.32 of one step, which no real run does/),
+    ]);
+    // The default batch (4M tokens) is named as such.
+    expect(warned('1M', '')).toEqual([expect.stringMatching(/global batch of 4194304 tokens \(the default; `model\.global_batch` sets it\)/)]);
+    expect(warned('3145728')).toEqual([]);
+    expect(warned('10B')).toEqual([]);
+  });
+});

@@ -646,6 +646,18 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     }
   }
 
+  // A job of fewer tokens than one step's global batch runs a fraction of a step: a token count
+  // a thousand times short (1M for 1B), or a batch given for another model.
+  const fewerTokensThanAStep = (params: number, tokens: number | undefined, model: Parameters<typeof resolveShape>[1], at: readonly PathKey[]): void => {
+    if (tokens === undefined) return;
+    const batch = resolveShape(params, model).globalBatchTokens;
+    if (tokens >= batch) return;
+    warn(
+      at,
+      `${tokens} tokens are fewer than one step's global batch of ${batch} tokens${model?.global_batch === undefined ? ' (the default; `model.global_batch` sets it)' : ''}: the job trains ${Number((tokens / batch).toPrecision(2))} of one step, which no real run does; \`tokens\` counts every training token of the job`,
+    );
+  };
+
   const poolKinds = new Set(groups.map((g) => g.kind));
   // Tenants (model/tenants.ts): quotas name kinds of the pool; workloads name their queue.
   const tenants = resolveScenarioTenants(scenario, kinds.length, (report) => poolKindRef(poolKinds, kinds, canonicalOf, report), fail, readRelative);
@@ -798,6 +810,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           const fit = checkListedJob({ devices: j.devices, params: j.params, shape: j.model, layout: j.layout }, allowedKinds, fitPool, reportAt(at));
           if (fit === false) return;
           fittingKinds = fit;
+          fewerTokensThanAStep(j.params, j.tokens, j.model, [...at, 'tokens']);
         }
         // --- end of the layout and memory check ---
         listed.push({
