@@ -44,6 +44,16 @@ workloads:
     `);
   });
 
+  it('a key that begins several known ones names each: the nearest by spelling may mean something else', () => {
+    // 'micro_batch: 2' meaning two sequences per micro-batch was answered with 'micro_batches'
+    // (two micro-batches a step); 'micro_batch_size' is the field meant.
+    const text = `name: prefix${POOL}workloads:
+  - jobs:
+      - { devices: 2, params: 1B, tokens: 1B, layout: { tp: 1, dp: 2, micro_batch: 2 } }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:71: workloads[0].jobs[0].layout.micro_batch: unknown key 'micro_batch' (did you mean 'micro_batches' or 'micro_batch_size'?)"`);
+  });
+
   it('a misspelling of a key the mapping already has is said as one, not answered with the keys left', () => {
     // A sweep's --set or a pasted line can add 'duraton' beside 'duration': the keys still free
     // (the old answer) do not include the one the user meant.

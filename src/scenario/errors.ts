@@ -132,6 +132,13 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
         const given = (k: string): boolean => Boolean(present && typeof present === 'object' && k in present);
         const known = all.filter((k) => !given(k));
         for (const k of issue.keys as string[]) {
+          // A key that begins several known ones ('micro_batch': 'micro_batches' or
+          // 'micro_batch_size') is ambiguous: the nearest by spelling may be the other meaning.
+          const longer = known.filter((c) => c.startsWith(k) && c !== k);
+          if (longer.length > 1) {
+            out.push(src.issue(path, `unknown key '${k}' (did you mean ${longer.map((c) => `'${c}'`).join(' or ')}?)`, k));
+            continue;
+          }
           const guess = suggestName(k, known);
           // A misspelling of a key the mapping already has (a sweep's --set, a pasted line) is said
           // as such, rather than listing the keys left, which do not include the one meant.
