@@ -29,12 +29,6 @@ const digit = new Uint8Array(10);
 /** The most characters a cell written here takes (22: a minus and 21 digits, just below 1e21). */
 const CELL_MAX = 24;
 
-/** |v| scaled by 10^k with one rounding, or NaN where 10^|k| is not exact. */
-function scaled(a: number, k: number): number {
-  if (k >= 0) return k <= 22 ? a * POW10[k]! : NaN;
-  return k >= -22 ? a / POW10[-k]! : NaN;
-}
-
 /**
  * Append String(Number(v.toPrecision(10))) for a finite v and return true, or append nothing and
  * return false where that needs toPrecision (at a rounding tie at the tenth digit, |v| outside
@@ -69,9 +63,17 @@ export function writeTenDigitsAt(out: TextChunk, src: Float64Array, i: number): 
   BITS_F64[0] = a;
   const word = BITS_U32[HI_WORD]!;
   let e = Math.floor(((word >>> 20) - 1023 + (word & 0xfffff) / 0x100000) * LOG10_2);
-  let s = scaled(a, 9 - e);
-  if (s < 1e9) s = scaled(a, 9 - --e);
-  else if (s > 1e10) s = scaled(a, 9 - ++e);
+  // a x 10^(9 - e) by an exact power of ten, or false where 10^|9 - e| is not one. No NaN (or
+  // call) in the expression: a double merged with a constant NaN was kept boxed, a heap number
+  // per cell.
+  let by = 9 - e;
+  if (by < -22 || by > 22) return false;
+  let s = by >= 0 ? a * POW10[by]! : a / POW10[-by]!;
+  if (s < 1e9 || s > 1e10) {
+    by = s < 1e9 ? 9 - --e : 9 - ++e;
+    if (by < -22 || by > 22) return false;
+    s = by >= 0 ? a * POW10[by]! : a / POW10[-by]!;
+  }
   if (!(s >= 1e9 && s <= 1e10)) return false; // 1e10 rounds to 1e10, the next decade's 1e9
   let d = Math.floor(s);
   const frac = s - d; // exact: s and its integer part share an exponent range
