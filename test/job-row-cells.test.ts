@@ -106,4 +106,17 @@ describe('writeJobRow', () => {
       { numRuns: 500 },
     );
   });
+
+  it('writes a repeated quoted reason or layout as the generic writer does, whatever came between', () => {
+    // The last quoted text of those columns is kept as bytes: runs of equal texts, equal texts
+    // made afresh (not the same string object), non-ASCII and quote-free texts in between.
+    const texts = ['no room, anywhere', `no room, ${'any'}where`, 'say "no", twice', 'déjà, vu', 'plain', '', 'tp 1 x pp 1, dp 8'];
+    fc.assert(
+      fc.property(jobRow.filter((r) => JOB_NUMBER_CELLS.every((c) => r[c] !== Infinity && r[c] !== -Infinity)), fc.array(fc.tuple(fc.constantFrom(...texts), fc.constantFrom(...texts)), { minLength: 1, maxLength: 20 }), (base, cells) => {
+        const rows = cells.map(([reason, layout]) => ({ ...base, submit_s: 1, start_s: 2, finish_s: 3, reason, layout }) as JobRow);
+        expect(throughSink(rows).text).toBe(generic(rows).text);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -4,7 +4,7 @@
 // reads (sixteen per job row); here a number field is stored into a typed array and written from
 // there (writeNumberAt), so it stays unboxed from the row to the bytes.
 import type { JobRow } from '../sim/metrics.js';
-import { writeCell, writeNumberAt, type CellSink } from './csv.js';
+import { formatCell, writeCell, writeNumberAt, writePlainText, type CellSink } from './csv.js';
 
 const TEXT_CELLS: ReadonlySet<keyof JobRow> = new Set(['job_id', 'kind', 'device_kind', 'datacentre', 'placement_span', 'status', 'reason', 'layout']);
 
@@ -123,8 +123,35 @@ export function writeJobRow(out: CellSink, r: JobRow): number {
   out.appendCode(44);
   writeCell(out, r.status);
   out.appendCode(44);
-  writeCell(out, r.reason);
+  writeTextCell(out, r.reason, REASON);
   out.appendCode(44);
-  writeCell(out, r.layout);
+  writeTextCell(out, r.layout, LAYOUT);
   return WRITTEN;
+}
+
+/**
+ * Quoted cells of a column by text, as bytes (ASCII only), up to QUOTED_KEPT texts: a rejection's
+ * reason is hundreds of characters with commas, and a few such texts repeat over many jobs.
+ */
+const QUOTED_KEPT = 64;
+const REASON = new Map<string, Uint8Array>();
+const LAYOUT = new Map<string, Uint8Array>();
+
+/**
+ * writeCell(out, v) for a text column whose values often repeat and need quoting: the quoted cell
+ * is copied from `kept` when the text was quoted before, rather than quoted again.
+ */
+function writeTextCell(out: CellSink, v: unknown, kept: Map<string, Uint8Array>): void {
+  if (typeof v !== 'string') return writeCell(out, v);
+  if (writePlainText(out, v)) return;
+  const bytes = kept.get(v);
+  if (bytes !== undefined) {
+    out.appendBytes(bytes, 0, bytes.length);
+    return;
+  }
+  const cell = formatCell(v);
+  out.append(cell);
+  for (let i = 0; i < cell.length; i++) if (cell.charCodeAt(i) > 0x7f) return;
+  if (kept.size >= QUOTED_KEPT) kept.clear();
+  kept.set(v, Buffer.from(cell, 'latin1'));
 }
