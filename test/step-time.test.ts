@@ -7,7 +7,7 @@ import { H100_NVLINK_BYTES_PER_S, H100_PEAK_BF16_FLOPS, NVLINK_EFFICIENCY, NVLIN
 import { calibrationRuns } from '../src/model/calibration-runs.js';
 import { DEVICE_CATALOGUE } from '../src/model/catalogue.js';
 import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
-import { autoLayout, defaultShape, validateLayout } from '../src/model/training-layout.js';
+import { autoLayout, defaultShape, divisorsUpTo, validateLayout } from '../src/model/training-layout.js';
 
 const GB = 1e9;
 const GiB = 2 ** 30;
@@ -226,7 +226,16 @@ describe('training shapes and layouts', () => {
           expect(l.tp).toBeLessThanOrEqual(Math.min(8, perNode));
           expect(perNode % l.tp).toBe(0);
           expect(l.microBatches).toBeGreaterThanOrEqual(1);
-          expect(validateLayout(l, devices, perNode, defaultShape(params)).problems).toEqual([]);
+          // A replica takes at least one sequence whenever some pipeline depth allows it (13,346
+          // devices one to a node, 2 x 6,673, leave a 1B model no such layout).
+          const shape = defaultShape(params);
+          const sequences = shape.globalBatchTokens / shape.seqLen;
+          const problems = validateLayout(l, devices, perNode, shape).problems;
+          if (l.dp > sequences) {
+            const pps = divisorsUpTo(devices / l.tp, shape.layers);
+            expect(pps.some((p) => devices / (l.tp * p) <= sequences)).toBe(false);
+            expect(problems).toEqual([expect.stringMatching(/^dp = \d+ data-parallel replicas, but the global batch holds/)]);
+          } else expect(problems).toEqual([]);
         },
       ),
       { numRuns: 300 },

@@ -11,7 +11,7 @@ import type { DeviceKind, FabricPreset } from './hardware-schema.js';
 import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
 import { memoryPerDevice } from './memory.js';
 import { stepTime, type CommPath } from './step-time.js';
-import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, divisorsUpTo, type AutoLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, divisorsUpTo, tpDividesHeads, type AutoLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /** What the search needs to know about the kind and the fabric a job would run on. */
 export interface LayoutEnv {
@@ -62,11 +62,16 @@ export function fastestLayout(devices: number, shape: TrainingShape, env: Layout
   let best: SearchedLayout | undefined;
   let bestTight: SearchedLayout | undefined;
   const tps = divisorsUpTo(devices, Math.min(8, perNode))
-    .filter((t) => perNode % t === 0)
+    .filter((t) => perNode % t === 0 && tpDividesHeads(shape, t))
     .reverse();
+  // A replica takes at least one sequence of the batch: more replicas than sequences only when no
+  // layout leaves fewer.
+  const ppsOf = (tp: number): number[] => divisorsUpTo(devices / tp, Math.max(1, shape.layers));
+  const anyWhole = tps.some((tp) => ppsOf(tp).some((pp) => devices / (tp * pp) <= sequences));
   for (const tp of tps) {
-    for (const pp of divisorsUpTo(devices / tp, Math.max(1, shape.layers))) {
+    for (const pp of ppsOf(tp)) {
       const dp = devices / (tp * pp);
+      if (anyWhole && dp > sequences) continue;
       for (const zero of [0, 2, 3] as const) {
         if (zero > 0 && dp === 1) continue;
         const layout: ParallelLayout = {

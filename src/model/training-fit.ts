@@ -4,10 +4,10 @@
 import type { Distribution } from '../scenario/distribution.js';
 import type { KindInfo, NodeGroup } from './cluster.js';
 import type { LayoutSpec, ShapeOverrides } from './job.js';
-import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
+import { DEFAULT_HEAD_DIM, memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { moeProblems } from './moe.js';
 import { paramsShapeMismatch, setsModelSize } from './shape-weights.js';
-import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, recomputeOf, divisorsUpTo, layoutFromSpec, resolveShape, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, recomputeOf, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /** A device kind a job may run on, as far as fitting it is concerned. */
 export interface FitKind {
@@ -67,6 +67,7 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
   const notes: FitIssue[] = [];
   const fitting: number[] = [];
   const misfits: Misfit[] = [];
+  for (const p of headProblems(shape)) problems.push(p);
   for (const p of microBatchSizeProblems(shape, model.layout)) problems.push(p);
   if (problems.length > 0) return { problems, notes, fitting, misfits };
   for (const p of moeProblems(shape, model.layout ? layoutFromSpec(model.layout, shape) : undefined)) problems.push(p);
@@ -153,6 +154,29 @@ function kindLabel(k: FitKind): string {
 }
 
 /**
+ * The given heads against the width: grouped-query attention shares each key/value head among
+ * heads / kv_heads query heads, and a head is hidden_size / heads wide unless `head_dim` (or latent
+ * attention's own dimensions) says otherwise. Either not whole would time fractional heads.
+ */
+function headProblems(shape: TrainingShape): FitIssue[] {
+  const out: FitIssue[] = [];
+  const heads = shape.heads ?? Math.max(1, Math.round(shape.hiddenSize / DEFAULT_HEAD_DIM));
+  if (shape.kvHeads !== undefined && heads % shape.kvHeads !== 0) {
+    out.push({
+      path: ['model', 'kv_heads'],
+      message: `kv_heads = ${shape.kvHeads} must divide the ${heads} attention heads${shape.heads === undefined ? ` (hidden_size / ${DEFAULT_HEAD_DIM}; give \`heads\`)` : ''}: grouped-query attention shares each key/value head among heads / kv_heads query heads`,
+    });
+  }
+  if (shape.heads !== undefined && shape.headDim === undefined && shape.mla === undefined && shape.hiddenSize % shape.heads !== 0) {
+    out.push({
+      path: ['model', 'heads'],
+      message: `hidden_size ${shape.hiddenSize} is not a multiple of heads = ${shape.heads} (a head would be ${Number((shape.hiddenSize / shape.heads).toFixed(2))} wide): give a head count that divides it, or \`head_dim\``,
+    });
+  }
+  return out;
+}
+
+/**
  * `micro_batch_size` against the batch: given with `micro_batches` (the same fact twice, or two
  * that disagree), or not dividing the sequences a data-parallel replica takes, it is refused.
  */
@@ -224,7 +248,7 @@ function wouldFit(shape: TrainingShape, layout: ParallelLayout, devices: number,
     if (tryLayout(`pp ${p} x dp ${dp}`, { ...layout, pp: p, dp, microBatches: Math.max(1, Math.round(sequences / dp)) })) break;
   }
   for (const t of divisorsUpTo(devices / (layout.pp * cp), k.devicesPerNode)) {
-    if (t <= layout.tp || k.devicesPerNode % t !== 0) continue;
+    if (t <= layout.tp || k.devicesPerNode % t !== 0 || !tpDividesHeads(shape, t)) continue;
     const dp = devices / (t * cp * layout.pp);
     if (tryLayout(`tp ${t} x dp ${dp}`, { ...layout, tp: t, dp, microBatches: Math.max(1, Math.round(sequences / dp)) })) break;
   }

@@ -513,13 +513,23 @@ export interface AutoLayout extends ParallelLayout {
  * tp x pp x dp always equals `devices`. When nothing fits, `fits` is false and the layout is the
  * one that needs the least memory (for the message that says so).
  */
+/**
+ * Whether tensor parallelism of degree tp splits the model's given heads whole: each rank computes
+ * whole query heads and holds whole key/value groups (Megatron-Core's TransformerConfig refuses
+ * num_attention_heads or num_query_groups not divisible by the tensor-parallel size). A shape whose
+ * heads poolsim derived (none given) allows any tp.
+ */
+export function tpDividesHeads(shape: TrainingShape, tp: number): boolean {
+  return (shape.heads === undefined || shape.heads % tp === 0) && (shape.kvHeads === undefined || shape.kvHeads % tp === 0);
+}
+
 export function autoLayout(devices: number, devicesPerNode: number, shape: TrainingShape, memoryBytesPerDevice: number): AutoLayout {
   if (!Number.isInteger(devices) || devices < 1) throw new RangeError(`autoLayout: devices must be a positive integer, got ${devices}`);
   const perNode = Math.max(1, Math.floor(devicesPerNode));
   const tpCap = Math.min(8, perNode, devices);
   let tp = 1;
   for (let t = tpCap; t >= 1; t--) {
-    if (devices % t === 0 && perNode % t === 0) {
+    if (devices % t === 0 && perNode % t === 0 && tpDividesHeads(shape, t)) {
       tp = t;
       break;
     }
@@ -529,8 +539,12 @@ export function autoLayout(devices: number, devicesPerNode: number, shape: Train
   // In order of preference; the first with headroom wins (usually the first one tried).
   let fitting: AutoLayout | undefined;
   let leanest: AutoLayout | undefined;
+  // A replica takes at least one sequence of the batch: more replicas than sequences only when no
+  // pipeline depth leaves fewer.
+  const pps = divisorsUpTo(rest, Math.max(1, shape.layers));
+  const whole = pps.filter((p) => rest / p <= sequences);
   for (const zero of [0, 2, 3] as const) {
-    for (const p of divisorsUpTo(rest, Math.max(1, shape.layers))) {
+    for (const p of whole.length > 0 ? whole : pps) {
       const dp = rest / p;
       if (zero > 0 && dp === 1) continue; // nothing to shard over
       const layout: ParallelLayout = {
@@ -610,6 +624,12 @@ export function validateLayout(
     notes.push(`tp = ${layout.tp} does not divide the ${devicesPerNode} devices of a node, so some tensor groups may straddle nodes`);
   }
   if (shape) {
+    if (shape.heads !== undefined && shape.heads % layout.tp !== 0) {
+      problems.push(`tp = ${layout.tp} must divide the model's ${shape.heads} attention heads: each tensor-parallel rank computes whole heads`);
+    }
+    if (shape.kvHeads !== undefined && shape.kvHeads % layout.tp !== 0) {
+      problems.push(`tp = ${layout.tp} must divide the model's ${shape.kvHeads} key/value heads (kv_heads): each tensor-parallel rank holds whole key/value groups`);
+    }
     if (cp > 1 && shape.seqLen % (2 * cp) !== 0) {
       problems.push(`cp = ${cp} needs the sequence (${shape.seqLen} tokens) to split into 2 x cp = ${2 * cp} equal chunks (load-balanced causal context parallelism)`);
     }

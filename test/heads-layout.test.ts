@@ -1,0 +1,87 @@
+// Attention heads against the shape and the tensor-parallel degree. Each tensor-parallel rank
+// computes whole query heads and holds whole key/value groups (Megatron-Core's TransformerConfig
+// refuses num_attention_heads or num_query_groups not divisible by the tensor-parallel size);
+// grouped-query attention shares each key/value head among heads / kv_heads query heads; a head is
+// hidden_size / heads wide unless `head_dim` says otherwise. Each of these was accepted and timed
+// on fractional heads; now refused where it is written, and the automatic layout picks only a tp
+// the model's given heads allow.
+import { describe, expect, it } from 'vitest';
+import { explainJob } from '../src/model/explain.js';
+import { autoLayout, resolveShape } from '../src/model/training-layout.js';
+import { InputError, formatIssue } from '../src/scenario/errors.js';
+import { scenarioFromText } from './helpers.js';
+
+const text = (model: string, layout?: string): string => `name: heads
+seed: 1
+datacentres:
+  - name: dc
+    fabric: IB-HDR
+    node_groups:
+      - { name: a100, count: 64, device: A100-80GB }
+workloads:
+  - jobs:
+      - name: gpt
+        devices: 512
+        params: 175B
+        tokens: 10B
+        model: { layers: 96, hidden_size: 12288, ${model}, vocab: 51200, seq_len: 2048, global_batch: 3145728, attention: standard, recompute: full }
+${layout ? `        layout: { ${layout} }\n` : ''}`;
+
+function problems(t: string): string[] {
+  try {
+    scenarioFromText(t);
+  } catch (e) {
+    if (e instanceof InputError) return e.issues.map(formatIssue);
+    throw e;
+  }
+  return [];
+}
+
+describe('attention heads against the shape and tp', () => {
+  it('tp must divide the query heads and the key/value heads', () => {
+    expect(problems(text('heads: 100, head_dim: 128', 'tp: 8, pp: 8, dp: 8'))).toEqual([
+      expect.stringMatching(/layout\.tp: tp = 8 must divide the model's 100 attention heads: each tensor-parallel rank computes whole heads$/),
+    ]);
+    expect(problems(text('heads: 96, kv_heads: 4, head_dim: 128', 'tp: 8, pp: 8, dp: 8'))).toEqual([
+      expect.stringMatching(/layout\.tp: tp = 8 must divide the model's 4 key\/value heads \(kv_heads\): each tensor-parallel rank holds whole key\/value groups$/),
+    ]);
+    expect(problems(text('heads: 96, kv_heads: 8, head_dim: 128', 'tp: 8, pp: 8, dp: 8'))).toEqual([]);
+  });
+
+  it('kv_heads must divide heads', () => {
+    expect(problems(text('heads: 96, kv_heads: 7, head_dim: 128', 'tp: 1, pp: 8, dp: 64, sharded: true'))).toEqual([
+      expect.stringMatching(/model\.kv_heads: kv_heads = 7 must divide the 96 attention heads: grouped-query attention shares each key\/value head among heads \/ kv_heads query heads$/),
+    ]);
+    expect(problems(text('heads: 96, kv_heads: 192, head_dim: 128', 'tp: 8, pp: 8, dp: 8'))).toEqual([expect.stringMatching(/model\.kv_heads: kv_heads = 192 must divide the 96 attention heads/)]);
+  });
+
+  it('a head is hidden_size / heads wide: heads not dividing the width need head_dim', () => {
+    expect(problems(text('heads: 100', 'tp: 4, pp: 8, dp: 16'))).toEqual([
+      expect.stringMatching(/model\.heads: hidden_size 12288 is not a multiple of heads = 100 \(a head would be 122\.88 wide\): give a head count that divides it, or `head_dim`$/),
+    ]);
+    // With head_dim given the width need not divide (GPT-OSS: 64 heads of 64 on a 2,880-wide model).
+    expect(problems(text('heads: 100, head_dim: 128', 'tp: 4, pp: 8, dp: 16, sharded: true'))).toEqual([]);
+  });
+
+  it('the automatic layout takes only a tp that divides the given heads', () => {
+    // The leanest-first layout (what validate suggests) takes the widest tp within a node: 8, or 4
+    // with 12 key/value heads, 2 with 6, 1 with 3.
+    for (const [kv, tp] of [[undefined, 8], [12, 4], [6, 2], [3, 1]] as const) {
+      const shape = resolveShape(175e9, { layers: 96, hidden_size: 12288, heads: 96, head_dim: 128, ...(kv !== undefined ? { kv_heads: kv } : {}) });
+      expect(autoLayout(512, 8, shape, 80e9).tp).toBe(tp);
+    }
+    // The fastest layout a run uses: Llama 2 70B on 64 A100-40GB with selective recompute runs
+    // tp 8 x pp 2 x dp 4 with its 8 key/value heads; with 4, tp 8 is not a layout (it was taken
+    // before), and at tp 4 the activations do not fit: refused, with full recompute as the way out.
+    const llama = (kv: number): string =>
+      text(`heads: 64, kv_heads: ${kv}, head_dim: 128, gated_mlp: true, ffn_size: 28672`)
+        .replace('device: A100-80GB', 'device: A100-40GB')
+        .replace('devices: 512', 'devices: 64')
+        .replace('params: 175B', 'params: 70B')
+        .replace('layers: 96, hidden_size: 12288', 'layers: 80, hidden_size: 8192')
+        .replace('vocab: 51200, seq_len: 2048, global_batch: 3145728, attention: standard, recompute: full', 'vocab: 32000, seq_len: 4096, global_batch: 4194304, attention: flash, recompute: selective');
+    const eight = explainJob(scenarioFromText(llama(8)), 'gpt');
+    expect([eight.layout.automatic, eight.layout.tp, eight.layout.pp, eight.layout.dp]).toEqual([true, 8, 2, 4]);
+    expect(problems(llama(4))).toEqual([expect.stringMatching(/no layout of 64 devices fits: the leanest, tp 4 x .*with `model\.recompute: true` it would fit as tp 4 x/)]);
+  });
+});
