@@ -85,3 +85,18 @@ describe('attention heads against the shape and tp', () => {
     expect(problems(llama(4))).toEqual([expect.stringMatching(/no layout of 64 devices fits: the leanest, tp 4 x .*with `model\.recompute: true` it would fit as tp 4 x/)]);
   });
 });
+
+describe('layout fields that change nothing on the layout given', () => {
+  const warned = (t: string): string[] => scenarioFromText(t).warnings.map(formatIssue);
+  it('virtual_stages with one pipeline stage, sequence_parallel with tp 1: said, the step unchanged', () => {
+    const plain = text('heads: 96', 'tp: 1, pp: 1, dp: 512, zero: 3');
+    expect(warned(text('heads: 96', 'tp: 1, pp: 1, dp: 512, zero: 3, virtual_stages: 2'))).toContainEqual(expect.stringMatching(/layout: virtual_stages = 2 has no effect with pp = 1/));
+    expect(warned(text('heads: 96, sequence_parallel: true', 'tp: 1, pp: 1, dp: 512, zero: 3'))).toContainEqual(expect.stringMatching(/layout: sequence_parallel has no effect with tp = 1/));
+    expect(warned(plain).filter((w) => w.includes('no effect'))).toEqual([]);
+    const step = (t: string): number => explainJob(scenarioFromText(t), 'gpt').step.step_s;
+    expect(step(text('heads: 96, sequence_parallel: true', 'tp: 1, pp: 1, dp: 512, zero: 3'))).toBe(step(plain));
+    expect(step(text('heads: 96', 'tp: 1, pp: 1, dp: 512, zero: 3, virtual_stages: 2'))).toBe(step(plain));
+    // With tp 8, sequence parallelism is no note.
+    expect(warned(text('heads: 96, sequence_parallel: true', 'tp: 8, pp: 8, dp: 8')).filter((w) => w.includes('no effect'))).toEqual([]);
+  });
+});

@@ -671,6 +671,9 @@ export function validateLayout(
       notes.push(`dp x micro_batches = ${layout.dp * layout.microBatches} exceeds the ${held} sequences in the global batch; micro-batches hold partial sequences`);
     }
   }
+  // Fields a layout gives that change nothing on it: said, as the user expects them to.
+  if (v > 1 && layout.pp === 1) notes.push(`virtual_stages = ${v} has no effect with pp = 1: the interleaved schedule splits each pipeline stage's layers into model chunks, and there is one stage (no bubble to shrink)`);
+  if (shape?.sequenceParallel === true && layout.tp === 1) notes.push('sequence_parallel has no effect with tp = 1: it splits the norms, dropouts and their activations over the tensor-parallel ranks, and there is one (Megatron-LM turns it off)');
   if (layout.pp > 1 && layout.microBatches < layout.pp) {
     notes.push(`micro_batches = ${layout.microBatches} < pp = ${layout.pp}: the pipeline never fills and the bubble dominates`);
   } else if (layout.pp > 1 && v > 1 && layout.microBatches % layout.pp !== 0) {
