@@ -100,3 +100,22 @@ describe('layout fields that change nothing on the layout given', () => {
     expect(warned(text('heads: 96, sequence_parallel: true', 'tp: 8, pp: 8, dp: 8')).filter((w) => w.includes('no effect'))).toEqual([]);
   });
 });
+
+describe('overlaps and sharding with nothing to act on', () => {
+  const warned = (t: string): string[] => scenarioFromText(t).warnings.map(formatIssue).filter((w) => w.includes('no effect'));
+  it('pp_overlap with one stage, dp_overlap and zero with one replica are said; sharded: true beside zero 0 or 1 is refused', () => {
+    const seven = (layout: string): string =>
+      text('heads: 32').replace('devices: 512', 'devices: 8').replace('params: 175B', 'params: 7B').replace('layers: 96, hidden_size: 12288', 'layers: 32, hidden_size: 4096').replace('recompute: full', 'recompute: full').replace(/\n$/, '') + `\n        layout: { ${layout} }\n`;
+    expect(warned(seven('tp: 8, pp: 1, dp: 1, pp_overlap: 0, dp_overlap: 0'))).toEqual([
+      expect.stringMatching(/pp_overlap has no effect with pp = 1/),
+      expect.stringMatching(/dp_overlap has no effect with dp = 1/),
+    ]);
+    expect(warned(seven('tp: 4, pp: 2, dp: 1, zero: 1'))).toEqual([expect.stringMatching(/zero = 1 has no effect with dp = 1/)]);
+    expect(warned(seven('tp: 4, pp: 1, dp: 2, pp_overlap: 0'))).toEqual([expect.stringMatching(/pp_overlap has no effect with pp = 1/)]);
+    expect(warned(seven('tp: 4, pp: 2, dp: 1, pp_overlap: 0'))).toEqual([]);
+    expect(problems(seven('tp: 4, pp: 1, dp: 2, sharded: true, zero: 1'))).toEqual([
+      expect.stringMatching(/layout\.zero: zero = 1 and `sharded: true` \(ZeRO-2: gradients and optimizer state sharded\) say different things; give one of them$/),
+    ]);
+    expect(problems(seven('tp: 4, pp: 1, dp: 2, sharded: true, zero: 3'))).toEqual([]);
+  });
+});

@@ -69,6 +69,10 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
   const misfits: Misfit[] = [];
   for (const p of headProblems(shape)) problems.push(p);
   for (const p of microBatchSizeProblems(shape, model.layout)) problems.push(p);
+  // `zero` overrides `sharded`: both given and disagreeing, one of them is not what the user meant.
+  if (model.layout?.sharded === true && model.layout.zero !== undefined && model.layout.zero < 2) {
+    problems.push({ path: ['layout', 'zero'], message: `zero = ${model.layout.zero} and \`sharded: true\` (ZeRO-2: gradients and optimizer state sharded) say different things; give one of them` });
+  }
   if (problems.length > 0) return { problems, notes, fitting, misfits };
   for (const p of moeProblems(shape, model.layout ? layoutFromSpec(model.layout, shape) : undefined)) problems.push(p);
   if (problems.length > 0) return { problems, notes, fitting, misfits };
