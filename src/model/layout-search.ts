@@ -67,11 +67,12 @@ export function fastestLayout(devices: number, shape: TrainingShape, env: Layout
   // A replica takes at least one sequence of the batch: more replicas than sequences only when no
   // layout leaves fewer.
   const ppsOf = (tp: number): number[] => divisorsUpTo(devices / tp, Math.max(1, shape.layers));
-  const anyWhole = tps.some((tp) => ppsOf(tp).some((pp) => devices / (tp * pp) <= sequences));
+  const wholeSequences = Math.round(sequences);
+  const anyWhole = tps.some((tp) => ppsOf(tp).some((pp) => devices / (tp * pp) <= wholeSequences));
   for (const tp of tps) {
     for (const pp of ppsOf(tp)) {
       const dp = devices / (tp * pp);
-      if (anyWhole && dp > sequences) continue;
+      if (anyWhole && dp > wholeSequences) continue;
       for (const zero of [0, 2, 3] as const) {
         if (zero > 0 && dp === 1) continue;
         const layout: ParallelLayout = {

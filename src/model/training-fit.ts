@@ -141,7 +141,7 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
       }
       if (auto.memory.totalBytes > AUTO_LAYOUT_MEMORY_FRACTION * k.memoryBytes) notes.push({ path: [], message: `its automatic layout ${describe(auto)}: ${tight(auto.memory, k)}` });
       // The automatic layout gives each replica a whole sequence when any pipeline depth allows.
-      if (auto.dp > sequences) {
+      if (auto.dp > Math.round(sequences)) {
         notes.push({
           path: [],
           message: `${model.devices} devices leave no layout that gives each data-parallel replica a whole sequence of the global batch (${Number(sequences.toFixed(2))} sequences of ${shape.seqLen} tokens; the automatic layout ${describe(auto)} has ${auto.dp} replicas): each replica's step is timed on a fraction of a sequence, which no real run does; give a larger \`model.global_batch\` or fewer devices`,

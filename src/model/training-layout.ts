@@ -500,20 +500,6 @@ export interface AutoLayout extends ParallelLayout {
 }
 
 /**
- * Layout for a job that gives only a device count, as Megatron-LM practice recommends
- * (Narayanan et al., SC 2021, "takeaway #1"): tensor parallelism inside a node up to
- * min(8, devicesPerNode), pipeline parallelism only when the model does not fit with tensor
- * parallelism alone (the fewest stages that fit), data parallelism for the rest; when no stage
- * count fits, the same with the optimizer state and gradients sharded over data parallel ranks
- * (ZeRO-2, as Llama 3 trained), then with the weights sharded too (ZeRO-3 / FSDP). A layout fits when memoryPerDevice is within the device's
- * memory; one that leaves AUTO_LAYOUT_MEMORY_FRACTION of headroom is preferred.
- * tp is the largest value <= min(8, devicesPerNode) dividing both the device count and
- * devicesPerNode (so tensor groups never straddle nodes); pp a divisor of devices / tp of at most
- * `layers`. Micro-batches are one sequence each: microBatches = global batch sequences / dp.
- * tp x pp x dp always equals `devices`. When nothing fits, `fits` is false and the layout is the
- * one that needs the least memory (for the message that says so).
- */
-/**
  * Whether tensor parallelism of degree tp splits the model's given heads whole: each rank computes
  * whole query heads and holds whole key/value groups (Megatron-Core's TransformerConfig refuses
  * num_attention_heads or num_query_groups not divisible by the tensor-parallel size). A shape whose
@@ -523,6 +509,22 @@ export function tpDividesHeads(shape: TrainingShape, tp: number): boolean {
   return (shape.heads === undefined || shape.heads % tp === 0) && (shape.kvHeads === undefined || shape.kvHeads % tp === 0);
 }
 
+/**
+ * Layout for a job that gives only a device count, as Megatron-LM practice recommends
+ * (Narayanan et al., SC 2021, "takeaway #1"): tensor parallelism inside a node up to
+ * min(8, devicesPerNode), pipeline parallelism only when the model does not fit with tensor
+ * parallelism alone (the fewest stages that fit), data parallelism for the rest; when no stage
+ * count fits, the same with the optimizer state and gradients sharded over data parallel ranks
+ * (ZeRO-2, as Llama 3 trained), then with the weights sharded too (ZeRO-3 / FSDP). A layout fits when memoryPerDevice is within the device's
+ * memory; one that leaves AUTO_LAYOUT_MEMORY_FRACTION of headroom is preferred.
+ * tp is the largest value <= min(8, devicesPerNode) dividing both the device count and
+ * devicesPerNode (so tensor groups never straddle nodes) and the model's given heads
+ * (tpDividesHeads); pp a divisor of devices / tp of at most `layers`, leaving no more replicas than
+ * the batch has sequences when one can. Micro-batches are one sequence each: microBatches = global
+ * batch sequences / dp.
+ * tp x pp x dp always equals `devices`. When nothing fits, `fits` is false and the layout is the
+ * one that needs the least memory (for the message that says so).
+ */
 export function autoLayout(devices: number, devicesPerNode: number, shape: TrainingShape, memoryBytesPerDevice: number): AutoLayout {
   if (!Number.isInteger(devices) || devices < 1) throw new RangeError(`autoLayout: devices must be a positive integer, got ${devices}`);
   const perNode = Math.max(1, Math.floor(devicesPerNode));
@@ -542,7 +544,7 @@ export function autoLayout(devices: number, devicesPerNode: number, shape: Train
   // A replica takes at least one sequence of the batch: more replicas than sequences only when no
   // pipeline depth leaves fewer.
   const pps = divisorsUpTo(rest, Math.max(1, shape.layers));
-  const whole = pps.filter((p) => rest / p <= sequences);
+  const whole = pps.filter((p) => rest / p <= Math.round(sequences));
   for (const zero of [0, 2, 3] as const) {
     for (const p of whole.length > 0 ? whole : pps) {
       const dp = rest / p;
