@@ -133,9 +133,10 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
         const known = all.filter((k) => !given(k));
         for (const k of issue.keys as string[]) {
           // A key that begins several known ones ('micro_batch': 'micro_batches' or
-          // 'micro_batch_size') is ambiguous: the nearest by spelling may be the other meaning.
+          // 'micro_batch_size') is ambiguous: the nearest by spelling may be the other meaning (a
+          // key that begins many, as 'p', is answered as before).
           const longer = known.filter((c) => c.startsWith(k) && c !== k);
-          if (longer.length > 1) {
+          if (longer.length > 1 && longer.length <= 4) {
             out.push(src.issue(path, `unknown key '${k}' (did you mean ${longer.map((c) => `'${c}'`).join(' or ')}?)`, k));
             continue;
           }
