@@ -119,3 +119,28 @@ describe('overlaps and sharding with nothing to act on', () => {
     expect(problems(seven('tp: 4, pp: 1, dp: 2, sharded: true, zero: 3'))).toEqual([]);
   });
 });
+
+describe("a generator's model problems", () => {
+  const gen = (model: string, params = '7B'): string => `name: gen
+seed: 1
+datacentres:
+  - name: dc
+    node_groups:
+      - { name: a100, count: 8, device: A100-80GB }
+workloads:
+  - generator:
+      count: 10
+      arrival: { process: poisson, rate: 1/h }
+      devices: 8
+      params: ${params}
+      tokens: 1B
+      model: { layers: 32, hidden_size: 4096, ${model} }
+`;
+  it('are said as themselves where they are written, not as a size that fits no memory', () => {
+    // Was: "generator.params: no job it can generate fits in memory: 7B parameters on 8 devices ()".
+    expect(problems(gen('heads: 32, kv_heads: 5, head_dim: 128'))).toEqual([
+      expect.stringMatching(/workloads\[0\]\.generator\.model\.kv_heads: kv_heads = 5 must divide the 32 attention heads/),
+    ]);
+    expect(problems(gen('heads: 32, kv_heads: 8, head_dim: 128'))).toEqual([]);
+  });
+});

@@ -394,6 +394,10 @@ export function checkGenerator(
   const ps = [...new Set(params)];
   if (ds.length * ps.length > 10_000) return;
   const misfits: string[] = [];
+  // The model's own problems (heads, batch, experts) are said as themselves, not as a size that
+  // fits no memory: where they are written when every pair has them, else beside the pair.
+  const problems = new Map<string, FitIssue>();
+  let refused = 0;
   let pairs = 0;
   for (const d of ds) {
     const candidates = candidatesFor(pool, d, allowed);
@@ -401,8 +405,17 @@ export function checkGenerator(
     for (const p of ps) {
       pairs++;
       const fit = fitTrainingJob({ devices: d, params: p, shape: g.model }, candidates);
-      if (fit.fitting.length === 0) misfits.push(`${p / 1e9}B parameters on ${d} device${d === 1 ? '' : 's'} (${describeMisfits(fit)})`);
+      for (const issue of fit.problems) problems.set(`${issue.path.join('.')}\n${issue.message}`, issue);
+      if (fit.problems.length > 0) refused++;
+      if (fit.fitting.length === 0) {
+        const why = fit.problems.length > 0 ? fit.problems.map((i) => i.message).join('; ') : describeMisfits(fit);
+        misfits.push(`${p / 1e9}B parameters on ${d} device${d === 1 ? '' : 's'} (${why})`);
+      }
     }
+  }
+  if (pairs > 0 && refused === pairs) {
+    for (const issue of problems.values()) report.fail(issue.path, issue.message);
+    return;
   }
   if (misfits.length === 0) return;
   const list = misfits.slice(0, 3).join('; ') + (misfits.length > 3 ? `; and ${misfits.length - 3} more` : '');
