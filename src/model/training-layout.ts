@@ -678,6 +678,7 @@ export function validateLayout(
   if (v > 1 && layout.pp === 1) notes.push(`virtual_stages = ${v} has no effect with pp = 1: the interleaved schedule splits each pipeline stage's layers into model chunks, and there is one stage (no bubble to shrink)`);
   if (layout.ppOverlap !== undefined && layout.pp === 1) notes.push(`pp_overlap has no effect with pp = 1: there is no pipeline send/recv to hide`);
   if (layout.dpOverlap !== undefined && layout.dp === 1) notes.push(`dp_overlap has no effect with dp = 1: there is no gradient reduction to hide`);
+  if (layout.zeroStage === undefined && layout.shardedDataParallel === true && layout.dp === 1) notes.push('sharded: true has no effect with dp = 1: there is no data-parallel group to shard over');
   if (layout.zeroStage !== undefined && layout.zeroStage > 0 && layout.dp === 1) notes.push(`zero = ${layout.zeroStage} has no effect with dp = 1: there is no data-parallel group to shard over`);
   if (shape?.sequenceParallel === true && layout.tp === 1) notes.push('sequence_parallel has no effect with tp = 1: it splits the norms, dropouts and their activations over the tensor-parallel ranks, and there is one (Megatron-LM turns it off)');
   if (layout.pp > 1 && layout.microBatches < layout.pp) {
