@@ -76,6 +76,10 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
   if (problems.length > 0) return { problems, notes, fitting, misfits };
   for (const p of moeProblems(shape, model.layout ? layoutFromSpec(model.layout, shape) : undefined)) problems.push(p);
   if (problems.length > 0) return { problems, notes, fitting, misfits };
+  // Node-limited routing bounds only the per-node dispatch's fabric copies: elsewhere it is read by nothing.
+  if (shape.moe?.maxNodes !== undefined && !(model.layout?.ep_dispatch === 'per-node' && (model.layout.ep ?? 1) > 1)) {
+    notes.push({ path: ['model', 'moe', 'max_nodes'], message: `max_nodes = ${shape.moe.maxNodes} has no effect without \`layout.ep_dispatch: per-node\` and ep > 1: it bounds the nodes a token's copies cross the fabric to under per-node dispatch` });
+  }
   // A global batch shorter than one sequence is a batch given in sequences where tokens are counted
   // (a publication's "batch size 512"): a step of a fraction of a sequence, timed with confidence.
   const sequences = shape.globalBatchTokens / shape.seqLen;
