@@ -9,7 +9,8 @@ export { readInputFile, InputFileError, MAX_INPUT_BYTES, type ReadInputOptions }
 export { simulate, Simulation, type RunOptions, type RunResult } from './sim/simulation.js';
 // The one run pipeline every command uses: runScenario(resolved, { policies, outputs, observe }).
 export { runScenario, runScenarioWithPolicies, loadScenarioForRun, type RunScenarioOptions } from './experiment/run-scenario.js';
-export { outputFiles, attachOutputs, NonFiniteResultError, type OutputName, type OutputWriter } from './experiment/output-sinks.js';
+export { outputFiles, attachOutputs, NonFiniteResultError, type OutputName, type OutputWriter, type JobRowWriter } from './experiment/output-sinks.js';
+export { formatJobRowBatch, type JobRowBatch } from './experiment/job-row-batch.js';
 export { Signals, type JobSignals, type RowSignals, type LinkRow, type TransferRow } from './sim/signals.js';
 export { RunFailedError } from './sim/run-error.js';
 // Listening to a run: runScenario(resolved, { on: { jobStarted(e) { ... }, jobRow(row) { ... } } }).

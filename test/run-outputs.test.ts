@@ -10,7 +10,7 @@ import { parseManifest, sha256 } from '../src/experiment/manifest.js';
 import { NonFiniteResultError, outputFiles } from '../src/experiment/output-sinks.js';
 import { runScenario } from '../src/experiment/run-scenario.js';
 import type { JobRow } from '../src/sim/metrics.js';
-import { bundled, poolsim, repoPath } from './helpers.js';
+import { bundled, poolsim, repoPath, runToCsv, scenarioFromText } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'poolsim-out-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -125,5 +125,38 @@ describe('poolsim run outputs', () => {
           }),
       }),
     ).toThrow(NonFiniteResultError);
+  });
+
+  it("jobs.csv from `poolsim run`, whose worker sends rows as values for the main thread to write, is the in-thread generic writer's, byte for byte", () => {
+    // 3,000 generated jobs (two batches of rows and a part), a fifth rejected with a quoted reason
+    // (models too large for any layout). (Names are ASCII; a cell beyond ASCII, written as text
+    // between batches, is test/job-row-cells.test.ts's.)
+    const text = `name: rows-as-values
+seed: 3
+datacentres:
+  - name: dc
+    node_groups:
+      - { name: g, count: 16, device: H100 }
+workloads:
+  - generator:
+      name: gen
+      count: 3000
+      arrival: { process: poisson, rate: 2/s }
+      devices: { distribution: empirical, values: [1, 2, 8], weights: [5, 3, 2] }
+      duration: { distribution: exponential, mean: 20s }
+      reference_device: H100
+      params: { distribution: empirical, values: [1B, 3T], weights: [4, 1] }
+`;
+    const path = join(work, 'rows-as-values.yaml');
+    writeFileSync(path, text);
+    const out = join(work, 'rows-as-values');
+    const r = poolsim('run', path, '--out', out, '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const want = runToCsv(scenarioFromText(text, path)).jobsCsv;
+    const got = readFileSync(join(out, 'jobs.csv'), 'utf8');
+    expect(got.split('\n').length).toBe(3002);
+    expect(got).toContain('"its model fits');
+    expect(got).toBe(want);
   });
 });

@@ -5,6 +5,7 @@
 // there (writeNumberAt), so it stays unboxed from the row to the bytes.
 import type { JobRow } from '../sim/metrics.js';
 import { formatCell, writeCell, writeNumberAt, writePlainText, type CellSink } from './csv.js';
+import { TextChunk } from './text-chunk.js';
 
 const TEXT_CELLS: ReadonlySet<keyof JobRow> = new Set(['job_id', 'kind', 'device_kind', 'datacentre', 'placement_span', 'status', 'reason', 'layout']);
 
@@ -48,13 +49,17 @@ export const NOT_A_JOB_ROW = -2;
 /** writeJobRow's answer for a row written. */
 export const WRITTEN = -1;
 
+/** How many number cells a job row has (JOB_NUMBER_CELLS), and its text cells (the other columns). */
+export const JOB_ROW_NUMBERS = JOB_NUMBER_CELLS.length;
+export const JOB_ROW_TEXTS = JOB_ROW_CELLS.length - JOB_ROW_NUMBERS;
+
 /**
- * Append the row's cells, comma-separated, without the line's end, and return WRITTEN. Writes
- * nothing and returns the index in JOB_NUMBER_CELLS of the first infinite number (CSV refuses
+ * Copy the row's number cells into `nums` from `at` (JOB_ROW_NUMBERS of them, in column order) and
+ * return WRITTEN; or return the index in JOB_NUMBER_CELLS of the first infinite number (CSV refuses
  * those), or NOT_A_JOB_ROW when a number column holds something else (not what MetricsRecorder
- * makes), for the caller to write the row cell by cell.
+ * makes), for the caller to write the row cell by cell. What `nums` holds is then unspecified.
  */
-export function writeJobRow(out: CellSink, r: JobRow): number {
+export function packJobNumbers(r: JobRow, nums: Float64Array, at: number): number {
   if (
     typeof r.submit_s !== 'number' ||
     typeof r.start_s !== 'number' ||
@@ -78,55 +83,109 @@ export function writeJobRow(out: CellSink, r: JobRow): number {
   ) {
     return NOT_A_JOB_ROW;
   }
-  const n = N;
-  n[0] = r.submit_s;
-  n[1] = r.start_s;
-  n[2] = r.finish_s;
-  n[3] = r.queueing_delay_s;
-  n[4] = r.requeued_s;
-  n[5] = r.preemptions;
-  n[6] = r.devices;
-  n[7] = r.useful_pflop;
-  n[8] = r.effective_compute_ratio;
-  n[9] = r.step_time_s;
-  n[10] = r.comm_fraction;
-  n[11] = r.compute_s;
-  n[12] = r.exposed_comm_s;
-  n[13] = r.bubble_s;
-  n[14] = r.memory_gib;
-  n[15] = r.failures;
-  n[16] = r.lost_pflop;
-  n[17] = r.checkpoint_overhead_s;
-  n[18] = r.effective_training_fraction;
-  for (let i = 0; i < n.length; i++) if (n[i] === Infinity || n[i] === -Infinity) return i;
+  const n = nums;
+  n[at] = r.submit_s;
+  n[at + 1] = r.start_s;
+  n[at + 2] = r.finish_s;
+  n[at + 3] = r.queueing_delay_s;
+  n[at + 4] = r.requeued_s;
+  n[at + 5] = r.preemptions;
+  n[at + 6] = r.devices;
+  n[at + 7] = r.useful_pflop;
+  n[at + 8] = r.effective_compute_ratio;
+  n[at + 9] = r.step_time_s;
+  n[at + 10] = r.comm_fraction;
+  n[at + 11] = r.compute_s;
+  n[at + 12] = r.exposed_comm_s;
+  n[at + 13] = r.bubble_s;
+  n[at + 14] = r.memory_gib;
+  n[at + 15] = r.failures;
+  n[at + 16] = r.lost_pflop;
+  n[at + 17] = r.checkpoint_overhead_s;
+  n[at + 18] = r.effective_training_fraction;
+  for (let i = 0; i < JOB_ROW_NUMBERS; i++) if (n[at + i] === Infinity || n[at + i] === -Infinity) return i;
+  return WRITTEN;
+}
+
+/**
+ * Write the row's text cells (the columns that are not numbers, in column order) one after another
+ * into `out`, without separators, each cell's end (`out.pos` after it) in `ends[at + c]`, and return
+ * true. A cell beyond ASCII leaves `out` as it was and returns false (the caller writes the row cell
+ * by cell). `out` holds only ASCII bytes when called (its text is all in `out.bytes`).
+ */
+export function writeJobTexts(out: TextChunk, r: JobRow, ends: Int32Array, at: number): boolean {
+  const start = out.pos;
   writeCell(out, r.job_id);
-  out.appendCode(44);
+  ends[at] = out.pos;
   writeCell(out, r.kind);
+  ends[at + 1] = out.pos;
+  writeCell(out, r.device_kind);
+  ends[at + 2] = out.pos;
+  writeCell(out, r.datacentre);
+  ends[at + 3] = out.pos;
+  writeCell(out, r.placement_span);
+  ends[at + 4] = out.pos;
+  writeCell(out, r.status);
+  ends[at + 5] = out.pos;
+  writeTextCell(out, r.reason, REASON);
+  ends[at + 6] = out.pos;
+  writeTextCell(out, r.layout, LAYOUT);
+  ends[at + 7] = out.pos;
+  if (out.allBytes) return true;
+  out.truncateToBytes(start);
+  return false;
+}
+
+const TEXTS = new TextChunk();
+const ENDS = new Int32Array(JOB_ROW_TEXTS);
+
+/**
+ * Append the row's cells, comma-separated, without the line's end, and return WRITTEN. Writes
+ * nothing and returns what packJobNumbers returns when that is not WRITTEN, or NOT_A_JOB_ROW when
+ * a text cell is beyond ASCII.
+ */
+export function writeJobRow(out: CellSink, r: JobRow): number {
+  const packed = packJobNumbers(r, N, 0);
+  if (packed !== WRITTEN) return packed;
+  if (!writeJobTexts(TEXTS, r, ENDS, 0)) return NOT_A_JOB_ROW;
+  writeJobCells(out, N, 0, TEXTS.bytes, 0, ENDS, 0);
+  TEXTS.truncateToBytes(0);
+  return WRITTEN;
+}
+
+/**
+ * Append one job row's cells, comma-separated, without the line's end: its numbers from
+ * `nums[numAt ..]` as packJobNumbers left them, its text cells from `texts[textFrom ..
+ * ends[endAt + 7])` as writeJobTexts left them. The one writer of job rows, whether a row is written
+ * where it is made or sent elsewhere (a worker's rows are written by the thread that saves them:
+ * JobRowBatch).
+ */
+export function writeJobCells(out: CellSink, nums: Float64Array, numAt: number, texts: Uint8Array, textFrom: number, ends: Int32Array, endAt: number): void {
+  out.appendBytes(texts, textFrom, ends[endAt]!);
+  out.appendCode(44);
+  out.appendBytes(texts, ends[endAt]!, ends[endAt + 1]!);
   for (let i = 0; i <= 6; i++) {
     out.appendCode(44);
-    writeNumberAt(out, n, i);
+    writeNumberAt(out, nums, numAt + i);
   }
   out.appendCode(44);
-  writeCell(out, r.device_kind);
+  out.appendBytes(texts, ends[endAt + 1]!, ends[endAt + 2]!);
   out.appendCode(44);
-  writeCell(out, r.datacentre);
+  out.appendBytes(texts, ends[endAt + 2]!, ends[endAt + 3]!);
   for (let i = 7; i <= 14; i++) {
     out.appendCode(44);
-    writeNumberAt(out, n, i);
+    writeNumberAt(out, nums, numAt + i);
   }
   out.appendCode(44);
-  writeCell(out, r.placement_span);
+  out.appendBytes(texts, ends[endAt + 3]!, ends[endAt + 4]!);
   for (let i = 15; i <= 18; i++) {
     out.appendCode(44);
-    writeNumberAt(out, n, i);
+    writeNumberAt(out, nums, numAt + i);
   }
-  out.appendCode(44);
-  writeCell(out, r.status);
-  out.appendCode(44);
-  writeTextCell(out, r.reason, REASON);
-  out.appendCode(44);
-  writeTextCell(out, r.layout, LAYOUT);
-  return WRITTEN;
+  for (let c = 5; c < JOB_ROW_TEXTS; c++) {
+    out.appendCode(44);
+    out.appendBytes(texts, ends[endAt + c - 1]!, ends[endAt + c]!);
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import { TENANT_SUMMARY_COLUMNS } from './metric-table.js';
 import type { RunResult, Simulation } from '../sim/simulation.js';
 import { csvLine, writeCell } from './csv.js';
 import { JOB_NUMBER_CELLS, JOB_ROW_CELLS, NOT_A_JOB_ROW, WRITTEN, writeJobRow } from './job-row-cells.js';
+import { JobRowBatcher, type JobRowBatch } from './job-row-batch.js';
 import { TextChunk } from './text-chunk.js';
 import { attachTimeline, type Timeline } from './timeline.js';
 
@@ -55,6 +56,13 @@ export function outputFiles(resolved: ResolvedScenario, request: OutputRequest =
 
 /** Receives each output file's text in order, in chunks; the first chunk of a CSV is its header. */
 export type OutputWriter = (file: OutputName, text: string) => void;
+
+/**
+ * Receives jobs.csv's rows as values (formatJobRowBatch gives their text), in order with the
+ * text chunks the OutputWriter receives for the same file: a thread that simulates hands the
+ * formatting to the one that saves.
+ */
+export type JobRowWriter = (file: 'jobs.csv', batch: JobRowBatch) => void;
 
 /** A result that no float can represent: refused rather than written as 'inf'. */
 export class NonFiniteResultError extends RunFailedError {
@@ -101,17 +109,33 @@ class CsvOutput {
     private readonly file: Exclude<OutputName, 'timeline'>,
     private readonly write: OutputWriter,
     private readonly columns: readonly string[] = TABLES[file].columns,
+    private readonly writeRows?: JobRowWriter,
   ) {
     this.text.append(csvLine(columns));
     this.jobRows = file === 'jobs.csv' && sameColumns(columns, JOB_ROW_CELLS);
+    if (this.jobRows && writeRows) this.batch = new JobRowBatcher();
   }
 
   /** jobs.csv with its columns: rows through writeJobRow. */
   private readonly jobRows: boolean;
+  /** jobs.csv's rows as values, when a JobRowWriter takes them (the text holds only what is not). */
+  private readonly batch: JobRowBatcher | undefined;
 
   add(row: Record<string, unknown>): void {
     const text = this.text;
-    if (this.jobRows) {
+    const batch = this.batch;
+    if (batch) {
+      const added = batch.add(row as unknown as JobRow);
+      if (added === WRITTEN) {
+        // Whatever text came before (the header) goes first; then the batch, whenever it is full.
+        if (text.length > 0) this.write(this.file, text.take());
+        if (batch.full) this.flushBatch();
+        return;
+      }
+      if (added !== NOT_A_JOB_ROW) throw new NonFiniteResultError(this.file, JOB_NUMBER_CELLS[added]!, `'${String(row[TABLES[this.file].key])}'`);
+      // A row of other values is written as text, after the rows batched before it.
+      this.flushBatch();
+    } else if (this.jobRows) {
       // A row per job: the same cells with each number kept unboxed (job-row-cells.ts).
       const written = writeJobRow(text, row as unknown as JobRow);
       if (written === WRITTEN) {
@@ -138,7 +162,14 @@ class CsvOutput {
   }
 
   flush(): void {
+    // At most one of the two holds anything (add() hands one on before it adds to the other).
     if (this.text.length > 0) this.write(this.file, this.text.take());
+    this.flushBatch();
+  }
+
+  private flushBatch(): void {
+    const b = this.batch?.take();
+    if (b) this.writeRows!('jobs.csv', b);
   }
 }
 
@@ -152,7 +183,12 @@ export interface RunOutputs {
   finish(summary: SummaryRow, tenants?: RunResult['tenants']): void;
 }
 
-export function attachOutputs(sim: Simulation, files: readonly OutputName[], write: OutputWriter): RunOutputs {
+/**
+ * Attach a sink per CSV file (and the timeline) to the run. With `writeRows`, jobs.csv's rows go
+ * there as values (the caller formats them with formatJobRowBatch, in order with the file's text
+ * chunks); without, as text to `write` like every other file's.
+ */
+export function attachOutputs(sim: Simulation, files: readonly OutputName[], write: OutputWriter, writeRows?: JobRowWriter): RunOutputs {
   const outputs = new Map<OutputName, CsvOutput>();
   let timeline: Timeline | undefined;
   for (const file of files) {
@@ -160,7 +196,7 @@ export function attachOutputs(sim: Simulation, files: readonly OutputName[], wri
       timeline = attachTimeline(sim);
       continue;
     }
-    const out = new CsvOutput(file, write, file === 'summary.csv' ? summaryColumns(sim.admission !== undefined) : TABLES[file].columns);
+    const out = new CsvOutput(file, write, file === 'summary.csv' ? summaryColumns(sim.admission !== undefined) : TABLES[file].columns, writeRows);
     outputs.set(file, out);
     const signal = TABLES[file].signal;
     if (signal) sim.signals.onRow(signal, (row) => out.add(row as unknown as Record<string, unknown>), true);

@@ -96,7 +96,16 @@ async function run(req: PoolRequest): Promise<PoolReply> {
     policies: policies.builtIn ? policies : watch.instrument(policies),
     ...(req.outputs?.requestSampleRate !== undefined ? { requestSampleRate: req.outputs.requestSampleRate } : {}),
     ...(req.outputs?.linkIntervalS !== undefined ? { linkIntervalS: req.outputs.linkIntervalS } : {}),
-    ...(files.length > 0 ? { outputs: { files, write: (file, text) => post({ type: 'chunk', index: req.index, file, text }) } } : {}),
+    ...(files.length > 0
+      ? {
+          outputs: {
+            files,
+            write: (file, text) => post({ type: 'chunk', index: req.index, file, text }),
+            // jobs.csv's rows as values: the pool's thread formats them while this one simulates.
+            writeRows: (file, batch) => port.postMessage({ type: 'rows', index: req.index, file, batch } satisfies PoolReply, [batch.nums.buffer as ArrayBuffer, batch.texts.buffer as ArrayBuffer, batch.ends.buffer as ArrayBuffer]),
+          },
+        }
+      : {}),
     ...(wantRows || wantJob !== undefined
       ? {
           jobSink: (row: JobRow) => {

@@ -69,6 +69,24 @@ export class TextChunk {
     }
   }
 
+  /** Whether every character of the chunk is in `bytes` (none beyond ASCII was appended). */
+  get allBytes(): boolean {
+    return this.head === '';
+  }
+
+  /**
+   * Keep only the first `length` characters, when they were all bytes (allBytes held when the chunk
+   * had them): what followed, beyond ASCII or not, is forgotten, and the chunk is all bytes again.
+   */
+  truncateToBytes(length: number): void {
+    if (this.head !== '') {
+      // A piece beyond ASCII moved the bytes before it into the head: they come back as they were.
+      this.bytes.write(this.head.slice(0, length), 0, 'latin1');
+      this.head = '';
+    }
+    this.pos = length;
+  }
+
   /** The chunk's text; the chunk is empty afterwards. */
   take(): string {
     const text = this.pos === 0 ? this.head : this.head + this.bytes.toString('latin1', 0, this.pos);

@@ -12,6 +12,7 @@ import type { JobRow, SummaryRow } from '../sim/metrics.js';
 import type { RunResult } from '../sim/simulation.js';
 import type { HotLink } from '../sim/network-progress.js';
 import type { OutputName, OutputRequest } from './output-sinks.js';
+import { formatJobRowBatch, type JobRowBatch } from './job-row-batch.js';
 import { Activity, createWatchBuffer, PolicyTimeoutError, readWatch } from './policy-watch.js';
 import { createProgressBuffer, readProgress, type ProgressSnapshot } from './run-progress.js';
 import type { WorkerPolicyOverride } from './run-in-worker.js';
@@ -74,6 +75,7 @@ export interface LoadedRun {
 export type PoolReply =
   | { type: 'loaded'; index: number; loaded: LoadedRun }
   | { type: 'chunk'; index: number; file: OutputName; text: string }
+  | { type: 'rows'; index: number; file: 'jobs.csv'; batch: JobRowBatch }
   | { type: 'done'; index: number; summary: SummaryRow; services: ServiceRow[]; tenants?: RunResult['tenants']; events: number; endS: number; wallS: number; job?: JobRow | null; jobRows?: JobRow[]; hotLinks?: HotLink[] }
   | { type: 'input-error'; index: number; issues: InputIssue[] }
   | { type: 'policy-error'; index: number; policy: string; job: string | undefined; timeS: number; message: string }
@@ -208,6 +210,10 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
               break;
             case 'chunk':
               options.onChunk?.(m.index, m.file, m.text);
+              break;
+            case 'rows':
+              // Formatted here, in order with the file's chunks: the worker goes on simulating.
+              if (options.onChunk) options.onChunk(m.index, m.file, formatJobRowBatch(m.batch));
               break;
             case 'done':
               outcomes.set(m.index, m);
