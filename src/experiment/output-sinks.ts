@@ -127,8 +127,6 @@ class CsvOutput {
     if (batch) {
       const added = batch.add(row as unknown as JobRow);
       if (added === WRITTEN) {
-        // Whatever text came before (the header) goes first; then the batch, whenever it is full.
-        if (text.length > 0) this.write(this.file, text.take());
         if (batch.full) this.flushBatch();
         return;
       }
@@ -162,13 +160,17 @@ class CsvOutput {
   }
 
   flush(): void {
-    // At most one of the two holds anything (add() hands one on before it adds to the other).
-    if (this.text.length > 0) this.write(this.file, this.text.take());
-    this.flushBatch();
+    if (this.batch) this.flushBatch();
+    else if (this.text.length > 0) this.write(this.file, this.text.take());
   }
 
+  /**
+   * Hand on the text, then the batched rows. Everything in the text (the header, rows written as
+   * text) came before every batched row: add() flushes both before it adds a row to the text.
+   */
   private flushBatch(): void {
-    const b = this.batch?.take();
+    if (this.text.length > 0) this.write(this.file, this.text.take());
+    const b = this.batch!.take();
     if (b) this.writeRows!('jobs.csv', b);
   }
 }
