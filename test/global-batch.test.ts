@@ -59,6 +59,19 @@ describe('a global batch too small for its layout', () => {
     );
     expect(problems(text(', global_batch: 3145728', 'tp: 8, pp: 8, dp: 8, micro_batches: 192'))).toEqual([]);
   });
+
+  it('micro_batches that do not divide a replica\'s sequences are warned at micro_batches, with the divisors nearest', () => {
+    const warned = (layout: string): string[] =>
+      scenarioFromText(text(', global_batch: 393216', layout)).warnings.map(formatIssue).filter((w) => w.includes('does not divide the'));
+    // 192 sequences over dp 8: 24 each; 7 micro-batches would be 3.43 sequences each.
+    expect(warned('tp: 8, pp: 8, dp: 8, micro_batches: 7')).toEqual([
+      expect.stringMatching(
+        /^test\.yaml:\d+:\d+: workloads\[0\]\.jobs\[0\]\.layout\.micro_batches: micro_batches = 7 does not divide the 24 sequences each of the dp = 8 replicas takes: the step is timed with micro-batches of 3\.43 sequences, which no framework runs; give 6 or 8, or `micro_batch_size`$/,
+      ),
+    ]);
+    // Divisors, the default (one sequence each) and micro_batch_size are silent.
+    for (const layout of ['tp: 8, pp: 8, dp: 8, micro_batches: 12', 'tp: 8, pp: 8, dp: 8', 'tp: 8, pp: 8, dp: 8, micro_batch_size: 4']) expect(warned(layout)).toEqual([]);
+  });
 });
 
 describe('a job of fewer tokens than one step', () => {

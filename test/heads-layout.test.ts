@@ -90,7 +90,7 @@ describe('layout fields that change nothing on the layout given', () => {
   const warned = (t: string): string[] => scenarioFromText(t).warnings.map(formatIssue);
   it('virtual_stages with one pipeline stage, sequence_parallel with tp 1: said, the step unchanged', () => {
     const plain = text('heads: 96', 'tp: 1, pp: 1, dp: 512, zero: 3');
-    expect(warned(text('heads: 96', 'tp: 1, pp: 1, dp: 512, zero: 3, virtual_stages: 2'))).toContainEqual(expect.stringMatching(/layout: virtual_stages = 2 has no effect with pp = 1/));
+    expect(warned(text('heads: 96', 'tp: 1, pp: 1, dp: 512, zero: 3, virtual_stages: 2'))).toContainEqual(expect.stringMatching(/layout\.virtual_stages: virtual_stages = 2 has no effect with pp = 1/));
     expect(warned(text('heads: 96, sequence_parallel: true', 'tp: 1, pp: 1, dp: 512, zero: 3'))).toContainEqual(expect.stringMatching(/layout: sequence_parallel has no effect with tp = 1/));
     expect(warned(plain).filter((w) => w.includes('no effect'))).toEqual([]);
     const step = (t: string): number => explainJob(scenarioFromText(t), 'gpt').step.step_s;

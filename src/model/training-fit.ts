@@ -118,7 +118,7 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
     const layout = layoutFromSpec(model.layout, shape);
     const check = validateLayout(layout, model.devices, Infinity, shape, { allowTpAcrossNodes: true });
     for (const p of check.problems) problems.push({ path: ['layout', ...fieldOf(p)], message: p });
-    for (const n of check.notes) notes.push({ path: ['layout'], message: n });
+    for (const n of check.notes) notes.push({ path: ['layout', ...fieldOf(n)], message: n });
     if (problems.length > 0) return { problems, notes, fitting, misfits };
     for (const k of candidates) {
       if (layout.tp > k.devicesPerNode) {

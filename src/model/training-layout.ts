@@ -672,6 +672,15 @@ export function validateLayout(
       );
     } else if (layout.dp * layout.microBatches > sequences) {
       notes.push(`dp x micro_batches = ${layout.dp * layout.microBatches} exceeds the ${held} sequences in the global batch; micro-batches hold partial sequences`);
+    } else if (Number.isInteger(sequences / layout.dp) && (sequences / layout.dp) % layout.microBatches !== 0) {
+      // Frameworks split a replica's sequences into equal micro-batches (Megatron-LM asserts that the
+      // global batch divides into micro-batch size x dp); a micro-batch of a fraction of a sequence
+      // more is timed here as if it ran.
+      const perReplica = sequences / layout.dp;
+      const size = Math.round((100 * perReplica) / layout.microBatches) / 100;
+      notes.push(
+        `micro_batches = ${layout.microBatches} does not divide the ${perReplica} sequences each of the dp = ${layout.dp} replicas takes: the step is timed with micro-batches of ${size} sequences, which no framework runs; give ${nearestDivisors(perReplica, layout.microBatches)}, or \`micro_batch_size\``,
+      );
     }
   }
   // Fields a layout gives that change nothing on it: said, as the user expects them to.
@@ -687,6 +696,25 @@ export function validateLayout(
     notes.push(`micro_batches = ${layout.microBatches} is not a multiple of pp = ${layout.pp}, which Megatron's interleaved schedule requires`);
   }
   return { problems, notes };
+}
+
+/** The divisors of n nearest to m, below and above ("8 or 16"), each looked for within 100,000 steps (1 below otherwise). */
+function nearestDivisors(n: number, m: number): string {
+  let below = 1;
+  for (let d = Math.min(m, n), steps = 0; d > 1 && steps < 100_000; d--, steps++) {
+    if (n % d === 0) {
+      below = d;
+      break;
+    }
+  }
+  let above = 0;
+  for (let d = m + 1; d <= n && d <= m + 100_000; d++) {
+    if (n % d === 0) {
+      above = d;
+      break;
+    }
+  }
+  return above > 0 ? `${below} or ${above}` : `${below}`;
 }
 
 /**
