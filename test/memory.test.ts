@@ -170,3 +170,21 @@ describe('automatic layouts fit', () => {
     expect(autoLayout(64, 8, defaultShape(70e9), H100_80GB)).toMatchObject({ fits: true, tp: 8 });
   });
 });
+
+describe('mixture-of-experts activations', () => {
+  // A model whose every layer is a MoE layer (dense_layers 0) has no dense FFN: its `ffn_size`
+  // (the experts' width is moe.ffn_size) changes nothing it keeps. The experts' activations used to
+  // replace the dense FFN's at that width, so a larger unused ffn_size shrank the activations.
+  const moe = (ffnSize: number | undefined, denseLayers: number): TrainingShape =>
+    shape({ params: 30e9, layers: 48, hiddenSize: 2048, heads: 32, gatedMlp: true, seqLen: 4096, globalBatchTokens: 4096 * 64, ...(ffnSize !== undefined ? { ffnSize } : {}), moe: { experts: 128, topK: 8, expertFfnSize: 768, sharedExperts: 0, denseLayers } } as Partial<TrainingShape> & Pick<TrainingShape, 'params' | 'layers' | 'hiddenSize'>);
+  it("an all-MoE model's activations do not depend on the dense ffn_size it does not use", () => {
+    const bytes = (f: number | undefined): number => layerActivationBytes(moe(f, 0), 4096, 1, 'selective');
+    expect(bytes(6144)).toBe(bytes(undefined));
+    expect(bytes(20000)).toBe(bytes(6144));
+    // With dense layers the dense width counts as the dense count has it (GPT's 16 s b h, as before).
+    expect(layerActivationBytes(moe(20000, 4), 4096, 1, 'selective')).toBe(layerActivationBytes(moe(6144, 4), 4096, 1, 'selective'));
+    // k = 8 routed copies and 8 x 768-wide gated experts against the dense count's 16 h: per token 2h(k - 1) + 6 k 768 - 16 h more.
+    const dense = layerActivationBytes({ ...moe(undefined, 0), moe: undefined }, 4096, 1, 'selective');
+    expect(bytes(undefined) - dense).toBeCloseTo(4096 * (2 * 2048 * 7 + 6 * 8 * 768 - 16 * 2048), 6);
+  });
+});

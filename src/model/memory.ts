@@ -161,8 +161,8 @@ export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: n
 /**
  * What a mixture-of-experts layer keeps beyond a dense one, averaged over the model's layers
  * (2-byte units): the routed copies of each token's input (k of them instead of one, 2 k h bytes
- * per token) and the experts' inner activations ((k + S) expert widths where the dense FFN has
- * f: 4 bytes per inner element, 6 gated), split over the tensor group. With an expert tensor group
+ * per token) and the experts' inner activations ((k + S) expert widths where the dense count has
+ * 16 h: 4 bytes per inner element, 6 gated), split over the tensor group. With an expert tensor group
  * of etp ranks other than tp, a rank keeps etp / tp as many routed copies (its expert-tensor
  * group's gather of the tokens it was sent); the inner activations per rank do not change.
  */
@@ -170,9 +170,10 @@ function moeActivationDelta(shape: TrainingShape, tokens: number, tp: number, et
   const moe = shape.moe;
   if (!moe) return 0;
   const h = shape.hiddenSize;
-  const gated = shape.gatedMlp ?? false;
-  const f = shape.ffnSize ?? Math.round(h * (shape.ffnMultiplier ?? (gated ? 8 / 3 : 4)));
-  const inner = gated ? 6 : 4;
-  const perToken = 2 * h * ((moe.topK * etp) / tp - 1) + inner * ((moe.topK + moe.sharedExperts) * moe.expertFfnSize - f);
+  const inner = shape.gatedMlp ? 6 : 4;
+  // The experts' inner activations replace what the dense count (layerActivationBytes' 34, or
+  // 10 + 24 / t) gives a layer's FFN: 16 h per token, GPT's 4h-wide FFN at 4 bytes an element. (Not
+  // the dense `ffn_size`, which a model of MoE layers only does not use.)
+  const perToken = 2 * h * ((moe.topK * etp) / tp - 1) + inner * (moe.topK + moe.sharedExperts) * moe.expertFfnSize - 16 * h;
   return (tokens * perToken * (moeLayers(shape) / shape.layers)) / tp;
 }
