@@ -144,3 +144,20 @@ workloads:
     expect(problems(gen('heads: 32, kv_heads: 8, head_dim: 128'))).toEqual([]);
   });
 });
+
+describe('a width given without layers', () => {
+  // The layers are solved from params; a width far too small for the size (hidden_size: 12 for
+  // 12288) made millions of layers, refused only later for their memory.
+  const job = (model: string): string => text('heads: 96').replace(/model: \{[^\n]*\}/, `model: { ${model}, seq_len: 2048, global_batch: 3145728, recompute: full }`);
+  it('deeper than wide is refused at hidden_size, with the width a model of that size usually has', () => {
+    expect(problems(job('hidden_size: 12'))).toEqual([
+      expect.stringMatching(
+        /^test\.yaml:\d+:\d+: workloads\[0\]\.jobs\[0\]\.model\.hidden_size: hidden_size = 12 with params 175B makes [\d,]+ layers \(the layers are solved from params when not given\), deeper than wide, which no transformer is: give `layers`, or the width meant \(a model of this size is usually about 12,[0-9]{3} wide\)$/,
+      ),
+    ]);
+    // The same width with its layers is the params check's (the shape holds another model), and a width of the usual proportions is accepted.
+    expect(problems(job('hidden_size: 12, layers: 96')).join('\n')).toMatch(/describe different models/);
+    expect(problems(job('hidden_size: 12288'))).toEqual([]);
+    expect(resolveShape(175e9, { hidden_size: 12288 }).layers).toBe(96);
+  });
+});
