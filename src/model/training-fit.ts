@@ -78,6 +78,10 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
   if (problems.length > 0) return { problems, notes, fitting, misfits };
   for (const p of moeProblems(shape, model.layout ? layoutFromSpec(model.layout, shape) : undefined)) problems.push(p);
   if (problems.length > 0) return { problems, notes, fitting, misfits };
+  // A model of MoE layers only has no dense FFN: with the experts' width given, `ffn_size` is read by nothing.
+  if (shape.moe && shape.moe.denseLayers === 0 && model.shape?.ffn_size !== undefined && model.shape.moe?.ffn_size !== undefined) {
+    notes.push({ path: ['model', 'ffn_size'], message: `ffn_size = ${model.shape.ffn_size} has no effect: every layer is a mixture-of-experts layer (\`moe.dense_layers\` 0), whose experts are moe.ffn_size = ${model.shape.moe.ffn_size} wide; give dense_layers if some layers are dense` });
+  }
   // Node-limited routing bounds only the per-node dispatch's fabric copies: elsewhere it is read by nothing.
   if (shape.moe?.maxNodes !== undefined && !(model.layout?.ep_dispatch === 'per-node' && (model.layout.ep ?? 1) > 1)) {
     notes.push({ path: ['model', 'moe', 'max_nodes'], message: `max_nodes = ${shape.moe.maxNodes} has no effect without \`layout.ep_dispatch: per-node\` and ep > 1: it bounds the nodes a token's copies cross the fabric to under per-node dispatch` });
