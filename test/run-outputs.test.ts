@@ -158,5 +158,9 @@ workloads:
     expect(got.split('\n').length).toBe(3002);
     expect(got).toContain('"its model fits');
     expect(got).toBe(want);
+    // jobs.csv's batches reach the folder before summary.csv's one chunk; the files are listed in
+    // outputFiles' order all the same, as for a run of a few jobs.
+    const loud = poolsim('run', path, '--out', out);
+    expect(loud.stdout).toContain(`wrote ${['summary.csv', 'jobs.csv', 'links.csv', 'manifest.json'].map((f) => join(out, f)).join(', ')}\n`);
   });
 });

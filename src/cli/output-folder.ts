@@ -56,6 +56,28 @@ export class OutputFolder {
     }
   }
 
+  /** The order the files are listed in (the manifest, the paths commit returns): see listInOrder. */
+  private preferred: readonly string[] = [];
+
+  /**
+   * List the files in this order (names relative to the folder) rather than in the order their
+   * first text came, which depends on how a run's outputs are buffered; files not named here follow,
+   * in that order.
+   */
+  listInOrder(names: readonly string[]): void {
+    this.preferred = names;
+  }
+
+  /** The staged files, named ones first in the preferred order. */
+  private inOrder(): [string, Staged][] {
+    const rank = (name: string): number => {
+      const i = this.preferred.indexOf(name);
+      return i < 0 ? this.preferred.length : i;
+    };
+    // Array.prototype.sort is stable: unnamed files keep their order of creation.
+    return [...this.files].sort((a, b) => rank(a[0]) - rank(b[0]));
+  }
+
   /** Append text to `name` (a path relative to the folder), creating it on first use. */
   append(name: string, text: string): void {
     let f = this.files.get(name);
@@ -82,13 +104,14 @@ export class OutputFolder {
 
   /** Every file's name as the manifest lists it (relative to the folder). */
   fileNames(): string[] {
-    return [...this.files.keys(), ...this.outside.map((f) => relative(this.dir, f.target))];
+    return [...this.inOrder().map(([name]) => name), ...this.outside.map((f) => relative(this.dir, f.target))];
   }
 
   /** Move everything into place with its manifest; returns the paths written. */
   commit(manifest: Omit<RunManifest, 'files'>): string[] {
     const hashes: Record<string, string> = {};
-    for (const [name, f] of this.files) hashes[name] = this.close(f);
+    const files = this.inOrder();
+    for (const [name, f] of files) hashes[name] = this.close(f);
     for (const f of this.outside) hashes[relative(this.dir, f.target)] = this.close(f);
     const manifestTmp = join(this.staging, MANIFEST_FILE);
     try {
@@ -103,7 +126,7 @@ export class OutputFolder {
     }
     this.done = true;
     this.forgetCleanup();
-    return [...[...this.files.values()].map((f) => f.target), ...this.outside.map((f) => f.target), join(this.dir, MANIFEST_FILE)];
+    return [...files.map(([, f]) => f.target), ...this.outside.map((f) => f.target), join(this.dir, MANIFEST_FILE)];
   }
 
   /** Remove everything staged; the output folder is left as it was. */

@@ -111,6 +111,8 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
               timelineName = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : undefined;
               if (timelineName === undefined) folder.reserveOutside(argv.timeline, '--timeline');
             }
+            // Listed in outputFiles' order, whatever order their first chunks come in.
+            folder.listInOrder(l.files.map((f) => (f === 'timeline' ? timelineName ?? '' : f)));
           },
           onProgress: (p) => progress?.update(p),
           onChunk: (file: OutputName, text: string) => {
