@@ -118,7 +118,8 @@ export function setsModelSize(model: object | undefined): boolean {
   return model !== undefined && SIZE_FIELDS.some((k) => (model as Record<string, unknown>)[k] !== undefined);
 }
 
-function billions(n: number): string {
+/** A parameter count as people write it: 175B, 350M. */
+export function billions(n: number): string {
   if (n >= 1e9) return `${Number((n / 1e9).toPrecision(4))}B`;
   if (n >= 1e6) return `${Number((n / 1e6).toPrecision(4))}M`;
   return `${Number(n.toPrecision(4))}`;

@@ -6,7 +6,7 @@ import type { KindInfo, NodeGroup } from './cluster.js';
 import type { LayoutSpec, ShapeOverrides } from './job.js';
 import { DEFAULT_HEAD_DIM, memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { moeProblems } from './moe.js';
-import { paramsShapeMismatch, setsModelSize } from './shape-weights.js';
+import { billions, paramsShapeMismatch, setsModelSize } from './shape-weights.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, defaultShape, recomputeOf, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /** A device kind a job may run on, as far as fitting it is concerned. */
@@ -175,11 +175,6 @@ function kindLabel(k: FitKind): string {
 }
 
 /**
- * The given heads against the width: grouped-query attention shares each key/value head among
- * heads / kv_heads query heads, and a head is hidden_size / heads wide unless `head_dim` (or latent
- * attention's own dimensions) says otherwise. Either not whole would time fractional heads.
- */
-/**
  * A width given without layers solves the layers from params (12 L h^2 and the embedding): a width
  * far too small for the size (a typo, `hidden_size: 12` for 12288) makes millions of layers, which
  * were then refused only for their memory. No transformer is deeper than it is wide: refused at
@@ -191,18 +186,17 @@ function depthProblems(params: number, given: ShapeOverrides | undefined, shape:
   return [
     {
       path: ['model', 'hidden_size'],
-      message: `hidden_size = ${shape.hiddenSize} with params ${fmtCount(params)} makes ${shape.layers.toLocaleString('en-US')} layers (the layers are solved from params when not given), deeper than wide, which no transformer is: give \`layers\`, or the width meant (a model of this size is usually about ${usual.toLocaleString('en-US')} wide)`,
+      message: `hidden_size = ${shape.hiddenSize} with params ${billions(params)} makes ${shape.layers.toLocaleString('en-US')} layers (the layers are solved from params when not given), deeper than wide, which no transformer is: give \`layers\`, or the width meant (a model of this size is usually about ${usual.toLocaleString('en-US')} wide)`,
     },
   ];
 }
 
-function fmtCount(n: number): string {
-  if (n >= 1e12) return `${Number((n / 1e12).toPrecision(4))}T`;
-  if (n >= 1e9) return `${Number((n / 1e9).toPrecision(4))}B`;
-  if (n >= 1e6) return `${Number((n / 1e6).toPrecision(4))}M`;
-  return `${Number(n.toPrecision(4))}`;
-}
 
+/**
+ * The given heads against the width: grouped-query attention shares each key/value head among
+ * heads / kv_heads query heads, and a head is hidden_size / heads wide unless `head_dim` (or latent
+ * attention's own dimensions) says otherwise. Either not whole would time fractional heads.
+ */
 function headProblems(shape: TrainingShape): FitIssue[] {
   const out: FitIssue[] = [];
   const heads = shape.heads ?? Math.max(1, Math.round(shape.hiddenSize / DEFAULT_HEAD_DIM));
