@@ -27,6 +27,7 @@ export type {
   PlacementPolicy,
   QueueDiscipline,
   QueuePolicy,
+  RunningTable,
   SchedulingContext,
   WaitingJobs,
 } from './policy/types.js';

@@ -1,7 +1,8 @@
 // EASY's reservation (reserve() in src/policy/easy-backfill.ts) against its definition, over random
 // running sets: one scan answers when the jobs ending first free enough (or enough is free now), a
 // heap otherwise; both must give the definition's time and extra, ties, overdue predicted ends and
-// checkpointing jobs (no predicted end) included.
+// checkpointing jobs (no predicted end) included, whether the jobs are read or the simulator's
+// running table.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reserve } from '../src/policy/easy-backfill.js';
@@ -63,6 +64,19 @@ describe('reserve', () => {
           const got = reserve(job, ctx);
           const want = reference(devices, allowedKinds ?? [0, 1, 2], free, total, running, nowS);
           expect(got && { kind: got.kind, timeS: got.timeS, extra: got.extra }).toEqual(want);
+          // The simulator's route: the same jobs described by its running table (the jobs' own
+          // fields then unread), padded past the running jobs with entries that mean nothing.
+          const pad = (xs: number[]): number[] => [...xs, -1, 7, Number.NaN];
+          const runningTable = {
+            finishS: new Float64Array(pad(running.map((r) => r.endS))),
+            devices: new Float64Array(pad(running.map((r) => r.devices))),
+            share: new Float64Array(pad(running.map((r) => r.devices))),
+            kind: new Int32Array(pad(running.map((r) => r.kind))),
+            account: running.map(() => ''),
+          };
+          const blind = running.map(() => ({}));
+          const viaTable = reserve(job, { ...ctx, running: blind, runningTable, predictedFinishS: () => Number.NaN } as unknown as SchedulingContext);
+          expect(viaTable && { kind: viaTable.kind, timeS: viaTable.timeS, extra: viaTable.extra }).toEqual(want);
         },
       ),
       { numRuns: 2000, seed: 13 },

@@ -212,8 +212,6 @@ function nextEndingBy(g: WaitingGroup, from: number, timeS: number, ctx: Schedul
 let endT = new Float64Array(256);
 let endN = new Float64Array(256);
 let order = new Uint32Array(256);
-/** The running jobs behind endT (refilled on each call; they stay reachable until overwritten). */
-const endJob: JobView[] = [];
 
 /** Restore the min-heap on endT over order[0..m) below position i. */
 function siftDown(i: number, m: number): void {
@@ -255,37 +253,47 @@ export function reserve(job: JobView, ctx: SchedulingContext): Reservation | und
     order = new Uint32Array(n);
   }
   const nowS = ctx.nowS;
-  // On a pool of one kind every running job is on it: its placement (a third object) goes unread.
+  // On a pool of one kind every running job is on it: its kind goes unread.
   const oneKind = cluster.allKinds.length === 1;
+  const table = ctx.runningTable;
   let best: Reservation | undefined;
   for (const kind of job.allowedKinds ?? cluster.allKinds) {
     if (cluster.kindTotal[kind]! < job.devices) continue;
     // One scan gives what most reservations need: the earliest predicted end and the devices of
     // the jobs ending then, and the devices of jobs ending by now. Device counts are whole numbers,
-    // so these sums are exact in any order.
+    // so these sums are exact in any order. The simulator's running table gives each job's end,
+    // devices and kind from typed arrays (the jobs themselves are three objects each, most not in cache).
     let m = 0;
     let minT = Infinity;
     let atMin = 0;
     let byNow = 0;
     let unordered = false;
-    // A job's devices are read only where they count (its template is another object to fetch).
-    for (const r of running) {
-      if (!oneKind && r.placement?.kind !== kind) continue;
-      const t = ctx.predictedFinishS(r);
+    for (let i = 0; i < running.length; i++) {
+      let t: number;
+      let d: number;
+      if (table) {
+        if (!oneKind && table.kind[i] !== kind) continue;
+        t = table.finishS[i]!;
+        d = table.devices[i]!;
+      } else {
+        const r = running[i]!;
+        if (!oneKind && r.placement?.kind !== kind) continue;
+        t = ctx.predictedFinishS(r);
+        d = r.devices;
+      }
       endT[m] = t;
-      endJob[m] = r;
+      endN[m] = d;
       m++;
       if (t < minT) {
         minT = t;
-        atMin = r.devices;
-      } else if (t === minT) atMin += r.devices;
+        atMin = d;
+      } else if (t === minT) atMin += d;
       else if (t !== t) unordered = true; // NaN: no order; the heap below decides as it always did
-      if (t <= nowS) byNow += r.devices;
+      if (t <= nowS) byNow += d;
     }
     let free = cluster.kindFree[kind]!;
     let timeS = nowS;
     if (unordered || (free < job.devices && (m === 0 || free + atMin < job.devices))) {
-      for (let i = 0; i < m; i++) endN[i] = endJob[i]!.devices;
       [free, timeS] = reserveByHeap(job.devices, free, nowS, m);
     } else if (free >= job.devices) {
       // Enough now (fragmentation kept the head out): jobs ending by now add to the extra.

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { carriedOrder } from './carried-order.js';
 import { reserve, type Reservation } from './easy-backfill.js';
 import { maxRateOn, runtimeOnS } from './predict.js';
-import type { JobView, QueueDiscipline, QueuePolicy, SchedulingContext } from './types.js';
+import type { JobView, QueueDiscipline, QueuePolicy, RunningTable, SchedulingContext } from './types.js';
 
 const paramsSchema = z.strictObject({
   weight_age: z.number().nonnegative().finite().default(1000).describe('PriorityWeightAge'),
@@ -47,8 +47,12 @@ export class FairShareUsage {
 
   constructor(private readonly halfLifeS: number) {}
 
-  /** Decay the usage to `nowS` and add what the running jobs used since the last call (their devices held constant in between). */
-  advance(nowS: number, running: readonly JobView[]): void {
+  /**
+   * Decay the usage to `nowS` and add what the running jobs used since the last call (their devices
+   * held constant in between); `table`, the simulator's running table when it offers one, gives
+   * each job's account and share without reading the job.
+   */
+  advance(nowS: number, running: readonly JobView[], table?: RunningTable): void {
     if (this.lastS !== undefined && nowS > this.lastS) {
       const dt = nowS - this.lastS;
       const decay = Math.pow(2, -dt / this.halfLifeS);
@@ -63,14 +67,15 @@ export class FairShareUsage {
     // (the same additions in the same order as adding each job to the map).
     let account: string | undefined;
     let sum = 0;
-    for (const j of running) {
-      const a = j.account ?? '';
+    for (let i = 0; i < running.length; i++) {
+      const j = table ? undefined : running[i]!;
+      const a = j ? (j.account ?? '') : table!.account[i]!;
       if (a !== account) {
         if (account !== undefined) this.rate.set(account, sum);
         account = a;
         sum = this.rate.get(a) ?? 0;
       }
-      sum += (j.devices * j.milli) / 1000;
+      sum += j ? (j.devices * j.milli) / 1000 : table!.share[i]!;
     }
     if (account !== undefined) this.rate.set(account, sum);
   }
@@ -139,7 +144,7 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
   const byPriority = (a: number, b: number): number => prio[b]! - prio[a]! || submit[a]! - submit[b]! || ids[a]! - ids[b]!;
   return {
     schedule(ctx: SchedulingContext) {
-      usage.advance(ctx.nowS, ctx.running);
+      usage.advance(ctx.nowS, ctx.running, ctx.runningTable);
       // One walk over the line: the jobs, their accounts (read once: a getter), the highest QOS.
       let n = 0;
       let maxQos = 0;

@@ -155,10 +155,32 @@ export interface SchedulingContext {
   /** When a running job will finish at its current rate. */
   predictedFinishS(job: JobView): number;
   /**
+   * Optional, offered by the simulator to built-in policies: what `predictedFinishS` and the job
+   * give for each running job, by its position in `running` (entry i is running[i]; entries from
+   * running.length on mean nothing), in typed arrays kept as the jobs change. Read-only. A policy
+   * that walks every running job on every pass reads a few arrays instead of three objects a job;
+   * the answers are the same.
+   */
+  readonly runningTable?: RunningTable;
+  /**
    * The policy's own seeded stream (derived from the scenario seed and the policy's name): the only
    * randomness a policy may use, so that the same seed gives the same run.
    */
   readonly random: RandomStream;
+}
+
+/** SchedulingContext.runningTable: entry i describes running[i]. */
+export interface RunningTable {
+  /** predictedFinishS(running[i]): Infinity unless it is running (a checkpointing job). */
+  readonly finishS: Float64Array;
+  /** running[i].devices. */
+  readonly devices: Float64Array;
+  /** running[i].devices x running[i].milli / 1000: devices, fractional shares counted as parts. */
+  readonly share: Float64Array;
+  /** running[i].placement.kind. */
+  readonly kind: Int32Array;
+  /** running[i].account ?? ''. */
+  readonly account: readonly string[];
 }
 
 export interface QueueDiscipline {

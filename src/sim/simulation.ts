@@ -30,6 +30,7 @@ import { JobRun, SimJob } from './sim-job.js';
 import { GeneratedTemplate, type GeneratorCommon } from './generated-template.js';
 import { claimPlacement, placementProblem } from './placement-check.js';
 import { PlaceMemo } from './place-memo.js';
+import { RunningSlots } from './running-slots.js';
 import { WaitingLine } from './waiting-line.js';
 import type { FailurePort, InferencePort, Lease, Subsystem } from './subsystem.js';
 import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
@@ -100,6 +101,8 @@ export class Simulation implements FailurePort, InferencePort {
   readonly streams: RandomStreams;
   readonly seed: number;
   readonly running: SimJob[] = [];
+  /** What policies read of each running job, by its index in `running` (SchedulingContext.runningTable). */
+  private readonly slots = new RunningSlots();
   private readonly waiting = new WaitingLine();
   private readonly policies: ResolvedPolicies;
   private readonly progress: ProgressModel;
@@ -664,6 +667,7 @@ export class Simulation implements FailurePort, InferencePort {
       },
       waiting: this.waiting,
       running: this.running,
+      runningTable: this.slots,
       cluster: this.cluster,
       place: (job: JobView) => {
         // A placer that answers from the request alone gives an equal request the same answer
@@ -733,6 +737,7 @@ export class Simulation implements FailurePort, InferencePort {
     this.planCheckpoints(job);
     r.runningSlot = this.running.length;
     this.running.push(job);
+    this.slots.put(r.runningSlot, job.devices, job.milli, placement.kind, job.account ?? '');
     // Listeners hear of the start with the job's first rate set; that first rate is no change.
     this.starting = job;
     try {
@@ -825,6 +830,13 @@ export class Simulation implements FailurePort, InferencePort {
       run.allocatedDeviceS += devices * dt;
     }
     run.settledS = nowS;
+    this.refreshFinish(job, run);
+  }
+
+  /** The running table's predicted finish of `job`, as SchedulingContext.predictedFinishS gives it, after a change to what it is computed from. */
+  private refreshFinish(job: SimJob, run: JobRun): void {
+    const slot = run.runningSlot;
+    if (slot >= 0) this.slots.finishS[slot] = job.state === 'running' ? Math.max(run.settledS, run.stallUntilS) + run.remainingFlop / run.rateFlopPerS : Infinity;
   }
 
   /** Change a running job's rate: settle at the old rate, reschedule its completion (cancel by version). */
@@ -843,6 +855,7 @@ export class Simulation implements FailurePort, InferencePort {
     const checkpointShare = T < Infinity ? T / (T + job.checkpointCostS) : 1;
     const before = run.rateFlopPerS;
     run.rateFlopPerS = modelRateFlopPerS * run.speedFactor * checkpointShare;
+    this.refreshFinish(job, run);
     const step = this.network?.stepOf(job);
     if (step) {
       const st = run.stepsFor(run.progressS > 0);
@@ -1002,6 +1015,7 @@ export class Simulation implements FailurePort, InferencePort {
     this.engine.cancel(run.completion);
     run.completion = undefined;
     job.state = 'checkpointing';
+    this.refreshFinish(job, run);
     run.preemptions++;
     job.resilient().pendingRestoreS = this.resolved.scenario.preemption.restore;
     this.engine.post(now + this.resolved.scenario.preemption.checkpoint, this.requeue, job);
@@ -1077,6 +1091,7 @@ export class Simulation implements FailurePort, InferencePort {
     if (last !== job) {
       this.running[i] = last;
       last.run!.runningSlot = i;
+      this.slots.move(this.running.length, i);
     }
     run.runningSlot = -1;
   }

@@ -319,6 +319,10 @@ export class KueueAdmission implements QueueDiscipline {
       get running() {
         return outer().running;
       },
+      // The same running jobs: the simulator's table describes them.
+      get runningTable() {
+        return outer().runningTable;
+      },
       get cluster() {
         return outer().cluster;
       },
