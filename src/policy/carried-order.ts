@@ -8,8 +8,9 @@
  * every way of sorting gives the same answer. `prevLine[0..prevN)` and `prevOrder[0..prevN)` are
  * the last pass's line and its sorted order (positions in that line). The last order is matched to
  * this line (a previous entry is kept when it is next in line, in the same relative order), checked
- * with one comparison per kept entry, and merged with the sorted new entries; when it is no longer
- * sorted, or nothing is kept, the line is sorted from scratch.
+ * with one comparison per kept entry, its ascending runs merged where priorities crossed, and then
+ * merged with the sorted new entries; when it falls into many runs, or nothing is kept, the line is
+ * sorted from scratch.
  */
 export function carriedOrder<T>(line: readonly T[], n: number, prevLine: readonly T[], prevN: number, prevOrder: Uint32Array, cmp: (a: number, b: number) => number, out: Uint32Array): Uint32Array {
   // Position k of the last line is now at pos[k], or gone (-1).
@@ -21,13 +22,23 @@ export function carriedOrder<T>(line: readonly T[], n: number, prevLine: readonl
   if (kept === 0) return fullSort(out, n, cmp);
   if (scratchOld.length < n) scratchOld = new Uint32Array(Math.max(n, 2 * scratchOld.length));
   const old = scratchOld;
+  // The kept entries in the last order, cut into ascending runs where that order no longer holds
+  // (priorities that crossed: an age factor reaching its cap, a fair-share factor moving).
+  if (scratchRuns.length < kept + 1) scratchRuns = new Uint32Array(Math.max(kept + 1, 2 * scratchRuns.length));
+  const runs = scratchRuns;
+  let r = 0;
   let m = 0;
   for (let s = 0; s < prevN; s++) {
     const at = pos[prevOrder[s]!]!;
     if (at < 0) continue;
-    if (m > 0 && cmp(old[m - 1]!, at) >= 0) return fullSort(out, n, cmp);
+    if (m > 0 && cmp(old[m - 1]!, at) >= 0) {
+      // As many runs as a sort from scratch would take in comparisons: sort from scratch.
+      if (++r > kept >> 3) return fullSort(out, n, cmp);
+      runs[r] = m;
+    }
     old[m++] = at;
   }
+  if (r > 0) mergeRuns(old, kept, runs, r + 1, cmp);
   // The new entries after the kept ones in the same scratch array, sorted there.
   const added = n - kept;
   for (let a = kept; a < n; a++) old[a] = a;
@@ -42,6 +53,36 @@ export function carriedOrder<T>(line: readonly T[], n: number, prevLine: readonl
 /** Scratch space for carriedOrder (a pass runs at every instant with jobs waiting): grown, never shrunk. */
 let scratchPos = new Int32Array(0);
 let scratchOld = new Uint32Array(0);
+let scratchRuns = new Uint32Array(0);
+let scratchMerge = new Uint32Array(0);
+
+/**
+ * Sort a[0..n) in place, given that it is `count` ascending runs starting at runs[0] = 0, runs[1],
+ * ..., runs[count - 1]: adjacent runs merged pairwise until one is left (n log(count) comparisons).
+ */
+function mergeRuns(a: Uint32Array, n: number, runs: Uint32Array, count: number, cmp: (a: number, b: number) => number): void {
+  runs[0] = 0;
+  if (scratchMerge.length < n) scratchMerge = new Uint32Array(Math.max(n, 2 * scratchMerge.length));
+  let from: Uint32Array = a;
+  let to: Uint32Array = scratchMerge;
+  while (count > 1) {
+    let k = 0;
+    for (let i = 0; i < count; i += 2) {
+      const lo = runs[i]!;
+      const mid = i + 1 < count ? runs[i + 1]! : n;
+      const hi = i + 2 < count ? runs[i + 2]! : n;
+      let x = lo;
+      let y = mid;
+      for (let o = lo; o < hi; o++) to[o] = y >= hi || (x < mid && cmp(from[x]!, from[y]!) <= 0) ? from[x++]! : from[y++]!;
+      runs[k++] = lo;
+    }
+    count = k;
+    const t = from;
+    from = to;
+    to = t;
+  }
+  if (from !== a) a.set(from.subarray(0, n));
+}
 
 function fullSort(out: Uint32Array, n: number, cmp: (a: number, b: number) => number): Uint32Array {
   for (let i = 0; i < n; i++) out[i] = i;
