@@ -12,7 +12,7 @@ export class RunningSlots implements RunningTable {
   kind = new Int32Array(64);
   account: string[] = [];
 
-  /** Fill slot `i` for a job that starts: its finish is set (setFinish) once its rate is. */
+  /** Fill slot `i` for a job that starts: its finish is set (Simulation.refreshFinish) once its rate is. */
   put(i: number, devices: number, milli: number, kind: number, account: string): void {
     if (i >= this.finishS.length) this.grow(i + 1);
     this.finishS[i] = Infinity;
