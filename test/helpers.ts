@@ -44,3 +44,24 @@ export function poolsim(...args: string[]): { code: number; stdout: string; stde
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoPath('.'), encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * The openb pods (many equal requests, shares and whole GPUs) 1,000 times faster than recorded onto
+ * 64 GPUs: thousands wait at once and every pass tries them.
+ */
+export const crowdedOpenbText = (policy: string, placement: string, maxJobs = 1500): string => `name: crowded
+seed: 1
+network: ideal
+datacentres:
+  - name: dc
+    node_groups: [{ name: v, count: 8, device: V100-SXM2-32GB }]
+workloads:
+  - trace:
+      format: alibaba-openb
+      path: ${repoPath('data/alibaba-openb/openb_pod_list_default.csv.gz')}
+      reference_device: V100-SXM2-32GB
+      time_scale: 0.001
+      max_jobs: ${maxJobs}
+policy: ${policy}
+placement: ${placement}
+`;

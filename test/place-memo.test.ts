@@ -7,26 +7,9 @@ import { loadScenario } from '../src/model/load-scenario.js';
 import { resolvePolicies } from '../src/policy/registry.js';
 import type { Placer } from '../src/policy/types.js';
 import { fileAccess } from '../src/experiment/file-access.js';
-import { repoPath } from './helpers.js';
+import { crowdedOpenbText, repoPath } from './helpers.js';
 
-// The openb pods (many equal requests, shares and whole GPUs) 1,000 times faster than recorded
-// onto 64 GPUs: thousands wait at once and every pass tries them.
-const scenario = (policy: string, placement: string) => `name: crowded
-seed: 1
-network: ideal
-datacentres:
-  - name: dc
-    node_groups: [{ name: v, count: 8, device: V100-SXM2-32GB }]
-workloads:
-  - trace:
-      format: alibaba-openb
-      path: ${repoPath('data/alibaba-openb/openb_pod_list_default.csv.gz')}
-      reference_device: V100-SXM2-32GB
-      time_scale: 0.001
-      max_jobs: 1500
-policy: ${policy}
-placement: ${placement}
-`;
+const scenario = (policy: string, placement: string): string => crowdedOpenbText(policy, placement);
 
 function run(policy: string, placement: string, requestOnly: boolean): { jobs: string; calls: number } {
   const file = repoPath('scenarios/crowded.yaml');

@@ -11,7 +11,7 @@ import { fileAccess } from '../src/experiment/file-access.js';
 import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
 import { resolvePolicies } from '../src/policy/registry.js';
 import type { QueueDiscipline, SchedulingContext } from '../src/policy/types.js';
-import { bundled, repoPath } from './helpers.js';
+import { bundled, crowdedOpenbText, repoPath } from './helpers.js';
 
 const same = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
@@ -62,22 +62,7 @@ function run(resolved: ResolvedScenario, policy?: string, hideTable = false): Ch
 
 const crowdedOpenb = (policy: string): ResolvedScenario => {
   const file = repoPath('scenarios/crowded.yaml');
-  const text = `name: crowded
-seed: 1
-network: ideal
-datacentres:
-  - name: dc
-    node_groups: [{ name: v, count: 8, device: V100-SXM2-32GB }]
-workloads:
-  - trace:
-      format: alibaba-openb
-      path: ${repoPath('data/alibaba-openb/openb_pod_list_default.csv.gz')}
-      reference_device: V100-SXM2-32GB
-      time_scale: 0.001
-      max_jobs: 1200
-policy: ${policy}
-placement: best-fit
-`;
+  const text = crowdedOpenbText(policy, 'best-fit', 1200);
   return loadScenario(text, file, fileAccess(file));
 };
 
