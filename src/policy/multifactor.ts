@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { carriedOrder } from './carried-order.js';
 import { reserve, type Reservation } from './easy-backfill.js';
 import { maxRateOn, runtimeOnS } from './predict.js';
-import type { JobView, QueueDiscipline, QueuePolicy, RunningTable, SchedulingContext } from './types.js';
+import type { JobView, Placement, QueueDiscipline, QueuePolicy, RunningTable, SchedulingContext, WaitingJobs } from './types.js';
 
 const paramsSchema = z.strictObject({
   weight_age: z.number().nonnegative().finite().default(1000).describe('PriorityWeightAge'),
@@ -114,12 +114,21 @@ const fairShareFactor = (usage: number, share: number): number => Math.pow(2, -u
 const weighted = (p: MultifactorParams, age: number, jobSize: number, qos: number, fairShare: number): number =>
   p.weight_age * age + p.weight_fairshare * fairShare + p.weight_job_size * jobSize + p.weight_qos * qos;
 
+/** The optional incremental view of the waiting line (WaitingJobs.pushes and since). */
+type IncrementalLine = WaitingJobs & { readonly pushes: number; since(mark: number): Iterable<JobView> };
+
+const isIncremental = (w: WaitingJobs): w is IncrementalLine => typeof w.pushes === 'number' && typeof w.since === 'function';
+
 export function createMultifactor(p: MultifactorParams): QueueDiscipline {
   const usage = new FairShareUsage(p.half_life);
-  // Reused across passes (a pass runs at each of thousands of instants while jobs wait): the
-  // waiting jobs, their accounts, priorities and the sort index. Only the first n entries are read.
+  // Reused across passes (a pass runs at each of thousands of instants while jobs wait). Per
+  // position in this pass's line (only the first n entries are read): the job, and what the pass
+  // reads of it that does not change while it waits (its account's number, QOS, submission time,
+  // id and devices, and with skipping its only kind and shortest run time), its priority and the
+  // sort index.
   let waiting: JobView[] = [];
-  let accountOf: string[] = [];
+  let accountOf = new Int32Array(0);
+  let qosOf = new Float64Array(0);
   let prio = new Float64Array(0);
   let submit = new Float64Array(0);
   let ids = new Float64Array(0);
@@ -130,52 +139,150 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
   let onlyKind = new Int32Array(0);
   let shortestS = new Float64Array(0);
   let devices = new Float64Array(0);
+  /** Per position, 1 once this pass started the job (the next pass drops it from the carried line). */
+  let gone = new Uint8Array(0);
   const bestRate = new BestRateCache();
+  // Accounts by number (accountOf), in the order first met.
+  const accountNumber = new Map<string, number>();
+  const accountName: string[] = [];
   // The accounts of the pass (waiting, then running) and each one's fair-share factor, kept across passes.
   const accounts = new Set<string>();
   const fairShareOf = new Map<string, number>();
-  // The line in priority order, reused across passes (only the first n entries are read).
-  let line: JobView[] = [];
   // The last pass's line (push order) and its sorted order (positions in that line): the candidate
   // order of the next pass (carried-order.ts).
   let prevJobs: JobView[] = [];
   let prevN = 0;
   let prevOrder = new Uint32Array(0);
+  // What the next pass may carry over instead of reading every waiting job again: the line it
+  // read (the same object, offering pushes and since), how many entries had been pushed when it
+  // read them, whether it skipped, and how many of its jobs it started (marked in `gone`).
+  let carriedLine: IncrementalLine | undefined;
+  let carriedMark = 0;
+  let carriedSkipping = false;
+  let startedCount = 0;
   const byPriority = (a: number, b: number): number => prio[b]! - prio[a]! || submit[a]! - submit[b]! || ids[a]! - ids[b]!;
+
+  /** Room for `n` entries in the per-position columns, the first `keep` kept (and their `gone` marks). */
+  const ensure = (n: number, keep: number): void => {
+    if (prio.length >= n) return;
+    const size = Math.max(n, 2 * prio.length);
+    const grow = <A extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: A, make: (size: number) => A): A => {
+      const b = make(size);
+      b.set(a.subarray(0, keep) as never);
+      return b;
+    };
+    accountOf = grow(accountOf, (k) => new Int32Array(k));
+    qosOf = grow(qosOf, (k) => new Float64Array(k));
+    submit = grow(submit, (k) => new Float64Array(k));
+    ids = grow(ids, (k) => new Float64Array(k));
+    onlyKind = grow(onlyKind, (k) => new Int32Array(k));
+    shortestS = grow(shortestS, (k) => new Float64Array(k));
+    devices = grow(devices, (k) => new Float64Array(k));
+    gone = grow(gone, (k) => new Uint8Array(k));
+    prio = new Float64Array(size);
+    order = new Uint32Array(size);
+  };
+
+  /** Position i's columns from its job (read once per stay in the line). */
+  const read = (i: number, j: JobView, skipping: boolean, ctx: SchedulingContext): void => {
+    const a = j.account ?? '';
+    let k = accountNumber.get(a);
+    if (k === undefined) {
+      k = accountName.length;
+      accountNumber.set(a, k);
+      accountName.push(a);
+    }
+    accountOf[i] = k;
+    qosOf[i] = j.priority;
+    submit[i] = j.submitS;
+    ids[i] = j.id;
+    devices[i] = j.devices;
+    if (skipping) {
+      const kinds = j.allowedKinds ?? ctx.cluster.allKinds;
+      onlyKind[i] = kinds.length === 1 ? kinds[0]! : -1;
+      shortestS[i] = j.remainingFlop / bestRate.of(j, kinds, ctx);
+    }
+  };
+
+  /** This pass's line from every waiting job (the first pass, or when the last one's cannot be carried). */
+  const readAll = (ctx: SchedulingContext, skipping: boolean): number => {
+    let n = 0;
+    for (const j of ctx.waiting) waiting[n++] = j;
+    ensure(n, 0);
+    for (let i = 0; i < n; i++) read(i, waiting[i]!, skipping, ctx);
+    return n;
+  };
+
+  /**
+   * This pass's line from the last one's: its jobs less those it started, in the same order, then
+   * the jobs pushed since it read the line (their columns read now), or -1 when that is not this
+   * pass's line: another job left between the passes (the count tells), or the line or skipping
+   * differs. A waiting job's columns do not change while it waits: a preempted job re-joins as a
+   * new entry.
+   */
+  const carry = (line: IncrementalLine, skipping: boolean, ctx: SchedulingContext): number => {
+    if (line !== carriedLine || skipping !== carriedSkipping) return -1;
+    const size = line.size;
+    if (size < prevN - startedCount) return -1;
+    ensure(size, prevN);
+    let i = 0;
+    for (let k = 0; k < prevN; k++) {
+      if (gone[k] === 1) continue;
+      waiting[i] = prevJobs[k]!;
+      if (i !== k) {
+        accountOf[i] = accountOf[k]!;
+        qosOf[i] = qosOf[k]!;
+        submit[i] = submit[k]!;
+        ids[i] = ids[k]!;
+        devices[i] = devices[k]!;
+        onlyKind[i] = onlyKind[k]!;
+        shortestS[i] = shortestS[k]!;
+      }
+      i++;
+    }
+    const mark = line.pushes;
+    for (const j of line.since(carriedMark)) {
+      if (i === size) return -1;
+      waiting[i] = j;
+      read(i, j, skipping, ctx);
+      i++;
+    }
+    carriedMark = mark;
+    return i === size ? i : -1;
+  };
+
   return {
     schedule(ctx: SchedulingContext) {
       usage.advance(ctx.nowS, ctx.running, ctx.runningTable);
-      // One walk over the line: the jobs, their accounts (read once: a getter), the highest QOS.
-      let n = 0;
+      const skipping = p.backfill && ctx.placeIsPure === true;
+      const incremental = isIncremental(ctx.waiting) ? ctx.waiting : undefined;
+      let n = incremental ? carry(incremental, skipping, ctx) : -1;
+      if (n < 0) {
+        if (incremental) carriedMark = incremental.pushes;
+        n = readAll(ctx, skipping);
+      }
+      carriedLine = incremental;
+      carriedSkipping = skipping;
+      startedCount = 0;
+      gone.fill(0, 0, n);
+      if (n === 0) {
+        prevN = 0;
+        return;
+      }
+      // One walk over the columns: the accounts in line order (jobs of one account mostly come in
+      // runs: a run adds its account once, the same set in the same insertion order as adding each
+      // job's) and the highest QOS.
       let maxQos = 0;
       accounts.clear();
-      // Jobs of one account mostly come in runs: a run adds its account once (the same set, in the
-      // same insertion order, as adding each job's).
-      let runAccount: string | undefined;
-      for (const j of ctx.waiting) {
-        const a = j.account ?? '';
-        waiting[n] = j;
-        accountOf[n] = a;
+      let runAccount = -1;
+      for (let i = 0; i < n; i++) {
+        const a = accountOf[i]!;
         if (a !== runAccount) {
-          accounts.add(a);
+          accounts.add(accountName[a]!);
           runAccount = a;
         }
-        maxQos = Math.max(maxQos, j.priority);
-        n++;
+        maxQos = Math.max(maxQos, qosOf[i]!);
       }
-      if (n === 0) return;
-      if (prio.length < n) {
-        const size = Math.max(n, 2 * prio.length);
-        prio = new Float64Array(size);
-        submit = new Float64Array(size);
-        ids = new Float64Array(size);
-        order = new Uint32Array(size);
-        onlyKind = new Int32Array(size);
-        shortestS = new Float64Array(size);
-        devices = new Float64Array(size);
-      }
-      const skipping = p.backfill && ctx.placeIsPure === true;
-      const allKinds = ctx.cluster.allKinds;
       for (const a of usage.runningAccounts()) accounts.add(a);
       let totalShares = 0;
       for (const a of accounts) totalShares += p.shares[a] ?? 1;
@@ -185,63 +292,59 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
       const nowS = ctx.nowS; // one instant: the pass does not move the clock
       // The soonest time an age factor reaches its cap (see the end of the pass), and who sets it.
       let capS = Infinity;
-      let capJob: JobView | undefined;
-      let lastAccount: string | undefined;
+      let capAt = -1;
+      let lastAccount = -1;
       let fairShare = 0;
       for (let i = 0; i < n; i++) {
-        const j = waiting[i]!;
-        const a = accountOf[i]!;
-        if (a !== lastAccount) {
-          lastAccount = a;
+        const k = accountOf[i]!;
+        if (k !== lastAccount) {
+          lastAccount = k;
+          const a = accountName[k]!;
           const known = fairShareOf.get(a);
           if (known !== undefined) fairShare = known;
           else fairShareOf.set(a, (fairShare = fairShareFactor(usage.normalized(a), (p.shares[a] ?? 1) / totalShares)));
         }
-        const s = j.submitS;
+        const s = submit[i]!;
         const cap = s + p.max_age;
         if (cap > nowS && cap < capS) {
           capS = cap;
-          capJob = j;
+          capAt = i;
         }
         const age = Math.min(1, Math.max(0, nowS - s) / p.max_age);
-        const d = j.devices;
-        const size = Math.min(1, d / poolDevices);
-        const qos = maxQos > 0 ? Math.max(0, j.priority) / maxQos : 0;
+        const size = Math.min(1, devices[i]! / poolDevices);
+        const qos = maxQos > 0 ? Math.max(0, qosOf[i]!) / maxQos : 0;
         prio[i] = weighted(p, age, p.favor_small ? 1 - size : size, qos, fairShare);
-        submit[i] = s;
-        ids[i] = j.id;
-        if (skipping) {
-          const kinds = j.allowedKinds ?? allKinds;
-          onlyKind[i] = kinds.length === 1 ? kinds[0]! : -1;
-          devices[i] = d;
-          shortestS[i] = j.remainingFlop / bestRate.of(j, kinds, ctx);
-        }
       }
       const sorted = carriedOrder(waiting, n, prevJobs, prevN, prevOrder, byPriority, order.subarray(0, n));
-      for (let i = 0; i < n; i++) line[i] = waiting[sorted[i]!]!;
-      for (let i = n; i < line.length; i++) line[i] = undefined as unknown as JobView;
       // This pass's line and order become the next pass's candidate (the arrays swap, at their size).
       for (let i = n; i < prevN; i++) prevJobs[i] = undefined as unknown as JobView;
       const jobs = prevJobs;
+      const line = waiting; // the jobs by position; sorted[i] is the i-th by priority
       prevJobs = waiting;
       waiting = jobs;
       prevN = n;
       if (prevOrder.length < n) prevOrder = new Uint32Array(order.length);
       prevOrder.set(sorted);
+      const startAt = (w: number, job: JobView, placement: Placement): void => {
+        // Marked first: a start that throws ends the run.
+        gone[w] = 1;
+        startedCount++;
+        ctx.start(job, placement);
+      };
       let reservation: Reservation | undefined;
       let extra = 0;
       for (let i = 0; i < n; i++) {
-        const job = line[i]!;
+        const w = sorted[i]!;
         if (reservation && skipping) {
           // It could only start on the reserved kind, ending by the reservation (the predicted
           // run time is at least the shortest) or within the extra devices: neither can hold.
-          const w = sorted[i]!;
           if (onlyKind[w] === reservation.kind && devices[w]! > extra && nowS + shortestS[w]! > reservation.timeS) continue;
         }
+        const job = line[w]!;
         const placement = ctx.place(job);
         if (!reservation) {
           if (placement) {
-            ctx.start(job, placement);
+            startAt(w, job, placement);
             continue;
           }
           if (!p.backfill) return;
@@ -252,25 +355,26 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
         }
         if (!placement) continue;
         if (placement.kind !== reservation.kind) {
-          ctx.start(job, placement);
+          startAt(w, job, placement);
           continue;
         }
-        if (nowS + runtimeOnS(job, placement, ctx) <= reservation.timeS) ctx.start(job, placement);
+        if (nowS + runtimeOnS(job, placement, ctx) <= reservation.timeS) startAt(w, job, placement);
         else if (job.devices <= extra) {
           extra -= job.devices;
-          ctx.start(job, placement);
+          startAt(w, job, placement);
         }
       }
       // Age factors grow while jobs wait: look again when the oldest would cross max_age. The
       // soonest cap among all jobs of the pass is the answer while a job with that cap still waits
-      // (usually: the oldest rarely starts); else the jobs still waiting are scanned.
+      // (usually: the oldest rarely starts); else the jobs still waiting are scanned (a job's
+      // state is read only where its cap would be the soonest so far).
       if (p.weight_age > 0) {
         let next = capS;
-        if (capJob !== undefined && capJob.state !== 'waiting') {
+        if (capAt >= 0 && line[capAt]!.state !== 'waiting') {
           next = Infinity;
           for (let i = 0; i < n; i++) {
-            const j = line[i]!;
-            if (j.state === 'waiting' && j.submitS + p.max_age > nowS) next = Math.min(next, j.submitS + p.max_age);
+            const cap = submit[i]! + p.max_age;
+            if (cap > nowS && cap < next && line[i]!.state === 'waiting') next = cap;
           }
         }
         if (Number.isFinite(next)) ctx.wakeAt(next);
