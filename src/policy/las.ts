@@ -78,6 +78,8 @@ class LasDiscipline {
     if (ctx.waiting !== this.line) {
       this.line = ctx.waiting;
       this.track.clear();
+      this.runJobs = [];
+      this.runTracks = [];
       this.starving = [];
       this.starvingHead = 0;
     }
@@ -91,21 +93,10 @@ class LasDiscipline {
 
     // Queues of the running jobs as of now, worked out when first needed in this pass (jobs started
     // in the pass are left out: they come before any job that could preempt them).
-    let running: { job: JobView; queue: number }[] | undefined;
-    const runningQueues = (): { job: JobView; queue: number }[] => {
-      if (!running) running = ctx.running.map((r) => ({ job: r, queue: this.queueOf(this.attained(r, now) - this.trackOf(r).promotedAtDeviceS) }));
-      return running;
-    };
-    // Per job queue: devices per kind of the running jobs in lower queues (higher numbers).
-    const eligibleByQueue = new Map<number, number[]>();
+    this.runCount = -1;
     const eligibleDevices = (q: number, kind: number): number => {
-      let perKind = eligibleByQueue.get(q);
-      if (!perKind) {
-        perKind = ctx.cluster.kinds.map(() => 0);
-        for (const { job: r, queue } of runningQueues()) if (r.state === 'running' && queue > q && r.placement) perKind[r.placement.kind]! += r.devices;
-        eligibleByQueue.set(q, perKind);
-      }
-      return perKind[kind]!;
+      this.runningQueues(ctx, now);
+      return q < this.queues ? this.eligibleIn[q * this.kinds + kind]! : 0;
     };
     const wrapped: SchedulingContext = Object.create(ctx, {
       start: {
@@ -127,10 +118,13 @@ class LasDiscipline {
               // Least important first: the lowest queue, then the latest submitted.
               eligible: (job: JobView) => {
                 const q = this.index.entry(job)!.group.rank;
-                return runningQueues()
-                  .filter((x) => x.job.state === 'running' && x.queue > q)
-                  .sort((a, b) => b.queue - a.queue || bySubmission(b.job, a.job))
-                  .map((x) => x.job);
+                this.runningQueues(ctx, now);
+                const jobs = this.runJobs;
+                const queue = this.runQueue;
+                const at: number[] = [];
+                for (let i = 0; i < this.runCount; i++) if (jobs[i]!.state === 'running' && queue[i]! > q) at.push(i);
+                at.sort((a, b) => queue[b]! - queue[a]! || bySubmission(jobs[b]!, jobs[a]!));
+                return at.map((i) => jobs[i]!);
               },
               eligibleDevices,
             },
@@ -166,6 +160,63 @@ class LasDiscipline {
     }
   }
 
+  // The running jobs as the pass first needed them (ctx.running's order, the first runCount; -1
+  // until then), each one's queue, and per queue q and kind the devices of those in state 'running'
+  // in queues above q (eligibleIn[q x kinds + kind]). Reused across passes.
+  private runJobs: JobView[] = [];
+  /** Each running position's track (trackOf(runJobs[i])), kept while the position holds the same job. */
+  private runTracks: (Track | undefined)[] = [];
+  private runQueue = new Int32Array(0);
+  private runCount = -1;
+  private eligibleIn = new Float64Array(0);
+  private kinds = 0;
+  private get queues(): number {
+    return this.params.thresholds.length + 1;
+  }
+
+  /**
+   * Work out runJobs, runQueue and eligibleIn, once per pass. Each running position keeps the job's
+   * track from the last pass while it holds the same job (a running job's track is never dropped),
+   * and the simulator's running table, when offered, gives its devices and kind.
+   */
+  private runningQueues(ctx: SchedulingContext, now: number): void {
+    if (this.runCount >= 0) return;
+    const running = ctx.running;
+    const table = ctx.runningTable;
+    const m = running.length;
+    const kinds = (this.kinds = ctx.cluster.kinds.length);
+    const queues = this.queues;
+    if (this.runQueue.length < m) this.runQueue = new Int32Array(Math.max(m, 2 * this.runQueue.length));
+    if (this.eligibleIn.length < queues * kinds) this.eligibleIn = new Float64Array(queues * kinds);
+    const eligible = this.eligibleIn;
+    eligible.fill(0, 0, queues * kinds);
+    const jobs = this.runJobs;
+    const tracks = this.runTracks;
+    for (let i = 0; i < m; i++) {
+      const r = running[i]!;
+      let t = tracks[i];
+      if (jobs[i] !== r || t === undefined) {
+        jobs[i] = r;
+        t = tracks[i] = this.trackOf(r);
+      }
+      const state = r.state;
+      const devices = table ? table.devices[i]! : r.devices;
+      // Attained device-time now: a running job's view is settled only at rate changes, so age it here.
+      const attained = state !== 'running' || Number.isNaN(t.startS) ? r.attainedDeviceS : t.attainedAtStartS + devices * (now - t.startS);
+      const queue = this.queueOf(attained - t.promotedAtDeviceS);
+      this.runQueue[i] = queue;
+      if (state !== 'running') continue;
+      // Added in running order for each lower queue: the sums one walk per queue would make.
+      const kind = table ? table.kind[i]! : r.placement ? r.placement.kind : -1;
+      if (kind >= 0) for (let q = 0; q < queue; q++) eligible[q * kinds + kind]! += devices;
+    }
+    for (let i = m; i < jobs.length; i++) {
+      jobs[i] = undefined as unknown as JobView;
+      tracks[i] = undefined;
+    }
+    this.runCount = m;
+  }
+
   private trackOf(j: JobView): Track {
     let t = this.track.get(j.id);
     if (!t) {
@@ -173,13 +224,6 @@ class LasDiscipline {
       this.track.set(j.id, t);
     }
     return t;
-  }
-
-  /** Attained device-time now: a running job's view is settled only at rate changes, so age it here. */
-  private attained(j: JobView, now: number): number {
-    if (j.state !== 'running') return j.attainedDeviceS;
-    const t = this.trackOf(j);
-    return Number.isNaN(t.startS) ? j.attainedDeviceS : t.attainedAtStartS + j.devices * (now - t.startS);
   }
 
   private queueOf(attained: number): number {
