@@ -1,7 +1,7 @@
 // The multifactor pass's carried sort order (src/policy/carried-order.ts) against a sort from
 // scratch, over random sequences of passes: jobs leave from anywhere in the line, new ones join at
 // its end, a re-queued job may appear twice, and priorities change between passes (sometimes
-// reordering the line, sometimes not).
+// reordering the line, sometimes not); with the match of the two lines found, and told.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { carriedOrder } from '../src/policy/carried-order.js';
@@ -36,6 +36,10 @@ describe('carried sort order of a waiting line', () => {
           line.push({ id: nextId++ });
         }
         for (const p of passes) {
+          // The match the test knows: entry k of the last line stays (at its filtered position) unless it left.
+          const pos = new Int32Array(prevN);
+          let kept = 0;
+          for (let k = 0; k < prevN; k++) pos[k] = p.leave.includes(k) ? -1 : kept++;
           line = line.filter((_, i) => !p.leave.includes(i));
           for (let j = 0; j < p.join; j++) {
             const job = { id: nextId++ };
@@ -52,6 +56,9 @@ describe('carried sort order of a waiting line', () => {
             .sort(cmp)
             .map((i) => line[i]!.id);
           expect(got).toEqual(want);
+          // Told the match instead of finding it, the same answer.
+          const told = [...carriedOrder(line, n, prevLine, prevN, prevOrder, cmp, new Uint32Array(n), { pos, kept })].map((i) => line[i]!.id);
+          expect(told).toEqual(want);
           prevLine = [...line];
           prevN = n;
           prevOrder = Uint32Array.from(Array.from({ length: n }, (_, i) => i).sort(cmp));

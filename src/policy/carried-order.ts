@@ -11,14 +11,34 @@
  * with one comparison per kept entry, its ascending runs merged where priorities crossed, and then
  * merged with the sorted new entries; when it falls into many runs, or nothing is kept, the line is
  * sorted from scratch.
+ *
+ * A caller that knows the match (it built this line from the last one) passes it as `matched`:
+ * `pos[k]` the position now of the last line's entry k (ascending), or -1 where it left, and
+ * `kept` how many were kept (positions [0, kept) of this line); the line is then not compared.
  */
-export function carriedOrder<T>(line: readonly T[], n: number, prevLine: readonly T[], prevN: number, prevOrder: Uint32Array, cmp: (a: number, b: number) => number, out: Uint32Array): Uint32Array {
+export function carriedOrder<T>(
+  line: readonly T[],
+  n: number,
+  prevLine: readonly T[],
+  prevN: number,
+  prevOrder: Uint32Array,
+  cmp: (a: number, b: number) => number,
+  out: Uint32Array,
+  matched?: { readonly pos: Int32Array; readonly kept: number },
+): Uint32Array {
   // Position k of the last line is now at pos[k], or gone (-1).
-  let i = 0;
-  if (scratchPos.length < prevN) scratchPos = new Int32Array(Math.max(prevN, 2 * scratchPos.length));
-  const pos = scratchPos;
-  for (let k = 0; k < prevN; k++) pos[k] = i < n && line[i] === prevLine[k] ? i++ : -1;
-  const kept = i; // positions [0, kept) were in the last line; [kept, n) are new (or moved)
+  let pos: Int32Array;
+  let kept: number; // positions [0, kept) were in the last line; [kept, n) are new (or moved)
+  if (matched) {
+    pos = matched.pos;
+    kept = matched.kept;
+  } else {
+    let i = 0;
+    if (scratchPos.length < prevN) scratchPos = new Int32Array(Math.max(prevN, 2 * scratchPos.length));
+    pos = scratchPos;
+    for (let k = 0; k < prevN; k++) pos[k] = i < n && line[i] === prevLine[k] ? i++ : -1;
+    kept = i;
+  }
   if (kept === 0) return fullSort(out, n, cmp);
   if (scratchOld.length < n) scratchOld = new Uint32Array(Math.max(n, 2 * scratchOld.length));
   const old = scratchOld;

@@ -160,6 +160,9 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
   let carriedMark = 0;
   let carriedSkipping = false;
   let startedCount = 0;
+  // Where the last pass's entries are in a carried line (-1: started), and how many were kept.
+  let carriedPos = new Int32Array(0);
+  let carriedKept = 0;
   const byPriority = (a: number, b: number): number => prio[b]! - prio[a]! || submit[a]! - submit[b]! || ids[a]! - ids[b]!;
 
   /** Room for `n` entries in the per-position columns, the first `keep` kept (and their `gone` marks). */
@@ -225,9 +228,14 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
     const size = line.size;
     if (size < prevN - startedCount) return -1;
     ensure(size, prevN);
+    if (carriedPos.length < prevN) carriedPos = new Int32Array(Math.max(prevN, 2 * carriedPos.length));
     let i = 0;
     for (let k = 0; k < prevN; k++) {
-      if (gone[k] === 1) continue;
+      if (gone[k] === 1) {
+        carriedPos[k] = -1;
+        continue;
+      }
+      carriedPos[k] = i;
       waiting[i] = prevJobs[k]!;
       if (i !== k) {
         accountOf[i] = accountOf[k]!;
@@ -240,6 +248,7 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
       }
       i++;
     }
+    carriedKept = i;
     const mark = line.pushes;
     for (const j of line.since(carriedMark)) {
       if (i === size) return -1;
@@ -257,6 +266,7 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
       const skipping = p.backfill && ctx.placeIsPure === true;
       const incremental = isIncremental(ctx.waiting) ? ctx.waiting : undefined;
       let n = incremental ? carry(incremental, skipping, ctx) : -1;
+      const carried = n >= 0;
       if (n < 0) {
         if (incremental) carriedMark = incremental.pushes;
         n = readAll(ctx, skipping);
@@ -315,7 +325,7 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
         const qos = maxQos > 0 ? Math.max(0, qosOf[i]!) / maxQos : 0;
         prio[i] = weighted(p, age, p.favor_small ? 1 - size : size, qos, fairShare);
       }
-      const sorted = carriedOrder(waiting, n, prevJobs, prevN, prevOrder, byPriority, order.subarray(0, n));
+      const sorted = carriedOrder(waiting, n, prevJobs, prevN, prevOrder, byPriority, order.subarray(0, n), carried ? { pos: carriedPos, kept: carriedKept } : undefined);
       // This pass's line and order become the next pass's candidate (the arrays swap, at their size).
       for (let i = n; i < prevN; i++) prevJobs[i] = undefined as unknown as JobView;
       const jobs = prevJobs;
