@@ -65,3 +65,39 @@ workloads:
 policy: ${policy}
 placement: ${placement}
 `;
+
+/** The bundled Philly replay cut to its first `jobs` jobs (thousands wait at once under most policies). */
+export function phillySlice(jobs: number): ResolvedScenario {
+  const file = repoPath('scenarios/philly-replay.yaml');
+  const text = readFileSync(file, 'utf8').replace(/^(\s+)reference_device: P100$/m, (line, indent: string) => `${line}\n${indent}max_jobs: ${jobs}`);
+  if (!text.includes(`max_jobs: ${jobs}`)) throw new Error('scenarios/philly-replay.yaml changed shape: cannot cut it to a slice');
+  return loadScenario(text, file, { readFile: readInputFile, baseDir: repoPath('scenarios') });
+}
+
+/**
+ * The quickstart pool (two sites, a long-haul link, jobs across nodes on the network) under
+ * `policy`, with devices that fail, checkpoints and restarts: failed jobs re-join the line.
+ */
+export function failingQuickstart(policy: string): ResolvedScenario {
+  const text = readFileSync(repoPath('scenarios/quickstart.yaml'), 'utf8').replace(/^policy: fifo$/m, `policy: ${policy}`);
+  if (!text.includes(`policy: ${policy}`)) throw new Error('scenarios/quickstart.yaml changed shape: cannot set its policy');
+  return loadScenario(
+    `${text}
+failures:
+  devices:
+    H100: { mtbf: 20d, repair: 2h }
+    A100-80GB: { mtbf: 20d, repair: 2h }
+    V100-SXM2-32GB: { mtbf: 30d, repair: 2h }
+checkpointing:
+  interval: auto
+  cost: 30s
+  restart: 5min
+`,
+    'quickstart-failing.yaml',
+  );
+}
+
+/** crowdedOpenbText loaded (its trace path is relative to the bundled scenarios). */
+export function crowdedOpenb(policy: string, placement = 'best-fit', maxJobs = 1200): ResolvedScenario {
+  return loadScenario(crowdedOpenbText(policy, placement, maxJobs), repoPath('scenarios/crowded.yaml'), { readFile: readInputFile, baseDir: repoPath('scenarios') });
+}

@@ -5,14 +5,12 @@
 // context has it) the decisions must be the same, on runs that preempt, fail, checkpoint and
 // restart (jobs leave the running list and come back at other positions). The running list is
 // handed over as it is: its order is not free (victims are chosen in it) and it grows during a pass.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fileAccess } from '../src/experiment/file-access.js';
 import { runScenario } from '../src/experiment/run-scenario.js';
-import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
+import type { ResolvedScenario } from '../src/model/load-scenario.js';
 import { resolvePolicies } from '../src/policy/registry.js';
 import type { QueueDiscipline, SchedulingContext } from '../src/policy/types.js';
-import { bundled, repoPath } from './helpers.js';
+import { bundled, failingQuickstart, phillySlice } from './helpers.js';
 
 function run(resolved: ResolvedScenario, hideTable: boolean): { out: string; preemptions: number } {
   const policies = resolvePolicies({ name: 'las', params: {} }, resolved.scenario.placement, { src: resolved.src });
@@ -29,19 +27,7 @@ function run(resolved: ResolvedScenario, hideTable: boolean): { out: string; pre
   return { out, preemptions: r.summary.preemptions };
 }
 
-/** The bundled Philly replay cut to its first `jobs` jobs. */
-const phillySlice = (jobs: number): ResolvedScenario => {
-  const file = repoPath('scenarios/philly-replay.yaml');
-  const text = readFileSync(file, 'utf8').replace(/^(\s+)reference_device: P100$/m, (line, indent: string) => `${line}\n${indent}max_jobs: ${jobs}`);
-  expect(text).toContain(`max_jobs: ${jobs}`);
-  return loadScenario(text, file, fileAccess(file));
-};
-
-/** The quickstart pool (two sites, the network on) with devices that fail, checkpoints and restarts. */
-const failing = (): ResolvedScenario => {
-  const text = readFileSync(repoPath('scenarios/quickstart.yaml'), 'utf8');
-  return loadScenario(`${text}\nfailures:\n  devices:\n    H100: { mtbf: 20d, repair: 2h }\n    A100-80GB: { mtbf: 20d, repair: 2h }\ncheckpointing:\n  interval: auto\n  cost: 30s\n  restart: 5min\n`, 'quickstart-failing.yaml');
-};
+const failing = (): ResolvedScenario => failingQuickstart('las');
 
 describe("LAS's running queues decide as the jobs say, with the running table or without it", () => {
   it('on a Philly slice, preempting', () => {

@@ -3,14 +3,12 @@
 // it read of each kept job, instead of reading every waiting job again. It must decide exactly as
 // reading the whole line on every pass does, including when jobs leave the line between passes
 // without the policy starting them (the carried line is then refused and the line read again).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fileAccess } from '../src/experiment/file-access.js';
 import { runScenario } from '../src/experiment/run-scenario.js';
-import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
+import type { ResolvedScenario } from '../src/model/load-scenario.js';
 import { resolvePolicies } from '../src/policy/registry.js';
 import type { QueueDiscipline, SchedulingContext, WaitingJobs } from '../src/policy/types.js';
-import { bundled, crowdedOpenbText, repoPath } from './helpers.js';
+import { bundled, crowdedOpenb, failingQuickstart, phillySlice } from './helpers.js';
 
 interface Route {
   jobs: string;
@@ -79,25 +77,7 @@ function run(resolved: ResolvedScenario, carry: boolean, options: { policy?: str
   return route;
 }
 
-const crowdedOpenb = (): ResolvedScenario => {
-  const file = repoPath('scenarios/crowded.yaml');
-  return loadScenario(crowdedOpenbText('multifactor', 'best-fit', 1200), file, fileAccess(file));
-};
-
-/** The bundled Philly replay cut to its first `jobs` jobs (thousands wait at once). */
-const phillySlice = (jobs: number): ResolvedScenario => {
-  const file = repoPath('scenarios/philly-replay.yaml');
-  const text = readFileSync(file, 'utf8').replace(/^(\s+)reference_device: P100$/m, (line, indent: string) => `${line}\n${indent}max_jobs: ${jobs}`);
-  expect(text).toContain(`max_jobs: ${jobs}`);
-  return loadScenario(text, file, fileAccess(file));
-};
-
-/** The quickstart pool with devices that fail: failed jobs re-join the line as new entries. */
-const failing = (): ResolvedScenario => {
-  const text = readFileSync(repoPath('scenarios/quickstart.yaml'), 'utf8').replace(/^policy: fifo$/m, 'policy: multifactor');
-  expect(text).toContain('policy: multifactor');
-  return loadScenario(`${text}\nfailures:\n  devices:\n    H100: { mtbf: 20d, repair: 2h }\n    A100-80GB: { mtbf: 20d, repair: 2h }\ncheckpointing:\n  interval: auto\n  cost: 30s\n  restart: 5min\n`, 'quickstart-failing.yaml');
-};
+const failing = (): ResolvedScenario => failingQuickstart('multifactor');
 
 describe('multifactor carries its line across passes and decides as reading it whole does', () => {
   it('on a Philly slice with thousands waiting (first fit, backfilling with skips)', () => {
@@ -111,8 +91,8 @@ describe('multifactor carries its line across passes and decides as reading it w
   }, 60_000);
 
   it('on shares of devices (openb pods, crowded, best fit)', () => {
-    const carried = run(crowdedOpenb(), true);
-    expect(carried.jobs).toBe(run(crowdedOpenb(), false).jobs);
+    const carried = run(crowdedOpenb('multifactor'), true);
+    expect(carried.jobs).toBe(run(crowdedOpenb('multifactor'), false).jobs);
     expect(carried.since).toBeGreaterThan(500);
   }, 60_000);
 

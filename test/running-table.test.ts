@@ -4,14 +4,12 @@
 // position in ctx.running. Checked on every pass of runs that start, end, preempt, fail, restore,
 // checkpoint, share devices and change rates on a network; and policies that read it (EASY's
 // reservation, multifactor's fair-share usage) must decide as they do without it.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../src/experiment/run-scenario.js';
-import { fileAccess } from '../src/experiment/file-access.js';
-import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
+import type { ResolvedScenario } from '../src/model/load-scenario.js';
 import { resolvePolicies } from '../src/policy/registry.js';
 import type { QueueDiscipline, SchedulingContext } from '../src/policy/types.js';
-import { bundled, crowdedOpenbText, repoPath } from './helpers.js';
+import { bundled, crowdedOpenb, failingQuickstart } from './helpers.js';
 
 const same = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
@@ -60,35 +58,10 @@ function run(resolved: ResolvedScenario, policy?: string, hideTable = false): Ch
   return c;
 }
 
-const crowdedOpenb = (policy: string): ResolvedScenario => {
-  const file = repoPath('scenarios/crowded.yaml');
-  const text = crowdedOpenbText(policy, 'best-fit', 1200);
-  return loadScenario(text, file, fileAccess(file));
-};
-
-/** The quickstart pool (two sites, a long-haul link, jobs across nodes on the network) with devices that fail, checkpoints and restarts. */
-const failing = (policy: string): ResolvedScenario => {
-  const text = readFileSync(repoPath('scenarios/quickstart.yaml'), 'utf8').replace(/^policy: fifo$/m, `policy: ${policy}`);
-  expect(text).toContain(`policy: ${policy}`);
-  return loadScenario(
-    `${text}
-failures:
-  devices:
-    H100: { mtbf: 20d, repair: 2h }
-    A100-80GB: { mtbf: 20d, repair: 2h }
-    V100-SXM2-32GB: { mtbf: 30d, repair: 2h }
-checkpointing:
-  interval: auto
-  cost: 30s
-  restart: 5min
-`,
-    'quickstart-failing.yaml',
-  );
-};
 
 describe('the running table says what the running jobs say, on every pass', () => {
   it('with failures, restores and checkpoints, and rates that change on the network between two sites', () => {
-    const c = run(failing('easy-backfill'));
+    const c = run(failingQuickstart('easy-backfill'));
     expect(c.problems).toEqual([]);
     expect(c.runningSeen).toBeGreaterThan(1000);
     // Devices did fail under running jobs (summary.csv's failures column).
@@ -143,8 +116,8 @@ describe('policies that read the table decide as they do without it', () => {
   for (const [name, resolved, policy] of [
     ['EASY on the crowded openb pods', () => crowdedOpenb('easy-backfill'), undefined],
     ['multifactor on the crowded openb pods', () => crowdedOpenb('multifactor'), undefined],
-    ['EASY with failures and checkpoints on two sites', () => failing('easy-backfill'), undefined],
-    ['multifactor with failures and checkpoints on two sites', () => failing('multifactor'), undefined],
+    ['EASY with failures and checkpoints on two sites', () => failingQuickstart('easy-backfill'), undefined],
+    ['multifactor with failures and checkpoints on two sites', () => failingQuickstart('multifactor'), undefined],
     ['multifactor under tenant queues (tenants-kueue)', () => bundled('tenants-kueue'), 'multifactor'],
     ['EASY on two kinds (policy-hetero)', () => bundled('policy-hetero'), 'easy-backfill'],
   ] as const) {
