@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI_V8_FLAGS } from '../cli/relaunch.js';
 import type { BenchRow } from './engine-bench.js';
 import { PythonRandom } from './python-random.js';
 
@@ -178,8 +179,9 @@ const cpuS = (from?: NodeJS.CpuUsage): number => {
 };
 const here = (): string => fileURLToPath(import.meta.url);
 
-function child(args: string[]): BenchRow {
-  const r = spawnSync(process.execPath, [here(), ...args], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+/** One side of the bench in a process of its own; `v8Flags`: those the process starts with. */
+function child(args: string[], v8Flags: readonly string[] = []): BenchRow {
+  const r = spawnSync(process.execPath, [...v8Flags, here(), ...args], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`w2 ${args[0]} failed (exit ${r.status})`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as BenchRow;
 }
@@ -192,7 +194,9 @@ export function runW2Bench(jobs = 1_000_000): BenchRow[] {
     writeFileSync(join(dir, 'w2.csv'), w2TraceCsv(size, dur));
     writeFileSync(join(dir, 'w2.yaml'), w2ScenarioText('w2.csv'));
     const plain = child(['plain', String(jobs)]);
-    const pool = child(['poolsim', join(dir, 'w2.yaml'), join(dir, 'out')]);
+    // Under the flags `poolsim` runs itself with (src/cli/relaunch.ts), so that the process
+    // measured is the one that simulates, not a launcher waiting for it.
+    const pool = child(['poolsim', join(dir, 'w2.yaml'), join(dir, 'out')], CLI_V8_FLAGS);
     const same = pool.result === plain.result;
     return [
       plain,
@@ -226,7 +230,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(row)}\n`);
   } else if (kind === 'poolsim') {
     // `poolsim run` in this process, so that its peak memory is measured here: load the CSV,
-    // simulate, write summary.csv and jobs.csv.
+    // simulate, write summary.csv and jobs.csv. Started under poolsim's V8 flags, so the command
+    // runs here rather than starting itself again.
+    if (CLI_V8_FLAGS.some((f) => !process.execArgv.includes(f))) throw new Error(`the poolsim side of W2 must start under ${CLI_V8_FLAGS.join(' ')}`);
     const scenario = a!;
     const out = b!;
     const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));

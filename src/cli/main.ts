@@ -1,42 +1,5 @@
 #!/usr/bin/env node
-// poolsim's command line: yargs commands, one module each.
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import * as devices from './commands/devices.js';
-import * as policies from './commands/policies.js';
-import * as run from './commands/run.js';
-import * as validate from './commands/validate.js';
+// The `poolsim` command: under the V8 flags it runs with (relaunch.ts), the command line in program.ts.
+import { relaunchUnderFlags } from './relaunch.js';
 
-// `poolsim ... | head` closes the pipe early: that is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
-
-await yargs(hideBin(process.argv))
-  .scriptName('poolsim')
-  .usage('$0 <command> [options]')
-  .command(run)
-  .command(validate)
-  .command(devices)
-  .command(policies)
-  .command(await import('./commands/compare.js'))
-  .command(await import('./commands/sweep.js'))
-  .command(await import('./commands/check.js'))
-  .command(await import('./commands/merge.js'))
-  .command(await import('./commands/report.js'))
-  .command(await import('./commands/trace.js'))
-  .command(await import('./commands/schema.js'))
-  .command(await import('./commands/explain.js'))
-  .command(await import('./commands/fill.js'))
-  .demandCommand(1, 'name a command: run, validate, devices, policies, compare, sweep, check, merge, report, trace, schema, explain, fill (see --help)')
-  .strict()
-  .recommendCommands()
-  .fail((msg, err, y) => {
-    if (err) throw err;
-    process.stderr.write(`${y.help().toString()}\n\n${msg}\n`);
-    process.exit(2);
-  })
-  .help()
-  .wrap(Math.min(110, process.stdout.columns ?? 100))
-  .parseAsync();
+if (!relaunchUnderFlags(() => void import('./program.js'))) await import('./program.js');

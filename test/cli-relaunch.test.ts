@@ -1,0 +1,70 @@
+// `poolsim` starts itself again under its V8 flags (src/cli/relaunch.ts): the command then runs in
+// the child, which must get the flags, the arguments and the standard streams, and whose end
+// (exit code or signal) must be the command's; signals sent to the command must reach the child.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_V8_FLAGS } from '../src/cli/relaunch.js';
+import { poolsim, repoPath } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'poolsim-relaunch-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A script that relaunches as main.js does, then (in the child) reports what it got and does as told. */
+const script = join(dir, 'entry.mjs');
+writeFileSync(
+  script,
+  `import { relaunchUnderFlags } from ${JSON.stringify(pathToFileURL(repoPath('dist/cli/relaunch.js')).href)};
+if (!relaunchUnderFlags(() => { throw new Error('no child'); })) {
+  process.stdout.write(JSON.stringify({ execArgv: process.execArgv, args: process.argv.slice(2), pid: process.pid, ppid: process.ppid }) + '\\n');
+  const what = process.argv[2];
+  if (what === 'wait') {
+    process.on('SIGTERM', () => { process.stdout.write('child got SIGTERM\\n'); process.exit(143); });
+    setInterval(() => {}, 1000);
+  } else if (what === 'die') process.kill(process.pid, 'SIGKILL');
+  else process.exit(Number(what));
+}
+`,
+);
+
+describe('poolsim relaunches itself under its V8 flags', () => {
+  it('the child has the flags and the arguments, and its exit code is the command\'s', () => {
+    const r = spawnSync(process.execPath, [script, '7', 'a b', '--x=1'], { encoding: 'utf8' });
+    expect(r.status).toBe(7);
+    const got = JSON.parse(r.stdout) as { execArgv: string[]; args: string[]; ppid: number };
+    for (const f of CLI_V8_FLAGS) expect(got.execArgv).toContain(f);
+    expect(got.args).toEqual(['7', 'a b', '--x=1']);
+    expect(got.ppid).toBe(r.pid);
+  });
+
+  it('started under the flags already, it runs in place (no second process)', () => {
+    const r = spawnSync(process.execPath, [...CLI_V8_FLAGS, script, '0'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { pid: number }).pid).toBe(r.pid);
+  });
+
+  it('a signal sent to the command reaches the child, and a child killed by a signal ends the command by it', async () => {
+    const child = spawn(process.execPath, [script, 'wait'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 400 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(out).toContain('child got SIGTERM');
+    expect(code).toBe(143);
+    const killed = spawnSync(process.execPath, [script, 'die'], { encoding: 'utf8' });
+    expect(killed.signal).toBe('SIGKILL');
+  });
+
+  it('the command itself: usage errors and results come through the child unchanged', () => {
+    const bad = poolsim('nonsense');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Unknown argument: nonsense');
+    const ok = poolsim('validate', 'scenarios/quickstart.yaml');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('scenarios/quickstart.yaml: valid.');
+  });
+});
