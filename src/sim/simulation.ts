@@ -88,6 +88,13 @@ export interface RunResult {
  */
 export { MAX_OPEN_RUN_S };
 
+/**
+ * A job the workload submits is kept as its fields (WaitingLine.pushSubmitted) only behind this
+ * many waiting jobs: a million queued at once cost ~130 B each as objects, but a job that joins a
+ * short line is read at the next pass, where it would be made again.
+ */
+const DEFER_BEHIND = 256;
+
 export function simulate(resolved: ResolvedScenario, options: RunOptions = {}): RunResult {
   const sim = new Simulation(resolved, options);
   options.observe?.(sim);
@@ -486,8 +493,10 @@ export class Simulation implements FailurePort, InferencePort {
       hold.jobs.push(job); // queues when its data has arrived; the wait counts as queueing delay
       return job;
     }
-    // Heard only by the simulator's own listeners, the job is kept as its fields until read.
-    if (mayDefer && this.signals.listenerCount('submitted') === this.ownSubmittedListeners) this.waiting.pushSubmitted(job, table, row);
+    // Heard only by the simulator's own listeners, the job is kept as its fields until read, where
+    // that saves memory: behind a long line. A short line holds the object (it is read at the next
+    // pass, and would be made again then).
+    if (mayDefer && this.waiting.size >= DEFER_BEHIND && this.signals.listenerCount('submitted') === this.ownSubmittedListeners) this.waiting.pushSubmitted(job, table, row);
     else this.waiting.push(job);
     this.requestPass();
     return job;
