@@ -121,6 +121,29 @@ checkpointing:
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:11:52: workloads[0].generator.duration.median: expected a non-negative value: a duration such as '800ns', '5us', '1.5ms', '30s', '2h' or '7d', got '-45min'"`);
   });
 
+  it('a list of jobs with more problems than another workload form has is answered with every job', () => {
+    // Three bad jobs made the `generator` form (missing generator, unknown key 'jobs': two
+    // complaints) look closer, and its unknown key was answered with the scenario's top-level keys.
+    const text = `name: jobs3${POOL}workloads:
+  - jobs:
+      - { devices: 1, duration: 0, reference_device: H100 }
+      - { devices: 1, duration: 0, reference_device: H100 }
+      - { devices: 1, duration: '', reference_device: H100 }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:8:33: workloads[0].jobs[0].duration: expected a positive duration, got '0'
+      bad.yaml:9:33: workloads[0].jobs[1].duration: expected a positive duration, got '0'
+      bad.yaml:10:33: workloads[0].jobs[2].duration: expected a duration such as '800ns', '5us', '1.5ms', '30s', '2h' or '7d', got ''"
+    `);
+  });
+
+  it('a misspelt workload form is said once, as the misspelling', () => {
+    const text = `name: generatr${POOL}workloads:
+  - generatr: { count: 2, arrival: { process: fixed, interval: 1h }, devices: 1, duration: 1h, reference_device: H100 }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:7:5: workloads[0].generatr: unknown key 'generatr' (did you mean 'generator'?)"`);
+  });
+
   it('a field that takes a number or a list names both when it gets neither', () => {
     const text = `name: bad-price
 datacentres:

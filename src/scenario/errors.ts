@@ -109,13 +109,28 @@ function child(node: unknown, k: PathKey): { key?: unknown; value: unknown } | u
 
 /** Turn zod's issues into located, readable ones, collapsing union noise to the branch that fits. */
 export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, schema: z.ZodType, data: unknown, prefix: readonly PathKey[] = []): InputIssue[] {
+  return locatedIssues(issues, src, schema, data, prefix, prefix);
+}
+
+/**
+ * zodIssues for issues whose paths start at `prefix` (a union's branch reports from the union),
+ * while `schema` stays the schema at `schemaAt`, where the keys a mapping accepts are looked up.
+ */
+function locatedIssues(
+  issues: readonly z.core.$ZodIssue[],
+  src: SourceMap,
+  schema: z.ZodType,
+  data: unknown,
+  prefix: readonly PathKey[],
+  schemaAt: readonly PathKey[],
+): InputIssue[] {
   const out: InputIssue[] = [];
   // A required field reported missing because its key was misspelt is said once, as the misspelling.
   const explained = new Set<string>();
   for (const raw of issues) {
     if (raw.code !== 'unrecognized_keys') continue;
     const path = [...prefix, ...(raw.path as PathKey[])];
-    const known = knownKeys(schema, path.slice(prefix.length));
+    const known = knownKeys(schema, path.slice(schemaAt.length));
     for (const k of raw.keys) {
       const guess = suggestName(k, known);
       if (guess) explained.add(formatPath([...path, guess]));
@@ -128,7 +143,7 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
       case 'unrecognized_keys': {
         // Suggest only keys the mapping does not already have.
         const present = valueAt(data, path);
-        const all = knownKeys(schema, path.slice(prefix.length));
+        const all = knownKeys(schema, path.slice(schemaAt.length));
         const given = (k: string): boolean => Boolean(present && typeof present === 'object' && k in present);
         const known = all.filter((k) => !given(k));
         for (const k of issue.keys as string[]) {
@@ -184,7 +199,7 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
           const best = quantities.reduce((a, b) => (b.length < a.length ? b : a));
           const here = formatPath(path);
           const choices = words.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ');
-          for (const i of zodIssues(best, src, schema, data, path)) {
+          for (const i of locatedIssues(best, src, schema, data, path, schemaAt)) {
             out.push(i.path === here && i.message.startsWith('expected ') ? { ...i, message: `expected ${choices} or ${i.message.slice('expected '.length)}` } : i);
           }
           break;
@@ -197,8 +212,14 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], src: SourceMap, s
           break;
         }
         if (fitting.length >= 1) {
-          const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
-          out.push(...zodIssues(best, src, schema, data, path));
+          // A mapping branch that refuses a key given at the union itself is another form than the
+          // one written (`jobs:` read as a generator lacking `generator`), however few its
+          // complaints: a list of three bad jobs is answered with the three, not with that form's two.
+          // Branches are weighed by what they would say (a missing field that a misspelt key
+          // explains is said once): `generatr:` is a misspelt generator, not a list of jobs missing.
+          const formed = fitting.filter((b) => !b.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0));
+          const said = (formed.length > 0 ? formed : fitting).map((b) => locatedIssues(b, src, schema, data, path, schemaAt));
+          out.push(...said.reduce((a, b) => (b.length < a.length ? b : a)));
         } else {
           const expected = [...new Set(branches.flatMap(expectedTypes))].map(article).join(' or ');
           const got = valueAt(data, path);
