@@ -123,6 +123,12 @@ describe('request traces through a column mapping', () => {
     );
   });
 
+  it('refuses a column the header names twice: reading the first would be a guess', () => {
+    expect(problems('', 'timestamp,prompt_tokens,output_tokens,prompt_tokens\n0,10,1,20\n')).toEqual([
+      "services[0].streams[0].arrival.file: reqs.csv:1: column 'prompt_tokens' is in the header 2 times (fields 2, 4): rename all but one",
+    ]);
+  });
+
   it('refuses settings that contradict each other, at their field', () => {
     expect(problems('format: azure-llm, time_unit: ms')).toEqual([
       'services[0].streams[0].arrival.time_unit: time_unit is the unit of a numeric time column; ISO dates and times carry their own (drop time_unit, or set `time_format: seconds`)',

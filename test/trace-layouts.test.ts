@@ -31,6 +31,16 @@ describe('trace layouts', () => {
     expect(() => jobs(COMMA.replaceAll(',', '\t'), {})).toThrow(/missing columns 't' \(for submit\).*the file looks tab-separated: set the mapping's `delimiter: tab`/);
   });
 
+  it('a column the header names twice is refused, whichever way its case is written', () => {
+    // The first 'gpus' was read, silently: 8 devices where the other column said 2.
+    const twice = 'id,t,gpus,secs,gpus\na,0,8,10,2\n';
+    expect(() => jobs(twice, {})).toThrow("x:1: column 'gpus' (for devices) is in the header 2 times (fields 3, 5): rename all but one");
+    // Matched ignoring case when nothing matches exactly: 'Gpus' finds both GPUS and gpus.
+    expect(() => jobs(twice.replace('gpus', 'GPUS'), { devices: 'Gpus' })).toThrow('fields 3, 5');
+    // An exact match among case variants is no guess; a twin of a column not read does not matter.
+    expect(jobs('id,t,gpus,secs,GPUS,note,note\na,0,1,10,2,x,y\n', {})).toEqual([['a', 0, 1, 10]]);
+  });
+
   it('trace inspect reads a TSV through --mapping, and refuses a csv without one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'poolsim-tsv-'));
     const file = join(dir, 'jobs.tsv');

@@ -245,8 +245,25 @@ export function columnIndex(header: readonly string[], name: string): number {
 }
 
 /**
+ * The fields (1 is the first) that columnIndex chooses among for `name` when more than one column
+ * matches it as well as the one it takes (`gpus,...,gpus`): the trace does not say which is meant.
+ */
+export function sameNamedColumns(header: readonly string[], name: string): number[] | undefined {
+  const want = name.trim();
+  let at = header.flatMap((h, i) => (h.trim() === want ? [i + 1] : []));
+  if (at.length === 0) at = header.flatMap((h, i) => (h.trim().toLowerCase() === want.toLowerCase() ? [i + 1] : []));
+  return at.length > 1 ? at : undefined;
+}
+
+/** The message for a column named more than once (sameNamedColumns), as requireColumns words it. */
+export function sameNamedMessage(name: string, key: string, fields: readonly number[]): string {
+  return `column '${name}'${name === key ? '' : ` (for ${key})`} is in the header ${fields.length} times (fields ${fields.join(', ')}): rename all but one`;
+}
+
+/**
  * Resolves required columns (key -> column name) and throws one TraceError naming every missing
- * column and the header that was found, so a user fixes the mapping in one go.
+ * column and the header that was found, so a user fixes the mapping in one go. A column the header
+ * names twice is refused as well: reading the first would be a guess.
  */
 export function requireColumns<K extends string>(
   header: readonly string[],
@@ -260,6 +277,8 @@ export function requireColumns<K extends string>(
     const name = columns[key];
     const idx = columnIndex(header, name);
     if (idx < 0) missing.push(name === key ? `'${name}'` : `'${name}' (for ${key})`);
+    const twice = sameNamedColumns(header, name);
+    if (twice) throw new TraceError(file, line, sameNamedMessage(name, key, twice));
     out[key] = idx;
   }
   if (missing.length > 0) {

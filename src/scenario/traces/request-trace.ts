@@ -1,7 +1,7 @@
 // Request traces of inference services: a CSV of arrival times and token counts read through a
 // column mapping (poolsim's own column names by default, or a published format's such as Azure's
 // LLM inference traces), with each bad row skipped and counted by reason rather than fatal.
-import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, scanCsv, type TextPieces } from './csv-reader.js';
+import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, sameNamedColumns, sameNamedMessage, scanCsv, type TextPieces } from './csv-reader.js';
 import { TraceError } from './trace-error.js';
 
 /** Requests of a replayed trace, sorted by arrival time (s). */
@@ -151,6 +151,8 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
       const find = (key: RequestTraceColumn, name: string): number => {
         const i = columnIndex(header, name);
         if (i < 0) missing.push(key);
+        const twice = sameNamedColumns(header, name);
+        if (twice) throw new TraceError(file, line, sameNamedMessage(name, key, twice));
         return i;
       };
       timeCol = find('time', cols.time);
