@@ -28,6 +28,22 @@ describe('scenario errors', () => {
     `);
   });
 
+  it('a YAML tag beyond plain values is refused at its place, not described as a mapping', () => {
+    // !!binary at the top made a byte array, answered with a hundred of its method names as
+    // unknown keys; !!timestamp in a field made a date, "expected a string or a number, got a mapping".
+    expect(problems('!!binary aGVsbG8=\n')).toMatchInlineSnapshot(`"bad.yaml:1:10: YAML tag !!binary: a scenario holds plain mappings, lists, strings, numbers and booleans; remove the tag"`);
+    const text = `name: tags${POOL}workloads:
+  - jobs:
+      - { devices: 1, duration: !!timestamp 2001-12-14, reference_device: H100 }
+      - { devices: 1, duration: !Ref other, reference_device: H100 }
+      - { devices: 1, duration: !!str 1h, reference_device: H100 }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:8:45: YAML tag !!timestamp: a scenario holds plain mappings, lists, strings, numbers and booleans; remove the tag
+      bad.yaml:9:38: YAML tag !Ref: a scenario holds plain mappings, lists, strings, numbers and booleans; remove the tag"
+    `);
+  });
+
   it('a misspelt key gets a did-you-mean, and all problems are reported at once', () => {
     const text = `name: typo
 datacentres:

@@ -3,7 +3,7 @@
 // transfers). All problems are reported together.
 import { jobTypeSpeed, resolveThroughputs, type JobTypeSpeed } from './throughputs.js';
 import { isAbsolute, join } from 'node:path';
-import { isCollection, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { isCollection, isNode, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { importTraceRows, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TextPieces, type TraceImport, type TraceRowReader } from '../scenario/traces/index.js';
 import { firstSkippedOf, type TraceSkipSample } from '../scenario/traces/first-skipped.js';
 import { z } from 'zod';
@@ -261,6 +261,18 @@ function parseYaml(text: string, file: string): { doc: Document.Parsed; lines: L
     const pos = lines.linePos(deep.range?.[0] ?? 0);
     throw at(pos.line, pos.col, tooDeep);
   }
+  // YAML 1.1's !!binary, !!timestamp, !!set, !!omap and !!pairs make a byte array, a date, a set
+  // or a map, which the schema would describe as "a mapping" (a !!binary scenario: a hundred of a
+  // byte array's method names as unknown keys); an application's own tag (!Ref) means nothing here.
+  const tagged: InputIssue[] = [];
+  visit(doc, (_, node) => {
+    const tag = isNode(node) ? node.tag : undefined;
+    if (tag === undefined || CORE_TAGS.has(tag)) return;
+    const pos = lines.linePos(isNode(node) ? (node.range?.[0] ?? 0) : 0);
+    const shown = tag.startsWith(YAML_TAG) ? `!!${tag.slice(YAML_TAG.length)}` : tag;
+    tagged.push({ file, line: pos.line, column: pos.col, path: '', message: `YAML tag ${shown}: a scenario holds plain mappings, lists, strings, numbers and booleans; remove the tag` });
+  });
+  if (tagged.length > 0) throw new InputError(tagged);
   try {
     return { doc, lines, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (e) {
@@ -272,6 +284,10 @@ function parseYaml(text: string, file: string): { doc: Document.Parsed; lines: L
     throw at(pos.line, pos.col, `YAML aliases here expand to too many nodes (more than ${MAX_ALIAS_COUNT} per alias): a "billion laughs" document, or aliases nested in aliases; write the values out`);
   }
 }
+
+const YAML_TAG = 'tag:yaml.org,2002:';
+/** The tags of YAML 1.2's core schema: what plain scenario values are. */
+const CORE_TAGS = new Set(['map', 'seq', 'str', 'null', 'bool', 'int', 'float'].map((t) => YAML_TAG + t));
 
 /** The first collection nested deeper than `limit`, walking without recursion. */
 function deeperThan(root: unknown, limit: number): YamlNode | undefined {
