@@ -38,7 +38,11 @@ export function parseExpectFile(text: string, file: string): ExpectBlock {
 
 function parseBlock(raw: unknown, src: SourceMap, prefix: PathKey[]): ExpectBlock {
   const parsed = expectSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, src, expectSchema, raw, prefix));
+  if (!parsed.success) {
+    // zodIssues reads offending values at the full path, so the block sits under its prefix.
+    const data = prefix.reduceRight<unknown>((inner, key) => ({ [key]: inner }), raw);
+    throw new InputError(zodIssues(parsed.error.issues, src, expectSchema, data, prefix));
+  }
   return { data: parsed.data, raw: raw ?? {}, src, prefix };
 }
 
