@@ -73,7 +73,14 @@ export function experimentOptions<T>(y: Argv<T>, defaults: { seeds: number }): A
 
 function policyList(text: string | undefined, option: string): WorkerPolicyOverride[] {
   if (text === undefined) return [];
-  return splitTopLevel(text).map((p) => {
+  let names: string[];
+  try {
+    names = splitTopLevel(text);
+  } catch (e) {
+    if (e instanceof SweepSyntaxError) throw inputError(option, e.message);
+    throw e;
+  }
+  return names.map((p) => {
     const o = parsePolicyOption(p, option, process.cwd());
     return { ref: o.ref, baseDir: o.baseDir, label: option };
   });
