@@ -26,6 +26,7 @@ import { readInput } from './io.js';
 import { HOT_LINKS } from '../experiment/hot-links.js';
 import { parsePolicyOption } from './policy-options.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from './max-memory.js';
+import { checkPolicyTimeout, checkWorkers } from './number-options.js';
 
 export interface ExperimentArgs {
   scenario: string;
@@ -117,7 +118,8 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   const seedBase = argv.seedBase ?? base.resolved.scenario.seed;
   if (!Number.isSafeInteger(seedBase) || seedBase < 0) throw inputError('--seed-base', `expected a whole number >= 0, got ${argv.seedBase}`);
   checkRunCount(argv.seeds, maxRuns, '--seeds');
-  if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1)) throw inputError('--workers', `expected a positive whole number, got ${argv.workers}`);
+  checkWorkers(argv.workers);
+  checkPolicyTimeout(argv.policyTimeout);
   const shard: Shard | undefined = argv.shard !== undefined ? parseShard(argv.shard) : undefined;
   const seeds = Array.from({ length: argv.seeds }, (_, i) => seedBase + i);
   const name = base.resolved.scenario.name;

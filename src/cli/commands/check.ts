@@ -14,6 +14,7 @@ import { writeAtomically } from '../experiment-cli.js';
 import { EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
 import { parsePolicyOption } from '../policy-options.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
+import { checkPolicyTimeout, checkWorkers } from '../number-options.js';
 
 interface CheckArgs {
   scenarios: string[];
@@ -58,6 +59,8 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
   await guarded(async () => {
     const t0 = performance.now();
     const tolerance = parseTolerance(argv.tolerance);
+    checkWorkers(argv.workers);
+    checkPolicyTimeout(argv.policyTimeout);
     const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
     const baselines: Baseline[] = (argv.baseline ?? []).map((file) => {
       const text = readInput(file);

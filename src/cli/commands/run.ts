@@ -13,6 +13,7 @@ import { OutputFolder } from '../output-folder.js';
 import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
 import { policyOverrides } from '../policy-options.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
+import { checkPolicyTimeout } from '../number-options.js';
 import { formatServices } from '../service-table.js';
 import { RunProgressLine } from '../run-progress-line.js';
 import { formatSummary } from '../summary-table.js';
@@ -75,7 +76,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
   await guarded(async () => {
     if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0)) throw optionError('--seed', `expected a whole number >= 0, got ${argv.seed}`);
     if (!(argv.requestSample > 0 && argv.requestSample <= 1)) throw optionError('--request-sample', `expected a fraction in (0, 1], got ${argv.requestSample}`);
-    if (!(argv.policyTimeout > 0 && Number.isFinite(argv.policyTimeout))) throw optionError('--policy-timeout', `expected a positive number of seconds, got ${argv.policyTimeout}`);
+    checkPolicyTimeout(argv.policyTimeout);
     const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
     const linkIntervalS = argv.linkInterval === undefined ? undefined : parseLinkInterval(argv.linkInterval);
     const scenarioText = readInput(argv.scenario);

@@ -8,6 +8,7 @@ import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
 import { describeTraces, describeWarnings, guarded, readInput, readScenario } from '../io.js';
 import { formatIssue } from '../../scenario/errors.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
+import { checkPolicyTimeout } from '../number-options.js';
 import { formatBytes, formatCount } from '../../model/size-estimate.js';
 
 interface ValidateArgs {
@@ -30,6 +31,7 @@ export function builder(y: Argv): Argv<ValidateArgs> {
 export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<void> {
   await guarded(async () => {
     const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
+    checkPolicyTimeout(argv.policyTimeout);
     const r = readScenario(argv.scenario, { maxMemoryBytes });
     const scenarioDir = dirname(resolve(argv.scenario));
     // Imports plug-in modules and checks every component's parameters; runs nothing.
