@@ -1,7 +1,7 @@
 // Options of the commands that run scenarios, refused as bad input (exit 2, naming the option,
 // nothing written) on every command that takes them, never answered as an internal error or a
 // failed run.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,31 @@ describe('command-line options', () => {
       expect(r.code).toBe(2);
     }
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('an output that names an input file, a folder or one of the run\'s own files is refused before anything runs', () => {
+    // run --timeline x.yaml replaced the scenario with the timeline (exit 0), and check --junit or
+    // --save did the same; --timeline out/summary.csv was silently not written, '' or a folder
+    // failed after the run with a message about --out.
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-options-'));
+    const scenario = join(dir, 'q.yaml');
+    copyFileSync(SCENARIO, scenario);
+    const text = readFileSync(scenario, 'utf8');
+    const out = join(dir, 'out');
+    const refused = (option: string, path: string, why: string) => `${option}: cannot write to '${path}': ${why}\n1 problem found; nothing was run or written.\n`;
+    for (const [args, option, path, why] of [
+      [['run', scenario, '--out', out], '--timeline', scenario, `it is the input ${scenario}: writing there would replace it`],
+      [['run', scenario, '--out', out], '--timeline', '', 'expected a file name, e.g. timeline.json'],
+      [['run', scenario, '--out', out], '--timeline', dir, 'it is a folder: name a file in it, e.g. timeline.json'],
+      [['run', scenario, '--out', out], '--timeline', join(out, 'summary.csv'), 'the run writes its own summary.csv there: name the timeline otherwise (timeline.json)'],
+      [['check', scenario], '--junit', scenario, `it is the input ${scenario}: writing there would replace it`],
+      [['check', scenario], '--save', scenario, `it is the input ${scenario}: writing there would replace it`],
+    ] as const) {
+      const r = poolsim(...args, option, path, '--quiet');
+      expect(r.stderr).toBe(refused(option, path, why));
+      expect(r.code).toBe(2);
+    }
+    expect(readFileSync(scenario, 'utf8')).toBe(text);
+    expect(readdirSync(dir)).toEqual(['q.yaml']);
   });
 });

@@ -19,5 +19,15 @@ describe('poolsim sweep --shard and poolsim merge', () => {
     const missing = poolsim('merge', join(dir, 'x.csv'), join(dir, 's1', 'runs.csv'), join(dir, 's3', 'runs.csv'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/missing runs 1, 4/);
+    // --summary onto a shard's runs.csv replaced that input (exit 0); onto <out> it lost one file.
+    const shard = join(dir, 's3', 'runs.csv');
+    const before = readFileSync(shard, 'utf8');
+    const onInput = poolsim('merge', join(dir, 'again.csv'), join(dir, 's1', 'runs.csv'), join(dir, 's2', 'runs.csv'), shard, '--summary', shard);
+    expect(onInput.stderr).toBe(`--summary: cannot write to '${shard}': it is the input ${shard}: writing there would replace it\n1 problem found; nothing was run or written.\n`);
+    expect(onInput.code).toBe(2);
+    expect(readFileSync(shard, 'utf8')).toBe(before);
+    const onOut = poolsim('merge', join(dir, 'again.csv'), join(dir, 's1', 'runs.csv'), join(dir, 's2', 'runs.csv'), shard, '--summary', join(dir, 'again.csv'));
+    expect(onOut.stderr).toMatch(/^--summary: '.*again\.csv' is <out> too: the summary and the merged runs need a file each\n/);
+    expect(onOut.code).toBe(2);
   });
 });

@@ -82,3 +82,22 @@ export function checkWritableDir(path: string, option: string): void {
   }
   rmdirSync(probe);
 }
+
+/**
+ * Refuse an output file that is one of the command's inputs (`check x.yaml --junit x.yaml`, `run
+ * x.yaml --timeline x.yaml`): writing it would replace what was read. Compared by device and inode,
+ * so another spelling of the path, or a link to the file, is found too.
+ */
+export function refuseInputAsOutput(option: string, path: string, inputs: readonly string[]): void {
+  const same = (a: string, b: string): boolean => {
+    try {
+      const x = statSync(a);
+      const y = statSync(b);
+      return x.dev === y.dev && x.ino === y.ino;
+    } catch {
+      return false;
+    }
+  };
+  const input = inputs.find((i) => same(i, path));
+  if (input !== undefined) throw outputError(option, path, `it is the input ${input}: writing there would replace it`);
+}

@@ -9,7 +9,7 @@ import { MANIFEST_FILE, sha256 } from '../../experiment/manifest.js';
 import { parseCsv, CsvFormatError, tableToCsv } from '../../experiment/csv-table.js';
 import { Progress } from '../../experiment/progress.js';
 import { InputError, type InputIssue } from '../../scenario/errors.js';
-import { checkWritableDir } from '../ensure-dir.js';
+import { checkWritableDir, refuseInputAsOutput } from '../ensure-dir.js';
 import { writeAtomically } from '../experiment-cli.js';
 import { EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
 import { parsePolicyOption } from '../policy-options.js';
@@ -81,7 +81,10 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
       ['--junit', argv.junit],
       ['--save', argv.save],
     ] as const) {
-      if (path !== undefined) checkWritableDir(dirname(resolve(path)), option);
+      if (path !== undefined) {
+        checkWritableDir(dirname(resolve(path)), option);
+        refuseInputAsOutput(option, path, [...argv.scenarios, ...(argv.expect !== undefined ? [argv.expect] : [])]);
+      }
     }
     const options = { baselines, tolerance, policyTimeoutS: argv.policyTimeout, ...(argv.workers !== undefined ? { workers: argv.workers } : {}) };
     // Every scenario's inputs are checked (and every problem reported) before any of them runs.

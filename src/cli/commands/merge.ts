@@ -11,6 +11,7 @@ import { compactRanges, manifestProblems, MergeError, mergeRuns, plannedRuns } f
 import { DEFAULT_MAX_RUNS, FINGERPRINT_COLUMN } from '../../experiment/plan.js';
 import { summarizeRuns } from '../../experiment/summarize.js';
 import { InputError } from '../../scenario/errors.js';
+import { refuseInputAsOutput } from '../ensure-dir.js';
 import { OutputFolder } from '../output-folder.js';
 import { guarded, readInput } from '../io.js';
 
@@ -102,6 +103,10 @@ export async function handler(argv: ArgumentsCamelCase<MergeArgs>): Promise<void
     const outDir = resolve(dirname(argv.out));
     const clash = shards.find((s) => resolve(dirname(s.file)) === outDir);
     if (clash) throw problem('<out>', `'${argv.out}' is in the folder of the input ${clash.file}: merging there would replace that shard's files; write the merged runs into another folder (e.g. the shards' parent)`);
+    if (argv.summary !== undefined) {
+      refuseInputAsOutput('--summary', argv.summary, argv.inputs);
+      if (resolve(argv.summary) === resolve(argv.out)) throw problem('--summary', `'${argv.summary}' is <out> too: the summary and the merged runs need a file each`);
+    }
     const folder = new OutputFolder(dirname(argv.out), '<out>');
     try {
       folder.append(basename(argv.out), tableToCsv(merged.table));

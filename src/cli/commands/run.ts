@@ -1,14 +1,16 @@
 // `poolsim run <scenario.yaml>`: one simulation, through the same pipeline and worker as every other
 // command (a pool of one, with the plug-in watchdog); its result files stream into a staging folder
 // and appear together, with their manifest, once the run has succeeded.
+import { existsSync, statSync } from 'node:fs';
 import { parseDuration } from '../../units/units.js';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { MANIFEST_FORMAT, poolsimVersion } from '../../experiment/manifest.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, poolsimVersion } from '../../experiment/manifest.js';
 import type { OutputName } from '../../experiment/output-sinks.js';
 import { runOne, type WorkerPolicyOverride } from '../../experiment/run-in-worker.js';
 import type { LoadedRun } from '../../experiment/worker-pool.js';
 import { InputError } from '../../scenario/errors.js';
+import { outputError, refuseInputAsOutput } from '../ensure-dir.js';
 import { OutputFolder } from '../output-folder.js';
 import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
 import { policyOverrides } from '../policy-options.js';
@@ -72,6 +74,13 @@ function parseLinkInterval(text: string): number {
   return s;
 }
 
+/** --timeline: a file name, not a folder, and not the scenario it would replace. */
+function checkTimeline(path: string, scenario: string): void {
+  if (path.trim() === '') throw outputError('--timeline', path, 'expected a file name, e.g. timeline.json');
+  if (existsSync(path) && statSync(path).isDirectory()) throw outputError('--timeline', path, 'it is a folder: name a file in it, e.g. timeline.json');
+  refuseInputAsOutput('--timeline', path, [scenario]);
+}
+
 export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> {
   await guarded(async () => {
     if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0)) throw optionError('--seed', `expected a whole number >= 0, got ${argv.seed}`);
@@ -80,6 +89,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
     const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
     const linkIntervalS = argv.linkInterval === undefined ? undefined : parseLinkInterval(argv.linkInterval);
     const scenarioText = readInput(argv.scenario);
+    if (argv.timeline !== undefined) checkTimeline(argv.timeline, argv.scenario);
     const overrides = policyOverrides(argv, process.cwd());
     const asWorker = (o: (typeof overrides)['policy'], label: string): WorkerPolicyOverride | undefined => o && { ref: o.ref, baseDir: o.baseDir, label };
     const started = process.hrtime.bigint();
@@ -110,6 +120,10 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
             if (argv.timeline !== undefined) {
               const rel = relative(folder.dir, argv.timeline);
               timelineName = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : undefined;
+              // Named as one of the run's own files, the timeline was silently not written.
+              if (timelineName !== undefined && ([...l.files, MANIFEST_FILE] as string[]).includes(timelineName)) {
+                throw outputError('--timeline', argv.timeline, `the run writes its own ${timelineName} there: name the timeline otherwise (timeline.json)`);
+              }
               if (timelineName === undefined) folder.reserveOutside(argv.timeline, '--timeline');
             }
             // Listed in outputFiles' order, whatever order their first chunks come in.
