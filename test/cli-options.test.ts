@@ -75,4 +75,20 @@ describe('command-line options', () => {
     expect(readFileSync(scenario, 'utf8')).toBe(text);
     expect(readdirSync(dir)).toEqual(['q.yaml']);
   });
+
+  it('a number option given an empty value is refused, not read as 0', () => {
+    // `--seed "$SEED"` with SEED unset ran seed 0 instead of the scenario's 42 (exit 0).
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');
+    for (const args of [
+      ['run', SCENARIO, '--out', out, '--seed', ''],
+      ['run', SCENARIO, '--out', out, '--seed='],
+      ['compare', SCENARIO, '--out', out, '--seed-base', ' '],
+    ]) {
+      const option = args[4]!.replace(/=$/, '');
+      const r = poolsim(...args);
+      expect(r.stderr).toBe(`${option}: expected a number, got an empty value\n1 problem found; nothing was run or written.\n`);
+      expect(r.code).toBe(2);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
 });

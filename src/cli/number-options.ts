@@ -18,3 +18,23 @@ export function checkWorkers(workers: number | undefined): number | undefined {
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) refuse('--workers', `expected a positive whole number, got ${workers}`);
   return workers;
 }
+
+/**
+ * The first option given an empty value (`--seed ''`, `--seed=`) that yargs parsed as a number, or
+ * undefined. yargs reads an empty value of a number option as 0, so `--seed "$SEED"` with SEED unset
+ * ran seed 0 as if asked to.
+ */
+export function emptyNumberOption(args: readonly string[], parsed: Readonly<Record<string, unknown>>): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    const m = /^--([^=]+)(?:=(.*))?$/s.exec(a);
+    if (!m) continue;
+    const name = m[1]!;
+    const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (typeof parsed[camel] !== 'number' && typeof parsed[name] !== 'number') continue;
+    const value = m[2] ?? args[i + 1];
+    if (value !== undefined && value.trim() === '') return `--${name}`;
+  }
+  return undefined;
+}

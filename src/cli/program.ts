@@ -5,6 +5,9 @@ import * as devices from './commands/devices.js';
 import * as policies from './commands/policies.js';
 import * as run from './commands/run.js';
 import * as validate from './commands/validate.js';
+import { reportError } from './io.js';
+import { emptyNumberOption } from './number-options.js';
+import { InputError } from '../scenario/errors.js';
 
 // `poolsim ... | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -31,6 +34,10 @@ await yargs(hideBin(process.argv))
   .demandCommand(1, 'name a command: run, validate, devices, policies, compare, sweep, check, merge, report, trace, schema, explain, fill (see --help)')
   .strict()
   .recommendCommands()
+  .middleware((argv) => {
+    const empty = emptyNumberOption(hideBin(process.argv), argv);
+    if (empty) process.exit(reportError(new InputError([{ file: empty, line: 0, column: 0, path: '', message: 'expected a number, got an empty value' }])));
+  }, true)
   .fail((msg, err, y) => {
     if (err) throw err;
     process.stderr.write(`${y.help().toString()}\n\n${msg}\n`);
