@@ -283,6 +283,16 @@ describe('the size of a run is estimated before it starts', () => {
     expect(() => scenarioFromText(generator("count: 10, arrival: { process: fixed, interval: '1e-300s' }"))).not.toThrow();
   });
 
+  it('a request stream of 1e308/s is refused at the stream, without NaN', () => {
+    // Infinite requests made every per-request figure NaN: the memory refusal read 'NaN B' and was
+    // placed at the node group, whose part sorted first.
+    const text = `name: flood\nhorizon: 1h\n${POOL}services:\n  - name: chat\n    model: { params: 8B }\n    replicas: { count: 1, device: H100, datacentre: east }\n    streams:\n      - { arrival: { process: poisson, rate: 1e308 }, prompt_tokens: 100, output_tokens: 10 }\n`;
+    const said = problems(text);
+    expect(said).not.toMatch(/NaN/);
+    expect(said).toMatch(/services\[0\]\.streams: this run needs about Infinity B of memory .*Infinity requests to service 'chat'/);
+    expect(said).not.toMatch(/node_groups/);
+  });
+
   it('a run of 1e12 events is refused with the events and the time they take', () => {
     const text = `name: flaky\nhorizon: 1d\n${POOL}failures: { devices: { H100: { mtbf: 100us } } }\nworkloads:\n  - jobs: [{ ${JOB} }]\n`;
     expect(problems(text)).toMatch(/failures\.devices\.H100\.mtbf: this run would take about 27,648,000,\d+ events, at least 7\.68 hours at 1,000,000 events\/s .*H100 device failures.*a longer mtbf.*or set a horizon/);

@@ -388,7 +388,9 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     const perRequestS = prefillS(svc.timing, meanPrompt) / batch + meanOutput / decodeTokensPerS(svc.timing, batch, meanPrompt + meanOutput / 2);
     const spanS = Number.isFinite(firstS) ? Math.max(0, lastS - firstS) : 0;
     const servable = perRequestS > 0 ? (replicas * spanS) / perRequestS : Infinity;
-    const aliveHere = Math.min(n, replicas * batch + Math.max(0, n - servable));
+    // Requests beyond counting (a rate of 1e308/s) made every per-request figure NaN, which sorted
+    // this part last and put NaN bytes in the message, at a node group.
+    const aliveHere = Number.isFinite(n) ? Math.min(n, replicas * batch + Math.max(0, n - servable)) : n;
     // Autoscaler looks: the colocated replicas', or each disaggregated pool's.
     const scalers = svc.disaggregated ? [svc.disaggregated.prefill.autoscale, svc.disaggregated.decode.autoscale] : [svc.spec.replicas?.autoscale];
     let ticks = 0;
