@@ -380,3 +380,32 @@ workloads:
     `);
   });
 });
+
+describe('a job its queue can never admit', () => {
+  it('is rejected at the end with that reason, not as one placement could not place', () => {
+    // Queue a has a quota of 0 H100 and no cohort: its job waited for admission all run and was
+    // then said to be "could not be placed by 'first-fit' even on the idle pool".
+    const r = runToCsv(
+      scenarioFromText(`name: never-admitted
+datacentres:
+  - name: east
+    node_groups:
+      - { count: 2, device: H100 }
+tenants:
+  queues:
+    - { name: a, quota: { H100: 0 } }
+    - { name: b, quota: { H100: 4 }, cohort: c }
+    - { name: d, quota: { H100: 8 }, cohort: c }
+workloads:
+  - jobs:
+      - { name: j1, devices: 8, duration: 1h, reference_device: H100, queue: a }
+      - { name: j2, devices: 8, duration: 1h, reference_device: H100, queue: b }
+`),
+    );
+    const row = (name: string) => r.jobs.find((j) => j.job_id === name)!;
+    expect(row('j1').status).toBe('rejected');
+    expect(row('j1').reason).toBe("queue 'a' could never admit it: it needs 8 devices of one kind, and the queue's quota reaches at most 0 of any kind it may use");
+    // Borrowing from its cohort, b's job runs.
+    expect(row('j2').status).toBe('completed');
+  });
+});

@@ -1110,7 +1110,8 @@ export class Simulation implements FailurePort, InferencePort {
     for (const job of [...this.waiting]) {
       job.state = 'rejected';
       const r = job.runState();
-      r.reason = `could not be placed by '${this.policies.placementName}' even on the idle pool`;
+      // A job its tenant queue never admitted was never offered to placement.
+      r.reason = this.admission?.neverAdmitted(job) ?? `could not be placed by '${this.policies.placementName}' even on the idle pool`;
       r.finishS = this.engine.now;
       this.waiting.left(job);
       this.signals.emit('rejected', job, this.engine.now);

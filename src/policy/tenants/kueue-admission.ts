@@ -226,6 +226,24 @@ export class KueueAdmission implements QueueDiscipline {
     this.pending.add(job, q, `${job.devices * job.milli}|${kinds}|${job.priority}${own}`);
   }
 
+  /**
+   * Why a job left waiting when the run idles was never admitted, when its queue could never admit
+   * it (more devices than its quota and its cohort's reach on every kind it may use, a quota of 0);
+   * undefined when it was admitted, or when its queue could have.
+   */
+  neverAdmitted(job: JobView): string | undefined {
+    if (this.records.has(job)) return undefined;
+    const q = queueOf(job);
+    if (q === undefined) return undefined;
+    const queue = this.tenants.queues[q]!;
+    const milli = job.devices * job.milli;
+    const kinds = queue.flavours.filter((k) => !job.allowedKinds || job.allowedKinds.includes(k));
+    if (kinds.some((k) => milli <= this.book.potential(q, k))) return undefined;
+    const most = Math.max(0, ...kinds.map((k) => this.book.potential(q, k))) / MILLI;
+    const reach = queue.cohort === undefined ? "the queue's quota reaches" : "the queue's quota and what its cohort lends reach";
+    return `queue '${queue.name}' could never admit it: it needs ${milli / MILLI} devices of one kind, and ${reach} at most ${most} of any kind it may use`;
+  }
+
   /** The queue waits for the eviction it asked for. */
   private blocked(q: number): boolean {
     const set = this.waitingFor.get(q);
