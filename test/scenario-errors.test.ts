@@ -44,6 +44,25 @@ describe('scenario errors', () => {
     `);
   });
 
+  it("a new device kind's missing fields are said as missing, not in zod's words", () => {
+    // They read "needs every field: Invalid input: expected object, received undefined".
+    const text = `name: newkind
+devices:
+  X: { peak: 1PFLOPS, memory: 80GiB, memory_bandwidth: 1TB/s, busy_power: 700W, idle_power: 100W }
+datacentres:
+  - name: east
+    node_groups:
+      - { count: 1, device: H100 }
+workloads:
+  - jobs:
+      - { devices: 1, duration: 1h, reference_device: H100 }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:3:6: devices.X.efficiency: new device kind 'X' needs every field: missing required field (expected a number)
+      bad.yaml:3:6: devices.X.interconnect: new device kind 'X' needs every field: missing required field (expected a mapping)"
+    `);
+  });
+
   it('a misspelt key gets a did-you-mean, and all problems are reported at once', () => {
     const text = `name: typo
 datacentres:

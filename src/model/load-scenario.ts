@@ -6,7 +6,6 @@ import { isAbsolute, join } from 'node:path';
 import { isCollection, isNode, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { importTraceRows, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TextPieces, type TraceImport, type TraceRowReader } from '../scenario/traces/index.js';
 import { firstSkippedOf, type TraceSkipSample } from '../scenario/traces/first-skipped.js';
-import { z } from 'zod';
 import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
 import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from './hardware-schema.js';
 import type { ClusterShape, Datacentre, KindInfo, NodeGroup } from './cluster.js';
@@ -413,9 +412,11 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         if (override[field] !== undefined) implausiblePower(r.data[field], 'accelerator board', ['devices', name, field], src.scalarAt(['devices', name, field]), warn);
       }
     } else {
-      for (const i of r.error.issues) {
-        const msg = base ? i.message : `new device kind '${name}' needs every field: ${z.prettifyError(new z.ZodError([i])).replace(/^✖ /, '').split('\n')[0]}`;
-        fail(['devices', name, ...(i.path as PathKey[])], msg);
+      // Said as the schema's other refusals are ("missing required field (expected a mapping)"),
+      // not in zod's words ("Invalid input: expected object, received undefined").
+      const data = { devices: { [name]: merged } };
+      for (const i of zodIssues(r.error.issues, src, deviceSchema, data, ['devices', name])) {
+        issues.push(base ? i : { ...i, message: `new device kind '${name}' needs every field: ${i.message}` });
       }
     }
   }
