@@ -63,6 +63,21 @@ workloads:
     `);
   });
 
+  it("a new fabric preset's missing fields are said as missing too", () => {
+    // It read "fabrics.F.efficiency: Invalid input: expected number, received undefined".
+    const text = `name: newfabric
+fabrics: { F: { transport: other, port_rate: 100Gbps, hop_latency: 1us, endpoint_latency: 1us } }
+datacentres:
+  - name: east
+    node_groups:
+      - { count: 1, device: H100 }
+workloads:
+  - jobs:
+      - { devices: 1, duration: 1h, reference_device: H100 }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:2:15: fabrics.F.efficiency: new fabric preset 'F' needs every field: missing required field (expected a number)"`);
+  });
+
   it('a misspelt key gets a did-you-mean, and all problems are reported at once', () => {
     const text = `name: typo
 datacentres:

@@ -422,9 +422,15 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   }
   const fabricSpecs = new Map<string, FabricPreset>(Object.entries(FABRIC_PRESETS));
   for (const [name, override] of Object.entries(scenario.fabrics)) {
-    const r = fabricSchema.safeParse({ ...fabricSpecs.get(name), ...override });
+    const merged = { ...fabricSpecs.get(name), ...override };
+    const r = fabricSchema.safeParse(merged);
     if (r.success) fabricSpecs.set(name, r.data);
-    else for (const i of r.error.issues) fail(['fabrics', name, ...(i.path as PathKey[])], i.message);
+    else {
+      const base = FABRIC_PRESETS[name as keyof typeof FABRIC_PRESETS];
+      for (const i of zodIssues(r.error.issues, src, fabricSchema, { fabrics: { [name]: merged } }, ['fabrics', name])) {
+        issues.push(base ? i : { ...i, message: `new fabric preset '${name}' needs every field: ${i.message}` });
+      }
+    }
   }
 
   const kindNames = [...kindSpecs.keys()];
