@@ -99,7 +99,7 @@ spec:
       "scenario.yaml:8:38: tenants_from.path: kueue.yaml: Cohort 'child': spec.fairSharing (a cohort's fair-sharing weight) is not modelled; poolsim shares fairly within flat cohorts only
       scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.flavorFungibility other than whenCanBorrow: Borrow, whenCanPreempt: TryNextFlavor (Kueue's defaults) is not modelled
       scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.admissionChecks is not modelled (admission checks gate admission on outside systems)
-      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.resourceGroups[0].flavors[0] (h100) resource nvidia.com/gpu: quotas of devices must be whole numbers
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.resourceGroups[0].flavors[0] (h100) resource nvidia.com/gpu: quotas of devices must be whole numbers >= 0, got nominalQuota '1500m'
       scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.resourceGroups[0].flavors[0] (h100) resource example.com/fpga: poolsim models accelerators only (gpu, tpu, npu resources)
       scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': no accelerator quota (a resource such as nvidia.com/gpu)"
     `);
@@ -108,5 +108,12 @@ spec:
       scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'team-b-cq', flavour for 'h100-reserved': no node group has 'h100-reserved' devices, so a quota of them could never be used; the pool has H100 (map flavours to kinds in tenants_from.flavors)"
     `);
     expect(errors(() => load(`${pool}tenants_from: { format: kueue, path: missing.yaml }\n${jobs('team-a', 'team-b')}`))).toMatch(/tenants_from\.path: cannot read '.*missing\.yaml': no such file/);
+  });
+
+  it('a quota that is not a whole number >= 0 is named with its value (-3 is whole: the message said only "must be whole numbers")', () => {
+    const manifests = MANIFESTS.replace('nominalQuota: 8, borrowingLimit: 8', 'nominalQuota: -3, borrowingLimit: 8, lendingLimit: 1.5');
+    expect(errors(() => load(`${pool}tenants_from: { format: kueue, path: kueue.yaml }\n${jobs('team-a', 'team-b')}`, { 'kueue.yaml': manifests }))).toContain(
+      "ClusterQueue 'team-b-cq': spec.resourceGroups[0].flavors[0] (h100-reserved) resource nvidia.com/gpu: quotas of devices must be whole numbers >= 0, got nominalQuota -3, lendingLimit 1.5",
+    );
   });
 });

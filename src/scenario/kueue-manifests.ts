@@ -173,7 +173,9 @@ function deviceQuotas(spec: Obj, at: string, flavors: Readonly<Record<string, st
         const borrowing = r.borrowingLimit === undefined ? undefined : count(r.borrowingLimit);
         const lending = r.lendingLimit === undefined ? undefined : count(r.lendingLimit);
         if (nominal === undefined || (r.borrowingLimit !== undefined && borrowing === undefined) || (r.lendingLimit !== undefined && lending === undefined)) {
-          problems.push(`${where}: quotas of devices must be whole numbers`);
+          // Which one, as written: -3 is whole, so "must be whole numbers" alone sent users looking.
+          const bad = (['nominalQuota', 'borrowingLimit', 'lendingLimit'] as const).filter((k) => (k === 'nominalQuota' || r[k] !== undefined) && count(r[k]) === undefined);
+          problems.push(`${where}: quotas of devices must be whole numbers >= 0, got ${bad.map((k) => `${k} ${typeof r[k] === 'string' ? `'${r[k]}'` : String(r[k] ?? 'nothing')}`).join(', ')}`);
           continue;
         }
         quota[kind] = { nominal, ...(borrowing !== undefined ? { borrowing_limit: borrowing } : {}), ...(lending !== undefined ? { lending_limit: lending } : {}) };
