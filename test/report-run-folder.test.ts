@@ -43,6 +43,17 @@ describe('poolsim report of a run folder', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('a folder that does not exist, or a file, is said to be so, not to lack a manifest', () => {
+    const dir = tmp();
+    const missing = join(dir, 'nothing-here');
+    const r = poolsim('report', missing);
+    expect(r.stderr).toBe(`${missing}: no such folder: give the results folder of a run, compare or sweep\n1 problem found; nothing was run or written.\n`);
+    expect(r.code).toBe(2);
+    const file = join(dir, 'x.yaml');
+    writeFileSync(file, 'name: x\n');
+    expect(poolsim('report', file).stderr).toBe(`${file}: is a file, not a folder: give the results folder of a run, compare or sweep\n1 problem found; nothing was run or written.\n`);
+  });
+
   it('reads only what run writes: one summary row, every column', () => {
     const summary = { header: ['scenario', 'policy'], rows: [['s', 'fifo']] };
     expect(() => runAsExperiment({ summary, fingerprint: 'x' })).toThrow(RunFolderError);

@@ -3,7 +3,7 @@
 // experiment: run-folder.ts). Only files the folder's manifest.json lists,
 // unchanged, are read: a jobs.csv left by an earlier experiment is refused, not mixed in. A folder
 // without a manifest is refused unless --no-manifest, which reads runs.csv alone and says so.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { CsvFormatError, parseCsv, type Table } from '../../experiment/csv-table.js';
@@ -71,6 +71,9 @@ function readManifest(dir: string): RunManifest {
 
 export async function handler(argv: ArgumentsCamelCase<ReportArgs>): Promise<void> {
   await guarded(async () => {
+    // A missing folder, or a file, was answered as a folder without a manifest ("re-run the experiment").
+    if (!existsSync(argv.dir)) throw new InputError([problem(argv.dir, 'no such folder: give the results folder of a run, compare or sweep')]);
+    if (!statSync(argv.dir).isDirectory()) throw new InputError([problem(argv.dir, 'is a file, not a folder: give the results folder of a run, compare or sweep')]);
     const runsPath = join(argv.dir, 'runs.csv');
     let runs: Table;
     let summary: Table;
