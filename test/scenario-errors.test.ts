@@ -187,6 +187,26 @@ checkpointing:
     `);
   });
 
+  it("a key another form of a union takes is answered with the form written, not as a misspelling of itself", () => {
+    // 'rate' beside process: fixed read "unknown key 'rate' (a misspelling of 'rate'? 'rate' is given
+    // too)"; 'mean' in a fixed distribution "did you mean 'median'?" (a lognormal's); 'extra' beside
+    // jobs listed the other workload forms; a misspelt 'intervl' also reported 'interval' missing.
+    const text = `name: forms${POOL}workloads:
+  - generator: { count: 3, arrival: { process: fixed, interval: 1h, rate: 1/h }, devices: 1, duration: 1h, reference_device: H100 }
+  - generator: { count: 3, arrival: { process: fixed, intervl: 1h }, devices: 1, duration: 1h, reference_device: H100 }
+  - generator: { count: 3, arrival: { process: poisson, interval: 1h }, devices: { distribution: fixed, value: 1, mean: 3 }, duration: 1h, reference_device: H100 }
+  - jobs: [{ devices: 1, duration: 1h, reference_device: H100 }]
+    extra: 1
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:7:69: workloads[0].generator.arrival.rate: unknown key 'rate'
+      bad.yaml:8:55: workloads[1].generator.arrival.intervl: unknown key 'intervl' (did you mean 'interval'?)
+      bad.yaml:9:57: workloads[2].generator.arrival.interval: unknown key 'interval'; expected one of: rate, mean_interval
+      bad.yaml:9:115: workloads[2].generator.devices.mean: unknown key 'mean'
+      bad.yaml:11:5: workloads[3].extra: unknown key 'extra'"
+    `);
+  });
+
   it('a misspelt workload form is said once, as the misspelling', () => {
     const text = `name: generatr${POOL}workloads:
   - generatr: { count: 2, arrival: { process: fixed, interval: 1h }, devices: 1, duration: 1h, reference_device: H100 }

@@ -130,7 +130,7 @@ function locatedIssues(
   for (const raw of issues) {
     if (raw.code !== 'unrecognized_keys') continue;
     const path = [...prefix, ...(raw.path as PathKey[])];
-    const known = knownKeys(schema, path.slice(schemaAt.length));
+    const known = knownKeys(schema, path.slice(schemaAt.length), valueAt(data, path));
     for (const k of raw.keys) {
       const guess = suggestName(k, known);
       if (guess) explained.add(formatPath([...path, guess]));
@@ -143,7 +143,7 @@ function locatedIssues(
       case 'unrecognized_keys': {
         // Suggest only keys the mapping does not already have.
         const present = valueAt(data, path);
-        const all = knownKeys(schema, path.slice(schemaAt.length));
+        const all = knownKeys(schema, path.slice(schemaAt.length), present);
         const given = (k: string): boolean => Boolean(present && typeof present === 'object' && k in present);
         const known = all.filter((k) => !given(k));
         for (const k of issue.keys as string[]) {
@@ -223,6 +223,7 @@ function locatedIssues(
         } else {
           const expected = [...new Set(branches.flatMap(expectedTypes))].map(article).join(' or ');
           const got = valueAt(data, path);
+          if (got === undefined && explained.has(formatPath(path))) break;
           out.push(src.issue(path, got === undefined ? `missing required field (expected ${expected})` : `expected ${expected}, got ${describe(got)}`));
         }
         break;
@@ -300,9 +301,29 @@ function valueAt(data: unknown, path: readonly PathKey[]): unknown {
   return v;
 }
 
-/** Keys an object schema at `path` accepts (through optionals, defaults, pipes, unions, arrays, records). */
-export function knownKeys(schema: z.ZodType, path: readonly PathKey[]): string[] {
+/** The literal values a field's schema allows (`process: z.literal('fixed')`), or undefined when it is not a literal. */
+function literalValues(s: unknown): unknown[] | undefined {
+  const def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+  if (!def) return undefined;
+  if (def.type === 'literal') return def.values as unknown[];
+  if (def.type === 'enum') return Object.values(def.entries as Record<string, unknown>);
+  if (def.type === 'optional' || def.type === 'default') return literalValues(def.innerType);
+  return undefined;
+}
+
+/**
+ * Keys an object schema at `path` accepts (through optionals, defaults, pipes, unions, arrays,
+ * records). With `present`, the mapping found there: a union's forms that cannot be the one written
+ * (another `process:`, or lacking a key given that another form has) are left out, so a fixed
+ * arrival's stray `rate` is not answered with a Poisson arrival's keys.
+ */
+export function knownKeys(schema: z.ZodType, path: readonly PathKey[], present?: unknown): string[] {
   const keys = new Set<string>();
+  const given = present !== null && typeof present === 'object' && !Array.isArray(present) ? (present as Record<string, unknown>) : undefined;
+  const shapeOf = (o: unknown): Record<string, unknown> | undefined => {
+    const def = (o as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    return def?.type === 'object' ? (def.shape as Record<string, unknown>) : undefined;
+  };
   const visit = (s: unknown, rest: readonly PathKey[]): void => {
     const def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
     if (!def) return;
@@ -315,9 +336,23 @@ export function knownKeys(schema: z.ZodType, path: readonly PathKey[]): string[]
         return visit(def.innerType, rest);
       case 'pipe':
         return visit(def.in, rest);
-      case 'union':
-        for (const o of def.options as unknown[]) visit(o, rest);
+      case 'union': {
+        let options = def.options as unknown[];
+        if (rest.length === 0 && given) {
+          // Forms whose literal fields the mapping contradicts are out; of the rest, those that know
+          // the most of its keys are the ones meant.
+          const fits = options.filter((o) => {
+            const shape = shapeOf(o);
+            return !shape || Object.keys(given).every((k) => !(k in shape) || (literalValues(shape[k])?.includes(given[k]) ?? true));
+          });
+          const knows = fits.map((o) => Object.keys(given).filter((k) => k in (shapeOf(o) ?? {})).length);
+          const most = Math.max(0, ...knows);
+          const meant = fits.filter((_, i) => knows[i] === most);
+          if (meant.length > 0) options = meant;
+        }
+        for (const o of options) visit(o, rest);
         return;
+      }
       case 'array':
         return rest.length ? visit(def.element, rest.slice(1)) : undefined;
       case 'tuple':
