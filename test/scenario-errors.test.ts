@@ -207,6 +207,25 @@ checkpointing:
     `);
   });
 
+  it('a list too long says at most, or exactly, how many items it takes', () => {
+    // Both read "expected at least ... item(s)": "at least undefined" for a link between three
+    // sites, "at least 24" for 25 hourly figures.
+    const text = `name: lengths
+datacentres:
+  - { name: a, carbon_intensity: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1], node_groups: [{ count: 1, device: H100 }] }
+  - { name: b, node_groups: [{ count: 1, device: H100 }] }
+links:
+  - { between: [a, b, a], latency: 2ms, bandwidth: 400Gbps }
+workloads:
+  - jobs:
+      - { devices: 1, duration: 1h, reference_device: H100 }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:3:34: datacentres[0].carbon_intensity: expected exactly 24 item(s), got a list of 25
+      bad.yaml:6:16: links[0].between: expected at most 2 item(s), got a list of 3"
+    `);
+  });
+
   it('a misspelt workload form is said once, as the misspelling', () => {
     const text = `name: generatr${POOL}workloads:
   - generatr: { count: 2, arrival: { process: fixed, interval: 1h }, devices: 1, duration: 1h, reference_device: H100 }

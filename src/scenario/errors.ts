@@ -248,7 +248,11 @@ function locatedIssues(
           break;
         }
         const cmp = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
-        const what = issue.origin === 'array' ? `at least ${String(issue.minimum)} item(s)` : `a value ${cmp} ${String(issue.code === 'too_small' ? issue.minimum : issue.maximum)}`;
+        // A list's length: 'exactly' for a fixed length (a link's two ends), 'at most' above it (it
+        // read "at least undefined item(s)" for a link between three sites).
+        const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+        const items = `${issue.exact ? 'exactly' : issue.code === 'too_small' ? 'at least' : 'at most'} ${String(bound)} item(s)`;
+        const what = issue.origin === 'array' ? items : `a value ${cmp} ${String(bound)}`;
         out.push(src.issue(path, `expected ${what}, got ${describe(got)}`));
         break;
       }
