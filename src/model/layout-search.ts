@@ -10,7 +10,7 @@ import type { NodeGroup } from './cluster.js';
 import type { DeviceKind, FabricPreset } from './hardware-schema.js';
 import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
 import { memoryPerDevice } from './memory.js';
-import { stepTime, type CommPath } from './step-time.js';
+import { pipelineAcrossAndWithin, stepTime, type CommPath } from './step-time.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, divisorsUpTo, tpDividesHeads, type AutoLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /** What the search needs to know about the kind and the fabric a job would run on. */
@@ -45,7 +45,8 @@ export function nominalPaths(layout: ParallelLayout, env: Pick<LayoutEnv, 'devic
       : dpRanksPerNode > 1
         ? { ...outer, hierarchical: { devicesPerNode: dpRanksPerNode, intraBandwidthBytesPerS: env.intra.bandwidthBytesPerS, intraLatencyS: env.intra.latencyS } }
         : outer;
-  const pp: CommPath = tpDp * layout.pp <= perNode ? env.intra : outer;
+  // Stages smaller than a node put consecutive stages on one node: those boundaries ride the interconnect.
+  const pp: CommPath = tpDp * layout.pp <= perNode ? env.intra : tpDp < perNode ? pipelineAcrossAndWithin(outer, env.intra) : outer;
   if (cp === 1) return { tp: env.intra, pp, dp };
   return { tp: env.intra, pp, dp, cp: layout.tp * cp <= perNode ? env.intra : outer };
 }

@@ -50,6 +50,16 @@ export interface CommPath {
   };
 }
 
+/**
+ * The path of a pipeline whose stage boundaries cross the fabric and, for stages sharing a node,
+ * the interconnect: the pipeline moves at its slowest boundary's pace, so the lower bandwidth and
+ * the higher latency of the two (on NVLink nodes the fabric's; on PCIe-only nodes the
+ * interconnect can be the slower). Its traffic still crosses the fabric.
+ */
+export function pipelineAcrossAndWithin(across: CommPath, within: Pick<CommPath, 'bandwidthBytesPerS' | 'latencyS'>): CommPath {
+  return { ...across, bandwidthBytesPerS: Math.min(across.bandwidthBytesPerS, within.bandwidthBytesPerS), latencyS: Math.max(across.latencyS, within.latencyS) };
+}
+
 export interface OverlapFractions {
   /** Fraction of tensor-parallel communication hidden behind GEMMs. */
   tp: number;

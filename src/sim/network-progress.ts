@@ -7,7 +7,7 @@ import type { Engine, ScheduledEvent } from '../engine/engine.js';
 import type { Cluster } from '../model/cluster.js';
 import { FlowNetwork } from '../model/network/flow-network.js';
 import { Topology, type Route } from '../model/network/topology.js';
-import { stepTime, type CommPath, type StepTime } from '../model/step-time.js';
+import { pipelineAcrossAndWithin, stepTime, type CommPath, type StepTime } from '../model/step-time.js';
 import { pipelinedRingStepLatencyS } from '../model/collectives.js';
 import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from '../model/layer-compute.js';
 import { memoryPerDevice } from '../model/memory.js';
@@ -53,6 +53,11 @@ interface CommPlan {
   dpRanksPerNode: number;
   /** Tensor groups straddle nodes (then tensor traffic rides the data-parallel path). */
   tpAcrossNodes: boolean;
+  /**
+   * Some pipeline boundary lies inside a node (its send/recv ride the interconnect) beside those
+   * that cross nodes: the pipeline's path is then the slower of the two.
+   */
+  ppWithinNode: boolean;
   /** Distinct links the job's flows cross, for contention bookkeeping. */
   links: number[];
   congestionEfficiency: number;
@@ -87,7 +92,7 @@ interface ShapedJob {
 }
 
 /** The network figures of a job alone on one node (maxRate's step). */
-const ONE_NODE_FIGURES = { dpLatencyS: 0, ppLatencyS: 0, dpRanksPerNode: 1, tpAcrossNodes: false } as const;
+const ONE_NODE_FIGURES = { dpLatencyS: 0, ppLatencyS: 0, dpRanksPerNode: 1, tpAcrossNodes: false, ppWithinNode: false } as const;
 
 /** A step time kept with the figures it was worked out from (ShapedJob.acrossNodes); `next` shares its hash. */
 interface SharedStep {
@@ -98,6 +103,7 @@ interface SharedStep {
   readonly ppLatencyS: number;
   readonly dpRanksPerNode: number;
   readonly tpAcrossNodes: boolean;
+  readonly ppWithinNode: boolean;
   readonly cpIntra: boolean;
   readonly step: StepTime;
   readonly next: SharedStep | undefined;
@@ -1027,7 +1033,10 @@ export class NetworkProgressModel implements ProgressModel {
         for (let r = p * stageSize; r < (p + 1) * stageSize; r++) {
           const from = nodes[r]!;
           const to = nodeAt(r + stageSize);
-          if (from === to) continue;
+          if (from === to) {
+            out.ppWithinNode = true;
+            continue;
+          }
           let seen = false;
           for (let i = first; i < out.ppCount && !seen; i++) seen = out.ppFrom[i] === from && out.ppTo[i] === to;
           if (!seen) out.addPp(from, to, ranksOn[from]!);
@@ -1082,6 +1091,7 @@ export class NetworkProgressModel implements ProgressModel {
       ppLatencyS: 0,
       dpRanksPerNode: pairs.dpRanksPerNode,
       tpAcrossNodes: pairs.tpAcrossNodes,
+      ppWithinNode: pairs.ppWithinNode,
       links: NO_NUMBERS,
       congestionEfficiency: 1,
       dpWeight: 1,
@@ -1290,7 +1300,7 @@ export class NetworkProgressModel implements ProgressModel {
     return rate;
   }
 
-  private stepFromShares(job: JobView, placement: Placement, shaped: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number): StepTime {
+  private stepFromShares(job: JobView, placement: Placement, shaped: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes' | 'ppWithinNode'>, dpBw: number, ppBw: number): StepTime {
     const { layout } = shaped;
     const dpAcross = Number.isFinite(dpBw);
     const cpIntra = layout.tp * (layout.cp ?? 1) <= this.cluster.nodeDevices[placement.nodes[0]!]! || !dpAcross;
@@ -1305,24 +1315,24 @@ export class NetworkProgressModel implements ProgressModel {
    * entry holding them to compare (numbers, no key string made per question: a running job asks
    * again at every change of its flows' shares).
    */
-  private stepAcrossNodes(job: JobView, placement: Placement, shaped: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
+  private stepAcrossNodes(job: JobView, placement: Placement, shaped: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes' | 'ppWithinNode'>, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
     const { kind } = placement;
-    const { dpLatencyS, ppLatencyS, dpRanksPerNode, tpAcrossNodes } = plan;
-    let h = mixHash(kind * 4 + (tpAcrossNodes ? 2 : 0) + (cpIntra ? 1 : 0), dpRanksPerNode);
+    const { dpLatencyS, ppLatencyS, dpRanksPerNode, tpAcrossNodes, ppWithinNode } = plan;
+    let h = mixHash(kind * 8 + (ppWithinNode ? 4 : 0) + (tpAcrossNodes ? 2 : 0) + (cpIntra ? 1 : 0), dpRanksPerNode);
     h = mixHash(mixHash(mixHash(mixHash(h, dpBw), ppBw), dpLatencyS), ppLatencyS);
     const cache = shaped.acrossNodes;
     const head = cache.get(h);
     for (let e = head; e !== undefined; e = e.next) {
-      if (e.dpBw === dpBw && e.ppBw === ppBw && e.dpLatencyS === dpLatencyS && e.ppLatencyS === ppLatencyS && e.kind === kind && e.dpRanksPerNode === dpRanksPerNode && e.tpAcrossNodes === tpAcrossNodes && e.cpIntra === cpIntra) return e.step;
+      if (e.dpBw === dpBw && e.ppBw === ppBw && e.dpLatencyS === dpLatencyS && e.ppLatencyS === ppLatencyS && e.kind === kind && e.dpRanksPerNode === dpRanksPerNode && e.tpAcrossNodes === tpAcrossNodes && e.ppWithinNode === ppWithinNode && e.cpIntra === cpIntra) return e.step;
     }
     const step = this.stepOfShares(job, placement, shaped, plan, dpBw, ppBw, cpIntra);
     // Bounded: shares under contention take many values; a miss only costs the model again.
     if (cache.size >= STEP_CACHE_LIMIT) cache.clear();
-    cache.set(h, { kind, dpBw, ppBw, dpLatencyS, ppLatencyS, dpRanksPerNode, tpAcrossNodes, cpIntra, step, next: cache.get(h) });
+    cache.set(h, { kind, dpBw, ppBw, dpLatencyS, ppLatencyS, dpRanksPerNode, tpAcrossNodes, ppWithinNode, cpIntra, step, next: cache.get(h) });
     return step;
   }
 
-  private stepOfShares(job: JobView, placement: Placement, { shape, layout, compute }: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes'>, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
+  private stepOfShares(job: JobView, placement: Placement, { shape, layout, compute }: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes' | 'ppWithinNode'>, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
     const kind = this.cluster.kinds[placement.kind]!.spec;
     const ic = kind.interconnect;
     const intraBw = ic.bandwidth * ic.efficiency;
@@ -1335,7 +1345,13 @@ export class NetworkProgressModel implements ProgressModel {
           ...(plan.dpRanksPerNode > 1 ? { hierarchical: { devicesPerNode: plan.dpRanksPerNode, intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } } : {}),
         }
       : intra;
-    const ppPath: CommPath = Number.isFinite(ppBw) ? { bandwidthBytesPerS: ppBw, latencyS: plan.ppLatencyS } : intra;
+    // Across nodes the pipeline's pace is its slowest boundary's: a boundary inside a node rides
+    // the interconnect, which on PCIe-only nodes is slower than the fabric.
+    const ppPath: CommPath = !Number.isFinite(ppBw)
+      ? intra
+      : plan.ppWithinNode
+        ? pipelineAcrossAndWithin({ bandwidthBytesPerS: ppBw, latencyS: plan.ppLatencyS }, intra)
+        : { bandwidthBytesPerS: ppBw, latencyS: plan.ppLatencyS };
     const tpPath: CommPath = plan.tpAcrossNodes && dpAcross ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, scaleOut: true } : intra;
     // A context-parallel group inside one node runs on the interconnect; else on the stage's ring.
     const cp = layout.cp ?? 1;
@@ -1387,7 +1403,7 @@ export class NetworkProgressModel implements ProgressModel {
       ppBw = Math.min(ppBw, shareOf(r, from, share) / share);
       ppLatencyS = Math.max(ppLatencyS, r.latencyS);
     }
-    return this.stepFromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes }, dpBw, ppBw);
+    return this.stepFromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes, ppWithinNode: pairs.ppWithinNode }, dpBw, ppBw);
   }
 }
 
@@ -1428,6 +1444,7 @@ class PlanPairs {
   ppCount = 0;
   dpRanksPerNode = 1;
   tpAcrossNodes = false;
+  ppWithinNode = false;
 
   clear(): void {
     this.dpCount = 0;
@@ -1435,6 +1452,7 @@ class PlanPairs {
     this.ppCount = 0;
     this.dpRanksPerNode = 1;
     this.tpAcrossNodes = false;
+    this.ppWithinNode = false;
   }
 
   addDp(from: number, to: number, share: number): void {
