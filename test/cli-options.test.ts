@@ -5,11 +5,27 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { poolsim } from './helpers.js';
+import { poolsim, repoPath } from './helpers.js';
 
 const SCENARIO = 'scenarios/quickstart.yaml';
 
 describe('command-line options', () => {
+  it("an empty --out (an unset variable: --out \"$DIR\") is refused on every command that writes a folder, not taken as the current folder", () => {
+    for (const args of [
+      ['run', SCENARIO],
+      ['compare', SCENARIO, '--policies', 'fifo'],
+      ['sweep', SCENARIO, '--set', 'seed=1,2'],
+    ]) {
+      for (const value of ['', ' ']) {
+        const r = poolsim(...args, '--out', value, '--quiet');
+        expect(r.stderr).toContain("--out: cannot write to '" + value + "': the name is empty; give a folder (the current one is '.')");
+        expect(r.code).toBe(2);
+      }
+    }
+    // Nothing lands in the folder the command ran from (the repository's root).
+    for (const f of ['summary.csv', 'jobs.csv', 'runs.csv', 'manifest.json']) expect(existsSync(repoPath(f))).toBe(false);
+  });
+
   it('an empty entry in --policies or --placements is bad input, not an internal error', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'cmp');
     for (const [option, value] of [

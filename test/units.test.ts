@@ -5,6 +5,9 @@ describe('units', () => {
   it('parses durations', () => {
     expect(parseDuration('800ns')).toBeCloseTo(800e-9, 15);
     expect(parseDuration('5us')).toBeCloseTo(5e-6, 15);
+    // The micro sign (U+00B5) and the Greek mu (U+03BC) look alike and both mean micro.
+    expect(parseDuration('5\u00b5s')).toBe(parseDuration('5us'));
+    expect(parseDuration('5\u03bcs')).toBe(parseDuration('5us'));
     expect(parseDuration('1.5ms')).toBeCloseTo(1.5e-3, 15);
     expect(parseDuration('30s')).toBe(30);
     expect(parseDuration('2h')).toBe(7200);

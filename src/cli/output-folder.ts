@@ -40,6 +40,8 @@ export class OutputFolder {
     readonly dir: string,
     private readonly option = '--out',
   ) {
+    // An empty name resolves to the current folder: almost always an unset variable (--out "$DIR").
+    if (dir.trim() === '') throw outputError(option, dir, "the name is empty; give a folder (the current one is '.')");
     const abs = resolve(dir);
     if (existsSync(abs) && !statSync(abs).isDirectory()) throw outputError(option, dir, 'it is a file, not a folder');
     ensureDir(dirname(abs), option);

@@ -4,7 +4,7 @@
 export type QuantityKind = 'duration' | 'size' | 'rate' | 'flops' | 'power' | 'energy' | 'flop' | 'count' | 'frequency';
 
 const DURATION_S: Record<string, number> = {
-  ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, sec: 1, m: 60, min: 60, h: 3600, hr: 3600, d: 86400, day: 86400, days: 86400, w: 604800, y: 31536000, yr: 31536000,
+  ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, sec: 1, m: 60, min: 60, h: 3600, hr: 3600, d: 86400, day: 86400, days: 86400, w: 604800, y: 31536000, yr: 31536000,
 };
 
 const DECIMAL: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Z: 1e21 };
