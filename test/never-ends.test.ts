@@ -36,6 +36,29 @@ network: ideal
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('with Young/Daly checkpoints already, the reason says what else to change rather than to checkpoint more often', () => {
+    // A ten-day restore after every failure, failures every 90 minutes: no interval keeps progress.
+    const text = `${base}
+workloads:
+  - jobs: [{ name: big, devices: 32, work: 1e22, efficiency: 0.4 }]
+failures:
+  devices: { H100: { mtbf: 2d } }
+checkpointing: { interval: auto, cost: 30s, restart: 10d }
+network: ideal
+`;
+    let error: unknown;
+    try {
+      runScenario(scenarioFromText(text));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RunFailedError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^job 'big' would never finish: its devices fail every 90min on average/);
+    expect(message).toContain('its checkpoint interval is already chosen for the failure rate (interval: auto), so make checkpoints and restarts cheaper (checkpointing.cost, checkpointing.restart), give the job fewer devices, or make them fail less often (mtbf); or set a horizon.');
+    expect(message).not.toContain('checkpoint more often');
+  });
+
   it('the same job with Young/Daly checkpoints finishes', () => {
     const text = `${base}
 workloads:

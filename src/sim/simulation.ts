@@ -347,7 +347,7 @@ export class Simulation implements FailurePort, InferencePort {
     const stuck = [...this.running, ...this.waiting].sort((a, b) => b.failures - a.failures || a.id - b.id)[0];
     const why = stuck
       ? ` Job '${stuck.name}' (${stuck.state}) has ${(100 * (1 - stuck.remainingFlop / stuck.usefulFlop)).toFixed(1)}% of its work done after ${stuck.failures} failures and ${stuck.preemptions} preemptions${
-          stuck.failures > 0 ? ': failures come faster than it can keep its progress (checkpoint more often, e.g. checkpointing.interval: auto)' : ''
+          stuck.failures > 0 ? `: failures come faster than it can keep its progress. To let it finish: ${this.failureRemedy()}` : ''
         }.`
       : '';
     // A job that does progress (a link of a few bits per second) would end, only far too late.
@@ -1009,8 +1009,16 @@ export class Simulation implements FailurePort, InferencePort {
     throw new RunFailedError(
       `job '${job.name}' would never finish: its devices fail every ${formatDuration(1 / l)} on average and it ${checkpoints}, with ${formatDuration(remainingS)} of work left; the expected time to finish is about ${
         logExpected / Math.LN10 < 300 ? formatDuration(Math.exp(logExpected)) : `e^${Math.round(logExpected)} s`
-      } (failure ${job.failures} at t=${formatDuration(this.engine.now)}). Checkpoint more often (checkpointing.interval: auto), or set a horizon.`,
+      } (failure ${job.failures} at t=${formatDuration(this.engine.now)}). To let it finish: ${this.failureRemedy()}; or set a horizon.`,
     );
+  }
+
+  /** What a scenario can change when failures undo a job's work faster than it is done, given how it checkpoints now. */
+  private failureRemedy(): string {
+    const cp = this.resolved.scenario.checkpointing;
+    if (!cp) return 'checkpoint (checkpointing: { interval: auto, cost: ..., restart: ... })';
+    if (cp.interval !== 'auto') return 'checkpoint more often (checkpointing.interval: auto chooses the interval for the failure rate)';
+    return 'its checkpoint interval is already chosen for the failure rate (interval: auto), so make checkpoints and restarts cheaper (checkpointing.cost, checkpointing.restart), give the job fewer devices, or make them fail less often (mtbf)';
   }
 
   /** Suspend a running job: checkpoint while holding its devices, then free them and re-queue. */
