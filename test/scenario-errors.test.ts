@@ -63,6 +63,30 @@ workloads:
     `);
   });
 
+  it('a new kind or preset whose definition is refused is not refused again, as unknown, everywhere it is used', () => {
+    // Each use added "unknown device kind 'X'; \`poolsim devices\` lists the catalogue ..." (and
+    // "unknown fabric preset 'F'; expected one of: ...") under the definition's own problems.
+    const text = `name: uses
+devices:
+  X: { peak: 1PFLOPS, memory: 80GiB, memory_bandwidth: 1TB/s, busy_power: 700W, idle_power: 100W, efficiency: 0.5 }
+fabrics: { F: { transport: other, port_rate: 100Gbps, hop_latency: 1us, endpoint_latency: 1us } }
+datacentres:
+  - name: east
+    fabric: F
+    node_groups:
+      - { count: 1, device: X }
+workloads:
+  - jobs:
+      - { devices: 1, duration: 1h, reference_device: X }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:3:6: devices.X.interconnect: new device kind 'X' needs every field: missing required field (expected a mapping)
+      bad.yaml:4:15: fabrics.F.efficiency: new fabric preset 'F' needs every field: missing required field (expected a number)"
+    `);
+    // A kind nobody defined is still unknown.
+    expect(problems(text.replace('device: X', 'device: Y'))).toContain("unknown device kind 'Y'");
+  });
+
   it("a new fabric preset's missing fields are said as missing too", () => {
     // It read "fabrics.F.efficiency: Invalid input: expected number, received undefined".
     const text = `name: newfabric

@@ -400,8 +400,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   };
   const traceReports: TraceReport[] = [];
 
-  // Device kinds: catalogue, overridden or extended by the scenario.
+  // Device kinds: catalogue, overridden or extended by the scenario. A new kind (or fabric preset)
+  // whose definition is refused is remembered, so that its uses are not refused again as unknown.
   const kindSpecs = new Map<string, DeviceKind>(Object.entries(DEVICE_CATALOGUE));
+  const refusedKinds = new Set<string>();
   for (const [name, override] of Object.entries(scenario.devices)) {
     const base = kindSpecs.get(name);
     const merged = base ? { ...base, ...override, interconnect: { ...base.interconnect, ...(override.interconnect ?? {}) } } : override;
@@ -415,18 +417,21 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       // Said as the schema's other refusals are ("missing required field (expected a mapping)"),
       // not in zod's words ("Invalid input: expected object, received undefined").
       const data = { devices: { [name]: merged } };
+      if (!base) refusedKinds.add(name);
       for (const i of zodIssues(r.error.issues, src, deviceSchema, data, ['devices', name])) {
         issues.push(base ? i : { ...i, message: `new device kind '${name}' needs every field: ${i.message}` });
       }
     }
   }
   const fabricSpecs = new Map<string, FabricPreset>(Object.entries(FABRIC_PRESETS));
+  const refusedFabrics = new Set<string>();
   for (const [name, override] of Object.entries(scenario.fabrics)) {
     const merged = { ...fabricSpecs.get(name), ...override };
     const r = fabricSchema.safeParse(merged);
     if (r.success) fabricSpecs.set(name, r.data);
     else {
       const base = FABRIC_PRESETS[name as keyof typeof FABRIC_PRESETS];
+      if (!base) refusedFabrics.add(name);
       for (const i of zodIssues(r.error.issues, src, fabricSchema, { fabrics: { [name]: merged } }, ['fabrics', name])) {
         issues.push(base ? i : { ...i, message: `new fabric preset '${name}' needs every field: ${i.message}` });
       }
@@ -444,6 +449,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     if (known !== undefined) return known;
     const spec = kindSpecs.get(canonical);
     if (!spec) {
+      if (refusedKinds.has(name)) return undefined; // its definition's problems are reported
       const guess = suggestName(name, kindNames);
       fail(path, `unknown device kind '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; \`poolsim devices\` lists the catalogue, and 'devices:' in the scenario adds kinds`);
       return undefined;
@@ -468,8 +474,9 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const { preset, ...over } = dc.fabric as { preset: string } & Partial<FabricPreset>;
       const base = fabricSpecs.get(preset);
       if (!base) {
+        // A preset whose definition was refused: its own problems are reported.
         const guess = suggestName(preset, [...fabricSpecs.keys()]);
-        fail(['datacentres', di, 'fabric'], `unknown fabric preset '${preset}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${[...fabricSpecs.keys()].join(', ')}`}`);
+        if (!refusedFabrics.has(preset)) fail(['datacentres', di, 'fabric'], `unknown fabric preset '${preset}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${[...fabricSpecs.keys()].join(', ')}`}`);
       } else fabric = { ...base, ...over };
     }
     datacentres.push({
