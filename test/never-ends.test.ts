@@ -13,23 +13,30 @@ datacentres:
     node_groups: [{ count: 4, device: H100 }]
 `;
 
-describe('runs that would never end', () => {
-  it('a job whose failures undo its work faster than its checkpoints keep it stops at its first failure, saying why', () => {
-    const text = `${base}
+/** A 32-device job on devices that fail every 2 days each (every 90 minutes for the job), checkpointing as given. */
+const failing = (checkpointing: string): string => `${base}
 workloads:
   - jobs: [{ name: big, devices: 32, work: 1e22, efficiency: 0.4 }]
 failures:
   devices: { H100: { mtbf: 2d } }
-checkpointing: { interval: 1e12, cost: 30s, restart: 5min }
+checkpointing: ${checkpointing}
 network: ideal
 `;
+
+/** What running `text` threw (undefined when it ran to its end). */
+function failureOf(text: string): unknown {
+  try {
+    runScenario(scenarioFromText(text));
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+describe('runs that would never end', () => {
+  it('a job whose failures undo its work faster than its checkpoints keep it stops at its first failure, saying why', () => {
     const started = Date.now();
-    let error: unknown;
-    try {
-      runScenario(scenarioFromText(text));
-    } catch (e) {
-      error = e;
-    }
+    const error = failureOf(failing('{ interval: 1e12, cost: 30s, restart: 5min }'));
     expect(error).toBeInstanceOf(RunFailedError);
     expect((error as Error).message).toMatch(/^job 'big' would never finish: its devices fail every 90min on average and it checkpoints every .* more than the work left, so a failure loses it all/);
     expect((error as Error).message).toContain('checkpointing.interval: auto');
@@ -38,20 +45,7 @@ network: ideal
 
   it('with Young/Daly checkpoints already, the reason says what else to change rather than to checkpoint more often', () => {
     // A ten-day restore after every failure, failures every 90 minutes: no interval keeps progress.
-    const text = `${base}
-workloads:
-  - jobs: [{ name: big, devices: 32, work: 1e22, efficiency: 0.4 }]
-failures:
-  devices: { H100: { mtbf: 2d } }
-checkpointing: { interval: auto, cost: 30s, restart: 10d }
-network: ideal
-`;
-    let error: unknown;
-    try {
-      runScenario(scenarioFromText(text));
-    } catch (e) {
-      error = e;
-    }
+    const error = failureOf(failing('{ interval: auto, cost: 30s, restart: 10d }'));
     expect(error).toBeInstanceOf(RunFailedError);
     const message = (error as Error).message;
     expect(message).toMatch(/^job 'big' would never finish: its devices fail every 90min on average/);
@@ -60,15 +54,7 @@ network: ideal
   });
 
   it('the same job with Young/Daly checkpoints finishes', () => {
-    const text = `${base}
-workloads:
-  - jobs: [{ name: big, devices: 32, work: 1e22, efficiency: 0.4 }]
-failures:
-  devices: { H100: { mtbf: 2d } }
-checkpointing: { interval: auto, cost: 30s, restart: 5min }
-network: ideal
-`;
-    const r = runScenario(scenarioFromText(text));
+    const r = runScenario(scenarioFromText(failing('{ interval: auto, cost: 30s, restart: 5min }')));
     expect(r.summary.jobs_completed).toBe(1);
     expect(r.summary.failures).toBeGreaterThan(0);
   });

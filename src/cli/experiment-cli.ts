@@ -72,15 +72,19 @@ export function experimentOptions<T>(y: Argv<T>, defaults: { seeds: number }): A
     .option('max-memory', { type: 'string', describe: MAX_MEMORY_DESCRIPTION }) as Argv<T>;
 }
 
-function policyList(text: string | undefined, option: string): WorkerPolicyOverride[] {
-  if (text === undefined) return [];
-  let names: string[];
+/** A comma-separated option's entries (splitTopLevel), its syntax errors refused naming the option. */
+function optionEntries(text: string, option: string): string[] {
   try {
-    names = splitTopLevel(text);
+    return splitTopLevel(text);
   } catch (e) {
     if (e instanceof SweepSyntaxError) throw inputError(option, e.message);
     throw e;
   }
+}
+
+function policyList(text: string | undefined, option: string): WorkerPolicyOverride[] {
+  if (text === undefined) return [];
+  const names = optionEntries(text, option);
   return names.map((p) => {
     const o = parsePolicyOption(p, option, process.cwd());
     return { ref: o.ref, baseDir: o.baseDir, label: option };
@@ -208,13 +212,7 @@ export function experimentManifest(command: string, plan: CheckedPlan, base: Loa
 
 /** --metrics: each name resolved to a column of the runs (a bare service metric too); unknown names are refused. */
 function metricOption(text: string, available: readonly string[], option = '--metrics'): string[] {
-  let names: string[];
-  try {
-    names = splitTopLevel(text);
-  } catch (e) {
-    if (e instanceof SweepSyntaxError) throw inputError(option, e.message);
-    throw e;
-  }
+  const names = optionEntries(text, option);
   const issues: InputIssue[] = [];
   const out: string[] = [];
   for (const n of names) {
