@@ -10,9 +10,9 @@
 // after the burst starts thousands of jobs whose placements all outlive the next collections, so
 // the placement sites stay pretenured for the rest of the run, though a placement lives only while
 // its job runs. On the peers' W2 (a million jobs at t = 0) that is about 90 MB of dead placements
-// in the old generation between full collections: `poolsim run` peaked at 403-412 MB, and at
-// 341-348 MB with it off, at the same speed; runs without such a burst (scale-100k) allocate the
-// same either way. No output depends on it.
+// in the old generation between full collections: `poolsim run` peaked at 343-420 MB (above 400
+// in 9 of 15 runs), and at 341-356 MB with it off, at the same speed; runs without such a burst
+// (scale-100k) allocate the same either way. No output depends on it.
 import { spawn } from 'node:child_process';
 
 /** The V8 flags `poolsim` runs under (the benchmarks start their measured runs with them). */
