@@ -9,7 +9,7 @@ import { runExperiment } from '../src/experiment/experiment.js';
 import { HOT_LINK_COLUMNS, HOT_LINKS } from '../src/experiment/hot-links.js';
 import { Simulation } from '../src/sim/simulation.js';
 import type { LinkRow } from '../src/sim/signals.js';
-import type { HotLink } from '../src/sim/network-progress.js';
+import type { HotLink } from '../src/sim/link-ledger.js';
 import { poolsim, repoPath, runToCsv, scenarioFromText } from './helpers.js';
 
 function hot(name: string, horizon?: string): { hot: HotLink[]; links: LinkRow[] } {

@@ -10,7 +10,7 @@ import type { InputIssue } from '../scenario/errors.js';
 import type { ServiceRow } from '../sim/inference/service-rows.js';
 import type { JobRow, SummaryRow } from '../sim/metrics.js';
 import type { RunResult } from '../sim/simulation.js';
-import type { HotLink } from '../sim/network-progress.js';
+import type { HotLink } from '../sim/link-ledger.js';
 import type { OutputName, OutputRequest } from './output-sinks.js';
 import { formatJobRowBatch, type JobRowBatch } from './job-row-batch.js';
 import { Activity, createWatchBuffer, PolicyTimeoutError, readWatch } from './policy-watch.js';

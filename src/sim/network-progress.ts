@@ -18,7 +18,8 @@ import type { JobView, Placement } from '../policy/types.js';
 import { peakRate, type ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
 import { InputError, type SourceMap } from '../scenario/errors.js';
-import type { LinkSampleRow } from './signals.js';
+import type { LinkRow, LinkSampleRow } from './signals.js';
+import { LinkLedger, type HotLink } from './link-ledger.js';
 
 /** What the model needs from the simulator. */
 export interface RateSink {
@@ -177,7 +178,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.linkStamp = new Int32Array(this.network.linkCount);
     this.linkJobs = new Int32Array(this.network.linkCount);
     this.linkFlows = new Int32Array(this.network.linkCount);
-    this.linkBytes = new Float64Array(this.network.linkCount);
+    this.ledger = new LinkLedger(this.topology, this.network.linkCount);
     this.network.onRatesChanged = (flows, count) => {
       for (let i = 0; i < count; i++) {
         const c = this.commOfFlow[flows[i]!];
@@ -317,10 +318,7 @@ export class NetworkProgressModel implements ProgressModel {
   private moveFlow(job: SimJob, plan: CommPlan, flows: number[], i: number, route: Route, from: number, share: number): void {
     const old = flows[i]!;
     const oldLinks = this.routeOfFlow[old]!;
-    if (this.users) {
-      this.credit(oldLinks, job.name, this.flowBytes[old] ?? 0);
-      this.flowBytes[old] = 0;
-    }
+    if (this.ledger.tracking) this.ledger.flowCredited(old, oldLinks, job.name);
     this.commOfFlow[old] = undefined;
     this.routeOfFlow[old] = undefined;
     this.touch(oldLinks);
@@ -366,7 +364,7 @@ export class NetworkProgressModel implements ProgressModel {
   private dropFlows(plan: CommPlan, job: SimJob): void {
     if (plan.dpFlows.length + plan.ppFlows.length > 0) {
       // The job's name only where bytes are credited to users (a generated job's name is made when asked).
-      const user = this.users ? job.name : '';
+      const user = this.ledger.tracking ? job.name : '';
       this.dropGroup(plan.dpFlows, user);
       this.dropGroup(plan.ppFlows, user);
     }
@@ -380,10 +378,7 @@ export class NetworkProgressModel implements ProgressModel {
     for (let k = 0; k < flows.length; k++) {
       const f = flows[k]!;
       const links = this.routeOfFlow[f];
-      if (this.users) {
-        this.credit(links, user, this.flowBytes[f] ?? 0);
-        this.flowBytes[f] = 0;
-      }
+      this.ledger.flowCredited(f, links, user);
       this.commOfFlow[f] = undefined;
       this.touch(links);
       if (links) for (let i = 0; i < links.length; i++) this.linkFlows[links[i]!]!--;
@@ -449,11 +444,8 @@ export class NetworkProgressModel implements ProgressModel {
     const entry = this.transferOfFlow[t.flow]!;
     const old = t.flow;
     const left = Math.max(0, this.network.remaining(old, this.clock));
-    for (const l of this.routeOfFlow[old] ?? []) {
-      this.linkFlows[l]!--;
-      this.linkBytes[l]! += (entry.routeBytes - left);
-    }
-    if (this.users) this.credit(this.routeOfFlow[old], transferUser(t.name), entry.routeBytes - left);
+    for (const l of this.routeOfFlow[old] ?? []) this.linkFlows[l]!--;
+    this.ledger.transferCarried(this.routeOfFlow[old], t.name, entry.routeBytes - left);
     this.routeOfFlow[old] = undefined;
     this.transferOfFlow[old] = undefined;
     // Between sites the window cap follows the new path's round trip.
@@ -594,98 +586,31 @@ export class NetworkProgressModel implements ProgressModel {
     return t;
   }
 
-  /**
-   * Per-link figures for links.csv, for links that carried anything: bytes actually sent (job
-   * traffic per step taken, transfers), mean utilisation over the run, and the most flows that
-   * crossed the link at once.
-   */
-  linkRows(endS: number): { link: string; capacity_gbps: number; bytes_carried: number; utilisation: number; peak_concurrent_flows: number }[] {
+  /** Per-link figures for links.csv, for links that carried anything (LinkLedger.rows). */
+  linkRows(endS: number): LinkRow[] {
     // Jobs still running at the end are accounted up to now (the engine stops at the horizon).
     for (let c = this.firstComm; c; c = c.next) this.account(c.job, c);
-    const rows = [];
-    for (let l = 0; l < this.network.linkCount; l++) {
-      const st = this.network.linkStats(l, this.clock);
-      if (st.peakConcurrentFlows === 0) continue;
-      const bytes = this.linkBytes[l] ?? 0;
-      const cap = this.topology.linkCapacityBytesPerS[l]!;
-      rows.push({
-        link: this.topology.linkNames[l]!,
-        capacity_gbps: (cap * 8) / 1e9,
-        bytes_carried: bytes,
-        utilisation: endS > 0 ? bytes / (cap * endS) : 0,
-        peak_concurrent_flows: st.peakConcurrentFlows,
-      });
-    }
-    return rows;
+    return this.ledger.rows(endS, (l) => this.network.linkStats(l, this.clock).peakConcurrentFlows);
   }
 
-  /**
-   * From now on, remember who sent the bytes each link carries (jobs by name; transfers by their
-   * name up to the first ':', so a service's KV caches count under the service), for hotLinks().
-   * Bookkeeping only: no rate or output changes.
-   */
+  /** Remember who sent the bytes each link carries from now on, for hotLinks() (LinkLedger.trackUsers). */
   trackLinkUsers(): void {
-    this.users ??= [];
+    this.ledger.trackUsers();
   }
 
-  /**
-   * The `n` busiest links of the run so far, NICs aside (switch links and inter-DC links, by
-   * utilisation over [0, endS], then bytes, then name),
-   * each with its `k` heaviest users and their bytes. Users are known once trackLinkUsers() was
-   * called (before the first flow, for every byte to be counted).
-   */
+  /** The `n` busiest links of the run so far with their `k` heaviest users (LinkLedger.hot). */
   hotLinks(endS: number, n: number, k: number): HotLink[] {
     for (let c = this.firstComm; c; c = c.next) this.account(c.job, c);
-    const rows: HotLink[] = [];
-    // A node's NIC links carry every byte it sends: they would fill the list and say nothing about the fabric.
-    const nic = new Uint8Array(this.network.linkCount);
-    for (const l of this.topology.nicUp) nic[l] = 1;
-    for (const l of this.topology.nicDown) nic[l] = 1;
-    for (let l = 0; l < this.network.linkCount; l++) {
-      const bytes = this.linkBytes[l] ?? 0;
-      if (!(bytes > 0) || nic[l]) continue;
-      const cap = this.topology.linkCapacityBytesPerS[l]!;
-      rows.push({ link: this.topology.linkNames[l]!, capacity_gbps: (cap * 8) / 1e9, bytes_carried: bytes, utilisation: endS > 0 ? bytes / (cap * endS) : 0, users: [], index: l });
-    }
-    rows.sort((a, b) => b.utilisation - a.utilisation || b.bytes_carried - a.bytes_carried || (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
-    const top = rows.slice(0, n);
-    if (this.users) {
-      // Jobs still running: their bytes so far, on the links they hold now.
-      const live = new Map<number, Map<string, number>>();
-      for (const r of top) live.set(r.index, new Map(this.users[r.index] ?? []));
-      for (let c = this.firstComm; c; c = c.next) {
-        if (!c.plan) continue;
-        const job = c.job;
-        for (const f of [...c.plan.dpFlows, ...c.plan.ppFlows]) {
-          for (const l of this.routeOfFlow[f] ?? []) {
-            const m = live.get(l);
-            if (m) m.set(job.name, (m.get(job.name) ?? 0) + (this.flowBytes[f] ?? 0));
-          }
-        }
-      }
-      for (const r of top) {
-        r.users = [...live.get(r.index)!]
-          .filter(([, b]) => b > 0)
-          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-          .slice(0, k)
-          .map(([user, b]) => ({ user, bytes: b }));
-      }
-    }
-    return top;
+    return this.ledger.hot(endS, n, k, this.liveFlows(), (f) => this.routeOfFlow[f]);
   }
 
-  /** Per link, bytes carried per user (only while tracking: trackLinkUsers). */
-  private users: (Map<string, number> | undefined)[] | undefined;
-  /** Per job flow slot, bytes carried since it was credited (only while tracking). */
-  private readonly flowBytes: number[] = [];
-
-  private credit(links: readonly number[] | undefined, user: string, bytes: number): void {
-    if (!(bytes > 0)) return;
-    for (const l of links ?? []) {
-      const m = (this.users![l] ??= new Map());
-      m.set(user, (m.get(user) ?? 0) + bytes);
-    }
+  /** Running jobs with flows, in start order, each with its flows (data parallel, then pipeline). */
+  private *liveFlows(): Generator<{ user: string; flows: number[] }> {
+    for (let c = this.firstComm; c; c = c.next) if (c.plan) yield { user: c.job.name, flows: [...c.plan.dpFlows, ...c.plan.ppFlows] };
   }
+
+  /** What the links carried, and for whom. */
+  private readonly ledger: LinkLedger;
 
   // --- internals ------------------------------------------------------------------------------
 
@@ -694,12 +619,6 @@ export class NetworkProgressModel implements ProgressModel {
   }
   /** Links of each flow, by flow slot (an array, as jobOfFlow: a Map's delete reallocates its table when it empties). */
   private readonly routeOfFlow: (readonly number[] | undefined)[] = [];
-  /**
-   * Bytes actually carried per link (see account()), sized as linkFlows. Typed: a plain array
-   * first written far past its end (a link id in the tens of thousands) went to dictionary
-   * elements, where every added byte count was a new heap number and a hash lookup.
-   */
-  private linkBytes = new Float64Array(0);
   /**
    * Transfers whose last byte has not left yet, by flow slot, `liveTransfers` of them; `tag` gives
    * their start order. An array rather than a Map keyed by tag: a Map that empties after nearly
@@ -711,9 +630,6 @@ export class NetworkProgressModel implements ProgressModel {
   private readonly transferOpts = { capBytesPerS: Infinity, tag: 0 };
   private completionEvent: ScheduledEvent | undefined;
 
-  /** linkBytes at the last sample (sampleLinks). */
-  private readonly sampledBytes: number[] = [];
-
   /**
    * Each link's bytes since the previous sample, up to now (`endS`, the engine's time), as rows of
    * links_timeseries.csv: jobs' traffic as they make progress (steps taken x bytes per step), a
@@ -721,15 +637,7 @@ export class NetworkProgressModel implements ProgressModel {
    */
   sampleLinks(startS: number, endS: number, emit: (row: LinkSampleRow) => void): void {
     for (let c = this.firstComm; c; c = c.next) this.account(c.job, c);
-    const dt = endS - startS;
-    for (let l = 0; l < this.network.linkCount; l++) {
-      const total = this.linkBytes[l] ?? 0;
-      const bytes = total - (this.sampledBytes[l] ?? 0);
-      if (!(bytes > 0)) continue;
-      this.sampledBytes[l] = total;
-      const cap = this.topology.linkCapacityBytesPerS[l]!;
-      emit({ link: this.topology.linkNames[l]!, start_s: startS, end_s: endS, bytes_carried: bytes, utilisation: dt > 0 ? bytes / (cap * dt) : 0 });
-    }
+    this.ledger.sample(startS, endS, emit);
   }
 
   /**
@@ -745,11 +653,8 @@ export class NetworkProgressModel implements ProgressModel {
     this.transferOfFlow[flow] = undefined;
     this.liveTransfers--;
     this.touch(this.routeOfFlow[flow]);
-    for (const l of this.routeOfFlow[flow] ?? []) {
-      this.linkFlows[l]!--;
-      this.linkBytes[l]! += (routeBytes - left);
-    }
-    if (this.users) this.credit(this.routeOfFlow[flow], transferUser(t.name), routeBytes - left);
+    for (const l of this.routeOfFlow[flow] ?? []) this.linkFlows[l]!--;
+    this.ledger.transferCarried(this.routeOfFlow[flow], t.name, routeBytes - left);
     this.routeOfFlow[flow] = undefined;
     this.network.removeFlow(flow, this.clock);
     this.sync(undefined);
@@ -820,11 +725,8 @@ export class NetworkProgressModel implements ProgressModel {
       this.liveTransfers--;
       t.finishS = finishS + latencyS;
       this.touch(this.routeOfFlow[flow]);
-      for (const l of this.routeOfFlow[flow] ?? []) {
-        this.linkFlows[l]!--;
-        this.linkBytes[l]! += routeBytes;
-      }
-      if (this.users) this.credit(this.routeOfFlow[flow], transferUser(t.name), routeBytes);
+      for (const l of this.routeOfFlow[flow] ?? []) this.linkFlows[l]!--;
+      this.ledger.transferCarried(this.routeOfFlow[flow], t.name, routeBytes);
       this.routeOfFlow[flow] = undefined;
       done.push(t);
     });
@@ -1260,9 +1162,7 @@ export class NetworkProgressModel implements ProgressModel {
   private accountFlows(flows: readonly number[], shares: readonly number[], steps: number, bytesPerDevice: number): void {
     for (let i = 0; i < flows.length; i++) {
       const bytes = steps * bytesPerDevice * shares[i]!;
-      const links = this.routeOfFlow[flows[i]!];
-      if (links) for (let k = 0; k < links.length; k++) this.linkBytes[links[k]!]! += bytes;
-      if (this.users) this.flowBytes[flows[i]!] = (this.flowBytes[flows[i]!] ?? 0) + bytes;
+      this.ledger.flowCarried(flows[i]!, this.routeOfFlow[flows[i]!], bytes);
     }
   }
 
@@ -1506,23 +1406,6 @@ function mixHash(h: number, x: number): number {
   h = Math.imul(h ^ hashI32[1]!, 0x85ebca6b);
   return h ^ (h >>> 15);
 }
-
-/** One of the busiest links (hotLinks): links.csv's figures and its heaviest users. */
-export interface HotLink {
-  link: string;
-  capacity_gbps: number;
-  bytes_carried: number;
-  utilisation: number;
-  users: { user: string; bytes: number }[];
-  /** The link's id in the flow network. */
-  index: number;
-}
-
-/** Whom a transfer's bytes count for: its name up to the first ':' (a service's KV caches are `<service>:kv:<request>`). */
-const transferUser = (name: string): string => {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(0, i);
-};
 
 /** Bytes per device per step on the stage's ring: data parallel, plus context and expert parallel where they cross nodes. */
 function ringBytes(step: StepTime): number {
