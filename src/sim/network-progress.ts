@@ -7,19 +7,18 @@ import type { Engine, ScheduledEvent } from '../engine/engine.js';
 import type { Cluster } from '../model/cluster.js';
 import { FlowNetwork } from '../model/network/flow-network.js';
 import { Topology, type Route } from '../model/network/topology.js';
-import { pipelineAcrossAndWithin, stepTime, type CommPath, type StepTime } from '../model/step-time.js';
+import type { StepTime } from '../model/step-time.js';
 import { pipelinedRingStepLatencyS } from '../model/collectives.js';
-import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from '../model/layer-compute.js';
-import { memoryPerDevice } from '../model/memory.js';
-import { epRanksPerNode } from '../model/moe.js';
-import { fastestLayout, layoutEnvOf } from '../model/layout-search.js';
-import { layoutCell, layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
+import type { ComputeBreakdown } from '../model/layer-compute.js';
+import { layoutCell, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
 import { peakRate, type ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
 import { InputError, type SourceMap } from '../scenario/errors.js';
 import type { LinkRow, LinkSampleRow } from './signals.js';
 import { LinkLedger, type HotLink } from './link-ledger.js';
+import { freezePlan, NO_NUMBERS, PlanPairs, type CommPlan, type NodePair } from './comm-plan.js';
+import { JobSteps, type ShapedJob } from './job-steps.js';
 
 /** What the model needs from the simulator. */
 export interface RateSink {
@@ -38,76 +37,6 @@ export interface TransferState {
   finishS: number;
   flow: number;
   readonly onDone: (t: TransferState) => void;
-}
-
-/** A job's communication plan on its placement: which node pairs exchange traffic, per group. */
-interface CommPlan {
-  /** Flow ids of the data-parallel rings (one per node pair) and pipeline boundaries. */
-  dpFlows: number[];
-  ppFlows: number[];
-  /** Per flow: the number of ranks on its source node that share it (divides its rate). */
-  dpShare: number[];
-  ppShare: number[];
-  dpLatencyS: number;
-  ppLatencyS: number;
-  /** Data-parallel ranks of one group on one node (hierarchical collectives when > 1). */
-  dpRanksPerNode: number;
-  /** Tensor groups straddle nodes (then tensor traffic rides the data-parallel path). */
-  tpAcrossNodes: boolean;
-  /**
-   * Some pipeline boundary lies inside a node (its send/recv ride the interconnect) beside those
-   * that cross nodes: the pipeline's path is then the slower of the two.
-   */
-  ppWithinNode: boolean;
-  /** Distinct links the job's flows cross, for contention bookkeeping. */
-  links: number[];
-  congestionEfficiency: number;
-  /** Flow weights of the two groups (see groupWeights). */
-  dpWeight: number;
-  ppWeight: number;
-}
-
-interface ShapedJob {
-  readonly shape: TrainingShape;
-  readonly layout: ParallelLayout;
-  readonly compute: ComputeBreakdown | undefined;
-  /** Memory per device of the layout (bytes). */
-  readonly memoryBytes: number;
-  /**
-   * Step times already worked out for this shape and layout for jobs whose traffic stays on their
-   * node, by kind (all stepFromShares hands stepTime then: it is pure): jobs of one shape that
-   * start alone on a node cost a lookup instead of a step-time model each.
-   */
-  readonly steps: (StepTime | undefined)[];
-  /** The same for jobs whose traffic leaves the node, by a hash of the figures (stepAcrossNodes). */
-  readonly acrossNodes: Map<number, SharedStep>;
-  /**
-   * By kind, the plan of a job of this shape and layout on one node: no flows, and figures that
-   * follow from the layout and the step alone, so such jobs share one (frozen: nothing writes it).
-   */
-  readonly onePlans: (CommPlan | undefined)[];
-  /** maxRate on this kind (NaN until asked). */
-  maxRate: number;
-  /** The layout as jobs.csv's cell (layoutCell), made at the first question. */
-  layoutCell?: string;
-}
-
-/** The network figures of a job alone on one node (maxRate's step). */
-const ONE_NODE_FIGURES = { dpLatencyS: 0, ppLatencyS: 0, dpRanksPerNode: 1, tpAcrossNodes: false, ppWithinNode: false } as const;
-
-/** A step time kept with the figures it was worked out from (ShapedJob.acrossNodes); `next` shares its hash. */
-interface SharedStep {
-  readonly kind: number;
-  readonly dpBw: number;
-  readonly ppBw: number;
-  readonly dpLatencyS: number;
-  readonly ppLatencyS: number;
-  readonly dpRanksPerNode: number;
-  readonly tpAcrossNodes: boolean;
-  readonly ppWithinNode: boolean;
-  readonly cpIntra: boolean;
-  readonly step: StepTime;
-  readonly next: SharedStep | undefined;
 }
 
 /**
@@ -161,8 +90,6 @@ export class NetworkProgressModel implements ProgressModel {
   private readonly changed: JobComm[] = [];
   private changedCount = 0;
   private inCallback = false;
-  /** shapeAndLayout's memo: by the entry's shape and layout objects, model size, efficiency override, then devices x kinds + kind. */
-  private readonly shaped = new Map<object | undefined, Map<object | undefined, Map<number, Map<number | undefined, Map<number, ShapedJob>>>>>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -179,6 +106,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.linkJobs = new Int32Array(this.network.linkCount);
     this.linkFlows = new Int32Array(this.network.linkCount);
     this.ledger = new LinkLedger(this.topology, this.network.linkCount);
+    this.steps = new JobSteps(cluster);
     this.network.onRatesChanged = (flows, count) => {
       for (let i = 0; i < count; i++) {
         const c = this.commOfFlow[flows[i]!];
@@ -250,7 +178,7 @@ export class NetworkProgressModel implements ProgressModel {
 
   predictRate(job: JobView, placement: Placement): number {
     if (!this.usesNetwork(job)) return this.simpleRate(job, placement);
-    const step = this.step(job, placement, this.shapeAndLayout(job, placement.kind), (route, from, ranks) => {
+    const step = this.step(job, placement, this.steps.shapeAndLayout(job, placement.kind), (route, from, ranks) => {
       // Fair share if the job joined now: each link's capacity over its flows plus this one.
       let share = Infinity;
       const links = route.links;
@@ -611,6 +539,8 @@ export class NetworkProgressModel implements ProgressModel {
 
   /** What the links carried, and for whom. */
   private readonly ledger: LinkLedger;
+  /** Step times by shape, layout, kind and the placement's figures. */
+  private readonly steps: JobSteps;
 
   // --- internals ------------------------------------------------------------------------------
 
@@ -749,62 +679,14 @@ export class NetworkProgressModel implements ProgressModel {
    */
   maxRate(job: JobView, kindIndex: number): number {
     if (!this.usesNetwork(job)) return peakRate(job, this.cluster.kinds[kindIndex]!.spec, kindIndex);
-    const shaped = this.shapeAndLayout(job, kindIndex);
-    if (Number.isNaN(shaped.maxRate)) {
-      // Any placement's step has this kernel time: one on a single node of the kind, no flows.
-      const step = this.stepOfShares(job, { kind: kindIndex, nodes: [], counts: [] }, shaped, ONE_NODE_FIGURES, Infinity, Infinity, true);
-      shaped.maxRate = step.usefulFlopPerStep / step.computeS;
-    }
-    return shaped.maxRate;
-  }
-
-  /**
-   * A job's shape, layout and kernel time on a kind. Jobs of one workload entry share their shape
-   * and layout objects, so this is remembered per (entry's objects, size, devices, kind,
-   * efficiency override): predictions for a queue of similar jobs cost one lookup each.
-   */
-  private shapeAndLayout(job: JobView, kindIndex: number): ShapedJob {
-    const t = (job as SimJob).template;
-    const key = job.devices * this.cluster.kinds.length + kindIndex;
-    if (t?.shape === undefined && t?.layout === undefined && job.efficiency === undefined) {
-      // The common case (no shape, layout or efficiency given): by model size, then devices and kind.
-      let bySize = this.plainShaped.get(job.params);
-      if (!bySize) this.plainShaped.set(job.params, (bySize = new Map()));
-      let r = bySize.get(key);
-      if (!r) bySize.set(key, (r = this.newShaped(job, kindIndex, t)));
-      return r;
-    }
-    // Nested maps rather than one key string: this runs at every start.
-    let byLayout = this.shaped.get(t?.shape);
-    if (!byLayout) this.shaped.set(t?.shape, (byLayout = new Map()));
-    let byParams = byLayout.get(t?.layout);
-    if (!byParams) byLayout.set(t?.layout, (byParams = new Map()));
-    let byEfficiency = byParams.get(job.params);
-    if (!byEfficiency) byParams.set(job.params, (byEfficiency = new Map()));
-    let bySize = byEfficiency.get(job.efficiency);
-    if (!bySize) byEfficiency.set(job.efficiency, (bySize = new Map()));
-    let r = bySize.get(key);
-    if (!r) bySize.set(key, (r = this.newShaped(job, kindIndex, t)));
-    return r;
-  }
-
-  /** shapeAndLayout's entry for jobs without a shape, layout or efficiency: by model size, then devices x kinds + kind. */
-  private readonly plainShaped = new Map<number, Map<number, ShapedJob>>();
-
-  private newShaped(job: JobView, kindIndex: number, t: SimJob['template'] | undefined): ShapedJob {
-    const shape = resolveShape(job.params, t?.shape);
-    const kind = this.cluster.kinds[kindIndex]!;
-    // The loader (and submission, for generated jobs) checked that the layout fits this kind.
-    const layout = t?.layout ? layoutFromSpec(t.layout, shape) : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
-    const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
-    return { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: [], acrossNodes: new Map(), onePlans: [], maxRate: Number.NaN };
+    return this.steps.kernelBoundRate(job, kindIndex);
   }
 
   private commOf(job: SimJob): JobComm {
     const run = job.run!;
     let c = run.progressState as JobComm | undefined;
     if (!c) {
-      const shaped = this.shapeAndLayout(job, job.placement!.kind);
+      const shaped = this.steps.shapeAndLayout(job, job.placement!.kind);
       c = this.spareComms.pop();
       if (c) {
         c.job = job;
@@ -1091,8 +973,8 @@ export class NetworkProgressModel implements ProgressModel {
   /** Relative volumes of a job's data-parallel and pipeline traffic (the heavier one is 1). */
   private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout, pairs: PlanPairs, routes: readonly Route[]): { dpWeight: number; ppWeight: number } {
     const c = commOfRun(job as SimJob);
-    const shaped = c?.shaped ?? this.shapeAndLayout(job, placement.kind);
-    const withLayout = layout === shaped.layout ? shaped : { ...shaped, layout, steps: [], acrossNodes: new Map<number, SharedStep>(), onePlans: [] };
+    const shaped = c?.shaped ?? this.steps.shapeAndLayout(job, placement.kind);
+    const withLayout = JobSteps.withLayout(shaped, layout);
     const nominal = this.step(job, placement, withLayout, this.routeCapacity, pairs, routes);
     const dp = ringBytes(nominal);
     const pp = nominal.ppBytesPerStepPerDevice;
@@ -1184,7 +1066,7 @@ export class NetworkProgressModel implements ProgressModel {
     const eff = contended ? plan.congestionEfficiency : 1;
     const dpBw = plan.dpFlows.length > 0 ? this.perRank(plan.dpFlows, plan.dpShare, plan.dpWeight, eff) : Infinity;
     const ppBw = plan.ppFlows.length > 0 ? this.perRank(plan.ppFlows, plan.ppShare, plan.ppWeight, eff) : Infinity;
-    c.step = this.stepFromShares(job, job.placement!, c.shaped, plan, dpBw, ppBw);
+    c.step = this.steps.fromShares(job, job.placement!, c.shaped, plan, dpBw, ppBw);
     const rate = c.step.usefulFlopPerS;
     if (!(rate > 0) || !Number.isFinite(c.step.stepS)) {
       // A flow at rate 0 is a failed link on the job's path: the job stalls until it is repaired.
@@ -1198,81 +1080,6 @@ export class NetworkProgressModel implements ProgressModel {
       throw this.tooSlow(slowest, `job '${job.name}' gets a step time of ${c.step.stepS} s (beyond the range of floating-point numbers) at t=${this.clock} s${slowest >= 0 ? `, its slowest flow ${this.network.rate(slowest)} B/s` : ''}`, this.cluster.kinds[job.placement!.kind]!.name);
     }
     return rate;
-  }
-
-  private stepFromShares(job: JobView, placement: Placement, shaped: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes' | 'ppWithinNode'>, dpBw: number, ppBw: number): StepTime {
-    const { layout } = shaped;
-    const dpAcross = Number.isFinite(dpBw);
-    const cpIntra = layout.tp * (layout.cp ?? 1) <= this.cluster.nodeDevices[placement.nodes[0]!]! || !dpAcross;
-    // Everything below is decided by these (the shape, layout, kernel time and the job's
-    // efficiency override are the ShapedJob's): a job on one node has only the kind.
-    if (dpAcross || Number.isFinite(ppBw)) return this.stepAcrossNodes(job, placement, shaped, plan, dpBw, ppBw, cpIntra);
-    return (shaped.steps[placement.kind] ??= this.stepOfShares(job, placement, shaped, plan, dpBw, ppBw, cpIntra));
-  }
-
-  /**
-   * stepFromShares for a job whose traffic leaves its node: kept by a hash of the figures, each
-   * entry holding them to compare (numbers, no key string made per question: a running job asks
-   * again at every change of its flows' shares).
-   */
-  private stepAcrossNodes(job: JobView, placement: Placement, shaped: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes' | 'ppWithinNode'>, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
-    const { kind } = placement;
-    const { dpLatencyS, ppLatencyS, dpRanksPerNode, tpAcrossNodes, ppWithinNode } = plan;
-    let h = mixHash(kind * 8 + (ppWithinNode ? 4 : 0) + (tpAcrossNodes ? 2 : 0) + (cpIntra ? 1 : 0), dpRanksPerNode);
-    h = mixHash(mixHash(mixHash(mixHash(h, dpBw), ppBw), dpLatencyS), ppLatencyS);
-    const cache = shaped.acrossNodes;
-    const head = cache.get(h);
-    for (let e = head; e !== undefined; e = e.next) {
-      if (e.dpBw === dpBw && e.ppBw === ppBw && e.dpLatencyS === dpLatencyS && e.ppLatencyS === ppLatencyS && e.kind === kind && e.dpRanksPerNode === dpRanksPerNode && e.tpAcrossNodes === tpAcrossNodes && e.ppWithinNode === ppWithinNode && e.cpIntra === cpIntra) return e.step;
-    }
-    const step = this.stepOfShares(job, placement, shaped, plan, dpBw, ppBw, cpIntra);
-    // Bounded: shares under contention take many values; a miss only costs the model again.
-    if (cache.size >= STEP_CACHE_LIMIT) cache.clear();
-    cache.set(h, { kind, dpBw, ppBw, dpLatencyS, ppLatencyS, dpRanksPerNode, tpAcrossNodes, ppWithinNode, cpIntra, step, next: cache.get(h) });
-    return step;
-  }
-
-  private stepOfShares(job: JobView, placement: Placement, { shape, layout, compute }: ShapedJob, plan: Pick<CommPlan, 'dpLatencyS' | 'ppLatencyS' | 'dpRanksPerNode' | 'tpAcrossNodes' | 'ppWithinNode'>, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
-    const kind = this.cluster.kinds[placement.kind]!.spec;
-    const ic = kind.interconnect;
-    const intraBw = ic.bandwidth * ic.efficiency;
-    const intra: CommPath = { bandwidthBytesPerS: intraBw, latencyS: ic.latency, scaleOut: false };
-    const dpAcross = Number.isFinite(dpBw);
-    const dpPath: CommPath = dpAcross
-      ? {
-          bandwidthBytesPerS: dpBw,
-          latencyS: plan.dpLatencyS,
-          ...(plan.dpRanksPerNode > 1 ? { hierarchical: { devicesPerNode: plan.dpRanksPerNode, intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } } : {}),
-        }
-      : intra;
-    // Across nodes the pipeline's pace is its slowest boundary's: a boundary inside a node rides
-    // the interconnect, which on PCIe-only nodes is slower than the fabric.
-    const ppPath: CommPath = !Number.isFinite(ppBw)
-      ? intra
-      : plan.ppWithinNode
-        ? pipelineAcrossAndWithin({ bandwidthBytesPerS: ppBw, latencyS: plan.ppLatencyS }, intra)
-        : { bandwidthBytesPerS: ppBw, latencyS: plan.ppLatencyS };
-    const tpPath: CommPath = plan.tpAcrossNodes && dpAcross ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, scaleOut: true } : intra;
-    // A context-parallel group inside one node runs on the interconnect; else on the stage's ring.
-    const cp = layout.cp ?? 1;
-    const cpPath: CommPath = cpIntra ? intra : { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS };
-    // An expert-parallel group is formed over the stage's ranks (expert tensor groups innermost):
-    // those sharing a node exchange tokens over the interconnect, the rest over the stage's ring.
-    const ep = layout.ep ?? 1;
-    const epPath: CommPath = dpAcross
-      ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, hierarchical: { devicesPerNode: epRanksPerNode(layout, plan.dpRanksPerNode), intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } }
-      : { ...intra, hierarchical: { devicesPerNode: ep, intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } };
-    return stepTime({
-      shape,
-      layout,
-      peakFlopsPerDevice: kind.peak,
-      ...(compute ? { compute } : { kernelEfficiency: job.efficiency ?? kind.efficiency }),
-      tp: tpPath,
-      pp: ppPath,
-      dp: dpPath,
-      ...(cp > 1 ? { cp: cpPath } : {}),
-      ...(ep > 1 ? { ep: epPath } : {}),
-    });
   }
 
   /** Step time on a placement with per-route bandwidth from `shareOf` (for predictions). */
@@ -1303,7 +1110,7 @@ export class NetworkProgressModel implements ProgressModel {
       ppBw = Math.min(ppBw, shareOf(r, from, share) / share);
       ppLatencyS = Math.max(ppLatencyS, r.latencyS);
     }
-    return this.stepFromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes, ppWithinNode: pairs.ppWithinNode }, dpBw, ppBw);
+    return this.steps.fromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes, ppWithinNode: pairs.ppWithinNode }, dpBw, ppBw);
   }
 }
 
@@ -1312,100 +1119,6 @@ function commOfRun(job: SimJob): JobComm | undefined {
   return job.run?.progressState as JobComm | undefined;
 }
 
-/** A plan shared by jobs on one node: its lists frozen, so that a write would throw rather than reach another job. */
-function freezePlan(plan: CommPlan): CommPlan {
-  for (const list of [plan.dpFlows, plan.ppFlows, plan.dpShare, plan.ppShare, plan.links]) Object.freeze(list);
-  return Object.freeze(plan);
-}
-
-/** Two nodes of a job that exchange traffic, and the job's ranks on `from` that share the flow. */
-interface NodePair {
-  readonly from: number;
-  readonly to: number;
-  readonly share: number;
-}
-
-/**
- * A job's node pairs on its placement (planPairs), in lists that grow and are rewritten by every
- * call: data-parallel ring hops (`dpCount` of them: from node, to node, the job's ranks on `from`
- * that share the flow), the hops of each stage's ring in the order they are listed, and pipeline
- * boundary pairs (`ppCount`).
- */
-class PlanPairs {
-  dpFrom: Int32Array = new Int32Array(16);
-  dpTo: Int32Array = new Int32Array(16);
-  dpShare: Int32Array = new Int32Array(16);
-  dpCount = 0;
-  rings: Int32Array = new Int32Array(8);
-  ringCount = 0;
-  ppFrom: Int32Array = new Int32Array(16);
-  ppTo: Int32Array = new Int32Array(16);
-  ppShare: Int32Array = new Int32Array(16);
-  ppCount = 0;
-  dpRanksPerNode = 1;
-  tpAcrossNodes = false;
-  ppWithinNode = false;
-
-  clear(): void {
-    this.dpCount = 0;
-    this.ringCount = 0;
-    this.ppCount = 0;
-    this.dpRanksPerNode = 1;
-    this.tpAcrossNodes = false;
-    this.ppWithinNode = false;
-  }
-
-  addDp(from: number, to: number, share: number): void {
-    if (this.dpCount === this.dpFrom.length) {
-      this.dpFrom = grown(this.dpFrom);
-      this.dpTo = grown(this.dpTo);
-      this.dpShare = grown(this.dpShare);
-    }
-    this.dpFrom[this.dpCount] = from;
-    this.dpTo[this.dpCount] = to;
-    this.dpShare[this.dpCount++] = share;
-  }
-
-  addRing(hops: number): void {
-    if (this.ringCount === this.rings.length) this.rings = grown(this.rings);
-    this.rings[this.ringCount++] = hops;
-  }
-
-  addPp(from: number, to: number, share: number): void {
-    if (this.ppCount === this.ppFrom.length) {
-      this.ppFrom = grown(this.ppFrom);
-      this.ppTo = grown(this.ppTo);
-      this.ppShare = grown(this.ppShare);
-    }
-    this.ppFrom[this.ppCount] = from;
-    this.ppTo[this.ppCount] = to;
-    this.ppShare[this.ppCount++] = share;
-  }
-}
-
-/** `a` copied into one twice its length. */
-function grown(a: Int32Array): Int32Array {
-  const b = new Int32Array(2 * a.length);
-  b.set(a);
-  return b;
-}
-
-/** The lists of a plan without flows (never written: frozen). */
-const NO_NUMBERS: number[] = Object.freeze([]) as unknown as number[];
-
-/** Step times kept per shape before the cache starts afresh. */
-const STEP_CACHE_LIMIT = 1024;
-
-const hashF64 = new Float64Array(1);
-const hashI32 = new Int32Array(hashF64.buffer);
-
-/** A 32-bit hash of `h` and the bits of the double `x`. */
-function mixHash(h: number, x: number): number {
-  hashF64[0] = x;
-  h = Math.imul(h ^ hashI32[0]!, 0x9e3779b1);
-  h = Math.imul(h ^ hashI32[1]!, 0x85ebca6b);
-  return h ^ (h >>> 15);
-}
 
 /** Bytes per device per step on the stage's ring: data parallel, plus context and expert parallel where they cross nodes. */
 function ringBytes(step: StepTime): number {
