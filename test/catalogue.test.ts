@@ -11,7 +11,7 @@ import {
   lookupDevice,
   suggestDeviceName,
 } from '../src/model/catalogue.js';
-import { deviceSchema, fabricSchema, interconnectSchema } from '../src/model/hardware-schema.js';
+import { deviceSchema, fabricSchema, interconnectSchema } from '../src/scenario/hardware-schema.js';
 import { editDistance, normaliseName, suggestName } from '../src/scenario/did-you-mean.js';
 import { flops } from '../src/scenario/quantity.js';
 

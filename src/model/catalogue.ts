@@ -11,7 +11,7 @@ import {
   type FabricPreset,
   type FabricPresetInput,
   type Interconnect,
-} from './hardware-schema.js';
+} from '../scenario/hardware-schema.js';
 
 export { suggestName } from '../scenario/did-you-mean.js';
 

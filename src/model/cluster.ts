@@ -1,7 +1,7 @@
 // The pool's static shape and its free capacity: data centres, device kinds, nodes and devices,
 // in flat typed arrays so that large pools stay compact and placement can index free capacity.
 import { FreeIndex } from './free-index.js';
-import type { DeviceKind, FabricPreset } from './hardware-schema.js';
+import type { DeviceKind, FabricPreset } from '../scenario/hardware-schema.js';
 import { fabricKind, type TopologySpec } from './network/fabrics/registry.js';
 import type { PathKey } from '../scenario/errors.js';
 

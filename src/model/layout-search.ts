@@ -7,7 +7,7 @@
 // less sharding).
 import type { ComputeDevice } from './gemm.js';
 import type { NodeGroup } from './cluster.js';
-import type { DeviceKind, FabricPreset } from './hardware-schema.js';
+import type { DeviceKind, FabricPreset } from '../scenario/hardware-schema.js';
 import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
 import { memoryPerDevice } from './memory.js';
 import { pipelineAcrossAndWithin, stepTime, type CommPath } from './step-time.js';

@@ -7,7 +7,7 @@ import { isCollection, isNode, isPair, LineCounter, parseDocument, visit, type D
 import { importTraceRows, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TextPieces, type TraceImport, type TraceRowReader } from '../scenario/traces/index.js';
 import { firstSkippedOf, type TraceSkipSample } from '../scenario/traces/first-skipped.js';
 import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
-import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from './hardware-schema.js';
+import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from '../scenario/hardware-schema.js';
 import type { ClusterShape, Datacentre, KindInfo, NodeGroup } from './cluster.js';
 import { trainingFlop, type JobTemplate, type ShapeOverrides } from './job.js';
 import { paramsShapeMismatch, setsModelSize } from './shape-weights.js';

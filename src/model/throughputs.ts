@@ -7,7 +7,7 @@
 // stays comparable with every other job's, and no effective compute ratio can pass 100%.
 import type { PathKey } from '../scenario/errors.js';
 import { suggestName } from '../scenario/did-you-mean.js';
-import type { DeviceKind } from './hardware-schema.js';
+import type { DeviceKind } from '../scenario/hardware-schema.js';
 
 /** Rows by job type: kind index -> measured throughput (> 0; kinds listed at 0 cannot run it). */
 export type ThroughputMatrix = ReadonlyMap<string, ReadonlyMap<number, number>>;

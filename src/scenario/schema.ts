@@ -1,8 +1,8 @@
 // The scenario file's schema: the single source of truth for the Scenario type and for the JSON
 // Schema that editors use. Quantities with units are parsed here (via quantity.ts) into SI numbers.
 import { z } from 'zod';
-import { deviceSchema, fabricSchema, interconnectSchema } from '../model/hardware-schema.js';
-import { serviceSchema } from '../model/inference/service-schema.js';
+import { deviceSchema, fabricSchema, interconnectSchema } from './hardware-schema.js';
+import { serviceSchema } from './service-schema.js';
 import { topologySchema } from '../model/network/fabrics/registry.js';
 import { normaliseName } from './did-you-mean.js';
 import { distributionSchema } from './distribution.js';
@@ -475,7 +475,7 @@ export const scenarioSchema = z.strictObject({
   links: z.array(linkSchema).default([]),
   /** Training workloads; may be left out when the scenario has `services` (checked by the loader). */
   workloads: z.array(workloadSchema).min(1).default([]),
-  /** Inference services: replicas, load balancer and request streams (model/inference/service-schema.ts). */
+  /** Inference services: replicas, load balancer and request streams (scenario/service-schema.ts). */
   services: z.array(serviceSchema).default([]),
   /** Which waiting job next. */
   policy: policyRefSchema.default({ name: 'fifo', params: {} }),

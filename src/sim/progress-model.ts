@@ -3,7 +3,7 @@
 import type { Cluster } from '../model/cluster.js';
 import type { JobView, Placement } from '../policy/types.js';
 import type { SimJob } from './sim-job.js';
-import type { DeviceKind } from '../model/hardware-schema.js';
+import type { DeviceKind } from '../scenario/hardware-schema.js';
 import type { JobTemplate } from '../model/job.js';
 
 /**

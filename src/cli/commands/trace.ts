@@ -7,7 +7,7 @@ import { csvMappingSchema } from '../../scenario/schema.js';
 import type { CsvMapping } from '../../scenario/traces/generic-csv.js';
 import { formatInspection, inspectTrace, loadTrace, TraceError, TRACE_FORMATS } from '../../scenario/traces/index.js';
 import { traceLayout } from '../../model/inference/resolve-services.js';
-import { arrivalSchema } from '../../model/inference/service-schema.js';
+import { arrivalSchema } from '../../scenario/service-schema.js';
 import { readInputFile } from '../../scenario/read-input-file.js';
 import { formatRequestInspection, inspectRequestTrace } from '../../scenario/traces/inspect-requests.js';
 import { parseRequestTrace } from '../../scenario/traces/request-trace.js';

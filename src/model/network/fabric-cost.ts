@@ -3,7 +3,7 @@
 // centre its topology kind's bill of materials (switches, transceivers, cables: fabrics/), priced
 // with its fabric's equipment figures (the catalogue's, sourced, or the scenario's own).
 import type { Cluster } from '../cluster.js';
-import type { FabricPreset } from '../hardware-schema.js';
+import type { FabricPreset } from '../../scenario/hardware-schema.js';
 import { fabricKind } from './fabrics/registry.js';
 import { nodeFabricPreset } from './topology.js';
 

@@ -5,7 +5,7 @@
 // that crosses it at window / RTT; how many connections a flow stands for is the caller's to say.
 import { FABRIC_PRESETS } from '../catalogue.js';
 import type { Cluster } from '../cluster.js';
-import type { FabricPreset } from '../hardware-schema.js';
+import type { FabricPreset } from '../../scenario/hardware-schema.js';
 import type { FlowNetwork } from './flow-network.js';
 import type { FabricElement, SiteFabric } from './fabric-kind.js';
 import { fabricKind, type TopologySpec } from './fabrics/registry.js';

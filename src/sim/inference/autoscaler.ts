@@ -16,7 +16,7 @@
 // on KV load. A decode pool thus scales after the prefill pool when load steps up: its memory fills
 // only as prefilled sequences arrive.
 import type { Engine } from '../../engine/engine.js';
-import type { PoolAutoscaleSpec } from '../../model/inference/service-schema.js';
+import type { PoolAutoscaleSpec } from '../../scenario/service-schema.js';
 import type { InferencePort } from '../subsystem.js';
 
 /** What the autoscaler reads about a serving replica. */

@@ -1,8 +1,8 @@
 // Schema of the scenario's `services:` list (inference services): the model served, its replicas
 // and their hardware knobs, the load balancer, SLOs, client regions and request streams.
 import { z } from 'zod';
-import { distributionSchema } from '../../scenario/distribution.js';
-import { boundedNumber, count, distinctList, duration, frequency, interval } from '../../scenario/quantity.js';
+import { distributionSchema } from './distribution.js';
+import { boundedNumber, count, distinctList, duration, frequency, interval } from './quantity.js';
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
 

@@ -1,7 +1,7 @@
 // Schemas of device kinds, intra-node interconnects and fabric presets. The built-in catalogue is
 // written against the output types; scenarios override or extend it through the input forms.
 import { z } from 'zod';
-import { duration, flops, power, rate, size } from '../scenario/quantity.js';
+import { duration, flops, power, rate, size } from './quantity.js';
 
 export const interconnectSchema = z.strictObject({
   /** e.g. 'NVLink4', 'HCCS', 'ICI'. */
