@@ -17,8 +17,8 @@ import type { SimJob } from './sim-job.js';
 import { InputError, type SourceMap } from '../scenario/errors.js';
 import type { LinkRow, LinkSampleRow } from './signals.js';
 import { LinkLedger, type HotLink } from './link-ledger.js';
-import { freezePlan, NO_NUMBERS, PlanPairs, type CommPlan, type NodePair } from './comm-plan.js';
-import { JobSteps, type ShapedJob } from './job-steps.js';
+import { freezePlan, NO_NUMBERS, PlanPairs, type CommPlan, type NodePair } from '../model/network/comm-plan.js';
+import { JobSteps, type ShapedJob } from '../model/job-steps.js';
 
 /** What the model needs from the simulator. */
 export interface RateSink {

@@ -1,6 +1,6 @@
 // A running job's communication plan on its placement (which node pairs exchange data-parallel and
 // pipeline traffic, over which flows and links) and the node pairs it is built from. Data only:
-// the network progress model (network-progress.ts) builds plans and puts their flows on the network.
+// the network progress model (sim/network-progress.ts) builds plans and puts their flows on the network.
 
 /** The figures of a job's placement that its step time depends on besides its shares of the links. */
 export interface StepFigures {

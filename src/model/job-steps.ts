@@ -2,17 +2,34 @@
 // its placement on the network (shares of the links, latencies, ranks per node): the shape and
 // layout resolved and their kernel time worked out once per workload entry, size, devices and
 // kind, and step times kept per entry, so that a queue of similar jobs costs a lookup each. Pure:
-// no network state; the network progress model (network-progress.ts) supplies the shares.
-import type { Cluster } from '../model/cluster.js';
-import { pipelineAcrossAndWithin, stepTime, type CommPath, type StepTime } from '../model/step-time.js';
-import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from '../model/layer-compute.js';
-import { memoryPerDevice } from '../model/memory.js';
-import { epRanksPerNode } from '../model/moe.js';
-import { fastestLayout, layoutEnvOf } from '../model/layout-search.js';
-import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
-import type { JobView, Placement } from '../policy/types.js';
-import type { CommPlan, StepFigures } from './comm-plan.js';
-import type { SimJob } from './sim-job.js';
+// no network state; the network progress model (sim/network-progress.ts) supplies the shares.
+import type { Cluster } from './cluster.js';
+import type { JobTemplate } from './job.js';
+import { pipelineAcrossAndWithin, stepTime, type CommPath, type StepTime } from './step-time.js';
+import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from './layer-compute.js';
+import { memoryPerDevice } from './memory.js';
+import { epRanksPerNode } from './moe.js';
+import { fastestLayout, layoutEnvOf } from './layout-search.js';
+import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import type { CommPlan, StepFigures } from './network/comm-plan.js';
+
+/**
+ * What a job's step time depends on besides its placement: its size, devices and kernel-efficiency
+ * override, and, for a simulator's job, the shape and layout its template gives (a policy's view
+ * of a job has no template: its shape and layout are those of its size).
+ */
+export interface StepJob {
+  readonly devices: number;
+  readonly params: number;
+  readonly efficiency: number | undefined;
+  readonly template?: Pick<JobTemplate, 'shape' | 'layout'> | undefined;
+}
+
+/** Where a job's step runs: its device kind and, first, the node its first ranks are on. */
+export interface StepPlacement {
+  readonly kind: number;
+  readonly nodes: readonly number[];
+}
 
 /** A job's shape, layout and kernel time on one kind, with the step times worked out for them. */
 export interface ShapedJob {
@@ -68,11 +85,11 @@ export class JobSteps {
    * Useful work over the step's kernel time on the kind: above every step the job can have there
    * (NetworkProgressModel.maxRate). Kept on the shape's entry.
    */
-  kernelBoundRate(job: JobView, kindIndex: number): number {
+  kernelBoundRate(job: StepJob, kindIndex: number): number {
     const shaped = this.shapeAndLayout(job, kindIndex);
     if (Number.isNaN(shaped.maxRate)) {
       // Any placement's step has this kernel time: one on a single node of the kind, no flows.
-      const step = this.ofShares(job, { kind: kindIndex, nodes: [], counts: [] }, shaped, ONE_NODE_FIGURES, Infinity, Infinity, true);
+      const step = this.ofShares(job, { kind: kindIndex, nodes: [] }, shaped, ONE_NODE_FIGURES, Infinity, Infinity, true);
       shaped.maxRate = step.usefulFlopPerStep / step.computeS;
     }
     return shaped.maxRate;
@@ -88,8 +105,8 @@ export class JobSteps {
    * and layout objects, so this is remembered per (entry's objects, size, devices, kind,
    * efficiency override): predictions for a queue of similar jobs cost one lookup each.
    */
-  shapeAndLayout(job: JobView, kindIndex: number): ShapedJob {
-    const t = (job as SimJob).template;
+  shapeAndLayout(job: StepJob, kindIndex: number): ShapedJob {
+    const t = job.template;
     const key = job.devices * this.cluster.kinds.length + kindIndex;
     if (t?.shape === undefined && t?.layout === undefined && job.efficiency === undefined) {
       // The common case (no shape, layout or efficiency given): by model size, then devices and kind.
@@ -116,7 +133,7 @@ export class JobSteps {
   /** shapeAndLayout's entry for jobs without a shape, layout or efficiency: by model size, then devices x kinds + kind. */
   private readonly plainShaped = new Map<number, Map<number, ShapedJob>>();
 
-  private newShaped(job: JobView, kindIndex: number, t: SimJob['template'] | undefined): ShapedJob {
+  private newShaped(job: StepJob, kindIndex: number, t: StepJob['template']): ShapedJob {
     const shape = resolveShape(job.params, t?.shape);
     const kind = this.cluster.kinds[kindIndex]!;
     // The loader (and submission, for generated jobs) checked that the layout fits this kind.
@@ -125,7 +142,7 @@ export class JobSteps {
     return { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: [], acrossNodes: new Map(), onePlans: [], maxRate: Number.NaN };
   }
 
-  fromShares(job: JobView, placement: Placement, shaped: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number): StepTime {
+  fromShares(job: StepJob, placement: StepPlacement, shaped: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number): StepTime {
     const { layout } = shaped;
     const dpAcross = Number.isFinite(dpBw);
     const cpIntra = layout.tp * (layout.cp ?? 1) <= this.cluster.nodeDevices[placement.nodes[0]!]! || !dpAcross;
@@ -140,7 +157,7 @@ export class JobSteps {
    * entry holding them to compare (numbers, no key string made per question: a running job asks
    * again at every change of its flows' shares).
    */
-  private acrossNodes(job: JobView, placement: Placement, shaped: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
+  private acrossNodes(job: StepJob, placement: StepPlacement, shaped: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
     const { kind } = placement;
     const { dpLatencyS, ppLatencyS, dpRanksPerNode, tpAcrossNodes, ppWithinNode } = plan;
     let h = mixHash(kind * 8 + (ppWithinNode ? 4 : 0) + (tpAcrossNodes ? 2 : 0) + (cpIntra ? 1 : 0), dpRanksPerNode);
@@ -157,7 +174,7 @@ export class JobSteps {
     return step;
   }
 
-  private ofShares(job: JobView, placement: Placement, { shape, layout, compute }: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
+  private ofShares(job: StepJob, placement: StepPlacement, { shape, layout, compute }: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
     const kind = this.cluster.kinds[placement.kind]!.spec;
     const ic = kind.interconnect;
     const intraBw = ic.bandwidth * ic.efficiency;
