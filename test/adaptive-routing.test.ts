@@ -166,7 +166,7 @@ describe('adaptive routing', () => {
   const ecr = (text: string): number => runToCsv(scenarioFromText(text)).summary.effective_compute_ratio_allocated;
 
   it('in a run: adaptive takes back what hash collisions cost (then equal to split), not what one path per pair caps; deterministic', () => {
-    const at = (over: number, paths: number): Record<string, number> => Object.fromEntries(['split', 'hash', 'adaptive'].map((m) => [m, ecr(pool(over, paths, m))]));
+    const at = (over: number, paths: number) => Object.fromEntries(['split', 'hash', 'adaptive'].map((m) => [m, ecr(pool(over, paths, m))])) as Record<'split' | 'hash' | 'adaptive', number>;
     // Two paths of half a leaf uplink each: a flow alone on one gets its NIC's half, as under split.
     const two = at(1, 2);
     expect(two.hash).toBeCloseTo(0.1048, 4);

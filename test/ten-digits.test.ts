@@ -28,8 +28,8 @@ const bits = new BigInt64Array(f64.buffer);
 /** x moved by `ulps` representable doubles (same sign, |x| > 0). */
 const nudge = (x: number, ulps: number): number => {
   f64[0] = x;
-  bits[0] += BigInt(ulps);
-  return f64[0];
+  bits[0] = bits[0]! + BigInt(ulps);
+  return f64[0]!;
 };
 
 const check = (v: number): void => {
