@@ -1,9 +1,8 @@
 // Scenario text -> validated, resolved scenario: YAML parse, schema validation (scenario/), then
 // the checks that need the catalogue and the model (device names, pool capacity, links,
 // transfers). All problems are reported together.
-import { jobTypeSpeed, resolveThroughputs, type JobTypeSpeed } from './throughputs.js';
 import { isAbsolute, join } from 'node:path';
-import { isCollection, isNode, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { jobTypeSpeed, resolveThroughputs, type JobTypeSpeed } from './throughputs.js';
 import { importTraceRows, parseAlibabaOpenbNodes, TraceError, type CsvMapping, type TextPieces, type TraceImport, type TraceRowReader } from '../scenario/traces/index.js';
 import { firstSkippedOf, type TraceSkipSample } from '../scenario/traces/first-skipped.js';
 import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
@@ -19,13 +18,14 @@ import { warnClampDominance } from './clamp-dominance.js';
 import { usefulParamsOf } from './moe.js';
 import type { InterDcLink } from './network/topology.js';
 import { fabricKind, type TopologySpec } from './network/fabrics/registry.js';
-import { graphSchema } from './network/fabrics/graph.js';
+import { readGraphFiles } from './network/graph-files.js';
+import { implausibleLink, implausiblePower } from './plausibility.js';
+import { parseYaml } from '../scenario/parse-yaml.js';
 import { checkFabricFailures } from './network/fabric-failure-names.js';
 import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { InputFileError } from '../scenario/read-input-file.js';
 import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
-import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from '../scenario/limits.js';
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
 import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from './training-fit.js';
 import { UniqueNames } from './unique-names.js';
@@ -35,7 +35,7 @@ import { TraceJobTable } from './trace-job-template.js';
 import { defineJobs, JobList } from './job-list.js';
 import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
 import { freeName } from '../scenario/traces/trace-options.js';
-import { formatCount, formatDuration, formatSI } from '../units/units.js';
+import { formatCount, formatDuration } from '../units/units.js';
 
 /** Why a trace job was renamed when its id was taken by another workload (TraceReport.renamedByReason). */
 export const ID_USED_ELSEWHERE = 'id used by another workload';
@@ -145,220 +145,6 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
   const parsed = scenarioSchema.safeParse(data);
   if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, src, scenarioSchema, data));
   return resolveScenario(parsed.data, src, options, graphFiles);
-}
-
-/**
- * `topology: { kind: graph, path: FILE }`: the graph's switches, attach, links and border read
- * from a YAML (or JSON) file relative to the scenario, validated by the inline form's own schema
- * (graphSchema) with every issue located in that file, then put in place of the block so the rest
- * of loading sees the inline form. Returns, per data centre index, the file's SourceMap (to locate
- * the later checks that need the node count in the file too). Throws InputError on any problem.
- */
-function readGraphFiles(data: object, src: SourceMap, io: LoadOptions): Map<number, SourceMap> {
-  const out = new Map<number, SourceMap>();
-  const dcs = (data as { datacentres?: unknown }).datacentres;
-  if (!Array.isArray(dcs)) return out;
-  const issues: InputIssue[] = [];
-  dcs.forEach((dc: unknown, di) => {
-    const topology = dc && typeof dc === 'object' ? (dc as { topology?: unknown }).topology : undefined;
-    if (!topology || typeof topology !== 'object' || Array.isArray(topology)) return;
-    const block = topology as Record<string, unknown>;
-    if (block.kind !== 'graph' || !('path' in block)) return;
-    const at: PathKey[] = ['datacentres', di, 'topology'];
-    const inline = Object.keys(block).filter((k) => k !== 'kind' && k !== 'path');
-    if (inline.length > 0) {
-      issues.push(src.issue(at, `give the graph either inline (switches, attach, links, border) or in a file (path), not both: remove ${inline.join(', ')} or path`, inline[0]));
-      return;
-    }
-    const path = block.path;
-    if (typeof path !== 'string' || path.length === 0) {
-      issues.push(src.issue([...at, 'path'], 'expected the path of a YAML or JSON file describing the graph (switches, attach, links, border), relative to the scenario file'));
-      return;
-    }
-    if (!io.readFile) {
-      issues.push(src.issue([...at, 'path'], 'this scenario reads a graph file, but it was loaded from text without file access'));
-      return;
-    }
-    const full = io.baseDir && !isAbsolute(path) ? join(io.baseDir, path) : path;
-    let text: string;
-    try {
-      text = io.readFile(full);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = e instanceof InputFileError ? `: ${e.reason}` : code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : '';
-      issues.push(src.issue([...at, 'path'], `cannot read '${full}'${why}`));
-      return;
-    }
-    if (Buffer.byteLength(text, 'utf8') > MAX_SCENARIO_BYTES) {
-      issues.push(src.issue([...at, 'path'], `'${full}' is larger than ${MAX_SCENARIO_BYTES / 2 ** 20} MiB, the most a graph file may hold`));
-      return;
-    }
-    let parsed: ReturnType<typeof parseYaml>;
-    try {
-      parsed = parseYaml(text, path);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      issues.push(...e.issues);
-      return;
-    }
-    const fileSrc = new SourceMap(path, parsed.doc, parsed.lines);
-    const fileData = parsed.data;
-    if (!fileData || typeof fileData !== 'object' || Array.isArray(fileData)) {
-      issues.push({ file: path, line: 1, column: 1, path: '', message: 'expected a mapping with switches, attach, links and (optionally) border' });
-      return;
-    }
-    // The file may say `kind: graph` or leave it out; anything else is refused by the schema's literal.
-    const graph = 'kind' in fileData ? fileData : { kind: 'graph', ...fileData };
-    const checked = graphSchema.safeParse(graph);
-    if (!checked.success) {
-      issues.push(...zodIssues(checked.error.issues, fileSrc, graphSchema, graph));
-      return;
-    }
-    (dc as { topology: unknown }).topology = graph;
-    out.set(di, fileSrc);
-  });
-  if (issues.length > 0) throw new InputError(issues);
-  return out;
-}
-
-/**
- * YAML text -> plain data, refusing what would exhaust the parser: text beyond MAX_SCENARIO_BYTES,
- * nesting beyond MAX_NESTING (the parser recurses), and alias bombs (aliases that expand beyond
- * MAX_ALIAS_COUNT nodes each). Every refusal is an InputError with a place in the file.
- */
-function parseYaml(text: string, file: string): { doc: Document.Parsed; lines: LineCounter; data: unknown } {
-  const at = (line: number, column: number, message: string): InputError => new InputError([{ file, line, column, path: '', message }]);
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > MAX_SCENARIO_BYTES) {
-    throw at(0, 0, `the scenario is ${(bytes / 2 ** 20).toFixed(1)} MiB; a scenario file may hold at most ${MAX_SCENARIO_BYTES / 2 ** 20} MiB (put request traces in a file: arrival: { process: trace, file: ... })`);
-  }
-  const lines = new LineCounter();
-  const tooDeep = `nested more than ${MAX_NESTING} levels deep (a scenario needs about 8): is a bracket unclosed, or the indentation off?`;
-  let doc: Document.Parsed;
-  try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  } catch (e) {
-    // The parser recurses once per level of nesting: a pathologically deep document overflows the stack.
-    if (e instanceof RangeError) throw at(1, 1, tooDeep);
-    throw e;
-  }
-  if (doc.errors.length > 0) {
-    const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
-    if (overflow) {
-      const pos = overflow.linePos?.[0] ?? lines.linePos(overflow.pos[0]);
-      throw at(pos.line, pos.col, tooDeep);
-    }
-    throw new InputError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` };
-      }),
-    );
-  }
-  const deep = deeperThan(doc.contents, MAX_NESTING);
-  if (deep) {
-    const pos = lines.linePos(deep.range?.[0] ?? 0);
-    throw at(pos.line, pos.col, tooDeep);
-  }
-  // YAML 1.1's !!binary, !!timestamp, !!set, !!omap and !!pairs make a byte array, a date, a set
-  // or a map, which the schema would describe as "a mapping" (a !!binary scenario: a hundred of a
-  // byte array's method names as unknown keys); an application's own tag (!Ref) means nothing here.
-  const tagged: InputIssue[] = [];
-  visit(doc, (_, node) => {
-    const tag = isNode(node) ? node.tag : undefined;
-    if (tag === undefined || CORE_TAGS.has(tag)) return;
-    const pos = lines.linePos(isNode(node) ? (node.range?.[0] ?? 0) : 0);
-    const shown = tag.startsWith(YAML_TAG) ? `!!${tag.slice(YAML_TAG.length)}` : tag;
-    tagged.push({ file, line: pos.line, column: pos.col, path: '', message: `YAML tag ${shown}: a scenario holds plain mappings, lists, strings, numbers and booleans; remove the tag` });
-  });
-  if (tagged.length > 0) throw new InputError(tagged);
-  try {
-    return { doc, lines, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
-  } catch (e) {
-    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
-    // yaml names no node: point at the first alias, the start of the expansion.
-    let first: YamlNode | undefined;
-    visit(doc, { Alias: (_, node) => { first = node; return visit.BREAK; } });
-    const pos = lines.linePos(first?.range?.[0] ?? 0);
-    throw at(pos.line, pos.col, `YAML aliases here expand to too many nodes (more than ${MAX_ALIAS_COUNT} per alias): a "billion laughs" document, or aliases nested in aliases; write the values out`);
-  }
-}
-
-const YAML_TAG = 'tag:yaml.org,2002:';
-/** The tags of YAML 1.2's core schema: what plain scenario values are. */
-const CORE_TAGS = new Set(['map', 'seq', 'str', 'null', 'bool', 'int', 'float'].map((t) => YAML_TAG + t));
-
-/** The first collection nested deeper than `limit`, walking without recursion. */
-function deeperThan(root: unknown, limit: number): YamlNode | undefined {
-  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
-  while (stack.length > 0) {
-    const { node, depth } = stack.pop()!;
-    if (!isCollection(node)) continue;
-    if (depth > limit) return node;
-    for (const item of node.items) {
-      if (isPair(item)) {
-        stack.push({ node: item.value, depth: depth + 1 });
-        stack.push({ node: item.key, depth: depth + 1 });
-      } else stack.push({ node: item, depth: depth + 1 });
-    }
-  }
-  return undefined;
-}
-
-/** Light in fibre (about 2e8 m/s) covers 20,000 km, half the Earth's circumference, in 100 ms. */
-const LONGEST_FIBRE_S = 0.1;
-/** 1 Mb/s: slower than any link a compute pool's sites would be joined by. */
-const SLOWEST_LINK_BYTES_PER_S = 1e6 / 8;
-
-/**
- * A long-haul link's figures that no real link has are warned, not refused (a what-if may want
- * them), because the likely cause is a bare number read in base units (`latency: 2` is 2 s, not
- * 2 ms; `bandwidth: 400` is 400 bytes/s) or a unit one letter short (`2m` is two minutes). The hint
- * names the cause that fits what was written: `written` is the scalar as the file has it, if known.
- */
-function implausibleLink(
-  latencyS: number,
-  bytesPerS: number,
-  at: readonly PathKey[],
-  written: (field: 'latency' | 'bandwidth') => number | string | undefined,
-  warn: (path: readonly PathKey[], message: string) => void,
-): void {
-  if (latencyS > 2 * LONGEST_FIBRE_S) {
-    const why = likelyMeant(written('latency'), latencyS, formatDuration(latencyS), 'seconds', 'ms', 'milliseconds');
-    warn([...at, 'latency'], `a one-way latency of ${formatDuration(latencyS)} is more than twice the longest fibre path on Earth (20,000 km, about 100 ms)${why}`);
-  }
-  if (bytesPerS < SLOWEST_LINK_BYTES_PER_S) {
-    const shown = formatSI(bytesPerS * 8, 'b/s');
-    const why = likelyMeant(written('bandwidth'), bytesPerS, shown, 'bytes per second', 'Gbps', 'gigabits');
-    warn([...at, 'bandwidth'], `${bytesPerS} bytes/s (${shown}) is slower than any link between sites${why}`);
-  }
-}
-
-/** 10 W: less than any accelerator board or server host draws, so a smaller power is likely a bare number meant in kW. */
-const LEAST_PLAUSIBLE_POWER_W = 10;
-
-/** A power below any real board's or host's is warned (a bare number is watts: `host_power: 1` is 1 W, not 1 kW). */
-function implausiblePower(watts: number, what: string, at: readonly PathKey[], written: number | string | undefined, warn: (path: readonly PathKey[], message: string) => void): void {
-  if (!(watts > 0 && watts < LEAST_PLAUSIBLE_POWER_W)) return;
-  const shown = formatSI(watts, 'W');
-  warn(at, `${shown} is less than any ${what} draws${likelyMeant(written, watts, shown, 'watts', 'kW', 'kilowatts')}`);
-}
-
-/**
- * What was likely meant by an implausible figure: a bare number is in base units (`2` is 2 s), so
- * the hint puts the intended unit after the same number; a figure with a unit keeps its number
- * and swaps the unit (`2m` is two minutes: '2ms'). Empty when the text has no number to keep.
- */
-function likelyMeant(written: number | string | undefined, value: number, shown: string, baseUnits: string, unit: string, meant: string): string {
-  if (typeof written !== 'string') return `; a number without a unit is ${baseUnits}: write '${value}${unit}' if ${meant} were meant`;
-  const hint = leadingNumber(written);
-  return hint === undefined ? '' : `; '${written}' is ${shown}: write '${hint}${unit}' if ${meant} were meant`;
-}
-
-/** The number a quantity's text starts with ('2' of '2m', '1.5' of '1.5 kbps'), if any. */
-function leadingNumber(text: string): string | undefined {
-  const m = /^\s*([0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/.exec(text);
-  return m ? m[1] : undefined;
 }
 
 /** Checks that need the catalogue, and the resolution of names to indices. */

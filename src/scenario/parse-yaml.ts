@@ -1,0 +1,90 @@
+// YAML text -> plain data for scenario files and the files they name (graph topologies), with a
+// place in the file for every refusal: the text's size, nesting the parser would recurse on, alias
+// bombs, syntax errors and tags that are not plain scenario values.
+import { isCollection, isNode, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { InputError, type InputIssue } from './errors.js';
+import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from './limits.js';
+
+/**
+ * YAML text -> plain data, refusing what would exhaust the parser: text beyond MAX_SCENARIO_BYTES,
+ * nesting beyond MAX_NESTING (the parser recurses), and alias bombs (aliases that expand beyond
+ * MAX_ALIAS_COUNT nodes each). Every refusal is an InputError with a place in the file.
+ */
+export function parseYaml(text: string, file: string): { doc: Document.Parsed; lines: LineCounter; data: unknown } {
+  const at = (line: number, column: number, message: string): InputError => new InputError([{ file, line, column, path: '', message }]);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_SCENARIO_BYTES) {
+    throw at(0, 0, `the scenario is ${(bytes / 2 ** 20).toFixed(1)} MiB; a scenario file may hold at most ${MAX_SCENARIO_BYTES / 2 ** 20} MiB (put request traces in a file: arrival: { process: trace, file: ... })`);
+  }
+  const lines = new LineCounter();
+  const tooDeep = `nested more than ${MAX_NESTING} levels deep (a scenario needs about 8): is a bracket unclosed, or the indentation off?`;
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    // The parser recurses once per level of nesting: a pathologically deep document overflows the stack.
+    if (e instanceof RangeError) throw at(1, 1, tooDeep);
+    throw e;
+  }
+  if (doc.errors.length > 0) {
+    const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+    if (overflow) {
+      const pos = overflow.linePos?.[0] ?? lines.linePos(overflow.pos[0]);
+      throw at(pos.line, pos.col, tooDeep);
+    }
+    throw new InputError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+        return { file, line: pos.line, column: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  const deep = deeperThan(doc.contents, MAX_NESTING);
+  if (deep) {
+    const pos = lines.linePos(deep.range?.[0] ?? 0);
+    throw at(pos.line, pos.col, tooDeep);
+  }
+  // YAML 1.1's !!binary, !!timestamp, !!set, !!omap and !!pairs make a byte array, a date, a set
+  // or a map, which the schema would describe as "a mapping" (a !!binary scenario: a hundred of a
+  // byte array's method names as unknown keys); an application's own tag (!Ref) means nothing here.
+  const tagged: InputIssue[] = [];
+  visit(doc, (_, node) => {
+    const tag = isNode(node) ? node.tag : undefined;
+    if (tag === undefined || CORE_TAGS.has(tag)) return;
+    const pos = lines.linePos(isNode(node) ? (node.range?.[0] ?? 0) : 0);
+    const shown = tag.startsWith(YAML_TAG) ? `!!${tag.slice(YAML_TAG.length)}` : tag;
+    tagged.push({ file, line: pos.line, column: pos.col, path: '', message: `YAML tag ${shown}: a scenario holds plain mappings, lists, strings, numbers and booleans; remove the tag` });
+  });
+  if (tagged.length > 0) throw new InputError(tagged);
+  try {
+    return { doc, lines, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
+    // yaml names no node: point at the first alias, the start of the expansion.
+    let first: YamlNode | undefined;
+    visit(doc, { Alias: (_, node) => { first = node; return visit.BREAK; } });
+    const pos = lines.linePos(first?.range?.[0] ?? 0);
+    throw at(pos.line, pos.col, `YAML aliases here expand to too many nodes (more than ${MAX_ALIAS_COUNT} per alias): a "billion laughs" document, or aliases nested in aliases; write the values out`);
+  }
+}
+
+const YAML_TAG = 'tag:yaml.org,2002:';
+/** The tags of YAML 1.2's core schema: what plain scenario values are. */
+const CORE_TAGS = new Set(['map', 'seq', 'str', 'null', 'bool', 'int', 'float'].map((t) => YAML_TAG + t));
+
+/** The first collection nested deeper than `limit`, walking without recursion. */
+function deeperThan(root: unknown, limit: number): YamlNode | undefined {
+  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isCollection(node)) continue;
+    if (depth > limit) return node;
+    for (const item of node.items) {
+      if (isPair(item)) {
+        stack.push({ node: item.value, depth: depth + 1 });
+        stack.push({ node: item.key, depth: depth + 1 });
+      } else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
