@@ -9,7 +9,7 @@
 // gang larger than any node goes to the tightest nodes (best-fit).
 import { z } from 'zod';
 import { hostShare } from '../model/host-resources.js';
-import { candidateKinds } from './first-fit.js';
+import { candidateKinds } from './candidate-kinds.js';
 import { hostFitPlacement, hostRoom } from './host-fit.js';
 import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
 

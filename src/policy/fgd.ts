@@ -5,7 +5,7 @@
 // takes it from the trace being replayed). Ties go to the lowest node (then device) index.
 import { z } from 'zod';
 import { nodeFragmentation, type TaskClass } from '../model/fragmentation.js';
-import { candidateKinds } from './first-fit.js';
+import { candidateKinds } from './candidate-kinds.js';
 import { hostFitPlacement, hostRoom } from './host-fit.js';
 import type { ClusterView, JobView, Placement, PlacementHints, PlacementPolicy } from './types.js';
 

@@ -2,6 +2,7 @@
 // A job that fits in one node goes on one node; a larger one takes whole free nodes first.
 import { z } from 'zod';
 import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
+import { candidateKinds } from './candidate-kinds.js';
 import { hostFitPlacement, needsHostFit } from './host-fit.js';
 
 export const firstFit: PlacementPolicy<Record<string, never>> = {
@@ -13,11 +14,6 @@ export const firstFit: PlacementPolicy<Record<string, never>> = {
     return { place: (job, cluster) => firstFitPlacement(job, cluster, single), requestOnly: true };
   },
 };
-
-/** Kinds a job may use, in the order the job lists them (catalogue order when it allows any). */
-export function candidateKinds(job: JobView, cluster: ClusterView): readonly number[] {
-  return job.allowedKinds ?? cluster.allKinds;
-}
 
 /**
  * One-node placements, frozen and kept per (node, devices): most jobs fit on one node, and a fresh

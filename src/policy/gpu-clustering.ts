@@ -9,7 +9,7 @@
 // that holds it. CPU and memory must fit; a gang larger than any node goes to the tightest nodes.
 import { z } from 'zod';
 import { gpuAffinity } from '../model/cluster.js';
-import { candidateKinds } from './first-fit.js';
+import { candidateKinds } from './candidate-kinds.js';
 import { hostFitPlacement, hostRoom } from './host-fit.js';
 import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
 

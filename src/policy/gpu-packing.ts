@@ -7,7 +7,7 @@
 // among ties at random). Within a node, the GPUs with the least room that hold the task. CPU and
 // memory must fit; a gang larger than any node goes to the tightest nodes (best-fit).
 import { z } from 'zod';
-import { candidateKinds } from './first-fit.js';
+import { candidateKinds } from './candidate-kinds.js';
 import { hostFitPlacement, hostRoom } from './host-fit.js';
 import type { ClusterView, JobView, Placement, PlacementPolicy } from './types.js';
 

@@ -5,7 +5,7 @@
 // and its part of the job's CPU and memory (Weng et al., ATC'23, §2: a pod fits a node when every
 // resource fits).
 import { hostShare } from '../model/host-resources.js';
-import { candidateKinds } from './first-fit.js';
+import { candidateKinds } from './candidate-kinds.js';
 import type { ClusterView, JobView, Placement } from './types.js';
 
 /** How a policy ranks nodes that fit: lowest index, fewest free devices left, or most free. */

@@ -5,7 +5,7 @@
 // the GPU with the least room that holds it. A gang larger than any node goes to the tightest
 // nodes (best-fit).
 import { z } from 'zod';
-import { candidateKinds } from './first-fit.js';
+import { candidateKinds } from './candidate-kinds.js';
 import { hostFitPlacement, hostRoom } from './host-fit.js';
 import type { ClusterView, JobView, Placement, PlacementHints, PlacementPolicy } from './types.js';
 
