@@ -11,7 +11,8 @@ import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { fastestLayout, layoutEnvOf, nominalPaths } from './layout-search.js';
 import { stepTime, type CommPath, type StepTime } from './step-time.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
-import { layoutFromSpec, recomputeOf, resolveShape, sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { recomputeOf, sequenceParallelOf } from './shape-defaults.js';
 
 export interface Explanation {
   job: string;

@@ -6,12 +6,11 @@
 // layout and the device, so callers build it once per (job shape, layout, device kind).
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { groupedGemmTimeS } from './grouped-gemm.js';
-import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, zeroStageOf } from './memory.js';
+import { zeroStageOf } from './memory.js';
 import { busiestRankLoad, edpOf, epOf, etpOf, moeLayers } from './moe.js';
 import { fullestStage, stageParamsPerDevice } from './shape-weights.js';
-import { dropoutOf, recomputeOf, sequenceParallelOf, type MlaShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
-
-export { DEFAULT_VOCAB } from './memory.js';
+import type { MlaShape, ParallelLayout, TrainingShape } from './training-layout.js';
+import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, recomputeOf, sequenceParallelOf } from './shape-defaults.js';
 
 /**
  * Relative throughput of FlashAttention kernels against the device's large-GEMM ceiling, for

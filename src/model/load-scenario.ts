@@ -15,7 +15,6 @@ import { standbyLinks } from './network/site-paths.js';
 import { maxOf, type Distribution } from '../scenario/distribution.js';
 import { shareAbove } from './draw-share.js';
 import { warnClampDominance } from './clamp-dominance.js';
-import { usefulParamsOf } from './moe.js';
 import type { InterDcLink } from './network/topology.js';
 import { fabricKind, type TopologySpec } from './network/fabrics/registry.js';
 import { readGraphFiles } from './network/graph-files.js';
@@ -36,6 +35,7 @@ import { defineJobs, JobList } from './job-list.js';
 import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
 import { freeName } from '../scenario/traces/trace-options.js';
 import { formatCount, formatDuration } from '../units/units.js';
+import { usefulParamsOf } from './training-layout.js';
 
 /** Why a trace job was renamed when its id was taken by another workload (TraceReport.renamedByReason). */
 export const ID_USED_ELSEWHERE = 'id used by another workload';

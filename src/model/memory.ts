@@ -2,7 +2,8 @@
 // sharded over data parallel ranks when the layout says so) and activations, per device.
 import { edpOf, etpOf, moeLayers } from './moe.js';
 import { stageParamsPerDevice } from './shape-weights.js';
-import { dropoutOf, sequenceParallelOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import type { ParallelLayout, TrainingShape } from './training-layout.js';
+import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, sequenceParallelOf } from './shape-defaults.js';
 
 /**
  * Which activations the backward pass keeps (Korthikanti et al. 2022, "Reducing Activation
@@ -19,9 +20,6 @@ export type Recompute = 'none' | 'selective' | 'full';
 
 /** Bytes of fp32 master weights plus Adam's two moments per parameter (Rajbhandari et al., "ZeRO", SC 2020, section 3.1). */
 export const ADAM_STATE_BYTES_PER_PARAM = 12;
-
-/** Width of one attention head where the model does not say: 128 in GPT-3, Llama 2 and 3, MT-NLG. */
-export const DEFAULT_HEAD_DIM = 128;
 
 /** What one device holds, in bytes. */
 export interface DeviceMemory {
@@ -130,9 +128,6 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
 export function zeroStageOf(layout: ParallelLayout): 0 | 1 | 2 | 3 {
   return layout.zeroStage ?? (layout.shardedDataParallel ? 2 : 0);
 }
-
-/** Vocabulary assumed when a model gives none (GPT-2's BPE padded to a multiple of 1024, as Megatron-LM pads it). */
-export const DEFAULT_VOCAB = 51_200;
 
 /**
  * Activation bytes one transformer layer keeps for a micro-batch of `tokens` = s b tokens with

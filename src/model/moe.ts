@@ -1,8 +1,7 @@
 // Mixture-of-experts layers (GShard, Switch, Mixtral, DeepSeek-V3): what a model's `moe` block
 // means for parameters, FLOPs and the expert-parallel all-to-all. Pure helpers shared by the
 // compute, memory and step-time models.
-import type { ShapeOverrides } from './job.js';
-import { resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import type { ParallelLayout, TrainingShape } from './training-layout.js';
 
 /** A model's mixture-of-experts layers, as a scenario describes them. */
 export interface MoeShape {
@@ -49,11 +48,6 @@ export function activeParams(shape: TrainingShape): number {
   const moe = shape.moe;
   if (!moe) return shape.params;
   return shape.params - (routedExpertParams(shape) * (moe.experts - moe.topK)) / moe.experts;
-}
-
-/** The parameters useful work counts for a job of `params` with this model block: all of them for a dense model. */
-export function usefulParamsOf(params: number, model: ShapeOverrides | undefined): number {
-  return model?.moe ? activeParams(resolveShape(params, model)) : params;
 }
 
 /** Expert-parallel degree of a layout (1 when absent). */

@@ -17,11 +17,12 @@ import {
   PP_OVERLAP_FRACTION,
   TP_OVERLAP_FRACTION,
 } from './calibration.js';
-import { recomputeOf, tiedEmbeddingsOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { ComputeBreakdown } from './layer-compute.js';
-import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, zeroStageOf } from './memory.js';
+import { zeroStageOf } from './memory.js';
 import { activeParams, busiestRankLoad, edpOf, epOf, epRanksPerNode, etpOf, moeLayers } from './moe.js';
 import { stageParamsPerDevice } from './shape-weights.js';
+import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, recomputeOf, tiedEmbeddingsOf } from './shape-defaults.js';
 
 /**
  * The communication path of one parallel group, as the network model sees it now.

@@ -4,10 +4,11 @@
 import type { Distribution } from '../scenario/distribution.js';
 import type { KindInfo, NodeGroup } from './cluster.js';
 import type { LayoutSpec, ShapeOverrides } from './job.js';
-import { DEFAULT_HEAD_DIM, memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
+import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { moeProblems } from './moe.js';
 import { billions, paramsShapeMismatch, setsModelSize } from './shape-weights.js';
-import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, defaultShape, recomputeOf, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, defaultShape, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { DEFAULT_HEAD_DIM, recomputeOf } from './shape-defaults.js';
 
 /** A device kind a job may run on, as far as fitting it is concerned. */
 export interface FitKind {

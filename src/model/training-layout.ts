@@ -3,9 +3,10 @@
 // layout that fits in device memory for jobs that give only a device count, and validation of
 // user-given layouts.
 import type { LayoutSpec, ShapeOverrides } from './job.js';
-import { DEFAULT_VOCAB, memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js';
-import type { MoeShape } from './moe.js';
+import { memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js';
+import { activeParams, type MoeShape } from './moe.js';
 import { shapeWeights } from './shape-weights.js';
+import { DEFAULT_VOCAB, tiedEmbeddingsOf } from './shape-defaults.js';
 
 /**
  * Multi-head latent attention's widths, named as the models' published configurations name them
@@ -121,33 +122,6 @@ export interface TrainingShape {
    * expert; useful work counts the parameters a token passes through (moe.ts activeParams).
    */
   moe?: MoeShape;
-}
-
-/**
- * Whether a shape runs Megatron sequence parallelism: as given, else with FlashAttention (a
- * stack of 2023 on, where both are standard) and not with standard attention (the stack of the
- * runs of 2020-2022).
- */
-export function sequenceParallelOf(shape: TrainingShape): boolean {
-  return shape.sequenceParallel ?? shape.attention === 'flash';
-}
-
-/** Megatron-LM's dropout probability, what a model without `dropout` is taken to run. */
-export const DEFAULT_DROPOUT = 0.1;
-
-/** Whether the shape runs dropout kernels (see TrainingShape.dropout). */
-export function dropoutOf(shape: TrainingShape): boolean {
-  return (shape.dropout ?? DEFAULT_DROPOUT) > 0;
-}
-
-/** Whether the shape's output layer shares the embedding's matrix (see TrainingShape.tiedEmbeddings). */
-export function tiedEmbeddingsOf(shape: TrainingShape): boolean {
-  return shape.tiedEmbeddings ?? true;
-}
-
-/** The recomputation mode of a shape (see TrainingShape.recompute). */
-export function recomputeOf(shape: TrainingShape): Recompute {
-  return shape.recompute ?? (shape.activationRecompute ? 'full' : 'selective');
 }
 
 /** How a job's devices are split. tp x cp x pp x dp must equal the job's device count. */
@@ -732,4 +706,9 @@ export function layoutCell(l: ParallelLayout): string {
     (zero > 0 ? ` zero${zero}` : '') +
     ` mb${l.microBatches}`
   );
+}
+
+/** The parameters useful work counts for a job of `params` with this model block: all of them for a dense model. */
+export function usefulParamsOf(params: number, model: ShapeOverrides | undefined): number {
+  return model?.moe ? activeParams(resolveShape(params, model)) : params;
 }

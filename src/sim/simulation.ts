@@ -12,7 +12,6 @@ import { fabricCost } from '../model/network/fabric-cost.js';
 import { taskClasses, type TaskClass } from '../model/fragmentation.js';
 import type { JobTemplate } from '../model/job.js';
 import { trainingFlop } from '../model/job.js';
-import { usefulParamsOf } from '../model/moe.js';
 import { ArrivalFitter, poolKindsFor, type ArrivalFit } from '../model/training-fit.js';
 import { sample } from '../scenario/distribution.js';
 import { InputError } from '../scenario/errors.js';
@@ -40,6 +39,7 @@ import { TenantMetrics, type TenantRow } from './tenant-metrics.js';
 import type { TenantShareRow } from './tenant-share-series.js';
 import { formatDuration } from '../units/units.js';
 import type { RequestRow, ServiceRow } from './inference/service-rows.js';
+import { usefulParamsOf } from '../model/training-layout.js';
 
 export interface RunOptions {
   /** Overrides the scenario's seed. */

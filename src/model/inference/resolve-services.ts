@@ -9,11 +9,11 @@ import { maxOf, minOf } from '../../scenario/distribution.js';
 import type { PathKey } from '../../scenario/errors.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { KindInfo, NodeGroup } from '../cluster.js';
-import { servingParamsMismatch } from '../shape-weights.js';
 import { warnClampDominance } from '../clamp-dominance.js';
 import { defaultShape } from '../training-layout.js';
 import { kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
 import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from '../../scenario/service-schema.js';
+import { servingParamsMismatch } from './serving-shape.js';
 
 export type { RequestTrace, SkippedRows } from '../../scenario/traces/request-trace.js';
 export { describeSkipped } from '../../scenario/traces/request-trace.js';
