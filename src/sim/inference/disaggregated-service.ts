@@ -26,9 +26,9 @@ import { addWaitingTtft, SloTally, sloAttainment } from './slo-tally.js';
 import type { InferenceSystem } from './inference-system.js';
 import { PrefillReplica, type PrefillHost } from './prefill-replica.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
-import { ArrivalProcess } from './request-streams.js';
-import { PrefixIds, StreamPrefixes } from './request-prefixes.js';
 import type { ServiceRow } from './service-rows.js';
+import { RequestOutcomes } from './request-outcomes.js';
+import { ServiceArrivals } from './service-arrivals.js';
 
 export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner {
   readonly engine: Engine;
@@ -43,19 +43,13 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   readonly balancerName: string;
   private readonly prefillCtx: BalancerContext;
   private readonly decodeCtx: BalancerContext;
-  private nextRequestId = 0;
   // Statistics.
-  private readonly queueing = new Samples();
-  private readonly ttft = new Samples();
-  private readonly tpot = new Samples();
-  private readonly e2e = new Samples();
+  private readonly outcomes: RequestOutcomes;
   /** KV transfer times (prefill end to the KV at the decode replica), seconds. */
   readonly kvTransfer = new Samples();
   /** KV bytes moved between the pools. */
   kvBytes = 0;
-  private completed = 0;
   private rejected = 0;
-  private sloMet = 0;
   /** Requests in flight, judged at the end: SLO misses already certain, TTFT waited so far. */
   private readonly inFlight = new SloTally();
   private tokens = 0;
@@ -64,7 +58,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   private prefixLookups = 0;
   private prefixHits = 0;
   private outstanding = 0;
-  private liveStreams = 0;
+  private readonly arrivals: ServiceArrivals;
   /** Replicas of both pools holding devices now, and the most at once. */
   private replicasHeld = 0;
   private replicasMax = 0;
@@ -80,6 +74,8 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   ) {
     this.sim = system.sim;
     this.engine = system.sim.engine;
+    this.outcomes = new RequestOutcomes(svc, system.sim.signals, system.sim.cluster.datacentres, () => system.sampled());
+    this.arrivals = new ServiceArrivals(system.sim, svc, (req) => this.route(req));
     const pools = svc.disaggregated!;
     this.prefillPool = pools.prefill;
     this.decodePool = pools.decode;
@@ -130,7 +126,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   }
 
   keepLooking(): boolean {
-    return this.liveStreams > 0 || this.outstanding > 0;
+    return this.arrivals.live > 0 || this.outstanding > 0;
   }
 
   replicasChanged(delta: number): void {
@@ -147,25 +143,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   start(): void {
     this.prefill.start();
     this.decode.start();
-    const horizon = this.sim.resolved.scenario.horizon ?? Infinity;
-    const prefixIds = new PrefixIds();
-    this.svc.streams.forEach((st, si) => {
-      const prefixes = StreamPrefixes.of(st, prefixIds, (purpose) => this.sim.streams.stream(purpose), this.svc.name);
-      const proc = new ArrivalProcess(st, this.sim.streams.stream(`requests:${this.svc.name}:${st.name}`), this.sim.streams.stream(`tokens:${this.svc.name}:${st.name}`), horizon, prefixes);
-      const t = proc.first();
-      if (t === Infinity) return;
-      const session = st.trace?.prefixes?.sessions === true;
-      this.liveStreams++;
-      const arrive = (): void => {
-        const now = this.engine.now;
-        const sizes = proc.arrive();
-        this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS, sizes.prefixId, sizes.prefixTokens, session));
-        const next = proc.next(now);
-        if (next === Infinity) this.liveStreams--;
-        else this.engine.at(next, arrive);
-      };
-      this.engine.at(t, arrive);
-    });
+    this.arrivals.start();
     this.prefill.autoscaler?.start();
     this.decode.autoscaler?.start();
   }
@@ -329,38 +307,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   private done(req: InferenceRequest, firstDc: number, replicaName: string, lastDc: number): void {
     this.outstanding--;
     if (req.liveSlot >= 0) this.inFlight.leave(req);
-    this.completed++;
-    const queueing = req.startS - req.atReplicaS;
-    const ttft = req.firstTokenS + req.latencyS[firstDc]! - req.arrivalS;
-    const tpot = req.outputTokens > 1 ? (req.finishS - req.firstTokenS) / (req.outputTokens - 1) : Number.NaN;
-    const e2e = req.finishS + req.latencyS[lastDc]! - req.arrivalS;
-    this.queueing.add(queueing);
-    this.ttft.add(ttft);
-    if (req.outputTokens > 1) this.tpot.add(tpot);
-    this.e2e.add(e2e);
-    const slo = this.svc.spec.slo;
-    if (slo && (slo.ttft === undefined || ttft <= slo.ttft) && (slo.e2e === undefined || e2e <= slo.e2e) && (slo.tpot === undefined || !(tpot > slo.tpot))) this.sloMet++;
-    if (this.sim.signals.wantsRows('requestRow') && this.system.sampled()) {
-      const st = this.svc.streams[req.stream]!;
-      this.sim.signals.emitRow('requestRow', {
-        request_id: req.id,
-        service: this.svc.name,
-        stream: st.name,
-        region: st.region,
-        arrival_s: req.arrivalS,
-        start_s: req.startS,
-        first_token_s: req.firstTokenS,
-        finish_s: req.finishS,
-        queueing_delay_s: queueing,
-        ttft_s: ttft,
-        tpot_s: tpot,
-        e2e_latency_s: e2e,
-        prompt_tokens: req.promptTokens,
-        output_tokens: req.outputTokens,
-        replica: replicaName,
-        datacentre: this.sim.cluster.datacentres[lastDc]!.name,
-      });
-    }
+    this.outcomes.done(req, req.latencyS[firstDc]!, req.latencyS[lastDc]!, replicaName, lastDc);
   }
 
   // --- results --------------------------------------------------------------------------------
@@ -385,22 +332,12 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
     const usefulFlop = 2 * this.svc.model.params * this.tokens;
     this.sim.metricsRecorder.addUsefulWork(usefulFlop, allocatedPeakFlopS);
     // Requests still waiting for their first token count at their wait so far (a lower bound).
-    addWaitingTtft(this.inFlight, endS, (req) => req.latencyS[req.prefillDc]!, this.ttft);
+    addWaitingTtft(this.inFlight, endS, (req) => req.latencyS[req.prefillDc]!, this.outcomes.ttft);
     const slo = this.svc.spec.slo;
     return {
       service: this.svc.name,
-      requests: this.completed,
-      queueing_delay_mean_s: this.queueing.mean(),
-      queueing_delay_p50_s: this.queueing.quantile(0.5),
-      queueing_delay_p95_s: this.queueing.quantile(0.95),
-      queueing_delay_p99_s: this.queueing.quantile(0.99),
-      ttft_p50_s: this.ttft.quantile(0.5),
-      ttft_p99_s: this.ttft.quantile(0.99),
-      tpot_p50_s: this.tpot.quantile(0.5),
-      tpot_p99_s: this.tpot.quantile(0.99),
-      e2e_latency_p50_s: this.e2e.quantile(0.5),
-      e2e_latency_p99_s: this.e2e.quantile(0.99),
-      slo_attainment: slo ? sloAttainment(this.sloMet, this.completed, this.rejected, this.inFlight.missedInFlight(endS, slo, (req) => req.latencyS[req.prefillDc]!, (req) => req.latencyS[(req.decodeReplica?.datacentre ?? req.prefillDc)]!)) : Number.NaN,
+      ...this.outcomes.columns(),
+      slo_attainment: slo ? sloAttainment(this.outcomes.sloMet, this.outcomes.completed, this.rejected, this.inFlight.missedInFlight(endS, slo, (req) => req.latencyS[req.prefillDc]!, (req) => req.latencyS[(req.decodeReplica?.datacentre ?? req.prefillDc)]!)) : Number.NaN,
       tokens_per_s: endS > 0 ? this.outputTokens / endS : Number.NaN,
       effective_compute_ratio: allocatedPeakFlopS > 0 ? usefulFlop / allocatedPeakFlopS : Number.NaN,
       replicas_mean: replicasMean,
@@ -411,7 +348,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       kv_transfer_p50_s: this.kvTransfer.quantile(0.5),
       kv_transfer_p99_s: this.kvTransfer.quantile(0.99),
       kv_bytes: this.kvBytes,
-      goodput_rps: slo && endS > 0 ? this.sloMet / endS : Number.NaN,
+      goodput_rps: slo && endS > 0 ? this.outcomes.sloMet / endS : Number.NaN,
       prefix_hit_rate: this.prefixLookups > 0 ? this.prefixHits / this.prefixLookups : Number.NaN,
     };
   }

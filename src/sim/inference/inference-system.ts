@@ -10,11 +10,10 @@ import { resolveBalancer, type ResolvedBalancer } from '../../policy/balancers/r
 import type { BalancerContext, LoadBalancer, LoadBalancerPolicy } from '../../policy/balancers/types.js';
 import type { Placement } from '../../policy/types.js';
 import type { InferencePort, Subsystem } from '../subsystem.js';
-import { Samples } from '../stats.js';
+import { RequestOutcomes } from './request-outcomes.js';
+import { ServiceArrivals } from './service-arrivals.js';
 import { addWaitingTtft, SloTally, sloAttainment } from './slo-tally.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
-import { ArrivalProcess } from './request-streams.js';
-import { PrefixIds, StreamPrefixes } from './request-prefixes.js';
 import { DisaggregatedService } from './disaggregated-service.js';
 import { Autoscaler, bestFitNode, type ScaledPool } from './autoscaler.js';
 import type { ServiceRow } from './service-rows.js';
@@ -81,18 +80,12 @@ class ServiceState implements ReplicaHost, ScaledPool {
   /** Every replica holding devices (serving, loading, draining). */
   private readonly held = new Set<Replica>();
   private nextReplicaId = 0;
-  private nextRequestId = 0;
   private readonly ctx: BalancerContext;
   private readonly capacity: number;
   private readonly peakPerReplica: number;
   // Statistics.
-  private readonly queueing = new Samples();
-  private readonly ttft = new Samples();
-  private readonly tpot = new Samples();
-  private readonly e2e = new Samples();
-  private completed = 0;
+  private readonly outcomes: RequestOutcomes;
   private rejected = 0;
-  private sloMet = 0;
   /** Requests in flight, judged at the end: SLO misses already certain, TTFT waited so far. */
   private readonly inFlight = new SloTally();
   private tokens = 0;
@@ -105,7 +98,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
   private replicasMax = 0;
   private lastCountS = 0;
   private readonly autoscaler: Autoscaler | undefined;
-  private liveStreams = 0;
+  private readonly arrivals: ServiceArrivals;
   private outstanding = 0;
 
   constructor(
@@ -114,6 +107,8 @@ class ServiceState implements ReplicaHost, ScaledPool {
   ) {
     this.sim = system.sim;
     this.engine = system.sim.engine;
+    this.outcomes = new RequestOutcomes(svc, system.sim.signals, system.sim.cluster.datacentres, () => system.sampled());
+    this.arrivals = new ServiceArrivals(system.sim, svc, (req) => this.route(req));
     const at = ['services', svc.index, 'balancer'];
     const b = system.options.policies?.balancers?.[svc.index] ?? resolveBalancer(svc.spec.balancer, at, system.sim.resolved.src, system.options.balancers);
     this.balancer = b.balancer;
@@ -204,7 +199,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
   }
 
   keepLooking(): boolean {
-    return this.liveStreams > 0 || this.outstanding > 0;
+    return this.arrivals.live > 0 || this.outstanding > 0;
   }
 
   // --- lifecycle ------------------------------------------------------------------------------
@@ -221,25 +216,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
         throw new Error(`service '${this.svc.name}': no node with ${this.svc.hardware.tp} free '${this.sim.cluster.kinds[this.svc.kind]!.name}' devices for replica ${i + 1} of ${initial} in ${dcs.map((d) => this.sim.cluster.datacentres[d]!.name).join(', ')}`);
       }
     }
-    const horizon = this.sim.resolved.scenario.horizon ?? Infinity;
-    const prefixIds = new PrefixIds();
-    this.svc.streams.forEach((st, si) => {
-      const prefixes = StreamPrefixes.of(st, prefixIds, (purpose) => this.sim.streams.stream(purpose), this.svc.name);
-      const proc = new ArrivalProcess(st, this.sim.streams.stream(`requests:${this.svc.name}:${st.name}`), this.sim.streams.stream(`tokens:${this.svc.name}:${st.name}`), horizon, prefixes);
-      const t = proc.first();
-      if (t === Infinity) return;
-      const session = st.trace?.prefixes?.sessions === true;
-      this.liveStreams++;
-      const arrive = (): void => {
-        const now = this.engine.now;
-        const sizes = proc.arrive();
-        this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS, sizes.prefixId, sizes.prefixTokens, session));
-        const next = proc.next(now);
-        if (next === Infinity) this.liveStreams--;
-        else this.engine.at(next, arrive);
-      };
-      this.engine.at(t, arrive);
-    });
+    this.arrivals.start();
     this.autoscaler?.start();
   }
 
@@ -296,39 +273,8 @@ class ServiceState implements ReplicaHost, ScaledPool {
   requestDone(req: InferenceRequest, r: Replica): void {
     this.outstanding--;
     if (req.liveSlot >= 0) this.inFlight.leave(req);
-    this.completed++;
     const latency = req.latencyS[r.datacentre]!;
-    const queueing = req.startS - req.atReplicaS;
-    const ttft = req.firstTokenS + latency - req.arrivalS;
-    const tpot = req.outputTokens > 1 ? (req.finishS - req.firstTokenS) / (req.outputTokens - 1) : Number.NaN;
-    const e2e = req.finishS + latency - req.arrivalS;
-    this.queueing.add(queueing);
-    this.ttft.add(ttft);
-    if (req.outputTokens > 1) this.tpot.add(tpot);
-    this.e2e.add(e2e);
-    const slo = this.svc.spec.slo;
-    if (slo && (slo.ttft === undefined || ttft <= slo.ttft) && (slo.e2e === undefined || e2e <= slo.e2e) && (slo.tpot === undefined || !(tpot > slo.tpot))) this.sloMet++;
-    if (this.sim.signals.wantsRows('requestRow') && this.system.sampled()) {
-      const st = this.svc.streams[req.stream]!;
-      this.sim.signals.emitRow('requestRow', {
-        request_id: req.id,
-        service: this.svc.name,
-        stream: st.name,
-        region: st.region,
-        arrival_s: req.arrivalS,
-        start_s: req.startS,
-        first_token_s: req.firstTokenS,
-        finish_s: req.finishS,
-        queueing_delay_s: queueing,
-        ttft_s: ttft,
-        tpot_s: tpot,
-        e2e_latency_s: e2e,
-        prompt_tokens: req.promptTokens,
-        output_tokens: req.outputTokens,
-        replica: r.name,
-        datacentre: this.sim.cluster.datacentres[r.datacentre]!.name,
-      });
-    }
+    this.outcomes.done(req, latency, latency, r.name, r.datacentre);
   }
 
   // --- results --------------------------------------------------------------------------------
@@ -348,22 +294,12 @@ class ServiceState implements ReplicaHost, ScaledPool {
     const usefulFlop = 2 * this.svc.model.params * this.tokens;
     this.sim.metricsRecorder.addUsefulWork(usefulFlop, this.allocatedPeakFlopS);
     // Requests still waiting for their first token count at their wait so far (a lower bound).
-    addWaitingTtft(this.inFlight, endS, (req) => req.latencyS[req.replica!.datacentre]!, this.ttft);
+    addWaitingTtft(this.inFlight, endS, (req) => req.latencyS[req.replica!.datacentre]!, this.outcomes.ttft);
     const slo = this.svc.spec.slo;
     return {
       service: this.svc.name,
-      requests: this.completed,
-      queueing_delay_mean_s: this.queueing.mean(),
-      queueing_delay_p50_s: this.queueing.quantile(0.5),
-      queueing_delay_p95_s: this.queueing.quantile(0.95),
-      queueing_delay_p99_s: this.queueing.quantile(0.99),
-      ttft_p50_s: this.ttft.quantile(0.5),
-      ttft_p99_s: this.ttft.quantile(0.99),
-      tpot_p50_s: this.tpot.quantile(0.5),
-      tpot_p99_s: this.tpot.quantile(0.99),
-      e2e_latency_p50_s: this.e2e.quantile(0.5),
-      e2e_latency_p99_s: this.e2e.quantile(0.99),
-      slo_attainment: slo ? sloAttainment(this.sloMet, this.completed, this.rejected, this.inFlight.missedInFlight(endS, slo, (req) => req.latencyS[req.replica!.datacentre]!, (req) => req.latencyS[req.replica!.datacentre]!)) : Number.NaN,
+      ...this.outcomes.columns(),
+      slo_attainment: slo ? sloAttainment(this.outcomes.sloMet, this.outcomes.completed, this.rejected, this.inFlight.missedInFlight(endS, slo, (req) => req.latencyS[req.replica!.datacentre]!, (req) => req.latencyS[req.replica!.datacentre]!)) : Number.NaN,
       tokens_per_s: endS > 0 ? this.outputTokens / endS : Number.NaN,
       effective_compute_ratio: this.allocatedPeakFlopS > 0 ? usefulFlop / this.allocatedPeakFlopS : Number.NaN,
       replicas_mean: endS > 0 ? this.replicaIntegral / endS : Number.NaN,
@@ -374,7 +310,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
       kv_transfer_p50_s: Number.NaN,
       kv_transfer_p99_s: Number.NaN,
       kv_bytes: Number.NaN,
-      goodput_rps: slo && endS > 0 ? this.sloMet / endS : Number.NaN,
+      goodput_rps: slo && endS > 0 ? this.outcomes.sloMet / endS : Number.NaN,
       prefix_hit_rate: this.prefixLookups > 0 ? this.prefixHits / this.prefixLookups : Number.NaN,
     };
   }
