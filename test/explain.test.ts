@@ -2,7 +2,7 @@
 // table and as JSON; names it cannot explain are refused, located, with the jobs it could.
 import { describe, expect, it } from 'vitest';
 import { explainJob, explanationTable } from '../src/model/explain.js';
-import { bundled, poolsim } from './helpers.js';
+import { bundled, poolsim, scenarioFromText } from './helpers.js';
 
 describe('explain', () => {
   const r = bundled('llama3-405b');
@@ -45,5 +45,45 @@ describe('explain', () => {
     expect(cli.code).toBe(2);
     expect(cli.stdout).toBe('');
     expect(cli.stderr).toContain("jobs.csv gives the job's step_time_s, compute_s, exposed_comm_s and bubble_s");
+  });
+
+  describe('a layout that gives no micro-batch size', () => {
+    // A 1.7B GPT on 32 A100 (Narayanan et al. 2021's smallest row, as a user might write it without
+    // the artifact's --micro-batch-size 16): 16 sequences per replica, one per micro-batch.
+    const text = (layout: string): string => `name: mb
+seed: 1
+datacentres:
+  - name: selene
+    fabric: IB-HDR
+    node_groups: [{ name: a100, count: 4, device: A100-80GB }]
+workloads:
+  - jobs:
+      - name: gpt
+        devices: 32
+        params: 1.7B
+        tokens: 10485760
+        model: { layers: 24, hidden_size: 2304, heads: 24, seq_len: 2048, global_batch: 1048576, attention: standard, recompute: full }
+        layout: { ${layout} }
+`;
+    it('says which size would be fastest and by how much, and the figure is the step with that size given', () => {
+      const e = explainJob(scenarioFromText(text('tp: 1, pp: 1, dp: 32')), 'gpt');
+      expect(e.layout.microBatches).toBe(16);
+      const note = e.micro_batch_size_note!;
+      expect(note.sequences).toBeGreaterThan(1);
+      expect(note.micro_batches * note.sequences).toBe(16);
+      expect(note.step_s).toBeLessThanOrEqual(0.97 * e.step.step_s);
+      const given = explainJob(scenarioFromText(text(`tp: 1, pp: 1, dp: 32, micro_batch_size: ${note.sequences}`)), 'gpt');
+      expect(given.step.step_s).toBe(note.step_s);
+      expect(given.micro_batch_size_note).toBeUndefined();
+      expect(explanationTable(e)).toMatch(new RegExp(`^note: the layout gives no micro-batch size, so each of the 16 micro-batches is one sequence; the fastest size that fits, ${note.sequences} sequences .* set layout.micro_batch_size to the run's$`, 'm'));
+      expect(explanationTable(given)).not.toContain('note:');
+    });
+    it('says nothing where a micro-batch count is given, or where one sequence is all a pipeline of this depth can take', () => {
+      expect(explainJob(scenarioFromText(text('tp: 1, pp: 1, dp: 32, micro_batches: 16')), 'gpt').micro_batch_size_note).toBeUndefined();
+      // 16 stages need 16 micro-batches of the replica's 16 sequences: one sequence each.
+      expect(explainJob(scenarioFromText(text('tp: 1, pp: 16, dp: 2').replace('layers: 24', 'layers: 32').replace('params: 1.7B', 'params: 2.1B')), 'gpt').micro_batch_size_note).toBeUndefined();
+      // Llama 3 405B gives none either, and its 16 stages take its 16 sequences one at a time.
+      expect(e.micro_batch_size_note).toBeUndefined();
+    });
   });
 });

@@ -44,7 +44,17 @@ export interface Explanation {
   };
   memory: { weights_gib: number; gradients_gib: number; optimizer_gib: number; activations_gib: number; total_gib: number; device_gib: number; micro_batches_in_flight: number; fits: boolean };
   paths: { tp: CommPath; pp: CommPath; dp: CommPath; cp?: CommPath };
+  /**
+   * When the layout gives neither micro_batches nor micro_batch_size (one sequence per
+   * micro-batch is then taken): the fastest micro-batch size that fits, if it is at least
+   * MICRO_BATCH_NOTE_SHARE faster. Published runs give it (Megatron-LM's --micro-batch-size), and
+   * it moves a step by up to a tenth.
+   */
+  micro_batch_size_note?: { sequences: number; micro_batches: number; step_s: number };
 }
+
+/** A different micro-batch size worth saying: a step this much shorter (or more). */
+const MICRO_BATCH_NOTE_SHARE = 0.03;
 
 const GiB = 2 ** 30;
 
@@ -102,6 +112,9 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   });
   const mem: DeviceMemory = memoryPerDevice(shape, layout);
   const c = step.compute;
+  const timeOf = (l: ParallelLayout): number =>
+    stepTime({ shape, layout: l, peakFlopsPerDevice: spec.peak, ...(dev ? { compute: computeBreakdown(shape, l, dev) } : { kernelEfficiency: job.efficiency ?? spec.efficiency }), tp: intra, pp, dp, ...(cp ? { cp } : {}) }).stepS;
+  const sizeNote = job.layout && job.layout.micro_batches === undefined && job.layout.micro_batch_size === undefined ? fastestMicroBatch(shape, layout, spec.memory, step.stepS, timeOf) : undefined;
   return {
     job: name,
     kind: kindInfo.name,
@@ -155,7 +168,27 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       fits: mem.totalBytes <= spec.memory,
     },
     paths: { tp: intra, pp, dp, ...(cp ? { cp } : {}) },
+    ...(sizeNote ? { micro_batch_size_note: sizeNote } : {}),
   };
+}
+
+/**
+ * The fastest micro-batch size b (sequences; it divides a replica's share of the global batch,
+ * leaves at least as many micro-batches as pipeline stages, and fits in `memoryBytes`) for a
+ * layout given without one, when it is at least MICRO_BATCH_NOTE_SHARE faster than `stepS`.
+ */
+function fastestMicroBatch(shape: TrainingShape, layout: ParallelLayout, memoryBytes: number, stepS: number, timeOf: (l: ParallelLayout) => number): Explanation['micro_batch_size_note'] {
+  const perReplica = shape.globalBatchTokens / shape.seqLen / layout.dp;
+  if (!Number.isInteger(perReplica) || perReplica < 2) return undefined;
+  let best: { sequences: number; micro_batches: number; step_s: number } | undefined;
+  for (let b = 2; b <= perReplica; b++) {
+    if (perReplica % b !== 0 || perReplica / b < layout.pp) continue;
+    const l: ParallelLayout = { ...layout, microBatches: perReplica / b };
+    if (memoryPerDevice(shape, l).totalBytes > memoryBytes) continue;
+    const t = timeOf(l);
+    if (t < (best?.step_s ?? Infinity)) best = { sequences: b, micro_batches: l.microBatches, step_s: t };
+  }
+  return best && best.step_s <= (1 - MICRO_BATCH_NOTE_SHARE) * stepS ? best : undefined;
 }
 
 /** The explanation as a fixed-width table for a terminal. */
@@ -200,13 +233,19 @@ export function explanationTable(e: Explanation): string {
   const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
   const head = [
     `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric`,
-    `layout: tp ${l.tp}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batches, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
+    `layout: tp ${l.tp}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batch${l.microBatches === 1 ? '' : 'es'}, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads${sh.mla ? ` (latent attention: kv rank ${sh.mla.kvLoraRank}${sh.mla.qLoraRank !== undefined ? `, q rank ${sh.mla.qLoraRank}` : ''}, ${sh.mla.qkNopeHeadDim + sh.mla.qkRopeHeadDim}/${sh.mla.vHeadDim} per head)` : sh.headDim !== undefined ? ` of ${sh.headDim}` : ''}, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn ? 'on' : 'off'}`,
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
+    ...(e.micro_batch_size_note ? [microBatchNoteLine(e.micro_batch_size_note, st.step_s, l.microBatches)] : []),
     '',
   ];
   return `${[...head, ...rows.map(line), '', ...memRows.map(line)].join('\n')}\n`;
+}
+
+function microBatchNoteLine(n: NonNullable<Explanation['micro_batch_size_note']>, stepS: number, microBatches: number): string {
+  const shorter = (100 * (1 - n.step_s / stepS)).toFixed(1);
+  return `note: the layout gives no micro-batch size, so each of the ${microBatches} micro-batches is one sequence; the fastest size that fits, ${n.sequences} sequences (${n.micro_batches} micro-batch${n.micro_batches === 1 ? '' : 'es'}), gives a ${n.step_s.toFixed(3)} s step, ${shorter}% shorter. Published runs give theirs (Megatron-LM's --micro-batch-size): set layout.micro_batch_size to the run's`;
 }
 
 function fmtParams(n: number): string {
