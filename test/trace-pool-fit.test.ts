@@ -67,3 +67,28 @@ describe('a job trace against its pool', () => {
     ]);
   });
 });
+
+// A row whose submit time or duration was beyond what a scenario may hold (1e10 s) passed the
+// importer and was refused later at the trace workload by the job's id only ("its work or times are
+// beyond the largest number", or "would end at about 3e292 years"): now at the file's line.
+describe('trace rows beyond the longest time', () => {
+  it('refuses a duration or a submit time beyond 1e10 s at the trace file and line', () => {
+    expect(messagesOf([HEADER, row(1, 1), row(2, 1, '1e300'), row(3, 1)].join('\n'))).toEqual([
+      "error 9:workloads[0].trace.path: t.csv:3: job 'philly-2': its duration is 1e+300 s; times and durations are at most 1e10 s (about 317 years): correct the row",
+    ]);
+    expect(messagesOf([HEADER, row(1, 1), row(2, 1, '2e10'), row(3, 1, '3e10')].join('\n'))).toEqual([
+      "error 9:workloads[0].trace.path: t.csv:3: job 'philly-2': its duration is 20000000000 s; times and durations are at most 1e10 s (about 317 years) (2 rows so): correct the row",
+    ]);
+    const csvScenario = `name: tr
+datacentres:
+  - name: dc
+    node_groups: [{ name: g, count: 2, device: H100 }]
+workloads:
+  - trace: { format: csv, path: t.csv, reference_device: H100, mapping: { id: id, submit: submit, devices: gpus, duration: duration } }
+`;
+    const text = 'id,submit,gpus,duration\r\na,0,1,100\r\nb,10,1,100\r\nc,1e300,1,50\r\n';
+    expect(() => loadScenario(csvScenario, 's.yaml', { readFile: () => text, baseDir: '/t' })).toThrow(
+      "t.csv:4: job 'c': its submit time is 1e+300 s after the trace's origin; times and durations are at most 1e10 s (about 317 years): correct the row, or leave it out with a window",
+    );
+  });
+});

@@ -25,6 +25,7 @@ import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { InputFileError } from '../scenario/read-input-file.js';
 import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
+import { MAX_TIME_S } from '../scenario/limits.js';
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
 import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from './training-fit.js';
 import { UniqueNames } from './unique-names.js';
@@ -713,6 +714,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       const column = t.queue_from?.field === 'qos' ? 'column qos' : t.format === 'csv' ? `column ${t.mapping?.group ?? '(none: the mapping gives no `group`)'}` : `column ${imported.groupColumn ?? 'cluster (absent from the file)'}`;
       const traceQueues = t.queue_from && tenants && t.queue === undefined ? new TraceQueues(t.queue_from, tenants, [...at, 'queue_from'], column, t.path, fail) : undefined;
       let kept = 0;
+      let beyond = 0;
+      let firstBeyond: { line: number; id: string; submitS: number; durationS: number; devices: number } | undefined;
       // An id another workload already uses is renamed as the importer renames repeats within the
       // trace ('<id>~2', ...), and counted: ids are data the user cannot edit, and transfers, --job
       // and jobs.csv rows need each name to mean one job.
@@ -776,13 +779,21 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           jobNamesSoFar?.add(id);
           jobName = id;
         }
+        const work = tj.durationS * tj.devices * share * refSpec.peak * eff;
+        // A row whose times are beyond what a scenario may hold, or whose work overflows a float,
+        // is refused here, where its line is known (later checks see only the job's id).
+        if (!(tj.submitS <= MAX_TIME_S) || !(tj.durationS <= MAX_TIME_S) || !Number.isFinite(work)) {
+          beyond++;
+          firstBeyond ??= { line: tj.line, id: tj.id, submitS: tj.submitS, durationS: tj.durationS, devices: tj.devices };
+          continue;
+        }
         // The row's template is made when asked, with the fields TraceJobTemplate's constructor
         // is given here (model/trace-job-template.ts).
         table.push(
           jobName,
           tj.submitS,
           tj.devices,
-          tj.durationS * tj.devices * share * refSpec.peak * eff,
+          work,
           allowedKinds,
           t.priority[tj.qos ?? tj.group ?? ''] ?? 0,
           tj.gpuMilli,
@@ -803,6 +814,19 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       jobs.addTable(table);
       traceQueues?.report();
       const fileAt: PathKey[] = [...at, 'path'];
+      if (firstBeyond !== undefined) {
+        const b = firstBeyond;
+        const what = !(b.submitS <= MAX_TIME_S)
+          ? `its submit time is ${b.submitS} s after the trace's origin`
+          : !(b.durationS <= MAX_TIME_S)
+            ? `its duration is ${b.durationS} s`
+            : `its work (${b.durationS} s on ${b.devices} ${refName} devices) is beyond the largest number poolsim can hold`;
+        fail(
+          fileAt,
+          `${t.path}:${b.line}: job '${b.id}': ${what}; times and durations are at most 1e10 s (about 317 years)${beyond > 1 ? ` (${beyond} rows so)` : ''}: correct the row${!(b.submitS <= MAX_TIME_S) ? ', or leave it out with a window' : ''}`,
+        );
+        return;
+      }
       if (kept === 0) {
         const why = [
           ...Object.entries(skipped).map(([reason, n]) => `${n} ${reason}${firstSkipped[reason] !== undefined ? ` (first at line ${firstSkipped[reason].line})` : ''}`),
