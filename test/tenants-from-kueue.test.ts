@@ -96,16 +96,16 @@ spec:
       - { name: example.com/fpga, nominalQuota: 2 }
 `;
     expect(errors(() => load(`${pool}tenants_from: { format: kueue, path: kueue.yaml }\n${jobs('cq', 'cq')}`, { 'kueue.yaml': unsupported }))).toMatchInlineSnapshot(`
-      "scenario.yaml:8:38: tenants_from.path: kueue.yaml: Cohort 'child': spec.fairSharing (a cohort's fair-sharing weight) is not modelled; poolsim shares fairly within flat cohorts only
-      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.flavorFungibility other than whenCanBorrow: Borrow, whenCanPreempt: TryNextFlavor (Kueue's defaults) is not modelled
-      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.admissionChecks is not modelled (admission checks gate admission on outside systems)
-      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.resourceGroups[0].flavors[0] (h100) resource nvidia.com/gpu: quotas of devices must be whole numbers >= 0, got nominalQuota '1500m'
-      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': spec.resourceGroups[0].flavors[0] (h100) resource example.com/fpga: poolsim models accelerators only (gpu, tpu, npu resources)
-      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'cq': no accelerator quota (a resource such as nvidia.com/gpu)"
+      "scenario.yaml:8:38: tenants_from.path: kueue.yaml:5: Cohort 'child': spec.fairSharing (a cohort's fair-sharing weight) is not modelled; poolsim shares fairly within flat cohorts only
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml:12: ClusterQueue 'cq': spec.flavorFungibility other than whenCanBorrow: Borrow, whenCanPreempt: TryNextFlavor (Kueue's defaults) is not modelled
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml:11: ClusterQueue 'cq': spec.admissionChecks is not modelled (admission checks gate admission on outside systems)
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml:18: ClusterQueue 'cq': spec.resourceGroups[0].flavors[0] (h100) resource nvidia.com/gpu: quotas of devices must be whole numbers >= 0, got nominalQuota '1500m'
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml:19: ClusterQueue 'cq': spec.resourceGroups[0].flavors[0] (h100) resource example.com/fpga: poolsim models accelerators only (gpu, tpu, npu resources)
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml:14: ClusterQueue 'cq': no accelerator quota (a resource such as nvidia.com/gpu)"
     `);
     expect(errors(() => load(`${pool}tenants_from: { format: kueue, path: kueue.yaml }\n${jobs('team-a', 'team-b')}`))).toMatchInlineSnapshot(`
-      "scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'team-a-cq', flavour for 'h100-reserved': no node group has 'h100-reserved' devices, so a quota of them could never be used; the pool has H100 (map flavours to kinds in tenants_from.flavors)
-      scenario.yaml:8:38: tenants_from.path: kueue.yaml: ClusterQueue 'team-b-cq', flavour for 'h100-reserved': no node group has 'h100-reserved' devices, so a quota of them could never be used; the pool has H100 (map flavours to kinds in tenants_from.flavors)"
+      "scenario.yaml:8:38: tenants_from.path: kueue.yaml:7: ClusterQueue 'team-a-cq', flavour for 'h100-reserved': no node group has 'h100-reserved' devices, so a quota of them could never be used; the pool has H100 (map flavours to kinds in tenants_from.flavors)
+      scenario.yaml:8:38: tenants_from.path: kueue.yaml:22: ClusterQueue 'team-b-cq', flavour for 'h100-reserved': no node group has 'h100-reserved' devices, so a quota of them could never be used; the pool has H100 (map flavours to kinds in tenants_from.flavors)"
     `);
     expect(errors(() => load(`${pool}tenants_from: { format: kueue, path: missing.yaml }\n${jobs('team-a', 'team-b')}`))).toMatch(/tenants_from\.path: cannot read '.*missing\.yaml': no such file/);
   });
@@ -115,5 +115,28 @@ spec:
     expect(errors(() => load(`${pool}tenants_from: { format: kueue, path: kueue.yaml }\n${jobs('team-a', 'team-b')}`, { 'kueue.yaml': manifests }))).toContain(
       "ClusterQueue 'team-b-cq': spec.resourceGroups[0].flavors[0] (h100-reserved) resource nvidia.com/gpu: quotas of devices must be whole numbers >= 0, got nominalQuota -3, lendingLimit 1.5",
     );
+  });
+});
+
+// Problems in the manifests were located only at tenants_from.path in the scenario ('kueue.yaml: ...'):
+// in a file of many objects, which one meant a search. Each now names the manifest file's line.
+describe('tenants_from problems at the manifest line', () => {
+  it('names the line of the field, or of the object, in the manifests file', () => {
+    const text = `kind: LocalQueue
+metadata: { name: lq }
+spec:
+  clusterQueue: nowhere
+---
+kind: ClusterQueue
+metadata: { name: cq }
+spec:
+  queueingStrategy: Sometimes
+  resourceGroups: [{ coveredResources: [nvidia.com/gpu], flavors: [{ name: H100, resources: [{ name: nvidia.com/gpu, nominalQuota: 8 }] }] }]
+`;
+    expect(kueueToTenants(text, {}).problems).toEqual([
+      { line: 9, message: "ClusterQueue 'cq': spec.queueingStrategy 'Sometimes' is not StrictFIFO or BestEffortFIFO" },
+      { line: 4, message: "LocalQueue 'lq': ClusterQueue 'nowhere' is not defined" },
+    ]);
+    expect(kueueToTenants('kind: ClusterQueue\nmetadata: { name: [\n', {}).problems[0]!.line).toBeGreaterThan(0);
   });
 });

@@ -309,6 +309,6 @@ spec:
   cohort: a
   resourceGroups: [{ coveredResources: [nvidia.com/gpu], flavors: [{ name: H100, resources: [{ name: nvidia.com/gpu, nominalQuota: 8 }] }] }]
 `;
-    expect(errors(() => load(`${POOL}tenants_from: { format: kueue, path: kueue.yaml }\n${JOBS.replace(/queue: \w+/g, 'queue: q')}`, { 'kueue.yaml': cyclic }))).toMatchInlineSnapshot(`"scenario.yaml:8:38: tenants_from.path: kueue.yaml: Cohort 'a': cohorts form a cycle: a -> b -> a; a cohort tree needs a root (Kueue stops admitting in the whole tree while a cycle exists)"`);
+    expect(errors(() => load(`${POOL}tenants_from: { format: kueue, path: kueue.yaml }\n${JOBS.replace(/queue: \w+/g, 'queue: q')}`, { 'kueue.yaml': cyclic }))).toMatchInlineSnapshot(`"scenario.yaml:8:38: tenants_from.path: kueue.yaml:2: Cohort 'a': cohorts form a cycle: a -> b -> a; a cohort tree needs a root (Kueue stops admitting in the whole tree while a cycle exists)"`);
   });
 });

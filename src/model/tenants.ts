@@ -257,11 +257,15 @@ export function resolveScenarioTenants(
   const text = read(from.path, at);
   if (text === undefined) return undefined;
   const imported = kueueToTenants(text, from.flavors);
-  for (const p of imported.problems) fail(at, `${from.path}: ${p}`);
+  // Located in the manifests' file by line: 'kueue.yaml:14: ClusterQueue ...'.
+  const inFile = (line: number | undefined): string => (line ? `${from.path}:${line}` : from.path);
+  for (const p of imported.problems) fail(at, `${inFile(p.line)}: ${p.message}`);
   if (imported.problems.length > 0) return undefined;
+  const lineOfObject = (path: readonly PropertyKey[]): number | undefined =>
+    typeof path[1] === 'number' ? (path[0] === 'cohorts' ? imported.lines.cohorts : path[0] === 'queues' ? imported.lines.queues : [])[path[1]] : undefined;
   const parsed = tenantsSchema.safeParse({ ...imported.tenants, fair_sharing: from.fair_sharing });
   if (!parsed.success) {
-    for (const i of parsed.error.issues) fail(at, `${from.path}: ${describeQueuePath(imported.tenants, i.path)}: ${i.message}`);
+    for (const i of parsed.error.issues) fail(at, `${inFile(lineOfObject(i.path))}: ${describeQueuePath(imported.tenants, i.path)}: ${i.message}`);
     return undefined;
   }
   const names = parsed.data.queues.map((q) => q.name);
@@ -269,7 +273,7 @@ export function resolveScenarioTenants(
   // Problems resolve() finds (a flavour naming no kind of the pool, a cycle of cohorts) name the object and flavour.
   const located = (path: readonly PathKey[], message: string): void => {
     const object = path[1] === 'cohorts' ? `Cohort '${cohortNames[Number(path[2])] ?? '?'}'` : path[1] === 'queues' ? `ClusterQueue '${names[Number(path[2])] ?? '?'}'` : 'the manifests';
-    fail(at, `${from.path}: ${object}${path[4] !== undefined ? `, flavour for '${String(path[4])}'` : ''}: ${message}${path[3] === 'quota' ? ' (map flavours to kinds in tenants_from.flavors)' : ''}`);
+    fail(at, `${inFile(lineOfObject(path.slice(1)))}: ${object}${path[4] !== undefined ? `, flavour for '${String(path[4])}'` : ''}: ${message}${path[3] === 'quota' ? ' (map flavours to kinds in tenants_from.flavors)' : ''}`);
   };
   const tenants = resolveTenants(parsed.data, kindCount, kindRef(located), located);
   const aliases = new Map<string, number>();
