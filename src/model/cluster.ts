@@ -378,7 +378,7 @@ export class Cluster {
   /** Take `milli` thousandths of one device (fractional sharing). The caller has checked room. */
   allocateShare(dev: number, milli: number): void {
     const free = this.deviceFreeMilli[dev]!;
-    if (milli > free) throw new Error(`internal: device ${dev} has ${free} milli free, ${milli} asked`);
+    if (milli > free || !Number.isInteger(milli) || milli < 1) throw new Error(`internal: device ${dev} has ${free} milli free, ${milli} asked (whole thousandths, 1 or more)`);
     const node = this.deviceNode[dev]!;
     const kind = this.nodeKind[node]!;
     this.deviceFreeMilli[dev] = free - milli;

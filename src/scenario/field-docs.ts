@@ -212,7 +212,7 @@ const TRACE: Docs = {
   'mapping.duration': 'Column of the run time (or give `end`).',
   'mapping.end': 'Column of the end time (run time = end - submit).',
   'mapping.devices': 'Column of the devices (GPUs) requested.',
-  'mapping.gpu_milli': 'Column of the share of one GPU requested, in thousandths (GPU-sharing pods).',
+  'mapping.gpu_milli': 'Column of the share of one GPU requested, in thousandths (GPU-sharing pods): a whole number from 1 to 1000 (other values are skipped as bad gpu_milli).',
   'mapping.allowed_models': 'Column listing the GPU models the job may run on.',
   'mapping.id': 'Column of the job id.',
   'mapping.group': 'Column of the group, user or QoS class (keys of `priority`).',

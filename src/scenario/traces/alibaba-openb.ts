@@ -117,7 +117,9 @@ export function parseAlibabaOpenbPods(text: string | TextPieces, options: Alibab
       let gpuMilli = 0;
       if (numGpu > 0) {
         const milli = isEmptyField(f[col.gpu_milli]) ? 1000 : parseFiniteNumber(f[col.gpu_milli]);
-        if (milli === undefined || !(milli > 0 && milli <= 1000)) return skip('bad gpu_milli', f[col.gpu_milli]);
+        // Whole thousandths from 1 to 1000: the pool accounts device shares in thousandths, so a
+        // fraction of one (1e-9, 333.5) would be truncated there and leak from the device for good.
+        if (milli === undefined || !Number.isInteger(milli) || !(milli >= 1 && milli <= 1000)) return skip('bad gpu_milli', f[col.gpu_milli]);
         if (numGpu > 1 && milli !== 1000) return skip('fractional share of a multi-GPU pod', `num_gpu ${numGpu}, gpu_milli ${milli}`);
         gpuMilli = milli;
       }

@@ -6,7 +6,8 @@
 // zone. Durations are always numbers in time_unit. When both duration and end are mapped, duration
 // wins and end is used where the duration field is empty.
 // Devices: an integer count; a value in (0, 1) is a fractional share of one device
-// (devices 1, gpuMilli = value x 1000) unless a gpu_milli column is mapped.
+// (devices 1, gpuMilli = value x 1000 rounded to whole thousandths; one that rounds to 0 is a bad
+// devices value) unless a gpu_milli column is mapped (a whole number from 1 to 1000).
 // Checks in order: field count, submit, devices, gpu_milli, duration/end.
 import { parseDuration } from '../../units/units.js';
 import { isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv, type TextPieces } from './csv-reader.js';
@@ -138,11 +139,15 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       if (rawDevices > 0 && rawDevices < 1 && milliCol < 0) {
         devices = 1;
         gpuMilli = Math.round(rawDevices * 1000);
+        // Below half a thousandth the share rounds to none: a job that holds nothing never ends.
+        if (gpuMilli === 0) return skip(line, 'bad devices', f[devicesCol]);
       } else if (!Number.isInteger(rawDevices)) {
         return skip(line, 'bad devices', f[devicesCol]);
       } else if (rawDevices > 0 && milliCol >= 0 && !isEmptyField(f[milliCol])) {
         const milli = parseFiniteNumber(f[milliCol]);
-        if (milli === undefined || !(milli > 0 && milli <= 1000)) return skip(line, 'bad gpu_milli', f[milliCol]);
+        // Whole thousandths from 1 to 1000: the pool accounts device shares in thousandths, so a
+        // fraction of one (1e-9, 333.5) would be truncated there and leak from the device for good.
+        if (milli === undefined || !Number.isInteger(milli) || !(milli >= 1 && milli <= 1000)) return skip(line, 'bad gpu_milli', f[milliCol]);
         if (rawDevices > 1 && milli !== 1000) return skip(line, 'fractional share of a multi-GPU job', `devices ${rawDevices}, gpu_milli ${milli}`);
         gpuMilli = milli;
       }
