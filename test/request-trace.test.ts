@@ -42,7 +42,7 @@ describe('request traces in the azure-llm format (synthetic fixture)', () => {
     expect([...t.outputTokens]).toEqual([100, 25, 64, 7, 200]);
     expect(t.rows).toBe(7);
     expect(warnings(r)).toEqual([
-      'services[0].streams[0].arrival.file: 2 of 7 rows skipped: 2 with a bad TIMESTAMP or token count (first at reqs.csv:6: expected a TIMESTAMP (an ISO 8601 date and time) and positive ContextTokens and GeneratedTokens, got "2023-11-16 25:00:00.0000000", "300", "30")',
+      'services[0].streams[0].arrival.file: 2 of 7 rows skipped: 2 with a bad TIMESTAMP or token count (first at reqs.csv:6: expected a TIMESTAMP (an ISO 8601 date and time) and positive whole ContextTokens and GeneratedTokens, got "2023-11-16 25:00:00.0000000", "300", "30")',
     ]);
   });
 
@@ -156,4 +156,19 @@ describe('the bundled Azure LLM inference traces (data/azure-llm-2023/)', () => 
       expect(t.timeS[t.timeS.length - 1]!).toBeCloseTo(spanS, 3);
     });
   }
+});
+
+// A fractional token count (100.4 prompt tokens, 10.5 output tokens, a prefix of 20.5) was rounded
+// in silence (100, 11, 21): a column holding something other than counts went unnoticed. Such a
+// row is now skipped as a bad token count, counted with its line like any other bad row.
+describe('fractional token counts', () => {
+  it('skips a row whose prompt, output or prefix tokens are not whole', () => {
+    const csv = 'timestamp,prompt_tokens,output_tokens,prefix_id,prefix_tokens\n0,100,10,,\n1,100.4,10,,\n2,100,10.5,,\n3,100,10,p,20.5\n4,100,10,p,20\n';
+    const r = load('', csv);
+    expect([...trace(r).promptTokens]).toEqual([100, 100]);
+    expect([...trace(r).outputTokens]).toEqual([10, 10]);
+    expect(warnings(r)).toEqual([
+      'services[0].streams[0].arrival.file: 3 of 5 rows skipped: 2 with a bad timestamp or token count (first at reqs.csv:3: expected a timestamp (s, >= 0) and positive whole prompt_tokens and output_tokens, got "1", "100.4", "10"); 1 with a bad prefix_tokens (first at reqs.csv:5: prefix \'p\': expected prefix_tokens, a positive whole count)',
+    ]);
+  });
 });

@@ -142,7 +142,7 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
   // so a negative one is a broken row); calendar times and times from a given origin may be anything.
   const nonNegative = !iso && layout.originS === 'first';
   const timeWhat = iso ? 'an ISO 8601 date and time' : `${layout.unitName}${nonNegative ? ', >= 0' : ''}`;
-  const badCounts = `expected a ${cols.time} (${timeWhat}) and positive ${cols.prompt_tokens} and ${cols.output_tokens}`;
+  const badCounts = `expected a ${cols.time} (${timeWhat}) and positive whole ${cols.prompt_tokens} and ${cols.output_tokens}`;
   scanCsv(
     text,
     file,
@@ -186,7 +186,9 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
       const t = readTimeS(fields[timeCol]);
       const p = parseFiniteNumber(fields[promptCol]);
       const o = parseFiniteNumber(fields[outputCol]);
-      if (t === undefined || p === undefined || o === undefined || (nonNegative && t < 0) || p < 1 || o < 1) {
+      // Token counts are whole: a fraction (100.4) was rounded in silence; the row is as broken as a
+      // count that is not a number.
+      if (t === undefined || p === undefined || o === undefined || (nonNegative && t < 0) || !(p >= 1 && Number.isInteger(p)) || !(o >= 1 && Number.isInteger(o))) {
         const shown = [timeCol, promptCol, outputCol].map((c) => JSON.stringify(fields[c] ?? '')).join(', ');
         skip(`with a bad ${cols.time} or token count`, line, `${badCounts}, got ${shown}`);
         return;
@@ -195,7 +197,7 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
         skip('before the origin', line, `${cols.time} ${JSON.stringify(fields[timeCol]!.trim())} is before the trace's origin`);
         return;
       }
-      const prompt = Math.round(p);
+      const prompt = p;
       let prefix = -1;
       let prefixTokens = 0;
       if (idCol >= 0) {
@@ -208,8 +210,8 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
         } else {
           const name = idField!.trim();
           const k = parseFiniteNumber(tokField);
-          if (k === undefined || k < 1) return skip(`with a bad ${tokName}`, line, `prefix '${name}': expected ${tokName}, a positive count`);
-          prefixTokens = Math.round(k);
+          if (k === undefined || !(k >= 1 && Number.isInteger(k))) return skip(`with a bad ${tokName}`, line, `prefix '${name}': expected ${tokName}, a positive whole count`);
+          prefixTokens = k;
           if (prefixTokens > prompt) return skip('with a prefix longer than the prompt', line, `prefix '${name}' of ${prefixTokens} tokens is longer than the prompt of ${prompt} tokens (${cols.prompt_tokens} counts the whole prompt, its prefix included)`);
           const seen = byName.get(name);
           if (seen === undefined) {
@@ -233,7 +235,7 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
           } else prefix = seen.index;
         }
       }
-      rows.push([t, prompt, Math.round(o), prefix, prefixTokens]);
+      rows.push([t, prompt, o, prefix, prefixTokens]);
     },
   );
   // Stable: rows of one time keep file order.
