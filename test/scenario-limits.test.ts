@@ -399,3 +399,22 @@ describe('property: a numeric field set to any value is refused (located) or loa
     );
   });
 });
+
+// devices_per_node: 100000 was accepted: one node whose 100,000 H100s all reach each other at full
+// NVLink bandwidth, and a 200,000-device job on two of them placed within one leaf with 1.4% of its
+// step in communication. A node is one intra-node interconnect domain; the bound is 1024.
+describe('devices per node', () => {
+  const pool = (perNode: string, devices = '') => `name: n
+${devices}datacentres:
+  - name: dc
+    node_groups: [{ name: g, count: 2, device: H100, devices_per_node: ${perNode} }]
+workloads:
+  - jobs: [{ name: j, devices: 8, work: 1e18 }]
+`;
+  it('refuses more than 1024 devices on a node, in a node group or a device kind, with the range', () => {
+    expect(problems(pool('100000'))).toContain('datacentres[0].node_groups[0].devices_per_node: expected a whole number from 1 to 1024 (a node is one intra-node interconnect domain');
+    expect(problems(pool('8', 'devices:\n  H100: { devices_per_node: 2048 }\n'))).toContain('devices.H100.devices_per_node: expected a whole number from 1 to 1024');
+    expect(() => loadScenario(pool('1024'), 'ok.yaml')).not.toThrow();
+    expect(() => loadScenario(pool('72'), 'ok.yaml')).not.toThrow();
+  });
+});

@@ -2,6 +2,7 @@
 // written against the output types; scenarios override or extend it through the input forms.
 import { z } from 'zod';
 import { duration, flops, power, rate, size } from './quantity.js';
+import { DEVICES_PER_NODE_RANGE, MAX_DEVICES_PER_NODE } from './limits.js';
 
 export const interconnectSchema = z.strictObject({
   /** e.g. 'NVLink4', 'HCCS', 'ICI'. */
@@ -57,7 +58,7 @@ export const deviceSchema = z.strictObject({
   /** Interconnect between the devices of one node. */
   interconnect: interconnectSchema,
   /** Usual devices per node. */
-  devices_per_node: z.number().int().positive().default(8),
+  devices_per_node: z.number().int().positive().max(MAX_DEVICES_PER_NODE, { message: DEVICES_PER_NODE_RANGE }).default(8),
   /** Name of the usual scale-out fabric preset. */
   default_fabric: z.string().optional(),
   /** Where the figures came from. */

@@ -10,6 +10,17 @@
 export const MAX_TIME_S = 1e10;
 
 /**
+ * Most devices on one node: 1024. A node here is one intra-node interconnect domain (every device
+ * reaches every other at the interconnect's full per-device bandwidth, as through NVSwitch), and
+ * the largest built or announced is 576 (NVIDIA's NVL576; GB200 NVL72 has 72, servers 8 or 16).
+ * 100,000 devices behind one switch at 450 GB/s each is no machine; a bigger pool is more nodes.
+ */
+export const MAX_DEVICES_PER_NODE = 1024;
+
+/** The message of a devices-per-node count beyond MAX_DEVICES_PER_NODE (schemas and node lists). */
+export const DEVICES_PER_NODE_RANGE = `expected a whole number from 1 to ${MAX_DEVICES_PER_NODE} (a node is one intra-node interconnect domain: 8 or 16 in servers, 72 in a GB200 NVL72, 576 in the largest announced; more devices are more nodes)`;
+
+/**
  * A run without a horizon that is still going after a century of simulated time never will: the
  * simulator stops it (sim/simulation.ts), and the loader refuses up front one whose jobs, arrivals
  * or transfers provably outlast it. No planning question spans a century.

@@ -8,6 +8,7 @@ import { normaliseName } from './did-you-mean.js';
 import { distributionSchema } from './distribution.js';
 import { expectSchema } from './expect-schema.js';
 import { tenantsFromSchema, tenantsSchema } from './tenants-schema.js';
+import { DEVICES_PER_NODE_RANGE, MAX_DEVICES_PER_NODE } from './limits.js';
 import { boundedNumber, count, distinctList, duration, flop, frequency, interval, power, rate, size } from './quantity.js';
 
 /** Money per kWh; see datacentreSchema.electricity_price. */
@@ -39,7 +40,7 @@ export const nodeGroupSchema = z.strictObject({
   /** Device kind, from the catalogue or the scenario's `devices`. */
   device: z.string().min(1),
   /** Devices per node; the kind's usual count when absent. */
-  devices_per_node: z.number().int().positive().optional(),
+  devices_per_node: z.number().int().positive().max(MAX_DEVICES_PER_NODE, { message: DEVICES_PER_NODE_RANGE }).optional(),
   /** Scale-out NICs per node (default: one per device). */
   nics: z.number().int().positive().optional(),
   /** Rate of each NIC; the fabric's port rate when absent. */

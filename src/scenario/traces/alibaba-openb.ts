@@ -26,6 +26,7 @@ import { isEmptyField, parseFiniteNumber, requireColumns, columnIndex, scanCsv, 
 import { countByReason, finishImport, type TraceOptions } from './trace-options.js';
 import { TraceError } from './trace-error.js';
 import type { TraceImport, TraceJob, TraceNode, TraceNodeImport, TraceSkip } from './types.js';
+import { MAX_DEVICES_PER_NODE } from '../limits.js';
 
 export interface AlibabaOpenbOptions extends TraceOptions {
   /** Keep num_gpu 0 pods as jobs with devices 0. Default false. */
@@ -199,7 +200,7 @@ export function parseAlibabaOpenbNodes(text: string | TextPieces, source = 'alib
       if (seen.has(id)) return skip('duplicate id', id);
       seen.add(id);
       const devices = parseFiniteNumber(f[col.gpu]);
-      if (devices === undefined || !Number.isInteger(devices) || devices < 0) return skip('bad gpu', f[col.gpu]);
+      if (devices === undefined || !Number.isInteger(devices) || devices < 0 || devices > MAX_DEVICES_PER_NODE) return skip('bad gpu', f[col.gpu]);
       if (devices === 0) return skip('CPU-only node');
       const node: TraceNode = {
         id,
