@@ -31,6 +31,16 @@ describe('scenario reference', () => {
     expect(md).toMatch(/^\| `workloads\[\]\.generator\.devices\.mean` \| whole number > 0 \|  \| /m);
   });
 
+  it('shows the defaults of quantities and policies (zod leaves out a transformed field\'s default: a repair of 1 h, a stream of 512 prompt tokens read as no default)', () => {
+    const md = scenarioReference();
+    expect(md).toMatch(/^\| `failures\.devices\.<name>\.repair` \| duration \(.*\) \| `3600` \| /m);
+    expect(md).toMatch(/^\| `checkpointing\.cost` \| duration \(.*\) \| `60` \| /m);
+    expect(md).toMatch(/^\| `checkpointing\.interval` \| .* \| `"auto"` \| /m);
+    expect(md).toMatch(/^\| `services\[\]\.streams\[\]\.prompt_tokens` \| .* \| `\{"distribution":"fixed","value":512\}` \| /m);
+    expect(md).toMatch(/^\| `services\[\]\.balancer` \| .* \| `\{"name":"power-of-two","params":\{\}\}` \| /m);
+    expect(md).toMatch(/^\| `policy` \| .* \| `\{"name":"fifo","params":\{\}\}` \| /m);
+  });
+
   it('the JSON Schema editors read accepts every bundled scenario and the forms the loader rewrites, and refuses what the loader refuses', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     const validate = ajv.compile(scenarioJsonSchema().schema);

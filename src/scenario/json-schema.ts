@@ -57,7 +57,7 @@ export interface ScenarioJsonSchema {
 
 /** The input form of the schema (what a user writes: '5us', '400Gbps'), every field described. */
 export function scenarioJsonSchema(): ScenarioJsonSchema {
-  const schema = { title: 'poolsim scenario', ...z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) } as JsonNode;
+  const schema = { title: 'poolsim scenario', ...z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any', override: keepDefault }) } as JsonNode;
   addLoaderForms(schema);
   const { fields } = fieldsOf(schema);
   const undescribed: string[] = [];
@@ -68,6 +68,20 @@ export function scenarioJsonSchema(): ScenarioJsonSchema {
   }
   const known = new Set(fields.map((f) => f.path));
   return { schema, undescribed, unknownDocs: Object.keys(FIELD_DOCS).filter((k) => !known.has(k)) };
+}
+
+/**
+ * zod leaves out the default of a field whose value is transformed (every quantity: a repair's 1 h,
+ * a checkpoint's 60 s cost, a stream's 512 prompt tokens) from an input-form schema, since the
+ * default is the output's value. The output of a quantity is its number in base units, which the
+ * input takes too (seconds, bytes, watts), so it is put back: the reference showed such fields
+ * with no default, as if absent meant none.
+ */
+function keepDefault(ctx: { zodSchema: unknown; jsonSchema: JsonNode }): void {
+  const def = (ctx.zodSchema as { _zod?: { def?: { type?: string; defaultValue?: unknown } } })._zod?.def;
+  if (def?.type !== 'default' || ctx.jsonSchema.default !== undefined) return;
+  const value = typeof def.defaultValue === 'function' ? (def.defaultValue as () => unknown)() : def.defaultValue;
+  if (value !== undefined) ctx.jsonSchema.default = value;
 }
 
 /**
