@@ -478,7 +478,11 @@ export class Simulation implements FailurePort, InferencePort {
     }
     const job = new SimJob(this.nextJobId++, template, this.predictRuntime(template));
     this.signals.emit('submitted', job, this.engine.now);
-    const why = this.neverFits(job) ?? fit?.reason;
+    // A job its tenant queue could never admit (more than the queue's quota and what its cohort may
+    // lend, on every kind it may use) is rejected now, as one larger than the pool is: left waiting,
+    // it blocked a strict-fifo queue's later jobs for good, and they were rejected at the end as
+    // unplaceable on the idle pool.
+    const why = this.neverFits(job) ?? fit?.reason ?? this.admission?.neverAdmitted(job);
     if (why) {
       job.state = 'rejected';
       const r = job.runState();
