@@ -53,6 +53,19 @@ describe('runs that would never end', () => {
     expect(message).not.toContain('checkpoint more often');
   });
 
+  it('a job failures throw back until the century is not said to end when its current attempt is due', () => {
+    // 19 h of work without checkpoints, a failure every 90 min and an hour's repair each time: its
+    // expected finish is decades away, so the refusal at its first failure does not apply, and this
+    // seed runs past the century. The message said "at its rate job 'big' would end only at
+    // t=36500d" (its current attempt's due time), as if it were merely slow.
+    const text = failing('{ interval: 1e12, cost: 30s, restart: 5min }').replace('work: 1e22, efficiency: 0.4', 'duration: 19h, reference_device: H100');
+    const error = failureOf(text);
+    expect(error).toBeInstanceOf(RunFailedError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/still going after 36500d of simulated time .*: failures keep undoing job 'big'\. Job 'big' \(running\) has .* after \d+ failures/);
+    expect(message).not.toContain('would end only at');
+  });
+
   it('the same job with Young/Daly checkpoints finishes', () => {
     const r = runScenario(scenarioFromText(failing('{ interval: auto, cost: 30s, restart: 5min }')));
     expect(r.summary.jobs_completed).toBe(1);

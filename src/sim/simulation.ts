@@ -350,9 +350,12 @@ export class Simulation implements FailurePort, InferencePort {
           stuck.failures > 0 ? `: failures come faster than it can keep its progress. To let it finish: ${this.failureRemedy()}` : ''
         }.`
       : '';
-    // A job that does progress (a link of a few bits per second) would end, only far too late.
-    const endsAtS = stuck?.completion && !stuck.completion.cancelled ? stuck.completion.timeS : undefined;
-    const verdict = endsAtS !== undefined ? `at its rate job '${stuck!.name}' would end only at t=${formatDuration(endsAtS)}` : 'it would never finish';
+    // A job that does progress (a link of a few bits per second) would end, only far too late. One
+    // that failures keep throwing back would not end when its current attempt is due (the next
+    // failure most likely comes first): its due time is no end time.
+    const endsAtS = stuck?.completion && !stuck.completion.cancelled && stuck.failures === 0 ? stuck.completion.timeS : undefined;
+    const verdict =
+      endsAtS !== undefined ? `at its rate job '${stuck!.name}' would end only at t=${formatDuration(endsAtS)}` : stuck !== undefined && stuck.failures > 0 ? `failures keep undoing job '${stuck.name}'` : 'it would never finish';
     return new RunFailedError(
       `the scenario has no horizon and its run was still going after ${formatDuration(MAX_OPEN_RUN_S)} of simulated time (${this.running.length} jobs running, ${this.waiting.size} waiting): ${verdict}.${why} Set a horizon to see the state at a given time.`,
     );
