@@ -66,6 +66,18 @@ describe('runs that would never end', () => {
     expect(message).not.toContain('would end only at');
   });
 
+  it('the size estimate counts the failures of the expected run, not those of the work alone', () => {
+    // 19 h of work, failures every 90 min, no checkpoint: expected e^(19/1.5) x 90 min (Daly), about
+    // 54 years, so about 320k failures and as many repairs. The estimate counted the 19 h alone: 27
+    // events, where the run fires some 600k before the century stop.
+    const text = failing('{ interval: 1e12, cost: 30s, restart: 5min }').replace('work: 1e22, efficiency: 0.4', 'duration: 19h, reference_device: H100');
+    const events = scenarioFromText(text).size.events;
+    expect(events).toBeGreaterThan(5e5);
+    expect(events).toBeLessThan(1e6);
+    // With Young/Daly checkpoints the same job takes about 22 h: a few dozen failures.
+    expect(scenarioFromText(failing('{ interval: auto, cost: 30s, restart: 5min }').replace('work: 1e22, efficiency: 0.4', 'duration: 19h, reference_device: H100')).size.events).toBeLessThan(100);
+  });
+
   it('the same job with Young/Daly checkpoints finishes', () => {
     const r = runScenario(scenarioFromText(failing('{ interval: auto, cost: 30s, restart: 5min }')));
     expect(r.summary.jobs_completed).toBe(1);

@@ -11,6 +11,7 @@ import type { KindInfo, NodeGroup } from './cluster.js';
 import { decodeTokensPerS, prefillS } from './inference/replica-model.js';
 import type { ResolvedService } from './inference/resolve-services.js';
 import type { JobTemplate } from './job.js';
+import { logExpectedRunS, youngDalyIntervalS } from './checkpoint-interval.js';
 import type { JobList } from './job-list.js';
 import type { GeneratorSource } from './load-scenario.js';
 
@@ -160,6 +161,37 @@ function deviceRate(input: EstimateInput, allowed: readonly number[] | undefined
   return { mean: devices > 0 ? rate / devices : 0, best };
 }
 
+/**
+ * When the scenario has failures and no horizon: a job's expected end alone under them, from its
+ * submission and its best-case run time (a lower bound: the kind it may use that fails least, the
+ * fewest nodes it could span, no fabric failures). Undefined otherwise.
+ */
+function failureBoundEnd(input: EstimateInput, horizon: number): ((t: JobTemplate, bestS: number) => number) | undefined {
+  const s = input.scenario;
+  const f = s.failures;
+  if (!f || Number.isFinite(horizon)) return undefined;
+  const kinds = input.kinds.length;
+  const deviceMtbf = new Float64Array(kinds).fill(Infinity);
+  const perNode = new Float64Array(kinds);
+  for (let k = 0; k < kinds; k++) deviceMtbf[k] = f.devices[input.kinds[k]!.name]?.mtbf ?? Infinity;
+  for (const g of input.groups) perNode[g.kind] = Math.max(perNode[g.kind]!, g.devicesPerNode);
+  const nodeMtbf = f.nodes?.mtbf ?? Infinity;
+  if (!deviceMtbf.some((m) => Number.isFinite(m)) && !Number.isFinite(nodeMtbf)) return undefined;
+  const cp = s.checkpointing;
+  const restartS = cp?.restart ?? s.preemption.restore;
+  return (t, bestS) => {
+    let l = Infinity;
+    for (let k = 0; k < kinds; k++) {
+      if (perNode[k] === 0 || (t.allowedKinds && !t.allowedKinds.includes(k))) continue;
+      l = Math.min(l, t.devices / deviceMtbf[k]! + Math.ceil(t.devices / perNode[k]!) / nodeMtbf);
+    }
+    if (!(l > 0 && l < Infinity)) return 0;
+    const intervalS = !cp ? Infinity : cp.interval === 'auto' ? youngDalyIntervalS(cp.cost, 1 / l) : cp.interval;
+    const logS = logExpectedRunS(bestS, l, intervalS, cp?.cost ?? 0, restartS);
+    return logS < Math.log(MAX_OPEN_RUN_S) ? t.submitS + Math.exp(logS) : MAX_OPEN_RUN_S;
+  };
+}
+
 /** Expected arrivals of a renewal process with mean gap `gapS`, the first at the window's start, in a window of `spanS`. */
 function arrivalsIn(spanS: number, gapS: number): number {
   if (!(spanS > 0)) return spanS === 0 ? 1 : 0;
@@ -241,6 +273,11 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     run.bestS = rate.best > 0 ? t.usefulFlop / (devices * rate.best) : 0;
     return run;
   };
+  // Failures make a job's run longer than its work: its expected run time alone (Young/Daly, the
+  // simulator's own figure), on the kinds and node counts that fail least, counts the failures the
+  // run will see (a job failing every 90 min for decades is 600k failures, not the 13 of its work).
+  const failingEndS = failureBoundEnd(input, horizon);
+  let latestFailingEndS = 0;
   // Listed and trace jobs, by the workload that gave them (a trace row's template made as it is read).
   for (const [source, list] of input.jobs.bySource()) {
     const wi = s.workloads.findIndex((w, i) => ('trace' in w ? (w.trace.name ?? `trace-${i}`) === source : `workloads[${i}]` === source));
@@ -259,6 +296,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
       firstArrivalS = Math.min(firstArrivalS, t.submitS);
       lastArrivalS = Math.max(lastArrivalS, t.submitS);
       if (!longest || t.submitS + run.bestS > longest.endS) longest = { t, i, endS: t.submitS + run.bestS };
+      if (failingEndS) latestFailingEndS = Math.max(latestFailingEndS, failingEndS(t, run.bestS));
     }
     jobs += list.length;
     const path: PathKey[] = wi >= 0 ? ['workloads', wi] : [];
@@ -416,7 +454,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
   // least time the jobs can take).
   const f = s.failures;
   if (f) {
-    const runS = Number.isFinite(horizon) ? horizon : Math.max(lastArrivalS, devices > 0 ? demandDeviceS / devices : 0);
+    const runS = Number.isFinite(horizon) ? horizon : Math.min(MAX_OPEN_RUN_S, Math.max(lastArrivalS, devices > 0 ? demandDeviceS / devices : 0, latestFailingEndS));
     const failing = (units: number, mtbfS: number, path: PathKey[], what: string): void => {
       const events = 2 * units * (runS / mtbfS);
       if (events > 0) parts.push({ what: `${formatCount(events / 2)} ${what} failures`, bytes: 0, events, path, fix: 'a longer mtbf (it is per unit: per device, node, link or switch)' });

@@ -3,6 +3,7 @@
 // results out; no files, no stdout.
 import { FragmentationRecorder } from './fragmentation-recorder.js';
 import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
+import { logExpectedRunS, youngDalyIntervalS } from '../model/checkpoint-interval.js';
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
@@ -1007,9 +1008,7 @@ export class Simulation implements FailurePort, InferencePort {
     const rate = job.rateFlopPerS;
     if (!(l > 0) || !(rate > 0)) return;
     const remainingS = job.remainingFlop / rate;
-    const cycleS = Math.min(remainingS, job.checkpointIntervalS + job.checkpointCostS);
-    const cycles = remainingS / cycleS;
-    const logExpected = Math.log(cycles) - Math.log(l) + l * job.pendingRestoreS + Math.log(Math.expm1(l * cycleS));
+    const logExpected = logExpectedRunS(remainingS, l, job.checkpointIntervalS, job.checkpointCostS, job.pendingRestoreS);
     if (logExpected <= Math.log(MAX_OPEN_RUN_S)) return;
     const T = job.checkpointIntervalS;
     const checkpoints = T < Infinity ? `checkpoints every ${formatDuration(T)} of progress${T >= remainingS ? ', more than the work left, so a failure loses it all' : ''}` : 'keeps no progress across a failure (no checkpoints)';
@@ -1153,17 +1152,7 @@ function makeHints(sim: Simulation, random: () => RandomStream): PlacementHints 
   };
 }
 
-/**
- * Optimum checkpoint interval (progress time between checkpoints) for checkpoint cost d and mean
- * time between failures M: Daly (2006), T = sqrt(2dM)(1 + sqrt(d/2M)/3 + (d/2M)/9) - d for
- * d < 2M, else M; it refines Young's (1974) sqrt(2dM).
- */
-export function youngDalyIntervalS(costS: number, mtbfS: number): number {
-  if (costS <= 0) return Infinity;
-  if (costS >= 2 * mtbfS) return mtbfS;
-  const x = costS / (2 * mtbfS);
-  return Math.sqrt(2 * costS * mtbfS) * (1 + Math.sqrt(x) / 3 + x / 9) - costS;
-}
+export { youngDalyIntervalS };
 
 /** Are the jobs in non-decreasing submit time (so a stable sort by it would change nothing)? */
 function inSubmitOrder(list: JobList): boolean {

@@ -1,0 +1,30 @@
+// Checkpoint intervals and the expected run time of a job that failures throw back: the same
+// figures for the simulator (which checks, at each failure, whether a job can still finish) and for
+// the size estimate made before a run (which counts the failures the run will see).
+
+/**
+ * Optimum checkpoint interval (progress time between checkpoints) for checkpoint cost d and mean
+ * time between failures M: Daly (2006), T = sqrt(2dM)(1 + sqrt(d/2M)/3 + (d/2M)/9) - d for
+ * d < 2M, else M; it refines Young's (1974) sqrt(2dM).
+ */
+export function youngDalyIntervalS(costS: number, mtbfS: number): number {
+  if (costS <= 0) return Infinity;
+  if (costS >= 2 * mtbfS) return mtbfS;
+  const x = costS / (2 * mtbfS);
+  return Math.sqrt(2 * costS * mtbfS) * (1 + Math.sqrt(x) / 3 + x / 9) - costS;
+}
+
+/**
+ * Natural log of the expected wall time to do `workS` of progress with failures at rate `l` per
+ * second, a restart of `restartS` after each, and progress kept every `intervalS` of progress at a
+ * cost of `costS` (Infinity: only at the end). Each cycle of wall time t = min(work, interval + cost)
+ * takes e^(l restart) (e^(l t) - 1) / l on average (exponential failures; Daly 2006). In logs: it
+ * overflows floats long before it stops mattering.
+ */
+export function logExpectedRunS(workS: number, l: number, intervalS: number, costS: number, restartS: number): number {
+  if (!(workS > 0)) return -Infinity;
+  if (!(l > 0)) return Math.log(workS);
+  const cycleS = Math.min(workS, intervalS + costS);
+  const cycles = workS / cycleS;
+  return Math.log(cycles) - Math.log(l) + l * restartS + Math.log(Math.expm1(l * cycleS));
+}
