@@ -75,7 +75,7 @@ const JOB: Record<JobMetric, Entry> = {
   submit_s: ['s', 'neutral', 'non-negative', 'when the named job (--job) was submitted'],
   start_s: ['s', 'neutral', 'non-negative', 'when it first started'],
   finish_s: ['s', 'neutral', 'non-negative', 'when it finished'],
-  queueing_delay_s: ['s', 'lower', 'non-negative', 'its queueing delay'],
+  queueing_delay_s: ['s', 'lower', 'non-negative', 'its queueing delay (still waiting at the end: its wait so far, a lower bound)'],
   requeued_s: ['s', 'lower', 'non-negative', 'part of its queueing delay spent re-queued after preemptions'],
   preemptions: ['count', 'lower', 'non-negative', 'times it was preempted'],
   devices: ['count', 'neutral', 'non-negative', 'devices it held'],

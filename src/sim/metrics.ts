@@ -290,13 +290,20 @@ export class MetricsRecorder {
       } else if (job.state === 'running' || job.state === 'checkpointing') {
         this.release(job, endS);
         this.queueing.add(job.waitedS);
+      }
+      // A waiting job may have run before (preempted, or stopped by a failure): its preemptions,
+      // the work it kept and lost and the device-time it held count as a running job's do. They
+      // were left out: a job preempted and waiting at the horizon took its done work out of
+      // useful_pflop and the pool's effective compute ratio (0.21 for 0.54), and its preemption
+      // out of the count.
+      if (job.state === 'waiting' || job.state === 'running' || job.state === 'checkpointing') {
         this.preemptions += job.preemptions;
         this.lostFlop += job.lostFlop;
         this.checkpointOverheadS += job.checkpointOverheadS;
         this.usefulDoneFlop += job.doneFlop;
         this.allocatedPeakFlopS += job.allocatedPeakFlopS;
       }
-      this.emit(job);
+      this.emit(job, job.state === 'waiting' ? endS : undefined);
     }
     const c = this.cluster;
     const kinds = c.kinds.length;
@@ -375,7 +382,8 @@ export class MetricsRecorder {
   /** The job row refilled for each job when no listener keeps rows (Signals.reusesRows). */
   private readonly row = {} as JobRow;
 
-  private emit(job: SimJob): void {
+  /** `waitingAtS`: the run ended at this time with the job still waiting (its row gives the wait so far). */
+  private emit(job: SimJob, waitingAtS?: number): void {
     if (!this.signals.wantsRows('jobRow')) return;
     const c = this.cluster;
     // The job's figures, read from its run record where it has one (every job that started or was
@@ -437,8 +445,16 @@ export class MetricsRecorder {
     row.submit_s = submitS;
     row.start_s = firstStartS;
     row.finish_s = finishS;
-    row.queueing_delay_s = started ? waitedS : Number.NaN;
-    row.requeued_s = started ? waitedS - (firstStartS - submitS) : Number.NaN;
+    if (waitingAtS !== undefined) {
+      // Still waiting at the end: the wait so far, a lower bound, as the summary counts it (an
+      // empty cell left the summary's mean and percentiles out of reach of jobs.csv, and a job
+      // re-queued after a preemption showed only its earlier waits).
+      row.queueing_delay_s = waitSoFar(job, waitingAtS);
+      row.requeued_s = started ? row.queueing_delay_s - (firstStartS - submitS) : 0;
+    } else {
+      row.queueing_delay_s = started ? waitedS : Number.NaN;
+      row.requeued_s = started ? waitedS - (firstStartS - submitS) : Number.NaN;
+    }
     row.preemptions = preemptions;
     row.devices = t.devices;
     row.device_kind = p ? c.kinds[p.kind]!.name : '';
