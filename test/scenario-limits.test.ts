@@ -416,5 +416,8 @@ workloads:
     expect(problems(pool('8', 'devices:\n  H100: { devices_per_node: 2048 }\n'))).toContain('devices.H100.devices_per_node: expected a whole number from 1 to 1024');
     expect(() => loadScenario(pool('1024'), 'ok.yaml')).not.toThrow();
     expect(() => loadScenario(pool('72'), 'ok.yaml')).not.toThrow();
+    // 100,000 NICs on a node priced two nodes' fabric at 372 M and 7.3 MW.
+    expect(problems(pool('8, nics: 100000'))).toContain('datacentres[0].node_groups[0].nics: expected a whole number from 1 to 1024');
+    expect(() => loadScenario(pool('8, nics: 32'), 'ok.yaml')).not.toThrow();
   });
 });

@@ -21,6 +21,12 @@ export const MAX_DEVICES_PER_NODE = 1024;
 export const DEVICES_PER_NODE_RANGE = `expected a whole number from 1 to ${MAX_DEVICES_PER_NODE} (a node is one intra-node interconnect domain: 8 or 16 in servers, 72 in a GB200 NVL72, 576 in the largest announced; more devices are more nodes)`;
 
 /**
+ * Most scale-out NICs on one node: 1024, the devices bound. The most built are a few per device
+ * (AWS p5: 32 EFA NICs for 8 GPUs); 100,000 NICs on a node priced two nodes' fabric at 372 M.
+ */
+export const MAX_NICS_PER_NODE = 1024;
+
+/**
  * A run without a horizon that is still going after a century of simulated time never will: the
  * simulator stops it (sim/simulation.ts), and the loader refuses up front one whose jobs, arrivals
  * or transfers provably outlast it. No planning question spans a century.

@@ -8,7 +8,7 @@ import { normaliseName } from './did-you-mean.js';
 import { distributionSchema } from './distribution.js';
 import { expectSchema } from './expect-schema.js';
 import { tenantsFromSchema, tenantsSchema } from './tenants-schema.js';
-import { DEVICES_PER_NODE_RANGE, MAX_DEVICES_PER_NODE } from './limits.js';
+import { DEVICES_PER_NODE_RANGE, MAX_DEVICES_PER_NODE, MAX_NICS_PER_NODE } from './limits.js';
 import { boundedNumber, count, distinctList, duration, flop, frequency, interval, power, rate, size } from './quantity.js';
 
 /** Money per kWh; see datacentreSchema.electricity_price. */
@@ -42,7 +42,7 @@ export const nodeGroupSchema = z.strictObject({
   /** Devices per node; the kind's usual count when absent. */
   devices_per_node: z.number().int().positive().max(MAX_DEVICES_PER_NODE, { message: DEVICES_PER_NODE_RANGE }).optional(),
   /** Scale-out NICs per node (default: one per device). */
-  nics: z.number().int().positive().optional(),
+  nics: z.number().int().positive().max(MAX_NICS_PER_NODE, { message: `expected a whole number from 1 to ${MAX_NICS_PER_NODE} (the most built are a few per device: AWS p5 has 32 for 8 GPUs)` }).optional(),
   /** Rate of each NIC; the fabric's port rate when absent. */
   nic_rate: rate({ positive: true }).optional(),
   /** Host overhead per node (CPUs, memory, NICs, fans), drawn whether or not its devices are busy. */
