@@ -87,6 +87,12 @@ workloads:
   - trace: { format: csv, path: t.csv, reference_device: H100, mapping: { id: id, submit: submit, devices: gpus, duration: duration } }
 `;
     const text = 'id,submit,gpus,duration\r\na,0,1,100\r\nb,10,1,100\r\nc,1e300,1,50\r\n';
+    // Within 1e10 s each, but ending after the century a run without a horizon may last.
+    const late = 'id,submit,gpus,duration\na,0,1,100\nc,3e9,1,2e9\n';
+    expect(() => loadScenario(csvScenario, 's.yaml', { readFile: () => late, baseDir: '/t' })).toThrow(
+      "t.csv:3: job 'c' would end at about 159 years even alone on its fastest devices; a run without a horizon stops after 100 years of simulated time: correct the row, leave it out with a window, or set a horizon",
+    );
+    expect(() => loadScenario(csvScenario.replace('name: tr', 'name: tr\nhorizon: 1d'), 's.yaml', { readFile: () => late, baseDir: '/t' })).not.toThrow();
     expect(() => loadScenario(csvScenario, 's.yaml', { readFile: () => text, baseDir: '/t' })).toThrow(
       "t.csv:4: job 'c': its submit time is 1e+300 s after the trace's origin; times and durations are at most 1e10 s (about 317 years): correct the row, or leave it out with a window",
     );

@@ -25,7 +25,7 @@ import { suggestName } from '../scenario/did-you-mean.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { InputFileError } from '../scenario/read-input-file.js';
 import { scenarioSchema, type GeneratorSpec, type Scenario } from '../scenario/schema.js';
-import { MAX_TIME_S } from '../scenario/limits.js';
+import { MAX_OPEN_RUN_S, MAX_TIME_S } from '../scenario/limits.js';
 import { resolveServices, type ResolvedService } from './inference/resolve-services.js';
 import { checkGenerator, checkListedJob, poolKindsFor, type FitReporter } from './training-fit.js';
 import { UniqueNames } from './unique-names.js';
@@ -33,7 +33,7 @@ import { overcommittedKinds, poolKindRef, queueRef, resolveScenarioTenants, type
 import { TraceQueues } from './trace-queues.js';
 import { TraceJobTable } from './trace-job-template.js';
 import { defineJobs, JobList } from './job-list.js';
-import { estimateSize, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
+import { estimateSize, formatYears, memoryLimit, sizeProblems, type SizeEstimate } from './size-estimate.js';
 import { freeName } from '../scenario/traces/trace-options.js';
 import { formatCount, formatDuration } from '../units/units.js';
 import { usefulParamsOf } from './training-layout.js';
@@ -716,6 +716,27 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
       let kept = 0;
       let beyond = 0;
       let firstBeyond: { line: number; id: string; submitS: number; durationS: number; devices: number } | undefined;
+      // Without a horizon, a row whose job would end after the century a run may last even alone on
+      // its fastest allowed devices is refused at its line (the size estimate checks listed jobs so).
+      const openRun = scenario.horizon === undefined;
+      let lateEnds = 0;
+      let firstLate: { line: number; id: string; endS: number } | undefined;
+      const bestRates = new Map<string, number>();
+      // Rows in a row usually share their kinds: then no key string per row (a million in W2).
+      let lastAllowed: readonly number[] | undefined | null = null;
+      let lastBest = 0;
+      const bestRateOf = (allowed: readonly number[] | undefined): number => {
+        if (allowed === lastAllowed) return lastBest;
+        lastAllowed = allowed;
+        const key = allowed?.join(',') ?? '*';
+        let best = bestRates.get(key);
+        if (best === undefined) {
+          best = 0;
+          for (const g of groups) if (!allowed || allowed.includes(g.kind)) best = Math.max(best, kinds[g.kind]!.spec.peak * (t.efficiency ?? kinds[g.kind]!.spec.efficiency));
+          bestRates.set(key, best);
+        }
+        return (lastBest = best);
+      };
       // An id another workload already uses is renamed as the importer renames repeats within the
       // trace ('<id>~2', ...), and counted: ids are data the user cannot edit, and transfers, --job
       // and jobs.csv rows need each name to mean one job.
@@ -787,6 +808,14 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
           firstBeyond ??= { line: tj.line, id: tj.id, submitS: tj.submitS, durationS: tj.durationS, devices: tj.devices };
           continue;
         }
+        if (openRun) {
+          const bestRate = t.runtime === 'fixed' ? 0 : bestRateOf(allowedKinds);
+          const endS = tj.submitS + (t.runtime === 'fixed' ? tj.durationS : bestRate > 0 ? work / (tj.devices * share * bestRate) : 0);
+          if (!(endS <= MAX_OPEN_RUN_S)) {
+            lateEnds++;
+            firstLate ??= { line: tj.line, id: tj.id, endS };
+          }
+        }
         // The row's template is made when asked, with the fields TraceJobTemplate's constructor
         // is given here (model/trace-job-template.ts).
         table.push(
@@ -824,6 +853,13 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
         fail(
           fileAt,
           `${t.path}:${b.line}: job '${b.id}': ${what}; times and durations are at most 1e10 s (about 317 years)${beyond > 1 ? ` (${beyond} rows so)` : ''}: correct the row${!(b.submitS <= MAX_TIME_S) ? ', or leave it out with a window' : ''}`,
+        );
+        return;
+      }
+      if (firstLate !== undefined) {
+        fail(
+          fileAt,
+          `${t.path}:${firstLate.line}: job '${firstLate.id}' would end at about ${formatYears(firstLate.endS)} even alone on its fastest devices${lateEnds > 1 ? ` (${lateEnds} rows so)` : ''}; a run without a horizon stops after 100 years of simulated time: correct the row, leave it out with a window, or set a horizon`,
         );
         return;
       }

@@ -136,7 +136,7 @@ export function formatCount(n: number): string {
   return n < 1e12 ? Math.round(n).toLocaleString('en-US') : n.toExponential(1).replace('e+', 'e');
 }
 
-function formatYears(s: number): string {
+export function formatYears(s: number): string {
   return s >= 86400 * 365 ? `${(s / (86400 * 365)).toPrecision(3)} years` : s >= 86400 ? `${(s / 86400).toPrecision(3)} days` : `${(s / 3600).toPrecision(3)} hours`;
 }
 
@@ -300,7 +300,8 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     }
     jobs += list.length;
     const path: PathKey[] = wi >= 0 ? ['workloads', wi] : [];
-    if (longest && !(longest.endS <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
+    // A trace's rows are checked so where they are read, at their lines (load-scenario.ts).
+    if (longest && listed && !(longest.endS <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
       hard.push({ path: listed ? [...at, longest.i] : at, message: `job '${longest.t.name}' would end at about ${formatYears(longest.endS)} even alone on its fastest devices; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: make it smaller, or set a horizon` });
     }
     jobParts.push({
