@@ -121,7 +121,8 @@ export class Simulation implements FailurePort, InferencePort {
    * is in no other collection, so nothing may overwrite it (names are unique, but losing a job must
    * not hang on that), and jobs still held at the end are reported unfinished.
    */
-  private readonly held = new Map<string, { jobs: SimJob[]; pending: number }>();
+  /** Jobs held for their data, by name: `never`, why some of it will never come (its transfer follows a rejected job). */
+  private readonly held = new Map<string, { jobs: SimJob[]; pending: number; never?: string }>();
   /** The scenario's listed and trace jobs (a trace row's template made when read: model/job-list.ts). */
   private readonly jobList: JobList;
   private readonly metrics: MetricsRecorder;
@@ -498,6 +499,7 @@ export class Simulation implements FailurePort, InferencePort {
     // Jobs are held for their data only when transfers name them (no map lookup by name otherwise).
     const hold = this.held.size > 0 ? this.held.get(template.name) : undefined;
     if (hold && hold.pending > 0) {
+      if (hold.never !== undefined) return this.rejectHeld(job, hold.never);
       hold.jobs.push(job); // queues when its data has arrived; the wait counts as queueing delay
       return job;
     }
@@ -547,7 +549,31 @@ export class Simulation implements FailurePort, InferencePort {
       this.signals.on('finished', (job) => {
         for (const begin of afterJob.get(job.name) ?? []) begin();
       });
+      // A transfer after a job that is rejected never starts: the job waiting for its data would
+      // wait for good (the run then stopped as an internal error, "a bug in poolsim"). It is
+      // rejected, now or when it arrives, with why.
+      this.signals.on('rejected', (job) => {
+        if (!afterJob.has(job.name)) return;
+        for (const p of plans) {
+          if (p.after !== job.name || p.before === undefined) continue;
+          const h = this.held.get(p.before);
+          if (!h || h.never !== undefined) continue;
+          h.never = `its data never arrives: transfer '${p.name}' was to start when job '${job.name}' finished, and that job was rejected`;
+          const jobs = h.jobs.splice(0);
+          for (const held of jobs) this.rejectHeld(held, h.never);
+        }
+      });
     }
+  }
+
+  /** Reject a job held for data that will never arrive. */
+  private rejectHeld(job: SimJob, why: string): SimJob {
+    job.state = 'rejected';
+    const r = job.runState();
+    r.reason = why;
+    r.finishS = this.engine.now;
+    this.signals.emit('rejected', job, this.engine.now);
+    return job;
   }
 
   private transferArrived(jobName: string): void {
