@@ -45,8 +45,16 @@ describe('implausible inter-DC link figures', () => {
     expect(bw[0]).not.toContain('without a unit');
   });
 
+  it('warns a latency of zero between sites, which no two sites have', () => {
+    for (const link of ['latency: 0, bandwidth: 400Gbps', 'latency: 0s, bandwidth: 400Gbps', "latency: '0us', bandwidth: 400Gbps"]) {
+      const w = warnings(link);
+      expect(w, link).toHaveLength(1);
+      expect(w[0]).toMatch(/^6:links\[0\]\.latency: a one-way latency of 0 s between two sites: .* \(about 5 us per km\)$/);
+    }
+  });
+
   it('says nothing of real links, the longest and slowest included', () => {
-    for (const link of ['latency: 2ms, bandwidth: 400Gbps', 'latency: 150ms, bandwidth: 1Mbps', 'latency: 0.2, bandwidth: 125000', "latency: 5us, bandwidth: '3.2Tbps'"]) {
+    for (const link of ['latency: 2ms, bandwidth: 400Gbps', 'latency: 150ms, bandwidth: 1Mbps', 'latency: 0.2, bandwidth: 125000', 'latency: 1us, bandwidth: 400Gbps', "latency: 5us, bandwidth: '3.2Tbps'"]) {
       expect(warnings(link), link).toEqual([]);
     }
   });
@@ -54,7 +62,7 @@ describe('implausible inter-DC link figures', () => {
   it('says nothing of any bundled scenario', () => {
     for (const f of readdirSync('scenarios').filter((n) => n.endsWith('.yaml'))) {
       const messages = bundled(f.replace(/\.yaml$/, '')).warnings.map((w) => w.message);
-      expect(messages.filter((m) => /longest fibre path|slower than any link/.test(m)), f).toEqual([]);
+      expect(messages.filter((m) => /longest fibre path|slower than any link|latency of 0 s/.test(m)), f).toEqual([]);
     }
   });
 });

@@ -22,7 +22,9 @@ export function implausibleLink(
   written: (field: 'latency' | 'bandwidth') => number | string | undefined,
   warn: (path: readonly PathKey[], message: string) => void,
 ): void {
-  if (latencyS > 2 * LONGEST_FIBRE_S) {
+  if (latencyS === 0) {
+    warn([...at, 'latency'], 'a one-way latency of 0 s between two sites: even sites in one building are a few microseconds of fibre and switching apart, so every collective and transfer crossing this link is timed as if it took no time to cross; give the measured or fibre-length latency (about 5 us per km)');
+  } else if (latencyS > 2 * LONGEST_FIBRE_S) {
     const why = likelyMeant(written('latency'), latencyS, formatDuration(latencyS), 'seconds', 'ms', 'milliseconds');
     warn([...at, 'latency'], `a one-way latency of ${formatDuration(latencyS)} is more than twice the longest fibre path on Earth (20,000 km, about 100 ms)${why}`);
   }
