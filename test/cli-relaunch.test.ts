@@ -52,7 +52,8 @@ describe('poolsim relaunches itself under its V8 flags', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     for (let i = 0; i < 400 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 25));
     child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    // 'close', not 'exit': a process may exit before everything it wrote has been read from its pipe.
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
     expect(out).toContain('child got SIGTERM');
     expect(code).toBe(143);
     const killed = spawnSync(process.execPath, [script, 'die'], { encoding: 'utf8' });
