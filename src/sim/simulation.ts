@@ -488,18 +488,11 @@ export class Simulation implements FailurePort, InferencePort {
     // it blocked a strict-fifo queue's later jobs for good, and they were rejected at the end as
     // unplaceable on the idle pool.
     const why = this.neverFits(job) ?? fit?.reason ?? this.admission?.neverAdmitted(job);
-    if (why) {
-      job.state = 'rejected';
-      const r = job.runState();
-      r.reason = why;
-      r.finishS = this.engine.now;
-      this.signals.emit('rejected', job, this.engine.now);
-      return job;
-    }
+    if (why) return this.reject(job, why);
     // Jobs are held for their data only when transfers name them (no map lookup by name otherwise).
     const hold = this.held.size > 0 ? this.held.get(template.name) : undefined;
     if (hold && hold.pending > 0) {
-      if (hold.never !== undefined) return this.rejectHeld(job, hold.never);
+      if (hold.never !== undefined) return this.reject(job, hold.never);
       hold.jobs.push(job); // queues when its data has arrived; the wait counts as queueing delay
       return job;
     }
@@ -560,14 +553,14 @@ export class Simulation implements FailurePort, InferencePort {
           if (!h || h.never !== undefined) continue;
           h.never = `its data never arrives: transfer '${p.name}' was to start when job '${job.name}' finished, and that job was rejected`;
           const jobs = h.jobs.splice(0);
-          for (const held of jobs) this.rejectHeld(held, h.never);
+          for (const held of jobs) this.reject(held, h.never);
         }
       });
     }
   }
 
-  /** Reject a job held for data that will never arrive. */
-  private rejectHeld(job: SimJob, why: string): SimJob {
+  /** Reject a job that will never run (it can never fit or be admitted, or its data never arrives), saying why. */
+  private reject(job: SimJob, why: string): SimJob {
     job.state = 'rejected';
     const r = job.runState();
     r.reason = why;
