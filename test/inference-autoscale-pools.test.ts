@@ -219,6 +219,9 @@ describe('autoscaling a disaggregated service', () => {
     expect(fails(base('count: 1', 'autoscale: { min: 1, max: 2, target_queued_tokens: 1000 }'))).toMatch(/services\[0\]\.decode\.autoscale\.target_queued_tokens: waiting prompt tokens scale a prefill pool/);
     expect(fails(base('count: 1', 'autoscale: { min: 1, max: 2 }'))).toMatch(/services\[0\]\.decode\.autoscale: give exactly one of `target_queue`, `target_utilisation` or `target_kv_utilisation`/);
     expect(fails(base('count: 1', 'count: 1, autoscale: { min: 1, max: 2, target_queue: 2 }'))).toMatch(/services\[0\]\.decode: give exactly one of `count`/);
+    // Neither: refused as such, not an internal error reading the missing autoscale's min.
+    expect(fails(base('count: 1', 'max_batch: 8'))).toMatch(/services\[0\]\.decode: give exactly one of `count`/);
+    expect(fails(base('step_overhead: 2ms', 'count: 1'))).toMatch(/services\[0\]\.prefill: give exactly one of `count`/);
     expect(fails(base('autoscale: { min: 3, max: 2, target_queue: 2 }', 'count: 1'))).toMatch(/services\[0\]\.prefill\.autoscale: min \(3\) is above max \(2\)/);
     expect(fails(base('count: 1', 'autoscale: { min: 1, max: 2, target_kv_utilisation: 0.5 }').replace('kv_bytes_per_token: 1000000', 'kv_bytes_per_token: 0'))).toMatch(/decode\.autoscale\.target_kv_utilisation: the model's KV cache takes no memory/);
     // Colocated replicas have no pool signal.

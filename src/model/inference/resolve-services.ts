@@ -242,7 +242,7 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   if (disaggregated) {
     const mk = (i: number, ps: PoolSpec): ResolvedPool => {
       const p = resolvedPools[i]!;
-      return { spec: ps, kind: p.kind, datacentres: p.dcs, hardware: p.hardware, timing: p.timing, count: ps.count ?? ps.autoscale!.min, autoscale: ps.autoscale, maxBatch: ps.max_batch ?? s.max_batch, maxBatchTokens: ps.max_batch_tokens ?? Infinity, tokenBudget: i === 0 ? (s.chunked_prefill?.token_budget ?? Infinity) : Infinity };
+      return { spec: ps, kind: p.kind, datacentres: p.dcs, hardware: p.hardware, timing: p.timing, count: ps.count ?? ps.autoscale?.min ?? 0, autoscale: ps.autoscale, maxBatch: ps.max_batch ?? s.max_batch, maxBatchTokens: ps.max_batch_tokens ?? Infinity, tokenBudget: i === 0 ? (s.chunked_prefill?.token_budget ?? Infinity) : Infinity };
     };
     pooled = { prefill: mk(0, s.prefill!), decode: mk(1, s.decode!) };
     if (s.decode!.autoscale?.target_kv_utilisation !== undefined && !Number.isFinite(pooled.decode.timing.kvCapacityTokens)) {
