@@ -300,7 +300,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     }
     jobs += list.length;
     const path: PathKey[] = wi >= 0 ? ['workloads', wi] : [];
-    // A trace's rows are checked so where they are read, at their lines (load-scenario.ts).
+    // A trace's rows are checked so where they are read, at their lines (model/resolve/trace-jobs.ts).
     if (longest && listed && !(longest.endS <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
       hard.push({ path: listed ? [...at, longest.i] : at, message: `job '${longest.t.name}' would end at about ${formatYears(longest.endS)} even alone on its fastest devices; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: make it smaller, or set a horizon` });
     }

@@ -1,0 +1,90 @@
+// Device kinds and fabric presets: the catalogue's, overridden or extended by the scenario's
+// `devices:` and `fabrics:`, and the kinds the scenario uses, numbered in order of first use.
+import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from '../catalogue.js';
+import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from '../../scenario/hardware-schema.js';
+import type { KindInfo } from '../cluster.js';
+import { implausiblePower } from '../plausibility.js';
+import { suggestName } from '../../scenario/did-you-mean.js';
+import { zodIssues, type PathKey } from '../../scenario/errors.js';
+import type { Scenario } from '../../scenario/schema.js';
+import type { ResolveContext } from './context.js';
+
+export type UseKind = (name: string, path: readonly PathKey[]) => number | undefined;
+
+export class KindBook {
+  /** Every kind a scenario may name, by its canonical name. */
+  readonly specs = new Map<string, DeviceKind>(Object.entries(DEVICE_CATALOGUE));
+  readonly fabrics = new Map<string, FabricPreset>(Object.entries(FABRIC_PRESETS));
+  /** New kinds and fabric presets whose definition is refused: their uses are not refused again as unknown. */
+  private readonly refusedKinds = new Set<string>();
+  readonly refusedFabrics = new Set<string>();
+  /** The kinds the scenario uses, in order of first use (a kind's index is its place here). */
+  readonly kinds: KindInfo[] = [];
+  private readonly indexByName = new Map<string, number>();
+  private readonly names: string[];
+
+  constructor(
+    scenario: Scenario,
+    private readonly ctx: ResolveContext,
+  ) {
+    const { src, warn } = ctx;
+    for (const [name, override] of Object.entries(scenario.devices)) {
+      const base = this.specs.get(name);
+      const merged = base ? { ...base, ...override, interconnect: { ...base.interconnect, ...(override.interconnect ?? {}) } } : override;
+      const r = deviceSchema.safeParse(merged);
+      if (r.success) {
+        this.specs.set(name, r.data);
+        for (const field of ['busy_power', 'idle_power'] as const) {
+          if (override[field] !== undefined) implausiblePower(r.data[field], 'accelerator board', ['devices', name, field], src.scalarAt(['devices', name, field]), warn);
+        }
+      } else {
+        // Said as the schema's other refusals are ("missing required field (expected a mapping)"),
+        // not in zod's words ("Invalid input: expected object, received undefined").
+        const data = { devices: { [name]: merged } };
+        if (!base) this.refusedKinds.add(name);
+        for (const i of zodIssues(r.error.issues, src, deviceSchema, data, ['devices', name])) {
+          ctx.issues.push(base ? i : { ...i, message: `new device kind '${name}' needs every field: ${i.message}` });
+        }
+      }
+    }
+    for (const [name, override] of Object.entries(scenario.fabrics)) {
+      const merged = { ...this.fabrics.get(name), ...override };
+      const r = fabricSchema.safeParse(merged);
+      if (r.success) this.fabrics.set(name, r.data);
+      else {
+        const base = FABRIC_PRESETS[name as keyof typeof FABRIC_PRESETS];
+        if (!base) this.refusedFabrics.add(name);
+        for (const i of zodIssues(r.error.issues, src, fabricSchema, { fabrics: { [name]: merged } }, ['fabrics', name])) {
+          ctx.issues.push(base ? i : { ...i, message: `new fabric preset '${name}' needs every field: ${i.message}` });
+        }
+      }
+    }
+    this.names = [...this.specs.keys()];
+  }
+
+  /** The kind a name in the scenario means: itself, a catalogue alias's kind, or a kind of another case. */
+  readonly canonicalOf = (name: string): string => (this.specs.has(name) ? name : (canonicalDeviceName(name) ?? this.names.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name));
+
+  /** The index of the kind `name` means, numbering it at its first use; undefined (refused at `path`) when unknown. */
+  readonly useKind: UseKind = (name, path) => {
+    const canonical = this.canonicalOf(name);
+    const known = this.indexByName.get(canonical);
+    if (known !== undefined) return known;
+    const spec = this.specs.get(canonical);
+    if (!spec) {
+      if (this.refusedKinds.has(name)) return undefined; // its definition's problems are reported
+      const guess = suggestName(name, this.names);
+      this.ctx.fail(path, `unknown device kind '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; \`poolsim devices\` lists the catalogue, and 'devices:' in the scenario adds kinds`);
+      return undefined;
+    }
+    const index = this.kinds.length;
+    this.kinds.push({ index, name: canonical, spec });
+    this.indexByName.set(canonical, index);
+    return index;
+  };
+
+  /** The kind a trace's GPU model maps to: `device_map`'s, a kind of that name, or a catalogue alias's. */
+  kindNameOfModel(model: string, deviceMap: Readonly<Record<string, string>>): string | undefined {
+    return deviceMap[model] ?? (this.specs.has(model) ? model : canonicalDeviceName(model));
+  }
+}

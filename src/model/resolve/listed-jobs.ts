@@ -1,0 +1,120 @@
+// A workload's listed jobs (`jobs:`), as job templates: each job's kinds, work, layout and memory.
+import type { KindInfo } from '../cluster.js';
+import { trainingFlop, type JobTemplate, type ShapeOverrides } from '../job.js';
+import { usefulParamsOf } from '../training-layout.js';
+import { checkListedJob } from '../training-fit.js';
+import type { PathKey } from '../../scenario/errors.js';
+import type { Scenario } from '../../scenario/schema.js';
+import type { Fail } from './context.js';
+import type { UseKind } from './kinds.js';
+import type { WorkloadScope } from './workload-scope.js';
+
+type ListedJobs = Extract<Scenario['workloads'][number], { jobs: unknown }>['jobs'];
+
+export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: WorkloadScope): void {
+  const { book, checks } = scope;
+  const { fail } = scope.ctx;
+  const kinds = book.kinds;
+  const listed: JobTemplate[] = [];
+  listedJobs.forEach((j, ji) => {
+    const at: PathKey[] = ['workloads', wi, 'jobs', ji];
+    const queue = scope.queueOf(j.queue, at);
+    const allowed = j.device_kinds?.map((k, ki) => book.useKind(k, [...at, 'device_kinds', ki]));
+    if (allowed?.some((k) => k === undefined)) return;
+    const speed = scope.typed(j.job_type, allowed as number[] | undefined, j.efficiency, at);
+    if (speed === false) return;
+    const allowedKinds = speed ? speed.allowedKinds : (allowed as number[] | undefined);
+    const work = jobWork(j, allowedKinds, at, book.useKind, kinds, fail, speed?.kindRate);
+    if (work === undefined) return;
+    const capacity = scope.capacityOf(allowedKinds);
+    if (j.devices > capacity) {
+      const kindList = allowedKinds ? allowedKinds.map((k) => kinds[k]!.name).join(', ') : 'any kind';
+      fail([...at, 'devices'], `job needs ${j.devices} devices of one kind (${kindList}) but the pool has at most ${capacity}; it could never start`);
+      return;
+    }
+    if (j.layout && j.params === undefined) fail([...at, 'layout'], 'a layout needs the model: give `params` (its size) too');
+    checks.efficiencyWithFp8(j, at);
+    checks.headDimWithMla(j, at);
+    checks.paramsMatchShape(j.params, j.model, [...at, 'params']);
+    // The model's layout and memory on the job's kinds (model/training-fit.ts).
+    let fittingKinds: readonly number[] | undefined = allowedKinds;
+    if (j.params !== undefined) {
+      const fit = checkListedJob({ devices: j.devices, params: j.params, shape: j.model, layout: j.layout }, allowedKinds, checks.fitPool, checks.reportAt(at));
+      if (fit === false) return;
+      fittingKinds = fit;
+      checks.fewerTokensThanAStep(j.params, j.tokens, j.model, [...at, 'tokens']);
+    }
+    listed.push({
+      name: j.name ?? `w${wi}-j${ji}`,
+      submitS: j.submit,
+      devices: j.devices,
+      usefulFlop: work,
+      efficiency: j.efficiency,
+      allowedKinds: fittingKinds,
+      priority: j.priority,
+      params: j.params ?? 0,
+      source: `workloads[${wi}]`,
+      shape: j.model,
+      layout: j.layout,
+      ...(queue !== undefined ? { queue } : {}),
+      ...(speed ? { kindRate: speed.kindRate } : {}),
+      ...hostRequest(j),
+    });
+  });
+  scope.jobs.addTemplates(listed);
+}
+
+/** A job's `cpu` (cores) and `memory` (bytes) as the template's milli-cores and MiB. */
+export function hostRequest(j: { readonly cpu?: number | undefined; readonly memory?: number | undefined }): { cpuMilli?: number; memoryMiB?: number } {
+  return {
+    ...(j.cpu !== undefined ? { cpuMilli: Math.round(j.cpu * 1000) } : {}),
+    ...(j.memory !== undefined ? { memoryMiB: j.memory / 2 ** 20 } : {}),
+  };
+}
+
+/** The kind a job's `duration` was measured on: `reference_device`, else its one allowed kind. */
+export function referenceKindOf(name: string | undefined, allowed: readonly number[] | undefined, path: readonly PathKey[], useKind: UseKind, fail: Fail): number | undefined {
+  if (name !== undefined) return useKind(name, path);
+  if (allowed && allowed.length === 1) return allowed[0];
+  fail(path.slice(0, -1), 'a job given as a `duration` needs `reference_device` (the kind that duration was measured on) unless `device_kinds` names exactly one kind');
+  return undefined;
+}
+
+function jobWork(
+  j: { params?: number | undefined; tokens?: number | undefined; work?: number | undefined; duration?: number | undefined; reference_device?: string | undefined; efficiency?: number | undefined; devices: number; model?: ShapeOverrides | undefined },
+  allowed: readonly number[] | undefined,
+  at: readonly PathKey[],
+  useKind: UseKind,
+  kinds: readonly KindInfo[],
+  fail: Fail,
+  kindRate?: readonly number[],
+): number | undefined {
+  // `params` alone describes the model (for its communication); the work comes from exactly one of
+  // tokens (with params), work, or a duration on a reference kind.
+  const forms = [j.tokens !== undefined, j.work !== undefined, j.duration !== undefined].filter(Boolean).length;
+  if (forms !== 1) {
+    fail(at, forms === 0 ? 'a job needs its work: `params` and `tokens`, or `work` in FLOP, or a `duration` on a reference device kind' : 'give only one of: `tokens` (with `params`), `work`, or `duration`');
+    return undefined;
+  }
+  if (j.work !== undefined) return j.work;
+  if (j.duration !== undefined) {
+    const ref = referenceKindOf(j.reference_device, allowed, [...at, 'reference_device'], useKind, fail);
+    if (ref === undefined) return undefined;
+    if (kindRate) {
+      const rate = kindRate[ref];
+      if (!(rate! > 0)) {
+        fail([...at, 'reference_device'], `the job's type has no throughput on ${kinds[ref]!.name}, so a duration measured there means nothing; give a kind its row lists`);
+        return undefined;
+      }
+      return j.duration * j.devices * rate!;
+    }
+    const spec = kinds[ref]!.spec;
+    return j.duration * j.devices * spec.peak * (j.efficiency ?? spec.efficiency);
+  }
+  if (j.params === undefined) {
+    fail(at, 'a job given by its tokens needs `params` too (work = 6 x params x tokens)');
+    return undefined;
+  }
+  // A mixture of experts does the work of the parameters a token passes through (moe.ts).
+  return trainingFlop(usefulParamsOf(j.params, j.model), j.tokens!);
+}

@@ -1,0 +1,94 @@
+// What a training job's model must satisfy wherever a job is described (listed, or drawn by a
+// generator): its layout and memory on the kinds it may use (model/training-fit.ts), its size
+// against its shape, and fields that another one would silently override.
+import type { Distribution } from '../../scenario/distribution.js';
+import type { KindInfo, NodeGroup } from '../cluster.js';
+import type { ShapeOverrides } from '../job.js';
+import { paramsShapeMismatch, setsModelSize } from '../shape-weights.js';
+import { resolveShape } from '../training-layout.js';
+import { poolKindsFor, type FitReporter, type PoolKind } from '../training-fit.js';
+import type { PathKey } from '../../scenario/errors.js';
+import type { ResolveContext } from './context.js';
+
+export class ModelChecks {
+  /** The pool's kinds, as the layout and memory checks read them. */
+  readonly fitPool: readonly PoolKind[];
+
+  constructor(
+    groups: readonly NodeGroup[],
+    kinds: readonly KindInfo[],
+    private readonly ctx: ResolveContext,
+  ) {
+    this.fitPool = poolKindsFor(groups, kinds);
+  }
+
+  /** The layout and memory checks' reports, located under `at`. */
+  reportAt(at: readonly PathKey[]): FitReporter {
+    return {
+      fail: (path, message) => this.ctx.fail([...at, ...path], message),
+      warn: (path, message) => this.ctx.warn([...at, ...path], message),
+    };
+  }
+
+  /**
+   * A job's `efficiency` stands for every kernel at the kind's default-precision peak: FP8 GEMMs
+   * would be silently ignored under it.
+   */
+  efficiencyWithFp8(j: { efficiency?: number | undefined; model?: { precision?: string | undefined } | undefined }, at: readonly PathKey[]): void {
+    if (j.efficiency !== undefined && j.model?.precision === 'fp8') {
+      this.ctx.fail(
+        [...at, 'efficiency'],
+        "`efficiency` sets one fraction of the kind's BF16 peak for every kernel, so `model.precision: fp8` would not change this job's speed: drop `efficiency` to time its layer GEMMs at the FP8 peak (the operator-level model), or drop `precision: fp8`",
+      );
+    }
+  }
+
+  /**
+   * Multi-head latent attention sets its heads' widths and its keys and values itself: a `head_dim`
+   * or `kv_heads` beside it would be ignored.
+   */
+  headDimWithMla(j: { model?: { head_dim?: number | undefined; kv_heads?: number | undefined; mla?: unknown } | undefined }, at: readonly PathKey[]): void {
+    if (j.model?.mla === undefined) return;
+    if (j.model.head_dim !== undefined) {
+      this.ctx.fail([...at, 'model', 'head_dim'], '`mla` gives the widths of its heads (qk_nope_head_dim + qk_rope_head_dim for queries and keys, v_head_dim for values), so `head_dim` would be ignored: drop one of them');
+    }
+    if (j.model.kv_heads !== undefined) {
+      this.ctx.fail([...at, 'model', 'kv_heads'], '`mla` makes every head\'s keys and values from one compressed latent (kv_lora_rank), so `kv_heads` (grouped-query attention) would be ignored: drop one of them');
+    }
+  }
+
+  /**
+   * Useful work counts `params`; the step is timed on the shape: a model block that sizes the model
+   * must describe the same one, and a model too small for a derived shape is refused (model/shape-weights.ts).
+   */
+  paramsMatchShape(params: number | undefined, model: ShapeOverrides | undefined, at: readonly PathKey[]): void {
+    if (params === undefined) return;
+    const problem = paramsShapeMismatch(params, resolveShape(params, model), setsModelSize(model));
+    if (problem !== undefined) this.ctx.fail(at, problem);
+  }
+
+  /** A generator's sizes: each value it can draw where they are listed, the ends of a uniform range. */
+  generatorParamsMatchShape(params: Distribution | undefined, model: ShapeOverrides | undefined, at: readonly PathKey[]): void {
+    if (params === undefined) return;
+    if (params.distribution === 'fixed') this.paramsMatchShape(params.value, model, [...at, 'value']);
+    else if (params.distribution === 'empirical') params.values.forEach((v, i) => this.paramsMatchShape(v, model, [...at, 'values', i]));
+    else if (params.distribution === 'uniform') {
+      this.paramsMatchShape(params.min, model, [...at, 'min']);
+      this.paramsMatchShape(params.max, model, [...at, 'max']);
+    }
+  }
+
+  /**
+   * A job of fewer tokens than one step's global batch runs a fraction of a step: a token count
+   * a thousand times short (1M for 1B), or a batch given for another model.
+   */
+  fewerTokensThanAStep(params: number, tokens: number | undefined, model: Parameters<typeof resolveShape>[1], at: readonly PathKey[]): void {
+    if (tokens === undefined) return;
+    const batch = resolveShape(params, model).globalBatchTokens;
+    if (tokens >= batch) return;
+    this.ctx.warn(
+      at,
+      `${tokens} tokens are fewer than one step's global batch of ${batch} tokens${model?.global_batch === undefined ? ' (the default; `model.global_batch` sets it)' : ''}: the job trains ${Number((tokens / batch).toPrecision(2))} of one step, which no real run does; \`tokens\` counts every training token of the job`,
+    );
+  }
+}

@@ -1,0 +1,141 @@
+// Data centres and their node groups (listed, or read from a trace's node list), each site's
+// fabric and topology, and the checks over all sites (prices given for some only, topology shapes).
+import type { Datacentre, NodeGroup } from '../cluster.js';
+import type { FabricPreset } from '../../scenario/hardware-schema.js';
+import { fabricKind, type TopologySpec } from '../network/fabrics/registry.js';
+import { implausiblePower } from '../plausibility.js';
+import { suggestName } from '../../scenario/did-you-mean.js';
+import type { PathKey, SourceMap } from '../../scenario/errors.js';
+import type { Scenario } from '../../scenario/schema.js';
+import { UniqueNames } from '../unique-names.js';
+import type { Fail, ResolveContext } from './context.js';
+import type { KindBook } from './kinds.js';
+import { nodeGroupsFrom } from './nodes-from.js';
+
+export interface Sites {
+  readonly datacentres: Datacentre[];
+  readonly groups: NodeGroup[];
+  /** The index of the data centre `name`; undefined (refused at `path`) when there is none. */
+  readonly dcRef: (name: string, path: readonly PathKey[]) => number | undefined;
+}
+
+/** `graphFiles`: the source of each data centre's graph topology read from a file, by index. */
+export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: ReadonlyMap<number, SourceMap>, ctx: ResolveContext): Sites {
+  const { fail, warn, src } = ctx;
+  const groupNames = new UniqueNames('node group', fail);
+  const dcIndex = new Map<string, number>();
+  const datacentres: Datacentre[] = [];
+  const groups: NodeGroup[] = [];
+  let firstNode = 0;
+  scenario.datacentres.forEach((dc, di) => {
+    if (dcIndex.has(dc.name)) fail(['datacentres', di, 'name'], `duplicate data centre name '${dc.name}'`);
+    dcIndex.set(dc.name, di);
+    let fabric: FabricPreset | undefined;
+    if (dc.fabric) {
+      const { preset, ...over } = dc.fabric as { preset: string } & Partial<FabricPreset>;
+      const base = book.fabrics.get(preset);
+      if (!base) {
+        // A preset whose definition was refused: its own problems are reported.
+        const guess = suggestName(preset, [...book.fabrics.keys()]);
+        if (!book.refusedFabrics.has(preset)) fail(['datacentres', di, 'fabric'], `unknown fabric preset '${preset}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${[...book.fabrics.keys()].join(', ')}`}`);
+      } else fabric = { ...base, ...over };
+    }
+    datacentres.push({
+      index: di,
+      name: dc.name,
+      pue: dc.pue,
+      electricityPrice: dailyMean(dc.electricity_price ?? 0),
+      carbonIntensityKgPerKWh: dailyMean(dc.carbon_intensity ?? 0),
+      electricityPriceByHour: hourly(dc.electricity_price ?? 0),
+      carbonIntensityByHour: hourly(dc.carbon_intensity ?? 0),
+      priced: dc.electricity_price !== undefined,
+      carbonKnown: dc.carbon_intensity !== undefined,
+      fabric,
+      ...siteTopology(dc, di, fail),
+    });
+    dc.node_groups.forEach((g, gi) => {
+      const kind = book.useKind(g.device, ['datacentres', di, 'node_groups', gi, 'device']);
+      if (kind === undefined) return;
+      const spec = book.kinds[kind]!.spec;
+      const groupName = g.name ?? `${dc.name}-${g.device}-${gi}`;
+      const groupAt: PathKey[] = ['datacentres', di, 'node_groups', gi];
+      groupNames.claim(groupName, g.name !== undefined ? [...groupAt, 'name'] : groupAt, g.name !== undefined ? '' : ' (the name an unnamed group gets)');
+      implausiblePower(g.host_power, 'server host (CPUs, memory, NICs, fans)', [...groupAt, 'host_power'], src.scalarAt([...groupAt, 'host_power']), warn);
+      groups.push({
+        name: groupName,
+        datacentre: di,
+        kind,
+        firstNode,
+        nodeCount: g.count,
+        devicesPerNode: g.devices_per_node ?? spec.devices_per_node,
+        nicsPerNode: g.nics ?? g.devices_per_node ?? spec.devices_per_node,
+        nicRateBytesPerS: g.nic_rate,
+        hostPowerW: g.host_power,
+        ...(g.cpu !== undefined ? { cpuMilliPerNode: Math.round(g.cpu * 1000) } : {}),
+        ...(g.memory !== undefined ? { memoryMiBPerNode: g.memory / 2 ** 20 } : {}),
+      });
+      firstNode += g.count;
+    });
+    if (dc.nodes_from) {
+      for (const g of nodeGroupsFrom(dc.nodes_from, dc.name, di, firstNode, book, groupNames, ctx)) {
+        groups.push(g);
+        firstNode += g.nodeCount;
+      }
+    }
+    if (dc.node_groups.length === 0 && !dc.nodes_from) fail(['datacentres', di, 'node_groups'], 'a data centre needs node_groups (or nodes_from a trace node list)');
+  });
+  // A price or carbon figure given for some sites but not others: the run's total cannot be known,
+  // so it is left empty; more likely a site was forgotten than meant to be free.
+  for (const [field, known, column] of [
+    ['electricity_price', (d: Datacentre) => d.priced, 'energy_cost'],
+    ['carbon_intensity', (d: Datacentre) => d.carbonKnown, 'co2_kg'],
+  ] as const) {
+    const given = datacentres.find(known);
+    if (!given) continue;
+    for (const d of datacentres) {
+      if (!known(d)) warn(['datacentres', d.index], `no ${field} here while '${given.name}' gives one: ${column} is left empty for the run (write ${field}: 0 if this site's is zero)`);
+    }
+  }
+  // Topology kinds whose shape must match the site's nodes (a torus's dims).
+  for (const dc of datacentres) {
+    const nodes = groups.reduce((sum, g) => sum + (g.datacentre === dc.index ? g.nodeCount : 0), 0);
+    const problem = fabricKind(dc.topology).check?.(dc.topology, nodes);
+    if (!problem) continue;
+    // A graph read from a file is wrong in that file: locate the problem there.
+    const fileSrc = graphFiles.get(dc.index);
+    if (fileSrc) ctx.issues.push(fileSrc.issue([problem.field], problem.message));
+    else fail([...dc.topologyAt, problem.field], problem.message);
+  }
+  const dcRef = (name: string, path: readonly PathKey[]): number | undefined => {
+    const i = dcIndex.get(name);
+    if (i === undefined) {
+      const guess = suggestName(name, [...dcIndex.keys()]);
+      fail(path, `unknown data centre '${name}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${[...dcIndex.keys()].join(', ')}`}`);
+    }
+    return i;
+  };
+  return { datacentres, groups, dcRef };
+}
+
+function hourly(v: number | readonly number[]): number[] {
+  return typeof v === 'number' ? new Array<number>(24).fill(v) : [...v];
+}
+
+function dailyMean(v: number | readonly number[]): number {
+  return typeof v === 'number' ? v : v.reduce((a, b) => a + b, 0) / v.length;
+}
+
+/**
+ * A data centre's fabric: its `topology` block, else a leaf-spine from the data centre's own
+ * `nodes_per_leaf` and `oversubscription` (the fields every scenario before topology kinds used,
+ * with the same defaults). Both at once would leave one of them ignored: refused.
+ */
+function siteTopology(dc: Scenario['datacentres'][number], di: number, fail: Fail): { topology: TopologySpec; topologyAt: readonly PathKey[] } {
+  if (dc.topology) {
+    for (const field of ['nodes_per_leaf', 'oversubscription'] as const) {
+      if (dc[field] !== undefined) fail(['datacentres', di, field], `${field} is given both here and in this data centre's topology block: give it in topology only`);
+    }
+    return { topology: dc.topology, topologyAt: ['datacentres', di, 'topology'] };
+  }
+  return { topology: { kind: 'leaf-spine', nodes_per_leaf: dc.nodes_per_leaf ?? 16, oversubscription: dc.oversubscription ?? 1 }, topologyAt: ['datacentres', di] };
+}

@@ -1,0 +1,255 @@
+// A workload's trace (`trace:`): its rows read as a table of jobs (model/trace-job-template.ts),
+// each row's kinds, queue, name and work, with what was skipped, renamed or cannot run reported at
+// the file's lines.
+import { importTraceRows, TraceError, type CsvMapping, type TraceImport, type TraceRowReader } from '../../scenario/traces/index.js';
+import { firstSkippedOf } from '../../scenario/traces/first-skipped.js';
+import { freeName } from '../../scenario/traces/trace-options.js';
+import { InputFileError } from '../../scenario/read-input-file.js';
+import type { PathKey } from '../../scenario/errors.js';
+import type { Scenario } from '../../scenario/schema.js';
+import { MAX_OPEN_RUN_S, MAX_TIME_S } from '../../scenario/limits.js';
+import { TraceQueues } from '../trace-queues.js';
+import { TraceJobTable } from '../trace-job-template.js';
+import { formatYears } from '../size-estimate.js';
+import { ID_USED_ELSEWHERE } from './types.js';
+import type { WorkloadScope } from './workload-scope.js';
+
+type TraceSpec = Extract<Scenario['workloads'][number], { trace: unknown }>['trace'];
+
+/** The trace of workload `wi`, added to the scope's jobs; nothing when it is refused (the problem is recorded). */
+export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope): void {
+  const { ctx, book, names } = scope;
+  const kinds = book.kinds;
+  const at: PathKey[] = ['workloads', wi, 'trace'];
+  if (t.queue_from && t.queue !== undefined) ctx.fail([...at, 'queue_from'], 'give either `queue` (one queue for every job) or `queue_from` (each job\'s queue from a trace column), not both');
+  if (t.queue_from && !scope.tenants && !scope.scenario.tenants_from) ctx.fail([...at, 'queue_from'], 'queue_from names tenant queues but the scenario defines no tenants (add a `tenants:` section with its queues)');
+  const queue = t.queue_from ? undefined : scope.queueOf(t.queue, at);
+  const text = ctx.readTrace(t.path, [...at, 'path']);
+  if (text === undefined) return;
+  let imported: Omit<TraceImport, 'jobs'> & { jobRows: TraceRowReader };
+  try {
+    imported = importTraceRows(t.format, text, {
+      source: t.path,
+      seed: scope.scenario.seed,
+      includePending: t.include_pending,
+      ...(t.mapping ? { mapping: t.mapping as CsvMapping } : {}),
+      ...(t.window ? { window: { startS: t.window.start, ...(t.window.end !== undefined ? { endS: t.window.end } : {}) } } : {}),
+      ...(t.sample !== undefined ? { sample: t.sample } : {}),
+      ...(t.time_scale !== undefined ? { timeScale: t.time_scale } : {}),
+      ...(t.max_jobs !== undefined ? { maxJobs: t.max_jobs } : {}),
+    });
+  } catch (e) {
+    if (e instanceof TraceError) {
+      ctx.fail([...at, 'path'], e.message);
+      return;
+    }
+    if (e instanceof InputFileError) {
+      // The file changed between readPieces' checks and a later piece.
+      ctx.cannotRead(ctx.fullPath(t.path), e, [...at, 'path']);
+      return;
+    }
+    throw e;
+  }
+  if (imported.untimed && !ctx.io.allowUntimed) {
+    ctx.fail(
+      [...at, 'path'],
+      `${t.path} lists pod sizes only (no creation_time, deletion_time or scheduled_time column): \`poolsim fill\` can draw pods from it, but a run needs each pod's arrival and run time`,
+    );
+    return;
+  }
+  const refName = t.reference_device ?? (kinds.length === 1 ? kinds[0]!.name : undefined);
+  if (refName === undefined) {
+    ctx.fail(at, 'a trace needs `reference_device`: the device kind its recorded run times were measured on');
+    return;
+  }
+  const ref = book.useKind(refName, [...at, 'reference_device']);
+  if (ref === undefined) return;
+  const refSpec = kinds[ref]!.spec;
+  const eff = t.efficiency ?? refSpec.efficiency;
+  const skipped: Record<string, number> = { ...imported.skippedByReason };
+  const firstSkipped = firstSkippedOf(imported.skipped);
+  // Jobs bigger than the pool holds of any kind they may use: rejected when submitted.
+  const poolCapacity = scope.capacityOf(undefined);
+  let tooBig = 0;
+  let firstTooBig: { line: number; devices: number; capacity: number } | undefined;
+  const modelKinds = new Map<string, number | undefined>();
+  const kindOfModel = (m: string): number | undefined => {
+    if (!modelKinds.has(m)) {
+      const name = book.kindNameOfModel(m, t.device_map);
+      modelKinds.set(m, name === undefined ? undefined : book.useKind(name, [...at, 'device_map', m]));
+    }
+    return modelKinds.get(m);
+  };
+  const name = t.name ?? `trace-${wi}`;
+  const column = t.queue_from?.field === 'qos' ? 'column qos' : t.format === 'csv' ? `column ${t.mapping?.group ?? '(none: the mapping gives no `group`)'}` : `column ${imported.groupColumn ?? 'cluster (absent from the file)'}`;
+  const traceQueues = t.queue_from && scope.tenants && t.queue === undefined ? new TraceQueues(t.queue_from, scope.tenants, [...at, 'queue_from'], column, t.path, ctx.fail) : undefined;
+  let kept = 0;
+  let beyond = 0;
+  let firstBeyond: { line: number; id: string; submitS: number; durationS: number; devices: number } | undefined;
+  // Without a horizon, a row whose job would end after the century a run may last even alone on
+  // its fastest allowed devices is refused at its line (the size estimate checks listed jobs so).
+  const openRun = scope.scenario.horizon === undefined;
+  let lateEnds = 0;
+  let firstLate: { line: number; id: string; endS: number } | undefined;
+  const bestRates = new Map<string, number>();
+  // Rows in a row usually share their kinds: then no key string per row (a million in W2).
+  let lastAllowed: readonly number[] | undefined | null = null;
+  let lastBest = 0;
+  const bestRateOf = (allowed: readonly number[] | undefined): number => {
+    if (allowed === lastAllowed) return lastBest;
+    lastAllowed = allowed;
+    const key = allowed?.join(',') ?? '*';
+    let best = bestRates.get(key);
+    if (best === undefined) {
+      best = 0;
+      for (const g of scope.groups) if (!allowed || allowed.includes(g.kind)) best = Math.max(best, kinds[g.kind]!.spec.peak * (t.efficiency ?? kinds[g.kind]!.spec.efficiency));
+      bestRates.set(key, best);
+    }
+    return (lastBest = best);
+  };
+  // An id another workload already uses is renamed as the importer renames repeats within the
+  // trace ('<id>~2', ...), and counted: ids are data the user cannot edit, and transfers, --job
+  // and jobs.csv rows need each name to mean one job.
+  const renamedByReason: Record<string, number> = { ...(imported.renamedByReason ?? {}) };
+  const renames = new Map<string, number>();
+  const modelsOfTarget = new Map<string, string[]>();
+  for (const [m, target] of Object.entries(t.device_map)) modelsOfTarget.set(target, [...(modelsOfTarget.get(target) ?? []), m]);
+  const loosened = new Map<string, { count: number; example: string; allowed: string }>();
+  // The importer made this trace's ids distinct, so until one of them is renamed here, an id can
+  // only clash with another workload's names: those of the jobs listed before it (explicit and
+  // earlier traces') and the generators'.
+  let mayClashWithOwn = scope.jobs.length > 0;
+  const rows = imported.jobRows;
+  const table = new TraceJobTable(name, t.efficiency, t.runtime === 'fixed', rows.length);
+  names.tableSoFar = table;
+  for (let k = 0; k < rows.length; k++) {
+    const tj = rows.read(k); // for a CSV trace one record, refilled per row
+    let allowedKinds: number[] | undefined;
+    if (tj.allowedModels) {
+      allowedKinds = [];
+      for (const m of tj.allowedModels) {
+        const k = kindOfModel(m);
+        if (k !== undefined && !allowedKinds.includes(k)) allowedKinds.push(k);
+      }
+      // A device kind that several mapped models share, some of which this pod's gpu_spec
+      // forbids: the map loosens its constraint (warned once below).
+      for (const m of tj.allowedModels) {
+        const target = t.device_map[m];
+        if (target === undefined) continue;
+        const forbidden = (modelsOfTarget.get(target) ?? []).filter((o) => !tj.allowedModels!.includes(o));
+        if (forbidden.length > 0) {
+          const key = `${[m, ...forbidden].join(', ')} -> ${target}`;
+          const e = loosened.get(key) ?? { count: 0, example: tj.id, allowed: tj.allowedModels.join('|') };
+          e.count++;
+          loosened.set(key, e);
+          break;
+        }
+      }
+      if (allowedKinds.length === 0) {
+        const reason = `no allowed GPU model maps to a device kind (${tj.allowedModels.join('|')}); see device_map`;
+        skipped[reason] = (skipped[reason] ?? 0) + 1;
+        if (firstSkipped[reason] === undefined) firstSkipped[reason] = { line: tj.line };
+        continue;
+      }
+    }
+    const jobQueue = traceQueues ? traceQueues.queueOf(tj) : queue;
+    if (traceQueues && jobQueue === undefined) continue; // reported below, at its line
+    const share = tj.gpuMilli / 1000;
+    // An id the importer numbered ('job-<n>') that no other name can clash with is kept as its
+    // number: no string (the checks below could only pass it).
+    const numbered = rows.numbered(k);
+    let jobName: string | number;
+    if (numbered >= 0 && !mayClashWithOwn && names.noSetYet && names.listed.size === 0 && names.generators.size === 0) jobName = numbered;
+    else {
+      let id = tj.id;
+      if (mayClashWithOwn ? names.taken(id) : names.listed.has(id) || names.generatedBy(id) !== undefined) {
+        id = freeName(id, renames, names.taken);
+        renamedByReason[ID_USED_ELSEWHERE] = (renamedByReason[ID_USED_ELSEWHERE] ?? 0) + 1;
+        mayClashWithOwn = true;
+      }
+      names.took(id);
+      jobName = id;
+    }
+    const work = tj.durationS * tj.devices * share * refSpec.peak * eff;
+    // A row whose times are beyond what a scenario may hold, or whose work overflows a float,
+    // is refused here, where its line is known (later checks see only the job's id).
+    if (!(tj.submitS <= MAX_TIME_S) || !(tj.durationS <= MAX_TIME_S) || !Number.isFinite(work)) {
+      beyond++;
+      firstBeyond ??= { line: tj.line, id: tj.id, submitS: tj.submitS, durationS: tj.durationS, devices: tj.devices };
+      continue;
+    }
+    if (openRun) {
+      const bestRate = t.runtime === 'fixed' ? 0 : bestRateOf(allowedKinds);
+      const endS = tj.submitS + (t.runtime === 'fixed' ? tj.durationS : bestRate > 0 ? work / (tj.devices * share * bestRate) : 0);
+      if (!(endS <= MAX_OPEN_RUN_S)) {
+        lateEnds++;
+        firstLate ??= { line: tj.line, id: tj.id, endS };
+      }
+    }
+    // The row's template is made when asked, with the fields TraceJobTemplate's constructor
+    // is given here (model/trace-job-template.ts).
+    table.push(
+      jobName,
+      tj.submitS,
+      tj.devices,
+      work,
+      allowedKinds,
+      t.priority[tj.qos ?? tj.group ?? ''] ?? 0,
+      tj.gpuMilli,
+      tj.cpuMilli,
+      tj.memoryMiB,
+      tj.durationS,
+      jobQueue,
+    );
+    kept++;
+    const capacity = allowedKinds === undefined ? poolCapacity : scope.capacityOf(allowedKinds);
+    if (tj.devices > capacity) {
+      tooBig++;
+      firstTooBig ??= { line: tj.line, devices: tj.devices, capacity };
+    }
+  }
+  names.tableSoFar = undefined;
+  table.trim();
+  scope.jobs.addTable(table);
+  traceQueues?.report();
+  const fileAt: PathKey[] = [...at, 'path'];
+  if (firstBeyond !== undefined) {
+    const b = firstBeyond;
+    const what = !(b.submitS <= MAX_TIME_S)
+      ? `its submit time is ${b.submitS} s after the trace's origin`
+      : !(b.durationS <= MAX_TIME_S)
+        ? `its duration is ${b.durationS} s`
+        : `its work (${b.durationS} s on ${b.devices} ${refName} devices) is beyond the largest number poolsim can hold`;
+    ctx.fail(
+      fileAt,
+      `${t.path}:${b.line}: job '${b.id}': ${what}; times and durations are at most 1e10 s (about 317 years)${beyond > 1 ? ` (${beyond} rows so)` : ''}: correct the row${!(b.submitS <= MAX_TIME_S) ? ', or leave it out with a window' : ''}`,
+    );
+    return;
+  }
+  if (firstLate !== undefined) {
+    ctx.fail(
+      fileAt,
+      `${t.path}:${firstLate.line}: job '${firstLate.id}' would end at about ${formatYears(firstLate.endS)} even alone on its fastest devices${lateEnds > 1 ? ` (${lateEnds} rows so)` : ''}; a run without a horizon stops after 100 years of simulated time: correct the row, leave it out with a window, or set a horizon`,
+    );
+    return;
+  }
+  if (kept === 0) {
+    const why = [
+      ...Object.entries(skipped).map(([reason, n]) => `${n} ${reason}${firstSkipped[reason] !== undefined ? ` (first at line ${firstSkipped[reason].line})` : ''}`),
+      ...Object.entries(imported.filteredByOption).filter(([, n]) => n > 0).map(([option, n]) => `${n} dropped by ${option}`),
+    ];
+    ctx.fail(fileAt, `the trace gives no job to run: ${imported.rows === 0 ? 'it has no rows after its header' : `of its ${imported.rows} row(s), ${why.length > 0 ? why.join('; ') : 'none is used'}`}`);
+  } else if (firstTooBig !== undefined) {
+    // Warned, not refused, even when it is every job: the rows are data the user cannot edit,
+    // and a run reports each as rejected.
+    const f = firstTooBig;
+    const example = f.capacity === 0 ? `line ${f.line}: the pool has no device of the kinds it may use` : `line ${f.line}: ${f.devices} devices, the pool has at most ${f.capacity} of one kind it may use`;
+    ctx.warn(fileAt, `${tooBig === kept ? `every one of the trace's ${kept} job(s)` : `${tooBig} of the trace's ${kept} jobs`} cannot run on this pool (${example}): rejected when submitted`);
+  }
+  for (const [key, e] of loosened) {
+    ctx.warn(
+      [...at, 'device_map'],
+      `device_map merges trace GPU models that gpu_spec tells apart (${key}): ${e.count} pod(s) whose gpu_spec allows only some of them may now run on the others' nodes (e.g. '${e.example}', gpu_spec ${e.allowed}); map them to distinct device kinds to keep the constraint`,
+    );
+  }
+  ctx.traceReports.push({ workload: name, kind: 'jobs', source: imported.source, rows: imported.rows, jobs: kept, skippedByReason: skipped, firstSkipped, filteredByOption: imported.filteredByOption, renamedByReason });}

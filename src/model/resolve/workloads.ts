@@ -1,0 +1,27 @@
+// Training workloads, in the order the scenario lists them: listed jobs and traces become the
+// scenario's jobs (model/job-list.ts), generators are handed to the simulator.
+import type { NodeGroup } from '../cluster.js';
+import type { Scenario } from '../../scenario/schema.js';
+import type { JobList } from '../job-list.js';
+import type { Tenants } from '../tenants.js';
+import type { ResolveContext } from './context.js';
+import { resolveGenerator } from './generators.js';
+import type { KindBook } from './kinds.js';
+import { resolveListedJobs } from './listed-jobs.js';
+import { resolveTraceJobs } from './trace-jobs.js';
+import type { GeneratorSource } from './types.js';
+import { WorkloadScope } from './workload-scope.js';
+
+export function resolveWorkloads(scenario: Scenario, book: KindBook, groups: readonly NodeGroup[], ctx: ResolveContext): { jobs: JobList; generators: GeneratorSource[]; tenants: Tenants | undefined } {
+  const scope = new WorkloadScope(scenario, book, groups, ctx);
+  const generators: GeneratorSource[] = [];
+  scenario.workloads.forEach((w, wi) => {
+    if ('jobs' in w) resolveListedJobs(w.jobs, wi, scope);
+    else if ('trace' in w) resolveTraceJobs(w.trace, wi, scope);
+    else {
+      const g = resolveGenerator(w.generator, wi, scope);
+      if (g) generators.push(g);
+    }
+  });
+  return { jobs: scope.jobs, generators, tenants: scope.tenants };
+}
