@@ -14,6 +14,8 @@ import { defaultShape } from '../training-layout.js';
 import { kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
 import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from '../../scenario/service-schema.js';
 import { servingParamsMismatch } from './serving-shape.js';
+import { MAX_OPEN_RUN_S } from '../../scenario/limits.js';
+import { formatYears } from '../size-estimate.js';
 
 export type { RequestTrace, SkippedRows } from '../../scenario/traces/request-trace.js';
 export { describeSkipped } from '../../scenario/traces/request-trace.js';
@@ -314,7 +316,10 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
             trace = parseRequestTrace(text, source, layout);
             if (trace.timeS.length === 0) {
               bad([...sat, 'arrival'], `the trace has no requests${trace.skipped.length > 0 ? `: ${describeSkipped(trace, source)}` : ''}`);
-            } else if (trace.skipped.length > 0) ctx.warn(where, describeSkipped(trace, source));
+            } else {
+              if (trace.skipped.length > 0) ctx.warn(where, describeSkipped(trace, source));
+              checkTraceRows(trace, st, source, where, { horizonS: ctx.horizonS }, bad);
+            }
           } catch (e) {
             if (!(e instanceof TraceError)) throw e;
             // A missing column is the mapping's fault where the user named it: point there.
@@ -389,6 +394,35 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   });
   if (!ok) return undefined;
   return { index, name: s.name, spec: s, kind, datacentres: dcs, model, hardware, timing, streams, ...(pooled ? { disaggregated: pooled } : {}) };
+}
+
+/**
+ * The rows of a trace stream that it will send (before its `count`, `until` and the horizon),
+ * checked where they are read so that each problem names its file and line: without a horizon, a
+ * request arriving after the century a run may last is refused (the run would stop there as one
+ * that never ends, blaming no row).
+ */
+function checkTraceRows(
+  trace: RequestTrace,
+  st: RequestStreamSpec,
+  source: string,
+  where: PathKey[],
+  limits: { horizonS: number | undefined },
+  bad: (path: PathKey[], msg: string) => void,
+): void {
+  const times = trace.timeS;
+  const endS = Math.min(st.until ?? Infinity, limits.horizonS ?? Infinity);
+  const count = st.count ?? Infinity;
+  let sent = 0;
+  while (sent < times.length && sent < count && st.start + times[sent]! < endS) sent++;
+  if (limits.horizonS === undefined) {
+    let late = 0;
+    for (let i = sent - 1; i >= 0 && !(st.start + times[i]! <= MAX_OPEN_RUN_S); i--) late++;
+    if (late > 0) {
+      const i = sent - late;
+      bad(where, `${source}:${trace.lines[i]!}: this request would arrive at about ${formatYears(st.start + times[i]!)}${late > 1 ? ` (${late} rows so)` : ''}; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: correct the row, end the stream earlier (\`count\`, \`until\`), or set a horizon`);
+    }
+  }
 }
 
 /**

@@ -9,6 +9,8 @@ export interface RequestTrace {
   readonly timeS: Float64Array;
   readonly promptTokens: Float64Array;
   readonly outputTokens: Float64Array;
+  /** Each request's line in the file (where its record starts), so that checks made later can point at it. */
+  readonly lines: Int32Array;
   /**
    * Shared prompt prefixes, when the trace has prefix id and prefix tokens columns: each request's
    * prefix as an index into `names` (-1: none), and its tokens (part of the prompt).
@@ -120,7 +122,7 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
   let idCol = -1;
   let tokensCol = -1;
   let sessionCol = -1;
-  const rows: [number, number, number, number, number][] = [];
+  const rows: [number, number, number, number, number, number][] = [];
   const names: string[] = [];
   const byName = new Map<string, { index: number; tokens: number; line: number }>();
   const skipped = new Map<string, SkippedRows>();
@@ -235,7 +237,7 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
           } else prefix = seen.index;
         }
       }
-      rows.push([t, prompt, o, prefix, prefixTokens]);
+      rows.push([t, prompt, o, prefix, prefixTokens, line]);
     },
   );
   // Stable: rows of one time keep file order.
@@ -247,6 +249,7 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
     timeS: Float64Array.from(rows, scale === 1 ? (r) => r[0] - t0 : (r) => (r[0] - t0) * scale),
     promptTokens: Float64Array.from(rows, (r) => r[1]),
     outputTokens: Float64Array.from(rows, (r) => r[2]),
+    lines: Int32Array.from(rows, (r) => r[5]),
     ...(idCol >= 0 ? { prefixes: { index: Int32Array.from(rows, (r) => r[3]), tokens: Float64Array.from(rows, (r) => r[4]), names } } : {}),
     ...(sessionNames !== undefined ? { prefixes: { index: Int32Array.from(rows, (r) => r[3]), tokens: Float64Array.from(rows, (r) => r[4]), names: sessionNames, sessions: true } } : {}),
     rows: rowCount,
@@ -255,12 +258,12 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
 }
 
 /**
- * Sessions: over rows in time order ([time, prompt, output, session index, -]), each turn's prefix is
+ * Sessions: over rows in time order ([time, prompt, output, session index, -, line]), each turn's prefix is
  * its conversation so far, the previous turn's prompt + output (0 on a first turn), under the
  * history's name; a turn whose prompt is shorter than that history starts a new history
  * (`<session>#2`, ...). Rewrites each row's index and tokens; returns the histories' names.
  */
-function sessionHistories(rows: [number, number, number, number, number][], sessions: readonly string[]): string[] {
+function sessionHistories(rows: [number, number, number, number, number, number][], sessions: readonly string[]): string[] {
   const names: string[] = [];
   const current = new Int32Array(sessions.length).fill(-1);
   const history = new Float64Array(sessions.length);

@@ -1,0 +1,39 @@
+// Request trace rows that the run cannot serve as read, checked where they are read so that the
+// message names the file and line: a request arriving after the century a run without a horizon
+// may last (the run stopped there as one that 'would never finish', naming no row).
+import { describe, expect, it } from 'vitest';
+import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
+import { InputError } from '../src/scenario/errors.js';
+import { toyScenario, type ToyOptions } from './inference-helpers.js';
+
+function load(csv: string, o: ToyOptions = {}): ResolvedScenario {
+  const text = toyScenario({ arrival: '{ process: trace, file: reqs.csv }', count: 1_000_000, ...o });
+  return loadScenario(text, 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' });
+}
+
+function problems(csv: string, o: ToyOptions = {}): string[] {
+  try {
+    load(csv, o);
+  } catch (e) {
+    if (e instanceof InputError) return e.issues.map((i) => `${i.path}: ${i.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe('a request trace row beyond what a run without a horizon may last', () => {
+  const csv = 'timestamp,prompt_tokens,output_tokens\n0,100,10\n1e12,100,10\n5e9,100,10\n1,100,10\n';
+
+  it('is refused at its file and line, with how many rows are so', () => {
+    expect(problems(csv)).toEqual([
+      'services[0].streams[0].arrival.file: reqs.csv:4: this request would arrive at about 159 years (2 rows so); a run without a horizon stops after 100 years of simulated time: correct the row, end the stream earlier (`count`, `until`), or set a horizon',
+    ]);
+  });
+
+  it('is not sent, so not refused, with a horizon, an until or a count before it', () => {
+    expect(problems(csv, { extraService: '', extraStream: '        until: 1h\n' })).toEqual([]);
+    expect(problems(csv, { count: 2 })).toEqual([]);
+    const text = `horizon: 1h\n${toyScenario({ arrival: '{ process: trace, file: reqs.csv }', count: 1_000_000 })}`;
+    expect(() => loadScenario(text, 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' })).not.toThrow();
+  });
+});
