@@ -1,9 +1,11 @@
 // Request trace rows that the run cannot serve as read, checked where they are read so that the
 // message names the file and line: a request arriving after the century a run without a horizon
-// may last (the run stopped there as one that 'would never finish', naming no row).
+// may last (the run stopped there as one that 'would never finish', naming no row), and requests
+// whose KV cache no replica holds (rejected on arrival without a word about why).
 import { describe, expect, it } from 'vitest';
 import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
 import { InputError } from '../src/scenario/errors.js';
+import { simulate } from '../src/sim/simulation.js';
 import { toyScenario, type ToyOptions } from './inference-helpers.js';
 
 function load(csv: string, o: ToyOptions = {}): ResolvedScenario {
@@ -35,5 +37,19 @@ describe('a request trace row beyond what a run without a horizon may last', () 
     expect(problems(csv, { count: 2 })).toEqual([]);
     const text = `horizon: 1h\n${toyScenario({ arrival: '{ process: trace, file: reqs.csv }', count: 1_000_000 })}`;
     expect(() => loadScenario(text, 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' })).not.toThrow();
+  });
+});
+
+describe('request trace rows longer than a replica holds', () => {
+  // 1000 GB of memory, 2 GB of weights and 1 MB of KV per token: 998,000 tokens.
+  const csv = 'timestamp,prompt_tokens,output_tokens\n0,100,10\n1,2000000,10\n2,100,10\n3,997995,10\n';
+
+  it('are said when the scenario loads, with how many and the first one\'s line, as the run rejects them', () => {
+    const r = load(csv, { kvBytesPerToken: 1e6 });
+    expect(r.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      "services[0].streams[0].arrival.file: 2 of the 4 requests this stream sends cannot fit a replica's KV cache (first at reqs.csv:3: 2000000 prompt + 10 output tokens, more than the replica's KV cache of 998000): each is rejected on arrival, counted in requests_rejected and as an SLO miss; raise tensor_parallel to serve them",
+    ]);
+    const out = simulate(r, {});
+    expect(out.services[0]!.requests_rejected).toBe(2);
   });
 });

@@ -318,7 +318,7 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
               bad([...sat, 'arrival'], `the trace has no requests${trace.skipped.length > 0 ? `: ${describeSkipped(trace, source)}` : ''}`);
             } else {
               if (trace.skipped.length > 0) ctx.warn(where, describeSkipped(trace, source));
-              checkTraceRows(trace, st, source, where, { horizonS: ctx.horizonS }, bad);
+              checkTraceRows(trace, st, source, where, { horizonS: ctx.horizonS, kvCapacityTokens, prefillKvCapacityTokens, decodePool: pooled !== undefined }, bad, (p, m) => ctx.warn(p, m));
             }
           } catch (e) {
             if (!(e instanceof TraceError)) throw e;
@@ -400,15 +400,17 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
  * The rows of a trace stream that it will send (before its `count`, `until` and the horizon),
  * checked where they are read so that each problem names its file and line: without a horizon, a
  * request arriving after the century a run may last is refused (the run would stop there as one
- * that never ends, blaming no row).
+ * that never ends, blaming no row); a request whose KV cache no replica can hold is rejected on
+ * arrival by the simulator, so it is said here, with how many and the first one's line.
  */
 function checkTraceRows(
   trace: RequestTrace,
   st: RequestStreamSpec,
   source: string,
   where: PathKey[],
-  limits: { horizonS: number | undefined },
+  limits: { horizonS: number | undefined; kvCapacityTokens: number; prefillKvCapacityTokens: number; decodePool: boolean },
   bad: (path: PathKey[], msg: string) => void,
+  warn: (path: PathKey[], msg: string) => void,
 ): void {
   const times = trace.timeS;
   const endS = Math.min(st.until ?? Infinity, limits.horizonS ?? Infinity);
@@ -423,6 +425,23 @@ function checkTraceRows(
       bad(where, `${source}:${trace.lines[i]!}: this request would arrive at about ${formatYears(st.start + times[i]!)}${late > 1 ? ` (${late} rows so)` : ''}; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: correct the row, end the stream earlier (\`count\`, \`until\`), or set a horizon`);
     }
   }
+  const kv = limits.kvCapacityTokens;
+  const prefillKv = limits.prefillKvCapacityTokens;
+  if (!Number.isFinite(kv) && !Number.isFinite(prefillKv)) return;
+  let tooLong = 0;
+  let first = -1;
+  for (let i = 0; i < sent; i++) {
+    const p = trace.promptTokens[i]!;
+    if (p + trace.outputTokens[i]! > kv || p > prefillKv) {
+      tooLong++;
+      if (first < 0 || trace.lines[i]! < trace.lines[first]!) first = i;
+    }
+  }
+  if (tooLong === 0) return;
+  const p = trace.promptTokens[first]!;
+  const o = trace.outputTokens[first]!;
+  const what = p > prefillKv ? `a prompt of ${p} tokens, more than the prefill replica's KV cache of ${prefillKv}` : `${p} prompt + ${o} output tokens, more than the ${limits.decodePool ? 'decode ' : ''}replica's KV cache of ${kv}`;
+  warn(where, `${tooLong} of the ${sent} requests this stream sends cannot fit a replica's KV cache (first at ${source}:${trace.lines[first]!}: ${what}): each is rejected on arrival, counted in requests_rejected and as an SLO miss; raise tensor_parallel to serve them`);
 }
 
 /**
