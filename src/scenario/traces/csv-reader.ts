@@ -292,11 +292,17 @@ export function requireColumns<K extends string>(
   return out;
 }
 
-/** A finite number from a field, or undefined for empty, blank or non-numeric text. */
+/** A finite decimal number from a field, or undefined for empty, blank or non-numeric text. */
 export function parseFiniteNumber(field: string | undefined): number | undefined {
   if (field === undefined) return undefined;
   const s = field.trim();
   if (s === '') return undefined;
+  // Number() also reads 0x10, 0b11 and 0o7 as 16, 3 and 7: trace columns are decimal, so such a
+  // field is most likely an id or a hash in a mis-mapped column, not a count to use as read.
+  if (s.length > 2 && s.charCodeAt(0) === 48) {
+    const c = s.charCodeAt(1) | 32;
+    if (c === 120 || c === 98 || c === 111) return undefined;
+  }
   const x = Number(s);
   return Number.isFinite(x) ? x : undefined;
 }
