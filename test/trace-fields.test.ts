@@ -1,9 +1,11 @@
-// Fields of trace files read as numbers: what JavaScript's Number() accepts but a trace never
-// means. '0x10' was read as 16 prompt tokens (or devices), the row kept with a wrong value and no word.
+// Fields of trace files read as numbers and calendar times: what JavaScript's Number() and
+// Date.UTC() would accept but a trace never means. '0x10' was read as 16 prompt tokens (or devices)
+// and '2023-02-30' as 2 March, each row kept with a wrong value and no word.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { parseGenericCsv } from '../src/scenario/traces/generic-csv.js';
-import { parseFiniteNumber } from '../src/scenario/traces/csv-reader.js';
+import { parseFiniteNumber, parseUtcTimestampS } from '../src/scenario/traces/csv-reader.js';
 import { toyScenario } from './inference-helpers.js';
 
 describe('numbers in trace fields', () => {
@@ -23,5 +25,30 @@ describe('numbers in trace fields', () => {
     const t = parseGenericCsv('submit,duration,gpus\n0,100,1\n5,100,0x2\n', { submit: 'submit', duration: 'duration', devices: 'gpus' });
     expect(t.jobs.map((j) => j.devices)).toEqual([1]);
     expect(t.skipped).toEqual([{ line: 3, reason: 'bad devices', detail: '0x2' }]);
+  });
+});
+
+describe('calendar times in trace fields', () => {
+  it('a day its month does not have is not a time (2023-02-30 was read as 2023-03-02)', () => {
+    for (const s of ['2023-02-30 00:00:00', '2023-02-29', '2023-04-31T12:00:00Z', '2100-02-29 00:00']) expect(parseUtcTimestampS(s), s).toBeUndefined();
+    expect(parseUtcTimestampS('2024-02-29 00:00:00')).toBe(Date.UTC(2024, 1, 29) / 1000);
+    expect(parseUtcTimestampS('2000-02-29')).toBe(Date.UTC(2000, 1, 29) / 1000);
+  });
+
+  it('every real date and time reads as Date does (property)', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date(Date.UTC(1970, 0, 1)), max: new Date(Date.UTC(2200, 0, 1)), noInvalidDate: true }), (d) => {
+        const iso = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
+        expect(parseUtcTimestampS(iso)).toBeCloseTo(d.getTime() / 1000, 3);
+        expect(parseUtcTimestampS(iso.slice(0, 10))).toBe(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) / 1000);
+      }),
+    );
+  });
+
+  it('an Azure-format request trace row on 30 February is skipped and counted', () => {
+    const csv = 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-02-28 23:59:59.0000000,100,10\n2023-02-30 00:00:00.0000000,100,10\n2023-03-01 00:00:01.0000000,100,10\n';
+    const r = loadScenario(toyScenario({ arrival: '{ process: trace, format: azure-llm, file: reqs.csv }', count: 100 }), 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' });
+    expect([...r.services[0]!.streams[0]!.trace!.timeS]).toEqual([0, 2]);
+    expect(r.warnings[0]!.message).toMatch(/1 of 3 rows skipped: 1 with a bad TIMESTAMP or token count \(first at reqs\.csv:3:/);
   });
 });

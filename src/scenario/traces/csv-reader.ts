@@ -340,7 +340,10 @@ export function parseUtcTimestampS(field: string | undefined): number | undefine
   const minute = m[5] === undefined ? 0 : Number(m[5]);
   const second = m[6] === undefined ? 0 : Number(m[6]);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second >= 61) return undefined;
-  let s = Date.UTC(Number(m[1]), month - 1, day, hour, minute, 0) / 1000 + second;
+  const ms = Date.UTC(Number(m[1]), month - 1, day, hour, minute, 0);
+  // Date.UTC rolls a day the month lacks over into the next (2023-02-30 is 2 March): not a time.
+  if (new Date(ms).getUTCDate() !== day) return undefined;
+  let s = ms / 1000 + second;
   const zone = m[7];
   if (zone !== undefined && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
