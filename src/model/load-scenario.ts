@@ -61,7 +61,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     warn: ctx.warn,
     readText: ctx.readRelative,
   });
-  const resolvedScenario = resolveFailureKinds(scenario, book, groups, ctx);
+  const resolvedScenario = resolveFailureKinds(scenario, book, groups, services, ctx);
 
   if (issues.length > 0) throw new InputError(issues);
   // Only a scenario that is otherwise valid is sized: the estimate reads resolved kinds and groups.

@@ -477,7 +477,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'expect.relations[].below': "Its mean must be below this policy's by at least `at_least`.",
   'expect.relations[].above': "Its mean must be above this policy's by at least `at_least`.",
   'expect.relations[].at_least': "Relative margin, e.g. '10%' or 0.1 (0 when absent).",
-  failures: 'Hardware failures, repairs and stragglers (their own random stream: turning them off changes nothing else).',
+  failures: 'Hardware failures, repairs and stragglers (their own random stream: turning them off changes nothing else). They reach training jobs only: inference replicas serve on (a warning says so).',
   'failures.devices': 'Device failures, per device kind.',
   ...under('failures.devices.<name>', FAILURE_PROCESS),
   'failures.nodes': 'Whole-node failures (host, NIC, power), any kind.',
