@@ -1,10 +1,12 @@
 // Fields of trace files read as numbers and calendar times: what JavaScript's Number() and
-// Date.UTC() would accept but a trace never means. '0x10' was read as 16 prompt tokens (or devices)
-// and '2023-02-30' as 2 March, each row kept with a wrong value and no word.
+// Date.UTC() would accept but a trace never means. '0x10' was read as 16 prompt tokens (or devices),
+// '2023-02-30' as 2 March, and a Philly '0' among calendar times as 1970, each row kept with a
+// wrong value and no word.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { parseGenericCsv } from '../src/scenario/traces/generic-csv.js';
+import { parsePhilly } from '../src/scenario/traces/philly.js';
 import { parseFiniteNumber, parseUtcTimestampS } from '../src/scenario/traces/csv-reader.js';
 import { toyScenario } from './inference-helpers.js';
 
@@ -50,5 +52,30 @@ describe('calendar times in trace fields', () => {
     const r = loadScenario(toyScenario({ arrival: '{ process: trace, format: azure-llm, file: reqs.csv }', count: 100 }), 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' });
     expect([...r.services[0]!.streams[0]!.trace!.timeS]).toEqual([0, 2]);
     expect(r.warnings[0]!.message).toMatch(/1 of 3 rows skipped: 1 with a bad TIMESTAMP or token count \(first at reqs\.csv:3:/);
+  });
+});
+
+// A Philly timestamp is a calendar time or a bare number read as Unix seconds. One stray '0' among
+// calendar times was 1 January 1970: the origin, so every other job was submitted 17,400 days (47.7
+// years) into the run. A file now has one form, the one most of its rows use.
+describe('Philly timestamps of two forms in one file', () => {
+  it('keeps the form most rows use and skips the others as bad timestamps, with their line', () => {
+    const t = parsePhilly('timestamp,duration,num_gpus\n2017-10-03 14:00:00,100,1\n0,100,1\n2017-10-03 14:01:00,100,2\n', { source: 'ph.csv' });
+    expect(t.jobs.map((j) => [j.id, j.submitS])).toEqual([
+      ['philly-1', 0],
+      ['philly-3', 60],
+    ]);
+    expect(t.skipped).toEqual([{ line: 3, reason: 'bad timestamp', detail: '0 (a number among calendar times)' }]);
+    const u = parsePhilly('timestamp,duration,num_gpus\n1507039200,100,1\n2017-10-03 14:00:00,100,1\n1507039260,100,2\n', { source: 'ph.csv' });
+    expect(u.jobs.map((j) => [j.id, j.submitS])).toEqual([
+      ['philly-1', 0],
+      ['philly-3', 60],
+    ]);
+    expect(u.skipped).toEqual([{ line: 3, reason: 'bad timestamp', detail: '2017-10-03 14:00:00 (a calendar time among Unix seconds)' }]);
+  });
+
+  it('reads a file of one form as before', () => {
+    expect(parsePhilly('timestamp,duration,num_gpus\n100,10,1\n40,10,1\n').jobs.map((j) => j.submitS)).toEqual([0, 60]);
+    expect(parsePhilly('timestamp,duration,num_gpus\n2017-10-03 14:00:10,10,1\n2017-10-03 14:00:00,10,1\n').jobs.map((j) => j.submitS)).toEqual([0, 10]);
   });
 });

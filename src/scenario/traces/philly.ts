@@ -1,8 +1,10 @@
 // Importer for Microsoft Philly job lists as published with the Pollux/AdaptDL artifact
 // (columns timestamp, duration, num_gpus, gpu_time, cluster).
 //
-// timestamp is 'YYYY-MM-DD HH:MM:SS' in UTC (a bare number is read as Unix seconds);
-// submitS = timestamp - earliest parseable timestamp. durationS = duration (seconds, as recorded).
+// timestamp is 'YYYY-MM-DD HH:MM:SS' in UTC, or a bare number read as Unix seconds: one form per
+// file, the one most rows use (a stray '0' among calendar times was 1970 and put every other job
+// 47 years into the run); rows of the other form are skipped as bad timestamps.
+// submitS = timestamp - earliest timestamp of that form. durationS = duration (seconds, as recorded).
 // The file has no job id, so ids are 'philly-<n>' with n the 1-based data row: stable under any
 // option, which keeps sampling deterministic. A 'jobid', 'job_id' or 'id' column is used if present.
 // gpu_time (= duration x num_gpus) is redundant and ignored; the virtual cluster becomes `group`:
@@ -18,17 +20,18 @@ export interface PhillyOptions extends TraceOptions {
 
 const COLUMNS = { timestamp: 'timestamp', duration: 'duration', num_gpus: 'num_gpus' } as const;
 
-/** A timestamp field in seconds: calendar time in UTC, or Unix seconds. */
-function parseTimestampS(field: string | undefined): number | undefined {
-  return parseUtcTimestampS(field) ?? parseFiniteNumber(field);
-}
 
 /** Parses a Philly job list. Pure: text in, records out. */
 export function parsePhilly(text: string | TextPieces, options: PhillyOptions = {}): TraceImport {
   const source = options.source ?? 'philly';
   const jobs: TraceJob[] = [];
   const skipped: TraceSkip[] = [];
-  let originS = Infinity;
+  // Rows by timestamp form: calendar times and Unix seconds, each with its earliest time.
+  let originCalendarS = Infinity;
+  let originUnixS = Infinity;
+  const unixRows: boolean[] = [];
+  const stamps: string[] = [];
+  let unixCount = 0;
   let width = 0;
   let dataRow = 0;
   let col = {} as Record<keyof typeof COLUMNS, number>;
@@ -55,9 +58,12 @@ export function parsePhilly(text: string | TextPieces, options: PhillyOptions = 
         skipped.push(detail === undefined ? { line, reason } : { line, reason, detail });
       };
       if (f.length !== width) return skip('wrong number of fields', `${f.length} fields, header has ${width}`);
-      const submitS = parseTimestampS(f[col.timestamp]);
+      const calendarS = parseUtcTimestampS(f[col.timestamp]);
+      const submitS = calendarS ?? parseFiniteNumber(f[col.timestamp]);
       if (submitS === undefined) return skip('bad timestamp', f[col.timestamp]);
-      if (submitS < originS) originS = submitS;
+      const unix = calendarS === undefined;
+      if (unix) originUnixS = Math.min(originUnixS, submitS);
+      else originCalendarS = Math.min(originCalendarS, submitS);
       const devices = parseFiniteNumber(f[col.num_gpus]);
       if (devices === undefined || !Number.isInteger(devices) || devices < 0) return skip('bad num_gpus', f[col.num_gpus]);
       if (devices === 0) return skip('no GPU requested');
@@ -75,8 +81,24 @@ export function parsePhilly(text: string | TextPieces, options: PhillyOptions = 
       };
       if (clusterCol >= 0 && !isEmptyField(f[clusterCol])) job.group = f[clusterCol]!.trim();
       jobs.push(job);
+      unixRows.push(unix);
+      stamps.push(f[col.timestamp]!.trim());
+      if (unix) unixCount++;
     },
   );
-  const imported = finishImport(jobs, originS, skipped, rows, source, options);
+  let kept = jobs;
+  let originS = originCalendarS;
+  if (unixCount > 0 && unixCount < jobs.length) {
+    // Both forms: keep the one most rows use (calendar times on a tie, the published form).
+    const keepUnix = unixCount > jobs.length - unixCount;
+    originS = keepUnix ? originUnixS : originCalendarS;
+    kept = [];
+    jobs.forEach((job, i) => {
+      if (unixRows[i] === keepUnix) kept.push(job);
+      else skipped.push({ line: job.line, reason: 'bad timestamp', detail: `${stamps[i]!} (${keepUnix ? 'a calendar time among Unix seconds' : 'a number among calendar times'})` });
+    });
+    skipped.sort((a, b) => a.line - b.line);
+  } else if (unixCount > 0) originS = originUnixS;
+  const imported = finishImport(kept, originS, skipped, rows, source, options);
   return groupColumn !== undefined ? { ...imported, groupColumn } : imported;
 }
