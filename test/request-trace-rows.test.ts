@@ -53,3 +53,24 @@ describe('request trace rows longer than a replica holds', () => {
     expect(out.services[0]!.requests_rejected).toBe(2);
   });
 });
+
+// A stray early row (a 0 among epoch seconds) is the trace's origin: with a 1 h horizon the run
+// replayed that one request of 301 and printed its figures with no word of the other 300.
+describe('trace rows after the horizon or until', () => {
+  const csv = `timestamp,prompt_tokens,output_tokens\n0,100,10\n${Array.from({ length: 300 }, (_, i) => `${1_700_000_000 + 10 * i},100,10`).join('\n')}\n`;
+
+  it('are counted in a warning with the first one\'s line and time, and how many are sent', () => {
+    const text = `horizon: 1h\n${toyScenario({ arrival: '{ process: trace, file: reqs.csv }', count: 1_000_000 })}`;
+    const r = loadScenario(text, 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' });
+    expect(r.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      "services[0].streams[0].arrival.file: 300 of the trace's 301 requests arrive after the horizon (60min) and are not sent, the first at reqs.csv:3 (19700d into the run); 1 is",
+    ]);
+    expect(load(csv, { extraStream: '        until: 10d\n' }).warnings.map((w) => w.message)[0]).toMatch(/^300 of the trace's 301 requests arrive after `until` \(10d\) and are not sent/);
+  });
+
+  it('say nothing when a count stops the stream first, or every row is sent', () => {
+    const text = `horizon: 1h\n${toyScenario({ arrival: '{ process: trace, file: reqs.csv }', count: 1 })}`;
+    expect(loadScenario(text, 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' }).warnings).toEqual([]);
+    expect(load('timestamp,prompt_tokens,output_tokens\n0,100,10\n5,100,10\n', { extraStream: '        until: 6s\n' }).warnings).toEqual([]);
+  });
+});

@@ -417,6 +417,13 @@ function checkTraceRows(
   const count = st.count ?? Infinity;
   let sent = 0;
   while (sent < times.length && sent < count && st.start + times[sent]! < endS) sent++;
+  if (sent < times.length && sent < count) {
+    // The horizon or `until` ends the replay: say how much of the trace it leaves out, so that a
+    // stray early row (a 0 among epoch seconds, the origin) cannot shrink the replay to itself unseen.
+    const cut = times.length - sent;
+    const by = endS === st.until ? `\`until\` (${formatDuration(st.until)})` : `the horizon (${formatDuration(endS)})`;
+    warn(where, `${cut} of the trace's ${times.length} requests arrive after ${by} and are not sent, the first at ${source}:${trace.lines[sent]!} (${formatDuration(st.start + times[sent]!)} into the run); ${sent} ${sent === 1 ? 'is' : 'are'}`);
+  }
   if (limits.horizonS === undefined) {
     let late = 0;
     for (let i = sent - 1; i >= 0 && !(st.start + times[i]! <= MAX_OPEN_RUN_S); i--) late++;
