@@ -11,6 +11,7 @@ import { MAX_OPEN_RUN_S, MAX_TIME_S } from '../../scenario/limits.js';
 import { TraceQueues } from '../trace-queues.js';
 import { TraceJobTable } from '../trace-job-template.js';
 import { formatYears } from '../size-estimate.js';
+import { formatDuration } from '../../units/units.js';
 import { ID_USED_ELSEWHERE } from './types.js';
 import type { WorkloadScope } from './workload-scope.js';
 
@@ -89,6 +90,11 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   // Without a horizon, a row whose job would end after the century a run may last even alone on
   // its fastest allowed devices is refused at its line (the size estimate checks listed jobs so).
   const openRun = scope.scenario.horizon === undefined;
+  // Jobs submitted at or after the horizon never enter the run: counted, so that a stray early
+  // row (the trace's origin) cannot shrink the replay to itself unseen.
+  const horizonS = scope.scenario.horizon ?? Infinity;
+  let afterHorizon = 0;
+  let firstAfter: { line: number; submitS: number } | undefined;
   let lateEnds = 0;
   let firstLate: { line: number; id: string; endS: number } | undefined;
   const bestRates = new Map<string, number>();
@@ -202,6 +208,10 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
       jobQueue,
     );
     kept++;
+    if (tj.submitS >= horizonS) {
+      afterHorizon++;
+      if (firstAfter === undefined || tj.submitS < firstAfter.submitS) firstAfter = { line: tj.line, submitS: tj.submitS };
+    }
     const capacity = allowedKinds === undefined ? poolCapacity : scope.capacityOf(allowedKinds);
     if (tj.devices > capacity) {
       tooBig++;
@@ -245,6 +255,9 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     const f = firstTooBig;
     const example = f.capacity === 0 ? `line ${f.line}: the pool has no device of the kinds it may use` : `line ${f.line}: ${f.devices} devices, the pool has at most ${f.capacity} of one kind it may use`;
     ctx.warn(fileAt, `${tooBig === kept ? `every one of the trace's ${kept} job(s)` : `${tooBig} of the trace's ${kept} jobs`} cannot run on this pool (${example}): rejected when submitted`);
+  }
+  if (firstAfter !== undefined && kept > 0) {
+    ctx.warn(fileAt, `${afterHorizon} of the trace's ${kept} jobs are submitted after the horizon (${formatDuration(horizonS)}) and never run, the first at line ${firstAfter.line} (${formatDuration(firstAfter.submitS)} into the run); ${kept - afterHorizon} ${kept - afterHorizon === 1 ? 'is' : 'are'} submitted before it`);
   }
   for (const [key, e] of loosened) {
     ctx.warn(
