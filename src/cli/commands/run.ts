@@ -45,7 +45,7 @@ export function builder(y: Argv): Argv<RunArgs> {
     .option('seed', { type: 'number', describe: "override the scenario's seed" })
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
     .option('timeline', { type: 'string', describe: 'write the job, transfer and failure timeline as Chrome trace events (open in ui.perfetto.dev)' })
-    .option('requests', { type: 'boolean', default: false, describe: 'inference: also write requests.csv, one row per request' })
+    .option('requests', { type: 'boolean', default: false, describe: 'inference: also write requests.csv, one row per completed request (services.csv counts the rejected and unfinished ones)' })
     .option('request-sample', { type: 'number', default: 1, describe: 'inference: fraction of requests written to requests.csv' })
     .option('link-interval', { type: 'string', describe: "network model on: also write links_timeseries.csv, each link's bytes and utilisation per interval (e.g. 1h)" })
     .option('policy', { type: 'string', describe: "queue policy instead of the scenario's: a name, a module file (./my-policy.mjs), or '{name: x, params: {...}}'" })
