@@ -90,7 +90,62 @@ export function resolveServices(specs: readonly ServiceSpec[], ctx: ServiceResol
     const r = resolveOne(s, si, at, ctx);
     if (r) out.push(r);
   });
+  placeFirstReplicas(out, ctx);
   return out;
+}
+
+/**
+ * The replicas every service starts with (its count, or its autoscaler's min; prefill pool before
+ * decode), placed as the simulator places them before anything else runs: services in order, each
+ * replica's devices on one node, the replica's site in turn and then any of its sites, the best-fitting
+ * node. Counting devices alone let through pools that cannot be placed (5 replicas of 3 devices on two
+ * 8-device nodes, or two services of a node's worth on one node): the run then stopped as an internal
+ * error. One that does not fit is refused at its pool, saying what is left.
+ */
+function placeFirstReplicas(services: readonly ResolvedService[], ctx: ServiceResolveContext): void {
+  const free: number[] = [];
+  const nodeKind: number[] = [];
+  const nodeDc: number[] = [];
+  for (const g of ctx.groups) {
+    for (let k = 0; k < g.nodeCount; k++) {
+      free.push(g.devicesPerNode);
+      nodeKind.push(g.kind);
+      nodeDc.push(g.datacentre);
+    }
+  }
+  const take = (kind: number, dc: number, tp: number): boolean => {
+    let best = -1;
+    for (let n = 0; n < free.length; n++) {
+      if (nodeKind[n] === kind && nodeDc[n] === dc && free[n]! >= tp && (best < 0 || free[n]! < free[best]!)) best = n;
+    }
+    if (best < 0) return false;
+    free[best]! -= tp;
+    return true;
+  };
+  for (const svc of services) {
+    const at: PathKey[] = ['services', svc.index];
+    const pools = svc.disaggregated
+      ? [
+          { path: [...at, 'prefill'], role: 'prefill ', kind: svc.disaggregated.prefill.kind, tp: svc.disaggregated.prefill.hardware.tp, dcs: svc.disaggregated.prefill.datacentres, count: svc.disaggregated.prefill.count },
+          { path: [...at, 'decode'], role: 'decode ', kind: svc.disaggregated.decode.kind, tp: svc.disaggregated.decode.hardware.tp, dcs: svc.disaggregated.decode.datacentres, count: svc.disaggregated.decode.count },
+        ]
+      : [{ path: [...at, 'replicas'], role: '', kind: svc.kind, tp: svc.hardware.tp, dcs: svc.datacentres, count: svc.spec.replicas!.count ?? svc.spec.replicas!.autoscale!.min }];
+    for (const p of pools) {
+      for (let i = 0; i < p.count; i++) {
+        const first = p.dcs[i % p.dcs.length]!;
+        if (take(p.kind, first, p.tp) || p.dcs.some((dc) => dc !== first && take(p.kind, dc, p.tp))) continue;
+        const left = new Map<number, number>();
+        for (let n = 0; n < free.length; n++) if (nodeKind[n] === p.kind && p.dcs.includes(nodeDc[n]!) && free[n]! > 0) left.set(free[n]!, (left.get(free[n]!) ?? 0) + 1);
+        const shown = [...left].sort((a, b) => b[0] - a[0]).map(([f, n]) => `${n} node${n > 1 ? 's have' : ' has'} ${f}`).join(', ');
+        const kindName = ctx.kinds[p.kind]!.name;
+        ctx.fail(
+          p.path,
+          `${p.role}replica ${i + 1} of ${p.count} does not fit: it needs ${p.tp} '${kindName}' devices on one node in ${p.dcs.map((d) => ctx.datacentreNames[d]!).join(', ')}, and once the replicas before it are placed (services in order${svc.disaggregated ? ', prefill before decode' : ''}) no node has ${p.tp} free (${left.size === 0 ? 'none has any' : shown}): lower the count or tensor_parallel, or add nodes`,
+        );
+        return;
+      }
+    }
+  }
 }
 
 /** A pool's hardware and timing, with its capacity checked against the pool: undefined after a reported problem. */
