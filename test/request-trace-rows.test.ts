@@ -72,5 +72,10 @@ describe('trace rows after the horizon or until', () => {
     const text = `horizon: 1h\n${toyScenario({ arrival: '{ process: trace, file: reqs.csv }', count: 1 })}`;
     expect(loadScenario(text, 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' }).warnings).toEqual([]);
     expect(load('timestamp,prompt_tokens,output_tokens\n0,100,10\n5,100,10\n', { extraStream: '        until: 6s\n' }).warnings).toEqual([]);
+    // A stream starting after the horizon is warned about at its start, once.
+    const late = `horizon: 1h\n${toyScenario({ arrival: '{ process: trace, file: reqs.csv }', count: 1_000_000, extraStream: '        start: 2h\n' })}`;
+    expect(loadScenario(late, 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' }).warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      'services[0].streams[0].start: start (2h) is not before the horizon (60min): this stream sends no request',
+    ]);
   });
 });

@@ -472,7 +472,8 @@ function checkTraceRows(
   const count = st.count ?? Infinity;
   let sent = 0;
   while (sent < times.length && sent < count && st.start + times[sent]! < endS) sent++;
-  if (sent < times.length && sent < count) {
+  // A stream starting at or after its end sends nothing, which its `start` or `until` is warned about.
+  if (sent < times.length && sent < count && st.start < endS) {
     // The horizon or `until` ends the replay: say how much of the trace it leaves out, so that a
     // stray early row (a 0 among epoch seconds, the origin) cannot shrink the replay to itself unseen.
     const cut = times.length - sent;
