@@ -14,7 +14,7 @@ import { defaultShape } from '../training-layout.js';
 import { kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
 import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from '../../scenario/service-schema.js';
 import { servingParamsMismatch } from './serving-shape.js';
-import { MAX_OPEN_RUN_S } from '../../scenario/limits.js';
+import { MAX_DEVICES_PER_NODE, MAX_OPEN_RUN_S } from '../../scenario/limits.js';
 import { formatYears } from '../size-estimate.js';
 
 export type { RequestTrace, SkippedRows } from '../../scenario/traces/request-trace.js';
@@ -101,51 +101,152 @@ export function resolveServices(specs: readonly ServiceSpec[], ctx: ServiceResol
  * node. Counting devices alone let through pools that cannot be placed (5 replicas of 3 devices on two
  * 8-device nodes, or two services of a node's worth on one node): the run then stopped as an internal
  * error. One that does not fit is refused at its pool, saying what is left.
+ *
+ * Nodes are counted by their free devices per (kind, site), not listed: a pool may have more nodes
+ * than the size estimate, which comes later, would allow in memory, and a pool of millions of
+ * replicas is placed a site at a time (FreeCounts.take), not a replica at a time.
  */
 function placeFirstReplicas(services: readonly ResolvedService[], ctx: ServiceResolveContext): void {
-  const free: number[] = [];
-  const nodeKind: number[] = [];
-  const nodeDc: number[] = [];
-  for (const g of ctx.groups) {
-    for (let k = 0; k < g.nodeCount; k++) {
-      free.push(g.devicesPerNode);
-      nodeKind.push(g.kind);
-      nodeDc.push(g.datacentre);
-    }
-  }
-  const take = (kind: number, dc: number, tp: number): boolean => {
-    let best = -1;
-    for (let n = 0; n < free.length; n++) {
-      if (nodeKind[n] === kind && nodeDc[n] === dc && free[n]! >= tp && (best < 0 || free[n]! < free[best]!)) best = n;
-    }
-    if (best < 0) return false;
-    free[best]! -= tp;
-    return true;
-  };
+  const pools: (ReplicaPool & { path: PathKey[]; role: string; svc: ResolvedService })[] = [];
   for (const svc of services) {
     const at: PathKey[] = ['services', svc.index];
-    const pools = svc.disaggregated
-      ? [
-          { path: [...at, 'prefill'], role: 'prefill ', kind: svc.disaggregated.prefill.kind, tp: svc.disaggregated.prefill.hardware.tp, dcs: svc.disaggregated.prefill.datacentres, count: svc.disaggregated.prefill.count },
-          { path: [...at, 'decode'], role: 'decode ', kind: svc.disaggregated.decode.kind, tp: svc.disaggregated.decode.hardware.tp, dcs: svc.disaggregated.decode.datacentres, count: svc.disaggregated.decode.count },
-        ]
-      : [{ path: [...at, 'replicas'], role: '', kind: svc.kind, tp: svc.hardware.tp, dcs: svc.datacentres, count: svc.spec.replicas!.count ?? svc.spec.replicas!.autoscale!.min }];
-    for (const p of pools) {
-      for (let i = 0; i < p.count; i++) {
-        const first = p.dcs[i % p.dcs.length]!;
-        if (take(p.kind, first, p.tp) || p.dcs.some((dc) => dc !== first && take(p.kind, dc, p.tp))) continue;
-        const left = new Map<number, number>();
-        for (let n = 0; n < free.length; n++) if (nodeKind[n] === p.kind && p.dcs.includes(nodeDc[n]!) && free[n]! > 0) left.set(free[n]!, (left.get(free[n]!) ?? 0) + 1);
-        const shown = [...left].sort((a, b) => b[0] - a[0]).map(([f, n]) => `${n} node${n > 1 ? 's have' : ' has'} ${f}`).join(', ');
-        const kindName = ctx.kinds[p.kind]!.name;
-        ctx.fail(
-          p.path,
-          `${p.role}replica ${i + 1} of ${p.count} does not fit: it needs ${p.tp} '${kindName}' devices on one node in ${p.dcs.map((d) => ctx.datacentreNames[d]!).join(', ')}, and once the replicas before it are placed (services in order${svc.disaggregated ? ', prefill before decode' : ''}) no node has ${p.tp} free (${left.size === 0 ? 'none has any' : shown}): lower the count or tensor_parallel, or add nodes`,
-        );
-        return;
+    if (svc.disaggregated) {
+      for (const role of ['prefill', 'decode'] as const) {
+        const p = svc.disaggregated[role];
+        pools.push({ path: [...at, role], role: `${role} `, svc, kind: p.kind, tp: p.hardware.tp, dcs: p.datacentres, count: p.count });
+      }
+    } else pools.push({ path: [...at, 'replicas'], role: '', svc, kind: svc.kind, tp: svc.hardware.tp, dcs: svc.datacentres, count: svc.spec.replicas!.count ?? svc.spec.replicas!.autoscale?.min ?? 0 });
+  }
+  const miss = firstUnplaced(ctx.groups, pools);
+  if (!miss) return;
+  const p = pools[miss.pool]!;
+  const shown = [...miss.left].sort((a, b) => b[0] - a[0]).map(([f, n]) => `${n} node${n > 1 ? 's have' : ' has'} ${f}`).join(', ');
+  ctx.fail(
+    p.path,
+    `${p.role}replica ${miss.replica + 1} of ${p.count} does not fit: it needs ${p.tp} '${ctx.kinds[p.kind]!.name}' devices on one node in ${p.dcs.map((d) => ctx.datacentreNames[d]!).join(', ')}, and once the replicas before it are placed (services in order${p.svc.disaggregated ? ', prefill before decode' : ''}) no node has ${p.tp} free (${miss.left.size === 0 ? 'none has any' : shown}): lower the count or tensor_parallel, or add nodes`,
+  );
+}
+
+/** A pool of replicas to place: `count` replicas of `tp` devices of `kind`, each on one node, replica i at site dcs[i mod L] first. */
+export interface ReplicaPool {
+  readonly kind: number;
+  readonly tp: number;
+  readonly dcs: readonly number[];
+  readonly count: number;
+}
+
+/**
+ * Place the pools' replicas in order on the groups' nodes (placeFirstReplicas): the first replica
+ * that fits nowhere, by pool index and replica index, with the nodes of its kind and sites that
+ * have some devices free then (free devices -> nodes); undefined when every replica fits.
+ */
+export function firstUnplaced(
+  groups: readonly Pick<NodeGroup, 'kind' | 'datacentre' | 'devicesPerNode' | 'nodeCount'>[],
+  pools: readonly ReplicaPool[],
+): { pool: number; replica: number; left: Map<number, number> } | undefined {
+  const counts = new Map<string, FreeCounts>();
+  const countsOf = (kind: number, dc: number): FreeCounts => {
+    const key = `${kind}/${dc}`;
+    let c = counts.get(key);
+    if (!c) counts.set(key, (c = new FreeCounts()));
+    return c;
+  };
+  for (const g of groups) countsOf(g.kind, g.datacentre).add(g.devicesPerNode, g.nodeCount);
+  for (let pi = 0; pi < pools.length; pi++) {
+    const p = pools[pi]!;
+    const sites = p.dcs.map((dc) => countsOf(p.kind, dc));
+    const { placed, failedAt } = assignToSites(p.count, sites.map((c) => c.replicasFitting(p.tp)));
+    sites.forEach((c, d) => c.take(p.tp, placed[d]!));
+    if (failedAt === undefined) continue;
+    const left = new Map<number, number>();
+    for (const c of sites) for (const [f, n] of c.nonEmpty()) left.set(f, (left.get(f) ?? 0) + n);
+    return { pool: pi, replica: failedAt, left };
+  }
+  return undefined;
+}
+
+/** Nodes of one kind at one site, counted by their free devices (0..MAX_DEVICES_PER_NODE). */
+class FreeCounts {
+  private readonly nodes = new Float64Array(MAX_DEVICES_PER_NODE + 1);
+
+  add(free: number, nodes: number): void {
+    this.nodes[free]! += nodes;
+  }
+
+  /** How many replicas of `tp` devices each, one node apiece, these nodes hold. */
+  replicasFitting(tp: number): number {
+    let n = 0;
+    for (let f = tp; f <= MAX_DEVICES_PER_NODE; f++) n += this.nodes[f]! * Math.floor(f / tp);
+    return n;
+  }
+
+  /**
+   * Place `replicas` of `tp` devices one after another on the best-fitting node (fewest free devices
+   * that hold one): that node takes replicas until fewer than `tp` are left on it, then the next
+   * fullest does, so the nodes with f free each take floor(f / tp) in order of f, the last of them
+   * perhaps fewer. At most replicasFitting(tp).
+   */
+  take(tp: number, replicas: number): void {
+    let r = replicas;
+    for (let f = tp; f <= MAX_DEVICES_PER_NODE && r > 0; f++) {
+      const n = this.nodes[f]!;
+      if (n === 0) continue;
+      const each = Math.floor(f / tp);
+      const whole = Math.min(n, Math.floor(r / each));
+      this.nodes[f]! -= whole;
+      this.nodes[f % tp]! += whole;
+      r -= whole * each;
+      if (r > 0 && whole < n) {
+        // One more node takes the rest (fewer than `each`).
+        this.nodes[f]! -= 1;
+        this.nodes[f - r * tp]! += 1;
+        r = 0;
       }
     }
   }
+
+  /** (free devices, nodes) for the nodes with some free, in no particular order. */
+  *nonEmpty(): Iterable<[number, number]> {
+    for (let f = 1; f <= MAX_DEVICES_PER_NODE; f++) if (this.nodes[f]! > 0) yield [f, this.nodes[f]!];
+  }
+}
+
+/**
+ * Replica i goes to site i mod L of its pool's L sites, else to the first site with room; `room[d]`
+ * replicas fit at site d. How many each site takes, and the first replica that fits nowhere. Rounds of
+ * L replicas in which no site fills are taken together, so a million replicas cost a few rounds.
+ */
+export function assignToSites(count: number, room: readonly number[]): { placed: number[]; failedAt: number | undefined } {
+  const L = room.length;
+  const left = [...room];
+  const placed = new Array<number>(L).fill(0);
+  let i = 0;
+  while (i < count) {
+    if (i % L === 0 && count - i >= L) {
+      // Where each of the next L replicas goes while no site fills.
+      const per = new Array<number>(L).fill(0);
+      const open = left.findIndex((x) => x > 0);
+      if (open === -1) return { placed, failedAt: i };
+      for (let j = 0; j < L; j++) per[left[j]! > 0 ? j : open]!++;
+      let rounds = Math.floor((count - i) / L);
+      for (let d = 0; d < L; d++) if (per[d]! > 0) rounds = Math.min(rounds, Math.floor(left[d]! / per[d]!));
+      if (rounds > 0) {
+        for (let d = 0; d < L; d++) {
+          left[d]! -= rounds * per[d]!;
+          placed[d]! += rounds * per[d]!;
+        }
+        i += rounds * L;
+        continue;
+      }
+    }
+    const first = i % L;
+    const d = left[first]! > 0 ? first : left.findIndex((x) => x > 0);
+    if (d === -1) return { placed, failedAt: i };
+    left[d]!--;
+    placed[d]!++;
+    i++;
+  }
+  return { placed, failedAt: undefined };
 }
 
 /** A pool's hardware and timing, with its capacity checked against the pool: undefined after a reported problem. */
