@@ -1,7 +1,8 @@
 // Figures no real hardware has, warned rather than refused (a what-if may want them): the likely
 // cause is a bare number read in base units or a unit one letter short, and the warning says what
 // was probably meant.
-import type { PathKey } from '../scenario/errors.js';
+import type { PathKey, SourceMap } from '../scenario/errors.js';
+import type { FabricPreset } from '../scenario/hardware-schema.js';
 import { formatDuration, formatSI } from '../units/units.js';
 
 /** Light in fibre (about 2e8 m/s) covers 20,000 km, half the Earth's circumference, in 100 ms. */
@@ -35,6 +36,35 @@ export function implausibleLink(
   }
 }
 
+/** 1 Gb/s: slower than any port, NIC or link inside a data centre (1 GbE management ports; AI fabrics run 100-800 Gb/s). */
+const SLOWEST_FABRIC_BYTES_PER_S = 1e9 / 8;
+/** 1 ms: more than any switch hop, NIC or intra-node link adds (deep-buffer switches ~10 us, kernel TCP stacks tens of us). */
+const SLOWEST_FABRIC_LATENCY_S = 1e-3;
+
+/**
+ * A rate of a port, NIC, neighbour link or switch link inside a data centre that no real one has:
+ * warned, not refused (a what-if may want it), because the likely cause is a bare number read in
+ * bytes per second (`port_rate: 400` is 400 B/s, not 400 Gb/s) or a unit one letter short. Every
+ * collective over it would be timed at that rate, so a run reports an ECR near 0 or never ends.
+ */
+export function implausibleFabricRate(bytesPerS: number, what: string, unit: 'Gbps' | 'GB/s', at: readonly PathKey[], written: number | string | undefined, warn: (path: readonly PathKey[], message: string) => void): void {
+  if (!(bytesPerS < SLOWEST_FABRIC_BYTES_PER_S)) return;
+  const shown = formatSI(bytesPerS * 8, 'b/s');
+  warn(at, `${bytesPerS} bytes/s (${shown}) is slower than any ${what} (1 Gb/s at least)${likelyMeant(written, bytesPerS, shown, 'bytes per second', unit, unit === 'Gbps' ? 'gigabits' : 'gigabytes')}`);
+}
+
+/**
+ * A per-hop, per-message or intra-node latency of a millisecond or more: no switch, NIC or device
+ * link adds that, so the likely cause is a bare number read in seconds (`hop_latency: 150` is 150 s,
+ * not 150 ns). Each collective pays it on every step, so a run's times grow by orders of magnitude.
+ * `unit` is the unit such figures are usually written in ('ns' for a hop, 'us' otherwise).
+ */
+export function implausibleFabricLatency(latencyS: number, what: string, unit: 'ns' | 'us', at: readonly PathKey[], written: number | string | undefined, warn: (path: readonly PathKey[], message: string) => void): void {
+  if (!(latencyS >= SLOWEST_FABRIC_LATENCY_S)) return;
+  const shown = formatDuration(latencyS);
+  warn(at, `a ${what} of ${shown} is more than any switch, NIC or device link adds (microseconds at most)${likelyMeant(written, latencyS, shown, 'seconds', unit, unit === 'ns' ? 'nanoseconds' : 'microseconds')}`);
+}
+
 /** 10 W: less than any accelerator board or server host draws, so a smaller power is likely a bare number meant in kW. */
 const LEAST_PLAUSIBLE_POWER_W = 10;
 
@@ -60,4 +90,26 @@ function likelyMeant(written: number | string | undefined, value: number, shown:
 function leadingNumber(text: string): string | undefined {
   const m = /^\s*([0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/.exec(text);
   return m ? m[1] : undefined;
+}
+
+/** The figures of a fabric preset a scenario wrote (a preset's own are plausible) that no real fabric has: warned. */
+export function implausibleFabricFigures(given: Partial<FabricPreset>, at: readonly PathKey[], src: Pick<SourceMap, 'scalarAt'>, warn: (path: readonly PathKey[], message: string) => void): void {
+  if (given.port_rate !== undefined) implausibleFabricRate(given.port_rate, 'port in a data centre', 'Gbps', [...at, 'port_rate'], src.scalarAt([...at, 'port_rate']), warn);
+  if (given.hop_latency !== undefined) implausibleFabricLatency(given.hop_latency, 'latency per switch hop', 'ns', [...at, 'hop_latency'], src.scalarAt([...at, 'hop_latency']), warn);
+  if (given.endpoint_latency !== undefined) implausibleFabricLatency(given.endpoint_latency, 'NIC and host latency', 'us', [...at, 'endpoint_latency'], src.scalarAt([...at, 'endpoint_latency']), warn);
+}
+
+/**
+ * Every bandwidth of a topology block (the fields named `...bandwidth`, wherever they sit: a
+ * torus's one or per-axis `link_bandwidth`, a dragonfly's local and global ones, each of a graph's
+ * `links`), checked as a link inside a data centre: so a kind added later is covered too.
+ */
+export function implausibleTopologyRates(value: unknown, at: readonly PathKey[], src: Pick<SourceMap, 'scalarAt'>, warn: (path: readonly PathKey[], message: string) => void, key?: string): void {
+  if (typeof value === 'number') {
+    if (key?.endsWith('bandwidth')) implausibleFabricRate(value, 'link in a data centre', 'Gbps', at, src.scalarAt(at), warn);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => implausibleTopologyRates(v, [...at, i], src, warn, key));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) implausibleTopologyRates(v, [...at, k], src, warn, k);
+  }
 }

@@ -3,7 +3,7 @@
 import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from '../catalogue.js';
 import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from '../../scenario/hardware-schema.js';
 import type { KindInfo } from '../cluster.js';
-import { implausiblePower } from '../plausibility.js';
+import { implausibleFabricFigures, implausibleFabricLatency, implausibleFabricRate, implausiblePower } from '../plausibility.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import { zodIssues, type PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -37,6 +37,10 @@ export class KindBook {
         for (const field of ['busy_power', 'idle_power'] as const) {
           if (override[field] !== undefined) implausiblePower(r.data[field], 'accelerator board', ['devices', name, field], src.scalarAt(['devices', name, field]), warn);
         }
+        const link = override.interconnect;
+        const linkAt: PathKey[] = ['devices', name, 'interconnect'];
+        if (link?.bandwidth !== undefined) implausibleFabricRate(r.data.interconnect.bandwidth, 'link between the devices of a node', 'GB/s', [...linkAt, 'bandwidth'], src.scalarAt([...linkAt, 'bandwidth']), warn);
+        if (link?.latency !== undefined) implausibleFabricLatency(r.data.interconnect.latency, 'latency between the devices of a node', 'us', [...linkAt, 'latency'], src.scalarAt([...linkAt, 'latency']), warn);
       } else {
         // Said as the schema's other refusals are ("missing required field (expected a mapping)"),
         // not in zod's words ("Invalid input: expected object, received undefined").
@@ -50,8 +54,10 @@ export class KindBook {
     for (const [name, override] of Object.entries(scenario.fabrics)) {
       const merged = { ...this.fabrics.get(name), ...override };
       const r = fabricSchema.safeParse(merged);
-      if (r.success) this.fabrics.set(name, r.data);
-      else {
+      if (r.success) {
+        this.fabrics.set(name, r.data);
+        implausibleFabricFigures(override, ['fabrics', name], src, warn);
+      } else {
         const base = FABRIC_PRESETS[name as keyof typeof FABRIC_PRESETS];
         if (!base) this.refusedFabrics.add(name);
         for (const i of zodIssues(r.error.issues, src, fabricSchema, { fabrics: { [name]: merged } }, ['fabrics', name])) {

@@ -3,7 +3,7 @@
 import type { Datacentre, NodeGroup } from '../cluster.js';
 import type { FabricPreset } from '../../scenario/hardware-schema.js';
 import { fabricKind, type TopologySpec } from '../network/fabrics/registry.js';
-import { implausiblePower } from '../plausibility.js';
+import { implausibleFabricFigures, implausibleFabricRate, implausiblePower, implausibleTopologyRates } from '../plausibility.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { PathKey, SourceMap } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -38,7 +38,10 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
         // A preset whose definition was refused: its own problems are reported.
         const guess = suggestName(preset, [...book.fabrics.keys()]);
         if (!book.refusedFabrics.has(preset)) fail(['datacentres', di, 'fabric'], `unknown fabric preset '${preset}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${[...book.fabrics.keys()].join(', ')}`}`);
-      } else fabric = { ...base, ...over };
+      } else {
+        fabric = { ...base, ...over };
+        implausibleFabricFigures(over, ['datacentres', di, 'fabric'], src, warn);
+      }
     }
     datacentres.push({
       index: di,
@@ -61,6 +64,7 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
       const groupAt: PathKey[] = ['datacentres', di, 'node_groups', gi];
       groupNames.claim(groupName, g.name !== undefined ? [...groupAt, 'name'] : groupAt, g.name !== undefined ? '' : ' (the name an unnamed group gets)');
       implausiblePower(g.host_power, 'server host (CPUs, memory, NICs, fans)', [...groupAt, 'host_power'], src.scalarAt([...groupAt, 'host_power']), warn);
+      if (g.nic_rate !== undefined) implausibleFabricRate(g.nic_rate, 'NIC', 'Gbps', [...groupAt, 'nic_rate'], src.scalarAt([...groupAt, 'nic_rate']), warn);
       groups.push({
         name: groupName,
         datacentre: di,
@@ -95,6 +99,12 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
     for (const d of datacentres) {
       if (!known(d)) warn(['datacentres', d.index], `no ${field} here while '${given.name}' gives one: ${column} is left empty for the run (write ${field}: 0 if this site's is zero)`);
     }
+  }
+  // Bandwidths of a topology's own links (a torus's, a dragonfly's, a graph's), where a graph read
+  // from a file is located in that file.
+  for (const dc of datacentres) {
+    const fileSrc = graphFiles.get(dc.index);
+    implausibleTopologyRates(dc.topology, fileSrc ? [] : dc.topologyAt, fileSrc ?? src, fileSrc ? (path, message) => void ctx.warnings.push(fileSrc.issue(path, message)) : warn);
   }
   // Topology kinds whose shape must match the site's nodes (a torus's dims).
   for (const dc of datacentres) {

@@ -1,0 +1,99 @@
+// A rate or latency inside a data centre (a fabric's port rate and latencies, a NIC's rate, a
+// topology's own links, a device interconnect) that no real hardware has is warned at its line, as
+// a long-haul link's is: `hop_latency: 150` is 150 s and `port_rate: 400` is 400 bytes/s, and a run
+// with them printed an ECR of 0.0% (two-dc-latency: makespan 6,920 days) or never ended, silently.
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScenario } from '../src/model/load-scenario.js';
+import { bundled, scenarioFromText } from './helpers.js';
+
+const scenario = (site: string, extra = ''): string => `name: fabric-figures
+${extra}datacentres:
+  - name: dc
+${site}
+    node_groups: [{ name: h, count: 4, device: H100 }]
+workloads:
+  - jobs: [{ name: j, devices: 32, params: 7B, tokens: 1B, model: { recompute: selective } }]
+`;
+
+const warnings = (text: string): string[] => scenarioFromText(text).warnings.map((w) => `${w.line}:${w.path}: ${w.message}`);
+const implausible = (w: readonly string[]): string[] => w.filter((m) => /slower than any (port in a data centre|NIC|link in a data centre|link between the devices of a node) \(1 Gb\/s|more than any switch, NIC or device link adds/.test(m));
+
+describe('implausible figures inside a data centre', () => {
+  it("warns a bare hop latency read as seconds, at its line, with the likely unit", () => {
+    const w = implausible(warnings(scenario('    fabric: { preset: IB-NDR, hop_latency: 150 }')));
+    expect(w).toEqual([
+      "4:datacentres[0].fabric.hop_latency: a latency per switch hop of 2.5min is more than any switch, NIC or device link adds (microseconds at most); a number without a unit is seconds: write '150ns' if nanoseconds were meant",
+    ]);
+  });
+
+  it('warns a bare port rate, endpoint latency and NIC rate, in a fabric preset and on a node group', () => {
+    const text = scenario('    fabric: RoCE-400G', 'fabrics:\n  RoCE-400G: { port_rate: 400, endpoint_latency: 2 }\n').replace('device: H100 }', 'device: H100, nic_rate: 50 }');
+    const w = implausible(warnings(text));
+    expect(w).toHaveLength(3);
+    expect(w[0]).toMatch(/^3:fabrics\.RoCE-400G\.port_rate: 400 bytes\/s \(3\.2 kb\/s\) is slower than any port in a data centre .*write '400Gbps'/);
+    expect(w[1]).toMatch(/^3:fabrics\.RoCE-400G\.endpoint_latency: a NIC and host latency of 2s .*write '2us' if microseconds were meant$/);
+    expect(w[2]).toMatch(/^7:datacentres\[0\]\.node_groups\[0\]\.nic_rate: 50 bytes\/s .*write '50Gbps'/);
+  });
+
+  it("warns every bandwidth of a topology block: a torus's per-axis links, a dragonfly's, a graph's", () => {
+    const torus = implausible(warnings(scenario('    topology: { kind: torus, dims: [2, 2], link_bandwidth: [100GB/s, 100] }')));
+    expect(torus).toHaveLength(1);
+    expect(torus[0]).toMatch(/^4:datacentres\[0\]\.topology\.link_bandwidth\[1\]: 100 bytes\/s .*write '100Gbps' if gigabits were meant$/);
+    const df = implausible(warnings(scenario('    topology: { kind: dragonfly, nodes_per_router: 1, routers_per_group: 2, local_bandwidth: 100GB/s, global_bandwidth: 100Mbps }')));
+    expect(df).toHaveLength(1);
+    expect(df[0]).toContain("datacentres[0].topology.global_bandwidth: 12500000 bytes/s (100 Mb/s) is slower than any link in a data centre (1 Gb/s at least); '100Mbps' is 100 Mb/s: write '100Gbps' if gigabits were meant");
+    const graph = implausible(warnings(scenario('    topology: { kind: graph, switches: [a, b], attach: [a, a, b, b], links: [{ between: [a, b], bandwidth: 400 }] }')));
+    expect(graph).toHaveLength(1);
+    expect(graph[0]).toMatch(/^4:datacentres\[0\]\.topology\.links\[0\]\.bandwidth: 400 bytes\/s/);
+  });
+
+  it('locates a graph file\'s implausible bandwidth in that file', () => {
+    const files: Record<string, string> = {
+      '/x/s.yaml': scenario('    topology: { kind: graph, path: g.yaml }'),
+      '/x/g.yaml': 'switches: [a, b]\nattach: [a, a, b, b]\nlinks:\n  - { between: [a, b], bandwidth: 400 }\n',
+    };
+    const r = loadScenario(files['/x/s.yaml']!, '/x/s.yaml', { baseDir: '/x', readFile: (p) => files[p]! });
+    const w = r.warnings.filter((i) => i.message.includes('slower than any link in a data centre'));
+    expect(w.map((i) => `${i.file}:${i.line}:${i.path}`)).toEqual(['g.yaml:4:links[0].bandwidth']);
+  });
+
+  it('warns a device interconnect override of a bare bandwidth or latency', () => {
+    const text = scenario('    fabric: IB-NDR', 'devices:\n  H100: { interconnect: { bandwidth: 450, latency: 1 } }\n');
+    const w = implausible(warnings(text));
+    expect(w).toHaveLength(2);
+    expect(w[0]).toMatch(/^3:devices\.H100\.interconnect\.bandwidth: 450 bytes\/s .*link between the devices of a node \(1 Gb\/s at least\).*write '450GB\/s'/);
+    expect(w[1]).toMatch(/^3:devices\.H100\.interconnect\.latency: a latency between the devices of a node of 1s .*write '1us'/);
+  });
+
+  it('says nothing of real figures, the slowest included', () => {
+    for (const site of [
+      '    fabric: { preset: Ethernet-100G, port_rate: 1Gbps, hop_latency: 10us, endpoint_latency: 100us }',
+      '    fabric: { preset: IB-NDR, hop_latency: 150ns, endpoint_latency: 0.47us }',
+      '    topology: { kind: torus, dims: [2, 2], link_bandwidth: 100GB/s }',
+    ]) {
+      expect(implausible(warnings(scenario(site))), site).toEqual([]);
+    }
+  });
+
+  it('says nothing of any bundled scenario', () => {
+    for (const f of readdirSync('scenarios').filter((n) => n.endsWith('.yaml'))) {
+      expect(implausible(bundled(f.replace(/\.yaml$/, '')).warnings.map((w) => w.message)), f).toEqual([]);
+    }
+  });
+
+  it('says nothing of the examples', () => {
+    for (const f of readdirSync('examples', { recursive: true }).map(String).filter((n) => n.endsWith('.yaml'))) {
+      const text = readFileSync(join('examples', f), 'utf8');
+      if (!/^datacentres:/m.test(text)) continue;
+      let messages: string[];
+      try {
+        messages = loadScenario(text, join('examples', f), { baseDir: join('examples', f, '..'), readFile: (p) => readFileSync(p, 'utf8') }).warnings.map((w) => w.message);
+      } catch {
+        continue; // examples of refusals
+      }
+      expect(implausible(messages), f).toEqual([]);
+    }
+  });
+});
