@@ -873,6 +873,7 @@ export class NetworkProgressModel implements ProgressModel {
       ppShare: NO_NUMBERS,
       dpLatencyS: 0,
       ppLatencyS: 0,
+      dpSlowestHopS: 0,
       dpRanksPerNode: pairs.dpRanksPerNode,
       tpAcrossNodes: pairs.tpAcrossNodes,
       ppWithinNode: pairs.ppWithinNode,
@@ -906,6 +907,7 @@ export class NetworkProgressModel implements ProgressModel {
         const l = this.addJobFlow(job, plan, routes[hop]!, pairs.dpFrom[hop]!, pairs.dpShare[hop]!, dpWeight, linkStamp);
         sum += l;
         if (l < min) min = l;
+        if (l > plan.dpSlowestHopS) plan.dpSlowestHopS = l;
       }
       plan.dpLatencyS = Math.max(plan.dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
     }
@@ -1088,6 +1090,7 @@ export class NetworkProgressModel implements ProgressModel {
     let ppBw = Infinity;
     let dpLatencyS = 0;
     let ppLatencyS = 0;
+    let dpSlowestHopS = 0;
     let hop = 0;
     for (let i = 0; i < pairs.ringCount; i++) {
       const k = pairs.rings[i]!;
@@ -1100,6 +1103,7 @@ export class NetworkProgressModel implements ProgressModel {
         dpBw = Math.min(dpBw, shareOf(r, from, share) / share);
         sum += r.latencyS;
         if (r.latencyS < min) min = r.latencyS;
+        if (r.latencyS > dpSlowestHopS) dpSlowestHopS = r.latencyS;
       }
       dpLatencyS = Math.max(dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
     }
@@ -1110,7 +1114,7 @@ export class NetworkProgressModel implements ProgressModel {
       ppBw = Math.min(ppBw, shareOf(r, from, share) / share);
       ppLatencyS = Math.max(ppLatencyS, r.latencyS);
     }
-    return this.steps.fromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes, ppWithinNode: pairs.ppWithinNode }, dpBw, ppBw);
+    return this.steps.fromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpSlowestHopS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes, ppWithinNode: pairs.ppWithinNode }, dpBw, ppBw);
   }
 }
 

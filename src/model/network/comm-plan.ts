@@ -7,6 +7,11 @@ export interface StepFigures {
   /** Per-step latency of the data-parallel ring and of a pipeline boundary (s). */
   dpLatencyS: number;
   ppLatencyS: number;
+  /**
+   * The data-parallel rings' slowest hop (s): the floor of a tree all-reduce's pass where the hops
+   * differ (collectives.ts, treeAllReduceTimeS); dpLatencyS spreads it over the ring's steps.
+   */
+  dpSlowestHopS: number;
   /** Data-parallel ranks of one group on one node (hierarchical collectives when > 1). */
   dpRanksPerNode: number;
   /** Tensor groups straddle nodes (then tensor traffic rides the data-parallel path). */
