@@ -79,6 +79,13 @@ export class NetworkProgressModel implements ProgressModel {
   private readonly commOfFlow: (JobComm | undefined)[] = [];
   /** Jobs using each link (for the congestion efficiency of contended links). */
   private linkJobs = new Int32Array(0);
+  /**
+   * Links whose job count just crossed between one and two (contended or no longer), until the jobs
+   * over them are marked for a new rate (markContentionChanged); only kept where a fabric loses
+   * capacity to contention (congestion_efficiency < 1), since nowhere else does it change a rate.
+   */
+  private readonly contentionFlips: number[] = [];
+  private readonly lossyFabric: boolean;
   /** Flows on each link (job and transfer flows), for rate predictions. */
   private linkFlows = new Int32Array(0);
   /**
@@ -104,6 +111,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.stageNodes = new Int32Array(cluster.nodeCount);
     this.linkStamp = new Int32Array(this.network.linkCount);
     this.linkJobs = new Int32Array(this.network.linkCount);
+    this.lossyFabric = this.topology.nodeFabric.some((f) => f.congestion_efficiency < 1);
     this.linkFlows = new Int32Array(this.network.linkCount);
     this.ledger = new LinkLedger(this.topology, this.network.linkCount);
     this.steps = new JobSteps(cluster);
@@ -264,12 +272,13 @@ export class NetworkProgressModel implements ProgressModel {
     this.touch(route.links);
     for (const l of route.links) this.linkFlows[l]!++;
     // The job's distinct links, for contention bookkeeping.
-    for (const l of plan.links) this.linkJobs[l]!--;
+    for (const l of plan.links) this.leaveLink(l);
     const links = new Set<number>();
     for (const g of [...plan.dpFlows, ...plan.ppFlows]) for (const l of this.routeOfFlow[g]!) links.add(l);
     plan.links = [...links];
-    for (const l of plan.links) this.linkJobs[l]!++;
+    for (const l of plan.links) this.joinLink(l);
     this.markChanged(c);
+    this.markContentionChanged();
   }
 
   /**
@@ -299,7 +308,41 @@ export class NetworkProgressModel implements ProgressModel {
     // Indexed loops on the job paths: their lists are sometimes frozen (one-node plans), and a
     // for-of over lists of two shapes allocated an iterator per loop.
     const links = plan.links;
-    for (let i = 0; i < links.length; i++) this.linkJobs[links[i]!]!--;
+    for (let i = 0; i < links.length; i++) this.leaveLink(links[i]!);
+    this.markContentionChanged();
+  }
+
+  /** A job's plan crosses link `l` from now on (contention bookkeeping). */
+  private joinLink(l: number): void {
+    if (++this.linkJobs[l]! === 2 && this.lossyFabric) this.contentionFlips.push(l);
+  }
+
+  /** A job's plan no longer crosses link `l`. */
+  private leaveLink(l: number): void {
+    if (--this.linkJobs[l]! === 1 && this.lossyFabric) this.contentionFlips.push(l);
+  }
+
+  /**
+   * A running job's rate counts its fabric's congestion_efficiency while another job shares one of
+   * its links (rateOf): when a link becomes shared or stops being so, every job over it whose
+   * fabric loses capacity to contention gets a new rate at the next sync, not only the job whose
+   * start or end did it (which left the first of two jobs on a RoCE uplink at its uncontended rate
+   * while the second paid for the contention).
+   */
+  private markContentionChanged(): void {
+    if (this.contentionFlips.length === 0) return;
+    const flipped = new Set(this.contentionFlips);
+    this.contentionFlips.length = 0;
+    for (let c = this.firstComm; c; c = c.next) {
+      const plan = c.plan;
+      if (!plan || !(plan.congestionEfficiency < 1)) continue;
+      for (let i = 0; i < plan.links.length; i++) {
+        if (flipped.has(plan.links[i]!)) {
+          this.markChanged(c);
+          break;
+        }
+      }
+    }
   }
 
   private dropGroup(flows: readonly number[], user: string): void {
@@ -918,7 +961,8 @@ export class NetworkProgressModel implements ProgressModel {
     plan.dpShare = this.shareList.slice(0, dpCount);
     plan.ppShare = this.shareList.slice(dpCount, flowCount);
     plan.links = this.linkList.slice(0, this.linksListed);
-    for (let i = 0; i < plan.links.length; i++) this.linkJobs[plan.links[i]!]!++;
+    for (let i = 0; i < plan.links.length; i++) this.joinLink(plan.links[i]!);
+    this.markContentionChanged();
     return plan;
   }
 
