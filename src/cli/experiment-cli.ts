@@ -22,7 +22,7 @@ import type { WorkerPolicyOverride } from '../experiment/run-in-worker.js';
 import { formatSummaryTable } from '../experiment/summary-text.js';
 import { numericValue, parseSetOption, splitTopLevel, SweepSyntaxError, type SweepParam } from '../experiment/sweep-values.js';
 import { InputError, type InputIssue } from '../scenario/errors.js';
-import { readInput } from './io.js';
+import { describeWarnings, readInput } from './io.js';
 import { HOT_LINKS } from '../experiment/hot-links.js';
 import { parsePolicyOption } from './policy-options.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from './max-memory.js';
@@ -141,6 +141,8 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}),
   };
   const plan = await prepareExperiment(spec, { policyTimeoutS: argv.policyTimeout });
+  // What `run` would warn of, for each point: a figure no hardware has is said before any result.
+  if (!argv.quiet) process.stderr.write(describeWarnings(plan.warnings));
   const metrics = argv.metrics !== undefined ? metricOption(argv.metrics, metricColumns(plan)) : defaultMetrics(plan);
   const against = argv.plotAgainst !== undefined ? plotAgainstOption(argv.plotAgainst, metricColumns(plan), argv.plot, sweep.length > 0) : undefined;
   const jobRows = argv.jobs || argv.plot;

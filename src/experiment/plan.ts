@@ -7,7 +7,7 @@
 import { fileAccess } from './file-access.js';
 import { dirname } from 'node:path';
 import { loadPolicies, usesPlugins, type LoadPoliciesOptions } from '../policy/plugin.js';
-import { InputError, SourceMap, type InputIssue } from '../scenario/errors.js';
+import { formatIssue, InputError, SourceMap, type InputIssue } from '../scenario/errors.js';
 import type { ResolvedScenario } from '../model/load-scenario.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../sim/metrics.js';
 import { TENANT_SHARE_COLUMNS } from '../sim/tenant-share-series.js';
@@ -123,6 +123,12 @@ export interface CheckedPlan extends Plan {
   fingerprints: string[];
   /** Tenant queues over every point, in order of first appearance: runs.csv has jain_index and their metrics. */
   tenants: string[];
+  /**
+   * The scenario's warnings over every point, formatted, each once: as it is where every point has
+   * it, else once per point that has it, naming the point (a swept value the loader warns of, such
+   * as a bare `latency: 2`, is 2 s at that point only).
+   */
+  warnings: string[];
 }
 
 export interface ValidateOptions {
@@ -143,10 +149,18 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   const tenants: string[] = [];
   let names: { policies: string[]; placements: string[] } | undefined;
   let policiesChecked = false;
+  /** Each distinct warning and the points that have it. */
+  const warned = new Map<string, string[]>();
   for (const point of plan.points) {
+    const where = plan.spec.sweep.map((p, k) => `${p.path}=${point.values[k]}`).join(', ');
     try {
       const loaded = loadScenarioForRun(point.text, plan.spec.scenarioFile, { ...fileAccess(plan.spec.scenarioFile), ...(plan.spec.maxMemoryBytes !== undefined ? { maxMemoryBytes: plan.spec.maxMemoryBytes } : {}) });
       fingerprints[point.index] = loaded.fingerprint;
+      for (const w of new Set(loaded.resolved.warnings.map(formatIssue))) {
+        const at = warned.get(w);
+        if (at) at.push(where);
+        else warned.set(w, [where]);
+      }
       for (const s of loaded.resolved.services) if (!services.includes(s.name)) services.push(s.name);
       for (const q of loaded.resolved.tenants?.queues ?? []) if (!tenants.includes(q.name)) tenants.push(q.name);
       // Policies are checked once, on the first valid point: a bad one is reported once, not per point.
@@ -156,7 +170,6 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
       }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      const where = plan.spec.sweep.map((p, k) => `${p.path}=${point.values[k]}`).join(', ');
       for (const i of e.issues) issues.push(where ? { ...i, message: `${i.message} (sweep point ${where})` } : i);
     }
   }
@@ -176,6 +189,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
     services,
     fingerprints,
     tenants,
+    warnings: [...warned].flatMap(([w, at]) => (at.length === plan.points.length ? [w] : at.map((where) => `${w} (sweep point ${where})`))),
   };
 }
 
