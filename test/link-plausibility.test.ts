@@ -59,6 +59,17 @@ describe('implausible inter-DC link figures', () => {
     }
   });
 
+  it('warns a link nothing crosses: network: ideal without transfers or services', () => {
+    // A latency sweep on such a file printed the same row for every latency, without a word.
+    const ideal = scenario('latency: 2ms, bandwidth: 400Gbps').replace('workloads:', 'network: ideal\nworkloads:');
+    const w = scenarioFromText(ideal).warnings.map((i) => `${i.line}:${i.path}: ${i.message}`);
+    expect(w).toEqual([expect.stringMatching(/^6:links\[0\]: `network: ideal` times jobs without the network .* nothing crosses this link: its latency and bandwidth change no result/)]);
+    // A transfer crosses it, and under network: flow jobs do.
+    const transfer = ideal.replace('workloads:', 'transfers: [{ name: t, from: east, to: west, size: 1TB }]\nworkloads:');
+    expect(scenarioFromText(transfer).warnings).toEqual([]);
+    expect(scenarioFromText(scenario('latency: 2ms, bandwidth: 400Gbps')).warnings).toEqual([]);
+  });
+
   it('says nothing of any bundled scenario', () => {
     for (const f of readdirSync('scenarios').filter((n) => n.endsWith('.yaml'))) {
       const messages = bundled(f.replace(/\.yaml$/, '')).warnings.map((w) => w.message);

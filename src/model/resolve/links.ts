@@ -31,6 +31,13 @@ export function resolveLinks(scenario: Scenario, { datacentres, dcRef }: Sites, 
     });
   });
 
+  // Under network: ideal, jobs ignore the network: links carry transfers and services' traffic
+  // only. Without either, a link's latency and bandwidth change no result, and a sweep over them
+  // prints the same row for every value, which reads as 'latency costs nothing'.
+  if (scenario.network === 'ideal' && scenario.transfers.length === 0 && scenario.services.length === 0) {
+    scenario.links.forEach((_l, li) => warn(['links', li], '`network: ideal` times jobs without the network and this scenario has no transfers or services, so nothing crosses this link: its latency and bandwidth change no result (use network: flow to time jobs over it)'));
+  }
+
   // With the flow network every pair of sites needs a route: a gang, a transfer or a request placed
   // across two sites that no chain of links joins would have nowhere to send its bytes.
   if (scenario.network === 'flow' && datacentres.length > 1) {
