@@ -13,6 +13,7 @@ import { stepTime, type CommPath, type StepTime } from './step-time.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
 import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { recomputeOf, sequenceParallelOf } from './shape-defaults.js';
+import { idleRing } from './network/idle-ring.js';
 
 export interface Explanation {
   job: string;
@@ -51,6 +52,13 @@ export interface Explanation {
    * it moves a step by up to a tenth.
    */
   micro_batch_size_note?: { sequences: number; micro_batches: number; step_s: number };
+  /**
+   * When the site's fabric gives the job's data-parallel rings less than its NICs' rate even alone
+   * (an oversubscribed uplink, a torus's or graph's links, hashed ECMP): the per-rank bandwidth its
+   * rings get there, which `paths.dp` and the step use, against the NICs' that a non-blocking
+   * fabric would give.
+   */
+  fabric_note?: { datacentre: string; ring_bytes_per_s: number; nic_bytes_per_s: number };
 }
 
 /** A different micro-batch size worth saying: a step this much shorter (or more). */
@@ -59,7 +67,7 @@ const MICRO_BATCH_NOTE_SHARE = 0.03;
 const GiB = 2 ** 30;
 
 /** Explain the listed job `name` of a loaded scenario; refuses (InputError) what it cannot explain. */
-export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' | 'scenario'>, name: string): Explanation {
+export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' | 'scenario' | 'interDc'>, name: string): Explanation {
   const refuse = (message: string): never => {
     throw new InputError([{ file: r.file, line: 0, column: 0, path: '', message }]);
   };
@@ -96,7 +104,22 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   const shape = resolveShape(job.params, job.shape);
   const env = layoutEnvOf(r.shape, kindIndex, job.efficiency);
   const layout: ParallelLayout = job.layout ? layoutFromSpec(job.layout, shape) : fastestLayout(job.devices, shape, env);
-  const { tp: intra, pp, dp, cp } = nominalPaths(layout, env);
+  const nominal = nominalPaths(layout, env);
+  const { tp: intra, pp, cp } = nominal;
+  // The nominal paths time traffic across nodes at the NICs' rate. On this site's own fabric the
+  // rings may get less even alone (an 8:1 uplink, a torus of 10 GB/s links): take what they get,
+  // as a run would give them, and say so.
+  let dp = nominal.dp;
+  let fabricNote: Explanation['fabric_note'];
+  const site = r.scenario.network === 'flow' ? siteFor(r.shape, kindIndex, job.devices) : undefined;
+  const stageSize = layout.tp * (layout.cp ?? 1) * layout.dp;
+  if (site !== undefined && dp !== env.intra && layout.dp * (layout.cp ?? 1) > 1) {
+    const ring = idleRing(r.shape, r.interDc, kindIndex, site, job.devices, stageSize, layout.pp);
+    if (ring && ring.bandwidthBytesPerS < dp.bandwidthBytesPerS * (1 - 1e-9)) {
+      fabricNote = { datacentre: r.shape.datacentres[site]!.name, ring_bytes_per_s: ring.bandwidthBytesPerS, nic_bytes_per_s: dp.bandwidthBytesPerS };
+      dp = { ...dp, bandwidthBytesPerS: ring.bandwidthBytesPerS, latencyS: ring.latencyS, slowestHopS: ring.slowestHopS };
+    }
+  }
 
   const dev = job.efficiency === undefined ? computeDeviceOf(spec) : undefined;
   const compute = dev ? computeBreakdown(shape, layout, dev) : undefined;
@@ -169,7 +192,16 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     },
     paths: { tp: intra, pp, dp, ...(cp ? { cp } : {}) },
     ...(sizeNote ? { micro_batch_size_note: sizeNote } : {}),
+    ...(fabricNote ? { fabric_note: fabricNote } : {}),
   };
+}
+
+/** The data centre a job alone on the pool goes to, as first-fit places it: the first (in node order) with enough devices of its kind. */
+function siteFor(shape: ResolvedScenario['shape'], kind: number, devices: number): number | undefined {
+  const perSite = new Map<number, number>();
+  for (const g of shape.groups) if (g.kind === kind) perSite.set(g.datacentre, (perSite.get(g.datacentre) ?? 0) + g.nodeCount * g.devicesPerNode);
+  for (const [dc, n] of perSite) if (n >= devices) return dc;
+  return undefined;
 }
 
 /**
@@ -238,6 +270,7 @@ export function explanationTable(e: Explanation): string {
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
     ...(e.micro_batch_size_note ? [microBatchNoteLine(e.micro_batch_size_note, st.step_s, l.microBatches)] : []),
+    ...(e.fabric_note ? [`note: on ${e.fabric_note.datacentre}'s fabric the data-parallel rings get ${(e.fabric_note.ring_bytes_per_s / 1e9).toPrecision(3)} GB/s per rank even alone, less than their NICs' ${(e.fabric_note.nic_bytes_per_s / 1e9).toPrecision(3)} GB/s: the step below is timed at that (a run also shares it with other jobs and the pipeline's traffic)`] : []),
     '',
   ];
   return `${[...head, ...rows.map(line), '', ...memRows.map(line)].join('\n')}\n`;
