@@ -154,10 +154,13 @@ export class LinkLedger {
    * Each link's bytes since the previous sample, up to `endS`, as rows of links_timeseries.csv;
    * links that carried nothing in the interval are left out.
    */
-  sample(startS: number, endS: number, emit: (row: LinkSampleRow) => void): void {
+  sample(startS: number, endS: number, emit: (row: LinkSampleRow) => void, inFlight?: Float64Array): void {
     const dt = endS - startS;
     for (let l = 0; l < this.carried.length; l++) {
-      const total = this.carried[l]!;
+      // What transfers still under way have carried counts where it crossed: in links.csv it counts
+      // when they end, but a series that put a transfer's bytes all in its last interval showed a
+      // link at 200% of its capacity.
+      const total = this.carried[l]! + (inFlight?.[l] ?? 0);
       const bytes = total - (this.sampled[l] ?? 0);
       if (!(bytes > 0)) continue;
       this.sampled[l] = total;

@@ -605,12 +605,23 @@ export class NetworkProgressModel implements ProgressModel {
 
   /**
    * Each link's bytes since the previous sample, up to now (`endS`, the engine's time), as rows of
-   * links_timeseries.csv: jobs' traffic as they make progress (steps taken x bytes per step), a
-   * transfer's bytes in the interval it completes. Links that carried nothing are left out.
+   * links_timeseries.csv: jobs' traffic as they make progress (steps taken x bytes per step),
+   * transfers' as their bytes cross (those sent so far on their current route, counted in links.csv
+   * when they end or move). Links that carried nothing are left out.
    */
   sampleLinks(startS: number, endS: number, emit: (row: LinkSampleRow) => void): void {
     for (let c = this.firstComm; c; c = c.next) this.account(c.job, c);
-    this.ledger.sample(startS, endS, emit);
+    let inFlight: Float64Array | undefined;
+    if (this.liveTransfers > 0) {
+      inFlight = new Float64Array(this.network.linkCount);
+      for (let f = 0; f < this.transferOfFlow.length; f++) {
+        const entry = this.transferOfFlow[f];
+        if (!entry) continue;
+        const sent = entry.routeBytes - Math.max(0, this.network.remaining(f, this.clock));
+        for (const l of this.routeOfFlow[f] ?? []) inFlight[l]! += sent;
+      }
+    }
+    this.ledger.sample(startS, endS, emit, inFlight);
   }
 
   /**
