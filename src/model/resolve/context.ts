@@ -43,21 +43,18 @@ export class ResolveContext {
       this.fail(at, 'this scenario reads files (traces), but it was loaded from text without file access');
       return undefined;
     }
-    const full = this.fullPath(path);
-    try {
-      return this.io.readFile(full);
-    } catch (e) {
-      this.cannotRead(full, e, at);
-      return undefined;
-    }
+    return this.readWith(this.io.readFile, path, at);
   };
 
   /** A trace file: in pieces where the caller reads them, else whole. */
   readTrace(path: string, at: readonly PathKey[]): string | TextPieces | undefined {
-    if (!this.io.readPieces) return this.readRelative(path, at);
+    return this.io.readPieces ? this.readWith(this.io.readPieces, path, at) : this.readRelative(path, at);
+  }
+
+  private readWith<T>(read: (full: string) => T, path: string, at: readonly PathKey[]): T | undefined {
     const full = this.fullPath(path);
     try {
-      return this.io.readPieces(full);
+      return read(full);
     } catch (e) {
       this.cannotRead(full, e, at);
       return undefined;
