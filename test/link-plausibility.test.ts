@@ -12,7 +12,7 @@ datacentres:
 links:
   - { between: [east, west], ${link} }
 workloads:
-  - jobs: [{ name: j, devices: 8, duration: 1h, reference_device: H100 }]
+  - jobs: [{ name: j, devices: 8, params: 7B, tokens: 1B }]
 `;
 
 const warnings = (link: string): string[] => scenarioFromText(scenario(link)).warnings.map((w) => `${w.line}:${w.path}: ${w.message}`);
@@ -68,6 +68,19 @@ describe('implausible inter-DC link figures', () => {
     const transfer = ideal.replace('workloads:', 'transfers: [{ name: t, from: east, to: west, size: 1TB }]\nworkloads:');
     expect(scenarioFromText(transfer).warnings).toEqual([]);
     expect(scenarioFromText(scenario('latency: 2ms, bandwidth: 400Gbps')).warnings).toEqual([]);
+  });
+
+  it('warns a link nothing crosses: network: flow where no job has a model size', () => {
+    // Jobs without `params` (every trace's, and those given by a run time) are timed without the
+    // network: a latency sweep over a trace replay printed the same row for every latency.
+    const unsized = scenario('latency: 2ms, bandwidth: 400Gbps').replace('params: 7B, tokens: 1B', 'duration: 1h, reference_device: H100');
+    const w = scenarioFromText(unsized).warnings.map((i) => `${i.line}:${i.path}: ${i.message}`);
+    expect(w).toEqual([expect.stringMatching(/^6:links\[0\]: every job here is timed without the network \(none has a model size, `params`.* nothing crosses this link: its latency and bandwidth change no result \(give a multi-node job its `params`/)]);
+    // One sized generator is enough; so is a transfer.
+    const generator = unsized.replace(/  - jobs: .*\n/, '  - generator: { count: 2, arrival: { process: poisson, rate: 1/h }, devices: 16, params: 7B, tokens: 1B }\n');
+    expect(scenarioFromText(generator).warnings).toEqual([]);
+    const transfer = unsized.replace('workloads:', 'transfers: [{ name: t, from: east, to: west, size: 1TB }]\nworkloads:');
+    expect(scenarioFromText(transfer).warnings).toEqual([]);
   });
 
   it('says nothing of any bundled scenario', () => {

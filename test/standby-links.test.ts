@@ -14,7 +14,7 @@ datacentres:
 ${sites > 2 ? '  - { name: north, node_groups: [{ name: c, count: 2, device: H100 }] }\n' : ''}links:
 ${links}
 workloads:
-  - jobs: [{ name: j, devices: 8, duration: 1h, reference_device: H100 }]
+  - jobs: [{ name: j, devices: 8, params: 7B, tokens: 1B }]
 `;
 
 const warnings = (links: string, sites = 2): string[] => scenarioFromText(scenario(links, sites)).warnings.map((w) => `${w.path}: ${w.message}`);

@@ -31,12 +31,13 @@ export function resolveLinks(scenario: Scenario, { datacentres, dcRef }: Sites, 
     });
   });
 
-  // Under network: ideal, jobs ignore the network: links carry transfers and services' traffic
-  // only. Without either, a link's latency and bandwidth change no result, and a sweep over them
-  // prints the same row for every value, which reads as 'latency costs nothing'.
-  if (scenario.network === 'ideal' && scenario.transfers.length === 0 && scenario.services.length === 0) {
-    scenario.links.forEach((_l, li) => warn(['links', li], '`network: ideal` times jobs without the network and this scenario has no transfers or services, so nothing crosses this link: its latency and bandwidth change no result (use network: flow to time jobs over it)'));
-  }
+  // Jobs are timed over the network only under network: flow and only when their model size is
+  // known (`params`: a trace's jobs and jobs given by a run time alone have no traffic to send).
+  // Without such a job, a transfer or a service, nothing crosses a link: its latency and bandwidth
+  // change no result, and a sweep over them prints the same row for every value, which reads as
+  // 'latency costs nothing'.
+  const why = nothingCrossesLinks(scenario);
+  if (why !== undefined) scenario.links.forEach((_l, li) => warn(['links', li], `${why}, so nothing crosses this link: its latency and bandwidth change no result (${why.startsWith('`network: ideal`') ? 'use network: flow to time jobs over it' : 'give a multi-node job its `params` to time it over the network'})`));
 
   // With the flow network every pair of sites needs a route: a gang, a transfer or a request placed
   // across two sites that no chain of links joins would have nowhere to send its bytes.
@@ -76,4 +77,16 @@ export function resolveLinks(scenario: Scenario, { datacentres, dcRef }: Sites, 
     }
   }
   return interDc;
+}
+
+/**
+ * Why nothing crosses the scenario's links, or undefined when something may: transfers and
+ * services always send bytes over them; training jobs do under network: flow when their model size
+ * (`params`) says how much they send.
+ */
+function nothingCrossesLinks(scenario: Scenario): string | undefined {
+  if (scenario.transfers.length > 0 || scenario.services.length > 0) return undefined;
+  if (scenario.network === 'ideal') return '`network: ideal` times jobs without the network and this scenario has no transfers or services';
+  const sized = scenario.workloads.some((w) => ('jobs' in w ? w.jobs.some((j) => j.params !== undefined) : 'generator' in w && w.generator.params !== undefined));
+  return sized ? undefined : 'every job here is timed without the network (none has a model size, `params`, to say what it sends) and this scenario has no transfers or services';
 }
