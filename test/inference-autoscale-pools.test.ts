@@ -74,7 +74,7 @@ describe('autoscaling a disaggregated service', () => {
   it('a load step: the prefill pool scales at the first look, the decode pool when the KV passes its target', () => {
     // 20 requests at t = 0 on one prefill replica: request k is prefilled at 0.9k s. At the first look
     // (t = 1) 19 x 900 = 17,100 prompt tokens wait: 17,100 / 5,000 = 3.42 -> 4 prefill replicas (3 new,
-    // serving at t = 31). Each request reserves 900 + 2,000 = 2,900 KV tokens on the decode replica
+    // loading until t = 31). Each request reserves 900 + 2,000 = 2,900 KV tokens on the decode replica
     // once its KV has arrived (~18 ms after its prefill); over 98,000 tokens at a 0.5 target, 16
     // sequences ask for 46,400 / 98,000 / 0.5 = 0.947 replicas, 17 for 1.006: the look at t = 16 (the
     // 17th arrived at 15.3 s) is the first to add a decode replica; the one at t = 15 is not.
@@ -84,22 +84,26 @@ describe('autoscaling a disaggregated service', () => {
       streams: burst(20, 2000),
     });
     const seen = new Map<number, [number, number, number, number]>();
- const { result, svc, rows } = run(text, [0.5, 1.5, 15.5, 16.5, 30.5, 31.5, 41.5, 46.5], (s, t) => seen.set(t, [s.prefill.held.size, s.prefill.serving.length, s.decode.held.size, s.decode.serving.length]));
+    const { result, svc, rows } = run(text, [0.5, 1.5, 13.5, 14.5, 15.5, 16.5, 45.5, 46.5], (s, t) => seen.set(t, [s.prefill.held.size, s.prefill.serving.length, s.decode.held.size, s.decode.serving.length]));
     expect(seen.get(0.5)).toEqual([1, 1, 1, 1]);
     expect(seen.get(1.5)).toEqual([4, 1, 1, 1]); // prefill scaled first: three replicas loading weights
-    expect(seen.get(15.5)).toEqual([4, 1, 1, 1]); // 16 sequences' KV: still under target
-    expect(seen.get(16.5)).toEqual([4, 1, 2, 1]); // the 17th's: one more decode replica, loading
-    expect(seen.get(30.5)).toEqual([4, 1, 2, 1]);
-    // The burst was prefilled by t = 18: the new prefill replicas serve at 31 into an empty queue and
-    // stay scale_down_delay (10 s) before they are retired (empty, so released at once).
-    expect(seen.get(31.5)).toEqual([4, 4, 2, 1]);
-    expect(seen.get(41.5)).toEqual([1, 1, 2, 1]);
-    expect(seen.get(46.5)).toEqual([1, 1, 2, 2]); // the decode replica added at t = 16 serves
+    // The one serving replica drains the queue while they load: at the look at t = 4 (4 prefilled,
+    // 16 x 900 = 14,400 tokens not yet prefilled: 2.88 -> 3 wanted) the load falls below the 4
+    // replicas held, and stays there; ten seconds on (t = 14: 5 x 900 = 4,500, 1 wanted) the three still loading are
+    // given back, newest first, before any of them served (as a ReplicaSet deletes pods that are not
+    // ready first): they used to serve at t = 31 into an empty queue and be retired at t = 41.
+    expect(seen.get(13.5)).toEqual([4, 1, 1, 1]);
+    expect(seen.get(14.5)).toEqual([1, 1, 1, 1]);
+    expect(seen.get(15.5)).toEqual([1, 1, 1, 1]); // 16 sequences' KV: still under target
+    expect(seen.get(16.5)).toEqual([1, 1, 2, 1]); // the 17th's: one more decode replica, loading
+    // It stays wanted (the sequences generate for longer than it loads), so it serves at t = 46.
+    expect(seen.get(45.5)).toEqual([1, 1, 2, 1]);
+    expect(seen.get(46.5)).toEqual([1, 1, 2, 2]);
     // Every request is served; its decode replica was chosen at arrival: the first (the only one serving then).
     expect(result.services[0]!.requests).toBe(20);
     expect(result.services[0]!.requests_unfinished).toBe(0);
     expect(new Set(rows.map((r) => r.replica))).toEqual(new Set(['s/decode0']));
-    expect(result.services[0]!.replicas_max).toBe(6);
+    expect(result.services[0]!.replicas_max).toBe(5); // 4 prefill + 1 decode until t = 14
     expect(svc.prefill.held.size).toBe(1);
   });
 

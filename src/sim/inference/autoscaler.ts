@@ -4,7 +4,9 @@
 // (a new replica holds its devices from the decision and serves after scale_up_delay) on free
 // devices of the pool's kind, or, when none are free and preempt_training allows, after training
 // jobs checkpoint and give theirs up; it scales down only after the load has stayed below target
-// for scale_down_delay, handing the pool the least loaded replicas to drain.
+// for scale_down_delay: replicas still loading their weights go first, newest first (a Kubernetes
+// ReplicaSet deletes pods that are not ready before those that are), then the least loaded serving
+// replicas are handed to the pool to drain.
 //
 // What the load is depends on the target the pool gives (resolve-services.ts checks which pool may
 // use which): outstanding requests per replica (target_queue), the fraction of batch slots in use
@@ -41,6 +43,10 @@ export interface ScaledPool {
   launch(dc: number, readyAfterS: number): boolean;
   /** Stop routing to these serving replicas and release each once it has finished what it holds. */
   retire(victims: readonly ScaledReplica[]): void;
+  /** Replicas launched and still loading their weights (holding devices, not serving yet). */
+  readonly loading: number;
+  /** Give back the devices of up to `n` replicas still loading, the newest first; how many were. */
+  cancelLoading(n: number): number;
   /** Whether requests may still come or are in flight (an unbounded run ends when nothing is left). */
   keepLooking(): boolean;
 }
@@ -88,11 +94,16 @@ export function loadOf(as: PoolAutoscaleSpec, rs: readonly ScaledReplica[]): num
 }
 
 export class Autoscaler {
-  /** Replicas decided but not serving yet (loading weights, or waiting for preempted devices). */
-  pending = 0;
   private belowSinceS: number | undefined = undefined;
+  /** Scale-ups waiting for training jobs to give devices up (in all). */
+  private awaiting = 0;
   /** Per data centre: scale-ups waiting for training jobs to give devices up. */
   private readonly awaitingPreemption: number[];
+
+  /** Replicas decided but not serving yet (loading weights, or waiting for preempted devices). */
+  get pending(): number {
+    return this.awaiting + this.pool.loading;
+  }
 
   constructor(
     private readonly engine: Engine,
@@ -121,11 +132,13 @@ export class Autoscaler {
     if (desired > current) {
       this.belowSinceS = undefined;
       for (let k = current; k < desired; k++) if (!this.scaleUp(as.scale_up_delay, as.preempt_training)) break;
-    } else if (desired < rs.length) {
+    } else if (desired < current) {
       this.belowSinceS ??= now;
       if (now - this.belowSinceS >= as.scale_down_delay) {
         this.belowSinceS = undefined;
-        this.pool.retire([...rs].sort((a, b) => a.outstanding - b.outstanding || b.id - a.id).slice(0, rs.length - desired));
+        // Replicas that are not serving yet go first: cancelling a load costs no request anything.
+        this.pool.cancelLoading(current - desired);
+        if (desired < rs.length) this.pool.retire([...rs].sort((a, b) => a.outstanding - b.outstanding || b.id - a.id).slice(0, rs.length - desired));
       }
     } else this.belowSinceS = undefined;
     // Keep looking while requests may still come (an unbounded run ends when nothing is left).
@@ -139,8 +152,7 @@ export class Autoscaler {
     const sites = this.pool.sitesByLoad();
     for (const dc of sites) {
       if (bestFitNode(this.sim, this.kind, dc, this.tp) < 0) continue;
-      this.pending++;
-      this.launchLater(dc, delayS);
+      this.launch(dc, delayS);
       return true;
     }
     if (!preempt) return false;
@@ -151,24 +163,22 @@ export class Autoscaler {
       const want = freeIn(this.sim, this.kind, dc) + this.tp * (this.awaitingPreemption[dc]! + 1);
       const t = this.sim.preemptTrainingFor(Math.min(want, c.kindTotal[this.kind]!), this.kind, dc);
       if (t === undefined) continue;
-      this.pending++;
+      this.awaiting++;
       this.awaitingPreemption[dc]!++;
       // The victims' devices free at t (their requeue events were scheduled first, so they fire
       // first at t); take them before the scheduling pass at the end of that instant.
       this.engine.at(t, () => {
+        this.awaiting--;
         this.awaitingPreemption[dc]!--;
-        this.launchLater(dc, delayS);
+        this.launch(dc, delayS);
       });
       return true;
     }
     return false;
   }
 
-  private launchLater(dc: number, delayS: number): void {
-    this.pending--;
-    const ok = this.pool.launch(dc, delayS) || this.datacentres.some((d) => d !== dc && this.pool.launch(d, delayS));
-    if (!ok) return; // devices taken meanwhile: the next tick tries again
-    this.pending++;
-    this.engine.after(delayS, () => void this.pending--);
+  private launch(dc: number, delayS: number): void {
+    // Devices taken meanwhile: the next tick tries again.
+    void (this.pool.launch(dc, delayS) || this.datacentres.some((d) => d !== dc && this.pool.launch(d, delayS)));
   }
 }

@@ -16,6 +16,7 @@ import { addWaitingTtft, SloTally, sloAttainment } from './slo-tally.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import { DisaggregatedService } from './disaggregated-service.js';
 import { Autoscaler, bestFitNode, type ScaledPool } from './autoscaler.js';
+import { LoadingReplicas } from './loading-replicas.js';
 import type { ServiceRow } from './service-rows.js';
 
 /** Request rows go to the run's requestRow listeners, service rows to its serviceRow listeners. */
@@ -79,6 +80,8 @@ class ServiceState implements ReplicaHost, ScaledPool {
   serving: Replica[] = [];
   /** Every replica holding devices (serving, loading, draining). */
   private readonly held = new Set<Replica>();
+  /** Replicas launched by the autoscaler and still loading their weights. */
+  private readonly loadingReplicas: LoadingReplicas<Replica>;
   private nextReplicaId = 0;
   private readonly ctx: BalancerContext;
   private readonly capacity: number;
@@ -107,6 +110,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
   ) {
     this.sim = system.sim;
     this.engine = system.sim.engine;
+    this.loadingReplicas = new LoadingReplicas(this.engine);
     this.outcomes = new RequestOutcomes(svc, system.sim.signals, system.sim.cluster.datacentres, () => system.sampled());
     this.arrivals = new ServiceArrivals(system.sim, svc, (req) => this.route(req));
     const at = ['services', svc.index, 'balancer'];
@@ -161,9 +165,18 @@ class ServiceState implements ReplicaHost, ScaledPool {
       r.serving = true;
       this.serving.push(r); // ids increase, so the list stays in id order
     };
-    if (readyAfterS > 0) this.engine.after(readyAfterS, ready);
+    if (readyAfterS > 0) this.loadingReplicas.add(r, readyAfterS, ready);
     else ready();
     return true;
+  }
+
+  get loading(): number {
+    return this.loadingReplicas.size;
+  }
+
+  /** Give back the devices of up to `n` replicas still loading, the newest first; how many were. */
+  cancelLoading(n: number): number {
+    return this.loadingReplicas.cancel(n, (r) => this.release(r));
   }
 
   /** Data centres ordered by how few replicas of this service they hold (spread across sites). */

@@ -10,6 +10,7 @@ import type { ResolvedPool } from '../../model/inference/resolve-services.js';
 import type { Placement } from '../../policy/types.js';
 import type { InferencePort, Lease } from '../subsystem.js';
 import { Autoscaler, bestFitNode, type ScaledPool, type ScaledReplica } from './autoscaler.js';
+import { LoadingReplicas } from './loading-replicas.js';
 
 /** What the pool needs of its replicas. */
 export interface PoolReplica extends ScaledReplica {
@@ -37,6 +38,7 @@ export class ServicePool<R extends PoolReplica> implements ScaledPool {
   readonly held = new Set<R>();
   private nextId = 0;
   private replicaIntegral = 0;
+  private readonly loadingReplicas: LoadingReplicas<R>;
   private lastCountS = 0;
   /** Peak FLOP-seconds of the devices of replicas already released. */
   releasedPeakFlopS = 0;
@@ -53,6 +55,7 @@ export class ServicePool<R extends PoolReplica> implements ScaledPool {
     private readonly make: (id: number, name: string, dc: number, lease: Lease) => R,
   ) {
     this.peakPerReplica = pool.hardware.tp * pool.hardware.peakFlops;
+    this.loadingReplicas = new LoadingReplicas(owner.engine);
     const as = pool.autoscale;
     this.autoscaler = as && new Autoscaler(owner.engine, owner.sim, as, pool.kind, pool.hardware.tp, pool.datacentres, this);
   }
@@ -89,10 +92,18 @@ export class ServicePool<R extends PoolReplica> implements ScaledPool {
     this.countReplicas();
     this.held.add(r);
     this.owner.replicasChanged(1);
-    const ready = (): void => void this.serving.push(r); // ids increase, so the list stays in id order
-    if (readyAfterS > 0) this.owner.engine.after(readyAfterS, ready);
-    else ready();
+    if (readyAfterS > 0) this.loadingReplicas.add(r, readyAfterS, (ready) => void this.serving.push(ready)); // ids increase, so the list stays in id order
+    else this.serving.push(r);
     return true;
+  }
+
+  get loading(): number {
+    return this.loadingReplicas.size;
+  }
+
+  /** Give back the devices of up to `n` replicas still loading, the newest first; how many were. */
+  cancelLoading(n: number): number {
+    return this.loadingReplicas.cancel(n, (r) => this.release(r));
   }
 
   sitesByLoad(): number[] {
