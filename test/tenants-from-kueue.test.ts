@@ -140,3 +140,49 @@ spec:
     expect(kueueToTenants('kind: ClusterQueue\nmetadata: { name: [\n', {}).problems[0]!.line).toBeGreaterThan(0);
   });
 });
+
+// LocalQueues are namespaced: Kueue's own examples give every namespace a LocalQueue of one name
+// ('user-queue'). Jobs name a queue by name alone, so two LocalQueues of one name pointing to
+// different ClusterQueues were taken silently, the last one read winning: every job of
+// namespace a's 'user-queue' ran under b's quota. Likewise a LocalQueue named as another
+// ClusterQueue: the ClusterQueue won, without a word. Both are now refused at the line.
+describe('tenants_from: a queue name that means two ClusterQueues', () => {
+  const cq = (name: string) => `kind: ClusterQueue
+metadata: { name: ${name} }
+spec:
+  cohort: org
+  resourceGroups: [{ coveredResources: [nvidia.com/gpu], flavors: [{ name: H100, resources: [{ name: nvidia.com/gpu, nominalQuota: 8 }] }] }]
+`;
+  const lq = (name: string, ns: string, target: string) => `kind: LocalQueue
+metadata: { name: ${name}, namespace: ${ns} }
+spec: { clusterQueue: ${target} }
+`;
+  it('refuses two LocalQueues of one name in different namespaces pointing to different ClusterQueues', () => {
+    const text = [cq('a-cq'), cq('b-cq'), lq('user-queue', 'team-a', 'a-cq'), lq('user-queue', 'team-b', 'b-cq')].join('---\n');
+    expect(kueueToTenants(text, {}).problems).toEqual([
+      {
+        line: 17,
+        message:
+          "LocalQueue 'user-queue' (namespace team-b) points to ClusterQueue 'b-cq', and the LocalQueue 'user-queue' of line 13 (namespace team-a) to 'a-cq': a job's `queue:` names a queue by name alone, so it would be ambiguous; name the ClusterQueue in `queue:` instead, or give the LocalQueues different names",
+      },
+    ]);
+  });
+
+  it('takes LocalQueues of one name that point to the same ClusterQueue', () => {
+    const text = [cq('a-cq'), lq('user-queue', 'team-a', 'a-cq'), lq('user-queue', 'team-b', 'a-cq')].join('---\n');
+    const imported = kueueToTenants(text, {});
+    expect(imported.problems).toEqual([]);
+    expect(imported.localQueues).toEqual({ 'user-queue': 'a-cq' });
+  });
+
+  it('refuses a LocalQueue named as a ClusterQueue it does not point to', () => {
+    const text = [cq('a-cq'), cq('b-cq'), lq('a-cq', 'team-b', 'b-cq')].join('---\n');
+    expect(kueueToTenants(text, {}).problems).toEqual([
+      {
+        line: 13,
+        message:
+          "LocalQueue 'a-cq' (namespace team-b) points to ClusterQueue 'b-cq', but a ClusterQueue is named 'a-cq' too: a job's `queue: a-cq` would mean the ClusterQueue; give the LocalQueue another name",
+      },
+    ]);
+  });
+});

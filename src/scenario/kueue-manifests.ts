@@ -56,6 +56,7 @@ export function kueueToTenants(text: string, flavors: Readonly<Record<string, st
   const lines = { queues: [] as number[], cohorts: [] as number[] };
   const localQueues: Record<string, string> = {};
   const localLines = new Map<string, number>();
+  const localSeen = new Map<string, { clusterQueue: string; ns: string; line: number }>();
   const known = new Set<string>();
   const counter = new LineCounter();
   const lineAtOffset = (offset: number | undefined): number => (offset === undefined ? 0 : counter.linePos(offset).line);
@@ -90,13 +91,27 @@ export function kueueToTenants(text: string, flavors: Readonly<Record<string, st
       case 'ResourceFlavor':
         known.add(name);
         break;
-      case 'LocalQueue':
-        if (typeof spec.clusterQueue !== 'string') report(['spec'], `${at}: spec.clusterQueue is missing`);
-        else {
-          localQueues[name] = spec.clusterQueue;
-          localLines.set(name, lineOf(doc, ['spec', 'clusterQueue'], lineAtOffset) || start);
+      case 'LocalQueue': {
+        if (typeof spec.clusterQueue !== 'string') {
+          report(['spec'], `${at}: spec.clusterQueue is missing`);
+          break;
         }
+        // LocalQueues are namespaced (Kueue's examples give every namespace a 'user-queue'), but a
+        // job names its queue by name alone: one name for two ClusterQueues would be a guess.
+        const ns = isObj(o.metadata) && typeof o.metadata.namespace === 'string' ? o.metadata.namespace : 'default';
+        const first = localSeen.get(name);
+        if (first && first.clusterQueue !== spec.clusterQueue) {
+          problems.push({
+            line: start,
+            message: `${at} (namespace ${ns}) points to ClusterQueue '${spec.clusterQueue}', and the LocalQueue '${name}' of line ${first.line} (namespace ${first.ns}) to '${first.clusterQueue}': a job's \`queue:\` names a queue by name alone, so it would be ambiguous; name the ClusterQueue in \`queue:\` instead, or give the LocalQueues different names`,
+          });
+          break;
+        }
+        if (!first) localSeen.set(name, { clusterQueue: spec.clusterQueue, ns, line: start });
+        localQueues[name] = spec.clusterQueue;
+        localLines.set(name, lineOf(doc, ['spec', 'clusterQueue'], lineAtOffset) || start);
         break;
+      }
       case 'Cohort':
         // A node of the cohort tree (KEP-79): its parent (spec.parent in v1beta1, spec.parentName in
         // v1beta2) and quota of its own, with limits that bound its subtree.
@@ -121,7 +136,16 @@ export function kueueToTenants(text: string, flavors: Readonly<Record<string, st
     });
   }
   for (const q of [...queues, ...cohorts]) delete q._flavours;
-  for (const [lq, cq] of Object.entries(localQueues)) if (!queues.some((q) => q.name === cq)) problems.push({ line: localLines.get(lq) ?? 0, message: `LocalQueue '${lq}': ClusterQueue '${cq}' is not defined` });
+  for (const [lq, cq] of Object.entries(localQueues)) {
+    if (!queues.some((q) => q.name === cq)) problems.push({ line: localLines.get(lq) ?? 0, message: `LocalQueue '${lq}': ClusterQueue '${cq}' is not defined` });
+    else if (lq !== cq && queues.some((q) => q.name === lq)) {
+      const seen = localSeen.get(lq)!;
+      problems.push({
+        line: seen.line,
+        message: `LocalQueue '${lq}' (namespace ${seen.ns}) points to ClusterQueue '${cq}', but a ClusterQueue is named '${lq}' too: a job's \`queue: ${lq}\` would mean the ClusterQueue; give the LocalQueue another name`,
+      });
+    }
+  }
   if (queues.length === 0 && problems.length === 0) problems.push({ line: 0, message: 'no ClusterQueue found' });
   return { tenants: { queues, cohorts }, localQueues, problems, lines };
 }
