@@ -4,7 +4,9 @@
 // three teams on two kinds (about 900 jobs, hundreds of preemptions); their jobs.csv and tenants.csv
 // must stay byte for byte what the straightforward implementation (every pending workload tried on
 // every pass, commit 1430b0a) wrote. The hashes change only with a deliberate change of semantics
-// (or of jobs.csv itself: its layout column, whose cells are empty here, moved them once).
+// (or of jobs.csv itself: its layout column, whose cells are empty here, moved them once; and once when a preempting
+// nominee began to reserve its room in the cohort while its targets let go, as Kueue does: preemptions
+// 329 -> 194, 432 -> 316, 40 -> 50, 272 -> 130, the most of one job 14 -> 7, 27 -> 9, 4 -> 4, 61 -> 4).
 // Also: the pending index's order and passes, and the preemption bound it relies on, by property.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
@@ -78,7 +80,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       cohort: org
       quota: { A100-80GB: { nominal: 8 }, H100: { nominal: 6, lending_limit: 2 } }
       preemption: { reclaim_within_cohort: any }`,
-    sha256: '13bf742d692842a6fd41ab39b7642f5678487477cb648c60c796d70589f53e4f',
+    sha256: 'd739aeb61ab6bc7bdaa1e7ff73fe17f90df30ac8030ba3ad7f4e23a7d799c664',
   },
   {
     name: 'fair sharing with weights, lower-or-newer-equal-priority',
@@ -99,7 +101,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       weight: 0.5
       quota: { A100-80GB: 8, H100: 6 }
       preemption: { reclaim_within_cohort: lower-priority }`,
-    sha256: 'c6b1acd6046c704b742c830577d01c90ff5649ec76783da5cc77639a490c29b5',
+    sha256: '2cc7f83766bdff34711ee99abe1b978315c3964c758a5440f7857fc894cbdcc3',
   },
   {
     name: 'strict-fifo queues, borrow_within_cohort with a threshold, a queue outside the cohort',
@@ -118,7 +120,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       queueing: strict-fifo
       quota: { A100-80GB: 8, H100: 6 }
       preemption: { within_queue: lower-priority }`,
-    sha256: 'a03bc4db773be4b72a14de6e0005938857b1dc7142c1fd2a7e51f70fbc199141',
+    sha256: 'd63c096accef91f11f6fd0c907c340e8ea7f816f4efac7eaa8ba156c701acb1f',
   },
   {
     name: "fair sharing's second strategy alone, a strict-fifo queue in the cohort",
@@ -138,7 +140,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       cohort: org
       quota: { A100-80GB: 8, H100: 6 }
       preemption: { reclaim_within_cohort: any, within_queue: lower-or-newer-equal-priority }`,
-    sha256: '39b0dc50838b4667add02452abc563ab7bdb34360f1b920310604fd6a8cfd69e',
+    sha256: '99336819aa99622b267a19642a8375f03cc249019cf117b452088ff7dcf24b12',
   },
 ];
 

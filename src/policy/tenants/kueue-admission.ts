@@ -12,7 +12,12 @@
 //   the first where preemption could make room (whenCanPreempt: TryNextFlavor);
 // - nominees are admitted in Kueue's order: those not borrowing first, then (fair sharing) lower
 //   share after admission, then higher priority, then earlier submission; a nominee that needs
-//   preemption evicts its targets and its queue waits until they have let go of their quota.
+//   preemption evicts its targets and its queue waits until they have let go of their quota;
+// - a nominee that needs preemption reserves, for the rest of the pass, the quota it will take in
+//   its cohort (Kueue's cycleCohortsUsage and resourcesToReserve), and so does a queue waiting for
+//   its targets, in every pass until they let go: a later nominee of the cohort that no longer fits
+//   beside the reservation waits. Otherwise a borrower took the room during the targets'
+//   checkpoint, and the preemptor evicted again, over and over.
 import type { Tenants } from '../../model/tenants.js';
 import { maxRateOn } from '../predict.js';
 import { PolicyError, type JobView, type Placement, type QueueDiscipline, type SchedulingContext, type WaitingJobs } from '../types.js';
@@ -45,6 +50,8 @@ export class KueueAdmission implements QueueDiscipline {
   private readonly line = new AdmittedLine((view, real) => this.records.get(real)?.view === view);
   /** Per queue: the jobs whose eviction its nominee waits for. */
   private readonly waitingFor = new Map<number, Set<JobView>>();
+  /** Per queue waiting for evictions: the nominee that asked for them (it reserves its room meanwhile). */
+  private readonly preemptors = new Map<number, Nominee>();
   private seq = 0;
   private lastS = 0;
   /** Workloads waiting for admission, and the line's entries already read into them. */
@@ -160,7 +167,12 @@ export class KueueAdmission implements QueueDiscipline {
     for (;;) {
       const nominees: Nominee[] = [];
       for (const q of queues) {
-        if (this.blocked(q.index)) continue;
+        if (this.blocked(q.index)) {
+          // Still pending while its targets let go: it reserves its room again (Kueue re-nominates it each cycle).
+          const p = this.preemptors.get(q.index);
+          if (p && pending.has(p.job)) nominees.push({ ...p, borrows: this.book.usage[q.index]![p.kind]! + p.milli > this.book.nominal(q.index, p.kind), reserveOnly: true });
+          continue;
+        }
         for (;;) {
           // A strict-fifo queue nominates only its head: if the head cannot be admitted, nothing.
           const head = pending.first(q.index, q.strictFifo ? undefined : failedNow);
@@ -177,12 +189,22 @@ export class KueueAdmission implements QueueDiscipline {
           pending.pass(q.index, head.job);
         }
       }
-      if (nominees.length === 0) return;
+      if (!nominees.some((n) => !n.reserveOnly)) return;
       const fair = this.tenants.fairSharing.enabled;
       for (const n of nominees) n.share = fair ? this.book.share(n.queue, n.kind, n.milli) : 0;
       nominees.sort((a, b) => Number(a.borrows) - Number(b.borrows) || a.share - b.share || b.job.priority - a.job.priority || a.job.submitS - b.job.submitS || a.job.id - b.job.id);
       let progressed = false;
+      const reserved = new Map<string, number>();
       for (const n of nominees) {
+        const root = this.book.rootOf(n.queue);
+        const key = `${root}|${n.kind}`;
+        const held = root === undefined ? 0 : (reserved.get(key) ?? 0);
+        // Room an earlier preempting nominee of the cohort reserved this pass (Kueue: "no longer fits after processing another workload").
+        if (held > 0 && this.book.available(n.queue, n.kind) < held + n.milli) continue;
+        if (n.reserveOnly || n.targets) {
+          if (root !== undefined) reserved.set(key, held + this.toReserve(n));
+          if (n.reserveOnly) continue;
+        }
         if (!n.targets) {
           if (!this.book.fits(n.queue, n.kind, n.milli)) continue; // an earlier nominee took the room: next round
           pending.pass(n.queue, n.job);
@@ -250,7 +272,21 @@ export class KueueAdmission implements QueueDiscipline {
     if (!set) return false;
     for (const job of set) if (this.records.has(job)) return true;
     this.waitingFor.delete(q);
+    this.preemptors.delete(q);
     return false;
+  }
+
+  /**
+   * The quota a preempting nominee holds back in its cohort for the pass (Kueue's resourcesToReserve):
+   * borrowing, what it needs up to its borrowing limit; else what it needs up to its nominal quota.
+   */
+  private toReserve(n: Nominee): number {
+    const book = this.book;
+    const use = book.usage[n.queue]![n.kind]!;
+    const nominal = book.nominal(n.queue, n.kind);
+    if (!n.borrows) return Math.max(0, Math.min(n.milli, nominal - use));
+    const limit = this.tenants.queues[n.queue]!.borrowingLimit[n.kind];
+    return limit === undefined ? n.milli : Math.max(0, Math.min(n.milli, nominal + limit * MILLI - use));
   }
 
   /** A nomination for `job` of queue `q`: the kind it fits on, or the evictions that would make room; undefined when neither. */
@@ -317,7 +353,10 @@ export class KueueAdmission implements QueueDiscipline {
         waitFor.add(r.job);
       }
     }
-    if (waitFor.size > 0) this.waitingFor.set(n.queue, waitFor);
+    if (waitFor.size > 0) {
+      this.waitingFor.set(n.queue, waitFor);
+      this.preemptors.set(n.queue, n);
+    }
   }
 
   /** Jobs holding quota now, with the kind they were admitted on (tests and metrics). */
@@ -376,6 +415,8 @@ interface Nominee {
   readonly borrows: boolean;
   share: number;
   readonly targets?: Record_[];
+  /** A queue's nominee that waits for its targets to let go: it only reserves its room. */
+  readonly reserveOnly?: boolean;
 }
 
 /**
