@@ -112,6 +112,21 @@ describe('dominant resource share (KEP-1714 "Share value function and weights")'
     expect(alone.share(0)).toBe(0); // no cohort: nothing to share
   });
 
+  // The weight in thousandths was Math.round(weight x 1000): 0 for a weight below 0.0005, so a queue
+  // of weight 0.0004 had the share of weight 0 (Infinity) when it borrowed a device, and NaN (which
+  // leaves the admission order and preemption's choice of queue to the sort's whims) when it
+  // borrowed less than a thousandth of the lendable quota. Kueue takes the weight's MilliValue,
+  // which rounds up: 1.
+  it("takes a tiny weight as Kueue does (its thousandths rounded up), never as 0 or NaN", () => {
+    const book = cohort(0.0004);
+    book.add(2, 0, 1 * D);
+    expect(book.share(2)).toBe(33_000); // 1 / 30 = 33 per mille, / 0.001
+    const sliver = cohort(0.0004);
+    sliver.add(2, 0, 10); // a hundredth of a device: 0 per mille
+    expect(sliver.share(2)).toBe(0);
+    expect(cohort(0.07).share(2, 0, 3 * D)).toBe(1428); // 100 per mille x 1000 / 70 (0.07 x 1000 is 70.000...01 in floats)
+  });
+
   it("uses Kueue's integer arithmetic (per mille, rounded down)", () => {
     const book = cohort();
     book.add(1, 0, 7 * D);

@@ -208,6 +208,12 @@ export class QuotaBook {
     }
     if (borrowed === 0 || lendable === 0) return 0;
     const perMille = Math.floor((borrowed * 1000) / lendable);
-    return Math.floor((perMille * 1000) / Math.round(queue.weight * 1000));
+    // The weight's thousandths rounded up, as Kueue's MilliValue does (a weight below 0.0005 rounded to 0 divided by 0).
+    return Math.floor((perMille * 1000) / weightMilli(queue.weight));
   }
+}
+
+/** A positive weight in whole thousandths, rounded up (Kueue: resource.Quantity MilliValue), float noise aside (0.07 x 1000 is 70.000...01). */
+export function weightMilli(weight: number): number {
+  return Math.max(1, Math.ceil(weight * 1000 - 1e-6));
 }
