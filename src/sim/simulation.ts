@@ -158,7 +158,9 @@ export class Simulation implements FailurePort, InferencePort {
     if (resolved.scenario.failures) this.deviceJob = new Array<SimJob | undefined>(this.cluster.deviceCount);
     const policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src, pool: resolved.shape });
     // Tenant queues admit jobs by quota before the queue policy sees them (policy/tenants/).
-    this.admission = resolved.tenants ? new KueueAdmission(resolved.tenants, this.cluster.kinds.length, policies.queue, policies.queueName) : undefined;
+    this.admission = resolved.tenants
+      ? new KueueAdmission(resolved.tenants, this.cluster.kinds.length, policies.queue, policies.queueName, { devices: this.cluster.kindTotal, names: this.cluster.kinds.map((k) => k.name) })
+      : undefined;
     this.policies = this.admission ? { ...policies, queue: this.admission } : policies;
     const flow = resolved.scenario.network === 'flow';
     // Disaggregated services move KV caches as flows, so they need the network even when jobs ignore it.

@@ -74,11 +74,16 @@ export class KueueAdmission implements QueueDiscipline {
   private readonly cohortScratch: number[][];
   private outerCtx: SchedulingContext | undefined;
 
+  /**
+   * `pool`: the pool's devices and name per kind index (absent: every kind holds any job). A kind
+   * with fewer devices than a job needs is no flavour for it: admitted there, it could never start.
+   */
   constructor(
     readonly tenants: Tenants,
     kindCount: number,
     private readonly inner: QueueDiscipline,
     private readonly innerName: string,
+    private readonly pool?: { readonly devices: ArrayLike<number>; readonly names: readonly string[] },
   ) {
     this.book = new QuotaBook(tenants, kindCount);
     this.pending = new PendingWorkloads(tenants.queues.length);
@@ -259,11 +264,22 @@ export class KueueAdmission implements QueueDiscipline {
     if (q === undefined) return undefined;
     const queue = this.tenants.queues[q]!;
     const milli = job.devices * job.milli;
-    const kinds = queue.flavours.filter((k) => !job.allowedKinds || job.allowedKinds.includes(k));
+    const allowed = queue.flavours.filter((k) => !job.allowedKinds || job.allowedKinds.includes(k));
+    const kinds = allowed.filter((k) => this.holds(k, job));
     if (kinds.some((k) => milli <= this.book.potential(q, k))) return undefined;
+    if (kinds.length === 0 && allowed.length > 0 && this.pool) {
+      const pool = this.pool;
+      const largest = Math.max(...allowed.map((k) => pool.devices[k]!));
+      return `queue '${queue.name}' could never admit it: it needs ${job.devices} devices of one kind, and its quota is on ${allowed.map((k) => pool.names[k]).join(', ')} only, of which the pool has at most ${largest}`;
+    }
     const most = Math.max(0, ...kinds.map((k) => this.book.potential(q, k))) / MILLI;
     const reach = queue.cohort === undefined ? "the queue's quota reaches" : "the queue's quota and what its cohort lends reach";
     return `queue '${queue.name}' could never admit it: it needs ${milli / MILLI} devices of one kind, and ${reach} at most ${most} of any kind it may use`;
+  }
+
+  /** Whether the pool has enough devices of kind k for the job (a share of one device: any device). */
+  private holds(k: number, job: JobView): boolean {
+    return !this.pool || job.devices <= this.pool.devices[k]!;
   }
 
   /** The queue waits for the eviction it asked for. */
@@ -296,7 +312,7 @@ export class KueueAdmission implements QueueDiscipline {
     const milli = job.devices * job.milli;
     let preemptKind = -1;
     for (const k of queue.flavours) {
-      if (job.allowedKinds && !job.allowedKinds.includes(k)) continue;
+      if ((job.allowedKinds && !job.allowedKinds.includes(k)) || !this.holds(k, job)) continue;
       if (book.fits(q, k, milli)) return { job, queue: q, kind: k, milli, borrows: book.usage[q]![k]! + milli > book.nominal(q, k), share: 0 };
       if (preemptKind < 0 && milli <= book.potential(q, k)) preemptKind = k;
     }

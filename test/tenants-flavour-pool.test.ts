@@ -1,0 +1,51 @@
+// A flavour (device kind) on which the pool could never hold the job is no flavour for it. The
+// admission layer tried a queue's kinds in quota order and took the first whose quota fits, with no
+// regard to the pool: a 12-device job allowed H100 or A100 was admitted on H100 (quota 16, pool 8),
+// waited forever, blocked the queue's FIFO line, and at the end both it and a 4-device H100 job
+// that fits at once were rejected as "could not be placed by 'first-fit' even on the idle pool",
+// with 16 A100s idle all along. Kueue knows no nodes; a simulator that does should not admit a job
+// where it can never run.
+import { describe, expect, it } from 'vitest';
+import { runToCsv, scenarioFromText } from './helpers.js';
+
+const scenario = (quota: string) => `
+name: flavour-pool
+network: ideal
+datacentres:
+  - name: dc
+    node_groups:
+      - { name: h, count: 1, device: H100 }
+      - { name: a, count: 2, device: A100-80GB }
+tenants:
+  queues:
+    - name: q
+      quota: ${quota}
+workloads:
+  - jobs:
+      - { name: big, devices: 12, duration: 1h, reference_device: H100, device_kinds: [H100, A100-80GB], queue: q }
+      - { name: small, submit: 10s, devices: 4, duration: 1h, reference_device: H100, device_kinds: [H100], queue: q }
+policy: fifo
+placement: first-fit
+`;
+
+describe('flavours the pool cannot hold the job on', () => {
+  it('by hand: the 12-device job goes to the A100s (its second flavour), the 4-device job to the H100s at 10 s', () => {
+    const r = runToCsv(scenarioFromText(scenario('{ H100: 16, A100-80GB: 16 }')));
+    const row = (n: string) => r.jobs.find((j) => j.job_id === n)!;
+    expect(row('big').status).toBe('completed');
+    expect(row('big').device_kind).toBe('A100-80GB');
+    expect(row('big').start_s).toBe(0);
+    expect(row('small').start_s).toBe(10);
+    expect(r.summary.jobs_rejected).toBe(0);
+  });
+
+  it('rejects at submission, saying why, a job whose queue has quota only on kinds too small for it', () => {
+    const r = runToCsv(scenarioFromText(scenario('{ H100: 16 }')));
+    const row = (n: string) => r.jobs.find((j) => j.job_id === n)!;
+    expect(row('big').status).toBe('rejected');
+    expect(row('big').finish_s).toBe(0);
+    expect(row('big').reason).toBe("queue 'q' could never admit it: it needs 12 devices of one kind, and its quota is on H100 only, of which the pool has at most 8");
+    expect(row('small').status).toBe('completed');
+    expect(row('small').start_s).toBe(10);
+  });
+});
