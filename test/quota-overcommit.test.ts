@@ -22,3 +22,41 @@ describe('nominal quotas against the pool', () => {
     expect(w[1]).toMatch(/the nominal quotas of V100-SXM2-32GB add up to 33 devices, more than the pool's 32/);
   });
 });
+
+// Inference replicas hold their devices for the whole run (a fixed count, or an autoscaler's min):
+// quotas that add up to the pool but not to what the replicas leave were taken in silence. A queue
+// "guaranteed" all 16 H100 beside 8 serving replicas admitted a 16-device job that could never
+// start, and the 4-device job behind it waited with it to the horizon: 0 of 2 done, no word.
+describe('nominal quotas against what inference replicas leave', () => {
+  const scenario = (replicas: string) => `
+name: quota-beside-services
+network: ideal
+datacentres:
+  - name: dc
+    node_groups:
+      - { name: h, count: 2, device: H100 }
+services:
+  - name: chat
+    model: { params: 8B }
+    replicas: ${replicas}
+    streams:
+      - { name: s, arrival: { process: poisson, rate: 1/s }, prompt_tokens: 512, output_tokens: 64 }
+tenants:
+  queues:
+    - { name: a, quota: { H100: 16 } }
+workloads:
+  - jobs:
+      - { name: a1, devices: 4, duration: 1h, reference_device: H100, queue: a }
+horizon: 1h
+`;
+  it('warns when the replicas leave fewer devices than the quotas promise', () => {
+    expect(warningsOf(scenario('{ count: 8, device: H100, datacentre: dc }'))).toEqual([
+      "16:tenants.queues: the nominal quotas of H100 add up to 16 devices, more than the 8 of the pool's 16 that the services' replicas leave (they hold 8 for the whole run): not every queue can hold its nominal quota at once, and a job admitted within its queue's quota may wait for devices other queues hold",
+    ]);
+  });
+
+  it("counts an autoscaler's minimum, and says nothing when the quotas fit beside it", () => {
+    expect(warningsOf(scenario('{ autoscale: { min: 2, max: 8, target_queue: 4 }, device: H100, datacentre: dc }'))).toHaveLength(1);
+    expect(warningsOf(scenario('{ count: 8, device: H100, datacentre: dc }').replace('quota: { H100: 16 }', 'quota: { H100: 8 }'))).toEqual([]);
+  });
+});

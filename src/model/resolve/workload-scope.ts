@@ -2,7 +2,7 @@
 // against: the pool, its tenant queues, the throughput matrix, the names taken, the jobs so far.
 import type { NodeGroup } from '../cluster.js';
 import { jobTypeSpeed, resolveThroughputs, type JobTypeSpeed } from '../throughputs.js';
-import { overcommittedKinds, poolKindRef, queueRef, resolveScenarioTenants, type Tenants } from '../tenants.js';
+import { poolKindRef, queueRef, resolveScenarioTenants, type Tenants } from '../tenants.js';
 import { JobList } from '../job-list.js';
 import type { PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -26,20 +26,12 @@ export class WorkloadScope {
     readonly groups: readonly NodeGroup[],
     readonly ctx: ResolveContext,
   ) {
-    const { fail, warn } = ctx;
+    const { fail } = ctx;
     const kinds = book.kinds;
     const poolKinds = (this.poolKinds = new Set(groups.map((g) => g.kind)));
     // Tenants (model/tenants.ts): quotas name kinds of the pool; workloads name their queue.
-    const tenants = (this.tenants = resolveScenarioTenants(scenario, kinds.length, (report) => poolKindRef(poolKinds, kinds, book.canonicalOf, report), fail, ctx.readRelative));
-    if (tenants) {
-      const poolDevices = kinds.map((_, k) => groups.reduce((n, g) => n + (g.kind === k ? g.nodeCount * g.devicesPerNode : 0), 0));
-      for (const o of overcommittedKinds(tenants, poolDevices)) {
-        warn(
-          scenario.tenants_from ? ['tenants_from', 'path'] : ['tenants', 'queues'],
-          `the nominal quotas of ${kinds[o.kind]!.name} add up to ${o.nominal} devices, more than the pool's ${o.devices}: not every queue can hold its nominal quota at once, and a job admitted within its queue's quota may wait for devices other queues hold`,
-        );
-      }
-    }
+    // (Quotas beyond the pool are warned once services are resolved: resolve/quota-room.ts.)
+    this.tenants = resolveScenarioTenants(scenario, kinds.length, (report) => poolKindRef(poolKinds, kinds, book.canonicalOf, report), fail, ctx.readRelative);
     this.checks = new ModelChecks(groups, kinds, ctx);
     this.names = new JobNames(scenario, this.jobs, fail);
     // The throughput matrix (Gavel-style), and what a job type's row means for its jobs.
