@@ -159,7 +159,11 @@ export class Simulation implements FailurePort, InferencePort {
     const policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src, pool: resolved.shape });
     // Tenant queues admit jobs by quota before the queue policy sees them (policy/tenants/).
     this.admission = resolved.tenants
-      ? new KueueAdmission(resolved.tenants, this.cluster.kinds.length, policies.queue, policies.queueName, { devices: this.cluster.kindTotal, names: this.cluster.kinds.map((k) => k.name) })
+      ? new KueueAdmission(resolved.tenants, this.cluster.kinds.length, policies.queue, policies.queueName, {
+          devices: this.cluster.kindTotal,
+          names: this.cluster.kinds.map((k) => k.name),
+          hostFits: (kind, job) => this.hostFitsKind(job, kind),
+        })
       : undefined;
     this.policies = this.admission ? { ...policies, queue: this.admission } : policies;
     const flow = resolved.scenario.network === 'flow';
@@ -633,6 +637,16 @@ export class Simulation implements FailurePort, InferencePort {
       }
     }
     return `needs ${job.cpuMilli} CPU milli-cores and ${job.memoryMiB} MiB of memory with its ${job.devices} device(s); no nodes of an allowed kind have that much`;
+  }
+
+  /** Per (kind, devices, CPU, memory): whether some empty nodes of the kind hold the job's CPU and memory (neverFitsHost on one kind), remembered. */
+  private readonly hostFitsMemo = new Map<string, boolean>();
+  private hostFitsKind(job: { readonly devices: number; readonly cpuMilli: number; readonly memoryMiB: number }, kind: number): boolean {
+    if (!this.cluster.hostLimited || (job.cpuMilli <= 0 && job.memoryMiB <= 0)) return true;
+    const key = `${kind}|${job.devices}|${job.cpuMilli}|${job.memoryMiB}`;
+    let fits = this.hostFitsMemo.get(key);
+    if (fits === undefined) this.hostFitsMemo.set(key, (fits = this.neverFitsHost(job as SimJob, [kind]) === undefined));
+    return fits;
   }
 
   private predictRuntime(t: JobTemplate): number {

@@ -75,15 +75,17 @@ export class KueueAdmission implements QueueDiscipline {
   private outerCtx: SchedulingContext | undefined;
 
   /**
-   * `pool`: the pool's devices and name per kind index (absent: every kind holds any job). A kind
-   * with fewer devices than a job needs is no flavour for it: admitted there, it could never start.
+   * `pool`: the pool's devices and name per kind index, and whether a kind's nodes could ever hold
+   * a job's CPU and memory (absent: every kind holds any job). A kind with fewer devices than a job
+   * needs, or whose nodes lack its CPU or memory, is no flavour for it: admitted there, it could
+   * never start.
    */
   constructor(
     readonly tenants: Tenants,
     kindCount: number,
     private readonly inner: QueueDiscipline,
     private readonly innerName: string,
-    private readonly pool?: { readonly devices: ArrayLike<number>; readonly names: readonly string[] },
+    private readonly pool?: { readonly devices: ArrayLike<number>; readonly names: readonly string[]; readonly hostFits?: (kind: number, job: JobView) => boolean },
   ) {
     this.book = new QuotaBook(tenants, kindCount);
     this.pending = new PendingWorkloads(tenants.queues.length);
@@ -270,16 +272,19 @@ export class KueueAdmission implements QueueDiscipline {
     if (kinds.length === 0 && allowed.length > 0 && this.pool) {
       const pool = this.pool;
       const largest = Math.max(...allowed.map((k) => pool.devices[k]!));
-      return `queue '${queue.name}' could never admit it: it needs ${job.devices} devices of one kind, and its quota is on ${allowed.map((k) => pool.names[k]).join(', ')} only, of which the pool has at most ${largest}`;
+      const names = allowed.map((k) => pool.names[k]).join(', ');
+      if (job.devices > largest) return `queue '${queue.name}' could never admit it: it needs ${job.devices} devices of one kind, and its quota is on ${names} only, of which the pool has at most ${largest}`;
+      return `queue '${queue.name}' could never admit it: its quota is on ${names} only, whose nodes could never hold its ${job.cpuMilli} CPU milli-cores and ${job.memoryMiB} MiB of memory with its ${job.devices} device(s)`;
     }
     const most = Math.max(0, ...kinds.map((k) => this.book.potential(q, k))) / MILLI;
     const reach = queue.cohort === undefined ? "the queue's quota reaches" : "the queue's quota and what its cohort lends reach";
     return `queue '${queue.name}' could never admit it: it needs ${milli / MILLI} devices of one kind, and ${reach} at most ${most} of any kind it may use`;
   }
 
-  /** Whether the pool has enough devices of kind k for the job (a share of one device: any device). */
+  /** Whether the pool has enough devices of kind k for the job (a share of one device: any device), and nodes for its CPU and memory. */
   private holds(k: number, job: JobView): boolean {
-    return !this.pool || job.devices <= this.pool.devices[k]!;
+    const pool = this.pool;
+    return !pool || (job.devices <= pool.devices[k]! && (pool.hostFits?.(k, job) ?? true));
   }
 
   /** The queue waits for the eviction it asked for. */
