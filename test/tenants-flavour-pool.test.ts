@@ -88,3 +88,38 @@ placement: first-fit
     expect(row('small').start_s).toBe(10);
   });
 });
+
+describe('workloads alike but for their CPU', () => {
+  it('by hand: a 4-device job without CPU needs is not held back by one asking 32 cores that only the H100 node holds', () => {
+    // H100 node: 64 cores; A100 node: 8. h0 fills the H100 quota until 3600 s. 'wide' (4 devices,
+    // 32 cores) can only go to H100 and waits; 'plain' (4 devices, no CPU) fits the A100 quota. They
+    // asked for the same devices at the same priority, so the admission layer took them for the
+    // same workload and skipped 'plain' once 'wide' failed, until h0 ended.
+    const r = runToCsv(
+      scenarioFromText(`
+name: host-groups
+network: ideal
+datacentres:
+  - name: dc
+    node_groups:
+      - { name: h, count: 1, device: H100, cpu: 64 }
+      - { name: a, count: 1, device: A100-80GB, cpu: 8 }
+tenants:
+  queues:
+    - name: q
+      quota: { A100-80GB: 8, H100: 8 }
+workloads:
+  - jobs:
+      - { name: h0, devices: 8, duration: 1h, reference_device: H100, device_kinds: [H100], queue: q }
+      - { name: wide, submit: 10s, devices: 4, cpu: 32, duration: 1h, reference_device: H100, queue: q }
+      - { name: plain, submit: 20s, devices: 4, duration: 1h, reference_device: H100, queue: q }
+policy: fifo
+placement: first-fit
+`),
+    );
+    const row = (n: string) => r.jobs.find((j) => j.job_id === n)!;
+    expect(row('plain').device_kind).toBe('A100-80GB');
+    expect(row('plain').start_s).toBe(20);
+    expect(row('wide').start_s).toBe(3600);
+  });
+});

@@ -252,7 +252,9 @@ export class KueueAdmission implements QueueDiscipline {
     // What nominate() reads of the job besides its queue; the submission and id too where a queue may preempt newer workloads of equal priority.
     const kinds = job.allowedKinds ? job.allowedKinds.join(',') : '*';
     const own = this.tenants.queues[q]!.withinQueue === 'lower-or-newer-equal-priority' ? `|${job.submitS}|${job.id}` : '';
-    this.pending.add(job, q, `${job.devices * job.milli}|${kinds}|${job.priority}${own}`);
+    // And, for a job asking for CPU or memory, which of its queue's kinds have nodes that hold it.
+    const host = this.pool?.hostFits && (job.cpuMilli > 0 || job.memoryMiB > 0) ? `|${this.tenants.queues[q]!.flavours.filter((k) => this.holds(k, job)).join(',')}` : '';
+    this.pending.add(job, q, `${job.devices * job.milli}|${kinds}|${job.priority}${own}${host}`);
   }
 
   /**
