@@ -9,6 +9,7 @@ import { readGraphFiles } from './network/graph-files.js';
 import { checkFabricFailures } from './network/fabric-failure-names.js';
 import { resolveServices } from './inference/resolve-services.js';
 import { warnQuotasBeyondPool } from './resolve/quota-room.js';
+import { warnCohortsWithoutQueues } from './resolve/unused-cohorts.js';
 import { defineJobs } from './job-list.js';
 import { estimateSize, memoryLimit, sizeProblems } from './size-estimate.js';
 import { ResolveContext } from './resolve/context.js';
@@ -63,7 +64,10 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     readText: ctx.readRelative,
   });
   const resolvedScenario = resolveFailureKinds(scenario, book, groups, services, ctx);
-  if (workloads.tenants) warnQuotasBeyondPool(workloads.tenants, scenario, kinds, groups, services, ctx);
+  if (workloads.tenants) {
+    warnCohortsWithoutQueues(workloads.tenants, scenario, kinds, ctx);
+    warnQuotasBeyondPool(workloads.tenants, scenario, kinds, groups, services, ctx);
+  }
 
   if (issues.length > 0) throw new InputError(issues);
   // Only a scenario that is otherwise valid is sized: the estimate reads resolved kinds and groups.
