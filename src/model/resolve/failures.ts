@@ -1,7 +1,8 @@
 // Failures and stragglers are keyed by device kind, and the simulator looks them up by the pool's
 // kind names: each key is resolved as a node group's device is (aliases, any case), so that
 // 'H100-SXM' or 'h100' reaches the H100 devices instead of silently failing nothing. They reach
-// training jobs only: where they meet a service's devices, that is said.
+// training jobs only: where they meet a service's devices, that is said. Devices that are out of
+// service most of the time (a repair far longer than the time between failures) are said too.
 import type { NodeGroup } from '../cluster.js';
 import type { ResolvedService } from '../inference/resolve-services.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
@@ -9,6 +10,7 @@ import type { PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { ResolveContext } from './context.js';
 import type { KindBook } from './kinds.js';
+import { formatDuration } from '../../units/units.js';
 
 /** The scenario with its failures' and stragglers' keys the pool's kind names. */
 export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: readonly NodeGroup[], services: readonly ResolvedService[], ctx: ResolveContext): Scenario {
@@ -59,5 +61,40 @@ export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: 
     if (g.stragglers[kind] !== undefined) warn(['failures', 'stragglers', Object.keys(f.stragglers).find((n) => book.canonicalOf(n) === kind) ?? kind], notReached(`stragglers among '${kind}' devices`, names, 'slow down'));
   }
   if (g.nodes !== undefined && served.size > 0) warn(['failures', 'nodes'], notReached('node failures', [...new Set([...served.values()].flat())], 'fail and lose work'));
+  warnMostlyDown(resolved, f, book, groups, ctx);
   return resolved;
+}
+
+/**
+ * A unit is in service mtbf / (mtbf + repair) of the time in the long run (any distribution of the
+ * time between failures with that mean). Where a kind's devices, counting their nodes' failures, are
+ * in service less than half the time, few are up at once: a job that needs more than that waits for
+ * repairs that rarely line up, and a run can go on to its century limit with nothing done. Said at
+ * the repair time (the likely slip: a repair in days against an mtbf in hours, or a bare number).
+ */
+function warnMostlyDown(resolved: Scenario, given: NonNullable<Scenario['failures']>, book: KindBook, groups: readonly NodeGroup[], ctx: ResolveContext): void {
+  const g = resolved.failures!;
+  const inService = (p: { mtbf: number; repair: number } | undefined): number => (p === undefined ? 1 : p.mtbf / (p.mtbf + p.repair));
+  const nodeShare = inService(g.nodes);
+  const counted = new Set<number>();
+  for (const group of groups) {
+    const kind = group.kind;
+    if (counted.has(kind)) continue;
+    counted.add(kind);
+    const name = book.kinds[kind]!.name;
+    const device = g.devices[name];
+    const share = inService(device) * nodeShare;
+    if (!(share < 0.5)) continue;
+    const total = groups.reduce((n, x) => n + (x.kind === kind ? x.nodeCount * x.devicesPerNode : 0), 0);
+    const parts: string[] = [];
+    if (device) parts.push(`repair ${formatDuration(device.repair)} against a mean time between failures of ${formatDuration(device.mtbf)} per device`);
+    if (g.nodes) parts.push(`node repair ${formatDuration(g.nodes.repair)} against a node mtbf of ${formatDuration(g.nodes.mtbf)}`);
+    const key = Object.keys(given.devices).find((n) => book.canonicalOf(n) === name);
+    const at: PathKey[] = device && key !== undefined && device.repair / (device.mtbf + device.repair) >= (g.nodes ? g.nodes.repair / (g.nodes.mtbf + g.nodes.repair) : 0) ? ['failures', 'devices', key, 'repair'] : ['failures', 'nodes', 'repair'];
+    const up = total * share;
+    ctx.warn(
+      at,
+      `'${name}' devices are out of service ${(100 * (1 - share)).toFixed(0)}% of the time (${parts.join('; ')}): on average ${up >= 10 ? Math.round(up).toLocaleString('en-US') : up.toPrecision(2)} of the pool's ${total.toLocaleString('en-US')} are up at once, so a job that needs more waits for repairs that rarely line up and the run may go on to its century limit with nothing done`,
+    );
+  }
 }
