@@ -435,6 +435,8 @@ export class MetricsRecorder {
     const lostFlop = res ? res.lostFlop : 0;
     const lostTimeS = res ? res.lostTimeS : 0;
     const checkpointOverheadS = res ? res.checkpointOverheadS : 0;
+    // Checkpoint writing in a cycle a failure lost is in both the overhead and the lost time: lost once.
+    const lostCheckpointS = res ? res.lostCheckpointS : 0;
     const t = job.template;
     const submitS = t.submitS;
     const started = !Number.isNaN(firstStartS);
@@ -472,7 +474,7 @@ export class MetricsRecorder {
     row.failures = failures;
     row.lost_pflop = lostFlop / 1e15;
     row.checkpoint_overhead_s = checkpointOverheadS;
-    row.effective_training_fraction = started && end > firstStartS ? (progressS - checkpointOverheadS - lostTimeS) / (end - firstStartS) : Number.NaN;
+    row.effective_training_fraction = started && end > firstStartS ? (progressS - checkpointOverheadS - lostTimeS + lostCheckpointS) / (end - firstStartS) : Number.NaN;
     row.status = job.state;
     row.reason = reason;
     row.layout = steps ? steps.layout : '';

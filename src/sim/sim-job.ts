@@ -466,6 +466,8 @@ export class Resilience {
   /** Work redone because a failure lost it (not useful twice), and the progress time it took. */
   lostFlop = 0;
   lostTimeS = 0;
+  /** The part of lostTimeS that went to writing checkpoints (also in checkpointOverheadS). */
+  lostCheckpointS = 0;
   /** Progress time spent writing checkpoints. */
   checkpointOverheadS = 0;
 }

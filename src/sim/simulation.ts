@@ -1002,22 +1002,26 @@ export class Simulation implements FailurePort, InferencePort {
     const run = job.run!;
     this.engine.cancel(run.completion);
     run.completion = undefined;
+    const r = job.resilient();
     let lostFlop: number;
     let lostS: number;
+    let lostCheckpointS = 0;
     const T = job.checkpointIntervalS;
     if (T < Infinity) {
       // Progress is fluid (work accrues at rate x T/(T+d) through each checkpoint cycle), so the
       // work since the last completed cycle is the partial cycle's time at the job's rate.
       lostS = job.segmentProgressS % (T + job.checkpointCostS);
       lostFlop = Math.min(lostS * job.rateFlopPerS, job.doneFlop);
+      // The partial cycle's share of checkpoint writing, which settle() counted as overhead.
+      lostCheckpointS = (lostS * job.checkpointCostS) / (T + job.checkpointCostS);
     } else {
       lostS = job.progressS - job.lostTimeS;
       lostFlop = job.doneFlop;
     }
     run.remainingFlop += lostFlop;
-    const r = job.resilient();
     r.lostFlop += lostFlop;
     r.lostTimeS += lostS;
+    r.lostCheckpointS += lostCheckpointS;
     r.failures++;
     r.pendingRestoreS = this.resolved.scenario.checkpointing?.restart ?? this.resolved.scenario.preemption.restore;
     if (this.resolved.scenario.horizon === undefined) this.checkCanFinish(job);
