@@ -2,6 +2,7 @@
 // point or checkpoint is lost (once), and its effective training fraction is useful compute time
 // over the time since its first start.
 import { describe, expect, it } from 'vitest';
+import { resolvePolicies } from '../src/policy/registry.js';
 import type { Simulation } from '../src/sim/simulation.js';
 import { runToCsv, scenarioFromText } from './helpers.js';
 
@@ -38,5 +39,36 @@ describe('one failure, checkpoints every hour', () => {
     const a = runToCsv(scenarioFromText(text)).jobs[0]!;
     expect(a.finish_s).toBeCloseTo(39000, 6);
     expect(a.effective_training_fraction).toBeCloseTo(36000 / 39000, 9);
+  });
+});
+
+describe('a failure after a preemption', () => {
+  // low (10 h) runs from 0; high (1 h, priority 5) arrives at 5 h and preempts it: low checkpoints
+  // 60 s (re-queued at 18,060 s), high runs to 21,660 s, low restarts and restores 60 s (progress
+  // from 21,720 s). A failure at 26,220 s loses the 4,500 s since the restore, not all 22,500 s.
+  const text = pool(
+    '',
+    '      - { name: low, devices: 8, duration: 10h, reference_device: H100, priority: 0 }\n      - { name: high, devices: 8, duration: 1h, reference_device: H100, priority: 5, submit: 5h }\n',
+  );
+  const policies = resolvePolicies({ name: 'priority', params: { preemptive: true } }, { name: 'first-fit', params: {} });
+
+  it('loses only the work since the preemption checkpoint was restored', () => {
+    const low = runToCsv(scenarioFromText(text), { policies, observe: failAt('low', 26220) }).jobs.find((j) => j.job_id === 'low')!;
+    expect(low.preemptions).toBe(1);
+    expect(low.failures).toBe(1);
+    // 1 H100 x 8 at the job's rate: 10 h of compute is the whole job, so 4,500 s is 1/8 of it.
+    const totalPflop = low.useful_pflop;
+    expect(low.lost_pflop).toBeCloseTo((totalPflop * 4500) / 36000, 6);
+    // Restart: the scenario's preemption.restore (60 s) without checkpointing; then 36,000 - 18,000
+    // - 4,500 + 4,500 s of work left.
+    expect(low.finish_s).toBeCloseTo(26220 + 60 + 18000, 6);
+  });
+
+  it('a second failure loses only the work since the restart after the first', () => {
+    const low = runToCsv(scenarioFromText(text), { policies, observe: failAt('low', 26220, 30000) }).jobs.find((j) => j.job_id === 'low')!;
+    expect(low.failures).toBe(2);
+    // Second failure: progress from 26,280 s, so 3,720 s lost.
+    expect(low.lost_pflop).toBeCloseTo((low.useful_pflop * (4500 + 3720)) / 36000, 6);
+    expect(low.finish_s).toBeCloseTo(30000 + 60 + 18000, 6);
   });
 });

@@ -468,6 +468,12 @@ export class Resilience {
   lostTimeS = 0;
   /** The part of lostTimeS that went to writing checkpoints (also in checkpointOverheadS). */
   lostCheckpointS = 0;
+  /**
+   * Work done and progress time at the job's last (re)start: what it restored from (a preemption's
+   * checkpoint, or the last periodic one), so a failure loses only the work since.
+   */
+  restoredFlop = 0;
+  restoredProgressS = 0;
   /** Progress time spent writing checkpoints. */
   checkpointOverheadS = 0;
 }

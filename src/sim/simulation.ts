@@ -783,6 +783,8 @@ export class Simulation implements FailurePort, InferencePort {
     if (resilience) {
       resilience.pendingRestoreS = 0;
       resilience.segmentProgressS = 0;
+      resilience.restoredFlop = r.usefulFlop - r.remainingFlop;
+      resilience.restoredProgressS = r.progressS;
     }
     r.speedFactor = this.speedOf(heldDevices);
     const owners = this.deviceJob;
@@ -1003,6 +1005,8 @@ export class Simulation implements FailurePort, InferencePort {
     this.engine.cancel(run.completion);
     run.completion = undefined;
     const r = job.resilient();
+    // The work done when the job last (re)started is safe: it restored from it.
+    const sinceRestoreFlop = job.doneFlop - r.restoredFlop;
     let lostFlop: number;
     let lostS: number;
     let lostCheckpointS = 0;
@@ -1011,12 +1015,12 @@ export class Simulation implements FailurePort, InferencePort {
       // Progress is fluid (work accrues at rate x T/(T+d) through each checkpoint cycle), so the
       // work since the last completed cycle is the partial cycle's time at the job's rate.
       lostS = job.segmentProgressS % (T + job.checkpointCostS);
-      lostFlop = Math.min(lostS * job.rateFlopPerS, job.doneFlop);
+      lostFlop = Math.min(lostS * job.rateFlopPerS, sinceRestoreFlop);
       // The partial cycle's share of checkpoint writing, which settle() counted as overhead.
       lostCheckpointS = (lostS * job.checkpointCostS) / (T + job.checkpointCostS);
     } else {
-      lostS = job.progressS - job.lostTimeS;
-      lostFlop = job.doneFlop;
+      lostS = job.progressS - r.restoredProgressS;
+      lostFlop = sinceRestoreFlop;
     }
     run.remainingFlop += lostFlop;
     r.lostFlop += lostFlop;
