@@ -8,8 +8,9 @@
 // running jobs of strictly lower queues (jobs demoted below it), chosen by a preemption policy;
 // by default in Tiresias' own order, the lowest queue first. Starvation: a job that has waited
 // `starvation` (continuous) is promoted to Q0 and its attained service counted afresh from there
-// (Tiresias' STARVELIMIT knob). Demotion is noticed at scheduling passes (arrivals, completions,
-// re-queues), not at the instant a running job crosses a threshold.
+// (Tiresias' STARVELIMIT knob). The policy asks for a pass (wakeAt) at the next instant a running
+// job crosses a threshold above a waiting job's queue, and at the next starvation deadline: between
+// arrivals and completions it would otherwise act as FIFO.
 import { z } from 'zod';
 import { duration } from '../scenario/quantity.js';
 import { victimsSchema } from './preemption-registry.js';
@@ -70,6 +71,8 @@ class LasDiscipline {
   private starving: { e: WaitingEntry; sinceS: number }[] = [];
   private starvingHead = 0;
   private line: SchedulingContext['waiting'] | undefined;
+  /** The time of the pass this policy last asked for (wakeAt), to ask once for each. */
+  private wakeS = -Infinity;
 
   constructor(private readonly params: LasParams) {}
 
@@ -82,6 +85,7 @@ class LasDiscipline {
       this.runTracks = [];
       this.starving = [];
       this.starvingHead = 0;
+      this.wakeS = -Infinity;
     }
     const starvation = this.params.starvation;
     for (const e of this.index.update(ctx)) {
@@ -131,11 +135,56 @@ class LasDiscipline {
           }
         : {}),
     });
+    this.askNextPass(ctx, now);
     // Forget jobs that have left for good.
     if (this.track.size > 2 * (this.index.size + ctx.running.length) + 64) {
       const live = new Set<number>(ctx.running.map((r) => r.id));
       for (const j of this.index.jobs()) live.add(j.id);
       for (const id of this.track.keys()) if (!live.has(id)) this.track.delete(id);
+    }
+  }
+
+  /**
+   * Ask for a pass at the soonest of: a running job crossing into a queue above the lowest queue
+   * that has a job waiting (it becomes a victim for that job), and a waiting job's starvation
+   * deadline. Nothing else that changes a decision happens between arrivals and completions.
+   */
+  private askNextPass(ctx: SchedulingContext, now: number): void {
+    let next = Infinity;
+    const lowest = this.index.lowestRank();
+    if (this.params.preemptive && lowest < Infinity) {
+      const th = this.params.thresholds;
+      for (const r of ctx.running) {
+        if (r.state !== 'running') continue;
+        const t = this.trackOf(r);
+        if (Number.isNaN(t.startS)) continue;
+        // Crossing into a queue above k makes the job a victim for waiting jobs of queue k (none
+        // wait below the lowest): the next such crossing, unless no threshold is left.
+        const k = Math.max(this.queueOf(attainedAt(t, r.devices, now) - t.promotedAtDeviceS), lowest);
+        if (k >= th.length) continue;
+        // The first instant at which the job's queue (as runningQueues works it out) is above k.
+        const target = th[k]! + t.promotedAtDeviceS;
+        let at = t.startS + (target - t.attainedAtStartS) / r.devices;
+        for (let i = 0; i < 8 && attainedAt(t, r.devices, at) < target; i++) at += Math.max(Math.abs(at) * Number.EPSILON, Number.MIN_VALUE);
+        if (at < next) next = at;
+      }
+    }
+    const starvation = this.params.starvation;
+    if (starvation !== undefined) {
+      const list = this.starving;
+      // The head is the earliest live entry (promoteStarving skips the others the same way).
+      while (this.starvingHead < list.length) {
+        const { e, sinceS } = list[this.starvingHead]!;
+        if (e.live && e.job.state === 'waiting' && this.trackOf(e.job).waitingSinceS === sinceS) {
+          if (sinceS + starvation < next) next = sinceS + starvation;
+          break;
+        }
+        this.starvingHead++;
+      }
+    }
+    if (next > now && next < Infinity && !(this.wakeS > now && this.wakeS <= next)) {
+      this.wakeS = next;
+      ctx.wakeAt(next);
     }
   }
 
@@ -202,7 +251,7 @@ class LasDiscipline {
       const state = r.state;
       const devices = table ? table.devices[i]! : r.devices;
       // Attained device-time now: a running job's view is settled only at rate changes, so age it here.
-      const attained = state !== 'running' || Number.isNaN(t.startS) ? r.attainedDeviceS : t.attainedAtStartS + devices * (now - t.startS);
+      const attained = state !== 'running' || Number.isNaN(t.startS) ? r.attainedDeviceS : attainedAt(t, devices, now);
       const queue = this.queueOf(attained - t.promotedAtDeviceS);
       this.runQueue[i] = queue;
       if (state !== 'running') continue;
@@ -232,4 +281,9 @@ class LasDiscipline {
     while (q < th.length && attained >= th[q]!) q++;
     return q;
   }
+}
+
+/** Attained device-time at `timeS` of a job running since its track's start on `devices`. */
+function attainedAt(t: Track, devices: number, timeS: number): number {
+  return t.attainedAtStartS + devices * (timeS - t.startS);
 }

@@ -169,6 +169,18 @@ export class WaitingIndex {
     for (let e = walk.next(); e; e = walk.next()) yield e;
   }
 
+  /** The lowest rank of a job still waiting (Infinity when none). */
+  lowestRank(): number {
+    if (this.ranksStale) this.rebuildRanks();
+    for (const r of this.ranks) {
+      for (const g of r.groups) {
+        const list = g.entries;
+        for (let i = g.head; i < list.length; i++) if (isIn(list[i]!, g)) return r.rank;
+      }
+    }
+    return Infinity;
+  }
+
   /**
    * A walk over the live entries in order, visiting only groups for which `open(group)` holds.
    * Call `reopen()` after anything `open` reads has changed: groups that open then join the walk
