@@ -5,7 +5,8 @@ import type { JobView, SchedulingContext } from './types.js';
 
 /**
  * Victims for `job`, taken greedily in `order` on each allowed kind until that kind would have
- * enough devices; the kind whose victims cost least (`cost`, compared element by element) wins.
+ * enough devices, then spared in the reverse order (most important first) while the others still
+ * free enough; the kind whose victims cost least (`cost`, compared element by element) wins.
  * Free devices and those of jobs already checkpointing count as coming free, except when the job
  * does not fit although enough devices are free (fragmentation): then only victims and
  * checkpointing jobs count, so that preempting still makes progress.
@@ -33,6 +34,15 @@ export function chooseVictims(
       have += v.devices;
     }
     if (have < job.devices) continue;
+    // Spare, most important first, each victim the others make unnecessary (the Kubernetes
+    // scheduler's reprieve): the greedy pass may have taken small ones before a large one that
+    // alone suffices.
+    for (let i = victims.length - 1; i >= 0; i--) {
+      const v = victims[i]!;
+      if (have - v.devices < job.devices) continue;
+      have -= v.devices;
+      victims.splice(i, 1);
+    }
     const c = cost(victims);
     if (!best || lexLess(c, best.cost)) best = { victims, cost: c };
   }
