@@ -15,6 +15,14 @@ export function youngDalyIntervalS(costS: number, mtbfS: number): number {
 }
 
 /**
+ * Share of a job's progress time that computes when it writes a checkpoint of `costS` after every
+ * `intervalS` of progress (Infinity: never): its useful rate is its model rate times this.
+ */
+export function computeShare(intervalS: number, costS: number): number {
+  return intervalS < Infinity ? intervalS / (intervalS + costS) : 1;
+}
+
+/**
  * Natural log of the expected wall time to do `workS` of progress with failures at rate `l` per
  * second, a restart of `restartS` after each, and progress kept every `intervalS` of progress at a
  * cost of `costS` (Infinity: only at the end). Each cycle of wall time t = min(work, interval + cost)

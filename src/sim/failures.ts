@@ -5,7 +5,7 @@ import type { RandomStream } from '../engine/random.js';
 import type { z } from 'zod';
 import type { failureProcessSchema, failuresSchema } from '../scenario/schema.js';
 import type { FailurePort, Subsystem } from './subsystem.js';
-import type { SimJob } from './sim-job.js';
+import type { Placement } from '../policy/types.js';
 
 type FailureProcess = z.output<typeof failureProcessSchema>;
 type FailuresSpec = z.output<typeof failuresSchema>;
@@ -43,7 +43,7 @@ export class FailureInjector implements Subsystem {
   ) {
     this.downCount = new Int32Array(sim.cluster.deviceCount);
     // Young/Daly needs each job's failure rate: its devices' rates plus its nodes'.
-    sim.failureRateOf = (job) => this.failureRateOf(job);
+    sim.failureRateOn = (devices, placement) => this.failureRateOn(devices, placement);
   }
 
   start(): void {
@@ -186,13 +186,12 @@ export class FailureInjector implements Subsystem {
 
   private readonly heldMilli = new Map<number, number>();
 
-  private failureRateOf(job: SimJob): number {
+  private failureRateOn(devices: number, p: Placement): number {
     const c = this.sim.cluster;
     let rate = 0;
-    const p = job.placement!;
     const kind = c.kinds[p.kind]!;
     const dev = this.spec.devices[kind.name];
-    if (dev) rate += job.devices / dev.mtbf;
+    if (dev) rate += devices / dev.mtbf;
     if (this.spec.nodes) rate += p.nodes.length / this.spec.nodes.mtbf;
     // A job across nodes fails when a switch cuts one of them off (spines and planes reroute).
     const fabric = this.spec.fabric?.switches;

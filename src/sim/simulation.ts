@@ -3,7 +3,7 @@
 // results out; no files, no stdout.
 import { FragmentationRecorder } from './fragmentation-recorder.js';
 import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
-import { logExpectedRunS, youngDalyIntervalS } from '../model/checkpoint-interval.js';
+import { computeShare, logExpectedRunS, youngDalyIntervalS } from '../model/checkpoint-interval.js';
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
@@ -220,9 +220,15 @@ export class Simulation implements FailurePort, InferencePort {
     return out;
   }
 
-  /** The rate `job` would get on `placement` if started now (for placement policies). */
+  /**
+   * The useful rate `job` would get on `placement` if started now (for queue and placement
+   * policies): the progress model's, less the share of time it would spend writing checkpoints
+   * there (as setRate applies it).
+   */
   predictRate(job: JobView, placement: Placement): number {
-    return this.progress.predictRate(job, placement);
+    const rate = this.progress.predictRate(job, placement);
+    const cp = this.resolved.scenario.checkpointing;
+    return cp ? rate * computeShare(this.checkpointIntervalOn(job.devices, placement), cp.cost) : rate;
   }
 
   addSubsystem(s: Subsystem): void {
@@ -906,10 +912,8 @@ export class Simulation implements FailurePort, InferencePort {
     this.settle(job, now);
     if (!(modelRateFlopPerS >= 0)) throw new PolicyError('progress model', job.name, now, `invalid rate ${modelRateFlopPerS}`);
     const run = job.run!;
-    const T = job.checkpointIntervalS;
-    const checkpointShare = T < Infinity ? T / (T + job.checkpointCostS) : 1;
     const before = run.rateFlopPerS;
-    run.rateFlopPerS = modelRateFlopPerS * run.speedFactor * checkpointShare;
+    run.rateFlopPerS = modelRateFlopPerS * run.speedFactor * computeShare(job.checkpointIntervalS, job.checkpointCostS);
     this.refreshFinish(job, run);
     const step = this.network?.stepOf(job);
     if (step) {
@@ -961,16 +965,19 @@ export class Simulation implements FailurePort, InferencePort {
     if (!cp) return;
     const r = job.resilient();
     r.checkpointCostS = cp.cost;
-    if (cp.interval !== 'auto') {
-      r.checkpointIntervalS = cp.interval;
-      return;
-    }
-    const rate = this.failureRateOf?.(job) ?? 0;
-    r.checkpointIntervalS = rate > 0 ? youngDalyIntervalS(cp.cost, 1 / rate) : Infinity;
+    r.checkpointIntervalS = this.checkpointIntervalOn(job.devices, job.placement!);
   }
 
-  /** Failures per second that would stop `job` (set by the failure model). */
-  failureRateOf: ((job: SimJob) => number) | undefined;
+  /** Progress time between checkpoints for a job of `devices` on `placement` (the scenario checkpoints). */
+  private checkpointIntervalOn(devices: number, placement: Placement): number {
+    const cp = this.resolved.scenario.checkpointing!;
+    if (cp.interval !== 'auto') return cp.interval;
+    const rate = this.failureRateOn?.(devices, placement) ?? 0;
+    return rate > 0 ? youngDalyIntervalS(cp.cost, 1 / rate) : Infinity;
+  }
+
+  /** Failures per second that would stop a job of `devices` on `placement` (set by the failure model). */
+  failureRateOn: ((devices: number, placement: Placement) => number) | undefined;
 
   /** The running jobs using a device (several when it is shared). */
   jobsOnDevice(dev: number): SimJob[] {
@@ -1048,7 +1055,7 @@ export class Simulation implements FailurePort, InferencePort {
    * now and say so, instead of simulating failure after failure for a century.
    */
   private checkCanFinish(job: SimJob): void {
-    const l = this.failureRateOf?.(job) ?? 0;
+    const l = this.failureRateOn?.(job.devices, job.placement!) ?? 0;
     const rate = job.rateFlopPerS;
     if (!(l > 0) || !(rate > 0)) return;
     const remainingS = job.remainingFlop / rate;

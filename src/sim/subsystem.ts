@@ -60,8 +60,8 @@ export interface FailurePort extends PoolContext {
     | undefined;
   jobsOnDevice(dev: number): readonly SimJob[];
   failJob(job: SimJob, why: string): void;
-  /** Failures per second that would stop a running job (for Young/Daly checkpoint intervals). */
-  failureRateOf: ((job: SimJob) => number) | undefined;
+  /** Failures per second that would stop a job of `devices` on `placement` (for Young/Daly checkpoint intervals). */
+  failureRateOn: ((devices: number, placement: Placement) => number) | undefined;
 }
 
 /** A transfer on the flow network, as inference services see it. */
