@@ -72,3 +72,25 @@ describe('a failure after a preemption', () => {
     expect(low.finish_s).toBeCloseTo(30000 + 60 + 18000, 6);
   });
 });
+
+describe('a failure while a preempted job writes its checkpoint', () => {
+  // low is preempted at 5 h (checkpoint 60 s, to 18,060 s) and fails at 18,030 s: it lets go of its
+  // devices then, and the re-queue its checkpoint would have ended in must not happen as well.
+  const text = pool(
+    '',
+    '      - { name: low, devices: 8, duration: 10h, reference_device: H100, priority: 0 }\n      - { name: high, devices: 8, duration: 1h, reference_device: H100, priority: 5, submit: 5h }\n',
+  );
+  const policies = resolvePolicies({ name: 'priority', params: { preemptive: true } }, { name: 'first-fit', params: {} });
+
+  it('stops the job once: high runs from 18,030 s alone, low restarts after it', () => {
+    const r = runToCsv(scenarioFromText(text), { policies, observe: failAt('low', 18030) });
+    const row = (name: string) => r.jobs.find((j) => j.job_id === name)!;
+    expect(row('high').start_s).toBeCloseTo(18030, 6);
+    expect(row('high').finish_s).toBeCloseTo(18030 + 3600, 6);
+    // The failure lost the 18,000 s since low's start (its checkpoint was not written): it restarts
+    // at 21,630 s, restores 60 s and does all 36,000 s again.
+    expect(row('low').failures).toBe(1);
+    expect(row('low').finish_s).toBeCloseTo(21630 + 60 + 36000, 6);
+    expect(r.summary.jobs_completed).toBe(2);
+  });
+});

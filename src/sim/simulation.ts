@@ -1090,9 +1090,13 @@ export class Simulation implements FailurePort, InferencePort {
     run.completion = undefined;
     job.state = 'checkpointing';
     this.refreshFinish(job, run);
-    run.preemptions++;
+    const preemption = ++run.preemptions;
     job.resilient().pendingRestoreS = this.resolved.scenario.preemption.restore;
-    this.engine.post(now + this.resolved.scenario.preemption.checkpoint, this.requeue, job);
+    // A failure while it writes the checkpoint stops the job there (failJob): then this re-queue,
+    // or one of an earlier preemption of a job since restarted and preempted again, is void.
+    this.engine.at(now + this.resolved.scenario.preemption.checkpoint, () => {
+      if (job.state === 'checkpointing' && run.preemptions === preemption) this.requeue(job);
+    });
   }
 
   private readonly requeue = (job: SimJob): void => {
