@@ -1027,14 +1027,19 @@ export class NetworkProgressModel implements ProgressModel {
     return ++this.linkStampNow;
   }
 
-  /** Relative volumes of a job's data-parallel and pipeline traffic (the heavier one is 1). */
+  /**
+   * Relative volumes of a job's data-parallel and pipeline traffic across the fabric (the heavier
+   * one is 1). A group with no flow sends nothing across it (a stage's ring inside its node, ZeRO-3's
+   * gathers on NVLink): counted, it made the other group's weight tiny and its rate (read at
+   * rate / weight) many times its NICs'.
+   */
   private groupWeights(job: JobView, placement: Placement, layout: ParallelLayout, pairs: PlanPairs, routes: readonly Route[]): { dpWeight: number; ppWeight: number } {
     const c = commOfRun(job as SimJob);
     const shaped = c?.shaped ?? this.steps.shapeAndLayout(job, placement.kind);
     const withLayout = JobSteps.withLayout(shaped, layout);
     const nominal = this.step(job, placement, withLayout, this.routeCapacity, pairs, routes);
-    const dp = ringBytes(nominal);
-    const pp = nominal.ppBytesPerStepPerDevice;
+    const dp = pairs.dpCount > 0 ? ringBytes(nominal) : 0;
+    const pp = pairs.ppCount > 0 ? nominal.ppBytesPerStepPerDevice : 0;
     const top = Math.max(dp, pp);
     if (!(top > 0)) return { dpWeight: 1, ppWeight: 1 };
     const floor = 1e-3; // keep every flow's share positive
