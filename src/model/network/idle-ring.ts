@@ -13,31 +13,35 @@ export interface IdleRing {
   readonly bandwidthBytesPerS: number;
   readonly latencyS: number;
   readonly slowestHopS: number;
+  /**
+   * The fewest data-parallel ranks (a stage's ranks over tp) any node holds of its stage, at least
+   * 1: the hierarchical reduction's group inside a node, as the run takes it (network-progress.ts,
+   * planPairs). On a kind with nodes of several sizes it is that of the nodes the job gets.
+   */
+  readonly dpRanksPerNode: number;
 }
 
 /**
- * The data-parallel rings of a job of `devices` devices of kind `kind` placed on the first nodes of
- * that kind in `datacentre` (as first-fit places it on an idle pool), ranks in Megatron order (tp
+ * The data-parallel rings of a job of `devices` devices of kind `kind` placed in `datacentre` as
+ * first-fit places it on an idle pool (idlePlacement), ranks in Megatron order (tp
  * fastest, then cp and dp, then pp): each stage's ring over its nodes, every stage's ring at once,
  * one flow per hop carrying the source node's ranks. Undefined when no ring leaves a node.
  */
-export function idleRing(shape: ClusterShape, interDc: readonly InterDcLink[], kind: number, datacentre: number, devices: number, stageSize: number, pp: number): IdleRing | undefined {
+export function idleRing(shape: ClusterShape, interDc: readonly InterDcLink[], kind: number, datacentre: number, devices: number, stageSize: number, pp: number, tp: number): IdleRing | undefined {
   const cluster = new Cluster(shape);
-  const nodeOfRank: number[] = [];
-  for (let n = 0; n < cluster.nodeCount && nodeOfRank.length < devices; n++) {
-    if (cluster.nodeKind[n] !== kind || cluster.nodeDatacentre[n] !== datacentre) continue;
-    for (let d = 0; d < cluster.nodeDevices[n]! && nodeOfRank.length < devices; d++) nodeOfRank.push(n);
-  }
-  if (nodeOfRank.length < devices) return undefined;
+  const nodeOfRank = idlePlacement(cluster, kind, datacentre, devices);
+  if (nodeOfRank === undefined) return undefined;
   const network = new FlowNetwork();
   const topology = new Topology(cluster, network, interDc);
   const flows: { flow: number; ranks: number }[] = [];
   let latencyS = 0;
   let slowestHopS = 0;
+  let dpRanksPerNode = Infinity;
   for (let p = 0; p < pp; p++) {
     const ranksOn = new Map<number, number>();
     for (let r = p * stageSize; r < (p + 1) * stageSize; r++) ranksOn.set(nodeOfRank[r]!, (ranksOn.get(nodeOfRank[r]!) ?? 0) + 1);
     const nodes = [...ranksOn.keys()];
+    for (const n of ranksOn.values()) dpRanksPerNode = Math.min(dpRanksPerNode, Math.max(1, Math.floor(n / tp)));
     if (nodes.length < 2) continue;
     let sum = 0;
     let min = Infinity;
@@ -56,5 +60,37 @@ export function idleRing(shape: ClusterShape, interDc: readonly InterDcLink[], k
   network.nextCompletionTime(); // solves the shares
   let bandwidthBytesPerS = Infinity;
   for (const { flow, ranks } of flows) bandwidthBytesPerS = Math.min(bandwidthBytesPerS, network.rate(flow) / ranks);
-  return { bandwidthBytesPerS, latencyS, slowestHopS };
+  return { bandwidthBytesPerS, latencyS, slowestHopS, dpRanksPerNode };
+}
+
+/**
+ * The node of each rank of a job of `devices` devices of `kind` alone in `datacentre`, as first-fit
+ * places it on an idle pool (policy/first-fit.ts, packOnKind): the first node that holds it all,
+ * else whole nodes in node order while a node's worth remains, the rest on the first other node
+ * with room. On a kind with nodes of several sizes this is what decides how many ranks share a
+ * node. Undefined when the site has too few devices of the kind.
+ */
+export function idlePlacement(cluster: Cluster, kind: number, datacentre: number, devices: number): number[] | undefined {
+  const nodes: number[] = [];
+  for (let n = 0; n < cluster.nodeCount; n++) if (cluster.nodeKind[n] === kind && cluster.nodeDatacentre[n] === datacentre) nodes.push(n);
+  const one = nodes.find((n) => cluster.nodeDevices[n]! >= devices);
+  if (one !== undefined) return new Array<number>(devices).fill(one);
+  const smallest = Math.min(...nodes.map((n) => cluster.nodeDevices[n]!));
+  const nodeOfRank: number[] = [];
+  const taken = new Set<number>();
+  let need = devices;
+  for (const n of nodes) {
+    if (need < smallest) break;
+    const size = cluster.nodeDevices[n]!;
+    if (size > need) continue;
+    for (let d = 0; d < size; d++) nodeOfRank.push(n);
+    taken.add(n);
+    need -= size;
+  }
+  if (need > 0) {
+    const rest = nodes.find((n) => !taken.has(n) && cluster.nodeDevices[n]! >= need);
+    if (rest === undefined) return undefined;
+    for (let d = 0; d < need; d++) nodeOfRank.push(rest);
+  }
+  return nodeOfRank;
 }
