@@ -59,6 +59,13 @@ export interface Explanation {
    * fabric would give.
    */
   fabric_note?: { datacentre: string; ring_bytes_per_s: number; nic_bytes_per_s: number };
+  /**
+   * Under `network: ideal` a run does not use the breakdown above: a job progresses at devices x
+   * the kind's rate for it (its throughputs row, else peak x kernel efficiency:
+   * sim/progress-model.ts), with no communication, bubble or per-operator kernel time. The step
+   * that pace gives (useful FLOPs per step over it), its effective compute ratio, and a sentence.
+   */
+  ideal_note?: { step_s: number; effective_compute_ratio: number; text: string };
 }
 
 /** A different micro-batch size worth saying: a step this much shorter (or more). */
@@ -201,6 +208,18 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     paths: { tp: intra, pp, dp, ...(cp ? { cp } : {}) },
     ...(sizeNote ? { micro_batch_size_note: sizeNote } : {}),
     ...(fabricNote ? { fabric_note: fabricNote } : {}),
+    ...(r.scenario.network === 'ideal' ? { ideal_note: idealNote(step, job.devices, job.kindRate?.[kindIndex] ?? spec.peak * (job.efficiency ?? spec.efficiency), spec.peak) } : {}),
+  };
+}
+
+/** What a run under network: ideal charges instead of `step` (Explanation.ideal_note), at `deviceRate` useful FLOP/s a device. */
+function idealNote(step: StepTime, devices: number, deviceRate: number, peak: number): NonNullable<Explanation['ideal_note']> {
+  const stepS = step.usefulFlopPerStep / (devices * deviceRate);
+  const ratio = deviceRate / peak;
+  return {
+    step_s: stepS,
+    effective_compute_ratio: ratio,
+    text: `under network: ideal a run does not use this breakdown: it does not charge the communication, bubble or per-operator kernel times below, and runs the job at devices x ${(100 * ratio).toFixed(1)}% of peak, ${stepS.toFixed(1)} s a step (${step.stepS.toFixed(1)} s below); network: flow runs the step below`,
   };
 }
 
@@ -278,6 +297,7 @@ export function explanationTable(e: Explanation): string {
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
     ...(e.micro_batch_size_note ? [microBatchNoteLine(e.micro_batch_size_note, st.step_s, l.microBatches)] : []),
+    ...(e.ideal_note ? [`note: ${e.ideal_note.text}`] : []),
     ...(e.fabric_note ? [`note: on ${e.fabric_note.datacentre}'s fabric the data-parallel rings get ${(e.fabric_note.ring_bytes_per_s / 1e9).toPrecision(3)} GB/s per rank even alone, less than their NICs' ${(e.fabric_note.nic_bytes_per_s / 1e9).toPrecision(3)} GB/s: the step below is timed at that (a run also shares it with other jobs and the pipeline's traffic)`] : []),
     '',
   ];
