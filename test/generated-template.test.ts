@@ -42,7 +42,7 @@ describe('generated templates', () => {
     expect(templates).toHaveLength(60);
     let narrowed = 0;
     // The simulator's per-generator cache of fits gives what a fresh fitter gives for the job's figures.
-    const fitter = new ArrivalFitter(poolKindsFor(resolved.shape.groups, resolved.shape.kinds));
+    const fitter = new ArrivalFitter(poolKindsFor(resolved.shape));
     templates.forEach((t, i) => {
       expect(t.allowedKinds).toEqual(fitter.fit({ devices: t.devices, params: t.params, shape: t.shape }, undefined).allowedKinds);
       expect(t).toBeInstanceOf(GeneratedTemplate);

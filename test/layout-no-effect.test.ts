@@ -16,7 +16,8 @@ describe('moe.max_nodes', () => {
   it('is said to change nothing without per-node dispatch', async () => {
     const { fitTrainingJob } = await import('../src/model/training-fit.js');
     const shape = { layers: 8, hidden_size: 1024, seq_len: 2048, global_batch: 2097152, moe: { experts: 8, top_k: 2, max_nodes: 2 } };
-    const kinds = [{ index: 0, name: 'H100', memoryBytes: 80e9, devicesPerNode: 8 }];
+    // The jobs give a layout: the automatic layout's search (layoutEnv) is never run.
+    const kinds = [{ index: 0, name: 'H100', memoryBytes: 80e9, devicesPerNode: 8, layoutEnv: undefined as never }];
     const off = fitTrainingJob({ devices: 16, params: 1.5e9, shape, layout: { tp: 1, dp: 16, ep: 8 } as never }, kinds);
     expect(off.notes.some((n) => n.path.join('.') === 'model.moe.max_nodes')).toBe(true);
     const on = fitTrainingJob({ devices: 16, params: 1.5e9, shape, layout: { tp: 1, dp: 16, ep: 8, ep_dispatch: 'per-node' } as never }, kinds);
@@ -29,7 +30,8 @@ describe('ffn_size beside an all-MoE model', () => {
     const { fitTrainingJob } = await import('../src/model/training-fit.js');
     const { explainJob } = await import('../src/model/explain.js');
     const { scenarioFromText } = await import('./helpers.js');
-    const kinds = [{ index: 0, name: 'H100', memoryBytes: 80e9, devicesPerNode: 8 }];
+    // The jobs give a layout: the automatic layout's search (layoutEnv) is never run.
+    const kinds = [{ index: 0, name: 'H100', memoryBytes: 80e9, devicesPerNode: 8, layoutEnv: undefined as never }];
     const notes = (moe: Record<string, number>, ffn?: number): string[] =>
       fitTrainingJob({ devices: 16, params: 1.5e9, shape: { layers: 8, hidden_size: 1024, seq_len: 2048, global_batch: 2097152, ...(ffn !== undefined ? { ffn_size: ffn } : {}), moe: { experts: 8, top_k: 2, ...moe } }, layout: { tp: 1, dp: 16, ep: 8 } as never }, kinds)
         .notes.filter((n) => n.path.join('.') === 'model.ffn_size')

@@ -127,15 +127,23 @@ export function layoutEnvOf(
     group && fabric && nicRate !== undefined
       ? { bandwidthBytesPerS: (group.nicsPerNode * nicRate * fabric.efficiency) / perNode, latencyS: fabric.endpoint_latency + NOMINAL_HOPS * fabric.hop_latency }
       : undefined;
-  return {
-    devicesPerNode: perNode,
-    memoryBytes: spec.memory,
-    peakFlops: spec.peak,
-    device: efficiencyOverride === undefined ? computeDeviceOf(spec) : undefined,
-    efficiency: efficiencyOverride ?? spec.efficiency,
-    intra,
-    scaleOut,
-  };
+  return withEfficiency(
+    {
+      devicesPerNode: perNode,
+      memoryBytes: spec.memory,
+      peakFlops: spec.peak,
+      device: computeDeviceOf(spec),
+      efficiency: spec.efficiency,
+      intra,
+      scaleOut,
+    },
+    efficiencyOverride,
+  );
+}
+
+/** `env` for a job with a kernel-efficiency override (every kernel at it, no operator-level model); `env` itself without one. */
+export function withEfficiency(env: LayoutEnv, efficiencyOverride: number | undefined): LayoutEnv {
+  return efficiencyOverride === undefined ? env : { ...env, device: undefined, efficiency: efficiencyOverride };
 }
 
 /** Switch hops assumed between two nodes of a job on an idle three-tier Clos. */

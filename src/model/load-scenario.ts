@@ -46,7 +46,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const kinds = book.kinds;
   const fabricUnits = issues.length === 0 ? checkFabricFailures(scenario, datacentres, groups, fail) : { switches: 0, links: 0 };
   const interDc = resolveLinks(scenario, sites, ctx);
-  const workloads = resolveWorkloads(scenario, book, groups, ctx);
+  const workloads = resolveWorkloads(scenario, book, groups, datacentres, ctx);
   const { transfers, jobs } = resolveTransfers(scenario, workloads.jobs, sites, ctx);
 
   // Inference services.

@@ -3,11 +3,13 @@
 // listed jobs and generators with it, the simulator each generated job as it arrives.
 import type { Distribution } from '../scenario/distribution.js';
 import type { KindInfo, NodeGroup } from './cluster.js';
+import type { FabricPreset } from '../scenario/hardware-schema.js';
 import type { LayoutSpec, ShapeOverrides } from './job.js';
 import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { moeProblems } from './moe.js';
 import { billions, paramsShapeMismatch, setsModelSize } from './shape-weights.js';
-import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, defaultShape, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { fastestLayout, layoutEnvOf, withEfficiency, type LayoutEnv } from './layout-search.js';
+import { AUTO_LAYOUT_MEMORY_FRACTION, defaultShape, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { DEFAULT_HEAD_DIM, recomputeOf } from './shape-defaults.js';
 
 /** A device kind a job may run on, as far as fitting it is concerned. */
@@ -19,6 +21,11 @@ export interface FitKind {
   readonly devicesPerNode: number;
   /** Whether it trains in FP8: FP8 tensor cores (peak_by_precision.fp8) and the operator-level model (gemm_efficiency). Absent: yes. */
   readonly fp8?: boolean;
+  /**
+   * What the automatic layout's search needs of the kind in this pool (layoutEnvOf): a job that
+   * gives no layout is checked with the layout a run gives it (fastestLayout), not another one.
+   */
+  readonly layoutEnv: LayoutEnv;
 }
 
 /** What the job says about its model. */
@@ -27,6 +34,8 @@ export interface FitModel {
   readonly params: number;
   readonly shape?: ShapeOverrides | undefined;
   readonly layout?: LayoutSpec | undefined;
+  /** The job's kernel-efficiency override: the automatic layout is searched with it, as a run searches it. */
+  readonly efficiency?: number | undefined;
 }
 
 export interface FitIssue {
@@ -58,8 +67,8 @@ const gb = (bytes: number): string => `${(bytes / GB).toFixed(1)} GB`;
 /**
  * Check a job's model on each candidate kind. With a layout: the layout's own problems (any
  * kind), then per kind whether tensor groups fit in its nodes and the memory per device fits its
- * memory (saying what would fit when not). Without one: whether autoLayout finds a layout that
- * fits. A job fits nowhere when `fitting` is empty; the caller refuses or rejects it then.
+ * memory (saying what would fit when not). Without one: whether the layout a run would give it
+ * (fastestLayout) fits. A job fits nowhere when `fitting` is empty; the caller refuses or rejects it then.
  */
 export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[]): FitReport {
   let candidates = allCandidates;
@@ -134,7 +143,7 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
       }
       const memory = memoryPerDevice(shape, layout);
       if (memory.totalBytes > k.memoryBytes) {
-        misfits.push({ kind: kindLabel(k), reason: `${needs(memory)}; ${wouldFit(shape, layout, model.devices, k)}` });
+        misfits.push({ kind: kindLabel(k), reason: `${needs(memory)}; ${wouldFit(shape, layout, model.devices, k, withEfficiency(k.layoutEnv, model.efficiency))}` });
         continue;
       }
       if (k.devicesPerNode % layout.tp !== 0) notes.push({ path: ['layout', 'tp'], message: `tp = ${layout.tp} does not divide the ${k.devicesPerNode} devices of a ${k.name} node, so some tensor groups may straddle nodes` });
@@ -143,9 +152,10 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
     }
   } else {
     for (const k of candidates) {
-      const auto = autoLayout(model.devices, k.devicesPerNode, shape, k.memoryBytes);
+      const env = withEfficiency(k.layoutEnv, model.efficiency);
+      const auto = fastestLayout(model.devices, shape, env);
       if (!auto.fits) {
-        const recompute = recomputeOf(shape) === 'full' ? undefined : autoLayout(model.devices, k.devicesPerNode, { ...shape, activationRecompute: true, recompute: 'full' }, k.memoryBytes);
+        const recompute = recomputeOf(shape) === 'full' ? undefined : fastestLayout(model.devices, { ...shape, activationRecompute: true, recompute: 'full' }, env);
         const hint = recompute?.fits ? `with \`model.recompute: true\` it would fit as ${describe(recompute)} (${gb(recompute.memory.totalBytes)})` : 'it needs more devices';
         misfits.push({ kind: kindLabel(k), reason: `no layout of ${model.devices} device${model.devices === 1 ? '' : 's'} fits: the leanest, ${describe(auto)}, ${needs(auto.memory)}; ${hint}` });
         continue;
@@ -261,7 +271,7 @@ function describe(l: ParallelLayout): string {
 }
 
 /** Single changes to a layout that does not fit that would make it fit on kind k, with their memory. */
-function wouldFit(shape: TrainingShape, layout: ParallelLayout, devices: number, k: FitKind): string {
+function wouldFit(shape: TrainingShape, layout: ParallelLayout, devices: number, k: FitKind, env: LayoutEnv): string {
   const options: string[] = [];
   const sequences = shape.globalBatchTokens / shape.seqLen;
   const tryLayout = (label: string, l: ParallelLayout, s: TrainingShape = shape): boolean => {
@@ -293,7 +303,7 @@ function wouldFit(shape: TrainingShape, layout: ParallelLayout, devices: number,
     if (tryLayout(`tp ${t} x dp ${dp}`, { ...layout, tp: t, dp, microBatches: Math.max(1, Math.round(sequences / dp)) })) break;
   }
   if (options.length > 0) return `would fit: ${options.join(', ')}`;
-  const auto = autoLayout(devices, k.devicesPerNode, shape, k.memoryBytes);
+  const auto = fastestLayout(devices, shape, env);
   return auto.fits ? `would fit: ${describe(auto)} (${gb(auto.memory.totalBytes)}), which poolsim chooses when the job gives no layout` : 'no layout of these devices fits; give the job more devices';
 }
 
@@ -321,7 +331,7 @@ export class ArrivalFitter {
   constructor(private readonly kinds: readonly PoolKind[]) {}
 
   fit(model: FitModel, allowed: readonly number[] | undefined): ArrivalFit {
-    const key = `${model.params}|${model.devices}|${allowed?.join(',') ?? '*'}|${this.idOf(model.shape)}|${this.idOf(model.layout)}`;
+    const key = `${model.params}|${model.devices}|${allowed?.join(',') ?? '*'}|${this.idOf(model.shape)}|${this.idOf(model.layout)}|${model.efficiency}`;
     let f = this.memo.get(key);
     if (!f) {
       f = this.compute(model, allowed);
@@ -363,8 +373,9 @@ export interface FitReporter {
   warn(path: readonly string[], message: string): void;
 }
 
-/** The pool's kinds as candidates: memory, largest node, devices in all. */
-export function poolKindsFor(groups: readonly NodeGroup[], kinds: readonly KindInfo[]): PoolKind[] {
+/** The pool's kinds as candidates: memory, largest node, devices in all, the automatic layout's search environment. */
+export function poolKindsFor(pool: { readonly groups: readonly NodeGroup[]; readonly kinds: readonly KindInfo[]; readonly datacentres: readonly { readonly fabric: FabricPreset | undefined }[] }): PoolKind[] {
+  const { groups, kinds } = pool;
   const present = [...new Set(groups.map((g) => g.kind))].sort((a, b) => a - b);
   return present.map((k) => {
     let devicesPerNode = 1;
@@ -375,7 +386,7 @@ export function poolKindsFor(groups: readonly NodeGroup[], kinds: readonly KindI
       totalDevices += g.nodeCount * g.devicesPerNode;
     }
     const spec = kinds[k]!.spec;
-    return { index: k, name: kinds[k]!.name, memoryBytes: spec.memory, devicesPerNode, totalDevices, fp8: spec.peak_by_precision?.fp8 !== undefined && spec.gemm_efficiency !== undefined };
+    return { index: k, name: kinds[k]!.name, memoryBytes: spec.memory, devicesPerNode, totalDevices, fp8: spec.peak_by_precision?.fp8 !== undefined && spec.gemm_efficiency !== undefined, layoutEnv: layoutEnvOf(pool, k, undefined) };
   });
 }
 
@@ -411,7 +422,7 @@ export function checkListedJob(model: FitModel, allowed: readonly number[] | und
  * the check every job gets as it arrives (ArrivalFitter).
  */
 export function checkGenerator(
-  g: { readonly devices: Distribution; readonly params?: Distribution | undefined; readonly model?: ShapeOverrides | undefined },
+  g: { readonly devices: Distribution; readonly params?: Distribution | undefined; readonly model?: ShapeOverrides | undefined; readonly efficiency?: number | undefined },
   allowed: readonly number[] | undefined,
   pool: readonly PoolKind[],
   report: FitReporter,
@@ -433,7 +444,7 @@ export function checkGenerator(
     if (candidates.length === 0) continue; // too big for the pool: rejected as such
     for (const p of ps) {
       pairs++;
-      const fit = fitTrainingJob({ devices: d, params: p, shape: g.model }, candidates);
+      const fit = fitTrainingJob({ devices: d, params: p, shape: g.model, efficiency: g.efficiency }, candidates);
       for (const issue of fit.problems) problems.set(`${issue.path.join('.')}\n${issue.message}`, issue);
       if (fit.problems.length > 0) refused++;
       if (fit.fitting.length === 0) {

@@ -612,7 +612,7 @@ export class Simulation implements FailurePort, InferencePort {
 
   private fitterOfPool: ArrivalFitter | undefined;
   private get fitter(): ArrivalFitter {
-    return (this.fitterOfPool ??= new ArrivalFitter(poolKindsFor(this.resolved.shape.groups, this.resolved.shape.kinds)));
+    return (this.fitterOfPool ??= new ArrivalFitter(poolKindsFor(this.resolved.shape)));
   }
 
   private neverFits(job: SimJob): string | undefined {

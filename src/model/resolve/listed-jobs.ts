@@ -39,7 +39,7 @@ export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: Wor
     // The model's layout and memory on the job's kinds (model/training-fit.ts).
     let fittingKinds: readonly number[] | undefined = allowedKinds;
     if (j.params !== undefined) {
-      const fit = checkListedJob({ devices: j.devices, params: j.params, shape: j.model, layout: j.layout }, allowedKinds, checks.fitPool, checks.reportAt(at));
+      const fit = checkListedJob({ devices: j.devices, params: j.params, shape: j.model, layout: j.layout, efficiency: j.efficiency }, allowedKinds, checks.fitPool, checks.reportAt(at));
       if (fit === false) return;
       fittingKinds = fit;
       checks.fewerTokensThanAStep(j.params, j.tokens, j.model, [...at, 'tokens']);

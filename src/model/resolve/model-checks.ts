@@ -2,7 +2,6 @@
 // generator): its layout and memory on the kinds it may use (model/training-fit.ts), its size
 // against its shape, and fields that another one would silently override.
 import type { Distribution } from '../../scenario/distribution.js';
-import type { KindInfo, NodeGroup } from '../cluster.js';
 import type { ShapeOverrides } from '../job.js';
 import { paramsShapeMismatch, setsModelSize } from '../shape-weights.js';
 import { resolveShape } from '../training-layout.js';
@@ -15,11 +14,10 @@ export class ModelChecks {
   readonly fitPool: readonly PoolKind[];
 
   constructor(
-    groups: readonly NodeGroup[],
-    kinds: readonly KindInfo[],
+    pool: Parameters<typeof poolKindsFor>[0],
     private readonly ctx: ResolveContext,
   ) {
-    this.fitPool = poolKindsFor(groups, kinds);
+    this.fitPool = poolKindsFor(pool);
   }
 
   /** The layout and memory checks' reports, located under `at`. */

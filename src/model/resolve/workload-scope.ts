@@ -1,6 +1,6 @@
 // What the three forms of a training workload (listed jobs, a trace, a generator) are resolved
 // against: the pool, its tenant queues, the throughput matrix, the names taken, the jobs so far.
-import type { NodeGroup } from '../cluster.js';
+import type { Datacentre, NodeGroup } from '../cluster.js';
 import { jobTypeSpeed, resolveThroughputs, type JobTypeSpeed } from '../throughputs.js';
 import { poolKindRef, queueRef, resolveScenarioTenants, type Tenants } from '../tenants.js';
 import { JobList } from '../job-list.js';
@@ -24,6 +24,7 @@ export class WorkloadScope {
     readonly scenario: Scenario,
     readonly book: KindBook,
     readonly groups: readonly NodeGroup[],
+    datacentres: readonly Datacentre[],
     readonly ctx: ResolveContext,
   ) {
     const { fail } = ctx;
@@ -32,7 +33,7 @@ export class WorkloadScope {
     // Tenants (model/tenants.ts): quotas name kinds of the pool; workloads name their queue.
     // (Quotas beyond the pool are warned once services are resolved: resolve/quota-room.ts.)
     this.tenants = resolveScenarioTenants(scenario, kinds.length, (report) => poolKindRef(poolKinds, kinds, book.canonicalOf, report), fail, ctx.readRelative);
-    this.checks = new ModelChecks(groups, kinds, ctx);
+    this.checks = new ModelChecks({ groups, kinds, datacentres }, ctx);
     this.names = new JobNames(scenario, this.jobs, fail);
     // The throughput matrix (Gavel-style), and what a job type's row means for its jobs.
     this.throughputs = resolveThroughputs(scenario.throughputs, book.useKind, fail);

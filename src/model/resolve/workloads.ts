@@ -1,6 +1,6 @@
 // Training workloads, in the order the scenario lists them: listed jobs and traces become the
 // scenario's jobs (model/job-list.ts), generators are handed to the simulator.
-import type { NodeGroup } from '../cluster.js';
+import type { Datacentre, NodeGroup } from '../cluster.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { JobList } from '../job-list.js';
 import type { Tenants } from '../tenants.js';
@@ -12,8 +12,8 @@ import { resolveTraceJobs } from './trace-jobs.js';
 import type { GeneratorSource } from './types.js';
 import { WorkloadScope } from './workload-scope.js';
 
-export function resolveWorkloads(scenario: Scenario, book: KindBook, groups: readonly NodeGroup[], ctx: ResolveContext): { jobs: JobList; generators: GeneratorSource[]; tenants: Tenants | undefined } {
-  const scope = new WorkloadScope(scenario, book, groups, ctx);
+export function resolveWorkloads(scenario: Scenario, book: KindBook, groups: readonly NodeGroup[], datacentres: readonly Datacentre[], ctx: ResolveContext): { jobs: JobList; generators: GeneratorSource[]; tenants: Tenants | undefined } {
+  const scope = new WorkloadScope(scenario, book, groups, datacentres, ctx);
   const generators: GeneratorSource[] = [];
   scenario.workloads.forEach((w, wi) => {
     if ('jobs' in w) resolveListedJobs(w.jobs, wi, scope);
