@@ -1,6 +1,7 @@
 // The automatic layout of a training job that gives none: the fastest layout that fits, as a
 // careful engineer would search it: tensor parallelism inside a node, then pipeline stages, then
-// data parallelism over the rest, with ZeRO sharding only where memory needs it. Each candidate is
+// data parallelism over the rest, with ZeRO sharding, and context parallelism (long sequences),
+// only where memory needs them. Each candidate is
 // timed with the step-time model on nominal paths (the node's interconnect, the NICs' share of
 // the fabric, no contention); the fastest that leaves memory headroom wins, else the fastest that
 // fits at all. Deterministic: ties keep the earlier candidate (wider tensor groups, fewer stages,
@@ -56,8 +57,27 @@ export interface SearchedLayout extends AutoLayout {
   stepS: number;
 }
 
-/** The fastest layout of `devices` that fits (see the file comment); autoLayout's leanest when none does. */
+/**
+ * The fastest layout of `devices` that fits (see the file comment); autoLayout's leanest when none
+ * does. Context parallelism (every sequence split over cp ranks, the activations with it) is tried
+ * only when no layout without it leaves memory headroom, as sharding only where memory needs it:
+ * a job that fits comfortably keeps the layout it had.
+ */
 export function fastestLayout(devices: number, shape: TrainingShape, env: LayoutEnv): SearchedLayout {
+  const perNode = Math.max(1, Math.floor(env.devicesPerNode));
+  const plain = searchLayouts(devices, shape, env, () => [1]);
+  if (plain.best) return plain.best;
+  // Load-balanced causal context parallelism splits a sequence into 2 x cp equal chunks.
+  const cps = (tp: number): number[] => divisorsUpTo(devices / tp, MAX_AUTO_CP).filter((c) => c > 1 && shape.seqLen % (2 * c) === 0);
+  const split = searchLayouts(devices, shape, env, cps);
+  if (split.best) return split.best;
+  const tight = [plain.bestTight, split.bestTight].filter((l) => l !== undefined).sort((x, y) => x.stepS - y.stepS)[0];
+  if (tight) return tight;
+  return { ...autoLayout(devices, perNode, shape, env.memoryBytes), stepS: Number.NaN };
+}
+
+/** The fastest fitting layouts with context-parallel degrees `cpsOf(tp)`: with memory headroom (best) and without (bestTight). */
+function searchLayouts(devices: number, shape: TrainingShape, env: LayoutEnv, cpsOf: (tp: number) => number[]): { best?: SearchedLayout; bestTight?: SearchedLayout } {
   const perNode = Math.max(1, Math.floor(env.devicesPerNode));
   const sequences = shape.globalBatchTokens / shape.seqLen;
   let best: SearchedLayout | undefined;
@@ -67,46 +87,47 @@ export function fastestLayout(devices: number, shape: TrainingShape, env: Layout
     .reverse();
   // A replica takes at least one sequence of the batch: more replicas than sequences only when no
   // layout leaves fewer.
-  const ppsOf = (tp: number): number[] => divisorsUpTo(devices / tp, Math.max(1, shape.layers));
+  const ppsOf = (tpCp: number): number[] => divisorsUpTo(devices / tpCp, Math.max(1, shape.layers));
   const wholeSequences = Math.round(sequences);
-  const anyWhole = tps.some((tp) => ppsOf(tp).some((pp) => devices / (tp * pp) <= wholeSequences));
+  const anyWhole = tps.some((tp) => cpsOf(tp).some((cp) => ppsOf(tp * cp).some((pp) => devices / (tp * cp * pp) <= wholeSequences)));
   for (const tp of tps) {
-    for (const pp of ppsOf(tp)) {
-      const dp = devices / (tp * pp);
-      if (anyWhole && dp > wholeSequences) continue;
-      for (const zero of [0, 2, 3] as const) {
-        if (zero > 0 && dp === 1) continue;
-        const layout: ParallelLayout = {
-          tp,
-          pp,
-          dp,
-          microBatches: Math.max(1, Math.round(sequences / dp)),
-          virtualStages: 1,
-          shardedDataParallel: zero > 0,
-          ...(zero === 3 ? { zeroStage: 3 as const } : {}),
-        };
-        const memory = memoryPerDevice(shape, layout);
-        if (memory.totalBytes > env.memoryBytes) continue;
-        const paths = nominalPaths(layout, env);
-        const step = stepTime({
-          shape,
-          layout,
-          peakFlopsPerDevice: env.peakFlops,
-          ...(env.device ? { compute: computeBreakdown(shape, layout, env.device) } : { kernelEfficiency: env.efficiency }),
-          ...paths,
-        });
-        const candidate: SearchedLayout = { ...layout, fits: true, memory, stepS: step.stepS };
-        if (memory.totalBytes <= AUTO_LAYOUT_MEMORY_FRACTION * env.memoryBytes) {
-          if (!best || candidate.stepS < best.stepS) best = candidate;
-        } else if (!bestTight || candidate.stepS < bestTight.stepS) bestTight = candidate;
-        // A fitting layout needs no more sharding.
-        break;
+    for (const cp of cpsOf(tp)) {
+      for (const pp of ppsOf(tp * cp)) {
+        const dp = devices / (tp * cp * pp);
+        if (anyWhole && dp > wholeSequences) continue;
+        for (const zero of [0, 2, 3] as const) {
+          if (zero > 0 && dp === 1) continue;
+          const layout: ParallelLayout = {
+            tp,
+            ...(cp > 1 ? { cp } : {}),
+            pp,
+            dp,
+            microBatches: Math.max(1, Math.round(sequences / dp)),
+            virtualStages: 1,
+            shardedDataParallel: zero > 0,
+            ...(zero === 3 ? { zeroStage: 3 as const } : {}),
+          };
+          const memory = memoryPerDevice(shape, layout);
+          if (memory.totalBytes > env.memoryBytes) continue;
+          const paths = nominalPaths(layout, env);
+          const step = stepTime({
+            shape,
+            layout,
+            peakFlopsPerDevice: env.peakFlops,
+            ...(env.device ? { compute: computeBreakdown(shape, layout, env.device) } : { kernelEfficiency: env.efficiency }),
+            ...paths,
+          });
+          const candidate: SearchedLayout = { ...layout, fits: true, memory, stepS: step.stepS };
+          if (memory.totalBytes <= AUTO_LAYOUT_MEMORY_FRACTION * env.memoryBytes) {
+            if (!best || candidate.stepS < best.stepS) best = candidate;
+          } else if (!bestTight || candidate.stepS < bestTight.stepS) bestTight = candidate;
+          // A fitting layout needs no more sharding.
+          break;
+        }
       }
     }
   }
-  const chosen = best ?? bestTight;
-  if (chosen) return chosen;
-  return { ...autoLayout(devices, perNode, shape, env.memoryBytes), stepS: Number.NaN };
+  return { ...(best ? { best } : {}), ...(bestTight ? { bestTight } : {}) };
 }
 
 /** The search environment of a device kind in a pool: its largest node, that node's NICs and fabric. */
@@ -145,6 +166,9 @@ export function layoutEnvOf(
 export function withEfficiency(env: LayoutEnv, efficiencyOverride: number | undefined): LayoutEnv {
   return efficiencyOverride === undefined ? env : { ...env, device: undefined, efficiency: efficiencyOverride };
 }
+
+/** The widest context-parallel group the automatic layout tries (Llama 3 405B trained 128K-token sequences at cp 16). */
+const MAX_AUTO_CP = 16;
 
 /** Switch hops assumed between two nodes of a job on an idle three-tier Clos. */
 export const NOMINAL_HOPS = 5;
