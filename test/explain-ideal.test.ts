@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { explainJob, explanationTable } from '../src/model/explain.js';
 import { poolsim, runToCsv, scenarioFromText } from './helpers.js';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const scenario = (network: string): string => `name: explain-ideal
 seed: 1
@@ -45,7 +47,7 @@ describe('explain under network: ideal', () => {
   });
 
   it('CLI: the note in the table and ideal_note in JSON', () => {
-    const file = '/tmp/poolsim-explain-ideal.yaml';
+    const file = join(mkdtempSync(join(tmpdir(), 'poolsim-explain-ideal-')), 'scenario.yaml');
     writeFileSync(file, scenario('ideal'));
     const t = poolsim('explain', file, '--job', 'llama');
     expect(t.code).toBe(0);
