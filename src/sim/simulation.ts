@@ -37,6 +37,7 @@ import type { FailurePort, InferencePort, Lease, Subsystem } from './subsystem.j
 import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
 import { RunFailedError } from './run-error.js';
 import { KueueAdmission } from '../policy/tenants/kueue-admission.js';
+import { strandedReasons } from './stranded-reasons.js';
 import { TenantMetrics, type TenantRow } from './tenant-metrics.js';
 import type { TenantShareRow } from './tenant-share-series.js';
 import { formatDuration } from '../units/units.js';
@@ -1176,11 +1177,21 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** At the end of a run to idle, jobs still waiting can never start: reject them with the reason. */
   private rejectStranded(): void {
-    for (const job of [...this.waiting]) {
+    const waiting = [...this.waiting];
+    const policyLine = { who: `queue policy '${this.policies.queueName}'`, verb: 'started' };
+    // A job its tenant queue never admitted was never offered to placement; one that fits the idle
+    // pool waited behind one that does not (or its queue policy never started it).
+    const reasons = strandedReasons(waiting, {
+      placeable: (job) => this.askPlacer(job) !== undefined,
+      neverAdmitted: (job) => this.admission?.neverAdmitted(job),
+      line: (job) => this.admission?.waitingIn(job) ?? policyLine,
+      name: (job) => job.name,
+      placementName: this.policies.placementName,
+    });
+    for (const [i, job] of waiting.entries()) {
       job.state = 'rejected';
       const r = job.runState();
-      // A job its tenant queue never admitted was never offered to placement.
-      r.reason = this.admission?.neverAdmitted(job) ?? `could not be placed by '${this.policies.placementName}' even on the idle pool`;
+      r.reason = reasons[i]!;
       r.finishS = this.engine.now;
       this.waiting.left(job);
       this.signals.emit('rejected', job, this.engine.now);

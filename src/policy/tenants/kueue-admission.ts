@@ -283,6 +283,14 @@ export class KueueAdmission implements QueueDiscipline {
     return `queue '${queue.name}' could never admit it: it needs ${milli / MILLI} devices of one kind, and ${reach} at most ${most} of any kind it may use`;
   }
 
+  /** The tenant queue a job not yet admitted waits in; undefined once admitted (it waits in the inner queue policy's line). */
+  waitingIn(job: JobView): { who: string; verb: string } | undefined {
+    const r = this.records.get(job);
+    if (r && !r.evicted) return undefined;
+    const q = queueOf(job);
+    return q === undefined ? undefined : { who: `queue '${this.tenants.queues[q]!.name}'`, verb: 'admitted' };
+  }
+
   /** Whether the pool has enough devices of kind k for the job (a share of one device: any device), and nodes for its CPU and memory. */
   private holds(k: number, job: JobView): boolean {
     const pool = this.pool;
