@@ -85,7 +85,7 @@ describe('confidence intervals respect a metric range', () => {
       expect(Number(r[summary.header.indexOf('ci95_low')])).toBeGreaterThanOrEqual(0);
       if (r[summary.header.indexOf('metric')] === 'utilisation') expect(Number(r[summary.header.indexOf('ci95_high')])).toBeLessThanOrEqual(1);
     }
-    expect(formatSummaryTable(summary)).toMatch(/jct_mean_s ↓ +3.33h \(0s … \d+(\.\d+)?h\)/);
+    expect(formatSummaryTable(summary)).toMatch(/jct_mean_s ↓ +3.33h \(CI 0s … \d+(\.\d+)?h\)/);
   });
 });
 

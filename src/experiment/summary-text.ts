@@ -26,14 +26,21 @@ function formatHalf(metric: string, half: number): string {
   return String(Number(half.toPrecision(2)));
 }
 
-/** ` ± half` for a symmetric interval; ` (lo … hi)` where the metric's range cut one side. */
+/**
+ * ` ± half` for a symmetric interval; ` (CI lo … hi)` where the metric's range cut one side. The
+ * `CI` says what the bounds are: read bare, `(90.80% … 100%)` looked like the runs' min … max,
+ * though no run reached 100% (two seeds of a Jain index, 0.908 and 0.935).
+ */
 function formatInterval(metric: string, c: Cell): string {
   if (!Number.isFinite(c.lo) || !Number.isFinite(c.hi)) return '';
   const up = c.hi - c.mean;
   const down = c.mean - c.lo;
   if (Math.abs(up - down) <= 1e-9 * Math.max(1, Math.abs(c.mean), up)) return ` ± ${formatHalf(metric, up)}`;
-  return ` (${formatMetricValue(metric, c.lo)} … ${formatMetricValue(metric, c.hi)})`;
+  return ` (CI ${formatMetricValue(metric, c.lo)} … ${formatMetricValue(metric, c.hi)})`;
 }
+
+/** The legend for ` (CI lo … hi)`: a confidence interval, not the runs' range. */
+const CUT_NOTE = "; (CI lo … hi): the 95% confidence interval of the mean, cut where it passed the metric's range (0, or 100% for a fraction), so a bound at 0 or 100% is that cut, not a value any run reached";
 
 interface Cell {
   mean: number;
@@ -98,7 +105,8 @@ export function formatSummaryTable(summary: Table, options: { metrics?: readonly
     }
     out += renderTable(lines, 1);
   }
-  return `${out}${wrapNote("(mean ± 95% confidence half-width over seeds, or the interval where the metric's range cuts it; * best per metric; ↑ higher is better, ↓ lower)")}`;
+  const cut = [...blocks.values()].some((b) => [...b.cells].some(([m, byLabel]) => [...byLabel.values()].some((c) => formatInterval(m, c).startsWith(' (CI'))));
+  return `${out}${wrapNote(`(mean ± 95% confidence half-width over seeds${cut ? CUT_NOTE : ''}; * best per metric; ↑ higher is better, ↓ lower)`)}`;
 }
 
 /** Blocks by sweep point: the point's parameter values, the policy labels and their cells. */
@@ -124,5 +132,6 @@ function formatSweepTable(blocks: Blocks, params: readonly string[], metrics: re
   }
   const out = renderTable(lines, params.length + 1);
   const withSeeds = [...blocks.values()].some((b) => [...b.cells.values()].some((m) => [...m.values()].some((c) => Number.isFinite(c.hi))));
-  return `${out}${wrapNote(`(mean${withSeeds ? ' ± 95% confidence half-width over seeds' : ''}; * best policy at that point; ↑ higher is better, ↓ lower)`)}`;
+  const cut = [...blocks.values()].some((b) => [...b.cells].some(([m, byLabel]) => [...byLabel.values()].some((c) => formatInterval(m, c).startsWith(' (CI'))));
+  return `${out}${wrapNote(`(mean${withSeeds ? ' ± 95% confidence half-width over seeds' : ''}${cut ? CUT_NOTE : ''}; * best policy at that point; ↑ higher is better, ↓ lower)`)}`;
 }
