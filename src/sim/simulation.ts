@@ -261,6 +261,8 @@ export class Simulation implements FailurePort, InferencePort {
     if (lease.released) return;
     lease.released = true;
     this.metrics.addBusy(lease.placement, lease.sinceS, this.engine.now);
+    // Leases are inference replicas': idle power but while they iterate (they report that part).
+    this.metrics.addHeldIdle(lease.placement, lease.sinceS, this.engine.now, 1);
     this.cluster.releaseWhole(lease.devices);
     this.requestPass();
   }

@@ -29,6 +29,8 @@ export interface Lease {
 /** The run's accounting that subsystems add to (work, busy device-time and failures outside training jobs). */
 export interface MetricsPort {
   addBusy(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number): void;
+  /** Inference replicas: held without a batch in flight (1, idle power), or the part iterated taken back (-1). */
+  addHeldIdle(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number, sign: 1 | -1): void;
   addUsefulWork(usefulFlop: number, allocatedPeakFlopS: number): void;
   addFailures(n: number): void;
 }

@@ -202,6 +202,10 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
     p.enqueue(req);
   };
 
+  iterated(replica: { readonly lease: Lease }, fromS: number, toS: number): void {
+    this.sim.metricsRecorder.addHeldIdle(replica.lease.placement, fromS, toS, -1);
+  }
+
   prefixLookedUp(hit: boolean): void {
     this.prefixLookups++;
     if (hit) this.prefixHits++;
@@ -319,11 +323,17 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       allocatedPeakFlopS += hwPeak * (Math.max(now, endS) - lease.sinceS);
       this.sim.release(lease);
       // The engine may have run dry before the horizon: the devices stayed held until endS.
-      if (endS > now) this.sim.metricsRecorder.addBusy(lease.placement, now, endS);
+      if (endS > now) {
+        this.sim.metricsRecorder.addBusy(lease.placement, now, endS);
+        this.sim.metricsRecorder.addHeldIdle(lease.placement, now, endS, 1);
+      }
     };
     const replicasMean = endS > 0 ? this.prefill.replicasMean(endS) + this.decode.replicasMean(endS) : Number.NaN;
     allocatedPeakFlopS += this.prefill.releasedPeakFlopS;
-    for (const p of this.prefill.held) settle(p.lease, this.prefill.peakPerReplica);
+    for (const p of this.prefill.held) {
+      p.settleAt(endS);
+      settle(p.lease, this.prefill.peakPerReplica);
+    }
     allocatedPeakFlopS += this.decode.releasedPeakFlopS;
     for (const d of this.decode.held) {
       d.settleAt(endS);

@@ -9,7 +9,7 @@ import type { ResolvedService } from '../../model/inference/resolve-services.js'
 import { resolveBalancer, type ResolvedBalancer } from '../../policy/balancers/registry.js';
 import type { BalancerContext, LoadBalancer, LoadBalancerPolicy } from '../../policy/balancers/types.js';
 import type { Placement } from '../../policy/types.js';
-import type { InferencePort, Subsystem } from '../subsystem.js';
+import type { InferencePort, Lease, Subsystem } from '../subsystem.js';
 import { RequestOutcomes } from './request-outcomes.js';
 import { ServiceArrivals } from './service-arrivals.js';
 import { addWaitingTtft, SloTally, sloAttainment } from './slo-tally.js';
@@ -273,6 +273,10 @@ class ServiceState implements ReplicaHost, ScaledPool {
     r.enqueue(req);
   };
 
+  iterated(replica: { readonly lease: Lease }, fromS: number, toS: number): void {
+    this.sim.metricsRecorder.addHeldIdle(replica.lease.placement, fromS, toS, -1);
+  }
+
   prefixLookedUp(hit: boolean): void {
     this.prefixLookups++;
     if (hit) this.prefixHits++;
@@ -300,6 +304,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
       // The engine may have run dry before the horizon: the devices stayed held until endS.
       if (endS > now) {
         this.sim.metricsRecorder.addBusy(r.lease.placement, now, endS);
+        this.sim.metricsRecorder.addHeldIdle(r.lease.placement, now, endS, 1);
         this.allocatedPeakFlopS += this.peakPerReplica * (endS - now);
         this.replicaIntegral += endS - now;
       }

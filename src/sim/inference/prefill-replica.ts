@@ -42,13 +42,32 @@ export interface PrefillHost {
    * completes `req`'s prompt, which ends at `endS`.
    */
   readonly lastIterationStarts?: ((req: InferenceRequest, replica: PrefillReplica, endS: number) => void) | undefined;
+  /** The replica had a batch in flight (an iteration running) over [fromS, toS]: its devices drew busy power. */
+  iterated?(replica: { readonly lease: Lease }, fromS: number, toS: number): void;
 }
 
 export class PrefillReplica implements ReplicaView {
   private readonly queue: InferenceRequest[] = [];
   private qHead = 0;
   private group: InferenceRequest[] = [];
-  private busy = false;
+  private busyNow = false;
+  /** When the current run of iterations began (while busy). */
+  private busySinceS = 0;
+  /** Whether an iteration is running (busy power, reported to the host when the run of iterations ends; idle power otherwise). */
+  private get busy(): boolean {
+    return this.busyNow;
+  }
+  private set busy(b: boolean) {
+    const now = this.host.engine.now;
+    if (!this.busyNow && b) this.busySinceS = now;
+    else if (this.busyNow && !b) this.host.iterated?.(this, this.busySinceS, now);
+    this.busyNow = b;
+  }
+
+  /** At the end of the run: an iteration in flight drew busy power up to `endS`. */
+  settleAt(endS: number): void {
+    if (this.busyNow && endS > this.busySinceS) this.host.iterated?.(this, this.busySinceS, endS);
+  }
   /** When the iteration in progress ends (while busy). */
   private iterationEndS = 0;
   /** Routed here, still on the network. */
