@@ -94,3 +94,16 @@ describe('a failure while a preempted job writes its checkpoint', () => {
     expect(r.summary.jobs_completed).toBe(2);
   });
 });
+
+describe('a job that lost everything it did', () => {
+  it('has an effective training fraction of exactly 0, not a rounding residue below it', () => {
+    // Its devices fail every 2 h each (every 15 min for the job) and take 30 days to repair: it
+    // fails while it writes its first checkpoint and waits for the repair past the horizon, all its
+    // progress time lost. The difference of sums gave a residue below 0 in jobs.csv (-5e-23 in one case).
+    const text = pool('checkpointing: { interval: 1h, cost: 300s, restart: 600s }\nhorizon: 3d\nfailures: { devices: { H100: { mtbf: 2h, repair: 30d } } }\n', '      - { name: a, devices: 8, duration: 10h, reference_device: H100 }\n');
+    const a = runToCsv(scenarioFromText(text)).jobs[0]!;
+    expect(a.failures).toBe(1);
+    expect(a.status).toBe('waiting');
+    expect(Object.is(a.effective_training_fraction, 0)).toBe(true);
+  });
+});

@@ -66,6 +66,20 @@ describe('runs that would never end', () => {
     expect(message).not.toContain('would end only at');
   });
 
+  it('a job waiting for devices that are seldom all repaired at once stops at the century, not rejected as too big for the pool', () => {
+    // Devices fail every 2 days and take 30 days to repair: each is out of service 94% of the time,
+    // so after its first failure the job never found its 32 up together again. The run went on to
+    // the century and rejected it as "could not be placed by 'first-fit' even on the idle pool".
+    const text = failing('{ interval: 1h, cost: 1min, restart: 5min }').replace('{ H100: { mtbf: 2d } }', '{ H100: { mtbf: 2d, repair: 30d } }');
+    const error = failureOf(text);
+    expect(error).toBeInstanceOf(RunFailedError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/still going after 36500d of simulated time \(0 jobs running, 1 waiting\): job 'big' waits for devices that are seldom all in service at once \(they fail faster than they are repaired\)\. Job 'big' \(waiting\) has .* after 1 failures/);
+    expect(message).toContain('To let it finish: repair devices faster');
+    expect(message).not.toContain('idle pool');
+    expect(message).not.toContain('checkpoint more often');
+  });
+
   it('the size estimate counts the failures of the expected run, not those of the work alone', () => {
     // 19 h of work, failures every 90 min, no checkpoint: expected e^(19/1.5) x 90 min (Daly), about
     // 54 years, so about 320k failures and as many repairs. The estimate counted the 19 h alone: 27

@@ -495,7 +495,11 @@ export class MetricsRecorder {
     row.failures = failures;
     row.lost_pflop = lostFlop / 1e15;
     row.checkpoint_overhead_s = checkpointOverheadS;
-    row.effective_training_fraction = started && end > firstStartS ? (progressS - checkpointOverheadS - lostTimeS + lostCheckpointS) / (end - firstStartS) : Number.NaN;
+    // Useful progress time: a difference of sums, which rounds to a few ulps below 0 when a job lost all
+    // it did (-5e-23 printed for a job whose every cycle was lost): such a residue is 0.
+    let usefulS = progressS - checkpointOverheadS - lostTimeS + lostCheckpointS;
+    if (Math.abs(usefulS) <= 1e-12 * (progressS + checkpointOverheadS + lostTimeS)) usefulS = 0;
+    row.effective_training_fraction = started && end > firstStartS ? usefulS / (end - firstStartS) : Number.NaN;
     row.status = job.state;
     row.reason = reason;
     row.layout = steps ? steps.layout : '';

@@ -317,6 +317,9 @@ export class Simulation implements FailurePort, InferencePort {
       this.engine.run(horizon, limitS);
     }
     if (!Number.isFinite(horizon) && this.engine.hasForeground) throw this.neverEnds();
+    // Still waiting for repairs after a century: devices that fail faster than they are repaired are
+    // seldom all up at once. Rejecting the jobs as if they did not fit the pool would be untrue.
+    if (!Number.isFinite(horizon) && this.engine.now > limitS && this.waitsForRepair() && (this.failureInjector?.repairsPending ?? 0) > 0) throw this.neverEnds();
     const endS = Number.isFinite(horizon) ? horizon : this.engine.now;
     if (!Number.isFinite(horizon)) {
       this.rejectStranded();
@@ -363,9 +366,11 @@ export class Simulation implements FailurePort, InferencePort {
   /** A run without a horizon that is still going after MAX_OPEN_RUN_S: say why it would never end. */
   private neverEnds(): RunFailedError {
     const stuck = [...this.running, ...this.waiting].sort((a, b) => b.failures - a.failures || a.id - b.id)[0];
+    const waitsForDevices = stuck !== undefined && stuck.state === 'waiting' && (this.failureInjector?.repairsPending ?? 0) > 0;
+    const remedy = waitsForDevices ? 'repair devices faster (the failures\' repair), make them fail less often (mtbf), or give it fewer devices' : this.failureRemedy();
     const why = stuck
       ? ` Job '${stuck.name}' (${stuck.state}) has ${(100 * (1 - stuck.remainingFlop / stuck.usefulFlop)).toFixed(1)}% of its work done after ${stuck.failures} failures and ${stuck.preemptions} preemptions${
-          stuck.failures > 0 ? `: failures come faster than it can keep its progress. To let it finish: ${this.failureRemedy()}` : ''
+          stuck.failures > 0 ? `: ${waitsForDevices ? 'failed devices come back too seldom all at once' : 'failures come faster than it can keep its progress'}. To let it finish: ${remedy}` : ''
         }.`
       : '';
     // A job that does progress (a link of a few bits per second) would end, only far too late. One
@@ -373,7 +378,13 @@ export class Simulation implements FailurePort, InferencePort {
     // failure most likely comes first): its due time is no end time.
     const endsAtS = stuck?.completion && !stuck.completion.cancelled && stuck.failures === 0 ? stuck.completion.timeS : undefined;
     const verdict =
-      endsAtS !== undefined ? `at its rate job '${stuck!.name}' would end only at t=${formatDuration(endsAtS)}` : stuck !== undefined && stuck.failures > 0 ? `failures keep undoing job '${stuck.name}'` : 'it would never finish';
+      endsAtS !== undefined
+        ? `at its rate job '${stuck!.name}' would end only at t=${formatDuration(endsAtS)}`
+        : waitsForDevices
+          ? `job '${stuck.name}' waits for devices that are seldom all in service at once (they fail faster than they are repaired)`
+          : stuck !== undefined && stuck.failures > 0
+            ? `failures keep undoing job '${stuck.name}'`
+            : 'it would never finish';
     return new RunFailedError(
       `the scenario has no horizon and its run was still going after ${formatDuration(MAX_OPEN_RUN_S)} of simulated time (${this.running.length} jobs running, ${this.waiting.size} waiting): ${verdict}.${why} Set a horizon to see the state at a given time.`,
     );
