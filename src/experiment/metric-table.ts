@@ -47,7 +47,7 @@ const SUMMARY: Record<SummaryMetric, Entry> = {
   jct_p95_s: ['s', 'lower', 'non-negative', '95th percentile of job completion time'],
   useful_pflop: ['PFLOP', 'higher', 'non-negative', 'useful model work completed (work lost to failures not counted)'],
   busy_device_hours: ['device-hours', 'neutral', 'non-negative', 'allocated device-time (grows with work done and with waste alike)'],
-  energy_kwh: ['kWh', 'lower', 'non-negative', 'energy drawn by the devices, times PUE'],
+  energy_kwh: ['kWh', 'lower', 'non-negative', 'energy drawn by the devices (busy and idle power) and the hosts, times each site\'s PUE; not the fabric (fabric_energy_kwh)'],
   energy_cost: ['cost', 'lower', 'non-negative', "energy x electricity price; empty unless every site that drew energy gives its electricity_price"],
   co2_kg: ['kg', 'lower', 'non-negative', 'energy x carbon intensity of the site; empty unless every site that drew energy gives its carbon_intensity'],
   failures: ['count', 'lower', 'non-negative', 'hardware failure events (devices, nodes, links)'],
