@@ -18,6 +18,7 @@ import { sample } from '../scenario/distribution.js';
 import { InputError } from '../scenario/errors.js';
 import type { GeneratorSource, ResolvedScenario } from '../model/load-scenario.js';
 import { hostRequest } from '../model/resolve/listed-jobs.js';
+import { replicaDevices } from '../model/inference/replica-devices.js';
 import { jobListOf, type JobList } from '../model/job-list.js';
 import type { TraceJobTable } from '../model/trace-job-template.js';
 import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
@@ -155,6 +156,7 @@ export class Simulation implements FailurePort, InferencePort {
     // Affinity is built from the running jobs when a policy first reads it (GPU clustering).
     this.cluster.deferAffinity(() => this.affinityHolders());
     this.deviceSpeed = new Float64Array(this.cluster.deviceCount).fill(1);
+    this.replicaHeld = replicaDevices(resolved.services, this.cluster.kinds.length);
     // Failures ask which jobs a device stops (jobsOnDevice): kept from the first job on when they may.
     if (resolved.scenario.failures) this.deviceJob = new Array<SimJob | undefined>(this.cluster.deviceCount);
     const policies = options.policies ?? resolvePolicies(resolved.scenario.policy, resolved.scenario.placement, { src: resolved.src, pool: resolved.shape });
@@ -633,11 +635,24 @@ export class Simulation implements FailurePort, InferencePort {
     const c = this.cluster;
     const kinds = job.allowedKinds ?? c.allKinds;
     let best = 0;
-    for (const k of kinds) best = Math.max(best, c.kindTotal[k]!);
-    if (job.devices <= best) return this.neverFitsHost(job, kinds);
+    let left = 0;
+    const held = this.replicaHeld;
+    for (const k of kinds) {
+      best = Math.max(best, c.kindTotal[k]!);
+      left = Math.max(left, c.kindTotal[k]! - held[k]!);
+    }
     const names = job.allowedKinds ? job.allowedKinds.map((k) => c.kinds[k]!.name).join('|') : 'any kind';
-    return `needs ${job.devices} devices of one kind (${names}); the pool has at most ${best}`;
+    if (job.devices > best) return `needs ${job.devices} devices of one kind (${names}); the pool has at most ${best}`;
+    // Inference replicas hold their fixed count (or autoscaler minimum) for the whole run.
+    if (job.devices > left) {
+      const where = kinds.filter((k) => held[k]! > 0).map((k) => `${held[k]} of the pool's ${c.kindTotal[k]} ${c.kinds[k]!.name}`);
+      return `needs ${job.devices} devices of one kind (${names}); inference replicas hold ${where.join(' and ')} for the whole run, which leaves at most ${left}`;
+    }
+    return this.neverFitsHost(job, kinds);
   }
+
+  /** Per kind: devices inference replicas hold for the whole run (model/inference/replica-devices.ts). */
+  private readonly replicaHeld: readonly number[];
 
   /**
    * On a pool with host resources, whether no set of empty nodes of one allowed kind holds the job's

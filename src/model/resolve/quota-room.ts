@@ -3,20 +3,10 @@
 // Kueue allows quotas beyond the nodes (it does not check them against nodes), so this warns.
 import type { NodeGroup } from '../cluster.js';
 import type { ResolvedService } from '../inference/resolve-services.js';
+import { replicaDevices } from '../inference/replica-devices.js';
 import { overcommittedKinds, type Tenants } from '../tenants.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { ResolveContext } from './context.js';
-
-/** Devices per kind that services' replicas hold from the start to the end of the run. */
-export function replicaDevices(services: readonly ResolvedService[], kindCount: number): number[] {
-  const held = new Array<number>(kindCount).fill(0);
-  for (const s of services) {
-    if (s.disaggregated) {
-      for (const p of [s.disaggregated.prefill, s.disaggregated.decode]) held[p.kind]! += p.count * p.hardware.tp;
-    } else held[s.kind]! += (s.spec.replicas?.count ?? s.spec.replicas?.autoscale?.min ?? 0) * s.hardware.tp;
-  }
-  return held;
-}
 
 export function warnQuotasBeyondPool(
   tenants: Tenants,
