@@ -12,7 +12,7 @@ import type { DeviceKind, FabricPreset } from '../scenario/hardware-schema.js';
 import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
 import { memoryPerDevice } from './memory.js';
 import { pipelineAcrossAndWithin, stepTime, type CommPath } from './step-time.js';
-import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, divisorsUpTo, tpDividesHeads, type AutoLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, candidateLayout, divisorsUpTo, tpDividesHeads, type AutoLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /** What the search needs to know about the kind and the fabric a job would run on. */
 export interface LayoutEnv {
@@ -97,16 +97,7 @@ function searchLayouts(devices: number, shape: TrainingShape, env: LayoutEnv, cp
         if (anyWhole && dp > wholeSequences) continue;
         for (const zero of [0, 2, 3] as const) {
           if (zero > 0 && dp === 1) continue;
-          const layout: ParallelLayout = {
-            tp,
-            ...(cp > 1 ? { cp } : {}),
-            pp,
-            dp,
-            microBatches: Math.max(1, Math.round(sequences / dp)),
-            virtualStages: 1,
-            shardedDataParallel: zero > 0,
-            ...(zero === 3 ? { zeroStage: 3 as const } : {}),
-          };
+          const layout = candidateLayout(tp, cp, pp, dp, sequences, zero);
           const memory = memoryPerDevice(shape, layout);
           if (memory.totalBytes > env.memoryBytes) continue;
           const paths = nominalPaths(layout, env);

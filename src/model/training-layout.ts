@@ -484,6 +484,24 @@ export function tpDividesHeads(shape: TrainingShape, tp: number): boolean {
 }
 
 /**
+ * A layout the automatic searches try (layout-search.ts, and autoLayout when nothing fits): tp x cp
+ * x pp x dp, each replica's share of the batch in micro-batches of one sequence (at least one), no
+ * virtual stages, ZeRO stage `zero` (0: none).
+ */
+export function candidateLayout(tp: number, cp: number, pp: number, dp: number, sequences: number, zero: 0 | 2 | 3): ParallelLayout {
+  return {
+    tp,
+    ...(cp > 1 ? { cp } : {}),
+    pp,
+    dp,
+    microBatches: Math.max(1, Math.round(sequences / dp)),
+    virtualStages: 1,
+    shardedDataParallel: zero > 0,
+    ...(zero === 3 ? { zeroStage: 3 as const } : {}),
+  };
+}
+
+/**
  * Layout for a job that gives only a device count, as Megatron-LM practice recommends
  * (Narayanan et al., SC 2021, "takeaway #1"): tensor parallelism inside a node up to
  * min(8, devicesPerNode), pipeline parallelism only when the model does not fit with tensor
@@ -523,15 +541,7 @@ export function autoLayout(devices: number, devicesPerNode: number, shape: Train
     for (const p of whole.length > 0 ? whole : pps) {
       const dp = rest / p;
       if (zero > 0 && dp === 1) continue; // nothing to shard over
-      const layout: ParallelLayout = {
-        tp,
-        pp: p,
-        dp,
-        microBatches: Math.max(1, Math.round(sequences / dp)),
-        virtualStages: 1,
-        shardedDataParallel: zero > 0,
-        ...(zero === 3 ? { zeroStage: 3 as const } : {}),
-      };
+      const layout = candidateLayout(tp, 1, p, dp, sequences, zero);
       const memory = memoryPerDevice(shape, layout);
       const candidate: AutoLayout = { ...layout, fits: memory.totalBytes <= memoryBytesPerDevice, memory };
       if (memory.totalBytes <= AUTO_LAYOUT_MEMORY_FRACTION * memoryBytesPerDevice) return candidate;
