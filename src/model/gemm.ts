@@ -52,6 +52,18 @@ const TILES: ReadonlyArray<readonly [number, number, number]> = [
 export const GEMM_K_OVERHEAD = 128;
 
 /**
+ * The same fixed cost for GEMMs with one-byte (FP8) operands, in main-loop K: the prologue and the
+ * epilogue (which writes the tile in 16-bit precision) take about as long as with 16-bit operands,
+ * while each K step of the main loop takes half the time, so the fixed cost is worth at least twice
+ * GEMM_K_OVERHEAD of K. Measured: DeepGEMM's FP8 GEMMs on an H800 (the H100 die, 132 SMs;
+ * deepseek-ai/DeepGEMM pull request 74, best tile, M = 4,096) run 1,204 TFLOP/s at K = 2,048, 1,166
+ * at K = 1,536 and 748 at K = 512 against 1,470 at K = 16,384 (N = 7,168 to 32,768): 0.82, 0.79 and
+ * 0.51 of the long-K rate, which K / (K + 512) gives within 3% (0.82, 0.77, 0.51 relative to
+ * K = 16,384), where 256 gives 0.90, 0.87, 0.68 and 128 0.95, 0.93, 0.81.
+ */
+export const GEMM_K_OVERHEAD_FP8 = 512;
+
+/**
  * Fraction of HBM bandwidth that streaming kernels sustain: copy/triad benchmarks reach about
  * 1.7-1.8 of A100's 2.04 TB/s and 2.9-3.0 of H100's 3.35 TB/s (vendor and third-party STREAM-style
  * measurements), i.e. ~0.85-0.9.
@@ -75,7 +87,7 @@ export function gemmTimeS(m: number, n: number, k: number, batch: number, bytesP
     const utilisation = (m * n * batch) / (waves * units * tm * tn);
     if (rel * utilisation > best) best = rel * utilisation;
   }
-  const kFactor = k / (k + GEMM_K_OVERHEAD);
+  const kFactor = k / (k + (bytesPerElement <= 1 ? GEMM_K_OVERHEAD_FP8 : GEMM_K_OVERHEAD));
   const flops = 2 * m * n * k * batch;
   const computeS = flops / (dev.peakFlops * dev.gemmEfficiency * best * kFactor);
   const memoryS = (bytesPerElement * batch * (m * k + k * n + m * n)) / (dev.memoryBandwidth * MEMORY_BANDWIDTH_EFFICIENCY);
