@@ -119,7 +119,7 @@ const MEGATRON: Row[] = [
 ];
 
 // DeepSeek-V3 technical report (arXiv 2412.19437): 2,048 H800, PP 16, EP 64 over 8 nodes, ZeRO-1,
-// no TP, FP8, DualPipe (all-to-all hidden), node-limited routing (4 nodes) with per-node dispatch,
+// no TP, FP8, DualPipe (all-to-all hidden in the paired chunks), node-limited routing (4 nodes) with per-node dispatch,
 // batch 15,360 sequences of 4,096; 180K H800 GPU-hours per trillion tokens = 1,543 tokens/s per GPU.
 const DEEPSEEK_PAPER: Row = {
   name: 'DeepSeek-V3, 2,048 H800 (technical report)',
@@ -199,8 +199,9 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-12);
     expect(noOverlap).toBe(39.9);
     expect(doc).toContain(`+${noOverlap}%`);
     const error = step.stepS / publishedStepS(DEEPSEEK_PAPER) - 1;
-    expect(pct(error)).toBe(-4.2);
-    expect(step.epExposedS).toBe(0);
+    expect(pct(error)).toBe(1);
+    // Hidden but in the 16 of 120 micro-batches' chunks that run unpaired (the first stage's warm-up and cool-down).
+    expect(step.epExposedS).toBeCloseTo(step.epCommS * (16 / 120), 9);
     expect(step.epCommS).toBeGreaterThan(0);
     expect(doc).toContain(`${pct(error).toFixed(1)}%`);
   });
@@ -254,7 +255,7 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-12);
     expect(() => scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: ', etp: 2' } }))).toThrow(/layout\.etp[\s\S]*etp x ep = 2 x 32 = 64 must divide tp x cp x dp = 32/);
     const e = explainJob(scenarioFromText(scenario(r)), 'moe');
     const error = pct(e.step.step_s / publishedStepS(r) - 1);
-    expect(error).toBe(-31.1);
+    expect(error).toBe(-30.1);
     expect(explanationTable(e)).toContain('(ep 32, expert tp 1, 100% of the all-to-all overlapped)');
     expect(doc).toContain(`| ${r.name} | 256 | 1,633 | ${Math.round((r.batch * r.seq) / (r.gpus * e.step.step_s)).toLocaleString('en-US')} | ${error.toFixed(1)}% |`);
     // Without the 1F1B all-to-all overlap the all-to-all is on the critical path.

@@ -302,7 +302,11 @@ export function stepTime(input: StepTimeInput): StepTime {
     epMbBytes = moeLayersPerRank * calls * a2a.scaleOutBytes;
   }
 
+  // Steady state: the part of one micro-batch's all-to-all another micro-batch's compute hides.
   const epMbExposedS = epMbS - Math.min((layout.epOverlap ?? 0) * epMbS, computeMbS);
+  // Only a forward chunk paired with another micro-batch's backward chunk hides anything: the
+  // warm-up forwards and cool-down backwards run alone, their all-to-alls exposed.
+  const epPaired = pairedChunkShare(pp, v, m);
 
   const microBatchS = computeMbS + tpMbExposedS + ppMbExposedS + cpMbS + epMbExposedS;
   const bubbleS = ((pp - 1) / v) * (compute.averageStageMicroBatchS + tpMbExposedS + ppMbExposedS + cpMbS + epMbExposedS);
@@ -353,7 +357,7 @@ export function stepTime(input: StepTimeInput): StepTime {
   const ppExposedS = m * ppMbExposedS + embeddingSyncS;
   const cpCommS = m * cpMbS;
   const epCommS = m * epMbS;
-  const epExposedS = m * epMbExposedS;
+  const epExposedS = m * epMbS - epPaired * m * (epMbS - epMbExposedS);
   const exposedCommS = tpExposedS + ppExposedS + dpExposedS + cpCommS + epExposedS;
   const stepS = computeS + exposedCommS + bubbleS;
 
@@ -530,4 +534,25 @@ export function allToAll(ep: number, volume: number, path: CommPath, perNode?: {
   const interS = interBytes > 0 ? interBytes / path.bandwidthBytesPerS + path.latencyS : 0;
   const intraS = intraBytes > 0 && h ? intraBytes / h.intraBandwidthBytesPerS + h.intraLatencyS : 0;
   return { timeS: Math.max(interS, intraS), scaleOutBytes: path.scaleOut === false ? 0 : interBytes };
+}
+
+/**
+ * Share of a pipeline rank's micro-batch chunks that run paired with another micro-batch's chunk
+ * in the opposite direction, which is when a schedule that overlaps the expert-parallel
+ * all-to-all can hide it: Megatron-Core's `combined_1f1b` merges one micro-batch's forward with
+ * another's backward layer by layer ("EP A2A in forward step is hidden by the attention/mlp
+ * computation in the backward step, and vice versa"; DeepSeek-V3's DualPipe likewise pairs a
+ * forward and a backward chunk). The first stage's warm-up forwards and as many cool-down
+ * backwards run alone: Megatron-Core's warm-up count (`schedules.py`: (pp - 1) x 2 + (v - 1) x pp
+ * chunks with the interleaved schedule, pp - 1 micro-batches with 1F1B, none without stages) plus
+ * the one extra forward it schedules before the 1F1B phase when the all-to-all is overlapped (with
+ * one stage: the first forward alone, then each backward with the next forward, the last backward
+ * alone; `combined_1f1b_schedule_for_no_pipelining`). 1 minus that count over the m v chunks.
+ */
+export function pairedChunkShare(pp: number, v: number, m: number): number {
+  const stages = Math.max(1, pp);
+  const chunks = Math.max(1, v);
+  const total = Math.max(1, m) * chunks;
+  const warmup = stages === 1 ? 0 : chunks === 1 ? stages - 1 : 2 * (stages - 1) + (chunks - 1) * stages;
+  return 1 - Math.min(warmup + 1, total) / total;
 }
