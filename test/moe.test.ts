@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEVICE_CATALOGUE } from '../src/model/catalogue.js';
 import { explainJob, explanationTable } from '../src/model/explain.js';
-import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
+import { memoryBoundTimeS } from '../src/model/gemm.js';
+import { computeBreakdown, computeDeviceOf, moeFfn } from '../src/model/layer-compute.js';
 import { memoryPerDevice } from '../src/model/memory.js';
 import { activeParams, busiestRankLoad, routedExpertParams } from '../src/model/moe.js';
 import { allToAll, pairedChunkShare, stepTime, type CommPath } from '../src/model/step-time.js';
@@ -230,5 +231,20 @@ describe('per-node dispatch, node-limited routing and overlapped all-to-alls (la
     expect(e.step.exposed_ep_s).toBeGreaterThan(0);
     const plain = explainJob(scenarioFromText(scenario(moe, ', ep: 8, ep_dispatch: per-node')), 'mixtral');
     expect(e.step.exposed_ep_s / plain.step.exposed_ep_s).toBeCloseTo(1 - pairedChunkShare(1, 1, e.layout.microBatches), 9);
+  });
+});
+
+describe('the token permutation\'s backward (Transformer Engine\'s fused permute and unpermute kernels)', () => {
+  it('is the inverse permutation: 3 + 2/k elements a routed copy backward (and the regrouping its own forward bytes), not twice the forward', () => {
+    const n = 4096;
+    const copies = n * mixtral.moe!.topK * mixtral.hiddenSize;
+    const pass = (elems: number): number => memoryBoundTimeS(elems * 2 * copies, h100);
+    // One rank, no all-to-all: the permutation alone (4 elements forward).
+    const one = moeFfn(mixtral, { tp: 1, pp: 1, dp: 8, microBatches: 1 }, h100, n, 1, true)!;
+    expect(one.eltB).toBeCloseTo(2 * (one.eltF - pass(4)) + pass(3 + 2 / 2), 12);
+    // The all-to-all dispatcher with two experts a rank also regroups them (4 elements each way).
+    const two = moeFfn(mixtral, { tp: 1, pp: 1, dp: 8, ep: 4, microBatches: 1 }, h100, n, 1, true)!;
+    expect(two.eltB).toBeCloseTo(2 * (two.eltF - pass(8)) + pass(3 + 2 / 2 + 4), 12);
+    expect(two.eltB).toBeLessThan(2 * two.eltF);
   });
 });

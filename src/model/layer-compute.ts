@@ -261,13 +261,13 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
 
   // A layer of each kind: forward, backward (memory-bound kernels BACKWARD_BYTES_RATIO x their
   // forward) and what recompute repeats. Dense models have only the first.
-  const kindOfLayer = (ffnF: number, ffnB: number, ffnEltF: number): { f: number; b: number; r: number } => {
+  const kindOfLayer = (ffnF: number, ffnB: number, ffnEltF: number, ffnEltB = BACKWARD_BYTES_RATIO * ffnEltF): { f: number; b: number; r: number } => {
     const layerF = gemmF + ffnF + attnF + eltF + ffnEltF;
-    const layerB = gemmB + ffnB + attnB + BACKWARD_BYTES_RATIO * (eltF + ffnEltF);
+    const layerB = gemmB + ffnB + attnB + BACKWARD_BYTES_RATIO * eltF + ffnEltB;
     return { f: layerF, b: layerB, r: recompute === 'full' ? layerF : recompute === 'selective' && !flash ? attnF : 0 };
   };
   const denseLayer = kindOfLayer(denseFfnF, denseFfnB, denseActF);
-  const moeLayer = moe ? kindOfLayer(moe.gemmF, moe.gemmB, moe.eltF) : denseLayer;
+  const moeLayer = moe ? kindOfLayer(moe.gemmF, moe.gemmB, moe.eltF, moe.eltB) : denseLayer;
   // Layers per pipeline rank of each kind (the dense layers of an MoE model spread evenly: the
   // stage that holds them is a few percent faster, which the average stands for).
   const moeCount = moeLayers(shape);
@@ -359,7 +359,8 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     elementwiseS:
       share *
       (layers * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) * eltF +
-      (denseLayers * denseActF + (moe ? moeLayersPerRank * moe.eltF : 0)) * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0))),
+      denseLayers * denseActF * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) +
+      (moe ? moeLayersPerRank * (moe.eltF * (1 + (recompute === 'full' ? 1 : 0)) + moe.eltB) : 0)),
     logitsS: criticalIsLast ? logitsS : 0,
     recomputeS: critical * layerR,
     ...(gradAccumulationS > 0 ? { gradAccumulationS } : {}),
@@ -407,6 +408,17 @@ function layerGemmDevice(shape: TrainingShape, dev: ComputeDevice): { dev: Compu
  */
 const PERMUTE_ELEMS = 4;
 /**
+ * The permutation's backward, per routed copy, counted from Transformer Engine's fused permutation
+ * kernels (`moe_permute_fusion`; transformer_engine/common/permutation, from grouped_gemm's): the
+ * unpermutation's backward reads each token's incoming gradient once (1/k a copy), reads the k
+ * saved expert outputs for the routing probabilities' gradient and writes the k copies' gradients
+ * (2); the permutation's backward is an unpermutation without probabilities, reading the k copies'
+ * gradients and writing the token's one (1 + 1/k). 3 + 2/k elements, where twice the forward's 4
+ * (BACKWARD_BYTES_RATIO) gave 8: the backward of a row gather is the inverse scatter, with no
+ * saved input to read but the probabilities'.
+ */
+const permuteBackwardElems = (topK: number): number => 3 + 2 / Math.max(1, topK);
+/**
  * With Megatron-Core's all-to-all dispatcher (`MoEAlltoAllTokenDispatcher`,
  * megatron/core/transformer/moe/token_dispatcher.py) a rank that holds more than one expert
  * regroups the tokens it receives by local expert after the dispatch (`sort_chunks_by_idxs`, read
@@ -446,7 +458,7 @@ export function moeFfn(
   n: number,
   t: number,
   sp: boolean,
-): { gemmF: number; gemmB: number; eltF: number; flop: number } | undefined {
+): { gemmF: number; gemmB: number; eltF: number; eltB: number; flop: number } | undefined {
   const moe = shape.moe;
   if (!moe) return undefined;
   const h = shape.hiddenSize;
@@ -487,14 +499,18 @@ export function moeFfn(
   const innerElems = (expertTokens * fe) / etp + (n * sharedWidth) / t;
   const routedElems = (routerTokens * moe.topK * h);
   const cast = layerDev.bytes === 1 ? FP8_CAST_BYTES : 0;
-  const permuteElems = PERMUTE_ELEMS + (ep > 1 && local > 1 && (layout.epDispatch ?? 'all-to-all') === 'all-to-all' ? SORT_CHUNKS_ELEMS : 0);
-  const eltF =
+  const sortElems = ep > 1 && local > 1 && (layout.epDispatch ?? 'all-to-all') === 'all-to-all' ? SORT_CHUNKS_ELEMS : 0;
+  // Router, activation and casts: backward BACKWARD_BYTES_RATIO x forward, as the other kernels.
+  const otherF =
     memoryBoundTimeS(ROUTER_BYTES_PER_LOGIT * routerTokens * moe.experts, dev) +
     memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * innerElems, dev) +
-    memoryBoundTimeS(permuteElems * B * routedElems, dev) +
     memoryBoundTimeS(cast * (expertTokens * (h + fe / etp) + (sharedWidth > 0 ? n * (h + sharedWidth / t) : 0)), dev);
+  // The permutation and the regrouping: their backward is the inverse permutation (the regrouping's
+  // the same bytes as its forward; the unpermutation's reads the saved outputs for the probabilities).
+  const eltF = otherF + memoryBoundTimeS((PERMUTE_ELEMS + sortElems) * B * routedElems, dev);
+  const eltB = BACKWARD_BYTES_RATIO * otherF + memoryBoundTimeS((permuteBackwardElems(moe.topK) + sortElems) * B * routedElems, dev);
   const flop = 2 * routerTokens * moe.experts * h + (2 * n * (moe.topK * fe + sharedWidth) * (upFactor + 1) * h) / t;
-  return { gemmF, gemmB, eltF, flop };
+  return { gemmF, gemmB, eltF, eltB, flop };
 }
 
 /**
