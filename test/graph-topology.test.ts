@@ -70,6 +70,24 @@ describe('graph', () => {
     expect(jobs(asGraph('100GB/s'))).not.toBe(leafSpine);
   });
 
+  it('warns at a link no route takes while every link is up: equal-cost paths are not split, the switch listed first carries them', () => {
+    const warnings = (text: string): string[] => scenarioFromText(text).warnings.filter((w) => w.path.includes('topology')).map((w) => `${w.path}: ${w.message}`);
+    // Two spines of half a leaf's uplink each, as an operator would list them: every leaf-to-leaf
+    // route goes through s0, s1's links carry nothing and the fabric runs at half its bisection.
+    const leg = (l: string, s: string): string => `{ between: [${l}, ${s}], bandwidth: 186GB/s }`;
+    const spines = `{ kind: graph, switches: [l0, l1, s0, s1], attach: [l0, l0, l1, l1], links: [${leg('l0', 's0')}, ${leg('l1', 's0')}, ${leg('l0', 's1')}, ${leg('l1', 's1')}] }`;
+    const w = warnings(site(spines, 4));
+    expect(w).toHaveLength(2);
+    expect(w[0]).toMatch(/^datacentres\[0\]\.topology\.links\[2\]: link between 'l0' and 's1' carries no traffic while every link is up: .*listed first.*not split over equal-cost paths/);
+    expect(w[1]).toMatch(/^datacentres\[0\]\.topology\.links\[3\]: link between 'l1' and 's1'/);
+    // The diamond: x listed first carries a's and b's traffic, y's links none.
+    expect(warnings(site(diamond, 4)).map((m) => m.split(':')[0])).toEqual(['datacentres[0].topology.links[1]', 'datacentres[0].topology.links[3]']);
+    // One spine of the summed bandwidth: every link carries traffic, nothing to say.
+    expect(warnings(site('{ kind: graph, switches: [l0, l1, s], attach: [l0, l0, l1, l1], links: [{ between: [l0, s], bandwidth: 372GB/s }, { between: [l1, s], bandwidth: 372GB/s }] }', 4))).toEqual([]);
+    // No flow network: no link carries anything anyway.
+    expect(warnings(site(spines, 4).replace('network: flow', 'network: ideal'))).toEqual([]);
+  });
+
   it('refuses a graph that cannot be built, at its field', () => {
     const g = (attach: string, links: string, extra = ''): string => `{ kind: graph, switches: [a, b, c], attach: [${attach}], links: [${links}]${extra} }`;
     const ab = '{ between: [a, b], bandwidth: 10GB/s }';

@@ -126,6 +126,12 @@ export interface FabricKind<S extends { readonly kind: string }> {
   pod?(spec: S, group: number): number;
   /** A problem with the spec on a site of `nodeCount` nodes (a field of the block and what is wrong), if any. */
   check?(spec: S, nodeCount: number): { field: string; message: string } | undefined;
+  /**
+   * What is legal but worth knowing about a spec that passed check() (a link no route takes, say),
+   * at a path inside the block. `otherSites`: the pool has other data centres, so routes to and
+   * from the site's top tier carry traffic too. Called only with the flow network.
+   */
+  notes?(spec: S, nodeCount: number, otherSites: boolean): { field: readonly PathKey[]; message: string }[];
   build(spec: S, ctx: FabricBuildContext): SiteFabric;
   /**
    * The switches, transceivers and cables the kind needs for a site: its tiers' switch ports (each

@@ -109,12 +109,21 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
   // Topology kinds whose shape must match the site's nodes (a torus's dims).
   for (const dc of datacentres) {
     const nodes = groups.reduce((sum, g) => sum + (g.datacentre === dc.index ? g.nodeCount : 0), 0);
-    const problem = fabricKind(dc.topology).check?.(dc.topology, nodes);
-    if (!problem) continue;
+    const kind = fabricKind(dc.topology);
+    const problem = kind.check?.(dc.topology, nodes);
     // A graph read from a file is wrong in that file: locate the problem there.
     const fileSrc = graphFiles.get(dc.index);
-    if (fileSrc) ctx.issues.push(fileSrc.issue([problem.field], problem.message));
-    else fail([...dc.topologyAt, problem.field], problem.message);
+    if (problem) {
+      if (fileSrc) ctx.issues.push(fileSrc.issue([problem.field], problem.message));
+      else fail([...dc.topologyAt, problem.field], problem.message);
+      continue;
+    }
+    // Legal shapes the flow network would run in a way worth knowing (a graph link no route takes).
+    if (scenario.network !== 'flow' || nodes === 0) continue;
+    for (const note of kind.notes?.(dc.topology, nodes, datacentres.length > 1) ?? []) {
+      if (fileSrc) ctx.warnings.push(fileSrc.issue(note.field, note.message));
+      else warn([...dc.topologyAt, ...note.field], note.message);
+    }
   }
   const dcRef = (name: string, path: readonly PathKey[]): number | undefined => {
     const i = dcIndex.get(name);

@@ -122,6 +122,44 @@ export const graph: FabricKind<GraphSpec> = {
     for (const x of needed) for (const y of needed) if (next[index.get(x)! * s + index.get(y)!] === -1) return { field: 'links', message: `no path between switches '${x}' and '${y}'` };
     return undefined;
   },
+  notes(spec, _nodeCount, otherSites) {
+    // Routes take one path per pair of switches, so of equal-cost paths (two spines a leaf reaches)
+    // the one through the switch listed first carries everything: the others' links stand idle
+    // and the fabric runs at a fraction of the bisection the operator wrote. Say so at each link.
+    const s = spec.switches.length;
+    const index = new Map(spec.switches.map((n, i) => [n, i]));
+    const next = nextHops(spec);
+    const used = new Uint8Array(s * s);
+    const ends = [...new Set(spec.attach)].map((n) => index.get(n)!);
+    const border = index.get(spec.border ?? spec.switches[s - 1]!)!;
+    const walk = (x: number, y: number): void => {
+      for (let at = x; at !== y; at = next[at * s + y]!) {
+        const step = next[at * s + y]!;
+        used[Math.min(at, step) * s + Math.max(at, step)] = 1;
+      }
+    };
+    for (const x of ends) {
+      for (const y of ends) walk(x, y);
+      if (otherSites) {
+        walk(x, border);
+        walk(border, x);
+      }
+    }
+    const notes: { field: readonly (string | number)[]; message: string }[] = [];
+    spec.links.forEach((l, i) => {
+      const a = index.get(l.between[0])!;
+      const b = index.get(l.between[1])!;
+      if (used[Math.min(a, b) * s + Math.max(a, b)]) return;
+      notes.push({
+        field: ['links', i],
+        message:
+          `link between '${l.between[0]}' and '${l.between[1]}' carries no traffic while every link is up: routes take one path per pair of switches ` +
+          '(the fewest switch hops, on ties through the switch listed first) and traffic is not split over equal-cost paths, so this link is a standby for failures, not added capacity. ' +
+          'For equal-cost spines, join each leaf to one spine switch by one link of their summed bandwidth, or use kind: leaf-spine or fat-tree with ecmp',
+      });
+    });
+    return notes;
+  },
   build(spec, ctx) {
     const s = spec.switches.length;
     const index = new Map(spec.switches.map((n, i) => [n, i]));
