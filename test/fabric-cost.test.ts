@@ -68,6 +68,23 @@ describe('bills of materials, by hand (64 H100 nodes with 8 NICs, 64-port switch
     expect(counts(site('{ kind: rail-optimized, nodes_per_group: 4 }', mixed))).toEqual([16 + 1, 2 * 96, 96]);
   });
 
+  it('ecmp: `paths` spines (aggregation switches of a pod, core planes) are that many switches, each with its share of the ports', () => {
+    const ls = (over: number, ecmp: string): string => site(`{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: ${over}${ecmp} }`);
+    // 4:1: 8 uplinks per leaf, 128 in all, would fit 2 switches; spread over 8 spines (one uplink
+    // from each leaf to each) they are 8 switches of 16 ports, in every mode: 16 leaves + 8.
+    for (const mode of ['hash', 'adaptive', 'split']) expect(counts(ls(4, `, ecmp: { mode: ${mode}, paths: 8 }`))).toEqual([24, 1280, 640]);
+    // 1:1 over 2 spines: 256 ports each, 4 switches each: what the 512 uplinks needed anyway.
+    expect(counts(ls(1, ', ecmp: { mode: hash, paths: 2 }'))).toEqual(counts(ls(1, '')));
+    // Fat tree at 2:1 with 4 aggregation switches per pod (and 4 core planes): a pod's 128 leaf
+    // uplinks and 64 core uplinks over 4 switches of 48 ports (4, not 3, per pod); the core's 256
+    // ports in 4 planes of 64 (4). 16 + 16 + 4.
+    expect(counts(site('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, pod_oversubscription: 2, ecmp: { mode: hash, paths: 4 } }'))).toEqual([36, 2560, 1280]);
+    // Rail groups of 32 at 4:1 hashed over 8 spines: 16 rail leaves of 32 + 8, 8 spines of 16 ports.
+    expect(counts(site('{ kind: rail-optimized, nodes_per_group: 32, oversubscription: 4, ecmp: { mode: hash, paths: 8 } }'))).toEqual([24, 1280, 640]);
+    // One leaf: no spine to spread over, whatever paths says.
+    expect(counts(site('{ kind: leaf-spine, nodes_per_leaf: 8, ecmp: { mode: hash, paths: 4 } }', '[{ count: 8, device: H100 }]'))).toEqual([1, 128, 64]);
+  });
+
   it('torus: no switches, one link per neighbour pair of as many ports as its bandwidth needs', () => {
     // 4 x 4 x 4 with wraparound: 3 axes x 64 pairs; 46.5 GB/s is one NDR port (400 Gb/s x 0.93).
     expect(counts(site('{ kind: torus, dims: [4, 4, 4], link_bandwidth: 46.5GB/s }'))).toEqual([0, 384, 192]);

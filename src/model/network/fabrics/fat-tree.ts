@@ -5,8 +5,8 @@
 // (3); across pods: leaf, aggregation, core, aggregation, leaf (5).
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { cable, switchElement, switchesFor, type FabricElement, type FabricKind } from '../fabric-kind.js';
-import { closTier, sum } from './clos-tier.js';
+import { cable, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { closTier, planeSwitches, sum } from './clos-tier.js';
 import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const fatTreeSchema = z.strictObject({
@@ -121,8 +121,11 @@ export const fatTree: FabricKind<FatTreeSpec> = {
     // A pod's aggregation switches take its leaves' uplinks (none with a single leaf in the site).
     const podDown: number[] = [];
     leaves.up.forEach((u, leaf) => (podDown[Math.floor(leaf / spec.leaves_per_pod)] = (podDown[Math.floor(leaf / spec.leaves_per_pod)] ?? 0) + u));
-    const pods = closTier(podDown, spec.pod_oversubscription, site.switchPorts, podDown.length === 1);
+    // With `ecmp.paths` P a pod's aggregation is P switches and the core P planes (the failures and
+    // hashed routes have as many), each with its share of the ports.
+    const planes = spineCount(spec.ecmp);
+    const pods = closTier(podDown, spec.pod_oversubscription, site.switchPorts, podDown.length === 1, planes);
     const links = sum(down) + sum(leaves.up) + sum(pods.up);
-    return { switches: leaves.switches + pods.switches + switchesFor(sum(pods.up), site.switchPorts), transceivers: 2 * links, cables: links };
+    return { switches: leaves.switches + pods.switches + planeSwitches(sum(pods.up), site.switchPorts, planes), transceivers: 2 * links, cables: links };
   },
 };

@@ -3,8 +3,8 @@
 // Same leaf: 1 switch hop; otherwise leaf, spine, leaf (3).
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { cable, switchElement, switchesFor, type FabricElement, type FabricKind } from '../fabric-kind.js';
-import { closTier, sum } from './clos-tier.js';
+import { cable, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { closTier, planeSwitches, sum } from './clos-tier.js';
 import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const leafSpineSchema = z.strictObject({
@@ -81,6 +81,7 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
     site.rails.forEach((r, i) => (down[Math.floor(i / spec.nodes_per_leaf)] = (down[Math.floor(i / spec.nodes_per_leaf)] ?? 0) + r));
     const leaves = closTier(down, spec.oversubscription, site.switchPorts, down.length === 1);
     const links = sum(down) + sum(leaves.up);
-    return { switches: leaves.switches + switchesFor(sum(leaves.up), site.switchPorts), transceivers: 2 * links, cables: links };
+    // The spine is `ecmp.paths` switches (the failures and hashed routes have as many), each with its share of the uplinks.
+    return { switches: leaves.switches + planeSwitches(sum(leaves.up), site.switchPorts, spineCount(spec.ecmp)), transceivers: 2 * links, cables: links };
   },
 };

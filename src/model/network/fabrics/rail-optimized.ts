@@ -10,8 +10,8 @@
 // leaves' uplinks: the group's NIC total / oversubscription.
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { cable, switchElement, switchesFor, type FabricBuildContext, type FabricElement, type FabricKind } from '../fabric-kind.js';
-import { closTier, sum } from './clos-tier.js';
+import { cable, switchElement, type FabricBuildContext, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { closTier, planeSwitches, sum } from './clos-tier.js';
 import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const railOptimizedSchema = z.strictObject({
@@ -90,7 +90,8 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
     const ports = site.switchPorts * spec.planes;
     const leaves = closTier(leafDown, spec.oversubscription, ports, railsByGroup.length === 1);
     const cables = spec.planes * (sum(leafDown) + sum(leaves.up));
-    return { switches: spec.planes * (leaves.switches + switchesFor(sum(leaves.up), ports)), transceivers: (2 * cables) / spec.planes, cables };
+    // Per plane `ecmp.paths` spines (the failures and hashed routes have as many), each with its share of the uplinks.
+    return { switches: spec.planes * (leaves.switches + planeSwitches(sum(leaves.up), ports, spineCount(spec.ecmp))), transceivers: (2 * cables) / spec.planes, cables };
   },
 };
 
