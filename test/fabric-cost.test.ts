@@ -85,6 +85,28 @@ describe('bills of materials, by hand (64 H100 nodes with 8 NICs, 64-port switch
     expect(counts(site('{ kind: leaf-spine, nodes_per_leaf: 8, ecmp: { mode: hash, paths: 4 } }', '[{ count: 8, device: H100 }]'))).toEqual([1, 128, 64]);
   });
 
+  it("NICs at another rate than the fabric's ports: uplinks by bandwidth, each NIC its bandwidth in ports", () => {
+    const at = (rate: string, topology = '{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 1 }'): [number, number, number] => counts(site(topology, `[{ count: 64, device: H100, nic_rate: ${rate} }]`));
+    // The fabric's own rate: as without nic_rate.
+    expect(at('400Gbps')).toEqual(counts(site('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 1 }')));
+    // 200G NICs, non-blocking: a leaf's 32 NICs carry 16 ports' worth, so 16 uplinks (what the run
+    // gives it: 32 x 200 Gb/s); 16 leaves of 32 + 16 ports, a spine of 256 / 64 = 4. Each NIC's link
+    // is half a port (half a transceiver per end), its own cable: 512 + 256 cables, 2 x (256 + 256) ends.
+    expect(at('200Gbps')).toEqual([20, 1024, 768]);
+    // 800G NICs: two ports each; a leaf 64 down + 64 up (2 switches), a spine of 1,024 / 64 = 16.
+    expect(at('800Gbps')).toEqual([48, 4096, 1536]);
+    // Rail leaves likewise: groups of 32, each rail leaf 32 half-port NICs and 16 uplinks; 4 spines.
+    expect(at('200Gbps', '{ kind: rail-optimized, nodes_per_group: 32 }')).toEqual([20, 1024, 768]);
+    // A fat tree's leaves and pods: leaves of 4 at 200G, pods of 4 leaves at 2:1: a pod 64 leaf
+    // uplinks + 32 to the core (2 switches), a core of 128 ports (2). 16 + 8 + 2.
+    expect(at('200Gbps', '{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, pod_oversubscription: 2 }')).toEqual([26, 2 * (256 + 256 + 128), 512 + 256 + 128]);
+    // A graph switch and a dragonfly router hold their NICs' ports: four 8-NIC 800G nodes, 64 ports.
+    const four = '[{ count: 4, device: H100, nic_rate: 800Gbps }]';
+    expect(counts(site('{ kind: graph, switches: [a], attach: [a, a, a, a] }', four))).toEqual([1, 128, 32]);
+    expect(counts(site('{ kind: graph, switches: [a], attach: [a, a, a, a, a] }', `[{ count: 5, device: H100, nic_rate: 800Gbps }]`))).toEqual([2, 160, 40]);
+    expect(counts(site('{ kind: dragonfly, nodes_per_router: 4, routers_per_group: 1, local_bandwidth: 46.5GB/s, global_bandwidth: 46.5GB/s }', four))).toEqual([1, 128, 32]);
+  });
+
   it('torus: no switches, one link per neighbour pair of as many ports as its bandwidth needs', () => {
     // 4 x 4 x 4 with wraparound: 3 axes x 64 pairs; 46.5 GB/s is one NDR port (400 Gb/s x 0.93).
     expect(counts(site('{ kind: torus, dims: [4, 4, 4], link_bandwidth: 46.5GB/s }'))).toEqual([0, 384, 192]);

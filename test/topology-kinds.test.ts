@@ -414,7 +414,7 @@ workloads:
   it('bills whole switches and finite, non-negative transceivers and cables; larger switches never need more', () => {
     const spec = cluster.datacentres[0]!.topology;
     const rails = new Array<number>(n).fill(8);
-    const bill = (switchPorts: number): ReturnType<ReturnType<typeof fabricKind>['bill']> => fabricKind(spec).bill(spec, { rails, switchPorts, portBytesPerS: 46.5e9 });
+    const bill = (switchPorts: number): ReturnType<ReturnType<typeof fabricKind>['bill']> => fabricKind(spec).bill(spec, { rails, nicPorts: rails, switchPorts, portBytesPerS: 46.5e9 });
     let last = Infinity;
     for (const ports of [8, 16, 64, 256]) {
       const b = bill(ports);

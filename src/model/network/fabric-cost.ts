@@ -26,13 +26,17 @@ export interface FabricCost {
  */
 export function fabricCost(c: Cluster): FabricCost | undefined {
   const rails: number[][] = c.datacentres.map(() => []);
+  const nicPorts: number[][] = c.datacentres.map(() => []);
   const fabrics: (FabricPreset | undefined | null)[] = c.datacentres.map(() => undefined);
   for (let n = 0; n < c.nodeCount; n++) {
     const dc = c.nodeDatacentre[n]!;
     const fabric = nodeFabricPreset(c, n);
     if (fabrics[dc] === undefined) fabrics[dc] = fabric;
     else if (fabrics[dc] !== fabric) fabrics[dc] = null;
-    rails[dc]!.push(c.groups[c.nodeGroup[n]!]!.nicsPerNode);
+    const group = c.groups[c.nodeGroup[n]!]!;
+    rails[dc]!.push(group.nicsPerNode);
+    // A NIC's bandwidth in ports at the fabric's rate (the rate topology.ts gives its link).
+    nicPorts[dc]!.push((group.nicsPerNode * (group.nicRateBytesPerS ?? fabric.port_rate)) / fabric.port_rate);
   }
   let capex = 0;
   let watts = 0;
@@ -45,7 +49,7 @@ export function fabricCost(c: Cluster): FabricCost | undefined {
     if (fabric === undefined) continue; // a site without nodes has no fabric
     const eq = fabric?.equipment;
     if (!fabric || !eq) return undefined;
-    const bill = fabricKind(dc.topology).bill(dc.topology, { rails: rails[dc.index]!, switchPorts: eq.switch_ports, portBytesPerS: fabric.port_rate * fabric.efficiency });
+    const bill = fabricKind(dc.topology).bill(dc.topology, { rails: rails[dc.index]!, nicPorts: nicPorts[dc.index]!, switchPorts: eq.switch_ports, portBytesPerS: fabric.port_rate * fabric.efficiency });
     capex += bill.switches * eq.switch_price + bill.transceivers * eq.transceiver_price + bill.cables * eq.cable_price;
     const w = bill.switches * eq.switch_power + bill.transceivers * eq.transceiver_power;
     watts += w;

@@ -70,8 +70,14 @@ export interface SiteFabric {
 
 /** What a kind's bill of materials is computed from: one data centre's nodes and its switches. */
 export interface FabricSite {
-  /** Scale-out NICs (rails) of each node of the site, in node order: one switch port each. */
+  /** Scale-out NICs (rails) of each node of the site, in node order: one link (cable) each. */
   readonly rails: readonly number[];
+  /**
+   * Per node, its NICs' bandwidth in switch ports at the fabric's rate (rails x nic_rate / port
+   * rate): the ports its links take (a 200G NIC half a 400G port, an 800G NIC two) and what a
+   * tier's uplinks are sized by, as the run sizes them by the NICs' bandwidth.
+   */
+  readonly nicPorts: readonly number[];
   /** Ports of one switch at the fabric's port rate. */
   readonly switchPorts: number;
   /** Usable rate of one port (port rate x efficiency), bytes/s: how many ports a link of a given bandwidth needs. */

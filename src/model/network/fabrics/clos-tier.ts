@@ -22,4 +22,11 @@ export function closTier(down: readonly number[], oversubscription: number, swit
  */
 export const planeSwitches = (ports: number, switchPorts: number, planes: number): number => (ports <= 0 ? 0 : planes * switchesFor(Math.ceil(ports / planes - 1e-9), switchPorts));
 
+/** Per leaf (`perLeaf` consecutive nodes), the sum of its nodes' figures. */
+export function perLeaf(perNode: readonly number[], nodesPerLeaf: number): number[] {
+  const out: number[] = [];
+  perNode.forEach((x, i) => (out[Math.floor(i / nodesPerLeaf)] = (out[Math.floor(i / nodesPerLeaf)] ?? 0) + x));
+  return out;
+}
+
 export const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);

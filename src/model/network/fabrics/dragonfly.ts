@@ -129,21 +129,28 @@ export const dragonfly: FabricKind<DragonflySpec> = {
     const portsFor = (bandwidth: number): number => Math.ceil(bandwidth / site.portBytesPerS - 1e-9);
     const localPorts = portsFor(spec.local_bandwidth);
     const globalPorts = portsFor(spec.global_bandwidth);
+    // Per router its NICs' ports (their bandwidth in ports at the fabric's rate) and their links.
     const down: number[] = new Array<number>(routers).fill(0);
-    site.rails.forEach((r, i) => (down[Math.floor(i / spec.nodes_per_router)]! += r));
+    const nics: number[] = new Array<number>(routers).fill(0);
+    site.nicPorts.forEach((p, i) => (down[Math.floor(i / spec.nodes_per_router)]! += p));
+    site.rails.forEach((r, i) => (nics[Math.floor(i / spec.nodes_per_router)]! += r));
     let switches = 0;
     let cables = 0;
+    let ends = 0;
     for (let g = 0; g < groups; g++) {
       const n = Math.min(a, routers - g * a);
       for (let i = 0; i < n; i++) {
         // Global link groups to the other groups handled by router i: k = i, i + n, i + 2n, ...
         const globals = i < groups - 1 ? Math.ceil((groups - 1 - i) / n) : 0;
         switches += switchesFor(down[g * a + i]! + (n - 1) * localPorts + globals * globalPorts, site.switchPorts);
-        cables += down[g * a + i]!;
+        cables += nics[g * a + i]!;
+        ends += down[g * a + i]!;
       }
       cables += ((n * (n - 1)) / 2) * localPorts;
+      ends += ((n * (n - 1)) / 2) * localPorts;
     }
     cables += ((groups * (groups - 1)) / 2) * globalPorts;
-    return { switches, transceivers: 2 * cables, cables };
+    ends += ((groups * (groups - 1)) / 2) * globalPorts;
+    return { switches, transceivers: 2 * ends, cables };
   },
 };

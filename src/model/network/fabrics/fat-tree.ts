@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { cable, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
-import { closTier, planeSwitches, sum } from './clos-tier.js';
+import { closTier, perLeaf, planeSwitches, sum } from './clos-tier.js';
 import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const fatTreeSchema = z.strictObject({
@@ -115,8 +115,7 @@ export const fatTree: FabricKind<FatTreeSpec> = {
     };
   },
   bill(spec, site) {
-    const down: number[] = [];
-    site.rails.forEach((r, i) => (down[Math.floor(i / spec.nodes_per_leaf)] = (down[Math.floor(i / spec.nodes_per_leaf)] ?? 0) + r));
+    const down = perLeaf(site.nicPorts, spec.nodes_per_leaf);
     const leaves = closTier(down, spec.leaf_oversubscription, site.switchPorts, down.length === 1);
     // A pod's aggregation switches take its leaves' uplinks (none with a single leaf in the site).
     const podDown: number[] = [];
@@ -126,6 +125,6 @@ export const fatTree: FabricKind<FatTreeSpec> = {
     const planes = spineCount(spec.ecmp);
     const pods = closTier(podDown, spec.pod_oversubscription, site.switchPorts, podDown.length === 1, planes);
     const links = sum(down) + sum(leaves.up) + sum(pods.up);
-    return { switches: leaves.switches + pods.switches + planeSwitches(sum(pods.up), site.switchPorts, planes), transceivers: 2 * links, cables: links };
+    return { switches: leaves.switches + pods.switches + planeSwitches(sum(pods.up), site.switchPorts, planes), transceivers: 2 * links, cables: sum(site.rails) + sum(leaves.up) + sum(pods.up) };
   },
 };

@@ -224,15 +224,18 @@ export const graph: FabricKind<GraphSpec> = {
   bill(spec, site) {
     const index = new Map(spec.switches.map((n, i) => [n, i]));
     const ports = new Array<number>(spec.switches.length).fill(0);
-    site.rails.forEach((r, i) => (ports[index.get(spec.attach[i]!)!]! += r));
+    // Per switch its nodes' NICs (their bandwidth in ports at the fabric's rate) and its links' ports.
+    site.nicPorts.forEach((p, i) => (ports[index.get(spec.attach[i]!)!]! += p));
     let cables = site.rails.reduce((x, y) => x + y, 0);
+    let ends = site.nicPorts.reduce((x, y) => x + y, 0);
     for (const l of spec.links) {
       const p = Math.ceil(l.bandwidth / site.portBytesPerS - 1e-9);
       ports[index.get(l.between[0])!]! += p;
       ports[index.get(l.between[1])!]! += p;
       cables += p;
+      ends += p;
     }
     const switches = ports.reduce((n, p) => n + switchesFor(p, site.switchPorts), 0);
-    return { switches, transceivers: 2 * cables, cables };
+    return { switches, transceivers: 2 * ends, cables };
   },
 };

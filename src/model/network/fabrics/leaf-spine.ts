@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { cable, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
-import { closTier, planeSwitches, sum } from './clos-tier.js';
+import { closTier, perLeaf, planeSwitches, sum } from './clos-tier.js';
 import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const leafSpineSchema = z.strictObject({
@@ -77,11 +77,11 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
     };
   },
   bill(spec, site) {
-    const down: number[] = [];
-    site.rails.forEach((r, i) => (down[Math.floor(i / spec.nodes_per_leaf)] = (down[Math.floor(i / spec.nodes_per_leaf)] ?? 0) + r));
+    const down = perLeaf(site.nicPorts, spec.nodes_per_leaf);
     const leaves = closTier(down, spec.oversubscription, site.switchPorts, down.length === 1);
+    const nics = sum(site.rails);
     const links = sum(down) + sum(leaves.up);
     // The spine is `ecmp.paths` switches (the failures and hashed routes have as many), each with its share of the uplinks.
-    return { switches: leaves.switches + planeSwitches(sum(leaves.up), site.switchPorts, spineCount(spec.ecmp)), transceivers: 2 * links, cables: links };
+    return { switches: leaves.switches + planeSwitches(sum(leaves.up), site.switchPorts, spineCount(spec.ecmp)), transceivers: 2 * links, cables: nics + sum(leaves.up) };
   },
 };

@@ -80,18 +80,24 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
     // Per group, rail leaf r takes NIC r of every node that has one; per plane, at 1/planes of the
     // port rate, so a switch has switchPorts x planes such ports (split mode) and every link end is
     // 1/planes of a transceiver.
-    const railsByGroup: number[][] = [];
-    site.rails.forEach((r, i) => (railsByGroup[Math.floor(i / spec.nodes_per_group)] ??= []).push(r));
+    // A rail leaf's ports down are its NICs' bandwidth in ports (a NIC at the port rate: one).
+    const byGroup: number[][] = [];
+    site.rails.forEach((_, i) => (byGroup[Math.floor(i / spec.nodes_per_group)] ??= []).push(i));
     const leafDown: number[] = [];
-    for (const rails of railsByGroup) {
-      const most = Math.max(...rails);
-      for (let rail = 0; rail < most; rail++) leafDown.push(rails.filter((r) => r > rail).length);
+    let nics = 0;
+    for (const nodes of byGroup) {
+      const most = Math.max(...nodes.map((i) => site.rails[i]!));
+      for (let rail = 0; rail < most; rail++) {
+        const on = nodes.filter((i) => site.rails[i]! > rail);
+        leafDown.push(sum(on.map((i) => site.nicPorts[i]! / site.rails[i]!)));
+        nics += on.length;
+      }
     }
     const ports = site.switchPorts * spec.planes;
-    const leaves = closTier(leafDown, spec.oversubscription, ports, railsByGroup.length === 1);
-    const cables = spec.planes * (sum(leafDown) + sum(leaves.up));
+    const leaves = closTier(leafDown, spec.oversubscription, ports, byGroup.length === 1);
+    const cables = spec.planes * (nics + sum(leaves.up));
     // Per plane `ecmp.paths` spines (the failures and hashed routes have as many), each with its share of the uplinks.
-    return { switches: spec.planes * (leaves.switches + planeSwitches(sum(leaves.up), ports, spineCount(spec.ecmp))), transceivers: (2 * cables) / spec.planes, cables };
+    return { switches: spec.planes * (leaves.switches + planeSwitches(sum(leaves.up), ports, spineCount(spec.ecmp))), transceivers: 2 * (sum(leafDown) + sum(leaves.up)), cables };
   },
 };
 
