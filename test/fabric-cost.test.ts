@@ -45,6 +45,14 @@ describe('bills of materials, by hand (64 H100 nodes with 8 NICs, 64-port switch
     expect(counts(site('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, pod_oversubscription: 2 }'))).toEqual([32, 2560, 1280]);
     // Leaves at 4:1 too: 8 uplinks per leaf, a pod 32 down + 16 up (1 switch), core 64 ports (1).
     expect(counts(site('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, leaf_oversubscription: 4, pod_oversubscription: 2 }'))).toEqual([16 + 4 + 1, 2 * (512 + 128 + 64), 512 + 128 + 64]);
+    // Al-Fares et al.'s k-ary fat tree (SIGCOMM 2008) of k-port switches: k^3 / 4 hosts, k^2 / 4 core,
+    // k^2 / 2 aggregation and k^2 / 2 edge switches, 3 k^3 / 4 links. k = 8: 128 one-NIC hosts, 16 +
+    // 32 + 32 = 80 switches, 384 links; with its k / 2 aggregation switches per pod as ECMP paths, the same.
+    const kAry = (k: number, ecmp = ''): [number, number, number] =>
+      counts(site(`{ kind: fat-tree, nodes_per_leaf: ${k / 2}, leaves_per_pod: ${k / 2}${ecmp} }`, `[{ count: ${k ** 3 / 4}, device: H100, nics: 1 }]`, 'IB-NDR', `fabrics:\n  IB-NDR: { equipment: { switch_ports: ${k}, switch_price: 1, switch_power: 1W, transceiver_price: 0, transceiver_power: 0W, cable_price: 0 } }\n`));
+    expect(kAry(8)).toEqual([80, 768, 384]);
+    expect(kAry(8, ', ecmp: { mode: hash, paths: 4 }')).toEqual([80, 768, 384]);
+    expect(kAry(4)).toEqual([20, 96, 48]);
     // One pod is the leaf-spine with the same leaves: its aggregation is the spine.
     expect(counts(site('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 16 }'))).toEqual(counts(site('{ kind: leaf-spine, nodes_per_leaf: 4 }')));
   });
