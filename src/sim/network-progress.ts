@@ -1047,11 +1047,11 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /**
-   * Window cap of the flow that carries a job's traffic from node `from` to one peer: one
-   * connection per NIC rail its `ranks` there use (Topology.connectionsFrom), each at window / RTT.
+   * Cap of the flow that carries a job's traffic from node `from` to one peer: the NIC rails its
+   * `ranks` there drive, and one connection per rail at window / RTT (Topology.jobFlowCapBytesPerS).
    */
   private flowCapBytesPerS(route: Route, from: number, ranks: number): number {
-    return route.connectionCapBytesPerS === Infinity ? Infinity : route.connectionCapBytesPerS * this.topology.connectionsFrom(from, ranks);
+    return this.topology.jobFlowCapBytesPerS(route, from, ranks);
   }
 
   private readonly routeCapacity = (route: Route, from: number, ranks: number): number => {

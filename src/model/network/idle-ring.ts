@@ -48,7 +48,7 @@ export function idleRing(shape: ClusterShape, interDc: readonly InterDcLink[], k
     nodes.forEach((from, i) => {
       const route = topology.route(from, nodes[(i + 1) % nodes.length]!);
       const ranks = ranksOn.get(from)!;
-      const cap = route.connectionCapBytesPerS === Infinity ? Infinity : route.connectionCapBytesPerS * topology.connectionsFrom(from, ranks);
+      const cap = topology.jobFlowCapBytesPerS(route, from, ranks);
       flows.push({ flow: network.addFlow(route.links, Infinity, 0, cap < Infinity ? { capBytesPerS: cap } : undefined), ranks });
       sum += route.latencyS;
       min = Math.min(min, route.latencyS);

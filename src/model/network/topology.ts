@@ -417,6 +417,20 @@ export class Topology {
     return Math.max(1, Math.min(this.nodeRails[a]!, Math.floor(ranks)));
   }
 
+  /**
+   * The most a job's flow from node `a` to one peer can carry when `ranks` of the job's ranks on
+   * `a` send it: the NIC rails those ranks drive (GPU i sends on its own rail, as NCCL binds a GPU
+   * to its nearest NIC and rail-optimised fabrics wire rail i to leaf i: ranks x rails / devices
+   * of the node's rails, rounded up, at least one), and one connection per rail at window / RTT on
+   * long links. A job with every device of the node drives all of its NICs.
+   */
+  jobFlowCapBytesPerS(route: Route, a: number, ranks: number): number {
+    const rails = this.nodeRails[a]!;
+    const used = Math.min(rails, Math.max(1, Math.ceil((ranks * rails) / this.cluster.nodeDevices[a]! - 1e-9)));
+    const window = route.connectionCapBytesPerS === Infinity ? Infinity : route.connectionCapBytesPerS * this.connectionsFrom(a, ranks);
+    return used >= rails ? window : Math.min(window, (this.nodeNicBytesPerS[a]! / rails) * used);
+  }
+
   /** One-way propagation between two data centres over the path routes take now (s). */
   pathLatencyS(dcA: number, dcB: number): number {
     return pathLatency(this.interDc, this.paths()[dcA]![dcB] ?? []);
