@@ -79,6 +79,24 @@ function nextHops(spec: GraphSpec): Int32Array {
   return next;
 }
 
+/** Per spec (parsed once, never written), each node's placement group: made in one pass at the first ask. */
+const groupCache = new WeakMap<GraphSpec, Int32Array>();
+
+/** Each node's group: its switch numbered by first appearance in attach (check() holds each switch's nodes together). */
+function groupsOf(spec: GraphSpec): Int32Array {
+  let groups = groupCache.get(spec);
+  if (!groups) {
+    const number = new Map<string, number>();
+    groups = Int32Array.from(spec.attach, (name) => {
+      let g = number.get(name);
+      if (g === undefined) number.set(name, (g = number.size));
+      return g;
+    });
+    groupCache.set(spec, groups);
+  }
+  return groups;
+}
+
 export const graph: FabricKind<GraphSpec> = {
   kind: 'graph',
   description: 'An explicit graph: named switches, the switch each node hangs off, full-duplex links with a bandwidth; shortest-hop routes.',
@@ -88,10 +106,7 @@ export const graph: FabricKind<GraphSpec> = {
     nodes: 6,
   },
   group(spec, i) {
-    // Switches numbered by first appearance in attach (check() holds each switch's nodes together).
-    const seen: string[] = [];
-    for (let k = 0; k <= i; k++) if (!seen.includes(spec.attach[k]!)) seen.push(spec.attach[k]!);
-    return seen.length - 1;
+    return groupsOf(spec)[i]!;
   },
   check(spec, nodeCount) {
     const names = new Set<string>();
