@@ -163,6 +163,7 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
   // Where the last pass's entries are in a carried line (-1: started), and how many were kept.
   let carriedPos = new Int32Array(0);
   let carriedKept = 0;
+  const wake = new WakeTimes();
   const byPriority = (a: number, b: number): number => prio[b]! - prio[a]! || submit[a]! - submit[b]! || ids[a]! - ids[b]!;
 
   /** Room for `n` entries in the per-position columns, the first `keep` kept (and their `gone` marks). */
@@ -387,10 +388,31 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
             if (cap > nowS && cap < next && line[i]!.state === 'waiting') next = cap;
           }
         }
-        if (Number.isFinite(next)) ctx.wakeAt(next);
+        if (Number.isFinite(next)) wake.ask(next, nowS, ctx);
       }
     },
   };
+}
+
+/**
+ * The pass times this policy has asked for that are still to come, so that each is asked once: the
+ * soonest age cap is usually the same on thousands of passes in a row (the oldest job's), and a
+ * second event at a time already asked only asks again for the pass that time already gets (the
+ * simulator runs one pass per instant), while the asked times are all asked, in the same order.
+ */
+class WakeTimes {
+  private readonly pending = new Set<number>();
+  private prunedAt = 0;
+
+  ask(timeS: number, nowS: number, ctx: SchedulingContext): void {
+    if (this.pending.has(timeS)) return;
+    if (this.pending.size >= 2 * this.prunedAt + 16) {
+      for (const t of this.pending) if (t <= nowS) this.pending.delete(t);
+      this.prunedAt = this.pending.size;
+    }
+    this.pending.add(timeS);
+    ctx.wakeAt(timeS);
+  }
 }
 
 /**
