@@ -44,6 +44,10 @@ export class FairShareUsage {
   private readonly usage = new Map<string, number>();
   private readonly rate = new Map<string, number>();
   private lastS: number | undefined;
+  /** The table, its change count and the running jobs' count when `rate` was last summed. */
+  private rowsTable: RunningTable | undefined;
+  private rowsChanges: number | undefined;
+  private rows = -1;
 
   constructor(private readonly halfLifeS: number) {}
 
@@ -62,6 +66,11 @@ export class FairShareUsage {
       for (const [a, r] of this.rate) this.usage.set(a, (this.usage.get(a) ?? 0) + r * accrued);
     }
     this.lastS = nowS;
+    // The same rows as at the last call: the rates are the ones already summed from them.
+    if (table !== undefined && table === this.rowsTable && table.changes !== undefined && table.changes === this.rowsChanges && running.length === this.rows) return;
+    this.rowsTable = table;
+    this.rowsChanges = table?.changes;
+    this.rows = running.length;
     this.rate.clear();
     // Running jobs of one account mostly come in runs: a run is summed in a local and written once
     // (the same additions in the same order as adding each job to the map).

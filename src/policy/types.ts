@@ -181,6 +181,13 @@ export interface RunningTable {
   readonly kind: Int32Array;
   /** running[i].account ?? ''. */
   readonly account: readonly string[];
+  /**
+   * Counts every change to which job a row describes (a job started, left, or moved to another
+   * row). A row's devices, share, kind and account are its job's and stay as they are while it runs
+   * (finishS moves, uncounted), so an unchanged count means the same rows and a policy may keep what
+   * it derived from them. Optional: without it, read the rows every time.
+   */
+  readonly changes?: number;
 }
 
 export interface QueueDiscipline {

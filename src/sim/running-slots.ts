@@ -11,9 +11,11 @@ export class RunningSlots implements RunningTable {
   share = new Float64Array(64);
   kind = new Int32Array(64);
   account: string[] = [];
+  changes = 0;
 
   /** Fill slot `i` for a job that starts: its finish is set (Simulation.refreshFinish) once its rate is. */
   put(i: number, devices: number, milli: number, kind: number, account: string): void {
+    this.changes++;
     if (i >= this.finishS.length) this.grow(i + 1);
     this.finishS[i] = Infinity;
     this.devices[i] = devices;
@@ -25,11 +27,17 @@ export class RunningSlots implements RunningTable {
 
   /** Slot `from`'s job moves to slot `to` (the running list's last job into a vacated place). */
   move(from: number, to: number): void {
+    this.changes++;
     this.finishS[to] = this.finishS[from]!;
     this.devices[to] = this.devices[from]!;
     this.share[to] = this.share[from]!;
     this.kind[to] = this.kind[from]!;
     this.account[to] = this.account[from]!;
+  }
+
+  /** The running list's last row is gone (its job left, or moved into a vacated row: move first). */
+  dropLast(): void {
+    this.changes++;
   }
 
   private grow(size: number): void {

@@ -1200,6 +1200,7 @@ export class Simulation implements FailurePort, InferencePort {
       last.run!.runningSlot = i;
       this.slots.move(this.running.length, i);
     }
+    this.slots.dropLast();
     run.runningSlot = -1;
   }
 
