@@ -232,6 +232,12 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
    * pass's line: another job left between the passes (the count tells), or the line or skipping
    * differs. A waiting job's columns do not change while it waits: a preempted job re-joins as a
    * new entry.
+   *
+   * The last line is compacted in place (its job array and the columns): a pass starts a few jobs
+   * anywhere in a line of thousands, so each run of kept entries moves down (one copyWithin per
+   * typed column), and the entries before the first started job do not move at all. The compacted array
+   * becomes `waiting`; where the line then turns out not to be this pass's, the last order is
+   * renumbered to the compacted positions, so the next sort still starts from it.
    */
   const carry = (line: IncrementalLine, skipping: boolean, ctx: SchedulingContext): number => {
     if (line !== carriedLine || skipping !== carriedSkipping) return -1;
@@ -239,35 +245,55 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
     if (size < prevN - startedCount) return -1;
     ensure(size, prevN);
     if (carriedPos.length < prevN) carriedPos = new Int32Array(Math.max(prevN, 2 * carriedPos.length));
+    const jobs = prevJobs;
     let i = 0;
-    for (let k = 0; k < prevN; k++) {
+    for (let k = 0; k < prevN; ) {
       if (gone[k] === 1) {
-        carriedPos[k] = -1;
+        carriedPos[k++] = -1;
         continue;
       }
-      carriedPos[k] = i;
-      waiting[i] = prevJobs[k]!;
+      let e = k + 1;
+      while (e < prevN && gone[e] !== 1) e++;
       if (i !== k) {
-        accountOf[i] = accountOf[k]!;
-        qosOf[i] = qosOf[k]!;
-        submit[i] = submit[k]!;
-        ids[i] = ids[k]!;
-        devices[i] = devices[k]!;
-        onlyKind[i] = onlyKind[k]!;
-        shortestS[i] = shortestS[k]!;
+        // Array.prototype.copyWithin takes V8's generic path on an array of objects: a loop.
+        for (let x = k; x < e; x++) jobs[i + x - k] = jobs[x]!;
+        accountOf.copyWithin(i, k, e);
+        qosOf.copyWithin(i, k, e);
+        submit.copyWithin(i, k, e);
+        ids.copyWithin(i, k, e);
+        devices.copyWithin(i, k, e);
+        onlyKind.copyWithin(i, k, e);
+        shortestS.copyWithin(i, k, e);
       }
-      i++;
+      for (; k < e; k++) carriedPos[k] = i++;
     }
     carriedKept = i;
     const mark = line.pushes;
+    let fits = true;
     for (const j of line.since(carriedMark)) {
-      if (i === size) return -1;
-      waiting[i] = j;
+      if (i === size) {
+        fits = false;
+        break;
+      }
+      jobs[i] = j;
       read(i, j, skipping, ctx);
       i++;
     }
+    if (!fits || i !== size) {
+      // The last order, on the compacted positions of the jobs it kept.
+      let m = 0;
+      for (let s = 0; s < prevN; s++) {
+        const at = carriedPos[prevOrder[s]!]!;
+        if (at >= 0) prevOrder[m++] = at;
+      }
+      prevN = carriedKept;
+      return -1;
+    }
     carriedMark = mark;
-    return i === size ? i : -1;
+    for (let x = size; x < prevN; x++) jobs[x] = undefined as unknown as JobView;
+    prevJobs = waiting;
+    waiting = jobs;
+    return i;
   };
 
   return {
