@@ -67,4 +67,35 @@ describe('carried sort order of a waiting line', () => {
       { numRuns: 600 },
     );
   });
+
+  it('is what a sort from scratch gives on long lines with a few entries out of place (merges by search and block copies)', () => {
+    // Hundreds of entries, so that a merge's searches step far and copy blocks longer than its
+    // short-copy loop; the last order is this pass's with a few entries moved (priorities crossed).
+    const arb = fc.record({
+      n: fc.integer({ min: 1, max: 500 }),
+      levels: fc.integer({ min: 1, max: 1000 }),
+      seed: fc.nat(),
+      moves: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 6 }),
+      leave: fc.array(fc.nat(), { maxLength: 4 }),
+      join: fc.nat({ max: 4 }),
+    });
+    fc.assert(
+      fc.property(arb, ({ n, levels, seed, moves, leave, join }) => {
+        const prio = (id: number): number => (id * 2654435761 + seed) % levels;
+        const prevLine = Array.from({ length: n }, (_, id) => ({ id }));
+        const byPrio = (l: Job[]) => (a: number, b: number) => prio(l[b]!.id) - prio(l[a]!.id) || l[a]!.id - l[b]!.id;
+        const order = Array.from({ length: n }, (_, i) => i).sort(byPrio(prevLine));
+        for (const [from, to] of moves) order.splice(to % n, 0, order.splice(from % n, 1)[0]!);
+        const line = prevLine.filter((_, i) => !leave.includes(i));
+        for (let j = 0; j < join; j++) line.push({ id: n + j });
+        const cmp = byPrio(line);
+        const got = [...carriedOrder(line, line.length, prevLine, n, Uint32Array.from(order), cmp, new Uint32Array(line.length))].map((i) => line[i]!.id);
+        const want = Array.from({ length: line.length }, (_, i) => i)
+          .sort(cmp)
+          .map((i) => line[i]!.id);
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 400 },
+    );
+  });
 });

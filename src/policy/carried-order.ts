@@ -63,10 +63,19 @@ export function carriedOrder<T>(
   const added = n - kept;
   for (let a = kept; a < n; a++) old[a] = a;
   if (added > 1) old.subarray(kept, n).sort(cmp);
-  // Merge the two sorted runs.
+  // Merge the two sorted runs: before each new entry, the kept entries that come before it (found
+  // by a search, as many comparisons as a few new entries need, not one per kept entry) in one copy.
   let x = 0;
-  let y = kept;
-  for (let o = 0; o < n; o++) out[o] = y >= n || (x < kept && cmp(old[x]!, old[y]!) < 0) ? old[x++]! : old[y++]!;
+  let o = 0;
+  for (let y = kept; y < n; y++) {
+    const v = old[y]!;
+    const e = firstNotBefore(old, x, kept, v, cmp, LESS);
+    copyRange(old, x, e, out, o);
+    o += e - x;
+    x = e;
+    out[o++] = v;
+  }
+  copyRange(old, x, kept, out, o);
   return out;
 }
 
@@ -76,9 +85,43 @@ let scratchOld = new Uint32Array(0);
 let scratchRuns = new Uint32Array(0);
 let scratchMerge = new Uint32Array(0);
 
+/** How an entry e of a run is before a fixed entry v: cmp(e, v) < 0, cmp(v, e) > 0, cmp(e, v) <= 0. */
+const LESS = 0;
+const GREATER_THAN_IT = 1;
+const NOT_GREATER = 2;
+
+function before(e: number, v: number, cmp: (a: number, b: number) => number, how: number): boolean {
+  return how === LESS ? cmp(e, v) < 0 : how === GREATER_THAN_IT ? cmp(v, e) > 0 : cmp(e, v) <= 0;
+}
+
+/**
+ * The first j in [from, to) where a[j] is not before v (`how`), given that it is before on a prefix
+ * of the range and not after it (a[from..to) ascending): exponential steps from `from`, then a
+ * binary search, so ~2 log2(distance) comparisons.
+ */
+function firstNotBefore(a: Uint32Array, from: number, to: number, v: number, cmp: (a: number, b: number) => number, how: number): number {
+  let lo = from; // every j < lo is before
+  let step = 1;
+  let hi = from;
+  while (hi < to && before(a[hi]!, v, cmp, how)) {
+    lo = hi + 1;
+    hi = from + step;
+    step *= 2;
+  }
+  if (hi > to) hi = to;
+  // Now a[j] is before for j < lo, and a[hi] is not (or hi = to).
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(a[mid]!, v, cmp, how)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Sort a[0..n) in place, given that it is `count` ascending runs starting at runs[0] = 0, runs[1],
- * ..., runs[count - 1]: adjacent runs merged pairwise until one is left (n log(count) comparisons).
+ * ..., runs[count - 1]: adjacent runs merged pairwise until one is left (at most about n log(count)
+ * comparisons; far fewer where a run is short).
  */
 function mergeRuns(a: Uint32Array, n: number, runs: Uint32Array, count: number, cmp: (a: number, b: number) => number): void {
   runs[0] = 0;
@@ -91,9 +134,7 @@ function mergeRuns(a: Uint32Array, n: number, runs: Uint32Array, count: number, 
       const lo = runs[i]!;
       const mid = i + 1 < count ? runs[i + 1]! : n;
       const hi = i + 2 < count ? runs[i + 2]! : n;
-      let x = lo;
-      let y = mid;
-      for (let o = lo; o < hi; o++) to[o] = y >= hi || (x < mid && cmp(from[x]!, from[y]!) <= 0) ? from[x++]! : from[y++]!;
+      mergeTwo(from, lo, mid, hi, to, cmp);
       runs[k++] = lo;
     }
     count = k;
@@ -102,6 +143,47 @@ function mergeRuns(a: Uint32Array, n: number, runs: Uint32Array, count: number, 
     to = t;
   }
   if (from !== a) a.set(from.subarray(0, n));
+}
+
+/**
+ * from[lo..mid) and from[mid..hi), each ascending, merged into to[lo..hi): an entry of the left run
+ * goes first on cmp <= 0. The shorter run's entries are placed one by one, each after a search for
+ * the entries of the longer run that go before it, copied in one piece: a run of a few entries (the
+ * jobs whose priority crossed others') costs a few searches, not a comparison per entry.
+ */
+function mergeTwo(from: Uint32Array, lo: number, mid: number, hi: number, to: Uint32Array, cmp: (a: number, b: number) => number): void {
+  let o = lo;
+  if (mid - lo <= hi - mid) {
+    // Per left entry u: the right entries before it are those with cmp(u, r) > 0.
+    let y = mid;
+    for (let x = lo; x < mid; x++) {
+      const u = from[x]!;
+      const e = firstNotBefore(from, y, hi, u, cmp, GREATER_THAN_IT);
+      copyRange(from, y, e, to, o);
+      o += e - y;
+      y = e;
+      to[o++] = u;
+    }
+    copyRange(from, y, hi, to, o);
+  } else {
+    // Per right entry v: the left entries before it are those with cmp(l, v) <= 0.
+    let x = lo;
+    for (let y = mid; y < hi; y++) {
+      const v = from[y]!;
+      const e = firstNotBefore(from, x, mid, v, cmp, NOT_GREATER);
+      copyRange(from, x, e, to, o);
+      o += e - x;
+      x = e;
+      to[o++] = v;
+    }
+    copyRange(from, x, mid, to, o);
+  }
+}
+
+/** a[from..end) into b at `at`: short ranges by a loop (a subarray view is an allocation), long ones in one copy. */
+function copyRange(a: Uint32Array, from: number, end: number, b: Uint32Array, at: number): void {
+  if (end - from > 32) b.set(a.subarray(from, end), at);
+  else for (let i = from; i < end; i++) b[at++] = a[i]!;
 }
 
 function fullSort(out: Uint32Array, n: number, cmp: (a: number, b: number) => number): Uint32Array {
