@@ -99,7 +99,8 @@ describe('units land in SI', () => {
     const h100 = DEVICE_CATALOGUE['H100']!;
     expect(h100.peak).toBe(989e12);
     expect(h100.peak_by_precision?.fp8).toBe(1979e12);
-    expect(h100.memory).toBe(80e9);
+    // What nvidia-smi reports on an H100 80GB HBM3 (81,559 MiB), not 80e9: vendors' GB of HBM are binary.
+    expect(h100.memory).toBe(81559 * 2 ** 20);
     expect(h100.memory_bandwidth).toBeCloseTo(3.35e12, -3);
     expect(h100.busy_power).toBe(700);
     expect(h100.interconnect.bandwidth).toBe(450e9);
@@ -121,10 +122,24 @@ describe('units land in SI', () => {
     expect(lookupDevice('h800 80GB')).toBe(h800);
   });
 
-  it('TPU v4 memory is binary, the others decimal', () => {
+  it("device memory is what the device's driver reports (MiB), not the vendor's label read as decimal GB", () => {
     expect(DEVICE_CATALOGUE['TPUv4']!.memory).toBe(32 * 2 ** 30);
-    expect(DEVICE_CATALOGUE['H200']!.memory).toBe(141e9);
-    expect(DEVICE_CATALOGUE['V100-SXM2-16GB']!.memory).toBe(16e9);
+    const mib = (name: string): number => DEVICE_CATALOGUE[name]!.memory / 2 ** 20;
+    // nvidia-smi's memory.total (public nvidia-smi outputs; rocminfo's memory pool for the MI300X).
+    expect(mib('H200')).toBe(143771);
+    expect(mib('B200')).toBe(183359);
+    expect(mib('A100-80GB')).toBe(81920);
+    expect(mib('V100-SXM2-16GB')).toBe(16160);
+    expect(mib('V100-SXM2-32GB')).toBe(32510);
+    expect(mib('MI300X')).toBe(196592);
+    expect(mib('T4')).toBe(15360);
+    // Every GPU labelled "N GB" reports within 4% of N GiB: none is N x 1e9 (7% less), as it was.
+    for (const [name, d] of Object.entries(DEVICE_CATALOGUE)) {
+      const label = /(\d+)GB/.exec(d.description)?.[1];
+      if (d.class !== 'gpu' || label === undefined || name === 'DGX-2') continue;
+      expect(d.memory / (Number(label) * 2 ** 30), name).toBeGreaterThan(0.96);
+      expect(d.memory / (Number(label) * 2 ** 30), name).toBeLessThanOrEqual(1);
+    }
   });
 
   it('V100 peaks at fp16 only (no bf16)', () => {
@@ -229,7 +244,7 @@ describe('lookup and did-you-mean', () => {
     const large = lookupDevice('A100')!;
     expect(canonicalDeviceName('a100-sxm4-40gb')).toBe('A100-40GB');
     expect(canonicalDeviceName('A100')).toBe('A100-80GB');
-    expect(small.memory).toBe(40e9);
+    expect(small.memory).toBe(40960 * 2 ** 20);
     expect(small.memory_bandwidth / 1e12).toBeCloseTo(1.555, 9);
     expect(large.memory_bandwidth / 1e12).toBeCloseTo(2.039, 9);
     expect(small.peak).toBe(large.peak);

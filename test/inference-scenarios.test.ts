@@ -201,7 +201,7 @@ describe('input errors', () => {
     const base = toyScenario();
     expect(problems(base.replace('    streams:\n      - arrival', '    regions: { eu: { dc: 5ms } }\n    streams:\n      - region: us\n        arrival'))[0]).toMatch(/services\[0\]\.streams\[0\]\.region: unknown region 'us'/);
     expect(problems(base.replace('    streams:\n      - arrival', '    regions: { eu: { elsewhere: 5ms } }\n    streams:\n      - region: eu\n        arrival')).join('\n')).toMatch(/unknown data centre 'elsewhere'[\s\S]*needs its latency to 'dc'/);
-    expect(problems(base.replace('params: 1B', 'params: 700B')).join('\n')).toMatch(/replicas\.tensor_parallel: the weights \(1400\.0 GB\) do not fit/);
+    expect(problems(base.replace('params: 1B', 'params: 700B')).join('\n')).toMatch(/replicas\.tensor_parallel: the weights \(1303\.9 GiB\) do not fit/);
     expect(problems(base.replace('count: 1, device: toy, datacentre: dc', 'autoscale: { min: 1, max: 2 }, device: toy, datacentre: dc')).join('\n')).toMatch(/exactly one of `target_queue`/);
     expect(() => simulate(scenarioFromText(base.replace('balancer: round-robin', 'balancer: round-robbin')))).toThrow(/unknown load balancer 'round-robbin' \(did you mean 'round-robin'\?\)/);
   });

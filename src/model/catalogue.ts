@@ -22,6 +22,10 @@ export { suggestName } from '../scenario/did-you-mean.js';
 //   large-message nccl-tests bus bandwidth in reference/hardware.md where one exists.
 // - `idle_power` is 20% of board power where no measured figure exists: the low end of the 20-30%
 //   range usually quoted for datacentre GPUs held idle in persistence mode.
+// - Device `memory` is what the driver reports as the device's total (nvidia-smi's memory.total,
+//   rocminfo's pool size), which is what frameworks size against (PyTorch's total_memory, vLLM's
+//   gpu_memory_utilization x total). Vendors' "80GB" is binary: an H100 reports 81,559 MiB
+//   (85.5e9 bytes), not 80e9. Where no driver figure is at hand, the vendor's figure is kept.
 // - Device `efficiency` is kernel efficiency (before communication and pipeline bubbles), so it must
 //   sit above the published whole-job MFU on that device (reference/published-results.md).
 
@@ -303,7 +307,8 @@ const a100 = (memory: '40GB' | '80GB'): CatalogueDeviceInput => ({
   class: 'gpu',
   peak: '312TFLOPS',
   peak_by_precision: { bf16: '312TFLOPS', fp16: '312TFLOPS', tf32: '156TFLOPS', fp32: '19.5TFLOPS', int8: '624TFLOPS' },
-  memory,
+  // nvidia-smi's memory.total: 81,920 MiB (80GB board), 40,960 MiB (40GB board).
+  memory: memory === '80GB' ? '81920MiB' : '40960MiB',
   memory_bandwidth: memory === '80GB' ? '2.039TB/s' : '1.555TB/s',
   busy_power: '400W',
   idle_power: '80W',
@@ -333,7 +338,8 @@ const h100: CatalogueDeviceInput = {
     fp32: '67TFLOPS',
     int8: '1979TFLOPS',
   },
-  memory: '80GB',
+  // nvidia-smi's memory.total on an H100 80GB HBM3: 81,559 MiB (85.5e9 bytes).
+  memory: '81559MiB',
   memory_bandwidth: '3.35TB/s',
   busy_power: '700W',
   idle_power: '140W',
@@ -361,7 +367,8 @@ const v100 = (memory: '16GB' | '32GB'): CatalogueDeviceInput => ({
   class: 'gpu',
   peak: '125TFLOPS',
   peak_by_precision: { fp16: '125TFLOPS', fp32: '15.7TFLOPS' },
-  memory,
+  // nvidia-smi's memory.total: 16,160 MiB (16GB board), 32,510 MiB (32GB board).
+  memory: memory === '32GB' ? '32510MiB' : '16160MiB',
   memory_bandwidth: '900GB/s',
   busy_power: '300W',
   idle_power: '60W',
@@ -390,7 +397,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     // The H100 die: the same dense peaks at every precision.
     peak: h100.peak,
     peak_by_precision: h100.peak_by_precision,
-    memory: '141GB',
+    // nvidia-smi's memory.total on an H200: 143,771 MiB.
+    memory: '143771MiB',
     memory_bandwidth: '4.8TB/s',
     busy_power: '700W',
     idle_power: '140W',
@@ -428,7 +436,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
       tf32: '1125TFLOPS',
       int8: '4500TFLOPS',
     },
-    memory: '180GB',
+    // nvidia-smi's memory.total on an HGX B200: 183,359 MiB.
+    memory: '183359MiB',
     memory_bandwidth: '8TB/s',
     busy_power: '1000W',
     idle_power: '200W',
@@ -456,7 +465,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
       fp32: '163.4TFLOPS',
       int8: '2614.9TFLOPS',
     },
-    memory: '192GB',
+    // rocminfo's GPU memory pool on an MI300X: 201,310,208 KiB (196,592 MiB).
+    memory: '196592MiB',
     memory_bandwidth: '5.3TB/s',
     busy_power: '750W',
     idle_power: '150W',
@@ -561,7 +571,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     class: 'server',
     peak: '2PFLOPS',
     peak_by_precision: { fp16: '2PFLOPS' },
-    memory: '512GB',
+    // 16 x the 32,510 MiB nvidia-smi reports for each V100 SXM3 32GB.
+    memory: '520160MiB',
     memory_bandwidth: '14.4TB/s',
     busy_power: '10kW',
     idle_power: '3kW',
@@ -580,7 +591,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     class: 'gpu',
     peak: '65TFLOPS',
     peak_by_precision: { fp16: '65TFLOPS', fp32: '8.1TFLOPS', int8: '130TFLOPS' },
-    memory: '16GB',
+    // nvidia-smi's memory.total on a T4: 15,360 MiB.
+    memory: '15360MiB',
     memory_bandwidth: '320GB/s',
     busy_power: '70W',
     idle_power: '14W',
@@ -600,7 +612,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     class: 'gpu',
     peak: '18.7TFLOPS',
     peak_by_precision: { fp16: '18.7TFLOPS', fp32: '9.3TFLOPS' },
-    memory: '16GB',
+    // nvidia-smi's memory.total on a P100 PCIe 16GB: 16,280 MiB.
+    memory: '16280MiB',
     memory_bandwidth: '732GB/s',
     busy_power: '250W',
     idle_power: '50W',
@@ -620,7 +633,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     class: 'gpu',
     peak: '4.37TFLOPS',
     peak_by_precision: { fp32: '4.37TFLOPS' },
-    memory: '12GB',
+    // nvidia-smi's memory.total on one of a K80's two GPUs: 11,441 MiB.
+    memory: '11441MiB',
     memory_bandwidth: '240GB/s',
     busy_power: '150W',
     idle_power: '25W',
@@ -637,7 +651,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     class: 'gpu',
     peak: '125TFLOPS',
     peak_by_precision: { bf16: '125TFLOPS', fp16: '125TFLOPS', tf32: '62.5TFLOPS', fp32: '31.2TFLOPS', int8: '250TFLOPS' },
-    memory: '24GB',
+    // nvidia-smi's memory.total on an A10: 23,028 MiB.
+    memory: '23028MiB',
     memory_bandwidth: '600GB/s',
     busy_power: '150W',
     idle_power: '30W',

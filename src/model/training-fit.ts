@@ -56,13 +56,14 @@ export interface FitReport {
 }
 
 export interface Misfit {
-  /** The kind and its memory, e.g. `H100 (80.0 GB)`. */
+  /** The kind and its memory, e.g. `H100 (79.6 GiB)`. */
   readonly kind: string;
   readonly reason: string;
 }
 
-const GB = 1e9;
-const gb = (bytes: number): string => `${(bytes / GB).toFixed(1)} GB`;
+// GiB, as explain and the devices' own tools (nvidia-smi's MiB) count memory.
+const GiB = 2 ** 30;
+const gb = (bytes: number): string => `${(bytes / GiB).toFixed(1)} GiB`;
 
 /**
  * Check a job's model on each candidate kind. With a layout: the layout's own problems (any

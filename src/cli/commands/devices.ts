@@ -16,11 +16,11 @@ export function builder(y: Argv): Argv<DevicesArgs> {
 const fmt = (x: number, unit: number, digits = 0): string => (x / unit).toFixed(digits);
 
 export function handler(argv: ArgumentsCamelCase<DevicesArgs>): void {
-  const header = ['kind', 'TFLOP/s', 'memory GB', 'HBM TB/s', 'busy W', 'idle W', 'efficiency', 'interconnect', 'fabric'];
+  const header = ['kind', 'TFLOP/s', 'memory GiB', 'HBM TB/s', 'busy W', 'idle W', 'efficiency', 'interconnect', 'fabric'];
   const rows = Object.entries(DEVICE_CATALOGUE).map(([name, d]) => [
     name,
     fmt(d.peak, 1e12),
-    fmt(d.memory, 1e9),
+    fmt(d.memory, 2 ** 30, 1),
     fmt(d.memory_bandwidth, 1e12, 2),
     fmt(d.busy_power, 1),
     fmt(d.idle_power, 1),

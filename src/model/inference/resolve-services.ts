@@ -302,7 +302,7 @@ function resolvePool(
     stepOverheadS: rp.step_overhead,
   };
   const timing = replicaTiming(model, hardware);
-  const gb = (b: number): string => `${(b / 1e9).toFixed(1)} GB`;
+  const gb = (b: number): string => `${(b / 2 ** 30).toFixed(1)} GiB`;
   const usable = hardware.tp * hardware.memoryBytes * hardware.memoryUtilisation;
   if (weightsBytes(model) >= usable) {
     fail([...pat, 'tensor_parallel'], `the weights (${gb(weightsBytes(model))}) do not fit in ${hardware.tp} x ${gb(hardware.memoryBytes)} x memory_utilisation ${hardware.memoryUtilisation} = ${gb(usable)}; raise tensor_parallel`);
