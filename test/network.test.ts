@@ -19,16 +19,20 @@ function runJobs(text: string, policies?: ResolvedPolicies): { jobs: Map<string,
 const scenarioText = (name: string): string => readFileSync(repoPath(`scenarios/${name}.yaml`), 'utf8');
 
 describe('Llama 3 405B calibration', () => {
-  it('predicts the published MFU within 5 points at 16,384 and 8,192 GPUs (there with the paper\'s partition: spread evenly it does not fit)', () => {
+  it('predicts the published MFU within 5 points at 16,384 and 8,192 GPUs (there with the paper\'s partition: spread evenly the first stage is tight)', () => {
     const full = runJobs(scenarioText('llama3-405b')).jobs.get('llama3-405b')!;
     expect(Math.abs(full.effective_compute_ratio - 0.41)).toBeLessThan(0.05);
     expect(full.placement_span).toBe('dc');
     // At 8,192 GPUs (DP 64, 32 micro-batches) the first stage, which holds the embedding beside 7.875
-    // layers, needs 80.05 GB spread evenly; the paper takes a layer off the first and last stages
-    // (section 3.3.2), 7 + 14 x 8 + 7 layers, which fits.
+    // layers, needs 74.5 GiB spread evenly, 94% of an H100's 79.6 GiB (the estimate leaves out
+    // NCCL's buffers and fragmentation); the paper takes a layer off the first and last stages
+    // (section 3.3.2), 7 + 14 x 8 + 7 layers: 66.4 GiB, no warning.
     const half = scenarioText('llama3-405b').replace('count: 2048', 'count: 1024').replace('devices: 16384', 'devices: 8192').replace('dp: 128', 'dp: 64');
-    expect(() => runJobs(half)).toThrow(/on H100 \(80\.0 GB\): needs 80\.0 GB per device \(weights 6\.8 GB, [^)]*activations 72\.4 GB for 16 micro-batches in flight\); would fit: `zero: 3`/);
-    const row = runJobs(half.replace('sharded: true }', 'sharded: true, stage_layers: [7, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 7] }')).jobs.get('llama3-405b')!;
+    const tight = (text: string): string[] => scenarioFromText(text).warnings.map((w) => w.message).filter((m) => m.includes('of the 79.6 GiB of each H100'));
+    expect(tight(half)).toEqual([expect.stringMatching(/^needs 74\.5 GiB per device, 94% of the 79\.6 GiB of each H100/)]);
+    const partitioned = half.replace('sharded: true }', 'sharded: true, stage_layers: [7, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 7] }');
+    expect(tight(partitioned)).toEqual([]);
+    const row = runJobs(partitioned).jobs.get('llama3-405b')!;
     expect(row.status).toBe('completed');
     expect(Math.abs(row.effective_compute_ratio - 0.43)).toBeLessThan(0.05);
   });
