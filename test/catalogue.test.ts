@@ -128,6 +128,8 @@ describe('units land in SI', () => {
     // nvidia-smi's memory.total (public nvidia-smi outputs; rocminfo's memory pool for the MI300X).
     expect(mib('H200')).toBe(143771);
     expect(mib('B200')).toBe(183359);
+    // The B200 the driver reports: a 7,680-bit bus (15 of 16 channels, as 180 of 192 GB) at 3,996 MHz DDR, not the datasheet's 8 TB/s.
+    expect(DEVICE_CATALOGUE['B200']!.memory_bandwidth).toBeCloseTo((7680 / 8) * 3.996e9 * 2, -10);
     expect(mib('A100-80GB')).toBe(81920);
     expect(mib('V100-SXM2-16GB')).toBe(16160);
     expect(mib('V100-SXM2-32GB')).toBe(32510);

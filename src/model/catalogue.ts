@@ -438,7 +438,10 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     },
     // nvidia-smi's memory.total on an HGX B200: 183,359 MiB.
     memory: '183359MiB',
-    memory_bandwidth: '8TB/s',
+    // 7,680-bit bus x 3,996 MHz x 2 (DDR) = 7.67 TB/s, as the CUDA driver reports the board (pytorch/ao
+    // pull request 4002): 15 of 16 memory channels, as 180 of the 192 GB; the datasheet's 8 TB/s is
+    // the full 8,192-bit bus.
+    memory_bandwidth: '7.67TB/s',
     busy_power: '1000W',
     idle_power: '200W',
     efficiency: 0.55,
@@ -449,7 +452,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     devices_per_node: 8,
     default_fabric: 'IB-NDR',
     source:
-      `NVIDIA HGX/DGX B200 datasheets: dense 2.25 PFLOPS bf16/fp16, 4.5 fp8 and int8, 1.125 tf32 (half the sparse figures); 180 GB HBM3e per GPU in DGX B200 (1,440 GB / 8; 192 GB is the die's full capacity, hardware.md gives 180-192), 8 TB/s; 1,000 W; NVLink5 1.8 TB/s bidirectional, halved; DGX B200 ships 400G ConnectX-7, so NDR (800G XDR is the option). ${GPU_IDLE} ` +
+      `NVIDIA HGX/DGX B200 datasheets: dense 2.25 PFLOPS bf16/fp16, 4.5 fp8 and int8, 1.125 tf32 (half the sparse figures); 180 GB HBM3e per GPU in DGX B200 (1,440 GB / 8; 192 GB is the die's full capacity, hardware.md gives 180-192), 8 TB/s (7.67 TB/s on the 7,680-bit bus the driver reports, taken here); 1,000 W; NVLink5 1.8 TB/s bidirectional, halved; DGX B200 ships 400G ConnectX-7, so NDR (800G XDR is the option). ${GPU_IDLE} ` +
       'efficiency 0.55: assumption, below H100 because the higher FLOP-to-byte ratio leaves more of a step memory-bound and kernels are younger; no published large-scale MFU yet.',
   },
   MI300X: {
