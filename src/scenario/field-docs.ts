@@ -48,7 +48,7 @@ const DEVICE: Docs = {
   class: 'gpu, tpu, npu, or server (a row that bundles several devices, as a DGX-2 does).',
   peak: "Dense peak at the default training precision (bf16, fp16 where there is none), e.g. '989TFLOPS'.",
   peak_by_precision: 'Dense peaks per precision (fp8, bf16, fp16, tf32, fp32, int8); `peak` stands in for a precision not given.',
-  memory: "Device memory, e.g. '80GiB'.",
+  memory: "Device memory as the device's driver reports its total (nvidia-smi's memory.total, e.g. '81559MiB' for an H100 80GB): vendors' 'GB' of HBM are binary, so '80GB' (80e9 bytes) is 7% short of what an '80GB' board holds.",
   memory_bandwidth: "Memory bandwidth, e.g. '3.35TB/s'.",
   busy_power: "Power drawn while running a training job, or an inference replica's batch (an iteration in flight), e.g. '700W'.",
   idle_power: 'Power drawn while allocated to nothing, or held by an inference replica with no batch in flight (loading its weights, waiting for requests).',
