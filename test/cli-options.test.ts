@@ -107,4 +107,36 @@ describe('command-line options', () => {
     }
     expect(existsSync(out)).toBe(false);
   });
+  it('an option given twice is refused, naming it, on every command: not an internal error, not the last one silently', () => {
+    // `run --out a --out b` stopped with "internal error ... dir.trim is not a function" (exit 1),
+    // `--policy fifo --policy sjf` with "text.trimStart is not a function", `explain --job a --job b`
+    // with "name.toLowerCase is not a function"; `schema --format markdown --format json` printed
+    // JSON and `run --quiet --no-quiet` printed the table, the last one winning unannounced.
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');
+    for (const [args, option] of [
+      [['run', SCENARIO, '--out', out, '--out', `${out}2`], '--out'],
+      [['run', SCENARIO, '--out', out, '--policy', 'fifo', '--policy=sjf'], '--policy'],
+      [['run', SCENARIO, '--out', out, '--timeline', 'a.json', '--timeline', 'b.json'], '--timeline'],
+      [['run', SCENARIO, '--out', out, '--quiet', '--no-quiet'], '--quiet'],
+      [['run', SCENARIO, '--out', out, '--max-memory', '1GiB', '--maxMemory', '2GiB'], '--max-memory'],
+      [['compare', SCENARIO, '--out', out, '--out', `${out}2`], '--out'],
+      [['explain', SCENARIO, '--job', 'a', '--job', 'b'], '--job'],
+      [['schema', '--format', 'markdown', '--format', 'json'], '--format'],
+    ] as const) {
+      const r = poolsim(...args);
+      expect(r.stderr, args.join(' ')).toBe(`${option}: given more than once; give it once (a later one would silently replace an earlier one)\n1 problem found; nothing was run or written.\n`);
+      expect(r.stdout).toBe('');
+      expect(r.code).toBe(2);
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}2`)).toBe(false);
+  });
+
+  it('options that take a list may be given more than once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-options-'));
+    const r = poolsim('sweep', repoPath('test/fixtures/policy-plugins/small.yaml'), '--set', 'seed=1,2', '--set', 'datacentres[0].node_groups[0].count=2,3', '--out', join(dir, 's'), '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 's', 'runs.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
+  });
 });

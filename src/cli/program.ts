@@ -7,6 +7,7 @@ import * as run from './commands/run.js';
 import * as validate from './commands/validate.js';
 import { reportError } from './io.js';
 import { emptyNumberOption } from './number-options.js';
+import { repeatedOption } from './repeated-options.js';
 import { InputError } from '../scenario/errors.js';
 
 // `poolsim ... | head` closes the pipe early: that is not an error.
@@ -15,7 +16,8 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-await yargs(hideBin(process.argv))
+const cli = yargs(hideBin(process.argv));
+await cli
   .scriptName('poolsim')
   .usage('$0 <command> [options]')
   .command(run)
@@ -35,8 +37,14 @@ await yargs(hideBin(process.argv))
   .strict()
   .recommendCommands()
   .middleware((argv) => {
+    const refuse = (option: string, message: string): never => process.exit(reportError(new InputError([{ file: option, line: 0, column: 0, path: '', message }])));
+    const kebab = (names: readonly string[]) => new Set(names.map((n) => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
+    // The options of the command being run (its builder has run by now); yargs' types leave getOptions out.
+    const options = (cli as unknown as { getOptions(): { key: Record<string, unknown>; array: string[] } }).getOptions();
+    const twice = repeatedOption(hideBin(process.argv), kebab(Object.keys(options.key)), kebab(options.array));
+    if (twice) refuse(twice, 'given more than once; give it once (a later one would silently replace an earlier one)');
     const empty = emptyNumberOption(hideBin(process.argv), argv);
-    if (empty) process.exit(reportError(new InputError([{ file: empty, line: 0, column: 0, path: '', message: 'expected a number, got an empty value' }])));
+    if (empty) refuse(empty, 'expected a number, got an empty value');
   }, true)
   .fail((msg, err, y) => {
     if (err) throw err;
