@@ -87,6 +87,27 @@ describe('policy plug-ins (built CLI)', () => {
     });
   });
 
+  it('a queue policy that is async, asks to wake at a non-finite time or throws something unprintable: stopped, named; exit 1; no files', async () => {
+    // An async schedule() returned a promise and decided nothing in the pass: exit 0, all 4 jobs
+    // 'rejected'. wakeAt(NaN) was ignored; wakeAt(Infinity) ended the run 36,500 days later as "the
+    // scenario has no horizon ... would never finish", blaming the scenario. An exception without a
+    // toString lost the plug-in's name and file ("policy 'misbehaves' ... threw: Cannot convert ...").
+    const cases: [string, string][] = [
+      ['async', "at t=0s: schedule() returned a promise: a policy decides within the call (no async or await), or its decisions come after the pass"],
+      ['wake-nan', "job 'first', at t=0s: wakeAt() was given NaN, not a finite simulated time in seconds"],
+      ['wake-infinity', "job 'first', at t=0s: wakeAt() was given Infinity, not a finite simulated time in seconds"],
+      ['unprintable', 'at t=0s: threw a non-Error value: an object that cannot be shown as text'],
+    ];
+    const runs = await Promise.all(
+      cases.map(([mode]) => poolsimAsync('run', `${FIX}/small.yaml`, '--out', join(out, `misbehaves-${mode}`), '--quiet', '--policy', `{name: ./${FIX}/misbehaves.mjs, params: {mode: ${mode}}}`)),
+    );
+    cases.forEach(([mode, detail], i) => {
+      expect(runs[i]!.stderr, mode).toBe(`run failed: queue policy 'misbehaves' (./${FIX}/misbehaves.mjs), ${detail}\nNo result files were written.\n`);
+      expect(runs[i]!.code).toBe(1);
+      expectNoFiles(`misbehaves-${mode}`);
+    });
+  });
+
   it('a plug-in that never returns: stopped after --policy-timeout, naming the job and time; exit 1; no files', () => {
     // The message and exit status prove the watchdog ended it (a hang would hit the test's limit);
     // no wall-clock bound: on a loaded machine a process start alone can take 15 s.

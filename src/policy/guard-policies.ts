@@ -28,7 +28,12 @@ export function guardDiscipline(guard: PluginGuard, discipline: QueueDiscipline)
         raw = ctx;
         view = contextView(guard, ctx, true, () => ctx.random);
       }
-      guard.call(ctx.nowS, undefined, () => discipline.schedule(view!));
+      const returned: unknown = guard.call(ctx.nowS, undefined, () => discipline.schedule(view!));
+      if (isThenable(returned)) {
+        // What it does after its first await would come after the pass (or the run): never applied.
+        returned.then(undefined, () => undefined);
+        guard.fail('schedule() returned a promise: a policy decides within the call (no async or await), or its decisions come after the pass');
+      }
     },
   };
 }
@@ -149,7 +154,13 @@ function contextView(guard: PluginGuard, ctx: SchedulingContext, decides: boolea
           ctx.preempt(j);
         }
       : refuse('preempt'),
-    wakeAt: decides ? (timeS: number) => ctx.wakeAt(timeS) : refuse('wakeAt'),
+    wakeAt: decides
+      ? (timeS: number) => {
+          // NaN was ignored, and Infinity kept the run going to the century limit, blamed on the scenario.
+          if (typeof timeS !== 'number' || !Number.isFinite(timeS)) guard.fail(`wakeAt() was given ${typeof timeS === 'number' ? String(timeS) : `a ${typeof timeS}`}, not a finite simulated time in seconds`);
+          ctx.wakeAt(timeS);
+        }
+      : refuse('wakeAt'),
     predictRate: (job: JobView, placement: Placement) => ctx.predictRate(simJob(guard, job, 'predictRate'), placement),
     maxRate: (job: JobView, kind: number) => {
       const j = simJob(guard, job, 'maxRate');
@@ -210,4 +221,8 @@ function copyPlacement(p: Placement): Placement {
     ...(p.device !== undefined ? { device: p.device } : {}),
     ...(p.milli !== undefined ? { milli: p.milli } : {}),
   };
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }

@@ -107,7 +107,7 @@ export function describeJob(job: unknown): string {
 
 /** An exception as `Error: message (at file:line:col)`, naming the plug-in frame that threw. */
 export function describeThrown(e: unknown): string {
-  if (!(e instanceof Error)) return `a non-Error value: ${String(e)}`;
+  if (!(e instanceof Error)) return `a non-Error value: ${shown(e)}`;
   const frame = e.stack
     ?.split('\n')
     .slice(1)
@@ -115,4 +115,13 @@ export function describeThrown(e: unknown): string {
     .find((l) => l.startsWith('at ') && !l.includes('node:') && !/[\\/](src|dist)[\\/]policy[\\/](balancers[\\/])?(plugin[\w-]*|guard[\w-]*|read-only-view)\.[jt]s/.test(l));
   const where = frame ? ` (at ${frame.replace(/^at (.* \()?/, '').replace(/\)$/, '').replace(/^file:\/\//, '')})` : '';
   return `${e.name}: ${e.message}${where}`;
+}
+
+/** A thrown value as text; one without a working toString (Object.create(null)) must not throw here. */
+function shown(x: unknown): string {
+  try {
+    return String(x);
+  } catch {
+    return 'an object that cannot be shown as text';
+  }
 }
