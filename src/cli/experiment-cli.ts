@@ -282,15 +282,16 @@ export function writeAtomically(files: readonly { path: string; content: string 
     for (const f of files) {
       ensureDir(dirname(f.path), '--out', f.path);
       const tmp = join(dirname(f.path), `.${basename(f.path)}.tmp-${process.pid}`);
-      writeFileSync(tmp, f.content);
+      // Listed before writing: a write that fails (a full disk) leaves the part that fitted.
       written.push(tmp);
+      writeFileSync(tmp, f.content);
     }
+    files.forEach((f, i) => renameSync(written[i]!, f.path));
   } catch (e) {
     for (const t of written) rmSync(t, { force: true });
     forget();
-    throw e instanceof InputError ? e : outputError('--out', files[written.length]?.path ?? '', fsReason(e));
+    throw e instanceof InputError ? e : outputError('--out', files[Math.max(0, written.length - 1)]?.path ?? '', fsReason(e));
   }
-  files.forEach((f, i) => renameSync(written[i]!, f.path));
   forget();
 }
 

@@ -23,6 +23,9 @@ interface Staged {
   tmp: string;
   fd: number;
   hash: Hash;
+  /** The option that named it and the path as given, for a write that fails (a full disk). */
+  option: string;
+  shown: string;
 }
 
 export class OutputFolder {
@@ -86,7 +89,7 @@ export class OutputFolder {
     if (!f) {
       const tmp = join(this.staging, name);
       ensureDir(dirname(tmp), this.option, this.dir);
-      f = { target: join(this.dir, name), tmp, fd: this.open(tmp, this.dir), hash: createHash('sha256') };
+      f = { target: join(this.dir, name), tmp, fd: this.open(tmp, this.dir), hash: createHash('sha256'), option: this.option, shown: this.dir };
       this.files.set(name, f);
     }
     this.write(f, text);
@@ -96,7 +99,7 @@ export class OutputFolder {
   reserveOutside(path: string, option: string): void {
     ensureDir(dirname(resolve(path)), option, path);
     const tmp = join(dirname(resolve(path)), `.${basename(path)}.poolsim-${process.pid}`);
-    this.outside.push({ target: path, tmp, fd: this.open(tmp, path, option), hash: createHash('sha256') });
+    this.outside.push({ target: path, tmp, fd: this.open(tmp, path, option), hash: createHash('sha256'), option, shown: path });
   }
 
   /** Append text to a file reserved with reserveOutside. */
@@ -113,10 +116,11 @@ export class OutputFolder {
   commit(manifest: Omit<RunManifest, 'files'>): string[] {
     const hashes: Record<string, string> = {};
     const files = this.inOrder();
-    for (const [name, f] of files) hashes[name] = this.close(f);
-    for (const f of this.outside) hashes[relative(this.dir, f.target)] = this.close(f);
     const manifestTmp = join(this.staging, MANIFEST_FILE);
     try {
+      // Closing may be where a full disk or a lost network share shows (NFS reports it there).
+      for (const [name, f] of files) hashes[name] = this.close(f);
+      for (const f of this.outside) hashes[relative(this.dir, f.target)] = this.close(f);
       const fd = openSync(manifestTmp, 'w');
       writeSync(fd, manifestText({ ...manifest, files: hashes }));
       closeSync(fd);
@@ -154,12 +158,20 @@ export class OutputFolder {
 
   private write(f: Staged, text: string): void {
     f.hash.update(text);
-    writeSync(f.fd, text);
+    try {
+      writeSync(f.fd, text);
+    } catch (e) {
+      // A full disk mid-run: an output problem (the option, the reason), and nothing of it left.
+      this.abort();
+      throw outputError(f.option, f.shown, fsReason(e));
+    }
   }
 
   private close(f: Staged): string {
-    if (f.fd >= 0) closeSync(f.fd);
+    // Marked closed first: a close that fails has still released the descriptor, and abort must not close it again.
+    const fd = f.fd;
     f.fd = -1;
+    if (fd >= 0) closeSync(fd);
     return f.hash.digest('hex');
   }
 

@@ -1,0 +1,85 @@
+// OutputFolder when the disk fills: the run's files are refused as an output problem naming the
+// option and the reason, and nothing of them is left (the earlier results stay as they were).
+// node:fs's writeSync is replaced so that a test can make the disk full at a chosen moment.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { writeAtomically } from '../src/cli/experiment-cli.js';
+import { OutputFolder } from '../src/cli/output-folder.js';
+import { InputError } from '../src/scenario/errors.js';
+
+const disk = vi.hoisted(() => ({ full: false }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
+    if (disk.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    return (fs.writeSync as (...a: unknown[]) => number)(...args);
+  }) as typeof fs.writeSync;
+  // As a full disk does: the bytes that fit are written, then the write fails.
+  const writeFileSync = ((path: Parameters<typeof fs.writeFileSync>[0], data: string) => {
+    if (!disk.full) return fs.writeFileSync(path, data);
+    fs.writeFileSync(path, data.slice(0, 10));
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+  }) as typeof fs.writeFileSync;
+  return { ...fs, default: { ...fs, writeSync, writeFileSync }, writeSync, writeFileSync };
+});
+
+const MANIFEST = { format: 1, poolsim_version: 'test', command: 'run', scenario: { name: 's', file: 's.yaml', sha256: '' }, seeds: [1], policies: [], placements: [], sweep: [] };
+
+function thrown(body: () => unknown): unknown {
+  try {
+    body();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+describe('output files on a full disk', () => {
+  it('a write that fails is an output problem naming --out and the reason; the staging folder goes, the old results stay', () => {
+    // It was an internal error ('please report it', exit 1): "ENOSPC: no space left on device, write".
+    const parent = mkdtempSync(join(tmpdir(), 'poolsim-full-'));
+    const dir = join(parent, 'out');
+    const first = new OutputFolder(dir);
+    first.append('summary.csv', 'old\n');
+    first.commit(MANIFEST);
+    const folder = new OutputFolder(dir);
+    folder.append('summary.csv', 'new\n');
+    disk.full = true;
+    const e = thrown(() => folder.append('jobs.csv', 'job_id\n'));
+    disk.full = false;
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as Error).message).toBe(`--out: cannot write to '${dir}': no space left on the device (ENOSPC)`);
+    expect(readdirSync(parent)).toEqual(['out']);
+    expect(readFileSync(join(dir, 'summary.csv'), 'utf8')).toBe('old\n');
+  });
+
+  it('a timeline file that cannot be written names --timeline, and its temporary file goes too', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'poolsim-full-'));
+    const timeline = join(parent, 'trace.json');
+    writeFileSync(timeline, 'old');
+    const folder = new OutputFolder(join(parent, 'out'));
+    folder.reserveOutside(timeline, '--timeline');
+    folder.append('summary.csv', 'new\n');
+    disk.full = true;
+    const e = thrown(() => folder.appendOutside(timeline, '['));
+    disk.full = false;
+    expect((e as Error).message).toBe(`--timeline: cannot write to '${timeline}': no space left on the device (ENOSPC)`);
+    expect(readdirSync(parent)).toEqual(['trace.json']);
+    expect(readFileSync(timeline, 'utf8')).toBe('old');
+    expect(existsSync(join(parent, 'out'))).toBe(false);
+  });
+
+  it('writeAtomically (report, check --junit and --save): the half-written temporary file goes, the old file stays', () => {
+    // poolsim report on a full disk left '.report.html.tmp-<pid>' (4,096 bytes) in the results folder.
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-full-'));
+    writeFileSync(join(dir, 'report.html'), 'old');
+    disk.full = true;
+    const e = thrown(() => writeAtomically([{ path: join(dir, 'report.html'), content: '<html>'.repeat(100) }]));
+    disk.full = false;
+    expect((e as Error).message).toBe(`--out: cannot write to '${join(dir, 'report.html')}': no space left on the device (ENOSPC)`);
+    expect(readdirSync(dir)).toEqual(['report.html']);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe('old');
+  });
+});
