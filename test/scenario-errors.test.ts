@@ -28,6 +28,11 @@ describe('scenario errors', () => {
     `);
   });
 
+  it("a second YAML document is refused in words a user can act on, not with the parser's advice to its programmer", () => {
+    // It said "YAML syntax: Source contains multiple documents; please use YAML.parseAllDocuments()".
+    expect(problems('name: x\n---\nname: y\n')).toBe("bad.yaml:2:1: the file holds one YAML document; a second one starts here (after a '---' line): remove it, or put each document in its own file");
+  });
+
   it('a YAML tag beyond plain values is refused at its place, not described as a mapping', () => {
     // !!binary at the top made a byte array, answered with a hundred of its method names as
     // unknown keys; !!timestamp in a field made a date, "expected a string or a number, got a mapping".

@@ -35,7 +35,9 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; l
     throw new InputError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` };
+        // The parser's own wording for this one advises its programmer ("please use YAML.parseAllDocuments()").
+        const message = e.code === 'MULTIPLE_DOCS' ? "the file holds one YAML document; a second one starts here (after a '---' line): remove it, or put each document in its own file" : `YAML syntax: ${e.message.split('\n')[0]}`;
+        return { file, line: pos.line, column: pos.col, path: '', message };
       }),
     );
   }
