@@ -1,7 +1,7 @@
 // OutputFolder when the disk fills: the run's files are refused as an output problem naming the
 // option and the reason, and nothing of them is left (the earlier results stay as they were).
 // node:fs's writeSync is replaced so that a test can make the disk full at a chosen moment.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -81,5 +81,30 @@ describe('output files on a full disk', () => {
     expect((e as Error).message).toBe(`--out: cannot write to '${join(dir, 'report.html')}': no space left on the device (ENOSPC)`);
     expect(readdirSync(dir)).toEqual(['report.html']);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe('old');
+  });
+});
+
+describe('an output folder that is a symbolic link', () => {
+  it('the results go into the folder it points to, and the link stays a link', () => {
+    // The swap renamed the link itself: `--out artifacts` (a link to a mounted volume) became a real
+    // folder on the local disk holding the results, and the folder it pointed to was left empty.
+    const root = mkdtempSync(join(tmpdir(), 'poolsim-link-'));
+    mkdirSync(join(root, 'volume'));
+    mkdirSync(join(root, 'here'));
+    const target = join(root, 'volume', 'out');
+    mkdirSync(target);
+    const link = join(root, 'here', 'out');
+    symlinkSync(target, link);
+    for (const text of ['first\n', 'second\n']) {
+      const folder = new OutputFolder(link);
+      folder.append('summary.csv', text);
+      folder.commit(MANIFEST);
+    }
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(target, 'summary.csv'), 'utf8')).toBe('second\n');
+    expect(readdirSync(target).sort()).toEqual(['manifest.json', 'summary.csv']);
+    // Nothing staged was left beside the link or beside the folder it points to.
+    expect(readdirSync(join(root, 'here'))).toEqual(['out']);
+    expect(readdirSync(join(root, 'volume'))).toEqual(['out']);
   });
 });

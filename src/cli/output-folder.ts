@@ -5,7 +5,7 @@
 // `--out .`), files are moved in one by one with the manifest last, after removing the old one: a
 // reader that finds no manifest knows the folder is not a complete result. Ctrl-C removes the
 // staging folder.
-import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { MANIFEST_FILE, manifestText, parseManifest, type RunManifest } from '../experiment/manifest.js';
@@ -30,6 +30,8 @@ interface Staged {
 
 export class OutputFolder {
   private readonly staging: string;
+  /** Where the folder really is: an --out that is a link to a folder is followed, so the link stays and its folder gets the files. */
+  private readonly path: string;
   private readonly files = new Map<string, Staged>();
   private readonly outside: Staged[] = [];
   private readonly forgetCleanup: () => void;
@@ -45,8 +47,13 @@ export class OutputFolder {
   ) {
     // An empty name resolves to the current folder: almost always an unset variable (--out "$DIR").
     if (dir.trim() === '') throw outputError(option, dir, "the name is empty; give a folder (the current one is '.')");
-    const abs = resolve(dir);
-    if (existsSync(abs) && !statSync(abs).isDirectory()) throw outputError(option, dir, 'it is a file, not a folder');
+    let abs = resolve(dir);
+    if (existsSync(abs)) {
+      if (!statSync(abs).isDirectory()) throw outputError(option, dir, 'it is a file, not a folder');
+      // The swap renames the folder's own entry: a link's would be replaced by a real folder beside it.
+      abs = realpathSync(abs);
+    }
+    this.path = abs;
     ensureDir(dirname(abs), option);
     this.staging = join(dirname(abs), `.${basename(abs)}.poolsim-${process.pid}`);
     // The cleanup first, then the folder: a signal that lands between the two would otherwise end
@@ -176,7 +183,7 @@ export class OutputFolder {
   }
 
   private moveIntoPlace(): void {
-    const dir = resolve(this.dir);
+    const dir = this.path;
     if (!existsSync(dir)) {
       renameSync(this.staging, dir);
       return;
