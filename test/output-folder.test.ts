@@ -107,4 +107,26 @@ describe('an output folder that is a symbolic link', () => {
     expect(readdirSync(join(root, 'here'))).toEqual(['out']);
     expect(readdirSync(join(root, 'volume'))).toEqual(['out']);
   });
+
+  it('a --timeline or report file that is a link: the file it points to gets the new text, and the link stays', () => {
+    // The temporary file was renamed over the link: a real file beside it, the linked file unchanged.
+    const root = mkdtempSync(join(tmpdir(), 'poolsim-link-'));
+    mkdirSync(join(root, 'volume'));
+    for (const name of ['trace.json', 'report.html']) {
+      writeFileSync(join(root, 'volume', name), 'old');
+      symlinkSync(join(root, 'volume', name), join(root, name));
+    }
+    const folder = new OutputFolder(join(root, 'out'));
+    folder.reserveOutside(join(root, 'trace.json'), '--timeline');
+    folder.appendOutside(join(root, 'trace.json'), '[]');
+    folder.append('summary.csv', 'x\n');
+    folder.commit(MANIFEST);
+    writeAtomically([{ path: join(root, 'report.html'), content: '<html>' }]);
+    for (const [name, text] of [['trace.json', '[]'], ['report.html', '<html>']] as const) {
+      expect(lstatSync(join(root, name)).isSymbolicLink(), name).toBe(true);
+      expect(readFileSync(join(root, 'volume', name), 'utf8')).toBe(text);
+    }
+    expect(readdirSync(join(root, 'volume')).sort()).toEqual(['report.html', 'trace.json']);
+    expect(readdirSync(root).sort()).toEqual(['out', 'report.html', 'trace.json', 'volume']);
+  });
 });

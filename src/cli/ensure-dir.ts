@@ -1,7 +1,7 @@
 // Creating an output folder and its parents one level at a time. Node's mkdirSync({ recursive })
 // retries forever where mkdir fails with ENOENT under an existing parent (/proc), so poolsim walks
 // the path itself and turns every failure into a message about the option that named the folder.
-import { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, realpathSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../scenario/errors.js';
 
@@ -100,4 +100,17 @@ export function refuseInputAsOutput(option: string, path: string, inputs: readon
   };
   const input = inputs.find((i) => same(i, path));
   if (input !== undefined) throw outputError(option, path, `it is the input ${input}: writing there would replace it`);
+}
+
+/**
+ * The file a write to `path` should replace: where `path` points when it is a link to an existing
+ * file (renaming a finished file over the link would replace the link and leave its file as it was),
+ * else `path` itself.
+ */
+export function followLink(path: string): string {
+  try {
+    return lstatSync(path).isSymbolicLink() ? realpathSync(path) : path;
+  } catch {
+    return path;
+  }
 }

@@ -3,7 +3,7 @@
 // name, renamed into place once everything has been produced).
 import { fileAccess } from '../experiment/file-access.js';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { checkWritableDir, ensureDir, fsReason, outputError } from './ensure-dir.js';
+import { checkWritableDir, ensureDir, followLink, fsReason, outputError } from './ensure-dir.js';
 import { cleanupOnInterrupt } from './interrupt.js';
 import { basename, dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
@@ -280,13 +280,14 @@ export function writeAtomically(files: readonly { path: string; content: string 
   });
   try {
     for (const f of files) {
-      ensureDir(dirname(f.path), '--out', f.path);
-      const tmp = join(dirname(f.path), `.${basename(f.path)}.tmp-${process.pid}`);
+      const dest = followLink(f.path);
+      ensureDir(dirname(dest), '--out', f.path);
+      const tmp = join(dirname(dest), `.${basename(dest)}.tmp-${process.pid}`);
       // Listed before writing: a write that fails (a full disk) leaves the part that fitted.
       written.push(tmp);
       writeFileSync(tmp, f.content);
     }
-    files.forEach((f, i) => renameSync(written[i]!, f.path));
+    files.forEach((f, i) => renameSync(written[i]!, followLink(f.path)));
   } catch (e) {
     for (const t of written) rmSync(t, { force: true });
     forget();

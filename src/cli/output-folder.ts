@@ -10,15 +10,17 @@ import { createHash, type Hash } from 'node:crypto';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { MANIFEST_FILE, manifestText, parseManifest, type RunManifest } from '../experiment/manifest.js';
 import { readInputFile } from '../scenario/read-input-file.js';
-import { ensureDir, fsReason, outputError } from './ensure-dir.js';
+import { ensureDir, followLink, fsReason, outputError } from './ensure-dir.js';
 import { cleanupOnInterrupt } from './interrupt.js';
 
 /** Names poolsim writes into an output folder; an old one of these is never left beside new results. */
 const KNOWN_OUTPUTS = ['summary.csv', 'jobs.csv', 'links.csv', 'links_timeseries.csv', 'hot_links.csv', 'tenants.csv', 'transfers.csv', 'services.csv', 'requests.csv', 'runs.csv', 'report.html', 'fill.csv', 'fill-summary.csv', 'fill.svg', MANIFEST_FILE];
 
 interface Staged {
-  /** Where it ends up. */
+  /** Where it ends up, as the user named it. */
   target: string;
+  /** The file the rename replaces: target, or where target points when it is a link. */
+  dest: string;
   /** Where it is written meanwhile. */
   tmp: string;
   fd: number;
@@ -96,7 +98,7 @@ export class OutputFolder {
     if (!f) {
       const tmp = join(this.staging, name);
       ensureDir(dirname(tmp), this.option, this.dir);
-      f = { target: join(this.dir, name), tmp, fd: this.open(tmp, this.dir), hash: createHash('sha256'), option: this.option, shown: this.dir };
+      f = { target: join(this.dir, name), dest: join(this.dir, name), tmp, fd: this.open(tmp, this.dir), hash: createHash('sha256'), option: this.option, shown: this.dir };
       this.files.set(name, f);
     }
     this.write(f, text);
@@ -104,9 +106,10 @@ export class OutputFolder {
 
   /** Prepare a file outside the folder (--timeline FILE), committed with the rest; checked now, before the run. */
   reserveOutside(path: string, option: string): void {
-    ensureDir(dirname(resolve(path)), option, path);
-    const tmp = join(dirname(resolve(path)), `.${basename(path)}.poolsim-${process.pid}`);
-    this.outside.push({ target: path, tmp, fd: this.open(tmp, path, option), hash: createHash('sha256'), option, shown: path });
+    const dest = resolve(followLink(path));
+    ensureDir(dirname(dest), option, path);
+    const tmp = join(dirname(dest), `.${basename(dest)}.poolsim-${process.pid}`);
+    this.outside.push({ target: path, dest, tmp, fd: this.open(tmp, path, option), hash: createHash('sha256'), option, shown: path });
   }
 
   /** Append text to a file reserved with reserveOutside. */
@@ -131,7 +134,7 @@ export class OutputFolder {
       const fd = openSync(manifestTmp, 'w');
       writeSync(fd, manifestText({ ...manifest, files: hashes }));
       closeSync(fd);
-      for (const f of this.outside) renameSync(f.tmp, f.target);
+      for (const f of this.outside) renameSync(f.tmp, f.dest);
       this.moveIntoPlace();
     } catch (e) {
       this.abort();
