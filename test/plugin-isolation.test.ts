@@ -130,6 +130,10 @@ describe('plug-ins cannot corrupt a run (built CLI)', () => {
       ['mutate', `tried to change the simulator's state (job 'high'.priority = 0): ${READ_ONLY}`],
       ['start', 'start() is not for a preemption policy: return the victims, and the queue policy preempts them'],
       ['outsider', "victims() returned job 'high' (waiting), which is not among the eligible jobs it was given"],
+      // A job twice stopped the run under the built-in 'priority' ("cannot preempt a job that is
+      // checkpointing"), a hole with "threw: Cannot read properties of undefined (reading 'id')".
+      ['twice', "victims() returned job 'low-a' (running) twice"],
+      ['holes', "victims() returned undefined, which is not among the eligible jobs it was given"],
       ['math-random', 'called Math.random(): it is not seeded, so the same seed would no longer give the same run; draw from ctx.random (seeded: .next(), .int(n), .pick(items)) instead'],
     ];
     const runs = await Promise.all(

@@ -95,11 +95,17 @@ export function guardPreemptor(guard: PluginGuard, preemptor: Preemptor): Preemp
       if (chosen === undefined) return undefined;
       if (!Array.isArray(chosen)) return guard.fail(`victims() returned ${describeJob(chosen)}, not an array of eligible jobs or undefined`);
       const allowed = new Set(eligible);
-      return chosen.map((x) => {
+      const victims: JobView[] = [];
+      // By index: map() skips an array's holes and would hand the queue policy a sparse array.
+      for (let i = 0; i < chosen.length; i++) {
+        const x: unknown = chosen[i];
         const j = views.unwrap<JobView>(x);
         if (!j || !allowed.has(j)) guard.fail(`victims() returned ${describeJob(x)}, which is not among the eligible jobs it was given`);
-        return j;
-      });
+        // A job twice would be preempted twice, the second time while it checkpoints: blamed on the queue policy.
+        if (victims.includes(j)) guard.fail(`victims() returned ${describeJob(j)} twice`);
+        victims.push(j);
+      }
+      return victims;
     },
   };
 }
