@@ -139,4 +139,18 @@ describe('command-line options', () => {
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 's', 'runs.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
   });
+  it('check --junit or --save naming a folder is refused before any scenario runs, under its own option', () => {
+    // It ran the whole check, then said "--out: cannot write to '/tmp': EISDIR: illegal operation on
+    // a directory" (check has no --out) and "nothing was run".
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-options-'));
+    for (const [option, example] of [
+      ['--junit', 'junit.xml'],
+      ['--save', 'runs.csv'],
+    ] as const) {
+      const r = poolsim('check', 'scenarios/inference-chunked-prefill.yaml', option, dir, '--quiet');
+      expect(r.stderr).toBe(`${option}: cannot write to '${dir}': it is a folder: name a file in it, e.g. ${example}\n1 problem found; nothing was run or written.\n`);
+      expect(r.code).toBe(2);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });

@@ -273,7 +273,7 @@ export function plotSpecs(result: ExperimentResult, sweep: readonly SweepParam[]
 }
 
 /** Write every file under a temporary name, then rename them all: a failure leaves nothing half-written. */
-export function writeAtomically(files: readonly { path: string; content: string }[]): void {
+export function writeAtomically(files: readonly { path: string; content: string; /** The option that named it (default --out). */ option?: string }[]): void {
   const written: string[] = [];
   const forget = cleanupOnInterrupt(() => {
     for (const t of written) rmSync(t, { force: true });
@@ -281,7 +281,7 @@ export function writeAtomically(files: readonly { path: string; content: string 
   try {
     for (const f of files) {
       const dest = followLink(f.path);
-      ensureDir(dirname(dest), '--out', f.path);
+      ensureDir(dirname(dest), f.option ?? '--out', f.path);
       const tmp = join(dirname(dest), `.${basename(dest)}.tmp-${process.pid}`);
       // Listed before writing: a write that fails (a full disk) leaves the part that fitted.
       written.push(tmp);
@@ -291,7 +291,8 @@ export function writeAtomically(files: readonly { path: string; content: string 
   } catch (e) {
     for (const t of written) rmSync(t, { force: true });
     forget();
-    throw e instanceof InputError ? e : outputError('--out', files[Math.max(0, written.length - 1)]?.path ?? '', fsReason(e));
+    const f = files[Math.max(0, written.length - 1)];
+    throw e instanceof InputError ? e : outputError(f?.option ?? '--out', f?.path ?? '', fsReason(e));
   }
   forget();
 }

@@ -1,7 +1,7 @@
 // `poolsim check <scenario...>`: regression testing for CI. Verifies each scenario's `expect:` block
 // (or --expect FILE) and, with --baseline, that no metric got worse than the committed results by more
 // than --tolerance. Exit code 0 when everything holds, 1 on any failure, 2 on bad input.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { checkBaselines, formatCheckReport, joinRuns, junitXml, prepareCheck, runCheck, type Baseline, type PreparedCheck, type ScenarioCheck } from '../../experiment/check.js';
@@ -9,7 +9,7 @@ import { MANIFEST_FILE, sha256 } from '../../experiment/manifest.js';
 import { parseCsv, CsvFormatError, tableToCsv } from '../../experiment/csv-table.js';
 import { Progress } from '../../experiment/progress.js';
 import { InputError, type InputIssue } from '../../scenario/errors.js';
-import { checkWritableDir, refuseInputAsOutput } from '../ensure-dir.js';
+import { checkWritableDir, outputError, refuseInputAsOutput } from '../ensure-dir.js';
 import { writeAtomically } from '../experiment-cli.js';
 import { EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
 import { parsePolicyOption } from '../policy-options.js';
@@ -77,11 +77,13 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     checkBaselines(baselines);
     const expect = argv.expect !== undefined ? { text: readInput(argv.expect), file: argv.expect } : undefined;
     const policy = argv.policy !== undefined ? parsePolicyOption(argv.policy, '--policy', process.cwd()) : undefined;
-    for (const [option, path] of [
-      ['--junit', argv.junit],
-      ['--save', argv.save],
+    for (const [option, path, example] of [
+      ['--junit', argv.junit, 'junit.xml'],
+      ['--save', argv.save, 'runs.csv'],
     ] as const) {
       if (path !== undefined) {
+        // Found now, not when the files are written after every scenario has run.
+        if (existsSync(path) && statSync(path).isDirectory()) throw outputError(option, path, `it is a folder: name a file in it, e.g. ${example}`);
         checkWritableDir(dirname(resolve(path)), option);
         refuseInputAsOutput(option, path, [...argv.scenarios, ...(argv.expect !== undefined ? [argv.expect] : [])]);
       }
@@ -115,9 +117,9 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     }
     const failed = checks.some((c) => c.findings.some((f) => f.outcome === 'fail'));
     const wallS = (performance.now() - t0) / 1000;
-    const files: { path: string; content: string }[] = [];
-    if (argv.junit !== undefined) files.push({ path: argv.junit, content: junitXml(checks, wallS) });
-    if (argv.save !== undefined) files.push({ path: argv.save, content: tableToCsv(joinRuns(checks)) });
+    const files: { path: string; content: string; option: string }[] = [];
+    if (argv.junit !== undefined) files.push({ path: argv.junit, content: junitXml(checks, wallS), option: '--junit' });
+    if (argv.save !== undefined) files.push({ path: argv.save, content: tableToCsv(joinRuns(checks)), option: '--save' });
     if (files.length > 0) writeAtomically(files);
     const report = formatCheckReport(checks);
     if (!argv.quiet || failed) process.stdout.write(report);
