@@ -393,9 +393,11 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
             startAt(w, job, placement);
             continue;
           }
-          if (!p.backfill) return;
+          // Blocked: the pass ends here, but still asks for its next one at the soonest age cap
+          // (below), where another job may overtake this one.
+          if (!p.backfill) break;
           reservation = reserve(job, ctx);
-          if (!reservation) return;
+          if (!reservation) break;
           extra = reservation.extra;
           continue;
         }
