@@ -12,6 +12,7 @@ import type { ResolvedScenario } from '../model/load-scenario.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../sim/metrics.js';
 import { TENANT_SHARE_COLUMNS } from '../sim/tenant-share-series.js';
 import { cellText, type Table } from './csv-table.js';
+import { lookUpJobName } from '../model/job-name-lookup.js';
 import { JOB_METRICS, SERVICE_METRICS, serviceColumn, SUMMARY_METRIC_COLUMNS, TENANT_METRICS, TENANT_SUMMARY_COLUMNS, tenantColumn } from './metric-table.js';
 import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
 import { loadScenarioForRun } from './run-scenario.js';
@@ -151,6 +152,11 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   let policiesChecked = false;
   /** Each distinct warning and the points that have it. */
   const warned = new Map<string, string[]>();
+  // `--job NAME`: refused when no point can have a job of that name (a run may still lack it: a
+  // generator's job that never arrives, which the experiment warns of after running).
+  const jobName = plan.spec.jobName;
+  let jobFound = jobName === undefined;
+  let jobSuggestion: string | undefined;
   for (const point of plan.points) {
     const where = plan.spec.sweep.map((p, k) => `${p.path}=${point.values[k]}`).join(', ');
     try {
@@ -163,6 +169,11 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
       }
       for (const s of loaded.resolved.services) if (!services.includes(s.name)) services.push(s.name);
       for (const q of loaded.resolved.tenants?.queues ?? []) if (!tenants.includes(q.name)) tenants.push(q.name);
+      if (!jobFound) {
+        const lookup = lookUpJobName(loaded.resolved, jobName!);
+        if (lookup.found) jobFound = true;
+        else jobSuggestion ??= lookup.suggestion;
+      }
       // Policies are checked once, on the first valid point: a bad one is reported once, not per point.
       if (!policiesChecked) {
         policiesChecked = true;
@@ -172,6 +183,10 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
       if (!(e instanceof InputError)) throw e;
       for (const i of e.issues) issues.push(where ? { ...i, message: `${i.message} (sweep point ${where})` } : i);
     }
+  }
+  if (issues.length === 0 && !jobFound) {
+    const hint = jobSuggestion !== undefined ? ` (did you mean '${jobSuggestion}'?)` : '';
+    issues.push({ file: '--job', line: 0, column: 0, path: '', message: `no training job named '${jobName}' in ${plan.spec.scenarioFile}${hint}: expected a listed or trace job's name, or a generator's '<generator>-<n>'` });
   }
   if (issues.length > 0) throw new InputError(dedupe(issues));
   const label = (list: readonly WorkerPolicyOverride[], own: string[], option: string): string[] => {
