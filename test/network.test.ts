@@ -69,7 +69,7 @@ describe('a data-parallel ring over two sites', () => {
   // Two sites of two 8-GPU nodes (nodes 0, 1 in east; 2, 3 in west), one job on all four: tensor
   // parallel inside each node, a ring of 4 nodes for data parallelism. Listed site by site, the
   // ring crosses the long-haul link twice; alternating sites, on every hop.
-  const sites = (latency: string): string => `name: ring
+  const sites = (latency: string, zero = 1): string => `name: ring
 datacentres:
   - { name: east, fabric: IB-NDR, node_groups: [{ count: 2, device: H100 }] }
   - { name: west, fabric: IB-NDR, node_groups: [{ count: 2, device: H100 }] }
@@ -77,7 +77,7 @@ links:
   - { between: [east, west], latency: ${latency}, bandwidth: 3200Gbps }
 workloads:
   - jobs:
-      - { name: j, devices: 32, params: 13B, tokens: 2B, model: { global_batch: 512K }, layout: { tp: 8, pp: 1, dp: 4 } }
+      - { name: j, devices: 32, params: 13B, tokens: 2B, model: { global_batch: 512K }, layout: { tp: 8, pp: 1, dp: 4, zero: ${zero} } }
 `;
   const inOrder = (nodes: number[]): ResolvedPolicies => ({
     queue: fifo.create({}),
@@ -85,10 +85,11 @@ workloads:
     queueName: 'fifo',
     placementName: 'pinned',
   });
-  const exposed = (latency: string, nodes: number[]): number => runJobs(sites(latency), inOrder(nodes)).jobs.get('j')!.exposed_comm_s;
+  const exposed = (latency: string, nodes: number[], zero = 1): number => runJobs(sites(latency, zero), inOrder(nodes)).jobs.get('j')!.exposed_comm_s;
 
   it("pays the long-haul latency per step as a pipelined ring crosses it: (sum of hops - fastest) / (k - 1), not the slowest hop on every step", () => {
-    // Per step, alternating sites pays L; site by site (2L + l - l... ) / 3 = 2L/3 plus the
+    // The distributed optimizer's reduce-scatter and all-gather (zero 1) run as rings. Per step,
+    // alternating sites pays L; site by site (2L + l - l... ) / 3 = 2L/3 plus the
     // fabric's microseconds, which do not move with L. So the exposed time's growth with L is
     // 3/2 as steep alternating as site by site (the synchronous-step reading made them equal).
     const slope = (nodes: number[]): number => (exposed('40ms', nodes) - exposed('20ms', nodes)) / 0.02;
@@ -97,6 +98,16 @@ workloads:
     expect(bySite).toBeGreaterThan(0);
     expect(alternating / bySite).toBeCloseTo(1.5, 6);
     expect(exposed('20ms', [0, 2, 1, 3])).toBeGreaterThan(exposed('20ms', [0, 1, 2, 3]));
+  });
+
+  it("pays an all-reduce's latency along NCCL's trees: twice the link a pass site by site, once alternating", () => {
+    // zero 0: 40 gradient buckets, each all-reduced. Site by site NCCL's trees over positions
+    // 0..3 (0 -> 2 -> 1 and its mirror) cross the link twice a pass: 4L a bucket, as the ring's
+    // two passes do. Alternating sites their edges 0 -> 2 and 3 -> 1 stay in a site and the paths
+    // cross once: the tree's 2L a bucket, cheaper than that ring's 6L.
+    const slope = (nodes: number[]): number => (exposed('40ms', nodes, 0) - exposed('20ms', nodes, 0)) / 0.02;
+    expect(slope([0, 1, 2, 3])).toBeCloseTo(40 * 4, 6);
+    expect(slope([0, 2, 1, 3])).toBeCloseTo(40 * 2, 6);
   });
 });
 

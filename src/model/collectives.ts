@@ -51,17 +51,18 @@ export function ringAllReduceTimeS(ranks: number, bytes: number, bandwidthBytesP
  * again down. T = 2 ceil(log2 n) alpha + 2 S/B: logarithmic latency, slightly worse bandwidth
  * term than the ring (2 vs 2(n-1)/n).
  *
- * `slowestHopS` is the latency of the group's slowest hop where its hops differ (0: none given).
- * On a ring of unequal hops alpha is the pipelined per-step figure (pipelinedRingStepLatencyS), which
- * spreads a long-haul hop over the ring's k - 1 steps: right for the ring, whose chunks cross that
- * hop twice in 2(k - 1) steps, but a tree of depth d < k - 1 would then pay 2d x 2L / (k - 1), under
- * one crossing of the link (0.38 L for 64 nodes over two sites). Every tree that spans the hop has
- * an edge on it, and the reduce cannot finish before data from beyond it arrives, nor the broadcast
- * before its result crosses back: each pass lasts at least the slowest hop.
+ * `treePassS` is the latency of one pass where the group's hops differ (0: none given; the pass is
+ * then the depth times alpha). On a ring of unequal hops alpha is the pipelined per-step figure
+ * (pipelinedRingStepLatencyS), which spreads a long-haul hop over the ring's k - 1 steps: right for
+ * the ring, whose chunks cross that hop twice in 2(k - 1) steps, but a tree of depth d < k - 1
+ * would then pay 2d x 2L / (k - 1), under one crossing of the link (0.38 L for 64 nodes over two
+ * sites). Each pass lasts its longest root-to-leaf path (ringTreePassS, nccl-tree.ts): over sites
+ * the path of NCCL's own trees over the nodes in rank order, which crosses a two-site link at least
+ * twice, so a tree all-reduce pays 4L or more there, as a ring does.
  */
-export function treeAllReduceTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number, slowestHopS = 0): number {
+export function treeAllReduceTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number, treePassS = 0): number {
   if (ranks <= 1) return 0;
-  return 2 * Math.max(Math.ceil(Math.log2(ranks)) * latencyS, slowestHopS) + (2 * bytes) / bandwidthBytesPerS;
+  return 2 * (treePassS > 0 ? treePassS : Math.ceil(Math.log2(ranks)) * latencyS) + (2 * bytes) / bandwidthBytesPerS;
 }
 
 /**
@@ -69,19 +70,19 @@ export function treeAllReduceTimeS(ranks: number, bytes: number, bandwidthBytesP
  * algorithm per message size from the same kind of alpha-beta model, src/graph/tuning.cc).
  * Ring wins for large buffers, tree when latency dominates (many ranks or long links).
  */
-export function allReduceTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number, slowestHopS = 0): number {
+export function allReduceTimeS(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number, treePassS = 0): number {
   if (ranks <= 1) return 0;
   return Math.min(
     ringAllReduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS),
-    treeAllReduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS, slowestHopS),
+    treeAllReduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS, treePassS),
   );
 }
 
 /** Bytes one rank sends in the all-reduce `allReduceTimeS` would choose. */
-export function allReduceBytesPerRank(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number, slowestHopS = 0): number {
+export function allReduceBytesPerRank(ranks: number, bytes: number, bandwidthBytesPerS: number, latencyS: number, treePassS = 0): number {
   if (ranks <= 1) return 0;
   const ring = ringAllReduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS);
-  const tree = treeAllReduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS, slowestHopS);
+  const tree = treeAllReduceTimeS(ranks, bytes, bandwidthBytesPerS, latencyS, treePassS);
   return ring <= tree ? ((2 * (ranks - 1)) / ranks) * bytes : 2 * bytes;
 }
 
@@ -229,8 +230,8 @@ export function busBandwidth(op: CollectiveOp, ranks: number, bytes: number, tim
 export interface LinkCost {
   bandwidthBytesPerS: number;
   latencyS: number;
-  /** The slowest hop's latency where the hops differ (treeAllReduceTimeS); absent: equal hops. */
-  slowestHopS?: number | undefined;
+  /** The floor of a tree pass where the hops differ (treeAllReduceTimeS); absent: equal hops. */
+  treePassS?: number | undefined;
 }
 
 export interface HierarchicalAllReduce {
@@ -260,8 +261,8 @@ export function hierarchicalAllReduce(
   const k = Math.min(Math.max(1, Math.floor(devicesPerNode)), ranks);
   if (k <= 1 || ranks % k !== 0) {
     return {
-      timeS: allReduceTimeS(ranks, bytes, inter.bandwidthBytesPerS, inter.latencyS, inter.slowestHopS),
-      scaleOutBytesPerRank: allReduceBytesPerRank(ranks, bytes, inter.bandwidthBytesPerS, inter.latencyS, inter.slowestHopS),
+      timeS: allReduceTimeS(ranks, bytes, inter.bandwidthBytesPerS, inter.latencyS, inter.treePassS),
+      scaleOutBytesPerRank: allReduceBytesPerRank(ranks, bytes, inter.bandwidthBytesPerS, inter.latencyS, inter.treePassS),
       intraBytesPerRank: 0,
     };
   }
@@ -271,10 +272,10 @@ export function hierarchicalAllReduce(
   const intraS =
     intraNodeRingTimeS('reduce-scatter', k, bytes, intra.bandwidthBytesPerS, intra.latencyS) +
     intraNodeRingTimeS('all-gather', k, bytes, intra.bandwidthBytesPerS, intra.latencyS);
-  const interS = allReduceTimeS(nodes, shardBytes, inter.bandwidthBytesPerS, inter.latencyS, inter.slowestHopS);
+  const interS = allReduceTimeS(nodes, shardBytes, inter.bandwidthBytesPerS, inter.latencyS, inter.treePassS);
   return {
     timeS: intraS + interS,
-    scaleOutBytesPerRank: allReduceBytesPerRank(nodes, shardBytes, inter.bandwidthBytesPerS, inter.latencyS, inter.slowestHopS),
+    scaleOutBytesPerRank: allReduceBytesPerRank(nodes, shardBytes, inter.bandwidthBytesPerS, inter.latencyS, inter.treePassS),
     intraBytesPerRank: ((2 * (k - 1)) / k) * bytes,
   };
 }

@@ -125,14 +125,14 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     // The nominal paths take every node of the kind to be its largest; on a pool with smaller
     // nodes too, the nodes the job gets decide how many of a stage's ranks reduce inside a node
     // first (and whether its ring leaves a node at all), as in a run.
-    if (ring && dp === env.intra && env.scaleOut) dp = { ...env.scaleOut, latencyS: ring.latencyS, slowestHopS: ring.slowestHopS };
+    if (ring && dp === env.intra && env.scaleOut) dp = { ...env.scaleOut, latencyS: ring.latencyS, treePassS: ring.treePassS };
     if (ring && dp !== env.intra) {
       const { hierarchical: _nominal, ...flat } = dp;
       dp = ring.dpRanksPerNode > 1 ? { ...flat, hierarchical: { devicesPerNode: ring.dpRanksPerNode, intraBandwidthBytesPerS: env.intra.bandwidthBytesPerS, intraLatencyS: env.intra.latencyS } } : flat;
     }
     if (ring && ring.bandwidthBytesPerS < dp.bandwidthBytesPerS * (1 - 1e-9)) {
       fabricNote = { datacentre: r.shape.datacentres[site]!.name, ring_bytes_per_s: ring.bandwidthBytesPerS, nic_bytes_per_s: dp.bandwidthBytesPerS };
-      dp = { ...dp, bandwidthBytesPerS: ring.bandwidthBytesPerS, latencyS: ring.latencyS, slowestHopS: ring.slowestHopS };
+      dp = { ...dp, bandwidthBytesPerS: ring.bandwidthBytesPerS, latencyS: ring.latencyS, treePassS: ring.treePassS };
     }
   }
 

@@ -58,7 +58,7 @@ export interface ShapedJob {
 }
 
 /** The network figures of a job alone on one node (kernelBoundRate's step). */
-const ONE_NODE_FIGURES = { dpLatencyS: 0, ppLatencyS: 0, dpSlowestHopS: 0, dpRanksPerNode: 1, tpAcrossNodes: false, ppWithinNode: false } as const;
+const ONE_NODE_FIGURES = { dpLatencyS: 0, ppLatencyS: 0, dpTreePassS: 0, dpRanksPerNode: 1, tpAcrossNodes: false, ppWithinNode: false } as const;
 
 /** A step time kept with the figures it was worked out from (ShapedJob.acrossNodes); `next` shares its hash. */
 interface SharedStep {
@@ -67,7 +67,7 @@ interface SharedStep {
   readonly ppBw: number;
   readonly dpLatencyS: number;
   readonly ppLatencyS: number;
-  readonly dpSlowestHopS: number;
+  readonly dpTreePassS: number;
   readonly dpRanksPerNode: number;
   readonly tpAcrossNodes: boolean;
   readonly ppWithinNode: boolean;
@@ -160,18 +160,18 @@ export class JobSteps {
    */
   private acrossNodes(job: StepJob, placement: StepPlacement, shaped: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
     const { kind } = placement;
-    const { dpLatencyS, ppLatencyS, dpSlowestHopS, dpRanksPerNode, tpAcrossNodes, ppWithinNode } = plan;
+    const { dpLatencyS, ppLatencyS, dpTreePassS, dpRanksPerNode, tpAcrossNodes, ppWithinNode } = plan;
     let h = mixHash(kind * 8 + (ppWithinNode ? 4 : 0) + (tpAcrossNodes ? 2 : 0) + (cpIntra ? 1 : 0), dpRanksPerNode);
-    h = mixHash(mixHash(mixHash(mixHash(mixHash(h, dpBw), ppBw), dpLatencyS), ppLatencyS), dpSlowestHopS);
+    h = mixHash(mixHash(mixHash(mixHash(mixHash(h, dpBw), ppBw), dpLatencyS), ppLatencyS), dpTreePassS);
     const cache = shaped.acrossNodes;
     const head = cache.get(h);
     for (let e = head; e !== undefined; e = e.next) {
-      if (e.dpBw === dpBw && e.ppBw === ppBw && e.dpLatencyS === dpLatencyS && e.ppLatencyS === ppLatencyS && e.dpSlowestHopS === dpSlowestHopS && e.kind === kind && e.dpRanksPerNode === dpRanksPerNode && e.tpAcrossNodes === tpAcrossNodes && e.ppWithinNode === ppWithinNode && e.cpIntra === cpIntra) return e.step;
+      if (e.dpBw === dpBw && e.ppBw === ppBw && e.dpLatencyS === dpLatencyS && e.ppLatencyS === ppLatencyS && e.dpTreePassS === dpTreePassS && e.kind === kind && e.dpRanksPerNode === dpRanksPerNode && e.tpAcrossNodes === tpAcrossNodes && e.ppWithinNode === ppWithinNode && e.cpIntra === cpIntra) return e.step;
     }
     const step = this.ofShares(job, placement, shaped, plan, dpBw, ppBw, cpIntra);
     // Bounded: shares under contention take many values; a miss only costs the model again.
     if (cache.size >= STEP_CACHE_LIMIT) cache.clear();
-    cache.set(h, { kind, dpBw, ppBw, dpLatencyS, ppLatencyS, dpSlowestHopS, dpRanksPerNode, tpAcrossNodes, ppWithinNode, cpIntra, step, next: cache.get(h) });
+    cache.set(h, { kind, dpBw, ppBw, dpLatencyS, ppLatencyS, dpTreePassS, dpRanksPerNode, tpAcrossNodes, ppWithinNode, cpIntra, step, next: cache.get(h) });
     return step;
   }
 
@@ -185,7 +185,7 @@ export class JobSteps {
       ? {
           bandwidthBytesPerS: dpBw,
           latencyS: plan.dpLatencyS,
-          slowestHopS: plan.dpSlowestHopS,
+          treePassS: plan.dpTreePassS,
           ...(plan.dpRanksPerNode > 1 ? { hierarchical: { devicesPerNode: plan.dpRanksPerNode, intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } } : {}),
         }
       : intra;
@@ -196,7 +196,7 @@ export class JobSteps {
       : plan.ppWithinNode
         ? pipelineAcrossAndWithin({ bandwidthBytesPerS: ppBw, latencyS: plan.ppLatencyS }, intra)
         : { bandwidthBytesPerS: ppBw, latencyS: plan.ppLatencyS };
-    const tpPath: CommPath = plan.tpAcrossNodes && dpAcross ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, slowestHopS: plan.dpSlowestHopS, scaleOut: true } : intra;
+    const tpPath: CommPath = plan.tpAcrossNodes && dpAcross ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, scaleOut: true } : intra;
     // A context-parallel group inside one node runs on the interconnect; else on the stage's ring.
     const cp = layout.cp ?? 1;
     const cpPath: CommPath = cpIntra ? intra : { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS };

@@ -36,10 +36,11 @@ export interface CommPath {
   /** Per-step latency alpha (s). For a hierarchical group: the inter-node alpha. */
   latencyS: number;
   /**
-   * Latency of the path's slowest hop where its hops differ (a ring over two sites): a tree
-   * all-reduce pays it at least once each way (treeAllReduceTimeS). Absent: equal hops.
+   * The floor of one pass of a tree all-reduce where the path's hops differ (a ring over two
+   * sites: NCCL's trees cross the link twice a pass, nccl-tree.ts): treeAllReduceTimeS. Absent:
+   * equal hops.
    */
-  slowestHopS?: number;
+  treePassS?: number;
   /**
    * Whether this group's traffic crosses the scale-out network, i.e. counts in
    * `scaleOutBytesPerStepPerDevice`. Defaults: tp false, pp and dp true.
@@ -439,7 +440,7 @@ function uniformBreakdown(input: StepTimeInput, devices: number, useful: number,
 function ringS(op: RingCollective, ranks: number, bytes: number, path: CommPath, intra: boolean): number {
   if (intra) return intraNodeRingTimeS(op, ranks, bytes, path.bandwidthBytesPerS, path.latencyS);
   return op === 'all-reduce'
-    ? allReduceTimeS(ranks, bytes, path.bandwidthBytesPerS, path.latencyS, path.slowestHopS)
+    ? allReduceTimeS(ranks, bytes, path.bandwidthBytesPerS, path.latencyS, path.treePassS)
     : op === 'all-gather'
       ? allGatherTimeS(ranks, bytes, path.bandwidthBytesPerS, path.latencyS)
       : reduceScatterTimeS(ranks, bytes, path.bandwidthBytesPerS, path.latencyS);
@@ -487,8 +488,8 @@ function dataParallelSync(
   }
   if (dpPath.scaleOut === false) return { timeS: buckets * ringS('all-reduce', dg, gBucket, dpPath, true), bytes: buckets * ((2 * (dg - 1)) / dg) * gBucket };
   return {
-    timeS: buckets * allReduceTimeS(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS, dpPath.slowestHopS),
-    bytes: buckets * allReduceBytesPerRank(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS, dpPath.slowestHopS),
+    timeS: buckets * allReduceTimeS(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS, dpPath.treePassS),
+    bytes: buckets * allReduceBytesPerRank(dg, gBucket, dpPath.bandwidthBytesPerS, dpPath.latencyS, dpPath.treePassS),
   };
 }
 

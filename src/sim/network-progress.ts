@@ -9,6 +9,7 @@ import { FlowNetwork } from '../model/network/flow-network.js';
 import { Topology, type Route } from '../model/network/topology.js';
 import type { StepTime } from '../model/step-time.js';
 import { pipelinedRingStepLatencyS } from '../model/collectives.js';
+import { ringTreePassS } from '../model/network/nccl-tree.js';
 import type { ComputeBreakdown } from '../model/layer-compute.js';
 import { layoutCell, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
@@ -927,7 +928,7 @@ export class NetworkProgressModel implements ProgressModel {
       ppShare: NO_NUMBERS,
       dpLatencyS: 0,
       ppLatencyS: 0,
-      dpSlowestHopS: 0,
+      dpTreePassS: 0,
       dpRanksPerNode: pairs.dpRanksPerNode,
       tpAcrossNodes: pairs.tpAcrossNodes,
       ppWithinNode: pairs.ppWithinNode,
@@ -957,13 +958,17 @@ export class NetworkProgressModel implements ProgressModel {
       const k = pairs.rings[r]!;
       let sum = 0;
       let min = Infinity;
+      let slowest = 0;
+      const first = hop;
       for (const end = hop + k; hop < end; hop++) {
         const l = this.addJobFlow(job, plan, routes[hop]!, pairs.dpFrom[hop]!, pairs.dpShare[hop]!, dpWeight, linkStamp);
         sum += l;
         if (l < min) min = l;
-        if (l > plan.dpSlowestHopS) plan.dpSlowestHopS = l;
+        if (l > slowest) slowest = l;
       }
-      plan.dpLatencyS = Math.max(plan.dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
+      const alpha = pipelinedRingStepLatencyS(sum, min, k);
+      plan.dpTreePassS = Math.max(plan.dpTreePassS, this.treePass(pairs, first, k, alpha, slowest));
+      plan.dpLatencyS = Math.max(plan.dpLatencyS, alpha);
     }
     for (let i = 0; i < pairs.ppCount; i++) plan.ppLatencyS = Math.max(plan.ppLatencyS, this.addJobFlow(job, plan, routes[pairs.dpCount + i]!, pairs.ppFrom[i]!, pairs.ppShare[i]!, ppWeight, linkStamp));
     const dpCount = pairs.dpCount;
@@ -1144,18 +1149,26 @@ export class NetworkProgressModel implements ProgressModel {
     return rate;
   }
 
+  /** One tree pass over the ring of k nodes whose hops start at `first` (nccl-tree.ts). */
+  private treePass(pairs: PlanPairs, first: number, k: number, alphaS: number, slowestHopS: number): number {
+    const dc = this.cluster.nodeDatacentre;
+    return ringTreePassS(k, (i) => pairs.dpFrom[first + i]!, alphaS, slowestHopS, (n) => dc[n]!, (a, b) => this.topology.route(a, b).latencyS);
+  }
+
   /** Step time on a placement with per-route bandwidth from `shareOf` (for predictions). */
   private step(job: JobView, placement: Placement, shaped: ShapedJob, shareOf: (r: Route, from: number, ranks: number) => number, pairs = this.planPairs(placement, shaped.layout), routes?: readonly Route[]): StepTime {
     let dpBw = Infinity;
     let ppBw = Infinity;
     let dpLatencyS = 0;
     let ppLatencyS = 0;
-    let dpSlowestHopS = 0;
+    let dpTreePassS = 0;
     let hop = 0;
     for (let i = 0; i < pairs.ringCount; i++) {
       const k = pairs.rings[i]!;
       let sum = 0;
       let min = Infinity;
+      let slowest = 0;
+      const first = hop;
       for (const end = hop + k; hop < end; hop++) {
         const from = pairs.dpFrom[hop]!;
         const share = pairs.dpShare[hop]!;
@@ -1163,9 +1176,11 @@ export class NetworkProgressModel implements ProgressModel {
         dpBw = Math.min(dpBw, shareOf(r, from, share) / share);
         sum += r.latencyS;
         if (r.latencyS < min) min = r.latencyS;
-        if (r.latencyS > dpSlowestHopS) dpSlowestHopS = r.latencyS;
+        if (r.latencyS > slowest) slowest = r.latencyS;
       }
-      dpLatencyS = Math.max(dpLatencyS, pipelinedRingStepLatencyS(sum, min, k));
+      const alpha = pipelinedRingStepLatencyS(sum, min, k);
+      dpTreePassS = Math.max(dpTreePassS, this.treePass(pairs, first, k, alpha, slowest));
+      dpLatencyS = Math.max(dpLatencyS, alpha);
     }
     for (let i = 0; i < pairs.ppCount; i++) {
       const from = pairs.ppFrom[i]!;
@@ -1174,7 +1189,7 @@ export class NetworkProgressModel implements ProgressModel {
       ppBw = Math.min(ppBw, shareOf(r, from, share) / share);
       ppLatencyS = Math.max(ppLatencyS, r.latencyS);
     }
-    return this.steps.fromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpSlowestHopS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes, ppWithinNode: pairs.ppWithinNode }, dpBw, ppBw);
+    return this.steps.fromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpTreePassS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes, ppWithinNode: pairs.ppWithinNode }, dpBw, ppBw);
   }
 }
 

@@ -8,10 +8,11 @@ export interface StepFigures {
   dpLatencyS: number;
   ppLatencyS: number;
   /**
-   * The data-parallel rings' slowest hop (s): the floor of a tree all-reduce's pass where the hops
-   * differ (collectives.ts, treeAllReduceTimeS); dpLatencyS spreads it over the ring's steps.
+   * The floor of one pass of a tree all-reduce over the data-parallel groups' nodes where their hops
+   * differ (collectives.ts, treeAllReduceTimeS; ringTreePassS), 0 where they do not; dpLatencyS
+   * spreads the slow hops over the ring's steps.
    */
-  dpSlowestHopS: number;
+  dpTreePassS: number;
   /** Data-parallel ranks of one group on one node (hierarchical collectives when > 1). */
   dpRanksPerNode: number;
   /** Tensor groups straddle nodes (then tensor traffic rides the data-parallel path). */

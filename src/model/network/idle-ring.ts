@@ -7,12 +7,13 @@ import { pipelinedRingStepLatencyS } from '../collectives.js';
 import type { InterDcLink } from './topology.js';
 import { Topology } from './topology.js';
 import { FlowNetwork } from './flow-network.js';
+import { ringTreePassS } from './nccl-tree.js';
 
 /** Per-rank bandwidth and per-step latency of the rings, as the step-time model takes them. */
 export interface IdleRing {
   readonly bandwidthBytesPerS: number;
   readonly latencyS: number;
-  readonly slowestHopS: number;
+  readonly treePassS: number;
   /**
    * The fewest data-parallel ranks (a stage's ranks over tp) any node holds of its stage, at least
    * 1: the hierarchical reduction's group inside a node, as the run takes it (network-progress.ts,
@@ -35,7 +36,7 @@ export function idleRing(shape: ClusterShape, interDc: readonly InterDcLink[], k
   const topology = new Topology(cluster, network, interDc);
   const flows: { flow: number; ranks: number }[] = [];
   let latencyS = 0;
-  let slowestHopS = 0;
+  let treePassS = 0;
   let dpRanksPerNode = Infinity;
   for (let p = 0; p < pp; p++) {
     const ranksOn = new Map<number, number>();
@@ -45,6 +46,7 @@ export function idleRing(shape: ClusterShape, interDc: readonly InterDcLink[], k
     if (nodes.length < 2) continue;
     let sum = 0;
     let min = Infinity;
+    let slowest = 0;
     nodes.forEach((from, i) => {
       const route = topology.route(from, nodes[(i + 1) % nodes.length]!);
       const ranks = ranksOn.get(from)!;
@@ -52,15 +54,17 @@ export function idleRing(shape: ClusterShape, interDc: readonly InterDcLink[], k
       flows.push({ flow: network.addFlow(route.links, Infinity, 0, cap < Infinity ? { capBytesPerS: cap } : undefined), ranks });
       sum += route.latencyS;
       min = Math.min(min, route.latencyS);
-      slowestHopS = Math.max(slowestHopS, route.latencyS);
+      slowest = Math.max(slowest, route.latencyS);
     });
-    latencyS = Math.max(latencyS, pipelinedRingStepLatencyS(sum, min, nodes.length));
+    const alpha = pipelinedRingStepLatencyS(sum, min, nodes.length);
+    treePassS = Math.max(treePassS, ringTreePassS(nodes.length, (i) => nodes[i]!, alpha, slowest, (n) => cluster.nodeDatacentre[n]!, (a, b) => topology.route(a, b).latencyS));
+    latencyS = Math.max(latencyS, alpha);
   }
   if (flows.length === 0) return undefined;
   network.nextCompletionTime(); // solves the shares
   let bandwidthBytesPerS = Infinity;
   for (const { flow, ranks } of flows) bandwidthBytesPerS = Math.min(bandwidthBytesPerS, network.rate(flow) / ranks);
-  return { bandwidthBytesPerS, latencyS, slowestHopS, dpRanksPerNode };
+  return { bandwidthBytesPerS, latencyS, treePassS, dpRanksPerNode };
 }
 
 /**
