@@ -99,6 +99,8 @@ export class Autoscaler {
   private awaiting = 0;
   /** Per data centre: scale-ups waiting for training jobs to give devices up. */
   private readonly awaitingPreemption: number[];
+  /** The scale-ups waiting for preempted devices, oldest first; a scale-down cancels the newest. */
+  private readonly waiting: { dc: number; cancelled: boolean }[] = [];
 
   /** Replicas decided but not serving yet (loading weights, or waiting for preempted devices). */
   get pending(): number {
@@ -137,7 +139,11 @@ export class Autoscaler {
       if (now - this.belowSinceS >= as.scale_down_delay) {
         this.belowSinceS = undefined;
         // Replicas that are not serving yet go first: cancelling a load costs no request anything.
-        this.pool.cancelLoading(current - desired);
+        // Those still waiting for training to checkpoint go before those loading: the victims
+        // are preempted already, but their devices go back to training instead of to a load.
+        const excess = current - desired;
+        const cancelled = this.cancelWaiting(excess);
+        this.pool.cancelLoading(excess - cancelled);
         if (desired < rs.length) this.pool.retire([...rs].sort((a, b) => a.outstanding - b.outstanding || b.id - a.id).slice(0, rs.length - desired));
       }
     } else this.belowSinceS = undefined;
@@ -165,9 +171,13 @@ export class Autoscaler {
       if (t === undefined) continue;
       this.awaiting++;
       this.awaitingPreemption[dc]!++;
+      const wait = { dc, cancelled: false };
+      this.waiting.push(wait);
       // The victims' devices free at t (their requeue events were scheduled first, so they fire
       // first at t); take them before the scheduling pass at the end of that instant.
       this.engine.at(t, () => {
+        this.waiting.splice(this.waiting.indexOf(wait), 1);
+        if (wait.cancelled) return;
         this.awaiting--;
         this.awaitingPreemption[dc]!--;
         this.launch(dc, delayS);
@@ -175,6 +185,20 @@ export class Autoscaler {
       return true;
     }
     return false;
+  }
+
+  /** Cancel up to n scale-ups waiting for preempted devices, newest first; returns how many. */
+  private cancelWaiting(n: number): number {
+    let done = 0;
+    for (let i = this.waiting.length - 1; i >= 0 && done < n; i--) {
+      const w = this.waiting[i]!;
+      if (w.cancelled) continue;
+      w.cancelled = true;
+      this.awaiting--;
+      this.awaitingPreemption[w.dc]!--;
+      done++;
+    }
+    return done;
   }
 
   private launch(dc: number, delayS: number): void {
