@@ -31,9 +31,19 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
     throw new InputError([{ file, line: 1, column: 1, path: '', message: 'expected a mapping with name, datacentres and workloads' }]);
   }
   const graphFiles = readGraphFiles(data, src, options);
-  const parsed = scenarioSchema.safeParse(data);
+  const parsed = scenarioSchema.safeParse(withoutExtensions(data as Record<string, unknown>));
   if (!parsed.success) throw new InputError(zodIssues(parsed.error.issues, src, scenarioSchema, data));
   return resolveScenario(parsed.data, src, options, graphFiles);
+}
+
+/**
+ * The scenario without its top-level `x-` keys: extension fields that hold anchored blocks for
+ * aliases and merge keys to reuse (`x-job: &job {...}`, docker-compose's convention). Every other
+ * unknown key is refused.
+ */
+function withoutExtensions(data: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.keys(data).some((k) => k.startsWith('x-'))) return data;
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('x-')));
 }
 
 /** Checks that need the catalogue, and the resolution of names to indices. */

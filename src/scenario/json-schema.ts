@@ -59,6 +59,8 @@ export interface ScenarioJsonSchema {
 export function scenarioJsonSchema(): ScenarioJsonSchema {
   const schema = { title: 'poolsim scenario', ...z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any', override: keepDefault }) } as JsonNode;
   addLoaderForms(schema);
+  // Top-level `x-` keys hold anchored blocks for aliases and merge keys; the loader ignores them.
+  (schema as Record<string, unknown>).patternProperties = { '^x-': {} };
   const { fields } = fieldsOf(schema);
   const undescribed: string[] = [];
   for (const f of fields) {
@@ -156,6 +158,10 @@ export function scenarioReference(): string {
     'Every field a scenario file may hold. Paths use `[]` for list items and `<name>` for keys you choose.',
     'Quantities take units (`5us`, `400Gbps`, `80GiB`, `989TFLOPS`, `10/h`) or bare SI numbers. The same',
     'schema is available to editors as JSON Schema: `npx poolsim schema > poolsim.schema.json`.',
+    '',
+    'YAML anchors, aliases and merge keys reuse a block: `- &big { devices: 64, params: 70B, tokens: 1T }`',
+    'then `- { <<: *big, name: b }` (keys written beside `<<` win). Top-level keys that start with `x-` are',
+    'ignored, so a block can be anchored there (`x-job: &job {...}`); every other unknown key is refused.',
     '',
   ];
   const header = ['| field | type | default | description |', '|---|---|---|---|'];

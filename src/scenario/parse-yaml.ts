@@ -20,7 +20,9 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; l
   const tooDeep = `nested more than ${MAX_NESTING} levels deep (a scenario needs about 8): is a bracket unclosed, or the indentation off?`;
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    // Merge keys (`<<: *base`, YAML 1.1, as docker-compose and Kubernetes files use them) fill a
+    // mapping with an anchored one's keys; keys written beside them win.
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   } catch (e) {
     // The parser recurses once per level of nesting: a pathologically deep document overflows the stack.
     if (e instanceof RangeError) throw at(1, 1, tooDeep);
