@@ -105,6 +105,9 @@ export function simulate(resolved: ResolvedScenario, options: RunOptions = {}): 
   return sim.run();
 }
 
+/** Fruitless preemptions in a row that stop a run as a livelock (policyPreempt). */
+const LIVELOCK_PREEMPTIONS = 1000;
+
 export class Simulation implements FailurePort, InferencePort {
   readonly engine = new Engine();
   readonly cluster: Cluster;
@@ -699,7 +702,9 @@ export class Simulation implements FailurePort, InferencePort {
   /** Coalesce: one pass per instant, after every event due now has fired. */
   /**
    * A pass runs when jobs wait; `asked` (a policy's wakeAt) runs it even when none do, so a policy
-   * that moves running jobs at set times (rounds) is called as its contract says.
+   * that moves running jobs at set times (rounds) is called as its contract says. Not when no job
+   * waits or runs: a policy could decide nothing, and one that asks for a wake-up at every pass
+   * would keep an idle run going to the century limit (hours of wall time after its last job).
    */
   requestPass(asked = false): void {
     if (asked) this.passAsked = true;
@@ -712,7 +717,7 @@ export class Simulation implements FailurePort, InferencePort {
     this.passPending = false;
     const asked = this.passAsked;
     this.passAsked = false;
-    if (this.waiting.size === 0 && !asked) return;
+    if (this.waiting.size === 0 && (!asked || this.running.length === 0)) return;
     try {
       this.policies.queue.schedule(this.ctx);
     } catch (e) {
@@ -769,7 +774,7 @@ export class Simulation implements FailurePort, InferencePort {
       },
       placeIsPure: this.policies.placer.requestOnly === true,
       start: (job: JobView, placement: Placement) => this.start(job as SimJob, placement),
-      preempt: (job: JobView) => this.preempt(job as SimJob),
+      preempt: (job: JobView) => this.policyPreempt(job as SimJob),
       predictRate: (job: JobView, placement: Placement) => this.predictRate(job, placement),
       maxRate: (job: JobView, kind: number) => this.progress.maxRate(job, kind),
       wakeAt: (timeS: number) => {
@@ -843,6 +848,8 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** Run records taken back from completed jobs (SimJob.retire), for the next jobs to start. */
   private readonly spareRuns: JobRun[] = [];
+  /** Queue-policy preemptions in a row of jobs with no progress since their start (policyPreempt). */
+  private fruitlessPreemptions = 0;
 
   /** Where start() gathers a placement's devices (see there). */
   private readonly heldScratch: number[] = [];
@@ -1107,6 +1114,31 @@ export class Simulation implements FailurePort, InferencePort {
     return 'its checkpoint interval is already chosen for the failure rate (interval: auto), so make checkpoints and restarts cheaper (checkpointing.cost, checkpointing.restart), give the job fewer devices, or make them fail less often (mtbf)';
   }
 
+  /**
+   * A queue policy's preemption, watched for a livelock: a policy that preempts jobs before they
+   * make any progress (during the restore that follows their restart) and again at their next start
+   * keeps every job checkpointing and restoring; such a run ended only at the century limit, hours
+   * later. After LIVELOCK_PREEMPTIONS in a row of jobs preempted before any progress since their
+   * start, with no job completed between, the run stops naming the policy.
+   */
+  private policyPreempt(job: SimJob): void {
+    const run = job.run;
+    if (job.state === 'running' && run) {
+      if (this.engine.now <= run.stallUntilS) {
+        if (++this.fruitlessPreemptions >= LIVELOCK_PREEMPTIONS) {
+          const { checkpoint, restore } = this.resolved.scenario.preemption;
+          throw new PolicyError(
+            this.policies.queueName,
+            job.name,
+            this.engine.now,
+            `${LIVELOCK_PREEMPTIONS.toLocaleString('en-US')} preemptions in a row of jobs that had made no progress since they last started (each spends ${checkpoint} s writing a checkpoint and ${restore} s restoring it), and no job completed meanwhile: the run would never finish. Preempt a job only once it has run (ctx.running's jobs restore until their stall is over)`,
+          );
+        }
+      } else this.fruitlessPreemptions = 0;
+    }
+    this.preempt(job);
+  }
+
   /** Suspend a running job: checkpoint while holding its devices, then free them and re-queue. */
   private preempt(job: SimJob): void {
     const now = this.engine.now;
@@ -1145,6 +1177,7 @@ export class Simulation implements FailurePort, InferencePort {
 
   private readonly complete = (job: SimJob): void => {
     const now = this.engine.now;
+    this.fruitlessPreemptions = 0;
     this.settle(job, now);
     const run = job.run!;
     run.remainingFlop = 0;
