@@ -188,3 +188,83 @@ function llama3LongContextRun(): CalibrationRun {
 export function calibrationRuns(): CalibrationRun[] {
   return [...korthikantiRuns(), ...llama3Runs(), llama3LongContextRun()];
 }
+
+// ------------------------------------------------------------ MLPerf Training GPT-3 175B on H100
+
+/**
+ * One MLPerf Training GPT-3 175B submission by NVIDIA on DGX H100 (mlcommons/training_results_v3.0,
+ * v3.1, v4.0: `NVIDIA/benchmarks/gpt3/implementations/*\/config_DGXH100_<nodes>x8x<per-replica
+ * batch>x<tp>x<pp>_mbs1*.sh`). `minutes` is the published time to train; `steps` the optimizer
+ * steps it took (the tokens trained / (batch x 2,048), from the submission's log), so the
+ * published iteration time is minutes x 60 / steps.
+ */
+interface MlperfRow {
+  readonly round: 'v3.0' | 'v3.1' | 'v4.0';
+  readonly gpus: number;
+  readonly pp: number;
+  readonly v: number;
+  /** Sequences per data-parallel replica per step (MINIBS in the config), one per micro-batch. */
+  readonly perReplica: number;
+  readonly minutes: number;
+  readonly steps: number;
+}
+
+const MLPERF: readonly MlperfRow[] = [
+  { round: 'v3.0', gpus: 768, pp: 8, v: 12, perReplica: 128, minutes: 45.61, steps: 200 },
+  { round: 'v3.0', gpus: 1536, pp: 8, v: 12, perReplica: 64, minutes: 23.61, steps: 200 },
+  { round: 'v3.0', gpus: 3584, pp: 8, v: 12, perReplica: 24, minutes: 10.94, steps: 220 },
+  { round: 'v3.1', gpus: 10_752, pp: 8, v: 12, perReplica: 8, minutes: 3.92, steps: 220 },
+  { round: 'v4.0', gpus: 11_616, pp: 6, v: 8, perReplica: 6, minutes: 3.44, steps: 207 },
+];
+
+/**
+ * GPT-3 175B as the MLPerf benchmark trains it (NeMo's megatron_gpt_config.yaml / custom.yaml of
+ * each round): 96 layers of width 12,288, 96 heads, sequence 2,048, vocabulary 51,200 padded, tied
+ * embeddings, hidden and attention dropout 0, FP8 GEMMs (Transformer Engine, `FP8=True`,
+ * `FP8_HYBRID=True`), fused attention, sequence parallelism, no activation checkpointing
+ * (`ACT_CKPT_GRANULARITY=null`), bf16 gradient reduce-scatter (`grad_sync_dtype: bf16`).
+ */
+export function mlperfGpt3Shape(globalBatchSequences: number): TrainingShape {
+  const seq = 2048;
+  const vocab = 51_200;
+  return {
+    params: gptParams(96, 12288, vocab, seq),
+    layers: 96,
+    hiddenSize: 12288,
+    heads: 96,
+    ffnSize: 4 * 12288,
+    vocab,
+    seqLen: seq,
+    globalBatchTokens: globalBatchSequences * seq,
+    precisionBytes: 2,
+    fp8: true,
+    activationRecompute: false,
+    recompute: 'none',
+    attention: 'flash',
+    sequenceParallel: true,
+    dropout: 0,
+    gradientBytes: 2,
+  };
+}
+
+/**
+ * The MLPerf GPT-3 175B rows (the given set's third source): TP 4 within a node, the interleaved
+ * schedule, micro-batches of one sequence, Apex's distributed Adam (weights all-gathered, gradients
+ * reduce-scattered: sharded data parallelism), DGX H100 with one NDR 400G NIC per GPU. Reported
+ * and pinned apart from `calibrationRuns()` (docs/calibration.md, "The MLPerf GPT-3 175B rows").
+ */
+export function mlperfRuns(): CalibrationRun[] {
+  return MLPERF.map((r) => {
+    const tp = 4;
+    const dp = r.gpus / (tp * r.pp);
+    const shape = mlperfGpt3Shape(dp * r.perReplica);
+    const layout: ParallelLayout = { tp, pp: r.pp, dp, microBatches: r.perReplica, virtualStages: r.v, shardedDataParallel: true };
+    return {
+      name: `MLPerf ${r.round}, ${r.gpus.toLocaleString('en-US')} GPUs`,
+      source: `mlcommons/training_results_${r.round}, NVIDIA DGX H100`,
+      gpus: r.gpus,
+      publishedStepS: (r.minutes * 60) / r.steps,
+      input: () => build('H100', 'IB-NDR', shape, layout),
+    };
+  });
+}
