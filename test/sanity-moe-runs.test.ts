@@ -141,7 +141,7 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
       const e = explainJob(scenarioFromText(scenario(r)), 'moe');
       return { name: r.name, error: e.step.step_s / publishedStepS(r) - 1, tokens: (r.batch * r.seq) / (r.gpus * e.step.step_s), e };
     });
-    expect(rows.map((r) => pct(r.error))).toEqual([-2, -57.3, -29.8]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-1.9, -57.3, -29.8]);
     expect(explanationTable(rows[0]!.e)).toContain('128 heads (latent attention: kv rank 512, q rank 1536, 192/128 per head)');
     expect(explanationTable(rows[0]!.e)).toContain('(ep 64, expert tp 1, per-node dispatch)');
     expect(explanationTable(rows[1]!.e)).toContain('32 heads of 128');
@@ -169,8 +169,8 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     // Without MLA (128 heads of 7168 / 128 = 56) the attention core is 2.9 times too small.
     const mha = explainJob(scenarioFromText(scenario({ ...r, model: r.model.replace(/mla: \{[^}]*\}, /, '') })), 'moe');
     expect(mha.step.micro_batch.attention_s).toBeLessThan(perNode.step.micro_batch.attention_s / 2.5);
-expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-13.4);
-    expect(doc).toContain('-13.4%');
+expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-13.5);
+    expect(doc).toContain('-13.5%');
   });
 
   it('DeepSeek-V3 as its report describes it: refused at validate for memory (activations kept in bf16 here, FP8 there), and timed through explain\'s route without the fit', () => {

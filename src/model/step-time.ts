@@ -333,8 +333,17 @@ export function stepTime(input: StepTimeInput): StepTime {
   // Only the last micro-batch's backward (and, sharded, the first forward) can hide it; under
   // ZeRO-3 the weight gathers run under every micro-batch's compute.
   const backwardShare = compute.backwardShare;
-  const windowS = zero >= 3 ? m * computeMbS : computeMbS * (backwardShare + (zero >= 1 ? 1 - backwardShare : 0));
-  const dpExposedS = Math.max(0, dpCommS - ovDp * windowS);
+  let dpExposedS: number;
+  if (v > 1 && zero < 3) {
+    // Interleaved: each model chunk's reduction is launched once that chunk's last backward is
+    // done, and (sharded) each chunk's weights gathered before its first forward (chunkedDpExposedS).
+    const gradOnly = (params: number, path: CommPath, group: number): number => dataParallelSync(params, group, path, buckets, bytes, gradBytes, zero, 0).timeS;
+    const gradS = gradOnly(held.dense, input.dp, dp * cp) + (held.expert > 0 ? gradOnly(held.expert, flatDp, edpOf(layout)) : 0);
+    dpExposedS = chunkedDpExposedS(gradS, dpCommS - gradS, ovDp, pp, v, computeMbS * backwardShare, computeMbS * (1 - backwardShare));
+  } else {
+    const windowS = zero >= 3 ? m * computeMbS : computeMbS * (backwardShare + (zero >= 1 ? 1 - backwardShare : 0));
+    dpExposedS = Math.max(0, dpCommS - ovDp * windowS);
+  }
 
   // Tied embeddings over several stages: the first stage's embedding and the last stage's copy
   // all-reduce their gradients after the data-parallel reduction and before the optimizer step,
@@ -403,6 +412,41 @@ export function stepTime(input: StepTimeInput): StepTime {
     effectiveComputeRatio: useful / (stepS * peakTotal),
     palmMfu: palm / (stepS * peakTotal),
   };
+}
+
+/**
+ * Exposed data-parallel synchronisation under the interleaved schedule (v model chunks per pipeline
+ * rank), as Megatron-Core (`schedules.py`: `grad_sync_func` per model chunk once its last
+ * micro-batch's backward is done, `param_sync_func` per chunk before its first forward) and NeMo's
+ * Apex distributed Adam (`overlap_grad_sync`, `overlap_param_sync`) run it: the reduction does not
+ * wait for the last micro-batch's backward of the whole rank but starts chunk by chunk. The first
+ * stage's last group of backwards (the cool-down: pp micro-batches of each chunk, chunk v-1 first)
+ * finishes chunk v-1-j's gradients at (j + 1) pp b / v, each chunk's buckets arriving during its
+ * last backward (b / v); the network serves them at `overlap` of its rate while the rank computes,
+ * and what is left when the backward ends is exposed (a fluid queue's backlog: max over s of what
+ * arrived after s less what could be served after s). The next step's weights are gathered chunk by
+ * chunk before the warm-up forwards need them (chunk c first at c pp f / v): exposed, the largest
+ * shortfall. Waits inside the cool-down (the bubble) are not counted as overlap, so this errs slow.
+ * With v = 1 it is the last backward's window (gradS - overlap b) as before.
+ * gradS: the gradient reduction (all-reduce, or reduce-scatter when sharded); gatherS: the weight
+ * all-gather (0 unless sharded); b, f: one micro-batch's backward and forward kernel time.
+ */
+export function chunkedDpExposedS(gradS: number, gatherS: number, overlap: number, pp: number, v: number, b: number, f: number): number {
+  const chunks = Math.max(1, v);
+  const stages = Math.max(1, pp);
+  const end = stages * b;
+  let backlog = 0;
+  for (let j = 0; j < chunks; j++) {
+    const ready = ((j + 1) * stages * b) / chunks;
+    // From the start of chunk j's arrivals, and from its end.
+    backlog = Math.max(backlog, ((chunks - j) * gradS) / chunks - overlap * (end - ready + b / chunks), ((chunks - 1 - j) * gradS) / chunks - overlap * (end - ready));
+  }
+  let stall = 0;
+  for (let c = 0; c < chunks; c++) {
+    const start = (c * stages * f) / chunks;
+    stall = Math.max(stall, ((c + 1) * gatherS) / chunks - overlap * (start + f / chunks));
+  }
+  return backlog + stall;
 }
 
 /**

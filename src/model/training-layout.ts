@@ -166,7 +166,9 @@ export interface ParallelLayout {
   epOverlap?: number;
   /**
    * Fraction of the overlap window (the last micro-batch's backward, and the first forward when
-   * sharded) during which the data-parallel gradient synchronisation progresses. Absent:
+   * sharded; under the interleaved schedule each model chunk's reduction from the end of its last
+   * backward and its gather up to its first forward: step-time.ts, chunkedDpExposedS) during which
+   * the data-parallel gradient synchronisation progresses. Absent:
    * DP_OVERLAP_FRACTION (0.9: PyTorch DDP's and FSDP's bucketed reductions run beside the
    * backward). 0 for stacks that reduce after the backward: Megatron-LM's default local DDP of
    * 2020-2022 calls allreduce_gradients() once forward_backward_func has returned (megatron/
