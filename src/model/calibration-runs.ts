@@ -207,6 +207,8 @@ interface MlperfRow {
   readonly perReplica: number;
   readonly minutes: number;
   readonly steps: number;
+  /** `FP8_PARAMS=True` in the round's config_common.sh (v4.0): the layers' weights in FP8 only. */
+  readonly fp8Params?: boolean;
 }
 
 const MLPERF: readonly MlperfRow[] = [
@@ -214,7 +216,7 @@ const MLPERF: readonly MlperfRow[] = [
   { round: 'v3.0', gpus: 1536, pp: 8, v: 12, perReplica: 64, minutes: 23.61, steps: 200 },
   { round: 'v3.0', gpus: 3584, pp: 8, v: 12, perReplica: 24, minutes: 10.94, steps: 220 },
   { round: 'v3.1', gpus: 10_752, pp: 8, v: 12, perReplica: 8, minutes: 3.92, steps: 220 },
-  { round: 'v4.0', gpus: 11_616, pp: 6, v: 8, perReplica: 6, minutes: 3.44, steps: 207 },
+  { round: 'v4.0', gpus: 11_616, pp: 6, v: 8, perReplica: 6, minutes: 3.44, steps: 207, fp8Params: true },
 ];
 
 /**
@@ -257,7 +259,7 @@ export function mlperfRuns(): CalibrationRun[] {
   return MLPERF.map((r) => {
     const tp = 4;
     const dp = r.gpus / (tp * r.pp);
-    const shape = mlperfGpt3Shape(dp * r.perReplica);
+    const shape: TrainingShape = { ...mlperfGpt3Shape(dp * r.perReplica), ...(r.fp8Params ? { fp8Params: true } : {}) };
     const layout: ParallelLayout = { tp, pp: r.pp, dp, microBatches: r.perReplica, virtualStages: r.v, shardedDataParallel: true };
     return {
       name: `MLPerf ${r.round}, ${r.gpus.toLocaleString('en-US')} GPUs`,

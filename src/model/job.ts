@@ -67,6 +67,7 @@ export interface ShapeOverrides {
   readonly tied_embeddings?: boolean | undefined;
   readonly moe?: MoeSpec | undefined;
   readonly precision?: 'bf16' | 'fp16' | 'fp8' | undefined;
+  readonly fp8_params?: boolean | undefined;
 }
 
 /** A model's `mla` block (multi-head latent attention) as the scenario gives it. */

@@ -78,8 +78,11 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   // expert-data-parallel group, which ZeRO shards them over (moe.ts).
   const expertShards = edpOf(layout);
   const gradBytes = shape.gradientBytes ?? shape.precisionBytes;
-  // FP8 training keeps a one-byte copy of the weights beside the bf16 ones (Transformer Engine).
+  // FP8 training keeps a one-byte copy of the weights beside the bf16 ones (Transformer Engine);
+  // with FP8 parameters the layers' weights are held in FP8 alone, the embedding in bf16 alone (no
+  // FP8 copy: it runs no FP8 GEMM).
   const weightBytes = shape.precisionBytes + (shape.fp8 ? 1 : 0);
+  const layerWeightBytes = shape.fp8 && shape.fp8Params ? 1 : weightBytes;
   // Model state of one device of a stage: its layers, and the embedding on the first stage and
   // the output layer on the last (shape-weights.ts, stageParamsPerDevice).
   const state = (stage: number): { weights: number; gradients: number; optimizer: number } => {
@@ -88,7 +91,12 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
     const stageLayerCount = layout.stageLayers?.[stage] ?? shape.layers / pp;
     const layerParams = (paramsHeld - held.embedding) / Math.max(1, stageLayerCount);
     return {
-      weights: zero >= 3 ? (held.dense / shards + held.expert / expertShards + 2 * layerParams) * weightBytes : paramsHeld * weightBytes,
+      weights:
+        zero >= 3
+          ? (held.dense / shards + held.expert / expertShards + 2 * layerParams) * layerWeightBytes
+          : layerWeightBytes === weightBytes
+            ? paramsHeld * weightBytes
+            : (paramsHeld - held.embedding) * layerWeightBytes + held.embedding * shape.precisionBytes,
       gradients: zero >= 2 ? (held.dense * gradBytes) / shards + (held.expert * gradBytes) / expertShards : paramsHeld * gradBytes,
       optimizer: zero >= 1 ? (held.dense * ADAM_STATE_BYTES_PER_PARAM) / shards + (held.expert * ADAM_STATE_BYTES_PER_PARAM) / expertShards : paramsHeld * ADAM_STATE_BYTES_PER_PARAM,
     };

@@ -325,9 +325,14 @@ export function stepTime(input: StepTimeInput): StepTime {
   // the routed experts the edp = tp x cp x dp / (etp x ep) of their expert-data-parallel group
   // (dp x cp / ep with etp = tp; one rank in ep apart, so on the network without the two-level
   // split).
-  const dense = dataParallelSync(held.dense, dp * cp, input.dp, buckets, bytes, gradBytes, zero, gathers);
+  // FP8 parameters: the sharded gather moves the layers' FP8 weights, one byte each; the embedding
+  // and output layer stay in the model's precision.
+  const fp8Params = shape.fp8 === true && shape.fp8Params === true;
+  const denseWeightBytes = fp8Params && held.dense > 0 ? (held.dense - held.embedding + held.embedding * bytes) / held.dense : bytes;
+  const expertWeightBytes = fp8Params ? 1 : bytes;
+  const dense = dataParallelSync(held.dense, dp * cp, input.dp, buckets, denseWeightBytes, gradBytes, zero, gathers);
   const { hierarchical: _twoLevel, ...flatDp } = input.dp;
-  const experts = held.expert > 0 ? dataParallelSync(held.expert, edpOf(layout), flatDp, buckets, bytes, gradBytes, zero, gathers) : { timeS: 0, bytes: 0 };
+  const experts = held.expert > 0 ? dataParallelSync(held.expert, edpOf(layout), flatDp, buckets, expertWeightBytes, gradBytes, zero, gathers) : { timeS: 0, bytes: 0 };
   const dpCommS = dense.timeS + experts.timeS;
   const dpBytes = dense.bytes + experts.bytes;
   // Only the last micro-batch's backward (and, sharded, the first forward) can hide it; under

@@ -47,6 +47,15 @@ export interface TrainingShape {
    */
   fp8?: boolean;
   /**
+   * FP8 parameters (with `fp8`): the transformer layers' weights are held in FP8 only, without the
+   * bf16 copy (Transformer Engine's `fp8_model_init`, NeMo's `fp8_params`, MLPerf GPT-3 v4.0's
+   * `FP8_PARAMS=True`); the fp32 master weights stay with the optimizer. A layer weight then takes one
+   * byte in memory instead of 2 + 1, and the sharded data-parallel gather moves one byte a layer weight
+   * (Megatron-Core's distributed optimizer and Apex's distributed Adam gather the FP8 weights); the
+   * word embedding and output layer stay in `precisionBytes`. Default false.
+   */
+  fp8Params?: boolean;
+  /**
    * fp16 mixed precision with loss scaling (`model.precision: fp16`): timed as bf16 but for the
    * optimizer step, which first unscales the fp32 gradients and checks them for inf/NaN
    * (OPTIMIZER_FP16_UNSCALE_BYTES_PER_PARAM). Default false.
@@ -405,6 +414,7 @@ function overriddenShape(params: number, o?: ShapeOverrides): TrainingShape {
     ...(o?.dropout !== undefined ? { dropout: o.dropout } : {}),
     ...(o?.tied_embeddings !== undefined ? { tiedEmbeddings: o.tied_embeddings } : {}),
     ...(o?.precision === 'fp8' ? { fp8: true } : {}),
+    ...(o?.precision === 'fp8' && o.fp8_params === true ? { fp8Params: true } : {}),
     ...(o?.precision === 'fp16' ? { lossScaling: true } : {}),
     ...(o?.moe !== undefined
       ? {

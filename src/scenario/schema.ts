@@ -164,6 +164,11 @@ export const modelShapeSchema = z.strictObject({
   gradient_bytes: boundedNumber(0, 16, { above: true }).optional(),
   /** GEMM precision: 'bf16' (the default), 'fp16' (timed as bf16) or 'fp8' (Transformer Engine: layer GEMMs in FP8). */
   precision: z.enum(['bf16', 'fp16', 'fp8']).optional(),
+  /**
+   * FP8 parameters (with precision fp8): the layers' weights held in FP8 only (Transformer Engine's
+   * fp8_model_init, NeMo's `fp8_params`), so the sharded data-parallel gather moves one byte a weight.
+   */
+  fp8_params: z.boolean().optional(),
   /** Mixture-of-experts FFNs (src/model/moe.ts); absent for a dense model. */
   moe: z
     .strictObject({

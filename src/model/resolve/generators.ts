@@ -54,6 +54,7 @@ export function resolveGenerator(g: GeneratorSpec, wi: number, scope: WorkloadSc
     }
   }
   checks.efficiencyWithFp8(g, at);
+  checks.fp8ParamsWithFp8(g, at);
   checks.headDimWithMla(g, at);
   checks.generatorParamsMatchShape(g.params, g.model, [...at, 'params']);
   checkGenerator(g, allowed as number[] | undefined, checks.fitPool, checks.reportAt(at)); // model/training-fit.ts

@@ -34,6 +34,7 @@ export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: Wor
     }
     if (j.layout && j.params === undefined) fail([...at, 'layout'], 'a layout needs the model: give `params` (its size) too');
     checks.efficiencyWithFp8(j, at);
+    checks.fp8ParamsWithFp8(j, at);
     checks.headDimWithMla(j, at);
     checks.paramsMatchShape(j.params, j.model, [...at, 'params']);
     // The model's layout and memory on the job's kinds (model/training-fit.ts).

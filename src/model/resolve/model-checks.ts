@@ -41,6 +41,13 @@ export class ModelChecks {
     }
   }
 
+  /** FP8 parameters are FP8 weights: without `precision: fp8` they would be ignored. */
+  fp8ParamsWithFp8(j: { model?: { precision?: string | undefined; fp8_params?: boolean | undefined } | undefined }, at: readonly PathKey[]): void {
+    if (j.model?.fp8_params === true && j.model.precision !== 'fp8') {
+      this.ctx.fail([...at, 'model', 'fp8_params'], '`fp8_params` holds the layers\' weights in FP8, which only FP8 training (`precision: fp8`) does: add `precision: fp8` or drop `fp8_params`');
+    }
+  }
+
   /**
    * Multi-head latent attention sets its heads' widths and its keys and values itself: a `head_dim`
    * or `kv_heads` beside it would be ignored.
