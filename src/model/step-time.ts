@@ -199,7 +199,9 @@ export interface StepTime {
  * buckets / FSDP units), so latency is paid per bucket. With gradient accumulation the
  * gradients are final only in the last micro-batch's backward, so only that backward (plus
  * the first forward for the sharded all-gather) can hide it:
- * exposed = max(0, comm - overlap.dp x window). The first stage's reduction is timed: it finishes the
+ * exposed = max(0, comm - overlap.dp x window); under the interleaved schedule each model chunk's
+ * reduction starts after its own last backward and its gather ends before its first forward
+ * (chunkedDpExposedS). The first stage's reduction is timed: it finishes the
  * last backward and holds the embedding (shape-weights.ts, stageParamsPerDevice).
  * Tied embeddings over several stages: the first and last stages then all-reduce the embedding's
  * gradients, after the data-parallel reduction and never hidden (`embeddingSyncS`, in ppExposedS).
