@@ -54,7 +54,7 @@ export class FailureInjector implements Subsystem {
       if (!s) continue;
       for (const node of c.nodesOfKind[k.index]!) {
         const first = c.nodeFirstDevice[node]!;
-        for (let d = first; d < first + c.nodeDevices[node]!; d++) if (stragglers.next() < s.fraction) this.sim.deviceSpeed[d] = s.slowdown;
+        for (let d = first; d < first + c.nodeDevices[node]!; d++) if (stragglers.next() < s.fraction) this.sim.deviceSpeed.set(d, s.slowdown);
       }
     }
     for (const k of c.kinds) {

@@ -27,6 +27,7 @@ import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
 import { NetworkProgressModel, type TransferState } from './network-progress.js';
 import { deviceRate, PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { FailureInjector } from './failures.js';
+import { DevicePace } from './device-pace.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
 import { JobRun, SimJob } from './sim-job.js';
 import { GeneratedTemplate, type GeneratorCommon } from './generated-template.js';
@@ -158,7 +159,7 @@ export class Simulation implements FailurePort, InferencePort {
     this.cluster = new Cluster(resolved.shape);
     // Affinity is built from the running jobs when a policy first reads it (GPU clustering).
     this.cluster.deferAffinity(() => this.affinityHolders());
-    this.deviceSpeed = new Float64Array(this.cluster.deviceCount).fill(1);
+    this.deviceSpeed = new DevicePace(this.cluster.deviceCount);
     this.replicaHeld = replicaDevices(resolved.services, this.cluster.kinds.length);
     // Failures ask which jobs a device stops (jobsOnDevice): kept from the first job on when they may.
     if (resolved.scenario.failures) this.deviceJob = new Array<SimJob | undefined>(this.cluster.deviceCount);
@@ -826,7 +827,7 @@ export class Simulation implements FailurePort, InferencePort {
       resilience.restoredFlop = r.usefulFlop - r.remainingFlop;
       resilience.restoredProgressS = r.progressS;
     }
-    r.speedFactor = this.speedOf(heldDevices);
+    r.speedFactor = this.deviceSpeed.slowest(heldDevices);
     const owners = this.deviceJob;
     if (owners) for (const dev of heldDevices) owners[dev] = job;
     this.planCheckpoints(job);
@@ -985,15 +986,9 @@ export class Simulation implements FailurePort, InferencePort {
   }
 
   /** Device pace per device (1 = nominal); set by the failure model for stragglers. */
-  readonly deviceSpeed: Float64Array;
+  readonly deviceSpeed: DevicePace;
   /** The running job holding each whole device (for a shared one, some sharer or none: jobsOnDevice asks the running jobs): kept from the start when the scenario has failures, else built at the first jobsOnDevice. */
   private deviceJob: (SimJob | undefined)[] | undefined;
-
-  private speedOf(devices: readonly number[]): number {
-    let v = 1;
-    for (const d of devices) v = Math.min(v, this.deviceSpeed[d]!);
-    return v;
-  }
 
   /** Checkpoint interval for a job on its placement: fixed, or Young/Daly from its failure rate. */
   private planCheckpoints(job: SimJob): void {

@@ -6,6 +6,7 @@ import type { Cluster } from '../model/cluster.js';
 import type { ResolvedScenario } from '../model/load-scenario.js';
 import type { Placement } from '../policy/types.js';
 import type { Signals } from './signals.js';
+import type { DevicePace } from './device-pace.js';
 import type { SimJob } from './sim-job.js';
 
 /**
@@ -50,7 +51,7 @@ export interface PoolContext {
 /** What the failure model may do: slow devices down, fail the jobs on a failed device, cut inter-DC links. */
 export interface FailurePort extends PoolContext {
   /** Device pace (1 = nominal), per device. */
-  readonly deviceSpeed: Float64Array;
+  readonly deviceSpeed: DevicePace;
   readonly network:
     | {
         /** An inter-DC link fails or is repaired; returns the jobs left with no path between their sites (to fail). */
