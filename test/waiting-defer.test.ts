@@ -52,3 +52,29 @@ describe('jobs kept as fields behind a long line', () => {
     });
   }
 });
+
+describe('submissions announced without an object of their own', () => {
+  // Behind a long line a submission is announced through one renewed object (Simulation.enter);
+  // a job rejected at its submission (32 devices on a pool of 16) must still be an object of its
+  // own, as whoever hears 'rejected' may keep it.
+  const rejecting = text.replace('values: [1, 2, 4]', 'values: [1, 2, 4, 32]');
+
+  it('each job rejected at its submission behind a long line is its own object, named and numbered as its row says', () => {
+    const rejected: { job: object; name: string; id: number; submitS: number; now: number }[] = [];
+    const deferred = runToCsv(scenarioFromText(rejecting), {
+      observe: (sim) => sim.signals.on('rejected', (job, now) => void rejected.push({ job, name: job.name, id: job.id, submitS: job.submitS, now })),
+    });
+    const whole = runToCsv(scenarioFromText(rejecting), { observe: (sim) => sim.signals.on('submitted', () => undefined) });
+    expect(rejected.length).toBeGreaterThan(100);
+    // Most of them arrived behind a long line (the burst's later part).
+    expect(rejected.filter((r) => r.now > 0.6).length).toBeGreaterThan(50);
+    expect(new Set(rejected.map((r) => r.job)).size).toBe(rejected.length);
+    for (const r of rejected) {
+      const job = r.job as { name: string; id: number; submitS: number; state: string };
+      expect({ name: job.name, id: job.id, submitS: job.submitS, state: job.state }).toEqual({ name: r.name, id: r.id, submitS: r.submitS, state: 'rejected' });
+      expect(r.submitS).toBe(r.now);
+    }
+    expect(deferred.jobsCsv).toBe(whole.jobsCsv);
+    expect(deferred.summaryCsv).toBe(whole.summaryCsv);
+  });
+});

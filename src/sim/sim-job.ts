@@ -113,6 +113,25 @@ export class SimJob implements JobView {
     this.predictedRuntimeS = predictedRuntimeS;
   }
 
+  /**
+   * `job` made again as `new SimJob(id, template, predictedRuntimeS)` makes a job: for the one
+   * object through which the simulator announces submissions that only its own listeners hear
+   * (they keep nothing of it), before the waiting line keeps the job as its fields.
+   */
+  static renew(job: SimJob, id: number, template: JobTemplate, predictedRuntimeS: number): SimJob {
+    const w = job as { -readonly [K in 'id' | 'template' | 'predictedRuntimeS']: SimJob[K] };
+    w.id = id;
+    w.template = template;
+    w.predictedRuntimeS = predictedRuntimeS;
+    job.state = 'waiting';
+    job.lineStamp = 0;
+    job.run = undefined;
+    job.done = undefined;
+    job.contentionAtSubmitJobS = Number.NaN;
+    job.#placeRequestId = -1;
+    return job;
+  }
+
   /** The job's run-time record, made on first use (a rejection, a failure). */
   runState(): JobRun {
     return (this.run ??= new JobRun(this.template));

@@ -499,29 +499,52 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** A job enters the system: rejected at once if it can never fit, else queued (as this object). */
   submit(template: JobTemplate): SimJob {
-    return this.enter(template, false);
+    return this.enter(template, false)!;
   }
 
   /**
-   * submit(), for the workload's own arrivals: `mayDefer`, a job queued while only the simulator
-   * hears 'submitted' is kept as its fields until read (WaitingLine.pushSubmitted), and the object
-   * returned is not the one the line gives (nothing here keeps it).
+   * The object through which submissions kept as fields are announced (enter): renewed for each,
+   * never kept by the listeners that hear it (the simulator's own), never queued or run.
    */
-  private enter(template: JobTemplate, mayDefer: boolean, table?: TraceJobTable, row?: number): SimJob {
+  private submission: SimJob | undefined;
+
+  /**
+   * submit(), for the workload's own arrivals: `mayDefer`, a job queued while only the simulator
+   * hears 'submitted' is kept as its fields until read (WaitingLine.pushSubmitted), and undefined is
+   * returned (the line makes its object when something reads it).
+   */
+  private enter(template: JobTemplate, mayDefer: boolean, table?: TraceJobTable, row?: number): SimJob | undefined {
     // A known model runs only on kinds whose memory holds it (listed jobs were narrowed at load).
     const fit = template.params > 0 ? (template instanceof GeneratedTemplate ? this.fitOfGenerated(template) : this.fitter.fit(template, template.allowedKinds)) : undefined;
     if (fit && fit.allowedKinds !== template.allowedKinds) {
       // A generated template is this job's own (and a spread would drop what it reads through).
       template = template instanceof GeneratedTemplate ? template.narrow(fit.allowedKinds) : { ...template, allowedKinds: fit.allowedKinds };
     }
-    const job = new SimJob(this.nextJobId++, template, this.predictRuntime(template));
+    // Heard only by the simulator's own listeners (metrics' count, finish-time fairness' mark, which
+    // the line keeps), the job is kept as its fields until read, where that saves memory: behind a
+    // long line. A short line holds the object (it is read at the next pass, and would be made again
+    // then). Such a job is announced through one object renewed for each (a million at t = 0 made a
+    // SimJob each only to drop it), made a job of its own only if it is rejected now.
+    const defer = mayDefer && this.waiting.size >= DEFER_BEHIND && this.signals.listenerCount('submitted') === this.ownSubmittedListeners;
+    // Jobs its tenant queue or its data may hold are checked against the object itself.
+    const quiet = defer && this.held.size === 0 && this.admission === undefined;
+    const id = this.nextJobId++;
+    const predictedRuntimeS = this.predictRuntime(template);
+    let job = quiet ? SimJob.renew((this.submission ??= new SimJob(-1, template, 0)), id, template, predictedRuntimeS) : new SimJob(id, template, predictedRuntimeS);
     this.signals.emit('submitted', job, this.engine.now);
     // A job its tenant queue could never admit (more than the queue's quota and what its cohort may
     // lend, on every kind it may use) is rejected now, as one larger than the pool is: left waiting,
     // it blocked a strict-fifo queue's later jobs for good, and they were rejected at the end as
     // unplaceable on the idle pool.
     const why = this.neverFits(job) ?? fit?.reason ?? this.admission?.neverAdmitted(job);
-    if (why) return this.reject(job, why);
+    if (why) {
+      if (quiet) {
+        const own = new SimJob(id, template, predictedRuntimeS);
+        own.contentionAtSubmitJobS = job.contentionAtSubmitJobS;
+        job = own;
+      }
+      return this.reject(job, why);
+    }
     // Jobs are held for their data only when transfers name them (no map lookup by name otherwise).
     const hold = this.held.size > 0 ? this.held.get(template.name) : undefined;
     if (hold && hold.pending > 0) {
@@ -529,13 +552,10 @@ export class Simulation implements FailurePort, InferencePort {
       hold.jobs.push(job); // queues when its data has arrived; the wait counts as queueing delay
       return job;
     }
-    // Heard only by the simulator's own listeners, the job is kept as its fields until read, where
-    // that saves memory: behind a long line. A short line holds the object (it is read at the next
-    // pass, and would be made again then).
-    if (mayDefer && this.waiting.size >= DEFER_BEHIND && this.signals.listenerCount('submitted') === this.ownSubmittedListeners) this.waiting.pushSubmitted(job, table, row);
+    if (defer) this.waiting.pushSubmitted(job, table, row);
     else this.waiting.push(job);
     this.requestPass();
-    return job;
+    return defer ? undefined : job;
   }
 
   // --- data transfers -------------------------------------------------------------------------
