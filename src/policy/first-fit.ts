@@ -23,23 +23,33 @@ export const firstFit: PlacementPolicy<Record<string, never>> = {
  */
 export class OneNodePlacements {
   /**
-   * Per node, per device count. Both lists grow by pushing (never by writing far past their end:
-   * a list written at scattered node ids went to V8's dictionary mode, a hash lookup per call).
+   * By node x SLOTS_PER_NODE + devices, in one list grown by pushing (never by writing far past its
+   * end: a list written at scattered indices went to V8's dictionary mode, a hash lookup per call).
+   * A list per node took two more reads of memory per placement (the node's list and its elements,
+   * cold with 10,000 nodes) before the placement itself.
    */
-  private readonly byNode: (Placement | undefined)[][] = [];
+  private readonly byNodeAndDevices: (Placement | undefined)[] = [];
 
   get(kind: number, node: number, devices: number): Placement {
-    const byNode = this.byNode;
-    while (byNode.length <= node) byNode.push([]);
-    const forNode = byNode[node]!;
-    while (forNode.length <= devices) forNode.push(undefined);
-    let p = forNode[devices];
+    // Larger counts (nodes of more than 16 devices) are not kept: a fresh placement says the same.
+    if (devices >= SLOTS_PER_NODE) return frozenOneNode(kind, node, devices);
+    const at = node * SLOTS_PER_NODE + devices;
+    const kept = this.byNodeAndDevices;
+    while (kept.length <= at) kept.push(undefined);
+    let p = kept[at];
     if (p === undefined || p.kind !== kind) {
-      p = Object.freeze({ kind, nodes: Object.freeze([node]), counts: Object.freeze([devices]) });
-      forNode[devices] = p;
+      p = frozenOneNode(kind, node, devices);
+      kept[at] = p;
     }
     return p;
   }
+}
+
+/** Device counts kept per node by OneNodePlacements (0 to 16). */
+const SLOTS_PER_NODE = 17;
+
+function frozenOneNode(kind: number, node: number, devices: number): Placement {
+  return Object.freeze({ kind, nodes: Object.freeze([node]), counts: Object.freeze([devices]) });
 }
 
 /** `single`: where one-node placements are kept (fresh objects each call without it). */
