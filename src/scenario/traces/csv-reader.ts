@@ -34,7 +34,26 @@ export function scanCsv(
   onRow: (fields: string[], line: number) => void,
   layout: CsvLayout = {},
 ): number {
-  const scan = new CsvScan(file, onHeader, onRow, layout);
+  return runScan(new CsvScan(file, onHeader, onRow, undefined, layout), input, file);
+}
+
+/**
+ * scanCsv with each data record handed over as a CsvRecord (one object, refilled for every
+ * record: read it before returning) instead of an array of field strings: a quote-free record's
+ * fields are read from the text where they stand, so a million-row trace makes no array and no
+ * string per row. The same records, lines, header and errors as scanCsv.
+ */
+export function scanCsvRecords(
+  input: string | TextPieces,
+  file: string,
+  onHeader: (header: string[], line: number) => void,
+  onRecord: (record: CsvRecord, line: number) => void,
+  layout: CsvLayout = {},
+): number {
+  return runScan(new CsvScan(file, onHeader, undefined, onRecord, layout), input, file);
+}
+
+function runScan(scan: CsvScan, input: string | TextPieces, file: string): number {
   if (typeof input === 'string') scan.feed(input, true);
   else {
     for (const piece of input.pieces()) scan.feed(scan.rest + piece, false);
@@ -42,6 +61,114 @@ export function scanCsv(
   }
   if (!scan.sawHeader) throw new TraceError(file, 0, 'empty file: expected a header line');
   return scan.rows;
+}
+
+/**
+ * One data record as scanCsvRecords gives it: field i is what scanCsv's array would hold at i
+ * (undefined past the last field), read from the text where it stands when the record has no
+ * quote, else from the fields the quoted scan made.
+ */
+export class CsvRecord {
+  /** How many fields the record has (scanCsv's fields.length). */
+  count = 0;
+  /** The fields of a record that had a quote; undefined when they are read from `text`. */
+  private fields: string[] | undefined;
+  private text = '';
+  private starts = new Int32Array(16);
+  private ends = new Int32Array(16);
+
+  /**
+   * @internal The record is text[from, to) split at every `delimiter`; `next` is the position of
+   * the first delimiter at or after `from` (-1: none). Returns the first at or after `to`, for the
+   * next record: each delimiter is searched for once, however long the lines without one.
+   */
+  fillFromText(text: string, from: number, to: number, delimiter: string, next: number): number {
+    this.fields = undefined;
+    this.text = text;
+    let k = 0;
+    let at = from;
+    let d = next;
+    while (d !== -1 && d < to) {
+      if (k === this.starts.length) this.grow();
+      this.starts[k] = at;
+      this.ends[k] = d;
+      k++;
+      at = d + 1;
+      d = text.indexOf(delimiter, at);
+    }
+    if (k === this.starts.length) this.grow();
+    this.starts[k] = at;
+    this.ends[k] = to;
+    this.count = k + 1;
+    return d;
+  }
+
+  /** @internal */
+  fillFromFields(fields: string[]): void {
+    this.fields = fields;
+    this.count = fields.length;
+  }
+
+  private grow(): void {
+    const starts = new Int32Array(2 * this.starts.length);
+    const ends = new Int32Array(2 * this.ends.length);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    this.starts = starts;
+    this.ends = ends;
+  }
+
+  /** Field i as scanCsv gives it (untrimmed), or undefined past the last field. */
+  field(i: number): string | undefined {
+    if (this.fields !== undefined) return this.fields[i];
+    if (i < 0 || i >= this.count) return undefined;
+    return this.text.slice(this.starts[i], this.ends[i]);
+  }
+
+  /** parseFiniteNumber(field(i)), without the field's string when it is a plain whole number. */
+  finiteNumber(i: number): number | undefined {
+    if (this.fields !== undefined) return parseFiniteNumber(this.fields[i]);
+    if (i < 0 || i >= this.count) return undefined;
+    const text = this.text;
+    const start = this.starts[i]!;
+    const end = this.ends[i]!;
+    // Up to 15 decimal digits and nothing else: the integer itself (below 2^53, so every step is
+    // exact), which is what Number() reads from such a field.
+    if (end > start && end - start <= 15) {
+      let v = 0;
+      let k = start;
+      for (; k < end; k++) {
+        const c = text.charCodeAt(k) - 48;
+        if (c < 0 || c > 9) break;
+        v = v * 10 + c;
+      }
+      if (k === end) return v;
+    }
+    return parseFiniteNumber(text.slice(start, end));
+  }
+
+  /** isEmptyField(field(i)), without the field's string for a value longer than an empty word. */
+  isEmpty(i: number): boolean {
+    if (this.fields !== undefined) return isEmptyField(this.fields[i]);
+    if (i < 0 || i >= this.count) return true;
+    const text = this.text;
+    const start = this.starts[i]!;
+    const end = this.ends[i]!;
+    if (end - start > 4) {
+      const first = text.charCodeAt(start);
+      const last = text.charCodeAt(end - 1);
+      if (first > 32 && first < 127 && last > 32 && last < 127) return false;
+    }
+    return isEmptyField(text.slice(start, end));
+  }
+
+  /** The fields as scanCsv's array. */
+  toArray(): string[] {
+    if (this.fields !== undefined) return this.fields;
+    const out: string[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.field(i)!);
+    return out;
+  }
 }
 
 /** A quoted record being scanned, possibly across pieces. */
@@ -70,12 +197,17 @@ class CsvScan {
   /** A quoted record that the last window ended inside of. */
   private quoted: QuotedRecord | undefined;
 
+  /** The record handed to onRecord (scanCsvRecords), refilled for each. */
+  private readonly record: CsvRecord | undefined;
+
   constructor(
     private readonly file: string,
     private readonly onHeader: (header: string[], line: number) => void,
-    private readonly onRow: (fields: string[], line: number) => void,
+    private readonly onRow: ((fields: string[], line: number) => void) | undefined,
+    private readonly onRecord: ((record: CsvRecord, line: number) => void) | undefined,
     layout: CsvLayout,
   ) {
+    if (onRecord !== undefined) this.record = new CsvRecord();
     this.delimiter = layout.delimiter ?? ',';
     this.delimiterCode = this.delimiter.charCodeAt(0);
     this.headerless = layout.header === false;
@@ -111,6 +243,8 @@ class CsvScan {
     // Position of the next quote at or after pos, cached: searching afresh on every line would
     // rescan the rest of a quote-free window each time (quadratic).
     let nextQuote = text.indexOf('"', pos);
+    // The same for the delimiter, as records for onRecord are split (-2: not searched yet).
+    let nextDelimiter = -2;
     while (pos < n) {
       let nl = text.indexOf('\n', newlineFrom > pos ? newlineFrom : pos);
       if (nl === -1) {
@@ -131,6 +265,17 @@ class CsvScan {
       }
       if (nextQuote !== -1 && nextQuote < pos) nextQuote = text.indexOf('"', pos);
       if (nextQuote === -1 || nextQuote >= end) {
+        // A data record for onRecord is read where it stands (a one-character delimiter, as every
+        // importer's is; the header and any other go through split).
+        if (this.record !== undefined && this.sawHeader && this.delimiter.length === 1) {
+          if (nextDelimiter !== -1 && nextDelimiter < pos) nextDelimiter = text.indexOf(this.delimiter, pos);
+          nextDelimiter = this.record.fillFromText(text, pos, end, this.delimiter, nextDelimiter);
+          pos = nl + 1;
+          this.line++;
+          this.rows++;
+          this.onRecord!(this.record, startLine);
+          continue;
+        }
         fields = text.slice(pos, end).split(this.delimiter);
         pos = nl + 1;
         this.line++;
@@ -154,14 +299,22 @@ class CsvScan {
   private emit(fields: string[], startLine: number): void {
     if (this.sawHeader) {
       this.rows++;
-      this.onRow(fields, startLine);
+      this.row(fields, startLine);
     } else {
       this.sawHeader = true;
       if (this.headerless) {
         this.onHeader(fields.map((_, i) => String(i + 1)), startLine);
         this.rows++;
-        this.onRow(fields, startLine);
+        this.row(fields, startLine);
       } else this.onHeader(fields, startLine);
+    }
+  }
+
+  private row(fields: string[], startLine: number): void {
+    if (this.record === undefined) this.onRow!(fields, startLine);
+    else {
+      this.record.fillFromFields(fields);
+      this.onRecord!(this.record, startLine);
     }
   }
 }

@@ -10,7 +10,7 @@
 // devices value) unless a gpu_milli column is mapped (a whole number from 1 to 1000).
 // Checks in order: field count, submit, devices, gpu_milli, duration/end.
 import { parseDuration } from '../../units/units.js';
-import { isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv, type TextPieces } from './csv-reader.js';
+import { parseUtcTimestampS, requireColumns, scanCsvRecords, type CsvRecord, type TextPieces } from './csv-reader.js';
 import { parseGpuSpec } from './alibaba-openb.js';
 import { TraceError } from './trace-error.js';
 import { finishRows, type TraceOptions } from './trace-options.js';
@@ -69,12 +69,13 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   const unitS = parseDuration(`1${timeUnit}`);
   const separator = mapping.models_separator ?? '|';
   const delimiter = DELIMITER_CHAR[mapping.delimiter ?? 'comma'];
-  const readTimeS = timeFormat === 'iso'
-    ? (field: string | undefined) => parseUtcTimestampS(field)
-    : (field: string | undefined) => {
-        const x = parseFiniteNumber(field);
-        return x === undefined ? undefined : x * unitS;
-      };
+  const iso = timeFormat === 'iso';
+  // A time field (submit, end) of the record in seconds, or undefined.
+  const readTimeS = (f: CsvRecord, col: number): number | undefined => {
+    if (iso) return parseUtcTimestampS(f.field(col));
+    const x = f.finiteNumber(col);
+    return x === undefined ? undefined : x * unitS;
+  };
 
   const required: Record<string, string> = { submit: mapping.submit, devices: mapping.devices };
   for (const key of ['duration', 'end', 'gpu_milli', 'allowed_models', 'id', 'group'] as const) {
@@ -100,7 +101,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   const skip = (line: number, reason: string, detail?: string): void => {
     skipped.push(detail === undefined ? { line, reason } : { line, reason, detail });
   };
-  const rows = scanCsv(
+  const rows = scanCsvRecords(
     text,
     source,
     (header, line) => {
@@ -126,13 +127,13 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
     },
     (f, line) => {
       dataRow++;
-      if (f.length !== width) return skip(line, 'wrong number of fields', `${f.length} fields, header has ${width}`);
-      const submitS = readTimeS(f[submitCol]);
-      if (submitS === undefined) return skip(line, 'bad submit', f[submitCol]);
+      if (f.count !== width) return skip(line, 'wrong number of fields', `${f.count} fields, header has ${width}`);
+      const submitS = readTimeS(f, submitCol);
+      if (submitS === undefined) return skip(line, 'bad submit', f.field(submitCol));
       if (submitS < originS) originS = submitS;
 
-      const rawDevices = parseFiniteNumber(f[devicesCol]);
-      if (rawDevices === undefined || rawDevices < 0) return skip(line, 'bad devices', f[devicesCol]);
+      const rawDevices = f.finiteNumber(devicesCol);
+      if (rawDevices === undefined || rawDevices < 0) return skip(line, 'bad devices', f.field(devicesCol));
       if (rawDevices === 0 && !options.includeCpuOnly) return skip(line, 'no GPU requested');
       let devices = rawDevices;
       let gpuMilli = rawDevices === 0 ? 0 : 1000;
@@ -140,40 +141,40 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
         devices = 1;
         gpuMilli = Math.round(rawDevices * 1000);
         // Below half a thousandth the share rounds to none: a job that holds nothing never ends.
-        if (gpuMilli === 0) return skip(line, 'bad devices', f[devicesCol]);
+        if (gpuMilli === 0) return skip(line, 'bad devices', f.field(devicesCol));
       } else if (!Number.isInteger(rawDevices)) {
-        return skip(line, 'bad devices', f[devicesCol]);
-      } else if (rawDevices > 0 && milliCol >= 0 && !isEmptyField(f[milliCol])) {
-        const milli = parseFiniteNumber(f[milliCol]);
+        return skip(line, 'bad devices', f.field(devicesCol));
+      } else if (rawDevices > 0 && milliCol >= 0 && !f.isEmpty(milliCol)) {
+        const milli = f.finiteNumber(milliCol);
         // Whole thousandths from 1 to 1000: the pool accounts device shares in thousandths, so a
         // fraction of one (1e-9, 333.5) would be truncated there and leak from the device for good.
-        if (milli === undefined || !Number.isInteger(milli) || !(milli >= 1 && milli <= 1000)) return skip(line, 'bad gpu_milli', f[milliCol]);
+        if (milli === undefined || !Number.isInteger(milli) || !(milli >= 1 && milli <= 1000)) return skip(line, 'bad gpu_milli', f.field(milliCol));
         if (rawDevices > 1 && milli !== 1000) return skip(line, 'fractional share of a multi-GPU job', `devices ${rawDevices}, gpu_milli ${milli}`);
         gpuMilli = milli;
       }
 
       let durationS: number | undefined;
-      if (durationCol >= 0 && !isEmptyField(f[durationCol])) {
-        const d = parseFiniteNumber(f[durationCol]);
-        if (d === undefined) return skip(line, 'bad duration', f[durationCol]);
+      if (durationCol >= 0 && !f.isEmpty(durationCol)) {
+        const d = f.finiteNumber(durationCol);
+        if (d === undefined) return skip(line, 'bad duration', f.field(durationCol));
         durationS = d * unitS;
       } else {
-        if (endCol < 0) return skip(line, 'bad duration', f[durationCol]);
-        const endS = readTimeS(f[endCol]);
-        if (endS === undefined) return skip(line, 'bad end', f[endCol]);
+        if (endCol < 0) return skip(line, 'bad duration', f.field(durationCol));
+        const endS = readTimeS(f, endCol);
+        if (endS === undefined) return skip(line, 'bad end', f.field(endCol));
         durationS = endS - submitS;
       }
       if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS));
 
       // An id the file does not give is the data row's number, 'job-<row>' (made when read).
       jobs.push(
-        idCol >= 0 && !isEmptyField(f[idCol]) ? f[idCol]!.trim() : dataRow,
+        idCol >= 0 && !f.isEmpty(idCol) ? f.field(idCol)!.trim() : dataRow,
         submitS,
         durationS,
         devices,
         gpuMilli,
-        modelsCol >= 0 ? parseGpuSpec(f[modelsCol], separator) : null,
-        groupCol >= 0 && !isEmptyField(f[groupCol]) ? f[groupCol]!.trim() : undefined,
+        modelsCol >= 0 ? parseGpuSpec(f.field(modelsCol), separator) : null,
+        groupCol >= 0 && !f.isEmpty(groupCol) ? f.field(groupCol)!.trim() : undefined,
         line,
       );
     },

@@ -155,10 +155,12 @@ export function finishRows(
   // no set at all.
   let renamed = 0;
   const n = jobs.length;
-  let kept: number[] = [];
-  for (let i = 0; i < n; i++) kept.push(i);
+  // Made at its size, not by push (a million pushes grow it about 30 times: 0.1 s).
+  let kept: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) kept[i] = i;
   if (idsDistinct) {
-    for (let i = 0; i < n; i++) jobs.setSubmitS(i, jobs.submitS(i) - origin);
+    // x - 0 is x for every double (-0 included).
+    if (origin !== 0) for (let i = 0; i < n; i++) jobs.setSubmitS(i, jobs.submitS(i) - origin);
   } else {
     let ids: Set<string> | undefined;
     const seen = new Set<string>();
