@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvLine, rowValues } from '../src/experiment/csv.js';
-import { formatJobRowBatch, formatJobRowBatchBytes, JOB_ROW_BATCH_ROWS, type JobRowBatch } from '../src/experiment/job-row-batch.js';
+import { formatJobRowBatch, JOB_ROW_BATCH_ROWS, type JobRowBatch } from '../src/experiment/job-row-batch.js';
 import { JOB_NUMBER_CELLS, JOB_ROW_CELLS, NOT_A_JOB_ROW, WRITTEN, writeJobRow } from '../src/experiment/job-row-cells.js';
 import { NonFiniteResultError, attachOutputs } from '../src/experiment/output-sinks.js';
 import { TextChunk } from '../src/experiment/text-chunk.js';
@@ -31,15 +31,14 @@ const jobRow = fc.record(Object.fromEntries(JOB_COLUMNS.map((c) => [c, TEXT.has(
  * or the error. With `batched`, rows go as values (a worker's route) and are formatted as the
  * pool's thread formats them, after a structured clone with their buffers transferred.
  */
-function throughSink(rows: readonly JobRow[], batched = false, asBytes: (batch: number) => boolean = () => false): { text: string; error?: NonFiniteResultError; batches: number } {
+function throughSink(rows: readonly JobRow[], batched = false): { text: string; error?: NonFiniteResultError; batches: number } {
   const signals = new Signals();
   let text = '';
   let batches = 0;
   const writeRows = (_file: 'jobs.csv', b: JobRowBatch): void => {
-    const sent = structuredClone(b, { transfer: [b.nums.buffer as ArrayBuffer, b.texts.buffer as ArrayBuffer, b.ends.buffer as ArrayBuffer] });
-    // As `poolsim run` writes them (formatJobRowBatchBytes: the file's bytes), or as text.
-    text += asBytes(batches) ? new TextDecoder().decode(formatJobRowBatchBytes(sent)) : formatJobRowBatch(sent);
     batches++;
+    const sent = structuredClone(b, { transfer: [b.nums.buffer as ArrayBuffer, b.texts.buffer as ArrayBuffer, b.ends.buffer as ArrayBuffer] });
+    text += formatJobRowBatch(sent);
   };
   const sinks = attachOutputs({ signals } as unknown as Simulation, ['jobs.csv'], (_file, t) => void (text += t), batched ? writeRows : undefined);
   let error: NonFiniteResultError | undefined;
@@ -145,12 +144,11 @@ describe('writeJobRow', () => {
   it('sent as batches of values, rows come out as the generic writer writes them, in order, across batch boundaries and rows written as text between them', () => {
     const finite = jobRow.filter((r) => JOB_NUMBER_CELLS.every((c) => r[c] !== Infinity && r[c] !== -Infinity));
     fc.assert(
-      fc.property(fc.array(finite, { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 3 * JOB_ROW_BATCH_ROWS }), fc.array(fc.nat(), { maxLength: 4 }), fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), (pool, n, oddAt, bytes) => {
+      fc.property(fc.array(finite, { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 3 * JOB_ROW_BATCH_ROWS }), fc.array(fc.nat(), { maxLength: 4 }), (pool, n, oddAt) => {
         // n rows drawn from a few (so that runs of equal texts occur), a few of them with a text cell beyond ASCII.
         const rows = Array.from({ length: n }, (_, i) => pool[i % pool.length]!);
         for (const k of oddAt) if (n > 0) rows[k % n] = { ...rows[k % n]!, datacentre: 'Zürich' } as JobRow;
-        // Each batch formatted as bytes or as text, in any order.
-        const sink = throughSink(rows, true, (k) => bytes[k % bytes.length]!);
+        const sink = throughSink(rows, true);
         expect(sink.error).toBeUndefined();
         expect(sink.text).toBe(generic(rows).text);
         if (rows.every((r) => !nonAscii(r))) expect(sink.batches).toBe(Math.ceil(n / JOB_ROW_BATCH_ROWS));

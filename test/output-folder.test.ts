@@ -2,7 +2,6 @@
 // option and the reason, and nothing of them is left (the earlier results stay as they were).
 // node:fs's writeSync is replaced so that a test can make the disk full at a chosen moment.
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -10,17 +9,11 @@ import { writeAtomically } from '../src/cli/experiment-cli.js';
 import { OutputFolder } from '../src/cli/output-folder.js';
 import { InputError } from '../src/scenario/errors.js';
 
-const disk = vi.hoisted(() => ({ full: false, shortWrites: false }));
+const disk = vi.hoisted(() => ({ full: false }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
     if (disk.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
-    // A write of bytes that stores only some of them (as write(2) may): at most 7 per call.
-    if (disk.shortWrites && typeof args[1] !== 'string') {
-      const [fd, buffer, offset, length] = args as unknown as [number, Uint8Array, number | undefined, number | undefined];
-      const from = offset ?? 0;
-      return fs.writeSync(fd, buffer, from, Math.min(7, length ?? buffer.length - from));
-    }
     return (fs.writeSync as (...a: unknown[]) => number)(...args);
   }) as typeof fs.writeSync;
   // As a full disk does: the bytes that fit are written, then the write fails.
@@ -42,27 +35,6 @@ function thrown(body: () => unknown): unknown {
   }
   return undefined;
 }
-
-describe('output files written as bytes', () => {
-  it("jobs.csv's rows as bytes (poolsim run's route) give the file and manifest hash of the same text, though each write stores only a few bytes", () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'poolsim-bytes-')), 'out');
-    const folder = new OutputFolder(dir);
-    const rows = Array.from({ length: 40 }, (_, i) => `job-${i},training,0,${i / 7}\n`).join('');
-    disk.shortWrites = true;
-    try {
-      folder.append('jobs.csv', 'job_id,kind,submit_s,start_s\n');
-      folder.append('jobs.csv', new TextEncoder().encode(rows));
-      folder.append('jobs.csv', Buffer.from(`tail,x,1,2\n${rows}`).subarray(5));
-    } finally {
-      disk.shortWrites = false;
-    }
-    folder.commit(MANIFEST);
-    const want = `job_id,kind,submit_s,start_s\n${rows}x,1,2\n${rows}`;
-    expect(readFileSync(join(dir, 'jobs.csv'), 'utf8')).toBe(want);
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
-    expect(manifest.files['jobs.csv']).toBe(createHash('sha256').update(want).digest('hex'));
-  });
-});
 
 describe('output files on a full disk', () => {
   it('a write that fails is an output problem naming --out and the reason; the staging folder goes, the old results stay', () => {

@@ -73,24 +73,6 @@ const chunk = new TextChunk();
 
 /** The batch's rows as jobs.csv's lines (each ending in a newline). */
 export function formatJobRowBatch(batch: JobRowBatch): string {
-  writeBatch(batch);
-  return chunk.take();
-}
-
-/**
- * formatJobRowBatch's text as its bytes (ASCII: the text's UTF-8 bytes), without making the
- * string: a view of a buffer that the next call overwrites, to be written or hashed at once.
- * A file's bytes go to disk and its hash as they are; as a string each of those encoded it
- * again (for jobs.csv of a million rows, 119 MB three times over).
- */
-export function formatJobRowBatchBytes(batch: JobRowBatch): Uint8Array {
-  writeBatch(batch);
-  return chunk.bytes.subarray(0, chunk.pos);
-}
-
-/** The batch's lines into `chunk`, from its start (what the last bytes call left is dropped). */
-function writeBatch(batch: JobRowBatch): void {
-  chunk.truncateToBytes(0);
   const { rows, nums, texts, ends } = batch;
   if (!(rows >= 0 && nums.length === rows * JOB_ROW_NUMBERS && ends.length === rows * JOB_ROW_TEXTS && (rows === 0 || ends[ends.length - 1] === texts.length))) {
     throw new Error(`internal: a batch of ${rows} job rows with ${nums.length} numbers, ${ends.length} text cells and ${texts.length} text bytes`);
@@ -100,4 +82,5 @@ function writeBatch(batch: JobRowBatch): void {
     writeJobCells(chunk, nums, i * JOB_ROW_NUMBERS, texts, i === 0 ? 0 : ends[endAt - 1]!, ends, endAt);
     chunk.appendCode(10); // '\n'
   }
+  return chunk.take();
 }

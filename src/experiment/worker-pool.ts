@@ -12,7 +12,7 @@ import type { JobRow, SummaryRow } from '../sim/metrics.js';
 import type { RunResult } from '../sim/simulation.js';
 import type { HotLink } from '../sim/link-ledger.js';
 import type { OutputName, OutputRequest } from './output-sinks.js';
-import { formatJobRowBatch, formatJobRowBatchBytes, type JobRowBatch } from './job-row-batch.js';
+import { formatJobRowBatch, type JobRowBatch } from './job-row-batch.js';
 import { Activity, createWatchBuffer, PolicyTimeoutError, readWatch } from './policy-watch.js';
 import { createProgressBuffer, readProgress, type ProgressSnapshot } from './run-progress.js';
 import type { WorkerPolicyOverride } from './run-in-worker.js';
@@ -98,11 +98,6 @@ export interface PoolOptions {
   onLoaded?: (index: number, loaded: LoadedRun) => void | Promise<void>;
   /** A chunk of a result file of a run with `outputs`, in order. A throw stops the pool. */
   onChunk?: (index: number, file: OutputName, text: string) => void;
-  /**
-   * With it, jobs.csv's batched rows come here as their bytes (ASCII), in order with the file's
-   * chunks to onChunk, instead of as text to onChunk: a view valid only during the call.
-   */
-  onBytes?: (index: number, file: OutputName, bytes: Uint8Array) => void;
   /** Told each running simulation's progress about once a second (a progress line). */
   onProgress?: (index: number, progress: ProgressSnapshot) => void;
 }
@@ -218,8 +213,7 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
               break;
             case 'rows':
               // Formatted here, in order with the file's chunks: the worker goes on simulating.
-              if (options.onBytes) options.onBytes(m.index, m.file, formatJobRowBatchBytes(m.batch));
-              else if (options.onChunk) options.onChunk(m.index, m.file, formatJobRowBatch(m.batch));
+              if (options.onChunk) options.onChunk(m.index, m.file, formatJobRowBatch(m.batch));
               break;
             case 'done':
               outcomes.set(m.index, m);

@@ -135,8 +135,6 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
             else if (timelineName !== undefined) folder!.append(timelineName, text);
             else folder!.appendOutside(argv.timeline!, text);
           },
-          // jobs.csv's rows as bytes, written and hashed as they are.
-          onBytes: (file: OutputName, bytes: Uint8Array) => folder!.append(file, bytes),
         },
       );
       progress?.finish();
