@@ -14,6 +14,7 @@ import {
 import { deviceSchema, fabricSchema, interconnectSchema } from '../src/scenario/hardware-schema.js';
 import { editDistance, normaliseName, suggestName } from '../src/scenario/did-you-mean.js';
 import { flops } from '../src/scenario/quantity.js';
+import { scenarioFromText } from './helpers.js';
 
 const HARDWARE_MD_DEVICES = [
   'V100-SXM2-16GB',
@@ -142,6 +143,32 @@ describe('units land in SI', () => {
       expect(d.memory / (Number(label) * 2 ** 30), name).toBeGreaterThan(0.96);
       expect(d.memory / (Number(label) * 2 ** 30), name).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('TPUs and NPUs too: HBM is sold in binary gigabytes, so "95 GB" is 95 GiB, not 95e9 bytes (7% less)', () => {
+    const gib = (name: string): number => DEVICE_CATALOGUE[name]!.memory / 2 ** 30;
+    // Cloud TPU docs (docs.cloud.google.com/tpu/docs/v5p, /v5e): "HBM capacity per chip (GiB) 95", "16 GiB"
+    // (older pages of the same docs printed "95GB" and "16 GB").
+    expect(gib('TPUv5p')).toBe(95);
+    expect(gib('TPUv5e')).toBe(16);
+    // npu-smi on a 910B: "HBM-Usage(MB) 3197 / 65536" (MiB, as nvidia-smi counts).
+    expect(DEVICE_CATALOGUE['Ascend910B']!.memory / 2 ** 20).toBe(65536);
+    // No accelerator of any class keeps a decimal-GB capacity (a whole number of 1e9 bytes).
+    for (const [name, d] of Object.entries(DEVICE_CATALOGUE)) expect(d.memory % 1e9, name).not.toBe(0);
+  });
+
+  it('so a model that needs 89.7 GiB a chip trains on one TPU v5p, and one of 61.2 GiB on one 910B (both were refused, at 88.5 and 59.6 GiB)', () => {
+    const one = (device: string, params: string): string[] =>
+      scenarioFromText(`name: fit
+datacentres:
+  - name: dc
+    node_groups: [{ count: 1, device: ${device} }]
+workloads:
+  - jobs:
+      - { name: j, devices: 1, params: ${params}, tokens: 1B, model: { recompute: true } }
+`).warnings.map((w) => w.message);
+    expect(one('TPUv5p', '5.9B')).toEqual([expect.stringContaining('needs 89.7 GiB per device, 94% of the 95.0 GiB of each TPUv5p')]);
+    expect(one('Ascend910B', '4B')).toEqual([expect.stringContaining('needs 61.2 GiB per device, 96% of the 64.0 GiB of each Ascend910B')]);
   });
 
   it('V100 peaks at fp16 only (no bf16)', () => {

@@ -511,7 +511,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     class: 'tpu',
     peak: '197TFLOPS',
     peak_by_precision: { bf16: '197TFLOPS', int8: '393TFLOPS' },
-    memory: '16GB',
+    // Cloud TPU v5e docs: "HBM capacity per chip 16 GiB" (older pages: "16 GB"; HBM stacks are binary).
+    memory: '16GiB',
     memory_bandwidth: '819GB/s',
     busy_power: '122W',
     idle_power: '65W',
@@ -523,7 +524,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     devices_per_node: 8,
     default_fabric: 'ICI-v5e',
     source:
-      'Cloud TPU v5e docs: 197 TFLOPS bf16, 393 TOPS int8, 16 GB HBM2 at 819 GB/s, 8 chips per host, 2D torus ICI 400 GB/s bidirectional per chip (halved), 2 x 100 Gbps NICs per host for the data-centre network (model as Ethernet-100G where pods talk over DCN). Power is not published: busy 122 W assumes TPU v4\'s measured FLOP/s per W (275 TFLOPS at 170 W mean), idle 65 W keeps v4\'s measured min/mean ratio (90/170). ' +
+      'Cloud TPU v5e docs: 197 TFLOPS bf16, 393 TOPS int8, 16 GiB HBM2 at 819 GB/s, 8 chips per host, 2D torus ICI 400 GB/s bidirectional per chip (halved), 2 x 100 Gbps NICs per host for the data-centre network (model as Ethernet-100G where pods talk over DCN). Power is not published: busy 122 W assumes TPU v4\'s measured FLOP/s per W (275 TFLOPS at 170 W mean), idle 65 W keeps v4\'s measured min/mean ratio (90/170). ' +
       'efficiency 0.68: MaxText reports 46-67% MFU for 16B-128B models on v5e pods, so kernel efficiency is at least the top of that range.',
   },
   TPUv5p: {
@@ -532,7 +533,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     class: 'tpu',
     peak: '459TFLOPS',
     peak_by_precision: { bf16: '459TFLOPS', fp8: '459TFLOPS', int8: '918TFLOPS' },
-    memory: '95GB',
+    // Cloud TPU v5p docs: "HBM capacity per chip (GiB) 95" (older pages: "95GB", read as 95e9 bytes: 7% short).
+    memory: '95GiB',
     memory_bandwidth: '2.765TB/s',
     busy_power: '284W',
     idle_power: '150W',
@@ -544,7 +546,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     devices_per_node: 4,
     default_fabric: 'ICI-v5p',
     source:
-      'Cloud TPU v5p docs: 459 TFLOPS bf16 (fp8 runs at the same rate), 918 TOPS int8, 95 GB HBM2e at 2,765 GB/s (hardware.md; a newer doc page says 95 GiB), 4 chips per VM, 3D torus ICI 1,200 GB/s bidirectional per chip (= 4,800 Gbps one way; halved). Power is not published: busy 284 W assumes TPU v4\'s measured FLOP/s per W (275 TFLOPS at 170 W mean), idle 150 W keeps v4\'s min/mean ratio. ' +
+      'Cloud TPU v5p docs: 459 TFLOPS bf16 (fp8 runs at the same rate), 918 TOPS int8, 95 GiB HBM2e at 2,765 GB/s (the current doc page: HBM capacity per chip (GiB) 95; older pages and hardware.md print 95 GB), 4 chips per VM, 3D torus ICI 1,200 GB/s bidirectional per chip (= 4,800 Gbps one way; halved). Power is not published: busy 284 W assumes TPU v4\'s measured FLOP/s per W (275 TFLOPS at 170 W mean), idle 150 W keeps v4\'s min/mean ratio. ' +
       'efficiency 0.62: assumption between v4 (0.6, PaLM 46.2% MFU) and v5e (0.68, MaxText up to 67% MFU).',
   },
   Ascend910B: {
@@ -553,7 +555,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     class: 'npu',
     peak: '320TFLOPS',
     peak_by_precision: { bf16: '320TFLOPS', fp16: '320TFLOPS', int8: '640TFLOPS' },
-    memory: '64GB',
+    // npu-smi on a 910B: "HBM-Usage(MB) 3197 / 65536" (Project-HAMi/HAMi-WebUI issue 47): 64 GiB, not 64e9 bytes.
+    memory: '65536MiB',
     memory_bandwidth: '1.6TB/s',
     busy_power: '400W',
     idle_power: '80W',
@@ -565,7 +568,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     devices_per_node: 8,
     default_fabric: 'RoCE-200G',
     source:
-      'Sources conflict (hardware.md); chosen values: 320 TFLOPS fp16 (the figure most cited for 910B; 256 TFLOPS is the original 2019 Ascend 910), bf16 assumed at the fp16 rate (the Da Vinci cube runs both 16-bit formats at one rate), int8 2x; 64 GB HBM2e at 1.6 TB/s (four HBM2e stacks; the 0.4 TB/s figure some articles print matches one stack); 400 W (Atlas 800T A2 module; 310 W is the original 910\'s measured power). HCCS 392 GB/s per NPU (7 x 56 GB/s full mesh), taken as bidirectional and halved. Atlas 800T A2 has 8 NPUs and 200GE RoCE ports, so RoCE-200G (hardware.md: RoCE). ' +
+      'Sources conflict (hardware.md); chosen values: 320 TFLOPS fp16 (the figure most cited for 910B; 256 TFLOPS is the original 2019 Ascend 910), bf16 assumed at the fp16 rate (the Da Vinci cube runs both 16-bit formats at one rate), int8 2x; 64 GB HBM2e (65,536 MiB as npu-smi reports it) at 1.6 TB/s (four HBM2e stacks; the 0.4 TB/s figure some articles print matches one stack); 400 W (Atlas 800T A2 module; 310 W is the original 910\'s measured power). HCCS 392 GB/s per NPU (7 x 56 GB/s full mesh), taken as bidirectional and halved. Atlas 800T A2 has 8 NPUs and 200GE RoCE ports, so RoCE-200G (hardware.md: RoCE). ' +
       `${GPU_IDLE} efficiency 0.5: assumption at the low end of the range; no MFU for Ascend in published-results.md.`,
   },
   'DGX-2': {
