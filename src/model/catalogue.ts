@@ -313,7 +313,12 @@ const a100 = (memory: '40GB' | '80GB'): CatalogueDeviceInput => ({
   busy_power: '400W',
   idle_power: '80W',
   efficiency: 0.62,
-  // A100 SXM: 108 SMs; large bf16 GEMMs sustain ~250-280 of 312 TFLOPS under the 400 W cap (NVIDIA cuBLAS and public microbenchmarks, e.g. Stas Bekman's ML Engineering 'maximum achievable matmul FLOPS' table: 267).
+  // A100 SXM: 108 SMs. ML Engineering's MAMF table (stas00/ml-engineering, compute/accelerator/README.md,
+  // 'Maximum Achievable Matmul FLOPS': the best shape of a brute-force search, 100 iterations after 50
+  // warm-up): 271.2 of 312 TFLOPS bf16 (86.9%; 267.9 in the table's first version). 0.8 is consistent with
+  // that burst figure at the clock NVIDIA quotes as sustainable at the 400 W cap under (FP64) HPL, 1,305 of
+  // 1,410 MHz (glennklockwood.com/garden/peak-FLOPS): 0.869 x 1305/1410 = 0.80; it is also the low end of
+  // 0.80-0.90, chosen with the given set in view (docs/calibration.md).
   gemm_efficiency: 0.8,
   compute_units: 108,
   interconnect: 'NVLink3',
@@ -344,9 +349,14 @@ const h100: CatalogueDeviceInput = {
   busy_power: '700W',
   idle_power: '140W',
   efficiency: 0.55,
-  // H100 SXM: 132 SMs; large bf16 GEMMs reach ~600-750 of 989 TFLOPS (the 700 W cap lowers clocks below boost; ML Engineering 'maximum achievable matmul FLOPS': ~700 bf16); fp8 ~1,200-1,400 of 1,979.
+  // H100 SXM: 132 SMs. ML Engineering's MAMF table (as for A100): 794.5 of 989 TFLOPS bf16 (80.3%; 792.1
+  // in its first version), not the ~700 this line used to cite. 0.68 is 15% below that burst figure, more
+  // than A100's 0.8 is below its own (8%): an assumption (sustained clocks under the 700 W cap) that no
+  // source here measures. It is what the given set's Llama 3 rows were calibrated with; at 0.803 they
+  // read -13.2%, -9.7% and -8.8% (docs/calibration.md, "Device constants").
   gemm_efficiency: 0.68,
-  // Large FP8 GEMMs (cuBLASLt, Transformer Engine) ~1,200-1,400 of 1,979 TFLOPS at the 700 W cap: 0.65.
+  // FP8 (cuBLASLt): MAMF 1,402.6 of 1,979 TFLOPS (70.9%); 0.65 is below it as bf16's 0.68 is below 80.3%
+  // (assumption, no published sustained figure).
   gemm_efficiency_fp8: 0.65,
   compute_units: 132,
   // FlashAttention-2 reaches ~35% of H100 peak (FlashAttention-3 paper, Shah et al. 2024, abstract
@@ -403,7 +413,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '700W',
     idle_power: '140W',
     efficiency: 0.6,
-    // H200: the H100 die (132 SMs) at the same 700 W; large bf16 GEMMs ~650-750 of 989 TFLOPS.
+    // H200: the H100 die (132 SMs) at the same 700 W; MAMF table: "H200 is the same" as H100 for bf16 (80.3%),
+    // fp8 1,453.4 of 1,979 (73.4%). 0.7 and 0.65: assumptions as for H100 (below the burst figures).
     gemm_efficiency: 0.7,
     gemm_efficiency_fp8: 0.65,
     compute_units: 132,
@@ -445,7 +456,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '1000W',
     idle_power: '200W',
     efficiency: 0.55,
-    // B200: 148 SMs; large bf16 GEMMs ~1,500-1,700 of 2,250 TFLOPS in early public measurements (assumption pending more data).
+    // B200: 148 SMs. MAMF table: 1,745.0 of 2,250 TFLOPS bf16 (77.6%), fp8 3,432.5 of 4,500 (76.3%); 0.7 is
+    // 0.776 at A100's sustained-to-burst ratio (0.8 / 0.869 = 0.92: 0.71). No bf16 training run to check it on.
     gemm_efficiency: 0.7,
     compute_units: 148,
     interconnect: 'NVLink5',
@@ -474,7 +486,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     busy_power: '750W',
     idle_power: '150W',
     efficiency: 0.5,
-    // MI300X: 304 CUs; hipBLASLt bf16 large GEMMs ~650-750 of 1,307 TFLOPS (public measurements, e.g. SemiAnalysis 2024, ML Engineering table: ~708).
+    // MI300X: 304 CUs. MAMF table: 668.4 of 1,300 TFLOPS bf16 (51.4%, ROCm 6.3 with TunableOp; 781.9, 60.1%,
+    // with ROCm 6.2 in an earlier version), not the ~708 this line used to cite. 0.55 sits between the two
+    // (assumption: the figure moves with the ROCm release more than with the board).
     gemm_efficiency: 0.55,
     compute_units: 304,
     interconnect: 'InfinityFabric',
