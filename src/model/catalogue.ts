@@ -113,6 +113,8 @@ const interconnectInputs: Record<InterconnectName, z.input<typeof interconnectSc
     name: 'ICI-v4',
     // Google's TPU v4 page gives no per-chip ICI figure, but 'all-reduce bandwidth per pod' 1.1 PB/s over
     // 4,096 chips = 268 GB/s per chip (the same ratio gives v5e's documented 400 GB/s bidirectional / 2).
+    // Unresolved: a secondary source (glennklockwood.com/garden/processors/TPUv4, citing the TPU v4 paper)
+    // gives 400 Gb/s each way per ICI link; over v4's six links that is 300 GB/s, 12% more.
     bandwidth: '268GB/s',
     latency: '1us',
     efficiency: 0.8,
@@ -409,6 +411,9 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     peak_by_precision: h100.peak_by_precision,
     // nvidia-smi's memory.total on an H200: 143,771 MiB.
     memory: '143771MiB',
+    // The datasheet's 4.8 TB/s. The driver's maximum memory clock is 3,201 MHz (nvidia-smi -q -d CLOCK in
+    // amazon-eks-ami pull request 1985 and TensorRT-LLM issue 3486), which on six 1,024-bit HBM3e stacks
+    // would be 4.92 TB/s; no driver-reported bus width for the H200 found, so the datasheet figure stays.
     memory_bandwidth: '4.8TB/s',
     busy_power: '700W',
     idle_power: '140W',
