@@ -171,6 +171,18 @@ workloads:
     expect(one('Ascend910B', '4B')).toEqual([expect.stringContaining('needs 61.2 GiB per device, 96% of the 64.0 GiB of each Ascend910B')]);
   });
 
+  it("an idle GPU draws what nvidia-smi reads on one (P0 or P8, no process, 0% utilisation), 10-16% of board power, not the 20% once assumed", () => {
+    const idle = (name: string): number => DEVICE_CATALOGUE[name]!.idle_power;
+    // Medians of public nvidia-smi readings (see catalogue.ts): H100 64-75 W, A100 80GB 45-64 W, V100 SXM2 36-55 W,
+    // B200 136-145 W, H200 73-120 W, P100 PCIe 25-29 W, A10 8-45 W, T4 9 W in P8.
+    expect([idle('H100'), idle('H800'), idle('A100-80GB'), idle('A100-40GB'), idle('V100-SXM2-32GB'), idle('B200'), idle('H200')]).toEqual([70, 70, 56, 56, 41, 141, 97]);
+    expect([idle('P100'), idle('A10'), idle('T4')]).toEqual([27, 26, 9]);
+    for (const name of ['H100', 'A100-80GB', 'V100-SXM2-32GB', 'B200', 'H200', 'P100', 'A10', 'T4']) {
+      const d = DEVICE_CATALOGUE[name]!;
+      expect(d.idle_power / d.busy_power, name).toBeLessThan(0.2);
+    }
+  });
+
   it('V100 peaks at fp16 only (no bf16)', () => {
     const v100 = DEVICE_CATALOGUE['V100-SXM2-32GB']!;
     expect(v100.peak).toBe(125e12);

@@ -41,8 +41,8 @@ workloads:
 
   it('busy devices at busy power, idle ones at idle power, host overhead always, times PUE', () => {
     const r = runToCsv(scenarioFromText(pool('0.1', '0.5'))).summary;
-    // 4 busy H100 (700 W) and 4 idle (140 W) for 6 h, plus a 2 kW host, at PUE 1.5.
-    const kwh = ((4 * 700 + 4 * 140 + 2000) * 6 * 1.5) / 1000;
+    // 4 busy H100 (700 W) and 4 idle (70 W, what nvidia-smi reads on an idle H100) for 6 h, plus a 2 kW host, at PUE 1.5.
+    const kwh = ((4 * 700 + 4 * 70 + 2000) * 6 * 1.5) / 1000;
     expect(r.energy_kwh).toBeCloseTo(kwh, 6);
     expect(r.energy_cost).toBeCloseTo(kwh * 0.1, 6);
     expect(r.co2_kg).toBeCloseTo(kwh * 0.5, 6);
@@ -50,7 +50,7 @@ workloads:
 
   it('a daily profile prices each hour at its own figure', () => {
     const r = runToCsv(scenarioFromText(pool(profile(0.3, 0), profile(0, 0.9)))).summary;
-    const kwh = ((4 * 700 + 4 * 140 + 2000) * 6 * 1.5) / 1000;
+    const kwh = ((4 * 700 + 4 * 70 + 2000) * 6 * 1.5) / 1000;
     expect(r.energy_cost).toBeCloseTo(kwh * 0.3, 6); // the job ran in hours 0-5 only
     expect(r.co2_kg).toBeCloseTo(0, 9);
   });

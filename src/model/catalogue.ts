@@ -20,8 +20,12 @@ export { suggestName } from '../scenario/did-you-mean.js';
 //   `bandwidth` is per-device unidirectional, so those figures are halved.
 // - Interconnect `efficiency` is chosen so that bandwidth x efficiency approximates the measured
 //   large-message nccl-tests bus bandwidth in reference/hardware.md where one exists.
-// - `idle_power` is 20% of board power where no measured figure exists: the low end of the 20-30%
-//   range usually quoted for datacentre GPUs held idle in persistence mode.
+// - `idle_power` is what the board draws allocated to nothing: for NVIDIA GPUs the median of public
+//   nvidia-smi readings of idle boards (no process, 0% utilisation, persistence mode), 10-16% of board power
+//   (14 H100 readings 64-75 W, ten A100 80GB 45-64 W, ten V100 SXM2 36-55 W, six B200 136-145 W, four H200
+//   73-120 W, nine P100 25-29 W, A10 8-45 W, T4 9 W in P8). The 20% of board power this used to assume (the
+//   low end of a 20-30% often quoted) was 1.4-2x too high; it remains only where no reading was found
+//   (MI300X, Ascend 910B, K80).
 // - Device `memory` is what the driver reports as the device's total (nvidia-smi's memory.total,
 //   rocminfo's pool size), which is what frameworks size against (PyTorch's total_memory, vLLM's
 //   gpu_memory_utilization x total). Vendors' "80GB" is binary: an H100 reports 81,559 MiB
@@ -297,7 +301,9 @@ function defineDevice(input: CatalogueDeviceInput): DeviceKind {
 /** FlashAttention-2 on a Hopper die (H100, H200), fractions of peak: see the H100 entry. */
 const HOPPER_FLASH_ATTENTION_2 = { forward: 0.35, backward: 0.28 } as const;
 
-const GPU_IDLE = 'idle_power 20% of board power (assumption: low end of the 20-30% usual for datacentre GPUs idle in persistence mode).';
+const GPU_IDLE = 'idle_power: the median of public nvidia-smi readings of idle boards (see the conventions at the top of catalogue.ts).';
+/** Where no idle reading was found: 20% of board power, an assumption above the 10-16% NVIDIA boards read. */
+const GPU_IDLE_ASSUMED = 'idle_power 20% of board power (assumption: no public idle reading found; NVIDIA boards read 10-16%).';
 
 /**
  * A100 SXM4, 40 or 80 GB: the same die, clocks and 400 W cap; the 40 GB board has HBM2 at 1,555
@@ -313,7 +319,8 @@ const a100 = (memory: '40GB' | '80GB'): CatalogueDeviceInput => ({
   memory: memory === '80GB' ? '81920MiB' : '40960MiB',
   memory_bandwidth: memory === '80GB' ? '2.039TB/s' : '1.555TB/s',
   busy_power: '400W',
-  idle_power: '80W',
+  // nvidia-smi on idle A100-SXM4-80GB boards: 45-64 W, median 55.5 (ten public readings); the 40 GB board 66-67 W (one).
+  idle_power: '56W',
   efficiency: 0.62,
   // A100 SXM: 108 SMs. ML Engineering's MAMF table (stas00/ml-engineering, compute/accelerator/README.md,
   // 'Maximum Achievable Matmul FLOPS': the best shape of a brute-force search, 100 iterations after 50
@@ -349,7 +356,8 @@ const h100: CatalogueDeviceInput = {
   memory: '81559MiB',
   memory_bandwidth: '3.35TB/s',
   busy_power: '700W',
-  idle_power: '140W',
+  // nvidia-smi on idle H100 80GB HBM3 boards: 64-75 W, median 70 (14 public readings), not 20% of 700 W.
+  idle_power: '70W',
   efficiency: 0.55,
   // H100 SXM: 132 SMs. ML Engineering's MAMF table (as for A100): 794.5 of 989 TFLOPS bf16 (80.3%; 792.1
   // in its first version), not the ~700 this line used to cite. 0.68 is 15% below that burst figure, more
@@ -383,7 +391,8 @@ const v100 = (memory: '16GB' | '32GB'): CatalogueDeviceInput => ({
   memory: memory === '32GB' ? '32510MiB' : '16160MiB',
   memory_bandwidth: '900GB/s',
   busy_power: '300W',
-  idle_power: '60W',
+  // nvidia-smi on idle V100-SXM2-32GB boards: 36-55 W, median 41 (ten public readings).
+  idle_power: '41W',
   efficiency: 0.35,
   // V100 SXM2: 80 SMs; cuBLAS fp16 tensor-core GEMMs of large shapes reach ~100 of 125 TFLOPS (NVIDIA Volta tuning guide and DeepBench results).
   gemm_efficiency: 0.8,
@@ -416,7 +425,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     // would be 4.92 TB/s; no driver-reported bus width for the H200 found, so the datasheet figure stays.
     memory_bandwidth: '4.8TB/s',
     busy_power: '700W',
-    idle_power: '140W',
+    // nvidia-smi on idle H200 SXM boards: 73, 78, 115 and 120 W (four public readings), median 97; the H100's 70 is at the low end.
+    idle_power: '97W',
     efficiency: 0.6,
     // H200: the H100 die (132 SMs) at the same 700 W; MAMF table: "H200 is the same" as H100 for bf16 (80.3%),
     // fp8 1,453.4 of 1,979 (73.4%). 0.7 and 0.65: assumptions as for H100 (below the burst figures).
@@ -459,7 +469,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     // the full 8,192-bit bus.
     memory_bandwidth: '7.67TB/s',
     busy_power: '1000W',
-    idle_power: '200W',
+    // nvidia-smi on idle B200 boards: 136-145 W, median 141 (six public readings).
+    idle_power: '141W',
     efficiency: 0.55,
     // B200: 148 SMs. MAMF table: 1,745.0 of 2,250 TFLOPS bf16 (77.6%), fp8 3,432.5 of 4,500 (76.3%); 0.7 is
     // 0.776 at A100's sustained-to-burst ratio (0.8 / 0.869 = 0.92: 0.71). No bf16 training run to check it on.
@@ -500,7 +511,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     devices_per_node: 8,
     default_fabric: 'RoCE-400G',
     source:
-      `AMD Instinct MI300X datasheet: dense 1,307.4 TFLOPS bf16/fp16, 2,614.9 fp8 and int8, 653.7 tf32, 163.4 fp32 matrix; 192 GB HBM3 at 5.3 TB/s; 750 W; Infinity Fabric 896 GB/s bidirectional peer aggregate, halved. Usual NIC 400G (hardware.md): RoCE assumed as in AMD's Ethernet reference platforms (Azure's ND MI300X v5 uses 400G NDR IB instead: override per site). ${GPU_IDLE} ` +
+      `AMD Instinct MI300X datasheet: dense 1,307.4 TFLOPS bf16/fp16, 2,614.9 fp8 and int8, 653.7 tf32, 163.4 fp32 matrix; 192 GB HBM3 at 5.3 TB/s; 750 W; Infinity Fabric 896 GB/s bidirectional peer aggregate, halved. Usual NIC 400G (hardware.md): RoCE assumed as in AMD's Ethernet reference platforms (Azure's ND MI300X v5 uses 400G NDR IB instead: override per site). ${GPU_IDLE_ASSUMED} ` +
       'efficiency 0.5: assumption at the low end of the range, ROCm kernels reaching a smaller fraction of the larger nominal peak than CUDA on H100; no MFU for MI300X in published-results.md.',
   },
   TPUv4: {
@@ -588,7 +599,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     default_fabric: 'RoCE-200G',
     source:
       'Sources conflict (hardware.md); chosen values: 320 TFLOPS fp16 (the figure most cited for 910B; 256 TFLOPS is the original 2019 Ascend 910), bf16 assumed at the fp16 rate (the Da Vinci cube runs both 16-bit formats at one rate), int8 2x; 64 GB HBM2e (65,536 MiB as npu-smi reports it) at 1.6 TB/s (four HBM2e stacks; the 0.4 TB/s figure some articles print matches one stack); 400 W (Atlas 800T A2 module; 310 W is the original 910\'s measured power). HCCS 392 GB/s per NPU (7 x 56 GB/s full mesh), taken as bidirectional and halved. Atlas 800T A2 has 8 NPUs and 200GE RoCE ports, so RoCE-200G (hardware.md: RoCE). ' +
-      `${GPU_IDLE} efficiency 0.5: assumption at the low end of the range; no MFU for Ascend in published-results.md.`,
+      `${GPU_IDLE_ASSUMED} efficiency 0.5: assumption at the low end of the range; no MFU for Ascend in published-results.md.`,
   },
   'DGX-2': {
     description: 'NVIDIA DGX-2 server (16 x V100 SXM3 32GB) as one device',
@@ -620,7 +631,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     memory: '15360MiB',
     memory_bandwidth: '320GB/s',
     busy_power: '70W',
-    idle_power: '14W',
+    // nvidia-smi on idle T4s: 9 W in P8 (seven of ten public readings; 25-26 W in the three still in P0).
+    idle_power: '9W',
     efficiency: 0.3,
     // T4: 40 SMs; the 70 W cap holds large fp16 GEMMs near ~40 of 65 TFLOPS.
     gemm_efficiency: 0.6,
@@ -641,7 +653,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     memory: '16280MiB',
     memory_bandwidth: '732GB/s',
     busy_power: '250W',
-    idle_power: '50W',
+    // nvidia-smi on idle P100 PCIe 16GB boards: 25-29 W, median 27 (nine public readings).
+    idle_power: '27W',
     efficiency: 0.35,
     // P100: 56 SMs, no tensor cores; fp16 GEMMs ~80% of 18.7 TFLOPS.
     gemm_efficiency: 0.8,
@@ -680,7 +693,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     memory: '23028MiB',
     memory_bandwidth: '600GB/s',
     busy_power: '150W',
-    idle_power: '30W',
+    // nvidia-smi on idle A10s: 8-45 W (P8 and P0), median 26.
+    idle_power: '26W',
     efficiency: 0.4,
     // A10: 72 SMs; the 150 W cap holds large bf16 GEMMs near ~85-90 of 125 TFLOPS.
     gemm_efficiency: 0.7,
