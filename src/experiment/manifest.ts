@@ -45,12 +45,12 @@ export function sha256(data: string | Uint8Array): string {
  * `expect:` block is left out: expectations judge results without changing them, so tightening a
  * threshold does not make a committed baseline stale (and users are not taught to re-save blindly).
  */
-export function scenarioFingerprint(text: string, inputs: readonly { path: string; bytes: string | Uint8Array }[] = []): string {
+export function scenarioFingerprint(text: string, inputs: readonly ({ path: string; bytes: string | Uint8Array } | { path: string; sha256: string })[] = []): string {
   const h = createHash('sha256');
   const run = withoutExpectations(text);
   h.update(`scenario\u0000${run.length}\u0000`).update(run);
   for (const i of inputs) {
-    const digest = sha256(i.bytes);
+    const digest = 'sha256' in i ? i.sha256 : sha256(i.bytes);
     h.update(`\u0000input\u0000${digest}`);
   }
   return h.digest('hex');

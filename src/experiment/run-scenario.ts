@@ -2,7 +2,9 @@
 // resolved) and its policies go in; the simulation runs with the caller's sinks on its signal bus;
 // the result comes out. The CLI's run (through a worker, a pool of one), compare, sweep and check
 // (through the pool), and library users all run scenarios here, so no route can drift from another.
+import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
+import type { TextPieces } from '../scenario/traces/csv-reader.js';
 import { loadScenario, type LoadOptions, type ResolvedScenario } from '../model/load-scenario.js';
 import { loadPolicies, type LoadPoliciesOptions } from '../policy/plugin.js';
 import type { ResolvedPolicies } from '../policy/registry.js';
@@ -42,22 +44,65 @@ export interface LoadedScenario {
   fingerprint: string;
 }
 
-/** Parse and build a scenario, recording the files it reads (traces, node lists) for its fingerprint. */
+/**
+ * Parse and build a scenario, recording the files it reads (traces, node lists) for its
+ * fingerprint: those read whole, and those read in pieces (large traces), hashed as their pieces
+ * pass, so the digest is the whole file's and the file is not read again for it.
+ */
 export function loadScenarioForRun(text: string, file: string, access: LoadOptions = {}): LoadedScenario {
-  const inputs: { path: string; bytes: string }[] = [];
-  const readFile = access.readFile;
-  const recording: LoadOptions = readFile
-    ? {
-        ...access,
-        readFile: (path: string) => {
-          const bytes = readFile(path);
-          inputs.push({ path, bytes });
-          return bytes;
-        },
-      }
-    : access;
+  const inputs: ({ path: string; bytes: string } | PiecesDigest)[] = [];
+  const { readFile, readPieces } = access;
+  const recording: LoadOptions = {
+    ...access,
+    ...(readFile
+      ? {
+          readFile: (path: string) => {
+            const bytes = readFile(path);
+            inputs.push({ path, bytes });
+            return bytes;
+          },
+        }
+      : {}),
+    ...(readPieces
+      ? {
+          readPieces: (path: string) => {
+            const digest = new PiecesDigest(path, readPieces(path));
+            inputs.push(digest);
+            return digest;
+          },
+        }
+      : {}),
+  };
   const resolved = loadScenario(text, file, recording);
-  return { resolved, fingerprint: scenarioFingerprint(text, inputs) };
+  return { resolved, fingerprint: scenarioFingerprint(text, inputs.map((i) => (i instanceof PiecesDigest ? { path: i.path, sha256: i.sha256() } : i))) };
+}
+
+/** A file read in pieces, hashed on its first full pass (or, if no reader went to its end, when asked). */
+class PiecesDigest implements TextPieces {
+  private digest: string | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly source: TextPieces,
+  ) {}
+
+  *pieces(): Iterable<string> {
+    if (this.digest !== undefined) {
+      yield* this.source.pieces();
+      return;
+    }
+    const h = createHash('sha256');
+    for (const piece of this.source.pieces()) {
+      h.update(piece);
+      yield piece;
+    }
+    this.digest ??= h.digest('hex');
+  }
+
+  sha256(): string {
+    if (this.digest === undefined) for (const _ of this.pieces());
+    return this.digest!;
+  }
 }
 
 /**
