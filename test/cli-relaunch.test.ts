@@ -19,12 +19,12 @@ writeFileSync(
   script,
   `import { relaunchUnderFlags } from ${JSON.stringify(pathToFileURL(repoPath('dist/cli/relaunch.js')).href)};
 if (!relaunchUnderFlags(() => { throw new Error('no child'); })) {
-  process.stdout.write(JSON.stringify({ execArgv: process.execArgv, args: process.argv.slice(2), pid: process.pid, ppid: process.ppid }) + '\\n');
   const what = process.argv[2];
-  if (what === 'wait') {
-    process.on('SIGTERM', () => { process.stdout.write('child got SIGTERM\\n'); process.exit(143); });
-    setInterval(() => {}, 1000);
-  } else if (what === 'die') process.kill(process.pid, 'SIGKILL');
+  // The handler before the line the test waits for: a SIGTERM sent between the two killed the child.
+  if (what === 'wait') process.on('SIGTERM', () => { process.stdout.write('child got SIGTERM\\n'); process.exit(143); });
+  process.stdout.write(JSON.stringify({ execArgv: process.execArgv, args: process.argv.slice(2), pid: process.pid, ppid: process.ppid }) + '\\n');
+  if (what === 'wait') setInterval(() => {}, 1000);
+  else if (what === 'die') process.kill(process.pid, 'SIGKILL');
   else process.exit(Number(what));
 }
 `,
