@@ -17,6 +17,11 @@ export const inferenceModelSchema = z.strictObject({
   params: count({ positive: true }),
   /** Bytes per weight and KV element: 2 (bf16/fp16), 1 (fp8/int8); at most 16. */
   precision_bytes: boundedNumber(0, 16, { above: true }).default(2),
+  /**
+   * Precision the matrix multiplies run in (so the kind's peak they reach). By default FP8 when the
+   * weights are one byte and the kind has FP8 tensor cores, else 16-bit (weight-only quantisation).
+   */
+  compute_precision: z.enum(['bf16', 'fp16', 'fp8', 'int8']).optional(),
   /** Layers and width; from the nearest well-known family of this size when absent. */
   layers: z.number().int().positive().optional(),
   hidden_size: z.number().int().positive().optional(),

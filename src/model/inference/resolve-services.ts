@@ -14,6 +14,7 @@ import { defaultShape } from '../training-layout.js';
 import { kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
 import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from '../../scenario/service-schema.js';
 import { servingParamsMismatch } from './serving-shape.js';
+import { computePeak, type ComputePrecision } from './compute-peak.js';
 import { MAX_DEVICES_PER_NODE, MAX_OPEN_RUN_S } from '../../scenario/limits.js';
 import { formatYears } from '../size-estimate.js';
 
@@ -254,6 +255,8 @@ function resolvePool(
   rp: ReplicasSpec,
   model: InferenceModel,
   precisionBytes: number,
+  computePrecision: ComputePrecision | undefined,
+  modelAt: PathKey[],
   pat: PathKey[],
   ctx: ServiceResolveContext,
   bad: (path: PathKey[], msg: string) => void,
@@ -287,7 +290,7 @@ function resolvePool(
   const base = rp.count ?? as?.min ?? 0;
   if (devices > 0 && base * rp.tensor_parallel > devices) fail(pat, `${base} replicas x ${rp.tensor_parallel} devices = ${base * rp.tensor_parallel} '${rp.device}' devices, but ${where} has ${devices}`);
 
-  const peak = precisionBytes <= 1 ? (spec.peak_by_precision?.fp8 ?? spec.peak_by_precision?.int8 ?? spec.peak) : spec.peak;
+  const peak = computePeak(spec, precisionBytes, computePrecision, rp.device, (msg) => fail([...modelAt, 'compute_precision'], msg));
   const hardware: ReplicaHardware = {
     tp: rp.tensor_parallel,
     peakFlops: peak,
@@ -390,7 +393,7 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
     hiddenSize: hidden,
     kvBytesPerToken: m.kv_bytes_per_token ?? kvBytesPerToken(layers, hidden, m.precision_bytes, m.kv_heads, m.head_dim),
   };
-  const resolvedPools = pools.map(([rp, pat]) => resolvePool(rp, model, m.precision_bytes, pat, ctx, bad));
+  const resolvedPools = pools.map(([rp, pat]) => resolvePool(rp, model, m.precision_bytes, m.compute_precision, [...at, 'model'], pat, ctx, bad));
   if (resolvedPools.some((p) => p === undefined)) return undefined;
   const { kind, hardware, timing } = resolvedPools[0]!;
   // Sites of every pool, in the order given (client latencies are needed to each).
