@@ -1,7 +1,8 @@
-// Failures and stragglers reach training jobs only: an inference replica on a failed device served
-// on. With 88 device and node failures (mtbf 1 min and 2 min, repairs 1 h) on the one node of a
+// Stragglers reach training jobs only, and failures reach a disaggregated service's pools not at all:
+// with 88 device and node failures (mtbf 1 min and 2 min, repairs 1 h) on the one node of a
 // service, it served all 600 requests at 100% SLO attainment, and nothing said the failures had
-// passed it by. The loader now says so where the failures meet a service's device kind.
+// passed it by. The loader says so where they meet a service's device kind. (Device and node
+// failures do reach colocated replicas: inference-replica-failures.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { scenarioFromText } from './helpers.js';
 
@@ -29,11 +30,20 @@ ${failures}`;
 const warnings = (text: string): string[] => scenarioFromText(text).warnings.map((w) => `${w.path}: ${w.message}`).filter((m) => m.startsWith('failures') && !m.includes('out of service'));
 
 describe('failures beside inference services', () => {
-  it('device failures, node failures and stragglers of a service\'s kind are said not to reach its replicas', () => {
+  it("stragglers of a colocated service's kind are said not to reach its replicas; device and node failures do reach them", () => {
     expect(warnings(scenario('  devices: { h100: { mtbf: 1min, repair: 1h } }\n  nodes: { mtbf: 2min, repair: 1h }\n  stragglers: { H100: { fraction: 0.5, slowdown: 0.5 } }\n'))).toEqual([
-      "failures.devices.h100: failures of 'H100' devices do not reach inference replicas: service 'chat' serves on as if there were none (its latencies, throughput and SLO attainment are those without them); only training jobs fail and lose work",
       "failures.stragglers.H100: stragglers among 'H100' devices do not reach inference replicas: service 'chat' serves on as if there were none (its latencies, throughput and SLO attainment are those without them); only training jobs slow down",
-      "failures.nodes: node failures do not reach inference replicas: service 'chat' serves on as if there were none (its latencies, throughput and SLO attainment are those without them); only training jobs fail and lose work",
+    ]);
+  });
+
+  it('device and node failures are said not to reach a disaggregated service', () => {
+    const pools = scenario('  devices: { h100: { mtbf: 1min, repair: 1h } }\n  nodes: { mtbf: 2min, repair: 1h }\n').replace(
+      '    replicas: { count: 1, device: H100, datacentre: dc }\n',
+      '    prefill: { count: 1, device: H100, datacentre: dc }\n    decode: { count: 1, device: H100, datacentre: dc }\n',
+    );
+    expect(warnings(pools)).toEqual([
+      "failures.devices.h100: failures of 'H100' devices do not reach disaggregated inference replicas: disaggregated service 'chat' serves on as if there were none (its latencies, throughput and SLO attainment are those without them); only training jobs and colocated services' replicas fail",
+      "failures.nodes: node failures do not reach disaggregated inference replicas: disaggregated service 'chat' serves on as if there were none (its latencies, throughput and SLO attainment are those without them); only training jobs and colocated services' replicas fail",
     ]);
   });
 

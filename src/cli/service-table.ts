@@ -21,6 +21,7 @@ export function formatServices(rows: readonly ServiceRow[]): string {
         ['throughput', `${num(s.tokens_per_s)} output tokens/s, effective compute ratio ${pct(s.effective_compute_ratio)}`],
         ['replicas', `mean ${num(s.replicas_mean)}, max ${s.replicas_max}`],
       ];
+      if (s.replica_failures > 0) lines.push(['failures', `${num(s.replica_failures, 0)} replicas lost to device or node failures, ${num(s.requests_retried, 0)} requests started over`]);
       if (Number.isFinite(s.prefix_hit_rate)) lines.push(['prefix cache', `hit rate ${pct(s.prefix_hit_rate)}`]);
       const width = Math.max(...lines.map((r) => r[0].length));
       return lines.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n';

@@ -78,6 +78,8 @@ export const replicasSchema = z.strictObject({
   memory_utilisation: z.number().gt(0).lte(1).default(0.9),
   /** Fixed time per iteration (scheduling, sampling, launches). */
   step_overhead: duration().default(0),
+  /** From a replica's device failure to its replacement serving (weights load); autoscale.scale_up_delay, else 60 s, when absent. */
+  restart_delay: duration().optional(),
 });
 
 export const arrivalSchema = z.discriminatedUnion('process', [
@@ -193,7 +195,7 @@ export const requestStreamSchema = z.strictObject({
  * One pool of a disaggregated service (prefill or decode): its replicas' hardware, as `replicas`,
  * plus its own batching limits; a fixed `count` or its own `autoscale`.
  */
-export const poolSchema = replicasSchema.extend({
+export const poolSchema = replicasSchema.omit({ restart_delay: true }).extend({
   autoscale: poolAutoscaleSchema.optional(),
   /** Sequences in one iteration of this pool's replicas; the service's `max_batch` when absent. */
   max_batch: z.number().int().positive().optional(),

@@ -166,6 +166,7 @@ export class FailureInjector implements Subsystem {
     for (const d of devices) {
       if (this.downCount[d]!++ > 0) continue; // already out of service
       for (const job of this.sim.jobsOnDevice(d)) this.sim.failJob(job, 'failure');
+      this.sim.failLeaseOn(d);
       // Out of service: held by nobody, usable by no one, until repaired.
       const free = c.deviceFreeMilli[d]!;
       if (free > 0) c.allocateShare(d, free);
@@ -181,6 +182,7 @@ export class FailureInjector implements Subsystem {
       this.heldMilli.delete(d);
       if (milli > 0) c.releaseShare(d, milli);
     }
+    this.sim.devicesRepaired();
     this.sim.requestPass();
   }
 

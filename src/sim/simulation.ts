@@ -251,7 +251,7 @@ export class Simulation implements FailurePort, InferencePort {
    * Take devices for a non-training owner. The placement is checked like a policy's (free,
    * one kind); busy device-time is counted in utilisation and energy until release().
    */
-  acquire(placement: Placement, owner: string): Lease {
+  acquire(placement: Placement, owner: string, onFailure?: () => void): Lease {
     const c = this.cluster;
     for (let i = 0; i < placement.nodes.length; i++) {
       const node = placement.nodes[i]!;
@@ -260,12 +260,31 @@ export class Simulation implements FailurePort, InferencePort {
     }
     const devices: number[] = [];
     for (let i = 0; i < placement.nodes.length; i++) c.allocateWhole(placement.nodes[i]!, placement.counts[i]!, devices);
-    return { owner, placement, devices, sinceS: this.engine.now, released: false };
+    const lease: Lease = { owner, placement, devices, sinceS: this.engine.now, released: false };
+    if (onFailure) for (const d of devices) this.leaseFailures.set(d, onFailure);
+    return lease;
+  }
+
+  /** Per device held by a lease that wants to hear of its failure: whom to tell. */
+  private readonly leaseFailures = new Map<number, () => void>();
+  private readonly repairListeners: (() => void)[] = [];
+
+  failLeaseOn(dev: number): void {
+    this.leaseFailures.get(dev)?.();
+  }
+
+  onDevicesRepaired(listener: () => void): void {
+    this.repairListeners.push(listener);
+  }
+
+  devicesRepaired(): void {
+    for (const l of this.repairListeners) l();
   }
 
   release(lease: Lease): void {
     if (lease.released) return;
     lease.released = true;
+    if (this.leaseFailures.size > 0) for (const d of lease.devices) this.leaseFailures.delete(d);
     this.metrics.addBusy(lease.placement, lease.sinceS, this.engine.now);
     // Leases are inference replicas': idle power but while they iterate (they report that part).
     this.metrics.addHeldIdle(lease.placement, lease.sinceS, this.engine.now, 1);

@@ -63,6 +63,10 @@ export interface FailurePort extends PoolContext {
     | undefined;
   jobsOnDevice(dev: number): readonly SimJob[];
   failJob(job: SimJob, why: string): void;
+  /** A device fails: the lease holding it (an inference replica's) is told, and gives its devices back before this returns. */
+  failLeaseOn(dev: number): void;
+  /** Devices came back from repair (before the scheduling pass of the instant). */
+  devicesRepaired(): void;
   /** Failures per second that would stop a job of `devices` on `placement` (for Young/Daly checkpoint intervals). */
   failureRateOn: ((devices: number, placement: Placement) => number) | undefined;
 }
@@ -83,7 +87,10 @@ export interface InferencePort extends PoolContext {
         stopTransfer(t: TransferHandle): number;
       }
     | undefined;
-  acquire(placement: Placement, owner: string): Lease;
+  /** Take devices; `onFailure`, when given, is called when one of them fails (it must release the lease then). */
+  acquire(placement: Placement, owner: string, onFailure?: () => void): Lease;
+  /** Called whenever failed devices come back from repair, before the scheduling pass of that instant. */
+  onDevicesRepaired(listener: () => void): void;
   release(lease: Lease): void;
   preemptTrainingFor(devices: number, kind: number, dc?: number): number | undefined;
 }

@@ -40,27 +40,32 @@ export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: 
   };
   const f = scenario.failures;
   const resolved: Scenario = { ...scenario, failures: { ...f, devices: byPoolKind(f.devices, ['failures', 'devices']), stragglers: byPoolKind(f.stragglers, ['failures', 'stragglers']) } };
-  // Failures and stragglers reach training jobs only: an inference replica on a failed or slow
-  // device serves on as if nothing happened. Say so where they meet a service, rather than print
-  // its latencies and SLO attainment as if they had been measured under the failures.
+  // Device and node failures reach colocated services' replicas (the replica is lost, its requests
+  // start over elsewhere, a replacement loads); disaggregated pools, and stragglers anywhere, serve
+  // on as if nothing happened. Say so where they meet a service, rather than print its latencies
+  // and SLO attainment as if they had been measured under them.
   const served = new Map<string, string[]>();
+  const disaggregated = new Map<string, string[]>();
   for (const svc of services) {
     const used = svc.disaggregated ? [svc.disaggregated.prefill.kind, svc.disaggregated.decode.kind] : [svc.kind];
     for (const k of new Set(used)) {
       const name = kinds[k]!.name;
       served.set(name, [...(served.get(name) ?? []), svc.name]);
+      if (svc.disaggregated) disaggregated.set(name, [...(disaggregated.get(name) ?? []), svc.name]);
     }
   }
-  const notReached = (what: string, names: readonly string[], effect: string): string => {
+  const notReached = (what: string, names: readonly string[], effect: string, which = ''): string => {
     const many = names.length > 1;
-    return `${what} do not reach inference replicas: service${many ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')} ${many ? 'serve' : 'serves'} on as if there were none (${many ? 'their' : 'its'} latencies, throughput and SLO attainment are those without them); only training jobs ${effect}`;
+    return `${what} do not reach ${which}inference replicas: ${which}service${many ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')} ${many ? 'serve' : 'serves'} on as if there were none (${many ? 'their' : 'its'} latencies, throughput and SLO attainment are those without them); only training jobs ${effect}`;
   };
   const g = resolved.failures!;
+  for (const [kind, names] of disaggregated) {
+    if (g.devices[kind] !== undefined) warn(['failures', 'devices', Object.keys(f.devices).find((n) => book.canonicalOf(n) === kind) ?? kind], notReached(`failures of '${kind}' devices`, names, 'and colocated services\' replicas fail', 'disaggregated '));
+  }
   for (const [kind, names] of served) {
-    if (g.devices[kind] !== undefined) warn(['failures', 'devices', Object.keys(f.devices).find((n) => book.canonicalOf(n) === kind) ?? kind], notReached(`failures of '${kind}' devices`, names, 'fail and lose work'));
     if (g.stragglers[kind] !== undefined) warn(['failures', 'stragglers', Object.keys(f.stragglers).find((n) => book.canonicalOf(n) === kind) ?? kind], notReached(`stragglers among '${kind}' devices`, names, 'slow down'));
   }
-  if (g.nodes !== undefined && served.size > 0) warn(['failures', 'nodes'], notReached('node failures', [...new Set([...served.values()].flat())], 'fail and lose work'));
+  if (g.nodes !== undefined && disaggregated.size > 0) warn(['failures', 'nodes'], notReached('node failures', [...new Set([...disaggregated.values()].flat())], 'and colocated services\' replicas fail', 'disaggregated '));
   warnMostlyDown(resolved, f, book, groups, ctx);
   return resolved;
 }

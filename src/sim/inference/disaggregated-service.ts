@@ -360,6 +360,9 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       kv_bytes: this.kvBytes,
       goodput_rps: slo && endS > 0 ? this.outcomes.sloMet / endS : Number.NaN,
       prefix_hit_rate: this.prefixLookups > 0 ? this.prefixHits / this.prefixLookups : Number.NaN,
+      // Failures do not reach disaggregated pools (the scenario's warning says so).
+      replica_failures: Number.NaN,
+      requests_retried: Number.NaN,
     };
   }
 }

@@ -19,6 +19,9 @@ import { Autoscaler, bestFitNode, type ScaledPool } from './autoscaler.js';
 import { LoadingReplicas } from './loading-replicas.js';
 import type { ServiceRow } from './service-rows.js';
 
+/** A failed replica's replacement serves this long after the failure when the scenario gives no delay (a weight load). */
+const DEFAULT_RESTART_DELAY_S = 60;
+
 /** Request rows go to the run's requestRow listeners, service rows to its serviceRow listeners. */
 export interface InferenceOptions {
   /** Fraction of requests whose rows are emitted (deterministic in the seed); 1 by default. */
@@ -103,6 +106,13 @@ class ServiceState implements ReplicaHost, ScaledPool {
   private readonly autoscaler: Autoscaler | undefined;
   private readonly arrivals: ServiceArrivals;
   private outstanding = 0;
+  /** Replicas whose devices failed, and the requests they held that started over elsewhere. */
+  private replicaFailures = 0;
+  private retried = 0;
+  /** Admitted requests waiting at the router while no replica serves (all failed, replacements loading). */
+  private parked: InferenceRequest[] = [];
+  /** Replacements of failed replicas that found no free devices: tried again when devices are repaired. */
+  private replacementsWaiting = 0;
 
   constructor(
     private readonly system: InferenceSystem,
@@ -135,7 +145,12 @@ class ServiceState implements ReplicaHost, ScaledPool {
     this.peakPerReplica = svc.hardware.tp * svc.hardware.peakFlops;
     const as = svc.spec.replicas!.autoscale;
     this.autoscaler = as && new Autoscaler(this.engine, this.sim, as, svc.kind, svc.hardware.tp, svc.datacentres, this);
+    this.restartDelayS = svc.spec.replicas!.restart_delay ?? as?.scale_up_delay ?? DEFAULT_RESTART_DELAY_S;
+    this.sim.onDevicesRepaired(this.retryReplacements);
   }
+
+  /** From a replica's failure to its replacement serving (the weights load). */
+  private readonly restartDelayS: number;
 
   get onChange(): ((r: Replica) => void) | undefined {
     return this.system.onChange;
@@ -156,14 +171,19 @@ class ServiceState implements ReplicaHost, ScaledPool {
     const id = this.nextReplicaId++;
     const name = `${this.svc.name}/r${id}`;
     const placement: Placement = { kind: this.svc.kind, nodes: [node], counts: [this.svc.hardware.tp] };
-    const lease = this.sim.acquire(placement, name);
-    const r = new Replica(id, name, dc, lease, this.svc.spec.max_batch, this.svc.timing, this, this.capacity, false, this.svc.spec.chunked_prefill?.token_budget ?? Infinity);
+    const lease = this.sim.acquire(placement, name, () => this.replicaFailed(r));
+    const r: Replica = new Replica(id, name, dc, lease, this.svc.spec.max_batch, this.svc.timing, this, this.capacity, false, this.svc.spec.chunked_prefill?.token_budget ?? Infinity);
     this.countReplicas();
     this.held.add(r);
     this.replicasMax = Math.max(this.replicasMax, this.held.size);
     const ready = (): void => {
       r.serving = true;
       this.serving.push(r); // ids increase, so the list stays in id order
+      if (this.parked.length > 0) {
+        const parked = this.parked;
+        this.parked = [];
+        for (const req of parked) this.send(req, this.pick(req));
+      }
     };
     if (readyAfterS > 0) this.loadingReplicas.add(r, readyAfterS, ready);
     else ready();
@@ -197,6 +217,44 @@ class ServiceState implements ReplicaHost, ScaledPool {
   drained(r: Replica): void {
     this.release(r);
   }
+
+  // --- failures (failures.ts fails the devices; the service loses the replica and replaces it) ---
+
+  /**
+   * A device of `r` failed: it stops at once and gives its devices back; the requests it held (and
+   * those still on their way to it, on arrival) start over on the other replicas, their arrival
+   * kept, so the lost time counts in their latencies; a replica that was not being retired is
+   * replaced (a ReplicaSet recreating a failed pod), serving after the restart delay.
+   */
+  private replicaFailed(r: Replica): void {
+    this.replicaFailures++;
+    const replace = !r.draining;
+    this.serving = this.serving.filter((x) => x !== r);
+    this.loadingReplicas.remove(r);
+    const held = r.abandon();
+    this.release(r);
+    for (const req of held) this.retry(req);
+    // After the failure has taken its devices out of service (the rest of this instant's event);
+    // not when nothing is left to serve in a run that ends with its last request.
+    if (replace && (Number.isFinite(this.sim.resolved.scenario.horizon ?? Infinity) || this.keepLooking())) this.engine.at(this.engine.now, () => this.replace());
+    this.onChange?.(r);
+  }
+
+  private retry(req: InferenceRequest): void {
+    req.resetForRetry();
+    this.retried++;
+    if (this.serving.length === 0) this.parked.push(req);
+    else this.send(req, this.pick(req));
+  }
+
+  /** A replacement on free devices of the service's kind, in its least-used site first; else it waits for a repair. */
+  private replace(): void {
+    if (!this.sitesByLoad().some((dc) => this.launch(dc, this.restartDelayS))) this.replacementsWaiting++;
+  }
+
+  private readonly retryReplacements = (): void => {
+    while (this.replacementsWaiting > 0 && this.sitesByLoad().some((dc) => this.launch(dc, this.restartDelayS))) this.replacementsWaiting--;
+  };
 
   // --- autoscaling (autoscaler.ts decides; the service launches and drains) -------------------
 
@@ -238,21 +296,37 @@ class ServiceState implements ReplicaHost, ScaledPool {
       this.rejected++;
       return;
     }
+    if (this.serving.length === 0) {
+      // Every replica failed and none serves yet: the request waits at the router.
+      this.outstanding++;
+      this.inFlight.admit(req);
+      this.parked.push(req);
+      return;
+    }
+    const r = this.pick(req);
+    if (this.cannotMeetSlo(req, r, req.latencyS[r.datacentre]!)) {
+      this.rejected++;
+      return;
+    }
+    this.outstanding++;
+    this.inFlight.admit(req);
+    this.send(req, r);
+  }
+
+  /** The serving replica the balancer routes `req` to. */
+  private pick(req: InferenceRequest): Replica {
     const rs = this.serving;
     const i = this.balancer.route(req, this.ctx);
     if (!(Number.isInteger(i) && i >= 0 && i < rs.length)) {
       throw new Error(`load balancer '${this.balancerName}' of service '${this.svc.name}' at t=${this.engine.now}s returned ${String(i)}, not an index into its ${rs.length} replicas`);
     }
-    const r = rs[i]!;
-    const latency = req.latencyS[r.datacentre]!;
-    if (this.cannotMeetSlo(req, r, latency)) {
-      this.rejected++;
-      return;
-    }
+    return rs[i]!;
+  }
+
+  private send(req: InferenceRequest, r: Replica): void {
     req.replica = r;
     r.expectPrefix(req);
-    this.outstanding++;
-    this.inFlight.admit(req);
+    const latency = req.latencyS[r.datacentre]!;
     if (latency > 0) {
       r.inTransit++;
       this.engine.after(latency, this.reach, req);
@@ -270,7 +344,8 @@ class ServiceState implements ReplicaHost, ScaledPool {
   private readonly reach = (req: InferenceRequest): void => {
     const r = req.replica!;
     r.inTransit--;
-    r.enqueue(req);
+    if (r.failed) this.retry(req);
+    else r.enqueue(req);
   };
 
   iterated(replica: { readonly lease: Lease }, fromS: number, toS: number): void {
@@ -296,6 +371,14 @@ class ServiceState implements ReplicaHost, ScaledPool {
 
   // --- results --------------------------------------------------------------------------------
 
+  /** One-way latency between a request's client and its replica; for one waiting at the router, the nearest of the service's sites (a lower bound). */
+  private readonly latencyOf = (req: InferenceRequest): number => {
+    if (req.replica !== undefined) return req.latencyS[req.replica.datacentre]!;
+    let best = Infinity;
+    for (const dc of this.svc.datacentres) best = Math.min(best, req.latencyS[dc]!);
+    return best;
+  };
+
   finish(endS: number): ServiceRow {
     const now = this.engine.now;
     for (const r of [...this.held]) {
@@ -312,12 +395,12 @@ class ServiceState implements ReplicaHost, ScaledPool {
     const usefulFlop = 2 * this.svc.model.params * this.tokens;
     this.sim.metricsRecorder.addUsefulWork(usefulFlop, this.allocatedPeakFlopS);
     // Requests still waiting for their first token count at their wait so far (a lower bound).
-    addWaitingTtft(this.inFlight, endS, (req) => req.latencyS[req.replica!.datacentre]!, this.outcomes.ttft);
+    addWaitingTtft(this.inFlight, endS, this.latencyOf, this.outcomes.ttft);
     const slo = this.svc.spec.slo;
     return {
       service: this.svc.name,
       ...this.outcomes.columns(),
-      slo_attainment: slo ? sloAttainment(this.outcomes.sloMet, this.outcomes.completed, this.rejected, this.inFlight.missedInFlight(endS, slo, (req) => req.latencyS[req.replica!.datacentre]!, (req) => req.latencyS[req.replica!.datacentre]!)) : Number.NaN,
+      slo_attainment: slo ? sloAttainment(this.outcomes.sloMet, this.outcomes.completed, this.rejected, this.inFlight.missedInFlight(endS, slo, this.latencyOf, this.latencyOf)) : Number.NaN,
       tokens_per_s: endS > 0 ? this.outputTokens / endS : Number.NaN,
       effective_compute_ratio: this.allocatedPeakFlopS > 0 ? usefulFlop / this.allocatedPeakFlopS : Number.NaN,
       replicas_mean: endS > 0 ? this.replicaIntegral / endS : Number.NaN,
@@ -330,6 +413,8 @@ class ServiceState implements ReplicaHost, ScaledPool {
       kv_bytes: Number.NaN,
       goodput_rps: slo && endS > 0 ? this.outcomes.sloMet / endS : Number.NaN,
       prefix_hit_rate: this.prefixLookups > 0 ? this.prefixHits / this.prefixLookups : Number.NaN,
+      replica_failures: this.replicaFailures,
+      requests_retried: this.retried,
     };
   }
 }

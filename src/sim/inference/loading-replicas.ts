@@ -25,6 +25,14 @@ export class LoadingReplicas<R> {
     );
   }
 
+  /** `r` will not serve (its devices failed): forget its pending start, if it has one. */
+  remove(r: R): void {
+    const start = this.starts.get(r);
+    if (start === undefined) return;
+    this.engine.cancel(start);
+    this.starts.delete(r);
+  }
+
   /** Cancel up to `n` of them, the newest first, handing each to `release`; how many were. */
   cancel(n: number, release: (r: R) => void): number {
     const newestFirst = [...this.starts.keys()].slice(-n).reverse();

@@ -43,6 +43,10 @@ export interface ServiceRow {
    * fraction whose prefix KV the replica held (prefix caching); empty when no request carries one.
    */
   prefix_hit_rate: number;
+  /** Replicas lost to device or node failures (colocated services; empty when disaggregated: not modelled). */
+  replica_failures: number;
+  /** Times a request started over because its replica failed under it (counted per start-over). */
+  requests_retried: number;
 }
 
 export const SERVICE_COLUMNS: readonly (keyof ServiceRow)[] = [
@@ -71,6 +75,8 @@ export const SERVICE_COLUMNS: readonly (keyof ServiceRow)[] = [
   'kv_bytes',
   'goodput_rps',
   'prefix_hit_rate',
+  'replica_failures',
+  'requests_retried',
 ];
 
 /**

@@ -1,0 +1,106 @@
+// Device and node failures reach a colocated service's replicas: the replica is lost, the requests
+// it held start over on the others (their arrival kept), a replacement serves after the restart
+// delay, and nothing is counted twice. Before, a replica on a failed device served on as if
+// nothing had happened (a warning said so).
+import { describe, expect, it } from 'vitest';
+import type { RequestRow, ServiceRow } from '../src/sim/inference/service-rows.js';
+import { simulate } from '../src/sim/simulation.js';
+import { scenarioFromText } from './helpers.js';
+
+/** A toy device whose decode step is the weight read: 2 GB at 200 GB/s, 10 ms a step. */
+function scenario(o: { replicas: number; nodes: number; failures: string; restart?: string; count?: number; rate?: number; seed?: number; extra?: string }): string {
+  return `name: rf
+seed: ${o.seed ?? 1}
+devices:
+  toy:
+    peak: 1EFLOPS
+    memory: 1000GB
+    memory_bandwidth: 200GB/s
+    busy_power: 100W
+    idle_power: 10W
+    efficiency: 1
+    devices_per_node: 1
+    interconnect: { name: x, bandwidth: 100GB/s, latency: 1us }
+datacentres:
+  - name: dc
+    node_groups: [{ count: ${o.nodes}, device: toy }]
+services:
+  - name: s
+    model: { params: 1B, kv_bytes_per_token: 0 }
+    replicas: { count: ${o.replicas}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1${o.restart ? `, restart_delay: ${o.restart}` : ''} }
+    max_batch: 8
+${o.extra ?? ''}    streams:
+      - arrival: { process: poisson, rate: ${o.rate ?? 20}/s }
+        prompt_tokens: 100
+        output_tokens: 50
+        count: ${o.count ?? 20000}
+${o.failures ? `failures:\n${o.failures}` : ''}`;
+}
+
+function run(text: string): { row: ServiceRow; requests: RequestRow[]; failures: number; endS: number } {
+  const requests: RequestRow[] = [];
+  const r = simulate(scenarioFromText(text), { requestSink: (q) => requests.push(q) });
+  return { row: r.services[0]!, requests, failures: r.summary.failures, endS: r.endS };
+}
+
+describe('replica failures (colocated services)', () => {
+  const failures = '  devices: { toy: { mtbf: 300s, repair: 120s } }\n';
+  const base = { replicas: 3, nodes: 5, count: 20000 };
+  const faulty = run(scenario({ ...base, failures, restart: '30s' }));
+  const clean = run(scenario({ ...base, failures: '' }));
+
+  it('loses replicas, starts their requests over, and still serves every request exactly once', () => {
+    expect(faulty.failures).toBeGreaterThan(0);
+    expect(faulty.row.replica_failures).toBeGreaterThan(0);
+    expect(faulty.row.replica_failures).toBeLessThanOrEqual(faulty.failures);
+    expect(faulty.row.requests_retried).toBeGreaterThan(0);
+    expect(faulty.row.requests + faulty.row.requests_unfinished + faulty.row.requests_rejected).toBe(20000);
+    expect(faulty.row.requests).toBe(20000);
+    const ids = new Set(faulty.requests.map((q) => `${q.stream}/${q.request_id}`));
+    expect(ids.size).toBe(20000);
+    expect(clean.row.replica_failures).toBe(0);
+    expect(clean.row.requests_retried).toBe(0);
+  });
+
+  it('counts each output token once: the tokens a lost replica made are taken back', () => {
+    // Every request completes, so output tokens = 20,000 x 50 whatever was redone.
+    expect(faulty.row.tokens_per_s * faulty.endS).toBeCloseTo(20000 * 50, 3);
+    expect(clean.row.tokens_per_s * clean.endS).toBeCloseTo(20000 * 50, 3);
+  });
+
+  it('takes back the chunks a lost replica prefilled too (chunked prefill)', () => {
+    const chunked = run(scenario({ ...base, failures, restart: '30s', extra: '    chunked_prefill: { token_budget: 64 }\n' }));
+    expect(chunked.row.requests_retried).toBeGreaterThan(0);
+    expect(chunked.row.requests).toBe(20000);
+    expect(chunked.row.tokens_per_s * chunked.endS).toBeCloseTo(20000 * 50, 3);
+  });
+
+  it('the lost time shows in the latencies of the requests that started over', () => {
+    expect(faulty.row.e2e_latency_p99_s).toBeGreaterThan(clean.row.e2e_latency_p99_s);
+    const worst = (rows: RequestRow[]): number => Math.max(...rows.map((q) => q.e2e_latency_s));
+    expect(worst(faulty.requests)).toBeGreaterThan(worst(clean.requests));
+  });
+
+  it('replaces a lost replica on a free node after the restart delay', () => {
+    // With spare nodes, replicas held never exceed the count (a lost one is gone before its
+    // replacement takes devices) and the time-averaged count stays near it.
+    expect(faulty.row.replicas_max).toBe(3);
+    expect(faulty.row.replicas_mean).toBeGreaterThan(2.5);
+    expect(faulty.row.replicas_mean).toBeLessThanOrEqual(3);
+  });
+
+  it('with its only replica lost, requests wait at the router until the replacement serves', () => {
+    const one = run(scenario({ replicas: 1, nodes: 2, count: 3000, rate: 5, failures, restart: '45s' }));
+    expect(one.row.replica_failures).toBeGreaterThan(0);
+    expect(one.row.requests).toBe(3000);
+    // Some request arrived while nothing served: its first token waited for the replacement's load.
+    expect(one.row.ttft_p99_s).toBeGreaterThan(1);
+    expect(Math.max(...one.requests.map((q) => q.ttft_s))).toBeGreaterThan(20);
+  });
+
+  it('is deterministic: the same scenario gives the same rows', () => {
+    const again = run(scenario({ ...base, failures, restart: '30s' }));
+    expect(again.row).toEqual(faulty.row);
+    expect(again.requests).toEqual(faulty.requests);
+  });
+});
