@@ -104,3 +104,29 @@ describe('replica failures (colocated services)', () => {
     expect(again.requests).toEqual(faulty.requests);
   });
 });
+
+describe('stragglers among inference replicas', () => {
+  // One request at a time on one replica: each decode step is the 10 ms weight read, 49 steps a request.
+  const one = (stragglers: string, extra = ''): ServiceRow => run(scenario({ replicas: 1, nodes: 1, count: 50, rate: 0.1, failures: stragglers, extra })).row;
+
+  it("a replica iterates at its slowest device's pace: half speed doubles every step", () => {
+    const nominal = one('');
+    const slow = one('  stragglers: { toy: { fraction: 1, slowdown: 0.5 } }\n');
+    expect(nominal.tpot_p50_s).toBeCloseTo(0.01, 9);
+    expect(slow.tpot_p50_s).toBeCloseTo(0.02, 9);
+  });
+
+  it('reaches the decode pool of a disaggregated service too', () => {
+    const pools = (stragglers: string): ServiceRow =>
+      run(
+        scenario({ replicas: 1, nodes: 2, count: 50, rate: 0.1, failures: stragglers }).replace(
+          /    replicas: \{ count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 \}\n/,
+          '    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n',
+        ),
+      ).row;
+    const nominal = pools('');
+    const slow = pools('  stragglers: { toy: { fraction: 1, slowdown: 0.5 } }\n');
+    expect(nominal.replica_failures).toBeNaN(); // a disaggregated row
+    expect(slow.tpot_p50_s / nominal.tpot_p50_s).toBeGreaterThan(1.9);
+  });
+});

@@ -89,6 +89,8 @@ export interface InferencePort extends PoolContext {
     | undefined;
   /** Take devices; `onFailure`, when given, is called when one of them fails (it must release the lease then). */
   acquire(placement: Placement, owner: string, onFailure?: () => void): Lease;
+  /** Each device's pace (stragglers below 1): a replica's iterations run at its slowest device's. */
+  readonly deviceSpeed: { slowest(devices: readonly number[]): number };
   /** Called whenever failed devices come back from repair, before the scheduling pass of that instant. */
   onDevicesRepaired(listener: () => void): void;
   release(lease: Lease): void;

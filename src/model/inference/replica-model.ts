@@ -108,6 +108,16 @@ export function replicaTiming(m: InferenceModel, hw: ReplicaHardware): ReplicaTi
   };
 }
 
+/**
+ * The timing of a replica on devices at `pace` of nominal (a straggler among them: the replica's
+ * tensor-parallel iterations wait for it): its kernels, compute and memory alike, take 1 / pace as
+ * long; the per-iteration overhead (host-side scheduling) and the interconnect's collectives do not.
+ */
+export function atPace(t: ReplicaTiming, pace: number): ReplicaTiming {
+  if (pace === 1) return t;
+  return { ...t, weightReadS: t.weightReadS / pace, kvReadSPerToken: t.kvReadSPerToken / pace, computeSPerToken: t.computeSPerToken / pace };
+}
+
 /** Time of one decode iteration for `batch` sequences holding `contextTokens` of KV in total. */
 export function decodeStepS(t: ReplicaTiming, batch: number, contextTokens: number): number {
   return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, t.computeSPerToken * batch) + t.fixedS + t.perTokenCommS * batch;

@@ -41,17 +41,16 @@ export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: 
   const f = scenario.failures;
   const resolved: Scenario = { ...scenario, failures: { ...f, devices: byPoolKind(f.devices, ['failures', 'devices']), stragglers: byPoolKind(f.stragglers, ['failures', 'stragglers']) } };
   // Device and node failures reach colocated services' replicas (the replica is lost, its requests
-  // start over elsewhere, a replacement loads); disaggregated pools, and stragglers anywhere, serve
-  // on as if nothing happened. Say so where they meet a service, rather than print its latencies
-  // and SLO attainment as if they had been measured under them.
-  const served = new Map<string, string[]>();
+  // start over elsewhere, a replacement loads), and stragglers every replica (it iterates at its
+  // slowest device's pace); a disaggregated service's pools serve on through failures as if nothing
+  // happened. Say so where they meet one, rather than print its latencies and SLO attainment as if
+  // they had been measured under them.
   const disaggregated = new Map<string, string[]>();
   for (const svc of services) {
-    const used = svc.disaggregated ? [svc.disaggregated.prefill.kind, svc.disaggregated.decode.kind] : [svc.kind];
-    for (const k of new Set(used)) {
+    if (!svc.disaggregated) continue;
+    for (const k of new Set([svc.disaggregated.prefill.kind, svc.disaggregated.decode.kind])) {
       const name = kinds[k]!.name;
-      served.set(name, [...(served.get(name) ?? []), svc.name]);
-      if (svc.disaggregated) disaggregated.set(name, [...(disaggregated.get(name) ?? []), svc.name]);
+      disaggregated.set(name, [...(disaggregated.get(name) ?? []), svc.name]);
     }
   }
   const notReached = (what: string, names: readonly string[], effect: string, which = ''): string => {
@@ -61,9 +60,6 @@ export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: 
   const g = resolved.failures!;
   for (const [kind, names] of disaggregated) {
     if (g.devices[kind] !== undefined) warn(['failures', 'devices', Object.keys(f.devices).find((n) => book.canonicalOf(n) === kind) ?? kind], notReached(`failures of '${kind}' devices`, names, 'and colocated services\' replicas fail', 'disaggregated '));
-  }
-  for (const [kind, names] of served) {
-    if (g.stragglers[kind] !== undefined) warn(['failures', 'stragglers', Object.keys(f.stragglers).find((n) => book.canonicalOf(n) === kind) ?? kind], notReached(`stragglers among '${kind}' devices`, names, 'slow down'));
   }
   if (g.nodes !== undefined && disaggregated.size > 0) warn(['failures', 'nodes'], notReached('node failures', [...new Set([...disaggregated.values()].flat())], 'and colocated services\' replicas fail', 'disaggregated '));
   warnMostlyDown(resolved, f, book, groups, ctx);

@@ -15,7 +15,7 @@
 // for a decode slot count in TPOT (the gap between the first and second token), as in DistServe's
 // measurements; e2e adds the latency from the decode replica's site.
 import type { Engine } from '../../engine/engine.js';
-import { decodeTokensPerS } from '../../model/inference/replica-model.js';
+import { atPace, decodeTokensPerS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ResolvedPool, ResolvedService } from '../../model/inference/resolve-services.js';
 import { LOAD_BALANCERS, resolveBalancer } from '../../policy/balancers/registry.js';
 import type { BalancerContext, LoadBalancer, ReplicaView } from '../../policy/balancers/types.js';
@@ -99,15 +99,20 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
         random: system.sim.streams.stream(stream),
       };
     };
+    // A straggler among a replica's devices slows every iteration of it (failures.stragglers).
+    const paced = (t: ReplicaTiming, lease: Lease): ReplicaTiming => atPace(t, this.sim.deviceSpeed.slowest(lease.devices));
     const p = this.prefillPool;
-    const prefillCapacity = 1 / (p.timing.computeSPerToken + p.timing.perTokenCommS);
-    this.prefill = new ServicePool(this, p, 'prefill', svc.name, (id, name, dc, lease) => new PrefillReplica(id, name, dc, lease, p.maxBatch, p.maxBatchTokens, p.timing, this, prefillCapacity, p.tokenBudget));
+    const prefillCapacity = (t: ReplicaTiming): number => 1 / (t.computeSPerToken + t.perTokenCommS);
+    this.prefill = new ServicePool(this, p, 'prefill', svc.name, (id, name, dc, lease) => {
+      const t = paced(p.timing, lease);
+      return new PrefillReplica(id, name, dc, lease, p.maxBatch, p.maxBatchTokens, t, this, prefillCapacity(t), p.tokenBudget);
+    });
     const d = this.decodePool;
     const meanContext = 1024;
     const kvBatch = Number.isFinite(d.timing.kvCapacityTokens) ? Math.max(1, Math.floor(d.timing.kvCapacityTokens / meanContext)) : d.maxBatch;
-    const decodeCapacity = decodeTokensPerS(d.timing, Math.min(d.maxBatch, kvBatch), meanContext);
     this.decode = new ServicePool(this, d, 'decode', svc.name, (id, name, dc, lease) => {
-      const r = new Replica(id, name, dc, lease, d.maxBatch, d.timing, this, decodeCapacity, true);
+      const t = paced(d.timing, lease);
+      const r = new Replica(id, name, dc, lease, d.maxBatch, t, this, decodeTokensPerS(t, Math.min(d.maxBatch, kvBatch), meanContext), true);
       r.serving = true;
       return r;
     });

@@ -4,7 +4,7 @@
 // the pool is full) and removes them (training refills the gap), and per-service rows come out.
 import type { Engine } from '../../engine/engine.js';
 import type { RandomStream } from '../../engine/random.js';
-import { decodeTokensPerS } from '../../model/inference/replica-model.js';
+import { atPace, decodeTokensPerS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ResolvedService } from '../../model/inference/resolve-services.js';
 import { resolveBalancer, type ResolvedBalancer } from '../../policy/balancers/registry.js';
 import type { BalancerContext, LoadBalancer, LoadBalancerPolicy } from '../../policy/balancers/types.js';
@@ -138,10 +138,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
       },
       random,
     };
-    // Capacity for weighting: full-batch decode throughput at the service's mean context.
-    const meanContext = 1024;
-    const kvBatch = Number.isFinite(svc.timing.kvCapacityTokens) ? Math.max(1, Math.floor(svc.timing.kvCapacityTokens / meanContext)) : svc.spec.max_batch;
-    this.capacity = decodeTokensPerS(svc.timing, Math.min(svc.spec.max_batch, kvBatch), meanContext);
+    this.capacity = this.capacityOf(svc.timing);
     this.peakPerReplica = svc.hardware.tp * svc.hardware.peakFlops;
     const as = svc.spec.replicas!.autoscale;
     this.autoscaler = as && new Autoscaler(this.engine, this.sim, as, svc.kind, svc.hardware.tp, svc.datacentres, this);
@@ -158,6 +155,13 @@ class ServiceState implements ReplicaHost, ScaledPool {
 
   // --- replicas and devices -----------------------------------------------------------------
 
+  /** Capacity for weighting: full-batch decode throughput at the service's mean context. */
+  private capacityOf(timing: ReplicaTiming): number {
+    const meanContext = 1024;
+    const kvBatch = Number.isFinite(timing.kvCapacityTokens) ? Math.max(1, Math.floor(timing.kvCapacityTokens / meanContext)) : this.svc.spec.max_batch;
+    return decodeTokensPerS(timing, Math.min(this.svc.spec.max_batch, kvBatch), meanContext);
+  }
+
   private countReplicas(): void {
     const now = this.engine.now;
     this.replicaIntegral += this.held.size * (now - this.lastCountS);
@@ -172,7 +176,10 @@ class ServiceState implements ReplicaHost, ScaledPool {
     const name = `${this.svc.name}/r${id}`;
     const placement: Placement = { kind: this.svc.kind, nodes: [node], counts: [this.svc.hardware.tp] };
     const lease = this.sim.acquire(placement, name, () => this.replicaFailed(r));
-    const r: Replica = new Replica(id, name, dc, lease, this.svc.spec.max_batch, this.svc.timing, this, this.capacity, false, this.svc.spec.chunked_prefill?.token_budget ?? Infinity);
+    // A straggler among its devices slows every iteration (failures.stragglers).
+    const pace = this.sim.deviceSpeed.slowest(lease.devices);
+    const timing = atPace(this.svc.timing, pace);
+    const r: Replica = new Replica(id, name, dc, lease, this.svc.spec.max_batch, timing, this, pace === 1 ? this.capacity : this.capacityOf(timing), false, this.svc.spec.chunked_prefill?.token_budget ?? Infinity);
     this.countReplicas();
     this.held.add(r);
     this.replicasMax = Math.max(this.replicasMax, this.held.size);
