@@ -108,6 +108,24 @@ describe('units land in SI', () => {
     expect(h100.interconnect.latency).toBeCloseTo(0.94e-6, 15);
   });
 
+  it('Hopper GEMM efficiencies: the MAMF burst figure at the clock a tensor-core GEMM holds under the 700 W cap (docs/calibration.md, "Device constants")', () => {
+    // As A100's 0.8 = 0.869 x 1,305/1,410: the spec TFLOPS are quoted at 1,830 MHz on the H100 die
+    // (132 SMs x 4,096 dense bf16 FLOP a clock x 1.83 GHz = 989.4 TFLOPS); FP8 GEMMs at the power cap
+    // fall to 1,575 MHz (deepseek-ai/DeepGEMM issue 120), an H200 at 700 W holds 1,500 (tile-ai/TileOPs issue 1587).
+    const sustained = (mamf: number, mhz: number): number => mamf * (mhz / 1830);
+    const h100 = DEVICE_CATALOGUE['H100']!;
+    const h200 = DEVICE_CATALOGUE['H200']!;
+    expect(Math.abs(132 * 4096 * 1.83e9 / h100.peak - 1)).toBeLessThan(0.001);
+    // bf16: 0.803 x 1,500..1,575 / 1,830 = 0.658..0.691; 0.68 lies within.
+    expect(h100.gemm_efficiency!).toBeGreaterThanOrEqual(sustained(794.5 / 989, 1500));
+    expect(h100.gemm_efficiency!).toBeLessThanOrEqual(sustained(794.5 / 989, 1575));
+    // FP8: MAMF 1,402.6 of 1,979 (70.9%) at the FP8 GEMM clock: 0.61 (H100), 1,453.4 (73.4%): 0.63 (H200).
+    expect(h100.gemm_efficiency_fp8!).toBeCloseTo(sustained(1402.6 / 1979, 1575), 2);
+    expect(h200.gemm_efficiency_fp8!).toBeCloseTo(sustained(1453.4 / 1979, 1575), 2);
+    // The H200 is the H100 die at the same cap, and MAMF measures its bf16 GEMMs the same ("H200 is the same").
+    expect(h200.gemm_efficiency).toBe(h100.gemm_efficiency);
+  });
+
   it('H800: the H100 die and memory behind 8 NVLink links (400 GB/s bidirectional), as DeepSeek trained on', () => {
     const h800 = DEVICE_CATALOGUE['H800']!;
     const h100 = DEVICE_CATALOGUE['H100']!;

@@ -30,21 +30,21 @@ const shape: TrainingShape = {
 const layout: ParallelLayout = { tp: 1, pp: 1, dp: 8, microBatches: 1 };
 
 describe('FP8 training', () => {
-  it('H100 carries its FP8 peak (1,979 TFLOPS) and FP8 GEMM efficiency (0.65)', () => {
-    expect(h100.fp8).toEqual({ peakFlops: 1979e12, gemmEfficiency: 0.65 });
+  it('H100 carries its FP8 peak (1,979 TFLOPS) and FP8 GEMM efficiency (0.61: MAMF 70.9% at the 1,575 of 1,830 MHz FP8 GEMMs hold at the 700 W cap)', () => {
+    expect(h100.fp8).toEqual({ peakFlops: 1979e12, gemmEfficiency: 0.61 });
   });
   it('layer GEMMs run at the FP8 ceiling; attention and the output layer do not change', () => {
     const bf16 = computeBreakdown(shape, layout, h100);
     const fp8 = computeBreakdown({ ...shape, fp8: true }, layout, h100);
     expect(fp8.attentionS).toBe(bf16.attentionS);
     expect(fp8.logitsS).toBe(bf16.logitsS);
-    // A large layer GEMM: (1979 x 0.65) / (989 x 0.68) = 1.91 times the ceiling, tile factors alike,
-    // less the FP8 tile's fixed cost at K = 4,096 (K / (K + 512) against K / (K + 128)): 1.75.
+    // A large layer GEMM: (1979 x 0.61) / (989 x 0.68) = 1.80 times the ceiling, tile factors alike,
+    // less the FP8 tile's fixed cost at K = 4,096 (K / (K + 512) against K / (K + 128)): 1.65.
     const big = (dev: typeof h100, bytes: number): number => gemmTimeS(8192, 14336, 4096, 1, bytes, dev);
-    const fp8Dev = { ...h100, peakFlops: 1979e12, gemmEfficiency: 0.65 };
-    expect(big(h100, 2) / big(fp8Dev, 1)).toBeCloseTo(((1979 * 0.65) / (989 * 0.68)) * ((4096 + 128) / (4096 + 512)), 1);
-    expect(bf16.gemmS / fp8.gemmS).toBeGreaterThan(1.7);
-    expect(bf16.gemmS / fp8.gemmS).toBeLessThan(1.95);
+    const fp8Dev = { ...h100, peakFlops: 1979e12, gemmEfficiency: 0.61 };
+    expect(big(h100, 2) / big(fp8Dev, 1)).toBeCloseTo(((1979 * 0.61) / (989 * 0.68)) * ((4096 + 128) / (4096 + 512)), 1);
+    expect(bf16.gemmS / fp8.gemmS).toBeGreaterThan(1.6);
+    expect(bf16.gemmS / fp8.gemmS).toBeLessThan(1.85);
     // The cast-transpose kernels cost memory time: element-wise work grows.
     expect(fp8.elementwiseS).toBeGreaterThan(bf16.elementwiseS);
     // End to end on one micro-batch: faster, by less than the GEMMs alone.
@@ -55,7 +55,7 @@ describe('FP8 training', () => {
   it('short-K FP8 GEMMs lose to their fixed cost as DeepGEMM measures on the H100 die (pull request 74), not at the 16-bit rate', () => {
     // Measured (H800, M = 4,096, best tile), relative to K = 16,384 (1,470 TFLOP/s, N = 7,168):
     // K = 2,048 0.819 (N 7,168), K = 1,536 0.793 (N 24,576), K = 512 0.509 (N 32,768).
-    const fp8Dev = { ...h100, peakFlops: 1979e12, gemmEfficiency: 0.65 };
+    const fp8Dev = { ...h100, peakFlops: 1979e12, gemmEfficiency: 0.61 };
     const rate = (n: number, k: number): number => (2 * 4096 * n * k) / gemmTimeS(4096, n, k, 1, 1, fp8Dev);
     const long = rate(7168, 16384);
     for (const [n, k, measured] of [[7168, 2048, 0.819], [24576, 1536, 0.793], [32768, 512, 0.509]] as const) {

@@ -141,7 +141,7 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
       const e = explainJob(scenarioFromText(scenario(r)), 'moe');
       return { name: r.name, error: e.step.step_s / publishedStepS(r) - 1, tokens: (r.batch * r.seq) / (r.gpus * e.step.step_s), e };
     });
-    expect(rows.map((r) => pct(r.error))).toEqual([-1.9, -57.3, -29.8]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-0.2, -56.7, -29.8]);
     expect(explanationTable(rows[0]!.e)).toContain('128 heads (latent attention: kv rank 512, q rank 1536, 192/128 per head)');
     expect(explanationTable(rows[0]!.e)).toContain('(ep 64, expert tp 1, per-node dispatch)');
     expect(explanationTable(rows[1]!.e)).toContain('32 heads of 128');
@@ -155,22 +155,22 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     for (const r of rows) expect(doc).toContain(`| ${r.name} | ${MEGATRON.find((m) => m.name === r.name)!.published.toLocaleString('en-US')} | ${Math.round(r.tokens).toLocaleString('en-US')} | ${pct(r.error) > 0 ? '+' : ''}${pct(r.error).toFixed(1)}% |`);
   });
 
-  it('DeepSeek-V3 on H100: the per-node dispatch with node-limited routing is what brings the all-to-all within reach; the plain all-to-all dispatcher is 34% slow', () => {
+  it('DeepSeek-V3 on H100: the per-node dispatch with node-limited routing is what brings the all-to-all within reach; the plain all-to-all dispatcher is 36% slow', () => {
     const r = MEGATRON[0]!;
     const perNode = explainJob(scenarioFromText(scenario(r)), 'moe');
     const plain = explainJob(scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: ', etp: 1' } })), 'moe');
-    expect(pct(plain.step.step_s / publishedStepS(r) - 1)).toBe(34);
+    expect(pct(plain.step.step_s / publishedStepS(r) - 1)).toBe(35.8);
     // The all-to-all dispatcher also regroups the received tokens by local expert (4 passes more).
     expect(plain.step.compute_s).toBeGreaterThan(perNode.step.compute_s);
     expect(plain.step.compute_s).toBeLessThan(perNode.step.compute_s * 1.1);
     // 7.5 of a token's 8 copies cross the fabric plainly; 4 x 15/16 per node.
     expect(plain.step.exposed_ep_s / perNode.step.exposed_ep_s).toBeCloseTo(7.5 / 3.75, 1);
-    expect(doc).toContain('+34.0%');
+    expect(doc).toContain('+35.8%');
     // Without MLA (128 heads of 7168 / 128 = 56) the attention core is 2.9 times too small.
     const mha = explainJob(scenarioFromText(scenario({ ...r, model: r.model.replace(/mla: \{[^}]*\}, /, '') })), 'moe');
     expect(mha.step.micro_batch.attention_s).toBeLessThan(perNode.step.micro_batch.attention_s / 2.5);
-expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-13.5);
-    expect(doc).toContain('-13.5%');
+expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-11.7);
+    expect(doc).toContain('-11.7%');
   });
 
   it('DeepSeek-V3 as its report describes it: refused at validate for memory (activations kept in bf16 here, FP8 there), and timed through explain\'s route without the fit', () => {
@@ -196,10 +196,10 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-13.5);
     // Without DualPipe's overlap the all-to-all would be on the critical path.
     const { epOverlap: _hidden, ...exposed } = layout;
     const noOverlap = pct(time(exposed).stepS / publishedStepS(DEEPSEEK_PAPER) - 1);
-    expect(noOverlap).toBe(37.9);
+    expect(noOverlap).toBe(40.1);
     expect(doc).toContain(`+${noOverlap}%`);
     const error = step.stepS / publishedStepS(DEEPSEEK_PAPER) - 1;
-    expect(pct(error)).toBe(-0.9);
+    expect(pct(error)).toBe(1.3);
     // Hidden but in the 16 of 120 micro-batches' chunks that run unpaired (the first stage's warm-up and cool-down).
     expect(step.epExposedS).toBeCloseTo(step.epCommS * (16 / 120), 9);
     expect(step.epCommS).toBeGreaterThan(0);
@@ -261,7 +261,7 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-13.5);
     // Without the 1F1B all-to-all overlap the all-to-all is on the critical path.
     const exposed = explainJob(scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: ', etp: 1' } })), 'moe');
     const noOverlap = pct(exposed.step.step_s / publishedStepS(r) - 1);
-    expect(noOverlap).toBe(21.9);
+    expect(noOverlap).toBe(23.2);
     expect(doc).toContain(`+${noOverlap.toFixed(1)}%`);
   });
 });

@@ -359,15 +359,20 @@ const h100: CatalogueDeviceInput = {
   // nvidia-smi on idle H100 80GB HBM3 boards: 64-75 W, median 70 (14 public readings), not 20% of 700 W.
   idle_power: '70W',
   efficiency: 0.55,
-  // H100 SXM: 132 SMs. ML Engineering's MAMF table (as for A100): 794.5 of 989 TFLOPS bf16 (80.3%; 792.1
-  // in its first version), not the ~700 this line used to cite. 0.68 is 15% below that burst figure, more
-  // than A100's 0.8 is below its own (8%): an assumption (sustained clocks under the 700 W cap) that no
-  // source here measures. It is what the given set's Llama 3 rows were calibrated with; at 0.803 they
-  // read -13.2%, -9.7% and -8.8% (docs/calibration.md, "Device constants").
+  // H100 SXM: 132 SMs. Derived as A100's 0.8 is (a burst GEMM rate at the clock a GEMM holds under the
+  // board's power cap): ML Engineering's MAMF table (as for A100) gives 794.5 of 989 TFLOPS bf16 (80.3%; 792.1
+  // in its first version). The 989 are quoted at 1,830 MHz, NVIDIA's tensor-core clock for the SXM part
+  // (132 SMs x 4,096 dense FLOP a clock x 1.83 GHz = 989.4; ML Engineering's clock table, glennklockwood.com:
+  // "1.83 GHz (low precision), 1.98 GHz (high precision)"). Under the 700 W cap tensor-core GEMMs hold less:
+  // FP8 GEMMs overlapped with communication fall from 1,980 to 1,575 MHz (deepseek-ai/DeepGEMM issue 120,
+  // "the power consumption exceeded the limit"), and an H200 at 700 W cannot hold a locked 1,830 MHz under
+  // full load, 1,500 being what its runners sustain (tile-ai/TileOPs issue 1587). 0.803 x 1,500..1,575 /
+  // 1,830 = 0.66..0.69: 0.68 lies within (it was first set with the Llama 3 rows in view, at 0.803 they
+  // read -13.2%, -9.7% and -8.8%: docs/calibration.md, "Device constants").
   gemm_efficiency: 0.68,
-  // FP8 (cuBLASLt): MAMF 1,402.6 of 1,979 TFLOPS (70.9%); 0.65 is below it as bf16's 0.68 is below 80.3%
-  // (assumption, no published sustained figure).
-  gemm_efficiency_fp8: 0.65,
+  // FP8 (cuBLASLt): MAMF 1,402.6 of 1,979 TFLOPS (70.9%) at the 1,575 MHz that FP8 GEMMs hold at the cap
+  // (DeepGEMM issue 120, above): 0.709 x 1575/1830 = 0.61 (0.58 at TileOPs' 1,500).
+  gemm_efficiency_fp8: 0.61,
   compute_units: 132,
   // FlashAttention-2 reaches ~35% of H100 peak (FlashAttention-3 paper, Shah et al. 2024, abstract
   // and figure 5: ~335 TFLOP/s causal forward at head dim 128); backward at the 0.8 of forward
@@ -428,10 +433,11 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     // nvidia-smi on idle H200 SXM boards: 73, 78, 115 and 120 W (four public readings), median 97; the H100's 70 is at the low end.
     idle_power: '97W',
     efficiency: 0.6,
-    // H200: the H100 die (132 SMs) at the same 700 W; MAMF table: "H200 is the same" as H100 for bf16 (80.3%),
-    // fp8 1,453.4 of 1,979 (73.4%). 0.7 and 0.65: assumptions as for H100 (below the burst figures).
-    gemm_efficiency: 0.7,
-    gemm_efficiency_fp8: 0.65,
+    // H200: the H100 die (132 SMs) at the same 700 W and 1,830 MHz tensor clock; MAMF table: "H200 is the same"
+    // as H100 for bf16 (80.3%), so H100's 0.68 (TileOPs issue 1587, an H200: 1,500 MHz held at 700 W, 0.66);
+    // fp8 1,453.4 of 1,979 (73.4%) at the 1,575 MHz FP8 GEMMs hold at the cap (H100): 0.734 x 1575/1830 = 0.63.
+    gemm_efficiency: 0.68,
+    gemm_efficiency_fp8: 0.63,
     compute_units: 132,
     flash_attention: HOPPER_FLASH_ATTENTION_2,
     interconnect: 'NVLink4',
@@ -472,8 +478,10 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     // nvidia-smi on idle B200 boards: 136-145 W, median 141 (six public readings).
     idle_power: '141W',
     efficiency: 0.55,
-    // B200: 148 SMs. MAMF table: 1,745.0 of 2,250 TFLOPS bf16 (77.6%), fp8 3,432.5 of 4,500 (76.3%); 0.7 is
-    // 0.776 at A100's sustained-to-burst ratio (0.8 / 0.869 = 0.92: 0.71). No bf16 training run to check it on.
+    // B200: 148 SMs. MAMF table: 1,745.0 of 2,250 TFLOPS bf16 (77.6%), fp8 3,432.5 of 4,500 (76.3%). The 2,250
+    // are 148 SMs x 8,192 dense FLOP a clock at 1,856 MHz (the driver's maximum SM clock is 1,965). No reading of
+    // the clock a B200's GEMMs hold at its 1,000 W cap was found, so 0.7 stays an assumption: 0.776 at A100's
+    // sustained-to-burst ratio (0.8 / 0.869 = 0.92: 0.71). No bf16 training run to check it on.
     gemm_efficiency: 0.7,
     compute_units: 148,
     interconnect: 'NVLink5',
