@@ -365,7 +365,8 @@ const h100: CatalogueDeviceInput = {
   // (132 SMs x 4,096 dense FLOP a clock x 1.83 GHz = 989.4; ML Engineering's clock table, glennklockwood.com:
   // "1.83 GHz (low precision), 1.98 GHz (high precision)"). Under the 700 W cap tensor-core GEMMs hold less:
   // FP8 GEMMs overlapped with communication fall from 1,980 to 1,575 MHz (deepseek-ai/DeepGEMM issue 120,
-  // "the power consumption exceeded the limit"), and an H200 at 700 W cannot hold a locked 1,830 MHz under
+  // "the power consumption exceeded the limit"; a Hopper board the issue does not name, all of which report
+  // 1,980 MHz), and an H200 at 700 W cannot hold a locked 1,830 MHz under
   // full load, 1,500 being what its runners sustain (tile-ai/TileOPs issue 1587). 0.803 x 1,500..1,575 /
   // 1,830 = 0.66..0.69: 0.68 lies within (it was first set with the Llama 3 rows in view, at 0.803 they
   // read -13.2%, -9.7% and -8.8%: docs/calibration.md, "Device constants").
