@@ -163,5 +163,17 @@ describe('ecmp', () => {
     expect(refusal('{ kind: leaf-spine, ecmp: { mode: hash } }')).toMatch(/topology\.ecmp\.paths/);
     // Not for the torus's dimension-ordered routes.
     expect(refusal('{ kind: torus, dims: [2, 4], link_bandwidth: 10GB/s, ecmp: { mode: hash, paths: 4 } }')).toMatch(/topology\.ecmp: unknown key 'ecmp'/);
+    // More paths than a leaf has uplink ports: an H100 node has 8 NICs of one NDR port each, so a
+    // leaf of 2 nodes at 2:1 has 8 ports up. 64 paths used to run, each node pair's flow at 1/64 of
+    // the leaf's uplink (an eighth of one port's rate); 8 paths is the most that can be cabled.
+    expect(refusal('{ kind: leaf-spine, nodes_per_leaf: 2, oversubscription: 2, ecmp: { mode: hash, paths: 64 } }')).toMatch(
+      /test\.yaml:6:\d+: datacentres\[0\]\.topology\.ecmp: ecmp\.paths 64 is more equal-cost paths than leaf 0 has uplink ports \(8: .*at most 8 paths/,
+    );
+    expect(() => scenarioFromText(site('{ kind: leaf-spine, nodes_per_leaf: 2, oversubscription: 2, ecmp: { mode: hash, paths: 8 } }'))).not.toThrow();
+    expect(refusal('{ kind: fat-tree, nodes_per_leaf: 1, leaves_per_pod: 2, leaf_oversubscription: 4, ecmp: { mode: adaptive, paths: 4 } }')).toMatch(/than leaf 0 has uplink ports \(2: .*leaf_oversubscription/);
+    // The core: two pods of 2 leaves of 8 ports each, at 8:1 give 2 ports up per pod.
+    expect(refusal('{ kind: fat-tree, nodes_per_leaf: 1, leaves_per_pod: 2, pod_oversubscription: 8, ecmp: { mode: hash, paths: 4 } }')).toMatch(/than pod 0 has uplink ports \(2: .*pod_oversubscription/);
+    // A rail group's spine paths are its rail leaves' uplinks: 8 rails x ceil(4 NICs / 4) = 8.
+    expect(refusal('{ kind: rail-optimized, nodes_per_group: 4, oversubscription: 4, ecmp: { mode: split, paths: 9 } }')).toMatch(/than rail group 0 has uplink ports \(8:/);
   });
 });

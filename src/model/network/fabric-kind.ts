@@ -133,6 +133,11 @@ export interface FabricKind<S extends { readonly kind: string }> {
   /** A problem with the spec on a site of `nodeCount` nodes (a field of the block and what is wrong), if any. */
   check?(spec: S, nodeCount: number): { field: string; message: string } | undefined;
   /**
+   * A problem with the spec on the site's NICs (what check() cannot see: more ECMP paths than a
+   * leaf has uplink ports), as a field of the block and what is wrong, if any.
+   */
+  checkPorts?(spec: S, site: Pick<FabricSite, 'rails' | 'nicPorts'>): { field: string; message: string } | undefined;
+  /**
    * What is legal but worth knowing about a spec that passed check() (a link no route takes, say),
    * at a path inside the block. `otherSites`: the pool has other data centres, so routes to and
    * from the site's top tier carry traffic too. Called only with the flow network.

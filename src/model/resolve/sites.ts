@@ -3,6 +3,7 @@
 import type { Datacentre, NodeGroup } from '../cluster.js';
 import type { FabricPreset } from '../../scenario/hardware-schema.js';
 import { fabricKind, type TopologySpec } from '../network/fabrics/registry.js';
+import { FABRIC_PRESETS } from '../catalogue.js';
 import { implausibleFabricFigures, implausibleFabricRate, implausiblePower, implausibleTopologyRates } from '../plausibility.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { PathKey, SourceMap } from '../../scenario/errors.js';
@@ -118,6 +119,12 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
       else fail([...dc.topologyAt, problem.field], problem.message);
       continue;
     }
+    // Shapes the site's NICs cannot wire (more ECMP paths than a leaf has uplink ports).
+    const portProblem = nodes > 0 ? kind.checkPorts?.(dc.topology, siteNicPorts(dc, groups, book)) : undefined;
+    if (portProblem) {
+      fail([...dc.topologyAt, portProblem.field], portProblem.message);
+      continue;
+    }
     // Legal shapes the flow network would run in a way worth knowing (a graph link no route takes).
     if (scenario.network !== 'flow' || nodes === 0) continue;
     for (const note of kind.notes?.(dc.topology, nodes, datacentres.length > 1) ?? []) {
@@ -134,6 +141,22 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
     return i;
   };
   return { datacentres, groups, dcRef };
+}
+
+/** Per node of the site, its scale-out NICs and their bandwidth in ports at its fabric's rate (as fabric-cost.ts counts them). */
+function siteNicPorts(dc: Datacentre, groups: readonly NodeGroup[], book: KindBook): { rails: number[]; nicPorts: number[] } {
+  const rails: number[] = [];
+  const nicPorts: number[] = [];
+  for (const g of groups) {
+    if (g.datacentre !== dc.index) continue;
+    const portRate = (dc.fabric ?? FABRIC_PRESETS[book.kinds[g.kind]!.spec.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']!).port_rate;
+    const ports = (g.nicsPerNode * (g.nicRateBytesPerS ?? portRate)) / portRate;
+    for (let i = 0; i < g.nodeCount; i++) {
+      rails.push(g.nicsPerNode);
+      nicPorts.push(ports);
+    }
+  }
+  return { rails, nicPorts };
 }
 
 function hourly(v: number | readonly number[]): number[] {

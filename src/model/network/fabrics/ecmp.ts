@@ -102,3 +102,22 @@ export const spineCount = (ecmp: EcmpSpec | undefined): number => ecmp?.paths ??
 export function spineShare(sets: readonly (readonly number[])[], p: number, spines: number): { link: number; fraction: number }[] {
   return sets.map((links) => (links.length > 1 ? { link: links[p]!, fraction: 1 } : { link: links[0]!, fraction: 1 / spines }));
 }
+
+/**
+ * `ecmp.paths` P wider than a tier's uplinks: each equal-cost path is at least one uplink port (a
+ * leaf cannot reach more spines than it has cables up), so P above the fewest uplinks of one of
+ * `uplinks` (per switch of the tier, in ports) is no fabric that can be built; run, hashing would
+ * give a flow its leaf's uplink capacity / P, less than one port. `what` names the tier's switch and
+ * `sizedBy` the field its uplinks follow from.
+ */
+export function ecmpWiderThanUplinks(ecmp: EcmpSpec | undefined, uplinks: readonly number[], what: string, sizedBy: string): { field: string; message: string } | undefined {
+  if (!ecmp || ecmp.paths === 1) return undefined;
+  let at = -1;
+  for (let i = 0; i < uplinks.length; i++) if (uplinks[i]! < ecmp.paths && (at < 0 || uplinks[i]! < uplinks[at]!)) at = i;
+  if (at < 0) return undefined;
+  const ports = uplinks[at]!;
+  return {
+    field: 'ecmp',
+    message: `ecmp.paths ${ecmp.paths} is more equal-cost paths than ${what} ${at} has uplink ports (${ports}: its nodes' NIC ports / ${sizedBy}); each path takes at least one uplink, so at most ${ports} paths here (or a lower ${sizedBy})`,
+  };
+}

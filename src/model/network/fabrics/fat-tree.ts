@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { cable, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, perLeaf, planeSwitches, sum } from './clos-tier.js';
-import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
+import { ecmpSchema, ecmpWiderThanUplinks, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const fatTreeSchema = z.strictObject({
   kind: z.literal('fat-tree'),
@@ -35,6 +35,12 @@ export const fatTree: FabricKind<FatTreeSpec> = {
   example: { block: '{ kind: fat-tree, nodes_per_leaf: 2, leaves_per_pod: 2, leaf_oversubscription: 1.5, pod_oversubscription: 3 }', nodes: 11 },
   group: (spec, i) => Math.floor(i / spec.nodes_per_leaf),
   pod: (spec, leaf) => Math.floor(leaf / spec.leaves_per_pod),
+  checkPorts(spec, site) {
+    // Each leaf reaches the pod's `paths` aggregation switches, and each of those the core, by at least one port.
+    const leafUp = perLeaf(site.nicPorts, spec.nodes_per_leaf).map((d) => Math.ceil(d / spec.leaf_oversubscription - 1e-9));
+    const podUp = perLeaf(leafUp, spec.leaves_per_pod).map((d) => Math.ceil(d / spec.pod_oversubscription - 1e-9));
+    return ecmpWiderThanUplinks(spec.ecmp, leafUp, 'leaf', 'leaf_oversubscription') ?? (podUp.length > 1 ? ecmpWiderThanUplinks(spec.ecmp, podUp, 'pod', 'pod_oversubscription') : undefined);
+  },
   build(spec, ctx) {
     const leafOf = (n: number): number => Math.floor(ctx.nodeInDc[n]! / spec.nodes_per_leaf);
     const podOf = (n: number): number => Math.floor(leafOf(n) / spec.leaves_per_pod);

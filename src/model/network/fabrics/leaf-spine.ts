@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { cable, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, perLeaf, planeSwitches, sum } from './clos-tier.js';
-import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
+import { ecmpSchema, ecmpWiderThanUplinks, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const leafSpineSchema = z.strictObject({
   kind: z.literal('leaf-spine'),
@@ -25,6 +25,7 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
   schema: leafSpineSchema,
   example: { block: '{ kind: leaf-spine, nodes_per_leaf: 3, oversubscription: 2 }', nodes: 10 },
   group: (spec, i) => Math.floor(i / spec.nodes_per_leaf),
+  checkPorts: (spec, site) => ecmpWiderThanUplinks(spec.ecmp, perLeaf(site.nicPorts, spec.nodes_per_leaf).map((d) => Math.ceil(d / spec.oversubscription - 1e-9)), 'leaf', 'oversubscription'),
   build(spec, ctx) {
     const leafOf = (n: number): number => Math.floor(ctx.nodeInDc[n]! / spec.nodes_per_leaf);
     const leafCapacity: number[] = [];

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { cable, switchElement, type FabricBuildContext, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, planeSwitches, sum } from './clos-tier.js';
-import { ecmpSchema, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
+import { ecmpSchema, ecmpWiderThanUplinks, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const railOptimizedSchema = z.strictObject({
   kind: z.literal('rail-optimized'),
@@ -34,6 +34,18 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
   schema: railOptimizedSchema,
   example: { block: '{ kind: rail-optimized, nodes_per_group: 4, oversubscription: 3, planes: 2, ecmp: { mode: hash, paths: 3 } }', nodes: 10 },
   group: (spec, i) => Math.floor(i / spec.nodes_per_group),
+  checkPorts(spec, site) {
+    // A group's spine paths are its rail leaves' uplinks together: per rail leaf its NICs' ports / oversubscription.
+    const byGroup: number[][] = [];
+    site.rails.forEach((_, i) => (byGroup[Math.floor(i / spec.nodes_per_group)] ??= []).push(i));
+    const up = byGroup.map((nodes) => {
+      let ports = 0;
+      const most = Math.max(...nodes.map((i) => site.rails[i]!));
+      for (let rail = 0; rail < most; rail++) ports += Math.ceil(sum(nodes.filter((i) => site.rails[i]! > rail).map((i) => site.nicPorts[i]! / site.rails[i]!)) / spec.oversubscription - 1e-9);
+      return ports;
+    });
+    return ecmpWiderThanUplinks(spec.ecmp, up, 'rail group', 'oversubscription');
+  },
   build(spec, ctx) {
     const groupOf = (n: number): number => Math.floor(ctx.nodeInDc[n]! / spec.nodes_per_group);
     const groupCapacity: number[] = [];
