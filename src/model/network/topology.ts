@@ -38,7 +38,7 @@ export interface Route {
    * (bytes/s), or Infinity. A flow that stands for k connections is capped at k times this.
    */
   readonly connectionCapBytesPerS: number;
-  /** Fabric whose congestion behaviour applies (the source node's). */
+  /** Fabric whose congestion behaviour applies: the lossiest (lowest congestion_efficiency) the route crosses. */
   readonly fabric: FabricPreset;
 }
 
@@ -85,6 +85,8 @@ export class Topology {
   readonly nodeRails: Int32Array;
   /** Per node: its fabric (the data centre's, else its device kind's usual one). */
   readonly nodeFabric: FabricPreset[];
+  /** Per data centre: the fabric of its switches (its own, else its first node's), what a route's hops through it cost. */
+  private readonly siteFabric: (FabricPreset | undefined)[];
   /** Directed inter-DC links: [link index in `interDc`][direction a->b = 0, b->a = 1] -> flow-network link. */
   private readonly interDcLinks: [number, number][] = [];
   /** Lowest-latency paths between data centres over the inter-DC links that are up: a list of (inter-DC link, direction). */
@@ -109,6 +111,7 @@ export class Topology {
     this.nodeNicBytesPerS = new Float64Array(c.nodeCount);
     this.nodeRails = new Int32Array(c.nodeCount);
     this.nodeFabric = new Array<FabricPreset>(c.nodeCount);
+    this.siteFabric = c.datacentres.map((dc) => dc.fabric);
     const nodeInDc = new Int32Array(c.nodeCount);
     const dcNodes: number[][] = c.datacentres.map(() => []);
     // Data centres in the order their first node comes (the order their switch links are made).
@@ -130,6 +133,7 @@ export class Topology {
       this.nicDown[n] = this.addLink(cap, 0, `nic-down:${group.name}:${n - group.firstNode}`, nicField);
       const nodes = dcNodes[dc.index]!;
       if (nodes.length === 0) dcOrder.push(dc.index);
+      this.siteFabric[dc.index] ??= fabric;
       nodeInDc[n] = nodes.length;
       nodes.push(n);
     }
@@ -367,7 +371,15 @@ export class Topology {
     }
   }
 
-  /** The route from node a's NIC to node b's (a !== b) over links that are up, or undefined if failures leave none. */
+  /**
+   * The route from node a's NIC to node b's (a !== b) over links that are up, or undefined if
+   * failures leave none. Across data centres on different fabrics (IB at one, RoCE at the other),
+   * each switch costs its own site's hop latency: a's site's up to its border, per inter-DC link
+   * the border and long-haul hops at the mean of the two sites' and the next site's top tier at
+   * that site's, b's site's down; the endpoint latency is the mean of the two nodes' (one NIC
+   * pipeline each end), so a route and its reverse take the same time. Its congestion fabric is
+   * the lossiest one it crosses.
+   */
   survivingRoute(a: number, b: number): Route | undefined {
     if (!this.isUp(this.nicUp[a]!) || !this.isUp(this.nicDown[b]!)) return undefined;
     const c = this.cluster;
@@ -378,9 +390,14 @@ export class Topology {
     let hops: number;
     let propagationS = 0;
     let connectionCapBytesPerS = Infinity;
+    // Switch latency when the route crosses other fabrics than a's (else hops x a's hop latency).
+    let mixed = this.nodeFabric[b] !== fabric;
+    let switchS = 0;
+    let congestion = this.nodeFabric[b]!.congestion_efficiency < fabric.congestion_efficiency ? this.nodeFabric[b]! : fabric;
     if (dcA === dcB) {
       hops = this.sites[dcA]!.route(a, b, links);
       if (hops < 0) return undefined;
+      switchS = hops * fabric.hop_latency;
     } else {
       const path = this.paths()[dcA]![dcB];
       if (!path) {
@@ -389,21 +406,33 @@ export class Topology {
       }
       hops = this.sites[dcA]!.up(a, links);
       if (hops < 0) return undefined;
+      switchS = hops * fabric.hop_latency;
       const pathS = pathLatency(this.interDc, path);
+      let from = fabric;
+      let lossiest = fabric;
       for (const [li, dir] of path) {
         const l = this.interDc[li]!;
         links.push(this.interDcLinks[li]![dir]);
         propagationS += l.latencyS;
         hops += 3; // border, long-haul and the next site's top tier
+        const next = (dir === 0 ? l.b : l.a) === dcB ? this.nodeFabric[b]! : (this.siteFabric[dir === 0 ? l.b : l.a] ?? from);
+        if (next !== fabric) mixed = true;
+        if (next.congestion_efficiency < lossiest.congestion_efficiency) lossiest = next;
+        switchS += from.hop_latency + next.hop_latency + next.hop_latency;
+        from = next;
         if (l.windowBytes !== undefined) connectionCapBytesPerS = Math.min(connectionCapBytesPerS, l.windowBytes / (2 * pathS));
       }
       const down = this.sites[dcB]!.down(b, links);
       if (down < 0) return undefined;
       hops += down;
+      switchS += down * this.nodeFabric[b]!.hop_latency;
+      if (lossiest !== fabric) congestion = lossiest;
     }
     links.push(this.nicDown[b]!);
-    const latencyS = fabric.endpoint_latency + hops * fabric.hop_latency + propagationS;
-    return { links, latencyS, connectionCapBytesPerS, fabric };
+    if (!mixed) return { links, latencyS: fabric.endpoint_latency + hops * fabric.hop_latency + propagationS, connectionCapBytesPerS, fabric };
+    const other = this.nodeFabric[b]!;
+    const latencyS = (fabric.endpoint_latency + other.endpoint_latency) / 2 + switchS + propagationS;
+    return { links, latencyS, connectionCapBytesPerS, fabric: congestion.congestion_efficiency < fabric.congestion_efficiency ? congestion : fabric };
   }
 
   /**
