@@ -51,3 +51,27 @@ describe('explain on a kind with nodes of several sizes', () => {
     expect(explained.step.step_s / ran.step_time_s).toBeCloseTo(1, 4);
   });
 });
+
+describe('a layout wider than the kind\'s smallest nodes', () => {
+  const warnings = (devices: number, params: string, layout = ''): string[] =>
+    scenarioFromText(scenario(devices, params, layout))
+      .warnings.map((w) => w.message)
+      .filter((m) => m.includes('straddle'));
+
+  it('is said at load, listed or automatic: placed on 4-device nodes its tensor groups leave the node (before: nothing said)', () => {
+    // tp 8 fits the 8-device nodes, so no problem was reported, while first-fit may put it on the 4-device ones.
+    expect(warnings(16, '13B', '{ tp: 8, pp: 1, dp: 2 }')).toEqual([expect.stringMatching(/^tp = 8 needs 8 devices in one node, more than the 4 of each H100 node of group 'small'.*at most 4 stays in one node/)]);
+    expect(warnings(16, '13B', '{ tp: 4, pp: 1, dp: 4 }')).toEqual([]);
+    // 70B on 16 devices: the automatic layout is sized for the 8-device nodes.
+    const auto = warnings(16, '70B');
+    expect(auto).toHaveLength(1);
+    expect(auto[0]).toMatch(/^its automatic layout tp \d x .*sized for the 8-device nodes, needs 8 devices in one node, more than the 4/);
+  });
+
+  it('what it costs: first-fit puts it on the 4-device nodes listed first, where it steps far slower than on the 8-device ones', () => {
+    const text = scenario(16, '13B', '{ tp: 8, pp: 1, dp: 2 }');
+    const big = '      - { name: big, count: 2, device: H100 }\n';
+    const step = (t: string): number => runToCsv(scenarioFromText(t)).jobs[0]!.step_time_s;
+    expect(step(text) / step(text.replace(big, '').replace('    node_groups:\n', `    node_groups:\n${big}`))).toBeGreaterThan(1.3);
+  });
+});

@@ -19,6 +19,8 @@ export interface FitKind {
   readonly memoryBytes: number;
   /** The largest node of this kind in the pool (where a tensor-parallel group can live). */
   readonly devicesPerNode: number;
+  /** The kind's node group with the fewest devices per node, when it has fewer than the largest (a job may be placed there). */
+  readonly smallestGroup?: { readonly name: string; readonly devicesPerNode: number };
   /** Whether it trains in FP8: FP8 tensor cores (peak_by_precision.fp8) and the operator-level model (gemm_efficiency). Absent: yes. */
   readonly fp8?: boolean;
   /**
@@ -148,6 +150,7 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
         continue;
       }
       if (k.devicesPerNode % layout.tp !== 0) notes.push({ path: ['layout', 'tp'], message: `tp = ${layout.tp} does not divide the ${k.devicesPerNode} devices of a ${k.name} node, so some tensor groups may straddle nodes` });
+      else if (k.smallestGroup && layout.tp > k.smallestGroup.devicesPerNode) notes.push({ path: ['layout', 'tp'], message: straddles(`tp = ${layout.tp}`, layout.tp, k) });
       if (memory.totalBytes > AUTO_LAYOUT_MEMORY_FRACTION * k.memoryBytes) notes.push({ path: ['layout'], message: tight(memory, k) });
       fitting.push(k.index);
     }
@@ -162,6 +165,9 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
         continue;
       }
       if (auto.memory.totalBytes > AUTO_LAYOUT_MEMORY_FRACTION * k.memoryBytes) notes.push({ path: [], message: `its automatic layout ${describe(auto)}: ${tight(auto.memory, k)}` });
+      // Sized for the kind's largest node: on a smaller one its tensor (and context) groups leave the node.
+      const inNode = auto.tp * (auto.cp ?? 1);
+      if (k.smallestGroup && inNode > k.smallestGroup.devicesPerNode) notes.push({ path: [], message: straddles(`its automatic layout ${describe(auto)}, sized for the ${k.devicesPerNode}-device nodes,`, inNode, k) });
       // The automatic layout gives each replica a whole sequence when any pipeline depth allows.
       if (auto.dp > Math.round(sequences)) {
         notes.push({
@@ -173,6 +179,12 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
     }
   }
   return { problems, notes, fitting, misfits };
+}
+
+/** A layout whose in-node groups (`group` devices) are wider than the kind's smallest nodes: what a placement there costs. */
+function straddles(what: string, group: number, k: FitKind): string {
+  const g = k.smallestGroup!;
+  return `${what} needs ${group} devices in one node, more than the ${g.devicesPerNode} of each ${k.name} node of group '${g.name}': placed there (the scheduler sees one kind), its tensor${group > 1 && what.includes('cp') ? ' and context' : ''} groups straddle nodes and their traffic crosses the scale-out fabric, a far slower step; a layout whose tp x cp is at most ${g.devicesPerNode} stays in one node everywhere`;
 }
 
 /** One line for the kinds a job does not fit on, kinds with the same reason together. */
@@ -381,13 +393,16 @@ export function poolKindsFor(pool: { readonly groups: readonly NodeGroup[]; read
   return present.map((k) => {
     let devicesPerNode = 1;
     let totalDevices = 0;
+    let smallest: NodeGroup | undefined;
     for (const g of groups) {
       if (g.kind !== k) continue;
       devicesPerNode = Math.max(devicesPerNode, g.devicesPerNode);
       totalDevices += g.nodeCount * g.devicesPerNode;
+      if (g.nodeCount > 0 && (!smallest || g.devicesPerNode < smallest.devicesPerNode)) smallest = g;
     }
     const spec = kinds[k]!.spec;
-    return { index: k, name: kinds[k]!.name, memoryBytes: spec.memory, devicesPerNode, totalDevices, fp8: spec.peak_by_precision?.fp8 !== undefined && spec.gemm_efficiency !== undefined, layoutEnv: layoutEnvOf(pool, k, undefined) };
+    const smallestGroup = smallest && smallest.devicesPerNode < devicesPerNode ? { name: smallest.name, devicesPerNode: smallest.devicesPerNode } : undefined;
+    return { index: k, name: kinds[k]!.name, memoryBytes: spec.memory, devicesPerNode, ...(smallestGroup ? { smallestGroup } : {}), totalDevices, fp8: spec.peak_by_precision?.fp8 !== undefined && spec.gemm_efficiency !== undefined, layoutEnv: layoutEnvOf(pool, k, undefined) };
   });
 }
 
