@@ -9,6 +9,7 @@
 import type { ComputeDevice } from './gemm.js';
 import type { NodeGroup } from './cluster.js';
 import type { DeviceKind, FabricPreset } from '../scenario/hardware-schema.js';
+import { FABRIC_PRESETS } from './catalogue.js';
 import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
 import { memoryPerDevice } from './memory.js';
 import { pipelineAcrossAndWithin, stepTime, type CommPath } from './step-time.js';
@@ -133,7 +134,8 @@ export function layoutEnvOf(
   const perNode = group?.devicesPerNode ?? 1;
   const ic = spec.interconnect;
   const intra: CommPath = { bandwidthBytesPerS: ic.bandwidth * ic.efficiency, latencyS: ic.latency, scaleOut: false };
-  const fabric = group ? pool.datacentres[group.datacentre]?.fabric : undefined;
+  // The fabric the run gives the node (network/topology.ts nodeFabricPreset): its site's, else the kind's usual one.
+  const fabric = group ? (pool.datacentres[group.datacentre]?.fabric ?? FABRIC_PRESETS[spec.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']) : undefined;
   const nicRate = group?.nicRateBytesPerS ?? fabric?.port_rate;
   const scaleOut: CommPath | undefined =
     group && fabric && nicRate !== undefined
