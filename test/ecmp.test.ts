@@ -175,5 +175,7 @@ describe('ecmp', () => {
     expect(refusal('{ kind: fat-tree, nodes_per_leaf: 1, leaves_per_pod: 2, pod_oversubscription: 8, ecmp: { mode: hash, paths: 4 } }')).toMatch(/than pod 0 has uplink ports \(2: .*pod_oversubscription/);
     // A rail group's spine paths are its rail leaves' uplinks: 8 rails x ceil(4 NICs / 4) = 8.
     expect(refusal('{ kind: rail-optimized, nodes_per_group: 4, oversubscription: 4, ecmp: { mode: split, paths: 9 } }')).toMatch(/than rail group 0 has uplink ports \(8:/);
+    // The check lists ports per node: a billion nodes is refused for its size, not by running out of memory making the list.
+    expect(() => scenarioFromText(site('{ kind: leaf-spine, nodes_per_leaf: 2, ecmp: { mode: hash, paths: 4 } }', 1_000_000_000))).toThrow(/node_groups\[0\]\.count: this run needs about/);
   });
 });

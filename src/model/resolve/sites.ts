@@ -120,7 +120,9 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
       continue;
     }
     // Shapes the site's NICs cannot wire (more ECMP paths than a leaf has uplink ports).
-    const portProblem = nodes > 0 ? kind.checkPorts?.(dc.topology, siteNicPorts(dc, groups, book)) : undefined;
+    // Only with hashed or several paths, and per node only up to a size a run could hold (the size estimate refuses more).
+    const paths = (dc.topology as { ecmp?: { paths: number } }).ecmp?.paths ?? 1;
+    const portProblem = nodes > 0 && paths > 1 && nodes <= MAX_PORT_CHECK_NODES ? kind.checkPorts?.(dc.topology, siteNicPorts(dc, groups, book)) : undefined;
     if (portProblem) {
       fail([...dc.topologyAt, portProblem.field], portProblem.message);
       continue;
@@ -142,6 +144,9 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
   };
   return { datacentres, groups, dcRef };
 }
+
+/** Nodes of a site above which checkPorts' per-node lists are not made: a pool of more is refused for its size anyway. */
+const MAX_PORT_CHECK_NODES = 1 << 22;
 
 /** Per node of the site, its scale-out NICs and their bandwidth in ports at its fabric's rate (as fabric-cost.ts counts them). */
 function siteNicPorts(dc: Datacentre, groups: readonly NodeGroup[], book: KindBook): { rails: number[]; nicPorts: number[] } {
