@@ -203,4 +203,37 @@ describe('waiting line', () => {
     line.left(back as unknown as SimJob);
     expect([...line].map((j) => (j as unknown as FakeJob).id)).toEqual(Array.from({ length: 9 }, (_, k) => k * 2000));
   });
+  it('a walk over reuses the iterator of the last finished one (done or left early), and nested walks each get their own', () => {
+    const line = new WaitingLine();
+    const jobs: FakeJob[] = [];
+    for (let i = 0; i < 5; i++) {
+      const j = { id: i, state: 'waiting', lineStamp: 0 };
+      jobs.push(j);
+      line.push(j as unknown as SimJob);
+    }
+    const ids = (): number[] => [...line].map((j) => (j as unknown as FakeJob).id);
+    const first = line[Symbol.iterator]();
+    const seen: number[] = [];
+    for (let r = first.next(); !r.done; r = first.next()) seen.push((r.value as unknown as FakeJob).id);
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    // Finished: the next walk gets the same object, from the head again (a fresh one per pass
+    // was W1's largest allocation).
+    const second = line[Symbol.iterator]();
+    expect(second).toBe(first);
+    expect((second.next().value as unknown as FakeJob).id).toBe(0);
+    // A walk in progress is not handed out again: a nested walk gets one of its own.
+    const nested = line[Symbol.iterator]();
+    expect(nested).not.toBe(second);
+    expect(ids()).toEqual([0, 1, 2, 3, 4]);
+    // A for-of left early closes its iterator (return()), which serves the next walk.
+    let broke: Iterator<SimJob> | undefined;
+    const outer = { [Symbol.iterator]: () => (broke = line[Symbol.iterator]()) };
+    for (const j of outer) if ((j as unknown as FakeJob).id === 1) break;
+    expect(line[Symbol.iterator]()).toBe(broke);
+    // Jobs started during a walk are skipped, and the reused iterator sees the line as it is now.
+    jobs[0]!.state = 'running';
+    line.left(jobs[0] as unknown as SimJob);
+    expect(ids()).toEqual([1, 2, 3, 4]);
+    expect(ids()).toEqual([1, 2, 3, 4]);
+  });
 });
