@@ -187,8 +187,8 @@ export class MetricsRecorder {
   private lastFinishS = 0;
   private usefulDoneFlop = 0;
   private allocatedPeakFlopS = 0;
-  private readonly queueing = new Samples();
-  private readonly jct = new Samples();
+  private readonly queueing: Samples;
+  private readonly jct: Samples;
   /** Busy device-seconds per (data centre, kind, hour of day). */
   private readonly busyDeviceS: Float64Array;
   /** Of busyDeviceS, what inference replicas held with no batch in flight (idle power), same layout. */
@@ -200,11 +200,15 @@ export class MetricsRecorder {
   /** The pool's fabrics priced, with the flow network (the simulation sets it). */
   fabricCost: FabricCost | undefined;
 
+  /** `expectedJobs`: how many jobs the run is expected to have (room for their samples is taken at once). */
   constructor(
     private readonly cluster: Cluster,
     private readonly signals: Signals,
     private readonly labels: RunLabels,
+    expectedJobs = 0,
   ) {
+    this.queueing = new Samples(expectedJobs);
+    this.jct = new Samples(expectedJobs);
     this.busyDeviceS = new Float64Array(cluster.datacentres.length * cluster.kinds.length * 24);
     this.heldIdleDeviceS = new Float64Array(this.busyDeviceS.length);
     this.finishTimeFairness = new FinishTimeFairness(cluster, signals);

@@ -178,14 +178,15 @@ export class Simulation implements FailurePort, InferencePort {
     const kvFlows = resolved.services.some((s) => s.disaggregated !== undefined);
     this.network = flow || resolved.transfers.length > 0 || kvFlows ? new NetworkProgressModel(this.cluster, resolved.interDc, this, !flow) : undefined;
     this.progress = flow ? this.network! : new PeakEfficiencyModel(this.cluster);
+    this.jobList = jobListOf(resolved);
     this.metrics = new MetricsRecorder(
       this.cluster,
       this.signals,
       { scenario: resolved.scenario.name, policy: this.policies.queueName, placement: this.policies.placementName, seed: this.seed },
+      expectedJobs(this.jobList.length, resolved.generators),
     );
     // What the fabric costs is a question about the switches, which network: ideal does not model.
     this.metrics.fabricCost = flow ? fabricCost(this.cluster) : undefined;
-    this.jobList = jobListOf(resolved);
     this.metrics.fragmentation = FragmentationRecorder.forRun(this.cluster, this.jobList, resolved.generators.length > 0, () => this.engine.now);
     this.tenantMetrics = resolved.tenants ? new TenantMetrics(resolved.tenants, this.cluster, this.signals, this.metrics.finishTimeFairness) : undefined;
     if (this.admission) {
@@ -1315,6 +1316,13 @@ function makeHints(sim: Simulation, random: () => RandomStream): PlacementHints 
 }
 
 export { youngDalyIntervalS };
+
+/** Jobs a run is expected to have: the listed and trace jobs and what the generators with a count make. */
+function expectedJobs(listed: number, generators: readonly GeneratorSource[]): number {
+  let n = listed;
+  for (const g of generators) n += g.spec.count ?? 0;
+  return n;
+}
 
 /** Are the jobs in non-decreasing submit time (so a stable sort by it would change nothing)? */
 function inSubmitOrder(list: JobList): boolean {
