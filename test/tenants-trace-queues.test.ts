@@ -70,6 +70,14 @@ describe('trace.queue_from', () => {
     expect(msg.match(/names no tenant queue/g)).toHaveLength(1);
   });
 
+  it('a queue given twice is refused, and listed once where the queues are listed', () => {
+    const text = scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { 11cb48: eval } } }', ['research', 'research', 'eval']);
+    const msg = errors(() => load(text, { 'jobs.csv': PHILLY }));
+    expect(msg).toContain("queue 'research' is defined twice");
+    // Was: the queues are: research, research, eval.
+    expect(msg).toContain('the queues are: research, eval)');
+  });
+
   it('a hashed value that YAML reads as a number is explained', () => {
     const text = scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { 6214e9: research, 11cb48: eval } } }');
     expect(errors(() => load(text, { 'jobs.csv': PHILLY }))).toContain(

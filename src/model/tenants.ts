@@ -187,6 +187,11 @@ function resolveCohorts(
   return { cohortParent, cohortQuota };
 }
 
+/** The queues' names, each once (a name given twice is refused, and listed once in what else is said). */
+export function queueNames(tenants: Tenants): string[] {
+  return [...new Set(tenants.queues.map((x) => x.name))];
+}
+
 /** The index of the queue `name` names (a queue's name or, from Kueue manifests, a LocalQueue's), if any. */
 export function queueIndex(tenants: Tenants, name: string): number | undefined {
   const q = tenants.queues.find((x) => x.name === name);
@@ -211,7 +216,7 @@ export function queueRef(
   const found = queueIndex(tenants, name);
   if (found !== undefined) return found;
   const guess = suggestName(name, tenants.queues.map((x) => x.name));
-  fail([...path, 'queue'], `unknown queue '${name}'${guess ? ` (did you mean '${guess}'?)` : `; the queues are: ${tenants.queues.map((x) => x.name).join(', ')}`}`);
+  fail([...path, 'queue'], `unknown queue '${name}'${guess ? ` (did you mean '${guess}'?)` : `; the queues are: ${queueNames(tenants).join(', ')}`}`);
   return undefined;
 }
 

@@ -5,7 +5,7 @@
 import type { PathKey } from '../scenario/errors.js';
 import type { TraceJob } from '../scenario/traces/types.js';
 import { suggestName } from '../scenario/did-you-mean.js';
-import { queueIndex, type Tenants } from './tenants.js';
+import { queueIndex, queueNames, type Tenants } from './tenants.js';
 
 export interface QueueFromSpec {
   readonly field: 'group' | 'qos';
@@ -46,7 +46,7 @@ export class TraceQueues {
   private known(name: string, path: readonly PathKey[]): number | undefined {
     const q = queueIndex(this.tenants, name);
     if (q !== undefined) return q;
-    const names = this.tenants.queues.map((x) => x.name);
+    const names = queueNames(this.tenants);
     const guess = suggestName(name, names);
     this.fail(path, `unknown queue '${name}'${guess ? ` (did you mean '${guess}'?)` : `; the queues are: ${names.join(', ')}`}`);
     return undefined;
@@ -86,7 +86,7 @@ export class TraceQueues {
     // A map entry that named an unknown queue was reported already; its jobs are not reported twice.
     const jobsText = (n: number): string => (n === 1 ? '1 job' : `${n} jobs`);
     const fix = 'map it in `queue_from.map` or give `queue_from.default`';
-    const names = this.tenants.queues.map((x) => x.name).join(', ');
+    const names = queueNames(this.tenants).join(', ');
     if (this.missing) {
       this.fail(this.at, `${this.source}:${this.missing.line}: ${this.column} is empty, so the job names no tenant queue (${jobsText(this.missing.jobs)} so); give \`queue_from.default\``);
     }
