@@ -105,6 +105,45 @@ describe('replica failures (colocated services)', () => {
   });
 });
 
+describe('replica failures (disaggregated services)', () => {
+  const disaggregated = (o: { prefill: number; decode: number; nodes: number; failures: string; extra?: string; count?: number; rate?: number }): string =>
+    scenario({ replicas: 1, nodes: o.nodes, failures: o.failures, count: o.count ?? 10000, rate: o.rate ?? 20, extra: o.extra ?? '' }).replace(
+      /    replicas: \{ count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 \}\n/,
+      `    prefill: { count: ${o.prefill}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, restart_delay: 20s }\n` +
+        `    decode: { count: ${o.decode}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, restart_delay: 20s }\n`,
+    );
+  const failures = '  devices: { toy: { mtbf: 150s, repair: 60s } }\n';
+  // A KV cache of 1 MB a token, so that KV transfers take time on the fabric (and can be cut by a failure).
+  const kv = (text: string): string => text.replace('kv_bytes_per_token: 0', 'kv_bytes_per_token: 10000000');
+
+  for (const [label, extra] of [
+    ['', ''],
+    [' with chunked prefill', '    chunked_prefill: { token_budget: 64 }\n'],
+    [' with KV streamed layer by layer', '    kv_streaming: layerwise\n'],
+  ] as const) {
+    it(`loses prefill and decode replicas, starts their requests over, and counts each token once${label}`, () => {
+      const r = run(kv(disaggregated({ prefill: 2, decode: 2, nodes: 6, failures, extra, count: 4000 })));
+      const clean = run(kv(disaggregated({ prefill: 2, decode: 2, nodes: 6, failures: '', extra, count: 4000 })));
+      expect(r.row.replica_failures).toBeGreaterThan(0);
+      expect(r.row.requests_retried).toBeGreaterThan(0);
+      expect(r.row.requests).toBe(4000);
+      expect(r.row.requests_unfinished).toBe(0);
+      expect(new Set(r.requests.map((q) => q.request_id)).size).toBe(4000);
+      expect(r.row.tokens_per_s * r.endS).toBeCloseTo(4000 * 50, 3);
+      expect(clean.row.replica_failures).toBe(0);
+      expect(r.row.e2e_latency_p99_s).toBeGreaterThan(clean.row.e2e_latency_p99_s);
+    });
+  }
+
+  it('with a pool lost whole, requests wait at the router until its replacement serves', () => {
+    const r = run(kv(disaggregated({ prefill: 1, decode: 1, nodes: 3, failures, count: 3000, rate: 5 })));
+    expect(r.row.replica_failures).toBeGreaterThan(0);
+    expect(r.row.requests).toBe(3000);
+    expect(Math.max(...r.requests.map((q) => q.e2e_latency_s))).toBeGreaterThan(15);
+    expect(r.row.tokens_per_s * r.endS).toBeCloseTo(3000 * 50, 3);
+  });
+});
+
 describe('stragglers among inference replicas', () => {
   // One request at a time on one replica: each decode step is the 10 ms weight read, 49 steps a request.
   const one = (stragglers: string, extra = ''): ServiceRow => run(scenario({ replicas: 1, nodes: 1, count: 50, rate: 0.1, failures: stragglers, extra })).row;
@@ -126,7 +165,7 @@ describe('stragglers among inference replicas', () => {
       ).row;
     const nominal = pools('');
     const slow = pools('  stragglers: { toy: { fraction: 1, slowdown: 0.5 } }\n');
-    expect(nominal.replica_failures).toBeNaN(); // a disaggregated row
+    expect(nominal.kv_bytes).not.toBeNaN(); // a disaggregated row (colocated ones leave it empty)
     expect(slow.tpot_p50_s / nominal.tpot_p50_s).toBeGreaterThan(1.9);
   });
 });

@@ -73,7 +73,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     warn: ctx.warn,
     readText: ctx.readRelative,
   });
-  const resolvedScenario = resolveFailureKinds(scenario, book, groups, services, ctx);
+  const resolvedScenario = resolveFailureKinds(scenario, book, groups, ctx);
   if (workloads.tenants) {
     warnCohortsWithoutQueues(workloads.tenants, scenario, kinds, ctx);
     warnQuotasBeyondPool(workloads.tenants, scenario, kinds, groups, services, ctx);

@@ -309,11 +309,11 @@ const REPLICAS: Docs = {
   memory_efficiency: 'Fraction of memory bandwidth a decode step reaches, in (0, 1].',
   memory_utilisation: "Fraction of device memory for weights and KV cache (vLLM's gpu_memory_utilization), in (0, 1].",
   step_overhead: 'Fixed time per iteration (scheduling, sampling, kernel launches).',
-  restart_delay: "From a replica's device or node failure to its replacement serving (a pod recreated on free devices of the kind in the service's sites, loading its weights); `autoscale.scale_up_delay` when autoscaled, else 60 s, when absent. A replacement that finds no free devices waits for the next repair.",
+  restart_delay: "From a replica's device or node failure to its replacement serving (a pod recreated on free devices of the kind in the service's or pool's sites, loading its weights); `autoscale.scale_up_delay` when autoscaled, else 60 s, when absent. A replacement that finds no free devices waits for the next repair (a run without a horizon waits for it too).",
 };
 
 const POOL: Docs = {
-  ...Object.fromEntries(Object.entries(REPLICAS).filter(([k]) => k !== 'restart_delay')),
+  ...REPLICAS,
   count: 'Replicas in the pool, a fixed number (or give `autoscale`).',
   autoscale:
     "Autoscaling of this pool between `min` and `max` replicas, on its own signal: a prefill pool on `target_queued_tokens` (TTFT pressure), a decode pool on `target_kv_utilisation` (memory, so TPOT pressure), either on `target_queue` or `target_utilisation`. A retired prefill replica finishes its queue and keeps each prompt's KV until its transfer has arrived; a retired decode replica finishes in place every sequence it holds or whose KV is on its way to it (no hand-over), then gives its devices back.",
@@ -481,7 +481,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'expect.relations[].below': "Its mean must be below this policy's by at least `at_least`.",
   'expect.relations[].above': "Its mean must be above this policy's by at least `at_least`.",
   'expect.relations[].at_least': "Relative margin, e.g. '10%' or 0.1 (0 when absent).",
-  failures: 'Hardware failures, repairs and stragglers (their own random stream: turning them off changes nothing else). They reach training jobs and colocated services\' replicas: a replica on a failed device is lost, the requests it held start over on the others (their arrival kept, so the lost time counts in their latencies; their tokens counted once), and a replacement serves after `replicas.restart_delay`. Stragglers slow training jobs and every replica (it iterates at its slowest device\'s pace). A disaggregated service\'s pools serve on through failures (a warning says so).',
+  failures: 'Hardware failures, repairs and stragglers (their own random stream: turning them off changes nothing else). They reach training jobs and inference replicas alike: a replica on a failed device is lost, the requests it held start over on the others (their arrival kept, so the lost time counts in their latencies; their tokens counted once; in a disaggregated service, KV on its way to a lost decode replica is sent again from the prefill replica that holds it), and a replacement serves after its pool\'s `restart_delay`. Stragglers slow training jobs and every replica (it iterates at its slowest device\'s pace).',
   'failures.devices': 'Device failures, per device kind.',
   ...under('failures.devices.<name>', FAILURE_PROCESS),
   'failures.nodes': 'Whole-node failures (host, NIC, power), any kind.',

@@ -195,7 +195,7 @@ export const requestStreamSchema = z.strictObject({
  * One pool of a disaggregated service (prefill or decode): its replicas' hardware, as `replicas`,
  * plus its own batching limits; a fixed `count` or its own `autoscale`.
  */
-export const poolSchema = replicasSchema.omit({ restart_delay: true }).extend({
+export const poolSchema = replicasSchema.extend({
   autoscale: poolAutoscaleSchema.optional(),
   /** Sequences in one iteration of this pool's replicas; the service's `max_batch` when absent. */
   max_batch: z.number().int().positive().optional(),

@@ -420,7 +420,7 @@ export class Simulation implements FailurePort, InferencePort {
   private waitsForRepair(): boolean {
     if (this.waiting.size > 0 || (this.network?.transfersInFlight().length ?? 0) > 0) return true;
     for (const j of this.running) if (j.state === 'running' && j.completion === undefined) return true;
-    return false;
+    return this.subsystems.some((s) => s.waitsForRepair?.() === true);
   }
 
   /**

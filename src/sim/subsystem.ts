@@ -16,6 +16,8 @@ import type { SimJob } from './sim-job.js';
 export interface Subsystem {
   start(): void;
   finish(endS: number): void;
+  /** Whether it has work that waits for a failed device's repair (a run without a horizon waits for it then). */
+  waitsForRepair?(): boolean;
 }
 
 /** Devices held by something other than a training job (an inference replica, say). */

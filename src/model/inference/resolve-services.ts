@@ -31,6 +31,9 @@ export interface ResolvedStream {
 }
 
 /** One pool of a disaggregated service: its replicas' kind, sites, hardware and batching limits. */
+/** A failed replica's replacement serves this long after the failure when the scenario gives no delay (a weight load). */
+export const DEFAULT_RESTART_DELAY_S = 60;
+
 export interface ResolvedPool {
   readonly spec: PoolSpec;
   readonly kind: number;
@@ -46,6 +49,8 @@ export interface ResolvedPool {
   readonly maxBatchTokens: number;
   /** Chunked prefill (the prefill pool): tokens per iteration, a longer prompt split over several (Infinity: off). */
   readonly tokenBudget: number;
+  /** From a replica's device failure to its replacement serving (restart_delay, else the autoscaler's scale_up_delay, else 60 s). */
+  readonly restartDelayS: number;
 }
 
 export interface ResolvedService {
@@ -403,7 +408,7 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   if (disaggregated) {
     const mk = (i: number, ps: PoolSpec): ResolvedPool => {
       const p = resolvedPools[i]!;
-      return { spec: ps, kind: p.kind, datacentres: p.dcs, hardware: p.hardware, timing: p.timing, count: ps.count ?? ps.autoscale?.min ?? 0, autoscale: ps.autoscale, maxBatch: ps.max_batch ?? s.max_batch, maxBatchTokens: ps.max_batch_tokens ?? Infinity, tokenBudget: i === 0 ? (s.chunked_prefill?.token_budget ?? Infinity) : Infinity };
+      return { spec: ps, kind: p.kind, datacentres: p.dcs, hardware: p.hardware, timing: p.timing, count: ps.count ?? ps.autoscale?.min ?? 0, autoscale: ps.autoscale, maxBatch: ps.max_batch ?? s.max_batch, maxBatchTokens: ps.max_batch_tokens ?? Infinity, tokenBudget: i === 0 ? (s.chunked_prefill?.token_budget ?? Infinity) : Infinity, restartDelayS: ps.restart_delay ?? ps.autoscale?.scale_up_delay ?? DEFAULT_RESTART_DELAY_S };
     };
     pooled = { prefill: mk(0, s.prefill!), decode: mk(1, s.decode!) };
     if (s.decode!.autoscale?.target_kv_utilisation !== undefined && !Number.isFinite(pooled.decode.timing.kvCapacityTokens)) {

@@ -1,10 +1,9 @@
 // Failures and stragglers are keyed by device kind, and the simulator looks them up by the pool's
 // kind names: each key is resolved as a node group's device is (aliases, any case), so that
 // 'H100-SXM' or 'h100' reaches the H100 devices instead of silently failing nothing. They reach
-// training jobs only: where they meet a service's devices, that is said. Devices that are out of
-// service most of the time (a repair far longer than the time between failures) are said too.
+// training jobs and inference replicas alike. Devices that are out of service most of the time (a
+// repair far longer than the time between failures) are said.
 import type { NodeGroup } from '../cluster.js';
-import type { ResolvedService } from '../inference/resolve-services.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -13,10 +12,9 @@ import type { KindBook } from './kinds.js';
 import { formatDuration } from '../../units/units.js';
 
 /** The scenario with its failures' and stragglers' keys the pool's kind names. */
-export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: readonly NodeGroup[], services: readonly ResolvedService[], ctx: ResolveContext): Scenario {
+export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: readonly NodeGroup[], ctx: ResolveContext): Scenario {
   if (!scenario.failures) return scenario;
-  const { fail, warn } = ctx;
-  const kinds = book.kinds;
+  const { fail } = ctx;
   const poolKindNames = [...new Set(groups.map((g) => book.kinds[g.kind]!.name))];
   const byPoolKind = <T>(record: Record<string, T>, at: PathKey[]): Record<string, T> => {
     const out: Record<string, T> = {};
@@ -40,28 +38,9 @@ export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: 
   };
   const f = scenario.failures;
   const resolved: Scenario = { ...scenario, failures: { ...f, devices: byPoolKind(f.devices, ['failures', 'devices']), stragglers: byPoolKind(f.stragglers, ['failures', 'stragglers']) } };
-  // Device and node failures reach colocated services' replicas (the replica is lost, its requests
-  // start over elsewhere, a replacement loads), and stragglers every replica (it iterates at its
-  // slowest device's pace); a disaggregated service's pools serve on through failures as if nothing
-  // happened. Say so where they meet one, rather than print its latencies and SLO attainment as if
-  // they had been measured under them.
-  const disaggregated = new Map<string, string[]>();
-  for (const svc of services) {
-    if (!svc.disaggregated) continue;
-    for (const k of new Set([svc.disaggregated.prefill.kind, svc.disaggregated.decode.kind])) {
-      const name = kinds[k]!.name;
-      disaggregated.set(name, [...(disaggregated.get(name) ?? []), svc.name]);
-    }
-  }
-  const notReached = (what: string, names: readonly string[], effect: string, which = ''): string => {
-    const many = names.length > 1;
-    return `${what} do not reach ${which}inference replicas: ${which}service${many ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')} ${many ? 'serve' : 'serves'} on as if there were none (${many ? 'their' : 'its'} latencies, throughput and SLO attainment are those without them); only training jobs ${effect}`;
-  };
-  const g = resolved.failures!;
-  for (const [kind, names] of disaggregated) {
-    if (g.devices[kind] !== undefined) warn(['failures', 'devices', Object.keys(f.devices).find((n) => book.canonicalOf(n) === kind) ?? kind], notReached(`failures of '${kind}' devices`, names, 'and colocated services\' replicas fail', 'disaggregated '));
-  }
-  if (g.nodes !== undefined && disaggregated.size > 0) warn(['failures', 'nodes'], notReached('node failures', [...new Set([...disaggregated.values()].flat())], 'and colocated services\' replicas fail', 'disaggregated '));
+  // Device and node failures reach inference replicas as they reach training jobs (the replica is
+  // lost, its requests start over on the others, a replacement loads), and stragglers slow them
+  // (sim/inference/): nothing to warn of beside a service.
   warnMostlyDown(resolved, f, book, groups, ctx);
   return resolved;
 }

@@ -59,6 +59,12 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   private prefixHits = 0;
   private outstanding = 0;
   private readonly arrivals: ServiceArrivals;
+  /** Requests that started over because a replica they depended on failed. */
+  private retried = 0;
+  /** Admitted requests waiting at the router while a pool has no serving replica (all failed, replacements loading). */
+  private parkedStart: InferenceRequest[] = [];
+  /** Prompts prefilled whose decode replica failed, waiting (their KV held) for a decode replica to serve. */
+  private parkedDecode: InferenceRequest[] = [];
   /** Replicas of both pools holding devices now, and the most at once. */
   private replicasHeld = 0;
   private replicasMax = 0;
@@ -134,6 +140,10 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
     return this.arrivals.live > 0 || this.outstanding > 0;
   }
 
+  waitsForRepair(): boolean {
+    return (this.prefill.replacementsWaiting > 0 || this.decode.replacementsWaiting > 0) && this.keepLooking();
+  }
+
   replicasChanged(delta: number): void {
     this.replicasHeld += delta;
     if (this.replicasHeld > this.replicasMax) this.replicasMax = this.replicasHeld;
@@ -167,22 +177,40 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       this.rejected++;
       return;
     }
+    if (this.cannotStart(req)) {
+      // A pool lost every replica to failures and none serves yet: the request waits at the router.
+      this.outstanding++;
+      this.inFlight.admit(req);
+      this.parkedStart.push(req);
+      return;
+    }
     const p = this.prefillReplicas[this.pick(this.prefillBalancer, this.prefillCtx, req, 'prefill')]!;
     const d = req.outputTokens > 1 ? this.decodeReplicas[this.pick(this.decodeBalancer, this.decodeCtx, req, 'decode')]! : undefined;
-    const latency = req.latencyS[p.datacentre]!;
-    if (this.cannotMeetSlo(req, p, d, latency)) {
+    if (this.cannotMeetSlo(req, p, d, req.latencyS[p.datacentre]!)) {
       this.rejected++;
       return;
     }
+    this.outstanding++;
+    this.inFlight.admit(req);
+    this.send(req, p, d);
+  }
+
+  /** Whether a pool `req` needs has no serving replica (all lost to failures). */
+  private cannotStart(req: InferenceRequest): boolean {
+    return this.prefillReplicas.length === 0 || (req.outputTokens > 1 && this.decodeReplicas.length === 0);
+  }
+
+  /** Send an admitted request to prefill replica `p`, its KV promised to decode replica `d`. */
+  private send(req: InferenceRequest, p: PrefillReplica, d: Replica | undefined): void {
+    const latency = req.latencyS[p.datacentre]!;
     req.prefillDc = p.datacentre;
+    req.prefillReplica = p;
     p.expectPrefix(req);
     p.promptTokensWaiting += req.promptTokens;
     if (d !== undefined) {
       req.decodeReplica = d;
       d.inTransit++; // promised: balancers see it as queued until its KV arrives
     }
-    this.outstanding++;
-    this.inFlight.admit(req);
     if (latency > 0) {
       p.inTransit++;
       this.engine.after(latency, this.reach, { req, p });
@@ -204,8 +232,92 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
 
   private readonly reach = ({ req, p }: { req: InferenceRequest; p: PrefillReplica }): void => {
     p.inTransit--;
-    p.enqueue(req);
+    if (p.failed) this.restart(req);
+    else p.enqueue(req);
   };
+
+  // --- failures (failures.ts fails the devices; the pool loses the replica and replaces it) ----
+
+  /**
+   * A replica's devices failed. A prefill replica's queued and prefilling requests, and the prompts
+   * it prefilled whose KV had not reached their decode replica, start over (their KV is gone with
+   * it). A decode replica's sequences start over; the KV on its way to it is stopped and sent again
+   * from the prefill replica that holds it to another decode replica (those whose prefill is still
+   * running are sent elsewhere when it ends). A request starts over with its arrival kept, so the
+   * lost time counts in its latencies; the tokens made for it are taken back.
+   */
+  replicaFailed(r: PrefillReplica | Replica): void {
+    const live = this.inFlight.requests();
+    if (r instanceof PrefillReplica) {
+      const lost = r.abandon();
+      for (const req of live) {
+        if (req.prefillReplica !== r || req.kvSend === undefined) continue;
+        req.kvSend();
+        req.kvSend = undefined;
+        lost.push(req);
+      }
+      this.parkedDecode = this.parkedDecode.filter((req) => req.prefillReplica !== r || (lost.push(req), false));
+      for (const req of byArrival(lost)) this.restart(req);
+      return;
+    }
+    const lost = r.abandon();
+    const moving = byArrival(live.filter((req) => req.decodeReplica === r && req.kvSend !== undefined));
+    for (const req of byArrival(lost)) this.restart(req);
+    for (const req of moving) {
+      req.kvSend!();
+      req.kvSend = undefined;
+      this.redirect(req, req.prefillReplica!);
+    }
+  }
+
+  /** A replica of either pool serves again: requests waiting for one go on. */
+  replicaServing(): void {
+    if (this.parkedStart.length > 0 && this.prefillReplicas.length > 0) {
+      const waiting = this.parkedStart;
+      this.parkedStart = [];
+      for (const req of waiting) this.dispatch(req);
+    }
+    if (this.parkedDecode.length > 0 && this.decodeReplicas.length > 0) {
+      const waiting = this.parkedDecode;
+      this.parkedDecode = [];
+      for (const req of waiting) this.redirect(req, req.prefillReplica!);
+    }
+  }
+
+  /** `req` starts over from its prefill: what was made for it is taken back, its promises released. */
+  private restart(req: InferenceRequest): void {
+    if (Number.isFinite(req.prefillDoneS)) this.tokensProcessed(-(req.promptTokens - req.cachedTokens + 1), -1);
+    const d = req.decodeReplica;
+    if (d !== undefined && !d.failed && !Number.isFinite(req.kvReadyS)) d.inTransit--;
+    if (req.kvStream !== undefined) this.sim.network!.stopTransfer(req.kvStream);
+    req.resetForRetry();
+    this.retried++;
+    this.dispatch(req);
+  }
+
+  /** An admitted request (again) to a prefill and a decode replica, or to wait for them. */
+  private dispatch(req: InferenceRequest): void {
+    if (this.cannotStart(req)) {
+      this.parkedStart.push(req);
+      return;
+    }
+    const p = this.prefillReplicas[this.pick(this.prefillBalancer, this.prefillCtx, req, 'prefill')]!;
+    const d = req.outputTokens > 1 ? this.decodeReplicas[this.pick(this.decodeBalancer, this.decodeCtx, req, 'decode')]! : undefined;
+    this.send(req, p, d);
+  }
+
+  /** A prompt prefilled on `p` (its KV held there) to another decode replica, or to wait for one. */
+  private redirect(req: InferenceRequest, p: PrefillReplica): void {
+    if (this.decodeReplicas.length === 0) {
+      req.decodeReplica = undefined;
+      this.parkedDecode.push(req);
+      return;
+    }
+    const d = this.decodeReplicas[this.pick(this.decodeBalancer, this.decodeCtx, req, 'decode')]!;
+    req.decodeReplica = d;
+    d.inTransit++;
+    this.sendKv(req, p, d, this.engine.now, false);
+  }
 
   iterated(replica: { readonly lease: Lease }, fromS: number, toS: number): void {
     this.sim.metricsRecorder.addHeldIdle(replica.lease.placement, fromS, toS, -1);
@@ -233,12 +345,28 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       this.done(req, p.datacentre, p.name, p.datacentre);
       return;
     }
+    if (d.failed) {
+      // Its decode replica failed while it prefilled: the first layers streamed there are lost.
+      if (req.kvStream !== undefined) this.sim.network!.stopTransfer(req.kvStream);
+      req.kvStream = undefined;
+      this.redirect(req, p);
+      return;
+    }
+    this.sendKv(req, p, d, now, this.lastIterationStarts !== undefined);
+  }
+
+  /**
+   * Move `req`'s prompt KV from `p` to `d`, from `fromS` (its prefill's end; the transfer time is
+   * counted from it); `streamed`: its first layers left during the last prefill iteration.
+   */
+  private sendKv(req: InferenceRequest, p: PrefillReplica, d: Replica, fromS: number, streamed: boolean): void {
+    const now = this.engine.now;
     const bytes = req.promptTokens * this.svc.model.kvBytesPerToken;
     const from = p.node;
     const to = d.lease.placement.nodes[0]!;
-    const streamed = this.lastIterationStarts !== undefined;
     const arrived = (): void => {
-      this.kvTransfer.add(this.engine.now - now);
+      req.kvSend = undefined;
+      this.kvTransfer.add(this.engine.now - fromS);
       this.kvBytes += bytes;
       p.releaseKv(req);
       d.inTransit--;
@@ -251,7 +379,8 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       const rate = this.nvlinkBytesPerS();
       // Streamed: the first layers' KV went during the iteration, as fast as it was made or the link allows.
       const left = streamed ? bytes - Math.min(this.earlyBytes(bytes), rate * (now - req.kvStreamStartS)) : bytes;
-      this.engine.after(hw.interconnectLatencyS + left / rate, arrived);
+      const ev = this.engine.after(hw.interconnectLatencyS + left / rate, arrived);
+      req.kvSend = () => this.engine.cancel(ev);
     } else {
       let left = bytes;
       if (streamed && req.kvStream !== undefined) {
@@ -259,7 +388,8 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
         left = this.sim.network!.stopTransfer(req.kvStream) + (bytes - this.earlyBytes(bytes));
         req.kvStream = undefined;
       } else if (streamed) left = bytes - this.earlyBytes(bytes);
-      this.sim.network!.startNodeTransfer(`${this.svc.name}:kv:${req.id}`, from, to, left, this.kvRanks(), arrived);
+      const t = this.sim.network!.startNodeTransfer(`${this.svc.name}:kv:${req.id}`, from, to, left, this.kvRanks(), arrived);
+      req.kvSend = () => void this.sim.network!.stopTransfer(t);
     }
   }
 
@@ -321,6 +451,14 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
 
   // --- results --------------------------------------------------------------------------------
 
+  /** One-way latency from a request's prefill site to its client; for one waiting at the router, the nearest of the service's sites (a lower bound). */
+  private readonly firstLatencyOf = (req: InferenceRequest): number => {
+    if (req.prefillDc >= 0) return req.latencyS[req.prefillDc]!;
+    let best = Infinity;
+    for (const dc of this.svc.datacentres) best = Math.min(best, req.latencyS[dc]!);
+    return best;
+  };
+
   finish(endS: number): ServiceRow {
     const now = this.engine.now;
     let allocatedPeakFlopS = 0;
@@ -347,12 +485,12 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
     const usefulFlop = 2 * this.svc.model.params * this.tokens;
     this.sim.metricsRecorder.addUsefulWork(usefulFlop, allocatedPeakFlopS);
     // Requests still waiting for their first token count at their wait so far (a lower bound).
-    addWaitingTtft(this.inFlight, endS, (req) => req.latencyS[req.prefillDc]!, this.outcomes.ttft);
+    addWaitingTtft(this.inFlight, endS, this.firstLatencyOf, this.outcomes.ttft);
     const slo = this.svc.spec.slo;
     return {
       service: this.svc.name,
       ...this.outcomes.columns(),
-      slo_attainment: slo ? sloAttainment(this.outcomes.sloMet, this.outcomes.completed, this.rejected, this.inFlight.missedInFlight(endS, slo, (req) => req.latencyS[req.prefillDc]!, (req) => req.latencyS[(req.decodeReplica?.datacentre ?? req.prefillDc)]!)) : Number.NaN,
+      slo_attainment: slo ? sloAttainment(this.outcomes.sloMet, this.outcomes.completed, this.rejected, this.inFlight.missedInFlight(endS, slo, this.firstLatencyOf, (req) => (req.decodeReplica !== undefined ? req.latencyS[req.decodeReplica.datacentre]! : this.firstLatencyOf(req)))) : Number.NaN,
       tokens_per_s: endS > 0 ? this.outputTokens / endS : Number.NaN,
       effective_compute_ratio: allocatedPeakFlopS > 0 ? usefulFlop / allocatedPeakFlopS : Number.NaN,
       replicas_mean: replicasMean,
@@ -365,9 +503,13 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       kv_bytes: this.kvBytes,
       goodput_rps: slo && endS > 0 ? this.outcomes.sloMet / endS : Number.NaN,
       prefix_hit_rate: this.prefixLookups > 0 ? this.prefixHits / this.prefixLookups : Number.NaN,
-      // Failures do not reach disaggregated pools (the scenario's warning says so).
-      replica_failures: Number.NaN,
-      requests_retried: Number.NaN,
+      replica_failures: this.prefill.failures + this.decode.failures,
+      requests_retried: this.retried,
     };
   }
+}
+
+/** Requests in arrival order (stream, then id, on ties): the order they start over in. */
+function byArrival(reqs: InferenceRequest[]): InferenceRequest[] {
+  return reqs.sort((a, b) => a.arrivalS - b.arrivalS || a.stream - b.stream || a.id - b.id);
 }

@@ -5,7 +5,7 @@
 import type { Engine } from '../../engine/engine.js';
 import type { RandomStream } from '../../engine/random.js';
 import { atPace, decodeTokensPerS, type ReplicaTiming } from '../../model/inference/replica-model.js';
-import type { ResolvedService } from '../../model/inference/resolve-services.js';
+import { DEFAULT_RESTART_DELAY_S, type ResolvedService } from '../../model/inference/resolve-services.js';
 import { resolveBalancer, type ResolvedBalancer } from '../../policy/balancers/registry.js';
 import type { BalancerContext, LoadBalancer, LoadBalancerPolicy } from '../../policy/balancers/types.js';
 import type { Placement } from '../../policy/types.js';
@@ -18,9 +18,6 @@ import { DisaggregatedService } from './disaggregated-service.js';
 import { Autoscaler, bestFitNode, type ScaledPool } from './autoscaler.js';
 import { LoadingReplicas } from './loading-replicas.js';
 import type { ServiceRow } from './service-rows.js';
-
-/** A failed replica's replacement serves this long after the failure when the scenario gives no delay (a weight load). */
-const DEFAULT_RESTART_DELAY_S = 60;
 
 /** Request rows go to the run's requestRow listeners, service rows to its serviceRow listeners. */
 export interface InferenceOptions {
@@ -36,6 +33,8 @@ export interface InferenceOptions {
 interface ServiceRunner {
   start(): void;
   finish(endS: number): ServiceRow;
+  /** Requests in flight while a lost replica's replacement waits for a repair. */
+  waitsForRepair(): boolean;
 }
 
 export class InferenceSystem implements Subsystem {
@@ -56,6 +55,10 @@ export class InferenceSystem implements Subsystem {
 
   start(): void {
     for (const s of this.services) s.start();
+  }
+
+  waitsForRepair(): boolean {
+    return this.services.some((s) => s.waitsForRepair());
   }
 
   finish(endS: number): void {
@@ -278,6 +281,10 @@ class ServiceState implements ReplicaHost, ScaledPool {
 
   keepLooking(): boolean {
     return this.arrivals.live > 0 || this.outstanding > 0;
+  }
+
+  waitsForRepair(): boolean {
+    return this.replacementsWaiting > 0 && this.keepLooking();
   }
 
   // --- lifecycle ------------------------------------------------------------------------------

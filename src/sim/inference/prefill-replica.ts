@@ -19,7 +19,7 @@
 // with its last chunk's. An iteration of n tokens that reads C tokens of KV (the prompts' cached
 // prefixes and earlier chunks) takes mixedStepS(n, C), the roofline prefillS is the C = 0 case of.
 // The whole prompt's KV is reserved on admission, as without chunks.
-import type { Engine } from '../../engine/engine.js';
+import type { Engine, ScheduledEvent } from '../../engine/engine.js';
 import { mixedStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
 import type { Lease } from '../subsystem.js';
@@ -80,6 +80,10 @@ export class PrefillReplica implements ReplicaView {
   promptTokensWaiting = 0;
   /** Retired by the autoscaler: takes no new requests, and leaves once empty. */
   draining = false;
+  /** Its devices failed: nothing more runs here. */
+  failed = false;
+  /** The end of the iteration in progress. */
+  private event: ScheduledEvent | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -188,7 +192,7 @@ export class PrefillReplica implements ReplicaView {
     this.busy = true;
     const endS = now + prefillS(this.timing, tokens);
     this.iterationEndS = endS;
-    this.host.engine.at(endS, this.onPrefillDone);
+    this.event = this.host.engine.at(endS, this.onPrefillDone);
     const starts = this.host.lastIterationStarts;
     if (starts !== undefined) for (const r of group) starts(r, this, endS);
   }
@@ -265,7 +269,7 @@ export class PrefillReplica implements ReplicaView {
     this.busy = true;
     const endS = now + mixedStepS(this.timing, tokens, context);
     this.iterationEndS = endS;
-    this.host.engine.at(endS, this.onChunkDone);
+    this.event = this.host.engine.at(endS, this.onChunkDone);
     const starts = this.host.lastIterationStarts;
     if (starts !== undefined) for (const r of group) if (r.cachedTokens + r.prefilledTokens + r.chunkTokens >= r.promptTokens) starts(r, this, endS);
   }
@@ -273,6 +277,7 @@ export class PrefillReplica implements ReplicaView {
   /** A chunked iteration is over: the prompts whose last chunk it ran have their first token; the others stay. */
   private readonly onChunkDone = (): void => {
     const now = this.host.engine.now;
+    this.event = undefined;
     const done: InferenceRequest[] = [];
     const tokens = closeChunkIteration(this.group, now, (r) => {
       if (r.prefixId >= 0) this.keepPrefix(r);
@@ -286,6 +291,7 @@ export class PrefillReplica implements ReplicaView {
 
   private readonly onPrefillDone = (): void => {
     const now = this.host.engine.now;
+    this.event = undefined;
     const group = this.group;
     this.group = [];
     let tokens = 0;
@@ -300,6 +306,27 @@ export class PrefillReplica implements ReplicaView {
     this.busy = false;
     this.startNext(now);
   };
+
+  /**
+   * The replica's devices failed: stop at once, take back the prompt chunks it counted for the
+   * prompts it was prefilling, and hand back the requests queued or prefilling here, in arrival order
+   * (requests on their way here come back on arrival; prompts prefilled here whose KV had not left
+   * are the service's to take back).
+   */
+  abandon(): InferenceRequest[] {
+    this.failed = true;
+    if (this.event !== undefined) this.host.engine.cancel(this.event);
+    this.event = undefined;
+    this.busy = false; // reports the busy time so far
+    let tokens = 0;
+    if (Number.isFinite(this.tokenBudget)) for (const r of this.group) tokens += r.prefilledTokens;
+    if (tokens > 0) this.host.tokensProcessed(-tokens, 0);
+    const held = [...this.queue.slice(this.qHead), ...this.group];
+    this.queue.length = 0;
+    this.qHead = 0;
+    this.group = [];
+    return held;
+  }
 
   /** After `r`'s prefill: a prefix not cached here yet stays, its KV moved from r's holding into the cache. */
   private keepPrefix(r: InferenceRequest): void {

@@ -36,6 +36,7 @@ import { DecodeSegment, decodeStepS, mixedStepS, prefillS, type ReplicaTiming } 
 import type { ReplicaView } from '../../policy/balancers/types.js';
 import type { Lease, TransferHandle } from '../subsystem.js';
 import { PrefixCache, type PrefixEntry } from './prefix-cache.js';
+import type { PrefillReplica } from './prefill-replica.js';
 
 /** A request in flight. */
 export class InferenceRequest {
@@ -45,8 +46,11 @@ export class InferenceRequest {
   /** Disaggregated: the decode replica chosen at arrival, and when the KV cache reached it. */
   decodeReplica: Replica | undefined = undefined;
   kvReadyS = Number.NaN;
-  /** Disaggregated: the prefill replica's site (the first token leaves from there). */
+  /** Disaggregated: the prefill replica's site (the first token leaves from there), and the replica. */
   prefillDc = -1;
+  prefillReplica: PrefillReplica | undefined = undefined;
+  /** Disaggregated: stops the KV transfer to the decode replica while it is under way (its arrival never comes). */
+  kvSend: (() => void) | undefined = undefined;
   /** Disaggregated: when the prefill replica finished (the KV transfer starts then). */
   prefillDoneS = Number.NaN;
   startS = Number.NaN;
@@ -100,6 +104,14 @@ export class InferenceRequest {
     this.prefixEntry = undefined;
     this.prefilledTokens = 0;
     this.chunkTokens = 0;
+    this.decodeReplica = undefined;
+    this.kvReadyS = Number.NaN;
+    this.prefillDc = -1;
+    this.prefillReplica = undefined;
+    this.prefillDoneS = Number.NaN;
+    this.kvSend = undefined;
+    this.kvStream = undefined;
+    this.kvStreamStartS = Number.NaN;
     this.retries++;
   }
 

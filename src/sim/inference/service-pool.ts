@@ -29,6 +29,10 @@ export interface PoolOwner {
   keepLooking(): boolean;
   /** A replica's devices are given back (or taken, with +1): the service counts its replicas. */
   replicasChanged(delta: number): void;
+  /** A replica's devices failed: the service takes back what it held (before the pool releases them). */
+  replicaFailed(r: PoolReplica): void;
+  /** A replica of this pool started serving (requests waiting for one may go). */
+  replicaServing(): void;
 }
 
 export class ServicePool<R extends PoolReplica> implements ScaledPool {
@@ -45,6 +49,10 @@ export class ServicePool<R extends PoolReplica> implements ScaledPool {
   readonly autoscaler: Autoscaler | undefined;
   /** Peak FLOP/s of one replica's devices. */
   readonly peakPerReplica: number;
+  /** Replicas lost to failures. */
+  failures = 0;
+  /** Replacements that found no free devices (tried again at each repair). */
+  replacementsWaiting = 0;
 
   constructor(
     private readonly owner: PoolOwner,
@@ -58,6 +66,9 @@ export class ServicePool<R extends PoolReplica> implements ScaledPool {
     this.loadingReplicas = new LoadingReplicas(owner.engine);
     const as = pool.autoscale;
     this.autoscaler = as && new Autoscaler(owner.engine, owner.sim, as, pool.kind, pool.hardware.tp, pool.datacentres, this);
+    owner.sim.onDevicesRepaired(() => {
+      while (this.replacementsWaiting > 0 && this.sitesByLoad().some((dc) => this.launch(dc, this.pool.restartDelayS))) this.replacementsWaiting--;
+    });
   }
 
   /** The pool's first replicas (its count, or its autoscaler's min), round-robin over its sites, then any with room. */
@@ -88,13 +99,38 @@ export class ServicePool<R extends PoolReplica> implements ScaledPool {
     const id = this.nextId++;
     const name = `${this.serviceName}/${this.role}${id}`;
     const placement: Placement = { kind: this.pool.kind, nodes: [node], counts: [tp] };
-    const r = this.make(id, name, dc, sim.acquire(placement, name));
+    const r: R = this.make(id, name, dc, sim.acquire(placement, name, () => this.fail(r)));
     this.countReplicas();
     this.held.add(r);
     this.owner.replicasChanged(1);
-    if (readyAfterS > 0) this.loadingReplicas.add(r, readyAfterS, (ready) => void this.serving.push(ready)); // ids increase, so the list stays in id order
-    else this.serving.push(r);
+    const serve = (ready: R): void => {
+      this.serving.push(ready); // ids increase, so the list stays in id order
+      this.owner.replicaServing();
+    };
+    if (readyAfterS > 0) this.loadingReplicas.add(r, readyAfterS, serve);
+    else serve(r);
     return true;
+  }
+
+  /**
+   * A device of `r` failed: it leaves the serving list, the service takes back what it held, its
+   * devices go back (the failure then takes the failed one), and unless it was being retired a
+   * replacement takes free devices of the pool's kind and serves after the restart delay, or waits
+   * for the next repair (a ReplicaSet recreating a failed pod).
+   */
+  private fail(r: R): void {
+    this.failures++;
+    const replace = !r.draining;
+    this.serving = this.serving.filter((x) => x !== r);
+    this.loadingReplicas.remove(r);
+    this.owner.replicaFailed(r);
+    this.release(r);
+    const engine = this.owner.engine;
+    if (replace && (Number.isFinite(this.owner.sim.resolved.scenario.horizon ?? Infinity) || this.owner.keepLooking())) {
+      engine.at(engine.now, () => {
+        if (!this.sitesByLoad().some((dc) => this.launch(dc, this.pool.restartDelayS))) this.replacementsWaiting++;
+      });
+    }
   }
 
   get loading(): number {
@@ -139,7 +175,7 @@ export class ServicePool<R extends PoolReplica> implements ScaledPool {
 
   /** Time-averaged replicas holding devices over [0, endS], those held now counted to endS. */
   replicasMean(endS: number): number {
-    if (this.autoscaler === undefined) return this.pool.count;
+    if (this.autoscaler === undefined && this.failures === 0) return this.pool.count;
     return (this.replicaIntegral + this.held.size * (Math.max(endS, this.owner.engine.now) - this.lastCountS)) / endS;
   }
 }

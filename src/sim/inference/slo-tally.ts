@@ -24,6 +24,11 @@ export class SloTally {
     this.live.push(req);
   }
 
+  /** The requests in flight now (a copy). */
+  requests(): InferenceRequest[] {
+    return [...this.live];
+  }
+
   leave(req: InferenceRequest): void {
     const i = req.liveSlot;
     const last = this.live.pop()!;
