@@ -4,11 +4,12 @@
 // the loader's scenario, whose rows are made when the simulator reads them, must write what a run
 // on a plain copy of it (every template made up front) writes.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JobTemplate } from '../src/model/job.js';
 import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
 import { JobList, jobListOf } from '../src/model/job-list.js';
-import { TraceJobTable, TraceJobTemplate } from '../src/model/trace-job-template.js';
+import { TraceJobTable, TraceJobTemplate, TraceRowFields } from '../src/model/trace-job-template.js';
+import { estimateSize } from '../src/model/size-estimate.js';
 import { CsvJobRows, CsvRowReader } from '../src/scenario/traces/csv-rows.js';
 import { importTrace, importTraceRows } from '../src/scenario/traces/load-trace.js';
 import { finishImport, finishRows } from '../src/scenario/traces/trace-options.js';
@@ -77,6 +78,12 @@ describe('trace jobs as columns', () => {
           expect(table.name(i)).toBe(r.name);
           expect(Object.is(table.submitS(i), r.submitS)).toBe(true);
           expect(table.template(i)).not.toBe(t);
+          // What the size estimate reads of the row, without its template: the template's values.
+          const into = new TraceRowFields();
+          expect(table.fill(i, into)).toBe(into);
+          for (const k of ['submitS', 'devices', 'usefulFlop', 'efficiency', 'allowedKinds', 'milli', 'fixedRuntimeS'] as const) {
+            if (!Object.is(into[k], t[k])) expect.fail(`fill: ${k}: ${String(into[k])} against ${String(t[k])}`);
+          }
         });
       }),
       { numRuns: 300 },
@@ -180,6 +187,36 @@ describe("the loader's jobs", () => {
     (replaced as { jobs: unknown }).jobs = copy.jobs.slice(0, 3);
     expect(replaced.jobs.length).toBe(3);
     expect(runToCsv(replaced).jobs.length).toBe(3);
+  });
+
+  it("the size estimate reads trace rows without making their templates, and estimates what it did from the templates", () => {
+    const made = vi.spyOn(TraceJobTable.prototype, 'template');
+    try {
+      const lazy = load();
+      // Loading (the estimate reads every job) made no template of a trace row.
+      expect(made).not.toHaveBeenCalled();
+      expect(jobListOf(lazy).materialized).toBe(false);
+      // Not a spread of the scenario: that reads `jobs`, which makes every template.
+      const input = (jobs: JobList): Parameters<typeof estimateSize>[0] => ({
+        scenario: lazy.scenario,
+        kinds: lazy.shape.kinds,
+        groups: lazy.shape.groups,
+        jobs,
+        generators: lazy.generators,
+        services: lazy.services,
+        interDcLinks: 0,
+        transfers: [],
+        fastestLinkBytesPerS: 0,
+      });
+      const fromRows = estimateSize(input(jobListOf(lazy)));
+      expect(made).not.toHaveBeenCalled();
+      expect(fromRows).toEqual(lazy.size);
+      // The same estimate from a list of every template made up front.
+      expect(estimateSize(input(JobList.of(lazy.jobs)))).toEqual(fromRows);
+      expect(fromRows.jobs).toBe(11);
+    } finally {
+      made.mockRestore();
+    }
   });
 
   it('a bundled trace (Alibaba openb: shares, host requests, priorities by QoS) runs the same made when read as made up front', () => {

@@ -4,7 +4,7 @@
 // read of it (and kept); the simulator and the size estimate read the list itself, so that a run
 // holds a trace job's template only while it reads the job (W2: a million jobs, ~180 B each).
 import type { JobTemplate } from './job.js';
-import { TraceJobTable } from './trace-job-template.js';
+import { TraceJobTable, TraceRowFields, type JobSizeFields } from './trace-job-template.js';
 
 type Part = readonly JobTemplate[] | TraceJobTable;
 
@@ -38,6 +38,16 @@ export class JobSeq {
     const k = r.from + i - this.starts[j]!;
     return r.part instanceof TraceJobTable ? r.part.template(k) : r.part[k]!;
   }
+
+  /** Entry `i`'s size fields: a listed job's template, or a trace row's written into one record (read it before the next call). */
+  fieldsAt(i: number): JobSizeFields {
+    const j = rangeOf(this.starts, i);
+    const r = this.ranges[j]!;
+    const k = r.from + i - this.starts[j]!;
+    return r.part instanceof TraceJobTable ? r.part.fill(k, this.fields) : r.part[k]!;
+  }
+
+  private readonly fields = new TraceRowFields();
 }
 
 /** The last start at or below `i`. */

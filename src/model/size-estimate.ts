@@ -10,7 +10,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { KindInfo, NodeGroup } from './cluster.js';
 import { decodeTokensPerS, prefillS } from './inference/replica-model.js';
 import type { ResolvedService } from './inference/resolve-services.js';
-import type { JobTemplate } from './job.js';
+import type { JobSizeFields } from './trace-job-template.js';
 import { logExpectedRunS, youngDalyIntervalS } from './checkpoint-interval.js';
 import type { JobList } from './job-list.js';
 import type { GeneratorSource } from './load-scenario.js';
@@ -166,7 +166,7 @@ function deviceRate(input: EstimateInput, allowed: readonly number[] | undefined
  * submission and its best-case run time (a lower bound: the kind it may use that fails least, the
  * fewest nodes it could span, no fabric failures). Undefined otherwise.
  */
-function failureBoundEnd(input: EstimateInput, horizon: number): ((t: JobTemplate, bestS: number) => number) | undefined {
+function failureBoundEnd(input: EstimateInput, horizon: number): ((t: JobSizeFields, bestS: number) => number) | undefined {
   const s = input.scenario;
   const f = s.failures;
   if (!f || Number.isFinite(horizon)) return undefined;
@@ -254,7 +254,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
    * Written into one reused record (read at once by the caller): no object per job.
    */
   const run = { meanS: 0, bestS: 0 };
-  const runtimeOf = (t: JobTemplate): { meanS: number; bestS: number } => {
+  const runtimeOf = (t: JobSizeFields): { meanS: number; bestS: number } => {
     if (t.fixedRuntimeS !== undefined) {
       run.meanS = run.bestS = t.fixedRuntimeS;
       return run;
@@ -282,12 +282,15 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
   for (const [source, list] of input.jobs.bySource()) {
     const wi = s.workloads.findIndex((w, i) => ('trace' in w ? (w.trace.name ?? `trace-${i}`) === source : `workloads[${i}]` === source));
     const listed = wi >= 0 && 'jobs' in s.workloads[wi]!;
-    let longest: { t: JobTemplate; i: number; endS: number } | undefined;
+    // The job ending last alone (its index, -1: none yet): its name is read only for a message.
+    let longest = -1;
+    let longestEndS = 0;
     const at: PathKey[] = wi < 0 ? [] : listed ? ['workloads', wi, 'jobs'] : ['workloads', wi, 'trace'];
     for (let i = 0; i < list.length; i++) {
-      const t = list.at(i);
+      // A trace row's fields, not its template (read before the next row's).
+      const t = list.fieldsAt(i);
       if (!Number.isFinite(t.usefulFlop) || !Number.isFinite(t.submitS) || !(t.fixedRuntimeS === undefined || Number.isFinite(t.fixedRuntimeS))) {
-        hard.push({ path: listed ? [...at, i] : at, message: `job '${t.name}': its work or times are beyond the largest number poolsim can hold; check its size and times` });
+        hard.push({ path: listed ? [...at, i] : at, message: `job '${list.at(i).name}': its work or times are beyond the largest number poolsim can hold; check its size and times` });
         continue;
       }
       runtimeOf(t);
@@ -295,14 +298,17 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
       devicesPerJob += t.devices;
       firstArrivalS = Math.min(firstArrivalS, t.submitS);
       lastArrivalS = Math.max(lastArrivalS, t.submitS);
-      if (!longest || t.submitS + run.bestS > longest.endS) longest = { t, i, endS: t.submitS + run.bestS };
+      if (longest < 0 || t.submitS + run.bestS > longestEndS) {
+        longest = i;
+        longestEndS = t.submitS + run.bestS;
+      }
       if (failingEndS) latestFailingEndS = Math.max(latestFailingEndS, failingEndS(t, run.bestS));
     }
     jobs += list.length;
     const path: PathKey[] = wi >= 0 ? ['workloads', wi] : [];
     // A trace's rows are checked so where they are read, at their lines (model/resolve/trace-jobs.ts).
-    if (longest && listed && !(longest.endS <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
-      hard.push({ path: listed ? [...at, longest.i] : at, message: `job '${longest.t.name}' would end at about ${formatYears(longest.endS)} even alone on its fastest devices; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: make it smaller, or set a horizon` });
+    if (longest >= 0 && listed && !(longestEndS <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
+      hard.push({ path: listed ? [...at, longest] : at, message: `job '${list.at(longest).name}' would end at about ${formatYears(longestEndS)} even alone on its fastest devices; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: make it smaller, or set a horizon` });
     }
     jobParts.push({
       part: { what: `${formatCount(list.length)} ${listed ? 'listed' : 'trace'} jobs of ${source}`, path: listed ? path : [...path, 'trace'], fix: listed ? 'fewer listed jobs (a generator describes many jobs compactly)' : 'sample the trace (sample: 0.1), a window, or max_jobs' },
