@@ -10,13 +10,18 @@ import { TextChunk } from './text-chunk.js';
 
 /**
  * Rows in row order: rows x JOB_ROW_NUMBERS numbers, and the text cells' bytes one after another
- * (ASCII), cell k of the batch ending at ends[k] (rows x JOB_ROW_TEXTS ends).
+ * (ASCII), cell k of the batch ending at ends[k] (rows x JOB_ROW_TEXTS ends). The three are views
+ * of one buffer (`buffer`: numbers, then ends, then texts), so that a batch sent to another thread
+ * transfers one buffer: a worker transferring three per batch spent about 1 ms of its thread in
+ * each postMessage on W2 (a million rows, about 1,000 batches), a fifth of that with one.
  */
 export interface JobRowBatch {
   rows: number;
   nums: Float64Array;
   texts: Uint8Array;
   ends: Int32Array;
+  /** The buffer under nums, texts and ends: what a postMessage transfers. */
+  buffer: ArrayBuffer;
 }
 
 /** Rows per batch: about 230 KB of text for a typical row, 152 KB of numbers. */
@@ -24,8 +29,8 @@ export const JOB_ROW_BATCH_ROWS = 1024;
 
 /** Packs job rows into batches of JOB_ROW_BATCH_ROWS. */
 export class JobRowBatcher {
-  private nums = new Float64Array(JOB_ROW_BATCH_ROWS * JOB_ROW_NUMBERS);
-  private ends = new Int32Array(JOB_ROW_BATCH_ROWS * JOB_ROW_TEXTS);
+  private readonly nums = new Float64Array(JOB_ROW_BATCH_ROWS * JOB_ROW_NUMBERS);
+  private readonly ends = new Int32Array(JOB_ROW_BATCH_ROWS * JOB_ROW_TEXTS);
   private readonly texts = new TextChunk();
   private rows = 0;
 
@@ -46,26 +51,25 @@ export class JobRowBatcher {
     return WRITTEN;
   }
 
-  /** The rows added since the last take (none: undefined), in arrays of their own; the batcher starts a new batch. */
+  /** The rows added since the last take (none: undefined), copied into one buffer of their own; the batcher starts a new batch. */
   take(): JobRowBatch | undefined {
     const rows = this.rows;
     if (rows === 0) return undefined;
-    const full = rows === JOB_ROW_BATCH_ROWS;
-    const batch: JobRowBatch = {
-      rows,
-      nums: full ? this.nums : this.nums.slice(0, rows * JOB_ROW_NUMBERS),
-      // A copy of exactly the bytes written (the chunk's buffer may be larger, or pooled).
-      texts: new Uint8Array(this.texts.bytes.subarray(0, this.texts.pos)),
-      ends: full ? this.ends : this.ends.slice(0, rows * JOB_ROW_TEXTS),
-    };
-    if (full) {
-      // The full arrays went with the batch (their buffers may be transferred away).
-      this.nums = new Float64Array(JOB_ROW_BATCH_ROWS * JOB_ROW_NUMBERS);
-      this.ends = new Int32Array(JOB_ROW_BATCH_ROWS * JOB_ROW_TEXTS);
-    }
+    const numCount = rows * JOB_ROW_NUMBERS;
+    const endCount = rows * JOB_ROW_TEXTS;
+    const textBytes = this.texts.pos;
+    // Numbers first: every view starts at a multiple of its element size.
+    const buffer = new ArrayBuffer(numCount * 8 + endCount * 4 + textBytes);
+    const nums = new Float64Array(buffer, 0, numCount);
+    const ends = new Int32Array(buffer, numCount * 8, endCount);
+    const texts = new Uint8Array(buffer, numCount * 8 + endCount * 4, textBytes);
+    nums.set(this.nums.subarray(0, numCount));
+    ends.set(this.ends.subarray(0, endCount));
+    // Exactly the bytes written (the chunk's buffer may be larger, or pooled).
+    texts.set(this.texts.bytes.subarray(0, textBytes));
     this.texts.truncateToBytes(0);
     this.rows = 0;
-    return batch;
+    return { rows, nums, texts, ends, buffer };
   }
 }
 

@@ -102,7 +102,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
             files,
             write: (file, text) => post({ type: 'chunk', index: req.index, file, text }),
             // jobs.csv's rows as values: the pool's thread formats them while this one simulates.
-            writeRows: (file, batch) => port.postMessage({ type: 'rows', index: req.index, file, batch } satisfies PoolReply, [batch.nums.buffer as ArrayBuffer, batch.texts.buffer as ArrayBuffer, batch.ends.buffer as ArrayBuffer]),
+            writeRows: (file, batch) => port.postMessage({ type: 'rows', index: req.index, file, batch } satisfies PoolReply, [batch.buffer]),
           },
         }
       : {}),
