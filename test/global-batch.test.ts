@@ -92,7 +92,8 @@ describe('more devices than the batch has sequences for', () => {
   it('a job whose devices leave no layout with a whole sequence per replica is warned', () => {
     // 6,673 nodes of 8 (6,673 is prime): tp 8 leaves 6,673 ranks, and a 1B model's 24 layers allow
     // no pipeline depth dividing them: 6,673 replicas for 1,024 sequences. The note names the layout
-    // a run uses, the fastest of those (tp 4 x dp 13,346; it named the greedy tp 8 x dp 6,673).
+    // a run uses, the fastest of those: tp 8 x dp 6,673 now that the search times traffic between
+    // nodes on the fabric the run gives them (dbf93ed; on NVLink, as before, tp 4 x dp 13,346 won).
     const pool = (devices: number, nodes: number): string => `name: wide
 datacentres:
   - name: dc
@@ -104,7 +105,7 @@ workloads:
 `;
     const warned = (t: string): string[] => scenarioFromText(t).warnings.map(formatIssue).filter((w) => w.includes('whole sequence'));
     expect(warned(pool(53384, 6673))).toEqual([
-      expect.stringMatching(/53384 devices leave no layout that gives each data-parallel replica a whole sequence of the global batch \(1024 sequences of 4096 tokens; the automatic layout tp 4 x pp 1 x dp 13346 has 13346 replicas\)/),
+      expect.stringMatching(/53384 devices leave no layout that gives each data-parallel replica a whole sequence of the global batch \(1024 sequences of 4096 tokens; the automatic layout tp 8 x pp 1 x dp 6673 has 6673 replicas\)/),
     ]);
     // 16,000 devices: tp 8 x pp 20 x dp 100 gives each replica about ten sequences.
     expect(warned(pool(16000, 2000))).toEqual([]);
