@@ -13,7 +13,8 @@ import { stepTime, type CommPath, type StepTime } from './step-time.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
 import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { recomputeOf, sequenceParallelOf } from './shape-defaults.js';
-import { idleRing } from './network/idle-ring.js';
+import { idleRing, idleSites } from './network/idle-ring.js';
+import { Cluster } from './cluster.js';
 
 export interface Explanation {
   job: string;
@@ -60,6 +61,11 @@ export interface Explanation {
    */
   fabric_note?: { datacentre: string; ring_bytes_per_s: number; nic_bytes_per_s: number };
   /**
+   * The data centres a job spans when no one of them holds it (in node order, as first-fit places
+   * it on an idle pool): its rings are timed over the links between them (network: flow).
+   */
+  sites?: string[];
+  /**
    * Under `network: ideal` a run does not use the breakdown above: a job progresses at devices x
    * the kind's rate for it (its throughputs row, else peak x kernel efficiency:
    * sim/progress-model.ts), with no communication, bubble or per-operator kernel time. The step
@@ -94,19 +100,6 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   const kindIndex = fit.fitting[0];
   if (kindIndex === undefined) return refuse(`job '${name}' fits none of its device kinds: ${describeMisfits(fit)}`);
   const kindInfo = r.shape.kinds[kindIndex]!;
-  // The breakdown is on one idle fabric: a job that must span sites would be shown without the
-  // long-haul link its ring or pipeline crosses in a run, a confident number about another job.
-  if (r.scenario.network === 'flow') {
-    const perSite = new Map<number, number>();
-    for (const g of r.shape.groups) if (g.kind === kindIndex) perSite.set(g.datacentre, (perSite.get(g.datacentre) ?? 0) + g.nodeCount * g.devicesPerNode);
-    const most = Math.max(0, ...perSite.values());
-    if (job.devices > most) {
-      const sites = [...perSite].map(([dc, n]) => `${r.shape.datacentres[dc]!.name} ${n}`).join(', ');
-      return refuse(
-        `job '${name}' needs ${job.devices} ${kindInfo.name}, more than any one data centre holds (${sites}), so in a run it spans sites and its traffic crosses the links between them; explain breaks a step down on one idle fabric and would leave that out. Run the scenario: jobs.csv gives the job's step_time_s, compute_s, exposed_comm_s and bubble_s with the links in them`,
-      );
-    }
-  }
   const spec = kindInfo.spec;
   const shape = resolveShape(job.params, job.shape);
   const env = layoutEnvOf(r.shape, kindIndex, job.efficiency);
@@ -118,10 +111,23 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   // as a run would give them, and say so.
   let dp = nominal.dp;
   let fabricNote: Explanation['fabric_note'];
-  const site = r.scenario.network === 'flow' ? siteFor(r.shape, kindIndex, job.devices) : undefined;
+  // The sites first-fit puts the job on, alone on the pool: one, or more (taking the first site's
+  // nodes and then the next one's) when the first is too small for it; then its rings cross the
+  // links between them.
+  const cluster = new Cluster(r.shape);
+  const siteIndices = idleSites(cluster, kindIndex, job.devices) ?? [];
+  const sites = siteIndices.length > 1 ? siteIndices.map((dc) => r.shape.datacentres[dc]!.name) : [];
+  // Pipeline stages on different sites send their activations over the long-haul link, which a run
+  // shares with the rings by volume (sim/network-progress.ts); the breakdown times the pipeline on
+  // the nominal path and would leave that out: a confident number about another job.
+  if (sites.length > 1 && layout.pp > 1 && r.scenario.network === 'flow') {
+    return refuse(
+      `job '${name}' (${job.devices} ${kindInfo.name}) spans ${sites.join(' and ')} where first-fit places it alone on the pool, and with pp = ${layout.pp}${job.layout ? '' : ' (its automatic layout)'} its pipeline's traffic crosses the links between them, which explain does not time; explain breaks down such a job with pp = 1 (its data-parallel rings over the links). Run the scenario: jobs.csv gives the job's step_time_s, compute_s, exposed_comm_s and bubble_s with the links in them`,
+    );
+  }
   const stageSize = layout.tp * (layout.cp ?? 1) * layout.dp;
-  if (site !== undefined && layout.dp * (layout.cp ?? 1) > 1) {
-    const ring = idleRing(r.shape, r.interDc, kindIndex, site, job.devices, stageSize, layout.pp, layout.tp);
+  if (r.scenario.network === 'flow' && layout.dp * (layout.cp ?? 1) > 1) {
+    const ring = idleRing(cluster, r.interDc, kindIndex, job.devices, stageSize, layout.pp, layout.tp);
     // The nominal paths take every node of the kind to be its largest; on a pool with smaller
     // nodes too, the nodes the job gets decide how many of a stage's ranks reduce inside a node
     // first (and whether its ring leaves a node at all), as in a run.
@@ -131,7 +137,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       dp = ring.dpRanksPerNode > 1 ? { ...flat, hierarchical: { devicesPerNode: ring.dpRanksPerNode, intraBandwidthBytesPerS: env.intra.bandwidthBytesPerS, intraLatencyS: env.intra.latencyS } } : flat;
     }
     if (ring && ring.bandwidthBytesPerS < dp.bandwidthBytesPerS * (1 - 1e-9)) {
-      fabricNote = { datacentre: r.shape.datacentres[site]!.name, ring_bytes_per_s: ring.bandwidthBytesPerS, nic_bytes_per_s: dp.bandwidthBytesPerS };
+      fabricNote = { datacentre: siteIndices.map((dc) => r.shape.datacentres[dc]!.name).join(' + '), ring_bytes_per_s: ring.bandwidthBytesPerS, nic_bytes_per_s: dp.bandwidthBytesPerS };
       dp = { ...dp, bandwidthBytesPerS: ring.bandwidthBytesPerS, latencyS: ring.latencyS, treePassS: ring.treePassS };
     }
   }
@@ -208,6 +214,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     paths: { tp: intra, pp, dp, ...(cp ? { cp } : {}) },
     ...(sizeNote ? { micro_batch_size_note: sizeNote } : {}),
     ...(fabricNote ? { fabric_note: fabricNote } : {}),
+    ...(sites.length > 0 ? { sites } : {}),
     ...(r.scenario.network === 'ideal' ? { ideal_note: idealNote(step, job.devices, job.kindRate?.[kindIndex] ?? spec.peak * (job.efficiency ?? spec.efficiency), spec.peak) } : {}),
   };
 }
@@ -221,14 +228,6 @@ function idealNote(step: StepTime, devices: number, deviceRate: number, peak: nu
     effective_compute_ratio: ratio,
     text: `under network: ideal a run does not use this breakdown: it does not charge the communication, bubble or per-operator kernel times below, and runs the job at devices x ${(100 * ratio).toFixed(1)}% of peak, ${stepS.toFixed(1)} s a step (${step.stepS.toFixed(1)} s below); network: flow runs the step below`,
   };
-}
-
-/** The data centre a job alone on the pool goes to, as first-fit places it: the first (in node order) with enough devices of its kind. */
-function siteFor(shape: ResolvedScenario['shape'], kind: number, devices: number): number | undefined {
-  const perSite = new Map<number, number>();
-  for (const g of shape.groups) if (g.kind === kind) perSite.set(g.datacentre, (perSite.get(g.datacentre) ?? 0) + g.nodeCount * g.devicesPerNode);
-  for (const [dc, n] of perSite) if (n >= devices) return dc;
-  return undefined;
 }
 
 /**
@@ -291,14 +290,14 @@ export function explanationTable(e: Explanation): string {
   const w1 = Math.max(...all.map((r) => r[1].length));
   const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
   const head = [
-    `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric`,
+    `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric${e.sites ? `, across ${e.sites.join(' and ')} (where first-fit places it alone on the pool, taking nodes in order), its data-parallel rings over the links between them` : ''}`,
     `layout: tp ${l.tp}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batch${l.microBatches === 1 ? '' : 'es'}, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads${sh.mla ? ` (latent attention: kv rank ${sh.mla.kvLoraRank}${sh.mla.qLoraRank !== undefined ? `, q rank ${sh.mla.qLoraRank}` : ''}, ${sh.mla.qkNopeHeadDim + sh.mla.qkRopeHeadDim}/${sh.mla.vHeadDim} per head)` : sh.headDim !== undefined ? ` of ${sh.headDim}` : ''}, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn ? 'on' : 'off'}`,
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
     ...(e.micro_batch_size_note ? [microBatchNoteLine(e.micro_batch_size_note, st.step_s, l.microBatches)] : []),
     ...(e.ideal_note ? [`note: ${e.ideal_note.text}`] : []),
-    ...(e.fabric_note ? [`note: on ${e.fabric_note.datacentre}'s fabric the data-parallel rings get ${(e.fabric_note.ring_bytes_per_s / 1e9).toPrecision(3)} GB/s per rank even alone, less than their NICs' ${(e.fabric_note.nic_bytes_per_s / 1e9).toPrecision(3)} GB/s: the step below is timed at that (a run also shares it with other jobs and the pipeline's traffic)`] : []),
+    ...(e.fabric_note ? [`note: on ${e.sites ? `the fabrics of ${e.sites.join(' and ')} and the links between them` : `${e.fabric_note.datacentre}'s fabric`} the data-parallel rings get ${(e.fabric_note.ring_bytes_per_s / 1e9).toPrecision(3)} GB/s per rank even alone, less than their NICs' ${(e.fabric_note.nic_bytes_per_s / 1e9).toPrecision(3)} GB/s: the step below is timed at that (a run also shares it with other jobs and the pipeline's traffic)`] : []),
     '',
   ];
   return `${[...head, ...rows.map(line), '', ...memRows.map(line)].join('\n')}\n`;

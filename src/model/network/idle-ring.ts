@@ -1,8 +1,8 @@
-// What a site's own fabric gives a job's data-parallel rings when the job is alone on it: the
-// rings' flows on the scenario's topology, shared max-min as a run shares them, for `explain`,
-// which otherwise times traffic across nodes at the NICs' rate (a non-blocking fabric).
+// What the fabric gives a job's data-parallel rings when the job is alone on the pool: the rings'
+// flows on the scenario's topology (its site's, and the links between sites when it spans them),
+// shared max-min as a run shares them, for `explain`, which otherwise times traffic across nodes
+// at the NICs' rate (a non-blocking fabric).
 import { Cluster } from '../cluster.js';
-import type { ClusterShape } from '../cluster.js';
 import { pipelinedRingStepLatencyS } from '../collectives.js';
 import type { InterDcLink } from './topology.js';
 import { Topology } from './topology.js';
@@ -23,14 +23,30 @@ export interface IdleRing {
 }
 
 /**
- * The data-parallel rings of a job of `devices` devices of kind `kind` placed in `datacentre` as
- * first-fit places it on an idle pool (idlePlacement), ranks in Megatron order (tp
- * fastest, then cp and dp, then pp): each stage's ring over its nodes, every stage's ring at once,
- * one flow per hop carrying the source node's ranks. Undefined when no ring leaves a node.
+ * The data centres (indices, in node order) a job of `devices` devices of kind `kind` alone on the
+ * pool occupies as first-fit places it (idlePlacement): one, or several when it takes nodes of
+ * more than one site. Undefined when the pool has too few devices of the kind.
  */
-export function idleRing(shape: ClusterShape, interDc: readonly InterDcLink[], kind: number, datacentre: number, devices: number, stageSize: number, pp: number, tp: number): IdleRing | undefined {
-  const cluster = new Cluster(shape);
-  const nodeOfRank = idlePlacement(cluster, kind, datacentre, devices);
+export function idleSites(cluster: Cluster, kind: number, devices: number): number[] | undefined {
+  const nodeOfRank = idlePlacement(cluster, kind, devices);
+  if (nodeOfRank === undefined) return undefined;
+  const sites: number[] = [];
+  for (const n of nodeOfRank) {
+    const dc = cluster.nodeDatacentre[n]!;
+    if (!sites.includes(dc)) sites.push(dc);
+  }
+  return sites;
+}
+
+/**
+ * The data-parallel rings of a job of `devices` devices of kind `kind` as first-fit places it on
+ * the idle pool (idlePlacement; over the links between sites when it spans them), ranks in
+ * Megatron order (tp fastest, then cp and dp, then pp): each stage's ring over its nodes, every
+ * stage's ring at once, one flow per hop carrying the source node's ranks. Undefined when no ring
+ * leaves a node.
+ */
+export function idleRing(cluster: Cluster, interDc: readonly InterDcLink[], kind: number, devices: number, stageSize: number, pp: number, tp: number): IdleRing | undefined {
+  const nodeOfRank = idlePlacement(cluster, kind, devices);
   if (nodeOfRank === undefined) return undefined;
   const network = new FlowNetwork();
   const topology = new Topology(cluster, network, interDc);
@@ -68,15 +84,17 @@ export function idleRing(shape: ClusterShape, interDc: readonly InterDcLink[], k
 }
 
 /**
- * The node of each rank of a job of `devices` devices of `kind` alone in `datacentre`, as first-fit
- * places it on an idle pool (policy/first-fit.ts, packOnKind): the first node that holds it all,
- * else whole nodes in node order while a node's worth remains, the rest on the first other node
- * with room. On a kind with nodes of several sizes this is what decides how many ranks share a
- * node. Undefined when the site has too few devices of the kind.
+ * The node of each rank of a job of `devices` devices of `kind` alone on the pool, as first-fit
+ * places it on an idle pool (policy/first-fit.ts, packOnKind, which looks at the kind's nodes in
+ * node order whatever their site): the first node that holds it all, else whole nodes in node
+ * order while a node's worth remains, the rest on the first other node with room. On a kind with
+ * nodes of several sizes this is what decides how many ranks share a node; on a pool whose first
+ * site is too small for the job, it takes that site's nodes and the next one's. Undefined when the
+ * pool has too few devices of the kind.
  */
-export function idlePlacement(cluster: Cluster, kind: number, datacentre: number, devices: number): number[] | undefined {
+export function idlePlacement(cluster: Cluster, kind: number, devices: number): number[] | undefined {
   const nodes: number[] = [];
-  for (let n = 0; n < cluster.nodeCount; n++) if (cluster.nodeKind[n] === kind && cluster.nodeDatacentre[n] === datacentre) nodes.push(n);
+  for (let n = 0; n < cluster.nodeCount; n++) if (cluster.nodeKind[n] === kind) nodes.push(n);
   const one = nodes.find((n) => cluster.nodeDevices[n]! >= devices);
   if (one !== undefined) return new Array<number>(devices).fill(one);
   const smallest = Math.min(...nodes.map((n) => cluster.nodeDevices[n]!));

@@ -1,0 +1,77 @@
+// explain breaks down a job that spans data centres (two-dc-latency's question: what the long-haul
+// link costs a training job split across sites). It refused such a job, sending the user to the
+// run's jobs.csv; it now times the rings over the links between the sites, as first-fit places the
+// job alone, and gives the run's step.
+import { describe, expect, it } from 'vitest';
+import { explainJob, explanationTable } from '../src/model/explain.js';
+import { runToCsv, scenarioFromText } from './helpers.js';
+
+const scenario = (link: string, layout: string, network = 'flow'): string => `name: explain-sites
+network: ${network}
+datacentres:
+  - { name: north, fabric: IB-NDR, node_groups: [{ name: hn, count: 4, device: H100 }] }
+  - { name: south, fabric: IB-NDR, node_groups: [{ name: hs, count: 4, device: H100 }] }
+links:
+  - { name: long-haul, between: [north, south], ${link} }
+workloads:
+  - jobs:
+      - { name: j, devices: 64, params: 13B, tokens: 1B, model: { attention: flash }${layout} }
+`;
+
+describe('explain for a job across data centres', () => {
+  for (const [what, link, layout] of [
+    ['the automatic layout over a 1 ms, 400 Gb/s link', 'latency: 1ms, bandwidth: 400Gbps', ''],
+    ['the automatic layout over a 10 ms, 100 Gb/s link', 'latency: 10ms, bandwidth: 100Gbps', ''],
+    ['tp 8 x dp 8 over a 2 ms, 400 Gb/s link', 'latency: 2ms, bandwidth: 400Gbps', ', layout: { tp: 8, pp: 1, dp: 8 }'],
+  ] as const) {
+    it(`gives the run's step: ${what}`, () => {
+      const r = scenarioFromText(scenario(link, layout));
+      const e = explainJob(r, 'j');
+      const run = runToCsv(r).jobs[0]!;
+      expect(run.datacentre).toBe('north+south');
+      expect(e.sites).toEqual(['north', 'south']);
+      expect(e.step.step_s).toBeCloseTo(run.step_time_s as number, 3);
+      expect(e.step.exposed_dp_s).toBeGreaterThan(0);
+      expect(explanationTable(e)).toContain('across north and south (where first-fit places it alone on the pool, taking nodes in order)');
+    });
+  }
+
+  it('charges the slower link: 10 ms and 100 Gb/s give a longer step than 1 ms and 400 Gb/s', () => {
+    const fast = explainJob(scenarioFromText(scenario('latency: 1ms, bandwidth: 400Gbps', '')), 'j').step;
+    const slow = explainJob(scenarioFromText(scenario('latency: 10ms, bandwidth: 100Gbps', '')), 'j').step;
+    expect(slow.exposed_dp_s).toBeGreaterThan(fast.exposed_dp_s + 1);
+    expect(slow.compute_s).toBeCloseTo(fast.compute_s, 9);
+  });
+
+  it('under network: ideal, where a run ignores the links, says nothing of them', () => {
+    const e = explainJob(scenarioFromText(scenario('latency: 10ms, bandwidth: 100Gbps', '', 'ideal')), 'j');
+    expect(e.fabric_note).toBeUndefined();
+    expect(e.ideal_note).toBeDefined();
+  });
+});
+
+describe('explain for a pipeline across data centres', () => {
+  it('refuses it, naming the run as the route: the pipeline crossing the link is not timed there', () => {
+    const r = scenarioFromText(scenario('latency: 20ms, bandwidth: 10Gbps', ', layout: { tp: 8, pp: 2, dp: 4 }'));
+    // The run gives 88.2 s a step (the stages' activations over a 10 Gb/s link); the nominal
+    // pipeline path would have said 17.3 s.
+    expect(runToCsv(r).jobs[0]!.step_time_s as number).toBeGreaterThan(80);
+    expect(() => explainJob(r, 'j')).toThrow(/with pp = 2 its pipeline's traffic crosses the links between them/);
+  });
+});
+
+describe('explain places the job as first-fit does, nodes in order over the sites', () => {
+  it('a first site too small for the job: first-fit takes its nodes and the next site\'s, not the second site alone', () => {
+    // north 32 H100, south 64: the run places the 64-device job on north's 4 nodes and 4 of
+    // south's. explain put it on south alone (the first site big enough): 9.946 s and no exposed
+    // data-parallel traffic, where the run's step is 14.754 s over the 10 ms, 100 Gb/s link.
+    const text = scenario('latency: 10ms, bandwidth: 100Gbps', '').replace('{ name: hs, count: 4, device: H100 }', '{ name: hs, count: 8, device: H100 }');
+    const r = scenarioFromText(text);
+    const e = explainJob(r, 'j');
+    const run = runToCsv(r).jobs[0]!;
+    expect(run.datacentre).toBe('north+south');
+    expect(e.sites).toEqual(['north', 'south']);
+    expect(e.step.step_s).toBeCloseTo(run.step_time_s as number, 3);
+    expect(e.step.exposed_dp_s).toBeGreaterThan(4);
+  });
+});
