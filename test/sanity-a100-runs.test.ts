@@ -111,11 +111,11 @@ const neoxStepS = (1536 * 2048 * (6 * 20_554_567_680 + 60 * 2048 * 6144 * 44)) /
 const BLOOM_PARTITION = BLOOM.replace('grad_accumulation: fp32 }', 'grad_accumulation: fp32, stage_layers: [5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 5] }');
 
 const ROWS: Row[] = [
-  { name: 'BLOOM-176B, 384 A100 80GB', yaml: BLOOM, job: 'bloom', publishedS: 104.7, error: -3.3 },
-  { name: 'BLOOM-176B, 384 A100 80GB, its own partition', yaml: BLOOM_PARTITION, job: 'bloom', publishedS: 104.7, error: -14.1 },
-  { name: 'GPT-NeoX-20B, 96 A100 40GB', yaml: NEOX, job: 'neox', publishedS: neoxStepS, error: -20.8 },
-  { name: 'LLaMA-65B, 2,048 A100 80GB, tp 8 + sharded DP', yaml: llama('        layout: { tp: 8, pp: 1, dp: 256, sharded: true }\n'), job: 'llama', publishedS: 4194304 / (2048 * 380), error: 7.2 },
-  { name: 'LLaMA-65B, 2,048 A100 80GB, layout chosen by poolsim', yaml: llama(''), job: 'llama', publishedS: 4194304 / (2048 * 380), error: -25.9 },
+  { name: 'BLOOM-176B, 384 A100 80GB', yaml: BLOOM, job: 'bloom', publishedS: 104.7, error: -0.6 },
+  { name: 'BLOOM-176B, 384 A100 80GB, its own partition', yaml: BLOOM_PARTITION, job: 'bloom', publishedS: 104.7, error: -11.8 },
+  { name: 'GPT-NeoX-20B, 96 A100 40GB', yaml: NEOX, job: 'neox', publishedS: neoxStepS, error: -20.3 },
+  { name: 'LLaMA-65B, 2,048 A100 80GB, tp 8 + sharded DP', yaml: llama('        layout: { tp: 8, pp: 1, dp: 256, sharded: true }\n'), job: 'llama', publishedS: 4194304 / (2048 * 380), error: 6.8 },
+  { name: 'LLaMA-65B, 2,048 A100 80GB, layout chosen by poolsim', yaml: llama(''), job: 'llama', publishedS: 4194304 / (2048 * 380), error: -26.5 },
 ];
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
@@ -202,7 +202,7 @@ describe('sanity set: other published A100 dense runs (docs/calibration.md), des
     expect(own.micro_batch.total_s - middle).toBeLessThan(0.005);
     expect(own.micro_batch.total_s).toBeLessThan(even.micro_batch.total_s);
     // The bubble follows the average stage, which the partition does not change.
-    expect(own.bubble_s).toBeCloseTo(even.bubble_s, 1);
+    expect(own.bubble_s / even.bubble_s).toBeCloseTo(1, 1);
     const refusal = (partition: string): string => {
       try {
         scenarioFromText(BLOOM.replace('grad_accumulation: fp32 }', `grad_accumulation: fp32, ${partition} }`));

@@ -13,7 +13,8 @@ import { stepTime, type CommPath, type StepTime } from './step-time.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
 import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { recomputeOf, sequenceParallelOf } from './shape-defaults.js';
-import { idleRing, idleSites } from './network/idle-ring.js';
+import { idleComm } from './network/idle-comm.js';
+import { JobSteps, type ShapedJob, type StepJob } from './job-steps.js';
 import { Cluster } from './cluster.js';
 
 export interface Explanation {
@@ -106,58 +107,36 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   const layout: ParallelLayout = job.layout ? layoutFromSpec(job.layout, shape) : fastestLayout(job.devices, shape, env);
   const nominal = nominalPaths(layout, env);
   const { tp: intra, pp, cp } = nominal;
-  // The nominal paths time traffic across nodes at the NICs' rate. On this site's own fabric the
-  // rings may get less even alone (an 8:1 uplink, a torus of 10 GB/s links): take what they get,
-  // as a run would give them, and say so.
-  let dp = nominal.dp;
-  let fabricNote: Explanation['fabric_note'];
-  // The sites first-fit puts the job on, alone on the pool: one, or more (taking the first site's
-  // nodes and then the next one's) when the first is too small for it; then its rings cross the
-  // links between them.
-  const cluster = new Cluster(r.shape);
-  const siteIndices = idleSites(cluster, kindIndex, job.devices) ?? [];
-  const sites = siteIndices.length > 1 ? siteIndices.map((dc) => r.shape.datacentres[dc]!.name) : [];
-  // Pipeline stages on different sites send their activations over the long-haul link, which a run
-  // shares with the rings by volume (sim/network-progress.ts); the breakdown times the pipeline on
-  // the nominal path and would leave that out: a confident number about another job.
-  if (sites.length > 1 && layout.pp > 1 && r.scenario.network === 'flow') {
-    return refuse(
-      `job '${name}' (${job.devices} ${kindInfo.name}) spans ${sites.join(' and ')} where first-fit places it alone on the pool, and with pp = ${layout.pp}${job.layout ? '' : ' (its automatic layout)'} its pipeline's traffic crosses the links between them, which explain does not time; explain breaks down such a job with pp = 1 (its data-parallel rings over the links). Run the scenario: jobs.csv gives the job's step_time_s, compute_s, exposed_comm_s and bubble_s with the links in them`,
-    );
-  }
-  const stageSize = layout.tp * (layout.cp ?? 1) * layout.dp;
-  if (r.scenario.network === 'flow' && layout.dp * (layout.cp ?? 1) > 1) {
-    const ring = idleRing(cluster, r.interDc, kindIndex, job.devices, stageSize, layout.pp, layout.tp);
-    // The nominal paths take every node of the kind to be its largest; on a pool with smaller
-    // nodes too, the nodes the job gets decide how many of a stage's ranks reduce inside a node
-    // first (and whether its ring leaves a node at all), as in a run.
-    if (ring && dp === env.intra && env.scaleOut) dp = { ...env.scaleOut, latencyS: ring.latencyS, treePassS: ring.treePassS };
-    if (ring && dp !== env.intra) {
-      const { hierarchical: _nominal, ...flat } = dp;
-      dp = ring.dpRanksPerNode > 1 ? { ...flat, hierarchical: { devicesPerNode: ring.dpRanksPerNode, intraBandwidthBytesPerS: env.intra.bandwidthBytesPerS, intraLatencyS: env.intra.latencyS } } : flat;
-    }
-    if (ring && ring.bandwidthBytesPerS < dp.bandwidthBytesPerS * (1 - 1e-9)) {
-      fabricNote = { datacentre: siteIndices.map((dc) => r.shape.datacentres[dc]!.name).join(' + '), ring_bytes_per_s: ring.bandwidthBytesPerS, nic_bytes_per_s: dp.bandwidthBytesPerS };
-      dp = { ...dp, bandwidthBytesPerS: ring.bandwidthBytesPerS, latencyS: ring.latencyS, treePassS: ring.treePassS };
-    }
-  }
-
   const dev = job.efficiency === undefined ? computeDeviceOf(spec) : undefined;
-  const compute = dev ? computeBreakdown(shape, layout, dev) : undefined;
-  const step: StepTime = stepTime({
-    shape,
-    layout,
-    peakFlopsPerDevice: spec.peak,
-    ...(compute ? { compute } : { kernelEfficiency: job.efficiency ?? spec.efficiency }),
-    tp: intra,
-    pp,
-    dp,
-    ...(cp ? { cp } : {}),
-  });
+  // Nominal paths: traffic across nodes at the NICs' rate (a non-blocking fabric), what the layout
+  // search assumes and, under `network: ideal`, all there is.
+  let stepOf = (l: ParallelLayout): StepTime =>
+    stepTime({ shape, layout: l, peakFlopsPerDevice: spec.peak, ...(dev ? { compute: computeBreakdown(shape, l, dev) } : { kernelEfficiency: job.efficiency ?? spec.efficiency }), tp: intra, pp, dp: nominal.dp, ...(cp ? { cp } : {}) });
+  let paths: Explanation['paths'] = { tp: intra, pp, dp: nominal.dp, ...(cp ? { cp } : {}) };
+  let fabricNote: Explanation['fabric_note'];
+  let sites: string[] = [];
+  if (r.scenario.network === 'flow') {
+    // The run's step of the job alone: placed as first-fit places it (over two sites or more when
+    // the first is too small for it), its rings and pipeline on the scenario's fabric and the links
+    // between sites, weighted and shared as a run shares them, through the run's JobSteps.
+    const cluster = new Cluster(r.shape);
+    const steps = new JobSteps(cluster);
+    const stepJob: StepJob = { devices: job.devices, params: job.params, efficiency: job.efficiency, template: { shape: job.shape, layout: job.layout } };
+    const shaped = steps.shapeAndLayout(stepJob, kindIndex);
+    const idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped);
+    if (idle) {
+      stepOf = (l) => steps.fromShares(stepJob, idle.placement, withLayoutAndKernels(shaped, l, dev), idle.figures, idle.dpBw, idle.ppBw);
+      const on = steps.paths(idle.placement, layout, idle.figures, idle.dpBw, idle.ppBw);
+      paths = { tp: on.tp, pp: on.pp, dp: on.dp, ...((layout.cp ?? 1) > 1 ? { cp: on.cp } : {}) };
+      const names = idle.sites.map((dc) => r.shape.datacentres[dc]!.name);
+      if (names.length > 1) sites = names;
+      if (idle.dpBw < nominal.dp.bandwidthBytesPerS * (1 - 1e-9)) fabricNote = { datacentre: names.join(' + '), ring_bytes_per_s: idle.dpBw, nic_bytes_per_s: nominal.dp.bandwidthBytesPerS };
+    }
+  }
+  const step: StepTime = stepOf(layout);
   const mem: DeviceMemory = memoryPerDevice(shape, layout);
   const c = step.compute;
-  const timeOf = (l: ParallelLayout): number =>
-    stepTime({ shape, layout: l, peakFlopsPerDevice: spec.peak, ...(dev ? { compute: computeBreakdown(shape, l, dev) } : { kernelEfficiency: job.efficiency ?? spec.efficiency }), tp: intra, pp, dp, ...(cp ? { cp } : {}) }).stepS;
+  const timeOf = (l: ParallelLayout): number => stepOf(l).stepS;
   const sizeNote = job.layout && job.layout.micro_batches === undefined && job.layout.micro_batch_size === undefined ? fastestMicroBatch(shape, layout, spec.memory, step.stepS, timeOf) : undefined;
   return {
     job: name,
@@ -184,7 +163,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       zero: zeroStageOf(layout),
     },
     shape: { ...shape, recomputeMode: recomputeOf(shape), sequenceParallelOn: sequenceParallelOf(shape), attentionKernel: shape.attention ?? 'standard' },
-    operatorModel: compute !== undefined,
+    operatorModel: dev !== undefined,
     step: {
       step_s: step.stepS,
       compute_s: step.computeS,
@@ -211,7 +190,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       micro_batches_in_flight: mem.microBatchesInFlight,
       fits: mem.totalBytes <= spec.memory,
     },
-    paths: { tp: intra, pp, dp, ...(cp ? { cp } : {}) },
+    paths,
     ...(sizeNote ? { micro_batch_size_note: sizeNote } : {}),
     ...(fabricNote ? { fabric_note: fabricNote } : {}),
     ...(sites.length > 0 ? { sites } : {}),
@@ -228,6 +207,12 @@ function idealNote(step: StepTime, devices: number, deviceRate: number, peak: nu
     effective_compute_ratio: ratio,
     text: `under network: ideal a run does not use this breakdown: it does not charge the communication, bubble or per-operator kernel times below, and runs the job at devices x ${(100 * ratio).toFixed(1)}% of peak, ${stepS.toFixed(1)} s a step (${step.stepS.toFixed(1)} s below); network: flow runs the step below`,
   };
+}
+
+/** `shaped` with layout `l` and its kernel time (another micro-batch size changes the GEMMs' shapes), its caches its own. */
+function withLayoutAndKernels(shaped: ShapedJob, l: ParallelLayout, dev: ReturnType<typeof computeDeviceOf> | undefined): ShapedJob {
+  if (l === shaped.layout) return shaped;
+  return { ...JobSteps.withLayout(shaped, l), compute: dev ? computeBreakdown(shaped.shape, l, dev) : undefined, memoryBytes: memoryPerDevice(shaped.shape, l).totalBytes };
 }
 
 /**

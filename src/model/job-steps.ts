@@ -146,7 +146,7 @@ export class JobSteps {
   fromShares(job: StepJob, placement: StepPlacement, shaped: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number): StepTime {
     const { layout } = shaped;
     const dpAcross = Number.isFinite(dpBw);
-    const cpIntra = layout.tp * (layout.cp ?? 1) <= this.cluster.nodeDevices[placement.nodes[0]!]! || !dpAcross;
+    const cpIntra = this.cpIntra(placement, layout, dpBw);
     // Everything below is decided by these (the shape, layout, kernel time and the job's
     // efficiency override are the ShapedJob's): a job on one node has only the kind.
     if (dpAcross || Number.isFinite(ppBw)) return this.acrossNodes(job, placement, shaped, plan, dpBw, ppBw, cpIntra);
@@ -175,8 +175,22 @@ export class JobSteps {
     return step;
   }
 
-  private ofShares(job: StepJob, placement: StepPlacement, { shape, layout, compute }: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
-    const kind = this.cluster.kinds[placement.kind]!.spec;
+  /** Whether a context-parallel group runs inside one node: it fits in the first node, or nothing leaves the node. */
+  private cpIntra(placement: StepPlacement, layout: ParallelLayout, dpBw: number): boolean {
+    return layout.tp * (layout.cp ?? 1) <= this.cluster.nodeDevices[placement.nodes[0]!]! || !Number.isFinite(dpBw);
+  }
+
+  /**
+   * The paths a step's collectives take on a placement with these figures and shares (fromShares'
+   * step is timed on them): the kind's interconnect inside a node, the shares of the links across
+   * nodes. What `explain` prints.
+   */
+  paths(placement: StepPlacement, layout: ParallelLayout, plan: StepFigures, dpBw: number, ppBw: number): { tp: CommPath; pp: CommPath; dp: CommPath; cp: CommPath; ep: CommPath } {
+    return this.pathsOf(placement.kind, layout, plan, dpBw, ppBw, this.cpIntra(placement, layout, dpBw));
+  }
+
+  private pathsOf(kindIndex: number, layout: ParallelLayout, plan: StepFigures, dpBw: number, ppBw: number, cpIntra: boolean): { tp: CommPath; pp: CommPath; dp: CommPath; cp: CommPath; ep: CommPath } {
+    const kind = this.cluster.kinds[kindIndex]!.spec;
     const ic = kind.interconnect;
     const intraBw = ic.bandwidth * ic.efficiency;
     const intra: CommPath = { bandwidthBytesPerS: intraBw, latencyS: ic.latency, scaleOut: false };
@@ -198,7 +212,6 @@ export class JobSteps {
         : { bandwidthBytesPerS: ppBw, latencyS: plan.ppLatencyS };
     const tpPath: CommPath = plan.tpAcrossNodes && dpAcross ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, scaleOut: true } : intra;
     // A context-parallel group inside one node runs on the interconnect; else on the stage's ring.
-    const cp = layout.cp ?? 1;
     const cpPath: CommPath = cpIntra ? intra : { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS };
     // An expert-parallel group is formed over the stage's ranks (expert tensor groups innermost):
     // those sharing a node exchange tokens over the interconnect, the rest over the stage's ring.
@@ -206,6 +219,14 @@ export class JobSteps {
     const epPath: CommPath = dpAcross
       ? { bandwidthBytesPerS: dpBw, latencyS: plan.dpLatencyS, hierarchical: { devicesPerNode: epRanksPerNode(layout, plan.dpRanksPerNode), intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } }
       : { ...intra, hierarchical: { devicesPerNode: ep, intraBandwidthBytesPerS: intraBw, intraLatencyS: ic.latency } };
+    return { tp: tpPath, pp: ppPath, dp: dpPath, cp: cpPath, ep: epPath };
+  }
+
+  private ofShares(job: StepJob, placement: StepPlacement, { shape, layout, compute }: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number, cpIntra: boolean): StepTime {
+    const kind = this.cluster.kinds[placement.kind]!.spec;
+    const { tp: tpPath, pp: ppPath, dp: dpPath, cp: cpPath, ep: epPath } = this.pathsOf(placement.kind, layout, plan, dpBw, ppBw, cpIntra);
+    const cp = layout.cp ?? 1;
+    const ep = layout.ep ?? 1;
     return stepTime({
       shape,
       layout,

@@ -18,7 +18,9 @@ import type { SimJob } from './sim-job.js';
 import { InputError, type SourceMap } from '../scenario/errors.js';
 import type { LinkRow, LinkSampleRow } from './signals.js';
 import { LinkLedger, type HotLink } from './link-ledger.js';
-import { freezePlan, NO_NUMBERS, PlanPairs, type CommPlan, type NodePair } from '../model/network/comm-plan.js';
+import { freezePlan, NO_NUMBERS, type CommPlan, type NodePair, type PlanPairs } from '../model/network/comm-plan.js';
+import { PairPlanner } from '../model/network/pair-planner.js';
+import { pairFigures, ringBytes } from '../model/network/idle-comm.js';
 import { JobSteps, type ShapedJob } from '../model/job-steps.js';
 
 /** What the model needs from the simulator. */
@@ -107,9 +109,7 @@ export class NetworkProgressModel implements ProgressModel {
     private readonly ideal = false,
   ) {
     this.topology = new Topology(cluster, this.network, interDc);
-    this.nodeStamp = new Int32Array(cluster.nodeCount);
-    this.nodeRanks = new Int32Array(cluster.nodeCount);
-    this.stageNodes = new Int32Array(cluster.nodeCount);
+    this.planner = new PairPlanner(cluster.nodeCount);
     this.linkStamp = new Int32Array(this.network.linkCount);
     this.linkJobs = new Int32Array(this.network.linkCount);
     this.lossyFabric = this.topology.nodeFabric.some((f) => f.congestion_efficiency < 1);
@@ -799,94 +799,13 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /**
-   * Node of each rank, ranks in Megatron order (tp fastest, then dp, then pp) over the placement,
-   * in a scratch array reused by every call (valid until the next): returns the rank count.
-   */
-  private rankNodes(placement: Placement): number {
-    let total = 0;
-    for (let i = 0; i < placement.counts.length; i++) total += placement.counts[i]!;
-    if (this.rankScratch.length < total) this.rankScratch = new Int32Array(Math.max(total, 2 * this.rankScratch.length));
-    const out = this.rankScratch;
-    let r = 0;
-    for (let i = 0; i < placement.nodes.length; i++) for (let k = 0; k < placement.counts[i]!; k++) out[r++] = placement.nodes[i]!;
-    return total;
-  }
-  private rankScratch = new Int32Array(256);
-  /** Per node: the stage it was last counted in (stageStamp) and its ranks in that stage (planPairs' scratch). */
-  private readonly nodeStamp: Int32Array;
-  private readonly nodeRanks: Int32Array;
-  private stamp = 0;
-  /** The nodes of the stage planPairs is at, in rank order (scratch: never emptied, as setting an array's length to 0 drops its storage). */
-  private readonly stageNodes: Int32Array;
-
-  /**
-   * Node pairs that exchange data-parallel and pipeline traffic, written to one scratch PlanPairs
-   * (valid until the next call: the job paths read it at once, and a multi-node start allocated a
-   * pair object per ring hop and boundary).
+   * Node pairs that exchange data-parallel and pipeline traffic (PairPlanner.plan: one scratch
+   * PlanPairs, valid until the next call).
    */
   private planPairs(placement: Placement, layout: ParallelLayout): PlanPairs {
-    const { tp, pp, dp } = layout;
-    const out = this.pairs;
-    out.clear();
-    // A stage's ranks: tp fastest, then cp, then dp; the ring over the stage's nodes carries the
-    // data-parallel and the context-parallel traffic.
-    const stageSize = tp * (layout.cp ?? 1) * dp;
-    // Every rank on one node (most jobs): no pairs, and every stage's ranks on that node.
-    if (placement.nodes.length === 1 && stageSize * pp === placement.counts[0]) {
-      out.dpRanksPerNode = Math.max(1, Math.floor(stageSize / tp));
-      return out;
-    }
-    const total = this.rankNodes(placement);
-    const nodes = this.rankScratch;
-    // A rank past the last one has no node (as reading past the end of an exact-size list).
-    const nodeAt = (r: number): number => (r < total ? nodes[r]! : -1);
-    let dpRanksPerNode = Infinity;
-    let tpAcrossNodes = false;
-    for (let t0 = 0; t0 < total; t0 += tp) if (nodes[t0] !== nodeAt(t0 + tp - 1)) tpAcrossNodes = true;
-    const stageNodes = this.stageNodes;
-    const ranksOn = this.nodeRanks;
-    for (let p = 0; p < pp; p++) {
-      // The stage's nodes in rank order, and how many of the stage's ranks each holds.
-      const stamp = this.nextStamp();
-      let stageCount = 0;
-      for (let r = p * stageSize; r < (p + 1) * stageSize; r++) {
-        const n = nodes[r]!;
-        if (this.nodeStamp[n] !== stamp) {
-          this.nodeStamp[n] = stamp;
-          ranksOn[n] = 0;
-          stageNodes[stageCount++] = n;
-        }
-        ranksOn[n]!++;
-      }
-      for (let i = 0; i < stageCount; i++) dpRanksPerNode = Math.min(dpRanksPerNode, Math.max(1, Math.floor(ranksOn[stageNodes[i]!]! / tp)));
-      if (stageCount > 1 && dp * (layout.cp ?? 1) > 1) {
-        out.addRing(stageCount);
-        for (let i = 0; i < stageCount; i++) {
-          const from = stageNodes[i]!;
-          out.addDp(from, stageNodes[(i + 1) % stageCount]!, ranksOn[from]!);
-        }
-      }
-      if (p + 1 < pp) {
-        // Each (from, to) once, in rank order: the boundary's pairs so far are few (one per node).
-        const first = out.ppCount;
-        for (let r = p * stageSize; r < (p + 1) * stageSize; r++) {
-          const from = nodes[r]!;
-          const to = nodeAt(r + stageSize);
-          if (from === to) {
-            out.ppWithinNode = true;
-            continue;
-          }
-          let seen = false;
-          for (let i = first; i < out.ppCount && !seen; i++) seen = out.ppFrom[i] === from && out.ppTo[i] === to;
-          if (!seen) out.addPp(from, to, ranksOn[from]!);
-        }
-      }
-    }
-    out.dpRanksPerNode = Number.isFinite(dpRanksPerNode) ? dpRanksPerNode : 1;
-    out.tpAcrossNodes = tpAcrossNodes;
-    return out;
+    return this.planner.plan(placement, layout);
   }
-  private readonly pairs = new PlanPairs();
+  private readonly planner: PairPlanner;
 
   /** planPairs' pairs as objects (for the paths that re-plan or reroute running jobs, rare). */
   private pairList(placement: Placement, layout: ParallelLayout): { dp: NodePair[]; pp: NodePair[] } {
@@ -896,15 +815,6 @@ export class NetworkProgressModel implements ProgressModel {
     for (let i = 0; i < q.dpCount; i++) dp.push({ from: q.dpFrom[i]!, to: q.dpTo[i]!, share: q.dpShare[i]! });
     for (let i = 0; i < q.ppCount; i++) pp.push({ from: q.ppFrom[i]!, to: q.ppTo[i]!, share: q.ppShare[i]! });
     return { dp, pp };
-  }
-
-  /** A stamp no node carries yet (planPairs' per-stage marks). */
-  private nextStamp(): number {
-    if (this.stamp === 0x7fffffff) {
-      this.nodeStamp.fill(0);
-      this.stamp = 0;
-    }
-    return ++this.stamp;
   }
 
   private buildPlan(job: SimJob, placement: Placement, layout: ParallelLayout): CommPlan {
@@ -1157,39 +1067,18 @@ export class NetworkProgressModel implements ProgressModel {
 
   /** Step time on a placement with per-route bandwidth from `shareOf` (for predictions). */
   private step(job: JobView, placement: Placement, shaped: ShapedJob, shareOf: (r: Route, from: number, ranks: number) => number, pairs = this.planPairs(placement, shaped.layout), routes?: readonly Route[]): StepTime {
+    let on = routes;
+    if (!on) {
+      const fresh: Route[] = [];
+      for (let i = 0; i < pairs.dpCount; i++) fresh.push(this.topology.route(pairs.dpFrom[i]!, pairs.dpTo[i]!));
+      for (let i = 0; i < pairs.ppCount; i++) fresh.push(this.topology.route(pairs.ppFrom[i]!, pairs.ppTo[i]!));
+      on = fresh;
+    }
     let dpBw = Infinity;
     let ppBw = Infinity;
-    let dpLatencyS = 0;
-    let ppLatencyS = 0;
-    let dpTreePassS = 0;
-    let hop = 0;
-    for (let i = 0; i < pairs.ringCount; i++) {
-      const k = pairs.rings[i]!;
-      let sum = 0;
-      let min = Infinity;
-      let slowest = 0;
-      const first = hop;
-      for (const end = hop + k; hop < end; hop++) {
-        const from = pairs.dpFrom[hop]!;
-        const share = pairs.dpShare[hop]!;
-        const r = routes ? routes[hop]! : this.topology.route(from, pairs.dpTo[hop]!);
-        dpBw = Math.min(dpBw, shareOf(r, from, share) / share);
-        sum += r.latencyS;
-        if (r.latencyS < min) min = r.latencyS;
-        if (r.latencyS > slowest) slowest = r.latencyS;
-      }
-      const alpha = pipelinedRingStepLatencyS(sum, min, k);
-      dpTreePassS = Math.max(dpTreePassS, this.treePass(pairs, first, k, alpha, slowest));
-      dpLatencyS = Math.max(dpLatencyS, alpha);
-    }
-    for (let i = 0; i < pairs.ppCount; i++) {
-      const from = pairs.ppFrom[i]!;
-      const share = pairs.ppShare[i]!;
-      const r = routes ? routes[pairs.dpCount + i]! : this.topology.route(from, pairs.ppTo[i]!);
-      ppBw = Math.min(ppBw, shareOf(r, from, share) / share);
-      ppLatencyS = Math.max(ppLatencyS, r.latencyS);
-    }
-    return this.steps.fromShares(job, placement, shaped, { dpLatencyS, ppLatencyS, dpTreePassS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes, ppWithinNode: pairs.ppWithinNode }, dpBw, ppBw);
+    for (let i = 0; i < pairs.dpCount; i++) dpBw = Math.min(dpBw, shareOf(on[i]!, pairs.dpFrom[i]!, pairs.dpShare[i]!) / pairs.dpShare[i]!);
+    for (let i = 0; i < pairs.ppCount; i++) ppBw = Math.min(ppBw, shareOf(on[pairs.dpCount + i]!, pairs.ppFrom[i]!, pairs.ppShare[i]!) / pairs.ppShare[i]!);
+    return this.steps.fromShares(job, placement, shaped, pairFigures(pairs, on, this.cluster, this.topology), dpBw, ppBw);
   }
 }
 
@@ -1199,7 +1088,3 @@ function commOfRun(job: SimJob): JobComm | undefined {
 }
 
 
-/** Bytes per device per step on the stage's ring: data parallel, plus context and expert parallel where they cross nodes. */
-function ringBytes(step: StepTime): number {
-  return step.dpBytesPerStepPerDevice + step.cpScaleOutBytesPerStepPerDevice + step.epBytesPerStepPerDevice;
-}

@@ -1,0 +1,160 @@
+// A training job alone on an idle pool, placed as first-fit places it, and what the fabric gives its
+// traffic there: the node pairs of its rings and pipeline boundaries (PairPlanner, as a run plans
+// them), their routes on the scenario's topology (its sites' fabrics and the links between sites),
+// the two groups' flows weighted by their volumes and shared max-min as a run shares them
+// (sim/network-progress.ts newPlan and rateOf), for `explain`: its step is the run's step of the job
+// alone, from the same figures through JobSteps.fromShares.
+import type { Cluster } from '../cluster.js';
+import { pipelinedRingStepLatencyS } from '../collectives.js';
+import type { JobSteps, ShapedJob, StepJob } from '../job-steps.js';
+import type { StepTime } from '../step-time.js';
+import type { PlanPairs, StepFigures } from './comm-plan.js';
+import { FlowNetwork } from './flow-network.js';
+import { ringTreePassS } from './nccl-tree.js';
+import { PairPlanner } from './pair-planner.js';
+import { Topology, type InterDcLink, type Route } from './topology.js';
+
+/** A job's placement alone on the pool and its shares of the fabric there. */
+export interface IdleComm {
+  readonly placement: { readonly kind: number; readonly nodes: readonly number[]; readonly counts: readonly number[] };
+  /** The data centres of its nodes (indices, in node order). */
+  readonly sites: readonly number[];
+  readonly figures: StepFigures;
+  /** Per-rank bandwidth of the data-parallel rings and of the pipeline boundaries across nodes (Infinity: none leaves a node). */
+  readonly dpBw: number;
+  readonly ppBw: number;
+}
+
+/**
+ * The job (`devices` of kind `kind`, the shape and layout of `shaped`) alone on the idle pool, as
+ * first-fit places it: its flows on a fresh network, weighted as a run weights them (each group's
+ * bytes per step on the fabric, the heavier 1), solved, and read as a run reads them. Undefined when
+ * the pool has too few devices of the kind.
+ */
+export function idleComm(cluster: Cluster, interDc: readonly InterDcLink[], steps: JobSteps, job: StepJob, kind: number, shaped: ShapedJob): IdleComm | undefined {
+  const nodeOfRank = idlePlacement(cluster, kind, job.devices);
+  if (nodeOfRank === undefined) return undefined;
+  const nodes: number[] = [];
+  const counts: number[] = [];
+  for (const n of nodeOfRank) {
+    if (nodes[nodes.length - 1] === n) counts[counts.length - 1]!++;
+    else {
+      nodes.push(n);
+      counts.push(1);
+    }
+  }
+  const placement = { kind, nodes, counts };
+  const sites: number[] = [];
+  for (const n of nodes) if (!sites.includes(cluster.nodeDatacentre[n]!)) sites.push(cluster.nodeDatacentre[n]!);
+  const pairs = new PairPlanner(cluster.nodeCount).plan(placement, shaped.layout);
+  const network = new FlowNetwork();
+  const topology = new Topology(cluster, network, interDc);
+  const routes: Route[] = [];
+  for (let i = 0; i < pairs.dpCount; i++) routes.push(topology.route(pairs.dpFrom[i]!, pairs.dpTo[i]!));
+  for (let i = 0; i < pairs.ppCount; i++) routes.push(topology.route(pairs.ppFrom[i]!, pairs.ppTo[i]!));
+  const figures = pairFigures(pairs, routes, cluster, topology);
+  if (routes.length === 0) return { placement, sites, figures, dpBw: Infinity, ppBw: Infinity };
+  // Each group's weight: its bytes per step across the fabric on routes at their own capacity, the
+  // heavier group 1 (network-progress.ts groupWeights).
+  const capOf = (route: Route, from: number, ranks: number): number => {
+    let cap = topology.jobFlowCapBytesPerS(route, from, ranks);
+    for (const l of route.links) cap = Math.min(cap, topology.linkCapacityBytesPerS[l]!);
+    return cap;
+  };
+  const nominal = steps.fromShares(job, placement, shaped, figures, perRank(pairs, routes, 'dp', capOf), perRank(pairs, routes, 'pp', capOf));
+  const dpBytes = pairs.dpCount > 0 ? ringBytes(nominal) : 0;
+  const ppBytes = pairs.ppCount > 0 ? nominal.ppBytesPerStepPerDevice : 0;
+  const top = Math.max(dpBytes, ppBytes);
+  const floor = 1e-3;
+  const dpWeight = top > 0 ? Math.max(floor, dpBytes / top) : 1;
+  const ppWeight = top > 0 ? Math.max(floor, ppBytes / top) : 1;
+  const flows: number[] = [];
+  for (let i = 0; i < routes.length; i++) {
+    const dp = i < pairs.dpCount;
+    const from = dp ? pairs.dpFrom[i]! : pairs.ppFrom[i - pairs.dpCount]!;
+    const share = dp ? pairs.dpShare[i]! : pairs.ppShare[i - pairs.dpCount]!;
+    flows.push(network.addFlow(routes[i]!.links, Infinity, 0, { weight: dp ? dpWeight : ppWeight, capBytesPerS: topology.jobFlowCapBytesPerS(routes[i]!, from, share) }));
+  }
+  network.nextCompletionTime(); // solves the shares
+  // Alone, no link is contended: no congestion efficiency (network-progress.ts rateOf).
+  const rateOf = (_route: Route, _from: number, _ranks: number, i: number): number => network.rate(flows[i]!) / (i < pairs.dpCount ? dpWeight : ppWeight);
+  return { placement, sites, figures, dpBw: perRank(pairs, routes, 'dp', rateOf), ppBw: perRank(pairs, routes, 'pp', rateOf) };
+}
+
+/** The slowest per-rank bandwidth of a group's pairs: `rateOf` a pair's flow over the ranks sharing it (Infinity: no pair). */
+function perRank(pairs: PlanPairs, routes: readonly Route[], group: 'dp' | 'pp', rateOf: (route: Route, from: number, ranks: number, i: number) => number): number {
+  let bw = Infinity;
+  const [first, count, from, share] = group === 'dp' ? [0, pairs.dpCount, pairs.dpFrom, pairs.dpShare] : [pairs.dpCount, pairs.ppCount, pairs.ppFrom, pairs.ppShare];
+  for (let j = 0; j < count; j++) bw = Math.min(bw, rateOf(routes[first + j]!, from[j]!, share[j]!, first + j) / share[j]!);
+  return bw;
+}
+
+/**
+ * The latencies of a plan's pairs on their routes (`routes`: the data-parallel hops, then the
+ * pipeline pairs) and the placement's shape figures: each ring's pipelined per-step latency and
+ * tree pass, the slowest pipeline boundary (network-progress.ts newPlan and step).
+ */
+export function pairFigures(pairs: PlanPairs, routes: readonly Route[], cluster: Cluster, topology: Topology): StepFigures {
+  let dpLatencyS = 0;
+  let ppLatencyS = 0;
+  let dpTreePassS = 0;
+  let hop = 0;
+  for (let i = 0; i < pairs.ringCount; i++) {
+    const k = pairs.rings[i]!;
+    let sum = 0;
+    let min = Infinity;
+    let slowest = 0;
+    const first = hop;
+    for (const end = hop + k; hop < end; hop++) {
+      const l = routes[hop]!.latencyS;
+      sum += l;
+      if (l < min) min = l;
+      if (l > slowest) slowest = l;
+    }
+    const alpha = pipelinedRingStepLatencyS(sum, min, k);
+    const dc = cluster.nodeDatacentre;
+    dpTreePassS = Math.max(dpTreePassS, ringTreePassS(k, (j) => pairs.dpFrom[first + j]!, alpha, slowest, (n) => dc[n]!, (a, b) => topology.route(a, b).latencyS));
+    dpLatencyS = Math.max(dpLatencyS, alpha);
+  }
+  for (let i = 0; i < pairs.ppCount; i++) ppLatencyS = Math.max(ppLatencyS, routes[pairs.dpCount + i]!.latencyS);
+  return { dpLatencyS, ppLatencyS, dpTreePassS, dpRanksPerNode: pairs.dpRanksPerNode, tpAcrossNodes: pairs.tpAcrossNodes, ppWithinNode: pairs.ppWithinNode };
+}
+
+/** Bytes per device per step on the stage's ring: data parallel, plus context and expert parallel where they cross nodes (network-progress.ts). */
+export function ringBytes(step: StepTime): number {
+  return step.dpBytesPerStepPerDevice + step.cpScaleOutBytesPerStepPerDevice + step.epBytesPerStepPerDevice;
+}
+
+/**
+ * The node of each rank of a job of `devices` devices of `kind` alone on the pool, as first-fit
+ * places it on an idle pool (policy/first-fit.ts, packOnKind, which looks at the kind's nodes in
+ * node order whatever their site): the first node that holds it all, else whole nodes in node
+ * order while a node's worth remains, the rest on the first other node with room. On a kind with
+ * nodes of several sizes this is what decides how many ranks share a node; on a pool whose first
+ * site is too small for the job, it takes that site's nodes and the next one's. Undefined when the
+ * pool has too few devices of the kind.
+ */
+export function idlePlacement(cluster: Cluster, kind: number, devices: number): number[] | undefined {
+  const nodes: number[] = [];
+  for (let n = 0; n < cluster.nodeCount; n++) if (cluster.nodeKind[n] === kind) nodes.push(n);
+  const one = nodes.find((n) => cluster.nodeDevices[n]! >= devices);
+  if (one !== undefined) return new Array<number>(devices).fill(one);
+  const smallest = Math.min(...nodes.map((n) => cluster.nodeDevices[n]!));
+  const nodeOfRank: number[] = [];
+  const taken = new Set<number>();
+  let need = devices;
+  for (const n of nodes) {
+    if (need < smallest) break;
+    const size = cluster.nodeDevices[n]!;
+    if (size > need) continue;
+    for (let d = 0; d < size; d++) nodeOfRank.push(n);
+    taken.add(n);
+    need -= size;
+  }
+  if (need > 0) {
+    const rest = nodes.find((n) => !taken.has(n) && cluster.nodeDevices[n]! >= need);
+    if (rest === undefined) return undefined;
+    for (let d = 0; d < need; d++) nodeOfRank.push(rest);
+  }
+  return nodeOfRank;
+}
