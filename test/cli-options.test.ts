@@ -14,7 +14,7 @@ describe('command-line options', () => {
     for (const args of [
       ['run', SCENARIO],
       ['compare', SCENARIO, '--policies', 'fifo'],
-      ['sweep', SCENARIO, '--set', 'seed=1,2'],
+      ['sweep', SCENARIO, '--set', 'datacentres[0].pue=1,1.1'],
     ]) {
       for (const value of ['', ' ']) {
         const r = poolsim(...args, '--out', value, '--quiet');
@@ -49,7 +49,7 @@ describe('command-line options', () => {
       ['run', SCENARIO, '--out', out],
       ['validate', SCENARIO],
       ['compare', SCENARIO, '--out', out],
-      ['sweep', SCENARIO, '--set', 'seed=1,2', '--out', out],
+      ['sweep', SCENARIO, '--set', 'datacentres[0].pue=1,1.1', '--out', out],
       ['check', SCENARIO],
     ]) {
       for (const seconds of ['0', '-1']) {
@@ -134,7 +134,7 @@ describe('command-line options', () => {
 
   it('options that take a list may be given more than once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'poolsim-options-'));
-    const r = poolsim('sweep', repoPath('test/fixtures/policy-plugins/small.yaml'), '--set', 'seed=1,2', '--set', 'datacentres[0].node_groups[0].count=2,3', '--out', join(dir, 's'), '--quiet');
+    const r = poolsim('sweep', repoPath('test/fixtures/policy-plugins/small.yaml'), '--set', 'datacentres[0].pue=1,1.1', '--set', 'datacentres[0].node_groups[0].count=2,3', '--out', join(dir, 's'), '--quiet');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 's', 'runs.csv'), 'utf8').trim().split('\n')).toHaveLength(5);

@@ -98,12 +98,13 @@ describe('every route gives the same bytes', () => {
     expect([...plug.keys()].sort()).toEqual([...run.keys()].sort());
     for (const [f, t] of run) expect(plug.get(f), `${f}: plug-in vs built-in`).toBe(t);
 
-    // compare (one policy, one seed) and sweep (one point: the scenario's own seed), with jobs.csv.
+    // compare (one policy, one seed) and sweep (one point: the first site's own PUE, the run's seed;
+    // a swept seed is refused, as --seeds sets the seeds), with jobs.csv.
     const summary = parseCsv(run.get('summary.csv')!);
     const summaryCells = cells(summary, 0, summary.header);
     for (const [command, extra] of [
       ['compare', ['--seeds', '1', '--seed-base', seed]],
-      ['sweep', ['--set', `seed=${seed}`, '--seeds', '1', '--seed-base', seed]],
+      ['sweep', ['--set', `datacentres[0].pue=${resolved.scenario.datacentres[0]!.pue}`, '--seeds', '1', '--seed-base', seed]],
     ] as const) {
       const dir = join(work, `${name}-${command}`);
       const r = poolsim(command, file, '--out', dir, '--quiet', '--jobs', '--workers', '1', ...extra);

@@ -61,12 +61,44 @@ describe('compare and sweep tell policy variants apart', () => {
   });
 });
 
+describe('sweep refuses a swept field that every run would ignore', () => {
+  // Each ran, and labelled identical runs with the swept values: `--set seed=1,2` ran seed 11 (the
+  // file's, the default --seed-base) at both points; `--set policy.params.strict=true,false` with
+  // `--policies sjf` ran sjf's defaults at both (quickstart: ECR 0.1788 at both, where strict gives
+  // 0.1007); `--set placement=...` with `--placements first-fit` ran first-fit at both.
+  it('the seed, and a policy or placement that --policies or --placements replaces', () => {
+    const cases: [string[], string][] = [
+      [['--set', 'seed=1,2'], "seed: each run's seed comes from --seeds and --seed-base"],
+      [['--set', 'policy.params.strict=true,false', '--policies', 'sjf'], "policy.params.strict: --policies replaces the scenario's policy (parameters included) in every run"],
+      [['--set', 'policy=fifo,sjf', '--policies', 'fifo'], "policy: --policies replaces the scenario's policy"],
+      [['--set', 'placement=best-fit,first-fit', '--placements', 'first-fit'], "placement: --placements replaces the scenario's placement"],
+    ];
+    for (const [args, message] of cases) {
+      const out = join(work, 'ignored-sweep');
+      const r = poolsim('sweep', BACKFILL, ...args, '--seeds', '1', '--out', out, '--quiet');
+      noStack(r);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it('a swept policy without --policies runs each value', () => {
+    const out = join(work, 'swept-policy');
+    const r = poolsim('sweep', BACKFILL, '--set', 'policy=fifo,sjf', '--seeds', '1', '--out', out, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const runs = parseCsv(readFileSync(join(out, 'runs.csv'), 'utf8'));
+    const ran = runs.header.lastIndexOf('policy');
+    expect(runs.rows.map((x) => x[ran])).toEqual(['fifo', 'sjf']);
+  });
+});
+
 describe('metrics: unknown names refused, service metrics usable everywhere', () => {
   it('--metrics with an unknown name exits 2 listing the known ones (compare and sweep)', () => {
     const c = poolsim('compare', BACKFILL, '--metrics', 'utilisation,ttft_p99_s', '--seeds', '1', '--out', join(work, 'm1'));
     expect(c.code).toBe(2);
     expect(c.stderr).toContain("--metrics: 'ttft_p99_s' is a service metric, but the scenario has no inference services; expected one of: jobs_submitted,");
-    const s = poolsim('sweep', BACKFILL, '--set', 'seed=1,2', '--metrics', 'utilisaton', '--out', join(work, 'm2'));
+    const s = poolsim('sweep', BACKFILL, '--set', 'datacentres[0].pue=1,1.1', '--metrics', 'utilisaton', '--out', join(work, 'm2'));
     expect(s.code).toBe(2);
     expect(s.stderr).toContain("--metrics: unknown metric 'utilisaton'; expected one of:");
     expect(existsSync(join(work, 'm1'))).toBe(false);
@@ -278,13 +310,13 @@ describe('merge and sizes', () => {
   // "At once": each command runs in 512 MB (bounded), where listing the points or seeds first would
   // run out of memory; no wall-clock bound (three CLI starts took over 20 s at load 12).
   it('a sweep of 100M points and 1e9 seeds are refused at once, saying the count and the limit', () => {
-    const r = bounded('sweep', BACKFILL, '--set', 'seed=1..2:lin:100000000', '--out', join(work, 'huge'));
+    const r = bounded('sweep', BACKFILL, '--set', 'datacentres[0].pue=1..2:lin:100000000', '--out', join(work, 'huge'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('100,000,000 points, more than the limit of 100,000 runs in one experiment (--max-runs raises it)');
     const s = bounded('compare', BACKFILL, '--seeds', '1000000000', '--out', join(work, 'huge'));
     expect(s.code).toBe(2);
     expect(s.stderr).toContain('1,000,000,000 runs, more than the limit of 100,000');
-    const product = bounded('sweep', BACKFILL, '--set', 'seed=1..1000:lin:1000', '--set', 'datacentres[0].node_groups[0].count=1..1000:lin:1000', '--out', join(work, 'huge'));
+    const product = bounded('sweep', BACKFILL, '--set', 'datacentres[0].pue=1..2:lin:1000', '--set', 'datacentres[0].node_groups[0].count=1..1000:lin:1000', '--out', join(work, 'huge'));
     expect(product.code).toBe(2);
     expect(product.stderr).toContain('1,000,000 runs, more than the limit of 100,000');
     expect(existsSync(join(work, 'huge'))).toBe(false);
@@ -295,7 +327,7 @@ describe('plug-ins load under the watchdog in experiments', () => {
   it('compare, sweep and check stop a plug-in that loops while loading, instead of hanging', () => {
     for (const args of [
       ['compare', BACKFILL, '--policies', `${PLUGINS}/loops-on-load.mjs`],
-      ['sweep', BACKFILL, '--set', 'seed=1,2', '--policies', `fifo,${PLUGINS}/loops-on-load.mjs`],
+      ['sweep', BACKFILL, '--set', 'datacentres[0].pue=1,1.1', '--policies', `fifo,${PLUGINS}/loops-on-load.mjs`],
       ['check', BACKFILL, '--policy', `${PLUGINS}/loops-on-load.mjs`],
     ]) {
       // A hang would be killed by bounded's 60 s limit and exit -1, not 1.

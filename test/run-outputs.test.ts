@@ -80,7 +80,7 @@ describe('poolsim run outputs', () => {
   it('compare and sweep refuse an output folder they cannot write before running any simulation', () => {
     for (const args of [
       ['compare', 'scenarios/quickstart.yaml', '--seeds', '1'],
-      ['sweep', 'scenarios/quickstart.yaml', '--set', 'seed=1,2'],
+      ['sweep', 'scenarios/quickstart.yaml', '--set', 'datacentres[0].pue=1,1.1'],
     ]) {
       const started = Date.now();
       const r = poolsim(...args, '--out', '/proc/poolsim-x', '--quiet');

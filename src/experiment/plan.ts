@@ -16,7 +16,7 @@ import { lookUpJobName } from '../model/job-name-lookup.js';
 import { JOB_METRICS, SERVICE_METRICS, serviceColumn, SUMMARY_METRIC_COLUMNS, TENANT_METRICS, TENANT_SUMMARY_COLUMNS, tenantColumn } from './metric-table.js';
 import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
 import { loadScenarioForRun } from './run-scenario.js';
-import { applyAssignments, ScenarioPathError } from './scenario-edit.js';
+import { applyAssignments, parsePath, ScenarioPathError } from './scenario-edit.js';
 import type { SweepParam } from './sweep-values.js';
 import { VariantError, variantLabels } from './variant-label.js';
 import type { PoolRequest, RunOutcome } from './worker-pool.js';
@@ -84,6 +84,11 @@ export function planExperiment(spec: ExperimentSpec): Plan {
   const pointCount = spec.sweep.reduce((n, p) => n * p.values.length, 1);
   const runCount = pointCount * Math.max(1, spec.placements.length) * Math.max(1, spec.policies.length) * spec.seeds.length;
   checkRunCount(runCount, spec.maxRuns ?? DEFAULT_MAX_RUNS, spec.sweep.length > 0 ? '--set' : '--seeds');
+  for (const p of spec.sweep) {
+    const message = overriddenSweep(p.path, spec);
+    if (message !== undefined) issues.push({ file: '--set', line: 0, column: 0, path: '', message });
+  }
+  if (issues.length > 0) throw new InputError(issues);
   const combos = crossProduct(spec.sweep.map((p) => p.values));
   combos.forEach((values, index) => {
     let text: string;
@@ -111,6 +116,28 @@ export function planExperiment(spec: ExperimentSpec): Plan {
     }
   }
   return { spec, points, runs };
+}
+
+/**
+ * Why sweeping `path` would change no run while runs.csv labels each run with its value, or
+ * undefined. A run's seed comes from --seeds and --seed-base (the scenario's `seed` is only their
+ * default first seed), and --policies / --placements replace the scenario's policy / placement
+ * whole, parameters included: every point would run the same simulations under different labels.
+ */
+function overriddenSweep(path: string, spec: ExperimentSpec): string | undefined {
+  let head: string | number | undefined;
+  try {
+    head = parsePath(path)[0];
+  } catch {
+    return undefined; // applyAssignments reports the malformed path
+  }
+  if (head === 'seed') {
+    return `${path}: each run's seed comes from --seeds and --seed-base (the scenario's seed is only the default first seed), so every point would run the same seeds under different labels; replicate with --seeds N (and --seed-base S) instead`;
+  }
+  const override =
+    head === 'policy' && spec.policies.length > 0 ? '--policies' : head === 'placement' && spec.placements.length > 0 ? '--placements' : undefined;
+  if (override === undefined) return undefined;
+  return `${path}: ${override} replaces the scenario's ${head} (parameters included) in every run, so every point would run the same ${head} under different labels; list the variants in ${override} instead (e.g. "{name: sjf, params: {strict: true}},{name: sjf, params: {strict: false}}"), or drop ${override}`;
 }
 
 /** What checking a plan established before anything runs. */
