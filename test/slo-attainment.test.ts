@@ -100,3 +100,39 @@ describe('time to first token of requests still waiting for it', () => {
   });
 });
 
+
+describe('an SLO that measures nothing is refused', () => {
+  // `slo: {}` and `slo: { admission: true }` ran and printed "SLO attainment 100.0%" (every request
+  // met the objectives given, as none was), with goodput_rps equal to the completion rate; and
+  // `slo: { e2e: 1s, admission: true }` rejected nothing, as admission checks only ttft and tpot.
+  const service = (slo: string): string => `name: slo
+horizon: 1min
+network: ideal
+datacentres:
+  - name: dc
+    node_groups: [{ count: 1, device: H100 }]
+services:
+  - name: s
+    model: { params: 7B }
+    replicas: { count: 1, device: H100, datacentre: dc }
+    slo: ${slo}
+    streams:
+      - arrival: { process: poisson, rate: 1/s }
+`;
+
+  it('an slo without ttft, tpot or e2e', () => {
+    for (const slo of ['{}', '{ admission: true }', '{ admission: false }']) {
+      expect(() => scenarioFromText(service(slo)), slo).toThrow(/test\.yaml:11:\d+: services\[0\]\.slo: an SLO needs at least one objective \(`ttft`, `tpot` or `e2e`\)/);
+    }
+  });
+
+  it('admission with only an end-to-end objective', () => {
+    expect(() => scenarioFromText(service('{ e2e: 1s, admission: true }'))).toThrow(/services\[0\]\.slo\.admission: admission control rejects on arrival a request that could not meet `ttft` or `tpot`/);
+  });
+
+  it('objectives that admission can check still load', () => {
+    for (const slo of ['{ e2e: 1s }', '{ ttft: 1s, admission: true }', '{ tpot: 50ms, admission: true }']) {
+      expect(scenarioFromText(service(slo)).scenario.services[0]!.slo).toBeDefined();
+    }
+  });
+});

@@ -337,6 +337,12 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   if (!disaggregated && s.kv_streaming !== 'after-prefill') {
     bad([...at, 'kv_streaming'], 'KV streaming is how a disaggregated service moves the KV cache from its prefill pool to its decode pool; colocated replicas move none (drop `kv_streaming`, or serve with `prefill` and `decode` pools)');
   }
+  // An SLO with nothing to measure would read 100% attained (and goodput the completion rate).
+  if (s.slo !== undefined && s.slo.ttft === undefined && s.slo.tpot === undefined && s.slo.e2e === undefined) {
+    bad([...at, 'slo'], 'an SLO needs at least one objective (`ttft`, `tpot` or `e2e`): with none, every request would attain it and slo_attainment read 100%; give one, or drop `slo`');
+  } else if (s.slo?.admission === true && s.slo.ttft === undefined && s.slo.tpot === undefined) {
+    bad([...at, 'slo', 'admission'], 'admission control rejects on arrival a request that could not meet `ttft` or `tpot`; this SLO gives neither (`e2e` is not checked on arrival), so it would reject nothing: give `ttft` or `tpot`, or drop `admission`');
+  }
   if (disaggregated && s.chunked_prefill !== undefined && s.prefill?.max_batch_tokens !== undefined) {
     bad([...at, 'prefill', 'max_batch_tokens'], 'with chunked prefill the prefill pool\'s iterations take `chunked_prefill.token_budget` tokens, and a longer prompt is split over several: drop `max_batch_tokens`');
   }
