@@ -323,3 +323,24 @@ services:
     expect(() => scenarioFromText(colocated)).toThrow(/services\[0\]\.kv_streaming: KV streaming is how a disaggregated service moves the KV cache/);
   });
 });
+
+describe('max_batch_tokens on a decode pool', () => {
+  it('is refused: a decode pool prefills nothing, so the limit was accepted and never applied', () => {
+    const text = `name: d
+seed: 1
+datacentres:
+  - name: dc
+    node_groups: [{ count: 2, device: H100 }]
+services:
+  - name: s
+    model: { params: 8B }
+    prefill: { count: 1, device: H100, datacentre: dc }
+    decode: { count: 1, device: H100, datacentre: dc, max_batch_tokens: 100 }
+    streams:
+      - arrival: { process: poisson, rate: 1/s }
+        count: 1
+`;
+    expect(() => scenarioFromText(text)).toThrow(/test\.yaml:10:\d+: services\[0\]\.decode\.max_batch_tokens: a decode pool prefills no prompts/);
+    expect(scenarioFromText(text.replace('decode: { count: 1, device: H100, datacentre: dc, max_batch_tokens: 100 }', 'decode: { count: 1, device: H100, datacentre: dc }').replace('prefill: { count: 1,', 'prefill: { max_batch_tokens: 100, count: 1,')).scenario.services).toHaveLength(1);
+  });
+});

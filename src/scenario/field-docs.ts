@@ -320,7 +320,7 @@ const POOL: Docs = {
   'autoscale.target_queued_tokens': "Prefill pool: target prompt tokens routed to a replica and not yet prefilled (its queue's prefill time, so TTFT). Not on a decode pool.",
   'autoscale.target_kv_utilisation': "Decode pool: target fraction of a replica's KV cache reserved by its sequences or wanted by those whose KV has arrived and waits for room, in (0, 1]. Not on a prefill pool.",
   max_batch: "Sequences in one iteration of the pool's replicas; the service's `max_batch` when absent.",
-  max_batch_tokens: "Prompt tokens in one prefill iteration (vLLM's max_num_batched_tokens); no limit when absent. A longer prompt runs alone.",
+  max_batch_tokens: "Prompt tokens in one prefill iteration (vLLM's max_num_batched_tokens); no limit when absent. A longer prompt runs alone. Prefill pools only (a decode pool prefills nothing).",
 };
 
 const SERVICE: Docs = {

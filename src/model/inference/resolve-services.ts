@@ -346,6 +346,9 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   if (disaggregated && s.chunked_prefill !== undefined && s.prefill?.max_batch_tokens !== undefined) {
     bad([...at, 'prefill', 'max_batch_tokens'], 'with chunked prefill the prefill pool\'s iterations take `chunked_prefill.token_budget` tokens, and a longer prompt is split over several: drop `max_batch_tokens`');
   }
+  if (s.decode?.max_batch_tokens !== undefined) {
+    bad([...at, 'decode', 'max_batch_tokens'], 'a decode pool prefills no prompts (they arrive as KV from the prefill pool), so a limit on prompt tokens per iteration would never apply: set it on `prefill`, or drop it');
+  }
   // vLLM's check, for the decodes a colocated iteration carries (a prefill pool has none).
   if (!disaggregated && s.chunked_prefill !== undefined && s.chunked_prefill.token_budget < s.max_batch) {
     bad([...at, 'chunked_prefill', 'token_budget'], `a token budget of ${s.chunked_prefill.token_budget} is below max_batch (${s.max_batch}): a full batch of decodes, one token each, must leave room for prefill (vLLM requires max_num_batched_tokens >= max_num_seqs); raise token_budget or lower max_batch`);
