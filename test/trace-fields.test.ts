@@ -79,3 +79,34 @@ describe('Philly timestamps of two forms in one file', () => {
     expect(parsePhilly('timestamp,duration,num_gpus\n2017-10-03 14:00:10,10,1\n2017-10-03 14:00:00,10,1\n').jobs.map((j) => j.submitS)).toEqual([0, 10]);
   });
 });
+
+describe('trace options the format has nothing for', () => {
+  // Both ran as if absent: a Philly or csv trace has no never-scheduled rows to keep (a Philly row
+  // without a duration stayed skipped as 'bad duration'), and no GPU-model column to map.
+  const csv = 'timestamp,duration,num_gpus\n2017-10-03 09:00:00,1800,4\n2017-10-03 09:30:00,,4\n';
+  const scenario = (trace: string): string => `name: t
+datacentres:
+  - name: dc
+    node_groups: [{ count: 1, device: V100-SXM2-32GB }]
+workloads:
+  - trace: { format: philly, path: t.csv, reference_device: V100-SXM2-32GB${trace} }
+`;
+  const load = (trace: string) => loadScenario(scenario(trace), 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' });
+
+  it('include_pending outside alibaba-openb is refused', () => {
+    expect(() => load(', include_pending: true')).toThrow(/s\.yaml:6:\d+: workloads\[0\]\.trace\.include_pending: only an alibaba-openb pod list has never-scheduled pods to keep/);
+    expect(load(', include_pending: false').jobs).toHaveLength(1);
+  });
+
+  it('device_map without a GPU-model column is refused', () => {
+    expect(() => load(', device_map: { V100: V100-SXM2-32GB }')).toThrow(/workloads\[0\]\.trace\.device_map: a philly trace has no GPU-model column/);
+    const generic = `name: t
+datacentres:
+  - name: dc
+    node_groups: [{ count: 1, device: V100-SXM2-32GB }]
+workloads:
+  - trace: { format: csv, path: t.csv, reference_device: V100-SXM2-32GB, device_map: { V100: V100-SXM2-32GB }, mapping: { submit: timestamp, duration: duration, devices: num_gpus, time_format: iso } }
+`;
+    expect(() => loadScenario(generic, 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' })).toThrow(/workloads\[0\]\.trace\.device_map: a csv trace has no GPU-model column unless its mapping names one \(`allowed_models`\)/);
+  });
+});

@@ -25,6 +25,11 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   if (t.queue_from && t.queue !== undefined) ctx.fail([...at, 'queue_from'], 'give either `queue` (one queue for every job) or `queue_from` (each job\'s queue from a trace column), not both');
   if (t.queue_from && !scope.tenants && !scope.scenario.tenants_from) ctx.fail([...at, 'queue_from'], 'queue_from names tenant queues but the scenario defines no tenants (add a `tenants:` section with its queues)');
   const queue = t.queue_from ? undefined : scope.queueOf(t.queue, at);
+  // Options that the format has no rows or column for would change nothing, unseen.
+  if (t.include_pending && t.format !== 'alibaba-openb') ctx.fail([...at, 'include_pending'], `only an alibaba-openb pod list has never-scheduled pods to keep (an empty scheduled_time); a ${t.format} trace has none, so it would change nothing: drop it`);
+  if (Object.keys(t.device_map).length > 0 && t.format !== 'alibaba-openb' && t.mapping?.allowed_models === undefined) {
+    ctx.fail([...at, 'device_map'], t.format === 'csv' ? 'a csv trace has no GPU-model column unless its mapping names one (`allowed_models`), so this map would match nothing: name the column, or drop device_map' : 'a philly trace has no GPU-model column, so this map would match nothing: drop it (every job may run on any kind)');
+  }
   const text = ctx.readTrace(t.path, [...at, 'path']);
   if (text === undefined) return;
   let imported: Omit<TraceImport, 'jobs'> & { jobRows: TraceRowReader };
