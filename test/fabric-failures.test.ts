@@ -313,3 +313,34 @@ describe('checkpoint intervals with fabric failures', () => {
     expect(rates('{ kind: rail-optimized, nodes_per_group: 4, planes: 2 }').slice(0, 2)).toEqual([0, 0]);
   });
 });
+
+describe('work a fabric failure loses, with checkpoints', () => {
+  // A 16-GPU job on two nodes, each under its own leaf; leaf 1 fails at 3,000 s, cutting node 1 off.
+  // With a checkpoint of 60 s after every 1,000 s of progress (cycle 1,060 s), 3,000 s of progress
+  // keeps two cycles and loses 880 s: 880 / 1,060 of a cycle's work. It was counted as 0, as the
+  // failed leaf had already set the job's rate to 0 when the loss was priced at that rate.
+  const text = (checkpoints: string): string => `name: fabric-loss
+datacentres:
+  - name: dc
+    fabric: IB-NDR
+    topology: { kind: leaf-spine, nodes_per_leaf: 1 }
+    node_groups: [{ count: 2, device: H100 }]
+workloads:
+  - jobs:
+      - { name: j, devices: 16, params: 1B, tokens: 20B }
+failures:
+  fabric:
+    events:
+      - { at: 3000s, switch: 'leaf:dc:1', repair: 1h }
+${checkpoints}`;
+
+  it('loses the partial cycle: 880 s of progress, and redoes it', () => {
+    // Without checkpoints everything is lost: the job's rate is that loss over 3,000 s.
+    const bare = runToCsv(scenarioFromText(text(''))).jobs[0]!;
+    const ratePflopPerS = bare.lost_pflop / 3000;
+    expect(bare.lost_pflop).toBeGreaterThan(0);
+    const ckpt = runToCsv(scenarioFromText(text('checkpointing: { interval: 1000s, cost: 60s, restart: 300s }\n'))).jobs[0]!;
+    expect(ckpt.failures).toBe(1);
+    expect(ckpt.lost_pflop).toBeCloseTo(880 * ratePflopPerS * (1000 / 1060), 6);
+  });
+});

@@ -479,6 +479,12 @@ export class Resilience {
   checkpointCostS = 0;
   /** Progress time in the current allocation (for the phase of the checkpoint cycle). */
   segmentProgressS = 0;
+  /**
+   * Work done since the current checkpoint cycle began, at the rates it was done at: what a failure
+   * loses. Not the phase times the rate at the failure, which is 0 when a failed link or switch has
+   * already stopped the job.
+   */
+  cycleFlop = 0;
   /** No-progress time owed at the next start: restore after preemption, restart after failure. */
   pendingRestoreS = 0;
   failures = 0;

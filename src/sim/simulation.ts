@@ -865,6 +865,7 @@ export class Simulation implements FailurePort, InferencePort {
     if (resilience) {
       resilience.pendingRestoreS = 0;
       resilience.segmentProgressS = 0;
+      resilience.cycleFlop = 0;
       resilience.restoredFlop = r.usefulFlop - r.remainingFlop;
       resilience.restoredProgressS = r.progressS;
     }
@@ -950,8 +951,14 @@ export class Simulation implements FailurePort, InferencePort {
         // Without a resilience record the job has no checkpoints, and nothing of this is read.
         const r = run.resilience;
         if (r) {
+          const cycleS = r.checkpointIntervalS + r.checkpointCostS;
+          const cycleBefore = Math.floor(r.segmentProgressS / cycleS);
           r.segmentProgressS += progressS;
-          if (r.checkpointIntervalS < Infinity) r.checkpointOverheadS += (progressS * r.checkpointCostS) / (r.checkpointIntervalS + r.checkpointCostS);
+          if (r.checkpointIntervalS < Infinity) {
+            r.checkpointOverheadS += (progressS * r.checkpointCostS) / cycleS;
+            // A cycle completed in this stretch: the work since is the current phase's, at this rate.
+            r.cycleFlop = Math.floor(r.segmentProgressS / cycleS) > cycleBefore ? run.rateFlopPerS * (r.segmentProgressS % cycleS) : r.cycleFlop + run.rateFlopPerS * progressS;
+          }
         }
         // Without a step record the integrals follow from progressS (SimJob.stepWeightedS).
         const st = run.steps;
@@ -1094,7 +1101,7 @@ export class Simulation implements FailurePort, InferencePort {
       // Progress is fluid (work accrues at rate x T/(T+d) through each checkpoint cycle), so the
       // work since the last completed cycle is the partial cycle's time at the job's rate.
       lostS = job.segmentProgressS % (T + job.checkpointCostS);
-      lostFlop = Math.min(lostS * job.rateFlopPerS, sinceRestoreFlop);
+      lostFlop = Math.min(r.cycleFlop, sinceRestoreFlop);
       // The partial cycle's share of checkpoint writing, which settle() counted as overhead.
       lostCheckpointS = (lostS * job.checkpointCostS) / (T + job.checkpointCostS);
     } else {
