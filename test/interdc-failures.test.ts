@@ -176,3 +176,31 @@ describe('inter-DC link failures in a run', () => {
     expect(duration(twoLinks, down)).toBeLessThan(duration(oneLink, down));
   });
 });
+
+describe("inter-DC link failures in a job's failure rate (Young/Daly)", () => {
+  // The automatic checkpoint interval left them out: the two-site 13B job of two-dc-latency with
+  // its link failing every 10 h (repair 30 min) never checkpointed and lost all its progress at each
+  // failure (seed 1: 3 failures, 1.08 ZFLOP of its 1.56 redone, finished at 90,883 s; now it checkpoints every
+  // 2,039 s and loses 106 EFLOP, finished at 60,889 s).
+  const rateOf = (text: string): number => {
+    const sim = new Simulation(scenarioFromText(text), {});
+    const out: number[] = [];
+    sim.signals.on('started', (job) => void out.push(sim.failureRateOn!(job.devices, job.placement!)));
+    sim.run();
+    return out[0]!;
+  };
+  const failing = 'failures: { links: { mtbf: 1000h, repair: 30min } }\ncheckpointing: { interval: auto }\n';
+  const link = (a: string, b: string, ms = 1): string => `{ name: ${a}${b}, between: [${a}, ${b}], latency: ${ms}ms, bandwidth: 400Gbps }`;
+
+  it('counts the links whose loss alone leaves two of its sites without a path', () => {
+    // Two sites, one link: it cuts them apart.
+    expect(rateOf(sites(['a', 'b'], [link('a', 'b')], failing))).toBeCloseTo(1 / 3_600_000, 15);
+    // A triangle: the job on a and b detours round c whichever link fails.
+    expect(rateOf(sites(['a', 'b', 'c'], [link('a', 'b'), link('a', 'c', 2), link('c', 'b', 2)], failing))).toBe(0);
+    // A chain a - c - b with the job on a and b (c's H200s are not its kind): either link cuts it.
+    const chain = sites(['a', 'b', 'c'], [link('a', 'c'), link('c', 'b')], failing, '      - { name: split, devices: 64, device_kinds: [H100], params: 13B, tokens: 20B }');
+    expect(rateOf(chain)).toBeCloseTo(2 / 3_600_000, 15);
+    // A job on one site: none.
+    expect(rateOf(sites(['a', 'b'], [link('a', 'b')], failing, '      - { name: one, devices: 32, params: 13B, tokens: 20B }'))).toBe(0);
+  });
+});

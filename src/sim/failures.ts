@@ -203,6 +203,38 @@ export class FailureInjector implements Subsystem {
       for (const n of p.nodes) for (const e of net.topology.switchesCuttingOff(n)) cutters.add(e);
       rate += cutters.size / fabric.mtbf;
     }
+    // A job across sites fails when an inter-DC link it cannot route around fails: one whose loss
+    // leaves two of its sites with no path between them.
+    const links = this.spec.links;
+    if (links && net && this.sim.resolved.interDc.length > 0) {
+      const sites = [...new Set(Array.from(p.nodes, (n) => c.nodeDatacentre[n]!))].sort((a, b) => a - b);
+      if (sites.length > 1) rate += this.bridgesBetween(sites) / links.mtbf;
+    }
     return rate;
+  }
+
+  private readonly bridgeCounts = new Map<string, number>();
+
+  /** Inter-DC links whose failure alone (every other link up) disconnects two of `sites` (sorted). */
+  private bridgesBetween(sites: readonly number[]): number {
+    const key = sites.join(',');
+    let count = this.bridgeCounts.get(key);
+    if (count !== undefined) return count;
+    const interDc = this.sim.resolved.interDc;
+    const dcs = this.sim.cluster.datacentres.length;
+    count = 0;
+    for (let cut = 0; cut < interDc.length; cut++) {
+      const root = Array.from({ length: dcs }, (_, i) => i);
+      const find = (x: number): number => {
+        while (root[x] !== x) x = root[x] = root[root[x]!]!;
+        return x;
+      };
+      interDc.forEach((l, i) => {
+        if (i !== cut) root[find(l.a)] = find(l.b);
+      });
+      if (sites.some((dc) => find(dc) !== find(sites[0]!))) count++;
+    }
+    this.bridgeCounts.set(key, count);
+    return count;
   }
 }
