@@ -83,6 +83,16 @@ describe('sweep refuses a swept field that every run would ignore', () => {
     }
   });
 
+  it('a swept field whose every value gave the same runs is named on stderr', () => {
+    // A fabric swept under network: ideal, or (here) the network model swept for jobs sized by run
+    // time, which no network slows: the table showed equal rows and said nothing.
+    const out = join(work, 'no-effect');
+    const r = poolsim('sweep', BACKFILL, '--set', 'network=flow,ideal', '--set', 'datacentres[0].pue=1,1.1', '--seeds', '2', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: --set network: every value gave the same results (every column of runs.csv equal at each other point, policy, placement and seed)');
+    expect(r.stderr).not.toContain('--set datacentres[0].pue:');
+  });
+
   it('a swept policy without --policies runs each value', () => {
     const out = join(work, 'swept-policy');
     const r = poolsim('sweep', BACKFILL, '--set', 'policy=fifo,sjf', '--seeds', '1', '--out', out, '--quiet');

@@ -20,6 +20,7 @@ import { OutputFolder } from './output-folder.js';
 import { Progress } from '../experiment/progress.js';
 import type { WorkerPolicyOverride } from '../experiment/run-in-worker.js';
 import { formatSummaryTable } from '../experiment/summary-text.js';
+import { sweptWithoutEffect } from '../experiment/sweep-no-effect.js';
 import { numericValue, parseSetOption, splitTopLevel, SweepSyntaxError, type SweepParam } from '../experiment/sweep-values.js';
 import { InputError, type InputIssue } from '../scenario/errors.js';
 import { describeWarnings, readInput } from './io.js';
@@ -169,6 +170,11 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     }
     if (result.hotLinks && result.hotLinks.rows.length === 0 && result.outcomes.length > 0) {
       process.stderr.write('warning: --links: no run sent bytes over a switch or inter-DC link (network: ideal has none, nor do jobs within one node); hot_links.csv has only its header\n');
+    }
+    if (!shard && !argv.quiet) {
+      for (const path of sweptWithoutEffect(result.runs, sweep.map((p) => p.path))) {
+        process.stderr.write(`warning: --set ${path}: every value gave the same results (every column of runs.csv equal at each other point, policy, placement and seed): the runs did not use this field, or it does not matter here\n`);
+      }
     }
     folder.append('runs.csv', tableToCsv(result.runs));
     // A shard's summary would be over a slice of the seeds: only the merged runs are summarised.
