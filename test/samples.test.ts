@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { Simulation } from '../src/sim/simulation.js';
-import { Moments, Samples } from '../src/sim/stats.js';
+import { lastSelectionWork, Moments, Samples } from '../src/sim/stats.js';
 
 function sortedQuantile(values: readonly number[], q: number): number {
   const v = Float64Array.from(values).sort();
@@ -139,5 +139,25 @@ workloads:
     const metrics = (new Simulation(resolved, {}) as unknown as { metrics: { queueing: { data: Float64Array }; jct: { data: Float64Array } } }).metrics;
     expect(metrics.queueing.data.length).toBe(50_001);
     expect(metrics.jct.data.length).toBe(50_001);
+  });
+});
+
+describe('Samples selection', () => {
+  it('selects a later quantile only between the places earlier ones fixed (p99 after p50 partitions the upper half)', () => {
+    const values: number[] = [];
+    for (let i = 0; i < 200_000; i++) values.push(i % 3 === 0 ? 0 : ((i * 7919) % 100_003) / 7);
+    const work = (qs: number[]): number[] => {
+      const s = new Samples();
+      for (const x of values) s.add(x);
+      return qs.map((q) => {
+        expect(s.quantile(q)).toBe(sortedQuantile(values, q));
+        return lastSelectionWork();
+      });
+    };
+    const [, p99AfterP50] = work([0.5, 0.99]);
+    const [p99Alone] = work([0.99]);
+    const [, , p95Between] = work([0.5, 0.99, 0.95]);
+    expect(p99AfterP50).toBeLessThan(0.6 * p99Alone!);
+    expect(p95Between).toBeLessThan(0.6 * p99Alone!);
   });
 });
