@@ -41,7 +41,7 @@ function throughSink(rows: readonly JobRow[], batched = false): { text: string; 
     expect(b.nums.buffer).toBe(b.buffer);
     expect(b.texts.buffer).toBe(b.buffer);
     expect(b.ends.buffer).toBe(b.buffer);
-    const sent = structuredClone(b, { transfer: [b.buffer] });
+    const sent = b.buffer instanceof ArrayBuffer ? structuredClone(b, { transfer: [b.buffer] }) : structuredClone(b);
     text += formatJobRowBatch(sent);
   };
   const sinks = attachOutputs({ signals } as unknown as Simulation, ['jobs.csv'], (_file, t) => void (text += t), batched ? writeRows : undefined);

@@ -20,9 +20,12 @@ export interface JobRowBatch {
   nums: Float64Array;
   texts: Uint8Array;
   ends: Int32Array;
-  /** The buffer under nums, texts and ends: what a postMessage transfers. */
-  buffer: ArrayBuffer;
+  /** The buffer under nums, texts and ends: what a postMessage transfers (or shares: RowSlots). */
+  buffer: ArrayBuffer | SharedArrayBuffer;
 }
+
+/** Where a batcher puts each batch it hands out: a buffer of at least `bytes` (a new ArrayBuffer by default). */
+export type RowBufferSource = (bytes: number) => ArrayBuffer | SharedArrayBuffer;
 
 /** Rows per batch: about 230 KB of text for a typical row, 152 KB of numbers. */
 export const JOB_ROW_BATCH_ROWS = 1024;
@@ -33,6 +36,8 @@ export class JobRowBatcher {
   private readonly ends = new Int32Array(JOB_ROW_BATCH_ROWS * JOB_ROW_TEXTS);
   private readonly texts = new TextChunk();
   private rows = 0;
+
+  constructor(private readonly bufferFor: RowBufferSource = (bytes) => new ArrayBuffer(bytes)) {}
 
   get full(): boolean {
     return this.rows === JOB_ROW_BATCH_ROWS;
@@ -51,7 +56,10 @@ export class JobRowBatcher {
     return WRITTEN;
   }
 
-  /** The rows added since the last take (none: undefined), copied into one buffer of their own; the batcher starts a new batch. */
+  /**
+   * The rows added since the last take (none: undefined), copied into one buffer from the
+   * batcher's source (the batch's own, unless the source reuses buffers); the batcher starts a new batch.
+   */
   take(): JobRowBatch | undefined {
     const rows = this.rows;
     if (rows === 0) return undefined;
@@ -59,7 +67,7 @@ export class JobRowBatcher {
     const endCount = rows * JOB_ROW_TEXTS;
     const textBytes = this.texts.pos;
     // Numbers first: every view starts at a multiple of its element size.
-    const buffer = new ArrayBuffer(numCount * 8 + endCount * 4 + textBytes);
+    const buffer = this.bufferFor(numCount * 8 + endCount * 4 + textBytes);
     const nums = new Float64Array(buffer, 0, numCount);
     const ends = new Int32Array(buffer, numCount * 8, endCount);
     const texts = new Uint8Array(buffer, numCount * 8 + endCount * 4, textBytes);

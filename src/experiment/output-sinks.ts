@@ -13,7 +13,7 @@ import { TENANT_SUMMARY_COLUMNS } from './metric-table.js';
 import type { RunResult, Simulation } from '../sim/simulation.js';
 import { csvLine, writeCell } from './csv.js';
 import { JOB_NUMBER_CELLS, JOB_ROW_CELLS, NOT_A_JOB_ROW, WRITTEN, writeJobRow } from './job-row-cells.js';
-import { JobRowBatcher, type JobRowBatch } from './job-row-batch.js';
+import { JobRowBatcher, type JobRowBatch, type RowBufferSource } from './job-row-batch.js';
 import { TextChunk } from './text-chunk.js';
 import { attachTimeline, type Timeline } from './timeline.js';
 
@@ -110,10 +110,11 @@ class CsvOutput {
     private readonly write: OutputWriter,
     private readonly columns: readonly string[] = TABLES[file].columns,
     private readonly writeRows?: JobRowWriter,
+    rowBuffer?: RowBufferSource,
   ) {
     this.text.append(csvLine(columns));
     this.jobRows = file === 'jobs.csv' && sameColumns(columns, JOB_ROW_CELLS);
-    if (this.jobRows && writeRows) this.batch = new JobRowBatcher();
+    if (this.jobRows && writeRows) this.batch = new JobRowBatcher(rowBuffer);
   }
 
   /** jobs.csv with its columns: rows through writeJobRow. */
@@ -188,9 +189,10 @@ export interface RunOutputs {
 /**
  * Attach a sink per CSV file (and the timeline) to the run. With `writeRows`, jobs.csv's rows go
  * there as values (the caller formats them with formatJobRowBatch, in order with the file's text
- * chunks); without, as text to `write` like every other file's.
+ * chunks), each batch in a buffer from `rowBuffer` when given; without, as text to `write` like
+ * every other file's.
  */
-export function attachOutputs(sim: Simulation, files: readonly OutputName[], write: OutputWriter, writeRows?: JobRowWriter): RunOutputs {
+export function attachOutputs(sim: Simulation, files: readonly OutputName[], write: OutputWriter, writeRows?: JobRowWriter, rowBuffer?: RowBufferSource): RunOutputs {
   const outputs = new Map<OutputName, CsvOutput>();
   let timeline: Timeline | undefined;
   for (const file of files) {
@@ -198,7 +200,7 @@ export function attachOutputs(sim: Simulation, files: readonly OutputName[], wri
       timeline = attachTimeline(sim);
       continue;
     }
-    const out = new CsvOutput(file, write, file === 'summary.csv' ? summaryColumns(sim.admission !== undefined) : TABLES[file].columns, writeRows);
+    const out = new CsvOutput(file, write, file === 'summary.csv' ? summaryColumns(sim.admission !== undefined) : TABLES[file].columns, writeRows, rowBuffer);
     outputs.set(file, out);
     const signal = TABLES[file].signal;
     if (signal) sim.signals.onRow(signal, (row) => out.add(row as unknown as Record<string, unknown>), true);

@@ -14,6 +14,7 @@ import { HOT_LINK_USERS, HOT_LINKS } from './hot-links.js';
 import { fileAccess } from './file-access.js';
 import { outputFiles } from './output-sinks.js';
 import { Activity, PolicyWatch } from './policy-watch.js';
+import { RowSlots } from './row-slots.js';
 import { publishProgress } from './run-progress.js';
 import { loadScenarioForRun, runScenario, type LoadedScenario } from './run-scenario.js';
 import { failureOf } from './worker-errors.js';
@@ -22,6 +23,7 @@ import type { PoolMessage, PoolReply, PoolRequest, PoolWorkerData } from './work
 const port = parentPort!;
 const data = workerData as PoolWorkerData;
 const watch = new PolicyWatch(data.watch);
+const rowSlots = new RowSlots(data.rowSlots);
 const scenarios = new Map<string, LoadedScenario>();
 const SCENARIO_CACHE = 16;
 /** Runs waiting for the pool's go-ahead after loading, by index. */
@@ -102,7 +104,9 @@ async function run(req: PoolRequest): Promise<PoolReply> {
             files,
             write: (file, text) => post({ type: 'chunk', index: req.index, file, text }),
             // jobs.csv's rows as values: the pool's thread formats them while this one simulates.
-            writeRows: (file, batch) => port.postMessage({ type: 'rows', index: req.index, file, batch } satisfies PoolReply, [batch.buffer]),
+            // In the shared buffers of this worker's row slots, which that thread frees once it has.
+            rowBuffer: (bytes) => rowSlots.take(bytes),
+            writeRows: (file, batch) => port.postMessage({ type: 'rows', index: req.index, file, batch, slot: rowSlots.slotOf(batch.buffer) } satisfies PoolReply),
           },
         }
       : {}),

@@ -11,14 +11,16 @@ import type { ResolvedPolicies } from '../policy/registry.js';
 import { listenTo, type RunListeners } from '../sim/run-events.js';
 import { Simulation, type RunOptions, type RunResult } from '../sim/simulation.js';
 import { scenarioFingerprint } from './manifest.js';
+import type { RowBufferSource } from './job-row-batch.js';
 import { attachOutputs, type JobRowWriter, type OutputName, type OutputWriter } from './output-sinks.js';
 
 export interface RunScenarioOptions extends Omit<RunOptions, 'observe'> {
   /**
    * Result files to produce (outputFiles() says which a scenario writes) and where their text goes;
-   * with `writeRows`, jobs.csv's rows go there as values instead (attachOutputs).
+   * with `writeRows`, jobs.csv's rows go there as values instead, each batch in a buffer from
+   * `rowBuffer` when given (attachOutputs).
    */
-  outputs?: { files: readonly OutputName[]; write: OutputWriter; writeRows?: JobRowWriter };
+  outputs?: { files: readonly OutputName[]; write: OutputWriter; writeRows?: JobRowWriter; rowBuffer?: RowBufferSource };
   /** More listeners on the signal bus (trace exporters, invariant checks), attached before the first event. */
   observe?: (sim: Simulation) => void;
   /** Listeners for job signals and result rows, as frozen plain data (sim/run-events.ts). */
@@ -29,7 +31,7 @@ export interface RunScenarioOptions extends Omit<RunOptions, 'observe'> {
 export function runScenario(resolved: ResolvedScenario, options: RunScenarioOptions = {}): RunResult {
   const { outputs, observe, on, ...runOptions } = options;
   const sim = new Simulation(resolved, runOptions);
-  const sinks = outputs ? attachOutputs(sim, outputs.files, outputs.write, outputs.writeRows) : undefined;
+  const sinks = outputs ? attachOutputs(sim, outputs.files, outputs.write, outputs.writeRows, outputs.rowBuffer) : undefined;
   if (on) listenTo(sim.signals, sim.cluster, on, sim.network);
   observe?.(sim);
   const result = sim.run();

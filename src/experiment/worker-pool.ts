@@ -15,6 +15,7 @@ import type { OutputName, OutputRequest } from './output-sinks.js';
 import { formatJobRowBatch, type JobRowBatch } from './job-row-batch.js';
 import { Activity, createWatchBuffer, PolicyTimeoutError, readWatch } from './policy-watch.js';
 import { createProgressBuffer, readProgress, type ProgressSnapshot } from './run-progress.js';
+import { createRowSlotState, freeRowSlot } from './row-slots.js';
 import type { WorkerPolicyOverride } from './run-in-worker.js';
 import { startModuleWorker } from './start-worker.js';
 import { errorFromWorker, WorkerExitError } from './worker-errors.js';
@@ -25,6 +26,8 @@ export interface PoolWorkerData {
   watch: SharedArrayBuffer;
   /** Where the worker publishes the current run's progress (run-progress.ts). */
   progress: SharedArrayBuffer;
+  /** Which of the worker's row slots hold a jobs.csv batch not yet formatted (row-slots.ts). */
+  rowSlots: SharedArrayBuffer;
 }
 
 /** One simulation to run. */
@@ -75,7 +78,7 @@ export interface LoadedRun {
 export type PoolReply =
   | { type: 'loaded'; index: number; loaded: LoadedRun }
   | { type: 'chunk'; index: number; file: OutputName; text: string }
-  | { type: 'rows'; index: number; file: 'jobs.csv'; batch: JobRowBatch }
+  | { type: 'rows'; index: number; file: 'jobs.csv'; batch: JobRowBatch; slot: number }
   | { type: 'done'; index: number; summary: SummaryRow; services: ServiceRow[]; tenants?: RunResult['tenants']; events: number; endS: number; wallS: number; job?: JobRow | null; jobRows?: JobRow[]; hotLinks?: HotLink[] }
   | { type: 'input-error'; index: number; issues: InputIssue[] }
   | { type: 'policy-error'; index: number; policy: string; job: string | undefined; timeS: number; message: string }
@@ -119,6 +122,7 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
     worker: Worker;
     watch: SharedArrayBuffer;
     progress: SharedArrayBuffer;
+    rowSlots: SharedArrayBuffer;
     current: PoolRequest | undefined;
     seenSeq: number;
     sinceMs: number;
@@ -193,8 +197,9 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
     for (let i = 0; i < count; i++) {
       const watch = createWatchBuffer();
       const progress = createProgressBuffer();
-      const worker = startModuleWorker('pool-worker', import.meta.url, { watch, progress } satisfies PoolWorkerData, resourceLimits);
-      const slot: Slot = { worker, watch, progress, current: undefined, seenSeq: -1, sinceMs: 0, names: undefined };
+      const rowSlots = createRowSlotState();
+      const worker = startModuleWorker('pool-worker', import.meta.url, { watch, progress, rowSlots } satisfies PoolWorkerData, resourceLimits);
+      const slot: Slot = { worker, watch, progress, rowSlots, current: undefined, seenSeq: -1, sinceMs: 0, names: undefined };
       slots.push(slot);
       worker.on('message', (m: PoolReply) => {
         if (settled) return;
@@ -213,7 +218,11 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
               break;
             case 'rows':
               // Formatted here, in order with the file's chunks: the worker goes on simulating.
-              if (options.onChunk) options.onChunk(m.index, m.file, formatJobRowBatch(m.batch));
+              try {
+                if (options.onChunk) options.onChunk(m.index, m.file, formatJobRowBatch(m.batch));
+              } finally {
+                freeRowSlot(rowSlots, m.slot);
+              }
               break;
             case 'done':
               outcomes.set(m.index, m);
