@@ -7,7 +7,7 @@ import type { Placement, Placer, JobView } from '../src/policy/types.js';
 import type { ResolvedPolicies } from '../src/policy/registry.js';
 import { simulate, type LinkRow, type TransferRow } from '../src/sim/simulation.js';
 import type { JobRow } from '../src/sim/metrics.js';
-import { repoPath, scenarioFromText } from './helpers.js';
+import { repoPath, runToCsv, scenarioFromText } from './helpers.js';
 
 function runJobs(text: string, policies?: ResolvedPolicies): { jobs: Map<string, JobRow>; transfers: TransferRow[] } {
   const jobs = new Map<string, JobRow>();
@@ -255,12 +255,11 @@ describe('RoCE against InfiniBand', () => {
     const ib = runJobs(scenarioText('roce-vs-ib'));
     const roce = runJobs(scenarioText('roce-vs-ib').replace(/^ {4}fabric: .*$/m, '    fabric: RoCE-400G'));
     expect(roce.jobs.size).toBe(ib.jobs.size);
-    let sumIb = 0;
-    let sumRoce = 0;
-    for (const [name, row] of ib.jobs) {
-      sumIb += row.effective_compute_ratio;
-      sumRoce += roce.jobs.get(name)!.effective_compute_ratio;
-    }
-    expect(sumRoce).toBeLessThan(sumIb);
+    // The pool's effective compute ratio, not a sum of the jobs' own: the two runs place and start
+    // the generated jobs differently, so a job's own ratio mixes the fabric with where it landed
+    // (with the 16-bit tile cost of 160, 15 jobs ran better on IB and 16 on RoCE, their ratios
+    // summing to 30.77 and 30.92, while the pool's are 0.1998 and 0.1979).
+    const pool = (text: string): number => runToCsv(scenarioFromText(text)).summary.effective_compute_ratio_pool;
+    expect(pool(scenarioText('roce-vs-ib').replace(/^ {4}fabric: .*$/m, '    fabric: RoCE-400G'))).toBeLessThan(pool(scenarioText('roce-vs-ib')));
   });
 });

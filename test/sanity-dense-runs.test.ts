@@ -124,7 +124,7 @@ function evaluate(rows: readonly Row[], described: Described = 'plain'): { name:
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
 /** Step-time errors (%) of the Narayanan rows described as the artifact ran them. */
-const AS_RUN_ERRORS = [-6.2, -6.3, -6.7, -6, -1.1, -8.4, -2.5, -3.5, -4.4, -0.5];
+const AS_RUN_ERRORS = [-5, -5.3, -5.9, -5.3, -0.5, -7.9, -2, -2.9, -3.9, 0.1];
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 
 // Narayanan et al. 2021 (SC21), Table 1: Megatron-LM. The paper's table leaves out the micro-batch
@@ -163,22 +163,22 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
   it('Narayanan et al. 2021, Table 1 as its artifact ran it (micro-batch size, interleaving, fp16, accumulation): every row within 10% and optimistic, rank correlation at least 0.9, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN, 'as-run');
     expect(rows.map((r) => pct(r.error))).toEqual(AS_RUN_ERRORS);
-    // Every row lies below its published time: a level the model misses (docs/calibration.md).
-    for (const r of rows) expect(r.error).toBeLessThan(0);
+    // Every row but the 1008B (+0.1%) lies below its published time: a level the model misses (docs/calibration.md).
+    expect(rows.filter((r) => r.error >= 0).map((r) => r.name)).toEqual(['1008B']);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     const rho = spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops));
-    // The published figures lie within 135-163 TFLOP/s: a point reorders them. 0.909 when explain
-    // timed the pipeline at the NICs' rate; at the run's own shares of the fabric (explain gives
-    // the run's step since) the 145.6B falls just under the 7.5B, whose pp = 1 row is 6.7%
-    // optimistic: the issue's 0.9 is missed as run until the small rows are.
-    expect(Math.round(1000 * rho) / 1000).toBe(0.896);
+    // The published figures lie within 135-163 TFLOP/s: a point reorders them (0.896 with the
+    // 16-bit tile's fixed cost at 128 of K, the 145.6B just under the 7.5B, whose pp = 1 row was
+    // then 6.7% optimistic).
+    expect(rho).toBeGreaterThanOrEqual(0.9);
+    expect(Math.round(1000 * rho) / 1000).toBe(0.909);
     expect(doc).toContain(`rank correlation ${(Math.round(1000 * rho) / 1000).toFixed(3)} as run`);
     for (const r of rows) expect(doc).toContain(`| ${r.name} |`);
   });
 
   it('Narayanan et al. 2021, Table 1 with the micro-batch size left out (one sequence each, plain 1F1B): every row within 10%, mean |error| within 5%, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN);
-    expect(rows.map((r) => pct(r.error))).toEqual([0.8, 2.9, 7.4, 7.7, -0.9, -7, -2.1, -4, -3, -5.1]);
+    expect(rows.map((r) => pct(r.error))).toEqual([2.3, 4.2, 8.5, 8.6, -0.1, -6.3, -1.4, -3.4, -2.5, -4.6]);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     expect(rows.reduce((a, r) => a + Math.abs(r.error), 0) / rows.length).toBeLessThanOrEqual(0.05);
     // The published figures lie within 135-163 TFLOP/s, so a few points reorder the small rows.
@@ -195,15 +195,15 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
       rho: Math.round(1000 * spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))) / 1000,
     });
     const mb = summary(evaluate(NARAYANAN, 'micro-batches'));
-    expect(mb).toEqual({ errors: [-6.5, -6.6, -7, -6.4, -4.9, -6.6, 0.3, -4, -3, -5.1], mean: 5.04, worst: 7, rho: 0.896 });
+    expect(mb).toEqual({ errors: [-5.3, -5.6, -6.2, -5.7, -4.3, -6, 0.9, -3.4, -2.5, -4.6], mean: 4.44, worst: 6.2, rho: 0.939 });
     const interleaved = summary(evaluate(NARAYANAN, 'interleaved'));
-    expect(interleaved).toEqual({ errors: [-6.3, -6.4, -6.8, -6.3, -4.8, -12.7, -6, -8.4, -9.8, -5.1], mean: 7.25, worst: 12.7, rho: 0.939 });
+    expect(interleaved).toEqual({ errors: [-5, -5.4, -6, -5.6, -4.2, -12.2, -5.4, -7.8, -9.2, -4.6], mean: 6.54, worst: 12.2, rho: 0.939 });
     for (const d of [mb, interleaved]) expect(doc).toContain(`mean |error| ${d.mean.toFixed(2)}%, worst ${d.worst.toFixed(1)}%, rank correlation ${d.rho.toFixed(3)}`);
   });
 
   it('MT-NLG 530B: the trend over scale is right, the level a quarter optimistic (a software generation the model cannot see), as docs/calibration.md says', () => {
     const rows = evaluate(MTNLG);
-    expect(rows.map((r) => pct(r.error))).toEqual([-23.2, -24, -26.9]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-22.7, -23.5, -26.4]);
     expect(spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))).toBe(1);
     for (const r of rows) expect(doc).toContain(`${r.name} | ${r.published} |`);
   });

@@ -256,11 +256,11 @@ describe('scenarios/fabric-planning.yaml', () => {
 
   it("holds docs/network.md's conclusions: leaves pay from 4:1 when gangs scatter, the pods' core not even at 8:1", () => {
     const flat = ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 1 }');
-    expect(flat).toBeCloseTo(0.185, 3);
+    expect(flat).toBeCloseTo(0.184, 3);
     expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 2 }', 'random-fit')).toBeCloseTo(flat, 4);
     expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }')).toBeCloseTo(flat, 4);
-    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }', 'random-fit')).toBeCloseTo(0.177, 3);
-    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 8 }', 'random-fit')).toBeCloseTo(0.1615, 3);
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }', 'random-fit')).toBeCloseTo(0.1756, 3);
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 8 }', 'random-fit')).toBeCloseTo(0.1604, 3);
     // Within 0.01 points (0.18628 against 0.18636 since the derived FFN fits params): not measurable at the page's precision.
     expect(ecr('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, pod_oversubscription: 8 }', 'random-fit')).toBeCloseTo(flat, 3);
   });

@@ -46,16 +46,25 @@ const TILES: ReadonlyArray<readonly [number, number, number]> = [
 /**
  * Main-loop-equivalent K of a tile's fixed cost (prologue filling the shared-memory pipeline,
  * epilogue writing the tile): a tile of reduction depth K runs at K / (K + GEMM_K_OVERHEAD) of the
- * large-K rate. 128 (four 32-deep stages) matches the published drop of cuBLAS throughput for
- * K of a few hundred (NVIDIA Matrix Multiplication Background guide, figure "K dimension").
+ * large-K rate. Measured on an A100 40GB (fp16, cuBLAS through torch.bmm and F.linear, PyTorch
+ * 1.13.1, slowest of 100 iterations; the sweeps behind Anthony et al., "The Case for Co-Designing
+ * Model Architectures with Hardware", ICPP 2024: EleutherAI/cookbook commit fb3e361,
+ * sizing/results/transformer_data/h_sweep.out, 2,048 x 2,048 attention scores per head, 128 heads,
+ * micro-batch 4): the scores GEMM, whose K is the head dimension, runs 95, 113, 126, 137 and 142
+ * TFLOP/s at K = 96, 128, 160, 192 and 224 (512 heads a call; 93-150 at 256 and 128):
+ * K / (K + 160) of 0.8 x 312 gives all fifteen within 4% (rms 1.6%), K / (K + 128) 8-14% too fast.
+ * The layer GEMMs of the same sweep with K = 1,024-2,048 (21 shapes, M = 8,192) agree: 4.0% too
+ * fast on average at 128, 2.2% at 160 (docs/calibration.md, audit item 13; test/gemm-a100.test.ts).
+ * 128 before, from the shape of the K-dimension figure of NVIDIA's Matrix Multiplication Background
+ * guide.
  */
-export const GEMM_K_OVERHEAD = 128;
+export const GEMM_K_OVERHEAD = 160;
 
 /**
  * The same fixed cost for GEMMs with one-byte (FP8) operands, in main-loop K: the prologue and the
  * epilogue (which writes the tile in 16-bit precision) take about as long as with 16-bit operands,
  * while each K step of the main loop takes half the time, so the fixed cost is worth at least twice
- * GEMM_K_OVERHEAD of K. Measured: DeepGEMM's FP8 GEMMs on an H800 (the H100 die, 132 SMs;
+ * GEMM_K_OVERHEAD of K (2 x 160). Measured: DeepGEMM's FP8 GEMMs on an H800 (the H100 die, 132 SMs;
  * deepseek-ai/DeepGEMM pull request 74, best tile, M = 4,096) run 1,204 TFLOP/s at K = 2,048, 1,166
  * at K = 1,536 and 748 at K = 512 against 1,470 at K = 16,384 (N = 7,168 to 32,768): 0.82, 0.79 and
  * 0.51 of the long-K rate, which K / (K + 512) gives within 3% (0.82, 0.77, 0.51 relative to
