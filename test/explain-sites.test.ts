@@ -84,3 +84,20 @@ describe('explain places the job as first-fit does, nodes in order over the site
     expect(e.step.exposed_dp_s).toBeGreaterThan(4);
   });
 });
+
+describe('explain on a large pool', () => {
+  it('places a multi-node job on 150,000 nodes of one kind (the smallest node was found by spreading every node as an argument: a stack overflow past about 120,000)', () => {
+    const pool = (nodes: number): string => `name: big
+datacentres:
+  - { name: dc, fabric: IB-NDR, node_groups: [{ name: h, count: ${nodes}, device: H100 }] }
+workloads:
+  - jobs:
+      - { name: j, devices: 16, params: 7B, tokens: 1B, layout: { tp: 8, pp: 1, dp: 2 } }
+`;
+    // The job takes the first two nodes, under one leaf, on either pool: the same step.
+    const big = explainJob(scenarioFromText(pool(150_000)), 'j');
+    const small = explainJob(scenarioFromText(pool(4)), 'j');
+    expect(big.step.step_s).toBeGreaterThan(0);
+    expect(big.step.step_s).toBeCloseTo(small.step.step_s, 9);
+  });
+});

@@ -139,7 +139,10 @@ export function idlePlacement(cluster: Cluster, kind: number, devices: number): 
   for (let n = 0; n < cluster.nodeCount; n++) if (cluster.nodeKind[n] === kind) nodes.push(n);
   const one = nodes.find((n) => cluster.nodeDevices[n]! >= devices);
   if (one !== undefined) return new Array<number>(devices).fill(one);
-  const smallest = Math.min(...nodes.map((n) => cluster.nodeDevices[n]!));
+  // A loop, not Math.min(...list): spreading a pool's nodes as arguments overflows the stack past
+  // about 120,000 of them.
+  let smallest = Infinity;
+  for (const n of nodes) smallest = Math.min(smallest, cluster.nodeDevices[n]!);
   const nodeOfRank: number[] = [];
   const taken = new Set<number>();
   let need = devices;
