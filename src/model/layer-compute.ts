@@ -6,6 +6,7 @@
 // layout and the device, so callers build it once per (job shape, layout, device kind).
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { groupedGemmTimeS } from './grouped-gemm.js';
+import { standardAttentionS } from './standard-attention.js';
 import { zeroStageOf } from './memory.js';
 import { busiestRankLoad, edpOf, epOf, etpOf, moeLayers } from './moe.js';
 import { fullestStage, stageParamsPerDevice } from './shape-weights.js';
@@ -37,32 +38,7 @@ const NORM_ELEMS = 2;
 const DROPOUT_ADD_ELEMS = 3;
 const GELU_ELEMS = 2;
 const SWIGLU_ELEMS = 3;
-const SOFTMAX_ELEMS = 2;
-const DROPOUT_ELEMS = 2;
 export const BACKWARD_BYTES_RATIO = 2;
-/**
- * Backward of the passes over the attention scores, in elements of the scores, as the kernels
- * run them: the softmax backward reads the probabilities and the incoming gradient and writes the
- * outgoing one (3; Megatron-LM's scaled_masked_softmax backward); the dropout backward reads the
- * gradient and the one-byte mask and writes the gradient (2 and the mask; PyTorch's masked scale).
- * 11 bytes per score element in half precision, where twice the forward's would be 18.
- */
-const SOFTMAX_BACKWARD_ELEMS = 3;
-const DROPOUT_BACKWARD_ELEMS = 2;
-/**
- * Fraction of the streaming bandwidth (MEMORY_BANDWIDTH_EFFICIENCY) that the passes over the
- * standard attention's scores sustain: the softmax reduces every row (max and sum) and the
- * dropout draws a Philox random number per element, where a copy only streams. Measured on A100
- * by the given set's own paper: Korthikanti et al. 2022, Table 4, time per transformer layer of
- * the 22B model (TP 8, micro-batch 4, 64 heads of 96, s = 2048): selective recomputation (which
- * reruns exactly the attention core's forward: the two batched GEMMs, the softmax and the
- * dropout) costs 13.2 - 11.9 = 1.3 ms (13.1 - 11.8 with sequence parallelism). The model's batched
- * GEMMs take 0.42 ms of it, so the score passes (1.2 GB) take about 0.88 ms: 0.68 of A100's
- * 2,039 GB/s, 0.8 of the 0.85 a copy reaches (0.77-0.83 over the table's rounding). PyTorch's
- * dropout and softmax measured on an H200 run at 0.57-0.74 and 0.36-0.45 of the streaming rate
- * (docs/calibration.md, the audit's item 5): the same direction.
- */
-export const SCORE_PASS_BANDWIDTH_RELATIVE = 0.8;
 /**
  * Cross-entropy over the vocabulary, bytes per logit (per tensor rank's share of the vocabulary),
  * as Megatron-LM's `_VocabParallelCrossEntropy` runs it on `output.float()` (megatron/mpu/
@@ -232,19 +208,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     attnF = flops / (dev.peakFlops * (dev.flashForward ?? dev.gemmEfficiency * FLASH_FORWARD_RELATIVE));
     attnB = (2.5 * flops) / (dev.peakFlops * (dev.flashBackward ?? dev.gemmEfficiency * FLASH_BACKWARD_RELATIVE));
   } else {
-    const batch = b * headsPerRank;
-    const scores = batch * sq * s;
-    const qk = g(sq, s, dQK, batch);
-    const pv = g(sq, dV, s, batch);
-    // The score passes at their own sustained bandwidth (SCORE_PASS_BANDWIDTH_RELATIVE).
-    const scoreDev: ComputeDevice = { ...dev, memoryBandwidth: dev.memoryBandwidth * SCORE_PASS_BANDWIDTH_RELATIVE };
-    // Without dropout the probabilities go straight to the values GEMM: no dropout pass, no mask.
-    const soft = memoryBoundTimeS((SOFTMAX_ELEMS * B + (dropout ? DROPOUT_ELEMS * B + 1 : 0)) * scores, scoreDev);
-    const softBackward = memoryBoundTimeS((SOFTMAX_BACKWARD_ELEMS * B + (dropout ? DROPOUT_BACKWARD_ELEMS * B + 1 : 0)) * scores, scoreDev);
-    attnF = qk + pv + soft;
-    // Backward: two GEMMs per forward GEMM, the softmax and dropout gradients.
-    // dV = P^T dO, dK^T = Q^T dS over the rank's sq queries; dP = dO V^T, dQ = dS K.
-    attnB = g(s, dV, sq, batch) + g(dQK, s, sq, batch) + g(sq, s, dV, batch) + g(sq, dQK, s, batch) + softBackward;
+    ({ forwardS: attnF, backwardS: attnB } = standardAttentionS({ batch: b * headsPerRank, queries: sq, keys: s, dQK, dV, bytes: B, dropout }, dev));
   }
 
   // Memory-bound kernels on the residual stream (1/t of the tokens with sequence parallelism).
