@@ -54,8 +54,10 @@ function scenario(r: Row, described: Described = 'plain'): string {
   // 83b1e42f30, February 2022) and run_table_1.sh sets no --use-contiguous-buffers-in-ddp: autograd adds
   // each micro-batch's fp16 weight gradients into .grad (under torch DDP's no_sync, or local DDP
   // without buffers), every micro-batch but the first.
+  // Its layer norm is Megatron-LM's fused_mix_prec_layer_norm_cuda, apex's FusedLayerNorm kernels of
+  // then (the persistent kernel became the default in October 2021, commit a2fdcdf061): layer_norm: apex.
   const a = r.artifact;
-  const run = !a || described === 'plain' ? '' : `, micro_batches: ${r.batch / (dp * a.microBatchSize)}${described === 'micro-batches' ? '' : `, virtual_stages: ${a.virtualStages}`}${asRun ? ', grad_accumulation: autograd' : ''}`;
+  const run = !a || described === 'plain' ? '' : `, micro_batches: ${r.batch / (dp * a.microBatchSize)}${described === 'micro-batches' ? '' : `, virtual_stages: ${a.virtualStages}`}${asRun ? ', grad_accumulation: autograd, layer_norm: apex' : ''}`;
   // Megatron-LM of 2021 and DeepSpeed's pipeline engine both block on the pipeline's send/recv.
   const pipeline = (asRun && r.artifact && r.pp > 1) || (r.reducesAfterBackward && r.pp > 1) ? ', pp_overlap: 0' : '';
   const overlap = ((asRun && r.artifact?.ddp === 'local') || r.reducesAfterBackward ? ', dp_overlap: 0' : '') + pipeline;
@@ -124,7 +126,7 @@ function evaluate(rows: readonly Row[], described: Described = 'plain'): { name:
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
 /** Step-time errors (%) of the Narayanan rows described as the artifact ran them. */
-const AS_RUN_ERRORS = [-5, -5.3, -5.9, -5.3, -0.5, -7.9, -2, -2.9, -3.9, 0.1];
+const AS_RUN_ERRORS = [-4.4, -4.4, -4.5, -3.4, 1.2, -6.6, -0.8, -2, -3.1, 0.7];
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 
 // Narayanan et al. 2021 (SC21), Table 1: Megatron-LM. The paper's table leaves out the micro-batch
@@ -160,11 +162,11 @@ const MTNLG: Row[] = [280, 350, 420].map((nodes, i) => ({
 }));
 
 describe('sanity set: published dense runs the model is not calibrated on (docs/calibration.md)', () => {
-  it('Narayanan et al. 2021, Table 1 as its artifact ran it (micro-batch size, interleaving, fp16, accumulation): every row within 10% and optimistic, rank correlation at least 0.9, as docs/calibration.md reports', () => {
+  it('Narayanan et al. 2021, Table 1 as its artifact ran it (micro-batch size, interleaving, fp16, accumulation, layer norm): every row within 10%, all but two optimistic, rank correlation at least 0.9, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN, 'as-run');
     expect(rows.map((r) => pct(r.error))).toEqual(AS_RUN_ERRORS);
-    // Every row but the 1008B (+0.1%) lies below its published time: a level the model misses (docs/calibration.md).
-    expect(rows.filter((r) => r.error >= 0).map((r) => r.name)).toEqual(['1008B']);
+    // Every row but the 39.1B (+1.2%) and the 1008B (+0.7%) lies below its published time: a level the model misses (docs/calibration.md).
+    expect(rows.filter((r) => r.error >= 0).map((r) => r.name)).toEqual(['39.1B', '1008B']);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     const rho = spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops));
     // The published figures lie within 135-163 TFLOP/s: a point reorders them (0.896 with the

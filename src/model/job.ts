@@ -103,6 +103,7 @@ export interface LayoutSpec {
   readonly pp_overlap?: number | undefined;
   readonly grad_accumulation?: 'fused' | 'autograd' | 'fp32' | undefined;
   readonly cross_entropy?: 'unfused' | 'fused' | undefined;
+  readonly layer_norm?: 'persistent' | 'apex' | undefined;
   readonly pp: number;
   readonly dp: number;
   readonly micro_batches?: number | undefined;

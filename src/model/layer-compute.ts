@@ -6,6 +6,7 @@
 // layout and the device, so callers build it once per (job shape, layout, device kind).
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { groupedGemmTimeS } from './grouped-gemm.js';
+import { layerNormS } from './layer-norm.js';
 import { standardAttentionS } from './standard-attention.js';
 import { zeroStageOf } from './memory.js';
 import { busiestRankLoad, edpOf, epOf, etpOf, moeLayers } from './moe.js';
@@ -34,7 +35,6 @@ export const FLASH_BACKWARD_RELATIVE = 0.6;
  * outgoing gradient: BACKWARD_BYTES_RATIO times the forward bytes, except the two passes over the
  * attention scores, counted from their kernels below.
  */
-const NORM_ELEMS = 2;
 const DROPOUT_ADD_ELEMS = 3;
 const GELU_ELEMS = 2;
 const SWIGLU_ELEMS = 3;
@@ -216,8 +216,12 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const fElems = (n * f) / t;
   // FP8: every layer GEMM's input is quantised (and transposed for the backward GEMMs) first.
   const cast = shape.fp8 && dev.fp8 ? FP8_CAST_BYTES : 0;
+  // The layer's two norms, by the stack's kernels (layer-norm.ts; the persistent kernel's backward is
+  // BACKWARD_BYTES_RATIO x its forward, as the other streaming kernels, so `normExtraB` is 0 there).
+  const norms = layerNormS(2 * hElems, B, layout.layerNorm ?? 'persistent', dev.memoryBandwidth);
+  const normExtraB = norms.backwardS - BACKWARD_BYTES_RATIO * norms.forwardS;
   const eltF =
-    memoryBoundTimeS(2 * NORM_ELEMS * B * hElems, dev) +
+    norms.forwardS +
     // The two bias-dropout-residual adds: the same element passes without dropout, less its mask.
     memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + (dropout ? 1 : 0)) * hElems, dev) +
     memoryBoundTimeS(cast * n * (mla ? h + (mla.qLoraRank ?? 0) + mla.kvLoraRank + (heads * mla.vHeadDim) / t : h + qWidth / t), dev);
@@ -227,7 +231,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   // forward) and what recompute repeats. Dense models have only the first.
   const kindOfLayer = (ffnF: number, ffnB: number, ffnEltF: number, ffnEltB = BACKWARD_BYTES_RATIO * ffnEltF): { f: number; b: number; r: number } => {
     const layerF = gemmF + ffnF + attnF + eltF + ffnEltF;
-    const layerB = gemmB + ffnB + attnB + BACKWARD_BYTES_RATIO * eltF + ffnEltB;
+    const layerB = gemmB + ffnB + attnB + BACKWARD_BYTES_RATIO * eltF + normExtraB + ffnEltB;
     return { f: layerF, b: layerB, r: recompute === 'full' ? layerF : recompute === 'selective' && !flash ? attnF : 0 };
   };
   const denseLayer = kindOfLayer(denseFfnF, denseFfnB, denseActF);
@@ -322,7 +326,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     attentionS: critical * (attnF + attnB + (recompute === 'none' || (flash && recompute === 'selective') ? 0 : attnF)),
     elementwiseS:
       share *
-      (layers * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) * eltF +
+      (layers * ((1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) * eltF + normExtraB) +
       denseLayers * denseActF * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) +
       (moe ? moeLayersPerRank * (moe.eltF * (1 + (recompute === 'full' ? 1 : 0)) + moe.eltB) : 0)),
     logitsS: criticalIsLast ? logitsS : 0,

@@ -3,6 +3,7 @@
 // layout that fits in device memory for jobs that give only a device count, and validation of
 // user-given layouts.
 import type { LayoutSpec, ShapeOverrides } from './job.js';
+import type { LayerNormKernel } from './layer-norm.js';
 import { memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js';
 import { activeParams, type MoeShape } from './moe.js';
 import { shapeWeights } from './shape-weights.js';
@@ -213,6 +214,13 @@ export interface ParallelLayout {
    * Megatron-Bridge's GPT provider and performance recipes), 5 elements a logit.
    */
   crossEntropy?: CrossEntropy;
+  /**
+   * Which layer-norm kernels the stack runs (layer-norm.ts). Absent, 'persistent': one-pass kernels
+   * at about the streaming rate (apex.contrib's FastLayerNorm, Megatron-LM's default from October
+   * 2021, Transformer Engine's). 'apex': apex's FusedLayerNorm kernels, which Megatron-LM (as
+   * `fused_mix_prec_layer_norm_cuda`) and its forks ran before, with a backward that reads its inputs twice.
+   */
+  layerNorm?: LayerNormKernel;
   /** Pipeline stages. */
   pp: number;
   /**
@@ -461,6 +469,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     ...(l.pp_overlap !== undefined ? { ppOverlap: l.pp_overlap } : {}),
     ...(l.grad_accumulation !== undefined ? { gradAccumulation: l.grad_accumulation } : {}),
     ...(l.cross_entropy !== undefined ? { crossEntropy: l.cross_entropy } : {}),
+    ...(l.layer_norm !== undefined ? { layerNorm: l.layer_norm } : {}),
     pp: l.pp,
     ...(l.stage_layers !== undefined ? { stageLayers: l.stage_layers } : {}),
     dp: l.dp,

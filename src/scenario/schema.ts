@@ -226,6 +226,12 @@ export const layoutSchema = z.strictObject({
    * cross_entropy_loss_fusion as Megatron-Bridge runs it).
    */
   cross_entropy: z.enum(['unfused', 'fused']).optional(),
+  /**
+   * The layer-norm kernels: 'persistent' (one-pass, about the streaming rate; the default) or
+   * 'apex' (apex's FusedLayerNorm as Megatron-LM ran it until October 2021: slower, and a backward
+   * that reads its inputs twice).
+   */
+  layer_norm: z.enum(['persistent', 'apex']).optional(),
   pp: z.number().int().positive().default(1),
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),
