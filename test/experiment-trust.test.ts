@@ -183,7 +183,7 @@ describe('check refuses what it cannot trust', () => {
     const bare = file('bare.yaml', text.slice(0, text.indexOf('expect:')));
     const r = poolsim('check', bare);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('nothing to check: the scenario has no expect: block and no --baseline was given');
+    expect(r.stderr).toContain('nothing to check: the scenario has no expect: block and no --baseline or --save was given');
     const seedsOnly = file('seeds.yaml', 'seeds: 2\n');
     expect(poolsim('check', BACKFILL, '--expect', seedsOnly).stderr).toContain('nothing to check: the expect: block has no thresholds or relations');
   });

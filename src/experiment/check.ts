@@ -63,6 +63,8 @@ export interface CheckOptions extends ExperimentOptions {
   baselines?: readonly Baseline[];
   /** Relative tolerance for baseline comparisons (0.02 = 2%). */
   tolerance?: number;
+  /** --save: the runs are written as a new baseline, so a scenario with nothing to check still has a use. */
+  saving?: boolean;
 }
 
 /** Refuse baselines that cannot be trusted, before anything runs (every problem, located). */
@@ -119,14 +121,14 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
   const expect = block ? resolveExpectations(block, available) : undefined;
   const baselines = options.baselines ?? [];
   checkBaselines(baselines);
-  if ((expect === undefined || expectationCount(expect) === 0) && baselines.length === 0) {
+  if ((expect === undefined || expectationCount(expect) === 0) && baselines.length === 0 && options.saving !== true) {
     throw new InputError([
       {
         file: block ? block.src.file : input.file,
         line: 0,
         column: 0,
         path: block ? block.prefix.join('.') : '',
-        message: `nothing to check: ${block ? 'the expect: block has no thresholds or relations' : 'the scenario has no expect: block'} and no --baseline was given (a check that checks nothing would pass)`,
+        message: `nothing to check: ${block ? 'the expect: block has no thresholds or relations' : 'the scenario has no expect: block'} and no --baseline or --save was given (a check that checks nothing would pass)`,
       },
     ]);
   }
@@ -163,6 +165,7 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
   }
   const baseRows = baselines.length > 0 ? baselineRowsFor(baselines, resolved.scenario.name, fingerprint, input.file) : [];
   const notes: string[] = [];
+  if ((expect === undefined || expectationCount(expect) === 0) && baselines.length === 0) notes.push('no expectations and no baseline: its runs are only saved (--save)');
   const baseBySlot: { slot: Slot; rows: BaselineRow[] }[] = [];
   for (const row of baseRows) {
     const h = row.baseline.table.header;

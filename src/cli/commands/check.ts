@@ -88,7 +88,7 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
         refuseInputAsOutput(option, path, [...argv.scenarios, ...(argv.expect !== undefined ? [argv.expect] : [])]);
       }
     }
-    const options = { baselines, tolerance, policyTimeoutS: argv.policyTimeout, ...(argv.workers !== undefined ? { workers: argv.workers } : {}) };
+    const options = { baselines, tolerance, saving: argv.save !== undefined, policyTimeoutS: argv.policyTimeout, ...(argv.workers !== undefined ? { workers: argv.workers } : {}) };
     // Every scenario's inputs are checked (and every problem reported) before any of them runs.
     const prepared: PreparedCheck[] = [];
     const issues: InputIssue[] = [];

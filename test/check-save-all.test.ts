@@ -1,0 +1,33 @@
+// The CI recipe of docs/ci.md: `check scenarios/*.yaml --save baseline.csv` once (most scenarios
+// have no expect: block), then `check scenarios/*.yaml --baseline baseline.csv` on every push, one
+// baseline file for every scenario. The save must not be refused, and the check must not say that
+// another scenario's columns are ones "this version of poolsim does not write".
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../src/experiment/csv-table.js';
+import { poolsim, repoPath } from './helpers.js';
+
+const work = mkdtempSync(join(tmpdir(), 'poolsim-check-save-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('one baseline for several scenarios, as docs/ci.md makes it', () => {
+  const backfill = readFileSync(repoPath('test/fixtures/experiment/check-backfill.yaml'), 'utf8');
+  const bare = join(work, 'bare.yaml');
+  writeFileSync(bare, backfill.slice(0, backfill.indexOf('expect:')));
+  const service = repoPath('test/fixtures/experiment/service.yaml');
+  const saved = join(work, 'baseline.csv');
+
+  it('--save of a scenario without expectations writes its runs (it used to exit 2, "nothing to check")', () => {
+    const r = poolsim('check', bare, service, '--save', saved);
+    expect(r.stderr).not.toContain('nothing to check');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('note: no expectations and no baseline: its runs are only saved (--save)');
+    const t = parseCsv(readFileSync(saved, 'utf8'));
+    const scenario = t.header.indexOf('scenario');
+    expect(t.rows.map((x) => x[scenario])).toEqual(['check-backfill', 'check-service', 'check-service']);
+    // Without --save nothing would come of it: still refused.
+    expect(poolsim('check', bare).code).toBe(2);
+  });
+});
