@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../src/experiment/csv-table.js';
+import { parseCsv, tableToCsv } from '../src/experiment/csv-table.js';
 import { poolsim, repoPath } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'poolsim-check-save-'));
@@ -29,5 +29,19 @@ describe('one baseline for several scenarios, as docs/ci.md makes it', () => {
     expect(t.rows.map((x) => x[scenario])).toEqual(['check-backfill', 'check-service', 'check-service']);
     // Without --save nothing would come of it: still refused.
     expect(poolsim('check', bare).code).toBe(2);
+  });
+
+  it("the other scenario's empty columns are not reported as columns this version does not write", () => {
+    const r = poolsim('check', bare, service, '--baseline', saved);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('does not write it');
+    expect(r.stdout).toContain('ok    baseline (easy-backfill): every metric within 2.0%');
+    // A baseline column with numbers in it that this scenario's run does not write is still named.
+    const t = parseCsv(readFileSync(saved, 'utf8'));
+    const col = t.header.indexOf('services.chat.tokens_per_s');
+    t.rows[0]![col] = '900';
+    const filled = join(work, 'filled.csv');
+    writeFileSync(filled, tableToCsv(t));
+    expect(poolsim('check', bare, '--baseline', filled).stdout).toContain("note: baseline column 'services.chat.tokens_per_s' not checked");
   });
 });
