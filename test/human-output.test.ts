@@ -3,11 +3,12 @@
 // user's units with whole legends.
 import { describe, expect, it } from 'vitest';
 import { RunProgressLine } from '../src/cli/run-progress-line.js';
+import { formatServices } from '../src/cli/service-table.js';
 import { formatSummary } from '../src/cli/summary-table.js';
 import { metricVsParamSpec } from '../src/experiment/chart-specs.js';
 import { renderTable } from '../src/experiment/text-table.js';
 import { formatSummaryTable } from '../src/experiment/summary-text.js';
-import { formatCount, formatSI } from '../src/units/units.js';
+import { formatCount, formatMeasure, formatPercent, formatSI } from '../src/units/units.js';
 import { bundled, runToCsv } from './helpers.js';
 
 describe('numbers for people', () => {
@@ -36,6 +37,28 @@ describe('numbers for people', () => {
     // Its west site's RoCE preset carries no prices, so the pool's fabric is not priced: no line.
     expect(Number.isNaN(r.summary.fabric_capex)).toBe(true);
     expect(text).not.toMatch(/^\s+fabric\s/m);
+  });
+
+  it('means and fractions keep what they measure: 1.95 replicas is not "2", 0.167 device-hours not "0", 99.97% of an SLO not "100.0%"', () => {
+    expect(formatMeasure(1.95)).toBe('1.95');
+    expect(formatMeasure(5.354166667)).toBe('5.354');
+    expect(formatMeasure(0.1666666667)).toBe('0.1667');
+    expect(formatMeasure(4579.3)).toBe('4,579');
+    expect(formatMeasure(8)).toBe('8');
+    expect(formatPercent(0.9997)).toBe('99.97%');
+    expect(formatPercent(0.99999)).toBe('99.999%');
+    expect(formatPercent(1)).toBe('100.0%');
+    expect(formatPercent(0.0004)).toBe('0.04%');
+    expect(formatPercent(0)).toBe('0.0%');
+    expect(formatPercent(0.4033)).toBe('40.3%');
+    const r = runToCsv(bundled('quickstart'));
+    expect(formatSummary({ ...r.summary, busy_device_hours: 1 / 6 })).toContain('(0.1667 busy device-hours)');
+    expect(formatSummary({ ...r.summary, utilisation: 0.99996 })).toMatch(/utilisation\s+99\.996%\n/);
+    const s = runToCsv(bundled('inference-disaggregated-autoscale')).services[0]!;
+    const table = formatServices([{ ...s, replicas_mean: 1.95, replicas_max: 2, slo_attainment: 0.9997 }]);
+    expect(table).toMatch(/replicas\s+mean 1\.95, max 2\n/);
+    expect(table).toMatch(/SLO attainment\s+99\.97%/);
+    expect(formatServices([s])).toMatch(/replicas\s+mean 5\.354, max 8\n/);
   });
 
   it("a run on a priced fabric says what it costs and draws, apart from the devices' energy", () => {

@@ -1,8 +1,8 @@
 // A readable block per inference service for the terminal; services.csv holds the exact figures.
 import type { ServiceRow } from '../sim/inference/service-rows.js';
-import { formatDuration } from '../units/units.js';
+import { formatDuration, formatMeasure, formatPercent } from '../units/units.js';
 
-const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
+const pct = formatPercent;
 const dur = (x: number): string => (Number.isFinite(x) ? formatDuration(x) : '-');
 const num = (x: number, digits = 1): string => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits }) : '-');
 
@@ -19,7 +19,7 @@ export function formatServices(rows: readonly ServiceRow[]): string {
         ['end-to-end latency', `p50 ${dur(s.e2e_latency_p50_s)}, p99 ${dur(s.e2e_latency_p99_s)}${inFlight ? ' (completed requests only)' : ''}`],
         ['SLO attainment', `${pct(s.slo_attainment)}${inFlight || s.requests_rejected > 0 ? ' (rejected requests, and those in flight already past an objective, count as misses)' : ''}`],
         ['throughput', `${num(s.tokens_per_s)} output tokens/s, effective compute ratio ${pct(s.effective_compute_ratio)}`],
-        ['replicas', `mean ${num(s.replicas_mean)}, max ${s.replicas_max}`],
+        ['replicas', `mean ${formatMeasure(s.replicas_mean)}, max ${s.replicas_max}`],
       ];
       if (s.replica_failures > 0) lines.push(['failures', `${num(s.replica_failures, 0)} replicas lost to device or node failures, ${num(s.requests_retried, 0)} requests started over`]);
       if (Number.isFinite(s.prefix_hit_rate)) lines.push(['prefix cache', `hit rate ${pct(s.prefix_hit_rate)}`]);

@@ -1,8 +1,8 @@
 // A readable summary of one run for the terminal; the CSV holds the exact figures.
 import type { SummaryRow } from '../sim/metrics.js';
-import { formatCount, formatDuration, formatSI } from '../units/units.js';
+import { formatCount, formatDuration, formatMeasure, formatPercent, formatSI } from '../units/units.js';
 
-const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
+const pct = formatPercent;
 const dur = (x: number): string => (Number.isFinite(x) ? formatDuration(x) : '-');
 const num = (x: number, digits = 1): string =>
   Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits }) : '-';
@@ -18,7 +18,7 @@ export function formatSummary(s: SummaryRow): string {
     ['utilisation', pct(s.utilisation)],
     ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}, max ${dur(s.queueing_delay_max_s)}${s.jobs_unfinished > 0 ? ' (jobs waiting at the end at their wait so far: at least these)' : ''}`],
     ['job completion time', `mean ${dur(s.jct_mean_s)}, p95 ${dur(s.jct_p95_s)}${s.jobs_unfinished > 0 ? ' (completed jobs only)' : ''}`],
-    ['useful work', `${formatSI(s.useful_pflop * 1e15, 'FLOP')} (${num(s.busy_device_hours, 0)} busy device-hours)`],
+    ['useful work', `${formatSI(s.useful_pflop * 1e15, 'FLOP')} (${formatMeasure(s.busy_device_hours)} busy device-hours)`],
     ['energy', energyText(s)],
   ];
   // Only a priced fabric: an unpriced preset leaves fabric_capex empty (docs/network.md).

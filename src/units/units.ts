@@ -165,3 +165,27 @@ export function formatSI(x: number, unit: string): string {
 export function formatCount(n: number): string {
   return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '-';
 }
+
+/**
+ * A measured, not counted, quantity for people: whole with thousands separators from 1,000 up,
+ * four significant digits below, so a mean of 1.95 replicas stays 1.95 (not '2', which reads as a
+ * count) and 0.167 device-hours stays 0.1667 (not '0').
+ */
+export function formatMeasure(x: number): string {
+  if (!Number.isFinite(x)) return '-';
+  if (Math.abs(x) >= 1000) return x.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  return String(Number(x.toPrecision(4)));
+}
+
+/**
+ * A fraction as a percentage for people, one decimal, with more where one decimal would round a
+ * fraction short of 1 (or above 0) to '100.0%' (or '0.0%'): an SLO met by 99.97% of requests is
+ * not met by all of them.
+ */
+export function formatPercent(x: number): string {
+  if (!Number.isFinite(x)) return '-';
+  let digits = 1;
+  const edge = (t: string): boolean => (x < 1 && Number(t) === 100) || (x > 0 && Number(t) === 0);
+  while (digits < 6 && edge((x * 100).toFixed(digits))) digits++;
+  return `${(x * 100).toFixed(digits)}%`;
+}
