@@ -33,3 +33,19 @@ describe('job trace rows after the horizon', () => {
     expect(warnings('horizon: 1h\n', 'id,submit,duration,gpus\na,0,100,1\nb,3599,100,1\n')).toEqual([]);
   });
 });
+
+// A skipped row's submit time is still the trace's time 0 (so a filter never moves the other jobs):
+// one job alone on one GPU for 1,000 s after a broken row at 0 read 'utilisation 50.0%' and a
+// makespan of 33.3 min, with nothing said about the idle first 1,000 s.
+describe("a trace whose first kept job comes after its time 0", () => {
+  it('says when the first job is submitted, why, and the window that starts the run there', () => {
+    const text = 'id,submit,duration,gpus\nbad,0,100,abc\na,1000,1000,1\nb,1500,10,1\n';
+    expect(warnings('', text)).toEqual([
+      "workloads[0].trace.path: its first job (line 3) is submitted 16.7min into the run: time 0 is the trace's earliest submit time, rows skipped or sampled out included, so the run opens on an idle pool that utilisation and effective_compute_ratio_pool count; `window: { start: 1000 }` starts the run at the first job",
+    ]);
+    // The window it suggests (and any window) says nothing more; a trace starting at its time 0 neither.
+    const windowed = loadScenario(scenario('').replace('reference_device: H100', 'reference_device: H100\n      window: { start: 1000 }'), 'dir/s.yaml', { readFile: () => text, baseDir: 'dir' });
+    expect(windowed.warnings).toEqual([]);
+    expect(warnings('', 'id,submit,duration,gpus\na,0,100,1\nb,50,100,1\n')).toEqual([]);
+  });
+});

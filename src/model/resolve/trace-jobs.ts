@@ -99,6 +99,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   // row (the trace's origin) cannot shrink the replay to itself unseen.
   const horizonS = scope.scenario.horizon ?? Infinity;
   let afterHorizon = 0;
+  let firstSubmit: { line: number; submitS: number } | undefined;
   let firstAfter: { line: number; submitS: number } | undefined;
   let lateEnds = 0;
   let firstLate: { line: number; id: string; endS: number } | undefined;
@@ -213,6 +214,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
       jobQueue,
     );
     kept++;
+    if (firstSubmit === undefined || tj.submitS < firstSubmit.submitS) firstSubmit = { line: tj.line, submitS: tj.submitS };
     if (tj.submitS >= horizonS) {
       afterHorizon++;
       if (firstAfter === undefined || tj.submitS < firstAfter.submitS) firstAfter = { line: tj.line, submitS: tj.submitS };
@@ -260,6 +262,12 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     const f = firstTooBig;
     const example = f.capacity === 0 ? `line ${f.line}: the pool has no device of the kinds it may use` : `line ${f.line}: ${f.devices} devices, the pool has at most ${f.capacity} of one kind it may use`;
     ctx.warn(fileAt, `${tooBig === kept ? `every one of the trace's ${kept} job(s)` : `${tooBig} of the trace's ${kept} jobs`} cannot run on this pool (${example}): rejected when submitted`);
+  }
+  // Time 0 is the earliest submit time of any row, rows skipped or sampled out included (so a filter
+  // never moves the other jobs): the run then opens on an idle pool, which utilisation and the pool's
+  // ECR count. Said, with what to do, unless a window put it there.
+  if (firstSubmit !== undefined && firstSubmit.submitS > 0 && t.window === undefined) {
+    ctx.warn(fileAt, `its first job (line ${firstSubmit.line}) is submitted ${formatDuration(firstSubmit.submitS)} into the run: time 0 is the trace's earliest submit time, rows skipped or sampled out included, so the run opens on an idle pool that utilisation and effective_compute_ratio_pool count; \`window: { start: ${firstSubmit.submitS / (t.time_scale ?? 1)} }\` starts the run at the first job`);
   }
   if (firstAfter !== undefined && kept > 0) {
     ctx.warn(fileAt, `${afterHorizon} of the trace's ${kept} jobs are submitted after the horizon (${formatDuration(horizonS)}) and never run, the first at line ${firstAfter.line} (${formatDuration(firstAfter.submitS)} into the run); ${kept - afterHorizon} ${kept - afterHorizon === 1 ? 'is' : 'are'} submitted before it`);
