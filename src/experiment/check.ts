@@ -278,6 +278,8 @@ export async function runCheck(prepared: PreparedCheck, options: CheckOptions = 
     const over = [...bySeed.keys()].sort((x, y) => x - y);
     const metrics = bh.filter((c) => metricDef(c) !== undefined);
     const before = findings.length;
+    // The metrics compared as numbers (measured both times), for the line that says they all held.
+    let compared = 0;
     for (const metric of metrics) {
       const col = bh.indexOf(metric);
       if (!h.includes(metric)) {
@@ -305,6 +307,7 @@ export async function runCheck(prepared: PreparedCheck, options: CheckOptions = 
         });
         continue;
       }
+      compared++;
       const diff = now - old;
       const rel = old !== 0 ? diff / Math.abs(old) : diff === 0 ? 0 : Math.sign(diff) * Infinity;
       // Round-off in the CSV's 10 significant digits is not a move.
@@ -323,7 +326,7 @@ export async function runCheck(prepared: PreparedCheck, options: CheckOptions = 
       });
     }
     if (findings.length === before) {
-      findings.push({ scenario: input.file, kind: 'baseline', name: `baseline (${label(slot)}): every metric within ${(tol * 100).toFixed(1)}%`, outcome: 'pass', expected: '', got: `${metrics.length} metrics, seeds ${over.join(', ')}` });
+      findings.push({ scenario: input.file, kind: 'baseline', name: `baseline (${label(slot)}): every metric within ${(tol * 100).toFixed(1)}%`, outcome: 'pass', expected: '', got: `${compared} metrics, seeds ${over.join(', ')}` });
     }
   }
   return { file: input.file, name: prepared.scenarioName, seeds, findings, runs: result.runs, notes };
