@@ -7,7 +7,7 @@ import { formatServices } from '../src/cli/service-table.js';
 import { formatSummary } from '../src/cli/summary-table.js';
 import { metricVsParamSpec } from '../src/experiment/chart-specs.js';
 import { renderTable } from '../src/experiment/text-table.js';
-import { formatSummaryTable } from '../src/experiment/summary-text.js';
+import { formatMetricValue, formatSummaryTable } from '../src/experiment/summary-text.js';
 import { formatCount, formatMeasure, formatPercent, formatSI } from '../src/units/units.js';
 import { bundled, runToCsv } from './helpers.js';
 
@@ -51,6 +51,10 @@ describe('numbers for people', () => {
     expect(formatPercent(0.0004)).toBe('0.04%');
     expect(formatPercent(0)).toBe('0.0%');
     expect(formatPercent(0.4033)).toBe('40.3%');
+    // compare, sweep and check print fractions with two decimals: 0.99997 read '100.00%' there.
+    expect(formatMetricValue('services.chat.slo_attainment', 0.99997)).toBe('99.997%');
+    expect(formatMetricValue('utilisation', 0.5)).toBe('50.00%');
+    expect(formatMetricValue('utilisation', 1)).toBe('100.00%');
     const r = runToCsv(bundled('quickstart'));
     expect(formatSummary({ ...r.summary, busy_device_hours: 1 / 6 })).toContain('(0.1667 busy device-hours)');
     expect(formatSummary({ ...r.summary, utilisation: 0.99996 })).toMatch(/utilisation\s+99\.996%\n/);

@@ -1,7 +1,7 @@
 // Readable tables of an experiment's summary for the terminal: per metric, each policy's mean with
 // its 95% confidence interval (± half-width, or the interval itself where the metric's range cut it),
 // the best marked with `*` (by the metric's direction, metric-table.ts). The CSVs hold the exact figures.
-import { formatDuration } from '../units/units.js';
+import { formatDuration, formatPercent } from '../units/units.js';
 import { cellNumber, type Table } from './csv-table.js';
 import { isBetter, metricDef, metricDirection } from './metric-table.js';
 import { renderTable, wrapNote } from './text-table.js';
@@ -13,7 +13,7 @@ function unitOf(metric: string): string {
 export function formatMetricValue(metric: string, x: number): string {
   if (!Number.isFinite(x)) return '-';
   const unit = unitOf(metric);
-  if (unit === 'fraction') return `${(x * 100).toFixed(2)}%`;
+  if (unit === 'fraction') return formatPercent(x, 2);
   if (unit === 's') return formatDuration(x);
   if (Number.isInteger(x)) return x.toLocaleString('en-US');
   return Number(x.toPrecision(4)).toLocaleString('en-US', { maximumSignificantDigits: 4 });

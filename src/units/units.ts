@@ -178,13 +178,13 @@ export function formatMeasure(x: number): string {
 }
 
 /**
- * A fraction as a percentage for people, one decimal, with more where one decimal would round a
+ * A fraction as a percentage for people, `minDigits` decimals, with more where they would round a
  * fraction short of 1 (or above 0) to '100.0%' (or '0.0%'): an SLO met by 99.97% of requests is
  * not met by all of them.
  */
-export function formatPercent(x: number): string {
+export function formatPercent(x: number, minDigits = 1): string {
   if (!Number.isFinite(x)) return '-';
-  let digits = 1;
+  let digits = minDigits;
   const edge = (t: string): boolean => (x < 1 && Number(t) === 100) || (x > 0 && Number(t) === 0);
   while (digits < 6 && edge((x * 100).toFixed(digits))) digits++;
   return `${(x * 100).toFixed(digits)}%`;
