@@ -4,7 +4,7 @@
 // objective are misses; in-flight ones still within every objective are left out.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { addWaitingTtft, hasMissed, sloAttainment, SloTally } from '../src/sim/inference/slo-tally.js';
+import { addWaitingQueueing, addWaitingTtft, hasMissed, sloAttainment, SloTally } from '../src/sim/inference/slo-tally.js';
 import { formatServices } from '../src/cli/service-table.js';
 import { InferenceRequest } from '../src/sim/inference/replica.js';
 import { simulate } from '../src/sim/simulation.js';
@@ -97,8 +97,30 @@ describe('time to first token of requests still waiting for it', () => {
     const table = formatServices([s]);
     expect(table).toContain('(requests in flight without a first token at their wait so far: at least these)');
     expect(table).toContain('count as misses');
-    // Its queueing delay is over completed requests: the terminal says the backlog is left out.
-    expect(table).toContain('(completed requests only: those still waiting at the end are left out, so a backlog makes these too low; time to first token counts them)');
+    // Its queueing delay counts the 6,422 prompts still queued too, at their wait so far (it was over
+    // the 4,209 completed ones only: mean 179.067 s). FIFO at a steady overload makes both sets'
+    // waits alike here; with the queued ones left out a backlog that builds late went unseen.
+    expect(s.queueing_delay_mean_s).toBeCloseTo(179.152, 2);
+    expect(s.queueing_delay_p99_s).toBeGreaterThan(300);
+    expect(table).toContain("(requests still in a replica's queue at the end at their wait so far: at least these)");
+  });
+});
+
+describe('queueing delay of requests still in a replica queue', () => {
+  it('counts each queued one at its wait so far; not those started, nor those still on their way', () => {
+    const t = new SloTally();
+    const queued = request(2, 10);
+    queued.atReplicaS = 2.5;
+    const started = request(1, 10);
+    started.atReplicaS = 1.5;
+    started.startS = 4;
+    const onItsWay = request(9.9, 10);
+    t.admit(queued);
+    t.admit(started);
+    t.admit(onItsWay);
+    const got: number[] = [];
+    expect(addWaitingQueueing(t, 10, { add: (x) => void got.push(x) })).toBe(1);
+    expect(got).toEqual([7.5]);
   });
 });
 

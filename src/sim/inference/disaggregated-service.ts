@@ -22,7 +22,7 @@ import type { BalancerContext, LoadBalancer, ReplicaView } from '../../policy/ba
 import type { InferencePort, Lease } from '../subsystem.js';
 import { ServicePool, type PoolOwner } from './service-pool.js';
 import { Samples } from '../stats.js';
-import { addWaitingTtft, SloTally, sloAttainment } from './slo-tally.js';
+import { addWaitingQueueing, addWaitingTtft, SloTally, sloAttainment } from './slo-tally.js';
 import type { InferenceSystem } from './inference-system.js';
 import { PrefillReplica, type PrefillHost } from './prefill-replica.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
@@ -486,6 +486,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
     this.sim.metricsRecorder.addUsefulWork(usefulFlop, allocatedPeakFlopS);
     // Requests still waiting for their first token count at their wait so far (a lower bound).
     addWaitingTtft(this.inFlight, endS, this.firstLatencyOf, this.outcomes.ttft);
+    addWaitingQueueing(this.inFlight, endS, this.outcomes.queueing);
     const slo = this.svc.spec.slo;
     return {
       service: this.svc.name,

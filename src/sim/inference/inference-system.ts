@@ -12,7 +12,7 @@ import type { Placement } from '../../policy/types.js';
 import type { InferencePort, Lease, Subsystem } from '../subsystem.js';
 import { RequestOutcomes } from './request-outcomes.js';
 import { ServiceArrivals } from './service-arrivals.js';
-import { addWaitingTtft, SloTally, sloAttainment } from './slo-tally.js';
+import { addWaitingQueueing, addWaitingTtft, SloTally, sloAttainment } from './slo-tally.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import { DisaggregatedService } from './disaggregated-service.js';
 import { Autoscaler, bestFitNode, type ScaledPool } from './autoscaler.js';
@@ -410,6 +410,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
     this.sim.metricsRecorder.addUsefulWork(usefulFlop, this.allocatedPeakFlopS);
     // Requests still waiting for their first token count at their wait so far (a lower bound).
     addWaitingTtft(this.inFlight, endS, this.latencyOf, this.outcomes.ttft);
+    addWaitingQueueing(this.inFlight, endS, this.outcomes.queueing);
     const slo = this.svc.spec.slo;
     return {
       service: this.svc.name,

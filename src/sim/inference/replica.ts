@@ -41,8 +41,8 @@ import type { PrefillReplica } from './prefill-replica.js';
 /** A request in flight. */
 export class InferenceRequest {
   replica: Replica | undefined = undefined;
-  /** When it reaches the replica's queue (arrival + one-way latency); the prefill replica's when disaggregated. */
-  atReplicaS = 0;
+  /** When it reached the replica's queue (arrival + one-way latency); the prefill replica's when disaggregated. NaN while on its way. */
+  atReplicaS = Number.NaN;
   /** Disaggregated: the decode replica chosen at arrival, and when the KV cache reached it. */
   decodeReplica: Replica | undefined = undefined;
   kvReadyS = Number.NaN;
@@ -94,7 +94,7 @@ export class InferenceRequest {
   /** Its replica failed: it starts over, routed again, with nothing of its progress kept (its arrival stays). */
   resetForRetry(): void {
     this.replica = undefined;
-    this.atReplicaS = 0;
+    this.atReplicaS = Number.NaN;
     this.startS = Number.NaN;
     this.firstTokenS = Number.NaN;
     this.joinStep = 0;

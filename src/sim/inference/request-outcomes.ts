@@ -25,6 +25,7 @@ export type LatencyColumns = Pick<
 >;
 
 export class RequestOutcomes {
+  /** Wait in a replica's queue; requests still in one at the end are added by the service (addWaitingQueueing). */
   readonly queueing = new Samples();
   /** Time to first token; requests still waiting at the end are added by the service (addWaitingTtft). */
   readonly ttft = new Samples();

@@ -6,7 +6,8 @@
 // rejected request is a miss, an unfinished one already past an objective at the end is a miss
 // (its TTFT, end-to-end latency and time per output token can only grow), and an unfinished one
 // still within every objective is left out: its outcome is not known. The same list gives the time
-// to first token of requests still waiting for it, at their wait so far (addWaitingTtft).
+// to first token of requests still waiting for it, and the queueing delay of those still in a
+// replica's queue, at their wait so far (addWaitingTtft, addWaitingQueueing).
 import type { InferenceRequest } from './replica.js';
 
 export interface SloSpec {
@@ -66,6 +67,20 @@ export function addWaitingTtft(tally: SloTally, endS: number, firstLatencyS: (re
   return tally.forEachInFlight((req) => {
     if (Number.isFinite(req.firstTokenS)) return false;
     ttft.add(endS + firstLatencyS(req) - req.arrivalS);
+    return true;
+  });
+}
+
+/**
+ * Add to `queueing` each request in flight that waits in a replica's queue at `endS`, not yet
+ * started: its wait so far (a lower bound, as for the time to first token and a training job still
+ * waiting). Requests still on their way to a replica have not queued yet and are left out. Returns
+ * how many were added.
+ */
+export function addWaitingQueueing(tally: SloTally, endS: number, queueing: { add(x: number): void }): number {
+  return tally.forEachInFlight((req) => {
+    if (Number.isFinite(req.startS) || !Number.isFinite(req.atReplicaS)) return false;
+    queueing.add(Math.max(0, endS - req.atReplicaS));
     return true;
   });
 }
