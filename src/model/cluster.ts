@@ -471,6 +471,29 @@ export class Cluster {
     return -1;
   }
 
+  /**
+   * Return whole devices taken by allocateWhole on `nodes` (`counts[i]` on `nodes[i]`), given in
+   * that order, as claimPlacement gathers them: each node's run of devices is known from the
+   * counts, so no device is looked up for its node (a 64-device W2 gang read 64 entries of the
+   * per-device node array and 8 nodes' metadata, cold, at every release: 11% of that run).
+   * Devices that do not add up to the counts are released as releaseWhole does.
+   */
+  releaseWholeOn(nodes: readonly number[], counts: readonly number[], devices: readonly number[]): void {
+    let total = 0;
+    for (let i = 0; i < counts.length; i++) total += counts[i]!;
+    if (total !== devices.length || nodes.length !== counts.length) {
+      this.releaseWhole(devices);
+      return;
+    }
+    const freeMilli = this.deviceFreeMilli;
+    let at = 0;
+    for (let i = 0; i < nodes.length; i++) {
+      const count = counts[i]!;
+      for (const end = at + count; at < end; at++) freeMilli[devices[at]!] = WHOLE_DEVICE_MILLI;
+      this.changeNodeFree(nodes[i]!, count);
+    }
+  }
+
   /** Return whole devices taken by allocateWhole. */
   releaseWhole(devices: readonly number[]): void {
     // A job's devices come node by node (allocateWhole's order): one count change per run of

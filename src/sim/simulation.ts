@@ -1260,6 +1260,7 @@ export class Simulation implements FailurePort, InferencePort {
     const owners = this.deviceJob;
     if (owners) for (const dev of held) if (owners[dev] === job) owners[dev] = undefined;
     if (p?.device !== undefined) this.cluster.releaseShare(p.device, job.milli);
+    else if (p) this.cluster.releaseWholeOn(p.nodes, p.counts, held);
     else this.cluster.releaseWhole(held);
     if (p && this.cluster.tracksAffinity) {
       const affinity = gpuAffinity(job.devices, job.milli);
