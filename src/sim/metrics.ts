@@ -222,16 +222,20 @@ export class MetricsRecorder {
     });
     signals.on('stopped', (job, now) => this.release(job, now));
     signals.on('finished', (job, now) => {
-      this.release(job, now);
+      // A job is heard finishing with its run record (taken back only after the signal): its
+      // fields are read there, as SimJob's getters would give them, without a getter each.
+      const run = job.run!;
+      this.addBusy(run.placement!, run.allocatedSinceS, now);
       this.completed++;
       this.lastFinishS = Math.max(this.lastFinishS, now);
-      this.jct.add(now - job.submitS);
-      this.queueing.add(job.waitedS);
-      this.preemptions += job.preemptions;
-      this.lostFlop += job.lostFlop;
-      this.checkpointOverheadS += job.checkpointOverheadS;
-      this.usefulDoneFlop += job.usefulFlop;
-      this.allocatedPeakFlopS += job.allocatedPeakFlopS;
+      this.jct.add(now - job.template.submitS);
+      this.queueing.add(run.waitedS);
+      this.preemptions += run.preemptions;
+      const r = run.resilience;
+      this.lostFlop += r ? r.lostFlop : 0;
+      this.checkpointOverheadS += r ? r.checkpointOverheadS : 0;
+      this.usefulDoneFlop += run.usefulFlop;
+      this.allocatedPeakFlopS += run.allocatedPeakFlopS;
       this.emit(job);
     });
   }
