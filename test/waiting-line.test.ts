@@ -237,3 +237,15 @@ describe('waiting line', () => {
     expect(ids()).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe('waiting line room', () => {
+  it('takes room for the jobs expected at once: a burst that size grows no column', () => {
+    const line = new WaitingLine(5000);
+    const stamps = line.stamps;
+    const ids = line.pendingIds;
+    for (let i = 0; i < 5000; i++) line.push({ id: i, state: 'waiting', lineStamp: 0 } as unknown as SimJob);
+    expect(line.stamps).toBe(stamps);
+    expect(line.pendingIds).toBe(ids);
+    expect(line.size).toBe(5000);
+  });
+});

@@ -118,7 +118,7 @@ export class Simulation implements FailurePort, InferencePort {
   readonly running: SimJob[] = [];
   /** What policies read of each running job, by its index in `running` (SchedulingContext.runningTable). */
   private readonly slots = new RunningSlots();
-  private readonly waiting = new WaitingLine();
+  private readonly waiting: WaitingLine;
   private readonly policies: ResolvedPolicies;
   private readonly progress: ProgressModel;
   /** The flow network, when the scenario models it (network: flow) or moves data between sites. */
@@ -154,6 +154,8 @@ export class Simulation implements FailurePort, InferencePort {
     options: RunOptions,
   ) {
     this.seed = options.seed ?? resolved.scenario.seed;
+    this.jobList = jobListOf(resolved);
+    this.waiting = new WaitingLine(expectedJobs(this.jobList.length, resolved.generators));
     this.linkIntervalS = options.linkIntervalS;
     this.streams = new RandomStreams(this.seed);
     this.cluster = new Cluster(resolved.shape);
@@ -178,7 +180,6 @@ export class Simulation implements FailurePort, InferencePort {
     const kvFlows = resolved.services.some((s) => s.disaggregated !== undefined);
     this.network = flow || resolved.transfers.length > 0 || kvFlows ? new NetworkProgressModel(this.cluster, resolved.interDc, this, !flow) : undefined;
     this.progress = flow ? this.network! : new PeakEfficiencyModel(this.cluster);
-    this.jobList = jobListOf(resolved);
     this.metrics = new MetricsRecorder(
       this.cluster,
       this.signals,
