@@ -25,6 +25,7 @@ import { deviceRate } from './progress-model.js';
 import type { Signals } from './signals.js';
 import type { SimJob } from './sim-job.js';
 import { Moments } from './stats.js';
+import { LastShape } from './last-shape.js';
 
 const WHOLE_DEVICE_MILLI = 1000;
 
@@ -159,18 +160,36 @@ export class FinishTimeFairness {
     this.sinceS = nowS;
   }
 
+  /** The last finished job's shape, and per kind it may use the pool's devices and its gang's rate there (gang x device rate). */
+  private readonly lastShape = new LastShape();
+  private shapeDevices = new Float64Array(0);
+  private shapeGangRate = new Float64Array(0);
+  private shapeKinds = 0;
+
   /** T_id of `job` under `contention` contending jobs. */
   isolatedS(job: SimJob, contention: number): number {
     const c = this.cluster;
     const t = job.template;
     const gang = (t.devices * (t.milli ?? WHOLE_DEVICE_MILLI)) / WHOLE_DEVICE_MILLI;
     if (!(gang > 0)) return Infinity;
+    // The kinds and their rates follow from the shape: worked out again only when it changes.
+    if (!this.lastShape.same(t)) {
+      const kinds = t.allowedKinds ?? c.allKinds;
+      if (this.shapeDevices.length < kinds.length) {
+        this.shapeDevices = new Float64Array(kinds.length);
+        this.shapeGangRate = new Float64Array(kinds.length);
+      }
+      for (let i = 0; i < kinds.length; i++) {
+        const k = kinds[i]!;
+        this.shapeDevices[i] = c.kindTotal[k]!;
+        this.shapeGangRate[i] = gang * deviceRate(t, c.kinds[k]!.spec, k);
+      }
+      this.shapeKinds = kinds.length;
+    }
     const share = this.share;
     share.clear();
-    for (const k of t.allowedKinds ?? c.allKinds) {
-      const runtimeAloneS = t.fixedRuntimeS ?? t.usefulFlop / (gang * deviceRate(t, c.kinds[k]!.spec, k));
-      share.add(c.kindTotal[k]!, runtimeAloneS, gang);
-    }
+    const fixed = t.fixedRuntimeS;
+    for (let i = 0; i < this.shapeKinds; i++) share.add(this.shapeDevices[i]!, fixed ?? t.usefulFlop / this.shapeGangRate[i]!, gang);
     return share.runtimeS(gang, contention);
   }
 }

@@ -34,6 +34,7 @@ import { GeneratedTemplate, type GeneratorCommon } from './generated-template.js
 import { claimPlacement, placementProblem } from './placement-check.js';
 import { PlaceMemo } from './place-memo.js';
 import { RunningSlots } from './running-slots.js';
+import { LastShape } from './last-shape.js';
 import { WaitingLine } from './waiting-line.js';
 import type { FailurePort, InferencePort, Lease, Subsystem } from './subsystem.js';
 import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
@@ -550,14 +551,17 @@ export class Simulation implements FailurePort, InferencePort {
     // Jobs its tenant queue or its data may hold are checked against the object itself.
     const quiet = defer && this.held.size === 0 && this.admission === undefined;
     const id = this.nextJobId++;
-    const predictedRuntimeS = this.predictRuntime(template);
+    // What follows from the job's shape alone is worked out again only when the shape changes.
+    const sameShape = this.arrivalShape.same(template);
+    const predictedRuntimeS = this.predictRuntime(template, sameShape);
     let job = quiet ? SimJob.renew((this.submission ??= new SimJob(-1, template, 0)), id, template, predictedRuntimeS) : new SimJob(id, template, predictedRuntimeS);
     this.signals.emit('submitted', job, this.engine.now);
     // A job its tenant queue could never admit (more than the queue's quota and what its cohort may
     // lend, on every kind it may use) is rejected now, as one larger than the pool is: left waiting,
     // it blocked a strict-fifo queue's later jobs for good, and they were rejected at the end as
     // unplaceable on the idle pool.
-    const why = this.neverFits(job) ?? fit?.reason ?? this.admission?.neverAdmitted(job);
+    if (!sameShape) this.shapeNeverFits = this.neverFits(job);
+    const why = this.shapeNeverFits ?? fit?.reason ?? this.admission?.neverAdmitted(job);
     if (why) {
       if (quiet) {
         const own = new SimJob(id, template, predictedRuntimeS);
@@ -730,13 +734,23 @@ export class Simulation implements FailurePort, InferencePort {
     return fits;
   }
 
-  private predictRuntime(t: JobTemplate): number {
-    const c = this.cluster;
-    let best = 0;
-    for (const k of t.allowedKinds ?? c.allKinds) {
-      if (c.kindTotal[k]! < t.devices) continue;
-      best = Math.max(best, ((t.devices * (t.milli ?? WHOLE_DEVICE_MILLI)) / WHOLE_DEVICE_MILLI) * deviceRate(t, c.kinds[k]!.spec, k));
+  /** The last arriving job's shape (LastShape), and what followed from it: its best rate on the pool and why it never fits. */
+  private readonly arrivalShape = new LastShape();
+  private shapeBestRate = 0;
+  private shapeNeverFits: string | undefined = undefined;
+
+  /** Run time alone on the fastest allowed kind; `sameShape`: `t` has the last arrival's shape, whose best rate is kept. */
+  private predictRuntime(t: JobTemplate, sameShape: boolean): number {
+    if (!sameShape) {
+      const c = this.cluster;
+      let best = 0;
+      for (const k of t.allowedKinds ?? c.allKinds) {
+        if (c.kindTotal[k]! < t.devices) continue;
+        best = Math.max(best, ((t.devices * (t.milli ?? WHOLE_DEVICE_MILLI)) / WHOLE_DEVICE_MILLI) * deviceRate(t, c.kinds[k]!.spec, k));
+      }
+      this.shapeBestRate = best;
     }
+    const best = this.shapeBestRate;
     return best > 0 ? t.usefulFlop / best : Infinity;
   }
 
