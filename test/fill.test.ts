@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readScenario } from '../src/cli/io.js';
+import { readScenario } from '../src/cli/read-scenario.js';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { resolvePolicies } from '../src/policy/registry.js';
 import { runFill, type FillRow } from '../src/sim/fill.js';

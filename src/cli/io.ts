@@ -1,10 +1,9 @@
 // The CLI's contact with the outside: reading input files, printing, and exit codes.
 // 0 success, 1 the run failed (a policy bug, an internal error), 2 invalid input.
-import { dirname } from 'node:path';
 import { InputError, formatIssue } from '../scenario/errors.js';
-import { readInputFile, readInputPieces } from '../scenario/read-input-file.js';
+import { readInputFile } from '../scenario/read-input-file.js';
 import { describeFirstSkipped } from '../scenario/traces/first-skipped.js';
-import { loadScenario, type ResolvedScenario, type TraceReport } from '../model/load-scenario.js';
+import type { TraceReport } from '../model/load-scenario.js';
 import { RunFailedError } from '../sim/run-error.js';
 import { PolicyError } from '../policy/types.js';
 
@@ -15,10 +14,6 @@ export const EXIT_BAD_INPUT = 2;
 /** An input file's text (gzip decompressed); an InputError (exit 2) naming the file if it cannot be read. */
 export function readInput(path: string): string {
   return readInputFile(path);
-}
-
-export function readScenario(path: string, options: { maxMemoryBytes?: number | undefined } = {}): ResolvedScenario {
-  return loadScenario(readInput(path), path, { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(path), ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}) });
 }
 
 /**

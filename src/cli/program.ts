@@ -1,10 +1,7 @@
-// poolsim's command line: yargs commands, one module each (started by main.ts).
+// poolsim's command line: yargs commands, one module each, imported when run (command-list.ts; started by main.ts).
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import * as devices from './commands/devices.js';
-import * as policies from './commands/policies.js';
-import * as run from './commands/run.js';
-import * as validate from './commands/validate.js';
+import { COMMANDS, commandName, lazyCommand } from './command-list.js';
 import { reportError } from './io.js';
 import { emptyNumberOption } from './number-options.js';
 import { repeatedOption } from './repeated-options.js';
@@ -16,24 +13,10 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const cli = yargs(hideBin(process.argv));
+const cli = yargs(hideBin(process.argv)).scriptName('poolsim').usage('$0 <command> [options]');
+for (const entry of COMMANDS) cli.command(lazyCommand(entry));
 await cli
-  .scriptName('poolsim')
-  .usage('$0 <command> [options]')
-  .command(run)
-  .command(validate)
-  .command(devices)
-  .command(policies)
-  .command(await import('./commands/compare.js'))
-  .command(await import('./commands/sweep.js'))
-  .command(await import('./commands/check.js'))
-  .command(await import('./commands/merge.js'))
-  .command(await import('./commands/report.js'))
-  .command(await import('./commands/trace.js'))
-  .command(await import('./commands/schema.js'))
-  .command(await import('./commands/explain.js'))
-  .command(await import('./commands/fill.js'))
-  .demandCommand(1, 'name a command: run, validate, devices, policies, compare, sweep, check, merge, report, trace, schema, explain, fill (see --help)')
+  .demandCommand(1, `name a command: ${COMMANDS.map(commandName).join(', ')} (see --help)`)
   .strict()
   .recommendCommands()
   .middleware((argv) => {

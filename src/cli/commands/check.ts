@@ -30,9 +30,6 @@ interface CheckArgs {
   maxMemory?: string;
 }
 
-export const command = 'check <scenarios..>';
-export const describe = 'Check scenarios against their expectations and a committed baseline (CI): exit 1 on any failure';
-
 export function builder(y: Argv): Argv<CheckArgs> {
   return y
     .positional('scenarios', { type: 'string', array: true, demandOption: true, describe: 'scenario YAML files' })

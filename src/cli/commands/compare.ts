@@ -5,9 +5,6 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { experimentOptions, runExperimentCommand, type ExperimentArgs } from '../experiment-cli.js';
 import { guarded } from '../io.js';
 
-export const command = 'compare <scenario>';
-export const describe = 'Compare policies on the same seeds: runs.csv, summary.csv (mean, std, 95% CI) and a table';
-
 export function builder(y: Argv): Argv<ExperimentArgs> {
   return experimentOptions(y, { seeds: 10 }).example('$0 compare scenarios/policy-backfill.yaml --policies fifo,sjf,easy-backfill --seeds 10', '') as unknown as Argv<ExperimentArgs>;
 }

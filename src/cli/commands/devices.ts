@@ -6,9 +6,6 @@ interface DevicesArgs {
   sources: boolean;
 }
 
-export const command = 'devices';
-export const describe = 'List the built-in device kinds and fabric presets';
-
 export function builder(y: Argv): Argv<DevicesArgs> {
   return y.option('sources', { type: 'boolean', default: false, describe: 'print where each figure came from' }) as Argv<DevicesArgs>;
 }

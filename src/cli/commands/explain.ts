@@ -2,7 +2,8 @@
 // operator class, exposed TP/PP/DP communication, bubble, memory per device), as a table or JSON.
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { explainJob, explanationTable } from '../../model/explain.js';
-import { describeWarnings, guarded, readScenario } from '../io.js';
+import { describeWarnings, guarded } from '../io.js';
+import { readScenario } from '../read-scenario.js';
 import { formatIssue } from '../../scenario/errors.js';
 
 interface ExplainArgs {
@@ -10,9 +11,6 @@ interface ExplainArgs {
   job: string;
   json: boolean;
 }
-
-export const command = 'explain <scenario>';
-export const describe = "Break a listed training job's step down: compute by operator, exposed communication, bubble, memory per device";
 
 export function builder(y: Argv): Argv<ExplainArgs> {
   return y

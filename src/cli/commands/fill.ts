@@ -27,9 +27,6 @@ interface FillArgs {
   quiet: boolean;
 }
 
-export const command = 'fill <scenario>';
-export const describe = "Fill the pool with the scenario's pods until their requests reach a share of its GPUs (FGD paper's experiment): unallocated and fragmented GPUs per placement";
-
 export function builder(y: Argv): Argv<FillArgs> {
   return y
     .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file (its pool, and its jobs or trace as the pods to draw)' })

@@ -24,9 +24,6 @@ interface MergeArgs {
   quiet: boolean;
 }
 
-export const command = 'merge <out> <inputs..>';
-export const describe = "Join shards' runs.csv files into one (sorted by run, duplicates and missing runs detected)";
-
 export function builder(y: Argv): Argv<MergeArgs> {
   return y
     .positional('out', { type: 'string', demandOption: true, describe: 'merged CSV to write (a manifest.json goes beside it)' })

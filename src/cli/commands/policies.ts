@@ -5,9 +5,6 @@ import { z } from 'zod';
 import { LOAD_BALANCERS } from '../../policy/balancers/registry.js';
 import { PLACEMENT_POLICIES, PREEMPTION_POLICIES, QUEUE_POLICIES } from '../../policy/registry.js';
 
-export const command = 'policies';
-export const describe = 'List the queue, placement and preemption policies and their parameters';
-
 export function builder(y: Argv): Argv {
   return y;
 }

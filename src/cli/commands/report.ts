@@ -23,9 +23,6 @@ interface ReportArgs {
   quiet: boolean;
 }
 
-export const command = 'report <dir>';
-export const describe = 'Write a self-contained HTML report (interactive charts) of a results folder';
-
 export function builder(y: Argv): Argv<ReportArgs> {
   return y
     .positional('dir', { type: 'string', demandOption: true, describe: 'results folder with manifest.json: from compare or sweep (runs.csv), merged shards, or one run (summary.csv)' })

@@ -13,7 +13,6 @@ import { InputError } from '../../scenario/errors.js';
 import { outputError, refuseInputAsOutput } from '../ensure-dir.js';
 import { OutputFolder } from '../output-folder.js';
 import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
-import { policyOverrides } from '../policy-options.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { checkPolicyTimeout } from '../number-options.js';
 import { formatServices } from '../service-table.js';
@@ -34,9 +33,6 @@ interface RunArgs {
   maxMemory?: string;
   linkInterval?: string;
 }
-
-export const command = 'run <scenario>';
-export const describe = 'Run one scenario; write summary.csv and jobs.csv (and links, transfers, services, requests when they apply)';
 
 export function builder(y: Argv): Argv<RunArgs> {
   return y
@@ -90,7 +86,8 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
     const linkIntervalS = argv.linkInterval === undefined ? undefined : parseLinkInterval(argv.linkInterval);
     const scenarioText = readInput(argv.scenario);
     if (argv.timeline !== undefined) checkTimeline(argv.timeline, argv.scenario);
-    const overrides = policyOverrides(argv, process.cwd());
+    // Parsing --policy takes the scenario schemas (zod): loaded here only when given, else in the worker alone.
+    const overrides = argv.policy !== undefined || argv.placement !== undefined ? (await import('../policy-options.js')).policyOverrides(argv, process.cwd()) : {};
     const asWorker = (o: (typeof overrides)['policy'], label: string): WorkerPolicyOverride | undefined => o && { ref: o.ref, baseDir: o.baseDir, label };
     const started = process.hrtime.bigint();
     let folder: OutputFolder | undefined;

@@ -4,9 +4,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { scenarioJsonSchema, scenarioReference } from '../../scenario/json-schema.js';
 
-export const command = 'schema';
-export const describe = 'Print the JSON Schema of scenario files (for editors), or the scenario reference as Markdown';
-
 interface SchemaArgs {
   format: 'json' | 'markdown';
 }

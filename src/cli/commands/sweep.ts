@@ -4,9 +4,6 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { experimentOptions, runExperimentCommand, type ExperimentArgs } from '../experiment-cli.js';
 import { guarded } from '../io.js';
 
-export const command = 'sweep <scenario>';
-export const describe = 'Sweep scenario fields (--set path=values) crossed with policies and seeds';
-
 export function builder(y: Argv): Argv<ExperimentArgs> {
   return experimentOptions(y, { seeds: 1 })
     .option('set', {

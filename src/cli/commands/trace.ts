@@ -21,9 +21,6 @@ interface TraceArgs {
   mapping?: string;
 }
 
-export const command = 'trace <action> <file>';
-export const describe = 'Inspect a job trace (alibaba-openb, philly, csv: rows, span, sizes, durations, rows skipped) or an inference request trace (requests: arrival rate, token counts, prefixes)';
-
 export function builder(y: Argv): Argv<TraceArgs> {
   return y
     .positional('action', { type: 'string', choices: ['inspect'], demandOption: true })

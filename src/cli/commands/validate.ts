@@ -5,7 +5,8 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { dirname, resolve } from 'node:path';
 import { loadInWorker } from '../../experiment/run-in-worker.js';
 import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
-import { describeTraces, describeWarnings, guarded, readInput, readScenario } from '../io.js';
+import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
+import { readScenario } from '../read-scenario.js';
 import { formatIssue } from '../../scenario/errors.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { checkPolicyTimeout } from '../number-options.js';
@@ -16,9 +17,6 @@ interface ValidateArgs {
   policyTimeout: number;
   maxMemory?: string;
 }
-
-export const command = 'validate <scenario>';
-export const describe = 'Check a scenario file and report every problem in it';
 
 export function builder(y: Argv): Argv<ValidateArgs> {
   return y.positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' }).option('policy-timeout', {
