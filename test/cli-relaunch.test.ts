@@ -2,7 +2,7 @@
 // the child, which must get the flags, the arguments and the standard streams, and whose end
 // (exit code or signal) must be the command's; signals sent to the command must reach the child.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,11 +61,39 @@ describe('poolsim relaunches itself under its V8 flags', () => {
   });
 
   it('the command itself: usage errors and results come through the child unchanged', () => {
-    const bad = poolsim('nonsense');
+    const bad = poolsim('run', 'scenarios/quickstart.yaml', '--nonsense');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Unknown argument: nonsense');
-    const ok = poolsim('validate', 'scenarios/quickstart.yaml');
+    const ok = poolsim('run', 'scenarios/quickstart.yaml', '--out', join(dir, 'out'));
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('scenarios/quickstart.yaml: valid.');
+    expect(ok.stdout).toContain(`wrote ${join(dir, 'out', 'summary.csv')}`);
+  });
+});
+
+describe('only the commands that simulate relaunch', () => {
+  // A second process costs a Node start (about 0.1 s) and the flags only matter for a simulation's
+  // memory: the other commands run in place.
+  const preload = join(dir, 'pid.mjs');
+  writeFileSync(preload, `import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.PIDS_LOG, process.pid + '\\n');\n`);
+  let n = 0;
+  const processes = (...args: string[]): { code: number; count: number } => {
+    const log = join(dir, `pids-${n++}.txt`);
+    writeFileSync(log, '');
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, repoPath('dist/cli/main.js'), ...args], { cwd: repoPath('.'), encoding: 'utf8', env: { ...process.env, PIDS_LOG: log } });
+    return { code: r.status ?? -1, count: readFileSync(log, 'utf8').split('\n').filter(Boolean).length };
+  };
+
+  it('--version, --help, a usage error and the commands that simulate nothing run in one process', () => {
+    for (const args of [['--version'], ['--help'], ['nonsense'], ['validate', 'scenarios/quickstart.yaml'], ['devices'], ['schema'], ['trace', '--help']]) {
+      expect(processes(...args).count, args.join(' ')).toBe(1);
+    }
+  });
+
+  it('run, compare, sweep, check and fill start again under the flags', () => {
+    for (const args of [['run', '--help'], ['compare', '--help'], ['sweep', '--help'], ['check', '--help'], ['fill', '--help'], ['--quiet', 'run', '--help']]) {
+      const r = processes(...args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.count, args.join(' ')).toBe(2);
+    }
   });
 });

@@ -14,6 +14,8 @@ export interface CommandEntry {
   /** yargs' command string: the name and positionals (`run <scenario>`). */
   command: string;
   describe: string;
+  /** It simulates: it runs under poolsim's V8 flags (relaunch.ts), which only a simulation's memory needs. */
+  simulates?: true;
   load(): Promise<CommandBody>;
 }
 
@@ -22,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     command: 'run <scenario>',
     describe: 'Run one scenario; write summary.csv and jobs.csv (and links, transfers, services, requests when they apply)',
+    simulates: true,
     load: () => import('./commands/run.js'),
   },
   {
@@ -42,16 +45,19 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     command: 'compare <scenario>',
     describe: 'Compare policies on the same seeds: runs.csv, summary.csv (mean, std, 95% CI) and a table',
+    simulates: true,
     load: () => import('./commands/compare.js'),
   },
   {
     command: 'sweep <scenario>',
     describe: 'Sweep scenario fields (--set path=values) crossed with policies and seeds',
+    simulates: true,
     load: () => import('./commands/sweep.js'),
   },
   {
     command: 'check <scenarios..>',
     describe: 'Check scenarios against their expectations and a committed baseline (CI): exit 1 on any failure',
+    simulates: true,
     load: () => import('./commands/check.js'),
   },
   {
@@ -82,12 +88,23 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     command: 'fill <scenario>',
     describe: "Fill the pool with the scenario's pods until their requests reach a share of its GPUs (FGD paper's experiment): unallocated and fragmented GPUs per placement",
+    simulates: true,
     load: () => import('./commands/fill.js'),
   },
 ];
 
 /** The command's name: its command string's first word. */
 export const commandName = (entry: CommandEntry): string => entry.command.split(' ')[0]!;
+
+/**
+ * Whether the command line names a command that simulates: its first word that is not an option
+ * (poolsim has no global option that takes a value). A misread only changes the V8 flags, never
+ * what the command does.
+ */
+export function simulates(args: readonly string[]): boolean {
+  const name = args.find((a) => !a.startsWith('-'));
+  return COMMANDS.some((c) => c.simulates === true && commandName(c) === name);
+}
 
 /** The yargs command that imports its module when yargs first needs its options (only the command run, or asked for help). */
 export function lazyCommand(entry: CommandEntry): CommandModule {

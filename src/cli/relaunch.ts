@@ -1,8 +1,8 @@
 // The V8 settings `poolsim` runs under, and the one way to have them: V8 flags may only be set
 // before V8 starts (changing them at run time crashed two-worker sweeps; test/experiment-pool-gc
 // keeps every source file from trying), NODE_OPTIONS refuses them, and a shebang cannot carry them
-// portably. So the command starts itself again under them, once, as a child that inherits its
-// standard streams, and ends as the child ends.
+// portably. So a command that simulates (command-list.ts) starts itself again under them, once, as a
+// child that inherits its standard streams, and ends as the child ends; the others run in place.
 //
 // Allocation-site pretenuring off. V8 watches, per allocation site, how many of its objects
 // survive a young-generation collection and, once most do, makes that site's objects old from
