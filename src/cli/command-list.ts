@@ -14,8 +14,12 @@ export interface CommandEntry {
   /** yargs' command string: the name and positionals (`run <scenario>`). */
   command: string;
   describe: string;
-  /** It simulates: it runs under poolsim's V8 flags (relaunch.ts), which only a simulation's memory needs. */
-  simulates?: true;
+  /**
+   * Where it simulates, if it does: in pool workers, or in this thread. Either way it runs under
+   * poolsim's V8 flags (relaunch.ts), which only a simulation's memory needs; a pool's first worker
+   * is started as the process starts (spare-worker.ts).
+   */
+  simulates?: 'in-pool' | 'in-thread';
   load(): Promise<CommandBody>;
 }
 
@@ -24,7 +28,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     command: 'run <scenario>',
     describe: 'Run one scenario; write summary.csv and jobs.csv (and links, transfers, services, requests when they apply)',
-    simulates: true,
+    simulates: 'in-pool',
     load: () => import('./commands/run.js'),
   },
   {
@@ -45,19 +49,19 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     command: 'compare <scenario>',
     describe: 'Compare policies on the same seeds: runs.csv, summary.csv (mean, std, 95% CI) and a table',
-    simulates: true,
+    simulates: 'in-pool',
     load: () => import('./commands/compare.js'),
   },
   {
     command: 'sweep <scenario>',
     describe: 'Sweep scenario fields (--set path=values) crossed with policies and seeds',
-    simulates: true,
+    simulates: 'in-pool',
     load: () => import('./commands/sweep.js'),
   },
   {
     command: 'check <scenarios..>',
     describe: 'Check scenarios against their expectations and a committed baseline (CI): exit 1 on any failure',
-    simulates: true,
+    simulates: 'in-pool',
     load: () => import('./commands/check.js'),
   },
   {
@@ -88,7 +92,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     command: 'fill <scenario>',
     describe: "Fill the pool with the scenario's pods until their requests reach a share of its GPUs (FGD paper's experiment): unallocated and fragmented GPUs per placement",
-    simulates: true,
+    simulates: 'in-thread',
     load: () => import('./commands/fill.js'),
   },
 ];
@@ -97,13 +101,13 @@ export const COMMANDS: readonly CommandEntry[] = [
 export const commandName = (entry: CommandEntry): string => entry.command.split(' ')[0]!;
 
 /**
- * Whether the command line names a command that simulates: its first word that is not an option
- * (poolsim has no global option that takes a value). A misread only changes the V8 flags, never
- * what the command does.
+ * The command a command line names, read before yargs: its first word that is not an option (poolsim
+ * has no global option that takes a value). Used only for what the process does before the command
+ * runs (the V8 flags, a spare worker); a misread changes neither what the command does nor prints.
  */
-export function simulates(args: readonly string[]): boolean {
+export function commandOf(args: readonly string[]): CommandEntry | undefined {
   const name = args.find((a) => !a.startsWith('-'));
-  return COMMANDS.some((c) => c.simulates === true && commandName(c) === name);
+  return COMMANDS.find((c) => commandName(c) === name);
 }
 
 /** The yargs command that imports its module when yargs first needs its options (only the command run, or asked for help). */

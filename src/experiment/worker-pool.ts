@@ -13,11 +13,11 @@ import type { RunResult } from '../sim/simulation.js';
 import type { HotLink } from '../sim/link-ledger.js';
 import type { OutputName, OutputRequest } from './output-sinks.js';
 import { formatJobRowBatch, type JobRowBatch } from './job-row-batch.js';
-import { Activity, createWatchBuffer, PolicyTimeoutError, readWatch } from './policy-watch.js';
-import { createProgressBuffer, readProgress, type ProgressSnapshot } from './run-progress.js';
-import { createRowSlotState, freeRowSlot } from './row-slots.js';
+import { Activity, PolicyTimeoutError, readWatch } from './policy-watch.js';
+import { readProgress, type ProgressSnapshot } from './run-progress.js';
+import { freeRowSlot } from './row-slots.js';
 import type { WorkerPolicyOverride } from './run-in-worker.js';
-import { startModuleWorker } from './start-worker.js';
+import { startPoolWorker, takeSpareWorker } from './spare-worker.js';
 import { errorFromWorker, WorkerExitError } from './worker-errors.js';
 import type { TraceReport } from '../model/load-scenario.js';
 import type { PolicyRef } from '../scenario/schema.js';
@@ -135,6 +135,8 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
     let done = 0;
     let settled = false;
     const slots: Slot[] = [];
+    /** The ends of workers that are not slots (a spare that did not fit), awaited with theirs. */
+    const ending: Promise<number>[] = [];
     const finish = (err: unknown): void => {
       if (settled) return;
       settled = true;
@@ -142,7 +144,7 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
       if (progressTimer) clearInterval(progressTimer);
       // Await every worker's end: a worker still tearing down while the process goes on (or exits)
       // is how V8 fatal errors happen.
-      void Promise.allSettled(slots.map((s) => s.worker.terminate())).then(() => {
+      void Promise.allSettled([...slots.map((s) => s.worker.terminate()), ...ending]).then(() => {
         if (err) reject(err);
         else resolve(order.map((i) => outcomes.get(i)!));
       });
@@ -194,11 +196,11 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
     // A run allowed more memory than a worker's default heap gets a heap that large.
     const heapBytes = Math.max(0, ...requests.map((r) => r.maxMemoryBytes ?? 0));
     const resourceLimits = heapBytes > getHeapStatistics().heap_size_limit ? { maxOldGenerationSizeMb: Math.ceil(heapBytes / 2 ** 20) } : undefined;
+    // The worker the command started ahead (spare-worker.ts) is the first slot's, when its limits fit.
+    const { taken: spare, ending: spareEnding } = takeSpareWorker(resourceLimits);
+    if (spareEnding) ending.push(spareEnding);
     for (let i = 0; i < count; i++) {
-      const watch = createWatchBuffer();
-      const progress = createProgressBuffer();
-      const rowSlots = createRowSlotState();
-      const worker = startModuleWorker('pool-worker', import.meta.url, { watch, progress, rowSlots } satisfies PoolWorkerData, resourceLimits);
+      const { worker, watch, progress, rowSlots } = i === 0 && spare ? spare : startPoolWorker(resourceLimits);
       const slot: Slot = { worker, watch, progress, rowSlots, current: undefined, seenSeq: -1, sinceMs: 0, names: undefined };
       slots.push(slot);
       worker.on('message', (m: PoolReply) => {
@@ -242,5 +244,8 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
       worker.on('exit', (code) => finish(new WorkerExitError(code, slot.current?.index)));
     }
     for (const s of slots) feed(s);
+    // A spare that failed before it was taken fails the pool as a worker of its own would have.
+    if (spare?.error !== undefined) finish(spare.error);
+    else if (spare?.exitCode !== undefined) finish(new WorkerExitError(spare.exitCode, slots[0]!.current?.index));
   });
 }
