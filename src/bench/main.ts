@@ -26,6 +26,7 @@ const CASES: Record<string, BenchCase> = {
   sweep: async () => (await import('./sweep-bench.js')).runSweepBench(),
   memory: async () => (await import('./memory-bench.js')).runMemoryBench(),
   w2: async () => (await import('./w2-bench.js')).runW2Bench(),
+  startup: async () => (await import('./startup-bench.js')).runStartupBench(),
 };
 
 /**
