@@ -822,19 +822,11 @@ export class Simulation implements FailurePort, InferencePort {
       place: (job: JobView) => {
         // A placer that answers from the request alone gives an equal request the same answer
         // until the cluster changes (Placer.requestOnly): asked once per request and state.
-        let p: Placement | undefined;
-        if (this.policies.placer.requestOnly !== true) p = this.askPlacer(job);
-        else {
-          const known = this.placeMemo.lookup(job, this.cluster.version);
-          if (known !== undefined) p = known ?? undefined;
-          else {
-            p = this.askPlacer(job);
-            this.placeMemo.remember(p ?? null);
-          }
-        }
-        this.placed.job = job;
-        this.placed.placement = p;
-        this.placed.version = this.cluster.version;
+        if (this.policies.placer.requestOnly !== true) return this.askPlacer(job);
+        const known = this.placeMemo.lookup(job, this.cluster.version);
+        if (known !== undefined) return known ?? undefined;
+        const p = this.askPlacer(job);
+        this.placeMemo.remember(p ?? null);
         return p;
       },
       placeIsPure: this.policies.placer.requestOnly === true,
@@ -947,17 +939,8 @@ export class Simulation implements FailurePort, InferencePort {
   /** The job being started, whose first setRate() is not a rate change. */
   private starting: SimJob | undefined;
 
-  /**
-   * The last answer ctx.place gave: for which job, and at which cluster version. A built-in placer's
-   * answer started for that job at that version is known to fit (it was made from this free state
-   * for this request), so start() does not check it again node by node.
-   */
-  private readonly placed: { job: JobView | undefined; placement: Placement | undefined; version: number } = { job: undefined, placement: undefined, version: -1 };
-
   /** Apply no decision that breaks the rules: a policy bug, named with the policy, job and time. */
   private checkPlacement(job: SimJob, p: Placement): void {
-    const placed = this.placed;
-    if (this.policies.builtIn === true && p === placed.placement && job === placed.job && placed.version === this.cluster.version && job.state === 'waiting') return;
     const problem = placementProblem(this.cluster, job, p);
     if (problem !== undefined) {
       throw new PolicyError(`${this.policies.queueName}/${this.policies.placementName}`, job.name, this.engine.now, problem);
