@@ -12,7 +12,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEVICE_CATALOGUE } from '../src/model/catalogue.js';
 import { GEMM_K_OVERHEAD, gemmTimeS } from '../src/model/gemm.js';
-import { computeDeviceOf } from '../src/model/layer-compute.js';
+import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
+import type { TrainingShape } from '../src/model/training-layout.js';
 
 const a100 = computeDeviceOf(DEVICE_CATALOGUE['A100-40GB']!)!;
 /** Modelled TFLOP/s of `batch` M x N x K products in fp16. */
@@ -75,5 +76,73 @@ describe('GEMM shape model against A100 microbenchmarks (Anthony et al. 2024, El
       const bytes = 2 * 512 * (2048 * 2048 + 2 * 2048 * dh);
       expect(gemmTimeS(2048, dh, 2048, 512, 2, a100)).toBeCloseTo(bytes / (a100.memoryBandwidth * 0.85) + 4e-6, 6);
     }
+  });
+});
+
+/**
+ * Layout NN (torch.mm on contiguous operands: cuBLAS sees neither transposed), which is the layout of
+ * a linear layer's input-gradient GEMM dX = dY W (F.linear's forward is TN, its weight gradient
+ * dW = dY^T X NT): the cookbook's plain GEMM sweeps on the same A100 (EleutherAI/cookbook commit
+ * 27dff48, sizing/results/gemm_data/mm/{ksweep_high,m_sweep}/a100.out, written by sizing/benchmarks/mm_flops.py's
+ * benchmark_mm: fp16, torch.mm(A (m, n), B (n, k)), so the reduction is the middle figure; the
+ * slowest of 200 timed calls after 50 warm-up ones).
+ */
+/** ksweep_high: M 2,304, reduction 4,096, N 1,536-6,144 (the points at multiples of 512): [N, TFLOP/s]. */
+const NN_2304: ReadonlyArray<readonly [number, number]> = [
+  [1536, 217.616], [2048, 210.421], [2560, 211.43], [3072, 234.955], [3584, 225.804],
+  [4096, 223.613], [4608, 239.168], [5120, 223.642], [5632, 228.595], [6144, 231.572],
+];
+/**
+ * m_sweep: a square output m x m over a reduction of 4,096, the weight-gradient-like shapes (a small
+ * output, a long reduction), from two waves of 128 x 128 tiles up: [m, TFLOP/s].
+ */
+const NN_SQUARE: ReadonlyArray<readonly [number, number]> = [[2048, 193.158], [4096, 239.13], [8192, 251.538]];
+
+describe('backward GEMMs: the input-gradient layout (NN) against the same A100, and how a layer shapes its backward', () => {
+  it('NN GEMMs run at least as fast as the model says: M 2,304 x N 1,536-6,144 over K 4,096 within 10% each, 0.97 of measured on average; square outputs of 2,048-8,192 over K 4,096 at 0.92-0.95', () => {
+    let sumLog = 0;
+    for (const [n, measured] of NN_2304) {
+      const q = rate(2304, n, 4096) / measured;
+      expect(Math.abs(q - 1), `N ${n}: ${rate(2304, n, 4096).toFixed(1)} vs ${measured}`).toBeLessThanOrEqual(0.1);
+      sumLog += Math.log(q);
+    }
+    const mean = Math.exp(sumLog / NN_2304.length);
+    expect(mean).toBeLessThanOrEqual(1);
+    expect(mean).toBeGreaterThanOrEqual(0.94);
+    for (const [m, measured] of NN_SQUARE) {
+      const q = rate(m, m, 4096) / measured;
+      expect(q, `${m} x ${m}: ${rate(m, m, 4096).toFixed(1)} vs ${measured}`).toBeLessThanOrEqual(1);
+      expect(q).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
+  it('the one shape both sweeps time, 8,192 x 8,192 over K 4,096: NN 251.5 TFLOP/s (torch.mm; 263.0 through torch.bmm), TN 231.0-233.3 (F.linear, h_sweep): the input-gradient layout ran the faster of the two, and the model (239) sits between', () => {
+    const modelled = rate(8192, 8192, 4096);
+    expect(modelled).toBeGreaterThan(233.267);
+    expect(modelled).toBeLessThan(251.538);
+  });
+
+  it('each layer GEMM costs its forward, an input gradient of the same M with N and K swapped, and a weight gradient whose reduction is the tokens (the 1.7B at 16 sequences: K 32,768)', () => {
+    const shape: TrainingShape = {
+      params: 1.7e9,
+      layers: 24,
+      hiddenSize: 2304,
+      heads: 24,
+      vocab: 51_200,
+      seqLen: 2048,
+      globalBatchTokens: 16 * 2048,
+      precisionBytes: 2,
+      activationRecompute: false,
+      attention: 'standard',
+    };
+    const dev = computeDeviceOf(DEVICE_CATALOGUE['A100-80GB']!)!;
+    const g = (m: number, n: number, k: number): number => gemmTimeS(m, n, k, 1, 2, dev);
+    const tokens = 16 * 2048;
+    const h = 2304;
+    const layerGemms: [number, number][] = [[3 * h, h], [h, h], [4 * h, h], [h, 4 * h]];
+    let perLayer = 0;
+    for (const [n, k] of layerGemms) perLayer += g(tokens, n, k) + g(tokens, k, n) + g(k, n, tokens);
+    const breakdown = computeBreakdown(shape, { tp: 1, pp: 1, dp: 1, microBatches: 1 }, dev);
+    expect(breakdown.gemmS).toBeCloseTo(24 * perLayer, 9);
   });
 });
