@@ -41,6 +41,33 @@ describe('preemption', () => {
     expect(low.finish_s).toBeCloseTo(660 + 3600 + 120 + (7200 - 600), 6);
   });
 
+  it('the checkpoint a victim writes when preempted counts in checkpoint_overhead_s, not in its useful time', () => {
+    // low writes one 60 s checkpoint at 600 s (devices held, no progress) and keeps all its work:
+    // the column counted only periodic checkpoints, 0 here, though low's devices spent 60 s on it.
+    const r = run(pool(), 'priority', { preemptive: true });
+    const low = row(r, 'low');
+    expect(low.checkpoint_overhead_s).toBeCloseTo(60, 9);
+    expect(row(r, 'high').checkpoint_overhead_s).toBe(0);
+    expect(r.summary.checkpoint_overhead_s).toBeCloseTo(60, 9);
+    // Its useful time is still all its 7,200 s of progress, over 660 + 3,600 + 120 + 6,600 s since its start.
+    expect(low.effective_training_fraction).toBeCloseTo(7200 / (660 + 3600 + 120 + 6600), 12);
+  });
+
+  it('a periodic checkpoint plus a preemption: both in the column, each once', () => {
+    // Checkpoints every 1,740 s of progress at 60 s each (an 1,800 s cycle, 1,740/1,800 of the pace):
+    // low progresses 600 s (580 s of work) before the preemption, high then runs 3,600 x 1,800/1,740
+    // s, and low restores 120 s and progresses 6,620 x 1,800/1,740 s more; 60 s of its devices'
+    // time went to the preemption's checkpoint besides the periodic 60/1,800 of its progress.
+    const r = run(pool('checkpointing: { interval: 1740s, cost: 60s, restart: 300s }\n'), 'priority', { preemptive: true });
+    const low = row(r, 'low');
+    const highEndS = 660 + (3600 * 1800) / 1740;
+    expect(row(r, 'high').finish_s).toBeCloseTo(highEndS, 6);
+    expect(low.finish_s).toBeCloseTo(highEndS + 120 + (6620 * 1800) / 1740, 6);
+    const progressS = 600 + (6620 * 1800) / 1740;
+    expect(low.checkpoint_overhead_s).toBeCloseTo((progressS * 60) / 1800 + 60, 6);
+    expect(low.effective_training_fraction).toBeCloseTo(7200 / low.finish_s, 9);
+  });
+
   it('never preempts a job of equal priority, nor twice for the same need', () => {
     const text = pool('      - { name: peer, devices: 8, duration: 1h, reference_device: A100-80GB, priority: 5, submit: 11min }\n');
     const r = run(text, 'priority', { preemptive: true, victims: 'least-progress' });

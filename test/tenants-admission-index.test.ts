@@ -6,7 +6,8 @@
 // every pass, commit 1430b0a) wrote. The hashes change only with a deliberate change of semantics
 // (or of jobs.csv itself: its layout column, whose cells are empty here, moved them once; and once when a preempting
 // nominee began to reserve its room in the cohort while its targets let go, as Kueue does: preemptions
-// 329 -> 194, 432 -> 316, 40 -> 50, 272 -> 130, the most of one job 14 -> 7, 27 -> 9, 4 -> 4, 61 -> 4).
+// 329 -> 194, 432 -> 316, 40 -> 50, 272 -> 130, the most of one job 14 -> 7, 27 -> 9, 4 -> 4, 61 -> 4); and once when jobs.csv's checkpoint_overhead_s began to count the
+// checkpoint each preemption writes, 60 s apiece).
 // Also: the pending index's order and passes, and the preemption bound it relies on, by property.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
@@ -80,7 +81,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       cohort: org
       quota: { A100-80GB: { nominal: 8 }, H100: { nominal: 6, lending_limit: 2 } }
       preemption: { reclaim_within_cohort: any }`,
-    sha256: 'd739aeb61ab6bc7bdaa1e7ff73fe17f90df30ac8030ba3ad7f4e23a7d799c664',
+    sha256: 'a60270b55092f57fc319e35826e7478f906180d0081a279f88ca5c94bb59c7d9',
   },
   {
     name: 'fair sharing with weights, lower-or-newer-equal-priority',
@@ -101,7 +102,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       weight: 0.5
       quota: { A100-80GB: 8, H100: 6 }
       preemption: { reclaim_within_cohort: lower-priority }`,
-    sha256: '2cc7f83766bdff34711ee99abe1b978315c3964c758a5440f7857fc894cbdcc3',
+    sha256: '2edb7e691f062fc9d1eefd5eb07df4382feb77058c9f152e5253ad11ca5662d4',
   },
   {
     name: 'strict-fifo queues, borrow_within_cohort with a threshold, a queue outside the cohort',
@@ -120,7 +121,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       queueing: strict-fifo
       quota: { A100-80GB: 8, H100: 6 }
       preemption: { within_queue: lower-priority }`,
-    sha256: 'd63c096accef91f11f6fd0c907c340e8ea7f816f4efac7eaa8ba156c701acb1f',
+    sha256: 'b6b665782f076aff68bb1d944e641996d8c1db2ce4ebcb26c8b0a9f62fa52d0a',
   },
   {
     name: "fair sharing's second strategy alone, a strict-fifo queue in the cohort",
@@ -140,7 +141,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       cohort: org
       quota: { A100-80GB: 8, H100: 6 }
       preemption: { reclaim_within_cohort: any, within_queue: lower-or-newer-equal-priority }`,
-    sha256: '99336819aa99622b267a19642a8375f03cc249019cf117b452088ff7dcf24b12',
+    sha256: 'bbf26205fdc936a1c7bed5661d4a4d028dd4d1f4e814ea63aef55be4d3d35140',
   },
 ];
 

@@ -25,9 +25,9 @@ export function formatSummary(s: SummaryRow): string {
   if (Number.isFinite(s.fabric_capex)) {
     rows.push(['fabric', `capex ${num(s.fabric_capex, 0)}, ${formatSI(s.fabric_kw * 1e3, 'W')}, ${formatSI(s.fabric_energy_kwh * 1e3, 'Wh')} over the run (not in energy above)`]);
   }
-  if (s.failures > 0 || s.checkpoint_overhead_s > 0) {
-    rows.push(['failures', `${formatCount(s.failures)} (${formatSI(s.lost_pflop * 1e15, 'FLOP')} lost and redone; ${dur(s.checkpoint_overhead_s)} writing checkpoints)`]);
-  }
+  if (s.failures > 0) rows.push(['failures', `${formatCount(s.failures)} (${formatSI(s.lost_pflop * 1e15, 'FLOP')} lost and redone)`]);
+  // Periodic checkpoints and those written on preemption: a run that only preempted printed "failures 0".
+  if (s.checkpoint_overhead_s > 0) rows.push(['checkpoints', `${dur(s.checkpoint_overhead_s)} writing them, summed over jobs`]);
   if (s.preemptions > 0) rows.push(['preemptions', formatCount(s.preemptions)]);
   const width = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n';

@@ -530,6 +530,6 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'tenants_from.fair_sharing.strategies': "Kueue's preemption strategies, tried in order: less-than-or-equal-to-final-share, less-than-initial-share.",
   throughputs: "Measured throughput per job type and device kind, e.g. { resnet50: { V100: 4.4, P100: 2.6, K80: 0.62 } } (Gavel's steps/s; only ratios within a row count): jobs with that `job_type` run at these relative speeds, scaled so the kind they suit best reaches its peak x efficiency.",
   preemption: 'What suspending a running job costs (preemptive policies pay it).',
-  'preemption.checkpoint': 'Time to write a checkpoint when preempted; devices stay held, no progress.',
+  'preemption.checkpoint': 'Time to write a checkpoint when preempted; devices stay held, no progress (counted in checkpoint_overhead_s).',
   'preemption.restore': 'Time to restore from it on restart; devices held, no progress.',
 };

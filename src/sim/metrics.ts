@@ -233,7 +233,7 @@ export class MetricsRecorder {
       this.preemptions += run.preemptions;
       const r = run.resilience;
       this.lostFlop += r ? r.lostFlop : 0;
-      this.checkpointOverheadS += r ? r.checkpointOverheadS : 0;
+      this.checkpointOverheadS += r ? r.checkpointOverheadS + r.preemptionCheckpointS : 0;
       this.usefulDoneFlop += run.usefulFlop;
       this.allocatedPeakFlopS += run.allocatedPeakFlopS;
       this.emit(job);
@@ -463,7 +463,9 @@ export class MetricsRecorder {
     const failures = res ? res.failures : 0;
     const lostFlop = res ? res.lostFlop : 0;
     const lostTimeS = res ? res.lostTimeS : 0;
+    // Periodic checkpoints' share of progress time; with the preemptions' checkpoints, the column.
     const checkpointOverheadS = res ? res.checkpointOverheadS : 0;
+    const preemptionCheckpointS = res ? res.preemptionCheckpointS : 0;
     // Checkpoint writing in a cycle a failure lost is in both the overhead and the lost time: lost once.
     const lostCheckpointS = res ? res.lostCheckpointS : 0;
     const t = job.template;
@@ -502,7 +504,7 @@ export class MetricsRecorder {
     row.placement_span = p ? placementSpan(this.cluster, p.nodes) : '';
     row.failures = failures;
     row.lost_pflop = lostFlop / 1e15;
-    row.checkpoint_overhead_s = checkpointOverheadS;
+    row.checkpoint_overhead_s = checkpointOverheadS + preemptionCheckpointS;
     // Useful progress time: a difference of sums, which rounds to a few ulps below 0 when a job lost all
     // it did (-5e-23 printed for a job whose every cycle was lost): such a residue is 0.
     let usefulS = progressS - checkpointOverheadS - lostTimeS + lostCheckpointS;

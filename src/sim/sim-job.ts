@@ -336,9 +336,10 @@ export class SimJob implements JobView {
     const r = this.resilience;
     return r ? r.lostTimeS : 0;
   }
+  /** Time spent writing checkpoints: periodic ones (their share of progress) and those written when preempted. */
   get checkpointOverheadS(): number {
     const r = this.resilience;
-    return r ? r.checkpointOverheadS : 0;
+    return r ? r.checkpointOverheadS + r.preemptionCheckpointS : 0;
   }
 }
 
@@ -499,6 +500,11 @@ export class Resilience {
    */
   restoredFlop = 0;
   restoredProgressS = 0;
-  /** Progress time spent writing checkpoints. */
+  /** Progress time spent writing periodic checkpoints. */
   checkpointOverheadS = 0;
+  /**
+   * Time spent writing the checkpoints of preemptions (devices held, no progress): not progress
+   * time, so not in checkpointOverheadS, but in the checkpoint_overhead_s column with it.
+   */
+  preemptionCheckpointS = 0;
 }

@@ -985,6 +985,8 @@ export class Simulation implements FailurePort, InferencePort {
           st.bubbleWeightedS += st.bubbleS * progressS;
         }
       }
+      // Writing a preemption's checkpoint (preempt() made the resilience record).
+      if (job.state === 'checkpointing') run.resilience!.preemptionCheckpointS += dt;
       const devices = job.devices;
       run.attainedDeviceS += devices * dt;
       run.allocatedPeakFlopS += run.allocatedPeakFlops * dt;
