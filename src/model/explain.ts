@@ -14,7 +14,10 @@ import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js
 import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { recomputeOf, sequenceParallelOf } from './shape-defaults.js';
 import { idleComm } from './network/idle-comm.js';
-import { JobSteps, type ShapedJob, type StepJob } from './job-steps.js';
+import { FlowNetwork } from './network/flow-network.js';
+import { fastestOnPlacement, withLayoutAndKernels } from './network/placed-layout.js';
+import { Topology } from './network/topology.js';
+import { JobSteps, type StepJob } from './job-steps.js';
 import { Cluster } from './cluster.js';
 
 export interface Explanation {
@@ -104,7 +107,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   const spec = kindInfo.spec;
   const shape = resolveShape(job.params, job.shape);
   const env = layoutEnvOf(r.shape, kindIndex, job.efficiency);
-  const layout: ParallelLayout = job.layout ? layoutFromSpec(job.layout, shape) : fastestLayout(job.devices, shape, env);
+  let layout: ParallelLayout = job.layout ? layoutFromSpec(job.layout, shape) : fastestLayout(job.devices, shape, env);
   const nominal = nominalPaths(layout, env);
   const { tp: intra, pp, cp } = nominal;
   const dev = job.efficiency === undefined ? computeDeviceOf(spec) : undefined;
@@ -122,15 +125,25 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     const cluster = new Cluster(r.shape);
     const steps = new JobSteps(cluster);
     const stepJob: StepJob = { devices: job.devices, params: job.params, efficiency: job.efficiency, template: { shape: job.shape, layout: job.layout } };
-    const shaped = steps.shapeAndLayout(stepJob, kindIndex);
-    const idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped);
+    let shaped = steps.shapeAndLayout(stepJob, kindIndex);
+    let idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped);
+    if (idle && !job.layout && idle.sites.length > 1) {
+      // Across sites the run chooses the automatic layout on the placement (placed-layout.ts).
+      const network = new FlowNetwork();
+      shaped = fastestOnPlacement(cluster, new Topology(cluster, network, r.interDc), network, steps, stepJob, idle.placement, shaped);
+      if (shaped.layout !== layout) {
+        layout = shaped.layout;
+        idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped);
+      }
+    }
     if (idle) {
       stepOf = (l) => steps.fromShares(stepJob, idle.placement, withLayoutAndKernels(shaped, l, dev), idle.figures, idle.dpBw, idle.ppBw);
       const on = steps.paths(idle.placement, layout, idle.figures, idle.dpBw, idle.ppBw);
       paths = { tp: on.tp, pp: on.pp, dp: on.dp, ...((layout.cp ?? 1) > 1 ? { cp: on.cp } : {}) };
       const names = idle.sites.map((dc) => r.shape.datacentres[dc]!.name);
       if (names.length > 1) sites = names;
-      if (idle.dpBw < nominal.dp.bandwidthBytesPerS * (1 - 1e-9)) fabricNote = { datacentre: names.join(' + '), ring_bytes_per_s: idle.dpBw, nic_bytes_per_s: nominal.dp.bandwidthBytesPerS };
+      const nicBw = nominalPaths(layout, env).dp.bandwidthBytesPerS;
+      if (idle.dpBw < nicBw * (1 - 1e-9)) fabricNote = { datacentre: names.join(' + '), ring_bytes_per_s: idle.dpBw, nic_bytes_per_s: nicBw };
     }
   }
   const step: StepTime = stepOf(layout);
@@ -208,12 +221,6 @@ function idealNote(step: StepTime, devices: number, deviceRate: number, peak: nu
     effective_compute_ratio: ratio,
     text: `under network: ideal a run does not use this breakdown: it does not charge the communication, bubble or per-operator kernel times below, and runs the job at devices x ${(100 * ratio).toFixed(1)}% of peak, ${stepS.toFixed(1)} s a step (${step.stepS.toFixed(1)} s below); network: flow runs the step below`,
   };
-}
-
-/** `shaped` with layout `l` and its kernel time (another micro-batch size changes the GEMMs' shapes), its caches its own. */
-function withLayoutAndKernels(shaped: ShapedJob, l: ParallelLayout, dev: ReturnType<typeof computeDeviceOf> | undefined): ShapedJob {
-  if (l === shaped.layout) return shaped;
-  return { ...JobSteps.withLayout(shaped, l), compute: dev ? computeBreakdown(shaped.shape, l, dev) : undefined, memoryBytes: memoryPerDevice(shaped.shape, l).totalBytes };
 }
 
 /**

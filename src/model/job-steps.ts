@@ -86,8 +86,7 @@ export class JobSteps {
    * Useful work over the step's kernel time on the kind: above every step the job can have there
    * (NetworkProgressModel.maxRate). Kept on the shape's entry.
    */
-  kernelBoundRate(job: StepJob, kindIndex: number): number {
-    const shaped = this.shapeAndLayout(job, kindIndex);
+  kernelBoundRate(job: StepJob, kindIndex: number, shaped = this.shapeAndLayout(job, kindIndex)): number {
     if (Number.isNaN(shaped.maxRate)) {
       // Any placement's step has this kernel time: one on a single node of the kind, no flows.
       const step = this.ofShares(job, { kind: kindIndex, nodes: [] }, shaped, ONE_NODE_FIGURES, Infinity, Infinity, true);
@@ -98,7 +97,10 @@ export class JobSteps {
 
   /** `shaped` with another layout (a plan's nominal step for a layout being tried), its caches its own. */
   static withLayout(shaped: ShapedJob, layout: ParallelLayout): ShapedJob {
-    return layout === shaped.layout ? shaped : { ...shaped, layout, steps: [], acrossNodes: new Map<number, SharedStep>(), onePlans: [] };
+    if (layout === shaped.layout) return shaped;
+    // Nothing derived from the other layout: its kernel bound and its jobs.csv cell are its own.
+    const { layoutCell: _cell, ...rest } = shaped;
+    return { ...rest, layout, steps: [], acrossNodes: new Map<number, SharedStep>(), onePlans: [], maxRate: Number.NaN };
   }
 
   /**

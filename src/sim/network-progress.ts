@@ -22,6 +22,7 @@ import { freezePlan, NO_NUMBERS, type CommPlan, type NodePair, type PlanPairs } 
 import { PairPlanner } from '../model/network/pair-planner.js';
 import { pairFigures, ringBytes } from '../model/network/idle-comm.js';
 import { JobSteps, type ShapedJob } from '../model/job-steps.js';
+import { fastestOnPlacement, kernelBoundOverLayouts, spansSites } from '../model/network/placed-layout.js';
 
 /** What the model needs from the simulator. */
 export interface RateSink {
@@ -103,7 +104,7 @@ export class NetworkProgressModel implements ProgressModel {
 
   constructor(
     private readonly cluster: Cluster,
-    interDc: ConstructorParameters<typeof Topology>[2],
+    private readonly interDc: ConstructorParameters<typeof Topology>[2],
     private readonly sink: RateSink,
     /** Jobs ignore the network (scenario network: ideal); transfers still use it. */
     private readonly ideal = false,
@@ -187,7 +188,7 @@ export class NetworkProgressModel implements ProgressModel {
 
   predictRate(job: JobView, placement: Placement): number {
     if (!this.usesNetwork(job)) return this.simpleRate(job, placement);
-    const step = this.step(job, placement, this.steps.shapeAndLayout(job, placement.kind), (route, from, ranks) => {
+    const step = this.step(job, placement, this.shapedOn(job, placement), (route, from, ranks) => {
       // Fair share if the job joined now: each link's capacity over its flows plus this one.
       let share = Infinity;
       const links = route.links;
@@ -734,14 +735,21 @@ export class NetworkProgressModel implements ProgressModel {
    */
   maxRate(job: JobView, kindIndex: number): number {
     if (!this.usesNetwork(job)) return peakRate(job, this.cluster.kinds[kindIndex]!.spec, kindIndex);
-    return this.steps.kernelBoundRate(job, kindIndex);
+    // Across sites a job may run another automatic layout (shapedOn): the bound covers those too.
+    if (this.cluster.datacentres.length < 2 || (job as Partial<Pick<SimJob, 'template'>>).template?.layout !== undefined) return this.steps.kernelBoundRate(job, kindIndex);
+    const shaped = this.steps.shapeAndLayout(job, kindIndex);
+    let bound = this.layoutBounds.get(shaped);
+    if (bound === undefined) this.layoutBounds.set(shaped, (bound = kernelBoundOverLayouts(this.cluster, this.steps, job, kindIndex, shaped)));
+    return bound;
   }
+  /** maxRate's bound over the automatic layouts a job of a shaped entry may run across sites. */
+  private readonly layoutBounds = new Map<ShapedJob, number>();
 
   private commOf(job: SimJob): JobComm {
     const run = job.run!;
     let c = run.progressState as JobComm | undefined;
     if (!c) {
-      const shaped = this.steps.shapeAndLayout(job, job.placement!.kind);
+      const shaped = this.shapedOn(job, job.placement!);
       c = this.spareComms.pop();
       if (c) {
         c.job = job;
@@ -761,6 +769,33 @@ export class NetworkProgressModel implements ProgressModel {
     }
     return c;
   }
+
+  /**
+   * The job's shape and layout on its placement: the automatic layout (chosen on one site's nominal
+   * paths) re-chosen on the placement when it spans data centres (placed-layout.ts), as `explain`
+   * chooses it; kept per placement (a few: multi-site starts are rare).
+   */
+  private shapedOn(job: JobView, placement: Placement): ShapedJob {
+    const shaped = this.steps.shapeAndLayout(job, placement.kind);
+    // A policy's prediction for a placement across sites gets the layout the run would give it.
+    if ((job as Partial<Pick<SimJob, 'template'>>).template?.layout !== undefined || !spansSites(this.cluster, placement.nodes)) return shaped;
+    const key = `${placement.kind}|${placement.nodes.join(',')}|${placement.counts.join(',')}`;
+    let byPlacement = this.placedLayouts.get(shaped);
+    if (!byPlacement) this.placedLayouts.set(shaped, (byPlacement = new Map()));
+    let placed = byPlacement.get(key);
+    if (!placed) {
+      // A network of its own, carrying nothing else: the job timed alone on the placement.
+      const alone = (this.aloneNetwork ??= new FlowNetwork());
+      this.aloneTopology ??= new Topology(this.cluster, alone, this.interDc);
+      placed = fastestOnPlacement(this.cluster, this.aloneTopology, alone, this.steps, job, placement, shaped);
+      if (byPlacement.size >= 64) byPlacement.clear();
+      byPlacement.set(key, placed);
+    }
+    return placed;
+  }
+  private readonly placedLayouts = new Map<ShapedJob, Map<string, ShapedJob>>();
+  private aloneNetwork: FlowNetwork | undefined;
+  private aloneTopology: Topology | undefined;
 
   /** A record last in the start-order list (a job whose plan has flows, as it starts). */
   private listComm(c: JobComm): void {

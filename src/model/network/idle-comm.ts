@@ -46,14 +46,32 @@ export function idleComm(cluster: Cluster, interDc: readonly InterDcLink[], step
   const placement = { kind, nodes, counts };
   const sites: number[] = [];
   for (const n of nodes) if (!sites.includes(cluster.nodeDatacentre[n]!)) sites.push(cluster.nodeDatacentre[n]!);
-  const pairs = new PairPlanner(cluster.nodeCount).plan(placement, shaped.layout);
   const network = new FlowNetwork();
   const topology = new Topology(cluster, network, interDc);
+  return { placement, sites, ...aloneShares(cluster, topology, network, steps, job, placement, shaped) };
+}
+
+/**
+ * The figures and per-rank shares of a job of `shaped`'s layout alone on `placement`: its flows
+ * added to `network` (the one `topology` is built on, carrying nothing else), weighted as a run
+ * weights them (each group's bytes per step on the fabric, the heavier 1), solved, read as a run
+ * reads them, and removed again.
+ */
+export function aloneShares(
+  cluster: Cluster,
+  topology: Topology,
+  network: FlowNetwork,
+  steps: JobSteps,
+  job: StepJob,
+  placement: { readonly kind: number; readonly nodes: readonly number[]; readonly counts: readonly number[] },
+  shaped: ShapedJob,
+): { figures: StepFigures; dpBw: number; ppBw: number } {
+  const pairs = new PairPlanner(cluster.nodeCount).plan(placement, shaped.layout);
   const routes: Route[] = [];
   for (let i = 0; i < pairs.dpCount; i++) routes.push(topology.route(pairs.dpFrom[i]!, pairs.dpTo[i]!));
   for (let i = 0; i < pairs.ppCount; i++) routes.push(topology.route(pairs.ppFrom[i]!, pairs.ppTo[i]!));
   const figures = pairFigures(pairs, routes, cluster, topology);
-  if (routes.length === 0) return { placement, sites, figures, dpBw: Infinity, ppBw: Infinity };
+  if (routes.length === 0) return { figures, dpBw: Infinity, ppBw: Infinity };
   // Each group's weight: its bytes per step across the fabric on routes at their own capacity, the
   // heavier group 1 (network-progress.ts groupWeights).
   const capOf = (route: Route, from: number, ranks: number): number => {
@@ -78,7 +96,10 @@ export function idleComm(cluster: Cluster, interDc: readonly InterDcLink[], step
   network.nextCompletionTime(); // solves the shares
   // Alone, no link is contended: no congestion efficiency (network-progress.ts rateOf).
   const rateOf = (_route: Route, _from: number, _ranks: number, i: number): number => network.rate(flows[i]!) / (i < pairs.dpCount ? dpWeight : ppWeight);
-  return { placement, sites, figures, dpBw: perRank(pairs, routes, 'dp', rateOf), ppBw: perRank(pairs, routes, 'pp', rateOf) };
+  const dpBw = perRank(pairs, routes, 'dp', rateOf);
+  const ppBw = perRank(pairs, routes, 'pp', rateOf);
+  for (const f of flows) network.removeFlow(f, 0);
+  return { figures, dpBw, ppBw };
 }
 
 /** The slowest per-rank bandwidth of a group's pairs: `rateOf` a pair's flow over the ranks sharing it (Infinity: no pair). */
