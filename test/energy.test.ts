@@ -48,6 +48,53 @@ workloads:
     expect(r.co2_kg).toBeCloseTo(kwh * 0.5, 6);
   });
 
+  it('devices a training job holds without progress (writing a preemption checkpoint, restoring, cut off at rate 0) draw idle power', () => {
+    // 8 H100 (700 W busy, 70 W idle), PUE 1. 'low' runs 0-2h, is preempted, writes its checkpoint
+    // for 60 s, waits while 'high' runs 1 h, then restores for 60 s before its last 8 h: of its
+    // 36,120 s held, 120 s run nothing. They were charged 700 W: 61.787 kWh instead of 61.619.
+    const text = `name: held-idle
+network: ideal
+preemption: { checkpoint: 60s, restore: 60s }
+datacentres:
+  - name: dc
+    pue: 1.0
+    node_groups: [{ count: 1, device: H100 }]
+workloads:
+  - jobs:
+      - { name: low, devices: 8, duration: 10h, reference_device: H100, priority: 0 }
+      - { name: high, devices: 8, duration: 1h, reference_device: H100, priority: 1, submit: 2h }
+`;
+    const r = runToCsv(scenarioFromText(text), { policies: resolvePolicies({ name: 'priority', params: { preemptive: true } }, { name: 'first-fit', params: {} }) });
+    expect(r.summary.makespan_s).toBeCloseTo(39720, 6);
+    const busyS = 39720 - 120;
+    expect(r.summary.energy_kwh).toBeCloseTo((8 * (700 * busyS + 70 * 120)) / 3.6e6, 9);
+    // Utilisation still counts the held time as allocated.
+    expect(r.summary.utilisation).toBeCloseTo(1, 12);
+  });
+
+  it('a job cut off by a leaf failure holds its 16 devices at rate 0 until the repair: idle power for those 7,200 s', () => {
+    const text = `name: cut-off
+seed: 1
+datacentres:
+  - name: dc
+    pue: 1.0
+    fabric: IB-NDR
+    node_groups: [{ name: h, count: 2, device: H100 }]
+workloads:
+  - jobs:
+      - { name: j, devices: 16, device_kinds: [H100], params: 1B, tokens: 20B }
+failures:
+  fabric:
+    events:
+      - { at: 1h, switch: 'leaf:dc:0', repair: 2h }
+`;
+    const r = runToCsv(scenarioFromText(text));
+    const endS = r.summary.makespan_s;
+    // Stopped at 1 h, placed again at once on its nodes, no path until 3 h (its 60 s restore inside that wait).
+    expect(r.summary.utilisation).toBeCloseTo(1, 12);
+    expect(r.summary.energy_kwh).toBeCloseTo((16 * (700 * (endS - 7200) + 70 * 7200)) / 3.6e6, 6);
+  });
+
   it('a daily profile prices each hour at its own figure', () => {
     const r = runToCsv(scenarioFromText(pool(profile(0.3, 0), profile(0, 0.9)))).summary;
     const kwh = ((4 * 700 + 4 * 70 + 2000) * 6 * 1.5) / 1000;

@@ -987,6 +987,12 @@ export class Simulation implements FailurePort, InferencePort {
       }
       // Writing a preemption's checkpoint (preempt() made the resilience record).
       if (job.state === 'checkpointing') run.resilience!.preemptionCheckpointS += dt;
+      // Held without progress (a preemption's checkpoint, a restore, a rate of 0 while cut off by a
+      // failure): idle power, as an inference replica's devices without a batch in flight.
+      if (progressS < dt) {
+        const idleTo = job.state === 'running' && run.rateFlopPerS > 0 ? Math.min(nowS, run.stallUntilS) : nowS;
+        if (idleTo > run.settledS) this.metrics.addHeldIdle(run.placement!, run.settledS, idleTo, 1);
+      }
       const devices = job.devices;
       run.attainedDeviceS += devices * dt;
       run.allocatedPeakFlopS += run.allocatedPeakFlops * dt;
