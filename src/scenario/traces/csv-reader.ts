@@ -11,7 +11,7 @@ export interface CsvLayout {
 }
 
 /**
- * Text read piece by piece (a file in 1 MB chunks, scenario/read-input-file.ts): pieces() reads it
+ * Text read piece by piece (a file in 64 KB pieces, scenario/read-input-file.ts): pieces() reads it
  * from the start each time it is called, so a caller never holds the whole text.
  */
 export interface TextPieces {
