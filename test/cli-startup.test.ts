@@ -55,6 +55,18 @@ describe('poolsim start-up loads only what the command needs', () => {
     for (const m of ['pkg:zod', 'scenario/schema.js', 'model/load-scenario.js', 'sim/simulation.js']) expect(r.modules).not.toContain(m);
   });
 
+  it('run starts the thread that reads CSV traces ahead (trace-prefetch.ts) only for a scenario that may have one', () => {
+    writeFileSync(join(dir, 't.csv'), 'submit,duration,devices\n0,5,1\n');
+    const scenario = join(dir, 'trace.yaml');
+    writeFileSync(scenario, 'name: t\ndatacentres:\n  - name: dc\n    node_groups: [{ name: n, count: 1, device: H100 }]\nworkloads:\n  - trace: { format: csv, path: t.csv, mapping: { submit: submit, duration: duration, devices: devices } }\n');
+    const withTrace = loaded('run', scenario, '--out', join(dir, 'out-trace'), '--quiet');
+    expect(withTrace.code).toBe(0);
+    expect(withTrace.modules).toContain('experiment/trace-prefetch-worker.js');
+    const without = loaded('run', 'scenarios/quickstart.yaml', '--out', join(dir, 'out-quickstart'), '--quiet');
+    expect(without.code).toBe(0);
+    expect(without.modules).not.toContain('experiment/trace-prefetch-worker.js');
+  });
+
   it('a usage error loads no command module', () => {
     const r = loaded('nonsense');
     expect(r.code).toBe(2);

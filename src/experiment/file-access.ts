@@ -3,8 +3,13 @@
 import { dirname } from 'node:path';
 import type { LoadOptions } from '../model/load-scenario.js';
 import { readInputFile, readInputPieces } from '../scenario/read-input-file.js';
+import { attachPrefetch, type PrefetchedTrace } from '../scenario/traces/trace-prefetch.js';
 
-/** Relative paths in the scenario resolve against the scenario file's folder. */
-export function fileAccess(scenarioFile: string): LoadOptions {
-  return { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(scenarioFile) };
+/**
+ * Relative paths in the scenario resolve against the scenario file's folder. `prefetched`: traces
+ * the command line's thread imported already (trace-prefetch.ts), offered to the loader with their files.
+ */
+export function fileAccess(scenarioFile: string, prefetched?: PrefetchedTrace[]): LoadOptions {
+  const readPieces = prefetched !== undefined && prefetched.length > 0 ? (path: string) => attachPrefetch(readInputPieces(path), path, prefetched) : readInputPieces;
+  return { readFile: readInputFile, readPieces, baseDir: dirname(scenarioFile) };
 }

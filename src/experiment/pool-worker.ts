@@ -29,11 +29,11 @@ const SCENARIO_CACHE = 16;
 /** Runs waiting for the pool's go-ahead after loading, by index. */
 const waitingForGo = new Map<number, () => void>();
 
-function scenarioOf(text: string, file: string, maxMemoryBytes: number | undefined): LoadedScenario {
+function scenarioOf(text: string, file: string, maxMemoryBytes: number | undefined, prefetched: PoolRequest['prefetched']): LoadedScenario {
   const key = `${file}\u0000${maxMemoryBytes ?? ''}\u0000${text}`;
   let r = scenarios.get(key);
   if (!r) {
-    r = loadScenarioForRun(text, file, { ...fileAccess(file), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) });
+    r = loadScenarioForRun(text, file, { ...fileAccess(file, prefetched), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) });
     if (scenarios.size >= SCENARIO_CACHE) scenarios.delete(scenarios.keys().next().value!);
     scenarios.set(key, r);
   }
@@ -44,7 +44,9 @@ const post = (reply: PoolReply): void => port.postMessage(reply);
 
 async function run(req: PoolRequest): Promise<PoolReply> {
   const t0 = performance.now();
-  const { resolved, fingerprint } = scenarioOf(req.scenarioText, req.scenarioFile, req.maxMemoryBytes);
+  const { resolved, fingerprint } = scenarioOf(req.scenarioText, req.scenarioFile, req.maxMemoryBytes, req.prefetched);
+  // The request lives as long as the run: its prefetched columns (the loader has its table now) should not.
+  delete req.prefetched;
   const override = (o: PoolRequest['policy']) => o && { ref: o.ref, baseDir: o.baseDir, src: new SourceMap(o.label, undefined, undefined) };
   watch.enter(Activity.Loading, 0);
   let policies;

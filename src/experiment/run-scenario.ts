@@ -88,6 +88,10 @@ class PiecesDigest implements TextPieces {
     private readonly source: TextPieces,
   ) {}
 
+  get prefetched(): TextPieces['prefetched'] {
+    return this.source.prefetched;
+  }
+
   *pieces(): Iterable<string> {
     if (this.digest !== undefined) {
       yield* this.source.pieces();
@@ -102,6 +106,8 @@ class PiecesDigest implements TextPieces {
   }
 
   sha256(): string {
+    // A prefetched file (trace-prefetch.ts) was hashed as it was read there, piece by piece as here.
+    if (this.digest === undefined && this.source.prefetched !== undefined) this.digest = this.source.prefetched.sha256;
     if (this.digest === undefined) for (const _ of this.pieces());
     return this.digest!;
   }

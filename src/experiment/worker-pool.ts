@@ -21,6 +21,8 @@ import { startPoolWorker, takeSpareWorker } from './spare-worker.js';
 import { errorFromWorker, WorkerExitError } from './worker-errors.js';
 import type { TraceReport } from '../model/load-scenario.js';
 import type { PolicyRef } from '../scenario/schema.js';
+import { prefetchTransfer } from '../scenario/traces/prefetch-transfer.js';
+import type { PrefetchedTrace } from '../scenario/traces/trace-prefetch.js';
 
 export interface PoolWorkerData {
   watch: SharedArrayBuffer;
@@ -53,6 +55,8 @@ export interface PoolRequest {
   awaitGo?: boolean;
   /** Memory the run may use (`--max-memory`): the loader's limit, and the workers' heap when it is above their default. */
   maxMemoryBytes?: number;
+  /** The scenario's traces, imported already by the pool's thread (trace-prefetch.ts); their columns are transferred with the request. */
+  prefetched?: PrefetchedTrace[];
 }
 
 /** What a worker learnt from loading a request's scenario and policies. */
@@ -157,7 +161,7 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
       }
       slot.current = requests[next++]!;
       slot.names = undefined;
-      slot.worker.postMessage({ type: 'run', request: slot.current } satisfies PoolMessage);
+      slot.worker.postMessage({ type: 'run', request: slot.current } satisfies PoolMessage, prefetchTransfer(slot.current.prefetched));
     };
     const timer = setInterval(() => {
       for (const s of slots) {

@@ -10,6 +10,7 @@ import type { OutputName } from '../../experiment/output-sinks.js';
 import { runOne, type WorkerPolicyOverride } from '../../experiment/run-in-worker.js';
 import type { LoadedRun } from '../../experiment/worker-pool.js';
 import { InputError } from '../../scenario/errors.js';
+import { prefetchInWorker } from '../../experiment/prefetch-in-worker.js';
 import { outputError, refuseInputAsOutput } from '../ensure-dir.js';
 import { OutputFolder } from '../output-folder.js';
 import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
@@ -89,6 +90,8 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
     // Parsing --policy takes the scenario schemas (zod): loaded here only when given, else in the worker alone.
     const overrides = argv.policy !== undefined || argv.placement !== undefined ? (await import('../policy-options.js')).policyOverrides(argv, process.cwd()) : {};
     const asWorker = (o: (typeof overrides)['policy'], label: string): WorkerPolicyOverride | undefined => o && { ref: o.ref, baseDir: o.baseDir, label };
+    // The scenario's CSV traces, read on a thread of their own while the worker loads the simulator (trace-prefetch.ts).
+    const prefetched = await prefetchInWorker(scenarioText, argv.scenario);
     const started = process.hrtime.bigint();
     let folder: OutputFolder | undefined;
     let loaded: LoadedRun | undefined;
@@ -100,6 +103,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
           scenarioText,
           scenarioFile: argv.scenario,
           scenarioDir: dirname(resolve(argv.scenario)),
+          ...(prefetched.length > 0 ? { prefetched } : {}),
           ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
           ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}),
           ...(overrides.policy ? { policy: asWorker(overrides.policy, '--policy')! } : {}),

@@ -3,6 +3,7 @@
 // the file's lines.
 import { importTraceRows, TraceError, type CsvMapping, type TraceImport, type TraceRowReader } from '../../scenario/traces/index.js';
 import { firstSkippedOf } from '../../scenario/traces/first-skipped.js';
+import { importKey } from '../../scenario/traces/trace-prefetch.js';
 import { freeName } from '../../scenario/traces/trace-options.js';
 import { InputFileError } from '../../scenario/read-input-file.js';
 import type { PathKey } from '../../scenario/errors.js';
@@ -33,17 +34,20 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   const text = ctx.readTrace(t.path, [...at, 'path']);
   if (text === undefined) return;
   let imported: Omit<TraceImport, 'jobs'> & { jobRows: TraceRowReader };
+  const options = {
+    source: t.path,
+    seed: scope.scenario.seed,
+    includePending: t.include_pending,
+    ...(t.mapping ? { mapping: t.mapping as CsvMapping } : {}),
+    ...(t.window ? { window: { startS: t.window.start, ...(t.window.end !== undefined ? { endS: t.window.end } : {}) } } : {}),
+    ...(t.sample !== undefined ? { sample: t.sample } : {}),
+    ...(t.time_scale !== undefined ? { timeScale: t.time_scale } : {}),
+    ...(t.max_jobs !== undefined ? { maxJobs: t.max_jobs } : {}),
+  };
+  // The same import, made on the command line's thread while this worker started (trace-prefetch.ts).
+  const prefetched = typeof text === 'string' ? undefined : text.prefetched;
   try {
-    imported = importTraceRows(t.format, text, {
-      source: t.path,
-      seed: scope.scenario.seed,
-      includePending: t.include_pending,
-      ...(t.mapping ? { mapping: t.mapping as CsvMapping } : {}),
-      ...(t.window ? { window: { startS: t.window.start, ...(t.window.end !== undefined ? { endS: t.window.end } : {}) } } : {}),
-      ...(t.sample !== undefined ? { sample: t.sample } : {}),
-      ...(t.time_scale !== undefined ? { timeScale: t.time_scale } : {}),
-      ...(t.max_jobs !== undefined ? { maxJobs: t.max_jobs } : {}),
-    });
+    imported = prefetched !== undefined && prefetched.key === importKey(t.format, options) ? prefetched.imported : importTraceRows(t.format, text, options);
   } catch (e) {
     if (e instanceof TraceError) {
       ctx.fail([...at, 'path'], e.message);

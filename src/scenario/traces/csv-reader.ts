@@ -1,6 +1,7 @@
 // A small RFC 4180 CSV scanner over a string, plus header lookup: fast on the common unquoted
 // line (indexOf + split), exact on quoted fields, commas, doubled quotes and newlines inside quotes.
 import { TraceError } from './trace-error.js';
+import type { TracePrefetch } from './trace-prefetch.js';
 
 /** How a delimited file is laid out: its field separator, and whether its first record names the columns. */
 export interface CsvLayout {
@@ -16,6 +17,8 @@ export interface CsvLayout {
  */
 export interface TextPieces {
   pieces(): Iterable<string>;
+  /** The file's import, made already on another thread (trace-prefetch.ts): the loader may take it instead of importing. */
+  readonly prefetched?: TracePrefetch;
 }
 
 /**

@@ -67,6 +67,23 @@ class RowRecord implements TraceJob {
   }
 }
 
+/**
+ * A CsvJobRows and its row order as plain data for another thread (trace-prefetch.ts): the
+ * columns' blocks go as they are (their buffers transferred, not copied). Only rows of numbers: a
+ * trace with ids, allowed models or groups of its own is not handed over (`parts` says so).
+ */
+export interface CsvRowParts {
+  length: number;
+  capacity: number;
+  submit: Float64Array[];
+  duration: Float64Array[];
+  deviceCount: Float64Array[];
+  milli: Int32Array[];
+  lines: Int32Array[];
+  numbers: Int32Array[];
+  order: Int32Array;
+}
+
 export class CsvJobRows implements ImportRows {
   length = 0;
   /** Rows the blocks have room for. */
@@ -144,8 +161,38 @@ export class CsvJobRows implements ImportRows {
   }
 
   /** The kept rows, `order` (finishRows'), read in that order. */
-  reader(order: readonly number[]): CsvRowReader {
+  reader(order: ArrayLike<number>): CsvRowReader {
     return new CsvRowReader(this, order);
+  }
+
+  /** The columns and `order` as CsvRowParts, or undefined when a row has a string or list of its own. */
+  parts(order: ArrayLike<number>): CsvRowParts | undefined {
+    if (this.ids !== undefined || this.models !== undefined || this.groups !== undefined) return undefined;
+    return {
+      length: this.length,
+      capacity: this.capacity,
+      submit: this.submit,
+      duration: this.duration,
+      deviceCount: this.deviceCount,
+      milli: this.milli,
+      lines: this.lines,
+      numbers: this.numbers,
+      order: Int32Array.from(order),
+    };
+  }
+
+  /** The rows `parts` gave, read in their order. */
+  static fromParts(p: CsvRowParts): CsvRowReader {
+    const rows = new CsvJobRows();
+    rows.length = p.length;
+    rows.capacity = p.capacity;
+    rows.submit.push(...p.submit);
+    rows.duration.push(...p.duration);
+    rows.deviceCount.push(...p.deviceCount);
+    rows.milli.push(...p.milli);
+    rows.lines.push(...p.lines);
+    rows.numbers.push(...p.numbers);
+    return rows.reader(p.order);
   }
 
   /** @internal */ fill(r: RowRecord, i: number): void {
@@ -191,7 +238,7 @@ export class CsvRowReader implements TraceRowReader {
 
   constructor(
     private readonly rows: CsvJobRows,
-    private readonly order: readonly number[],
+    private readonly order: ArrayLike<number>,
   ) {}
 
   get length(): number {
@@ -209,6 +256,11 @@ export class CsvRowReader implements TraceRowReader {
 
   /** Every kept row as the CSV importer's object (parseGenericCsv's `jobs`). */
   jobs(): TraceJob[] {
-    return this.order.map((i) => this.rows.job(i));
+    return Array.from(this.order, (i) => this.rows.job(i));
+  }
+
+  /** The rows as CsvRowParts (CsvJobRows.parts), or undefined. */
+  parts(): CsvRowParts | undefined {
+    return this.rows.parts(this.order);
   }
 }
