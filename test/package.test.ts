@@ -4,7 +4,7 @@
 // .cjs in either kind of project. Dependencies are linked from this repository's node_modules, so the
 // test needs no network.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,8 +32,13 @@ function project(kind: 'module' | 'commonjs'): string {
   renameSync(join(unpack, 'package'), join(dir, 'node_modules', 'poolsim'));
   // What npm install would add: the dependencies (linked from here) and the bin link.
   for (const dep of readdirSync(repoPath('node_modules'))) {
-    if (dep === '.bin' || dep === 'poolsim' || dep.startsWith('.')) continue;
-    symlinkSync(repoPath(`node_modules/${dep}`), join(dir, 'node_modules', dep));
+    // (A stray node_modules/node_modules link in a checkout would let Node resolve every package
+    // through it, back in this repository: a project's node_modules never holds one.)
+    if (dep === '.bin' || dep === 'poolsim' || dep === 'node_modules' || dep.startsWith('.')) continue;
+    // yargs copied, not linked: it reads the package.json of the project it is installed in (the
+    // folder above its node_modules), and linked it would find this repository's.
+    if (dep === 'yargs') cpSync(repoPath(`node_modules/${dep}`), join(dir, 'node_modules', dep), { recursive: true });
+    else symlinkSync(repoPath(`node_modules/${dep}`), join(dir, 'node_modules', dep));
   }
   symlinkSync('../poolsim/dist/cli/main.js', join(dir, 'node_modules', '.bin', 'poolsim'));
   chmodSync(join(dir, 'node_modules', 'poolsim', 'dist', 'cli', 'main.js'), 0o755); // npm install makes bins executable
@@ -95,6 +100,15 @@ describe.each(['module', 'commonjs'] as const)('installed in an empty %s project
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('missing.yaml');
     expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("npx poolsim --version prints poolsim's version, not the version of the project that installed it", () => {
+    // yargs looked for the package.json nearest node_modules/.bin/poolsim: this project's (1.0.0).
+    const own = (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
+    expect(own).not.toBe('1.0.0');
+    const r = sh(join(dir, 'node_modules', '.bin', 'poolsim'), ['--version'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${own}\n`);
   });
 
   it.each(Object.keys(PLUGINS))('loads the placement plug-in %s and gives the built-in bytes', (file) => {

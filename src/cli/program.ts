@@ -5,6 +5,7 @@ import { COMMANDS, commandName, lazyCommand } from './command-list.js';
 import { reportError } from './io.js';
 import { emptyNumberOption } from './number-options.js';
 import { repeatedOption } from './repeated-options.js';
+import { cliVersion } from './version.js';
 import { InputError } from '../scenario/errors.js';
 
 // `poolsim ... | head` closes the pipe early: that is not an error.
@@ -34,6 +35,7 @@ await cli
     process.stderr.write(`${y.help().toString()}\n\n${msg}\n`);
     process.exit(2);
   })
+  .version(cliVersion())
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 100))
   .parseAsync();
