@@ -27,6 +27,11 @@ describe('docs/library.md', () => {
     // More latency never helps a job split across the link; 10 ms costs it visibly.
     for (let i = 1; i < ecr.length; i++) expect(ecr[i]!).toBeLessThanOrEqual(ecr[i - 1]!);
     expect(ecr[3]!).toBeLessThan(ecr[0]! * 0.98);
+    // The table the block shows as printed is the one it prints (it had gone stale: 0.316 shown, 0.297 printed).
+    const shown = blocks[0]!.split('\n').filter((l) => /^\/\/ [┌│├└]/.test(l)).map((l) => l.slice(3));
+    const printed = r.stdout.split('\n').filter((l) => /^[┌│├└]/.test(l));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(printed, 'docs/library.md shows a table the example no longer prints: paste its output').toEqual(shown);
     expect(r.stdout).toContain("datacentres[0].node_groups[0].count: expected a value > 0, got 0");
     expect(r.stdout).toContain("datacentres[0].node_groups[0].devcie: unknown key 'devcie' (did you mean 'device'?)");
   });
