@@ -62,3 +62,40 @@ describe('a queue policy that preempts before any progress', () => {
     expect(r.endS).toBeLessThan(3 * 3600);
   });
 });
+
+describe('a queue policy that starts nothing and keeps asking for wake-ups on an idle pool', () => {
+  /** Starts nothing before `fromS`, then what fits; asks for a wake-up `everyS` later at every pass. */
+  const waiter = (fromS: number, everyS: number): QueueDiscipline => ({
+    schedule(ctx: SchedulingContext) {
+      if (ctx.nowS >= fromS) {
+        for (const j of [...ctx.waiting]) {
+          const p = ctx.place(j);
+          if (p) ctx.start(j, p);
+        }
+      }
+      ctx.wakeAt(ctx.nowS + everyS);
+    },
+  });
+  const runWaiter = (fromS: number, everyS: number) =>
+    simulate(scenarioFromText(text), { policies: { queue: waiter(fromS, everyS), placer: firstFit.create({}), queueName: 'waiter', placementName: 'first-fit' } });
+
+  it('stops the run after 100,000 such wake-ups, naming the policy (it ran to the century limit, then blamed the scenario)', () => {
+    // One wake-up a minute: 52 million passes to the century limit, hours of wall time.
+    let err: unknown;
+    try {
+      runWaiter(Infinity, 60);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PolicyError);
+    expect((err as Error).message).toBe(
+      "policy 'waiter', job 'a', at t=6000000s: 100,000 wake-ups in a row (ctx.wakeAt) found no job running and the same 2 job(s) waiting, and started none; nothing else changed between them, so the run would never finish. Start a job when the pool is idle, or stop asking for wake-ups while it is",
+    );
+  });
+
+  it('lets a policy that holds an idle pool for a while (two months of wake-ups a minute) and then starts run to the end', () => {
+    const r = runWaiter(60 * 86400, 60);
+    expect(r.summary.jobs_completed).toBe(2);
+    expect(r.endS).toBeGreaterThan(60 * 86400);
+  });
+});

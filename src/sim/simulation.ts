@@ -109,6 +109,8 @@ export function simulate(resolved: ResolvedScenario, options: RunOptions = {}): 
 
 /** Fruitless preemptions in a row that stop a run as a livelock (policyPreempt). */
 const LIVELOCK_PREEMPTIONS = 1000;
+/** Wake-ups in a row on an idle pool, with the same jobs waiting, that stop a run as a livelock (watchIdleWake). */
+const IDLE_WAKES = 100_000;
 
 export class Simulation implements FailurePort, InferencePort {
   readonly engine = new Engine();
@@ -775,6 +777,7 @@ export class Simulation implements FailurePort, InferencePort {
     const asked = this.passAsked;
     this.passAsked = false;
     if (this.waiting.size === 0 && (!asked || this.running.length === 0)) return;
+    const idle = asked && this.running.length === 0;
     try {
       this.policies.queue.schedule(this.ctx);
     } catch (e) {
@@ -785,7 +788,40 @@ export class Simulation implements FailurePort, InferencePort {
       throw new PolicyError(this.policies.queueName, undefined, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (this.runFailure) throw this.runFailure;
+    if (idle) this.watchIdleWake();
+    else this.idleWakes = 0;
   };
+
+  /** Passes in a row a policy asked for that found the pool idle and left it so, with nothing changed between them. */
+  private idleWakes = 0;
+  private idleWakeState = '';
+
+  /**
+   * A pass the queue policy asked for (wakeAt) found nothing running, watched for a livelock: a
+   * policy that starts nothing and asks for another wake-up at every pass kept a run without a
+   * horizon going to the century limit (137 s of wall time at one wake-up an hour, hours at one a
+   * minute) and then blamed the scenario; with a horizon, to the horizon. After IDLE_WAKES such
+   * passes in a row, the pool idle after each and the same jobs waiting on the same free devices
+   * (no arrival, failure or repair between), the run stops naming the policy: it saw the same
+   * state every time, and only the clock moved.
+   */
+  private watchIdleWake(): void {
+    if (this.running.length > 0) {
+      this.idleWakes = 0;
+      return;
+    }
+    const state = `${this.waiting.pushes},${this.waiting.size},${this.cluster.version}`;
+    this.idleWakes = state === this.idleWakeState ? this.idleWakes + 1 : 1;
+    this.idleWakeState = state;
+    if (this.idleWakes < IDLE_WAKES) return;
+    const first = this.waiting[Symbol.iterator]().next().value as SimJob | undefined;
+    throw new PolicyError(
+      this.policies.queueName,
+      first?.name,
+      this.engine.now,
+      `${IDLE_WAKES.toLocaleString('en-US')} wake-ups in a row (ctx.wakeAt) found no job running and the same ${this.waiting.size} job(s) waiting, and started none; nothing else changed between them, so the run would never finish. Start a job when the pool is idle, or stop asking for wake-ups while it is`,
+    );
+  }
 
   /** The first run failure (or input found unusable) raised while starting a job, kept so that no policy can swallow it. */
   private runFailure: RunFailedError | InputError | undefined;
