@@ -135,6 +135,8 @@ describe('plug-ins cannot corrupt a run (built CLI)', () => {
       ['twice', "victims() returned job 'low-a' (running) twice"],
       ['holes', "victims() returned undefined, which is not among the eligible jobs it was given"],
       ['math-random', 'called Math.random(): it is not seeded, so the same seed would no longer give the same run; draw from ctx.random (seeded: .next(), .int(n), .pick(items)) instead'],
+      // It was "victims() returned an object that is not one of the simulator's jobs, not an array of eligible jobs or undefined".
+      ['async', 'victims() returned a promise: a policy decides within the call (no async or await), or its answer comes after the simulator needed it'],
     ];
     const runs = await Promise.all(
       cases.map(([mode]) => poolsimAsync('run', `${FIX}/preemptive.yaml`, '--out', join(out, `victims-${mode}`), '--quiet', '--policy', policy(`{name: ./${FIX}/victims.mjs, params: {mode: ${mode}}}`))),
@@ -155,6 +157,8 @@ describe('plug-ins cannot corrupt a run (built CLI)', () => {
       ['mutate', `tried to change the simulator's state (delete ctx.replicas[3]): ${READ_ONLY}`],
       ['math-random', 'called Math.random(): it is not seeded, so the same seed would no longer give the same run; draw from ctx.random (seeded: .next(), .int(n), .pick(items)) instead'],
       ['bad-index', 'route() returned 4, not an index into its 4 replicas'],
+      // It was 'route() returned [object Promise], not an index into its 4 replicas'.
+      ['async', 'route() returned a promise: a policy decides within the call (no async or await), or its answer comes after the simulator needed it'],
     ];
     const scenario = readFileSync(repoPath(`${FIX}/service.yaml`), 'utf8');
     const runs = await Promise.all(

@@ -77,6 +77,11 @@ describe('policy plug-ins (built CLI)', () => {
       ['not-arrays', 'expected {kind, nodes[], counts[]} with one count per node'],
       ['wrong-kind', 'unknown device kind index 7'],
     ];
+    // An async place(): it was 'expected {kind, nodes[], counts[]} with one count per node'.
+    const async = poolsim('run', `${FIX}/small.yaml`, '--out', join(out, 'garbage-async'), '--quiet', '--placement', `{name: ./${FIX}/garbage.mjs, params: {mode: async}}`);
+    expect(async.stderr).toBe(`run failed: placement policy 'garbage' (./${FIX}/garbage.mjs), job 'second', at t=600s: place() returned a promise: a policy decides within the call (no async or await), or its answer comes after the simulator needed it\nNo result files were written.\n`);
+    expect(async.code).toBe(1);
+    expectNoFiles('garbage-async');
     const runs = await Promise.all(
       cases.map(([mode]) => poolsimAsync('run', `${FIX}/small.yaml`, '--out', join(out, `garbage-${mode}`), '--quiet', '--placement', `{name: ./${FIX}/garbage.mjs, params: {mode: ${mode}}}`)),
     );
@@ -135,7 +140,7 @@ describe('policy plug-ins (built CLI)', () => {
     const r = poolsim('run', `${FIX}/bad-params.yaml`, '--out', join(out, 'bad-params'));
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `${FIX}/bad-params.yaml:12:19: placement.params.mode: expected one of 'over-allocation', 'unknown-node', 'split-gang', 'not-an-object', 'not-arrays', 'wrong-kind', got 'bogus'\n1 problem found; nothing was run or written.\n`,
+      `${FIX}/bad-params.yaml:12:19: placement.params.mode: expected one of 'over-allocation', 'unknown-node', 'split-gang', 'not-an-object', 'not-arrays', 'wrong-kind', 'async', got 'bogus'\n1 problem found; nothing was run or written.\n`,
     );
     expectNoFiles('bad-params');
     expect(poolsim('validate', `${FIX}/bad-params.yaml`).code).toBe(2);

@@ -62,6 +62,8 @@ export function guardPlacer(guard: PluginGuard, placer: Placer): Placer {
       }
       const p: unknown = guard.call(rawHints.nowS, job, () => placer.place(views.view(job, 'job'), views.view(cluster, 'cluster'), hints!));
       if (p === undefined || p === null) return undefined;
+      // An async place() answered with a promise, reported as a placement of the wrong shape.
+      if (isThenable(p)) return refuseAsync(guard, p, 'place');
       const problem = placementProblem(job, p, cluster);
       if (problem) guard.fail(`returned an invalid placement: ${problem}`);
       // A copy, so that the plug-in cannot change a decision after it was checked.
@@ -93,6 +95,7 @@ export function guardPreemptor(guard: PluginGuard, preemptor: Preemptor): Preemp
       }
       const chosen: unknown = guard.call(ctx.nowS, job, () => preemptor.victims(views.view(job, 'job'), view!, views.view(eligible, 'eligible')));
       if (chosen === undefined) return undefined;
+      if (isThenable(chosen)) return refuseAsync(guard, chosen, 'victims');
       if (!Array.isArray(chosen)) return guard.fail(`victims() returned ${describeJob(chosen)}, not an array of eligible jobs or undefined`);
       const allowed = new Set(eligible);
       const victims: JobView[] = [];
@@ -229,6 +232,12 @@ function copyPlacement(p: Placement): Placement {
   };
 }
 
-function isThenable(x: unknown): x is PromiseLike<unknown> {
+/** A plug-in method that returned a promise: what it decides after its first await would come too late. */
+export function refuseAsync(guard: PluginGuard, returned: PromiseLike<unknown>, method: string): never {
+  returned.then(undefined, () => undefined);
+  return guard.fail(`${method}() returned a promise: a policy decides within the call (no async or await), or its answer comes after the simulator needed it`);
+}
+
+export function isThenable(x: unknown): x is PromiseLike<unknown> {
   return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }

@@ -1,5 +1,6 @@
 // A plug-in load balancer, wrapped: it sees read-only views of the request and the replicas, the
 // service's seeded stream, and its answer is checked; whatever it gets wrong stops the run under its name.
+import { isThenable, refuseAsync } from '../guard-policies.js';
 import type { PluginGuard } from '../plugin-guard.js';
 import type { BalancerContext, LoadBalancer } from './types.js';
 
@@ -25,6 +26,7 @@ export function guardBalancer(guard: PluginGuard, balancer: LoadBalancer): LoadB
         });
       }
       const i = guard.call(ctx.nowS, undefined, () => balancer.route(views.view(request, 'request'), view!));
+      if (isThenable(i)) refuseAsync(guard, i, 'route');
       const n = ctx.replicas.length;
       if (!(Number.isInteger(i) && i >= 0 && i < n)) guard.fail(`route() returned ${String(i)}, not an index into its ${n} replicas`);
       return i;
