@@ -49,6 +49,22 @@ describe('scenario errors', () => {
     `);
   });
 
+  it("a core tag the value does not fit, or a directive the parser skips, is refused at its place, not read as some other value", () => {
+    // The parser only warned and went on: `name: !!null x` and `name: !!float 1` ran as the names
+    // 'x' and '1', `!!seq {b: 1}` as a mapping, `%YAML 1.3` as 1.2, and `seed: !!float 7` was refused
+    // as "expected a number, got '7'".
+    const text = `name: !!null x${POOL}seed: !!float 7
+workloads:
+  - jobs: !!seq { a: 1 }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:1:7: YAML tag !!null does not fit this value (a !!null is null, ~ or nothing): remove the tag; plain values need none
+      bad.yaml:6:7: YAML tag !!float does not fit this value (a !!float has a point or an exponent: 7.0, 1e3): remove the tag; plain values need none
+      bad.yaml:8:11: YAML tag !!seq does not fit this value (a !!seq is a list): remove the tag; plain values need none"
+    `);
+    expect(problems(`%YAML 1.3\n---\nname: x${POOL}workloads: []\n`)).toMatchInlineSnapshot(`"bad.yaml:1:7: YAML: Unsupported YAML version 1.3"`);
+  });
+
   it("a new device kind's missing fields are said as missing, not in zod's words", () => {
     // They read "needs every field: Invalid input: expected object, received undefined".
     const text = `name: newkind

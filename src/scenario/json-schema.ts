@@ -162,6 +162,9 @@ export function scenarioReference(): string {
     'YAML anchors, aliases and merge keys reuse a block: `- &big { devices: 64, params: 70B, tokens: 1T }`',
     'then `- { <<: *big, name: b }` (keys written beside `<<` win). Top-level keys that start with `x-` are',
     'ignored, so a block can be anchored there (`x-job: &job {...}`); every other unknown key is refused.',
+    'A file is read as YAML 1.2 (`yes` and `no` are words, refused where `true` or `false` is meant; `010` is',
+    'ten), or as YAML 1.1 after a `%YAML 1.1` line. Tags other than plain values (`!!binary`, `!!timestamp`,',
+    '`!Ref`), a core tag its value does not fit (`!!float 7`), duplicate keys and a second document are refused.',
     '',
   ];
   const header = ['| field | type | default | description |', '|---|---|---|---|'];

@@ -43,6 +43,21 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; l
       }),
     );
   }
+  // The parser only warns, and goes on with another value, where a core tag does not fit its value
+  // (`!!float 7` becomes the string '7', `!!null x` the string 'x', `!!seq {a: 1}` a mapping), where
+  // it skips a directive it does not know (`%YAML 1.3`) and at an anchor or alias ending in ':':
+  // each of these reads the file otherwise than its writer meant. A flow collection's closing
+  // bracket indented as far as its parent (BAD_INDENT) is only style and is read as meant.
+  // Other tags (!!timestamp, !Ref) are refused below, all of them, resolved or not.
+  const warned = doc.warnings.flatMap((w) => {
+    if (w.code === 'BAD_INDENT') return [];
+    const pos = w.linePos?.[0] ?? lines.linePos(w.pos[0]);
+    if (w.code !== 'TAG_RESOLVE_FAILED') return [{ file, line: pos.line, column: pos.col, path: '', message: `YAML: ${w.message.split('\n')[0]}` }];
+    const tag = /tag:yaml\.org,2002:(\w+)/.exec(w.message)?.[1];
+    if (tag === undefined || !(tag in CORE_TAG_VALUES)) return [];
+    return [{ file, line: pos.line, column: pos.col, path: '', message: `YAML tag !!${tag} does not fit this value (${CORE_TAG_VALUES[tag]}): remove the tag; plain values need none` }];
+  });
+  if (warned.length > 0) throw new InputError(warned);
   const deep = deeperThan(doc.contents, MAX_NESTING);
   if (deep) {
     const pos = lines.linePos(deep.range?.[0] ?? 0);
@@ -73,8 +88,18 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; l
 }
 
 const YAML_TAG = 'tag:yaml.org,2002:';
+/** What a core tag's value must be, as YAML 1.2's core schema reads it. */
+const CORE_TAG_VALUES: Record<string, string> = {
+  map: 'a !!map is a mapping',
+  seq: 'a !!seq is a list',
+  str: 'a !!str is a scalar',
+  null: 'a !!null is null, ~ or nothing',
+  bool: 'a !!bool is true or false',
+  int: 'a !!int is a whole number: 7, 0x1f, 0o17',
+  float: 'a !!float has a point or an exponent: 7.0, 1e3',
+};
 /** The tags of YAML 1.2's core schema: what plain scenario values are. */
-const CORE_TAGS = new Set(['map', 'seq', 'str', 'null', 'bool', 'int', 'float'].map((t) => YAML_TAG + t));
+const CORE_TAGS = new Set(Object.keys(CORE_TAG_VALUES).map((t) => YAML_TAG + t));
 
 /** The first collection nested deeper than `limit`, walking without recursion. */
 function deeperThan(root: unknown, limit: number): YamlNode | undefined {
