@@ -29,5 +29,16 @@ describe('poolsim sweep --shard and poolsim merge', () => {
     const onOut = poolsim('merge', join(dir, 'again.csv'), join(dir, 's1', 'runs.csv'), join(dir, 's2', 'runs.csv'), shard, '--summary', join(dir, 'again.csv'));
     expect(onOut.stderr).toMatch(/^--summary: '.*again\.csv' is <out> too: the summary and the merged runs need a file each\n/);
     expect(onOut.code).toBe(2);
+    // <out> or --summary naming a folder (`merge results/sweep ...`) was answered "cannot write to
+    // '<its parent>': EISDIR: illegal operation on a directory (EISDIR)", naming the wrong path.
+    const shards = [join(dir, 's1', 'runs.csv'), join(dir, 's2', 'runs.csv'), shard];
+    for (const [option, args] of [
+      ['<out>', [join(dir, 'all'), ...shards]],
+      ['--summary', [join(dir, 'again.csv'), ...shards, '--summary', join(dir, 'all')]],
+    ] as const) {
+      const r = poolsim('merge', ...args);
+      expect(r.stderr).toBe(`${option}: cannot write to '${join(dir, 'all')}': it is a folder: name a file in it, e.g. ${option === '<out>' ? 'runs.csv' : 'summary.csv'}\n1 problem found; nothing was run or written.\n`);
+      expect(r.code).toBe(2);
+    }
   });
 });

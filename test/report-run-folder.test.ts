@@ -54,6 +54,16 @@ describe('poolsim report of a run folder', () => {
     expect(poolsim('report', file).stderr).toBe(`${file}: is a file, not a folder: give the results folder of a run, compare or sweep\n1 problem found; nothing was run or written.\n`);
   });
 
+  it('an --out that is a folder is refused as one, naming a file to give instead, before the report is built', () => {
+    // It said "--out: cannot write to '<out>': EISDIR: illegal operation on a directory (EISDIR)".
+    const dir = tmp();
+    const out = join(dir, 'run');
+    expect(poolsim('run', repoPath('test/fixtures/experiment/service.yaml'), '--out', out, '--quiet').code).toBe(0);
+    const r = poolsim('report', out, '--out', dir);
+    expect(r.stderr).toBe(`--out: cannot write to '${dir}': it is a folder: name a file in it, e.g. report.html\n1 problem found; nothing was run or written.\n`);
+    expect(r.code).toBe(2);
+  });
+
   it('reads only what run writes: one summary row, every column', () => {
     const summary = { header: ['scenario', 'policy'], rows: [['s', 'fifo']] };
     expect(() => runAsExperiment({ summary, fingerprint: 'x' })).toThrow(RunFolderError);

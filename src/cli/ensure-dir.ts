@@ -28,6 +28,21 @@ export function outputError(option: string, path: string, message: string): Inpu
   return new InputError([{ file: option, line: 0, column: 0, path: '', message: `cannot write to '${path}': ${message}` }]);
 }
 
+/**
+ * Refuse an output file named by `option` that is an existing folder (`--out results/`), saying so and
+ * naming a file to give instead (`example`), before anything is read or run: a write there fails late
+ * with EISDIR, and a staged write names the folder above it.
+ */
+export function refuseFolderAsFile(option: string, path: string, example: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    return;
+  }
+  if (isDir) throw outputError(option, path, `it is a folder: name a file in it, e.g. ${example}`);
+}
+
 /** Make `path` and any missing parents; throws InputError naming `option` (and `shown`, the path the user gave) when it cannot. */
 export function ensureDir(path: string, option: string, shown = path): void {
   const missing: string[] = [];

@@ -1,7 +1,7 @@
 // `poolsim check <scenario...>`: regression testing for CI. Verifies each scenario's `expect:` block
 // (or --expect FILE) and, with --baseline, that no metric got worse than the committed results by more
 // than --tolerance. Exit code 0 when everything holds, 1 on any failure, 2 on bad input.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { checkBaselines, formatCheckReport, joinRuns, junitXml, prepareCheck, runCheck, type Baseline, type PreparedCheck, type ScenarioCheck } from '../../experiment/check.js';
@@ -9,7 +9,7 @@ import { MANIFEST_FILE, sha256 } from '../../experiment/manifest.js';
 import { parseCsv, CsvFormatError, tableToCsv } from '../../experiment/csv-table.js';
 import { Progress } from '../../experiment/progress.js';
 import { InputError, type InputIssue } from '../../scenario/errors.js';
-import { checkWritableDir, outputError, refuseInputAsOutput } from '../ensure-dir.js';
+import { checkWritableDir, refuseFolderAsFile, refuseInputAsOutput } from '../ensure-dir.js';
 import { writeAtomically } from '../experiment-cli.js';
 import { EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
 import { parsePolicyOption } from '../policy-options.js';
@@ -80,7 +80,7 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     ] as const) {
       if (path !== undefined) {
         // Found now, not when the files are written after every scenario has run.
-        if (existsSync(path) && statSync(path).isDirectory()) throw outputError(option, path, `it is a folder: name a file in it, e.g. ${example}`);
+        refuseFolderAsFile(option, path, example);
         checkWritableDir(dirname(resolve(path)), option);
         refuseInputAsOutput(option, path, [...argv.scenarios, ...(argv.expect !== undefined ? [argv.expect] : [])]);
       }

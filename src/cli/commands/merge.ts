@@ -11,7 +11,7 @@ import { compactRanges, manifestProblems, MergeError, mergeRuns, plannedRuns } f
 import { DEFAULT_MAX_RUNS, FINGERPRINT_COLUMN } from '../../experiment/plan.js';
 import { summarizeRuns } from '../../experiment/summarize.js';
 import { InputError } from '../../scenario/errors.js';
-import { refuseInputAsOutput } from '../ensure-dir.js';
+import { refuseFolderAsFile, refuseInputAsOutput } from '../ensure-dir.js';
 import { OutputFolder } from '../output-folder.js';
 import { guarded, readInput } from '../io.js';
 
@@ -75,6 +75,8 @@ export async function handler(argv: ArgumentsCamelCase<MergeArgs>): Promise<void
     const maxRuns = argv.maxRuns ?? DEFAULT_MAX_RUNS;
     if (!Number.isSafeInteger(maxRuns) || maxRuns < 1) throw problem('--max-runs', `expected a positive whole number, got ${argv.maxRuns}`);
     let total = parseTotal(argv.total);
+    refuseFolderAsFile('<out>', argv.out, 'runs.csv');
+    if (argv.summary !== undefined) refuseFolderAsFile('--summary', argv.summary, 'summary.csv');
     const shards = argv.inputs.map(readShard);
     const withManifest = shards.filter((s): s is Shard & { manifest: NonNullable<Shard['manifest']> } => s.manifest !== undefined);
     const problems = manifestProblems(withManifest.map((s) => ({ file: s.file, name: basename(s.file), sha256: s.sha256, ...s.manifest })));

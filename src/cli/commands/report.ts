@@ -12,6 +12,7 @@ import { buildReport } from '../../experiment/report.js';
 import { RunFolderError, runAsExperiment, type RunAsExperiment, type RunFolder } from '../../experiment/run-folder.js';
 import { summarizeRuns } from '../../experiment/summarize.js';
 import { InputError, type InputIssue } from '../../scenario/errors.js';
+import { refuseFolderAsFile } from '../ensure-dir.js';
 import { writeAtomically } from '../experiment-cli.js';
 import { guarded, readInput } from '../io.js';
 
@@ -71,6 +72,7 @@ export async function handler(argv: ArgumentsCamelCase<ReportArgs>): Promise<voi
     // A missing folder, or a file, was answered as a folder without a manifest ("re-run the experiment").
     if (!existsSync(argv.dir)) throw new InputError([problem(argv.dir, 'no such folder: give the results folder of a run, compare or sweep')]);
     if (!statSync(argv.dir).isDirectory()) throw new InputError([problem(argv.dir, 'is a file, not a folder: give the results folder of a run, compare or sweep')]);
+    if (argv.out !== undefined) refuseFolderAsFile('--out', argv.out, 'report.html');
     const runsPath = join(argv.dir, 'runs.csv');
     let runs: Table;
     let summary: Table;

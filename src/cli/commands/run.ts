@@ -1,7 +1,6 @@
 // `poolsim run <scenario.yaml>`: one simulation, through the same pipeline and worker as every other
 // command (a pool of one, with the plug-in watchdog); its result files stream into a staging folder
 // and appear together, with their manifest, once the run has succeeded.
-import { existsSync, statSync } from 'node:fs';
 import { parseDuration } from '../../units/units.js';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
@@ -11,7 +10,7 @@ import { runOne, type WorkerPolicyOverride } from '../../experiment/run-in-worke
 import type { LoadedRun } from '../../experiment/worker-pool.js';
 import { InputError } from '../../scenario/errors.js';
 import { prefetchInWorker } from '../../experiment/prefetch-in-worker.js';
-import { outputError, refuseInputAsOutput } from '../ensure-dir.js';
+import { outputError, refuseFolderAsFile, refuseInputAsOutput } from '../ensure-dir.js';
 import { OutputFolder } from '../output-folder.js';
 import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
@@ -74,7 +73,7 @@ function parseLinkInterval(text: string): number {
 /** --timeline: a file name, not a folder, and not the scenario it would replace. */
 function checkTimeline(path: string, scenario: string): void {
   if (path.trim() === '') throw outputError('--timeline', path, 'expected a file name, e.g. timeline.json');
-  if (existsSync(path) && statSync(path).isDirectory()) throw outputError('--timeline', path, 'it is a folder: name a file in it, e.g. timeline.json');
+  refuseFolderAsFile('--timeline', path, 'timeline.json');
   refuseInputAsOutput('--timeline', path, [scenario]);
 }
 
