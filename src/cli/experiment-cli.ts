@@ -10,7 +10,9 @@ import type { Argv } from 'yargs';
 import { comparePoliciesSpec, metricVsMetricSpec, metricVsParamSpec, queueingCdfSpec, type VegaLiteSpec } from '../experiment/chart-specs.js';
 import { renderSvg } from '../experiment/charts.js';
 import { tableToCsv, type Table } from '../experiment/csv-table.js';
-import { defaultWorkers, prepareExperiment, runPlan, type ExperimentResult } from '../experiment/experiment.js';
+import { defaultWorkers, prepareExperiment, runPlan, workersThatFit, type ExperimentResult } from '../experiment/experiment.js';
+import { formatBytes, MEMORY_SHARE } from '../model/size-estimate.js';
+import { totalmem } from 'node:os';
 import { MANIFEST_FORMAT, poolsimVersion, type RunManifest } from '../experiment/manifest.js';
 import { resolveMetricName, tenantColumn, unknownMetricMessage } from '../experiment/metric-table.js';
 import { checkRunCount, DEFAULT_MAX_RUNS, metricColumns, parseShard, type CheckedPlan, type ExperimentSpec, type Shard, tenantSharesTable } from '../experiment/plan.js';
@@ -147,13 +149,20 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   const metrics = argv.metrics !== undefined ? metricOption(argv.metrics, metricColumns(plan)) : defaultMetrics(plan);
   const against = argv.plotAgainst !== undefined ? plotAgainstOption(argv.plotAgainst, metricColumns(plan), argv.plot, sweep.length > 0) : undefined;
   const jobRows = argv.jobs || argv.plot;
+  const asked = argv.workers ?? defaultWorkers();
+  const workers = workersThatFit(asked, plan.largestRunBytes);
+  if (workers < Math.min(asked, plan.runs.length) && !argv.quiet) {
+    process.stderr.write(
+      `  note: ${asked} runs at once would need about ${formatBytes(asked * plan.largestRunBytes)} (the largest about ${formatBytes(plan.largestRunBytes)} each), more than ${formatBytes(MEMORY_SHARE * totalmem())} (half of this machine's memory): running ${workers} at once\n`,
+    );
+  }
   let progress: Progress | undefined;
   const t0 = performance.now();
   // Checked before anything runs; results appear all together, with their manifest, or not at all.
   const folder = new OutputFolder(outDir);
   try {
     const result = await runPlan(plan, {
-      ...(argv.workers !== undefined ? { workers: argv.workers } : {}),
+      workers,
       ...(shard ? { shard } : {}),
       policyTimeoutS: argv.policyTimeout,
       jobRows,
@@ -190,7 +199,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     if (!argv.quiet) {
       if (!shard) process.stdout.write(formatSummaryTable(result.summary, { metrics }));
       process.stdout.write(`  wrote ${written.join(', ')}\n`);
-      const overhead = result.simulationWallS > 0 ? wallS / (result.simulationWallS / Math.min(argv.workers ?? defaultWorkers(), Math.max(1, result.outcomes.length))) : Number.NaN;
+      const overhead = result.simulationWallS > 0 ? wallS / (result.simulationWallS / Math.min(workers, Math.max(1, result.outcomes.length))) : Number.NaN;
       process.stderr.write(
         `  ${result.outcomes.length} runs in ${wallS.toFixed(2)} s wall (${result.simulationWallS.toFixed(2)} s inside simulations${Number.isFinite(overhead) ? `, ${overhead.toFixed(2)}x the ideal parallel time` : ''})\n`,
       );

@@ -1,7 +1,8 @@
 // Runs an experiment (compare, sweep, check): plan the runs, check every input before anything
 // runs, spread this shard's runs over the worker pool, and return the result tables. Pure apart from
 // the worker threads: no files, no stdout; the caller writes the tables.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
+import { MEMORY_SHARE } from '../model/size-estimate.js';
 import type { Table } from './csv-table.js';
 import { inShard, jobRowsTable, planExperiment, poolRequests, runRows, validatePlan, type CheckedPlan, type ExperimentSpec, type Shard } from './plan.js';
 import { summarizeRuns } from './summarize.js';
@@ -41,6 +42,18 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
+/**
+ * How many runs may be simulated at once: `asked`, or as many of the plan's largest run as fit in
+ * `machineBytes` (MEMORY_SHARE of the machine's memory, the share one run may take by default), at
+ * least one. Each run is sized and refused alone when loaded; without this, 16 workers of a run
+ * estimated at 3 GiB, each within its own limit, needed 48 GiB on a 32 GiB machine. The results do
+ * not depend on the number of workers.
+ */
+export function workersThatFit(asked: number, largestRunBytes: number, machineBytes: number = MEMORY_SHARE * totalmem()): number {
+  if (!(largestRunBytes > 0)) return asked;
+  return Math.max(1, Math.min(asked, Math.floor(machineBytes / largestRunBytes)));
+}
+
 /** Plan and check an experiment without running it (the caller may check more, e.g. --metrics, then run it). */
 export async function prepareExperiment(spec: ExperimentSpec, options: Pick<ExperimentOptions, 'policyTimeoutS'> = {}): Promise<CheckedPlan> {
   return validatePlan(planExperiment(spec), { policyTimeoutS: options.policyTimeoutS ?? 10 });
@@ -51,7 +64,7 @@ export async function runPlan(plan: CheckedPlan, options: ExperimentOptions = {}
   const mine = plan.runs.filter((r) => inShard(r.index, options.shard));
   options.onStart?.(mine.length);
   const outcomes = await runPool(poolRequests(plan, mine, { jobRows: options.jobRows ?? false, hotLinks: options.hotLinks ?? false }), {
-    workers: options.workers ?? defaultWorkers(),
+    workers: workersThatFit(options.workers ?? defaultWorkers(), plan.largestRunBytes),
     policyTimeoutS: options.policyTimeoutS ?? 10,
     onDone: (o) => options.onRunDone?.(o),
   });

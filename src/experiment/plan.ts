@@ -151,6 +151,8 @@ export interface CheckedPlan extends Plan {
   fingerprints: string[];
   /** Tenant queues over every point, in order of first appearance: runs.csv has jain_index and their metrics. */
   tenants: string[];
+  /** The largest point's estimated memory (bytes, model/size-estimate.ts): how many runs fit at once. */
+  largestRunBytes: number;
   /**
    * The scenario's warnings over every point, formatted, each once: as it is where every point has
    * it, else once per point that has it, naming the point (a swept value the loader warns of, such
@@ -183,12 +185,14 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   // generator's job that never arrives, which the experiment warns of after running).
   const jobName = plan.spec.jobName;
   let jobFound = jobName === undefined;
+  let largestRunBytes = 0;
   let jobSuggestion: string | undefined;
   for (const point of plan.points) {
     const where = plan.spec.sweep.map((p, k) => `${p.path}=${point.values[k]}`).join(', ');
     try {
       const loaded = loadScenarioForRun(point.text, plan.spec.scenarioFile, { ...fileAccess(plan.spec.scenarioFile), ...(plan.spec.maxMemoryBytes !== undefined ? { maxMemoryBytes: plan.spec.maxMemoryBytes } : {}) });
       fingerprints[point.index] = loaded.fingerprint;
+      largestRunBytes = Math.max(largestRunBytes, loaded.resolved.size.memoryBytes);
       for (const w of new Set(loaded.resolved.warnings.map(formatIssue))) {
         const at = warned.get(w);
         if (at) at.push(where);
@@ -231,6 +235,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
     services,
     fingerprints,
     tenants,
+    largestRunBytes,
     warnings: [...warned].flatMap(([w, at]) => (at.length === plan.points.length ? [w] : at.map((where) => `${w} (sweep point ${where})`))),
   };
 }
