@@ -107,6 +107,23 @@ describe('command-line options', () => {
     }
     expect(existsSync(out)).toBe(false);
   });
+  it('a number option given words is refused quoting them, not as NaN', () => {
+    // `--seed abc` said "--seed: expected a whole number >= 0, got NaN", and so did --seeds, --workers,
+    // --policy-timeout, --request-sample and --max-runs: what yargs made of the text, not the text.
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');
+    for (const [option, value, args] of [
+      ['--seed', 'abc', ['run', SCENARIO, '--out', out, '--seed', 'abc']],
+      ['--request-sample', 'half', ['run', SCENARIO, '--out', out, '--request-sample=half']],
+      ['--workers', 'two', ['compare', SCENARIO, '--out', out, '--workers', 'two']],
+      ['--max-runs', '1e6x', ['merge', join(out, 'm.csv'), SCENARIO, '--max-runs', '1e6x']],
+    ] as const) {
+      const r = poolsim(...args);
+      expect(r.stderr).toBe(`${option}: expected a number, got '${value}'\n1 problem found; nothing was run or written.\n`);
+      expect(r.code).toBe(2);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('an option given twice is refused, naming it, on every command: not an internal error, not the last one silently', () => {
     // `run --out a --out b` stopped with "internal error ... dir.trim is not a function" (exit 1),
     // `--policy fifo --policy sjf` with "text.trimStart is not a function", `explain --job a --job b`

@@ -20,11 +20,11 @@ export function checkWorkers(workers: number | undefined): number | undefined {
 }
 
 /**
- * The first option given an empty value (`--seed ''`, `--seed=`) that yargs parsed as a number, or
- * undefined. yargs reads an empty value of a number option as 0, so `--seed "$SEED"` with SEED unset
- * ran seed 0 as if asked to.
+ * The first number option given a value that is no number, and why, or undefined: an empty value
+ * (`--seed ''`, `--seed=`), which yargs reads as 0, so `--seed "$SEED"` with SEED unset ran seed 0 as
+ * if asked to; or words (`--seed abc`), which yargs reads as NaN, so the refusal said "got NaN".
  */
-export function emptyNumberOption(args: readonly string[], parsed: Readonly<Record<string, unknown>>): string | undefined {
+export function badNumberOption(args: readonly string[], parsed: Readonly<Record<string, unknown>>): { option: string; message: string } | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') break;
@@ -32,9 +32,12 @@ export function emptyNumberOption(args: readonly string[], parsed: Readonly<Reco
     if (!m) continue;
     const name = m[1]!;
     const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    if (typeof parsed[camel] !== 'number' && typeof parsed[name] !== 'number') continue;
+    const number = typeof parsed[camel] === 'number' ? parsed[camel] : parsed[name];
+    if (typeof number !== 'number') continue;
     const value = m[2] ?? args[i + 1];
-    if (value !== undefined && value.trim() === '') return `--${name}`;
+    if (value === undefined) continue;
+    if (value.trim() === '') return { option: `--${name}`, message: 'expected a number, got an empty value' };
+    if (Number.isNaN(number)) return { option: `--${name}`, message: `expected a number, got '${value}'` };
   }
   return undefined;
 }

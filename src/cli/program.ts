@@ -3,7 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { COMMANDS, commandName, lazyCommand } from './command-list.js';
 import { reportError } from './io.js';
-import { emptyNumberOption } from './number-options.js';
+import { badNumberOption } from './number-options.js';
 import { repeatedOption } from './repeated-options.js';
 import { cliVersion } from './version.js';
 import { InputError } from '../scenario/errors.js';
@@ -27,8 +27,8 @@ await cli
     const options = (cli as unknown as { getOptions(): { key: Record<string, unknown>; array: string[] } }).getOptions();
     const twice = repeatedOption(hideBin(process.argv), kebab(Object.keys(options.key)), kebab(options.array));
     if (twice) refuse(twice, 'given more than once; give it once (a later one would silently replace an earlier one)');
-    const empty = emptyNumberOption(hideBin(process.argv), argv);
-    if (empty) refuse(empty, 'expected a number, got an empty value');
+    const bad = badNumberOption(hideBin(process.argv), argv);
+    if (bad) refuse(bad.option, bad.message);
   }, true)
   .fail((msg, err, y) => {
     if (err) throw err;
