@@ -1,6 +1,6 @@
 // compare, sweep, check and merge as a user meets them (the built CLI: npm test builds dist/ first).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -162,5 +162,30 @@ describe('the first seed of compare and sweep', () => {
     expect(other.code, other.stderr).toBe(0);
     const cmp = parseCsv(readFileSync(join(dir, 'cmp', 'runs.csv'), 'utf8'));
     expect(cmp.rows[0]![cmp.header.indexOf('seed')]).toBe('1');
+  });
+});
+
+describe('a sweep point at another value', () => {
+  it("is the run of the file edited by hand to that value, summary and jobs, byte for byte", () => {
+    // differential.test.ts checks a point at the scenario's own value; here the sweep's edit of the
+    // YAML text (a flow mapping's item, a quantity with a unit) must mean what the hand edit means.
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-point-'));
+    const text = readFileSync(repoPath('scenarios/quickstart.yaml'), 'utf8');
+    const edited = text.replace('latency: 2ms', 'latency: 5ms').replace('{ name: h100, count: 8, device: H100 }', '{ name: h100, count: 6, device: H100 }');
+    expect(edited).not.toBe(text);
+    const file = join(dir, 'quickstart.yaml');
+    writeFileSync(file, edited);
+    const run = poolsim('run', file, '--out', join(dir, 'run'), '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    const sweep = poolsim('sweep', 'scenarios/quickstart.yaml', '--set', 'links[0].latency=5ms', '--set', 'datacentres.east.node_groups.h100.count=6', '--seeds', '1', '--jobs', '--out', join(dir, 'sweep'), '--quiet');
+    expect(sweep.code, sweep.stderr).toBe(0);
+    const summary = parseCsv(readFileSync(join(dir, 'run', 'summary.csv'), 'utf8'));
+    const runs = parseCsv(readFileSync(join(dir, 'sweep', 'runs.csv'), 'utf8'));
+    expect(runs.rows).toHaveLength(1);
+    for (const [i, column] of summary.header.entries()) expect(runs.rows[0]![runs.header.indexOf(column)], column).toBe(summary.rows[0]![i]);
+    const jobs = parseCsv(readFileSync(join(dir, 'run', 'jobs.csv'), 'utf8'));
+    const sweptJobs = parseCsv(readFileSync(join(dir, 'sweep', 'jobs.csv'), 'utf8'));
+    expect(sweptJobs.header.slice(1)).toEqual(jobs.header);
+    expect(sweptJobs.rows.map((r) => r.slice(1))).toEqual(jobs.rows);
   });
 });
