@@ -124,6 +124,18 @@ describe('command-line options', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a misspelt option is refused with the nearest known one; a word near none gets no guess', () => {
+    // yargs suggests commands only: `--otu dir` got "Unknown argument: otu" after the help text.
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');
+    const r = poolsim('run', SCENARIO, '--otu', out, '--max-memroy', '1GiB');
+    expect(r.stderr).toMatch(/\n\nUnknown arguments: otu, max-memroy.*\n--otu: did you mean --out\?\n--max-memroy: did you mean --max-memory\?\n$/);
+    expect(r.code).toBe(2);
+    const none = poolsim('compare', SCENARIO, '--nonsense');
+    expect(none.stderr.endsWith('\n\nUnknown argument: nonsense\n')).toBe(true);
+    expect(none.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('an option given twice is refused, naming it, on every command: not an internal error, not the last one silently', () => {
     // `run --out a --out b` stopped with "internal error ... dir.trim is not a function" (exit 1),
     // `--policy fifo --policy sjf` with "text.trimStart is not a function", `explain --job a --job b`

@@ -5,6 +5,7 @@ import { COMMANDS, commandName, lazyCommand } from './command-list.js';
 import { reportError } from './io.js';
 import { badNumberOption } from './number-options.js';
 import { repeatedOption } from './repeated-options.js';
+import { optionSuggestions } from './unknown-option.js';
 import { cliVersion } from './version.js';
 import { InputError } from '../scenario/errors.js';
 
@@ -32,7 +33,8 @@ await cli
   }, true)
   .fail((msg, err, y) => {
     if (err) throw err;
-    process.stderr.write(`${y.help().toString()}\n\n${msg}\n`);
+    const known = Object.keys((cli as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).map((n) => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+    process.stderr.write(`${y.help().toString()}\n\n${msg}\n${optionSuggestions(msg, known)}`);
     process.exit(2);
   })
   .version(cliVersion())
