@@ -184,6 +184,18 @@ describe('sanity set: other published A100 dense runs (docs/calibration.md), des
     expect([auto.layout.tp, auto.layout.pp, auto.layout.dp, auto.layout.zero]).toEqual([1, 1, 2048, 3]);
   });
 
+  it('LLaMA-65B at tp 8, sharded: larger micro-batches hide the data-parallel reduction, why the fastest size was not made the default (docs/calibration.md)', () => {
+    // Its replicas take 8 sequences each; the layout gives no micro-batches (one sequence each, +7.4%).
+    const at = (m: number) => explainJob(scenarioFromText(llama(`        layout: { tp: 8, pp: 1, dp: 256, sharded: true, micro_batches: ${m} }\n`)), 'llama').step;
+    const steps = [8, 4, 2, 1].map(at);
+    expect(steps.map((s) => Number(s.step_s.toFixed(2)))).toEqual([5.79, 5.13, 4.37, 4.3]);
+    expect(steps.map((s) => Number(s.exposed_dp_s.toFixed(2)))).toEqual([0.97, 0.55, 0, 0]);
+    // One micro-batch of 8, the fastest that fits, is 20.2% under the published step.
+    expect(pct(steps[3]!.step_s / (4194304 / (2048 * 380)) - 1)).toBe(-20.2);
+    expect(steps[0]!.step_s).toBe(rows[3]!.e.step.step_s);
+    expect(doc.replace(/\s+/g, ' ')).toContain('(exposed 0.97 s at one sequence a micro-batch, 0.55 s at 2, none at 4 and 8: steps 5.79, 5.13, 4.37 and 4.30 s against 5.39 s published)');
+  });
+
   it('layout.stage_layers: BLOOM\'s partition times the slowest stage (the last: 5 blocks, the output layer and the loss, just above a middle one of 6 blocks), not the average 5.83 blocks and the output layer; a partition that does not fit the layout is refused at its field', () => {
     const even = rows[0]!.e.step;
     const own = rows[1]!.e.step;
