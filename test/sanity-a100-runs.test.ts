@@ -190,9 +190,13 @@ describe('sanity set: other published A100 dense runs (docs/calibration.md), des
     const steps = [8, 4, 2, 1].map(at);
     expect(steps.map((s) => Number(s.step_s.toFixed(2)))).toEqual([5.79, 5.13, 4.37, 4.3]);
     expect(steps.map((s) => Number(s.exposed_dp_s.toFixed(2)))).toEqual([0.97, 0.55, 0, 0]);
+    // The paper's rule (section 3.4: the least (b'/b + p - 1)(t_f + t_b), communication left out) takes 8 sequences too.
+    expect(steps.map((s) => Number(s.compute_s.toFixed(2)))).toEqual([4.01, expect.any(Number), expect.any(Number), 3.64]);
+    expect(Math.min(...steps.map((s) => s.compute_s))).toBe(steps[3]!.compute_s);
     // One micro-batch of 8, the fastest that fits, is 20.2% under the published step.
     expect(pct(steps[3]!.step_s / (4194304 / (2048 * 380)) - 1)).toBe(-20.2);
     expect(steps[0]!.step_s).toBe(rows[3]!.e.step.step_s);
+    expect(doc.replace(/\s+/g, ' ')).toContain('(kernel time 3.64 s a step at one micro-batch of 8, 4.01 s at eight of one)');
     expect(doc.replace(/\s+/g, ' ')).toContain('(exposed 0.97 s at one sequence a micro-batch, 0.55 s at 2, none at 4 and 8: steps 5.79, 5.13, 4.37 and 4.30 s against 5.39 s published)');
   });
 
