@@ -104,6 +104,8 @@ export interface LayoutSpec {
   readonly grad_accumulation?: 'fused' | 'autograd' | 'fp32' | undefined;
   readonly cross_entropy?: 'unfused' | 'fused' | undefined;
   readonly layer_norm?: 'persistent' | 'apex' | undefined;
+  readonly pipeline_engine?: 'megatron' | 'deepspeed' | undefined;
+  readonly pp_gradients?: 'partitioned' | 'whole' | undefined;
   readonly pp: number;
   readonly dp: number;
   readonly micro_batches?: number | undefined;

@@ -188,6 +188,8 @@ export interface StepTime {
  *  - pipeline: per micro-batch each rank sends an activation forward and a gradient backward
  *    per model chunk (2 x virtualStages send/recvs) of tokens x hidden x bytes / tp (Megatron's
  *    scatter/gather optimisation, Narayanan et al. 2021 section 4.1); exposed (1 - overlap.pp).
+ *    DeepSpeed's pipeline engine (layout.pipelineEngine) runs each send and receive as an instruction
+ *    of its own (4 transfers per micro-batch) and gathers its freed output again before the backward.
  * Bubble: the interleaved 1F1B schedule idles (pp-1)/v micro-batch times (Narayanan et al.
  * 2021 section 2.2; Llama 3 paper section 3.3.2 gives the bubble ratio (PP-1)/(V M)); v = 1 is
  * plain 1F1B, (pp-1)/m of the ideal time.
@@ -216,8 +218,12 @@ export function stepTime(input: StepTimeInput): StepTime {
   const v = Math.max(1, layout.virtualStages ?? 1);
   const devices = tp * cp * pp * dp;
   const ovTp = input.overlap?.tp ?? TP_OVERLAP_FRACTION;
-  const ovPp = input.overlap?.pp ?? layout.ppOverlap ?? PP_OVERLAP_FRACTION;
-  const ovDp = input.overlap?.dp ?? layout.dpOverlap ?? DP_OVERLAP_FRACTION;
+  // DeepSpeed's pipeline engine runs its send and receive instructions in sequence with the forward
+  // and backward ones, and reduces the gradients only after the last backward (TrainSchedule's
+  // ReduceGrads): pp_overlap and dp_overlap 0 unless the layout says otherwise.
+  const deepspeedPipe = layout.pipelineEngine === 'deepspeed' && pp > 1;
+  const ovPp = input.overlap?.pp ?? layout.ppOverlap ?? (deepspeedPipe ? 0 : PP_OVERLAP_FRACTION);
+  const ovDp = input.overlap?.dp ?? layout.dpOverlap ?? (deepspeedPipe ? 0 : DP_OVERLAP_FRACTION);
   const bytes = shape.precisionBytes;
   const gradBytes = shape.gradientBytes ?? bytes;
   const fullRecompute = recomputeOf(shape) === 'full';
@@ -259,9 +265,29 @@ export function stepTime(input: StepTimeInput): StepTime {
   const tpMbBytes = layersPerRank * pairsPerLayer * pairBytes(tp, actBytes) + moeLayersHere * halfPairs * (pairBytes(etp, routedGathered) - pairBytes(tp, actBytes));
 
   const p2pBytes = actBytes / tp;
-  const ppMbS = pp > 1 ? 2 * v * sendRecvTimeS(p2pBytes, input.pp.bandwidthBytesPerS, input.pp.latencyS) : 0;
+  // Megatron's 1F1B exchanges with a neighbour pairwise (send_forward_recv_backward: a send and a
+  // receive batched into one exchange, both directions at once): two transfers per micro-batch on a
+  // stage's timeline. DeepSpeed's TrainSchedule issues RecvActivation and SendGrad before each
+  // forward, SendActivation and RecvGrad before each backward, each a blocking instruction of its own
+  // (deepspeed/runtime/pipe/schedule.py, engine.py _exec_schedule): four. A replay of its instruction
+  // streams with blocking rendezvous (35 stages, 240 micro-batches) puts 3.73 transfers per micro-batch
+  // on the critical path, the warm-up and cool-down having fewer; four are charged. It also frees the
+  // partitioned output once sent (`first_output.data = torch.zeros(1)`) and all-gathers it over the
+  // tensor group again before the backward (PartitionedTensor.full()), one gather of the activation
+  // per micro-batch that Megatron, which keeps the output, does not run.
+  const transfers = deepspeedPipe ? 4 : 2;
+  const outputRegatherS = deepspeedPipe && tp > 1 ? ringS('all-gather', tp, actBytes, input.tp, tpIntra) : 0;
+  // The gradient of a stage's input goes back as 1/tp of it per tensor rank, unless the engine sends
+  // it whole from every rank (layout.ppGradients 'whole': DeepSpeed through v0.5.3, is_grad_partitioned
+  // = False).
+  const gradP2pBytes = layout.ppGradients === 'whole' ? actBytes : p2pBytes;
+  const exchangeS = sendRecvTimeS(p2pBytes, input.pp.bandwidthBytesPerS, input.pp.latencyS) + sendRecvTimeS(gradP2pBytes, input.pp.bandwidthBytesPerS, input.pp.latencyS);
+  const ppMbS = pp > 1 ? (transfers / 2) * v * exchangeS + outputRegatherS : 0;
   const ppMbExposedS = ppMbS - Math.min(ovPp * ppMbS, computeMbS);
-  const ppMbBytes = pp > 1 ? 2 * v * p2pBytes : 0;
+  // Each device sends one activation and one gradient per micro-batch and chunk whichever the
+  // engine; the output's second gather moves over the tensor group's path (counted with its bytes).
+  const ppMbBytes = pp > 1 ? v * (p2pBytes + gradP2pBytes) : 0;
+  const regatherMbBytes = outputRegatherS > 0 ? ((tp - 1) / tp) * actBytes : 0;
 
   // Context parallel, as Llama 3 runs it (paper, section 3.3.2): per layer, all-gather the keys
   // and values of the whole sequence before attention (again in a full recompute) and
@@ -378,7 +404,7 @@ export function stepTime(input: StepTimeInput): StepTime {
   const exposedCommS = tpExposedS + ppExposedS + dpExposedS + cpCommS + epExposedS;
   const stepS = computeS + exposedCommS + bubbleS;
 
-  const tpBytes = m * tpMbBytes;
+  const tpBytes = m * (tpMbBytes + regatherMbBytes);
   const ppBytes = m * ppMbBytes;
   const cpBytes = m * cpMbBytes;
   const epBytes = m * epMbBytes;

@@ -221,6 +221,27 @@ export interface ParallelLayout {
    * `fused_mix_prec_layer_norm_cuda`) and its forks ran before, with a backward that reads its inputs twice.
    */
   layerNorm?: LayerNormKernel;
+  /**
+   * Which pipeline engine runs the schedule (step-time.ts). Absent, 'megatron': Megatron-LM's and
+   * Megatron-Core's 1F1B, which exchanges with each neighbour pairwise (send_forward_recv_backward:
+   * one batched send and receive), two exchanges per micro-batch on a stage's timeline. 'deepspeed':
+   * DeepSpeed's PipelineEngine (deepspeed/runtime/pipe/engine.py, schedule.py TrainSchedule), whose
+   * RecvActivation, SendGrad, SendActivation and RecvGrad are blocking instructions of their own, run
+   * in sequence with the forward and backward ones: four transfers per micro-batch on the stage's
+   * timeline; it also frees the partitioned output after sending it and all-gathers it again over the
+   * tensor group before the backward (PartitionedTensor.full()). With pp > 1 it implies pp_overlap 0
+   * and dp_overlap 0 (ReduceGrads after the last backward) unless those are given. No interleaving.
+   */
+  pipelineEngine?: PipelineEngine;
+  /**
+   * What each tensor rank sends back down the pipeline per micro-batch (step-time.ts). Absent,
+   * 'partitioned': 1/tp of the gradient of the stage's input, gathered over the tensor group on
+   * arrival (Megatron's scatter/gather, DeepSpeed's pipeline engine from v0.5.4, October 2021:
+   * `is_grad_partitioned = self.is_model_parallel`). 'whole': every tensor rank sends the whole
+   * gradient (DeepSpeed's pipeline engine through v0.5.3, `is_grad_partitioned = False`, and
+   * EleutherAI's DeeperSpeed at eb7f5cff, which GPT-NeoX-20B ran).
+   */
+  ppGradients?: 'partitioned' | 'whole';
   /** Pipeline stages. */
   pp: number;
   /**
@@ -449,6 +470,9 @@ function recomputeFields(r: boolean | Recompute): { activationRecompute: boolean
 /** How a stack accumulates gradients over micro-batches (ParallelLayout.gradAccumulation). */
 export type GradAccumulation = 'fused' | 'autograd' | 'fp32';
 
+/** Which engine runs the pipeline schedule (ParallelLayout.pipelineEngine). */
+export type PipelineEngine = 'megatron' | 'deepspeed';
+
 /** How a stack computes the loss over the vocabulary (ParallelLayout.crossEntropy). */
 export type CrossEntropy = 'unfused' | 'fused';
 
@@ -470,6 +494,8 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     ...(l.grad_accumulation !== undefined ? { gradAccumulation: l.grad_accumulation } : {}),
     ...(l.cross_entropy !== undefined ? { crossEntropy: l.cross_entropy } : {}),
     ...(l.layer_norm !== undefined ? { layerNorm: l.layer_norm } : {}),
+    ...(l.pipeline_engine !== undefined ? { pipelineEngine: l.pipeline_engine } : {}),
+    ...(l.pp_gradients !== undefined ? { ppGradients: l.pp_gradients } : {}),
     pp: l.pp,
     ...(l.stage_layers !== undefined ? { stageLayers: l.stage_layers } : {}),
     dp: l.dp,
@@ -615,6 +641,8 @@ export function validateLayout(
   }
   const v = layout.virtualStages ?? 1;
   if (!Number.isInteger(v) || v < 1) problems.push(`virtual_stages must be a positive integer, got ${v}`);
+  // DeepSpeed's TrainSchedule is plain 1F1B: an interleaved description of it would time a schedule it never ran.
+  if (layout.pipelineEngine === 'deepspeed' && layout.pp > 1 && v > 1) problems.push(`virtual_stages = ${v} with pipeline_engine: deepspeed: DeepSpeed's pipeline engine has no interleaved schedule (TrainSchedule is plain 1F1B); give virtual_stages: 1`);
   const cp = layout.cp ?? 1;
   if (!Number.isInteger(cp) || cp < 1) problems.push(`cp must be a positive integer, got ${cp}`);
   const product = layout.tp * cp * layout.pp * layout.dp;
@@ -691,6 +719,8 @@ export function validateLayout(
   // Fields a layout gives that change nothing on it: said, as the user expects them to.
   if (v > 1 && layout.pp === 1) notes.push(`virtual_stages = ${v} has no effect with pp = 1: the interleaved schedule splits each pipeline stage's layers into model chunks, and there is one stage (no bubble to shrink)`);
   if (layout.ppOverlap !== undefined && layout.pp === 1) notes.push(`pp_overlap has no effect with pp = 1: there is no pipeline send/recv to hide`);
+  if (layout.ppGradients !== undefined && layout.pp === 1) notes.push(`pp_gradients has no effect with pp = 1: there is no pipeline send/recv`);
+  if (layout.pipelineEngine !== undefined && layout.pp === 1) notes.push(`pipeline_engine has no effect with pp = 1: there is no pipeline schedule to run`);
   if (layout.dpOverlap !== undefined && layout.dp === 1) notes.push(`dp_overlap has no effect with dp = 1: there is no gradient reduction to hide`);
   if (layout.zeroStage === undefined && layout.shardedDataParallel === true && layout.dp === 1) notes.push('sharded: true has no effect with dp = 1: there is no data-parallel group to shard over');
   if (layout.zeroStage !== undefined && layout.zeroStage > 0 && layout.dp === 1) notes.push(`zero = ${layout.zeroStage} has no effect with dp = 1: there is no data-parallel group to shard over`);

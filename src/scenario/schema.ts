@@ -232,6 +232,17 @@ export const layoutSchema = z.strictObject({
    * that reads its inputs twice).
    */
   layer_norm: z.enum(['persistent', 'apex']).optional(),
+  /**
+   * The pipeline engine: 'megatron' (1F1B with paired exchanges; the default) or 'deepspeed'
+   * (DeepSpeed's PipelineEngine: separate blocking send and receive instructions, the output
+   * all-gathered again before the backward; pp_overlap and dp_overlap 0 unless given).
+   */
+  pipeline_engine: z.enum(['megatron', 'deepspeed']).optional(),
+  /**
+   * The gradient a tensor rank sends back down the pipeline: 'partitioned' (1/tp of it; the
+   * default) or 'whole' (DeepSpeed's pipeline engine through v0.5.3, DeeperSpeed for GPT-NeoX-20B).
+   */
+  pp_gradients: z.enum(['partitioned', 'whole']).optional(),
   pp: z.number().int().positive().default(1),
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),
