@@ -270,8 +270,8 @@ export function stepTime(input: StepTimeInput): StepTime {
   // stage's timeline. DeepSpeed's TrainSchedule issues RecvActivation and SendGrad before each
   // forward, SendActivation and RecvGrad before each backward, each a blocking instruction of its own
   // (deepspeed/runtime/pipe/schedule.py, engine.py _exec_schedule): four. A replay of its instruction
-  // streams with blocking rendezvous (35 stages, 240 micro-batches) puts 3.73 transfers per micro-batch
-  // on the critical path, the warm-up and cool-down having fewer; four are charged. It also frees the
+  // streams with blocking rendezvous (test/deepspeed-schedule-replay.test.ts) puts 3.6-3.8 transfers
+  // per micro-batch on the critical path, the warm-up and cool-down having fewer; four are charged. It also frees the
   // partitioned output once sent (`first_output.data = torch.zeros(1)`) and all-gathers it over the
   // tensor group again before the backward (PartitionedTensor.full()), one gather of the activation
   // per micro-batch that Megatron, which keeps the output, does not run.
