@@ -220,6 +220,8 @@ const TRACE: Docs = {
   'mapping.duration': 'Column of the run time (or give `end`).',
   'mapping.end': 'Column of the end time (run time = end - submit).',
   'mapping.devices': 'Column of the devices (GPUs) requested.',
+  'mapping.devices_unit': "Unit of the devices column: gpus (default) or percent of one GPU (Alibaba PAI's plan_gpu: 50 is half a GPU, 800 eight GPUs); a value that is neither a whole count nor a share of one GPU (150) is skipped as bad devices.",
+  'mapping.instances': "Column of each job's number of instances (workers), each holding `devices` (Alibaba PAI's inst_num): the job holds instances x devices GPUs, all at once. A value that is not a whole number >= 1 is skipped as bad instances; several instances of a share of a GPU, as a fractional share of a multi-GPU job.",
   'mapping.gpu_milli': 'Column of the share of one GPU requested, in thousandths (GPU-sharing pods): a whole number from 1 to 1000 (other values are skipped as bad gpu_milli).',
   'mapping.allowed_models': 'Column listing the GPU models the job may run on.',
   'mapping.id': 'Column of the job id.',

@@ -362,6 +362,8 @@ export const csvMappingSchema = z.strictObject({
   duration: z.string().optional(),
   end: z.string().optional(),
   devices: z.string(),
+  devices_unit: z.enum(['gpus', 'percent']).optional(),
+  instances: z.string().optional(),
   gpu_milli: z.string().optional(),
   allowed_models: z.string().optional(),
   id: z.string().optional(),

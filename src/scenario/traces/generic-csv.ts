@@ -5,10 +5,13 @@
 // numbers in time_unit (default 's'); with 'iso' they are calendar times, UTC unless they carry a
 // zone. Durations are always numbers in time_unit. When both duration and end are mapped, duration
 // wins and end is used where the duration field is empty.
-// Devices: an integer count; a value in (0, 1) is a fractional share of one device
+// Devices: in GPUs, or with devices_unit 'percent' in hundredths of one (PAI's plan_gpu: 50 is half
+// a GPU), converted to GPUs first. Then an integer count; a value in (0, 1) is a fractional share of one device
 // (devices 1, gpuMilli = value x 1000 rounded to whole thousandths; one that rounds to 0 is a bad
 // devices value) unless a gpu_milli column is mapped (a whole number from 1 to 1000).
-// Checks in order: field count, submit, devices, gpu_milli, duration/end.
+// With an instances column the job holds instances x devices (PAI's inst_num workers of plan_gpu
+// each), as one gang; a fractional share is read for a one-instance job only.
+// Checks in order: field count, submit, devices, instances, gpu_milli, duration/end.
 import { parseDuration } from '../../units/units.js';
 import { parseUtcTimestampS, requireColumns, scanCsvRecords, type CsvRecord, type TextPieces } from './csv-reader.js';
 import { parseGpuSpec } from './alibaba-openb.js';
@@ -19,6 +22,7 @@ import type { TraceImport, TraceSkip } from './types.js';
 
 export const TIME_FORMATS = ['seconds', 'iso', 'unix'] as const;
 export const TIME_UNITS = ['s', 'ms', 'us', 'min', 'h'] as const;
+export const DEVICES_UNITS = ['gpus', 'percent'] as const;
 
 /** Column names in the file for each TraceJob field; keys are snake_case as written in scenario YAML. */
 export interface CsvMapping {
@@ -26,6 +30,10 @@ export interface CsvMapping {
   duration?: string;
   end?: string;
   devices: string;
+  /** Column of the number of instances (workers) of a job, each with `devices`: the job holds devices x instances. */
+  instances?: string;
+  /** Unit of the devices column: 'gpus' (default) or 'percent' of one GPU (50 = half a GPU, 800 = eight). */
+  devices_unit?: (typeof DEVICES_UNITS)[number];
   gpu_milli?: string;
   allowed_models?: string;
   id?: string;
@@ -64,12 +72,15 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   if (!(TIME_FORMATS as readonly string[]).includes(timeFormat)) problems.push(`time_format must be one of ${TIME_FORMATS.join(', ')}, got '${timeFormat}'`);
   if (!(TIME_UNITS as readonly string[]).includes(timeUnit)) problems.push(`time_unit must be one of ${TIME_UNITS.join(', ')}, got '${timeUnit}'`);
   if (mapping.duration === undefined && mapping.end === undefined) problems.push(`the mapping needs a 'duration' or an 'end' column`);
+  const devicesUnit = mapping.devices_unit ?? 'gpus';
+  if (!(DEVICES_UNITS as readonly string[]).includes(devicesUnit)) problems.push(`devices_unit must be one of ${DEVICES_UNITS.join(', ')}, got '${devicesUnit}'`);
   if (mapping.delimiter !== undefined && !(DELIMITERS as readonly string[]).includes(mapping.delimiter)) problems.push(`delimiter must be one of ${DELIMITERS.join(', ')}, got '${mapping.delimiter}'`);
   if (problems.length > 0) throw new TraceError(source, 0, problems.join('; '));
   const unitS = parseDuration(`1${timeUnit}`);
   const separator = mapping.models_separator ?? '|';
   const delimiter = DELIMITER_CHAR[mapping.delimiter ?? 'comma'];
   const iso = timeFormat === 'iso';
+  const percent = devicesUnit === 'percent';
   // A time field (submit, end) of the record in seconds, or undefined.
   const readTimeS = (f: CsvRecord, col: number): number | undefined => {
     if (iso) return parseUtcTimestampS(f.field(col));
@@ -78,7 +89,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   };
 
   const required: Record<string, string> = { submit: mapping.submit, devices: mapping.devices };
-  for (const key of ['duration', 'end', 'gpu_milli', 'allowed_models', 'id', 'group'] as const) {
+  for (const key of ['duration', 'end', 'instances', 'gpu_milli', 'allowed_models', 'id', 'group'] as const) {
     const name = mapping[key];
     if (name !== undefined) required[key] = name;
   }
@@ -95,6 +106,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   let milliCol = -1;
   let durationCol = -1;
   let endCol = -1;
+  let instancesCol = -1;
   let idCol = -1;
   let modelsCol = -1;
   let groupCol = -1;
@@ -121,6 +133,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       milliCol = optional('gpu_milli');
       durationCol = optional('duration');
       endCol = optional('end');
+      instancesCol = optional('instances');
       idCol = optional('id');
       modelsCol = optional('allowed_models');
       groupCol = optional('group');
@@ -132,8 +145,19 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       if (submitS === undefined) return skip(line, 'bad submit', f.field(submitCol));
       if (submitS < originS) originS = submitS;
 
-      const rawDevices = f.finiteNumber(devicesCol);
-      if (rawDevices === undefined || rawDevices < 0) return skip(line, 'bad devices', f.field(devicesCol));
+      const given = f.finiteNumber(devicesCol);
+      if (given === undefined || given < 0) return skip(line, 'bad devices', f.field(devicesCol));
+      // x / 100 rather than x * 0.01: 700 * 0.01 is 7.000000000000001, no whole count.
+      const perInstance = percent ? given / 100 : given;
+      let rawDevices = perInstance;
+      if (instancesCol >= 0) {
+        const n = f.finiteNumber(instancesCol);
+        if (n === undefined || !Number.isInteger(n) || n < 1) return skip(line, 'bad instances', f.field(instancesCol));
+        // 2 instances of 1.5 GPUs is no gang of 3 whole GPUs: each instance needs its own share.
+        if (!Number.isInteger(perInstance) && perInstance > 1) return skip(line, 'bad devices', f.field(devicesCol));
+        if (n > 1 && perInstance > 0 && perInstance < 1) return skip(line, 'fractional share of a multi-GPU job', `${n} instances of ${perInstance} GPU`);
+        rawDevices = perInstance * n;
+      }
       if (rawDevices === 0 && !options.includeCpuOnly) return skip(line, 'no GPU requested');
       let devices = rawDevices;
       let gpuMilli = rawDevices === 0 ? 0 : 1000;

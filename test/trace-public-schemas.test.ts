@@ -1,0 +1,68 @@
+// Job traces poolsim was not built on, written in their published schemas and read through the csv
+// mapping as a new user would: Alibaba PAI cluster-trace-gpu-v2020 (pai_task_table: plan_gpu in
+// percent of one GPU per instance, inst_num instances, start and end times in seconds, no submit time).
+import { describe, expect, it } from 'vitest';
+import { parseGenericCsv, type CsvMapping } from '../src/scenario/traces/generic-csv.js';
+
+const rows = (text: string, mapping: CsvMapping) => {
+  const t = parseGenericCsv(text, mapping, { source: 't.csv' });
+  return { jobs: t.jobs.map((j) => [j.id, j.submitS, j.durationS, j.devices, j.gpuMilli]), skipped: t.skippedByReason };
+};
+
+// pai_task_table's columns (alibaba/clusterdata cluster-trace-gpu-v2020 README): plan_gpu is
+// per instance, in percent of a GPU (50 = half a GPU, 800 = eight).
+const PAI = [
+  'job_name,task_name,inst_num,status,start_time,end_time,plan_cpu,plan_mem,plan_gpu,gpu_type',
+  'j1,worker,1.0,Terminated,1000.0,4600.0,600.0,29.3,50.0,T4',
+  'j2,worker,1.0,Terminated,1200.0,2200.0,800.0,29.3,100.0,V100',
+  'j5,tensorflow,1.0,Terminated,900.0,1900.0,600.0,29.3,800.0,V100M32',
+  'j6,worker,1.0,Terminated,950.0,1950.0,600.0,29.3,150.0,V100',
+  'j4,worker,1.0,Failed,,,600.0,29.3,25.0,T4',
+].join('\n');
+
+describe('Alibaba PAI 2020 (plan_gpu in percent)', () => {
+  const mapping: CsvMapping = { submit: 'start_time', end: 'end_time', devices: 'plan_gpu', id: 'job_name' };
+
+  it('devices_unit: percent reads 50 as half a GPU and 800 as eight GPUs', () => {
+    // Read as GPUs, plan_gpu 50 was a 50-GPU job and 800 an 800-GPU one (no warning).
+    expect(rows(PAI, { ...mapping, devices_unit: 'percent' })).toEqual({
+      jobs: [
+        ['j5', 0, 1000, 8, 1000],
+        ['j1', 100, 3600, 1, 500],
+        ['j2', 300, 1000, 1, 1000],
+      ],
+      // 150% of a GPU is one and a half: no whole count and no share of one device.
+      skipped: { 'bad devices': 1, 'bad submit': 1 },
+    });
+  });
+
+  it('a devices_unit it does not know is refused', () => {
+    expect(() => rows(PAI, { ...mapping, devices_unit: 'permille' as never })).toThrow("devices_unit must be one of gpus, percent, got 'permille'");
+  });
+});
+
+describe('Alibaba PAI 2020 tasks of several instances', () => {
+  // inst_num instances, each of plan_gpu percent of a GPU: a task of 4 one-GPU workers holds 4 GPUs.
+  const TASKS = [
+    'job_name,task_name,inst_num,status,start_time,end_time,plan_cpu,plan_mem,plan_gpu,gpu_type',
+    'j1,worker,4.0,Terminated,0.0,100.0,600.0,29.3,100.0,V100',
+    'j2,worker,2.0,Terminated,10.0,110.0,600.0,29.3,50.0,T4',
+    'j3,worker,1.0,Terminated,20.0,120.0,600.0,29.3,50.0,T4',
+    'j4,worker,,Terminated,30.0,130.0,600.0,29.3,100.0,T4',
+    'j5,worker,0.5,Terminated,40.0,140.0,600.0,29.3,100.0,T4',
+    'j6,worker,2.0,Terminated,50.0,150.0,600.0,29.3,150.0,V100',
+  ].join('\n');
+  const mapping: CsvMapping = { submit: 'start_time', end: 'end_time', devices: 'plan_gpu', devices_unit: 'percent', id: 'job_name' };
+
+  it('instances multiplies the devices of one instance', () => {
+    // Without it, j1 was a one-GPU job: a quarter of what it held.
+    expect(rows(TASKS, { ...mapping, instances: 'inst_num' })).toEqual({
+      jobs: [
+        ['j1', 0, 100, 4, 1000],
+        ['j3', 20, 100, 1, 500],
+      ],
+      // j6: two instances of 1.5 GPUs each are no gang of 3 whole GPUs.
+      skipped: { 'fractional share of a multi-GPU job': 1, 'bad instances': 2, 'bad devices': 1 },
+    });
+  });
+});
