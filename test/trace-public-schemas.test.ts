@@ -1,6 +1,7 @@
 // Job traces poolsim was not built on, written in their published schemas and read through the csv
 // mapping as a new user would: Alibaba PAI cluster-trace-gpu-v2020 (pai_task_table: plan_gpu in
-// percent of one GPU per instance, inst_num instances, start and end times in seconds, no submit time).
+// percent of one GPU per instance, inst_num instances, start and end times in seconds, no submit time) and SenseTime Helios (Hu et
+// al., SC21: submit, start and end as dates, so a job's run time is end - start, not end - submit).
 import { describe, expect, it } from 'vitest';
 import { parseGenericCsv, type CsvMapping } from '../src/scenario/traces/generic-csv.js';
 
@@ -38,6 +39,40 @@ describe('Alibaba PAI 2020 (plan_gpu in percent)', () => {
 
   it('a devices_unit it does not know is refused', () => {
     expect(() => rows(PAI, { ...mapping, devices_unit: 'permille' as never })).toThrow("devices_unit must be one of gpus, percent, got 'permille'");
+  });
+});
+
+// Helios cluster_log.csv (S-Lab/HeliosData): times as dates, duration in seconds, state.
+const HELIOS = [
+  'job_id,user,vc,jobname,gpu_num,cpu_num,node_num,state,submit_time,start_time,end_time,duration,queue',
+  '1,u1,vc1,a,8,64,1,COMPLETED,2020-04-01 00:00:00,2020-04-01 02:00:00,2020-04-01 03:00:00,3600,7200',
+  '2,u2,vc1,b,0,4,1,COMPLETED,2020-04-01 00:01:00,2020-04-01 00:01:00,2020-04-01 00:02:00,60,0',
+  '3,u3,vc2,d,1,8,1,CANCELLED,2020-04-01 00:05:00,,,0,',
+  '4,u3,vc2,e,2,8,1,FAILED,2020-04-01 00:06:00,2020-04-01 00:36:00,2020-04-01 00:46:00,600,1800',
+].join('\n');
+
+describe('Helios (submit, start and end as dates)', () => {
+  const mapping: CsvMapping = { submit: 'submit_time', end: 'end_time', devices: 'gpu_num', id: 'job_id', time_format: 'iso' };
+
+  it('with a start column the run time is end - start, the queueing before it left out', () => {
+    // end - submit counted job 1's two hours in the queue as run time: 10800 s for a 3600 s run.
+    expect(rows(HELIOS, { ...mapping, start: 'start_time' })).toEqual({
+      jobs: [
+        ['1', 0, 3600, 8, 1000],
+        ['4', 360, 600, 2, 1000],
+      ],
+      // The cancelled job never started: no start time, no run.
+      skipped: { 'no GPU requested': 1, 'bad start': 1 },
+    });
+    // The same run times as the trace's own duration column.
+    expect(rows(HELIOS, { ...mapping, end: undefined, duration: 'duration' }).jobs).toEqual([
+      ['1', 0, 3600, 8, 1000],
+      ['4', 360, 600, 2, 1000],
+    ]);
+  });
+
+  it('a start column needs an end column', () => {
+    expect(() => rows(HELIOS, { submit: 'submit_time', duration: 'duration', start: 'start_time', devices: 'gpu_num', time_format: 'iso' })).toThrow("'start' is read with 'end' (run time = end - start)");
   });
 });
 

@@ -361,6 +361,7 @@ export const csvMappingSchema = z.strictObject({
   submit: z.string(),
   duration: z.string().optional(),
   end: z.string().optional(),
+  start: z.string().optional(),
   devices: z.string(),
   devices_unit: z.enum(['gpus', 'percent']).optional(),
   instances: z.string().optional(),

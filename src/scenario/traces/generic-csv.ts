@@ -4,7 +4,9 @@
 // Times: with time_format 'seconds' (offsets) or 'unix' (epoch) the submit and end columns are
 // numbers in time_unit (default 's'); with 'iso' they are calendar times, UTC unless they carry a
 // zone. Durations are always numbers in time_unit. When both duration and end are mapped, duration
-// wins and end is used where the duration field is empty.
+// wins and end is used where the duration field is empty. The run time from end is end - start when
+// a start column is mapped (a trace that records when each job left the queue: Helios, Slurm),
+// else end - submit; a row whose start is empty (a job cancelled in the queue) never ran.
 // Devices: in GPUs, or with devices_unit 'percent' in hundredths of one (PAI's plan_gpu: 50 is half
 // a GPU), converted to GPUs first. Then an integer count; a value in (0, 1) is a fractional share of one device
 // (devices 1, gpuMilli = value x 1000 rounded to whole thousandths; one that rounds to 0 is a bad
@@ -29,6 +31,8 @@ export interface CsvMapping {
   submit: string;
   duration?: string;
   end?: string;
+  /** Column of the time the job started running: run time = end - start rather than end - submit. */
+  start?: string;
   devices: string;
   /** Column of the number of instances (workers) of a job, each with `devices`: the job holds devices x instances. */
   instances?: string;
@@ -72,6 +76,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   if (!(TIME_FORMATS as readonly string[]).includes(timeFormat)) problems.push(`time_format must be one of ${TIME_FORMATS.join(', ')}, got '${timeFormat}'`);
   if (!(TIME_UNITS as readonly string[]).includes(timeUnit)) problems.push(`time_unit must be one of ${TIME_UNITS.join(', ')}, got '${timeUnit}'`);
   if (mapping.duration === undefined && mapping.end === undefined) problems.push(`the mapping needs a 'duration' or an 'end' column`);
+  if (mapping.start !== undefined && mapping.end === undefined) problems.push(`'start' is read with 'end' (run time = end - start): map the end column too`);
   const devicesUnit = mapping.devices_unit ?? 'gpus';
   if (!(DEVICES_UNITS as readonly string[]).includes(devicesUnit)) problems.push(`devices_unit must be one of ${DEVICES_UNITS.join(', ')}, got '${devicesUnit}'`);
   if (mapping.delimiter !== undefined && !(DELIMITERS as readonly string[]).includes(mapping.delimiter)) problems.push(`delimiter must be one of ${DELIMITERS.join(', ')}, got '${mapping.delimiter}'`);
@@ -89,7 +94,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   };
 
   const required: Record<string, string> = { submit: mapping.submit, devices: mapping.devices };
-  for (const key of ['duration', 'end', 'instances', 'gpu_milli', 'allowed_models', 'id', 'group'] as const) {
+  for (const key of ['duration', 'end', 'start', 'instances', 'gpu_milli', 'allowed_models', 'id', 'group'] as const) {
     const name = mapping[key];
     if (name !== undefined) required[key] = name;
   }
@@ -106,6 +111,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   let milliCol = -1;
   let durationCol = -1;
   let endCol = -1;
+  let startCol = -1;
   let instancesCol = -1;
   let idCol = -1;
   let modelsCol = -1;
@@ -133,6 +139,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       milliCol = optional('gpu_milli');
       durationCol = optional('duration');
       endCol = optional('end');
+      startCol = optional('start');
       instancesCol = optional('instances');
       idCol = optional('id');
       modelsCol = optional('allowed_models');
@@ -184,9 +191,15 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
         durationS = d * unitS;
       } else {
         if (endCol < 0) return skip(line, 'bad duration', f.field(durationCol));
+        let fromS = submitS;
+        if (startCol >= 0) {
+          const startS = readTimeS(f, startCol);
+          if (startS === undefined) return skip(line, 'bad start', f.field(startCol));
+          fromS = startS;
+        }
         const endS = readTimeS(f, endCol);
         if (endS === undefined) return skip(line, 'bad end', f.field(endCol));
-        durationS = endS - submitS;
+        durationS = endS - fromS;
       }
       if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS));
 
