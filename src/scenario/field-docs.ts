@@ -214,7 +214,7 @@ const GENERATOR: Docs = {
 const TRACE: Docs = {
   name: 'Name of this workload (prefix of job names when ids clash).',
   format: 'alibaba-openb, philly, or csv (give `mapping`).',
-  path: 'Trace file, relative to the scenario file (.gz read transparently).',
+  path: 'Trace file, relative to the scenario file (.gz read transparently): CSV, or JSON Lines (one JSON object per line, its keys the columns).',
   mapping: 'Which columns hold what, for format csv.',
   'mapping.submit': 'Column of the submission time.',
   'mapping.duration': 'Column of the run time (or give `end`).',
@@ -278,7 +278,7 @@ const ARRIVAL: Docs = {
   peak: 'Highest rate of a sinusoidal day (diurnal).',
   trough: 'Lowest rate of a sinusoidal day (diurnal).',
   peak_hour: 'Hour of the peak, in [0, 24) (diurnal).',
-  file: "Request trace CSV, relative to the scenario (trace): one row per request with its arrival time and prompt and output token counts (and optionally a shared prompt prefix's id and tokens, counted in the prompt), in the columns `format` and `columns` name. A row with a problem of its own (a bad number, a time before `origin`, a prefix longer than its prompt, a prefix id with another length) is skipped and counted, by reason with its first line, in a warning; a trace with no good row, without a mapped column, or (without a `horizon`) with a row arriving after a century, is refused. Rows after the horizon or `until`, and requests no replica's KV cache can hold (rejected on arrival), are counted in a warning too.",
+  file: "Request trace CSV or JSON Lines (one JSON object per line, its keys the columns: Mooncake's traces), relative to the scenario (trace): one row per request with its arrival time and prompt and output token counts (and optionally a shared prompt prefix's id and tokens, counted in the prompt), in the columns `format` and `columns` name. A row with a problem of its own (a bad number, a time before `origin`, a prefix longer than its prompt, a prefix id with another length) is skipped and counted, by reason with its first line, in a warning; a trace with no good row, without a mapped column, or (without a `horizon`) with a row arriving after a century, is refused. Rows after the horizon or `until`, and requests no replica's KV cache can hold (rejected on arrival), are counted in a warning too.",
   csv: 'The request trace inline, as CSV text (trace).',
   format: "Column names and time format of the trace: poolsim (the default: timestamp in seconds, prompt_tokens, output_tokens, and prefix_id with prefix_tokens, or session_id, when the header has them) or azure-llm (Azure's public LLM inference traces, AzureLLMInferenceTrace_conv.csv and _code.csv: TIMESTAMP as '2023-11-16 18:15:46.6805900', ContextTokens, GeneratedTokens).",
   columns: "The trace's own column names, each replacing the format's; matched exactly, then ignoring case. A column named here but absent from the header is refused with the header's columns.",

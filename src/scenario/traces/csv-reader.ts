@@ -1,5 +1,6 @@
 // A small RFC 4180 CSV scanner over a string, plus header lookup: fast on the common unquoted
 // line (indexOf + split), exact on quoted fields, commas, doubled quotes and newlines inside quotes.
+import { scanJsonLines, sniffJsonLines } from './jsonl-scan.js';
 import { TraceError } from './trace-error.js';
 import type { TracePrefetch } from './trace-prefetch.js';
 
@@ -29,6 +30,7 @@ export interface TextPieces {
  * (`layout.header: false`), `onHeader` receives the column numbers '1'..'n' of the first record,
  * which is then a data row. `input` is the whole text or its pieces: the same records and lines
  * either way, wherever the pieces split a record (a quoted field's newline, a CRLF, a BOM).
+ * A JSON Lines file (its first character opens an object) is read by scanJsonLines instead.
  */
 export function scanCsv(
   input: string | TextPieces,
@@ -37,7 +39,9 @@ export function scanCsv(
   onRow: (fields: string[], line: number) => void,
   layout: CsvLayout = {},
 ): number {
-  return runScan(new CsvScan(file, onHeader, onRow, undefined, layout), input, file);
+  const sniffed = sniffJsonLines(input, file);
+  if (sniffed.json) return scanJsonLines(sniffed.input, file, onHeader, onRow);
+  return runScan(new CsvScan(file, onHeader, onRow, undefined, layout), sniffed.input, file);
 }
 
 /**
@@ -53,7 +57,15 @@ export function scanCsvRecords(
   onRecord: (record: CsvRecord, line: number) => void,
   layout: CsvLayout = {},
 ): number {
-  return runScan(new CsvScan(file, onHeader, undefined, onRecord, layout), input, file);
+  const sniffed = sniffJsonLines(input, file);
+  if (sniffed.json) {
+    const record = new CsvRecord();
+    return scanJsonLines(sniffed.input, file, onHeader, (fields, line) => {
+      record.fillFromFields(fields);
+      onRecord(record, line);
+    });
+  }
+  return runScan(new CsvScan(file, onHeader, undefined, onRecord, layout), sniffed.input, file);
 }
 
 function runScan(scan: CsvScan, input: string | TextPieces, file: string): number {

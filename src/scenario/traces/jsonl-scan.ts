@@ -1,0 +1,100 @@
+// JSON Lines traces (one JSON object per line: Mooncake's and aiperf's request traces) read as the
+// CSV scanner reads a table: the first object's keys are the header, every object a row of fields,
+// so that every importer's column mapping names the keys and reads them as it reads CSV fields.
+import { TraceError } from './trace-error.js';
+import type { TextPieces } from './csv-reader.js';
+
+/**
+ * Whether the text's first non-blank character (after a BOM) opens a JSON object (a JSON Lines
+ * file), with the text to scan: pieces are read once, the first ones looked at here handed on with
+ * the rest (a second pass would read, and hash, the file's start twice). A text that opens a JSON
+ * array (Philly's cluster_job_log, a pandas to_json) is a TraceError: no header line would be found
+ * in it, and its first line would be shown as one.
+ */
+export function sniffJsonLines(input: string | TextPieces, file: string): { json: boolean; input: string | TextPieces } {
+  if (typeof input === 'string') return { json: opensWith(input, file) === '{', input };
+  const it = input.pieces()[Symbol.iterator]();
+  const seen: string[] = [];
+  let first: string | undefined;
+  try {
+    for (let r = it.next(); !r.done; r = it.next()) {
+      seen.push(r.value);
+      first = opensWith(r.value, file);
+      if (first !== undefined) break;
+    }
+  } catch (e) {
+    it.return?.();
+    throw e;
+  }
+  const once: TextPieces = {
+    *pieces() {
+      try {
+        yield* seen;
+        for (let r = it.next(); !r.done; r = it.next()) yield r.value;
+      } finally {
+        it.return?.();
+      }
+    },
+  };
+  return { json: first === '{', input: once };
+}
+
+/** The first non-blank character of `text`, or undefined; a JSON array's '[' is refused. */
+function opensWith(text: string, file: string): string | undefined {
+  const m = /[^\s\ufeff]/.exec(text);
+  if (m !== null && m[0] === '[') throw new TraceError(file, 1, "the file is one JSON array; poolsim reads traces as CSV or JSON Lines (one JSON object per line): write one record per line first, e.g. jq -c '.[]' file.json > file.jsonl");
+  return m?.[0];
+}
+
+/**
+ * Calls `onHeader` with the first object's keys and `onRow` with every object's values in that
+ * order (a key the object lacks, or null, is an empty field; a number is written as JSON writes it;
+ * a list or object as its JSON text), each with its 1-based line. Blank lines are not records. A
+ * line that is not one JSON object is a TraceError at that line: the rows after it cannot be trusted
+ * to be what the file meant either. Returns the number of data rows.
+ */
+export function scanJsonLines(input: string | TextPieces, file: string, onHeader: (header: string[], line: number) => void, onRow: (fields: string[], line: number) => void): number {
+  let header: string[] | undefined;
+  let line = 0;
+  let rows = 0;
+  const take = (text: string): void => {
+    line++;
+    const s = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    if (s.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(s);
+    } catch (e) {
+      throw new TraceError(file, line, `not a JSON object (the file is read as JSON Lines, its first line being one): ${(e as Error).message}`);
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TraceError(file, line, `expected a JSON object ({"key": value, ...}) on each line of a JSON Lines file, got ${JSON.stringify(value).slice(0, 40)}`);
+    const record = value as Record<string, unknown>;
+    if (header === undefined) {
+      header = Object.keys(record);
+      onHeader(header, line);
+    }
+    rows++;
+    onRow(header.map((k) => fieldText(record[k])), line);
+  };
+  let rest = '';
+  const pieces = typeof input === 'string' ? [input] : input.pieces();
+  for (const piece of pieces) {
+    const text = rest + piece;
+    let at = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', at)) {
+      take(text.slice(at, nl));
+      at = nl + 1;
+    }
+    rest = text.slice(at);
+  }
+  if (rest !== '') take(rest);
+  if (header === undefined) throw new TraceError(file, 0, 'empty file: expected a header line');
+  return rows;
+}
+
+function fieldText(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
