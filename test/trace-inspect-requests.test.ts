@@ -29,6 +29,14 @@ describe('request trace inspection', () => {
     expect(text).toContain('prefixes   4 requests carry one of 1 shared prefixes');
   });
 
+  it('a trace spanning under a minute has a mean rate and no busiest minute', () => {
+    // Three requests in 0.99 s: the busiest minute was 3 / 60 = 0.05/s, "0.0248x the mean" of 2.02/s.
+    const s = inspectRequestTrace(parseRequestTrace('timestamp,prompt_tokens,output_tokens\n0,10,1\n0.5,10,1\n0.99,10,1\n', 'r.csv', layout), 'r.csv');
+    expect(s.meanRatePerS).toBeCloseTo(2 / 0.99, 12);
+    expect(s.peakMinuteRatePerS).toBeNull();
+    expect(formatRequestInspection(s)).toContain('rate       mean 2.02/s, no busiest minute (the trace spans under one)\n');
+  });
+
   it('a session column: turns, sessions, histories and the later turns, by hand', () => {
     // Session a: three turns, the third shorter than the conversation so far (a new history);
     // session b: two turns; one request without a session.

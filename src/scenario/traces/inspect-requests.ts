@@ -21,7 +21,11 @@ export interface RequestTraceSummary {
   /** Arrival time of the last request (the first is at 0 s, or at its offset from a given origin). */
   firstS: number | null;
   lastS: number | null;
-  /** Requests per second over [first, last]; the most requests in any 60 s window from an arrival, per second. */
+  /**
+   * Requests per second over [first, last]; the most requests in any 60 s window from an arrival, per
+   * second (null for a trace spanning under a minute: no minute of it is whole, and its requests over
+   * 60 s would read as a busiest minute slower than the mean).
+   */
   meanRatePerS: number | null;
   peakMinuteRatePerS: number | null;
   promptTokens: TokenQuantiles | null;
@@ -82,7 +86,7 @@ export function inspectRequestTrace(trace: RequestTrace, source: string): Reques
     firstS: n > 0 ? t[0]! : null,
     lastS: n > 0 ? t[n - 1]! : null,
     meanRatePerS: n > 1 && span > 0 ? (n - 1) / span : null,
-    peakMinuteRatePerS: n > 0 ? peak / 60 : null,
+    peakMinuteRatePerS: n > 0 && span >= 60 ? peak / 60 : null,
     promptTokens: tokens(trace.promptTokens),
     outputTokens: tokens(trace.outputTokens),
     ...(px?.sessions
@@ -101,7 +105,10 @@ export function formatRequestInspection(s: RequestTraceSummary): string {
   const reasons = Object.entries(s.skippedByReason).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   if (reasons.length > 0) out.push('skipped', ...reasons.map(([r, c]) => `    ${String(c).padStart(8)}  ${r}`));
   if (s.firstS !== null && s.lastS !== null) out.push(`arrivals   ${formatDuration(s.firstS)} .. ${formatDuration(s.lastS)} (span ${formatDuration(s.lastS - s.firstS)})`);
-  if (s.meanRatePerS !== null) out.push(`rate       mean ${s.meanRatePerS.toPrecision(3)}/s, busiest minute ${s.peakMinuteRatePerS!.toPrecision(3)}/s (${(s.peakMinuteRatePerS! / s.meanRatePerS).toPrecision(3)}x the mean)`);
+  if (s.meanRatePerS !== null) {
+    const peak = s.peakMinuteRatePerS === null ? 'no busiest minute (the trace spans under one)' : `busiest minute ${s.peakMinuteRatePerS.toPrecision(3)}/s (${(s.peakMinuteRatePerS / s.meanRatePerS).toPrecision(3)}x the mean)`;
+    out.push(`rate       mean ${s.meanRatePerS.toPrecision(3)}/s, ${peak}`);
+  }
   for (const [label, q] of [
     ['prompt', s.promptTokens],
     ['output', s.outputTokens],
