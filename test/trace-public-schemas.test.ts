@@ -101,3 +101,40 @@ describe('Alibaba PAI 2020 tasks of several instances', () => {
     });
   });
 });
+
+// A Slurm sacct export (Submit, Start, End as the cluster's wall clock, no zone) of a US cluster.
+describe('calendar times on a local wall clock (time_zone)', () => {
+  const SACCT = [
+    'JobID,Submit,Start,End,AllocTRES',
+    // The night clocks went back (5 Nov 2017, 02:00 PDT -> 01:00 PST): 07:30Z to 11:30Z, 4 h.
+    '1,2017-11-05T00:00:00,2017-11-05T00:30:00,2017-11-05T03:30:00,4',
+    // The night they went forward (12 Mar 2017, 02:00 PST -> 03:00 PDT): 09:00Z to 11:00Z, 2 h.
+    '2,2017-03-12T00:00:00,2017-03-12T01:00:00,2017-03-12T04:00:00,2',
+    // A time with its own zone is read as written.
+    '3,2017-03-12T08:00:00Z,2017-03-12T08:00:00Z,2017-03-12T09:00:00Z,1',
+  ].join('\n');
+  const mapping: CsvMapping = { id: 'JobID', submit: 'Submit', start: 'Start', end: 'End', devices: 'AllocTRES', time_format: 'iso' };
+
+  it('time_zone takes the zone offset off, daylight saving included', () => {
+    // Read as UTC, job 1 ran 3 h (10800 s) and job 2 3 h (10800 s).
+    const t = rows(SACCT, { ...mapping, time_zone: 'America/Los_Angeles' });
+    // Submits: job 2 at 08:00Z (midnight PST), job 3 at 08:00Z, job 1 at 07:00Z on 5 Nov (midnight PDT).
+    const nov5 = (Date.UTC(2017, 10, 5, 7) - Date.UTC(2017, 2, 12, 8)) / 1000;
+    expect(t.jobs).toEqual([
+      ['2', 0, 7200, 2, 1000],
+      ['3', 0, 3600, 1, 1000],
+      ['1', nov5, 14400, 4, 1000],
+    ]);
+    // A zone without daylight saving is a fixed offset: Asia/Shanghai, 8 h ahead all year.
+    // Job 2 was submitted at 16:00Z on 11 March, 16 h before job 3's 08:00Z; both its ends 8 h early.
+    expect(rows(SACCT, { ...mapping, time_zone: 'Asia/Shanghai' }).jobs.slice(0, 2)).toEqual([
+      ['2', 0, 10800, 2, 1000],
+      ['3', 16 * 3600, 3600, 1, 1000],
+    ]);
+  });
+
+  it('a zone it does not know, or a zone for numeric times, is refused', () => {
+    expect(() => rows(SACCT, { ...mapping, time_zone: 'Pacific Time' })).toThrow("time_zone must be an IANA time zone name such as America/Los_Angeles or Asia/Shanghai, got 'Pacific Time'");
+    expect(() => rows(SACCT, { ...mapping, time_format: 'seconds', time_zone: 'UTC' })).toThrow('time_zone is read with time_format iso');
+  });
+});

@@ -229,6 +229,7 @@ const TRACE: Docs = {
   'mapping.group': 'Column of the group, user or QoS class (keys of `priority`).',
   'mapping.time_format': 'How times are written: seconds (numbers), iso (ISO 8601), unix (epoch seconds).',
   'mapping.time_unit': 'Unit of numeric times: s, ms, us, min or h.',
+  'mapping.time_zone': "IANA zone (America/Los_Angeles, Asia/Shanghai) whose wall clock the trace's ISO times show when they carry no zone of their own (a Slurm export, a cluster's local log); UTC when absent. Daylight saving is taken off: a job from 00:30 to 03:30 on the night US clocks go back ran 4 h, not 3.",
   'mapping.models_separator': 'Separator between the models in `allowed_models`.',
   'mapping.delimiter': 'Field separator: comma (default), tab (TSV), semicolon, pipe or space.',
   'mapping.header': 'false: the file has no header line; give the columns above by number (1 is the first).',

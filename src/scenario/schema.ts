@@ -371,6 +371,7 @@ export const csvMappingSchema = z.strictObject({
   group: z.string().optional(),
   time_format: z.enum(['seconds', 'iso', 'unix']).optional(),
   time_unit: z.enum(['s', 'ms', 'us', 'min', 'h']).optional(),
+  time_zone: z.string().optional(),
   models_separator: z.string().optional(),
   delimiter: z.enum(['comma', 'tab', 'semicolon', 'pipe', 'space']).optional(),
   header: z.boolean().optional(),

@@ -3,7 +3,7 @@
 //
 // Times: with time_format 'seconds' (offsets) or 'unix' (epoch) the submit and end columns are
 // numbers in time_unit (default 's'); with 'iso' they are calendar times, UTC unless they carry a
-// zone. Durations are always numbers in time_unit. When both duration and end are mapped, duration
+// zone or a time_zone is given (then they are that zone's wall clock, daylight saving included). Durations are always numbers in time_unit. When both duration and end are mapped, duration
 // wins and end is used where the duration field is empty. The run time from end is end - start when
 // a start column is mapped (a trace that records when each job left the queue: Helios, Slurm),
 // else end - submit; a row whose start is empty (a job cancelled in the queue) never ran.
@@ -17,6 +17,7 @@
 import { parseDuration } from '../../units/units.js';
 import { parseUtcTimestampS, requireColumns, scanCsvRecords, type CsvRecord, type TextPieces } from './csv-reader.js';
 import { parseGpuSpec } from './alibaba-openb.js';
+import { isTimeZone, zonedTimestampReader } from './time-zone.js';
 import { TraceError } from './trace-error.js';
 import { finishRows, type TraceOptions } from './trace-options.js';
 import { CsvJobRows, type CsvRowReader } from './csv-rows.js';
@@ -44,6 +45,8 @@ export interface CsvMapping {
   group?: string;
   time_format?: (typeof TIME_FORMATS)[number];
   time_unit?: (typeof TIME_UNITS)[number];
+  /** IANA zone whose wall clock ISO times without a zone of their own show (America/Los_Angeles). Default UTC. */
+  time_zone?: string;
   /** Separator inside allowed_models. Default '|'. */
   models_separator?: string;
   /** Field separator: comma (default), tab, semicolon, pipe, or space. */
@@ -80,15 +83,20 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   const devicesUnit = mapping.devices_unit ?? 'gpus';
   if (!(DEVICES_UNITS as readonly string[]).includes(devicesUnit)) problems.push(`devices_unit must be one of ${DEVICES_UNITS.join(', ')}, got '${devicesUnit}'`);
   if (mapping.delimiter !== undefined && !(DELIMITERS as readonly string[]).includes(mapping.delimiter)) problems.push(`delimiter must be one of ${DELIMITERS.join(', ')}, got '${mapping.delimiter}'`);
+  if (mapping.time_zone !== undefined) {
+    if (timeFormat !== 'iso') problems.push(`time_zone is read with time_format iso (calendar times); numeric times carry no zone`);
+    else if (!isTimeZone(mapping.time_zone)) problems.push(`time_zone must be an IANA time zone name such as America/Los_Angeles or Asia/Shanghai, got '${mapping.time_zone}'`);
+  }
   if (problems.length > 0) throw new TraceError(source, 0, problems.join('; '));
   const unitS = parseDuration(`1${timeUnit}`);
   const separator = mapping.models_separator ?? '|';
   const delimiter = DELIMITER_CHAR[mapping.delimiter ?? 'comma'];
   const iso = timeFormat === 'iso';
+  const readCalendarS = mapping.time_zone === undefined ? parseUtcTimestampS : zonedTimestampReader(mapping.time_zone);
   const percent = devicesUnit === 'percent';
   // A time field (submit, end) of the record in seconds, or undefined.
   const readTimeS = (f: CsvRecord, col: number): number | undefined => {
-    if (iso) return parseUtcTimestampS(f.field(col));
+    if (iso) return readCalendarS(f.field(col));
     const x = f.finiteNumber(col);
     return x === undefined ? undefined : x * unitS;
   };
