@@ -327,6 +327,17 @@ describe('inspectTrace', () => {
     expect(text).toContain('       1  bad gpu_milli (first at line 11: "1200")\n');
     expect(text).toContain('       1  wrong number of fields (first at line 10: "7 fields, header has 11")\n');
     expect(text).toContain('       1  scheduled before creation (first at line 13: "790 < 800")\n');
+    expect(s.beyondLimit).toBeNull();
+  });
+
+  it('counts jobs past 1e10 s, which a run refuses, and leaves them out of the figures', () => {
+    // Borg's end of 2^63 - 1 us for a task still running when the trace ends: as microseconds,
+    // a 107,000,000-day job that made the device-hours 2.56e9 and the last finish 107,000,000 d.
+    const text = 'time,end,n\n600000000,700000000,1\n0,600000000,2\n610000000,9223372036854775807,1\n';
+    const s = inspectTrace(parseGenericCsv(text, { submit: 'time', end: 'end', devices: 'n', time_unit: 'us' }));
+    expect(s).toMatchObject({ jobs: 3, beyondLimit: { jobs: 1, firstLine: 4 }, lastFinishS: 700, durationS: { maxS: 600 } });
+    expect(s.deviceHours).toBeCloseTo((100 + 2 * 600) / 3600, 12);
+    expect(formatInspection(s)).toContain('past 1e10s 1 jobs with a submit time or duration past 1e10 s (first at line 4): a run refuses the trace until they are corrected or left out; not in the figures below\n');
   });
 });
 

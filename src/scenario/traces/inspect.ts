@@ -1,6 +1,7 @@
 // Summary of an imported trace for people deciding whether and how to replay it
 // (`poolsim trace inspect FILE --format F`): what was kept, what was dropped and why, its shape.
 import { formatDuration } from '../../units/units.js';
+import { MAX_TIME_S } from '../limits.js';
 import { describeFirstSkipped, firstSkippedAt, firstSkippedOf, type TraceSkipSample } from './first-skipped.js';
 import type { TraceImport, TraceJob } from './types.js';
 
@@ -23,6 +24,12 @@ export interface TraceSummary {
   filteredByOption: Record<string, number>;
   /** The trace lists sizes only, no times (TraceImport.untimed): submits, durations and device-hours are unknown. */
   untimed: boolean;
+  /**
+   * Jobs whose submit offset or duration is past MAX_TIME_S (1e10 s), which a run refuses (a
+   * sentinel end such as Borg's 2^63 - 1 us for 'never ended'): how many and the first one's line.
+   * They are left out of every figure below `jobs`, which would otherwise be theirs alone.
+   */
+  beyondLimit: { jobs: number; firstLine: number } | null;
   /** Submit offsets of the first and last kept job; null when no job was kept or the trace has no times. */
   firstSubmitS: number | null;
   lastSubmitS: number | null;
@@ -68,7 +75,9 @@ function byCountThenName(m: Map<string, number>): Array<{ name: string; jobs: nu
 }
 
 export function inspectTrace(trace: TraceImport): TraceSummary {
-  const jobs: readonly TraceJob[] = trace.jobs;
+  const within = (j: TraceJob): boolean => j.submitS <= MAX_TIME_S && j.durationS <= MAX_TIME_S;
+  const beyond = trace.jobs.filter((j) => !within(j));
+  const jobs: readonly TraceJob[] = beyond.length === 0 ? trace.jobs : trace.jobs.filter(within);
   let first = Infinity;
   let last = -Infinity;
   let lastFinish = -Infinity;
@@ -94,12 +103,13 @@ export function inspectTrace(trace: TraceImport): TraceSummary {
   const summary: TraceSummary = {
     source: trace.source,
     rows: trace.rows,
-    jobs: jobs.length,
+    jobs: trace.jobs.length,
     skipped: trace.skipped.length,
     skippedByReason: { ...trace.skippedByReason },
     firstSkipped: firstSkippedOf(trace.skipped),
     filteredByOption: { ...trace.filteredByOption },
     untimed: trace.untimed === true,
+    beyondLimit: beyond.length === 0 ? null : { jobs: beyond.length, firstLine: beyond.reduce((m, j) => Math.min(m, j.line), Infinity) },
     firstSubmitS: timed ? first : null,
     lastSubmitS: timed ? last : null,
     lastFinishS: timed ? lastFinish : null,
@@ -172,6 +182,10 @@ export function formatInspection(s: TraceSummary): string {
   out.push(`rows       ${s.rows}: ${s.jobs} jobs, ${s.skipped} skipped, ${filtered} filtered by options`);
   if (s.skipped > 0) out.push('skipped', ...reasons(s.skippedByReason, (reason) => describeFirstSkipped(s.firstSkipped[reason])));
   if (filtered > 0) out.push('filtered by option', ...reasons(s.filteredByOption));
+  if (s.beyondLimit !== null) {
+    const b = s.beyondLimit;
+    out.push(`past 1e10s ${b.jobs} jobs with a submit time or duration past 1e10 s (first at line ${b.firstLine}): a run refuses the trace until they are corrected or left out; not in the figures below`);
+  }
   if (s.firstSubmitS !== null && s.lastSubmitS !== null && s.lastFinishS !== null) {
     out.push(
       `submits    ${formatDuration(s.firstSubmitS)} .. ${formatDuration(s.lastSubmitS)} (span ${formatDuration(s.lastSubmitS - s.firstSubmitS)}); last finish ${formatDuration(s.lastFinishS)}`,
