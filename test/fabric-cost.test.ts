@@ -76,6 +76,32 @@ describe('bills of materials, by hand (64 H100 nodes with 8 NICs, 64-port switch
     expect(counts(site('{ kind: rail-optimized, nodes_per_group: 4 }', mixed))).toEqual([16 + 1, 2 * 96, 96]);
   });
 
+  it("a leaf is built of whole rails per switch; a rail wider than a switch is no bill of these switches (cost empty, warned at the field)", () => {
+    // NVIDIA's DGX SuperPOD (H100 reference architecture): 4 scalable units of 32 nodes, 8 rails, QM9700
+    // (64 ports): per SU one leaf per rail, 32 down + 32 up, and 16 spines for the 1,024 uplinks: 48.
+    expect(counts(site('{ kind: rail-optimized, nodes_per_group: 32 }', '[{ count: 128, device: H100 }]'))).toEqual([48, 4096, 2048]);
+    // Leaves of 32 8-NIC nodes at 4:1: a rail is 32 down + 8 up, two are 80 ports, so each of the
+    // 8 rails is its own switch (a rail split over two would put its nodes 3 hops apart): 8 per leaf,
+    // 32, and 256 uplinks on 4 spines: 36. Counted as ceil(320 ports / 64) = 5 per leaf, it was 24.
+    expect(counts(site('{ kind: leaf-spine, nodes_per_leaf: 32, oversubscription: 4 }', '[{ count: 128, device: H100 }]'))).toEqual([36, 2 * (1024 + 256), 1024 + 256]);
+    // Groups of 64 at 1:1: a rail leaf is 64 down + 64 up, no 64-port switch; one group of 128 (no
+    // spine): 128 down. Counted as 2 switches a rail leaf, they were the SuperPOD's 48 switches (4.39 M
+    // USD) and 16 switches (1.91 M USD) for 128 nodes one hop apart that two unjoined switches per
+    // rail cannot connect: now no price, and a warning says why.
+    for (const topology of ['{ kind: rail-optimized, nodes_per_group: 64 }', '{ kind: rail-optimized, nodes_per_group: 128 }', '{ kind: rail-optimized, nodes_per_group: 64, oversubscription: 4 }', '{ kind: leaf-spine, nodes_per_leaf: 64 }', '{ kind: fat-tree, nodes_per_leaf: 64, leaves_per_pod: 2 }']) {
+      const text = site(topology, '[{ count: 128, device: H100 }]');
+      expect(cost(text), topology).toBeUndefined();
+      const warnings = scenarioFromText(text).warnings.map((w) => `${w.path}: ${w.message}`);
+      expect(warnings.some((w) => /^datacentres\[0\]\.topology\.nodes_per_(group|leaf): (rail group|leaf) 0 needs \d+ switch ports for one rail .*more than a switch's 64/.test(w)), topology).toBe(true);
+      expect(runToCsv(scenarioFromText(text)).summary.fabric_capex).toBeNaN();
+    }
+    // Two planes halve the rate and double a switch's ports: one dual-plane group of 64 fits (HPN).
+    expect(counts(site('{ kind: rail-optimized, nodes_per_group: 64, planes: 2 }'))).toEqual([16, 1024, 1024]);
+    // Switches of 128 ports hold the rail leaf of 64 at 1:1 again.
+    const big = `fabrics:\n  IB-NDR: { equipment: { switch_ports: 128, switch_price: 1, switch_power: 1W, transceiver_price: 0, transceiver_power: 0W, cable_price: 0 } }\n`;
+    expect(cost(site('{ kind: rail-optimized, nodes_per_group: 64 }', '[{ count: 128, device: H100 }]', 'IB-NDR', big))?.switches).toBe(16 + 8);
+  });
+
   it('ecmp: `paths` spines (aggregation switches of a pod, core planes) are that many switches, each with its share of the ports', () => {
     const ls = (over: number, ecmp: string): string => site(`{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: ${over}${ecmp} }`);
     // 4:1: 8 uplinks per leaf, 128 in all, would fit 2 switches; spread over 8 spines (one uplink

@@ -21,8 +21,9 @@ export interface FabricCost {
 
 /**
  * The pool's fabrics priced, or undefined when one of its sites cannot be: its fabric has no
- * equipment figures, or its nodes are on different fabrics (no site fabric given and kinds whose
- * usual fabrics differ). A partial sum would read as the whole pool's cost.
+ * equipment figures, its nodes are on different fabrics (no site fabric given and kinds whose
+ * usual fabrics differ), or its kind's model cannot be built of the equipment's switches (a leaf
+ * with more ports for one rail than a switch has: FabricBill.unbuildable). A partial sum would read as the whole pool's cost.
  */
 export function fabricCost(c: Cluster): FabricCost | undefined {
   const rails: number[][] = c.datacentres.map(() => []);
@@ -50,6 +51,8 @@ export function fabricCost(c: Cluster): FabricCost | undefined {
     const eq = fabric?.equipment;
     if (!fabric || !eq) return undefined;
     const bill = fabricKind(dc.topology).bill(dc.topology, { rails: rails[dc.index]!, nicPorts: nicPorts[dc.index]!, switchPorts: eq.switch_ports, portBytesPerS: fabric.port_rate * fabric.efficiency });
+    // The run times a fabric these switches cannot build (a one-hop leaf wider than a switch): its price is unknown, not this count.
+    if (bill.unbuildable) return undefined;
     capex += bill.switches * eq.switch_price + bill.transceivers * eq.transceiver_price + bill.cables * eq.cable_price;
     const w = bill.switches * eq.switch_power + bill.transceivers * eq.transceiver_power;
     watts += w;

@@ -93,6 +93,25 @@ export interface FabricBill {
   readonly switches: number;
   readonly transceivers: number;
   readonly cables: number;
+  /**
+   * Set when the kind's model of the site cannot be built of these switches (a leaf the model
+   * crosses in one switch hop needs more ports for one rail than a switch has): a field of the
+   * block and why. The counts are then no price of the fabric the run times (fabric-cost.ts leaves
+   * the cost unknown).
+   */
+  readonly unbuildable?: { readonly field: string; readonly message: string };
+}
+
+/** Why a leaf (`what` and its index) whose widest rail has `down` ports and `up` uplinks cannot be one switch of `switchPorts`, at `field`. */
+export function leafTooBig(what: string, index: number, tooBig: { down: number; up: number }, switchPorts: number, field: string): { field: string; message: string } {
+  const ports = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+  return {
+    field,
+    message:
+      `${what} ${index} needs ${ports(tooBig.down + tooBig.up)} switch ports for one rail (${ports(tooBig.down)} NIC ports${tooBig.up > 0 ? ` and ${ports(tooBig.up)} uplinks` : ''}), more than a switch's ${switchPorts} (the fabric's equipment.switch_ports): ` +
+      `the run crosses a ${what} in one switch hop, but a rail split over two switches would cross the tier above, so no bill of these switches builds it and fabric_capex, fabric_kw and fabric_energy_kwh are left empty. ` +
+      `Give fewer nodes per ${what}, or switches with more ports`,
+  };
 }
 
 /** A cable: the given directed links (its two directions) go down together. */
@@ -145,9 +164,10 @@ export interface FabricKind<S extends { readonly kind: string }> {
   notes?(spec: S, nodeCount: number, otherSites: boolean): { field: readonly PathKey[]; message: string }[];
   build(spec: S, ctx: FabricBuildContext): SiteFabric;
   /**
-   * The switches, transceivers and cables the kind needs for a site: its tiers' switch ports (each
-   * logical switch with more ports than a switch has counts as several), its links between nodes and
-   * switches and between tiers. Uplinks are ceil(downlinks / oversubscription) ports; a tier with
+   * The switches, transceivers and cables the kind needs for a site: its tiers' switch ports (a
+   * one-hop leaf with more ports than a switch has is several switches holding whole rails, and
+   * `unbuildable` when one rail does not fit a switch), its links between nodes and switches and
+   * between tiers. Uplinks are ceil(downlinks / oversubscription) ports; a tier with
    * nothing above it (one leaf, one pod) has none.
    */
   bill(spec: S, site: FabricSite): FabricBill;

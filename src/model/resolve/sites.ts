@@ -133,6 +133,9 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
       if (fileSrc) ctx.warnings.push(fileSrc.issue(note.field, note.message));
       else warn([...dc.topologyAt, ...note.field], note.message);
     }
+    // A one-hop leaf wider than the priced switches: the run's fabric_capex and fabric_kw are left empty (fabric-cost.ts); say why.
+    const unbuildable = nodes <= MAX_PORT_CHECK_NODES ? unbuildableBill(dc, groups, book) : undefined;
+    if (unbuildable) warn([...dc.topologyAt, unbuildable.field], unbuildable.message);
   }
   const dcRef = (name: string, path: readonly PathKey[]): number | undefined => {
     const i = dcIndex.get(name);
@@ -162,6 +165,16 @@ function siteNicPorts(dc: Datacentre, groups: readonly NodeGroup[], book: KindBo
     }
   }
   return { rails, nicPorts };
+}
+
+/** Why the site's kind cannot be built of its fabric's priced switches (FabricBill.unbuildable), if it cannot; nothing when the site's fabric has no equipment or its nodes' fabrics differ. */
+function unbuildableBill(dc: Datacentre, groups: readonly NodeGroup[], book: KindBook): { field: string; message: string } | undefined {
+  const presets = new Set<FabricPreset>();
+  for (const g of groups) if (g.datacentre === dc.index) presets.add(dc.fabric ?? FABRIC_PRESETS[book.kinds[g.kind]!.spec.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']!);
+  const [fabric] = [...presets];
+  if (presets.size !== 1 || !fabric?.equipment) return undefined;
+  const { rails, nicPorts } = siteNicPorts(dc, groups, book);
+  return fabricKind(dc.topology).bill(dc.topology, { rails, nicPorts, switchPorts: fabric.equipment.switch_ports, portBytesPerS: fabric.port_rate * fabric.efficiency }).unbuildable;
 }
 
 function hourly(v: number | readonly number[]): number[] {

@@ -5,8 +5,8 @@
 // (3); across pods: leaf, aggregation, core, aggregation, leaf (5).
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { cable, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
-import { closTier, perLeaf, planeSwitches, sum } from './clos-tier.js';
+import { cable, leafTooBig, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { closTier, perLeaf, perLeafRails, planeSwitches, sum } from './clos-tier.js';
 import { ecmpSchema, ecmpWiderThanUplinks, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const fatTreeSchema = z.strictObject({
@@ -122,7 +122,7 @@ export const fatTree: FabricKind<FatTreeSpec> = {
   },
   bill(spec, site) {
     const down = perLeaf(site.nicPorts, spec.nodes_per_leaf);
-    const leaves = closTier(down, spec.leaf_oversubscription, site.switchPorts, down.length === 1);
+    const leaves = closTier(down, spec.leaf_oversubscription, site.switchPorts, down.length === 1, 1, perLeafRails(site.rails, site.nicPorts, spec.nodes_per_leaf));
     // A pod's aggregation switches take its leaves' uplinks (none with a single leaf in the site).
     const podDown: number[] = [];
     leaves.up.forEach((u, leaf) => (podDown[Math.floor(leaf / spec.leaves_per_pod)] = (podDown[Math.floor(leaf / spec.leaves_per_pod)] ?? 0) + u));
@@ -131,6 +131,7 @@ export const fatTree: FabricKind<FatTreeSpec> = {
     const planes = spineCount(spec.ecmp);
     const pods = closTier(podDown, spec.pod_oversubscription, site.switchPorts, podDown.length === 1, planes);
     const links = sum(down) + sum(leaves.up) + sum(pods.up);
-    return { switches: leaves.switches + pods.switches + planeSwitches(sum(pods.up), site.switchPorts, planes), transceivers: 2 * links, cables: sum(site.rails) + sum(leaves.up) + sum(pods.up) };
+    const bill = { switches: leaves.switches + pods.switches + planeSwitches(sum(pods.up), site.switchPorts, planes), transceivers: 2 * links, cables: sum(site.rails) + sum(leaves.up) + sum(pods.up) };
+    return leaves.tooBig ? { ...bill, unbuildable: leafTooBig('leaf', leaves.tooBig.index, leaves.tooBig, site.switchPorts, 'nodes_per_leaf') } : bill;
   },
 };

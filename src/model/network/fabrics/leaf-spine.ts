@@ -3,8 +3,8 @@
 // Same leaf: 1 switch hop; otherwise leaf, spine, leaf (3).
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { cable, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
-import { closTier, perLeaf, planeSwitches, sum } from './clos-tier.js';
+import { cable, leafTooBig, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { closTier, perLeaf, perLeafRails, planeSwitches, sum } from './clos-tier.js';
 import { ecmpSchema, ecmpWiderThanUplinks, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
 export const leafSpineSchema = z.strictObject({
@@ -79,10 +79,11 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
   },
   bill(spec, site) {
     const down = perLeaf(site.nicPorts, spec.nodes_per_leaf);
-    const leaves = closTier(down, spec.oversubscription, site.switchPorts, down.length === 1);
+    const leaves = closTier(down, spec.oversubscription, site.switchPorts, down.length === 1, 1, perLeafRails(site.rails, site.nicPorts, spec.nodes_per_leaf));
     const nics = sum(site.rails);
     const links = sum(down) + sum(leaves.up);
     // The spine is `ecmp.paths` switches (the failures and hashed routes have as many), each with its share of the uplinks.
-    return { switches: leaves.switches + planeSwitches(sum(leaves.up), site.switchPorts, spineCount(spec.ecmp)), transceivers: 2 * links, cables: nics + sum(leaves.up) };
+    const bill = { switches: leaves.switches + planeSwitches(sum(leaves.up), site.switchPorts, spineCount(spec.ecmp)), transceivers: 2 * links, cables: nics + sum(leaves.up) };
+    return leaves.tooBig ? { ...bill, unbuildable: leafTooBig('leaf', leaves.tooBig.index, leaves.tooBig, site.switchPorts, 'nodes_per_leaf') } : bill;
   },
 };

@@ -10,7 +10,7 @@
 // leaves' uplinks: the group's NIC total / oversubscription.
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { cable, switchElement, type FabricBuildContext, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { cable, leafTooBig, switchElement, type FabricBuildContext, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, planeSwitches, sum } from './clos-tier.js';
 import { ecmpSchema, ecmpWiderThanUplinks, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
@@ -106,10 +106,23 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
       }
     }
     const ports = site.switchPorts * spec.planes;
-    const leaves = closTier(leafDown, spec.oversubscription, ports, byGroup.length === 1);
+    // Each rail leaf is one rail: one switch, or (more ports than a switch has) no rail leaf at all.
+    const leaves = closTier(leafDown, spec.oversubscription, ports, byGroup.length === 1, 1, leafDown.map((d) => [d]));
     const cables = spec.planes * (nics + sum(leaves.up));
     // Per plane `ecmp.paths` spines (the failures and hashed routes have as many), each with its share of the uplinks.
-    return { switches: spec.planes * (leaves.switches + planeSwitches(sum(leaves.up), ports, spineCount(spec.ecmp))), transceivers: 2 * (sum(leafDown) + sum(leaves.up)), cables };
+    const bill = { switches: spec.planes * (leaves.switches + planeSwitches(sum(leaves.up), ports, spineCount(spec.ecmp))), transceivers: 2 * (sum(leafDown) + sum(leaves.up)), cables };
+    if (!leaves.tooBig) return bill;
+    // leafDown lists the groups' rails in turn: name the group the too-big rail leaf is in.
+    let group = 0;
+    for (let i = leaves.tooBig.index, g = 0; g < byGroup.length; g++) {
+      const rails = Math.max(...byGroup[g]!.map((n) => site.rails[n]!));
+      if (i < rails) {
+        group = g;
+        break;
+      }
+      i -= rails;
+    }
+    return { ...bill, unbuildable: leafTooBig('rail group', group, leaves.tooBig, ports, 'nodes_per_group') };
   },
 };
 
