@@ -102,6 +102,31 @@ describe('bills of materials, by hand (64 H100 nodes with 8 NICs, 64-port switch
     expect(cost(site('{ kind: rail-optimized, nodes_per_group: 64 }', '[{ count: 128, device: H100 }]', 'IB-NDR', big))?.switches).toBe(16 + 8);
   });
 
+  it('two tiers join at most as many leaves as a switch has ports: more is no bill of these switches', () => {
+    // Each spine switch takes a link from every leaf (from every leaf's switch of its rail, rail-split),
+    // so 64-port switches join at most 64 leaves in two tiers (Al-Fares et al.: a two-tier folded Clos of
+    // k-port switches has k^2 / 2 host ports). 1,024 8-NIC nodes in leaves of 16: 64 leaves of 4
+    // switches and 128 spines, 384; 1,040 make 65 leaves, which two tiers of these switches cannot join:
+    // before, billed 388 switches with nothing saying the fabric needs a third tier.
+    const h100 = (n: number): string => `[{ count: ${n}, device: H100 }]`;
+    expect(cost(site('{ kind: leaf-spine, nodes_per_leaf: 16 }', h100(1024)))?.switches).toBe(384);
+    const wide = site('{ kind: leaf-spine, nodes_per_leaf: 16 }', h100(1040));
+    expect(cost(wide)).toBeUndefined();
+    expect(scenarioFromText(wide).warnings.map((w) => `${w.path}: ${w.message}`)).toContainEqual(expect.stringMatching(/^datacentres\[0\]\.topology\.nodes_per_leaf: 65 leaves, more than a switch's 64 ports/));
+    // The same leaves as a fat tree of 64-leaf pods: two pods under a core, priced.
+    expect(cost(site('{ kind: fat-tree, nodes_per_leaf: 16, leaves_per_pod: 64 }', h100(1040)))).toBeDefined();
+    expect(cost(site('{ kind: fat-tree, nodes_per_leaf: 16, leaves_per_pod: 65 }', h100(1040)))).toBeUndefined();
+    // Rail groups: a rail's spine switch takes that rail's leaf of every group: 64 groups of 32 (2,048
+    // nodes: 512 rail leaves, 256 spines) fit, 65 do not.
+    expect(cost(site('{ kind: rail-optimized, nodes_per_group: 32 }', h100(2048)))?.switches).toBe(768);
+    expect(cost(site('{ kind: rail-optimized, nodes_per_group: 32 }', h100(2049)))).toBeUndefined();
+    // A k-ary fat tree at its size (k pods of k / 2 leaves) is priced; one pod more is not.
+    const kAry = (k: number, pods: number): string =>
+      site(`{ kind: fat-tree, nodes_per_leaf: ${k / 2}, leaves_per_pod: ${k / 2} }`, `[{ count: ${(pods * k * k) / 4}, device: H100, nics: 1 }]`, 'IB-NDR', `fabrics:\n  IB-NDR: { equipment: { switch_ports: ${k}, switch_price: 1, switch_power: 1W, transceiver_price: 0, transceiver_power: 0W, cable_price: 0 } }\n`);
+    expect(cost(kAry(8, 8))?.switches).toBe(80);
+    expect(cost(kAry(8, 9))).toBeUndefined();
+  });
+
   it('ecmp: `paths` spines (aggregation switches of a pod, core planes) are that many switches, each with its share of the ports', () => {
     const ls = (over: number, ecmp: string): string => site(`{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: ${over}${ecmp} }`);
     // 4:1: 8 uplinks per leaf, 128 in all, would fit 2 switches; spread over 8 spines (one uplink

@@ -114,6 +114,22 @@ export function leafTooBig(what: string, index: number, tooBig: { down: number; 
   };
 }
 
+/**
+ * Why a tier of `count` switches below (`lower`: leaves, rail groups, pods) cannot all be joined by
+ * one tier above (`upper`) of `switchPorts`-port switches, at `field`: each switch above takes at
+ * least one link from each below (with rail-split leaves, from each leaf's switch of its rail), so
+ * two tiers of these switches join at most switchPorts of them. Undefined when they fit.
+ */
+export function tierTooWide(lower: string, count: number, upper: string, switchPorts: number, field: string, remedy: string): { field: string; message: string } | undefined {
+  if (count <= switchPorts) return undefined;
+  return {
+    field,
+    message:
+      `${count} ${lower}, more than a switch's ${switchPorts} ports (the fabric's equipment.switch_ports): each ${upper} switch takes a link from every one of them, so these switches cannot join them in one tier above, as the run has them (one ${upper} hop); ` +
+      `a real fabric of them has another tier, so fabric_capex, fabric_kw and fabric_energy_kwh are left empty. ${remedy}`,
+  };
+}
+
 /** A cable: the given directed links (its two directions) go down together. */
 export const cable = (ctx: FabricBuildContext, ...links: number[]): FabricElement => ({ kind: 'link', names: links.map((l) => ctx.linkName(l)), losses: links.map((link) => ({ link, fraction: 1 })) });
 

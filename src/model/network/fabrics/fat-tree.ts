@@ -5,7 +5,7 @@
 // (3); across pods: leaf, aggregation, core, aggregation, leaf (5).
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { cable, leafTooBig, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { cable, leafTooBig, switchElement, tierTooWide, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, perLeaf, perLeafRails, planeSwitches, sum } from './clos-tier.js';
 import { ecmpSchema, ecmpWiderThanUplinks, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
@@ -132,6 +132,10 @@ export const fatTree: FabricKind<FatTreeSpec> = {
     const pods = closTier(podDown, spec.pod_oversubscription, site.switchPorts, podDown.length === 1, planes);
     const links = sum(down) + sum(leaves.up) + sum(pods.up);
     const bill = { switches: leaves.switches + pods.switches + planeSwitches(sum(pods.up), site.switchPorts, planes), transceivers: 2 * links, cables: sum(site.rails) + sum(leaves.up) + sum(pods.up) };
-    return leaves.tooBig ? { ...bill, unbuildable: leafTooBig('leaf', leaves.tooBig.index, leaves.tooBig, site.switchPorts, 'nodes_per_leaf') } : bill;
+    if (leaves.tooBig) return { ...bill, unbuildable: leafTooBig('leaf', leaves.tooBig.index, leaves.tooBig, site.switchPorts, 'nodes_per_leaf') };
+    const wide =
+      tierTooWide('leaves in a pod', Math.min(spec.leaves_per_pod, down.length), 'aggregation', site.switchPorts, 'leaves_per_pod', 'Give fewer leaves per pod, or switches with more ports') ??
+      tierTooWide('pods', podDown.length, 'core', site.switchPorts, 'leaves_per_pod', 'Give more leaves per pod (fewer pods), or switches with more ports');
+    return wide ? { ...bill, unbuildable: wide } : bill;
   },
 };

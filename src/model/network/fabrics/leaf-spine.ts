@@ -3,7 +3,7 @@
 // Same leaf: 1 switch hop; otherwise leaf, spine, leaf (3).
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { cable, leafTooBig, switchElement, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { cable, leafTooBig, switchElement, tierTooWide, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, perLeaf, perLeafRails, planeSwitches, sum } from './clos-tier.js';
 import { ecmpSchema, ecmpWiderThanUplinks, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
@@ -84,6 +84,8 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
     const links = sum(down) + sum(leaves.up);
     // The spine is `ecmp.paths` switches (the failures and hashed routes have as many), each with its share of the uplinks.
     const bill = { switches: leaves.switches + planeSwitches(sum(leaves.up), site.switchPorts, spineCount(spec.ecmp)), transceivers: 2 * links, cables: nics + sum(leaves.up) };
-    return leaves.tooBig ? { ...bill, unbuildable: leafTooBig('leaf', leaves.tooBig.index, leaves.tooBig, site.switchPorts, 'nodes_per_leaf') } : bill;
+    if (leaves.tooBig) return { ...bill, unbuildable: leafTooBig('leaf', leaves.tooBig.index, leaves.tooBig, site.switchPorts, 'nodes_per_leaf') };
+    const wide = tierTooWide('leaves', down.length, 'spine', site.switchPorts, 'nodes_per_leaf', 'Use kind: fat-tree (pods under a core), more nodes per leaf, or switches with more ports');
+    return wide ? { ...bill, unbuildable: wide } : bill;
   },
 };

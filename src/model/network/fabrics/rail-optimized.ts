@@ -10,7 +10,7 @@
 // leaves' uplinks: the group's NIC total / oversubscription.
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
-import { cable, leafTooBig, switchElement, type FabricBuildContext, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { cable, leafTooBig, switchElement, tierTooWide, type FabricBuildContext, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { closTier, planeSwitches, sum } from './clos-tier.js';
 import { ecmpSchema, ecmpWiderThanUplinks, hashedPaths, spineCount, spineLinks, spineShare, pathChooser } from './ecmp.js';
 
@@ -111,7 +111,11 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
     const cables = spec.planes * (nics + sum(leaves.up));
     // Per plane `ecmp.paths` spines (the failures and hashed routes have as many), each with its share of the uplinks.
     const bill = { switches: spec.planes * (leaves.switches + planeSwitches(sum(leaves.up), ports, spineCount(spec.ecmp))), transceivers: 2 * (sum(leafDown) + sum(leaves.up)), cables };
-    if (!leaves.tooBig) return bill;
+    if (!leaves.tooBig) {
+      // A spine switch of a rail takes a link from that rail's leaf in every group.
+      const wide = tierTooWide('rail groups', byGroup.length, 'spine', ports, 'nodes_per_group', 'Give more nodes per group, or switches with more ports');
+      return wide ? { ...bill, unbuildable: wide } : bill;
+    }
     // leafDown lists the groups' rails in turn: name the group the too-big rail leaf is in.
     let group = 0;
     for (let i = leaves.tooBig.index, g = 0; g < byGroup.length; g++) {
