@@ -58,6 +58,46 @@ describe('dragonfly', () => {
     expect([...cluster.nodeLeaf]).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('unbalanced sizes (a last router and a last group short): every route is minimal, local, global, local', () => {
+    // 25 nodes, 2 per router, 3 routers a group: 13 routers (the last with one node), 5 groups (the
+    // last of one router); 13 nodes one per router in groups of 4 (the last group one router).
+    for (const [count, perRouter, perGroup] of [[25, 2, 3], [13, 1, 4], [7, 2, 3]] as const) {
+      const { topo } = build(site(`nodes_per_router: ${perRouter}, routers_per_group: ${perGroup}, local_bandwidth: 30GB/s, global_bandwidth: 20GB/s`, count));
+      const routers = Math.ceil(count / perRouter);
+      const groups = Math.ceil(routers / perGroup);
+      let locals = 0;
+      for (let g = 0; g < groups; g++) locals += Math.min(perGroup, routers - g * perGroup) * (Math.min(perGroup, routers - g * perGroup) - 1);
+      expect(topo.linkNames.filter((n) => n.startsWith('local:')).length).toBe(locals);
+      expect(topo.linkNames.filter((n) => n.startsWith('global:')).length).toBe(groups * (groups - 1));
+      const groupOf = (router: number): number => Math.floor(router / perGroup);
+      for (let a = 0; a < count; a++) {
+        for (let b = 0; b < count; b++) {
+          if (a === b) continue;
+          const ra = Math.floor(a / perRouter);
+          const rb = Math.floor(b / perRouter);
+          const names = topo.route(a, b).links.slice(1, -1).map((l) => topo.linkNames[l]!);
+          // At most a local hop, the global link between the two groups (when they differ), a local hop.
+          expect(names.length, `${a}->${b}`).toBeLessThanOrEqual(groupOf(ra) === groupOf(rb) ? 1 : 3);
+          expect(names.filter((n) => n.startsWith('global:'))).toEqual(groupOf(ra) === groupOf(rb) ? [] : [`global:dc:${groupOf(ra)}->${groupOf(rb)}`]);
+          // Contiguous from a's router to b's: each local hop leaves the router the last one reached.
+          let at = ra;
+          for (const n of names) {
+            const [from, to] = n.split(':')[2]!.split('->').map(Number) as [number, number];
+            if (n.startsWith('local:')) {
+              expect(from).toBe(at);
+              at = to;
+            } else {
+              // Lands on the router of group `to` holding its link to group `from`: its k-th other group's is on router k mod its routers.
+              const inTo = Math.min(perGroup, routers - to * perGroup);
+              at = to * perGroup + ((from < to ? from : from - 1) % inTo);
+            }
+          }
+          expect(at).toBe(rb);
+        }
+      }
+    }
+  });
+
   it('max-min by hand: two flows over one global link get half of it each; the reference agrees', () => {
     const { topo, network } = build(site(t));
     const pairs: [number, number][] = [

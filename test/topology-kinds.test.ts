@@ -310,6 +310,28 @@ workloads:
     expect(cube.route(0, 7).links.map((l) => cube.linkCapacityBytesPerS[l]).slice(1, 4)).toEqual([10e9, 20e9, 40e9]);
   });
 
+  it('every route is minimal: its hops are the sum over axes of the ring (or line) distance, on odd and unit dims', () => {
+    const cases: [number[], boolean][] = [[[5, 1, 3], true], [[1, 8], true], [[3, 5], true], [[2, 3, 4], true], [[3, 5], false], [[2, 3, 4], false]];
+    for (const [dims, wrap] of cases) {
+      const n = dims.reduce((a, b) => a * b, 1);
+      const { topo } = build(site(`dims: [${dims.join(', ')}], link_bandwidth: 30GB/s, wraparound: ${wrap}`, n));
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) {
+          if (a === b) continue;
+          let expected = 0;
+          for (let axis = 0, stride = 1; axis < dims.length; stride *= dims[axis]!, axis++) {
+            const d = Math.abs((Math.floor(a / stride) % dims[axis]!) - (Math.floor(b / stride) % dims[axis]!));
+            expected += wrap ? Math.min(d, dims[axis]! - d) : d;
+          }
+          const hops = hopsOf(topo, a, b);
+          expect(hops.length, `${dims} ${wrap} ${a}->${b}`).toBe(expected);
+          expect(hops[0]![0]).toBe(a);
+          expect(hops[hops.length - 1]![1]).toBe(b);
+        }
+      }
+    }
+  });
+
   it('routes are paths from a to b, and max-min rates match the reference without exceeding any link', () => {
     for (const t of ['dims: [4, 3], link_bandwidth: 30GB/s', 'dims: [3, 2, 2], link_bandwidth: 30GB/s, wraparound: false']) {
       const { topo, network } = build(site(t, 12));
