@@ -103,12 +103,12 @@ export interface FabricBill {
 }
 
 /** Why a leaf (`what` and its index) whose widest rail has `down` ports and `up` uplinks cannot be one switch of `switchPorts`, at `field`. */
-export function leafTooBig(what: string, index: number, tooBig: { down: number; up: number }, switchPorts: number, field: string): { field: string; message: string } {
+export function leafTooBig(what: string, index: number, tooBig: { down: number; up: number }, switchPorts: number, field: string, halfRate = false): { field: string; message: string } {
   const ports = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(1));
   return {
     field,
     message:
-      `${what} ${index} needs ${ports(tooBig.down + tooBig.up)} switch ports for one rail (${ports(tooBig.down)} NIC ports${tooBig.up > 0 ? ` and ${ports(tooBig.up)} uplinks` : ''}), more than a switch's ${switchPorts} (the fabric's equipment.switch_ports): ` +
+      `${what} ${index} needs ${ports(tooBig.down + tooBig.up)} switch ports for one rail (${ports(tooBig.down)} NIC ports${tooBig.up > 0 ? ` and ${ports(tooBig.up)} uplinks` : ''}), more than a switch's ${switchPorts}${halfRate ? ' half-rate ports (twice the fabric\'s equipment.switch_ports, each port split over two planes)' : ' (the fabric\'s equipment.switch_ports)'}: ` +
       `the run crosses a ${what} in one switch hop, but a rail split over two switches would cross the tier above, so no bill of these switches builds it and fabric_capex, fabric_kw and fabric_energy_kwh are left empty. ` +
       `Give fewer nodes per ${what}, or switches with more ports`,
   };
@@ -120,12 +120,12 @@ export function leafTooBig(what: string, index: number, tooBig: { down: number; 
  * least one link from each below (with rail-split leaves, from each leaf's switch of its rail), so
  * two tiers of these switches join at most switchPorts of them. Undefined when they fit.
  */
-export function tierTooWide(lower: string, count: number, upper: string, switchPorts: number, field: string, remedy: string): { field: string; message: string } | undefined {
+export function tierTooWide(lower: string, count: number, upper: string, switchPorts: number, field: string, remedy: string, halfRate = false): { field: string; message: string } | undefined {
   if (count <= switchPorts) return undefined;
   return {
     field,
     message:
-      `${count} ${lower}, more than a switch's ${switchPorts} ports (the fabric's equipment.switch_ports): each ${upper} switch takes a link from every one of them, so these switches cannot join them in one tier above, as the run has them (one ${upper} hop); ` +
+      `${count} ${lower}, more than a switch's ${switchPorts}${halfRate ? ' half-rate ports (twice the fabric\'s equipment.switch_ports, each port split over two planes)' : ' ports (the fabric\'s equipment.switch_ports)'}: each ${upper} switch takes a link from every one of them, so these switches cannot join them in one tier above, as the run has them (one ${upper} hop); ` +
       `a real fabric of them has another tier, so fabric_capex, fabric_kw and fabric_energy_kwh are left empty. ${remedy}`,
   };
 }

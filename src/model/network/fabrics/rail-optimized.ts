@@ -113,7 +113,7 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
     const bill = { switches: spec.planes * (leaves.switches + planeSwitches(sum(leaves.up), ports, spineCount(spec.ecmp))), transceivers: 2 * (sum(leafDown) + sum(leaves.up)), cables };
     if (!leaves.tooBig) {
       // A spine switch of a rail takes a link from that rail's leaf in every group.
-      const wide = tierTooWide('rail groups', byGroup.length, 'spine', ports, 'nodes_per_group', 'Give more nodes per group, or switches with more ports');
+      const wide = tierTooWide('rail groups', byGroup.length, 'spine', ports, 'nodes_per_group', 'Give more nodes per group, or switches with more ports', spec.planes > 1);
       return wide ? { ...bill, unbuildable: wide } : bill;
     }
     // leafDown lists the groups' rails in turn: name the group the too-big rail leaf is in.
@@ -126,7 +126,7 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
       }
       i -= rails;
     }
-    return { ...bill, unbuildable: leafTooBig('rail group', group, leaves.tooBig, ports, 'nodes_per_group') };
+    return { ...bill, unbuildable: leafTooBig('rail group', group, leaves.tooBig, ports, 'nodes_per_group', spec.planes > 1) };
   },
 };
 
