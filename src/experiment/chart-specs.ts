@@ -73,17 +73,48 @@ function pointsOf(summary: Table, metric: string, param: string | undefined): { 
   return { points, numeric, unit, legend: legendTitle(placements, others) };
 }
 
+/**
+ * Tick values for a log axis over [lo, hi]: 1, 2 and 5 times each power of ten over three decades
+ * or fewer, powers of ten (every k-th, at most 10 of them) over more; undefined when the range
+ * holds fewer than two such values (Vega's own ticks then). Written as decimal literals
+ * (Number('1e-4')), so a value is exactly what its label says.
+ */
+export function logAxisValues(lo: number, hi: number): number[] | undefined {
+  if (!(lo > 0) || !(hi >= lo) || !Number.isFinite(hi)) return undefined;
+  const e0 = Math.floor(Math.log10(lo));
+  const e1 = Math.ceil(Math.log10(hi));
+  const decades = Math.log10(hi / lo);
+  const mantissas = decades <= 3 + 1e-9 ? [1, 2, 5] : [1];
+  const every = mantissas.length > 1 ? 1 : Math.max(1, Math.ceil((e1 - e0 + 1) / 10));
+  const out: number[] = [];
+  for (let e = e0; e <= e1; e += 1) {
+    if ((e - e0) % every !== 0) continue;
+    for (const m of mantissas) {
+      const v = Number(`${m}e${e}`);
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);
+    }
+  }
+  return out.length >= 2 ? out : undefined;
+}
+
 /** A metric against a swept parameter, one line per policy, with its 95% confidence band. */
 export function metricVsParamSpec(summary: Table, metric: string, param: string, options: { log?: boolean; title?: string } = {}): VegaLiteSpec {
   const { points, numeric, unit, legend } = pointsOf(summary, metric, param);
   // Ticks in the unit the user wrote ('10µs', '100Gbps'); the title says when the axis is logarithmic.
+  // A log axis gets its ticks named (logAxisValues): Vega's own are 1..9 per decade, and its overlap
+  // pass kept 80µs and hid 100µs, 1ms and 10ms, the decades a reader looks for.
+  const xs = points.map((p) => p.x as number);
+  const logValues = numeric && options.log ? logAxisValues(Math.min(...xs), Math.max(...xs)) : undefined;
   const x = numeric
     ? {
         field: 'x',
         type: 'quantitative',
         title: `${param}${options.log ? ' (log scale)' : ''}`,
         scale: { type: options.log ? 'log' : 'linear', nice: false },
-        axis: unit ? { labelExpr: `format(datum.value, '~s') + '${unit.suffix}'` } : { format: '~s' },
+        axis: {
+          ...(unit ? { labelExpr: `format(datum.value, '~s') + '${unit.suffix}'` } : { format: '~s' }),
+          ...(logValues ? { values: logValues } : {}),
+        },
       }
     : { field: 'x', type: 'ordinal', title: param, sort: null };
   const tooltip = [
@@ -230,6 +261,11 @@ export function queueingCdfSpec(runs: Table, jobs: Table): VegaLiteSpec {
     for (let i = 0; i < n; i += step) values.push({ series, delay: ds[i]! / 3600, fraction: (i + 1) / n });
     if ((n - 1) % step !== 0) values.push({ series, delay: ds[n - 1]! / 3600, fraction: 1 });
   }
+  // The axis reaches at least 1 h, and every line is carried at 1 to its right end: with no job
+  // waiting (every delay 0) the domain was [0, 0], the ticks 0, 0.1, 1, 10, 100, 1000 were drawn on
+  // one spot ('100' over '10' over '0') and each line was a vertical stroke hidden by the y axis.
+  const maxDelayH = Math.max(1, ...values.map((v) => v.delay));
+  for (const series of byseries.keys()) values.push({ series, delay: maxDelayH, fraction: 1 });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Queueing delay CDF per policy (jobs of every seed)',
@@ -246,8 +282,8 @@ export function queueingCdfSpec(runs: Table, jobs: Table): VegaLiteSpec {
         field: 'delay',
         type: 'quantitative',
         title: 'queueing delay (hours; log scale above 0.1 h)',
-        scale: { type: 'symlog', constant: 0.1 },
-        axis: { values: [0, 0.1, 1, 10, 100, 1000], format: '~g' },
+        scale: { type: 'symlog', constant: 0.1, domain: [0, maxDelayH] },
+        axis: { values: [0, 0.1, 1, 10, 100, 1000, 10000].filter((v) => v <= maxDelayH), format: '~g' },
       },
       y: { field: 'fraction', type: 'quantitative', title: 'fraction of jobs', scale: { domain: [0, 1] } },
       color: { field: 'series', type: 'nominal', title: legend, sort: null, legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 } },

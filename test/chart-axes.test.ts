@@ -1,0 +1,58 @@
+// What the sweep and CDF charts draw, read from the rendered SVG (the labels Vega shows, not the spec):
+// a log axis names its decades, and a CDF of jobs that never waited is drawn, not collapsed onto one spot.
+import { describe, expect, it } from 'vitest';
+import { queueingCdfSpec, metricVsParamSpec, logAxisValues } from '../src/experiment/chart-specs.js';
+import { renderSvg } from '../src/experiment/charts.js';
+
+/** The axis labels Vega left visible (its overlap pass hides the others with opacity 0), with their x. */
+function visibleLabels(svg: string): { text: string; x: number }[] {
+  const out: { text: string; x: number }[] = [];
+  for (const m of svg.matchAll(/<text[^>]*transform="translate\(([-\d.e]+),[^)]*\)"[^>]*opacity="1"[^>]*>([^<]*)<\/text>/g)) out.push({ text: m[2]!, x: Number(m[1]) });
+  return out;
+}
+
+describe('sweep chart on a log axis', () => {
+  // The README's picture: 7 latencies from 10us to 10ms.
+  const lat = ['10us', '31.62us', '100us', '316.2us', '1ms', '3.162ms', '10ms'];
+  const header = ['links[0].latency', 'scenario', 'policy', 'placement', 'metric', 'n', 'mean', 'std', 'ci95_low', 'ci95_high'];
+  const rows = lat.map((l, i) => [l, 's', 'fifo', 'first-fit', 'effective_compute_ratio_pool', '1', String(0.49 - i * 0.01), '', '', '']);
+
+  it('labels 100µs, 1ms and 10ms, not only the values in between', async () => {
+    const svg = await renderSvg(metricVsParamSpec({ header, rows }, 'effective_compute_ratio_pool', 'links[0].latency', { log: true }));
+    const shown = visibleLabels(svg).map((l) => l.text).filter((t) => /[µm]s$/.test(t));
+    // Before: 10µs 20µs 30µs 50µs 80µs 200µs 400µs 700µs 2ms 3ms 5ms 7ms (decades hidden by overlap).
+    expect(shown).toEqual(['10µs', '20µs', '50µs', '100µs', '200µs', '500µs', '1ms', '2ms', '5ms', '10ms']);
+  });
+
+  it('ticks 1-2-5 over up to three decades, decades beyond, every k-th decade past ten', () => {
+    expect(logAxisValues(1e-5, 1e-2)).toEqual([1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2]);
+    expect(logAxisValues(1e9, 1e14)).toEqual([1e9, 1e10, 1e11, 1e12, 1e13, 1e14]);
+    expect(logAxisValues(1e-9, 1e12)).toEqual([1e-9, 1e-6, 1e-3, 1, 1e3, 1e6, 1e9, 1e12]);
+    expect(logAxisValues(3, 4)).toBeUndefined();
+    expect(logAxisValues(0, 4)).toBeUndefined();
+  });
+});
+
+describe('queueing delay CDF', () => {
+  const runs = { header: ['run', 'scenario', 'policy', 'placement', 'seed'], rows: [['0', 's', 'fifo', 'first-fit', '1']] };
+  const jobsOf = (delays: number[]) => ({ header: ['run', 'job_id', 'queueing_delay_s'], rows: delays.map((d, i) => ['0', `j${i}`, String(d)]) });
+
+  it('of jobs that never waited: ticks apart, and a line at 1 the reader can see', async () => {
+    const spec = queueingCdfSpec(runs, jobsOf([0, 0, 0])) as any;
+    const svg = await renderSvg(spec);
+    const ticks = visibleLabels(svg).filter((l) => /^[\d.]+$/.test(l.text) && ['0', '0.1', '1'].includes(l.text));
+    // Before: domain [0, 0]; '0', '0.1', '1', '10', '100', '1000' all at x = 280, and no line off the y axis.
+    const xs = ticks.filter((t) => ['0', '0.1', '1'].includes(t.text) && t.x !== undefined).map((t) => t.x);
+    expect(new Set(xs).size).toBeGreaterThanOrEqual(3);
+    expect(spec.encoding.x.scale.domain).toEqual([0, 1]);
+    const atOne = spec.data.values.filter((v: { fraction: number; delay: number }) => v.fraction === 1 && v.delay > 0).map((v: { series: string; delay: number; fraction: number }) => ({ series: v.series, delay: v.delay, fraction: v.fraction }));
+    expect(atOne).toEqual([{ series: 'fifo', delay: 1, fraction: 1 }]);
+  });
+
+  it('of jobs that waited hours: the axis ends at the longest wait, the line at 1 there', () => {
+    const spec = queueingCdfSpec(runs, jobsOf([0, 3600, 7200, 4 * 3600])) as any;
+    expect(spec.encoding.x.scale.domain).toEqual([0, 4]);
+    expect(spec.encoding.x.axis.values).toEqual([0, 0.1, 1]);
+    expect(spec.data.values.at(-1)).toEqual({ series: 'fifo', delay: 4, fraction: 1 });
+  });
+});
