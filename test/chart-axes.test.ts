@@ -55,4 +55,12 @@ describe('queueing delay CDF', () => {
     expect(spec.encoding.x.axis.values).toEqual([0, 0.1, 1]);
     expect(spec.data.values.at(-1)).toEqual({ series: 'fifo', delay: 4, fraction: 1 });
   });
+
+  it('labels 10 hours and 1000 hours as such, not 1e+1', async () => {
+    const svg = await renderSvg(queueingCdfSpec(runs, jobsOf([0, 3600, 2000 * 3600])));
+    const shown = visibleLabels(svg).map((l) => l.text).filter((t) => /^[\d.,e+]+$/.test(t) && !/^0\.\d$|^1\.0$/.test(t));
+    // Before: '1e+1', '1e+2', '1e+3'.
+    expect(shown).toEqual(expect.arrayContaining(['0', '1', '10', '100', '1,000']));
+    expect(shown.some((t) => t.includes('e+'))).toBe(false);
+  });
 });

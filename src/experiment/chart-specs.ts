@@ -283,7 +283,9 @@ export function queueingCdfSpec(runs: Table, jobs: Table): VegaLiteSpec {
         type: 'quantitative',
         title: 'queueing delay (hours; log scale above 0.1 h)',
         scale: { type: 'symlog', constant: 0.1, domain: [0, maxDelayH] },
-        axis: { values: [0, 0.1, 1, 10, 100, 1000, 10000].filter((v) => v <= maxDelayH), format: '~g' },
+        // labelExpr, not format: Vega formats a symlog axis's ticks at one significant digit, so
+        // '~g' printed 10 as '1e+1'.
+        axis: { values: [0, 0.1, 1, 10, 100, 1000, 10000].filter((v) => v <= maxDelayH), labelExpr: "format(datum.value, ',~r')" },
       },
       y: { field: 'fraction', type: 'quantitative', title: 'fraction of jobs', scale: { domain: [0, 1] } },
       color: { field: 'series', type: 'nominal', title: legend, sort: null, legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 } },
