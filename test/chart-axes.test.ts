@@ -1,7 +1,7 @@
 // What the sweep and CDF charts draw, read from the rendered SVG (the labels Vega shows, not the spec):
 // a log axis names its decades, and a CDF of jobs that never waited is drawn, not collapsed onto one spot.
 import { describe, expect, it } from 'vitest';
-import { queueingCdfSpec, metricVsParamSpec, logAxisValues } from '../src/experiment/chart-specs.js';
+import { comparePoliciesSpec, queueingCdfSpec, metricVsParamSpec, logAxisValues } from '../src/experiment/chart-specs.js';
 import { renderSvg } from '../src/experiment/charts.js';
 
 /** The axis labels Vega left visible (its overlap pass hides the others with opacity 0), with their x. */
@@ -62,5 +62,27 @@ describe('queueing delay CDF', () => {
     // Before: '1e+1', '1e+2', '1e+3'.
     expect(shown).toEqual(expect.arrayContaining(['0', '1', '10', '100', '1,000']));
     expect(shown.some((t) => t.includes('e+'))).toBe(false);
+  });
+});
+
+describe('compare chart', () => {
+  const header = ['scenario', 'policy', 'placement', 'metric', 'n', 'mean', 'std', 'ci95_low', 'ci95_high'];
+  const rows = [
+    ['s', 'fifo', 'first-fit', 'effective_compute_ratio_pool', '10', '0.3356', '0.02', '0.3204', '0.3508'],
+    ['s', 'easy-backfill', 'first-fit', 'effective_compute_ratio_pool', '10', '0.5125', '0.02', '0.4943', '0.5307'],
+    ['s', 'fifo', 'first-fit', 'jct_mean_s', '10', '118000', '1', '102000', '134000'],
+    ['s', 'easy-backfill', 'first-fit', 'jct_mean_s', '10', '21600', '1', '16300', '26900'],
+  ];
+
+  it('draws fractions in percent, as the tables beside it print them; other units as they are', async () => {
+    const spec = comparePoliciesSpec({ header, rows }, ['effective_compute_ratio_pool', 'jct_mean_s']) as any;
+    const ecr = spec.data.values.filter((v: { metric: string }) => v.metric === 'effective compute ratio pool (%) ↑');
+    expect(ecr.map((v: { mean: number; lo: number; hi: number }) => [v.mean, v.lo, v.hi].map((x) => Number(x.toFixed(6))))).toEqual([[33.56, 32.04, 35.08], [51.25, 49.43, 53.07]]);
+    expect(spec.facet.sort).toEqual(['effective compute ratio pool (%) ↑', 'jct mean (s) ↓']);
+    const jct = spec.data.values.filter((v: { metric: string }) => v.metric === 'jct mean (s) ↓');
+    expect(jct.map((v: { mean: number }) => v.mean)).toEqual([118000, 21600]);
+    const svg = await renderSvg(spec);
+    // Before: the ECR facet's axis read 0.0 ... 0.5 beside a table saying 51.25%.
+    expect(visibleLabels(svg).map((l) => l.text)).toEqual(expect.arrayContaining(['50', 'effective compute ratio pool (%) ↑']));
   });
 });

@@ -21,6 +21,11 @@ export function metricTitle(metric: string): string {
   return `${name}${unit}${d === 'higher' ? ' ↑' : d === 'lower' ? ' ↓' : ''}`;
 }
 
+/** A fraction metric's title when its values are drawn in percent: 'utilisation (%) ↑'. */
+function percentTitle(metric: string): string {
+  return metricTitle(metric).replace(/( [↑↓])?$/, (arrow) => ` (%)${arrow}`);
+}
+
 function seriesLabel(policy: string, placement: string, placements: number): string {
   return placements > 1 ? `${policy} + ${placement}` : policy;
 }
@@ -194,13 +199,19 @@ export function metricVsMetricSpec(summary: Table, metric: string, against: stri
 
 /** compare: each metric's mean per policy with 95% confidence error bars, one small chart per metric. */
 export function comparePoliciesSpec(summary: Table, metrics: readonly string[]): VegaLiteSpec {
+  // Fractions in percent, as the terminal table and the report's summary table print them (the
+  // bars said 0.5 beside a table saying 51.25%); facets share one axis format, so the values move.
   const values: (SummaryPoint & { metric: string })[] = [];
-  for (const m of metrics) for (const p of pointsOf(summary, m, undefined).points) values.push({ ...p, metric: metricTitle(m) });
+  const titles = metrics.map((m) => (metricDef(m)?.unit === 'fraction' ? percentTitle(m) : metricTitle(m)));
+  metrics.forEach((m, i) => {
+    const k = metricDef(m)?.unit === 'fraction' ? 100 : 1;
+    for (const p of pointsOf(summary, m, undefined).points) values.push({ ...p, mean: p.mean * k, lo: p.lo * k, hi: p.hi * k, metric: titles[i]! });
+  });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Policies compared (mean and 95% confidence interval over seeds)',
     data: { values },
-    facet: { field: 'metric', type: 'nominal', title: null, sort: metrics.map(metricTitle) },
+    facet: { field: 'metric', type: 'nominal', title: null, sort: titles },
     columns: 2,
     resolve: { scale: { y: 'independent' } },
     spec: {
