@@ -14,7 +14,7 @@ import { defaultWorkers, prepareExperiment, runPlan, workersThatFit, type Experi
 import { formatBytes, MEMORY_SHARE } from '../model/size-estimate.js';
 import { totalmem } from 'node:os';
 import { MANIFEST_FORMAT, poolsimVersion, type RunManifest } from '../experiment/manifest.js';
-import { resolveMetricName, tenantColumn, unknownMetricMessage } from '../experiment/metric-table.js';
+import { resolveMetricName, serviceColumn, tenantColumn, unknownMetricMessage } from '../experiment/metric-table.js';
 import { checkRunCount, DEFAULT_MAX_RUNS, metricColumns, parseShard, type CheckedPlan, type ExperimentSpec, type Shard, tenantSharesTable } from '../experiment/plan.js';
 import { loadScenarioForRun, type LoadedScenario } from '../experiment/run-scenario.js';
 import type { PolicyRef } from '../scenario/schema.js';
@@ -107,6 +107,7 @@ export function sweepParams(sets: readonly string[] | undefined, maxValues = DEF
   }
 }
 
+const SERVICE_DEFAULT_METRICS = ['ttft_p99_s', 'tpot_p99_s', 'slo_attainment'];
 const DEFAULT_METRICS = ['effective_compute_ratio_pool', 'effective_compute_ratio_allocated', 'utilisation', 'queueing_delay_mean_s', 'queueing_delay_p95_s', 'jct_mean_s', 'makespan_s', 'energy_kwh'];
 
 /** Sweeps plot these of the table's metrics (one chart each) unless --metrics names others. */
@@ -245,6 +246,9 @@ function defaultMetrics(plan: CheckedPlan): string[] {
   // With tenants: the trade between utilisation and each team's delay, and Jain's index over teams.
   const m = plan.tenants.length > 0 ? ['utilisation', 'queueing_delay_p95_s', 'jain_index', ...plan.tenants.map((t) => tenantColumn(t, 'queueing_delay_p95_s'))] : [...DEFAULT_METRICS];
   if (plan.spec.jobName !== undefined) m.unshift('job_effective_compute_ratio', 'job_queueing_delay_s');
+  // Each inference service's latency tails and SLO attainment: without them a sweep of an
+  // inference scenario's token budget showed only training columns, six of eight '-'.
+  for (const s of plan.services) m.push(...SERVICE_DEFAULT_METRICS.map((c) => serviceColumn(s, c)));
   return m;
 }
 
