@@ -7,7 +7,7 @@ import { formatServices } from '../src/cli/service-table.js';
 import { formatSummary } from '../src/cli/summary-table.js';
 import { metricVsParamSpec } from '../src/experiment/chart-specs.js';
 import { renderTable } from '../src/experiment/text-table.js';
-import { formatMetricValue, formatSummaryTable } from '../src/experiment/summary-text.js';
+import { formatMetricValue, formatMetricValues, formatSummaryTable } from '../src/experiment/summary-text.js';
 import { formatCount, formatMeasure, formatPercent, formatSI } from '../src/units/units.js';
 import { bundled, runToCsv } from './helpers.js';
 
@@ -151,5 +151,17 @@ describe('plots', () => {
     const bytes = metricVsParamSpec({ header, rows: bytesRows }, 'effective_compute_ratio_pool', 'links[0].bandwidth') as any;
     expect(bytes.encoding.x.axis.labelExpr).toBe("format(datum.value, '~s') + 'B/s'");
     expect(new Set(bytes.data.values.map((p: { x: number }) => p.x))).toEqual(new Set([50e9, 100e9]));
+  });
+});
+
+describe('values shown against each other', () => {
+  it('get the digits that tell them apart, and no more where they differ already', () => {
+    // check printed "FAIL slo_attainment >= 99.30%: got 99.30%" and "tpot_p99_s <= 29ms: got 29ms".
+    expect(formatMetricValues('services.s.slo_attainment', [0.993, Number.NaN, 0.9929848])).toEqual(['99.300%', '-', '99.298%']);
+    expect(formatMetricValues('services.s.tpot_p99_s', [Number.NaN, 0.02899, 0.02900446521])).toEqual(['-', '28.99ms', '29ms']);
+    expect(formatMetricValues('jct_mean_s', [Number.NaN, 50657, 50658.00276])).toEqual(['-', '14.071h', '14.072h']);
+    expect(formatMetricValues('energy_kwh', [1000.4, 1000.2])).toEqual(['1,000.4', '1,000.2']);
+    expect(formatMetricValues('utilisation', [0.5, 0.9])).toEqual(['50.00%', '90.00%']);
+    expect(formatMetricValues('utilisation', [0.5, 0.5])).toEqual(['50.00%', '50.00%']);
   });
 });

@@ -18,7 +18,7 @@ import { metricDef, metricDirection, SUMMARY_METRIC_COLUMNS } from './metric-tab
 import { FINGERPRINT_COLUMN, serviceColumns, tenantColumns, type CheckedPlan } from './plan.js';
 import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
 import { loadScenarioForRun } from './run-scenario.js';
-import { formatMetricValue } from './summary-text.js';
+import { formatMetricValue, formatMetricValues } from './summary-text.js';
 import { parseVariantLabel, sameRef, VariantError } from './variant-label.js';
 
 export type { Baseline } from './baseline.js';
@@ -238,9 +238,11 @@ export async function runCheck(prepared: PreparedCheck, options: CheckOptions = 
 
   for (const { slot, metric, t } of thresholdSlots) {
     const got = mean(slot, metric, expectSeeds);
+    // The bounds and the value with digits enough to tell them apart (formatMetricValues).
+    const [minText, maxText, gotText] = formatMetricValues(metric, [t.min ?? Number.NaN, t.max ?? Number.NaN, got]);
     const parts: string[] = [];
-    if (t.min !== undefined) parts.push(`>= ${fmt(metric, t.min)}`);
-    if (t.max !== undefined) parts.push(`<= ${fmt(metric, t.max)}`);
+    if (t.min !== undefined) parts.push(`>= ${minText}`);
+    if (t.max !== undefined) parts.push(`<= ${maxText}`);
     // Not measured (no job completed, say) meets no threshold.
     const ok = Number.isFinite(got) && (t.min === undefined || got >= t.min) && (t.max === undefined || got <= t.max);
     findings.push({
@@ -249,7 +251,7 @@ export async function runCheck(prepared: PreparedCheck, options: CheckOptions = 
       name: `${metric} (${label(slot)}) ${parts.join(' and ')}`,
       outcome: ok ? 'pass' : 'fail',
       expected: `${metric} ${parts.join(' and ')}`,
-      got: `${Number.isFinite(got) ? fmt(metric, got) : 'not measured'} (${seedsText})`,
+      got: `${Number.isFinite(got) ? gotText : 'not measured'} (${seedsText})`,
     });
   }
   for (const { a, b, r } of relationSlots) {
@@ -260,13 +262,14 @@ export async function runCheck(prepared: PreparedCheck, options: CheckOptions = 
     const ok = Number.isFinite(va) && Number.isFinite(vb) && (below ? va <= limit : va >= limit);
     const pct = `${Math.round(r.at_least * 1000) / 10}%`;
     const rel = vb !== 0 ? ((va - vb) / Math.abs(vb)) * 100 : Number.NaN;
+    const [limitText, vbText, vaText] = formatMetricValues(r.metric, [limit, vb, va]);
     findings.push({
       scenario: input.file,
       kind: 'relation',
       name: `${r.metric}: ${label(a)} at least ${pct} ${below ? 'below' : 'above'} ${label(b)}`,
       outcome: ok ? 'pass' : 'fail',
-      expected: `${label(a)} ${below ? '<=' : '>='} ${fmt(r.metric, limit)} (${label(b)} ${fmt(r.metric, vb)} ${below ? '-' : '+'} ${pct})`,
-      got: `${label(a)} ${fmt(r.metric, va)} (${Number.isFinite(rel) ? `${rel >= 0 ? '+' : ''}${rel.toFixed(1)}% vs ${label(b)}` : 'n/a'}; ${seedsText})`,
+      expected: `${label(a)} ${below ? '<=' : '>='} ${limitText} (${label(b)} ${vbText} ${below ? '-' : '+'} ${pct})`,
+      got: `${label(a)} ${vaText} (${Number.isFinite(rel) ? `${rel >= 0 ? '+' : ''}${rel.toFixed(1)}% vs ${label(b)}` : 'n/a'}; ${seedsText})`,
     });
   }
 

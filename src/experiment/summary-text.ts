@@ -19,6 +19,35 @@ export function formatMetricValue(metric: string, x: number): string {
   return Number(x.toPrecision(4)).toLocaleString('en-US', { maximumSignificantDigits: 4 });
 }
 
+/**
+ * Values of one metric shown side by side (a threshold and the value checked against it): each as
+ * formatMetricValue writes it, with more digits where that would print two different values alike.
+ * `check` said "FAIL slo_attainment >= 99.30%: got 99.30%" for 0.992985 against 0.993, and
+ * "tpot_p99_s <= 29ms: got 29ms" for 29.004 ms against a bound written 28.99ms.
+ */
+export function formatMetricValues(metric: string, xs: readonly number[]): string[] {
+  const clash = (texts: readonly string[]): boolean =>
+    xs.some((a, i) => Number.isFinite(a) && xs.some((b, j) => j > i && Number.isFinite(b) && a !== b && texts[i] === texts[j]));
+  let texts = xs.map((x) => formatMetricValue(metric, x));
+  for (let extra = 1; extra <= 12 && clash(texts); extra++) texts = xs.map((x) => formatWithMoreDigits(metric, x, extra));
+  return texts;
+}
+
+/** formatMetricValue with `extra` more digits. */
+function formatWithMoreDigits(metric: string, x: number, extra: number): string {
+  if (!Number.isFinite(x)) return '-';
+  const unit = unitOf(metric);
+  if (unit === 'fraction') return formatPercent(x, 2 + extra);
+  if (unit === 's') {
+    const d = formatDuration(x);
+    const [, , suffix] = /^(-?[\d.e+-]+)([a-z]+)$/.exec(d) ?? [];
+    const scale: Record<string, number> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, min: 60, h: 3600, d: 86400 };
+    if (suffix === undefined || scale[suffix] === undefined) return d;
+    return `${Number((x / scale[suffix]!).toPrecision(3 + extra))}${suffix}`;
+  }
+  return Number(x.toPrecision(4 + extra)).toLocaleString('en-US', { maximumSignificantDigits: Math.min(21, 4 + extra) });
+}
+
 function formatHalf(metric: string, half: number): string {
   const unit = unitOf(metric);
   if (unit === 'fraction') return `${(half * 100).toFixed(2)}`;

@@ -1,0 +1,22 @@
+// check's failures show the value and the bound it missed with digits enough to tell them apart:
+// "FAIL effective_compute_ratio_pool >= 48.65%: got 48.65%" read as a failure of an equal value.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoPath } from './helpers.js';
+
+describe('check against a bound a hair from the value', () => {
+  it('prints bound and value apart (two-dc-latency: ECR 0.48652, JCT 50,658 s)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-check-'));
+    const file = join(dir, 'two-dc.yaml');
+    const expectBlock = '\nexpect:\n  metrics:\n    effective_compute_ratio_pool: { min: 0.48653 }\n    jct_mean_s: { max: 50657s }\n';
+    writeFileSync(file, readFileSync(repoPath('scenarios/two-dc-latency.yaml'), 'utf8') + expectBlock);
+    const r = spawnSync(process.execPath, [repoPath('dist/cli/main.js'), 'check', file], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    // Before: '>= 48.65%' / 'got 48.65%' and '<= 14.1h' / 'got 14.1h'.
+    expect(r.stdout).toContain('- expected effective_compute_ratio_pool >= 48.653%\n    + got      48.652% (seed 1)');
+    expect(r.stdout).toContain('- expected jct_mean_s <= 14.071h\n    + got      14.072h (seed 1)');
+  }, 60_000);
+});
