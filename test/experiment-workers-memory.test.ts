@@ -2,7 +2,8 @@
 // loads, so N workers of a large run could together need N times what one may use. compare and sweep
 // run fewer at once when that many of the largest point would not fit in half the machine's memory.
 import { describe, expect, it } from 'vitest';
-import { prepareExperiment, workersThatFit } from '../src/experiment/experiment.js';
+import { prepareExperiment, runPlan, workersThatFit } from '../src/experiment/experiment.js';
+import { prepareCheck, runCheck } from '../src/experiment/check.js';
 import { parseSetOption } from '../src/experiment/sweep-values.js';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { applyAssignments } from '../src/experiment/scenario-edit.js';
@@ -42,5 +43,34 @@ describe('runs at once', () => {
     const small = loadScenario(SCENARIO, 'sizes.yaml');
     expect(big.size.memoryBytes).toBeGreaterThan(small.size.memoryBytes);
     expect(plan.largestRunBytes).toBe(big.size.memoryBytes);
+  });
+});
+
+describe('check runs no more at once than fit, and says so', () => {
+  const CHECKED = `${SCENARIO}expect:
+  seeds: 3
+  metrics:
+    jobs_completed: { min: 1 }
+`;
+
+  it('check (and compare) get the cap and the note; the findings are the same whatever ran at once', async () => {
+    const prepared = await prepareCheck({ file: '/tmp/sizes.yaml', text: CHECKED }, {});
+    const bytes = prepared.plan.largestRunBytes;
+    expect(bytes).toBeGreaterThan(0);
+    const notes: string[] = [];
+    // Room for one and a half of the largest run: 1 at once, not the 3 asked.
+    const tight = await runCheck(prepared, { workers: 3, machineBytes: 1.5 * bytes, onNote: (t) => notes.push(t) });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^3 runs at once would need about .* running 1 at once$/);
+    const roomy: string[] = [];
+    const loose = await runCheck(prepared, { workers: 3, machineBytes: 10 * bytes, onNote: (t) => roomy.push(t) });
+    expect(roomy).toEqual([]);
+    expect(tight.findings).toEqual(loose.findings);
+    expect(tight.runs).toEqual(loose.runs);
+
+    const plan = await prepareExperiment({ scenarioText: SCENARIO, scenarioFile: 'sizes.yaml', sweep: [], policies: [], placements: [], seeds: [1, 2, 3] });
+    const compared = await runPlan(plan, { workers: 3, machineBytes: 2.5 * bytes, onNote: (t) => notes.push(t) });
+    expect(compared.runsAtOnce).toBe(2);
+    expect(notes[1]).toMatch(/running 2 at once$/);
   });
 });

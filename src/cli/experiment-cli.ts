@@ -10,9 +10,7 @@ import type { Argv } from 'yargs';
 import { comparePoliciesSpec, metricVsMetricSpec, metricVsParamSpec, queueingCdfSpec, type VegaLiteSpec } from '../experiment/chart-specs.js';
 import { renderSvg } from '../experiment/charts.js';
 import { tableToCsv, type Table } from '../experiment/csv-table.js';
-import { defaultWorkers, prepareExperiment, runPlan, workersThatFit, type ExperimentResult } from '../experiment/experiment.js';
-import { formatBytes, MEMORY_SHARE } from '../model/size-estimate.js';
-import { totalmem } from 'node:os';
+import { defaultWorkers, prepareExperiment, runPlan, type ExperimentResult } from '../experiment/experiment.js';
 import { MANIFEST_FORMAT, poolsimVersion, type RunManifest } from '../experiment/manifest.js';
 import { resolveMetricName, serviceColumn, tenantColumn, unknownMetricMessage } from '../experiment/metric-table.js';
 import { checkRunCount, DEFAULT_MAX_RUNS, metricColumns, parseShard, type CheckedPlan, type ExperimentSpec, type Shard, tenantSharesTable } from '../experiment/plan.js';
@@ -150,21 +148,17 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   const metrics = argv.metrics !== undefined ? metricOption(argv.metrics, metricColumns(plan)) : defaultMetrics(plan);
   const against = argv.plotAgainst !== undefined ? plotAgainstOption(argv.plotAgainst, metricColumns(plan), argv.plot, sweep.length > 0) : undefined;
   const jobRows = argv.jobs || argv.plot;
-  const asked = argv.workers ?? defaultWorkers();
-  const workers = workersThatFit(asked, plan.largestRunBytes);
-  if (workers < Math.min(asked, plan.runs.length) && !argv.quiet) {
-    process.stderr.write(
-      `  note: ${asked} runs at once would need about ${formatBytes(asked * plan.largestRunBytes)} (the largest about ${formatBytes(plan.largestRunBytes)} each), more than ${formatBytes(MEMORY_SHARE * totalmem())} (half of this machine's memory): running ${workers} at once\n`,
-    );
-  }
   let progress: Progress | undefined;
   const t0 = performance.now();
   // Checked before anything runs; results appear all together, with their manifest, or not at all.
   const folder = new OutputFolder(outDir);
   try {
     const result = await runPlan(plan, {
-      workers,
+      ...(argv.workers !== undefined ? { workers: argv.workers } : {}),
       ...(shard ? { shard } : {}),
+      onNote: (text) => {
+        if (!argv.quiet) process.stderr.write(`  note: ${text}\n`);
+      },
       policyTimeoutS: argv.policyTimeout,
       jobRows,
       hotLinks: argv.links,
@@ -200,7 +194,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     if (!argv.quiet) {
       if (!shard) process.stdout.write(formatSummaryTable(result.summary, { metrics }));
       process.stdout.write(`  wrote ${written.join(', ')}\n`);
-      const overhead = result.simulationWallS > 0 ? wallS / (result.simulationWallS / Math.min(workers, Math.max(1, result.outcomes.length))) : Number.NaN;
+      const overhead = result.simulationWallS > 0 ? wallS / (result.simulationWallS / Math.min(result.runsAtOnce, Math.max(1, result.outcomes.length))) : Number.NaN;
       process.stderr.write(
         `  ${result.outcomes.length} runs in ${wallS.toFixed(2)} s wall (${result.simulationWallS.toFixed(2)} s inside simulations${Number.isFinite(overhead) ? `, ${overhead.toFixed(2)}x the ideal parallel time` : ''})\n`,
       );

@@ -108,6 +108,9 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
             progress = new Progress(n, `check ${p.input.file}`, argv.quiet ? undefined : process.stderr);
           },
           onRunDone: () => progress?.tick(),
+          onNote: (text) => {
+            if (!argv.quiet) process.stderr.write(`  note: ${p.input.file}: ${text}\n`);
+          },
         }),
       );
       progress?.finish();
