@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { COMMANDS, commandName, lazyCommand } from './command-list.js';
 import { reportError } from './io.js';
 import { badNumberOption } from './number-options.js';
+import { helpArgs } from './help-command.js';
 import { repeatedOption } from './repeated-options.js';
 import { optionSuggestions } from './unknown-option.js';
 import { cliVersion } from './version.js';
@@ -15,7 +16,13 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const cli = yargs(hideBin(process.argv)).scriptName('poolsim').usage('$0 <command> [options]');
+const asked = helpArgs(hideBin(process.argv));
+if ('refused' in asked) {
+  process.stderr.write(`${asked.refused}\n`);
+  process.exit(2);
+}
+const args = asked.args;
+const cli = yargs(args).scriptName('poolsim').usage('$0 <command> [options]\n\nOne command\'s options: $0 help <command> (or $0 <command> --help)');
 for (const entry of COMMANDS) cli.command(lazyCommand(entry));
 await cli
   .demandCommand(1, `name a command: ${COMMANDS.map(commandName).join(', ')} (see --help)`)
@@ -26,9 +33,9 @@ await cli
     const kebab = (names: readonly string[]) => new Set(names.map((n) => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
     // The options of the command being run (its builder has run by now); yargs' types leave getOptions out.
     const options = (cli as unknown as { getOptions(): { key: Record<string, unknown>; array: string[] } }).getOptions();
-    const twice = repeatedOption(hideBin(process.argv), kebab(Object.keys(options.key)), kebab(options.array));
+    const twice = repeatedOption(args, kebab(Object.keys(options.key)), kebab(options.array));
     if (twice) refuse(twice, 'given more than once; give it once (a later one would silently replace an earlier one)');
-    const bad = badNumberOption(hideBin(process.argv), argv);
+    const bad = badNumberOption(args, argv);
     if (bad) refuse(bad.option, bad.message);
   }, true)
   .fail((msg, err, y) => {
