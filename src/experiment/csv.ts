@@ -1,5 +1,6 @@
 // CSV cells and lines, formatted the same way everywhere so that the same run gives the same bytes.
-// Numbers keep 10 significant digits: enough for every metric, and robust to last-bit noise.
+// Numbers keep 10 significant digits: enough for every metric, and robust to last-bit noise;
+// whole numbers up to 2^53 - 1 (seeds, counts) are written whole.
 
 import { writeTenDigitsAt } from './ten-digits.js';
 import type { TextChunk } from './text-chunk.js';
@@ -9,7 +10,7 @@ export function formatCell(v: unknown): string {
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return '';
     if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-    if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+    if (Number.isSafeInteger(v)) return String(v);
     return tenDigits(v);
   }
   const s = String(v);
@@ -96,8 +97,9 @@ export function writeNumberAt(out: CellSink, src: Float64Array, i: number): void
     out.append(v > 0 ? 'inf' : '-inf');
     return;
   }
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) {
-    // String(v) for an integer below 1e15: its decimal digits (-0 writes 0), in place.
+  if (Number.isSafeInteger(v)) {
+    // String(v) for an integer a double holds exactly (|v| <= 2^53 - 1: a seed, a count): its
+    // decimal digits (-0 writes 0), in place. Ten digits wrote seed 9007199254740991 as 9007199255000000.
     let x = v < 0 ? -v : v;
     if (x < 10 && v >= 0) {
       out.room(1)[out.pos++] = 48 + x;
