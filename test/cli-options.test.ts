@@ -124,6 +124,31 @@ describe('command-line options', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a seed above 2^53 - 1 is refused quoting the text, on every seed option, and so is a seed range that passes it', () => {
+    // `--seed 9007199254740993` said "got 9007199254740992": the float the text was rounded to, a
+    // seed nobody typed; the run would have been of that other seed had it been in range.
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');
+    const range = 'expected a whole number from 0 to 9007199254740991 (2^53 - 1; a larger one is not exact in a 64-bit float and would be rounded to another seed)';
+    for (const [option, value, args] of [
+      ['--seed', '9007199254740993', ['run', SCENARIO, '--out', out, '--seed', '9007199254740993']],
+      ['--seed', '9007199254740992', ['run', SCENARIO, '--out', out, '--seed=9007199254740992']],
+      ['--seed-base', '9007199254740993', ['compare', SCENARIO, '--out', out, '--seed-base', '9007199254740993']],
+      ['--seed-base', '1e16', ['sweep', SCENARIO, '--set', 'datacentres[0].pue=1,1.1', '--out', out, '--seed-base', '1e16']],
+      ['--seed', '18446744073709551616', ['fill', SCENARIO, '--out', out, '--seed', '18446744073709551616']],
+    ] as const) {
+      const r = poolsim(...args);
+      expect(r.stderr, args.join(' ')).toBe(`${option}: ${range}, got '${value}'\n1 problem found; nothing was run or written.\n`);
+      expect(r.code).toBe(2);
+    }
+    const last = poolsim('compare', SCENARIO, '--out', out, '--seed-base', '9007199254740990', '--seeds', '3');
+    expect(last.stderr).toBe('--seeds: the last seed, 9007199254740990 + 3 - 1, is above 9007199254740991 (2^53 - 1, the largest seed that is exact in a 64-bit float)\n1 problem found; nothing was run or written.\n');
+    expect(existsSync(out)).toBe(false);
+    // The largest exact seed is a seed like any other, and the one the results name.
+    const ok = poolsim('run', SCENARIO, '--out', out, '--seed', '9007199254740991', '--quiet');
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(out, 'summary.csv'), 'utf8').split('\n')[1]).toContain(',9007199254740991,');
+  });
+
   it('a misspelt option is refused with the nearest known one; a word near none gets no guess', () => {
     // yargs suggests commands only: `--otu dir` got "Unknown argument: otu" after the help text.
     const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');

@@ -1,6 +1,7 @@
 // What compare and sweep share on the command line: their options, reading the scenario and the
 // policy lists, progress on stderr, and writing result files all-or-nothing (each to a temporary
 // name, renamed into place once everything has been produced).
+import { seedRangeProblem } from '../scenario/seed-range.js';
 import { fileAccess } from '../experiment/file-access.js';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { checkWritableDir, ensureDir, followLink, fsReason, outputError } from './ensure-dir.js';
@@ -124,6 +125,8 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   const seedBase = argv.seedBase ?? base.resolved.scenario.seed;
   if (!Number.isSafeInteger(seedBase) || seedBase < 0) throw inputError('--seed-base', `expected a whole number >= 0, got ${argv.seedBase}`);
   checkRunCount(argv.seeds, maxRuns, '--seeds');
+  const pastLast = seedRangeProblem(seedBase, argv.seeds);
+  if (pastLast) throw inputError('--seeds', pastLast);
   checkWorkers(argv.workers);
   checkPolicyTimeout(argv.policyTimeout);
   const shard: Shard | undefined = argv.shard !== undefined ? parseShard(argv.shard) : undefined;

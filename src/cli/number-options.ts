@@ -2,6 +2,10 @@
 // refused (exit 2, naming the option) when they are not what a run can use, on every command that
 // takes them rather than on `run` alone.
 import { InputError } from '../scenario/errors.js';
+import { SEED_RANGE, seedTextProblem } from '../scenario/seed-range.js';
+
+/** Options that name a seed (run's and fill's --seed, compare's and sweep's --seed-base): judged on their text. */
+const SEED_OPTIONS: ReadonlySet<string> = new Set(['seed', 'seed-base']);
 
 function refuse(option: string, message: string): never {
   throw new InputError([{ file: option, line: 0, column: 0, path: '', message }]);
@@ -22,7 +26,8 @@ export function checkWorkers(workers: number | undefined): number | undefined {
 /**
  * The first number option given a value that is no number, and why, or undefined: an empty value
  * (`--seed ''`, `--seed=`), which yargs reads as 0, so `--seed "$SEED"` with SEED unset ran seed 0 as
- * if asked to; or words (`--seed abc`), which yargs reads as NaN, so the refusal said "got NaN".
+ * if asked to; or words (`--seed abc`), which yargs reads as NaN, so the refusal said "got NaN"; or
+ * a seed that a float64 cannot hold exactly (`--seed 9007199254740993`, read as ...992).
  */
 export function badNumberOption(args: readonly string[], parsed: Readonly<Record<string, unknown>>): { option: string; message: string } | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -38,6 +43,7 @@ export function badNumberOption(args: readonly string[], parsed: Readonly<Record
     if (value === undefined) continue;
     if (value.trim() === '') return { option: `--${name}`, message: 'expected a number, got an empty value' };
     if (Number.isNaN(number)) return { option: `--${name}`, message: `expected a number, got '${value}'` };
+    if (SEED_OPTIONS.has(name) && seedTextProblem(value)) return { option: `--${name}`, message: `${SEED_RANGE}, got '${value}'` };
   }
   return undefined;
 }

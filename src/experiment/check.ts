@@ -4,6 +4,7 @@
 // more than the tolerance. Produces findings; the CLI prints them as a diff-style report, writes JUnit
 // XML and sets the exit code. A check that would compare nothing, or against results of another
 // version of the scenario, is refused (InputError) rather than passed.
+import { seedRangeProblem } from '../scenario/seed-range.js';
 import { dirname } from 'node:path';
 import { isModuleName } from '../policy/registry.js';
 import { InputError, type InputIssue, type PathKey } from '../scenario/errors.js';
@@ -205,6 +206,8 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
   for (const e of baseBySlot) variantOf(e.slot, e.rows[0]!.baseline.file);
 
   const seedBase = expect?.seed_base ?? resolved.scenario.seed;
+  const pastLast = seedRangeProblem(seedBase, expect?.seeds ?? 1);
+  if (pastLast) throw new InputError([{ file: input.expect?.file ?? input.file, line: 0, column: 0, path: 'expect.seeds', message: pastLast }]);
   const expectSeeds = Array.from({ length: expect?.seeds ?? 1 }, (_, i) => seedBase + i);
   const seedAt = (r: BaselineRow) => Number(r.cells[r.baseline.table.header.indexOf('seed')]);
   const baselineSeeds = baseBySlot.flatMap((e) => e.rows.map(seedAt));

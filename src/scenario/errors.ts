@@ -71,6 +71,21 @@ export class SourceMap {
     return typeof v === 'number' || typeof v === 'string' ? v : undefined;
   }
 
+  /**
+   * A number as the file writes it (`9007199254740993`, `1.0e3`), or undefined where the path holds
+   * no number: the value read may be rounded (a whole number above 2^53), so a refusal quotes this.
+   */
+  writtenNumberAt(path: readonly PathKey[]): string | undefined {
+    if (!this.doc) return undefined;
+    let node: unknown = this.doc.contents;
+    for (const k of path) {
+      const next = child(node, k);
+      if (next === undefined) return undefined;
+      node = next.value;
+    }
+    return isScalar(node) && typeof node.value === 'number' && typeof node.source === 'string' ? node.source : undefined;
+  }
+
   private offsetOf(path: readonly PathKey[], key?: string): number | undefined {
     if (!this.doc) return undefined;
     let node: unknown = this.doc.contents;
@@ -244,7 +259,7 @@ function locatedIssues(
         const got = valueAt(data, path);
         // A schema that names its whole range says so in its own message (boundedNumber).
         if (!/^Too (big|small)/.test(String(issue.message))) {
-          out.push(src.issue(path, `${String(issue.message)}, got ${describe(got)}`));
+          out.push(src.issue(path, `${String(issue.message)}, got ${src.writtenNumberAt(path) ?? describe(got)}`));
           break;
         }
         const cmp = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';

@@ -1,9 +1,10 @@
 // The `expect:` block of a scenario: what `poolsim check` verifies in CI. Thresholds on result
 // metrics (for the scenario's policy, or per named policy), relations between policies ("EASY's p95
-// queueing delay at least 10% below FIFO's"), and the seeds to average over. Depends only on zod
-// and the unit parser, so the scenario schema can include it (`expect: expectSchema.optional()`).
+// queueing delay at least 10% below FIFO's"), and the seeds to average over. Depends only on zod,
+// the seed range and the unit parser, so the scenario schema can include it (`expect: expectSchema.optional()`).
 import { z } from 'zod';
 import { parseQuantity, UnitError } from '../units/units.js';
+import { seedSchema } from './seed.js';
 
 /** A bound: a number, a percentage ('30%' = 0.3), or a duration with units for *_s metrics ('1h'). */
 const bound = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -44,7 +45,7 @@ export const relationSchema = z
 export const expectSchema = z.strictObject({
   /** Replications averaged over: seeds seed_base .. seed_base + seeds - 1. */
   seeds: z.number().int().positive().default(1),
-  seed_base: z.number().int().nonnegative().default(1),
+  seed_base: seedSchema.default(1),
   /** Thresholds on the scenario's own policy's mean metrics. */
   metrics: z.record(metricName, thresholdSchema).default({}),
   /** Thresholds for other policies, run on the same seeds: `{ easy-backfill: { utilisation: { min: 0.7 } } }`. */

@@ -7,6 +7,7 @@ import { topologySchema } from '../model/network/fabrics/registry.js';
 import { normaliseName } from './did-you-mean.js';
 import { distributionSchema } from './distribution.js';
 import { expectSchema } from './expect-schema.js';
+import { seedSchema } from './seed.js';
 import { tenantsFromSchema, tenantsSchema } from './tenants-schema.js';
 import { DEVICES_PER_NODE_RANGE, MAX_DEVICES_PER_NODE, MAX_NICS_PER_NODE } from './limits.js';
 import { boundedNumber, count, distinctList, duration, flop, frequency, interval, power, rate, size } from './quantity.js';
@@ -491,7 +492,7 @@ export const workloadSchema = z.union([
 export const scenarioSchema = z.strictObject({
   name: identifier,
   description: z.string().default(''),
-  seed: z.number().int().nonnegative().default(1),
+  seed: seedSchema.default(1),
   /** Stop the simulation here; jobs still running or waiting are reported as such. */
   horizon: duration({ positive: true }).optional(),
   /** Catalogue overrides and new device kinds. */

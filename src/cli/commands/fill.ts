@@ -2,6 +2,7 @@
 // pods, for one or several placements and seeds: fill.csv (one row per pod arrival),
 // fill-summary.csv (one row per placement and seed) and fill.svg (unallocated GPU share against
 // requested share, a line per placement), written all or nothing with their manifest.
+import { seedRangeProblem } from '../../scenario/seed-range.js';
 import { dirname, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { renderSvg } from '../../experiment/charts.js';
@@ -75,6 +76,7 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     if (!(Number.isSafeInteger(argv.seeds) && argv.seeds >= 1 && argv.seeds <= 1000)) throw optionError('--seeds', `expected a whole number in [1, 1000], got ${argv.seeds}`);
     if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0)) throw optionError('--seed', `expected a whole number >= 0, got ${argv.seed}`);
     const spec: FillSpec = { until, sample: argv.sample };
+
     const text = readInputFile(argv.scenario);
     const { resolved, fingerprint } = loadScenarioForRun(text, argv.scenario, { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(argv.scenario), allowUntimed: true });
     if (!argv.quiet) process.stderr.write(describeWarnings(resolved.warnings.map(formatIssue)));
@@ -89,6 +91,8 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     }
     const folder = new OutputFolder(argv.out ?? join('results', `${resolved.scenario.name}-fill`));
     const first = argv.seed ?? resolved.scenario.seed;
+    const pastLast = seedRangeProblem(first, argv.seeds);
+    if (pastLast) throw optionError('--seeds', pastLast);
     const summaries: FillSummary[] = [];
     const plotted: FillRow[] = [];
     let rows = csvLine(FILL_COLUMNS);
