@@ -59,6 +59,18 @@ describe('policy plug-ins (built CLI)', () => {
     expect(readFileSync(join(out, 'typed', 'summary.csv'), 'utf8')).toContain('plugin-small,fifo,typed-tightest,7,4,2,2,0');
   });
 
+  it("the simulator's livelock guards name a plug-in by its file, as the plug-in's own guard does", () => {
+    // They said "policy 'waits'": which of the scenario's or the option's files was not said.
+    const idle = runSmall('waits', '--policy', `./${FIX}/waits.mjs`);
+    expect(idle.stderr).toBe(
+      `run failed: queue policy 'waits' (./${FIX}/waits.mjs), job 'first', at t=6001740s: 100,000 wake-ups in a row (ctx.wakeAt) found no job running and the same 4 job(s) waiting, and started none; nothing else changed between them, so the run would never finish. Start a job when the pool is idle, or stop asking for wake-ups while it is\nNo result files were written.\n`,
+    );
+    expect(idle.code).toBe(1);
+    const swaps = poolsim('run', `${FIX}/preemptive.yaml`, '--out', join(out, 'swaps'), '--quiet', '--policy', `./${FIX}/swaps.mjs`);
+    expect(swaps.stderr).toMatch(new RegExp(`^run failed: queue policy 'swaps' \\(\\./${FIX.replace(/\//g, '\\/')}/swaps\\.mjs\\), job '[^']+', at t=\\d+s: 1,000 preemptions in a row of jobs that had made no progress`));
+    expect(swaps.code).toBe(1);
+  });
+
   it('a plug-in that throws: the policy, the job, the time and where it threw; exit 1; no files', () => {
     const r = runSmall('throws', '--policy', `./${FIX}/throws.mjs`);
     expect(r.code).toBe(1);

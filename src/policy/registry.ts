@@ -19,7 +19,7 @@ import { siteAware } from './site-aware.js';
 import { sjf } from './sjf.js';
 import { spread } from './spread.js';
 import { topologyAware } from './topology-aware.js';
-import type { PlacementPolicy, Placer, PoolFacts, QueueDiscipline, QueuePolicy } from './types.js';
+import type { PlacementPolicy, Placer, PolicyOrigin, PoolFacts, QueueDiscipline, QueuePolicy } from './types.js';
 import type { ResolvedBalancer } from './balancers/registry.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import { InputError, zodIssues, type InputIssue, type PathKey, SourceMap } from '../scenario/errors.js';
@@ -62,6 +62,13 @@ export interface ResolvedPolicies {
   /** Both are built-in policies: no watchdog needed (a plug-in might never return). */
   builtIn?: boolean;
   /**
+   * Set where the queue (placement) policy is a plug-in: its role and file, so that an error the
+   * simulator raises about it (a livelock guard, a decision that breaks the rules) names the file,
+   * as the plug-in's own guard does (`queue policy 'x' (./x.mjs)`).
+   */
+  queueOrigin?: PolicyOrigin;
+  placementOrigin?: PolicyOrigin;
+  /**
    * Each inference service's load balancer, by service index, resolved with the policies (so that
    * `validate` resolves them as `run` does). Absent: the simulator resolves the scenario's by name.
    */
@@ -91,7 +98,15 @@ export function resolvePolicies(
   if (issues.length > 0 || !queue || !placer) throw new InputError(issues);
   // A plug-in is referred to by its file but known by its own name (in result files and messages).
   const builtIn = !options.extraQueue?.has(queueRef.name) && !options.extraPlacement?.has(placementRef.name);
-  return { queue, placer, queueName: queueDefs.get(queueRef.name)!.name, placementName: placementDefs.get(placementRef.name)!.name, builtIn };
+  return {
+    queue,
+    placer,
+    queueName: queueDefs.get(queueRef.name)!.name,
+    placementName: placementDefs.get(placementRef.name)!.name,
+    builtIn,
+    ...(options.extraQueue?.has(queueRef.name) ? { queueOrigin: { role: 'queue policy', file: queueRef.name } } : {}),
+    ...(options.extraPlacement?.has(placementRef.name) ? { placementOrigin: { role: 'placement policy', file: placementRef.name } } : {}),
+  };
 }
 
 function instantiate<T>(

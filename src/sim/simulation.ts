@@ -22,7 +22,7 @@ import { replicaDevices } from '../model/inference/replica-devices.js';
 import { jobListOf, type JobList } from '../model/job-list.js';
 import type { TraceJobTable } from '../model/trace-job-template.js';
 import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
-import { PolicyError, type JobView, type Placement, type PlacementHints, type SchedulingContext } from '../policy/types.js';
+import { PolicyError, type JobView, type Placement, type PolicyOrigin, type PlacementHints, type SchedulingContext } from '../policy/types.js';
 import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
 import { NetworkProgressModel, type TransferState } from './network-progress.js';
 import { deviceRate, PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
@@ -112,6 +112,15 @@ const LIVELOCK_PREEMPTIONS = 1000;
 /** Wake-ups in a row on an idle pool, with the same jobs waiting, that stop a run as a livelock (watchIdleWake). */
 const IDLE_WAKES = 100_000;
 
+/**
+ * Who a placement that breaks the rules is about, the queue policy that started it or the placement
+ * policy that chose it: with the plug-ins' files where either is one (undefined for two built-ins).
+ */
+function pairOrigin(p: ResolvedPolicies): PolicyOrigin | undefined {
+  const files = [p.queueOrigin?.file, p.placementOrigin?.file].filter((f): f is string => f !== undefined);
+  return files.length > 0 ? { role: 'queue/placement policies', file: files.join(', ') } : undefined;
+}
+
 export class Simulation implements FailurePort, InferencePort {
   readonly engine = new Engine();
   readonly cluster: Cluster;
@@ -175,7 +184,7 @@ export class Simulation implements FailurePort, InferencePort {
           devices: this.cluster.kindTotal,
           names: this.cluster.kinds.map((k) => k.name),
           hostFits: (kind, job) => this.hostFitsKind(job, kind),
-        })
+        }, policies.queueOrigin)
       : undefined;
     this.policies = this.admission ? { ...policies, queue: this.admission } : policies;
     const flow = resolved.scenario.network === 'flow';
@@ -785,7 +794,7 @@ export class Simulation implements FailurePort, InferencePort {
       // (even when a plug-in wrapped it, or caught it and carried on).
       if (this.runFailure) throw this.runFailure;
       if (e instanceof PolicyError || e instanceof RunFailedError || e instanceof InputError) throw e;
-      throw new PolicyError(this.policies.queueName, undefined, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
+      throw new PolicyError(this.policies.queueName, undefined, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`, this.policies.queueOrigin);
     }
     if (this.runFailure) throw this.runFailure;
     if (idle) this.watchIdleWake();
@@ -820,6 +829,7 @@ export class Simulation implements FailurePort, InferencePort {
       first?.name,
       this.engine.now,
       `${IDLE_WAKES.toLocaleString('en-US')} wake-ups in a row (ctx.wakeAt) found no job running and the same ${this.waiting.size} job(s) waiting, and started none; nothing else changed between them, so the run would never finish. Start a job when the pool is idle, or stop asking for wake-ups while it is`,
+      this.policies.queueOrigin,
     );
   }
 
@@ -841,7 +851,7 @@ export class Simulation implements FailurePort, InferencePort {
       return this.policies.placer.place(job, this.cluster, this.hints);
     } catch (e) {
       if (e instanceof PolicyError) throw e;
-      throw new PolicyError(this.policies.placementName, job.name, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`);
+      throw new PolicyError(this.policies.placementName, job.name, this.engine.now, `threw: ${e instanceof Error ? e.message : String(e)}`, this.policies.placementOrigin);
     }
   }
 
@@ -979,7 +989,7 @@ export class Simulation implements FailurePort, InferencePort {
   private checkPlacement(job: SimJob, p: Placement): void {
     const problem = placementProblem(this.cluster, job, p);
     if (problem !== undefined) {
-      throw new PolicyError(`${this.policies.queueName}/${this.policies.placementName}`, job.name, this.engine.now, problem);
+      throw new PolicyError(`${this.policies.queueName}/${this.policies.placementName}`, job.name, this.engine.now, problem, pairOrigin(this.policies));
     }
   }
 
@@ -1234,6 +1244,7 @@ export class Simulation implements FailurePort, InferencePort {
             job.name,
             this.engine.now,
             `${LIVELOCK_PREEMPTIONS.toLocaleString('en-US')} preemptions in a row of jobs that had made no progress since they last started (each spends ${checkpoint} s writing a checkpoint and ${restore} s restoring it), and no job completed meanwhile: the run would never finish. Preempt a job only once it has run (ctx.running's jobs restore until their stall is over)`,
+            this.policies.queueOrigin,
           );
         }
       } else this.fruitlessPreemptions = 0;
@@ -1245,7 +1256,7 @@ export class Simulation implements FailurePort, InferencePort {
   private preempt(job: SimJob): void {
     const now = this.engine.now;
     if (job.state !== 'running') {
-      throw new PolicyError(this.policies.queueName, job.name, now, `cannot preempt a job that is ${job.state}`);
+      throw new PolicyError(this.policies.queueName, job.name, now, `cannot preempt a job that is ${job.state}`, this.policies.queueOrigin);
     }
     this.settle(job, now);
     const run = job.run!;

@@ -20,7 +20,7 @@
 //   checkpoint, and the preemptor evicted again, over and over.
 import type { Tenants } from '../../model/tenants.js';
 import { maxRateOn } from '../predict.js';
-import { PolicyError, type JobView, type Placement, type QueueDiscipline, type SchedulingContext, type WaitingJobs } from '../types.js';
+import { PolicyError, type JobView, type Placement, type PolicyOrigin, type QueueDiscipline, type SchedulingContext, type WaitingJobs } from '../types.js';
 import { classicTargets, fairTargets, mayPreempt, type Admission } from './kueue-preemption.js';
 import { PendingWorkloads, type PendingGroup } from './pending-workloads.js';
 import { MILLI, QuotaBook } from './quota-book.js';
@@ -86,6 +86,8 @@ export class KueueAdmission implements QueueDiscipline {
     private readonly inner: QueueDiscipline,
     private readonly innerName: string,
     private readonly pool?: { readonly devices: ArrayLike<number>; readonly names: readonly string[]; readonly hostFits?: (kind: number, job: JobView) => boolean },
+    /** The inner policy's file where it is a plug-in: its errors name it. */
+    private readonly innerOrigin?: PolicyOrigin,
   ) {
     this.book = new QuotaBook(tenants, kindCount);
     this.pending = new PendingWorkloads(tenants.queues.length);
@@ -424,8 +426,8 @@ export class KueueAdmission implements QueueDiscipline {
       start: (job: JobView, placement: Placement) => {
         const real = this.line.real(job);
         const r = real ? this.records.get(real) : undefined;
-        if (!real || !r || r.view !== job) throw new PolicyError(this.innerName, job.name, outer().nowS, 'started a job that the tenant queues have not admitted');
-        if (placement && placement.kind !== r.a.kind) throw new PolicyError(this.innerName, job.name, outer().nowS, `placed on kind ${placement.kind}, not the kind its queue admitted it on (${r.a.kind})`);
+        if (!real || !r || r.view !== job) throw new PolicyError(this.innerName, job.name, outer().nowS, 'started a job that the tenant queues have not admitted', this.innerOrigin);
+        if (placement && placement.kind !== r.a.kind) throw new PolicyError(this.innerName, job.name, outer().nowS, `placed on kind ${placement.kind}, not the kind its queue admitted it on (${r.a.kind})`, this.innerOrigin);
         outer().start(real, placement);
         r.started = true;
       },
