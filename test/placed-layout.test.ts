@@ -3,6 +3,7 @@
 // paths; `explain` chooses and times it as the run does.
 import { describe, expect, it } from 'vitest';
 import { explainJob } from '../src/model/explain.js';
+import { Simulation } from '../src/sim/simulation.js';
 import { runToCsv, scenarioFromText } from './helpers.js';
 
 /** 13B on 64 H100, 32 in each of two sites joined by 25 Gb/s at 10 ms; a 1M-token global batch. */
@@ -52,5 +53,62 @@ describe('automatic layout of a job across data centres', () => {
     expect(e.layout.automatic).toBe(true);
     expect(`tp${e.layout.tp} pp${e.layout.pp} dp${e.layout.dp}`).toBe(auto.layout.split(' ').slice(0, 3).join(' '));
     expect(e.step.step_s).toBeCloseTo(auto.step, 9);
+  });
+});
+
+describe('automatic layout across sites while a long-haul link is down', () => {
+  // Two links between the sites: 'fast' (400 Gb/s, 1 ms) and 'slow' (25 Gb/s, 10 ms). With fast
+  // down, the job's flows take slow: its layout must be the one fastest over slow, as if slow were
+  // the only link (it was chosen as if fast were up, and the job ran dp-heavy over 25 Gb/s).
+  const links = (which: 'both' | 'fast' | 'slow'): string =>
+    [which !== 'slow' ? '  - { name: fast, between: [north, south], latency: 1ms, bandwidth: 400Gbps }' : '', which !== 'fast' ? '  - { name: slow, between: [north, south], latency: 10ms, bandwidth: 25Gbps }' : '']
+      .filter((l) => l !== '')
+      .join('\n');
+  const two = (which: 'both' | 'fast' | 'slow'): string =>
+    text()
+      .replace('  - { name: long-haul, between: [north, south], latency: 10ms, bandwidth: 25Gbps }', links(which))
+      .replace('        tokens: 2B\n', '        tokens: 200M\n        submit: 10min\n      - { name: later, devices: 64, device_kinds: [H100], params: 13B, model: { attention: flash, global_batch: 999424 }, tokens: 200M, submit: 2d }\n');
+
+  /** Each job's layout and mean step; each start's predicted rate; `at` applied to the fast link (index 0) at its times. */
+  const runWith = (scenario: string, at: [number, boolean][] = []) => {
+    const rows: { job: string; layout: string; step: number }[] = [];
+    const sim = new Simulation(scenarioFromText(scenario), { jobSink: (r) => void rows.push({ job: r.job_id, layout: r.layout, step: r.step_time_s }) });
+    const net = sim.network!;
+    for (const [t, down] of at) sim.engine.daemonAt(t, () => void net.setInterDcLink(0, down));
+    const predicted: number[] = [];
+    sim.signals.on('started', (job) => void predicted.push(net.predictRate(job, job.placement!)));
+    sim.run();
+    return { rows, predicted };
+  };
+
+  it('is chosen on the paths round the link, keeps it when the link comes back, and a later start gets the repaired fabric', () => {
+    const slowOnly = runWith(two('slow'));
+    const fastOnly = runWith(two('fast'));
+    // The two fabrics call for different layouts (else this test could not tell them apart).
+    expect(slowOnly.rows[0]!.layout).not.toBe(fastOnly.rows[0]!.layout);
+    // Fast down at 1 min, before the first job's start at 10 min; back at 1 d, after it ended.
+    const r = runWith(two('both'), [
+      [60, true],
+      [86_400, false],
+    ]);
+    const first = r.rows.find((x) => x.job === 'split')!;
+    expect(first.layout).toBe(slowOnly.rows.find((x) => x.job === 'split')!.layout);
+    expect(first.step).toBeCloseTo(slowOnly.rows.find((x) => x.job === 'split')!.step, 9);
+    // The policy's prediction at the start is the run's, over the same detour.
+    expect(r.predicted[0]).toBeCloseTo(slowOnly.predicted[0]!, 6);
+    // The same placement after the repair is chosen afresh (the cache is keyed on the links down).
+    const later = r.rows.find((x) => x.job === 'later')!;
+    expect(later.layout).toBe(fastOnly.rows.find((x) => x.job === 'later')!.layout);
+    expect(r.predicted[1]).toBeCloseTo(fastOnly.predicted[1]!, 6);
+
+    // Repaired while it runs (at 20 min): the job keeps the layout it started with, its flows move
+    // back to the fast link, so its mean step falls below the detour's.
+    const repaired = runWith(two('both'), [
+      [60, true],
+      [1200, false],
+    ]);
+    const kept = repaired.rows.find((x) => x.job === 'split')!;
+    expect(kept.layout).toBe(first.layout);
+    expect(kept.step).toBeLessThan(first.step);
   });
 });

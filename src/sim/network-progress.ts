@@ -773,13 +773,20 @@ export class NetworkProgressModel implements ProgressModel {
   /**
    * The job's shape and layout on its placement: the automatic layout (chosen on one site's nominal
    * paths) re-chosen on the placement when it spans data centres (placed-layout.ts), as `explain`
-   * chooses it; kept per placement (a few: multi-site starts are rare).
+   * chooses it, on the links between sites as they are now: with a long-haul link down, on the
+   * paths that route round it (a job starting then was given the layout of the link's bandwidth
+   * and ran over the detour). Kept per placement and set of links down (a few: multi-site starts
+   * are rare). A run keeps the layout it started with when the link comes back (its flows move
+   * back to the direct path; re-sharding a running job is a restart): it is chosen again when the
+   * job next starts.
    */
   private shapedOn(job: JobView, placement: Placement): ShapedJob {
     const shaped = this.steps.shapeAndLayout(job, placement.kind);
     // A policy's prediction for a placement across sites gets the layout the run would give it.
     if ((job as Partial<Pick<SimJob, 'template'>>).template?.layout !== undefined || !spansSites(this.cluster, placement.nodes)) return shaped;
-    const key = `${placement.kind}|${placement.nodes.join(',')}|${placement.counts.join(',')}`;
+    const down: number[] = [];
+    for (let i = 0; i < this.interDc.length; i++) if (this.topology.interDcLinkDown(i)) down.push(i);
+    const key = `${placement.kind}|${placement.nodes.join(',')}|${placement.counts.join(',')}|${down.join(',')}`;
     let byPlacement = this.placedLayouts.get(shaped);
     if (!byPlacement) this.placedLayouts.set(shaped, (byPlacement = new Map()));
     let placed = byPlacement.get(key);
@@ -787,6 +794,9 @@ export class NetworkProgressModel implements ProgressModel {
       // A network of its own, carrying nothing else: the job timed alone on the placement.
       const alone = (this.aloneNetwork ??= new FlowNetwork());
       this.aloneTopology ??= new Topology(this.cluster, alone, this.interDc);
+      // Routed as the run's flows are: round the links that are down (where no path is left the
+      // job fails as it starts, and the nominal route stands in).
+      for (let i = 0; i < this.interDc.length; i++) this.aloneTopology.setInterDcDown(i, down.includes(i));
       placed = fastestOnPlacement(this.cluster, this.aloneTopology, alone, this.steps, job, placement, shaped);
       if (byPlacement.size >= 64) byPlacement.clear();
       byPlacement.set(key, placed);
