@@ -794,8 +794,8 @@ export class NetworkProgressModel implements ProgressModel {
       // A network of its own, carrying nothing else: the job timed alone on the placement.
       const alone = (this.aloneNetwork ??= new FlowNetwork());
       this.aloneTopology ??= new Topology(this.cluster, alone, this.interDc);
-      // Routed as the run's flows are: round the links that are down (where no path is left the
-      // job fails as it starts, and the nominal route stands in).
+      // Routed as the run's flows are: round the links that are down (where no path is left, the
+      // nominal route, as for the run's flows).
       for (let i = 0; i < this.interDc.length; i++) this.aloneTopology.setInterDcDown(i, down.includes(i));
       placed = fastestOnPlacement(this.cluster, this.aloneTopology, alone, this.steps, job, placement, shaped);
       if (byPlacement.size >= 64) byPlacement.clear();
