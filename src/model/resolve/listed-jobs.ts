@@ -8,6 +8,7 @@ import type { Scenario } from '../../scenario/schema.js';
 import type { Fail } from './context.js';
 import type { UseKind } from './kinds.js';
 import type { WorkloadScope } from './workload-scope.js';
+import { formatDuration } from '../../units/units.js';
 
 type ListedJobs = Extract<Scenario['workloads'][number], { jobs: unknown }>['jobs'];
 
@@ -63,6 +64,25 @@ export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: Wor
     });
   });
   scope.jobs.addTemplates(listed);
+  warnAfterHorizon(listedJobs, wi, scope);
+}
+
+/**
+ * Listed jobs submitted after the horizon never enter the run: no row, not counted as submitted
+ * ('horizon: 5min' with the only job at 1h ran an empty pool and printed 0 submitted, unexplained).
+ * Warned at the first such job, with how many there are (a trace's are warned likewise).
+ */
+function warnAfterHorizon(listedJobs: ListedJobs, wi: number, scope: WorkloadScope): void {
+  const horizonS = scope.scenario.horizon;
+  if (horizonS === undefined) return;
+  const after = listedJobs.flatMap((j, ji) => (j.submit > horizonS ? [ji] : []));
+  if (after.length === 0) return;
+  const first = listedJobs[after[0]!]!;
+  const others = after.length > 1 ? ` (and ${after.length - 1} more of this workload's ${listedJobs.length} jobs)` : '';
+  scope.ctx.warn(
+    ['workloads', wi, 'jobs', after[0]!, 'submit'],
+    `submitted at ${formatDuration(first.submit)}, after the horizon (${formatDuration(horizonS)})${others}: it never enters the run, so no result counts it (not in jobs_submitted, no row in jobs.csv)`,
+  );
 }
 
 /** A job's `cpu` (cores) and `memory` (bytes) as the template's milli-cores and MiB. */
