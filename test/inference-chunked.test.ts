@@ -5,7 +5,7 @@
 // memory respected (property); bad budgets refused at their line; same seed, same bytes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mixedStepS, prefillS } from '../src/model/inference/replica-model.js';
+import { causalPairs, mixedStepS, prefillS } from '../src/model/inference/replica-model.js';
 import { InputError } from '../src/scenario/errors.js';
 import { simulate } from '../src/sim/simulation.js';
 import type { Replica } from '../src/sim/inference/replica.js';
@@ -14,7 +14,10 @@ import type { RequestRow } from '../src/sim/inference/service-rows.js';
 import { scenarioFromText } from './helpers.js';
 import { toyScenario, type ToyOptions } from './inference-helpers.js';
 
-/** A toy replica that reads its 2 GB of weights in 10 ms and computes 20 us per token (2 x 1e9 FLOPs at 100 TFLOP/s). */
+/**
+ * A toy replica that reads its 2 GB of weights in 10 ms and computes 20 us per token (2 x 1e9 FLOPs at
+ * 100 TFLOP/s), plus 1.72 ns per (query, key) pair of prompt attention (4 x 24 layers x 1,792 FLOPs).
+ */
 function computeBound(o: ToyOptions): string {
   return toyScenario(o).replace('peak: 1EFLOPS', 'peak: 100TFLOPS');
 }
@@ -63,45 +66,56 @@ describe('chunked prefill by hand', () => {
   ] as const;
   const text = (extra: string): string => computeBound({ maxBatch: 4, arrival: trace(rows), extraService: extra });
 
-  it('without a budget, B prefills in one 100 ms iteration while A pauses', () => {
+  it('without a budget, B prefills in one 121.5 ms iteration while A pauses', () => {
     const t = scenarioFromText(text('')).services[0]!.timing;
-    expect(prefillS(t, 5000)).toBeCloseTo(0.1, 12); // 5,000 x 20 us, compute-bound
+    expect(t.attentionSPerPair).toBeCloseTo((4 * 24 * 1792) / 100e12, 20);
+    // 5,000 x 20 us, compute-bound, plus 5,000 x 5,001 / 2 pairs of attention (21.5 ms).
+    const p = prefillS(t, 5000, causalPairs(5000, 0));
+    expect(p).toBeCloseTo(0.1 + 12_502_500 * 1.72032e-9, 12);
     const { rows: r } = run(text(''));
-    expect(r[1]!.first_token_s).toBeCloseTo(1.11, 9);
-    expect(r[1]!.ttft_s).toBeCloseTo(0.105, 9);
-    // A's 999 decode steps of 10 ms, plus the 100 ms pause.
-    expect(r[0]!.finish_s).toBeCloseTo(0.01 + 9.99 + 0.1, 9);
+    expect(r[1]!.first_token_s).toBeCloseTo(1.01 + p, 9);
+    expect(r[1]!.ttft_s).toBeCloseTo(0.005 + p, 9);
+    // A's 999 decode steps of 10 ms, plus the pause.
+    expect(r[0]!.finish_s).toBeCloseTo(0.01 + 9.99 + p, 9);
   });
 
   it('with a budget of 1,000, A decodes every iteration while B prefills over ceil(5000 / 999) = 6 iterations', () => {
     const t = scenarioFromText(text(budget(1000))).services[0]!.timing;
-    // An iteration of A's decode and 999 prompt tokens: 1,000 x 20 us = 20 ms; the last one (5
-    // prompt tokens and the decode) is memory-bound at 10 ms.
-    expect(mixedStepS(t, 1000, 0)).toBeCloseTo(0.02, 12);
-    expect(mixedStepS(t, 6, 0)).toBeCloseTo(0.01, 12);
+    // An iteration of A's decode and B's k-th chunk of 999 prompt tokens: 1,000 x 20 us = 20 ms plus
+    // the chunk's attention over itself and the 999 k tokens before it; the last one (5 prompt tokens
+    // and the decode) is memory-bound at 10 ms.
+    const steps = [0, 1, 2, 3, 4].map((k) => mixedStepS(t, 1000, 0, causalPairs(999, 999 * k)));
+    expect(steps[0]).toBeCloseTo(0.02 + 499_500 * 1.72032e-9, 12);
+    expect(mixedStepS(t, 6, 0, causalPairs(5, 4995))).toBeCloseTo(0.01, 12);
     const iterations: { now: number; steps: number }[] = [];
     const { rows: r } = run(text(budget(1000)), (now, rep) => {
-      if (now > 1.0099 && now < 1.125) iterations.push({ now, steps: rep.stepsDone });
+      if (now > 1.0099 && now < 1.2) iterations.push({ now, steps: rep.stepsDone });
     });
-    // B's prefill iterations end at 1.03, 1.05, ..., 1.11, 1.12; A gains a token at each.
-    const ends = [1.03, 1.05, 1.07, 1.09, 1.11, 1.12];
-    const seen = iterations.filter((x) => x.now > 1.011);
+    // B's prefill iterations end 20-28 ms apart from 1.01, the last 10 ms after; A gains a token at each.
+    const ends: number[] = [];
+    for (const d of [...steps, 0.01]) ends.push((ends.at(-1) ?? 1.01) + d);
+    const seen = iterations.filter((x) => x.now > 1.011 && x.now < ends.at(-1)! + 0.001);
     expect(seen.map((x) => x.now)).toEqual(ends.map((e) => expect.closeTo(e, 9)));
     expect(seen.map((x) => x.steps)).toEqual([101, 102, 103, 104, 105, 106]);
-    expect(r[1]!.first_token_s).toBeCloseTo(1.12, 9);
-    expect(r[1]!.ttft_s).toBeCloseTo(0.115, 9); // 10 ms longer than unchunked
-    expect(r[1]!.finish_s).toBeCloseTo(1.13, 9);
-    // A loses 5 x 10 ms (five 20 ms iterations in place of 10 ms steps) instead of 100 ms.
-    expect(r[0]!.finish_s).toBeCloseTo(0.01 + 9.99 + 0.05, 9);
-    expect(r[0]!.tpot_s).toBeCloseTo((9.99 + 0.05) / 999, 12);
+    expect(r[1]!.first_token_s).toBeCloseTo(ends.at(-1)!, 9);
+    // 10 ms longer than unchunked, plus the attention of chunks over earlier ones (the same pairs in all).
+    const whole = prefillS(t, 5000, causalPairs(5000, 0));
+    expect(r[1]!.ttft_s).toBeCloseTo(ends.at(-1)! - 1.005, 9);
+    expect(r[1]!.ttft_s - 0.005 - whole).toBeCloseTo(0.01, 2);
+    expect(r[1]!.finish_s).toBeCloseTo(ends.at(-1)! + 0.01, 9);
+    // A loses the five long iterations' excess over 10 ms steps instead of the whole prefill.
+    const lost = steps.reduce((a, d) => a + d - 0.01, 0);
+    expect(r[0]!.finish_s).toBeCloseTo(0.01 + 9.99 + lost, 9);
+    expect(r[0]!.tpot_s).toBeCloseTo((9.99 + lost) / 999, 12);
   });
 
   it('a prompt alone takes ceil(prompt / budget) iterations', () => {
     const t = scenarioFromText(computeBound({ extraService: budget(1000) })).services[0]!.timing;
     const { rows: r } = run(computeBound({ arrival: trace([[0, 2500, 1]]), extraService: budget(1000) }));
-    // 1,000 + 1,000 + 500 tokens: 20 + 20 + 10 ms (the last at the weight-read floor).
-    expect(r[0]!.ttft_s).toBeCloseTo(2 * mixedStepS(t, 1000, 0) + mixedStepS(t, 500, 0), 12);
-    expect(r[0]!.ttft_s).toBeCloseTo(0.05, 12);
+    // 1,000 + 1,000 + 500 tokens: 20 + 20 + 10 ms, each plus its attention over itself and the
+    // chunks before it (the last just above the weight-read floor): all together the pairs of 2,500.
+    expect(r[0]!.ttft_s).toBeCloseTo(mixedStepS(t, 1000, 0, causalPairs(1000, 0)) + mixedStepS(t, 1000, 0, causalPairs(1000, 1000)) + mixedStepS(t, 500, 0, causalPairs(500, 2000)), 12);
+    expect(r[0]!.ttft_s).toBeCloseTo(0.05 + causalPairs(2500, 0) * t.attentionSPerPair, 12);
     expect(r[0]!.finish_s).toBe(r[0]!.first_token_s);
   });
 
@@ -111,9 +125,9 @@ describe('chunked prefill by hand', () => {
     const t = scenarioFromText(text2).services[0]!.timing;
     expect(t.kvReadSPerToken).toBeCloseTo(20e-6, 15);
     const { rows: r } = run(text2);
-    // Iterations read 0, 1,000 and 2,000 tokens of KV: max(10 ms + 0/20/40 ms, 20 ms of compute).
-    const want = mixedStepS(t, 1000, 0) + mixedStepS(t, 1000, 1000) + mixedStepS(t, 1000, 2000);
-    expect(want).toBeCloseTo(0.02 + 0.03 + 0.05, 12);
+    // Iterations read 0, 1,000 and 2,000 tokens of KV: max(10 ms + 0/20/40 ms, 20 ms of compute + attention).
+    const want = mixedStepS(t, 1000, 0, causalPairs(1000, 0)) + mixedStepS(t, 1000, 1000, causalPairs(1000, 1000)) + mixedStepS(t, 1000, 2000, causalPairs(1000, 2000));
+    expect(want).toBeCloseTo(0.02 + causalPairs(1000, 0) * t.attentionSPerPair + 0.03 + 0.05, 12);
     expect(r[0]!.ttft_s).toBeCloseTo(want, 12);
   });
 
@@ -123,8 +137,9 @@ describe('chunked prefill by hand', () => {
     const text2 = computeBound({ arrival: px([[0, 3000, 1, 'doc', 2000], [10, 3000, 1, 'doc', 2000]]), extraService: budget(1000) });
     const t = scenarioFromText(text2).services[0]!.timing;
     const { rows: r, service } = run(text2);
-    expect(r[0]!.ttft_s).toBeCloseTo(3 * mixedStepS(t, 1000, 0), 12); // a miss: 3 chunks
-    expect(r[1]!.ttft_s).toBeCloseTo(mixedStepS(t, 1000, 2000), 12); // a hit: 1 chunk beside 2,000 cached tokens
+    const miss = [0, 1, 2].reduce((a, k) => a + mixedStepS(t, 1000, 0, causalPairs(1000, 1000 * k)), 0);
+    expect(r[0]!.ttft_s).toBeCloseTo(miss, 12); // a miss: 3 chunks
+    expect(r[1]!.ttft_s).toBeCloseTo(mixedStepS(t, 1000, 2000, causalPairs(1000, 2000)), 12); // a hit: 1 chunk beside 2,000 cached tokens
     expect(service.prefix_hit_rate).toBe(0.5);
   });
 });
@@ -153,40 +168,48 @@ describe('chunked prefill in a disaggregated prefill pool, by hand', () => {
 
   it('a 5,000-token prompt at a 256-token budget prefills in ceil(5000 / 256) = 20 iterations, each reading the earlier chunks', () => {
     // 0.1 MB of KV per token: 0.5 us to read a token's KV at 200 GB/s. A 256-token chunk computes
-    // in 5.12 ms, under the 10 ms weight read, so iteration k (0-based) takes 10 ms + 256 k x 0.5 us.
+    // in 5.12 ms plus at most 2.2 ms of attention, under the 10 ms weight read, so iteration k
+    // (0-based) takes 10 ms + 256 k x 0.5 us.
     const text = disaggregated({ arrival: trace([[0, 5000, 2]]), kvBytesPerToken: 1e5, extraService: budget(256) });
     const t = scenarioFromText(text).services[0]!.disaggregated!.prefill.timing;
     expect(t.kvReadSPerToken).toBeCloseTo(0.5e-6, 15);
     const { rows, iterations } = runPrefill(text);
     expect(iterations.map((i) => i.tokens)).toEqual([...Array(19).fill(256), 5000 - 19 * 256]);
     let want = 0;
-    for (let k = 0; k < 20; k++) want += mixedStepS(t, k < 19 ? 256 : 136, 256 * k);
+    for (let k = 0; k < 20; k++) want += mixedStepS(t, k < 19 ? 256 : 136, 256 * k, causalPairs(k < 19 ? 256 : 136, 256 * k));
     expect(want).toBeCloseTo(20 * 0.01 + 0.000128 * (19 * 20) / 2, 12); // 224.32 ms
     expect(rows[0]!.ttft_s).toBeCloseTo(want, 12);
     expect(iterations[19]!.endS).toBeCloseTo(want, 12);
-    // Unchunked it is one compute-bound iteration of 5,000 x 20 us.
+    // Unchunked it is one compute-bound iteration of 5,000 x 20 us plus its attention.
     const whole = runPrefill(disaggregated({ arrival: trace([[0, 5000, 2]]), kvBytesPerToken: 1e5 }));
     expect(whole.iterations.map((i) => i.tokens)).toEqual([5000]);
-    expect(whole.rows[0]!.ttft_s).toBeCloseTo(0.1, 12);
+    expect(whole.rows[0]!.ttft_s).toBeCloseTo(0.1 + causalPairs(5000, 0) * t.attentionSPerPair, 12);
     // The KV moves once, after the last chunk: the second token follows the same transfer and decode step.
     expect(rows[0]!.finish_s - rows[0]!.first_token_s).toBeCloseTo(whole.rows[0]!.finish_s - whole.rows[0]!.first_token_s, 9);
   });
 
   it("a prompt arriving during another's chunks shares the iteration that has budget left", () => {
     // A: 1,500 tokens at t = 0; B: 600 tokens at 1 ms. Budget 1,000: iteration 1 is A's first 1,000
-    // (20 ms of compute); iteration 2 A's last 500 and B's first 500 (20 ms; A's 1,000 tokens of KV
-    // read in 0.5 ms beside the 10 ms weight read); iteration 3 B's last 100 beside its 500 tokens of
-    // KV (memory-bound: 10 ms + 0.25 ms).
+    // (20 ms of compute and their attention); iteration 2 A's last 500 (attending to its first 1,000
+    // too) and B's first 500 (20 ms and the attention; A's 1,000 tokens of KV read in 0.5 ms beside
+    // the 10 ms weight read); iteration 3 B's last 100 beside its 500 tokens of KV (memory-bound:
+    // 10 ms + 0.25 ms).
     const text = (extra: string): string => disaggregated({ arrival: trace([[0, 1500, 2], [0.001, 600, 2]]), kvBytesPerToken: 1e5, maxBatch: 4, extraService: extra });
+    const t = scenarioFromText(text('')).services[0]!.disaggregated!.prefill.timing;
+    const a = t.attentionSPerPair;
     const { rows, iterations } = runPrefill(text(budget(1000)));
     expect(iterations.map((i) => i.tokens)).toEqual([1000, 1000, 100]);
-    expect(iterations.map((i) => i.endS)).toEqual([expect.closeTo(0.02, 12), expect.closeTo(0.04, 12), expect.closeTo(0.05025, 12)]);
-    expect(rows[0]!.ttft_s).toBeCloseTo(0.04, 12);
-    expect(rows[1]!.ttft_s).toBeCloseTo(0.05025 - 0.001, 12);
-    // Unchunked, A runs alone (1,500 x 20 us = 30 ms), then B (600 x 20 us = 12 ms).
+    const e1 = 0.02 + causalPairs(1000, 0) * a;
+    const e2 = e1 + 0.02 + (causalPairs(500, 1000) + causalPairs(500, 0)) * a;
+    const e3 = e2 + 0.01025;
+    expect(iterations.map((i) => i.endS)).toEqual([expect.closeTo(e1, 12), expect.closeTo(e2, 12), expect.closeTo(e3, 12)]);
+    expect(rows[0]!.ttft_s).toBeCloseTo(e2, 12);
+    expect(rows[1]!.ttft_s).toBeCloseTo(e3 - 0.001, 12);
+    // Unchunked, A runs alone (1,500 x 20 us = 30 ms and its attention), then B (600 x 20 us = 12 ms and its).
     const whole = runPrefill(text(''));
     expect(whole.iterations.map((i) => i.tokens)).toEqual([1500, 600]);
-    expect(whole.rows.map((r) => r.ttft_s)).toEqual([expect.closeTo(0.03, 12), expect.closeTo(0.042 - 0.001, 12)]);
+    const wa = 0.03 + causalPairs(1500, 0) * a;
+    expect(whole.rows.map((r) => r.ttft_s)).toEqual([expect.closeTo(wa, 12), expect.closeTo(wa + 0.012 + causalPairs(600, 0) * a - 0.001, 12)]);
   });
 
   it('every request is served and the prompt tokens computed are the same with and without chunks', () => {
@@ -212,15 +235,16 @@ describe('chunked prefill in a disaggregated prefill pool, by hand', () => {
 
 describe('admission control sees the chunks', () => {
   it("estimates a prompt's first token over the iterations its chunks need", () => {
-    // 2,500 tokens: one 50 ms prefill unchunked; 25 iterations at the 10 ms weight-read floor with a budget of 100.
+    // 2,500 tokens: one 55 ms prefill unchunked (50 ms and 5.4 ms of attention); 25 iterations at
+    // the 10 ms weight-read floor with a budget of 100 (the last chunk's 100 tokens over 2,400: 2.4 ms).
     const text = (extra: string): string => computeBound({ arrival: trace([[0, 2500, 2]]), extraService: `${extra}    slo: { ttft: 100ms, admission: true }\n` });
     const off = run(text('')).service;
     expect([off.requests, off.requests_rejected]).toEqual([1, 0]);
     const small = run(text(budget(100))).service;
     expect([small.requests, small.requests_rejected]).toEqual([0, 1]);
     const t = scenarioFromText(text(budget(100))).services[0]!.timing;
-    expect(25 * mixedStepS(t, 100, 0)).toBeCloseTo(0.25, 12);
-    const large = run(text(budget(1000))).service; // 20 + 20 + 10 ms
+    expect(mixedStepS(t, 100, 0, causalPairs(100, 2400))).toBeCloseTo(0.01, 12);
+    const large = run(text(budget(1000))).service; // 20.9 + 22.6 + 11.9 ms
     expect([large.requests, large.requests_rejected]).toEqual([1, 0]);
   });
 });

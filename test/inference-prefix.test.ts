@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LOAD_BALANCERS } from '../src/policy/balancers/registry.js';
-import { prefillS } from '../src/model/inference/replica-model.js';
+import { causalPairs, prefillS } from '../src/model/inference/replica-model.js';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { loadPolicies } from '../src/policy/plugin.js';
 import { InputError } from '../src/scenario/errors.js';
@@ -115,12 +115,13 @@ describe('prefix caching on a replica', () => {
     const text = computeBound({ arrival: traceArrival([[0, 3000, 10, 'system', 1000], [10, 3000, 10, 'system', 1000], [20, 3000, 10, '', '']]) });
     const { rows, hitRate } = run(text);
     const t = scenarioFromText(text).services[0]!.timing;
-    // Idle replica each time: TTFT is the prefill alone.
-    expect(rows[0]!.ttft_s).toBeCloseTo(prefillS(t, 3000), 12);
-    expect(rows[1]!.ttft_s).toBeCloseTo(prefillS(t, 2000), 12);
-    expect(rows[0]!.ttft_s - rows[1]!.ttft_s).toBeCloseTo(1000 * 20e-6, 12);
+    // Idle replica each time: TTFT is the prefill alone, the hit's 2,000 tokens attending to the cached 1,000 too.
+    expect(rows[0]!.ttft_s).toBeCloseTo(prefillS(t, 3000, causalPairs(3000, 0)), 12);
+    expect(rows[1]!.ttft_s).toBeCloseTo(prefillS(t, 2000, causalPairs(2000, 1000)), 12);
+    // The prefix's own GEMMs (20 us a token) and its own causal attention.
+    expect(rows[0]!.ttft_s - rows[1]!.ttft_s).toBeCloseTo(1000 * 20e-6 + causalPairs(1000, 0) * t.attentionSPerPair, 12);
     // A request without a prefix is neither a hit nor a miss.
-    expect(rows[2]!.ttft_s).toBeCloseTo(prefillS(t, 3000), 12);
+    expect(rows[2]!.ttft_s).toBeCloseTo(prefillS(t, 3000, causalPairs(3000, 0)), 12);
     expect(hitRate).toBe(0.5);
   });
 
@@ -128,7 +129,7 @@ describe('prefix caching on a replica', () => {
     const text = computeBound({ arrival: traceArrival([[0, 1000, 5, 'doc', 1000], [10, 1000, 5, 'doc', 1000]]) });
     const { rows } = run(text);
     const t = scenarioFromText(text).services[0]!.timing;
-    expect(rows[1]!.ttft_s).toBeCloseTo(prefillS(t, 1), 12);
+    expect(rows[1]!.ttft_s).toBeCloseTo(prefillS(t, 1, causalPairs(1, 999)), 12);
   });
 
   it('evicts the least recently used prefix when the KV memory is full', () => {
@@ -192,8 +193,8 @@ describe('prefix caching on a disaggregated prefill pool', () => {
       .replace(/    replicas: \{[^\n]*\n/, '    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n');
     const { rows, hitRate, service } = run(text);
     const t = scenarioFromText(text).services[0]!.disaggregated!.prefill.timing;
-    expect(rows[0]!.ttft_s).toBeCloseTo(prefillS(t, 3000), 12);
-    expect(rows[1]!.ttft_s).toBeCloseTo(prefillS(t, 2000), 12);
+    expect(rows[0]!.ttft_s).toBeCloseTo(prefillS(t, 3000, causalPairs(3000, 0)), 12);
+    expect(rows[1]!.ttft_s).toBeCloseTo(prefillS(t, 2000, causalPairs(2000, 1000)), 12);
     expect(hitRate).toBe(0.5);
     expect(service.kv_bytes).toBe(2 * 3000 * 1000);
   });

@@ -3,7 +3,7 @@
 // a replica never exceeds its KV-cache memory (property test).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeSegment, decodeStepS, decodeTokensPerS, kvBytesPerToken, prefillS, replicaTiming, type InferenceModel, type ReplicaHardware } from '../src/model/inference/replica-model.js';
+import { causalPairs, DecodeSegment, decodeStepS, decodeTokensPerS, kvBytesPerToken, prefillS, replicaTiming, type InferenceModel, type ReplicaHardware } from '../src/model/inference/replica-model.js';
 import { simulate } from '../src/sim/simulation.js';
 import type { Replica } from '../src/sim/inference/replica.js';
 import { scenarioFromText } from './helpers.js';
@@ -36,8 +36,11 @@ describe('replica model', () => {
     expect(decodeStepS(t, 1, 1000)).toBeGreaterThan(0.013);
     expect(decodeStepS(t, 1, 1000)).toBeLessThan(0.016);
     // Prefill of 2,000 tokens is compute-bound: 2 x 70e9 x 2000 / (4 x 989e12 x 0.55) = 0.129 s,
+    // plus causal attention, 4 x 80 layers x 8192 x 2000 x 2001 / 2 FLOPs = 5.25e12 at the same rate: 0.0024 s,
     // plus 160 all-reduces of 2000 x 8192 x 2 bytes, 1.5x over 364.5 GB/s of NVLink: 0.022 s.
-    expect(prefillS(t, 2000)).toBeCloseTo(0.1287 + 0.0216, 2);
+    expect(prefillS(t, 2000, 0)).toBeCloseTo(0.1287 + 0.0216, 2);
+    expect(prefillS(t, 2000, causalPairs(2000, 0)) - prefillS(t, 2000, 0)).toBeCloseTo((4 * 80 * 8192 * 2000 * 2001) / 2 / (4 * 989e12 * 0.55), 12);
+    expect((4 * 80 * 8192 * 2000 * 2001) / 2 / (4 * 989e12 * 0.55)).toBeCloseTo(0.0024, 4);
   });
 
   it('decode throughput rises with batch size and saturates at the compute limit', () => {

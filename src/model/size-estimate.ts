@@ -8,7 +8,7 @@ import type { PathKey } from '../scenario/errors.js';
 import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { KindInfo, NodeGroup } from './cluster.js';
-import { decodeTokensPerS, prefillS } from './inference/replica-model.js';
+import { causalPairs, decodeTokensPerS, prefillS } from './inference/replica-model.js';
 import type { ResolvedService } from './inference/resolve-services.js';
 import type { JobSizeFields } from './trace-job-template.js';
 import { logExpectedRunS, youngDalyIntervalS } from './checkpoint-interval.js';
@@ -444,7 +444,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     const meanPrompt = n > 0 ? promptTokens / n : 0;
     const meanOutput = n > 0 ? outputTokens / n : 1;
     const batch = Math.max(1, Math.min(svc.spec.max_batch, Number.isFinite(svc.timing.kvCapacityTokens) ? Math.floor(svc.timing.kvCapacityTokens / Math.max(1, meanPrompt + meanOutput)) : svc.spec.max_batch));
-    const perRequestS = prefillS(svc.timing, meanPrompt) / batch + meanOutput / decodeTokensPerS(svc.timing, batch, meanPrompt + meanOutput / 2);
+    const perRequestS = prefillS(svc.timing, meanPrompt, causalPairs(meanPrompt, 0)) / batch + meanOutput / decodeTokensPerS(svc.timing, batch, meanPrompt + meanOutput / 2);
     const spanS = Number.isFinite(firstS) ? Math.max(0, lastS - firstS) : 0;
     const servable = perRequestS > 0 ? (replicas * spanS) / perRequestS : Infinity;
     // Requests beyond counting (a rate of 1e308/s) made every per-request figure NaN, which sorted

@@ -3,9 +3,22 @@
 // capacity. Pure functions over plain numbers; the simulator (sim/inference) drives them.
 //
 // Sources and simplifications:
-// - FLOPs: 2 x params per token, forward only (Kaplan et al. 2020, "Scaling laws", sec. 2.1;
-//   design.md). Attention's context-dependent FLOPs (2 x layers x context x hidden per token) are
-//   left out, as that convention does; they are small next to 2P below ~10k tokens of context.
+// - FLOPs: 2 x params per token for the weight GEMMs, forward only (Kaplan et al. 2020, "Scaling
+//   laws", sec. 2.1; design.md), plus attention's own: a query attending to m keys costs, per layer,
+//   m x q_width multiply-adds for QK^T and as many for softmax x V, so 4 x layers x hidden x m FLOPs
+//   (q_width = query heads x head_dim = hidden in every shape poolsim takes; GQA shrinks the KV, not
+//   the queries). Over a causal prompt of n tokens (token i attends to i keys) that is
+//   4 L h n(n+1)/2 ~ 2 L h n^2: the count FlashAttention's benchmarks use, 4 x seqlen^2 x heads x
+//   head_dim per layer halved for causal masking (Dao 2023, FlashAttention-2, benchmarks/
+//   benchmark_flash_attention.py `flops`; Chinchilla, Hoffmann et al. 2022, App. F counts the full
+//   4 n^2 h without the causal half). Next to 2P n it is L h n / P: 4% of a 7B model's prefill at
+//   2k tokens, 30% of a 70B model's at 32k, 2.1x an 8B model's at 128k, 17x at 1M (docs/calibration.md,
+//   "Inference replica check": MInference's 1M-token prefill on an A100 takes ~30 min, 2P alone says
+//   1.4 min). Prefill attention is compute-bound (n FLOPs per KV byte) and runs at the GEMMs'
+//   efficiency (FlashAttention-2 forward reaches 50-70% of A100 peak, about what its GEMMs do).
+//   Decode attention is left on the memory side: one query per sequence does 4 L h FLOPs per context
+//   token against 2 L kv_width x bytes of KV read, 1 (MHA) to 8 (GQA-8) FLOPs per byte, far below the
+//   ~150-300 FLOPs per byte at which an A100 or H100 turns compute-bound, so its time is the KV read.
 // - Prefill is compute-bound: all prompt tokens go through the model in one pass (Pope et al.
 //   2022, "Efficiently scaling transformer inference", sec. 2; Agrawal et al. 2024, Sarathi-Serve).
 // - A decode step reads every weight once and the KV cache of every running sequence once, and
@@ -57,7 +70,7 @@ export interface ReplicaHardware {
  * The replica's timing as linear coefficients, derived once per replica:
  *   decode step (batch b, total context C) = max(weightReadS + kvReadSPerToken x C, computeSPerToken x b)
  *                                            + fixedS + perTokenCommS x b
- *   prefill of n prompt tokens              = max(weightReadS, computeSPerToken x n) + fixedS + perTokenCommS x n
+ *   prefill of n prompt tokens, p pairs     = max(weightReadS, computeSPerToken x n + attentionSPerPair x p) + fixedS + perTokenCommS x n
  */
 export interface ReplicaTiming {
   weightReadS: number;
@@ -67,6 +80,8 @@ export interface ReplicaTiming {
   fixedS: number;
   /** Bandwidth part of the tensor-parallel all-reduces, per token in the iteration. */
   perTokenCommS: number;
+  /** Prefill attention, per (query, key) pair of the iteration's prompt tokens (causalPairs): 4 x layers x hidden FLOPs. */
+  attentionSPerPair: number;
   /** Tokens of KV cache the replica can hold (Infinity when the KV cache is modelled as free). */
   kvCapacityTokens: number;
 }
@@ -104,6 +119,7 @@ export function replicaTiming(m: InferenceModel, hw: ReplicaHardware): ReplicaTi
     computeSPerToken: (2 * m.params) / flopRate,
     fixedS: hw.stepOverheadS + commFixedS,
     perTokenCommS: commPerTokenS,
+    attentionSPerPair: (4 * m.layers * m.hiddenSize) / flopRate,
     kvCapacityTokens: m.kvBytesPerToken > 0 ? Math.max(0, Math.floor(kvBytes / m.kvBytesPerToken)) : Infinity,
   };
 }
@@ -115,7 +131,22 @@ export function replicaTiming(m: InferenceModel, hw: ReplicaHardware): ReplicaTi
  */
 export function atPace(t: ReplicaTiming, pace: number): ReplicaTiming {
   if (pace === 1) return t;
-  return { ...t, weightReadS: t.weightReadS / pace, kvReadSPerToken: t.kvReadSPerToken / pace, computeSPerToken: t.computeSPerToken / pace };
+  return {
+    ...t,
+    weightReadS: t.weightReadS / pace,
+    kvReadSPerToken: t.kvReadSPerToken / pace,
+    computeSPerToken: t.computeSPerToken / pace,
+    attentionSPerPair: t.attentionSPerPair / pace,
+  };
+}
+
+/**
+ * (query, key) pairs of attention when `newTokens` prompt tokens follow `priorTokens` whose KV is
+ * already there (a cached prefix, earlier chunks): each new token attends to the prior ones and,
+ * causally, to the new ones up to itself.
+ */
+export function causalPairs(newTokens: number, priorTokens: number): number {
+  return newTokens * priorTokens + (newTokens * (newTokens + 1)) / 2;
 }
 
 /** Time of one decode iteration for `batch` sequences holding `contextTokens` of KV in total. */
@@ -123,20 +154,25 @@ export function decodeStepS(t: ReplicaTiming, batch: number, contextTokens: numb
   return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, t.computeSPerToken * batch) + t.fixedS + t.perTokenCommS * batch;
 }
 
-/** Time of a prefill iteration over `promptTokens` tokens (all requests admitted together). */
-export function prefillS(t: ReplicaTiming, promptTokens: number): number {
-  return Math.max(t.weightReadS, t.computeSPerToken * promptTokens) + t.fixedS + t.perTokenCommS * promptTokens;
+/**
+ * Time of a prefill iteration over `promptTokens` tokens (all requests admitted together) whose
+ * attention spans `pairs` (query, key) pairs: the sum of each prompt's causalPairs.
+ */
+export function prefillS(t: ReplicaTiming, promptTokens: number, pairs: number): number {
+  return Math.max(t.weightReadS, t.computeSPerToken * promptTokens + t.attentionSPerPair * pairs) + t.fixedS + t.perTokenCommS * promptTokens;
 }
 
 /**
  * Time of a mixed iteration (chunked prefill, Sarathi-Serve / vLLM): `tokens` tokens go through the
  * model together (one per decoding sequence plus the prompt chunks scheduled), reading the weights
  * once and `contextTokens` of KV (the decoding sequences' contexts and the chunked prompts' earlier
- * chunks). The roofline of decodeStepS and prefillS, of which both are the special cases
- * (tokens = batch; contextTokens = 0).
+ * chunks), the prompt chunks' attention spanning `pairs` (query, key) pairs (each chunk's
+ * causalPairs over its earlier chunks and cached prefix; the decodes' attention is their KV read).
+ * The roofline of decodeStepS and prefillS, of which both are the special cases (tokens = batch,
+ * pairs = 0; contextTokens = 0).
  */
-export function mixedStepS(t: ReplicaTiming, tokens: number, contextTokens: number): number {
-  return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, t.computeSPerToken * tokens) + t.fixedS + t.perTokenCommS * tokens;
+export function mixedStepS(t: ReplicaTiming, tokens: number, contextTokens: number, pairs: number): number {
+  return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, t.computeSPerToken * tokens + t.attentionSPerPair * pairs) + t.fixedS + t.perTokenCommS * tokens;
 }
 
 /** Decode throughput (tokens/s) of a full batch of `batch` sequences with `contextPerSeq` tokens each. */

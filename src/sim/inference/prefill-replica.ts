@@ -20,7 +20,7 @@
 // prefixes and earlier chunks) takes mixedStepS(n, C), the roofline prefillS is the C = 0 case of.
 // The whole prompt's KV is reserved on admission, as without chunks.
 import type { Engine, ScheduledEvent } from '../../engine/engine.js';
-import { mixedStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
+import { causalPairs, mixedStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
 import type { Lease } from '../subsystem.js';
 import { closeChunkIteration, type InferenceRequest } from './replica.js';
@@ -143,15 +143,31 @@ export class PrefillReplica implements ReplicaView {
     const now = this.host.engine.now;
     let s = this.busy ? Math.max(0, this.iterationEndS - now) : 0;
     if (Number.isFinite(this.tokenBudget)) {
+      // Attention pairs are spread over the chunks in proportion to their tokens.
       let tokens = req.promptTokens - this.cachedFor(req);
-      for (const r of this.group) tokens += r.promptTokens - r.cachedTokens - r.prefilledTokens - r.chunkTokens;
-      for (let i = this.qHead; i < this.queue.length; i++) tokens += this.queue[i]!.promptTokens - this.cachedFor(this.queue[i]!);
+      let pairs = this.pairsFor(req);
+      for (const r of this.group) {
+        const left = r.promptTokens - r.cachedTokens - r.prefilledTokens - r.chunkTokens;
+        tokens += left;
+        pairs += causalPairs(left, r.promptTokens - left);
+      }
+      for (let i = this.qHead; i < this.queue.length; i++) {
+        tokens += this.queue[i]!.promptTokens - this.cachedFor(this.queue[i]!);
+        pairs += this.pairsFor(this.queue[i]!);
+      }
       const cap = Math.max(1, this.tokenBudget);
       const full = Math.floor((tokens - 1) / cap);
-      return s + full * mixedStepS(this.timing, cap, 0) + mixedStepS(this.timing, tokens - full * cap, 0);
+      const rest = tokens - full * cap;
+      return s + full * mixedStepS(this.timing, cap, 0, (pairs * cap) / tokens) + mixedStepS(this.timing, rest, 0, (pairs * rest) / tokens);
     }
-    for (let i = this.qHead; i < this.queue.length; i++) s += prefillS(this.timing, this.queue[i]!.promptTokens - this.cachedFor(this.queue[i]!));
-    return s + prefillS(this.timing, req.promptTokens - this.cachedFor(req));
+    for (let i = this.qHead; i < this.queue.length; i++) s += prefillS(this.timing, this.queue[i]!.promptTokens - this.cachedFor(this.queue[i]!), this.pairsFor(this.queue[i]!));
+    return s + prefillS(this.timing, req.promptTokens - this.cachedFor(req), this.pairsFor(req));
+  }
+
+  /** Attention pairs of `req`'s prefill here: its uncached tokens over its cached prefix. */
+  private pairsFor(req: InferenceRequest): number {
+    const cached = this.cachedFor(req);
+    return causalPairs(req.promptTokens - cached, cached);
   }
 
   enqueue(req: InferenceRequest): void {
@@ -179,6 +195,7 @@ export class PrefillReplica implements ReplicaView {
 
   private startGroup(now: number): void {
     let tokens = 0;
+    let pairs = 0;
     const group = this.group;
     while (this.qHead < this.queue.length && group.length < this.maxBatch) {
       const r = this.queue[this.qHead]!;
@@ -186,11 +203,12 @@ export class PrefillReplica implements ReplicaView {
       if (group.length > 0 && tokens + r.promptTokens - cached > this.maxBatchTokens) break;
       if (!this.admitHead(now, cached)) break;
       tokens += r.promptTokens - cached;
+      pairs += causalPairs(r.promptTokens - cached, cached);
     }
     this.compactQueue();
     if (group.length === 0) return;
     this.busy = true;
-    const endS = now + prefillS(this.timing, tokens);
+    const endS = now + prefillS(this.timing, tokens, pairs);
     this.iterationEndS = endS;
     this.event = this.host.engine.at(endS, this.onPrefillDone);
     const starts = this.host.lastIterationStarts;
@@ -246,12 +264,14 @@ export class PrefillReplica implements ReplicaView {
     let left = this.tokenBudget;
     let tokens = 0;
     let context = 0;
+    let pairs = 0;
     for (const r of group) {
       const c = Math.min(r.promptTokens - r.cachedTokens - r.prefilledTokens, left);
       r.chunkTokens = c;
       left -= c;
       tokens += c;
       context += r.cachedTokens + r.prefilledTokens;
+      pairs += causalPairs(c, r.cachedTokens + r.prefilledTokens);
     }
     while (left > 0 && this.qHead < this.queue.length && group.length < this.maxBatch) {
       const r = this.queue[this.qHead]!;
@@ -263,11 +283,12 @@ export class PrefillReplica implements ReplicaView {
       left -= c;
       tokens += c;
       context += cached;
+      pairs += causalPairs(c, cached);
     }
     this.compactQueue();
     if (group.length === 0) return;
     this.busy = true;
-    const endS = now + mixedStepS(this.timing, tokens, context);
+    const endS = now + mixedStepS(this.timing, tokens, context, pairs);
     this.iterationEndS = endS;
     this.event = this.host.engine.at(endS, this.onChunkDone);
     const starts = this.host.lastIterationStarts;

@@ -32,7 +32,7 @@
 // mixedStepS(n, C), the same roofline. With no prompt prefilling, decoding runs in closed-form
 // segments as without a budget. The KV of a whole request is still reserved on admission.
 import type { ScheduledEvent, Engine } from '../../engine/engine.js';
-import { DecodeSegment, decodeStepS, mixedStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
+import { causalPairs, DecodeSegment, decodeStepS, mixedStepS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ReplicaView } from '../../policy/balancers/types.js';
 import type { Lease, TransferHandle } from '../subsystem.js';
 import { PrefixCache, type PrefixEntry } from './prefix-cache.js';
@@ -233,17 +233,33 @@ export class Replica implements ReplicaView {
     let s = this.phase === IDLE ? 0 : decodeStepS(this.timing, Math.max(1, this.running), this.kvUsedTokens());
     if (this.chunked) {
       // Every prompt ahead and its own, in chunks of what the budget leaves next to today's decodes.
+      // Attention pairs are spread over the chunks in proportion to their tokens.
       let tokens = this.prefillTokensNow(req);
-      for (const r of this.prefillGroup) tokens += r.promptTokens - r.cachedTokens - r.prefilledTokens - r.chunkTokens;
-      for (let i = this.qHead; i < this.queue.length; i++) tokens += this.prefillTokensNow(this.queue[i]!);
+      let pairs = this.pairsNow(req);
+      for (const r of this.prefillGroup) {
+        const left = r.promptTokens - r.cachedTokens - r.prefilledTokens - r.chunkTokens;
+        tokens += left;
+        pairs += causalPairs(left, r.promptTokens - left);
+      }
+      for (let i = this.qHead; i < this.queue.length; i++) {
+        tokens += this.prefillTokensNow(this.queue[i]!);
+        pairs += this.pairsNow(this.queue[i]!);
+      }
       const b = this.batch.length;
       const cap = Math.max(1, this.tokenBudget - b);
       const used = this.kvUsedTokens();
       const full = Math.floor((tokens - 1) / cap);
-      return s + full * mixedStepS(this.timing, b + cap, used) + mixedStepS(this.timing, b + tokens - full * cap, used);
+      const rest = tokens - full * cap;
+      return s + full * mixedStepS(this.timing, b + cap, used, (pairs * cap) / tokens) + mixedStepS(this.timing, b + rest, used, (pairs * rest) / tokens);
     }
-    for (let i = this.qHead; i < this.queue.length; i++) s += prefillS(this.timing, this.prefillTokensNow(this.queue[i]!));
-    return s + prefillS(this.timing, this.prefillTokensNow(req));
+    for (let i = this.qHead; i < this.queue.length; i++) s += prefillS(this.timing, this.prefillTokensNow(this.queue[i]!), this.pairsNow(this.queue[i]!));
+    return s + prefillS(this.timing, this.prefillTokensNow(req), this.pairsNow(req));
+  }
+
+  /** Attention pairs of `req`'s prefill if admitted now: its uncached tokens over its cached prefix. */
+  private pairsNow(req: InferenceRequest): number {
+    const n = this.prefillTokensNow(req);
+    return causalPairs(n, req.promptTokens - n);
   }
 
   /** The time per output token `req` would see at best: one decode step of the batch with it added. */
@@ -373,6 +389,7 @@ export class Replica implements ReplicaView {
     let left = this.tokenBudget - b;
     let tokens = b;
     let context = this.sumBase + b * this.stepsDone;
+    let pairs = 0;
     const group = this.prefillGroup;
     for (const r of group) {
       const c = Math.min(r.promptTokens - r.cachedTokens - r.prefilledTokens, left);
@@ -380,6 +397,7 @@ export class Replica implements ReplicaView {
       left -= c;
       tokens += c;
       context += r.cachedTokens + r.prefilledTokens;
+      pairs += causalPairs(c, r.cachedTokens + r.prefilledTokens);
     }
     while (left > 0 && this.headFits()) {
       const r = this.queue[this.qHead++]!;
@@ -391,12 +409,13 @@ export class Replica implements ReplicaView {
       left -= c;
       tokens += c;
       context += r.cachedTokens;
+      pairs += causalPairs(c, r.cachedTokens);
       group.push(r);
     }
     this.compactQueue();
     if (group.length === 0) return false;
     this.phase = PREFILL;
-    this.event = this.engine().at(now + mixedStepS(this.timing, tokens, context), this.onMixedDone);
+    this.event = this.engine().at(now + mixedStepS(this.timing, tokens, context, pairs), this.onMixedDone);
     return true;
   }
 
@@ -445,6 +464,7 @@ export class Replica implements ReplicaView {
 
   private admitGroup(now: number): boolean {
     let tokens = 0;
+    let pairs = 0;
     const group = this.prefillGroup;
     if (this.decodeOnly) {
       // Prefilled elsewhere: join the batch now, first token already out.
@@ -462,13 +482,14 @@ export class Replica implements ReplicaView {
         r.startS = now;
         this.reserve(r);
         tokens += r.promptTokens - r.cachedTokens;
+        pairs += causalPairs(r.promptTokens - r.cachedTokens, r.cachedTokens);
         group.push(r);
       }
     }
     this.compactQueue();
     if (group.length === 0) return false;
     this.phase = PREFILL;
-    this.event = this.engine().at(now + prefillS(this.timing, tokens), this.onPrefillDone);
+    this.event = this.engine().at(now + prefillS(this.timing, tokens, pairs), this.onPrefillDone);
     return true;
   }
 
