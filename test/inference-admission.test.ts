@@ -43,8 +43,8 @@ describe('SLO admission control on a disaggregated service', () => {
     simulate(
       scenarioFromText(
         toyScenario({ replicas: 2, rate, count, output, extraService: `    slo: ${slo}\n` }).replace(
-          '    replicas: { count: 2, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n',
-          '    prefill: { count: 1, device: toy, datacentre: dc, max_batch: 1 }\n    decode: { count: 1, device: toy, datacentre: dc, max_batch: 1 }\n',
+          '    replicas: { count: 2, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }\n',
+          '    prefill: { count: 1, device: toy, datacentre: dc, max_batch: 1, step_overhead: 0 }\n    decode: { count: 1, device: toy, datacentre: dc, max_batch: 1, step_overhead: 0 }\n',
         ),
       ),
     ).services[0]!;

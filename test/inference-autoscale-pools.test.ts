@@ -7,10 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { DisaggregatedService } from '../src/sim/inference/disaggregated-service.js';
 import type { RequestRow } from '../src/sim/inference/service-rows.js';
 import { simulate, type Simulation } from '../src/sim/simulation.js';
+import { causalPairs, prefillS } from '../src/model/inference/replica-model.js';
 import { scenarioFromText } from './helpers.js';
 
 // Two toy kinds, one device per node. 1B params in bf16: a prefill token costs 2e9 FLOP at
-// 2 TFLOP/s = 1 ms, so a 900-token prompt prefills in 0.9 s (compute-bound); KV is 1 MB per token,
+// 2 TFLOP/s = 1 ms, so a 900-token prompt prefills in 0.9 s (compute-bound) plus its attention,
+// 900 x 901 / 2 pairs of 4 x 24 layers x 1,792 FLOPs: 34.9 ms, 0.935 s in all (no per-iteration
+// overhead: step_overhead 0); KV is 1 MB per token,
 // so a replica's KV cache holds (100 GB - 2 GB of weights) / 1 MB = 98,000 tokens.
 const KIND = (name: string): string => `  ${name}:
     peak: 2TFLOPS
@@ -34,8 +37,8 @@ ${KIND('pre')}${KIND('dec')}datacentres:
 services:
   - name: s
     model: { params: 1B, kv_bytes_per_token: 1000000 }
-    prefill: { ${o.prefill}, device: pre, datacentre: dc, memory_utilisation: 1, max_batch: 1 }
-    decode: { ${o.decode}, device: dec, datacentre: dc, memory_utilisation: 1 }
+    prefill: { ${o.prefill}, device: pre, datacentre: dc, memory_utilisation: 1, max_batch: 1${o.prefill.includes('step_overhead') ? '' : ', step_overhead: 0'} }
+    decode: { ${o.decode}, device: dec, datacentre: dc, memory_utilisation: 1${o.decode.includes('step_overhead') ? '' : ', step_overhead: 0'} }
     max_batch: 64
     balancer: ${o.balancer ?? 'round-robin'}
     streams:
@@ -72,7 +75,7 @@ function run(text: string, at: number[] = [], probe?: (svc: DisaggregatedService
 
 describe('autoscaling a disaggregated service', () => {
   it('a load step: the prefill pool scales at the first look, the decode pool when the KV passes its target', () => {
-    // 20 requests at t = 0 on one prefill replica: request k is prefilled at 0.9k s. At the first look
+    // 20 requests at t = 0 on one prefill replica: request k is prefilled at 0.935k s. At the first look
     // (t = 1) 19 x 900 = 17,100 prompt tokens wait: 17,100 / 5,000 = 3.42 -> 4 prefill replicas (3 new,
     // loading until t = 31). Each request reserves 900 + 2,000 = 2,900 KV tokens on the decode replica
     // once its KV has arrived (~18 ms after its prefill); over 98,000 tokens at a 0.5 target, 16
@@ -89,13 +92,13 @@ describe('autoscaling a disaggregated service', () => {
     expect(seen.get(1.5)).toEqual([4, 1, 1, 1]); // prefill scaled first: three replicas loading weights
     // The one serving replica drains the queue while they load: at the look at t = 4 (4 prefilled,
     // 16 x 900 = 14,400 tokens not yet prefilled: 2.88 -> 3 wanted) the load falls below the 4
-    // replicas held, and stays there; ten seconds on (t = 14: 5 x 900 = 4,500, 1 wanted) the three still loading are
-    // given back, newest first, before any of them served (as a ReplicaSet deletes pods that are not
-    // ready first): they used to serve at t = 31 into an empty queue and be retired at t = 41.
+    // replicas held, and stays there; ten seconds on (t = 14: 6 x 900 = 5,400, 2 wanted) two of the
+    // three still loading are given back, newest first, before they served (as a ReplicaSet deletes
+    // pods that are not ready first), and the last one by t = 45.
     expect(seen.get(13.5)).toEqual([4, 1, 1, 1]);
-    expect(seen.get(14.5)).toEqual([1, 1, 1, 1]);
-    expect(seen.get(15.5)).toEqual([1, 1, 1, 1]); // 16 sequences' KV: still under target
-    expect(seen.get(16.5)).toEqual([1, 1, 2, 1]); // the 17th's: one more decode replica, loading
+    expect(seen.get(14.5)).toEqual([2, 1, 1, 1]);
+    expect(seen.get(15.5)).toEqual([2, 1, 1, 1]); // 16 sequences' KV: still under target
+    expect(seen.get(16.5)).toEqual([2, 1, 2, 1]); // the 17th's: one more decode replica, loading
     // It stays wanted (the sequences generate for longer than it loads), so it serves at t = 46.
     expect(seen.get(45.5)).toEqual([1, 1, 2, 1]);
     expect(seen.get(46.5)).toEqual([1, 1, 2, 2]);
@@ -149,9 +152,10 @@ describe('autoscaling a disaggregated service', () => {
   it('a retired prefill replica prefills its queue and lets its KV leave before it gives its devices back', () => {
     // Twelve requests at t = 0 on prefill0 (0.9 s each): at t = 1, 11 outstanding / 10 -> a second
     // prefill replica, serving at once; four more at t = 1.5 go to it (least outstanding): B1..B4
-    // prefilled at 2.4, 3.3, 4.2, 5.1 s. At t = 4, 8 + 2 = 10 outstanding want one replica
-    // (scale_down_delay 0): prefill1, the emptier, is retired with B3 prefilling and B4 queued. It
-    // finishes both (B4's first token at 5.1 s: TTFT 3.6 s) and is released once B4's KV has left.
+    // prefilled at 0.935 s each, by 2.435, 3.37, 4.305, 5.24 s. At t = 4, 8 + 2 = 10 outstanding want
+    // one replica (scale_down_delay 0): prefill1, the emptier, is retired with B3 prefilling and B4
+    // queued. It finishes both (B4's first token at 5.24 s: TTFT 3.74 s) and is released once B4's
+    // KV has left.
     const rows = [...Array.from({ length: 12 }, () => '0,900,5'), ...Array.from({ length: 4 }, () => '1.5,900,5')];
     const text = scenario({
       prefill: 'autoscale: { min: 1, max: 2, target_queue: 10, interval: 1s, scale_up_delay: 0s, scale_down_delay: 0s }',
@@ -160,16 +164,18 @@ describe('autoscaling a disaggregated service', () => {
       streams: `      - arrival: { process: trace, csv: "timestamp,prompt_tokens,output_tokens\\n${rows.join('\\n')}\\n" }\n`,
     });
     const seen = new Map<number, { held: string[]; serving: string[]; outstanding: number[] }>();
-    const { result, rows: out } = run(text, [3.5, 4.4, 5.11, 5.2], (s, t) =>
+    const { result, rows: out } = run(text, [3.5, 4.4, 5.25, 5.3], (s, t) =>
       seen.set(t, { held: [...s.prefill.held].map((r) => r.name), serving: s.prefill.serving.map((r) => r.name), outstanding: [...s.prefill.held].map((r) => r.outstanding) }),
     );
     expect(seen.get(3.5)).toEqual({ held: ['s/prefill0', 's/prefill1'], serving: ['s/prefill0', 's/prefill1'], outstanding: [9, 2] });
     expect(seen.get(4.4)).toEqual({ held: ['s/prefill0', 's/prefill1'], serving: ['s/prefill0'], outstanding: [8, 1] });
-    // B4 prefilled at 5.1 s; its 900 MB of KV take 18 ms at 400 Gb/s: still held at 5.11 s, gone by 5.2 s.
-    expect(seen.get(5.11)).toEqual({ held: ['s/prefill0', 's/prefill1'], serving: ['s/prefill0'], outstanding: [7, 0] });
-    expect(seen.get(5.2)!.held).toEqual(['s/prefill0']);
+    // B4 prefilled at 5.24 s; its 900 MB of KV take 18 ms at 400 Gb/s: still held at 5.25 s, gone by 5.3 s.
+    expect(seen.get(5.25)).toEqual({ held: ['s/prefill0', 's/prefill1'], serving: ['s/prefill0'], outstanding: [7, 0] });
+    expect(seen.get(5.3)!.held).toEqual(['s/prefill0']);
+    const per = prefillS(scenarioFromText(text).services[0]!.disaggregated!.prefill.timing, 900, causalPairs(900, 0));
+    expect(per).toBeCloseTo(0.9 + 405_450 * ((4 * 24 * 1792) / 2e12), 12);
     const b = out.filter((r) => r.arrival_s === 1.5).sort((x, y) => x.first_token_s - y.first_token_s);
-    expect(b.map((r) => r.ttft_s)).toEqual([0.9, 1.8, 2.7, 3.6].map((x) => expect.closeTo(x, 9) as unknown as number));
+    expect(b.map((r) => r.ttft_s)).toEqual([1, 2, 3, 4].map((k) => expect.closeTo(k * per, 9) as unknown as number));
     expect(result.services[0]!.requests).toBe(16);
     expect(result.services[0]!.requests_unfinished).toBe(0);
   });

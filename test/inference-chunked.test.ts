@@ -42,7 +42,7 @@ function run(text: string, onIteration?: (nowS: number, rep: Replica) => void): 
 function disaggregated(o: ToyOptions): string {
   return computeBound({ ...o, replicas: 2 }).replace(
     /    replicas: \{[^\n]*\n/,
-    '    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n',
+    '    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }\n    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }\n',
   );
 }
 

@@ -42,7 +42,7 @@ datacentres:
 services:
   - name: s
     model: { params: 1B, kv_bytes_per_token: ${o.kvBytesPerToken ?? 0} }
-    replicas: { count: ${n}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }
+    replicas: { count: ${n}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }
     max_batch: ${o.maxBatch ?? 1}
     balancer: ${o.balancer ?? 'round-robin'}
 ${o.extraService ?? ''}    streams:

@@ -190,7 +190,7 @@ describe('prefix caching on a disaggregated prefill pool', () => {
   it('a hit on the prefill replica shortens TTFT by the prefix prefill; the decode replica still receives the whole prompt', () => {
     const text = computeBound({ kvBytesPerToken: 1000, arrival: traceArrival([[0, 3000, 10, 'system', 1000], [10, 3000, 10, 'system', 1000]]) })
       .replace('count: 1, device: toy', 'count: 2, device: toy')
-      .replace(/    replicas: \{[^\n]*\n/, '    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n');
+      .replace(/    replicas: \{[^\n]*\n/, '    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }\n    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }\n');
     const { rows, hitRate, service } = run(text);
     const t = scenarioFromText(text).services[0]!.disaggregated!.prefill.timing;
     expect(rows[0]!.ttft_s).toBeCloseTo(prefillS(t, 3000, causalPairs(3000, 0)), 12);
@@ -215,7 +215,7 @@ describe('cache-aware balancer on a disaggregated service', () => {
         extraStream: '        prefixes: { count: 40, tokens: 2000 }\n',
       }).replace(
         /    replicas: \{[^\n]*\n/,
-        '    prefill: { count: 4, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 2, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, max_batch: 64 }\n',
+        '    prefill: { count: 4, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }\n    decode: { count: 2, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, max_batch: 64 }\n',
       );
     const rr = run(text('round-robin')).service;
     const ca = run(text('cache-aware')).service;
@@ -350,7 +350,7 @@ describe('every request accounted for (property)', () => {
           if (p.disaggregated) {
             text = text.replace(
               /    replicas: \{[^\n]*\n/,
-              '    prefill: { count: 2, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 2, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n',
+              '    prefill: { count: 2, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }\n    decode: { count: 2, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }\n',
             );
           }
           const s = simulate(scenarioFromText(text), {

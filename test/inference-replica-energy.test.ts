@@ -29,9 +29,9 @@ services:
     model: { params: 1B, kv_bytes_per_token: 0 }
 ${
   disaggregated
-    ? `    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }
-    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }`
-    : `    replicas: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }`
+    ? `    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }
+    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }`
+    : `    replicas: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }`
 }
     max_batch: 1
     streams:

@@ -27,7 +27,7 @@ datacentres:
 services:
   - name: s
     model: { params: 1B, kv_bytes_per_token: 0 }
-    replicas: { count: ${o.replicas}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1${o.restart ? `, restart_delay: ${o.restart}` : ''} }
+    replicas: { count: ${o.replicas}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0${o.restart ? `, restart_delay: ${o.restart}` : ''} }
     max_batch: 8
 ${o.extra ?? ''}    streams:
       - arrival: { process: poisson, rate: ${o.rate ?? 20}/s }
@@ -108,9 +108,9 @@ describe('replica failures (colocated services)', () => {
 describe('replica failures (disaggregated services)', () => {
   const disaggregated = (o: { prefill: number; decode: number; nodes: number; failures: string; extra?: string; count?: number; rate?: number }): string =>
     scenario({ replicas: 1, nodes: o.nodes, failures: o.failures, count: o.count ?? 10000, rate: o.rate ?? 20, extra: o.extra ?? '' }).replace(
-      /    replicas: \{ count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 \}\n/,
-      `    prefill: { count: ${o.prefill}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, restart_delay: 20s }\n` +
-        `    decode: { count: ${o.decode}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, restart_delay: 20s }\n`,
+      /    replicas: \{ count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 \}\n/,
+      `    prefill: { count: ${o.prefill}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0, restart_delay: 20s }\n` +
+        `    decode: { count: ${o.decode}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0, restart_delay: 20s }\n`,
     );
   const failures = '  devices: { toy: { mtbf: 150s, repair: 60s } }\n';
   // A KV cache of 1 MB a token, so that KV transfers take time on the fabric (and can be cut by a failure).
@@ -159,8 +159,8 @@ describe('stragglers among inference replicas', () => {
     const pools = (stragglers: string): ServiceRow =>
       run(
         scenario({ replicas: 1, nodes: 2, count: 50, rate: 0.1, failures: stragglers }).replace(
-          /    replicas: \{ count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 \}\n/,
-          '    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }\n',
+          /    replicas: \{ count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 \}\n/,
+          '    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }\n    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }\n',
         ),
       ).row;
     const nominal = pools('');

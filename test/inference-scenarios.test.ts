@@ -103,7 +103,7 @@ datacentres:
 services:
   - name: s
     model: { params: 1B, kv_bytes_per_token: 0 }
-    replicas: { count: 1, device: toy, datacentre: far, memory_efficiency: 1 }
+    replicas: { count: 1, device: toy, datacentre: far, memory_efficiency: 1, step_overhead: 0 }
     max_batch: 1
     regions: { eu: { far: 40ms } }
     streams:

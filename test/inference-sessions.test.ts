@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRequestTrace } from '../src/scenario/traces/request-trace.js';
 import { traceLayout } from '../src/model/inference/resolve-services.js';
+import { causalPairs, prefillS } from '../src/model/inference/replica-model.js';
 import type { Replica } from '../src/sim/inference/replica.js';
 import type { RequestRow, ServiceRow } from '../src/sim/inference/service-rows.js';
 import { simulate, type Simulation } from '../src/sim/simulation.js';
@@ -35,7 +36,7 @@ ${DEVICE}datacentres:
 services:
   - name: s
     model: { params: 1B, kv_bytes_per_token: 0 }
-    replicas: { count: ${replicas}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }
+    replicas: { count: ${replicas}, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }
     max_batch: 1
     balancer: ${balancer}
     streams:
@@ -68,11 +69,17 @@ const TWO_TURNS = 'timestamp,prompt_tokens,output_tokens,session_id\n0,1000,11,a
 describe('multi-turn sessions', () => {
   it('a second turn on the replica that served the first prefills only its new tokens', () => {
     const { rows, hitRate } = run(colocated(TWO_TURNS, 'round-robin'));
-    // Turn 1: 1,000 tokens x 1 ms = 1 s to the first token, then 10 decode steps of 10 ms.
-    expect(rows[0]!.ttft_s).toBeCloseTo(1.0, 12);
-    expect(rows[0]!.e2e_latency_s).toBeCloseTo(1.1, 12);
-    // Turn 2: 1,500 - 1,011 = 489 tokens to prefill: 0.489 s (1.5 s without the session's KV).
-    expect(rows[2]!.ttft_s).toBeCloseTo(0.489, 12);
+    const t = scenarioFromText(colocated(TWO_TURNS, 'round-robin')).services[0]!.timing;
+    // Turn 1: 1,000 tokens x 1 ms = 1 s to the first token (and their attention, 43 ms), then 10
+    // decode steps of 10 ms.
+    const first = prefillS(t, 1000, causalPairs(1000, 0));
+    expect(first).toBeCloseTo(1.0 + causalPairs(1000, 0) * t.attentionSPerPair, 12);
+    expect(rows[0]!.ttft_s).toBeCloseTo(first, 12);
+    expect(rows[0]!.e2e_latency_s).toBeCloseTo(first + 0.1, 12);
+    // Turn 2: 1,500 - 1,011 = 489 tokens to prefill, attending to the 1,011 held too: 0.489 s and
+    // their attention (1.5 s and the whole prompt's attention without the session's KV).
+    expect(rows[2]!.ttft_s).toBeCloseTo(prefillS(t, 489, causalPairs(489, 1011)), 12);
+    expect(rows[2]!.ttft_s).toBeCloseTo(0.489 + causalPairs(489, 1011) * t.attentionSPerPair, 12);
     // One lookup (a first turn has no history to find), one hit.
     expect(hitRate).toBe(1);
   });
@@ -81,12 +88,13 @@ describe('multi-turn sessions', () => {
     // Session a alone on two replicas: round-robin alternates; cache-aware finds the holder.
     const csv = 'timestamp,prompt_tokens,output_tokens,session_id\n0,1000,11,a\n10,1500,11,a\n';
     const rr = run(colocated(csv, 'round-robin', 2));
+    const t = scenarioFromText(colocated(csv, 'round-robin', 2)).services[0]!.timing;
     expect(rr.rows[1]!.replica).not.toBe(rr.rows[0]!.replica);
-    expect(rr.rows[1]!.ttft_s).toBeCloseTo(1.5, 12);
+    expect(rr.rows[1]!.ttft_s).toBeCloseTo(prefillS(t, 1500, causalPairs(1500, 0)), 12);
     expect(rr.hitRate).toBe(0);
     const ca = run(colocated(csv, 'cache-aware', 2));
     expect(ca.rows[1]!.replica).toBe(ca.rows[0]!.replica);
-    expect(ca.rows[1]!.ttft_s).toBeCloseTo(0.489, 12);
+    expect(ca.rows[1]!.ttft_s).toBeCloseTo(prefillS(t, 489, causalPairs(489, 1011)), 12);
     expect(ca.hitRate).toBe(1);
   });
 
@@ -99,8 +107,8 @@ ${DEVICE}datacentres:
 services:
   - name: s
     model: { params: 1B, kv_bytes_per_token: 0 }
-    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }
-    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1 }
+    prefill: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }
+    decode: { count: 1, device: toy, datacentre: dc, memory_efficiency: 1, memory_utilisation: 1, step_overhead: 0 }
     max_batch: 1
     balancer: round-robin
     streams:
@@ -108,9 +116,11 @@ services:
 `;
     const { rows, hitRate } = run(text);
     // Turn 2's history is 1,011 tokens, but the prefill replica holds only turn 1's 1,000 prompt
-    // tokens: 500 to prefill, 0.5 s.
-    expect(rows[0]!.ttft_s).toBeCloseTo(1.0, 12);
-    expect(rows[2]!.ttft_s).toBeCloseTo(0.5, 12);
+    // tokens: 500 to prefill, 0.5 s and their attention over those 1,000 and themselves.
+    const t = scenarioFromText(text).services[0]!.disaggregated!.prefill.timing;
+    expect(rows[0]!.ttft_s).toBeCloseTo(prefillS(t, 1000, causalPairs(1000, 0)), 12);
+    expect(rows[2]!.ttft_s).toBeCloseTo(prefillS(t, 500, causalPairs(500, 1000)), 12);
+    expect(rows[2]!.ttft_s).toBeCloseTo(0.5 + causalPairs(500, 1000) * t.attentionSPerPair, 12);
     expect(hitRate).toBe(1);
   });
 
@@ -142,9 +152,9 @@ services:
     // Hit rate (any earlier turn's KV found, the whole history or an older part), TTFT p50 and p99 (s).
     const got = rows.map((r) => [r.prefix_hit_rate, r.ttft_p50_s, r.ttft_p99_s]);
     const want = [
-      [0.349, 0.0288, 0.205],
-      [0.366, 0.0288, 0.206],
-      [0.977, 0.0113, 0.059],
+      [0.349, 0.0331, 0.232],
+      [0.36, 0.0337, 0.244],
+      [0.976, 0.0156, 0.065],
     ];
     got.forEach((g, i) => {
       expect(g[0]).toBeCloseTo(want[i]![0]!, 3);

@@ -10,25 +10,25 @@ import { INFERENCE_ROWS, predict, rowTiming } from './sanity-inference-rows.js';
 
 /** poolsim's prediction for each row (ms, or output tokens/s for throughput), as in docs/calibration.md. */
 const PINNED: Record<string, number> = {
-  'trt-a100-gptj-128': 8.0262,
-  'trt-a100-gptj-2048': 133.08,
-  'trt-a100-llama7-128': 8.9421,
-  'trt-a100-llama7-2048': 148.4,
-  'trt-a100-llama70-128': 25.968,
-  'trt-a100-llama70-2048': 407.74,
-  'trt-h100-gptj-128': 2.2575,
-  'trt-h100-gptj-2048': 23.651,
-  'trt-h100-llama7-128': 2.5149,
-  'trt-h100-llama7-2048': 26.374,
-  'trt-h100-llama70-128': 8.0294,
-  'trt-h100-llama70-2048': 78.127,
-  'nim-h100-llama70-5000-ttft': 357.65,
-  'nim-h100-llama70-500-ttft': 34.681,
-  'nim-h100-llama70-5000-itl': 13.637,
-  'nim-h100-llama70-500-itl': 13.522,
-  'vllm-h200-llama8-b8': 541.41,
-  'vllm-h200-llama70-b8': 1314,
-  'trt-a100-llama7-b60-thr': 1952.7,
+  'trt-a100-gptj-128': 9.9862,
+  'trt-a100-gptj-2048': 135.04,
+  'trt-a100-llama7-128': 11.182,
+  'trt-a100-llama7-2048': 150.64,
+  'trt-a100-llama70-128': 31.568,
+  'trt-a100-llama70-2048': 413.34,
+  'trt-h100-gptj-128': 4.2175,
+  'trt-h100-gptj-2048': 25.611,
+  'trt-h100-llama7-128': 4.7549,
+  'trt-h100-llama7-2048': 28.614,
+  'trt-h100-llama70-128': 13.629,
+  'trt-h100-llama70-2048': 83.727,
+  'nim-h100-llama70-5000-ttft': 363.25,
+  'nim-h100-llama70-500-ttft': 40.281,
+  'nim-h100-llama70-5000-itl': 19.237,
+  'nim-h100-llama70-500-itl': 19.122,
+  'vllm-h200-llama8-b8': 828.13,
+  'vllm-h200-llama70-b8': 2030.8,
+  'trt-a100-llama7-b60-thr': 1820,
   'minference-a100-llama8-1m': 1438200,
 };
 
@@ -52,21 +52,32 @@ describe('inference replica check against published serving measurements', () =>
     expect(gemmOnly / prefillS(t, 1e6, causalPairs(1e6, 0))).toBeCloseTo(0.058, 3);
   });
 
-  it('prefill of 2k-5k tokens: A100 bf16 within +12%, H100 fp8 within -30% (fp8 runs below the 0.55 of peak assumed)', () => {
-    for (const id of ['trt-a100-gptj-2048', 'trt-a100-llama7-2048', 'trt-a100-llama70-2048']) expect(Math.abs(err(id)), id).toBeLessThan(0.12);
+  it('prefill of 2k-5k tokens: A100 bf16 within +14%, H100 fp8 within -24% (fp8 runs below the 0.55 of peak assumed)', () => {
+    for (const id of ['trt-a100-gptj-2048', 'trt-a100-llama7-2048', 'trt-a100-llama70-2048']) {
+      expect(err(id), id).toBeGreaterThan(0);
+      expect(err(id), id).toBeLessThan(0.14);
+    }
     for (const id of ['trt-h100-gptj-2048', 'trt-h100-llama7-2048', 'trt-h100-llama70-2048', 'nim-h100-llama70-5000-ttft']) {
       expect(err(id), id).toBeLessThan(0);
-      expect(err(id), id).toBeGreaterThan(-0.3);
+      expect(err(id), id).toBeGreaterThan(-0.24);
     }
   });
 
-  it('decode at a large batch, KV-bound (TensorRT-LLM static batch 60, A100): within 5%', () => {
-    expect(Math.abs(err('trt-a100-llama7-b60-thr'))).toBeLessThan(0.05);
+  it('decode at batch 1-8 in served engines: within 4% (the rows the per-layer iteration overhead was measured on; the bare roofline was 27-37% under)', () => {
+    for (const id of ['nim-h100-llama70-5000-itl', 'nim-h100-llama70-500-itl', 'vllm-h200-llama8-b8', 'vllm-h200-llama70-b8']) expect(Math.abs(err(id)), id).toBeLessThan(0.04);
   });
 
-  it('known misses, kept visible: short prompts and small-batch decode run faster in poolsim than measured', () => {
-    // 128-token prompts: 33-69% under; decode at batch 1-8 in served engines: 27-37% under.
-    for (const id of ['trt-a100-gptj-128', 'trt-a100-llama7-128', 'trt-a100-llama70-128', 'trt-h100-gptj-128', 'trt-h100-llama7-128', 'trt-h100-llama70-128']) expect(err(id), id).toBeLessThan(-0.3);
-    for (const id of ['nim-h100-llama70-5000-itl', 'nim-h100-llama70-500-itl', 'vllm-h200-llama8-b8', 'vllm-h200-llama70-b8']) expect(err(id), id).toBeLessThan(-0.25);
+  it('decode at a large batch, KV-bound (TensorRT-LLM static batch 60, A100): within 6%, a little slow', () => {
+    expect(err('trt-a100-llama7-b60-thr')).toBeLessThan(0);
+    expect(err('trt-a100-llama7-b60-thr')).toBeGreaterThan(-0.06);
+  });
+
+  it('known misses, kept visible: 128-token prompts run faster in poolsim than measured', () => {
+    // 17-48% under (33-69% before the per-layer overhead): the GEMMs at 128 tokens are neither
+    // memory- nor compute-bound, and the roofline's max of the two is below their time.
+    for (const id of ['trt-a100-gptj-128', 'trt-a100-llama7-128', 'trt-a100-llama70-128', 'trt-h100-gptj-128', 'trt-h100-llama7-128', 'trt-h100-llama70-128']) {
+      expect(err(id), id).toBeLessThan(-0.15);
+      expect(err(id), id).toBeGreaterThan(-0.5);
+    }
   });
 });

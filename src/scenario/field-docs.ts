@@ -318,7 +318,7 @@ const REPLICAS: Docs = {
   efficiency: "Fraction of peak the replica's matrix multiplies reach; the kind's efficiency when absent.",
   memory_efficiency: 'Fraction of memory bandwidth a decode step reaches, in (0, 1].',
   memory_utilisation: "Fraction of device memory for weights and KV cache (vLLM's gpu_memory_utilization), in (0, 1].",
-  step_overhead: 'Fixed time per iteration (scheduling, sampling, kernel launches).',
+  step_overhead: 'Fixed time per iteration (scheduling, sampling, kernel launches, the small kernels between GEMMs). When absent, 70 us per layer of the model (2.2 ms for 32 layers, 5.6 ms for 80): the time published serving measurements at batch 1-8 spend beyond the weight and KV reads and the FLOPs (NVIDIA NIM on H100, vLLM on H200; docs/calibration.md, "Inference replica check"). Give it for an engine you have measured: 0 is the bare roofline.',
   restart_delay: "From a replica's device or node failure to its replacement serving (a pod recreated on free devices of the kind in the service's or pool's sites, loading its weights); `autoscale.scale_up_delay` when autoscaled, else 60 s, when absent. A replacement that finds no free devices waits for the next repair (a run without a horizon waits for it too).",
 };
 

@@ -76,8 +76,11 @@ export const replicasSchema = z.strictObject({
   memory_efficiency: z.number().gt(0).lte(1).default(0.8),
   /** Fraction of device memory for weights and KV cache (vLLM's gpu_memory_utilization). */
   memory_utilisation: z.number().gt(0).lte(1).default(0.9),
-  /** Fixed time per iteration (scheduling, sampling, launches). */
-  step_overhead: duration().default(0),
+  /**
+   * Fixed time per iteration (scheduling, sampling, launches); 70 us per layer of the model when
+   * absent (measured on served decode: ITERATION_OVERHEAD_PER_LAYER_S).
+   */
+  step_overhead: duration().optional(),
   /** From a replica's device failure to its replacement serving (weights load); autoscale.scale_up_delay, else 60 s, when absent. */
   restart_delay: duration().optional(),
 });

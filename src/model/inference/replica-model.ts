@@ -30,9 +30,26 @@
 // - KV-cache memory = tp x device memory x memory_utilisation - weights, as vLLM sizes it
 //   (`gpu_memory_utilization`, default 0.9; Kwon et al. 2023, PagedAttention); the rest is
 //   activations and allocator slack.
+// - An iteration also pays a fixed time per layer the rooflines above leave out (kernel launches
+//   and tails, the small kernels between GEMMs, synchronisations): ITERATION_OVERHEAD_PER_LAYER_S,
+//   measured on served decode at batch 1-8 (docs/calibration.md, "Inference replica check").
 // - Tensor parallelism (Megatron-LM, Shoeybi et al. 2019): two all-reduces per layer of
 //   tokens x hidden x bytes each, ring-costed with the alpha-beta model on the node's interconnect:
 //   2(tp-1) hops of latency plus 2(tp-1)/tp of the buffer at bandwidth x efficiency.
+
+/**
+ * Fixed time an iteration pays per layer beyond the weight and KV reads and the FLOPs: the step
+ * time at batch 1-8 that published serving measurements show above the roofline, divided by the
+ * layers. Four decode rows, two engines, three GPU setups, 8B and 70B models (docs/calibration.md,
+ * "Inference replica check"): NVIDIA NIM 1.8.0 (TensorRT-LLM) Llama-3.3-70B FP8 on 2 x H100, ITL
+ * 18.58 and 18.91 ms at concurrency 1, 62 and 67 us a layer; vLLM's latency benchmark, batch 8, on
+ * H200: Llama-3.1-8B 71 us, Llama-3-70B at TP4 75 us. Their mean, 69 us, rounded to 70: 2.2 ms an
+ * iteration for 32 layers, 5.6 ms for 80. The same per layer at 8B and 70B and at TP 1, 2 and 4,
+ * so a per-layer floor, not a share of the reads (those ran at 45-58% of bandwidth against 78% for a
+ * KV-bound batch of 60); engines differ (TensorRT-LLM's static batch 60 on A100 shows ~20 us), so
+ * a scenario that knows its engine gives `step_overhead`.
+ */
+export const ITERATION_OVERHEAD_PER_LAYER_S = 70e-6;
 
 /** The served model, as the replica model needs it. */
 export interface InferenceModel {

@@ -11,7 +11,7 @@ import { suggestName } from '../../scenario/did-you-mean.js';
 import type { KindInfo, NodeGroup } from '../cluster.js';
 import { warnClampDominance } from '../clamp-dominance.js';
 import { defaultShape } from '../training-layout.js';
-import { kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
+import { ITERATION_OVERHEAD_PER_LAYER_S, kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
 import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from '../../scenario/service-schema.js';
 import { servingParamsMismatch } from './serving-shape.js';
 import { computePeak, type ComputePrecision } from './compute-peak.js';
@@ -307,7 +307,7 @@ function resolvePool(
     interconnectBandwidthBytesPerS: spec.interconnect.bandwidth,
     interconnectLatencyS: spec.interconnect.latency,
     interconnectEfficiency: spec.interconnect.efficiency,
-    stepOverheadS: rp.step_overhead,
+    stepOverheadS: rp.step_overhead ?? model.layers * ITERATION_OVERHEAD_PER_LAYER_S,
   };
   const timing = replicaTiming(model, hardware);
   const gb = (b: number): string => `${(b / 2 ** 30).toFixed(1)} GiB`;
