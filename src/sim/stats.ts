@@ -12,10 +12,21 @@ const PRESIZE_MAX = 1 << 21;
  * job, a million or more); whether the samples are in order, any NaN and the largest are found by
  * a scan of the samples added since the last question (`scan`), the same answers as tracking them
  * on every add.
+ *
+ * Samples equal to +0 are counted, not stored: a queueing delay is +0 for every job or request
+ * that starts as it arrives (69% of W1's million customers), and storing each cost a write to
+ * fresh memory and a place in every selection. The sorted samples are the stored ones below +0
+ * (negatives and -0, which a Float64Array sort puts before +0), then the zeros, then the rest
+ * (positives, then NaN): an order statistic of all of them is one of the stored ones, or +0.
  */
 export class Samples {
   private data: Float64Array;
+  /** Samples stored in `data` (every one but the +0s). */
   private n = 0;
+  /** Samples equal to +0, counted only. */
+  private zeros = 0;
+  /** Stored samples that sort before +0: negatives and -0. */
+  private below = 0;
   private sum = 0;
   /** Samples [0, scanned) are reflected in sorted, hasNaN and top. */
   private scanned = 0;
@@ -46,9 +57,16 @@ export class Samples {
   }
 
   add(x: number): void {
+    this.sum += x;
+    if (x === 0) {
+      if (1 / x > 0) {
+        this.zeros++;
+        return;
+      }
+      this.below++; // -0
+    } else if (x < 0) this.below++;
     if (this.n === this.data.length) this.grow();
     this.data[this.n++] = x;
-    this.sum += x;
   }
 
   private grow(): void {
@@ -84,58 +102,91 @@ export class Samples {
   }
 
   get count(): number {
-    return this.n;
+    return this.n + this.zeros;
   }
 
   mean(): number {
-    return this.n === 0 ? Number.NaN : this.sum / this.n;
+    const count = this.n + this.zeros;
+    return count === 0 ? Number.NaN : this.sum / count;
   }
 
   /** Quantile q in [0, 1], linear interpolation between order statistics (numpy's default). */
   quantile(q: number): number {
-    if (this.n === 0) return Number.NaN;
-    const pos = q * (this.n - 1);
+    const count = this.n + this.zeros;
+    if (count === 0) return Number.NaN;
+    const pos = q * (count - 1);
     const lo = Math.floor(pos);
-    const hi = Math.min(lo + 1, this.n - 1);
+    const hi = Math.min(lo + 1, count - 1);
     this.scan();
-    if (this.sorted || this.hasNaN || this.selections >= SELECTIONS_BEFORE_SORT) {
-      const v = this.view();
-      return v[lo]! + (v[hi]! - v[lo]!) * (pos - lo);
-    }
     // The two order statistics by selection, not a sort of all the samples (a summary asks for a
-    // few quantiles of a million). The same values as sorted; a zero's sign may differ, which
-    // cannot change the result: a + (b - a) x f is +0 whenever a and b are zeros.
-    this.selections++;
+    // few quantiles of a million); after a few, by sorting once. The same values as sorted; a
+    // zero's sign may differ, which cannot change the result: a + (b - a) x f is +0 whenever a
+    // and b are zeros, and a zero's sign does not change b - a or the sum otherwise.
+    const sorted = this.sorted || this.hasNaN || this.selections >= SELECTIONS_BEFORE_SORT;
+    if (!sorted) this.selections++;
+    const a = this.orderStatistic(lo, sorted, hi > lo);
+    const b = hi > lo ? this.following : a;
+    return a + (b - a) * (pos - lo);
+  }
+
+  /** The sample of rank r + 1 when orderStatistic(r, ..., true) was last asked. */
+  private following = Number.NaN;
+
+  /**
+   * The sample of rank `r` (from 0) among all the samples, +0s included, as sorted; `next`: the
+   * one of rank r + 1 too, into `following`. From the sorted stored samples (`sorted`: view() sorts
+   * them if they are not), or by selection.
+   */
+  private orderStatistic(r: number, sorted: boolean, next: boolean): number {
+    const zerosFrom = this.below;
+    const zerosTo = this.below + this.zeros;
+    if (r >= zerosFrom && r < zerosTo) {
+      if (next) this.following = r + 1 < zerosTo ? 0 : this.orderStatistic(r + 1, sorted, false);
+      return 0;
+    }
+    // The stored sample's rank: the zeros sort after the stored samples below them.
+    const k = r < zerosFrom ? r : r - this.zeros;
+    // Rank r + 1 is a zero when r is the last stored rank below them (then the stored k + 1 is not next).
+    const nextIsZero = next && r + 1 === zerosFrom && this.zeros > 0;
+    if (sorted) {
+      const v = this.view();
+      if (next) this.following = nextIsZero ? 0 : v[k + 1]!;
+      return v[k]!;
+    }
     const v = this.data.subarray(0, this.n);
     const fixed = this.fixed;
     if (this.fixedFor !== this.n) {
       fixed.length = 0;
       this.fixedFor = this.n;
     }
-    // The known places around lo: selection need look only between them.
+    // The known places around k: selection need look only between them.
     let at = 0;
-    while (at < fixed.length && fixed[at]! < lo) at++;
+    while (at < fixed.length && fixed[at]! < k) at++;
     const below = at > 0 ? fixed[at - 1]! : -1;
-    const known = at < fixed.length && fixed[at] === lo;
+    const known = at < fixed.length && fixed[at] === k;
     if (!known) {
-      selectInPlace(v, lo, below + 1, at < fixed.length ? fixed[at]! - 1 : this.n - 1);
-      fixed.splice(at, 0, lo);
+      selectInPlace(v, k, below + 1, at < fixed.length ? fixed[at]! - 1 : this.n - 1);
+      fixed.splice(at, 0, k);
     }
-    const a = v[lo]!;
-    let b = a;
-    if (hi > lo) {
-      // The smallest sample after lo: up to the next known place, whose sample is no larger than any after it.
-      const next = at + 1 < fixed.length ? fixed[at + 1]! : this.n;
-      b = next < this.n ? v[next]! : v[hi]!;
-      for (let i = hi; i < next; i++) if (v[i]! < b) b = v[i]!;
+    const a = v[k]!;
+    if (next) {
+      if (nextIsZero) this.following = 0;
+      else {
+        // The smallest sample after k: up to the next known place, whose sample is no larger than any after it.
+        const until = at + 1 < fixed.length ? fixed[at + 1]! : this.n;
+        let b = until < this.n ? v[until]! : v[k + 1]!;
+        for (let i = k + 1; i < until; i++) if (v[i]! < b) b = v[i]!;
+        this.following = b;
+      }
     }
-    return a + (b - a) * (pos - lo);
+    return a;
   }
-
   max(): number {
-    if (this.n === 0) return Number.NaN;
+    if (this.n + this.zeros === 0) return Number.NaN;
     this.scan();
-    return this.hasNaN ? Number.NaN : this.top;
+    if (this.hasNaN) return Number.NaN;
+    // +0 over any stored sample that is not above it (negatives, -0).
+    return this.zeros > 0 && (this.n === 0 || !(this.top > 0)) ? 0 : this.top;
   }
 
   private view(): Float64Array {
