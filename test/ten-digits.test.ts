@@ -11,7 +11,7 @@ import { writeTenDigits } from '../src/experiment/ten-digits.js';
 const reference = (v: number): string => {
   if (Number.isNaN(v)) return '';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (Number.isSafeInteger(v)) return String(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
   return String(Number(v.toPrecision(10)));
 };
 
@@ -87,7 +87,7 @@ describe('writeTenDigits: the characters of String(Number(v.toPrecision(10)))', 
     fc.assert(fc.property(fc.double({ min: 1e10, max: Number.MAX_VALUE, noNaN: true }), (v) => check(v)), { numRuns: 10_000 });
   });
 
-  it('on integers from 1e15 (property): whole up to 2^53 - 1, ten digits beyond', () => {
+  it('on integers from 1e15 (property)', () => {
     fc.assert(fc.property(fc.double({ min: 1e15, max: 1e25, noNaN: true }), (v) => check(Math.round(v))), { numRuns: 10_000 });
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 30 }), (i) => check(1e15 + i)), { numRuns: 5_000 });
     for (const v of [1e15, 1e15 + 1, 2 ** 53, 2 ** 53 + 2, 999999999999999.9, 1e21, 1e21 - 65536, 123456789012345680000]) check(v);

@@ -1,6 +1,5 @@
 // CSV cells and lines, formatted the same way everywhere so that the same run gives the same bytes.
-// Numbers keep 10 significant digits: enough for every metric, and robust to last-bit noise;
-// whole numbers up to 2^53 - 1 (seeds, counts) are written whole.
+// Numbers keep 10 significant digits: enough for every metric, and robust to last-bit noise.
 
 import { writeTenDigitsAt } from './ten-digits.js';
 import type { TextChunk } from './text-chunk.js';
@@ -10,7 +9,7 @@ export function formatCell(v: unknown): string {
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return '';
     if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-    if (Number.isSafeInteger(v)) return String(v);
+    if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
     return tenDigits(v);
   }
   const s = String(v);
@@ -97,9 +96,8 @@ export function writeNumberAt(out: CellSink, src: Float64Array, i: number): void
     out.append(v > 0 ? 'inf' : '-inf');
     return;
   }
-  if (Number.isSafeInteger(v)) {
-    // String(v) for an integer a double holds exactly (|v| <= 2^53 - 1: a seed, a count): its
-    // decimal digits (-0 writes 0), in place. Ten digits wrote seed 9007199254740991 as 9007199255000000.
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) {
+    // String(v) for an integer below 1e15: its decimal digits (-0 writes 0), in place.
     let x = v < 0 ? -v : v;
     if (x < 10 && v >= 0) {
       out.room(1)[out.pos++] = 48 + x;

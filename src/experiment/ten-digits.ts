@@ -1,6 +1,6 @@
 // A CSV number cell's characters written straight into an output buffer, without a string: the
 // characters of String(Number(v.toPrecision(10))) (formatCell's form for a number that is not an
-// integer of at most 2^53 - 1), for the doubles where one float operation decides them; the caller takes
+// integer below 1e15), for the doubles where one float operation decides them; the caller takes
 // the toPrecision route for the rest.
 //
 // Why it is exact. For 1e-13 <= |v| < 1e31 the decimal exponent e of v's first digit is guessed
