@@ -124,11 +124,11 @@ describe('command-line options', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('a seed above 2^53 - 1 is refused quoting the text, on every seed option, and so is a seed range that passes it', () => {
+  it('a seed above 10^15 - 1 (2^53 - 1 too) is refused quoting the text, on every seed option, and so is a seed range that passes it', () => {
     // `--seed 9007199254740993` said "got 9007199254740992": the float the text was rounded to, a
     // seed nobody typed; the run would have been of that other seed had it been in range.
     const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');
-    const range = 'expected a whole number from 0 to 9007199254740991 (2^53 - 1; a larger one is not exact in a 64-bit float and would be rounded to another seed)';
+    const range = 'expected a whole number from 0 to 999999999999999 (10^15 - 1; the CSV files write a larger number with ten significant digits, so not as the seed run)';
     for (const [option, value, args] of [
       ['--seed', '9007199254740993', ['run', SCENARIO, '--out', out, '--seed', '9007199254740993']],
       ['--seed', '9007199254740992', ['run', SCENARIO, '--out', out, '--seed=9007199254740992']],
@@ -140,13 +140,16 @@ describe('command-line options', () => {
       expect(r.stderr, args.join(' ')).toBe(`${option}: ${range}, got '${value}'\n1 problem found; nothing was run or written.\n`);
       expect(r.code).toBe(2);
     }
-    const last = poolsim('compare', SCENARIO, '--out', out, '--seed-base', '9007199254740990', '--seeds', '3');
-    expect(last.stderr).toBe('--seeds: the last seed, 9007199254740990 + 3 - 1, is above 9007199254740991 (2^53 - 1, the largest seed that is exact in a 64-bit float)\n1 problem found; nothing was run or written.\n');
+    // A seed the CSV files would write with ten digits (9007199254740991 as 9007199255000000).
+    const csvRounded = poolsim('run', SCENARIO, '--out', out, '--seed', '1000000000000000');
+    expect(csvRounded.stderr).toBe(`--seed: ${range}, got '1000000000000000'\n1 problem found; nothing was run or written.\n`);
+    const last = poolsim('compare', SCENARIO, '--out', out, '--seed-base', '999999999999998', '--seeds', '3');
+    expect(last.stderr).toBe('--seeds: the last seed, 999999999999998 + 3 - 1, is above 999999999999999 (10^15 - 1, the largest seed the CSV files write whole)\n1 problem found; nothing was run or written.\n');
     expect(existsSync(out)).toBe(false);
     // The largest exact seed is a seed like any other, and the one the results name.
-    const ok = poolsim('run', SCENARIO, '--out', out, '--seed', '9007199254740991', '--quiet');
+    const ok = poolsim('run', SCENARIO, '--out', out, '--seed', '999999999999999', '--quiet');
     expect(ok.code).toBe(0);
-    expect(readFileSync(join(out, 'summary.csv'), 'utf8').split('\n')[1]).toContain(',9007199254740991,');
+    expect(readFileSync(join(out, 'summary.csv'), 'utf8').split('\n')[1]).toContain(',999999999999999,');
   });
 
   it('a misspelt option is refused with the nearest known one; a word near none gets no guess', () => {

@@ -194,15 +194,16 @@ checkpointing:
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:9:15: services[0].replicas.datacentre: missing required field (expected a string or a list)"`);
   });
 
-  it('a seed above 2^53 - 1 is refused quoting what the file writes, not the float it was rounded to', () => {
+  it('a seed above 10^15 - 1 is refused quoting what the file writes, not the float it was rounded to', () => {
     // 'seed: 9007199254740993' said "expected a value <= 9007199254740991, got 9007199254740992".
     const jobs = `workloads:\n  - jobs:\n      - { devices: 1, duration: 1h, reference_device: H100 }\n`;
     expect(problems(`name: s\nseed: 9007199254740993${POOL}${jobs}`)).toBe(
-      "bad.yaml:2:7: seed: expected a whole number from 0 to 9007199254740991 (2^53 - 1; a larger one is not exact in a 64-bit float and would be rounded to another seed), got 9007199254740993",
+      "bad.yaml:2:7: seed: expected a whole number from 0 to 999999999999999 (10^15 - 1; the CSV files write a larger number with ten significant digits, so not as the seed run), got 9007199254740993",
     );
-    expect(problems(`name: s\nseed: 1.0e17${POOL}${jobs}`)).toContain('seed: expected a whole number from 0 to 9007199254740991 (2^53 - 1; a larger one is not exact in a 64-bit float and would be rounded to another seed), got 1.0e17');
-    expect(problems(`name: s${POOL}${jobs}expect:\n  seed_base: 9007199254740993\n  metrics: { utilisation: { min: 0 } }\n`)).toContain('expect.seed_base: expected a whole number from 0 to 9007199254740991 (2^53 - 1; a larger one is not exact in a 64-bit float and would be rounded to another seed), got 9007199254740993');
-    expect(scenarioFromText(`name: s\nseed: 9007199254740991${POOL}${jobs}`, 'ok.yaml').scenario.seed).toBe(Number.MAX_SAFE_INTEGER);
+    expect(problems(`name: s\nseed: 1.0e17${POOL}${jobs}`)).toContain('seed: expected a whole number from 0 to 999999999999999 (10^15 - 1; the CSV files write a larger number with ten significant digits, so not as the seed run), got 1.0e17');
+    expect(problems(`name: s${POOL}${jobs}expect:\n  seed_base: 9007199254740993\n  metrics: { utilisation: { min: 0 } }\n`)).toContain('expect.seed_base: expected a whole number from 0 to 999999999999999 (10^15 - 1; the CSV files write a larger number with ten significant digits, so not as the seed run), got 9007199254740993');
+    expect(problems(`name: s\nseed: 9007199254740991${POOL}${jobs}`)).toContain('seed: ' + 'expected a whole number from 0 to 999999999999999');
+    expect(scenarioFromText(`name: s\nseed: 999999999999999${POOL}${jobs}`, 'ok.yaml').scenario.seed).toBe(999999999999999);
   });
 
   it('a negative duration says what was expected', () => {

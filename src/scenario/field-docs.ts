@@ -392,7 +392,7 @@ const THRESHOLD: Docs = {
 export const FIELD_DOCS: Readonly<Docs> = {
   name: 'Scenario name (letters, digits, . _ + -); names the results folder.',
   description: 'What the scenario is for.',
-  seed: 'Seed of every random stream (the same seed gives the same bytes): a whole number from 0 to 2^53 - 1 (9007199254740991).',
+  seed: 'Seed of every random stream (the same seed gives the same bytes): a whole number from 0 to 10^15 - 1 (999999999999999: the CSV files write a larger number with ten significant digits).',
   horizon: "Stop the simulation here, e.g. '30d'; jobs still running or waiting are reported as such.",
   devices: 'Catalogue overrides and new device kinds, by name (a new kind needs every required field).',
   ...under('devices.<name>', DEVICE),
@@ -480,7 +480,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'transfers[].connections': "Parallel connections it opens; each is capped at a link's window / RTT.",
   expect: 'What `poolsim check` verifies: thresholds on metrics and relations between policies.',
   'expect.seeds': 'Replications averaged over: seeds seed_base .. seed_base + seeds - 1.',
-  'expect.seed_base': 'First seed of the replications (0 to 2^53 - 1, as `seed`; the last, seed_base + seeds - 1, too).',
+  'expect.seed_base': 'First seed of the replications (0 to 10^15 - 1, as `seed`; the last, seed_base + seeds - 1, too).',
   'expect.metrics': "Thresholds on the scenario's own policy's mean metrics, by metric name.",
   ...under('expect.metrics.<name>', THRESHOLD),
   'expect.policies': 'Thresholds for other policies run on the same seeds, by policy then metric.',

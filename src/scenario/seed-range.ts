@@ -1,11 +1,13 @@
-// What a seed may be: a whole number from 0 to 2^53 - 1 (Number.MAX_SAFE_INTEGER). Above that a
-// float64 cannot hold every whole number, so `9007199254740993` is read as 9007199254740992 and the
-// run is of another seed than the one written: refused, quoting what was written. No zod here: the
+// What a seed may be: a whole number from 0 to 10^15 - 1. The CSV files write a number from 10^15 up
+// with ten significant digits (csv.ts: robust to last-bit noise in measures), so a larger seed would
+// be written as another seed than the one run (9007199254740991 as 9007199255000000); above 2^53 a
+// float64 cannot even hold every whole number (`9007199254740993` is read as 9007199254740992).
+// Refused, quoting what was written. No zod here: the
 // command line checks its seed options before any command module (or zod) is loaded.
 
-export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+export const MAX_SEED = 999_999_999_999_999;
 
-export const SEED_RANGE = `expected a whole number from 0 to ${MAX_SEED} (2^53 - 1; a larger one is not exact in a 64-bit float and would be rounded to another seed)`;
+export const SEED_RANGE = `expected a whole number from 0 to ${MAX_SEED} (10^15 - 1; the CSV files write a larger number with ten significant digits, so not as the seed run)`;
 
 /**
  * Why a seed given as text (a command-line option) cannot be used, or undefined. The text is
@@ -23,5 +25,5 @@ export function seedTextProblem(text: string): string | undefined {
 /** Why seeds first .. first + count - 1 cannot all be used, or undefined. */
 export function seedRangeProblem(first: number, count: number): string | undefined {
   // first + count - 1 may itself round (9007199254740990 + 3 - 1 gave ...991): compare without it.
-  return first > MAX_SEED - (count - 1) ? `the last seed, ${first} + ${count} - 1, is above ${MAX_SEED} (2^53 - 1, the largest seed that is exact in a 64-bit float)` : undefined;
+  return first > MAX_SEED - (count - 1) ? `the last seed, ${first} + ${count} - 1, is above ${MAX_SEED} (10^15 - 1, the largest seed the CSV files write whole)` : undefined;
 }
