@@ -1,15 +1,14 @@
 // How a training job's two traffic groups (the data-parallel rings, the pipeline boundaries) share
 // its NICs and links when `explain` (and a run of the job alone) times it (network/idle-comm.ts,
-// sim/network-progress.ts rateOf). Properties over random small pools and layouts, with the groups'
-// bytes per step chosen at random: sending more bytes in one group never speeds the other up, and a
-// group's per-rank bandwidth never asks of a link or a NIC more than it has. The first FAILS on this
-// model (docs/calibration.md audit item 17: reading each flow at rate / weight gives the lighter
-// group the heavier's fill level, which rises as the heavier sends more): kept as a known failure
-// (`it.fails`) until the fix on branch h-share-turns lands, where it is a plain `it`.
+// sim/network-progress.ts rateOf, network/group-turns.ts). Properties over random small pools and
+// layouts, with the groups' bytes per step chosen at random: sending more bytes in one group never
+// speeds the other up, and a group's per-rank bandwidth never asks of a link or a NIC more than it
+// has. The first failed when each flow was read at rate / weight (docs/calibration.md audit item 17).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../src/model/cluster.js';
 import { JobSteps, type StepJob } from '../src/model/job-steps.js';
+import { groupPerRankBw } from '../src/model/network/group-turns.js';
 import { idleComm } from '../src/model/network/idle-comm.js';
 import { FlowNetwork } from '../src/model/network/flow-network.js';
 import { PairPlanner } from '../src/model/network/pair-planner.js';
@@ -62,7 +61,7 @@ function explainShares(c: { nodes: number; nics: number; tp: number; pp: number 
 }
 
 describe('a job’s rings and pipeline on its NICs and links (explain, a run alone)', () => {
-  it.fails('more bytes in one group never speed the other up (random pools, layouts and byte mixes)', () => {
+  it('more bytes in one group never speed the other up (random pools, layouts and byte mixes)', () => {
     fc.assert(
       fc.property(cases, (c) => {
         const base = explainShares(c, c.dpBytes, c.ppBytes).idle;
@@ -96,5 +95,19 @@ describe('a job’s rings and pipeline on its NICs and links (explain, a run alo
       }),
       { seed: 46, numRuns: 60 },
     );
+  });
+});
+
+describe('groupPerRankBw: a group with the job’s links to itself', () => {
+  // Two flows of 4 ranks each over link 0 (100 B/s), one of them also over link 1 (30 B/s), NIC caps 60 B/s.
+  const links = [[0], [0, 1]];
+  it('is the least of each flow’s cap / its ranks and each link’s capacity / the group’s ranks on it', () => {
+    expect(groupPerRankBw(2, (i) => links[i]!, () => 60, () => 4, (l) => [100, 30][l]!)).toBe(30 / 4);
+    expect(groupPerRankBw(2, (i) => links[i]!, () => 60, () => 4, (l) => [100, 300][l]!)).toBe(100 / 8);
+    expect(groupPerRankBw(2, (i) => links[i]!, () => 40, () => 4, (l) => [100, 300][l]!)).toBe(40 / 4);
+  });
+  it('is Infinity for a group with no flow, and 0 on a link with nothing left (a failed link)', () => {
+    expect(groupPerRankBw(0, () => [], () => 1, () => 1, () => 1)).toBe(Infinity);
+    expect(groupPerRankBw(2, (i) => links[i]!, () => 60, () => 4, (l) => [100, -1e-9][l]!)).toBe(0);
   });
 });

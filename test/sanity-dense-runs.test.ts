@@ -127,7 +127,7 @@ function evaluate(rows: readonly Row[], described: Described = 'plain'): { name:
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
 /** Step-time errors (%) of the Narayanan rows described as the artifact ran them. */
-const AS_RUN_ERRORS = [-4.4, -4.4, -4.5, -3.4, 1.2, -6.6, -0.8, -2, -3.1, 0.7];
+const AS_RUN_ERRORS = [-4.4, -4.4, -4.5, -3.4, 1, -7.1, -1.4, -2.9, -3.9, 0.2];
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 
 // Narayanan et al. 2021 (SC21), Table 1: Megatron-LM. The paper's table leaves out the micro-batch
@@ -167,7 +167,7 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
   it('Narayanan et al. 2021, Table 1 as its artifact ran it (micro-batch size, interleaving, fp16, accumulation, layer norm): every row within 10%, all but two optimistic, rank correlation at least 0.9, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN, 'as-run');
     expect(rows.map((r) => pct(r.error))).toEqual(AS_RUN_ERRORS);
-    // Every row but the 39.1B (+1.2%) and the 1008B (+0.7%) lies below its published time: a level the model misses (docs/calibration.md).
+    // Every row but the 39.1B (+1.0%) and the 1008B (+0.2%) lies below its published time: a level the model misses (docs/calibration.md).
     expect(rows.filter((r) => r.error >= 0).map((r) => r.name)).toEqual(['39.1B', '1008B']);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     const rho = spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops));
@@ -182,7 +182,7 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
 
   it('Narayanan et al. 2021, Table 1 with the micro-batch size left out (one sequence each, plain 1F1B): every row within 10%, mean |error| within 5%, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN);
-    expect(rows.map((r) => pct(r.error))).toEqual([2.3, 4.2, 8.5, 8.6, -0.1, -6.3, -1.4, -3.4, -2.5, -4.6]);
+    expect(rows.map((r) => pct(r.error))).toEqual([2.3, 4.2, 8.5, 8.6, -0.3, -6.5, -1.6, -3.7, -3.2, -4.9]);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     expect(rows.reduce((a, r) => a + Math.abs(r.error), 0) / rows.length).toBeLessThanOrEqual(0.05);
     // The published figures lie within 135-163 TFLOP/s, so a few points reorder the small rows.
@@ -199,9 +199,9 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
       rho: Math.round(1000 * spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))) / 1000,
     });
     const mb = summary(evaluate(NARAYANAN, 'micro-batches'));
-    expect(mb).toEqual({ errors: [-5.3, -5.6, -6.2, -5.7, -4.3, -6, 0.9, -3.4, -2.5, -4.6], mean: 4.44, worst: 6.2, rho: 0.939 });
+    expect(mb).toEqual({ errors: [-5.3, -5.6, -6.2, -5.7, -4.3, -6.2, 0.6, -3.7, -3.2, -4.9], mean: 4.57, worst: 6.2, rho: 0.939 });
     const interleaved = summary(evaluate(NARAYANAN, 'interleaved'));
-    expect(interleaved).toEqual({ errors: [-5, -5.4, -6, -5.6, -4.2, -12.2, -5.4, -7.8, -9.2, -4.6], mean: 6.54, worst: 12.2, rho: 0.939 });
+    expect(interleaved).toEqual({ errors: [-5, -5.4, -6, -5.6, -4.2, -12.4, -5.7, -8.3, -9.6, -4.9], mean: 6.71, worst: 12.4, rho: 0.939 });
     for (const d of [mb, interleaved]) expect(doc).toContain(`mean |error| ${d.mean.toFixed(2)}%, worst ${d.worst.toFixed(1)}%, rank correlation ${d.rho.toFixed(3)}`);
   });
 
@@ -212,18 +212,18 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
       NARAYANAN.map((r, i) => ({ ...r, artifact: { ...r.artifact!, microBatchSize: CHOSEN[i]! } })),
       'micro-batches',
     );
-    expect(rows.map((r) => pct(r.error))).toEqual([-5.3, -5.6, -6.2, -7.8, -4.3, -6.3, -1.4, -3.4, -2.5, -4.6]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-5.3, -5.6, -6.2, -7.8, -4.3, -6.5, -1.6, -3.7, -3.2, -4.9]);
     const mean = rows.reduce((a, r) => a + Math.abs(r.error), 0) / rows.length;
     const rho = spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops));
-    expect(Math.round(10000 * mean) / 100).toBe(4.73);
+    expect(Math.round(10000 * mean) / 100).toBe(4.91);
     // Under the issue's 0.9: the reason the trial was not applied (with a sanity row it made worse).
     expect(Math.round(1000 * rho) / 1000).toBe(0.89);
-    expect(doc.replace(/\s+/g, ' ')).toContain('to 4.73%, worst -7.8% (18.4B), 0.890, every row optimistic (-5.3, -5.6, -6.2, -7.8, -4.3, -6.3, -1.4, -3.4, -2.5, -4.6%)');
+    expect(doc.replace(/\s+/g, ' ')).toContain('to 4.91%, worst -7.8% (18.4B), 0.890, every row optimistic (-5.3, -5.6, -6.2, -7.8, -4.3, -6.5, -1.6, -3.7, -3.2, -4.9%)');
   });
 
   it('MT-NLG 530B: the trend over scale is right, the level a quarter optimistic (a software generation the model cannot see), as docs/calibration.md says', () => {
     const rows = evaluate(MTNLG);
-    expect(rows.map((r) => pct(r.error))).toEqual([-21.9, -22.7, -25.7]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-22.9, -23.5, -26.4]);
     expect(spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))).toBe(1);
     for (const r of rows) expect(doc).toContain(`${r.name} | ${r.published} |`);
   });

@@ -141,7 +141,7 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
       const e = explainJob(scenarioFromText(scenario(r)), 'moe');
       return { name: r.name, error: e.step.step_s / publishedStepS(r) - 1, tokens: (r.batch * r.seq) / (r.gpus * e.step.step_s), e };
     });
-    expect(rows.map((r) => pct(r.error))).toEqual([2.6, -56.7, -28.5]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-0.2, -56.7, -29.2]);
     expect(explanationTable(rows[0]!.e)).toContain('128 heads (latent attention: kv rank 512, q rank 1536, 192/128 per head)');
     expect(explanationTable(rows[0]!.e)).toContain('(ep 64, expert tp 1, per-node dispatch)');
     expect(explanationTable(rows[1]!.e)).toContain('32 heads of 128');
@@ -155,24 +155,24 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     for (const r of rows) expect(doc).toContain(`| ${r.name} | ${MEGATRON.find((m) => m.name === r.name)!.published.toLocaleString('en-US')} | ${Math.round(r.tokens).toLocaleString('en-US')} | ${pct(r.error) > 0 ? '+' : ''}${pct(r.error).toFixed(1)}% |`);
   });
 
-  it('DeepSeek-V3 on H100: the per-node dispatch with node-limited routing is what brings the all-to-all within reach; the plain all-to-all dispatcher is 38% slow', () => {
+  it('DeepSeek-V3 on H100: the per-node dispatch with node-limited routing is what brings the all-to-all within reach; the plain all-to-all dispatcher is 36% slow', () => {
     const r = MEGATRON[0]!;
     const perNode = explainJob(scenarioFromText(scenario(r)), 'moe');
     const plain = explainJob(scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: ', etp: 1' } })), 'moe');
-    expect(pct(plain.step.step_s / publishedStepS(r) - 1)).toBe(38.5);
+    expect(pct(plain.step.step_s / publishedStepS(r) - 1)).toBe(35.8);
     // The all-to-all dispatcher also regroups the received tokens by local expert (4 passes more).
     expect(plain.step.compute_s).toBeGreaterThan(perNode.step.compute_s);
     expect(plain.step.compute_s).toBeLessThan(perNode.step.compute_s * 1.1);
     // 7.5 of a token's 8 copies cross the fabric plainly; 4 x 15/16 per node.
-    // (On the run's shares of the fabric, where the rings and the all-to-all share the NICs by volume: 1.93.)
+    // (On the run's shares of the fabric, where the rings and the all-to-all share the NICs by volume before audit item 17's fix: 1.93; 2.00 now.)
     expect(plain.step.exposed_ep_s / perNode.step.exposed_ep_s).toBeGreaterThan(1.85);
     expect(plain.step.exposed_ep_s / perNode.step.exposed_ep_s).toBeLessThan(7.5 / 3.75);
-    expect(doc).toContain('+38.5% on the run');
+    expect(doc).toContain('+35.8% on the run');
     // Without MLA (128 heads of 7168 / 128 = 56) the attention core is 2.9 times too small.
     const mha = explainJob(scenarioFromText(scenario({ ...r, model: r.model.replace(/mla: \{[^}]*\}, /, '') })), 'moe');
     expect(mha.step.micro_batch.attention_s).toBeLessThan(perNode.step.micro_batch.attention_s / 2.5);
-expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-9);
-    expect(doc).toContain('-9.0% on the run');
+expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-11.7);
+    expect(doc).toContain('-11.7% on the run');
   });
 
   it('DeepSeek-V3 as its report describes it: refused at validate for memory (activations kept in bf16 here, FP8 there), and timed through explain\'s route without the fit', () => {
@@ -230,7 +230,7 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-9);
       if (g === 1024) expect(e.step.exposed_ep_s).toBeGreaterThan(0);
       return pct(e.step.step_s / publishedStepS(v2(g)) - 1);
     });
-    expect(errors).toEqual([-6.6, -2.1, 6.9]);
+    expect(errors).toEqual([-6.8, -2.8, 5.2]);
     for (const x of errors) expect(doc).toContain(`${x}%`);
   });
 
@@ -257,13 +257,13 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-9);
     expect(() => scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: ', etp: 2' } }))).toThrow(/layout\.etp[\s\S]*etp x ep = 2 x 32 = 64 must divide tp x cp x dp = 32/);
     const e = explainJob(scenarioFromText(scenario(r)), 'moe');
     const error = pct(e.step.step_s / publishedStepS(r) - 1);
-    expect(error).toBe(-28.2);
+    expect(error).toBe(-30.1);
     expect(explanationTable(e)).toContain('(ep 32, expert tp 1, 100% of the all-to-all overlapped)');
     expect(doc).toContain(`| ${r.name} | 256 | 1,633 | ${Math.round((r.batch * r.seq) / (r.gpus * e.step.step_s)).toLocaleString('en-US')} | ${error.toFixed(1)}% |`);
     // Without the 1F1B all-to-all overlap the all-to-all is on the critical path.
     const exposed = explainJob(scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: ', etp: 1' } })), 'moe');
     const noOverlap = pct(exposed.step.step_s / publishedStepS(r) - 1);
-    expect(noOverlap).toBe(25.1);
+    expect(noOverlap).toBe(23.2);
     expect(doc).toContain(`+${noOverlap.toFixed(1)}%`);
   });
 });

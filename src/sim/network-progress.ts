@@ -20,6 +20,7 @@ import type { LinkRow, LinkSampleRow } from './signals.js';
 import { LinkLedger, type HotLink } from './link-ledger.js';
 import { freezePlan, NO_NUMBERS, type CommPlan, type NodePair, type PlanPairs } from '../model/network/comm-plan.js';
 import { PairPlanner } from '../model/network/pair-planner.js';
+import { groupPerRankBw } from '../model/network/group-turns.js';
 import { pairFigures, ringBytes } from '../model/network/idle-comm.js';
 import { JobSteps, type ShapedJob } from '../model/job-steps.js';
 import { fastestOnPlacement, kernelBoundOverLayouts, spansSites } from '../model/network/placed-layout.js';
@@ -268,6 +269,7 @@ export class NetworkProgressModel implements ProgressModel {
       ...(capBytesPerS < Infinity ? { capBytesPerS } : {}),
     });
     flows[i] = f;
+    this.capOfFlow[f] = capBytesPerS;
     const c = commOfRun(job)!;
     this.commOfFlow[f] = c;
     this.routeOfFlow[f] = route.links;
@@ -594,6 +596,8 @@ export class NetworkProgressModel implements ProgressModel {
   }
   /** Links of each flow, by flow slot (an array, as jobOfFlow: a Map's delete reallocates its table when it empties). */
   private readonly routeOfFlow: (readonly number[] | undefined)[] = [];
+  /** By flow id: the cap a job's flow was added with (the NIC rails its ranks drive), for rateOf's per-group reading. */
+  private readonly capOfFlow: number[] = [];
   /**
    * Transfers whose last byte has not left yet, by flow slot, `liveTransfers` of them; `tag` gives
    * their start order. An array rather than a Map keyed by tag: a Map that empties after nearly
@@ -943,6 +947,7 @@ export class NetworkProgressModel implements ProgressModel {
     opts.weight = weight;
     opts.capBytesPerS = this.flowCapBytesPerS(route, from, share);
     const f = this.network.addFlow(route.links, Infinity, this.clock, opts);
+    this.capOfFlow[f] = opts.capBytesPerS;
     this.commOfFlow[f] = commOfRun(job);
     this.routeOfFlow[f] = route.links;
     const links = route.links;
@@ -1071,13 +1076,33 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /**
-   * A group's bandwidth per rank: a group uses the job's whole share while it communicates (the
-   * groups take turns within a step), so a flow's rate is read at weight 1 (rate / weight).
+   * A group's bandwidth per rank while it communicates: the job's two groups take turns within a
+   * step (the pipeline sends during the micro-batches, the rings reduce after them, and the step adds
+   * their exposed times), so a group has to itself what the job has of each link: the link's
+   * capacity less what other jobs' flows take there now (group-turns.ts). The flows' weights (each
+   * group's bytes) only set the job's claim against other jobs'. Reading a flow at rate / weight
+   * instead made the rings faster as the pipeline sent more (GPT-NeoX-20B, every tensor rank sending
+   * the whole gradient: 7.51 -> 8.51 GB/s) and let the lighter group ask a link for more than it has.
    */
-  private perRank(flows: number[], shares: number[], weight: number, eff: number): number {
-    let bw = Infinity;
-    for (let i = 0; i < flows.length; i++) bw = Math.min(bw, ((this.network.rate(flows[i]!) / weight) * eff) / shares[i]!);
-    return bw;
+  private perRank(flows: number[], shares: number[], eff: number, jobLoad: Map<number, number>): number {
+    const network = this.network;
+    const avail = (l: number): number => {
+      const cap = network.linkCapacity(l);
+      return this.linkJobs[l]! > 1 ? Math.min(cap, cap - network.linkLoad(l) + (jobLoad.get(l) ?? 0)) : cap;
+    };
+    return groupPerRankBw(flows.length, (i) => this.routeOfFlow[flows[i]!]!, (i) => this.capOfFlow[flows[i]!]!, (i) => shares[i]!, avail) * eff;
+  }
+
+  /** What each of the job's links carries of its flows now (for perRank). */
+  private jobLoadByLink(plan: CommPlan): Map<number, number> {
+    const load = new Map<number, number>();
+    for (const flows of [plan.dpFlows, plan.ppFlows]) {
+      for (const f of flows) {
+        const r = this.network.rate(f);
+        for (const l of this.routeOfFlow[f]!) load.set(l, (load.get(l) ?? 0) + r);
+      }
+    }
+    return load;
   }
 
   private rateOf(job: SimJob, c: JobComm): number {
@@ -1086,8 +1111,9 @@ export class NetworkProgressModel implements ProgressModel {
     let contended = false;
     for (let i = 0; i < plan.links.length; i++) if (this.linkJobs[plan.links[i]!]! > 1) contended = true;
     const eff = contended ? plan.congestionEfficiency : 1;
-    const dpBw = plan.dpFlows.length > 0 ? this.perRank(plan.dpFlows, plan.dpShare, plan.dpWeight, eff) : Infinity;
-    const ppBw = plan.ppFlows.length > 0 ? this.perRank(plan.ppFlows, plan.ppShare, plan.ppWeight, eff) : Infinity;
+    const jobLoad = this.jobLoadByLink(plan);
+    const dpBw = plan.dpFlows.length > 0 ? this.perRank(plan.dpFlows, plan.dpShare, eff, jobLoad) : Infinity;
+    const ppBw = plan.ppFlows.length > 0 ? this.perRank(plan.ppFlows, plan.ppShare, eff, jobLoad) : Infinity;
     c.step = this.steps.fromShares(job, job.placement!, c.shaped, plan, dpBw, ppBw);
     const rate = c.step.usefulFlopPerS;
     if (!(rate > 0) || !Number.isFinite(c.step.stepS)) {

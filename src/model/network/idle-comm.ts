@@ -1,14 +1,15 @@
 // A training job alone on an idle pool, placed as first-fit places it, and what the fabric gives its
 // traffic there: the node pairs of its rings and pipeline boundaries (PairPlanner, as a run plans
 // them), their routes on the scenario's topology (its sites' fabrics and the links between sites),
-// the two groups' flows weighted by their volumes and shared max-min as a run shares them
-// (sim/network-progress.ts newPlan and rateOf), for `explain`: its step is the run's step of the job
-// alone, from the same figures through JobSteps.fromShares.
+// each group's per-rank bandwidth while it communicates, the groups taking turns (group-turns.ts, as
+// sim/network-progress.ts rateOf reads a run's shares), for `explain`: its step is the run's step of
+// the job alone, from the same figures through JobSteps.fromShares.
 import type { Cluster } from '../cluster.js';
 import { pipelinedRingStepLatencyS } from '../collectives.js';
 import type { JobSteps, ShapedJob, StepJob } from '../job-steps.js';
 import type { StepTime } from '../step-time.js';
 import type { PlanPairs, StepFigures } from './comm-plan.js';
+import { groupPerRankBw } from './group-turns.js';
 import { FlowNetwork } from './flow-network.js';
 import { ringTreePassS } from './nccl-tree.js';
 import { PairPlanner } from './pair-planner.js';
@@ -27,9 +28,8 @@ export interface IdleComm {
 
 /**
  * The job (`devices` of kind `kind`, the shape and layout of `shaped`) alone on the idle pool, as
- * first-fit places it: its flows on a fresh network, weighted as a run weights them (each group's
- * bytes per step on the fabric, the heavier 1), solved, and read as a run reads them. Undefined when
- * the pool has too few devices of the kind.
+ * first-fit places it, on a fresh network: each group's per-rank bandwidth with the job's links to
+ * itself, as a run reads a job alone. Undefined when the pool has too few devices of the kind.
  */
 export function idleComm(cluster: Cluster, interDc: readonly InterDcLink[], steps: JobSteps, job: StepJob, kind: number, shaped: ShapedJob): IdleComm | undefined {
   const nodeOfRank = idlePlacement(cluster, kind, job.devices);
@@ -52,17 +52,18 @@ export function idleComm(cluster: Cluster, interDc: readonly InterDcLink[], step
 }
 
 /**
- * The figures and per-rank shares of a job of `shaped`'s layout alone on `placement`: its flows
- * added to `network` (the one `topology` is built on, carrying nothing else), weighted as a run
- * weights them (each group's bytes per step on the fabric, the heavier 1), solved, read as a run
- * reads them, and removed again.
+ * The figures and per-rank shares of a job of `shaped`'s layout alone on `placement` (`network`, the
+ * one `topology` is built on, carrying nothing else): each group's per-rank bandwidth while it
+ * communicates, its pairs' routes at the links' capacity now and the NIC rails their ranks drive
+ * (group-turns.ts). What the other group sends does not enter it, so `_steps` and `_job` (the bytes
+ * the weights once came from) are unused.
  */
 export function aloneShares(
   cluster: Cluster,
   topology: Topology,
   network: FlowNetwork,
-  steps: JobSteps,
-  job: StepJob,
+  _steps: JobSteps,
+  _job: StepJob,
   placement: { readonly kind: number; readonly nodes: readonly number[]; readonly counts: readonly number[] },
   shaped: ShapedJob,
 ): { figures: StepFigures; dpBw: number; ppBw: number } {
@@ -71,43 +72,13 @@ export function aloneShares(
   for (let i = 0; i < pairs.dpCount; i++) routes.push(topology.route(pairs.dpFrom[i]!, pairs.dpTo[i]!));
   for (let i = 0; i < pairs.ppCount; i++) routes.push(topology.route(pairs.ppFrom[i]!, pairs.ppTo[i]!));
   const figures = pairFigures(pairs, routes, cluster, topology);
-  if (routes.length === 0) return { figures, dpBw: Infinity, ppBw: Infinity };
-  // Each group's weight: its bytes per step across the fabric on routes at their own capacity, the
-  // heavier group 1 (network-progress.ts groupWeights).
-  const capOf = (route: Route, from: number, ranks: number): number => {
-    let cap = topology.jobFlowCapBytesPerS(route, from, ranks);
-    for (const l of route.links) cap = Math.min(cap, topology.linkCapacityBytesPerS[l]!);
-    return cap;
-  };
-  const nominal = steps.fromShares(job, placement, shaped, figures, perRank(pairs, routes, 'dp', capOf), perRank(pairs, routes, 'pp', capOf));
-  const dpBytes = pairs.dpCount > 0 ? ringBytes(nominal) : 0;
-  const ppBytes = pairs.ppCount > 0 ? nominal.ppBytesPerStepPerDevice : 0;
-  const top = Math.max(dpBytes, ppBytes);
-  const floor = 1e-3;
-  const dpWeight = top > 0 ? Math.max(floor, dpBytes / top) : 1;
-  const ppWeight = top > 0 ? Math.max(floor, ppBytes / top) : 1;
-  const flows: number[] = [];
-  for (let i = 0; i < routes.length; i++) {
-    const dp = i < pairs.dpCount;
-    const from = dp ? pairs.dpFrom[i]! : pairs.ppFrom[i - pairs.dpCount]!;
-    const share = dp ? pairs.dpShare[i]! : pairs.ppShare[i - pairs.dpCount]!;
-    flows.push(network.addFlow(routes[i]!.links, Infinity, 0, { weight: dp ? dpWeight : ppWeight, capBytesPerS: topology.jobFlowCapBytesPerS(routes[i]!, from, share) }));
-  }
-  network.nextCompletionTime(); // solves the shares
-  // Alone, no link is contended: no congestion efficiency (network-progress.ts rateOf).
-  const rateOf = (_route: Route, _from: number, _ranks: number, i: number): number => network.rate(flows[i]!) / (i < pairs.dpCount ? dpWeight : ppWeight);
-  const dpBw = perRank(pairs, routes, 'dp', rateOf);
-  const ppBw = perRank(pairs, routes, 'pp', rateOf);
-  for (const f of flows) network.removeFlow(f, 0);
+  // The groups take turns within a step (group-turns.ts): each has the job's links to itself, at
+  // their capacity now (`network` carries nothing else), as a run reads a job alone.
+  const avail = (l: number): number => network.linkCapacity(l);
+  const dpBw = groupPerRankBw(pairs.dpCount, (i) => routes[i]!.links, (i) => topology.jobFlowCapBytesPerS(routes[i]!, pairs.dpFrom[i]!, pairs.dpShare[i]!), (i) => pairs.dpShare[i]!, avail);
+  const d = pairs.dpCount;
+  const ppBw = groupPerRankBw(pairs.ppCount, (i) => routes[d + i]!.links, (i) => topology.jobFlowCapBytesPerS(routes[d + i]!, pairs.ppFrom[i]!, pairs.ppShare[i]!), (i) => pairs.ppShare[i]!, avail);
   return { figures, dpBw, ppBw };
-}
-
-/** The slowest per-rank bandwidth of a group's pairs: `rateOf` a pair's flow over the ranks sharing it (Infinity: no pair). */
-function perRank(pairs: PlanPairs, routes: readonly Route[], group: 'dp' | 'pp', rateOf: (route: Route, from: number, ranks: number, i: number) => number): number {
-  let bw = Infinity;
-  const [first, count, from, share] = group === 'dp' ? [0, pairs.dpCount, pairs.dpFrom, pairs.dpShare] : [pairs.dpCount, pairs.ppCount, pairs.ppFrom, pairs.ppShare];
-  for (let j = 0; j < count; j++) bw = Math.min(bw, rateOf(routes[first + j]!, from[j]!, share[j]!, first + j) / share[j]!);
-  return bw;
 }
 
 /**
