@@ -121,11 +121,11 @@ const SHAPES: Record<string, { layers: number; hidden: number; heads: number }> 
 
 /**
  * The row as a new user writes it: nodes of 8 A100 40GB with eight 200 Gb/s RoCE NICs each (the
- * table's "1600 Gbps node-node interconnect (RoCE)"), the MPT shape, FlashAttention (the yamls'
- * `attn_impl: triton`: flash-attn 0.2.8's Triton kernel), full recompute when the table says
+ * table's "1600 Gbps node-node interconnect (RoCE)"), the MPT shape, `attention: flash1` (the yamls'
+ * `attn_impl: triton`: flash-attn 0.2.8's Triton kernel, FlashAttention-1 class), full recompute when the table says
  * activation checkpointing, no dropout, fused cross-entropy (the model's default `loss_fn:
  * fused_crossentropy`, flash-attn's xentropy kernel on the bf16 logits), FSDP FULL_SHARD as ZeRO-3
- * over every GPU, the table's micro-batch. `devices` adds catalogue overrides (the attention variant).
+ * over every GPU, the table's micro-batch. `devices` adds catalogue overrides.
  */
 function scenario(r: TableRow, devices = ''): string {
   const [model, seq, gpus, mb, , globalBatch, , checkpointing, params] = r;
@@ -143,7 +143,7 @@ workloads:
         devices: ${gpus}
         params: ${params}
         tokens: ${globalBatch * seq * 10}
-        model: { layers: ${s.layers}, hidden_size: ${s.hidden}, heads: ${s.heads}, vocab: 50368, seq_len: ${seq}, global_batch: ${globalBatch * seq}, attention: flash, recompute: ${checkpointing ? 'full' : 'none'}, dropout: 0 }
+        model: { layers: ${s.layers}, hidden_size: ${s.hidden}, heads: ${s.heads}, vocab: 50368, seq_len: ${seq}, global_batch: ${globalBatch * seq}, attention: flash1, recompute: ${checkpointing ? 'full' : 'none'}, dropout: 0 }
         layout: { tp: 1, pp: 1, dp: ${gpus}, zero: 3, micro_batch_size: ${mb}, cross_entropy: fused }
 `;
 }
@@ -188,11 +188,8 @@ const summary = (rs: readonly Result[]): { mean: number; worst: number; rho: num
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 const docRow = (r: Result): string => `| ${r.name} | ${r.publishedS.toFixed(3)} | ${r.e.step.step_s.toFixed(3)} | ${pct(r.error) > 0 ? '+' : ''}${pct(r.error).toFixed(1)}% |`;
 
-/** FlashAttention (1)'s rate: FlashAttention-2 is "around 2x" faster (Dao 2023, abstract), so A100's FlashAttention-2 ratios (0.75 and 0.6 of its 0.8 GEMM ceiling) halved. */
-const FA1 = `devices:
-  A100-40GB:
-    flash_attention: { forward: 0.3, backward: 0.24 }
-`;
+/** The same row described with `attention: flash` (FlashAttention-2's rate), as this set was first described. */
+const asFlash2 = (yaml: string): string => yaml.replace('attention: flash1,', 'attention: flash,');
 
 const AT_2048 = TABLE.filter((r) => r[1] === 2048);
 const SEQ_SWEEP = TABLE.filter((r) => r[1] !== 2048);
@@ -206,34 +203,34 @@ describe('sanity set: MosaicML llm-foundry MPT benchmarks on A100 40GB (docs/cal
   const at2048 = evaluate(AT_2048);
   const sweep = evaluate(SEQ_SWEEP);
 
-  it('sequence 2,048, 8 to 128 GPUs, 125M to 70B: every row optimistic, mean |error| 18.31%, worst -35.9%, rank correlation of tokens/s per GPU 0.977, as docs/calibration.md reports', () => {
+  it('sequence 2,048, 8 to 128 GPUs, 125M to 70B: every row optimistic, mean |error| 8.52%, worst -33.3%, rank correlation of tokens/s per GPU 0.977, as docs/calibration.md reports', () => {
     expect(at2048.map((r) => pct(r.error))).toEqual(ERRORS_2048);
-    expect(summary(at2048)).toEqual({ mean: 18.31, worst: -35.9, rho: 0.977, rhoMfu: 0.518 });
+    expect(summary(at2048)).toEqual({ mean: 8.52, worst: -33.3, rho: 0.977, rhoMfu: 0.781 });
     for (const r of at2048) expect(doc).toContain(docRow(r));
-    expect(doc).toContain('mean |error| 18.31%, worst -35.9%, rank correlation 0.977');
+    expect(doc).toContain('mean |error| 8.52%, worst -33.3%, rank correlation 0.977');
   });
 
-  it('the sequence-length sweep on 8 GPUs (512 to 32,768 tokens): every row optimistic, the longest sequence most of all, as docs/calibration.md reports', () => {
+  it('the sequence-length sweep on 8 GPUs (512 to 32,768 tokens): short sequences optimistic, long ones pessimistic, as docs/calibration.md reports', () => {
     expect(sweep.map((r) => pct(r.error))).toEqual(ERRORS_SWEEP);
-    expect(summary(sweep)).toEqual({ mean: 21.97, worst: -40.8, rho: 0.996, rhoMfu: 0.564 });
+    expect(summary(sweep)).toEqual({ mean: 11.49, worst: 30.0, rho: 0.996, rhoMfu: 0.555 });
     for (const r of sweep) expect(doc).toContain(docRow(r));
-    expect(doc).toContain('mean |error| 21.97%, worst -40.8%, rank correlation 0.996');
-    // Within each model the longest sequence is the most optimistic row, by 4 to 22 points over the shortest.
+    expect(doc).toContain('mean |error| 11.49%, worst +30.0%, rank correlation 0.996');
+    // Within each model the longest sequence is the most pessimistic row, by 11 to 42 points over the
+    // shortest: the kernel's rate is one number where the microbenchmark's rises with the sequence.
     for (const model of Object.keys(SHAPES).filter((m) => sweep.some((r) => r.row[0] === m))) {
       const rs = sweep.filter((r) => r.row[0] === model).sort((a, b) => a.row[1] - b.row[1]);
       const errors = rs.map((r) => r.error);
-      expect(Math.min(...errors)).toBe(errors[errors.length - 1]);
-      expect(errors[0]! - errors[errors.length - 1]!).toBeGreaterThan(0.035);
+      expect(Math.max(...errors)).toBe(errors[errors.length - 1]);
+      expect(errors[errors.length - 1]! - errors[0]!).toBeGreaterThan(0.11);
     }
   });
 
-  it('the rows within 10% are the checkpointed 7B-30B ones; left at the default loss kernel (unfused, 52 bytes a logit) the small models read less optimistic, for the wrong reason', () => {
-    const within = at2048.filter((r) => Math.abs(r.error) <= 0.1);
-    expect(within).toHaveLength(10);
-    for (const r of within) expect(r.row[7] && ['7b', '13b', '30b'].includes(r.row[0])).toBe(true);
+  it('27 rows of 39 within 10%, the 12 outside named; left at the default loss kernel (unfused, 52 bytes a logit) the small models read less optimistic, for the wrong reason', () => {
+    const outside = at2048.filter((r) => Math.abs(r.error) > 0.1).map((r) => `${r.row[0]},${r.row[2]}`);
+    expect(outside).toEqual(['70b,128', '70b,64', '13b,8', '3b,128', '3b,64', '1b,32', '760m,128', '125m,128', '125m,64', '125m,32', '125m,16', '125m,8']);
     const unfused = evaluate(AT_2048, '', (yaml) => yaml.replace(', cross_entropy: fused', ''));
-    expect(summary(unfused)).toEqual({ mean: 13.25, worst: -35.8, rho: 0.977, rhoMfu: 0.801 });
-    expect(doc).toContain('mean |error| 13.25%, worst -35.8%');
+    expect(summary(unfused)).toEqual({ mean: 5.63, worst: -33.3, rho: 0.977, rhoMfu: 0.758 });
+    expect(doc).toContain('mean |error| 5.63%, worst -33.3%');
   });
 
   it('the model hides FSDP’s gathers and reduce-scatters entirely on every row, while the published step grows with the GPU count at a fixed micro-batch', () => {
@@ -248,25 +245,32 @@ describe('sanity set: MosaicML llm-foundry MPT benchmarks on A100 40GB (docs/cal
     }
   });
 
-  it('described with the attention kernel the benchmark ran (flash-attn 0.2.8’s Triton kernel, FlashAttention-1 class: A100’s FlashAttention-2 ratios halved, a catalogue override): the sequence trend mostly goes, the small models stay optimistic', () => {
-    const fa2048 = evaluate(AT_2048, FA1);
-    const faSweep = evaluate(SEQ_SWEEP, FA1);
-    expect(summary(fa2048)).toEqual({ mean: 10.62, worst: -33.9, rho: 0.977, rhoMfu: 0.781 });
-    expect(summary(faSweep)).toEqual({ mean: 8.48, worst: -19.9, rho: 0.998, rhoMfu: 0.644 });
-    expect(doc).toContain('mean |error| 10.62%, worst -33.9%');
-    expect(doc).toContain('mean |error| 8.48%, worst -19.9%');
-    // Without the three rows unlike their neighbours (70B on 64 GPUs, 1B on 32, 13B on 8), as described and at this rate.
+  it('described with `attention: flash` (FlashAttention-2’s rate, as this set was first described) every row is optimistic and the longest sequences most of all; the checkpointed 7B-30B rows come within 4.4% as described (flash1)', () => {
+    const fa2048 = evaluate(AT_2048, '', asFlash2);
+    const faSweep = evaluate(SEQ_SWEEP, '', asFlash2);
+    expect(summary(fa2048)).toEqual({ mean: 18.31, worst: -35.9, rho: 0.977, rhoMfu: 0.518 });
+    expect(summary(faSweep)).toEqual({ mean: 21.97, worst: -40.8, rho: 0.996, rhoMfu: 0.564 });
+    for (const r of [...fa2048, ...faSweep]) expect(r.error).toBeLessThan(0);
+    // There the longest sequence was each model's most optimistic row, by 4 to 22 points.
+    for (const model of Object.keys(SHAPES).filter((m) => faSweep.some((r) => r.row[0] === m))) {
+      const errors = faSweep.filter((r) => r.row[0] === model).sort((a, b) => a.row[1] - b.row[1]).map((r) => r.error);
+      expect(Math.min(...errors)).toBe(errors[errors.length - 1]);
+      expect(errors[0]! - errors[errors.length - 1]!).toBeGreaterThan(0.035);
+    }
+    expect(doc).toContain('mean |error| 18.31%, worst -35.9%');
+    expect(doc).toContain('mean |error| 21.97%, worst -40.8%');
+    // Without the three rows unlike their neighbours (70B on 64 GPUs, 1B on 32, 13B on 8), as described and at FlashAttention-2's rate.
     const usual = (rs: Result[]): Result[] => rs.filter((r) => !['70b,64', '1b,32', '13b,8'].includes(`${r.row[0]},${r.row[2]}`));
     const mean = (rs: Result[]): number => Math.round(10000 * (rs.reduce((a, r) => a + Math.abs(r.error), 0) / rs.length)) / 100;
-    expect([usual(at2048).length, mean(usual(at2048)), mean(usual(fa2048))]).toEqual([36, 17.32, 9.34]);
-    expect(doc).toContain('other 36 read mean |error| 17.32% as described and 9.34% with the FlashAttention-1 rate');
-    // The checkpointed 7B-30B rows on 16 or more GPUs come within 5.2%.
-    const large = fa2048.filter((r) => ['7b', '13b', '30b'].includes(r.row[0]) && r.row[2] >= 16);
+    expect([usual(at2048).length, mean(usual(at2048)), mean(usual(fa2048))]).toEqual([36, 7.17, 17.32]);
+    expect(doc).toContain('other 36 read mean |error| 7.17% as described and 17.32% with `attention: flash`');
+    // The checkpointed 7B-30B rows on 16 or more GPUs come within 4.4%.
+    const large = at2048.filter((r) => ['7b', '13b', '30b'].includes(r.row[0]) && r.row[2] >= 16);
     expect(large).toHaveLength(10);
-    for (const r of large) expect(Math.abs(r.error)).toBeLessThan(0.053);
+    for (const r of large) expect(Math.abs(r.error)).toBeLessThan(0.044);
   });
 });
 
 /** Step-time errors (%), predicted / published - 1, in the table's order. */
-const ERRORS_2048 = [-15.0, -35.9, -8.6, -8.3, -7.8, -7.6, -6.6, -6.5, -21.4, -10.4, -9.4, -7.9, -9.9, -8.5, -21.3, -19.6, -18.0, -17.3, -15.0, -20.1, -18.6, -33.3, -17.0, -16.5, -22.6, -21.5, -20.6, -20.6, -19.2, -24.0, -22.9, -21.2, -18.8, -17.5, -31.6, -30.9, -29.8, -27.9, -24.7];
-const ERRORS_SWEEP = [-24.0, -20.8, -20.6, -20.0, -21.2, -15.4, -11.3, -7.0, -7.4, -27.5, -23.3, -24.9, -20.7, -13.4, -10.7, -29.7, -27.7, -23.7, -19.5, -13.8, -12.8, -30.5, -29.2, -26.1, -22.1, -16.1, -15.2, -35.6, -30.7, -25.3, -20.6, -14.8, -13.4, -40.8, -36.4, -30.5, -26.8, -24.3, -23.2];
+const ERRORS_2048 = [-11.4, -33.3, -4.3, -4.1, -2.1, -1.8, -0.7, -0.7, -16.5, -3.7, -2.5, -0.9, -3.1, -1.6, -12.3, -10.4, -8.7, -8.1, -5.5, -9.6, -7.8, -24.5, -6.3, -5.6, -10.3, -9.0, -8.0, -8.1, -6.4, -9.3, -8.0, -6.0, -3.2, -1.7, -18.5, -17.6, -16.3, -14.1, -10.3];
+const ERRORS_SWEEP = [-7.6, -11.4, -18.1, -18.7, 12.5, 6.2, 1.3, -3.4, -5.6, 27.7, 18.5, 2.0, -4.2, -8.3, -8.0, 27.5, 16.2, 6.8, -0.4, -7.9, -9.8, 30.0, 17.9, 8.0, -0.2, -9.0, -11.5, 25.0, 21.0, 14.1, 5.8, -6.0, -8.7, 14.5, 10.6, 6.2, -2.4, -16.4, -19.1];

@@ -21,6 +21,14 @@ datacentres:
 `;
 
 describe('scenario errors', () => {
+  it('an attention kernel poolsim does not know is refused at its field with the list, flash2 included (one name a kernel: `flash` is FlashAttention-2)', () => {
+    const text = `name: kernel${POOL}workloads:
+  - jobs:
+      - { name: j, devices: 8, params: 1B, tokens: 1B, model: { attention: flash2 } }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:76: workloads[0].jobs[0].model.attention: expected one of 'flash', 'flash1', 'standard', got 'flash2'"`);
+  });
+
   it('malformed YAML names the line and column', () => {
     expect(problems('name: x\ndatacentres: [\n  { name: a\n')).toMatchInlineSnapshot(`
       "bad.yaml:4:1: YAML syntax: Flow map in block collection must be sufficiently indented and end with a }

@@ -6,7 +6,9 @@ import { stepTime, type StepTimeInput } from '../src/model/step-time.js';
 import { H100_NVLINK_BYTES_PER_S, H100_PEAK_BF16_FLOPS, NVLINK_EFFICIENCY, NVLINK_LATENCY_S } from '../src/model/calibration.js';
 import { calibrationRuns } from '../src/model/calibration-runs.js';
 import { DEVICE_CATALOGUE } from '../src/model/catalogue.js';
-import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
+import { computeBreakdown, computeDeviceOf, FLASH1_RELATIVE_TO_FLASH2 } from '../src/model/layer-compute.js';
+import { layerActivationBytes } from '../src/model/memory.js';
+import { sequenceParallelOf } from '../src/model/shape-defaults.js';
 import { autoLayout, defaultShape, divisorsUpTo, validateLayout } from '../src/model/training-layout.js';
 
 const GB = 1e9;
@@ -283,6 +285,30 @@ describe('head_dim: heads of a width other than hidden / heads (Qwen3, GPT-OSS)'
     expect(wide.hardwareFlopPerDevice - narrow.hardwareFlopPerDevice).toBeCloseTo(tokens * (perToken(128) - perToken(64)), -6);
     expect(wide.gemmS).toBeGreaterThan(narrow.gemmS);
     expect(wide.attentionS).toBeCloseTo(2 * narrow.attentionS, 9);
+  });
+});
+
+describe('attention: flash1 (FlashAttention-1-class kernels)', () => {
+  // MPT-1B's shape at 8,192 tokens on an A100 40GB (the MosaicML sanity set's kind) and on an H100 (its own FlashAttention-2 figures).
+  const base = { ...defaultShape(1.3e9), layers: 24, hiddenSize: 2048, heads: 16, seqLen: 8192, globalBatchTokens: 64 * 8192, attention: 'flash' as const, recompute: 'none' as const, dropout: 0 };
+  const layout = { tp: 1, pp: 1, dp: 8, microBatches: 4 };
+  it('times the attention core at 0.44 of FlashAttention-2’s rate, forward and backward, and nothing else', () => {
+    for (const kind of ['A100-40GB', 'H100']) {
+      const dev = computeDeviceOf(DEVICE_CATALOGUE[kind]!)!;
+      const fa2 = computeBreakdown(base, layout, dev);
+      const fa1 = computeBreakdown({ ...base, attention: 'flash1' }, layout, dev);
+      expect(fa1.attentionS).toBeCloseTo(fa2.attentionS / FLASH1_RELATIVE_TO_FLASH2, 12);
+      expect(fa1.gemmS).toBe(fa2.gemmS);
+      expect(fa1.elementwiseS).toBe(fa2.elementwiseS);
+      expect(fa1.hardwareFlopPerDevice).toBe(fa2.hardwareFlopPerDevice);
+      expect(fa1.microBatchS - fa2.microBatchS).toBeCloseTo(fa1.attentionS - fa2.attentionS, 12);
+    }
+    expect(FLASH1_RELATIVE_TO_FLASH2).toBe(0.44);
+  });
+  it('keeps no scores, as flash: activations, and the sequence-parallel default, are flash’s', () => {
+    expect(layerActivationBytes({ ...base, attention: 'flash1' }, 8192, 1, 'none')).toBe(layerActivationBytes(base, 8192, 1, 'none'));
+    expect(layerActivationBytes({ ...base, attention: 'standard' }, 8192, 1, 'none')).toBeGreaterThan(layerActivationBytes(base, 8192, 1, 'none'));
+    expect(sequenceParallelOf({ ...base, attention: 'flash1' })).toBe(true);
   });
 });
 

@@ -12,7 +12,7 @@ import { zeroStageOf } from './memory.js';
 import { busiestRankLoad, edpOf, epOf, etpOf, moeLayers } from './moe.js';
 import { fullestStage, stageParamsPerDevice } from './shape-weights.js';
 import type { MlaShape, ParallelLayout, TrainingShape } from './training-layout.js';
-import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, recomputeOf, sequenceParallelOf } from './shape-defaults.js';
+import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, fusedAttentionOf, recomputeOf, sequenceParallelOf } from './shape-defaults.js';
 
 /**
  * Relative throughput of FlashAttention kernels against the device's large-GEMM ceiling, for
@@ -23,6 +23,25 @@ import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, recomputeOf, sequenceParall
  */
 export const FLASH_FORWARD_RELATIVE = 0.75;
 export const FLASH_BACKWARD_RELATIVE = 0.6;
+
+/**
+ * FlashAttention-1-class kernels (`attention: flash1`: flash-attn 0.x's CUDA kernel and its
+ * Triton port, 2022-2023) against FlashAttention-2's rate on the same device, forward and
+ * backward alike. From the kernel microbenchmark of Dao 2023 (arXiv 2307.08691, figure 4(d); the
+ * flash-attention repository's assets/flash2_a100_fwd_bwd_benchmark.png): A100 80GB, causal, head
+ * dim 128, forward + backward TFLOP/s, sequences 2k, 4k, 8k, 16k: FlashAttention 69, 76, 80, 83
+ * against FlashAttention-2 155, 173, 182, 189, ratios 0.445, 0.439, 0.440, 0.439 (FlashAttention
+ * in Triton 68, 74, 78, 80: 0.439, 0.428, 0.429, 0.423). 0.44, the same shape the FA2 constants
+ * above are read at. The figure gives forward + backward only, so one ratio scales both passes
+ * (the Triton port's docstring says its forward is faster and its backward slower than the CUDA
+ * kernel's). It applies to a kind's own `flash_attention` figures too: on an H100 (FA2 paper's
+ * H100 figure (d), assets/flash2_h100_fwd_bwd_benchmark.png) FlashAttention reaches 108, 126,
+ * 135, 137 against 265, 294, 308, 328 (0.408, 0.429, 0.438, 0.418): FA1 has no Hopper path and
+ * runs at the same fraction of FA2 there, within 7%. At head dim 64 FA1 is relatively faster
+ * (causal, 2k-16k: 77-97 against 140-171, 0.55-0.57), so rows of head dim 64 are charged up to
+ * ~25% too much attention time.
+ */
+export const FLASH1_RELATIVE_TO_FLASH2 = 0.44;
 
 /**
  * Bytes per element moved by the memory-bound kernels of a layer, forward, in units of the
@@ -167,7 +186,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const f = shape.ffnSize ?? Math.round(h * (shape.ffnMultiplier ?? (gated ? 8 / 3 : 4)));
   const vocab = shape.vocab ?? DEFAULT_VOCAB;
   const recompute = recomputeOf(shape);
-  const flash = shape.attention === 'flash';
+  const flash = fusedAttentionOf(shape);
   const sp = sequenceParallelOf(shape);
   const dropout = dropoutOf(shape);
 
@@ -205,8 +224,9 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   let attnB: number;
   if (flash) {
     const flops = 0.5 * 4 * b * sq * s * (mla ? (dQK + dV) / 2 : dh) * headsPerRank;
-    attnF = flops / (dev.peakFlops * (dev.flashForward ?? dev.gemmEfficiency * FLASH_FORWARD_RELATIVE));
-    attnB = (2.5 * flops) / (dev.peakFlops * (dev.flashBackward ?? dev.gemmEfficiency * FLASH_BACKWARD_RELATIVE));
+    const rate = shape.attention === 'flash1' ? FLASH1_RELATIVE_TO_FLASH2 : 1;
+    attnF = flops / (dev.peakFlops * rate * (dev.flashForward ?? dev.gemmEfficiency * FLASH_FORWARD_RELATIVE));
+    attnB = (2.5 * flops) / (dev.peakFlops * rate * (dev.flashBackward ?? dev.gemmEfficiency * FLASH_BACKWARD_RELATIVE));
   } else {
     ({ forwardS: attnF, backwardS: attnB } = standardAttentionS({ batch: b * headsPerRank, queries: sq, keys: s, dQK, dV, bytes: B, dropout }, dev));
   }

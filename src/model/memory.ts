@@ -3,7 +3,7 @@
 import { edpOf, etpOf, moeLayers } from './moe.js';
 import { stageParamsPerDevice } from './shape-weights.js';
 import type { ParallelLayout, TrainingShape } from './training-layout.js';
-import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, sequenceParallelOf } from './shape-defaults.js';
+import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, fusedAttentionOf, sequenceParallelOf } from './shape-defaults.js';
 
 /**
  * Which activations the backward pass keeps (Korthikanti et al. 2022, "Reducing Activation
@@ -156,7 +156,7 @@ export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: n
   if (recompute === 'full') return (2 * sbh * scale) / (sp ? tp : 1);
   const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
   const dropout = dropoutOf(shape);
-  const scores = recompute === 'none' && shape.attention !== 'flash' ? ((dropout ? 5 : 2) * heads * shape.seqLen) / h / tp : 0;
+  const scores = recompute === 'none' && !fusedAttentionOf(shape) ? ((dropout ? 5 : 2) * heads * shape.seqLen) / h / tp : 0;
   const rest = sp ? (dropout ? 34 : 32) / tp : (dropout ? 10 : 8) + 24 / tp;
   return sbh * (rest + scores) * scale + moeActivationDelta(shape, tokens, tp, etp) * scale;
 }

@@ -12,12 +12,21 @@ export const DEFAULT_VOCAB = 51_200;
 export const DEFAULT_HEAD_DIM = 128;
 
 /**
- * Whether a shape runs Megatron sequence parallelism: as given, else with FlashAttention (a
- * stack of 2023 on, where both are standard) and not with standard attention (the stack of the
- * runs of 2020-2022).
+ * Whether the shape's attention is a fused FlashAttention kernel of either class ('flash',
+ * 'flash1'): the scores never reach memory and the causal half is skipped; only the rate differs.
+ */
+export function fusedAttentionOf(shape: TrainingShape): boolean {
+  return shape.attention === 'flash' || shape.attention === 'flash1';
+}
+
+/**
+ * Whether a shape runs Megatron sequence parallelism: as given, else with FlashAttention of
+ * either class (the stacks since 2022-2023, where both are standard: Megatron-LM's
+ * --use-flash-attn ran FlashAttention-1 with it) and not with standard attention (the stack of
+ * the runs of 2020-2022).
  */
 export function sequenceParallelOf(shape: TrainingShape): boolean {
-  return shape.sequenceParallel ?? shape.attention === 'flash';
+  return shape.sequenceParallel ?? fusedAttentionOf(shape);
 }
 
 /** Megatron-LM's dropout probability, what a model without `dropout` is taken to run. */

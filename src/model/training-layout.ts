@@ -14,6 +14,9 @@ import { DEFAULT_VOCAB, tiedEmbeddingsOf } from './shape-defaults.js';
  * (DeepSeek-V3: q_lora_rank 1536, kv_lora_rank 512, qk_nope_head_dim 128, qk_rope_head_dim 64,
  * v_head_dim 128).
  */
+
+/** The attention kernels a shape can name (TrainingShape.attention). */
+export type AttentionKernel = 'flash' | 'flash1' | 'standard';
 export interface MlaShape {
   /** Rank of the queries' low-rank bottleneck; absent: queries projected straight from the hidden state (DeepSeek-V2-Lite). */
   qLoraRank?: number;
@@ -96,12 +99,14 @@ export interface TrainingShape {
    */
   recompute?: Recompute;
   /**
-   * Attention kernel: 'flash' (FlashAttention: scores never reach memory, causal blocks skipped)
-   * or 'standard' (batched GEMMs with the s x s scores written out, softmax and dropout as
-   * memory-bound kernels). Default 'standard': the published large runs this model is checked
-   * on (Megatron-LM, BLOOM, OPT, MT-NLG, 2020-2022) all ran it; set 'flash' for a modern stack.
+   * Attention kernel: 'flash' (FlashAttention-2 class: scores never reach memory, causal blocks
+   * skipped), 'flash1' (FlashAttention-1 class, 2022-2023: the same memory and work at under half
+   * the rate, layer-compute.ts) or 'standard' (batched GEMMs with the s x s scores written out,
+   * softmax and dropout as memory-bound kernels). Default 'standard': the published large runs
+   * this model is checked on (Megatron-LM, BLOOM, OPT, MT-NLG, 2020-2022) all ran it; set 'flash'
+   * for a modern stack.
    */
-  attention?: 'flash' | 'standard';
+  attention?: AttentionKernel;
   /**
    * Megatron sequence parallelism (Korthikanti et al. 2022): norms and dropouts run on 1/tp of the
    * tokens. Default: on with FlashAttention, off with standard attention (every tensor rank

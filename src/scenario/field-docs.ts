@@ -56,7 +56,7 @@ const DEVICE: Docs = {
   gemm_efficiency: 'Fraction of peak a large GEMM sustains on this kind (microbenchmarks), in (0, 1]; with it, training steps are timed operator by operator (docs/calibration.md).',
   compute_units: 'Compute units (SMs, CUs, MXUs) a GEMM is spread over, for wave quantisation.',
   gemm_efficiency_fp8: 'Fraction of the FP8 peak a large FP8 GEMM sustains on this kind, in (0, 1]; `gemm_efficiency` when absent.',
-  flash_attention: 'Fractions of peak the fused attention kernel (FlashAttention-2 class, causal, head dim 128) sustains on this kind, from kernel microbenchmarks; without it, 0.75 (forward) and 0.6 (backward) of `gemm_efficiency`.',
+  flash_attention: 'Fractions of peak the fused attention kernel (FlashAttention-2 class, causal, head dim 128) sustains on this kind, from kernel microbenchmarks; without it, 0.75 (forward) and 0.6 (backward) of `gemm_efficiency`. Jobs with `attention: flash1` run at 0.44 of these.',
   'flash_attention.forward': 'Fraction of peak forward, in (0, 1].',
   'flash_attention.backward': 'Fraction of peak backward, in (0, 1].',
   interconnect: 'Interconnect between the devices of one node.',
@@ -78,10 +78,11 @@ const MODEL: Docs = {
   ffn_size: 'FFN inner width; 4 x hidden_size (8/3 x with gated_mlp) when absent.',
   gated_mlp: 'Gated (SwiGLU) MLP with three FFN matrices, as Llama; default false.',
   vocab: 'Vocabulary size (the output layer); 51200 when absent.',
-  attention: "Attention kernel: 'standard' (scores through memory, as the published runs of 2020-2022; the default) or 'flash' (FlashAttention: set it for any stack since 2023).",
-  sequence_parallel: 'Megatron sequence parallelism: norms and dropouts on 1/tp of the tokens; default on with `attention: flash`, off with standard attention (as before 2022).',
+  attention:
+    "Attention kernel: 'standard' (scores through memory, as the published runs of 2020-2022; the default), 'flash' (FlashAttention-2 class: set it for any stack since mid-2023) or 'flash1' (FlashAttention-1 class: flash-attn 0.x's CUDA kernel or its Triton port, 2022-2023; the same memory, 0.44 of FlashAttention-2's rate).",
+  sequence_parallel: 'Megatron sequence parallelism: norms and dropouts on 1/tp of the tokens; default on with `attention: flash` or `flash1`, off with standard attention (as before 2022).',
   dropout:
-    "Dropout probability of the hidden states and the attention probabilities, in [0, 1): 0 (LLaMA, GPT-NeoX-20B, most runs since 2022) runs no dropout kernels and keeps no masks; any other value charges them, as Megatron-LM's default 0.1 (the published runs of 2020-2022) when absent. With `attention: flash` the attention dropout is inside the kernel either way.",
+    "Dropout probability of the hidden states and the attention probabilities, in [0, 1): 0 (LLaMA, GPT-NeoX-20B, most runs since 2022) runs no dropout kernels and keeps no masks; any other value charges them, as Megatron-LM's default 0.1 (the published runs of 2020-2022) when absent. With `attention: flash` or `flash1` the attention dropout is inside the kernel either way.",
   tied_embeddings:
     "Whether the output layer shares the word embedding's matrix. Absent: true, as GPT-2, GPT-3, OPT, BLOOM, MT-NLG and Megatron-LM's GPT (`share_word_embeddings`, tied unless `--untie-embeddings-and-output-weights`) run it: `params` counts the matrix once. false: an output layer of its own, counted twice in `params`, also when poolsim derives the layers and width from `params` (LLaMA, Llama 2 and 3, GPT-NeoX-20B, Mistral, DeepSeek-V2 and V3, Qwen3, GPT-OSS: `tie_word_embeddings: false` in their configurations). With pipeline parallelism the first stage holds the embedding and the last the output layer (vocab / tp x hidden on each tensor rank, in its weights, gradients and optimizer state); when tied the two stages all-reduce that copy's gradients after the backward, not overlapped (Megatron-LM's embedding-group all-reduce, DeepSpeed's `ReduceTiedGrads`): in fp32 with fused or fp32 gradient accumulation, in the model's precision with autograd, or in `gradient_bytes` when given.",
   gradient_bytes: 'Bytes per gradient element in the data-parallel reduction (4 = fp32), in (0, 16].',

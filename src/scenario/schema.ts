@@ -148,9 +148,10 @@ export const modelShapeSchema = z.strictObject({
   recompute: z.union([z.boolean(), z.enum(['none', 'selective', 'full'])]).optional(),
   /**
    * 'standard' (score GEMMs, softmax and dropout through memory, as the published runs of
-   * 2020-2022 ran; the default) or 'flash' (FlashAttention, any stack since 2023).
+   * 2020-2022 ran; the default), 'flash' (FlashAttention-2 class, any stack since mid-2023) or
+   * 'flash1' (FlashAttention-1 class: flash-attn 0.x, its Triton port, 2022-2023).
    */
-  attention: z.enum(['flash', 'standard']).optional(),
+  attention: z.enum(['flash', 'flash1', 'standard']).optional(),
   /** Megatron sequence parallelism for norms and dropouts (default: on with flash attention, off with standard). */
   sequence_parallel: z.boolean().optional(),
   /** Dropout probability of hidden states and attention probabilities; 0 runs no dropout kernels (default 0.1). */
