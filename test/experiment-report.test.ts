@@ -14,7 +14,7 @@ import { repoPath } from './helpers.js';
 const CHROMIUM = '/usr/bin/chromium';
 
 interface Browser {
-  newPage(): Promise<Page>;
+  newPage(o?: { viewport: { width: number; height: number } }): Promise<Page>;
   close(): Promise<void>;
 }
 interface Page {
@@ -85,6 +85,62 @@ describe.skipIf(missing !== undefined)('poolsim report in headless Chromium', ()
         expect(c.marks, c.id).toBeGreaterThan(2);
       }
       expect(charts.find((c) => c.id === 'chart-cdf')!.lines).toBeGreaterThanOrEqual(6); // 3 points x 2 policies
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("fits a phone's 420 px: no chart or table widens the page, and the narrowed charts keep every mark", async () => {
+    // At 420 px the 560 px plots and their legends ran 250-320 px off the page (scrollWidth 672-814),
+    // and the summary and busiest-links tables with them.
+    const text = readFileSync(repoPath('test/fixtures/experiment/check-backfill.yaml'), 'utf8');
+    const result = await runExperiment(
+      {
+        scenarioText: text.slice(0, text.indexOf('expect:')),
+        scenarioFile: 'check-backfill.yaml',
+        sweep: [parseSetOption('datacentres[0].node_groups[0].count=3,4,6')],
+        policies: ['fifo', 'easy-backfill'].map((name) => ({ ref: { name, params: {} }, baseDir: '.', label: '--policies' })),
+        placements: [],
+        seeds: [1, 2],
+      },
+      { workers: 2, jobRows: true },
+    );
+    const html = await buildReport({ title: 'a report read on a phone', runs: result.runs, summary: result.summary, jobs: result.jobs });
+    const file = join(mkdtempSync(join(tmpdir(), 'poolsim-report-')), 'report.html');
+    writeFileSync(file, html);
+    const browser = await (driver as { launch(o: object): Promise<Browser> }).launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--headless', '--disable-gpu'] });
+    try {
+      const sizes: Record<number, { page: number; view: number; charts: { id: string; svg: number; box: number; marks: number }[] }> = {};
+      for (const width of [420, 1280]) {
+        const page = await browser.newPage({ viewport: { width, height: 900 } });
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(String(e)));
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        await page.goto(pathToFileURL(file).href);
+        await page.evaluate('window.poolsimCharts.then(() => true)');
+        sizes[width] = await page.evaluate(`({
+          page: document.documentElement.scrollWidth,
+          view: document.documentElement.clientWidth,
+          charts: [...document.querySelectorAll('.chart')].map((c) => ({
+            id: c.id,
+            svg: c.querySelector('svg').getBoundingClientRect().right,
+            box: c.getBoundingClientRect().right,
+            marks: c.querySelectorAll('svg g[class*="mark-"] path').length,
+          })),
+        })`);
+        expect(errors).toEqual([]);
+      }
+      const narrow = sizes[420]!;
+      const wide = sizes[1280]!;
+      expect(narrow.page).toBe(narrow.view);
+      expect(narrow.charts.length).toBeGreaterThanOrEqual(5);
+      for (const [i, c] of narrow.charts.entries()) {
+        expect(c.svg, c.id).toBeLessThanOrEqual(c.box + 0.5);
+        expect(c.marks, c.id).toBe(wide.charts[i]!.marks);
+      }
+      expect(wide.page).toBe(wide.view);
     } finally {
       await browser.close();
     }

@@ -134,7 +134,8 @@ export async function buildReport(input: ReportInput): Promise<string> {
   h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
   table { border-collapse: collapse; font-size: 12px; }
   th, td { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-  .chart { margin: 1rem 0 2rem; } .hint { color: #666; font-size: 12px; }
+  .chart { margin: 1rem 0 2rem; overflow-x: auto; } .hint { color: #666; font-size: 12px; }
+  table { display: block; overflow-x: auto; max-width: 100%; }
   details { margin-top: 1rem; }
 </style>
 </head>
@@ -161,7 +162,21 @@ ${summaryTableHtml(input.summary, false)}
 <script>${vega}</script>
 <script>
 const charts = ${scriptJson(compiled)};
-window.poolsimCharts = Promise.all(charts.map((c) => new vega.View(vega.parse(c.spec), { renderer: 'svg', container: '#' + c.id, hover: true }).runAsync()));
+const draw = (id, spec) => new vega.View(vega.parse(spec), { renderer: 'svg', container: '#' + id, hover: true }).runAsync();
+// A chart wider than its box (a phone's 420 px: 560 px of plot and its legend) is drawn again with
+// its legend below and its plot narrowed to the box, so that nothing lies off the page; one that
+// cannot narrow (a grid of panels) scrolls inside its box (.chart's overflow), never the page.
+window.poolsimCharts = Promise.all(charts.map(async (c) => {
+  const box = document.getElementById(c.id);
+  const view = await draw(c.id, c.spec);
+  const room = box.clientWidth;
+  if (typeof c.spec.width !== 'number' || c.spec.layout || box.querySelector('svg').getBoundingClientRect().width <= room) return view;
+  view.finalize();
+  box.textContent = '';
+  const title = typeof c.spec.title === 'object' ? { ...c.spec.title, limit: room - 10 } : c.spec.title;
+  const legends = (c.spec.legends || []).map((l) => ({ ...l, orient: 'bottom', direction: 'vertical' }));
+  return draw(c.id, { ...c.spec, width: room, autosize: { type: 'fit-x', contains: 'padding' }, title, legends });
+}));
 </script>
 </body>
 </html>
