@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SummaryRow } from '../src/sim/metrics.js';
+import { nestCoincident } from '../src/experiment/chart-specs.js';
 import { poolsim, repoPath, runToCsv, scenarioFromText } from './helpers.js';
 
 const text = readFileSync(repoPath('scenarios/fabric-planning.yaml'), 'utf8');
@@ -61,6 +62,28 @@ describe('poolsim sweep --plot-against', () => {
     expect(existsSync(join(out, 'plots', 'fabric_capex-vs-fabric_capex.svg'))).toBe(false);
   });
 
+  it('draws every point where it can be seen: points on one spot are nested rings, not discs of one size hiding each other', () => {
+    // docs/img/fabric-planning.svg drew 18 fabric and placement points as filled marks of one size:
+    // leaf-spine 1:1 (both placements) lay under rail-optimized 32 1:1 at 2.1952 M USD and 18.404%,
+    // and 7 of the 18 could not be seen. Here both placements give leaf-spine 1:1 the same ECR.
+    const out = mkdtempSync(join(tmpdir(), 'poolsim-against-'));
+    const r = poolsim('sweep', 'scenarios/fabric-planning.yaml', '--set', set, '--placements', 'topology-aware,random-fit', '--metrics', 'effective_compute_ratio_allocated,fabric_capex', '--plot', '--plot-against', 'fabric_capex', '--quiet', '--out', out, '--workers', '1');
+    expect(r.code).toBe(0);
+    const svg = readFileSync(join(out, 'plots', 'effective_compute_ratio_allocated-vs-fabric_capex.svg'), 'utf8');
+    const marks = svg.slice(svg.indexOf('mark-symbol role-mark'));
+    const points = [...marks.slice(0, marks.indexOf('</g>')).matchAll(/<path [^>]*transform="translate\(([^)]*)\)" d="([^"]*)"([^>]*)>/g)].map((m) => ({
+      at: m[1]!.split(',').map((v) => Math.round(Number(v))).join(','),
+      extent: Math.max(...(m[2]!.match(/-?\d+(\.\d+)?/g) ?? []).map((v) => Math.abs(Number(v)))),
+      filled: /fill="(?!none)/.test(m[3]!),
+    }));
+    expect(points.length).toBe(4); // two fabrics x two placements
+    const spots = new Map<string, number[]>();
+    for (const p of points) spots.set(p.at, [...(spots.get(p.at) ?? []), p.extent]);
+    expect(spots.size).toBe(3); // leaf-spine's two placements on one spot, the torus's two apart
+    for (const extents of spots.values()) expect(new Set(extents.map((e) => e.toFixed(2))).size).toBe(extents.length);
+    expect(points.some((p) => p.filled)).toBe(false);
+  });
+
   it('refuses it without --plot, without a sweep, or naming no metric', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'poolsim-against-')), 'out');
     const noPlot = poolsim('sweep', 'scenarios/fabric-planning.yaml', '--set', set, '--plot-against', 'fabric_capex', '--out', out);
@@ -73,5 +96,18 @@ describe('poolsim sweep --plot-against', () => {
     expect(compare.code).not.toBe(0);
     expect(compare.stderr).toMatch(/--plot-against.*--set/);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('nestCoincident', () => {
+  it('gives points on one spot (within 0.6% of each axis) rings of decreasing size, the first listed outermost, and lone points the smallest', () => {
+    const got = nestCoincident([
+      { x: 2_195_200, y: 0.18404 },
+      { x: 2_195_200, y: 0.184049 },
+      { x: 1_480_000, y: 0.1756 },
+      { x: 2_195_200, y: 0.18404 },
+      { x: 332_800, y: 0.1561 },
+    ]).map((p) => p.size);
+    expect(got).toEqual([290, 180, 70, 70, 70]);
   });
 });

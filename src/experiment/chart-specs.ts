@@ -168,10 +168,11 @@ export function metricVsMetricSpec(summary: Table, metric: string, against: stri
   const ys = pointsOf(summary, metric, param);
   const key = (p: SummaryPoint): string => `${p.series}\u0000${p.xLabel}`;
   const xOf = new Map(pointsOf(summary, against, param).points.map((p) => [key(p), p.mean]));
-  const values = ys.points.flatMap((p) => {
+  const points = ys.points.flatMap((p) => {
     const x = xOf.get(key(p));
     return x !== undefined && Number.isFinite(x) && Number.isFinite(p.mean) ? [{ x, y: p.mean, value: p.xLabel, series: p.series }] : [];
   });
+  const values = nestCoincident(points);
   const axisOf = (m: string): Record<string, unknown> => (metricDef(m)?.unit === 'fraction' ? { axis: { format: '~%' } } : { axis: { format: '~s' } });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -179,13 +180,16 @@ export function metricVsMetricSpec(summary: Table, metric: string, against: stri
     width: WIDTH,
     height: HEIGHT,
     data: { values },
-    mark: { type: 'point', filled: true, size: 90, opacity: 0.85 },
+    // Hollow rings, nested where points coincide (see nestCoincident): filled marks of one size hid
+    // each other, and 7 of fabric-planning's 18 fabric and placement points could not be seen.
+    mark: { type: 'point', filled: false, strokeWidth: 2, opacity: 0.85 },
     params: [{ name: 'pick', select: { type: 'point', fields: ['value'] }, bind: 'legend' }],
     encoding: {
       x: { field: 'x', type: 'quantitative', title: metricTitle(against), scale: { zero: false, padding: 12 }, ...axisOf(against) },
       y: { field: 'y', type: 'quantitative', title: metricTitle(metric), scale: { zero: false, padding: 12 }, ...axisOf(metric) },
       color: { field: 'value', type: 'nominal', title: param, sort: null, legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 } },
       shape: { field: 'series', type: 'nominal', title: ys.legend, sort: null, legend: { labelLimit: 0, titleLimit: 0 } },
+      size: { field: 'size', type: 'quantitative', scale: null, legend: null },
       opacity: { condition: { param: 'pick', value: 0.85 }, value: 0.15 },
       tooltip: [
         { field: 'value', title: param },
@@ -195,6 +199,34 @@ export function metricVsMetricSpec(summary: Table, metric: string, against: stri
       ],
     },
   };
+}
+
+/** A ring's area (px^2) alone, and what each ring around it adds where points share a spot. */
+const RING_SIZE = 70;
+const RING_STEP = 110;
+/** Points closer than this on both axes (a fraction of each axis's span, about 3 px) share a spot. */
+const SAME_SPOT = 0.006;
+
+/**
+ * The points with a marker size each: alone, RING_SIZE; where several fall on one spot (two fabrics
+ * of one price and the same ECR, or both placements alike), the first listed gets the largest ring
+ * and each later one a smaller ring inside it, so that every point shows.
+ */
+export function nestCoincident<T extends { x: number; y: number }>(points: readonly T[]): (T & { size: number })[] {
+  const span = (vs: number[]): number => Math.max(...vs) - Math.min(...vs) || 1;
+  const sx = span(points.map((p) => p.x));
+  const sy = span(points.map((p) => p.y));
+  const spots: number[][] = [];
+  const spotOf = points.map((p, i) => {
+    let s = spots.findIndex((members) => Math.abs(points[members[0]!]!.x - p.x) <= SAME_SPOT * sx && Math.abs(points[members[0]!]!.y - p.y) <= SAME_SPOT * sy);
+    if (s < 0) s = spots.push([]) - 1;
+    spots[s]!.push(i);
+    return s;
+  });
+  return points.map((p, i) => {
+    const members = spots[spotOf[i]!]!;
+    return { ...p, size: RING_SIZE + RING_STEP * (members.length - 1 - members.indexOf(i)) };
+  });
 }
 
 /** compare: each metric's mean per policy with 95% confidence error bars, one small chart per metric. */
