@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatSummary } from '../src/cli/summary-table.js';
+import { metricDef } from '../src/experiment/metric-table.js';
 import { resolvePolicies } from '../src/policy/registry.js';
 import { InputError } from '../src/scenario/errors.js';
 import { hourOverlap, SUMMARY_COLUMNS } from '../src/sim/metrics.js';
@@ -154,6 +155,16 @@ placement: ${placement}
     expect(cell(r.summaryCsv, 'energy_cost')).toBe('0');
   });
 
+  it("says what unit the cost is in: electricity_price's currency, which poolsim does not know", () => {
+    // The summary printed 'cost 267.06' (quickstart) with no unit, read as dollars whatever the
+    // sites' prices were in; the column's documented unit was 'cost'.
+    const r = runToCsv(scenarioFromText(twoSites('    electricity_price: 0.1\n', '    electricity_price: 0.2\n')));
+    const line = formatSummary(r.summary).split('\n').find((l) => l.trim().startsWith('energy'))!;
+    expect(line).toMatch(/, cost [\d.,]+ \(electricity_price's currency\), CO2 not counted/);
+    expect(metricDef('energy_cost')!.unit).toBe("electricity_price's currency");
+    expect(metricDef('energy_cost')!.description).toMatch(/every site's price must be in the same one/);
+  });
+
   it('a figure for one site and not the other is warned at the silent site, and the total left empty', () => {
     const resolved = scenarioFromText(twoSites('    electricity_price: 0.1\n    carbon_intensity: 0.4\n', ''));
     const messages = resolved.warnings.map((w) => `${w.line}: ${w.message}`);
@@ -166,7 +177,7 @@ placement: ${placement}
     // Only the price given everywhere: cost counted, CO2 not.
     const priced = runToCsv(scenarioFromText(twoSites('    electricity_price: 0.1\n', '    electricity_price: 0.2\n')));
     expect(priced.summary.energy_cost).toBeGreaterThan(0);
-    expect(formatSummary(priced.summary)).toMatch(/cost [\d.,]+, CO2 not counted \(carbon_intensity not given for every site\)/);
+    expect(formatSummary(priced.summary)).toMatch(/cost [\d.,]+ \(electricity_price's currency\), CO2 not counted \(carbon_intensity not given for every site\)/);
   });
 
   it('site-aware placement refuses an objective whose figure a site lacks, before running, at its field', () => {

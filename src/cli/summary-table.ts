@@ -38,7 +38,9 @@ function energyText(s: SummaryRow): string {
   const parts = [formatSI(s.energy_kwh * 1e3, 'Wh')];
   const cost = Number.isFinite(s.energy_cost);
   const co2 = Number.isFinite(s.co2_kg);
-  if (cost) parts.push(`cost ${num(s.energy_cost, 2)}`);
+  // electricity_price carries no currency (a scenario's own, the same at every site), so the
+  // cost says whose unit it is in rather than passing for dollars or euros.
+  if (cost) parts.push(`cost ${num(s.energy_cost, 2)} (electricity_price's currency)`);
   if (co2) parts.push(`${s.co2_kg >= 1e4 ? `${num(s.co2_kg / 1e3)} t` : `${num(s.co2_kg)} kg`} CO2`);
   const missing = [cost ? '' : 'electricity_price', co2 ? '' : 'carbon_intensity'].filter((x) => x !== '');
   if (missing.length > 0) parts.push(`${cost || co2 ? (cost ? 'CO2' : 'cost') : 'cost and CO2'} not counted (${missing.join(' and ')} not given for every site)`);

@@ -16,7 +16,7 @@ const HEIGHT = 300;
 export function metricTitle(metric: string): string {
   const d = metricDirection(metric);
   const u = metricDef(metric)?.unit;
-  const unit = u && !['fraction', 'count', 'cost'].includes(u) ? ` (${u})` : '';
+  const unit = u && !['fraction', 'count', "electricity_price's currency"].includes(u) ? ` (${u})` : '';
   const name = metric.replace(/_(s|kwh|kg)$/, '').replace(/_/g, ' ');
   return `${name}${unit}${d === 'higher' ? ' ↑' : d === 'lower' ? ' ↓' : ''}`;
 }

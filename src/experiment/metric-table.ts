@@ -48,7 +48,7 @@ const SUMMARY: Record<SummaryMetric, Entry> = {
   useful_pflop: ['PFLOP', 'higher', 'non-negative', 'useful model work completed (work lost to failures not counted)'],
   busy_device_hours: ['device-hours', 'neutral', 'non-negative', 'allocated device-time (grows with work done and with waste alike)'],
   energy_kwh: ['kWh', 'lower', 'non-negative', 'energy drawn by the devices (busy and idle power) and the hosts, times each site\'s PUE; not the fabric (fabric_energy_kwh)'],
-  energy_cost: ['cost', 'lower', 'non-negative', "energy x electricity price; empty unless every site that drew energy gives its electricity_price"],
+  energy_cost: ["electricity_price's currency", 'lower', 'non-negative', "energy (kWh) x each site's electricity_price (per kWh, in the scenario's currency: poolsim knows none, so every site's price must be in the same one); empty unless every site that drew energy gives its electricity_price"],
   co2_kg: ['kg', 'lower', 'non-negative', 'energy x carbon intensity of the site; empty unless every site that drew energy gives its carbon_intensity'],
   failures: ['count', 'lower', 'non-negative', 'hardware failure events (devices, nodes, links)'],
   lost_pflop: ['PFLOP', 'lower', 'non-negative', 'work lost to failures and redone'],

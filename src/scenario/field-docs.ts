@@ -402,7 +402,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   datacentres: 'Data centres (sites) and their nodes.',
   'datacentres[].name': 'Data centre name, unique in the scenario.',
   'datacentres[].pue': 'Power usage effectiveness (facility power / IT power), in [1, 10].',
-  'datacentres[].electricity_price': 'Price per kWh in the scenario\'s currency: one figure or 24 hourly figures. Not given: energy_cost is left empty (write 0 for free energy).',
+  'datacentres[].electricity_price': 'Price per kWh in the scenario\'s currency (poolsim records none: give every site its price in the same one; energy_cost is in it): one figure or 24 hourly figures. Not given: energy_cost is left empty (write 0 for free energy).',
   'datacentres[].carbon_intensity': 'kg CO2 per kWh, in [0, 10]: one figure or 24 hourly figures. Not given: co2_kg is left empty (write 0 for carbon-free power).',
   'datacentres[].fabric': 'Scale-out fabric: a preset name (IB-NDR, RoCE-400G, ...) or a preset with overrides.',
   'datacentres[].fabric.preset': 'The preset the overrides apply to.',
