@@ -47,6 +47,13 @@ describe('queueing delay CDF', () => {
     expect(spec.encoding.x.scale.domain).toEqual([0, 1]);
     const atOne = spec.data.values.filter((v: { fraction: number; delay: number }) => v.fraction === 1 && v.delay > 0).map((v: { series: string; delay: number; fraction: number }) => ({ series: v.series, delay: v.delay, fraction: v.fraction }));
     expect(atOne).toEqual([{ series: 'fifo', delay: 1, fraction: 1 }]);
+    // The line at 1 lay on the plot's top edge (y = 0, under the frame's stroke), so a report of jobs
+    // that never waited showed what looked like an empty chart; the y scale keeps 6 px above it.
+    const line = svg.slice(svg.indexOf('mark-line role-mark'));
+    const d = /<path [^>]*d="([^"]*)"/.exec(line)![1]!;
+    const ys = [...d.matchAll(/[ML]-?[\d.]+,(-?[\d.]+)/g)].map((m) => Number(m[1]));
+    expect(ys.length).toBeGreaterThan(1);
+    expect(Math.min(...ys)).toBeGreaterThanOrEqual(5);
   });
 
   it('of jobs that waited hours: the axis ends at the longest wait, the line at 1 there', () => {

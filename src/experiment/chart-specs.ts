@@ -330,7 +330,7 @@ export function queueingCdfSpec(runs: Table, jobs: Table): VegaLiteSpec {
         // '~g' printed 10 as '1e+1'.
         axis: { values: [0, 0.1, 1, 10, 100, 1000, 10000].filter((v) => v <= maxDelayH), labelExpr: "format(datum.value, ',~r')" },
       },
-      y: { field: 'fraction', type: 'quantitative', title: 'fraction of jobs', scale: { domain: [0, 1] } },
+      y: { field: 'fraction', type: 'quantitative', title: 'fraction of jobs', scale: { domain: [0, 1], padding: 6 }, axis: { values: [0, 0.2, 0.4, 0.6, 0.8, 1] } },
       color: { field: 'series', type: 'nominal', title: legend, sort: null, legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 } },
       opacity: { condition: { param: 'pick', value: 1 }, value: 0.15 },
       tooltip: [{ field: 'series', title: legend }, { field: 'delay', title: 'delay (h)', format: '.4~g' }, { field: 'fraction', format: '.3f' }],
