@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PythonRandom } from '../src/bench/python-random.js';
-import { generateW2, plainW2, w2ScenarioText, w2TraceCsv } from '../src/bench/w2-bench.js';
+import { generateW2, parseW2Csv, plainW2, w2ScenarioText, w2TraceCsv } from '../src/bench/w2-bench.js';
 import { fileAccess } from '../src/experiment/file-access.js';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { simulate } from '../src/sim/simulation.js';
@@ -24,6 +24,21 @@ describe('PythonRandom', () => {
     // Durations come after all sizes; the first for 12 jobs is 0x1.793513c1cb68ap-2 in CPython
     // (Math.log may differ from the C library's log in the last bit).
     expect(Math.abs(dur[0]! / 0.36836653585746915 - 1)).toBeLessThan(3e-16);
+  });
+});
+
+describe("the floor's plain CSV parse", () => {
+  it('reads back exactly the trace w2TraceCsv wrote, with or without the last newline', () => {
+    const { size, dur } = generateW2(5000);
+    const text = w2TraceCsv(size, dur);
+    for (const t of [text, text.slice(0, -1)]) {
+      const back = parseW2Csv(Buffer.from(t, 'latin1'));
+      expect(back.size).toEqual(size);
+      expect(back.dur).toEqual(dur);
+    }
+  });
+  it('refuses a job not submitted at 0', () => {
+    expect(() => parseW2Csv(Buffer.from('submit,duration,devices\n0,0.5,8\n3,0.25,1\n'))).toThrow(/line 3: submit 3/);
   });
 });
 

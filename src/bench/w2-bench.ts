@@ -3,12 +3,14 @@
 // run by poolsim end to end (`poolsim run`: load the trace CSV, simulate, write jobs.csv) and by a
 // plain Node loop (a segment tree and a binary heap over typed arrays, the peers' node/w2.js), each
 // in a child process of its own so that peak memory is its own, and reported as a ratio.
+// A third child, the floor, is what a plain Node program costs end to end on the same files:
+// parse the trace CSV, run the plain loop, write the bytes of poolsim's jobs.csv.
 //
 // The trace is generated here with CPython's Mersenne Twister seeded as the peers' gen_traces.py
 // seeds it (random.Random(2)), so both makespans can be compared with the peers' SimPy and SimGrid
 // figure (234.763555 s at 1M jobs) without reading anything outside the repository.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +146,47 @@ export function plainW2(size: Uint8Array, dur: Float64Array, nodes = W2_NODES, d
   return { makespanS: now, events };
 }
 
+/**
+ * The trace CSV (`submit,duration,devices`, one header line, as w2TraceCsv writes it) read back
+ * the plain way: fields found with indexOf, whole numbers by a digit loop, the duration by
+ * parseFloat of its bytes (exact, as poolsim's reader). Every submit time must be 0 (W2's).
+ */
+export function parseW2Csv(buf: Buffer): { size: Uint8Array; dur: Float64Array } {
+  const NL = 10;
+  const COMMA = 44;
+  let at = buf.indexOf(NL) + 1;
+  let lines = 0;
+  for (let i = buf.indexOf(NL, at); i >= 0; i = buf.indexOf(NL, i + 1)) lines++;
+  if (buf.length > at && buf[buf.length - 1] !== NL) lines++;
+  const size = new Uint8Array(lines);
+  const dur = new Float64Array(lines);
+  for (let j = 0; j < lines; j++) {
+    const c1 = buf.indexOf(COMMA, at);
+    const c2 = buf.indexOf(COMMA, c1 + 1);
+    let end = buf.indexOf(NL, c2 + 1);
+    if (end < 0) end = buf.length;
+    let submit = 0;
+    for (let i = at; i < c1; i++) submit = submit * 10 + (buf[i]! - 48);
+    if (submit !== 0) throw new Error(`w2 trace line ${j + 2}: submit ${submit}, W2 submits every job at 0`);
+    dur[j] = parseFloat(buf.toString('latin1', c1 + 1, c2));
+    let devices = 0;
+    for (let i = c2 + 1; i < end; i++) devices = devices * 10 + (buf[i]! - 48);
+    size[j] = devices;
+    at = end + 1;
+  }
+  return { size, dur };
+}
+
+/** Write `bytes` to a new file at `path` in 64 KB writes (plain buffered output, as a stream does). */
+export function writePlain(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (let at = 0; at < bytes.length; at += 1 << 16) writeSync(fd, bytes, at, Math.min(1 << 16, bytes.length - at));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The trace as the CSV poolsim reads (shortest round-trip numbers, so both runs see the same values). */
 export function w2TraceCsv(size: Uint8Array, dur: Float64Array): string {
   const parts: string[] = ['submit,duration,devices\n'];
@@ -197,10 +240,14 @@ export function runW2Bench(jobs = 1_000_000): BenchRow[] {
     // Under the flags `poolsim` runs itself with (src/cli/relaunch.ts), so that the process
     // measured is the one that simulates, not a launcher waiting for it.
     const pool = child(['poolsim', join(dir, 'w2.yaml'), join(dir, 'out')], CLI_V8_FLAGS);
-    const same = pool.result === plain.result;
+    // The floor: what a plain Node program pays to do poolsim's whole job on these files.
+    const floor = child(['floor', join(dir, 'w2.csv'), join(dir, 'out', 'jobs.csv'), join(dir, 'floor-jobs.csv')]);
+    const same = pool.result === plain.result && String(floor.result).startsWith(String(plain.result));
+    floor.result = `${floor.result}; poolsim / floor: ${(Number(pool.wall_s) / Number(floor.wall_s)).toFixed(2)}x wall, ${(Number(pool.cpu_s) / Number(floor.cpu_s)).toFixed(2)}x CPU`;
     return [
       plain,
       pool,
+      floor,
       {
         case: 'W2 poolsim / plain loop',
         scale: jobs,
@@ -227,6 +274,32 @@ async function main(): Promise<void> {
     const r = plainW2(size, dur);
     const wallS = (performance.now() - t0) / 1000;
     const row: BenchRow = { case: 'W2 plain Node loop (trace in memory)', scale: jobs, wall_s: wallS, cpu_s: cpuS(c0), events: r.events, events_per_s: r.events / wallS, peak_rss_mb: rssMiB(), result: `makespan ${r.makespanS.toFixed(6)}` };
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+  } else if (kind === 'floor') {
+    // The plain loop end to end on poolsim's files: read and parse the trace CSV, simulate, write
+    // jobs.csv. The bytes written are poolsim's own jobs.csv, read before the clock starts, so
+    // what is timed is a strict lower bound on producing them: plain writes, no number formatting
+    // (which poolsim does on its other thread). Peak memory includes those bytes held whole.
+    const [trace, poolJobs, out] = [a!, b!, process.argv[5]!];
+    const bytes = readFileSync(poolJobs);
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const { size, dur } = parseW2Csv(readFileSync(trace));
+    const r = plainW2(size, dur);
+    writePlain(out, bytes);
+    const wallS = (performance.now() - t0) / 1000;
+    if (statSync(out).size !== bytes.length) throw new Error('w2 floor: jobs.csv not written whole');
+    const row: BenchRow = {
+      case: "W2 floor: plain loop + parse the CSV + write poolsim's jobs.csv bytes",
+      scale: size.length,
+      wall_s: wallS,
+      cpu_s: cpuS(c0),
+      events: r.events,
+      events_per_s: r.events / wallS,
+      peak_rss_mb: rssMiB(),
+      jobs_csv_mb: bytes.length / 2 ** 20,
+      result: `makespan ${r.makespanS.toFixed(6)}`,
+    };
     process.stdout.write(`${JSON.stringify(row)}\n`);
   } else if (kind === 'poolsim') {
     // `poolsim run` in this process, so that its peak memory is measured here: load the CSV,
