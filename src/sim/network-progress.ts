@@ -5,7 +5,7 @@
 // are recomputed and their completions rescheduled.
 import type { Engine, ScheduledEvent } from '../engine/engine.js';
 import type { Cluster } from '../model/cluster.js';
-import { FlowNetwork } from '../model/network/flow-network.js';
+import { FlowNetwork, type OthersOnLink } from '../model/network/flow-network.js';
 import { Topology, type Route } from '../model/network/topology.js';
 import type { StepTime } from '../model/step-time.js';
 import { pipelinedRingStepLatencyS } from '../model/collectives.js';
@@ -20,7 +20,7 @@ import type { LinkRow, LinkSampleRow } from './signals.js';
 import { LinkLedger, type HotLink } from './link-ledger.js';
 import { freezePlan, NO_NUMBERS, type CommPlan, type NodePair, type PlanPairs } from '../model/network/comm-plan.js';
 import { PairPlanner } from '../model/network/pair-planner.js';
-import { groupPerRankBw } from '../model/network/group-turns.js';
+import { groupPerRankBw, turnShareBytesPerS } from '../model/network/group-turns.js';
 import { pairFigures, ringBytes } from '../model/network/idle-comm.js';
 import { JobSteps, type ShapedJob } from '../model/job-steps.js';
 import { fastestOnPlacement, kernelBoundOverLayouts, spansSites } from '../model/network/placed-layout.js';
@@ -1078,32 +1078,30 @@ export class NetworkProgressModel implements ProgressModel {
   /**
    * A group's bandwidth per rank while it communicates: the job's two groups take turns within a
    * step (the pipeline sends during the micro-batches, the rings reduce after them, and the step adds
-   * their exposed times), so a group has to itself what the job has of each link: the link's
-   * capacity less what other jobs' flows take there now (group-turns.ts). The flows' weights (each
-   * group's bytes) only set the job's claim against other jobs'. Reading a flow at rate / weight
-   * instead made the rings faster as the pipeline sent more (GPT-NeoX-20B, every tensor rank sending
-   * the whole gradient: 7.51 -> 8.51 GB/s) and let the lighter group ask a link for more than it has.
+   * their exposed times), so a group has to itself what its job has of each link: alone on it, its
+   * capacity; shared, the larger of the capacity less the other flows' load and what the group's
+   * flows at weight 1 (the job's whole claim) win beside the other flows the link limits
+   * (group-turns.ts turnShareBytesPerS). The flows' weights (each group's bytes) set the job's claim
+   * over a step, as other jobs see it. Reading a flow at rate / weight instead made the rings faster
+   * as the pipeline sent more (GPT-NeoX-20B, every tensor rank sending the whole gradient: 7.51 ->
+   * 8.51 GB/s); reading only the capacity less the others' load gave a lighter group crossing a shared
+   * link without its heavier one its weight's fraction of its turn, so its time did not shrink with
+   * its bytes (docs/calibration.md audit item 17).
    */
-  private perRank(flows: number[], shares: number[], eff: number, jobLoad: Map<number, number>): number {
+  private perRank(c: JobComm, flows: number[], shares: number[], eff: number): number {
     const network = this.network;
-    const avail = (l: number): number => {
+    const own = (f: number): boolean => this.commOfFlow[f] === c;
+    const others = this.othersScratch;
+    const avail = (l: number, groupFlows: number): number => {
       const cap = network.linkCapacity(l);
-      return this.linkJobs[l]! > 1 ? Math.min(cap, cap - network.linkLoad(l) + (jobLoad.get(l) ?? 0)) : cap;
+      if (!(this.linkJobs[l]! > 1)) return cap;
+      return turnShareBytesPerS(cap, groupFlows, network.othersOnLink(l, own, others));
     };
     return groupPerRankBw(flows.length, (i) => this.routeOfFlow[flows[i]!]!, (i) => this.capOfFlow[flows[i]!]!, (i) => shares[i]!, avail) * eff;
   }
 
-  /** What each of the job's links carries of its flows now (for perRank). */
-  private jobLoadByLink(plan: CommPlan): Map<number, number> {
-    const load = new Map<number, number>();
-    for (const flows of [plan.dpFlows, plan.ppFlows]) {
-      for (const f of flows) {
-        const r = this.network.rate(f);
-        for (const l of this.routeOfFlow[f]!) load.set(l, (load.get(l) ?? 0) + r);
-      }
-    }
-    return load;
-  }
+  /** perRank's reading of one link's other flows (FlowNetwork.othersOnLink). */
+  private readonly othersScratch: OthersOnLink = { loadBytesPerS: 0, limitedWeight: 0, heldLoadBytesPerS: 0 };
 
   private rateOf(job: SimJob, c: JobComm): number {
     this.account(job, c);
@@ -1111,9 +1109,8 @@ export class NetworkProgressModel implements ProgressModel {
     let contended = false;
     for (let i = 0; i < plan.links.length; i++) if (this.linkJobs[plan.links[i]!]! > 1) contended = true;
     const eff = contended ? plan.congestionEfficiency : 1;
-    const jobLoad = this.jobLoadByLink(plan);
-    const dpBw = plan.dpFlows.length > 0 ? this.perRank(plan.dpFlows, plan.dpShare, eff, jobLoad) : Infinity;
-    const ppBw = plan.ppFlows.length > 0 ? this.perRank(plan.ppFlows, plan.ppShare, eff, jobLoad) : Infinity;
+    const dpBw = plan.dpFlows.length > 0 ? this.perRank(c, plan.dpFlows, plan.dpShare, eff) : Infinity;
+    const ppBw = plan.ppFlows.length > 0 ? this.perRank(c, plan.ppFlows, plan.ppShare, eff) : Infinity;
     c.step = this.steps.fromShares(job, job.placement!, c.shaped, plan, dpBw, ppBw);
     const rate = c.step.usefulFlopPerS;
     if (!(rate > 0) || !Number.isFinite(c.step.stepS)) {

@@ -20,6 +20,16 @@ export interface FlowOptions {
  */
 export type CompletionHandler = (flow: number, finishS: number, tag: number) => void;
 
+/** Some of a link's flows as its max-min share sees them (FlowNetwork.othersOnLink). */
+export interface OthersOnLink {
+  /** Sum of their rates. */
+  loadBytesPerS: number;
+  /** Sum of the weights of those the link limits. */
+  limitedWeight: number;
+  /** Sum of the rates of the others (held by a cap or another link). */
+  heldLoadBytesPerS: number;
+}
+
 /** Cumulative figures for one link up to the time they were asked for (for links.csv). */
 export interface LinkStats {
   readonly capacityBytesPerS: number;
@@ -365,6 +375,34 @@ export class FlowNetwork implements FlowNetworkModel {
     this.checkLink(link);
     this.flush();
     return this.linkLoadBytesPerS[link]!;
+  }
+
+  /**
+   * The flows on `link` that `own` does not mark, as the link's max-min share sees them: their load,
+   * the total weight of those the link limits (a newcomer there shares with them, in proportion to
+   * weights) and the load of the rest (held by their caps or by another link, they keep their
+   * rates). Pending changes applied. Written into `out` and returned.
+   */
+  othersOnLink(link: number, own: (flow: number) => boolean, out: OthersOnLink): OthersOnLink {
+    this.checkLink(link);
+    this.flush();
+    let load = 0;
+    let limitedWeight = 0;
+    let heldLoad = 0;
+    const ids = this.linkFlowIds[link]!;
+    const count = this.linkFlowCount[link]!;
+    for (let i = 0; i < count; i++) {
+      const f = ids[i]!;
+      if (own(f)) continue;
+      const r = this.rateBytesPerS[f]!;
+      load += r;
+      if (this.bott[f] === link) limitedWeight += this.weight[f]!;
+      else heldLoad += r;
+    }
+    out.loadBytesPerS = load;
+    out.limitedWeight = limitedWeight;
+    out.heldLoadBytesPerS = heldLoad;
+    return out;
   }
 
   /** Flows crossing `link` now (added and not yet completed or removed; pending changes count). */
