@@ -127,6 +127,29 @@ describe('bills of materials, by hand (64 H100 nodes with 8 NICs, 64-port switch
     expect(cost(kAry(8, 9))).toBeUndefined();
   });
 
+  it('a dragonfly router or a graph switch, crossed in one hop, must fit one switch: more is no bill of these switches', () => {
+    // 1-NIC nodes, 64-port switches; 400 GB/s of local link is 9 NDR ports (46.5 GB/s each), 200 GB/s
+    // of global 5. Routers of 50 nodes in groups of 2 (200 nodes, 2 groups): router 0 has 50 NIC ports,
+    // 9 local, 5 global = 64, one switch. Of 51: 65, which the run crosses in one hop but a bill can
+    // only build of two switches (more hops): before, billed as 2 switches with nothing said.
+    const df = (perRouter: number): string =>
+      site(`{ kind: dragonfly, nodes_per_router: ${perRouter}, routers_per_group: 2, local_bandwidth: 400GB/s, global_bandwidth: 200GB/s }`, `[{ count: ${4 * perRouter}, device: H100, nics: 1 }]`);
+    expect(cost(df(50))).toBeDefined();
+    expect(cost(df(51))).toBeUndefined();
+    expect(scenarioFromText(df(51)).warnings.map((w) => `${w.path}: ${w.message}`)).toContainEqual(
+      expect.stringMatching(/^datacentres\[0\]\.topology\.nodes_per_router: router 0 needs 65 switch ports \(51 NIC ports, 9 local, 5 global\), more than a switch's 64/),
+    );
+    expect(runToCsv(scenarioFromText(df(51))).summary.fabric_capex).toBeNaN();
+    // With 8-NIC nodes the router may be split into one plane per rail (as rail-split leaves are):
+    // 408 NIC ports + 14 over 8 planes is 52.75 a plane, priced.
+    expect(cost(site('{ kind: dragonfly, nodes_per_router: 51, routers_per_group: 2, local_bandwidth: 400GB/s, global_bandwidth: 200GB/s }', '[{ count: 204, device: H100 }]'))).toBeDefined();
+    // A graph's switch likewise: 64 one-NIC nodes on it fit, 65 do not.
+    const graph = (n: number): string => site(`{ kind: graph, switches: [a], attach: [${new Array(n).fill('a').join(', ')}] }`, `[{ count: ${n}, device: H100, nics: 1 }]`);
+    expect(cost(graph(64))?.switches).toBe(1);
+    expect(cost(graph(65))).toBeUndefined();
+    expect(scenarioFromText(graph(65)).warnings.map((w) => `${w.path}: ${w.message}`)).toContainEqual(expect.stringMatching(/^datacentres\[0\]\.topology\.switches: switch 'a' needs 65 switch ports/));
+  });
+
   it('ecmp: `paths` spines (aggregation switches of a pod, core planes) are that many switches, each with its share of the ports', () => {
     const ls = (over: number, ecmp: string): string => site(`{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: ${over}${ecmp} }`);
     // 4:1: 8 uplinks per leaf, 128 in all, would fit 2 switches; spread over 8 spines (one uplink

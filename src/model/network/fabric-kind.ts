@@ -130,6 +130,27 @@ export function tierTooWide(lower: string, count: number, upper: string, switchP
   };
 }
 
+/**
+ * Why a switch the run crosses in one hop (a dragonfly's router, a graph's switch: `what`) whose
+ * ports at the fabric's rate are `parts` cannot be built of `switchPorts`-port switches, at `field`:
+ * even split into one plane per rail of the site's nodes (`planes`, its widest node's NICs; each
+ * plane's switch its share of every port group, the most lenient split), one plane needs more ports
+ * than a switch has. Undefined when it fits so.
+ */
+export function switchTooBig(what: string, parts: readonly { readonly name: string; readonly ports: number }[], planes: number, switchPorts: number, field: string, remedy: string): { field: string; message: string } | undefined {
+  const total = parts.reduce((n, p) => n + p.ports, 0);
+  const perPlane = total / Math.max(1, planes);
+  if (perPlane <= switchPorts * (1 + 1e-9)) return undefined;
+  const ports = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+  const listed = parts.filter((p) => p.ports > 0).map((p) => `${ports(p.ports)} ${p.name}`).join(', ');
+  return {
+    field,
+    message:
+      `${what} needs ${ports(total)} switch ports (${listed})${planes > 1 ? `, ${ports(perPlane)} in each of ${planes} rail planes` : ''}, more than a switch's ${switchPorts} (the fabric's equipment.switch_ports): ` +
+      `the run crosses it in one switch hop, but split over several switches it would take more hops, so no bill of these switches builds it and fabric_capex, fabric_kw and fabric_energy_kwh are left empty. ${remedy}`,
+  };
+}
+
 /** A cable: the given directed links (its two directions) go down together. */
 export const cable = (ctx: FabricBuildContext, ...links: number[]): FabricElement => ({ kind: 'link', names: links.map((l) => ctx.linkName(l)), losses: links.map((link) => ({ link, fraction: 1 })) });
 

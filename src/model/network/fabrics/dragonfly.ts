@@ -9,7 +9,7 @@
 // other sites leaves through the source router (one hop up, none down).
 import { z } from 'zod';
 import { rate } from '../../../scenario/quantity.js';
-import { cable, switchElement, switchesFor, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { cable, switchElement, switchesFor, switchTooBig, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { allUp, detour, sortAdjacency } from './detour.js';
 
 export const dragonflySchema = z.strictObject({
@@ -137,12 +137,27 @@ export const dragonfly: FabricKind<DragonflySpec> = {
     let switches = 0;
     let cables = 0;
     let ends = 0;
+    // The first router too big for one switch (the run crosses a router in one hop).
+    let tooBig: { field: string; message: string } | undefined;
+    const planes = Math.max(...site.rails);
     for (let g = 0; g < groups; g++) {
       const n = Math.min(a, routers - g * a);
       for (let i = 0; i < n; i++) {
         // Global link groups to the other groups handled by router i: k = i, i + n, i + 2n, ...
         const globals = i < groups - 1 ? Math.ceil((groups - 1 - i) / n) : 0;
         switches += switchesFor(down[g * a + i]! + (n - 1) * localPorts + globals * globalPorts, site.switchPorts);
+        tooBig ??= switchTooBig(
+          `router ${g * a + i}`,
+          [
+            { name: 'NIC ports', ports: down[g * a + i]! },
+            { name: 'local', ports: (n - 1) * localPorts },
+            { name: 'global', ports: globals * globalPorts },
+          ],
+          planes,
+          site.switchPorts,
+          'nodes_per_router',
+          'Give fewer nodes per router or routers per group, less local_bandwidth or global_bandwidth, or switches with more ports',
+        );
         cables += nics[g * a + i]!;
         ends += down[g * a + i]!;
       }
@@ -151,6 +166,6 @@ export const dragonfly: FabricKind<DragonflySpec> = {
     }
     cables += ((groups * (groups - 1)) / 2) * globalPorts;
     ends += ((groups * (groups - 1)) / 2) * globalPorts;
-    return { switches, transceivers: 2 * ends, cables };
+    return { switches, transceivers: 2 * ends, cables, ...(tooBig ? { unbuildable: tooBig } : {}) };
   },
 };

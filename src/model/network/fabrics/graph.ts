@@ -6,7 +6,7 @@
 // absent) and comes down from it. Placement groups nodes by the switch they hang off.
 import { z } from 'zod';
 import { rate } from '../../../scenario/quantity.js';
-import { cable, switchElement, switchesFor, type FabricElement, type FabricKind } from '../fabric-kind.js';
+import { cable, switchElement, switchesFor, switchTooBig, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { allUp, detour, sortAdjacency } from './detour.js';
 
 export const graphSchema = z.strictObject({
@@ -251,6 +251,12 @@ export const graph: FabricKind<GraphSpec> = {
       ends += p;
     }
     const switches = ports.reduce((n, p) => n + switchesFor(p, site.switchPorts), 0);
-    return { switches, transceivers: 2 * ends, cables };
+    // The first switch too big for one of the fabric's (the run crosses a switch of the graph in one hop).
+    const planes = Math.max(...site.rails);
+    let tooBig: { field: string; message: string } | undefined;
+    for (let i = 0; i < ports.length && !tooBig; i++) {
+      tooBig = switchTooBig(`switch '${spec.switches[i]!}'`, [{ name: 'NIC and link ports', ports: ports[i]! }], planes, site.switchPorts, 'switches', 'Give it fewer nodes or less link bandwidth, split it into switches joined by links, or give switches with more ports');
+    }
+    return { switches, transceivers: 2 * ends, cables, ...(tooBig ? { unbuildable: tooBig } : {}) };
   },
 };
