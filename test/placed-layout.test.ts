@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { explainJob } from '../src/model/explain.js';
 import { Simulation } from '../src/sim/simulation.js';
-import { runToCsv, scenarioFromText } from './helpers.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { poolsim, runToCsv, scenarioFromText } from './helpers.js';
 
 /** 13B on 64 H100, 32 in each of two sites joined by 25 Gb/s at 10 ms; a 1M-token global batch. */
 const text = (layout = ''): string => `
@@ -114,5 +117,46 @@ describe('automatic layout across sites while a long-haul link is down', () => {
     const kept = repaired.rows.find((x) => x.job === 'split')!;
     expect(kept.layout).toBe(first.layout);
     expect(kept.step).toBeLessThan(first.step);
+  });
+});
+
+describe('explain with a long-haul link down (--links-down)', () => {
+  // The same two sites joined by 'fast' (400 Gb/s, 1 ms) and 'slow' (25 Gb/s, 10 ms).
+  const both = (only?: 'fast' | 'slow'): string =>
+    text().replace(
+      '  - { name: long-haul, between: [north, south], latency: 10ms, bandwidth: 25Gbps }',
+      [only !== 'slow' ? '  - { name: fast, between: [north, south], latency: 1ms, bandwidth: 400Gbps }' : '', only !== 'fast' ? '  - { name: slow, between: [north, south], latency: 10ms, bandwidth: 25Gbps }' : ''].filter((l) => l !== '').join('\n'),
+    );
+  const fmt = (e: ReturnType<typeof explainJob>): string => `tp${e.layout.tp} pp${e.layout.pp} dp${e.layout.dp}`;
+
+  it('chooses and times the layout on the routes round it: the job as on the other link alone, as a run starting then', () => {
+    const down = explainJob(scenarioFromText(both()), 'split', { linksDown: ['fast'] });
+    const slowOnly = explainJob(scenarioFromText(both('slow')), 'split');
+    const allUp = explainJob(scenarioFromText(both()), 'split');
+    // Without it explain could only show the fast link's layout, which the run does not give then.
+    expect(fmt(allUp)).not.toBe(fmt(slowOnly));
+    expect(fmt(down)).toBe(fmt(slowOnly));
+    expect(down.step.step_s).toBeCloseTo(slowOnly.step.step_s, 9);
+    expect(down.links_down).toEqual(['fast']);
+    // The run with fast down before the start gets that layout and step (the test above).
+    const ran = runToCsv(scenarioFromText(both('slow'))).jobs.find((j) => j.job_id === 'split')!;
+    expect(ran.layout.startsWith(fmt(down))).toBe(true);
+  });
+
+  it('refuses a name no link has (with a suggestion), and sites left without a path', () => {
+    expect(() => explainJob(scenarioFromText(both()), 'split', { linksDown: ['fsat'] })).toThrow(/--links-down: no link between sites named 'fsat' \(did you mean 'fast'\?\); its links: fast, slow/);
+    expect(() => explainJob(scenarioFromText(both()), 'split', { linksDown: ['fast', 'slow'] })).toThrow(/with fast, slow down, job 'split' \(across north and south\) has no path between its sites/);
+  });
+
+  it('poolsim explain --links-down: the header says which are down; an empty name is refused (exit 2)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'poolsim-links-down-')), 'placed.yaml');
+    writeFileSync(file, both());
+    const r = poolsim('explain', file, '--job', 'split', '--links-down', 'fast');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/, with fast down \(routes round it\)$/);
+    expect(r.stdout.split('\n')[1]).toMatch(/^layout: tp 4 x pp 4 x dp 4,/);
+    const empty = poolsim('explain', file, '--job', 'split', '--links-down', 'fast,');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("--links-down: 'fast,': expected link names between sites, comma-separated");
   });
 });

@@ -13,7 +13,7 @@ import { stepTime, type CommPath, type StepTime } from './step-time.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
 import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { recomputeOf, sequenceParallelOf } from './shape-defaults.js';
-import { idleComm } from './network/idle-comm.js';
+import { idleComm, takeDown } from './network/idle-comm.js';
 import { FlowNetwork } from './network/flow-network.js';
 import { fastestOnPlacement, withLayoutAndKernels } from './network/placed-layout.js';
 import { Topology } from './network/topology.js';
@@ -69,6 +69,8 @@ export interface Explanation {
    * it on an idle pool): its rings are timed over the links between them (network: flow).
    */
   sites?: string[];
+  /** Links between sites taken down for the explanation (`--links-down`): routes go round them. */
+  links_down?: string[];
   /**
    * Under `network: ideal` a run does not use the breakdown above: a job progresses at devices x
    * the kind's rate for it (its throughputs row, else peak x kernel efficiency:
@@ -84,10 +86,23 @@ const MICRO_BATCH_NOTE_SHARE = 0.03;
 const GiB = 2 ** 30;
 
 /** Explain the listed job `name` of a loaded scenario; refuses (InputError) what it cannot explain. */
-export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' | 'scenario' | 'interDc'>, name: string): Explanation {
+export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' | 'scenario' | 'interDc'>, name: string, opts: { readonly linksDown?: readonly string[] } = {}): Explanation {
   const refuse = (message: string): never => {
     throw new InputError([{ file: r.file, line: 0, column: 0, path: '', message }]);
   };
+  // Links between sites down, by name (what a run does while they are: routes round them).
+  const downNames = opts.linksDown ?? [];
+  const linksDown: number[] = [];
+  for (const d of downNames) {
+    const i = r.interDc.findIndex((l) => l.name === d);
+    if (i < 0) {
+      const names = r.interDc.map((l) => l.name);
+      const hint = suggestName(d, names);
+      return refuse(`--links-down: no link between sites named '${d}'${hint ? ` (did you mean '${hint}'?)` : ''}; ${names.length === 0 ? 'the scenario has none' : `its links: ${names.join(', ')}`}`);
+    }
+    if (!linksDown.includes(i)) linksDown.push(i);
+  }
+  if (linksDown.length > 0 && r.scenario.network !== 'flow') return refuse('--links-down needs the flow network (network: flow): under network: ideal no job sends over the links');
   const job = r.jobs.find((j) => j.name === name);
   if (!job) {
     const names = r.jobs.map((j) => j.name);
@@ -126,15 +141,22 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     const steps = new JobSteps(cluster);
     const stepJob: StepJob = { devices: job.devices, params: job.params, efficiency: job.efficiency, template: { shape: job.shape, layout: job.layout } };
     let shaped = steps.shapeAndLayout(stepJob, kindIndex);
-    let idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped);
+    let idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped, linksDown);
     if (idle && !job.layout && idle.sites.length > 1) {
-      // Across sites the run chooses the automatic layout on the placement (placed-layout.ts).
+      // Across sites the run chooses the automatic layout on the placement (placed-layout.ts), on
+      // the links as they are at its start (those down routed round).
       const network = new FlowNetwork();
-      shaped = fastestOnPlacement(cluster, new Topology(cluster, network, r.interDc), network, steps, stepJob, idle.placement, shaped);
+      const topology = new Topology(cluster, network, r.interDc);
+      takeDown(topology, network, linksDown);
+      shaped = fastestOnPlacement(cluster, topology, network, steps, stepJob, idle.placement, shaped);
       if (shaped.layout !== layout) {
         layout = shaped.layout;
-        idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped);
+        idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped, linksDown);
       }
+    }
+    // With links down, sites left without a path: the run stalls the job there (no step to explain).
+    if (idle && linksDown.length > 0 && !(idle.dpBw > 0 && idle.ppBw > 0)) {
+      return refuse(`with ${downNames.join(', ')} down, job '${name}' (across ${idle.sites.map((dc) => r.shape.datacentres[dc]!.name).join(' and ')}) has no path between its sites: a run stalls it until a link comes back`);
     }
     if (idle) {
       stepOf = (l) => steps.fromShares(stepJob, idle.placement, withLayoutAndKernels(shaped, l, dev), idle.figures, idle.dpBw, idle.ppBw);
@@ -210,6 +232,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     ...(sizeNote ? { micro_batch_size_note: sizeNote } : {}),
     ...(fabricNote ? { fabric_note: fabricNote } : {}),
     ...(sites.length > 0 ? { sites } : {}),
+    ...(linksDown.length > 0 ? { links_down: linksDown.map((i) => r.interDc[i]!.name) } : {}),
     ...(r.scenario.network === 'ideal' ? { ideal_note: idealNote(step, job.devices, job.kindRate?.[kindIndex] ?? spec.peak * (job.efficiency ?? spec.efficiency), spec.peak) } : {}),
   };
 }
@@ -285,7 +308,7 @@ export function explanationTable(e: Explanation): string {
   const w1 = Math.max(...all.map((r) => r[1].length));
   const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
   const head = [
-    `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric${e.sites ? `, across ${e.sites.join(' and ')} (where first-fit places it alone on the pool, taking nodes in order), its data-parallel rings over the links between them` : ''}`,
+    `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric${e.sites ? `, across ${e.sites.join(' and ')} (where first-fit places it alone on the pool, taking nodes in order), its data-parallel rings over the links between them` : ''}${e.links_down ? `, with ${e.links_down.join(', ')} down (routes round ${e.links_down.length > 1 ? 'them' : 'it'})` : ''}`,
     `layout: tp ${l.tp}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batch${l.microBatches === 1 ? '' : 'es'}, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.layerNorm === 'apex' ? ", apex's two-pass layer norm" : ''}${l.pipelineEngine === 'deepspeed' && l.pp > 1 ? ", DeepSpeed's pipeline engine" : ''}${l.ppGradients === 'whole' && l.pp > 1 ? ', whole gradients sent down the pipeline' : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads${sh.mla ? ` (latent attention: kv rank ${sh.mla.kvLoraRank}${sh.mla.qLoraRank !== undefined ? `, q rank ${sh.mla.qLoraRank}` : ''}, ${sh.mla.qkNopeHeadDim + sh.mla.qkRopeHeadDim}/${sh.mla.vHeadDim} per head)` : sh.headDim !== undefined ? ` of ${sh.headDim}` : ''}, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn ? 'on' : 'off'}`,
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),

@@ -31,7 +31,7 @@ export interface IdleComm {
  * first-fit places it, on a fresh network: each group's per-rank bandwidth with the job's links to
  * itself, as a run reads a job alone. Undefined when the pool has too few devices of the kind.
  */
-export function idleComm(cluster: Cluster, interDc: readonly InterDcLink[], steps: JobSteps, job: StepJob, kind: number, shaped: ShapedJob): IdleComm | undefined {
+export function idleComm(cluster: Cluster, interDc: readonly InterDcLink[], steps: JobSteps, job: StepJob, kind: number, shaped: ShapedJob, linksDown: readonly number[] = []): IdleComm | undefined {
   const nodeOfRank = idlePlacement(cluster, kind, job.devices);
   if (nodeOfRank === undefined) return undefined;
   const nodes: number[] = [];
@@ -48,7 +48,19 @@ export function idleComm(cluster: Cluster, interDc: readonly InterDcLink[], step
   for (const n of nodes) if (!sites.includes(cluster.nodeDatacentre[n]!)) sites.push(cluster.nodeDatacentre[n]!);
   const network = new FlowNetwork();
   const topology = new Topology(cluster, network, interDc);
+  takeDown(topology, network, linksDown);
   return { placement, sites, ...aloneShares(cluster, topology, network, steps, job, placement, shaped) };
+}
+
+/**
+ * Inter-DC links `linksDown` (indices) down on a fresh `topology` and its `network`, as a run takes
+ * one down (network-progress.ts setInterDcLink): routes between sites go round them, their capacity 0.
+ */
+export function takeDown(topology: Topology, network: FlowNetwork, linksDown: readonly number[]): void {
+  for (const i of linksDown) {
+    topology.setInterDcDown(i, true);
+    for (const id of topology.interDcLinkIds(i)) network.setLinkCapacity(id, 0, 0);
+  }
 }
 
 /**
