@@ -10,26 +10,26 @@ import { INFERENCE_ROWS, predict, rowTiming } from './sanity-inference-rows.js';
 
 /** poolsim's prediction for each row (ms, or output tokens/s for throughput), as in docs/calibration.md. */
 const PINNED: Record<string, number> = {
-  'trt-a100-gptj-128': 9.9862,
-  'trt-a100-gptj-2048': 135.04,
-  'trt-a100-llama7-128': 11.182,
-  'trt-a100-llama7-2048': 150.64,
-  'trt-a100-llama70-128': 31.568,
-  'trt-a100-llama70-2048': 413.34,
-  'trt-h100-gptj-128': 4.2175,
-  'trt-h100-gptj-2048': 25.611,
-  'trt-h100-llama7-128': 4.7549,
-  'trt-h100-llama7-2048': 28.614,
-  'trt-h100-llama70-128': 13.629,
-  'trt-h100-llama70-2048': 83.727,
-  'nim-h100-llama70-5000-ttft': 363.25,
-  'nim-h100-llama70-500-ttft': 40.281,
+  'trt-a100-gptj-128': 11.841,
+  'trt-a100-gptj-2048': 119.72,
+  'trt-a100-llama7-128': 13.394,
+  'trt-a100-llama7-2048': 131.54,
+  'trt-a100-llama70-128': 45.613,
+  'trt-a100-llama70-2048': 361.03,
+  'trt-h100-gptj-128': 4.8938,
+  'trt-h100-gptj-2048': 26.515,
+  'trt-h100-llama7-128': 5.5566,
+  'trt-h100-llama7-2048': 30.016,
+  'trt-h100-llama70-128': 14.624,
+  'trt-h100-llama70-2048': 86.778,
+  'nim-h100-llama70-5000-ttft': 365.79,
+  'nim-h100-llama70-500-ttft': 44.438,
   'nim-h100-llama70-5000-itl': 19.237,
   'nim-h100-llama70-500-itl': 19.122,
-  'vllm-h200-llama8-b8': 828.13,
-  'vllm-h200-llama70-b8': 2030.8,
-  'trt-a100-llama7-b60-thr': 1820,
-  'minference-a100-llama8-1m': 1438200,
+  'vllm-h200-llama8-b8': 829.07,
+  'vllm-h200-llama70-b8': 2033.7,
+  'trt-a100-llama7-b60-thr': 1822.7,
+  'minference-a100-llama8-1m': 1421600,
 };
 
 const err = (id: string): number => {
@@ -45,22 +45,24 @@ describe('inference replica check against published serving measurements', () =>
 
   it('long prompts: the quadratic attention term brings a 1M-token prefill within 25% of the ~30 minutes published (2P alone: 1.4 min, -95%)', () => {
     expect(Math.abs(err('minference-a100-llama8-1m'))).toBeLessThan(0.25);
-    // The weight GEMMs alone are 5.8% of it: attention is 94% of a 1M-token prefill of an 8B model.
+    // The weight GEMMs alone are 4.7% of it (5.8% at one efficiency): attention is 95% of a 1M-token prefill of an 8B model.
     const row = INFERENCE_ROWS.find((r) => r.id === 'minference-a100-llama8-1m')!;
     const t = rowTiming(row);
     const gemmOnly = prefillS(t, 1e6, 0);
-    expect(gemmOnly / prefillS(t, 1e6, causalPairs(1e6, 0))).toBeCloseTo(0.058, 3);
+    expect(gemmOnly / prefillS(t, 1e6, causalPairs(1e6, 0))).toBeCloseTo(0.0467, 3);
   });
 
-  it('prefill of 2k-5k tokens: A100 bf16 within +14%, H100 fp8 within -24% (fp8 runs below the 0.55 of peak assumed)', () => {
-    for (const id of ['trt-a100-gptj-2048', 'trt-a100-llama7-2048', 'trt-a100-llama70-2048']) {
-      expect(err(id), id).toBeGreaterThan(0);
-      expect(err(id), id).toBeLessThan(0.14);
-    }
+  it('prefill of 2k-5k tokens: A100 bf16 within 8% (the GEMM model; +5% to +13% at one efficiency), H100 fp8 within -21% (-11% to -23%)', () => {
+    for (const id of ['trt-a100-gptj-2048', 'trt-a100-llama7-2048', 'trt-a100-llama70-2048']) expect(Math.abs(err(id)), id).toBeLessThan(0.08);
     for (const id of ['trt-h100-gptj-2048', 'trt-h100-llama7-2048', 'trt-h100-llama70-2048', 'nim-h100-llama70-5000-ttft']) {
       expect(err(id), id).toBeLessThan(0);
-      expect(err(id), id).toBeGreaterThan(-0.24);
+      expect(err(id), id).toBeGreaterThan(-0.21);
     }
+  });
+
+  it('short prompts on A100 bf16: within 17% (the GEMM model: 128 rows fill under half a wave of tiles; 17-33% under at one efficiency)', () => {
+    for (const id of ['trt-a100-gptj-128', 'trt-a100-llama7-128', 'trt-a100-llama70-128']) expect(Math.abs(err(id)), id).toBeLessThan(0.17);
+    expect(Math.abs(err('nim-h100-llama70-500-ttft'))).toBeLessThan(0.08);
   });
 
   it('decode at batch 1-8 in served engines: within 4% (the rows the per-layer iteration overhead was measured on; the bare roofline was 27-37% under)', () => {
@@ -72,12 +74,12 @@ describe('inference replica check against published serving measurements', () =>
     expect(err('trt-a100-llama7-b60-thr')).toBeGreaterThan(-0.06);
   });
 
-  it('known misses, kept visible: 128-token prompts run faster in poolsim than measured', () => {
-    // 17-48% under (33-69% before the per-layer overhead): the GEMMs at 128 tokens are neither
-    // memory- nor compute-bound, and the roofline's max of the two is below their time.
-    for (const id of ['trt-a100-gptj-128', 'trt-a100-llama7-128', 'trt-a100-llama70-128', 'trt-h100-gptj-128', 'trt-h100-llama7-128', 'trt-h100-llama70-128']) {
-      expect(err(id), id).toBeLessThan(-0.15);
-      expect(err(id), id).toBeGreaterThan(-0.5);
+  it('known misses, kept visible: 128-token FP8 prompts on H100 run faster in poolsim than measured', () => {
+    // 21-44% under (32-48% at one efficiency; 64-69% before the per-layer overhead): TensorRT-LLM
+    // v0.5's early FP8 at 128 tokens is slower than the FP8 GEMM model's tiles give.
+    for (const id of ['trt-h100-gptj-128', 'trt-h100-llama7-128', 'trt-h100-llama70-128']) {
+      expect(err(id), id).toBeLessThan(-0.2);
+      expect(err(id), id).toBeGreaterThan(-0.45);
     }
   });
 });

@@ -43,6 +43,9 @@ const TILES: ReadonlyArray<readonly [number, number, number]> = [
   [64, 128, 0.8],
 ];
 
+/** The narrowest side of any tile above: fewer rows than this always leave a tile partly empty. */
+export const SMALLEST_TILE_SIDE = Math.min(...TILES.map(([tm, tn]) => Math.min(tm, tn)));
+
 /**
  * Main-loop-equivalent K of a tile's fixed cost (prologue filling the shared-memory pipeline,
  * epilogue writing the tile): a tile of reduction depth K runs at K / (K + GEMM_K_OVERHEAD) of the
@@ -88,6 +91,18 @@ export const KERNEL_OVERHEAD_S = 4e-6;
  */
 export function gemmTimeS(m: number, n: number, k: number, batch: number, bytesPerElement: number, dev: ComputeDevice): number {
   if (!(m > 0 && n > 0 && k > 0 && batch > 0)) return 0;
+  const computeS = gemmComputeS(m, n, k, batch, bytesPerElement, dev);
+  const memoryS = (bytesPerElement * batch * (m * k + k * n + m * n)) / (dev.memoryBandwidth * MEMORY_BANDWIDTH_EFFICIENCY);
+  return Math.max(computeS, memoryS) + KERNEL_OVERHEAD_S;
+}
+
+/**
+ * The compute side alone of gemmTimeS (no memory roofline, no kernel overhead): FLOPs at the
+ * device's large-GEMM ceiling x the best tile's quantised utilisation x the short-K factor. For a
+ * caller that keeps its own memory roofline (a serving replica reads each weight once an iteration).
+ */
+export function gemmComputeS(m: number, n: number, k: number, batch: number, bytesPerElement: number, dev: ComputeDevice): number {
+  if (!(m > 0 && n > 0 && k > 0 && batch > 0)) return 0;
   const units = Math.max(1, dev.computeUnits);
   let best = 0;
   for (const [tm, tn, rel] of TILES) {
@@ -98,9 +113,7 @@ export function gemmTimeS(m: number, n: number, k: number, batch: number, bytesP
   }
   const kFactor = k / (k + (bytesPerElement <= 1 ? GEMM_K_OVERHEAD_FP8 : GEMM_K_OVERHEAD));
   const flops = 2 * m * n * k * batch;
-  const computeS = flops / (dev.peakFlops * dev.gemmEfficiency * best * kFactor);
-  const memoryS = (bytesPerElement * batch * (m * k + k * n + m * n)) / (dev.memoryBandwidth * MEMORY_BANDWIDTH_EFFICIENCY);
-  return Math.max(computeS, memoryS) + KERNEL_OVERHEAD_S;
+  return flops / (dev.peakFlops * dev.gemmEfficiency * best * kFactor);
 }
 
 /** Seconds for a memory-bound kernel that moves `bytes` through HBM. */

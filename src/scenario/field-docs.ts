@@ -316,7 +316,7 @@ const REPLICAS: Docs = {
   tensor_parallel: 'Devices per replica, all in one node.',
   device: 'Device kind of the replicas.',
   datacentre: 'Data centre, or list of data centres, the replicas are spread over.',
-  efficiency: "Fraction of peak the replica's matrix multiplies reach; the kind's efficiency when absent.",
+  efficiency: "Fraction of peak the replica's matrix multiplies reach, one figure for every GEMM shape. When absent, a kind with a `gemm_efficiency` (every catalogue GPU) times the model's weight GEMMs one by one as training does (tile and wave quantisation, short-K penalty, the FP8 figure at an 8-bit peak; docs/calibration.md, \"Inference replica check\"), and a kind without one uses its `efficiency`; attention's FLOPs run at this fraction, or the kind's `efficiency`.",
   memory_efficiency: 'Fraction of memory bandwidth a decode step reaches, in (0, 1].',
   memory_utilisation: "Fraction of device memory for weights and KV cache (vLLM's gpu_memory_utilization), in (0, 1].",
   step_overhead: 'Fixed time per iteration (scheduling, sampling, kernel launches, the small kernels between GEMMs). When absent, 70 us per layer of the model (2.2 ms for 32 layers, 5.6 ms for 80): the time published serving measurements at batch 1-8 spend beyond the weight and KV reads and the FLOPs (NVIDIA NIM on H100, vLLM on H200; docs/calibration.md, "Inference replica check"). Give it for an engine you have measured: 0 is the bare roofline.',

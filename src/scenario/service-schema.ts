@@ -70,7 +70,7 @@ export const replicasSchema = z.strictObject({
   device: z.string().min(1),
   /** Data centre(s) the replicas are spread over. */
   datacentre: z.union([identifier.transform((d) => [d]), distinctList(identifier)]),
-  /** Fraction of peak reached by the replica's matrix multiplies; the kind's efficiency when absent. */
+  /** Fraction of peak reached by the replica's matrix multiplies, every shape; absent: the kind's GEMM model (gemm_efficiency), else its efficiency. */
   efficiency: z.number().gt(0).lte(1).optional(),
   /** Fraction of memory bandwidth a decode step achieves. */
   memory_efficiency: z.number().gt(0).lte(1).default(0.8),

@@ -11,7 +11,7 @@ export type ComputePrecision = 'bf16' | 'fp16' | 'fp8' | 'int8';
  */
 export function computePeak(spec: KindInfo['spec'], precisionBytes: number, precision: ComputePrecision | undefined, device: string, refuse: (msg: string) => void): number {
   const by = spec.peak_by_precision ?? {};
-  const chosen = precision ?? (precisionBytes === 1 && by.fp8 !== undefined ? 'fp8' : undefined);
+  const chosen = servedPrecision(spec, precisionBytes, precision);
   if (chosen === undefined) return spec.peak;
   if (chosen === 'bf16' || chosen === 'fp16') return by[chosen] ?? spec.peak;
   const peak = by[chosen];
@@ -21,4 +21,9 @@ export function computePeak(spec: KindInfo['spec'], precisionBytes: number, prec
     return spec.peak;
   }
   return peak;
+}
+
+/** The precision the replica's matrix multiplies run in, as computePeak chooses it (undefined: the kind's 16-bit `peak`). */
+export function servedPrecision(spec: KindInfo['spec'], precisionBytes: number, precision: ComputePrecision | undefined): ComputePrecision | undefined {
+  return precision ?? (precisionBytes === 1 && spec.peak_by_precision?.fp8 !== undefined ? 'fp8' : undefined);
 }

@@ -19,6 +19,13 @@
 //   Decode attention is left on the memory side: one query per sequence does 4 L h FLOPs per context
 //   token against 2 L kv_width x bytes of KV read, 1 (MHA) to 8 (GQA-8) FLOPs per byte, far below the
 //   ~150-300 FLOPs per byte at which an A100 or H100 turns compute-bound, so its time is the KV read.
+// - The weight GEMMs' time (computeS) is the training side's GEMM model (gemm.ts, docs/calibration.md
+//   "The model"), GEMM by GEMM for the shapes servingGemmShape gives (QKV, attention out, FFN up and
+//   down, output layer, per tensor-parallel rank): the kind's gemm_efficiency x tile and wave
+//   quantisation x the short-K factor, a kernel overhead each. 128-token prefills fill under half a
+//   wave of tiles and run at half the large-GEMM rate, which one efficiency for every shape missed
+//   (17-33% fast on A100). Kinds without a GEMM model and replicas with their own `efficiency` keep
+//   2 x params FLOPs per token at peak x efficiency. Attention's FLOPs stay at peak x efficiency.
 // - Prefill is compute-bound: all prompt tokens go through the model in one pass (Pope et al.
 //   2022, "Efficiently scaling transformer inference", sec. 2; Agrawal et al. 2024, Sarathi-Serve).
 // - A decode step reads every weight once and the KV cache of every running sequence once, and
@@ -37,6 +44,9 @@
 //   tokens x hidden x bytes each, ring-costed with the alpha-beta model on the node's interconnect:
 //   2(tp-1) hops of latency plus 2(tp-1)/tp of the buffer at bandwidth x efficiency.
 
+import { gemmComputeS, KERNEL_OVERHEAD_S, SMALLEST_TILE_SIDE, type ComputeDevice } from '../gemm.js';
+import type { ServingGemmShape } from './serving-shape.js';
+
 /**
  * Fixed time an iteration pays per layer beyond the weight and KV reads and the FLOPs: the step
  * time at batch 1-8 that published serving measurements show above the roofline, divided by the
@@ -51,6 +61,19 @@
  */
 export const ITERATION_OVERHEAD_PER_LAYER_S = 70e-6;
 
+/**
+ * The operator-level compute model of a replica (the training side's, gemm.ts): the model's GEMMs
+ * per rank and the device they run on. An iteration of M tokens takes, per rank, the sum over its
+ * GEMMs of their compute time at M rows (the device's large-GEMM ceiling x tile and wave
+ * quantisation x the short-K factor) plus a kernel's launch and drain each.
+ */
+export interface ReplicaGemms {
+  readonly shape: ServingGemmShape;
+  readonly device: ComputeDevice;
+  /** Operand width: 1 where the GEMMs run at an 8-bit peak (FP8 or INT8 tensor cores), else 2. */
+  readonly operandBytes: number;
+}
+
 /** The served model, as the replica model needs it. */
 export interface InferenceModel {
   params: number;
@@ -60,6 +83,8 @@ export interface InferenceModel {
   hiddenSize: number;
   /** Bytes of KV cache per token of context (all layers, K and V). */
   kvBytesPerToken: number;
+  /** What the GEMM shapes need beyond the above: the KV projections' width (kv_heads x head_dim, or hidden). */
+  shape?: { kvWidth: number };
 }
 
 /** A replica's hardware: `tp` devices of one kind in one node. Per-device figures. */
@@ -81,13 +106,21 @@ export interface ReplicaHardware {
   interconnectEfficiency: number;
   /** Fixed time per iteration: scheduling, sampling, kernel launches. */
   stepOverheadS: number;
+  /**
+   * The GEMMs and the device's GEMM model, when the kind has one (a catalogue kind's
+   * `gemm_efficiency`) and the replica gives no `efficiency` of its own: then an iteration's weight
+   * FLOPs are timed GEMM by GEMM; without, as 2 x params FLOPs per token at peak x computeEfficiency.
+   */
+  gemms?: ReplicaGemms;
 }
 
 /**
- * The replica's timing as linear coefficients, derived once per replica:
- *   decode step (batch b, total context C) = max(weightReadS + kvReadSPerToken x C, computeSPerToken x b)
+ * The replica's timing, derived once per replica:
+ *   decode step (batch b, total context C) = max(weightReadS + kvReadSPerToken x C, computeS(b))
  *                                            + fixedS + perTokenCommS x b
- *   prefill of n prompt tokens, p pairs     = max(weightReadS, computeSPerToken x n + attentionSPerPair x p) + fixedS + perTokenCommS x n
+ *   prefill of n prompt tokens, p pairs     = max(weightReadS, computeS(n) + attentionSPerPair x p) + fixedS + perTokenCommS x n
+ * computeS(n) is the weight GEMMs' time at n tokens: operator by operator (gemms), or, for a kind
+ * without a GEMM model or a replica with its own `efficiency`, computeSPerToken x n.
  */
 export interface ReplicaTiming {
   weightReadS: number;
@@ -101,6 +134,11 @@ export interface ReplicaTiming {
   attentionSPerPair: number;
   /** Tokens of KV cache the replica can hold (Infinity when the KV cache is modelled as free). */
   kvCapacityTokens: number;
+  /**
+   * The weight GEMMs timed operator by operator (ReplicaHardware.gemms), and the factor their time
+   * takes at the replica's pace (1 / pace): when present, computeS uses them, not computeSPerToken.
+   */
+  gemms?: { readonly model: ReplicaGemms; readonly timeFactor: number };
 }
 
 export function weightsBytes(m: InferenceModel): number {
@@ -138,7 +176,47 @@ export function replicaTiming(m: InferenceModel, hw: ReplicaHardware): ReplicaTi
     perTokenCommS: commPerTokenS,
     attentionSPerPair: (4 * m.layers * m.hiddenSize) / flopRate,
     kvCapacityTokens: m.kvBytesPerToken > 0 ? Math.max(0, Math.floor(kvBytes / m.kvBytesPerToken)) : Infinity,
+    ...(hw.gemms !== undefined ? { gemms: { model: hw.gemms, timeFactor: 1 } } : {}),
   };
+}
+
+/**
+ * Seconds of weight-GEMM compute in an iteration of `tokens` tokens (not the attention core, not
+ * the memory roofline): operator by operator where the replica has a GEMM model, else
+ * computeSPerToken x tokens.
+ */
+export function computeS(t: ReplicaTiming, tokens: number): number {
+  if (t.gemms === undefined) return t.computeSPerToken * tokens;
+  return tokens > 0 ? gemmsS(t.gemms.model, tokens) * t.gemms.timeFactor : 0;
+}
+
+/** Per-model memo of gemmsS by token count: iterations repeat a few batch and prompt sizes. */
+const GEMMS_MEMO = new WeakMap<ReplicaGemms, Map<number, number>>();
+const GEMMS_MEMO_LIMIT = 4096;
+
+/**
+ * An iteration's GEMMs at M = tokens, per rank: compute time at the shape's efficiency plus a kernel
+ * overhead each. Fewer tokens than a tile's narrowest side (decode at a small batch) are not padded to
+ * it: the skinny GEMMs of decode run kernels that put the tokens on a narrow side of the tile
+ * (TensorRT-LLM's and vLLM's swap-AB and split-K kernels, mma's n8), so below SMALLEST_TILE_SIDE rows the
+ * compute time is the smallest tile's per row, times the rows. Those iterations are memory-bound anyway
+ * (one token's 2 FLOPs per weight against the weight's read); padding one decoding sequence to 64 rows
+ * would charge a 70B model's step 64 tokens of FLOPs, as long as its weight read.
+ */
+export function gemmsS(g: ReplicaGemms, tokens: number): number {
+  let memo = GEMMS_MEMO.get(g);
+  if (memo === undefined) GEMMS_MEMO.set(g, (memo = new Map()));
+  const hit = memo.get(tokens);
+  if (hit !== undefined) return hit;
+  const { shape, device, operandBytes } = g;
+  const rows = Math.max(tokens, SMALLEST_TILE_SIDE);
+  const share = tokens / rows;
+  let layerS = 0;
+  for (const [n, k] of shape.layer) layerS += gemmComputeS(rows, n, k, 1, operandBytes, device) * share + KERNEL_OVERHEAD_S;
+  const s = shape.layers * layerS + gemmComputeS(rows, shape.output[0], shape.output[1], 1, operandBytes, device) * share + KERNEL_OVERHEAD_S;
+  if (memo.size >= GEMMS_MEMO_LIMIT) memo.clear();
+  memo.set(tokens, s);
+  return s;
 }
 
 /**
@@ -154,6 +232,7 @@ export function atPace(t: ReplicaTiming, pace: number): ReplicaTiming {
     kvReadSPerToken: t.kvReadSPerToken / pace,
     computeSPerToken: t.computeSPerToken / pace,
     attentionSPerPair: t.attentionSPerPair / pace,
+    ...(t.gemms !== undefined ? { gemms: { model: t.gemms.model, timeFactor: t.gemms.timeFactor / pace } } : {}),
   };
 }
 
@@ -168,7 +247,7 @@ export function causalPairs(newTokens: number, priorTokens: number): number {
 
 /** Time of one decode iteration for `batch` sequences holding `contextTokens` of KV in total. */
 export function decodeStepS(t: ReplicaTiming, batch: number, contextTokens: number): number {
-  return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, t.computeSPerToken * batch) + t.fixedS + t.perTokenCommS * batch;
+  return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, computeS(t, batch)) + t.fixedS + t.perTokenCommS * batch;
 }
 
 /**
@@ -176,7 +255,7 @@ export function decodeStepS(t: ReplicaTiming, batch: number, contextTokens: numb
  * attention spans `pairs` (query, key) pairs: the sum of each prompt's causalPairs.
  */
 export function prefillS(t: ReplicaTiming, promptTokens: number, pairs: number): number {
-  return Math.max(t.weightReadS, t.computeSPerToken * promptTokens + t.attentionSPerPair * pairs) + t.fixedS + t.perTokenCommS * promptTokens;
+  return Math.max(t.weightReadS, computeS(t, promptTokens) + t.attentionSPerPair * pairs) + t.fixedS + t.perTokenCommS * promptTokens;
 }
 
 /**
@@ -189,7 +268,7 @@ export function prefillS(t: ReplicaTiming, promptTokens: number, pairs: number):
  * pairs = 0; contextTokens = 0).
  */
 export function mixedStepS(t: ReplicaTiming, tokens: number, contextTokens: number, pairs: number): number {
-  return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, t.computeSPerToken * tokens + t.attentionSPerPair * pairs) + t.fixedS + t.perTokenCommS * tokens;
+  return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, computeS(t, tokens) + t.attentionSPerPair * pairs) + t.fixedS + t.perTokenCommS * tokens;
 }
 
 /** Decode throughput (tokens/s) of a full batch of `batch` sequences with `contextPerSeq` tokens each. */
@@ -218,7 +297,7 @@ export class DecodeSegment {
   reset(t: ReplicaTiming, batch: number, contextTokens: number): void {
     this.alpha = t.weightReadS + t.kvReadSPerToken * contextTokens;
     this.beta = t.kvReadSPerToken * batch;
-    this.gamma = t.computeSPerToken * batch;
+    this.gamma = computeS(t, batch);
     this.delta = t.fixedS + t.perTokenCommS * batch;
     if (this.alpha >= this.gamma) this.kStar = 0;
     else this.kStar = this.beta > 0 ? Math.ceil((this.gamma - this.alpha) / this.beta) : Infinity;

@@ -13,8 +13,9 @@ import { warnClampDominance } from '../clamp-dominance.js';
 import { defaultShape } from '../training-layout.js';
 import { ITERATION_OVERHEAD_PER_LAYER_S, kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
 import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from '../../scenario/service-schema.js';
-import { servingParamsMismatch } from './serving-shape.js';
-import { computePeak, type ComputePrecision } from './compute-peak.js';
+import { servingGemmShape, servingParamsMismatch } from './serving-shape.js';
+import { computePeak, servedPrecision, type ComputePrecision } from './compute-peak.js';
+import { computeDeviceOf } from '../layer-compute.js';
 import { MAX_DEVICES_PER_NODE, MAX_OPEN_RUN_S } from '../../scenario/limits.js';
 import { formatYears } from '../size-estimate.js';
 
@@ -309,6 +310,14 @@ function resolvePool(
     interconnectEfficiency: spec.interconnect.efficiency,
     stepOverheadS: rp.step_overhead ?? model.layers * ITERATION_OVERHEAD_PER_LAYER_S,
   };
+  // The training side's GEMM model, where the kind has one and the replica gives no efficiency of its own.
+  const gemmDevice = rp.efficiency === undefined ? computeDeviceOf(spec) : undefined;
+  if (gemmDevice !== undefined && model.shape !== undefined) {
+    const eightBit = servedPrecision(spec, precisionBytes, computePrecision);
+    const oneByte = eightBit === 'fp8' || eightBit === 'int8';
+    const device = { ...gemmDevice, peakFlops: peak, gemmEfficiency: oneByte ? (gemmDevice.fp8?.gemmEfficiency ?? gemmDevice.gemmEfficiency) : gemmDevice.gemmEfficiency };
+    hardware.gemms = { shape: servingGemmShape(model.params, model.layers, model.hiddenSize, rp.tensor_parallel, model.shape.kvWidth), device, operandBytes: oneByte ? 1 : 2 };
+  }
   const timing = replicaTiming(model, hardware);
   const gb = (b: number): string => `${(b / 2 ** 30).toFixed(1)} GiB`;
   const usable = hardware.tp * hardware.memoryBytes * hardware.memoryUtilisation;
@@ -406,6 +415,7 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
     layers,
     hiddenSize: hidden,
     kvBytesPerToken: m.kv_bytes_per_token ?? kvBytesPerToken(layers, hidden, m.precision_bytes, m.kv_heads, m.head_dim),
+    shape: { kvWidth: m.kv_heads !== undefined && m.head_dim !== undefined ? m.kv_heads * m.head_dim : hidden },
   };
   const resolvedPools = pools.map(([rp, pat]) => resolvePool(rp, model, m.precision_bytes, m.compute_precision, [...at, 'model'], pat, ctx, bad));
   if (resolvedPools.some((p) => p === undefined)) return undefined;

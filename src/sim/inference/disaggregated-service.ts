@@ -15,7 +15,7 @@
 // for a decode slot count in TPOT (the gap between the first and second token), as in DistServe's
 // measurements; e2e adds the latency from the decode replica's site.
 import type { Engine } from '../../engine/engine.js';
-import { atPace, decodeTokensPerS, type ReplicaTiming } from '../../model/inference/replica-model.js';
+import { atPace, causalPairs, decodeTokensPerS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ResolvedPool, ResolvedService } from '../../model/inference/resolve-services.js';
 import { LOAD_BALANCERS, resolveBalancer } from '../../policy/balancers/registry.js';
 import type { BalancerContext, LoadBalancer, ReplicaView } from '../../policy/balancers/types.js';
@@ -29,6 +29,9 @@ import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import type { ServiceRow } from './service-rows.js';
 import { RequestOutcomes } from './request-outcomes.js';
 import { ServiceArrivals } from './service-arrivals.js';
+
+/** Prompt (prefill) and context (decode) length at which the pools' replicas are weighted for capacity balancing. */
+const CAPACITY_PROMPT_TOKENS = 1024;
 
 export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner {
   readonly engine: Engine;
@@ -108,13 +111,15 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
     // A straggler among a replica's devices slows every iteration of it (failures.stragglers).
     const paced = (t: ReplicaTiming, lease: Lease): ReplicaTiming => atPace(t, this.sim.deviceSpeed.slowest(lease.devices));
     const p = this.prefillPool;
-    const prefillCapacity = (t: ReplicaTiming): number => 1 / (t.computeSPerToken + t.perTokenCommS);
+    // Weight for capacity balancing: prompt tokens a second, prefilling 1,024-token prompts (the mean
+    // context decode's weight takes), attention, GEMM shapes and per-iteration overhead included.
+    const prefillCapacity = (t: ReplicaTiming): number => CAPACITY_PROMPT_TOKENS / prefillS(t, CAPACITY_PROMPT_TOKENS, causalPairs(CAPACITY_PROMPT_TOKENS, 0));
     this.prefill = new ServicePool(this, p, 'prefill', svc.name, (id, name, dc, lease) => {
       const t = paced(p.timing, lease);
       return new PrefillReplica(id, name, dc, lease, p.maxBatch, p.maxBatchTokens, t, this, prefillCapacity(t), p.tokenBudget);
     });
     const d = this.decodePool;
-    const meanContext = 1024;
+    const meanContext = CAPACITY_PROMPT_TOKENS;
     const kvBatch = Number.isFinite(d.timing.kvCapacityTokens) ? Math.max(1, Math.floor(d.timing.kvCapacityTokens / meanContext)) : d.maxBatch;
     this.decode = new ServicePool(this, d, 'decode', svc.name, (id, name, dc, lease) => {
       const t = paced(d.timing, lease);
