@@ -72,6 +72,8 @@ export interface ReplicaGemms {
   readonly device: ComputeDevice;
   /** Operand width: 1 where the GEMMs run at an 8-bit peak (FP8 or INT8 tensor cores), else 2. */
   readonly operandBytes: number;
+  /** gemmsS by token count, filled as iterations ask (they repeat a few batch and prompt sizes). */
+  readonly memo: Map<number, number>;
 }
 
 /** The served model, as the replica model needs it. */
@@ -190,8 +192,7 @@ export function computeS(t: ReplicaTiming, tokens: number): number {
   return tokens > 0 ? gemmsS(t.gemms.model, tokens) * t.gemms.timeFactor : 0;
 }
 
-/** Per-model memo of gemmsS by token count: iterations repeat a few batch and prompt sizes. */
-const GEMMS_MEMO = new WeakMap<ReplicaGemms, Map<number, number>>();
+/** Token counts a model's memo keeps before it starts over. */
 const GEMMS_MEMO_LIMIT = 4096;
 
 /**
@@ -204,8 +205,7 @@ const GEMMS_MEMO_LIMIT = 4096;
  * would charge a 70B model's step 64 tokens of FLOPs, as long as its weight read.
  */
 export function gemmsS(g: ReplicaGemms, tokens: number): number {
-  let memo = GEMMS_MEMO.get(g);
-  if (memo === undefined) GEMMS_MEMO.set(g, (memo = new Map()));
+  const memo = g.memo;
   const hit = memo.get(tokens);
   if (hit !== undefined) return hit;
   const { shape, device, operandBytes } = g;

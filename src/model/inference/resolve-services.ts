@@ -316,7 +316,7 @@ function resolvePool(
     const eightBit = servedPrecision(spec, precisionBytes, computePrecision);
     const oneByte = eightBit === 'fp8' || eightBit === 'int8';
     const device = { ...gemmDevice, peakFlops: peak, gemmEfficiency: oneByte ? (gemmDevice.fp8?.gemmEfficiency ?? gemmDevice.gemmEfficiency) : gemmDevice.gemmEfficiency };
-    hardware.gemms = { shape: servingGemmShape(model.params, model.layers, model.hiddenSize, rp.tensor_parallel, model.shape.kvWidth), device, operandBytes: oneByte ? 1 : 2 };
+    hardware.gemms = { shape: servingGemmShape(model.params, model.layers, model.hiddenSize, rp.tensor_parallel, model.shape.kvWidth), device, operandBytes: oneByte ? 1 : 2, memo: new Map() };
   }
   const timing = replicaTiming(model, hardware);
   const gb = (b: number): string => `${(b / 2 ** 30).toFixed(1)} GiB`;
