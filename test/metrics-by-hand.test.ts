@@ -185,3 +185,52 @@ network: ideal
     same(cell('slo_attainment'), met / req.rows.length, 'SLO attainment');
   });
 });
+
+describe("a request's queueing delay is start of service - arrival at the balancer (design.md)", () => {
+  it('holds the one-way latency from its client region, on every row and in the summary', () => {
+    // A client region 20 ms from the only site: the request reaches a replica 20 ms after its
+    // arrival at the balancer; its queueing delay counts those 20 ms (it was start - arrival at the
+    // replica before, 20 ms short of the design's definition on every row).
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-queueing-'));
+    const file = join(dir, 'svc.yaml');
+    writeFileSync(file, `name: svc-latency
+seed: 5
+datacentres:
+  - name: dc
+    node_groups: [{ name: h100, count: 1, device: H100 }]
+services:
+  - name: chat
+    model: { params: 8B, layers: 32, hidden_size: 4096, kv_heads: 8, head_dim: 128 }
+    replicas: { count: 2, device: H100, datacentre: dc, step_overhead: 2ms }
+    max_batch: 16
+    regions: { far: { dc: 20ms } }
+    streams:
+      - name: chat
+        region: far
+        until: 30s
+        arrival: { process: poisson, rate: 20/s }
+        prompt_tokens: { distribution: lognormal, median: 600, sigma: 0.8, max: 8000 }
+        output_tokens: { distribution: lognormal, median: 100, sigma: 0.6, max: 1000 }
+network: ideal
+`);
+    const out = join(dir, 'out');
+    const r = poolsim('run', file, '--out', out, '--requests', '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const req = parseCsv(readFileSync(join(out, 'requests.csv'), 'utf8'));
+    const at = (row: string[], c: string): number => Number(row[req.header.indexOf(c)]);
+    expect(req.rows.length).toBeGreaterThan(400);
+    let least = Infinity;
+    let sum = 0;
+    for (const row of req.rows) {
+      const q = at(row, 'queueing_delay_s');
+      expect(Math.abs(q - (at(row, 'start_s') - at(row, 'arrival_s')))).toBeLessThanOrEqual(1e-9 * at(row, 'start_s') + 1e-12);
+      least = Math.min(least, q);
+      sum += q;
+    }
+    expect(least).toBeGreaterThanOrEqual(0.02 - 1e-9); // no request starts before it reaches the site
+    const svc = parseCsv(readFileSync(join(out, 'services.csv'), 'utf8'));
+    const mean = Number(svc.rows[0]![svc.header.indexOf('queueing_delay_mean_s')]);
+    expect(Math.abs(mean - sum / req.rows.length)).toBeLessThanOrEqual(1e-9 * mean);
+  });
+});

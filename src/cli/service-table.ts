@@ -13,7 +13,7 @@ export function formatServices(rows: readonly ServiceRow[]): string {
       const lines: [string, string][] = [
         ['service', `${s.service} (balancer ${s.balancer})`],
         ['requests', `${num(s.requests, 0)} completed, ${num(s.requests_unfinished, 0)} unfinished, ${num(s.requests_rejected, 0)} rejected`],
-        ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}${inFlight ? ' (requests still in a replica\'s queue at the end at their wait so far: at least these)' : ''}`],
+        ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}${inFlight ? ' (requests not started at the end at their wait so far: at least these)' : ''}`],
         ['time to first token', `p50 ${dur(s.ttft_p50_s)}, p99 ${dur(s.ttft_p99_s)}${inFlight ? ' (requests in flight without a first token at their wait so far: at least these)' : ''}`],
         ['time per output token', `p50 ${dur(s.tpot_p50_s)}, p99 ${dur(s.tpot_p99_s)}${inFlight ? ' (completed requests only)' : ''}`],
         ['end-to-end latency', `p50 ${dur(s.e2e_latency_p50_s)}, p99 ${dur(s.e2e_latency_p99_s)}${inFlight ? ' (completed requests only)' : ''}`],

@@ -98,10 +98,10 @@ type ServiceMetric = Exclude<keyof ServiceRow, (typeof SERVICE_TEXT)[number]>;
 
 const SERVICE: Record<ServiceMetric, Entry> = {
   requests: ['count', 'higher', 'non-negative', 'requests completed'],
-  queueing_delay_mean_s: ['s', 'lower', 'non-negative', "mean wait in a replica's queue, of completed requests and of those still in a replica's queue at the end at their wait so far (a lower bound, as for TTFT)"],
-  queueing_delay_p50_s: ['s', 'lower', 'non-negative', "median wait in a replica's queue (requests still queued at the end at their wait so far, as for the mean)"],
-  queueing_delay_p95_s: ['s', 'lower', 'non-negative', "95th percentile of the wait in a replica's queue (requests still queued at the end at their wait so far, as for the mean)"],
-  queueing_delay_p99_s: ['s', 'lower', 'non-negative', "99th percentile of the wait in a replica's queue (requests still queued at the end at their wait so far, as for the mean)"],
+  queueing_delay_mean_s: ['s', 'lower', 'non-negative', "mean of start of service at a replica - arrival at the balancer (the one-way latency to the replica included), of completed requests and of those not started at the end at their wait so far (a lower bound, as for TTFT)"],
+  queueing_delay_p50_s: ['s', 'lower', 'non-negative', "median of start of service - arrival at the balancer (requests not started at the end at their wait so far, as for the mean)"],
+  queueing_delay_p95_s: ['s', 'lower', 'non-negative', "95th percentile of start of service - arrival at the balancer (requests not started at the end at their wait so far, as for the mean)"],
+  queueing_delay_p99_s: ['s', 'lower', 'non-negative', "99th percentile of start of service - arrival at the balancer (requests not started at the end at their wait so far, as for the mean)"],
   ttft_p50_s: ['s', 'lower', 'non-negative', 'median time to first token, as the client sees it; a request in flight at the end without a first token counts at its wait so far (a lower bound)'],
   ttft_p99_s: ['s', 'lower', 'non-negative', '99th percentile of time to first token (requests in flight without one at their wait so far, as for the median)'],
   tpot_p50_s: ['s', 'lower', 'non-negative', 'median time per output token, of completed requests'],

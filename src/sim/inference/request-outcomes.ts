@@ -25,7 +25,7 @@ export type LatencyColumns = Pick<
 >;
 
 export class RequestOutcomes {
-  /** Wait in a replica's queue; requests still in one at the end are added by the service (addWaitingQueueing). */
+  /** Start of service at a replica - arrival at the balancer; requests not started at the end are added by the service (addWaitingQueueing). */
   readonly queueing = new Samples();
   /** Time to first token; requests still waiting at the end are added by the service (addWaitingTtft). */
   readonly ttft = new Samples();
@@ -51,7 +51,8 @@ export class RequestOutcomes {
    */
   done(req: InferenceRequest, firstLatencyS: number, lastLatencyS: number, replica: string, datacentre: number): void {
     this.completed++;
-    const queueing = req.startS - req.atReplicaS;
+    // design.md: start of service at a replica - arrival at the balancer (the client's arrival_s).
+    const queueing = req.startS - req.arrivalS;
     const ttft = req.firstTokenS + firstLatencyS - req.arrivalS;
     const tpot = req.outputTokens > 1 ? (req.finishS - req.firstTokenS) / (req.outputTokens - 1) : Number.NaN;
     const e2e = req.finishS + lastLatencyS - req.arrivalS;

@@ -83,7 +83,9 @@ export const SERVICE_COLUMNS: readonly (keyof ServiceRow)[] = [
  * One request. Times are simulated seconds: arrival_s at the client (the balancer decides then),
  * start_s / first_token_s / finish_s at the replica; the latencies the client sees add the
  * one-way network latency to the replica's site both ways (ttft_s, e2e_latency_s).
- * queueing_delay_s is the wait in the replica's queue (start_s - arrival at the replica).
+ * queueing_delay_s is start_s - arrival_s (design.md: start of service at a replica - arrival at the
+ * balancer), so it holds the one-way latency to the replica and, for a retried request, the time lost
+ * to the failed replica.
  */
 export interface RequestRow {
   request_id: number;

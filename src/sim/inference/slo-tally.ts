@@ -72,15 +72,14 @@ export function addWaitingTtft(tally: SloTally, endS: number, firstLatencyS: (re
 }
 
 /**
- * Add to `queueing` each request in flight that waits in a replica's queue at `endS`, not yet
- * started: its wait so far (a lower bound, as for the time to first token and a training job still
- * waiting). Requests still on their way to a replica have not queued yet and are left out. Returns
- * how many were added.
+ * Add to `queueing` each request in flight not yet started at `endS`, whether still on its way to a
+ * replica or waiting in one's queue: its wait so far since its arrival at the balancer (a lower bound,
+ * as for the time to first token and a training job still waiting). Returns how many were added.
  */
 export function addWaitingQueueing(tally: SloTally, endS: number, queueing: { add(x: number): void }): number {
   return tally.forEachInFlight((req) => {
-    if (Number.isFinite(req.startS) || !Number.isFinite(req.atReplicaS)) return false;
-    queueing.add(Math.max(0, endS - req.atReplicaS));
+    if (Number.isFinite(req.startS)) return false;
+    queueing.add(Math.max(0, endS - req.arrivalS));
     return true;
   });
 }
