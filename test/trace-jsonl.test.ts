@@ -1,11 +1,14 @@
 // Traces written as JSON Lines, one object per line, as Mooncake (kvcache-ai/Mooncake
 // FAST25-release/traces: timestamp in ms from the first request, input_length, output_length,
 // hash_ids) and aiperf publish them: read through the same column mappings as a CSV file, the keys
-// as columns; a line that is no JSON object, or a file that is one JSON array, is refused at its line.
+// as columns; a later line that is no JSON object is skipped and counted as a CSV row with the wrong
+// number of fields is; a first line that is none, or a file that is one JSON array, is refused at its line.
 import { describe, expect, it } from 'vitest';
 import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
 import { InputError } from '../src/scenario/errors.js';
+import { parseAlibabaOpenbNodes, parseAlibabaOpenbPods } from '../src/scenario/traces/alibaba-openb.js';
 import { parseGenericCsv } from '../src/scenario/traces/generic-csv.js';
+import { parsePhilly } from '../src/scenario/traces/philly.js';
 import { toyScenario } from './inference-helpers.js';
 
 const MOONCAKE = [
@@ -42,10 +45,17 @@ describe('JSON Lines request traces (Mooncake)', () => {
     expect([...t.lines]).toEqual([1, 3, 2]);
   });
 
-  it('refuses a line that is not a JSON object at its line, and a file that is one JSON array', () => {
+  it('skips and counts a later line that is not a JSON object, as a CSV row it cannot read; refuses a first line that is none, and a file that is one JSON array', () => {
+    // A broken line 2 refused the whole trace ("reqs.jsonl:2: not a JSON object ..."), where a CSV
+    // row it cannot read (the wrong number of fields) is skipped and counted.
     const broken = MOONCAKE.replace('"timestamp": 27482,', '"timestamp": 27482');
-    expect(problems(MAPPED, broken).join('\n')).toMatch(/reqs\.jsonl:2: not a JSON object \(the file is read as JSON Lines, its first line being one\)/);
-    expect(problems(MAPPED, MOONCAKE.replace('{"timestamp": 3052', '[1, {"timestamp": 3052').replace('[0, 28, 29]}', '[0, 28, 29]}]')).join('\n')).toContain('reqs.jsonl:3: expected a JSON object');
+    const t = load(MAPPED, broken).services[0]!.streams[0]!.trace!;
+    expect([...t.lines]).toEqual([1, 3]);
+    expect(t.rows).toBe(3);
+    expect(t.skipped).toEqual([{ reason: 'not a JSON object', count: 1, firstLine: 2, firstMessage: expect.stringContaining("Expected ',' or '}' after property value") }]);
+    const list = load(MAPPED, MOONCAKE.replace('{"timestamp": 3052', '[1, {"timestamp": 3052').replace('[0, 28, 29]}', '[0, 28, 29]}]')).services[0]!.streams[0]!.trace!;
+    expect(list.skipped).toEqual([{ reason: 'not a JSON object', count: 1, firstLine: 3, firstMessage: 'got [1,{"timestamp":3052,"input_length":7234' }]);
+    expect(problems(MAPPED, MOONCAKE.replace('"timestamp": 0,', '"timestamp": 0')).join('\n')).toMatch(/reqs\.jsonl:1: not a JSON object \(the file is read as JSON Lines, its first line being one\)/);
     expect(problems(MAPPED, `[${MOONCAKE.trim().split('\n').join(',\n')}]`).join('\n')).toContain("reqs.jsonl:1: the file is one JSON array; poolsim reads traces as CSV or JSON Lines");
   });
 });
@@ -73,5 +83,39 @@ describe('JSON Lines job traces', () => {
     for (let cut = 1; cut < JOBS.length; cut += 7) {
       expect(read({ pieces: () => [JOBS.slice(0, cut), JOBS.slice(cut)] })).toEqual(whole);
     }
+  });
+});
+
+describe('JSON Lines job traces with a line that is no JSON object', () => {
+  // A line cut short (a writer that stopped mid-record) refused the whole import at its line in every
+  // job format ("j.jsonl:3: not a JSON object ..."), while the same row in a CSV file, its fields cut
+  // short, is skipped as 'wrong number of fields' and counted: each importer now skips and counts it.
+  const CUT = 'not a JSON object';
+  it('generic csv mapping: skipped, counted, the rows after it read', () => {
+    const text = '{"id": "a", "submit": 0, "gpus": 4, "secs": 60}\n{"id": "b", "submit": 5, "gpus": 2, "secs"\n{"id": "c", "submit": 9, "gpus": 8, "secs": 600}\n7\n';
+    const t = parseGenericCsv(text, { submit: 'submit', duration: 'secs', devices: 'gpus' }, { source: 'j.jsonl' });
+    expect(t.jobs.map((j) => [j.id, j.line])).toEqual([
+      ['job-1', 1],
+      ['job-3', 3],
+    ]);
+    expect(t.rows).toBe(4);
+    expect(t.skipped).toEqual([
+      { line: 2, reason: CUT, detail: expect.stringContaining('JSON') },
+      { line: 4, reason: CUT, detail: 'got 7' },
+    ]);
+    expect(t.skippedByReason).toEqual({ [CUT]: 2 });
+  });
+
+  it('philly and alibaba-openb pod and node lists: skipped and counted', () => {
+    const philly = parsePhilly('{"timestamp": "2017-10-03 10:00:00", "duration": 60, "num_gpus": 1}\n{"timestamp": \n{"timestamp": "2017-10-03 10:01:00", "duration": 60, "num_gpus": 2}\n', { source: 'p.jsonl' });
+    expect(philly.jobs.map((j) => [j.id, j.line])).toEqual([
+      ['philly-1', 1],
+      ['philly-3', 3],
+    ]);
+    expect(philly.skipped).toEqual([{ line: 2, reason: CUT, detail: expect.any(String) }]);
+    const pods = parseAlibabaOpenbPods('{"name": "p1", "cpu_milli": 1000, "memory_mib": 100, "num_gpu": 1, "gpu_milli": 1000, "gpu_spec": "", "qos": "BE", "pod_phase": "Running", "creation_time": 0, "deletion_time": 100, "scheduled_time": 1}\n["p2"]\n', { source: 'pods.jsonl' });
+    expect([pods.jobs.length, pods.rows, pods.skipped]).toEqual([1, 2, [{ line: 2, reason: CUT, detail: 'got ["p2"]' }]]);
+    const nodes = parseAlibabaOpenbNodes('{"sn": "n1", "gpu": 8, "model": "V100M32"}\n{"sn": "n2", "gpu": 8,\n');
+    expect([nodes.nodes.length, nodes.rows, nodes.skipped.map((s) => [s.line, s.reason])]).toEqual([1, 2, [[2, CUT]]]);
   });
 });

@@ -24,6 +24,7 @@
 // creation_time, num_gpu, no GPU, gpu_milli, scheduled_time/pending, deletion_time, order of times.
 import { isEmptyField, parseFiniteNumber, requireColumns, columnIndex, scanCsv, type TextPieces } from './csv-reader.js';
 import { countByReason, finishImport, type TraceOptions } from './trace-options.js';
+import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
 import { TraceError } from './trace-error.js';
 import type { TraceImport, TraceJob, TraceNode, TraceNodeImport, TraceSkip } from './types.js';
 import { MAX_DEVICES_PER_NODE } from '../limits.js';
@@ -160,6 +161,8 @@ export function parseAlibabaOpenbPods(text: string | TextPieces, options: Alibab
       if (memoryMiB !== undefined) job.memoryMiB = memoryMiB;
       jobs.push(job);
     },
+    {},
+    (line, detail) => skipped.push({ line, reason: NOT_A_JSON_OBJECT, detail }),
   );
   const result = finishImport(jobs, originS, skipped, rows, source, options);
   return untimed ? { ...result, untimed: true } : result;
@@ -214,6 +217,8 @@ export function parseAlibabaOpenbNodes(text: string | TextPieces, source = 'alib
       if (memoryMiB !== undefined) node.memoryMiB = memoryMiB;
       nodes.push(node);
     },
+    {},
+    (line, detail) => skipped.push({ line, reason: NOT_A_JSON_OBJECT, detail }),
   );
   return { nodes, skipped, skippedByReason: countByReason(skipped), source, rows };
 }

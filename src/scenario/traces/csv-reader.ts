@@ -30,7 +30,8 @@ export interface TextPieces {
  * (`layout.header: false`), `onHeader` receives the column numbers '1'..'n' of the first record,
  * which is then a data row. `input` is the whole text or its pieces: the same records and lines
  * either way, wherever the pieces split a record (a quoted field's newline, a CRLF, a BOM).
- * A JSON Lines file (its first character opens an object) is read by scanJsonLines instead.
+ * A JSON Lines file (its first character opens an object) is read by scanJsonLines instead, a
+ * later line that is no JSON object handed to `onUnreadable` (a TraceError without it).
  */
 export function scanCsv(
   input: string | TextPieces,
@@ -38,9 +39,10 @@ export function scanCsv(
   onHeader: (header: string[], line: number) => void,
   onRow: (fields: string[], line: number) => void,
   layout: CsvLayout = {},
+  onUnreadable?: (line: number, detail: string) => void,
 ): number {
   const sniffed = sniffJsonLines(input, file);
-  if (sniffed.json) return scanJsonLines(sniffed.input, file, onHeader, onRow);
+  if (sniffed.json) return scanJsonLines(sniffed.input, file, onHeader, onRow, onUnreadable);
   return runScan(new CsvScan(file, onHeader, onRow, undefined, layout), sniffed.input, file);
 }
 
@@ -56,14 +58,21 @@ export function scanCsvRecords(
   onHeader: (header: string[], line: number) => void,
   onRecord: (record: CsvRecord, line: number) => void,
   layout: CsvLayout = {},
+  onUnreadable?: (line: number, detail: string) => void,
 ): number {
   const sniffed = sniffJsonLines(input, file);
   if (sniffed.json) {
     const record = new CsvRecord();
-    return scanJsonLines(sniffed.input, file, onHeader, (fields, line) => {
-      record.fillFromFields(fields);
-      onRecord(record, line);
-    });
+    return scanJsonLines(
+      sniffed.input,
+      file,
+      onHeader,
+      (fields, line) => {
+        record.fillFromFields(fields);
+        onRecord(record, line);
+      },
+      onUnreadable,
+    );
   }
   return runScan(new CsvScan(file, onHeader, undefined, onRecord, layout), sniffed.input, file);
 }

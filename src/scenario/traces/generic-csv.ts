@@ -18,6 +18,7 @@ import { parseDuration } from '../../units/units.js';
 import { parseUtcTimestampS, requireColumns, scanCsvRecords, type CsvRecord, type TextPieces } from './csv-reader.js';
 import { parseGpuSpec } from './alibaba-openb.js';
 import { isTimeZone, zonedTimestampReader } from './time-zone.js';
+import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
 import { TraceError } from './trace-error.js';
 import { finishRows, type TraceOptions } from './trace-options.js';
 import { CsvJobRows, type CsvRowReader } from './csv-rows.js';
@@ -223,7 +224,11 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
         line,
       );
     },
-    { delimiter, header: mapping.header !== false }
+    { delimiter, header: mapping.header !== false },
+    (line, detail) => {
+      dataRow++;
+      skip(line, NOT_A_JSON_OBJECT, detail);
+    },
   );
   const { order, ...rest } = finishRows(jobs, originS, skipped, rows, source, options, mapping.id === undefined);
   return { ...rest, jobRows: jobs.reader(order) };

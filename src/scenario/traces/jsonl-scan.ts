@@ -46,14 +46,27 @@ function opensWith(text: string, file: string): string | undefined {
   return m?.[0];
 }
 
+/** The reason a JSON Lines row that is no JSON object is skipped under, in every importer. */
+export const NOT_A_JSON_OBJECT = 'not a JSON object';
+
 /**
  * Calls `onHeader` with the first object's keys and `onRow` with every object's values in that
  * order (a key the object lacks, or null, is an empty field; a number is written as JSON writes it;
  * a list or object as its JSON text), each with its 1-based line. Blank lines are not records. A
- * line that is not one JSON object is a TraceError at that line: the rows after it cannot be trusted
- * to be what the file meant either. Returns the number of data rows.
+ * later line that is not one JSON object (a record cut short when the writer stopped, a stray
+ * line) is a row with nothing to read, as a CSV row with the wrong number of fields is: given
+ * `onUnreadable`, it is handed there with its line and what is wrong (JSON.parse's message, or
+ * 'got [1,2]') and counted as a data row, the lines after it being records of their own; without
+ * it, a TraceError at its line. The first object names the columns: a first line that is none is a
+ * TraceError. Returns the number of data rows.
  */
-export function scanJsonLines(input: string | TextPieces, file: string, onHeader: (header: string[], line: number) => void, onRow: (fields: string[], line: number) => void): number {
+export function scanJsonLines(
+  input: string | TextPieces,
+  file: string,
+  onHeader: (header: string[], line: number) => void,
+  onRow: (fields: string[], line: number) => void,
+  onUnreadable?: (line: number, detail: string) => void,
+): number {
   let header: string[] | undefined;
   let line = 0;
   let rows = 0;
@@ -62,12 +75,21 @@ export function scanJsonLines(input: string | TextPieces, file: string, onHeader
     const s = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (s.trim() === '') return;
     let value: unknown;
+    let syntax: string | undefined;
     try {
       value = JSON.parse(s);
     } catch (e) {
-      throw new TraceError(file, line, `not a JSON object (the file is read as JSON Lines, its first line being one): ${(e as Error).message}`);
+      syntax = (e as Error).message;
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TraceError(file, line, `expected a JSON object ({"key": value, ...}) on each line of a JSON Lines file, got ${JSON.stringify(value).slice(0, 40)}`);
+    const got = syntax === undefined && (value === null || typeof value !== 'object' || Array.isArray(value)) ? `got ${JSON.stringify(value).slice(0, 40)}` : undefined;
+    if (syntax !== undefined || got !== undefined) {
+      if (header === undefined || onUnreadable === undefined) {
+        throw new TraceError(file, line, syntax !== undefined ? `not a JSON object (the file is read as JSON Lines, its first line being one): ${syntax}` : `expected a JSON object ({"key": value, ...}) on each line of a JSON Lines file, ${got!}`);
+      }
+      rows++;
+      onUnreadable(line, syntax ?? got!);
+      return;
+    }
     const record = value as Record<string, unknown>;
     if (header === undefined) {
       header = Object.keys(record);

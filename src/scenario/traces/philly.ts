@@ -11,6 +11,7 @@
 // column cluster (the Pollux file), else vc (Microsoft's own job log names the field so).
 // Checks in order: field count, timestamp, num_gpus, duration.
 import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv, type TextPieces } from './csv-reader.js';
+import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
 import { finishImport, type TraceOptions } from './trace-options.js';
 import type { TraceImport, TraceJob, TraceSkip } from './types.js';
 
@@ -84,6 +85,11 @@ export function parsePhilly(text: string | TextPieces, options: PhillyOptions = 
       unixRows.push(unix);
       stamps.push(f[col.timestamp]!.trim());
       if (unix) unixCount++;
+    },
+    {},
+    (line, detail) => {
+      dataRow++;
+      skipped.push({ line, reason: NOT_A_JSON_OBJECT, detail });
     },
   );
   let kept = jobs;

@@ -2,6 +2,7 @@
 // column mapping (poolsim's own column names by default, or a published format's such as Azure's
 // LLM inference traces), with each bad row skipped and counted by reason rather than fatal.
 import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, sameNamedColumns, sameNamedMessage, scanCsv, type TextPieces } from './csv-reader.js';
+import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
 import { TraceError } from './trace-error.js';
 
 /** Requests of a replayed trace, sorted by arrival time (s). */
@@ -238,6 +239,11 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
         }
       }
       rows.push([t, prompt, o, prefix, prefixTokens, line]);
+    },
+    {},
+    (line, detail) => {
+      rowCount++;
+      skip(NOT_A_JSON_OBJECT, line, detail);
     },
   );
   // Stable: rows of one time keep file order.
