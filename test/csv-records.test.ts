@@ -138,14 +138,19 @@ function arrayImport(text: string, mapping: CsvMapping, unitS: number): TraceImp
   let width = 0;
   let dataRow = 0;
   let col: Record<string, number> = {};
-  const skip = (line: number, reason: string, detail?: string): void => {
-    skipped.push(detail === undefined ? { line, reason } : { line, reason, detail });
+  // The column a refused value came from, unless the reason names it already (as the importer does).
+  let names: string[] = [];
+  const skip = (line: number, reason: string, detail?: string, c = -1): void => {
+    const s: TraceSkip = detail === undefined ? { line, reason } : { line, reason, detail };
+    if (c >= 0 && !reason.endsWith(` ${names[c]!}`)) s.column = names[c];
+    skipped.push(s);
   };
   const rows = scanCsv(
     text,
     source,
     (header, line) => {
       width = header.length;
+      names = header.map((h) => h.trim());
       col = requireColumns(header, required, source, line);
     },
     (f, line) => {
@@ -153,37 +158,39 @@ function arrayImport(text: string, mapping: CsvMapping, unitS: number): TraceImp
       const at = (key: string): number => col[key] ?? -1;
       if (f.length !== width) return skip(line, 'wrong number of fields', `${f.length} fields, header has ${width}`);
       const submitS = readTimeS(f[at('submit')]);
-      if (submitS === undefined) return skip(line, 'bad submit', f[at('submit')]);
+      if (submitS === undefined) return skip(line, 'bad submit', f[at('submit')], at('submit'));
       if (submitS < originS) originS = submitS;
       const rawDevices = parseFiniteNumber(f[at('devices')]);
-      if (rawDevices === undefined || rawDevices < 0) return skip(line, 'bad devices', f[at('devices')]);
+      if (rawDevices === undefined || rawDevices < 0) return skip(line, 'bad devices', f[at('devices')], at('devices'));
       if (rawDevices === 0) return skip(line, 'no GPU requested');
       let devices = rawDevices;
       let gpuMilli = 1000;
       if (rawDevices > 0 && rawDevices < 1 && at('gpu_milli') < 0) {
         devices = 1;
         gpuMilli = Math.round(rawDevices * 1000);
-        if (gpuMilli === 0) return skip(line, 'bad devices', f[at('devices')]);
+        if (gpuMilli === 0) return skip(line, 'bad devices', f[at('devices')], at('devices'));
       } else if (!Number.isInteger(rawDevices)) {
-        return skip(line, 'bad devices', f[at('devices')]);
+        return skip(line, 'bad devices', f[at('devices')], at('devices'));
       } else if (rawDevices > 0 && at('gpu_milli') >= 0 && !isEmptyField(f[at('gpu_milli')])) {
         const milli = parseFiniteNumber(f[at('gpu_milli')]);
-        if (milli === undefined || !Number.isInteger(milli) || !(milli >= 1 && milli <= 1000)) return skip(line, 'bad gpu_milli', f[at('gpu_milli')]);
+        if (milli === undefined || !Number.isInteger(milli) || !(milli >= 1 && milli <= 1000)) return skip(line, 'bad gpu_milli', f[at('gpu_milli')], at('gpu_milli'));
         if (rawDevices > 1 && milli !== 1000) return skip(line, 'fractional share of a multi-GPU job', `devices ${rawDevices}, gpu_milli ${milli}`);
         gpuMilli = milli;
       }
       let durationS: number | undefined;
+      let durationFrom = at('duration');
       if (at('duration') >= 0 && !isEmptyField(f[at('duration')])) {
         const d = parseFiniteNumber(f[at('duration')]);
-        if (d === undefined) return skip(line, 'bad duration', f[at('duration')]);
+        if (d === undefined) return skip(line, 'bad duration', f[at('duration')], at('duration'));
         durationS = d * unitS;
       } else {
-        if (at('end') < 0) return skip(line, 'bad duration', f[at('duration')]);
+        durationFrom = at('end');
+        if (at('end') < 0) return skip(line, 'bad duration', f[at('duration')], at('duration'));
         const endS = readTimeS(f[at('end')]);
-        if (endS === undefined) return skip(line, 'bad end', f[at('end')]);
+        if (endS === undefined) return skip(line, 'bad end', f[at('end')], at('end'));
         durationS = endS - submitS;
       }
-      if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS));
+      if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS), durationFrom);
       const job: TraceJob = {
         id: at('id') >= 0 && !isEmptyField(f[at('id')]) ? f[at('id')]!.trim() : `job-${dataRow}`,
         submitS,

@@ -42,7 +42,7 @@ describe('request traces in the azure-llm format (synthetic fixture)', () => {
     expect([...t.outputTokens]).toEqual([100, 25, 64, 7, 200]);
     expect(t.rows).toBe(7);
     expect(warnings(r)).toEqual([
-      'services[0].streams[0].arrival.file: 2 of 7 rows skipped: 2 with a bad TIMESTAMP or token count (first at reqs.csv:6: expected a TIMESTAMP (an ISO 8601 date and time) and positive whole ContextTokens and GeneratedTokens, got "2023-11-16 25:00:00.0000000", "300", "30")',
+      'services[0].streams[0].arrival.file: 2 of 7 rows skipped: 2 with a bad TIMESTAMP or token count (first at reqs.csv:6: column TIMESTAMP: expected an ISO 8601 date and time, got "2023-11-16 25:00:00.0000000")',
     ]);
   });
 
@@ -168,7 +168,7 @@ describe('fractional token counts', () => {
     expect([...trace(r).promptTokens]).toEqual([100, 100]);
     expect([...trace(r).outputTokens]).toEqual([10, 10]);
     expect(warnings(r)).toEqual([
-      'services[0].streams[0].arrival.file: 3 of 5 rows skipped: 2 with a bad timestamp or token count (first at reqs.csv:3: expected a timestamp (s, >= 0) and positive whole prompt_tokens and output_tokens, got "1", "100.4", "10"); 1 with a bad prefix_tokens (first at reqs.csv:5: prefix \'p\': expected prefix_tokens, a positive whole count)',
+      'services[0].streams[0].arrival.file: 3 of 5 rows skipped: 2 with a bad timestamp or token count (first at reqs.csv:3: column prompt_tokens: expected a positive whole count, got "100.4"); 1 with a bad prefix_tokens (first at reqs.csv:5: prefix \'p\': expected prefix_tokens, a positive whole count)',
     ]);
   });
 });

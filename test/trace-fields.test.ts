@@ -4,7 +4,9 @@
 // wrong value and no word.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeTraces } from '../src/cli/io.js';
 import { loadScenario } from '../src/model/load-scenario.js';
+import { InputError } from '../src/scenario/errors.js';
 import { parseGenericCsv } from '../src/scenario/traces/generic-csv.js';
 import { parsePhilly } from '../src/scenario/traces/philly.js';
 import { parseFiniteNumber, parseUtcTimestampS } from '../src/scenario/traces/csv-reader.js';
@@ -20,13 +22,13 @@ describe('numbers in trace fields', () => {
     const csv = 'timestamp,prompt_tokens,output_tokens\n0,100,10\n1,0x10,10\n';
     const r = loadScenario(toyScenario({ arrival: '{ process: trace, file: reqs.csv }', count: 100 }), 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' });
     expect([...r.services[0]!.streams[0]!.trace!.promptTokens]).toEqual([100]);
-    expect(r.warnings[0]!.message).toMatch(/1 of 2 rows skipped: 1 with a bad timestamp or token count \(first at reqs\.csv:3: .*got "1", "0x10", "10"\)/);
+    expect(r.warnings[0]!.message).toMatch(/1 of 2 rows skipped: 1 with a bad timestamp or token count \(first at reqs\.csv:3: column prompt_tokens: expected a positive whole count, got "0x10"\)/);
   });
 
   it('a job trace row with one is skipped as bad devices, not run on 2 GPUs', () => {
     const t = parseGenericCsv('submit,duration,gpus\n0,100,1\n5,100,0x2\n', { submit: 'submit', duration: 'duration', devices: 'gpus' });
     expect(t.jobs.map((j) => j.devices)).toEqual([1]);
-    expect(t.skipped).toEqual([{ line: 3, reason: 'bad devices', detail: '0x2' }]);
+    expect(t.skipped).toEqual([{ line: 3, reason: 'bad devices', detail: '0x2', column: 'gpus' }]);
   });
 });
 
@@ -108,5 +110,45 @@ workloads:
   - trace: { format: csv, path: t.csv, reference_device: V100-SXM2-32GB, device_map: { V100: V100-SXM2-32GB }, mapping: { submit: timestamp, duration: duration, devices: num_gpus, time_format: iso } }
 `;
     expect(() => loadScenario(generic, 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' })).toThrow(/workloads\[0\]\.trace\.device_map: a csv trace has no GPU-model column unless its mapping names one \(`allowed_models`\)/);
+  });
+});
+
+describe('the column a skipped row was refused for', () => {
+  // A csv mapping's reasons name the mapping's keys ('bad devices', 'non-positive duration') while the
+  // file names its columns itself ('gpus', 'runtime_min', 'stop'): the report said 'bad devices (first
+  // at line 3: "x")' with no word of which column held the "x", and a trace that left no job to run
+  // said only '(first at line 3)', without the value either.
+  const yaml = `name: cols
+seed: 1
+datacentres:
+  - name: dc
+    node_groups: [{ name: g, count: 2, device: H100 }]
+workloads:
+  - trace:
+      format: csv
+      path: t.csv
+      reference_device: H100
+      mapping: { submit: t0, duration: runtime_min, end: stop, devices: gpus, instances: workers, time_unit: min }
+`;
+  const csv = ['t0,runtime_min,stop,gpus,workers', '0,5,,x,1', '1,-2,,1,1', '2,,oops,1,1', '3,5,,1,0', 'zz,5,,1,1', '4,,3,1,1'].join('\n');
+  const read = (text: string) => loadScenario(yaml, 's.yaml', { readFile: () => text, baseDir: '/t' });
+
+  it('names the column of each reason where the file holds it, in the run report', () => {
+    let message = '';
+    try {
+      read(csv);
+    } catch (e) {
+      message = (e as InputError).issues.map((i) => i.message).join('\n');
+    }
+    expect(message).toBe(
+      'the trace gives no job to run: of its 6 row(s), 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3, column runtime_min: "-120"); 1 bad end (first at line 4, column stop: "oops"); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz")',
+    );
+    // With one good row the run goes ahead, and its report (stderr) names the columns too.
+    const r = read(`${csv}\n9,5,,1,1`);
+    expect(describeTraces(r.traceReports)).toBe(
+      '  trace t.csv: 7 rows, 1 jobs used; 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3, column runtime_min: "-120"); 1 bad end (first at line 4, column stop: "oops"); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz")\n',
+    );
+    // The second non-positive duration was read from the end column.
+    expect(parseGenericCsv(csv, { submit: 't0', duration: 'runtime_min', end: 'stop', devices: 'gpus', instances: 'workers', time_unit: 'min' }).skipped.at(-1)).toEqual({ line: 7, reason: 'non-positive duration', detail: '-60', column: 'stop' });
   });
 });

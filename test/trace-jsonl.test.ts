@@ -76,8 +76,8 @@ describe('JSON Lines job traces', () => {
         ['a', 10, 60, 4, 1000, 1],
       ],
       skipped: [
-        { line: 4, reason: 'bad devices', detail: '' },
-        { line: 5, reason: 'bad devices', detail: '' },
+        { line: 4, reason: 'bad devices', detail: '', column: 'gpus' },
+        { line: 5, reason: 'bad devices', detail: '', column: 'gpus' },
       ],
     });
     for (let cut = 1; cut < JOBS.length; cut += 7) {

@@ -2,7 +2,7 @@
 // each row's kinds, queue, name and work, with what was skipped, renamed or cannot run reported at
 // the file's lines.
 import { importTraceRows, TraceError, type CsvMapping, type TraceImport, type TraceRowReader } from '../../scenario/traces/index.js';
-import { firstSkippedOf } from '../../scenario/traces/first-skipped.js';
+import { describeFirstSkipped, firstSkippedOf } from '../../scenario/traces/first-skipped.js';
 import { importKey } from '../../scenario/traces/trace-prefetch.js';
 import { freeName } from '../../scenario/traces/trace-options.js';
 import { InputFileError } from '../../scenario/read-input-file.js';
@@ -256,7 +256,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   }
   if (kept === 0) {
     const why = [
-      ...Object.entries(skipped).map(([reason, n]) => `${n} ${reason}${firstSkipped[reason] !== undefined ? ` (first at line ${firstSkipped[reason].line})` : ''}`),
+      ...Object.entries(skipped).map(([reason, n]) => `${n} ${reason}${describeFirstSkipped(firstSkipped[reason])}`),
       ...Object.entries(imported.filteredByOption).filter(([, n]) => n > 0).map(([option, n]) => `${n} dropped by ${option}`),
     ];
     ctx.fail(fileAt, `the trace gives no job to run: ${imported.rows === 0 ? 'it has no rows after its header' : `of its ${imported.rows} row(s), ${why.length > 0 ? why.join('; ') : 'none is used'}`}`);

@@ -1,28 +1,31 @@
 // The first row skipped for each reason, so that a report of dropped rows can point at one a user
-// can open: its line in the file and the value that was refused.
+// can open: its line in the file, the column and the value that was refused.
 import type { TraceSkip } from './types.js';
 
 export interface TraceSkipSample {
   readonly line: number;
   readonly detail?: string;
+  /** The file's name of the column the refused value was read from. */
+  readonly column?: string;
 }
 
 /** The first skipped row of each reason, keyed by reason in the order the reasons first occur. */
 export function firstSkippedOf(skipped: readonly TraceSkip[]): Record<string, TraceSkipSample> {
   const first: Record<string, TraceSkipSample> = {};
   for (const s of skipped) {
-    if (first[s.reason] === undefined) first[s.reason] = s.detail === undefined ? { line: s.line } : { line: s.line, detail: s.detail };
+    if (first[s.reason] !== undefined) continue;
+    first[s.reason] = { line: s.line, ...(s.detail !== undefined ? { detail: s.detail } : {}), ...(s.column !== undefined ? { column: s.column } : {}) };
   }
   return first;
 }
 
-/** 'first at line 12: "1e400"', or '' when the reason has no sample. */
+/** 'first at line 12, column gpus: "1e400"', or '' when the reason has no sample. */
 export function firstSkippedAt(sample: TraceSkipSample | undefined): string {
   if (sample === undefined) return '';
-  return `first at line ${sample.line}${sample.detail === undefined ? '' : `: ${JSON.stringify(sample.detail)}`}`;
+  return `first at line ${sample.line}${sample.column === undefined ? '' : `, column ${sample.column}`}${sample.detail === undefined ? '' : `: ${JSON.stringify(sample.detail)}`}`;
 }
 
-/** ' (first at line 12: "1e400")', or '' when the reason has no sample. */
+/** ' (first at line 12, column gpus: "1e400")', or '' when the reason has no sample. */
 export function describeFirstSkipped(sample: TraceSkipSample | undefined): string {
   return sample === undefined ? '' : ` (${firstSkippedAt(sample)})`;
 }

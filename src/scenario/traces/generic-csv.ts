@@ -125,14 +125,20 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   let idCol = -1;
   let modelsCol = -1;
   let groupCol = -1;
-  const skip = (line: number, reason: string, detail?: string): void => {
-    skipped.push(detail === undefined ? { line, reason } : { line, reason, detail });
+  // The header's names, for the column a refused value came from ('bad devices' in column 'gpus'),
+  // unless the reason names it already ('bad duration' in column 'duration').
+  let names: string[] = [];
+  const skip = (line: number, reason: string, detail?: string, col = -1): void => {
+    const s: TraceSkip = detail === undefined ? { line, reason } : { line, reason, detail };
+    if (col >= 0 && !reason.endsWith(` ${names[col]!}`)) s.column = names[col];
+    skipped.push(s);
   };
   const rows = scanCsvRecords(
     text,
     source,
     (header, line) => {
       width = header.length;
+      names = header.map((h) => h.trim());
       let col: Record<string, number>;
       try {
         col = requireColumns(header, required, source, line);
@@ -158,19 +164,19 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       dataRow++;
       if (f.count !== width) return skip(line, 'wrong number of fields', `${f.count} fields, header has ${width}`);
       const submitS = readTimeS(f, submitCol);
-      if (submitS === undefined) return skip(line, 'bad submit', f.field(submitCol));
+      if (submitS === undefined) return skip(line, 'bad submit', f.field(submitCol), submitCol);
       if (submitS < originS) originS = submitS;
 
       const given = f.finiteNumber(devicesCol);
-      if (given === undefined || given < 0) return skip(line, 'bad devices', f.field(devicesCol));
+      if (given === undefined || given < 0) return skip(line, 'bad devices', f.field(devicesCol), devicesCol);
       // x / 100 rather than x * 0.01: 700 * 0.01 is 7.000000000000001, no whole count.
       const perInstance = percent ? given / 100 : given;
       let rawDevices = perInstance;
       if (instancesCol >= 0) {
         const n = f.finiteNumber(instancesCol);
-        if (n === undefined || !Number.isInteger(n) || n < 1) return skip(line, 'bad instances', f.field(instancesCol));
+        if (n === undefined || !Number.isInteger(n) || n < 1) return skip(line, 'bad instances', f.field(instancesCol), instancesCol);
         // 2 instances of 1.5 GPUs is no gang of 3 whole GPUs: each instance needs its own share.
-        if (!Number.isInteger(perInstance) && perInstance > 1) return skip(line, 'bad devices', f.field(devicesCol));
+        if (!Number.isInteger(perInstance) && perInstance > 1) return skip(line, 'bad devices', f.field(devicesCol), devicesCol);
         if (n > 1 && perInstance > 0 && perInstance < 1) return skip(line, 'fractional share of a multi-GPU job', `${n} instances of ${perInstance} GPU`);
         rawDevices = perInstance * n;
       }
@@ -181,36 +187,39 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
         devices = 1;
         gpuMilli = Math.round(rawDevices * 1000);
         // Below half a thousandth the share rounds to none: a job that holds nothing never ends.
-        if (gpuMilli === 0) return skip(line, 'bad devices', f.field(devicesCol));
+        if (gpuMilli === 0) return skip(line, 'bad devices', f.field(devicesCol), devicesCol);
       } else if (!Number.isInteger(rawDevices)) {
-        return skip(line, 'bad devices', f.field(devicesCol));
+        return skip(line, 'bad devices', f.field(devicesCol), devicesCol);
       } else if (rawDevices > 0 && milliCol >= 0 && !f.isEmpty(milliCol)) {
         const milli = f.finiteNumber(milliCol);
         // Whole thousandths from 1 to 1000: the pool accounts device shares in thousandths, so a
         // fraction of one (1e-9, 333.5) would be truncated there and leak from the device for good.
-        if (milli === undefined || !Number.isInteger(milli) || !(milli >= 1 && milli <= 1000)) return skip(line, 'bad gpu_milli', f.field(milliCol));
+        if (milli === undefined || !Number.isInteger(milli) || !(milli >= 1 && milli <= 1000)) return skip(line, 'bad gpu_milli', f.field(milliCol), milliCol);
         if (rawDevices > 1 && milli !== 1000) return skip(line, 'fractional share of a multi-GPU job', `devices ${rawDevices}, gpu_milli ${milli}`);
         gpuMilli = milli;
       }
 
       let durationS: number | undefined;
+      // The column the run time was read from: duration, or end (end - start, end - submit).
+      let durationFrom = durationCol;
       if (durationCol >= 0 && !f.isEmpty(durationCol)) {
         const d = f.finiteNumber(durationCol);
-        if (d === undefined) return skip(line, 'bad duration', f.field(durationCol));
+        if (d === undefined) return skip(line, 'bad duration', f.field(durationCol), durationCol);
         durationS = d * unitS;
       } else {
-        if (endCol < 0) return skip(line, 'bad duration', f.field(durationCol));
+        durationFrom = endCol;
+        if (endCol < 0) return skip(line, 'bad duration', f.field(durationCol), durationCol);
         let fromS = submitS;
         if (startCol >= 0) {
           const startS = readTimeS(f, startCol);
-          if (startS === undefined) return skip(line, 'bad start', f.field(startCol));
+          if (startS === undefined) return skip(line, 'bad start', f.field(startCol), startCol);
           fromS = startS;
         }
         const endS = readTimeS(f, endCol);
-        if (endS === undefined) return skip(line, 'bad end', f.field(endCol));
+        if (endS === undefined) return skip(line, 'bad end', f.field(endCol), endCol);
         durationS = endS - fromS;
       }
-      if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS));
+      if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS), durationFrom);
 
       // An id the file does not give is the data row's number, 'job-<row>' (made when read).
       jobs.push(

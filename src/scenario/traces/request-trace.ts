@@ -128,6 +128,8 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
   const byName = new Map<string, { index: number; tokens: number; line: number }>();
   const skipped = new Map<string, SkippedRows>();
   let rowCount = 0;
+  // The header's column names, for the column a skipped row is skipped for.
+  let headerNames: string[] = [];
   const skip = (reason: string, line: number, message: string): void => {
     const s = skipped.get(reason);
     if (s === undefined) skipped.set(reason, { reason, count: 1, firstLine: line, firstMessage: message });
@@ -144,12 +146,12 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
   // Numeric times measured from the first row may not be negative (the first row is the origin,
   // so a negative one is a broken row); calendar times and times from a given origin may be anything.
   const nonNegative = !iso && layout.originS === 'first';
-  const timeWhat = iso ? 'an ISO 8601 date and time' : `${layout.unitName}${nonNegative ? ', >= 0' : ''}`;
-  const badCounts = `expected a ${cols.time} (${timeWhat}) and positive whole ${cols.prompt_tokens} and ${cols.output_tokens}`;
+  const timeWhat = iso ? 'an ISO 8601 date and time' : `a number in ${layout.unitName}${nonNegative ? ', >= 0' : ''}`;
   scanCsv(
     text,
     file,
     (header, line) => {
+      headerNames = header;
       const missing: RequestTraceColumn[] = [];
       const find = (key: RequestTraceColumn, name: string): number => {
         const i = columnIndex(header, name);
@@ -192,8 +194,9 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
       // Token counts are whole: a fraction (100.4) was rounded in silence; the row is as broken as a
       // count that is not a number.
       if (t === undefined || p === undefined || o === undefined || (nonNegative && t < 0) || !(p >= 1 && Number.isInteger(p)) || !(o >= 1 && Number.isInteger(o))) {
-        const shown = [timeCol, promptCol, outputCol].map((c) => JSON.stringify(fields[c] ?? '')).join(', ');
-        skip(`with a bad ${cols.time} or token count`, line, `${badCounts}, got ${shown}`);
+        // The first column that is bad, named as the file names it, with what it holds.
+        const [col, what] = t === undefined || (nonNegative && t < 0) ? [timeCol, timeWhat] : !(p !== undefined && p >= 1 && Number.isInteger(p)) ? [promptCol, 'a positive whole count'] : [outputCol, 'a positive whole count'];
+        skip(`with a bad ${cols.time} or token count`, line, `column ${headerNames[col]!.trim()}: expected ${what}, got ${JSON.stringify(fields[col] ?? '')}`);
         return;
       }
       if (layout.originS !== 'first' && t < layout.originS) {

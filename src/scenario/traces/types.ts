@@ -37,12 +37,15 @@ export interface TraceNode {
 
 /**
  * A row the importer could not or would not turn into a record. `reason` is a fixed category
- * (it keys `skippedByReason`); `detail` carries the offending value for people.
+ * (it keys `skippedByReason`); `detail` carries the offending value for people, and `column` the
+ * file's name of the column it was read from, where the reason names a mapping key rather than the
+ * column ('bad devices' read from a column 'gpus').
  */
 export interface TraceSkip {
   line: number;
   reason: string;
   detail?: string;
+  column?: string;
 }
 
 /**
