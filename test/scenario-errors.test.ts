@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/scenario/errors.js';
+import { applyAssignments } from '../src/experiment/scenario-edit.js';
 import { scenarioFromText } from './helpers.js';
 
 /** The messages a user sees for `text`, one per line. */
@@ -264,11 +265,11 @@ checkpointing:
     extra: 1
 `;
     expect(problems(text)).toMatchInlineSnapshot(`
-      "bad.yaml:7:69: workloads[0].generator.arrival.rate: unknown key 'rate'
+      "bad.yaml:7:69: workloads[0].generator.arrival.rate: unknown key 'rate'; expected one of: process, interval
       bad.yaml:8:55: workloads[1].generator.arrival.intervl: unknown key 'intervl' (did you mean 'interval'?)
-      bad.yaml:9:57: workloads[2].generator.arrival.interval: unknown key 'interval'; expected one of: rate, mean_interval
-      bad.yaml:9:115: workloads[2].generator.devices.mean: unknown key 'mean'
-      bad.yaml:11:5: workloads[3].extra: unknown key 'extra'"
+      bad.yaml:9:57: workloads[2].generator.arrival.interval: unknown key 'interval'; expected one of: process, rate, mean_interval
+      bad.yaml:9:115: workloads[2].generator.devices.mean: unknown key 'mean'; expected one of: distribution, value
+      bad.yaml:11:5: workloads[3].extra: unknown key 'extra'; expected one of: jobs"
     `);
   });
 
@@ -289,6 +290,24 @@ workloads:
       "bad.yaml:3:34: datacentres[0].carbon_intensity: expected exactly 24 item(s), got a list of 25
       bad.yaml:6:16: links[0].between: expected at most 2 item(s), got a list of 3"
     `);
+  });
+
+  it('an unknown key is answered with every key its mapping takes, those given included', () => {
+    // A sweep's \`--set services.chat.count=4\` (the count lives in its replicas) was answered with
+    // the four keys the service had not given: "expected one of: prefill, decode, chunked_prefill,
+    // kv_streaming", without the 'replicas' meant; the same in a file or any mapping.
+    const text = applyAssignments(
+      `name: svc${POOL}services:
+  - name: chat
+    model: { params: 8B }
+    replicas: { count: 1, device: H100, datacentre: east }
+    streams: [{ name: s, arrival: { process: poisson, rate: 1/s }, count: 10 }]
+`,
+      [{ path: 'services.chat.count', value: '4' }],
+    );
+    expect(problems(text)).toBe(
+      "bad.yaml:11:5: services[0].count: unknown key 'count'; expected one of: name, model, replicas, prefill, decode, max_batch, chunked_prefill, kv_streaming, balancer, slo, regions, streams",
+    );
   });
 
   it('a misspelt workload form is said once, as the misspelling', () => {

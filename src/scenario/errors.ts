@@ -174,11 +174,14 @@ function locatedIssues(
           // A misspelling of a key the mapping already has (a sweep's --set, a pasted line) is said
           // as such, rather than listing the keys left, which do not include the one meant.
           const twin = guess ? undefined : suggestName(k, all.filter(given));
+          // The list is every key the mapping takes, those given included: a --set into a service
+          // ('services.chat.count', meaning its replicas' count) was offered the four it had not
+          // given (prefill, decode, chunked_prefill, kv_streaming), not 'replicas' where count lives.
           const msg = guess
             ? `unknown key '${k}' (did you mean '${guess}'?)`
             : twin
               ? `unknown key '${k}' (a misspelling of '${twin}'? '${twin}' is given too)`
-              : `unknown key '${k}'${known.length ? `; expected one of: ${known.join(', ')}` : ''}`;
+              : `unknown key '${k}'${all.length ? `; expected one of: ${all.join(', ')}` : ''}`;
           out.push(src.issue(path, msg, k));
         }
         break;
