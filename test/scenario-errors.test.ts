@@ -370,6 +370,24 @@ workloads:
     `);
   });
 
+  it("a vendor's full name of a kind suggests the kind its leading parts name, not the nearest spelling", () => {
+    // 'H100-SXM5-80GB' was answered "did you mean 'V100-SXM2-16GB'?" (four characters off, another
+    // generation), 'MI300X-OAM' with no suggestion.
+    const text = `name: full-names
+datacentres:
+  - name: east
+    node_groups:
+      - { count: 2, device: H100-SXM5-80GB }
+workloads:
+  - jobs:
+      - { devices: 1, duration: 1h, reference_device: MI300X-OAM }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:5:29: datacentres[0].node_groups[0].device: unknown device kind 'H100-SXM5-80GB' (did you mean 'H100'?); \`poolsim devices\` lists the catalogue, and 'devices:' in the scenario adds kinds
+      bad.yaml:8:55: workloads[0].jobs[0].reference_device: unknown device kind 'MI300X-OAM' (did you mean 'MI300X'?); \`poolsim devices\` lists the catalogue, and 'devices:' in the scenario adds kinds"
+    `);
+  });
+
   it('a job larger than the pool is reported before anything runs', () => {
     const text = `name: too-big${POOL}workloads:
   - jobs:

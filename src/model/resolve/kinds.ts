@@ -71,6 +71,21 @@ export class KindBook {
   /** The kind a name in the scenario means: itself, a catalogue alias's kind, or a kind of another case. */
   readonly canonicalOf = (name: string): string => (this.specs.has(name) ? name : (canonicalDeviceName(name) ?? this.names.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name));
 
+  /**
+   * The kind named by the longest run of `name`'s leading parts that names one ('H100-SXM5-80GB':
+   * 'H100'; 'A100-SXM4-80GB': 'A100', an alias of A100-80GB), for a did-you-mean: a vendor's full
+   * name was answered by spelling alone with a kind of another generation ('V100-SXM2-16GB', four
+   * characters off).
+   */
+  private kindOfLeadingParts(name: string): string | undefined {
+    const parts = name.split(/[\s\-_.]+/);
+    for (let n = parts.length - 1; n >= 1; n--) {
+      const kind = this.canonicalOf(parts.slice(0, n).join('-'));
+      if (this.specs.has(kind)) return kind;
+    }
+    return undefined;
+  }
+
   /** The index of the kind `name` means, numbering it at its first use; undefined (refused at `path`) when unknown. */
   readonly useKind: UseKind = (name, path) => {
     const canonical = this.canonicalOf(name);
@@ -79,7 +94,7 @@ export class KindBook {
     const spec = this.specs.get(canonical);
     if (!spec) {
       if (this.refusedKinds.has(name)) return undefined; // its definition's problems are reported
-      const guess = suggestName(name, this.names);
+      const guess = this.kindOfLeadingParts(name) ?? suggestName(name, this.names);
       this.ctx.fail(path, `unknown device kind '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; \`poolsim devices\` lists the catalogue, and 'devices:' in the scenario adds kinds`);
       return undefined;
     }
