@@ -152,4 +152,21 @@ describe('experiments spread over workers and shards', () => {
     const bad = { ...spec, sweep: [parseSetOption('links[0].latency=1ms,fast')], seeds: [1] };
     await expect(runExperiment(bad, { workers: 1 })).rejects.toThrow(/links\[0\]\.latency: .*duration.*\(sweep point links\[0\]\.latency=fast\)/);
   });
+
+  it('reports a bad value in a field the --set adds at the --set, not at a line of the edited text', async () => {
+    // TINY has 21 lines and no horizon: it read "tiny.yaml:22:10: horizon: expected a positive
+    // duration, got '0'", and a misspelt key added to a data centre "tiny.yaml:7:5: datacentres[0].pue_: ...",
+    // a line that holds the next data centre's name in the file.
+    const bad = { ...spec, sweep: [parseSetOption('horizon=0'), parseSetOption('datacentres.east.pue_=1.2')], seeds: [1] };
+    const message = await runExperiment(bad, { workers: 1 }).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    expect(message.split('\n')).toEqual([
+      "--set: horizon: expected a positive duration, got '0' (sweep point horizon=0, datacentres.east.pue_=1.2)",
+      "--set: datacentres[0].pue_: unknown key 'pue_' (did you mean 'pue'?) (sweep point horizon=0, datacentres.east.pue_=1.2)",
+    ]);
+    // A field the file has keeps its place in the file.
+    await expect(runExperiment({ ...spec, sweep: [parseSetOption('links[0].latency=fast')], seeds: [1] }, { workers: 1 })).rejects.toThrow(/^tiny\.yaml:11:41: links\[0\]\.latency: /);
+  });
 });

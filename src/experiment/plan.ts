@@ -16,7 +16,7 @@ import { lookUpJobName } from '../model/job-name-lookup.js';
 import { JOB_METRICS, SERVICE_METRICS, serviceColumn, SUMMARY_METRIC_COLUMNS, TENANT_METRICS, TENANT_SUMMARY_COLUMNS, tenantColumn } from './metric-table.js';
 import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
 import { loadScenarioForRun } from './run-scenario.js';
-import { applyAssignments, parsePath, ScenarioPathError } from './scenario-edit.js';
+import { editScenario, parsePath, ScenarioPathError } from './scenario-edit.js';
 import type { SweepParam } from './sweep-values.js';
 import { VariantError, variantLabels } from './variant-label.js';
 import type { PoolRequest, RunOutcome } from './worker-pool.js';
@@ -50,6 +50,8 @@ export interface SweepPoint {
   /** Parameter path -> value as written, in `--set` order. */
   values: readonly string[];
   text: string;
+  /** Fields the point's --set values added to the scenario (issue paths: `horizon`, `services[0].count`). */
+  added?: readonly string[];
 }
 
 export interface PlannedRun {
@@ -91,9 +93,9 @@ export function planExperiment(spec: ExperimentSpec): Plan {
   if (issues.length > 0) throw new InputError(issues);
   const combos = crossProduct(spec.sweep.map((p) => p.values));
   combos.forEach((values, index) => {
-    let text: string;
+    let edited: { text: string; added: string[] };
     try {
-      text = applyAssignments(
+      edited = editScenario(
         spec.scenarioText,
         spec.sweep.map((p, k) => ({ path: p.path, value: values[k]! })),
       );
@@ -102,7 +104,7 @@ export function planExperiment(spec: ExperimentSpec): Plan {
       issues.push({ file: '--set', line: 0, column: 0, path: '', message: e.message });
       return;
     }
-    points.push({ index, values, text });
+    points.push({ index, values, text: edited.text, ...(edited.added.length > 0 ? { added: edited.added } : {}) });
   });
   if (issues.length > 0) throw new InputError(dedupe(issues));
   const placements = spec.placements.length > 0 ? spec.placements : [undefined];
@@ -212,7 +214,13 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
       }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      for (const i of e.issues) issues.push(where ? { ...i, message: `${i.message} (sweep point ${where})` } : i);
+      for (const i of e.issues) {
+        // A problem in a field the --set added is said at the --set: its line in the edited text
+        // is none of the file's ('two-dc.yaml:14:10: horizon: ...' in a file of 13 lines).
+        const added = point.added?.some((f) => i.path === f || i.path.startsWith(`${f}.`) || i.path.startsWith(`${f}[`));
+        const at = added ? { ...i, file: '--set', line: 0, column: 0 } : i;
+        issues.push(where ? { ...at, message: `${at.message} (sweep point ${where})` } : at);
+      }
     }
   }
   if (issues.length === 0 && !jobFound) {

@@ -34,12 +34,23 @@ export function parsePath(path: string): Segment[] {
 
 /** Apply the assignments to the scenario text and return the new text. */
 export function applyAssignments(text: string, assignments: readonly Assignment[]): string {
-  if (assignments.length === 0) return text;
+  return editScenario(text, assignments).text;
+}
+
+/**
+ * applyAssignments, with the fields the assignments added (`horizon`, `services[0].count`: their
+ * path as issues name it) where the text had none: a problem found there has no place in the user's
+ * file (its line in the edited text is past the mapping's end, or past the file's), so it is said
+ * at the --set.
+ */
+export function editScenario(text: string, assignments: readonly Assignment[]): { text: string; added: string[] } {
+  if (assignments.length === 0) return { text, added: [] };
   const doc = parseDocument(text);
-  if (doc.errors.length > 0) return text; // loadScenario reports syntax errors, located
+  if (doc.errors.length > 0) return { text, added: [] }; // loadScenario reports syntax errors, located
   const done: { path: string; at: readonly (string | number)[] }[] = [];
+  const added: string[] = [];
   for (const a of assignments) {
-    const at = setPath(doc, a.path, a.value);
+    const at = setPath(doc, a.path, a.value, added);
     // Two assignments to one field (by index and by name, or twice), or one inside the other, would
     // leave one of them without effect while runs.csv labels the run with both values.
     for (const d of done) {
@@ -54,11 +65,11 @@ export function applyAssignments(text: string, assignments: readonly Assignment[
     }
     done.push({ path: a.path, at });
   }
-  return doc.toString({ lineWidth: 0 });
+  return { text: doc.toString({ lineWidth: 0 }), added };
 }
 
-/** Sets the value at `path` and returns the path it resolved to (list items by index). */
-function setPath(doc: Document.Parsed, path: string, valueText: string): (string | number)[] {
+/** Sets the value at `path` and returns the path it resolved to (list items by index); a field it adds is pushed to `added`. */
+function setPath(doc: Document.Parsed, path: string, valueText: string, added: string[]): (string | number)[] {
   const segments = parsePath(path);
   const resolved: (string | number)[] = [];
   let node: unknown = doc.contents;
@@ -103,6 +114,9 @@ function setPath(doc: Document.Parsed, path: string, valueText: string): (string
   } catch (e) {
     throw new ScenarioPathError(`${path}=${valueText}: not a YAML value: ${(e as Error).message.split('\n')[0]}`);
   }
+  // The outermost field the value adds ('foo' of foo.bar), where an unknown key is reported.
+  const missing = resolved.findIndex((_, k) => !doc.hasIn(resolved.slice(0, k + 1)));
+  if (missing >= 0) added.push(formatResolved(resolved.slice(0, missing + 1)));
   doc.setIn(resolved, doc.createNode(value));
   return resolved;
 }
