@@ -310,6 +310,21 @@ workloads:
     );
   });
 
+  it("a key far from every key given is not called a misspelling of one", () => {
+    // \`--set services.chat.streams.s.rate=2/s\` (a stream's rate lives in its arrival) read "unknown
+    // key 'rate' (a misspelling of 'name'? 'name' is given too)", two letters of four off.
+    const text = applyAssignments(
+      `name: svc${POOL}services:
+  - name: chat
+    model: { params: 8B }
+    replicas: { count: 1, device: H100, datacentre: east }
+    streams: [{ name: s, arrival: { process: poisson, rate: 1/s }, count: 10 }]
+`,
+      [{ path: 'services.chat.streams.s.rate', value: '2/s' }],
+    );
+    expect(problems(text)).toMatch(/services\[0\]\.streams\[0\]\.rate: unknown key 'rate'; expected one of: name, region, arrival, /);
+  });
+
   it('a misspelt workload form is said once, as the misspelling', () => {
     const text = `name: generatr${POOL}workloads:
   - generatr: { count: 2, arrival: { process: fixed, interval: 1h }, devices: 1, duration: 1h, reference_device: H100 }

@@ -2,7 +2,7 @@
 // field's path, says what was expected, and suggests a name for a misspelt key.
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { suggestName } from './did-you-mean.js';
+import { editDistance, suggestName } from './did-you-mean.js';
 
 export type PathKey = string | number;
 
@@ -173,7 +173,10 @@ function locatedIssues(
           const guess = suggestName(k, known);
           // A misspelling of a key the mapping already has (a sweep's --set, a pasted line) is said
           // as such, rather than listing the keys left, which do not include the one meant.
-          const twin = guess ? undefined : suggestName(k, all.filter(given));
+          // Only a near one: 'rate' (a stream's, which lives in its arrival) was "a misspelling of
+          // 'name'?", half its letters off; a key as far from every given one gets the list.
+          const near = guess ? undefined : suggestName(k, all.filter(given));
+          const twin = near !== undefined && 2 * editDistance(k.toLowerCase(), near.toLowerCase()) < Math.min(k.length, near.length) ? near : undefined;
           // The list is every key the mapping takes, those given included: a --set into a service
           // ('services.chat.count', meaning its replicas' count) was offered the four it had not
           // given (prefill, decode, chunked_prefill, kv_streaming), not 'replicas' where count lives.
