@@ -1,6 +1,6 @@
 // Sharding an experiment across machines: `--shard k/n` slices, `poolsim merge` joins them to the
 // same bytes as one run (the built CLI: npm test builds dist/ first).
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +40,34 @@ describe('poolsim sweep --shard and poolsim merge', () => {
       expect(r.stderr).toBe(`${option}: cannot write to '${join(dir, 'all')}': it is a folder: name a file in it, e.g. ${option === '<out>' ? 'runs.csv' : 'summary.csv'}\n1 problem found; nothing was run or written.\n`);
       expect(r.code).toBe(2);
     }
+  });
+
+  // merge joined only runs.csv: a sharded compare of a scenario with tenants lost tenant_shares.csv
+  // (so `report` of the merged folder had no tenant-share chart), and --jobs / --links lost jobs.csv
+  // and hot_links.csv. Every file the unsharded compare writes must come back the same bytes.
+  it('a sharded compare merged back gives every file of the unsharded one, byte for byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-shard-files-'));
+    const args = ['compare', 'scenarios/tenants-kueue.yaml', '--policies', 'fifo,sjf', '--seeds', '2', '--jobs', '--links', '--quiet'];
+    expect(poolsim(...args, '--out', join(dir, 'all')).code).toBe(0);
+    for (const k of [1, 2, 3]) expect(poolsim(...args, '--shard', `${k}/3`, '--out', join(dir, `s${k}`)).code).toBe(0);
+    const shards = [join(dir, 's3', 'runs.csv'), join(dir, 's1', 'runs.csv'), join(dir, 's2', 'runs.csv')];
+    const m = poolsim('merge', join(dir, 'merged', 'runs.csv'), ...shards, '--summary', join(dir, 'merged', 'summary.csv'), '--quiet');
+    expect(m.stderr).toBe('');
+    expect(m.code).toBe(0);
+    const files = readdirSync(join(dir, 'all')).sort();
+    expect(files).toEqual(['hot_links.csv', 'jobs.csv', 'manifest.json', 'runs.csv', 'summary.csv', 'tenant_shares.csv']);
+    expect(readdirSync(join(dir, 'merged')).sort()).toEqual(files);
+    for (const f of files.filter((f) => f !== 'manifest.json')) {
+      expect(readFileSync(join(dir, 'merged', f), 'utf8'), f).toBe(readFileSync(join(dir, 'all', f), 'utf8'));
+    }
+    // The manifest says which command wrote the folder; everything else in it is the same.
+    const manifest = (where: string) => JSON.parse(readFileSync(join(dir, where, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    expect({ ...manifest('merged'), command: 'compare' }).toEqual(manifest('all'));
+    // A shard run without --jobs cannot give the merged jobs.csv every run: refused, nothing written.
+    expect(poolsim(...args.filter((a) => a !== '--jobs'), '--shard', '2/3', '--out', join(dir, 's2-nojobs')).code).toBe(0);
+    const partial = poolsim('merge', join(dir, 'partial', 'runs.csv'), shards[0]!, shards[1]!, join(dir, 's2-nojobs', 'runs.csv'));
+    expect(partial.stderr).toMatch(/jobs\.csv is beside .* but not beside .*s2-nojobs.runs\.csv: run every shard with the same options/);
+    expect(partial.code).toBe(2);
+    expect(() => readdirSync(join(dir, 'partial'))).toThrow();
   });
 });

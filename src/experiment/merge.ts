@@ -9,6 +9,9 @@ import type { RunManifest } from './manifest.js';
 import { DEFAULT_MAX_RUNS, FINGERPRINT_COLUMN } from './plan.js';
 import { stableJson } from './variant-label.js';
 
+/** The files compare and sweep write beside runs.csv with a row group per run (first column `run`), which merge joins too. */
+export const PER_RUN_FILES: readonly string[] = ['jobs.csv', 'hot_links.csv', 'tenant_shares.csv'];
+
 export interface MergeInput {
   file: string;
   table: Table;
@@ -170,4 +173,42 @@ export function manifestProblems(shards: readonly { file: string; name: string; 
 
 function short(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * A per-run file beside each shard's runs.csv (jobs.csv, hot_links.csv, tenant_shares.csv: first
+ * column `run`), joined as compare writes it unsharded: the runs in order, each run's rows as its
+ * shard wrote them. `runs`: the merged run numbers. A run's rows in two shards must be the same
+ * bytes (a re-run shard); a run not in the merged runs.csv, or headers that differ, are refused.
+ */
+export function mergeRunRows(name: string, inputs: readonly MergeInput[], runs: readonly number[]): Table {
+  const problems: string[] = [];
+  const header = inputs[0]!.table.header;
+  if (header[0] !== 'run') problems.push(`${inputs[0]!.file}: the first column must be 'run'`);
+  for (const inp of inputs.slice(1)) {
+    if (inp.table.header.join(',') !== header.join(',')) problems.push(`${inp.file}: header differs from ${inputs[0]!.file}: the shards' ${name} files must have identical headers`);
+  }
+  if (problems.length > 0) throw new MergeError(problems);
+  const known = new Set(runs);
+  const byRun = new Map<number, { rows: string[][]; file: string }>();
+  for (const inp of inputs) {
+    const own = new Map<number, string[][]>();
+    for (const row of inp.table.rows) {
+      const run = /^\d+$/.test(row[0]!) ? Number(row[0]) : Number.NaN;
+      if (!known.has(run)) {
+        problems.push(`${inp.file}: run '${row[0]}' is not one of the merged runs`);
+        break;
+      }
+      const list = own.get(run);
+      if (list) list.push(row);
+      else own.set(run, [row]);
+    }
+    for (const [run, rows] of own) {
+      const seen = byRun.get(run);
+      if (!seen) byRun.set(run, { rows, file: inp.file });
+      else if (seen.rows.map((r) => r.join('\u0000')).join('\n') !== rows.map((r) => r.join('\u0000')).join('\n')) problems.push(`run ${run} is in ${seen.file} and in ${inp.file} with different rows`);
+    }
+  }
+  if (problems.length > 0) throw new MergeError(problems);
+  return { header, rows: runs.flatMap((r) => byRun.get(r)?.rows ?? []) };
 }

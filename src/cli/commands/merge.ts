@@ -1,13 +1,14 @@
 // `poolsim merge <out.csv> <in.csv...>`: join the runs.csv files of an experiment's shards, checking
 // headers, duplicates, missing runs, and that the shards ran one experiment (their manifests and
-// scenario fingerprints agree); --summary also writes the summary over the merged runs. The outputs
+// scenario fingerprints agree), and the per-run files beside them (jobs.csv, hot_links.csv, tenant_shares.csv);
+// --summary also writes the summary over the merged runs. The outputs
 // are written all together with a manifest (manifest.json beside <out>), so `report` can trust them.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { CsvFormatError, parseCsv, tableToCsv, type Table } from '../../experiment/csv-table.js';
-import { MANIFEST_FILE, MANIFEST_FORMAT, ManifestError, parseManifest, poolsimVersion, sha256, type RunManifest } from '../../experiment/manifest.js';
-import { compactRanges, manifestProblems, MergeError, mergeRuns, plannedRuns } from '../../experiment/merge.js';
+import { fileProblem, MANIFEST_FILE, MANIFEST_FORMAT, ManifestError, parseManifest, poolsimVersion, sha256, type RunManifest } from '../../experiment/manifest.js';
+import { compactRanges, manifestProblems, MergeError, mergeRunRows, mergeRuns, PER_RUN_FILES, plannedRuns } from '../../experiment/merge.js';
 import { DEFAULT_MAX_RUNS, FINGERPRINT_COLUMN } from '../../experiment/plan.js';
 import { summarizeRuns } from '../../experiment/summarize.js';
 import { InputError } from '../../scenario/errors.js';
@@ -98,6 +99,7 @@ export async function handler(argv: ArgumentsCamelCase<MergeArgs>): Promise<void
       throw e;
     }
     const summary = argv.summary !== undefined ? summarizeRuns(merged.table, argv.out) : undefined;
+    const perRun = mergePerRunFiles(shards, merged.table.rows.map((r) => Number(r[0])));
     // The merged files replace what poolsim wrote in their folder: never a shard's own files.
     const outDir = resolve(dirname(argv.out));
     const clash = shards.find((s) => resolve(dirname(s.file)) === outDir);
@@ -106,9 +108,15 @@ export async function handler(argv: ArgumentsCamelCase<MergeArgs>): Promise<void
       refuseInputAsOutput('--summary', argv.summary, argv.inputs);
       if (resolve(argv.summary) === resolve(argv.out)) throw problem('--summary', `'${argv.summary}' is <out> too: the summary and the merged runs need a file each`);
     }
+    for (const name of perRun.keys()) {
+      for (const [option, file] of [['<out>', argv.out], ['--summary', argv.summary]] as const) {
+        if (file !== undefined && resolve(file) === resolve(outDir, name)) throw problem(option, `'${file}' is where the shards' merged ${name} goes (beside <out>): name it otherwise`);
+      }
+    }
     const folder = new OutputFolder(dirname(argv.out), '<out>');
     try {
       folder.append(basename(argv.out), tableToCsv(merged.table));
+      for (const [name, table] of perRun) folder.append(name, tableToCsv(table));
       if (argv.summary !== undefined) {
         const rel = relative(dirname(argv.out), argv.summary);
         if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) folder.append(rel, tableToCsv(summary!));
@@ -128,6 +136,53 @@ export async function handler(argv: ArgumentsCamelCase<MergeArgs>): Promise<void
       throw e;
     }
   });
+}
+
+/**
+ * The per-run files beside the shards' runs.csv (jobs.csv, hot_links.csv, tenant_shares.csv), each
+ * joined as compare writes it unsharded. A file is taken from the shards' manifests (so one left by
+ * an earlier run is never mixed in) and must be beside every shard, unchanged since written;
+ * otherwise the merge is refused rather than leaving a file behind or writing part of it.
+ */
+function mergePerRunFiles(shards: readonly Shard[], runs: readonly number[]): Map<string, Table> {
+  const out = new Map<string, Table>();
+  const problems: string[] = [];
+  for (const name of PER_RUN_FILES) {
+    const holders = shards.filter((s) => s.manifest?.manifest.files[name] !== undefined);
+    if (holders.length === 0) continue;
+    const lacking = shards.filter((s) => s.manifest?.manifest.files[name] === undefined);
+    if (lacking.length > 0) {
+      problems.push(
+        `${name} is beside ${holders.map((s) => s.file).join(', ')} but not beside ${lacking.map((s) => s.file).join(', ')}${lacking.some((s) => !s.manifest) ? ' (or it has no manifest to say so)' : ''}: run every shard with the same options (--jobs, --links) so the merged ${name} has every run`,
+      );
+      continue;
+    }
+    const inputs: { file: string; table: Table }[] = [];
+    for (const s of shards) {
+      const file = join(dirname(s.file), name);
+      const text = existsSync(file) ? readInput(file) : undefined;
+      const bad = text === undefined ? `${name} is listed but missing` : fileProblem(s.manifest!.manifest, name, text);
+      if (bad !== undefined) {
+        problems.push(`${file}: ${bad}`);
+        continue;
+      }
+      try {
+        inputs.push({ file, table: parseCsv(text!, file) });
+      } catch (e) {
+        if (e instanceof CsvFormatError) problems.push(e.message);
+        else throw e;
+      }
+    }
+    if (inputs.length < shards.length) continue;
+    try {
+      out.set(name, mergeRunRows(name, inputs, runs));
+    } catch (e) {
+      if (e instanceof MergeError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems.map((message) => ({ file: 'merge', line: 0, column: 0, path: '', message })));
+  return out;
 }
 
 /** The merged files' manifest: the shards' experiment (from their manifests, or what the rows say). */
