@@ -443,10 +443,22 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     const replicas = decodePool ? (decodePool.autoscale?.max ?? decodePool.count) : (svc.spec.replicas?.count ?? svc.spec.replicas?.autoscale?.max ?? 1);
     const meanPrompt = n > 0 ? promptTokens / n : 0;
     const meanOutput = n > 0 ? outputTokens / n : 1;
-    const batch = Math.max(1, Math.min(svc.spec.max_batch, Number.isFinite(svc.timing.kvCapacityTokens) ? Math.floor(svc.timing.kvCapacityTokens / Math.max(1, meanPrompt + meanOutput)) : svc.spec.max_batch));
-    const perRequestS = prefillS(svc.timing, meanPrompt, causalPairs(meanPrompt, 0)) / batch + meanOutput / decodeTokensPerS(svc.timing, batch, meanPrompt + meanOutput / 2);
+    // A disaggregated service's pools each have their own devices and layout: the decode pool's
+    // timing sets the batch its KV holds and its decode rate, the prefill pool's its prompts' time
+    // (svc.timing is the prefill pool's; reading it for the decode pool mis-sized every service
+    // whose pools differ in device kind or tensor parallelism).
+    const decodeTiming = decodePool ? decodePool.timing : svc.timing;
+    const maxBatch = decodePool ? decodePool.maxBatch : svc.spec.max_batch;
+    const batch = Math.max(1, Math.min(maxBatch, Number.isFinite(decodeTiming.kvCapacityTokens) ? Math.floor(decodeTiming.kvCapacityTokens / Math.max(1, meanPrompt + meanOutput)) : maxBatch));
+    const decodeS = meanOutput / decodeTokensPerS(decodeTiming, batch, meanPrompt + meanOutput / 2);
+    const promptS = prefillS(svc.timing, meanPrompt, causalPairs(meanPrompt, 0));
+    // Colocated: each replica prefills and decodes in turn. Disaggregated: the pools work side by
+    // side, so the slower of the two (per replica of each) bounds the requests served.
+    const perRequestS = decodePool ? decodeS : promptS / batch + decodeS;
+    const prefillPool = svc.disaggregated?.prefill;
+    const prefillReplicas = prefillPool ? (prefillPool.autoscale?.max ?? prefillPool.count) : 0;
     const spanS = Number.isFinite(firstS) ? Math.max(0, lastS - firstS) : 0;
-    const servable = perRequestS > 0 ? (replicas * spanS) / perRequestS : Infinity;
+    const servable = Math.min(perRequestS > 0 ? (replicas * spanS) / perRequestS : Infinity, prefillPool && promptS > 0 ? (prefillReplicas * spanS) / promptS : Infinity);
     // Requests beyond counting (a rate of 1e308/s) made every per-request figure NaN, which sorted
     // this part last and put NaN bytes in the message, at a node group.
     const aliveHere = Number.isFinite(n) ? Math.min(n, replicas * batch + Math.max(0, n - servable)) : n;
