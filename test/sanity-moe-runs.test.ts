@@ -141,7 +141,7 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
       const e = explainJob(scenarioFromText(scenario(r)), 'moe');
       return { name: r.name, error: e.step.step_s / publishedStepS(r) - 1, tokens: (r.batch * r.seq) / (r.gpus * e.step.step_s), e };
     });
-    expect(rows.map((r) => pct(r.error))).toEqual([-0.2, -56.7, -29.2]);
+    expect(rows.map((r) => pct(r.error))).toEqual([1.3, -55.8, -28.4]);
     expect(explanationTable(rows[0]!.e)).toContain('128 heads (latent attention: kv rank 512, q rank 1536, 192/128 per head)');
     expect(explanationTable(rows[0]!.e)).toContain('(ep 64, expert tp 1, per-node dispatch)');
     expect(explanationTable(rows[1]!.e)).toContain('32 heads of 128');
@@ -159,7 +159,7 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     const r = MEGATRON[0]!;
     const perNode = explainJob(scenarioFromText(scenario(r)), 'moe');
     const plain = explainJob(scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: ', etp: 1' } })), 'moe');
-    expect(pct(plain.step.step_s / publishedStepS(r) - 1)).toBe(35.8);
+    expect(pct(plain.step.step_s / publishedStepS(r) - 1)).toBe(37.3);
     // The all-to-all dispatcher also regroups the received tokens by local expert (4 passes more).
     expect(plain.step.compute_s).toBeGreaterThan(perNode.step.compute_s);
     expect(plain.step.compute_s).toBeLessThan(perNode.step.compute_s * 1.1);
@@ -167,12 +167,12 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     // (On the run's shares of the fabric, where the rings and the all-to-all share the NICs by volume before audit item 17's fix: 1.93; 2.00 now.)
     expect(plain.step.exposed_ep_s / perNode.step.exposed_ep_s).toBeGreaterThan(1.85);
     expect(plain.step.exposed_ep_s / perNode.step.exposed_ep_s).toBeLessThan(7.5 / 3.75);
-    expect(doc).toContain('+35.8% on the run');
+    expect(doc).toContain('+37.3% on the run');
     // Without MLA (128 heads of 7168 / 128 = 56) the attention core is 2.9 times too small.
     const mha = explainJob(scenarioFromText(scenario({ ...r, model: r.model.replace(/mla: \{[^}]*\}, /, '') })), 'moe');
     expect(mha.step.micro_batch.attention_s).toBeLessThan(perNode.step.micro_batch.attention_s / 2.5);
-expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-11.7);
-    expect(doc).toContain('-11.7% on the run');
+expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-11.2);
+    expect(doc).toContain('-11.2% on the run');
   });
 
   it('DeepSeek-V3 as its report describes it: refused at validate for memory (activations kept in bf16 here, FP8 there), and timed through explain\'s route without the fit', () => {
@@ -198,10 +198,10 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-11.7);
     // Without DualPipe's overlap the all-to-all would be on the critical path.
     const { epOverlap: _hidden, ...exposed } = layout;
     const noOverlap = pct(time(exposed).stepS / publishedStepS(DEEPSEEK_PAPER) - 1);
-    expect(noOverlap).toBe(40.2);
+    expect(noOverlap).toBe(42.2);
     expect(doc).toContain(`+${noOverlap}%`);
     const error = step.stepS / publishedStepS(DEEPSEEK_PAPER) - 1;
-    expect(pct(error)).toBe(1.4);
+    expect(pct(error)).toBe(3.4);
     // Hidden but in the 16 of 120 micro-batches' chunks that run unpaired (the first stage's warm-up and cool-down).
     expect(step.epExposedS).toBeCloseTo(step.epCommS * (16 / 120), 9);
     expect(step.epCommS).toBeGreaterThan(0);
@@ -230,7 +230,7 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-11.7);
       if (g === 1024) expect(e.step.exposed_ep_s).toBeGreaterThan(0);
       return pct(e.step.step_s / publishedStepS(v2(g)) - 1);
     });
-    expect(errors).toEqual([-6.8, -2.8, 5.2]);
+    expect(errors).toEqual([-4.9, -0.9, 7.3]);
     for (const x of errors) expect(doc).toContain(`${x}%`);
   });
 
@@ -263,7 +263,7 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-11.7);
     // Without the 1F1B all-to-all overlap the all-to-all is on the critical path.
     const exposed = explainJob(scenarioFromText(scenario({ ...r, layout: { ...r.layout, extra: ', etp: 1' } })), 'moe');
     const noOverlap = pct(exposed.step.step_s / publishedStepS(r) - 1);
-    expect(noOverlap).toBe(23.2);
+    expect(noOverlap).toBe(24.3);
     expect(doc).toContain(`+${noOverlap.toFixed(1)}%`);
   });
 });

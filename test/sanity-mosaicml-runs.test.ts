@@ -210,18 +210,19 @@ describe('sanity set: MosaicML llm-foundry MPT benchmarks on A100 40GB (docs/cal
     expect(doc).toContain('mean |error| 8.52%, worst -33.3%, rank correlation 0.977');
   });
 
-  it('the sequence-length sweep on 8 GPUs (512 to 32,768 tokens): short sequences optimistic, long ones pessimistic, as docs/calibration.md reports', () => {
+  it('the sequence-length sweep on 8 GPUs (512 to 32,768 tokens): short sequences optimistic, the longest the least so, as docs/calibration.md reports', () => {
     expect(sweep.map((r) => pct(r.error))).toEqual(ERRORS_SWEEP);
-    expect(summary(sweep)).toEqual({ mean: 11.49, worst: 30.0, rho: 0.996, rhoMfu: 0.555 });
+    expect(summary(sweep)).toEqual({ mean: 6.66, worst: -18.1, rho: 0.999, rhoMfu: 0.747 });
     for (const r of sweep) expect(doc).toContain(docRow(r));
-    expect(doc).toContain('mean |error| 11.49%, worst +30.0%, rank correlation 0.996');
-    // Within each model the longest sequence is the most pessimistic row, by 11 to 42 points over the
-    // shortest: the kernel's rate is one number where the microbenchmark's rises with the sequence.
+    expect(doc).toContain('mean |error| 6.66%, worst -18.1%, rank correlation 0.999');
+    // Within each model the longest sequence is still the most pessimistic row, by 6.5 to 21.5 points over
+    // the shortest (11 to 42 when the kernel's rate was one number at every sequence).
     for (const model of Object.keys(SHAPES).filter((m) => sweep.some((r) => r.row[0] === m))) {
       const rs = sweep.filter((r) => r.row[0] === model).sort((a, b) => a.row[1] - b.row[1]);
       const errors = rs.map((r) => r.error);
       expect(Math.max(...errors)).toBe(errors[errors.length - 1]);
-      expect(errors[errors.length - 1]! - errors[0]!).toBeGreaterThan(0.11);
+      expect(errors[errors.length - 1]! - errors[0]!).toBeGreaterThan(0.06);
+      expect(errors[errors.length - 1]! - errors[0]!).toBeLessThan(0.22);
     }
   });
 
@@ -249,16 +250,16 @@ describe('sanity set: MosaicML llm-foundry MPT benchmarks on A100 40GB (docs/cal
     const fa2048 = evaluate(AT_2048, '', asFlash2);
     const faSweep = evaluate(SEQ_SWEEP, '', asFlash2);
     expect(summary(fa2048)).toEqual({ mean: 18.31, worst: -35.9, rho: 0.977, rhoMfu: 0.518 });
-    expect(summary(faSweep)).toEqual({ mean: 21.97, worst: -40.8, rho: 0.996, rhoMfu: 0.564 });
+    expect(summary(faSweep)).toEqual({ mean: 24.49, worst: -48.7, rho: 0.993, rhoMfu: 0.407 });
     for (const r of [...fa2048, ...faSweep]) expect(r.error).toBeLessThan(0);
-    // There the longest sequence was each model's most optimistic row, by 4 to 22 points.
+    // There the longest sequence is each model's most optimistic row, by 6 to 33 points.
     for (const model of Object.keys(SHAPES).filter((m) => faSweep.some((r) => r.row[0] === m))) {
       const errors = faSweep.filter((r) => r.row[0] === model).sort((a, b) => a.row[1] - b.row[1]).map((r) => r.error);
       expect(Math.min(...errors)).toBe(errors[errors.length - 1]);
       expect(errors[0]! - errors[errors.length - 1]!).toBeGreaterThan(0.035);
     }
     expect(doc).toContain('mean |error| 18.31%, worst -35.9%');
-    expect(doc).toContain('mean |error| 21.97%, worst -40.8%');
+    expect(doc).toContain('mean |error| 24.49%, worst -48.7%');
     // Without the three rows unlike their neighbours (70B on 64 GPUs, 1B on 32, 13B on 8), as described and at FlashAttention-2's rate.
     const usual = (rs: Result[]): Result[] => rs.filter((r) => !['70b,64', '1b,32', '13b,8'].includes(`${r.row[0]},${r.row[2]}`));
     const mean = (rs: Result[]): number => Math.round(10000 * (rs.reduce((a, r) => a + Math.abs(r.error), 0) / rs.length)) / 100;
@@ -273,4 +274,4 @@ describe('sanity set: MosaicML llm-foundry MPT benchmarks on A100 40GB (docs/cal
 
 /** Step-time errors (%), predicted / published - 1, in the table's order. */
 const ERRORS_2048 = [-11.4, -33.3, -4.3, -4.1, -2.1, -1.8, -0.7, -0.7, -16.5, -3.7, -2.5, -0.9, -3.1, -1.6, -12.3, -10.4, -8.7, -8.1, -5.5, -9.6, -7.8, -24.5, -6.3, -5.6, -10.3, -9.0, -8.0, -8.1, -6.4, -9.3, -8.0, -6.0, -3.2, -1.7, -18.5, -17.6, -16.3, -14.1, -10.3];
-const ERRORS_SWEEP = [-7.6, -11.4, -18.1, -18.7, 12.5, 6.2, 1.3, -3.4, -5.6, 27.7, 18.5, 2.0, -4.2, -8.3, -8.0, 27.5, 16.2, 6.8, -0.4, -7.9, -9.8, 30.0, 17.9, 8.0, -0.2, -9.0, -11.5, 25.0, 21.0, 14.1, 5.8, -6.0, -8.7, 14.5, 10.6, 6.2, -2.4, -16.4, -19.1];
+const ERRORS_SWEEP = [-11.6, -12.9, -17.6, -18.1, 2.4, 0.9, -0.8, -2.6, -4.7, 11.1, 5.9, -4.6, -6.9, -7.3, -6.8, 10.2, 2.9, -0.7, -3.6, -6.7, -8.4, 11.7, 3.7, -0.4, -3.8, -7.6, -9.8, 6.7, 5.4, 4.5, 1.5, -4.2, -6.6, -2.2, -3.6, -2.8, -6.4, -14.8, -17.2];

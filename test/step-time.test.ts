@@ -292,12 +292,16 @@ describe('attention: flash1 (FlashAttention-1-class kernels)', () => {
   // MPT-1B's shape at 8,192 tokens on an A100 40GB (the MosaicML sanity set's kind) and on an H100 (its own FlashAttention-2 figures).
   const base = { ...defaultShape(1.3e9), layers: 24, hiddenSize: 2048, heads: 16, seqLen: 8192, globalBatchTokens: 64 * 8192, attention: 'flash' as const, recompute: 'none' as const, dropout: 0 };
   const layout = { tp: 1, pp: 1, dp: 8, microBatches: 4 };
-  it('times the attention core at 0.44 of FlashAttention-2’s rate, forward and backward, and nothing else', () => {
+  it('times the attention core at 0.44 of FlashAttention-2’s rate at 2k, each kernel on its own curve by sequence (Dao 2023 figure 4(d)), and nothing else', () => {
     for (const kind of ['A100-40GB', 'H100']) {
       const dev = computeDeviceOf(DEVICE_CATALOGUE[kind]!)!;
       const fa2 = computeBreakdown(base, layout, dev);
       const fa1 = computeBreakdown({ ...base, attention: 'flash1' }, layout, dev);
-      expect(fa1.attentionS).toBeCloseTo(fa2.attentionS / FLASH1_RELATIVE_TO_FLASH2, 12);
+      // At 8,192 tokens FlashAttention runs 80 TFLOP/s against FlashAttention-2's 182, where at 2k it is
+      // 69 against 155 (the 0.44): the ratio at 8k is 0.44 x (80 / 69) / (182 / 155), on any kind.
+      expect(fa1.attentionS).toBeCloseTo(fa2.attentionS / (FLASH1_RELATIVE_TO_FLASH2 * (80 / 69) / (182 / 155)), 12);
+      const at2k = { ...base, seqLen: 2048, globalBatchTokens: 64 * 2048 };
+      expect(computeBreakdown({ ...at2k, attention: 'flash1' }, layout, dev).attentionS).toBeCloseTo(computeBreakdown(at2k, layout, dev).attentionS / FLASH1_RELATIVE_TO_FLASH2, 12);
       expect(fa1.gemmS).toBe(fa2.gemmS);
       expect(fa1.elementwiseS).toBe(fa2.elementwiseS);
       expect(fa1.hardwareFlopPerDevice).toBe(fa2.hardwareFlopPerDevice);

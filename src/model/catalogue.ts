@@ -376,7 +376,8 @@ const h100: CatalogueDeviceInput = {
   gemm_efficiency_fp8: 0.61,
   compute_units: 132,
   // FlashAttention-2 reaches ~35% of H100 peak (FlashAttention-3 paper, Shah et al. 2024, abstract
-  // and figure 5: ~335 TFLOP/s causal forward at head dim 128); backward at the 0.8 of forward
+  // and figure 5(d): ~335 TFLOP/s causal forward at head dim 128, at 16k tokens, the figures' anchor in
+  // flash-rate.ts); backward at the 0.8 of forward
   // that FlashAttention-2 keeps on A100 (Dao 2023).
   flash_attention: HOPPER_FLASH_ATTENTION_2,
   interconnect: 'NVLink4',

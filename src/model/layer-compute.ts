@@ -8,6 +8,7 @@ import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { groupedGemmTimeS } from './grouped-gemm.js';
 import { layerNormS } from './layer-norm.js';
 import { standardAttentionS } from './standard-attention.js';
+import { FLASH_OWN_FIGURES_ANCHOR_SEQ, FLASH_RATIO_ANCHOR_SEQ, flashSeqFactor } from './flash-rate.js';
 import { zeroStageOf } from './memory.js';
 import { busiestRankLoad, edpOf, epOf, etpOf, moeLayers } from './moe.js';
 import { fullestStage, stageParamsPerDevice } from './shape-weights.js';
@@ -19,7 +20,9 @@ import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, fusedAttentionOf, recompute
  * kinds without their own measured `flash_attention` figures. FlashAttention-2 (Dao 2023,
  * figures 4-6, A100, head dim 128, causal) reaches 60-70% of peak forward (about 0.75 of a large
  * GEMM's ~0.85) and 45-55% backward (~0.6). Hopper kinds carry their own figures: FlashAttention-2
- * reaches only ~35% of an H100's peak (Shah et al. 2024), well under these ratios.
+ * reaches only ~35% of an H100's peak (Shah et al. 2024), well under these ratios. Both are rates at
+ * 2k tokens (0.75 x A100's 0.8 x 312 = 187 TFLOP/s, FlashAttention-2's forward at 2k in figure 5(d));
+ * flash-rate.ts moves them along the kernel's benchmark curve by sequence.
  */
 export const FLASH_FORWARD_RELATIVE = 0.75;
 export const FLASH_BACKWARD_RELATIVE = 0.6;
@@ -37,9 +40,10 @@ export const FLASH_BACKWARD_RELATIVE = 0.6;
  * kernel's). It applies to a kind's own `flash_attention` figures too: on an H100 (FA2 paper's
  * H100 figure (d), assets/flash2_h100_fwd_bwd_benchmark.png) FlashAttention reaches 108, 126,
  * 135, 137 against 265, 294, 308, 328 (0.408, 0.429, 0.438, 0.418): FA1 has no Hopper path and
- * runs at the same fraction of FA2 there, within 7%. At head dim 64 FA1 is relatively faster
- * (causal, 2k-16k: 77-97 against 140-171, 0.55-0.57), so rows of head dim 64 are charged up to
- * ~25% too much attention time.
+ * runs at the same fraction of FA2 there, within 7%. Read at 2k: by sequence each kernel follows its
+ * own curve of the same figure (flash-rate.ts; FA1 55 at 512 tokens, 0.56 of FA2's 99 there). At head
+ * dim 64 FA1 is relatively faster (causal, 2k-16k: 77-97 against 140-171, 0.55-0.57), so rows of head
+ * dim 64 are charged 12-17% too much attention time.
  */
 export const FLASH1_RELATIVE_TO_FLASH2 = 0.44;
 
@@ -224,7 +228,12 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   let attnB: number;
   if (flash) {
     const flops = 0.5 * 4 * b * sq * s * (mla ? (dQK + dV) / 2 : dh) * headsPerRank;
-    const rate = shape.attention === 'flash1' ? FLASH1_RELATIVE_TO_FLASH2 : 1;
+    // The rate at this sequence (flash-rate.ts): the kernel's benchmark curve over FlashAttention-2's
+    // at the sequence the kind's rate was read at, by the keys each query traverses (s, with or
+    // without context parallelism).
+    const kernel = shape.attention === 'flash1' ? 'flash1' : 'flash';
+    const anchor = dev.flashForward !== undefined ? FLASH_OWN_FIGURES_ANCHOR_SEQ : FLASH_RATIO_ANCHOR_SEQ;
+    const rate = (kernel === 'flash1' ? FLASH1_RELATIVE_TO_FLASH2 : 1) * flashSeqFactor(kernel, s, anchor);
     attnF = flops / (dev.peakFlops * rate * (dev.flashForward ?? dev.gemmEfficiency * FLASH_FORWARD_RELATIVE));
     attnB = (2.5 * flops) / (dev.peakFlops * rate * (dev.flashBackward ?? dev.gemmEfficiency * FLASH_BACKWARD_RELATIVE));
   } else {

@@ -56,7 +56,7 @@ const DEVICE: Docs = {
   gemm_efficiency: 'Fraction of peak a large GEMM sustains on this kind (microbenchmarks), in (0, 1]; with it, training steps are timed operator by operator (docs/calibration.md).',
   compute_units: 'Compute units (SMs, CUs, MXUs) a GEMM is spread over, for wave quantisation.',
   gemm_efficiency_fp8: 'Fraction of the FP8 peak a large FP8 GEMM sustains on this kind, in (0, 1]; `gemm_efficiency` when absent.',
-  flash_attention: 'Fractions of peak the fused attention kernel (FlashAttention-2 class, causal, head dim 128) sustains on this kind, from kernel microbenchmarks; without it, 0.75 (forward) and 0.6 (backward) of `gemm_efficiency`. Jobs with `attention: flash1` run at 0.44 of these.',
+  flash_attention: 'Fractions of peak the fused attention kernel (FlashAttention-2 class, causal, head dim 128) sustains on this kind, from kernel microbenchmarks, at 16k tokens (the longest sequence of its benchmark); without it, 0.75 (forward) and 0.6 (backward) of `gemm_efficiency`, at 2k tokens. Either follows the published FlashAttention-2 curve by sequence (A100, Dao 2023 figure 4(d): 99, 133, 155, 173, 182, 189 TFLOP/s at 512 .. 16k, flat beyond). Jobs with `attention: flash1` run at 0.44 of these at 2k, on the FlashAttention-1 curve (55, 62, 69, 76, 80, 83).',
   'flash_attention.forward': 'Fraction of peak forward, in (0, 1].',
   'flash_attention.backward': 'Fraction of peak backward, in (0, 1].',
   interconnect: 'Interconnect between the devices of one node.',
@@ -79,7 +79,7 @@ const MODEL: Docs = {
   gated_mlp: 'Gated (SwiGLU) MLP with three FFN matrices, as Llama; default false.',
   vocab: 'Vocabulary size (the output layer); 51200 when absent.',
   attention:
-    "Attention kernel: 'standard' (scores through memory, as the published runs of 2020-2022; the default), 'flash' (FlashAttention-2 class: set it for any stack since mid-2023) or 'flash1' (FlashAttention-1 class: flash-attn 0.x's CUDA kernel or its Triton port, 2022-2023; the same memory, 0.44 of FlashAttention-2's rate).",
+    "Attention kernel: 'standard' (scores through memory, as the published runs of 2020-2022; the default), 'flash' (FlashAttention-2 class: set it for any stack since mid-2023) or 'flash1' (FlashAttention-1 class: flash-attn 0.x's CUDA kernel or its Triton port, 2022-2023; the same memory, 0.44 of FlashAttention-2's rate at 2k tokens, 0.56 at 512). Both kernels' rates rise with the sequence as their published benchmarks do.",
   sequence_parallel: 'Megatron sequence parallelism: norms and dropouts on 1/tp of the tokens; default on with `attention: flash` or `flash1`, off with standard attention (as before 2022).',
   dropout:
     "Dropout probability of the hidden states and the attention probabilities, in [0, 1): 0 (LLaMA, GPT-NeoX-20B, most runs since 2022) runs no dropout kernels and keeps no masks; any other value charges them, as Megatron-LM's default 0.1 (the published runs of 2020-2022) when absent. With `attention: flash` or `flash1` the attention dropout is inside the kernel either way.",
