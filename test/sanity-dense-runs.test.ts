@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { explainJob } from '../src/model/explain.js';
 import { scenarioFromText } from './helpers.js';
+import { spearman } from './rank-correlation.js';
 
 interface Row {
   name: string;
@@ -86,35 +87,6 @@ function publishedStepS(r: Row): number {
   const s = 2048;
   const flop = 96 * r.batch * s * r.layers * r.hidden * r.hidden * (1 + s / (6 * r.hidden) + 51200 / (16 * r.layers * r.hidden));
   return flop / (r.gpus * r.published * 1e12);
-}
-
-/** Spearman's rank correlation, ties given their mean rank. */
-function spearman(a: readonly number[], b: readonly number[]): number {
-  const ranks = (xs: readonly number[]): number[] => {
-    const order = xs.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
-    const r = new Array<number>(xs.length);
-    for (let i = 0; i < order.length; ) {
-      let j = i;
-      while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-      for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2 + 1;
-      i = j + 1;
-    }
-    return r;
-  };
-  const ra = ranks(a);
-  const rb = ranks(b);
-  const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
-  const ma = mean(ra);
-  const mb = mean(rb);
-  let cov = 0;
-  let va = 0;
-  let vb = 0;
-  for (let i = 0; i < ra.length; i++) {
-    cov += (ra[i]! - ma) * (rb[i]! - mb);
-    va += (ra[i]! - ma) ** 2;
-    vb += (rb[i]! - mb) ** 2;
-  }
-  return cov / Math.sqrt(va * vb);
 }
 
 function evaluate(rows: readonly Row[], described: Described = 'plain'): { name: string; error: number; predictedTflops: number; published: number }[] {
