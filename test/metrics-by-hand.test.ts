@@ -121,13 +121,23 @@ describe('metrics worked out by hand', () => {
   });
 });
 
+/** Runs a scenario text with `--requests` and returns a reader of its output tables; no warning, exit 0. */
+function runWithRequests(prefix: string, text: string): (name: string) => ReturnType<typeof parseCsv> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const file = join(dir, 'svc.yaml');
+  writeFileSync(file, text);
+  const out = join(dir, 'out');
+  const r = poolsim('run', file, '--out', out, '--requests', '--quiet');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return (name: string) => parseCsv(readFileSync(join(out, name), 'utf8'));
+}
+
 describe("an inference service's columns are its requests' figures", () => {
   it('services.csv gives the percentiles (linear between ranks) of requests.csv, and SLO attainment is the share meeting both objectives', () => {
     // Every request completes (the stream stops at 60 s, no horizon), so no wait-so-far enters the
     // figures and services.csv must be exactly what its requests.csv rows give.
-    const dir = mkdtempSync(join(tmpdir(), 'poolsim-by-hand-'));
-    const file = join(dir, 'svc.yaml');
-    writeFileSync(file, `name: svc-by-hand
+    const table = runWithRequests('poolsim-by-hand-', `name: svc-by-hand
 seed: 3
 datacentres:
   - name: dc
@@ -147,11 +157,6 @@ services:
         output_tokens: { distribution: lognormal, median: 200, sigma: 0.6, max: 1500 }
 network: ideal
 `);
-    const out = join(dir, 'out');
-    const r = poolsim('run', file, '--out', out, '--requests', '--quiet');
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const table = (name: string) => parseCsv(readFileSync(join(out, name), 'utf8'));
     const svc = table('services.csv');
     const cell = (c: string): number => Number(svc.rows[0]![svc.header.indexOf(c)]);
     const req = table('requests.csv');
@@ -191,9 +196,7 @@ describe("a request's queueing delay is start of service - arrival at the balanc
     // A client region 20 ms from the only site: the request reaches a replica 20 ms after its
     // arrival at the balancer; its queueing delay counts those 20 ms (it was start - arrival at the
     // replica before, 20 ms short of the design's definition on every row).
-    const dir = mkdtempSync(join(tmpdir(), 'poolsim-queueing-'));
-    const file = join(dir, 'svc.yaml');
-    writeFileSync(file, `name: svc-latency
+    const table = runWithRequests('poolsim-queueing-', `name: svc-latency
 seed: 5
 datacentres:
   - name: dc
@@ -213,11 +216,7 @@ services:
         output_tokens: { distribution: lognormal, median: 100, sigma: 0.6, max: 1000 }
 network: ideal
 `);
-    const out = join(dir, 'out');
-    const r = poolsim('run', file, '--out', out, '--requests', '--quiet');
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const req = parseCsv(readFileSync(join(out, 'requests.csv'), 'utf8'));
+    const req = table('requests.csv');
     const at = (row: string[], c: string): number => Number(row[req.header.indexOf(c)]);
     expect(req.rows.length).toBeGreaterThan(400);
     let least = Infinity;
@@ -229,7 +228,7 @@ network: ideal
       sum += q;
     }
     expect(least).toBeGreaterThanOrEqual(0.02 - 1e-9); // no request starts before it reaches the site
-    const svc = parseCsv(readFileSync(join(out, 'services.csv'), 'utf8'));
+    const svc = table('services.csv');
     const mean = Number(svc.rows[0]![svc.header.indexOf('queueing_delay_mean_s')]);
     expect(Math.abs(mean - sum / req.rows.length)).toBeLessThanOrEqual(1e-9 * mean);
   });
