@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { explainJob, explanationTable } from '../src/model/explain.js';
-import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
+import { computeBreakdown, computeDeviceOf, moeFfn } from '../src/model/layer-compute.js';
 import { layoutEnvOf, nominalPaths } from '../src/model/layout-search.js';
 import { stepTime } from '../src/model/step-time.js';
 import { layoutFromSpec, resolveShape } from '../src/model/training-layout.js';
@@ -153,6 +153,69 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     expect(unfused.step.step_s).toBeGreaterThan(rows[2]!.e.step.step_s);
     expect(() => scenarioFromText(scenario(MEGATRON[2]!).replace('cross_entropy: fused', 'cross_entropy: te'))).toThrow(/layout\.cross_entropy/);
     for (const r of rows) expect(doc).toContain(`| ${r.name} | ${MEGATRON.find((m) => m.name === r.name)!.published.toLocaleString('en-US')} | ${Math.round(r.tokens).toLocaleString('en-US')} | ${pct(r.error) > 0 ? '+' : ''}${pct(r.error).toFixed(1)}% |`);
+  });
+
+  it('held-out rows of the same performance summary: Qwen3-30B-A3B in 26.02.01 (its layout unchanged, 1.77x the 26.02 throughput) and a dense control, Llama 3 70B on 64 H100', () => {
+    // Megatron-Bridge docs/performance-summary.md, DGX-H100 rows of the 26.02 and 26.02.01 containers.
+    // Qwen3-30B-A3B: FP8, GBS 1,024, MBS 1, TP 1, PP 2, VP 12, EP 8 in both; 5,113 tokens/s per GPU
+    // (118 model TFLOP/s) in 26.02, 9,058 (208) in 26.02.01. GPT-OSS 120B (5,993 -> 5,984) and
+    // Qwen3-235B-A22B (1,633 -> 1,611) hardly moved between the two.
+    const qwen: Row = { ...MEGATRON[1]!, name: 'Qwen3-30B-A3B, 16 H100 (Megatron-Bridge 26.02.01)', published: 9058 };
+    // Llama 3 70B: FP8, GBS 256, MBS 1, sequences of 8,192, TP 4, PP 8, VP 5 (the recipe's
+    // LLAMA3_70B_PRETRAIN_CONFIG_H100_FP8_CS_V2, no recomputation); 1,621 tokens/s per GPU (728
+    // model TFLOP/s) in 26.02, 1,639 (736) in 26.02.01.
+    const llama = (container: string, published: number): Row => ({
+      name: `Llama 3 70B, 64 H100, dense control (Megatron-Bridge ${container})`,
+      device: 'H100',
+      gpus: 64,
+      params: 70.6,
+      model: 'layers: 80, hidden_size: 8192, heads: 64, kv_heads: 8, ffn_size: 28672, gated_mlp: true, vocab: 128256',
+      seq: 8192,
+      batch: 256,
+      precision: 'fp8',
+      recompute: 'none',
+      layout: { tp: 4, pp: 8, v: 5, ep: 1 },
+      published,
+      fusedLoss: true,
+    });
+    const held = [qwen, llama('26.02', 1621), llama('26.02.01', 1639)];
+    const rows = held.map((r) => {
+      const e = explainJob(scenarioFromText(scenario(r)), 'moe');
+      return { r, e, error: e.step.step_s / publishedStepS(r) - 1, tokens: (r.batch * r.seq) / (r.gpus * e.step.step_s) };
+    });
+    expect(rows.map((x) => pct(x.error))).toEqual([-21.6, 25.0, 26.4]);
+    // The same description as the 26.02 row: the model's step is the same, the published one 1.77x shorter.
+    const r26 = explainJob(scenarioFromText(scenario(MEGATRON[1]!)), 'moe');
+    expect(rows[0]!.e.step.step_s).toBe(r26.step.step_s);
+    // The dense control is slow where the MoE rows are fast; of its step, the exposed tensor-parallel
+    // gathers and reductions (which the stack's userbuffer overlap hides, and the model does not)
+    // are 3.0 s of 25.3.
+    expect(rows[1]!.e.step.exposed_tp_s).toBeGreaterThan(2.9);
+    expect(rows[1]!.e.step.exposed_tp_s).toBeLessThan(3.1);
+    // The 25.11 container's row of the same model: FP8-CS, GBS 512, MBS 2, PP 2, VP 24, EP 8, 5,275 tokens/s per GPU.
+    const q2511: Row = { ...MEGATRON[1]!, batch: 512, layout: { ...MEGATRON[1]!.layout, v: 24 }, published: 5275 };
+    const text2511 = scenario(q2511).replace('micro_batches: 64', 'micro_batch_size: 2');
+    expect(text2511).toContain('micro_batch_size: 2');
+    const e2511 = explainJob(scenarioFromText(text2511), 'moe');
+    const err2511 = pct(e2511.step.step_s / publishedStepS(q2511) - 1);
+    expect(err2511).toBe(-55.2);
+    expect(doc).toContain(`model gives ${Math.round((q2511.batch * q2511.seq) / (q2511.gpus * e2511.step.step_s)).toLocaleString('en-US')} (${err2511}%)`);
+    for (const x of rows) expect(doc).toContain(`| ${x.r.name} | ${x.r.gpus} | ${x.r.published.toLocaleString('en-US')} | ${Math.round(x.tokens).toLocaleString('en-US')} | ${pct(x.error) > 0 ? '+' : ''}${pct(x.error).toFixed(1)}% |`);
+  });
+
+  it('Qwen3-30B-A3B, per layer and micro-batch: the MoE layer\'s GEMMs and memory-bound passes as the candidates in docs/calibration.md take them', () => {
+    const s = scenarioFromText(scenario(MEGATRON[1]!));
+    const job = s.jobs[0]!;
+    const shape = resolveShape(job.params, job.shape);
+    const layout = layoutFromSpec(job.layout!, shape);
+    const dev = computeDeviceOf(s.shape.kinds[0]!.spec)!;
+    const m = moeFfn(shape, layout, dev, 4096, 1, false)!;
+    const ms = (x: number): string => (1e3 * x).toFixed(2);
+    // The grouped GEMMs (and the router's) forward and backward; the router's, activation's, casts' and
+    // permutation's passes through memory forward and backward.
+    expect([ms(m.gemmF + m.gemmB), ms(m.eltF + m.eltB)]).toEqual(['1.35', '1.33']);
+    expect(doc).toContain(`MoE GEMMs ${ms(m.gemmF + m.gemmB)} ms`);
+    expect(doc).toContain(`memory-bound passes ${ms(m.eltF + m.eltB)} ms`);
   });
 
   it('DeepSeek-V3 on H100: the per-node dispatch with node-limited routing is what brings the all-to-all within reach; the plain all-to-all dispatcher is 36% slow', () => {
