@@ -216,6 +216,13 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     expect([ms(m.gemmF + m.gemmB), ms(m.eltF + m.eltB)]).toEqual(['1.35', '1.33']);
     expect(doc).toContain(`MoE GEMMs ${ms(m.gemmF + m.gemmB)} ms`);
     expect(doc).toContain(`memory-bound passes ${ms(m.eltF + m.eltB)} ms`);
+    // GPT-OSS 120B (BF16): the same two figures.
+    const g = scenarioFromText(scenario(MEGATRON[2]!));
+    const gShape = resolveShape(g.jobs[0]!.params, g.jobs[0]!.shape);
+    const gm = moeFfn(gShape, layoutFromSpec(g.jobs[0]!.layout!, gShape), computeDeviceOf(g.shape.kinds[0]!.spec)!, 4096, 1, false)!;
+    expect([ms(gm.gemmF + gm.gemmB), ms(gm.eltF + gm.eltB)]).toEqual(['5.16', '0.86']);
+    expect(doc).toContain(`MoE GEMMs ${ms(gm.gemmF + gm.gemmB)} ms (16`);
+    expect(doc).toContain(`memory-bound passes ${ms(gm.eltF + gm.eltB)} ms, FlashAttention`);
   });
 
   it('DeepSeek-V3 on H100: the per-node dispatch with node-limited routing is what brings the all-to-all within reach; the plain all-to-all dispatcher is 36% slow', () => {
