@@ -153,6 +153,11 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     expect(unfused.step.step_s).toBeGreaterThan(rows[2]!.e.step.step_s);
     expect(() => scenarioFromText(scenario(MEGATRON[2]!).replace('cross_entropy: fused', 'cross_entropy: te'))).toThrow(/layout\.cross_entropy/);
     for (const r of rows) expect(doc).toContain(`| ${r.name} | ${MEGATRON.find((m) => m.name === r.name)!.published.toLocaleString('en-US')} | ${Math.round(r.tokens).toLocaleString('en-US')} | ${pct(r.error) > 0 ? '+' : ''}${pct(r.error).toFixed(1)}% |`);
+    // The section's first table (with the GPU counts) prints the same rows.
+    for (const r of rows) {
+      const m = MEGATRON.find((x) => x.name === r.name)!;
+      expect(doc).toContain(`| ${r.name.replace(/, [\d,]+ H100/, ', H100')} | ${m.gpus.toLocaleString('en-US')} | ${m.published.toLocaleString('en-US')} | ${Math.round(r.tokens).toLocaleString('en-US')} | ${pct(r.error) > 0 ? '+' : ''}${pct(r.error).toFixed(1)}% |`);
+    }
   });
 
   it('held-out rows of the same performance summary: Qwen3-30B-A3B in 26.02.01 (its layout unchanged, 1.77x the 26.02 throughput) and a dense control, Llama 3 70B on 64 H100', () => {
