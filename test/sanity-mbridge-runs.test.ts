@@ -85,7 +85,7 @@ const ROWS: Row[] = [
   { name: 'Llama 3.1 405B, 128 B200, GBS 64 (25.11)', config: '405b-b200', published: 661 },
 ];
 
-function scenario(c: Config, model = ''): string {
+function scenario(c: Config, attention = 'flash'): string {
   const dp = c.gpus / (c.tp * c.pp * c.cp);
   return `name: sanity-mbridge
 seed: 1
@@ -101,7 +101,7 @@ workloads:
         devices: ${c.gpus}
         params: ${c.params}B
         tokens: 1T
-        model: { ${c.model}, tied_embeddings: false, seq_len: ${SEQ}, global_batch: ${c.batch * SEQ}, attention: flash, precision: fp8, recompute: ${c.recompute}${model} }
+        model: { ${c.model}, tied_embeddings: false, seq_len: ${SEQ}, global_batch: ${c.batch * SEQ}, attention: ${attention}, precision: fp8, recompute: ${c.recompute} }
         layout: { tp: ${c.tp}, pp: ${c.pp}, cp: ${c.cp}, dp: ${dp}, micro_batch_size: ${c.mbs}, virtual_stages: ${c.v}, zero: ${c.zero}, cross_entropy: fused${c.extra ?? ''} }
 `;
 }
@@ -110,8 +110,8 @@ const pct = (x: number): number => Math.round(1000 * x) / 10;
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 const configOf = (key: string): Config => CONFIGS.find((c) => c.key === key)!;
 
-function predict(c: Config): { step: number; tokens: number; e: ReturnType<typeof explainJob> } {
-  const e = explainJob(scenarioFromText(scenario(c)), 'dense');
+function predict(c: Config, attention = 'flash'): { step: number; tokens: number; e: ReturnType<typeof explainJob> } {
+  const e = explainJob(scenarioFromText(scenario(c, attention)), 'dense');
   return { step: e.step.step_s, tokens: (c.batch * SEQ) / (c.gpus * e.step.step_s), e };
 }
 
@@ -198,5 +198,23 @@ describe('sanity set: Megatron-Bridge dense runs the model is not calibrated on 
       const st = s(k);
       expect(doc).toContain(`| ${k} | ${st.step_s.toFixed(2)} | ${st.exposed_tp_s.toFixed(2)} | ${pct(st.micro_batch.attention_s / st.micro_batch.total_s).toFixed(1)}% |`);
     }
+  });
+
+  it('described with `attention: flash3` (cuDNN fused attention on Hopper, what the stack runs): every H100 row before -> after; B200 refuses it', () => {
+    const h100 = rows.filter((x) => x.c.device === 'H100');
+    const fa3 = new Map(CONFIGS.filter((c) => c.device === 'H100').map((c) => [c.key, predict(c, 'flash3')]));
+    const after = h100.map((x) => ({ x, p: fa3.get(x.c.key)!, error: fa3.get(x.c.key)!.step / publishedStepS(x) - 1 }));
+    expect(after.map((a) => pct(a.error))).toEqual([-3.3, -0.7, 16.6, 15.4, 15.5, 16.8, 16.4, 18.6, 10.5, 6.8, 12.4, 18.6, 17.9]);
+    for (const a of after) expect(doc).toContain(`| ${a.x.name} | ${sign(pct(a.x.error))} | ${Math.round(a.p.tokens).toLocaleString('en-US')} | ${sign(pct(a.error))} |`);
+    // Only attention moved.
+    for (const [k, p] of fa3) {
+      const before = predicted.get(k)!.e.step;
+      expect(p.e.step.micro_batch.gemm_s).toBe(before.micro_batch.gemm_s);
+      expect(p.e.step.micro_batch.attention_s).toBeLessThan(before.micro_batch.attention_s);
+    }
+    const mean = pct(after.reduce((a, x) => a + x.error, 0) / after.length);
+    expect(mean).toBe(12.4);
+    expect(doc).toContain(`The 13 H100 rows' mean signed error is now ${sign(mean)} (was +21.6%)`);
+    expect(() => predict(configOf('8b-b200'), 'flash3')).toThrow(/no FlashAttention-3 there/);
   });
 });

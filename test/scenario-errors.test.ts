@@ -27,7 +27,7 @@ describe('scenario errors', () => {
   - jobs:
       - { name: j, devices: 8, params: 1B, tokens: 1B, model: { attention: flash2 } }
 `;
-    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:76: workloads[0].jobs[0].model.attention: expected one of 'flash', 'flash1', 'standard', got 'flash2'"`);
+    expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:76: workloads[0].jobs[0].model.attention: expected one of 'flash', 'flash1', 'flash3', 'standard', got 'flash2'"`);
   });
 
   it('malformed YAML names the line and column', () => {

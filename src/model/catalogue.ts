@@ -380,6 +380,7 @@ const h100: CatalogueDeviceInput = {
   // flash-rate.ts); backward at the 0.8 of forward
   // that FlashAttention-2 keeps on A100 (Dao 2023).
   flash_attention: HOPPER_FLASH_ATTENTION_2,
+  flash3: true,
   interconnect: 'NVLink4',
   devices_per_node: 8,
   default_fabric: 'IB-NDR',
@@ -442,6 +443,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     gemm_efficiency_fp8: 0.63,
     compute_units: 132,
     flash_attention: HOPPER_FLASH_ATTENTION_2,
+    flash3: true,
     interconnect: 'NVLink4',
     devices_per_node: 8,
     default_fabric: 'IB-NDR',

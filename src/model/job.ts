@@ -61,7 +61,7 @@ export interface ShapeOverrides {
   readonly ffn_size?: number | undefined;
   readonly gated_mlp?: boolean | undefined;
   readonly vocab?: number | undefined;
-  readonly attention?: 'flash' | 'flash1' | 'standard' | undefined;
+  readonly attention?: 'flash' | 'flash1' | 'flash3' | 'standard' | undefined;
   readonly sequence_parallel?: boolean | undefined;
   readonly dropout?: number | undefined;
   readonly tied_embeddings?: boolean | undefined;

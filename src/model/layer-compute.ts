@@ -9,6 +9,7 @@ import { groupedGemmTimeS } from './grouped-gemm.js';
 import { layerNormS } from './layer-norm.js';
 import { standardAttentionS } from './standard-attention.js';
 import { FLASH_OWN_FIGURES_ANCHOR_SEQ, FLASH_RATIO_ANCHOR_SEQ, flashSeqFactor } from './flash-rate.js';
+import { flash3Speedup } from './flash3-rate.js';
 import { zeroStageOf } from './memory.js';
 import { busiestRankLoad, edpOf, epOf, etpOf, moeLayers } from './moe.js';
 import { fullestStage, stageParamsPerDevice } from './shape-weights.js';
@@ -234,8 +235,11 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     const kernel = shape.attention === 'flash1' ? 'flash1' : 'flash';
     const anchor = dev.flashForward !== undefined ? FLASH_OWN_FIGURES_ANCHOR_SEQ : FLASH_RATIO_ANCHOR_SEQ;
     const rate = (kernel === 'flash1' ? FLASH1_RELATIVE_TO_FLASH2 : 1) * flashSeqFactor(kernel, s, anchor);
-    attnF = flops / (dev.peakFlops * rate * (dev.flashForward ?? dev.gemmEfficiency * FLASH_FORWARD_RELATIVE));
-    attnB = (2.5 * flops) / (dev.peakFlops * rate * (dev.flashBackward ?? dev.gemmEfficiency * FLASH_BACKWARD_RELATIVE));
+    // FlashAttention-3 (Hopper only, refused elsewhere: training-fit.ts): FlashAttention-2's rate
+    // times its published speed-up at this sequence, forward and backward apart (flash3-rate.ts).
+    const fa3 = shape.attention === 'flash3' ? flash3Speedup(s) : { forward: 1, backward: 1 };
+    attnF = flops / (dev.peakFlops * rate * fa3.forward * (dev.flashForward ?? dev.gemmEfficiency * FLASH_FORWARD_RELATIVE));
+    attnB = (2.5 * flops) / (dev.peakFlops * rate * fa3.backward * (dev.flashBackward ?? dev.gemmEfficiency * FLASH_BACKWARD_RELATIVE));
   } else {
     ({ forwardS: attnF, backwardS: attnB } = standardAttentionS({ batch: b * headsPerRank, queries: sq, keys: s, dQK, dV, bytes: B, dropout }, dev));
   }

@@ -12,11 +12,11 @@ export const DEFAULT_VOCAB = 51_200;
 export const DEFAULT_HEAD_DIM = 128;
 
 /**
- * Whether the shape's attention is a fused FlashAttention kernel of either class ('flash',
- * 'flash1'): the scores never reach memory and the causal half is skipped; only the rate differs.
+ * Whether the shape's attention is a fused FlashAttention kernel of any class ('flash',
+ * 'flash1', 'flash3'): the scores never reach memory and the causal half is skipped; only the rate differs.
  */
 export function fusedAttentionOf(shape: TrainingShape): boolean {
-  return shape.attention === 'flash' || shape.attention === 'flash1';
+  return shape.attention === 'flash' || shape.attention === 'flash1' || shape.attention === 'flash3';
 }
 
 /**

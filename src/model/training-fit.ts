@@ -23,6 +23,8 @@ export interface FitKind {
   readonly smallestGroup?: { readonly name: string; readonly devicesPerNode: number };
   /** Whether it trains in FP8: FP8 tensor cores (peak_by_precision.fp8) and the operator-level model (gemm_efficiency). Absent: yes. */
   readonly fp8?: boolean;
+  /** Whether FlashAttention-3's Hopper kernels run there (the kind's `flash3`). Absent: yes. */
+  readonly flash3?: boolean;
   /**
    * What the automatic layout's search needs of the kind in this pool (layoutEnvOf): a job that
    * gives no layout is checked with the layout a run gives it (fastestLayout), not another one.
@@ -132,6 +134,12 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
     const without = candidates.filter((k) => k.fp8 === false);
     for (const k of without) misfits.push({ kind: kindLabel(k), reason: 'no FP8 training there: the kind has no FP8 tensor cores (`peak_by_precision.fp8`) or no `gemm_efficiency` to time its GEMMs' });
     candidates = candidates.filter((k) => k.fp8 !== false);
+  }
+  // FlashAttention-3 runs only where Hopper's wgmma and TMA are (Shah et al. 2024).
+  if (shape.attention === 'flash3') {
+    const without = candidates.filter((k) => k.flash3 === false);
+    for (const k of without) misfits.push({ kind: kindLabel(k), reason: "no FlashAttention-3 there: its kernels need Hopper's warpgroup MMA and TMA (the kind's `flash3`); say `attention: flash` for FlashAttention-2" });
+    candidates = candidates.filter((k) => k.flash3 !== false);
   }
   if (model.layout) {
     const layout = layoutFromSpec(model.layout, shape);
@@ -402,7 +410,7 @@ export function poolKindsFor(pool: { readonly groups: readonly NodeGroup[]; read
     }
     const spec = kinds[k]!.spec;
     const smallestGroup = smallest && smallest.devicesPerNode < devicesPerNode ? { name: smallest.name, devicesPerNode: smallest.devicesPerNode } : undefined;
-    return { index: k, name: kinds[k]!.name, memoryBytes: spec.memory, devicesPerNode, ...(smallestGroup ? { smallestGroup } : {}), totalDevices, fp8: spec.peak_by_precision?.fp8 !== undefined && spec.gemm_efficiency !== undefined, layoutEnv: layoutEnvOf(pool, k, undefined) };
+    return { index: k, name: kinds[k]!.name, memoryBytes: spec.memory, devicesPerNode, ...(smallestGroup ? { smallestGroup } : {}), totalDevices, fp8: spec.peak_by_precision?.fp8 !== undefined && spec.gemm_efficiency !== undefined, flash3: spec.flash3 === true, layoutEnv: layoutEnvOf(pool, k, undefined) };
   });
 }
 

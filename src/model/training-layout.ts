@@ -16,7 +16,7 @@ import { DEFAULT_VOCAB, tiedEmbeddingsOf } from './shape-defaults.js';
  */
 
 /** The attention kernels a shape can name (TrainingShape.attention). */
-export type AttentionKernel = 'flash' | 'flash1' | 'standard';
+export type AttentionKernel = 'flash' | 'flash1' | 'flash3' | 'standard';
 export interface MlaShape {
   /** Rank of the queries' low-rank bottleneck; absent: queries projected straight from the hidden state (DeepSeek-V2-Lite). */
   qLoraRank?: number;
@@ -101,7 +101,8 @@ export interface TrainingShape {
   /**
    * Attention kernel: 'flash' (FlashAttention-2 class: scores never reach memory, causal blocks
    * skipped), 'flash1' (FlashAttention-1 class, 2022-2023: the same memory and work at under half
-   * the rate, layer-compute.ts) or 'standard' (batched GEMMs with the s x s scores written out,
+   * the rate, layer-compute.ts), 'flash3' (FlashAttention-3 class on Hopper: the same memory and work
+   * at its published speed-up, flash3-rate.ts) or 'standard' (batched GEMMs with the s x s scores written out,
    * softmax and dropout as memory-bound kernels). Default 'standard': the published large runs
    * this model is checked on (Megatron-LM, BLOOM, OPT, MT-NLG, 2020-2022) all ran it; set 'flash'
    * for a modern stack.

@@ -55,6 +55,8 @@ export const deviceSchema = z.strictObject({
    * 0.6 of `gemm_efficiency` (FlashAttention-2 on A100).
    */
   flash_attention: z.strictObject({ forward: z.number().gt(0).lte(1), backward: z.number().gt(0).lte(1) }).optional(),
+  /** Whether FlashAttention-3's kernels run here (Hopper's wgmma and TMA: H100, H200, H800); absent: no. */
+  flash3: z.boolean().optional(),
   /** Interconnect between the devices of one node. */
   interconnect: interconnectSchema,
   /** Usual devices per node. */

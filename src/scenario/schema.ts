@@ -149,9 +149,10 @@ export const modelShapeSchema = z.strictObject({
   /**
    * 'standard' (score GEMMs, softmax and dropout through memory, as the published runs of
    * 2020-2022 ran; the default), 'flash' (FlashAttention-2 class, any stack since mid-2023) or
-   * 'flash1' (FlashAttention-1 class: flash-attn 0.x, its Triton port, 2022-2023).
+   * 'flash1' (FlashAttention-1 class: flash-attn 0.x, its Triton port, 2022-2023) or 'flash3'
+   * (FlashAttention-3 / cuDNN's fused attention on Hopper: flash3-rate.ts).
    */
-  attention: z.enum(['flash', 'flash1', 'standard']).optional(),
+  attention: z.enum(['flash', 'flash1', 'flash3', 'standard']).optional(),
   /** Megatron sequence parallelism for norms and dropouts (default: on with flash attention, off with standard). */
   sequence_parallel: z.boolean().optional(),
   /** Dropout probability of hidden states and attention probabilities; 0 runs no dropout kernels (default 0.1). */
