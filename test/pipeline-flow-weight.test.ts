@@ -32,10 +32,13 @@ describe('the weights of a job’s flows count only bytes that cross the fabric'
   it('a stage per node (the data-parallel ring on NVLink): the run’s exposed PP time is explain’s', () => {
     for (const zero of [3, 2]) {
       const { explained, ran } = both(`{ tp: 1, pp: 2, dp: 8, zero: ${zero} }`);
-      // Nothing else is exposed: TP is 1, the stage's data-parallel ring is inside its node.
-      expect(explained.exposed_tp_s + explained.exposed_dp_s).toBe(0);
+      // Nothing else is exposed but ZeRO-3's first gathers and last reduce-scatters (step-time.ts,
+      // zero3EdgeS), on NVLink: TP is 1, the stage's data-parallel ring is inside its node.
+      expect(explained.exposed_tp_s).toBe(0);
+      if (zero === 2) expect(explained.exposed_dp_s).toBe(0);
+      else expect(explained.exposed_dp_s).toBeLessThan(0.01 * explained.step_s);
       expect(explained.exposed_pp_s).toBeGreaterThan(0.05);
-      expect(ran.exposed_comm_s / explained.exposed_pp_s).toBeCloseTo(1, 2);
+      expect(ran.exposed_comm_s / (explained.exposed_pp_s + explained.exposed_dp_s)).toBeCloseTo(1, 2);
       expect(ran.step_time_s / explained.step_s).toBeCloseTo(1, 4);
     }
   });

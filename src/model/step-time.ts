@@ -21,7 +21,7 @@ import { type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { ComputeBreakdown } from './layer-compute.js';
 import { zeroStageOf } from './memory.js';
 import { activeParams, busiestRankLoad, edpOf, epOf, epRanksPerNode, etpOf, moeLayers } from './moe.js';
-import { stageParamsPerDevice } from './shape-weights.js';
+import { stageParamsPerDevice, type StageParams } from './shape-weights.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, recomputeOf, tiedEmbeddingsOf } from './shape-defaults.js';
 
 /**
@@ -373,8 +373,14 @@ export function stepTime(input: StepTimeInput): StepTime {
     const gradOnly = (params: number, path: CommPath, group: number): number => dataParallelSync(params, group, path, buckets, bytes, gradBytes, zero, 0).timeS;
     const gradS = gradOnly(held.dense, input.dp, dp * cp) + (held.expert > 0 ? gradOnly(held.expert, flatDp, edpOf(layout)) : 0);
     dpExposedS = chunkedDpExposedS(gradS, dpCommS - gradS, ovDp, pp, v, computeMbS * backwardShare, computeMbS * (1 - backwardShare));
+  } else if (zero >= 3) {
+    // The first gathers of each micro-batch's forward and the last reduce-scatters of the step have
+    // no compute to hide behind (zero3EdgeS); the rest runs under the m micro-batches' compute.
+    // Never more than the whole (a rank of one layer: its edges are its traffic, counted apart).
+    const edgeS = Math.min(dpCommS, zero3EdgeS(held, buckets, input.dp, dp * cp, m, fp8Params ? 1 : bytes, bytes, gradBytes));
+    dpExposedS = edgeS + Math.max(0, dpCommS - edgeS - ovDp * m * computeMbS);
   } else {
-    const windowS = zero >= 3 ? m * computeMbS : computeMbS * (backwardShare + (zero >= 1 ? 1 - backwardShare : 0));
+    const windowS = computeMbS * (backwardShare + (zero >= 1 ? 1 - backwardShare : 0));
     dpExposedS = Math.max(0, dpCommS - ovDp * windowS);
   }
 
@@ -521,6 +527,29 @@ function ringS(op: RingCollective, ranks: number, bytes: number, path: CommPath,
     : op === 'all-gather'
       ? allGatherTimeS(ranks, bytes, path.bandwidthBytesPerS, path.latencyS)
       : reduceScatterTimeS(ranks, bytes, path.bandwidthBytesPerS, path.latencyS);
+}
+
+/**
+ * The ZeRO-3 / FSDP (FULL_SHARD) collectives no compute can hide, per step. Each unit's weights are
+ * gathered before its forward and its gradients reduce-scattered after its backward, the next
+ * unit's gather running under the current unit's compute; the first gather of a forward has
+ * nothing before it ("The 1st all-gather will not be able to overlap with anything", PyTorch's FSDP
+ * notes, "FSDP Prefetch Nuances"), and the step's last reduce-scatter has nothing after it: FSDP's
+ * post-backward callback waits for it before the optimizer step. FSDP wraps each transformer block
+ * as a unit and leaves the word embedding (and output layer) to the root unit, gathered first and
+ * reduce-scattered last (its gradient is complete only after the embedding's backward); one
+ * communicator runs the collectives in issue order, so the first block's compute waits for the
+ * root's gather and its own, and the optimizer for the first block's reduce-scatter and the root's.
+ * So: every micro-batch's forward begins with the root's and one layer's gathers, and the step ends
+ * with one layer's and the root's reduce-scatters (the model reduces once a step). A stage without
+ * the embedding pays one layer's. The routed experts of the first layer are left out.
+ */
+function zero3EdgeS(held: StageParams, buckets: number, path: CommPath, dg: number, m: number, layerWeightBytes: number, embeddingBytes: number, gradBytes: number): number {
+  const layer = Math.max(0, held.dense - held.embedding) / buckets;
+  const gather = (params: number, weightBytes: number): number =>
+    dataParallelSync(params, dg, path, 1, weightBytes, gradBytes, 3, 1).timeS - dataParallelSync(params, dg, path, 1, weightBytes, gradBytes, 3, 0).timeS;
+  const reduce = (params: number): number => dataParallelSync(params, dg, path, 1, embeddingBytes, gradBytes, 3, 0).timeS;
+  return m * (gather(held.embedding, embeddingBytes) + gather(layer, layerWeightBytes)) + reduce(held.embedding) + reduce(layer);
 }
 
 /**
