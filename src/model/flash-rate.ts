@@ -100,8 +100,9 @@ function rateAt(kernel: 'flash' | 'flash1', seqLen: number, headDim: number): nu
  * their sum only, for both kernels): the kernel's own rate there over FlashAttention-2's at head dim
  * 128 and the sequence the rate was read at (`anchorSeq`). 1 for `flash` at its anchor and head dim
  * 128; for `flash1` it multiplies FLASH1_RELATIVE_TO_FLASH2, read at 2k and head dim 128. The step
- * model (layer-compute.ts) passes no head dim yet: applied, the rate by head dim made the MosaicML
- * rows run with the kernel worse (docs/calibration.md, "FlashAttention's rate by head dim").
+ * model (layer-compute.ts) passes the head dim for `flash` (and `flash3`, which multiplies it) and
+ * 128 for `flash1`, whose CUDA kernel and Triton port differ at head dim 64 (docs/calibration.md,
+ * "FlashAttention's rate by head dim").
  */
 export function flashSeqFactor(kernel: 'flash' | 'flash1', seqLen: number, anchorSeq: number, headDim = 128): number {
   return rateAt(kernel, seqLen, headDim) / rateAt('flash', anchorSeq, 128);

@@ -234,7 +234,12 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     // without context parallelism).
     const kernel = shape.attention === 'flash1' ? 'flash1' : 'flash';
     const anchor = dev.flashForward !== undefined ? FLASH_OWN_FIGURES_ANCHOR_SEQ : FLASH_RATIO_ANCHOR_SEQ;
-    const rate = (kernel === 'flash1' ? FLASH1_RELATIVE_TO_FLASH2 : 1) * flashSeqFactor(kernel, s, anchor);
+    // FlashAttention-2's rate by head dim too (flash-rate.ts, figure 4(c) against 4(d)): a kernel of
+    // one source with one behaviour. `flash1` stays on its head dim 128 curve: it names flash-attn
+    // 0.x's CUDA kernel and its Triton port, whose head-dim-64 rates part ways (1.05-1.17 of head dim
+    // 128's on the CUDA kernel, 1.00-1.03 from 4k on the port), so no one curve describes both.
+    const headDim = kernel === 'flash' ? Math.max(dQK, dV) : 128;
+    const rate = (kernel === 'flash1' ? FLASH1_RELATIVE_TO_FLASH2 : 1) * flashSeqFactor(kernel, s, anchor, headDim);
     // FlashAttention-3 (Hopper only, refused elsewhere: training-fit.ts): FlashAttention-2's rate
     // times its published speed-up at this sequence, forward and backward apart (flash3-rate.ts).
     const fa3 = shape.attention === 'flash3' ? flash3Speedup(s) : { forward: 1, backward: 1 };
