@@ -288,6 +288,15 @@ describe('sanity set: TorchTitan Llama 3.1 benchmarks on H100 and H200 (docs/cal
       [8, -39.6, 92.4],
     ]);
     for (const r of cpRows) expect(r.e.step.exposed_cp_s / r.e.step.step_s).toBeLessThan(0.007);
+    // Each rank holds 32,768 tokens at every degree: from one row to the next only attention grows.
+    const steps = cpRows.map((r) => [r.publishedS, r.e.step.micro_batch.attention_s] as const);
+    const increments = steps.slice(1).map(([p, a], i) => [Math.round(100 * (p - steps[i]![0])) / 100, Math.round(100 * (a - steps[i]![1])) / 100, Math.round(100 * ((p - steps[i]![0]) / (a - steps[i]![1]))) / 100]);
+    expect(increments).toEqual([
+      [4.48, 4.17, 1.07],
+      [17.69, 8.33, 2.12],
+      [29.2, 16.67, 1.75],
+    ]);
+    expect(doc).toContain('the published step grows 4.48 s from CP 1 to CP 2, 17.69 s');
   });
 
   it('brackets, as docs/calibration.md reports: at the H100 NVL’s peak (the page: "between SXM and NVL") and the rows left out for async TP, described without it', () => {
