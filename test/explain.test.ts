@@ -79,6 +79,20 @@ workloads:
       expect(explanationTable(e)).toMatch(new RegExp(`^note: the layout gives no micro-batch size, so each of the 16 micro-batches is one sequence; the fastest size that fits, ${note.sequences} sequences .* set layout.micro_batch_size to the run's$`, 'm'));
       expect(explanationTable(given)).not.toContain('note:');
     });
+    it('says it of an automatic layout too, which takes one sequence per micro-batch and is timed so', () => {
+      const auto = explainJob(scenarioFromText(text('tp: 1, pp: 1, dp: 32').replace(/\n\s+layout: \{[^}]*\}/, '')), 'gpt');
+      expect(auto.layout.automatic).toBe(true);
+      const perReplica = 512 / auto.layout.dp;
+      expect(auto.layout.microBatches).toBe(perReplica);
+      const note = auto.micro_batch_size_note!;
+      expect(note.sequences).toBeGreaterThan(1);
+      expect(note.step_s).toBeLessThanOrEqual(0.97 * auto.step.step_s);
+      // The figure is the automatic layout's step with that size given.
+      const l = auto.layout;
+      const given = explainJob(scenarioFromText(text(`tp: ${l.tp}, pp: ${l.pp}, dp: ${l.dp}${l.zero > 0 ? `, zero: ${l.zero}` : ''}, micro_batch_size: ${note.sequences}`)), 'gpt');
+      expect(given.step.step_s).toBe(note.step_s);
+      expect(explanationTable(auto)).toMatch(new RegExp(`^note: the automatic layout takes one sequence per micro-batch, ${perReplica} of them \\(poolsim does not choose the size: docs/calibration.md, "Automatic layout"\\); the fastest size that fits, ${note.sequences} sequences .* give the layout with layout.micro_batch_size$`, 'm'));
+    });
     it('says nothing where a micro-batch count is given, or where one sequence is all a pipeline of this depth can take', () => {
       expect(explainJob(scenarioFromText(text('tp: 1, pp: 1, dp: 32, micro_batches: 16')), 'gpt').micro_batch_size_note).toBeUndefined();
       // 16 stages need 16 micro-batches of the replica's 16 sequences: one sequence each.

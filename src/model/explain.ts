@@ -51,8 +51,8 @@ export interface Explanation {
   memory: { weights_gib: number; gradients_gib: number; optimizer_gib: number; activations_gib: number; total_gib: number; device_gib: number; micro_batches_in_flight: number; fits: boolean };
   paths: { tp: CommPath; pp: CommPath; dp: CommPath; cp?: CommPath };
   /**
-   * When the layout gives neither micro_batches nor micro_batch_size (one sequence per
-   * micro-batch is then taken): the fastest micro-batch size that fits, if it is at least
+   * When the layout gives neither micro_batches nor micro_batch_size, or the job gives no layout
+   * (one sequence per micro-batch is then taken): the fastest micro-batch size that fits, if it is at least
    * MICRO_BATCH_NOTE_SHARE faster. Published runs give it (Megatron-LM's --micro-batch-size), and
    * it moves a step by up to a tenth.
    */
@@ -172,7 +172,8 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   const mem: DeviceMemory = memoryPerDevice(shape, layout);
   const c = step.compute;
   const timeOf = (l: ParallelLayout): number => stepOf(l).stepS;
-  const sizeNote = job.layout && job.layout.micro_batches === undefined && job.layout.micro_batch_size === undefined ? fastestMicroBatch(shape, layout, spec.memory, step.stepS, timeOf) : undefined;
+  // The automatic layout, too, takes one sequence per micro-batch (not chosen: docs/calibration.md, "Automatic layout").
+  const sizeNote = !job.layout || (job.layout.micro_batches === undefined && job.layout.micro_batch_size === undefined) ? fastestMicroBatch(shape, layout, spec.memory, step.stepS, timeOf) : undefined;
   return {
     job: name,
     kind: kindInfo.name,
@@ -313,7 +314,7 @@ export function explanationTable(e: Explanation): string {
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads${sh.mla ? ` (latent attention: kv rank ${sh.mla.kvLoraRank}${sh.mla.qLoraRank !== undefined ? `, q rank ${sh.mla.qLoraRank}` : ''}, ${sh.mla.qkNopeHeadDim + sh.mla.qkRopeHeadDim}/${sh.mla.vHeadDim} per head)` : sh.headDim !== undefined ? ` of ${sh.headDim}` : ''}, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn ? 'on' : 'off'}`,
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
-    ...(e.micro_batch_size_note ? [microBatchNoteLine(e.micro_batch_size_note, st.step_s, l.microBatches)] : []),
+    ...(e.micro_batch_size_note ? [microBatchNoteLine(e.micro_batch_size_note, st.step_s, l.microBatches, l.automatic)] : []),
     ...(e.ideal_note ? [`note: ${e.ideal_note.text}`] : []),
     ...(e.fabric_note ? [`note: on ${e.sites ? `the fabrics of ${e.sites.join(' and ')} and the links between them` : `${e.fabric_note.datacentre}'s fabric`} the data-parallel rings get ${(e.fabric_note.ring_bytes_per_s / 1e9).toPrecision(3)} GB/s per rank even alone, less than their NICs' ${(e.fabric_note.nic_bytes_per_s / 1e9).toPrecision(3)} GB/s: the step below is timed at that (a run also shares it with other jobs and the pipeline's traffic)`] : []),
     '',
@@ -321,9 +322,11 @@ export function explanationTable(e: Explanation): string {
   return `${[...head, ...rows.map(line), '', ...memRows.map(line)].join('\n')}\n`;
 }
 
-function microBatchNoteLine(n: NonNullable<Explanation['micro_batch_size_note']>, stepS: number, microBatches: number): string {
+function microBatchNoteLine(n: NonNullable<Explanation['micro_batch_size_note']>, stepS: number, microBatches: number, automatic: boolean): string {
   const shorter = (100 * (1 - n.step_s / stepS)).toFixed(1);
-  return `note: the layout gives no micro-batch size, so each of the ${microBatches} micro-batches is one sequence; the fastest size that fits, ${n.sequences} sequences (${n.micro_batches} micro-batch${n.micro_batches === 1 ? '' : 'es'}), gives a ${n.step_s.toFixed(3)} s step, ${shorter}% shorter. Published runs give theirs (Megatron-LM's --micro-batch-size): set layout.micro_batch_size to the run's`;
+  const faster = `the fastest size that fits, ${n.sequences} sequences (${n.micro_batches} micro-batch${n.micro_batches === 1 ? '' : 'es'}), gives a ${n.step_s.toFixed(3)} s step, ${shorter}% shorter`;
+  if (automatic) return `note: the automatic layout takes one sequence per micro-batch, ${microBatches} of them (poolsim does not choose the size: docs/calibration.md, "Automatic layout"); ${faster}. To time a run with its own size, give the layout with layout.micro_batch_size`;
+  return `note: the layout gives no micro-batch size, so each of the ${microBatches} micro-batches is one sequence; ${faster}. Published runs give theirs (Megatron-LM's --micro-batch-size): set layout.micro_batch_size to the run's`;
 }
 
 function fmtParams(n: number): string {
