@@ -84,9 +84,9 @@ describe('chunked prefill by hand', () => {
     // An iteration of A's decode and B's k-th chunk of 999 prompt tokens: 1,000 x 20 us = 20 ms plus
     // the chunk's attention over itself and the 999 k tokens before it; the last one (5 prompt tokens
     // and the decode) is memory-bound at 10 ms.
-    const steps = [0, 1, 2, 3, 4].map((k) => mixedStepS(t, 1000, 0, causalPairs(999, 999 * k)));
+    const steps = [0, 1, 2, 3, 4].map((k) => mixedStepS(t, 1000, 0, causalPairs(999, 999 * k), 999));
     expect(steps[0]).toBeCloseTo(0.02 + 499_500 * 1.72032e-9, 12);
-    expect(mixedStepS(t, 6, 0, causalPairs(5, 4995))).toBeCloseTo(0.01, 12);
+    expect(mixedStepS(t, 6, 0, causalPairs(5, 4995), 5)).toBeCloseTo(0.01, 12);
     const iterations: { now: number; steps: number }[] = [];
     const { rows: r } = run(text(budget(1000)), (now, rep) => {
       if (now > 1.0099 && now < 1.2) iterations.push({ now, steps: rep.stepsDone });
@@ -114,7 +114,7 @@ describe('chunked prefill by hand', () => {
     const { rows: r } = run(computeBound({ arrival: trace([[0, 2500, 1]]), extraService: budget(1000) }));
     // 1,000 + 1,000 + 500 tokens: 20 + 20 + 10 ms, each plus its attention over itself and the
     // chunks before it (the last just above the weight-read floor): all together the pairs of 2,500.
-    expect(r[0]!.ttft_s).toBeCloseTo(mixedStepS(t, 1000, 0, causalPairs(1000, 0)) + mixedStepS(t, 1000, 0, causalPairs(1000, 1000)) + mixedStepS(t, 500, 0, causalPairs(500, 2000)), 12);
+    expect(r[0]!.ttft_s).toBeCloseTo(mixedStepS(t, 1000, 0, causalPairs(1000, 0), 1000) + mixedStepS(t, 1000, 0, causalPairs(1000, 1000), 1000) + mixedStepS(t, 500, 0, causalPairs(500, 2000), 500), 12);
     expect(r[0]!.ttft_s).toBeCloseTo(0.05 + causalPairs(2500, 0) * t.attentionSPerPair, 12);
     expect(r[0]!.finish_s).toBe(r[0]!.first_token_s);
   });
@@ -126,7 +126,7 @@ describe('chunked prefill by hand', () => {
     expect(t.kvReadSPerToken).toBeCloseTo(20e-6, 15);
     const { rows: r } = run(text2);
     // Iterations read 0, 1,000 and 2,000 tokens of KV: max(10 ms + 0/20/40 ms, 20 ms of compute + attention).
-    const want = mixedStepS(t, 1000, 0, causalPairs(1000, 0)) + mixedStepS(t, 1000, 1000, causalPairs(1000, 1000)) + mixedStepS(t, 1000, 2000, causalPairs(1000, 2000));
+    const want = mixedStepS(t, 1000, 0, causalPairs(1000, 0), 1000) + mixedStepS(t, 1000, 1000, causalPairs(1000, 1000), 1000) + mixedStepS(t, 1000, 2000, causalPairs(1000, 2000), 1000);
     expect(want).toBeCloseTo(0.02 + causalPairs(1000, 0) * t.attentionSPerPair + 0.03 + 0.05, 12);
     expect(r[0]!.ttft_s).toBeCloseTo(want, 12);
   });
@@ -137,9 +137,9 @@ describe('chunked prefill by hand', () => {
     const text2 = computeBound({ arrival: px([[0, 3000, 1, 'doc', 2000], [10, 3000, 1, 'doc', 2000]]), extraService: budget(1000) });
     const t = scenarioFromText(text2).services[0]!.timing;
     const { rows: r, service } = run(text2);
-    const miss = [0, 1, 2].reduce((a, k) => a + mixedStepS(t, 1000, 0, causalPairs(1000, 1000 * k)), 0);
+    const miss = [0, 1, 2].reduce((a, k) => a + mixedStepS(t, 1000, 0, causalPairs(1000, 1000 * k), 1000), 0);
     expect(r[0]!.ttft_s).toBeCloseTo(miss, 12); // a miss: 3 chunks
-    expect(r[1]!.ttft_s).toBeCloseTo(mixedStepS(t, 1000, 2000, causalPairs(1000, 2000)), 12); // a hit: 1 chunk beside 2,000 cached tokens
+    expect(r[1]!.ttft_s).toBeCloseTo(mixedStepS(t, 1000, 2000, causalPairs(1000, 2000), 1000), 12); // a hit: 1 chunk beside 2,000 cached tokens
     expect(service.prefix_hit_rate).toBe(0.5);
   });
 });
@@ -176,7 +176,7 @@ describe('chunked prefill in a disaggregated prefill pool, by hand', () => {
     const { rows, iterations } = runPrefill(text);
     expect(iterations.map((i) => i.tokens)).toEqual([...Array(19).fill(256), 5000 - 19 * 256]);
     let want = 0;
-    for (let k = 0; k < 20; k++) want += mixedStepS(t, k < 19 ? 256 : 136, 256 * k, causalPairs(k < 19 ? 256 : 136, 256 * k));
+    for (let k = 0; k < 20; k++) want += mixedStepS(t, k < 19 ? 256 : 136, 256 * k, causalPairs(k < 19 ? 256 : 136, 256 * k), k < 19 ? 256 : 136);
     expect(want).toBeCloseTo(20 * 0.01 + 0.000128 * (19 * 20) / 2, 12); // 224.32 ms
     expect(rows[0]!.ttft_s).toBeCloseTo(want, 12);
     expect(iterations[19]!.endS).toBeCloseTo(want, 12);
@@ -243,7 +243,7 @@ describe('admission control sees the chunks', () => {
     const small = run(text(budget(100))).service;
     expect([small.requests, small.requests_rejected]).toEqual([0, 1]);
     const t = scenarioFromText(text(budget(100))).services[0]!.timing;
-    expect(mixedStepS(t, 100, 0, causalPairs(100, 2400))).toBeCloseTo(0.01, 12);
+    expect(mixedStepS(t, 100, 0, causalPairs(100, 2400), 100)).toBeCloseTo(0.01, 12);
     const large = run(text(budget(1000))).service; // 20.9 + 22.6 + 11.9 ms
     expect([large.requests, large.requests_rejected]).toEqual([1, 0]);
   });

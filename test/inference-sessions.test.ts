@@ -152,9 +152,9 @@ services:
     // Hit rate (any earlier turn's KV found, the whole history or an older part), TTFT p50 and p99 (s).
     const got = rows.map((r) => [r.prefix_hit_rate, r.ttft_p50_s, r.ttft_p99_s]);
     const want = [
-      [0.349, 0.0329, 0.205],
-      [0.353, 0.034, 0.22],
-      [0.977, 0.0168, 0.0622],
+      [0.3492, 0.0335, 0.2194],
+      [0.3487, 0.0346, 0.2324],
+      [0.9766, 0.0171, 0.0624],
     ];
     got.forEach((g, i) => {
       expect(g[0]).toBeCloseTo(want[i]![0]!, 3);

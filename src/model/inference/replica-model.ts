@@ -14,8 +14,12 @@
 //   4 n^2 h without the causal half). Next to 2P n it is L h n / P: 4% of a 7B model's prefill at
 //   2k tokens, 30% of a 70B model's at 32k, 2.1x an 8B model's at 128k, 17x at 1M (docs/calibration.md,
 //   "Inference replica check": MInference's 1M-token prefill on an A100 takes ~30 min, 2P alone says
-//   1.4 min). Prefill attention is compute-bound (n FLOPs per KV byte) and runs at the GEMMs'
-//   efficiency (FlashAttention-2 forward reaches 50-70% of A100 peak, about what its GEMMs do).
+//   1.4 min). Prefill attention is compute-bound (n FLOPs per KV byte) and runs at the fused kernel's
+//   rate where the kind has a GEMM model (attentionS): the training side's FlashAttention-2 forward
+//   figure for the kind (layer-compute.ts) at the 16-bit peak (TensorRT-LLM's FP8 context attention is
+//   an opt-in of later releases, `use_fp8_context_fmha`, off by default; vLLM's FlashAttention runs in
+//   16 bits), along FlashAttention-2's forward curve by sequence (prefill-attention.ts). Otherwise at
+//   the replica's peak x efficiency.
 //   Decode attention is left on the memory side: one query per sequence does 4 L h FLOPs per context
 //   token against 2 L kv_width x bytes of KV read, 1 (MHA) to 8 (GQA-8) FLOPs per byte, far below the
 //   ~150-300 FLOPs per byte at which an A100 or H100 turns compute-bound, so its time is the KV read.
@@ -25,7 +29,7 @@
 //   quantisation x the short-K factor, a kernel overhead each. 128-token prefills fill under half a
 //   wave of tiles and run at half the large-GEMM rate, which one efficiency for every shape missed
 //   (17-33% fast on A100). Kinds without a GEMM model and replicas with their own `efficiency` keep
-//   2 x params FLOPs per token at peak x efficiency. Attention's FLOPs stay at peak x efficiency.
+//   2 x params FLOPs per token at peak x efficiency.
 // - Prefill is compute-bound: all prompt tokens go through the model in one pass (Pope et al.
 //   2022, "Efficiently scaling transformer inference", sec. 2; Agrawal et al. 2024, Sarathi-Serve).
 // - A decode step reads every weight once and the KV cache of every running sequence once, and
@@ -45,6 +49,7 @@
 //   2(tp-1) hops of latency plus 2(tp-1)/tp of the buffer at bandwidth x efficiency.
 
 import { gemmComputeS, KERNEL_OVERHEAD_S, SMALLEST_TILE_SIDE, type ComputeDevice } from '../gemm.js';
+import { equivalentSeq, prefillAttentionFactor, type PrefillAttentionCurve } from './prefill-attention.js';
 import type { ServingGemmShape } from './serving-shape.js';
 
 /**
@@ -109,6 +114,13 @@ export interface ReplicaHardware {
   /** Fixed time per iteration: scheduling, sampling, kernel launches. */
   stepOverheadS: number;
   /**
+   * Prefill attention's kernel, when the kind has a GEMM model and the replica no `efficiency` of its
+   * own: FlashAttention-2-class at `efficiency` of `peakFlops` (the 16-bit peak: the serving stacks
+   * ran attention in 16 bits beside FP8 GEMMs) at the curve's anchor sequence, along the forward
+   * curve by sequence. Without, attention runs at peakFlops x computeEfficiency at every sequence.
+   */
+  attention?: { peakFlops: number; efficiency: number; curve: PrefillAttentionCurve };
+  /**
    * The GEMMs and the device's GEMM model, when the kind has one (a catalogue kind's
    * `gemm_efficiency`) and the replica gives no `efficiency` of its own: then an iteration's weight
    * FLOPs are timed GEMM by GEMM; without, as 2 x params FLOPs per token at peak x computeEfficiency.
@@ -120,7 +132,7 @@ export interface ReplicaHardware {
  * The replica's timing, derived once per replica:
  *   decode step (batch b, total context C) = max(weightReadS + kvReadSPerToken x C, computeS(b))
  *                                            + fixedS + perTokenCommS x b
- *   prefill of n prompt tokens, p pairs     = max(weightReadS, computeS(n) + attentionSPerPair x p) + fixedS + perTokenCommS x n
+ *   prefill of n prompt tokens, p pairs     = max(weightReadS, computeS(n) + attentionS(p, n)) + fixedS + perTokenCommS x n
  * computeS(n) is the weight GEMMs' time at n tokens: operator by operator (gemms), or, for a kind
  * without a GEMM model or a replica with its own `efficiency`, computeSPerToken x n.
  */
@@ -132,8 +144,13 @@ export interface ReplicaTiming {
   fixedS: number;
   /** Bandwidth part of the tensor-parallel all-reduces, per token in the iteration. */
   perTokenCommS: number;
-  /** Prefill attention, per (query, key) pair of the iteration's prompt tokens (causalPairs): 4 x layers x hidden FLOPs. */
+  /**
+   * Prefill attention, per (query, key) pair of the iteration's prompt tokens (causalPairs): 4 x layers
+   * x hidden FLOPs, at the attention curve's anchor sequence where there is one (attentionCurve).
+   */
   attentionSPerPair: number;
+  /** The forward curve the attention rate follows by sequence (prefill-attention.ts); absent: one rate. */
+  attentionCurve?: PrefillAttentionCurve;
   /** Tokens of KV cache the replica can hold (Infinity when the KV cache is modelled as free). */
   kvCapacityTokens: number;
   /**
@@ -170,13 +187,16 @@ export function replicaTiming(m: InferenceModel, hw: ReplicaHardware): ReplicaTi
     commPerTokenS = (allReduces * (2 * (hw.tp - 1)) / hw.tp) * m.hiddenSize * m.precisionBytes / busRate;
   }
   const kvBytes = kvCapacityBytes(m, hw);
+  const attention = hw.attention;
+  const attentionRate = attention !== undefined ? hw.tp * attention.peakFlops * attention.efficiency : flopRate;
   return {
     weightReadS: weightsBytes(m) / memRate,
     kvReadSPerToken: m.kvBytesPerToken / memRate,
     computeSPerToken: (2 * m.params) / flopRate,
     fixedS: hw.stepOverheadS + commFixedS,
     perTokenCommS: commPerTokenS,
-    attentionSPerPair: (4 * m.layers * m.hiddenSize) / flopRate,
+    attentionSPerPair: (4 * m.layers * m.hiddenSize) / attentionRate,
+    ...(attention !== undefined ? { attentionCurve: attention.curve } : {}),
     kvCapacityTokens: m.kvBytesPerToken > 0 ? Math.max(0, Math.floor(kvBytes / m.kvBytesPerToken)) : Infinity,
     ...(hw.gemms !== undefined ? { gemms: { model: hw.gemms, timeFactor: 1 } } : {}),
   };
@@ -190,6 +210,18 @@ export function replicaTiming(m: InferenceModel, hw: ReplicaHardware): ReplicaTi
 export function computeS(t: ReplicaTiming, tokens: number): number {
   if (t.gemms === undefined) return t.computeSPerToken * tokens;
   return tokens > 0 ? gemmsS(t.gemms.model, tokens) * t.gemms.timeFactor : 0;
+}
+
+/**
+ * Seconds of prefill attention over `pairs` (query, key) pairs of `promptTokens` queries: at the
+ * kernel's rate for the sequence those pairs amount to (equivalentSeq) where the replica has an
+ * attention curve, else at one rate.
+ */
+export function attentionS(t: ReplicaTiming, pairs: number, promptTokens: number): number {
+  if (!(pairs > 0)) return 0;
+  const curve = t.attentionCurve;
+  if (curve === undefined) return t.attentionSPerPair * pairs;
+  return (t.attentionSPerPair * pairs) / prefillAttentionFactor(curve, equivalentSeq(pairs, promptTokens));
 }
 
 /** Token counts a model's memo keeps before it starts over. */
@@ -255,7 +287,7 @@ export function decodeStepS(t: ReplicaTiming, batch: number, contextTokens: numb
  * attention spans `pairs` (query, key) pairs: the sum of each prompt's causalPairs.
  */
 export function prefillS(t: ReplicaTiming, promptTokens: number, pairs: number): number {
-  return Math.max(t.weightReadS, computeS(t, promptTokens) + t.attentionSPerPair * pairs) + t.fixedS + t.perTokenCommS * promptTokens;
+  return Math.max(t.weightReadS, computeS(t, promptTokens) + attentionS(t, pairs, promptTokens)) + t.fixedS + t.perTokenCommS * promptTokens;
 }
 
 /**
@@ -264,11 +296,12 @@ export function prefillS(t: ReplicaTiming, promptTokens: number, pairs: number):
  * once and `contextTokens` of KV (the decoding sequences' contexts and the chunked prompts' earlier
  * chunks), the prompt chunks' attention spanning `pairs` (query, key) pairs (each chunk's
  * causalPairs over its earlier chunks and cached prefix; the decodes' attention is their KV read).
- * The roofline of decodeStepS and prefillS, of which both are the special cases (tokens = batch,
- * pairs = 0; contextTokens = 0).
+ * `promptTokens` of the tokens are the chunks' (the queries of those pairs). The roofline of
+ * decodeStepS and prefillS, of which both are the special cases (tokens = batch, pairs =
+ * promptTokens = 0; contextTokens = 0).
  */
-export function mixedStepS(t: ReplicaTiming, tokens: number, contextTokens: number, pairs: number): number {
-  return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, computeS(t, tokens) + t.attentionSPerPair * pairs) + t.fixedS + t.perTokenCommS * tokens;
+export function mixedStepS(t: ReplicaTiming, tokens: number, contextTokens: number, pairs: number, promptTokens: number): number {
+  return Math.max(t.weightReadS + t.kvReadSPerToken * contextTokens, computeS(t, tokens) + attentionS(t, pairs, promptTokens)) + t.fixedS + t.perTokenCommS * tokens;
 }
 
 /** Decode throughput (tokens/s) of a full batch of `batch` sequences with `contextPerSeq` tokens each. */

@@ -15,7 +15,8 @@ import { ITERATION_OVERHEAD_PER_LAYER_S, kvBytesPerToken, replicaTiming, weights
 import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from '../../scenario/service-schema.js';
 import { servingGemmShape, servingParamsMismatch } from './serving-shape.js';
 import { computePeak, servedPrecision, type ComputePrecision } from './compute-peak.js';
-import { computeDeviceOf } from '../layer-compute.js';
+import { computeDeviceOf, FLASH_FORWARD_RELATIVE } from '../layer-compute.js';
+import { OWN_FIGURES_CURVE, RATIO_CURVE } from './prefill-attention.js';
 import { MAX_DEVICES_PER_NODE, MAX_OPEN_RUN_S } from '../../scenario/limits.js';
 import { formatYears } from '../size-estimate.js';
 
@@ -317,6 +318,13 @@ function resolvePool(
     const oneByte = eightBit === 'fp8' || eightBit === 'int8';
     const device = { ...gemmDevice, peakFlops: peak, gemmEfficiency: oneByte ? (gemmDevice.fp8?.gemmEfficiency ?? gemmDevice.gemmEfficiency) : gemmDevice.gemmEfficiency };
     hardware.gemms = { shape: servingGemmShape(model.params, model.layers, model.hiddenSize, rp.tensor_parallel, model.shape.kvWidth), device, operandBytes: oneByte ? 1 : 2, memo: new Map() };
+  }
+  // Prefill attention as the training side rates FlashAttention-2 forward on the kind, in 16 bits.
+  if (gemmDevice !== undefined) {
+    hardware.attention =
+      gemmDevice.flashForward !== undefined
+        ? { peakFlops: spec.peak, efficiency: gemmDevice.flashForward, curve: OWN_FIGURES_CURVE }
+        : { peakFlops: spec.peak, efficiency: gemmDevice.gemmEfficiency * FLASH_FORWARD_RELATIVE, curve: RATIO_CURVE };
   }
   const timing = replicaTiming(model, hardware);
   const gb = (b: number): string => `${(b / 2 ** 30).toFixed(1)} GiB`;

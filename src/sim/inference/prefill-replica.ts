@@ -158,7 +158,7 @@ export class PrefillReplica implements ReplicaView {
       const cap = Math.max(1, this.tokenBudget);
       const full = Math.floor((tokens - 1) / cap);
       const rest = tokens - full * cap;
-      return s + full * mixedStepS(this.timing, cap, 0, (pairs * cap) / tokens) + mixedStepS(this.timing, rest, 0, (pairs * rest) / tokens);
+      return s + full * mixedStepS(this.timing, cap, 0, (pairs * cap) / tokens, cap) + mixedStepS(this.timing, rest, 0, (pairs * rest) / tokens, rest);
     }
     for (let i = this.qHead; i < this.queue.length; i++) s += prefillS(this.timing, this.queue[i]!.promptTokens - this.cachedFor(this.queue[i]!), this.pairsFor(this.queue[i]!));
     return s + prefillS(this.timing, req.promptTokens - this.cachedFor(req), this.pairsFor(req));
@@ -288,7 +288,7 @@ export class PrefillReplica implements ReplicaView {
     this.compactQueue();
     if (group.length === 0) return;
     this.busy = true;
-    const endS = now + mixedStepS(this.timing, tokens, context, pairs);
+    const endS = now + mixedStepS(this.timing, tokens, context, pairs, tokens);
     this.iterationEndS = endS;
     this.event = this.host.engine.at(endS, this.onChunkDone);
     const starts = this.host.lastIterationStarts;

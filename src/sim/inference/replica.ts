@@ -250,7 +250,7 @@ export class Replica implements ReplicaView {
       const used = this.kvUsedTokens();
       const full = Math.floor((tokens - 1) / cap);
       const rest = tokens - full * cap;
-      return s + full * mixedStepS(this.timing, b + cap, used, (pairs * cap) / tokens) + mixedStepS(this.timing, b + rest, used, (pairs * rest) / tokens);
+      return s + full * mixedStepS(this.timing, b + cap, used, (pairs * cap) / tokens, cap) + mixedStepS(this.timing, b + rest, used, (pairs * rest) / tokens, rest);
     }
     for (let i = this.qHead; i < this.queue.length; i++) s += prefillS(this.timing, this.prefillTokensNow(this.queue[i]!), this.pairsNow(this.queue[i]!));
     return s + prefillS(this.timing, this.prefillTokensNow(req), this.pairsNow(req));
@@ -415,7 +415,7 @@ export class Replica implements ReplicaView {
     this.compactQueue();
     if (group.length === 0) return false;
     this.phase = PREFILL;
-    this.event = this.engine().at(now + mixedStepS(this.timing, tokens, context, pairs), this.onMixedDone);
+    this.event = this.engine().at(now + mixedStepS(this.timing, tokens, context, pairs, tokens - b), this.onMixedDone);
     return true;
   }
 
