@@ -48,11 +48,13 @@ describe('poolsim start-up loads only what the command needs', () => {
     }
   });
 
-  it("run's main thread (its module, as `run --help` loads it) leaves the scenario schemas and the simulator to the worker", () => {
+  it("run's main thread (its module, as `run --help` loads it) leaves the scenario schemas, yaml and the simulator to the worker", () => {
     const r = loaded('run', '--help');
     expect(r.code).toBe(0);
     expect(r.modules).toContain('cli/commands/run.js');
-    for (const m of ['pkg:zod', 'scenario/schema.js', 'model/load-scenario.js', 'sim/simulation.js']) expect(r.modules).not.toContain(m);
+    expect(r.modules).toContain('scenario/errors.js');
+    // yaml (about 60 ms of CPU): the worker parses the scenario; the main thread's SourceMaps and manifests need none.
+    for (const m of ['pkg:zod', 'pkg:yaml', 'scenario/schema.js', 'model/load-scenario.js', 'sim/simulation.js']) expect(r.modules).not.toContain(m);
   });
 
   it('run starts the thread that reads CSV traces ahead (trace-prefetch.ts) only for a scenario that may have one', () => {

@@ -343,7 +343,7 @@ export function poolRequests(plan: Plan, runs: readonly PlannedRun[], options: {
   }));
 }
 
-/** The column of runs.csv that names what produced a row: the fingerprint of the run's scenario (manifest.ts). */
+/** The column of runs.csv that names what produced a row: the fingerprint of the run's scenario (scenario-fingerprint.ts). */
 export const FINGERPRINT_COLUMN = 'scenario_sha256';
 
 /** The job_* columns that `--job` adds. */

@@ -10,7 +10,7 @@ import { loadPolicies, type LoadPoliciesOptions } from '../policy/plugin.js';
 import type { ResolvedPolicies } from '../policy/registry.js';
 import { listenTo, type RunListeners } from '../sim/run-events.js';
 import { Simulation, type RunOptions, type RunResult } from '../sim/simulation.js';
-import { scenarioFingerprint } from './manifest.js';
+import { scenarioFingerprint } from './scenario-fingerprint.js';
 import type { RowBufferSource } from './job-row-batch.js';
 import { attachOutputs, type JobRowWriter, type OutputName, type OutputWriter } from './output-sinks.js';
 

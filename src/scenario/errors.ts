@@ -1,8 +1,9 @@
 // Input problems with their place in the file: every message names file, line, column and the
 // field's path, says what was expected, and suggests a name for a misspelt key.
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { editDistance, suggestName } from './did-you-mean.js';
+import { yamlModule } from './yaml-module.js';
 
 export type PathKey = string | number;
 
@@ -66,7 +67,7 @@ export class SourceMap {
       if (next === undefined) return undefined;
       node = next.value;
     }
-    if (!isScalar(node)) return undefined;
+    if (!yamlModule().isScalar(node)) return undefined;
     const v = node.value;
     return typeof v === 'number' || typeof v === 'string' ? v : undefined;
   }
@@ -83,7 +84,7 @@ export class SourceMap {
       if (next === undefined) return undefined;
       node = next.value;
     }
-    return isScalar(node) && typeof node.value === 'number' && typeof node.source === 'string' ? node.source : undefined;
+    return yamlModule().isScalar(node) && typeof node.value === 'number' && typeof node.source === 'string' ? node.source : undefined;
   }
 
   private offsetOf(path: readonly PathKey[], key?: string): number | undefined {
@@ -109,6 +110,7 @@ function rangeStart(n: unknown): number | undefined {
 }
 
 function child(node: unknown, k: PathKey): { key?: unknown; value: unknown } | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yamlModule();
   if (isMap(node)) {
     for (const item of node.items) {
       if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(k)) return { key: item.key, value: item.value };
