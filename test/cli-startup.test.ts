@@ -2,7 +2,8 @@
 // small scenario (CI runs many), and it is mostly module loading. A command imports its own module
 // only (src/cli/command-list.ts), so `--version`, `--help` and the listing commands never load the
 // simulator, the scenario schemas or zod; `run` loads the simulator in its worker, not in the main
-// thread. Counted through a module loader hook, not timed: timings belong to `npm run bench startup`.
+// thread, and compare and sweep load scenarios there to plan their runs but not the simulator.
+// Counted through a module loader hook, not timed: timings belong to `npm run bench startup`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,6 +56,16 @@ describe('poolsim start-up loads only what the command needs', () => {
     expect(r.modules).toContain('scenario/errors.js');
     // yaml (about 60 ms of CPU): the worker parses the scenario; the main thread's SourceMaps and manifests need none.
     for (const m of ['pkg:zod', 'pkg:yaml', 'scenario/schema.js', 'model/load-scenario.js', 'sim/simulation.js']) expect(r.modules).not.toContain(m);
+  });
+
+  it("compare's and sweep's main thread loads scenarios to plan the runs and leaves the simulator to the pool's workers", () => {
+    for (const command of ['compare', 'sweep']) {
+      const r = loaded(command, '--help');
+      expect(r.code, command).toBe(0);
+      expect(r.modules, command).toContain('model/load-scenario.js');
+      // the simulator is 53 modules (0.5 MB) that only the workers run
+      for (const m of ['sim/simulation.js', 'experiment/run-scenario.js', 'sim/inference/inference-system.js']) expect(r.modules, command).not.toContain(m);
+    }
   });
 
   it('run starts the thread that reads CSV traces ahead (trace-prefetch.ts) only for a scenario that may have one', () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioForRun } from '../src/experiment/run-scenario.js';
+import { loadScenarioForRun } from '../src/experiment/load-for-run.js';
 import { readInputFile, readInputPieces } from '../src/scenario/read-input-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'poolsim-fp-'));

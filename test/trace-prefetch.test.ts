@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileAccess } from '../src/experiment/file-access.js';
-import { loadScenarioForRun } from '../src/experiment/run-scenario.js';
+import { loadScenarioForRun } from '../src/experiment/load-for-run.js';
 import { prefetchTraces, type PrefetchedTrace } from '../src/scenario/traces/trace-prefetch.js';
 import { poolsim, runToCsv } from './helpers.js';
 

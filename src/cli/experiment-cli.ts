@@ -15,7 +15,7 @@ import { defaultWorkers, prepareExperiment, runPlan, type ExperimentResult } fro
 import { MANIFEST_FORMAT, poolsimVersion, type RunManifest } from '../experiment/manifest.js';
 import { resolveMetricName, serviceColumn, tenantColumn, unknownMetricMessage } from '../experiment/metric-table.js';
 import { checkRunCount, DEFAULT_MAX_RUNS, metricColumns, parseShard, type CheckedPlan, type ExperimentSpec, type Shard, tenantSharesTable } from '../experiment/plan.js';
-import { loadScenarioForRun, type LoadedScenario } from '../experiment/run-scenario.js';
+import { loadScenarioForRun, type LoadedScenario } from '../experiment/load-for-run.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import { OutputFolder } from './output-folder.js';
 import { Progress } from '../experiment/progress.js';

@@ -18,7 +18,7 @@ import { fileAccess } from './file-access.js';
 import { metricDef, metricDirection, SUMMARY_METRIC_COLUMNS } from './metric-table.js';
 import { FINGERPRINT_COLUMN, serviceColumns, tenantColumns, type CheckedPlan } from './plan.js';
 import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
-import { loadScenarioForRun } from './run-scenario.js';
+import { loadScenarioForRun } from './load-for-run.js';
 import { formatMetricValue, formatMetricValues } from './summary-text.js';
 import { parseVariantLabel, sameRef, VariantError } from './variant-label.js';
 

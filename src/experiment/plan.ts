@@ -15,7 +15,7 @@ import { cellText, type Table } from './csv-table.js';
 import { lookUpJobName } from '../model/job-name-lookup.js';
 import { JOB_METRICS, SERVICE_METRICS, serviceColumn, SUMMARY_METRIC_COLUMNS, TENANT_METRICS, TENANT_SUMMARY_COLUMNS, tenantColumn } from './metric-table.js';
 import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
-import { loadScenarioForRun } from './run-scenario.js';
+import { loadScenarioForRun } from './load-for-run.js';
 import { editScenario, parsePath, ScenarioPathError } from './scenario-edit.js';
 import type { SweepParam } from './sweep-values.js';
 import { VariantError, variantLabels } from './variant-label.js';

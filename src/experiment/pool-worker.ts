@@ -16,7 +16,8 @@ import { outputFiles } from './output-sinks.js';
 import { Activity, PolicyWatch } from './policy-watch.js';
 import { RowSlots } from './row-slots.js';
 import { publishProgress } from './run-progress.js';
-import { loadScenarioForRun, runScenario, type LoadedScenario } from './run-scenario.js';
+import { loadScenarioForRun, type LoadedScenario } from './load-for-run.js';
+import { runScenario } from './run-scenario.js';
 import { failureOf } from './worker-errors.js';
 import type { PoolMessage, PoolReply, PoolRequest, PoolWorkerData } from './worker-pool.js';
 

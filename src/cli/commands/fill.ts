@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { renderSvg } from '../../experiment/charts.js';
 import { csvLine } from '../../experiment/csv.js';
-import { loadScenarioForRun } from '../../experiment/run-scenario.js';
+import { loadScenarioForRun } from '../../experiment/load-for-run.js';
 import { MANIFEST_FORMAT, poolsimVersion } from '../../experiment/manifest.js';
 import { loadPolicies } from '../../policy/plugin.js';
 import { InputError, formatIssue } from '../../scenario/errors.js';
