@@ -48,43 +48,78 @@ const row = fc.record({
   queue: fc.option(fc.nat(4), { nil: undefined }),
 });
 
+type Row = typeof row extends fc.Arbitrary<infer R> ? R : never;
+
+/** Pushes `rows` into a table and holds each row's template, name, submit time and fields to the loader's TraceJobTemplate. */
+function checkTable(rows: Row[], fixed: boolean, efficiency: number | undefined, capacity: number): void {
+    const table = new TraceJobTable('trace-3', efficiency, fixed, capacity);
+    for (const r of rows) table.push(r.name, r.submitS, r.devices, r.usefulFlop, r.allowedKinds, r.priority, r.gpuMilli, r.cpuMilli, r.memoryMiB, r.durationS, r.queue);
+    table.trim();
+    expect(table.length).toBe(rows.length);
+    rows.forEach((r, i) => {
+      // As load-scenario.ts made it before trace jobs were columns.
+      const before = new TraceJobTemplate(
+        r.name,
+        r.submitS,
+        r.devices,
+        r.usefulFlop,
+        efficiency,
+        r.allowedKinds,
+        r.priority,
+        'trace-3',
+        r.gpuMilli < 1000 ? r.gpuMilli : undefined,
+        r.cpuMilli !== undefined && r.cpuMilli > 0 ? r.cpuMilli : undefined,
+        r.memoryMiB !== undefined && r.memoryMiB > 0 ? r.memoryMiB : undefined,
+        fixed ? r.durationS : undefined,
+        r.queue,
+      );
+      const t = table.template(i);
+      expectSame(t, before);
+      expect(table.name(i)).toBe(r.name);
+      expect(Object.is(table.submitS(i), r.submitS)).toBe(true);
+      expect(table.template(i)).not.toBe(t);
+      // What the size estimate reads of the row, without its template: the template's values.
+      const into = new TraceRowFields();
+      expect(table.fill(i, into)).toBe(into);
+      for (const k of ['submitS', 'devices', 'usefulFlop', 'efficiency', 'allowedKinds', 'milli', 'fixedRuntimeS'] as const) {
+        if (!Object.is(into[k], t[k])) expect.fail(`fill: ${k}: ${String(into[k])} against ${String(t[k])}`);
+      }
+    });
+}
+
 describe('trace jobs as columns', () => {
   it("a row's template is the loader's TraceJobTemplate for it: fields, order, values; a new object each time", () => {
     fc.assert(
-      fc.property(fc.array(row, { minLength: 1, maxLength: 60 }), fc.boolean(), fc.option(fc.double({ min: 0.01, max: 1 }), { nil: undefined }), fc.nat(70), (rows, fixed, efficiency, capacity) => {
-        const table = new TraceJobTable('trace-3', efficiency, fixed, capacity);
-        for (const r of rows) table.push(r.name, r.submitS, r.devices, r.usefulFlop, r.allowedKinds, r.priority, r.gpuMilli, r.cpuMilli, r.memoryMiB, r.durationS, r.queue);
-        table.trim();
-        expect(table.length).toBe(rows.length);
-        rows.forEach((r, i) => {
-          // As load-scenario.ts made it before trace jobs were columns.
-          const before = new TraceJobTemplate(
-            r.name,
-            r.submitS,
-            r.devices,
-            r.usefulFlop,
-            efficiency,
-            r.allowedKinds,
-            r.priority,
-            'trace-3',
-            r.gpuMilli < 1000 ? r.gpuMilli : undefined,
-            r.cpuMilli !== undefined && r.cpuMilli > 0 ? r.cpuMilli : undefined,
-            r.memoryMiB !== undefined && r.memoryMiB > 0 ? r.memoryMiB : undefined,
-            fixed ? r.durationS : undefined,
-            r.queue,
-          );
-          const t = table.template(i);
-          expectSame(t, before);
-          expect(table.name(i)).toBe(r.name);
-          expect(Object.is(table.submitS(i), r.submitS)).toBe(true);
-          expect(table.template(i)).not.toBe(t);
-          // What the size estimate reads of the row, without its template: the template's values.
-          const into = new TraceRowFields();
-          expect(table.fill(i, into)).toBe(into);
-          for (const k of ['submitS', 'devices', 'usefulFlop', 'efficiency', 'allowedKinds', 'milli', 'fixedRuntimeS'] as const) {
-            if (!Object.is(into[k], t[k])) expect.fail(`fill: ${k}: ${String(into[k])} against ${String(t[k])}`);
-          }
+      fc.property(fc.array(row, { minLength: 1, maxLength: 60 }), fc.boolean(), fc.option(fc.double({ min: 0.01, max: 1 }), { nil: undefined }), fc.nat(70), checkTable),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rows alike: columns kept as one value, and names counting up, while every row has them, then rows that differ', () => {
+    // A name per row counting up from a start ('job-<n>', 'job-<n+1>', ...) with a step, a jump or
+    // another name now and then; numbers from a few values, so that a column stays one value (the
+    // first row's, whatever the column's default) for a while and then differs.
+    const few = fc.constantFrom(0, -0, Number.NaN, 1000, 999, 3, 2.5);
+    const alike = fc.record({
+      step: fc.constantFrom('next', 'next', 'next', 'next', 'jump', 'named'),
+      submitS: few,
+      devices: few,
+      usefulFlop: few,
+      priority: few,
+      gpuMilli: few,
+      cpuMilli: fc.option(few, { nil: undefined }),
+      memoryMiB: fc.option(few, { nil: undefined }),
+      durationS: few,
+      queue: fc.option(fc.nat(2), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(alike, { minLength: 1, maxLength: 80 }), fc.nat(1000), fc.boolean(), fc.nat(90), (steps, start, fixed, capacity) => {
+        let n = start;
+        const rows = steps.map(({ step, ...r }, i) => {
+          n = step === 'jump' ? n + 7 : n + 1;
+          return { ...r, name: step === 'named' ? `pod-${i}` : `job-${n}`, allowedKinds: undefined };
         });
+        checkTable(rows, fixed, undefined, capacity);
       }),
       { numRuns: 300 },
     );

@@ -73,8 +73,10 @@ export class TraceRowFields implements JobSizeFields {
 
 /**
  * A number per row, kept as one value until a row differs from it (a trace's priority, share, host
- * request or queue is usually the same for every job): then a Float64Array. Values are kept as
- * given, -0 and NaN included (Object.is).
+ * request or queue is usually the same for every job; W2's submit times are all 0): then a
+ * Float64Array. The first row's value becomes the one value, whatever the column's default, so a
+ * column that every row gives alike is never materialised. Values are kept as given, -0 and NaN
+ * included (Object.is). Rows are set in order, each once.
  */
 class NumberColumn {
   private constant: number;
@@ -88,7 +90,13 @@ class NumberColumn {
 
   set(row: number, value: number): void {
     if (this.values === undefined) {
-      if (Object.is(value, this.constant)) return;
+      // Object.is(value, constant), without the call on every row (a million in W2, six columns).
+      const c = this.constant;
+      if (value === c ? value !== 0 || Object.is(value, c) : value !== value && c !== c) return;
+      if (row === 0) {
+        this.constant = value;
+        return;
+      }
       this.values = new Float64Array(this.capacity).fill(this.constant);
     }
     this.values[row] = value;
@@ -101,6 +109,44 @@ class NumberColumn {
   grow(capacity: number): void {
     this.capacity = capacity;
     if (this.values !== undefined) this.values = copyOf(this.values, capacity, this.constant);
+  }
+}
+
+/**
+ * A whole number per row, kept as an offset from the row while every row's value is its row plus
+ * that offset (the names an importer numbers itself, 'job-1', 'job-2', ..., in file order): then a
+ * Float64Array. Rows are set in order, each once.
+ */
+class CountingColumn {
+  private offset = 0;
+  private values: Float64Array | undefined;
+  private capacity: number;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  set(row: number, value: number): void {
+    if (this.values === undefined) {
+      if (row === 0) {
+        this.offset = value;
+        return;
+      }
+      if (value === row + this.offset) return;
+      const values = new Float64Array(this.capacity);
+      for (let r = 0; r < row; r++) values[r] = r + this.offset;
+      this.values = values;
+    }
+    this.values[row] = value;
+  }
+
+  get(row: number): number {
+    return this.values === undefined ? row + this.offset : this.values[row]!;
+  }
+
+  grow(capacity: number): void {
+    this.capacity = capacity;
+    if (this.values !== undefined) this.values = copyOf(this.values, capacity, 0);
   }
 }
 
@@ -138,11 +184,12 @@ function numberedName(name: string): number {
 export class TraceJobTable {
   length = 0;
   private capacity: number;
-  private submit: Float64Array;
+  /** Often one value for every row (a burst at t = 0). */
+  private readonly submit: NumberColumn;
   private deviceCount: Float64Array;
   private work: Float64Array;
-  /** The row's name as the number of 'job-<n>', or -1: then in `names`. */
-  private nameNumber: Float64Array;
+  /** The row's name as the number of 'job-<n>', or -1: then in `names`. Usually row + 1. */
+  private readonly nameNumber: CountingColumn;
   private names: (string | undefined)[] | undefined;
   /** Per row its allowed kinds (its own array), when any row has them. */
   private kinds: (readonly number[] | undefined)[] | undefined;
@@ -167,10 +214,10 @@ export class TraceJobTable {
     capacity: number,
   ) {
     this.capacity = Math.max(1, capacity);
-    this.submit = new Float64Array(this.capacity);
+    this.submit = new NumberColumn(0, this.capacity);
     this.deviceCount = new Float64Array(this.capacity);
     this.work = new Float64Array(this.capacity);
-    this.nameNumber = new Float64Array(this.capacity);
+    this.nameNumber = new CountingColumn(this.capacity);
     this.priorities = new NumberColumn(0, this.capacity);
     this.gpuMilli = new NumberColumn(1000, this.capacity);
     this.cpuMilli = new NumberColumn(Number.NaN, this.capacity);
@@ -196,11 +243,11 @@ export class TraceJobTable {
   ): void {
     const row = this.length;
     if (row === this.capacity) this.grow(2 * row);
-    this.submit[row] = submitS;
+    this.submit.set(row, submitS);
     this.deviceCount[row] = devices;
     this.work[row] = usefulFlop;
     const n = typeof name === 'number' ? name : numberedName(name);
-    this.nameNumber[row] = n;
+    this.nameNumber.set(row, n);
     if (n < 0) (this.names ??= [])[row] = name as string;
     if (allowedKinds !== undefined) (this.kinds ??= [])[row] = allowedKinds;
     this.priorities.set(row, priority);
@@ -219,10 +266,10 @@ export class TraceJobTable {
 
   private grow(capacity: number): void {
     this.capacity = capacity;
-    this.submit = copyOf(this.submit, capacity, 0);
+    this.submit.grow(capacity);
     this.deviceCount = copyOf(this.deviceCount, capacity, 0);
     this.work = copyOf(this.work, capacity, 0);
-    this.nameNumber = copyOf(this.nameNumber, capacity, 0);
+    this.nameNumber.grow(capacity);
     this.priorities.grow(capacity);
     this.gpuMilli.grow(capacity);
     this.cpuMilli.grow(capacity);
@@ -232,11 +279,11 @@ export class TraceJobTable {
   }
 
   submitS(row: number): number {
-    return this.submit[row]!;
+    return this.submit.get(row);
   }
 
   name(row: number): string {
-    const n = this.nameNumber[row]!;
+    const n = this.nameNumber.get(row);
     return n >= 0 ? NUMBERED + n : this.names![row]!;
   }
 
@@ -247,7 +294,7 @@ export class TraceJobTable {
    */
   fill(row: number, into: TraceRowFields): TraceRowFields {
     const gpuMilli = this.gpuMilli.get(row);
-    into.submitS = this.submit[row]!;
+    into.submitS = this.submit.get(row);
     into.devices = this.deviceCount[row]!;
     into.usefulFlop = this.work[row]!;
     into.efficiency = this.efficiency;
@@ -265,7 +312,7 @@ export class TraceJobTable {
     const queue = this.queues.get(row);
     return new TraceJobTemplate(
       this.name(row),
-      this.submit[row]!,
+      this.submit.get(row),
       this.deviceCount[row]!,
       this.work[row]!,
       this.efficiency,

@@ -2,6 +2,7 @@
 // each row's kinds, queue, name and work, with what was skipped, renamed or cannot run reported at
 // the file's lines.
 import { importTraceRows, TraceError, type CsvMapping, type TraceImport, type TraceRowReader } from '../../scenario/traces/index.js';
+import { CsvRowReader, ROW_BLOCK_BITS, ROW_BLOCK_MASK } from '../../scenario/traces/csv-rows.js';
 import { describeFirstSkipped, firstSkippedOf } from '../../scenario/traces/first-skipped.js';
 import { importKey } from '../../scenario/traces/trace-prefetch.js';
 import { freeName } from '../../scenario/traces/trace-options.js';
@@ -138,7 +139,55 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   const rows = imported.jobRows;
   const table = new TraceJobTable(name, t.efficiency, t.runtime === 'fixed', rows.length);
   names.tableSoFar = table;
-  for (let k = 0; k < rows.length; k++) {
+  // A CSV trace of numbers only (no ids, models or groups of its own: W2's million rows), whose
+  // numbered ids no other name can clash with, and without per-row queues: every row takes the
+  // generic loop's numbered-name branch with no kinds, priority or host request of its own, so it
+  // is read here from the importer's columns directly, with the generic loop's checks and
+  // expressions in the same order (the same table, counts and first rows).
+  const cols =
+    rows instanceof CsvRowReader && !traceQueues && !mayClashWithOwn && names.noSetYet && names.listed.size === 0 && names.generators.size === 0 ? rows.columns() : undefined;
+  if (cols !== undefined) {
+    const { order, submit, duration, deviceCount, milli, lines, numbers } = cols;
+    const priority = t.priority[''] ?? 0;
+    const fixed = t.runtime === 'fixed';
+    const bestRate = fixed ? 0 : bestRateOf(undefined);
+    const peak = refSpec.peak;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      const b = i >>> ROW_BLOCK_BITS;
+      const j = i & ROW_BLOCK_MASK;
+      const submitS = submit[b]![j]!;
+      const durationS = duration[b]![j]!;
+      const devices = deviceCount[b]![j]!;
+      const gpuMilli = milli[b]![j]!;
+      const share = gpuMilli / 1000;
+      const work = durationS * devices * share * peak * eff;
+      if (!(submitS <= MAX_TIME_S) || !(durationS <= MAX_TIME_S) || !Number.isFinite(work)) {
+        beyond++;
+        firstBeyond ??= { line: lines[b]![j]!, id: `job-${numbers[b]![j]!}`, submitS, durationS, devices };
+        continue;
+      }
+      if (openRun) {
+        const endS = submitS + (fixed ? durationS : bestRate > 0 ? work / (devices * share * bestRate) : 0);
+        if (!(endS <= MAX_OPEN_RUN_S)) {
+          lateEnds++;
+          firstLate ??= { line: lines[b]![j]!, id: `job-${numbers[b]![j]!}`, endS };
+        }
+      }
+      table.push(numbers[b]![j]!, submitS, devices, work, undefined, priority, gpuMilli, undefined, undefined, durationS, queue);
+      kept++;
+      if (firstSubmit === undefined || submitS < firstSubmit.submitS) firstSubmit = { line: lines[b]![j]!, submitS };
+      if (submitS >= horizonS) {
+        afterHorizon++;
+        if (firstAfter === undefined || submitS < firstAfter.submitS) firstAfter = { line: lines[b]![j]!, submitS };
+      }
+      if (devices > poolCapacity) {
+        tooBig++;
+        firstTooBig ??= { line: lines[b]![j]!, devices, capacity: poolCapacity };
+      }
+    }
+  }
+  for (let k = 0; cols === undefined && k < rows.length; k++) {
     const tj = rows.read(k); // for a CSV trace one record, refilled per row
     let allowedKinds: number[] | undefined;
     if (tj.allowedModels) {

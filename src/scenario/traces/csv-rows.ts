@@ -84,6 +84,25 @@ export interface CsvRowParts {
   order: Int32Array;
 }
 
+/**
+ * The rows' number columns where they stand, for a reader that walks every row (the scenario
+ * loader's table of a trace of numbers only): row i of the import is order[i], its fields at
+ * [order[i] >>> ROW_BLOCK_BITS][order[i] & ROW_BLOCK_MASK] of each column; `numbers` is n of an
+ * id 'job-<n>' the importer gave (every row has one: a trace with ids of its own has no columns).
+ */
+export interface CsvRowColumns {
+  readonly order: ArrayLike<number>;
+  readonly submit: readonly Float64Array[];
+  readonly duration: readonly Float64Array[];
+  readonly deviceCount: readonly Float64Array[];
+  readonly milli: readonly Int32Array[];
+  readonly lines: readonly Int32Array[];
+  readonly numbers: readonly Int32Array[];
+}
+
+export const ROW_BLOCK_BITS = BLOCK_BITS;
+export const ROW_BLOCK_MASK = BLOCK_MASK;
+
 export class CsvJobRows implements ImportRows {
   length = 0;
   /** Rows the blocks have room for. */
@@ -181,6 +200,12 @@ export class CsvJobRows implements ImportRows {
     };
   }
 
+  /** The columns with `order`, or undefined when a row has an id, models or a group of its own. */
+  columns(order: ArrayLike<number>): CsvRowColumns | undefined {
+    if (this.ids !== undefined || this.models !== undefined || this.groups !== undefined) return undefined;
+    return { order, submit: this.submit, duration: this.duration, deviceCount: this.deviceCount, milli: this.milli, lines: this.lines, numbers: this.numbers };
+  }
+
   /** The rows `parts` gave, read in their order. */
   static fromParts(p: CsvRowParts): CsvRowReader {
     const rows = new CsvJobRows();
@@ -257,6 +282,11 @@ export class CsvRowReader implements TraceRowReader {
   /** Every kept row as the CSV importer's object (parseGenericCsv's `jobs`). */
   jobs(): TraceJob[] {
     return Array.from(this.order, (i) => this.rows.job(i));
+  }
+
+  /** The rows' columns (CsvJobRows.columns), or undefined. */
+  columns(): CsvRowColumns | undefined {
+    return this.rows.columns(this.order);
   }
 
   /** The rows as CsvRowParts (CsvJobRows.parts), or undefined. */
