@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvLine, rowValues } from '../src/experiment/csv.js';
-import { formatJobRowBatch, JOB_ROW_BATCH_ROWS, type JobRowBatch } from '../src/experiment/job-row-batch.js';
+import { formatJobRowBatch, formatJobRowBatchBytes, JOB_ROW_BATCH_ROWS, JobRowBatcher, type JobRowBatch } from '../src/experiment/job-row-batch.js';
 import { JOB_NUMBER_CELLS, JOB_ROW_CELLS, NOT_A_JOB_ROW, WRITTEN, writeJobRow } from '../src/experiment/job-row-cells.js';
 import { NonFiniteResultError, attachOutputs } from '../src/experiment/output-sinks.js';
 import { TextChunk } from '../src/experiment/text-chunk.js';
@@ -31,7 +31,7 @@ const jobRow = fc.record(Object.fromEntries(JOB_COLUMNS.map((c) => [c, TEXT.has(
  * or the error. With `batched`, rows go as values (a worker's route) and are formatted as the
  * pool's thread formats them, after a structured clone with their buffers transferred.
  */
-function throughSink(rows: readonly JobRow[], batched = false): { text: string; error?: NonFiniteResultError; batches: number } {
+function throughSink(rows: readonly JobRow[], batched = false, asBytes = false): { text: string; error?: NonFiniteResultError; batches: number } {
   const signals = new Signals();
   let text = '';
   let batches = 0;
@@ -42,7 +42,12 @@ function throughSink(rows: readonly JobRow[], batched = false): { text: string; 
     expect(b.texts.buffer).toBe(b.buffer);
     expect(b.ends.buffer).toBe(b.buffer);
     const sent = b.buffer instanceof ArrayBuffer ? structuredClone(b, { transfer: [b.buffer] }) : structuredClone(b);
-    text += formatJobRowBatch(sent);
+    if (!asBytes) text += formatJobRowBatch(sent);
+    else {
+      // `poolsim run`'s route: the bytes, a view of one buffer reused for every batch (no text made).
+      const bytes = formatJobRowBatchBytes(sent);
+      text += Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    }
   };
   const sinks = attachOutputs({ signals } as unknown as Simulation, ['jobs.csv'], (_file, t) => void (text += t), batched ? writeRows : undefined);
   let error: NonFiniteResultError | undefined;
@@ -155,9 +160,28 @@ describe('writeJobRow', () => {
         const sink = throughSink(rows, true);
         expect(sink.error).toBeUndefined();
         expect(sink.text).toBe(generic(rows).text);
+        expect(throughSink(rows, true, true).text).toBe(sink.text);
         if (rows.every((r) => !nonAscii(r))) expect(sink.batches).toBe(Math.ceil(n / JOB_ROW_BATCH_ROWS));
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it("a batch as bytes is its text's UTF-8, in one buffer reused batch after batch", () => {
+    const finite = jobRow.filter((r) => JOB_NUMBER_CELLS.every((c) => r[c] !== Infinity && r[c] !== -Infinity) && !nonAscii(r));
+    fc.assert(
+      fc.property(fc.array(finite, { minLength: 1, maxLength: 40 }), (rows) => {
+        const batcher = new JobRowBatcher();
+        for (const r of rows) expect(batcher.add(r)).toBe(WRITTEN);
+        const batch = batcher.take()!;
+        const text = formatJobRowBatch(batch);
+        const first = formatJobRowBatchBytes(batch);
+        expect(Buffer.from(first).equals(Buffer.from(text, 'utf8'))).toBe(true);
+        const again = formatJobRowBatchBytes(batch);
+        expect(again.buffer).toBe(first.buffer);
+        expect(Buffer.from(again).equals(Buffer.from(text, 'utf8'))).toBe(true);
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -92,8 +92,8 @@ export class OutputFolder {
     return [...this.files].sort((a, b) => rank(a[0]) - rank(b[0]));
   }
 
-  /** Append text to `name` (a path relative to the folder), creating it on first use. */
-  append(name: string, text: string): void {
+  /** Append text (or its UTF-8 bytes) to `name` (a path relative to the folder), creating it on first use. */
+  append(name: string, text: string | Uint8Array): void {
     let f = this.files.get(name);
     if (!f) {
       const tmp = join(this.staging, name);
@@ -166,10 +166,11 @@ export class OutputFolder {
     }
   }
 
-  private write(f: Staged, text: string): void {
+  private write(f: Staged, text: string | Uint8Array): void {
     f.hash.update(text);
     try {
-      writeSync(f.fd, text);
+      if (typeof text === 'string') writeSync(f.fd, text);
+      else for (let at = 0; at < text.length; ) at += writeSync(f.fd, text, at, text.length - at);
     } catch (e) {
       // A full disk mid-run: an output problem (the option, the reason), and nothing of it left.
       this.abort();

@@ -85,6 +85,25 @@ const chunk = new TextChunk();
 
 /** The batch's rows as jobs.csv's lines (each ending in a newline). */
 export function formatJobRowBatch(batch: JobRowBatch): string {
+  formatInto(batch);
+  return chunk.take();
+}
+
+/**
+ * The batch's rows as jobs.csv's bytes (UTF-8, as a file written with formatJobRowBatch's text
+ * holds them): a view of one buffer reused for every batch, valid until the next call. A batch's
+ * cells are ASCII, so no text is made: the saving thread hashes and writes the bytes as they are.
+ */
+export function formatJobRowBatchBytes(batch: JobRowBatch): Uint8Array {
+  formatInto(batch);
+  // Never taken: writeJobTexts keeps a text cell beyond ASCII out of batches.
+  if (!chunk.allBytes) return Buffer.from(chunk.take(), 'utf8');
+  const bytes = chunk.bytes.subarray(0, chunk.pos);
+  chunk.truncateToBytes(0);
+  return bytes;
+}
+
+function formatInto(batch: JobRowBatch): void {
   const { rows, nums, texts, ends } = batch;
   if (!(rows >= 0 && nums.length === rows * JOB_ROW_NUMBERS && ends.length === rows * JOB_ROW_TEXTS && (rows === 0 || ends[ends.length - 1] === texts.length))) {
     throw new Error(`internal: a batch of ${rows} job rows with ${nums.length} numbers, ${ends.length} text cells and ${texts.length} text bytes`);
@@ -94,5 +113,4 @@ export function formatJobRowBatch(batch: JobRowBatch): string {
     writeJobCells(chunk, nums, i * JOB_ROW_NUMBERS, texts, i === 0 ? 0 : ends[endAt - 1]!, ends, endAt);
     chunk.appendCode(10); // '\n'
   }
-  return chunk.take();
 }

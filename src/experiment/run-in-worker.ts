@@ -28,6 +28,8 @@ export interface RunOneOptions {
   onLoaded: (loaded: LoadedRun) => void | Promise<void>;
   /** The result files' text, in order. */
   onChunk: (file: OutputName, text: string) => void;
+  /** jobs.csv's rows as bytes instead (PoolOptions.onBytes: a view valid only during the call). */
+  onBytes?: (file: OutputName, bytes: Uint8Array) => void;
   /** The simulation's progress, about once a second. */
   onProgress?: (progress: ProgressSnapshot) => void;
 }
@@ -39,6 +41,7 @@ export async function runOne(request: RunOneRequest, options: RunOneOptions): Pr
     policyTimeoutS: options.policyTimeoutS,
     onLoaded: (_index, loaded) => options.onLoaded(loaded),
     onChunk: (_index, file, text) => options.onChunk(file, text),
+    ...(options.onBytes ? { onBytes: (_index: number, file: OutputName, bytes: Uint8Array) => options.onBytes!(file, bytes) } : {}),
     ...(options.onProgress ? { onProgress: (_index: number, p: ProgressSnapshot) => options.onProgress!(p) } : {}),
   });
   return outcome!;

@@ -12,7 +12,7 @@ import type { JobRow, SummaryRow } from '../sim/metrics.js';
 import type { RunResult } from '../sim/simulation.js';
 import type { HotLink } from '../sim/link-ledger.js';
 import type { OutputName, OutputRequest } from './output-sinks.js';
-import { formatJobRowBatch, type JobRowBatch } from './job-row-batch.js';
+import { formatJobRowBatch, formatJobRowBatchBytes, type JobRowBatch } from './job-row-batch.js';
 import { Activity, PolicyTimeoutError, readWatch } from './policy-watch.js';
 import { readProgress, type ProgressSnapshot } from './run-progress.js';
 import { freeRowSlot } from './row-slots.js';
@@ -105,6 +105,11 @@ export interface PoolOptions {
   onLoaded?: (index: number, loaded: LoadedRun) => void | Promise<void>;
   /** A chunk of a result file of a run with `outputs`, in order. A throw stops the pool. */
   onChunk?: (index: number, file: OutputName, text: string) => void;
+  /**
+   * Where jobs.csv's rows go instead of onChunk, as bytes (in order with the file's other chunks):
+   * a view valid only during the call (one buffer reused for every batch), so no text is made.
+   */
+  onBytes?: (index: number, file: OutputName, bytes: Uint8Array) => void;
   /** Told each running simulation's progress about once a second (a progress line). */
   onProgress?: (index: number, progress: ProgressSnapshot) => void;
 }
@@ -225,7 +230,8 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
             case 'rows':
               // Formatted here, in order with the file's chunks: the worker goes on simulating.
               try {
-                if (options.onChunk) options.onChunk(m.index, m.file, formatJobRowBatch(m.batch));
+                if (options.onBytes) options.onBytes(m.index, m.file, formatJobRowBatchBytes(m.batch));
+                else if (options.onChunk) options.onChunk(m.index, m.file, formatJobRowBatch(m.batch));
               } finally {
                 freeRowSlot(rowSlots, m.slot);
               }

@@ -135,6 +135,8 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
             else if (timelineName !== undefined) folder!.append(timelineName, text);
             else folder!.appendOutside(argv.timeline!, text);
           },
+          // jobs.csv's rows (about 114 MB on W2) hashed and written as bytes, never made text.
+          onBytes: (file: OutputName, bytes: Uint8Array) => folder!.append(file, bytes),
         },
       );
       progress?.finish();
