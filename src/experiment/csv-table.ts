@@ -1,7 +1,7 @@
 // Result CSVs as tables of cells: read back (merge, check's baselines, report) and written with the
 // same formatting as every other poolsim CSV (csv.ts), so that a file read and written again is the
 // same bytes.
-import { csvLine, formatCell } from './csv.js';
+import { csvLine, formatCell, formulaText } from './csv.js';
 
 export interface Table {
   header: string[];
@@ -18,7 +18,11 @@ export class CsvFormatError extends Error {
   }
 }
 
-/** RFC 4180: quoted cells with doubled quotes; every row must have the header's width. */
+/**
+ * RFC 4180: quoted cells with doubled quotes; every row must have the header's width. A text cell
+ * quoted against spreadsheet formulas (`'=1+2`, csv.ts's formulaSafe) reads as the text it was
+ * written from, so names match the scenario's, and tableToCsv writes the same bytes again.
+ */
 export function parseCsv(text: string, file = '<csv>'): Table {
   const records: string[][] = [];
   let row: string[] = [];
@@ -46,11 +50,11 @@ export function parseCsv(text: string, file = '<csv>'): Table {
     }
     if (ch === '"' && cell === '') quoted = true;
     else if (ch === ',') {
-      row.push(cell);
+      row.push(formulaText(cell));
       cell = '';
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
+      row.push(formulaText(cell));
       records.push(row);
       row = [];
       cell = '';
@@ -60,7 +64,7 @@ export function parseCsv(text: string, file = '<csv>'): Table {
   }
   if (quoted) throw new CsvFormatError(file, line, 'unterminated quoted cell');
   if (cell !== '' || row.length > 0) {
-    row.push(cell);
+    row.push(formulaText(cell));
     records.push(row);
   }
   if (records.length === 0) throw new CsvFormatError(file, 1, 'empty file: expected a header line');

@@ -12,8 +12,72 @@ export function formatCell(v: unknown): string {
     if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
     return tenDigits(v);
   }
-  const s = String(v);
+  const s = formulaSafe(String(v));
   return needsQuotes(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * A text cell as a spreadsheet will show it rather than run it: a cell that begins with `=`, `+`,
+ * `-`, `@`, a tab, a carriage return or NUL is a formula to Excel, LibreOffice Calc and Google
+ * Sheets (a job id `=HYPERLINK(...)` from a trace would run when a planner opens jobs.csv), so it is
+ * written with a single quote before it, as OWASP's CSV Injection page and ASVS 5.0 requirement
+ * 1.2.10 ask. Left as it is: a cell that reads as a number (`-2`, `-1.5e-7`, `+3`, and poolsim's own
+ * `inf`/`-inf`: merge reads result CSVs back as text), and a lone `-` (no operand: a spreadsheet
+ * shows it as text). A text that already begins with quotes before such a character gets one more,
+ * so that formulaText can undo it exactly: a file read back (merge, check, report) sees the names
+ * the run had, and writing it again gives the same bytes.
+ */
+export function formulaSafe(s: string): string {
+  return startsFormula(s, leadingQuotes(s)) ? `'${s}` : s;
+}
+
+/** formulaSafe's inverse: the text a cell of a poolsim CSV was written from. */
+export function formulaText(cell: string): string {
+  if (cell.charCodeAt(0) !== 39) return cell;
+  return startsFormula(cell, leadingQuotes(cell)) ? cell.slice(1) : cell;
+}
+
+/** How many single quotes `s` begins with. */
+function leadingQuotes(s: string): number {
+  let k = 0;
+  while (k < s.length && s.charCodeAt(k) === 39) k++;
+  return k;
+}
+
+/** Whether s[from ..] starts a formula (see formulaSafe). A loop over the characters, not a RegExp (see needsQuotes). */
+function startsFormula(s: string, from: number): boolean {
+  if (s.length <= from) return false;
+  const c = s.charCodeAt(from);
+  if (c === 61 || c === 64 || c === 9 || c === 13 || c === 0) return true; // = @ tab CR NUL
+  if (c !== 43 && c !== 45) return false; // + -
+  if (s.length === from + 1) return c === 43; // a lone '-' is text; a lone '+' is quoted
+  return !isNumberText(s, from);
+}
+
+/** s[from ..] is `[+-]digits[.digits][e[+-]digits]` (a digit before the exponent), or `-inf`/`+inf`. */
+function isNumberText(s: string, from: number): boolean {
+  let i = from + 1; // s[from] is the sign
+  if (s.length === i + 3 && s.charCodeAt(i) === 105 && s.charCodeAt(i + 1) === 110 && s.charCodeAt(i + 2) === 102) return true; // 'inf'
+  const intEnd = digitsFrom(s, i);
+  let fracEnd = intEnd;
+  if (intEnd < s.length && s.charCodeAt(intEnd) === 46) fracEnd = digitsFrom(s, intEnd + 1); // '.'
+  if (intEnd === i && fracEnd <= intEnd + 1) return false; // no digit at all
+  i = fracEnd;
+  if (i < s.length && (s.charCodeAt(i) === 101 || s.charCodeAt(i) === 69)) {
+    // e or E, an optional sign, then at least one digit
+    i++;
+    if (i < s.length && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++;
+    const expEnd = digitsFrom(s, i);
+    if (expEnd === i) return false;
+    i = expEnd;
+  }
+  return i === s.length;
+}
+
+/** The index after the run of decimal digits that starts at `i`. */
+function digitsFrom(s: string, i: number): number {
+  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  return i;
 }
 
 /**
@@ -65,11 +129,12 @@ export function writeCell(out: CellSink, v: unknown): void {
 }
 
 /**
- * A text cell that needs no quotes and is all ASCII, copied into the chunk's bytes (what
- * formatCell would give: the string itself); false, with nothing written, for any other.
+ * A text cell that needs no quotes, is all ASCII and cannot start a formula, copied into the chunk's
+ * bytes (what formatCell would give: the string itself); false, with nothing written, for any other.
  */
 export function writePlainText(out: CellSink, s: string): boolean {
   const n = s.length;
+  if (n > 0 && startsFormula(s, leadingQuotes(s))) return false;
   const b = out.room(n);
   const p = out.pos;
   for (let i = 0; i < n; i++) {
