@@ -57,6 +57,32 @@ describe('scenario paths', () => {
   it('parses indices and names', () => {
     expect(parsePath('links[0].latency')).toEqual(['links', 0, 'latency']);
     expect(parsePath('datacentres.east.fabric')).toEqual(['datacentres', 'east', 'fabric']);
+    expect(parsePath('datacentres["us.east"].pue')).toEqual(['datacentres', 'us.east', 'pue']);
+    expect(parsePath('datacentres[east].node_groups.0.count')).toEqual(['datacentres', 'east', 'node_groups', 0, 'count']);
+  });
+
+  // `--set datacentres..x=1`, `seed.=2`, `links[0]..latency=1us`, `links[0]latency=1us` were read as
+  // if the stray dot were not there or the steps were apart: the sweep ran on a path the user did not
+  // write. Each is refused with the --set's text, the character and what was expected there.
+  it('refuses a malformed path with the --set, the position and what was expected', () => {
+    const refusals: [string, string][] = [
+      ['datacentres..x=1', "at character 13, expected a field name after '.', not '.'"],
+      ['.seed=2', "at character 1, expected a field name, not '.'"],
+      ['seed.=2', "at character 6, expected a field name after '.'"],
+      ['links[0]..latency=1us', "at character 10, expected a field name after '.', not '.'"],
+      ['links.[0].latency=1us', "at character 7, expected a field name after '.', not '['"],
+      ['links[0]latency=1us', "at character 9, expected '.' or '[' before the next step, not 'l'"],
+      ['links[]=1', "at character 7, expected an index (links[0]) or an item's name (datacentres[east]) inside the brackets"],
+      ['links[0=1', "at character 8, expected ']' to close the '[' at character 6"],
+      ['links]0=1', "at character 6, expected '.' or '[' before the next step, not ']'"],
+      [' links[0]..x =1', "at character 11, expected a field name after '.', not '.'"],
+    ];
+    for (const [text, why] of refusals) {
+      expect(() => parseSetOption(text), text).toThrow(SweepSyntaxError);
+      expect(() => parseSetOption(text), text).toThrow(`--set '${text}': ${why}; write the path like links[0].latency or datacentres.east.fabric`);
+    }
+    expect(() => parsePath('a..b')).toThrow(ScenarioPathError);
+    expect(parseSetOption('links[0].latency=1us').path).toBe('links[0].latency');
   });
 
   it('sets a field by index or by item name, keeping the rest of the file', () => {

@@ -15,20 +15,61 @@ export interface Assignment {
 
 type Segment = string | number;
 
-/** `a.b[0].c` and `a.b.name.c` -> segments; numbers in brackets are indices, other names select by `name`. */
+/** Where a field path stops being one: the 0-based character index and what was expected there. */
+export class PathSyntaxError extends ScenarioPathError {
+  constructor(
+    readonly path: string,
+    readonly index: number,
+    readonly expected: string,
+  ) {
+    super(`'${path}' is not a field path: at character ${index + 1}, expected ${expected}; write it like links[0].latency or datacentres.east.fabric`);
+  }
+}
+
+/**
+ * `a.b[0].c` and `a.b.name.c` -> segments; numbers in brackets are indices, other names (bare or in
+ * double quotes) select a list's item by its `name`. The grammar is strict: a field name first, then
+ * `.name` or `[index-or-name]` steps, nothing empty (`datacentres..x`, `seed.`, `.seed`,
+ * `links[0]latency` used to be read as if the stray dot were not there, or the step run together).
+ */
 export function parsePath(path: string): Segment[] {
   const out: Segment[] = [];
-  const re = /([^.[\]]+)|\[(\d+)\]|\[("?)([^\]"]+)\3\]|(\.)/g;
-  let m: RegExpExecArray | null;
-  let last = 0;
-  while ((m = re.exec(path)) !== null) {
-    if (m.index !== last) break;
-    last = re.lastIndex;
-    if (m[1] !== undefined) out.push(/^\d+$/.test(m[1]) ? Number(m[1]) : m[1]);
-    else if (m[2] !== undefined) out.push(Number(m[2]));
-    else if (m[4] !== undefined) out.push(m[4]);
+  let i = 0;
+  const n = path.length;
+  const nameEnd = (from: number): number => {
+    let j = from;
+    while (j < n && path[j] !== '.' && path[j] !== '[' && path[j] !== ']') j++;
+    return j;
+  };
+  const pushName = (name: string) => out.push(/^\d+$/.test(name) ? Number(name) : name);
+  // The first step: a field name.
+  const first = nameEnd(0);
+  if (first === 0) throw new PathSyntaxError(path, 0, n === 0 ? 'a field name' : `a field name, not '${path[0]}'`);
+  pushName(path.slice(0, first));
+  i = first;
+  while (i < n) {
+    const c = path[i];
+    if (c === '.') {
+      const end = nameEnd(i + 1);
+      if (end === i + 1) throw new PathSyntaxError(path, i + 1, `a field name after '.'${i + 1 < n ? `, not '${path[i + 1]}'` : ''}`);
+      pushName(path.slice(i + 1, end));
+      i = end;
+    } else if (c === '[') {
+      const close = path.indexOf(']', i + 1);
+      if (close < 0) throw new PathSyntaxError(path, n, `']' to close the '[' at character ${i + 1}`);
+      let inner = path.slice(i + 1, close);
+      const quoted = inner.length >= 2 && inner.startsWith('"') && inner.endsWith('"');
+      if (quoted) inner = inner.slice(1, -1);
+      if (inner === '' || inner.includes('"') || inner.includes('[')) {
+        throw new PathSyntaxError(path, i + 1, 'an index (links[0]) or an item\'s name (datacentres[east]) inside the brackets');
+      }
+      out.push(!quoted && /^\d+$/.test(inner) ? Number(inner) : inner);
+      i = close + 1;
+    } else {
+      throw new PathSyntaxError(path, i, `'.' or '[' before the next step, not '${c}'`);
+    }
+    if (i < n && path[i] !== '.' && path[i] !== '[') throw new PathSyntaxError(path, i, `'.' or '[' before the next step, not '${path[i]}'`);
   }
-  if (last !== path.length || out.length === 0) throw new ScenarioPathError(`'${path}' is not a field path; write it like links[0].latency or datacentres.east.fabric`);
   return out;
 }
 

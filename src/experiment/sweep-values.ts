@@ -3,6 +3,7 @@
 // user would write in the scenario file; generated range points are written back with the units of
 // the range's endpoints, so `10us..10ms:log:7` gives 10us, 31.62us, 100us, 316.2us, 1ms, 3.162ms, 10ms.
 import { parseQuantity, UnitError, type QuantityKind } from '../units/units.js';
+import { parsePath, PathSyntaxError } from './scenario-edit.js';
 
 /** One `--set`: a path into the scenario and the values it takes. */
 export interface SweepParam {
@@ -22,6 +23,13 @@ export function parseSetOption(text: string, maxValues = Infinity): SweepParam {
   if (eq <= 0) throw new SweepSyntaxError(`--set '${text}': expected path=values, e.g. links[0].latency=10us..10ms:log:7 or datacentres[0].fabric=IB-NDR,RoCE-400G`);
   const path = text.slice(0, eq).trim();
   const spec = text.slice(eq + 1).trim();
+  try {
+    parsePath(path);
+  } catch (e) {
+    if (!(e instanceof PathSyntaxError)) throw e;
+    const at = text.indexOf(path) + e.index + 1;
+    throw new SweepSyntaxError(`--set '${text}': at character ${at}, expected ${e.expected}; write the path like links[0].latency or datacentres.east.fabric`);
+  }
   if (spec === '') throw new SweepSyntaxError(`--set ${path}=: no values`);
   const range = parseRange(spec, maxValues);
   if (range) return { path, values: range.values, log: range.log };
