@@ -83,6 +83,19 @@ const JOB = 'devices: 8, duration: 1h, reference_device: H100';
 const generator = (fields: string): string => `name: gen\n${POOL}workloads:\n  - generator: { ${fields}, devices: 8, duration: 1h, reference_device: H100 }\n`;
 
 describe('names are unique where they are referenced', () => {
+  // Two data centres of one name were answered "duplicate data centre name 'dc'" without the first
+  // place, plus a second, false problem: "data centre 'dc' is joined to 'dc' by no chain of links".
+  it('two data centres of one name: both places, file, line and field, and nothing else', () => {
+    const text = 'name: dup\ndatacentres:\n  - { name: dc, node_groups: [{ count: 2, device: H100 }] }\n  - name: dc\n    node_groups: [{ count: 1, device: H100 }]\nworkloads:\n  - jobs:\n      - { name: j, devices: 1, duration: 10s, reference_device: H100 }\n';
+    expect(problems(text)).toBe(
+      "bad.yaml:4:11: datacentres[1].name: duplicate data centre name 'dc': datacentres[0].name has it too, at bad.yaml:3:13; names must be unique",
+    );
+    const service = '  - name: chat\n    model: { params: 8B }\n    replicas: { count: 1, device: H100, datacentre: dc }\n    streams: [{ arrival: { process: poisson, rate: 1/s }, count: 10 }]\n';
+    expect(problems(`name: dup\ndatacentres:\n  - { name: dc, node_groups: [{ count: 2, device: H100 }] }\nservices:\n${service}${service}`)).toBe(
+      "bad.yaml:9:11: services[1].name: duplicate service name 'chat': services[0].name has it too, at bad.yaml:5:11; names must be unique",
+    );
+  });
+
   it('two jobs of one name: refused, where before one vanished ("2 submitted, 1 completed, 0 unfinished")', async () => {
     const text = `name: dup\n${TWO_SITES}transfers:\n  - { name: data, from: west, to: east, size: 1TB, before: a }\nworkloads:\n  - jobs:\n      - { name: a, ${JOB} }\n      - { name: a, ${JOB} }\n`;
     await refusedByCli(text, /workloads\[0\]\.jobs\[1\]\.name: duplicate job name 'a': workloads\[0\]\.jobs\[0\]\.name has it too/);
@@ -131,15 +144,15 @@ services:
       - { name: s, arrival: { process: poisson, rate: 1/s }, count: 10 }
 `;
     const p = problems(text);
-    expect(p).toContain("datacentres[0].node_groups[1].name: duplicate node group name 'g'");
+    expect(p).toContain("bad.yaml:6:17: datacentres[0].node_groups[1].name: duplicate node group name 'g': datacentres[0].node_groups[0].name has it too, at bad.yaml:5:17; names must be unique");
     expect(p).toContain("links[1].between: duplicate link name 'east-west' (the name an unnamed link between east and west gets");
     expect(p).toContain("transfers[1].name: duplicate transfer name 't'");
-    expect(p).toContain("workloads[1].jobs[0].name: duplicate job name 'x': workloads[0].jobs[0].name has it too");
+    expect(p).toContain("workloads[1].jobs[0].name: duplicate job name 'x': workloads[0].jobs[0].name has it too, at bad.yaml:");
     expect(p).toContain("workloads[0].jobs[2].name: duplicate job name 'w0-j1': workloads[0].jobs[1] has it too");
     expect(p).toContain("workloads[1].jobs[1].name: job name 'gen-2' is also the name generator 'gen' gives one of its jobs");
     expect(p).not.toContain("'gen-3'"); // the generator makes gen-0 .. gen-2 only
     expect(p).toContain("workloads[3].generator.name: duplicate workload name 'gen'");
-    expect(p).toContain("services[0].streams[1].name: duplicate stream name 's' in service 'chat'");
+    expect(p).toContain("services[0].streams[1].name: duplicate stream name 's' in service 'chat': services[0].streams[0].name has it too, at bad.yaml:32:17; names must be unique");
   });
 
   it('trace ids that repeat, or that another workload uses, are kept under <id>~k and reported', () => {

@@ -72,6 +72,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     fail,
     warn: ctx.warn,
     readText: ctx.readRelative,
+    where: src.where,
   });
   const resolvedScenario = resolveFailureKinds(scenario, book, groups, ctx);
   if (workloads.tenants) {

@@ -10,6 +10,8 @@ export class UniqueNames {
     /** What is named, for messages: 'job', 'node group'. */
     private readonly what: string,
     private readonly fail: (path: readonly PathKey[], message: string) => void,
+    /** Where the first holder is written (`file:line:column`, SourceMap.where), so the message names both places. */
+    private readonly where?: (path: readonly PathKey[]) => string,
   ) {}
 
   /**
@@ -19,7 +21,7 @@ export class UniqueNames {
   claim(name: string, path: readonly PathKey[], note = ''): boolean {
     const holder = this.first.get(name);
     if (holder) {
-      this.fail(path, `duplicate ${this.what} name '${name}'${note}: ${formatPath(holder) || 'the document'} has it too; names must be unique`);
+      this.fail(path, `duplicate ${this.what} name '${name}'${note}: ${formatPath(holder) || 'the document'} has it too${this.where ? `, at ${this.where(holder)}` : ''}; names must be unique`);
       return false;
     }
     this.first.set(name, path);

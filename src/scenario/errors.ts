@@ -54,6 +54,12 @@ export class SourceMap {
     return { file: this.file, line: pos.line, column: pos.col, path: formatPath(fullPath), message };
   }
 
+  /** `file:line:column` of the thing at `path`, for a message that names a second place; the file alone where the line is unknown. */
+  readonly where = (path: readonly PathKey[]): string => {
+    const i = this.issue(path, '');
+    return i.line > 0 ? `${i.file}:${i.line}:${i.column}` : i.file;
+  };
+
   /**
    * The scalar written at `path` as the file has it (`2`, `2m`, `'400Gbps'`): a number or a string,
    * or undefined where the path holds no scalar or the scenario came without a document (built in

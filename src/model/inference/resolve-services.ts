@@ -6,7 +6,7 @@ import { TraceError } from '../../scenario/traces/trace-error.js';
 import { describeSkipped, MissingColumnsError, parseRequestTrace, REQUEST_TRACE_FORMATS, type RequestTrace, type RequestTraceLayout } from '../../scenario/traces/request-trace.js';
 import { formatDuration, parseDuration } from '../../units/units.js';
 import { maxOf, minOf } from '../../scenario/distribution.js';
-import type { PathKey } from '../../scenario/errors.js';
+import { formatPath, type PathKey } from '../../scenario/errors.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { KindInfo, NodeGroup } from '../cluster.js';
 import { warnClampDominance } from '../clamp-dominance.js';
@@ -86,15 +86,23 @@ export interface ServiceResolveContext {
   warn(path: readonly PathKey[], message: string): void;
   /** Reads a file named in the scenario (relative to it); reports its own problems at `at`. */
   readText(path: string, at: readonly PathKey[]): string | undefined;
+  /** `file:line:column` of the thing at `path` (SourceMap.where): a duplicate's message names both places. */
+  where?(path: readonly PathKey[]): string;
+}
+
+/** ', at file:line:column' of `path` for a duplicate's message, or nothing where the context cannot say. */
+function alsoAt(ctx: ServiceResolveContext, path: readonly PathKey[]): string {
+  return ctx.where ? `, at ${ctx.where(path)}` : '';
 }
 
 export function resolveServices(specs: readonly ServiceSpec[], ctx: ServiceResolveContext): ResolvedService[] {
   const out: ResolvedService[] = [];
-  const names = new Set<string>();
+  const names = new Map<string, number>();
   specs.forEach((s, si) => {
     const at: PathKey[] = ['services', si];
-    if (names.has(s.name)) ctx.fail([...at, 'name'], `duplicate service name '${s.name}'`);
-    names.add(s.name);
+    const first = names.get(s.name);
+    if (first !== undefined) ctx.fail([...at, 'name'], `duplicate service name '${s.name}': services[${first}].name has it too${alsoAt(ctx, ['services', first, 'name'])}; names must be unique`);
+    else names.set(s.name, si);
     const r = resolveOne(s, si, at, ctx);
     if (r) out.push(r);
   });
@@ -461,12 +469,14 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   /** Prefix groups: the first stream defining each, by group name. */
   const prefixGroups = new Map<string, number>();
   // A stream's name keys its random streams: two streams of one name would draw the same arrivals.
-  const streamNames = new Set<string>();
+  const streamNames = new Map<string, PathKey[]>();
   s.streams.forEach((st, ti) => {
     const sat: PathKey[] = [...at, 'streams', ti];
     const streamName = st.name ?? `${s.name}-${ti}`;
-    if (streamNames.has(streamName)) bad(st.name !== undefined ? [...sat, 'name'] : sat, `duplicate stream name '${streamName}'${st.name !== undefined ? '' : ' (the name an unnamed stream gets)'} in service '${s.name}'; names must be unique`);
-    streamNames.add(streamName);
+    const namedAt = st.name !== undefined ? [...sat, 'name'] : sat;
+    const first = streamNames.get(streamName);
+    if (first !== undefined) bad(namedAt, `duplicate stream name '${streamName}'${st.name !== undefined ? '' : ' (the name an unnamed stream gets)'} in service '${s.name}': ${formatPath(first)} has it too${alsoAt(ctx, first)}; names must be unique`);
+    else streamNames.set(streamName, namedAt);
     const latencyS = ctx.datacentreNames.map(() => 0);
     if (st.region !== undefined) {
       const table = s.regions[st.region];

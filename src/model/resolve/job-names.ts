@@ -2,6 +2,7 @@
 // random streams; explicit job names are the user's; trace ids are data (trace-jobs.ts renames an
 // id that another workload's job already has).
 import type { Scenario } from '../../scenario/schema.js';
+import type { PathKey } from '../../scenario/errors.js';
 import { UniqueNames } from '../unique-names.js';
 import type { JobList } from '../job-list.js';
 import type { TraceJobTable } from '../trace-job-template.js';
@@ -25,9 +26,11 @@ export class JobNames {
     scenario: Scenario,
     private readonly jobs: JobList,
     fail: Fail,
+    /** Where a first holder is written (SourceMap.where): a duplicate's message names both places. */
+    where?: (path: readonly PathKey[]) => string,
   ) {
-    this.workloads = new UniqueNames('workload', fail);
-    this.listed = new UniqueNames('job', fail);
+    this.workloads = new UniqueNames('workload', fail, where);
+    this.listed = new UniqueNames('job', fail, where);
     scenario.workloads.forEach((w, wi) => {
       if ('generator' in w) {
         const name = w.generator.name ?? `workloads[${wi}]`;

@@ -11,7 +11,7 @@ import type { Sites } from './sites.js';
 export function resolveLinks(scenario: Scenario, { datacentres, dcRef }: Sites, ctx: ResolveContext): InterDcLink[] {
   const { fail, warn, src } = ctx;
   const interDc: InterDcLink[] = [];
-  const linkNames = new UniqueNames('link', fail);
+  const linkNames = new UniqueNames('link', fail, src.where);
   scenario.links.forEach((l, li) => {
     const linkName = l.name ?? `${l.between[0]}-${l.between[1]}`;
     linkNames.claim(linkName, ['links', li, l.name !== undefined ? 'name' : 'between'], l.name !== undefined ? '' : ` (the name an unnamed link between ${l.between[0]} and ${l.between[1]} gets: give each link a \`name\`)`);
@@ -41,7 +41,9 @@ export function resolveLinks(scenario: Scenario, { datacentres, dcRef }: Sites, 
 
   // With the flow network every pair of sites needs a route: a gang, a transfer or a request placed
   // across two sites that no chain of links joins would have nowhere to send its bytes.
-  if (scenario.network === 'flow' && datacentres.length > 1) {
+  // Two sites of one name are refused already; the second is the one no link can name, not a cut.
+  const uniqueNames = new Set(datacentres.map((d) => d.name)).size === datacentres.length;
+  if (scenario.network === 'flow' && datacentres.length > 1 && uniqueNames) {
     const reach = new Set<number>([0]);
     for (let grew = true; grew; ) {
       grew = false;

@@ -23,13 +23,14 @@ export interface Sites {
 /** `graphFiles`: the source of each data centre's graph topology read from a file, by index. */
 export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: ReadonlyMap<number, SourceMap>, ctx: ResolveContext): Sites {
   const { fail, warn, src } = ctx;
-  const groupNames = new UniqueNames('node group', fail);
+  const groupNames = new UniqueNames('node group', fail, src.where);
+  const dcNames = new UniqueNames('data centre', fail, src.where);
   const dcIndex = new Map<string, number>();
   const datacentres: Datacentre[] = [];
   const groups: NodeGroup[] = [];
   let firstNode = 0;
   scenario.datacentres.forEach((dc, di) => {
-    if (dcIndex.has(dc.name)) fail(['datacentres', di, 'name'], `duplicate data centre name '${dc.name}'`);
+    const dcNamed = dcNames.claim(dc.name, ['datacentres', di, 'name']);
     dcIndex.set(dc.name, di);
     let fabric: FabricPreset | undefined;
     if (dc.fabric) {
@@ -63,7 +64,8 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
       const spec = book.kinds[kind]!.spec;
       const groupName = g.name ?? `${dc.name}-${g.device}-${gi}`;
       const groupAt: PathKey[] = ['datacentres', di, 'node_groups', gi];
-      groupNames.claim(groupName, g.name !== undefined ? [...groupAt, 'name'] : groupAt, g.name !== undefined ? '' : ' (the name an unnamed group gets)');
+      // An unnamed group of a second site of the same name would repeat the first's default name: that site's name is the one problem.
+      if (g.name !== undefined || dcNamed) groupNames.claim(groupName, g.name !== undefined ? [...groupAt, 'name'] : groupAt, g.name !== undefined ? '' : ' (the name an unnamed group gets)');
       implausiblePower(g.host_power, 'server host (CPUs, memory, NICs, fans)', [...groupAt, 'host_power'], src.scalarAt([...groupAt, 'host_power']), warn);
       if (g.nic_rate !== undefined) implausibleFabricRate(g.nic_rate, 'NIC', 'Gbps', [...groupAt, 'nic_rate'], src.scalarAt([...groupAt, 'nic_rate']), warn);
       groups.push({

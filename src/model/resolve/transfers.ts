@@ -22,7 +22,7 @@ export function resolveTransfers(scenario: Scenario, jobs: JobList, { dcRef }: S
   };
   const transfers: TransferPlan[] = [];
   const waits = new Map<string, string[]>();
-  const transferNames = new UniqueNames('transfer', fail);
+  const transferNames = new UniqueNames('transfer', fail, ctx.src.where);
   scenario.transfers.forEach((t, ti) => {
     const at: PathKey[] = ['transfers', ti];
     transferNames.claim(t.name, [...at, 'name']);

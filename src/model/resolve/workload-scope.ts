@@ -34,7 +34,7 @@ export class WorkloadScope {
     // (Quotas beyond the pool are warned once services are resolved: resolve/quota-room.ts.)
     this.tenants = resolveScenarioTenants(scenario, kinds.length, (report) => poolKindRef(poolKinds, kinds, book.canonicalOf, report), fail, ctx.readRelative);
     this.checks = new ModelChecks({ groups, kinds, datacentres }, ctx);
-    this.names = new JobNames(scenario, this.jobs, fail);
+    this.names = new JobNames(scenario, this.jobs, fail, ctx.src.where);
     // The throughput matrix (Gavel-style), and what a job type's row means for its jobs.
     this.throughputs = resolveThroughputs(scenario.throughputs, book.useKind, fail);
   }
