@@ -340,4 +340,17 @@ describe('lookup and did-you-mean', () => {
     expect(suggestName('x', [])).toBeUndefined();
     expect(suggestDeviceName('B20O')).toBe('B200');
   });
+
+  // A short name was within 2 edits of any short candidate: the unknown kinds v1, x and ib were
+  // answered "did you mean 'T4'?". A suggestion must also share more than 40% of the longer name's
+  // characters (commander's rule), so real misspellings of short names are still suggested.
+  it('suggests nothing unrelated for a short name, and still corrects short misspellings', () => {
+    const kinds = Object.keys(DEVICE_CATALOGUE);
+    for (const unrelated of ['v1', 'x', 'ib', 'q', 'zz', 'ab', 'v5e', 'gpu']) expect(suggestName(unrelated, kinds), unrelated).toBeUndefined();
+    expect(['T5', 't4', 'k8', 'a1', 'A1O', 'K08', 'P10', 'h2O0', 'mi300', 'TPUv4x'].map((n) => suggestName(n, kinds))).toEqual(['T4', 'T4', 'K80', 'A10', 'A10', 'K80', 'P100', 'H200', 'MI300X', 'TPUv4']);
+    expect(suggestName('fifp', ['fifo', 'sjf', 'las'])).toBe('fifo');
+    expect(suggestName('sfj', ['fifo', 'sjf', 'las'])).toBe('sjf');
+    expect(suggestName('ls', ['fifo', 'sjf', 'las'])).toBe('las');
+    expect(suggestName('rr', ['fifo', 'sjf', 'las'])).toBeUndefined();
+  });
 });

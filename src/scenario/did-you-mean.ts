@@ -27,10 +27,13 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidate closest to `name` (compared case-insensitively), or undefined when none is within
- * max(2, floor(name.length / 3)) edits: close enough to be a typo, far enough apart that a
- * suggestion is not a random guess. Ties go to the earlier candidate, so callers control the order
- * and the answer is deterministic.
+ * The candidate closest to `name` (compared case-insensitively), or undefined when none is close
+ * enough to be a typo rather than a random guess: within max(2, floor(name.length / 3)) edits, and
+ * alike in more than 40% of its characters, (L - edits) / L > 0.4 with L the longer of the two
+ * lengths. The second test is commander's (suggestSimilar: Damerau-Levenshtein, similarity > 0.4);
+ * without it a short name was always within 2 edits of some short candidate: the unknown kind `v1`,
+ * `x` or `ib` was answered "did you mean 'T4'?", with nothing in common. Ties go to the earlier
+ * candidate, so callers control the order and the answer is deterministic.
  */
 export function suggestName(name: string, candidates: readonly string[]): string | undefined {
   const wanted = name.toLowerCase();
@@ -39,13 +42,17 @@ export function suggestName(name: string, candidates: readonly string[]): string
   let bestEdits = Infinity;
   for (const candidate of candidates) {
     const edits = editDistance(wanted, candidate.toLowerCase());
-    if (edits < bestEdits) {
-      best = candidate;
-      bestEdits = edits;
-    }
+    if (edits >= bestEdits || edits > thresholdEdits) continue;
+    const longer = Math.max(wanted.length, candidate.length);
+    if ((longer - edits) / longer <= MIN_SIMILARITY) continue;
+    best = candidate;
+    bestEdits = edits;
   }
-  return bestEdits <= thresholdEdits ? best : undefined;
+  return best;
 }
+
+/** The share of characters two names must have in common for one to be suggested for the other (commander's minSimilarity). */
+const MIN_SIMILARITY = 0.4;
 
 /** Case-, space-, '-', '_' and '.'-insensitive form used to match names and aliases (device kinds, fabrics). */
 export function normaliseName(name: string): string {
