@@ -1,12 +1,32 @@
 // Sharding an experiment across machines: `--shard k/n` slices, `poolsim merge` joins them to the
 // same bytes as one run (the built CLI: npm test builds dist/ first).
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { poolsim } from './helpers.js';
 
 describe('poolsim sweep --shard and poolsim merge', () => {
+  // A shard with --plot wrote no plots/ and said nothing (exit 0); merge --plot was answered
+  // "Unknown argument: plot" under the whole help. Both are refused up front, saying what to do.
+  it('refuses --plot on a shard and on merge, before anything runs or is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-shard-plot-'));
+    for (const option of [['--plot'], ['--plot', '--plot-against', 'energy_kwh']]) {
+      const r = poolsim('compare', 'scenarios/quickstart.yaml', '--policies', 'fifo,sjf', '--seeds', '2', '--shard', '1/2', ...option, '--out', join(dir, 'shard'));
+      expect(r.stderr).toBe("--plot: a shard's charts would show one slice of the runs: run the shards without it, join them with `poolsim merge <out> <shard runs.csv...> --summary <summary.csv>`, then `poolsim report <folder of out>` draws the charts\n1 problem found; nothing was run or written.\n");
+      expect(r.code).toBe(2);
+      expect(existsSync(join(dir, 'shard'))).toBe(false);
+    }
+    for (const option of [['--plot'], ['--plot-against', 'energy_kwh']]) {
+      const m = poolsim('merge', join(dir, 'merged', 'runs.csv'), join(dir, 'none', 'runs.csv'), ...option);
+      expect(m.stderr).toBe(
+        `${option[0]}: merge does not draw charts: write the summary with --summary beside <out>, then \`poolsim report <that folder>\` draws the charts of the merged runs (a single machine's \`compare\`/\`sweep --plot\` writes plots/)\n1 problem found; nothing was run or written.\n`,
+      );
+      expect(m.code).toBe(2);
+      expect(existsSync(join(dir, 'merged'))).toBe(false);
+    }
+  });
+
   it('shards and merges to the same bytes as one run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'poolsim-shard-'));
     const args = ['sweep', 'scenarios/two-dc-latency.yaml', '--set', 'links[0].latency=10us..10ms:log:4', '--set', 'links[0].bandwidth=100Gbps,400Gbps', '--quiet'];

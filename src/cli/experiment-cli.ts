@@ -130,6 +130,10 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   checkWorkers(argv.workers);
   checkPolicyTimeout(argv.policyTimeout);
   const shard: Shard | undefined = argv.shard !== undefined ? parseShard(argv.shard) : undefined;
+  // A shard writes runs.csv and per-run files only: --plot was ignored (exit 0, no plots/, no word).
+  if (shard && (argv.plot || argv.plotAgainst !== undefined)) {
+    throw inputError(argv.plot ? '--plot' : '--plot-against', "a shard's charts would show one slice of the runs: run the shards without it, join them with `poolsim merge <out> <shard runs.csv...> --summary <summary.csv>`, then `poolsim report <folder of out>` draws the charts");
+  }
   const seeds = Array.from({ length: argv.seeds }, (_, i) => seedBase + i);
   const name = base.resolved.scenario.name;
   const outDir = argv.out ?? join('results', `${name}-${command}`, shard ? `shard-${shard.k}-of-${shard.n}` : '');

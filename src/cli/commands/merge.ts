@@ -23,6 +23,8 @@ interface MergeArgs {
   total?: string;
   maxRuns?: number;
   quiet: boolean;
+  plot?: boolean;
+  plotAgainst?: string;
 }
 
 export function builder(y: Argv): Argv<MergeArgs> {
@@ -33,6 +35,10 @@ export function builder(y: Argv): Argv<MergeArgs> {
     .option('total', { type: 'string', describe: "runs in the whole experiment (to detect a missing last shard); read from the shards' manifests when absent" })
     .option('max-runs', { type: 'number', describe: `refuse run numbers of experiments larger than this (default ${DEFAULT_MAX_RUNS.toLocaleString('en-US')})` })
     .option('quiet', { type: 'boolean', default: false })
+    // compare's and sweep's chart options, known here only to be refused with what to do instead
+    // (yargs answered "Unknown argument: plot" under the whole help).
+    .option('plot', { type: 'boolean', hidden: true })
+    .option('plot-against', { type: 'string', hidden: true })
     .example('$0 merge results/sweep/runs.csv results/sweep/shard-*/runs.csv --summary results/sweep/summary.csv', '') as unknown as Argv<MergeArgs>;
 }
 
@@ -64,6 +70,10 @@ function readShard(file: string): Shard {
   }
 }
 
+/** Why merge refuses --plot: what it would chart is the merged folder, which `report` reads. */
+export const MERGE_DRAWS_NO_CHARTS =
+  "merge does not draw charts: write the summary with --summary beside <out>, then `poolsim report <that folder>` draws the charts of the merged runs (a single machine's `compare`/`sweep --plot` writes plots/)";
+
 /** --total as given: a positive whole number, or refused (a typo must not turn the missing-shard check off). */
 function parseTotal(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -73,6 +83,7 @@ function parseTotal(text: string | undefined): number | undefined {
 
 export async function handler(argv: ArgumentsCamelCase<MergeArgs>): Promise<void> {
   await guarded(() => {
+    if (argv.plot !== undefined || argv.plotAgainst !== undefined) throw problem(argv.plot !== undefined ? '--plot' : '--plot-against', MERGE_DRAWS_NO_CHARTS);
     const maxRuns = argv.maxRuns ?? DEFAULT_MAX_RUNS;
     if (!Number.isSafeInteger(maxRuns) || maxRuns < 1) throw problem('--max-runs', `expected a positive whole number, got ${argv.maxRuns}`);
     let total = parseTotal(argv.total);
