@@ -430,4 +430,12 @@ workloads:
       bad.yaml:9:27: workloads[0].generator.arrival.process: expected one of 'poisson', 'fixed', got 'sometimes'"
     `);
   });
+
+  // A name that begins with '-' or '+' ('-east') was refused as "expected a name of letters, digits,
+  // . _ + -", which it is: the message did not say that the first character must be a letter or digit.
+  it('says a name must start with a letter or digit', () => {
+    expect(problems('name: -east\ndatacentres:\n  - { name: +dc, node_groups: [{ count: 1, device: H100 }] }\nworkloads:\n  - jobs: [{ name: j, devices: 1, duration: 10s, reference_device: H100 }]\n')).toBe(
+      "bad.yaml:1:7: name: expected a name of letters, digits, . _ + -, starting with a letter or digit\nbad.yaml:3:13: datacentres[0].name: expected a name of letters, digits, . _ + -, starting with a letter or digit",
+    );
+  });
 });

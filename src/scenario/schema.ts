@@ -17,7 +17,7 @@ const price = boundedNumber(0, 1e6);
 /** kg CO2 per kWh; see datacentreSchema.carbon_intensity. */
 const carbonIntensity = boundedNumber(0, 10);
 
-const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
+const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -, starting with a letter or digit');
 
 /** A policy by name (`fifo`), or with parameters (`{ name: easy-backfill, params: {...} }`). */
 export const policyRefSchema = z.union([

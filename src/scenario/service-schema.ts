@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { distributionSchema } from './distribution.js';
 import { boundedNumber, count, distinctList, duration, frequency, interval } from './quantity.js';
 
-const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
+const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -, starting with a letter or digit');
 
 /** A policy by name or `{ name, params }` (same shape as the scenario's `policy`). */
 const balancerRefSchema = z.union([

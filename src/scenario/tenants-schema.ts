@@ -3,7 +3,7 @@
 // https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/ and KEP-1714). Jobs name their queue.
 import { z } from 'zod';
 
-const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -');
+const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -, starting with a letter or digit');
 
 /** Quota of one device kind (a Kueue ResourceFlavor) in a queue, in devices. */
 export const kindQuotaSchema = z.union([
