@@ -61,14 +61,23 @@ function kernelHeadDim(kernel: 'flash' | 'flash1', headDim: number): number {
  * to 189 from 8k; below 512 nothing is measured).
  */
 function curveTflops(tflops: readonly number[], seqLen: number): number {
-  const seqs = FLASH_BENCHMARK_SEQ;
-  if (!(seqLen > seqs[0]!)) return tflops[0]!;
+  return benchmarkCurveAt(FLASH_BENCHMARK_SEQ, tflops, seqLen);
+}
+
+/**
+ * A published benchmark's values (`values`, measured at sequences `seqs`, ascending) at `seqLen`:
+ * linear in log2(sequence) between the measured points, held flat outside them. The one reading of
+ * the attention kernels' curves: training (here), FlashAttention-3's (flash3-rate.ts) and a
+ * prefill's forward (inference/prefill-attention.ts).
+ */
+export function benchmarkCurveAt(seqs: readonly number[], values: readonly number[], seqLen: number): number {
+  if (!(seqLen > seqs[0]!)) return values[0]!;
   const last = seqs.length - 1;
-  if (seqLen >= seqs[last]!) return tflops[last]!;
+  if (seqLen >= seqs[last]!) return values[last]!;
   let i = 0;
   while (seqLen > seqs[i + 1]!) i++;
   const x = (Math.log2(seqLen) - Math.log2(seqs[i]!)) / (Math.log2(seqs[i + 1]!) - Math.log2(seqs[i]!));
-  return tflops[i]! + x * (tflops[i + 1]! - tflops[i]!);
+  return values[i]! + x * (values[i + 1]! - values[i]!);
 }
 
 /**

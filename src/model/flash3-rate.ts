@@ -1,6 +1,8 @@
 // FlashAttention-3's rate on Hopper by sequence length: its published speed-up over FlashAttention-2
 // in the same benchmark, forward and backward, as a factor on the rate `attention: flash` gives.
 
+import { benchmarkCurveAt } from './flash-rate.js';
+
 /**
  * Shah et al. 2024 (FlashAttention-3, arXiv 2407.08608), H100 80GB SXM5, BF16, head dim 128,
  * batch x sequence = 16k tokens, 2,048 hidden: TFLOP/s at sequences 512, 1k, 2k, 4k, 8k and 16k, as
@@ -17,14 +19,7 @@ export const FLASH3_BACKWARD_TFLOPS = { flash2: [214, 260, 291, 310, 318, 322], 
 
 /** One curve at a sequence: linear in log2(sequence) between the measured points, flat outside them. */
 function at(values: readonly number[], seqLen: number): number {
-  const seqs = FLASH3_BENCHMARK_SEQ;
-  if (!(seqLen > seqs[0]!)) return values[0]!;
-  const last = seqs.length - 1;
-  if (seqLen >= seqs[last]!) return values[last]!;
-  let i = 0;
-  while (seqLen > seqs[i + 1]!) i++;
-  const x = (Math.log2(seqLen) - Math.log2(seqs[i]!)) / (Math.log2(seqs[i + 1]!) - Math.log2(seqs[i]!));
-  return values[i]! + x * (values[i + 1]! - values[i]!);
+  return benchmarkCurveAt(FLASH3_BENCHMARK_SEQ, values, seqLen);
 }
 
 /**

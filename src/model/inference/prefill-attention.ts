@@ -1,6 +1,8 @@
 // The rate of a prefill's attention kernel by sequence: FlashAttention-2's published forward curves,
 // as a factor on the rate the kind's constants give at the sequence they were read at.
 
+import { benchmarkCurveAt } from '../flash-rate.js';
+
 /**
  * FlashAttention-2 forward, causal, head dim 128, TFLOP/s at sequences 512, 1k, 2k, 4k, 8k and 16k
  * (batch x sequence = 16k tokens). A prefill is a forward pass only, so these, not the forward +
@@ -31,14 +33,7 @@ export const OWN_FIGURES_CURVE: PrefillAttentionCurve = { tflops: FLASH2_FORWARD
 
 /** A curve at a sequence: linear in log2(sequence) between the measured points, flat outside them. */
 function curveAt(tflops: readonly number[], seqLen: number): number {
-  const seqs = PREFILL_FLASH_SEQ;
-  if (!(seqLen > seqs[0]!)) return tflops[0]!;
-  const last = seqs.length - 1;
-  if (seqLen >= seqs[last]!) return tflops[last]!;
-  let i = 0;
-  while (seqLen > seqs[i + 1]!) i++;
-  const x = (Math.log2(seqLen) - Math.log2(seqs[i]!)) / (Math.log2(seqs[i + 1]!) - Math.log2(seqs[i]!));
-  return tflops[i]! + x * (tflops[i + 1]! - tflops[i]!);
+  return benchmarkCurveAt(PREFILL_FLASH_SEQ, tflops, seqLen);
 }
 
 /**
