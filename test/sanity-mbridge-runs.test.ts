@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { explainJob } from '../src/model/explain.js';
 import { scenarioFromText } from './helpers.js';
+import { spearman } from './rank-correlation.js';
 
 interface Config {
   key: string;
@@ -113,30 +114,6 @@ const configOf = (key: string): Config => CONFIGS.find((c) => c.key === key)!;
 function predict(c: Config, attention = 'flash'): { step: number; tokens: number; e: ReturnType<typeof explainJob> } {
   const e = explainJob(scenarioFromText(scenario(c, attention)), 'dense');
   return { step: e.step.step_s, tokens: (c.batch * SEQ) / (c.gpus * e.step.step_s), e };
-}
-
-/** Spearman's rank correlation, ties given their mean rank. */
-function spearman(a: readonly number[], b: readonly number[]): number {
-  const ranks = (x: readonly number[]): number[] =>
-    x.map((v) => {
-      const below = x.filter((w) => w < v).length;
-      const same = x.filter((w) => w === v).length;
-      return below + (same + 1) / 2;
-    });
-  const ra = ranks(a);
-  const rb = ranks(b);
-  const mean = (x: number[]): number => x.reduce((s, v) => s + v, 0) / x.length;
-  const ma = mean(ra);
-  const mb = mean(rb);
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < ra.length; i++) {
-    num += (ra[i]! - ma) * (rb[i]! - mb);
-    da += (ra[i]! - ma) ** 2;
-    db += (rb[i]! - mb) ** 2;
-  }
-  return num / Math.sqrt(da * db);
 }
 
 describe('sanity set: Megatron-Bridge dense runs the model is not calibrated on (docs/calibration.md)', () => {
