@@ -254,6 +254,14 @@ describe('sanity set: MosaicML llm-foundry MPT benchmarks on A100 40GB (docs/cal
       const fewest = rs.reduce((a, b) => (b.row[2] < a.row[2] ? b : a));
       expect(most.error).toBeLessThan(fewest.error);
     }
+    // At a fixed micro-batch from 32, 64 or 128 GPUs the published time per sequence grows too (7B, 3B from 32; 1B, 13B from 64).
+    const growth = (model: string, from: number): number => {
+      const [few, most] = [from, 128].map((g) => at2048.find((r) => r.row[0] === model && r.row[2] === g)!);
+      expect(few!.row[3]).toBe(most!.row[3]);
+      return pct(most!.publishedS / few!.publishedS - 1);
+    };
+    expect([growth('7b', 32), growth('3b', 32), growth('1b', 64), growth('13b', 64)]).toEqual([2.8, 3.9, 1.9, 0.2]);
+    expect(doc).toContain('at a fixed micro-batch by 2.8% from 32 to 128 GPUs (7B), 3.9% (3B), 1.9%');
     // At the same micro-batch on 16 and 128 GPUs (760M, 350M, 125M) the published step grows by 2.3-6.8%, the predicted by under 0.3%.
     for (const model of ['760m', '350m', '125m']) {
       const [few, most] = [16, 128].map((g) => at2048.find((r) => r.row[0] === model && r.row[2] === g)!);

@@ -310,6 +310,13 @@ describe('sanity set: TorchTitan Llama 3.1 benchmarks on H100 and H200 (docs/cal
       [29.2, 16.67, 1.75],
     ]);
     expect(doc).toContain('the published step grows 4.48 s from CP 1 to CP 2, 17.69 s');
+    // A rank's attention work is 1, 2, 4 and 8 units from CP 1 to CP 8 and its rounds 1 to 8: a cost per
+    // unit of attention or per round grows the three increments as 1 : 2 : 4, the published as 1 : 3.95 : 6.52.
+    const added = [1, 2, 4];
+    const perUnit = increments.map(([p], i) => Math.round(100 * (p! / added[i]!)) / 100);
+    expect(perUnit).toEqual([4.48, 8.85, 7.3]);
+    expect(increments.map(([p]) => Math.round(100 * (p! / increments[0]![0]!)) / 100)).toEqual([1, 3.95, 6.52]);
+    expect(doc).toContain('where the published grow as 1 : 3.95 : 6.52 (4.48, 8.85 and');
   });
 
   it('brackets, as docs/calibration.md reports: at the H100 NVL’s peak (the page: "between SXM and NVL") and the rows left out for async TP, described without it', () => {
