@@ -126,6 +126,27 @@ describe('units land in SI', () => {
     expect(h200.gemm_efficiency).toBe(h100.gemm_efficiency);
   });
 
+  it("B200's attention: cuDNN's fused attention on Blackwell as NVIDIA benchmarks it, not 0.75 / 0.6 of the GEMM efficiency (docs/calibration.md, \"Device constants\")", () => {
+    // NVIDIA/cudnn-frontend benchmark/sdpa_benchmark_training/artifacts/sdpa_bf16_benchmark_results_NVIDIA_B200.csv
+    // (two stored versions): PyTorch's cuDNN SDPA backend, bf16, causal, head dim 128, 128 query and 8 KV heads,
+    // batch 1, FLOPs counted as the model counts them (4 b s^2 h d / 2 forward, 2.5 times that backward).
+    // At 16k, the sequence a kind's own figures are read at (flash-rate.ts): forward 1,332.4 and 1,349.8
+    // TFLOP/s, backward 1,074.8 and 1,072.8.
+    const b200 = DEVICE_CATALOGUE['B200']!;
+    const fwd16k = [1332.4, 1349.8];
+    const bwd16k = [1074.8, 1072.8];
+    const mean = (xs: number[]): number => xs.reduce((a, x) => a + x, 0) / xs.length;
+    expect(b200.flash_attention).toBeDefined();
+    expect(Math.abs((b200.flash_attention!.forward * b200.peak) / 1e12 / mean(fwd16k) - 1)).toBeLessThan(0.01);
+    expect(Math.abs((b200.flash_attention!.backward * b200.peak) / 1e12 / mean(bwd16k) - 1)).toBeLessThan(0.01);
+    // The A100-derived ratios it replaces would put the kernel at 0.75 x 0.7 x 2,250 = 1,181 TFLOP/s forward at
+    // 2k and, along FlashAttention-2's curve, 1,387 at 8k where the benchmark gives 1,171-1,197.
+    expect(b200.flash_attention!.forward).toBeLessThan(0.75 * b200.gemm_efficiency! * (189 / 155));
+    // No own FP8 GEMM figure: the MAMF fp8 burst (76.3%) at A100's sustained-to-burst ratio is the bf16 figure.
+    expect(b200.gemm_efficiency_fp8).toBeUndefined();
+    expect(((3432.5 / 4500) * (0.8 / (271.2 / 312))).toFixed(2)).toBe(b200.gemm_efficiency!.toFixed(2));
+  });
+
   it('H800: the H100 die and memory behind 8 NVLink links (400 GB/s bidirectional), as DeepSeek trained on', () => {
     const h800 = DEVICE_CATALOGUE['H800']!;
     const h100 = DEVICE_CATALOGUE['H100']!;

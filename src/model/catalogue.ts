@@ -484,16 +484,27 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     efficiency: 0.55,
     // B200: 148 SMs. MAMF table: 1,745.0 of 2,250 TFLOPS bf16 (77.6%), fp8 3,432.5 of 4,500 (76.3%). The 2,250
     // are 148 SMs x 8,192 dense FLOP a clock at 1,856 MHz (the driver's maximum SM clock is 1,965). No reading of
-    // the clock a B200's GEMMs hold at its 1,000 W cap was found, so 0.7 stays an assumption: 0.776 at A100's
-    // sustained-to-burst ratio (0.8 / 0.869 = 0.92: 0.71). No bf16 training run to check it on.
+    // the clock a B200's GEMMs hold at its 1,000 W cap was found (searched 2026-12-07: docs/calibration.md,
+    // "Device constants"), so 0.7 stays an assumption: 0.776 at A100's sustained-to-burst ratio (0.8 / 0.869 =
+    // 0.92: 0.71). FP8 on the same footing: 0.763 x 0.92 = 0.70, the bf16 figure, so no `gemm_efficiency_fp8`.
     gemm_efficiency: 0.7,
+    // cuDNN's fused attention on Blackwell (what Transformer Engine and PyTorch's cuDNN SDPA backend run there),
+    // NVIDIA's own benchmark on a B200 (NVIDIA/cudnn-frontend benchmark/sdpa_benchmark_training, artifacts/
+    // sdpa_bf16_benchmark_results_NVIDIA_B200.csv, both stored versions; bf16, causal, head dim 128, GQA
+    // 128/8 heads, batch 1, the same FLOP count as the model's): at 16k, the sequence own figures are read
+    // at, 1,332-1,350 TFLOP/s forward and 1,073-1,075 backward, 0.60 and 0.48 of 2,250. Was 0.75 and 0.6 of
+    // gemm_efficiency at 2k on A100's curve (an assumption: 1,387 and 1,110 TFLOP/s at 8k, where the
+    // benchmark gives 1,171-1,197 and 940-943). flash-attn 2.x has no Blackwell path: 0.19 and 0.15-0.16 of
+    // peak in the same benchmark (425-428 and 337-354 at 16k), so a stack running it should override these.
+    flash_attention: { forward: 0.6, backward: 0.48 },
     compute_units: 148,
     interconnect: 'NVLink5',
     devices_per_node: 8,
     default_fabric: 'IB-NDR',
     source:
       `NVIDIA HGX/DGX B200 datasheets: dense 2.25 PFLOPS bf16/fp16, 4.5 fp8 and int8, 1.125 tf32 (half the sparse figures); 180 GB HBM3e per GPU in DGX B200 (1,440 GB / 8; 192 GB is the die's full capacity, hardware.md gives 180-192), 8 TB/s (7.67 TB/s on the 7,680-bit bus the driver reports, taken here); 1,000 W; NVLink5 1.8 TB/s bidirectional, halved; DGX B200 ships 400G ConnectX-7, so NDR (800G XDR is the option). ${GPU_IDLE} ` +
-      'efficiency 0.55: assumption, below H100 because the higher FLOP-to-byte ratio leaves more of a step memory-bound and kernels are younger; no published large-scale MFU yet.',
+      'efficiency 0.55: assumption, below H100 because the higher FLOP-to-byte ratio leaves more of a step memory-bound and kernels are younger; no published large-scale MFU yet. ' +
+      'flash_attention: cuDNN\'s fused attention on Blackwell (NVIDIA cudnn-frontend SDPA benchmark on B200, causal, head dim 128, at 16k); flash-attn 2.x runs at about a third of it there.',
   },
   MI300X: {
     description: 'AMD Instinct MI300X OAM',

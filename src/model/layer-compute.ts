@@ -21,7 +21,8 @@ import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, fusedAttentionOf, recompute
  * kinds without their own measured `flash_attention` figures. FlashAttention-2 (Dao 2023,
  * figures 4-6, A100, head dim 128, causal) reaches 60-70% of peak forward (about 0.75 of a large
  * GEMM's ~0.85) and 45-55% backward (~0.6). Hopper kinds carry their own figures: FlashAttention-2
- * reaches only ~35% of an H100's peak (Shah et al. 2024), well under these ratios. Both are rates at
+ * reaches only ~35% of an H100's peak (Shah et al. 2024), well under these ratios; B200 carries cuDNN's
+ * Blackwell rate (NVIDIA's cudnn-frontend SDPA benchmark: catalogue.ts). Both ratios are rates at
  * 2k tokens (0.75 x A100's 0.8 x 312 = 187 TFLOP/s, FlashAttention-2's forward at 2k in figure 5(d));
  * flash-rate.ts moves them along the kernel's benchmark curve by sequence.
  */

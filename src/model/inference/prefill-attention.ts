@@ -28,7 +28,10 @@ export interface PrefillAttentionCurve {
 
 /** Kinds whose rate is FLASH_FORWARD_RELATIVE x gemm_efficiency: read on A100's curve at 2k. */
 export const RATIO_CURVE: PrefillAttentionCurve = { tflops: FLASH2_FORWARD_A100_TFLOPS, anchorSeq: 2048 };
-/** Kinds with their own `flash_attention` figures (the Hopper kinds): read on H100's curve at 16k. */
+/**
+ * Kinds with their own `flash_attention` figures (the Hopper kinds; B200, whose are cuDNN's at 16k): read on
+ * H100's curve at 16k, the only forward curve published for a kind with own figures.
+ */
 export const OWN_FIGURES_CURVE: PrefillAttentionCurve = { tflops: FLASH2_FORWARD_H100_TFLOPS, anchorSeq: 16384 };
 
 /** A curve at a sequence: linear in log2(sequence) between the measured points, flat outside them. */
