@@ -527,7 +527,8 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     efficiency: 0.5,
     // MI300X: 304 CUs. MAMF table: 668.4 of 1,300 TFLOPS bf16 (51.4%, ROCm 6.3 with TunableOp; 781.9, 60.1%,
     // with ROCm 6.2 in an earlier version), not the ~708 this line used to cite. 0.55 sits between the two
-    // (assumption: the figure moves with the ROCm release more than with the board).
+    // (assumption: the figure moves with the ROCm release more than with the board; the MI325X, the same
+    // compute at 1,000 W, reads 784.9, 60.4%, with ROCm 6.2.4). No clock at the 750 W cap in hand.
     gemm_efficiency: 0.55,
     compute_units: 304,
     interconnect: 'InfinityFabric',
@@ -657,7 +658,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     // nvidia-smi on idle T4s: 9 W in P8 (seven of ten public readings; 25-26 W in the three still in P0).
     idle_power: '9W',
     efficiency: 0.3,
-    // T4: 40 SMs; the 70 W cap holds large fp16 GEMMs near ~40 of 65 TFLOPS.
+    // T4: 40 SMs; the 70 W cap holds large fp16 GEMMs near ~40 of 65 TFLOPS (assumption: no source in hand, audit of 2026-12-07).
     gemm_efficiency: 0.6,
     compute_units: 40,
     interconnect: 'PCIe3',
@@ -679,7 +680,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     // nvidia-smi on idle P100 PCIe 16GB boards: 25-29 W, median 27 (nine public readings).
     idle_power: '27W',
     efficiency: 0.35,
-    // P100: 56 SMs, no tensor cores; fp16 GEMMs ~80% of 18.7 TFLOPS.
+    // P100: 56 SMs, no tensor cores; fp16 GEMMs ~80% of 18.7 TFLOPS (assumption: no source in hand, audit of 2026-12-07).
     gemm_efficiency: 0.8,
     compute_units: 56,
     interconnect: 'PCIe3',
@@ -719,7 +720,7 @@ const deviceInputs: Record<string, CatalogueDeviceInput> = {
     // nvidia-smi on idle A10s: 8-45 W (P8 and P0), median 26.
     idle_power: '26W',
     efficiency: 0.4,
-    // A10: 72 SMs; the 150 W cap holds large bf16 GEMMs near ~85-90 of 125 TFLOPS.
+    // A10: 72 SMs; the 150 W cap holds large bf16 GEMMs near ~85-90 of 125 TFLOPS (assumption: no source in hand, audit of 2026-12-07).
     gemm_efficiency: 0.7,
     compute_units: 72,
     interconnect: 'PCIe4',
