@@ -52,7 +52,7 @@ export interface ShapeOverrides {
   readonly hidden_size?: number | undefined;
   readonly seq_len?: number | undefined;
   readonly global_batch?: number | undefined;
-  readonly recompute?: boolean | 'none' | 'selective' | 'full' | undefined;
+  readonly recompute?: boolean | 'none' | 'selective' | 'full' | 'op' | undefined;
   readonly gradient_bytes?: number | undefined;
   readonly heads?: number | undefined;
   readonly kv_heads?: number | undefined;

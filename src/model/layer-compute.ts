@@ -11,6 +11,7 @@ import { standardAttentionS } from './standard-attention.js';
 import { FLASH_OWN_FIGURES_ANCHOR_SEQ, FLASH_RATIO_ANCHOR_SEQ, flashSeqFactor } from './flash-rate.js';
 import { flash3Speedup } from './flash3-rate.js';
 import { zeroStageOf } from './memory.js';
+import { opRecomputedCastElemsPerToken, opRecomputedFlopPerToken, opRecomputedGemms } from './op-recompute.js';
 import { busiestRankLoad, edpOf, epOf, etpOf, moeLayers } from './moe.js';
 import { fullestStage, stageParamsPerDevice } from './shape-weights.js';
 import type { MlaShape, ParallelLayout, TrainingShape } from './training-layout.js';
@@ -172,7 +173,8 @@ export interface ComputeBreakdown {
  * recomputes the scores); standard attention runs b a/t batched s x s x dh and s x dh x s GEMMs
  * on the full square with the scores through memory. Recompute 'full' runs each layer's forward
  * again in the backward pass, 'selective' the standard attention core (nothing for FlashAttention,
- * which recomputes anyway). The last stage also runs the output layer n x V/t x h and the loss.
+ * which recomputes anyway), 'op' every second matmul of the block that the backward reads and the
+ * memory-bound passes before them (op-recompute.ts). The last stage also runs the output layer n x V/t x h and the loss.
  */
 export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, dev: ComputeDevice): ComputeBreakdown {
   const t = Math.max(1, layout.tp);
@@ -265,13 +267,24 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + (dropout ? 1 : 0)) * hElems, dev) +
     memoryBoundTimeS(cast * n * (mla ? h + (mla.qLoraRank ?? 0) + mla.kvLoraRank + (heads * mla.vHeadDim) / t : h + qWidth / t), dev);
   const denseActF = memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * fElems, dev) + memoryBoundTimeS(cast * n * (h + f / t), dev);
+  // Per-op selective checkpointing (op-recompute.ts; dense layers only, the loader refuses it with
+  // experts): every second matmul the backward reads, at the layers' GEMM rate, and the passes before
+  // them: both norms, one residual add (no dropout), the activation and the recomputed GEMMs' casts.
+  const opGemmR = recompute === 'op' ? opRecomputedGemms(shape, n, t).reduce((a, [mm, nn, kk]) => a + lg(mm, nn, kk), 0) : 0;
+  const opEltR =
+    recompute === 'op'
+      ? norms.forwardS +
+        memoryBoundTimeS(DROPOUT_ADD_ELEMS * B * hElems, dev) +
+        memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * fElems, dev) +
+        memoryBoundTimeS(cast * n * opRecomputedCastElemsPerToken(shape, t), dev)
+      : 0;
 
   // A layer of each kind: forward, backward (memory-bound kernels BACKWARD_BYTES_RATIO x their
   // forward) and what recompute repeats. Dense models have only the first.
   const kindOfLayer = (ffnF: number, ffnB: number, ffnEltF: number, ffnEltB = BACKWARD_BYTES_RATIO * ffnEltF): { f: number; b: number; r: number } => {
     const layerF = gemmF + ffnF + attnF + eltF + ffnEltF;
     const layerB = gemmB + ffnB + attnB + BACKWARD_BYTES_RATIO * eltF + normExtraB + ffnEltB;
-    return { f: layerF, b: layerB, r: recompute === 'full' ? layerF : recompute === 'selective' && !flash ? attnF : 0 };
+    return { f: layerF, b: layerB, r: recompute === 'full' ? layerF : recompute === 'selective' && !flash ? attnF : recompute === 'op' ? opGemmR + opEltR : 0 };
   };
   const denseLayer = kindOfLayer(denseFfnF, denseFfnB, denseActF);
   const moeLayer = moe ? kindOfLayer(moe.gemmF, moe.gemmB, moe.eltF, moe.eltB) : denseLayer;
@@ -354,18 +367,18 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const coreWidth = mla ? (dQK + dV) / 2 : dh;
   const attnFlop = flash ? 0.5 * 4 * b * sq * s * coreWidth * headsPerRank : 4 * b * sq * s * coreWidth * headsPerRank;
   const fwdFlop = layerGemmFlop + attnFlop;
-  const recomputeFlop = recompute === 'full' ? fwdFlop : recompute === 'selective' && !flash ? attnFlop : 0;
+  const recomputeFlop = recompute === 'full' ? fwdFlop : recompute === 'selective' && !flash ? attnFlop : recompute === 'op' ? (n * opRecomputedFlopPerToken(shape, t)) / t : 0;
   const hardwareFlopPerDevice = m * (layers * (3 * fwdFlop + recomputeFlop) + (3 * 2 * n * (vocab / t) * h) / pp);
 
   return {
     microBatchS,
     averageStageMicroBatchS,
     backwardShare: (critical * (layerB + layerR) + (criticalIsLast ? outB + loss : 0)) / microBatchS,
-    gemmS: share * (layers * (gemmF + gemmB + (recompute === 'full' ? gemmF : 0)) + denseLayers * (denseFfnF + denseFfnB + (recompute === 'full' ? denseFfnF : 0)) + (moe ? moeLayersPerRank * (moe.gemmF + moe.gemmB + (recompute === 'full' ? moe.gemmF : 0)) : 0)),
+    gemmS: share * (layers * (gemmF + gemmB + (recompute === 'full' ? gemmF : opGemmR)) + denseLayers * (denseFfnF + denseFfnB + (recompute === 'full' ? denseFfnF : 0)) + (moe ? moeLayersPerRank * (moe.gemmF + moe.gemmB + (recompute === 'full' ? moe.gemmF : 0)) : 0)),
     attentionS: critical * (attnF + attnB + (recompute === 'none' || (flash && recompute === 'selective') ? 0 : attnF)),
     elementwiseS:
       share *
-      (layers * ((1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) * eltF + normExtraB) +
+      (layers * ((1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) * eltF + normExtraB + opEltR) +
       denseLayers * denseActF * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) +
       (moe ? moeLayersPerRank * (moe.eltF * (1 + (recompute === 'full' ? 1 : 0)) + moe.eltB) : 0)),
     logitsS: criticalIsLast ? logitsS : 0,

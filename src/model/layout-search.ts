@@ -12,6 +12,7 @@ import type { DeviceKind, FabricPreset } from '../scenario/hardware-schema.js';
 import { FABRIC_PRESETS } from './catalogue.js';
 import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
 import { memoryPerDevice } from './memory.js';
+import { recomputeOf } from './shape-defaults.js';
 import { pipelineAcrossAndWithin, stepTime, type CommPath } from './step-time.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, candidateLayout, divisorsUpTo, tpDividesHeads, type AutoLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
@@ -87,7 +88,8 @@ export function fastestLayoutBy(devices: number, shape: TrainingShape, env: Layo
   const plain = searchLayouts(devices, shape, env, () => [1], stepSOf);
   if (plain.best) return plain.best;
   // Load-balanced causal context parallelism splits a sequence into 2 x cp equal chunks.
-  const cps = (tp: number): number[] => divisorsUpTo(devices / tp, MAX_AUTO_CP).filter((c) => c > 1 && shape.seqLen % (2 * c) === 0);
+  // Not under per-op selective checkpointing, which the model does not describe with CP (op-recompute.ts).
+  const cps = (tp: number): number[] => (recomputeOf(shape) === 'op' ? [] : divisorsUpTo(devices / tp, MAX_AUTO_CP).filter((c) => c > 1 && shape.seqLen % (2 * c) === 0));
   const split = searchLayouts(devices, shape, env, cps, stepSOf);
   if (split.best) return split.best;
   const tight = [plain.bestTight, split.bestTight].filter((l) => l !== undefined).sort((x, y) => x.stepS - y.stepS)[0];

@@ -1,6 +1,7 @@
 // Device memory of a training layout: weights, gradients, optimizer state (mixed-precision Adam,
 // sharded over data parallel ranks when the layout says so) and activations, per device.
 import { edpOf, etpOf, moeLayers } from './moe.js';
+import { opLayerActivationBytes } from './op-recompute.js';
 import { stageParamsPerDevice } from './shape-weights.js';
 import type { ParallelLayout, TrainingShape } from './training-layout.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, fusedAttentionOf, sequenceParallelOf } from './shape-defaults.js';
@@ -12,11 +13,13 @@ import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, fusedAttentionOf, sequenceP
  * - 'selective': the a s^2 b attention scores, softmax and dropout are recomputed (section 5),
  *   leaving 34 s b h. FlashAttention (Dao et al. 2022) never stores them at all, so this is also
  *   what a FlashAttention stack keeps without any recomputation: the default;
- * - 'full': only each layer's input, 2 s b h, and the layer is recomputed in the backward pass.
+ * - 'full': only each layer's input, 2 s b h, and the layer is recomputed in the backward pass;
+ * - 'op': TorchTitan's per-op selective checkpointing, which keeps the layer's input, the outputs of
+ *   every second matmul and SDPA's output (op-recompute.ts).
  * All with Megatron sequence parallelism, so a tensor-parallel group of t splits every term by t
  * (Table 2's "tensor + sequence parallel" rows).
  */
-export type Recompute = 'none' | 'selective' | 'full';
+export type Recompute = 'none' | 'selective' | 'full' | 'op';
 
 /** Bytes of fp32 master weights plus Adam's two moments per parameter (Rajbhandari et al., "ZeRO", SC 2020, section 3.1). */
 export const ADAM_STATE_BYTES_PER_PARAM = 12;
@@ -144,7 +147,7 @@ export function zeroStageOf(layout: ParallelLayout): 0 | 1 | 2 | 3 {
  * dropouts' 10 s b h are repeated on every rank, s b h (10 + 24 / t + 5 a s / (h t)). Selective
  * recomputation drops the 5 a s / h attention-score term, and so does FlashAttention (the scores
  * never reach memory); full recomputation keeps only the layer input, 2 s b h (/ t with sequence
- * parallelism). The coefficients assume 2-byte activations; other precisions scale them. Without
+ * parallelism); per-op selective checkpointing what its policy saves (op-recompute.ts). The coefficients assume 2-byte activations; other precisions scale them. Without
  * dropout (`model.dropout: 0`) the two s b h one-byte masks go (34 -> 32, 10 -> 8) and so do the
  * score-sized mask and dropout output (5 a s / h -> 2: the softmax output feeds the values GEMM).
  */
@@ -154,6 +157,7 @@ export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: n
   const sbh = tokens * h;
   const sp = sequenceParallelOf(shape);
   if (recompute === 'full') return (2 * sbh * scale) / (sp ? tp : 1);
+  if (recompute === 'op') return opLayerActivationBytes(shape, tokens, tp, sp);
   const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
   const dropout = dropoutOf(shape);
   const scores = recompute === 'none' && !fusedAttentionOf(shape) ? ((dropout ? 5 : 2) * heads * shape.seqLen) / h / tp : 0;

@@ -21,6 +21,7 @@ import { type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { ComputeBreakdown } from './layer-compute.js';
 import { zeroStageOf } from './memory.js';
 import { activeParams, busiestRankLoad, edpOf, epOf, epRanksPerNode, etpOf, moeLayers } from './moe.js';
+import { OP_TP_REGATHERS_PER_LAYER, opRecomputedFlopPerToken } from './op-recompute.js';
 import { stageParamsPerDevice, type StageParams } from './shape-weights.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, recomputeOf, tiedEmbeddingsOf } from './shape-defaults.js';
 
@@ -182,7 +183,8 @@ export interface StepTime {
  *  - compute c = hardware FLOPs / (devices x microBatches) / (peak x kernelEfficiency);
  *  - tensor parallel with sequence parallelism (Korthikanti et al. 2022): per layer an
  *    all-gather + reduce-scatter pair before/after attention and MLP, forward and backward
- *    (4 pairs; 6 with full recompute, which repeats the forward), each on the full activation
+ *    (4 pairs; 6 with full recompute, which repeats the forward; per-op selective checkpointing
+ *    gathers the two norms' outputs again), each on the full activation
  *    buffer tokens x hidden x bytes; the same volume as Megatron's 4 all-reduces without SP.
  *    Exposed part (1 - overlap.tp) x comm, and never more hidden than there is compute;
  *  - pipeline: per micro-batch each rank sends an activation forward and a gradient backward
@@ -260,9 +262,13 @@ export function stepTime(input: StepTimeInput): StepTime {
   const etp = etpOf(layout);
   const routedGathered = shape.moe ? (actBytes * shape.moe.topK * etp) / tp : 0;
   const halfPairs = pairsPerLayer / 2;
-  const tpMbS = layersPerRank * pairsPerLayer * tpPairS + moeLayersHere * halfPairs * (pair(etp, routedGathered) - tpPairS);
+  // Per-op selective checkpointing gathers the two norms' outputs again in the recompute (op-recompute.ts).
+  const opRegathers = recomputeOf(shape) === 'op' && tp > 1 ? OP_TP_REGATHERS_PER_LAYER : 0;
+  const opRegatherS = opRegathers > 0 ? layersPerRank * opRegathers * ringS('all-gather', tp, actBytes, input.tp, tpIntra) : 0;
+  const tpMbS = layersPerRank * pairsPerLayer * tpPairS + moeLayersHere * halfPairs * (pair(etp, routedGathered) - tpPairS) + opRegatherS;
   const tpMbExposedS = tpMbS - Math.min(ovTp * tpMbS, computeMbS);
-  const tpMbBytes = layersPerRank * pairsPerLayer * pairBytes(tp, actBytes) + moeLayersHere * halfPairs * (pairBytes(etp, routedGathered) - pairBytes(tp, actBytes));
+  const tpMbBytes =
+    layersPerRank * pairsPerLayer * pairBytes(tp, actBytes) + moeLayersHere * halfPairs * (pairBytes(etp, routedGathered) - pairBytes(tp, actBytes)) + (opRegathers > 0 ? (layersPerRank * opRegathers * pairBytes(tp, actBytes)) / 2 : 0);
 
   const p2pBytes = actBytes / tp;
   // Megatron's 1F1B exchanges with a neighbour pairwise (send_forward_recv_backward: a send and a
@@ -491,24 +497,29 @@ export function chunkedDpExposedS(gradS: number, gatherS: number, overlap: numbe
 /**
  * The kernel time when one efficiency stands for every kernel (a job's `efficiency` override):
  * hardware FLOPs = (8 with full recompute, else 6) P T plus the causal half of the PaLM attention
- * term, at peak x efficiency, spread evenly over devices and micro-batches; no optimizer term.
+ * term (and per-op selective checkpointing's recomputed matmuls), at peak x efficiency, spread evenly over devices and micro-batches; no optimizer term.
  */
 function uniformBreakdown(input: StepTimeInput, devices: number, useful: number, attentionPalm: number): ComputeBreakdown {
   const eff = input.kernelEfficiency;
   if (eff === undefined) throw new TypeError('stepTime: give compute (layer-compute.ts) or kernelEfficiency');
-  const full = recomputeOf(input.shape) === 'full';
-  const hardware = (full ? 4 / 3 : 1) * (useful + ATTENTION_HARDWARE_FRACTION * attentionPalm);
+  const mode = recomputeOf(input.shape);
+  const full = mode === 'full';
+  const plain = useful + ATTENTION_HARDWARE_FRACTION * attentionPalm;
+  // Per-op selective checkpointing: the recomputed matmuls' FLOPs (op-recompute.ts) on every token.
+  const opFlop = mode === 'op' ? input.shape.layers * input.shape.globalBatchTokens * opRecomputedFlopPerToken(input.shape, input.layout.tp) : 0;
+  const hardware = (full ? 4 / 3 : 1) * plain + opFlop;
   const m = Math.max(1, input.layout.microBatches);
   const microBatchS = hardware / devices / m / (input.peakFlopsPerDevice * eff);
+  const recomputeS = full ? microBatchS / 4 : (microBatchS * opFlop) / hardware;
   return {
     microBatchS,
     averageStageMicroBatchS: microBatchS,
-    backwardShare: full ? 3 / 4 : 2 / 3,
+    backwardShare: full ? 3 / 4 : opFlop > 0 ? ((2 / 3) * plain + opFlop) / hardware : 2 / 3,
     gemmS: microBatchS,
     attentionS: 0,
     elementwiseS: 0,
     logitsS: 0,
-    recomputeS: full ? microBatchS / 4 : 0,
+    recomputeS,
     optimizerS: 0,
     criticalStageLayers: input.shape.layers / Math.max(1, input.layout.pp),
     hardwareFlopPerDevice: hardware / devices,

@@ -94,7 +94,8 @@ export interface TrainingShape {
   gatedMlp?: boolean;
   /**
    * Which activations are recomputed in the backward pass (memory.ts): 'full' (every layer's
-   * forward again), 'selective' (attention scores only, Korthikanti et al. 2022), 'none'.
+   * forward again), 'selective' (attention scores only, Korthikanti et al. 2022), 'op' (TorchTitan's
+   * per-op selective checkpointing: every second matmul of the block again, op-recompute.ts), 'none'.
    * Absent: 'full' when activationRecompute, else 'selective'.
    */
   recompute?: Recompute;

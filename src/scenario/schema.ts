@@ -142,10 +142,11 @@ export const modelShapeSchema = z.strictObject({
   vocab: z.number().int().positive().optional(),
   /**
    * Activation recomputation: 'full' (each layer's forward again in the backward pass, keeping
-   * only its input), 'selective' (attention scores only), 'none'; true = 'full', false =
-   * 'selective' (the default). src/model/memory.ts and layer-compute.ts.
+   * only its input), 'selective' (attention scores only), 'op' (TorchTitan's per-op selective
+   * checkpointing: op-recompute.ts), 'none'; true = 'full', false = 'selective' (the default).
+   * src/model/memory.ts and layer-compute.ts.
    */
-  recompute: z.union([z.boolean(), z.enum(['none', 'selective', 'full'])]).optional(),
+  recompute: z.union([z.boolean(), z.enum(['none', 'selective', 'full', 'op'])]).optional(),
   /**
    * 'standard' (score GEMMs, softmax and dropout through memory, as the published runs of
    * 2020-2022 ran; the default), 'flash' (FlashAttention-2 class, any stack since mid-2023) or

@@ -37,6 +37,7 @@ export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: Wor
     checks.efficiencyWithFp8(j, at);
     checks.fp8ParamsWithFp8(j, at);
     checks.headDimWithMla(j, at);
+    checks.opRecomputeApplies(j, at);
     checks.paramsMatchShape(j.params, j.model, [...at, 'params']);
     // The model's layout and memory on the job's kinds (model/training-fit.ts).
     let fittingKinds: readonly number[] | undefined = allowedKinds;

@@ -3,6 +3,7 @@
 // against its shape, and fields that another one would silently override.
 import type { Distribution } from '../../scenario/distribution.js';
 import type { ShapeOverrides } from '../job.js';
+import { opRecomputeRefusal, type OpRecomputeModel } from '../op-recompute.js';
 import { paramsShapeMismatch, setsModelSize } from '../shape-weights.js';
 import { resolveShape } from '../training-layout.js';
 import { poolKindsFor, type FitReporter, type PoolKind } from '../training-fit.js';
@@ -60,6 +61,16 @@ export class ModelChecks {
     if (j.model.kv_heads !== undefined) {
       this.ctx.fail([...at, 'model', 'kv_heads'], '`mla` makes every head\'s keys and values from one compressed latent (kv_lora_rank), so `kv_heads` (grouped-query attention) would be ignored: drop one of them');
     }
+  }
+
+  /**
+   * Per-op selective checkpointing (`recompute: op`) describes TorchTitan's dense Llama blocks only:
+   * a model or layout it does not describe is refused at the field to change (op-recompute.ts).
+   */
+  opRecomputeApplies(j: { model?: OpRecomputeModel | undefined; layout?: { cp?: number | undefined } | undefined }, at: readonly PathKey[]): void {
+    if (j.model === undefined) return;
+    const refusal = opRecomputeRefusal(j.model, j.layout?.cp);
+    if (refusal !== undefined) this.ctx.fail([...at, ...refusal.path], refusal.message);
   }
 
   /**
