@@ -9,7 +9,8 @@
 // memory-efficient kernels, the functional reduce-scatter, and for Float8 the amax's `max`) except
 // every second mm; everything else is PREFER_RECOMPUTE. In Llama's order of matmuls (wq, wk, wv, wo,
 // w1, w3, w2; a GPT block: wq, wk, wv, wo, w1, w2) the even ones, wk, wo and w3 (wo and w2), are not
-// saved. Under torch.compile (the partitioner recomputes only what the backward reads) a recomputed
+// saved. Under torch.compile (the partitioner, torch/_functorch/partitioners.py `must_recompute`,
+// treats PREFER_RECOMPUTE as MUST_RECOMPUTE and recomputes only what the backward reads) a recomputed
 // matmul runs again only when its output is read: wk's (RoPE, then SDPA's backward) and w3's (the
 // SwiGLU's backward and w2's input) always; wo's only without tensor parallelism, where the residual
 // sum x + wo(...) is the second norm's input; with TP and sequence parallelism wo's output goes
@@ -17,10 +18,12 @@
 // block's output (the next block's saved input): never recomputed. Eager PyTorch instead reruns the
 // block's forward up to the last tensor the backward needs, so with TP it runs wo again too (not
 // modelled: the scenario describes the compiled block).
+// Float8 (torchao's Float8Linear) is taken to count alike: the policy's dispatch mode sees torch.mm on
+// its Float8Tensor before the subclass turns it into _scaled_mm.
 // The block's input (the checkpoint's), the norms, RoPE, the activation and the residual add are
 // recomputed: both norms, one add (x + wo, or x + the saved reduce-scatter), the activation, and
 // with TP the all-gathers of the two norms' outputs (collectives other than the reduce-scatter are
-// not in the list).
+// not in the list) are charged; RoPE, which the compute model charges nowhere, is not charged here either.
 import type { TrainingShape } from './training-layout.js';
 import { DEFAULT_HEAD_DIM } from './shape-defaults.js';
 
