@@ -115,6 +115,22 @@ workloads:
     expect(refusal(`${ok}, mla: { kv_lora_rank: 128, qk_nope_head_dim: 64, qk_rope_head_dim: 32, v_head_dim: 64 }`)).toContain('model.mla: `recompute: op`');
   });
 
+  it('the automatic layout tries no context parallelism with it (where `selective` takes cp 2, it keeps cp 1)', () => {
+    const pool = (mode: string): string => `name: a
+datacentres:
+  - name: dc
+    fabric: IB-NDR
+    node_groups: [{ count: 8, device: H100 }]
+workloads:
+  - jobs:
+      - { name: f, devices: 16, params: 6B, tokens: 1B, model: { seq_len: 262144, global_batch: 4194304, attention: flash, dropout: 0, recompute: ${mode} } }
+`;
+    expect(explainJob(scenarioFromText(pool('selective')), 'f').layout).toMatchObject({ tp: 8, cp: 2 });
+    const op = explainJob(scenarioFromText(pool('op')), 'f');
+    expect(op.layout).toMatchObject({ tp: 8, cp: 1 });
+    expect(op.memory.fits).toBe(true);
+  });
+
   it("with TP gathers the two norms' outputs again (4 all-gather/reduce-scatter pairs a layer and 2 more gathers), and explain shows its recompute time", () => {
     const op = explainJob(scenarioFromText(scenario('attention: flash, dropout: 0, recompute: op')), 'j');
     const sel = explainJob(scenarioFromText(scenario('attention: flash, dropout: 0, recompute: selective')), 'j');
