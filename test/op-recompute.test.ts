@@ -8,6 +8,7 @@ import { gemmTimeS } from '../src/model/gemm.js';
 import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
 import { layerActivationBytes, memoryPerDevice } from '../src/model/memory.js';
 import { opLayerActivationBytes, opRecomputedFlopPerToken, opRecomputedGemms } from '../src/model/op-recompute.js';
+import { stepTime } from '../src/model/step-time.js';
 import type { ParallelLayout, TrainingShape } from '../src/model/training-layout.js';
 import { InputError } from '../src/scenario/errors.js';
 import { scenarioFromText } from './helpers.js';
@@ -113,6 +114,18 @@ workloads:
     expect(refusal(ok, '{ tp: 2, pp: 1, cp: 2, dp: 2 }')).toContain('workloads[0].jobs[0].layout.cp: `recompute: op`');
     expect(refusal(`${ok}, moe: { experts: 8, top_k: 2 }`)).toContain('model.moe: `recompute: op`');
     expect(refusal(`${ok}, mla: { kv_lora_rank: 128, qk_nope_head_dim: 64, qk_rope_head_dim: 32, v_head_dim: 64 }`)).toContain('model.mla: `recompute: op`');
+  });
+
+  it("under a job's one kernel efficiency the recomputed matmuls' FLOPs are added to the hardware work, not to the useful", () => {
+    const shape: TrainingShape = { ...small, layers: 4, globalBatchTokens: 65536 };
+    const paths = { tp: { bandwidthBytesPerS: 1e11, latencyS: 1e-6 }, pp: { bandwidthBytesPerS: 1e11, latencyS: 1e-6 }, dp: { bandwidthBytesPerS: 1e11, latencyS: 1e-6 } };
+    const at = (recompute: 'selective' | 'op'): ReturnType<typeof stepTime> => stepTime({ shape: { ...shape, recompute }, layout: layout(1), peakFlopsPerDevice: 1e15, kernelEfficiency: 0.5, ...paths });
+    const [sel, op] = [at('selective'), at('op')];
+    // 4 layers x 65,536 tokens x 458,752 FLOPs a token.
+    expect(op.hardwareFlopPerStep - sel.hardwareFlopPerStep).toBeCloseTo(4 * 65536 * 458752, -3);
+    expect(op.usefulFlopPerStep).toBe(sel.usefulFlopPerStep);
+    expect(op.compute.recomputeS).toBeCloseTo((op.compute.microBatchS * 4 * 65536 * 458752) / op.hardwareFlopPerStep, 12);
+    expect(sel.compute.recomputeS).toBe(0);
   });
 
   it('the automatic layout tries no context parallelism with it (where `selective` takes cp 2, it keeps cp 1)', () => {
