@@ -65,6 +65,7 @@ export interface ShapeOverrides {
   readonly sequence_parallel?: boolean | undefined;
   readonly dropout?: number | undefined;
   readonly tied_embeddings?: boolean | undefined;
+  readonly kernels?: 'fused' | 'eager' | undefined;
   readonly moe?: MoeSpec | undefined;
   readonly precision?: 'bf16' | 'fp16' | 'fp8' | undefined;
   readonly fp8_params?: boolean | undefined;

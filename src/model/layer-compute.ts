@@ -7,6 +7,7 @@
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { groupedGemmTimeS } from './grouped-gemm.js';
 import { layerNormS } from './layer-norm.js';
+import { blockKernelsS, type BlockTensors } from './elementwise-kernels.js';
 import { standardAttentionS } from './standard-attention.js';
 import { FLASH_OWN_FIGURES_ANCHOR_SEQ, FLASH_RATIO_ANCHOR_SEQ, flashSeqFactor } from './flash-rate.js';
 import { flash3Speedup } from './flash3-rate.js';
@@ -260,13 +261,23 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   // The layer's two norms, by the stack's kernels (layer-norm.ts; the persistent kernel's backward is
   // BACKWARD_BYTES_RATIO x its forward, as the other streaming kernels, so `normExtraB` is 0 there).
   const norms = layerNormS(2 * hElems, B, layout.layerNorm ?? 'persistent', dev.memoryBandwidth);
-  const normExtraB = norms.backwardS - BACKWARD_BYTES_RATIO * norms.forwardS;
-  const eltF =
-    norms.forwardS +
-    // The two bias-dropout-residual adds: the same element passes without dropout, less its mask.
-    memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + (dropout ? 1 : 0)) * hElems, dev) +
-    memoryBoundTimeS(cast * n * (mla ? h + (mla.qLoraRank ?? 0) + mla.kvLoraRank + (heads * mla.vHeadDim) / t : h + qWidth / t), dev);
-  const denseActF = memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * fElems, dev) + memoryBoundTimeS(cast * n * (h + f / t), dev);
+  const castF = memoryBoundTimeS(cast * n * (mla ? h + (mla.qLoraRank ?? 0) + mla.kvLoraRank + (heads * mla.vHeadDim) / t : h + qWidth / t), dev);
+  const ffnCastF = memoryBoundTimeS(cast * n * (h + f / t), dev);
+  // `kernels: eager` (elementwise-kernels.ts): the norms, RoPE, residual adds and gradient sums, and
+  // the SwiGLU, counted kernel by kernel, forward and backward, in place of their fused charges below
+  // (the loader allows it only for a dense, gated, dropout-free model with one-pass norms).
+  const eagerTensors: BlockTensors = { residual: hElems, gathered: n * h, q: (n * qWidth) / t, k: (n * kvHeads * dh) / t, ffn: fElems };
+  const eagerStream = shape.kernels === 'eager' ? blockKernelsS(eagerTensors, B, 'eager', 'stream', dev) : undefined;
+  const eagerAct = shape.kernels === 'eager' ? blockKernelsS(eagerTensors, B, 'eager', 'activation', dev) : undefined;
+  const normExtraB = eagerStream ? eagerStream.backwardS - BACKWARD_BYTES_RATIO * eagerStream.forwardS : norms.backwardS - BACKWARD_BYTES_RATIO * norms.forwardS;
+  const eltF = eagerStream
+    ? eagerStream.forwardS + castF
+    : norms.forwardS +
+      // The two bias-dropout-residual adds: the same element passes without dropout, less its mask.
+      memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + (dropout ? 1 : 0)) * hElems, dev) +
+      castF;
+  const denseActF = (eagerAct ? eagerAct.forwardS : memoryBoundTimeS((gated ? SWIGLU_ELEMS : GELU_ELEMS) * B * fElems, dev)) + ffnCastF;
+  const denseActB = eagerAct ? eagerAct.backwardS + BACKWARD_BYTES_RATIO * ffnCastF : BACKWARD_BYTES_RATIO * denseActF;
   // Per-op selective checkpointing (op-recompute.ts; dense layers only, the loader refuses it with
   // experts): every second matmul the backward reads, at the layers' GEMM rate, and the passes before
   // them: both norms, one residual add (no dropout), the activation and the recomputed GEMMs' casts.
@@ -286,7 +297,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     const layerB = gemmB + ffnB + attnB + BACKWARD_BYTES_RATIO * eltF + normExtraB + ffnEltB;
     return { f: layerF, b: layerB, r: recompute === 'full' ? layerF : recompute === 'selective' && !flash ? attnF : recompute === 'op' ? opGemmR + opEltR : 0 };
   };
-  const denseLayer = kindOfLayer(denseFfnF, denseFfnB, denseActF);
+  const denseLayer = kindOfLayer(denseFfnF, denseFfnB, denseActF, denseActB);
   const moeLayer = moe ? kindOfLayer(moe.gemmF, moe.gemmB, moe.eltF, moe.eltB) : denseLayer;
   // Layers per pipeline rank of each kind (the dense layers of an MoE model spread evenly: the
   // stage that holds them is a few percent faster, which the average stands for).
@@ -379,7 +390,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     elementwiseS:
       share *
       (layers * ((1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) * eltF + normExtraB + opEltR) +
-      denseLayers * denseActF * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0)) +
+      (eagerAct ? denseLayers * (denseActF * (1 + (recompute === 'full' ? 1 : 0)) + denseActB) : denseLayers * denseActF * (1 + BACKWARD_BYTES_RATIO + (recompute === 'full' ? 1 : 0))) +
       (moe ? moeLayersPerRank * (moe.eltF * (1 + (recompute === 'full' ? 1 : 0)) + moe.eltB) : 0)),
     logitsS: criticalIsLast ? logitsS : 0,
     recomputeS: critical * layerR,

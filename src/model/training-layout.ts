@@ -3,6 +3,7 @@
 // layout that fits in device memory for jobs that give only a device count, and validation of
 // user-given layouts.
 import type { LayoutSpec, ShapeOverrides } from './job.js';
+import type { ElementwiseKernels } from './elementwise-kernels.js';
 import type { LayerNormKernel } from './layer-norm.js';
 import { memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js';
 import { activeParams, type MoeShape } from './moe.js';
@@ -134,6 +135,13 @@ export interface TrainingShape {
    * backward: shape-weights.ts, step-time.ts).
    */
   tiedEmbeddings?: boolean;
+  /**
+   * Which kernels run the block's norms, rotary embedding, SwiGLU and residual adds
+   * (elementwise-kernels.ts): 'fused' (one fused kernel each, as torch.compile and Megatron-LM run
+   * them; the default) or 'eager' (PyTorch eager: RMSNorm upcast to fp32 in eight kernels, RoPE
+   * through complex64, SiLU and its product apart, each op's autograd kernels backward).
+   */
+  kernels?: ElementwiseKernels;
   /**
    * Mixture-of-experts FFNs (moe.ts): absent for a dense model. `params` then counts every
    * expert; useful work counts the parameters a token passes through (moe.ts activeParams).
@@ -449,6 +457,7 @@ function overriddenShape(params: number, o?: ShapeOverrides): TrainingShape {
     ...(o?.sequence_parallel !== undefined ? { sequenceParallel: o.sequence_parallel } : {}),
     ...(o?.dropout !== undefined ? { dropout: o.dropout } : {}),
     ...(o?.tied_embeddings !== undefined ? { tiedEmbeddings: o.tied_embeddings } : {}),
+    ...(o?.kernels !== undefined ? { kernels: o.kernels } : {}),
     ...(o?.precision === 'fp8' ? { fp8: true } : {}),
     ...(o?.precision === 'fp8' && o.fp8_params === true ? { fp8Params: true } : {}),
     ...(o?.precision === 'fp16' ? { lossScaling: true } : {}),

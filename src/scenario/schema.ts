@@ -162,6 +162,12 @@ export const modelShapeSchema = z.strictObject({
     .gte(0, { message: 'expected a dropout probability in [0, 1)' })
     .lt(1, { message: 'expected a dropout probability in [0, 1)' })
     .optional(),
+  /**
+   * Which kernels run the block's norms, rotary embedding, SwiGLU and residual adds: 'fused' (the
+   * default: one fused kernel each, torch.compile or Megatron-LM) or 'eager' (PyTorch eager as
+   * TorchTitan's Llama runs them: src/model/elementwise-kernels.ts).
+   */
+  kernels: z.enum(['fused', 'eager']).optional(),
   /** Whether the output layer shares the embedding's matrix (default true, as GPT-2/3 and Megatron-LM's GPT; false for LLaMA-style models). */
   tied_embeddings: z.boolean().optional(),
   /** Bytes per gradient element in the data-parallel reduction (4 = fp32), at most 16. */

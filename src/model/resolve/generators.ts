@@ -55,6 +55,7 @@ export function resolveGenerator(g: GeneratorSpec, wi: number, scope: WorkloadSc
   }
   checks.efficiencyWithFp8(g, at);
   checks.fp8ParamsWithFp8(g, at);
+  checks.eagerKernels(g, at);
   checks.headDimWithMla(g, at);
   checks.opRecomputeApplies(g, at);
   checks.generatorParamsMatchShape(g.params, g.model, [...at, 'params']);

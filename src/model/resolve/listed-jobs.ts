@@ -36,6 +36,7 @@ export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: Wor
     if (j.layout && j.params === undefined) fail([...at, 'layout'], 'a layout needs the model: give `params` (its size) too');
     checks.efficiencyWithFp8(j, at);
     checks.fp8ParamsWithFp8(j, at);
+    checks.eagerKernels(j, at);
     checks.headDimWithMla(j, at);
     checks.opRecomputeApplies(j, at);
     checks.paramsMatchShape(j.params, j.model, [...at, 'params']);

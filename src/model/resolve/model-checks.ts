@@ -50,6 +50,25 @@ export class ModelChecks {
   }
 
   /**
+   * `kernels: eager` counts the kernels of a Llama block as PyTorch eager runs them (RMSNorm in fp32,
+   * RoPE through complex64, SiLU and its product; model/elementwise-kernels.ts): a model it does not
+   * describe is refused rather than timed with kernels it does not run.
+   */
+  eagerKernels(
+    j: { model?: { kernels?: string | undefined; gated_mlp?: boolean | undefined; dropout?: number | undefined; moe?: unknown; mla?: unknown } | undefined; layout?: { layer_norm?: string | undefined } | undefined },
+    at: readonly PathKey[],
+  ): void {
+    const m = j.model;
+    if (m?.kernels !== 'eager') return;
+    const refuse = (why: string): void => this.ctx.fail([...at, 'model', 'kernels'], `\`kernels: eager\` counts the eager kernels of a Llama block (RMSNorm, RoPE, SwiGLU, residual adds, no dropout), ${why}`);
+    if (m.gated_mlp !== true) refuse('so it needs `gated_mlp: true` (SiLU x mul); an ungated FFN\'s eager kernels are not counted');
+    if (!(m.dropout === 0)) refuse(`so it needs \`dropout: 0\` (${m.dropout === undefined ? 'absent, dropout is 0.1' : `not ${m.dropout}`}); eager dropout kernels are not counted`);
+    if (m.moe !== undefined) refuse("and not a mixture of experts' routing, permutation and expert activations");
+    if (m.mla !== undefined) refuse("and not multi-head latent attention's latent norms and decoupled RoPE");
+    if (j.layout?.layer_norm !== undefined) refuse('which replace the layer-norm kernels `layout.layer_norm` names: drop one of them');
+  }
+
+  /**
    * Multi-head latent attention sets its heads' widths and its keys and values itself: a `head_dim`
    * or `kv_heads` beside it would be ignored.
    */
