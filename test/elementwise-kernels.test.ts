@@ -195,6 +195,7 @@ describe('the scenario field', () => {
     expect(refused({ kernels: 'eager', dropout: '0.1' })).toContain('so it needs `dropout: 0` (not 0.1)');
     expect(refused({ kernels: 'eager', moe: '{ experts: 8, top_k: 2 }' })).toContain("and not a mixture of experts'");
     expect(refused({ kernels: 'eager' }, '        layout: { tp: 1, pp: 1, dp: 8, layer_norm: apex }\n')).toContain('`layout.layer_norm` names');
+    expect(refused({ kernels: 'eager', precision: 'fp8' })).toContain("and not FP8 training's casts");
     expect(refused({ kernels: 'compiled' })).toContain('model.kernels');
     expect(refused({ kernels: 'eager', dropout: '' })).toContain('so it needs `dropout: 0` (absent, dropout is 0.1)');
     expect(refused({ kernels: 'eager' })).toBe('accepted');

@@ -55,7 +55,7 @@ export class ModelChecks {
    * describe is refused rather than timed with kernels it does not run.
    */
   eagerKernels(
-    j: { model?: { kernels?: string | undefined; gated_mlp?: boolean | undefined; dropout?: number | undefined; moe?: unknown; mla?: unknown } | undefined; layout?: { layer_norm?: string | undefined } | undefined },
+    j: { model?: { kernels?: string | undefined; gated_mlp?: boolean | undefined; dropout?: number | undefined; moe?: unknown; mla?: unknown; precision?: string | undefined } | undefined; layout?: { layer_norm?: string | undefined } | undefined },
     at: readonly PathKey[],
   ): void {
     const m = j.model;
@@ -65,6 +65,7 @@ export class ModelChecks {
     if (!(m.dropout === 0)) refuse(`so it needs \`dropout: 0\` (${m.dropout === undefined ? 'absent, dropout is 0.1' : `not ${m.dropout}`}); eager dropout kernels are not counted`);
     if (m.moe !== undefined) refuse("and not a mixture of experts' routing, permutation and expert activations");
     if (m.mla !== undefined) refuse("and not multi-head latent attention's latent norms and decoupled RoPE");
+    if (m.precision === 'fp8') refuse("and not FP8 training's casts, which eager runs as separate amax, scale and cast kernels (torchao) where the model charges fused cast-transposes");
     if (j.layout?.layer_norm !== undefined) refuse('which replace the layer-norm kernels `layout.layer_norm` names: drop one of them');
   }
 
