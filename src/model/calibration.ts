@@ -9,7 +9,9 @@
  * input-gradient all-reduces (with sequence parallelism its reduce-scatters) with the
  * weight-gradient GEMM, which Korthikanti et al. 2022 (section 6.2) ran; the given set's whole
  * steps are reproduced with them charged exposed, their per-layer times (Table 4) with them
- * hidden (docs/calibration.md, "Per-layer check"): not modelled yet.
+ * hidden (docs/calibration.md, "Per-layer check"): not modelled yet. A stack that decomposes its
+ * collectives into the GEMMs (Transformer Engine's userbuffers, PyTorch's async TP) is described by
+ * `layout.tp_overlap` instead (tp-overlap.ts), which replaces this fraction where it is set.
  */
 export const TP_OVERLAP_FRACTION = 0;
 

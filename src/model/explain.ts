@@ -33,6 +33,8 @@ export interface Explanation {
     compute_s: number;
     exposed_comm_s: number;
     exposed_tp_s: number;
+    /** Of exposed_tp_s, what a comm-GEMM overlap (layout.tp_overlap) adds to the GEMMs it decomposes: chunks at a smaller M, SMs the communication takes (0 without it). */
+    tp_overlap_cost_s: number;
     exposed_pp_s: number;
     /** Of exposed_pp_s, the tied embedding's gradient all-reduce between the first and last stages (0 untied or with one stage). */
     embedding_sync_s: number;
@@ -190,6 +192,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       ...(layout.etp !== undefined ? { etp: layout.etp } : {}),
       ...(layout.epDispatch !== undefined ? { epDispatch: layout.epDispatch } : {}),
       ...(layout.epOverlap !== undefined ? { epOverlap: layout.epOverlap } : {}),
+      ...(layout.tpOverlap !== undefined ? { tpOverlap: layout.tpOverlap } : {}),
       ...(layout.dpOverlap !== undefined ? { dpOverlap: layout.dpOverlap } : {}),
       ...(layout.ppOverlap !== undefined ? { ppOverlap: layout.ppOverlap } : {}),
       ...(layout.gradAccumulation !== undefined ? { gradAccumulation: layout.gradAccumulation } : {}),
@@ -208,6 +211,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       compute_s: step.computeS,
       exposed_comm_s: step.exposedCommS,
       exposed_tp_s: step.tpExposedS,
+      tp_overlap_cost_s: step.tpOverlapCostS,
       exposed_pp_s: step.ppExposedS,
       embedding_sync_s: step.embeddingSyncS,
       exposed_dp_s: step.dpExposedS,
@@ -280,6 +284,9 @@ export function explanationTable(e: Explanation): string {
     ['step', `${s(st.step_s)}`, '100%'],
     ['  compute (kernels, optimizer)', `${s(st.compute_s)}`, pct(st.compute_s, st.step_s)],
     ['  exposed TP communication', `${s(st.exposed_tp_s)}`, pct(st.exposed_tp_s, st.step_s)],
+    ...(l.tpOverlap !== undefined && l.tpOverlap !== 'none'
+      ? [[`    of which the ${l.tpOverlap} overlap's cost (chunked GEMMs, SMs taken)`, `${s(st.tp_overlap_cost_s)}`, pct(st.tp_overlap_cost_s, st.step_s)] as [string, string, string]]
+      : []),
     ['  exposed PP communication', `${s(st.exposed_pp_s)}`, pct(st.exposed_pp_s, st.step_s)],
     ...(st.embedding_sync_s > 0 ? [['    of which tied embedding all-reduce', `${s(st.embedding_sync_s)}`, pct(st.embedding_sync_s, st.step_s)] as [string, string, string]] : []),
     ['  exposed DP communication', `${s(st.exposed_dp_s)}`, pct(st.exposed_dp_s, st.step_s)],
@@ -310,7 +317,7 @@ export function explanationTable(e: Explanation): string {
   const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
   const head = [
     `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric${e.sites ? `, across ${e.sites.join(' and ')} (where first-fit places it alone on the pool, taking nodes in order), its data-parallel rings over the links between them` : ''}${e.links_down ? `, with ${e.links_down.join(', ')} down (routes round ${e.links_down.length > 1 ? 'them' : 'it'})` : ''}`,
-    `layout: tp ${l.tp}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batch${l.microBatches === 1 ? '' : 'es'}, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.layerNorm === 'apex' ? ", apex's two-pass layer norm" : ''}${l.pipelineEngine === 'deepspeed' && l.pp > 1 ? ", DeepSpeed's pipeline engine" : ''}${l.ppGradients === 'whole' && l.pp > 1 ? ', whole gradients sent down the pipeline' : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
+    `layout: tp ${l.tp}${l.tpOverlap !== undefined && l.tpOverlap !== 'none' ? ` (${l.tpOverlap} comm-GEMM overlap)` : ''}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batch${l.microBatches === 1 ? '' : 'es'}, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.layerNorm === 'apex' ? ", apex's two-pass layer norm" : ''}${l.pipelineEngine === 'deepspeed' && l.pp > 1 ? ", DeepSpeed's pipeline engine" : ''}${l.ppGradients === 'whole' && l.pp > 1 ? ', whole gradients sent down the pipeline' : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads${sh.mla ? ` (latent attention: kv rank ${sh.mla.kvLoraRank}${sh.mla.qLoraRank !== undefined ? `, q rank ${sh.mla.qLoraRank}` : ''}, ${sh.mla.qkNopeHeadDim + sh.mla.qkRopeHeadDim}/${sh.mla.vHeadDim} per head)` : sh.headDim !== undefined ? ` of ${sh.headDim}` : ''}, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn ? 'on' : 'off'}${sh.kernels === 'eager' ? ', eager kernels (unfused norms, RoPE, SwiGLU, adds)' : ''}`,
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',

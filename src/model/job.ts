@@ -100,6 +100,7 @@ export interface LayoutSpec {
   readonly etp?: number | undefined;
   readonly ep_dispatch?: 'all-to-all' | 'per-node' | undefined;
   readonly ep_overlap?: number | undefined;
+  readonly tp_overlap?: 'none' | 'ring-exchange' | 'pipelined' | 'async' | undefined;
   readonly dp_overlap?: number | undefined;
   readonly pp_overlap?: number | undefined;
   readonly grad_accumulation?: 'fused' | 'autograd' | 'fp32' | undefined;

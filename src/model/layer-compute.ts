@@ -6,6 +6,7 @@
 // layout and the device, so callers build it once per (job shape, layout, device kind).
 import { gemmTimeS, memoryBoundTimeS, type ComputeDevice } from './gemm.js';
 import { groupedGemmTimeS } from './grouped-gemm.js';
+import { siteGemms, withoutSms, type OverlapSites, type SiteGemm } from './tp-overlap.js';
 import { layerNormS } from './layer-norm.js';
 import { blockKernelsS, type BlockTensors } from './elementwise-kernels.js';
 import { standardAttentionS } from './standard-attention.js';
@@ -162,6 +163,11 @@ export interface ComputeBreakdown {
   criticalStageLayers: number;
   /** FLOPs the device executes per step (recompute included). */
   hardwareFlopPerDevice: number;
+  /**
+   * Under layout.tpOverlap: one dense layer's GEMMs beside each tensor-parallel collective, whole and
+   * as the overlap runs them (tp-overlap.ts, siteGemms); absent without the overlap.
+   */
+  tpOverlapGemms?: OverlapSites<SiteGemm>;
 }
 
 /**
@@ -226,6 +232,11 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const [gemmF, gemmB] = sum(attnGemms);
   const [denseFfnF, denseFfnB] = sum(denseFfnGemms);
   const moe = moeFfn(shape, layout, dev, n, t, sp);
+  // Under a comm-GEMM overlap (layout.tpOverlap), each collective's GEMM as the overlap runs it (tp-overlap.ts).
+  const tpOverlapGemms =
+    layout.tpOverlap !== undefined && layout.tpOverlap !== 'none' && t > 1
+      ? siteGemms(layout.tpOverlap, { n, tp: t, hidden: h, qkvN, projK: qWidth / t, fc1N: ffnUpN, fc2K: f / t }, (mm, nn, kk, sms) => gemmTimeS(mm, nn, kk, 1, layerDev.bytes, withoutSms(layerDev.dev, sms)))
+      : undefined;
 
   // Attention core.
   const headsPerRank = heads / t;
@@ -398,6 +409,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     optimizerS,
     criticalStageLayers: critical,
     hardwareFlopPerDevice,
+    ...(tpOverlapGemms ? { tpOverlapGemms } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   TP_OVERLAP_FRACTION,
 } from './calibration.js';
 import { type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { overlappedTpMicroBatch, uniformSiteGemms, type TpOverlap } from './tp-overlap.js';
 import type { ComputeBreakdown } from './layer-compute.js';
 import { zeroStageOf } from './memory.js';
 import { activeParams, busiestRankLoad, edpOf, epOf, epRanksPerNode, etpOf, moeLayers } from './moe.js';
@@ -135,7 +136,13 @@ export interface StepTime {
   epCommS: number;
   /** The part of them on the critical path (all of it unless `layout.epOverlap` hides some) (s). */
   epExposedS: number;
+  /** Exposed tensor-parallel communication, with the overlap's cost (`tpOverlapCostS`) when layout.tpOverlap is set (s). */
   tpExposedS: number;
+  /**
+   * Of tpExposedS, what a comm-GEMM overlap (layout.tpOverlap) adds to the GEMMs it decomposes:
+   * chunks at a smaller M, and the SMs the communication kernels take (s); 0 without it.
+   */
+  tpOverlapCostS: number;
   /** Exposed pipeline send/recv, and the tied embedding's gradient all-reduce (`embeddingSyncS`) (s). */
   ppExposedS: number;
   /**
@@ -266,7 +273,11 @@ export function stepTime(input: StepTimeInput): StepTime {
   const opRegathers = recomputeOf(shape) === 'op' && tp > 1 ? OP_TP_REGATHERS_PER_LAYER : 0;
   const opRegatherS = opRegathers > 0 ? layersPerRank * opRegathers * ringS('all-gather', tp, actBytes, input.tp, tpIntra) : 0;
   const tpMbS = layersPerRank * pairsPerLayer * tpPairS + moeLayersHere * halfPairs * (pair(etp, routedGathered) - tpPairS) + opRegatherS;
-  const tpMbExposedS = tpMbS - Math.min(ovTp * tpMbS, computeMbS);
+  // Under a comm-GEMM overlap (layout.tpOverlap, tp-overlap.ts) each collective hides behind its own
+  // GEMM, and the chunked GEMMs' and the SMs' cost is charged with it (tpOverlapCostS); per-op
+  // recompute's two extra gathers stay exposed (tp-overlap.ts pairs none of its GEMMs with them).
+  const tpOverlap = layout.tpOverlap !== undefined && layout.tpOverlap !== 'none' && tp > 1 ? tpOverlapOf(layout.tpOverlap, compute, input, actBytes, layersPerRank, fullRecompute, tpIntra) : undefined;
+  const tpMbExposedS = tpOverlap ? tpOverlap.exposedS + tpOverlap.costS + opRegatherS : tpMbS - Math.min(ovTp * tpMbS, computeMbS);
   const tpMbBytes =
     layersPerRank * pairsPerLayer * pairBytes(tp, actBytes) + moeLayersHere * halfPairs * (pairBytes(etp, routedGathered) - pairBytes(tp, actBytes)) + (opRegathers > 0 ? (layersPerRank * opRegathers * pairBytes(tp, actBytes)) / 2 : 0);
 
@@ -409,6 +420,7 @@ export function stepTime(input: StepTimeInput): StepTime {
 
   const computeS = m * computeMbS + compute.optimizerS;
   const tpExposedS = m * tpMbExposedS;
+  const tpOverlapCostS = m * (tpOverlap?.costS ?? 0);
   const ppExposedS = m * ppMbExposedS + embeddingSyncS;
   const cpCommS = m * cpMbS;
   const epCommS = m * epMbS;
@@ -438,6 +450,7 @@ export function stepTime(input: StepTimeInput): StepTime {
     epCommS,
     epExposedS,
     tpExposedS,
+    tpOverlapCostS,
     ppExposedS,
     embeddingSyncS,
     dpExposedS,
@@ -492,6 +505,18 @@ export function chunkedDpExposedS(gradS: number, gatherS: number, overlap: numbe
     stall = Math.max(stall, ((c + 1) * gatherS) / chunks - overlap * (start + f / chunks));
   }
   return backlog + stall;
+}
+
+/**
+ * One micro-batch's tensor-parallel collectives under a comm-GEMM overlap (tp-overlap.ts): each of
+ * a layer's all-gathers and reduce-scatters beside the GEMM that hides it, on the breakdown's GEMMs
+ * (or, under one kernel efficiency, the GEMMs' FLOPs at it).
+ */
+function tpOverlapOf(mode: Exclude<TpOverlap, 'none'>, compute: ComputeBreakdown, input: StepTimeInput, actBytes: number, layers: number, fullRecompute: boolean, intra: boolean): { exposedS: number; costS: number } {
+  const tp = Math.max(1, input.layout.tp);
+  const mbTokens = actBytes / (input.shape.hiddenSize * input.shape.precisionBytes);
+  const gemms = compute.tpOverlapGemms ?? uniformSiteGemms(mode, input.shape, tp, mbTokens, input.peakFlopsPerDevice * (input.kernelEfficiency ?? 1), DEFAULT_HEAD_DIM);
+  return overlappedTpMicroBatch(gemms, ringS('all-gather', tp, actBytes, input.tp, intra), ringS('reduce-scatter', tp, actBytes, input.tp, intra), layers, fullRecompute);
 }
 
 /**

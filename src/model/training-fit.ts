@@ -7,10 +7,11 @@ import type { FabricPreset } from '../scenario/hardware-schema.js';
 import type { LayoutSpec, ShapeOverrides } from './job.js';
 import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { moeProblems } from './moe.js';
+import { tpOverlapProblems } from './tp-overlap.js';
 import { billions, paramsShapeMismatch, setsModelSize } from './shape-weights.js';
 import { fastestLayout, layoutEnvOf, withEfficiency, type LayoutEnv } from './layout-search.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, defaultShape, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
-import { DEFAULT_HEAD_DIM, recomputeOf } from './shape-defaults.js';
+import { DEFAULT_HEAD_DIM, recomputeOf, sequenceParallelOf } from './shape-defaults.js';
 
 /** A device kind a job may run on, as far as fitting it is concerned. */
 export interface FitKind {
@@ -92,6 +93,7 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
   }
   if (problems.length > 0) return { problems, notes, fitting, misfits };
   for (const p of moeProblems(shape, model.layout ? layoutFromSpec(model.layout, shape) : undefined)) problems.push(p);
+  for (const p of tpOverlapProblems(shape, model.layout ? layoutFromSpec(model.layout, shape) : undefined, sequenceParallelOf(shape))) problems.push(p);
   if (problems.length > 0) return { problems, notes, fitting, misfits };
   // A model of MoE layers only has no dense FFN: with the experts' width given, `ffn_size` is read by nothing.
   if (shape.moe && shape.moe.denseLayers === 0 && model.shape?.ffn_size !== undefined && model.shape.moe?.ffn_size !== undefined) {

@@ -2,6 +2,7 @@
 // (tensor x pipeline x data parallel): defaults from well-known model families, an automatic
 // layout that fits in device memory for jobs that give only a device count, and validation of
 // user-given layouts.
+import type { TpOverlap } from './tp-overlap.js';
 import type { LayoutSpec, ShapeOverrides } from './job.js';
 import type { ElementwiseKernels } from './elementwise-kernels.js';
 import type { LayerNormKernel } from './layer-norm.js';
@@ -189,6 +190,13 @@ export interface ParallelLayout {
    * overlap likewise). Absent: 0, all exposed, as the plain dispatchers run.
    */
   epOverlap?: number;
+  /**
+   * How the tensor-parallel collectives overlap the GEMMs they feed or drain (tp-overlap.ts): absent
+   * or 'none', all exposed, as before; 'ring-exchange' and 'pipelined' Transformer Engine's userbuffers
+   * (Megatron's `tp_comm_overlap`), 'async' PyTorch's async TP. Hidden is bounded by each GEMM, and the
+   * chunked GEMMs and the SMs the communication takes are charged.
+   */
+  tpOverlap?: TpOverlap;
   /**
    * Fraction of the overlap window (the last micro-batch's backward, and the first forward when
    * sharded; under the interleaved schedule each model chunk's reduction from the end of its last
@@ -505,6 +513,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     ...(l.etp !== undefined ? { etp: l.etp } : {}),
     ...(l.ep_dispatch !== undefined ? { epDispatch: l.ep_dispatch } : {}),
     ...(l.ep_overlap !== undefined ? { epOverlap: l.ep_overlap } : {}),
+    ...(l.tp_overlap !== undefined && l.tp_overlap !== 'none' ? { tpOverlap: l.tp_overlap } : {}),
     ...(l.dp_overlap !== undefined ? { dpOverlap: l.dp_overlap } : {}),
     ...(l.pp_overlap !== undefined ? { ppOverlap: l.pp_overlap } : {}),
     ...(l.grad_accumulation !== undefined ? { gradAccumulation: l.grad_accumulation } : {}),

@@ -214,6 +214,11 @@ export const layoutSchema = z.strictObject({
   /** Fraction of the expert-parallel all-to-all hidden behind compute (DualPipe, 1F1B all-to-all overlap); default 0. */
   ep_overlap: z.number().min(0).max(1).optional(),
   /**
+   * How the tensor-parallel collectives overlap their GEMMs: 'none' (the default), 'ring-exchange' or
+   * 'pipelined' (Transformer Engine's userbuffers), 'async' (PyTorch's async TP). See tp-overlap.ts.
+   */
+  tp_overlap: z.enum(['none', 'ring-exchange', 'pipelined', 'async']).optional(),
+  /**
    * Fraction of the window that can hide the data-parallel gradient synchronisation (the last
    * micro-batch's backward) during which it progresses; default 0.9 (PyTorch DDP, FSDP). 0 for a
    * stack that reduces only after the backward (Megatron-LM's local DDP, DeepSpeed's pipeline engine).
