@@ -13,11 +13,11 @@ const rows = mlperfRuns().map((r) => {
 
 describe('the MLPerf GPT-3 175B rows (mlperfRuns), as docs/calibration.md reports them', () => {
   const pinned: Record<string, number> = {
-    'MLPerf v3.0, 768 GPUs': 0.2,
-    'MLPerf v3.0, 1,536 GPUs': -1.6,
-    'MLPerf v3.0, 3,584 GPUs': -6.4,
-    'MLPerf v3.1, 10,752 GPUs': -1.7,
-    'MLPerf v4.0, 11,616 GPUs': -5.3,
+    'MLPerf v3.0, 768 GPUs': -2.3,
+    'MLPerf v3.0, 1,536 GPUs': -4,
+    'MLPerf v3.0, 3,584 GPUs': -8.7,
+    'MLPerf v3.1, 10,752 GPUs': -3.9,
+    'MLPerf v4.0, 11,616 GPUs': -7.6,
   };
   it('prints each row: published and predicted s/step, error, and the breakdown', () => {
     const f = (x: number): string => x.toFixed(3);
