@@ -86,7 +86,7 @@ const ROWS: Row[] = [
   { name: 'Llama 3.1 405B, 128 B200, GBS 64 (25.11)', config: '405b-b200', published: 661 },
 ];
 
-function scenario(c: Config, attention = 'flash', devices = ''): string {
+function scenario(c: Config, attention = 'flash', devices = '', tpOverlap = 'none'): string {
   const dp = c.gpus / (c.tp * c.pp * c.cp);
   return `name: sanity-mbridge
 seed: 1
@@ -104,7 +104,7 @@ workloads:
         params: ${c.params}B
         tokens: 1T
         model: { ${c.model}, tied_embeddings: false, seq_len: ${SEQ}, global_batch: ${c.batch * SEQ}, attention: ${attention}, precision: fp8, recompute: ${c.recompute} }
-        layout: { tp: ${c.tp}, pp: ${c.pp}, cp: ${c.cp}, dp: ${dp}, micro_batch_size: ${c.mbs}, virtual_stages: ${c.v}, zero: ${c.zero}, cross_entropy: fused${c.extra ?? ''} }
+        layout: { tp: ${c.tp}, pp: ${c.pp}, cp: ${c.cp}, dp: ${dp}, micro_batch_size: ${c.mbs}, virtual_stages: ${c.v}, zero: ${c.zero}, cross_entropy: fused${c.extra ?? ''}${tpOverlap !== 'none' ? `, tp_overlap: ${tpOverlap}` : ''} }
 `;
 }
 
@@ -112,8 +112,8 @@ const pct = (x: number): number => Math.round(1000 * x) / 10;
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 const configOf = (key: string): Config => CONFIGS.find((c) => c.key === key)!;
 
-function predict(c: Config, attention = 'flash', devices = ''): { step: number; tokens: number; e: ReturnType<typeof explainJob> } {
-  const e = explainJob(scenarioFromText(scenario(c, attention, devices)), 'dense');
+function predict(c: Config, attention = 'flash', devices = '', tpOverlap = 'none'): { step: number; tokens: number; e: ReturnType<typeof explainJob> } {
+  const e = explainJob(scenarioFromText(scenario(c, attention, devices, tpOverlap)), 'dense');
   return { step: e.step.step_s, tokens: (c.batch * SEQ) / (c.gpus * e.step.step_s), e };
 }
 
@@ -217,4 +217,28 @@ describe('sanity set: Megatron-Bridge dense runs the model is not calibrated on 
     expect(doc).toContain(`the rows read ${sign(errors[0]!)},\n  ${sign(errors[1]!)}, ${sign(errors[2]!)} and ${sign(errors[3]!)}.`);
     for (const x of b200) expect(slower.get(x.c.key)!.e.step.micro_batch.gemm_s).toBe(x.p.e.step.micro_batch.gemm_s);
   });
+
+  it('described with `tp_overlap: ring-exchange` (the recipes\' userbuffers): every H100 row with TP before -> after, with `flash` and with `flash3`', () => {
+    const tpRows = rows.filter((x) => x.c.device === 'H100' && x.c.tp > 1);
+    expect(tpRows).toHaveLength(11);
+    const at = (attention: string, overlap: string) => new Map(CONFIGS.filter((c) => c.device === 'H100' && c.tp > 1).map((c) => [c.key, predict(c, attention, '', overlap)]));
+    const cases = { flash: at('flash', 'none'), flashRing: at('flash', 'ring-exchange'), fa3: at('flash3', 'none'), fa3Ring: at('flash3', 'ring-exchange') };
+    const err = (m: Map<string, ReturnType<typeof predict>>, x: (typeof tpRows)[number]): number => m.get(x.c.key)!.step / publishedStepS(x) - 1;
+    expect(tpRows.map((x) => pct(err(cases.flashRing, x)))).toEqual([15.4, 14.2, 14.3, 15.6, 15.2, 17.4, 4.4, 0.9, 6.3, 12.1, 11.4]);
+    expect(tpRows.map((x) => pct(err(cases.fa3Ring, x)))).toEqual([5.8, 4.7, 4.8, 6.0, 5.6, 7.6, -1.3, -4.5, 0.5, 6.0, 5.3]);
+    for (const x of tpRows) {
+      const cells = [err(cases.flash, x), err(cases.flashRing, x), err(cases.fa3, x), err(cases.fa3Ring, x)].map((e) => sign(pct(e)));
+      expect(doc).toContain(`| ${x.name} | ${cells.join(' | ')} | ${Math.round(cases.fa3Ring.get(x.c.key)!.tokens).toLocaleString('en-US')} |`);
+    }
+    // What the overlap leaves: exposed TP after it (the chunked GEMMs' and SMs' cost within it).
+    const st = (k: string) => cases.fa3Ring.get(k)!.e.step;
+    expect(['70b-h100-256', '405b-h100-1536'].map((k) => [st(k).exposed_tp_s.toFixed(2), st(k).tp_overlap_cost_s.toFixed(2), st(k).step_s.toFixed(2)])).toEqual([
+      ['0.88', '0.29', '21.19'],
+      ['4.01', '2.90', '39.71'],
+    ]);
+    const mean = pct(tpRows.reduce((a, x) => a + err(cases.fa3Ring, x), 0) / tpRows.length);
+    expect(mean).toBe(3.7);
+    expect(doc).toContain(`the 11 H100 rows with TP read ${sign(mean)} on average`);
+  });
 });
+
