@@ -76,9 +76,10 @@ export const TABLE: Row[] = [
 ];
 
 /**
- * Rows the set leaves out, each with its page's figure, described as far as the scenario can say
- * (without async TP): the scenario cannot say TorchTitan's async TP (micro-pipelined all-gather and
- * reduce-scatter inside the TP matmuls) until `layout.tp_overlap` lands. Not in the set's figures.
+ * Rows the set leaves out, each with its page's figure: TorchTitan's async TP (micro-pipelined
+ * all-gather and reduce-scatter inside the TP matmuls), described with and without
+ * `layout.tp_overlap: async`, and checked by the speed-up over their vanilla-TP twins in TABLE. Not
+ * in the set's figures.
  */
 export const ASYNC_TP: Row[] = [
   row('D24', '70B', 'H100', 256, 8, 1, 8192, 16, 'full', true, true, 876),
@@ -116,7 +117,7 @@ const flopPerToken = (r: Row): number => 6 * (params(r.model) - VOCAB * SHAPES[r
  * `zero: 3` over the data-parallel ranks, the local batch as one micro-batch; `kernels: eager` for the
  * rows run without torch.compile.
  */
-export function scenario(r: Row, deviceExtra = '', catalogueH100 = false, opAs: 'op' | 'selective' = 'op'): string {
+export function scenario(r: Row, deviceExtra = '', catalogueH100 = false, opAs: 'op' | 'selective' = 'op', tpOverlap = 'none'): string {
   const s = SHAPES[r.model];
   const dp = r.gpus / (r.tp * r.cp);
   const devices = r.kind === 'H100' && !catalogueH100 ? `devices:\n  H100: { memory: 94GiB, memory_bandwidth: 2.4TB/s${deviceExtra} }\n` : '';
@@ -134,7 +135,7 @@ workloads:
         params: ${params(r.model)}
         tokens: ${r.localBatch * dp * r.seq * 10}
         model: { layers: ${s.layers}, hidden_size: ${s.hidden}, heads: ${s.heads}, kv_heads: 8, ffn_size: ${s.ffn}, gated_mlp: true, vocab: ${VOCAB}, tied_embeddings: false, seq_len: ${r.seq}, global_batch: ${r.localBatch * dp * r.seq}, attention: flash, recompute: ${r.ac === 'full' ? 'full' : opAs}, dropout: 0, gradient_bytes: 4${r.fp8 ? ', precision: fp8' : ''}${r.fsdpFloat8 ? ', fp8_params: true' : ''}${r.compile ? '' : ', kernels: eager'} }
-        layout: { tp: ${r.tp}, pp: 1, cp: ${r.cp}, dp: ${dp}, zero: 3, micro_batch_size: ${r.localBatch} }
+        layout: { tp: ${r.tp}, pp: 1, cp: ${r.cp}, dp: ${dp}, zero: 3, micro_batch_size: ${r.localBatch}${tpOverlap !== 'none' ? `, tp_overlap: ${tpOverlap}` : ''} }
 `;
 }
 
@@ -153,9 +154,9 @@ const rowName = (r: Row): string => {
   return `${r.source}: ${r.model}, ${r.gpus} ${r.kind}, ${layout}, seq ${r.seq}, lb ${r.localBatch}, ${r.ac === 'full' ? 'full AC' : 'SAC op'}, ${r.compile ? 'compile' : 'eager'}${r.fp8 ? ', fp8' : ''}`;
 };
 
-function evaluate(rows: readonly Row[], deviceExtra = '', opAs: 'op' | 'selective' = 'op'): Result[] {
+function evaluate(rows: readonly Row[], deviceExtra = '', opAs: 'op' | 'selective' = 'op', tpOverlap = 'none'): Result[] {
   return rows.map((r) => {
-    const e = explainJob(scenarioFromText(scenario(r, deviceExtra, false, opAs)), 'titan');
+    const e = explainJob(scenarioFromText(scenario(r, deviceExtra, false, opAs, tpOverlap)), 'titan');
     const tokensPerRank = r.localBatch * r.seq;
     const publishedS = tokensPerRank / (r.tps * r.tp * r.cp);
     return { row: r, name: rowName(r), publishedS, e, error: e.step.step_s / publishedS - 1, predictedTps: tokensPerRank / (e.step.step_s * r.tp * r.cp) };
@@ -358,6 +359,28 @@ describe('sanity set: TorchTitan Llama 3.1 benchmarks on H100 and H200 (docs/cal
     const side = evaluate(ASYNC_TP);
     expect(side.map((r) => pct(r.error))).toEqual([0.1, -9.6, 7.7, -16.4, -8.7, -8.4]);
     for (const r of side) expect(doc).toContain(docRow(r));
+  });
+
+  it('the async-TP rows, described without and with `tp_overlap: async`, and the speed-up over their vanilla-TP twins, published and predicted', () => {
+    const without = evaluate(ASYNC_TP);
+    const withAsync = evaluate(ASYNC_TP, '', 'op', 'async');
+    expect(without.map((r) => pct(r.error))).toEqual([0.1, -9.6, 7.7, -25.8, -20.2, -8.4]);
+    expect(withAsync.map((r) => pct(r.error))).toEqual([-16.6, -24, -10.2, -37.1, -31.6, -20.1]);
+    const twins = evaluate(ASYNC_TP.map((a) => TABLE.find((t) => t.source === a.source && t.model === a.model && t.fp8 === a.fp8 && t.compile === a.compile && t.tp === a.tp)!));
+    const published = ASYNC_TP.map((a, i) => a.tps / twins[i]!.row.tps);
+    const predicted = withAsync.map((r, i) => twins[i]!.e.step.step_s / r.e.step.step_s);
+    const r3 = (x: number): string => x.toFixed(3);
+    expect(published.map(r3)).toEqual(['1.057', '1.092', '1.164', '1.099', '1.097', '1.045']);
+    expect(predicted.map(r3)).toEqual(['1.199', '1.189', '1.199', '1.179', '1.166', '1.145']);
+    // The twins are the vanilla-TP rows of TABLE, described alike: without the field the async rows predict their twins' step.
+    for (const [i, r] of without.entries()) expect(r.e.step.step_s).toBe(twins[i]!.e.step.step_s);
+    for (const [i, r] of withAsync.entries()) {
+      const w = without[i]!;
+      expect(doc).toContain(`| ${r.name} | ${r.publishedS.toFixed(3)} | ${w.e.step.step_s.toFixed(3)} | ${signed(w.error)} | ${r.e.step.step_s.toFixed(3)} | ${signed(r.error)} | ${r3(published[i]!)} | ${r3(predicted[i]!)} |`);
+    }
+    const mean = (xs: number[]): string => (xs.reduce((a, x) => a + x, 0) / xs.length).toFixed(3);
+    expect([mean(published), mean(predicted)]).toEqual(['1.092', '1.180']);
+    expect(doc).toContain('published 1.092 on average, predicted 1.180');
   });
 });
 
