@@ -3,6 +3,8 @@
 // percent of one GPU per instance, inst_num instances, start and end times in seconds, no submit time) and SenseTime Helios (Hu et
 // al., SC21: submit, start and end as dates, so a job's run time is end - start, not end - submit).
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { csvMappingSchema } from '../src/scenario/schema.js';
 import { parseGenericCsv, type CsvMapping } from '../src/scenario/traces/generic-csv.js';
 
 const rows = (text: string, mapping: CsvMapping) => {
@@ -35,6 +37,21 @@ describe('Alibaba PAI 2020 (plan_gpu in percent)', () => {
       // 150% of a GPU is one and a half: no whole count and no share of one device.
       skipped: { 'bad devices': 1, 'bad submit': 1 },
     });
+  });
+
+  it('the published table has no header line: its columns are given by number, as YAML writes numbers', () => {
+    // field-docs says 'give the columns above by number', but `submit: 5` was refused with
+    // "submit: expected a string, got 5" until written '5'.
+    const written = csvMappingSchema.safeParse(parse("{ header: false, id: 1, instances: 3, submit: 5, end: 6, devices: 9, devices_unit: percent }"));
+    expect(written.success && written.data).toEqual({ header: false, id: '1', instances: '3', submit: '5', end: '6', devices: '9', devices_unit: 'percent' });
+    const headerless = PAI.split('\n').slice(1).join('\n');
+    expect(rows(headerless, written.success ? (written.data as CsvMapping) : mapping).jobs).toEqual([
+      ['j5', 0, 1000, 8, 1000],
+      ['j1', 100, 3600, 1, 500],
+      ['j2', 300, 1000, 1, 1000],
+    ]);
+    // A column number is a whole number from 1.
+    for (const bad of ['0', '1.5', '-2']) expect(csvMappingSchema.safeParse(parse(`{ header: false, submit: ${bad}, devices: 9, duration: 3 }`)).success).toBe(false);
   });
 
   it('a devices_unit it does not know is refused', () => {

@@ -239,7 +239,7 @@ const TRACE: Docs = {
   'mapping.time_zone': "IANA zone (America/Los_Angeles, Asia/Shanghai) whose wall clock the trace's ISO times show when they carry no zone of their own (a Slurm export, a cluster's local log); UTC when absent. Daylight saving is taken off: a job from 00:30 to 03:30 on the night US clocks go back ran 4 h, not 3.",
   'mapping.models_separator': 'Separator between the models in `allowed_models`.',
   'mapping.delimiter': 'Field separator: comma (default), tab (TSV), semicolon, pipe or space.',
-  'mapping.header': 'false: the file has no header line; give the columns above by number (1 is the first).',
+  'mapping.header': "false: the file has no header line (Alibaba PAI 2020's tables, whose header is a file of its own); give the columns above by number, 1 the first (`submit: 5`).",
   reference_device: 'Device kind the recorded run times were measured on.',
   efficiency: 'Kernel efficiency on the reference kind (its catalogue figure when absent).',
   runtime: "How a run time carries over to other kinds: 'fixed' (the same on any kind) or 'scale' (work = run time on the reference kind; faster kinds finish sooner).",

@@ -370,20 +370,26 @@ export const transferSchema = z.strictObject({
 });
 export type TransferSpec = z.output<typeof transferSchema>;
 
+/**
+ * A column of a csv mapping: its header name, or with `header: false` its number (1 is the first),
+ * written as YAML writes a number (`submit: 5`) or as a string ('5').
+ */
+const csvColumn = z.union([z.string(), z.number().int().positive().transform(String)]);
+
 /** Jobs replayed from a recorded trace. */
 /** A column mapping for a `csv` trace (scenario/traces/generic-csv.ts); also `poolsim trace inspect --mapping`. */
 export const csvMappingSchema = z.strictObject({
-  submit: z.string(),
-  duration: z.string().optional(),
-  end: z.string().optional(),
-  start: z.string().optional(),
-  devices: z.string(),
+  submit: csvColumn,
+  duration: csvColumn.optional(),
+  end: csvColumn.optional(),
+  start: csvColumn.optional(),
+  devices: csvColumn,
   devices_unit: z.enum(['gpus', 'percent']).optional(),
-  instances: z.string().optional(),
-  gpu_milli: z.string().optional(),
-  allowed_models: z.string().optional(),
-  id: z.string().optional(),
-  group: z.string().optional(),
+  instances: csvColumn.optional(),
+  gpu_milli: csvColumn.optional(),
+  allowed_models: csvColumn.optional(),
+  id: csvColumn.optional(),
+  group: csvColumn.optional(),
   time_format: z.enum(['seconds', 'iso', 'unix']).optional(),
   time_unit: z.enum(['s', 'ms', 'us', 'min', 'h']).optional(),
   time_zone: z.string().optional(),
