@@ -27,6 +27,9 @@ describe('request trace inspection', () => {
     expect(text).toContain('rows       11: 10 requests, 1 skipped');
     expect(text).toContain('rate       mean 0.0750/s, busiest minute 0.150/s (2.00x the mean)');
     expect(text).toContain('prefixes   4 requests carry one of 1 shared prefixes');
+    // The skipped row is named as a run's warning names it (before: the count and reason alone, so
+    // a user had to hunt the file for BurstGPT's failed requests, "Response tokens" 0).
+    expect(text).toContain('       1  with a bad timestamp or token count (first at line 12: column prompt_tokens: expected a positive whole count, got "x")\n');
   });
 
   it('a trace spanning under a minute has a mean rate and no busiest minute', () => {

@@ -18,6 +18,8 @@ export interface RequestTraceSummary {
   requests: number;
   skipped: number;
   skippedByReason: Record<string, number>;
+  /** Each reason's first skipped row: its line and what was wrong with it. */
+  firstSkipped: Record<string, { line: number; message: string }>;
   /** Arrival time of the last request (the first is at 0 s, or at its offset from a given origin). */
   firstS: number | null;
   lastS: number | null;
@@ -58,9 +60,11 @@ export function inspectRequestTrace(trace: RequestTrace, source: string): Reques
   const t = trace.timeS;
   const n = t.length;
   const skippedByReason: Record<string, number> = {};
+  const firstSkipped: Record<string, { line: number; message: string }> = {};
   let skipped = 0;
   for (const s of trace.skipped) {
     skippedByReason[s.reason] = s.count;
+    firstSkipped[s.reason] = { line: s.firstLine, message: s.firstMessage };
     skipped += s.count;
   }
   // Busiest minute: two pointers over the sorted arrival times.
@@ -83,6 +87,7 @@ export function inspectRequestTrace(trace: RequestTrace, source: string): Reques
     requests: n,
     skipped,
     skippedByReason,
+    firstSkipped,
     firstS: n > 0 ? t[0]! : null,
     lastS: n > 0 ? t[n - 1]! : null,
     meanRatePerS: n > 1 && span > 0 ? (n - 1) / span : null,
@@ -103,7 +108,12 @@ export function formatRequestInspection(s: RequestTraceSummary): string {
   out.push(`trace      ${s.source}`);
   out.push(`rows       ${s.rows}: ${s.requests} requests, ${s.skipped} skipped`);
   const reasons = Object.entries(s.skippedByReason).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  if (reasons.length > 0) out.push('skipped', ...reasons.map(([r, c]) => `    ${String(c).padStart(8)}  ${r}`));
+  // Each reason with its first row, as a run's warning gives it: the line to look at and what it holds.
+  const first = (r: string): string => {
+    const f = s.firstSkipped[r];
+    return f === undefined ? '' : ` (first at line ${f.line}: ${f.message})`;
+  };
+  if (reasons.length > 0) out.push('skipped', ...reasons.map(([r, c]) => `    ${String(c).padStart(8)}  ${r}${first(r)}`));
   if (s.firstS !== null && s.lastS !== null) out.push(`arrivals   ${formatDuration(s.firstS)} .. ${formatDuration(s.lastS)} (span ${formatDuration(s.lastS - s.firstS)})`);
   if (s.meanRatePerS !== null) {
     const peak = s.peakMinuteRatePerS === null ? 'no busiest minute (the trace spans under one)' : `busiest minute ${s.peakMinuteRatePerS.toPrecision(3)}/s (${(s.peakMinuteRatePerS / s.meanRatePerS).toPrecision(3)}x the mean)`;
