@@ -115,7 +115,8 @@ describe('scanCsvRecords', () => {
 
 /**
  * The generic CSV importer as it was before records (src/scenario/traces/generic-csv.ts at
- * 93056ee, reading scanCsv's field arrays), less its option checks: the reference.
+ * 93056ee, reading scanCsv's field arrays), less its option checks, with the expected form of a
+ * time it cannot read (as the importer now words it): the reference.
  */
 function arrayImport(text: string, mapping: CsvMapping, unitS: number): TraceImport {
   const source = 'csv';
@@ -145,6 +146,14 @@ function arrayImport(text: string, mapping: CsvMapping, unitS: number): TraceImp
     if (c >= 0 && !reason.endsWith(` ${names[c]!}`)) s.column = names[c];
     skipped.push(s);
   };
+  // A time neither read says the form it expected, and the time_format of the other form when that reads it.
+  const iso = mapping.time_format === 'iso';
+  const skipTime = (line: number, reason: string, value: string | undefined, c: number): void => {
+    skip(line, reason, value, c);
+    const expected = iso ? 'an ISO 8601 date and time' : `a number in ${mapping.time_unit ?? 's'}`;
+    const other = iso ? parseFiniteNumber(value) !== undefined : parseUtcTimestampS(value) !== undefined;
+    skipped[skipped.length - 1]!.expected = expected + (other ? (iso ? '; numbers are read with time_format seconds or unix' : '; a date and time is read with time_format: iso') : '');
+  };
   const rows = scanCsv(
     text,
     source,
@@ -158,7 +167,7 @@ function arrayImport(text: string, mapping: CsvMapping, unitS: number): TraceImp
       const at = (key: string): number => col[key] ?? -1;
       if (f.length !== width) return skip(line, 'wrong number of fields', `${f.length} fields, header has ${width}`);
       const submitS = readTimeS(f[at('submit')]);
-      if (submitS === undefined) return skip(line, 'bad submit', f[at('submit')], at('submit'));
+      if (submitS === undefined) return skipTime(line, 'bad submit', f[at('submit')], at('submit'));
       if (submitS < originS) originS = submitS;
       const rawDevices = parseFiniteNumber(f[at('devices')]);
       if (rawDevices === undefined || rawDevices < 0) return skip(line, 'bad devices', f[at('devices')], at('devices'));
@@ -187,7 +196,7 @@ function arrayImport(text: string, mapping: CsvMapping, unitS: number): TraceImp
         durationFrom = at('end');
         if (at('end') < 0) return skip(line, 'bad duration', f[at('duration')], at('duration'));
         const endS = readTimeS(f[at('end')]);
-        if (endS === undefined) return skip(line, 'bad end', f[at('end')], at('end'));
+        if (endS === undefined) return skipTime(line, 'bad end', f[at('end')], at('end'));
         durationS = endS - submitS;
       }
       if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS), durationFrom);

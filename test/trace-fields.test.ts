@@ -141,12 +141,12 @@ workloads:
       message = (e as InputError).issues.map((i) => i.message).join('\n');
     }
     expect(message).toBe(
-      'the trace gives no job to run: of its 6 row(s), 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3, column runtime_min: "-120"); 1 bad end (first at line 4, column stop: "oops"); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz")',
+      'the trace gives no job to run: of its 6 row(s), 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3, column runtime_min: "-120"); 1 bad end (first at line 4, column stop: "oops", expected a number in min); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz", expected a number in min)',
     );
     // With one good row the run goes ahead, and its report (stderr) names the columns too.
     const r = read(`${csv}\n9,5,,1,1`);
     expect(describeTraces(r.traceReports)).toBe(
-      '  trace t.csv: 7 rows, 1 jobs used; 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3, column runtime_min: "-120"); 1 bad end (first at line 4, column stop: "oops"); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz")\n',
+      '  trace t.csv: 7 rows, 1 jobs used; 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3, column runtime_min: "-120"); 1 bad end (first at line 4, column stop: "oops", expected a number in min); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz", expected a number in min)\n',
     );
     // The second non-positive duration was read from the end column.
     expect(parseGenericCsv(csv, { submit: 't0', duration: 'runtime_min', end: 'stop', devices: 'gpus', instances: 'workers', time_unit: 'min' }).skipped.at(-1)).toEqual({ line: 7, reason: 'non-positive duration', detail: '-60', column: 'stop' });

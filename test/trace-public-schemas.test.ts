@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { csvMappingSchema } from '../src/scenario/schema.js';
+import { describeFirstSkipped, firstSkippedOf } from '../src/scenario/traces/first-skipped.js';
 import { parseGenericCsv, type CsvMapping } from '../src/scenario/traces/generic-csv.js';
 
 const rows = (text: string, mapping: CsvMapping) => {
@@ -86,6 +87,18 @@ describe('Helios (submit, start and end as dates)', () => {
       ['1', 0, 3600, 8, 1000],
       ['4', 360, 600, 2, 1000],
     ]);
+  });
+
+  it('dates read as numbers (no time_format) are refused with the time_format that reads them', () => {
+    // Every row was skipped as 'bad submit (first at line 2, column submit_time: "2020-04-01 00:00:00")':
+    // the value, with no word of what was expected or which option reads it.
+    const hint = (m: CsvMapping) => {
+      const t = parseGenericCsv(HELIOS, m, { source: 't.csv' });
+      return describeFirstSkipped(firstSkippedOf(t.skipped)['bad submit']);
+    };
+    expect(hint({ ...mapping, start: 'start_time', time_format: undefined })).toBe(' (first at line 2, column submit_time: "2020-04-01 00:00:00", expected a number in s; a date and time is read with time_format: iso)');
+    // The other way round: epoch seconds mapped as iso.
+    expect(hint({ ...mapping, submit: 'duration', start: 'start_time' })).toBe(' (first at line 2, column duration: "3600", expected an ISO 8601 date and time; numbers are read with time_format seconds or unix)');
   });
 
   it('a start column needs an end column', () => {

@@ -15,7 +15,7 @@
 // each), as one gang; a fractional share is read for a one-instance job only.
 // Checks in order: field count, submit, devices, instances, gpu_milli, duration/end.
 import { parseDuration } from '../../units/units.js';
-import { parseUtcTimestampS, requireColumns, scanCsvRecords, type CsvRecord, type TextPieces } from './csv-reader.js';
+import { parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsvRecords, type CsvRecord, type TextPieces } from './csv-reader.js';
 import { parseGpuSpec } from './alibaba-openb.js';
 import { isTimeZone, zonedTimestampReader } from './time-zone.js';
 import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
@@ -133,6 +133,15 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
     if (col >= 0 && !reason.endsWith(` ${names[col]!}`)) s.column = names[col];
     skipped.push(s);
   };
+  // A time the mapping's time_format cannot read, said with the form it expects, and the
+  // time_format that reads it when the other form does: Helios's '2020-06-09 18:41:01' read as
+  // seconds skipped every row as 'bad submit' with nothing but the value.
+  const skipTime = (line: number, reason: string, value: string | undefined, col: number): void => {
+    skip(line, reason, value, col);
+    const other = iso ? parseFiniteNumber(value) !== undefined : parseUtcTimestampS(value) !== undefined;
+    const hint = !other ? '' : iso ? '; numbers are read with time_format seconds or unix' : '; a date and time is read with time_format: iso';
+    skipped[skipped.length - 1]!.expected = `${iso ? 'an ISO 8601 date and time' : `a number in ${timeUnit}`}${hint}`;
+  };
   const rows = scanCsvRecords(
     text,
     source,
@@ -164,7 +173,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       dataRow++;
       if (f.count !== width) return skip(line, 'wrong number of fields', `${f.count} fields, header has ${width}`);
       const submitS = readTimeS(f, submitCol);
-      if (submitS === undefined) return skip(line, 'bad submit', f.field(submitCol), submitCol);
+      if (submitS === undefined) return skipTime(line, 'bad submit', f.field(submitCol), submitCol);
       if (submitS < originS) originS = submitS;
 
       const given = f.finiteNumber(devicesCol);
@@ -212,11 +221,11 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
         let fromS = submitS;
         if (startCol >= 0) {
           const startS = readTimeS(f, startCol);
-          if (startS === undefined) return skip(line, 'bad start', f.field(startCol), startCol);
+          if (startS === undefined) return skipTime(line, 'bad start', f.field(startCol), startCol);
           fromS = startS;
         }
         const endS = readTimeS(f, endCol);
-        if (endS === undefined) return skip(line, 'bad end', f.field(endCol), endCol);
+        if (endS === undefined) return skipTime(line, 'bad end', f.field(endCol), endCol);
         durationS = endS - fromS;
       }
       if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS), durationFrom);

@@ -46,6 +46,8 @@ export interface TraceSkip {
   reason: string;
   detail?: string;
   column?: string;
+  /** What the column should have held, where the value alone does not say (a time in another form). */
+  expected?: string;
 }
 
 /**
