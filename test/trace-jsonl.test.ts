@@ -57,6 +57,9 @@ describe('JSON Lines request traces (Mooncake)', () => {
     expect(list.skipped).toEqual([{ reason: 'not a JSON object', count: 1, firstLine: 3, firstMessage: 'got [1,{"timestamp":3052,"input_length":7234' }]);
     expect(problems(MAPPED, MOONCAKE.replace('"timestamp": 0,', '"timestamp": 0')).join('\n')).toMatch(/reqs\.jsonl:1: not a JSON object \(the file is read as JSON Lines, its first line being one\)/);
     expect(problems(MAPPED, `[${MOONCAKE.trim().split('\n').join(',\n')}]`).join('\n')).toContain("reqs.jsonl:1: the file is one JSON array; poolsim reads traces as CSV or JSON Lines");
+    // Philly's cluster_job_log is such an array, and after jq's '.[]' its GPUs and times are still
+    // inside each job's attempts: the refusal says so, and where the flattening is written.
+    expect(problems(MAPPED, `[${MOONCAKE.trim().split('\n').join(',\n')}]`).join('\n')).toContain("a field holding a list or an object is not read, so pull what a mapping names out to fields of its own (docs/reading-traces.md does so for Philly's cluster_job_log");
   });
 });
 

@@ -42,7 +42,7 @@ export function sniffJsonLines(input: string | TextPieces, file: string): { json
 /** The first non-blank character of `text`, or undefined; a JSON array's '[' is refused. */
 function opensWith(text: string, file: string): string | undefined {
   const m = /[^\s\ufeff]/.exec(text);
-  if (m !== null && m[0] === '[') throw new TraceError(file, 1, "the file is one JSON array; poolsim reads traces as CSV or JSON Lines (one JSON object per line): write one record per line first, e.g. jq -c '.[]' file.json > file.jsonl");
+  if (m !== null && m[0] === '[') throw new TraceError(file, 1, "the file is one JSON array; poolsim reads traces as CSV or JSON Lines (one JSON object per line): write one record per line first, e.g. jq -c '.[]' file.json > file.jsonl; a field holding a list or an object is not read, so pull what a mapping names out to fields of its own (docs/reading-traces.md does so for Philly's cluster_job_log, whose GPUs and times are inside its attempts)");
   return m?.[0];
 }
 
