@@ -26,12 +26,27 @@ export const policyRefSchema = z.union([
 ]);
 export type PolicyRef = z.output<typeof policyRefSchema>;
 
+/**
+ * `schema` with no field defaulted: an override must hold only what its author wrote, so that merged
+ * over a catalogue kind or preset it keeps that kind's `class`, `devices_per_node`, `vendor` or
+ * `congestion_efficiency` (zod applies a default even to an optional field: `.partial()` alone would
+ * write every default over the base). A whole new kind or preset is parsed again with the full
+ * schema after the merge, which applies the defaults then.
+ */
+function withoutDefaults<T extends z.ZodObject>(schema: T): T {
+  const shape = Object.fromEntries(Object.entries(schema.shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.unwrap() : field]));
+  return schema.extend(shape) as unknown as T;
+}
+
 /** Overrides of a built-in device kind, or a whole new kind (then every required field). */
-export const deviceOverrideSchema = deviceSchema.extend({ interconnect: interconnectSchema.partial() }).partial();
+export const deviceOverrideSchema = withoutDefaults(deviceSchema.extend({ interconnect: withoutDefaults(interconnectSchema).partial() })).partial();
+
+/** Overrides of a built-in fabric preset, or a whole new preset (then every required field). */
+export const fabricOverrideSchema = withoutDefaults(fabricSchema).partial();
 
 export const fabricRefSchema = z.union([
   z.string().min(1).transform((preset) => ({ preset })),
-  fabricSchema.partial().extend({ preset: z.string().min(1) }).strict(),
+  fabricOverrideSchema.extend({ preset: z.string().min(1) }).strict(),
 ]);
 
 export const nodeGroupSchema = z.strictObject({
@@ -518,7 +533,7 @@ export const scenarioSchema = z.strictObject({
   /** Catalogue overrides and new device kinds. */
   devices: z.record(identifier, deviceOverrideSchema).default({}),
   /** Fabric preset overrides and new presets. */
-  fabrics: z.record(identifier, fabricSchema.partial()).default({}),
+  fabrics: z.record(identifier, fabricOverrideSchema).default({}),
   datacentres: z.array(datacentreSchema).min(1),
   links: z.array(linkSchema).default([]),
   /** Training workloads; may be left out when the scenario has `services` (checked by the loader). */
