@@ -239,13 +239,58 @@ describe('waiting line', () => {
 });
 
 describe('waiting line room', () => {
-  it('takes room for the jobs expected at once: a burst that size grows no column', () => {
-    const line = new WaitingLine(5000);
+  const fake = (i: number): SimJob => ({ id: i, state: 'waiting', lineStamp: 0 }) as unknown as SimJob;
+
+  it('takes room for the jobs expected at once when the line outgrows 4,096 entries: a burst that size grows no column after', () => {
+    const line = new WaitingLine(20_000);
+    for (let i = 0; i < 4097; i++) line.push(fake(i));
     const stamps = line.stamps;
     const ids = line.pendingIds;
-    for (let i = 0; i < 5000; i++) line.push({ id: i, state: 'waiting', lineStamp: 0 } as unknown as SimJob);
+    expect(stamps.length).toBe(20_000);
+    for (let i = 4097; i < 20_000; i++) line.pushSubmitted(new SimJob(i, { name: `j${i}`, submitS: 0, devices: 1, usefulFlop: 1 } as JobTemplate, 1));
     expect(line.stamps).toBe(stamps);
     expect(line.pendingIds).toBe(ids);
-    expect(line.size).toBe(5000);
+    expect(line.size).toBe(20_000);
+  });
+
+  it('a line that stays short never takes the room expected for the run (W1: a million jobs, a few thousand entries at most)', () => {
+    const line = new WaitingLine(1_000_000);
+    // Before: five columns of a million entries at construction, 40 MB of array buffers.
+    expect(line.stamps.length).toBeLessThanOrEqual(64);
+    const waiting: FakeJob[] = [];
+    let most = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const j = { id: i, state: 'waiting', lineStamp: 0 };
+      waiting.push(j);
+      line.push(j as unknown as SimJob);
+      // Served in order, at most 1,500 waiting at once.
+      while (waiting.length > 1 + (i % 1500)) {
+        const first = waiting.shift()!;
+        first.state = 'running';
+        line.left(first as unknown as SimJob);
+      }
+      most = Math.max(most, line.stamps.length);
+    }
+    expect(most).toBeLessThanOrEqual(4096);
+    expect([...line].map((j) => (j as unknown as FakeJob).id)).toEqual(waiting.map((j) => j.id));
+  });
+
+  it('takes the room once: a line that drained and gave it back grows by doubling', () => {
+    const line = new WaitingLine(100_000);
+    const jobs: FakeJob[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const j = { id: i, state: 'waiting', lineStamp: 0 };
+      jobs.push(j);
+      line.push(j as unknown as SimJob);
+    }
+    expect(line.stamps.length).toBe(100_000);
+    for (const j of jobs.slice(0, 9_990)) {
+      j.state = 'running';
+      line.left(j as unknown as SimJob);
+    }
+    expect(line.stamps.length).toBeLessThan(4096);
+    for (let i = 10_000; i < 15_000; i++) line.push(fake(i));
+    expect(line.stamps.length).toBeLessThan(16_384);
+    expect(line.size).toBe(5_010);
   });
 });

@@ -50,19 +50,34 @@ export class WaitingLine implements WaitingJobs {
   private live = 0;
 
   /**
-   * `expected`: how many jobs the run is expected to have; the columns take room for that many at
-   * once (up to PRESIZE_MAX), as the run's samples do. Grown by doubling from 64, a million jobs
-   * queued at t = 0 (W2) copied the five columns twenty times and touched twice their final memory
-   * (a fresh page costs about 13 us to fault in here). Room never written is never touched, and a
-   * line that stays short gives the room back at its first compaction.
+   * `expected`: how many jobs the run is expected to have; once the line outgrows GROW_TO_EXPECTED
+   * entries the columns take room for that many at once (up to PRESIZE_MAX), as the run's samples
+   * do. Grown by doubling from 64 all the way, a million jobs queued at t = 0 (W2) copied the five
+   * columns twenty times and touched twice their final memory (a fresh page costs about 13 us to
+   * fault in here). Room never written is never touched; but taken at the line's construction, it
+   * was 40 MB of array buffers for a run of a million jobs whose line stays short (W1: a few
+   * thousand entries at most), and V8 answered that much external memory at once with two forced
+   * young collections and a full one at the run's start. The room is taken once: a line that
+   * emptied gives it back at a compaction and grows by doubling from there.
    */
   constructor(expected = 0) {
-    const capacity = Math.max(INITIAL_CAPACITY, Math.min(PRESIZE_MAX, Math.ceil(expected)));
-    this.stamps = new Float64Array(capacity);
-    this.pendingIds = new Float64Array(capacity);
-    this.pendingRuntimeS = new Float64Array(capacity);
-    this.pendingContention = new Float64Array(capacity);
-    this.pendingRows = new Float64Array(capacity);
+    this.expected = Math.max(INITIAL_CAPACITY, Math.min(PRESIZE_MAX, Math.ceil(expected)));
+    this.stamps = new Float64Array(INITIAL_CAPACITY);
+    this.pendingIds = new Float64Array(INITIAL_CAPACITY);
+    this.pendingRuntimeS = new Float64Array(INITIAL_CAPACITY);
+    this.pendingContention = new Float64Array(INITIAL_CAPACITY);
+    this.pendingRows = new Float64Array(INITIAL_CAPACITY);
+  }
+
+  /** Room the columns take when the line first outgrows GROW_TO_EXPECTED entries (0 once taken). */
+  private expected: number;
+
+  /** The columns' next size for a line of `n` entries that fills them. */
+  private grownCapacity(n: number): number {
+    if (2 * n <= GROW_TO_EXPECTED || this.expected === 0) return 2 * n;
+    const capacity = Math.max(2 * n, this.expected);
+    this.expected = 0;
+    return capacity;
   }
 
   get size(): number {
@@ -72,7 +87,7 @@ export class WaitingLine implements WaitingJobs {
   push(job: SimJob): void {
     job.lineStamp = this.nextStamp++;
     const i = this.items.length;
-    if (i === this.stamps.length) this.resize(2 * i);
+    if (i === this.stamps.length) this.resize(this.grownCapacity(i));
     this.items.push(job);
     this.stamps[i] = job.lineStamp;
     this.pendingIds[i] = -1;
@@ -95,7 +110,7 @@ export class WaitingLine implements WaitingJobs {
     }
     job.lineStamp = this.nextStamp;
     const i = this.items.length;
-    if (i === this.stamps.length) this.resize(2 * i);
+    if (i === this.stamps.length) this.resize(this.grownCapacity(i));
     if (rows !== undefined && row !== undefined && row >= 0) {
       this.items.push(rows);
       this.pendingRows[i] = row;
@@ -271,6 +286,8 @@ export class WaitingLine implements WaitingJobs {
 }
 
 const INITIAL_CAPACITY = 64;
+/** Up to this many entries the columns grow by doubling; beyond, they take the run's expected room at once (see the constructor). */
+const GROW_TO_EXPECTED = 4096;
 /** The most entries the columns take room for before any is pushed (16 MB a column). */
 const PRESIZE_MAX = 1 << 21;
 
