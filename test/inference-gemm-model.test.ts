@@ -10,21 +10,11 @@ import { servingGemmShape } from '../src/model/inference/serving-shape.js';
 import { DisaggregatedService } from '../src/sim/inference/disaggregated-service.js';
 import { simulate } from '../src/sim/simulation.js';
 import { scenarioFromText } from './helpers.js';
+import { oneReplicaService, serviceTiming } from './one-replica-service.js';
 
-const service = (device: string, tp: number, model: string, extra = ''): string => `name: gemm
-datacentres:
-  - name: dc
-    node_groups: [{ count: 1, device: ${device} }]
-services:
-  - name: s
-    model: ${model}
-    replicas: { count: 1, device: ${device}, datacentre: dc, tensor_parallel: ${tp}${extra} }
-    streams:
-      - arrival: { process: poisson, rate: 1/s }
-        count: 1
-`;
+const service = (device: string, tp: number, model: string, extra = ''): string => oneReplicaService('gemm', device, tp, model, extra);
 const LLAMA70 = '{ params: 69B, layers: 80, hidden_size: 8192, kv_heads: 8, head_dim: 128 }';
-const timingOf = (text: string) => scenarioFromText(text, 'gemm.yaml').services[0]!.timing;
+const timingOf = (text: string) => serviceTiming(text, 'gemm.yaml');
 
 describe('a replica timed GEMM by GEMM', () => {
   it("the GEMM shapes hold the model's params: 2 x params FLOPs a token, as before, over the tensor-parallel ranks", () => {

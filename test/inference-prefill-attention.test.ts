@@ -4,21 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { attentionS, causalPairs, mixedStepS, prefillS } from '../src/model/inference/replica-model.js';
 import { equivalentSeq, FLASH2_FORWARD_A100_TFLOPS, FLASH2_FORWARD_H100_TFLOPS, prefillAttentionFactor, RATIO_CURVE } from '../src/model/inference/prefill-attention.js';
-import { scenarioFromText } from './helpers.js';
+import { oneReplicaService, serviceTiming } from './one-replica-service.js';
 
-const service = (device: string, tp: number, model: string, extra = ''): string => `name: attn
-datacentres:
-  - name: dc
-    node_groups: [{ count: 1, device: ${device} }]
-services:
-  - name: s
-    model: ${model}
-    replicas: { count: 1, device: ${device}, datacentre: dc, tensor_parallel: ${tp}${extra} }
-    streams:
-      - arrival: { process: poisson, rate: 1/s }
-        count: 1
-`;
-const timingOf = (text: string) => scenarioFromText(text, 'attn.yaml').services[0]!.timing;
+const service = (device: string, tp: number, model: string, extra = ''): string => oneReplicaService('attn', device, tp, model, extra);
+const timingOf = (text: string) => serviceTiming(text, 'attn.yaml');
 const LLAMA7 = '{ params: 6.74B, layers: 32, hidden_size: 4096 }';
 const flops = (n: number, prior = 0): number => 4 * 32 * 4096 * causalPairs(n, prior);
 
