@@ -21,12 +21,27 @@ datacentres:
       - { count: 2, device: H100 }
 `;
 
+/** The scenario `name` on POOL with one listed job, `job` its flow mapping. */
+const oneJob = (name: string, job: string): string => `name: ${name}${POOL}workloads:
+  - jobs:
+      - ${job}
+`;
+
+/** A service 'chat' with a stream 's' on POOL, edited as `sweep --set path=value` edits it. */
+const chatWith = (path: string, value: string): string =>
+  applyAssignments(
+    `name: svc${POOL}services:
+  - name: chat
+    model: { params: 8B }
+    replicas: { count: 1, device: H100, datacentre: east }
+    streams: [{ name: s, arrival: { process: poisson, rate: 1/s }, count: 10 }]
+`,
+    [{ path, value }],
+  );
+
 describe('scenario errors', () => {
   it('an attention kernel poolsim does not know is refused at its field with the list, flash2 included (one name a kernel: `flash` is FlashAttention-2)', () => {
-    const text = `name: kernel${POOL}workloads:
-  - jobs:
-      - { name: j, devices: 8, params: 1B, tokens: 1B, model: { attention: flash2 } }
-`;
+    const text = oneJob('kernel', '{ name: j, devices: 8, params: 1B, tokens: 1B, model: { attention: flash2 } }');
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:76: workloads[0].jobs[0].model.attention: expected one of 'flash', 'flash1', 'flash3', 'standard', got 'flash2'"`);
   });
 
@@ -151,29 +166,20 @@ workloads:
   it('a key that begins several known ones names each: the nearest by spelling may mean something else', () => {
     // 'micro_batch: 2' meaning two sequences per micro-batch was answered with 'micro_batches'
     // (two micro-batches a step); 'micro_batch_size' is the field meant.
-    const text = `name: prefix${POOL}workloads:
-  - jobs:
-      - { devices: 2, params: 1B, tokens: 1B, layout: { tp: 1, dp: 2, micro_batch: 2 } }
-`;
+    const text = oneJob('prefix', '{ devices: 2, params: 1B, tokens: 1B, layout: { tp: 1, dp: 2, micro_batch: 2 } }');
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:71: workloads[0].jobs[0].layout.micro_batch: unknown key 'micro_batch' (did you mean 'micro_batches' or 'micro_batch_size'?)"`);
   });
 
   it('a misspelling of a key the mapping already has is said as one, not answered with the keys left', () => {
     // A sweep's --set or a pasted line can add 'duraton' beside 'duration': the keys still free
     // (the old answer) do not include the one the user meant.
-    const text = `name: twin${POOL}workloads:
-  - jobs:
-      - { devices: 1, duration: 1h, duraton: 2h, reference_device: H100 }
-`;
+    const text = oneJob('twin', '{ devices: 1, duration: 1h, duraton: 2h, reference_device: H100 }');
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:37: workloads[0].jobs[0].duraton: unknown key 'duraton' (a misspelling of 'duration'? 'duration' is given too)"`);
   });
 
   it('a value outside a union of literals lists every literal, not the first branch', () => {
     // 'expected one of '0', got 5' was the first branch's answer for ZeRO stages 0-3.
-    const text = `name: zero${POOL}workloads:
-  - jobs:
-      - { devices: 8, params: 1B, tokens: 1B, layout: { tp: 8, dp: 1, zero: 5 } }
-`;
+    const text = oneJob('zero', '{ devices: 8, params: 1B, tokens: 1B, layout: { tp: 8, dp: 1, zero: 5 } }');
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:77: workloads[0].jobs[0].layout.zero: expected one of 0, 1, 2, 3, got 5"`);
   });
 
@@ -216,10 +222,7 @@ checkpointing:
   });
 
   it('a negative duration says what was expected', () => {
-    const text = `name: neg${POOL}workloads:
-  - jobs:
-      - { devices: 1, duration: -2h, reference_device: H100 }
-`;
+    const text = oneJob('neg', '{ devices: 1, duration: -2h, reference_device: H100 }');
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:33: workloads[0].jobs[0].duration: expected a non-negative value: a duration such as '800ns', '5us', '1.5ms', '30s', '2h' or '7d', got '-2h'"`);
   });
 
@@ -296,15 +299,7 @@ workloads:
     // A sweep's \`--set services.chat.count=4\` (the count lives in its replicas) was answered with
     // the four keys the service had not given: "expected one of: prefill, decode, chunked_prefill,
     // kv_streaming", without the 'replicas' meant; the same in a file or any mapping.
-    const text = applyAssignments(
-      `name: svc${POOL}services:
-  - name: chat
-    model: { params: 8B }
-    replicas: { count: 1, device: H100, datacentre: east }
-    streams: [{ name: s, arrival: { process: poisson, rate: 1/s }, count: 10 }]
-`,
-      [{ path: 'services.chat.count', value: '4' }],
-    );
+    const text = chatWith('services.chat.count', '4');
     expect(problems(text)).toBe(
       "bad.yaml:11:5: services[0].count: unknown key 'count'; expected one of: name, model, replicas, prefill, decode, max_batch, chunked_prefill, kv_streaming, balancer, slo, regions, streams",
     );
@@ -313,15 +308,7 @@ workloads:
   it("a key far from every key given is not called a misspelling of one", () => {
     // \`--set services.chat.streams.s.rate=2/s\` (a stream's rate lives in its arrival) read "unknown
     // key 'rate' (a misspelling of 'name'? 'name' is given too)", two letters of four off.
-    const text = applyAssignments(
-      `name: svc${POOL}services:
-  - name: chat
-    model: { params: 8B }
-    replicas: { count: 1, device: H100, datacentre: east }
-    streams: [{ name: s, arrival: { process: poisson, rate: 1/s }, count: 10 }]
-`,
-      [{ path: 'services.chat.streams.s.rate', value: '2/s' }],
-    );
+    const text = chatWith('services.chat.streams.s.rate', '2/s');
     expect(problems(text)).toMatch(/services\[0\]\.streams\[0\]\.rate: unknown key 'rate'; expected one of: name, region, arrival, /);
   });
 
@@ -404,10 +391,7 @@ workloads:
   });
 
   it('a job larger than the pool is reported before anything runs', () => {
-    const text = `name: too-big${POOL}workloads:
-  - jobs:
-      - { name: huge, devices: 64, params: 7B, tokens: 1B, device_kinds: [H100] }
-`;
+    const text = oneJob('too-big', '{ name: huge, devices: 64, params: 7B, tokens: 1B, device_kinds: [H100] }');
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:32: workloads[0].jobs[0].devices: job needs 64 devices of one kind (H100) but the pool has at most 16; it could never start"`);
   });
 
