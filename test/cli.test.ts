@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeCsvTraceScenario } from './csv-trace-scenario.js';
 import { poolsim, repoPath } from './helpers.js';
 
 describe('poolsim CLI', () => {
@@ -56,11 +57,7 @@ describe('poolsim CLI', () => {
 describe('validate on a trace', () => {
   it("says which rows it could not use, as run does, and counts trace jobs apart from listed ones", () => {
     const dir = mkdtempSync(join(tmpdir(), 'poolsim-'));
-    writeFileSync(join(dir, 't.csv'), 'id,submit,duration,gpus\na,0,3600,8\nb,10,1e400,8\nc,20,-5,4\nd,15,100,0\n');
-    writeFileSync(
-      join(dir, 's.yaml'),
-      'name: tr\ndatacentres:\n  - { name: dc, node_groups: [{ count: 2, device: H100 }] }\nworkloads:\n  - trace: { format: csv, path: t.csv, reference_device: H100, mapping: { submit: submit, duration: duration, devices: gpus, id: id } }\n',
-    );
+    writeCsvTraceScenario(dir, 'tr', 'id,submit,duration,gpus\na,0,3600,8\nb,10,1e400,8\nc,20,-5,4\nd,15,100,0\n');
     const v = poolsim('validate', join(dir, 's.yaml'));
     expect(v.code).toBe(0);
     // Each reason names its first row (line 1 is the header) and the value that was refused.

@@ -2,7 +2,7 @@
 // runs as a formula when a planner opens the CSV in a spreadsheet. poolsim writes such a text cell
 // with a single quote before it (numbers, negative ones included, as they are), on every route, and
 // reads its own CSVs back to the text they were written from.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { csvLine, formatCell, formulaSafe, formulaText, writeCell } from '../src/experiment/csv.js';
 import { parseCsv, tableToCsv } from '../src/experiment/csv-table.js';
 import { TextChunk } from '../src/experiment/text-chunk.js';
+import { writeCsvTraceScenario } from './csv-trace-scenario.js';
 import { poolsim } from './helpers.js';
 
 /** A number as a spreadsheet reads it: what formatCell writes for a double, or a sign and digits. */
@@ -79,11 +80,7 @@ describe('text cells against formulas', () => {
 describe('trace ids on every route (run, compare in workers, shards merged)', () => {
   it('writes job ids that would run as formulas quoted, the same bytes on each route', () => {
     const dir = mkdtempSync(join(tmpdir(), 'poolsim-formula-'));
-    writeFileSync(join(dir, 't.csv'), 'id,submit,duration,gpus\n=1+2,0,100,1\n+cmd,1,100,1\n-2+3,2,100,1\n@SUM(A1),3,100,1\n-7,4,100,1\n"=HYPERLINK(""http://x"",""a,b"")",5,100,1\n');
-    writeFileSync(
-      join(dir, 's.yaml'),
-      'name: formula\ndatacentres:\n  - { name: dc, node_groups: [{ count: 2, device: H100 }] }\nworkloads:\n  - trace: { format: csv, path: t.csv, reference_device: H100, mapping: { submit: submit, duration: duration, devices: gpus, id: id } }\n',
-    );
+    writeCsvTraceScenario(dir, 'formula', 'id,submit,duration,gpus\n=1+2,0,100,1\n+cmd,1,100,1\n-2+3,2,100,1\n@SUM(A1),3,100,1\n-7,4,100,1\n"=HYPERLINK(""http://x"",""a,b"")",5,100,1\n');
     const run = poolsim('run', join(dir, 's.yaml'), '--out', join(dir, 'run'), '--quiet');
     expect(run.code).toBe(0);
     const ids = (file: string, col: number) => readFileSync(file, 'utf8').split('\n').slice(1, -1).map((l) => l.split(',')[col]);
