@@ -58,4 +58,37 @@ workloads:
     expect(messages(nested).join('\n')).toContain("unknown key 'x-note'");
     expect(messages(`${pool}xjob: 1\n`).join('\n')).toContain("unknown key 'xjob'");
   });
+
+  it('refuse an alias with no anchor before it at the alias, as that, not as an alias bomb', () => {
+    // `*bse` (misspelt) and an alias above its anchor were answered "YAML aliases here expand to too
+    // many nodes (more than 1000 per alias): a "billion laughs" document", at the first alias.
+    const misspelt = `${pool}x-job: &base { devices: 8, duration: 1h, reference_device: H100 }
+workloads:
+  - jobs:
+      - { <<: *base, name: a }
+      - { <<: *bse, name: b }
+`;
+    expect(messages(misspelt)).toEqual(['10: YAML alias *bse: no anchor &bse before it; an alias repeats a value anchored earlier in the file']);
+    const above = `${pool}workloads:
+  - jobs:
+      - *job
+x-job: &job { devices: 8, duration: 1h, reference_device: H100 }
+`;
+    expect(messages(above)).toEqual(['8: YAML alias *job: no anchor &job before it; an alias repeats a value anchored earlier in the file']);
+  });
+
+  it('refuse a merge key given no mapping at its value, as bad input, not an internal error', () => {
+    // `<<: 5` (or an alias of a list) ended in "run failed (internal error, please report it with the
+    // scenario): Merge sources must be maps or map aliases", exit 1.
+    const text = `${pool.replace('device: H100 }', 'device: H100, <<: 5 }')}x-list: &list [1, 2]
+workloads:
+  - jobs:
+      - { <<: [*list], devices: 8, duration: 1h, reference_device: H100 }
+`;
+    expect(messages(text)).toEqual([
+      "5: YAML merge key <<: expected a mapping, an alias of one (`<<: *base`) or a list of them, got '5'",
+      '9: YAML merge key <<: expected a mapping, an alias of one (`<<: *base`) or a list of them, got a list',
+    ]);
+  });
 });
+

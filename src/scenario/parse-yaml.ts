@@ -1,7 +1,7 @@
 // YAML text -> plain data for scenario files and the files they name (graph topologies), with a
 // place in the file for every refusal: the text's size, nesting the parser would recurse on, alias
 // bombs, syntax errors and tags that are not plain scenario values.
-import { isCollection, isNode, isPair, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { InputError, type InputIssue } from './errors.js';
 import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from './limits.js';
 
@@ -78,6 +78,10 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; l
   try {
     return { doc, lines, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (e) {
+    // An alias with no anchor of its name before it (`*base` misspelt, or used above `&base`) was
+    // answered as an alias bomb, and a merge key given a scalar (`<<: 5`) as an internal error.
+    const misused = aliasProblems(doc, lines, file);
+    if (misused.length > 0) throw new InputError(misused);
     if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
     // yaml names no node: point at the first alias, the start of the expansion.
     let first: YamlNode | undefined;
@@ -85,6 +89,38 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; l
     const pos = lines.linePos(first?.range?.[0] ?? 0);
     throw at(pos.line, pos.col, `YAML aliases here expand to too many nodes (more than ${MAX_ALIAS_COUNT} per alias): a "billion laughs" document, or aliases nested in aliases; write the values out`);
   }
+}
+
+/**
+ * Aliases with no anchor of their name before them, and merge keys (`<<`) whose value is not a
+ * mapping, an alias of one or a list of them: what yaml's toJS throws on, each at its place.
+ */
+function aliasProblems(doc: Document.Parsed, lines: LineCounter, file: string): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const at = (node: YamlNode | null | undefined, message: string): void => {
+    const pos = lines.linePos(node?.range?.[0] ?? 0);
+    issues.push({ file, line: pos.line, column: pos.col, path: '', message });
+  };
+  visit(doc, {
+    Alias: (_, node) => {
+      if (node.resolve(doc) === undefined) at(node, `YAML alias *${node.source}: no anchor &${node.source} before it; an alias repeats a value anchored earlier in the file`);
+    },
+    Pair: (_, pair) => {
+      // With `merge: true` the parser reads a plain `<<` key as a symbol (a quoted '<<' stays a string).
+      if (!isScalar(pair.key) || typeof pair.key.value !== 'symbol') return;
+      const value = isNode(pair.value) ? pair.value : undefined;
+      const sources = isSeq(value) ? value.items : [value];
+      for (const source of sources) {
+        const resolved = isAlias(source) ? source.resolve(doc) : source;
+        // An unresolved alias is said above, once.
+        if (isAlias(source) && resolved === undefined) continue;
+        if (isMap(resolved)) continue;
+        const got = isSeq(resolved) ? 'a list' : isScalar(resolved) ? `'${String(resolved.value)}'` : 'nothing';
+        at(isNode(source) ? source : value, `YAML merge key <<: expected a mapping, an alias of one (\`<<: *base\`) or a list of them, got ${got}`);
+      }
+    },
+  });
+  return issues;
 }
 
 const YAML_TAG = 'tag:yaml.org,2002:';
