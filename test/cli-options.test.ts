@@ -124,6 +124,25 @@ describe('command-line options', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a negative quantity after an option is judged by the option, not read as more options; a flag given a value is refused', () => {
+    // `--link-interval -1h` (and `--max-memory -1GiB`, `--policy-timeout -1e3`) was answered with
+    // yargs' "Unknown arguments: 1, h" under the whole help: the value read as the options -1 and -h.
+    // `--quiet=-1h` ran, quietly.
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');
+    for (const [args, message] of [
+      [['run', SCENARIO, '--out', out, '--link-interval', '-1h'], "--link-interval: expected a non-negative value: a duration such as '800ns', '5us', '1.5ms', '30s', '2h' or '7d', got '-1h'"],
+      [['compare', SCENARIO, '--out', out, '--max-memory', '-1GiB'], "--max-memory: expected a non-negative value: a size such as '80GiB', '16GB' or '512MiB', got '-1GiB'"],
+      [['run', SCENARIO, '--out', out, '--policy-timeout', '-1e3'], '--policy-timeout: expected a positive number of seconds, got -1000'],
+      [['run', SCENARIO, '--out', out, '--quiet', '-1h'], "--quiet: takes no value (at most =true or =false), got '-1h'"],
+      [['run', SCENARIO, '--out', out, '--requests=-1'], "--requests: takes no value (at most =true or =false), got '-1'"],
+    ] as const) {
+      const r = poolsim(...args);
+      expect(r.stderr).toBe(`${message}\n1 problem found; nothing was run or written.\n`);
+      expect(r.code).toBe(2);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a seed above 10^15 - 1 (2^53 - 1 too) is refused quoting the text, on every seed option, and so is a seed range that passes it', () => {
     // `--seed 9007199254740993` said "got 9007199254740992": the float the text was rounded to, a
     // seed nobody typed; the run would have been of that other seed had it been in range.

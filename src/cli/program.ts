@@ -5,6 +5,7 @@ import { COMMANDS, commandName, lazyCommand } from './command-list.js';
 import { reportError } from './io.js';
 import { badNumberOption } from './number-options.js';
 import { helpArgs } from './help-command.js';
+import { flagGivenValue, joinDashValues } from './option-values.js';
 import { repeatedOption } from './repeated-options.js';
 import { optionSuggestions } from './unknown-option.js';
 import { cliVersion } from './version.js';
@@ -21,7 +22,7 @@ if ('refused' in asked) {
   process.stderr.write(`${asked.refused}\n`);
   process.exit(2);
 }
-const args = asked.args;
+const args = joinDashValues(asked.args);
 const cli = yargs(args).scriptName('poolsim').usage('$0 <command> [options]\n\nOne command\'s options: $0 help <command> (or $0 <command> --help)');
 for (const entry of COMMANDS) cli.command(lazyCommand(entry));
 await cli
@@ -32,9 +33,11 @@ await cli
     const refuse = (option: string, message: string): never => process.exit(reportError(new InputError([{ file: option, line: 0, column: 0, path: '', message }])));
     const kebab = (names: readonly string[]) => new Set(names.map((n) => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
     // The options of the command being run (its builder has run by now); yargs' types leave getOptions out.
-    const options = (cli as unknown as { getOptions(): { key: Record<string, unknown>; array: string[] } }).getOptions();
+    const options = (cli as unknown as { getOptions(): { key: Record<string, unknown>; array: string[]; boolean: string[] } }).getOptions();
     const twice = repeatedOption(args, kebab(Object.keys(options.key)), kebab(options.array));
     if (twice) refuse(twice, 'given more than once; give it once (a later one would silently replace an earlier one)');
+    const flagged = flagGivenValue(args, kebab(options.boolean));
+    if (flagged) refuse(flagged.option, `takes no value (at most =true or =false), got '${flagged.value}'`);
     const bad = badNumberOption(args, argv);
     if (bad) refuse(bad.option, bad.message);
   }, true)
