@@ -143,6 +143,22 @@ describe('command-line options', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a number option beyond a float64 is refused quoting the text, not as Infinity', () => {
+    // `--seeds 1e400` said "--seeds: expected a positive whole number, got Infinity", and
+    // `--request-sample 1e400` "expected a fraction in (0, 1], got Infinity".
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');
+    for (const [option, value, args] of [
+      ['--seeds', '1e400', ['compare', SCENARIO, '--out', out, '--seeds', '1e400']],
+      ['--request-sample', '1e400', ['run', SCENARIO, '--out', out, '--request-sample=1e400']],
+      ['--policy-timeout', '-1e400', ['run', SCENARIO, '--out', out, '--policy-timeout', '-1e400']],
+    ] as const) {
+      const r = poolsim(...args);
+      expect(r.stderr).toBe(`${option}: '${value}' is beyond the largest number poolsim can hold (about 1.8e308 either side of 0); expected a finite number\n1 problem found; nothing was run or written.\n`);
+      expect(r.code).toBe(2);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a seed above 10^15 - 1 (2^53 - 1 too) is refused quoting the text, on every seed option, and so is a seed range that passes it', () => {
     // `--seed 9007199254740993` said "got 9007199254740992": the float the text was rounded to, a
     // seed nobody typed; the run would have been of that other seed had it been in range.

@@ -27,7 +27,8 @@ export function checkWorkers(workers: number | undefined): number | undefined {
  * The first number option given a value that is no number, and why, or undefined: an empty value
  * (`--seed ''`, `--seed=`), which yargs reads as 0, so `--seed "$SEED"` with SEED unset ran seed 0 as
  * if asked to; or words (`--seed abc`), which yargs reads as NaN, so the refusal said "got NaN"; or
- * a seed that a float64 cannot hold exactly (`--seed 9007199254740993`, read as ...992).
+ * a seed that a float64 cannot hold exactly (`--seed 9007199254740993`, read as ...992); or a number
+ * beyond a float64 (`--seeds 1e400`, read as Infinity).
  */
 export function badNumberOption(args: readonly string[], parsed: Readonly<Record<string, unknown>>): { option: string; message: string } | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -44,6 +45,8 @@ export function badNumberOption(args: readonly string[], parsed: Readonly<Record
     if (value.trim() === '') return { option: `--${name}`, message: 'expected a number, got an empty value' };
     if (Number.isNaN(number)) return { option: `--${name}`, message: `expected a number, got '${value}'` };
     if (SEED_OPTIONS.has(name) && seedTextProblem(value)) return { option: `--${name}`, message: `${SEED_RANGE}, got '${value}'` };
+    // `--seeds 1e400` was refused as "got Infinity": what yargs made of the text, not the text.
+    if (!Number.isFinite(number)) return { option: `--${name}`, message: `'${value}' is beyond the largest number poolsim can hold (about 1.8e308 either side of 0); expected a finite number` };
   }
   return undefined;
 }
