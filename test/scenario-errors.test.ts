@@ -390,6 +390,26 @@ workloads:
     `);
   });
 
+  it('a number beyond a float64, or a whole number beyond 2^53, is quoted as written, not as what it was read as', () => {
+    // `count: 1e400` read "expected a number, got Infinity"; a count of 2^53 + 1 "expected a value <=
+    // 9007199254740991, got 9007199254740992" (the nearest double, not what was written).
+    const text = `name: huge
+datacentres:
+  - name: east
+    pue: -1e400
+    node_groups:
+      - { count: 1e400, device: H100 }
+links: []
+workloads:
+  - generator: { count: 9007199254740993, arrival: { process: fixed, interval: 1h }, devices: 1, duration: 1h, reference_device: H100 }
+`;
+    expect(problems(text).split('\n')).toEqual([
+      "bad.yaml:4:10: datacentres[0].pue: '-1e400' is beyond the largest number poolsim can hold (about 1.8e308 either side of 0); expected a number",
+      "bad.yaml:6:18: datacentres[0].node_groups[0].count: '1e400' is beyond the largest number poolsim can hold (about 1.8e308 either side of 0); expected a number",
+      'bad.yaml:9:25: workloads[0].generator.count: expected a value <= 9007199254740991, got 9007199254740993',
+    ]);
+  });
+
   it('a job larger than the pool is reported before anything runs', () => {
     const text = oneJob('too-big', '{ name: huge, devices: 64, params: 7B, tokens: 1B, device_kinds: [H100] }');
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:32: workloads[0].jobs[0].devices: job needs 64 devices of one kind (H100) but the pool has at most 16; it could never start"`);

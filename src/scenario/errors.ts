@@ -253,14 +253,17 @@ function locatedIssues(
           const expected = [...new Set(branches.flatMap(expectedTypes))].map(article).join(' or ');
           const got = valueAt(data, path);
           if (got === undefined && explained.has(formatPath(path))) break;
-          out.push(src.issue(path, got === undefined ? `missing required field (expected ${expected})` : `expected ${expected}, got ${describe(got)}`));
+          out.push(src.issue(path, beyondFloat(src, path, got, expected) ?? (got === undefined ? `missing required field (expected ${expected})` : `expected ${expected}, got ${describe(got)}`)));
         }
         break;
       }
       case 'invalid_type': {
         const got = valueAt(data, path);
         if (got === undefined && explained.has(formatPath(path))) break;
-        out.push(src.issue(path, got === undefined ? `missing required field (expected ${article(String(issue.expected))})` : `expected ${article(String(issue.expected))}, got ${describe(got)}`));
+        // A written number beyond a float64 (`count: 1e400`) read as Infinity: quote it, as a quantity's
+        // refusal does (YAML's own `.inf` is said as Infinity).
+        const beyond = beyondFloat(src, path, got, article(String(issue.expected)));
+        out.push(src.issue(path, beyond ?? (got === undefined ? `missing required field (expected ${article(String(issue.expected))})` : `expected ${article(String(issue.expected))}, got ${describe(got)}`)));
         break;
       }
       case 'invalid_value': {
@@ -282,7 +285,7 @@ function locatedIssues(
         const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
         const items = `${issue.exact ? 'exactly' : issue.code === 'too_small' ? 'at least' : 'at most'} ${String(bound)} item(s)`;
         const what = issue.origin === 'array' ? items : `a value ${cmp} ${String(bound)}`;
-        out.push(src.issue(path, `expected ${what}, got ${describe(got)}`));
+        out.push(src.issue(path, `expected ${what}, got ${issue.origin === 'array' ? describe(got) : (src.writtenNumberAt(path) ?? describe(got))}`));
         break;
       }
       default:
@@ -290,6 +293,17 @@ function locatedIssues(
     }
   }
   return out;
+}
+
+/**
+ * For a number written beyond a float64 (`count: 1e400`, read as Infinity), the refusal quoting it
+ * as written, as a quantity's does; undefined otherwise (YAML's own `.inf` is said as Infinity).
+ */
+function beyondFloat(src: SourceMap, path: readonly PathKey[], got: unknown, expected: string): string | undefined {
+  if (typeof got !== 'number' || Number.isFinite(got)) return undefined;
+  const written = src.writtenNumberAt(path);
+  if (written === undefined || !/^[-+]?\.?\d/.test(written)) return undefined;
+  return `'${written}' is beyond the largest number poolsim can hold (about 1.8e308 either side of 0); expected ${expected}`;
 }
 
 /** Whether a union branch rejected the value for its type at the union itself (directly or in a nested union). */
