@@ -51,6 +51,16 @@ describe('sweep values', () => {
     expect(() => parseSetOption('x=1us..8GB:lin:3')).toThrow(/mixed kinds|unknown unit/);
     expect(() => parseSetOption('x')).toThrow(/path=values/);
   });
+
+  it('refuses a bad point count or scale as that, not as a missing count', () => {
+    // `links[0].latency=1ms..10ms:log:1e400` (and `:lin:-3`) read the count into the upper endpoint
+    // and answered "say how many points, e.g. 1ms..10ms:log:1e400:lin:5".
+    expect(() => parseSetOption('x=1ms..10ms:log:1e400')).toThrow("range '1ms..10ms:log:1e400': expected the number of points as a whole number (at least 2), got '1e400'");
+    expect(() => parseSetOption('x=1ms..10ms:lin:-3')).toThrow("range '1ms..10ms:lin:-3': expected the number of points as a whole number (at least 2), got '-3'");
+    expect(() => parseSetOption('x=1ms..10ms:geo:5')).toThrow("range '1ms..10ms:geo:5': expected the scale 'lin' or 'log', got 'geo'");
+    expect(() => parseSetOption('x=1ms..10ms:log')).toThrow("range '1ms..10ms:log': say how many points, e.g. 1ms..10ms:log:5");
+    expect(parseSetOption('x=1..3:3').values).toEqual(['1', '2', '3']);
+  });
 });
 
 describe('scenario paths', () => {

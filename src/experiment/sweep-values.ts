@@ -36,7 +36,9 @@ export function parseSetOption(text: string, maxValues = Infinity): SweepParam {
   return { path, values: splitTopLevel(spec), log: false };
 }
 
-const RANGE = /^(.+?)\.\.(.+?)(?::(lin|log))?(?::(\d+))?$/;
+// lo..hi, then up to two ':' parts (the scale, the number of points): an endpoint holds no ':', so a
+// bad count (`:log:1e400`, `:lin:-3`) is said as that, not read into the upper endpoint.
+const RANGE = /^(.+?)\.\.([^:]+?)(?::([^:]*))?(?::([^:]*))?$/;
 
 /** Units with their scale; each quantity kind is tried until one knows both endpoints' units. */
 const KINDS: readonly QuantityKind[] = ['duration', 'rate', 'size', 'flops', 'flop', 'power', 'energy', 'count', 'frequency'];
@@ -46,11 +48,15 @@ function parseRange(spec: string, maxValues: number): { values: string[]; log: b
   if (/[{}[\],]/.test(spec)) return undefined;
   const m = RANGE.exec(spec);
   if (!m) return undefined;
-  const [, lo, hi, scaleName, stepsText] = m as unknown as [string, string, string, string | undefined, string | undefined];
+  const [, lo, hi, first, second] = m as unknown as [string, string, string, string | undefined, string | undefined];
+  // One part is the scale or the count (`1..8:log`, `1..8:5`); two are both, in that order.
+  const [scaleName, stepsText] = second !== undefined ? [first, second] : first === 'lin' || first === 'log' ? [first, undefined] : [undefined, first];
   const a = splitNumber(lo);
   const b = splitNumber(hi);
   if (!a || !b) throw new SweepSyntaxError(`range '${spec}': endpoints must be numbers with optional units, e.g. 10us..10ms:log:7`);
+  if (scaleName !== undefined && scaleName !== 'lin' && scaleName !== 'log') throw new SweepSyntaxError(`range '${spec}': expected the scale 'lin' or 'log', got '${scaleName}'`);
   if (stepsText === undefined) throw new SweepSyntaxError(`range '${spec}': say how many points, e.g. ${lo}..${hi}:${scaleName ?? 'lin'}:5`);
+  if (!/^\d+$/.test(stepsText)) throw new SweepSyntaxError(`range '${spec}': expected the number of points as a whole number (at least 2), got '${stepsText}'`);
   const steps = Number(stepsText);
   if (steps < 2) throw new SweepSyntaxError(`range '${spec}': at least 2 points`);
   if (steps > maxValues) throw new SweepSyntaxError(`range '${spec}': ${steps.toLocaleString('en-US')} points, more than the limit of ${maxValues.toLocaleString('en-US')} runs in one experiment (--max-runs raises it)`);
