@@ -6,17 +6,12 @@ import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js
 import { memoryPerDevice } from '../src/model/memory.js';
 import { stepTime, type CommPath } from '../src/model/step-time.js';
 import { validateLayout, type ParallelLayout, type TrainingShape } from '../src/model/training-layout.js';
+import { LLAMA3_8B_DIMS } from './llama3-8b-dims.js';
 import { runToCsv, scenarioFromText } from './helpers.js';
 
 const h100 = computeDeviceOf(DEVICE_CATALOGUE.H100!)!;
 const shape: TrainingShape = {
-  params: 8e9,
-  layers: 32,
-  hiddenSize: 4096,
-  heads: 32,
-  kvHeads: 8,
-  ffnSize: 14336,
-  gatedMlp: true,
+  ...LLAMA3_8B_DIMS,
   vocab: 128_256,
   seqLen: 65_536,
   globalBatchTokens: 16 * 65_536,

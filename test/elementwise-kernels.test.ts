@@ -9,6 +9,7 @@ import { explainJob, explanationTable } from '../src/model/explain.js';
 import { KERNEL_OVERHEAD_S, MEMORY_BANDWIDTH_EFFICIENCY } from '../src/model/gemm.js';
 import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
 import type { ParallelLayout, TrainingShape } from '../src/model/training-layout.js';
+import { LLAMA3_8B_DIMS } from './llama3-8b-dims.js';
 import { scenarioFromText } from './helpers.js';
 
 const h100 = computeDeviceOf(DEVICE_CATALOGUE.H100!)!;
@@ -63,13 +64,7 @@ describe('the eager kernels of a block, counted by hand', () => {
 /** A dense Llama-like shape on one device kind, in a layout without pipeline stages. */
 const llama = (o: Partial<TrainingShape> = {}): TrainingShape =>
   ({
-  params: 8e9,
-  layers: 32,
-  hiddenSize: 4096,
-  heads: 32,
-  kvHeads: 8,
-  ffnSize: 14336,
-  gatedMlp: true,
+  ...LLAMA3_8B_DIMS,
   seqLen: 8192,
   globalBatchTokens: 16384,
   precisionBytes: 2,

@@ -7,18 +7,13 @@ import { GEMM_K_OVERHEAD, gemmTimeS } from '../src/model/gemm.js';
 import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
 import { memoryPerDevice } from '../src/model/memory.js';
 import type { ParallelLayout, TrainingShape } from '../src/model/training-layout.js';
+import { LLAMA3_8B_DIMS } from './llama3-8b-dims.js';
 import { InputError } from '../src/scenario/errors.js';
 import { scenarioFromText } from './helpers.js';
 
 const h100 = computeDeviceOf(DEVICE_CATALOGUE.H100!)!;
 const shape: TrainingShape = {
-  params: 8e9,
-  layers: 32,
-  hiddenSize: 4096,
-  heads: 32,
-  kvHeads: 8,
-  ffnSize: 14336,
-  gatedMlp: true,
+  ...LLAMA3_8B_DIMS,
   vocab: 128_256,
   seqLen: 8192,
   globalBatchTokens: 8 * 8192,
