@@ -94,6 +94,11 @@ export class NetworkProgressModel implements ProgressModel {
   /** Flows on each link (job and transfer flows), for rate predictions. */
   private linkFlows = new Int32Array(0);
   /**
+   * Transfer flows on each link (datasets, checkpoints, KV caches): a link a job shares with them
+   * only is shared all the same, and the job's groups read what max-min leaves them there (perRank).
+   */
+  private linkTransfers = new Int32Array(0);
+  /**
    * Jobs whose flows' rates changed since the last sync, in the order first marked (markChanged):
    * an entry counts while its record's changedAt is its index (a record dropped, or dropped and
    * marked again for its next job, leaves its old entry behind, skipped). A list rather than a
@@ -116,6 +121,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.linkJobs = new Int32Array(this.network.linkCount);
     this.lossyFabric = this.topology.nodeFabric.some((f) => f.congestion_efficiency < 1);
     this.linkFlows = new Int32Array(this.network.linkCount);
+    this.linkTransfers = new Int32Array(this.network.linkCount);
     this.ledger = new LinkLedger(this.topology, this.network.linkCount);
     this.steps = new JobSteps(cluster);
     this.network.onRatesChanged = (flows, count) => {
@@ -419,7 +425,10 @@ export class NetworkProgressModel implements ProgressModel {
     const entry = this.transferOfFlow[t.flow]!;
     const old = t.flow;
     const left = Math.max(0, this.network.remaining(old, this.clock));
-    for (const l of this.routeOfFlow[old] ?? []) this.linkFlows[l]!--;
+    for (const l of this.routeOfFlow[old] ?? []) {
+      this.linkFlows[l]!--;
+      this.linkTransfers[l]!--;
+    }
     this.ledger.transferCarried(this.routeOfFlow[old], t.name, entry.routeBytes - left);
     this.routeOfFlow[old] = undefined;
     this.transferOfFlow[old] = undefined;
@@ -430,7 +439,10 @@ export class NetworkProgressModel implements ProgressModel {
     this.network.removeFlow(old, this.clock);
     t.flow = this.network.addFlow(r.links, left, this.clock, this.transferOpts);
     this.transferOfFlow[t.flow] = { ...entry, latencyS: r.latencyS, routeBytes: left, capBytesPerS };
-    for (const l of r.links) this.linkFlows[l]!++;
+    for (const l of r.links) {
+      this.linkFlows[l]!++;
+      this.linkTransfers[l]!++;
+    }
     this.routeOfFlow[t.flow] = r.links;
     this.touch(r.links);
   }
@@ -555,7 +567,10 @@ export class NetworkProgressModel implements ProgressModel {
     t.flow = this.network.addFlow(links, bytes, this.clock, this.transferOpts);
     this.transferOfFlow[t.flow] = { t, latencyS, tag, routeBytes: bytes, capBytesPerS, ends, dcs };
     this.liveTransfers++;
-    for (const l of links) this.linkFlows[l]!++;
+    for (const l of links) {
+      this.linkFlows[l]!++;
+      this.linkTransfers[l]!++;
+    }
     this.routeOfFlow[t.flow] = links;
     this.sync(undefined);
     return t;
@@ -643,7 +658,10 @@ export class NetworkProgressModel implements ProgressModel {
     this.transferOfFlow[flow] = undefined;
     this.liveTransfers--;
     this.touch(this.routeOfFlow[flow]);
-    for (const l of this.routeOfFlow[flow] ?? []) this.linkFlows[l]!--;
+    for (const l of this.routeOfFlow[flow] ?? []) {
+      this.linkFlows[l]!--;
+      this.linkTransfers[l]!--;
+    }
     this.ledger.transferCarried(this.routeOfFlow[flow], t.name, routeBytes - left);
     this.routeOfFlow[flow] = undefined;
     this.network.removeFlow(flow, this.clock);
@@ -715,7 +733,10 @@ export class NetworkProgressModel implements ProgressModel {
       this.liveTransfers--;
       t.finishS = finishS + latencyS;
       this.touch(this.routeOfFlow[flow]);
-      for (const l of this.routeOfFlow[flow] ?? []) this.linkFlows[l]!--;
+      for (const l of this.routeOfFlow[flow] ?? []) {
+        this.linkFlows[l]!--;
+        this.linkTransfers[l]!--;
+      }
       this.ledger.transferCarried(this.routeOfFlow[flow], t.name, routeBytes);
       this.routeOfFlow[flow] = undefined;
       done.push(t);
@@ -1079,7 +1100,7 @@ export class NetworkProgressModel implements ProgressModel {
    * A group's bandwidth per rank while it communicates: the job's two groups take turns within a
    * step (the pipeline sends during the micro-batches, the rings reduce after them, and the step adds
    * their exposed times), so a group has to itself what its job has of each link: alone on it, its
-   * capacity; shared, the larger of the capacity less the other flows' load and what the group's
+   * capacity; shared (with another job or a transfer), the larger of the capacity less the other flows' load and what the group's
    * flows at weight 1 (the job's whole claim) win beside the other flows the link limits
    * (group-turns.ts turnShareBytesPerS). The flows' weights (each group's bytes) set the job's claim
    * over a step, as other jobs see it. Reading a flow at rate / weight instead made the rings faster
@@ -1094,7 +1115,8 @@ export class NetworkProgressModel implements ProgressModel {
     const others = this.othersScratch;
     const avail = (l: number, groupFlows: number): number => {
       const cap = network.linkCapacity(l);
-      if (!(this.linkJobs[l]! > 1)) return cap;
+      // Alone on the link (no other job, no transfer): all of it. Shared with either: max-min's share of its turn.
+      if (!(this.linkJobs[l]! > 1) && this.linkTransfers[l] === 0) return cap;
       return turnShareBytesPerS(cap, groupFlows, network.othersOnLink(l, own, others));
     };
     return groupPerRankBw(flows.length, (i) => this.routeOfFlow[flows[i]!]!, (i) => this.capOfFlow[flows[i]!]!, (i) => shares[i]!, avail) * eff;
