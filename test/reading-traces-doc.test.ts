@@ -46,17 +46,39 @@ function requests(block: Record<string, unknown>, rows: string) {
 
 const lines = (...l: string[]): string => l.join('\n') + '\n';
 
+// The training sections' rows, in each trace's published format.
+const PAI_ROWS = lines(
+  't1,tensorflow,1.0,Terminated,1000.0,4600.0,600.0,29.296875,50.0,T4',
+  't2,worker,4.0,Terminated,1200.0,2200.0,600.0,29.296875,100.0,V100',
+  't3,PyTorchWorker,1.0,Failed,1300.0,1400.0,600.0,29.296875,800.0,V100M32',
+  't4,worker,1.0,Running,1400.0,,600.0,29.296875,100.0,T4',
+);
+const HELIOS_ROWS = lines(
+  'job_id,user,vc,gpu_num,cpu_num,node_num,state,submit_time,start_time,end_time,duration,queue',
+  '1,u1,vc1,8,64,1,COMPLETED,2020-06-09 18:41:01,2020-06-09 20:41:01,2020-06-09 21:41:01,3600,7200',
+  '2,u2,vc1,0,4,1,COMPLETED,2020-06-09 18:41:27,2020-06-09 18:41:27,2020-06-09 18:45:36,249,0',
+  '3,u3,vc2,1,1,1,CANCELLED,2020-06-09 18:42:00,,2020-06-09 18:50:00,0,',
+  '4,u3,vc2,4,16,1,FAILED,2020-06-09 18:51:01,2020-06-09 18:51:01,2020-06-09 18:55:10,249,0',
+);
+const SEREN_ROWS = lines(
+  'job_id,user,node_num,gpu_num,cpu_num,type,state,submit_time,start_time,end_time,duration,queue,gpu_time',
+  '101,u1,1,8,128,Other,FAILED,2023-03-01 00:18:22+08:00,2023-03-01 00:18:54+08:00,2023-03-01 00:20:51+08:00,117,32,936.0',
+  '102,u1,1,8,128,Other,COMPLETED,2023-03-01 00:23:58+08:00,2023-03-01 00:24:11+08:00,2023-03-01 01:09:04+08:00,2693,13,21544.0',
+  // Submitted before midnight, Shanghai time: 16:10:00Z the day before, the trace's time 0.
+  '103,u2,1,1,16,SFT,COMPLETED,2023-03-01 00:10:00+08:00,2023-03-01 00:10:00+08:00,2023-03-01 00:11:00+08:00,60,0,60.0',
+);
+// What the page's jq writes from cluster_job_log's records.
+const PHILLY_ROWS = lines(
+  '{"jobid":"application_1506638472019_10238","vc":"6214e9","status":"Pass","submitted_time":"2017-10-07 14:35:24","start_time":"2017-10-07 14:35:26","end_time":"2017-10-07 14:45:13","gpus":1}',
+  '{"jobid":"application_1506638472019_10239","vc":"6214e9","status":"Killed","submitted_time":"2017-10-07 14:36:00","start_time":null,"end_time":null,"gpus":0}',
+  '{"jobid":"application_1506638472019_10240","vc":"6214e9","status":"Failed","submitted_time":"2017-10-07 15:00:00","start_time":"2017-10-07 15:10:00","end_time":"2017-10-07 15:12:00","gpus":8}',
+);
+
 // Each section's rows and what they must read as.
 const CASES: Record<string, () => void> = {
   'Alibaba PAI 2020: pai_task_table': (b = blocks().get('Alibaba PAI 2020: pai_task_table')!) => {
-    const rows = lines(
-      't1,tensorflow,1.0,Terminated,1000.0,4600.0,600.0,29.296875,50.0,T4',
-      't2,worker,4.0,Terminated,1200.0,2200.0,600.0,29.296875,100.0,V100',
-      't3,PyTorchWorker,1.0,Failed,1300.0,1400.0,600.0,29.296875,800.0,V100M32',
-      't4,worker,1.0,Running,1400.0,,600.0,29.296875,100.0,T4',
-    );
     // 50% of a T4 for an hour; 4 instances of one V100; a failed task held 8 GPUs for 100 s.
-    expect(jobs(b, rows)).toEqual({
+    expect(jobs(b, PAI_ROWS)).toEqual({
       jobs: [
         ['t1', 0, 3600, 1, 500],
         ['t2', 200, 1000, 4, 1000],
@@ -66,25 +88,11 @@ const CASES: Record<string, () => void> = {
     });
   },
   'SenseTime Helios: cluster_log.csv': (b = blocks().get('SenseTime Helios: cluster_log.csv')!) => {
-    const rows = lines(
-      'job_id,user,vc,gpu_num,cpu_num,node_num,state,submit_time,start_time,end_time,duration,queue',
-      '1,u1,vc1,8,64,1,COMPLETED,2020-06-09 18:41:01,2020-06-09 20:41:01,2020-06-09 21:41:01,3600,7200',
-      '2,u2,vc1,0,4,1,COMPLETED,2020-06-09 18:41:27,2020-06-09 18:41:27,2020-06-09 18:45:36,249,0',
-      '3,u3,vc2,1,1,1,CANCELLED,2020-06-09 18:42:00,,2020-06-09 18:50:00,0,',
-      '4,u3,vc2,4,16,1,FAILED,2020-06-09 18:51:01,2020-06-09 18:51:01,2020-06-09 18:55:10,249,0',
-    );
     // Job 1 queued 2 h and ran 1 h: 3600 s, not end - submit's 10800.
-    expect(jobs(b, rows)).toEqual({ jobs: [['1', 0, 3600, 8, 1000], ['4', 600, 249, 4, 1000]], skipped: { 'no GPU requested': 1, 'bad start': 1 } });
+    expect(jobs(b, HELIOS_ROWS)).toEqual({ jobs: [['1', 0, 3600, 8, 1000], ['4', 600, 249, 4, 1000]], skipped: { 'no GPU requested': 1, 'bad start': 1 } });
   },
   'Shanghai AI Lab Acme: trace_seren.csv and trace_kalos.csv': (b = blocks().get('Shanghai AI Lab Acme: trace_seren.csv and trace_kalos.csv')!) => {
-    const seren = lines(
-      'job_id,user,node_num,gpu_num,cpu_num,type,state,submit_time,start_time,end_time,duration,queue,gpu_time',
-      '101,u1,1,8,128,Other,FAILED,2023-03-01 00:18:22+08:00,2023-03-01 00:18:54+08:00,2023-03-01 00:20:51+08:00,117,32,936.0',
-      '102,u1,1,8,128,Other,COMPLETED,2023-03-01 00:23:58+08:00,2023-03-01 00:24:11+08:00,2023-03-01 01:09:04+08:00,2693,13,21544.0',
-      // Submitted before midnight, Shanghai time: 16:10:00Z the day before, the trace's time 0.
-      '103,u2,1,1,16,SFT,COMPLETED,2023-03-01 00:10:00+08:00,2023-03-01 00:10:00+08:00,2023-03-01 00:11:00+08:00,60,0,60.0',
-    );
-    expect(jobs(b, seren).jobs).toEqual([['103', 0, 60, 1, 1000], ['101', 502, 117, 8, 1000], ['102', 838, 2693, 8, 1000]]);
+    expect(jobs(b, SEREN_ROWS).jobs).toEqual([['103', 0, 60, 1, 1000], ['101', 502, 117, 8, 1000], ['102', 838, 2693, 8, 1000]]);
     const kalos = lines(
       'job_id,user,node_num,gpu_num,cpu_num,mem_per_pod_GB,shared_mem_per_pod,type,state,submit_time,start_time,end_time,fail_time,stop_time,duration,queue,gpu_time',
       'k1,u1,8,64,960,1000,100.0,Other,FAILED,2023-05-17 11:00:58+00:00,2023-05-17 11:01:08+00:00,2023-05-17 11:01:16+00:00,2023-05-17 11:01:16+00:00,,18,10.0,1152.0',
@@ -94,13 +102,7 @@ const CASES: Record<string, () => void> = {
     expect(jobs(b, kalos).jobs).toEqual([['k1', 0, 8, 64, 1000], ['k2', 1664, 70, 64, 1000]]);
   },
   'Microsoft Philly: cluster_job_log': (b = blocks().get('Microsoft Philly: cluster_job_log')!) => {
-    // What the page's jq writes from cluster_job_log's records.
-    const rows = lines(
-      '{"jobid":"application_1506638472019_10238","vc":"6214e9","status":"Pass","submitted_time":"2017-10-07 14:35:24","start_time":"2017-10-07 14:35:26","end_time":"2017-10-07 14:45:13","gpus":1}',
-      '{"jobid":"application_1506638472019_10239","vc":"6214e9","status":"Killed","submitted_time":"2017-10-07 14:36:00","start_time":null,"end_time":null,"gpus":0}',
-      '{"jobid":"application_1506638472019_10240","vc":"6214e9","status":"Failed","submitted_time":"2017-10-07 15:00:00","start_time":"2017-10-07 15:10:00","end_time":"2017-10-07 15:12:00","gpus":8}',
-    );
-    expect(jobs(b, rows)).toEqual({
+    expect(jobs(b, PHILLY_ROWS)).toEqual({
       jobs: [['application_1506638472019_10238', 0, 587, 1, 1000], ['application_1506638472019_10240', 1476, 120, 8, 1000]],
       skipped: { 'no GPU requested': 1 },
     });
@@ -154,4 +156,32 @@ describe('docs/reading-traces.md', () => {
     expect([...blocks().keys()].sort()).toEqual(Object.keys(CASES).sort());
   });
   for (const [title, check] of Object.entries(CASES)) it(title, () => check());
+});
+
+/** The page's table of filters: section title -> its `filter: { ... }`. */
+function filters(): Map<string, Record<string, unknown>> {
+  const text = readFileSync(repoPath('docs/reading-traces.md'), 'utf8');
+  return new Map([...text.matchAll(/^\| ([^|]+?) \| `filter: (\{[^`]*\})`/gm)].map((m) => [m[1]!, parse(m[2]!) as Record<string, unknown>]));
+}
+
+// Each training section's rows read with its filter from the page's table: only the completed jobs,
+// at the times they had without it (the rows dropped still set time 0).
+const COMPLETED: Record<string, [string, ReturnType<typeof jobs>]> = {
+  'Alibaba PAI 2020: pai_task_table': [PAI_ROWS, { jobs: [['t1', 0, 3600, 1, 500], ['t2', 200, 1000, 4, 1000]], skipped: {} }],
+  'SenseTime Helios: cluster_log.csv': [HELIOS_ROWS, { jobs: [['1', 0, 3600, 8, 1000]], skipped: { 'no GPU requested': 1 } }],
+  'Shanghai AI Lab Acme: trace_seren.csv and trace_kalos.csv': [SEREN_ROWS, { jobs: [['103', 0, 60, 1, 1000], ['102', 838, 2693, 8, 1000]], skipped: {} }],
+  'Microsoft Philly: cluster_job_log': [PHILLY_ROWS, { jobs: [['application_1506638472019_10238', 0, 587, 1, 1000]], skipped: {} }],
+};
+
+describe("docs/reading-traces.md's filters", () => {
+  it('has a row for each training section, each naming a section', () => {
+    expect([...filters().keys()].sort()).toEqual(Object.keys(COMPLETED).sort());
+  });
+  for (const [title, [rows, expected]] of Object.entries(COMPLETED)) {
+    it(`${title}: keeps the completed jobs`, () => {
+      const b = blocks().get(title)! as { trace: { mapping: Record<string, unknown> } };
+      const trace = { ...b.trace, mapping: { ...b.trace.mapping, filter: filters().get(title) } };
+      expect(jobs({ trace }, rows)).toEqual(expected);
+    });
+  }
 });

@@ -411,6 +411,8 @@ export const csvMappingSchema = z.strictObject({
   models_separator: z.string().optional(),
   delimiter: z.enum(['comma', 'tab', 'semicolon', 'pipe', 'space']).optional(),
   header: z.boolean().optional(),
+  /** Keep only the rows whose `column` holds one of `keep`: a trace's completed jobs, say. */
+  filter: z.strictObject({ column: csvColumn, keep: z.array(z.string()).min(1) }).optional(),
 });
 
 export const traceWorkloadSchema = z.strictObject({

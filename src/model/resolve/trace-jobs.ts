@@ -51,7 +51,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     imported = prefetched !== undefined && prefetched.key === importKey(t.format, options) ? prefetched.imported : importTraceRows(t.format, text, options);
   } catch (e) {
     if (e instanceof TraceError) {
-      ctx.fail([...at, 'path'], e.message);
+      ctx.fail([...at, ...(e.field ?? ['path'])], e.message);
       return;
     }
     if (e instanceof InputFileError) {

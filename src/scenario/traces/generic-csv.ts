@@ -13,9 +13,11 @@
 // devices value) unless a gpu_milli column is mapped (a whole number from 1 to 1000).
 // With an instances column the job holds instances x devices (PAI's inst_num workers of plan_gpu
 // each), as one gang; a fractional share is read for a one-instance job only.
-// Checks in order: field count, submit, devices, instances, gpu_milli, duration/end.
+// With a filter, a row whose filter column holds none of its values is left out (counted, not
+// skipped) before anything else of it is read but its submit time.
+// Checks in order: field count, filter, submit, devices, instances, gpu_milli, duration/end.
 import { parseDuration } from '../../units/units.js';
-import { parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsvRecords, type CsvRecord, type TextPieces } from './csv-reader.js';
+import { columnIndex, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsvRecords, type CsvRecord, type TextPieces } from './csv-reader.js';
 import { parseGpuSpec } from './alibaba-openb.js';
 import { isTimeZone, zonedTimestampReader } from './time-zone.js';
 import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
@@ -54,6 +56,12 @@ export interface CsvMapping {
   delimiter?: (typeof DELIMITERS)[number];
   /** false: the file has no header line, and the columns above are given by number ('1' is the first). */
   header?: boolean;
+  /**
+   * Keep only the rows whose `column` holds one of `keep` (exactly, after trimming): a trace's
+   * completed jobs without its failed, killed or cancelled ones. The others are counted in
+   * filteredByOption.filter; their submit times still set the trace's time 0.
+   */
+  filter?: { column: string; keep: readonly string[] };
 }
 
 export const DELIMITERS = ['comma', 'tab', 'semicolon', 'pipe', 'space'] as const;
@@ -84,6 +92,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   const devicesUnit = mapping.devices_unit ?? 'gpus';
   if (!(DEVICES_UNITS as readonly string[]).includes(devicesUnit)) problems.push(`devices_unit must be one of ${DEVICES_UNITS.join(', ')}, got '${devicesUnit}'`);
   if (mapping.delimiter !== undefined && !(DELIMITERS as readonly string[]).includes(mapping.delimiter)) problems.push(`delimiter must be one of ${DELIMITERS.join(', ')}, got '${mapping.delimiter}'`);
+  if (mapping.filter !== undefined && !(Array.isArray(mapping.filter.keep) && mapping.filter.keep.length > 0)) problems.push(`filter.keep must list the values of the rows to keep (filter: { column: status, keep: [Completed] })`);
   if (mapping.time_zone !== undefined) {
     if (timeFormat !== 'iso') problems.push(`time_zone is read with time_format iso (calendar times); numeric times carry no zone`);
     else if (!isTimeZone(mapping.time_zone)) problems.push(`time_zone must be an IANA time zone name such as America/Los_Angeles or Asia/Shanghai, got '${mapping.time_zone}'`);
@@ -107,6 +116,9 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
     const name = mapping[key];
     if (name !== undefined) required[key] = name;
   }
+  if (mapping.filter !== undefined) required.filter = mapping.filter.column;
+  const keepValues = new Set(mapping.filter?.keep ?? []);
+  let filtered = 0;
 
   const jobs = new CsvJobRows();
   const skipped: TraceSkip[] = [];
@@ -125,6 +137,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   let idCol = -1;
   let modelsCol = -1;
   let groupCol = -1;
+  let filterCol = -1;
   // The header's names, for the column a refused value came from ('bad devices' in column 'gpus'),
   // unless the reason names it already ('bad duration' in column 'duration').
   let names: string[] = [];
@@ -152,6 +165,11 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       try {
         col = requireColumns(header, required, source, line);
       } catch (e) {
+        // The filter's column alone missing is the filter's fault: located there, not at the file.
+        const rest = Object.entries(required).filter(([key]) => key !== 'filter');
+        if (e instanceof TraceError && mapping.filter !== undefined && rest.every(([, name]) => columnIndex(header, name) >= 0) && columnIndex(header, mapping.filter.column) < 0) {
+          throw new TraceError(source, line, e.detail, ['mapping', 'filter', 'column']);
+        }
         // A header that is one field holding tabs or semicolons: the file has another separator.
         const other = delimiter === ',' && header.length === 1 ? (header[0]!.includes('\t') ? 'tab' : header[0]!.includes(';') ? 'semicolon' : undefined) : undefined;
         if (e instanceof TraceError && other) throw new TraceError(source, line, `${e.detail}; the file looks ${other}-separated: set the mapping's \`delimiter: ${other}\``);
@@ -168,10 +186,19 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       idCol = optional('id');
       modelsCol = optional('allowed_models');
       groupCol = optional('group');
+      filterCol = optional('filter');
     },
     (f, line) => {
       dataRow++;
       if (f.count !== width) return skip(line, 'wrong number of fields', `${f.count} fields, header has ${width}`);
+      if (filterCol >= 0 && !keepValues.has((f.field(filterCol) ?? '').trim())) {
+        // Left out as asked, not skipped: no warning, but its submit time counts towards time 0
+        // as every other row's does, so that filtering never moves the kept jobs.
+        const s = readTimeS(f, submitCol);
+        if (s !== undefined && s < originS) originS = s;
+        filtered++;
+        return;
+      }
       const submitS = readTimeS(f, submitCol);
       if (submitS === undefined) return skipTime(line, 'bad submit', f.field(submitCol), submitCol);
       if (submitS < originS) originS = submitS;
@@ -248,6 +275,6 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       skip(line, NOT_A_JSON_OBJECT, detail);
     },
   );
-  const { order, ...rest } = finishRows(jobs, originS, skipped, rows, source, options, mapping.id === undefined);
-  return { ...rest, jobRows: jobs.reader(order) };
+  const { order, filteredByOption, ...rest } = finishRows(jobs, originS, skipped, rows, source, options, mapping.id === undefined);
+  return { ...rest, filteredByOption: mapping.filter === undefined ? filteredByOption : { filter: filtered, ...filteredByOption }, jobRows: jobs.reader(order) };
 }

@@ -7,6 +7,8 @@ export class TraceError extends Error {
     readonly file: string,
     readonly line: number,
     readonly detail: string,
+    /** The mapping field at fault, where one is (['mapping', 'filter', 'column']): the scenario points there. */
+    readonly field?: readonly string[],
   ) {
     super(line > 0 ? `${file}:${line}: ${detail}` : `${file}: ${detail}`);
     this.name = 'TraceError';
