@@ -113,3 +113,28 @@ export function implausibleTopologyRates(value: unknown, at: readonly PathKey[],
     for (const [k, v] of Object.entries(value)) implausibleTopologyRates(v, [...at, k], src, warn, k);
   }
 }
+
+/** Arrivals a minute apart or more: the public LLM request traces (Azure, BurstGPT, Mooncake, Splitwise) arrive seconds or less apart. */
+const SLOW_ARRIVAL_GAP_S = 60;
+/** Fewer requests than this say too little of a trace's rate to warn about. */
+const FEWEST_REQUESTS_FOR_A_RATE = 100;
+
+/**
+ * A request trace whose numeric times were read in seconds by default (no `time_unit`) and whose
+ * arrivals are mostly a minute or more apart: the likely cause is times in milliseconds
+ * (Mooncake's) or microseconds read as seconds, which replays the load 1,000 or 1,000,000 times
+ * lighter and spreads it over weeks. Warned, never refused: a quiet service's own log may be so.
+ * `timeS` is sorted, after `timeScale` (gaps are judged in the trace's own time).
+ */
+export function implausibleArrivalGaps(timeS: ArrayLike<number>, timeScale: number, at: readonly PathKey[], warn: (path: readonly PathKey[], message: string) => void): void {
+  const n = timeS.length;
+  if (n < FEWEST_REQUESTS_FOR_A_RATE) return;
+  let slow = 0;
+  for (let i = 1; i < n; i++) if ((timeS[i]! - timeS[i - 1]!) / timeScale >= SLOW_ARRIVAL_GAP_S) slow++;
+  if (2 * slow <= n - 1) return;
+  const spanS = (timeS[n - 1]! - timeS[0]!) / timeScale;
+  warn(
+    at,
+    `the trace's ${n} requests arrive over ${formatDuration(spanS)}, ${slow} of the ${n - 1} gaps between them a minute or more (one request every ${formatDuration(spanS / (n - 1))} on average), where the public LLM request traces arrive seconds or less apart. Its times were read as seconds; if they are milliseconds (Mooncake's are), set \`time_unit: ms\` (microseconds: \`us\`), or the replay is 1,000 times lighter than recorded`,
+  );
+}

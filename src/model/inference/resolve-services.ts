@@ -19,6 +19,7 @@ import { computeDeviceOf, FLASH_FORWARD_RELATIVE } from '../layer-compute.js';
 import { OWN_FIGURES_CURVE, RATIO_CURVE } from './prefill-attention.js';
 import { MAX_DEVICES_PER_NODE, MAX_OPEN_RUN_S } from '../../scenario/limits.js';
 import { formatYears } from '../size-estimate.js';
+import { implausibleArrivalGaps } from '../plausibility.js';
 
 export type { RequestTrace, SkippedRows } from '../../scenario/traces/request-trace.js';
 export { describeSkipped } from '../../scenario/traces/request-trace.js';
@@ -520,6 +521,7 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
             } else {
               if (trace.skipped.length > 0) ctx.warn(where, describeSkipped(trace, source));
               checkTraceRows(trace, st, source, where, { horizonS: ctx.horizonS, kvCapacityTokens, prefillKvCapacityTokens, decodePool: pooled !== undefined }, bad, (p, m) => ctx.warn(p, m));
+              if (a.time_unit === undefined && layout.timeFormat !== 'iso') implausibleArrivalGaps(trace.timeS, layout.timeScale, where, (p, m) => ctx.warn([...p], m));
             }
           } catch (e) {
             if (!(e instanceof TraceError)) throw e;
