@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { explainJob } from '../src/model/explain.js';
 import { scenarioFromText } from './helpers.js';
+import { publishedRunScenario } from './published-run-scenario.js';
 import { spearman } from './rank-correlation.js';
 
 interface Config {
@@ -88,24 +89,16 @@ const ROWS: Row[] = [
 
 function scenario(c: Config, attention = 'flash', devices = '', tpOverlap = 'none'): string {
   const dp = c.gpus / (c.tp * c.pp * c.cp);
-  return `name: sanity-mbridge
-seed: 1
-${devices}
-datacentres:
-  - name: dc
-    fabric: IB-NDR
-    nodes_per_leaf: 32
-    node_groups:
-      - { name: g, count: ${c.gpus / 8}, device: ${c.device} }
-workloads:
-  - jobs:
-      - name: dense
-        devices: ${c.gpus}
-        params: ${c.params}B
-        tokens: 1T
-        model: { ${c.model}, tied_embeddings: false, seq_len: ${SEQ}, global_batch: ${c.batch * SEQ}, attention: ${attention}, precision: fp8, recompute: ${c.recompute} }
-        layout: { tp: ${c.tp}, pp: ${c.pp}, cp: ${c.cp}, dp: ${dp}, micro_batch_size: ${c.mbs}, virtual_stages: ${c.v}, zero: ${c.zero}, cross_entropy: fused${c.extra ?? ''}${tpOverlap !== 'none' ? `, tp_overlap: ${tpOverlap}` : ''} }
-`;
+  return publishedRunScenario({
+    scenario: 'sanity-mbridge',
+    preamble: devices,
+    device: c.device,
+    gpus: c.gpus,
+    job: 'dense',
+    params: c.params,
+    model: `${c.model}, tied_embeddings: false, seq_len: ${SEQ}, global_batch: ${c.batch * SEQ}, attention: ${attention}, precision: fp8, recompute: ${c.recompute}`,
+    layout: `tp: ${c.tp}, pp: ${c.pp}, cp: ${c.cp}, dp: ${dp}, micro_batch_size: ${c.mbs}, virtual_stages: ${c.v}, zero: ${c.zero}, cross_entropy: fused${c.extra ?? ''}${tpOverlap !== 'none' ? `, tp_overlap: ${tpOverlap}` : ''}`,
+  });
 }
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;

@@ -12,6 +12,7 @@ import { stepTime } from '../src/model/step-time.js';
 import { layoutFromSpec, resolveShape } from '../src/model/training-layout.js';
 import { InputError } from '../src/scenario/errors.js';
 import { scenarioFromText } from './helpers.js';
+import { publishedRunScenario } from './published-run-scenario.js';
 
 interface Row {
   name: string;
@@ -41,23 +42,15 @@ interface Row {
 // configurations of DeepSeek-V2 and V3, Qwen3-30B-A3B and 235B-A22B, GPT-OSS 120B).
 function scenario(r: Row): string {
   const dp = r.gpus / (r.layout.tp * r.layout.pp);
-  return `name: sanity-moe
-seed: 1
-datacentres:
-  - name: dc
-    fabric: IB-NDR
-    nodes_per_leaf: 32
-    node_groups:
-      - { name: g, count: ${r.gpus / 8}, device: ${r.device} }
-workloads:
-  - jobs:
-      - name: moe
-        devices: ${r.gpus}
-        params: ${r.params}B
-        tokens: 1T
-        model: { ${r.model}, tied_embeddings: false, seq_len: ${r.seq}, global_batch: ${r.batch * r.seq}, attention: flash, precision: ${r.precision}, recompute: ${r.recompute} }
-        layout: { tp: ${r.layout.tp}, pp: ${r.layout.pp}, dp: ${dp}, ep: ${r.layout.ep}, micro_batches: ${r.batch / dp}, virtual_stages: ${r.layout.v ?? 1}, zero: 1${r.layout.extra ?? ''}${r.fusedLoss ? ', cross_entropy: fused' : ''} }
-`;
+  return publishedRunScenario({
+    scenario: 'sanity-moe',
+    device: r.device,
+    gpus: r.gpus,
+    job: 'moe',
+    params: r.params,
+    model: `${r.model}, tied_embeddings: false, seq_len: ${r.seq}, global_batch: ${r.batch * r.seq}, attention: flash, precision: ${r.precision}, recompute: ${r.recompute}`,
+    layout: `tp: ${r.layout.tp}, pp: ${r.layout.pp}, dp: ${dp}, ep: ${r.layout.ep}, micro_batches: ${r.batch / dp}, virtual_stages: ${r.layout.v ?? 1}, zero: 1${r.layout.extra ?? ''}${r.fusedLoss ? ', cross_entropy: fused' : ''}`,
+  });
 }
 
 const publishedStepS = (r: Row): number => (r.batch * r.seq) / (r.gpus * r.published);
