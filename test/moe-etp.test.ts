@@ -9,30 +9,15 @@ import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js
 import { memoryPerDevice } from '../src/model/memory.js';
 import { edpOf, epRanksPerNode, etpOf, paramsPerDevice, routedExpertParams } from '../src/model/moe.js';
 import { epPathFromDp, stepTime, type CommPath } from '../src/model/step-time.js';
-import type { ParallelLayout, TrainingShape } from '../src/model/training-layout.js';
+import type { ParallelLayout } from '../src/model/training-layout.js';
 import { InputError } from '../src/scenario/errors.js';
 import { runToCsv, scenarioFromText } from './helpers.js';
+import { MIXTRAL_8X7B } from './mixtral-8x7b.js';
 
 const h100 = computeDeviceOf(DEVICE_CATALOGUE.H100!)!;
 
-/** Mixtral 8x7B's shape (as test/moe.test.ts), with sequence parallelism for tp > 1. */
-const mixtral: TrainingShape = {
-  params: 46.7e9,
-  layers: 32,
-  hiddenSize: 4096,
-  heads: 32,
-  kvHeads: 8,
-  ffnSize: 14336,
-  gatedMlp: true,
-  vocab: 32_000,
-  seqLen: 4096,
-  globalBatchTokens: 256 * 4096,
-  precisionBytes: 2,
-  activationRecompute: false,
-  attention: 'flash',
-  sequenceParallel: true,
-  moe: { experts: 8, topK: 2, expertFfnSize: 14336, sharedExperts: 0, denseLayers: 0 },
-};
+/** Mixtral 8x7B (test/mixtral-8x7b.ts). */
+const mixtral = MIXTRAL_8X7B;
 
 // 64 ranks: tp 2 x dp 32; experts over ep 8 either split over the tensor pair (etp 2, the
 // default) or whole (etp 1, ep 8 x edp 8 over the 64 ranks).

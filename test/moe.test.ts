@@ -11,27 +11,12 @@ import { allToAll, pairedChunkShare, stepTime, type CommPath } from '../src/mode
 import type { ParallelLayout, TrainingShape } from '../src/model/training-layout.js';
 import { InputError } from '../src/scenario/errors.js';
 import { runToCsv, scenarioFromText } from './helpers.js';
+import { MIXTRAL_8X7B } from './mixtral-8x7b.js';
 
 const h100 = computeDeviceOf(DEVICE_CATALOGUE.H100!)!;
 
-/** Mixtral 8x7B (Jiang et al. 2024): 32 layers of 4096, SwiGLU experts of 14336, 8 experts, top 2; 46.7B parameters. */
-const mixtral: TrainingShape = {
-  params: 46.7e9,
-  layers: 32,
-  hiddenSize: 4096,
-  heads: 32,
-  kvHeads: 8,
-  ffnSize: 14336,
-  gatedMlp: true,
-  vocab: 32_000,
-  seqLen: 4096,
-  globalBatchTokens: 256 * 4096,
-  precisionBytes: 2,
-  activationRecompute: false,
-  attention: 'flash',
-  sequenceParallel: true,
-  moe: { experts: 8, topK: 2, expertFfnSize: 14336, sharedExperts: 0, denseLayers: 0 },
-};
+/** Mixtral 8x7B (test/mixtral-8x7b.ts). */
+const mixtral = MIXTRAL_8X7B;
 
 describe('parameters of published mixture-of-experts models', () => {
   it('Mixtral 8x7B: 46.7B in all, 12.9B active per token (the paper: 47B, 13B)', () => {
