@@ -4,17 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { explainJob } from '../src/model/explain.js';
 import { layoutCell } from '../src/model/training-layout.js';
+import { h100Pool } from './h100-pool.js';
 import { bundled, runToCsv, scenarioFromText } from './helpers.js';
 
-const pool = (jobs: string): string => `name: layouts
-datacentres:
-  - name: dc
-    fabric: IB-NDR
-    node_groups: [{ count: 8, device: H100 }]
-workloads:
-  - jobs:
-${jobs}
-`;
+const pool = (jobs: string): string => h100Pool('layouts', jobs);
 
 describe('the layout column of jobs.csv', () => {
   it('writes the layout a job gives, the one poolsim chose for a job that gives none, and nothing without a step model', () => {

@@ -12,6 +12,7 @@ import { stepTime } from '../src/model/step-time.js';
 import type { ParallelLayout, TrainingShape } from '../src/model/training-layout.js';
 import { InputError } from '../src/scenario/errors.js';
 import { scenarioFromText } from './helpers.js';
+import { h100Pool } from './h100-pool.js';
 
 // A small Llama-like block: h 256, 4 heads of 64 (q 256), 2 KV heads (kv 128), SwiGLU of 512.
 const small: TrainingShape = {
@@ -129,15 +130,7 @@ workloads:
   });
 
   it('the automatic layout tries no context parallelism with it (where `selective` takes cp 2, it keeps cp 1)', () => {
-    const pool = (mode: string): string => `name: a
-datacentres:
-  - name: dc
-    fabric: IB-NDR
-    node_groups: [{ count: 8, device: H100 }]
-workloads:
-  - jobs:
-      - { name: f, devices: 16, params: 6B, tokens: 1B, model: { seq_len: 262144, global_batch: 4194304, attention: flash, dropout: 0, recompute: ${mode} } }
-`;
+    const pool = (mode: string): string => h100Pool('a', `      - { name: f, devices: 16, params: 6B, tokens: 1B, model: { seq_len: 262144, global_batch: 4194304, attention: flash, dropout: 0, recompute: ${mode} } }`);
     expect(explainJob(scenarioFromText(pool('selective')), 'f').layout).toMatchObject({ tp: 8, cp: 2 });
     const op = explainJob(scenarioFromText(pool('op')), 'f');
     expect(op.layout).toMatchObject({ tp: 8, cp: 1 });
