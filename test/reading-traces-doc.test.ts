@@ -74,9 +74,9 @@ const PHILLY_ROWS = lines(
   '{"jobid":"application_1506638472019_10240","vc":"6214e9","status":"Failed","submitted_time":"2017-10-07 15:00:00","start_time":"2017-10-07 15:10:00","end_time":"2017-10-07 15:12:00","gpus":8}',
 );
 
-// Each section's rows and what they must read as.
-const CASES: Record<string, () => void> = {
-  'Alibaba PAI 2020: pai_task_table': (b = blocks().get('Alibaba PAI 2020: pai_task_table')!) => {
+// Each section's rows and what they must read as, given the section's block.
+const CASES: Record<string, (block: Record<string, unknown>) => void> = {
+  'Alibaba PAI 2020: pai_task_table': (b) => {
     // 50% of a T4 for an hour; 4 instances of one V100; a failed task held 8 GPUs for 100 s.
     expect(jobs(b, PAI_ROWS)).toEqual({
       jobs: [
@@ -87,11 +87,11 @@ const CASES: Record<string, () => void> = {
       skipped: { 'bad end': 1 },
     });
   },
-  'SenseTime Helios: cluster_log.csv': (b = blocks().get('SenseTime Helios: cluster_log.csv')!) => {
+  'SenseTime Helios: cluster_log.csv': (b) => {
     // Job 1 queued 2 h and ran 1 h: 3600 s, not end - submit's 10800.
     expect(jobs(b, HELIOS_ROWS)).toEqual({ jobs: [['1', 0, 3600, 8, 1000], ['4', 600, 249, 4, 1000]], skipped: { 'no GPU requested': 1, 'bad start': 1 } });
   },
-  'Shanghai AI Lab Acme: trace_seren.csv and trace_kalos.csv': (b = blocks().get('Shanghai AI Lab Acme: trace_seren.csv and trace_kalos.csv')!) => {
+  'Shanghai AI Lab Acme: trace_seren.csv and trace_kalos.csv': (b) => {
     expect(jobs(b, SEREN_ROWS).jobs).toEqual([['103', 0, 60, 1, 1000], ['101', 502, 117, 8, 1000], ['102', 838, 2693, 8, 1000]]);
     const kalos = lines(
       'job_id,user,node_num,gpu_num,cpu_num,mem_per_pod_GB,shared_mem_per_pod,type,state,submit_time,start_time,end_time,fail_time,stop_time,duration,queue,gpu_time',
@@ -101,13 +101,13 @@ const CASES: Record<string, () => void> = {
     // end - start: 8 s and 70 s, where Kalos's duration column says 18 and 82 (end - submit).
     expect(jobs(b, kalos).jobs).toEqual([['k1', 0, 8, 64, 1000], ['k2', 1664, 70, 64, 1000]]);
   },
-  'Microsoft Philly: cluster_job_log': (b = blocks().get('Microsoft Philly: cluster_job_log')!) => {
+  'Microsoft Philly: cluster_job_log': (b) => {
     expect(jobs(b, PHILLY_ROWS)).toEqual({
       jobs: [['application_1506638472019_10238', 0, 587, 1, 1000], ['application_1506638472019_10240', 1476, 120, 8, 1000]],
       skipped: { 'no GPU requested': 1 },
     });
   },
-  'Azure LLM inference 2023 and 2024': (b = blocks().get('Azure LLM inference 2023 and 2024')!) => {
+  'Azure LLM inference 2023 and 2024': (b) => {
     const rows = lines(
       'TIMESTAMP,ContextTokens,GeneratedTokens',
       '2024-05-10 00:00:00.009930+00:00,2162,5',
@@ -118,7 +118,7 @@ const CASES: Record<string, () => void> = {
     // The 2023 form: seven fractional digits, no zone.
     expect(requests(b, lines('TIMESTAMP,ContextTokens,GeneratedTokens', '2023-11-16 18:15:46.6805900,374,44', '2023-11-16 18:15:50.9951690,396,109')).requests).toEqual([[0, 374, 44], [4.314579, 396, 109]]);
   },
-  BurstGPT: (b = blocks().get('BurstGPT')!) => {
+  BurstGPT: (b) => {
     const rows = lines(
       'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type',
       '5,ChatGPT,472,18,490,Conversation log',
@@ -131,7 +131,7 @@ const CASES: Record<string, () => void> = {
       skipped: [['with a bad Timestamp or token count', 1, 5]],
     });
   },
-  Mooncake: (b = blocks().get('Mooncake')!) => {
+  Mooncake: (b) => {
     const rows = lines(
       '{"timestamp": 0, "input_length": 6758, "output_length": 500, "hash_ids": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]}',
       '{"timestamp": 0, "input_length": 7322, "output_length": 490, "hash_ids": [0, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27]}',
@@ -140,7 +140,7 @@ const CASES: Record<string, () => void> = {
     );
     expect(requests(b, rows)).toEqual({ requests: [[0, 6758, 500], [0, 7322, 490], [3, 2012, 354], [5.999, 1053, 26]], skipped: [] });
   },
-  'Splitwise simulator traces': (b = blocks().get('Splitwise simulator traces')!) => {
+  'Splitwise simulator traces': (b) => {
     const rows = lines(
       'request_id,request_type,application_id,arrival_timestamp,batch_size,prompt_size,token_size',
       '0,2,0,0.0123,1,1020,129',
@@ -155,7 +155,7 @@ describe('docs/reading-traces.md', () => {
   it('has a case here for every section, and a section for every case', () => {
     expect([...blocks().keys()].sort()).toEqual(Object.keys(CASES).sort());
   });
-  for (const [title, check] of Object.entries(CASES)) it(title, () => check());
+  for (const [title, check] of Object.entries(CASES)) it(title, () => check(blocks().get(title)!));
 });
 
 /** The page's table of filters: section title -> its `filter: { ... }`. */
