@@ -9,6 +9,14 @@ import { poolsim, repoPath } from './helpers.js';
 
 const SCENARIO = 'scenarios/quickstart.yaml';
 
+/** `poolsim args` refused as bad input: `message` the one problem on stderr, exit 2; `label` names the case in a failure. */
+function expectRefused(args: readonly string[], message: string, label?: string): ReturnType<typeof poolsim> {
+  const r = poolsim(...args);
+  expect(r.stderr, label).toBe(`${message}\n1 problem found; nothing was run or written.\n`);
+  expect(r.code).toBe(2);
+  return r;
+}
+
 describe('command-line options', () => {
   it("an empty --out (an unset variable: --out \"$DIR\") is refused on every command that writes a folder, not taken as the current folder", () => {
     for (const args of [
@@ -33,9 +41,7 @@ describe('command-line options', () => {
       ['--policies', 'fifo,'],
       ['--placements', ','],
     ] as const) {
-      const r = poolsim('compare', SCENARIO, option, value, '--out', out, '--quiet');
-      expect(r.stderr).toBe(`${option}: '${value}': empty value in the list\n1 problem found; nothing was run or written.\n`);
-      expect(r.code).toBe(2);
+      expectRefused(['compare', SCENARIO, option, value, '--out', out, '--quiet'], `${option}: '${value}': empty value in the list`);
     }
     expect(existsSync(out)).toBe(false);
   });
@@ -44,7 +50,7 @@ describe('command-line options', () => {
     // compare, sweep and check took --policy-timeout 0 (the first plug-in call then failed the run,
     // exit 1) or -1 (no limit at all), and check took --workers 0, -3 or 1.5.
     const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');
-    const timeout = (seconds: string) => `--policy-timeout: expected a positive number of seconds, got ${seconds}\n1 problem found; nothing was run or written.\n`;
+    const timeout = (seconds: string) => `--policy-timeout: expected a positive number of seconds, got ${seconds}`;
     for (const args of [
       ['run', SCENARIO, '--out', out],
       ['validate', SCENARIO],
@@ -53,15 +59,11 @@ describe('command-line options', () => {
       ['check', SCENARIO],
     ]) {
       for (const seconds of ['0', '-1']) {
-        const r = poolsim(...args, '--policy-timeout', seconds);
-        expect(r.stderr, args[0]).toBe(timeout(seconds));
-        expect(r.code).toBe(2);
+        expectRefused([...args, '--policy-timeout', seconds], timeout(seconds), args[0]);
       }
     }
     for (const workers of ['0', '1.5']) {
-      const r = poolsim('check', SCENARIO, '--workers', workers);
-      expect(r.stderr).toBe(`--workers: expected a positive whole number, got ${workers}\n1 problem found; nothing was run or written.\n`);
-      expect(r.code).toBe(2);
+      expectRefused(['check', SCENARIO, '--workers', workers], `--workers: expected a positive whole number, got ${workers}`);
     }
     expect(existsSync(out)).toBe(false);
   });
@@ -75,7 +77,6 @@ describe('command-line options', () => {
     copyFileSync(SCENARIO, scenario);
     const text = readFileSync(scenario, 'utf8');
     const out = join(dir, 'out');
-    const refused = (option: string, path: string, why: string) => `${option}: cannot write to '${path}': ${why}\n1 problem found; nothing was run or written.\n`;
     for (const [args, option, path, why] of [
       [['run', scenario, '--out', out], '--timeline', scenario, `it is the input ${scenario}: writing there would replace it`],
       [['run', scenario, '--out', out], '--timeline', '', 'expected a file name, e.g. timeline.json'],
@@ -84,9 +85,7 @@ describe('command-line options', () => {
       [['check', scenario], '--junit', scenario, `it is the input ${scenario}: writing there would replace it`],
       [['check', scenario], '--save', scenario, `it is the input ${scenario}: writing there would replace it`],
     ] as const) {
-      const r = poolsim(...args, option, path, '--quiet');
-      expect(r.stderr).toBe(refused(option, path, why));
-      expect(r.code).toBe(2);
+      expectRefused([...args, option, path, '--quiet'], `${option}: cannot write to '${path}': ${why}`);
     }
     expect(readFileSync(scenario, 'utf8')).toBe(text);
     expect(readdirSync(dir)).toEqual(['q.yaml']);
@@ -101,9 +100,7 @@ describe('command-line options', () => {
       ['compare', SCENARIO, '--out', out, '--seed-base', ' '],
     ]) {
       const option = args[4]!.replace(/=$/, '');
-      const r = poolsim(...args);
-      expect(r.stderr).toBe(`${option}: expected a number, got an empty value\n1 problem found; nothing was run or written.\n`);
-      expect(r.code).toBe(2);
+      expectRefused(args, `${option}: expected a number, got an empty value`);
     }
     expect(existsSync(out)).toBe(false);
   });
@@ -117,9 +114,7 @@ describe('command-line options', () => {
       ['--workers', 'two', ['compare', SCENARIO, '--out', out, '--workers', 'two']],
       ['--max-runs', '1e6x', ['merge', join(out, 'm.csv'), SCENARIO, '--max-runs', '1e6x']],
     ] as const) {
-      const r = poolsim(...args);
-      expect(r.stderr).toBe(`${option}: expected a number, got '${value}'\n1 problem found; nothing was run or written.\n`);
-      expect(r.code).toBe(2);
+      expectRefused(args, `${option}: expected a number, got '${value}'`);
     }
     expect(existsSync(out)).toBe(false);
   });
@@ -136,9 +131,7 @@ describe('command-line options', () => {
       [['run', SCENARIO, '--out', out, '--quiet', '-1h'], "--quiet: takes no value (at most =true or =false), got '-1h'"],
       [['run', SCENARIO, '--out', out, '--requests=-1'], "--requests: takes no value (at most =true or =false), got '-1'"],
     ] as const) {
-      const r = poolsim(...args);
-      expect(r.stderr).toBe(`${message}\n1 problem found; nothing was run or written.\n`);
-      expect(r.code).toBe(2);
+      expectRefused(args, message);
     }
     expect(existsSync(out)).toBe(false);
   });
@@ -152,9 +145,7 @@ describe('command-line options', () => {
       ['--request-sample', '1e400', ['run', SCENARIO, '--out', out, '--request-sample=1e400']],
       ['--policy-timeout', '-1e400', ['run', SCENARIO, '--out', out, '--policy-timeout', '-1e400']],
     ] as const) {
-      const r = poolsim(...args);
-      expect(r.stderr).toBe(`${option}: '${value}' is beyond the largest number poolsim can hold (about 1.8e308 either side of 0); expected a finite number\n1 problem found; nothing was run or written.\n`);
-      expect(r.code).toBe(2);
+      expectRefused(args, `${option}: '${value}' is beyond the largest number poolsim can hold (about 1.8e308 either side of 0); expected a finite number`);
     }
     expect(existsSync(out)).toBe(false);
   });
@@ -171,9 +162,7 @@ describe('command-line options', () => {
       ['--seed-base', '1e16', ['sweep', SCENARIO, '--set', 'datacentres[0].pue=1,1.1', '--out', out, '--seed-base', '1e16']],
       ['--seed', '18446744073709551616', ['fill', SCENARIO, '--out', out, '--seed', '18446744073709551616']],
     ] as const) {
-      const r = poolsim(...args);
-      expect(r.stderr, args.join(' ')).toBe(`${option}: ${range}, got '${value}'\n1 problem found; nothing was run or written.\n`);
-      expect(r.code).toBe(2);
+      expectRefused(args, `${option}: ${range}, got '${value}'`, args.join(' '));
     }
     // A seed the CSV files would write with ten digits (9007199254740991 as 9007199255000000).
     const csvRounded = poolsim('run', SCENARIO, '--out', out, '--seed', '1000000000000000');
@@ -215,10 +204,8 @@ describe('command-line options', () => {
       [['explain', SCENARIO, '--job', 'a', '--job', 'b'], '--job'],
       [['schema', '--format', 'markdown', '--format', 'json'], '--format'],
     ] as const) {
-      const r = poolsim(...args);
-      expect(r.stderr, args.join(' ')).toBe(`${option}: given more than once; give it once (a later one would silently replace an earlier one)\n1 problem found; nothing was run or written.\n`);
+      const r = expectRefused(args, `${option}: given more than once; give it once (a later one would silently replace an earlier one)`, args.join(' '));
       expect(r.stdout).toBe('');
-      expect(r.code).toBe(2);
     }
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}2`)).toBe(false);
@@ -239,9 +226,7 @@ describe('command-line options', () => {
       ['--junit', 'junit.xml'],
       ['--save', 'runs.csv'],
     ] as const) {
-      const r = poolsim('check', 'scenarios/inference-chunked-prefill.yaml', option, dir, '--quiet');
-      expect(r.stderr).toBe(`${option}: cannot write to '${dir}': it is a folder: name a file in it, e.g. ${example}\n1 problem found; nothing was run or written.\n`);
-      expect(r.code).toBe(2);
+      expectRefused(['check', 'scenarios/inference-chunked-prefill.yaml', option, dir, '--quiet'], `${option}: cannot write to '${dir}': it is a folder: name a file in it, e.g. ${example}`);
     }
     expect(readdirSync(dir)).toEqual([]);
   });
