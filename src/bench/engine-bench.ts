@@ -1,9 +1,12 @@
-// Engine throughput on the M/M/c queue (peers' workload W1: c = 64, mu = 1, rho = 0.9), two ways:
-// the bare engine with a minimal FIFO model on top (what SimPy and SimGrid's W1 measure), and the
+// Engine throughput on the M/M/c queue (peers' workload W1: c = 64, mu = 1, rho = 0.9), three ways:
+// the bare engine with a minimal FIFO model on top (what SimPy and SimGrid's W1 measure), the job
+// lifecycle over job rows (the design's floor: docs/performance.md, "One job index"), and the
 // whole poolsim stack on the equivalent scenario (generator, FIFO + first-fit, fluid progress, metrics).
 import { Engine } from '../engine/engine.js';
 import { RandomStream } from '../engine/random.js';
+import { FreeIndex } from '../model/free-index.js';
 import { loadScenario } from '../model/load-scenario.js';
+import { JobRows } from '../sim/job-rows.js';
 import { simulate } from '../sim/simulation.js';
 import { erlangCWait } from './queueing.js';
 
@@ -50,6 +53,100 @@ export function engineMmc(customers: number, servers = 64, rho = 0.9, seed = 1):
   return { waitMeanS: waitSum / served, events: engine.eventsFired, wallS };
 }
 
+/**
+ * The same queue as the stack runs it, with no object per job: each customer a row of `JobRows`
+ * (submit time, devices, work, node, start, settled time, device-time), the line a ring of row
+ * numbers, one-device nodes chosen by poolsim's `FreeIndex` (first fit), completion events carrying
+ * the row, a pass at the end of each instant (`atEndOfInstant`), the work settled at completion,
+ * and the metrics' two samples per job (queueing delay, JCT) in typed arrays. What the job index
+ * costs when nothing asks for a `SimJob`: the stack's work without its objects, listeners and checks.
+ */
+export function rowsMmc(customers: number, servers = 64, rho = 0.9, seed = 1): { waitMeanS: number; events: number; wallS: number } {
+  const engine = new Engine();
+  const arrivals = new RandomStream(seed, 'arrivals');
+  const service = new RandomStream(seed, 'service');
+  const lambda = rho * servers;
+  const peakFlops = 989e12;
+  const free = new Int32Array(servers).fill(1);
+  const index = new FreeIndex(free);
+  const rows = new JobRows();
+  let line = new Int32Array(1024);
+  let head = 0;
+  let tail = 0;
+  const waitsS = new Float64Array(customers);
+  const jctsS = new Float64Array(customers);
+  let samples = 0;
+  let arrived = 0;
+  let passPending = false;
+  const complete = (row: number): void => {
+    const now = engine.now;
+    rows.attainedDeviceS[row] = rows.attainedDeviceS[row]! + rows.devices[row]! * (now - rows.settledS[row]!);
+    rows.remainingFlop[row] = 0;
+    rows.settledS[row] = now;
+    const node = rows.node[row]!;
+    free[node] = free[node]! + rows.devices[row]!;
+    index.set(node, free[node]!);
+    waitsS[samples] = rows.firstStartS[row]! - rows.submitS[row]!;
+    jctsS[samples++] = now - rows.submitS[row]!;
+    rows.free(row);
+    requestPass();
+  };
+  const pass = (): void => {
+    passPending = false;
+    const now = engine.now;
+    while (head < tail) {
+      const row = line[head]!;
+      const devices = rows.devices[row]!;
+      const node = index.leftmost(devices);
+      if (node < 0) break;
+      head++;
+      free[node] = free[node]! - devices;
+      index.set(node, free[node]!);
+      rows.node[row] = node;
+      rows.nodeCount[row] = devices;
+      rows.firstStartS[row] = now;
+      rows.settledS[row] = now;
+      rows.attainedDeviceS[row] = 0;
+      rows.rateFlopPerS[row] = devices * peakFlops;
+      engine.schedule(now + rows.remainingFlop[row]! / rows.rateFlopPerS[row]!, complete, row);
+    }
+    if (head > 4096 && head * 2 > tail) {
+      line.copyWithin(0, head, tail);
+      tail -= head;
+      head = 0;
+    }
+  };
+  const requestPass = (): void => {
+    if (passPending) return;
+    passPending = true;
+    engine.atEndOfInstant(pass);
+  };
+  const arrive = (): void => {
+    const now = engine.now;
+    const row = rows.take();
+    rows.id[row] = arrived;
+    rows.devices[row] = 1;
+    rows.submitS[row] = now;
+    rows.usefulFlop[row] = service.exponential(1) * peakFlops;
+    rows.remainingFlop[row] = rows.usefulFlop[row]!;
+    if (tail === line.length) {
+      const grown = new Int32Array(2 * line.length);
+      grown.set(line);
+      line = grown;
+    }
+    line[tail++] = row;
+    requestPass();
+    if (++arrived < customers) engine.post(now + arrivals.exponential(1 / lambda), arrive);
+  };
+  const t0 = performance.now();
+  engine.post(0, arrive);
+  engine.run();
+  const wallS = (performance.now() - t0) / 1000;
+  let waitSumS = 0;
+  for (let i = 0; i < samples; i++) waitSumS += waitsS[i]!;
+  return { waitMeanS: waitSumS / samples, events: engine.eventsFired, wallS };
+}
+
 export function mmcScenarioText(customers: number, servers = 64, rho = 0.9, seed = 1): string {
   return `name: mmc-${servers}
 seed: ${seed}
@@ -72,6 +169,7 @@ export function runEngineBench(customers = 1_000_000): BenchRow[] {
   const expected = erlangCWait(servers, rho * servers, 1);
   const rows: BenchRow[] = [];
   engineMmc(50_000); // warm-up: let the JIT settle before timing
+  rowsMmc(50_000);
   const cpuS = (from: NodeJS.CpuUsage): number => {
     const u = process.cpuUsage(from);
     return (u.user + u.system) / 1e6;
@@ -88,6 +186,19 @@ export function runEngineBench(customers = 1_000_000): BenchRow[] {
     events_per_s: bare.events / bare.wallS,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     result: `Wq=${bare.waitMeanS.toFixed(6)} vs Erlang-C ${expected.toFixed(6)}`,
+  });
+  c0 = process.cpuUsage();
+  const floor = rowsMmc(customers, servers, rho);
+  const floorCpuS = cpuS(c0);
+  rows.push({
+    case: 'job rows M/M/c (the job index, no object per job)',
+    scale: customers,
+    wall_s: floor.wallS,
+    cpu_s: floorCpuS,
+    events: floor.events,
+    events_per_s: floor.events / floor.wallS,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    result: `Wq=${floor.waitMeanS.toFixed(6)} vs Erlang-C ${expected.toFixed(6)}; events/s per CPU second ${(floor.events / floorCpuS / (bare.events / bareCpuS)).toFixed(3)} of the bare engine's`,
   });
   const resolved = loadScenario(mmcScenarioText(customers, servers, rho), 'mmc.yaml');
   const t0 = performance.now();
