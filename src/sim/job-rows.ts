@@ -46,8 +46,8 @@ const FIRST_CAPACITY = 64;
 
 /**
  * The columns are named fields, each a typed array read at a fixed place: a column looked up by
- * its name (`columns[name][row]`) is a keyed load per access, and made a prototype of W1 over rows
- * about three times slower (the design row of docs/performance.md). Grown columns are new arrays:
+ * its name (`columns[name][row]`) is a keyed load per access, and made the W1 floor over rows
+ * (`rowsMmc`) about twice as slow (docs/performance.md, "One job index"). Grown columns are new arrays:
  * a reader that keeps a column in a local reads it again after a `take()` that changed `capacity`.
  */
 export class JobRows {
