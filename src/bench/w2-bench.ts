@@ -4,7 +4,9 @@
 // plain Node loop (a segment tree and a binary heap over typed arrays, the peers' node/w2.js), each
 // in a child process of its own so that peak memory is its own, and reported as a ratio.
 // A third child, the floor, is what a plain Node program costs end to end on the same files:
-// parse the trace CSV, run the plain loop, write the bytes of poolsim's jobs.csv.
+// parse the trace CSV, run the plain loop, write the bytes of poolsim's jobs.csv. A fourth, the
+// job index's floor, runs the same queue over `JobRows` with poolsim's own engine and free index
+// (docs/performance.md, "One job index"), trace in memory as the plain loop's.
 //
 // The trace is generated here with CPython's Mersenne Twister seeded as the peers' gen_traces.py
 // seeds it (random.Random(2)), so both makespans can be compared with the peers' SimPy and SimGrid
@@ -15,6 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI_V8_FLAGS } from '../cli/relaunch.js';
+import { Engine } from '../engine/engine.js';
+import { FreeIndex } from '../model/free-index.js';
+import { JobRows } from '../sim/job-rows.js';
 import type { BenchRow } from './engine-bench.js';
 import { PythonRandom } from './python-random.js';
 
@@ -147,6 +152,96 @@ export function plainW2(size: Uint8Array, dur: Float64Array, nodes = W2_NODES, d
 }
 
 /**
+ * The plain loop's queue run the way the job index would run it: each started job a row of
+ * `JobRows` (a gang's nodes at eight per row in a side array), nodes chosen by poolsim's
+ * `FreeIndex` (first fit; a gang takes the leftmost wholly free nodes, as the plain loop does),
+ * completion events on poolsim's `Engine` carrying the row, a pass at the end of each instant.
+ * Gangs are whole nodes (sizes above a node are multiples of it), as in W2.
+ */
+export function rowsW2(size: Uint8Array, dur: Float64Array, nodes = W2_NODES, devs = W2_DEVICES_PER_NODE): { makespanS: number; events: number } {
+  const jobs = size.length;
+  const engine = new Engine();
+  const free = new Int32Array(nodes).fill(devs);
+  const index = new FreeIndex(free);
+  const rows = new JobRows();
+  let gangNodes = new Int32Array(rows.capacity * 8);
+  let wholeFree = nodes;
+  let head = 0;
+  let passPending = false;
+  const setFree = (node: number, f: number): void => {
+    free[node] = f;
+    index.set(node, f);
+  };
+  const complete = (row: number): void => {
+    const k = rows.devices[row]!;
+    if (k <= devs) {
+      const node = rows.node[row]!;
+      const f = free[node]! + k;
+      if (f === devs) wholeFree++;
+      setFree(node, f);
+    } else {
+      for (let c = 0; c < rows.nodeCount[row]!; c++) {
+        setFree(gangNodes[row * 8 + c]!, devs);
+        wholeFree++;
+      }
+    }
+    rows.finishS[row] = engine.now;
+    rows.free(row);
+    requestPass();
+  };
+  const pass = (): void => {
+    passPending = false;
+    const now = engine.now;
+    while (head < jobs) {
+      const k = size[head]!;
+      let node = -1;
+      if (k <= devs) {
+        node = index.leftmost(k);
+        if (node < 0) return;
+      } else if (wholeFree < k / devs) return;
+      const capacity = rows.capacity;
+      const row = rows.take();
+      if (rows.capacity !== capacity) {
+        const grown = new Int32Array(rows.capacity * 8);
+        grown.set(gangNodes);
+        gangNodes = grown;
+      }
+      rows.id[row] = head;
+      rows.devices[row] = k;
+      rows.submitS[row] = 0;
+      rows.firstStartS[row] = now;
+      if (node >= 0) {
+        const f = free[node]!;
+        if (f === devs) wholeFree--;
+        setFree(node, f - k);
+        rows.node[row] = node;
+        rows.nodeCount[row] = 1;
+      } else {
+        const m = k / devs;
+        for (let c = 0; c < m; c++) {
+          const n = index.leftmost(devs);
+          setFree(n, 0);
+          wholeFree--;
+          gangNodes[row * 8 + c] = n;
+        }
+        rows.nodeCount[row] = m;
+      }
+      engine.schedule(now + dur[head]!, complete, row);
+      head++;
+    }
+  };
+  const requestPass = (): void => {
+    if (passPending) return;
+    passPending = true;
+    engine.atEndOfInstant(pass);
+  };
+  engine.at(0, requestPass);
+  engine.run();
+  // As the plain loop counts: a start and an end per job.
+  return { makespanS: engine.now, events: 2 * jobs };
+}
+
+/**
  * The trace CSV (`submit,duration,devices`, one header line, as w2TraceCsv writes it) read back
  * the plain way: fields found with indexOf, whole numbers by a digit loop, the duration by
  * parseFloat of its bytes (exact, as poolsim's reader). Every submit time must be 0 (W2's).
@@ -237,15 +332,18 @@ export function runW2Bench(jobs = 1_000_000): BenchRow[] {
     writeFileSync(join(dir, 'w2.csv'), w2TraceCsv(size, dur));
     writeFileSync(join(dir, 'w2.yaml'), w2ScenarioText('w2.csv'));
     const plain = child(['plain', String(jobs)]);
+    const rowsRun = child(['rows', String(jobs)]);
     // Under the flags `poolsim` runs itself with (src/cli/relaunch.ts), so that the process
     // measured is the one that simulates, not a launcher waiting for it.
     const pool = child(['poolsim', join(dir, 'w2.yaml'), join(dir, 'out')], CLI_V8_FLAGS);
     // The floor: what a plain Node program pays to do poolsim's whole job on these files.
     const floor = child(['floor', join(dir, 'w2.csv'), join(dir, 'out', 'jobs.csv'), join(dir, 'floor-jobs.csv')]);
-    const same = pool.result === plain.result && String(floor.result).startsWith(String(plain.result));
+    const same = pool.result === plain.result && rowsRun.result === plain.result && String(floor.result).startsWith(String(plain.result));
+    rowsRun.result = `${rowsRun.result}; rows / plain loop: ${(Number(rowsRun.wall_s) / Number(plain.wall_s)).toFixed(2)}x wall, ${(Number(rowsRun.cpu_s) / Number(plain.cpu_s)).toFixed(2)}x CPU`;
     floor.result = `${floor.result}; poolsim / floor: ${(Number(pool.wall_s) / Number(floor.wall_s)).toFixed(2)}x wall, ${(Number(pool.cpu_s) / Number(floor.cpu_s)).toFixed(2)}x CPU`;
     return [
       plain,
+      rowsRun,
       pool,
       floor,
       {
@@ -266,14 +364,15 @@ export function runW2Bench(jobs = 1_000_000): BenchRow[] {
 
 async function main(): Promise<void> {
   const [kind, a, b] = process.argv.slice(2);
-  if (kind === 'plain') {
+  if (kind === 'plain' || kind === 'rows') {
     const jobs = Number(a);
     const { size, dur } = generateW2(jobs);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const r = plainW2(size, dur);
+    const r = kind === 'plain' ? plainW2(size, dur) : rowsW2(size, dur);
     const wallS = (performance.now() - t0) / 1000;
-    const row: BenchRow = { case: 'W2 plain Node loop (trace in memory)', scale: jobs, wall_s: wallS, cpu_s: cpuS(c0), events: r.events, events_per_s: r.events / wallS, peak_rss_mb: rssMiB(), result: `makespan ${r.makespanS.toFixed(6)}` };
+    const name = kind === 'plain' ? 'W2 plain Node loop (trace in memory)' : "W2 over job rows (poolsim's engine and free index, trace in memory)";
+    const row: BenchRow = { case: name, scale: jobs, wall_s: wallS, cpu_s: cpuS(c0), events: r.events, events_per_s: r.events / wallS, peak_rss_mb: rssMiB(), result: `makespan ${r.makespanS.toFixed(6)}` };
     process.stdout.write(`${JSON.stringify(row)}\n`);
   } else if (kind === 'floor') {
     // The plain loop end to end on poolsim's files: read and parse the trace CSV, simulate, write
