@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PythonRandom } from '../src/bench/python-random.js';
-import { generateW2, parseW2Csv, plainW2, w2ScenarioText, w2TraceCsv } from '../src/bench/w2-bench.js';
+import { engineMmc, rowsMmc } from '../src/bench/engine-bench.js';
+import { generateW2, parseW2Csv, plainW2, rowsW2, w2ScenarioText, w2TraceCsv } from '../src/bench/w2-bench.js';
 import { fileAccess } from '../src/experiment/file-access.js';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { simulate } from '../src/sim/simulation.js';
@@ -58,5 +59,22 @@ describe('W2 plain loop and poolsim', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the job index's floors (docs/performance.md, 'One job index')", () => {
+  it('W2 over job rows ends at the plain loop\'s makespan, gangs and one-node jobs alike', () => {
+    const { size, dur } = generateW2(3000);
+    const plain = plainW2(size, dur, 40);
+    const rows = rowsW2(size, dur, 40);
+    expect(rows.events).toBe(plain.events);
+    expect(rows.makespanS).toBe(plain.makespanS);
+  });
+  it('M/M/c over job rows serves the bare engine\'s queue (same draws, same waits)', () => {
+    const bare = engineMmc(20_000);
+    const rows = rowsMmc(20_000);
+    expect(rows.events).toBe(bare.events);
+    expect(rows.waitMeanS).toBeGreaterThan(0);
+    expect(rows.waitMeanS).toBeCloseTo(bare.waitMeanS, 12);
   });
 });
