@@ -7,6 +7,8 @@ import { RandomStream } from '../engine/random.js';
 import { FreeIndex } from '../model/free-index.js';
 import { loadScenario } from '../model/load-scenario.js';
 import { JobRows } from '../sim/job-rows.js';
+import { RunningSlots } from '../sim/running-slots.js';
+import { Moments, Samples } from '../sim/stats.js';
 import { simulate } from '../sim/simulation.js';
 import { erlangCWait } from './queueing.js';
 
@@ -58,8 +60,10 @@ export function engineMmc(customers: number, servers = 64, rho = 0.9, seed = 1):
  * (submit time, devices, work, node, start, settled time, device-time), the line a ring of row
  * numbers, one-device nodes chosen by poolsim's `FreeIndex` (first fit), completion events carrying
  * the row, a pass at the end of each instant (`atEndOfInstant`), the work settled at completion,
- * and the metrics' two samples per job (queueing delay, JCT) in typed arrays. What the job index
- * costs when nothing asks for a `SimJob`: the stack's work without its objects, listeners and checks.
+ * and the simulator's own observers' bookkeeping in the form they would take on rows: the metrics'
+ * two `Samples` (queueing delay, JCT) and busy device-time, finish-time fairness' contention
+ * integral and its `Moments` of rho, the running table (`RunningSlots`). What the job index costs
+ * when nothing asks for a `SimJob`: the stack's work without its objects, signals and checks.
  */
 export function rowsMmc(customers: number, servers = 64, rho = 0.9, seed = 1): { waitMeanS: number; events: number; wallS: number } {
   const engine = new Engine();
@@ -73,9 +77,21 @@ export function rowsMmc(customers: number, servers = 64, rho = 0.9, seed = 1): {
   let line = new Int32Array(1024);
   let head = 0;
   let tail = 0;
-  const waitsS = new Float64Array(customers);
-  const jctsS = new Float64Array(customers);
-  let samples = 0;
+  const waits = new Samples(customers);
+  const jcts = new Samples(customers);
+  const busyDeviceS = new Float64Array(1);
+  // Finish-time fairness: the contention integral (jobs in the system over time) and rho's moments.
+  const rhoMoments = new Moments();
+  let present = 0;
+  let contentionJobS = 0;
+  let contentionSinceS = 0;
+  let contentionAtSubmit = new Float64Array(rows.capacity);
+  const advanceContention = (now: number): void => {
+    contentionJobS += present * (now - contentionSinceS);
+    contentionSinceS = now;
+  };
+  const slots = new RunningSlots();
+  const running: number[] = [];
   let arrived = 0;
   let passPending = false;
   const complete = (row: number): void => {
@@ -83,11 +99,25 @@ export function rowsMmc(customers: number, servers = 64, rho = 0.9, seed = 1): {
     rows.attainedDeviceS[row] = rows.attainedDeviceS[row]! + rows.devices[row]! * (now - rows.settledS[row]!);
     rows.remainingFlop[row] = 0;
     rows.settledS[row] = now;
+    const slot = rows.runningSlot[row]!;
+    const last = running.pop()!;
+    if (last !== row) {
+      running[slot] = last;
+      rows.runningSlot[last] = slot;
+      slots.move(running.length, slot);
+    }
+    slots.dropLast();
     const node = rows.node[row]!;
     free[node] = free[node]! + rows.devices[row]!;
     index.set(node, free[node]!);
-    waitsS[samples] = rows.firstStartS[row]! - rows.submitS[row]!;
-    jctsS[samples++] = now - rows.submitS[row]!;
+    busyDeviceS[0] = busyDeviceS[0]! + rows.devices[row]! * (now - rows.firstStartS[row]!);
+    waits.add(rows.firstStartS[row]! - rows.submitS[row]!);
+    jcts.add(now - rows.submitS[row]!);
+    advanceContention(now);
+    const lifeS = now - rows.submitS[row]!;
+    const contention = lifeS > 0 ? (contentionJobS - contentionAtSubmit[row]!) / lifeS : present + 1;
+    rhoMoments.add(lifeS / ((rows.usefulFlop[row]! / rows.rateFlopPerS[row]!) * contention));
+    present--;
     rows.free(row);
     requestPass();
   };
@@ -108,6 +138,9 @@ export function rowsMmc(customers: number, servers = 64, rho = 0.9, seed = 1): {
       rows.settledS[row] = now;
       rows.attainedDeviceS[row] = 0;
       rows.rateFlopPerS[row] = devices * peakFlops;
+      rows.runningSlot[row] = running.length;
+      slots.put(running.length, devices, 1000, 0, '');
+      running.push(row);
       engine.schedule(now + rows.remainingFlop[row]! / rows.rateFlopPerS[row]!, complete, row);
     }
     if (head > 4096 && head * 2 > tail) {
@@ -123,7 +156,16 @@ export function rowsMmc(customers: number, servers = 64, rho = 0.9, seed = 1): {
   };
   const arrive = (): void => {
     const now = engine.now;
+    const capacity = rows.capacity;
     const row = rows.take();
+    if (rows.capacity !== capacity) {
+      const grown = new Float64Array(rows.capacity);
+      grown.set(contentionAtSubmit);
+      contentionAtSubmit = grown;
+    }
+    advanceContention(now);
+    contentionAtSubmit[row] = contentionJobS;
+    present++;
     rows.id[row] = arrived;
     rows.devices[row] = 1;
     rows.submitS[row] = now;
@@ -142,9 +184,9 @@ export function rowsMmc(customers: number, servers = 64, rho = 0.9, seed = 1): {
   engine.post(0, arrive);
   engine.run();
   const wallS = (performance.now() - t0) / 1000;
-  let waitSumS = 0;
-  for (let i = 0; i < samples; i++) waitSumS += waitsS[i]!;
-  return { waitMeanS: waitSumS / samples, events: engine.eventsFired, wallS };
+  // The summary's figures, as the stack computes them at the end of a run.
+  if (!(jcts.quantile(0.99) >= 0 && rhoMoments.mean() > 0 && busyDeviceS[0]! > 0 && slots.changes > 0)) throw new Error('rowsMmc: no figures');
+  return { waitMeanS: waits.mean(), events: engine.eventsFired, wallS };
 }
 
 export function mmcScenarioText(customers: number, servers = 64, rho = 0.9, seed = 1): string {
