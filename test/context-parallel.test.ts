@@ -99,7 +99,7 @@ placement: first-fit
     const e = explainJob(r, 'long');
     expect(e.layout.cp).toBe(4);
     expect(e.step.exposed_cp_s).toBeGreaterThan(0);
-    expect(e.step.exposed_comm_s).toBeCloseTo(e.step.exposed_tp_s + e.step.exposed_pp_s + e.step.exposed_dp_s + e.step.exposed_cp_s, 9);
+    expect(e.step.exposed_comm_s).toBeCloseTo(e.step.exposed_tp_s + e.step.exposed_pp_s + e.step.exposed_dp_s + e.step.exposed_cp_s + e.step.nccl_sm_share_s, 9);
     const table = explanationTable(e);
     expect(table).toMatch(/^layout: tp 8 x cp 4 x pp 1 x dp 1,/m);
     expect(table).toMatch(/^ {2}exposed CP communication +\d/m);

@@ -7,11 +7,12 @@ import { bundled, poolsim, scenarioFromText } from './helpers.js';
 describe('explain', () => {
   const r = bundled('llama3-405b');
   const e = explainJob(r, 'llama3-405b');
-  it('adds up: step = compute + exposed communication + bubble; exposed = TP + PP + DP (+ CP, 0 here)', () => {
+  it("adds up: step = compute + exposed communication + bubble; exposed = TP + PP + DP (+ CP, 0 here) + the SMs NCCL's hidden collectives take", () => {
     const s = e.step;
     expect(s.step_s).toBeCloseTo(s.compute_s + s.exposed_comm_s + s.bubble_s, 9);
     expect(s.exposed_cp_s).toBe(0);
-    expect(s.exposed_comm_s).toBeCloseTo(s.exposed_tp_s + s.exposed_pp_s + s.exposed_dp_s, 9);
+    expect(s.nccl_sm_share_s).toBeGreaterThan(0);
+    expect(s.exposed_comm_s).toBeCloseTo(s.exposed_tp_s + s.exposed_pp_s + s.exposed_dp_s + s.nccl_sm_share_s, 9);
     const mb = s.micro_batch;
     expect(mb.total_s).toBeCloseTo(mb.gemm_s + mb.attention_s + mb.elementwise_s + mb.logits_s + mb.grad_accumulation_s, 9);
     expect(e.memory.total_gib).toBeCloseTo(e.memory.weights_gib + e.memory.gradients_gib + e.memory.optimizer_gib + e.memory.activations_gib, 9);

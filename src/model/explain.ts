@@ -42,6 +42,11 @@ export interface Explanation {
     /** Context-parallel key/value exchange (0 without context parallelism); never hidden. */
     exposed_cp_s: number;
     exposed_ep_s: number;
+    /**
+     * What the compute that hides collectives loses to the SMs NCCL's kernels hold while they run
+     * (each hidden collective's time x n / (SMs - n), n its CTAs: nccl-sm-share.ts); in exposed_comm_s.
+     */
+    nccl_sm_share_s: number;
     bubble_s: number;
     /** Per micro-batch on the slowest stage, by operator class (s). */
     /** grad_accumulation_s: a separate gradient-accumulation pass (layout.grad_accumulation), 0 when fused. */
@@ -131,7 +136,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   // Nominal paths: traffic across nodes at the NICs' rate (a non-blocking fabric), what the layout
   // search assumes and, under `network: ideal`, all there is.
   let stepOf = (l: ParallelLayout): StepTime =>
-    stepTime({ shape, layout: l, peakFlopsPerDevice: spec.peak, ...(dev ? { compute: computeBreakdown(shape, l, dev) } : { kernelEfficiency: job.efficiency ?? spec.efficiency }), tp: intra, pp, dp: nominal.dp, ...(cp ? { cp } : {}) });
+    stepTime({ shape, layout: l, peakFlopsPerDevice: spec.peak, ...(dev ? { compute: computeBreakdown(shape, l, dev) } : { kernelEfficiency: job.efficiency ?? spec.efficiency }), tp: intra, pp, dp: nominal.dp, ...(cp ? { cp } : {}), ...(env.nccl ? { nccl: env.nccl } : {}) });
   let paths: Explanation['paths'] = { tp: intra, pp, dp: nominal.dp, ...(cp ? { cp } : {}) };
   let fabricNote: Explanation['fabric_note'];
   let sites: string[] = [];
@@ -195,6 +200,8 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       ...(layout.tpOverlap !== undefined ? { tpOverlap: layout.tpOverlap } : {}),
       ...(layout.dpOverlap !== undefined ? { dpOverlap: layout.dpOverlap } : {}),
       ...(layout.ppOverlap !== undefined ? { ppOverlap: layout.ppOverlap } : {}),
+      ...(layout.dpMaxCtas !== undefined ? { dpMaxCtas: layout.dpMaxCtas } : {}),
+      ...(layout.ppMaxCtas !== undefined ? { ppMaxCtas: layout.ppMaxCtas } : {}),
       ...(layout.gradAccumulation !== undefined ? { gradAccumulation: layout.gradAccumulation } : {}),
       ...(layout.crossEntropy !== undefined ? { crossEntropy: layout.crossEntropy } : {}),
       ...(layout.layerNorm !== undefined ? { layerNorm: layout.layerNorm } : {}),
@@ -217,6 +224,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       exposed_dp_s: step.dpExposedS,
       exposed_cp_s: step.cpCommS,
       exposed_ep_s: step.epExposedS,
+      nccl_sm_share_s: step.ncclSmShareS,
       bubble_s: step.bubbleS,
       micro_batch: { gemm_s: c.gemmS, attention_s: c.attentionS, elementwise_s: c.elementwiseS, logits_s: c.logitsS, grad_accumulation_s: c.gradAccumulationS ?? 0, recompute_s: c.recomputeS, total_s: c.microBatchS },
       optimizer_s: c.optimizerS,
@@ -292,6 +300,7 @@ export function explanationTable(e: Explanation): string {
     ['  exposed DP communication', `${s(st.exposed_dp_s)}`, pct(st.exposed_dp_s, st.step_s)],
     ...(l.cp > 1 ? [['  exposed CP communication', `${s(st.exposed_cp_s)}`, pct(st.exposed_cp_s, st.step_s)] as [string, string, string]] : []),
     ...(l.ep > 1 ? [['  exposed EP all-to-all', `${s(st.exposed_ep_s)}`, pct(st.exposed_ep_s, st.step_s)] as [string, string, string]] : []),
+    ...(st.nccl_sm_share_s > 0 ? [["  SMs NCCL's hidden collectives take from compute", `${s(st.nccl_sm_share_s)}`, pct(st.nccl_sm_share_s, st.step_s)] as [string, string, string]] : []),
     ['  pipeline bubble', `${s(st.bubble_s)}`, pct(st.bubble_s, st.step_s)],
     [`micro-batch, slowest stage (${l.microBatches} per step)`, `${s(mb.total_s)}`, '100%'],
     ['  layer GEMMs', `${s(mb.gemm_s)}`, pct(mb.gemm_s, mb.total_s)],
@@ -317,7 +326,7 @@ export function explanationTable(e: Explanation): string {
   const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
   const head = [
     `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric${e.sites ? `, across ${e.sites.join(' and ')} (where first-fit places it alone on the pool, taking nodes in order), its data-parallel rings over the links between them` : ''}${e.links_down ? `, with ${e.links_down.join(', ')} down (routes round ${e.links_down.length > 1 ? 'them' : 'it'})` : ''}`,
-    `layout: tp ${l.tp}${l.tpOverlap !== undefined && l.tpOverlap !== 'none' ? ` (${l.tpOverlap} comm-GEMM overlap)` : ''}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batch${l.microBatches === 1 ? '' : 'es'}, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.layerNorm === 'apex' ? ", apex's two-pass layer norm" : ''}${l.pipelineEngine === 'deepspeed' && l.pp > 1 ? ", DeepSpeed's pipeline engine" : ''}${l.ppGradients === 'whole' && l.pp > 1 ? ', whole gradients sent down the pipeline' : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
+    `layout: tp ${l.tp}${l.tpOverlap !== undefined && l.tpOverlap !== 'none' ? ` (${l.tpOverlap} comm-GEMM overlap)` : ''}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batch${l.microBatches === 1 ? '' : 'es'}, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.dpMaxCtas !== undefined ? `, data-parallel collectives on at most ${l.dpMaxCtas} CTAs` : ''}${l.ppMaxCtas !== undefined && l.pp > 1 ? `, pipeline send/recv on at most ${l.ppMaxCtas} CTAs` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.layerNorm === 'apex' ? ", apex's two-pass layer norm" : ''}${l.pipelineEngine === 'deepspeed' && l.pp > 1 ? ", DeepSpeed's pipeline engine" : ''}${l.ppGradients === 'whole' && l.pp > 1 ? ', whole gradients sent down the pipeline' : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads${sh.mla ? ` (latent attention: kv rank ${sh.mla.kvLoraRank}${sh.mla.qLoraRank !== undefined ? `, q rank ${sh.mla.qLoraRank}` : ''}, ${sh.mla.qkNopeHeadDim + sh.mla.qkRopeHeadDim}/${sh.mla.vHeadDim} per head)` : sh.headDim !== undefined ? ` of ${sh.headDim}` : ''}, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn ? 'on' : 'off'}${sh.kernels === 'eager' ? ', eager kernels (unfused norms, RoPE, SwiGLU, adds)' : ''}`,
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',

@@ -10,6 +10,7 @@ import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from './laye
 import { memoryPerDevice } from './memory.js';
 import { epRanksPerNode } from './moe.js';
 import { fastestLayout, layoutEnvOf } from './layout-search.js';
+import type { NcclSms } from './nccl-sm-share.js';
 import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { CommPlan, StepFigures } from './network/comm-plan.js';
 
@@ -81,6 +82,15 @@ export class JobSteps {
   private readonly shaped = new Map<object | undefined, Map<object | undefined, Map<number, Map<number | undefined, Map<number, ShapedJob>>>>>();
 
   constructor(private readonly cluster: Cluster) {}
+
+  /** By kind, its SMs and NCCL's CTA counts on its largest node (layoutEnvOf's; null: it runs no NCCL). */
+  private readonly ncclByKind: (NcclSms | null)[] = [];
+
+  private ncclOf(kindIndex: number): NcclSms | undefined {
+    let n = this.ncclByKind[kindIndex];
+    if (n === undefined) this.ncclByKind[kindIndex] = n = layoutEnvOf(this.cluster, kindIndex, undefined).nccl ?? null;
+    return n ?? undefined;
+  }
 
   /**
    * Useful work over the step's kernel time on the kind: above every step the job can have there
@@ -229,6 +239,7 @@ export class JobSteps {
     const { tp: tpPath, pp: ppPath, dp: dpPath, cp: cpPath, ep: epPath } = this.pathsOf(placement.kind, layout, plan, dpBw, ppBw, cpIntra);
     const cp = layout.cp ?? 1;
     const ep = layout.ep ?? 1;
+    const nccl = this.ncclOf(placement.kind);
     return stepTime({
       shape,
       layout,
@@ -239,6 +250,7 @@ export class JobSteps {
       dp: dpPath,
       ...(cp > 1 ? { cp: cpPath } : {}),
       ...(ep > 1 ? { ep: epPath } : {}),
+      ...(nccl ? { nccl } : {}),
     });
   }
 }

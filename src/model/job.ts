@@ -103,6 +103,8 @@ export interface LayoutSpec {
   readonly tp_overlap?: 'none' | 'ring-exchange' | 'pipelined' | 'async' | undefined;
   readonly dp_overlap?: number | undefined;
   readonly pp_overlap?: number | undefined;
+  readonly dp_max_ctas?: number | undefined;
+  readonly pp_max_ctas?: number | undefined;
   readonly grad_accumulation?: 'fused' | 'autograd' | 'fp32' | undefined;
   readonly cross_entropy?: 'unfused' | 'fused' | undefined;
   readonly layer_norm?: 'persistent' | 'apex' | undefined;

@@ -10,7 +10,8 @@ import type { ComputeDevice } from './gemm.js';
 import type { NodeGroup } from './cluster.js';
 import type { DeviceKind, FabricPreset } from '../scenario/hardware-schema.js';
 import { FABRIC_PRESETS } from './catalogue.js';
-import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
+import { computeBreakdown, computeDeviceOf, DEFAULT_COMPUTE_UNITS } from './layer-compute.js';
+import { ncclSmsOf, type NcclSms } from './nccl-sm-share.js';
 import { memoryPerDevice } from './memory.js';
 import { recomputeOf } from './shape-defaults.js';
 import { pipelineAcrossAndWithin, stepTime, type CommPath } from './step-time.js';
@@ -27,6 +28,8 @@ export interface LayoutEnv {
   readonly intra: CommPath;
   /** A rank's share of the scale-out fabric; absent for a pool of one node. */
   readonly scaleOut: CommPath | undefined;
+  /** The kind's SMs and NCCL's CTA counts on its node (nccl-sm-share.ts); absent: the kind does not run NCCL. */
+  readonly nccl?: NcclSms | undefined;
 }
 
 /**
@@ -73,6 +76,7 @@ export function fastestLayout(devices: number, shape: TrainingShape, env: Layout
       peakFlopsPerDevice: env.peakFlops,
       ...(env.device ? { compute: computeBreakdown(shape, layout, env.device) } : { kernelEfficiency: env.efficiency }),
       ...nominalPaths(layout, env),
+      ...(env.nccl ? { nccl: env.nccl } : {}),
     }).stepS,
   );
 }
@@ -162,6 +166,7 @@ export function layoutEnvOf(
       efficiency: spec.efficiency,
       intra,
       scaleOut,
+      nccl: ncclSmsOf(spec, group?.nicsPerNode ?? perNode, DEFAULT_COMPUTE_UNITS),
     },
     efficiencyOverride,
   );

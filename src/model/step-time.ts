@@ -18,6 +18,7 @@ import {
   TP_OVERLAP_FRACTION,
 } from './calibration.js';
 import { type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { ncclSmShareS, type NcclSms } from './nccl-sm-share.js';
 import { overlappedTpMicroBatch, uniformSiteGemms, type TpOverlap } from './tp-overlap.js';
 import type { ComputeBreakdown } from './layer-compute.js';
 import { zeroStageOf } from './memory.js';
@@ -111,6 +112,12 @@ export interface StepTimeInput {
   ep?: CommPath;
   /** Overrides of the calibrated overlap fractions. */
   overlap?: Partial<OverlapFractions>;
+  /**
+   * The device's SMs and NCCL's CTA counts (nccl-sm-share.ts, ncclSmsOf): the overlapped compute
+   * loses the SMs NCCL holds for every hidden collective. Absent: a kind that does not run NCCL,
+   * nothing charged.
+   */
+  nccl?: NcclSms;
 }
 
 export interface StepTime {
@@ -120,7 +127,7 @@ export interface StepTime {
   computeS: number;
   /** The kernel breakdown the step used. */
   compute: ComputeBreakdown;
-  /** Communication not hidden by compute: tp + pp over all micro-batches, plus dp (s). */
+  /** Communication not hidden by compute: tp + pp over all micro-batches, plus dp, cp and ep, plus what the hidden collectives' SMs cost (ncclSmShareS) (s). */
   exposedCommS: number;
   /** Pipeline bubble (s): (pp-1)/virtualStages micro-batch times. */
   bubbleS: number;
@@ -136,6 +143,11 @@ export interface StepTime {
   epCommS: number;
   /** The part of them on the critical path (all of it unless `layout.epOverlap` hides some) (s). */
   epExposedS: number;
+  /**
+   * Of exposedCommS, what the compute hidden collectives run beside loses to the SMs NCCL's kernels
+   * hold (nccl-sm-share.ts): each hidden collective's time x n / (SMs - n) (s); 0 without `nccl`.
+   */
+  ncclSmShareS: number;
   /** Exposed tensor-parallel communication, with the overlap's cost (`tpOverlapCostS`) when layout.tpOverlap is set (s). */
   tpExposedS: number;
   /**
@@ -216,6 +228,10 @@ export interface StepTime {
  * last backward and holds the embedding (shape-weights.ts, stageParamsPerDevice).
  * Tied embeddings over several stages: the first and last stages then all-reduce the embedding's
  * gradients, after the data-parallel reduction and never hidden (`embeddingSyncS`, in ppExposedS).
+ * NCCL's SMs (input.nccl, nccl-sm-share.ts): every collective hidden behind compute holds n SMs of
+ * the device while it runs, so the compute beside it runs on SMs - n: its hidden time x n / (SMs - n)
+ * is charged in exposedCommS (`ncclSmShareS`); not a tp_overlap mode's collectives (tp-overlap.ts
+ * charges their SMs).
  */
 export function stepTime(input: StepTimeInput): StepTime {
   const { shape, layout } = input;
@@ -425,7 +441,24 @@ export function stepTime(input: StepTimeInput): StepTime {
   const cpCommS = m * cpMbS;
   const epCommS = m * epMbS;
   const epExposedS = m * epMbS - epPaired * m * (epMbS - epMbExposedS);
-  const exposedCommS = tpExposedS + ppExposedS + dpExposedS + cpCommS + epExposedS;
+  // The SMs NCCL holds while the hidden collectives run are taken from the compute they hide behind.
+  const ncclShareS = ncclSmShareS(
+    input.nccl,
+    {
+      tpS: tpOverlap ? 0 : m * (tpMbS - tpMbExposedS),
+      ppS: m * (ppMbS - ppMbExposedS),
+      dpS: Math.max(0, dpCommS - dpExposedS),
+      epS: Math.max(0, epCommS - epExposedS),
+      cpS: 0,
+      tpIntra,
+      ppIntra: input.pp.scaleOut === false,
+      dpIntra: input.dp.scaleOut === false,
+      epIntra: (input.ep ?? epPathFromDp(input.dp, layout)).scaleOut === false,
+      cpIntra: (input.cp ?? input.dp).scaleOut === false,
+    },
+    layout,
+  );
+  const exposedCommS = tpExposedS + ppExposedS + dpExposedS + cpCommS + epExposedS + ncclShareS;
   const stepS = computeS + exposedCommS + bubbleS;
 
   const tpBytes = m * (tpMbBytes + regatherMbBytes);
@@ -449,6 +482,7 @@ export function stepTime(input: StepTimeInput): StepTime {
     cpCommS,
     epCommS,
     epExposedS,
+    ncclSmShareS: ncclShareS,
     tpExposedS,
     tpOverlapCostS,
     ppExposedS,

@@ -209,6 +209,14 @@ export interface ParallelLayout {
    */
   dpOverlap?: number;
   /**
+   * The most CTAs (SMs) NCCL runs the data-parallel collectives on, where the stack caps them
+   * (Megatron-Core's MEGATRON_CORE_DP_MAX_CTAS, NCCL's per-communicator max_ctas: 8 in NVIDIA's
+   * MLPerf GPT-3 configs). Absent: NCCL's own channel count for the path (nccl-sm-share.ts).
+   */
+  dpMaxCtas?: number;
+  /** The same for the pipeline's send/recv (MEGATRON_CORE_P2P_MAX_CTAS: 2 in the same configs). */
+  ppMaxCtas?: number;
+  /**
    * Fraction of the pipeline send/recv time hidden behind compute. Absent: PP_OVERLAP_FRACTION
    * (0.5). 0 for stacks whose send/recv block the stage: Megatron-LM of 2021 waits for its
    * batch_isend_irecv requests and then calls torch.cuda.synchronize() (megatron/
@@ -516,6 +524,8 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     ...(l.tp_overlap !== undefined && l.tp_overlap !== 'none' ? { tpOverlap: l.tp_overlap } : {}),
     ...(l.dp_overlap !== undefined ? { dpOverlap: l.dp_overlap } : {}),
     ...(l.pp_overlap !== undefined ? { ppOverlap: l.pp_overlap } : {}),
+    ...(l.dp_max_ctas !== undefined ? { dpMaxCtas: l.dp_max_ctas } : {}),
+    ...(l.pp_max_ctas !== undefined ? { ppMaxCtas: l.pp_max_ctas } : {}),
     ...(l.grad_accumulation !== undefined ? { gradAccumulation: l.grad_accumulation } : {}),
     ...(l.cross_entropy !== undefined ? { crossEntropy: l.cross_entropy } : {}),
     ...(l.layer_norm !== undefined ? { layerNorm: l.layer_norm } : {}),
@@ -747,6 +757,8 @@ export function validateLayout(
   if (layout.ppGradients !== undefined && layout.pp === 1) notes.push(`pp_gradients has no effect with pp = 1: there is no pipeline send/recv`);
   if (layout.pipelineEngine !== undefined && layout.pp === 1) notes.push(`pipeline_engine has no effect with pp = 1: there is no pipeline schedule to run`);
   if (layout.dpOverlap !== undefined && layout.dp === 1) notes.push(`dp_overlap has no effect with dp = 1: there is no gradient reduction to hide`);
+  if (layout.dpMaxCtas !== undefined && layout.dp * (layout.cp ?? 1) === 1) notes.push(`dp_max_ctas has no effect with dp = 1: there is no gradient reduction to run`);
+  if (layout.ppMaxCtas !== undefined && layout.pp === 1) notes.push(`pp_max_ctas has no effect with pp = 1: there is no pipeline send/recv`);
   if (layout.zeroStage === undefined && layout.shardedDataParallel === true && layout.dp === 1) notes.push('sharded: true has no effect with dp = 1: there is no data-parallel group to shard over');
   if (layout.zeroStage !== undefined && layout.zeroStage > 0 && layout.dp === 1) notes.push(`zero = ${layout.zeroStage} has no effect with dp = 1: there is no data-parallel group to shard over`);
   if (shape?.sequenceParallel === true && layout.tp === 1) notes.push('sequence_parallel has no effect with tp = 1: it splits the norms, dropouts and their activations over the tensor-parallel ranks, and there is one (Megatron-LM turns it off)');

@@ -245,6 +245,13 @@ export const layoutSchema = z.strictObject({
    */
   pp_overlap: z.number().min(0).max(1).optional(),
   /**
+   * The most CTAs (SMs) NCCL runs the data-parallel collectives on (Megatron-Core's
+   * MEGATRON_CORE_DP_MAX_CTAS); absent: NCCL's channel count for the path.
+   */
+  dp_max_ctas: z.number().int().positive().optional(),
+  /** The most CTAs NCCL runs the pipeline's send/recv on (MEGATRON_CORE_P2P_MAX_CTAS). */
+  pp_max_ctas: z.number().int().positive().optional(),
+  /**
    * How gradients accumulate over micro-batches: 'fused' (in the weight-gradient GEMM; the
    * default), 'autograd' (PyTorch adds each micro-batch's half-precision gradient into .grad) or
    * 'fp32' (added into fp32 gradients every micro-batch, DeepSpeed's BF16_Optimizer).
