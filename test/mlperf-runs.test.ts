@@ -13,18 +13,18 @@ const rows = mlperfRuns().map((r) => {
 
 describe('the MLPerf GPT-3 175B rows (mlperfRuns), as docs/calibration.md reports them', () => {
   const pinned: Record<string, number> = {
-    'MLPerf v3.0, 768 GPUs': -2.3,
-    'MLPerf v3.0, 1,536 GPUs': -4,
-    'MLPerf v3.0, 3,584 GPUs': -8.7,
-    'MLPerf v3.1, 10,752 GPUs': -3.9,
-    'MLPerf v4.0, 11,616 GPUs': -7.6,
+    'MLPerf v3.0, 768 GPUs': -1.4,
+    'MLPerf v3.0, 1,536 GPUs': -2.7,
+    'MLPerf v3.0, 3,584 GPUs': -6.2,
+    'MLPerf v3.1, 10,752 GPUs': -1.1,
+    'MLPerf v4.0, 11,616 GPUs': -4.4,
   };
   it('prints each row: published and predicted s/step, error, and the breakdown', () => {
     const f = (x: number): string => x.toFixed(3);
     const lines = rows.map(
       (r) =>
         `${r.name}: published ${f(r.published)} predicted ${f(r.s.stepS)} (${(100 * r.error).toFixed(1)}%) compute ${f(r.s.computeS)} ` +
-        `exposed TP ${f(r.s.tpExposedS)} PP ${f(r.s.ppExposedS)} DP ${f(r.s.dpExposedS)} (of ${f(r.s.dpCommS)}) bubble ${f(r.s.bubbleS)}`,
+        `exposed TP ${f(r.s.tpExposedS)} PP ${f(r.s.ppExposedS)} DP ${f(r.s.dpExposedS)} (of ${f(r.s.dpCommS)}) NCCL SMs ${f(r.s.ncclSmShareS)} bubble ${f(r.s.bubbleS)}`,
     );
     console.log(lines.join('\n'));
     expect(rows.map((r) => r.name).sort()).toEqual(Object.keys(pinned).sort());

@@ -3,7 +3,8 @@
 // catalogue's device kind, the model's shape and the published layout, with the network paths of
 // its cluster. test/calibration-runs.test.ts pins every row; docs/calibration.md reports them.
 import { DEVICE_CATALOGUE, FABRIC_PRESETS } from './catalogue.js';
-import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
+import { computeBreakdown, computeDeviceOf, DEFAULT_COMPUTE_UNITS } from './layer-compute.js';
+import { ncclSmsOf } from './nccl-sm-share.js';
 import type { CommPath, StepTimeInput } from './step-time.js';
 import type { ParallelLayout, TrainingShape } from './training-layout.js';
 
@@ -50,6 +51,8 @@ function build(kind: string, fabric: string, shape: TrainingShape, layout: Paral
   const spec = DEVICE_CATALOGUE[kind]!;
   const dev = computeDeviceOf(spec)!;
   const { intra, scaleOut } = paths(kind, fabric);
+  // One NIC per GPU (the scale-out path above): NCCL's rings across nodes on 2 CTAs per NIC.
+  const nccl = ncclSmsOf(spec, spec.devices_per_node ?? 1, DEFAULT_COMPUTE_UNITS);
   return {
     shape,
     layout,
@@ -59,6 +62,7 @@ function build(kind: string, fabric: string, shape: TrainingShape, layout: Paral
     // Tensor groups fill a node, so pipeline neighbours and data-parallel peers are in other nodes.
     pp: { ...scaleOut },
     dp: { ...scaleOut },
+    ...(nccl ? { nccl } : {}),
     ...overrides,
   };
 }
@@ -279,7 +283,10 @@ export function mlperfRuns(): CalibrationRun[] {
     // ring-exchanges the rest, the `pipelined` mode (16 SMs on FC2). v3.1 and v4.0 run FC2's forward
     // reduce-scatter as an atomic GEMM on 4 SMs (unsplit), which `pipelined` charges as 4 splits on
     // 16: the nearest the field says (docs/calibration.md, "The MLPerf GPT-3 175B rows").
-    const layout: ParallelLayout = { tp, pp: r.pp, dp, microBatches: r.perReplica, virtualStages: r.v, shardedDataParallel: true, tpOverlap: 'pipelined' };
+    // v3.1 and v4.0's config_common.sh cap NCCL's CTAs: MEGATRON_CORE_DP_MAX_CTAS=8 for the
+    // data-parallel gathers and reduce-scatters, MEGATRON_CORE_P2P_MAX_CTAS=2 for the pipeline's send/recv.
+    const caps = r.round === 'v3.0' ? {} : { dpMaxCtas: 8, ppMaxCtas: 2 };
+    const layout: ParallelLayout = { tp, pp: r.pp, dp, microBatches: r.perReplica, virtualStages: r.v, shardedDataParallel: true, tpOverlap: 'pipelined', ...caps };
     return {
       name: `MLPerf ${r.round}, ${r.gpus.toLocaleString('en-US')} GPUs`,
       source: `mlcommons/training_results_${r.round}, ${r.submitter}`,
