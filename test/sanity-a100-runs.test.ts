@@ -118,8 +118,8 @@ const ROWS: Row[] = [
   { name: 'BLOOM-176B, 384 A100 80GB', yaml: BLOOM, job: 'bloom', publishedS: 104.7, error: -1.4 },
   { name: 'BLOOM-176B, 384 A100 80GB, its own partition', yaml: BLOOM_PARTITION, job: 'bloom', publishedS: 104.7, error: -12.3 },
   { name: 'GPT-NeoX-20B, 96 A100 40GB', yaml: NEOX, job: 'neox', publishedS: neoxStepS, error: -18.8 },
-  { name: 'LLaMA-65B, 2,048 A100 80GB, tp 8 + sharded DP', yaml: llama('        layout: { tp: 8, pp: 1, dp: 256, sharded: true }\n'), job: 'llama', publishedS: 4194304 / (2048 * 380), error: 10.0 },
-  { name: 'LLaMA-65B, 2,048 A100 80GB, layout chosen by poolsim', yaml: llama(''), job: 'llama', publishedS: 4194304 / (2048 * 380), error: -26.1 },
+  { name: 'LLaMA-65B, 2,048 A100 80GB, tp 8 + sharded DP', yaml: llama('        layout: { tp: 8, pp: 1, dp: 256, sharded: true }\n'), job: 'llama', publishedS: 4194304 / (2048 * 380), error: 11.5 },
+  { name: 'LLaMA-65B, 2,048 A100 80GB, layout chosen by poolsim', yaml: llama(''), job: 'llama', publishedS: 4194304 / (2048 * 380), error: -15.2 },
 ];
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
@@ -189,26 +189,26 @@ describe('sanity set: other published A100 dense runs (docs/calibration.md), des
   });
 
   it('LLaMA-65B at tp 8, sharded: larger micro-batches hide the data-parallel reduction, why the fastest size was not made the default (docs/calibration.md)', () => {
-    // Its replicas take 8 sequences each; the layout gives no micro-batches (one sequence each, +10.0%).
+    // Its replicas take 8 sequences each; the layout gives no micro-batches (one sequence each, +11.5%).
     const at = (m: number) => explainJob(scenarioFromText(llama(`        layout: { tp: 8, pp: 1, dp: 256, sharded: true, micro_batches: ${m} }\n`)), 'llama').step;
     const steps = [8, 4, 2, 1].map(at);
-    expect(steps.map((s) => Number(s.step_s.toFixed(2)))).toEqual([5.93, 5.25, 4.52, 4.46]);
+    expect(steps.map((s) => Number(s.step_s.toFixed(2)))).toEqual([6.01, 5.41, 4.77, 4.7]);
     expect(steps.map((s) => Number(s.exposed_dp_s.toFixed(2)))).toEqual([0.95, 0.52, 0, 0]);
     // The paper's rule (section 3.4: the least (b'/b + p - 1)(t_f + t_b), communication left out) takes 8 sequences too.
     expect(steps.map((s) => Number(s.compute_s.toFixed(2)))).toEqual([4.17, expect.any(Number), expect.any(Number), 3.79]);
     expect(Math.min(...steps.map((s) => s.compute_s))).toBe(steps[3]!.compute_s);
-    // One micro-batch of 8, the fastest that fits, is 17.3% under the published step.
-    expect(pct(steps[3]!.step_s / (4194304 / (2048 * 380)) - 1)).toBe(-17.3);
+    // One micro-batch of 8, the fastest that fits, is 12.7% under the published step (17.3% before NCCL's SMs were charged).
+    expect(pct(steps[3]!.step_s / (4194304 / (2048 * 380)) - 1)).toBe(-12.7);
     expect(steps[0]!.step_s).toBe(rows[3]!.e.step.step_s);
     expect(doc.replace(/\s+/g, ' ')).toContain('(kernel time 3.79 s a step at one micro-batch of 8, 4.17 s at eight of one)');
-    expect(doc.replace(/\s+/g, ' ')).toContain('with `attention: flash1`: exposed 0.95 s at one sequence a micro-batch, 0.52 s at 2, none at 4 and 8: steps 5.93, 5.25, 4.52 and 4.46 s against 5.39 s published)');
+    expect(doc.replace(/\s+/g, ' ')).toContain('with `attention: flash1`: exposed 0.95 s at one sequence a micro-batch, 0.52 s at 2, none at 4 and 8: steps 6.01, 5.41, 4.77 and 4.70 s against 5.39 s published');
   });
 
-  it('LLaMA-65B with no layout, were the micro-batch chosen too (tried 2026-12-07, not applied): tp 2 x dp 1,024 with ZeRO-3 at two sequences a micro-batch, 27.8% under the published step', () => {
+  it('LLaMA-65B with no layout, were the micro-batch chosen too (tried 2026-12-07, not applied): tp 2 x dp 1,024 with ZeRO-3 at two sequences a micro-batch, 19.0% under the published step (27.8% before NCCL\'s SMs were charged)', () => {
     const e = explainJob(scenarioFromText(llama('        layout: { tp: 2, pp: 1, dp: 1024, zero: 3, micro_batch_size: 2 }\n')), 'llama');
     expect(e.memory.total_gib).toBeLessThan(0.9 * e.memory.device_gib);
-    expect(pct(e.step.step_s / (4194304 / (2048 * 380)) - 1)).toBe(-27.8);
-    expect(doc.replace(/\s+/g, ' ')).toContain('LLaMA-65B at tp 8 with sharded data parallelism +10.0% -> -17.3% (8 sequences in one micro-batch), and with no layout -26.1% -> -27.8% (tp 2 x dp 1,024 with ZeRO-3 at 2 sequences a micro-batch)');
+    expect(pct(e.step.step_s / (4194304 / (2048 * 380)) - 1)).toBe(-19);
+    expect(doc.replace(/\s+/g, ' ')).toContain('LLaMA-65B at tp 8 with sharded data parallelism +10.0% -> -17.3% (8 sequences in one micro-batch), and with no layout -26.1% -> -27.8% (tp 2 x dp 1,024 with ZeRO-3 at 2 sequences a micro-batch; with NCCL\'s SMs charged since, +11.5% -> -12.7% and -15.2% -> -19.0%)');
   });
 
   it('layout.stage_layers: BLOOM\'s partition times the slowest stage (the last: 5 blocks, the output layer and the loss, just above a middle one of 6 blocks), not the average 5.83 blocks and the output layer; a partition that does not fit the layout is refused at its field', () => {
