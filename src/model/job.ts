@@ -57,6 +57,7 @@ export interface ShapeOverrides {
   readonly heads?: number | undefined;
   readonly kv_heads?: number | undefined;
   readonly head_dim?: number | undefined;
+  readonly qk_norm?: boolean | undefined;
   readonly mla?: MlaSpec | undefined;
   readonly ffn_size?: number | undefined;
   readonly gated_mlp?: boolean | undefined;

@@ -272,6 +272,10 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   // The layer's two norms, by the stack's kernels (layer-norm.ts; the persistent kernel's backward is
   // BACKWARD_BYTES_RATIO x its forward, as the other streaming kernels, so `normExtraB` is 0 there).
   const norms = layerNormS(2 * hElems, B, layout.layerNorm ?? 'persistent', dev.memoryBandwidth);
+  // QK norm (`qk_norm`, Qwen3's `qk_layernorm`): Megatron-Core runs one more norm over every query
+  // head and one over every key head (attention.py: TENorm over head_dim), two kernels by the same
+  // family, on the rank's heads / t of the queries and kv_heads / t of the keys.
+  const qkNorms = qkNormS(shape, n, t, heads, kvHeads, dh, layout, dev);
   const castF = memoryBoundTimeS(cast * n * (mla ? h + (mla.qLoraRank ?? 0) + mla.kvLoraRank + (heads * mla.vHeadDim) / t : h + qWidth / t), dev);
   const ffnCastF = memoryBoundTimeS(cast * n * (h + f / t), dev);
   // `kernels: eager` (elementwise-kernels.ts): the norms, RoPE, residual adds and gradient sums, and
@@ -280,10 +284,12 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   const eagerTensors: BlockTensors = { residual: hElems, gathered: n * h, q: (n * qWidth) / t, k: (n * kvHeads * dh) / t, ffn: fElems };
   const eagerStream = shape.kernels === 'eager' ? blockKernelsS(eagerTensors, B, 'eager', 'stream', dev) : undefined;
   const eagerAct = shape.kernels === 'eager' ? blockKernelsS(eagerTensors, B, 'eager', 'activation', dev) : undefined;
-  const normExtraB = eagerStream ? eagerStream.backwardS - BACKWARD_BYTES_RATIO * eagerStream.forwardS : norms.backwardS - BACKWARD_BYTES_RATIO * norms.forwardS;
+  const normExtraB =
+    (eagerStream ? eagerStream.backwardS - BACKWARD_BYTES_RATIO * eagerStream.forwardS : norms.backwardS - BACKWARD_BYTES_RATIO * norms.forwardS) + qkNorms.backwardS - BACKWARD_BYTES_RATIO * qkNorms.forwardS;
   const eltF = eagerStream
-    ? eagerStream.forwardS + castF
+    ? eagerStream.forwardS + qkNorms.forwardS + castF
     : norms.forwardS +
+      qkNorms.forwardS +
       // The two bias-dropout-residual adds: the same element passes without dropout, less its mask.
       memoryBoundTimeS(2 * (DROPOUT_ADD_ELEMS * B + (dropout ? 1 : 0)) * hElems, dev) +
       castF;
@@ -554,6 +560,20 @@ export function moeFfn(
   const eltB = BACKWARD_BYTES_RATIO * otherF + memoryBoundTimeS((permuteBackwardElems(moe.topK) + sortElems) * B * routedElems, dev);
   const flop = 2 * routerTokens * moe.experts * h + (2 * n * (moe.topK * fe + sharedWidth) * (upFactor + 1) * h) / t;
   return { gemmF, gemmB, eltF, eltB, flop };
+}
+
+/**
+ * Seconds of a layer's QK norm (`qk_norm`) on one rank for a micro-batch of n tokens, forward and
+ * backward: two norms (the queries', heads x head_dim a token, and the keys', kv_heads x head_dim),
+ * each a kernel of the stack's layer-norm family (layer-norm.ts) over the rank's 1/t of the heads.
+ * Zero without `qk_norm`, and with MLA (refused at load: its norms are on the latents).
+ */
+export function qkNormS(shape: TrainingShape, n: number, t: number, heads: number, kvHeads: number, dh: number, layout: ParallelLayout, dev: ComputeDevice): { forwardS: number; backwardS: number } {
+  if (shape.qkNorm !== true || shape.mla !== undefined) return { forwardS: 0, backwardS: 0 };
+  const kernel = layout.layerNorm ?? 'persistent';
+  const q = layerNormS((n * heads * dh) / t, shape.precisionBytes, kernel, dev.memoryBandwidth);
+  const k = layerNormS((n * kvHeads * dh) / t, shape.precisionBytes, kernel, dev.memoryBandwidth);
+  return { forwardS: q.forwardS + k.forwardS, backwardS: q.backwardS + k.backwardS };
 }
 
 /**

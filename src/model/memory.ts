@@ -162,7 +162,21 @@ export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: n
   const dropout = dropoutOf(shape);
   const scores = recompute === 'none' && !fusedAttentionOf(shape) ? ((dropout ? 5 : 2) * heads * shape.seqLen) / h / tp : 0;
   const rest = sp ? (dropout ? 34 : 32) / tp : (dropout ? 10 : 8) + 24 / tp;
-  return sbh * (rest + scores) * scale + moeActivationDelta(shape, tokens, tp, etp) * scale;
+  return sbh * (rest + scores) * scale + moeActivationDelta(shape, tokens, tp, etp) * scale + qkNormActivationBytes(shape, tokens, tp) * scale;
+}
+
+/**
+ * What a QK norm (`qk_norm`) keeps beyond the count above (2-byte units): the norms' inputs, the
+ * queries and keys before they are normalised, (heads + kv_heads) x head_dim a token, 2 bytes each,
+ * split over the tensor group (the normalised ones are the attention's, already counted). Zero
+ * without `qk_norm` or with MLA.
+ */
+function qkNormActivationBytes(shape: TrainingShape, tokens: number, tp: number): number {
+  if (shape.qkNorm !== true || shape.mla !== undefined) return 0;
+  const heads = shape.heads ?? Math.max(1, Math.round(shape.hiddenSize / DEFAULT_HEAD_DIM));
+  const kvHeads = shape.kvHeads ?? heads;
+  const dh = shape.headDim ?? shape.hiddenSize / heads;
+  return (2 * tokens * (heads + kvHeads) * dh) / tp;
 }
 
 /**

@@ -96,6 +96,7 @@ export interface OpRecomputeModel {
   recompute?: unknown;
   moe?: unknown;
   mla?: unknown;
+  qk_norm?: boolean | undefined;
   attention?: string | undefined;
   dropout?: number | undefined;
   sequence_parallel?: boolean | undefined;
@@ -113,6 +114,7 @@ export function opRecomputeRefusal(model: OpRecomputeModel, cp: number | undefin
   const what = "`recompute: op` is TorchTitan's per-op selective checkpointing of dense Llama blocks";
   if (model.moe !== undefined) return { path: ['model', 'moe'], message: `${what}; a mixture of experts' routed matmuls and all-to-alls save another set, not modelled: say \`recompute: selective\` or \`full\`` };
   if (model.mla !== undefined) return { path: ['model', 'mla'], message: `${what}; latent attention's projections count other matmuls, not modelled: say \`recompute: selective\` or \`full\`` };
+  if (model.qk_norm === true) return { path: ['model', 'qk_norm'], message: `${what}, which have no query and key norms; what it would recompute around them is not modelled: drop \`qk_norm\`, or say \`recompute: selective\` or \`full\`` };
   const attention = model.attention ?? 'standard';
   if (attention === 'standard') return { path: ['model', 'attention'], message: `${what} with SDPA's fused kernel, whose output its policy saves; standard attention's score matmuls are not in its save list: say \`attention: flash\` (or \`flash1\`), or another \`recompute\`` };
   if (attention === 'flash3') return { path: ['model', 'attention'], message: `${what}; its save list holds SDPA's flash and memory-efficient kernels, not cuDNN's or FlashAttention-3's, whose output it would recompute (not modelled): say \`attention: flash\`, or another \`recompute\`` };

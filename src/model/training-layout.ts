@@ -88,6 +88,11 @@ export interface TrainingShape {
    * projections of that width and an attention core of heads x headDim.
    */
   headDim?: number;
+  /**
+   * A norm over every query and key head before the attention core (Qwen3's `qk_layernorm`: Megatron-Core
+   * runs TENorm over each head's head_dim values of the query and the key, attention.py). Default false.
+   */
+  qkNorm?: boolean;
   /** Multi-head latent attention (DeepSeek-V2, V3) instead of multi-head or grouped-query attention. */
   mla?: MlaShape;
   /** FFN (MLP inner) width; ffnMultiplier x hiddenSize, else 4 x hiddenSize (8/3 x when gated). */
@@ -455,6 +460,7 @@ function overriddenShape(params: number, o?: ShapeOverrides): TrainingShape {
     ...(o?.heads !== undefined ? { heads: o.heads } : {}),
     ...(o?.kv_heads !== undefined ? { kvHeads: o.kv_heads } : {}),
     ...(o?.head_dim !== undefined ? { headDim: o.head_dim } : {}),
+    ...(o?.qk_norm === true ? { qkNorm: true } : {}),
     ...(o?.mla !== undefined
       ? {
           mla: {

@@ -77,6 +77,7 @@ const MODEL: Docs = {
   heads: 'Attention heads; hidden_size / 128 when absent. Given, it must divide hidden_size unless `head_dim` is given, and a layout\'s tp must divide it (each tensor-parallel rank computes whole heads; the automatic layout keeps to such a tp).',
   kv_heads: 'Key/value heads (grouped-query attention); `heads` when absent. It must divide `heads`, and a layout\'s tp must divide it (each tensor-parallel rank holds whole key/value groups, as Megatron-Core requires; the automatic layout keeps to such a tp).',
   head_dim: 'Width of one attention head; hidden_size / heads when absent. Set it when heads x head_dim differs from hidden_size (Qwen3, GPT-OSS, Gemma): the query, key, value and output projections and the attention core take that width.',
+  qk_norm: "A norm over every query and key head before the attention core (Qwen3, whose Megatron-Core configuration sets `qk_layernorm`; OLMo 2, Gemma 3): true charges one more norm, as the stack's layer norm runs it (`layout.layer_norm`), over the layer's queries and keys (heads + kv_heads) x head_dim a token, forward and backward, and keeps its input for the backward. Default false. Refused with `mla`, whose small norms sit on the compressed latents instead, and with `recompute: op`, whose TorchTitan Llama blocks have none.",
   ffn_size: 'FFN inner width; 4 x hidden_size (8/3 x with gated_mlp) when absent.',
   gated_mlp: 'Gated (SwiGLU) MLP with three FFN matrices, as Llama; default false.',
   vocab: 'Vocabulary size (the output layer); 51200 when absent.',

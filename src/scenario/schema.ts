@@ -139,6 +139,8 @@ export const modelShapeSchema = z.strictObject({
   kv_heads: z.number().int().positive().optional(),
   /** Width of one attention head (default hidden_size / heads); Qwen3, GPT-OSS and Gemma set it apart from the hidden size. */
   head_dim: z.number().int().positive().optional(),
+  /** Norms over each query and key head before the attention core (Qwen3's `qk_layernorm`, OLMo 2, Gemma 3). Default false. */
+  qk_norm: z.boolean().optional(),
   /** Multi-head latent attention (DeepSeek-V2, V3), with the widths of the model's published configuration. */
   mla: z
     .strictObject({

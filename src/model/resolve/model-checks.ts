@@ -73,13 +73,16 @@ export class ModelChecks {
    * Multi-head latent attention sets its heads' widths and its keys and values itself: a `head_dim`
    * or `kv_heads` beside it would be ignored.
    */
-  headDimWithMla(j: { model?: { head_dim?: number | undefined; kv_heads?: number | undefined; mla?: unknown } | undefined }, at: readonly PathKey[]): void {
+  headDimWithMla(j: { model?: { head_dim?: number | undefined; kv_heads?: number | undefined; qk_norm?: boolean | undefined; mla?: unknown } | undefined }, at: readonly PathKey[]): void {
     if (j.model?.mla === undefined) return;
     if (j.model.head_dim !== undefined) {
       this.ctx.fail([...at, 'model', 'head_dim'], '`mla` gives the widths of its heads (qk_nope_head_dim + qk_rope_head_dim for queries and keys, v_head_dim for values), so `head_dim` would be ignored: drop one of them');
     }
     if (j.model.kv_heads !== undefined) {
       this.ctx.fail([...at, 'model', 'kv_heads'], '`mla` makes every head\'s keys and values from one compressed latent (kv_lora_rank), so `kv_heads` (grouped-query attention) would be ignored: drop one of them');
+    }
+    if (j.model.qk_norm === true) {
+      this.ctx.fail([...at, 'model', 'qk_norm'], '`mla` normalises its compressed query and key latents, not each head (`qk_norm`), and those small norms are not modelled: drop `qk_norm`');
     }
   }
 
