@@ -11,7 +11,8 @@ export function placementProblem(job: JobView, p: unknown, cluster: ClusterView)
   if (!Number.isInteger(kind) || (kind as number) < 0 || (kind as number) >= cluster.kinds.length) return `unknown device kind index ${describe(kind)}`;
   const k = kind as number;
   if (job.allowedKinds && !job.allowedKinds.includes(k)) return `kind '${cluster.kinds[k]!.name}' is not among the job's allowed kinds`;
-  const { device } = p as Record<string, unknown>;
+  const { device, milli } = p as Record<string, unknown>;
+  if (milli !== undefined && milli !== job.milli) return milliProblem(milli, job.milli);
   if (job.milli < 1000 || device !== undefined) {
     // A GPU share: one existing device of the kind with room for the share, on the placement's one node.
     if (job.milli >= 1000) return 'a device share was placed for a job that asks for whole devices';
@@ -39,6 +40,11 @@ export function placementProblem(job: JobView, p: unknown, cluster: ClusterView)
   }
   if (total !== job.devices) return `the gang is split: ${total} devices placed for a job of ${job.devices}`;
   return hostRoomProblem(job, nodes as number[], counts as number[], cluster);
+}
+
+/** A placement naming a share other than the job's (`jobMilli`; 1000: whole devices). */
+export function milliProblem(placed: unknown, jobMilli: number): string {
+  return `the placement names a share of ${String(placed)} milli, the job asks for ${jobMilli < 1000 ? jobMilli : 'whole devices'}`;
 }
 
 /** A node without room for its part of the job's CPU or memory (model/host-resources.ts), if any. */

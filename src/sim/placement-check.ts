@@ -3,6 +3,7 @@
 // built-in or plug-in placement is held to the same rules everywhere.
 import { gpuAffinity, WHOLE_DEVICE_MILLI, type Cluster } from '../model/cluster.js';
 import { hostShare } from '../model/host-resources.js';
+import { milliProblem } from '../policy/check-placement.js';
 import type { Placement } from '../policy/types.js';
 import type { SimJob } from './sim-job.js';
 
@@ -12,6 +13,9 @@ export function placementProblem(c: Cluster, job: SimJob, p: Placement): string 
   if (!p || !Array.isArray(p.nodes) || !Array.isArray(p.counts) || p.nodes.length !== p.counts.length) return 'the placement is not {kind, nodes[], counts[]} with one count per node';
   if (!Number.isInteger(p.kind) || p.kind < 0 || p.kind >= c.kinds.length) return `unknown device kind index ${String(p.kind)}`;
   if (job.allowedKinds && !job.allowedKinds.includes(p.kind)) return `kind '${c.kinds[p.kind]!.name}' is not among the job's allowed kinds`;
+  // The device is allocated the job's share, but utilisation and energy count the one the placement
+  // names: another one (or a whole job given one) would make them print what did not happen.
+  if (p.milli !== undefined && p.milli !== job.milli) return milliProblem(p.milli, job.milli);
   if (job.milli < WHOLE_DEVICE_MILLI || p.device !== undefined) {
     const dev = p.device;
     if (job.milli === WHOLE_DEVICE_MILLI) return 'a device share was placed for a job that asks for whole devices';

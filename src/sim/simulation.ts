@@ -899,7 +899,9 @@ export class Simulation implements FailurePort, InferencePort {
     job.state = 'running';
     this.waiting.left(job);
     const r = (job.run ??= this.spareRuns.pop()?.reset(job.template) ?? new JobRun(job.template));
-    r.placement = placement;
+    // A share placed without its milli (a plug-in may leave it out) holds the job's share, and
+    // utilisation and energy read it from the placement, which would count a whole device.
+    r.placement = placement.device !== undefined && placement.milli === undefined ? { ...placement, milli: job.milli } : placement;
     // Gathered in a scratch array that is never shrunk, and kept as a packed copy of exactly its
     // size (grown by push, a gang's array was copied several times and kept larger than it needs).
     const held = this.heldScratch;
