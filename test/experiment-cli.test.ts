@@ -132,6 +132,22 @@ describe('poolsim check', () => {
     expect(failed).toContain('baseline effective_compute_ratio_pool (easy-backfill [--policy ./test/fixtures/experiment/one-at-a-time.mjs])');
   });
 
+  it('refuses a bare --tolerance of 1 or more (2 is 200%, not 2%), before running; 2% and 0.02 fail the same regressions', () => {
+    // '--tolerance 2' was read as 200%: the deliberately worse policy below then passed every baseline metric.
+    for (const t of ['2', '1', '5.5']) {
+      const r = poolsim('check', scenario, '--baseline', baseline, '--policy', './test/fixtures/experiment/one-at-a-time.mjs', '--tolerance', t);
+      expect(r.code, t).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`--tolerance: '${t}': a bare number is a fraction (${t} would be ${Number(t) * 100}%): write ${t}% for ${t} percent, or ${Number(t) * 100}% if you mean it\n1 problem found; nothing was run or written.\n`);
+    }
+    const percent = poolsim('check', scenario, '--baseline', baseline, '--policy', './test/fixtures/experiment/one-at-a-time.mjs', '--tolerance', '2%');
+    const fraction = poolsim('check', scenario, '--baseline', baseline, '--policy', './test/fixtures/experiment/one-at-a-time.mjs', '--tolerance', '0.02');
+    expect(percent.code).toBe(1);
+    expect(fraction.code).toBe(1);
+    expect(fraction.stdout).toBe(percent.stdout);
+    expect(percent.stdout).toMatch(/FAIL {2}baseline queueing_delay_p95_s .*\(worse\)\n {4}- expected .*\(tolerance 2\.0%/);
+  });
+
   it('exits 2 on an unknown metric in the expectations', () => {
     const r = poolsim('check', scenario, '--expect', 'test/fixtures/experiment/bad-expect.yaml');
     expect(r.code).toBe(2);
