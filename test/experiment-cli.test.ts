@@ -148,6 +148,24 @@ describe('poolsim check', () => {
     expect(percent.stdout).toMatch(/FAIL {2}baseline queueing_delay_p95_s .*\(worse\)\n {4}- expected .*\(tolerance 2\.0%/);
   });
 
+  it('refuses a relation of a policy with itself, located, before running (it passed as "ok": fifo at least 0% below fifo)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-check-'));
+    const file = join(dir, 'self.yaml');
+    // The scenario's own policy by name and as explicit defaults are the same runs too.
+    writeFileSync(
+      file,
+      'seeds: 2\nrelations:\n  - { metric: queueing_delay_p95_s, policy: fifo, below: fifo }\n  - { metric: utilisation, policy: easy-backfill, above: "easy-backfill{}", at_least: 5% }\n  - { metric: utilisation, policy: easy-backfill, above: fifo }\n',
+    );
+    const r = poolsim('check', scenario, '--expect', file);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `${file}:3:58: relations[0].below: 'fifo' below 'fifo' compares a policy with itself (the same runs): it always holds; name another policy\n` +
+        `${file}:4:58: relations[1].above: 'easy-backfill' above 'easy-backfill{}' compares a policy with itself (the same runs): it can never hold; name another policy\n` +
+        '2 problems found; nothing was run or written.\n',
+    );
+  });
+
   it('exits 2 on an unknown metric in the expectations', () => {
     const r = poolsim('check', scenario, '--expect', 'test/fixtures/experiment/bad-expect.yaml');
     expect(r.code).toBe(2);

@@ -160,8 +160,16 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
     }
     expect.relations.forEach((r, i) => {
       const a = slotOf(r.policy, expectIssue(['relations', i, 'policy']));
-      const b = slotOf(r.below ?? r.above!, expectIssue(['relations', i, r.below !== undefined ? 'below' : 'above']));
-      if (a && b) relationSlots.push({ a, b, r });
+      const side = r.below !== undefined ? 'below' : 'above';
+      const b = slotOf(r.below ?? r.above!, expectIssue(['relations', i, side]));
+      // A policy against itself (the same runs on the same seeds) can only pass, or with a margin
+      // only fail: an expectation that checks nothing, counted as met (a copy-paste slip).
+      if (a && b && sameSlot(a, b)) {
+        issues.push({
+          ...expectIssue(['relations', i, side])(),
+          message: `'${r.policy}' ${side} '${r.below ?? r.above!}' compares a policy with itself (the same runs): it ${r.at_least ? 'can never hold' : 'always holds'}; name another policy`,
+        });
+      } else if (a && b) relationSlots.push({ a, b, r });
     });
   }
   const baseRows = baselines.length > 0 ? baselineRowsFor(baselines, resolved.scenario.name, fingerprint, input.file) : [];
