@@ -21,11 +21,13 @@ export function checkFabricFailures(scenario: Scenario, datacentres: readonly Da
   }
   const switches: string[] = [];
   const links: string[] = [];
+  const sites = new Map<string, { kind: string; nodes: number; switches: string[]; links: string[] }>();
   for (const dc of datacentres) {
     const rails: number[] = [];
     for (const g of groups) if (g.datacentre === dc.index) for (let i = 0; i < g.nodeCount; i++) rails.push(g.nicsPerNode);
     if (rails.length === 0) continue;
     const names = fabricElementNames(dc.topology, dc.name, rails);
+    sites.set(dc.name, { kind: dc.topology.kind, nodes: rails.length, ...names });
     switches.push(...names.switches);
     links.push(...names.links);
   }
@@ -46,6 +48,21 @@ export function checkFabricFailures(scenario: Scenario, datacentres: readonly Da
     if (own.has(name)) return;
     if ((kind === 'switch' ? linkSet : switchSet).has(name)) {
       fail([...at, kind], `'${name}' is a ${kind === 'switch' ? 'link' : 'switch'}: give it as \`${kind === 'switch' ? 'link' : 'switch'}\``);
+      return;
+    }
+    // A name of a site the pool has (`tier:site:...`): say what that site's fabric has, and that
+    // it has no such tier at all where it does not (a spine above a site of one leaf).
+    const tier = name.split(':')[0]!;
+    const site = sites.get(name.split(':')[1] ?? '');
+    if (site) {
+      const own = kind === 'switch' ? site.switches : site.links;
+      const guess = suggestName(name, own);
+      const missing = own.some((n) => n.split(':')[0] === tier) ? '' : `, which has no ${tier} ${kind === 'switch' ? 'switch' : 'link'} at all`;
+      fail(
+        [...at, kind],
+        `unknown ${kind} '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}: site ${name.split(':')[1]} is a ${site.kind} fabric of ${site.nodes} node${site.nodes === 1 ? '' : 's'}${missing}; ` +
+          `failable there: switches ${sample(site.switches)}; links ${sample(site.links)}`,
+      );
       return;
     }
     const all = kind === 'switch' ? switches : links;

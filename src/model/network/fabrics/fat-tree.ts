@@ -72,20 +72,25 @@ export const fatTree: FabricKind<FatTreeSpec> = {
     const pos = (n: number): number => ctx.nodeInDc[n]!;
     // What can fail: each leaf (its nodes cut off); each pod's aggregation switch p (plane p: its
     // leaves' and its own core links, or its share of the aggregates); each core plane p (its share
-    // of every pod's core links); each cable (leaf to aggregation, aggregation to core).
+    // of every pod's core links); each cable (leaf to aggregation, aggregation to core). As in the
+    // bill, a site of one leaf has no aggregation or core, and a site of one pod no core.
     const elements: FabricElement[] = [];
     const leafNodes: number[][] = leafCapacity.map(() => []);
     for (const n of ctx.nodes) leafNodes[leafOf(n)]!.push(n);
     leafNodes.forEach((nodes, leaf) => elements.push(switchElement(ctx, `leaf:${ctx.datacentre}:${leaf}`, nodes, [...leafUp[leaf]!, ...leafDown[leaf]!])));
     const spines = spineCount(spec.ecmp);
-    podUp.forEach((_, pod) => {
-      const leaves = leafUp.map((_, leaf) => leaf).filter((leaf) => Math.floor(leaf / spec.leaves_per_pod) === pod);
-      const sets = [...leaves.map((l) => leafUp[l]!), ...leaves.map((l) => leafDown[l]!), podUp[pod]!, podDown[pod]!];
-      for (let p = 0; p < spines; p++) elements.push(switchElement(ctx, `agg:${ctx.datacentre}:${pod}:${p}`, [], [], sets.flatMap((set) => spineShare([set], p, spines))));
-    });
-    for (let p = 0; p < spines; p++) elements.push(switchElement(ctx, `core:${ctx.datacentre}:${p}`, [], [], [...spineShare(podUp, p, spines), ...spineShare(podDown, p, spines)]));
-    leafUp.forEach((links, leaf) => links.forEach((l, p) => elements.push(cable(ctx, l, leafDown[leaf]![p]!))));
-    podUp.forEach((links, pod) => links.forEach((l, p) => elements.push(cable(ctx, l, podDown[pod]![p]!))));
+    const aggregation = leafNodes.length > 1;
+    const core = podUp.length > 1;
+    if (aggregation) {
+      podUp.forEach((_, pod) => {
+        const leaves = leafUp.map((_, leaf) => leaf).filter((leaf) => Math.floor(leaf / spec.leaves_per_pod) === pod);
+        const sets = [...leaves.map((l) => leafUp[l]!), ...leaves.map((l) => leafDown[l]!), podUp[pod]!, podDown[pod]!];
+        for (let p = 0; p < spines; p++) elements.push(switchElement(ctx, `agg:${ctx.datacentre}:${pod}:${p}`, [], [], sets.flatMap((set) => spineShare([set], p, spines))));
+      });
+    }
+    if (core) for (let p = 0; p < spines; p++) elements.push(switchElement(ctx, `core:${ctx.datacentre}:${p}`, [], [], [...spineShare(podUp, p, spines), ...spineShare(podDown, p, spines)]));
+    if (aggregation) leafUp.forEach((links, leaf) => links.forEach((l, p) => elements.push(cable(ctx, l, leafDown[leaf]![p]!))));
+    if (core) podUp.forEach((links, pod) => links.forEach((l, p) => elements.push(cable(ctx, l, podDown[pod]![p]!))));
     return {
       elements,
       route(a, b, out) {

@@ -43,14 +43,17 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
     });
     const pos = (n: number): number => ctx.nodeInDc[n]!;
     // What can fail: each leaf (its nodes cut off), each spine (path p: its links, or its share of
-    // the aggregates), each cable between a leaf and a spine.
+    // the aggregates), each cable between a leaf and a spine. A site of one leaf has no spine and
+    // no leaf uplinks (as its bill): its leaf is all there is to fail.
     const elements: FabricElement[] = [];
     const leafNodes: number[][] = leafCapacity.map(() => []);
     for (const n of ctx.nodes) leafNodes[leafOf(n)]!.push(n);
     leafNodes.forEach((nodes, leaf) => elements.push(switchElement(ctx, `leaf:${ctx.datacentre}:${leaf}`, nodes, [...leafUp[leaf]!, ...leafDown[leaf]!])));
-    const spines = spineCount(spec.ecmp);
-    for (let p = 0; p < spines; p++) elements.push(switchElement(ctx, `spine:${ctx.datacentre}:${p}`, [], [], [...spineShare(leafUp, p, spines), ...spineShare(leafDown, p, spines)]));
-    leafUp.forEach((links, leaf) => links.forEach((l, p) => elements.push(cable(ctx, l, leafDown[leaf]![p]!))));
+    if (leafNodes.length > 1) {
+      const spines = spineCount(spec.ecmp);
+      for (let p = 0; p < spines; p++) elements.push(switchElement(ctx, `spine:${ctx.datacentre}:${p}`, [], [], [...spineShare(leafUp, p, spines), ...spineShare(leafDown, p, spines)]));
+      leafUp.forEach((links, leaf) => links.forEach((l, p) => elements.push(cable(ctx, l, leafDown[leaf]![p]!))));
+    }
     return {
       elements,
       route(a, b, out) {

@@ -137,6 +137,7 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
  * so their traffic has no path (the nodes' NIC links go down). With two planes the same NIC port
  * reaches the other plane's rail leaf: the nodes lose half of that rail's rate. A spine (path p,
  * per plane) carries its share of every group's spine links; each group's spine cable pair too.
+ * A site of one group has no spine and no spine cables (as its bill): its rail leaves are all.
  */
 function railElements(spec: RailOptimizedSpec, ctx: FabricBuildContext, groupOf: (n: number) => number, groupCapacity: readonly number[], up: readonly number[][], down: readonly number[][]): FabricElement[] {
   const elements: FabricElement[] = [];
@@ -159,6 +160,7 @@ function railElements(spec: RailOptimizedSpec, ctx: FabricBuildContext, groupOf:
       }
     }
   });
+  if (members.length === 1) return elements;
   const spines = spineCount(spec.ecmp);
   for (let p = 0; p < spines; p++) {
     for (let q = 0; q < planes; q++) {
