@@ -4,6 +4,8 @@
 // first kept its step alone (0.5284 s against 0.5454 s), and the second kept paying after the
 // first had ended.
 import { describe, expect, it } from 'vitest';
+import { FIELD_DOCS } from '../src/scenario/field-docs.js';
+import { Simulation } from '../src/sim/simulation.js';
 import { runToCsv, scenarioFromText } from './helpers.js';
 
 const job = (name: string, devices: number, dp: number): string =>
@@ -48,5 +50,36 @@ describe('congestion efficiency charges every job on a shared link', () => {
 
   it('changes nothing on a fabric without contention loss', () => {
     expect(steps('IB-NDR', A + B).a).toBe(steps('IB-NDR', A).a);
+  });
+});
+
+// What the docs say congestion_efficiency charges (src/scenario/field-docs.ts, docs/network.md),
+// held to the code: another job on a link of a job's routes, not the job's own flows over one link
+// (the field reference said "several flows", which a job alone with two flows up one uplink has).
+describe('congestion efficiency: who counts as contention', () => {
+  // Four nodes, one per leaf; tp 8, pp 2, dp 2: a node's data-parallel hop and its pipeline send
+  // leave by its NIC link together, the job's own flows on one link (asserted below).
+  const own = job('solo', 32, 2).replace('pp: 1, dp: 2', 'pp: 2, dp: 2');
+  const solo = (fabric: string): number =>
+    runToCsv(scenarioFromText(scenario(fabric, own).replace('nodes_per_leaf: 2', 'nodes_per_leaf: 1').replace('count: 6', 'count: 4'))).jobs[0]!.step_time_s as number;
+
+  it("a job's own flows sharing a link cost it nothing; the docs say another job", () => {
+    // The premise: two of the job's flows cross one link.
+    const sim = new Simulation(scenarioFromText(scenario('RoCE-400G', own).replace('nodes_per_leaf: 2', 'nodes_per_leaf: 1').replace('count: 6', 'count: 4')), {});
+    let shared = 0;
+    sim.engine.daemonAt(1, () => {
+      const flowsOn = new Map<number, number>();
+      for (const f of sim.network!.jobFlows()) for (const l of f.links) flowsOn.set(l, (flowsOn.get(l) ?? 0) + 1);
+      shared = [...flowsOn.values()].filter((n) => n > 1).length;
+    });
+    sim.run();
+    expect(shared).toBeGreaterThan(0);
+    expect(solo('RoCE-400G')).toBe(solo('{ preset: RoCE-400G, congestion_efficiency: 1 }'));
+    expect(solo('{ preset: RoCE-400G, congestion_efficiency: 0.5 }')).toBe(solo('RoCE-400G'));
+    const doc = FIELD_DOCS['datacentres[].fabric.congestion_efficiency']!;
+    expect(doc).toMatch(/another job's flows share a link/);
+    expect(doc).toMatch(/own flows sharing a link are no contention/);
+    expect(doc).toMatch(/transfers .*never pay it/);
+    expect(doc).not.toMatch(/several flows/);
   });
 });

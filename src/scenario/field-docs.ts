@@ -23,7 +23,7 @@ const FABRIC: Docs = {
   hop_latency: "Latency added per switch hop, e.g. '200ns'.",
   endpoint_latency: "NIC and host latency added once per message, end to end, e.g. '1us'.",
   efficiency: 'Fraction of the line rate a large flow reaches on an idle fabric, in (0, 1].',
-  congestion_efficiency: 'Fraction of a contended link left useful when several flows share it (1 = ideal max-min; RoCE loses some to pauses and retransmissions), in (0, 1]; an override of a preset keeps the preset\'s, a new preset 1.',
+  congestion_efficiency: 'Fraction of its bandwidth a job keeps while another job\'s flows share a link of its routes (1 = ideal max-min; RoCE loses some to pauses and retransmissions), in (0, 1]: all the job\'s flows pay it, at the lowest value of the fabrics its routes cross. A job\'s own flows sharing a link are no contention, nor are transfers (datasets, checkpoints, KV caches), which never pay it. An override of a preset keeps the preset\'s, a new preset 1.',
   equipment: "What the fabric is built of, priced, for summary.csv's fabric_capex and fabric_kw (each topology kind counts the switches, transceivers and cables it needs; docs/network.md). All of its fields but source are required.",
   'equipment.switch_ports': 'Ports of one switch at the port rate (its radix), e.g. 64.',
   'equipment.switch_price': 'Price of one switch without transceivers (the catalogue uses USD).',
