@@ -7,6 +7,9 @@ import type { Placement, Placer, JobView } from '../src/policy/types.js';
 import type { ResolvedPolicies } from '../src/policy/registry.js';
 import { simulate, type LinkRow, type TransferRow } from '../src/sim/simulation.js';
 import type { JobRow } from '../src/sim/metrics.js';
+import { Cluster } from '../src/model/cluster.js';
+import { FlowNetwork } from '../src/model/network/flow-network.js';
+import { Topology } from '../src/model/network/topology.js';
 import { repoPath, runToCsv, scenarioFromText } from './helpers.js';
 
 function runJobs(text: string, policies?: ResolvedPolicies): { jobs: Map<string, JobRow>; transfers: TransferRow[] } {
@@ -213,15 +216,32 @@ describe('inter-DC windows: per connection, in bytes', () => {
     expect(() => scenarioFromText(withLink('latency: 1ms, bandwidth: 400Gbps, window: 16Gbps'))).toThrow(/links\[0\]\.window/);
   });
 
+  // The window covers a connection's whole round trip: NIC to NIC, through both sites' switches and
+  // the long haul. Between the two sites of two-dc-latency (IB-NDR: 0.47 us endpoint, 150 ns a
+  // hop; one leaf per site): the leaf and top tier up (2 hops), the border, long-haul and far top
+  // tier (3), the far leaf (1): one way 1 ms + 0.47 us + 6 x 0.15 us = 1.00137 ms, RTT 2.00274 ms
+  // (before 2026-12-07 the RTT was the long haul's alone, 2 ms: 0.14% too high a cap here, ~5% on
+  // a 50 us link).
+  const rttS = 2 * (1e-3 + 0.47e-6 + 6 * 0.15e-6);
+
+  it("a route's window cap is window / twice its whole one-way latency, fabric hops included", () => {
+    const resolved = scenarioFromText(withLink('latency: 1ms, bandwidth: 400Gbps, window: 4MiB'));
+    const topo = new Topology(new Cluster(resolved.shape), new FlowNetwork(), resolved.interDc);
+    const route = topo.route(0, 4);
+    expect(route.latencyS).toBeCloseTo(rttS / 2, 15);
+    expect(route.connectionCapBytesPerS / ((4 * 2 ** 20) / rttS) - 1).toBeLessThan(1e-12);
+    expect(route.connectionCapBytesPerS / ((4 * 2 ** 20) / rttS) - 1).toBeGreaterThan(-1e-12);
+  });
+
   it("caps each NIC rail's connection, not the job's whole cross-site traffic: 8 rails x window / RTT", () => {
     // 8 GPUs and 8 NICs per node, tensor-parallel inside nodes: each site-crossing node pair
-    // carries 8 rails. With a 4 MiB window and a 2 ms RTT each rail gets 2.1 GB/s, the pair 8x that,
-    // exactly what the same link without a window but of that bandwidth gives.
+    // carries 8 rails. With a 4 MiB window and a 2.00274 ms RTT each rail gets 2.1 GB/s, the pair
+    // 8x that, exactly what the same link without a window but of that bandwidth gives.
     // One layout for all three (the automatic one is chosen on each placement's links, and the
     // windowed link, capped per pair rather than in total, favours a pipeline across the sites).
     const fixed = (link: string): string => withLink(link).replace('tokens: 20B', 'tokens: 20B\n        layout: { tp: 1, pp: 1, dp: 64, zero: 2 }');
     const windowBytes = 4 * 2 ** 20;
-    const pairBytesPerS = (8 * windowBytes) / 0.002;
+    const pairBytesPerS = (8 * windowBytes) / rttS;
     const windowed = runJobs(fixed(`latency: 1ms, bandwidth: 400Gbps, window: 4MiB`)).jobs.get('split-13b')!;
     const narrow = runJobs(fixed(`latency: 1ms, bandwidth: ${(pairBytesPerS * 8) / 1e9}Gbps`)).jobs.get('split-13b')!;
     const open = runJobs(fixed('latency: 1ms, bandwidth: 400Gbps')).jobs.get('split-13b')!;

@@ -468,7 +468,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'links[].latency': "One-way latency, e.g. '2ms' (about 5 us per km of fibre).",
   'links[].bandwidth': "Capacity in each direction, e.g. '400Gbps'.",
   'links[].efficiency': 'Fraction of the bandwidth usable by data (protocol overheads), in (0, 1].',
-  'links[].window': "Bytes in flight per connection (TCP window, RDMA in-flight limit), e.g. '16MiB': each connection is capped at window / RTT.",
+  'links[].window': "Bytes in flight per connection (TCP window, RDMA in-flight limit), e.g. '16MiB': each connection is capped at window / RTT, the RTT twice its whole route's one-way latency (between nodes: endpoints, both sites' switch hops and the long haul; between sites: the long links).",
   workloads: 'Training workloads: listed jobs, a generator, or a trace.',
   'workloads[].jobs': 'Jobs listed one by one (each workload is one of jobs, generator or trace).',
   ...under('workloads[].jobs[]', JOB),

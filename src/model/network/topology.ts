@@ -34,8 +34,9 @@ export interface Route {
   /** One-way latency: endpoint + switch hops + long-haul propagation (s). */
   readonly latencyS: number;
   /**
-   * Rate cap of ONE connection on this path: the smallest window of its long links / RTT
-   * (bytes/s), or Infinity. A flow that stands for k connections is capped at k times this.
+   * Rate cap of ONE connection on this path: the smallest window of its long links / RTT, the
+   * RTT twice latencyS, the whole route's (bytes/s), or Infinity. A flow that stands for k
+   * connections is capped at k times this.
    */
   readonly connectionCapBytesPerS: number;
   /** Fabric whose congestion behaviour applies: the lossiest (lowest congestion_efficiency) the route crosses. */
@@ -389,7 +390,9 @@ export class Topology {
     const links = [this.nicUp[a]!];
     let hops: number;
     let propagationS = 0;
-    let connectionCapBytesPerS = Infinity;
+    // The smallest window of the route's long links: a connection keeps at most that in flight
+    // over its whole round trip (NICs, switches and long haul), so its cap is window / (2 x latencyS).
+    let windowBytes = Infinity;
     // Switch latency when the route crosses other fabrics than a's (else hops x a's hop latency).
     let mixed = this.nodeFabric[b] !== fabric;
     let switchS = 0;
@@ -407,7 +410,6 @@ export class Topology {
       hops = this.sites[dcA]!.up(a, links);
       if (hops < 0) return undefined;
       switchS = hops * fabric.hop_latency;
-      const pathS = pathLatency(this.interDc, path);
       let from = fabric;
       let lossiest = fabric;
       for (const [li, dir] of path) {
@@ -420,7 +422,7 @@ export class Topology {
         if (next.congestion_efficiency < lossiest.congestion_efficiency) lossiest = next;
         switchS += from.hop_latency + next.hop_latency + next.hop_latency;
         from = next;
-        if (l.windowBytes !== undefined) connectionCapBytesPerS = Math.min(connectionCapBytesPerS, l.windowBytes / (2 * pathS));
+        if (l.windowBytes !== undefined) windowBytes = Math.min(windowBytes, l.windowBytes);
       }
       const down = this.sites[dcB]!.down(b, links);
       if (down < 0) return undefined;
@@ -429,10 +431,13 @@ export class Topology {
       if (lossiest !== fabric) congestion = lossiest;
     }
     links.push(this.nicDown[b]!);
-    if (!mixed) return { links, latencyS: fabric.endpoint_latency + hops * fabric.hop_latency + propagationS, connectionCapBytesPerS, fabric };
+    if (!mixed) {
+      const latencyS = fabric.endpoint_latency + hops * fabric.hop_latency + propagationS;
+      return { links, latencyS, connectionCapBytesPerS: windowBytes / (2 * latencyS), fabric };
+    }
     const other = this.nodeFabric[b]!;
     const latencyS = (fabric.endpoint_latency + other.endpoint_latency) / 2 + switchS + propagationS;
-    return { links, latencyS, connectionCapBytesPerS, fabric: congestion.congestion_efficiency < fabric.congestion_efficiency ? congestion : fabric };
+    return { links, latencyS, connectionCapBytesPerS: windowBytes / (2 * latencyS), fabric: congestion.congestion_efficiency < fabric.congestion_efficiency ? congestion : fabric };
   }
 
   /**
