@@ -148,6 +148,31 @@ describe('policy plug-ins (built CLI)', () => {
     expectNoFiles('max-rate-bad');
   });
 
+  it('ctx.predictRate refuses a placement that cannot exist, naming the policy and the call, as start() would', async () => {
+    // Before, the simple model answered 5.4395e14 FLOP/s for node 999, a NaN count or 64 devices on an
+    // 8-device node, and a null placement threw a TypeError inside poolsim blamed on the plug-in.
+    const cases: [string, string][] = [
+      ['node-999', 'unknown node 999'],
+      ['nan-count', 'count NaN on node 0 is not a positive integer'],
+      ['count-64', 'node 0 has 8 devices, 64 asked'],
+      ['half-count', 'count 4.5 on node 0 is not a positive integer'],
+      ['kind-7', 'unknown device kind index 7'],
+      ['split', 'the gang is split: 2 devices placed for a job of 8'],
+      ['null-placement', 'expected {kind, nodes[], counts[]}, got null'],
+      ['no-placement', 'expected {kind, nodes[], counts[]}, got undefined'],
+    ];
+    const run = (bad: string) => poolsimAsync('run', `${FIX}/small.yaml`, '--out', join(out, `predicts-${bad}`), '--quiet', '--policy', `{name: ./${FIX}/predicts.mjs, params: {bad: ${bad}}}`);
+    const [ok, ...bad] = await Promise.all([run('none'), ...cases.map(([mode]) => run(mode))]);
+    // Asking about the placement it then starts (and, after it started, about one no longer free) is allowed.
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    cases.forEach(([mode, problem], i) => {
+      expect(bad[i]!.code, mode).toBe(1);
+      expect(bad[i]!.stderr).toBe(`run failed: queue policy 'predicts' (./${FIX}/predicts.mjs), job 'first', at t=0s: predictRate() was given an invalid placement: ${problem}\nNo result files were written.\n`);
+      expectNoFiles(`predicts-${mode}`);
+    });
+  });
+
   it('plug-in parameters are validated by its schema, located in the scenario file; exit 2', () => {
     const r = poolsim('run', `${FIX}/bad-params.yaml`, '--out', join(out, 'bad-params'));
     expect(r.code).toBe(2);

@@ -1,10 +1,17 @@
 // What is wrong with a placement, if anything: the checks the simulator makes before applying one,
-// so that a plug-in's bad answer is reported under the plug-in's own name.
+// so that a plug-in's bad answer is reported under the plug-in's own name; and the same checks
+// against the nodes' sizes rather than what is free, for a placement a plug-in asks a question about.
 import { hostShare } from '../model/host-resources.js';
 import type { ClusterView, JobView } from './types.js';
 
-export function placementProblem(job: JobView, p: unknown, cluster: ClusterView): string | undefined {
-  if (p === null || typeof p !== 'object') return `expected {kind, nodes[], counts[]} or undefined, got ${describe(p)}`;
+/**
+ * `against`: 'free', a placement to apply now (what is free on each node and device); 'capacity',
+ * a placement asked about (ctx.predictRate): one that could exist on the idle cluster (nodes that
+ * exist, of the kind, each count whole and within its node, the whole gang, an allowed kind).
+ */
+export function placementProblem(job: JobView, p: unknown, cluster: ClusterView, against: 'free' | 'capacity' = 'free'): string | undefined {
+  const now = against === 'free';
+  if (p === null || typeof p !== 'object') return `expected {kind, nodes[], counts[]}${now ? ' or undefined' : ''}, got ${describe(p)}`;
   const { kind, nodes, counts } = p as Record<string, unknown>;
   if (!Array.isArray(nodes) || !Array.isArray(counts) || nodes.length !== counts.length) return 'expected {kind, nodes[], counts[]} with one count per node';
   if (nodes.length === 0) return 'no nodes';
@@ -21,8 +28,8 @@ export function placementProblem(job: JobView, p: unknown, cluster: ClusterView)
     const node = cluster.deviceNode[dev]!;
     if (cluster.nodeKind[node] !== k) return `device ${dev} is not of kind '${cluster.kinds[k]!.name}'`;
     if (nodes.length !== 1 || nodes[0] !== node || counts[0] !== 1) return `a fractional job's nodes must be [${node}] and counts [1] (device ${dev}'s node)`;
-    if (cluster.deviceFreeMilli[dev]! < job.milli) return `device ${dev} has ${cluster.deviceFreeMilli[dev]} milli free, ${job.milli} asked (over-shared)`;
-    return hostRoomProblem(job, nodes as number[], counts as number[], cluster);
+    if (now && cluster.deviceFreeMilli[dev]! < job.milli) return `device ${dev} has ${cluster.deviceFreeMilli[dev]} milli free, ${job.milli} asked (over-shared)`;
+    return hostRoomProblem(job, nodes as number[], counts as number[], cluster, now);
   }
   const seen = new Set<number>();
   let total = 0;
@@ -35,11 +42,12 @@ export function placementProblem(job: JobView, p: unknown, cluster: ClusterView)
     seen.add(n);
     if (cluster.nodeKind[n] !== k) return `node ${n} holds '${cluster.kinds[cluster.nodeKind[n]!]!.name}', not '${cluster.kinds[k]!.name}'`;
     if (!Number.isInteger(count) || (count as number) <= 0) return `count ${describe(count)} on node ${n} is not a positive integer`;
-    if ((count as number) > cluster.nodeFree[n]!) return `node ${n} has ${cluster.nodeFree[n]} free devices, ${String(count)} asked (over-allocation)`;
+    if (now && (count as number) > cluster.nodeFree[n]!) return `node ${n} has ${cluster.nodeFree[n]} free devices, ${String(count)} asked (over-allocation)`;
+    if (!now && (count as number) > cluster.nodeDevices[n]!) return `node ${n} has ${cluster.nodeDevices[n]} devices, ${String(count)} asked`;
     total += count as number;
   }
   if (total !== job.devices) return `the gang is split: ${total} devices placed for a job of ${job.devices}`;
-  return hostRoomProblem(job, nodes as number[], counts as number[], cluster);
+  return hostRoomProblem(job, nodes as number[], counts as number[], cluster, now);
 }
 
 /** A placement naming a share other than the job's (`jobMilli`; 1000: whole devices). */
@@ -47,15 +55,17 @@ export function milliProblem(placed: unknown, jobMilli: number): string {
   return `the placement names a share of ${String(placed)} milli, the job asks for ${jobMilli < 1000 ? jobMilli : 'whole devices'}`;
 }
 
-/** A node without room for its part of the job's CPU or memory (model/host-resources.ts), if any. */
-function hostRoomProblem(job: JobView, nodes: readonly number[], counts: readonly number[], cluster: ClusterView): string | undefined {
+/** A node without room for its part of the job's CPU or memory (model/host-resources.ts), free now or at all, if any. */
+function hostRoomProblem(job: JobView, nodes: readonly number[], counts: readonly number[], cluster: ClusterView, now: boolean): string | undefined {
   if (!cluster.hostLimited || (job.cpuMilli <= 0 && job.memoryMiB <= 0)) return undefined;
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     const cpu = hostShare(job.cpuMilli, counts[i]!, job.devices);
     const mem = hostShare(job.memoryMiB, counts[i]!, job.devices);
-    if (cluster.nodeCpuFree[n]! < cpu) return `node ${n} has ${cluster.nodeCpuFree[n]} CPU milli-cores free, ${cpu} asked (over-allocation)`;
-    if (cluster.nodeMemoryFree[n]! < mem) return `node ${n} has ${cluster.nodeMemoryFree[n]} MiB of memory free, ${mem} asked (over-allocation)`;
+    if (now && cluster.nodeCpuFree[n]! < cpu) return `node ${n} has ${cluster.nodeCpuFree[n]} CPU milli-cores free, ${cpu} asked (over-allocation)`;
+    if (now && cluster.nodeMemoryFree[n]! < mem) return `node ${n} has ${cluster.nodeMemoryFree[n]} MiB of memory free, ${mem} asked (over-allocation)`;
+    if (!now && cluster.nodeCpuMilli[n]! < cpu) return `node ${n} has ${cluster.nodeCpuMilli[n]} CPU milli-cores, ${cpu} asked`;
+    if (!now && cluster.nodeMemoryMiB[n]! < mem) return `node ${n} has ${cluster.nodeMemoryMiB[n]} MiB of memory, ${mem} asked`;
   }
   return undefined;
 }

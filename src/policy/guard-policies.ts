@@ -7,6 +7,7 @@ import { describeJob, type PluginGuard } from './plugin-guard.js';
 import { maxRateOn } from './predict.js';
 import {
   PolicyError,
+  type ClusterView,
   type JobView,
   type Placement,
   type PlacementHints,
@@ -43,8 +44,10 @@ export function guardPlacer(guard: PluginGuard, placer: Placer): Placer {
   const views = guard.views;
   let raw: PlacementHints | undefined;
   let hints: PlacementHints | undefined;
+  let shown: ClusterView | undefined;
   return {
     place(job, cluster, rawHints) {
+      shown = cluster;
       if (rawHints !== raw) {
         raw = rawHints;
         hints = Object.freeze({
@@ -54,7 +57,10 @@ export function guardPlacer(guard: PluginGuard, placer: Placer): Placer {
           get random() {
             return rawHints.random;
           },
-          predictRate: (j: JobView, p: Placement) => rawHints.predictRate(simJob(guard, j, 'hints.predictRate'), p),
+          predictRate: (j: JobView, p: Placement) => {
+            const sj = simJob(guard, j, 'hints.predictRate');
+            return rawHints.predictRate(sj, askedPlacement(guard, sj, p, shown!, 'hints.predictRate'));
+          },
           get targetWorkload() {
             return rawHints.targetWorkload?.map((c) => Object.freeze({ ...c, allowedKinds: c.allowedKinds ? Object.freeze([...c.allowedKinds]) : undefined }));
           },
@@ -170,7 +176,10 @@ function contextView(guard: PluginGuard, ctx: SchedulingContext, decides: boolea
           ctx.wakeAt(timeS);
         }
       : refuse('wakeAt'),
-    predictRate: (job: JobView, placement: Placement) => ctx.predictRate(simJob(guard, job, 'predictRate'), placement),
+    predictRate: (job: JobView, placement: Placement) => {
+      const j = simJob(guard, job, 'predictRate');
+      return ctx.predictRate(j, askedPlacement(guard, j, placement, ctx.cluster, 'predictRate'));
+    },
     maxRate: (job: JobView, kind: number) => {
       const j = simJob(guard, job, 'maxRate');
       const kinds = ctx.cluster.kinds.length;
@@ -218,6 +227,16 @@ function simJob(guard: PluginGuard, job: unknown, method: string): JobView {
   const j = guard.views.unwrap<JobView>(job);
   if (!j) return guard.fail(`${method}() was given ${describeJob(job)}, not a job it was shown`);
   return j;
+}
+
+/**
+ * A placement a plug-in asks a question about (predictRate), checked as its decisions are but against
+ * the nodes' sizes, not what is free now: the model would answer a rate for a node that does not exist.
+ */
+function askedPlacement(guard: PluginGuard, job: JobView, p: unknown, cluster: ClusterView, method: string): Placement {
+  const problem = placementProblem(job, p, cluster, 'capacity');
+  if (problem) return guard.fail(`${method}() was given an invalid placement: ${problem}`);
+  return copyPlacement(p as Placement);
 }
 
 /** The simulator keeps a copy of a decision: the plug-in may reuse or change its own object afterwards. */
