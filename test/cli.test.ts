@@ -60,8 +60,9 @@ describe('validate on a trace', () => {
     writeCsvTraceScenario(dir, 'tr', 'id,submit,duration,gpus\na,0,3600,8\nb,10,1e400,8\nc,20,-5,4\nd,15,100,0\n');
     const v = poolsim('validate', join(dir, 's.yaml'));
     expect(v.code).toBe(0);
-    // Each reason names its first row (line 1 is the header) and the value that was refused.
-    expect(v.stderr).toBe('  trace t.csv: 4 rows, 1 jobs used; 1 bad duration (first at line 3: "1e400"); 1 non-positive duration (first at line 4: "-5"); 1 no GPU requested (first at line 5)\n');
+    // Each reason names its first row (line 1 is the header) and the value that was refused; a run
+    // time is computed (in seconds), so it is said with the cells it came from.
+    expect(v.stderr).toBe('  trace t.csv: 4 rows, 1 jobs used; 1 bad duration (first at line 3: "1e400"); 1 non-positive duration (first at line 4: "-5 s from duration -5 (s)"); 1 no GPU requested (first at line 5)\n');
     expect(v.stdout).toContain('0 listed job(s), 1 trace job(s), 0 generator(s)');
     const r = poolsim('run', join(dir, 's.yaml'), '--out', join(dir, 'out'));
     expect(r.stderr).toContain(v.stderr);

@@ -199,7 +199,13 @@ function arrayImport(text: string, mapping: CsvMapping, unitS: number): TraceImp
         if (endS === undefined) return skipTime(line, 'bad end', f[at('end')], at('end'));
         durationS = endS - submitS;
       }
-      if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS), durationFrom);
+      if (!(durationS > 0)) {
+        // The computed run time and the cells it came from (end - submit here: the reference has no start).
+        const cell = (c: number) => `${names[c]} ${f[c]!.trim()}`;
+        const unit = mapping.time_unit ?? 's';
+        const cells = durationFrom === at('duration') ? `${cell(durationFrom)} (${unit})` : `${cell(durationFrom)} - ${cell(at('submit'))}${iso ? '' : ` (${unit})`}`;
+        return skip(line, 'non-positive duration', `${durationS} s from ${cells}`);
+      }
       const job: TraceJob = {
         id: at('id') >= 0 && !isEmptyField(f[at('id')]) ? f[at('id')]!.trim() : `job-${dataRow}`,
         submitS,

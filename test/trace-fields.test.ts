@@ -141,14 +141,20 @@ workloads:
       message = (e as InputError).issues.map((i) => i.message).join('\n');
     }
     expect(message).toBe(
-      'the trace gives no job to run: of its 6 row(s), 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3, column runtime_min: "-120"); 1 bad end (first at line 4, column stop: "oops", expected a number in min); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz", expected a number in min)',
+      'the trace gives no job to run: of its 6 row(s), 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3: "-120 s from runtime_min -2 (min)"); 1 bad end (first at line 4, column stop: "oops", expected a number in min); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz", expected a number in min)',
     );
     // With one good row the run goes ahead, and its report (stderr) names the columns too.
     const r = read(`${csv}\n9,5,,1,1`);
     expect(describeTraces(r.traceReports)).toBe(
-      '  trace t.csv: 7 rows, 1 jobs used; 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3, column runtime_min: "-120"); 1 bad end (first at line 4, column stop: "oops", expected a number in min); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz", expected a number in min)\n',
+      '  trace t.csv: 7 rows, 1 jobs used; 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3: "-120 s from runtime_min -2 (min)"); 1 bad end (first at line 4, column stop: "oops", expected a number in min); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz", expected a number in min)\n',
     );
-    // The second non-positive duration was read from the end column.
-    expect(parseGenericCsv(csv, { submit: 't0', duration: 'runtime_min', end: 'stop', devices: 'gpus', instances: 'workers', time_unit: 'min' }).skipped.at(-1)).toEqual({ line: 7, reason: 'non-positive duration', detail: '-60', column: 'stop' });
+    // The second non-positive duration was read from the end column, less the submit time. The run
+    // time is computed, not read: it was quoted as if it were the cell of the column it came from
+    // (runtime_min "-120" where the file holds -2; stop "-60" where it holds 3), so it is now said
+    // as computed, in seconds, with the cells it came from.
+    expect(parseGenericCsv(csv, { submit: 't0', duration: 'runtime_min', end: 'stop', devices: 'gpus', instances: 'workers', time_unit: 'min' }).skipped.at(-1)).toEqual({ line: 7, reason: 'non-positive duration', detail: '-60 s from stop 3 - t0 4 (min)' });
+    // With a start column, from end - start.
+    const started = parseGenericCsv('t0,begin,stop,gpus\n0,5,5,1\n0,5,6,1\n', { submit: 't0', start: 'begin', end: 'stop', devices: 'gpus' });
+    expect(started.skipped).toEqual([{ line: 2, reason: 'non-positive duration', detail: '0 s from stop 5 - begin 5 (s)' }]);
   });
 });

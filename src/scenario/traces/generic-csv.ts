@@ -155,6 +155,14 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
     const hint = !other ? '' : iso ? '; numbers are read with time_format seconds or unix' : '; a date and time is read with time_format: iso';
     skipped[skipped.length - 1]!.expected = `${iso ? 'an ISO 8601 date and time' : `a number in ${timeUnit}`}${hint}`;
   };
+  // A run time that is not positive, said as computed and with the cells it came from: quoting the
+  // computed '0' as the end column's cell read as if the file held a 0 there.
+  const durationCells = (f: CsvRecord, durationS: number, col: number, fromCol: number): string => {
+    const cell = (c: number): string => `${names[c]!} ${f.field(c)!.trim()}`;
+    const unit = iso ? '' : ` (${timeUnit})`;
+    if (fromCol < 0) return `${durationS} s from ${cell(col)} (${timeUnit})`;
+    return `${durationS} s from ${cell(col)} - ${cell(fromCol)}${unit}`;
+  };
   const rows = scanCsvRecords(
     text,
     source,
@@ -238,6 +246,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       let durationS: number | undefined;
       // The column the run time was read from: duration, or end (end - start, end - submit).
       let durationFrom = durationCol;
+      let fromCol = -1;
       if (durationCol >= 0 && !f.isEmpty(durationCol)) {
         const d = f.finiteNumber(durationCol);
         if (d === undefined) return skip(line, 'bad duration', f.field(durationCol), durationCol);
@@ -246,16 +255,18 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
         durationFrom = endCol;
         if (endCol < 0) return skip(line, 'bad duration', f.field(durationCol), durationCol);
         let fromS = submitS;
+        fromCol = submitCol;
         if (startCol >= 0) {
           const startS = readTimeS(f, startCol);
           if (startS === undefined) return skipTime(line, 'bad start', f.field(startCol), startCol);
           fromS = startS;
+          fromCol = startCol;
         }
         const endS = readTimeS(f, endCol);
         if (endS === undefined) return skipTime(line, 'bad end', f.field(endCol), endCol);
         durationS = endS - fromS;
       }
-      if (!(durationS > 0)) return skip(line, 'non-positive duration', String(durationS), durationFrom);
+      if (!(durationS > 0)) return skip(line, 'non-positive duration', durationCells(f, durationS, durationFrom, fromCol));
 
       // An id the file does not give is the data row's number, 'job-<row>' (made when read).
       jobs.push(
