@@ -26,6 +26,25 @@ describe('explain', () => {
     expect(Math.abs(e.step.step_s / 6.674412329 - 1)).toBeLessThan(0.05);
     expect(explanationTable(e)).toMatch(/^layout: tp 8 x pp 16 x dp 128, 16 micro-batches, virtual stages 4, ZeRO 2$/m);
   });
+  it('the model line says the key/value groups, the FFN and the vocabulary it read, and no sequence parallelism without tp (docs/calibration.md, held-out runs: what a new user stumbled on)', () => {
+    // Llama 3 405B: 128 heads in 8 key/value groups, a gated FFN of 53,248, 128,256 tokens untied.
+    expect(explanationTable(e)).toMatch(/^model: 126 layers x 16384, 128 heads in 8 key\/value groups, FFN 53248 gated, vocabulary 128256 untied, sequence 8192, .*sequence parallel on$/m);
+    const gpt = (layout: string, model = ''): string => `name: line
+datacentres:
+  - name: dc
+    node_groups:
+      - { name: g, count: 2, device: H100 }
+workloads:
+  - jobs:
+      - { name: j, devices: 16, params: 1.5B, tokens: 1B, model: { layers: 24, hidden_size: 2048, heads: 16, seq_len: 2048, global_batch: 1048576, attention: flash${model} }, layout: { ${layout} } }
+`;
+    // Multi-head attention says no groups; the FFN and vocabulary are the defaults (4 h, 51,200 tied).
+    const tp2 = explanationTable(explainJob(scenarioFromText(gpt('tp: 2, dp: 8')), 'j'));
+    expect(tp2).toMatch(/^model: 24 layers x 2048, 16 heads, FFN 8192, vocabulary 51200 tied, sequence 2048, .*sequence parallel on$/m);
+    // At tp 1 there is nothing to split: off, whatever the attention kernel's default would be.
+    const tp1 = explanationTable(explainJob(scenarioFromText(gpt('tp: 1, dp: 16', ', kv_heads: 4, ffn_size: 5632, gated_mlp: true, vocab: 32000, tied_embeddings: false')), 'j'));
+    expect(tp1).toMatch(/^model: 24 layers x 2048, 16 heads in 4 key\/value groups, FFN 5632 gated, vocabulary 32000 untied, sequence 2048, .*sequence parallel off$/m);
+  });
   it('CLI: a table, JSON with the same numbers, and a located refusal for an unknown job', () => {
     const t = poolsim('explain', 'scenarios/llama3-405b.yaml', '--job', 'llama3-405b');
     expect(t.code).toBe(0);

@@ -33,12 +33,17 @@ function attentionWeights(shape: TrainingShape, heads: number): number {
   return h * (heads * dh + 2 * kvHeads * dh) + heads * dh * h;
 }
 
+/** The dense FFN's inner width: `ffnSize`, else the multiplier's (4, or 8/3 gated) times the width. */
+export function ffnWidthOf(shape: TrainingShape): number {
+  return shape.ffnSize ?? Math.round(shape.hiddenSize * (shape.ffnMultiplier ?? ((shape.gatedMlp ?? false) ? 8 / 3 : 4)));
+}
+
 export function shapeWeights(shape: TrainingShape): ShapeWeights {
   const h = shape.hiddenSize;
   const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
   const gated = shape.gatedMlp ?? false;
   const matrices = gated ? 3 : 2;
-  const f = shape.ffnSize ?? Math.round(h * (shape.ffnMultiplier ?? (gated ? 8 / 3 : 4)));
+  const f = ffnWidthOf(shape);
   const moe = shape.moe;
   const moeCount = moe ? Math.max(0, shape.layers - moe.denseLayers) : 0;
   const denseCount = shape.layers - moeCount;
