@@ -173,6 +173,19 @@ describe('a scenario whose params and shape disagree', () => {
     expect(found[0]).toMatch(/^workloads\[0\]\.jobs\[0\]\.params: params 7B and the model's shape \(80 layers x 8192 wide, 64 heads\) describe different models: the shape holds 64\.84B-65\.26B weights/);
   });
 
+  it('a job that gives its shape but not params is told what the shape holds, counted as its output layer is (docs/calibration.md, held-out runs: a hand count of Nemotron-4 340B took its heads as 128 wide, not 192)', () => {
+    const nemotron = 'layers: 96, hidden_size: 18432, heads: 96, kv_heads: 8, ffn_size: 73728, vocab: 256000';
+    const untied = problems(scenario(`jobs: [{ name: j, devices: 8, tokens: 1B, model: { ${nemotron}, tied_embeddings: false } }]`));
+    expect(untied).toEqual(['workloads[0].jobs[0]: a job given by its tokens needs `params` too (work = 6 x params x tokens); the model\'s shape holds 341B weights (output layer of its own): give `params: 341B` if that is the model']);
+    const tied = problems(scenario(`jobs: [{ name: j, devices: 8, tokens: 1B, model: { ${nemotron} } }]`));
+    expect(tied[0]).toMatch(/the model's shape holds 336\.3B weights \(embedding tied\): give `params: 336\.3B` if that is the model$/);
+    // The count is shapeWeights', the one `params` is checked against.
+    const w = shapeWeights(resolveShape(1, { layers: 96, hidden_size: 18432, heads: 96, kv_heads: 8, ffn_size: 73728, vocab: 256000, tied_embeddings: false }));
+    expect(Number((w.untied / 1e9).toPrecision(4))).toBe(341);
+    // A block that does not give both layers and width has no count to offer.
+    expect(problems(scenario('jobs: [{ name: j, devices: 8, tokens: 1B, model: { layers: 40 } }]'))).toEqual(['workloads[0].jobs[0]: a job given by its tokens needs `params` too (work = 6 x params x tokens)']);
+  });
+
   it("a generator's listed sizes are each checked, at their place in the list", () => {
     const found = problems(
       scenario('generator: { count: 2, arrival: { process: poisson, rate: 1/h }, devices: 8, params: { distribution: empirical, values: [7B, 13B] }, tokens: 1B, model: { layers: 32, hidden_size: 4096 } }'),

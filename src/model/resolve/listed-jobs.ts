@@ -1,7 +1,9 @@
 // A workload's listed jobs (`jobs:`), as job templates: each job's kinds, work, layout and memory.
 import type { KindInfo } from '../cluster.js';
 import { trainingFlop, type JobTemplate, type ShapeOverrides } from '../job.js';
-import { usefulParamsOf } from '../training-layout.js';
+import { resolveShape, usefulParamsOf } from '../training-layout.js';
+import { billions, shapeWeights } from '../shape-weights.js';
+import { tiedEmbeddingsOf } from '../shape-defaults.js';
 import { checkListedJob } from '../training-fit.js';
 import type { PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -135,9 +137,24 @@ function jobWork(
     return j.duration * j.devices * spec.peak * (j.efficiency ?? spec.efficiency);
   }
   if (j.params === undefined) {
-    fail(at, 'a job given by its tokens needs `params` too (work = 6 x params x tokens)');
+    fail(at, `a job given by its tokens needs \`params\` too (work = 6 x params x tokens)${shapeHoldsHint(j.model)}`);
     return undefined;
   }
   // A mixture of experts does the work of the parameters a token passes through (moe.ts).
   return trainingFlop(usefulParamsOf(j.params, j.model), j.tokens!);
 }
+
+/**
+ * What a model block that gives its layers and width holds, for a job that left `params` out: the
+ * count it would have to give (shapeWeights, the output layer counted as the block says), so that a
+ * user describing a published shape need not add the matrices up by hand.
+ */
+function shapeHoldsHint(model: ShapeOverrides | undefined): string {
+  if (model?.layers === undefined || model.hidden_size === undefined) return '';
+  // With layers and width given, nothing of the shape is derived from params (resolveShape).
+  const shape = resolveShape(1, model);
+  const w = shapeWeights(shape);
+  const tied = tiedEmbeddingsOf(shape);
+  return `; the model's shape holds ${billions(tied ? w.tied : w.untied)} weights (${tied ? 'embedding tied' : 'output layer of its own'}): give \`params: ${billions(tied ? w.tied : w.untied)}\` if that is the model`;
+}
+
