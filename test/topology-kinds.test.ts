@@ -207,7 +207,7 @@ workloads:
     const t = 'nodes_per_leaf: 1, leaves_per_pod: 2, pod_oversubscription: 8';
     const samePod = run(t, [0, 1]);
     const crossPod = run(t, [0, 2]);
-    // Measured: ECR 0.1970 within the pod, 0.1770 across (the gradient all-reduce exposed at a quarter of the bandwidth).
+    // Measured: ECR 0.1913 within the pod, 0.1721 across (the gradient all-reduce exposed at a quarter of the bandwidth); 0.1863 at 4:1.
     expect(crossPod.job.effective_compute_ratio).toBeLessThan(samePod.job.effective_compute_ratio * 0.95);
     // Milder oversubscription costs less.
     const mild = run('nodes_per_leaf: 1, leaves_per_pod: 2, pod_oversubscription: 4', [0, 2]);
@@ -256,12 +256,12 @@ describe('scenarios/fabric-planning.yaml', () => {
 
   it("holds docs/network.md's conclusions: leaves pay from 4:1 when gangs scatter, the pods' core not even at 8:1", () => {
     const flat = ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 1 }');
-    expect(flat).toBeCloseTo(0.184, 3);
+    expect(flat).toBeCloseTo(0.1828, 3);
     expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 2 }', 'random-fit')).toBeCloseTo(flat, 4);
     expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }')).toBeCloseTo(flat, 4);
-    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }', 'random-fit')).toBeCloseTo(0.1756, 3);
-    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 8 }', 'random-fit')).toBeCloseTo(0.1604, 3);
-    // Within 0.01 points (0.18628 against 0.18636 since the derived FFN fits params): not measurable at the page's precision.
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 4 }', 'random-fit')).toBeCloseTo(0.1744, 3);
+    expect(ecr('{ kind: leaf-spine, nodes_per_leaf: 4, oversubscription: 8 }', 'random-fit')).toBeCloseTo(0.1594, 3);
+    // Within 0.01 points (0.18268 against 0.18277 since NCCL's SMs are charged): not measurable at the page's precision.
     expect(ecr('{ kind: fat-tree, nodes_per_leaf: 4, leaves_per_pod: 4, pod_oversubscription: 8 }', 'random-fit')).toBeCloseTo(flat, 3);
   });
 });
