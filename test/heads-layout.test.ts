@@ -7,7 +7,7 @@
 // the model's given heads allow.
 import { describe, expect, it } from 'vitest';
 import { explainJob } from '../src/model/explain.js';
-import { autoLayout, resolveShape } from '../src/model/training-layout.js';
+import { autoLayout, resolveShape, tpDividesHeads } from '../src/model/training-layout.js';
 import { InputError, formatIssue } from '../src/scenario/errors.js';
 import { scenarioFromText } from './helpers.js';
 
@@ -86,6 +86,46 @@ describe('attention heads against the shape and tp', () => {
     expect(problems(llama(4))).toEqual([]);
     const four = explainJob(scenarioFromText(llama(4)), 'gpt');
     expect([four.layout.tp, four.layout.cp, four.layout.pp, four.layout.dp, four.layout.zero]).toEqual([4, 2, 4, 2, 2]);
+  });
+});
+
+describe('heads not given: the derived count (hidden_size / 128) is held to tp as a given one is', () => {
+  // Was: tp 3 on a 4,096-wide 7B model without `heads` ran (a 24.46 s step on 10.67 heads a rank),
+  // while the same job with `heads: 32` written was refused; likewise tp 8 on the 6,656-wide
+  // (52 heads) and 2,560-wide (20 heads) families.
+  const job = (params: string, dims: string, devices: number, layout?: string): string =>
+    text('heads: 96')
+      .replace('params: 175B', `params: ${params}`)
+      .replace('devices: 512', `devices: ${devices}`)
+      .replace('layers: 96, hidden_size: 12288, heads: 96', dims)
+      .replace(/\n$/, '') + (layout ? `\n        layout: { ${layout} }\n` : '\n');
+  it('refused where tp is written, saying the count was assumed and how', () => {
+    const seven = problems(job('7B', 'layers: 32, hidden_size: 4096', 6, 'tp: 3, pp: 1, dp: 2, zero: 3'));
+    expect(seven).toEqual([
+      expect.stringMatching(
+        /^test\.yaml:\d+:\d+: workloads\[0\]\.jobs\[0\]\.layout\.tp: tp = 3 must divide the model's attention heads: each tensor-parallel rank computes whole heads; heads not given: assumed hidden_size \/ 128 = 4096 \/ 128 = 32, which tp 3 does not divide; give model\.heads$/,
+      ),
+    ]);
+    // Written out, the same count is refused as before.
+    expect(problems(job('7B', 'layers: 32, hidden_size: 4096, heads: 32', 6, 'tp: 3, pp: 1, dp: 2, zero: 3'))).toEqual([expect.stringMatching(/layout\.tp: tp = 3 must divide the model's 32 attention heads/)]);
+    expect(problems(job('33B', 'layers: 60, hidden_size: 6656', 64, 'tp: 8, pp: 4, dp: 2'))).toEqual([expect.stringMatching(/layout\.tp: .*assumed hidden_size \/ 128 = 6656 \/ 128 = 52, which tp 8 does not divide; give model\.heads$/)]);
+    expect(problems(job('2.7B', 'layers: 32, hidden_size: 2560', 8, 'tp: 8, pp: 1, dp: 1'))).toEqual([expect.stringMatching(/layout\.tp: .*assumed hidden_size \/ 128 = 2560 \/ 128 = 20, which tp 8 does not divide; give model\.heads$/)]);
+    // A tp the derived count allows is accepted.
+    expect(problems(job('33B', 'layers: 60, hidden_size: 6656', 64, 'tp: 4, pp: 4, dp: 4'))).toEqual([]);
+    expect(problems(job('7B', 'layers: 32, hidden_size: 4096', 8, 'tp: 4, pp: 1, dp: 2, zero: 3'))).toEqual([]);
+  });
+
+  it('the automatic layout never takes such a tp: the same rule (tpDividesHeads)', () => {
+    for (const [params, hidden, layers, tp] of [[32.5e9, 6656, 60, 4], [2.7e9, 2560, 32, 4], [6.7e9, 4096, 32, 8]] as const) {
+      const shape = resolveShape(params, { layers, hidden_size: hidden });
+      expect(tpDividesHeads(shape, 8)).toBe(tp === 8);
+      expect(autoLayout(64, 8, shape, 80e9).tp).toBe(tp);
+    }
+    // A job known by params alone takes its family's width, and its heads from it.
+    expect(tpDividesHeads(resolveShape(32.5e9), 8)).toBe(false);
+    const auto = explainJob(scenarioFromText(job('33B', 'layers: 60, hidden_size: 6656', 64)), 'gpt');
+    expect(auto.layout.automatic).toBe(true);
+    expect(52 % auto.layout.tp).toBe(0);
   });
 });
 

@@ -11,6 +11,11 @@ export const DEFAULT_VOCAB = 51_200;
 /** Width of one attention head where the model does not say: 128 in GPT-3, Llama 2 and 3, MT-NLG. */
 export const DEFAULT_HEAD_DIM = 128;
 
+/** The shape's attention heads: as given, else hidden_size / DEFAULT_HEAD_DIM (at least 1), what every kernel times. */
+export function headsOf(shape: TrainingShape): number {
+  return shape.heads ?? Math.max(1, Math.round(shape.hiddenSize / DEFAULT_HEAD_DIM));
+}
+
 /**
  * Whether the shape's attention is a fused FlashAttention kernel of any class ('flash',
  * 'flash1', 'flash3'): the scores never reach memory and the causal half is skipped; only the rate differs.
