@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { isolatedRuntimeS } from '../src/sim/finish-time-fairness.js';
 import { simulate } from '../src/sim/simulation.js';
-import { scenarioFromText } from './helpers.js';
+import { runToCsv, scenarioFromText } from './helpers.js';
 
 // One node of 8 H100; two 8-device jobs of 100 s each, both submitted at 0.
 const twoJobs = (tenants: boolean): string => `
@@ -56,6 +56,42 @@ describe('finish-time fairness', () => {
     const s = simulate(scenarioFromText(one)).summary;
     expect(s.jobs_completed).toBe(1);
     expect(s.ftf_rho_max).toBe(1);
+  });
+
+  // A training job with a model size, timed by the step model (network: flow). T_id was its work
+  // at peak x efficiency (0.55) whatever the step model gave: 1.124 for this job alone (3.52 for
+  // h-rednet's), where alone and undisturbed it is 1.
+  const stepModelled = (jobs: number, nodes: number, devices: number): string => `
+name: ftf-step
+datacentres:
+  - name: dc
+    fabric: IB-NDR
+    node_groups:
+      - { count: ${nodes}, device: H100 }
+workloads:
+  - jobs:
+${Array.from({ length: jobs }, (_, i) => `      - { name: j${i}, devices: ${devices}, params: 7B, tokens: 2B, model: { attention: flash } }`).join('\n')}
+`;
+
+  it('a step-modelled job alone on an idle pool: T_id is its own run alone, rho 1 (one node, and two across the fabric)', () => {
+    for (const [nodes, devices] of [[1, 8], [4, 16]] as const) {
+      const s = simulate(scenarioFromText(stepModelled(1, nodes, devices))).summary;
+      expect(s.jobs_completed).toBe(1);
+      expect(s.queueing_delay_max_s).toBe(0);
+      expect(s.ftf_rho_max).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('two equal step-modelled jobs sharing one node, by hand', () => {
+    // Each takes T alone (the first's JCT); the second waits for the first. The first: N = 2 over
+    // [0, T], a share of 4 devices holds its 8-device gang half the time: T_id = 2T, rho = 1/2.
+    // The second ends at 2T with N = 1.5: T_id = 1.5 T, rho = 2T / 1.5T = 4/3.
+    const r = runToCsv(scenarioFromText(stepModelled(2, 1, 8)));
+    expect(r.summary.jobs_completed).toBe(2);
+    const [first, second] = [...r.jobs].sort((a, b) => a.finish_s - b.finish_s);
+    expect(second!.finish_s).toBeCloseTo(2 * first!.finish_s, 6);
+    expect(r.summary.ftf_rho_max).toBeCloseTo(4 / 3, 9);
+    expect(r.summary.ftf_rho_mean).toBeCloseTo((1 / 2 + 4 / 3) / 2, 9);
   });
 
   it('jobs that do not finish have no rho', () => {

@@ -53,7 +53,7 @@ const SUMMARY: Record<SummaryMetric, Entry> = {
   failures: ['count', 'lower', 'non-negative', 'hardware failure events (devices, nodes, links)'],
   lost_pflop: ['PFLOP', 'lower', 'non-negative', 'work lost to failures and redone'],
   checkpoint_overhead_s: ['s', 'lower', 'non-negative', 'time spent writing checkpoints, summed over jobs: periodic ones and those written when preempted (devices held, no progress)'],
-  ftf_rho_max: ['ratio', 'lower', 'non-negative', "finish-time fairness (Themis): largest over completed jobs of JCT / run time alone on a 1/N share of the pool, N the jobs contending over the job's lifetime (<= 1: no job worse off than on its own share)"],
+  ftf_rho_max: ['ratio', 'lower', 'non-negative', "finish-time fairness (Themis): largest over completed jobs of JCT / run time alone on a 1/N share of the pool (at the rate the run times it alone: the step model's, or peak x efficiency), N the jobs contending over the job's lifetime (<= 1: no job worse off than on its own share)"],
   ftf_rho_mean: ['ratio', 'lower', 'non-negative', 'finish-time fairness: mean over completed jobs of JCT / run time on a 1/N share of the pool'],
   gpu_fragmentation_mean: ['share', 'lower', 'non-negative', "time-weighted mean share of the GPUs fragmented (FGD, Weng et al. ATC'23: free GPU the run's requests cannot use where it is); empty for generated or multi-node jobs"],
   fabric_capex: ['USD', 'lower', 'non-negative', "what the data centres' switch fabrics cost: switches, transceivers and cables their topology needs, at the fabric's equipment prices (docs/network.md); empty with network: ideal or a fabric without equipment figures"],

@@ -54,6 +54,8 @@ export interface ShapedJob {
   readonly onePlans: (CommPlan | undefined)[];
   /** kernelBoundRate on this kind (NaN until asked). */
   maxRate: number;
+  /** The job's rate alone on an idle pool on this kind (NetworkProgressModel.aloneRate; NaN until asked). */
+  aloneRate?: number;
   /** The layout as jobs.csv's cell (layoutCell), made at the first question. */
   layoutCell?: string;
 }

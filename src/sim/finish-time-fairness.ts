@@ -12,14 +12,20 @@
 // - The share holds D_k / N devices of each kind k (D_k the pool's devices of that kind). A gang
 //   of G devices (x its device share for fractional GPUs) can hold G of kind k for a fraction
 //   x_k <= D_k / (N G) of the time (time slicing, as Gavel's isolated allocation), with
-//   sum x_k <= 1. Alone on G devices of kind k it would take T_k: its work at the rate the run's
-//   slowdown uses (G x peak x kernel efficiency, or its job type's throughput row), or its
-//   recorded duration for trace jobs given one. On its share it runs its fastest kinds first:
+//   sum x_k <= 1. Alone on G devices of kind k it would take T_k: its work at the rate it runs at
+//   alone on an idle pool there, from the same model the run times it with: for a training job
+//   with a model size under `network: flow`, its step (kernels, exposed communication, bubble) on
+//   the kind's first G devices in node order, the network carrying nothing else
+//   (ProgressModel.aloneRate, kept per shape); otherwise G x peak x kernel efficiency, or its job
+//   type's throughput row; or its recorded duration for trace jobs given one. (It was peak x
+//   efficiency for every job: a 7B job alone on an idle pool had rho 3.52, its step-model run over
+//   a peak-rate T_id.) On its share it runs its fastest kinds first:
 //   1 / T_id = sum_k x_k / T_k, filling x_k in order of T_k. Kinds it may not use, and kinds with
 //   fewer than G devices, are not in its share.
-// With N = 1 and enough devices, T_id is the run time alone on the best kind, and rho the slowdown.
-// The isolated rate leaves out communication, as the slowdown does, so network contention counts
-// in rho. Jobs that do not finish have no rho.
+// With N = 1 and enough devices, T_id is the run time alone on the best kind, and rho the slowdown:
+// 1 for a job that starts at once and runs undisturbed where T_id's devices are (the first ones of
+// its kind). Other jobs' traffic on its links, a placement elsewhere, waiting, failures and
+// checkpoints count in rho. Jobs that do not finish have no rho.
 import type { Cluster } from '../model/cluster.js';
 import { deviceRate } from './progress-model.js';
 import type { Signals } from './signals.js';
@@ -119,9 +125,14 @@ export class FinishTimeFairness {
   private readonly listeners: ((job: SimJob, rho: number) => void)[] = [];
   private readonly share: ShareScratch;
 
+  /**
+   * `aloneRate`: the job's gang's useful FLOP/s alone on an idle pool on a kind, where the run times
+   * it with the step model (ProgressModel.aloneRate); undefined where the simple rate is the run's.
+   */
   constructor(
     private readonly cluster: Cluster,
     signals: Signals,
+    private readonly aloneRate?: (job: SimJob, kind: number) => number | undefined,
   ) {
     this.share = new ShareScratch(cluster.kinds.length);
     signals.on('submitted', (job, now) => {
@@ -165,6 +176,7 @@ export class FinishTimeFairness {
   private shapeDevices = new Float64Array(0);
   private shapeGangRate = new Float64Array(0);
   private shapeKinds = 0;
+  private shapeKindList: readonly number[] = [];
 
   /** T_id of `job` under `contention` contending jobs. */
   isolatedS(job: SimJob, contention: number): number {
@@ -179,6 +191,7 @@ export class FinishTimeFairness {
         this.shapeDevices = new Float64Array(kinds.length);
         this.shapeGangRate = new Float64Array(kinds.length);
       }
+      this.shapeKindList = kinds;
       for (let i = 0; i < kinds.length; i++) {
         const k = kinds[i]!;
         this.shapeDevices[i] = c.kindTotal[k]!;
@@ -189,7 +202,12 @@ export class FinishTimeFairness {
     const share = this.share;
     share.clear();
     const fixed = t.fixedRuntimeS;
-    for (let i = 0; i < this.shapeKinds; i++) share.add(this.shapeDevices[i]!, fixed ?? t.usefulFlop / this.shapeGangRate[i]!, gang);
+    const alone = fixed === undefined ? this.aloneRate : undefined;
+    for (let i = 0; i < this.shapeKinds; i++) {
+      // The step model's rate where the run times the job with it (its shape, not the last shape's).
+      const rate = alone?.(job, this.shapeKindList[i]!) ?? this.shapeGangRate[i]!;
+      share.add(this.shapeDevices[i]!, fixed ?? t.usefulFlop / rate, gang);
+    }
     return share.runtimeS(gang, contention);
   }
 }

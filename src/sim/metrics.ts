@@ -206,12 +206,13 @@ export class MetricsRecorder {
     private readonly signals: Signals,
     private readonly labels: RunLabels,
     expectedJobs = 0,
+    aloneRate?: (job: SimJob, kind: number) => number | undefined,
   ) {
     this.queueing = new Samples(expectedJobs);
     this.jct = new Samples(expectedJobs);
     this.busyDeviceS = new Float64Array(cluster.datacentres.length * cluster.kinds.length * 24);
     this.heldIdleDeviceS = new Float64Array(this.busyDeviceS.length);
-    this.finishTimeFairness = new FinishTimeFairness(cluster, signals);
+    this.finishTimeFairness = new FinishTimeFairness(cluster, signals, aloneRate);
     this.byHour = cluster.datacentres.some(
       (d) => d.electricityPriceByHour.some((x) => x !== d.electricityPriceByHour[0]) || d.carbonIntensityByHour.some((x) => x !== d.carbonIntensityByHour[0]),
     );

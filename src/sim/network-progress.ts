@@ -21,7 +21,7 @@ import { LinkLedger, type HotLink } from './link-ledger.js';
 import { freezePlan, NO_NUMBERS, type CommPlan, type NodePair, type PlanPairs } from '../model/network/comm-plan.js';
 import { PairPlanner } from '../model/network/pair-planner.js';
 import { groupPerRankBw, turnShareBytesPerS } from '../model/network/group-turns.js';
-import { pairFigures, ringBytes } from '../model/network/idle-comm.js';
+import { aloneShares, pairFigures, ringBytes } from '../model/network/idle-comm.js';
 import { JobSteps, type ShapedJob } from '../model/job-steps.js';
 import { fastestOnPlacement, kernelBoundOverLayouts, spansSites } from '../model/network/placed-layout.js';
 
@@ -767,6 +767,30 @@ export class NetworkProgressModel implements ProgressModel {
     if (bound === undefined) this.layoutBounds.set(shaped, (bound = kernelBoundOverLayouts(this.cluster, this.steps, job, kindIndex, shaped)));
     return bound;
   }
+  /**
+   * The job's rate alone on an idle pool on kind `kindIndex` (finish-time fairness' T_id): its step
+   * on the first devices of the kind in the pool's node order (where first fit puts a job on an
+   * idle pool), the network carrying nothing else, as a run reads a job alone (aloneShares). Kept
+   * on the shape's entry, so jobs of one shape work it out once. NaN when the kind has too few
+   * devices; undefined for jobs the simple model times (no model size, or network: ideal).
+   */
+  aloneRate(job: JobView, kindIndex: number): number | undefined {
+    if (!this.usesNetwork(job)) return undefined;
+    const shaped = this.steps.shapeAndLayout(job, kindIndex);
+    if (shaped.aloneRate === undefined) {
+      const placement = firstDevicesOf(this.cluster, kindIndex, job.devices);
+      if (!placement) shaped.aloneRate = Number.NaN;
+      else {
+        const alone = (this.aloneNetwork ??= new FlowNetwork());
+        this.aloneTopology ??= new Topology(this.cluster, alone, this.interDc);
+        const on = this.shapedOn(job, placement);
+        const a = aloneShares(this.cluster, this.aloneTopology, alone, this.steps, job, placement, on);
+        shaped.aloneRate = this.steps.fromShares(job, placement, on, a.figures, a.dpBw, a.ppBw).usefulFlopPerS;
+      }
+    }
+    return shaped.aloneRate;
+  }
+
   /** maxRate's bound over the automatic layouts a job of a shaped entry may run across sites. */
   private readonly layoutBounds = new Map<ShapedJob, number>();
 
@@ -1177,4 +1201,18 @@ function commOfRun(job: SimJob): JobComm | undefined {
   return job.run?.progressState as JobComm | undefined;
 }
 
-
+/** The first `devices` whole devices of kind `kind` in the pool's node order, node by node; undefined when the kind has fewer. */
+function firstDevicesOf(cluster: Cluster, kind: number, devices: number): Placement | undefined {
+  const nodes: number[] = [];
+  const counts: number[] = [];
+  let left = devices;
+  for (const n of cluster.nodesOfKind[kind] ?? []) {
+    if (left <= 0) break;
+    const take = Math.min(left, cluster.nodeDevices[n]!);
+    if (take <= 0) continue;
+    nodes.push(n);
+    counts.push(take);
+    left -= take;
+  }
+  return left > 0 ? undefined : { kind, nodes, counts };
+}

@@ -32,6 +32,11 @@ export interface ProgressModel {
   maxRate(job: JobView, kind: number): number;
   /** The job released its devices; models with shared resources update the others. */
   released?(job: SimJob): void;
+  /**
+   * Useful FLOP/s of `job` run alone on an idle pool on kind `kind`, where it differs from the
+   * simple rate (peakRate): the step model's. undefined where the simple rate is the run's.
+   */
+  aloneRate?(job: JobView, kind: number): number | undefined;
 }
 
 /** Rate = devices x dense peak x kernel efficiency (the job's override, else the kind's). */

@@ -197,6 +197,8 @@ export class Simulation implements FailurePort, InferencePort {
       this.signals,
       { scenario: resolved.scenario.name, policy: this.policies.queueName, placement: this.policies.placementName, seed: this.seed },
       expectedJobs(this.jobList.length, resolved.generators),
+      // Finish-time fairness' run time alone: the step model's where the run times the job with it.
+      this.progress.aloneRate ? (job, kind) => this.progress.aloneRate!(job, kind) : undefined,
     );
     // What the fabric costs is a question about the switches, which network: ideal does not model.
     this.metrics.fabricCost = flow ? fabricCost(this.cluster) : undefined;
