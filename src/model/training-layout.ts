@@ -305,17 +305,28 @@ export interface ParallelLayout {
   zeroStage?: 0 | 1 | 2 | 3;
 }
 
-/** Published shapes of well-known dense decoder families: (params, layers, hidden). */
-const FAMILIES: ReadonlyArray<{ params: number; layers: number; hiddenSize: number; name: string }> = [
-  { params: 1.3e9, layers: 24, hiddenSize: 2048, name: 'GPT-3 XL' },
-  { params: 2.7e9, layers: 32, hiddenSize: 2560, name: 'GPT-3 2.7B' },
+/**
+ * Published shapes of well-known dense decoder families: (params, layers, hidden), and the heads
+ * (and head width) where they are not hidden / 128, the count headsOf would derive:
+ * - GPT-3 XL: 24 heads of 128 on a 2,048 width (Brown et al. 2020, Table 2.1: n_heads 24, d_head 128;
+ *   hidden / 128 would be 16);
+ * - GPT-3 2.7B: 32 heads of 80 (Table 2.1: n_heads 32, d_head 80; hidden / 128 would be 20);
+ * - Megatron 1T: 160 heads (Narayanan et al. 2021, Table 1: 160 attention heads, hidden 25,600, so
+ *   160 wide; hidden / 128 would be 200).
+ * The others are hidden / 128: GPT-3 6.7B, 13B and 175B (Table 2.1: 32, 40 and 96 heads of 128),
+ * Llama 2 7B, 13B and 70B (Touvron et al. 2023: 32, 40, 64), LLaMA 33B (Touvron et al. 2023a,
+ * Table 2: 52), Llama 3.1 405B (Llama Team 2024, Table 3: 128).
+ */
+const FAMILIES: ReadonlyArray<{ params: number; layers: number; hiddenSize: number; heads?: number; headDim?: number; name: string }> = [
+  { params: 1.3e9, layers: 24, hiddenSize: 2048, heads: 24, headDim: 128, name: 'GPT-3 XL' },
+  { params: 2.7e9, layers: 32, hiddenSize: 2560, heads: 32, name: 'GPT-3 2.7B' },
   { params: 6.7e9, layers: 32, hiddenSize: 4096, name: 'GPT-3 6.7B / Llama 2 7B' },
   { params: 13e9, layers: 40, hiddenSize: 5120, name: 'GPT-3 13B / Llama 2 13B' },
   { params: 32.5e9, layers: 60, hiddenSize: 6656, name: 'LLaMA 33B' },
   { params: 70e9, layers: 80, hiddenSize: 8192, name: 'Llama 2/3 70B' },
   { params: 175e9, layers: 96, hiddenSize: 12288, name: 'GPT-3 175B' },
   { params: 405e9, layers: 126, hiddenSize: 16384, name: 'Llama 3.1 405B' },
-  { params: 1.0e12, layers: 128, hiddenSize: 25600, name: 'Megatron 1T (Narayanan et al. 2021)' },
+  { params: 1.0e12, layers: 128, hiddenSize: 25600, heads: 160, name: 'Megatron 1T (Narayanan et al. 2021)' },
 ];
 
 /** Within this relative distance of a family's size, its published shape is used as is. */
@@ -339,11 +350,13 @@ export const DEFAULT_GLOBAL_BATCH_TOKENS = 4_194_304;
  */
 export function defaultShape(params: number, vocab: number = DEFAULT_VOCAB, embeddingMatrices: 1 | 2 = 1): TrainingShape {
   if (!(params > 0)) throw new RangeError(`defaultShape: params must be positive, got ${params}`);
-  const { layers, hiddenSize } = familyShape(params, vocab * embeddingMatrices);
+  const { layers, hiddenSize, heads, headDim } = familyShape(params, vocab * embeddingMatrices);
   return {
     params,
     layers,
     hiddenSize,
+    ...(heads !== undefined ? { heads } : {}),
+    ...(headDim !== undefined ? { headDim } : {}),
     seqLen: params >= 100e9 ? 8192 : 4096,
     globalBatchTokens: DEFAULT_GLOBAL_BATCH_TOKENS,
     precisionBytes: 2,
@@ -361,7 +374,7 @@ function layersFor(params: number, hiddenSize: number, embeddingRows: number): n
 }
 
 /** Layers and width for `params`, beside `embeddingRows` x h of embedding (see layersFor). */
-function familyShape(params: number, embeddingRows: number): { layers: number; hiddenSize: number } {
+function familyShape(params: number, embeddingRows: number): { layers: number; hiddenSize: number; heads?: number; headDim?: number } {
   // A family is matched on the weights its layers hold (params less the embedding at the family's
   // width): with the default vocabulary, tied, that is matching on params itself; a model whose
   // embedding is much larger (a 256,000-token vocabulary with an output layer of its own) is not
@@ -369,7 +382,9 @@ function familyShape(params: number, embeddingRows: number): { layers: number; h
   for (const f of FAMILIES) {
     const body = params - embeddingRows * f.hiddenSize;
     const familyBody = f.params - DEFAULT_VOCAB * f.hiddenSize;
-    if (Math.abs(body - familyBody) <= FAMILY_MATCH_REL * f.params) return { layers: f.layers, hiddenSize: f.hiddenSize };
+    if (Math.abs(body - familyBody) <= FAMILY_MATCH_REL * f.params) {
+      return { layers: f.layers, hiddenSize: f.hiddenSize, ...(f.heads !== undefined ? { heads: f.heads } : {}), ...(f.headDim !== undefined ? { headDim: f.headDim } : {}) };
+    }
   }
   const first = FAMILIES[0]!;
   const last = FAMILIES[FAMILIES.length - 1]!;
@@ -443,7 +458,16 @@ function overriddenShape(params: number, o?: ShapeOverrides): TrainingShape {
   // params counts the vocab x hidden matrix once when the output layer shares it, twice when not.
   const matrices = o?.tied_embeddings === false ? 2 : 1;
   const rows = vocab * matrices;
-  const base = defaultShape(params, vocab, matrices);
+  const family = defaultShape(params, vocab, matrices);
+  // The family's heads (and head width) belong to its own shape: a model that gives its layers,
+  // width, heads, head width or latent attention takes none of them (its heads are as given, else
+  // hidden_size / 128).
+  const ownAttention = o?.layers !== undefined || o?.hidden_size !== undefined || o?.heads !== undefined || o?.head_dim !== undefined || o?.mla !== undefined;
+  const base: TrainingShape = { ...family };
+  if (ownAttention) {
+    delete base.heads;
+    delete base.headDim;
+  }
   let layers = o?.layers ?? base.layers;
   let hiddenSize = o?.hidden_size ?? base.hiddenSize;
   // params = 12 L h^2 + rows h, solved for h (the positive root) or for L.
