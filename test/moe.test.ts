@@ -152,7 +152,7 @@ describe('mixture of experts in a scenario', () => {
     expect(refused(scenario(moe, '', '7B'))).toMatch(/params[\s\S]*cannot hold the routed experts/);
     expect(refused(scenario(', moe: { experts: 8, top_k: 9 }', ''))).toMatch(/top_k = 9 exceeds the 8 experts/);
     // Experts that do not fit unspread: the refusal says which ep would.
-    expect(refused(scenario(', moe: { experts: 16, top_k: 2, ffn_size: 7168 }', ''))).toMatch(/would fit: `ep: 4` \(76\.2 GiB\)/);
+    expect(refused(scenario(', moe: { experts: 16, top_k: 2, ffn_size: 7168 }', ''))).toMatch(/would fit: `ep: 4` \(74\.7 GiB\)/);
   });
 });
 

@@ -147,7 +147,9 @@ export function zeroStageOf(layout: ParallelLayout): 0 | 1 | 2 | 3 {
  * dropouts' 10 s b h are repeated on every rank, s b h (10 + 24 / t + 5 a s / (h t)). Selective
  * recomputation drops the 5 a s / h attention-score term, and so does FlashAttention (the scores
  * never reach memory); full recomputation keeps only the layer input, 2 s b h (/ t with sequence
- * parallelism); per-op selective checkpointing what its policy saves (op-recompute.ts). The coefficients assume 2-byte activations; other precisions scale them. Without
+ * parallelism); per-op selective checkpointing what its policy saves (op-recompute.ts). The count's
+ * queries, keys, values and attention output are taken at their own widths (attentionWidthDelta):
+ * grouped-query attention under a fused kernel keeps its keys and values kv_heads x head_dim wide. The coefficients assume 2-byte activations; other precisions scale them. Without
  * dropout (`model.dropout: 0`) the two s b h one-byte masks go (34 -> 32, 10 -> 8) and so do the
  * score-sized mask and dropout output (5 a s / h -> 2: the softmax output feeds the values GEMM).
  */
@@ -162,7 +164,26 @@ export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: n
   const dropout = dropoutOf(shape);
   const scores = recompute === 'none' && !fusedAttentionOf(shape) ? ((dropout ? 5 : 2) * heads * shape.seqLen) / h / tp : 0;
   const rest = sp ? (dropout ? 34 : 32) / tp : (dropout ? 10 : 8) + 24 / tp;
-  return sbh * (rest + scores) * scale + moeActivationDelta(shape, tokens, tp, etp) * scale + qkNormActivationBytes(shape, tokens, tp) * scale;
+  return sbh * (rest + scores + attentionWidthDelta(shape, heads) / tp) * scale + moeActivationDelta(shape, tokens, tp, etp) * scale + qkNormActivationBytes(shape, tokens, tp) * scale;
+}
+
+/**
+ * What the attention tensors keep beyond Korthikanti et al.'s count (in s b h units, 2-byte
+ * activations), which takes queries, keys, values and the attention output as h wide each (2 s b h
+ * apiece, 8 in all, split over the tensor group): queries and output are heads x head_dim wide,
+ * and under a fused attention kernel (FlashAttention, cuDNN's) the keys and values it saves are the
+ * kv_heads x head_dim the projection made (grouped-query attention: Ainslie et al. 2023). An
+ * unfused kernel (Megatron's standard attention) expands them to every head first
+ * (repeat_interleave before its batched GEMMs), so it keeps them h wide. Zero for multi-head
+ * attention of width h, and with MLA (its own widths, not modelled here).
+ */
+function attentionWidthDelta(shape: TrainingShape, heads: number): number {
+  if (shape.mla !== undefined) return 0;
+  const h = shape.hiddenSize;
+  const dh = shape.headDim ?? h / heads;
+  const q = (heads * dh) / h;
+  const kv = fusedAttentionOf(shape) ? ((shape.kvHeads ?? heads) * dh) / h : q;
+  return 4 * q + 4 * kv - 8;
 }
 
 /**
