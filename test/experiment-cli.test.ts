@@ -166,6 +166,25 @@ describe('poolsim check', () => {
     );
   });
 
+  it('refuses a margin over 100% below another policy, located, before running (it asked for a negative delay and failed at run time)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-check-'));
+    const file = join(dir, 'negative.yaml');
+    // 150% below fifo is fifo's x (1 - 1.5) < 0: no delay is. Above by 150% and below by exactly 100%
+    // (a delay of 0) can hold, and are kept.
+    writeFileSync(
+      file,
+      'seeds: 1\nrelations:\n  - { metric: queueing_delay_p95_s, policy: easy-backfill, below: fifo, at_least: 150% }\n  - { metric: utilisation, policy: easy-backfill, above: fifo, at_least: 150% }\n  - { metric: jct_mean_s, policy: easy-backfill, below: fifo, at_least: 100% }\n  - { metric: utilisation, policy: easy-backfill, below: fifo, at_least: 1.01 }\n',
+    );
+    const r = poolsim('check', scenario, '--expect', file);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `${file}:3:83: relations[0].at_least: 150% below 'fifo' asks for queueing_delay_p95_s under 0 ('fifo''s x (1 - 150%)), but queueing_delay_p95_s is non-negative: it can never hold; 100% at most (which asks for 0)\n` +
+        `${file}:6:74: relations[3].at_least: 101% below 'fifo' asks for utilisation under 0 ('fifo''s x (1 - 101%)), but utilisation is a fraction in [0, 1]: it can never hold; 100% at most (which asks for 0)\n` +
+        '2 problems found; nothing was run or written.\n',
+    );
+  });
+
   it('exits 2 on an unknown metric in the expectations', () => {
     const r = poolsim('check', scenario, '--expect', 'test/fixtures/experiment/bad-expect.yaml');
     expect(r.code).toBe(2);

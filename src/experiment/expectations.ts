@@ -98,7 +98,16 @@ export function resolveExpectations(block: ExpectBlock, available: readonly stri
   const metrics = thresholds(block.data.metrics, ['metrics']);
   const policies: Expectations['policies'] = {};
   for (const [p, ms] of Object.entries(block.data.policies)) policies[p] = thresholds(ms, ['policies', p]);
-  const relations = block.data.relations.map((r, i) => ({ ...r, metric: column(r.metric, ['relations', i, 'metric']) ?? r.metric }));
+  const relations = block.data.relations.map((r, i) => {
+    const c = column(r.metric, ['relations', i, 'metric']);
+    // Every metric is >= 0, so "at least 150% below" asks for a value under 0: it could only fail
+    // (or pass when both means are 0), found at run time as a FAIL against a negative limit.
+    if (c !== undefined && r.below !== undefined && r.at_least > 1 && rangeBounds(metricDef(c)!.range).min >= 0) {
+      const pct = `${Math.round(r.at_least * 1000) / 10}%`;
+      issues.push(src.issue([...prefix, 'relations', i, 'at_least'], `${pct} below '${r.below}' asks for ${c} under 0 ('${r.below}''s x (1 - ${pct})), but ${c} is ${rangeText(metricDef(c)!.range)}: it can never hold; 100% at most (which asks for 0)`));
+    }
+    return { ...r, metric: c ?? r.metric };
+  });
   if (issues.length > 0) throw new InputError(issues);
   return { ...block.data, metrics, policies, relations };
 }
