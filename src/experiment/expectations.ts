@@ -3,7 +3,7 @@
 // runs will have (service metrics included), thresholds refused outside a metric's range or in the
 // wrong kind of unit (`utilisation: { min: 50 }` is not 5000%), and policies named unambiguously.
 import { isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
-import { expectSchema, type Expectations } from '../scenario/expect-schema.js';
+import { expectSchema, relationSchema, type Expectations } from '../scenario/expect-schema.js';
 import { InputError, SourceMap, zodIssues, type InputIssue, type PathKey } from '../scenario/errors.js';
 import { metricDef, rangeBounds, rangeText, resolveMetricName, unknownMetricMessage } from './metric-table.js';
 
@@ -14,6 +14,12 @@ export interface ExpectBlock {
   src: SourceMap;
   /** Path of the block in its file: ['expect'] in a scenario, [] in a bare --expect file. */
   prefix: PathKey[];
+  /**
+   * Structural problems of an --expect file whose other parts parsed: `data` holds those parts, so
+   * that resolveExpectations reports these with its own in one pass (a part with a problem is left
+   * out of the meaning checks, which so say nothing more about it).
+   */
+  issues?: InputIssue[];
 }
 
 /** The scenario's own `expect:` block, schema-checked, or undefined when it has none. */
@@ -33,7 +39,46 @@ export function parseExpectFile(text: string, file: string): ExpectBlock {
   if (doc.errors.length > 0) throw new InputError(doc.errors.map((e) => ({ file, line: e.linePos?.[0].line ?? 0, column: e.linePos?.[0].col ?? 0, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })));
   const js = doc.toJS() as Record<string, unknown> | null;
   const nested = js !== null && typeof js === 'object' && 'expect' in js;
-  return parseBlock(nested ? js.expect : js, new SourceMap(file, doc, lines), nested ? ['expect'] : []);
+  const raw = nested ? js.expect : js;
+  const src = new SourceMap(file, doc, lines);
+  const prefix: PathKey[] = nested ? ['expect'] : [];
+  try {
+    return parseBlock(raw, src, prefix);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const rest = parsedParts(raw);
+    if (rest === undefined) throw e;
+    return { ...rest, raw, src, prefix, issues: [...e.issues] };
+  }
+}
+
+/**
+ * The block without its parts that fail the schema (a threshold, a policy's entry, a relation, an
+ * unknown key, seeds), when what is left parses: undefined when nothing is left to check, or when the
+ * block is not a mapping. Each part is dropped whole, so no meaning check runs on half of one.
+ */
+function parsedParts(raw: unknown): { data: Expectations } | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const parsed = expectSchema.safeParse(raw);
+  if (parsed.success) return undefined;
+  const rest = structuredClone(raw) as Record<string, unknown>;
+  for (const issue of parsed.error.issues) {
+    const path = issue.path as PathKey[];
+    // The part an issue is in: a top-level key, or one entry of metrics, policies or relations.
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...path, k]) : [path];
+    for (const at of keys) {
+      const depth = at[0] === 'metrics' || at[0] === 'policies' || at[0] === 'relations' ? 2 : 1;
+      if (at.length < depth) return undefined;
+      const part = at.slice(0, depth);
+      const parent = part.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k as string], rest);
+      if (parent === null || typeof parent !== 'object') continue;
+      if (Array.isArray(parent)) parent[part.at(-1) as number] = undefined;
+      else delete (parent as Record<string, unknown>)[part.at(-1) as string];
+    }
+  }
+  if (Array.isArray(rest.relations)) rest.relations = rest.relations.filter((r) => r !== undefined);
+  const again = expectSchema.safeParse(rest);
+  return again.success ? { data: again.data } : undefined;
 }
 
 function parseBlock(raw: unknown, src: SourceMap, prefix: PathKey[]): ExpectBlock {
@@ -98,7 +143,10 @@ export function resolveExpectations(block: ExpectBlock, available: readonly stri
   const metrics = thresholds(block.data.metrics, ['metrics']);
   const policies: Expectations['policies'] = {};
   for (const [p, ms] of Object.entries(block.data.policies)) policies[p] = thresholds(ms, ['policies', p]);
-  const relations = block.data.relations.map((r, i) => {
+  // Relations dropped for structural problems (parsedParts) shift the indices of those after them.
+  const relationIndex = relationPositions(block);
+  const relations = block.data.relations.map((r, k) => {
+    const i = relationIndex[k] ?? k;
     const c = column(r.metric, ['relations', i, 'metric']);
     // Every metric is >= 0, so "at least 150% below" asks for a value under 0: it could only fail
     // (or pass when both means are 0), found at run time as a FAIL against a negative limit.
@@ -108,6 +156,15 @@ export function resolveExpectations(block: ExpectBlock, available: readonly stri
     }
     return { ...r, metric: c ?? r.metric };
   });
-  if (issues.length > 0) throw new InputError(issues);
+  // With structural problems as well, all of them in the file's order.
+  const all = block.issues ? [...block.issues, ...issues].sort((a, b) => a.line - b.line || a.column - b.column) : issues;
+  if (all.length > 0) throw new InputError(all);
   return { ...block.data, metrics, policies, relations };
+}
+
+/** The position in the file of each relation kept (parsedParts drops those with structural problems). */
+function relationPositions(block: ExpectBlock): number[] {
+  const written = at(block.raw, ['relations']);
+  if (!block.issues || !Array.isArray(written)) return [];
+  return written.flatMap((r, i) => (relationSchema.safeParse(r).success ? [i] : []));
 }
