@@ -35,6 +35,35 @@ describe('one failure, checkpoints every hour', () => {
     expect(a.effective_training_fraction).toBeCloseTo(36000 / 40700, 9);
   });
 
+  it('splits the failed cycle exactly: checkpoints written are overhead, the compute since the last one is lost', () => {
+    // A cycle computes 3,600 s, then writes its checkpoint 300 s. Failure at 5,000 s: phase 1,100 s,
+    // all compute, none of it written: 1,100 s of compute at the full rate lost (1,100 / 36,000 of
+    // the job's work), and the checkpoints written are the first cycle's and the 9 cycles after the
+    // restart (35,100 s = 9 x 3,900): 10 x 300 s. Spreading the writing evenly over progress made
+    // the overhead 3,000 + 1,100 x 300 / 3,900 = 3,084.6 s and the loss 1,100 x 3,600 / 3,900 s of compute.
+    const r = runToCsv(scenarioFromText(text), { observe: failAt('a', 5000) });
+    const a = r.jobs[0]!;
+    expect(a.checkpoint_overhead_s).toBeCloseTo(3000, 6);
+    expect(a.lost_pflop / a.useful_pflop).toBeCloseTo(1100 / 36000, 12);
+    expect(r.summary.checkpoint_overhead_s).toBeCloseTo(3000, 6);
+    expect(r.summary.lost_pflop).toBeCloseTo(a.lost_pflop, 9);
+    // The completion time and the useful time are those of before: only the split moved.
+    expect(a.finish_s).toBeCloseTo(5000 + 600 + 39000 - 3900, 6);
+    expect(a.effective_training_fraction).toBeCloseTo(36000 / 40700, 9);
+  });
+
+  it('a failure while a checkpoint is written loses the whole cycle: its compute, and the writing as lost time', () => {
+    // Failure at 3,800 s: the first cycle's 3,600 s of compute done, its checkpoint 200 s into 300 s.
+    // Lost: 3,600 s of compute (a tenth of the job); overhead: the 10 cycles of the rerun, 3,000 s
+    // (spread, it was 3,000 + 3,800 x 300 / 3,900 = 3,292.3 s, and the loss 3,507.7 s of compute).
+    const a = runToCsv(scenarioFromText(text), { observe: failAt('a', 3800) }).jobs[0]!;
+    expect(a.checkpoint_overhead_s).toBeCloseTo(3000, 6);
+    expect(a.lost_pflop / a.useful_pflop).toBeCloseTo(3600 / 36000, 12);
+    expect(a.finish_s).toBeCloseTo(3800 + 600 + 39000, 6);
+    // Useful 36,000 s over 43,400 s: progress 42,800 less 3,000 of checkpoints and 3,800 lost.
+    expect(a.effective_training_fraction).toBeCloseTo(36000 / 43400, 9);
+  });
+
   it('without a failure: compute over compute plus checkpoint writing', () => {
     const a = runToCsv(scenarioFromText(text)).jobs[0]!;
     expect(a.finish_s).toBeCloseTo(39000, 6);

@@ -467,8 +467,6 @@ export class MetricsRecorder {
     // Periodic checkpoints' share of progress time; with the preemptions' checkpoints, the column.
     const checkpointOverheadS = res ? res.checkpointOverheadS : 0;
     const preemptionCheckpointS = res ? res.preemptionCheckpointS : 0;
-    // Checkpoint writing in a cycle a failure lost is in both the overhead and the lost time: lost once.
-    const lostCheckpointS = res ? res.lostCheckpointS : 0;
     const t = job.template;
     const submitS = t.submitS;
     const started = !Number.isNaN(firstStartS);
@@ -508,7 +506,7 @@ export class MetricsRecorder {
     row.checkpoint_overhead_s = checkpointOverheadS + preemptionCheckpointS;
     // Useful progress time: a difference of sums, which rounds to a few ulps below 0 when a job lost all
     // it did (-5e-23 printed for a job whose every cycle was lost): such a residue is 0.
-    let usefulS = progressS - checkpointOverheadS - lostTimeS + lostCheckpointS;
+    let usefulS = progressS - checkpointOverheadS - lostTimeS;
     if (Math.abs(usefulS) <= 1e-12 * (progressS + checkpointOverheadS + lostTimeS)) usefulS = 0;
     row.effective_training_fraction = started && end > firstStartS ? usefulS / (end - firstStartS) : Number.NaN;
     row.status = job.state;

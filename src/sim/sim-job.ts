@@ -486,21 +486,33 @@ export class Resilience {
    * already stopped the job.
    */
   cycleFlop = 0;
+  /**
+   * The work the current cycle's compute did at its full rate: a cycle computes for the interval,
+   * then writes its checkpoint, so a failure at phase p of it loses min(p, interval) of compute at
+   * the full rate (cycleFlop is that work at the rate net of checkpoint writing, as progress counts it).
+   */
+  cycleComputeFlop = 0;
   /** No-progress time owed at the next start: restore after preemption, restart after failure. */
   pendingRestoreS = 0;
   failures = 0;
-  /** Work redone because a failure lost it (not useful twice), and the progress time it took. */
+  /**
+   * Work redone because a failure lost it (not useful twice), and the progress time it took: with
+   * checkpoints, all of the partial cycle's time (its compute, and the writing of a checkpoint the
+   * failure cut short).
+   */
   lostFlop = 0;
   lostTimeS = 0;
-  /** The part of lostTimeS that went to writing checkpoints (also in checkpointOverheadS). */
-  lostCheckpointS = 0;
   /**
    * Work done and progress time at the job's last (re)start: what it restored from (a preemption's
    * checkpoint, or the last periodic one), so a failure loses only the work since.
    */
   restoredFlop = 0;
   restoredProgressS = 0;
-  /** Progress time spent writing periodic checkpoints. */
+  /**
+   * Progress time spent writing periodic checkpoints: each cycle's share as progress accrues (the
+   * rate is net of it), less a failed cycle's share at the failure, so that the checkpoints a failure
+   * ends with are those completed.
+   */
   checkpointOverheadS = 0;
   /**
    * Time spent writing the checkpoints of preemptions (devices held, no progress): not progress

@@ -931,6 +931,7 @@ export class Simulation implements FailurePort, InferencePort {
       resilience.pendingRestoreS = 0;
       resilience.segmentProgressS = 0;
       resilience.cycleFlop = 0;
+      resilience.cycleComputeFlop = 0;
       resilience.restoredFlop = r.usefulFlop - r.remainingFlop;
       resilience.restoredProgressS = r.progressS;
     }
@@ -1018,11 +1019,18 @@ export class Simulation implements FailurePort, InferencePort {
         if (r) {
           const cycleS = r.checkpointIntervalS + r.checkpointCostS;
           const cycleBefore = Math.floor(r.segmentProgressS / cycleS);
+          const phaseBefore = r.segmentProgressS % cycleS;
           r.segmentProgressS += progressS;
           if (r.checkpointIntervalS < Infinity) {
+            const T = r.checkpointIntervalS;
             r.checkpointOverheadS += (progressS * r.checkpointCostS) / cycleS;
             // A cycle completed in this stretch: the work since is the current phase's, at this rate.
-            r.cycleFlop = Math.floor(r.segmentProgressS / cycleS) > cycleBefore ? run.rateFlopPerS * (r.segmentProgressS % cycleS) : r.cycleFlop + run.rateFlopPerS * progressS;
+            const phase = r.segmentProgressS % cycleS;
+            const crossed = Math.floor(r.segmentProgressS / cycleS) > cycleBefore;
+            r.cycleFlop = crossed ? run.rateFlopPerS * phase : r.cycleFlop + run.rateFlopPerS * progressS;
+            // The same work as the cycle does it: at the full rate for its first T seconds of phase.
+            const fullRate = (run.rateFlopPerS * cycleS) / T;
+            r.cycleComputeFlop = crossed ? fullRate * Math.min(phase, T) : r.cycleComputeFlop + fullRate * (Math.min(phase, T) - Math.min(phaseBefore, T));
           }
         }
         // Without a step record the integrals follow from progressS (SimJob.stepWeightedS).
@@ -1166,25 +1174,31 @@ export class Simulation implements FailurePort, InferencePort {
     const r = job.resilient();
     // The work done when the job last (re)started is safe: it restored from it.
     const sinceRestoreFlop = job.doneFlop - r.restoredFlop;
+    // The work to redo (progress's measure) and the work the failure lost as the cycle did it.
+    let redoFlop: number;
     let lostFlop: number;
     let lostS: number;
-    let lostCheckpointS = 0;
     const T = job.checkpointIntervalS;
     if (T < Infinity) {
       // Progress is fluid (work accrues at rate x T/(T+d) through each checkpoint cycle), so the
-      // work since the last completed cycle is the partial cycle's time at the job's rate.
-      lostS = job.segmentProgressS % (T + job.checkpointCostS);
-      lostFlop = Math.min(r.cycleFlop, sinceRestoreFlop);
-      // The partial cycle's share of checkpoint writing, which settle() counted as overhead.
-      lostCheckpointS = (lostS * job.checkpointCostS) / (T + job.checkpointCostS);
+      // job goes back to the end of its last completed cycle: the partial cycle's work at that rate.
+      const cycleS = T + job.checkpointCostS;
+      lostS = job.segmentProgressS % cycleS;
+      redoFlop = Math.min(r.cycleFlop, sinceRestoreFlop);
+      // The cycle computed at the full rate, then wrote its checkpoint: lost is the compute since the
+      // last checkpoint written, and no checkpoint of the partial cycle was (or was completed). Its
+      // share of writing, which settle() counted as overhead, is lost time, not a checkpoint.
+      lostFlop = Math.min(r.cycleComputeFlop, (sinceRestoreFlop * cycleS) / T);
+      r.checkpointOverheadS -= (lostS * job.checkpointCostS) / cycleS;
+      // Only rounding residue of the overhead of a job with no completed checkpoint snaps to 0.
+      if (Math.abs(r.checkpointOverheadS) <= 1e-9 * job.checkpointCostS) r.checkpointOverheadS = 0;
     } else {
       lostS = job.progressS - r.restoredProgressS;
-      lostFlop = sinceRestoreFlop;
+      redoFlop = lostFlop = sinceRestoreFlop;
     }
-    run.remainingFlop += lostFlop;
+    run.remainingFlop += redoFlop;
     r.lostFlop += lostFlop;
     r.lostTimeS += lostS;
-    r.lostCheckpointS += lostCheckpointS;
     r.failures++;
     r.pendingRestoreS = this.resolved.scenario.checkpointing?.restart ?? this.resolved.scenario.preemption.restore;
     if (this.resolved.scenario.horizon === undefined) this.checkCanFinish(job);
