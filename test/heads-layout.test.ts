@@ -204,3 +204,37 @@ describe('a width given without layers', () => {
     expect(resolveShape(175e9, { hidden_size: 12288 }).layers).toBe(96);
   });
 });
+
+describe("an interpolated width's heads are poolsim's stand-in, not the model's", () => {
+  const job = (model: string): string => `name: stand-in
+seed: 1
+datacentres:
+  - name: dc
+    fabric: IB-NDR
+    node_groups:
+      - { name: h100, count: 2, device: H100 }
+workloads:
+  - jobs:
+      - { name: j, devices: 16, params: 1B, tokens: 20B, ${model}layout: { tp: 8, pp: 1, dp: 2 } }
+`;
+
+  it('a 1B model given by params alone (width 1,792 interpolated, 14 heads by hidden / 128) runs at tp 8', () => {
+    const shape = resolveShape(1e9);
+    expect(shape).toMatchObject({ hiddenSize: 1792, widthInterpolated: true });
+    expect(shape.heads).toBeUndefined();
+    expect(tpDividesHeads(shape, 8)).toBe(true);
+    expect(problems(job(''))).toEqual([]);
+  });
+
+  it('the same width given by the model is its own: tp 8 over its 14 assumed heads is refused', () => {
+    expect(resolveShape(1e9, { hidden_size: 1792 }).widthInterpolated).toBeUndefined();
+    const p = problems(job('model: { hidden_size: 1792 }, '));
+    expect(p.join('\n')).toContain('heads not given: assumed hidden_size / 128 = 1792 / 128 = 14, which tp 8 does not divide; give model.heads');
+  });
+
+  it('a published family keeps its heads (GPT-3 6.7B: 32), so tp 3 is refused on params alone', () => {
+    const shape = resolveShape(6.7e9);
+    expect(shape.widthInterpolated).toBeUndefined();
+    expect(tpDividesHeads(shape, 3)).toBe(false);
+  });
+});

@@ -80,6 +80,12 @@ export interface TrainingShape {
   vocab?: number;
   /** Attention heads; hiddenSize / 128 when absent. */
   heads?: number;
+  /**
+   * The width is poolsim's own stand-in, interpolated from params between published families (no
+   * family matched, no width or heads given): its hidden / 128 heads are not a model's, so no
+   * tensor-parallel degree is refused on them (tpDividesHeads).
+   */
+  widthInterpolated?: true;
   /** Key/value heads (grouped-query attention); `heads` when absent. */
   kvHeads?: number;
   /**
@@ -350,13 +356,14 @@ export const DEFAULT_GLOBAL_BATCH_TOKENS = 4_194_304;
  */
 export function defaultShape(params: number, vocab: number = DEFAULT_VOCAB, embeddingMatrices: 1 | 2 = 1): TrainingShape {
   if (!(params > 0)) throw new RangeError(`defaultShape: params must be positive, got ${params}`);
-  const { layers, hiddenSize, heads, headDim } = familyShape(params, vocab * embeddingMatrices);
+  const { layers, hiddenSize, heads, headDim, interpolated } = familyShape(params, vocab * embeddingMatrices);
   return {
     params,
     layers,
     hiddenSize,
     ...(heads !== undefined ? { heads } : {}),
     ...(headDim !== undefined ? { headDim } : {}),
+    ...(interpolated ? { widthInterpolated: true as const } : {}),
     seqLen: params >= 100e9 ? 8192 : 4096,
     globalBatchTokens: DEFAULT_GLOBAL_BATCH_TOKENS,
     precisionBytes: 2,
@@ -374,7 +381,7 @@ function layersFor(params: number, hiddenSize: number, embeddingRows: number): n
 }
 
 /** Layers and width for `params`, beside `embeddingRows` x h of embedding (see layersFor). */
-function familyShape(params: number, embeddingRows: number): { layers: number; hiddenSize: number; heads?: number; headDim?: number } {
+function familyShape(params: number, embeddingRows: number): { layers: number; hiddenSize: number; heads?: number; headDim?: number; interpolated?: true } {
   // A family is matched on the weights its layers hold (params less the embedding at the family's
   // width): with the default vocabulary, tied, that is matching on params itself; a model whose
   // embedding is much larger (a 256,000-token vocabulary with an output layer of its own) is not
@@ -413,7 +420,7 @@ function familyShape(params: number, embeddingRows: number): { layers: number; h
   const narrow = Math.max(128, Math.floor(lo / 128) * 128);
   const weightsAt = (h: number): number => 12 * layersFor(params, h, embeddingRows) * h * h + embeddingRows * h;
   const hiddenSize = Math.abs(weightsAt(narrow + 128) - params) < Math.abs(weightsAt(narrow) - params) ? narrow + 128 : narrow;
-  return { layers: layersFor(params, hiddenSize, embeddingRows), hiddenSize };
+  return { layers: layersFor(params, hiddenSize, embeddingRows), hiddenSize, interpolated: true };
 }
 
 /**
@@ -468,6 +475,9 @@ function overriddenShape(params: number, o?: ShapeOverrides): TrainingShape {
     delete base.heads;
     delete base.headDim;
   }
+  // A width or heads the model gives are its own: the derived-heads check applies to them.
+  if (o?.hidden_size !== undefined || o?.heads !== undefined) delete base.widthInterpolated;
+  else if (o?.layers !== undefined) base.widthInterpolated = true; // the width is solved from the given layers
   let layers = o?.layers ?? base.layers;
   let hiddenSize = o?.hidden_size ?? base.hiddenSize;
   // params = 12 L h^2 + rows h, solved for h (the positive root) or for L.
@@ -600,7 +610,7 @@ export function tpDividesHeads(shape: TrainingShape, tp: number): boolean {
 function headsProblems(shape: TrainingShape, tp: number): string[] {
   const out: string[] = [];
   const heads = headsOf(shape);
-  if (heads % tp !== 0) {
+  if (heads % tp !== 0 && !(shape.heads === undefined && shape.widthInterpolated === true)) {
     out.push(
       shape.heads !== undefined
         ? `tp = ${tp} must divide the model's ${heads} attention heads: each tensor-parallel rank computes whole heads`
