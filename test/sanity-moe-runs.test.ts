@@ -137,7 +137,7 @@ describe('sanity set: published mixture-of-experts runs the model is not calibra
     expect(rows.map((r) => pct(r.error))).toEqual([1.5, -55.0, -27.2]);
     expect(explanationTable(rows[0]!.e)).toContain('128 heads (latent attention: kv rank 512, q rank 1536, 192/128 per head)');
     expect(explanationTable(rows[0]!.e)).toContain('(ep 64, expert tp 1, per-node dispatch)');
-    expect(explanationTable(rows[1]!.e)).toContain('32 heads of 128, QK norm');
+    expect(explanationTable(rows[1]!.e)).toContain('32 heads of 128 in 4 key/value groups, QK norm');
     // Megatron-Bridge fuses the loss (cross_entropy_loss_fusion with Transformer Engine's kernel): said
     // in the layout, 10 bytes a logit where the unfused default moves 52; a value it does not know is refused.
     expect(explanationTable(rows[2]!.e)).toContain('fused cross-entropy');
