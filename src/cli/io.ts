@@ -30,7 +30,9 @@ export function describeTraces(reports: readonly TraceReport[]): string {
       .filter(([, n]) => n > 0)
       .map(([opt, n]) => `${n} dropped by ${opt}`);
     const renamed = Object.entries(t.renamedByReason ?? {}).map(([why, k]) => `${k} renamed (${why}: '<id>~2', ...)`);
-    out += `  ${t.kind === 'nodes' ? 'node list' : 'trace'} ${t.source}: ${t.rows} rows, ${t.jobs} ${t.kind === 'nodes' ? 'nodes' : 'jobs'} used${[...skipped, ...filtered, ...renamed].map((x) => `; ${x}`).join('')}\n`;
+    // Kept as read, but a reading the file leaves open: said with how it was read and where.
+    const suspect = Object.entries(t.suspectByReason ?? {}).map(([why, n]) => `${n} ${why}${describeFirstSkipped(t.firstSuspect?.[why])}`);
+    out += `  ${t.kind === 'nodes' ? 'node list' : 'trace'} ${t.source}: ${t.rows} rows, ${t.jobs} ${t.kind === 'nodes' ? 'nodes' : 'jobs'} used${[...skipped, ...filtered, ...renamed, ...suspect].map((x) => `; ${x}`).join('')}\n`;
   }
   return out;
 }

@@ -77,6 +77,8 @@ export function nodeGroupsFrom(nodesFrom: NodesFrom, dcName: string, di: number,
       firstSkipped: firstSkippedOf(imported.skipped),
       filteredByOption: {},
       renamedByReason: {},
+      suspectByReason: {},
+      firstSuspect: {},
     });
   } catch (e) {
     if (e instanceof TraceError) ctx.fail([...at, 'path'], e.message);

@@ -331,4 +331,17 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
       `device_map merges trace GPU models that gpu_spec tells apart (${key}): ${e.count} pod(s) whose gpu_spec allows only some of them may now run on the others' nodes (e.g. '${e.example}', gpu_spec ${e.allowed}); map them to distinct device kinds to keep the constraint`,
     );
   }
-  ctx.traceReports.push({ workload: name, kind: 'jobs', source: imported.source, rows: imported.rows, jobs: kept, skippedByReason: skipped, firstSkipped, filteredByOption: imported.filteredByOption, renamedByReason });}
+  ctx.traceReports.push({
+    workload: name,
+    kind: 'jobs',
+    source: imported.source,
+    rows: imported.rows,
+    jobs: kept,
+    skippedByReason: skipped,
+    firstSkipped,
+    filteredByOption: imported.filteredByOption,
+    renamedByReason,
+    suspectByReason: { ...(imported.suspectByReason ?? {}) },
+    firstSuspect: { ...(imported.firstSuspect ?? {}) },
+  });
+}

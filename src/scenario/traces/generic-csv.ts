@@ -16,6 +16,9 @@
 // With a filter, a row whose filter column holds none of its values is left out (counted, not
 // skipped) before anything else of it is read but its submit time.
 // Checks in order: field count, filter, submit, devices, instances, gpu_milli, duration/end.
+// Kept but counted as suspect (suspect-rows.ts), one note per time: a start before the submit (the
+// job is submitted at its submit time and runs end - start), and with a time_zone a local time
+// its clock skipped or showed twice (read at the offset before the change, time-zone.ts).
 import { parseDuration } from '../../units/units.js';
 import { columnIndex, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsvRecords, type CsvRecord, type TextPieces } from './csv-reader.js';
 import { parseGpuSpec } from './alibaba-openb.js';
@@ -24,11 +27,15 @@ import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
 import { TraceError } from './trace-error.js';
 import { finishRows, type TraceOptions } from './trace-options.js';
 import { CsvJobRows, type CsvRowReader } from './csv-rows.js';
+import { SuspectRows } from './suspect-rows.js';
 import type { TraceImport, TraceSkip } from './types.js';
 
 export const TIME_FORMATS = ['seconds', 'iso', 'unix'] as const;
 export const TIME_UNITS = ['s', 'ms', 'us', 'min', 'h'] as const;
 export const DEVICES_UNITS = ['gpus', 'percent'] as const;
+
+/** A row whose start column is before its submit column, kept (TraceImport.suspect). */
+export const START_BEFORE_SUBMIT = 'start before submit, kept';
 
 /** Column names in the file for each TraceJob field; keys are snake_case as written in scenario YAML. */
 export interface CsvMapping {
@@ -102,10 +109,16 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   const separator = mapping.models_separator ?? '|';
   const delimiter = DELIMITER_CHAR[mapping.delimiter ?? 'comma'];
   const iso = timeFormat === 'iso';
-  const readCalendarS = mapping.time_zone === undefined ? parseUtcTimestampS : zonedTimestampReader(mapping.time_zone);
+  // The row's times the zone's clock skipped or showed twice, told when the row is kept; `timeCol`
+  // is the column being read.
+  const clockNotes: Array<{ reason: string; detail: string; col: number }> = [];
+  let timeCol = -1;
+  const readCalendarS =
+    mapping.time_zone === undefined ? parseUtcTimestampS : zonedTimestampReader(mapping.time_zone, (reason, detail) => clockNotes.push({ reason, detail, col: timeCol }));
   const percent = devicesUnit === 'percent';
   // A time field (submit, end) of the record in seconds, or undefined.
   const readTimeS = (f: CsvRecord, col: number): number | undefined => {
+    timeCol = col;
     if (iso) return readCalendarS(f.field(col));
     const x = f.finiteNumber(col);
     return x === undefined ? undefined : x * unitS;
@@ -122,6 +135,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
 
   const jobs = new CsvJobRows();
   const skipped: TraceSkip[] = [];
+  const suspect = new SuspectRows();
   let originS = Infinity;
   let width = 0;
   let dataRow = 0;
@@ -198,6 +212,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
     },
     (f, line) => {
       dataRow++;
+      clockNotes.length = 0;
       if (f.count !== width) return skip(line, 'wrong number of fields', `${f.count} fields, header has ${width}`);
       if (filterCol >= 0 && !keepValues.has((f.field(filterCol) ?? '').trim())) {
         // Left out as asked, not skipped: no warning, but its submit time counts towards time 0
@@ -247,6 +262,8 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       // The column the run time was read from: duration, or end (end - start, end - submit).
       let durationFrom = durationCol;
       let fromCol = -1;
+      // Seconds the start is before the submit (> 0: suspect).
+      let startEarlyS = 0;
       if (durationCol >= 0 && !f.isEmpty(durationCol)) {
         const d = f.finiteNumber(durationCol);
         if (d === undefined) return skip(line, 'bad duration', f.field(durationCol), durationCol);
@@ -261,6 +278,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
           if (startS === undefined) return skipTime(line, 'bad start', f.field(startCol), startCol);
           fromS = startS;
           fromCol = startCol;
+          startEarlyS = submitS - startS;
         }
         const endS = readTimeS(f, endCol);
         if (endS === undefined) return skipTime(line, 'bad end', f.field(endCol), endCol);
@@ -268,6 +286,14 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       }
       if (!(durationS > 0)) return skip(line, 'non-positive duration', durationCells(f, durationS, durationFrom, fromCol));
 
+      const row = jobs.length;
+      if (startEarlyS > 0) {
+        const detail = suspect.has(START_BEFORE_SUBMIT)
+          ? undefined
+          : `${names[startCol]!} ${f.field(startCol)!.trim()} is ${+startEarlyS.toPrecision(12)} s before ${names[submitCol]!} ${f.field(submitCol)!.trim()}${iso ? '' : ` (${timeUnit})`}`;
+        suspect.note(row, START_BEFORE_SUBMIT, detail);
+      }
+      for (const c of clockNotes) suspect.note(row, c.reason, c.detail, names[c.col]);
       // An id the file does not give is the data row's number, 'job-<row>' (made when read).
       jobs.push(
         idCol >= 0 && !f.isEmpty(idCol) ? f.field(idCol)!.trim() : dataRow,
@@ -286,6 +312,6 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       skip(line, NOT_A_JSON_OBJECT, detail);
     },
   );
-  const { order, filteredByOption, ...rest } = finishRows(jobs, originS, skipped, rows, source, options, mapping.id === undefined);
+  const { order, filteredByOption, ...rest } = finishRows(jobs, originS, skipped, rows, source, options, mapping.id === undefined, suspect);
   return { ...rest, filteredByOption: mapping.filter === undefined ? filteredByOption : { filter: filtered, ...filteredByOption }, jobRows: jobs.reader(order) };
 }

@@ -22,6 +22,9 @@ export interface TraceSummary {
   /** The first row skipped for each reason: its line and refused value. */
   firstSkipped: Record<string, TraceSkipSample>;
   filteredByOption: Record<string, number>;
+  /** Times kept as read but suspect (TraceImport.suspectByReason), by reason, and the first row of each. */
+  suspectByReason: Record<string, number>;
+  firstSuspect: Record<string, TraceSkipSample>;
   /** The trace lists sizes only, no times (TraceImport.untimed): submits, durations and device-hours are unknown. */
   untimed: boolean;
   /**
@@ -108,6 +111,8 @@ export function inspectTrace(trace: TraceImport): TraceSummary {
     skippedByReason: { ...trace.skippedByReason },
     firstSkipped: firstSkippedOf(trace.skipped),
     filteredByOption: { ...trace.filteredByOption },
+    suspectByReason: { ...(trace.suspectByReason ?? {}) },
+    firstSuspect: { ...(trace.firstSuspect ?? {}) },
     untimed: trace.untimed === true,
     beyondLimit: beyond.length === 0 ? null : { jobs: beyond.length, firstLine: beyond.reduce((m, j) => Math.min(m, j.line), Infinity) },
     firstSubmitS: timed ? first : null,
@@ -182,6 +187,7 @@ export function formatInspection(s: TraceSummary): string {
   out.push(`rows       ${s.rows}: ${s.jobs} jobs, ${s.skipped} skipped, ${filtered} filtered by options`);
   if (s.skipped > 0) out.push('skipped', ...reasons(s.skippedByReason, (reason) => describeFirstSkipped(s.firstSkipped[reason])));
   if (filtered > 0) out.push('filtered by option', ...reasons(s.filteredByOption));
+  if (Object.keys(s.suspectByReason).length > 0) out.push('kept, suspect', ...reasons(s.suspectByReason, (reason) => describeFirstSkipped(s.firstSuspect[reason])));
   if (s.beyondLimit !== null) {
     const b = s.beyondLimit;
     out.push(`past 1e10s ${b.jobs} jobs with a submit time or duration past 1e10 s (first at line ${b.firstLine}): a run refuses the trace until they are corrected or left out; not in the figures below`);

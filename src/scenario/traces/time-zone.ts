@@ -9,7 +9,7 @@ const DAY_S = 86400;
 
 /** Why a wall-clock time was read at one of several offsets, or at none it shows (TraceImport.suspect). */
 export const SKIPPED_LOCAL_TIME = 'local time that does not exist on a daylight-saving day, read at the offset before the change';
-export const REPEATED_LOCAL_TIME = 'local time that happens twice on a daylight-saving day, read as the first (the offset before the change)';
+export const REPEATED_LOCAL_TIME = 'local time that happens twice on a daylight-saving day, read as the first of the two';
 
 /**
  * Told of a time the zone's clock skipped or showed twice: `reason` one of the two above, `detail`

@@ -1,6 +1,7 @@
 // Options common to every importer and the one function that applies them, in a fixed order:
 // normalise -> de-duplicate ids -> window -> sample -> timeScale -> maxJobs. Nothing is dropped silently.
 import { TraceError } from './trace-error.js';
+import type { SuspectRows } from './suspect-rows.js';
 import type { TraceImport, TraceJob, TraceSkip } from './types.js';
 
 export interface TraceWindow {
@@ -142,6 +143,8 @@ export function finishRows(
   source: string,
   options: TraceOptions,
   idsDistinct = false,
+  /** Rows kept but suspect, by index among `jobs`: told for those that window, sample and maxJobs keep. */
+  suspectRows?: SuspectRows,
 ): Omit<TraceImport, 'jobs'> & { order: number[] } {
   validateOptions(options, source);
   const origin = Number.isFinite(originS) ? originS : 0;
@@ -206,7 +209,17 @@ export function finishRows(
     filteredByOption.maxJobs = kept.length - options.maxJobs;
     kept = kept.slice(0, options.maxJobs);
   }
-  return { order: kept, skipped, skippedByReason: countByReason(skipped), filteredByOption, renamedByReason: renamed > 0 ? { [DUPLICATE_ID]: renamed } : {}, source, rows };
+  const suspect = suspectRows?.keptOf(kept, jobs);
+  return {
+    order: kept,
+    skipped,
+    skippedByReason: countByReason(skipped),
+    filteredByOption,
+    renamedByReason: renamed > 0 ? { [DUPLICATE_ID]: renamed } : {},
+    ...suspect,
+    source,
+    rows,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 // The neutral records every trace importer produces, whatever the source format: jobs with
 // submit offsets and recorded run times, optional node lists, and an account of every row dropped.
+import type { TraceSkipSample } from './first-skipped.js';
 
 /** One job as recorded by a trace. Times are seconds; `submitS` is relative to the trace origin. */
 export interface TraceJob {
@@ -64,6 +65,14 @@ export interface TraceImport {
   filteredByOption: Record<string, number>;
   /** Jobs kept under a new id (a repeated id becomes '<id>~2', ...), by reason. */
   renamedByReason?: Record<string, number>;
+  /**
+   * Times in the jobs kept that were kept as read but are suspect (a start before the submit, a
+   * local time the zone's clock skipped or showed twice), by reason: the reason says how each was
+   * read (suspect-rows.ts). Absent when there is none.
+   */
+  suspectByReason?: Record<string, number>;
+  /** The first row of each reason of `suspectByReason`: its line, column and value as read. */
+  firstSuspect?: Record<string, TraceSkipSample>;
   /** File name or label the jobs came from. */
   source: string;
   /** Data rows in the job file (header and blank lines excluded). */
