@@ -106,8 +106,9 @@ services:
     // 1000 tokens x 1 MB = 1 GB over the 10 Gb/s inter-DC link (the bottleneck: NICs are 400 Gb/s).
     const { services, result } = run(twoSites([{ name: 'a', prompt: 1000, kvBytesPerToken: 1e6 }]));
     const bytes = 1000 * 1e6;
-    // Route: endpoint 2 us + 6 switch hops (leaf, spine, border; border, spine, leaf) x 1 us + 5 ms.
-    const latencyS = 2e-6 + 6 * 1e-6 + 5e-3;
+    // Route: endpoint 2 us + 4 switch hops (leaf, border; long-haul, the far leaf: each site is one
+    // leaf, its top tier, with no spine) x 1 us + 5 ms.
+    const latencyS = 2e-6 + 4 * 1e-6 + 5e-3;
     expect(services[0]!.kvTransfer.quantile(0.5)).toBeCloseTo(bytes / (10e9 / 8) + latencyS, 9);
     // The transfer counts in TPOT (the gap to the second token), not in TTFT.
     expect(result.services[0]!.ttft_p50_s).toBeCloseTo(0.01, 9); // one prefill iteration: a 10 ms weight read
@@ -120,7 +121,7 @@ services:
 
   it('without a slow long link, the NIC rail is the bottleneck', () => {
     const { services } = run(twoSites([{ name: 'a', prompt: 1000, kvBytesPerToken: 1e6 }], '1600Gbps', '1ms'));
-    expect(services[0]!.kvTransfer.quantile(0.5)).toBeCloseTo(1e9 / (400e9 / 8) + 2e-6 + 6e-6 + 1e-3, 9);
+    expect(services[0]!.kvTransfer.quantile(0.5)).toBeCloseTo(1e9 / (400e9 / 8) + 2e-6 + 4e-6 + 1e-3, 9);
   });
 
   it('two services sharing the inter-DC link slow each other as max-min says', () => {
@@ -130,7 +131,7 @@ services:
     const small = 500 * 1e6;
     const large = 1500 * 1e6;
     const cap = 10e9 / 8;
-    const latencyS = 2e-6 + 6e-6 + 5e-3;
+    const latencyS = 2e-6 + 4e-6 + 5e-3;
     const shared = run(
       twoSites([
         { name: 'a', prompt: 500, kvBytesPerToken: 1e6, rate: '1000000/s' },
@@ -266,7 +267,7 @@ describe('layer-wise KV streaming (kv_streaming: layerwise), by hand', () => {
   // in a flow capped at the rate the KV is made (bytes / 10 ms); at its end that flow gives way to
   // one with what it had left plus the last layer's KV. kv_transfer_p50_s measures from the end.
   const layerwise = (text: string): string => text.replace('    max_batch: 8\n', '    max_batch: 8\n    kv_streaming: layerwise\n');
-  const lat = (interDcS: number): number => 2e-6 + 6 * 1e-6 + interDcS;
+  const lat = (interDcS: number): number => 2e-6 + 4 * 1e-6 + interDcS;
 
   it('on a slow link the 10 ms of prefill carry 10 ms of the link: the transfer ends 10 ms sooner', () => {
     const base = run(twoSites([{ name: 'a', prompt: 1000, kvBytesPerToken: 1e6 }]));

@@ -218,11 +218,12 @@ describe('inter-DC windows: per connection, in bytes', () => {
 
   // The window covers a connection's whole round trip: NIC to NIC, through both sites' switches and
   // the long haul. Between the two sites of two-dc-latency (IB-NDR: 0.47 us endpoint, 150 ns a
-  // hop; one leaf per site): the leaf and top tier up (2 hops), the border, long-haul and far top
-  // tier (3), the far leaf (1): one way 1 ms + 0.47 us + 6 x 0.15 us = 1.00137 ms, RTT 2.00274 ms
-  // (before 2026-12-07 the RTT was the long haul's alone, 2 ms: 0.14% too high a cap here, ~5% on
-  // a 50 us link).
-  const rttS = 2 * (1e-3 + 0.47e-6 + 6 * 0.15e-6);
+  // hop; one leaf per site, which is the site's top tier: no spine): the leaf up (1 hop), the
+  // border, long-haul and far site's top tier, its leaf (3), nothing below it: one way 1 ms +
+  // 0.47 us + 4 x 0.15 us = 1.00107 ms, RTT 2.00214 ms (before 2026-12-07 the RTT was the long
+  // haul's alone, 2 ms: 0.11% too high a cap here, 2.1% on a 50 us link; later that day each
+  // one-leaf site still counted a spine it does not build, 6 hops: 2.00274 ms).
+  const rttS = 2 * (1e-3 + 0.47e-6 + 4 * 0.15e-6);
 
   it("a route's window cap is window / twice its whole one-way latency, fabric hops included", () => {
     const resolved = scenarioFromText(withLink('latency: 1ms, bandwidth: 400Gbps, window: 4MiB'));
@@ -235,7 +236,7 @@ describe('inter-DC windows: per connection, in bytes', () => {
 
   it("caps each NIC rail's connection, not the job's whole cross-site traffic: 8 rails x window / RTT", () => {
     // 8 GPUs and 8 NICs per node, tensor-parallel inside nodes: each site-crossing node pair
-    // carries 8 rails. With a 4 MiB window and a 2.00274 ms RTT each rail gets 2.1 GB/s, the pair
+    // carries 8 rails. With a 4 MiB window and a 2.00214 ms RTT each rail gets 2.1 GB/s, the pair
     // 8x that, exactly what the same link without a window but of that bandwidth gives.
     // One layout for all three (the automatic one is chosen on each placement's links, and the
     // windowed link, capped per pair rather than in total, favours a pipeline across the sites).

@@ -2,7 +2,10 @@
 // the pod's aggregation switches, pods joined by a non-blocking core. Per leaf an aggregate uplink
 // and downlink (the leaf's NIC total / leaf_oversubscription), per pod one to the core (the pod's
 // leaf uplinks / pod_oversubscription). Same leaf: 1 switch hop; same pod: leaf, aggregation, leaf
-// (3); across pods: leaf, aggregation, core, aggregation, leaf (5).
+// (3); across pods: leaf, aggregation, core, aggregation, leaf (5). The site's top tier (where
+// traffic to other sites leaves and enters) is the highest it builds, as its bill counts them: the
+// core (3 switches up, 2 down); over one pod the aggregation (2 up, 1 down: no core, no pod
+// uplinks); over one leaf the leaf (1 up, none down: no aggregation, no leaf uplinks).
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { cable, leafTooBig, switchElement, tierTooWide, type FabricElement, type FabricKind } from '../fabric-kind.js';
@@ -54,8 +57,16 @@ export const fatTree: FabricKind<FatTreeSpec> = {
     const leafDown: number[][] = [];
     const podCapacity: number[] = [];
     const leafField = ctx.field('leaf_oversubscription');
+    // The tiers the site builds: aggregation above more than one leaf, a core above more than one pod.
+    const aggregation = leafCapacity.length > 1;
+    const core = Math.ceil(leafCapacity.length / spec.leaves_per_pod) > 1;
     leafCapacity.forEach((total, leaf) => {
       const cap = total / spec.leaf_oversubscription;
+      if (!aggregation) {
+        leafUp[leaf] = [];
+        leafDown[leaf] = [];
+        return;
+      }
       leafUp[leaf] = spineLinks(ctx, cap, `leaf-up:${ctx.datacentre}:${leaf}`, leafField, paths);
       leafDown[leaf] = spineLinks(ctx, cap, `leaf-down:${ctx.datacentre}:${leaf}`, leafField, paths);
       const pod = Math.floor(leaf / spec.leaves_per_pod);
@@ -65,6 +76,11 @@ export const fatTree: FabricKind<FatTreeSpec> = {
     const podDown: number[][] = [];
     const podField = ctx.field('pod_oversubscription');
     podCapacity.forEach((total, pod) => {
+      if (!core) {
+        podUp[pod] = [];
+        podDown[pod] = [];
+        return;
+      }
       const cap = total / spec.pod_oversubscription;
       podUp[pod] = spineLinks(ctx, cap, `pod-up:${ctx.datacentre}:${pod}`, podField, paths);
       podDown[pod] = spineLinks(ctx, cap, `pod-down:${ctx.datacentre}:${pod}`, podField, paths);
@@ -79,8 +95,6 @@ export const fatTree: FabricKind<FatTreeSpec> = {
     for (const n of ctx.nodes) leafNodes[leafOf(n)]!.push(n);
     leafNodes.forEach((nodes, leaf) => elements.push(switchElement(ctx, `leaf:${ctx.datacentre}:${leaf}`, nodes, [...leafUp[leaf]!, ...leafDown[leaf]!])));
     const spines = spineCount(spec.ecmp);
-    const aggregation = leafNodes.length > 1;
-    const core = podUp.length > 1;
     if (aggregation) {
       podUp.forEach((_, pod) => {
         const leaves = leafUp.map((_, leaf) => leaf).filter((leaf) => Math.floor(leaf / spec.leaves_per_pod) === pod);
@@ -112,12 +126,26 @@ export const fatTree: FabricKind<FatTreeSpec> = {
       },
       // Traffic to and from other sites hashes on its node alone.
       up(a, out) {
+        if (!aggregation) return 1;
+        if (!core) {
+          const p = choose(pos(a), -1, (q) => [leafUp[leafOf(a)]![q]!]);
+          if (p < 0) return -1;
+          out.push(leafUp[leafOf(a)]![p]!);
+          return 2;
+        }
         const p = choose(pos(a), -1, (q) => [leafUp[leafOf(a)]![q]!, podUp[podOf(a)]![q]!]);
         if (p < 0) return -1;
         out.push(leafUp[leafOf(a)]![p]!, podUp[podOf(a)]![p]!);
         return 3;
       },
       down(b, out) {
+        if (!aggregation) return 0;
+        if (!core) {
+          const p = choose(pos(b), -2, (q) => [leafDown[leafOf(b)]![q]!]);
+          if (p < 0) return -1;
+          out.push(leafDown[leafOf(b)]![p]!);
+          return 1;
+        }
         const p = choose(pos(b), -2, (q) => [podDown[podOf(b)]![q]!, leafDown[leafOf(b)]![q]!]);
         if (p < 0) return -1;
         out.push(podDown[podOf(b)]![p]!, leafDown[leafOf(b)]![p]!);

@@ -1,6 +1,8 @@
 // Two tiers: `nodes_per_leaf` nodes per leaf switch, leaves joined by a non-blocking spine. Per
 // leaf one aggregate uplink and downlink whose capacity is the leaf's NIC total / oversubscription.
-// Same leaf: 1 switch hop; otherwise leaf, spine, leaf (3).
+// Same leaf: 1 switch hop; otherwise leaf, spine, leaf (3). The site's top tier (where traffic to
+// other sites leaves and enters) is the spine: 2 switches up, 1 down. A site of one leaf has no
+// spine and no leaf uplinks (as its bill): its leaf is the top, 1 switch up, none down, no links.
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { cable, leafTooBig, switchElement, tierTooWide, type FabricElement, type FabricKind } from '../fabric-kind.js';
@@ -36,7 +38,14 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
     const field = ctx.field('oversubscription');
     const paths = hashedPaths(spec.ecmp);
     const choose = pathChooser(spec.ecmp, ctx);
+    // One leaf: it is the top tier, with nothing above it to link to.
+    const spine = leafCapacity.length > 1;
     leafCapacity.forEach((total, leaf) => {
+      if (!spine) {
+        leafUp[leaf] = [];
+        leafDown[leaf] = [];
+        return;
+      }
       const cap = total / spec.oversubscription;
       leafUp[leaf] = spineLinks(ctx, cap, `leaf-up:${ctx.datacentre}:${leaf}`, field, paths);
       leafDown[leaf] = spineLinks(ctx, cap, `leaf-down:${ctx.datacentre}:${leaf}`, field, paths);
@@ -49,7 +58,7 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
     const leafNodes: number[][] = leafCapacity.map(() => []);
     for (const n of ctx.nodes) leafNodes[leafOf(n)]!.push(n);
     leafNodes.forEach((nodes, leaf) => elements.push(switchElement(ctx, `leaf:${ctx.datacentre}:${leaf}`, nodes, [...leafUp[leaf]!, ...leafDown[leaf]!])));
-    if (leafNodes.length > 1) {
+    if (spine) {
       const spines = spineCount(spec.ecmp);
       for (let p = 0; p < spines; p++) elements.push(switchElement(ctx, `spine:${ctx.datacentre}:${p}`, [], [], [...spineShare(leafUp, p, spines), ...spineShare(leafDown, p, spines)]));
       leafUp.forEach((links, leaf) => links.forEach((l, p) => elements.push(cable(ctx, l, leafDown[leaf]![p]!))));
@@ -67,12 +76,14 @@ export const leafSpine: FabricKind<LeafSpineSpec> = {
       },
       // Traffic to and from other sites hashes on its node alone.
       up(a, out) {
+        if (!spine) return 1;
         const p = choose(pos(a), -1, (q) => [leafUp[leafOf(a)]![q]!]);
         if (p < 0) return -1;
         out.push(leafUp[leafOf(a)]![p]!);
         return 2;
       },
       down(b, out) {
+        if (!spine) return 0;
         const p = choose(pos(b), -2, (q) => [leafDown[leafOf(b)]![q]!]);
         if (p < 0) return -1;
         out.push(leafDown[leafOf(b)]![p]!);

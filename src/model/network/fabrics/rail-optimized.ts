@@ -7,7 +7,9 @@
 // no byte between two nodes of a group climbs to the spine: 1 switch hop. Across groups: rail leaf,
 // spine, rail leaf (3). The flow model carries a node pair's traffic as one flow, spread evenly over
 // its rails and planes, so per group one aggregate uplink and downlink stands for all its rail
-// leaves' uplinks: the group's NIC total / oversubscription.
+// leaves' uplinks: the group's NIC total / oversubscription. The site's top tier (where traffic to
+// other sites leaves and enters) is the spine: 2 switches up, 1 down. A site of one group has no
+// spine and no spine links (as its bill): its rail leaves are the top, 1 switch up, none down.
 import { z } from 'zod';
 import { boundedNumber } from '../../../scenario/quantity.js';
 import { cable, leafTooBig, switchElement, tierTooWide, type FabricBuildContext, type FabricElement, type FabricKind } from '../fabric-kind.js';
@@ -56,7 +58,14 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
     const field = ctx.field('oversubscription');
     const paths = hashedPaths(spec.ecmp);
     const choose = pathChooser(spec.ecmp, ctx);
+    // One group: its rail leaves are the top tier, with nothing above them to link to.
+    const spine = groupCapacity.length > 1;
     groupCapacity.forEach((total, g) => {
+      if (!spine) {
+        up[g] = [];
+        down[g] = [];
+        return;
+      }
       const cap = total / spec.oversubscription;
       up[g] = spineLinks(ctx, cap, `rail-up:${ctx.datacentre}:${g}`, field, paths);
       down[g] = spineLinks(ctx, cap, `rail-down:${ctx.datacentre}:${g}`, field, paths);
@@ -75,12 +84,14 @@ export const railOptimized: FabricKind<RailOptimizedSpec> = {
         return 3;
       },
       up(a, out) {
+        if (!spine) return 1;
         const p = choose(pos(a), -1, (q) => [up[groupOf(a)]![q]!]);
         if (p < 0) return -1;
         out.push(up[groupOf(a)]![p]!);
         return 2;
       },
       down(b, out) {
+        if (!spine) return 0;
         const p = choose(pos(b), -2, (q) => [down[groupOf(b)]![q]!]);
         if (p < 0) return -1;
         out.push(down[groupOf(b)]![p]!);
