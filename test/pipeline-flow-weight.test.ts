@@ -38,7 +38,8 @@ describe('the weights of a job’s flows count only bytes that cross the fabric'
       if (zero === 2) expect(explained.exposed_dp_s).toBe(0);
       else expect(explained.exposed_dp_s).toBeLessThan(0.01 * explained.step_s);
       expect(explained.exposed_pp_s).toBeGreaterThan(0.05);
-      expect(ran.exposed_comm_s / (explained.exposed_pp_s + explained.exposed_dp_s)).toBeCloseTo(1, 2);
+      // jobs.csv's exposed communication also holds the SMs NCCL's hidden collectives take from compute.
+      expect(ran.exposed_comm_s / (explained.exposed_pp_s + explained.exposed_dp_s + explained.nccl_sm_share_s)).toBeCloseTo(1, 2);
       expect(ran.step_time_s / explained.step_s).toBeCloseTo(1, 4);
     }
   });
