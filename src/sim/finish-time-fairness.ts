@@ -145,23 +145,20 @@ export class FinishTimeFairness {
       this.present--;
       job.contentionAtSubmitJobS = Number.NaN;
     });
-    signals.on('finished', (job, now) => this.finished(job, now));
-  }
-
-  /** `job` completed at `now` (its 'finished' signal, or the simulator directly when only its own observers listen). */
-  finished(job: SimJob, now: number): void {
-    this.accrue(now);
-    const before = job.contentionAtSubmitJobS;
-    job.contentionAtSubmitJobS = Number.NaN;
-    this.present--;
-    if (Number.isNaN(before)) return;
-    const lifeS = now - job.submitS;
-    // A job done at its submission instant shares that instant with the jobs present then.
-    const contention = lifeS > 0 ? (this.contentionJobS - before) / lifeS : this.present + 1;
-    const rho = lifeS / this.isolatedS(job, contention);
-    if (!Number.isFinite(rho)) return;
-    this.rho.add(rho);
-    for (const f of this.listeners) f(job, rho);
+    signals.on('finished', (job, now) => {
+      this.accrue(now);
+      const before = job.contentionAtSubmitJobS;
+      job.contentionAtSubmitJobS = Number.NaN;
+      this.present--;
+      if (Number.isNaN(before)) return;
+      const lifeS = now - job.submitS;
+      // A job done at its submission instant shares that instant with the jobs present then.
+      const contention = lifeS > 0 ? (this.contentionJobS - before) / lifeS : this.present + 1;
+      const rho = lifeS / this.isolatedS(job, contention);
+      if (!Number.isFinite(rho)) return;
+      this.rho.add(rho);
+      for (const f of this.listeners) f(job, rho);
+    });
   }
 
   /** Call `f` with each finished job's rho (per-tenant aggregates). */

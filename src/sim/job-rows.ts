@@ -1,9 +1,9 @@
 // The job index's rows: what the simulator keeps of each job in flight, as typed-array columns by
 // row number, rows recycled once their job is done with (docs/performance.md, "One job index").
 //
-// Wired into the run for a started job's numbers: each pooled `JobRun` is a view over a row of the
-// simulation's rows (sim/sim-job.ts), and the completion event carries the row. The line, the pass
-// and the start still go through `SimJob` objects (steps (d) and (e) of the plan). The idea: a row is taken when a job starts, its figures
+// Groundwork, not yet wired into the run: the lifecycle (the line, the pass, the start, the
+// completion and its observers) still goes through `SimJob` and `JobRun` objects. The index is
+// the first piece of the plan that moves it to rows: a row is taken when a job starts, its figures
 // live here (so a completion reads a few columns that a few thousand running jobs keep warm,
 // rather than a job, its record and its placement, each cold since the start), and events carry
 // the row with its generation, so an event for a row that was freed and taken again is known
@@ -34,7 +34,6 @@ export const ROW_DOUBLES = [
   'allocatedDeviceS',
   'allocatedPeakFlops',
   'allocatedPeakFlopS',
-  'speedFactor',
 ] as const;
 
 /** The whole-number columns: one Int32Array each; `node` and `runningSlot` are -1 in a fresh row, the others 0. */
@@ -71,8 +70,6 @@ export class JobRows {
   allocatedDeviceS: Float64Array;
   allocatedPeakFlops: Float64Array;
   allocatedPeakFlopS: Float64Array;
-  /** Pace of the slowest device held (stragglers), 1 = nominal. */
-  speedFactor: Float64Array;
   id: Int32Array;
   devices: Int32Array;
   milli: Int32Array;
@@ -114,7 +111,6 @@ export class JobRows {
     this.allocatedDeviceS = new Float64Array(n);
     this.allocatedPeakFlops = new Float64Array(n);
     this.allocatedPeakFlopS = new Float64Array(n);
-    this.speedFactor = new Float64Array(n);
     this.id = new Int32Array(n);
     this.devices = new Int32Array(n);
     this.milli = new Int32Array(n);
@@ -172,7 +168,6 @@ export class JobRows {
     this.allocatedDeviceS[row] = Number.NaN;
     this.allocatedPeakFlops[row] = Number.NaN;
     this.allocatedPeakFlopS[row] = Number.NaN;
-    this.speedFactor[row] = Number.NaN;
     this.id[row] = 0;
     this.devices[row] = 0;
     this.milli[row] = 0;
@@ -216,7 +211,6 @@ export class JobRows {
     this.allocatedDeviceS = grown(this.allocatedDeviceS, new Float64Array(n));
     this.allocatedPeakFlops = grown(this.allocatedPeakFlops, new Float64Array(n));
     this.allocatedPeakFlopS = grown(this.allocatedPeakFlopS, new Float64Array(n));
-    this.speedFactor = grown(this.speedFactor, new Float64Array(n));
     this.id = grown(this.id, new Int32Array(n));
     this.devices = grown(this.devices, new Int32Array(n));
     this.milli = grown(this.milli, new Int32Array(n));

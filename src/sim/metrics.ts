@@ -5,7 +5,7 @@ import type { Cluster } from '../model/cluster.js';
 import type { FabricCost } from '../model/network/fabric-cost.js';
 import { FinishTimeFairness, ftfColumns } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
-import type { JobRun, Resilience, SimJob, StepStats } from './sim-job.js';
+import type { Resilience, SimJob, StepStats } from './sim-job.js';
 import { waitSoFar } from './wait-so-far.js';
 import type { Placement } from '../policy/types.js';
 import { Samples } from './stats.js';
@@ -222,37 +222,23 @@ export class MetricsRecorder {
       this.emit(job);
     });
     signals.on('stopped', (job, now) => this.release(job, now));
-    signals.on('finished', (job, now) => this.finished(job, job.run!, now));
-  }
-
-  /**
-   * A job completed and only the simulator's own observers listen (Simulation.complete): finish-time
-   * fairness, then this recorder, in the order their 'finished' listeners would hear it.
-   */
-  jobFinished(job: SimJob, run: JobRun, nowS: number): void {
-    this.finishTimeFairness.finished(job, nowS);
-    this.finished(job, run, nowS);
-  }
-
-  /**
-   * A job is heard finishing with its run record (taken back only after the signal): its numbers
-   * are read from the record's row (JobRun is a view over it), without a getter each.
-   */
-  private finished(job: SimJob, run: JobRun, now: number): void {
-    const R = run.rows;
-    const row = run.row;
-    this.addBusy(run.placement!, R.allocatedSinceS[row]!, now);
-    this.completed++;
-    this.lastFinishS = Math.max(this.lastFinishS, now);
-    this.jct.add(now - job.template.submitS);
-    this.queueing.add(R.waitedS[row]!);
-    this.preemptions += R.preemptions[row]!;
-    const r = run.resilience;
-    this.lostFlop += r ? r.lostFlop : 0;
-    this.checkpointOverheadS += r ? r.checkpointOverheadS + r.preemptionCheckpointS : 0;
-    this.usefulDoneFlop += R.usefulFlop[row]!;
-    this.allocatedPeakFlopS += R.allocatedPeakFlopS[row]!;
-    this.emit(job);
+    signals.on('finished', (job, now) => {
+      // A job is heard finishing with its run record (taken back only after the signal): its
+      // fields are read there, as SimJob's getters would give them, without a getter each.
+      const run = job.run!;
+      this.addBusy(run.placement!, run.allocatedSinceS, now);
+      this.completed++;
+      this.lastFinishS = Math.max(this.lastFinishS, now);
+      this.jct.add(now - job.template.submitS);
+      this.queueing.add(run.waitedS);
+      this.preemptions += run.preemptions;
+      const r = run.resilience;
+      this.lostFlop += r ? r.lostFlop : 0;
+      this.checkpointOverheadS += r ? r.checkpointOverheadS + r.preemptionCheckpointS : 0;
+      this.usefulDoneFlop += run.usefulFlop;
+      this.allocatedPeakFlopS += run.allocatedPeakFlopS;
+      this.emit(job);
+    });
   }
 
   /** Account the device-time of an allocation that just ended (called before devices are freed). */

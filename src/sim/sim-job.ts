@@ -3,7 +3,6 @@
 import type { ScheduledEvent } from '../engine/engine.js';
 import type { JobTemplate } from '../model/job.js';
 import type { JobView, Placement } from '../policy/types.js';
-import { JobRows } from './job-rows.js';
 
 /** checkpointing: preempted, still holding its devices while it writes a checkpoint. */
 export type JobState = 'waiting' | 'running' | 'checkpointing' | 'completed' | 'rejected';
@@ -134,8 +133,8 @@ export class SimJob implements JobView {
   }
 
   /** The job's run-time record, made on first use (a rejection, a failure). */
-  runState(rows?: JobRows): JobRun {
-    return (this.run ??= new JobRun(this.template, rows));
+  runState(): JobRun {
+    return (this.run ??= new JobRun(this.template));
   }
 
   /** A completed job, its 'finished' signal heard: keep what JobView shows, hand back the record. */
@@ -353,130 +352,28 @@ export class SimJob implements JobView {
  * The constructor then stores the starting values, which a double field holds as they are.
  */
 export class JobRun {
-  /**
-   * The record's numbers live in the run's job rows (sim/job-rows.ts), one row per record for the
-   * record's life: records are pooled (retired records start the next jobs), so a row is taken
-   * when a record is made and never freed while the simulation runs. The simulator's hot paths
-   * (the completion, settle) read the columns by `row`; everything else reads the record as before.
-   */
-  readonly row: number;
-  get remainingFlop(): number {
-    return this.rows.remainingFlop[this.row]!;
-  }
-  set remainingFlop(v: number) {
-    this.rows.remainingFlop[this.row] = v;
-  }
-  get usefulFlop(): number {
-    return this.rows.usefulFlop[this.row]!;
-  }
-  set usefulFlop(v: number) {
-    this.rows.usefulFlop[this.row] = v;
-  }
-  get rateFlopPerS(): number {
-    return this.rows.rateFlopPerS[this.row]!;
-  }
-  set rateFlopPerS(v: number) {
-    this.rows.rateFlopPerS[this.row] = v;
-  }
-  get settledS(): number {
-    return this.rows.settledS[this.row]!;
-  }
-  set settledS(v: number) {
-    this.rows.settledS[this.row] = v;
-  }
-  get allocatedPeakFlops(): number {
-    return this.rows.allocatedPeakFlops[this.row]!;
-  }
-  set allocatedPeakFlops(v: number) {
-    this.rows.allocatedPeakFlops[this.row] = v;
-  }
-  get firstStartS(): number {
-    return this.rows.firstStartS[this.row]!;
-  }
-  set firstStartS(v: number) {
-    this.rows.firstStartS[this.row] = v;
-  }
-  get allocatedSinceS(): number {
-    return this.rows.allocatedSinceS[this.row]!;
-  }
-  set allocatedSinceS(v: number) {
-    this.rows.allocatedSinceS[this.row] = v;
-  }
-  get speedFactor(): number {
-    return this.rows.speedFactor[this.row]!;
-  }
-  set speedFactor(v: number) {
-    this.rows.speedFactor[this.row] = v;
-  }
-  get stallUntilS(): number {
-    return this.rows.stallUntilS[this.row]!;
-  }
-  set stallUntilS(v: number) {
-    this.rows.stallUntilS[this.row] = v;
-  }
-  get finishS(): number {
-    return this.rows.finishS[this.row]!;
-  }
-  set finishS(v: number) {
-    this.rows.finishS[this.row] = v;
-  }
-  get queuedSinceS(): number {
-    return this.rows.queuedSinceS[this.row]!;
-  }
-  set queuedSinceS(v: number) {
-    this.rows.queuedSinceS[this.row] = v;
-  }
-  get waitedS(): number {
-    return this.rows.waitedS[this.row]!;
-  }
-  set waitedS(v: number) {
-    this.rows.waitedS[this.row] = v;
-  }
-  get allocatedPeakFlopS(): number {
-    return this.rows.allocatedPeakFlopS[this.row]!;
-  }
-  set allocatedPeakFlopS(v: number) {
-    this.rows.allocatedPeakFlopS[this.row] = v;
-  }
-  get allocatedDeviceS(): number {
-    return this.rows.allocatedDeviceS[this.row]!;
-  }
-  set allocatedDeviceS(v: number) {
-    this.rows.allocatedDeviceS[this.row] = v;
-  }
-  get attainedDeviceS(): number {
-    return this.rows.attainedDeviceS[this.row]!;
-  }
-  set attainedDeviceS(v: number) {
-    this.rows.attainedDeviceS[this.row] = v;
-  }
-  get progressS(): number {
-    return this.rows.progressS[this.row]!;
-  }
-  set progressS(v: number) {
-    this.rows.progressS[this.row] = v;
-  }
-  get starts(): number {
-    return this.rows.starts[this.row]!;
-  }
-  set starts(v: number) {
-    this.rows.starts[this.row] = v;
-  }
-  get preemptions(): number {
-    return this.rows.preemptions[this.row]!;
-  }
-  set preemptions(v: number) {
-    this.rows.preemptions[this.row] = v;
-  }
-  get runningSlot(): number {
-    return this.rows.runningSlot[this.row]!;
-  }
-  set runningSlot(v: number) {
-    this.rows.runningSlot[this.row] = v;
-  }
+  remainingFlop = Number.NaN;
+  usefulFlop = Number.NaN;
+  rateFlopPerS = Number.NaN;
+  settledS = Number.NaN;
+  allocatedPeakFlops = Number.NaN;
+  firstStartS = Number.NaN;
+  allocatedSinceS = Number.NaN;
+  speedFactor = Number.NaN;
+  stallUntilS = Number.NaN;
+  finishS = Number.NaN;
+  queuedSinceS = Number.NaN;
+  waitedS = Number.NaN;
+  allocatedPeakFlopS = Number.NaN;
+  allocatedDeviceS = Number.NaN;
+  attainedDeviceS = Number.NaN;
+  progressS = Number.NaN;
   completion: ScheduledEvent | undefined = undefined;
   placement: Placement | undefined = undefined;
   heldDevices: number[] = NO_DEVICES;
+  starts = 0;
+  preemptions = 0;
+  runningSlot = -1;
   reason = '';
   /**
    * Step-time figures under the network model, made when the model first gives the job a step
@@ -498,12 +395,7 @@ export class JobRun {
    */
   progressState: object | undefined = undefined;
 
-  /** `rows`: the run's job rows (a record made outside a run, in a test, gets rows of its own). */
-  constructor(
-    template: JobTemplate,
-    readonly rows: JobRows = new JobRows(1),
-  ) {
-    this.row = rows.take();
+  constructor(template: JobTemplate) {
     this.reset(template);
   }
 
@@ -522,37 +414,32 @@ export class JobRun {
 
   /** As made for a job of `template` that never ran (a taken-back record is reset for its next job). */
   reset(template: JobTemplate): this {
+    this.firstStartS = Number.NaN;
+    this.allocatedSinceS = Number.NaN;
+    this.finishS = Number.NaN;
     this.completion = undefined;
     this.placement = undefined;
     this.heldDevices = NO_DEVICES;
+    this.starts = 0;
+    this.preemptions = 0;
+    this.runningSlot = -1;
     this.reason = '';
     this.dropSteps();
     this.resilience = undefined;
     this.progressState = undefined;
-    // The numbers straight into the row's columns (a setter each is a call each where V8 does not inline it).
-    const R = this.rows;
-    const row = this.row;
-    const usefulFlop = template.usefulFlop;
-    const submitS = template.submitS;
-    R.firstStartS[row] = Number.NaN;
-    R.allocatedSinceS[row] = Number.NaN;
-    R.finishS[row] = Number.NaN;
-    R.starts[row] = 0;
-    R.preemptions[row] = 0;
-    R.runningSlot[row] = -1;
-    R.remainingFlop[row] = usefulFlop;
-    R.usefulFlop[row] = usefulFlop;
-    R.rateFlopPerS[row] = 0;
-    R.settledS[row] = submitS;
-    R.allocatedPeakFlops[row] = 0;
-    R.speedFactor[row] = 1;
-    R.stallUntilS[row] = 0;
-    R.queuedSinceS[row] = submitS;
-    R.waitedS[row] = 0;
-    R.allocatedPeakFlopS[row] = 0;
-    R.allocatedDeviceS[row] = 0;
-    R.attainedDeviceS[row] = 0;
-    R.progressS[row] = 0;
+    this.remainingFlop = template.usefulFlop;
+    this.usefulFlop = template.usefulFlop;
+    this.rateFlopPerS = 0;
+    this.settledS = template.submitS;
+    this.allocatedPeakFlops = 0;
+    this.speedFactor = 1;
+    this.stallUntilS = 0;
+    this.queuedSinceS = template.submitS;
+    this.waitedS = 0;
+    this.allocatedPeakFlopS = 0;
+    this.allocatedDeviceS = 0;
+    this.attainedDeviceS = 0;
+    this.progressS = 0;
     return this;
   }
 

@@ -30,7 +30,6 @@ import { FailureInjector } from './failures.js';
 import { DevicePace } from './device-pace.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
 import { JobRun, SimJob } from './sim-job.js';
-import { JobRows } from './job-rows.js';
 import { GeneratedTemplate, type GeneratorCommon } from './generated-template.js';
 import { claimPlacement, placementProblem } from './placement-check.js';
 import { PlaceMemo } from './place-memo.js';
@@ -70,12 +69,6 @@ export interface RunOptions {
   balancers?: InferenceOptions['balancers'];
   /** Network model on: emit each link's bytes per interval of this many seconds (linkSampleRow). */
   linkIntervalS?: number;
-  /**
-   * Announce every completion through the 'finished' signal even when only the simulator's own
-   * observers listen (which are otherwise told directly, from the job's row): for tests that
-   * require both paths to give identical bytes.
-   */
-  objectPath?: boolean;
 }
 
 export { LINK_COLUMNS, TRANSFER_COLUMNS, type LinkRow, type TransferRow } from './signals.js';
@@ -167,16 +160,6 @@ export class Simulation implements FailurePort, InferencePort {
   private readonly linkIntervalS: number | undefined;
   /** Listeners of 'submitted' the simulator attached itself (see the constructor). */
   private readonly ownSubmittedListeners: number;
-  /**
-   * Listeners of 'finished' that are the metrics recorder's and finish-time fairness' (see the
-   * constructor): while no other listens, a completion tells them directly (MetricsRecorder.jobFinished),
-   * reading the job's row, with no signal; -1 when the run option forces the signal.
-   */
-  private readonly ownFinishedListeners: number;
-  /** The started jobs' numbers, a row per run record (JobRun is a view over its row). */
-  readonly rows = new JobRows();
-  /** Per row, the job its record runs now (set at each start): what a completion event, which carries the row, completes. */
-  private readonly rowJob: (SimJob | undefined)[] = [];
 
   constructor(
     readonly resolved: ResolvedScenario,
@@ -217,7 +200,6 @@ export class Simulation implements FailurePort, InferencePort {
       // Finish-time fairness' run time alone: the step model's where the run times the job with it.
       this.progress.aloneRate ? (job, kind) => this.progress.aloneRate!(job, kind) : undefined,
     );
-    this.ownFinishedListeners = options.objectPath === true ? -1 : this.signals.listenerCount('finished');
     // What the fabric costs is a question about the switches, which network: ideal does not model.
     this.metrics.fabricCost = flow ? fabricCost(this.cluster) : undefined;
     this.metrics.fragmentation = FragmentationRecorder.forRun(this.cluster, this.jobList, resolved.generators.length > 0, () => this.engine.now);
@@ -671,7 +653,7 @@ export class Simulation implements FailurePort, InferencePort {
   /** Reject a job that will never run (it can never fit or be admitted, or its data never arrives), saying why. */
   private reject(job: SimJob, why: string): SimJob {
     job.state = 'rejected';
-    const r = job.runState(this.rows);
+    const r = job.runState();
     r.reason = why;
     r.finishS = this.engine.now;
     this.signals.emit('rejected', job, this.engine.now);
@@ -918,8 +900,7 @@ export class Simulation implements FailurePort, InferencePort {
     this.checkPlacement(job, placement);
     job.state = 'running';
     this.waiting.left(job);
-    const r = (job.run ??= this.spareRuns.pop()?.reset(job.template) ?? new JobRun(job.template, this.rows));
-    this.rowJob[r.row] = job;
+    const r = (job.run ??= this.spareRuns.pop()?.reset(job.template) ?? new JobRun(job.template));
     // A share placed without its milli (a plug-in may leave it out) holds the job's share, and
     // utilisation and energy read it from the placement, which would count a whole device.
     r.placement = placement.device !== undefined && placement.milli === undefined ? { ...placement, milli: job.milli } : placement;
@@ -932,40 +913,35 @@ export class Simulation implements FailurePort, InferencePort {
     const heldDevices = this.heldArray(held, n);
     r.heldDevices = heldDevices;
     const kindSpec = this.cluster.kinds[placement.kind]!.spec;
-    // The record's numbers written straight into its row's columns.
-    const R = this.rows;
-    const row = r.row;
-    const allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
-    R.allocatedPeakFlops[row] = allocatedPeakFlops;
+    r.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
     if (job.template.fixedRuntimeS !== undefined) {
       // Same run time on any kind: re-base the work on this kind, keeping the fraction done.
-      const work = job.template.fixedRuntimeS * allocatedPeakFlops * (job.efficiency ?? kindSpec.efficiency);
-      R.remainingFlop[row] = (R.remainingFlop[row]! / R.usefulFlop[row]!) * work;
-      R.usefulFlop[row] = work;
+      const work = job.template.fixedRuntimeS * r.allocatedPeakFlops * (job.efficiency ?? kindSpec.efficiency);
+      r.remainingFlop = (r.remainingFlop / r.usefulFlop) * work;
+      r.usefulFlop = work;
     }
-    R.allocatedSinceS[row] = now;
-    R.waitedS[row]! += now - R.queuedSinceS[row]!;
-    const starts = ++R.starts[row]!;
-    if (starts === 1) R.firstStartS[row] = now;
-    R.settledS[row] = now;
+    r.allocatedSinceS = now;
+    r.waitedS += now - r.queuedSinceS;
+    r.starts++;
+    if (r.starts === 1) r.firstStartS = now;
+    r.settledS = now;
     const resilience = r.resilience;
-    R.stallUntilS[row] = resilience ? now + resilience.pendingRestoreS : now;
+    r.stallUntilS = resilience ? now + resilience.pendingRestoreS : now;
     if (resilience) {
       resilience.pendingRestoreS = 0;
       resilience.segmentProgressS = 0;
       resilience.cycleFlop = 0;
       resilience.cycleComputeFlop = 0;
-      resilience.restoredFlop = R.usefulFlop[row]! - R.remainingFlop[row]!;
-      resilience.restoredProgressS = R.progressS[row]!;
+      resilience.restoredFlop = r.usefulFlop - r.remainingFlop;
+      resilience.restoredProgressS = r.progressS;
     }
-    R.speedFactor[row] = this.deviceSpeed.slowest(heldDevices);
+    r.speedFactor = this.deviceSpeed.slowest(heldDevices);
     const owners = this.deviceJob;
     if (owners) for (const dev of heldDevices) owners[dev] = job;
     this.planCheckpoints(job);
-    const slot = this.running.length;
-    R.runningSlot[row] = slot;
+    r.runningSlot = this.running.length;
     this.running.push(job);
-    this.slots.put(slot, job.devices, job.milli, placement.kind, job.account ?? '');
+    this.slots.put(r.runningSlot, job.devices, job.milli, placement.kind, job.account ?? '');
     // Listeners hear of the start with the job's first rate set; that first rate is no change.
     this.starting = job;
     try {
@@ -1030,21 +1006,14 @@ export class Simulation implements FailurePort, InferencePort {
    */
   settle(job: SimJob, nowS: number): void {
     const run = job.run!;
-    // The record's numbers are read from its row's columns (JobRun is a view over them).
-    const R = this.rows;
-    const row = run.row;
-    const settledS = R.settledS[row]!;
-    const dt = nowS - settledS;
+    const dt = nowS - run.settledS;
     if (dt > 0) {
-      const rate = R.rateFlopPerS[row]!;
-      const stallUntilS = R.stallUntilS[row]!;
       // A job at rate 0 (its path's link failed) holds its devices but makes no progress.
-      const progressS = job.state === 'running' && rate > 0 ? nowS - Math.max(settledS, stallUntilS) : 0;
+      const progressS = job.state === 'running' && run.rateFlopPerS > 0 ? nowS - Math.max(run.settledS, run.stallUntilS) : 0;
       if (progressS > 0) {
         // Only rounding residue snaps to 0 (of the work, or of the work in one ulp of the clock).
-        const remainingFlop = R.remainingFlop[row]!;
-        R.remainingFlop[row] = snapToZero(remainingFlop - rate * progressS, Math.max(remainingFlop, rate * nowS));
-        R.progressS[row]! += progressS;
+        run.remainingFlop = snapToZero(run.remainingFlop - run.rateFlopPerS * progressS, Math.max(run.remainingFlop, run.rateFlopPerS * nowS));
+        run.progressS += progressS;
         // Without a resilience record the job has no checkpoints, and nothing of this is read.
         const r = run.resilience;
         if (r) {
@@ -1058,9 +1027,9 @@ export class Simulation implements FailurePort, InferencePort {
             // A cycle completed in this stretch: the work since is the current phase's, at this rate.
             const phase = r.segmentProgressS % cycleS;
             const crossed = Math.floor(r.segmentProgressS / cycleS) > cycleBefore;
-            r.cycleFlop = crossed ? rate * phase : r.cycleFlop + rate * progressS;
+            r.cycleFlop = crossed ? run.rateFlopPerS * phase : r.cycleFlop + run.rateFlopPerS * progressS;
             // The same work as the cycle does it: at the full rate for its first T seconds of phase.
-            const fullRate = (rate * cycleS) / T;
+            const fullRate = (run.rateFlopPerS * cycleS) / T;
             r.cycleComputeFlop = crossed ? fullRate * Math.min(phase, T) : r.cycleComputeFlop + fullRate * (Math.min(phase, T) - Math.min(phaseBefore, T));
           }
         }
@@ -1079,24 +1048,22 @@ export class Simulation implements FailurePort, InferencePort {
       // Held without progress (a preemption's checkpoint, a restore, a rate of 0 while cut off by a
       // failure): idle power, as an inference replica's devices without a batch in flight.
       if (progressS < dt) {
-        const idleTo = job.state === 'running' && rate > 0 ? Math.min(nowS, stallUntilS) : nowS;
-        if (idleTo > settledS) this.metrics.addHeldIdle(run.placement!, settledS, idleTo, 1);
+        const idleTo = job.state === 'running' && run.rateFlopPerS > 0 ? Math.min(nowS, run.stallUntilS) : nowS;
+        if (idleTo > run.settledS) this.metrics.addHeldIdle(run.placement!, run.settledS, idleTo, 1);
       }
       const devices = job.devices;
-      R.attainedDeviceS[row]! += devices * dt;
-      R.allocatedPeakFlopS[row]! += R.allocatedPeakFlops[row]! * dt;
-      R.allocatedDeviceS[row]! += devices * dt;
+      run.attainedDeviceS += devices * dt;
+      run.allocatedPeakFlopS += run.allocatedPeakFlops * dt;
+      run.allocatedDeviceS += devices * dt;
     }
-    R.settledS[row] = nowS;
+    run.settledS = nowS;
     this.refreshFinish(job, run);
   }
 
   /** The running table's predicted finish of `job`, as SchedulingContext.predictedFinishS gives it, after a change to what it is computed from. */
   private refreshFinish(job: SimJob, run: JobRun): void {
-    const R = this.rows;
-    const row = run.row;
-    const slot = R.runningSlot[row]!;
-    if (slot >= 0) this.slots.finishS[slot] = job.state === 'running' ? Math.max(R.settledS[row]!, R.stallUntilS[row]!) + R.remainingFlop[row]! / R.rateFlopPerS[row]! : Infinity;
+    const slot = run.runningSlot;
+    if (slot >= 0) this.slots.finishS[slot] = job.state === 'running' ? Math.max(run.settledS, run.stallUntilS) + run.remainingFlop / run.rateFlopPerS : Infinity;
   }
 
   /** Change a running job's rate: settle at the old rate, reschedule its completion (cancel by version). */
@@ -1111,11 +1078,8 @@ export class Simulation implements FailurePort, InferencePort {
     this.settle(job, now);
     if (!(modelRateFlopPerS >= 0)) throw new PolicyError('progress model', job.name, now, `invalid rate ${modelRateFlopPerS}`);
     const run = job.run!;
-    const R = this.rows;
-    const row = run.row;
-    const before = R.rateFlopPerS[row]!;
-    const rate = modelRateFlopPerS * R.speedFactor[row]! * computeShare(job.checkpointIntervalS, job.checkpointCostS);
-    R.rateFlopPerS[row] = rate;
+    const before = run.rateFlopPerS;
+    run.rateFlopPerS = modelRateFlopPerS * run.speedFactor * computeShare(job.checkpointIntervalS, job.checkpointCostS);
     this.refreshFinish(job, run);
     const step = this.network?.stepOf(job);
     if (step) {
@@ -1138,16 +1102,16 @@ export class Simulation implements FailurePort, InferencePort {
       st.layout = '';
     }
     this.engine.cancel(run.completion);
-    const finishS = Math.max(now, R.stallUntilS[row]!) + R.remainingFlop[row]! / rate;
-    if (rate > 0 && !Number.isFinite(finishS)) {
+    const finishS = Math.max(now, run.stallUntilS) + run.remainingFlop / run.rateFlopPerS;
+    if (run.rateFlopPerS > 0 && !Number.isFinite(finishS)) {
       throw new RunFailedError(
         `job '${job.name}' at t=${now} s: at ${run.rateFlopPerS} FLOP/s its remaining ${run.remainingFlop} FLOP would end beyond the range of floating-point time, so no result would mean anything; check the scenario's rates (link bandwidths, NIC and port rates, device peaks and efficiencies)`,
       );
     }
     // The handle is held only while pending (cleared by complete, replaced or dropped as it is
     // cancelled), so the engine may reuse the event (Engine.schedule).
-    run.completion = rate > 0 ? this.engine.schedule(finishS, this.completeRow, row) : undefined;
-    if (before !== rate && job !== this.starting && job.state === 'running') this.signals.emit('rateChanged', job, now);
+    run.completion = run.rateFlopPerS > 0 ? this.engine.schedule(finishS, this.complete, job) : undefined;
+    if (before !== run.rateFlopPerS && job !== this.starting && job.state === 'running') this.signals.emit('rateChanged', job, now);
   }
 
   /** Device pace per device (1 = nominal); set by the failure model for stragglers. */
@@ -1342,43 +1306,26 @@ export class Simulation implements FailurePort, InferencePort {
     this.requestPass();
   };
 
-  /**
-   * A completion event: it carries the row of the job's run record. A rate change or a stop cancels
-   * the pending one by the handle the record keeps (JobRun.completion), so a stale completion never
-   * fires: left in the queue, it would still move the clock and count as an event fired.
-   */
-  private readonly completeRow = (row: number): void => {
-    const job = this.rowJob[row];
-    const run = job?.run;
-    if (job === undefined || run === undefined || run.row !== row || job.state !== 'running') throw new Error(`internal: a completion for job row ${row}, which no running job holds`);
-    this.complete(job, run, row);
-  };
-
-  private complete(job: SimJob, run: JobRun, row: number): void {
+  private readonly complete = (job: SimJob): void => {
     const now = this.engine.now;
     this.fruitlessPreemptions = 0;
     this.settle(job, now);
-    const R = this.rows;
-    R.remainingFlop[row] = 0;
+    const run = job.run!;
+    run.remainingFlop = 0;
     run.completion = undefined;
     job.state = 'completed';
-    R.finishS[row] = now;
-    // The row's record goes back to the pool below: the row holds no finished job.
-    this.rowJob[row] = undefined;
+    run.finishS = now;
     this.removeRunning(job);
     this.releaseDevices(job);
     this.progress.released?.(job);
-    // Only the metrics recorder and finish-time fairness listen: told directly, in the order they
-    // listen, reading the row; anyone else listening hears the signal (and they with it).
-    if (this.signals.listenerCount('finished') === this.ownFinishedListeners) this.metrics.jobFinished(job, run, now);
-    else this.signals.emit('finished', job, now);
+    this.signals.emit('finished', job, now);
     // Every listener has read the job: its record goes to the next job to start (SimJob.retire).
     const spare = job.retire();
     this.spareHeld(spare.heldDevices);
     spare.clear();
     this.spareRuns.push(spare);
     this.requestPass();
-  }
+  };
 
   /** Take (sign 1) or give back (sign -1) the job's host resources on each node of its placement. */
   private changeHost(job: SimJob, p: Placement, sign: 1 | -1): void {
@@ -1410,17 +1357,16 @@ export class Simulation implements FailurePort, InferencePort {
   }
 
   private removeRunning(job: SimJob): void {
-    const R = this.rows;
-    const row = job.run!.row;
-    const i = R.runningSlot[row]!;
+    const run = job.run!;
+    const i = run.runningSlot;
     const last = this.running.pop()!;
     if (last !== job) {
       this.running[i] = last;
-      R.runningSlot[last.run!.row] = i;
+      last.run!.runningSlot = i;
       this.slots.move(this.running.length, i);
     }
     this.slots.dropLast();
-    R.runningSlot[row] = -1;
+    run.runningSlot = -1;
   }
 
   /** At the end of a run to idle, jobs still waiting can never start: reject them with the reason. */
@@ -1438,7 +1384,7 @@ export class Simulation implements FailurePort, InferencePort {
     });
     for (const [i, job] of waiting.entries()) {
       job.state = 'rejected';
-      const r = job.runState(this.rows);
+      const r = job.runState();
       r.reason = reasons[i]!;
       r.finishS = this.engine.now;
       this.waiting.left(job);
