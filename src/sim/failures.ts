@@ -76,7 +76,12 @@ export class FailureInjector implements Subsystem {
       const links = this.sim.resolved.interDc.length;
       const down = new Int32Array(links);
       this.startProcess(this.spec.links, links, 'failures:link', () => [], (li, up) => {
+        const wasDown = down[li]! > 0;
         down[li]! += up ? -1 : 1;
+        // A failure of a link already down (the merged stream may draw it again), or the repair of
+        // one of two overlapping outages, changes no route: the jobs it cut off, placed again and
+        // waiting on it at rate 0, have nothing more to lose, as fabric elements count outages.
+        if (wasDown === down[li]! > 0) return;
         for (const job of net.setInterDcLink(li, down[li]! > 0)) this.sim.failJob(job, 'link failure');
       });
     }
