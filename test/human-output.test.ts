@@ -62,7 +62,7 @@ describe('numbers for people', () => {
     const table = formatServices([{ ...s, replicas_mean: 1.95, replicas_max: 2, slo_attainment: 0.9997 }]);
     expect(table).toMatch(/replicas\s+mean 1\.95, max 2\n/);
     expect(table).toMatch(/SLO attainment\s+99\.97%/);
-    expect(formatServices([s])).toMatch(/replicas\s+mean 5\.354, max 8\n/);
+    expect(formatServices([s])).toMatch(/replicas\s+mean 5\.742, max 8\n/);
   });
 
   it("a run on a priced fabric says what it costs and draws, apart from the devices' energy", () => {

@@ -87,18 +87,23 @@ describe('autoscaling a disaggregated service', () => {
       streams: burst(20, 2000),
     });
     const seen = new Map<number, [number, number, number, number]>();
-    const { result, svc, rows } = run(text, [0.5, 1.5, 13.5, 14.5, 15.5, 16.5, 45.5, 46.5], (s, t) => seen.set(t, [s.prefill.held.size, s.prefill.serving.length, s.decode.held.size, s.decode.serving.length]));
+    const { result, svc, rows } = run(text, [0.5, 1.5, 13.5, 14.5, 15.5, 16.5, 24.5, 25.5, 45.5, 46.5], (s, t) => seen.set(t, [s.prefill.held.size, s.prefill.serving.length, s.decode.held.size, s.decode.serving.length]));
     expect(seen.get(0.5)).toEqual([1, 1, 1, 1]);
     expect(seen.get(1.5)).toEqual([4, 1, 1, 1]); // prefill scaled first: three replicas loading weights
     // The one serving replica drains the queue while they load: at the look at t = 4 (4 prefilled,
     // 16 x 900 = 14,400 tokens not yet prefilled: 2.88 -> 3 wanted) the load falls below the 4
-    // replicas held, and stays there; ten seconds on (t = 14: 6 x 900 = 5,400, 2 wanted) two of the
-    // three still loading are given back, newest first, before they served (as a ReplicaSet deletes
-    // pods that are not ready first), and the last one by t = 45.
+    // replicas held, and stays there; ten seconds on (t = 14: 6 x 900 = 5,400, 2 wanted) the pool
+    // scales down to the most any look of those ten seconds wanted (3, at t = 4: the HPA's
+    // stabilization window), so one of the three still loading is given back, the newest, before it
+    // served (as a ReplicaSet deletes pods that are not ready first). From t = 15 (16 prefilled:
+    // 3,600 tokens, 1 wanted) every look wants one: at t = 25 the two still loading go too.
+    // (Before 2026-12-07 the scale-down took the last look's count: 2 at t = 14.)
     expect(seen.get(13.5)).toEqual([4, 1, 1, 1]);
-    expect(seen.get(14.5)).toEqual([2, 1, 1, 1]);
-    expect(seen.get(15.5)).toEqual([2, 1, 1, 1]); // 16 sequences' KV: still under target
-    expect(seen.get(16.5)).toEqual([2, 1, 2, 1]); // the 17th's: one more decode replica, loading
+    expect(seen.get(14.5)).toEqual([3, 1, 1, 1]);
+    expect(seen.get(15.5)).toEqual([3, 1, 1, 1]); // 16 sequences' KV: still under target
+    expect(seen.get(16.5)).toEqual([3, 1, 2, 1]); // the 17th's: one more decode replica, loading
+    expect(seen.get(24.5)).toEqual([3, 1, 2, 1]);
+    expect(seen.get(25.5)).toEqual([1, 1, 2, 1]);
     // It stays wanted (the sequences generate for longer than it loads), so it serves at t = 46.
     expect(seen.get(45.5)).toEqual([1, 1, 2, 1]);
     expect(seen.get(46.5)).toEqual([1, 1, 2, 2]);

@@ -318,7 +318,7 @@ const AUTOSCALE: Docs = {
   target_utilisation: 'Target fraction of batch slots in use over the serving replicas, in (0, 1].',
   interval: 'How often the autoscaler looks.',
   scale_up_delay: 'From the decision to a serving replica (devices held while weights load).',
-  scale_down_delay: 'The load must want fewer replicas than the pool holds (serving, loading, and waiting for preempted training to checkpoint) this long before replicas are removed: those still waiting for preempted devices first (the devices go back to training), then those loading their weights, newest first, then the least loaded serving ones, which finish what they hold.',
+  scale_down_delay: 'The load must want fewer replicas than the pool holds (serving, loading, and waiting for preempted training to checkpoint) this long before replicas are removed, down to the most replicas any look of that time asked for (the stabilization window of the Kubernetes HPA, not the count the last look asked for): those still waiting for preempted devices first (the devices go back to training), then those loading their weights, newest first, then the least loaded serving ones, which finish what they hold.',
   preempt_training: 'Preempt training jobs (they checkpoint first) when no devices are free for a new replica.',
 };
 

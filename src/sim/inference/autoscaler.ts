@@ -4,7 +4,8 @@
 // (a new replica holds its devices from the decision and serves after scale_up_delay) on free
 // devices of the pool's kind, or, when none are free and preempt_training allows, after training
 // jobs checkpoint and give theirs up; it scales down only after the load has stayed below target
-// for scale_down_delay: replicas still loading their weights go first, newest first (a Kubernetes
+// for scale_down_delay, and then to the most replicas any look of that window asked for (the HPA's
+// scale-down stabilization window): replicas still loading their weights go first, newest first (a Kubernetes
 // ReplicaSet deletes pods that are not ready before those that are), then the least loaded serving
 // replicas are handed to the pool to drain.
 //
@@ -95,6 +96,8 @@ export function loadOf(as: PoolAutoscaleSpec, rs: readonly ScaledReplica[]): num
 
 export class Autoscaler {
   private belowSinceS: number | undefined = undefined;
+  /** The most replicas a look has asked for since belowSinceS (each fewer than the pool held). */
+  private highestBelow = 0;
   /** Scale-ups waiting for training jobs to give devices up (in all). */
   private awaiting = 0;
   /** Per data centre: scale-ups waiting for training jobs to give devices up. */
@@ -135,16 +138,22 @@ export class Autoscaler {
       this.belowSinceS = undefined;
       for (let k = current; k < desired; k++) if (!this.scaleUp(as.scale_up_delay, as.preempt_training)) break;
     } else if (desired < current) {
-      this.belowSinceS ??= now;
+      if (this.belowSinceS === undefined) {
+        this.belowSinceS = now;
+        this.highestBelow = desired;
+      } else this.highestBelow = Math.max(this.highestBelow, desired);
       if (now - this.belowSinceS >= as.scale_down_delay) {
         this.belowSinceS = undefined;
+        // HPA's scale-down stabilization: the most replicas any look of the window asked for, not
+        // the last look's count (a look that found the pool idle would remove what the load needed).
+        const keep = this.highestBelow;
         // Replicas that are not serving yet go first: cancelling a load costs no request anything.
         // Those still waiting for training to checkpoint go before those loading: the victims
         // are preempted already, but their devices go back to training instead of to a load.
-        const excess = current - desired;
+        const excess = current - keep;
         const cancelled = this.cancelWaiting(excess);
         this.pool.cancelLoading(excess - cancelled);
-        if (desired < rs.length) this.pool.retire([...rs].sort((a, b) => a.outstanding - b.outstanding || b.id - a.id).slice(0, rs.length - desired));
+        if (keep < rs.length) this.pool.retire([...rs].sort((a, b) => a.outstanding - b.outstanding || b.id - a.id).slice(0, rs.length - keep));
       }
     } else this.belowSinceS = undefined;
     // Keep looking while requests may still come (an unbounded run ends when nothing is left).
