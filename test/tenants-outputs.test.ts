@@ -54,8 +54,8 @@ describe('tenants.csv', () => {
     );
     expect((7200 / 9030 + 10920 / 7200) / 2).toBeCloseTo(1.15700443, 8);
     const [header, row] = out.get('summary.csv')!.trim().split('\n');
-    expect(header!.split(',').slice(-7)).toEqual(['ftf_rho_max', 'ftf_rho_mean', 'gpu_fragmentation_mean', 'fabric_capex', 'fabric_kw', 'fabric_energy_kwh', 'jain_index']);
-    expect(Number(row!.split(',').at(-7))).toBeCloseTo(10920 / 7200, 9);
+    expect(header!.split(',').slice(-8)).toEqual(['ftf_rho_max', 'ftf_rho_mean', 'gpu_fragmentation_mean', 'fabric_capex', 'fabric_kw', 'fabric_energy_kwh', 'layout_near_tie_jobs', 'jain_index']);
+    expect(Number(row!.split(',').at(-8))).toBeCloseTo(10920 / 7200, 9);
     // x = 0.3297, 1.3297: (1.6593)^2 / (2 x (0.1087 + 1.7681)) = 0.7336.
     expect(Number(row!.split(',').at(-1))).toBeCloseTo(jainIndex([0.1648351648 / 0.5, 0.6648351648 / 0.5]), 9);
     expect(Number(row!.split(',').at(-1))).toBeCloseTo(0.733575703, 8);

@@ -8,10 +8,10 @@ import type { ResolvedScenario } from './load-scenario.js';
 import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
 import { activeParams } from './moe.js';
 import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
-import { fastestLayout, layoutEnvOf, nominalPaths } from './layout-search.js';
+import { fastestLayout, layoutEnvOf, NEAR_TIE_SHARE, nearTieOf, nominalPaths } from './layout-search.js';
 import { stepTime, type CommPath, type StepTime } from './step-time.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
-import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { layoutCell, layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { DEFAULT_VOCAB, recomputeOf, sequenceParallelOf, tiedEmbeddingsOf } from './shape-defaults.js';
 import { ffnWidthOf } from './shape-weights.js';
 import { idleComm, takeDown } from './network/idle-comm.js';
@@ -65,6 +65,14 @@ export interface Explanation {
    * it moves a step by up to a tenth.
    */
   micro_batch_size_note?: { sequences: number; micro_batches: number; step_s: number };
+  /**
+   * An automatic layout whose runner-up (the layout the search would have taken next) it timed
+   * within NEAR_TIE_SHARE of its step, the model's mean error over the published runs it is
+   * calibrated against: which of the two runs faster the model cannot say, and results that rest
+   * on this job's layout (a policy ranking among them) rest on that choice. Steps as the search timed
+   * them (nominal paths; on the placement for a job across sites), margin = runner-up / chosen - 1.
+   */
+  layout_near_tie?: { runner_up: string; chosen_step_s: number; runner_up_step_s: number; margin: number; band: number };
   /**
    * When the site's fabric gives the job's data-parallel rings less than its NICs' rate even alone
    * (an oversubscribed uplink, a torus's or graph's links, hashed ECMP): the per-rank bandwidth its
@@ -130,7 +138,9 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   const spec = kindInfo.spec;
   const shape = resolveShape(job.params, job.shape);
   const env = layoutEnvOf(r.shape, kindIndex, job.efficiency);
-  let layout: ParallelLayout = job.layout ? layoutFromSpec(job.layout, shape) : fastestLayout(job.devices, shape, env);
+  const searched = job.layout ? undefined : fastestLayout(job.devices, shape, env);
+  let layout: ParallelLayout = searched ?? layoutFromSpec(job.layout!, shape);
+  let nearTie = searched ? nearTieOf(searched) : undefined;
   const nominal = nominalPaths(layout, env);
   const { tp: intra, pp, cp } = nominal;
   const dev = job.efficiency === undefined ? computeDeviceOf(spec) : undefined;
@@ -157,6 +167,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       const topology = new Topology(cluster, network, r.interDc);
       takeDown(topology, network, linksDown);
       shaped = fastestOnPlacement(cluster, topology, network, steps, stepJob, idle.placement, shaped);
+      nearTie = shaped.nearTie;
       if (shaped.layout !== layout) {
         layout = shaped.layout;
         idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped, linksDown);
@@ -244,6 +255,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     },
     paths,
     ...(sizeNote ? { micro_batch_size_note: sizeNote } : {}),
+    ...(nearTie ? { layout_near_tie: { runner_up: layoutCell(nearTie.runnerUp), chosen_step_s: nearTie.chosenStepS, runner_up_step_s: nearTie.runnerUpStepS, margin: nearTie.margin, band: NEAR_TIE_SHARE } } : {}),
     ...(fabricNote ? { fabric_note: fabricNote } : {}),
     ...(sites.length > 0 ? { sites } : {}),
     ...(linksDown.length > 0 ? { links_down: linksDown.map((i) => r.interDc[i]!.name) } : {}),
@@ -332,11 +344,17 @@ export function explanationTable(e: Explanation): string {
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
     ...(e.micro_batch_size_note ? [microBatchNoteLine(e.micro_batch_size_note, st.step_s, l.microBatches, l.automatic)] : []),
+    ...(e.layout_near_tie ? [nearTieLine(e.layout_near_tie)] : []),
     ...(e.ideal_note ? [`note: ${e.ideal_note.text}`] : []),
     ...(e.fabric_note ? [`note: on ${e.sites ? `the fabrics of ${e.sites.join(' and ')} and the links between them` : `${e.fabric_note.datacentre}'s fabric`} the data-parallel rings get ${(e.fabric_note.ring_bytes_per_s / 1e9).toPrecision(3)} GB/s per rank even alone, less than their NICs' ${(e.fabric_note.nic_bytes_per_s / 1e9).toPrecision(3)} GB/s: the step below is timed at that (a run also shares it with other jobs and the pipeline's traffic)`] : []),
     '',
   ];
   return `${[...head, ...rows.map(line), '', ...memRows.map(line)].join('\n')}\n`;
+}
+
+function nearTieLine(t: NonNullable<Explanation['layout_near_tie']>): string {
+  const slower = t.margin === 0 ? 'as fast' : `${(100 * t.margin).toFixed(t.margin < 0.001 ? 2 : 1)}% slower (${t.runner_up_step_s.toFixed(3)} s against ${t.chosen_step_s.toFixed(3)} s as the search timed them)`;
+  return `note: a near-tie: the runner-up layout, ${t.runner_up}, is ${slower}, within the model's mean error over its calibration runs (${(100 * t.band).toFixed(2)}%, docs/calibration.md): either could be the faster, and results that rest on this job's layout (a policy ranking among them) rest on that choice. Give the job a layout to fix one`;
 }
 
 function microBatchNoteLine(n: NonNullable<Explanation['micro_batch_size_note']>, stepS: number, microBatches: number, automatic: boolean): string {

@@ -9,7 +9,7 @@ import { pipelineAcrossAndWithin, stepTime, type CommPath, type StepTime } from 
 import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from './layer-compute.js';
 import { memoryPerDevice } from './memory.js';
 import { epRanksPerNode } from './moe.js';
-import { fastestLayout, layoutEnvOf } from './layout-search.js';
+import { fastestLayout, layoutEnvOf, nearTieOf, type LayoutNearTie } from './layout-search.js';
 import type { NcclSms } from './nccl-sm-share.js';
 import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { CommPlan, StepFigures } from './network/comm-plan.js';
@@ -58,6 +58,8 @@ export interface ShapedJob {
   aloneRate?: number;
   /** The layout as jobs.csv's cell (layoutCell), made at the first question. */
   layoutCell?: string;
+  /** An automatic layout's near-tie (layout-search.ts nearTieOf): its runner-up within the model's error. */
+  nearTie?: LayoutNearTie;
 }
 
 /** The network figures of a job alone on one node (kernelBoundRate's step). */
@@ -111,7 +113,7 @@ export class JobSteps {
   static withLayout(shaped: ShapedJob, layout: ParallelLayout): ShapedJob {
     if (layout === shaped.layout) return shaped;
     // Nothing derived from the other layout: its kernel bound and its jobs.csv cell are its own.
-    const { layoutCell: _cell, ...rest } = shaped;
+    const { layoutCell: _cell, nearTie: _tie, ...rest } = shaped;
     return { ...rest, layout, steps: [], acrossNodes: new Map<number, SharedStep>(), onePlans: [], maxRate: Number.NaN };
   }
 
@@ -152,9 +154,11 @@ export class JobSteps {
     const shape = resolveShape(job.params, t?.shape);
     const kind = this.cluster.kinds[kindIndex]!;
     // The loader (and submission, for generated jobs) checked that the layout fits this kind.
-    const layout = t?.layout ? layoutFromSpec(t.layout, shape) : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
+    const searched = t?.layout ? undefined : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
+    const layout = searched ?? layoutFromSpec(t!.layout!, shape);
+    const nearTie = searched ? nearTieOf(searched) : undefined;
     const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
-    return { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: [], acrossNodes: new Map(), onePlans: [], maxRate: Number.NaN };
+    return { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: [], acrossNodes: new Map(), onePlans: [], maxRate: Number.NaN, ...(nearTie ? { nearTie } : {}) };
   }
 
   fromShares(job: StepJob, placement: StepPlacement, shaped: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number): StepTime {

@@ -4,8 +4,10 @@
 // only where memory needs them. Each candidate is
 // timed with the step-time model on nominal paths (the node's interconnect, the NICs' share of
 // the fabric, no contention); the fastest that leaves memory headroom wins, else the fastest that
-// fits at all. Deterministic: ties keep the earlier candidate (wider tensor groups, fewer stages,
-// less sharding).
+// fits at all. Deterministic: ties keep the earlier candidate (wider tensor groups, then fewer
+// context-parallel ranks, then fewer stages, so more replicas; less sharding). The runner-up is kept
+// too: a choice the model's own error could reverse is a near-tie (nearTieOf), which explain,
+// validate and a run's summary report.
 import type { ComputeDevice } from './gemm.js';
 import type { NodeGroup } from './cluster.js';
 import type { DeviceKind, FabricPreset } from '../scenario/hardware-schema.js';
@@ -60,6 +62,39 @@ export function nominalPaths(layout: ParallelLayout, env: Pick<LayoutEnv, 'devic
 export interface SearchedLayout extends AutoLayout {
   /** Nominal step time of the chosen layout (s); NaN when nothing fits. */
   stepS: number;
+  /**
+   * The next fastest layout the search would have chosen instead (same rule: with memory headroom
+   * when the chosen one has it, else among those that only fit) and its step (s); absent when the
+   * chosen one was the only candidate.
+   */
+  runnerUp?: { readonly layout: ParallelLayout; readonly stepS: number };
+}
+
+/**
+ * The share of a step within which two automatic layouts are a near-tie the model cannot tell
+ * apart: its mean |error| over the given set, the sixteen published runs it is calibrated against
+ * (docs/calibration.md, "Check: the given set": 2.56%). That is the error of the model where it is
+ * best known; a choice that turns on less is within what the model gets wrong even there (the
+ * held-out sanity sets err more, 4-9%, so this is the least the band could honestly be).
+ */
+export const NEAR_TIE_SHARE = 0.0256;
+
+/** A near-tie of an automatic layout: the runner-up and how much slower the search timed it. */
+export interface LayoutNearTie {
+  readonly runnerUp: ParallelLayout;
+  /** The chosen layout's and the runner-up's step as the search timed them (s). */
+  readonly chosenStepS: number;
+  readonly runnerUpStepS: number;
+  /** (runnerUpStepS - chosenStepS) / chosenStepS, in [0, NEAR_TIE_SHARE]. */
+  readonly margin: number;
+}
+
+/** The near-tie of a searched layout: its runner-up when within NEAR_TIE_SHARE of its step, else undefined. */
+export function nearTieOf(l: Pick<SearchedLayout, 'stepS' | 'runnerUp'>): LayoutNearTie | undefined {
+  const r = l.runnerUp;
+  if (!r || !(l.stepS > 0) || !Number.isFinite(l.stepS) || !Number.isFinite(r.stepS)) return undefined;
+  const margin = (r.stepS - l.stepS) / l.stepS;
+  return margin <= NEAR_TIE_SHARE ? { runnerUp: r.layout, chosenStepS: l.stepS, runnerUpStepS: r.stepS, margin: Math.max(0, margin) } : undefined;
 }
 
 /**
@@ -90,23 +125,36 @@ export function fastestLayout(devices: number, shape: TrainingShape, env: Layout
 export function fastestLayoutBy(devices: number, shape: TrainingShape, env: LayoutEnv, stepSOf: (layout: ParallelLayout) => number): SearchedLayout {
   const perNode = Math.max(1, Math.floor(env.devicesPerNode));
   const plain = searchLayouts(devices, shape, env, () => [1], stepSOf);
-  if (plain.best) return plain.best;
+  if (plain.roomy[0]) return withRunnerUp(plain.roomy[0], plain.roomy[1]);
   // Load-balanced causal context parallelism splits a sequence into 2 x cp equal chunks.
   // Not under per-op selective checkpointing, which the model does not describe with CP (op-recompute.ts).
   const cps = (tp: number): number[] => (recomputeOf(shape) === 'op' ? [] : divisorsUpTo(devices / tp, MAX_AUTO_CP).filter((c) => c > 1 && shape.seqLen % (2 * c) === 0));
   const split = searchLayouts(devices, shape, env, cps, stepSOf);
-  if (split.best) return split.best;
-  const tight = [plain.bestTight, split.bestTight].filter((l) => l !== undefined).sort((x, y) => x.stepS - y.stepS)[0];
-  if (tight) return tight;
+  if (split.roomy[0]) return withRunnerUp(split.roomy[0], split.roomy[1]);
+  // The tight candidates of both searches, the plain ones first (stable sort: ties keep them).
+  const tights = [...plain.tight, ...split.tight].sort((x, y) => x.stepS - y.stepS);
+  if (tights[0]) return withRunnerUp(tights[0], tights[1]);
   return { ...autoLayout(devices, perNode, shape, env.memoryBytes), stepS: Number.NaN };
 }
 
-/** The fastest fitting layouts with context-parallel degrees `cpsOf(tp)`: with memory headroom (best) and without (bestTight). */
-function searchLayouts(devices: number, shape: TrainingShape, env: LayoutEnv, cpsOf: (tp: number) => number[], stepSOf: (layout: ParallelLayout) => number): { best?: SearchedLayout; bestTight?: SearchedLayout } {
+/** `chosen` with `next`, the search's runner-up, when there is one. */
+function withRunnerUp(chosen: SearchedLayout, next: SearchedLayout | undefined): SearchedLayout {
+  if (!next) return chosen;
+  const { fits: _fits, memory: _memory, stepS, runnerUp: _r, ...layout } = next;
+  return { ...chosen, runnerUp: { layout, stepS } };
+}
+
+/**
+ * The two fastest fitting layouts with context-parallel degrees `cpsOf(tp)`, fastest first: with
+ * memory headroom (roomy) and without (tight). Ties keep the earlier candidate: the strict `<`
+ * below is the whole tie-break, the loops' order (tp widest first, then cp, then pp, then ZeRO
+ * stage, each smallest first) its rule.
+ */
+function searchLayouts(devices: number, shape: TrainingShape, env: LayoutEnv, cpsOf: (tp: number) => number[], stepSOf: (layout: ParallelLayout) => number): { roomy: SearchedLayout[]; tight: SearchedLayout[] } {
   const perNode = Math.max(1, Math.floor(env.devicesPerNode));
   const sequences = shape.globalBatchTokens / shape.seqLen;
-  let best: SearchedLayout | undefined;
-  let bestTight: SearchedLayout | undefined;
+  const roomy: SearchedLayout[] = [];
+  const tight: SearchedLayout[] = [];
   const tps = divisorsUpTo(devices, Math.min(8, perNode))
     .filter((t) => perNode % t === 0 && tpDividesHeads(shape, t))
     .reverse();
@@ -126,16 +174,22 @@ function searchLayouts(devices: number, shape: TrainingShape, env: LayoutEnv, cp
           const memory = memoryPerDevice(shape, layout);
           if (memory.totalBytes > env.memoryBytes) continue;
           const candidate: SearchedLayout = { ...layout, fits: true, memory, stepS: stepSOf(layout) };
-          if (memory.totalBytes <= AUTO_LAYOUT_MEMORY_FRACTION * env.memoryBytes) {
-            if (!best || candidate.stepS < best.stepS) best = candidate;
-          } else if (!bestTight || candidate.stepS < bestTight.stepS) bestTight = candidate;
+          keepTwoFastest(memory.totalBytes <= AUTO_LAYOUT_MEMORY_FRACTION * env.memoryBytes ? roomy : tight, candidate);
           // A fitting layout needs no more sharding.
           break;
         }
       }
     }
   }
-  return { ...(best ? { best } : {}), ...(bestTight ? { bestTight } : {}) };
+  return { roomy, tight };
+}
+
+/** `two` (at most two layouts, fastest first; an earlier one first on a tie) with `c` in its place. */
+function keepTwoFastest(two: SearchedLayout[], c: SearchedLayout): void {
+  if (!two[0] || c.stepS < two[0].stepS) {
+    two.unshift(c);
+    two.length = Math.min(two.length, 2);
+  } else if (!two[1] || c.stepS < two[1].stepS) two[1] = c;
 }
 
 /** The search environment of a device kind in a pool: its largest node, that node's NICs and fabric. */

@@ -133,6 +133,12 @@ export interface SummaryRow {
    * length. Not in energy_kwh (devices and hosts), so that column compares across fabrics; likewise empty.
    */
   fabric_energy_kwh: number;
+  /**
+   * Training jobs whose automatic layout, as their steps were last timed, had a runner-up within the
+   * model's error (layout-search.ts NEAR_TIE_SHARE): results that rest on those jobs' layouts rest
+   * on a choice the model cannot make for certain (`poolsim explain` names the runner-up).
+   */
+  layout_near_tie_jobs: number;
 }
 
 export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
@@ -170,6 +176,7 @@ export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
   'fabric_capex',
   'fabric_kw',
   'fabric_energy_kwh',
+  'layout_near_tie_jobs',
 ];
 
 export interface RunLabels {
@@ -184,6 +191,8 @@ export class MetricsRecorder {
   private completed = 0;
   private rejected = 0;
   private preemptions = 0;
+  /** Jobs whose automatic layout was a near-tie as their steps were last timed (summary's layout_near_tie_jobs). */
+  private layoutNearTieJobs = 0;
   private lastFinishS = 0;
   private usefulDoneFlop = 0;
   private allocatedPeakFlopS = 0;
@@ -237,6 +246,7 @@ export class MetricsRecorder {
       this.checkpointOverheadS += r ? r.checkpointOverheadS + r.preemptionCheckpointS : 0;
       this.usefulDoneFlop += run.usefulFlop;
       this.allocatedPeakFlopS += run.allocatedPeakFlopS;
+      if (run.steps?.layoutNearTie) this.layoutNearTieJobs++;
       this.emit(job);
     });
   }
@@ -329,6 +339,7 @@ export class MetricsRecorder {
         this.checkpointOverheadS += job.checkpointOverheadS;
         this.usefulDoneFlop += job.doneFlop;
         this.allocatedPeakFlopS += job.allocatedPeakFlopS;
+        if (job.run?.steps?.layoutNearTie) this.layoutNearTieJobs++;
       }
       this.emit(job, job.state === 'waiting' ? endS : undefined);
     }
@@ -406,6 +417,7 @@ export class MetricsRecorder {
       fabric_capex: this.fabricCost?.capex ?? NaN,
       fabric_kw: this.fabricCost?.kw ?? NaN,
       fabric_energy_kwh: this.fabricCost ? (this.fabricCost.kwWithPue * endS) / 3600 : NaN,
+      layout_near_tie_jobs: this.layoutNearTieJobs,
     };
   }
 

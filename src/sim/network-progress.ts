@@ -464,6 +464,11 @@ export class NetworkProgressModel implements ProgressModel {
     return (shaped.layoutCell ??= layoutCell(shaped.layout));
   }
 
+  /** Whether the job's automatic layout, as it runs now, was a near-tie (layout-search.ts nearTieOf). */
+  layoutNearTieOf(job: SimJob): boolean {
+    return commOfRun(job)?.shaped?.nearTie !== undefined;
+  }
+
   /**
    * An inter-DC link fails (`down`: both directions carry nothing) or is repaired. On a failure,
    * every flow that crossed it moves to the lowest-latency path left between its two sites

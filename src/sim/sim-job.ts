@@ -28,6 +28,8 @@ export class StepStats {
   memoryBytes = Number.NaN;
   /** The layout its steps were last timed with (jobs.csv's cell; empty while it has no step). */
   layout = '';
+  /** Whether that layout was an automatic one within the model's error of its runner-up (layout-search.ts nearTieOf). */
+  layoutNearTie = false;
 
   /**
    * Made when the job first gets a step, with the integrals its progress so far left: none
@@ -56,6 +58,7 @@ export class StepStats {
     this.bubbleWeightedS = before;
     this.memoryBytes = Number.NaN;
     this.layout = '';
+    this.layoutNearTie = false;
     return this;
   }
 }

@@ -1091,6 +1091,7 @@ export class Simulation implements FailurePort, InferencePort {
       st.bubbleS = step.bubbleS / run.speedFactor;
       st.memoryBytes = this.network?.memoryOf(job) ?? Number.NaN;
       st.layout = this.network?.layoutOf(job) ?? '';
+      st.layoutNearTie = this.network?.layoutNearTieOf(job) ?? false;
     } else if (run.steps) {
       const st = run.steps;
       st.stepS = Number.NaN;
@@ -1100,6 +1101,7 @@ export class Simulation implements FailurePort, InferencePort {
       st.bubbleS = Number.NaN;
       st.memoryBytes = Number.NaN;
       st.layout = '';
+      st.layoutNearTie = false;
     }
     this.engine.cancel(run.completion);
     const finishS = Math.max(now, run.stallUntilS) + run.remainingFlop / run.rateFlopPerS;

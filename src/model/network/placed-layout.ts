@@ -6,9 +6,9 @@
 import type { Cluster } from '../cluster.js';
 import { computeBreakdown, computeDeviceOf } from '../layer-compute.js';
 import { JobSteps, type ShapedJob, type StepJob } from '../job-steps.js';
-import { fastestLayoutBy, layoutEnvOf } from '../layout-search.js';
+import { fastestLayoutBy, layoutEnvOf, nearTieOf } from '../layout-search.js';
 import { memoryPerDevice } from '../memory.js';
-import type { ParallelLayout } from '../training-layout.js';
+import { layoutCell, type ParallelLayout } from '../training-layout.js';
 import type { FlowNetwork } from './flow-network.js';
 import { aloneShares } from './idle-comm.js';
 import type { Topology } from './topology.js';
@@ -42,10 +42,21 @@ export function fastestOnPlacement(
     return steps.fromShares(job, placement, on, alone.figures, alone.dpBw, alone.ppBw).stepS;
   };
   const best = fastestLayoutBy(job.devices, shaped.shape, env, stepSOf);
-  // Nothing fits (the loader refused such a job) or the nominal choice is already the fastest here.
-  if (Number.isNaN(best.stepS) || !(best.stepS < stepSOf(shaped.layout))) return shaped;
-  const { fits: _fits, memory: _memory, stepS: _stepS, ...layout } = best;
-  return withLayoutAndKernels(shaped, layout, dev);
+  // Nothing fits (the loader refused such a job).
+  if (Number.isNaN(best.stepS)) return shaped;
+  const { fits: _fits, memory: _memory, stepS: _stepS, runnerUp: _runnerUp, ...layout } = best;
+  const nominalS = stepSOf(shaped.layout);
+  if (!(best.stepS < nominalS)) {
+    // The nominal choice is already the fastest here: its near-tie is the one on this placement
+    // (the search's best itself when that is another layout as fast).
+    const tie = layoutCell(layout) === layoutCell(shaped.layout) ? nearTieOf(best) : nearTieOf({ stepS: nominalS, runnerUp: { layout, stepS: best.stepS } });
+    if (tie === shaped.nearTie) return shaped;
+    const { nearTie: _tie, ...rest } = shaped;
+    return tie ? { ...rest, nearTie: tie } : rest;
+  }
+  const placed = withLayoutAndKernels(shaped, layout, dev);
+  const tie = nearTieOf(best);
+  return tie ? { ...placed, nearTie: tie } : placed;
 }
 
 /**
