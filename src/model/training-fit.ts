@@ -259,6 +259,13 @@ function headProblems(shape: TrainingShape): FitIssue[] {
       message: `kv_heads = ${shape.kvHeads} must divide the ${heads} attention heads${shape.heads === undefined ? ` (hidden_size / ${DEFAULT_HEAD_DIM}; give \`heads\`)` : ''}: grouped-query attention shares each key/value head among heads / kv_heads query heads`,
     });
   }
+  // A head width without a head count gives hidden_size / head_dim heads (resolveShape): only where it divides.
+  if (shape.heads === undefined && shape.headDim !== undefined && shape.mla === undefined && shape.hiddenSize % shape.headDim !== 0) {
+    out.push({
+      path: ['model', 'head_dim'],
+      message: `head_dim = ${shape.headDim} does not divide hidden_size ${shape.hiddenSize} (${Number((shape.hiddenSize / shape.headDim).toFixed(2))} heads): without \`heads\` a model has hidden_size / head_dim heads; give \`heads\` (heads x head_dim may differ from hidden_size) or a head_dim that divides it`,
+    });
+  }
   if (shape.heads !== undefined && shape.headDim === undefined && shape.mla === undefined && shape.hiddenSize % shape.heads !== 0) {
     out.push({
       path: ['model', 'heads'],

@@ -78,7 +78,7 @@ export interface TrainingShape {
   ffnMultiplier?: number;
   /** Vocabulary size (the output layer's width); DEFAULT_VOCAB when absent. */
   vocab?: number;
-  /** Attention heads; hiddenSize / 128 when absent. */
+  /** Attention heads; hiddenSize / 128 when absent (a model that gives head_dim and no heads has hiddenSize / headDim, set when resolved). */
   heads?: number;
   /**
    * The width is poolsim's own stand-in, interpolated from params between published families (no
@@ -483,6 +483,9 @@ function overriddenShape(params: number, o?: ShapeOverrides): TrainingShape {
   // params = 12 L h^2 + rows h, solved for h (the positive root) or for L.
   if (o?.layers !== undefined && o.hidden_size === undefined) hiddenSize = Math.max(128, Math.round((-rows + Math.sqrt(rows * rows + 48 * layers * params)) / (24 * layers) / 128) * 128);
   if (o?.hidden_size !== undefined && o.layers === undefined) layers = layersFor(params, hiddenSize, rows);
+  // A head width without a head count means hidden_size / head_dim heads (not hidden_size / 128);
+  // one that does not divide the width is refused (training-fit.ts headProblems).
+  const headsOfWidth = o?.heads === undefined && o?.head_dim !== undefined && o.mla === undefined && hiddenSize % o.head_dim === 0 ? hiddenSize / o.head_dim : undefined;
   return {
     ...base,
     layers,
@@ -491,7 +494,7 @@ function overriddenShape(params: number, o?: ShapeOverrides): TrainingShape {
     ...(o?.global_batch !== undefined ? { globalBatchTokens: o.global_batch } : {}),
     ...(o?.recompute !== undefined ? recomputeFields(o.recompute) : {}),
     ...(o?.gradient_bytes !== undefined ? { gradientBytes: o.gradient_bytes } : {}),
-    ...(o?.heads !== undefined ? { heads: o.heads } : {}),
+    ...(o?.heads !== undefined ? { heads: o.heads } : headsOfWidth !== undefined ? { heads: headsOfWidth } : {}),
     ...(o?.kv_heads !== undefined ? { kvHeads: o.kv_heads } : {}),
     ...(o?.head_dim !== undefined ? { headDim: o.head_dim } : {}),
     ...(o?.qk_norm === true ? { qkNorm: true } : {}),

@@ -133,7 +133,7 @@ export const modelShapeSchema = z.strictObject({
   seq_len: count({ positive: true }).optional(),
   /** Tokens per optimizer step (global batch), e.g. '16M'. */
   global_batch: count({ positive: true }).optional(),
-  /** Attention heads (default hidden_size / 128). */
+  /** Attention heads (default hidden_size / head_dim where head_dim is given, else hidden_size / 128). */
   heads: z.number().int().positive().optional(),
   /** Key/value heads for grouped-query attention (default: heads). */
   kv_heads: z.number().int().positive().optional(),
