@@ -52,3 +52,10 @@ describe('model.head_dim without model.heads', () => {
     expect(problems(text('head_dim: 96, heads: 32'))).toEqual([]);
   });
 });
+
+describe("GPT-3 13B's family width", () => {
+  it('5,120 = 40 heads x 128 (Brown et al. 2020, Table 2.1 prints d_model 5,140, which 40 heads do not split: read as a typo)', () => {
+    const s = resolveShape(13e9, undefined);
+    expect([s.layers, s.hiddenSize, headsOf(s), s.hiddenSize / headsOf(s)]).toEqual([40, 5120, 40, 128]);
+  });
+});

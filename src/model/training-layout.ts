@@ -319,7 +319,11 @@ export interface ParallelLayout {
  * - GPT-3 2.7B: 32 heads of 80 (Table 2.1: n_heads 32, d_head 80; hidden / 128 would be 20);
  * - Megatron 1T: 160 heads (Narayanan et al. 2021, Table 1: 160 attention heads, hidden 25,600, so
  *   160 wide; hidden / 128 would be 200).
- * The others are hidden / 128: GPT-3 6.7B, 13B and 175B (Table 2.1: 32, 40 and 96 heads of 128),
+ * The others are hidden / 128: GPT-3 6.7B, 13B and 175B (Table 2.1: 32, 40 and 96 heads of 128;
+ * for 13B the table prints d_model 5,140, but its own n_heads 40 x d_head 128 is 5,120, the product
+ * every other row of the table equals, and 5,140 does not split into 40 heads (128.5 wide): 5,120 is
+ * taken, the printed figure read as a typo; it is also Llama 2 13B's width. Pinned by
+ * test/head-dim-heads.test.ts),
  * Llama 2 7B, 13B and 70B (Touvron et al. 2023: 32, 40, 64), LLaMA 33B (Touvron et al. 2023a,
  * Table 2: 52), Llama 3.1 405B (Llama Team 2024, Table 3: 128).
  */
