@@ -1,8 +1,8 @@
 // An automatic layout whose runner-up the search timed within the model's mean error (layout-search.ts
 // NEAR_TIE_SHARE) is a choice the model cannot make for certain: a 0.6% step difference flipped the
 // policy-topology example's 30B-on-16-H100 jobs from ZeRO-3 to tp 2 x pp 4 x dp 2 ZeRO-2 and moved
-// topology-aware's lead over first-fit from 0.0154 to 0.0014 of pool ECR. explain, validate and a
-// run's summary say such near-ties.
+// topology-aware's lead over first-fit from 0.0154 to 0.0014 of pool ECR. explain and a run's
+// summary say such near-ties.
 import { describe, expect, it } from 'vitest';
 import { explainJob, explanationTable } from '../src/model/explain.js';
 import { fastestLayout, layoutEnvOf, NEAR_TIE_SHARE, nearTieOf } from '../src/model/layout-search.js';
@@ -80,32 +80,10 @@ describe('explain says a near-tie, in JSON and in the table', () => {
   });
 });
 
-describe('validate notes a near-tie', () => {
-  it('on a listed job: the layout, its runner-up, the margin and the band', () => {
+describe('validate and the loader say nothing of it', () => {
+  it('no warning: under network: ideal the layout times nothing, and a warning on every small job would drown the others', () => {
     const r = scenarioFromText(pool(`${TIED}\n${CLEAR}`));
-    const notes = r.warnings.map(formatIssue).filter((w) => w.includes('runner-up'));
-    expect(notes).toEqual([expect.stringMatching(/workloads\[0\]\.jobs\[0\].*its automatic layout tp 2 x pp 4 x dp 2 sharded, runner-up tp 2 x pp 1 x dp 8 zero 3 0\.\d% slower on nominal paths: within the model's mean error \(2\.56%/)]);
-  });
-  it("on a generator: the pairs it can draw that tie (policy-topology's 30B on 16 devices among them)", () => {
-    const r = scenarioFromText(
-      pool(TIED).replace(
-        /workloads:[\s\S]*$/,
-        `workloads:
-  - generator:
-      name: multi-node
-      count: 4
-      arrival: { process: poisson, mean_interval: 20min }
-      devices: { distribution: empirical, values: [16, 64] }
-      params: { distribution: empirical, values: [7B, 30B] }
-      tokens: { distribution: uniform, min: 2B, max: 6B }
-`,
-      ),
-    );
-    const notes = r.warnings.map(formatIssue).filter((w) => w.includes('runner-up'));
-    expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/of the 4 \(devices, params\) pairs it can draw get an automatic layout with a runner-up within the model's mean error/);
-    expect(notes[0]).toContain('30B on 16 devices: tp 2 x pp 4 x dp 2 sharded, runner-up tp 2 x pp 1 x dp 8 zero 3');
-    expect(notes[0]).not.toContain('7B on 64 devices');
+    expect(r.warnings.map(formatIssue).filter((w) => w.includes('runner-up'))).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 // A readable summary of one run for the terminal; the CSV holds the exact figures.
-import { NEAR_TIE_SHARE } from '../model/layout-search.js';
+import { NEAR_TIE_SHARE } from '../model/near-tie-share.js';
 import type { SummaryRow } from '../sim/metrics.js';
 import { formatCount, formatDuration, formatMeasure, formatPercent, formatSI } from '../units/units.js';
 

@@ -6,8 +6,8 @@
 // the fabric, no contention); the fastest that leaves memory headroom wins, else the fastest that
 // fits at all. Deterministic: ties keep the earlier candidate (wider tensor groups, then fewer
 // context-parallel ranks, then fewer stages, so more replicas; less sharding). The runner-up is kept
-// too: a choice the model's own error could reverse is a near-tie (nearTieOf), which explain,
-// validate and a run's summary report.
+// too: a choice the model's own error could reverse is a near-tie (nearTieOf), which explain and a
+// run's summary report.
 import type { ComputeDevice } from './gemm.js';
 import type { NodeGroup } from './cluster.js';
 import type { DeviceKind, FabricPreset } from '../scenario/hardware-schema.js';
@@ -16,6 +16,7 @@ import { computeBreakdown, computeDeviceOf, DEFAULT_COMPUTE_UNITS } from './laye
 import { ncclSmsOf, type NcclSms } from './nccl-sm-share.js';
 import { memoryPerDevice } from './memory.js';
 import { recomputeOf } from './shape-defaults.js';
+import { NEAR_TIE_SHARE } from './near-tie-share.js';
 import { pipelineAcrossAndWithin, stepTime, type CommPath } from './step-time.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, candidateLayout, divisorsUpTo, tpDividesHeads, type AutoLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
@@ -70,14 +71,7 @@ export interface SearchedLayout extends AutoLayout {
   runnerUp?: { readonly layout: ParallelLayout; readonly stepS: number };
 }
 
-/**
- * The share of a step within which two automatic layouts are a near-tie the model cannot tell
- * apart: its mean |error| over the given set, the sixteen published runs it is calibrated against
- * (docs/calibration.md, "Check: the given set": 2.56%). That is the error of the model where it is
- * best known; a choice that turns on less is within what the model gets wrong even there (the
- * held-out sanity sets err more, 4-9%, so this is the least the band could honestly be).
- */
-export const NEAR_TIE_SHARE = 0.0256;
+export { NEAR_TIE_SHARE };
 
 /** A near-tie of an automatic layout: the runner-up and how much slower the search timed it. */
 export interface LayoutNearTie {

@@ -9,7 +9,7 @@ import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { moeProblems } from './moe.js';
 import { tpOverlapProblems } from './tp-overlap.js';
 import { billions, paramsShapeMismatch, setsModelSize } from './shape-weights.js';
-import { fastestLayout, layoutEnvOf, NEAR_TIE_SHARE, nearTieOf, withEfficiency, type LayoutEnv, type LayoutNearTie } from './layout-search.js';
+import { fastestLayout, layoutEnvOf, withEfficiency, type LayoutEnv } from './layout-search.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, defaultShape, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { DEFAULT_HEAD_DIM, recomputeOf, sequenceParallelOf } from './shape-defaults.js';
 
@@ -56,8 +56,6 @@ export interface FitReport {
   readonly notes: readonly FitIssue[];
   /** Candidate kinds (indices) the model fits on. */
   readonly fitting: readonly number[];
-  /** Without a layout: on each kind whose automatic layout is a near-tie (layout-search.ts nearTieOf), that layout and its runner-up. */
-  readonly nearTies?: readonly { readonly kind: string; readonly chosen: ParallelLayout; readonly tie: LayoutNearTie }[];
   /** Candidate kinds it does not fit on, with the reason (which does not name the kind). */
   readonly misfits: readonly Misfit[];
 }
@@ -167,7 +165,6 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
       fitting.push(k.index);
     }
   } else {
-    const nearTies: { kind: string; chosen: ParallelLayout; tie: LayoutNearTie }[] = [];
     for (const k of candidates) {
       const env = withEfficiency(k.layoutEnv, model.efficiency);
       const auto = fastestLayout(model.devices, shape, env);
@@ -188,27 +185,11 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
           message: `${model.devices} devices leave no layout that gives each data-parallel replica a whole sequence of the global batch (${Number(sequences.toFixed(2))} sequences of ${shape.seqLen} tokens; the automatic layout ${describe(auto)} has ${auto.dp} replicas): each replica's step is timed on a fraction of a sequence, which no real run does; give a larger \`model.global_batch\` or fewer devices`,
         });
       }
-      // A choice the model's own error could reverse: what rests on this job's layout rests on it.
-      const tie = nearTieOf(auto);
-      if (tie) {
-        nearTies.push({ kind: k.name, chosen: auto, tie });
-        notes.push({ path: [], message: `its automatic layout${candidates.length > 1 ? ` on ${k.name}` : ''} ${nearTieText(auto, tie)}: ${NEAR_TIE_WHY}` });
-      }
       fitting.push(k.index);
     }
-    if (nearTies.length > 0) return { problems, notes, fitting, misfits, nearTies };
   }
   return { problems, notes, fitting, misfits };
 }
-
-/** `chosen` and its runner-up, as a note says them: "tp 2 x pp 4 x dp 2 sharded, runner-up tp 2 x pp 1 x dp 8 zero 3 0.6% slower". */
-function nearTieText(chosen: ParallelLayout, tie: LayoutNearTie): string {
-  const slower = tie.margin === 0 ? 'as fast' : `${(tie.margin * 100).toFixed(tie.margin < 0.001 ? 2 : 1)}% slower`;
-  return `${describe(chosen)}, runner-up ${describe(tie.runnerUp)} ${slower} on nominal paths`;
-}
-
-/** Why a near-tie is said: the band and what it means (layout-search.ts NEAR_TIE_SHARE). */
-const NEAR_TIE_WHY = `within the model's mean error (${(NEAR_TIE_SHARE * 100).toFixed(2)}%, docs/calibration.md), so either could be the faster and results that rest on the layout rest on that choice; give \`layout\` to fix one`;
 
 /** A layout whose in-node groups (`group` devices) are wider than the kind's smallest nodes: what a placement there costs. */
 function straddles(what: string, group: number, k: FitKind): string {
@@ -491,7 +472,6 @@ export function checkGenerator(
   const problems = new Map<string, FitIssue>();
   let refused = 0;
   let pairs = 0;
-  const ties: string[] = [];
   for (const d of ds) {
     const candidates = candidatesFor(pool, d, allowed);
     if (candidates.length === 0) continue; // too big for the pool: rejected as such
@@ -500,7 +480,6 @@ export function checkGenerator(
       const fit = fitTrainingJob({ devices: d, params: p, shape: g.model, efficiency: g.efficiency }, candidates);
       for (const issue of fit.problems) problems.set(`${issue.path.join('.')}\n${issue.message}`, issue);
       if (fit.problems.length > 0) refused++;
-      for (const t of fit.nearTies ?? []) ties.push(`${p / 1e9}B on ${d} device${d === 1 ? '' : 's'}${candidates.length > 1 ? ` of ${t.kind}` : ''}: ${nearTieText(t.chosen, t.tie)}`);
       if (fit.fitting.length === 0) {
         const why = fit.problems.length > 0 ? fit.problems.map((i) => i.message).join('; ') : describeMisfits(fit);
         misfits.push(`${p / 1e9}B parameters on ${d} device${d === 1 ? '' : 's'} (${why})`);
@@ -510,10 +489,6 @@ export function checkGenerator(
   if (pairs > 0 && refused === pairs) {
     for (const issue of problems.values()) report.fail(issue.path, issue.message);
     return;
-  }
-  if (ties.length > 0) {
-    const list = ties.slice(0, 3).join('; ') + (ties.length > 3 ? `; and ${ties.length - 3} more` : '');
-    report.warn(['params'], `${ties.length} of the ${pairs} (devices, params) pairs it can draw get an automatic layout with a runner-up ${NEAR_TIE_WHY}: ${list}`);
   }
   if (misfits.length === 0) return;
   const list = misfits.slice(0, 3).join('; ') + (misfits.length > 3 ? `; and ${misfits.length - 3} more` : '');
