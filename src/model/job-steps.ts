@@ -54,13 +54,21 @@ export interface ShapedJob {
   readonly onePlans: (CommPlan | undefined)[];
   /** kernelBoundRate on this kind (NaN until asked). */
   maxRate: number;
-  /** The job's rate alone on an idle pool on this kind (NetworkProgressModel.aloneRate; NaN until asked). */
-  aloneRate?: number;
+  /**
+   * The job's rate alone on an idle pool on this kind (NetworkProgressModel.aloneRates; undefined
+   * until asked, NaN where the kind has too few devices). Present from the entry's making, as
+   * layoutCell, so that every entry keeps one hidden class and the start path's reads of it stay
+   * monomorphic.
+   */
+  aloneRate: number | undefined;
   /** The layout as jobs.csv's cell (layoutCell), made at the first question. */
-  layoutCell?: string;
+  layoutCell: string | undefined;
   /** An automatic layout's near-tie (layout-search.ts nearTieOf): its runner-up within the model's error. */
-  nearTie?: LayoutNearTie;
+  nearTie: LayoutNearTie | undefined;
 }
+
+/** shapeAndLayout's entries for one shape (entry, size, devices, efficiency), by kind index; undefined: not yet asked. */
+export type ShapeRow = (ShapedJob | undefined)[];
 
 /** The network figures of a job alone on one node (kernelBoundRate's step). */
 const ONE_NODE_FIGURES = { dpLatencyS: 0, ppLatencyS: 0, dpTreePassS: 0, dpRanksPerNode: 1, tpAcrossNodes: false, ppWithinNode: false } as const;
@@ -82,8 +90,8 @@ interface SharedStep {
 }
 
 export class JobSteps {
-  /** shapeAndLayout's memo: by the entry's shape and layout objects, model size, efficiency override, then devices x kinds + kind. */
-  private readonly shaped = new Map<object | undefined, Map<object | undefined, Map<number, Map<number | undefined, Map<number, ShapedJob>>>>>();
+  /** shapeAndLayout's memo: by the entry's shape and layout objects, model size, efficiency override, then devices; a row by kind (shapeRow). */
+  private readonly shaped = new Map<object | undefined, Map<object | undefined, Map<number, Map<number | undefined, Map<number, ShapeRow>>>>>();
 
   constructor(private readonly cluster: Cluster) {}
 
@@ -112,9 +120,8 @@ export class JobSteps {
   /** `shaped` with another layout (a plan's nominal step for a layout being tried), its caches its own. */
   static withLayout(shaped: ShapedJob, layout: ParallelLayout): ShapedJob {
     if (layout === shaped.layout) return shaped;
-    // Nothing derived from the other layout: its kernel bound and its jobs.csv cell are its own.
-    const { layoutCell: _cell, nearTie: _tie, ...rest } = shaped;
-    return { ...rest, layout, steps: [], acrossNodes: new Map<number, SharedStep>(), onePlans: [], maxRate: Number.NaN };
+    // Nothing derived from the other layout: its kernel bound, alone rate, jobs.csv cell and near-tie are its own.
+    return { ...shaped, layout, steps: [], acrossNodes: new Map<number, SharedStep>(), onePlans: [], maxRate: Number.NaN, aloneRate: undefined, layoutCell: undefined, nearTie: undefined };
   }
 
   /**
@@ -123,15 +130,23 @@ export class JobSteps {
    * efficiency override): predictions for a queue of similar jobs cost one lookup each.
    */
   shapeAndLayout(job: StepJob, kindIndex: number): ShapedJob {
+    const row = this.shapeRow(job);
+    return row[kindIndex] ?? (row[kindIndex] = this.newShaped(job, kindIndex, job.template));
+  }
+
+  /**
+   * The entries shapeAndLayout keeps for a job's shape, by kind (undefined for a kind not yet
+   * asked about): one lookup for a question about every kind (finish-time fairness' alone rates).
+   */
+  shapeRow(job: StepJob): ShapeRow {
     const t = job.template;
-    const key = job.devices * this.cluster.kinds.length + kindIndex;
     if (t?.shape === undefined && t?.layout === undefined && job.efficiency === undefined) {
-      // The common case (no shape, layout or efficiency given): by model size, then devices and kind.
+      // The common case (no shape, layout or efficiency given): by model size, then devices.
       let bySize = this.plainShaped.get(job.params);
       if (!bySize) this.plainShaped.set(job.params, (bySize = new Map()));
-      let r = bySize.get(key);
-      if (!r) bySize.set(key, (r = this.newShaped(job, kindIndex, t)));
-      return r;
+      let row = bySize.get(job.devices);
+      if (!row) bySize.set(job.devices, (row = this.newRow()));
+      return row;
     }
     // Nested maps rather than one key string: this runs at every start.
     let byLayout = this.shaped.get(t?.shape);
@@ -142,13 +157,18 @@ export class JobSteps {
     if (!byEfficiency) byParams.set(job.params, (byEfficiency = new Map()));
     let bySize = byEfficiency.get(job.efficiency);
     if (!bySize) byEfficiency.set(job.efficiency, (bySize = new Map()));
-    let r = bySize.get(key);
-    if (!r) bySize.set(key, (r = this.newShaped(job, kindIndex, t)));
-    return r;
+    let row = bySize.get(job.devices);
+    if (!row) bySize.set(job.devices, (row = this.newRow()));
+    return row;
   }
 
-  /** shapeAndLayout's entry for jobs without a shape, layout or efficiency: by model size, then devices x kinds + kind. */
-  private readonly plainShaped = new Map<number, Map<number, ShapedJob>>();
+  /** A row of shapeAndLayout's memo: one slot per kind, none asked yet (packed, not holey). */
+  private newRow(): ShapeRow {
+    return new Array<ShapedJob | undefined>(this.cluster.kinds.length).fill(undefined);
+  }
+
+  /** shapeAndLayout's rows for jobs without a shape, layout or efficiency: by model size, then devices. */
+  private readonly plainShaped = new Map<number, Map<number, ShapeRow>>();
 
   private newShaped(job: StepJob, kindIndex: number, t: StepJob['template']): ShapedJob {
     const shape = resolveShape(job.params, t?.shape);
@@ -158,7 +178,7 @@ export class JobSteps {
     const layout = searched ?? layoutFromSpec(t!.layout!, shape);
     const nearTie = searched ? nearTieOf(searched) : undefined;
     const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;
-    return { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: [], acrossNodes: new Map(), onePlans: [], maxRate: Number.NaN, ...(nearTie ? { nearTie } : {}) };
+    return { shape, layout, compute: dev ? computeBreakdown(shape, layout, dev) : undefined, memoryBytes: memoryPerDevice(shape, layout).totalBytes, steps: [], acrossNodes: new Map(), onePlans: [], maxRate: Number.NaN, aloneRate: undefined, layoutCell: undefined, nearTie };
   }
 
   fromShares(job: StepJob, placement: StepPlacement, shaped: ShapedJob, plan: StepFigures, dpBw: number, ppBw: number): StepTime {

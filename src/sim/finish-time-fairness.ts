@@ -16,7 +16,7 @@
 //   alone on an idle pool there, from the same model the run times it with: for a training job
 //   with a model size under `network: flow`, its step (kernels, exposed communication, bubble) on
 //   the kind's first G devices in node order, the network carrying nothing else
-//   (ProgressModel.aloneRate, kept per shape); otherwise G x peak x kernel efficiency, or its job
+//   (ProgressModel.aloneRates, kept per shape); otherwise G x peak x kernel efficiency, or its job
 //   type's throughput row; or its recorded duration for trace jobs given one. (It was peak x
 //   efficiency for every job: a 7B job alone on an idle pool had rho 3.52, its step-model run over
 //   a peak-rate T_id.) On its share it runs its fastest kinds first:
@@ -114,6 +114,12 @@ export function ftfColumns(s: Pick<Moments, 'max' | 'mean'>): FtfColumns {
   return { ftf_rho_max: s.max(), ftf_rho_mean: s.mean() };
 }
 
+/**
+ * Useful FLOP/s of `job` alone on an idle pool on each kind of `kinds`, into `out` by position
+ * (ProgressModel.aloneRates); false where the simple rate is the run's.
+ */
+export type AloneRates = (job: SimJob, kinds: readonly number[], out: Float64Array) => boolean;
+
 /** Listens to job lifecycle signals; rho of each job as it finishes. */
 export class FinishTimeFairness {
   /** rho of the completed jobs: only their mean and largest are reported, so none is kept. */
@@ -126,13 +132,14 @@ export class FinishTimeFairness {
   private readonly share: ShareScratch;
 
   /**
-   * `aloneRate`: the job's gang's useful FLOP/s alone on an idle pool on a kind, where the run times
-   * it with the step model (ProgressModel.aloneRate); undefined where the simple rate is the run's.
+   * `aloneRates`: the job's gang's useful FLOP/s alone on an idle pool on each of its kinds, where
+   * the run times it with the step model (ProgressModel.aloneRates); false where the simple rate is
+   * the run's.
    */
   constructor(
     private readonly cluster: Cluster,
     signals: Signals,
-    private readonly aloneRate?: (job: SimJob, kind: number) => number | undefined,
+    private readonly aloneRates?: AloneRates,
   ) {
     this.share = new ShareScratch(cluster.kinds.length);
     signals.on('submitted', (job, now) => {
@@ -175,6 +182,8 @@ export class FinishTimeFairness {
   private readonly lastShape = new LastShape();
   private shapeDevices = new Float64Array(0);
   private shapeGangRate = new Float64Array(0);
+  /** The step model's rates of the job being asked about, by the same position (aloneRates). */
+  private aloneRate = new Float64Array(0);
   private shapeKinds = 0;
   private shapeKindList: readonly number[] = [];
 
@@ -190,6 +199,7 @@ export class FinishTimeFairness {
       if (this.shapeDevices.length < kinds.length) {
         this.shapeDevices = new Float64Array(kinds.length);
         this.shapeGangRate = new Float64Array(kinds.length);
+        this.aloneRate = new Float64Array(kinds.length);
       }
       this.shapeKindList = kinds;
       for (let i = 0; i < kinds.length; i++) {
@@ -202,12 +212,9 @@ export class FinishTimeFairness {
     const share = this.share;
     share.clear();
     const fixed = t.fixedRuntimeS;
-    const alone = fixed === undefined ? this.aloneRate : undefined;
-    for (let i = 0; i < this.shapeKinds; i++) {
-      // The step model's rate where the run times the job with it (its shape, not the last shape's).
-      const rate = alone?.(job, this.shapeKindList[i]!) ?? this.shapeGangRate[i]!;
-      share.add(this.shapeDevices[i]!, fixed ?? t.usefulFlop / rate, gang);
-    }
+    // The step model's rates where the run times the job with it (its shape, not the last shape's).
+    const rates = fixed === undefined && this.aloneRates?.(job, this.shapeKindList, this.aloneRate) ? this.aloneRate : this.shapeGangRate;
+    for (let i = 0; i < this.shapeKinds; i++) share.add(this.shapeDevices[i]!, fixed ?? t.usefulFlop / rates[i]!, gang);
     return share.runtimeS(gang, contention);
   }
 }

@@ -3,7 +3,7 @@
 import type { FragmentationRecorder } from './fragmentation-recorder.js';
 import type { Cluster } from '../model/cluster.js';
 import type { FabricCost } from '../model/network/fabric-cost.js';
-import { FinishTimeFairness, ftfColumns } from './finish-time-fairness.js';
+import { FinishTimeFairness, ftfColumns, type AloneRates } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
 import type { Resilience, SimJob, StepStats } from './sim-job.js';
 import { waitSoFar } from './wait-so-far.js';
@@ -215,13 +215,13 @@ export class MetricsRecorder {
     private readonly signals: Signals,
     private readonly labels: RunLabels,
     expectedJobs = 0,
-    aloneRate?: (job: SimJob, kind: number) => number | undefined,
+    aloneRates?: AloneRates,
   ) {
     this.queueing = new Samples(expectedJobs);
     this.jct = new Samples(expectedJobs);
     this.busyDeviceS = new Float64Array(cluster.datacentres.length * cluster.kinds.length * 24);
     this.heldIdleDeviceS = new Float64Array(this.busyDeviceS.length);
-    this.finishTimeFairness = new FinishTimeFairness(cluster, signals, aloneRate);
+    this.finishTimeFairness = new FinishTimeFairness(cluster, signals, aloneRates);
     this.byHour = cluster.datacentres.some(
       (d) => d.electricityPriceByHour.some((x) => x !== d.electricityPriceByHour[0]) || d.carbonIntensityByHour.some((x) => x !== d.carbonIntensityByHour[0]),
     );

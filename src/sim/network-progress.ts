@@ -773,27 +773,34 @@ export class NetworkProgressModel implements ProgressModel {
     return bound;
   }
   /**
-   * The job's rate alone on an idle pool on kind `kindIndex` (finish-time fairness' T_id): its step
-   * on the first devices of the kind in the pool's node order (where first fit puts a job on an
-   * idle pool), the network carrying nothing else, as a run reads a job alone (aloneShares). Kept
-   * on the shape's entry, so jobs of one shape work it out once. NaN when the kind has too few
-   * devices; undefined for jobs the simple model times (no model size, or network: ideal).
+   * The job's rate alone on an idle pool on each kind of `kinds`, into `out` by position
+   * (finish-time fairness' T_id): its step on the first devices of the kind in the pool's node
+   * order (where first fit puts a job on an idle pool), the network carrying nothing else, as a run
+   * reads a job alone (aloneShares). Kept on the shape's entries, which one lookup finds for every
+   * kind (JobSteps.shapeRow), so a finished job costs a lookup and jobs of one shape work each rate
+   * out once. NaN for a kind with too few devices; false (out untouched) for jobs the simple model
+   * times (no model size, or network: ideal).
    */
-  aloneRate(job: JobView, kindIndex: number): number | undefined {
-    if (!this.usesNetwork(job)) return undefined;
-    const shaped = this.steps.shapeAndLayout(job, kindIndex);
-    if (shaped.aloneRate === undefined) {
-      const placement = firstDevicesOf(this.cluster, kindIndex, job.devices);
-      if (!placement) shaped.aloneRate = Number.NaN;
-      else {
-        const alone = (this.aloneNetwork ??= new FlowNetwork());
-        this.aloneTopology ??= new Topology(this.cluster, alone, this.interDc);
-        const on = this.shapedOn(job, placement);
-        const a = aloneShares(this.cluster, this.aloneTopology, alone, this.steps, job, placement, on);
-        shaped.aloneRate = this.steps.fromShares(job, placement, on, a.figures, a.dpBw, a.ppBw).usefulFlopPerS;
-      }
+  aloneRates(job: JobView, kinds: readonly number[], out: Float64Array): boolean {
+    if (!this.usesNetwork(job)) return false;
+    const row = this.steps.shapeRow(job);
+    for (let i = 0; i < kinds.length; i++) {
+      const k = kinds[i]!;
+      const shaped = row[k] ?? this.steps.shapeAndLayout(job, k);
+      out[i] = shaped.aloneRate ?? this.aloneRateOn(job, k, shaped);
     }
-    return shaped.aloneRate;
+    return true;
+  }
+
+  /** aloneRates' figure for one kind, worked out and kept on the shape's entry. */
+  private aloneRateOn(job: JobView, kindIndex: number, shaped: ShapedJob): number {
+    const placement = firstDevicesOf(this.cluster, kindIndex, job.devices);
+    if (!placement) return (shaped.aloneRate = Number.NaN);
+    const alone = (this.aloneNetwork ??= new FlowNetwork());
+    this.aloneTopology ??= new Topology(this.cluster, alone, this.interDc);
+    const on = this.shapedOn(job, placement);
+    const a = aloneShares(this.cluster, this.aloneTopology, alone, this.steps, job, placement, on);
+    return (shaped.aloneRate = this.steps.fromShares(job, placement, on, a.figures, a.dpBw, a.ppBw).usefulFlopPerS);
   }
 
   /** maxRate's bound over the automatic layouts a job of a shaped entry may run across sites. */

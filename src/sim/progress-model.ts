@@ -33,10 +33,11 @@ export interface ProgressModel {
   /** The job released its devices; models with shared resources update the others. */
   released?(job: SimJob): void;
   /**
-   * Useful FLOP/s of `job` run alone on an idle pool on kind `kind`, where it differs from the
-   * simple rate (peakRate): the step model's. undefined where the simple rate is the run's.
+   * Useful FLOP/s of `job` run alone on an idle pool on each kind of `kinds`, written into `out` by
+   * position, where it differs from the simple rate (peakRate): the step model's. false (and `out`
+   * untouched) where the simple rate is the run's. Contract: `out` holds at least `kinds.length`.
    */
-  aloneRate?(job: JobView, kind: number): number | undefined;
+  aloneRates?(job: JobView, kinds: readonly number[], out: Float64Array): boolean;
 }
 
 /** Rate = devices x dense peak x kernel efficiency (the job's override, else the kind's). */

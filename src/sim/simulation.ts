@@ -198,7 +198,7 @@ export class Simulation implements FailurePort, InferencePort {
       { scenario: resolved.scenario.name, policy: this.policies.queueName, placement: this.policies.placementName, seed: this.seed },
       expectedJobs(this.jobList.length, resolved.generators),
       // Finish-time fairness' run time alone: the step model's where the run times the job with it.
-      this.progress.aloneRate ? (job, kind) => this.progress.aloneRate!(job, kind) : undefined,
+      this.progress.aloneRates ? (job, kinds, out) => this.progress.aloneRates!(job, kinds, out) : undefined,
     );
     // What the fabric costs is a question about the switches, which network: ideal does not model.
     this.metrics.fabricCost = flow ? fabricCost(this.cluster) : undefined;

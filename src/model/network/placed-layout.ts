@@ -50,13 +50,9 @@ export function fastestOnPlacement(
     // The nominal choice is already the fastest here: its near-tie is the one on this placement
     // (the search's best itself when that is another layout as fast).
     const tie = layoutCell(layout) === layoutCell(shaped.layout) ? nearTieOf(best) : nearTieOf({ stepS: nominalS, runnerUp: { layout, stepS: best.stepS } });
-    if (tie === shaped.nearTie) return shaped;
-    const { nearTie: _tie, ...rest } = shaped;
-    return tie ? { ...rest, nearTie: tie } : rest;
+    return tie === shaped.nearTie ? shaped : { ...shaped, nearTie: tie };
   }
-  const placed = withLayoutAndKernels(shaped, layout, dev);
-  const tie = nearTieOf(best);
-  return tie ? { ...placed, nearTie: tie } : placed;
+  return { ...withLayoutAndKernels(shaped, layout, dev), nearTie: nearTieOf(best) };
 }
 
 /**
