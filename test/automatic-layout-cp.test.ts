@@ -20,7 +20,8 @@ workloads:
 
 describe('the automatic layout and context parallelism', () => {
   it('128K-token sequences: context parallelism instead of a layout at 99% of memory, in explain, the loader and the run alike', () => {
-    const r = scenarioFromText(pool('seq_len: 131072, global_batch: 4194304, attention: flash'));
+    // A 4h-wide FFN (16,384): the width the 6B's activations were counted at before the FFN's own width was.
+    const r = scenarioFromText(pool('seq_len: 131072, global_batch: 4194304, attention: flash, ffn_size: 16384'));
     const e = explainJob(r, 'f');
     expect(e.layout).toMatchObject({ tp: 8, cp: 2, pp: 1, dp: 1, automatic: true });
     expect(e.memory.total_gib).toBeLessThan(0.9 * e.memory.device_gib);
@@ -29,6 +30,12 @@ describe('the automatic layout and context parallelism', () => {
     const ran = runToCsv(r).jobs[0]!;
     expect(ran.layout).toMatch(/^tp8 pp1 dp1 cp2 /);
     expect(ran.step_time_s / e.step.step_s).toBeCloseTo(1, 4);
+  });
+
+  it('the 6B as its size alone gives it (a 13,952-wide FFN, 3.4 h): tp 8 x pp 2 leaves headroom (69.3 GiB, 87%), so no context parallelism', () => {
+    const e = explainJob(scenarioFromText(pool('seq_len: 131072, global_batch: 4194304, attention: flash')), 'f');
+    expect(e.layout).toMatchObject({ tp: 8, cp: 1, pp: 2, dp: 1 });
+    expect(e.memory.total_gib).toBeCloseTo(69.28, 2);
   });
 
   it('ordinary sequences: no context parallelism (a layout without it has headroom)', () => {

@@ -1,4 +1,4 @@
-// Activation memory of grouped-query attention (memory.ts, attentionWidthDelta): under a fused
+// Activation memory of grouped-query attention (memory.ts, keptPerToken): under a fused
 // attention kernel the keys and values a layer keeps for its backward are kv_heads x head_dim wide,
 // not h (Korthikanti et al. 2022 count them as 2 s b h each, for multi-head attention), and the
 // queries and attention output heads x head_dim.
@@ -33,9 +33,12 @@ describe('grouped-query attention keeps keys and values kv_heads x head_dim wide
   it('queries and output heads x head_dim wide when that is not h (GPT-3 XL: 24 heads of 128 on 2,048)', () => {
     const xl = resolveShape(1.3e9);
     const sbh = TOKENS * 2048;
-    // q = kv = 3072 / 2048 = 1.5: 4 x 1.5 + 4 x 1.5 - 8 = +4 s b h over the 34 of standard attention's
-    // kept tensors (selective: the scores recomputed), without sequence parallelism: 10 + (24 + 4) / t.
-    expect(layerActivationBytes(xl, TOKENS, 1, 'selective')).toBeCloseTo(sbh * (34 + 4), 0);
+    // q = kv = 3072 / 2048 = 1.5: queries, keys, values and output 2 x 1.5 s b h each, 12 where
+    // Korthikanti's count has 8; the FFN the shape derives from 1.3B parameters is 6,016 wide (the
+    // wider attention leaves less for it), 4 x 6016 / 2048 = 11.75 s b h where a 4h FFN keeps 16
+    // (was 34 + 4 = 38, the FFN taken 4h wide); the norms, their GEMM inputs and masks 10.
+    expect(xl.ffnSize).toBe(6016);
+    expect(layerActivationBytes(xl, TOKENS, 1, 'selective')).toBeCloseTo(sbh * (10 + 12 + (4 * 6016) / 2048), 0);
   });
 
   it('the first stage of the DGX Cloud 128-GPU recipe (tp 8, pp 8, vp 12, dp 2, one sequence a micro-batch): 77.8 GiB of 79.6', () => {

@@ -181,10 +181,42 @@ describe('mixture-of-experts activations', () => {
     const bytes = (f: number | undefined): number => layerActivationBytes(moe(f, 0), 4096, 1, 'selective');
     expect(bytes(6144)).toBe(bytes(undefined));
     expect(bytes(20000)).toBe(bytes(6144));
-    // With dense layers the dense width counts as the dense count has it (GPT's 16 s b h, as before).
-    expect(layerActivationBytes(moe(20000, 4), 4096, 1, 'selective')).toBe(layerActivationBytes(moe(6144, 4), 4096, 1, 'selective'));
-    // k = 8 routed copies and 8 x 768-wide gated experts against the dense count's 16 h: per token 2h(k - 1) + 6 k 768 - 16 h more.
+    // Its dense layers (dense_layers: 4 of 48) keep their gated FFN at ffn_size: 6 bytes an element of it, averaged over the layers.
+    expect(layerActivationBytes(moe(20000, 4), 4096, 1, 'selective') - layerActivationBytes(moe(6144, 4), 4096, 1, 'selective')).toBeCloseTo((4096 * 6 * (20000 - 6144) * 4) / 48, 4);
+    // k = 8 routed copies and 8 x 768-wide gated experts against the dense count's gated FFN (8/3 h = 5,461 wide, 6 bytes an element): per token 2h(k - 1) + 6 (k 768 - 5461) more.
     const dense = layerActivationBytes({ ...moe(undefined, 0), moe: undefined }, 4096, 1, 'selective');
-    expect(bytes(undefined) - dense).toBeCloseTo(4096 * (2 * 2048 * 7 + 6 * 8 * 768 - 16 * 2048), 6);
+    expect(bytes(undefined) - dense).toBeCloseTo(4096 * (2 * 2048 * 7 + 6 * (8 * 768 - 5461)), 6);
+  });
+});
+
+describe('per-layer activations operator by operator (Korthikanti et al. 2022, section 4.1), at the FFN width the model has', () => {
+  // GPT-3 175B's width and heads, at other FFN widths and with a gated MLP.
+  const base = shape({ params: 175e9, layers: 96, hiddenSize: 12288, heads: 96, seqLen: 2048, globalBatchTokens: 2048 });
+  const sbh = 2048 * 12288;
+  it('a GeLU MLP of width f keeps its input (2 s b h), the GeLU input and output (2 s b f each) and the dropout mask (s b h): 34 - 16 + 4 f / h s b h, 34 at f = 4h', () => {
+    expect(layerActivationBytes(base, 2048, 1, 'selective')).toBe(34 * sbh);
+    expect(layerActivationBytes({ ...base, ffnSize: 2 * 12288 }, 2048, 1, 'selective')).toBeCloseTo((18 + 8) * sbh, 0);
+    expect(layerActivationBytes({ ...base, ffnSize: 6 * 12288 }, 2048, 1, 'selective')).toBeCloseTo((18 + 24) * sbh, 0);
+    expect(layerActivationBytes({ ...base, ffnMultiplier: 2 }, 2048, 1, 'selective')).toBeCloseTo((18 + 8) * sbh, 0);
+  });
+  it('a gated MLP (SwiGLU) keeps the gate and up outputs, the activation input (4 s b f) and its output, the down projection input (2 s b f): 6 s b f', () => {
+    // Llama 3 8B's proportions: f = 3.5 h.
+    const gated = { ...base, gatedMlp: true, ffnSize: 3.5 * 12288, sequenceParallel: true };
+    expect(layerActivationBytes(gated, 2048, 1, 'selective')).toBeCloseTo((18 + 21) * sbh, 0);
+    // Gated with no ffn_size: 8/3 h, 16 s b h (as a 4h GeLU MLP).
+    expect(layerActivationBytes({ ...base, gatedMlp: true }, 2048, 1, 'selective')).toBeCloseTo(34 * sbh, 0);
+    // Tensor + sequence parallelism splits it all; without sequence parallelism the FFN's inner tensors split, the norms, inputs and masks (10) do not.
+    expect(layerActivationBytes(gated, 2048, 8, 'selective')).toBeCloseTo(((18 + 21) * sbh) / 8, 0);
+    const noSp = { ...gated, sequenceParallel: false };
+    expect(layerActivationBytes(noSp, 2048, 8, 'selective')).toBeCloseTo(sbh * (10 + (8 + 21) / 8), 0);
+    // Standard attention without recomputation adds the scores as before; full recomputation keeps the layer input only.
+    expect(layerActivationBytes(gated, 2048, 8, 'none')).toBeCloseTo((sbh * (18 + 21 + (5 * 96 * 2048) / 12288)) / 8, 0);
+    expect(layerActivationBytes({ ...gated, attention: 'flash' }, 2048, 8, 'none')).toBeCloseTo(((18 + 21) * sbh) / 8, 0);
+    expect(layerActivationBytes(gated, 2048, 8, 'full')).toBeCloseTo((2 * sbh) / 8, 0);
+  });
+  it('dropout masks are one byte whatever the activations are: fp32 activations keep 2 x 32 + 2 s b h, not 2 x 34', () => {
+    expect(layerActivationBytes({ ...base, precisionBytes: 4 }, 2048, 1, 'selective')).toBeCloseTo(66 * sbh, 0);
+    // Standard attention: 2 x (2 + 2) a s^2 b of softmax and dropout outputs, a s^2 b of mask.
+    expect(layerActivationBytes({ ...base, precisionBytes: 4 }, 2048, 1, 'none')).toBeCloseTo(sbh * (66 + (9 * 96 * 2048) / 12288), 0);
   });
 });

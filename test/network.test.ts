@@ -32,13 +32,16 @@ describe('Llama 3 405B calibration', () => {
     // attention's keys and values are kept at their 8 groups' width (74.5 GiB, 94%, a tight-memory
     // warning, when they were counted at the full width; the estimate leaves out NCCL's buffers and
     // fragmentation); the paper takes a layer off the first and last stages (section 3.3.2),
-    // 7 + 14 x 8 + 7 layers: 59.8 GiB. Neither is tight now.
+    // 7 + 14 x 8 + 7 layers: 59.8 GiB. With the 53,248-wide SwiGLU FFN's activations counted at
+    // that width (6 bytes an element: 19.5 s b h where GPT's 4h GeLU keeps 16), spread evenly it is
+    // tight again, 74.1 GiB (93%); the paper's partition 65.9 GiB (83%).
     const half = scenarioText('llama3-405b').replace('count: 2048', 'count: 1024').replace('devices: 16384', 'devices: 8192').replace('dp: 128', 'dp: 64');
     const tight = (text: string): string[] => scenarioFromText(text).warnings.map((w) => w.message).filter((m) => m.includes('of the 79.6 GiB of each H100'));
-    expect(tight(half)).toEqual([]);
-    expect(explainJob(scenarioFromText(half), 'llama3-405b').memory.total_gib).toBeCloseTo(67.17, 1);
+    expect(tight(half)).toEqual(['needs 74.1 GiB per device, 93% of the 79.6 GiB of each H100; the estimate leaves out communication buffers and allocator fragmentation, which may not fit']);
+    expect(explainJob(scenarioFromText(half), 'llama3-405b').memory.total_gib).toBeCloseTo(74.06, 1);
     const partitioned = half.replace('sharded: true }', 'sharded: true, stage_layers: [7, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 7] }');
     expect(tight(partitioned)).toEqual([]);
+    expect(explainJob(scenarioFromText(partitioned), 'llama3-405b').memory.total_gib).toBeCloseTo(65.95, 1);
     const row = runJobs(partitioned).jobs.get('llama3-405b')!;
     expect(row.status).toBe('completed');
     expect(Math.abs(row.effective_compute_ratio - 0.43)).toBeLessThan(0.05);

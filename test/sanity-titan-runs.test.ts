@@ -117,10 +117,10 @@ const flopPerToken = (r: Row): number => 6 * (params(r.model) - VOCAB * SHAPES[r
  * `zero: 3` over the data-parallel ranks, the local batch as one micro-batch; `kernels: eager` for the
  * rows run without torch.compile.
  */
-export function scenario(r: Row, deviceExtra = '', catalogueH100 = false, opAs: 'op' | 'selective' = 'op', tpOverlap = 'none'): string {
+export function scenario(r: Row, deviceExtra = '', catalogueH100 = false, opAs: 'op' | 'selective' = 'op', tpOverlap = 'none', memory = '94GiB'): string {
   const s = SHAPES[r.model];
   const dp = r.gpus / (r.tp * r.cp);
-  const devices = r.kind === 'H100' && !catalogueH100 ? `devices:\n  H100: { memory: 94GiB, memory_bandwidth: 2.4TB/s${deviceExtra} }\n` : '';
+  const devices = r.kind === 'H100' && !catalogueH100 ? `devices:\n  H100: { memory: ${memory}, memory_bandwidth: 2.4TB/s${deviceExtra} }\n` : '';
   return `name: titan
 seed: 1
 ${devices}datacentres:
@@ -154,9 +154,9 @@ const rowName = (r: Row): string => {
   return `${r.source}: ${r.model}, ${r.gpus} ${r.kind}, ${layout}, seq ${r.seq}, lb ${r.localBatch}, ${r.ac === 'full' ? 'full AC' : 'SAC op'}, ${r.compile ? 'compile' : 'eager'}${r.fp8 ? ', fp8' : ''}`;
 };
 
-function evaluate(rows: readonly Row[], deviceExtra = '', opAs: 'op' | 'selective' = 'op', tpOverlap = 'none'): Result[] {
+function evaluate(rows: readonly Row[], deviceExtra = '', opAs: 'op' | 'selective' = 'op', tpOverlap = 'none', memory = '94GiB'): Result[] {
   return rows.map((r) => {
-    const e = explainJob(scenarioFromText(scenario(r, deviceExtra, false, opAs, tpOverlap)), 'titan');
+    const e = explainJob(scenarioFromText(scenario(r, deviceExtra, false, opAs, tpOverlap, memory)), 'titan');
     const tokensPerRank = r.localBatch * r.seq;
     const publishedS = tokensPerRank / (r.tps * r.tp * r.cp);
     return { row: r, name: rowName(r), publishedS, e, error: e.step.step_s / publishedS - 1, predictedTps: tokensPerRank / (e.step.step_s * r.tp * r.cp) };
@@ -164,6 +164,8 @@ function evaluate(rows: readonly Row[], deviceExtra = '', opAs: 'op' | 'selectiv
 }
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
+/** An H100 with room for what a description keeps beyond what ran (its step does not depend on the room). */
+const ROOMY = '192GiB';
 const summary = (rs: readonly Result[]): { mean: number; worst: number; rho: number; rhoFlops: number } => ({
   mean: Math.round(10000 * (rs.reduce((a, r) => a + Math.abs(r.error), 0) / rs.length)) / 100,
   worst: pct(rs.map((r) => r.error).reduce((w, x) => (Math.abs(x) > Math.abs(w) ? x : w), 0)),
@@ -217,12 +219,14 @@ describe('sanity set: TorchTitan Llama 3.1 benchmarks on H100 and H200 (docs/cal
     expect(doc).toContain('36.5% of the forward GEMM FLOPs');
     // The recompute (s a step) of each per-op row, and the step it adds over the description as `selective`
     // (the same plus, with TP, the two gathers' exposed time).
-    const before = evaluate(TABLE.filter((r) => r.ac === 'op'), '', 'selective');
+    // Described as `selective` the 8B rows on 8 H100 need 94.9 GiB of the 94 (Megatron's set keeps a SwiGLU
+    // FFN's 3 x 14,336 wide tensors): timed on an H100 given the room, as the step does not depend on it.
+    const before = evaluate(TABLE.filter((r) => r.ac === 'op'), '', 'selective', 'none', ROOMY);
     expect(op.map((r) => Math.round(1000 * r.e.step.micro_batch.recompute_s) / 1000)).toEqual([0.169, 0.169, 0.13, 0.169, 0.169, 0.13, 0.113, 0.129, 0.102, 0.102]);
     expect(op.map((r, i) => Math.round(1000 * (r.e.step.step_s - before[i]!.e.step.step_s)) / 1000)).toEqual([0.169, 0.169, 0.13, 0.169, 0.169, 0.13, 0.239, 0.255, 0.102, 0.102]);
     for (const r of before) expect(r.e.step.micro_batch.recompute_s).toBe(0);
     expect(before.map((r) => pct(r.error))).toEqual([-22.7, -24.7, -22.6, -24.9, -26.6, -24.2, -31.8, -26.5, -12.4, -13.6]);
-    expect(summary(evaluate(TABLE, '', 'selective')).mean).toBe(20.43);
+    expect(summary(evaluate(TABLE, '', 'selective', 'none', ROOMY)).mean).toBe(20.43);
     expect(flatDoc).toContain('-22.7% -> -16.8% (8 GPUs, eager)');
     expect(flatDoc).toContain("the set's mean |error| 22.18% -> 18.43%");
     expect(flatDoc).toContain('-24.7% -> -17.8% (8 GPUs, compile), -26.6% -> -19.9% (128)');
@@ -241,12 +245,12 @@ describe('sanity set: TorchTitan Llama 3.1 benchmarks on H100 and H200 (docs/cal
     for (const [r, m] of op) expect(r.e.memory.total_gib).toBeLessThan(m!);
     expect(op.map(([r]) => Math.round(10 * r.e.memory.total_gib) / 10)).toEqual([52.7, 52.7, 54.0, 36.9, 36.9, 37.3, 39.4, 37.4]);
     // Described as `selective` (Megatron's set) the same rows read above what ran.
-    const before = evaluate(op.map(([r]) => r.row), '', 'selective');
-    expect(before.map((r) => Math.round(10 * r.e.memory.total_gib) / 10)).toEqual([83.6, 83.6, 84.9, 67.8, 67.8, 68.3, 70.3, 68.3]);
+    const before = evaluate(op.map(([r]) => r.row), '', 'selective', 'none', ROOMY);
+    expect(before.map((r) => Math.round(10 * r.e.memory.total_gib) / 10)).toEqual([93.6, 93.6, 94.9, 77.8, 77.8, 78.3, 80.3, 78.3]);
     const compiled8 = TABLE.find((r) => r.model === '8B' && r.gpus === 8 && r.seq === 8192 && r.compile && !r.fp8)!;
     expect(explainJob(scenarioFromText(scenario(compiled8, '', true)), 'titan').memory.fits).toBe(true);
     expect(() => scenarioFromText(scenario(compiled8, '', true, 'selective'))).toThrow(/fits none of the job's device kinds/);
-    expect(flatDoc).toContain('83.6-84.9 GiB -> 52.7-54.0 GiB (8 GPUs; published reserved 76.8-82.4), 67.8-68.3 -> 36.9-37.3 (128; published 61.8-67.0) and 68.3-70.3 -> 37.4-39.4 on H200');
+    expect(flatDoc).toContain('93.6-94.9 GiB -> 52.7-54.0 GiB (8 GPUs; published reserved 76.8-82.4), 77.8-78.3 -> 36.9-37.3 (128; published 61.8-67.0) and 78.3-80.3 -> 37.4-39.4 on H200');
   });
 
   it('eager (`kernels: eager`): the counted kernels give 0.35 s of the published 0.39-0.41 s a step between the eager 8B rows and their compiled twins, which do not move; the recomputed passes of `recompute: op` stay at the fused kernels’ bytes', () => {

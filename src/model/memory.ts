@@ -2,7 +2,7 @@
 // sharded over data parallel ranks when the layout says so) and activations, per device.
 import { edpOf, etpOf, moeLayers } from './moe.js';
 import { opLayerActivationBytes } from './op-recompute.js';
-import { stageParamsPerDevice } from './shape-weights.js';
+import { ffnWidthOf, stageParamsPerDevice } from './shape-weights.js';
 import type { ParallelLayout, TrainingShape } from './training-layout.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, dropoutOf, fusedAttentionOf, sequenceParallelOf } from './shape-defaults.js';
 
@@ -142,48 +142,75 @@ export function zeroStageOf(layout: ParallelLayout): 0 | 1 | 2 | 3 {
 
 /**
  * Activation bytes one transformer layer keeps for a micro-batch of `tokens` = s b tokens with
- * tensor parallelism of degree `tp` (Korthikanti et al. 2022, Table 2): with sequence
- * parallelism every term is split by t, s b h (34 + 5 a s / h) / t; without it the norms' and
- * dropouts' 10 s b h are repeated on every rank, s b h (10 + 24 / t + 5 a s / (h t)). Selective
- * recomputation drops the 5 a s / h attention-score term, and so does FlashAttention (the scores
- * never reach memory); full recomputation keeps only the layer input, 2 s b h (/ t with sequence
- * parallelism); per-op selective checkpointing what its policy saves (op-recompute.ts). The count's
- * queries, keys, values and attention output are taken at their own widths (attentionWidthDelta):
- * grouped-query attention under a fused kernel keeps its keys and values kv_heads x head_dim wide. The coefficients assume 2-byte activations; other precisions scale them. Without
- * dropout (`model.dropout: 0`) the two s b h one-byte masks go (34 -> 32, 10 -> 8) and so do the
- * score-sized mask and dropout output (5 a s / h -> 2: the softmax output feeds the values GEMM).
+ * tensor parallelism of degree `tp`: what keptPerToken counts, with sequence parallelism all of it
+ * split over the t ranks, without it the norms' inputs, the two GEMM inputs they feed and the dropout
+ * masks repeated on every rank (Korthikanti et al. 2022, Table 2: s b h (10 + 24 / t + 5 a s / (h t))
+ * for GPT's widths). Full recomputation keeps only the layer input, 2 s b h (/ t with sequence
+ * parallelism); per-op selective checkpointing what its policy saves (op-recompute.ts).
  */
 export function layerActivationBytes(shape: TrainingShape, tokens: number, tp: number, recompute: Recompute, etp = tp): number {
-  const h = shape.hiddenSize;
   const scale = shape.precisionBytes / 2;
-  const sbh = tokens * h;
   const sp = sequenceParallelOf(shape);
-  if (recompute === 'full') return (2 * sbh * scale) / (sp ? tp : 1);
+  if (recompute === 'full') return (2 * tokens * shape.hiddenSize * scale) / (sp ? tp : 1);
   if (recompute === 'op') return opLayerActivationBytes(shape, tokens, tp, sp);
-  const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
-  const dropout = dropoutOf(shape);
-  const scores = recompute === 'none' && !fusedAttentionOf(shape) ? ((dropout ? 5 : 2) * heads * shape.seqLen) / h / tp : 0;
-  const rest = sp ? (dropout ? 34 : 32) / tp : (dropout ? 10 : 8) + 24 / tp;
-  return sbh * (rest + scores + attentionWidthDelta(shape, heads) / tp) * scale + moeActivationDelta(shape, tokens, tp, etp) * scale + qkNormActivationBytes(shape, tokens, tp) * scale;
+  const kept = keptPerToken(shape, recompute);
+  return tokens * (kept.replicated / (sp ? tp : 1) + kept.split / tp) + moeActivationDelta(shape, tokens, tp, etp) * scale + qkNormActivationBytes(shape, tokens, tp) * scale;
 }
 
 /**
- * What the attention tensors keep beyond Korthikanti et al.'s count (in s b h units, 2-byte
- * activations), which takes queries, keys, values and the attention output as h wide each (2 s b h
- * apiece, 8 in all, split over the tensor group): queries and output are heads x head_dim wide,
- * and under a fused attention kernel (FlashAttention, cuDNN's) the keys and values it saves are the
- * kv_heads x head_dim the projection made (grouped-query attention: Ainslie et al. 2023). An
- * unfused kernel (Megatron's standard attention) expands them to every head first
- * (repeat_interleave before its batched GEMMs), so it keeps them h wide. Zero for multi-head
- * attention of width h, and with MLA (its own widths, not modelled here).
+ * Bytes one dense transformer layer keeps per token for its backward, operator by operator as
+ * Korthikanti et al. 2022 count them (section 4.1: 11 s b h + 5 a s^2 b for the attention block,
+ * 19 s b h for the MLP, 4 s b h for the two layer norms, 34 s b h + 5 a s^2 b in all for GPT's
+ * 4h-wide GeLU MLP with 2-byte activations and 1-byte dropout masks), at the widths the model has:
+ * - each layer norm's input, h elements (`replicated`: repeated on every tensor rank without
+ *   sequence parallelism), and the GEMM input it feeds (the QKV and first FFN GEMMs' inputs, h);
+ * - the queries and keys the score GEMM reads and the values the output GEMM reads (q, kv, kv
+ *   wide: grouped-query keys and values at their own width under a fused kernel, at every head's
+ *   width under standard attention, which expands them first), and the attention output, the
+ *   projection's input (q); split over the tensor group;
+ * - the scores' softmax output, dropout mask (1 byte) and dropout output, a s per token each,
+ *   only for standard attention without recomputation (selective recomputation reruns them,
+ *   section 5; a fused kernel never stores them); without dropout the softmax output alone;
+ * - the MLP's inner tensors, split over the tensor group: a GeLU MLP of width f keeps the GeLU's
+ *   input and output (the second GEMM's input), 2 f; a gated MLP (SwiGLU: three GEMMs) keeps the
+ *   gate and up GEMMs' outputs, the activation's input, 2 f, and its output, the down GEMM's input,
+ *   f (Megatron's fused bias-SwiGLU saves its input and recomputes the SiLU in the backward);
+ * - the attention's and the MLP's dropout masks, one byte per element of h (`replicated`).
+ * Elements are precisionBytes wide; masks one byte. Without dropout (`model.dropout: 0`) the masks
+ * and the scores' dropout output go. With latent attention (MLA) the attention tensors are taken h
+ * wide (its own widths are not modelled here).
  */
-function attentionWidthDelta(shape: TrainingShape, heads: number): number {
-  if (shape.mla !== undefined) return 0;
+export function keptPerToken(shape: TrainingShape, recompute: 'none' | 'selective'): { replicated: number; split: number } {
   const h = shape.hiddenSize;
+  const B = shape.precisionBytes;
+  const heads = shape.heads ?? Math.max(1, Math.round(h / DEFAULT_HEAD_DIM));
+  const dropout = dropoutOf(shape);
+  const mask = dropout ? 1 : 0;
+  const fused = fusedAttentionOf(shape);
+  const { q, kv } = attentionWidths(shape, heads);
+  const f = ffnWidthOf(shape);
+  // Two norms' inputs, the two GEMM inputs they feed, two dropout masks.
+  const replicated = 4 * h * B + 2 * h * mask;
+  const scores = recompute === 'none' && !fused ? heads * shape.seqLen * (dropout ? 2 * B + 1 : B) : 0;
+  const attention = (q + kv + kv + q) * B + scores;
+  const mlp = (shape.gatedMlp ?? false ? 3 : 2) * f * B;
+  return { replicated, split: attention + mlp };
+}
+
+/**
+ * Widths (elements per token) of the queries and attention output (q: heads x head_dim) and of the
+ * keys and values the attention keeps (kv): under a fused attention kernel (FlashAttention,
+ * cuDNN's) the kv_heads x head_dim the projection made (grouped-query attention: Ainslie et al.
+ * 2023); an unfused kernel (Megatron's standard attention) expands them to every head first
+ * (repeat_interleave before its batched GEMMs), so it keeps them q wide. h and h with MLA (its own
+ * widths, not modelled here).
+ */
+function attentionWidths(shape: TrainingShape, heads: number): { q: number; kv: number } {
+  const h = shape.hiddenSize;
+  if (shape.mla !== undefined) return { q: h, kv: h };
   const dh = shape.headDim ?? h / heads;
-  const q = (heads * dh) / h;
-  const kv = fusedAttentionOf(shape) ? ((shape.kvHeads ?? heads) * dh) / h : q;
-  return 4 * q + 4 * kv - 8;
+  const q = heads * dh;
+  return { q, kv: fusedAttentionOf(shape) ? (shape.kvHeads ?? heads) * dh : q };
 }
 
 /**
@@ -204,7 +231,7 @@ function qkNormActivationBytes(shape: TrainingShape, tokens: number, tp: number)
  * What a mixture-of-experts layer keeps beyond a dense one, averaged over the model's layers
  * (2-byte units): the routed copies of each token's input (k of them instead of one, 2 k h bytes
  * per token) and the experts' inner activations ((k + S) expert widths where the dense count has
- * 16 h: 4 bytes per inner element, 6 gated), split over the tensor group. With an expert tensor group
+ * the dense FFN's width: 4 bytes per inner element, 6 gated), split over the tensor group. With an expert tensor group
  * of etp ranks other than tp, a rank keeps etp / tp as many routed copies (its expert-tensor
  * group's gather of the tokens it was sent); the inner activations per rank do not change.
  */
@@ -213,9 +240,9 @@ function moeActivationDelta(shape: TrainingShape, tokens: number, tp: number, et
   if (!moe) return 0;
   const h = shape.hiddenSize;
   const inner = shape.gatedMlp ? 6 : 4;
-  // The experts' inner activations replace what the dense count (layerActivationBytes' 34, or
-  // 10 + 24 / t) gives a layer's FFN: 16 h per token, GPT's 4h-wide FFN at 4 bytes an element. (Not
-  // the dense `ffn_size`, which a model of MoE layers only does not use.)
-  const perToken = 2 * h * ((moe.topK * etp) / tp - 1) + inner * (moe.topK + moe.sharedExperts) * moe.expertFfnSize - 16 * h;
+  // The experts' inner activations replace what the dense count (keptPerToken) gives a layer's FFN
+  // of the dense width, 4 or 6 bytes an element of it, on the MoE layers: a model of MoE layers only
+  // keeps nothing at the dense `ffn_size` it does not use, its dense layers (`dense_layers`) keep it.
+  const perToken = 2 * h * ((moe.topK * etp) / tp - 1) + inner * ((moe.topK + moe.sharedExperts) * moe.expertFfnSize - ffnWidthOf(shape));
   return (tokens * perToken * (moeLayers(shape) / shape.layers)) / tp;
 }
