@@ -220,3 +220,21 @@ describe('per-layer activations operator by operator (Korthikanti et al. 2022, s
     expect(layerActivationBytes({ ...base, precisionBytes: 4 }, 2048, 1, 'none')).toBeCloseTo(sbh * (66 + (9 * 96 * 2048) / 12288), 0);
   });
 });
+
+describe("`store_param_remainders`: NeMo's distributed Adam keeps the fp32 master weights as 16-bit remainders", () => {
+  // NeMo's MegatronBaseModel.setup_optimization with `optim.name: distributed_fused_adam`, a bf16 model
+  // under megatron_amp_O2 and the optimizer state in fp32 sets apex DistributedFusedAdam's
+  // store_params False and store_param_remainders True: the master weight is the bf16 parameter the
+  // device holds plus its low 16 bits, 2 bytes a parameter where a master copy takes 4; the moments
+  // stay fp32 (8 bytes). Adam's state: 10 bytes a parameter, not 12.
+  const s = shape({ params: 7.5e9, layers: 32, hiddenSize: 4096 });
+  it('Adam state 10 bytes a parameter instead of 12, sharded as the ZeRO stage says; weights and gradients unchanged', () => {
+    const plain = memoryPerDevice(s, layout({ dp: 64, zeroStage: 1 }));
+    const rem = memoryPerDevice({ ...s, storeParamRemainders: true }, layout({ dp: 64, zeroStage: 1 }));
+    expect(rem.optimizerBytes / plain.optimizerBytes).toBeCloseTo(10 / 12, 12);
+    expect(rem.weightsBytes).toBe(plain.weightsBytes);
+    expect(rem.gradientsBytes).toBe(plain.gradientsBytes);
+    // Figure 1's 7.5B unsharded: 120 GB -> 105 GB of model state.
+    expect(modelState(memoryPerDevice({ ...s, storeParamRemainders: true }, layout({ dp: 64 }))) / GB).toBeCloseTo((7.5 * 14), 0);
+  });
+});

@@ -70,6 +70,7 @@ export interface ShapeOverrides {
   readonly moe?: MoeSpec | undefined;
   readonly precision?: 'bf16' | 'fp16' | 'fp8' | undefined;
   readonly fp8_params?: boolean | undefined;
+  readonly store_param_remainders?: boolean | undefined;
 }
 
 /** A model's `mla` block (multi-head latent attention) as the scenario gives it. */

@@ -24,6 +24,13 @@ export type Recompute = 'none' | 'selective' | 'full' | 'op';
 /** Bytes of fp32 master weights plus Adam's two moments per parameter (Rajbhandari et al., "ZeRO", SC 2020, section 3.1). */
 export const ADAM_STATE_BYTES_PER_PARAM = 12;
 
+/**
+ * The same with the master weights kept as the 16 low bits a bf16 parameter lacks (apex
+ * DistributedFusedAdam's and Transformer Engine FusedAdam's `store_param_remainders`, what NeMo's
+ * distributed Adam sets on a bf16 model): 8 bytes of fp32 moments and 2 of remainder.
+ */
+export const ADAM_STATE_BYTES_WITH_REMAINDERS = 10;
+
 /** What one device holds, in bytes. */
 export interface DeviceMemory {
   /** Half-precision weights of the device's model shard (never sharded over data parallel ranks here). */
@@ -46,7 +53,7 @@ export interface DeviceMemory {
  *
  * Model state per parameter of the device's shard (params / (tp pp)): precisionBytes of weights,
  * gradientBytes of gradients (2, or 4 for fp32 gradients as Megatron and Llama 3 keep them) and
- * 12 of Adam state: 16 bytes with bf16 gradients, as ZeRO counts (section 3.1). ZeRO stages
+ * 12 of Adam state (10 with `storeParamRemainders`): 16 bytes with bf16 gradients, as ZeRO counts (section 3.1). ZeRO stages
  * (Rajbhandari et al. 2020, section 5): 1 divides the optimizer state by dp, 2 also the gradients
  * (`sharded: true`, as Llama 3 ran), 3 (FSDP with resharding) also the weights, plus the gathered
  * weights of the layer being computed and the next one (prefetch).
@@ -86,6 +93,7 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   // FP8 copy: it runs no FP8 GEMM).
   const weightBytes = shape.precisionBytes + (shape.fp8 ? 1 : 0);
   const layerWeightBytes = shape.fp8 && shape.fp8Params ? 1 : weightBytes;
+  const adamBytes = shape.storeParamRemainders === true ? ADAM_STATE_BYTES_WITH_REMAINDERS : ADAM_STATE_BYTES_PER_PARAM;
   // Model state of one device of a stage: its layers, and the embedding on the first stage and
   // the output layer on the last (shape-weights.ts, stageParamsPerDevice).
   const state = (stage: number): { weights: number; gradients: number; optimizer: number } => {
@@ -101,7 +109,7 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
             ? paramsHeld * weightBytes
             : (paramsHeld - held.embedding) * layerWeightBytes + held.embedding * shape.precisionBytes,
       gradients: zero >= 2 ? (held.dense * gradBytes) / shards + (held.expert * gradBytes) / expertShards : paramsHeld * gradBytes,
-      optimizer: zero >= 1 ? (held.dense * ADAM_STATE_BYTES_PER_PARAM) / shards + (held.expert * ADAM_STATE_BYTES_PER_PARAM) / expertShards : paramsHeld * ADAM_STATE_BYTES_PER_PARAM,
+      optimizer: zero >= 1 ? (held.dense * adamBytes) / shards + (held.expert * adamBytes) / expertShards : paramsHeld * adamBytes,
     };
   };
 

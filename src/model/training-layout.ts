@@ -74,6 +74,8 @@ export interface TrainingShape {
    * Llama 3 reduce-scatters gradients in fp32 (4) for numerical stability.
    */
   gradientBytes?: number;
+  /** fp32 master weights kept as 16-bit remainders of the bf16 ones (`store_param_remainders`): Adam's state 10 bytes a parameter, not 12. */
+  storeParamRemainders?: boolean;
   /** FFN width / hidden, 4 for GPT-style models (used when ffnSize is absent). */
   ffnMultiplier?: number;
   /** Vocabulary size (the output layer's width); DEFAULT_VOCAB when absent. */
@@ -523,6 +525,7 @@ function overriddenShape(params: number, o?: ShapeOverrides): TrainingShape {
     ...(o?.kernels !== undefined ? { kernels: o.kernels } : {}),
     ...(o?.precision === 'fp8' ? { fp8: true } : {}),
     ...(o?.precision === 'fp8' && o.fp8_params === true ? { fp8Params: true } : {}),
+    ...(o?.store_param_remainders === true ? { storeParamRemainders: true } : {}),
     ...(o?.precision === 'fp16' ? { lossScaling: true } : {}),
     ...(o?.moe !== undefined
       ? {

@@ -196,6 +196,11 @@ export const modelShapeSchema = z.strictObject({
    * fp8_model_init, NeMo's `fp8_params`), so the sharded data-parallel gather moves one byte a weight.
    */
   fp8_params: z.boolean().optional(),
+  /**
+   * NeMo's distributed Adam on a bf16 model (apex DistributedFusedAdam's `store_param_remainders`):
+   * the fp32 master weights kept as the low 16 bits the bf16 parameters lack, 2 bytes a parameter.
+   */
+  store_param_remainders: z.boolean().optional(),
   /** Mixture-of-experts FFNs (src/model/moe.ts); absent for a dense model. */
   moe: z
     .strictObject({

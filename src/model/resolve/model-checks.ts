@@ -42,10 +42,16 @@ export class ModelChecks {
     }
   }
 
-  /** FP8 parameters are FP8 weights: without `precision: fp8` they would be ignored. */
-  fp8ParamsWithFp8(j: { model?: { precision?: string | undefined; fp8_params?: boolean | undefined } | undefined }, at: readonly PathKey[]): void {
+  /** FP8 parameters are FP8 weights: without `precision: fp8` they would be ignored; 16-bit remainders complete bf16 weights only. */
+  fp8ParamsWithFp8(j: { model?: { precision?: string | undefined; fp8_params?: boolean | undefined; store_param_remainders?: boolean | undefined } | undefined }, at: readonly PathKey[]): void {
     if (j.model?.fp8_params === true && j.model.precision !== 'fp8') {
       this.ctx.fail([...at, 'model', 'fp8_params'], '`fp8_params` holds the layers\' weights in FP8, which only FP8 training (`precision: fp8`) does: add `precision: fp8` or drop `fp8_params`');
+    }
+    // Checked here, beside fp8_params, as it is the other option on what the optimizer keeps of the weights.
+    if (j.model?.store_param_remainders === true && j.model.precision === 'fp16') {
+      this.ctx.fail([...at, 'model', 'store_param_remainders'], '`store_param_remainders` keeps the 16 bits an fp32 master weight has beyond its bf16 parameter; fp16 weights are not its upper half (apex and Transformer Engine apply it to bf16 only): drop it, or say `precision: bf16`');
+    } else if (j.model?.store_param_remainders === true && j.model.fp8_params === true) {
+      this.ctx.fail([...at, 'model', 'store_param_remainders'], '`store_param_remainders` with `fp8_params`: NeMo then stores the master weights whole (`store_params: True`), as an FP8 weight has no bf16 upper half to complete: drop one of them');
     }
   }
 
