@@ -136,3 +136,70 @@ describe('a job that lost everything it did', () => {
     expect(Object.is(a.effective_training_fraction, 0)).toBe(true);
   });
 });
+
+describe('a preemption part-way through a checkpoint cycle', () => {
+  // low (10 h of compute) checkpoints every hour of compute (3,600 s, then a 300 s write: cycle
+  // 3,900 s); high (1 h, priority 5) preempts it. The preemption checkpoint (60 s) keeps all the
+  // work low did (as a trainer does on Slurm's or Kubernetes' SIGTERM); it restores 60 s on restart.
+  const text = (submitS: number) =>
+    pool(
+      'checkpointing: { interval: 1h, cost: 300s, restart: 600s }\n',
+      `      - { name: low, devices: 8, duration: 10h, reference_device: H100, priority: 0 }\n      - { name: high, devices: 8, duration: 1h, reference_device: H100, priority: 5, submit: ${submitS} }\n`,
+    );
+  const policies = resolvePolicies({ name: 'priority', params: { preemptive: true } }, { name: 'first-fit', params: {} });
+  /** low's work done and checkpoint overhead while high runs (after low's preemption checkpoint). */
+  const whileHighRuns = (submitS: number) => {
+    const seen: { done: number; overheadS: number }[] = [];
+    const r = runToCsv(scenarioFromText(text(submitS)), {
+      policies,
+      observe: (sim: Simulation) => {
+        // low is waiting (not in sim.running) at the instant read: keep it from its start.
+        let low: (typeof sim.running)[number] | undefined;
+        sim.signals.on('started', (j) => void (j.name === 'low' && (low ??= j as (typeof sim.running)[number])));
+        sim.engine.daemonAt(submitS + 1800, () => seen.push({ done: low!.doneFlop / low!.usefulFlop, overheadS: low!.checkpointOverheadS }));
+      },
+    });
+    return { seen: seen[0]!, r };
+  };
+
+  it('mid-compute: keeps every second computed at the full rate, and counts no periodic checkpoint not written', () => {
+    // Preempted at 5,000 s: the first cycle (3,600 s of compute, its checkpoint written), then
+    // 1,100 s of compute: 4,700 s of the 36,000 s done. Overhead: one checkpoint (300 s) and the
+    // preemption's (60 s). Spreading the cycle evenly made it 5,000 x 3,600 / 3,900 = 4,615.4 s
+    // done and 5,000 x 300 / 3,900 + 60 = 444.6 s of overhead.
+    const { seen, r } = whileHighRuns(5000);
+    expect(seen.done).toBeCloseTo(4700 / 36000, 12);
+    expect(seen.overheadS).toBeCloseTo(360, 6);
+    expect(r.jobs.find((j) => j.job_id === 'low')!.preemptions).toBe(1);
+  });
+
+  it('while a periodic checkpoint is written: its compute kept, the writing so far overhead, and the rest of the run exact', () => {
+    // Preempted at 3,800 s: 3,600 s of compute done, its checkpoint 200 s into 300 s (overhead, cut
+    // short by the preemption's own, 60 s). high runs 3,860-7,760 s (its hour and its checkpoint);
+    // low restores to 7,820 s and has 32,400 s = 9 whole cycles left: it finishes at 7,820 + 9 x 3,900
+    // = 42,920 s with 200 + 60 + 9 x 300 = 2,960 s of overhead, useful 36,000 s over 42,920 s.
+    // Spread evenly: 3,507.7 s done, finish 43,020 s, overhead 3,060 s.
+    const { seen, r } = whileHighRuns(3800);
+    expect(seen.done).toBeCloseTo(3600 / 36000, 12);
+    expect(seen.overheadS).toBeCloseTo(260, 6);
+    const low = r.jobs.find((j) => j.job_id === 'low')!;
+    expect(low.finish_s).toBeCloseTo(42920, 6);
+    expect(low.checkpoint_overhead_s).toBeCloseTo(2960, 6);
+    expect(low.effective_training_fraction).toBeCloseTo(36000 / 42920, 9);
+  });
+
+  it('a failure while the preemption checkpoint is written loses the partial cycle: none of it overhead', () => {
+    // Preempted at 5,000 s (phase 1,100 s, all compute), fails at 5,030 s, 30 s into its 60 s
+    // preemption checkpoint: the 1,100 s of compute since the first cycle's checkpoint are lost (the
+    // preemption's was not written). high runs 5,030-8,930 s; low restarts (600 s) and does the 9
+    // whole cycles left from 9,530 s: finish 44,630 s; overhead 300 + 30 + 9 x 300 = 3,030 s.
+    const r = runToCsv(scenarioFromText(text(5000)), { policies, observe: failAt('low', 5030) });
+    const low = r.jobs.find((j) => j.job_id === 'low')!;
+    expect(low.preemptions).toBe(1);
+    expect(low.failures).toBe(1);
+    expect(low.lost_pflop / low.useful_pflop).toBeCloseTo(1100 / 36000, 12);
+    expect(low.finish_s).toBeCloseTo(44630, 6);
+    expect(low.checkpoint_overhead_s).toBeCloseTo(3030, 6);
+    expect(low.effective_training_fraction).toBeCloseTo(36000 / 44630, 9);
+  });
+});

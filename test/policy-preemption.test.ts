@@ -54,17 +54,18 @@ describe('preemption', () => {
   });
 
   it('a periodic checkpoint plus a preemption: both in the column, each once', () => {
-    // Checkpoints every 1,740 s of progress at 60 s each (an 1,800 s cycle, 1,740/1,800 of the pace):
-    // low progresses 600 s (580 s of work) before the preemption, high then runs 3,600 x 1,800/1,740
-    // s, and low restores 120 s and progresses 6,620 x 1,800/1,740 s more; 60 s of its devices'
-    // time went to the preemption's checkpoint besides the periodic 60/1,800 of its progress.
+    // Checkpoints every 1,740 s of compute at 60 s each (an 1,800 s cycle, 1,740/1,800 of the pace):
+    // low computes 600 s before the preemption, all of it work (its first checkpoint would come at
+    // 1,740 s; spread evenly it was 580 s of work and 20 s of checkpoint), high then runs 3,600 x
+    // 1,800/1,740 s, and low restores 120 s and progresses 6,600 x 1,800/1,740 s more (its last
+    // partial cycle still spread evenly); 60 s of its devices' time went to the preemption's
+    // checkpoint besides the periodic 60/1,800 of its progress after the restart.
     const r = run(pool('checkpointing: { interval: 1740s, cost: 60s, restart: 300s }\n'), 'priority', { preemptive: true });
     const low = row(r, 'low');
     const highEndS = 660 + (3600 * 1800) / 1740;
     expect(row(r, 'high').finish_s).toBeCloseTo(highEndS, 6);
-    expect(low.finish_s).toBeCloseTo(highEndS + 120 + (6620 * 1800) / 1740, 6);
-    const progressS = 600 + (6620 * 1800) / 1740;
-    expect(low.checkpoint_overhead_s).toBeCloseTo((progressS * 60) / 1800 + 60, 6);
+    expect(low.finish_s).toBeCloseTo(highEndS + 120 + (6600 * 1800) / 1740, 6);
+    expect(low.checkpoint_overhead_s).toBeCloseTo((6600 * 60) / 1740 + 60, 6);
     expect(low.effective_training_fraction).toBeCloseTo(7200 / low.finish_s, 9);
   });
 

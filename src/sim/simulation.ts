@@ -1191,7 +1191,9 @@ export class Simulation implements FailurePort, InferencePort {
       // last checkpoint written, and no checkpoint of the partial cycle was (or was completed). Its
       // share of writing, which settle() counted as overhead, is lost time, not a checkpoint.
       lostFlop = Math.min(r.cycleComputeFlop, (sinceRestoreFlop * cycleS) / T);
-      r.checkpointOverheadS -= (lostS * job.checkpointCostS) / cycleS;
+      // A job failing while it writes a preemption's checkpoint counted the writing under way
+      // instead (keepPartialCycle): that too is lost time.
+      r.checkpointOverheadS -= job.state === 'checkpointing' ? Math.max(0, lostS - T) : (lostS * job.checkpointCostS) / cycleS;
       // Only rounding residue of the overhead of a job with no completed checkpoint snaps to 0.
       if (Math.abs(r.checkpointOverheadS) <= 1e-9 * job.checkpointCostS) r.checkpointOverheadS = 0;
     } else {
@@ -1282,6 +1284,7 @@ export class Simulation implements FailurePort, InferencePort {
     const run = job.run!;
     this.engine.cancel(run.completion);
     run.completion = undefined;
+    this.keepPartialCycle(run);
     job.state = 'checkpointing';
     this.refreshFinish(job, run);
     const preemption = ++run.preemptions;
@@ -1291,6 +1294,31 @@ export class Simulation implements FailurePort, InferencePort {
     this.engine.at(now + this.resolved.scenario.preemption.checkpoint, () => {
       if (job.state === 'checkpointing' && run.preemptions === preemption) this.requeue(job);
     });
+  }
+
+  /**
+   * A preemption keeps all the work done (its checkpoint saves it), as the cycle did it: settle()
+   * counted the partial cycle at the rate net of checkpoint writing and a share of writing, but the
+   * cycle computed at the full rate for its first T s of phase, then wrote its checkpoint. So the
+   * work done is the cycle's compute (cycleComputeFlop, not cycleFlop), and its overhead is the
+   * writing under way at the preemption (phase past T), cut short by the preemption's own checkpoint.
+   */
+  private keepPartialCycle(run: JobRun): void {
+    const r = run.resilience;
+    if (!r || !(r.checkpointIntervalS < Infinity)) return;
+    const T = r.checkpointIntervalS;
+    const cycleS = T + r.checkpointCostS;
+    const phase = r.segmentProgressS % cycleS;
+    if (phase === 0) return;
+    // The work done since the cycle began exceeds progress's count of it by this much. Only when
+    // the fluid completion runs past the cycle's compute (it is spread: see docs) could that exceed
+    // the work left; the job then keeps none left.
+    const extraFlop = r.cycleComputeFlop - r.cycleFlop;
+    run.remainingFlop = Math.max(0, run.remainingFlop - extraFlop);
+    r.cycleFlop = r.cycleComputeFlop;
+    r.checkpointOverheadS += Math.max(0, phase - T) - (phase * r.checkpointCostS) / cycleS;
+    // Only rounding residue of the overhead of a job with no completed checkpoint snaps to 0.
+    if (Math.abs(r.checkpointOverheadS) <= 1e-9 * r.checkpointCostS) r.checkpointOverheadS = 0;
   }
 
   private readonly requeue = (job: SimJob): void => {
