@@ -4,8 +4,9 @@
 //   priority = PriorityWeightAge x age + PriorityWeightFairshare x fair-share
 //            + PriorityWeightJobSize x job size + PriorityWeightQOS x QOS,
 // with age = min(1, time waiting / PriorityMaxAge); job size = devices / the pool's devices (or
-// 1 - that with PriorityFavorSmall); QOS = the job's priority / the highest priority waiting (0 when
-// none is positive); fair-share the classic 2^(-U/S) of its account (JobView.account), where U is
+// 1 - that with PriorityFavorSmall); QOS = the job's priority / the highest QOS there is (Slurm
+// normalises "to the highest priority of all the QOS's": `max_qos` when given, else the highest
+// priority of any job the policy has seen in the run so far; 0 when none is positive); fair-share the classic 2^(-U/S) of its account (JobView.account), where U is
 // the account's share of the pool's decayed usage (device-seconds, halved every
 // PriorityDecayHalfLife) and S its share of the shares (equal unless given). The line is taken in
 // priority order (ties: submission order); the first job that cannot start gets an EASY
@@ -15,13 +16,19 @@ import { z } from 'zod';
 import { carriedOrder } from './carried-order.js';
 import { reserve, type Reservation } from './easy-backfill.js';
 import { maxRateOn, runtimeOnS } from './predict.js';
-import type { JobView, Placement, QueueDiscipline, QueuePolicy, RunningTable, SchedulingContext, WaitingJobs } from './types.js';
+import { PolicyError, type JobView, type Placement, type QueueDiscipline, type QueuePolicy, type RunningTable, type SchedulingContext, type WaitingJobs } from './types.js';
 
 const paramsSchema = z.strictObject({
   weight_age: z.number().nonnegative().finite().default(1000).describe('PriorityWeightAge'),
   weight_fairshare: z.number().nonnegative().finite().default(10000).describe('PriorityWeightFairshare'),
   weight_job_size: z.number().nonnegative().finite().default(1000).describe('PriorityWeightJobSize'),
   weight_qos: z.number().nonnegative().finite().default(1000).describe("PriorityWeightQOS (the job's priority as its QOS)"),
+  max_qos: z
+    .number()
+    .positive()
+    .finite()
+    .optional()
+    .describe("the highest QOS priority defined (Slurm normalises the QOS factor by it); absent: the highest job priority seen so far in the run. A job above it is refused"),
   max_age: z.number().positive().finite().default(7 * 86400).describe('PriorityMaxAge, seconds: the wait at which the age factor reaches 1'),
   half_life: z.number().positive().finite().default(7 * 86400).describe('PriorityDecayHalfLife, seconds: usage counts half after this long'),
   favor_small: z.boolean().default(false).describe('PriorityFavorSmall: smaller jobs get the larger job-size factor'),
@@ -173,6 +180,8 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
   let carriedPos = new Int32Array(0);
   let carriedKept = 0;
   const wake = new WakeTimes();
+  // The highest QOS (job priority) seen in any pass so far: the QOS factor's normaliser without max_qos.
+  let seenQos = 0;
   const byPriority = (a: number, b: number): number => prio[b]! - prio[a]! || submit[a]! - submit[b]! || ids[a]! - ids[b]!;
 
   /** Room for `n` entries in the per-position columns, the first `keep` kept (and their `gone` marks). */
@@ -329,6 +338,15 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
         }
         maxQos = Math.max(maxQos, qosOf[i]!);
       }
+      if (p.max_qos !== undefined && maxQos > p.max_qos) {
+        let i = 0;
+        while (qosOf[i]! <= p.max_qos) i++;
+        throw new PolicyError('multifactor', waiting[i]!.name, ctx.nowS, `its priority ${qosOf[i]} (its QOS) is above max_qos ${p.max_qos}, the highest QOS the policy was told there is: raise max_qos or leave it out`);
+      }
+      // Slurm normalises by the highest QOS there is, not the highest waiting now: a job's QOS factor
+      // does not jump when an unrelated high-QOS job leaves the line.
+      seenQos = Math.max(seenQos, maxQos);
+      const qosMax = p.max_qos ?? seenQos;
       for (const a of usage.runningAccounts()) accounts.add(a);
       let totalShares = 0;
       for (const a of accounts) totalShares += p.shares[a] ?? 1;
@@ -358,7 +376,7 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
         }
         const age = Math.min(1, Math.max(0, nowS - s) / p.max_age);
         const size = Math.min(1, devices[i]! / poolDevices);
-        const qos = maxQos > 0 ? Math.max(0, qosOf[i]!) / maxQos : 0;
+        const qos = qosMax > 0 ? Math.max(0, qosOf[i]!) / qosMax : 0;
         prio[i] = weighted(p, age, p.favor_small ? 1 - size : size, qos, fairShare);
       }
       const sorted = carriedOrder(waiting, n, prevJobs, prevN, prevOrder, byPriority, order.subarray(0, n), carried ? { pos: carriedPos, kept: carriedKept } : undefined);
