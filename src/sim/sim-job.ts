@@ -109,6 +109,8 @@ export class SimJob implements JobView {
     readonly id: number,
     readonly template: JobTemplate,
     predictedRuntimeS: number,
+    /** The tenant queues' names by index (scenarios with tenants): a queued job's account. */
+    readonly queueNames: readonly string[] | undefined = undefined,
   ) {
     // Stored after the NaN above, so the field is a double for every job whatever this value is (a
     // value stored first as a small integer would give the field an integer representation, and
@@ -184,8 +186,10 @@ export class SimJob implements JobView {
   get params(): number {
     return this.template.params;
   }
+  /** Its tenant queue's name (what `shares` and the docs call it), else its workload entry's. */
   get account(): string {
-    return this.template.queue !== undefined ? `queue ${this.template.queue}` : this.template.source;
+    const q = this.template.queue;
+    return q === undefined ? this.template.source : (this.queueNames?.[q] ?? `queue ${q}`);
   }
   /** Useful FLOPs of the whole job (re-based on the device kind for fixed-runtime jobs). */
   get usefulFlop(): number {

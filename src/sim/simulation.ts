@@ -156,6 +156,8 @@ export class Simulation implements FailurePort, InferencePort {
   readonly inference: InferenceSystem | undefined;
   /** The tenant queues' admission layer, when the scenario defines tenants. */
   readonly admission: KueueAdmission | undefined;
+  /** The tenant queues' names by index: jobs are made with them (a queued job's account). */
+  private readonly queueNames: readonly string[] | undefined;
   private readonly tenantMetrics: TenantMetrics | undefined;
   private readonly linkIntervalS: number | undefined;
   /** Listeners of 'submitted' the simulator attached itself (see the constructor). */
@@ -167,7 +169,8 @@ export class Simulation implements FailurePort, InferencePort {
   ) {
     this.seed = options.seed ?? resolved.scenario.seed;
     this.jobList = jobListOf(resolved);
-    this.waiting = new WaitingLine(expectedJobs(this.jobList.length, resolved.generators));
+    this.queueNames = resolved.tenants?.queues.map((q) => q.name);
+    this.waiting = new WaitingLine(expectedJobs(this.jobList.length, resolved.generators), this.queueNames);
     this.linkIntervalS = options.linkIntervalS;
     this.streams = new RandomStreams(this.seed);
     this.cluster = new Cluster(resolved.shape);
@@ -567,7 +570,7 @@ export class Simulation implements FailurePort, InferencePort {
     // What follows from the job's shape alone is worked out again only when the shape changes.
     const sameShape = this.arrivalShape.same(template);
     const predictedRuntimeS = this.predictRuntime(template, sameShape);
-    let job = quiet ? SimJob.renew((this.submission ??= new SimJob(-1, template, 0)), id, template, predictedRuntimeS) : new SimJob(id, template, predictedRuntimeS);
+    let job = quiet ? SimJob.renew((this.submission ??= new SimJob(-1, template, 0)), id, template, predictedRuntimeS) : new SimJob(id, template, predictedRuntimeS, this.queueNames);
     this.signals.emit('submitted', job, this.engine.now);
     // A job its tenant queue could never admit (more than the queue's quota and what its cohort may
     // lend, on every kind it may use) is rejected now, as one larger than the pool is: left waiting,
@@ -577,7 +580,7 @@ export class Simulation implements FailurePort, InferencePort {
     const why = this.shapeNeverFits ?? fit?.reason ?? this.admission?.neverAdmitted(job);
     if (why) {
       if (quiet) {
-        const own = new SimJob(id, template, predictedRuntimeS);
+        const own = new SimJob(id, template, predictedRuntimeS, this.queueNames);
         own.contentionAtSubmitJobS = job.contentionAtSubmitJobS;
         job = own;
       }

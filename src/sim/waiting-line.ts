@@ -60,7 +60,11 @@ export class WaitingLine implements WaitingJobs {
    * young collections and a full one at the run's start. The room is taken once: a line that
    * emptied gives it back at a compaction and grows by doubling from there.
    */
-  constructor(expected = 0) {
+  /** `queueNames`: the tenant queues' names, given to the jobs the line makes (SimJob.account). */
+  constructor(
+    expected = 0,
+    private readonly queueNames: readonly string[] | undefined = undefined,
+  ) {
     this.expected = Math.max(INITIAL_CAPACITY, Math.min(PRESIZE_MAX, Math.ceil(expected)));
     this.stamps = new Float64Array(INITIAL_CAPACITY);
     this.pendingIds = new Float64Array(INITIAL_CAPACITY);
@@ -131,7 +135,7 @@ export class WaitingLine implements WaitingJobs {
     if (id < 0) return this.items[i] as SimJob | undefined;
     const row = this.pendingRows[i]!;
     const template = row >= 0 ? (this.items[i] as TemplateRows).template(row) : (this.items[i] as JobTemplate);
-    const job = new SimJob(id, template, this.pendingRuntimeS[i]!);
+    const job = new SimJob(id, template, this.pendingRuntimeS[i]!, this.queueNames);
     job.contentionAtSubmitJobS = this.pendingContention[i]!;
     job.lineStamp = Math.abs(this.stamps[i]!);
     this.items[i] = job;
