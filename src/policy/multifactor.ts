@@ -96,6 +96,16 @@ export class FairShareUsage {
     if (account !== undefined) this.rate.set(account, sum);
   }
 
+  /**
+   * A job started after this instant's advance: its account's rate grows now, so that its use counts
+   * from its start (the rates were summed before the pass started it; a start changes the running
+   * table, so the next advance sums them again from the rows).
+   */
+  started(job: JobView): void {
+    const a = job.account ?? '';
+    this.rate.set(a, (this.rate.get(a) ?? 0) + (job.devices * job.milli) / 1000);
+  }
+
   /** The accounts of the running jobs at the last advance, in the order the running jobs name them first. */
   runningAccounts(): IterableIterator<string> {
     return this.rate.keys();
@@ -394,6 +404,7 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
         gone[w] = 1;
         startedCount++;
         ctx.start(job, placement);
+        usage.started(job);
       };
       let reservation: Reservation | undefined;
       let extra = 0;
