@@ -6,9 +6,12 @@
 // with age = min(1, time waiting / PriorityMaxAge); job size = devices / the pool's devices (or
 // 1 - that with PriorityFavorSmall); QOS = the job's priority / the highest QOS there is (Slurm
 // normalises "to the highest priority of all the QOS's": `max_qos` when given, else the highest
-// priority of any job the policy has seen in the run so far; 0 when none is positive); fair-share the classic 2^(-U/S) of its account (JobView.account), where U is
-// the account's share of the pool's decayed usage (device-seconds, halved every
-// PriorityDecayHalfLife) and S its share of the shares (equal unless given). The line is taken in
+// priority of any job the policy has seen in the run so far; 0 when none is positive); fair-share
+// the classic 2^(-U/S) of its account (JobView.account), where U is the account's share of the
+// pool's decayed usage (device-seconds, halved every PriorityDecayHalfLife) and S its share of the
+// shares (equal unless given) of every account known so far (named in `shares`, or met in a pass:
+// one that has stopped submitting keeps its shares, as every sibling account counts in Slurm's
+// normalised shares, "Classic Fairshare Algorithm"). The line is taken in
 // priority order (ties: submission order); the first job that cannot start gets an EASY
 // reservation and later ones backfill around it, as Slurm's backfill scheduler does, or, with
 // backfill: false, it blocks the rest.
@@ -32,7 +35,7 @@ const paramsSchema = z.strictObject({
   max_age: z.number().positive().finite().default(7 * 86400).describe('PriorityMaxAge, seconds: the wait at which the age factor reaches 1'),
   half_life: z.number().positive().finite().default(7 * 86400).describe('PriorityDecayHalfLife, seconds: usage counts half after this long'),
   favor_small: z.boolean().default(false).describe('PriorityFavorSmall: smaller jobs get the larger job-size factor'),
-  shares: z.record(z.string(), z.number().positive().finite()).default({}).describe("fair-share shares by account (a job's tenant queue, or its workload's name); 1 for accounts not listed"),
+  shares: z.record(z.string(), z.number().positive().finite()).default({}).describe("fair-share shares by account (a job's tenant queue, or its workload's name); 1 for accounts not listed. S is over every account named here or met so far"),
   backfill: z.boolean().default(true).describe('EASY backfilling around the highest-priority job that cannot start (false: it blocks the rest)'),
 });
 
@@ -173,6 +176,11 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
   const accountName: string[] = [];
   // The accounts of the pass (waiting, then running) and each one's fair-share factor, kept across passes.
   const accounts = new Set<string>();
+  // Every account of the cluster known so far (those named in shares, then those met in passes) and
+  // the sum of their shares: the normalised shares' denominator.
+  const knownAccounts = new Set<string>(Object.keys(p.shares));
+  let totalShares = 0;
+  for (const a of knownAccounts) totalShares += p.shares[a]!;
   const fairShareOf = new Map<string, number>();
   // The last pass's line (push order) and its sorted order (positions in that line): the candidate
   // order of the next pass (carried-order.ts).
@@ -358,8 +366,13 @@ export function createMultifactor(p: MultifactorParams): QueueDiscipline {
       seenQos = Math.max(seenQos, maxQos);
       const qosMax = p.max_qos ?? seenQos;
       for (const a of usage.runningAccounts()) accounts.add(a);
-      let totalShares = 0;
-      for (const a of accounts) totalShares += p.shares[a] ?? 1;
+      // Slurm's S divides by the shares of every sibling account of the cluster, not only those with
+      // jobs now: every account named in shares or met in a pass so far keeps its shares.
+      for (const a of accounts) {
+        if (knownAccounts.has(a)) continue;
+        knownAccounts.add(a);
+        totalShares += p.shares[a] ?? 1;
+      }
       // Each account's fair-share factor once per pass (the value multifactorPriority computes).
       fairShareOf.clear();
       const poolDevices = Math.max(1, ctx.cluster.deviceCount);
