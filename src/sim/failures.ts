@@ -125,15 +125,19 @@ export class FailureInjector implements Subsystem {
   }
 
   /**
-   * `units` identical units with independent failure clocks. Exponential processes are merged
-   * into one Poisson stream of rate units / mtbf with the unit drawn uniformly (the same law, one
-   * pending event); Weibull units keep one clock each (renewal after repair).
+   * `units` identical units, each an alternating renewal: up for a time to failure (mean mtbf,
+   * counted in up time), down for the repair, up again. So a unit is down repair / (mtbf + repair)
+   * of the time and fails horizon / (mtbf + repair) times (test/failure-renewal.test.ts).
+   * Exponential units are merged into one Poisson stream over the units that are up, of rate
+   * up / mtbf with the unit drawn uniformly among them (the same law, memoryless, one pending
+   * event): redrawn whenever the count up changes. Weibull units keep one clock each, started
+   * again when the unit is repaired.
    */
   private startProcess(p: FailureProcess, units: number, stream: string, devicesOf: (unit: number) => number[], onLink?: (unit: number, up: boolean) => void): void {
     if (units === 0) return;
     const rng = this.sim.streams.stream(stream);
     const engine = this.sim.engine;
-    const fail = (unit: number): void => {
+    const fail = (unit: number, repaired?: () => void): void => {
       this.failures++;
       if (onLink) onLink(unit, false);
       const devices = devicesOf(unit);
@@ -143,16 +147,39 @@ export class FailureInjector implements Subsystem {
         this.repairsPending--;
         if (onLink) onLink(unit, true);
         this.bringUp(devices);
+        repaired?.();
       });
     };
     if (p.distribution === 'exponential' || p.shape === 1) {
-      const next = (): void => {
-        engine.daemonAt(engine.now + rng.exponential(p.mtbf / units), () => {
-          fail(rng.int(units));
-          next();
-        });
+      // The units up, in the first `upCount` places of `up` (where[u]: u's place), so that one is
+      // drawn uniformly and moved out or back in O(1).
+      const up = Int32Array.from({ length: units }, (_, i) => i);
+      const where = Int32Array.from({ length: units }, (_, i) => i);
+      let upCount = units;
+      const swap = (i: number, j: number): void => {
+        const a = up[i]!;
+        const b = up[j]!;
+        up[i] = b;
+        up[j] = a;
+        where[b] = i;
+        where[a] = j;
       };
-      next();
+      let pending: ReturnType<typeof engine.daemonAt> | undefined;
+      const arm = (): void => {
+        engine.cancel(pending);
+        pending = upCount > 0 ? engine.daemonAt(engine.now + rng.exponential(p.mtbf / upCount), strike) : undefined;
+      };
+      const strike = (): void => {
+        pending = undefined;
+        const unit = up[rng.int(upCount)]!;
+        swap(where[unit]!, --upCount);
+        fail(unit, () => {
+          swap(where[unit]!, upCount++);
+          arm();
+        });
+        arm();
+      };
+      arm();
     } else {
       for (let u = 0; u < units; u++) {
         const cycle = (): void => {
