@@ -35,4 +35,18 @@ describe('a confidence interval cut at the metric range', () => {
     expect(text).toMatch(/51\.00% ± \d/);
     expect(text).not.toContain('(CI');
   });
+
+  it("is not taken for cut where the CSV's ten digits make it look lopsided", () => {
+    // summary.csv of `poolsim sweep scenarios/roce-vs-ib.yaml --set 'datacentres[0].fabric=IB-NDR,RoCE-400G'
+    // --policies fifo,easy-backfill --seeds 5` (README): a t interval of 31,896.52 s each side, which
+    // the ten-digit cells hold as 31,896.5228 above and 31,896.52294 below. It printed
+    // `35.6h (CI 26.7h … 44.4h)` and the cut legend, though nothing was cut.
+    const summary: Table = {
+      header: ['scenario', 'policy', 'placement', 'metric', 'n', 'mean', 'std', 'ci95_low', 'ci95_high'],
+      rows: [['roce-vs-ib', 'fifo', 'first-fit', 'queueing_delay_mean_s', '5', '128035.2613', '25688.94735', '96138.73836', '159931.7841']],
+    };
+    const text = formatSummaryTable(summary);
+    expect(text).toMatch(/35\.6h ± 8\.86h/);
+    expect(text).not.toContain('(CI');
+  });
 });

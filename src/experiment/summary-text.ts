@@ -64,7 +64,10 @@ function formatInterval(metric: string, c: Cell): string {
   if (!Number.isFinite(c.lo) || !Number.isFinite(c.hi)) return '';
   const up = c.hi - c.mean;
   const down = c.mean - c.lo;
-  if (Math.abs(up - down) <= 1e-9 * Math.max(1, Math.abs(c.mean), up)) return ` ± ${formatHalf(metric, up)}`;
+  // The cells come from summary.csv's ten significant digits: each of mean, lo and hi may be off by
+  // 5e-10 of itself, so a symmetric interval can read lopsided by up to 5e-10 x (|hi| + |lo| + 2|mean|).
+  const slack = 1e-9 * Math.max(1, Math.abs(c.hi) + Math.abs(c.lo) + 2 * Math.abs(c.mean));
+  if (Math.abs(up - down) <= slack) return ` ± ${formatHalf(metric, up)}`;
   return ` (CI ${formatMetricValue(metric, c.lo)} … ${formatMetricValue(metric, c.hi)})`;
 }
 
