@@ -47,3 +47,34 @@ describe('console output shown in the documentation', () => {
     expect(r.stdout.trimEnd(), `${b.file}:${b.line} shows output the command no longer prints: paste its output`).toBe(b.expected);
   });
 });
+
+// The README's table of bundled scenarios quotes what their runs print; those runs are the golden
+// files (test/golden.test.ts keeps them true), so each figure quoted from a bundled run is checked
+// against its golden cell here. Six of them had gone stale when the inference model changed
+// (inference-azure-trace's coding SLO 88.9% against 91.4% run, TTFT p99 9.1 s against 7.0 s, ...).
+const goldenCell = (file: string, column: string, row = 0): number => {
+  const [header, ...rows] = readFileSync(repoPath(`test/golden/${file}`), 'utf8').trimEnd().split('\n').map((l) => l.split(','));
+  return Number(rows[row]![header!.indexOf(column)]);
+};
+const pct = (x: number, digits: number): string => `${(x * 100).toFixed(digits)}%`;
+const quoted: [scenario: string, text: () => string][] = [
+  ['llama3-405b', () => `effective compute ratio ${pct(goldenCell('llama3-405b.summary.csv', 'effective_compute_ratio_pool'), 1)}`],
+  ['llama3-reliability', () => `${pct(goldenCell('llama3-reliability.jobs.csv', 'effective_training_fraction'), 1)} effective training time`],
+  ['inference-azure-trace', () => `conversation meets its SLO ${pct(goldenCell('inference-azure-trace.services.csv', 'slo_attainment', 0), 2)} of the time, the bursty coding trace ${pct(goldenCell('inference-azure-trace.services.csv', 'slo_attainment', 1), 1)} (TTFT p99 ${goldenCell('inference-azure-trace.services.csv', 'ttft_p99_s', 1).toFixed(1)} s)`],
+  ['inference-disaggregated-autoscale', () => `TTFT p99 ${goldenCell('inference-disaggregated-autoscale.services.csv', 'ttft_p99_s').toFixed(0)} s against`],
+  ['inference-prefix-cache', () => `hits the prefix cache ${pct(goldenCell('inference-prefix-cache.services.csv', 'prefix_hit_rate'), 0)} of the time`],
+  ['inference-prefix-cache', () => `keeps TTFT p50 at ${(goldenCell('inference-prefix-cache.services.csv', 'ttft_p50_s') * 1000).toFixed(0)} ms`],
+  ['inference-chunked-prefill', () => `to ${(goldenCell('inference-chunked-prefill.services.csv', 'tpot_p99_s') * 1000).toFixed(1)} ms and SLO attainment from`],
+  ['inference-chunked-prefill', () => `to ${pct(goldenCell('inference-chunked-prefill.services.csv', 'slo_attainment'), 1)} (TTFT p99`],
+  ['inference-chunked-prefill', () => `-> ${goldenCell('inference-chunked-prefill.services.csv', 'ttft_p99_s').toFixed(2)} s)`],
+  ['inference-disaggregated', () => `against ${goldenCell('inference-disaggregated.services.csv', 'goodput_rps').toFixed(2)} for the bundled 4:8`],
+];
+
+describe("the README's table of bundled scenarios", () => {
+  const readme = readFileSync(repoPath('README.md'), 'utf8').split('\n');
+  it.each(quoted.map(([s, t], i) => [`${s} #${i}`, s, t] as const))('%s quotes its golden run', (_, scenario, text) => {
+    const row = readme.find((l) => l.startsWith(`| \`${scenario}\` |`));
+    expect(row, `README has no row for ${scenario}`).toBeDefined();
+    expect(row).toContain(text());
+  });
+});
