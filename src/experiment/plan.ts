@@ -8,6 +8,7 @@ import { fileAccess } from './file-access.js';
 import { dirname } from 'node:path';
 import { loadPolicies, usesPlugins, type LoadPoliciesOptions } from '../policy/plugin.js';
 import { formatIssue, InputError, SourceMap, type InputIssue } from '../scenario/errors.js';
+import { parseYaml } from '../scenario/parse-yaml.js';
 import type { ResolvedScenario } from '../model/load-scenario.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../sim/metrics.js';
 import { TENANT_SHARE_COLUMNS } from '../sim/tenant-share-series.js';
@@ -189,13 +190,31 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   let jobFound = jobName === undefined;
   let largestRunBytes = 0;
   let jobSuggestion: string | undefined;
+  // An issue's line and column are in the point's edited text, which the YAML library writes anew
+  // (`[east, west]` as `[ east, west ]`): they are looked up again in the file as the user wrote it.
+  let original: SourceMap | undefined;
+  const inFile = (i: InputIssue): InputIssue => {
+    if (plan.spec.sweep.length === 0 || i.file !== plan.spec.scenarioFile || i.line === 0) return i;
+    let keys: (string | number)[];
+    try {
+      keys = parsePath(i.path);
+    } catch {
+      return i;
+    }
+    if (!original) {
+      const parsed = parseYaml(plan.spec.scenarioText, plan.spec.scenarioFile);
+      original = new SourceMap(plan.spec.scenarioFile, parsed.doc, parsed.lines);
+    }
+    const pos = original.issue(keys, '');
+    return pos.line > 0 ? { ...i, line: pos.line, column: pos.column } : i;
+  };
   for (const point of plan.points) {
     const where = plan.spec.sweep.map((p, k) => `${p.path}=${point.values[k]}`).join(', ');
     try {
       const loaded = loadScenarioForRun(point.text, plan.spec.scenarioFile, { ...fileAccess(plan.spec.scenarioFile), ...(plan.spec.maxMemoryBytes !== undefined ? { maxMemoryBytes: plan.spec.maxMemoryBytes } : {}) });
       fingerprints[point.index] = loaded.fingerprint;
       largestRunBytes = Math.max(largestRunBytes, loaded.resolved.size.memoryBytes);
-      for (const w of new Set(loaded.resolved.warnings.map(formatIssue))) {
+      for (const w of new Set(loaded.resolved.warnings.map((x) => formatIssue(inFile(x))))) {
         const at = warned.get(w);
         if (at) at.push(where);
         else warned.set(w, [where]);
@@ -218,7 +237,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
         // A problem in a field the --set added is said at the --set: its line in the edited text
         // is none of the file's ('two-dc.yaml:14:10: horizon: ...' in a file of 13 lines).
         const added = point.added?.some((f) => i.path === f || i.path.startsWith(`${f}.`) || i.path.startsWith(`${f}[`));
-        const at = added ? { ...i, file: '--set', line: 0, column: 0 } : i;
+        const at = added ? { ...i, file: '--set', line: 0, column: 0 } : inFile(i);
         issues.push(where ? { ...at, message: `${at.message} (sweep point ${where})` } : at);
       }
     }
