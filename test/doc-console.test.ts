@@ -78,3 +78,17 @@ describe("the README's table of bundled scenarios", () => {
     expect(row).toContain(text());
   });
 });
+
+// A bundled scenario's `expect:` block is a documented command too (`poolsim check
+// scenarios/inference-chunked-prefill.yaml`, in the file): it must pass on the bundled run.
+// inference-chunked-prefill's asked SLO attainment >= 92% after the run had gone to 90.36%.
+describe("bundled scenarios' expect: blocks", () => {
+  const withExpect = readdirSync(repoPath('scenarios')).filter((f) => f.endsWith('.yaml') && /^expect:/m.test(readFileSync(repoPath(`scenarios/${f}`), 'utf8')));
+  it('are found', () => expect(withExpect.length).toBeGreaterThan(0));
+  it.each(withExpect)('%s passes poolsim check', (f) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'poolsim-check-'));
+    for (const d of ['scenarios', 'data']) symlinkSync(repoPath(d), join(cwd, d));
+    const r = spawnSync(process.execPath, [repoPath('dist/cli/main.js'), 'check', `scenarios/${f}`, '--quiet'], { cwd, encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+});
