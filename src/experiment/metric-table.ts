@@ -128,7 +128,7 @@ const SERVICE: Record<ServiceMetric, Entry> = {
 /** A tenant's tenants.csv columns (scenarios with tenants), as runs.csv's `tenants.<tenant>.<metric>`. */
 const TENANT: Record<string, Entry> = {
   mean_share: ['fraction', 'neutral', 'fraction', "devices its jobs held, time-averaged, over the pool's devices"],
-  borrowed_device_hours: ['device-hours', 'neutral', 'non-negative', 'quota it used beyond its nominal quota, over time'],
+  borrowed_device_hours: ['device-hours', 'neutral', 'non-negative', 'quota it used beyond its nominal quota, over time, as Kueue counts quota: from admission, so it includes jobs admitted and not yet placed and jobs writing a preemption checkpoint (the devices it held are in tenant_shares.csv)'],
   lent_device_hours: ['device-hours', 'neutral', 'non-negative', 'its unused nominal quota that other queues of its cohort tree used, over time (what they borrow is credited to the queues of the tree in proportion to their idle lendable quota; the quota of a cohort itself lends to the credit of no queue)'],
   preempted_jobs: ['count', 'lower', 'non-negative', 'its jobs preempted at least once'],
   queueing_delay_p95_s: ['s', 'lower', 'non-negative', "95th percentile of its jobs' queueing delay"],
