@@ -104,6 +104,35 @@ describe('command-line options', () => {
     }
     expect(existsSync(out)).toBe(false);
   });
+  it('an option written with no value after it is refused, on every command, not left at its default', () => {
+    // `run --seed` (the last word, or `--seed --out x`) ran the scenario's own seed, exit 0; so did
+    // --seeds, --seed-base, --workers, --max-runs, --request-sample and --policy-timeout, and
+    // `sweep --set --seeds 2` ran a sweep of no field (a compare) with exit 0: yargs leaves a number
+    // option written without a value unset, a list option empty. `--policy` said "expected a value
+    // >= 1, got ''" and `check --junit` wrote no JUnit file, both read as ''.
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');
+    for (const [args, option, next] of [
+      [['run', SCENARIO, '--out', out, '--seed'], '--seed', undefined],
+      [['run', SCENARIO, '--seed', '--out', out], '--seed', '--out'],
+      [['run', SCENARIO, '--out', out, '--request-sample', '--requests'], '--request-sample', '--requests'],
+      [['run', SCENARIO, '--out', out, '--policy'], '--policy', undefined],
+      [['validate', SCENARIO, '--policy-timeout'], '--policy-timeout', undefined],
+      [['compare', SCENARIO, '--out', out, '--seeds'], '--seeds', undefined],
+      [['compare', SCENARIO, '--workers', '--out', out], '--workers', '--out'],
+      [['sweep', SCENARIO, '--out', out, '--set', '--seeds', '2'], '--set', '--seeds'],
+      [['sweep', SCENARIO, '--out', out, '--set', 'datacentres[0].pue=1,1.1', '--seed-base'], '--seed-base', undefined],
+      [['check', SCENARIO, '--junit', '--quiet'], '--junit', '--quiet'],
+      [['fill', SCENARIO, '--out', out, '--seeds'], '--seeds', undefined],
+      [['merge', join(out, 'm.csv'), SCENARIO, '--max-runs'], '--max-runs', undefined],
+      [['schema', '--format'], '--format', undefined],
+    ] as const) {
+      const why = next === undefined ? 'nothing follows it' : `'${next}' follows it, another option`;
+      const r = expectRefused(args, `${option}: expected a value after it; ${why}`, args.join(' '));
+      expect(r.stdout).toBe('');
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a number option given words is refused quoting them, not as NaN', () => {
     // `--seed abc` said "--seed: expected a whole number >= 0, got NaN", and so did --seeds, --workers,
     // --policy-timeout, --request-sample and --max-runs: what yargs made of the text, not the text.

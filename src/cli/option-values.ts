@@ -38,3 +38,25 @@ export function flagGivenValue(args: readonly string[], flags: ReadonlySet<strin
   }
   return undefined;
 }
+
+/**
+ * The first option of `valued` (kebab-case: those that take a value) written with none after it, as
+ * `--name` and what follows it (undefined at the end), or undefined. yargs leaves a number option
+ * written so unset and reads a string as '' and a list as [], so `run x.yaml --seed` ran the
+ * scenario's own seed and `sweep x.yaml --set --seeds 2` a sweep of no field, both with exit 0. A
+ * word that begins with '-' is an option unless yargs reads it as a value (a plain negative number,
+ * '-' alone); `args` has been through joinDashValues, so `--name -1h` is `--name=-1h` by now.
+ */
+export function optionWithoutValue(args: readonly string[], valued: ReadonlySet<string>): { option: string; next: string | undefined } | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    const m = /^--([^=]+)$/s.exec(a);
+    if (!m) continue;
+    const name = m[1]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (!valued.has(name)) continue;
+    const next = args[i + 1];
+    if (next === undefined || next === '--' || (next.startsWith('-') && next !== '-' && !PLAIN_NEGATIVE.test(next))) return { option: `--${name}`, next };
+  }
+  return undefined;
+}

@@ -5,7 +5,7 @@ import { COMMANDS, commandName, lazyCommand } from './command-list.js';
 import { reportError } from './io.js';
 import { badNumberOption } from './number-options.js';
 import { helpArgs } from './help-command.js';
-import { flagGivenValue, joinDashValues } from './option-values.js';
+import { flagGivenValue, joinDashValues, optionWithoutValue } from './option-values.js';
 import { repeatedOption } from './repeated-options.js';
 import { optionSuggestions } from './unknown-option.js';
 import { cliVersion } from './version.js';
@@ -38,6 +38,9 @@ await cli
     if (twice) refuse(twice, 'given more than once; give it once (a later one would silently replace an earlier one)');
     const flagged = flagGivenValue(args, kebab(options.boolean));
     if (flagged) refuse(flagged.option, `takes no value (at most =true or =false), got '${flagged.value}'`);
+    const flags = kebab(options.boolean);
+    const bare = optionWithoutValue(args, new Set([...kebab(Object.keys(options.key))].filter((n) => !flags.has(n))));
+    if (bare) refuse(bare.option, `expected a value after it; ${bare.next === undefined ? 'nothing follows it' : `'${bare.next}' follows it, another option`}`);
     const bad = badNumberOption(args, argv);
     if (bad) refuse(bad.option, bad.message);
   }, true)
