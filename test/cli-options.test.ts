@@ -1,7 +1,7 @@
 // Options of the commands that run scenarios, refused as bad input (exit 2, naming the option,
 // nothing written) on every command that takes them, never answered as an internal error or a
 // failed run.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +89,28 @@ describe('command-line options', () => {
     }
     expect(readFileSync(scenario, 'utf8')).toBe(text);
     expect(readdirSync(dir)).toEqual(['q.yaml']);
+  });
+
+  it('an output file given an empty name (an unset variable) is refused before anything runs, as --timeline is', () => {
+    // `check x.yaml --junit "$JUNIT"` with JUNIT unset ran every scenario, then said "--junit: cannot
+    // write to '': this location does not allow new folders (ENOENT)" and "nothing was run"; --save
+    // the same; `merge --summary ''` said "EISDIR: illegal operation on a directory", `report --out ''`
+    // ENOENT.
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-options-'));
+    const scenario = join(dir, 'q.yaml');
+    copyFileSync('scenarios/inference-chunked-prefill.yaml', scenario);
+    const runs = join(dir, 'runs.csv');
+    writeFileSync(runs, 'run,scenario,policy,placement,seed\n');
+    for (const [args, option, example] of [
+      [['check', scenario, '--junit', ''], '--junit', 'junit.xml'],
+      [['check', scenario, '--save='], '--save', 'runs.csv'],
+      [['merge', join(dir, 'm.csv'), runs, '--summary', ''], '--summary', 'summary.csv'],
+      [['merge', '', runs], '<out>', 'runs.csv'],
+      [['report', dir, '--out', ''], '--out', 'report.html'],
+    ] as const) {
+      expectRefused([...args, '--quiet'], `${option}: cannot write to '': expected a file name, e.g. ${example}`, args.join(' '));
+    }
+    expect(readdirSync(dir).sort()).toEqual(['q.yaml', 'runs.csv']);
   });
 
   it('a number option given an empty value is refused, not read as 0', () => {

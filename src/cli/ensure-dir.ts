@@ -29,11 +29,13 @@ export function outputError(option: string, path: string, message: string): Inpu
 }
 
 /**
- * Refuse an output file named by `option` that is an existing folder (`--out results/`), saying so and
- * naming a file to give instead (`example`), before anything is read or run: a write there fails late
- * with EISDIR, and a staged write names the folder above it.
+ * Refuse an output file named by `option` that is an existing folder (`--out results/`), or no name at
+ * all (`--junit "$JUNIT"` with JUNIT unset), saying so and naming a file to give instead (`example`),
+ * before anything is read or run: a write there fails late with EISDIR or ENOENT, and a staged write
+ * names the folder above it.
  */
 export function refuseFolderAsFile(option: string, path: string, example: string): void {
+  if (path.trim() === '') throw outputError(option, path, `expected a file name, e.g. ${example}`);
   let isDir = false;
   try {
     isDir = statSync(path).isDirectory();

@@ -72,7 +72,6 @@ function parseLinkInterval(text: string): number {
 
 /** --timeline: a file name, not a folder, and not the scenario it would replace. */
 function checkTimeline(path: string, scenario: string): void {
-  if (path.trim() === '') throw outputError('--timeline', path, 'expected a file name, e.g. timeline.json');
   refuseFolderAsFile('--timeline', path, 'timeline.json');
   refuseInputAsOutput('--timeline', path, [scenario]);
 }
