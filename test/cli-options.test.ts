@@ -113,6 +113,25 @@ describe('command-line options', () => {
     expect(readdirSync(dir).sort()).toEqual(['q.yaml', 'runs.csv']);
   });
 
+  it('an input file given an empty name is refused saying so, on every command that reads one', () => {
+    // `run "$SCENARIO"` with SCENARIO unset said ": no such file", and so did validate, merge's
+    // inputs and check --baseline / --expect; trace inspect ": cannot read the trace file: no such
+    // file": a message beginning with a colon, naming nothing.
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-options-'));
+    const why = "expected a file's path, got an empty name (an unset variable?)";
+    for (const [args, name, message] of [
+      [['run', '', '--out', join(dir, 'o')], '', why],
+      [['validate', ' '], ' ', why],
+      [['check', SCENARIO, '--baseline', ''], '', why],
+      [['check', SCENARIO, '--expect='], '', why],
+      [['merge', join(dir, 'm.csv'), ''], '', why],
+      [['trace', 'inspect', '', '--format', 'philly'], '', `cannot read the trace file: ${why}`],
+    ] as const) {
+      expectRefused(args, `'${name}': ${message}`, args.join(' '));
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('a number option given an empty value is refused, not read as 0', () => {
     // `--seed "$SEED"` with SEED unset ran seed 0 instead of the scenario's 42 (exit 0).
     const out = join(mkdtempSync(join(tmpdir(), 'poolsim-options-')), 'x');

@@ -25,7 +25,9 @@ export class InputError extends Error {
 }
 
 export function formatIssue(i: InputIssue): string {
-  const where = i.line > 0 ? `${i.file}:${i.line}:${i.column}` : i.file;
+  // A file given as an empty or blank name is shown quoted, so that the message does not open with a bare colon.
+  const file = i.file.trim() === '' ? `'${i.file}'` : i.file;
+  const where = i.line > 0 ? `${file}:${i.line}:${i.column}` : file;
   return i.path ? `${where}: ${i.path}: ${i.message}` : `${where}: ${i.message}`;
 }
 

@@ -162,6 +162,8 @@ function readRegularFile(path: string, maxBytes: number): Buffer {
 }
 
 function statOrThrow(path: string): Stats {
+  // An unset variable (`poolsim run "$SCENARIO"`): stat('') fails with ENOENT, "no such file" of nothing.
+  if (path.trim() === '') throw new InputFileError(path, "expected a file's path, got an empty name (an unset variable?)");
   try {
     return statSync(path);
   } catch (e) {
