@@ -442,4 +442,22 @@ workloads:
       "bad.yaml:1:7: name: expected a name of letters, digits, . _ + -, starting with a letter or digit\nbad.yaml:3:13: datacentres[0].name: expected a name of letters, digits, . _ + -, starting with a letter or digit",
     );
   });
+
+  // An empty text where a name or a path is required said "expected a value >= 1, got ''": a
+  // number's bound for a string's length (a device kind, a trace path, a policy's name).
+  it('an empty text where one is required is refused as empty, not as a number below 1', () => {
+    const text = `name: empty
+datacentres:
+  - name: east
+    node_groups: [{ count: 1, device: "" }]
+workloads:
+  - trace: { path: "", format: philly }
+policy: { name: "" }
+`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:4:39: datacentres[0].node_groups[0].device: expected a non-empty text, got ''
+      bad.yaml:6:20: workloads[0].trace.path: expected a non-empty text, got ''
+      bad.yaml:7:17: policy.name: expected a non-empty text, got ''"
+    `);
+  });
 });

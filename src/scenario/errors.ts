@@ -286,7 +286,9 @@ function locatedIssues(
         // read "at least undefined item(s)" for a link between three sites).
         const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
         const items = `${issue.exact ? 'exactly' : issue.code === 'too_small' ? 'at least' : 'at most'} ${String(bound)} item(s)`;
-        const what = issue.origin === 'array' ? items : `a value ${cmp} ${String(bound)}`;
+        // A text's length: `device: ""` read "expected a value >= 1, got ''", a number's bound.
+        const chars = issue.code === 'too_small' && bound === 1 ? 'a non-empty text' : `${issue.exact ? 'exactly' : issue.code === 'too_small' ? 'at least' : 'at most'} ${String(bound)} character(s)`;
+        const what = issue.origin === 'array' ? items : issue.origin === 'string' ? chars : `a value ${cmp} ${String(bound)}`;
         out.push(src.issue(path, `expected ${what}, got ${issue.origin === 'array' ? describe(got) : (src.writtenNumberAt(path) ?? describe(got))}`));
         break;
       }
