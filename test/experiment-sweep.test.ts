@@ -63,6 +63,18 @@ describe('sweep values', () => {
   });
 });
 
+describe('sweep values given twice', () => {
+  // `--set links[0].latency=1ms,1ms` was refused with "runs.csv: runs 0 and 1 have the same
+  // links[0].latency=1ms, scenario=..., seed 3: they are not replications of one variant" (a file the
+  // user never named), and so was `1ms..1.001ms:lin:5`, whose points round to 1ms, 1ms, 1ms, 1.001ms,
+  // 1.001ms at four significant digits.
+  it('refuses a value listed twice, and a range whose points round to the same text, saying so', () => {
+    expect(() => parseSetOption('links[0].latency=1ms,2ms,1ms')).toThrow("'1ms,2ms,1ms': '1ms' is listed twice (entries 1 and 3); list each value once");
+    expect(() => parseSetOption('links[0].latency=1ms..1.001ms:lin:5')).toThrow("range '1ms..1.001ms:lin:5': points 1 and 2 are both '1ms' at four significant digits; use fewer points or a wider range");
+    expect(parseSetOption('links[0].latency=1ms..1.003ms:lin:4').values).toEqual(['1ms', '1.001ms', '1.002ms', '1.003ms']);
+  });
+});
+
 describe('scenario paths', () => {
   it('parses indices and names', () => {
     expect(parsePath('links[0].latency')).toEqual(['links', 0, 'latency']);

@@ -32,8 +32,28 @@ export function parseSetOption(text: string, maxValues = Infinity): SweepParam {
   }
   if (spec === '') throw new SweepSyntaxError(`--set ${path}=: no values`);
   const range = parseRange(spec, maxValues);
-  if (range) return { path, values: range.values, log: range.log };
-  return { path, values: splitTopLevel(spec), log: false };
+  if (range) {
+    // Points are written with four significant digits: a narrow range can round two to one text.
+    const twice = firstRepeat(range.values);
+    if (twice) throw new SweepSyntaxError(`range '${spec}': points ${twice.first + 1} and ${twice.second + 1} are both '${range.values[twice.first]}' at four significant digits; use fewer points or a wider range`);
+    return { path, values: range.values, log: range.log };
+  }
+  const values = splitTopLevel(spec);
+  // Two runs of one label are no replications: said here, not later as two rows of runs.csv.
+  const twice = firstRepeat(values);
+  if (twice) throw new SweepSyntaxError(`'${spec}': '${values[twice.first]}' is listed twice (entries ${twice.first + 1} and ${twice.second + 1}); list each value once`);
+  return { path, values, log: false };
+}
+
+/** The first two indices of `values` that hold the same text, or undefined. */
+function firstRepeat(values: readonly string[]): { first: number; second: number } | undefined {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < values.length; i++) {
+    const earlier = seen.get(values[i]!);
+    if (earlier !== undefined) return { first: earlier, second: i };
+    seen.set(values[i]!, i);
+  }
+  return undefined;
 }
 
 // lo..hi, then up to two ':' parts (the scale, the number of points): an endpoint holds no ':', so a
