@@ -460,4 +460,34 @@ policy: { name: "" }
       bad.yaml:7:17: policy.name: expected a non-empty text, got ''"
     `);
   });
+
+  // A transfer after and before the same job (or a ring of transfers and jobs) was accepted: the
+  // run stopped at t=7200 s with "job 'j1' waits for 1 transfer(s) ... This is a bug in poolsim;
+  // please report it", exit 1.
+  it('transfers and jobs that wait for each other in a ring are refused before anything runs', () => {
+    const pool = `datacentres:
+  - { name: east, node_groups: [{ count: 1, device: H100 }] }
+  - { name: west, node_groups: [{ count: 1, device: H100 }] }
+links: [{ between: [east, west], latency: 1ms, bandwidth: 100Gbps }]
+workloads:
+  - jobs:
+      - { name: a, devices: 1, duration: 1h, reference_device: H100 }
+      - { name: b, devices: 1, duration: 1h, reference_device: H100 }
+      - { name: c, devices: 1, duration: 1h, reference_device: H100 }
+`;
+    expect(problems(`name: ring1
+${pool}transfers:
+  - { name: t, from: east, to: west, size: 1TB, after: a, before: a }
+`)).toMatchInlineSnapshot(`"bad.yaml:12:5: transfers[0]: job 'a' waits for this transfer, which waits for job 'a' to finish: none of them could ever start; drop 'after' or 'before' from one transfer of the ring"`);
+    expect(problems(`name: ring3
+${pool}transfers:
+  - { name: ab, from: east, to: west, size: 1TB, after: a, before: b }
+  - { name: bc, from: west, to: east, size: 1TB, after: b, before: c }
+  - { name: ca, from: east, to: west, size: 1TB, after: c, before: a }
+  - { name: ac, from: east, to: west, size: 1TB, after: a, before: c }
+`)).toMatchInlineSnapshot(`
+  "bad.yaml:14:5: transfers[2]: job 'a' waits for this transfer, which waits for job 'c' to finish, which waits for transfer 'bc', which waits for job 'b' to finish, which waits for transfer 'ab', which waits for job 'a' to finish: none of them could ever start; drop 'after' or 'before' from one transfer of the ring
+  bad.yaml:15:5: transfers[3]: job 'c' waits for this transfer, which waits for job 'a' to finish, which waits for transfer 'ca', which waits for job 'c' to finish: none of them could ever start; drop 'after' or 'before' from one transfer of the ring"
+`);
+  });
 });

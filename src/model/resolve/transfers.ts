@@ -22,6 +22,8 @@ export function resolveTransfers(scenario: Scenario, jobs: JobList, { dcRef }: S
   };
   const transfers: TransferPlan[] = [];
   const waits = new Map<string, string[]>();
+  // Job -> the jobs that wait, through a transfer after it and before them, for it to finish.
+  const follows = new Map<string, { job: string; transfer: string }[]>();
   const transferNames = new UniqueNames('transfer', fail, ctx.src.where);
   scenario.transfers.forEach((t, ti) => {
     const at: PathKey[] = ['transfers', ti];
@@ -36,10 +38,38 @@ export function resolveTransfers(scenario: Scenario, jobs: JobList, { dcRef }: S
       }
     }
     if (t.before !== undefined) waits.set(t.before, [...(waits.get(t.before) ?? []), t.name]);
+    if (t.after !== undefined && t.before !== undefined && jobNames().has(t.after) && jobNames().has(t.before)) {
+      const chain = waitChain(follows, t.before, t.after);
+      if (chain) fail(at, `job '${t.before}' waits for this transfer, which waits for ${chain}: none of them could ever start; drop 'after' or 'before' from one transfer of the ring`);
+      follows.set(t.after, [...(follows.get(t.after) ?? []), { job: t.before, transfer: t.name }]);
+    }
     if (from === undefined || to === undefined) return;
     if (from === to) fail(at, 'a transfer moves data between two different data centres');
     transfers.push({ name: t.name, from, to, bytes: t.size, startS: t.start, after: t.after, before: t.before, connections: t.connections });
   });
   const withWaits = waits.size === 0 ? jobs : JobList.of(jobs.templates().map((j) => (waits.has(j.name) ? { ...j, waitsFor: waits.get(j.name) } : j)));
   return { transfers, jobs: withWaits };
+}
+
+/**
+ * How job `goal` waits, through transfers, for job `start` to finish, walked from `goal` back to
+ * `start` ("transfer 'x', which waits for job 'y' to finish, ..."), or undefined when it does not.
+ * `follows` maps a job to the jobs that wait for it through a transfer after it and before them.
+ * For a transfer after `goal` and before `start`, such a chain closes a ring in which nothing can start.
+ */
+function waitChain(follows: ReadonlyMap<string, readonly { job: string; transfer: string }[]>, start: string, goal: string): string | undefined {
+  const cameFrom = new Map<string, { job: string; transfer: string } | null>([[start, null]]);
+  const queue = [start];
+  for (let head = 0; head < queue.length && !cameFrom.has(goal); head++) {
+    const job = queue[head]!;
+    for (const next of follows.get(job) ?? []) {
+      if (cameFrom.has(next.job)) continue;
+      cameFrom.set(next.job, { job, transfer: next.transfer });
+      queue.push(next.job);
+    }
+  }
+  if (!cameFrom.has(goal)) return undefined;
+  let text = `job '${goal}' to finish`;
+  for (let step = cameFrom.get(goal); step; step = cameFrom.get(step.job)) text += `, which waits for transfer '${step.transfer}', which waits for job '${step.job}' to finish`;
+  return text;
 }
