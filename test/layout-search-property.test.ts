@@ -105,6 +105,18 @@ function expectedChoice(c: Case, stepOf: (l: ParallelLayout) => number): Paralle
   return first([...plain, ...split].filter((x) => !x.roomy));
 }
 
+/**
+ * expectedChoice, and where nothing fits and the shape states no recompute, the choice at full
+ * recomputation (the search raises it then): with the case it was chosen in and whether it was raised.
+ */
+function documentedChoice(c: Case, stepOf: (c: Case, l: ParallelLayout) => number): { want: ParallelLayout | undefined; at: Case; raised: boolean } {
+  const want = expectedChoice(c, (l) => stepOf(c, l));
+  if (want || c.shape.recompute !== undefined || c.shape.activationRecompute) return { want, at: c, raised: false };
+  const full: Case = { ...c, shape: { ...c.shape, activationRecompute: true, recompute: 'full' } };
+  const raised = expectedChoice(full, (l) => stepOf(full, l));
+  return raised ? { want: raised, at: full, raised: true } : { want: undefined, at: c, raised: false };
+}
+
 /** The nominal step fastestLayout times a candidate with (the kind has no operator-level model here). */
 function nominalStep(c: Case, layout: ParallelLayout): number {
   return stepTime({ shape: c.shape, layout, peakFlopsPerDevice: c.env.peakFlops, kernelEfficiency: c.env.efficiency, ...nominalPaths(layout, c.env) }).stepS;
@@ -119,25 +131,29 @@ describe('the automatic layout over random shapes and pools', () => {
         const a = fastestLayout(c.devices, c.shape, c.env);
         const b = fastestLayout(c.devices, c.shape, c.env);
         expect(b).toEqual(a);
-        const want = expectedChoice(c, (l) => nominalStep(c, l));
+        const { want, at, raised } = documentedChoice(c, nominalStep);
         if (!want) {
           // Nothing fits: the leanest layout, said not to fit, no step.
           expect(a.fits).toBe(false);
           expect(a.stepS).toBeNaN();
+          expect(a.recomputeRaised).toBeUndefined();
           return;
         }
+        // Raised only where the shape left recompute to poolsim and nothing fit at selective.
+        expect(a.recomputeRaised !== undefined).toBe(raised);
+        if (a.recomputeRaised) expect(a.recomputeRaised.selectiveBytes).toBeGreaterThan(c.env.memoryBytes);
         expect(a.fits).toBe(true);
         expect(a.tp * (a.cp ?? 1) * a.pp * a.dp).toBe(c.devices);
         expect(c.env.devicesPerNode % a.tp).toBe(0);
-        expect(memoryPerDevice(c.shape, a).totalBytes).toBeLessThanOrEqual(c.env.memoryBytes);
-        expect(a.stepS).toBe(nominalStep(c, a));
-        expect(nominalStep(c, want)).toBe(a.stepS);
+        expect(memoryPerDevice(at.shape, a).totalBytes).toBeLessThanOrEqual(c.env.memoryBytes);
+        expect(a.stepS).toBe(nominalStep(at, a));
+        expect(nominalStep(at, want)).toBe(a.stepS);
         expect(cell(a)).toBe(cell(want));
         // The runner-up is of the chosen one's class and not faster.
         if (a.runnerUp) {
           expect(cell(a.runnerUp.layout)).not.toBe(cell(a));
           expect(a.runnerUp.stepS).toBeGreaterThanOrEqual(a.stepS);
-          expect(a.runnerUp.stepS).toBe(nominalStep(c, a.runnerUp.layout));
+          expect(a.runnerUp.stepS).toBe(nominalStep(at, a.runnerUp.layout));
         }
       }),
       { numRuns: 150, seed: 20261207 },
@@ -155,7 +171,7 @@ describe('the automatic layout over random shapes and pools', () => {
         };
         const a = fastestLayoutBy(c.devices, c.shape, c.env, stepOf);
         expect(fastestLayoutBy(c.devices, c.shape, c.env, stepOf)).toEqual(a);
-        const want = expectedChoice(c, stepOf);
+        const { want } = documentedChoice(c, (_c, l) => stepOf(l));
         if (!want) return void expect(a.fits).toBe(false);
         expect(cell(a)).toBe(cell(want));
       }),

@@ -8,7 +8,7 @@ import type { ResolvedScenario } from './load-scenario.js';
 import { computeBreakdown, computeDeviceOf } from './layer-compute.js';
 import { activeParams } from './moe.js';
 import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
-import { fastestLayout, layoutEnvOf, NEAR_TIE_SHARE, nearTieOf, nominalPaths } from './layout-search.js';
+import { fastestLayout, layoutEnvOf, NEAR_TIE_SHARE, nearTieOf, nominalPaths, recomputeRaisedText, shapeOfSearch } from './layout-search.js';
 import { stepTime, type CommPath, type StepTime } from './step-time.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
 import { layoutCell, layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
@@ -72,6 +72,8 @@ export interface Explanation {
    * on this job's layout (a policy ranking among them) rest on that choice. Steps as the search timed
    * them (nominal paths; on the placement for a job across sites), margin = runner-up / chosen - 1.
    */
+  /** Present when the automatic layout raised recomputation to 'full' (recompute not stated; no layout fit at 'selective'). */
+  recompute_raised?: { from: 'selective'; to: 'full'; selective_gib: number; device_gib: number; note: string };
   layout_near_tie?: { runner_up: string; chosen_step_s: number; runner_up_step_s: number; margin: number; band: number };
   /**
    * When the site's fabric gives the job's data-parallel rings less than its NICs' rate even alone
@@ -136,9 +138,12 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   if (kindIndex === undefined) return refuse(`job '${name}' fits none of its device kinds: ${describeMisfits(fit)}`);
   const kindInfo = r.shape.kinds[kindIndex]!;
   const spec = kindInfo.spec;
-  const shape = resolveShape(job.params, job.shape);
+  const given = resolveShape(job.params, job.shape);
   const env = layoutEnvOf(r.shape, kindIndex, job.efficiency);
-  const searched = job.layout ? undefined : fastestLayout(job.devices, shape, env);
+  const searched = job.layout ? undefined : fastestLayout(job.devices, given, env);
+  // Full recomputation where the search raised it (recompute not stated, no layout fit at selective), as the run does.
+  const shape = shapeOfSearch(given, searched);
+  const raised = searched?.recomputeRaised;
   let layout: ParallelLayout = searched ?? layoutFromSpec(job.layout!, shape);
   let nearTie = searched ? nearTieOf(searched) : undefined;
   const nominal = nominalPaths(layout, env);
@@ -255,6 +260,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     },
     paths,
     ...(sizeNote ? { micro_batch_size_note: sizeNote } : {}),
+    ...(raised ? { recompute_raised: { from: 'selective' as const, to: 'full' as const, selective_gib: raised.selectiveBytes / GiB, device_gib: raised.memoryBytes / GiB, note: recomputeRaisedText(raised) } } : {}),
     ...(nearTie ? { layout_near_tie: { runner_up: layoutCell(nearTie.runnerUp), chosen_step_s: nearTie.chosenStepS, runner_up_step_s: nearTie.runnerUpStepS, margin: nearTie.margin, band: NEAR_TIE_SHARE } } : {}),
     ...(fabricNote ? { fabric_note: fabricNote } : {}),
     ...(sites.length > 0 ? { sites } : {}),
@@ -344,6 +350,7 @@ export function explanationTable(e: Explanation): string {
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
     ...(e.micro_batch_size_note ? [microBatchNoteLine(e.micro_batch_size_note, st.step_s, l.microBatches, l.automatic)] : []),
+    ...(e.recompute_raised ? [`note: ${e.recompute_raised.note}`] : []),
     ...(e.layout_near_tie ? [nearTieLine(e.layout_near_tie)] : []),
     ...(e.ideal_note ? [`note: ${e.ideal_note.text}`] : []),
     ...(e.fabric_note ? [`note: on ${e.sites ? `the fabrics of ${e.sites.join(' and ')} and the links between them` : `${e.fabric_note.datacentre}'s fabric`} the data-parallel rings get ${(e.fabric_note.ring_bytes_per_s / 1e9).toPrecision(3)} GB/s per rank even alone, less than their NICs' ${(e.fabric_note.nic_bytes_per_s / 1e9).toPrecision(3)} GB/s: the step below is timed at that (a run also shares it with other jobs and the pipeline's traffic)`] : []),

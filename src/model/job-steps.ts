@@ -9,7 +9,7 @@ import { pipelineAcrossAndWithin, stepTime, type CommPath, type StepTime } from 
 import { computeBreakdown, computeDeviceOf, type ComputeBreakdown } from './layer-compute.js';
 import { memoryPerDevice } from './memory.js';
 import { epRanksPerNode } from './moe.js';
-import { fastestLayout, layoutEnvOf, nearTieOf, type LayoutNearTie } from './layout-search.js';
+import { fastestLayout, layoutEnvOf, nearTieOf, shapeOfSearch, type LayoutNearTie } from './layout-search.js';
 import type { NcclSms } from './nccl-sm-share.js';
 import { layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import type { CommPlan, StepFigures } from './network/comm-plan.js';
@@ -171,10 +171,12 @@ export class JobSteps {
   private readonly plainShaped = new Map<number, Map<number, ShapeRow>>();
 
   private newShaped(job: StepJob, kindIndex: number, t: StepJob['template']): ShapedJob {
-    const shape = resolveShape(job.params, t?.shape);
+    const given = resolveShape(job.params, t?.shape);
     const kind = this.cluster.kinds[kindIndex]!;
     // The loader (and submission, for generated jobs) checked that the layout fits this kind.
-    const searched = t?.layout ? undefined : fastestLayout(job.devices, shape, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
+    const searched = t?.layout ? undefined : fastestLayout(job.devices, given, layoutEnvOf(this.cluster, kindIndex, job.efficiency));
+    // With full recomputation where the search had to raise it (recompute not stated, nothing fit at selective).
+    const shape = shapeOfSearch(given, searched);
     const layout = searched ?? layoutFromSpec(t!.layout!, shape);
     const nearTie = searched ? nearTieOf(searched) : undefined;
     const dev = job.efficiency === undefined ? computeDeviceOf(kind.spec) : undefined;

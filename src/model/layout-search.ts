@@ -69,6 +69,40 @@ export interface SearchedLayout extends AutoLayout {
    * chosen one was the only candidate.
    */
   runnerUp?: { readonly layout: ParallelLayout; readonly stepS: number };
+  /**
+   * Present when the shape left recomputation to poolsim (neither `recompute` nor the older flag)
+   * and no layout fit at the default 'selective': the search raised it to 'full', as a careful
+   * engineer would, and this layout is the fastest that fits there (shapeOfSearch gives the shape it runs).
+   */
+  recomputeRaised?: RecomputeRaise;
+}
+
+/** Why an automatic layout runs full recomputation the shape did not ask for. */
+export interface RecomputeRaise {
+  /** The leanest layout the search tried at selective recomputation, and what it needs per device (bytes). */
+  readonly leanest: ParallelLayout;
+  readonly selectiveBytes: number;
+  /** The device's memory (bytes). */
+  readonly memoryBytes: number;
+}
+
+/** Whether the shape states no recomputation (neither `recompute` nor activationRecompute): poolsim may choose it. */
+export function recomputeUnstated(shape: TrainingShape): boolean {
+  return shape.recompute === undefined && !shape.activationRecompute;
+}
+
+/** The shape a searched layout runs: with full recomputation when the search raised it. */
+export function shapeOfSearch(shape: TrainingShape, searched: Pick<SearchedLayout, 'recomputeRaised'> | undefined): TrainingShape {
+  return searched?.recomputeRaised ? { ...shape, activationRecompute: true, recompute: 'full' } : shape;
+}
+
+/** The sentence that says a search raised recomputation, and why. */
+export function recomputeRaisedText(r: RecomputeRaise): string {
+  const gib = (b: number): string => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  const l = r.leanest;
+  const zero = l.zeroStage ?? (l.shardedDataParallel ? 2 : 0);
+  const cell = `tp ${l.tp}${(l.cp ?? 1) > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp} x dp ${l.dp}${zero > 0 ? ` zero ${zero}` : ''}`;
+  return `recompute raised to 'full' (not stated): at the default 'selective' no layout fits, the leanest (${cell}) needs ${gib(r.selectiveBytes)} per device of the ${gib(r.memoryBytes)}; give \`recompute\` to choose`;
 }
 
 export { NEAR_TIE_SHARE };
@@ -98,12 +132,12 @@ export function nearTieOf(l: Pick<SearchedLayout, 'stepS' | 'runnerUp'>): Layout
  * a job that fits comfortably keeps the layout it had.
  */
 export function fastestLayout(devices: number, shape: TrainingShape, env: LayoutEnv): SearchedLayout {
-  return fastestLayoutBy(devices, shape, env, (layout) =>
+  return fastestLayoutBy(devices, shape, env, (layout, at) =>
     stepTime({
-      shape,
+      shape: at,
       layout,
       peakFlopsPerDevice: env.peakFlops,
-      ...(env.device ? { compute: computeBreakdown(shape, layout, env.device) } : { kernelEfficiency: env.efficiency }),
+      ...(env.device ? { compute: computeBreakdown(at, layout, env.device) } : { kernelEfficiency: env.efficiency }),
       ...nominalPaths(layout, env),
       ...(env.nccl ? { nccl: env.nccl } : {}),
     }).stepS,
@@ -111,19 +145,36 @@ export function fastestLayout(devices: number, shape: TrainingShape, env: Layout
 }
 
 /**
- * fastestLayout with each candidate timed by `stepSOf` instead of on nominal paths: the same
+ * fastestLayout with each candidate timed by `stepSOf` (given the shape it runs: with full
+ * recomputation where the search raised it) instead of on nominal paths: the same
  * candidates, memory rules and ties, for a job whose placement is known (a job across data
  * centres, whose rings or pipeline cross the long-haul links: timed on nominal paths, a 13B job on
  * two sites joined by 25 Gb/s took dp 64 at 18.2 s a step where tp 4 x pp 2 x dp 8 takes 5.2 s).
  */
-export function fastestLayoutBy(devices: number, shape: TrainingShape, env: LayoutEnv, stepSOf: (layout: ParallelLayout) => number): SearchedLayout {
+export function fastestLayoutBy(devices: number, shape: TrainingShape, env: LayoutEnv, stepSOf: (layout: ParallelLayout, shape: TrainingShape) => number): SearchedLayout {
+  const leanest: Leanest = { layout: undefined, bytes: Infinity };
+  const found = fastestLayoutAt(devices, shape, env, stepSOf, leanest);
+  // Nothing fits at the default recomputation the shape left to poolsim: full recomputation, as a
+  // careful engineer would turn it on (a 70B on 16 H100s needed 79.77 GiB of 79.6 at selective).
+  if (found.fits || !recomputeUnstated(shape) || !leanest.layout) return found;
+  const full = fastestLayoutAt(devices, { ...shape, activationRecompute: true, recompute: 'full' }, env, stepSOf, { layout: undefined, bytes: Infinity });
+  return full.fits ? { ...full, recomputeRaised: { leanest: leanest.layout, selectiveBytes: leanest.bytes, memoryBytes: env.memoryBytes } } : found;
+}
+
+/** The candidate of least memory per device a search tried (filled in by searchLayouts). */
+interface Leanest {
+  layout: ParallelLayout | undefined;
+  bytes: number;
+}
+
+function fastestLayoutAt(devices: number, shape: TrainingShape, env: LayoutEnv, stepSOf: (layout: ParallelLayout, shape: TrainingShape) => number, leanest: Leanest): SearchedLayout {
   const perNode = Math.max(1, Math.floor(env.devicesPerNode));
-  const plain = searchLayouts(devices, shape, env, () => [1], stepSOf);
+  const plain = searchLayouts(devices, shape, env, () => [1], stepSOf, leanest);
   if (plain.roomy[0]) return withRunnerUp(plain.roomy[0], plain.roomy[1]);
   // Load-balanced causal context parallelism splits a sequence into 2 x cp equal chunks.
   // Not under per-op selective checkpointing, which the model does not describe with CP (op-recompute.ts).
   const cps = (tp: number): number[] => (recomputeOf(shape) === 'op' ? [] : divisorsUpTo(devices / tp, MAX_AUTO_CP).filter((c) => c > 1 && shape.seqLen % (2 * c) === 0));
-  const split = searchLayouts(devices, shape, env, cps, stepSOf);
+  const split = searchLayouts(devices, shape, env, cps, stepSOf, leanest);
   if (split.roomy[0]) return withRunnerUp(split.roomy[0], split.roomy[1]);
   // The tight candidates of both searches, the plain ones first (stable sort: ties keep them).
   const tights = [...plain.tight, ...split.tight].sort((x, y) => x.stepS - y.stepS);
@@ -144,7 +195,7 @@ function withRunnerUp(chosen: SearchedLayout, next: SearchedLayout | undefined):
  * below is the whole tie-break, the loops' order (tp widest first, then cp, then pp, then ZeRO
  * stage, each smallest first) its rule.
  */
-function searchLayouts(devices: number, shape: TrainingShape, env: LayoutEnv, cpsOf: (tp: number) => number[], stepSOf: (layout: ParallelLayout) => number): { roomy: SearchedLayout[]; tight: SearchedLayout[] } {
+function searchLayouts(devices: number, shape: TrainingShape, env: LayoutEnv, cpsOf: (tp: number) => number[], stepSOf: (layout: ParallelLayout, shape: TrainingShape) => number, leanest: Leanest): { roomy: SearchedLayout[]; tight: SearchedLayout[] } {
   const perNode = Math.max(1, Math.floor(env.devicesPerNode));
   const sequences = shape.globalBatchTokens / shape.seqLen;
   const roomy: SearchedLayout[] = [];
@@ -166,8 +217,12 @@ function searchLayouts(devices: number, shape: TrainingShape, env: LayoutEnv, cp
           if (zero > 0 && dp === 1) continue;
           const layout = candidateLayout(tp, cp, pp, dp, sequences, zero);
           const memory = memoryPerDevice(shape, layout);
+          if (memory.totalBytes < leanest.bytes) {
+            leanest.layout = layout;
+            leanest.bytes = memory.totalBytes;
+          }
           if (memory.totalBytes > env.memoryBytes) continue;
-          const candidate: SearchedLayout = { ...layout, fits: true, memory, stepS: stepSOf(layout) };
+          const candidate: SearchedLayout = { ...layout, fits: true, memory, stepS: stepSOf(layout, shape) };
           keepTwoFastest(memory.totalBytes <= AUTO_LAYOUT_MEMORY_FRACTION * env.memoryBytes ? roomy : tight, candidate);
           // A fitting layout needs no more sharding.
           break;

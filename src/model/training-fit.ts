@@ -9,7 +9,7 @@ import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { moeProblems } from './moe.js';
 import { tpOverlapProblems } from './tp-overlap.js';
 import { billions, paramsShapeMismatch, setsModelSize } from './shape-weights.js';
-import { fastestLayout, layoutEnvOf, withEfficiency, type LayoutEnv } from './layout-search.js';
+import { fastestLayout, layoutEnvOf, recomputeRaisedText, withEfficiency, type LayoutEnv } from './layout-search.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, defaultShape, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { DEFAULT_HEAD_DIM, recomputeOf, sequenceParallelOf } from './shape-defaults.js';
 
@@ -168,6 +168,12 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
     for (const k of candidates) {
       const env = withEfficiency(k.layoutEnv, model.efficiency);
       const auto = fastestLayout(model.devices, shape, env);
+      if (auto.recomputeRaised) {
+        // The raise says what runs: not also that 'selective' is assumed.
+        const assumed = notes.findIndex((n) => n.message.startsWith('`recompute` not given'));
+        if (assumed >= 0) notes.splice(assumed, 1);
+        notes.push({ path: ['model', 'recompute'], message: `its automatic layout ${describe(auto)} on ${kindLabel(k)}: ${recomputeRaisedText(auto.recomputeRaised)}` });
+      }
       if (!auto.fits) {
         const recompute = recomputeOf(shape) === 'full' ? undefined : fastestLayout(model.devices, { ...shape, activationRecompute: true, recompute: 'full' }, env);
         const hint = recompute?.fits ? `with \`model.recompute: true\` it would fit as ${describe(recompute)} (${gb(recompute.memory.totalBytes)})` : 'it needs more devices';
@@ -467,6 +473,8 @@ export function checkGenerator(
   const ps = [...new Set(params)];
   if (ds.length * ps.length > 10_000) return;
   const misfits: string[] = [];
+  // Pairs whose automatic layout raises recomputation (not stated, nothing fits at selective): said, as for a listed job.
+  const raised: string[] = [];
   // The model's own problems (heads, batch, experts) are said as themselves, not as a size that
   // fits no memory: where they are written when every pair has them, else beside the pair.
   const problems = new Map<string, FitIssue>();
@@ -480,6 +488,8 @@ export function checkGenerator(
       const fit = fitTrainingJob({ devices: d, params: p, shape: g.model, efficiency: g.efficiency }, candidates);
       for (const issue of fit.problems) problems.set(`${issue.path.join('.')}\n${issue.message}`, issue);
       if (fit.problems.length > 0) refused++;
+      const raise = fit.notes.find((n) => n.path.join('.') === 'model.recompute');
+      if (raise && fit.fitting.length > 0) raised.push(`${p / 1e9}B parameters on ${d} device${d === 1 ? '' : 's'} (${raise.message})`);
       if (fit.fitting.length === 0) {
         const why = fit.problems.length > 0 ? fit.problems.map((i) => i.message).join('; ') : describeMisfits(fit);
         misfits.push(`${p / 1e9}B parameters on ${d} device${d === 1 ? '' : 's'} (${why})`);
@@ -490,6 +500,7 @@ export function checkGenerator(
     for (const issue of problems.values()) report.fail(issue.path, issue.message);
     return;
   }
+  if (raised.length > 0) report.warn(['params'], `${raised.length} of the ${pairs} (devices, params) pairs it can draw run with recompute raised to 'full': ${raised.slice(0, 3).join('; ')}${raised.length > 3 ? `; and ${raised.length - 3} more` : ''}`);
   if (misfits.length === 0) return;
   const list = misfits.slice(0, 3).join('; ') + (misfits.length > 3 ? `; and ${misfits.length - 3} more` : '');
   if (misfits.length === pairs) report.fail(['params'], `no job it can generate fits in memory: ${list}`);
