@@ -65,6 +65,30 @@ export function implausibleFabricLatency(latencyS: number, what: string, unit: '
   warn(at, `a ${what} of ${shown} is more than any switch, NIC or device link adds (microseconds at most)${likelyMeant(written, latencyS, shown, 'seconds', unit, unit === 'ns' ? 'nanoseconds' : 'microseconds')}`);
 }
 
+/**
+ * NICs per device of the system that has the most: AWS p5.48xlarge, 32 EFA interfaces (3,200 Gb/s
+ * in all) for 8 H100s (AWS EC2 accelerated-computing instance specifications). DGX H100/B200 have
+ * 8 compute NICs (plus 2 storage DPUs) for 8 GPUs; TPU and Trainium hosts have fewer.
+ */
+export const MOST_NICS_PER_DEVICE = 4;
+
+/**
+ * More scale-out NICs per node than any built system has (MOST_NICS_PER_DEVICE per device): warned,
+ * not refused (a what-if may want it). It is not free in the model: NCCL's inter-node rings take 2
+ * CTAs per NIC, up to 32 channels, so SMs leave the compute beside the collectives and the step is
+ * slower, and the node's scale-out bandwidth is NICs x nic_rate. The likely cause is the node's
+ * NICs' total rate or port count written as `nics`.
+ */
+export function implausibleNics(nics: number, devicesPerNode: number, at: readonly PathKey[], warn: (path: readonly PathKey[], message: string) => void): void {
+  const most = MOST_NICS_PER_DEVICE * devicesPerNode;
+  if (!(nics > most)) return;
+  warn(
+    at,
+    `${nics} NICs on a node of ${devicesPerNode} device${devicesPerNode === 1 ? '' : 's'} is more than any built system has (at most ${MOST_NICS_PER_DEVICE} per device, ${most} here: AWS p5.48xlarge has 32 EFA NICs for 8 H100s; DGX H100 has 8); ` +
+      `each NIC adds scale-out bandwidth (nics x nic_rate) and NCCL's inter-node rings take 2 CTAs per NIC (up to 32), which slows the step; give the NICs per node (one per device is usual) and their rate in nic_rate`,
+  );
+}
+
 /** 10 W: less than any accelerator board or server host draws, so a smaller power is likely a bare number meant in kW. */
 const LEAST_PLAUSIBLE_POWER_W = 10;
 

@@ -455,7 +455,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'datacentres[].node_groups[].count': 'Number of nodes.',
   'datacentres[].node_groups[].device': "Device kind, from the catalogue or the scenario's `devices`.",
   'datacentres[].node_groups[].devices_per_node': "Devices per node, 1 to 1024 (one intra-node interconnect domain: 8 or 16 in servers, 72 in a GB200 NVL72); the kind's usual count when absent.",
-  'datacentres[].node_groups[].nics': 'Scale-out NICs per node, 1 to 1024 (one per device when absent).',
+  'datacentres[].node_groups[].nics': 'Scale-out NICs per node, 1 to 1024 (one per device when absent); more than 4 per device, the most any built system has (AWS p5: 32 for 8 GPUs), is warned.',
   'datacentres[].node_groups[].nic_rate': "Rate of each NIC; the fabric's port rate when absent.",
   'datacentres[].node_groups[].host_power': 'Host power per node (CPUs, memory, NICs, fans), drawn whether or not its devices are busy.',
   'datacentres[].node_groups[].cpu': 'CPU cores per node that jobs asking for `cpu` share; unlimited when absent.',

@@ -4,7 +4,7 @@ import type { Datacentre, NodeGroup } from '../cluster.js';
 import type { FabricPreset } from '../../scenario/hardware-schema.js';
 import { fabricKind, type TopologySpec } from '../network/fabrics/registry.js';
 import { FABRIC_PRESETS } from '../catalogue.js';
-import { implausibleFabricFigures, implausibleFabricRate, implausiblePower, implausibleTopologyRates } from '../plausibility.js';
+import { implausibleFabricFigures, implausibleFabricRate, implausibleNics, implausiblePower, implausibleTopologyRates } from '../plausibility.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { PathKey, SourceMap } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -67,6 +67,7 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
       // An unnamed group of a second site of the same name would repeat the first's default name: that site's name is the one problem.
       if (g.name !== undefined || dcNamed) groupNames.claim(groupName, g.name !== undefined ? [...groupAt, 'name'] : groupAt, g.name !== undefined ? '' : ' (the name an unnamed group gets)');
       implausiblePower(g.host_power, 'server host (CPUs, memory, NICs, fans)', [...groupAt, 'host_power'], src.scalarAt([...groupAt, 'host_power']), warn);
+      if (g.nics !== undefined) implausibleNics(g.nics, g.devices_per_node ?? spec.devices_per_node, [...groupAt, 'nics'], warn);
       if (g.nic_rate !== undefined) implausibleFabricRate(g.nic_rate, 'NIC', 'Gbps', [...groupAt, 'nic_rate'], src.scalarAt([...groupAt, 'nic_rate']), warn);
       groups.push({
         name: groupName,
