@@ -22,7 +22,16 @@ const service = (replicas: number, rate: string, n: number): string =>
 const CASES: Record<string, { per: keyof typeof BYTES_PER; budget: number; sizes: [number, number]; text: (n: number) => string; units: (n: number) => number }> = {
   'device (64 per node, ideal network)': { per: 'device', budget: BYTES_PER.device + BYTES_PER.node / 64, sizes: [10_000, 50_000], text: (n) => pool(n, ', devices_per_node: 64', 'network: ideal\n') + oneJob, units: (n) => n * 64 },
   'node (1 device, ideal network)': { per: 'node', budget: BYTES_PER.node + BYTES_PER.device, sizes: [100_000, 500_000], text: (n) => pool(n, ', devices_per_node: 1', 'network: ideal\n') + oneJob, units: (n) => n },
-  'node of 8 devices on the flow network': { per: 'nodeNetwork', budget: BYTES_PER.nodeNetwork + BYTES_PER.node + 8 * BYTES_PER.device, sizes: [20_000, 100_000], text: (n) => pool(n) + oneJob, units: (n) => n },
+  // Per node of a leaf-spine (16 per leaf): 2 NIC links, a leaf's 2 uplinks and 1 switch over 16 nodes.
+  'node of 8 devices on the flow network (leaf-spine)': { per: 'link', budget: (2 + 2 / 16) * BYTES_PER.link + BYTES_PER.switch / 16 + BYTES_PER.node + 8 * BYTES_PER.device, sizes: [20_000, 80_000], text: (n) => pool(n) + oneJob, units: (n) => n },
+  // Per node of a 3D torus: 2 NIC links and 6 neighbour links, no switches.
+  'node of 8 devices on the flow network (3D torus)': {
+    per: 'link',
+    budget: 8 * BYTES_PER.link + BYTES_PER.node + 8 * BYTES_PER.device,
+    sizes: [20_000, 80_000],
+    text: (n) => pool(n, '', `network: flow\n`).replace('  - name: east\n', `  - name: east\n    topology: { kind: torus, dims: [${n / 100}, 10, 10], link_bandwidth: 100GB/s }\n`) + oneJob,
+    units: (n) => n,
+  },
   'job flowing through the pool': {
     per: 'jobFinished',
     budget: BYTES_PER.jobFinished,

@@ -91,6 +91,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     services,
     interDcLinks: interDc.length,
     fabricUnits,
+    sites: datacentres.map((d) => ({ name: d.name, topology: d.topology, at: d.topologyAt })),
     transfers,
     fastestLinkBytesPerS: Math.max(0, ...interDc.map((l) => l.bandwidthBytesPerS * l.efficiency)),
   });

@@ -14,6 +14,8 @@ import type { JobSizeFields } from './trace-job-template.js';
 import { logExpectedRunS, youngDalyIntervalS } from './checkpoint-interval.js';
 import type { JobList } from './job-list.js';
 import type { GeneratorSource } from './load-scenario.js';
+import type { TopologySpec } from './network/fabrics/registry.js';
+import { fabricSize } from './network/fabric-size.js';
 
 /*
  * Bytes of live memory per unit, measured on this code (Node 20.20, V8 heap plus typed arrays:
@@ -22,8 +24,19 @@ import type { GeneratorSource } from './load-scenario.js';
  *   device          24 B   node groups of 1e5 nodes x 1, 8 and 64 devices, network: ideal
  *                          (cluster typed arrays, per-device speed and owner)
  *   node            73 B   the same runs, intercept per node
- *   node, network 1700 B   the same nodes with network: flow (NIC links, leaf switches, flow state);
- *                          independent of NICs per node
+ *   link, flow network     the flow network's topology (network/topology.ts, fabrics/), whose links and
+ *   switch, flow network   switches are counted from each site's spec (network/fabric-size.ts): 20,000 and
+ *                          80,000 nodes of 8 devices per kind, slope between them, less the nodes' own:
+ *                            leaf-spine      2.13 links, 0.063 switches/node  1547 B/node   (728 B/link)
+ *                            fat-tree        2.13 links, 0.066 switches/node  1665 B/node   (780 B/link)
+ *                            rail-optimized  2.06 links, 0.25 switches/node   2573 B/node
+ *                            torus (3D)      8 links, no switches/node        7065 B/node   (883 B/link)
+ *                            dragonfly       4.46 links, 0.063 switches/node  4073 B/node   (913 B/link)
+ *                          1024 B per link covers every kind's; the rail-optimized fabric's extra over its
+ *                          links (461 B/node at 0.25 switches/node, 1.8 KiB per switch) sets 2048 B per switch.
+ *                          1.2M leaf-spine nodes: 2.29 GB live against 2.6 GiB charged. Building takes about
+ *                          25-30 us per link on a loaded 2-core machine, so the memory limit also bounds it
+ *                          (4 GiB of links is about 4M links, a minute or two).
  *   job, finished   17 B   1e5 and 1e6 jobs flowing through 1000 nodes (the run's samples)
  *   job, alive     805 B   1e5 and 1e6 jobs all waiting at once on one node (SimJob, template, line)
  *   job, listed   2400 B   2e4 jobs listed in the YAML (the parsed document is kept to locate messages)
@@ -37,7 +50,8 @@ import type { GeneratorSource } from './load-scenario.js';
 export const BYTES_PER = {
   device: 32,
   node: 96,
-  nodeNetwork: 2048,
+  link: 1024,
+  switch: 2048,
   jobFinished: 32,
   jobAlive: 1024,
   jobListed: 2560,
@@ -70,6 +84,8 @@ export interface EstimateInput {
   readonly interDcLinks: number;
   /** Switches and links of the data centres' fabrics (the units of failures.fabric's processes). */
   readonly fabricUnits?: { readonly switches: number; readonly links: number };
+  /** Per data centre (by index): its topology, and where the scenario sets it (for messages). */
+  readonly sites?: readonly { readonly name: string; readonly topology: TopologySpec; readonly at: readonly PathKey[] }[];
   /** Data moved between sites, and the fastest link's usable rate (bytes/s; 0 without links). */
   readonly transfers: readonly { bytes: number; startS: number }[];
   readonly fastestLinkBytesPerS: number;
@@ -244,10 +260,33 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
     if (!firstBig || d > firstBig.devices) firstBig = { path, devices: d };
     parts.push({
       what: `${formatCount(g.nodeCount)} nodes x ${g.devicesPerNode} devices in group '${g.name}'`,
-      bytes: d * BYTES_PER.device + g.nodeCount * (BYTES_PER.node + (network ? BYTES_PER.nodeNetwork : 0)),
+      bytes: d * BYTES_PER.device + g.nodeCount * BYTES_PER.node,
       events: 0,
       path,
-      fix: network ? 'fewer nodes, or network: ideal (the flow network costs about 2 KiB per node)' : 'fewer nodes',
+      fix: 'fewer nodes',
+    });
+  }
+  // The flow network's topology, per data centre: its links and switches as the build will make them.
+  if (network && input.sites) {
+    input.sites.forEach((site, di) => {
+      let siteNodes = 0;
+      let rails = 0;
+      let biggest: NodeGroup | undefined;
+      for (const g of input.groups) {
+        if (g.datacentre !== di) continue;
+        siteNodes += g.nodeCount;
+        rails = Math.max(rails, g.nicsPerNode);
+        if (!biggest || g.nodeCount > biggest.nodeCount) biggest = g;
+      }
+      if (siteNodes === 0) return;
+      const size = fabricSize(site.topology, siteNodes, rails);
+      parts.push({
+        what: `the ${site.topology.kind} fabric of data centre '${site.name}' (${formatCount(siteNodes)} nodes: ${formatCount(size.links)} links, ${formatCount(size.switches)} switches)`,
+        bytes: size.links * BYTES_PER.link + size.switches * BYTES_PER.switch,
+        events: 0,
+        path: biggest ? (groupPath.get(biggest) ?? site.at) : site.at,
+        fix: `fewer nodes, or network: ideal (the flow network costs about ${formatBytes(BYTES_PER.link)} per link, 2 per node for its NICs${site.topology.kind === 'torus' ? ` and ${2 * site.topology.dims.length} for a torus's neighbours` : ''}, and ${formatBytes(BYTES_PER.switch)} per switch)`,
+      });
     });
   }
   if (nodes > MAX_INDEX || devices > MAX_INDEX) {
