@@ -20,7 +20,7 @@ workloads:
         params: 8.03B
         tokens: 1T
         model: { layers: 32, hidden_size: 4096, heads: 32, kv_heads: 8, ffn_size: 14336, gated_mlp: true, vocab: 128256, tied_embeddings: false, seq_len: ${seq}, global_batch: ${128 * seq}, attention: ${attention}, precision: bf16, recompute: none }
-        layout: { tp: 1, pp: 1, dp: 8, micro_batch_size: 1, zero: 1 }
+        layout: { tp: 1, pp: 1, dp: 8, micro_batch_size: 1, zero: 3 }
 `;
 
 describe('attention: flash3', () => {
