@@ -62,8 +62,11 @@ describe('runs that would never end', () => {
     const error = failureOf(text);
     expect(error).toBeInstanceOf(RunFailedError);
     const message = (error as Error).message;
-    expect(message).toMatch(/still going after 36500d of simulated time .*: failures keep undoing job 'big'\. Job 'big' \(running\) has .* after \d+ failures/);
+    // At the stop it may be running or waiting for its last failure's repair (an hour against 90
+    // minutes' run): either way failures undo it; its devices are mostly in service.
+    expect(message).toMatch(/still going after 36500d of simulated time .*: failures keep undoing job 'big'\. Job 'big' \((running|waiting)\) has .* after \d+ failures/);
     expect(message).not.toContain('would end only at');
+    expect(message).not.toContain('seldom all in service');
   });
 
   it('a job waiting for devices that are seldom all repaired at once stops at the century, not rejected as too big for the pool', () => {

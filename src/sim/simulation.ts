@@ -30,6 +30,7 @@ import { FailureInjector } from './failures.js';
 import { DevicePace } from './device-pace.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
 import { JobRun, SimJob } from './sim-job.js';
+import { waitSoFar } from './wait-so-far.js';
 import { GeneratedTemplate, type GeneratorCommon } from './generated-template.js';
 import { claimPlacement, placementProblem } from './placement-check.js';
 import { PlaceMemo } from './place-memo.js';
@@ -410,7 +411,10 @@ export class Simulation implements FailurePort, InferencePort {
   /** A run without a horizon that is still going after MAX_OPEN_RUN_S: say why it would never end. */
   private neverEnds(): RunFailedError {
     const stuck = [...this.running, ...this.waiting].sort((a, b) => b.failures - a.failures || a.id - b.id)[0];
-    const waitsForDevices = stuck !== undefined && stuck.state === 'waiting' && (this.failureInjector?.repairsPending ?? 0) > 0;
+    // Waiting on repairs now is not enough: a job that failures keep throwing back is as often
+    // waiting for its last failure's repair at the stop as running. It waits for devices when it has
+    // spent most of its time since it first started waiting again (or never started).
+    const waitsForDevices = stuck !== undefined && stuck.state === 'waiting' && (this.failureInjector?.repairsPending ?? 0) > 0 && this.mostlyRequeued(stuck);
     const remedy = waitsForDevices ? 'repair devices faster (the failures\' repair), make them fail less often (mtbf), or give it fewer devices' : this.failureRemedy();
     const why = stuck
       ? ` Job '${stuck.name}' (${stuck.state}) has ${(100 * (1 - stuck.remainingFlop / stuck.usefulFlop)).toFixed(1)}% of its work done after ${stuck.failures} failures and ${stuck.preemptions} preemptions${
@@ -432,6 +436,15 @@ export class Simulation implements FailurePort, InferencePort {
     return new RunFailedError(
       `the scenario has no horizon and its run was still going after ${formatDuration(MAX_OPEN_RUN_S)} of simulated time (${this.running.length} jobs running, ${this.waiting.size} waiting): ${verdict}.${why} Set a horizon to see the state at a given time.`,
     );
+  }
+
+  /** Has `job` spent more than half its time since its first start waiting to run again (true if it never started)? */
+  private mostlyRequeued(job: SimJob): boolean {
+    const now = this.engine.now;
+    const first = job.firstStartS;
+    if (!(first <= now)) return true;
+    const requeuedS = waitSoFar(job, now) - (first - job.submitS);
+    return requeuedS > 0.5 * (now - first);
   }
 
   /** Is anything left that only a repair can move on? */
