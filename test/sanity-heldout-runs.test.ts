@@ -221,6 +221,31 @@ describe('held-out H100 runs (docs/calibration.md), described as a new user woul
     );
   });
 
+  it('the small rows’ triage (2026-12-07): the 7.1B and 16B run about the same kernels a layer, yet their errors part by 10 points', () => {
+    // Megatron-LM 1.7B, 7.1B, 16B: a layer's kernel time a micro-batch (the micro-batch less the output
+    // layer and loss, over the layers), the output layer and loss, and the step the published one is short of.
+    const small = rows.slice(0, 3).map((r, i) => {
+      const mb = r.e.step.micro_batch;
+      const layers = MEGATRON[i]![3];
+      const microBatches = MEGATRON[i]![7] / (MEGATRON[i]![6] / MEGATRON[i]![4]);
+      return { layerMs: (1000 * (mb.total_s - mb.logits_s)) / layers, logitsMs: 1000 * mb.logits_s, gapMs: 1000 * (r.publishedS - r.e.step.step_s), layers, microBatches };
+    });
+    expect(small.map((x) => x.microBatches)).toEqual([4, 4, 4]);
+    expect(small.map((x) => [x.layerMs.toFixed(2), x.logitsMs.toFixed(1), x.gapMs.toFixed(0)])).toEqual([
+      ['2.91', '20.2', '84'],
+      ['4.85', '15.2', '78'],
+      ['5.21', '10.2', '-6'],
+    ]);
+    // A cost a layer that closed the 7.1B's gap (its 78 ms over 4 x 30 layers) would put the 16B (4 x 32 layers) this far out.
+    const perLayerS = small[1]!.gapMs / 1000 / (4 * small[1]!.layers);
+    const sixteen = pct((rows[2]!.e.step.step_s + perLayerS * 4 * small[2]!.layers) / rows[2]!.publishedS - 1);
+    expect([(1000 * perLayerS).toFixed(2), (small[0]!.gapMs / (4 * small[0]!.layers)).toFixed(2), sixteen]).toEqual(['0.65', '0.87', 10.6]);
+    expect(flat).toContain(
+      `${small.map((x) => x.layerMs.toFixed(2)).join(', ')} ms of kernels a layer a micro-batch and ${small.map((x) => x.logitsMs.toFixed(1)).join(', ')} ms of output layer and loss; the published steps are ${small.map((x) => x.gapMs.toFixed(0)).join(', ')} ms longer`,
+    );
+    expect(flat).toContain(`a cost of ${(1000 * perLayerS).toFixed(2)} ms a layer a micro-batch closes the 7.1B (the 1.7B would need ${(small[0]!.gapMs / (4 * small[0]!.layers)).toFixed(2)}) and puts the 16B at ${sign(sixteen)}`);
+  });
+
   it('what the unpublished choices are worth (the doc prints each): interleaving depth, micro-batch size', () => {
     // Nemotron-4 340B at 2 and 4 chunks a stage instead of 8.
     const vp = [2, 4].map((v) => N340.map(([dp, batch, it]) => pct(stepOf(n340Yaml(dp, batch, v)).step_s / it - 1)));
