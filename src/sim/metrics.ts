@@ -25,9 +25,9 @@ export interface JobRow {
   datacentre: string;
   useful_pflop: number;
   effective_compute_ratio: number;
-  /** Mean step time while progressing (network model; empty for jobs without a model size). */
+  /** Mean time per step: progress time over the steps done (network model; empty for jobs without a model size). */
   step_time_s: number;
-  /** Fraction of step time spent in exposed communication. */
+  /** Fraction of its progress time spent in exposed communication (exposed_comm_s / step_time_s). */
   comm_fraction: number;
   /** Mean kernel time per step (network model; operator-level for kinds with a GEMM efficiency). */
   compute_s: number;
@@ -505,12 +505,14 @@ export class MetricsRecorder {
     row.datacentre = p ? datacentreNames(c, p.nodes) : '';
     row.useful_pflop = doneFlop / 1e15;
     row.effective_compute_ratio = allocatedPeakFlopS > 0 ? doneFlop / allocatedPeakFlopS : Number.NaN;
-    row.step_time_s = progressS > 0 ? stepWeightedS / progressS : Number.NaN;
+    // Per-step means over the steps done (StepStats); the communication share over progress time.
+    const stepCount = steps ? steps.stepCount : 0;
+    row.step_time_s = progressS > 0 ? stepWeightedS / stepCount : Number.NaN;
     const stepped = progressS > 0 && stepWeightedS > 0;
     row.comm_fraction = stepped ? (steps ? steps.commWeightedS : 0) / progressS : Number.NaN;
-    row.compute_s = stepped ? (steps ? steps.computeWeightedS : Number.NaN) / progressS : Number.NaN;
-    row.exposed_comm_s = stepped ? (steps ? steps.exposedWeightedS : Number.NaN) / progressS : Number.NaN;
-    row.bubble_s = stepped ? (steps ? steps.bubbleWeightedS : Number.NaN) / progressS : Number.NaN;
+    row.compute_s = stepped ? (steps ? steps.computeWeightedS : Number.NaN) / stepCount : Number.NaN;
+    row.exposed_comm_s = stepped ? (steps ? steps.exposedWeightedS : Number.NaN) / stepCount : Number.NaN;
+    row.bubble_s = stepped ? (steps ? steps.bubbleWeightedS : Number.NaN) / stepCount : Number.NaN;
     row.memory_gib = (steps ? steps.memoryBytes : Number.NaN) / 2 ** 30;
     row.placement_span = p ? placementSpan(this.cluster, p.nodes) : '';
     row.failures = failures;

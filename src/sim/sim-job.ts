@@ -20,11 +20,19 @@ export class StepStats {
   computeS = Number.NaN;
   exposedS = Number.NaN;
   bubbleS = Number.NaN;
+  /**
+   * Step time, kernel time, exposed communication and bubble, each summed over the steps done
+   * (a stretch of progress p at step time s does p / s steps): jobs.csv's per-step means are these
+   * over `stepCount`, so a slow stretch counts once per step, not once per second.
+   */
   stepWeightedS: number;
+  /** Share of progress time in exposed communication, integrated over progress time (comm_fraction). */
   commWeightedS = 0;
   computeWeightedS: number;
   exposedWeightedS: number;
   bubbleWeightedS: number;
+  /** Steps done (progress time over step time, summed): the denominator of the per-step means. */
+  stepCount = 0;
   memoryBytes = Number.NaN;
   /** The layout its steps were last timed with (jobs.csv's cell; empty while it has no step). */
   layout = '';
@@ -56,6 +64,7 @@ export class StepStats {
     this.computeWeightedS = before;
     this.exposedWeightedS = before;
     this.bubbleWeightedS = before;
+    this.stepCount = 0;
     this.memoryBytes = Number.NaN;
     this.layout = '';
     this.layoutNearTie = false;
@@ -282,7 +291,7 @@ export class SimJob implements JobView {
   get resilience(): Resilience | undefined {
     return this.run ? this.run.resilience : this.unrun(undefined, 'resilience');
   }
-  /** Step time integrated over progress (NaN once the job progressed without a step time). */
+  /** Step time summed over the steps done (NaN once the job progressed without a step time). */
   get stepWeightedS(): number {
     const st = this.steps;
     return st ? st.stepWeightedS : this.progressS > 0 ? Number.NaN : 0;
