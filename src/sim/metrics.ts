@@ -395,7 +395,9 @@ export class MetricsRecorder {
       // No job completed: there is no last completion (0 read as the best makespan of all).
       makespan_s: this.completed > 0 ? this.lastFinishS : Number.NaN,
       effective_compute_ratio_pool: poolPeakFlopS > 0 ? this.usefulDoneFlop / poolPeakFlopS : 0,
-      effective_compute_ratio_allocated: this.allocatedPeakFlopS > 0 ? this.usefulDoneFlop / this.allocatedPeakFlopS : 0,
+      // Nothing allocated: no ratio over allocated device-time (empty, as a job's that never held a
+      // device); a 0 read as all of it wasted, and compare averaged it into a policy's mean.
+      effective_compute_ratio_allocated: this.allocatedPeakFlopS > 0 ? this.usefulDoneFlop / this.allocatedPeakFlopS : Number.NaN,
       utilisation: c.deviceCount > 0 && endS > 0 ? busyTotalS / (c.deviceCount * endS) : 0,
       queueing_delay_mean_s: this.queueing.mean(),
       queueing_delay_p50_s: this.queueing.quantile(0.5),
