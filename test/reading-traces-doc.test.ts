@@ -74,6 +74,16 @@ const PHILLY_ROWS = lines(
   '{"jobid":"application_1506638472019_10240","vc":"6214e9","status":"Failed","submitted_time":"2017-10-07 15:00:00","start_time":"2017-10-07 15:10:00","end_time":"2017-10-07 15:12:00","gpus":8}',
 );
 
+// An SWF log as the Archive publishes it: header comments, right-aligned columns.
+const SWF_ROWS = lines(
+  '; Version: 2.2',
+  '; Computer: test',
+  '    1      0     10   3600    16     -1     -1    16   7200     -1  1  3  1 -1  1 -1 -1 -1',
+  '    2     60      0   1800    32     -1     -1    32   7200     -1  0  3  1 -1  1 -1 -1 -1',
+  '   10    120      5    600     8     -1     -1     8   7200     -1  1  4  1 -1  1 -1 -1 -1',
+  '   11    700      5     -1     2     -1     -1     2   7200     -1  5  4  1 -1  1 -1 -1 -1',
+);
+
 // Each section's rows and what they must read as, given the section's block.
 const CASES: Record<string, (block: Record<string, unknown>) => void> = {
   'Alibaba PAI 2020: pai_task_table': (b) => {
@@ -106,6 +116,10 @@ const CASES: Record<string, (block: Record<string, unknown>) => void> = {
       jobs: [['application_1506638472019_10238', 0, 587, 1, 1000], ['application_1506638472019_10240', 1476, 120, 8, 1000]],
       skipped: { 'no GPU requested': 1 },
     });
+  },
+  'Parallel Workloads Archive: SWF logs': (b) => {
+    // Job 11's run time is -1 (cancelled before it ran): skipped.
+    expect(jobs(b, SWF_ROWS)).toEqual({ jobs: [['1', 0, 3600, 16, 1000], ['2', 60, 1800, 32, 1000], ['10', 120, 600, 8, 1000]], skipped: { 'non-positive duration': 1 } });
   },
   'Azure LLM inference 2023 and 2024': (b) => {
     const rows = lines(
@@ -171,6 +185,7 @@ const COMPLETED: Record<string, [string, ReturnType<typeof jobs>]> = {
   'SenseTime Helios: cluster_log.csv': [HELIOS_ROWS, { jobs: [['1', 0, 3600, 8, 1000]], skipped: { 'no GPU requested': 1 } }],
   'Shanghai AI Lab Acme: trace_seren.csv and trace_kalos.csv': [SEREN_ROWS, { jobs: [['103', 0, 60, 1, 1000], ['102', 838, 2693, 8, 1000]], skipped: {} }],
   'Microsoft Philly: cluster_job_log': [PHILLY_ROWS, { jobs: [['application_1506638472019_10238', 0, 587, 1, 1000]], skipped: {} }],
+  'Parallel Workloads Archive: SWF logs': [SWF_ROWS, { jobs: [['1', 0, 3600, 16, 1000], ['10', 120, 600, 8, 1000]], skipped: {} }],
 };
 
 describe("docs/reading-traces.md's filters", () => {

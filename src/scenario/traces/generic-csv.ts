@@ -27,6 +27,7 @@ import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
 import { TraceError } from './trace-error.js';
 import { finishRows, type TraceOptions } from './trace-options.js';
 import { CsvJobRows, type CsvRowReader } from './csv-rows.js';
+import { blankSeparated } from './blank-separated.js';
 import { SuspectRows } from './suspect-rows.js';
 import type { TraceImport, TraceSkip } from './types.js';
 
@@ -178,7 +179,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
     return `${durationS} s from ${cell(col)} - ${cell(fromCol)}${unit}`;
   };
   const rows = scanCsvRecords(
-    text,
+    mapping.delimiter === 'space' ? blankSeparated(text) : text,
     source,
     (header, line) => {
       width = header.length;
