@@ -118,10 +118,10 @@ describe('alibaba-openb pods', () => {
     expect(err.file).toBe('pods.csv');
     expect(err.line).toBe(1);
     expect(err.message).toMatchInlineSnapshot(
-      `"pods.csv:1: missing columns 'deletion_time', 'scheduled_time': a pod list has all three time columns (creation_time, deletion_time, scheduled_time), or none (pod sizes only, for a fill); the header has: name, num_gpu, gpu_milli, creation_time"`,
+      `"pods.csv:1: missing columns 'deletion_time', 'scheduled_time': a pod list has all three time columns (creation_time, deletion_time, scheduled_time), or none (pod sizes only, for a fill); the header has: name, num_gpu, gpu_milli, creation_time; another job trace is read with format: csv and a column mapping (docs/reading-traces.md: Alibaba PAI 2020, Helios, Acme, Philly's cluster_job_log, SWF)"`,
     );
     expect(thrown(() => parseAlibabaOpenbPods('name,gpu_milli\nx,1000\n', { source: 'pods.csv' })).message).toBe(
-      "pods.csv:1: missing column 'num_gpu'; the header has: name, gpu_milli",
+      "pods.csv:1: missing column 'num_gpu'; the header has: name, gpu_milli; format alibaba-openb reads an openb pod list (name, num_gpu, gpu_milli and creation_time, deletion_time, scheduled_time); another job trace is read with format: csv and a column mapping (docs/reading-traces.md: Alibaba PAI 2020, Helios, Acme, Philly's cluster_job_log, SWF)",
     );
   });
 
@@ -200,9 +200,15 @@ describe('philly', () => {
     ]);
   });
 
-  it('throws on a missing column', () => {
+  it('throws on a missing column, saying what the format reads and how another trace is read', () => {
     expect(thrown(() => parsePhilly('timestamp,duration,gpus\n', { source: 'p.csv' })).message).toBe(
-      "p.csv:1: missing column 'num_gpus'; the header has: timestamp, duration, gpus",
+      "p.csv:1: missing column 'num_gpus'; the header has: timestamp, duration, gpus; format philly reads the Pollux artifact's philly_jobs.csv (timestamp, duration, num_gpus); another job trace is read with format: csv and a column mapping (docs/reading-traces.md: Alibaba PAI 2020, Helios, Acme, Philly's cluster_job_log, SWF)",
+    );
+    // A Helios log given as philly, and a node list given as a pod list: told the same.
+    const helios = 'job_id,user,vc,gpu_num,cpu_num,node_num,state,submit_time,start_time,end_time,duration,queue\n';
+    expect(thrown(() => parsePhilly(helios, { source: 'cluster_log.csv' })).message).toMatch(/missing columns 'timestamp', 'num_gpus'; the header has: job_id, .*; another job trace is read with format: csv and a column mapping \(docs\/reading-traces\.md: .*Helios/);
+    expect(thrown(() => parseAlibabaOpenbNodes('name,gpus\n', 'nodes.csv')).message).toBe(
+      "nodes.csv:1: missing columns 'sn', 'gpu'; the header has: name, gpus; format alibaba-openb reads an openb node list (sn, gpu, and model, cpu_milli, memory_mib when given)",
     );
   });
 });

@@ -22,7 +22,7 @@
 //   times would be meant is a guess.
 // Checks run in this order and the first failure names the reason: field count, name,
 // creation_time, num_gpu, no GPU, gpu_milli, scheduled_time/pending, deletion_time, order of times.
-import { isEmptyField, parseFiniteNumber, requireColumns, columnIndex, scanCsv, type TextPieces } from './csv-reader.js';
+import { isEmptyField, OTHER_TRACES, parseFiniteNumber, requireColumns, columnIndex, scanCsv, type TextPieces } from './csv-reader.js';
 import { countByReason, finishImport, type TraceOptions } from './trace-options.js';
 import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
 import { TraceError } from './trace-error.js';
@@ -51,6 +51,9 @@ const TIME_COLUMNS = {
 } as const;
 
 const POD_COLUMNS = { ...SIZE_COLUMNS, ...TIME_COLUMNS } as const;
+
+/** What a pod list's missing column is told with. */
+const POD_LAYOUT = `format alibaba-openb reads an openb pod list (name, num_gpu, gpu_milli and creation_time, deletion_time, scheduled_time); ${OTHER_TRACES}`;
 
 /** Splits a gpu_spec such as 'V100M16|V100M32' into models; empty or 'nan' means any model. */
 export function parseGpuSpec(field: string | undefined, separator = '|'): string[] | null {
@@ -84,7 +87,7 @@ export function parseAlibabaOpenbPods(text: string | TextPieces, options: Alibab
       const timeColumns = Object.values(TIME_COLUMNS).filter((c) => columnIndex(header, c) >= 0);
       untimed = timeColumns.length === 0;
       if (untimed) {
-        col = { ...requireColumns(header, SIZE_COLUMNS, source, line), creation_time: -1, deletion_time: -1, scheduled_time: -1 };
+        col = { ...requireColumns(header, SIZE_COLUMNS, source, line, POD_LAYOUT), creation_time: -1, deletion_time: -1, scheduled_time: -1 };
         if (options.window !== undefined) {
           throw new TraceError(source, line, `a window selects pods by creation_time, and this pod list has no time columns (${Object.values(TIME_COLUMNS).join(', ')}): it lists pod sizes only`);
         }
@@ -94,9 +97,9 @@ export function parseAlibabaOpenbPods(text: string | TextPieces, options: Alibab
         throw new TraceError(
           source,
           line,
-          `missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')}: a pod list has all three time columns (${Object.values(TIME_COLUMNS).join(', ')}), or none (pod sizes only, for a fill); the header has: ${found}`,
+          `missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')}: a pod list has all three time columns (${Object.values(TIME_COLUMNS).join(', ')}), or none (pod sizes only, for a fill); the header has: ${found}; ${OTHER_TRACES}`,
         );
-      } else col = requireColumns(header, POD_COLUMNS, source, line);
+      } else col = requireColumns(header, POD_COLUMNS, source, line, POD_LAYOUT);
       cpuCol = columnIndex(header, 'cpu_milli');
       memCol = columnIndex(header, 'memory_mib');
       specCol = columnIndex(header, 'gpu_spec');
@@ -188,7 +191,7 @@ export function parseAlibabaOpenbNodes(text: string | TextPieces, source = 'alib
     source,
     (header, line) => {
       width = header.length;
-      col = requireColumns(header, NODE_COLUMNS, source, line);
+      col = requireColumns(header, NODE_COLUMNS, source, line, 'format alibaba-openb reads an openb node list (sn, gpu, and model, cpu_milli, memory_mib when given)');
       modelCol = columnIndex(header, 'model');
       cpuCol = columnIndex(header, 'cpu_milli');
       memCol = columnIndex(header, 'memory_mib');

@@ -412,6 +412,9 @@ function scanQuoted(r: QuotedRecord, text: string, start: number, final: boolean
   }
 }
 
+/** How a job trace of a layout no importer reads is read: told when a format's columns are missing. */
+export const OTHER_TRACES = "another job trace is read with format: csv and a column mapping (docs/reading-traces.md: Alibaba PAI 2020, Helios, Acme, Philly's cluster_job_log, SWF)";
+
 /** Index of a column by name: exact match after trimming first, then case-insensitive; -1 if absent. */
 export function columnIndex(header: readonly string[], name: string): number {
   const want = name.trim();
@@ -447,6 +450,8 @@ export function requireColumns<K extends string>(
   columns: Record<K, string>,
   file: string,
   line: number,
+  /** Said after the header when a column is missing: what the format reads, and how another trace is read. */
+  layout?: string,
 ): Record<K, number> {
   const out = {} as Record<K, number>;
   const missing: string[] = [];
@@ -463,7 +468,7 @@ export function requireColumns<K extends string>(
     throw new TraceError(
       file,
       line,
-      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the header has: ${found}`,
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the header has: ${found}${layout === undefined ? '' : `; ${layout}`}`,
     );
   }
   return out;

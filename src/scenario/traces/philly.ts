@@ -10,7 +10,7 @@
 // gpu_time (= duration x num_gpus) is redundant and ignored; the virtual cluster becomes `group`:
 // column cluster (the Pollux file), else vc (Microsoft's own job log names the field so).
 // Checks in order: field count, timestamp, num_gpus, duration.
-import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv, type TextPieces } from './csv-reader.js';
+import { columnIndex, isEmptyField, OTHER_TRACES, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv, type TextPieces } from './csv-reader.js';
 import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
 import { finishImport, type TraceOptions } from './trace-options.js';
 import type { TraceImport, TraceJob, TraceSkip } from './types.js';
@@ -44,7 +44,7 @@ export function parsePhilly(text: string | TextPieces, options: PhillyOptions = 
     source,
     (header, line) => {
       width = header.length;
-      col = requireColumns(header, COLUMNS, source, line);
+      col = requireColumns(header, COLUMNS, source, line, `format philly reads the Pollux artifact's philly_jobs.csv (timestamp, duration, num_gpus); ${OTHER_TRACES}`);
       clusterCol = columnIndex(header, 'cluster');
       if (clusterCol < 0) clusterCol = columnIndex(header, 'vc');
       if (clusterCol >= 0) groupColumn = header[clusterCol]!.trim();
