@@ -256,7 +256,7 @@ const TRACE: Docs = {
   window: 'Keep jobs submitted in [start, end) of the trace\'s time; time 0 becomes `start`.',
   'window.start': 'Start of the window (0 when absent).',
   'window.end': 'End of the window (the end of the trace when absent).',
-  sample: 'Keep this fraction of jobs, in (0, 1] (deterministic in the seed).',
+  sample: "Keep this fraction of jobs, in (0, 1], chosen by a hash of each job's id and the scenario file's `seed`: the same jobs on every run of the file, whatever `--seed` or an experiment's seeds (which vary what is drawn while running); change the file's `seed` for another sample.",
   time_scale: 'Multiply submission times: 0.5 halves inter-arrival times (doubles the load), in (0, 1e6].',
   max_jobs: 'Keep only the first N jobs, in submission order.',
   include_pending: 'Keep Alibaba pods that were never scheduled (run time = deletion - creation); alibaba-openb only.',
