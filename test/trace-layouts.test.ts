@@ -31,6 +31,17 @@ describe('trace layouts', () => {
     expect(() => jobs(COMMA.replaceAll(',', '\t'), {})).toThrow(/missing columns 't' \(for submit\).*the file looks tab-separated: set the mapping's `delimiter: tab`/);
   });
 
+  it('columns given by number with a header line expected say to set header: false', () => {
+    // The PAI task table has no header line: its first task was read as one, every column missing.
+    const headerless = COMMA.split('\n').slice(1).join('\n');
+    expect(() => jobs(headerless, { id: '1', submit: '2', devices: '3', duration: '4' })).toThrow(
+      // '1' (for id) is found: the first task's third field holds 1.
+      "x:1: missing columns '2' (for submit), '3' (for devices), '4' (for duration); the header has: a, 0, 1, 10; columns given by number are read with the mapping's `header: false` (a file without a header line)",
+    );
+    // A name that is not a number is a name: no such hint.
+    expect(() => jobs(headerless, { id: '1', submit: 'when' })).toThrow(/the header has: a, 0, 1, 10$/);
+  });
+
   it('a column the header names twice is refused, whichever way its case is written', () => {
     // The first 'gpus' was read, silently: 8 devices where the other column said 2.
     const twice = 'id,t,gpus,secs,gpus\na,0,8,10,2\n';

@@ -196,6 +196,12 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
         // A header that is one field holding tabs or semicolons: the file has another separator.
         const other = delimiter === ',' && header.length === 1 ? (header[0]!.includes('\t') ? 'tab' : header[0]!.includes(';') ? 'semicolon' : undefined) : undefined;
         if (e instanceof TraceError && other) throw new TraceError(source, line, `${e.detail}; the file looks ${other}-separated: set the mapping's \`delimiter: ${other}\``);
+        // Every missing column named by a number, with a header line expected: a headerless file
+        // (PAI's task table) whose first row was taken for the header.
+        const missingByNumber = Object.values(required).filter((name) => columnIndex(header, name) < 0);
+        if (e instanceof TraceError && mapping.header !== false && missingByNumber.length > 0 && missingByNumber.every((name) => /^\s*[1-9]\d*\s*$/.test(name))) {
+          throw new TraceError(source, line, `${e.detail}; columns given by number are read with the mapping's \`header: false\` (a file without a header line)`);
+        }
         throw e;
       }
       const optional = (key: string): number => col[key] ?? -1;
