@@ -32,10 +32,10 @@ describe('the automatic layout and context parallelism', () => {
     expect(ran.step_time_s / e.step.step_s).toBeCloseTo(1, 4);
   });
 
-  it('the 6B as its size alone gives it (a 13,952-wide FFN, 3.4 h): tp 8 x pp 2 leaves headroom (69.3 GiB, 87%), so no context parallelism', () => {
+  it('the 6B as its size alone gives it (a 13,952-wide FFN, 3.4 h): tp 8 x pp 2 leaves headroom (69.2 GiB, 87%), so no context parallelism', () => {
     const e = explainJob(scenarioFromText(pool('seq_len: 131072, global_batch: 4194304, attention: flash')), 'f');
     expect(e.layout).toMatchObject({ tp: 8, cp: 1, pp: 2, dp: 1 });
-    expect(e.memory.total_gib).toBeCloseTo(69.28, 2);
+    expect(e.memory.total_gib).toBeCloseTo(69.16, 2);
   });
 
   it('ordinary sequences: no context parallelism (a layout without it has headroom)', () => {

@@ -20,13 +20,13 @@ workloads:
 describe("the loader's notes on an automatic layout name the layout the run uses", () => {
   it('a tight fit: the note names the run’s layout and its memory', () => {
     // 64B on 16 H100: the greedy search found nothing that fits (tp 8 x pp 2 x dp 1) and refused
-    // the job; the run uses tp 2 x cp 4 x dp 2 with ZeRO-3 (95% of the H100's 79.6 GiB).
+    // the job; the run uses tp 2 x cp 4 x dp 2 with ZeRO-3 (94% of the H100's 79.6 GiB).
     const r = scenarioFromText(pool('{ name: a, devices: 16, params: 64.4B, tokens: 1B }'));
     const ran = runToCsv(r).jobs[0]!;
     expect(ran.layout).toMatch(/^tp2 pp1 dp2 cp4 zero3 /);
     const notes = r.warnings.map(formatIssue).filter((w) => w.includes('automatic layout'));
     expect(notes).toEqual([expect.stringMatching(/: its automatic layout tp 2 x cp 4 x pp 1 x dp 2 zero 3: /)]);
-    expect(notes[0]).toContain(`needs ${ran.memory_gib.toFixed(1)} GiB per device, 95% of the 79.6 GiB of each H100`);
+    expect(notes[0]).toContain(`needs ${ran.memory_gib.toFixed(1)} GiB per device, 94% of the 79.6 GiB of each H100`);
   });
 
   it('a job only a layout beyond the greedy one fits is run, not refused', () => {

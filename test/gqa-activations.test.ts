@@ -41,10 +41,10 @@ describe('grouped-query attention keeps keys and values kv_heads x head_dim wide
     expect(layerActivationBytes(xl, TOKENS, 1, 'selective')).toBeCloseTo(sbh * (10 + 12 + (4 * 6016) / 2048), 0);
   });
 
-  it('the first stage of the DGX Cloud 128-GPU recipe (tp 8, pp 8, vp 12, dp 2, one sequence a micro-batch): 77.8 GiB of 79.6', () => {
+  it('the first stage of the DGX Cloud 128-GPU recipe (tp 8, pp 8, vp 12, dp 2, one sequence a micro-batch): 79.4 GiB of 79.6 (77.8 before Megatron\'s interleaved warm-up was counted: 103 one-layer chunks, not 96 layers)', () => {
     const shape = resolveShape(341e9, { ...NEMOTRON, attention: 'flash3' });
     const m = memoryPerDevice(shape, { tp: 8, pp: 8, dp: 2, microBatches: 16, virtualStages: 12, zeroStage: 1 });
     const gib = (b: number): string => (b / 2 ** 30).toFixed(1);
-    expect([m.weightsBytes, m.gradientsBytes, m.optimizerBytes, m.activationsBytes, m.totalBytes].map(gib)).toEqual(['10.7', '10.7', '32.2', '24.0', '77.8']);
+    expect([m.weightsBytes, m.gradientsBytes, m.optimizerBytes, m.activationsBytes, m.totalBytes].map(gib)).toEqual(['10.7', '10.7', '32.2', '25.6', '79.4']);
   });
 });

@@ -285,7 +285,7 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-10.3);
       expect(e).toBeInstanceOf(InputError);
       refusal = (e as InputError).message;
     }
-    expect(refusal).toMatch(/needs 94\.3 GiB per device/);
+    expect(refusal).toMatch(/needs 93\.9 GiB per device/);
     // The same job with full recompute is accepted; time the described one (no recompute) on its pool.
     const accepted = scenarioFromText(text.replace('recompute: none', 'recompute: full'));
     const job = accepted.jobs[0]!;

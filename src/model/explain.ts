@@ -56,7 +56,7 @@ export interface Explanation {
     effective_compute_ratio: number;
     tokens_per_step: number;
   };
-  memory: { weights_gib: number; gradients_gib: number; optimizer_gib: number; activations_gib: number; total_gib: number; device_gib: number; micro_batches_in_flight: number; fits: boolean };
+  memory: { weights_gib: number; gradients_gib: number; optimizer_gib: number; activations_gib: number; total_gib: number; device_gib: number; micro_batches_in_flight: number; model_chunks_in_flight?: number; fits: boolean };
   paths: { tp: CommPath; pp: CommPath; dp: CommPath; cp?: CommPath };
   /**
    * When the layout gives neither micro_batches nor micro_batch_size, or the job gives no layout
@@ -256,6 +256,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       total_gib: mem.totalBytes / GiB,
       device_gib: spec.memory / GiB,
       micro_batches_in_flight: mem.microBatchesInFlight,
+      ...(mem.modelChunksInFlight !== undefined ? { model_chunks_in_flight: mem.modelChunksInFlight } : {}),
       fits: mem.totalBytes <= spec.memory,
     },
     paths,
@@ -337,7 +338,7 @@ export function explanationTable(e: Explanation): string {
     ['  weights', `${m.weights_gib.toFixed(1)} GiB`, ''],
     ['  gradients', `${m.gradients_gib.toFixed(1)} GiB`, ''],
     ['  optimizer state', `${m.optimizer_gib.toFixed(1)} GiB`, ''],
-    ['  activations', `${m.activations_gib.toFixed(1)} GiB`, `${m.micro_batches_in_flight} micro-batch${m.micro_batches_in_flight === 1 ? '' : 'es'} in flight`],
+    ['  activations', `${m.activations_gib.toFixed(1)} GiB`, m.model_chunks_in_flight !== undefined ? `${m.model_chunks_in_flight} model chunks in flight (interleaved warm-up)` : `${m.micro_batches_in_flight} micro-batch${m.micro_batches_in_flight === 1 ? '' : 'es'} in flight`],
   ];
   const all = [...rows, ...memRows];
   const w0 = Math.max(...all.map((r) => r[0].length));

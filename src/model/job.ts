@@ -118,6 +118,7 @@ export interface LayoutSpec {
   /** Sequences per micro-batch; micro_batches = global batch sequences / (dp x this). */
   readonly micro_batch_size?: number | undefined;
   readonly virtual_stages: number;
+  readonly microbatch_group_size_per_vp_stage?: number | undefined;
   /** Transformer layers per pipeline stage, first to last (even when absent). */
   readonly stage_layers?: readonly number[] | undefined;
   readonly sharded: boolean;

@@ -46,6 +46,40 @@ export interface DeviceMemory {
   activationBytesPerLayer: number;
   /** Micro-batches whose activations the first stage holds at once under 1F1B: min(micro-batches, pp). */
   microBatchesInFlight: number;
+  /**
+   * Under the interleaved schedule (virtual_stages v > 1, pp > 1): model chunks (of the stage's
+   * layers / v each) whose activations the reported stage holds at its peak (interleavedInFlight); absent otherwise.
+   */
+  modelChunksInFlight?: number;
+}
+
+/**
+ * Model chunks a pipeline rank holds activations for at its peak under Megatron's interleaved 1F1B
+ * schedule (Megatron-Core `schedules.py`: `get_pp_rank_microbatches`, `get_schedule_table`; the SC21
+ * commit 6985e58938's `megatron/schedules.py` is the case N = pp). Rank r runs (pp - r - 1) x 2 +
+ * (v - 1) x N warm-up chunk forwards (N = `microbatch_group_size_per_vp_stage`, pp by default), at
+ * most all m v of them, then one more forward before its first backward frees a chunk: that many
+ * chunks in flight, taken in the schedule table's order (groups of N micro-batches, chunk 0 to v - 1
+ * for each group). `firstChunk` is how many of them are chunk 0's (the first stage keeps each one's
+ * embedding output); `lastChunk` chunk v - 1's.
+ */
+export function interleavedInFlight(pp: number, v: number, m: number, group: number, rank: number): { chunks: number; firstChunk: number; lastChunk: number } {
+  const total = m * v;
+  const warmup = Math.min(total, (pp - rank - 1) * 2 + (v - 1) * group);
+  const chunks = Math.min(total, warmup + 1);
+  let firstChunk = 0;
+  let lastChunk = 0;
+  for (let start = 0, k = 0; start < m && k < chunks; start += group) {
+    // The last group takes every micro-batch left (get_schedule_table).
+    const size = start + group >= m ? m - start : group;
+    for (let c = 0; c < v && k < chunks; c++) {
+      const here = Math.min(size, chunks - k);
+      if (c === 0) firstChunk += here;
+      if (c === v - 1) lastChunk += here;
+      k += here;
+    }
+  }
+  return { chunks, firstChunk, lastChunk };
 }
 
 /**
@@ -61,11 +95,13 @@ export interface DeviceMemory {
  * Activations: one micro-batch of b s = global batch / (dp x micro-batches) tokens keeps
  * activationBytesPerLayer on each of the stage's L / pp layers, and under 1F1B the first stage
  * holds min(micro-batches, pp) of them at once: L layers' worth when the pipeline is full
- * (Korthikanti et al. 2022, section 4.2.3, independent of pp). Megatron's interleaved schedule
- * can hold up to (1 + (pp - 1) / (pp v)) times more in its warm-up; that depth is a tunable of
- * the schedule (Llama 3 changed it, paper section 3.3.2), so it is left out. The last stage adds
+ * (Korthikanti et al. 2022, section 4.2.3, independent of pp). Under Megatron's interleaved
+ * schedule (v > 1) a stage holds the chunks of L / (pp v) layers its warm-up leaves in flight
+ * (interleavedInFlight: (pp - 1) x 2 + (v - 1) N + 1 on the first stage, (v - 1) N + 1 on the last,
+ * N = `layout.microbatchGroupSize`, pp by default). The last stage adds
  * the output layer's logits, kept in fp32 for the loss (n V / t x 4 bytes for the micro-batch in
- * its backward); the first stage the embedding output of each micro-batch in flight.
+ * its backward); the first stage the embedding dropout's one-byte mask of each micro-batch in flight
+ * (none without dropout: the embedding's output is the first layer's input, counted with it).
  *
  * Parameters: each stage's share of the layers, and the vocab / tp x hidden word embedding on the
  * first stage and the output layer on the last (a copy of the embedding when tied:
@@ -118,13 +154,26 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   const activationBytesPerLayer = layerActivationBytes(shape, microBatchTokens, tp, recompute, etpOf(layout));
   const microBatchesInFlight = Math.min(m, pp);
   const sp = sequenceParallelOf(shape);
-  const embeddingBytes = (microBatchTokens * shape.hiddenSize * shape.precisionBytes) / (sp ? tp : 1);
+  // The embedding's dropout keeps its one-byte mask for the backward (PyTorch's native_dropout, a bool
+  // mask); with dropout 0 it returns its input and keeps nothing (ATen `_dropout_impl`: p == 0). Its
+  // output is the first layer's input, counted with the layer; the lookup's backward needs only the
+  // token ids.
+  const embeddingBytes = dropoutOf(shape) ? (microBatchTokens * shape.hiddenSize) / (sp ? tp : 1) : 0;
   // A partition of the scenario's own (layout.stageLayers) puts its own layer counts on the first and last stages.
   const firstLayers = layout.stageLayers?.[0] ?? shape.layers / pp;
   const lastLayers = layout.stageLayers?.[pp - 1] ?? shape.layers / pp;
-  const firstStage = microBatchesInFlight * (firstLayers * activationBytesPerLayer + embeddingBytes);
   const logitsBytes = (microBatchTokens * (shape.vocab ?? DEFAULT_VOCAB) * 4) / tp;
-  const lastStage = lastLayers * activationBytesPerLayer + logitsBytes;
+  const v = Math.max(1, layout.virtualStages ?? 1);
+  // Interleaved: the chunks each stage's warm-up leaves in flight, of layers / v each (interleavedInFlight).
+  // The last stage's logits are of chunk v - 1's micro-batch in its backward, one at a time (its
+  // steady state runs that chunk's forward and then its backward).
+  const group = layout.microbatchGroupSize ?? pp;
+  const firstInFlight = pp > 1 && v > 1 ? interleavedInFlight(pp, v, m, group, 0) : undefined;
+  const lastInFlight = pp > 1 && v > 1 ? interleavedInFlight(pp, v, m, group, pp - 1) : undefined;
+  const firstStage = firstInFlight
+    ? firstInFlight.chunks * (firstLayers / v) * activationBytesPerLayer + firstInFlight.firstChunk * embeddingBytes
+    : microBatchesInFlight * (firstLayers * activationBytesPerLayer + embeddingBytes);
+  const lastStage = (lastInFlight ? lastInFlight.chunks * (lastLayers / v) : lastLayers) * activationBytesPerLayer + logitsBytes;
   // One stage is both when pp = 1; else the fuller of the first and the last.
   const first = state(0);
   const sum = (s: { weights: number; gradients: number; optimizer: number }, activations: number): number => s.weights + s.gradients + s.optimizer + activations;
@@ -140,6 +189,7 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
     totalBytes: sum(fullest, activationsBytes),
     activationBytesPerLayer,
     microBatchesInFlight,
+    ...(firstInFlight && lastInFlight ? { modelChunksInFlight: lastFuller ? lastInFlight.chunks : firstInFlight.chunks } : {}),
   };
 }
 

@@ -289,12 +289,12 @@ function microBatchSizeProblems(shape: TrainingShape, layout: LayoutSpec | undef
 function fieldOf(problem: string): string[] {
   if (problem.startsWith('tp x pp x dp') || problem.startsWith('tp x cp x pp x dp')) return [];
   if (problem.startsWith('pp x virtual_stages')) return ['virtual_stages'];
-  const m = /^(tp|cp|pp|dp|micro_batches|virtual_stages|stage_layers)\b/.exec(problem);
+  const m = /^(tp|cp|pp|dp|micro_batches|virtual_stages|microbatch_group_size_per_vp_stage|stage_layers)\b/.exec(problem);
   return m ? [m[1]!] : [];
 }
 
 function needs(m: DeviceMemory): string {
-  return `needs ${gb(m.totalBytes)} per device (weights ${gb(m.weightsBytes)}, gradients ${gb(m.gradientsBytes)}, optimizer state ${gb(m.optimizerBytes)}, activations ${gb(m.activationsBytes)} for ${m.microBatchesInFlight} micro-batch${m.microBatchesInFlight === 1 ? '' : 'es'} in flight)`;
+  return `needs ${gb(m.totalBytes)} per device (weights ${gb(m.weightsBytes)}, gradients ${gb(m.gradientsBytes)}, optimizer state ${gb(m.optimizerBytes)}, activations ${gb(m.activationsBytes)} for ${m.modelChunksInFlight !== undefined ? `${m.modelChunksInFlight} model chunks` : `${m.microBatchesInFlight} micro-batch${m.microBatchesInFlight === 1 ? '' : 'es'}`} in flight)`;
 }
 
 function tight(m: DeviceMemory, k: FitKind): string {

@@ -300,6 +300,12 @@ export interface ParallelLayout {
   /** Model chunks per pipeline rank in the interleaved schedule (Narayanan et al. 2021); 1 = plain 1F1B. */
   virtualStages?: number;
   /**
+   * Micro-batches the interleaved schedule runs through each model chunk before moving to the next
+   * (Megatron's `microbatch_group_size_per_vp_stage`, in [pp, micro-batches]; pp when absent): it sets
+   * the warm-up's depth, (v - 1) x N chunk forwards on every rank, and so the activations in flight.
+   */
+  microbatchGroupSize?: number;
+  /**
    * Sharded data parallelism (ZeRO-2 / FSDP without resharding, as Llama 3 ran): all-gather the
    * weights once per step and reduce-scatter the gradients, instead of one gradient all-reduce.
    */
@@ -586,6 +592,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     dp: l.dp,
     microBatches: l.micro_batches ?? Math.max(1, Math.round(sequences / (l.dp * (l.micro_batch_size ?? 1)))),
     virtualStages: l.virtual_stages,
+    ...(l.microbatch_group_size_per_vp_stage !== undefined ? { microbatchGroupSize: l.microbatch_group_size_per_vp_stage } : {}),
     shardedDataParallel: l.zero !== undefined ? l.zero >= 2 : l.sharded,
     ...(l.zero !== undefined ? { zeroStage: l.zero } : {}),
   };
@@ -746,6 +753,15 @@ export function validateLayout(
   if (!Number.isInteger(v) || v < 1) problems.push(`virtual_stages must be a positive integer, got ${v}`);
   // DeepSpeed's TrainSchedule is plain 1F1B: an interleaved description of it would time a schedule it never ran.
   if (layout.pipelineEngine === 'deepspeed' && layout.pp > 1 && v > 1) problems.push(`virtual_stages = ${v} with pipeline_engine: deepspeed: DeepSpeed's pipeline engine has no interleaved schedule (TrainSchedule is plain 1F1B); give virtual_stages: 1`);
+  // Megatron's interleaved schedule takes a micro-batch group of pp to micro-batches, and refuses a last
+  // group shorter than pp (forward_backward_pipelining_with_interleaving: ValueError, RuntimeError).
+  const group = layout.microbatchGroupSize;
+  if (group !== undefined && v > 1 && layout.pp > 1) {
+    if (!Number.isInteger(group) || group < layout.pp || group > layout.microBatches)
+      problems.push(`microbatch_group_size_per_vp_stage = ${group} must lie in [pp, micro_batches] = [${layout.pp}, ${layout.microBatches}], as Megatron's interleaved schedule requires`);
+    else if (layout.microBatches % group !== 0 && layout.microBatches % group < layout.pp)
+      problems.push(`microbatch_group_size_per_vp_stage = ${group} leaves a last group of ${layout.microBatches % group} micro-batches (micro_batches = ${layout.microBatches}), fewer than pp = ${layout.pp}, which Megatron's interleaved schedule refuses: give a group that divides micro_batches or leaves at least pp`);
+  }
   const cp = layout.cp ?? 1;
   if (!Number.isInteger(cp) || cp < 1) problems.push(`cp must be a positive integer, got ${cp}`);
   const product = layout.tp * cp * layout.pp * layout.dp;
@@ -815,6 +831,7 @@ export function validateLayout(
     }
   }
   // Fields a layout gives that change nothing on it: said, as the user expects them to.
+  if (layout.microbatchGroupSize !== undefined && (v === 1 || layout.pp === 1)) notes.push(`microbatch_group_size_per_vp_stage has no effect without the interleaved schedule (virtual_stages > 1 and pp > 1)`);
   if (v > 1 && layout.pp === 1) notes.push(`virtual_stages = ${v} has no effect with pp = 1: the interleaved schedule splits each pipeline stage's layers into model chunks, and there is one stage (no bubble to shrink)`);
   if (layout.ppOverlap !== undefined && layout.pp === 1) notes.push(`pp_overlap has no effect with pp = 1: there is no pipeline send/recv to hide`);
   if (layout.ppGradients !== undefined && layout.pp === 1) notes.push(`pp_gradients has no effect with pp = 1: there is no pipeline send/recv`);
@@ -827,7 +844,7 @@ export function validateLayout(
   if (shape?.sequenceParallel === true && layout.tp === 1) notes.push('sequence_parallel has no effect with tp = 1: it splits the norms, dropouts and their activations over the tensor-parallel ranks, and there is one (Megatron-LM turns it off)');
   if (layout.pp > 1 && layout.microBatches < layout.pp) {
     notes.push(`micro_batches = ${layout.microBatches} < pp = ${layout.pp}: the pipeline never fills and the bubble dominates`);
-  } else if (layout.pp > 1 && v > 1 && layout.microBatches % layout.pp !== 0) {
+  } else if (layout.pp > 1 && v > 1 && group === undefined && layout.microBatches % layout.pp !== 0) {
     notes.push(`micro_batches = ${layout.microBatches} is not a multiple of pp = ${layout.pp}, which Megatron's interleaved schedule requires`);
   }
   return { problems, notes };

@@ -293,6 +293,8 @@ export const layoutSchema = z.strictObject({
   /** Sequences per micro-batch (Megatron-LM's --micro-batch-size), instead of `micro_batches`. */
   micro_batch_size: z.number().int().positive().optional(),
   virtual_stages: z.number().int().positive().default(1),
+  /** Megatron's --microbatch-group-size-per-virtual-pipeline-stage (interleaved schedule): pp when absent. */
+  microbatch_group_size_per_vp_stage: z.number().int().positive().optional(),
   /**
    * A pipeline partition of the model's own: transformer layers on each stage, first to last (one
    * entry per stage, summing to the model's layers). Absent: the layers spread evenly.
