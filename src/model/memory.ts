@@ -96,9 +96,10 @@ export function interleavedInFlight(pp: number, v: number, m: number, group: num
  * activationBytesPerLayer on each of the stage's L / pp layers, and under 1F1B the first stage
  * holds min(micro-batches, pp) of them at once: L layers' worth when the pipeline is full
  * (Korthikanti et al. 2022, section 4.2.3, independent of pp). Under Megatron's interleaved
- * schedule (v > 1) a stage holds the chunks of L / (pp v) layers its warm-up leaves in flight
- * (interleavedInFlight: (pp - 1) x 2 + (v - 1) N + 1 on the first stage, (v - 1) N + 1 on the last,
- * N = `layout.microbatchGroupSize`, pp by default). The last stage adds
+ * schedule (v > 1) with its micro-batch group N stated (`layout.microbatchGroupSize`), a stage
+ * holds the chunks of L / (pp v) layers its warm-up leaves in flight (interleavedInFlight:
+ * (pp - 1) x 2 + (v - 1) N + 1 on the first stage, (v - 1) N + 1 on the last); unstated, the
+ * warm-up's depth is a tunable (Llama 3 tuned it) and the stage is charged 1F1B's count. The last stage adds
  * the output layer's logits, kept in fp32 for the loss (n V / t x 4 bytes for the micro-batch in
  * its backward); the first stage the embedding dropout's one-byte mask of each micro-batch in flight
  * (none without dropout: the embedding's output is the first layer's input, counted with it).
@@ -167,9 +168,14 @@ export function memoryPerDevice(shape: TrainingShape, layout: ParallelLayout, re
   // Interleaved: the chunks each stage's warm-up leaves in flight, of layers / v each (interleavedInFlight).
   // The last stage's logits are of chunk v - 1's micro-batch in its backward, one at a time (its
   // steady state runs that chunk's forward and then its backward).
-  const group = layout.microbatchGroupSize ?? pp;
-  const firstInFlight = pp > 1 && v > 1 ? interleavedInFlight(pp, v, m, group, 0) : undefined;
-  const lastInFlight = pp > 1 && v > 1 ? interleavedInFlight(pp, v, m, group, pp - 1) : undefined;
+  // Only a stated group charges the warm-up's chunks: its depth is a tunable of the schedule (Llama 3
+  // tuned N, paper section 3.3.2; Megatron-Core's default N = pp holds up to (1 + (pp - 1) / (pp v))
+  // times 1F1B's count on the first stage), and charged at N = pp it refused runs that ran (Llama 3
+  // 405B at 8,192 GPUs described with Megatron's dropout: 79.8 GiB of 79.6). Unstated, a stage is
+  // charged 1F1B's count, as Korthikanti et al.'s section 4.2.3 does.
+  const group = layout.microbatchGroupSize;
+  const firstInFlight = pp > 1 && v > 1 && group !== undefined ? interleavedInFlight(pp, v, m, group, 0) : undefined;
+  const lastInFlight = pp > 1 && v > 1 && group !== undefined ? interleavedInFlight(pp, v, m, group, pp - 1) : undefined;
   const firstStage = firstInFlight
     ? firstInFlight.chunks * (firstLayers / v) * activationBytesPerLayer + firstInFlight.firstChunk * embeddingBytes
     : microBatchesInFlight * (firstLayers * activationBytesPerLayer + embeddingBytes);

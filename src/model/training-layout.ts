@@ -301,7 +301,7 @@ export interface ParallelLayout {
   virtualStages?: number;
   /**
    * Micro-batches the interleaved schedule runs through each model chunk before moving to the next
-   * (Megatron's `microbatch_group_size_per_vp_stage`, in [pp, micro-batches]; pp when absent): it sets
+   * (Megatron's `microbatch_group_size_per_vp_stage`, in [pp, micro-batches]; absent: 1F1B's count is charged, memory.ts): it sets
    * the warm-up's depth, (v - 1) x N chunk forwards on every rank, and so the activations in flight.
    */
   microbatchGroupSize?: number;
