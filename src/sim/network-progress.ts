@@ -1146,17 +1146,37 @@ export class NetworkProgressModel implements ProgressModel {
    * its bytes (docs/calibration.md audit item 17).
    */
   private perRank(c: JobComm, flows: number[], shares: number[], eff: number): number {
-    const network = this.network;
-    const own = (f: number): boolean => this.commOfFlow[f] === c;
-    const others = this.othersScratch;
-    const avail = (l: number, groupFlows: number): number => {
-      const cap = network.linkCapacity(l);
-      // Alone on the link (no other job, no transfer): all of it. Shared with either: max-min's share of its turn.
-      if (!(this.linkJobs[l]! > 1) && this.linkTransfers[l] === 0) return cap;
-      return turnShareBytesPerS(cap, groupFlows, network.othersOnLink(l, own, others));
-    };
-    return groupPerRankBw(flows.length, (i) => this.routeOfFlow[flows[i]!]!, (i) => this.capOfFlow[flows[i]!]!, (i) => shares[i]!, avail) * eff;
+    // The group asked about, in fields the callbacks below read (made once: a call made five
+    // closures); put back after, should a rate read ever nest.
+    const wasComm = this.askedComm;
+    const wasFlows = this.askedFlows;
+    const wasShares = this.askedShares;
+    this.askedComm = c;
+    this.askedFlows = flows;
+    this.askedShares = shares;
+    try {
+      return groupPerRankBw(flows.length, this.askedLinks, this.askedCap, this.askedRanks, this.askedAvail) * eff;
+    } finally {
+      this.askedComm = wasComm;
+      this.askedFlows = wasFlows;
+      this.askedShares = wasShares;
+    }
   }
+
+  /** perRank's group: its job's record, flows and their ranks. */
+  private askedComm: JobComm | undefined;
+  private askedFlows: readonly number[] = NO_NUMBERS;
+  private askedShares: readonly number[] = NO_NUMBERS;
+  private readonly askedLinks = (i: number): readonly number[] => this.routeOfFlow[this.askedFlows[i]!]!;
+  private readonly askedCap = (i: number): number => this.capOfFlow[this.askedFlows[i]!]!;
+  private readonly askedRanks = (i: number): number => this.askedShares[i]!;
+  private readonly askedOwn = (f: number): boolean => this.commOfFlow[f] === this.askedComm;
+  private readonly askedAvail = (l: number, groupFlows: number): number => {
+    const cap = this.network.linkCapacity(l);
+    // Alone on the link (no other job, no transfer): all of it. Shared with either: max-min's share of its turn.
+    if (!(this.linkJobs[l]! > 1) && this.linkTransfers[l] === 0) return cap;
+    return turnShareBytesPerS(cap, groupFlows, this.network.othersOnLink(l, this.askedOwn, this.othersScratch));
+  };
 
   /** perRank's reading of one link's other flows (FlowNetwork.othersOnLink). */
   private readonly othersScratch: OthersOnLink = { loadBytesPerS: 0, limitedWeight: 0, heldLoadBytesPerS: 0 };
