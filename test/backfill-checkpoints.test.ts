@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { resolvePolicies } from '../src/policy/registry.js';
 import { runToCsv, scenarioFromText } from './helpers.js';
 
-// One 8-GPU node; a checkpoint of 900 s after each hour of compute: 80% of progress time computes.
-// run1 (4 GPUs, 4,320 s of compute) runs 0-5,400 s; head (8 GPUs) arrives at 60 s: reservation at
-// 5,400 s. bf (4 GPUs, 4,320 s of compute) arrives at 120 s: without checkpoints it would end at
-// 4,440 s, but it needs 5,400 s of progress, to 5,520 s, and the head's 8 GPUs include its 4.
+// One 8-GPU node; a checkpoint of 900 s after each hour of compute, and a final one when the work is
+// done. run1 (4 GPUs, 4,320 s of compute) runs 3,600 s, writes 900 s, runs 720 s and writes its
+// final checkpoint: 0-6,120 s; head (8 GPUs) arrives at 60 s: reservation at 6,120 s. bf (4 GPUs,
+// 4,320 s of compute) arrives at 120 s: without checkpoints it would end at 4,440 s, but it needs
+// 6,120 s, to 6,240 s, and the head's 8 GPUs include its 4. (Writing spread evenly over progress,
+// 5,400 s, predicted it to end at 5,520 s, before the reservation.)
 const text = (checkpointing: string, bf = '4320s') => `
 name: backfill-checkpoints
 network: ideal
@@ -30,16 +32,16 @@ const run = (t: string) => {
 describe('EASY backfilling with checkpoints', () => {
   it('does not backfill a job whose checkpoint writing would take it past the reservation', () => {
     const row = run(text('checkpointing: { interval: 1h, cost: 900s }'));
-    expect(row('run1').finish_s).toBeCloseTo(5400, 6);
-    expect(row('head').start_s).toBeCloseTo(5400, 6);
-    expect(row('bf').start_s).toBeGreaterThanOrEqual(5400);
+    expect(row('run1').finish_s).toBeCloseTo(6120, 6);
+    expect(row('head').start_s).toBeCloseTo(6120, 6);
+    expect(row('bf').start_s).toBeGreaterThanOrEqual(6120);
   });
 
-  it('backfills one whose checkpoint writing still ends it by then (4,200 s of compute: 5,250 s, to 5,370 s)', () => {
-    const row = run(text('checkpointing: { interval: 1h, cost: 900s }', '4200s'));
+  it('backfills one whose checkpoint writing still ends it by then (4,100 s of compute: 5,900 s, to 6,020 s)', () => {
+    const row = run(text('checkpointing: { interval: 1h, cost: 900s }', '4100s'));
     expect(row('bf').start_s).toBeCloseTo(120, 6);
-    expect(row('bf').finish_s).toBeCloseTo(5370, 6);
-    expect(row('head').start_s).toBeCloseTo(5400, 6);
+    expect(row('bf').finish_s).toBeCloseTo(6020, 6);
+    expect(row('head').start_s).toBeCloseTo(6120, 6);
   });
 
   it('predicts the rate a Young/Daly interval gives, as the job then runs at', () => {

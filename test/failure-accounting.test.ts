@@ -2,6 +2,7 @@
 // point or checkpoint is lost (once), and its effective training fraction is useful compute time
 // over the time since its first start.
 import { describe, expect, it } from 'vitest';
+import { computeShare } from '../src/model/checkpoint-interval.js';
 import { resolvePolicies } from '../src/policy/registry.js';
 import type { Simulation } from '../src/sim/simulation.js';
 import { runToCsv, scenarioFromText } from './helpers.js';
@@ -201,5 +202,150 @@ describe('a preemption part-way through a checkpoint cycle', () => {
     expect(low.finish_s).toBeCloseTo(44630, 6);
     expect(low.checkpoint_overhead_s).toBeCloseTo(3030, 6);
     expect(low.effective_training_fraction).toBeCloseTo(36000 / 44630, 9);
+  });
+});
+
+describe("a job's last checkpoint cycle: its compute at the full rate, then the checkpoint saved after the last step", () => {
+  // One cycle computes 3,600 s, then writes its checkpoint 300 s. Megatron-LM's pretrain() saves
+  // after training unless the last iteration was a save iteration, TorchTitan's save(last_step=True)
+  // at the last step: the job ends with a final checkpoint (checkpointing.final_cost, default cost),
+  // in place of the periodic one when the work ends on a cycle's compute. Spread evenly over
+  // progress, a job of W s of compute finished at W x 3,900 / 3,600 with W x 300 / 3,900 of overhead.
+  const text = (duration: string, extra = '') => pool(`checkpointing: { interval: 1h, cost: 300s, restart: 600s${extra} }\n`, `      - { name: a, devices: 8, duration: ${duration}, reference_device: H100 }\n`);
+
+  it('completing mid-cycle: two whole cycles, 1,800 s of compute and the final checkpoint', () => {
+    // 9,000 s of compute: 2 x 3,900 + 1,800 + 300 = 9,900 s, three checkpoints (900 s). Spread:
+    // 9,750 s and 692.3 s.
+    const r = runToCsv(scenarioFromText(text('9000s')));
+    const a = r.jobs[0]!;
+    expect(a.finish_s).toBeCloseTo(9900, 6);
+    expect(a.checkpoint_overhead_s).toBeCloseTo(900, 6);
+    expect(r.summary.checkpoint_overhead_s).toBeCloseTo(900, 6);
+    expect(a.effective_training_fraction).toBeCloseTo(9000 / 9900, 9);
+  });
+
+  it('final_cost sets the final checkpoint (TorchTitan saves only the model at the last step by default), 0s none', () => {
+    const at = (extra: string) => runToCsv(scenarioFromText(text('9000s', extra))).jobs[0]!;
+    const small = at(', final_cost: 100s');
+    expect(small.finish_s).toBeCloseTo(9700, 6);
+    expect(small.checkpoint_overhead_s).toBeCloseTo(700, 6);
+    const none = at(', final_cost: 0s');
+    expect(none.finish_s).toBeCloseTo(9600, 6);
+    expect(none.checkpoint_overhead_s).toBeCloseTo(600, 6);
+    expect(none.effective_training_fraction).toBeCloseTo(9000 / 9600, 9);
+  });
+
+  it('exactly at a cycle end: the final checkpoint is the last periodic one, written once', () => {
+    // 10 h = 10 whole cycles: 9 periodic checkpoints and the final one, 39,000 s and 3,000 s.
+    const a = runToCsv(scenarioFromText(text('10h'))).jobs[0]!;
+    expect(a.finish_s).toBeCloseTo(39000, 6);
+    expect(a.checkpoint_overhead_s).toBeCloseTo(3000, 6);
+    // A final checkpoint of 100 s in place of the tenth periodic one: 38,800 s, 2,800 s.
+    const b = runToCsv(scenarioFromText(text('10h', ', final_cost: 100s'))).jobs[0]!;
+    expect(b.finish_s).toBeCloseTo(38800, 6);
+    expect(b.checkpoint_overhead_s).toBeCloseTo(2800, 6);
+  });
+
+  it('during its first cycle: its compute, then the final checkpoint', () => {
+    // 1,800 s of compute, then 300 s: 2,100 s (spread: 1,950 s, 150 s of overhead).
+    const a = runToCsv(scenarioFromText(text('1800s'))).jobs[0]!;
+    expect(a.finish_s).toBeCloseTo(2100, 6);
+    expect(a.checkpoint_overhead_s).toBeCloseTo(300, 6);
+    expect(a.effective_training_fraction).toBeCloseTo(1800 / 2100, 9);
+  });
+
+  it('with the rate halved in its first cycle and restored in its fourth (as contention does): every cycle as it was done', () => {
+    // 10,000 s of compute at the full rate; the rate halves at 1,000 s. Cycle 1: 1,000 + 2,600 / 2 =
+    // 2,300 s of work by 3,600 s, written by 3,900 s; cycles 2 and 3: 1,800 s of work each (5,900
+    // by 11,400 s, written by 11,700 s). Restored at 12,000 s (150 s more done): 3,300 s of compute
+    // to 9,350 s by 15,300 s, written by 15,600 s; cycle 5: 650 s, to 16,250 s; the final
+    // checkpoint to 16,550 s. Overhead: 4 periodic checkpoints and the final one, 1,500 s.
+    // Progress counted cycle 1 at the net rate (2,261.5 s of work): the work left at 12,000 s is
+    // what the cycles left, not that.
+    const change = (sim: Simulation) => {
+      let full = 0;
+      sim.engine.daemonAt(1000, () => {
+        const j = sim.running.find((x) => x.name === 'a')!;
+        full = j.rateFlopPerS / computeShare(3600, 300);
+        sim.setRate(j, full / 2);
+      });
+      sim.engine.daemonAt(12000, () => sim.setRate(sim.running.find((x) => x.name === 'a')!, full));
+    };
+    const a = runToCsv(scenarioFromText(text('10000s')), { observe: change }).jobs[0]!;
+    expect(a.finish_s).toBeCloseTo(16550, 6);
+    expect(a.checkpoint_overhead_s).toBeCloseTo(1500, 6);
+    expect(a.effective_training_fraction).toBeCloseTo(15050 / 16550, 9);
+  });
+
+  it('with the rate halved in its last cycle', () => {
+    // 9,000 s of compute; the rate halves at 8,000 s (200 s into the third cycle's compute): 7,400 s
+    // done then, 1,600 s left in 3,200 s, to 11,200 s; the final checkpoint to 11,500 s. The rate
+    // restored at 10,000 s: 1,000 s of the 1,600 done, 600 s left at the full rate, to 10,600 s.
+    const change = (sim: Simulation) => {
+      let full = 0;
+      sim.engine.daemonAt(8000, () => {
+        const j = sim.running.find((x) => x.name === 'a')!;
+        full = j.rateFlopPerS / computeShare(3600, 300);
+        sim.setRate(j, full / 2);
+      });
+      sim.engine.daemonAt(10000, () => sim.setRate(sim.running.find((x) => x.name === 'a')!, full));
+    };
+    const a = runToCsv(scenarioFromText(text('9000s')), { observe: change }).jobs[0]!;
+    expect(a.finish_s).toBeCloseTo(10600 + 300, 6);
+    expect(a.checkpoint_overhead_s).toBeCloseTo(900, 6);
+  });
+
+  it('after a failure: the redone cycles and the last one as they were done', () => {
+    // Failure at 5,000 s (1,100 s of compute lost), restart 600 s: 5,400 s of the 9,000 left from
+    // 5,600 s, one whole cycle and 1,800 s, then the final checkpoint: 11,600 s. Overhead: the first
+    // cycle's checkpoint, the second's and the final one, 900 s. Spread: 11,450 s, 750 s.
+    const a = runToCsv(scenarioFromText(text('9000s')), { observe: failAt('a', 5000) }).jobs[0]!;
+    expect(a.finish_s).toBeCloseTo(11600, 6);
+    expect(a.checkpoint_overhead_s).toBeCloseTo(900, 6);
+    expect(a.lost_pflop / a.useful_pflop).toBeCloseTo(1100 / 9000, 12);
+    expect(a.effective_training_fraction).toBeCloseTo(9000 / 11600, 9);
+  });
+
+  it('a failure while the final checkpoint is written loses the last partial cycle', () => {
+    // 9,000 s: the work is done at 9,600 s, its final checkpoint written to 9,900 s. A failure at
+    // 9,700 s loses the 1,800 s of compute since the second checkpoint (100 s of the final one was
+    // written, overhead as a preemption's cut short); restart 600 s from 9,700 s, then 1,800 s and
+    // the final checkpoint again: 10,300 + 2,100 = 12,400 s; overhead 600 + 100 + 300 = 1,000 s.
+    const a = runToCsv(scenarioFromText(text('9000s')), { observe: failAt('a', 9700) }).jobs[0]!;
+    expect(a.failures).toBe(1);
+    expect(a.status).toBe('completed');
+    expect(a.lost_pflop / a.useful_pflop).toBeCloseTo(1800 / 9000, 12);
+    expect(a.finish_s).toBeCloseTo(12400, 6);
+    expect(a.checkpoint_overhead_s).toBeCloseTo(1000, 6);
+  });
+
+  it('stopped by the horizon while a periodic checkpoint is written: its compute, and the writing so far', () => {
+    // Horizon 3,800 s: 3,600 s of compute done (a tenth of 10 h), the first checkpoint 200 s into 300 s.
+    // Spread: 3,507.7 s done and 292.3 s of overhead.
+    const a = runToCsv(scenarioFromText(`${text('10h')}horizon: 3800s\n`)).jobs[0]!;
+    expect(a.status).toBe('running');
+    const full = runToCsv(scenarioFromText(text('10h'))).jobs[0]!.useful_pflop;
+    expect(a.useful_pflop / full).toBeCloseTo(3600 / 36000, 12);
+    expect(a.checkpoint_overhead_s).toBeCloseTo(200, 6);
+  });
+
+  it('stopped by the horizon mid-compute: every second computed, no periodic checkpoint not written', () => {
+    // Horizon 5,000 s: 3,600 + 1,100 s of compute, one checkpoint. Spread: 4,615.4 s and 384.6 s.
+    const a = runToCsv(scenarioFromText(`${text('10h')}horizon: 5000s\n`)).jobs[0]!;
+    const full = runToCsv(scenarioFromText(text('10h'))).jobs[0]!.useful_pflop;
+    expect(a.useful_pflop / full).toBeCloseTo(4700 / 36000, 12);
+    expect(a.checkpoint_overhead_s).toBeCloseTo(300, 6);
+    expect(a.effective_training_fraction).toBeCloseTo(4700 / 5000, 9);
+  });
+
+  it('stopped by the horizon while the final checkpoint is written: all its work, the writing so far', () => {
+    // 9,000 s: work done at 9,600 s; horizon 9,800 s, 200 s into the final checkpoint. (Spread, the
+    // job completed at 9,750 s.)
+    const a = runToCsv(scenarioFromText(`${text('9000s')}horizon: 9800s\n`)).jobs[0]!;
+    const full = runToCsv(scenarioFromText(text('9000s'))).jobs[0]!.useful_pflop;
+    expect(a.status).toBe('checkpointing');
+    expect(a.useful_pflop / full).toBeCloseTo(1, 12);
+    expect(a.checkpoint_overhead_s).toBeCloseTo(800, 6);
+    expect(a.effective_training_fraction).toBeCloseTo(9000 / 9800, 9);
   });
 });

@@ -54,19 +54,21 @@ describe('preemption', () => {
   });
 
   it('a periodic checkpoint plus a preemption: both in the column, each once', () => {
-    // Checkpoints every 1,740 s of compute at 60 s each (an 1,800 s cycle, 1,740/1,800 of the pace):
-    // low computes 600 s before the preemption, all of it work (its first checkpoint would come at
-    // 1,740 s; spread evenly it was 580 s of work and 20 s of checkpoint), high then runs 3,600 x
-    // 1,800/1,740 s, and low restores 120 s and progresses 6,600 x 1,800/1,740 s more (its last
-    // partial cycle still spread evenly); 60 s of its devices' time went to the preemption's
-    // checkpoint besides the periodic 60/1,800 of its progress after the restart.
+    // Checkpoints every 1,740 s of compute at 60 s each (an 1,800 s cycle): low computes 600 s
+    // before the preemption, all of it work (its first checkpoint would come at 1,740 s; spread
+    // evenly it was 580 s of work and 20 s of checkpoint) and writes the preemption's (60 s). high
+    // then runs 2 x 1,800 + 120 s and its final checkpoint, 60 s: 660 + 3,780 = 4,440 s (spread,
+    // 660 + 3,600 x 1,800/1,740 = 4,384.1 s). low restores 120 s and does its 6,600 s left as 3
+    // cycles of 1,800 s, 1,380 s and the final checkpoint: 4,560 + 6,840 = 11,400 s (spread, its
+    // last partial cycle made it 4,384.1 + 120 + 6,600 x 1,800/1,740 = 11,331.7 s). Its overhead:
+    // the preemption's checkpoint, 3 periodic ones and the final one, 300 s (spread, 287.6 s).
     const r = run(pool('checkpointing: { interval: 1740s, cost: 60s, restart: 300s }\n'), 'priority', { preemptive: true });
     const low = row(r, 'low');
-    const highEndS = 660 + (3600 * 1800) / 1740;
-    expect(row(r, 'high').finish_s).toBeCloseTo(highEndS, 6);
-    expect(low.finish_s).toBeCloseTo(highEndS + 120 + (6600 * 1800) / 1740, 6);
-    expect(low.checkpoint_overhead_s).toBeCloseTo((6600 * 60) / 1740 + 60, 6);
-    expect(low.effective_training_fraction).toBeCloseTo(7200 / low.finish_s, 9);
+    expect(row(r, 'high').finish_s).toBeCloseTo(4440, 6);
+    expect(row(r, 'high').checkpoint_overhead_s).toBeCloseTo(180, 6);
+    expect(low.finish_s).toBeCloseTo(11400, 6);
+    expect(low.checkpoint_overhead_s).toBeCloseTo(300, 6);
+    expect(low.effective_training_fraction).toBeCloseTo(7200 / 11400, 9);
   });
 
   it('never preempts a job of equal priority, nor twice for the same need', () => {

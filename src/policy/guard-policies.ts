@@ -180,6 +180,14 @@ function contextView(guard: PluginGuard, ctx: SchedulingContext, decides: boolea
       const j = simJob(guard, job, 'predictRate');
       return ctx.predictRate(j, askedPlacement(guard, j, placement, ctx.cluster, 'predictRate'));
     },
+    ...(ctx.predictRunS
+      ? {
+          predictRunS: (job: JobView, placement: Placement) => {
+            const j = simJob(guard, job, 'predictRunS');
+            return ctx.predictRunS!(j, askedPlacement(guard, j, placement, ctx.cluster, 'predictRunS'));
+          },
+        }
+      : {}),
     maxRate: (job: JobView, kind: number) => {
       const j = simJob(guard, job, 'maxRate');
       const kinds = ctx.cluster.kinds.length;

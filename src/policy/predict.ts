@@ -28,7 +28,7 @@ export function maxRateOn(job: JobView, kind: number, ctx: SchedulingContext): n
 
 /** Seconds `job` would take to finish its remaining work on `placement` if started now. */
 export function runtimeOnS(job: JobView, placement: Placement, ctx: SchedulingContext): number {
-  return job.remainingFlop / rateOn(job, placement, ctx);
+  return ctx.predictRunS ? ctx.predictRunS(job, placement) : job.remainingFlop / rateOn(job, placement, ctx);
 }
 
 /** Kinds a job may use, in the order the job lists them (catalogue order when it allows any). */

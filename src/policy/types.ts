@@ -152,6 +152,13 @@ export interface SchedulingContext {
    * jobs by it without placing them (EASY backfilling does). The simulator always offers it.
    */
   maxRate?(job: JobView, kind: number): number;
+  /**
+   * Optional: seconds `job` would take to finish its remaining work on `placement` if started now,
+   * as its checkpoint cycles do it (the interval's compute at the rate, then a write) and with its
+   * final checkpoint: more than remaining work over `predictRate`, which spreads the writing evenly,
+   * by up to a checkpoint. Absent, or without checkpoints, that quotient. The simulator offers it.
+   */
+  predictRunS?(job: JobView, placement: Placement): number;
   /** When a running job will finish at its current rate. */
   predictedFinishS(job: JobView): number;
   /**

@@ -533,6 +533,8 @@ export const FIELD_DOCS: Readonly<Docs> = {
   checkpointing: 'Periodic checkpoints of training jobs, and the cost of restarting from one after a failure.',
   'checkpointing.interval': "Progress time between checkpoints, or 'auto' (Young/Daly from the job's failure rate and checkpoint cost).",
   'checkpointing.cost': 'Time to write one checkpoint (no progress meanwhile).',
+  'checkpointing.final_cost':
+    "Time to write the checkpoint a trainer saves after its last step, once a job's work is done (in place of the periodic one when the last step is a save step): the devices are held for it, without progress, and it is in `checkpoint_overhead_s` and `finish_s`. Absent: `cost`, a full checkpoint, as Megatron-LM's pretrain() saves after training unless the last iteration was a save iteration. TorchTitan saves at the last step by default too, but only the model (`last_save_model_only: true`, in `export_dtype` float32: 4 bytes a parameter of the 12 of weights and Adam's two moments in float32, about a third of `cost`); `0s`: no final checkpoint. README.md (Definitions, checkpoints).",
   'checkpointing.restart': 'Time to restart from a checkpoint after a failure (reschedule, load, warm up).',
   tenants: "Tenants: queues with quotas per device kind, cohorts that borrow and lend, preemption and fair sharing (Kueue's semantics), admitting jobs before the scheduling policy sees them.",
   'tenants.fair_sharing': 'Preemption-based fair sharing of borrowable quota between the queues of a cohort (Kueue fairSharing): true, false, or { enabled, strategies }.',

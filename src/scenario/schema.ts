@@ -532,6 +532,8 @@ export const checkpointingSchema = z.strictObject({
   interval: z.union([z.literal('auto'), interval({ positive: true })]).default('auto'),
   /** Time to write one checkpoint (no progress meanwhile). */
   cost: duration().default(60),
+  /** Time to write the checkpoint saved after the last step (default: cost; 0s: none). */
+  final_cost: duration().optional(),
   /** Time to restart from a checkpoint after a failure (reschedule, load, warm up). */
   restart: duration().default(300),
 });

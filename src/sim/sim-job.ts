@@ -1,6 +1,7 @@
 // A job's state inside one simulation: where it is in its lifecycle, and its fluid progress
 // (remaining useful FLOPs at a current rate, settled whenever the rate changes).
 import type { ScheduledEvent } from '../engine/engine.js';
+import { snapToZero } from '../engine/numeric.js';
 import type { JobTemplate } from '../model/job.js';
 import type { JobView, Placement } from '../policy/types.js';
 
@@ -459,6 +460,16 @@ export class JobRun {
     return this;
   }
 
+  /**
+   * When the job, progressing from `fromS` at its rate, will have done its work (as its checkpoint
+   * cycles do it: Resilience.secondsToDone) and, `withFinal`, written its final checkpoint.
+   */
+  doneAtS(fromS: number, withFinal: boolean): number {
+    const r = this.resilience;
+    if (r === undefined || !(r.checkpointIntervalS < Infinity)) return fromS + this.remainingFlop / this.rateFlopPerS;
+    return fromS + r.secondsToDone(this.remainingFlop, this.rateFlopPerS) + (withFinal ? r.finalCheckpointS : 0);
+  }
+
   /** Let go of what it points to, so a record kept for reuse holds nothing of its last job. */
   clear(): void {
     this.completion = undefined;
@@ -494,6 +505,11 @@ export class Resilience {
   /** Progress time between checkpoints (Infinity: no checkpoints) and the time to write one. */
   checkpointIntervalS = Infinity;
   checkpointCostS = 0;
+  /**
+   * Time to write the checkpoint a trainer saves after its last step (checkpointing.final_cost),
+   * written once the work is done: in place of the periodic one when the last step is a save step.
+   */
+  finalCheckpointS = 0;
   /** Progress time in the current allocation (for the phase of the checkpoint cycle). */
   segmentProgressS = 0;
   /**
@@ -531,8 +547,45 @@ export class Resilience {
    */
   checkpointOverheadS = 0;
   /**
-   * Time spent writing the checkpoints of preemptions (devices held, no progress): not progress
-   * time, so not in checkpointOverheadS, but in the checkpoint_overhead_s column with it.
+   * Time spent writing the checkpoints of preemptions, and the final one after the work is done
+   * (devices held, no progress): not progress time, so not in checkpointOverheadS, but in the
+   * checkpoint_overhead_s column with it.
    */
   preemptionCheckpointS = 0;
+
+  /**
+   * Progress time until a job with `remainingFlop` left (progress's measure) at `rateFlopPerS`
+   * (net of checkpoint writing) has done its work as its cycles do it: computing at the full rate
+   * for what is left of the interval, writing a checkpoint, and so on, the work ending in a cycle's
+   * compute (the final checkpoint, if any, comes after). Progress counted the current cycle at the
+   * net rate, so the work left as the cycle did it is less by what its compute did beyond that.
+   */
+  secondsToDone(remainingFlop: number, rateFlopPerS: number): number {
+    const T = this.checkpointIntervalS;
+    if (!(T < Infinity) || !(rateFlopPerS > 0)) return remainingFlop / rateFlopPerS;
+    const cycleS = T + this.checkpointCostS;
+    // Only rounding residue of the work left snaps to 0: the work is done, whatever the phase.
+    const leftFlop = snapToZero(remainingFlop - (this.cycleComputeFlop - this.cycleFlop), remainingFlop + this.cycleComputeFlop);
+    if (!(leftFlop > 0)) return 0;
+    const computeS = leftFlop / ((rateFlopPerS * cycleS) / T);
+    const phase = this.segmentProgressS % cycleS;
+    // Until the next cycle's compute begins (the rest of this one's compute and its write, or
+    // the rest of the write under way), and the compute left then.
+    // Work that would end within 1e-9 of an interval past its end (a few microseconds, far less than
+    // a training step) ends on it: rounding, not a cycle more with its checkpoint.
+    const slackS = 1e-9 * T;
+    let leadS: number;
+    let leftS: number;
+    if (phase < T) {
+      if (computeS <= T - phase + slackS) return computeS;
+      leadS = cycleS - phase;
+      leftS = computeS - (T - phase);
+    } else {
+      leadS = cycleS - phase;
+      leftS = computeS;
+    }
+    // Whole cycles before the last one, whose compute (at most T) ends the work.
+    const whole = Math.max(0, Math.ceil((leftS - slackS) / T) - 1);
+    return leadS + whole * cycleS + (leftS - whole * T);
+  }
 }

@@ -258,6 +258,22 @@ export class Simulation implements FailurePort, InferencePort {
     return cp ? rate * computeShare(this.checkpointIntervalOn(job.devices, placement), cp.cost) : rate;
   }
 
+  /**
+   * Seconds `job` would take on `placement` if started now (SchedulingContext.predictRunS): its
+   * compute at the progress model's rate, a checkpoint after each whole interval of it but the
+   * last, then the final checkpoint; without checkpoints, the work over the rate.
+   */
+  predictRunS(job: JobView, placement: Placement): number {
+    const rate = this.progress.predictRate(job, placement);
+    const cp = this.resolved.scenario.checkpointing;
+    const T = cp ? this.checkpointIntervalOn(job.devices, placement) : Infinity;
+    if (!cp || !(T < Infinity)) return job.remainingFlop / (cp ? rate * computeShare(T, cp.cost) : rate);
+    const computeS = job.remainingFlop / rate;
+    // As Resilience.secondsToDone: work within 1e-9 of an interval past it ends on it.
+    const whole = Math.max(0, Math.ceil((computeS - 1e-9 * T) / T) - 1);
+    return computeS + whole * cp.cost + (cp.final_cost ?? cp.cost);
+  }
+
   addSubsystem(s: Subsystem): void {
     this.subsystems.push(s);
   }
@@ -370,7 +386,11 @@ export class Simulation implements FailurePort, InferencePort {
       this.rejectStranded();
       this.assertDrained();
     }
-    for (const job of this.running) this.settle(job, endS);
+    for (const job of this.running) {
+      this.settle(job, endS);
+      // Stopped mid-cycle, as at a preemption: the compute done at the full rate, the writing done.
+      if (job.state === 'running') this.keepPartialCycle(job.run!);
+    }
     // Jobs still held for their data at the horizon are unfinished too, not lost.
     const unfinished: SimJob[] = [...this.running, ...this.waiting];
     for (const h of this.held.values()) unfinished.push(...h.jobs);
@@ -897,6 +917,7 @@ export class Simulation implements FailurePort, InferencePort {
       start: (job: JobView, placement: Placement) => this.start(job as SimJob, placement),
       preempt: (job: JobView) => this.policyPreempt(job as SimJob),
       predictRate: (job: JobView, placement: Placement) => this.predictRate(job, placement),
+      predictRunS: (job: JobView, placement: Placement) => this.predictRunS(job, placement),
       maxRate: (job: JobView, kind: number) => this.progress.maxRate(job, kind),
       wakeAt: (timeS: number) => {
         if (timeS > this.engine.now) this.engine.at(timeS, () => this.requestPass(true));
@@ -904,7 +925,7 @@ export class Simulation implements FailurePort, InferencePort {
       // As setRate schedules the completion: progress starts once a restore's stall is over.
       predictedFinishS: (job: JobView) => {
         const j = job as SimJob;
-        return j.state === 'running' ? Math.max(j.settledS, j.stallUntilS) + j.remainingFlop / j.rateFlopPerS : Infinity;
+        return j.state === 'running' ? j.run!.doneAtS(Math.max(j.settledS, j.stallUntilS), true) : Infinity;
       },
       random: this.streams.stream(`policy:${this.policies.queueName}`),
     };
@@ -1043,9 +1064,17 @@ export class Simulation implements FailurePort, InferencePort {
             // A cycle completed in this stretch: the work since is the current phase's, at this rate.
             const phase = r.segmentProgressS % cycleS;
             const crossed = Math.floor(r.segmentProgressS / cycleS) > cycleBefore;
+            const fullRate = (run.rateFlopPerS * cycleS) / T;
+            if (crossed) {
+              // The cycle this stretch completed did its work at the full rate for T s, then wrote;
+              // progress counted it at the net rate, which differs where the rate changed within it:
+              // the work left is what the cycle left. (Later whole cycles here ran at one rate.)
+              const countedFlop = r.cycleFlop + run.rateFlopPerS * (cycleS - phaseBefore);
+              const doneFlop = r.cycleComputeFlop + fullRate * (T - Math.min(phaseBefore, T));
+              run.remainingFlop = Math.max(0, run.remainingFlop - (doneFlop - countedFlop));
+            }
             r.cycleFlop = crossed ? run.rateFlopPerS * phase : r.cycleFlop + run.rateFlopPerS * progressS;
             // The same work as the cycle does it: at the full rate for its first T seconds of phase.
-            const fullRate = (run.rateFlopPerS * cycleS) / T;
             r.cycleComputeFlop = crossed ? fullRate * Math.min(phase, T) : r.cycleComputeFlop + fullRate * (Math.min(phase, T) - Math.min(phaseBefore, T));
           }
         }
@@ -1064,7 +1093,7 @@ export class Simulation implements FailurePort, InferencePort {
           st.bubbleWeightedS += st.bubbleS * steps;
         }
       }
-      // Writing a preemption's checkpoint (preempt() made the resilience record).
+      // Writing a preemption's checkpoint (preempt() made the resilience record), or the final one.
       if (job.state === 'checkpointing') run.resilience!.preemptionCheckpointS += dt;
       // Held without progress (a preemption's checkpoint, a restore, a rate of 0 while cut off by a
       // failure): idle power, as an inference replica's devices without a batch in flight.
@@ -1084,7 +1113,7 @@ export class Simulation implements FailurePort, InferencePort {
   /** The running table's predicted finish of `job`, as SchedulingContext.predictedFinishS gives it, after a change to what it is computed from. */
   private refreshFinish(job: SimJob, run: JobRun): void {
     const slot = run.runningSlot;
-    if (slot >= 0) this.slots.finishS[slot] = job.state === 'running' ? Math.max(run.settledS, run.stallUntilS) + run.remainingFlop / run.rateFlopPerS : Infinity;
+    if (slot >= 0) this.slots.finishS[slot] = job.state === 'running' ? run.doneAtS(Math.max(run.settledS, run.stallUntilS), true) : Infinity;
   }
 
   /** Change a running job's rate: settle at the old rate, reschedule its completion (cancel by version). */
@@ -1125,7 +1154,8 @@ export class Simulation implements FailurePort, InferencePort {
       st.layoutNearTie = false;
     }
     this.engine.cancel(run.completion);
-    const finishS = Math.max(now, run.stallUntilS) + run.remainingFlop / run.rateFlopPerS;
+    // The work's end as the checkpoint cycles do it; the final checkpoint follows (complete).
+    const finishS = run.doneAtS(Math.max(now, run.stallUntilS), false);
     if (run.rateFlopPerS > 0 && !Number.isFinite(finishS)) {
       throw new RunFailedError(
         `job '${job.name}' at t=${now} s: at ${run.rateFlopPerS} FLOP/s its remaining ${run.remainingFlop} FLOP would end beyond the range of floating-point time, so no result would mean anything; check the scenario's rates (link bandwidths, NIC and port rates, device peaks and efficiencies)`,
@@ -1148,6 +1178,7 @@ export class Simulation implements FailurePort, InferencePort {
     if (!cp) return;
     const r = job.resilient();
     r.checkpointCostS = cp.cost;
+    r.finalCheckpointS = cp.final_cost ?? cp.cost;
     r.checkpointIntervalS = this.checkpointIntervalOn(job.devices, job.placement!);
   }
 
@@ -1212,8 +1243,8 @@ export class Simulation implements FailurePort, InferencePort {
       // last checkpoint written, and no checkpoint of the partial cycle was (or was completed). Its
       // share of writing, which settle() counted as overhead, is lost time, not a checkpoint.
       lostFlop = Math.min(r.cycleComputeFlop, (sinceRestoreFlop * cycleS) / T);
-      // A job failing while it writes a preemption's checkpoint counted the writing under way
-      // instead (keepPartialCycle): that too is lost time.
+      // A job failing while it writes a preemption's checkpoint, or its final one, counted the
+      // writing under way instead (keepPartialCycle): that too is lost time.
       r.checkpointOverheadS -= job.state === 'checkpointing' ? Math.max(0, lostS - T) : (lostS * job.checkpointCostS) / cycleS;
       // Only rounding residue of the overhead of a job with no completed checkpoint snaps to 0.
       if (Math.abs(r.checkpointOverheadS) <= 1e-9 * job.checkpointCostS) r.checkpointOverheadS = 0;
@@ -1331,9 +1362,8 @@ export class Simulation implements FailurePort, InferencePort {
     const cycleS = T + r.checkpointCostS;
     const phase = r.segmentProgressS % cycleS;
     if (phase === 0) return;
-    // The work done since the cycle began exceeds progress's count of it by this much. Only when
-    // the fluid completion runs past the cycle's compute (it is spread: see docs) could that exceed
-    // the work left; the job then keeps none left.
+    // The work done since the cycle began exceeds progress's count of it by this much; the work's
+    // end comes when this is all that is left (setRate), so only rounding takes it below 0.
     const extraFlop = r.cycleComputeFlop - r.cycleFlop;
     run.remainingFlop = Math.max(0, run.remainingFlop - extraFlop);
     r.cycleFlop = r.cycleComputeFlop;
@@ -1357,11 +1387,30 @@ export class Simulation implements FailurePort, InferencePort {
     this.requestPass();
   };
 
+  /**
+   * The job's work is done (setRate scheduled this as its checkpoint cycles do it) or, for a job
+   * that checkpoints, its final checkpoint is written. That checkpoint is a trainer's save after its
+   * last step (Megatron-LM's pretrain(), TorchTitan's save(last_step=True)): the devices are held
+   * for it, no progress, as for a preemption's checkpoint, and the job completes when it is written.
+   */
   private readonly complete = (job: SimJob): void => {
     const now = this.engine.now;
-    this.fruitlessPreemptions = 0;
     this.settle(job, now);
     const run = job.run!;
+    const r = run.resilience;
+    if (job.state === 'running' && r !== undefined && r.checkpointIntervalS < Infinity) {
+      // The last partial cycle as it was done: its compute at the full rate, no periodic writing.
+      this.keepPartialCycle(run);
+      run.remainingFlop = 0;
+      if (r.finalCheckpointS > 0) {
+        job.state = 'checkpointing';
+        this.refreshFinish(job, run);
+        // Held while pending, as a completion: a failure meanwhile cancels it (failJob).
+        run.completion = this.engine.schedule(now + r.finalCheckpointS, this.complete, job);
+        return;
+      }
+    }
+    this.fruitlessPreemptions = 0;
     run.remainingFlop = 0;
     run.completion = undefined;
     job.state = 'completed';

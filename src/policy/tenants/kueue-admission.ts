@@ -19,7 +19,7 @@
 //   beside the reservation waits. Otherwise a borrower took the room during the targets'
 //   checkpoint, and the preemptor evicted again, over and over.
 import type { Tenants } from '../../model/tenants.js';
-import { maxRateOn } from '../predict.js';
+import { maxRateOn, runtimeOnS } from '../predict.js';
 import { PolicyError, type JobView, type Placement, type PolicyOrigin, type QueueDiscipline, type SchedulingContext, type WaitingJobs } from '../types.js';
 import { classicTargets, fairTargets, mayPreempt, type Admission } from './kueue-preemption.js';
 import { PendingWorkloads, type PendingGroup } from './pending-workloads.js';
@@ -434,6 +434,7 @@ export class KueueAdmission implements QueueDiscipline {
       preempt: (job) => outer().preempt(realJob(job)),
       wakeAt: (t) => outer().wakeAt(t),
       predictRate: (job, p) => outer().predictRate(job, p),
+      predictRunS: (job, p) => runtimeOnS(job, p, outer()),
       maxRate: (job, kind) => maxRateOn(job, kind, outer()),
       predictedFinishS: (job) => outer().predictedFinishS(realJob(job)),
     };
