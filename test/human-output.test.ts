@@ -51,6 +51,12 @@ describe('numbers for people', () => {
     expect(formatPercent(0.0004)).toBe('0.04%');
     expect(formatPercent(0)).toBe('0.0%');
     expect(formatPercent(0.4033)).toBe('40.3%');
+    // A fraction that is 1 but for float rounding (the CSV, at ten significant digits, writes 1):
+    // llama3-405b's one job holds every device for the whole run and printed 'utilisation
+    // 100.000000%', six decimals of noise. A real shortfall still shows (0.99999999 above).
+    expect(formatPercent(1 - 1e-12)).toBe('100.0%');
+    expect(formatMetricValue('utilisation', 1 - 1e-12)).toBe('100.00%');
+    expect(formatPercent(0.99999999)).toBe('99.999999%');
     // compare, sweep and check print fractions with two decimals: 0.99997 read '100.00%' there.
     expect(formatMetricValue('services.chat.slo_attainment', 0.99997)).toBe('99.997%');
     expect(formatMetricValue('utilisation', 0.5)).toBe('50.00%');

@@ -180,12 +180,14 @@ export function formatMeasure(x: number): string {
 /**
  * A fraction as a percentage for people, `minDigits` decimals, with more where they would round a
  * fraction short of 1 (or above 0) to '100.0%' (or '0.0%'): an SLO met by 99.97% of requests is
- * not met by all of them.
+ * not met by all of them. A fraction that is 1 at the CSV's ten significant digits is 1: what it
+ * lacks is float rounding (one job holding every device for the whole run), not a shortfall.
  */
 export function formatPercent(x: number, minDigits = 1): string {
   if (!Number.isFinite(x)) return '-';
   let digits = minDigits;
-  const edge = (t: string): boolean => (x < 1 && Number(t) === 100) || (x > 0 && Number(t) === 0);
+  const short = Number(x.toPrecision(10)) < 1;
+  const edge = (t: string): boolean => (short && Number(t) === 100) || (x > 0 && Number(t) === 0);
   while (digits < 6 && edge((x * 100).toFixed(digits))) digits++;
   return `${(x * 100).toFixed(digits)}%`;
 }
