@@ -3,13 +3,14 @@
 // policy-topology example's 30B-on-16-H100 jobs from ZeRO-3 to tp 2 x pp 4 x dp 2 ZeRO-2 and moved
 // topology-aware's lead over first-fit from 0.0154 to 0.0014 of pool ECR. explain and a run's
 // summary say such near-ties.
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { explainJob, explanationTable } from '../src/model/explain.js';
 import { fastestLayout, layoutEnvOf, NEAR_TIE_SHARE, nearTieOf } from '../src/model/layout-search.js';
 import { resolveShape, layoutCell } from '../src/model/training-layout.js';
 import { formatSummary } from '../src/cli/summary-table.js';
 import { formatIssue } from '../src/scenario/errors.js';
-import { runToCsv, scenarioFromText } from './helpers.js';
+import { repoPath, runToCsv, scenarioFromText } from './helpers.js';
 
 // policy-topology's pool (two sites of 16 H100 nodes, leaves of 4), with listed jobs.
 const pool = (jobs: string): string => `name: near-tie
@@ -100,5 +101,28 @@ describe("a run's summary counts the jobs whose automatic layout was a near-tie"
     const res = runToCsv(scenarioFromText(pool('      - { name: given, devices: 16, params: 30B, tokens: 2B, layout: { tp: 2, pp: 4, dp: 2, sharded: true } }')));
     expect(res.summary.layout_near_tie_jobs).toBe(0);
     expect(formatSummary(res.summary)).not.toContain('layout near-ties');
+  });
+});
+
+describe('the counts docs/calibration.md and the README give are those of the golden runs', () => {
+  /** layout_near_tie_jobs of a bundled scenario's golden summary.csv. */
+  const golden = (name: string): number => {
+    const [head, row] = readFileSync(repoPath(`test/golden/${name}.summary.csv`), 'utf8').split('\n');
+    return Number(row!.split(',')[head!.split(',').indexOf('layout_near_tie_jobs')]);
+  };
+  it('policy-topology, green-site and roce-vs-ib (calibration.md said roce-vs-ib 51 where its run says 50)', () => {
+    const doc = readFileSync(repoPath('docs/calibration.md'), 'utf8').replace(/\s+/g, ' ');
+    const m = /The example's run now says that (\d+) of its jobs ran such a layout \(green-site (\d+), roce-vs-ib (\d+), every other bundled scenario 0\)/.exec(doc);
+    expect(m).not.toBeNull();
+    expect(m!.slice(1).map(Number)).toEqual([golden('policy-topology'), golden('green-site'), golden('roce-vs-ib')]);
+    const others = readdirSync(repoPath('test/golden'))
+      .filter((f) => f.endsWith('.summary.csv'))
+      .map((f) => f.slice(0, -'.summary.csv'.length))
+      .filter((n) => !['policy-topology', 'green-site', 'roce-vs-ib'].includes(n));
+    expect(others.length).toBeGreaterThan(10);
+    // A golden from before the column (none today) would read NaN and fail here, as it should.
+    expect(others.filter((n) => golden(n) !== 0)).toEqual([]);
+    const readme = readFileSync(repoPath('README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(/(\d+) of its 360 jobs have a near-tie layout/.exec(readme)?.[1]).toBe(String(golden('policy-topology')));
   });
 });
