@@ -1,4 +1,4 @@
-// The scale benchmarks: scenarios/scale-100k.yaml end to end (a million jobs on 100,000 devices,
+// The scale benchmarks: scenarios/scale-100k.yaml end to end (a million jobs on 90,000 devices,
 // network on) run twice to show determinism, the same generator at 10k..1M jobs for the
 // time-per-job and memory curve, and the full Philly trace with FIFO, LAS, EASY backfilling and
 // three tenant queues.
