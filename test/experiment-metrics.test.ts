@@ -189,3 +189,32 @@ describe('sweep table with a swept value holding commas', () => {
     expect(lines[1]).toMatch(/ +20h$/);
   });
 });
+
+describe('the best per metric, starred', () => {
+  // compare's ECR of allocated device-time on a 16-node pool: six of eight policy + placement pairs
+  // printed '31.15% ± 0.14', differing in the seventh digit, and one of them alone was starred best.
+  const head = ['scenario', 'policy', 'placement', 'metric', 'n', 'mean', 'std', 'ci95_low', 'ci95_high'];
+  const row = (policy: string, mean: number, point?: string): string[] => [
+    ...(point === undefined ? [] : [point]),
+    'pool', policy, 'first-fit', 'effective_compute_ratio_allocated', '3', String(mean), '0.0006', String(mean - 0.0014), String(mean + 0.0014),
+  ];
+  const ties = [row('fifo', 0.3115278617), row('sjf', 0.3115277027), row('las', 0.3078809176), row('easy-backfill', 0.3115279876)];
+  const starred = (text: string): string[] => text.split('\n').flatMap((l) => [...l.matchAll(/(\d+\.\d+%) ± [\d.]+ \*/g)].map((m) => m[1]!));
+
+  it('compare stars every policy that prints the best value, not one picked by float noise', () => {
+    const text = formatSummaryTable({ header: head, rows: ties });
+    expect(starred(text)).toEqual(['31.15%', '31.15%', '31.15%']);
+    expect(text).not.toMatch(/30\.79% ± [\d.]+ \*/);
+  });
+  it('none where every policy prints the same, as where they are equal', () => {
+    expect(starred(formatSummaryTable({ header: head, rows: ties.filter((r) => r[1] !== 'las') }))).toEqual([]);
+  });
+  it('a sweep point the same way', () => {
+    const rows = [row('fifo', 0.3115278617, '1ms'), row('sjf', 0.3115277027, '1ms'), row('las', 0.3078809176, '1ms')];
+    const text = formatSummaryTable({ header: ['links[0].latency', ...head], rows });
+    expect(starred(text)).toEqual(['31.15%', '31.15%']);
+  });
+  it('a real lead is still starred alone', () => {
+    expect(starred(formatSummaryTable({ header: head, rows: [row('fifo', 0.3115), row('sjf', 0.3125)] }))).toEqual(['31.25%']);
+  });
+});

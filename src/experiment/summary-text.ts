@@ -115,23 +115,14 @@ export function formatSummaryTable(summary: Table, options: { metrics?: readonly
     const order = options.metrics ? options.metrics.filter((m) => b.cells.has(m)) : [...b.cells.keys()];
     for (const metric of order) {
       const byLabel = b.cells.get(metric)!;
-      let best: string | undefined;
-      if (metricDirection(metric) !== 'neutral' && b.labels.length > 1) {
-        for (const l of b.labels) {
-          const c = byLabel.get(l);
-          if (!c || !Number.isFinite(c.mean)) continue;
-          if (best === undefined || isBetter(metric, c.mean, byLabel.get(best)!.mean)) best = l;
-        }
-        // No star when every policy ties.
-        if (best !== undefined && b.labels.every((l) => byLabel.get(l)?.mean === byLabel.get(best!)!.mean)) best = undefined;
-      }
+      const best = bestLabels(metric, b.labels, byLabel);
       const arrow = metricDirection(metric) === 'higher' ? ' ↑' : metricDirection(metric) === 'lower' ? ' ↓' : '';
       lines.push([
         `${metric}${arrow}`,
         ...b.labels.map((l) => {
           const c = byLabel.get(l);
           if (!c) return '-';
-          return `${formatMetricValue(metric, c.mean)}${formatInterval(metric, c)}${l === best ? ' *' : ''}`;
+          return `${formatMetricValue(metric, c.mean)}${formatInterval(metric, c)}${best.has(l) ? ' *' : ''}`;
         }),
       ]);
     }
@@ -139,6 +130,27 @@ export function formatSummaryTable(summary: Table, options: { metrics?: readonly
   }
   const cut = [...blocks.values()].some((b) => [...b.cells].some(([m, byLabel]) => [...byLabel.values()].some((c) => formatInterval(m, c).startsWith(' (CI'))));
   return `${out}${wrapNote(`(mean ± 95% confidence half-width over seeds${cut ? CUT_NOTE : ''}; * best per metric; ↑ higher is better, ↓ lower)`)}`;
+}
+
+/**
+ * The labels to star for one metric: every one whose mean prints as the best mean does, so that a
+ * lead in the seventh digit (six policies at '31.15% ± 0.14', one starred) is not shown as a win;
+ * none when every label prints alike (a tie), or for a metric without a direction.
+ */
+function bestLabels(metric: string, labels: readonly string[], byLabel: ReadonlyMap<string, Cell>): Set<string> {
+  if (metricDirection(metric) === 'neutral' || labels.length < 2) return new Set();
+  let best: Cell | undefined;
+  for (const l of labels) {
+    const c = byLabel.get(l);
+    if (c && Number.isFinite(c.mean) && (best === undefined || isBetter(metric, c.mean, best.mean))) best = c;
+  }
+  if (best === undefined) return new Set();
+  const shown = formatMetricValue(metric, best.mean);
+  const starred = labels.filter((l) => {
+    const c = byLabel.get(l);
+    return c !== undefined && Number.isFinite(c.mean) && formatMetricValue(metric, c.mean) === shown;
+  });
+  return starred.length === labels.length ? new Set() : new Set(starred);
 }
 
 /** Blocks by sweep point: the point's parameter values, the policy labels and their cells. */
@@ -155,8 +167,7 @@ function formatSweepTable(blocks: Blocks, params: readonly string[], metrics: re
         const byLabel = b.cells.get(m);
         const c = byLabel?.get(l);
         if (!c) return '-';
-        let best = b.labels.length > 1 && metricDirection(m) !== 'neutral';
-        if (best) for (const other of b.labels) if (other !== l && byLabel!.get(other) && !isBetter(m, c.mean, byLabel!.get(other)!.mean)) best = false;
+        const best = bestLabels(m, b.labels, byLabel!).has(l);
         return `${formatMetricValue(m, c.mean)}${formatInterval(m, c)}${best ? ' *' : ''}`;
       });
       lines.push([...b.values, l, ...cells]);
