@@ -218,3 +218,16 @@ describe('the best per metric, starred', () => {
     expect(starred(formatSummaryTable({ header: head, rows: [row('fifo', 0.3115), row('sjf', 0.3125)] }))).toEqual(['31.25%']);
   });
 });
+
+describe('a half-width reads as its mean does', () => {
+  it("thousands separators on both: quickstart's energy printed '2,687 ± 1400'", () => {
+    const head = ['scenario', 'policy', 'placement', 'metric', 'n', 'mean', 'std', 'ci95_low', 'ci95_high'];
+    const rows = [
+      ['q', 'fifo', 'first-fit', 'energy_kwh', '3', '2687.25', '560', String(2687.25 - 1404.3), String(2687.25 + 1404.3)],
+      ['q', 'sjf', 'first-fit', 'energy_kwh', '3', '2191.5', '330', String(2191.5 - 0.00123), String(2191.5 + 0.00123)],
+    ];
+    const text = formatSummaryTable({ header: head, rows });
+    expect(text).toContain('2,687 ± 1,400');
+    expect(text).toContain('2,192 ± 0.0012');
+  });
+});

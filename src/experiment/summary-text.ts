@@ -52,7 +52,8 @@ function formatHalf(metric: string, half: number): string {
   const unit = unitOf(metric);
   if (unit === 'fraction') return `${(half * 100).toFixed(2)}`;
   if (unit === 's') return formatDuration(half);
-  return String(Number(half.toPrecision(2)));
+  // Two significant digits, with the mean's thousands separators ('2,687 ± 1,400', not '± 1400').
+  return Number(half.toPrecision(2)).toLocaleString('en-US', { maximumSignificantDigits: 2 });
 }
 
 /**
