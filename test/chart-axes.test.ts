@@ -33,6 +33,21 @@ describe('sweep chart on a log axis', () => {
   });
 });
 
+describe('sweep chart of a metric that is the same at every point', () => {
+  // two-dc-latency's one job never waits: the report's 'queueing delay mean (s)' chart labelled its
+  // y axis '0.000000' (Vega's default format over a domain of no width).
+  const header = ['links[0].latency', 'scenario', 'policy', 'placement', 'metric', 'n', 'mean', 'std', 'ci95_low', 'ci95_high'];
+  const rows = ['10us', '1ms', '10ms'].map((l) => [l, 's', 'fifo', 'first-fit', 'queueing_delay_mean_s', '1', '0', '', '', '']);
+  it("labels 0 as '0'; a spread of seconds keeps its thousands separators", async () => {
+    const zero = visibleLabels(await renderSvg(metricVsParamSpec({ header, rows }, 'queueing_delay_mean_s', 'links[0].latency', { log: true }))).map((l) => l.text);
+    expect(zero).toContain('0');
+    expect(zero.filter((t) => /^0\.0+$/.test(t))).toEqual([]);
+    const spread = rows.map((r, i) => [...r.slice(0, 6), String(51000 + i * 4000), '', '', '']);
+    const secs = visibleLabels(await renderSvg(metricVsParamSpec({ header, rows: spread }, 'queueing_delay_mean_s', 'links[0].latency', { log: true }))).map((l) => l.text);
+    expect(secs).toEqual(expect.arrayContaining(['52,000', '58,000']));
+  });
+});
+
 describe('queueing delay CDF', () => {
   const runs = { header: ['run', 'scenario', 'policy', 'placement', 'seed'], rows: [['0', 's', 'fifo', 'first-fit', '1']] };
   const jobsOf = (delays: number[]) => ({ header: ['run', 'job_id', 'queueing_delay_s'], rows: delays.map((d, i) => ['0', `j${i}`, String(d)]) });

@@ -131,8 +131,10 @@ export function metricVsParamSpec(summary: Table, metric: string, param: string,
   ];
   // Whole labels (Vega-Lite cuts them at 160 px by default, and series differing only at the end
   // could not be told apart).
-  // Fractions as percentages, durations in seconds with SI prefixes.
-  const yAxis = metricDef(metric)?.unit === 'fraction' ? { axis: { format: '~%' } } : {};
+  // Fractions as percentages; anything else as a number with thousands separators and no trailing
+  // zeros: Vega's default format labelled a metric equal at every point (a queueing delay of 0 s)
+  // '0.000000', as it takes its precision from the tick step, and a domain of no width has none.
+  const yAxis = metricDef(metric)?.unit === 'fraction' ? { axis: { format: '~%' } } : { axis: { format: ',~r' } };
   const color = { field: 'series', type: 'nominal', title: legend, sort: null, legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 } };
   const highlight = { condition: { param: 'pick', value: 1 }, value: 0.15 };
   return {
