@@ -26,6 +26,8 @@ describe('request trace inspection', () => {
     const text = formatRequestInspection(s);
     expect(text).toContain('rows       11: 10 requests, 1 skipped');
     expect(text).toContain('rate       mean 0.0750/s, busiest minute 0.150/s (2.00x the mean)');
+    // The mean with the quantiles' separators: Azure's code trace printed 'p50 1,469 ... mean 2047.8'.
+    expect(formatRequestInspection({ ...s, promptTokens: { ...s.promptTokens!, mean: 2047.8 } })).toMatch(/prompt +tokens p50 500 .* mean 2,047\.8\n/);
     expect(text).toContain('prefixes   4 requests carry one of 1 shared prefixes');
     // The skipped row is named as a run's warning names it (before: the count and reason alone, so
     // a user had to hunt the file for BurstGPT's failed requests, "Response tokens" 0).

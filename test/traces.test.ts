@@ -326,6 +326,12 @@ describe('inspectTrace', () => {
       models: { unconstrainedJobs: 2, byModel: [{ model: 'G2', jobs: 1 }, { model: 'V100M16', jobs: 1 }, { model: 'V100M32', jobs: 1 }] },
     });
     expect(s.deviceHours).toBeCloseTo((1000 + 0.46 * 450 + 8 * 5000 + 200) / 3600, 9);
+    // Philly's figures: 7 of 82,247 jobs on 12 GPUs read '0.0%', and 978,078.5 device-hours lost
+    // the separators every other count has.
+    const philly = formatInspection({ ...s, jobs: 82247, deviceHours: 978078.5, devicesPerJob: [{ devices: 1, jobs: 82240 }, { devices: 12, jobs: 7 }] });
+    expect(philly).toContain('      12         7 jobs  0.01%\n');
+    expect(philly).toContain('       1    82,240 jobs  99.99%\n');
+    expect(philly).toContain('device-h   978,078.5 (fractional shares weighted)\n');
     const text = formatInspection(s);
     expect(text).toContain('rows       12: 4 jobs, 8 skipped, 0 filtered by options');
     // Each reason points at its first row (POD_TEXT's line comments) and the value refused there.

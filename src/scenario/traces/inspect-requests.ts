@@ -123,7 +123,7 @@ export function formatRequestInspection(s: RequestTraceSummary): string {
     ['prompt', s.promptTokens],
     ['output', s.outputTokens],
   ] as const) {
-    if (q) out.push(`${label.padEnd(10)} tokens p50 ${count(q.p50)}  p90 ${count(q.p90)}  p99 ${count(q.p99)}  max ${count(q.max)}  mean ${q.mean.toFixed(1)}`);
+    if (q) out.push(`${label.padEnd(10)} tokens p50 ${count(q.p50)}  p90 ${count(q.p90)}  p99 ${count(q.p99)}  max ${count(q.max)}  mean ${q.mean.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}`);
   }
   if (s.prefixIds > 0) out.push(`prefixes   ${s.prefixed} requests carry one of ${s.prefixIds} shared prefixes`);
   const ss = s.sessions;

@@ -1,6 +1,6 @@
 // Summary of an imported trace for people deciding whether and how to replay it
 // (`poolsim trace inspect FILE --format F`): what was kept, what was dropped and why, its shape.
-import { formatDuration } from '../../units/units.js';
+import { formatCount, formatDuration, formatPercent } from '../../units/units.js';
 import { MAX_TIME_S } from '../limits.js';
 import { describeFirstSkipped, firstSkippedAt, firstSkippedOf, type TraceSkipSample } from './first-skipped.js';
 import type { TraceImport, TraceJob } from './types.js';
@@ -167,8 +167,9 @@ export function inspectTrace(trace: TraceImport): TraceSummary {
   return summary;
 }
 
+/** A share of the jobs; more decimals where one would round a few jobs to '0.0%' (7 of Philly's 82,247). */
 function pct(n: number, total: number): string {
-  return total > 0 ? `${((100 * n) / total).toFixed(1)}%` : '-';
+  return total > 0 ? formatPercent(n / total) : '-';
 }
 
 /** One line per reason, most frequent first; `note` (a word and the first row, in brackets) after each. */
@@ -204,10 +205,10 @@ export function formatInspection(s: TraceSummary): string {
       `duration   p50 ${formatDuration(d.p50S)}  p90 ${formatDuration(d.p90S)}  p99 ${formatDuration(d.p99S)}  max ${formatDuration(d.maxS)}  mean ${formatDuration(d.meanS)}`,
     );
   }
-  if (!s.untimed) out.push(`device-h   ${s.deviceHours.toFixed(1)} (fractional shares weighted)`);
+  if (!s.untimed) out.push(`device-h   ${s.deviceHours.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} (fractional shares weighted)`);
   if (s.devicesPerJob.length > 0) {
     out.push('devices per job');
-    for (const { devices, jobs } of s.devicesPerJob) out.push(`    ${String(devices).padStart(8)}  ${String(jobs).padStart(8)} jobs  ${pct(jobs, s.jobs)}`);
+    for (const { devices, jobs } of s.devicesPerJob) out.push(`    ${String(devices).padStart(8)}  ${formatCount(jobs).padStart(8)} jobs  ${pct(jobs, s.jobs)}`);
   }
   if (s.fractional.jobs > 0) {
     out.push(`fractional ${s.fractional.jobs} jobs (${pct(s.fractional.jobs, s.jobs)}) by gpu_milli`);
