@@ -75,7 +75,10 @@ describe('numbers for people', () => {
     const r = runToCsv(bundled('roce-vs-ib'));
     const text = formatSummary(r.summary);
     expect(r.summary.fabric_capex).toBe(807_200);
-    expect(text).toContain(`  fabric                   capex 807,200, 18 kW, ${formatSI(r.summary.fabric_energy_kwh * 1e3, 'Wh')} over the run (not in energy above)\n`);
+    // The capex said no currency ('capex 807,200'); the energy cost says whose it is in.
+    expect(text).toContain(`  fabric capex             807,200 (equipment prices' currency; the catalogue's are USD)\n`);
+    expect(text).toContain(`  fabric power             18 kW, ${formatSI(r.summary.fabric_energy_kwh * 1e3, 'Wh')} over the run (not in energy above)\n`);
+    expect(Math.max(...text.split('\n').filter((l) => l.startsWith('  fabric')).map((l) => l.length))).toBeLessThanOrEqual(100);
   });
 });
 

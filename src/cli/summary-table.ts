@@ -24,7 +24,10 @@ export function formatSummary(s: SummaryRow): string {
   ];
   // Only a priced fabric: an unpriced preset leaves fabric_capex empty (docs/network.md).
   if (Number.isFinite(s.fabric_capex)) {
-    rows.push(['fabric', `capex ${num(s.fabric_capex, 0)}, ${formatSI(s.fabric_kw * 1e3, 'W')}, ${formatSI(s.fabric_energy_kwh * 1e3, 'Wh')} over the run (not in energy above)`]);
+    // Prices carry no currency (the catalogue's are USD; a scenario's own may be any), so the capex
+    // says whose unit it is in, as the energy cost does; on a line of its own, to fit 100 columns.
+    rows.push(['fabric capex', `${num(s.fabric_capex, 0)} (equipment prices' currency; the catalogue's are USD)`]);
+    rows.push(['fabric power', `${formatSI(s.fabric_kw * 1e3, 'W')}, ${formatSI(s.fabric_energy_kwh * 1e3, 'Wh')} over the run (not in energy above)`]);
   }
   if (s.failures > 0) rows.push(['failures', `${formatCount(s.failures)} (${formatSI(s.lost_pflop * 1e15, 'FLOP')} lost and redone)`]);
   // Periodic checkpoints and those written on preemption: a run that only preempted printed "failures 0".
