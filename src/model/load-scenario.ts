@@ -73,6 +73,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     warn: ctx.warn,
     readText: ctx.readRelative,
     where: src.where,
+    scalarAt: (path) => src.scalarAt(path),
   });
   const resolvedScenario = resolveFailureKinds(scenario, book, groups, ctx);
   if (workloads.tenants) {

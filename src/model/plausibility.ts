@@ -104,7 +104,7 @@ export function implausiblePower(watts: number, what: string, at: readonly PathK
  * the hint puts the intended unit after the same number; a figure with a unit keeps its number
  * and swaps the unit (`2m` is two minutes: '2ms'). Empty when the text has no number to keep.
  */
-function likelyMeant(written: number | string | undefined, value: number, shown: string, baseUnits: string, unit: string, meant: string): string {
+export function likelyMeant(written: number | string | undefined, value: number, shown: string, baseUnits: string, unit: string, meant: string): string {
   if (typeof written !== 'string') return `; a number without a unit is ${baseUnits}: write '${value}${unit}' if ${meant} were meant`;
   const hint = leadingNumber(written);
   return hint === undefined ? '' : `; '${written}' is ${shown}: write '${hint}${unit}' if ${meant} were meant`;

@@ -20,6 +20,7 @@ import { OWN_FIGURES_CURVE, RATIO_CURVE } from './prefill-attention.js';
 import { MAX_DEVICES_PER_NODE, MAX_OPEN_RUN_S } from '../../scenario/limits.js';
 import { formatYears } from '../size-estimate.js';
 import { implausibleArrivalGaps } from '../plausibility.js';
+import { implausibleServiceTimes } from './service-plausibility.js';
 
 export type { RequestTrace, SkippedRows } from '../../scenario/traces/request-trace.js';
 export { describeSkipped } from '../../scenario/traces/request-trace.js';
@@ -89,6 +90,8 @@ export interface ServiceResolveContext {
   readText(path: string, at: readonly PathKey[]): string | undefined;
   /** `file:line:column` of the thing at `path` (SourceMap.where): a duplicate's message names both places. */
   where?(path: readonly PathKey[]): string;
+  /** The scalar at `path` as the file writes it (SourceMap.scalarAt): a warning tells a bare number from one with a unit. */
+  scalarAt?(path: readonly PathKey[]): number | string | undefined;
 }
 
 /** ', at file:line:column' of `path` for a duplicate's message, or nothing where the context cannot say. */
@@ -369,6 +372,7 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
   } else if (s.slo?.admission === true && s.slo.ttft === undefined && s.slo.tpot === undefined) {
     bad([...at, 'slo', 'admission'], 'admission control rejects on arrival a request that could not meet `ttft` or `tpot`; this SLO gives neither (`e2e` is not checked on arrival), so it would reject nothing: give `ttft` or `tpot`, or drop `admission`');
   }
+  implausibleServiceTimes(s, at, (p) => ctx.scalarAt?.(p), ctx.warn);
   if (disaggregated && s.chunked_prefill !== undefined && s.prefill?.max_batch_tokens !== undefined) {
     bad([...at, 'prefill', 'max_batch_tokens'], 'with chunked prefill the prefill pool\'s iterations take `chunked_prefill.token_budget` tokens, and a longer prompt is split over several: drop `max_batch_tokens`');
   }
