@@ -9,6 +9,8 @@ import { InputError } from '../src/scenario/errors.js';
 import { scenarioFromText } from './helpers.js';
 
 const MODEL = '{ params: 8B, layers: 32, hidden_size: 4096, kv_heads: 8, head_dim: 128 }';
+/** 24 heads of 128 without grouped-query attention: a replica of 3 devices holds whole heads (test/serving-tp-heads.test.ts). */
+const MODEL_24_HEADS = '{ params: 3B, layers: 28, hidden_size: 3072 }';
 const STREAM = '[{ arrival: { process: poisson, rate: 1/s }, prompt_tokens: 100, output_tokens: 10 }]';
 
 function problems(nodes: number, services: string): string[] {
@@ -30,15 +32,15 @@ ${services}`;
   return [];
 }
 
-const colocated = (name: string, count: number, tp: number): string =>
-  `  - name: ${name}\n    model: ${MODEL}\n    replicas: { count: ${count}, tensor_parallel: ${tp}, device: H100, datacentre: dc }\n    streams: ${STREAM}\n`;
+const colocated = (name: string, count: number, tp: number, model = MODEL): string =>
+  `  - name: ${name}\n    model: ${model}\n    replicas: { count: ${count}, tensor_parallel: ${tp}, device: H100, datacentre: dc }\n    streams: ${STREAM}\n`;
 
 describe("a service's first replicas", () => {
   it('are refused when the devices suffice but the nodes cannot hold them', () => {
-    expect(problems(2, colocated('a', 5, 3))).toEqual([
+    expect(problems(2, colocated('a', 5, 3, MODEL_24_HEADS))).toEqual([
       "services[0].replicas: replica 5 of 5 does not fit: it needs 3 'H100' devices on one node in dc, and once the replicas before it are placed (services in order) no node has 3 free (2 nodes have 2): lower the count or tensor_parallel, or add nodes",
     ]);
-    expect(problems(2, colocated('a', 4, 3))).toEqual([]);
+    expect(problems(2, colocated('a', 4, 3, MODEL_24_HEADS))).toEqual([]);
   });
 
   it('are placed after the services listed before them, prefill pool before decode', () => {

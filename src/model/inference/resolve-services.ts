@@ -13,7 +13,7 @@ import { warnClampDominance } from '../clamp-dominance.js';
 import { defaultShape } from '../training-layout.js';
 import { ITERATION_OVERHEAD_PER_LAYER_S, kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
 import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from '../../scenario/service-schema.js';
-import { servingGemmShape, servingParamsMismatch } from './serving-shape.js';
+import { servingGemmShape, servingParamsMismatch, servingTpProblem } from './serving-shape.js';
 import { computePeak, servedPrecision, type ComputePrecision } from './compute-peak.js';
 import { computeDeviceOf, FLASH_FORWARD_RELATIVE } from '../layer-compute.js';
 import { OWN_FIGURES_CURVE, RATIO_CURVE } from './prefill-attention.js';
@@ -438,6 +438,13 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
     kvBytesPerToken: m.kv_bytes_per_token ?? kvBytesPerToken(layers, hidden, m.precision_bytes, m.kv_heads, m.head_dim),
     shape: { kvWidth: m.kv_heads !== undefined && m.head_dim !== undefined ? m.kv_heads * m.head_dim : hidden },
   };
+  // Only a width the service gives holds the user to its heads (params alone: poolsim's guess).
+  if (m.hidden_size !== undefined) {
+    for (const [rp, pat] of pools) {
+      const problem = servingTpProblem(rp.tensor_parallel, m.hidden_size, m.kv_heads, m.head_dim);
+      if (problem !== undefined) bad([...pat, 'tensor_parallel'], problem);
+    }
+  }
   const resolvedPools = pools.map(([rp, pat]) => resolvePool(rp, model, m.precision_bytes, m.compute_precision, [...at, 'model'], pat, ctx, bad));
   if (resolvedPools.some((p) => p === undefined)) return undefined;
   const { kind, hardware, timing } = resolvedPools[0]!;

@@ -1,7 +1,7 @@
 // Whether an inference service's `params` and its layers x width describe one model (its weights
 // come from the one, its KV cache from the other), and the GEMMs such a model runs per layer.
 import { billions, shapeWeights } from '../shape-weights.js';
-import { DEFAULT_VOCAB } from '../shape-defaults.js';
+import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB } from '../shape-defaults.js';
 import { resolveShape, type TrainingShape } from '../training-layout.js';
 
 /**
@@ -60,4 +60,25 @@ export function servingGemmShape(params: number, layers: number, hiddenSize: num
   ];
   if (f > 0) layer.push([(2 * f) / t, h], [h, f / t]);
   return { layer, layers, output: [DEFAULT_VOCAB / t, h] };
+}
+
+/**
+ * Why a replica of `tp` devices cannot serve a model whose width the service gives, or undefined:
+ * each tensor-parallel rank computes whole attention heads and holds whole key/value heads, as vLLM
+ * requires (ModelConfig.verify_with_parallel_config: the heads divide by tensor_parallel_size;
+ * QKVParallelLinear: the KV heads divide by it, or it by them, each KV head then copied on
+ * tp / kv_heads ranks). The heads are hidden_size / head_dim (the replica's query width is the
+ * hidden size), 128 wide where head_dim is not given, as a training layout assumes.
+ */
+export function servingTpProblem(tp: number, hiddenSize: number, kvHeads?: number, headDim?: number): string | undefined {
+  const width = headDim ?? DEFAULT_HEAD_DIM;
+  const heads = hiddenSize / width;
+  if (Number.isInteger(heads) && heads % tp !== 0) {
+    const why = headDim !== undefined ? `hidden_size ${hiddenSize} / head_dim ${headDim}` : `hidden_size ${hiddenSize} / ${DEFAULT_HEAD_DIM}, assumed: give head_dim (and kv_heads) if the heads are not ${DEFAULT_HEAD_DIM} wide`;
+    return `tensor_parallel ${tp} does not divide the model's ${heads} attention heads (${why}): each rank computes whole heads, and vLLM refuses such a replica; give a tensor_parallel that divides ${heads}`;
+  }
+  if (kvHeads !== undefined && kvHeads % tp !== 0 && tp % kvHeads !== 0) {
+    return `tensor_parallel ${tp} neither divides the model's ${kvHeads} key/value heads nor is a multiple of them: each rank holds whole KV heads (copied on tp / kv_heads ranks when tp is larger), and vLLM refuses such a replica`;
+  }
+  return undefined;
 }
