@@ -27,12 +27,20 @@ export function computeShare(intervalS: number, costS: number): number {
  * second, a restart of `restartS` after each, and progress kept every `intervalS` of progress at a
  * cost of `costS` (Infinity: only at the end). Each cycle of wall time t = min(work, interval + cost)
  * takes e^(l restart) (e^(l t) - 1) / l on average (exponential failures; Daly 2006). In logs: it
- * overflows floats long before it stops mattering.
+ * overflows floats long before it stops mattering (and ln(e^(l t) - 1) is taken without forming e^(l t)).
  */
 export function logExpectedRunS(workS: number, l: number, intervalS: number, costS: number, restartS: number): number {
   if (!(workS > 0)) return -Infinity;
   if (!(l > 0)) return Math.log(workS);
   const cycleS = Math.min(workS, intervalS + costS);
   const cycles = workS / cycleS;
-  return Math.log(cycles) - Math.log(l) + l * restartS + Math.log(Math.expm1(l * cycleS));
+  return Math.log(cycles) - Math.log(l) + l * restartS + logExpm1(l * cycleS);
+}
+
+/**
+ * ln(e^x - 1) for x > 0, finite where e^x overflows (x > 709): there x + ln(1 - e^-x), which is x to
+ * the last bit. Below, the direct form, so every estimate that was finite keeps its bits.
+ */
+function logExpm1(x: number): number {
+  return x <= 700 ? Math.log(Math.expm1(x)) : x + Math.log1p(-Math.exp(-x));
 }
