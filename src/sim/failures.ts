@@ -82,7 +82,8 @@ export class FailureInjector implements Subsystem {
         // one of two overlapping outages, changes no route: the jobs it cut off, placed again and
         // waiting on it at rate 0, have nothing more to lose, as fabric elements count outages.
         if (wasDown === down[li]! > 0) return;
-        for (const job of net.setInterDcLink(li, down[li]! > 0)) this.sim.failJob(job, 'link failure');
+        const cut = this.because(`inter-DC link '${this.sim.resolved.interDc[li]!.name}' ${up ? 'repaired' : 'failed'}`, () => net.setInterDcLink(li, down[li]! > 0));
+        for (const job of cut) this.sim.failJob(job, 'link failure');
       });
     }
     if (this.spec.fabric && net) this.startFabric(this.spec.fabric, net);
@@ -96,7 +97,9 @@ export class FailureInjector implements Subsystem {
   private startFabric(spec: NonNullable<FailuresSpec['fabric']>, net: NonNullable<FailurePort['network']>): void {
     const elements = net.topology.fabricElements;
     const onElement = (index: number, up: boolean): void => {
-      for (const job of net.setFabricElement(index, !up)) this.sim.failJob(job, 'fabric failure');
+      const e = elements[index]!;
+      const cut = this.because(`fabric ${e.kind} '${e.names[0]}' ${up ? 'repaired' : 'failed'}`, () => net.setFabricElement(index, !up));
+      for (const job of cut) this.sim.failJob(job, 'fabric failure');
     };
     const of = (kind: 'switch' | 'link'): number[] => elements.flatMap((e, i) => (e.kind === kind ? [i] : []));
     const switches = of('switch');
@@ -117,6 +120,16 @@ export class FailureInjector implements Subsystem {
           this.sim.requestPass();
         });
       });
+    }
+  }
+
+  /** `act`'s rate changes reported as due to `why`. */
+  private because<T>(why: string, act: () => T): T {
+    this.sim.rateCause = why;
+    try {
+      return act();
+    } finally {
+      this.sim.rateCause = undefined;
     }
   }
 

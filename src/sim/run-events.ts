@@ -22,7 +22,11 @@ export interface JobEvent {
   readonly datacentres: readonly string[];
   /** Useful FLOP/s it progresses at now (0 once stopped or finished). */
   readonly rateFlopPerS: number;
-  /** Why a job stopped (preempted, a failure) or was rejected. */
+  /**
+   * Why a job stopped (preempted, a failure) or was rejected; for a rate change, the failure or
+   * repair that caused it (`inter-DC link 'l' failed`, `fabric element 'x' repaired`), else undefined
+   * (contention: jobs and transfers starting and ending on shared links).
+   */
   readonly why: string | undefined;
 }
 
@@ -91,7 +95,7 @@ export function listenTo(signals: Signals, cluster: Cluster, listeners: RunListe
   if (jobStarted) signals.on('started', (job, t) => jobStarted(event('started', job, t)));
   if (jobStopped) signals.on('stopped', (job, t, why) => jobStopped(event('stopped', job, t, why)));
   if (jobFinished) signals.on('finished', (job, t) => jobFinished(event('finished', job, t)));
-  if (jobRateChanged) signals.on('rateChanged', (job, t) => jobRateChanged(event('rateChanged', job, t)));
+  if (jobRateChanged) signals.on('rateChanged', (job, t, why) => jobRateChanged(event('rateChanged', job, t, why)));
   const { linkSaturated, linkRelieved } = listeners;
   if (network && (linkSaturated || linkRelieved)) {
     network.onLinkSaturation = (link, saturated, timeS, load, cap) => {

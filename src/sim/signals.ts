@@ -14,8 +14,8 @@ export interface JobSignals {
   /** The job stops holding devices without finishing (preemption, failure). */
   stopped: (job: SimJob, nowS: number, why: string) => void;
   finished: (job: SimJob, nowS: number) => void;
-  /** A running job's progress rate changed (after it started). */
-  rateChanged: (job: SimJob, nowS: number) => void;
+  /** A running job's progress rate changed (after it started); `why`: the cause, where the simulator knows it (a failure or repair). */
+  rateChanged: (job: SimJob, nowS: number, why: string | undefined) => void;
 }
 
 export interface TransferRow {
@@ -99,9 +99,14 @@ export class Signals {
     return this.listeners[signal].length;
   }
 
-  emit(signal: Exclude<keyof JobSignals, 'stopped'>, job: SimJob, nowS: number): void {
+  emit(signal: Exclude<keyof JobSignals, 'stopped' | 'rateChanged'>, job: SimJob, nowS: number): void {
     const ls = this.listeners[signal];
     for (let i = 0; i < ls.length; i++) ls[i]!(job, nowS);
+  }
+
+  emitRateChanged(job: SimJob, nowS: number, why: string | undefined): void {
+    const ls = this.listeners.rateChanged;
+    for (let i = 0; i < ls.length; i++) ls[i]!(job, nowS, why);
   }
 
   emitStopped(job: SimJob, nowS: number, why: string): void {

@@ -1027,6 +1027,9 @@ export class Simulation implements FailurePort, InferencePort {
   /** The job being started, whose first setRate() is not a rate change. */
   private starting: SimJob | undefined;
 
+  /** What the rate changes made now are due to (set by the failure model around a failure or repair), for JobEvent.why. */
+  rateCause: string | undefined;
+
   /** Apply no decision that breaks the rules: a policy bug, named with the policy, job and time. */
   private checkPlacement(job: SimJob, p: Placement): void {
     const problem = placementProblem(this.cluster, job, p);
@@ -1164,7 +1167,7 @@ export class Simulation implements FailurePort, InferencePort {
     // The handle is held only while pending (cleared by complete, replaced or dropped as it is
     // cancelled), so the engine may reuse the event (Engine.schedule).
     run.completion = run.rateFlopPerS > 0 ? this.engine.schedule(finishS, this.complete, job) : undefined;
-    if (before !== run.rateFlopPerS && job !== this.starting && job.state === 'running') this.signals.emit('rateChanged', job, now);
+    if (before !== run.rateFlopPerS && job !== this.starting && job.state === 'running') this.signals.emitRateChanged(job, now, this.rateCause);
   }
 
   /** Device pace per device (1 = nominal); set by the failure model for stragglers. */

@@ -60,11 +60,13 @@ export interface FailurePort extends PoolContext {
         setInterDcLink(index: number, down: boolean): SimJob[];
         /** A fabric switch or link fails or is repaired; returns the jobs left with no path (to fail). */
         setFabricElement(index: number, down: boolean): SimJob[];
-        readonly topology: { readonly fabricElements: readonly { readonly kind: 'switch' | 'link' }[]; elementIndex(name: string): number | undefined; switchesCuttingOff(node: number): readonly number[] };
+        readonly topology: { readonly fabricElements: readonly { readonly kind: 'switch' | 'link'; readonly names: readonly string[] }[]; elementIndex(name: string): number | undefined; switchesCuttingOff(node: number): readonly number[] };
       }
     | undefined;
   jobsOnDevice(dev: number): readonly SimJob[];
   failJob(job: SimJob, why: string): void;
+  /** The cause the rate changes made now are reported with (JobEvent.why): set around a failure or repair, then cleared. */
+  rateCause: string | undefined;
   /** A device fails: the lease holding it (an inference replica's) is told, and gives its devices back before this returns. */
   failLeaseOn(dev: number): void;
   /** Devices came back from repair (before the scheduling pass of the instant). */
