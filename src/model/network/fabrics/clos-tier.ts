@@ -18,7 +18,7 @@ export function closTier(down: readonly number[], oversubscription: number, swit
     const rails = railsDown?.[i];
     const packed = rails ? railSwitches(rails, oversubscription, switchPorts, top) : undefined;
     if (rails && packed === undefined && !tooBig) {
-      const widest = Math.max(...rails);
+      const widest = rails.reduce((a, r) => Math.max(a, r), -Infinity);
       tooBig = { index: i, down: widest, up: top ? 0 : Math.ceil(widest / oversubscription - 1e-9) };
     }
     switches += packed ?? planeSwitches(d + up[i]!, switchPorts, planes);

@@ -139,7 +139,8 @@ export const dragonfly: FabricKind<DragonflySpec> = {
     let ends = 0;
     // The first router too big for one switch (the run crosses a router in one hop).
     let tooBig: { field: string; message: string } | undefined;
-    const planes = Math.max(...site.rails);
+    // A fold, not Math.max(...rails): spreading a site's nodes as arguments overflows the stack past about 120,000.
+    const planes = site.rails.reduce((a, r) => Math.max(a, r), -Infinity);
     for (let g = 0; g < groups; g++) {
       const n = Math.min(a, routers - g * a);
       for (let i = 0; i < n; i++) {

@@ -252,7 +252,8 @@ export const graph: FabricKind<GraphSpec> = {
     }
     const switches = ports.reduce((n, p) => n + switchesFor(p, site.switchPorts), 0);
     // The first switch too big for one of the fabric's (the run crosses a switch of the graph in one hop).
-    const planes = Math.max(...site.rails);
+    // A fold, not Math.max(...rails): spreading a site's nodes as arguments overflows the stack past about 120,000.
+    const planes = site.rails.reduce((a, r) => Math.max(a, r), -Infinity);
     let tooBig: { field: string; message: string } | undefined;
     for (let i = 0; i < ports.length && !tooBig; i++) {
       tooBig = switchTooBig(`switch '${spec.switches[i]!}'`, [{ name: 'NIC and link ports', ports: ports[i]! }], planes, site.switchPorts, 'switches', 'Give it fewer nodes or less link bandwidth, split it into switches joined by links, or give switches with more ports');
