@@ -11,10 +11,10 @@ import { resolveServices } from './inference/resolve-services.js';
 import { warnQuotasBeyondPool } from './resolve/quota-room.js';
 import { warnCohortsWithoutQueues } from './resolve/unused-cohorts.js';
 import { defineJobs } from './job-list.js';
-import { estimateSize, memoryLimit, sizeProblems } from './size-estimate.js';
+import { estimatePool, estimateSize, memoryLimit, sizeProblems, slowBuildWarning } from './size-estimate.js';
 import { ResolveContext } from './resolve/context.js';
 import { KindBook } from './resolve/kinds.js';
-import { resolveSites } from './resolve/sites.js';
+import { checkSiteShapes, resolveSites } from './resolve/sites.js';
 import { resolveLinks } from './resolve/links.js';
 import { resolveWorkloads } from './resolve/workloads.js';
 import { resolveTransfers } from './resolve/transfers.js';
@@ -54,6 +54,17 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const sites = resolveSites(scenario, book, graphFiles, ctx);
   const { datacentres, groups } = sites;
   const kinds = book.kinds;
+  // The pool's own size (its devices, nodes and flow network), from its groups' counts, before
+  // anything walks it node by node (its fabrics' ports and bills, their failure names): a pool too
+  // large for the memory a run may use is refused at once, with what was found so far.
+  const limit = memoryLimit(io.maxMemoryBytes);
+  const siteSpecs = datacentres.map((d) => ({ name: d.name, topology: d.topology, at: d.topologyAt }));
+  const poolProblems = sizeProblems(estimatePool({ scenario, groups, sites: siteSpecs }), limit);
+  if (poolProblems.length > 0) {
+    for (const p of poolProblems) fail(p.path, p.message);
+    throw new InputError(issues);
+  }
+  checkSiteShapes(scenario, sites, book, graphFiles, ctx);
   const fabricUnits = issues.length === 0 ? checkFabricFailures(scenario, datacentres, groups, fail) : { switches: 0, links: 0 };
   const interDc = resolveLinks(scenario, sites, ctx);
   const workloads = resolveWorkloads(scenario, book, groups, datacentres, ctx);
@@ -92,12 +103,14 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     services,
     interDcLinks: interDc.length,
     fabricUnits,
-    sites: datacentres.map((d) => ({ name: d.name, topology: d.topology, at: d.topologyAt })),
+    sites: siteSpecs,
     transfers,
     fastestLinkBytesPerS: Math.max(0, ...interDc.map((l) => l.bandwidthBytesPerS * l.efficiency)),
   });
-  for (const p of sizeProblems(size, memoryLimit(io.maxMemoryBytes))) fail(p.path, p.message);
+  for (const p of sizeProblems(size, limit)) fail(p.path, p.message);
   if (issues.length > 0) throw new InputError(issues);
+  const slow = slowBuildWarning(size);
+  if (slow) ctx.warn(slow.path, slow.message);
   const { tenants } = workloads;
   // `jobs` is the list's templates, made when first read (model/job-list.ts); in its place among the keys.
   const resolved = {

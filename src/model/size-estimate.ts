@@ -71,6 +71,21 @@ export const MAX_EVENTS = 1e10;
 export const MAX_INDEX = 2 ** 31 - 1;
 /** Share of the machine's memory one run may use by default (room for the OS, GC slack, other work). */
 export const MEMORY_SHARE = 0.5;
+/**
+ * CPU seconds the flow network's build takes per link or switch, before the first event: `run` of
+ * one 1 s job on a site of 25,000, 100,000 and 400,000 nodes per kind (Node 20, a 2-core machine at
+ * load 20-30; CPU time, the wall time was 4-9x more), slope between sizes per link and switch:
+ * leaf-spine 5.2-5.9 us, fat-tree 6.9-7.1, rail-optimized 7.2-10.2, 3D torus 8.4-12.8, dragonfly
+ * 7.8, graph 7.9 (5,000 and 20,000 nodes). The largest, rounded up: the build's cost grows a little
+ * faster than its links (12.8 us at 400,000 torus nodes against 8.4 below).
+ */
+export const BUILD_S_PER_ELEMENT = 15e-6;
+/**
+ * A pool whose build is estimated beyond this many CPU seconds is warned about: on a shared machine
+ * that is minutes before the first event (1.2M leaf-spine nodes, 2.6M links: 30 s of CPU measured,
+ * 4 minutes of wall time at load 30).
+ */
+export const SLOW_BUILD_S = 30;
 
 /** What the loader knows once names are resolved. */
 export interface EstimateInput {
@@ -112,6 +127,8 @@ export interface SizeEstimate {
   readonly parts: readonly SizePart[];
   /** Problems that no memory limit changes: indices beyond Int32, open runs that provably outlast MAX_OPEN_RUN_S. */
   readonly hardProblems: readonly { path: readonly PathKey[]; message: string }[];
+  /** CPU seconds building the flow network takes before the first event (0 without one), and the site whose build takes the most. */
+  readonly build: { readonly seconds: number; readonly slowest?: { readonly what: string; readonly seconds: number; readonly path: readonly PathKey[] } };
 }
 
 /** The memory a run may use, and why that much. */
@@ -164,6 +181,21 @@ function groupedInteger(i: number): string {
   let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
   for (let k = out.length; k < digits.length; k += 3) out += `,${digits.slice(k, k + 3)}`;
   return i < 0 || Object.is(i, -0) ? `-${out}` : out;
+}
+
+/** A build's duration for people: '45 s', '12 minutes', '3.2 hours'. */
+export function formatMinutes(s: number): string {
+  return s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} minutes` : `${(s / 3600).toPrecision(2)} hours`;
+}
+
+/** Why a pool that fits still deserves a word: its flow network takes minutes to build. Undefined when it does not. */
+export function slowBuildWarning(est: SizeEstimate): { path: readonly PathKey[]; message: string } | undefined {
+  const b = est.build;
+  if (!(b.seconds >= SLOW_BUILD_S) || !b.slowest) return undefined;
+  return {
+    path: b.slowest.path,
+    message: `building the flow network takes about ${formatMinutes(b.seconds)} of CPU before the first event (${b.slowest.what}: about ${formatCount(BUILD_S_PER_ELEMENT * 1e6)} us a link or switch, measured; longer on a busy machine); network: ideal skips it, or give fewer nodes`,
+  };
 }
 
 export function formatYears(s: number): string {
@@ -228,16 +260,22 @@ function arrivalsIn(spanS: number, gapS: number): number {
   return 1 + spanS / gapS;
 }
 
+/** What the pool's own size is counted from: its node groups and sites, known before any per-node work. */
+export type PoolInput = Pick<EstimateInput, 'scenario' | 'groups' | 'sites'>;
+
 /**
- * Estimate a run's size. Jobs and requests alive at once come from a fluid (average-load) model:
- * arrivals over their span against the pool's capacity over that span; what the pool cannot serve
- * by the end of the arrivals is queued, all of it when they arrive at once.
+ * The pool's own part of a run's size, from its groups' counts and each site's spec alone (nothing
+ * per node): the cluster's devices and nodes, and the flow network's links and switches. The loader
+ * checks it before any check that walks the pool node by node (a fabric's ports, its bill, its
+ * failure names), so a pool too large for the machine is refused in a fraction of a second; a
+ * SizeEstimate with no jobs, requests or events.
  */
-export function estimateSize(input: EstimateInput): SizeEstimate {
+export function estimatePool(input: PoolInput): SizeEstimate {
   const s = input.scenario;
-  const horizon = s.horizon ?? Infinity;
   const parts: SizePart[] = [];
   const hard: { path: PathKey[]; message: string }[] = [];
+  let buildS = 0;
+  let slowest: { what: string; seconds: number; path: readonly PathKey[] } | undefined;
 
   // The pool.
   let devices = 0;
@@ -280,6 +318,9 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
       }
       if (siteNodes === 0) return;
       const size = fabricSize(site.topology, siteNodes, rails);
+      const seconds = (size.links + size.switches) * BUILD_S_PER_ELEMENT;
+      buildS += seconds;
+      if (!slowest || seconds > slowest.seconds) slowest = { what: `the ${site.topology.kind} fabric of data centre '${site.name}' (${formatCount(size.links)} links, ${formatCount(size.switches)} switches)`, seconds, path: site.at };
       parts.push({
         what: `the ${site.topology.kind} fabric of data centre '${site.name}' (${formatCount(siteNodes)} nodes: ${formatCount(size.links)} links, ${formatCount(size.switches)} switches)`,
         bytes: size.links * BYTES_PER.link + size.switches * BYTES_PER.switch,
@@ -292,6 +333,24 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
   if (nodes > MAX_INDEX || devices > MAX_INDEX) {
     hard.push({ path: firstBig!.path, message: `the pool has ${formatCount(nodes)} nodes and ${formatCount(devices)} devices; poolsim indexes at most ${formatCount(MAX_INDEX)} of each` });
   }
+
+  parts.sort((a, b) => b.bytes - a.bytes);
+  const memoryBytes = BASE_BYTES + parts.reduce((a, p) => a + p.bytes, 0);
+  return { devices, nodes, jobs: 0, requests: 0, memoryBytes, events: 0, parts, hardProblems: hard, build: { seconds: buildS, ...(slowest ? { slowest } : {}) } };
+}
+
+/**
+ * Estimate a run's size. Jobs and requests alive at once come from a fluid (average-load) model:
+ * arrivals over their span against the pool's capacity over that span; what the pool cannot serve
+ * by the end of the arrivals is queued, all of it when they arrive at once.
+ */
+export function estimateSize(input: EstimateInput): SizeEstimate {
+  const s = input.scenario;
+  const horizon = s.horizon ?? Infinity;
+  const pool = estimatePool(input);
+  const { devices, nodes } = pool;
+  const parts: SizePart[] = [...pool.parts];
+  const hard: { path: readonly PathKey[]; message: string }[] = [...pool.hardProblems];
 
   // Training jobs: the fluid model needs, per source, its jobs, their arrival span and demand (device-seconds).
   let jobs = 0;
@@ -545,7 +604,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
   parts.sort((a, b) => b.bytes - a.bytes || b.events - a.events);
   const memoryBytes = BASE_BYTES + parts.reduce((a, p) => a + p.bytes, 0);
   const events = parts.reduce((a, p) => a + p.events, 0);
-  return { devices, nodes, jobs, requests, memoryBytes, events, parts, hardProblems: hard };
+  return { devices, nodes, jobs, requests, memoryBytes, events, parts, hardProblems: hard, build: pool.build };
 }
 
 /** Why the run cannot go ahead, located; empty when it fits. */
@@ -559,6 +618,7 @@ export function sizeProblems(est: SizeEstimate, limit: MemoryLimit): { path: rea
       message:
         `this run needs about ${formatBytes(est.memoryBytes)} of memory (${formatBytes(BASE_BYTES)} of it poolsim's own), more than the ${formatBytes(limit.bytes)} it may use (${limit.why})` +
         `; the most: ${top.map((p) => `${p.what} (${formatBytes(p.bytes)})`).join('; ')}` +
+        (est.build.seconds >= SLOW_BUILD_S ? `; building its flow network would also take about ${formatMinutes(est.build.seconds)} of CPU before the first event` : '') +
         `. Change: ${biggest?.fix ?? 'a smaller scenario'}` +
         (est.memoryBytes <= totalmem() ? `; or raise the limit with --max-memory (e.g. --max-memory ${formatBytes(Math.max(est.memoryBytes * 1.25, 2 ** 30)).replace(' ', '')})` : `; it cannot fit in this machine's ${formatBytes(totalmem())} of memory`),
     });

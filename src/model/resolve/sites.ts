@@ -110,6 +110,26 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
     const fileSrc = graphFiles.get(dc.index);
     implausibleTopologyRates(dc.topology, fileSrc ? [] : dc.topologyAt, fileSrc ?? src, fileSrc ? (path, message) => void ctx.warnings.push(fileSrc.issue(path, message)) : warn);
   }
+  const dcRef = (name: string, path: readonly PathKey[]): number | undefined => {
+    const i = dcIndex.get(name);
+    if (i === undefined) {
+      const guess = suggestName(name, [...dcIndex.keys()]);
+      fail(path, `unknown data centre '${name}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${[...dcIndex.keys()].join(', ')}`}`);
+    }
+    return i;
+  };
+  return { datacentres, groups, dcRef };
+}
+
+/**
+ * Each site's topology against its nodes: shapes that must match them (a torus's dims), ECMP paths
+ * its NICs cannot wire, notes on how the flow network will run it, and a one-hop leaf wider than the
+ * priced switches. Some walk the site node by node (its NICs' ports): the loader runs this only once
+ * the pool's size is known to fit (model/load-scenario.ts).
+ */
+export function checkSiteShapes(scenario: Scenario, sites: Sites, book: KindBook, graphFiles: ReadonlyMap<number, SourceMap>, ctx: ResolveContext): void {
+  const { fail, warn } = ctx;
+  const { datacentres, groups } = sites;
   // Topology kinds whose shape must match the site's nodes (a torus's dims).
   for (const dc of datacentres) {
     const nodes = groups.reduce((sum, g) => sum + (g.datacentre === dc.index ? g.nodeCount : 0), 0);
@@ -123,9 +143,9 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
       continue;
     }
     // Shapes the site's NICs cannot wire (more ECMP paths than a leaf has uplink ports).
-    // Only with hashed or several paths, and per node only up to a size a run could hold (the size estimate refuses more).
+    // Only with hashed or several paths.
     const paths = (dc.topology as { ecmp?: { paths: number } }).ecmp?.paths ?? 1;
-    const portProblem = nodes > 0 && paths > 1 && nodes <= MAX_PORT_CHECK_NODES ? kind.checkPorts?.(dc.topology, siteNicPorts(dc, groups, book)) : undefined;
+    const portProblem = nodes > 0 && paths > 1 ? kind.checkPorts?.(dc.topology, siteNicPorts(dc, groups, book)) : undefined;
     if (portProblem) {
       fail([...dc.topologyAt, portProblem.field], portProblem.message);
       continue;
@@ -137,22 +157,10 @@ export function resolveSites(scenario: Scenario, book: KindBook, graphFiles: Rea
       else warn([...dc.topologyAt, ...note.field], note.message);
     }
     // A one-hop leaf wider than the priced switches: the run's fabric_capex and fabric_kw are left empty (fabric-cost.ts); say why.
-    const unbuildable = nodes <= MAX_PORT_CHECK_NODES ? unbuildableBill(dc, groups, book) : undefined;
+    const unbuildable = unbuildableBill(dc, groups, book);
     if (unbuildable) warn([...dc.topologyAt, unbuildable.field], unbuildable.message);
   }
-  const dcRef = (name: string, path: readonly PathKey[]): number | undefined => {
-    const i = dcIndex.get(name);
-    if (i === undefined) {
-      const guess = suggestName(name, [...dcIndex.keys()]);
-      fail(path, `unknown data centre '${name}'${guess ? ` (did you mean '${guess}'?)` : `; expected one of: ${[...dcIndex.keys()].join(', ')}`}`);
-    }
-    return i;
-  };
-  return { datacentres, groups, dcRef };
 }
-
-/** Nodes of a site above which checkPorts' per-node lists are not made: a pool of more is refused for its size anyway. */
-const MAX_PORT_CHECK_NODES = 1 << 22;
 
 /** Per node of the site, its scale-out NICs and their bandwidth in ports at its fabric's rate (as fabric-cost.ts counts them). */
 function siteNicPorts(dc: Datacentre, groups: readonly NodeGroup[], book: KindBook): { rails: number[]; nicPorts: number[] } {
