@@ -77,7 +77,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
       policy: req.policy?.ref ?? resolved.scenario.policy,
       placement: req.placement?.ref ?? resolved.scenario.placement,
       traceReports: [...resolved.traceReports],
-      warnings: [...resolved.warnings.map(formatIssue), ...(policies.placer.notes?.(new Cluster(resolved.shape)) ?? [])],
+      warnings: [...resolved.warnings.map(formatIssue), ...(policies.warnings ?? []).map(formatIssue), ...(policies.placer.notes?.(new Cluster(resolved.shape)) ?? [])],
       files,
       expectedJobs: resolved.size.jobs,
     },

@@ -16,6 +16,7 @@
 // reservation and later ones backfill around it, as Slurm's backfill scheduler does, or, with
 // backfill: false, it blocks the rest.
 import { z } from 'zod';
+import { suggestName } from '../scenario/did-you-mean.js';
 import { carriedOrder } from './carried-order.js';
 import { reserve, type Reservation } from './easy-backfill.js';
 import { maxRateOn, runtimeOnS } from './predict.js';
@@ -47,6 +48,22 @@ export const multifactor: QueuePolicy<MultifactorParams> = {
     "Slurm's multifactor priority: age, fair share (decayed usage per account against its shares), job size and QOS (the job's priority), weighted as PriorityWeight*; highest first, with EASY backfilling around the first job that cannot start.",
   params: paramsSchema,
   create: (params) => createMultifactor(params),
+  // A key no job can have is most likely misspelt: it would be an account of its own, its shares
+  // not the meant account's (which gets 1), counted in every account's S.
+  warnPool: (params, pool) => {
+    const accounts = pool.accounts;
+    if (!accounts) return [];
+    const known = new Set(accounts);
+    return Object.keys(params.shares)
+      .filter((a) => !known.has(a))
+      .map((a) => {
+        const guess = suggestName(a, accounts);
+        return {
+          path: ['shares', a],
+          message: `no job or tenant queue has account '${a}'${guess ? ` (did you mean '${guess}'?)` : ''}; accounts are tenant queues' names, else the job's workload ('workloads[0]', a trace's or generator's name)${guess ? '' : `: ${accounts.join(', ')}`}. It still counts among every account's shares, as Slurm counts an account with no jobs`,
+        };
+      });
+  },
 };
 
 /** Decayed usage per account (device-seconds), advanced to each pass. */

@@ -3,6 +3,7 @@
 // name a module file (a plug-in): it is imported, its export checked to be a definition of the right
 // kind, its parameters validated by its own schema like a built-in's, and what it creates wrapped in a
 // guard (guard-policies.ts, balancers/guard-balancer.ts) that keeps it from corrupting the run.
+import { accountsOf } from '../model/accounts.js';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, SourceMap, type InputIssue, type PathKey } from '../scenario/errors.js';
@@ -132,7 +133,7 @@ export async function loadPolicies(resolved: ResolvedScenario, scenarioDir: stri
         resolvePolicies(queueRef, placementRef, {
           src: options.policy?.src ?? resolved.src,
           placementSrc: options.placement?.src ?? resolved.src,
-          pool: resolved.shape,
+          pool: { ...resolved.shape, accounts: accountsOf(resolved) },
           extraQueue: guarded<QueueDiscipline>('queue policy', 'an object with schedule(ctx)', (x) => typeof (x as QueueDiscipline).schedule === 'function', guardDiscipline),
           extraPlacement: guarded<Placer>('placement policy', 'an object with place(job, cluster, hints)', (x) => typeof (x as Placer).place === 'function', guardPlacer),
         }),

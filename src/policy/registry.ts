@@ -59,6 +59,8 @@ export interface ResolvedPolicies {
   placer: Placer;
   queueName: string;
   placementName: string;
+  /** Parameters legal but likely not meant on this pool (PolicyDefinition.warnPool), located. */
+  warnings?: readonly InputIssue[];
   /** Both are built-in policies: no watchdog needed (a plug-in might never return). */
   builtIn?: boolean;
   /**
@@ -93,8 +95,9 @@ export function resolvePolicies(
   const issues: InputIssue[] = [];
   const queueDefs = new Map([...QUEUE_POLICIES, ...(options.extraQueue ?? [])]);
   const placementDefs = new Map([...PLACEMENT_POLICIES, ...(options.extraPlacement ?? [])]);
-  const queue = instantiate(queueDefs, queueRef, ['policy'], src, issues, options.pool);
-  const placer = instantiate(placementDefs, placementRef, ['placement'], options.placementSrc ?? src, issues, options.pool);
+  const warnings: InputIssue[] = [];
+  const queue = instantiate(queueDefs, queueRef, ['policy'], src, issues, options.pool, warnings);
+  const placer = instantiate(placementDefs, placementRef, ['placement'], options.placementSrc ?? src, issues, options.pool, warnings);
   if (issues.length > 0 || !queue || !placer) throw new InputError(issues);
   // A plug-in is referred to by its file but known by its own name (in result files and messages).
   const builtIn = !options.extraQueue?.has(queueRef.name) && !options.extraPlacement?.has(placementRef.name);
@@ -104,18 +107,29 @@ export function resolvePolicies(
     queueName: queueDefs.get(queueRef.name)!.name,
     placementName: placementDefs.get(placementRef.name)!.name,
     builtIn,
+    ...(warnings.length > 0 ? { warnings } : {}),
     ...(options.extraQueue?.has(queueRef.name) ? { queueOrigin: { role: 'queue policy', file: queueRef.name } } : {}),
     ...(options.extraPlacement?.has(placementRef.name) ? { placementOrigin: { role: 'placement policy', file: placementRef.name } } : {}),
   };
 }
 
 function instantiate<T>(
-  defs: ReadonlyMap<string, { name: string; params: import('zod').ZodType<unknown>; create(p: never): T; checkPool?(p: never, pool: PoolFacts): { path: readonly PathKey[]; message: string } | undefined }>,
+  defs: ReadonlyMap<
+    string,
+    {
+      name: string;
+      params: import('zod').ZodType<unknown>;
+      create(p: never): T;
+      checkPool?(p: never, pool: PoolFacts): { path: readonly PathKey[]; message: string } | undefined;
+      warnPool?(p: never, pool: PoolFacts): readonly { path: readonly PathKey[]; message: string }[];
+    }
+  >,
   ref: PolicyRef,
   path: PathKey[],
   src: SourceMap,
   issues: InputIssue[],
   pool: PoolFacts | undefined,
+  warnings: InputIssue[] = [],
 ): T | undefined {
   const def = defs.get(ref.name);
   if (!def) {
@@ -142,6 +156,7 @@ function instantiate<T>(
     issues.push(src.issue([...path, 'params', ...refused.path], refused.message));
     return undefined;
   }
+  for (const w of pool ? (def.warnPool?.(parsed.data as never, pool) ?? []) : []) warnings.push(src.issue([...path, 'params', ...w.path], w.message));
   return def.create(parsed.data as never);
 }
 

@@ -249,11 +249,15 @@ export interface PolicyDefinition<P, T> {
    * (e.g. a cost objective on sites without a price). Absent or undefined: nothing to refuse.
    */
   checkPool?(params: P, pool: PoolFacts): { readonly path: readonly (string | number)[]; readonly message: string } | undefined;
+  /** Optional: parameters that are legal but likely not what was meant on this pool (a name nothing has), located under the parameters; warned about, not refused. */
+  warnPool?(params: P, pool: PoolFacts): readonly { readonly path: readonly (string | number)[]; readonly message: string }[];
 }
 
 /** What `checkPool` may read of the pool before the run. */
 export interface PoolFacts {
   readonly datacentres: readonly Cluster['datacentres'][number][];
+  /** The accounts jobs can have (JobView.account: tenant queues' names, the workloads' sources), when known. */
+  readonly accounts?: readonly string[];
 }
 
 export type QueuePolicy<P = unknown> = PolicyDefinition<P, QueueDiscipline>;

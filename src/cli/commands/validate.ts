@@ -7,7 +7,7 @@ import { loadInWorker } from '../../experiment/run-in-worker.js';
 import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
 import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
 import { readScenario } from '../read-scenario.js';
-import { formatIssue } from '../../scenario/errors.js';
+import { formatIssue, type InputIssue } from '../../scenario/errors.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { checkPolicyTimeout } from '../number-options.js';
 import { formatBytes, formatCount, formatMinutes } from '../../model/size-estimate.js';
@@ -33,12 +33,13 @@ export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<v
     const r = readScenario(argv.scenario, { maxMemoryBytes });
     const scenarioDir = dirname(resolve(argv.scenario));
     // Imports plug-in modules and checks every component's parameters; runs nothing.
+    let policyWarnings: readonly InputIssue[] = [];
     if (usesPlugins(r)) await loadInWorker({ scenarioText: readInput(argv.scenario), scenarioFile: argv.scenario, scenarioDir, ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) }, { policyTimeoutS: argv.policyTimeout });
-    else await loadPolicies(r, scenarioDir);
+    else policyWarnings = (await loadPolicies(r, scenarioDir)).warnings ?? [];
     const devices = r.shape.groups.reduce((s, g) => s + g.nodeCount * g.devicesPerNode, 0);
     // A trace's rows that could not be used are said here as `run` says them: a file that lost
     // most of its rows is valid, but not what its author thinks it is.
-    process.stderr.write(describeTraces(r.traceReports) + describeWarnings(r.warnings.map(formatIssue)));
+    process.stderr.write(describeTraces(r.traceReports) + describeWarnings([...r.warnings, ...policyWarnings].map(formatIssue)));
     const jobTraces = r.traceReports.filter((t) => t.kind === 'jobs');
     const traced = jobTraces.reduce((n, t) => n + t.jobs, 0);
     process.stdout.write(

@@ -1,0 +1,63 @@
+// An account named in multifactor's `shares` that no job or tenant queue has: a misspelt key
+// ('teem-a' for 'team-a') silently became an account of its own, with the shares meant for the real
+// one (which fell back to 1) and counting in every account's normalised share. It is now warned
+// about where the key is written, with the nearest account ("did you mean"), as other unknown names
+// are; it still counts (Slurm counts an account with no jobs among the siblings).
+import { describe, expect, it } from 'vitest';
+import { loadPolicies } from '../src/policy/plugin.js';
+import { formatIssue } from '../src/scenario/errors.js';
+import { scenarioFromText } from './helpers.js';
+
+const text = (shares: string): string => `name: mf-names
+network: ideal
+datacentres:
+  - name: dc
+    node_groups:
+      - { count: 1, device: H100 }
+tenants:
+  queues:
+    - { name: team-a, quota: { H100: 8 } }
+    - { name: team-b, quota: { H100: 8 } }
+workloads:
+  - jobs:
+      - { name: a1, queue: team-a, devices: 8, duration: 1h, reference_device: H100 }
+      - { name: b1, queue: team-b, devices: 8, duration: 1h, reference_device: H100 }
+policy: { name: multifactor, params: { shares: ${shares} } }
+`;
+
+// Without tenants a job's account is its workload's source.
+const plain = (shares: string): string => `name: mf-plain
+network: ideal
+datacentres:
+  - name: dc
+    node_groups:
+      - { count: 1, device: H100 }
+workloads:
+  - jobs:
+      - { name: a1, devices: 8, duration: 1h, reference_device: H100 }
+  - generator: { name: gen, count: 2, arrival: { process: fixed, interval: 1h }, devices: 8, duration: 1h, reference_device: H100 }
+policy: { name: multifactor, params: { shares: ${shares} } }
+`;
+
+const warnings = async (shares: string, of = text): Promise<string[]> => {
+  const r = scenarioFromText(of(shares));
+  const p = await loadPolicies(r, '.');
+  return (p.warnings ?? []).map(formatIssue);
+};
+
+describe("multifactor's shares", () => {
+  it('warns at a key no job or tenant queue has, with the nearest account', async () => {
+    const w = await warnings('{ teem-a: 4, team-b: 1 }');
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/^test\.yaml:15:\d+: policy\.params\.shares\.teem-a: no job or tenant queue has account 'teem-a' \(did you mean 'team-a'\?\)/);
+    expect(w[0]).toContain('still counts');
+  });
+
+  it('says nothing when every key is an account: tenant queues, or without tenants the workloads', async () => {
+    expect(await warnings('{ team-a: 4, team-b: 1 }')).toEqual([]);
+    expect(await warnings("{ 'workloads[0]': 2, gen: 1 }", plain)).toEqual([]);
+    const w = await warnings("{ 'workload[0]': 2 }", plain);
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain("no job or tenant queue has account 'workload[0]' (did you mean 'workloads[0]'?)");
+  });
+});
