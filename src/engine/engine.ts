@@ -215,6 +215,36 @@ export class Engine {
     }
   }
 
+  /**
+   * Fire every event of the next instant, daemons included, as run() fires an instant: the
+   * end-of-instant callbacks of the current instant run first only if the next event lies later
+   * (a daemon due now fires before them, so a pass still runs once per instant). Used to go on past
+   * the point where only daemons are left (a repair, a policy's wake-up) while work waits on them.
+   */
+  fireNextInstant(): boolean {
+    const q = this.queue;
+    let ev = q.top();
+    if (this.endOfInstantCount > 0 && (ev === undefined || ev.timeS > this.nowS)) {
+      this.flushEndOfInstant();
+      ev = q.top();
+    }
+    if (ev === undefined) return false;
+    const t = ev.timeS;
+    while ((ev = q.top()) !== undefined && ev.timeS === t) {
+      q.pop();
+      if (!ev.daemon) this.foreground--;
+      if (ev.cancelled) {
+        if (ev.reusable) this.recycle(ev);
+        continue;
+      }
+      this.nowS = ev.timeS;
+      this.fired++;
+      ev.action(ev.arg);
+      if (ev.reusable) this.recycle(ev);
+    }
+    return true;
+  }
+
   /** Stop run() after the current event. */
   stop(): void {
     this.stopRequested = true;

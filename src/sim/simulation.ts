@@ -373,8 +373,14 @@ export class Simulation implements FailurePort, InferencePort {
     this.engine.run(horizon, limitS);
     // Work waiting for a repair (jobs for failed devices; jobs and transfers stalled on a failed
     // link): the repair is a background event, so wait for it.
-    while (!Number.isFinite(horizon) && this.engine.now <= limitS && !this.engine.hasForeground && this.waitsForRepair() && (this.failureInjector?.repairsPending ?? 0) > 0) {
-      this.engine.fireNext();
+    // Jobs waiting for a pass their queue policy asked for (ctx.wakeAt, a background event) likewise.
+    while (
+      !Number.isFinite(horizon) &&
+      this.engine.now <= limitS &&
+      !this.engine.hasForeground &&
+      ((this.waitsForRepair() && (this.failureInjector?.repairsPending ?? 0) > 0) || (this.waiting.size > 0 && this.pendingWakes > 0))
+    ) {
+      this.engine.fireNextInstant();
       this.engine.run(horizon, limitS);
     }
     if (!Number.isFinite(horizon) && this.engine.hasForeground) throw this.neverEnds();
@@ -812,6 +818,14 @@ export class Simulation implements FailurePort, InferencePort {
    * waits or runs: a policy could decide nothing, and one that asks for a wake-up at every pass
    * would keep an idle run going to the century limit (hours of wall time after its last job).
    */
+  /** Policy wake-ups (ctx.wakeAt) scheduled and not yet fired. */
+  private pendingWakes = 0;
+
+  private readonly wakePass = (): void => {
+    this.pendingWakes--;
+    this.requestPass(true);
+  };
+
   requestPass(asked = false): void {
     if (asked) this.passAsked = true;
     if (this.passPending) return;
@@ -919,8 +933,14 @@ export class Simulation implements FailurePort, InferencePort {
       predictRate: (job: JobView, placement: Placement) => this.predictRate(job, placement),
       predictRunS: (job: JobView, placement: Placement) => this.predictRunS(job, placement),
       maxRate: (job: JobView, kind: number) => this.progress.maxRate(job, kind),
+      // A background event: a wake-up left pending when the last job has ended must not stretch
+      // the run (and with it every figure over the run's length: utilisation, the pool's effective
+      // compute ratio, idle energy). run() fires them while jobs wait and nothing else is due.
       wakeAt: (timeS: number) => {
-        if (timeS > this.engine.now) this.engine.at(timeS, () => this.requestPass(true));
+        if (timeS > this.engine.now) {
+          this.pendingWakes++;
+          this.engine.daemonAt(timeS, this.wakePass);
+        }
       },
       // As setRate schedules the completion: progress starts once a restore's stall is over.
       predictedFinishS: (job: JobView) => {
