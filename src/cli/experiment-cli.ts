@@ -27,6 +27,7 @@ import { InputError, type InputIssue } from '../scenario/errors.js';
 import { describeWarnings, readInput } from './io.js';
 import { HOT_LINKS } from '../experiment/hot-links.js';
 import { parsePolicyOption } from './policy-options.js';
+import { withOwnParams } from '../policy/own-params.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from './max-memory.js';
 import { checkPolicyTimeout, checkWorkers } from './number-options.js';
 
@@ -84,12 +85,14 @@ function optionEntries(text: string, option: string): string[] {
   }
 }
 
-function policyList(text: string | undefined, option: string): WorkerPolicyOverride[] {
+/** The variants an option lists; one named bare that is the scenario's own (`own`) is the scenario's, parameters included. */
+function policyList(text: string | undefined, option: string, own: PolicyRef, scenarioDir: string): WorkerPolicyOverride[] {
   if (text === undefined) return [];
   const names = optionEntries(text, option);
   return names.map((p) => {
     const o = parsePolicyOption(p, option, process.cwd());
-    return { ref: o.ref, baseDir: o.baseDir, label: option };
+    const { ref, baseDir } = withOwnParams(o, own, scenarioDir);
+    return { ref, baseDir, label: option };
   });
 }
 
@@ -142,8 +145,8 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     scenarioText,
     scenarioFile: argv.scenario,
     sweep,
-    policies: policyList(argv.policies, '--policies'),
-    placements: policyList(argv.placements, '--placements'),
+    policies: policyList(argv.policies, '--policies', base.resolved.scenario.policy, dirname(argv.scenario)),
+    placements: policyList(argv.placements, '--placements', base.resolved.scenario.placement, dirname(argv.scenario)),
     seeds,
     maxRuns,
     ...(argv.job !== undefined ? { jobName: argv.job } : {}),

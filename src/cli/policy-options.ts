@@ -1,5 +1,6 @@
 // The --policy and --placement options: a built-in name, a module file (relative to the working
-// directory), or a YAML flow mapping `{name: priority, params: {preemptive: true}}`.
+// directory), or a YAML flow mapping `{name: priority, params: {preemptive: true}}`. A name given
+// without `params` is `bare`: the scenario's own policy named so keeps its parameters (own-params.ts).
 import { parse } from 'yaml';
 import type { LoadPoliciesOptions, PolicyOverride } from '../policy/plugin.js';
 import { InputError, SourceMap, zodIssues } from '../scenario/errors.js';
@@ -17,7 +18,8 @@ export function parsePolicyOption(text: string, option: string, cwd: string): Po
   }
   const r = policyRefSchema.safeParse(data);
   if (!r.success) throw new InputError(zodIssues(r.error.issues, src, policyRefSchema, data, []));
-  return { ref: r.data, baseDir: cwd, src };
+  const bare = typeof data === 'string' || (data !== null && typeof data === 'object' && !('params' in data));
+  return { ref: r.data, baseDir: cwd, src, bare };
 }
 
 export function policyOverrides(args: { policy?: string | undefined; placement?: string | undefined }, cwd: string): LoadPoliciesOptions {

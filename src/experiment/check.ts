@@ -7,6 +7,7 @@
 import { seedRangeProblem } from '../scenario/seed-range.js';
 import { dirname } from 'node:path';
 import { isModuleName } from '../policy/registry.js';
+import { withOwnParams } from '../policy/own-params.js';
 import { InputError, type InputIssue, type PathKey } from '../scenario/errors.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import type { Expectations, Threshold } from '../scenario/expect-schema.js';
@@ -197,7 +198,8 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
   }
 
   // The variants to run: the scenario's own first (or its --policy replacement), then every other one named.
-  const runOwn: WorkerPolicyOverride = input.policy ?? { ref: ownRef, baseDir: dir, label: 'policy' };
+  // A --policy naming the scenario's own policy bare runs it with the scenario's parameters (own-params.ts).
+  const runOwn: WorkerPolicyOverride = input.policy ? withOwnParams(input.policy, ownRef, dir) : { ref: ownRef, baseDir: dir, label: 'policy' };
   const variants: WorkerPolicyOverride[] = [runOwn];
   // `where` names what asked for the variant in messages about it (an unknown policy, bad parameters).
   const variantOf = (slot: Slot, where = 'expect'): number => {

@@ -7,6 +7,8 @@
 import { fileAccess } from './file-access.js';
 import { dirname } from 'node:path';
 import { loadPolicies, usesPlugins, type LoadPoliciesOptions } from '../policy/plugin.js';
+import { samePolicy, withOwnParams } from '../policy/own-params.js';
+import type { PolicyRef } from '../scenario/schema.js';
 import { formatIssue, InputError, SourceMap, type InputIssue } from '../scenario/errors.js';
 import { parseYaml } from '../scenario/parse-yaml.js';
 import type { ResolvedScenario } from '../model/load-scenario.js';
@@ -182,6 +184,8 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   const tenants: string[] = [];
   let names: { policies: string[]; placements: string[] } | undefined;
   let policiesChecked = false;
+  /** The scenario's own policy and placement (the same at every point: sweeping them with --policies or --placements is refused). */
+  let own: { policy: PolicyRef; placement: PolicyRef } | undefined;
   /** Each distinct warning and the points that have it. */
   const warned = new Map<string, string[]>();
   // `--job NAME`: refused when no point can have a job of that name (a run may still lack it: a
@@ -229,6 +233,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
       // Policies are checked once, on the first valid point: a bad one is reported once, not per point.
       if (!policiesChecked) {
         policiesChecked = true;
+        own = { policy: loaded.resolved.scenario.policy, placement: loaded.resolved.scenario.placement };
         names = await policyNames(plan, point.text, loaded.resolved, dir, options);
       }
     } catch (e) {
@@ -247,9 +252,12 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
     issues.push({ file: '--job', line: 0, column: 0, path: '', message: `no training job named '${jobName}' in ${plan.spec.scenarioFile}${hint}: expected a listed or trace job's name, or a generator's '<generator>-<n>'` });
   }
   if (issues.length > 0) throw new InputError(dedupe(issues));
-  const label = (list: readonly WorkerPolicyOverride[], own: string[], option: string): string[] => {
+  const label = (list: readonly WorkerPolicyOverride[], ownNames: string[], option: string, scenarioRef: PolicyRef | undefined): string[] => {
+    // A variant named bare that is the scenario's own runs with the scenario's parameters (own-params.ts).
+    const ran = (o: WorkerPolicyOverride) => (scenarioRef ? withOwnParams(o, scenarioRef, dir) : o);
+    const scenarioParams = (o: WorkerPolicyOverride) => (scenarioRef && samePolicy(o.ref.name, o.baseDir, scenarioRef.name, dir) ? { scenarioParams: scenarioRef.params } : {});
     try {
-      return variantLabels(list.map((o, i) => ({ ref: o.ref, ownName: own[i]! })));
+      return variantLabels(list.map((o, i) => ({ ref: ran(o).ref, ownName: ownNames[i]!, ...scenarioParams(ran(o)) })));
     } catch (e) {
       if (e instanceof VariantError) throw new InputError([{ file: option, line: 0, column: 0, path: '', message: e.message }]);
       throw e;
@@ -257,8 +265,8 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   };
   return {
     ...plan,
-    policyLabels: label(plan.spec.policies, names?.policies ?? [], plan.spec.policies[0]?.label ?? '--policies'),
-    placementLabels: label(plan.spec.placements, names?.placements ?? [], plan.spec.placements[0]?.label ?? '--placements'),
+    policyLabels: label(plan.spec.policies, names?.policies ?? [], plan.spec.policies[0]?.label ?? '--policies', own?.policy),
+    placementLabels: label(plan.spec.placements, names?.placements ?? [], plan.spec.placements[0]?.label ?? '--placements', own?.placement),
     services,
     fingerprints,
     tenants,
@@ -278,7 +286,7 @@ async function policyNames(plan: Plan, text: string, resolved: ResolvedScenario,
   const names = { policies: [] as string[], placements: [] as string[] };
   const issues: InputIssue[] = [];
   const load = async (policy: WorkerPolicyOverride | undefined, placement: WorkerPolicyOverride | undefined): Promise<{ queueName: string; placementName: string } | undefined> => {
-    const o = (x: WorkerPolicyOverride) => ({ ref: x.ref, baseDir: x.baseDir, src: new SourceMap(x.label, undefined, undefined) });
+    const o = (x: WorkerPolicyOverride) => ({ ref: x.ref, baseDir: x.baseDir, src: new SourceMap(x.label, undefined, undefined), bare: x.bare === true });
     const overrides: LoadPoliciesOptions = { ...(policy ? { policy: o(policy) } : {}), ...(placement ? { placement: o(placement) } : {}) };
     try {
       if (!usesPlugins(resolved, overrides)) return await loadPolicies(resolved, dir, overrides);

@@ -48,7 +48,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
   const { resolved, fingerprint } = scenarioOf(req.scenarioText, req.scenarioFile, req.maxMemoryBytes, req.prefetched);
   // The request lives as long as the run: its prefetched columns (the loader has its table now) should not.
   delete req.prefetched;
-  const override = (o: PoolRequest['policy']) => o && { ref: o.ref, baseDir: o.baseDir, src: new SourceMap(o.label, undefined, undefined) };
+  const override = (o: PoolRequest['policy']) => o && { ref: o.ref, baseDir: o.baseDir, src: new SourceMap(o.label, undefined, undefined), bare: o.bare === true };
   watch.enter(Activity.Loading, 0);
   let policies;
   try {

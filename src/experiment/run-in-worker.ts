@@ -13,6 +13,8 @@ export interface WorkerPolicyOverride {
   baseDir: string;
   /** Names the option in error messages (`--policy`). */
   label: string;
+  /** Named without parameters: the scenario's own policy keeps the scenario's (policy/own-params.ts). */
+  bare?: boolean;
 }
 
 export { PolicyTimeoutError } from './policy-watch.js';

@@ -1,7 +1,10 @@
 // Labels of policy variants: what an experiment writes in the `policy` and `placement` columns. A
 // policy is known by its own name (a plug-in's too); where an experiment has several variants of one
 // name (two parameter sets, two modules), each label adds what tells them apart: `[module]` and
-// `{key=value,...}` (keys sorted), e.g. `easy-backfill{reservations=2}`. Labels are distinct within
+// `{key=value,...}` (keys sorted), e.g. `easy-backfill{reservations=2}`. The scenario's own policy
+// run with other parameters than the scenario gives it is labelled with them even alone
+// (`priority{}` where the scenario has `preemptive: true`): its bare name is what `run` prints for
+// the scenario's configuration. Labels are distinct within
 // an experiment and read back into the policy they name (check's expectations and baselines).
 import { parse } from 'yaml';
 import { isModuleName } from '../policy/registry.js';
@@ -11,6 +14,8 @@ import type { PolicyRef } from '../scenario/schema.js';
 export interface Variant {
   ref: PolicyRef;
   ownName: string;
+  /** The scenario's parameters, when the variant is the scenario's own policy (by name or module file). */
+  scenarioParams?: Record<string, unknown>;
 }
 
 /** JSON with object keys sorted: equal values give equal text. */
@@ -62,10 +67,11 @@ export function variantLabels(variants: readonly Variant[]): string[] {
   }
   const labels = variants.map((v) => {
     const group = variants.filter((w) => w.ownName === v.ownName);
-    if (group.length === 1) return v.ownName;
+    const notScenarios = v.scenarioParams !== undefined && stableJson(v.scenarioParams) !== stableJson(v.ref.params);
+    if (group.length === 1) return notScenarios ? `${v.ownName}${paramsText(v.ref.params)}` : v.ownName;
     const refsDiffer = new Set(group.map((w) => w.ref.name)).size > 1;
     const paramsDiffer = new Set(group.map((w) => stableJson(w.ref.params))).size > 1;
-    return `${v.ownName}${refsDiffer && isModuleName(v.ref.name) ? `[${v.ref.name}]` : ''}${paramsDiffer ? paramsText(v.ref.params) : ''}`;
+    return `${v.ownName}${refsDiffer && isModuleName(v.ref.name) ? `[${v.ref.name}]` : ''}${paramsDiffer || notScenarios ? paramsText(v.ref.params) : ''}`;
   });
   const seen = new Set<string>();
   for (const l of labels) {

@@ -14,6 +14,7 @@ import { resolveBalancer, type ResolvedBalancer } from './balancers/registry.js'
 import type { LoadBalancer } from './balancers/types.js';
 import { guardDiscipline, guardPlacer, guardPreemptor } from './guard-policies.js';
 import { isModuleName } from './module-name.js';
+import { withOwnParams } from './own-params.js';
 import { describeThrown, PluginGuard, PluginRuntime, type PluginCallMonitor } from './plugin-guard.js';
 import { withoutExit } from './plugin-sandbox.js';
 import { withPreemptionPlugins } from './preemption-registry.js';
@@ -30,6 +31,8 @@ export interface PolicyOverride {
   baseDir: string;
   /** Where the reference was written, for error messages (e.g. `--policy`). */
   src: SourceMap;
+  /** Named without parameters: the scenario's own policy keeps the scenario's (own-params.ts). */
+  bare?: boolean;
 }
 
 export interface LoadPoliciesOptions {
@@ -88,9 +91,18 @@ function victimsModule(queueRef: PolicyRef): { name: string; path: PathKey[] } |
   return typeof name === 'string' && isModuleName(name) ? { name, path: ['victims', 'name'] } : undefined;
 }
 
+/** The overrides, each named bare that is the scenario's own policy replaced by the scenario's (own-params.ts). */
+function ownPolicies(resolved: ResolvedScenario, scenarioDir: string, options: LoadPoliciesOptions): LoadPoliciesOptions {
+  return {
+    ...options,
+    ...(options.policy ? { policy: withOwnParams(options.policy, resolved.scenario.policy, scenarioDir) } : {}),
+    ...(options.placement ? { placement: withOwnParams(options.placement, resolved.scenario.placement, scenarioDir) } : {}),
+  };
+}
+
 /** True when the scenario (or an override) names a module file for any component. */
 export function usesPlugins(resolved: ResolvedScenario, options: LoadPoliciesOptions = {}): boolean {
-  return moduleRefs(resolved, '.', options).length > 0;
+  return moduleRefs(resolved, '.', ownPolicies(resolved, '.', options)).length > 0;
 }
 
 /**
@@ -99,7 +111,8 @@ export function usesPlugins(resolved: ResolvedScenario, options: LoadPoliciesOpt
  * InputError listing every problem: an unknown name, a module that cannot be loaded or exports no
  * definition, parameters that fail a schema, a create() that throws.
  */
-export async function loadPolicies(resolved: ResolvedScenario, scenarioDir: string, options: LoadPoliciesOptions = {}): Promise<ResolvedPolicies> {
+export async function loadPolicies(resolved: ResolvedScenario, scenarioDir: string, given: LoadPoliciesOptions = {}): Promise<ResolvedPolicies> {
+  const options = ownPolicies(resolved, scenarioDir, given);
   const runtime = new PluginRuntime(options.monitor);
   const issues: InputIssue[] = [];
   const refs = moduleRefs(resolved, scenarioDir, options);

@@ -97,7 +97,7 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     const issues: InputIssue[] = [];
     for (const file of argv.scenarios) {
       try {
-        prepared.push(await prepareCheck({ file, text: readInput(file), ...(expect ? { expect } : {}), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}), ...(policy ? { policy: { ref: policy.ref, baseDir: policy.baseDir, label: '--policy' } } : {}) }, options));
+        prepared.push(await prepareCheck({ file, text: readInput(file), ...(expect ? { expect } : {}), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}), ...(policy ? { policy: { ref: policy.ref, baseDir: policy.baseDir, label: '--policy', bare: policy.bare === true } } : {}) }, options));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         issues.push(...e.issues);

@@ -16,6 +16,7 @@ import { FILL_COLUMNS, FILL_SUMMARY_COLUMNS, fillPods, runFill, type FillRow, ty
 import { describeWarnings, guarded } from '../io.js';
 import { OutputFolder } from '../output-folder.js';
 import { parsePolicyOption } from '../policy-options.js';
+import { withOwnParams } from '../../policy/own-params.js';
 
 interface FillArgs {
   scenario: string;
@@ -86,7 +87,8 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     // Every placement is resolved (plug-ins loaded) before the first fill: a typo fails at once.
     const placers = [];
     for (const n of names) {
-      const override = n !== undefined ? { placement: parsePolicyOption(n, '--placement', process.cwd()) } : {};
+      // A placement named bare that is the scenario's own keeps the scenario's parameters (own-params.ts).
+      const override = n !== undefined ? { placement: withOwnParams(parsePolicyOption(n, '--placement', process.cwd()), resolved.scenario.placement, dirname(argv.scenario)) } : {};
       placers.push({ ref: override.placement?.ref ?? resolved.scenario.placement, policies: await loadPolicies(resolved, dirname(argv.scenario), override) });
     }
     const folder = new OutputFolder(argv.out ?? join('results', `${resolved.scenario.name}-fill`));

@@ -87,7 +87,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
     if (argv.timeline !== undefined) checkTimeline(argv.timeline, argv.scenario);
     // Parsing --policy takes the scenario schemas (zod): loaded here only when given, else in the worker alone.
     const overrides = argv.policy !== undefined || argv.placement !== undefined ? (await import('../policy-options.js')).policyOverrides(argv, process.cwd()) : {};
-    const asWorker = (o: (typeof overrides)['policy'], label: string): WorkerPolicyOverride | undefined => o && { ref: o.ref, baseDir: o.baseDir, label };
+    const asWorker = (o: (typeof overrides)['policy'], label: string): WorkerPolicyOverride | undefined => o && { ref: o.ref, baseDir: o.baseDir, label, bare: o.bare === true };
     // The scenario's CSV traces, read on a thread of their own while the worker loads the simulator (trace-prefetch.ts).
     const prefetched = await prefetchInWorker(scenarioText, argv.scenario);
     const started = process.hrtime.bigint();
