@@ -43,6 +43,14 @@ export interface JobTemplate {
    * not list are absent, and not among the job's allowed kinds.
    */
   readonly kindRate?: readonly number[] | undefined;
+  /**
+   * A job given as a `duration` on `referenceKind` whose model the step model times (it has
+   * `params`): the simulator sizes its work so that it runs that long alone on `devices` devices of
+   * the reference kind (Simulation.durationWork); `usefulFlop` is until then the peak x efficiency
+   * figure. Undefined for every other job.
+   */
+  readonly durationS?: number | undefined;
+  readonly referenceKind?: number | undefined;
   /** Held until these transfers complete (set by transfers with `before:`). */
   readonly waitsFor?: readonly string[] | undefined;
 }

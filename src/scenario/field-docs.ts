@@ -181,7 +181,7 @@ const TRAINING_WORK: Docs = {
   tokens: "Training tokens, e.g. '300B'.",
   work: "Useful work directly, in FLOP (instead of params and tokens), e.g. '3.1e23'.",
   efficiency: 'Kernel efficiency of this job (fraction of peak its compute reaches); the device kind\'s when absent.',
-  reference_device: 'Device kind a `duration` was measured on (its run time there, alone).',
+  reference_device: 'Device kind a `duration` was measured on (its run time there, alone on `devices` devices of the kind, the first in the pool\'s node order).',
   device_kinds: 'Device kinds the job may run on (any when absent).',
   priority: 'Priority (higher first for policies that use it).',
   queue: QUEUE_FIELD,
@@ -197,7 +197,7 @@ const JOB: Docs = {
   name: 'Job name, unique in the scenario (generated when absent).',
   submit: "Submission time, e.g. '2h' (0 when absent).",
   devices: 'Devices the job needs (all at once: a gang).',
-  duration: "Run time on `reference_device` alone, e.g. '6h' (instead of params and tokens or work).",
+  duration: "Run time on `reference_device` alone, e.g. '6h' (instead of params and tokens or work). With `params` the job's work is what the step model (communication, bubble, memory-bound kernels) does in that time alone on `devices` devices of that kind, so it runs exactly this long there alone; without, duration x devices x peak x efficiency. A pool with fewer devices of the kind than the job needs falls back to the latter, with a warning.",
 };
 
 const GENERATOR: Docs = {
@@ -220,7 +220,7 @@ const GENERATOR: Docs = {
   memory: "Host memory each of its jobs needs, e.g. '64GiB'; none when absent.",
   ...under('model', MODEL),
   ...distributed('devices', 'Devices per job'),
-  ...distributed('duration', 'Run time per job on `reference_device`'),
+  ...distributed('duration', 'Run time per job alone on `reference_device` (with `params`: at its step-model rate there, as for a listed job)'),
   ...distributed('params', 'Model parameters per job'),
   ...distributed('tokens', 'Training tokens per job'),
   ...distributed('priority', 'Priority per job'),

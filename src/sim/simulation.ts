@@ -550,8 +550,9 @@ export class Simulation implements FailurePort, InferencePort {
       const devices = Math.max(1, Math.round(sample(spec.devices, sizes)));
       let usefulFlop: number;
       let params = 0;
+      let durationS: number | undefined;
       if (spec.duration) {
-        const durationS = sample(spec.duration, sizes);
+        durationS = sample(spec.duration, sizes);
         const refSpec = ref!.spec;
         usefulFlop = g.kindRate ? durationS * devices * g.kindRate[g.referenceKind!]! : durationS * devices * refSpec.peak * (spec.efficiency ?? refSpec.efficiency);
         // A model size alongside a duration describes the job's communication (network model).
@@ -561,7 +562,10 @@ export class Simulation implements FailurePort, InferencePort {
         usefulFlop = trainingFlop(usefulParamsOf(params, spec.model), sample(spec.tokens!, sizes));
       }
       const priority = spec.priority ? Math.round(sample(spec.priority, sizes)) : 0;
-      return new GeneratedTemplate(common, made, g.allowedKinds, submitS, devices, usefulFlop, priority, params);
+      const t = new GeneratedTemplate(common, made, g.allowedKinds, submitS, devices, usefulFlop, priority, params);
+      // A duration is the run time alone on the reference kind, as the step model times the job.
+      if (durationS !== undefined && params > 0) t.usefulFlop = this.durationWork(t, durationS, g.referenceKind!);
+      return t;
     };
     const arrive = (): void => {
       this.enter(make(this.engine.now), true);
@@ -591,6 +595,8 @@ export class Simulation implements FailurePort, InferencePort {
    * returned (the line makes its object when something reads it).
    */
   private enter(template: JobTemplate, mayDefer: boolean, table?: TraceJobTable, row?: number): SimJob | undefined {
+    // A listed job given as a duration with its model: its work as the step model runs it.
+    if (template.durationS !== undefined && !(template instanceof GeneratedTemplate)) template = { ...template, usefulFlop: this.durationWork(template, template.durationS, template.referenceKind!), durationS: undefined };
     // A known model runs only on kinds whose memory holds it (listed jobs were narrowed at load).
     const fit = template.params > 0 ? (template instanceof GeneratedTemplate ? this.fitOfGenerated(template) : this.fitter.fit(template, template.allowedKinds)) : undefined;
     if (fit && fit.allowedKinds !== template.allowedKinds) {
@@ -793,6 +799,25 @@ export class Simulation implements FailurePort, InferencePort {
   private readonly arrivalShape = new LastShape();
   private shapeBestRate = 0;
   private shapeNeverFits: string | undefined = undefined;
+
+  /**
+   * The useful work of a job given as `durationS` on `referenceKind`: that run time at its rate
+   * alone on `devices` devices of the kind on an idle pool (ProgressModel.aloneRates, finish-time
+   * fairness' T_id, worked out once per shape and kept), so that the job alone runs its stated
+   * time. Where the simple model times it (network: ideal), or the pool has too few devices of the
+   * reference kind to place it alone, the template's peak x efficiency figure.
+   */
+  private durationWork(t: JobTemplate, durationS: number, referenceKind: number): number {
+    const one = (this.refKind ??= [0]);
+    one[0] = referenceKind;
+    const out = this.refRate;
+    // The step model reads the job's size, model, efficiency override, and shape and layout.
+    const job = { devices: t.devices, params: t.params, efficiency: t.efficiency, template: t } as unknown as JobView;
+    if (!this.progress.aloneRates?.(job, one, out) || !(out[0]! > 0)) return t.usefulFlop;
+    return durationS * out[0]!;
+  }
+  private refKind: number[] | undefined;
+  private readonly refRate = new Float64Array(1);
 
   /** Run time alone on the fastest allowed kind; `sameShape`: `t` has the last arrival's shape, whose best rate is kept. */
   private predictRuntime(t: JobTemplate, sameShape: boolean): number {

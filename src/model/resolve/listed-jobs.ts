@@ -64,6 +64,8 @@ export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: Wor
       layout: j.layout,
       ...(queue !== undefined ? { queue } : {}),
       ...(speed ? { kindRate: speed.kindRate } : {}),
+      // Its run time alone on the reference kind, for the step model (JobTemplate.durationS).
+      ...(j.duration !== undefined && j.params !== undefined ? durationForm(j.duration, j.devices, referenceKindOf(j.reference_device, allowedKinds, [...at, 'reference_device'], book.useKind, fail)!, at, scope) : {}),
       ...hostRequest(j),
     });
   });
@@ -87,6 +89,23 @@ function warnAfterHorizon(listedJobs: ListedJobs, wi: number, scope: WorkloadSco
     ['workloads', wi, 'jobs', after[0]!, 'submit'],
     `submitted at ${formatDuration(first.submit)}, after the horizon (${formatDuration(horizonS)})${others}: it never enters the run, so no result counts it (not in jobs_submitted, no row in jobs.csv)`,
   );
+}
+
+/**
+ * A duration with a model: the simulator times the job alone on `devices` devices of the reference
+ * kind in the pool (Simulation.durationWork). A pool with fewer of them cannot say how fast the
+ * model runs there; the work is then duration x devices x peak x efficiency, which the step model
+ * runs slower than the duration says: warned.
+ */
+function durationForm(durationS: number, devices: number, referenceKind: number, at: readonly PathKey[], scope: WorkloadScope): { durationS: number; referenceKind: number } {
+  const have = scope.capacityOf([referenceKind]);
+  if (have < devices) {
+    scope.ctx.warn(
+      [...at, 'duration'],
+      `the pool has ${have} ${scope.book.kinds[referenceKind]!.name} devices, fewer than the job's ${devices}, so its run time alone there cannot be worked out: its work is the duration x devices x peak x efficiency, and the step model (communication, memory-bound kernels) runs it longer than the duration`,
+    );
+  }
+  return { durationS, referenceKind };
 }
 
 /** A job's `cpu` (cores) and `memory` (bytes) as the template's milli-cores and MiB. */
