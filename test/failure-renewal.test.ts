@@ -58,7 +58,7 @@ function run(cls: ClassName, process: Record<string, unknown>, seed: number): { 
       set(d, false);
     },
   };
-  const fabricElements = [...Array.from({ length: UNITS }, () => ({ kind: 'switch' as const })), ...Array.from({ length: UNITS }, () => ({ kind: 'link' as const }))];
+  const fabricElements = [...Array.from({ length: UNITS }, (_, i) => ({ kind: 'switch' as const, names: [`s${i}`] })), ...Array.from({ length: UNITS }, (_, i) => ({ kind: 'link' as const, names: [`l${i}`] }))];
   const network = {
     setInterDcLink(index: number, down: boolean) {
       set(index, down);

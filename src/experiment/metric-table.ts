@@ -52,7 +52,7 @@ const SUMMARY: Record<SummaryMetric, Entry> = {
   co2_kg: ['kg', 'lower', 'non-negative', 'energy x carbon intensity of the site; empty unless every site that drew energy gives its carbon_intensity'],
   failures: ['count', 'lower', 'non-negative', 'hardware failure events (devices, nodes, links)'],
   lost_pflop: ['PFLOP', 'lower', 'non-negative', 'work lost to failures and redone'],
-  checkpoint_overhead_s: ['s', 'lower', 'non-negative', 'time spent writing checkpoints, summed over jobs: periodic ones and those written when preempted (devices held, no progress)'],
+  checkpoint_overhead_s: ['s', 'lower', 'non-negative', "time spent writing checkpoints, summed over jobs: periodic ones, those written when preempted and each job's final one (devices held, no progress)"],
   ftf_rho_max: ['ratio', 'lower', 'non-negative', "finish-time fairness (Themis): largest over completed jobs of JCT / run time alone on a 1/N share of the pool (at the rate the run times it alone: the step model's, or peak x efficiency), N the jobs contending over the job's lifetime (<= 1: no job worse off than on its own share)"],
   ftf_rho_mean: ['ratio', 'lower', 'non-negative', 'finish-time fairness: mean over completed jobs of JCT / run time on a 1/N share of the pool'],
   gpu_fragmentation_mean: ['share', 'lower', 'non-negative', "time-weighted mean share of the GPUs fragmented (FGD, Weng et al. ATC'23: free GPU the run's requests cannot use where it is); empty for generated or multi-node jobs"],
@@ -90,7 +90,7 @@ const JOB: Record<JobMetric, Entry> = {
   memory_gib: ['GiB', 'lower', 'non-negative', 'memory per device of its layout (network model)'],
   failures: ['count', 'lower', 'non-negative', 'times a failure stopped it'],
   lost_pflop: ['PFLOP', 'lower', 'non-negative', 'its work lost to failures'],
-  checkpoint_overhead_s: ['s', 'lower', 'non-negative', 'its time spent writing checkpoints, periodic and on preemption'],
+  checkpoint_overhead_s: ['s', 'lower', 'non-negative', 'its time spent writing checkpoints, periodic, on preemption and its final one'],
   effective_training_fraction: ['fraction', 'higher', 'fraction', 'productive share of its time since first start'],
 };
 
