@@ -196,22 +196,27 @@ export class Engine {
     this.endOfInstant[this.endOfInstantCount++] = fn;
   }
 
-  /** Fire the next event, daemon or not (used to wait for a repair when only daemons are left). */
+  /** Take the queue's top event off and fire it unless it was cancelled (then false). */
+  private popAndFire(): boolean {
+    const ev = this.queue.pop()!;
+    if (!ev.daemon) this.foreground--;
+    if (ev.cancelled) {
+      if (ev.reusable) this.recycle(ev);
+      return false;
+    }
+    this.nowS = ev.timeS;
+    this.fired++;
+    ev.action(ev.arg);
+    if (ev.reusable) this.recycle(ev);
+    return true;
+  }
+
+  /** Fire the next event, daemon or not, running the current instant's end-of-instant callbacks first. */
   fireNext(): boolean {
     for (;;) {
       if (this.endOfInstantCount > 0) this.flushEndOfInstant();
-      const ev = this.queue.pop();
-      if (ev === undefined) return false;
-      if (!ev.daemon) this.foreground--;
-      if (ev.cancelled) {
-        if (ev.reusable) this.recycle(ev);
-        continue;
-      }
-      this.nowS = ev.timeS;
-      this.fired++;
-      ev.action(ev.arg);
-      if (ev.reusable) this.recycle(ev);
-      return true;
+      if (this.queue.top() === undefined) return false;
+      if (this.popAndFire()) return true;
     }
   }
 
@@ -230,18 +235,7 @@ export class Engine {
     }
     if (ev === undefined) return false;
     const t = ev.timeS;
-    while ((ev = q.top()) !== undefined && ev.timeS === t) {
-      q.pop();
-      if (!ev.daemon) this.foreground--;
-      if (ev.cancelled) {
-        if (ev.reusable) this.recycle(ev);
-        continue;
-      }
-      this.nowS = ev.timeS;
-      this.fired++;
-      ev.action(ev.arg);
-      if (ev.reusable) this.recycle(ev);
-    }
+    while ((ev = q.top()) !== undefined && ev.timeS === t) this.popAndFire();
     return true;
   }
 
