@@ -836,21 +836,21 @@ export class Simulation implements FailurePort, InferencePort {
 
   // --- scheduling -----------------------------------------------------------------------------
 
-  /** Coalesce: one pass per instant, after every event due now has fired. */
-  /**
-   * A pass runs when jobs wait; `asked` (a policy's wakeAt) runs it even when none do, so a policy
-   * that moves running jobs at set times (rounds) is called as its contract says. Not when no job
-   * waits or runs: a policy could decide nothing, and one that asks for a wake-up at every pass
-   * would keep an idle run going to the century limit (hours of wall time after its last job).
-   */
   /** Policy wake-ups (ctx.wakeAt) scheduled and not yet fired. */
   private pendingWakes = 0;
 
+  /** A policy's wake-up fired: the pass it asked for. */
   private readonly wakePass = (): void => {
     this.pendingWakes--;
     this.requestPass(true);
   };
 
+  /**
+   * Coalesce: one pass per instant, after every event due now has fired. A pass runs when jobs wait; `asked` (a policy's wakeAt) runs it even when none do, so a policy
+   * that moves running jobs at set times (rounds) is called as its contract says. Not when no job
+   * waits or runs: a policy could decide nothing, and one that asks for a wake-up at every pass
+   * would keep an idle run going to the century limit (hours of wall time after its last job).
+   */
   requestPass(asked = false): void {
     if (asked) this.passAsked = true;
     if (this.passPending) return;
