@@ -15,5 +15,7 @@ export const fifo: QueuePolicy<Record<string, never>> = {
         ctx.start(job, placement);
       }
     },
+    // What schedule does above, so the simulator may run the same walk itself (QueueDiscipline.headOfLine).
+    headOfLine: true,
   }),
 };

@@ -200,6 +200,15 @@ export interface RunningTable {
 export interface QueueDiscipline {
   /** Start zero or more waiting jobs. Called after arrivals and completions. */
   schedule(ctx: SchedulingContext): void;
+  /**
+   * Optional promise: `schedule` is exactly "for each waiting job in line order, ask `ctx.place`;
+   * start it with that answer, or stop at the first job without one" (strict FIFO), and keeps no
+   * state. The simulator may then walk the line itself instead of calling `schedule`, without an
+   * iterator or the context's closures per pass; the decisions are the same. Honoured for
+   * built-in policies (fifo); a plug-in's schedule is always called (its guard does not pass the
+   * promise on).
+   */
+  readonly headOfLine?: boolean;
 }
 
 /** What a placement policy may ask besides the cluster's state. */

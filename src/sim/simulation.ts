@@ -191,6 +191,7 @@ export class Simulation implements FailurePort, InferencePort {
         }, policies.queueOrigin)
       : undefined;
     this.policies = this.admission ? { ...policies, queue: this.admission } : policies;
+    this.headOfLine = this.policies.queue.headOfLine === true;
     const flow = resolved.scenario.network === 'flow';
     // Disaggregated services move KV caches as flows, so they need the network even when jobs ignore it.
     const kvFlows = resolved.services.some((s) => s.disaggregated !== undefined);
@@ -865,7 +866,8 @@ export class Simulation implements FailurePort, InferencePort {
     if (this.waiting.size === 0 && (!asked || this.running.length === 0)) return;
     const idle = asked && this.running.length === 0;
     try {
-      this.policies.queue.schedule(this.ctx);
+      if (this.headOfLine) this.startHeads();
+      else this.policies.queue.schedule(this.ctx);
     } catch (e) {
       // A run failure raised while applying the policy's decision is the run's, not the policy's
       // (even when a plug-in wrapped it, or caught it and carried on).
@@ -877,6 +879,26 @@ export class Simulation implements FailurePort, InferencePort {
     if (idle) this.watchIdleWake();
     else this.idleWakes = 0;
   };
+
+  /** The queue policy promises a strict FIFO walk (QueueDiscipline.headOfLine): the pass runs it here. */
+  private readonly headOfLine: boolean;
+
+  /**
+   * What a head-of-line policy's schedule does, without its iterator and the context's closures:
+   * start the first waiting job while it gets a placement. Jobs queued during the walk are not
+   * visited (as by the line's iterator).
+   */
+  private startHeads(): void {
+    const line = this.waiting;
+    const endStamp = line.pushes + 1;
+    for (;;) {
+      const job = line.first(endStamp);
+      if (job === undefined) return;
+      const placement = this.place(job);
+      if (!placement) return;
+      this.start(job, placement);
+    }
+  }
 
   /** Passes in a row a policy asked for that found the pool idle and left it so, with nothing changed between them. */
   private idleWakes = 0;
@@ -932,6 +954,18 @@ export class Simulation implements FailurePort, InferencePort {
     }
   }
 
+  /** ctx.place: the placement policy's answer for `job` now. */
+  private place(job: JobView): Placement | undefined {
+    // A placer that answers from the request alone gives an equal request the same answer
+    // until the cluster changes (Placer.requestOnly): asked once per request and state.
+    if (this.policies.placer.requestOnly !== true) return this.askPlacer(job);
+    const known = this.placeMemo.lookup(job, this.cluster.version);
+    if (known !== undefined) return known ?? undefined;
+    const p = this.askPlacer(job);
+    this.placeMemo.remember(p ?? null);
+    return p;
+  }
+
   private makeContext(): SchedulingContext {
     const sim = this;
     return {
@@ -942,16 +976,7 @@ export class Simulation implements FailurePort, InferencePort {
       running: this.running,
       runningTable: this.slots,
       cluster: this.cluster,
-      place: (job: JobView) => {
-        // A placer that answers from the request alone gives an equal request the same answer
-        // until the cluster changes (Placer.requestOnly): asked once per request and state.
-        if (this.policies.placer.requestOnly !== true) return this.askPlacer(job);
-        const known = this.placeMemo.lookup(job, this.cluster.version);
-        if (known !== undefined) return known ?? undefined;
-        const p = this.askPlacer(job);
-        this.placeMemo.remember(p ?? null);
-        return p;
-      },
+      place: (job: JobView) => this.place(job),
       placeIsPure: this.policies.placer.requestOnly === true,
       start: (job: JobView, placement: Placement) => this.start(job as SimJob, placement),
       preempt: (job: JobView) => this.policyPreempt(job as SimJob),

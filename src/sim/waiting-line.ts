@@ -266,6 +266,25 @@ export class WaitingLine implements WaitingJobs {
   }
 
   /**
+   * The first waiting job whose entry was pushed before `endStamp` (a stamp from `pushes + 1`
+   * taken when the walk began), or undefined: what a fresh iterator's first next() gives, for a
+   * walk that starts the head and asks again (Simulation's head-of-line pass). The job is made
+   * now if its entry kept its fields only.
+   */
+  first(endStamp: number): SimJob | undefined {
+    const items = this.items;
+    const stamps = this.stamps;
+    for (let i = this.head; i < items.length; i++) {
+      const stamp = stamps[i]!;
+      if (Math.abs(stamp) >= endStamp) return undefined;
+      if (stamp < 0) continue;
+      const j = this.job(i)!;
+      if (j.state === 'waiting' && j.lineStamp === stamp) return j;
+    }
+    return undefined;
+  }
+
+  /**
    * An iterator that has finished its walk (done, or closed by return(): a for-of left early), kept
    * for the next walk. A pass walked the line through a fresh iterator and a fresh result per job
    * given: with a pass per arrival and per completion, the largest allocation of W1's M/M/c run
