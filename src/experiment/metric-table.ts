@@ -121,7 +121,7 @@ const SERVICE: Record<ServiceMetric, Entry> = {
   kv_bytes: ['bytes', 'neutral', 'non-negative', 'KV-cache bytes moved from prefill to decode replicas (disaggregated services)'],
   goodput_rps: ['requests/s', 'higher', 'non-negative', 'completed requests meeting every SLO given, per second of the run'],
   prefix_hit_rate: ['fraction', 'higher', 'fraction', "requests whose shared prompt prefix their replica's prefix cache held, of those carrying one"],
-  replica_failures: ['count', 'lower', 'non-negative', 'replicas lost to device or node failures (colocated services; each replaced after its restart delay)'],
+  replica_failures: ['count', 'lower', 'non-negative', 'replicas lost to device or node failures (colocated, prefill and decode alike; each replaced after its restart delay)'],
   requests_retried: ['count', 'lower', 'non-negative', 'times a request started over on another replica because its replica failed under it'],
 };
 

@@ -134,6 +134,9 @@ export function attachTimeline(sim: Simulation): Timeline {
 
   const transferTids = new Map<string, number>();
   const transferSink = (row: TransferRow): void => {
+    // A transfer that never started has no span; one still under way at the end, up to the end.
+    if (Number.isNaN(row.start_s)) return;
+    const durS = Number.isNaN(row.finish_s) ? sim.nowS - row.start_s : row.duration_s;
     const route = `${row.from} → ${row.to}`;
     let tid = transferTids.get(route);
     if (tid === undefined) {
@@ -149,7 +152,7 @@ export function attachTimeline(sim: Simulation): Timeline {
       pid: netPid,
       tid,
       ts: row.start_s * US,
-      dur: row.duration_s * US,
+      dur: durS * US,
       args: { bytes: row.bytes, mean_gbps: row.mean_gbps, after_job: row.after_job, before_job: row.before_job },
     });
   };

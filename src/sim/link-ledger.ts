@@ -21,6 +21,17 @@ export interface LiveFlows {
   readonly flows: readonly number[];
 }
 
+/**
+ * A transfer still under way at a report: the bytes it has sent on its current route so far, which
+ * `carried` counts only when it ends, stops or moves. A report at the end of a run (a horizon
+ * stopped it) or between samples adds them, so a link a transfer kept busy is not shown idle.
+ */
+export interface InFlightTransfer {
+  readonly user: string;
+  readonly links: readonly number[];
+  readonly bytes: number;
+}
+
 /** Whom a transfer's bytes count for: its name up to the first ':' (a service's KV caches are `<service>:kv:<request>`). */
 export function transferUser(name: string): string {
   const i = name.indexOf(':');
@@ -85,16 +96,29 @@ export class LinkLedger {
     }
   }
 
+  /** Bytes per link: those counted, plus what the transfers still under way have sent (`inFlight`). */
+  private withInFlight(inFlight: readonly InFlightTransfer[]): Float64Array {
+    if (inFlight.length === 0) return this.carried;
+    // The transfers' bytes summed first, then added: the order links_timeseries.csv has always used.
+    const bytes = new Float64Array(this.carried.length);
+    for (const t of inFlight) for (const l of t.links) bytes[l]! += t.bytes;
+    for (let l = 0; l < bytes.length; l++) bytes[l] = this.carried[l]! + bytes[l]!;
+    return bytes;
+  }
+
   /**
    * links.csv: each link that carried a flow at some time (`peakFlows(link)` > 0), its bytes and
-   * mean utilisation over [0, endS] and the most flows that crossed it at once.
+   * mean utilisation over [0, endS] and the most flows that crossed it at once; `inFlight`: the
+   * transfers still under way, whose bytes sent so far count (a horizon that stopped a transfer
+   * left its link at 0 bytes and 0 utilisation after it had kept it full for the whole run).
    */
-  rows(endS: number, peakFlows: (link: number) => number): LinkRow[] {
+  rows(endS: number, peakFlows: (link: number) => number, inFlight: readonly InFlightTransfer[] = []): LinkRow[] {
     const rows: LinkRow[] = [];
-    for (let l = 0; l < this.carried.length; l++) {
+    const carried = this.withInFlight(inFlight);
+    for (let l = 0; l < carried.length; l++) {
       const peak = peakFlows(l);
       if (peak === 0) continue;
-      const bytes = this.carried[l]!;
+      const bytes = carried[l]!;
       const cap = this.topology.linkCapacityBytesPerS[l]!;
       rows.push({
         link: this.topology.linkNames[l]!,
@@ -110,17 +134,19 @@ export class LinkLedger {
   /**
    * The `n` busiest links so far, NICs aside (switch links and inter-DC links, by utilisation over
    * [0, endS], then bytes, then name), each with its `k` heaviest users and their bytes: those
-   * credited, and what `live` jobs' flows carried since (`routeOf` gives a flow's links). Users
-   * are known once trackUsers() was called (before the first flow, for every byte to be counted).
+   * credited, and what `live` jobs' flows and the `inFlight` transfers carried since (`routeOf`
+   * gives a flow's links). Users are known once trackUsers() was called (before the first flow, for
+   * every byte to be counted).
    */
-  hot(endS: number, n: number, k: number, live: Iterable<LiveFlows>, routeOf: (flow: number) => readonly number[] | undefined): HotLink[] {
+  hot(endS: number, n: number, k: number, live: Iterable<LiveFlows>, routeOf: (flow: number) => readonly number[] | undefined, inFlight: readonly InFlightTransfer[] = []): HotLink[] {
     const rows: HotLink[] = [];
+    const carried = this.withInFlight(inFlight);
     // A node's NIC links carry every byte it sends: they would fill the list and say nothing about the fabric.
-    const nic = new Uint8Array(this.carried.length);
+    const nic = new Uint8Array(carried.length);
     for (const l of this.topology.nicUp) nic[l] = 1;
     for (const l of this.topology.nicDown) nic[l] = 1;
-    for (let l = 0; l < this.carried.length; l++) {
-      const bytes = this.carried[l]!;
+    for (let l = 0; l < carried.length; l++) {
+      const bytes = carried[l]!;
       if (!(bytes > 0) || nic[l]) continue;
       const cap = this.topology.linkCapacityBytesPerS[l]!;
       rows.push({ link: this.topology.linkNames[l]!, capacity_gbps: (cap * 8) / 1e9, bytes_carried: bytes, utilisation: endS > 0 ? bytes / (cap * endS) : 0, users: [], index: l });
@@ -139,6 +165,12 @@ export class LinkLedger {
           }
         }
       }
+      for (const t of inFlight) {
+        for (const l of t.links) {
+          const m = byLink.get(l);
+          if (m && t.bytes > 0) m.set(t.user, (m.get(t.user) ?? 0) + t.bytes);
+        }
+      }
       for (const r of top) {
         r.users = [...byLink.get(r.index)!]
           .filter(([, b]) => b > 0)
@@ -154,13 +186,14 @@ export class LinkLedger {
    * Each link's bytes since the previous sample, up to `endS`, as rows of links_timeseries.csv;
    * links that carried nothing in the interval are left out.
    */
-  sample(startS: number, endS: number, emit: (row: LinkSampleRow) => void, inFlight?: Float64Array): void {
+  sample(startS: number, endS: number, emit: (row: LinkSampleRow) => void, inFlight: readonly InFlightTransfer[] = []): void {
     const dt = endS - startS;
-    for (let l = 0; l < this.carried.length; l++) {
-      // What transfers still under way have carried counts where it crossed: in links.csv it counts
-      // when they end, but a series that put a transfer's bytes all in its last interval showed a
-      // link at 200% of its capacity.
-      const total = this.carried[l]! + (inFlight?.[l] ?? 0);
+    // What transfers still under way have carried counts where it crossed: `carried` counts it
+    // when they end, but a series that put a transfer's bytes all in its last interval showed a
+    // link at 200% of its capacity.
+    const carried = this.withInFlight(inFlight);
+    for (let l = 0; l < carried.length; l++) {
+      const total = carried[l]!;
       const bytes = total - (this.sampled[l] ?? 0);
       if (!(bytes > 0)) continue;
       this.sampled[l] = total;

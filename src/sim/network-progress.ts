@@ -17,7 +17,7 @@ import { peakRate, type ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
 import { InputError, type SourceMap } from '../scenario/errors.js';
 import type { LinkRow, LinkSampleRow } from './signals.js';
-import { LinkLedger, type HotLink } from './link-ledger.js';
+import { LinkLedger, transferUser, type HotLink, type InFlightTransfer } from './link-ledger.js';
 import { freezePlan, NO_NUMBERS, type CommPlan, type NodePair, type PlanPairs } from '../model/network/comm-plan.js';
 import { PairPlanner } from '../model/network/pair-planner.js';
 import { groupPerRankBw, turnShareBytesPerS } from '../model/network/group-turns.js';
@@ -583,9 +583,9 @@ export class NetworkProgressModel implements ProgressModel {
 
   /** Per-link figures for links.csv, for links that carried anything (LinkLedger.rows). */
   linkRows(endS: number): LinkRow[] {
-    // Jobs still running at the end are accounted up to now (the engine stops at the horizon).
+    // Jobs and transfers still under way at the end are accounted up to now (the engine stops at the horizon).
     for (let c = this.firstComm; c; c = c.next) this.account(c.job, c);
-    return this.ledger.rows(endS, (l) => this.network.linkStats(l, this.clock).peakConcurrentFlows);
+    return this.ledger.rows(endS, (l) => this.network.linkStats(l, this.clock).peakConcurrentFlows, this.transfersSentSoFar());
   }
 
   /** Remember who sent the bytes each link carries from now on, for hotLinks() (LinkLedger.trackUsers). */
@@ -596,7 +596,20 @@ export class NetworkProgressModel implements ProgressModel {
   /** The `n` busiest links of the run so far with their `k` heaviest users (LinkLedger.hot). */
   hotLinks(endS: number, n: number, k: number): HotLink[] {
     for (let c = this.firstComm; c; c = c.next) this.account(c.job, c);
-    return this.ledger.hot(endS, n, k, this.liveFlows(), (f) => this.routeOfFlow[f]);
+    return this.ledger.hot(endS, n, k, this.liveFlows(), (f) => this.routeOfFlow[f], this.transfersSentSoFar());
+  }
+
+  /** The transfers whose fluid part has not ended, each with the bytes it has sent on its current route. */
+  private transfersSentSoFar(): InFlightTransfer[] {
+    const out: InFlightTransfer[] = [];
+    if (this.liveTransfers === 0) return out;
+    for (let f = 0; f < this.transferOfFlow.length; f++) {
+      const entry = this.transferOfFlow[f];
+      if (!entry) continue;
+      const sent = entry.routeBytes - Math.max(0, this.network.remaining(f, this.clock));
+      out.push({ user: transferUser(entry.t.name), links: this.routeOfFlow[f] ?? [], bytes: sent });
+    }
+    return out;
   }
 
   /** Running jobs with flows, in start order, each with its flows (data parallel, then pipeline). */
@@ -637,17 +650,7 @@ export class NetworkProgressModel implements ProgressModel {
    */
   sampleLinks(startS: number, endS: number, emit: (row: LinkSampleRow) => void): void {
     for (let c = this.firstComm; c; c = c.next) this.account(c.job, c);
-    let inFlight: Float64Array | undefined;
-    if (this.liveTransfers > 0) {
-      inFlight = new Float64Array(this.network.linkCount);
-      for (let f = 0; f < this.transferOfFlow.length; f++) {
-        const entry = this.transferOfFlow[f];
-        if (!entry) continue;
-        const sent = entry.routeBytes - Math.max(0, this.network.remaining(f, this.clock));
-        for (const l of this.routeOfFlow[f] ?? []) inFlight[l]! += sent;
-      }
-    }
-    this.ledger.sample(startS, endS, emit, inFlight);
+    this.ledger.sample(startS, endS, emit, this.transfersSentSoFar());
   }
 
   /**

@@ -53,7 +53,7 @@ export interface RunOptions {
   seed?: number;
   /** Receives one row per job as it ends (and for jobs unfinished at the horizon): a jobRow listener. */
   jobSink?: (row: JobRow) => void;
-  /** Receives one row per data transfer as it completes: a transferRow listener. */
+  /** Receives one row per data transfer as it completes, and at the end one per transfer that has not arrived (no finish): a transferRow listener. */
   transferSink?: (row: TransferRow) => void;
   /** Receives per-link rows at the end of the run (network model on): a linkRow listener. */
   linkSink?: (row: LinkRow) => void;
@@ -403,6 +403,7 @@ export class Simulation implements FailurePort, InferencePort {
     for (const h of this.held.values()) unfinished.push(...h.jobs);
     for (const s of this.subsystems) s.finish(endS);
     const summary = this.metrics.finish(endS, unfinished);
+    this.emitUnarrivedTransfers?.();
     if (this.linkSampleS !== undefined && endS > this.linkSampleS) this.sampleLinks(endS);
     if (this.network && this.signals.wantsRows('linkRow')) for (const row of this.network.linkRows(endS)) this.signals.emitRow('linkRow', row);
     let tenants: RunResult['tenants'];
@@ -652,6 +653,26 @@ export class Simulation implements FailurePort, InferencePort {
     if (plans.length === 0) return;
     const dcs = this.cluster.datacentres;
     const afterJob = new Map<string, (() => void)[]>();
+    const started = new Map<string, TransferState>();
+    const arrived = new Set<string>();
+    const row = (p: (typeof plans)[number], startS: number, finishS: number): TransferRow => ({
+      transfer: p.name,
+      from: dcs[p.from]!.name,
+      to: dcs[p.to]!.name,
+      bytes: p.bytes,
+      start_s: startS,
+      finish_s: finishS,
+      duration_s: finishS - startS,
+      mean_gbps: (p.bytes * 8) / 1e9 / (finishS - startS),
+      after_job: p.after ?? '',
+      before_job: p.before ?? '',
+    });
+    // A transfer that has not arrived at the end (a horizon cut it, or it was to follow a job that
+    // never finished) was left out of transfers.csv, as if the scenario had never asked for it: it
+    // gets its row, with its start if it started, and no finish, duration or rate.
+    this.emitUnarrivedTransfers = () => {
+      for (const p of plans) if (!arrived.has(p.name)) this.signals.emitRow('transferRow', row(p, started.get(p.name)?.startS ?? Number.NaN, Number.NaN));
+    };
     for (const p of plans) {
       if (p.before !== undefined) {
         const h = this.held.get(p.before) ?? { jobs: [], pending: 0 };
@@ -659,21 +680,12 @@ export class Simulation implements FailurePort, InferencePort {
         this.held.set(p.before, h);
       }
       const begin = (): void => {
-        this.network!.startTransfer(p.name, p.from, p.to, p.bytes, (t: TransferState) => {
-          this.signals.emitRow('transferRow', {
-            transfer: p.name,
-            from: dcs[p.from]!.name,
-            to: dcs[p.to]!.name,
-            bytes: p.bytes,
-            start_s: t.startS,
-            finish_s: t.finishS,
-            duration_s: t.finishS - t.startS,
-            mean_gbps: (p.bytes * 8) / 1e9 / (t.finishS - t.startS),
-            after_job: p.after ?? '',
-            before_job: p.before ?? '',
-          });
+        const state = this.network!.startTransfer(p.name, p.from, p.to, p.bytes, (t: TransferState) => {
+          arrived.add(p.name);
+          this.signals.emitRow('transferRow', row(p, t.startS, t.finishS));
           if (p.before !== undefined) this.transferArrived(p.before);
         }, p.connections);
+        started.set(p.name, state);
       };
       if (p.after !== undefined) afterJob.set(p.after, [...(afterJob.get(p.after) ?? []), begin]);
       else this.engine.at(p.startS, begin);
@@ -708,6 +720,9 @@ export class Simulation implements FailurePort, InferencePort {
     this.signals.emit('rejected', job, this.engine.now);
     return job;
   }
+
+  /** Emits transfers.csv's rows of the scenario's transfers that have not arrived (set by scheduleTransfers). */
+  private emitUnarrivedTransfers: (() => void) | undefined;
 
   private transferArrived(jobName: string): void {
     const h = this.held.get(jobName)!;

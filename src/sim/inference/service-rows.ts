@@ -43,7 +43,7 @@ export interface ServiceRow {
    * fraction whose prefix KV the replica held (prefix caching); empty when no request carries one.
    */
   prefix_hit_rate: number;
-  /** Replicas lost to device or node failures (colocated services; empty when disaggregated: not modelled). */
+  /** Replicas lost to device or node failures (colocated, prefill and decode alike). */
   replica_failures: number;
   /** Times a request started over because its replica failed under it (counted per start-over). */
   requests_retried: number;
