@@ -21,6 +21,7 @@ import { OutputFolder } from './output-folder.js';
 import { Progress } from '../experiment/progress.js';
 import type { WorkerPolicyOverride } from '../experiment/run-in-worker.js';
 import { formatSummaryTable } from '../experiment/summary-text.js';
+import { nearTieNote } from '../experiment/near-tie-note.js';
 import { sweptWithoutEffect } from '../experiment/sweep-no-effect.js';
 import { numericValue, parseSetOption, splitTopLevel, SweepSyntaxError, type SweepParam } from '../experiment/sweep-values.js';
 import { InputError, type InputIssue } from '../scenario/errors.js';
@@ -205,7 +206,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     }
     const written = folder.commit(experimentManifest(command, plan, base));
     if (!argv.quiet) {
-      if (!shard) process.stdout.write(formatSummaryTable(result.summary, { metrics }));
+      if (!shard) process.stdout.write(formatSummaryTable(result.summary, { metrics }) + nearTieNote(result.runs));
       process.stdout.write(`  wrote ${written.join(', ')}\n`);
       const overhead = result.simulationWallS > 0 ? wallS / (result.simulationWallS / Math.min(result.runsAtOnce, Math.max(1, result.outcomes.length))) : Number.NaN;
       process.stderr.write(
