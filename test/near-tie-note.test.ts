@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Table } from '../src/experiment/csv-table.js';
 import { nearTieNote } from '../src/experiment/near-tie-note.js';
+import { buildReport } from '../src/experiment/report.js';
 import { poolsim, repoPath } from './helpers.js';
 
 const runs = (cells: string[]): Table => ({ header: ['run', 'scenario', 'layout_near_tie_jobs'], rows: cells.map((c, i) => [String(i), 's', c]) });
@@ -17,6 +18,12 @@ describe('the near-tie note under an experiment table', () => {
     expect(text).toMatch(/^ {2}note: 2 of the 4 runs had jobs on an automatic layout whose runner-up was within 2\.56% of its step/);
     expect(text.replace(/\n {2}/g, ' ')).toContain('layout_near_tie_jobs: 34 to 50 a run): either could be the faster');
     for (const l of text.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
+  });
+
+  it('is in the HTML report too', async () => {
+    const summary: Table = { header: ['scenario', 'policy', 'placement', 'metric', 'n', 'mean', 'std', 'ci95_low', 'ci95_high'], rows: [] };
+    const html = await buildReport({ title: 't', runs: { header: ['run', 'scenario', 'policy', 'placement', 'seed', 'layout_near_tie_jobs'], rows: [['0', 's', 'fifo', 'first-fit', '1', '19']] }, summary });
+    expect(html).toContain('<p class="hint">1 of the 1 runs had jobs on an automatic layout whose runner-up was within 2.56% of its step');
   });
 
   it('says nothing when no run had one, or runs.csv lacks the column', () => {

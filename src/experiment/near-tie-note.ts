@@ -7,6 +7,12 @@ import { wrapNote } from './text-table.js';
 
 /** The note under the table ('' when no run had a near-tie job or runs.csv lacks the column). */
 export function nearTieNote(runs: Table): string {
+  const text = nearTieText(runs);
+  return text === '' ? '' : wrapNote(`note: ${text}`);
+}
+
+/** The note's text, unwrapped (the HTML report shows it too). */
+export function nearTieText(runs: Table): string {
   const at = runs.header.indexOf('layout_near_tie_jobs');
   if (at < 0) return '';
   const counts = runs.rows.map((r) => cellNumber(r[at]!)).filter((v) => Number.isFinite(v) && v > 0);
@@ -15,7 +21,7 @@ export function nearTieNote(runs: Table): string {
   const hi = Math.max(...counts);
   const each = lo === hi ? `${lo.toLocaleString('en-US')}` : `${lo.toLocaleString('en-US')} to ${hi.toLocaleString('en-US')}`;
   const share = `${(NEAR_TIE_SHARE * 100).toFixed(2)}%`;
-  return wrapNote(
-    `note: ${counts.length.toLocaleString('en-US')} of the ${runs.rows.length.toLocaleString('en-US')} runs had jobs on an automatic layout whose runner-up was within ${share} of its step (the model's mean error; layout_near_tie_jobs: ${each} a run): either could be the faster, so a difference between the rows that rests on those jobs rests on a choice the model cannot make for certain (poolsim explain names the layouts)`,
+  return (
+    `${counts.length.toLocaleString('en-US')} of the ${runs.rows.length.toLocaleString('en-US')} runs had jobs on an automatic layout whose runner-up was within ${share} of its step (the model's mean error; layout_near_tie_jobs: ${each} a run): either could be the faster, so a difference between runs that rests on those jobs rests on a choice the model cannot make for certain (poolsim explain names the layouts)`
   );
 }

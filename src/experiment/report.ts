@@ -9,6 +9,7 @@ import { formatMetricValue } from './summary-text.js';
 import { numericValue } from './sweep-values.js';
 import { tenantShareSpec } from './tenant-share-chart.js';
 import { hotLinksHtml } from './hot-links.js';
+import { nearTieText } from './near-tie-note.js';
 
 export interface ReportInput {
   title: string;
@@ -146,6 +147,7 @@ export async function buildReport(input: ReportInput): Promise<string> {
   const vega = vegaBrowserScript().replace(/<\/script/gi, '<\\/script');
   const runs = input.runs.rows.length;
   const left = jobsLeftNote(input.runs);
+  const ties = nearTieText(input.runs);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -164,7 +166,7 @@ export async function buildReport(input: ReportInput): Promise<string> {
 <body>
 <h1>${esc(input.title)}</h1>
 <p>${runs} run${runs === 1 ? '' : 's'}. Hover for values; click a legend entry to highlight a policy (shift-click for several); drag to pan and scroll to zoom; double-click to reset.</p>
-${left ? `<p class="hint">${esc(left[0]!.toUpperCase() + left.slice(1))}</p>\n` : ''}${compiled.map((c) => `<div class="chart" id="${c.id}"></div>`).join('\n')}
+${left ? `<p class="hint">${esc(left[0]!.toUpperCase() + left.slice(1))}</p>\n` : ''}${ties ? `<p class="hint">${esc(ties[0]!.toUpperCase() + ties.slice(1))}</p>\n` : ''}${compiled.map((c) => `<div class="chart" id="${c.id}"></div>`).join('\n')}
 ${
   input.hotLinks && input.hotLinks.rows.length > 0
     ? `<h2>Busiest links</h2>
