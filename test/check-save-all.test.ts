@@ -24,6 +24,14 @@ describe('one baseline for several scenarios, as docs/ci.md makes it', () => {
     expect(r.stderr).not.toContain('nothing to check');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('note: no expectations and no baseline: its runs are only saved (--save)');
+    // It says where the baseline went (it named only a --junit file).
+    expect(r.stdout).toContain(`\nall 2 expectations met\n  wrote ${saved}\n`);
+    // A save that checks nothing is not called a pass ('all 0 expectations met').
+    const alone = join(work, 'alone.csv');
+    const a = poolsim('check', bare, '--save', alone);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain(`\nno expectations checked\n  wrote ${alone}\n`);
+    expect(a.stdout).not.toContain('expectations met');
     const t = parseCsv(readFileSync(saved, 'utf8'));
     const scenario = t.header.indexOf('scenario');
     expect(t.rows.map((x) => x[scenario])).toEqual(['check-backfill', 'check-service', 'check-service']);

@@ -71,6 +71,15 @@ describe('numbers for people', () => {
     expect(formatServices([s])).toMatch(/replicas\s+mean 5\.742, max 8\n/);
   });
 
+  it('a run of services alone shows no rows of jobs it did not have', () => {
+    // seed-gpt3-inference printed 'makespan -', 'queueing delay mean -, p50 -, ...' and 'job
+    // completion time mean -, p95 -' above its requests' own queueing delay.
+    const text = formatSummary(runToCsv(bundled('seed-gpt3-inference')).summary);
+    expect(text).toMatch(/^ {2}jobs\s+none submitted\n/m);
+    expect(text).not.toMatch(/makespan|queueing delay|job completion time/);
+    expect(text).toMatch(/^ {2}effective compute ratio\s+\d/m);
+  });
+
   it("a run on a priced fabric says what it costs and draws, apart from the devices' energy", () => {
     const r = runToCsv(bundled('roce-vs-ib'));
     const text = formatSummary(r.summary);

@@ -29,6 +29,11 @@ describe('request trace inspection', () => {
     // The mean with the quantiles' separators: Azure's code trace printed 'p50 1,469 ... mean 2047.8'.
     expect(formatRequestInspection({ ...s, promptTokens: { ...s.promptTokens!, mean: 2047.8 } })).toMatch(/prompt +tokens p50 500 .* mean 2,047\.8\n/);
     expect(text).toContain('prefixes   4 requests carry one of 1 shared prefixes');
+    // The counts with the separators of the token figures below them: Azure's code trace printed
+    // 'rows       8819: 8819 requests' above 'p50 1,469'.
+    expect(formatRequestInspection({ ...s, rows: 8819, requests: 8818, skipped: 1001, skippedByReason: { 'with a bad timestamp or token count': 1001 } })).toMatch(
+      /rows {7}8,819: 8,818 requests, 1,001 skipped\n(.|\n)* {4}1,001 {2}with a bad timestamp/,
+    );
     // The skipped row is named as a run's warning names it (before: the count and reason alone, so
     // a user had to hunt the file for BurstGPT's failed requests, "Response tokens" 0).
     expect(text).toContain('       1  with a bad timestamp or token count (first at line 12: column prompt_tokens: expected a positive whole count, got "x")\n');

@@ -332,6 +332,8 @@ describe('inspectTrace', () => {
     expect(philly).toContain('      12         7 jobs  0.01%\n');
     expect(philly).toContain('       1    82,240 jobs  99.99%\n');
     expect(philly).toContain('device-h   978,078.5 (fractional shares weighted)\n');
+    // ... and its row count the separators of the counts under it ('rows       82247: 82247 jobs').
+    expect(formatInspection({ ...s, rows: 82247, jobs: 82247 })).toContain('rows       82,247: 82,247 jobs, ');
     const text = formatInspection(s);
     expect(text).toContain('rows       12: 4 jobs, 8 skipped, 0 filtered by options');
     // Each reason points at its first row (POD_TEXT's line comments) and the value refused there.

@@ -21,6 +21,7 @@ import { OutputFolder } from './output-folder.js';
 import { Progress } from '../experiment/progress.js';
 import type { WorkerPolicyOverride } from '../experiment/run-in-worker.js';
 import { formatSummaryTable } from '../experiment/summary-text.js';
+import { nearTieNote } from '../experiment/near-tie-note.js';
 import { sweptWithoutEffect } from '../experiment/sweep-no-effect.js';
 import { numericValue, parseSetOption, splitTopLevel, SweepSyntaxError, type SweepParam } from '../experiment/sweep-values.js';
 import { InputError, type InputIssue } from '../scenario/errors.js';
@@ -112,6 +113,9 @@ export function sweepParams(sets: readonly string[] | undefined, maxValues = DEF
 const SERVICE_DEFAULT_METRICS = ['ttft_p99_s', 'tpot_p99_s', 'slo_attainment'];
 const DEFAULT_METRICS = ['effective_compute_ratio_pool', 'effective_compute_ratio_allocated', 'utilisation', 'queueing_delay_mean_s', 'queueing_delay_p95_s', 'jct_mean_s', 'makespan_s', 'energy_kwh'];
 
+/** Default metrics that only jobs give: left out of the table of a scenario without workloads. */
+const JOB_ONLY_METRICS = ['queueing_delay_mean_s', 'queueing_delay_p95_s', 'jct_mean_s', 'makespan_s'];
+
 /** Sweeps plot these of the table's metrics (one chart each) unless --metrics names others. */
 const PLOTTED_IN_SWEEPS = ['job_effective_compute_ratio', 'effective_compute_ratio_pool', 'queueing_delay_p95_s', 'jct_mean_s'];
 
@@ -202,7 +206,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
     }
     const written = folder.commit(experimentManifest(command, plan, base));
     if (!argv.quiet) {
-      if (!shard) process.stdout.write(formatSummaryTable(result.summary, { metrics }));
+      if (!shard) process.stdout.write(formatSummaryTable(result.summary, { metrics }) + nearTieNote(result.runs));
       process.stdout.write(`  wrote ${written.join(', ')}\n`);
       const overhead = result.simulationWallS > 0 ? wallS / (result.simulationWallS / Math.min(result.runsAtOnce, Math.max(1, result.outcomes.length))) : Number.NaN;
       process.stderr.write(
@@ -249,6 +253,9 @@ function metricOption(text: string, available: readonly string[], option = '--me
 function defaultMetrics(plan: CheckedPlan): string[] {
   // With tenants: the trade between utilisation and each team's delay, and Jain's index over teams.
   const m = plan.tenants.length > 0 ? ['utilisation', 'queueing_delay_p95_s', 'jain_index', ...plan.tenants.map((t) => tenantColumn(t, 'queueing_delay_p95_s'))] : [...DEFAULT_METRICS];
+  // A scenario of services alone: its jobs' delays, completion times and makespan are '-' in every
+  // run (inference-azure-trace's time_scale sweep showed four such columns before its services').
+  if (!plan.hasJobs) m.splice(0, m.length, ...m.filter((c) => !JOB_ONLY_METRICS.includes(c)));
   if (plan.spec.jobName !== undefined) m.unshift('job_effective_compute_ratio', 'job_queueing_delay_s');
   // Each inference service's latency tails and SLO attainment: without them a sweep of an
   // inference scenario's token budget showed only training columns, six of eight '-'.

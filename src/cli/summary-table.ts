@@ -9,16 +9,23 @@ const num = (x: number, digits = 1): string =>
   Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits }) : '-';
 
 export function formatSummary(s: SummaryRow): string {
+  // A scenario of services alone has no job to time: its jobs' makespan, queueing delay and
+  // completion time rows were all '-', a 'queueing delay' of jobs above the requests' own.
+  const jobs = s.jobs_submitted > 0;
   const rows: [string, string][] = [
     ['scenario', `${s.scenario} (seed ${s.seed})`],
     ['policy', `${s.policy} + ${s.placement}`],
-    ['jobs', `${formatCount(s.jobs_submitted)} submitted, ${formatCount(s.jobs_completed)} completed, ${formatCount(s.jobs_rejected)} rejected, ${formatCount(s.jobs_unfinished)} unfinished`],
+    ['jobs', jobs ? `${formatCount(s.jobs_submitted)} submitted, ${formatCount(s.jobs_completed)} completed, ${formatCount(s.jobs_rejected)} rejected, ${formatCount(s.jobs_unfinished)} unfinished` : 'none submitted'],
     // With jobs unfinished the column is the last completion, not the end of all the work.
-    ['makespan', `${dur(s.makespan_s)}${s.jobs_unfinished > 0 ? ` (the last completion; ${formatCount(s.jobs_unfinished)} unfinished)` : ''}`],
+    ...(jobs ? [['makespan', `${dur(s.makespan_s)}${s.jobs_unfinished > 0 ? ` (the last completion; ${formatCount(s.jobs_unfinished)} unfinished)` : ''}`] as [string, string]] : []),
     ['effective compute ratio', `${pct(s.effective_compute_ratio_pool)} of the pool, ${pct(s.effective_compute_ratio_allocated)} of allocated device-time`],
     ['utilisation', pct(s.utilisation)],
-    ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}, max ${dur(s.queueing_delay_max_s)}${s.jobs_unfinished > 0 ? ' (jobs waiting at the end at their wait so far: at least these)' : ''}`],
-    ['job completion time', `mean ${dur(s.jct_mean_s)}, p95 ${dur(s.jct_p95_s)}${s.jobs_unfinished > 0 ? ' (completed jobs only)' : ''}`],
+    ...(jobs
+      ? ([
+          ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}, max ${dur(s.queueing_delay_max_s)}${s.jobs_unfinished > 0 ? ' (jobs waiting at the end at their wait so far: at least these)' : ''}`],
+          ['job completion time', `mean ${dur(s.jct_mean_s)}, p95 ${dur(s.jct_p95_s)}${s.jobs_unfinished > 0 ? ' (completed jobs only)' : ''}`],
+        ] as [string, string][])
+      : []),
     ['useful work', `${formatSI(s.useful_pflop * 1e15, 'FLOP')} (${formatMeasure(s.busy_device_hours)} busy device-hours)`],
     ['energy', energyText(s)],
   ];

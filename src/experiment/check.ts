@@ -377,7 +377,9 @@ export function formatCheckReport(checks: readonly ScenarioCheck[]): string {
       } else out += `  ${f.outcome === 'improved' ? 'better' : 'moved '} ${f.name}  ${f.moved ?? ''}: ${f.expected.split(' (')[0]} -> ${f.got}${f.outcome === 'improved' ? ' (update the baseline to keep it)' : ''}\n`;
     }
   }
-  out += failed > 0 ? `\n${failed} of ${total} expectations failed\n` : `\nall ${total} expectations met\n`;
+  // Only a --save of scenarios without expectations or baseline checks nothing: 'all 0 expectations
+  // met' read as a pass of something.
+  out += failed > 0 ? `\n${failed} of ${total} expectations failed\n` : total === 0 ? '\nno expectations checked\n' : `\nall ${total} expectations met\n`;
   return out;
 }
 

@@ -156,6 +156,8 @@ export interface CheckedPlan extends Plan {
   fingerprints: string[];
   /** Tenant queues over every point, in order of first appearance: runs.csv has jain_index and their metrics. */
   tenants: string[];
+  /** Whether any point has a workload (jobs listed, generated or traced): a scenario of services alone has no job metrics to show. */
+  hasJobs: boolean;
   /** The largest point's estimated memory (bytes, model/size-estimate.ts): how many runs fit at once. */
   largestRunBytes: number;
   /**
@@ -182,6 +184,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   const fingerprints: string[] = [];
   const services: string[] = [];
   const tenants: string[] = [];
+  let hasJobs = false;
   let names: { policies: string[]; placements: string[] } | undefined;
   let policiesChecked = false;
   /** The scenario's own policy and placement (the same at every point: sweeping them with --policies or --placements is refused). */
@@ -225,6 +228,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
       }
       for (const s of loaded.resolved.services) if (!services.includes(s.name)) services.push(s.name);
       for (const q of loaded.resolved.tenants?.queues ?? []) if (!tenants.includes(q.name)) tenants.push(q.name);
+      if (loaded.resolved.scenario.workloads.length > 0) hasJobs = true;
       if (!jobFound) {
         const lookup = lookUpJobName(loaded.resolved, jobName!);
         if (lookup.found) jobFound = true;
@@ -270,6 +274,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
     services,
     fingerprints,
     tenants,
+    hasJobs,
     largestRunBytes,
     warnings: [...warned].flatMap(([w, at]) => (at.length === plan.points.length ? [w] : at.map((where) => `${w} (sweep point ${where})`))),
   };

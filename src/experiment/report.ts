@@ -9,6 +9,7 @@ import { formatMetricValue } from './summary-text.js';
 import { numericValue } from './sweep-values.js';
 import { tenantShareSpec } from './tenant-share-chart.js';
 import { hotLinksHtml } from './hot-links.js';
+import { nearTieText } from './near-tie-note.js';
 
 export interface ReportInput {
   title: string;
@@ -119,11 +120,34 @@ function oneRunLabel(runs: Table): string {
   return `${cell('scenario')}, ${params.join('')}${cell('policy')} + ${cell('placement')}, seed ${cell('seed')}`;
 }
 
+/**
+ * What the delays, completion times and makespans of the page leave out: jobs still waiting or
+ * running at a horizon, and rejected jobs. The terminal says so beside each figure; the report's
+ * table and charts showed them bare ('' when every run finished every job).
+ */
+export function jobsLeftNote(runs: Table): string {
+  const n = runs.rows.length;
+  const count = (column: string): { runs: number; jobs: number } => {
+    const at = runs.header.indexOf(column);
+    const cells = at < 0 ? [] : runs.rows.map((r) => cellNumber(r[at]!)).filter((v) => Number.isFinite(v) && v > 0);
+    return { runs: cells.length, jobs: cells.reduce((a, b) => a + b, 0) };
+  };
+  const what = (c: { runs: number; jobs: number }, state: string): string =>
+    n === 1 ? `${c.jobs} job${c.jobs === 1 ? '' : 's'} ${state}` : `jobs ${state} in ${c.runs} of the ${n} runs (${c.jobs} in all)`;
+  const unfinished = count('jobs_unfinished');
+  const rejected = count('jobs_rejected');
+  const parts = [...(unfinished.runs > 0 ? [what(unfinished, 'unfinished at the end')] : []), ...(rejected.runs > 0 ? [what(rejected, 'rejected')] : [])];
+  if (parts.length === 0) return '';
+  return `${parts.join(', ')}: queueing delays count a job still waiting at the end at its wait so far (a lower bound), job completion times and makespan only completed jobs, and a rejected job is in neither.`;
+}
+
 export async function buildReport(input: ReportInput): Promise<string> {
   const charts = reportCharts(input);
   const compiled = await Promise.all(charts.map(async (c) => ({ id: c.id, spec: await compileToVega(c.spec) })));
   const vega = vegaBrowserScript().replace(/<\/script/gi, '<\\/script');
   const runs = input.runs.rows.length;
+  const left = jobsLeftNote(input.runs);
+  const ties = nearTieText(input.runs);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -142,7 +166,7 @@ export async function buildReport(input: ReportInput): Promise<string> {
 <body>
 <h1>${esc(input.title)}</h1>
 <p>${runs} run${runs === 1 ? '' : 's'}. Hover for values; click a legend entry to highlight a policy (shift-click for several); drag to pan and scroll to zoom; double-click to reset.</p>
-${compiled.map((c) => `<div class="chart" id="${c.id}"></div>`).join('\n')}
+${left ? `<p class="hint">${esc(left[0]!.toUpperCase() + left.slice(1))}</p>\n` : ''}${ties ? `<p class="hint">${esc(ties[0]!.toUpperCase() + ties.slice(1))}</p>\n` : ''}${compiled.map((c) => `<div class="chart" id="${c.id}"></div>`).join('\n')}
 ${
   input.hotLinks && input.hotLinks.rows.length > 0
     ? `<h2>Busiest links</h2>

@@ -129,7 +129,8 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     if (files.length > 0) writeAtomically(files);
     const report = formatCheckReport(checks);
     if (!argv.quiet || failed) process.stdout.write(report);
-    if (!argv.quiet && argv.junit !== undefined) process.stdout.write(`  wrote ${resolve(argv.junit)}\n`);
+    // Every file written is named, the baseline of --save as the JUnit file (it named only the latter).
+    if (!argv.quiet) for (const f of files) process.stdout.write(`  wrote ${resolve(f.path)}\n`);
     if (failed) process.exitCode = EXIT_RUN_FAILED;
   });
 }

@@ -1,7 +1,7 @@
 // Summary of an inference request trace (`poolsim trace inspect FILE --format requests`): how many
 // requests were kept and skipped, the span and arrival rate (mean and busiest minute), the prompt
 // and output token distributions, and the shared prefixes, before a scenario replays it.
-import { formatDuration } from '../../units/units.js';
+import { formatCount, formatDuration } from '../../units/units.js';
 import type { RequestTrace } from './request-trace.js';
 
 export interface TokenQuantiles {
@@ -106,14 +106,14 @@ const count = (x: number): string => Math.round(x).toLocaleString('en-US');
 export function formatRequestInspection(s: RequestTraceSummary): string {
   const out: string[] = [];
   out.push(`trace      ${s.source}`);
-  out.push(`rows       ${s.rows}: ${s.requests} requests, ${s.skipped} skipped`);
+  out.push(`rows       ${formatCount(s.rows)}: ${formatCount(s.requests)} requests, ${formatCount(s.skipped)} skipped`);
   const reasons = Object.entries(s.skippedByReason).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   // Each reason with its first row, as a run's warning gives it: the line to look at and what it holds.
   const first = (r: string): string => {
     const f = s.firstSkipped[r];
     return f === undefined ? '' : ` (first at line ${f.line}: ${f.message})`;
   };
-  if (reasons.length > 0) out.push('skipped', ...reasons.map(([r, c]) => `    ${String(c).padStart(8)}  ${r}${first(r)}`));
+  if (reasons.length > 0) out.push('skipped', ...reasons.map(([r, c]) => `    ${formatCount(c).padStart(8)}  ${r}${first(r)}`));
   if (s.firstS !== null && s.lastS !== null) out.push(`arrivals   ${formatDuration(s.firstS)} .. ${formatDuration(s.lastS)} (span ${formatDuration(s.lastS - s.firstS)})`);
   if (s.meanRatePerS !== null) {
     const peak = s.peakMinuteRatePerS === null ? 'no busiest minute (the trace spans under one)' : `busiest minute ${s.peakMinuteRatePerS.toPrecision(3)}/s (${(s.peakMinuteRatePerS / s.meanRatePerS).toPrecision(3)}x the mean)`;

@@ -177,7 +177,7 @@ function reasons(r: Record<string, number>, note: (reason: string) => string = (
   return Object.entries(r)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([reason, n]) => `    ${String(n).padStart(8)}  ${reason}${note(reason)}`);
+    .map(([reason, n]) => `    ${formatCount(n).padStart(8)}  ${reason}${note(reason)}`);
 }
 
 /** Readable multi-line text of a summary; stable for a given summary (no dates, no locale). */
@@ -185,7 +185,7 @@ export function formatInspection(s: TraceSummary): string {
   const out: string[] = [];
   const filtered = Object.values(s.filteredByOption).reduce((a, b) => a + b, 0);
   out.push(`trace      ${s.source}`);
-  out.push(`rows       ${s.rows}: ${s.jobs} jobs, ${s.skipped} skipped, ${filtered} filtered by options`);
+  out.push(`rows       ${formatCount(s.rows)}: ${formatCount(s.jobs)} jobs, ${formatCount(s.skipped)} skipped, ${formatCount(filtered)} filtered by options`);
   if (s.skipped > 0) out.push('skipped', ...reasons(s.skippedByReason, (reason) => describeFirstSkipped(s.firstSkipped[reason])));
   if (filtered > 0) out.push('filtered by option', ...reasons(s.filteredByOption));
   if (Object.keys(s.suspectByReason).length > 0) out.push('kept, suspect', ...reasons(s.suspectByReason, (reason) => describeFirstSkipped(s.firstSuspect[reason])));
@@ -215,7 +215,7 @@ export function formatInspection(s: TraceSummary): string {
     out.push('    ' + s.fractional.byGpuMilli.map(({ gpuMilli, jobs }) => `${gpuMilli}:${jobs}`).join(' '));
   }
   out.push(`models     ${s.models.unconstrainedJobs} jobs accept any model`);
-  for (const { model, jobs } of s.models.byModel) out.push(`    ${String(jobs).padStart(8)}  ${model}`);
+  for (const { model, jobs } of s.models.byModel) out.push(`    ${formatCount(jobs).padStart(8)}  ${model}`);
   if (s.groups.length > 0) out.push('groups     ' + s.groups.map((g) => `${g.name}:${g.jobs}`).join(' '));
   if (s.qos.length > 0) out.push('qos        ' + s.qos.map((g) => `${g.name}:${g.jobs}`).join(' '));
   if (s.nodes !== undefined) {
