@@ -185,7 +185,7 @@ const TRAINING_WORK: Docs = {
   device_kinds: 'Device kinds the job may run on (any when absent).',
   priority: 'Priority (higher first for policies that use it).',
   queue: QUEUE_FIELD,
-  job_type: "Its row of the scenario's `throughputs` matrix: it runs at that row's measured speed on each kind (no `efficiency` with it), and only on kinds the row lists.",
+  job_type: "Its row of the scenario's `throughputs` matrix: it runs at that row's measured speed on each kind (no `efficiency` with it), and only on kinds the row lists. The measured speed wins over the step model: with `params` too, the model size only chooses the kinds whose memory holds it (warned under `network: flow`).",
   cpu: "CPU cores the whole job needs on its nodes besides its devices (a gang takes each node's share in proportion to its devices there), e.g. 12; none when absent.",
   memory: "Host memory the whole job needs, shared over its nodes like `cpu`, e.g. '64GiB'; none when absent.",
   ...under('model', MODEL),

@@ -13,7 +13,7 @@ import { ringTreePassS } from '../model/network/nccl-tree.js';
 import type { ComputeBreakdown } from '../model/layer-compute.js';
 import { layoutCell, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
-import { peakRate, type ProgressModel } from './progress-model.js';
+import { peakRate, templateOf, type ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
 import { InputError, type SourceMap } from '../scenario/errors.js';
 import type { LinkRow, LinkSampleRow } from './signals.js';
@@ -167,8 +167,12 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /** Jobs without a model size keep the simple model: their communication volume is unknown. */
+  /**
+   * Whether the step model times the job: a training job with a model size, unless its job type's
+   * measured throughput is its rate (a measured row wins over the model: WorkloadScope.typed).
+   */
   private usesNetwork(job: JobView): boolean {
-    return !this.ideal && job.params > 0;
+    return !this.ideal && job.params > 0 && templateOf(job).kindRate === undefined;
   }
 
   startRate(job: SimJob): number {

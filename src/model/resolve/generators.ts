@@ -21,7 +21,7 @@ export function resolveGenerator(g: GeneratorSpec, wi: number, scope: WorkloadSc
   const queue = scope.queueOf(g.queue, at);
   const given = g.device_kinds?.map((k, ki) => book.useKind(k, [...at, 'device_kinds', ki]));
   if (given?.some((k) => k === undefined)) return undefined;
-  const speed = scope.typed(g.job_type, given as number[] | undefined, g.efficiency, at);
+  const speed = scope.typed(g.job_type, given as number[] | undefined, g.efficiency, at, g.params !== undefined);
   if (speed === false) return undefined;
   const allowed = speed ? speed.allowedKinds : given;
   const allowedList = allowed as number[] | undefined;

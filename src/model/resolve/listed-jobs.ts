@@ -24,7 +24,7 @@ export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: Wor
     const queue = scope.queueOf(j.queue, at);
     const allowed = j.device_kinds?.map((k, ki) => book.useKind(k, [...at, 'device_kinds', ki]));
     if (allowed?.some((k) => k === undefined)) return;
-    const speed = scope.typed(j.job_type, allowed as number[] | undefined, j.efficiency, at);
+    const speed = scope.typed(j.job_type, allowed as number[] | undefined, j.efficiency, at, j.params !== undefined);
     if (speed === false) return;
     const allowedKinds = speed ? speed.allowedKinds : (allowed as number[] | undefined);
     const work = jobWork(j, allowedKinds, at, book.useKind, kinds, fail, speed?.kindRate);
