@@ -6,7 +6,10 @@
 import type { KindInfo, NodeGroup } from './cluster.js';
 import { checkpointedRunS } from './checkpoint-interval.js';
 import { deviceRate } from './device-rate.js';
-import type { JobTemplate } from './job.js';
+import { trainingFlop, type JobTemplate } from './job.js';
+import { usefulParamsOf } from './training-layout.js';
+import { meanOf } from '../scenario/distribution.js';
+import type { GeneratorSource } from './resolve/types.js';
 import type { StepJob } from './job-steps.js';
 
 /** What the step model reads of a job, and its job type's row (with which the step model leaves it alone: templateOf). */
@@ -86,12 +89,15 @@ export class AloneRuntime {
       o.intervalS = Infinity;
       return o;
     }
-    const devices = t.devices * ((t.milli ?? 1000) / 1000);
-    const stepped = this.stepRates(t, devices);
-    const rate = stepped ?? this.simpleRate(t);
+    const stepped = this.stepRates(t);
+    if (!stepped) {
+      this.times(t.usefulFlop, t.devices * ((t.milli ?? 1000) / 1000), this.simpleRate(t), t);
+      return o;
+    }
+    // The step model times whole devices, as many as the run draws (a generator's mean job: its mean count rounded).
     let work = t.usefulFlop;
-    if (stepped && t.durationS !== undefined && t.referenceKind !== undefined) work = durationWork(this.aloneRates, asStepJob(t), t.durationS, t.referenceKind, this.scratch) ?? work;
-    this.times(work, devices, rate, t);
+    if (t.durationS !== undefined && t.referenceKind !== undefined) work = durationWork(this.aloneRates, asStepJob(t), t.durationS, t.referenceKind, this.scratch) ?? work;
+    this.times(work, stepDevices(t), stepped, t);
     return o;
   }
 
@@ -111,8 +117,9 @@ export class AloneRuntime {
    * once its shape is known), over the pool's kinds the job may use and can be placed on alone;
    * undefined where the simple rate is the run's.
    */
-  private stepRates(t: AloneRuntimeJob, devices: number): { mean: number; best: number } | undefined {
+  private stepRates(t: AloneRuntimeJob): { mean: number; best: number } | undefined {
     if (!this.aloneRates || !((t.params ?? 0) > 0)) return undefined;
+    const devices = stepDevices(t);
     const kinds = t.allowedKinds ?? this.poolKinds;
     if (this.kindRates.length < this.kinds.length) this.kindRates = new Float64Array(this.kinds.length);
     if (!this.aloneRates(asStepJob(t), kinds, this.kindRates)) return undefined;
@@ -161,7 +168,31 @@ export class AloneRuntime {
   }
 }
 
+/** Whole devices, as the run draws a job's count (Simulation.startGenerator). */
+function stepDevices(t: AloneRuntimeJob): number {
+  return Math.max(1, Math.round(t.devices));
+}
+
 /** The job as the step model reads it (its shape and layout as a template's). */
 function asStepJob(t: AloneRuntimeJob): AloneJob {
-  return { devices: t.devices, params: t.params ?? 0, efficiency: t.efficiency, template: { shape: t.shape, layout: t.layout, kindRate: t.kindRate } };
+  return { devices: stepDevices(t), params: t.params ?? 0, efficiency: t.efficiency, template: { shape: t.shape, layout: t.layout, kindRate: t.kindRate } };
+}
+
+/**
+ * A generator's mean job (its mean count of devices, model size, tokens or duration), as the run
+ * makes each of its jobs (Simulation.startGenerator): a duration is work at the reference kind's
+ * simple rate, which `of` works out again at the step model's where the run does.
+ */
+export function meanJobOf(g: GeneratorSource, kinds: readonly KindInfo[]): AloneRuntimeJob {
+  const spec = g.spec;
+  const devices = meanOf(spec.devices);
+  const params = spec.params ? meanOf(spec.params) : 0;
+  const base = { devices, efficiency: spec.efficiency, allowedKinds: g.allowedKinds, milli: undefined, fixedRuntimeS: undefined, params, shape: spec.model, layout: undefined, kindRate: g.kindRate };
+  if (spec.duration) {
+    const durationS = meanOf(spec.duration);
+    const ref = g.referenceKind!;
+    const usefulFlop = durationS * devices * deviceRate({ kindRate: g.kindRate, efficiency: spec.efficiency }, kinds[ref]!.spec, ref);
+    return { ...base, usefulFlop, durationS, referenceKind: ref };
+  }
+  return { ...base, usefulFlop: trainingFlop(usefulParamsOf(params, spec.model), meanOf(spec.tokens!)) };
 }

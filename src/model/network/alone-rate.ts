@@ -3,8 +3,9 @@
 // first devices in the pool's node order (where first fit puts a job on an idle pool), on a network
 // of its own carrying nothing else. One code for the run and for the estimate made before it, kept
 // on the shape's entries (JobSteps.shapeRow): jobs of one shape work each rate out once.
-import type { Cluster } from '../cluster.js';
-import type { JobSteps, ShapedJob, StepJob } from '../job-steps.js';
+import { Cluster, type ClusterShape } from '../cluster.js';
+import { JobSteps, type ShapedJob, type StepJob } from '../job-steps.js';
+import type { JobTemplate } from '../job.js';
 import { aloneShares } from './idle-comm.js';
 import { FlowNetwork } from './flow-network.js';
 import { fastestOnPlacement, spansSites } from './placed-layout.js';
@@ -92,4 +93,22 @@ export function firstDevicesOf(cluster: Cluster, kind: number, devices: number):
     left -= take;
   }
   return left > 0 ? undefined : { kind, nodes, counts };
+}
+
+/**
+ * The rates alone the size estimate reads before a run (model/alone-runtime.ts AloneRatesOf), for a
+ * pool under `network: flow`: the run's own code on the pool's cluster, made at the first job the
+ * step model times (a pool whose jobs have no model size builds nothing), every link up.
+ */
+export function poolAloneRates(shape: ClusterShape, interDc: readonly InterDcLink[]): (job: StepJob & { readonly template?: Pick<JobTemplate, 'kindRate'> | undefined }, kinds: readonly number[], out: Float64Array) => boolean {
+  let alone: AloneRates | undefined;
+  return (job, kinds, out) => {
+    if (!stepModelTimes(job.params, job.template?.kindRate)) return false;
+    if (!alone) {
+      const cluster = new Cluster(shape);
+      alone = new AloneRates(cluster, interDc, new JobSteps(cluster));
+    }
+    alone.rates(job, kinds, out);
+    return true;
+  };
 }
