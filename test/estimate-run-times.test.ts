@@ -45,7 +45,7 @@ describe("the estimate's run times are the run's", () => {
     expect(spanS / lastFinishS).toBeLessThan(1.01);
   });
 
-  it('a generator's mean job is timed as the run times its jobs', () => {
+  it("a generator's mean job is timed as the run times its jobs", () => {
     const r = scenarioFromText(`name: est-gen
 seed: 1
 checkpointing: { interval: 30min, cost: 5min, restart: 2min }
