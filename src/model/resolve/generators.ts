@@ -9,6 +9,7 @@ import type { GeneratorSpec } from '../../scenario/schema.js';
 import { formatCount, formatDuration } from '../../units/units.js';
 import type { Fail } from './context.js';
 import { referenceKindOf } from './listed-jobs.js';
+import { checkGeneratorReference } from './reference-fit.js';
 import type { GeneratorSource } from './types.js';
 import type { WorkloadScope } from './workload-scope.js';
 
@@ -52,6 +53,8 @@ export function resolveGenerator(g: GeneratorSpec, wi: number, scope: WorkloadSc
     if (speed && referenceKind !== undefined && !(speed.kindRate[referenceKind]! > 0)) {
       fail([...at, 'reference_device'], `job type '${g.job_type}' has no throughput on ${kinds[referenceKind]!.name}, so a duration measured there means nothing; give a kind its row lists`);
     }
+    // Where the step model times its jobs, the reference kind must be able to run them alone.
+    if (referenceKind !== undefined && !speed && scenario.network === 'flow') checkGeneratorReference(g, g.name ?? `workloads[${wi}]`, referenceKind, kinds[referenceKind]!.name, allowedList, checks.fitPool, at, fail, warn);
   }
   checks.efficiencyWithFp8(g, at);
   checks.fp8ParamsWithFp8(g, at);
