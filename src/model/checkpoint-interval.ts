@@ -23,6 +23,19 @@ export function computeShare(intervalS: number, costS: number): number {
 }
 
 /**
+ * Wall time of `computeS` of compute that writes a checkpoint of `costS` after every `intervalS` of
+ * it but the last, then a final one of `finalCostS` (Resilience.secondsToDone's cycles from a job's
+ * start, and the final checkpoint a completed job writes); without checkpoints (interval Infinity)
+ * the compute alone. Work within 1e-9 of an interval past it ends on it, as the run rounds it.
+ * The policies' predicted run time (Simulation.predictRunS) and the size estimate both use it.
+ */
+export function checkpointedRunS(computeS: number, intervalS: number, costS: number, finalCostS: number): number {
+  if (!(intervalS < Infinity)) return computeS;
+  const whole = Math.max(0, Math.ceil((computeS - 1e-9 * intervalS) / intervalS) - 1);
+  return computeS + whole * costS + finalCostS;
+}
+
+/**
  * Natural log of the expected wall time to do `workS` of progress with failures at rate `l` per
  * second, a restart of `restartS` after each, and progress kept every `intervalS` of progress at a
  * cost of `costS` (Infinity: only at the end). Each cycle of wall time t = min(work, interval + cost)

@@ -12,6 +12,7 @@ import { warnQuotasBeyondPool } from './resolve/quota-room.js';
 import { warnCohortsWithoutQueues } from './resolve/unused-cohorts.js';
 import { defineJobs } from './job-list.js';
 import { estimatePool, estimateSize, memoryLimit, sizeProblems, slowBuildWarning } from './size-estimate.js';
+import { poolAloneRates } from './network/alone-rate.js';
 import { ResolveContext } from './resolve/context.js';
 import { KindBook } from './resolve/kinds.js';
 import { checkSiteShapes, resolveSites } from './resolve/sites.js';
@@ -106,6 +107,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     sites: siteSpecs,
     transfers,
     fastestLinkBytesPerS: Math.max(0, ...interDc.map((l) => l.bandwidthBytesPerS * l.efficiency)),
+    // Run times as the run's step model gives them, where it times jobs.
+    ...(scenario.network === 'flow' ? { aloneRates: poolAloneRates({ datacentres, kinds, groups }, interDc) } : {}),
   });
   for (const p of sizeProblems(size, limit)) fail(p.path, p.message);
   if (issues.length > 0) throw new InputError(issues);

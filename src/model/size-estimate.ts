@@ -11,7 +11,8 @@ import type { KindInfo, NodeGroup } from './cluster.js';
 import { causalPairs, decodeTokensPerS, prefillS } from './inference/replica-model.js';
 import type { ResolvedService } from './inference/resolve-services.js';
 import type { JobSizeFields } from './trace-job-template.js';
-import { logExpectedRunS, youngDalyIntervalS } from './checkpoint-interval.js';
+import { computeShare, logExpectedRunS, youngDalyIntervalS } from './checkpoint-interval.js';
+import { AloneRuntime, meanJobOf, type AloneRatesOf, type RunCheckpoints, type RunTimes } from './alone-runtime.js';
 import type { JobList } from './job-list.js';
 import type { GeneratorSource } from './load-scenario.js';
 import type { TopologySpec } from './network/fabrics/registry.js';
@@ -104,6 +105,11 @@ export interface EstimateInput {
   /** Data moved between sites, and the fastest link's usable rate (bytes/s; 0 without links). */
   readonly transfers: readonly { bytes: number; startS: number }[];
   readonly fastestLinkBytesPerS: number;
+  /**
+   * Jobs' rates alone on the pool where the step model times them (network: flow; the loader's
+   * AloneRates), so that run times are the run's; undefined: every job at its simple rate.
+   */
+  readonly aloneRates?: AloneRatesOf;
 }
 
 /** One contributor to a run's size, located where the user would change it. */
@@ -203,35 +209,12 @@ export function formatYears(s: number): string {
 }
 
 /**
- * Useful FLOP/s of one device running a job (peak x efficiency: the job's efficiency when it has
- * one, else each kind's) over the pool's devices of the allowed kinds (all when undefined): the
- * mean (for load) and the fastest kind's (for what a job takes at best).
+ * When the scenario has failures: a job's failure rate on the pool, a lower bound (the kind it may
+ * use that fails least, the fewest nodes it could span, no fabric failures). Undefined otherwise.
  */
-function deviceRate(input: EstimateInput, allowed: readonly number[] | undefined, efficiency?: number): { mean: number; best: number } {
-  let devices = 0;
-  let rate = 0;
-  let best = 0;
-  for (const g of input.groups) {
-    if (allowed && !allowed.includes(g.kind)) continue;
-    const spec = input.kinds[g.kind]!.spec;
-    const n = g.nodeCount * g.devicesPerNode;
-    const one = spec.peak * (efficiency ?? spec.efficiency);
-    devices += n;
-    rate += n * one;
-    best = Math.max(best, one);
-  }
-  return { mean: devices > 0 ? rate / devices : 0, best };
-}
-
-/**
- * When the scenario has failures and no horizon: a job's expected end alone under them, from its
- * submission and its best-case run time (a lower bound: the kind it may use that fails least, the
- * fewest nodes it could span, no fabric failures). Undefined otherwise.
- */
-function failureBoundEnd(input: EstimateInput, horizon: number): ((t: JobSizeFields, bestS: number) => number) | undefined {
-  const s = input.scenario;
-  const f = s.failures;
-  if (!f || Number.isFinite(horizon)) return undefined;
+function failureRateBound(input: EstimateInput): ((t: Pick<JobSizeFields, 'devices' | 'allowedKinds'>) => number) | undefined {
+  const f = input.scenario.failures;
+  if (!f) return undefined;
   const kinds = input.kinds.length;
   const deviceMtbf = new Float64Array(kinds).fill(Infinity);
   const perNode = new Float64Array(kinds);
@@ -239,17 +222,54 @@ function failureBoundEnd(input: EstimateInput, horizon: number): ((t: JobSizeFie
   for (const g of input.groups) perNode[g.kind] = Math.max(perNode[g.kind]!, g.devicesPerNode);
   const nodeMtbf = f.nodes?.mtbf ?? Infinity;
   if (!deviceMtbf.some((m) => Number.isFinite(m)) && !Number.isFinite(nodeMtbf)) return undefined;
-  const cp = s.checkpointing;
-  const restartS = cp?.restart ?? s.preemption.restore;
-  return (t, bestS) => {
+  return (t) => {
     let l = Infinity;
     for (let k = 0; k < kinds; k++) {
       if (perNode[k] === 0 || (t.allowedKinds && !t.allowedKinds.includes(k))) continue;
       l = Math.min(l, t.devices / deviceMtbf[k]! + Math.ceil(t.devices / perNode[k]!) / nodeMtbf);
     }
-    if (!(l > 0 && l < Infinity)) return 0;
-    const intervalS = !cp ? Infinity : cp.interval === 'auto' ? youngDalyIntervalS(cp.cost, 1 / l) : cp.interval;
-    const logS = logExpectedRunS(bestS, l, intervalS, cp?.cost ?? 0, restartS);
+    return l > 0 && l < Infinity ? l : 0;
+  };
+}
+
+/**
+ * The checkpoints the run writes (scenario.checkpointing), each job's interval as the run sets it
+ * (Simulation.checkpointIntervalOn: a fixed one, or Young/Daly's for its failure rate, none without
+ * failures). Undefined without checkpointing.
+ */
+function runCheckpoints(input: EstimateInput, failureRate: ((t: Pick<JobSizeFields, 'devices' | 'allowedKinds'>) => number) | undefined): RunCheckpoints | undefined {
+  const cp = input.scenario.checkpointing;
+  if (!cp) return undefined;
+  const fixed = cp.interval;
+  return {
+    costS: cp.cost,
+    finalCostS: cp.final_cost ?? cp.cost,
+    intervalS:
+      fixed !== 'auto'
+        ? () => fixed
+        : (t) => {
+            const l = failureRate?.(t) ?? 0;
+            return l > 0 ? youngDalyIntervalS(cp.cost, 1 / l) : Infinity;
+          },
+  };
+}
+
+/**
+ * When the scenario has failures and no horizon: a job's expected end alone under them, from its
+ * submission and its best-case compute time (failureRateBound's rate), with its checkpoints spread
+ * over its progress as the run checks a job that failures throw back (Simulation.checkCanFinish).
+ * Undefined otherwise.
+ */
+function failureBoundEnd(input: EstimateInput, horizon: number, failureRate: ((t: Pick<JobSizeFields, 'devices' | 'allowedKinds'>) => number) | undefined): ((t: JobSizeFields, run: RunTimes) => number) | undefined {
+  const s = input.scenario;
+  if (!failureRate || Number.isFinite(horizon)) return undefined;
+  const cp = s.checkpointing;
+  const restartS = cp?.restart ?? s.preemption.restore;
+  return (t, run) => {
+    const l = failureRate(t);
+    if (!(l > 0)) return 0;
+    const workS = cp ? run.bestComputeS / computeShare(run.intervalS, cp.cost) : run.bestComputeS;
+    const logS = logExpectedRunS(workS, l, run.intervalS, cp?.cost ?? 0, restartS);
     return logS < Math.log(MAX_OPEN_RUN_S) ? t.submitS + Math.exp(logS) : MAX_OPEN_RUN_S;
   };
 }
@@ -359,36 +379,15 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
   let lastArrivalS = 0;
   let devicesPerJob = 0;
   const jobParts: { part: Omit<SizePart, 'bytes' | 'events'>; n: number; fixedBytes: number }[] = [];
-  const rates = new Map<string, { mean: number; best: number }>();
-  let last: { kinds: readonly number[] | undefined; efficiency: number | undefined; rate: { mean: number; best: number } } | undefined;
-  /**
-   * Run time alone: on the mean device of its kinds (load), and on the fastest (its best case).
-   * Written into one reused record (read at once by the caller): no object per job.
-   */
-  const run = { meanS: 0, bestS: 0 };
-  const runtimeOf = (t: JobSizeFields): { meanS: number; bestS: number } => {
-    if (t.fixedRuntimeS !== undefined) {
-      run.meanS = run.bestS = t.fixedRuntimeS;
-      return run;
-    }
-    // Jobs in a row usually share their kinds and efficiency: then no key string per job.
-    let rate: { mean: number; best: number } | undefined;
-    if (last !== undefined && t.allowedKinds === last.kinds && t.efficiency === last.efficiency) rate = last.rate;
-    else {
-      const key = `${t.allowedKinds?.join(',') ?? '*'}/${t.efficiency ?? ''}`;
-      rate = rates.get(key);
-      if (rate === undefined) rates.set(key, (rate = deviceRate(input, t.allowedKinds, t.efficiency)));
-      last = { kinds: t.allowedKinds, efficiency: t.efficiency, rate };
-    }
-    const devices = t.devices * ((t.milli ?? 1000) / 1000);
-    run.meanS = rate.best > 0 ? t.usefulFlop / (devices * rate.mean) : 0;
-    run.bestS = rate.best > 0 ? t.usefulFlop / (devices * rate.best) : 0;
-    return run;
-  };
+  // Run times alone with the run's own figures (model/alone-runtime.ts): the step model's rates
+  // alone where the run times a job with it (per shape, kept), a duration's work as the run sizes
+  // it, and the checkpoints the run writes.
+  const failureRate = failureRateBound(input);
+  const alone = new AloneRuntime(input.kinds, input.groups, input.aloneRates, runCheckpoints(input, failureRate));
   // Failures make a job's run longer than its work: its expected run time alone (Young/Daly, the
   // simulator's own figure), on the kinds and node counts that fail least, counts the failures the
   // run will see (a job failing every 90 min for decades is 600k failures, not the 13 of its work).
-  const failingEndS = failureBoundEnd(input, horizon);
+  const failingEndS = failureBoundEnd(input, horizon, failureRate);
   let latestFailingEndS = 0;
   // Listed and trace jobs, by the workload that gave them (a trace row's template made as it is read).
   for (const [source, list] of input.jobs.bySource()) {
@@ -405,7 +404,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
         hard.push({ path: listed ? [...at, i] : at, message: `job '${list.at(i).name}': its work or times are beyond the largest number poolsim can hold; check its size and times` });
         continue;
       }
-      runtimeOf(t);
+      const run = alone.of(t);
       demandDeviceS += t.devices * run.meanS;
       devicesPerJob += t.devices;
       firstArrivalS = Math.min(firstArrivalS, t.submitS);
@@ -414,7 +413,7 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
         longest = i;
         longestEndS = t.submitS + run.bestS;
       }
-      if (failingEndS) latestFailingEndS = Math.max(latestFailingEndS, failingEndS(t, run.bestS));
+      if (failingEndS) latestFailingEndS = Math.max(latestFailingEndS, failingEndS(t, run));
     }
     jobs += list.length;
     const path: PathKey[] = wi >= 0 ? ['workloads', wi] : [];
@@ -449,15 +448,10 @@ export function estimateSize(input: EstimateInput): SizeEstimate {
       hard.push({ path, message: `its last arrival would come at about ${formatYears(last)}; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: lower count, raise the rate, or set until or a horizon` });
     }
     const d = meanOf(spec.devices);
-    let runS: number;
-    let bestS: number;
-    if (spec.duration) runS = bestS = meanOf(spec.duration);
-    else {
-      const rate = deviceRate(input, g.allowedKinds, spec.efficiency);
-      const work = 6 * meanOf(spec.params!) * meanOf(spec.tokens!);
-      runS = rate.mean > 0 ? work / (d * rate.mean) : 0;
-      bestS = rate.best > 0 ? work / (d * rate.best) : 0;
-    }
+    // Its mean job, timed as the run times its jobs (model/alone-runtime.ts).
+    const drawn = alone.of(meanJobOf(g, input.kinds));
+    const runS = drawn.meanS;
+    const bestS = drawn.bestS;
     if (n > 0 && !(spec.start + bestS <= MAX_OPEN_RUN_S) && s.horizon === undefined) {
       hard.push({ path, message: `its jobs would run about ${formatYears(bestS)} each on average, even alone on the fastest devices; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: make them smaller, or set a horizon` });
     }

@@ -508,7 +508,7 @@ export function checkGenerator(
 }
 
 /** The values a fixed or empirical distribution can take (those with weight); undefined for continuous ones. */
-function supportOf(d: Distribution): number[] | undefined {
+export function supportOf(d: Distribution): number[] | undefined {
   if (d.distribution === 'fixed') return [d.value];
   if (d.distribution === 'empirical') return d.values.filter((_, i) => (d.weights?.[i] ?? 1) > 0);
   return undefined;

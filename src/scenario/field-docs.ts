@@ -185,7 +185,7 @@ const TRAINING_WORK: Docs = {
   device_kinds: 'Device kinds the job may run on (any when absent).',
   priority: 'Priority (higher first for policies that use it).',
   queue: QUEUE_FIELD,
-  job_type: "Its row of the scenario's `throughputs` matrix: it runs at that row's measured speed on each kind (no `efficiency` with it), and only on kinds the row lists.",
+  job_type: "Its row of the scenario's `throughputs` matrix: it runs at that row's measured speed on each kind (no `efficiency` with it), and only on kinds the row lists. The measured speed wins over the step model: with `params` too, the model size only chooses the kinds whose memory holds it (warned under `network: flow`).",
   cpu: "CPU cores the whole job needs on its nodes besides its devices (a gang takes each node's share in proportion to its devices there), e.g. 12; none when absent.",
   memory: "Host memory the whole job needs, shared over its nodes like `cpu`, e.g. '64GiB'; none when absent.",
   ...under('model', MODEL),
@@ -197,7 +197,7 @@ const JOB: Docs = {
   name: 'Job name, unique in the scenario (generated when absent).',
   submit: "Submission time, e.g. '2h' (0 when absent).",
   devices: 'Devices the job needs (all at once: a gang).',
-  duration: "Run time on `reference_device` alone, e.g. '6h' (instead of params and tokens or work). With `params` the job's work is what the step model (communication, bubble, memory-bound kernels) does in that time alone on `devices` devices of that kind, so it runs exactly this long there alone; without, duration x devices x peak x efficiency. A pool with fewer devices of the kind than the job needs falls back to the latter, with a warning.",
+  duration: "Run time on `reference_device` alone, e.g. '6h' (instead of params and tokens or work). With `params` the job's work is what the step model (communication, bubble, memory-bound kernels) does in that time alone on `devices` devices of that kind, so it runs exactly this long there alone; without, duration x devices x peak x efficiency. A pool with fewer devices of the kind than the job needs falls back to the latter, with a warning; a model that fits no layout of `devices` devices of the kind in memory is refused (it cannot have run there). With a `job_type`, the type's measured throughput converts it instead.",
 };
 
 const GENERATOR: Docs = {
@@ -220,7 +220,7 @@ const GENERATOR: Docs = {
   memory: "Host memory each of its jobs needs, e.g. '64GiB'; none when absent.",
   ...under('model', MODEL),
   ...distributed('devices', 'Devices per job'),
-  ...distributed('duration', 'Run time per job alone on `reference_device` (with `params`: at its step-model rate there, as for a listed job)'),
+  ...distributed('duration', 'Run time per job alone on `reference_device` (with `params`: at its step-model rate there, as for a listed job; the (devices, params) pairs it can draw that the kind cannot run alone are warned, and refused when none fits its memory)'),
   ...distributed('params', 'Model parameters per job'),
   ...distributed('tokens', 'Training tokens per job'),
   ...distributed('priority', 'Priority per job'),

@@ -13,7 +13,7 @@ import { ringTreePassS } from '../model/network/nccl-tree.js';
 import type { ComputeBreakdown } from '../model/layer-compute.js';
 import { layoutCell, type ParallelLayout, type TrainingShape } from '../model/training-layout.js';
 import type { JobView, Placement } from '../policy/types.js';
-import { peakRate, type ProgressModel } from './progress-model.js';
+import { peakRate, templateOf, type ProgressModel } from './progress-model.js';
 import type { SimJob } from './sim-job.js';
 import { InputError, type SourceMap } from '../scenario/errors.js';
 import type { LinkRow, LinkSampleRow } from './signals.js';
@@ -21,8 +21,9 @@ import { LinkLedger, transferUser, type HotLink, type InFlightTransfer } from '.
 import { freezePlan, NO_NUMBERS, type CommPlan, type NodePair, type PlanPairs } from '../model/network/comm-plan.js';
 import { PairPlanner } from '../model/network/pair-planner.js';
 import { groupPerRankBw, turnShareBytesPerS } from '../model/network/group-turns.js';
-import { aloneShares, pairFigures, ringBytes } from '../model/network/idle-comm.js';
+import { pairFigures, ringBytes } from '../model/network/idle-comm.js';
 import { JobSteps, type ShapedJob } from '../model/job-steps.js';
+import { AloneRates, stepModelTimes } from '../model/network/alone-rate.js';
 import { fastestOnPlacement, kernelBoundOverLayouts, spansSites } from '../model/network/placed-layout.js';
 
 /** What the model needs from the simulator. */
@@ -124,6 +125,8 @@ export class NetworkProgressModel implements ProgressModel {
     this.linkTransfers = new Int32Array(this.network.linkCount);
     this.ledger = new LinkLedger(this.topology, this.network.linkCount);
     this.steps = new JobSteps(cluster);
+    // Alone, a job gets the layout the run would give it on its placement (shapedOn).
+    this.alone = new AloneRates(cluster, interDc, this.steps, (job, placement) => this.shapedOn(job as JobView, placement));
     this.network.onRatesChanged = (flows, count) => {
       for (let i = 0; i < count; i++) {
         const c = this.commOfFlow[flows[i]!];
@@ -167,8 +170,9 @@ export class NetworkProgressModel implements ProgressModel {
   }
 
   /** Jobs without a model size keep the simple model: their communication volume is unknown. */
+  /** Whether the step model times the job (stepModelTimes), or the simple rate does. */
   private usesNetwork(job: JobView): boolean {
-    return !this.ideal && job.params > 0;
+    return !this.ideal && stepModelTimes(job.params, templateOf(job).kindRate);
   }
 
   startRate(job: SimJob): number {
@@ -786,24 +790,8 @@ export class NetworkProgressModel implements ProgressModel {
    */
   aloneRates(job: JobView, kinds: readonly number[], out: Float64Array): boolean {
     if (!this.usesNetwork(job)) return false;
-    const row = this.steps.shapeRow(job);
-    for (let i = 0; i < kinds.length; i++) {
-      const k = kinds[i]!;
-      const shaped = row[k] ?? this.steps.shapeAndLayout(job, k);
-      out[i] = shaped.aloneRate ?? this.aloneRateOn(job, k, shaped);
-    }
+    this.alone.rates(job, kinds, out);
     return true;
-  }
-
-  /** aloneRates' figure for one kind, worked out and kept on the shape's entry. */
-  private aloneRateOn(job: JobView, kindIndex: number, shaped: ShapedJob): number {
-    const placement = firstDevicesOf(this.cluster, kindIndex, job.devices);
-    if (!placement) return (shaped.aloneRate = Number.NaN);
-    const alone = (this.aloneNetwork ??= new FlowNetwork());
-    this.aloneTopology ??= new Topology(this.cluster, alone, this.interDc);
-    const on = this.shapedOn(job, placement);
-    const a = aloneShares(this.cluster, this.aloneTopology, alone, this.steps, job, placement, on);
-    return (shaped.aloneRate = this.steps.fromShares(job, placement, on, a.figures, a.dpBw, a.ppBw).usefulFlopPerS);
   }
 
   /** maxRate's bound over the automatic layouts a job of a shaped entry may run across sites. */
@@ -856,20 +844,20 @@ export class NetworkProgressModel implements ProgressModel {
     let placed = byPlacement.get(key);
     if (!placed) {
       // A network of its own, carrying nothing else: the job timed alone on the placement.
-      const alone = (this.aloneNetwork ??= new FlowNetwork());
-      this.aloneTopology ??= new Topology(this.cluster, alone, this.interDc);
+      const alone = this.alone.aloneNetwork;
+      const aloneTopology = this.alone.aloneTopology;
       // Routed as the run's flows are: round the links that are down (where no path is left, the
       // nominal route, as for the run's flows).
-      for (let i = 0; i < this.interDc.length; i++) this.aloneTopology.setInterDcDown(i, down.includes(i));
-      placed = fastestOnPlacement(this.cluster, this.aloneTopology, alone, this.steps, job, placement, shaped);
+      for (let i = 0; i < this.interDc.length; i++) aloneTopology.setInterDcDown(i, down.includes(i));
+      placed = fastestOnPlacement(this.cluster, aloneTopology, alone, this.steps, job, placement, shaped);
       if (byPlacement.size >= 64) byPlacement.clear();
       byPlacement.set(key, placed);
     }
     return placed;
   }
   private readonly placedLayouts = new Map<ShapedJob, Map<string, ShapedJob>>();
-  private aloneNetwork: FlowNetwork | undefined;
-  private aloneTopology: Topology | undefined;
+  /** Rates alone on an idle pool, and the network and topology they and shapedOn's layouts are timed on. */
+  private readonly alone: AloneRates;
 
   /** A record last in the start-order list (a job whose plan has flows, as it starts). */
   private listComm(c: JobComm): void {
@@ -1234,20 +1222,4 @@ export class NetworkProgressModel implements ProgressModel {
 /** A job's record while the network model holds one (see JobComm); undefined for a job that never ran. */
 function commOfRun(job: SimJob): JobComm | undefined {
   return job.run?.progressState as JobComm | undefined;
-}
-
-/** The first `devices` whole devices of kind `kind` in the pool's node order, node by node; undefined when the kind has fewer. */
-function firstDevicesOf(cluster: Cluster, kind: number, devices: number): Placement | undefined {
-  const nodes: number[] = [];
-  const counts: number[] = [];
-  let left = devices;
-  for (const n of cluster.nodesOfKind[kind] ?? []) {
-    if (left <= 0) break;
-    const take = Math.min(left, cluster.nodeDevices[n]!);
-    if (take <= 0) continue;
-    nodes.push(n);
-    counts.push(take);
-    left -= take;
-  }
-  return left > 0 ? undefined : { kind, nodes, counts };
 }

@@ -5,16 +5,10 @@ import type { JobView, Placement } from '../policy/types.js';
 import type { SimJob } from './sim-job.js';
 import type { DeviceKind } from '../scenario/hardware-schema.js';
 import type { JobTemplate } from '../model/job.js';
+import { deviceRate } from '../model/device-rate.js';
 
-/**
- * Useful FLOP/s of one whole device of kind `kindIndex` for a job: its type's measured throughput
- * (the scenario's matrix, model/throughputs.ts) where it has one, else peak x kernel efficiency
- * (the job's override, else the kind's).
- */
-export function deviceRate(t: Pick<JobTemplate, 'kindRate' | 'efficiency'>, spec: DeviceKind, kindIndex: number): number {
-  const typed = t.kindRate?.[kindIndex];
-  return typed !== undefined ? typed : spec.peak * (t.efficiency ?? spec.efficiency);
-}
+// deviceRate lives in model/ (the size estimate reads it too); here for the run's callers.
+export { deviceRate };
 
 export interface ProgressModel {
   /**

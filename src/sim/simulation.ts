@@ -3,7 +3,7 @@
 // results out; no files, no stdout.
 import { FragmentationRecorder } from './fragmentation-recorder.js';
 import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
-import { computeShare, logExpectedRunS, youngDalyIntervalS } from '../model/checkpoint-interval.js';
+import { checkpointedRunS, computeShare, logExpectedRunS, youngDalyIntervalS } from '../model/checkpoint-interval.js';
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
@@ -13,6 +13,7 @@ import { fabricCost } from '../model/network/fabric-cost.js';
 import { taskClasses, type TaskClass } from '../model/fragmentation.js';
 import type { JobTemplate } from '../model/job.js';
 import { trainingFlop } from '../model/job.js';
+import { durationWork as durationWorkOf, type AloneJob, type AloneRatesOf } from '../model/alone-runtime.js';
 import { ArrivalFitter, poolKindsFor, type ArrivalFit } from '../model/training-fit.js';
 import { sample } from '../scenario/distribution.js';
 import { InputError } from '../scenario/errors.js';
@@ -267,12 +268,8 @@ export class Simulation implements FailurePort, InferencePort {
   predictRunS(job: JobView, placement: Placement): number {
     const rate = this.progress.predictRate(job, placement);
     const cp = this.resolved.scenario.checkpointing;
-    const T = cp ? this.checkpointIntervalOn(job.devices, placement) : Infinity;
-    if (!cp || !(T < Infinity)) return job.remainingFlop / (cp ? rate * computeShare(T, cp.cost) : rate);
-    const computeS = job.remainingFlop / rate;
-    // As Resilience.secondsToDone: work within 1e-9 of an interval past it ends on it.
-    const whole = Math.max(0, Math.ceil((computeS - 1e-9 * T) / T) - 1);
-    return computeS + whole * cp.cost + (cp.final_cost ?? cp.cost);
+    if (!cp) return job.remainingFlop / rate;
+    return checkpointedRunS(job.remainingFlop / rate, this.checkpointIntervalOn(job.devices, placement), cp.cost, cp.final_cost ?? cp.cost);
   }
 
   addSubsystem(s: Subsystem): void {
@@ -817,23 +814,18 @@ export class Simulation implements FailurePort, InferencePort {
   private shapeNeverFits: string | undefined = undefined;
 
   /**
-   * The useful work of a job given as `durationS` on `referenceKind`: that run time at its rate
-   * alone on `devices` devices of the kind on an idle pool (ProgressModel.aloneRates, finish-time
-   * fairness' T_id, worked out once per shape and kept), so that the job alone runs its stated
-   * time. Where the simple model times it (network: ideal), or the pool has too few devices of the
-   * reference kind to place it alone, the template's peak x efficiency figure.
+   * The useful work of a job given as `durationS` on `referenceKind` (model/alone-runtime.ts
+   * durationWork, as the size estimate works it out): that run time at its rate alone there,
+   * worked out once per shape and kept. Where the simple model times it, or the pool has too few
+   * devices of the reference kind to place it alone, the template's figure.
    */
   private durationWork(t: JobTemplate, durationS: number, referenceKind: number): number {
-    const one = (this.refKind ??= [0]);
-    one[0] = referenceKind;
-    const out = this.refRate;
     // The step model reads the job's size, model, efficiency override, and shape and layout.
     const job = { devices: t.devices, params: t.params, efficiency: t.efficiency, template: t } as unknown as JobView;
-    if (!this.progress.aloneRates?.(job, one, out) || !(out[0]! > 0)) return t.usefulFlop;
-    return durationS * out[0]!;
+    return durationWorkOf(this.aloneRatesOf, job as unknown as AloneJob, durationS, referenceKind, this.durationScratch) ?? t.usefulFlop;
   }
-  private refKind: number[] | undefined;
-  private readonly refRate = new Float64Array(1);
+  private readonly durationScratch = { kind: [0], rate: new Float64Array(1) };
+  private readonly aloneRatesOf: AloneRatesOf = (job, kinds, out) => this.progress.aloneRates?.(job as unknown as JobView, kinds, out) ?? false;
 
   /** Run time alone on the fastest allowed kind; `sameShape`: `t` has the last arrival's shape, whose best rate is kept. */
   private predictRuntime(t: JobTemplate, sameShape: boolean): number {

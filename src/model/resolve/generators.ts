@@ -9,6 +9,7 @@ import type { GeneratorSpec } from '../../scenario/schema.js';
 import { formatCount, formatDuration } from '../../units/units.js';
 import type { Fail } from './context.js';
 import { referenceKindOf } from './listed-jobs.js';
+import { checkGeneratorReference } from './reference-fit.js';
 import type { GeneratorSource } from './types.js';
 import type { WorkloadScope } from './workload-scope.js';
 
@@ -21,7 +22,7 @@ export function resolveGenerator(g: GeneratorSpec, wi: number, scope: WorkloadSc
   const queue = scope.queueOf(g.queue, at);
   const given = g.device_kinds?.map((k, ki) => book.useKind(k, [...at, 'device_kinds', ki]));
   if (given?.some((k) => k === undefined)) return undefined;
-  const speed = scope.typed(g.job_type, given as number[] | undefined, g.efficiency, at);
+  const speed = scope.typed(g.job_type, given as number[] | undefined, g.efficiency, at, g.params !== undefined);
   if (speed === false) return undefined;
   const allowed = speed ? speed.allowedKinds : given;
   const allowedList = allowed as number[] | undefined;
@@ -52,6 +53,8 @@ export function resolveGenerator(g: GeneratorSpec, wi: number, scope: WorkloadSc
     if (speed && referenceKind !== undefined && !(speed.kindRate[referenceKind]! > 0)) {
       fail([...at, 'reference_device'], `job type '${g.job_type}' has no throughput on ${kinds[referenceKind]!.name}, so a duration measured there means nothing; give a kind its row lists`);
     }
+    // Where the step model times its jobs, the reference kind must be able to run them alone.
+    if (referenceKind !== undefined && !speed && scenario.network === 'flow') checkGeneratorReference(g, g.name ?? `workloads[${wi}]`, referenceKind, kinds[referenceKind]!.name, allowedList, checks.fitPool, at, fail, warn);
   }
   checks.efficiencyWithFp8(g, at);
   checks.fp8ParamsWithFp8(g, at);

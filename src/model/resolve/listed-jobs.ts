@@ -11,6 +11,7 @@ import type { Fail } from './context.js';
 import type { UseKind } from './kinds.js';
 import type { WorkloadScope } from './workload-scope.js';
 import { formatDuration } from '../../units/units.js';
+import { FALLBACK, referenceMisfit } from './reference-fit.js';
 
 type ListedJobs = Extract<Scenario['workloads'][number], { jobs: unknown }>['jobs'];
 
@@ -24,7 +25,7 @@ export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: Wor
     const queue = scope.queueOf(j.queue, at);
     const allowed = j.device_kinds?.map((k, ki) => book.useKind(k, [...at, 'device_kinds', ki]));
     if (allowed?.some((k) => k === undefined)) return;
-    const speed = scope.typed(j.job_type, allowed as number[] | undefined, j.efficiency, at);
+    const speed = scope.typed(j.job_type, allowed as number[] | undefined, j.efficiency, at, j.params !== undefined);
     if (speed === false) return;
     const allowedKinds = speed ? speed.allowedKinds : (allowed as number[] | undefined);
     const work = jobWork(j, allowedKinds, at, book.useKind, kinds, fail, speed?.kindRate);
@@ -65,7 +66,7 @@ export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: Wor
       ...(queue !== undefined ? { queue } : {}),
       ...(speed ? { kindRate: speed.kindRate } : {}),
       // Its run time alone on the reference kind, for the step model (JobTemplate.durationS).
-      ...(j.duration !== undefined && j.params !== undefined ? durationForm(j.duration, j.devices, referenceKindOf(j.reference_device, allowedKinds, [...at, 'reference_device'], book.useKind, fail)!, at, scope) : {}),
+      ...(j.duration !== undefined && j.params !== undefined ? durationForm({ ...j, duration: j.duration, params: j.params }, referenceKindOf(j.reference_device, allowedKinds, [...at, 'reference_device'], book.useKind, fail)!, speed !== undefined, at, scope) : {}),
       ...hostRequest(j),
     });
   });
@@ -93,19 +94,23 @@ function warnAfterHorizon(listedJobs: ListedJobs, wi: number, scope: WorkloadSco
 
 /**
  * A duration with a model: the simulator times the job alone on `devices` devices of the reference
- * kind in the pool (Simulation.durationWork). A pool with fewer of them cannot say how fast the
- * model runs there; the work is then duration x devices x peak x efficiency, which the step model
- * runs slower than the duration says: warned.
+ * kind in the pool (Simulation.durationWork), where the step model times it (network: flow, no job
+ * type: `typed`). A pool with fewer of them cannot say how fast the model runs there: warned, the
+ * work is then duration x devices x peak x efficiency (reference-fit.ts). A model that fits no
+ * layout of them in memory cannot have run there: refused at `reference_device`.
  */
-function durationForm(durationS: number, devices: number, referenceKind: number, at: readonly PathKey[], scope: WorkloadScope): { durationS: number; referenceKind: number } {
-  const have = scope.capacityOf([referenceKind]);
-  if (have < devices) {
-    scope.ctx.warn(
-      [...at, 'duration'],
-      `the pool has ${have} ${scope.book.kinds[referenceKind]!.name} devices, fewer than the job's ${devices}, so its run time alone there cannot be worked out: its work is the duration x devices x peak x efficiency, and the step model (communication, memory-bound kernels) runs it longer than the duration`,
-    );
-  }
-  return { durationS, referenceKind };
+function durationForm(
+  j: { readonly duration: number; readonly devices: number; readonly params: number; readonly model?: ShapeOverrides | undefined; readonly layout?: JobTemplate['layout']; readonly efficiency?: number | undefined },
+  referenceKind: number,
+  typed: boolean,
+  at: readonly PathKey[],
+  scope: WorkloadScope,
+): { durationS: number; referenceKind: number } {
+  const name = scope.book.kinds[referenceKind]!.name;
+  const why = typed || scope.scenario.network !== 'flow' ? undefined : referenceMisfit(scope.checks.fitPool, referenceKind, name, { devices: j.devices, params: j.params, shape: j.model, layout: j.layout, efficiency: j.efficiency });
+  if (why?.tooFew) scope.ctx.warn([...at, 'duration'], `${why.reason}, so its run time alone there cannot be worked out: ${FALLBACK}`);
+  else if (why) scope.ctx.fail([...at, 'reference_device'], `${why.reason}; a job that cannot run on ${name} was not measured there: give the kind its duration was measured on`);
+  return { durationS: j.duration, referenceKind };
 }
 
 /** A job's `cpu` (cores) and `memory` (bytes) as the template's milli-cores and MiB. */

@@ -55,9 +55,24 @@ export class WorkloadScope {
     return best;
   }
 
-  /** What a job type's row of the throughput matrix means for a job; false when refused. */
-  typed(jobType: string | undefined, allowed: readonly number[] | undefined, efficiency: number | undefined, at: readonly PathKey[]): JobTypeSpeed | undefined | false {
+  /**
+   * What a job type's row of the throughput matrix means for a job; false when refused. The row is
+   * measured (a job's steps/s on each kind, its communication included), so it is the job's rate
+   * where it has one: a model size beside it (`hasParams`) only chooses the kinds whose memory
+   * holds the model, and under `network: flow` the step model, which would time the job otherwise,
+   * is not used for it (nor its traffic put on the fabric): warned, since the two figures disagree
+   * (the step model ran a 7B model on 8 H100 at half the row's H100 rate).
+   */
+  typed(jobType: string | undefined, allowed: readonly number[] | undefined, efficiency: number | undefined, at: readonly PathKey[], hasParams = false): JobTypeSpeed | undefined | false {
     const kinds = this.book.kinds;
-    return jobType === undefined ? undefined : jobTypeSpeed(this.throughputs, jobType, allowed, efficiency, at, (k) => kinds[k]!.name, (k) => kinds[k]!.spec, this.ctx.fail);
+    if (jobType === undefined) return undefined;
+    const speed = jobTypeSpeed(this.throughputs, jobType, allowed, efficiency, at, (k) => kinds[k]!.name, (k) => kinds[k]!.spec, this.ctx.fail);
+    if (speed && hasParams && this.scenario.network === 'flow') {
+      this.ctx.warn(
+        [...at, 'params'],
+        `job type '${jobType}' gives the job's measured throughput on each kind, so it runs at that rate: the model size only chooses the kinds whose memory holds it; the step model (communication, memory-bound kernels) does not time it, and its traffic does not load the fabric. Leave out \`job_type\` to have the step model time it`,
+      );
+    }
+    return speed;
   }
 }
