@@ -7,7 +7,7 @@
 // one with failures and checkpoints. Then `fill`'s routes: seeds and placements alone or together,
 // the placement named by the scenario, and a built-in placement as a plug-in.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -195,4 +195,17 @@ describe('routes to one fill', () => {
       expect(summary!.rows, route).toEqual(pick(allSummary!));
     }
   }, 120_000);
+});
+
+describe("docs/experiments.md's table of routes", () => {
+  it('names tests that exist', () => {
+    const doc = readFileSync(repoPath('docs/experiments.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Routes to one result'), doc.indexOf('## Progress'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| routes'));
+    expect(rows.length).toBeGreaterThan(15);
+    for (const row of rows) {
+      const tests = row.split(' | ').at(-1)!.replace(/ \|$/, '').split(', ');
+      for (const t of tests) expect(existsSync(repoPath(`test/${t}.test.ts`)), `${t} (${row})`).toBe(true);
+    }
+  });
 });
