@@ -186,14 +186,15 @@ export class LinkLedger {
    * Each link's bytes since the previous sample, up to `endS`, as rows of links_timeseries.csv;
    * links that carried nothing in the interval are left out.
    */
-  sample(startS: number, endS: number, emit: (row: LinkSampleRow) => void, inFlight: readonly InFlightTransfer[] = []): void {
+  sample(startS: number, endS: number, emit: (row: LinkSampleRow) => void, inFlight: readonly InFlightTransfer[] = [], pending?: Float64Array): void {
     const dt = endS - startS;
     // What transfers still under way have carried counts where it crossed: `carried` counts it
     // when they end, but a series that put a transfer's bytes all in its last interval showed a
     // link at 200% of its capacity.
     const carried = this.withInFlight(inFlight);
     for (let l = 0; l < carried.length; l++) {
-      const total = carried[l]!;
+      // `pending`: running jobs' bytes not yet accounted (NetworkProgressModel.sampleLinks).
+      const total = carried[l]! + (pending?.[l] ?? 0);
       const bytes = total - (this.sampled[l] ?? 0);
       if (!(bytes > 0)) continue;
       this.sampled[l] = total;
