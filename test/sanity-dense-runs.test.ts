@@ -165,7 +165,7 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
 
   it('Narayanan et al. 2021, Table 1 with the micro-batch size left out (one sequence each, plain 1F1B): every row within 10%, mean |error| within 5%, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN);
-    expect(rows.map((r) => pct(r.error))).toEqual([2.5, 4.6, 9.2, 8.9, -0.1, -6.3, -1.5, -3.6, -3.1, -4.9]);
+    expect(rows.map((r) => pct(r.error))).toEqual([2.9, 4.9, 9.3, 9, -0.1, -6.3, -1.5, -3.6, -3.1, -4.9]);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     expect(rows.reduce((a, r) => a + Math.abs(r.error), 0) / rows.length).toBeLessThanOrEqual(0.05);
     // The published figures lie within 135-163 TFLOP/s, so a few points reorder the small rows.
@@ -182,9 +182,9 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
       rho: Math.round(1000 * spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))) / 1000,
     });
     const mb = summary(evaluate(NARAYANAN, 'micro-batches'));
-    expect(mb).toEqual({ errors: [-5, -5.2, -5.4, -5, -3.8, -5.9, 0.8, -3.6, -3.1, -4.9], mean: 4.27, worst: 5.9, rho: 0.939 });
+    expect(mb).toEqual({ errors: [-5, -5.2, -5.4, -5, -3.8, -5.9, 0.8, -3.6, -3.1, -4.9], mean: 4.26, worst: 5.9, rho: 0.939 });
     const interleaved = summary(evaluate(NARAYANAN, 'interleaved'));
-    expect(interleaved).toEqual({ errors: [-4.8, -4.9, -5.2, -4.9, -3.7, -11.9, -5.4, -8.1, -9.4, -4.9], mean: 6.33, worst: 11.9, rho: 0.939 });
+    expect(interleaved).toEqual({ errors: [-4.8, -4.9, -5.2, -4.9, -3.7, -11.9, -5.4, -8.1, -9.4, -4.9], mean: 6.32, worst: 11.9, rho: 0.939 });
     for (const d of [mb, interleaved]) expect(doc).toContain(`mean |error| ${d.mean.toFixed(2)}%, worst ${d.worst.toFixed(1)}%, rank correlation ${d.rho.toFixed(3)}`);
   });
 
@@ -204,13 +204,13 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
     const CHOSEN = [16, 16, 16, 16, 4, 1, 1, 1, 1, 1];
     const { rows, mean, rho } = withMicroBatchSizes(CHOSEN);
     expect(rows.map((r) => pct(r.error))).toEqual([-5, -5.2, -5.4, -6.4, -3.8, -6.3, -1.5, -3.6, -3.1, -4.9]);
-    expect([Math.round(10000 * mean) / 100, pct(Math.max(...rows.map((r) => Math.abs(r.error)))), Math.round(1000 * rho) / 1000]).toEqual([4.51, 6.4, 0.945]);
+    expect([Math.round(10000 * mean) / 100, pct(Math.max(...rows.map((r) => Math.abs(r.error)))), Math.round(1000 * rho) / 1000]).toEqual([4.5, 6.4, 0.945]);
     expect(doc.replace(/\s+/g, ' ')).toContain('mean |error| 4.38% -> 4.83%, worst +8.6% -> -7.1%, rank correlation 0.854 -> 0.921 (with NCCL\'s SMs charged since: 4.47% -> 4.51%, worst +9.2% -> -6.4%, 0.854 -> 0.945');
   });
 
   it('MT-NLG 530B: the trend over scale is right, the level a quarter optimistic (a software generation the model cannot see), as docs/calibration.md says', () => {
     const rows = evaluate(MTNLG);
-    expect(rows.map((r) => pct(r.error))).toEqual([-22.9, -23.5, -26.4]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-22.8, -23.5, -26.4]);
     expect(spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))).toBe(1);
     for (const r of rows) expect(doc).toContain(`${r.name} | ${r.published} |`);
   });

@@ -51,7 +51,8 @@ export interface Explanation {
     bubble_s: number;
     /** Per micro-batch on the slowest stage, by operator class (s). */
     /** grad_accumulation_s: a separate gradient-accumulation pass (layout.grad_accumulation), 0 when fused. */
-    micro_batch: { gemm_s: number; attention_s: number; elementwise_s: number; logits_s: number; grad_accumulation_s: number; recompute_s: number; total_s: number };
+    /** embedding_grad_s: the word embedding's dense backward (zeroed gradient, add into main_grad), 0 unless the slowest stage holds the embedding. */
+    micro_batch: { gemm_s: number; attention_s: number; elementwise_s: number; logits_s: number; grad_accumulation_s: number; embedding_grad_s: number; recompute_s: number; total_s: number };
     optimizer_s: number;
     effective_compute_ratio: number;
     tokens_per_step: number;
@@ -243,7 +244,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       exposed_ep_s: step.epExposedS,
       nccl_sm_share_s: step.ncclSmShareS,
       bubble_s: step.bubbleS,
-      micro_batch: { gemm_s: c.gemmS, attention_s: c.attentionS, elementwise_s: c.elementwiseS, logits_s: c.logitsS, grad_accumulation_s: c.gradAccumulationS ?? 0, recompute_s: c.recomputeS, total_s: c.microBatchS },
+      micro_batch: { gemm_s: c.gemmS, attention_s: c.attentionS, elementwise_s: c.elementwiseS, logits_s: c.logitsS, grad_accumulation_s: c.gradAccumulationS ?? 0, embedding_grad_s: c.embeddingGradS ?? 0, recompute_s: c.recomputeS, total_s: c.microBatchS },
       optimizer_s: c.optimizerS,
       effective_compute_ratio: step.effectiveComputeRatio,
       tokens_per_step: step.tokensPerStep,
@@ -328,6 +329,7 @@ export function explanationTable(e: Explanation): string {
     [sh.kernels === 'eager' ? '  norms, RoPE, activations, adds (eager)' : '  norms, activations, dropouts', `${s(mb.elementwise_s)}`, pct(mb.elementwise_s, mb.total_s)],
     ['  output layer and loss', `${s(mb.logits_s)}`, pct(mb.logits_s, mb.total_s)],
     ...(mb.grad_accumulation_s > 0 ? [['  gradient accumulation', `${s(mb.grad_accumulation_s)}`, pct(mb.grad_accumulation_s, mb.total_s)] as [string, string, string]] : []),
+    ...(mb.embedding_grad_s > 0 ? [["  word embedding's gradient", `${s(mb.embedding_grad_s)}`, pct(mb.embedding_grad_s, mb.total_s)] as [string, string, string]] : []),
     ['  of which recomputation', `${s(mb.recompute_s)}`, pct(mb.recompute_s, mb.total_s)],
     ['optimizer step', `${s(st.optimizer_s)}`, ''],
     ['effective compute ratio (6PT)', `${(100 * st.effective_compute_ratio).toFixed(1)}%`, ''],
