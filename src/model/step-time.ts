@@ -207,8 +207,10 @@ export interface StepTime {
  *    buffer tokens x hidden x bytes; the same volume as Megatron's 4 all-reduces without SP.
  *    Exposed part (1 - overlap.tp) x comm, and never more hidden than there is compute;
  *  - pipeline: per micro-batch each rank sends an activation forward and a gradient backward
- *    per model chunk (2 x virtualStages send/recvs) of tokens x hidden x bytes / tp (Megatron's
- *    scatter/gather optimisation, Narayanan et al. 2021 section 4.1); exposed (1 - overlap.pp).
+ *    per model chunk (2 x virtualStages send/recvs) of tokens x hidden x bytes, divided by tp under
+ *    sequence parallelism or Megatron's scatter/gather (layout.ppTensors; Narayanan et al. 2021
+ *    section 4.1), whose receiver all-gathers each tensor over the tensor group (2 x virtualStages
+ *    gathers); exposed (1 - overlap.pp).
  *    DeepSpeed's pipeline engine (layout.pipelineEngine) runs each send and receive as an instruction
  *    of its own (4 transfers per micro-batch) and gathers its freed output again before the backward.
  * Bubble: the interleaved 1F1B schedule idles (pp-1)/v micro-batch times (Narayanan et al.

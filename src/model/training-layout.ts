@@ -278,9 +278,9 @@ export interface ParallelLayout {
    */
   pipelineEngine?: PipelineEngine;
   /**
-   * What each tensor rank sends back down the pipeline per micro-batch (step-time.ts). Absent,
-   * 'partitioned': 1/tp of the gradient of the stage's input, gathered over the tensor group on
-   * arrival (Megatron's scatter/gather, DeepSpeed's pipeline engine from v0.5.4, October 2021:
+   * What each tensor rank sends back down the pipeline per micro-batch under ppTensors
+   * 'scatter-gather' (step-time.ts; whole tensors send it whole anyway). Absent, 'partitioned': 1/tp
+   * of the gradient of the stage's input, gathered over the tensor group on arrival (Megatron's scatter/gather, DeepSpeed's pipeline engine from v0.5.4, October 2021:
    * `is_grad_partitioned = self.is_model_parallel`). 'whole': every tensor rank sends the whole
    * gradient (DeepSpeed's pipeline engine through v0.5.3, `is_grad_partitioned = False`, and
    * EleutherAI's DeeperSpeed at eb7f5cff, which GPT-NeoX-20B ran).
