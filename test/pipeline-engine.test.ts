@@ -35,10 +35,12 @@ describe('layout.pipeline_engine: deepspeed', () => {
     expect(deepspeed.bubble_s - megatron.bubble_s).toBeCloseTo((3 * p2p(megatron)) / 64, 12);
   });
 
-  it('gathers each stage\'s freed output over the tensor group again before the backward: more than the doubled transfers with tp > 1', () => {
-    const megatron = step(8, ', pp_overlap: 0, dp_overlap: 0');
+  it('gathers each stage\'s freed output over the tensor group again before the backward: with tp > 1, three gathers a micro-batch on twice the transfers, where Megatron\'s scatter/gather runs two', () => {
+    // Megatron's scatter/gather: 2 exchanges + 2 gathers a micro-batch; DeepSpeed's engine: 4 + 3
+    // (the received activation and gradient, and its freed output), so 2 Megatron - DeepSpeed = 1 gather.
+    const megatron = step(8, ', pp_overlap: 0, dp_overlap: 0, pp_tensors: scatter-gather');
     const deepspeed = step(8, ', pipeline_engine: deepspeed');
-    const regatherPerMb = (p2p(deepspeed) - 2 * p2p(megatron)) / 64; // 64 micro-batches of one sequence
+    const regatherPerMb = (2 * p2p(megatron) - p2p(deepspeed)) / 64; // 64 micro-batches of one sequence
     expect(regatherPerMb).toBeGreaterThan(0);
     // One all-gather of a 2,048 x 5,120 fp16 activation (21 MB) over NVLink: tens of microseconds to a millisecond.
     expect(regatherPerMb).toBeGreaterThan(20e-6);
@@ -61,12 +63,17 @@ describe('layout.pipeline_engine: deepspeed', () => {
 });
 
 describe('layout.pp_gradients: whole', () => {
-  it('sends the whole gradient from every tensor rank: nothing changes at tp 1, more exposed time at tp 8, doubled under DeepSpeed\'s separate transfers', () => {
+  it('sends the whole gradient from every tensor rank, and so gathers none on arrival: nothing changes at tp 1, more exposed time at tp 8, the bytes doubled under DeepSpeed\'s separate transfers', () => {
     expect(step(1, ', pp_overlap: 0, pp_gradients: whole').step_s).toBe(step(1, ', pp_overlap: 0').step_s);
-    const megatronExtra = step(8, ', pp_overlap: 0, pp_gradients: whole').step_s - step(8, ', pp_overlap: 0').step_s;
-    const deepspeedExtra = step(8, ', pipeline_engine: deepspeed, pp_gradients: whole').step_s - step(8, ', pipeline_engine: deepspeed').step_s;
+    const sg = ', pp_overlap: 0, pp_tensors: scatter-gather';
+    const megatronExtra = p2p(step(8, `${sg}, pp_gradients: whole`)) - p2p(step(8, sg));
+    const deepspeedExtra = p2p(step(8, ', pipeline_engine: deepspeed, pp_gradients: whole')) - p2p(step(8, ', pipeline_engine: deepspeed'));
     expect(megatronExtra).toBeGreaterThan(0);
-    expect(deepspeedExtra).toBeCloseTo(2 * megatronExtra, 9);
+    // Each: the whole gradient's extra bytes (twice under DeepSpeed) less the one gather it saves.
+    const gathers = 2 * p2p(step(8, sg)) - p2p(step(8, ', pipeline_engine: deepspeed'));
+    expect(deepspeedExtra).toBeCloseTo(2 * megatronExtra + gathers, 9);
+    // Megatron-Core sends every tensor whole already: the field changes nothing there.
+    expect(step(8, ', pp_overlap: 0, pp_gradients: whole').step_s).toBe(step(8, ', pp_overlap: 0').step_s);
   });
 });
 

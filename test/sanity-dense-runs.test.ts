@@ -59,9 +59,11 @@ function scenario(r: Row, described: Described = 'plain'): string {
   // then (the persistent kernel became the default in October 2021, commit a2fdcdf061): layer_norm: apex.
   const a = r.artifact;
   const run = !a || described === 'plain' ? '' : `, micro_batches: ${r.batch / (dp * a.microBatchSize)}${described === 'micro-batches' ? '' : `, virtual_stages: ${a.virtualStages}`}${asRun ? ', grad_accumulation: autograd, layer_norm: apex' : ''}`;
-  // Megatron-LM of 2021 blocks on the pipeline's send/recv; DeepSpeed's pipeline engine also
-  // reduces the gradients after the backward (`pipeline_engine: deepspeed` implies both).
-  const pipeline = asRun && r.artifact && r.pp > 1 ? ', pp_overlap: 0' : '';
+  // Megatron-LM of 2021 blocks on the pipeline's send/recv, and sends 1/tp of each tensor from every
+  // tensor rank, all-gathered on arrival (scatter_gather_tensors_in_pipeline, on by default); DeepSpeed's
+  // pipeline engine also reduces the gradients after the backward (`pipeline_engine: deepspeed` implies
+  // all three).
+  const pipeline = asRun && r.artifact && r.pp > 1 ? ', pp_overlap: 0, pp_tensors: scatter-gather' : '';
   const overlap = (asRun && r.artifact?.ddp === 'local' ? ', dp_overlap: 0' : '') + pipeline + (r.deepspeedPipeline ? ', pipeline_engine: deepspeed' : '');
   return `name: sanity
 seed: 1
@@ -99,7 +101,7 @@ function evaluate(rows: readonly Row[], described: Described = 'plain'): { name:
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
 /** Step-time errors (%) of the Narayanan rows described as the artifact ran them. */
-const AS_RUN_ERRORS = [-4.1, -4, -3.7, -2.7, 1, -7.1, -1.4, -2.9, -3.9, 0.2];
+const AS_RUN_ERRORS = [-4.1, -4, -3.7, -2.7, 1.1, -6.8, -1, -2.4, -2.8, 0.7];
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 
 // Narayanan et al. 2021 (SC21), Table 1: Megatron-LM. The paper's table leaves out the micro-batch
@@ -150,7 +152,7 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
   it('Narayanan et al. 2021, Table 1 as its artifact ran it (micro-batch size, interleaving, fp16, accumulation, layer norm): every row within 10%, all but two optimistic, rank correlation at least 0.9, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN, 'as-run');
     expect(rows.map((r) => pct(r.error))).toEqual(AS_RUN_ERRORS);
-    // Every row but the 39.1B (+1.0%) and the 1008B (+0.2%) lies below its published time: a level the model misses (docs/calibration.md).
+    // Every row but the 39.1B (+1.1%) and the 1008B (+0.7%) lies below its published time: a level the model misses (docs/calibration.md).
     expect(rows.filter((r) => r.error >= 0).map((r) => r.name)).toEqual(['39.1B', '1008B']);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     const rho = spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops));
@@ -165,7 +167,7 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
 
   it('Narayanan et al. 2021, Table 1 with the micro-batch size left out (one sequence each, plain 1F1B): every row within 10%, mean |error| within 5%, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN);
-    expect(rows.map((r) => pct(r.error))).toEqual([2.5, 4.6, 9.2, 8.9, -0.1, -6.3, -1.5, -3.6, -3.1, -4.9]);
+    expect(rows.map((r) => pct(r.error))).toEqual([2.9, 4.9, 9.3, 9, 0.4, -5.6, -0.6, -2.4, -1, -2.3]);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     expect(rows.reduce((a, r) => a + Math.abs(r.error), 0) / rows.length).toBeLessThanOrEqual(0.05);
     // The published figures lie within 135-163 TFLOP/s, so a few points reorder the small rows.
@@ -182,9 +184,9 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
       rho: Math.round(1000 * spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))) / 1000,
     });
     const mb = summary(evaluate(NARAYANAN, 'micro-batches'));
-    expect(mb).toEqual({ errors: [-5, -5.2, -5.4, -5, -3.8, -5.9, 0.8, -3.6, -3.1, -4.9], mean: 4.27, worst: 5.9, rho: 0.939 });
+    expect(mb).toEqual({ errors: [-5, -5.2, -5.4, -5, -3.2, -5.2, 1.8, -2.4, -1, -2.3], mean: 3.64, worst: 5.4, rho: 0.896 });
     const interleaved = summary(evaluate(NARAYANAN, 'interleaved'));
-    expect(interleaved).toEqual({ errors: [-4.8, -4.9, -5.2, -4.9, -3.7, -11.9, -5.4, -8.1, -9.4, -4.9], mean: 6.33, worst: 11.9, rho: 0.939 });
+    expect(interleaved).toEqual({ errors: [-4.8, -4.9, -5.2, -4.9, -3.2, -9.9, -3.6, -5.7, -3.5, -2.3], mean: 4.8, worst: 9.9, rho: 0.939 });
     for (const d of [mb, interleaved]) expect(doc).toContain(`mean |error| ${d.mean.toFixed(2)}%, worst ${d.worst.toFixed(1)}%, rank correlation ${d.rho.toFixed(3)}`);
   });
 
@@ -192,25 +194,25 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
     // Sequences per micro-batch the trial chose for each row (the fastest that fits on nominal paths).
     const CHOSEN = [16, 16, 16, 32, 4, 1, 1, 1, 1, 1];
     const { rows, mean, rho } = withMicroBatchSizes(CHOSEN);
-    expect(rows.map((r) => pct(r.error))).toEqual([-5, -5.2, -5.4, -7.1, -3.8, -6.3, -1.5, -3.6, -3.1, -4.9]);
-    expect(Math.round(10000 * mean) / 100).toBe(4.58);
+    expect(rows.map((r) => pct(r.error))).toEqual([-5, -5.2, -5.4, -7.1, -3.2, -5.6, -0.6, -2.4, -1, -2.3]);
+    expect(Math.round(10000 * mean) / 100).toBe(3.78);
     // Under the issue's 0.9: the reason the trial was not applied (with a sanity row it made worse).
-    expect(Math.round(1000 * rho) / 1000).toBe(0.933);
-    expect(doc.replace(/\s+/g, ' ')).toContain('the trial reads 4.58%, worst -7.1% (18.4B), 0.933, every row optimistic (-5.0, -5.2, -5.4, -7.1, -3.8, -6.3, -1.5, -3.6, -3.1, -4.9%)');
+    expect(Math.round(1000 * rho) / 1000).toBe(0.921);
+    expect(doc.replace(/\s+/g, ' ')).toContain('with the receiver\'s gathers and Megatron-Core\'s whole tensors since (audit item 20), 3.78%, worst -7.1% (18.4B), 0.921, every row optimistic (-5.0, -5.2, -5.4, -7.1, -3.2, -5.6, -0.6, -2.4, -1.0, -2.3%)');
   });
 
   it('tried again with the sizes capped at 16 sequences (2026-12-07, docs/calibration.md "Automatic layout"): the rank bar met, the mean worse than one sequence each', () => {
     // The 18.4B's 32 sequences a replica then go in two micro-batches of 16 (the artifact ran four of 8); the other rows as before.
     const CHOSEN = [16, 16, 16, 16, 4, 1, 1, 1, 1, 1];
     const { rows, mean, rho } = withMicroBatchSizes(CHOSEN);
-    expect(rows.map((r) => pct(r.error))).toEqual([-5, -5.2, -5.4, -6.4, -3.8, -6.3, -1.5, -3.6, -3.1, -4.9]);
-    expect([Math.round(10000 * mean) / 100, pct(Math.max(...rows.map((r) => Math.abs(r.error)))), Math.round(1000 * rho) / 1000]).toEqual([4.51, 6.4, 0.945]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-5, -5.2, -5.4, -6.4, -3.2, -5.6, -0.6, -2.4, -1, -2.3]);
+    expect([Math.round(10000 * mean) / 100, pct(Math.max(...rows.map((r) => Math.abs(r.error)))), Math.round(1000 * rho) / 1000]).toEqual([3.7, 6.4, 0.933]);
     expect(doc.replace(/\s+/g, ' ')).toContain('mean |error| 4.38% -> 4.83%, worst +8.6% -> -7.1%, rank correlation 0.854 -> 0.921 (with NCCL\'s SMs charged since: 4.47% -> 4.51%, worst +9.2% -> -6.4%, 0.854 -> 0.945');
   });
 
   it('MT-NLG 530B: the trend over scale is right, the level a quarter optimistic (a software generation the model cannot see), as docs/calibration.md says', () => {
     const rows = evaluate(MTNLG);
-    expect(rows.map((r) => pct(r.error))).toEqual([-22.9, -23.5, -26.4]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-22.5, -23.2, -26.1]);
     expect(spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))).toBe(1);
     for (const r of rows) expect(doc).toContain(`${r.name} | ${r.published} |`);
   });

@@ -134,14 +134,14 @@ const ROWS: Row[] = [
     gpus: m[6],
     yaml: megatronYaml(m),
     publishedS: megatronFlops(m[2], m[3], m[7]) / (m[6] * m[8] * 1e12),
-    error: [-18.5, -9.8, 0.8, 20.8, 6.1, 8.6, 9.1, 7.7, 13.5][i]!,
+    error: [-17.5, -9.2, 1.1, 21.0, 6.1, 8.7, 9.1, 7.7, 13.5][i]!,
   })),
   ...N340.map(([dp, batch, it], i) => ({ name: `Nemotron-4 340B, ${(96 * dp).toLocaleString('en-US')} H100`, gpus: 96 * dp, yaml: n340Yaml(dp, batch), publishedS: it, error: [-5.4, -5.4, -7.7][i]! })),
-  ...N15.map(([dp, batch, it], i) => ({ name: `Nemotron-4 15B, ${(8 * dp).toLocaleString('en-US')} H100`, gpus: 8 * dp, yaml: n15Yaml(dp, batch), publishedS: it, error: [7.1, 6.0, -3.3][i]! })),
+  ...N15.map(([dp, batch, it], i) => ({ name: `Nemotron-4 15B, ${(8 * dp).toLocaleString('en-US')} H100`, gpus: 8 * dp, yaml: n15Yaml(dp, batch), publishedS: it, error: [7.6, 6.5, -2.8][i]! })),
 ];
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
-const DGXC_ERRORS = [-1.2, -3.5, -6.0];
+const DGXC_ERRORS = [-1.2, -3.2, -5.7];
 const sign = (x: number): string => `${x > 0 ? '+' : ''}${x.toFixed(1)}%`;
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 const flat = doc.replace(/\s+/g, ' ');
@@ -171,7 +171,7 @@ describe('held-out H100 runs (docs/calibration.md), described as a new user woul
     const predicted = rows.map((r) => r.e.step.effective_compute_ratio);
     const published = rows.map((r) => (r.e.step.effective_compute_ratio * r.e.step.step_s) / r.publishedS);
     const rho = spearman(published, predicted);
-    expect([meanAbs, meanSigned, worst.name, rho.toFixed(2)]).toEqual([8.6, 2, 'Megatron-LM GPT 32B, 384 H100', '0.55']);
+    expect([meanAbs, meanSigned, worst.name, rho.toFixed(2)]).toEqual([8.6, 2.2, 'Megatron-LM GPT 32B, 384 H100', '0.59']);
     expect(flat).toContain(`Over the 15 rows: mean |error| ${meanAbs.toFixed(1)}%, mean signed error ${sign(meanSigned)}, worst ${sign(worst.got)} (${worst.name}); within 10%: ${rows.filter((r) => Math.abs(r.got) < 10).length} of 15. Spearman's rank correlation of the effective compute ratio, published against predicted: ${rho.toFixed(2)}`);
   });
 
@@ -225,23 +225,23 @@ describe('held-out H100 runs (docs/calibration.md), described as a new user woul
 
   it('the small rows’ triage (2026-12-07): the 7.1B and 16B run about the same kernels a layer, yet their errors part by 10 points', () => {
     // Megatron-LM 1.7B, 7.1B, 16B: a layer's kernel time a micro-batch (the micro-batch less the output
-    // layer and loss, over the layers), the output layer and loss, and the step the published one is short of.
+    // layer and loss and the word embedding's gradient, over the layers), the output layer and loss, and the step the published one is short of.
     const small = rows.slice(0, 3).map((r, i) => {
       const mb = r.e.step.micro_batch;
       const layers = MEGATRON[i]![3];
       const microBatches = MEGATRON[i]![7] / (MEGATRON[i]![6] / MEGATRON[i]![4]);
-      return { layerMs: (1000 * (mb.total_s - mb.logits_s)) / layers, logitsMs: 1000 * mb.logits_s, gapMs: 1000 * (r.publishedS - r.e.step.step_s), layers, microBatches };
+      return { layerMs: (1000 * (mb.total_s - mb.logits_s - mb.embedding_grad_s)) / layers, logitsMs: 1000 * mb.logits_s, gapMs: 1000 * (r.publishedS - r.e.step.step_s), layers, microBatches };
     });
     expect(small.map((x) => x.microBatches)).toEqual([4, 4, 4]);
     expect(small.map((x) => [x.layerMs.toFixed(2), x.logitsMs.toFixed(1), x.gapMs.toFixed(0)])).toEqual([
-      ['2.91', '20.2', '84'],
-      ['4.85', '15.2', '78'],
-      ['5.21', '10.2', '-6'],
+      ['2.91', '20.2', '79'],
+      ['4.85', '15.2', '74'],
+      ['5.21', '10.2', '-9'],
     ]);
-    // A cost a layer that closed the 7.1B's gap (its 78 ms over 4 x 30 layers) would put the 16B (4 x 32 layers) this far out.
+    // A cost a layer that closed the 7.1B’s gap (its 74 ms over 4 x 30 layers) would put the 16B (4 x 32 layers) this far out.
     const perLayerS = small[1]!.gapMs / 1000 / (4 * small[1]!.layers);
     const sixteen = pct((rows[2]!.e.step.step_s + perLayerS * 4 * small[2]!.layers) / rows[2]!.publishedS - 1);
-    expect([(1000 * perLayerS).toFixed(2), (small[0]!.gapMs / (4 * small[0]!.layers)).toFixed(2), sixteen]).toEqual(['0.65', '0.87', 10.6]);
+    expect([(1000 * perLayerS).toFixed(2), (small[0]!.gapMs / (4 * small[0]!.layers)).toFixed(2), sixteen]).toEqual(['0.61', '0.82', 10.3]);
     expect(flat).toContain(
       `${small.map((x) => x.layerMs.toFixed(2)).join(', ')} ms of kernels a layer a micro-batch and ${small.map((x) => x.logitsMs.toFixed(1)).join(', ')} ms of output layer and loss; the published steps are ${small.map((x) => x.gapMs.toFixed(0)).join(', ')} ms longer`,
     );
@@ -252,15 +252,15 @@ describe('held-out H100 runs (docs/calibration.md), described as a new user woul
     // Nemotron-4 340B at 2 and 4 chunks a stage instead of 8.
     const vp = [2, 4].map((v) => N340.map(([dp, batch, it]) => pct(stepOf(n340Yaml(dp, batch, v)).step_s / it - 1)));
     expect(vp).toEqual([
-      [0.6, 0.7, 0.6],
+      [0.7, 0.7, 0.6],
       [-3.8, -3.8, -5.3],
     ]);
     // Nemotron-4 15B with its 4 sequences a replica in one micro-batch.
     const mbs4 = N15.map(([dp, batch, it]) => pct(stepOf(n15Yaml(dp, batch, ', micro_batch_size: 4')).step_s / it - 1));
-    expect(mbs4).toEqual([-13.4, -14.8, -22.7]);
+    expect(mbs4).toEqual([-13.3, -14.7, -22.6]);
     // Megatron-LM's PP 1 rows with their 4 sequences a replica in one micro-batch, and the 462B's 7 layers a stage in 7 chunks.
     const mlm = MEGATRON.slice(0, 4).map((m, i) => pct(stepOf(megatronYaml(m, ', micro_batch_size: 4')).step_s / rows[i]!.publishedS - 1));
-    expect(mlm).toEqual([-20.4, -14.9, -10.0, -6.9]);
+    expect(mlm).toEqual([-20.1, -14.7, -9.9, -6.8]);
     const m462 = pct(stepOf(megatronYaml(MEGATRON[8]!, ', virtual_stages: 7')).step_s / rows[8]!.publishedS - 1);
     expect(m462).toBe(-3.4);
     for (const [what, values] of [

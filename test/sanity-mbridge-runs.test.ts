@@ -123,14 +123,14 @@ describe('sanity set: Megatron-Bridge dense runs the model is not calibrated on 
   const publishedStepS = (x: (typeof rows)[number]): number => (x.c.batch * SEQ) / (x.c.gpus * x.published);
 
   it('every row pinned as docs/calibration.md prints it, with the mean, the worst and the rank correlation', () => {
-    expect(rows.map((x) => pct(x.error))).toEqual([18.3, 21.4, 26.5, 25.2, 25.3, 26.7, 26.3, 28.7, 16.8, 12.9, 18.6, 25.1, 24.3, -15.6, -13.9, -12.8, -13.2]);
+    expect(rows.map((x) => pct(x.error))).toEqual([18.3, 21.5, 26.5, 25.2, 25.3, 26.7, 26.3, 28.7, 16.8, 12.9, 18.6, 25.1, 24.3, -15.5, -13.7, -12.8, -13.2]);
     for (const x of rows) expect(doc).toContain(`| ${x.name} | ${x.c.gpus.toLocaleString('en-US')} | ${x.published.toLocaleString('en-US')} | ${Math.round(x.p.tokens).toLocaleString('en-US')} | ${sign(pct(x.error))} |`);
     const mean = pct(rows.reduce((a, x) => a + x.error, 0) / rows.length);
     const h100 = rows.filter((x) => x.c.device === 'H100');
     const meanH100 = pct(h100.reduce((a, x) => a + x.error, 0) / h100.length);
     const worst = rows.reduce((w, x) => (Math.abs(x.error) > Math.abs(w.error) ? x : w));
     const rho = spearman(rows.map((x) => x.published), rows.map((x) => x.p.tokens));
-    expect([mean, meanH100, pct(worst.error), rho.toFixed(3)]).toEqual([14.1, 22.8, 28.7, '0.988']);
+    expect([mean, meanH100, pct(worst.error), rho.toFixed(3)]).toEqual([14.2, 22.8, 28.7, '0.988']);
     expect(doc).toContain(`mean signed error ${sign(mean)} (the 13 H100 rows ${sign(meanH100)}), worst ${sign(pct(worst.error))} (${worst.name})`);
     expect(doc).toContain(`Spearman's rank correlation of per-GPU throughput, published against predicted, over the 17 rows: ${rho.toFixed(3)}`);
   });
@@ -158,12 +158,12 @@ describe('sanity set: Megatron-Bridge dense runs the model is not calibrated on 
     expect(doc).toContain(`nothing but FSDP's edges is exposed (under \`zero: 3\` the first gathers of
   the forward and the step's last reduce-scatters have nothing to hide behind: 0.105 s, 1.0% of its
   ${b8.step_s.toFixed(2)} s step)`);
-    expect(pct(b8.micro_batch.attention_s / b8.micro_batch.total_s)).toBe(33.2);
+    expect(pct(b8.micro_batch.attention_s / b8.micro_batch.total_s)).toBe(33.1);
     // The recipe also recomputes 5 of its 32 layers in full, which the scenario cannot say: counted
     // as 5/32 of full recomputation's extra, the row is slower still.
     const full = predict({ ...configOf('8b-h100'), recompute: 'full' }).step;
     const part = b8.step_s + (5 / 32) * (full - b8.step_s);
-    expect(rows.slice(0, 2).map((x) => pct(part / publishedStepS(x) - 1))).toEqual([23.3, 26.5]);
+    expect(rows.slice(0, 2).map((x) => pct(part / publishedStepS(x) - 1))).toEqual([23.3, 26.6]);
     // Llama 3 70B (TP 4): 3.02 s of exposed tensor-parallel traffic of 25.34; without it +10-13%.
     const b70 = s('70b-h100-256');
     expect([b70.exposed_tp_s.toFixed(2), b70.step_s.toFixed(2), pct(b70.micro_batch.attention_s / b70.micro_batch.total_s)]).toEqual(['3.02', '25.34', 20.2]);
@@ -181,7 +181,7 @@ describe('sanity set: Megatron-Bridge dense runs the model is not calibrated on 
     const h100 = rows.filter((x) => x.c.device === 'H100');
     const fa3 = new Map(CONFIGS.filter((c) => c.device === 'H100').map((c) => [c.key, predict(c, 'flash3')]));
     const after = h100.map((x) => ({ x, p: fa3.get(x.c.key)!, error: fa3.get(x.c.key)!.step / publishedStepS(x) - 1 }));
-    expect(after.map((a) => pct(a.error))).toEqual([2.0, 4.7, 17.0, 15.7, 15.9, 17.1, 16.7, 18.9, 11.1, 7.4, 12.8, 19.0, 18.2]);
+    expect(after.map((a) => pct(a.error))).toEqual([2.1, 4.7, 17.0, 15.7, 15.9, 17.1, 16.7, 18.9, 11.1, 7.4, 12.8, 19.0, 18.2]);
     for (const a of after) expect(doc).toContain(`| ${a.x.name} | ${sign(pct(a.x.error))} | ${Math.round(a.p.tokens).toLocaleString('en-US')} | ${sign(pct(a.error))} |`);
     // Only attention moved.
     for (const [k, p] of fa3) {
@@ -198,7 +198,7 @@ describe('sanity set: Megatron-Bridge dense runs the model is not calibrated on 
   it("B200: attention at cuDNN's published Blackwell rate, and attention is not what leaves the rows 14-16% fast", () => {
     const b200 = rows.filter((x) => x.c.device === 'B200');
     const s = (k: string) => predicted.get(k)!.e.step;
-    expect([pct(s('8b-b200').micro_batch.attention_s / s('8b-b200').micro_batch.total_s), pct(s('405b-b200').micro_batch.attention_s / s('405b-b200').micro_batch.total_s)]).toEqual([24.4, 9.7]);
+    expect([pct(s('8b-b200').micro_batch.attention_s / s('8b-b200').micro_batch.total_s), pct(s('405b-b200').micro_batch.attention_s / s('405b-b200').micro_batch.total_s)]).toEqual([24.3, 9.7]);
     // cuDNN's rate read at 8k instead of the 16k own figures are read at (1,184 and 941 TFLOP/s, the two
     // stored benchmark versions' means, over 2,250 x FlashAttention-2's 182/189 between the two): 10% slower.
     const at8k = `devices: { B200: { flash_attention: { forward: ${(1184.3 / (2250 * (182 / 189))).toFixed(3)}, backward: ${(941.2 / (2250 * (182 / 189))).toFixed(3)} } } }`;
@@ -206,7 +206,7 @@ describe('sanity set: Megatron-Bridge dense runs the model is not calibrated on 
     expect(doc).toContain('(0.547 / 0.434\n  of peak');
     const slower = new Map(['8b-b200', '405b-b200'].map((k) => [k, predict(configOf(k), 'flash', at8k)]));
     const errors = b200.map((x) => pct(slower.get(x.c.key)!.step / publishedStepS(x) - 1));
-    expect(errors).toEqual([-13.5, -11.7, -12.0, -12.4]);
+    expect(errors).toEqual([-13.3, -11.5, -12.0, -12.4]);
     expect(doc).toContain(`the rows read ${sign(errors[0]!)},\n  ${sign(errors[1]!)}, ${sign(errors[2]!)} and ${sign(errors[3]!)}.`);
     for (const x of b200) expect(slower.get(x.c.key)!.e.step.micro_batch.gemm_s).toBe(x.p.e.step.micro_batch.gemm_s);
   });
@@ -218,7 +218,7 @@ describe('sanity set: Megatron-Bridge dense runs the model is not calibrated on 
     const cases = { flash: at('flash', 'none'), flashRing: at('flash', 'ring-exchange'), fa3: at('flash3', 'none'), fa3Ring: at('flash3', 'ring-exchange') };
     const err = (m: Map<string, ReturnType<typeof predict>>, x: (typeof tpRows)[number]): number => m.get(x.c.key)!.step / publishedStepS(x) - 1;
     expect(tpRows.map((x) => pct(err(cases.flashRing, x)))).toEqual([15.7, 14.5, 14.7, 15.9, 15.5, 17.7, 5.1, 1.6, 6.6, 12.5, 11.8]);
-    expect(tpRows.map((x) => pct(err(cases.fa3Ring, x)))).toEqual([6.2, 5.1, 5.2, 6.4, 6.0, 8.0, -0.6, -3.9, 0.8, 6.4, 5.7]);
+    expect(tpRows.map((x) => pct(err(cases.fa3Ring, x)))).toEqual([6.2, 5.1, 5.2, 6.4, 6.0, 8.0, -0.6, -3.9, 0.9, 6.4, 5.7]);
     for (const x of tpRows) {
       const cells = [err(cases.flash, x), err(cases.flashRing, x), err(cases.fa3, x), err(cases.fa3Ring, x)].map((e) => sign(pct(e)));
       expect(doc).toContain(`| ${x.name} | ${cells.join(' | ')} | ${Math.round(cases.fa3Ring.get(x.c.key)!.tokens).toLocaleString('en-US')} |`);

@@ -203,18 +203,18 @@ describe('sanity set: MosaicML llm-foundry MPT benchmarks on A100 40GB (docs/cal
   const at2048 = evaluate(AT_2048);
   const sweep = evaluate(SEQ_SWEEP);
 
-  it('sequence 2,048, 8 to 128 GPUs, 125M to 70B: all but two rows optimistic, mean |error| 7.28%, worst -29.1%, rank correlation of tokens/s per GPU 0.988, as docs/calibration.md reports', () => {
+  it('sequence 2,048, 8 to 128 GPUs, 125M to 70B: all but two rows optimistic, mean |error| 7.27%, worst -29.1%, rank correlation of tokens/s per GPU 0.988, as docs/calibration.md reports', () => {
     expect(at2048.map((r) => pct(r.error))).toEqual(ERRORS_2048);
-    expect(summary(at2048)).toEqual({ mean: 7.28, worst: -29.1, rho: 0.988, rhoMfu: 0.833 });
+    expect(summary(at2048)).toEqual({ mean: 7.27, worst: -29.1, rho: 0.988, rhoMfu: 0.833 });
     for (const r of at2048) expect(doc).toContain(docRow(r));
-    expect(doc).toContain('mean |error| 7.28%, worst -29.1%, rank correlation 0.988');
+    expect(doc).toContain('mean |error| 7.27%, worst -29.1%, rank correlation 0.988');
   });
 
   it('the sequence-length sweep on 8 GPUs (512 to 32,768 tokens): short sequences optimistic, the longest the least so, as docs/calibration.md reports', () => {
     expect(sweep.map((r) => pct(r.error))).toEqual(ERRORS_SWEEP);
-    expect(summary(sweep)).toEqual({ mean: 6.22, worst: -16.8, rho: 0.999, rhoMfu: 0.769 });
+    expect(summary(sweep)).toEqual({ mean: 6.21, worst: -16.8, rho: 0.999, rhoMfu: 0.769 });
     for (const r of sweep) expect(doc).toContain(docRow(r));
-    expect(doc).toContain('mean |error| 6.22%, worst -16.8%, rank correlation 0.999');
+    expect(doc).toContain('mean |error| 6.21%, worst -16.8%, rank correlation 0.999');
     // Within each model the longest sequence is still the most pessimistic row, by 6.5 to 21.5 points over
     // the shortest (11 to 42 when the kernel's rate was one number at every sequence).
     for (const model of Object.keys(SHAPES).filter((m) => sweep.some((r) => r.row[0] === m))) {
@@ -230,8 +230,8 @@ describe('sanity set: MosaicML llm-foundry MPT benchmarks on A100 40GB (docs/cal
     const outside = at2048.filter((r) => Math.abs(r.error) > 0.1).map((r) => `${r.row[0]},${r.row[2]}`);
     expect(outside).toEqual(['70b,64', '13b,8', '1b,32', '125m,128', '125m,64', '125m,32', '125m,16']);
     const unfused = evaluate(AT_2048, '', (yaml) => yaml.replace(', cross_entropy: fused', ''));
-    expect(summary(unfused)).toEqual({ mean: 4.73, worst: -29.1, rho: 0.988, rhoMfu: 0.831 });
-    expect(doc).toContain('mean |error| 4.73%, worst -29.1%');
+    expect(summary(unfused)).toEqual({ mean: 4.72, worst: -29.1, rho: 0.988, rhoMfu: 0.831 });
+    expect(doc).toContain('mean |error| 4.72%, worst -29.1%');
   });
 
   it('FSDP exposes only its first gathers and last reduce-scatters (0.02-0.7% of the step), while the published step grows with the GPU count at a fixed micro-batch', () => {
@@ -273,8 +273,8 @@ describe('sanity set: MosaicML llm-foundry MPT benchmarks on A100 40GB (docs/cal
   it('described with `attention: flash` (FlashAttention-2’s rate, as this set was first described) every row is optimistic and the longest sequences most of all; the checkpointed 7B-30B rows come within 4.2% as described (flash1)', () => {
     const fa2048 = evaluate(AT_2048, '', asFlash2);
     const faSweep = evaluate(SEQ_SWEEP, '', asFlash2);
-    expect(summary(fa2048)).toEqual({ mean: 16.73, worst: -32.1, rho: 0.988, rhoMfu: 0.68 });
-    expect(summary(faSweep)).toEqual({ mean: 23.19, worst: -44.8, rho: 0.993, rhoMfu: 0.402 });
+    expect(summary(fa2048)).toEqual({ mean: 16.72, worst: -32.1, rho: 0.988, rhoMfu: 0.68 });
+    expect(summary(faSweep)).toEqual({ mean: 23.18, worst: -44.8, rho: 0.993, rhoMfu: 0.402 });
     for (const r of [...fa2048, ...faSweep]) expect(r.error).toBeLessThan(0);
     // There the longest sequence is each model's most optimistic row, by 6.5 to 29.5 points.
     for (const model of Object.keys(SHAPES).filter((m) => faSweep.some((r) => r.row[0] === m))) {
@@ -293,13 +293,13 @@ describe('sanity set: MosaicML llm-foundry MPT benchmarks on A100 40GB (docs/cal
         expect(line!.endsWith(`| ${f.e.step.step_s.toFixed(3)} | ${pct(f.error) > 0 ? '+' : ''}${pct(f.error).toFixed(1)}% |`)).toBe(true);
       });
     }
-    expect(doc).toContain('mean |error| 16.73%, worst -32.1%, rank correlations 0.988 and\n0.680');
-    expect(doc).toContain('mean |error| 23.19%, worst -44.8%, 0.993\nand 0.402');
+    expect(doc).toContain('mean |error| 16.72%, worst -32.1%, rank correlations 0.988 and\n0.680');
+    expect(doc).toContain('mean |error| 23.18%, worst -44.8%, 0.993\nand 0.402');
     // Without the three rows unlike their neighbours (70B on 64 GPUs, 1B on 32, 13B on 8), as described and at FlashAttention-2's rate.
     const usual = (rs: Result[]): Result[] => rs.filter((r) => !['70b,64', '1b,32', '13b,8'].includes(`${r.row[0]},${r.row[2]}`));
     const mean = (rs: Result[]): number => Math.round(10000 * (rs.reduce((a, r) => a + Math.abs(r.error), 0) / rs.length)) / 100;
-    expect([usual(at2048).length, mean(usual(at2048)), mean(usual(fa2048))]).toEqual([36, 6.01, 15.79]);
-    expect(doc).toContain('other 36 read mean |error| 6.01% as described and 15.79% with `attention: flash`');
+    expect([usual(at2048).length, mean(usual(at2048)), mean(usual(fa2048))]).toEqual([36, 6, 15.78]);
+    expect(doc).toContain('other 36 read mean |error| 6.00% as described and 15.78% with `attention: flash`');
     // The checkpointed 7B-30B rows on 16 or more GPUs come within 4.2%.
     const large = at2048.filter((r) => ['7b', '13b', '30b'].includes(r.row[0]) && r.row[2] >= 16);
     expect(large).toHaveLength(10);
@@ -308,5 +308,5 @@ describe('sanity set: MosaicML llm-foundry MPT benchmarks on A100 40GB (docs/cal
 });
 
 /** Step-time errors (%), predicted / published - 1, in the table's order. */
-const ERRORS_2048 = [-8.5, -29.1, -2.1, -1.3, -1.2, -1.0, 0.1, 0.3, -15.3, -2.9, -1.8, -0.2, -2.5, -1.1, -9.8, -8.0, -6.4, -5.9, -4.2, -8.0, -6.3, -23.3, -4.8, -4.7, -9.0, -7.8, -6.9, -7.1, -5.8, -8.5, -7.2, -5.3, -2.5, -1.3, -17.8, -16.9, -15.7, -13.5, -9.9];
-const ERRORS_SWEEP = [-10.6, -11.7, -16.3, -16.8, 2.9, 1.3, -0.3, -2.1, -4.2, 11.2, 6.1, -3.3, -5.4, -5.8, -5.2, 10.4, 3.4, -0.1, -2.8, -5.7, -7.4, 11.9, 4.2, 0.0, -3.3, -6.9, -9.1, 6.9, 5.6, 4.8, 1.9, -3.7, -6.0, -2.1, -3.3, -2.5, -6.2, -14.5, -16.8];
+const ERRORS_2048 = [-8.5, -29.1, -2.1, -1.2, -1.2, -1.0, 0.1, 0.3, -15.3, -2.9, -1.8, -0.2, -2.5, -1.0, -9.8, -8.0, -6.4, -5.9, -4.2, -8.0, -6.3, -23.3, -4.8, -4.7, -9.0, -7.8, -6.9, -7.1, -5.8, -8.5, -7.2, -5.2, -2.5, -1.2, -17.7, -16.9, -15.7, -13.5, -9.9];
+const ERRORS_SWEEP = [-10.5, -11.7, -16.3, -16.8, 2.9, 1.3, -0.3, -2.1, -4.2, 11.2, 6.1, -3.3, -5.4, -5.8, -5.2, 10.4, 3.4, -0.1, -2.8, -5.7, -7.4, 11.9, 4.2, 0.0, -3.3, -6.9, -9.1, 6.9, 5.6, 4.8, 1.9, -3.7, -6.0, -2.1, -3.3, -2.5, -6.2, -14.5, -16.8];

@@ -104,7 +104,9 @@ function korthikantiRuns(): CalibrationRun[] {
         attention: 'standard',
         sequenceParallel: mode === 'selective',
       };
-      const layout: ParallelLayout = { tp: 8, pp: r.pp, dp: 1, microBatches: r.batch / mbs, virtualStages: r.v };
+      // Megatron-LM of 2022 (the paper's): scatter/gather on without sequence parallelism (each tensor
+      // rank sends 1/tp, the receiver all-gathers), off with it (the tensor is split by sequence).
+      const layout: ParallelLayout = { tp: 8, pp: r.pp, dp: 1, microBatches: r.batch / mbs, virtualStages: r.v, ppTensors: 'scatter-gather' };
       runs.push({
         name: `${r.name} ${mode === 'full' ? 'full recompute' : 'SP + selective'}`,
         source: 'Korthikanti et al. 2022, Table 5',

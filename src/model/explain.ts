@@ -11,7 +11,7 @@ import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { fastestLayout, layoutEnvOf, NEAR_TIE_SHARE, nearTieOf, nominalPaths, recomputeRaisedText, shapeOfSearch } from './layout-search.js';
 import { stepTime, type CommPath, type StepTime } from './step-time.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
-import { layoutCell, layoutFromSpec, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { layoutCell, layoutFromSpec, ppTensorsOf, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { DEFAULT_VOCAB, recomputeOf, sequenceParallelOf, tiedEmbeddingsOf } from './shape-defaults.js';
 import { ffnWidthOf } from './shape-weights.js';
 import { idleComm, takeDown } from './network/idle-comm.js';
@@ -51,7 +51,8 @@ export interface Explanation {
     bubble_s: number;
     /** Per micro-batch on the slowest stage, by operator class (s). */
     /** grad_accumulation_s: a separate gradient-accumulation pass (layout.grad_accumulation), 0 when fused. */
-    micro_batch: { gemm_s: number; attention_s: number; elementwise_s: number; logits_s: number; grad_accumulation_s: number; recompute_s: number; total_s: number };
+    /** embedding_grad_s: the word embedding's dense backward (zeroed gradient, add into main_grad), 0 unless the slowest stage holds the embedding. */
+    micro_batch: { gemm_s: number; attention_s: number; elementwise_s: number; logits_s: number; grad_accumulation_s: number; embedding_grad_s: number; recompute_s: number; total_s: number };
     optimizer_s: number;
     effective_compute_ratio: number;
     tokens_per_step: number;
@@ -224,6 +225,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       ...(layout.layerNorm !== undefined ? { layerNorm: layout.layerNorm } : {}),
       ...(layout.pipelineEngine !== undefined ? { pipelineEngine: layout.pipelineEngine } : {}),
       ...(layout.ppGradients !== undefined ? { ppGradients: layout.ppGradients } : {}),
+      ...(layout.ppTensors !== undefined ? { ppTensors: layout.ppTensors } : {}),
       ...(layout.stageLayers !== undefined ? { stageLayers: layout.stageLayers } : {}),
       automatic: !job.layout,
       zero: zeroStageOf(layout),
@@ -243,7 +245,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       exposed_ep_s: step.epExposedS,
       nccl_sm_share_s: step.ncclSmShareS,
       bubble_s: step.bubbleS,
-      micro_batch: { gemm_s: c.gemmS, attention_s: c.attentionS, elementwise_s: c.elementwiseS, logits_s: c.logitsS, grad_accumulation_s: c.gradAccumulationS ?? 0, recompute_s: c.recomputeS, total_s: c.microBatchS },
+      micro_batch: { gemm_s: c.gemmS, attention_s: c.attentionS, elementwise_s: c.elementwiseS, logits_s: c.logitsS, grad_accumulation_s: c.gradAccumulationS ?? 0, embedding_grad_s: c.embeddingGradS ?? 0, recompute_s: c.recomputeS, total_s: c.microBatchS },
       optimizer_s: c.optimizerS,
       effective_compute_ratio: step.effectiveComputeRatio,
       tokens_per_step: step.tokensPerStep,
@@ -328,6 +330,7 @@ export function explanationTable(e: Explanation): string {
     [sh.kernels === 'eager' ? '  norms, RoPE, activations, adds (eager)' : '  norms, activations, dropouts', `${s(mb.elementwise_s)}`, pct(mb.elementwise_s, mb.total_s)],
     ['  output layer and loss', `${s(mb.logits_s)}`, pct(mb.logits_s, mb.total_s)],
     ...(mb.grad_accumulation_s > 0 ? [['  gradient accumulation', `${s(mb.grad_accumulation_s)}`, pct(mb.grad_accumulation_s, mb.total_s)] as [string, string, string]] : []),
+    ...(mb.embedding_grad_s > 0 ? [["  word embedding's gradient", `${s(mb.embedding_grad_s)}`, pct(mb.embedding_grad_s, mb.total_s)] as [string, string, string]] : []),
     ['  of which recomputation', `${s(mb.recompute_s)}`, pct(mb.recompute_s, mb.total_s)],
     ['optimizer step', `${s(st.optimizer_s)}`, ''],
     ['effective compute ratio (6PT)', `${(100 * st.effective_compute_ratio).toFixed(1)}%`, ''],
@@ -346,7 +349,7 @@ export function explanationTable(e: Explanation): string {
   const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
   const head = [
     `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric${e.sites ? `, across ${e.sites.join(' and ')} (where first-fit places it alone on the pool, taking nodes in order), its data-parallel rings over the links between them` : ''}${e.links_down ? `, with ${e.links_down.join(', ')} down (routes round ${e.links_down.length > 1 ? 'them' : 'it'})` : ''}`,
-    `layout: tp ${l.tp}${l.tpOverlap !== undefined && l.tpOverlap !== 'none' ? ` (${l.tpOverlap} comm-GEMM overlap)` : ''}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batch${l.microBatches === 1 ? '' : 'es'}, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.dpMaxCtas !== undefined ? `, data-parallel collectives on at most ${l.dpMaxCtas} CTAs` : ''}${l.ppMaxCtas !== undefined && l.pp > 1 ? `, pipeline send/recv on at most ${l.ppMaxCtas} CTAs` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.layerNorm === 'apex' ? ", apex's two-pass layer norm" : ''}${l.pipelineEngine === 'deepspeed' && l.pp > 1 ? ", DeepSpeed's pipeline engine" : ''}${l.ppGradients === 'whole' && l.pp > 1 ? ', whole gradients sent down the pipeline' : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
+    `layout: tp ${l.tp}${l.tpOverlap !== undefined && l.tpOverlap !== 'none' ? ` (${l.tpOverlap} comm-GEMM overlap)` : ''}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batch${l.microBatches === 1 ? '' : 'es'}, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.dpMaxCtas !== undefined ? `, data-parallel collectives on at most ${l.dpMaxCtas} CTAs` : ''}${l.ppMaxCtas !== undefined && l.pp > 1 ? `, pipeline send/recv on at most ${l.ppMaxCtas} CTAs` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.layerNorm === 'apex' ? ", apex's two-pass layer norm" : ''}${l.pipelineEngine === 'deepspeed' && l.pp > 1 ? ", DeepSpeed's pipeline engine" : ''}${l.ppGradients === 'whole' && l.pp > 1 ? ', whole gradients sent down the pipeline' : ''}${l.pp > 1 && l.tp > 1 && !sh.sequenceParallelOn ? (ppTensorsOf(l) === 'scatter-gather' ? ', pipeline tensors sent 1/tp and all-gathered on arrival' : ', pipeline tensors sent whole by every tensor rank') : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads${sh.mla ? ` (latent attention: kv rank ${sh.mla.kvLoraRank}${sh.mla.qLoraRank !== undefined ? `, q rank ${sh.mla.qLoraRank}` : ''}, ${sh.mla.qkNopeHeadDim + sh.mla.qkRopeHeadDim}/${sh.mla.vHeadDim} per head)` : sh.headDim !== undefined ? ` of ${sh.headDim}` : ''}${!sh.mla && sh.kvHeads !== undefined && sh.kvHeads < (sh.heads ?? Math.round(sh.hiddenSize / 128)) ? ` in ${sh.kvHeads} key/value groups` : ''}${sh.qkNorm === true ? ', QK norm' : ''}, FFN ${ffnWidthOf(sh)}${sh.gatedMlp ? ' gated' : ''}, vocabulary ${sh.vocab ?? DEFAULT_VOCAB} ${tiedEmbeddingsOf(sh) ? 'tied' : 'untied'}, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn && l.tp > 1 ? 'on' : 'off'}${sh.kernels === 'eager' ? ', eager kernels (unfused norms, RoPE, SwiGLU, adds)' : ''}`,
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',

@@ -120,6 +120,7 @@ export interface LayoutSpec {
   readonly layer_norm?: 'persistent' | 'apex' | undefined;
   readonly pipeline_engine?: 'megatron' | 'deepspeed' | undefined;
   readonly pp_gradients?: 'partitioned' | 'whole' | undefined;
+  readonly pp_tensors?: 'scatter-gather' | 'whole' | undefined;
   readonly pp: number;
   readonly dp: number;
   readonly micro_batches?: number | undefined;

@@ -131,6 +131,29 @@ export const GRAD_BUFFER_ZERO_BYTES_PER_PARAM = 4;
  */
 export const GRAD_ACCUMULATION_BYTES_PER_PARAM = { fused: 0, autograd: 6, fp32: 10 } as const;
 
+/**
+ * The word embedding's backward, every micro-batch, on the stage that holds the embedding: PyTorch's
+ * CUDA `embedding_dense_backward` (aten/src/ATen/native/cuda/Embedding.cu, and
+ * `embedding_backward_cuda_kernel` in EmbeddingBackwardKernel.cu for more than 3,072 indices) returns
+ * a dense gradient `at::zeros({num_weights, dim}, grad.options())` into which the tokens' rows are
+ * added, so each backward writes the rank's whole vocab / tp x hidden gradient in the weight's
+ * precision (2 bytes an element in fp16 or bf16) whichever stack runs it: Megatron-LM's
+ * `VocabParallelEmbedding` calls `F.embedding`, as GPT-NeoX, DeepSpeed and FSDP models do.
+ */
+export const EMBEDDING_GRAD_ZERO_ELEMS = 1;
+/**
+ * With fused accumulation (`grad_accumulation: fused`, Megatron-LM's contiguous fp32 `main_grad`
+ * buffers) no GEMM accumulates the embedding's gradient: the DDP's hook adds `.grad` into `main_grad`
+ * after every backward (`param.main_grad.add_(param.grad.data)`: Megatron-LM's
+ * `DistributedDataParallel._make_param_hook`, megatron/model/distributed.py, 2021-2023, "the gradient
+ * function of linear layers is fused with GEMMs"; Megatron-Core's `_make_backward_post_hook`): read
+ * the half-precision gradient and the fp32 sum, write the sum, 2 + 4 + 4 bytes an element. Autograd and
+ * fp32 accumulation already charge that pass over every parameter a stage holds
+ * (GRAD_ACCUMULATION_BYTES_PER_PARAM), the embedding among them; fully sharded data parallelism
+ * (ZeRO-3, FSDP) keeps no `main_grad`.
+ */
+export const EMBEDDING_MAIN_GRAD_ADD_BYTES = 10;
+
 /** Kernel time of one step on one device, split by operator class. */
 export interface ComputeBreakdown {
   /** One micro-batch (forward + backward, recompute included) on the slowest pipeline stage (s). */
@@ -154,6 +177,12 @@ export interface ComputeBreakdown {
    * per micro-batch; included in microBatchS. Absent or 0 when accumulation is fused.
    */
   gradAccumulationS?: number;
+  /**
+   * The word embedding's dense backward (its zeroed gradient, with fused accumulation the add into
+   * main_grad), per micro-batch, when the slowest stage is the first (it always is with pp = 1);
+   * included in microBatchS. Absent or 0 otherwise.
+   */
+  embeddingGradS?: number;
   /** Optimizer step, once per step (s). */
   optimizerS: number;
   /**
@@ -346,6 +375,13 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     return accumulationPasses * memoryBoundTimeS(GRAD_ACCUMULATION_BYTES_PER_PARAM[accumulation] * (held.dense + held.expert), dev);
   };
 
+  // The word embedding's dense backward on the first stage (the only one with pp = 1), every
+  // micro-batch: its zeroed vocab / t x h gradient, and with fused accumulation the hook's add into
+  // the fp32 main_grad (EMBEDDING_GRAD_ZERO_ELEMS, EMBEDDING_MAIN_GRAD_ADD_BYTES).
+  const embeddingElems = (vocab / t) * h;
+  const embeddingAdd = accumulation === 'fused' && zeroStageOf(layout) < 3 ? EMBEDDING_MAIN_GRAD_ADD_BYTES : 0;
+  const embeddingGradS = memoryBoundTimeS((EMBEDDING_GRAD_ZERO_ELEMS * B + embeddingAdd) * embeddingElems, dev);
+
   const layerS = layerF + layerB + layerR;
   // The slowest stage: with the layers spread evenly the last (it also runs the output layer, and
   // holds it); with a partition of the scenario's own, whichever of its stages takes longest.
@@ -354,6 +390,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
   let stageS = -Infinity;
   let gradAccumulationS = 0;
   let criticalIsLast = false;
+  let criticalIsFirst = false;
   let accumulationSum = 0;
   for (let i = 0; i < pp; i++) {
     // Spread evenly, the middle stages are alike: the first, one middle and the last are timed.
@@ -362,18 +399,19 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     accumulationSum += acc;
     if (alike) continue;
     const here = stages?.[i] ?? layers;
-    const t = here * layerS + (i === pp - 1 ? logitsS : 0) + acc;
+    const t = here * layerS + (i === pp - 1 ? logitsS : 0) + (i === 0 ? embeddingGradS : 0) + acc;
     if (t > stageS) {
       stageS = t;
       critical = here;
       gradAccumulationS = acc;
       criticalIsLast = i === pp - 1;
+      criticalIsFirst = i === 0;
     }
   }
   // The breakdown by class below is of the slowest stage's layers.
   const share = critical / layers;
   const microBatchS = stageS;
-  const averageStageMicroBatchS = layers * layerS + logitsS / pp + accumulationSum / pp;
+  const averageStageMicroBatchS = layers * layerS + logitsS / pp + embeddingGradS / pp + accumulationSum / pp;
 
   // The optimizer step runs on every stage at once; the stage holding the most parameters decides.
   const held = stageParamsPerDevice(shape, layout, fullestStage(shape, layout));
@@ -412,6 +450,7 @@ export function computeBreakdown(shape: TrainingShape, layout: ParallelLayout, d
     logitsS: criticalIsLast ? logitsS : 0,
     recomputeS: critical * layerR,
     ...(gradAccumulationS > 0 ? { gradAccumulationS } : {}),
+    ...(criticalIsFirst && embeddingGradS > 0 ? { embeddingGradS } : {}),
     optimizerS,
     criticalStageLayers: critical,
     hardwareFlopPerDevice,

@@ -17,7 +17,7 @@ import {
   PP_OVERLAP_FRACTION,
   TP_OVERLAP_FRACTION,
 } from './calibration.js';
-import { type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { ppTensorsOf, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { ncclSmShareS, type NcclSms } from './nccl-sm-share.js';
 import { overlappedTpMicroBatch, uniformSiteGemms, type TpOverlap } from './tp-overlap.js';
 import type { ComputeBreakdown } from './layer-compute.js';
@@ -25,7 +25,7 @@ import { zeroStageOf } from './memory.js';
 import { activeParams, busiestRankLoad, edpOf, epOf, epRanksPerNode, etpOf, moeLayers } from './moe.js';
 import { OP_TP_REGATHERS_PER_LAYER, opRecomputedFlopPerToken } from './op-recompute.js';
 import { stageParamsPerDevice, type StageParams } from './shape-weights.js';
-import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, recomputeOf, tiedEmbeddingsOf } from './shape-defaults.js';
+import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, recomputeOf, sequenceParallelOf, tiedEmbeddingsOf } from './shape-defaults.js';
 
 /**
  * The communication path of one parallel group, as the network model sees it now.
@@ -207,8 +207,10 @@ export interface StepTime {
  *    buffer tokens x hidden x bytes; the same volume as Megatron's 4 all-reduces without SP.
  *    Exposed part (1 - overlap.tp) x comm, and never more hidden than there is compute;
  *  - pipeline: per micro-batch each rank sends an activation forward and a gradient backward
- *    per model chunk (2 x virtualStages send/recvs) of tokens x hidden x bytes / tp (Megatron's
- *    scatter/gather optimisation, Narayanan et al. 2021 section 4.1); exposed (1 - overlap.pp).
+ *    per model chunk (2 x virtualStages send/recvs) of tokens x hidden x bytes, divided by tp under
+ *    sequence parallelism or Megatron's scatter/gather (layout.ppTensors; Narayanan et al. 2021
+ *    section 4.1), whose receiver all-gathers each tensor over the tensor group (2 x virtualStages
+ *    gathers); exposed (1 - overlap.pp).
  *    DeepSpeed's pipeline engine (layout.pipelineEngine) runs each send and receive as an instruction
  *    of its own (4 transfers per micro-batch) and gathers its freed output again before the backward.
  * Bubble: the interleaved 1F1B schedule idles (pp-1)/v micro-batch times (Narayanan et al.
@@ -297,7 +299,15 @@ export function stepTime(input: StepTimeInput): StepTime {
   const tpMbBytes =
     layersPerRank * pairsPerLayer * pairBytes(tp, actBytes) + moeLayersHere * halfPairs * (pairBytes(etp, routedGathered) - pairBytes(tp, actBytes)) + (opRegathers > 0 ? (layersPerRank * opRegathers * pairBytes(tp, actBytes)) / 2 : 0);
 
-  const p2pBytes = actBytes / tp;
+  // What a tensor rank sends down the pipeline (layout.ppTensors): split by sequence under sequence
+  // parallelism (1/tp, nothing to gather); otherwise, with scatter/gather (Megatron-LM 2021 to March
+  // 2023: `_communicate`, then `mpu.gather_split_1d_tensor` on what arrives; Narayanan et al. 2021
+  // section 4.1; DeepSpeed's pipeline engine, PartitionedTensor.full()), 1/tp and an all-gather of the
+  // whole activation over the tensor group on arrival, on the stage's stream; Megatron-Core sends it
+  // whole from every tensor rank ('whole').
+  const splitBySequence = tp > 1 && sequenceParallelOf(shape);
+  const scatterGather = tp > 1 && !splitBySequence && ppTensorsOf(layout) === 'scatter-gather';
+  const p2pBytes = splitBySequence || scatterGather ? actBytes / tp : actBytes;
   // Megatron's 1F1B exchanges with a neighbour pairwise (send_forward_recv_backward: a send and a
   // receive batched into one exchange, both directions at once): two transfers per micro-batch on a
   // stage's timeline. DeepSpeed's TrainSchedule issues RecvActivation and SendGrad before each
@@ -309,18 +319,22 @@ export function stepTime(input: StepTimeInput): StepTime {
   // tensor group again before the backward (PartitionedTensor.full()), one gather of the activation
   // per micro-batch that Megatron, which keeps the output, does not run.
   const transfers = deepspeedPipe ? 4 : 2;
-  const outputRegatherS = deepspeedPipe && tp > 1 ? ringS('all-gather', tp, actBytes, input.tp, tpIntra) : 0;
+  const outputRegatherS = deepspeedPipe && (splitBySequence || scatterGather) ? ringS('all-gather', tp, actBytes, input.tp, tpIntra) : 0;
   // The gradient of a stage's input goes back as 1/tp of it per tensor rank, unless the engine sends
   // it whole from every rank (layout.ppGradients 'whole': DeepSpeed through v0.5.3, is_grad_partitioned
   // = False).
   const gradP2pBytes = layout.ppGradients === 'whole' ? actBytes : p2pBytes;
+  // The receiver's all-gathers: each activation received, and each gradient received split (v of each
+  // per micro-batch, as the exchanges; DeepSpeed's engine runs one chunk).
+  const receiveGathers = scatterGather ? v * (1 + (layout.ppGradients === 'whole' ? 0 : 1)) : 0;
+  const receiveGatherS = receiveGathers > 0 ? receiveGathers * ringS('all-gather', tp, actBytes, input.tp, tpIntra) : 0;
   const exchangeS = sendRecvTimeS(p2pBytes, input.pp.bandwidthBytesPerS, input.pp.latencyS) + sendRecvTimeS(gradP2pBytes, input.pp.bandwidthBytesPerS, input.pp.latencyS);
-  const ppMbS = pp > 1 ? (transfers / 2) * v * exchangeS + outputRegatherS : 0;
+  const ppMbS = pp > 1 ? (transfers / 2) * v * exchangeS + outputRegatherS + receiveGatherS : 0;
   const ppMbExposedS = ppMbS - Math.min(ovPp * ppMbS, computeMbS);
   // Each device sends one activation and one gradient per micro-batch and chunk whichever the
   // engine; the output's second gather moves over the tensor group's path (counted with its bytes).
   const ppMbBytes = pp > 1 ? v * (p2pBytes + gradP2pBytes) : 0;
-  const regatherMbBytes = outputRegatherS > 0 ? ((tp - 1) / tp) * actBytes : 0;
+  const regatherMbBytes = pp > 1 ? ((outputRegatherS > 0 ? 1 : 0) + receiveGathers) * ((tp - 1) / tp) * actBytes : 0;
 
   // Context parallel, as Llama 3 runs it (paper, section 3.3.2): per layer, all-gather the keys
   // and values of the whole sequence before attention (again in a full recompute) and

@@ -9,7 +9,7 @@ import type { LayerNormKernel } from './layer-norm.js';
 import { memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js';
 import { activeParams, type MoeShape } from './moe.js';
 import { shapeWeights } from './shape-weights.js';
-import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, headsOf, tiedEmbeddingsOf } from './shape-defaults.js';
+import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, headsOf, sequenceParallelOf, tiedEmbeddingsOf } from './shape-defaults.js';
 
 /**
  * Multi-head latent attention's widths, named as the models' published configurations name them
@@ -278,14 +278,26 @@ export interface ParallelLayout {
    */
   pipelineEngine?: PipelineEngine;
   /**
-   * What each tensor rank sends back down the pipeline per micro-batch (step-time.ts). Absent,
-   * 'partitioned': 1/tp of the gradient of the stage's input, gathered over the tensor group on
-   * arrival (Megatron's scatter/gather, DeepSpeed's pipeline engine from v0.5.4, October 2021:
+   * What each tensor rank sends back down the pipeline per micro-batch under ppTensors
+   * 'scatter-gather' (step-time.ts; whole tensors send it whole anyway). Absent, 'partitioned': 1/tp
+   * of the gradient of the stage's input, gathered over the tensor group on arrival (Megatron's scatter/gather, DeepSpeed's pipeline engine from v0.5.4, October 2021:
    * `is_grad_partitioned = self.is_model_parallel`). 'whole': every tensor rank sends the whole
    * gradient (DeepSpeed's pipeline engine through v0.5.3, `is_grad_partitioned = False`, and
    * EleutherAI's DeeperSpeed at eb7f5cff, which GPT-NeoX-20B ran).
    */
   ppGradients?: 'partitioned' | 'whole';
+  /**
+   * How a stage sends its activations and gradients down the pipeline when they are not split by
+   * sequence (no sequence parallelism; step-time.ts). 'scatter-gather': each tensor rank sends 1/tp of
+   * the tensor and the receiver all-gathers it over the tensor group before use (Megatron-LM from
+   * January 2021 to Megatron-Core, March 2023: `_communicate` with scatter_gather_tensors_in_pipeline,
+   * then `mpu.gather_split_1d_tensor`; Narayanan et al. 2021 section 4.1; DeepSpeed's pipeline engine,
+   * `PartitionedTensor.full()`). 'whole': every tensor rank sends the whole tensor, no gather
+   * (Megatron-Core, whose p2p tensor shape divides by tp only with sequence parallelism). Absent:
+   * 'scatter-gather' with pipeline_engine: deepspeed, else 'whole'. With sequence parallelism the
+   * tensor is already split by sequence: 1/tp, no gather, whichever is given.
+   */
+  ppTensors?: PpTensors;
   /** Pipeline stages. */
   pp: number;
   /**
@@ -560,6 +572,12 @@ export type GradAccumulation = 'fused' | 'autograd' | 'fp32';
 
 /** Which engine runs the pipeline schedule (ParallelLayout.pipelineEngine). */
 export type PipelineEngine = 'megatron' | 'deepspeed';
+export type PpTensors = 'scatter-gather' | 'whole';
+
+/** How the layout's pipeline sends non-sequence-parallel tensors: as given, else its engine's way. */
+export function ppTensorsOf(layout: Pick<ParallelLayout, 'ppTensors' | 'pipelineEngine'>): PpTensors {
+  return layout.ppTensors ?? (layout.pipelineEngine === 'deepspeed' ? 'scatter-gather' : 'whole');
+}
 
 /** How a stack computes the loss over the vocabulary (ParallelLayout.crossEntropy). */
 export type CrossEntropy = 'unfused' | 'fused';
@@ -587,6 +605,7 @@ export function layoutFromSpec(l: LayoutSpec, shape: TrainingShape): ParallelLay
     ...(l.layer_norm !== undefined ? { layerNorm: l.layer_norm } : {}),
     ...(l.pipeline_engine !== undefined ? { pipelineEngine: l.pipeline_engine } : {}),
     ...(l.pp_gradients !== undefined ? { ppGradients: l.pp_gradients } : {}),
+    ...(l.pp_tensors !== undefined ? { ppTensors: l.pp_tensors } : {}),
     pp: l.pp,
     ...(l.stage_layers !== undefined ? { stageLayers: l.stage_layers } : {}),
     dp: l.dp,
@@ -835,6 +854,9 @@ export function validateLayout(
   if (v > 1 && layout.pp === 1) notes.push(`virtual_stages = ${v} has no effect with pp = 1: the interleaved schedule splits each pipeline stage's layers into model chunks, and there is one stage (no bubble to shrink)`);
   if (layout.ppOverlap !== undefined && layout.pp === 1) notes.push(`pp_overlap has no effect with pp = 1: there is no pipeline send/recv to hide`);
   if (layout.ppGradients !== undefined && layout.pp === 1) notes.push(`pp_gradients has no effect with pp = 1: there is no pipeline send/recv`);
+  if (layout.ppTensors !== undefined && layout.pp === 1) notes.push(`pp_tensors has no effect with pp = 1: there is no pipeline send/recv`);
+  else if (layout.ppTensors !== undefined && layout.tp > 1 && shape !== undefined && sequenceParallelOf(shape)) notes.push(`pp_tensors has no effect with sequence parallelism: the activations are already split by sequence, 1/tp sent by each tensor rank and none gathered`);
+  if (layout.ppGradients !== undefined && layout.pp > 1 && layout.tp > 1 && ppTensorsOf(layout) === 'whole' && (shape === undefined || !sequenceParallelOf(shape))) notes.push(`pp_gradients has no effect with pp_tensors: whole: every tensor rank sends whole tensors both ways`);
   if (layout.pipelineEngine !== undefined && layout.pp === 1) notes.push(`pipeline_engine has no effect with pp = 1: there is no pipeline schedule to run`);
   if (layout.dpOverlap !== undefined && layout.dp === 1) notes.push(`dp_overlap has no effect with dp = 1: there is no gradient reduction to hide`);
   if (layout.dpMaxCtas !== undefined && layout.dp * (layout.cp ?? 1) === 1) notes.push(`dp_max_ctas has no effect with dp = 1: there is no gradient reduction to run`);

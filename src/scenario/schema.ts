@@ -287,6 +287,13 @@ export const layoutSchema = z.strictObject({
    * default) or 'whole' (DeepSpeed's pipeline engine through v0.5.3, DeeperSpeed for GPT-NeoX-20B).
    */
   pp_gradients: z.enum(['partitioned', 'whole']).optional(),
+  /**
+   * How the pipeline sends tensors not split by sequence: 'scatter-gather' (1/tp from each tensor
+   * rank, all-gathered over the tensor group on arrival: Megatron-LM 2021 to March 2023, DeepSpeed's
+   * pipeline engine) or 'whole' (every tensor rank sends it all: Megatron-Core). Absent:
+   * scatter-gather with pipeline_engine: deepspeed, else whole.
+   */
+  pp_tensors: z.enum(['scatter-gather', 'whole']).optional(),
   pp: z.number().int().positive().default(1),
   dp: z.number().int().positive(),
   micro_batches: z.number().int().positive().optional(),
