@@ -2,7 +2,7 @@
 // have no expect: block), then `check scenarios/*.yaml --baseline baseline.csv` on every push, one
 // baseline file for every scenario. The save must not be refused, and the check must not say that
 // another scenario's columns are ones "this version of poolsim does not write".
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,19 @@ describe('one baseline for several scenarios, as docs/ci.md makes it', () => {
     expect(t.rows.map((x) => x[scenario])).toEqual(['check-backfill', 'check-service', 'check-service']);
     // Without --save nothing would come of it: still refused.
     expect(poolsim('check', bare).code).toBe(2);
+  });
+
+  it('a scenario given twice, or two files of one name, is refused before running: runs and baseline rows are keyed by name', () => {
+    // It ran twice, counted its expectations twice and --save wrote its rows twice.
+    const twice = join(work, 'twice.csv');
+    const copy = join(work, 'copy.yaml');
+    writeFileSync(copy, readFileSync(bare, 'utf8'));
+    for (const second of [bare, copy]) {
+      const r = poolsim('check', bare, second, '--save', twice);
+      expect(r.code, second).toBe(2);
+      expect(r.stderr).toContain(`${second}: scenario 'check-backfill' is checked already (from ${bare}): a check's runs and baseline rows are keyed by scenario name`);
+      expect(existsSync(twice)).toBe(false);
+    }
   });
 
   it("the other scenario's empty columns are not reported as columns this version does not write", () => {

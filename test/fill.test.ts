@@ -1,7 +1,7 @@
 // The fill experiment (sim/fill.ts, `poolsim fill`): pods arrive on an empty pool and never leave;
 // each is placed at once or fails. Checked by hand on one GPU, against the FGD paper's direction on
 // the Alibaba openb pods, and through the CLI.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,5 +73,28 @@ describe('fill', () => {
     const typo = poolsim('fill', join(dir, 's.yaml'), '--placement', 'fgd,best-fitt', '--out', join(dir, 'c'));
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain("unknown policy 'best-fitt'");
+  });
+
+  it("CLI: two placements of one name are labelled by their parameters, as compare's are; one placement twice is refused", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-fill-'));
+    for (const [name, text] of Object.entries(ONE_GPU)) writeFileSync(join(dir, name.slice(3)), text);
+    writeFileSync(join(dir, 's.yaml'), scenarioText);
+    // Both rows used to read 'topology-aware': which row was which parameter set, nothing said.
+    const two = poolsim('fill', join(dir, 's.yaml'), '--placement', '{name: topology-aware, params: {whole_nodes: true}},{name: topology-aware, params: {whole_nodes: false}}', '--out', join(dir, 'a'), '--quiet');
+    expect(two.code).toBe(0);
+    const column = (file: string) => readFileSync(join(dir, 'a', file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+    expect(column('fill-summary.csv')).toEqual(['topology-aware{whole_nodes=true}', 'topology-aware{whole_nodes=false}']);
+    expect(new Set(column('fill.csv'))).toEqual(new Set(['topology-aware{whole_nodes=true}', 'topology-aware{whole_nodes=false}']));
+    // One placement alone, or the scenario's own, keeps its bare name.
+    const one = poolsim('fill', join(dir, 's.yaml'), '--placement', 'best-fit,fgd', '--out', join(dir, 'b'), '--quiet');
+    expect(one.code).toBe(0);
+    expect(readFileSync(join(dir, 'b', 'fill-summary.csv'), 'utf8')).toMatch(/^best-fit,1,.*\nfgd,1,/m);
+    // The same placement twice (the scenario's best-fit and best-fit with its parameters written) gave two identical rows.
+    for (const list of ['best-fit,best-fit', 'best-fit,{name: best-fit, params: {}}']) {
+      const twice = poolsim('fill', join(dir, 's.yaml'), '--placement', list, '--out', join(dir, 'c'));
+      expect(twice.code, list).toBe(2);
+      expect(twice.stderr).toContain("--placement: 'best-fit' is listed twice (entries 1 and 2)");
+      expect(existsSync(join(dir, 'c'))).toBe(false);
+    }
   });
 });

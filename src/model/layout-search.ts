@@ -18,7 +18,7 @@ import { memoryPerDevice } from './memory.js';
 import { recomputeOf } from './shape-defaults.js';
 import { NEAR_TIE_SHARE } from './near-tie-share.js';
 import { pipelineAcrossAndWithin, stepTime, type CommPath } from './step-time.js';
-import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, candidateLayout, divisorsUpTo, tpDividesHeads, type AutoLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { AUTO_LAYOUT_MEMORY_FRACTION, autoLayout, candidateLayout, divisorsUpTo, tpDividesHeads, tpSplitsSequence, type AutoLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 
 /** What the search needs to know about the kind and the fabric a job would run on. */
 export interface LayoutEnv {
@@ -169,11 +169,11 @@ interface Leanest {
 
 function fastestLayoutAt(devices: number, shape: TrainingShape, env: LayoutEnv, stepSOf: (layout: ParallelLayout, shape: TrainingShape) => number, leanest: Leanest): SearchedLayout {
   const perNode = Math.max(1, Math.floor(env.devicesPerNode));
-  const plain = searchLayouts(devices, shape, env, () => [1], stepSOf, leanest);
+  const plain = searchLayouts(devices, shape, env, (tp) => (tpSplitsSequence(shape, tp) ? [1] : []), stepSOf, leanest);
   if (plain.roomy[0]) return withRunnerUp(plain.roomy[0], plain.roomy[1]);
   // Load-balanced causal context parallelism splits a sequence into 2 x cp equal chunks.
   // Not under per-op selective checkpointing, which the model does not describe with CP (op-recompute.ts).
-  const cps = (tp: number): number[] => (recomputeOf(shape) === 'op' ? [] : divisorsUpTo(devices / tp, MAX_AUTO_CP).filter((c) => c > 1 && shape.seqLen % (2 * c) === 0));
+  const cps = (tp: number): number[] => (recomputeOf(shape) === 'op' ? [] : divisorsUpTo(devices / tp, MAX_AUTO_CP).filter((c) => c > 1 && shape.seqLen % (2 * c) === 0 && tpSplitsSequence(shape, tp, c)));
   const split = searchLayouts(devices, shape, env, cps, stepSOf, leanest);
   if (split.roomy[0]) return withRunnerUp(split.roomy[0], split.roomy[1]);
   // The tight candidates of both searches, the plain ones first (stable sort: ties keep them).

@@ -10,7 +10,7 @@ import { moeProblems } from './moe.js';
 import { tpOverlapProblems } from './tp-overlap.js';
 import { billions, paramsShapeMismatch, setsModelSize } from './shape-weights.js';
 import { fastestLayout, layoutEnvOf, recomputeRaisedText, withEfficiency, type LayoutEnv } from './layout-search.js';
-import { AUTO_LAYOUT_MEMORY_FRACTION, defaultShape, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
+import { AUTO_LAYOUT_MEMORY_FRACTION, defaultShape, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, tpSplitsSequence, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { DEFAULT_HEAD_DIM, recomputeOf, sequenceParallelOf } from './shape-defaults.js';
 
 /** A device kind a job may run on, as far as fitting it is concerned. */
@@ -334,7 +334,7 @@ function wouldFit(shape: TrainingShape, layout: ParallelLayout, devices: number,
     if (tryLayout(`pp ${p} x dp ${dp}`, { ...layout, pp: p, dp, microBatches: Math.max(1, Math.round(sequences / dp)) })) break;
   }
   for (const t of divisorsUpTo(devices / (layout.pp * cp), k.devicesPerNode)) {
-    if (t <= layout.tp || k.devicesPerNode % t !== 0 || !tpDividesHeads(shape, t)) continue;
+    if (t <= layout.tp || k.devicesPerNode % t !== 0 || !tpDividesHeads(shape, t) || !tpSplitsSequence(shape, t, layout.cp ?? 1)) continue;
     const dp = devices / (t * cp * layout.pp);
     if (tryLayout(`tp ${t} x dp ${dp}`, { ...layout, tp: t, dp, microBatches: Math.max(1, Math.round(sequences / dp)) })) break;
   }

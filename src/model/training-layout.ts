@@ -642,6 +642,27 @@ export function tpDividesHeads(shape: TrainingShape, tp: number): boolean {
   return headsProblems(shape, tp).length === 0;
 }
 
+/**
+ * Whether sequence parallelism (on by default with fused attention) can split each rank's sequence
+ * over the tp ranks: Megatron-LM scatters the [sequence, batch, hidden] activations along the
+ * sequence (megatron/core/tensor_parallel/mappings.py, _split_along_first_dim, which asserts "First
+ * dimension of the tensor should be divisible by tensor parallel size"), and with context
+ * parallelism each rank holds seq_len / cp tokens. seq_len 4100 at tp 8 was timed as 512.5 tokens
+ * a rank; Megatron stops at its first step. True when sequence parallelism is off or tp is 1.
+ */
+export function tpSplitsSequence(shape: TrainingShape, tp: number, cp = 1): boolean {
+  return sequenceSplitProblem(shape, tp, cp) === undefined;
+}
+
+/** Why tp does not split each rank's sequence whole under sequence parallelism (tpSplitsSequence); undefined when it does. */
+function sequenceSplitProblem(shape: TrainingShape, tp: number, cp: number): string | undefined {
+  if (tp <= 1 || !sequenceParallelOf(shape)) return undefined;
+  const tokens = shape.seqLen / cp;
+  if (Number.isInteger(tokens) && tokens % tp === 0) return undefined;
+  const held = cp > 1 ? `the ${tokens} tokens each of the cp = ${cp} ranks holds of a sequence` : `the sequence's ${shape.seqLen} tokens`;
+  return `tp = ${tp} must divide ${held}: sequence parallelism (on with fused attention) splits them over the tensor-parallel ranks, which Megatron-LM requires to be equal; give a seq_len that tp${cp > 1 ? ' x cp' : ''} divides, another tp, or model.sequence_parallel: false`;
+}
+
 /** Why tp does not split the shape's heads whole (tpDividesHeads), in validateLayout's words; none when it does. */
 function headsProblems(shape: TrainingShape, tp: number): string[] {
   const out: string[] = [];
@@ -699,7 +720,7 @@ export function autoLayout(devices: number, devicesPerNode: number, shape: Train
   const tpCap = Math.min(8, perNode, devices);
   let tp = 1;
   for (let t = tpCap; t >= 1; t--) {
-    if (devices % t === 0 && perNode % t === 0 && tpDividesHeads(shape, t)) {
+    if (devices % t === 0 && perNode % t === 0 && tpDividesHeads(shape, t) && tpSplitsSequence(shape, t)) {
       tp = t;
       break;
     }
@@ -800,6 +821,9 @@ export function validateLayout(
     problems.push(...headsProblems(shape, layout.tp));
     if (cp > 1 && shape.seqLen % (2 * cp) !== 0) {
       problems.push(`cp = ${cp} needs the sequence (${shape.seqLen} tokens) to split into 2 x cp = ${2 * cp} equal chunks (load-balanced causal context parallelism)`);
+    } else if (Number.isInteger(cp) && cp >= 1) {
+      const unsplit = sequenceSplitProblem(shape, layout.tp, cp);
+      if (unsplit !== undefined) problems.push(unsplit);
     }
     const chunks = layout.pp * v;
     const stages = layout.stageLayers;

@@ -103,6 +103,14 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
         issues.push(...e.issues);
       }
     }
+    // Runs, findings and baselines are keyed by scenario name: a file given twice ran twice and
+    // --save wrote its rows twice; two files of one name mixed their rows in one baseline.
+    const fileOf = new Map<string, string>();
+    for (const p of prepared) {
+      const first = fileOf.get(p.scenarioName);
+      if (first === undefined) fileOf.set(p.scenarioName, p.input.file);
+      else issues.push({ file: p.input.file, line: 0, column: 0, path: '', message: `scenario '${p.scenarioName}' is checked already (from ${first}): a check's runs and baseline rows are keyed by scenario name, so give each scenario once, and copies names of their own` });
+    }
     if (issues.length > 0) throw new InputError(issues);
     const checks: ScenarioCheck[] = [];
     for (const p of prepared) {

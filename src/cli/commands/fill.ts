@@ -16,7 +16,8 @@ import { FILL_COLUMNS, FILL_SUMMARY_COLUMNS, fillPods, runFill, type FillRow, ty
 import { describeWarnings, guarded } from '../io.js';
 import { OutputFolder } from '../output-folder.js';
 import { parsePolicyOption } from '../policy-options.js';
-import { withOwnParams } from '../../policy/own-params.js';
+import { samePolicy, withOwnParams } from '../../policy/own-params.js';
+import { VariantError, variantLabels, type Variant } from '../../experiment/variant-label.js';
 
 interface FillArgs {
   scenario: string;
@@ -86,10 +87,25 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     if (names.length === 0) throw optionError('--placement', 'expected at least one placement');
     // Every placement is resolved (plug-ins loaded) before the first fill: a typo fails at once.
     const placers = [];
+    const variants: Variant[] = [];
+    const own = resolved.scenario.placement;
     for (const n of names) {
       // A placement named bare that is the scenario's own keeps the scenario's parameters (own-params.ts).
-      const override = n !== undefined ? { placement: withOwnParams(parsePolicyOption(n, '--placement', process.cwd()), resolved.scenario.placement, dirname(argv.scenario)) } : {};
-      placers.push({ ref: override.placement?.ref ?? resolved.scenario.placement, policies: await loadPolicies(resolved, dirname(argv.scenario), override) });
+      const override = n !== undefined ? { placement: withOwnParams(parsePolicyOption(n, '--placement', process.cwd()), own, dirname(argv.scenario)) } : {};
+      const ref = override.placement?.ref ?? own;
+      const policies = await loadPolicies(resolved, dirname(argv.scenario), override);
+      const isOwn = override.placement === undefined || samePolicy(override.placement.ref.name, override.placement.baseDir, own.name, dirname(argv.scenario));
+      variants.push({ ref, ownName: policies.placementName, ...(isOwn ? { scenarioParams: own.params } : {}) });
+      placers.push({ ref, policies });
+    }
+    // Labelled as compare labels its placements: the same placement twice is refused, and two of one
+    // name say their parameters or modules (fill.csv's rows of both were labelled alike).
+    let labels: string[];
+    try {
+      labels = variantLabels(variants);
+    } catch (e) {
+      if (e instanceof VariantError) throw optionError('--placement', e.message);
+      throw e;
     }
     const folder = new OutputFolder(argv.out ?? join('results', `${resolved.scenario.name}-fill`));
     const first = argv.seed ?? resolved.scenario.seed;
@@ -99,9 +115,11 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     const plotted: FillRow[] = [];
     let rows = csvLine(FILL_COLUMNS);
     try {
-      for (const { policies } of placers) {
+      for (const [p, { policies }] of placers.entries()) {
+        const label = labels[p]!;
         for (let s = first; s < first + argv.seeds; s++) {
-          const summary = runFill(resolved, policies.placer, policies.placementName, s, spec, (row) => {
+          const summary = runFill(resolved, policies.placer, policies.placementName, s, spec, (ownRow) => {
+            const row = ownRow.placement === label ? ownRow : { ...ownRow, placement: label };
             rows += csvLine(FILL_COLUMNS.map((c) => row[c]));
             if (rows.length >= 1 << 16) {
               folder.append('fill.csv', rows);
@@ -110,7 +128,7 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
             // The plot: the first seed of each placement, every 20th pod and the last.
             if (s === first && (row.pod % 20 === 0 || row.requested_gpus >= until * summaryGpus(row))) plotted.push(row);
           });
-          summaries.push(summary);
+          summaries.push(summary.placement === label ? summary : { ...summary, placement: label });
         }
       }
       folder.append('fill.csv', rows);

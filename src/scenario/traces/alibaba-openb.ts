@@ -116,7 +116,7 @@ export function parseAlibabaOpenbPods(text: string | TextPieces, options: Alibab
       if (creationS === undefined || creationS < 0) return skip('bad creation_time', f[col.creation_time]);
       if (creationS < originS) originS = creationS;
       const numGpu = parseFiniteNumber(f[col.num_gpu]);
-      if (numGpu === undefined || !Number.isInteger(numGpu) || numGpu < 0) return skip('bad num_gpu', f[col.num_gpu]);
+      if (numGpu === undefined || !Number.isSafeInteger(numGpu) || numGpu < 0) return skip('bad num_gpu', f[col.num_gpu]);
       if (numGpu === 0 && !options.includeCpuOnly) return skip('no GPU requested');
 
       let gpuMilli = 0;

@@ -240,7 +240,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       let rawDevices = perInstance;
       if (instancesCol >= 0) {
         const n = f.finiteNumber(instancesCol);
-        if (n === undefined || !Number.isInteger(n) || n < 1) return skip(line, 'bad instances', f.field(instancesCol), instancesCol);
+        if (n === undefined || !Number.isSafeInteger(n) || n < 1) return skip(line, 'bad instances', f.field(instancesCol), instancesCol);
         // 2 instances of 1.5 GPUs is no gang of 3 whole GPUs: each instance needs its own share.
         if (!Number.isInteger(perInstance) && perInstance > 1) return skip(line, 'bad devices', f.field(devicesCol), devicesCol);
         if (n > 1 && perInstance > 0 && perInstance < 1) return skip(line, 'fractional share of a multi-GPU job', `${n} instances of ${perInstance} GPU`);
@@ -254,7 +254,9 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
         gpuMilli = Math.round(rawDevices * 1000);
         // Below half a thousandth the share rounds to none: a job that holds nothing never ends.
         if (gpuMilli === 0) return skip(line, 'bad devices', f.field(devicesCol), devicesCol);
-      } else if (!Number.isInteger(rawDevices)) {
+      } else if (!Number.isSafeInteger(rawDevices)) {
+        // Whole and held exactly (2^53 - 1 at most, as a scenario's `devices:`): 1e308 is 'whole' to
+        // a float64, and its work overflowed to Infinity.
         return skip(line, 'bad devices', f.field(devicesCol), devicesCol);
       } else if (rawDevices > 0 && milliCol >= 0 && !f.isEmpty(milliCol)) {
         const milli = f.finiteNumber(milliCol);

@@ -66,7 +66,7 @@ export function parsePhilly(text: string | TextPieces, options: PhillyOptions = 
       if (unix) originUnixS = Math.min(originUnixS, submitS);
       else originCalendarS = Math.min(originCalendarS, submitS);
       const devices = parseFiniteNumber(f[col.num_gpus]);
-      if (devices === undefined || !Number.isInteger(devices) || devices < 0) return skip('bad num_gpus', f[col.num_gpus]);
+      if (devices === undefined || !Number.isSafeInteger(devices) || devices < 0) return skip('bad num_gpus', f[col.num_gpus]);
       if (devices === 0) return skip('no GPU requested');
       const durationS = parseFiniteNumber(f[col.duration]);
       if (durationS === undefined) return skip('bad duration', f[col.duration]);

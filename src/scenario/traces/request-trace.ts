@@ -192,10 +192,10 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
       const p = parseFiniteNumber(fields[promptCol]);
       const o = parseFiniteNumber(fields[outputCol]);
       // Token counts are whole: a fraction (100.4) was rounded in silence; the row is as broken as a
-      // count that is not a number.
-      if (t === undefined || p === undefined || o === undefined || (nonNegative && t < 0) || !(p >= 1 && Number.isInteger(p)) || !(o >= 1 && Number.isInteger(o))) {
+      // count that is not a number. And held exactly (2^53 - 1 at most): 1e308 is 'whole' to a float64.
+      if (t === undefined || p === undefined || o === undefined || (nonNegative && t < 0) || !(p >= 1 && Number.isSafeInteger(p)) || !(o >= 1 && Number.isSafeInteger(o))) {
         // The first column that is bad, named as the file names it, with what it holds.
-        const [col, what] = t === undefined || (nonNegative && t < 0) ? [timeCol, timeWhat] : !(p !== undefined && p >= 1 && Number.isInteger(p)) ? [promptCol, 'a positive whole count'] : [outputCol, 'a positive whole count'];
+        const [col, what] = t === undefined || (nonNegative && t < 0) ? [timeCol, timeWhat] : !(p !== undefined && p >= 1 && Number.isSafeInteger(p)) ? [promptCol, 'a positive whole count'] : [outputCol, 'a positive whole count'];
         skip(`with a bad ${cols.time} or token count`, line, `column ${headerNames[col]!.trim()}: expected ${what}, got ${JSON.stringify(fields[col] ?? '')}`);
         return;
       }
