@@ -10,6 +10,7 @@ import { csvLine } from '../../experiment/csv.js';
 import { loadScenarioForRun } from '../../experiment/load-for-run.js';
 import { MANIFEST_FORMAT, poolsimVersion } from '../../experiment/manifest.js';
 import { loadPolicies } from '../../policy/plugin.js';
+import type { ResolvedScenario } from '../../model/load-scenario.js';
 import { InputError, formatIssue } from '../../scenario/errors.js';
 import { readInputFile, readInputPieces } from '../../scenario/read-input-file.js';
 import { FILL_COLUMNS, FILL_SUMMARY_COLUMNS, fillPods, runFill, type FillRow, type FillSpec, type FillSummary } from '../../sim/fill.js';
@@ -84,13 +85,24 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     if (fillPods(resolved).length === 0) throw new InputError([{ file: argv.scenario, line: 0, column: 0, path: 'workloads', message: 'a fill draws pods from the listed or traced jobs that ask for GPUs, and this scenario has none (generated jobs are not drawn)' }]);
     const names = argv.placement !== undefined ? placementList(argv.placement) : [undefined];
     if (names.length === 0) throw optionError('--placement', 'expected at least one placement');
+    const placersOf = async (r: ResolvedScenario) => {
+      const list = [];
+      for (const n of names) {
+        // A placement named bare that is the scenario's own keeps the scenario's parameters (own-params.ts).
+        const override = n !== undefined ? { placement: withOwnParams(parsePolicyOption(n, '--placement', process.cwd()), r.scenario.placement, dirname(argv.scenario)) } : {};
+        list.push({ ref: override.placement?.ref ?? r.scenario.placement, policies: await loadPolicies(r, dirname(argv.scenario), override) });
+      }
+      return list;
+    };
     // Every placement is resolved (plug-ins loaded) before the first fill: a typo fails at once.
-    const placers = [];
-    for (const n of names) {
-      // A placement named bare that is the scenario's own keeps the scenario's parameters (own-params.ts).
-      const override = n !== undefined ? { placement: withOwnParams(parsePolicyOption(n, '--placement', process.cwd()), resolved.scenario.placement, dirname(argv.scenario)) } : {};
-      placers.push({ ref: override.placement?.ref ?? resolved.scenario.placement, policies: await loadPolicies(resolved, dirname(argv.scenario), override) });
-    }
+    const placers = await placersOf(resolved);
+    // A trace's sample without its own sample_seed is each seed's draw, as in a run of that seed.
+    // Loaded again for each placement and seed, not kept: a thousand seeds' pods would not fit in memory.
+    const perSeed = async (s: number) => {
+      if (resolved.traceSampleSeed === undefined || resolved.traceSampleSeed === s) return { resolved, placers };
+      const r = loadScenarioForRun(text, argv.scenario, { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(argv.scenario), allowUntimed: true, seed: s }).resolved;
+      return { resolved: r, placers: await placersOf(r) };
+    };
     const folder = new OutputFolder(argv.out ?? join('results', `${resolved.scenario.name}-fill`));
     const first = argv.seed ?? resolved.scenario.seed;
     const pastLast = seedRangeProblem(first, argv.seeds);
@@ -99,9 +111,11 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     const plotted: FillRow[] = [];
     let rows = csvLine(FILL_COLUMNS);
     try {
-      for (const { policies } of placers) {
+      for (let p = 0; p < placers.length; p++) {
         for (let s = first; s < first + argv.seeds; s++) {
-          const summary = runFill(resolved, policies.placer, policies.placementName, s, spec, (row) => {
+          const seeded = await perSeed(s);
+          const { policies } = seeded.placers[p]!;
+          const summary = runFill(seeded.resolved, policies.placer, policies.placementName, s, spec, (row) => {
             rows += csvLine(FILL_COLUMNS.map((c) => row[c]));
             if (rows.length >= 1 << 16) {
               folder.append('fill.csv', rows);
