@@ -81,14 +81,19 @@ describe("a trace's sample", () => {
 
   it("is each seed's draw in a fill too, as in fill --seed of that seed", () => {
     setUp();
-    const fill = (...extra: string[]): string[] => {
-      const out = join(work, `fill-${extra.join('')}`);
-      expect(poolsim('fill', join(work, 's3.yaml'), '--out', out, '--quiet', ...extra).code).toBe(0);
+    // Pods of 1 to 8 GPUs, so that which were sampled shows in the fill.
+    writeFileSync(join(work, 'sizes.csv'), ['id,submit,duration,gpus', ...Array.from({ length: 40 }, (_, i) => `j${i},${i * 60},600,${1 + ((i * 5) % 8)}`)].join('\n') + '\n');
+    for (const seed of [3, 4]) writeFileSync(join(work, `f${seed}.yaml`), scenario(seed).replace('t.csv', 'sizes.csv').replace('count: 1,', 'count: 4,'));
+    const fill = (file: string, ...extra: string[]): string[] => {
+      const out = join(work, `fill-${file}${extra.join('')}`);
+      expect(poolsim('fill', join(work, file), '--out', out, '--quiet', ...extra).code).toBe(0);
       return readFileSync(join(out, 'fill-summary.csv'), 'utf8').trim().split('\n');
     };
-    const [header, three, four] = fill('--seeds', '2');
-    expect(fill('--seed', '3')).toEqual([header, three]);
-    expect(fill('--seed', '4')).toEqual([header, four]);
+    const [header, three, four] = fill('f3.yaml', '--seeds', '2', '--sample', 'in-order');
+    expect(three).not.toEqual(four);
+    expect(fill('f3.yaml', '--seed', '4', '--sample', 'in-order')).toEqual([header, four]);
+    // The file of seed 4 fills with the same pods: the sample is the seed's, not the file's.
+    expect(fill('f4.yaml', '--sample', 'in-order')).toEqual([header, four]);
   });
 
   it('refuses sample_seed without a sample below 1, which would change nothing', () => {
