@@ -6,13 +6,13 @@
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPolicies } from '../policy/plugin.js';
-import { Cluster } from '../model/cluster.js';
 import { formatIssue, SourceMap } from '../scenario/errors.js';
 import type { JobRow } from '../sim/metrics.js';
 import type { NetworkProgressModel } from '../sim/network-progress.js';
 import { HOT_LINK_USERS, HOT_LINKS } from './hot-links.js';
 import { fileAccess } from './file-access.js';
 import { outputFiles } from './output-sinks.js';
+import { policyWarnings } from './policy-warnings.js';
 import { Activity, PolicyWatch } from './policy-watch.js';
 import { RowSlots } from './row-slots.js';
 import { publishProgress } from './run-progress.js';
@@ -68,6 +68,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
   }
   const files = req.outputs ? outputFiles(resolved, req.outputs) : [];
   const seed = req.seed ?? resolved.scenario.seed;
+  const ownWarnings = policyWarnings(resolved, policies);
   // The pool learns the policies' own names (a plug-in's, for its watchdog messages) and, when it
   // asked to, checks what it needs before the simulation starts.
   const go = req.awaitGo ? new Promise<void>((resolve) => waitingForGo.set(req.index, resolve)) : undefined;
@@ -83,7 +84,8 @@ async function run(req: PoolRequest): Promise<PoolReply> {
       policy: req.policy?.ref ?? resolved.scenario.policy,
       placement: req.placement?.ref ?? resolved.scenario.placement,
       traceReports: [...resolved.traceReports],
-      warnings: [...resolved.warnings.map(formatIssue), ...(policies.warnings ?? []).map(formatIssue), ...(policies.placer.notes?.(new Cluster(resolved.shape)) ?? [])],
+      warnings: [...resolved.warnings.map(formatIssue), ...ownWarnings],
+      policyWarnings: ownWarnings,
       files,
       expectedJobs: resolved.size.jobs,
     },
