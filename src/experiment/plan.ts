@@ -128,7 +128,7 @@ export function planExperiment(spec: ExperimentSpec): Plan {
  * Why sweeping `path` would change no run while runs.csv labels each run with its value, or
  * undefined. A run's seed comes from --seeds and --seed-base (the scenario's `seed` is only their
  * default first seed), and --policies / --placements replace the scenario's policy / placement
- * whole, parameters included: every point would run the same simulations under different labels.
+ * and its parameters: every point would run the same simulations under different labels.
  */
 function overriddenSweep(path: string, spec: ExperimentSpec): string | undefined {
   let head: string | number | undefined;
@@ -143,7 +143,8 @@ function overriddenSweep(path: string, spec: ExperimentSpec): string | undefined
   const override =
     head === 'policy' && spec.policies.length > 0 ? '--policies' : head === 'placement' && spec.placements.length > 0 ? '--placements' : undefined;
   if (override === undefined) return undefined;
-  return `${path}: ${override} replaces the scenario's ${head} (parameters included) in every run, so every point would run the same ${head} under different labels; list the variants in ${override} instead (e.g. "{name: sjf, params: {strict: true}},{name: sjf, params: {strict: false}}"), or drop ${override}`;
+  const plural = head === 'policy' ? 'policies' : 'placements';
+  return `${path}: with ${override}, every run uses the ${plural} ${override} lists, with the parameters given there, whatever the scenario's ${head} says, so each point of this --set would run the same simulations under another label. To compare parameter values, drop this --set and list one variant per value in ${override} (e.g. ${override} "{name: sjf, params: {strict: true}},{name: sjf, params: {strict: false}}"); to sweep the scenario's own ${head}, drop ${override}`;
 }
 
 /** What checking a plan established before anything runs. */
