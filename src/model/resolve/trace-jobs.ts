@@ -37,8 +37,11 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   if (text === undefined) return;
   let imported: Omit<TraceImport, 'jobs'> & { jobRows: TraceRowReader };
   // A sample is the run's draw unless pinned: each seed of an experiment replays jobs of its own.
-  const sampleSeed = t.sample_seed ?? ctx.io.seed ?? scope.scenario.seed;
-  if (t.sample !== undefined && t.sample < 1 && t.sample_seed === undefined) ctx.traceSampleSeed = sampleSeed;
+  // Without one the file's seed stays in the options, so that a trace prefetched for the file
+  // (importKey, trace-prefetch.ts) is taken by a run of any seed.
+  const sampled = t.sample !== undefined && t.sample < 1;
+  const sampleSeed = sampled ? (t.sample_seed ?? ctx.io.seed ?? scope.scenario.seed) : scope.scenario.seed;
+  if (sampled && t.sample_seed === undefined) ctx.traceSampleSeed = sampleSeed;
   const options = {
     source: t.path,
     seed: sampleSeed,
