@@ -69,9 +69,13 @@ describe('sweep refuses a swept field that every run would ignore', () => {
   it('the seed, and a policy or placement that --policies or --placements replaces', () => {
     const cases: [string[], string][] = [
       [['--set', 'seed=1,2'], "seed: each run's seed comes from --seeds and --seed-base"],
-      [['--set', 'policy.params.strict=true,false', '--policies', 'sjf'], "policy.params.strict: --policies replaces the scenario's policy (parameters included) in every run"],
-      [['--set', 'policy=fifo,sjf', '--policies', 'fifo'], "policy: --policies replaces the scenario's policy"],
-      [['--set', 'placement=best-fit,first-fit', '--placements', 'first-fit'], "placement: --placements replaces the scenario's placement"],
+      // The refusal says what to do instead ("(parameters included)" left that to the reader).
+      [
+        ['--set', 'policy.params.strict=true,false', '--policies', 'sjf'],
+        'policy.params.strict: with --policies, every run uses the policies --policies lists, with the parameters given there, whatever the scenario\'s policy says, so each point of this --set would run the same simulations under another label. To compare parameter values, drop this --set and list one variant per value in --policies (e.g. --policies "{name: sjf, params: {strict: true}},{name: sjf, params: {strict: false}}"); to sweep the scenario\'s own policy, drop --policies',
+      ],
+      [['--set', 'policy=fifo,sjf', '--policies', 'fifo'], 'policy: with --policies, every run uses the policies --policies lists'],
+      [['--set', 'placement=best-fit,first-fit', '--placements', 'first-fit'], "placement: with --placements, every run uses the placements --placements lists, with the parameters given there, whatever the scenario's placement says"],
     ];
     for (const [args, message] of cases) {
       const out = join(work, 'ignored-sweep');

@@ -18,7 +18,7 @@ workloads:
 `;
 
 const warnings = (text: string): string[] => scenarioFromText(text).warnings.map((w) => `${w.line}:${w.path}: ${w.message}`);
-const implausible = (w: readonly string[]): string[] => w.filter((m) => /slower than any (port in a data centre|NIC|link in a data centre|link between the devices of a node) \(1 Gb\/s|more than any switch, NIC or device link adds/.test(m));
+const implausible = (w: readonly string[]): string[] => w.filter((m) => /(slower|faster) than any (port in a data centre|NIC|link in a data centre|link between the devices of a node) \((1 Gb\/s|100 Tb\/s)|more than any switch, NIC or device link adds/.test(m));
 
 describe('implausible figures inside a data centre', () => {
   it("warns a bare hop latency read as seconds, at its line, with the likely unit", () => {
@@ -67,8 +67,24 @@ describe('implausible figures inside a data centre', () => {
     expect(w[1]).toMatch(/^3:devices\.H100\.interconnect\.latency: a latency between the devices of a node of 1s .*write '1us'/);
   });
 
-  it('says nothing of real figures, the slowest included', () => {
+  it('warns a rate faster than any port, NIC or device link, with the likely unit', () => {
+    // 1e300 bytes/s was taken without a word: every collective timed as free, ECR near the kernels' alone.
+    const bare = implausible(warnings(scenario('    fabric: { preset: IB-NDR, port_rate: 1e300 }')));
+    expect(bare).toEqual([
+      '4:datacentres[0].fabric.port_rate: 1e+300 bytes/s (8e+276 Yb/s) is faster than any port in a data centre (100 Tb/s at most: NVLink 5 is 14.4 Tb/s per GPU), so every collective over it is timed as if its bytes took no time; the number as written is bytes per second: check its exponent',
+    ]);
+    const unit = implausible(warnings(scenario('    fabric: IB-NDR').replace('device: H100 }', 'device: H100, nic_rate: 400Pbps }')));
+    expect(unit).toHaveLength(1);
+    expect(unit[0]).toMatch(/^5:datacentres\[0\]\.node_groups\[0\]\.nic_rate: .* is faster than any NIC .*'400Pbps' is 400 Pb\/s: write '400Gbps' if gigabits were meant$/);
+    const device = implausible(warnings(scenario('    fabric: IB-NDR', 'devices:\n  H100: { interconnect: { bandwidth: 900TB/s } }\n')));
+    expect(device).toHaveLength(1);
+    expect(device[0]).toContain("'900TB/s' is 7.2 Pb/s: write '900GB/s' if gigabytes were meant");
+  });
+
+  it('says nothing of real figures, the slowest and fastest included', () => {
     for (const site of [
+      "    fabric: { preset: IB-NDR, port_rate: '1.6Tbps' }",
+      '    topology: { kind: torus, dims: [2, 2], link_bandwidth: 1.8TB/s }',
       '    fabric: { preset: Ethernet-100G, port_rate: 1Gbps, hop_latency: 10us, endpoint_latency: 100us }',
       '    fabric: { preset: IB-NDR, hop_latency: 150ns, endpoint_latency: 0.47us }',
       '    topology: { kind: torus, dims: [2, 2], link_bandwidth: 100GB/s }',

@@ -45,6 +45,30 @@ describe('implausible inter-DC link figures', () => {
     expect(bw[0]).not.toContain('without a unit');
   });
 
+  it('warns a bandwidth faster than any cable between sites', () => {
+    // 1e300 bytes/s was taken without a word: every transfer and collective over it timed as free.
+    const bare = warnings('latency: 2ms, bandwidth: 1e300');
+    expect(bare).toEqual([
+      '6:links[0].bandwidth: 1e+300 bytes/s (8e+276 Yb/s) is faster than any link between sites (the largest submarine cables carry about 250 Tb/s over all their fibres), so every transfer and collective crossing it is timed as if its bytes took no time; the number as written is bytes per second: check its exponent',
+    ]);
+    const unit = warnings('latency: 2ms, bandwidth: 400Pbps');
+    expect(unit).toHaveLength(1);
+    expect(unit[0]).toContain("'400Pbps' is 400 Pb/s: write '400Gbps' if gigabits were meant");
+    expect(warnings("latency: 2ms, bandwidth: '250Tbps'")).toEqual([]);
+  });
+
+  it('warns a transfer of less than a megabyte: a bare size is bytes', () => {
+    // `size: 2` was a 2-byte transfer, timed in microseconds without a word.
+    const text = (size: string) => scenario('latency: 2ms, bandwidth: 400Gbps').replace('workloads:', `transfers: [{ name: t, from: east, to: west, size: ${size} }]\nworkloads:`);
+    const w = (size: string) => scenarioFromText(text(size)).warnings.map((i) => `${i.line}:${i.path}: ${i.message}`);
+    expect(w('2')).toEqual([
+      "7:transfers[0].size: a transfer of 2 B is less than any dataset, checkpoint or model moved between sites (a megabyte at least); a number without a unit is bytes: write '2GB' if gigabytes were meant",
+    ]);
+    expect(w('2kB')).toEqual([expect.stringContaining("'2kB' is 2 kB: write '2GB' if gigabytes were meant")]);
+    expect(w('1MB')).toEqual([]);
+    expect(w('1TB')).toEqual([]);
+  });
+
   it('warns a latency of zero between sites, which no two sites have', () => {
     for (const link of ['latency: 0, bandwidth: 400Gbps', 'latency: 0s, bandwidth: 400Gbps', "latency: '0us', bandwidth: 400Gbps"]) {
       const w = warnings(link);
@@ -86,7 +110,7 @@ describe('implausible inter-DC link figures', () => {
   it('says nothing of any bundled scenario', () => {
     for (const f of readdirSync('scenarios').filter((n) => n.endsWith('.yaml'))) {
       const messages = bundled(f.replace(/\.yaml$/, '')).warnings.map((w) => w.message);
-      expect(messages.filter((m) => /longest fibre path|slower than any link|latency of 0 s/.test(m)), f).toEqual([]);
+      expect(messages.filter((m) => /longest fibre path|(slower|faster) than any link|latency of 0 s|a transfer of .* is less than any/.test(m)), f).toEqual([]);
     }
   });
 });

@@ -3,10 +3,14 @@
 // one (which fell back to 1) and counting in every account's normalised share. It is now warned
 // about where the key is written, with the nearest account ("did you mean"), as other unknown names
 // are; it still counts (Slurm counts an account with no jobs among the siblings).
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadPolicies } from '../src/policy/plugin.js';
 import { formatIssue } from '../src/scenario/errors.js';
-import { scenarioFromText } from './helpers.js';
+import { poolsim, repoPath, scenarioFromText } from './helpers.js';
 
 const text = (shares: string): string => `name: mf-names
 network: ideal
@@ -59,5 +63,33 @@ describe("multifactor's shares", () => {
     const w = await warnings("{ 'workload[0]': 2 }", plain);
     expect(w).toHaveLength(1);
     expect(w[0]).toContain("no job or tenant queue has account 'workload[0]' (did you mean 'workloads[0]'?)");
+  });
+});
+
+describe("multifactor's shares warning, by every route", () => {
+  const work = mkdtempSync(join(tmpdir(), 'poolsim-mf-routes-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('reaches compare and sweep, with built-in policies and beside a plug-in loaded in a worker', () => {
+    // `run` said it; compare and sweep said nothing, on either thread (the policies' warnings were
+    // not among an experiment's), so a misspelt account's runs were summarised without a word.
+    writeFileSync(join(work, 'mf.yaml'), text('{ teem-a: 4, team-b: 1 }'));
+    const index = pathToFileURL(repoPath('dist/index.js')).href;
+    writeFileSync(
+      join(work, 'ff.mjs'),
+      `import { definePlacementPolicy, firstFitPlacement, z } from '${index}';\nexport default definePlacementPolicy({ name: 'ff', description: 'first-fit', params: z.strictObject({}), create: () => ({ place: (job, cluster) => firstFitPlacement(job, cluster) }) });\n`,
+    );
+    const said = /^warning: .*mf\.yaml:15:\d+: policy\.params\.shares\.teem-a: no job or tenant queue has account 'teem-a' \(did you mean 'team-a'\?\)/m;
+    const runs: [string, string[]][] = [
+      ['run', ['run', join(work, 'mf.yaml'), '--out', join(work, 'r')]],
+      ['compare', ['compare', join(work, 'mf.yaml'), '--seeds', '1', '--out', join(work, 'c')]],
+      ['compare with a plug-in', ['compare', join(work, 'mf.yaml'), '--seeds', '1', '--placements', join(work, 'ff.mjs'), '--out', join(work, 'p')]],
+      ['sweep', ['sweep', join(work, 'mf.yaml'), '--set', 'horizon=10h,20h', '--out', join(work, 's')]],
+    ];
+    for (const [route, args] of runs) {
+      const r = poolsim(...args);
+      expect(r.code, `${route}: ${r.stderr}`).toBe(0);
+      expect(r.stderr.match(new RegExp(said.source, 'gm')) ?? [], route).toHaveLength(1);
+    }
   });
 });

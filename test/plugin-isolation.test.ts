@@ -136,7 +136,7 @@ describe('plug-ins cannot corrupt a run (built CLI)', () => {
       ['holes', "victims() returned undefined, which is not among the eligible jobs it was given"],
       ['math-random', 'called Math.random(): it is not seeded, so the same seed would no longer give the same run; draw from ctx.random (seeded: .next(), .int(n), .pick(items)) instead'],
       // It was "victims() returned an object that is not one of the simulator's jobs, not an array of eligible jobs or undefined".
-      ['async', 'victims() returned a promise: a policy decides within the call (no async or await), or its answer comes after the simulator needed it'],
+      ['async', 'victims() returned a promise (an async method, or an object with a then()): plug-in policies must be synchronous, so victims() returns its decision from the call itself, without async, await or then(); its answer would come after the simulator needed it (docs/writing-a-policy.md, "Plug-ins are called synchronously")'],
     ];
     const runs = await Promise.all(
       cases.map(([mode]) => poolsimAsync('run', `${FIX}/preemptive.yaml`, '--out', join(out, `victims-${mode}`), '--quiet', '--policy', policy(`{name: ./${FIX}/victims.mjs, params: {mode: ${mode}}}`))),
@@ -158,7 +158,7 @@ describe('plug-ins cannot corrupt a run (built CLI)', () => {
       ['math-random', 'called Math.random(): it is not seeded, so the same seed would no longer give the same run; draw from ctx.random (seeded: .next(), .int(n), .pick(items)) instead'],
       ['bad-index', 'route() returned 4, not an index into its 4 replicas'],
       // It was 'route() returned [object Promise], not an index into its 4 replicas'.
-      ['async', 'route() returned a promise: a policy decides within the call (no async or await), or its answer comes after the simulator needed it'],
+      ['async', 'route() returned a promise (an async method, or an object with a then()): plug-in policies must be synchronous, so route() returns its decision from the call itself, without async, await or then(); its answer would come after the simulator needed it (docs/writing-a-policy.md, "Plug-ins are called synchronously")'],
     ];
     const scenario = readFileSync(repoPath(`${FIX}/service.yaml`), 'utf8');
     const runs = await Promise.all(

@@ -90,10 +90,16 @@ describe('policy plug-ins (built CLI)', () => {
       ['wrong-kind', 'unknown device kind index 7'],
     ];
     // An async place(): it was 'expected {kind, nodes[], counts[]} with one count per node'.
-    const async = poolsim('run', `${FIX}/small.yaml`, '--out', join(out, 'garbage-async'), '--quiet', '--placement', `{name: ./${FIX}/garbage.mjs, params: {mode: async}}`);
-    expect(async.stderr).toBe(`run failed: placement policy 'garbage' (./${FIX}/garbage.mjs), job 'second', at t=600s: place() returned a promise: a policy decides within the call (no async or await), or its answer comes after the simulator needed it\nNo result files were written.\n`);
-    expect(async.code).toBe(1);
-    expectNoFiles('garbage-async');
+    // A hand-made thenable's then() threw inside poolsim's own call ('threw: resolve is not a function'),
+    // hiding why: both now say that plug-in policies must be synchronous, and where that is written.
+    for (const mode of ['async', 'thenable']) {
+      const async = poolsim('run', `${FIX}/small.yaml`, '--out', join(out, `garbage-${mode}`), '--quiet', '--placement', `{name: ./${FIX}/garbage.mjs, params: {mode: ${mode}}}`);
+      expect(async.stderr).toBe(
+        `run failed: placement policy 'garbage' (./${FIX}/garbage.mjs), job 'second', at t=600s: place() returned a promise (an async method, or an object with a then()): plug-in policies must be synchronous, so place() returns its decision from the call itself, without async, await or then(); its answer would come after the simulator needed it (docs/writing-a-policy.md, \"Plug-ins are called synchronously\")\nNo result files were written.\n`,
+      );
+      expect(async.code).toBe(1);
+      expectNoFiles(`garbage-${mode}`);
+    }
     const runs = await Promise.all(
       cases.map(([mode]) => poolsimAsync('run', `${FIX}/small.yaml`, '--out', join(out, `garbage-${mode}`), '--quiet', '--placement', `{name: ./${FIX}/garbage.mjs, params: {mode: ${mode}}}`)),
     );
@@ -110,7 +116,7 @@ describe('policy plug-ins (built CLI)', () => {
     // scenario has no horizon ... would never finish", blaming the scenario. An exception without a
     // toString lost the plug-in's name and file ("policy 'misbehaves' ... threw: Cannot convert ...").
     const cases: [string, string][] = [
-      ['async', "at t=0s: schedule() returned a promise: a policy decides within the call (no async or await), or its decisions come after the pass"],
+      ['async', 'at t=0s: schedule() returned a promise (an async method, or an object with a then()): plug-in policies must be synchronous, so schedule() returns its decision from the call itself, without async, await or then(); its decisions would come after the pass (docs/writing-a-policy.md, "Plug-ins are called synchronously")'],
       ['wake-nan', "job 'first', at t=0s: wakeAt() was given NaN, not a finite simulated time in seconds"],
       ['wake-infinity', "job 'first', at t=0s: wakeAt() was given Infinity, not a finite simulated time in seconds"],
       ['unprintable', 'at t=0s: threw a non-Error value: an object that cannot be shown as text'],
@@ -177,7 +183,7 @@ describe('policy plug-ins (built CLI)', () => {
     const r = poolsim('run', `${FIX}/bad-params.yaml`, '--out', join(out, 'bad-params'));
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `${FIX}/bad-params.yaml:12:19: placement.params.mode: expected one of 'over-allocation', 'unknown-node', 'split-gang', 'not-an-object', 'not-arrays', 'wrong-kind', 'async', got 'bogus'\n1 problem found; nothing was run or written.\n`,
+      `${FIX}/bad-params.yaml:12:19: placement.params.mode: expected one of 'over-allocation', 'unknown-node', 'split-gang', 'not-an-object', 'not-arrays', 'wrong-kind', 'async', 'thenable', got 'bogus'\n1 problem found; nothing was run or written.\n`,
     );
     expectNoFiles('bad-params');
     expect(poolsim('validate', `${FIX}/bad-params.yaml`).code).toBe(2);

@@ -9,6 +9,7 @@ import { InputError } from '../src/scenario/errors.js';
 import { parseAlibabaOpenbNodes, parseAlibabaOpenbPods } from '../src/scenario/traces/alibaba-openb.js';
 import { parseGenericCsv } from '../src/scenario/traces/generic-csv.js';
 import { parsePhilly } from '../src/scenario/traces/philly.js';
+import { scanCsv } from '../src/scenario/traces/csv-reader.js';
 import { toyScenario } from './inference-helpers.js';
 
 const MOONCAKE = [
@@ -60,6 +61,32 @@ describe('JSON Lines request traces (Mooncake)', () => {
     // Philly's cluster_job_log is such an array, and after jq's '.[]' its GPUs and times are still
     // inside each job's attempts: the refusal says so, and where the flattening is written.
     expect(problems(MAPPED, `[${MOONCAKE.trim().split('\n').join(',\n')}]`).join('\n')).toContain("a field holding a list or an object is not read, so pull what a mapping names out to fields of its own (docs/reading-traces.md does so for Philly's cluster_job_log");
+  });
+});
+
+describe('JSON Lines keys that only later objects have', () => {
+  it('are columns too: a prefix first given on line 2 is read, not dropped because line 1 lacks it', () => {
+    // The first object's keys were the header: prefix_id and prefix_tokens, absent from line 1, were
+    // no columns, so the trace's shared prefixes were silently dropped (prefixes undefined).
+    const text = [
+      '{"timestamp": 0, "prompt_tokens": 100, "output_tokens": 10}',
+      '{"timestamp": 1, "prompt_tokens": 200, "output_tokens": 20, "prefix_id": "sys", "prefix_tokens": 50}',
+      '{"timestamp": 2, "prompt_tokens": 300, "output_tokens": 30, "prefix_id": "sys", "prefix_tokens": 50}',
+    ].join('\n');
+    const t = load('', text).services[0]!.streams[0]!.trace!;
+    expect([...t.promptTokens]).toEqual([100, 200, 300]);
+    expect(t.prefixes?.names).toEqual(['sys']);
+    expect([...t.prefixes!.index]).toEqual([-1, 0, 0]);
+    // The same header and rows in pieces split anywhere (a file read in pieces is read twice).
+    const scan = (input: Parameters<typeof scanCsv>[0]) => {
+      const got: string[][] = [];
+      scanCsv(input, 'reqs.jsonl', (h) => got.push(h), (f, line) => got.push([String(line), ...f]));
+      return got;
+    };
+    const whole = scan(text);
+    expect(whole[0]).toEqual(['timestamp', 'prompt_tokens', 'output_tokens', 'prefix_id', 'prefix_tokens']);
+    expect(whole[1]).toEqual(['1', '0', '100', '10', '', '']);
+    for (let cut = 1; cut < text.length; cut += 11) expect(scan({ pieces: () => [text.slice(0, cut), text.slice(cut)] })).toEqual(whole);
   });
 });
 

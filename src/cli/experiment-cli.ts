@@ -16,6 +16,7 @@ import { MANIFEST_FORMAT, poolsimVersion, type RunManifest } from '../experiment
 import { resolveMetricName, serviceColumn, tenantColumn, unknownMetricMessage } from '../experiment/metric-table.js';
 import { checkRunCount, DEFAULT_MAX_RUNS, metricColumns, parseShard, type CheckedPlan, type ExperimentSpec, type Shard, tenantSharesTable } from '../experiment/plan.js';
 import { loadScenarioForRun, type LoadedScenario } from '../experiment/load-for-run.js';
+import { sampleVariationNotes } from '../experiment/sample-note.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import { OutputFolder } from './output-folder.js';
 import { Progress } from '../experiment/progress.js';
@@ -159,6 +160,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   const plan = await prepareExperiment(spec, { policyTimeoutS: argv.policyTimeout });
   // What `run` would warn of, for each point: a figure no hardware has is said before any result.
   if (!argv.quiet) process.stderr.write(describeWarnings(plan.warnings));
+  if (!argv.quiet) for (const note of sampleVariationNotes(base.resolved.scenario, seeds.length)) process.stderr.write(`  note: ${note}\n`);
   const metrics = argv.metrics !== undefined ? metricOption(argv.metrics, metricColumns(plan)) : defaultMetrics(plan);
   const against = argv.plotAgainst !== undefined ? plotAgainstOption(argv.plotAgainst, metricColumns(plan), argv.plot, sweep.length > 0) : undefined;
   const jobRows = argv.jobs || argv.plot;

@@ -19,6 +19,7 @@ import { lookUpJobName } from '../model/job-name-lookup.js';
 import { JOB_METRICS, SERVICE_METRICS, serviceColumn, SUMMARY_METRIC_COLUMNS, TENANT_METRICS, TENANT_SUMMARY_COLUMNS, tenantColumn } from './metric-table.js';
 import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
 import { loadScenarioForRun } from './load-for-run.js';
+import { policyWarnings } from './policy-warnings.js';
 import { editScenario, parsePath, ScenarioPathError } from './scenario-edit.js';
 import type { SweepParam } from './sweep-values.js';
 import { VariantError, variantLabels } from './variant-label.js';
@@ -127,7 +128,7 @@ export function planExperiment(spec: ExperimentSpec): Plan {
  * Why sweeping `path` would change no run while runs.csv labels each run with its value, or
  * undefined. A run's seed comes from --seeds and --seed-base (the scenario's `seed` is only their
  * default first seed), and --policies / --placements replace the scenario's policy / placement
- * whole, parameters included: every point would run the same simulations under different labels.
+ * and its parameters: every point would run the same simulations under different labels.
  */
 function overriddenSweep(path: string, spec: ExperimentSpec): string | undefined {
   let head: string | number | undefined;
@@ -142,7 +143,8 @@ function overriddenSweep(path: string, spec: ExperimentSpec): string | undefined
   const override =
     head === 'policy' && spec.policies.length > 0 ? '--policies' : head === 'placement' && spec.placements.length > 0 ? '--placements' : undefined;
   if (override === undefined) return undefined;
-  return `${path}: ${override} replaces the scenario's ${head} (parameters included) in every run, so every point would run the same ${head} under different labels; list the variants in ${override} instead (e.g. "{name: sjf, params: {strict: true}},{name: sjf, params: {strict: false}}"), or drop ${override}`;
+  const plural = head === 'policy' ? 'policies' : 'placements';
+  return `${path}: with ${override}, every run uses the ${plural} ${override} lists, with the parameters given there, whatever the scenario's ${head} says, so each point of this --set would run the same simulations under another label. To compare parameter values, drop this --set and list one variant per value in ${override} (e.g. ${override} "{name: sjf, params: {strict: true}},{name: sjf, params: {strict: false}}"); to sweep the scenario's own ${head}, drop ${override}`;
 }
 
 /** What checking a plan established before anything runs. */
@@ -185,7 +187,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   const services: string[] = [];
   const tenants: string[] = [];
   let hasJobs = false;
-  let names: { policies: string[]; placements: string[] } | undefined;
+  let names: { policies: string[]; placements: string[]; warnings: string[] } | undefined;
   let policiesChecked = false;
   /** The scenario's own policy and placement (the same at every point: sweeping them with --policies or --placements is refused). */
   let own: { policy: PolicyRef; placement: PolicyRef } | undefined;
@@ -276,7 +278,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
     tenants,
     hasJobs,
     largestRunBytes,
-    warnings: [...warned].flatMap(([w, at]) => (at.length === plan.points.length ? [w] : at.map((where) => `${w} (sweep point ${where})`))),
+    warnings: [...[...warned].flatMap(([w, at]) => (at.length === plan.points.length ? [w] : at.map((where) => `${w} (sweep point ${where})`))), ...(names?.warnings ?? [])],
   };
 }
 
@@ -285,20 +287,30 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
  * imported) and return their own names. Each queue policy is loaded with the first placement and
  * each placement with the first policy: their parameters do not depend on one another.
  */
-async function policyNames(plan: Plan, text: string, resolved: ResolvedScenario, dir: string, options: ValidateOptions): Promise<{ policies: string[]; placements: string[] }> {
+async function policyNames(plan: Plan, text: string, resolved: ResolvedScenario, dir: string, options: ValidateOptions): Promise<{ policies: string[]; placements: string[]; warnings: string[] }> {
   const policies = plan.spec.policies.length > 0 ? plan.spec.policies : [undefined];
   const placements = plan.spec.placements.length > 0 ? plan.spec.placements : [undefined];
-  const names = { policies: [] as string[], placements: [] as string[] };
+  const names = { policies: [] as string[], placements: [] as string[], warnings: [] as string[] };
   const issues: InputIssue[] = [];
   const load = async (policy: WorkerPolicyOverride | undefined, placement: WorkerPolicyOverride | undefined): Promise<{ queueName: string; placementName: string } | undefined> => {
     const o = (x: WorkerPolicyOverride) => ({ ref: x.ref, baseDir: x.baseDir, src: new SourceMap(x.label, undefined, undefined), bare: x.bare === true });
     const overrides: LoadPoliciesOptions = { ...(policy ? { policy: o(policy) } : {}), ...(placement ? { placement: o(placement) } : {}) };
+    // What `run` says of these policies, said once whichever thread loads them.
+    const warn = (lines: readonly string[]) => {
+      for (const w of lines) if (!names.warnings.includes(w)) names.warnings.push(w);
+    };
     try {
-      if (!usesPlugins(resolved, overrides)) return await loadPolicies(resolved, dir, overrides);
-      return await loadInWorker(
+      if (!usesPlugins(resolved, overrides)) {
+        const loaded = await loadPolicies(resolved, dir, overrides);
+        warn(policyWarnings(resolved, loaded));
+        return loaded;
+      }
+      const loaded = await loadInWorker(
         { scenarioText: text, scenarioFile: plan.spec.scenarioFile, scenarioDir: dir, ...(policy ? { policy } : {}), ...(placement ? { placement } : {}), ...(plan.spec.maxMemoryBytes !== undefined ? { maxMemoryBytes: plan.spec.maxMemoryBytes } : {}) },
         { policyTimeoutS: options.policyTimeoutS ?? 10 },
       );
+      warn(loaded.policyWarnings);
+      return loaded;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       issues.push(...e.issues);

@@ -6,13 +6,13 @@
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPolicies } from '../policy/plugin.js';
-import { Cluster } from '../model/cluster.js';
 import { formatIssue, SourceMap } from '../scenario/errors.js';
 import type { JobRow } from '../sim/metrics.js';
 import type { NetworkProgressModel } from '../sim/network-progress.js';
 import { HOT_LINK_USERS, HOT_LINKS } from './hot-links.js';
 import { fileAccess } from './file-access.js';
 import { outputFiles } from './output-sinks.js';
+import { policyWarnings } from './policy-warnings.js';
 import { Activity, PolicyWatch } from './policy-watch.js';
 import { RowSlots } from './row-slots.js';
 import { publishProgress } from './run-progress.js';
@@ -30,13 +30,19 @@ const SCENARIO_CACHE = 16;
 /** Runs waiting for the pool's go-ahead after loading, by index. */
 const waitingForGo = new Map<number, () => void>();
 
-function scenarioOf(text: string, file: string, maxMemoryBytes: number | undefined, prefetched: PoolRequest['prefetched']): LoadedScenario {
+/** Scenario texts whose load depends on the run's seed: a trace `sample` without `sample_seed`. */
+const seedDependent = new Set<string>();
+
+function scenarioOf(text: string, file: string, maxMemoryBytes: number | undefined, prefetched: PoolRequest['prefetched'], seed: number | undefined): LoadedScenario {
   const key = `${file}\u0000${maxMemoryBytes ?? ''}\u0000${text}`;
-  let r = scenarios.get(key);
+  // Loaded with the run's seed, which chooses a trace's sample; cached per seed only where it does.
+  const seeded = (k: string) => (seedDependent.has(k) ? `${k}\u0000${seed ?? ''}` : k);
+  let r = scenarios.get(seeded(key));
   if (!r) {
-    r = loadScenarioForRun(text, file, { ...fileAccess(file, prefetched), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) });
+    r = loadScenarioForRun(text, file, { ...fileAccess(file, prefetched), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}), ...(seed !== undefined ? { seed } : {}) });
+    if (r.resolved.traceSampleSeed !== undefined) seedDependent.add(key);
     if (scenarios.size >= SCENARIO_CACHE) scenarios.delete(scenarios.keys().next().value!);
-    scenarios.set(key, r);
+    scenarios.set(seeded(key), r);
   }
   return r;
 }
@@ -45,7 +51,7 @@ const post = (reply: PoolReply): void => port.postMessage(reply);
 
 async function run(req: PoolRequest): Promise<PoolReply> {
   const t0 = performance.now();
-  const { resolved, fingerprint } = scenarioOf(req.scenarioText, req.scenarioFile, req.maxMemoryBytes, req.prefetched);
+  const { resolved, fingerprint } = scenarioOf(req.scenarioText, req.scenarioFile, req.maxMemoryBytes, req.prefetched, req.seed);
   // The request lives as long as the run: its prefetched columns (the loader has its table now) should not.
   delete req.prefetched;
   const override = (o: PoolRequest['policy']) => o && { ref: o.ref, baseDir: o.baseDir, src: new SourceMap(o.label, undefined, undefined), bare: o.bare === true };
@@ -62,6 +68,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
   }
   const files = req.outputs ? outputFiles(resolved, req.outputs) : [];
   const seed = req.seed ?? resolved.scenario.seed;
+  const ownWarnings = policyWarnings(resolved, policies);
   // The pool learns the policies' own names (a plug-in's, for its watchdog messages) and, when it
   // asked to, checks what it needs before the simulation starts.
   const go = req.awaitGo ? new Promise<void>((resolve) => waitingForGo.set(req.index, resolve)) : undefined;
@@ -77,7 +84,8 @@ async function run(req: PoolRequest): Promise<PoolReply> {
       policy: req.policy?.ref ?? resolved.scenario.policy,
       placement: req.placement?.ref ?? resolved.scenario.placement,
       traceReports: [...resolved.traceReports],
-      warnings: [...resolved.warnings.map(formatIssue), ...(policies.warnings ?? []).map(formatIssue), ...(policies.placer.notes?.(new Cluster(resolved.shape)) ?? [])],
+      warnings: [...resolved.warnings.map(formatIssue), ...ownWarnings],
+      policyWarnings: ownWarnings,
       files,
       expectedJobs: resolved.size.jobs,
     },

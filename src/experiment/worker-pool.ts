@@ -71,8 +71,10 @@ export interface LoadedRun {
   policy: PolicyRef;
   placement: PolicyRef;
   traceReports: TraceReport[];
-  /** The scenario's warnings, formatted (file:line:col: path: message). */
+  /** The scenario's warnings, formatted (file:line:col: path: message), then policyWarnings. */
   warnings: string[];
+  /** The policies' own warnings and notes among `warnings` (policy-warnings.ts). */
+  policyWarnings: string[];
   /** The files the run will stream back, in order (with `outputs`). */
   files: OutputName[];
   /** Training jobs the run is expected to have (the size estimate's), for progress. */

@@ -130,6 +130,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     warnings: ctx.warnings,
     size,
     ...(tenants ? { tenants } : {}),
+    ...(ctx.traceSampleSeed !== undefined ? { traceSampleSeed: ctx.traceSampleSeed } : {}),
   };
   return defineJobs(resolved, jobs) as ResolvedScenario;
 }

@@ -33,7 +33,35 @@ export function implausibleLink(
     const shown = formatSI(bytesPerS * 8, 'b/s');
     const why = likelyMeant(written('bandwidth'), bytesPerS, shown, 'bytes per second', 'Gbps', 'gigabits');
     warn([...at, 'bandwidth'], `${bytesPerS} bytes/s (${shown}) is slower than any link between sites${why}`);
+  } else if (bytesPerS > FASTEST_LINK_BYTES_PER_S) {
+    const shown = formatSI(bytesPerS * 8, 'b/s');
+    warn(
+      [...at, 'bandwidth'],
+      `${bytesPerS} bytes/s (${shown}) is faster than any link between sites (the largest submarine cables carry about 250 Tb/s over all their fibres), so every transfer and collective crossing it is timed as if its bytes took no time${likelyMeantSmaller(written('bandwidth'), shown, 'Gbps', 'gigabits')}`,
+    );
   }
+}
+
+/**
+ * 1 Pb/s: more than any cable between sites carries. Google's Dunant cable, 250 Tb/s over 12 fibre
+ * pairs (Google Cloud blog, 2021), is among the largest built; a link 4x that is no real route.
+ */
+const FASTEST_LINK_BYTES_PER_S = 1e15 / 8;
+/**
+ * 100 Tb/s: faster than any port, NIC or device link inside a data centre. The fastest are NVLink 5
+ * at 1.8 TB/s (14.4 Tb/s) per Blackwell GPU (NVIDIA GB200 NVL72 datasheet) and 1.6 Tb/s Ethernet ports.
+ */
+const FASTEST_FABRIC_BYTES_PER_S = 1e14 / 8;
+
+/**
+ * What was likely meant by a figure too large for any hardware: with a unit, its number with the
+ * usual unit (`400Pbps`: '400Gbps'); a bare number is in base units already, so no unit is at fault
+ * and the hint says only that. Empty when the text has no number to keep.
+ */
+function likelyMeantSmaller(written: number | string | undefined, shown: string, unit: string, meant: string): string {
+  if (typeof written !== 'string') return `; the number as written is bytes per second: check its exponent`;
+  const hint = leadingNumber(written);
+  return hint === undefined ? '' : `; '${written}' is ${shown}: write '${hint}${unit}' if ${meant} were meant`;
 }
 
 /** 1 Gb/s: slower than any port, NIC or link inside a data centre (1 GbE management ports; AI fabrics run 100-800 Gb/s). */
@@ -48,8 +76,15 @@ const SLOWEST_FABRIC_LATENCY_S = 1e-3;
  * collective over it would be timed at that rate, so a run reports an ECR near 0 or never ends.
  */
 export function implausibleFabricRate(bytesPerS: number, what: string, unit: 'Gbps' | 'GB/s', at: readonly PathKey[], written: number | string | undefined, warn: (path: readonly PathKey[], message: string) => void): void {
-  if (!(bytesPerS < SLOWEST_FABRIC_BYTES_PER_S)) return;
   const shown = formatSI(bytesPerS * 8, 'b/s');
+  if (bytesPerS > FASTEST_FABRIC_BYTES_PER_S) {
+    warn(
+      at,
+      `${bytesPerS} bytes/s (${shown}) is faster than any ${what} (100 Tb/s at most: NVLink 5 is 14.4 Tb/s per GPU), so every collective over it is timed as if its bytes took no time${likelyMeantSmaller(written, shown, unit, unit === 'Gbps' ? 'gigabits' : 'gigabytes')}`,
+    );
+    return;
+  }
+  if (!(bytesPerS < SLOWEST_FABRIC_BYTES_PER_S)) return;
   warn(at, `${bytesPerS} bytes/s (${shown}) is slower than any ${what} (1 Gb/s at least)${likelyMeant(written, bytesPerS, shown, 'bytes per second', unit, unit === 'Gbps' ? 'gigabits' : 'gigabytes')}`);
 }
 
@@ -87,6 +122,20 @@ export function implausibleNics(nics: number, devicesPerNode: number, at: readon
     `${nics} NICs on a node of ${devicesPerNode} device${devicesPerNode === 1 ? '' : 's'} is more than any built system has (at most ${MOST_NICS_PER_DEVICE} per device, ${most} here: AWS p5.48xlarge has 32 EFA NICs for 8 H100s; DGX H100 has 8); ` +
       `each NIC adds scale-out bandwidth (nics x nic_rate) and NCCL's inter-node rings take 2 CTAs per NIC (up to 32), which slows the step; give the NICs per node (one per device is usual) and their rate in nic_rate`,
   );
+}
+
+/** 1 MB: less than any dataset, checkpoint or model a pool's sites would schedule a transfer of. */
+const SMALLEST_TRANSFER_BYTES = 1e6;
+
+/**
+ * A transfer between sites of less than a megabyte: warned, not refused. It is timed as any flow
+ * (latency plus bytes over its share of the link), but the likely cause is a bare number read in
+ * bytes (`size: 2` is 2 bytes, not 2 GB), which makes a dataset's or checkpoint's move look free.
+ */
+export function implausibleTransferSize(bytes: number, at: readonly PathKey[], written: number | string | undefined, warn: (path: readonly PathKey[], message: string) => void): void {
+  if (!(bytes < SMALLEST_TRANSFER_BYTES)) return;
+  const shown = formatSI(bytes, 'B');
+  warn(at, `a transfer of ${shown} is less than any dataset, checkpoint or model moved between sites (a megabyte at least)${likelyMeant(written, bytes, shown, 'bytes', 'GB', 'gigabytes')}`);
 }
 
 /** 10 W: less than any accelerator board or server host draws, so a smaller power is likely a bare number meant in kW. */

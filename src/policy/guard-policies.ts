@@ -30,11 +30,8 @@ export function guardDiscipline(guard: PluginGuard, discipline: QueueDiscipline)
         view = contextView(guard, ctx, true, () => ctx.random);
       }
       const returned: unknown = guard.call(ctx.nowS, undefined, () => discipline.schedule(view!));
-      if (isThenable(returned)) {
-        // What it does after its first await would come after the pass (or the run): never applied.
-        returned.then(undefined, () => undefined);
-        guard.fail('schedule() returned a promise: a policy decides within the call (no async or await), or its decisions come after the pass');
-      }
+      // What it does after its first await would come after the pass (or the run): never applied.
+      if (isThenable(returned)) refuseAsync(guard, returned, 'schedule', 'its decisions would come after the pass');
     },
   };
 }
@@ -259,10 +256,21 @@ function copyPlacement(p: Placement): Placement {
   };
 }
 
-/** A plug-in method that returned a promise: what it decides after its first await would come too late. */
-export function refuseAsync(guard: PluginGuard, returned: PromiseLike<unknown>, method: string): never {
-  returned.then(undefined, () => undefined);
-  return guard.fail(`${method}() returned a promise: a policy decides within the call (no async or await), or its answer comes after the simulator needed it`);
+/**
+ * A plug-in method that returned a promise (an async method) or another thenable: what it decides
+ * after its first await would come too late. A native promise's rejection is silenced (it would
+ * be an unhandled rejection after the run's own message); a thenable of the plug-in's own may throw
+ * from then(), which must not hide this message behind its own ("threw: r is not a function").
+ */
+export function refuseAsync(guard: PluginGuard, returned: PromiseLike<unknown>, method: string, late = 'its answer would come after the simulator needed it'): never {
+  try {
+    returned.then(undefined, () => undefined);
+  } catch {
+    // Its own then() threw: there is nothing of ours to silence.
+  }
+  return guard.fail(
+    `${method}() returned a promise (an async method, or an object with a then()): plug-in policies must be synchronous, so ${method}() returns its decision from the call itself, without async, await or then(); ${late} (docs/writing-a-policy.md, "Plug-ins are called synchronously")`,
+  );
 }
 
 export function isThenable(x: unknown): x is PromiseLike<unknown> {

@@ -459,8 +459,10 @@ export const traceWorkloadSchema = z.strictObject({
   device_map: z.record(z.string(), z.string()).default({}),
   /** Keep jobs submitted in [start, end) of the trace's time (at most MAX_TIME_S, 1e10 s). */
   window: z.strictObject({ start: duration().default(0), end: duration().optional() }).optional(),
-  /** Keep this fraction of jobs (deterministic in the scenario seed). */
+  /** Keep this fraction of jobs, chosen by a hash of each id and the run's seed (or `sample_seed`). */
   sample: z.number().gt(0).lte(1).optional(),
+  /** Pins the jobs `sample` keeps to this seed, the same for every run and seed of an experiment. */
+  sample_seed: seedSchema.optional(),
   /** Multiply submit times: 0.5 halves inter-arrival times (doubles the load). In (0, 1e6]. */
   time_scale: boundedNumber(0, 1e6, { above: true }).optional(),
   max_jobs: z.number().int().positive().optional(),

@@ -170,6 +170,12 @@ export class Simulation implements FailurePort, InferencePort {
     options: RunOptions,
   ) {
     this.seed = options.seed ?? resolved.scenario.seed;
+    // A trace's unpinned sample is the run's draw: replaying another seed's would mislabel the run.
+    if (resolved.traceSampleSeed !== undefined && resolved.traceSampleSeed !== this.seed) {
+      throw new Error(
+        `${resolved.file}: its trace sample was drawn for seed ${resolved.traceSampleSeed} when it was loaded, not for this run's seed ${this.seed}: load it with { seed: ${this.seed} } (LoadOptions), or pin the sample with the trace's \`sample_seed\``,
+      );
+    }
     this.jobList = jobListOf(resolved);
     this.queueNames = resolved.tenants?.queues.map((q) => q.name);
     this.waiting = new WaitingLine(expectedJobs(this.jobList.length, resolved.generators), this.queueNames);

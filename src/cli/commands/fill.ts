@@ -10,6 +10,7 @@ import { csvLine } from '../../experiment/csv.js';
 import { loadScenarioForRun } from '../../experiment/load-for-run.js';
 import { MANIFEST_FORMAT, poolsimVersion } from '../../experiment/manifest.js';
 import { loadPolicies } from '../../policy/plugin.js';
+import type { ResolvedScenario } from '../../model/load-scenario.js';
 import { InputError, formatIssue } from '../../scenario/errors.js';
 import { readInputFile, readInputPieces } from '../../scenario/read-input-file.js';
 import { FILL_COLUMNS, FILL_SUMMARY_COLUMNS, fillPods, runFill, type FillRow, type FillSpec, type FillSummary } from '../../sim/fill.js';
@@ -85,21 +86,23 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     if (fillPods(resolved).length === 0) throw new InputError([{ file: argv.scenario, line: 0, column: 0, path: 'workloads', message: 'a fill draws pods from the listed or traced jobs that ask for GPUs, and this scenario has none (generated jobs are not drawn)' }]);
     const names = argv.placement !== undefined ? placementList(argv.placement) : [undefined];
     if (names.length === 0) throw optionError('--placement', 'expected at least one placement');
+    const placersOf = async (r: ResolvedScenario) => {
+      const list = [];
+      for (const n of names) {
+        // A placement named bare that is the scenario's own keeps the scenario's parameters (own-params.ts).
+        const own = r.scenario.placement;
+        const override = n !== undefined ? { placement: withOwnParams(parsePolicyOption(n, '--placement', process.cwd()), own, dirname(argv.scenario)) } : {};
+        const isOwn = override.placement === undefined || samePolicy(override.placement.ref.name, override.placement.baseDir, own.name, dirname(argv.scenario));
+        list.push({ ref: override.placement?.ref ?? own, policies: await loadPolicies(r, dirname(argv.scenario), override), isOwn });
+      }
+      return list;
+    };
     // Every placement is resolved (plug-ins loaded) before the first fill: a typo fails at once.
-    const placers = [];
-    const variants: Variant[] = [];
-    const own = resolved.scenario.placement;
-    for (const n of names) {
-      // A placement named bare that is the scenario's own keeps the scenario's parameters (own-params.ts).
-      const override = n !== undefined ? { placement: withOwnParams(parsePolicyOption(n, '--placement', process.cwd()), own, dirname(argv.scenario)) } : {};
-      const ref = override.placement?.ref ?? own;
-      const policies = await loadPolicies(resolved, dirname(argv.scenario), override);
-      const isOwn = override.placement === undefined || samePolicy(override.placement.ref.name, override.placement.baseDir, own.name, dirname(argv.scenario));
-      variants.push({ ref, ownName: policies.placementName, ...(isOwn ? { scenarioParams: own.params } : {}) });
-      placers.push({ ref, policies });
-    }
+    const placers = await placersOf(resolved);
     // Labelled as compare labels its placements: the same placement twice is refused, and two of one
     // name say their parameters or modules (fill.csv's rows of both were labelled alike).
+    const own = resolved.scenario.placement;
+    const variants: Variant[] = placers.map(({ ref, policies, isOwn }) => ({ ref, ownName: policies.placementName, ...(isOwn ? { scenarioParams: own.params } : {}) }));
     let labels: string[];
     try {
       labels = variantLabels(variants);
@@ -107,6 +110,13 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
       if (e instanceof VariantError) throw optionError('--placement', e.message);
       throw e;
     }
+    // A trace's sample without its own sample_seed is each seed's draw, as in a run of that seed.
+    // Loaded again for each placement and seed, not kept: a thousand seeds' pods would not fit in memory.
+    const perSeed = async (s: number) => {
+      if (resolved.traceSampleSeed === undefined || resolved.traceSampleSeed === s) return { resolved, placers };
+      const r = loadScenarioForRun(text, argv.scenario, { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(argv.scenario), allowUntimed: true, seed: s }).resolved;
+      return { resolved: r, placers: await placersOf(r) };
+    };
     const folder = new OutputFolder(argv.out ?? join('results', `${resolved.scenario.name}-fill`));
     const first = argv.seed ?? resolved.scenario.seed;
     const pastLast = seedRangeProblem(first, argv.seeds);
@@ -115,10 +125,12 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     const plotted: FillRow[] = [];
     let rows = csvLine(FILL_COLUMNS);
     try {
-      for (const [p, { policies }] of placers.entries()) {
+      for (let p = 0; p < placers.length; p++) {
         const label = labels[p]!;
         for (let s = first; s < first + argv.seeds; s++) {
-          const summary = runFill(resolved, policies.placer, policies.placementName, s, spec, (ownRow) => {
+          const seeded = await perSeed(s);
+          const { policies } = seeded.placers[p]!;
+          const summary = runFill(seeded.resolved, policies.placer, policies.placementName, s, spec, (ownRow) => {
             const row = ownRow.placement === label ? ownRow : { ...ownRow, placement: label };
             rows += csvLine(FILL_COLUMNS.map((c) => row[c]));
             if (rows.length >= 1 << 16) {

@@ -29,7 +29,7 @@ interface MergeArgs {
 
 export function builder(y: Argv): Argv<MergeArgs> {
   return y
-    .positional('out', { type: 'string', demandOption: true, describe: 'merged CSV to write (a manifest.json goes beside it)' })
+    .positional('out', { type: 'string', demandOption: true, describe: "merged CSV to write, in a folder of its own: a manifest.json and the shards' joined per-run files go beside it" })
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: "the shards' runs.csv files" })
     .option('summary', { type: 'string', describe: 'also write summary.csv (mean, std, 95% CI) of the merged runs here' })
     .option('total', { type: 'string', describe: "runs in the whole experiment (to detect a missing last shard); read from the shards' manifests when absent" })

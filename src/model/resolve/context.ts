@@ -13,6 +13,8 @@ export class ResolveContext {
   readonly issues: InputIssue[] = [];
   readonly warnings: InputIssue[] = [];
   readonly traceReports: TraceReport[] = [];
+  /** The seed a trace's unpinned `sample` was drawn with (ResolvedScenario.traceSampleSeed). */
+  traceSampleSeed: number | undefined = undefined;
 
   constructor(
     readonly src: SourceMap,

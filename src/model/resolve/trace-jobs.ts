@@ -32,12 +32,19 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   if (Object.keys(t.device_map).length > 0 && t.format !== 'alibaba-openb' && t.mapping?.allowed_models === undefined) {
     ctx.fail([...at, 'device_map'], t.format === 'csv' ? 'a csv trace has no GPU-model column unless its mapping names one (`allowed_models`), so this map would match nothing: name the column, or drop device_map' : 'a philly trace has no GPU-model column, so this map would match nothing: drop it (every job may run on any kind)');
   }
+  if (t.sample_seed !== undefined && !(t.sample !== undefined && t.sample < 1)) ctx.fail([...at, 'sample_seed'], 'sample_seed chooses the jobs `sample` keeps, and every job is kept without a `sample` below 1, so it would change nothing: drop it, or give `sample`');
   const text = ctx.readTrace(t.path, [...at, 'path']);
   if (text === undefined) return;
   let imported: Omit<TraceImport, 'jobs'> & { jobRows: TraceRowReader };
+  // A sample is the run's draw unless pinned: each seed of an experiment replays jobs of its own.
+  // Without one the file's seed stays in the options, so that a trace prefetched for the file
+  // (importKey, trace-prefetch.ts) is taken by a run of any seed.
+  const sampled = t.sample !== undefined && t.sample < 1;
+  const sampleSeed = sampled ? (t.sample_seed ?? ctx.io.seed ?? scope.scenario.seed) : scope.scenario.seed;
+  if (sampled && t.sample_seed === undefined) ctx.traceSampleSeed = sampleSeed;
   const options = {
     source: t.path,
-    seed: scope.scenario.seed,
+    seed: sampleSeed,
     includePending: t.include_pending,
     ...(t.mapping ? { mapping: t.mapping as CsvMapping } : {}),
     ...(t.window ? { window: { startS: t.window.start, ...(t.window.end !== undefined ? { endS: t.window.end } : {}) } } : {}),

@@ -4,6 +4,7 @@ import { suggestName } from '../../scenario/did-you-mean.js';
 import type { PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { JobList } from '../job-list.js';
+import { implausibleTransferSize } from '../plausibility.js';
 import { UniqueNames } from '../unique-names.js';
 import type { ResolveContext } from './context.js';
 import type { Sites } from './sites.js';
@@ -45,6 +46,7 @@ export function resolveTransfers(scenario: Scenario, jobs: JobList, { dcRef }: S
     }
     if (from === undefined || to === undefined) return;
     if (from === to) fail(at, 'a transfer moves data between two different data centres');
+    implausibleTransferSize(t.size, [...at, 'size'], ctx.src.scalarAt([...at, 'size']), ctx.warn);
     transfers.push({ name: t.name, from, to, bytes: t.size, startS: t.start, after: t.after, before: t.before, connections: t.connections });
   });
   const withWaits = waits.size === 0 ? jobs : JobList.of(jobs.templates().map((j) => (waits.has(j.name) ? { ...j, waitsFor: waits.get(j.name) } : j)));

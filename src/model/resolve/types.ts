@@ -50,6 +50,12 @@ export interface ResolvedScenario {
   readonly size: SizeEstimate;
   /** Tenant queues and cohorts (model/tenants.ts), when the scenario defines them. */
   readonly tenants?: Tenants;
+  /**
+   * The seed that chose the jobs of a trace's `sample` without its own `sample_seed` (LoadOptions.seed,
+   * else the file's `seed`): a run of another seed needs the scenario loaded again with its seed.
+   * Undefined when no trace draws such a sample (none, or each pinned by `sample_seed`).
+   */
+  readonly traceSampleSeed?: number;
 }
 
 export interface TransferPlan {
@@ -87,6 +93,12 @@ export interface LoadOptions {
    * them (every pod at 0 s, with no work). Everything that simulates time refuses them.
    */
   allowUntimed?: boolean;
+  /**
+   * The seed of the run the scenario is loaded for (`run --seed`, an experiment's seed): it chooses
+   * the jobs a trace's `sample` keeps, unless the trace pins them with `sample_seed`, so that each
+   * seed of an experiment replays a sample of its own. The file's `seed` when absent.
+   */
+  seed?: number;
 }
 
 /** What importing a trace kept and dropped, for the user to see (never a silent drop). */

@@ -42,7 +42,7 @@ export function scanCsv(
   onUnreadable?: (line: number, detail: string) => void,
 ): number {
   const sniffed = sniffJsonLines(input, file);
-  if (sniffed.json) return scanJsonLines(sniffed.input, file, onHeader, onRow, onUnreadable);
+  if (sniffed.json) return scanJsonLines(sniffed.input, file, onHeader, onRow, onUnreadable, input);
   return runScan(new CsvScan(file, onHeader, onRow, undefined, layout), sniffed.input, file);
 }
 
@@ -72,6 +72,7 @@ export function scanCsvRecords(
         onRecord(record, line);
       },
       onUnreadable,
+      input,
     );
   }
   return runScan(new CsvScan(file, onHeader, undefined, onRecord, layout), sniffed.input, file);
