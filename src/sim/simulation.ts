@@ -266,8 +266,10 @@ export class Simulation implements FailurePort, InferencePort {
   predictRunS(job: JobView, placement: Placement): number {
     const rate = this.progress.predictRate(job, placement);
     const cp = this.resolved.scenario.checkpointing;
-    const T = cp ? this.checkpointIntervalOn(job.devices, placement) : Infinity;
-    if (!cp || !(T < Infinity)) return job.remainingFlop / (cp ? rate * computeShare(T, cp.cost) : rate);
+    if (!cp) return job.remainingFlop / rate;
+    const T = this.checkpointIntervalOn(job.devices, placement);
+    // No periodic checkpoints (interval: auto with no failure rate): the compute, then the final one.
+    if (!(T < Infinity)) return job.remainingFlop / rate + (cp.final_cost ?? cp.cost);
     const computeS = job.remainingFlop / rate;
     // As Resilience.secondsToDone: work within 1e-9 of an interval past it ends on it.
     const whole = Math.max(0, Math.ceil((computeS - 1e-9 * T) / T) - 1);
@@ -1446,7 +1448,9 @@ export class Simulation implements FailurePort, InferencePort {
     this.settle(job, now);
     const run = job.run!;
     const r = run.resilience;
-    if (job.state === 'running' && r !== undefined && r.checkpointIntervalS < Infinity) {
+    // Whenever the scenario checkpoints, interval: auto with no failure rate (an interval of
+    // Infinity: no periodic checkpoints) included: the trainer still saves after its last step.
+    if (job.state === 'running' && r !== undefined && this.resolved.scenario.checkpointing !== undefined) {
       // The last partial cycle as it was done: its compute at the full rate, no periodic writing.
       this.keepPartialCycle(run);
       run.remainingFlop = 0;
