@@ -23,6 +23,17 @@ export function computeShare(intervalS: number, costS: number): number {
 }
 
 /**
+ * Seconds of writing in the first `progressS` of progress of a job that computes for `intervalS`,
+ * then writes a checkpoint for `costS`, and so on (0 when it never writes): each whole cycle's
+ * `costS`, and the part of the current cycle past its compute.
+ */
+export function writingWithinS(progressS: number, intervalS: number, costS: number): number {
+  if (!(intervalS < Infinity) || !(costS > 0) || !(progressS > 0)) return 0;
+  const cycleS = intervalS + costS;
+  return Math.floor(progressS / cycleS) * costS + Math.max(0, (progressS % cycleS) - intervalS);
+}
+
+/**
  * Natural log of the expected wall time to do `workS` of progress with failures at rate `l` per
  * second, a restart of `restartS` after each, and progress kept every `intervalS` of progress at a
  * cost of `costS` (Infinity: only at the end). Each cycle of wall time t = min(work, interval + cost)

@@ -272,6 +272,32 @@ export class MetricsRecorder {
     this.accumulate(this.heldIdleDeviceS, p, fromS, toS, sign);
   }
 
+  /**
+   * Held without a batch or a step over part of [fromS, toS] (idle power): `idleUpToS(t)`, for t in
+   * that span, is how much of [fromS, t] it was, from 0 at fromS, never decreasing. A training job's
+   * periodic checkpoint writes within a stretch of progress, placed as its cycles place them, so
+   * that an hour's price and carbon intensity apply to the writing done in that hour.
+   */
+  addHeldIdleWithin(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number, idleUpToS: (atS: number) => number): void {
+    if (!(toS > fromS)) return;
+    if (!this.byHour) {
+      // One bucket: only the total counts (accumulate adds toS - fromS of it).
+      const idleS = idleUpToS(toS);
+      if (idleS > 0) this.accumulate(this.heldIdleDeviceS, p, 0, idleS, 1);
+      return;
+    }
+    let t = fromS;
+    let before = 0;
+    while (t < toS) {
+      const next = Math.min((Math.floor(t / 3600) + 1) * 3600, toS);
+      const upTo = idleUpToS(next);
+      // Within one hour of the day: any span of that length in it lands in the same bucket.
+      if (upTo > before) this.accumulate(this.heldIdleDeviceS, p, t, Math.min(next, t + (upTo - before)), 1);
+      before = upTo;
+      t = next;
+    }
+  }
+
   private accumulate(into: Float64Array, p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number, sign: number): void {
     if (!(toS > fromS)) return;
     const kinds = this.cluster.kinds.length;

@@ -3,7 +3,7 @@
 // results out; no files, no stdout.
 import { FragmentationRecorder } from './fragmentation-recorder.js';
 import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
-import { computeShare, logExpectedRunS, youngDalyIntervalS } from '../model/checkpoint-interval.js';
+import { computeShare, logExpectedRunS, writingWithinS, youngDalyIntervalS } from '../model/checkpoint-interval.js';
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
@@ -1107,9 +1107,16 @@ export class Simulation implements FailurePort, InferencePort {
           const cycleS = r.checkpointIntervalS + r.checkpointCostS;
           const cycleBefore = Math.floor(r.segmentProgressS / cycleS);
           const phaseBefore = r.segmentProgressS % cycleS;
+          const progressBeforeS = r.segmentProgressS;
           r.segmentProgressS += progressS;
           if (r.checkpointIntervalS < Infinity) {
             const T = r.checkpointIntervalS;
+            // Its periodic checkpoint writes in this stretch, where its cycles put them: idle power,
+            // as every checkpoint write (README, Definitions: energy).
+            const d = r.checkpointCostS;
+            const writtenBeforeS = writingWithinS(progressBeforeS, T, d);
+            const fromS = nowS - progressS;
+            this.metrics.addHeldIdleWithin(run.placement!, fromS, nowS, (atS) => writingWithinS(progressBeforeS + (atS - fromS), T, d) - writtenBeforeS);
             r.checkpointOverheadS += (progressS * r.checkpointCostS) / cycleS;
             // A cycle completed in this stretch: the work since is the current phase's, at this rate.
             const phase = r.segmentProgressS % cycleS;
@@ -1145,8 +1152,9 @@ export class Simulation implements FailurePort, InferencePort {
       }
       // Writing a preemption's checkpoint (preempt() made the resilience record), or the final one.
       if (job.state === 'checkpointing') run.resilience!.preemptionCheckpointS += dt;
-      // Held without progress (a preemption's checkpoint, a restore, a rate of 0 while cut off by a
-      // failure): idle power, as an inference replica's devices without a batch in flight.
+      // Held without progress (a preemption's checkpoint or the final one, a restore, a rate of 0
+      // while cut off by a failure): idle power, as an inference replica's devices without a batch
+      // in flight, and as the periodic checkpoint writes above.
       if (progressS < dt) {
         const idleTo = job.state === 'running' && run.rateFlopPerS > 0 ? Math.min(nowS, run.stallUntilS) : nowS;
         if (idleTo > run.settledS) this.metrics.addHeldIdle(run.placement!, run.settledS, idleTo, 1);
