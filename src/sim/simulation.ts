@@ -9,6 +9,7 @@ import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
 import { Cluster, gpuAffinity, WHOLE_DEVICE_MILLI, type AffinityHolder } from '../model/cluster.js';
 import { hostShare } from '../model/host-resources.js';
+import { ratioPeakFlops } from '../model/ratio-peak.js';
 import { fabricCost } from '../model/network/fabric-cost.js';
 import { taskClasses, type TaskClass } from '../model/fragmentation.js';
 import type { JobTemplate } from '../model/job.js';
@@ -997,10 +998,12 @@ export class Simulation implements FailurePort, InferencePort {
     const heldDevices = this.heldArray(held, n);
     r.heldDevices = heldDevices;
     const kindSpec = this.cluster.kinds[placement.kind]!.spec;
-    r.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
+    const share = (job.devices * job.milli) / WHOLE_DEVICE_MILLI;
+    // Its effective compute ratio is over the peak at its precision (an FP8 job's, the FP8 peak).
+    r.allocatedPeakFlops = share * ratioPeakFlops(kindSpec, job.template.shape?.precision);
     if (job.template.fixedRuntimeS !== undefined) {
       // Same run time on any kind: re-base the work on this kind, keeping the fraction done.
-      const work = job.template.fixedRuntimeS * r.allocatedPeakFlops * (job.efficiency ?? kindSpec.efficiency);
+      const work = job.template.fixedRuntimeS * (share * kindSpec.peak) * (job.efficiency ?? kindSpec.efficiency);
       r.remainingFlop = (r.remainingFlop / r.usefulFlop) * work;
       r.usefulFlop = work;
     }
