@@ -14,3 +14,11 @@ export function ratioPeakFlops(
   const fp8 = spec.peak_by_precision?.fp8;
   return precision === 'fp8' && fp8 !== undefined && spec.gemm_efficiency !== undefined ? fp8 : spec.peak;
 }
+
+/**
+ * Peak FLOP-seconds counted at `peakFlops` a device (a service's served precision), recounted at the
+ * kind's 16-bit `kindPeakFlops`: the same figure when the two peaks are one.
+ */
+export function atKindPeak(peakFlopS: number, peakFlops: number, kindPeakFlops: number): number {
+  return peakFlops === kindPeakFlops ? peakFlopS : peakFlopS * (kindPeakFlops / peakFlops);
+}

@@ -352,9 +352,11 @@ export class MetricsRecorder {
    * Useful work done outside training jobs (inference tokens: 2 x params per token), with the
    * peak FLOP-seconds of the devices that did it: both count in the pool's effective compute ratio.
    */
-  addUsefulWork(usefulFlop: number, allocatedPeakFlopS: number): void {
+  addUsefulWork(usefulFlop: number, allocatedPeakFlopS: number, sixteenBitPeakFlopS = allocatedPeakFlopS): void {
     this.usefulDoneFlop += usefulFlop;
     this.allocatedPeakFlopS += allocatedPeakFlopS;
+    // Held at a precision whose peak is not the 16-bit one (an FP8 service): the pool counts it so meanwhile.
+    if (sixteenBitPeakFlopS !== allocatedPeakFlopS) this.precisionPeakExtraFlopS += allocatedPeakFlopS - sixteenBitPeakFlopS;
   }
 
   /** Rows for jobs still running or waiting at the end, and the summary. */
