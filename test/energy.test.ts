@@ -73,6 +73,53 @@ workloads:
     expect(r.summary.utilisation).toBeCloseTo(1, 12);
   });
 
+  describe('every checkpoint write draws idle power: periodic, on preemption and final alike', () => {
+    // 8 H100 (700 W busy, 70 W idle), PUE 1. Checkpoints: 300 s after each hour of compute, a final
+    // one of 100 s; a preemption writes 60 s and restores 60 s. 'low' (2 h of compute) computes to
+    // 3,600 s and writes its periodic checkpoint to 3,900 s, computes to 5,000 s, is preempted and
+    // writes to 5,060 s; 'high' (30 min) computes to 6,860 s and writes its final one to 6,960 s;
+    // 'low' restores to 7,020 s, computes its last 2,500 s to 9,520 s and writes its final one to
+    // 9,620 s. Of the 9,620 s, 9,000 are compute (busy power) and 620 writing or restoring (idle).
+    // The periodic write drew busy power before, the others idle: 8 x (700 x 9,300 + 70 x 320).
+    const text = (price: string) => `name: checkpoint-power
+network: ideal
+preemption: { checkpoint: 60s, restore: 60s }
+checkpointing: { interval: 1h, cost: 300s, final_cost: 100s }
+datacentres:
+  - name: dc
+    pue: 1.0
+    electricity_price: ${price}
+    node_groups: [{ count: 1, device: H100 }]
+workloads:
+  - jobs:
+      - { name: low, devices: 8, duration: 2h, reference_device: H100, priority: 0 }
+      - { name: high, devices: 8, duration: 30min, reference_device: H100, priority: 1, submit: 5000s }
+`;
+    const run = (price: string) => runToCsv(scenarioFromText(text(price)), { policies: resolvePolicies({ name: 'priority', params: { preemptive: true } }, { name: 'first-fit', params: {} }) });
+    const kwh = (busyS: number, idleS: number): number => (8 * (700 * busyS + 70 * idleS)) / 3.6e6;
+
+    it('energy: 9,000 s busy, 620 s idle', () => {
+      const r = run('0.1');
+      expect(r.summary.makespan_s).toBeCloseTo(9620, 6);
+      expect(r.jobs.find((j) => j.job_id === 'low')!.checkpoint_overhead_s).toBeCloseTo(300 + 60 + 100, 6);
+      expect(r.summary.checkpoint_overhead_s).toBeCloseTo(300 + 60 + 100 + 100, 6);
+      expect(r.summary.energy_kwh).toBeCloseTo(kwh(9000, 620), 9);
+      expect(r.summary.energy_cost).toBeCloseTo(0.1 * kwh(9000, 620), 9);
+      // Utilisation still counts the writing as allocated.
+      expect(r.summary.utilisation).toBeCloseTo(1, 12);
+    });
+
+    it('priced hour by hour where each write was: the periodic one in the second hour, not spread over its stretch', () => {
+      // Hour 0: 3,600 s computing. Hour 1: the periodic write (300 s), 1,100 s compute, the
+      // preemption's write (60), 'high' 1,800 s and its final write (100), the restore (60), 180 s
+      // compute. Hour 2 (to 9,620 s): 2,320 s compute and the final write (100).
+      const price = `[1, 10, 100${', 0'.repeat(21)}]`;
+      const r = run(price);
+      expect(r.summary.energy_kwh).toBeCloseTo(kwh(9000, 620), 9);
+      expect(r.summary.energy_cost).toBeCloseTo(kwh(3600, 0) + 10 * kwh(3080, 520) + 100 * kwh(2320, 100), 9);
+    });
+  });
+
   it('a job cut off by a leaf failure holds its 16 devices at rate 0 until the repair: idle power for those 7,200 s', () => {
     const text = `name: cut-off
 seed: 1

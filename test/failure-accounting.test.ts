@@ -349,3 +349,43 @@ describe("a job's last checkpoint cycle: its compute at the full rate, then the 
     expect(a.effective_training_fraction).toBeCloseTo(9000 / 9800, 9);
   });
 });
+
+describe('interval: auto with no failures: no periodic checkpoints, the final one all the same', () => {
+  // Young/Daly with no failure rate gives no periodic checkpoint (an interval of Infinity); the
+  // trainer still saves after its last step, as it does under a fixed interval longer than the job.
+  const text = (checkpointing: string) => pool(`checkpointing: ${checkpointing}\n`, '      - { name: a, devices: 8, duration: 9000s, reference_device: H100 }\n');
+
+  it('writes the final checkpoint (cost by default): 9,000 s of compute, then 300 s', () => {
+    const r = runToCsv(scenarioFromText(text('{ interval: auto, cost: 300s }')));
+    const a = r.jobs[0]!;
+    expect(a.finish_s).toBeCloseTo(9300, 6);
+    expect(a.checkpoint_overhead_s).toBeCloseTo(300, 6);
+    expect(r.summary.checkpoint_overhead_s).toBeCloseTo(300, 6);
+    expect(a.effective_training_fraction).toBeCloseTo(9000 / 9300, 9);
+    // The same as a fixed interval the job never reaches.
+    const fixed = runToCsv(scenarioFromText(text('{ interval: 10h, cost: 300s }'))).jobs[0]!;
+    expect(a.finish_s).toBe(fixed.finish_s);
+    expect(a.checkpoint_overhead_s).toBe(fixed.checkpoint_overhead_s);
+  });
+
+  it('final_cost sets it, 0s none', () => {
+    const small = runToCsv(scenarioFromText(text('{ interval: auto, cost: 300s, final_cost: 100s }'))).jobs[0]!;
+    expect(small.finish_s).toBeCloseTo(9100, 6);
+    expect(small.checkpoint_overhead_s).toBeCloseTo(100, 6);
+    const none = runToCsv(scenarioFromText(text('{ interval: auto, cost: 300s, final_cost: 0s }'))).jobs[0]!;
+    expect(none.finish_s).toBeCloseTo(9000, 6);
+    expect(none.checkpoint_overhead_s).toBe(0);
+  });
+
+  it("policies' run-time prediction counts it (SchedulingContext.predictRunS), as the run does", () => {
+    let predicted = Number.NaN;
+    const r = runToCsv(scenarioFromText(text('{ interval: auto, cost: 300s }')), {
+      observe: (sim) =>
+        sim.signals.on('started', (j) => {
+          predicted = sim.predictRunS(j, j.placement!);
+        }),
+    });
+    expect(predicted).toBeCloseTo(9300, 6);
+    expect(r.jobs[0]!.finish_s).toBeCloseTo(predicted, 6);
+  });
+});

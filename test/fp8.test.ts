@@ -9,7 +9,8 @@ import { memoryPerDevice } from '../src/model/memory.js';
 import type { ParallelLayout, TrainingShape } from '../src/model/training-layout.js';
 import { LLAMA3_8B_DIMS } from './llama3-8b-dims.js';
 import { InputError } from '../src/scenario/errors.js';
-import { scenarioFromText } from './helpers.js';
+import { explainJob, explanationTable } from '../src/model/explain.js';
+import { runToCsv, scenarioFromText } from './helpers.js';
 
 const h100 = computeDeviceOf(DEVICE_CATALOGUE.H100!)!;
 const shape: TrainingShape = {
@@ -118,5 +119,50 @@ workloads:
       expect(() => scenarioFromText(text.replace('efficiency: 0.4, ', ''))).not.toThrow();
       expect(() => scenarioFromText(text.replace('precision: fp8, ', ''))).not.toThrow();
     }
+  });
+});
+
+describe("an FP8 job's effective compute ratio is over the FP8 peak (design.md: the peak at the job's precision)", () => {
+  // Two H100 nodes (989 TFLOPS bf16, 1,979 fp8); one 8-GPU job on one of them, the other idle.
+  const text = (precision: string) => `name: fp8-ratio
+datacentres:
+  - name: dc
+    node_groups: [{ count: 2, device: H100 }]
+workloads:
+  - jobs:
+      - { name: j, devices: 8, params: 1B, tokens: 20B, model: { layers: 16, hidden_size: 2048, seq_len: 2048, global_batch: 1M, precision: ${precision}, recompute: full }, layout: { tp: 1, dp: 8 } }
+`;
+  const bf16Peak = 989e12;
+  const fp8Peak = 1979e12;
+
+  it('per job, allocated and pool: useful FLOPs over 8 x 1,979 TFLOPS while held; the idle node at its 16-bit peak', () => {
+    const r = runToCsv(scenarioFromText(text('fp8')));
+    const j = r.jobs[0]!;
+    const heldS = j.finish_s - j.start_s;
+    const useful = j.useful_pflop * 1e15;
+    expect(j.effective_compute_ratio).toBeCloseTo(useful / (8 * fp8Peak * heldS), 12);
+    expect(r.summary.effective_compute_ratio_allocated).toBeCloseTo(j.effective_compute_ratio, 12);
+    // The pool: the held node at the FP8 peak over the job's time, the rest at the 16-bit peak.
+    const endS = r.summary.makespan_s;
+    expect(r.summary.effective_compute_ratio_pool).toBeCloseTo(useful / (16 * bf16Peak * endS + 8 * (fp8Peak - bf16Peak) * heldS), 12);
+    expect(r.summary.effective_compute_ratio_pool).toBeLessThan(r.summary.effective_compute_ratio_allocated);
+    // Over the bf16 peak it read twice as much, above what the job's FP8 hardware allows relative to its peak.
+    expect(j.effective_compute_ratio).toBeLessThan(useful / (8 * bf16Peak * heldS) / 1.9);
+  });
+
+  it('explain gives the same ratio as the run, and says which peak', () => {
+    const resolved = scenarioFromText(text('fp8'));
+    const e = explainJob(resolved, 'j');
+    const j = runToCsv(resolved).jobs[0]!;
+    // Alone on its node, the run's steps are explain's step (no checkpoints, no restore).
+    expect(e.step.effective_compute_ratio).toBeCloseTo(j.effective_compute_ratio, 6);
+    expect(explanationTable(e)).toContain('effective compute ratio (6PT, of the FP8 peak)');
+  });
+
+  it('a bf16 job is unchanged: over the 989 TFLOPS', () => {
+    const r = runToCsv(scenarioFromText(text('bf16')));
+    const j = r.jobs[0]!;
+    expect(j.effective_compute_ratio).toBeCloseTo((j.useful_pflop * 1e15) / (8 * bf16Peak * (j.finish_s - j.start_s)), 12);
+    expect(explanationTable(explainJob(scenarioFromText(text('bf16')), 'j'))).toContain('effective compute ratio (6PT)  ');
   });
 });

@@ -25,14 +25,26 @@ export function computeShare(intervalS: number, costS: number): number {
 /**
  * Wall time of `computeS` of compute that writes a checkpoint of `costS` after every `intervalS` of
  * it but the last, then a final one of `finalCostS` (Resilience.secondsToDone's cycles from a job's
- * start, and the final checkpoint a completed job writes); without checkpoints (interval Infinity)
- * the compute alone. Work within 1e-9 of an interval past it ends on it, as the run rounds it.
+ * start, and the final checkpoint a completed job writes); with no periodic checkpoints (interval
+ * Infinity: `interval: auto` without a failure rate) the compute, then the final one. For a job that
+ * checkpoints at all. Work within 1e-9 of an interval past it ends on it, as the run rounds it.
  * The policies' predicted run time (Simulation.predictRunS) and the size estimate both use it.
  */
 export function checkpointedRunS(computeS: number, intervalS: number, costS: number, finalCostS: number): number {
-  if (!(intervalS < Infinity)) return computeS;
+  if (!(intervalS < Infinity)) return computeS + finalCostS;
   const whole = Math.max(0, Math.ceil((computeS - 1e-9 * intervalS) / intervalS) - 1);
   return computeS + whole * costS + finalCostS;
+}
+
+/**
+ * Seconds of writing in the first `progressS` of progress of a job that computes for `intervalS`,
+ * then writes a checkpoint for `costS`, and so on (0 when it never writes): each whole cycle's
+ * `costS`, and the part of the current cycle past its compute.
+ */
+export function writingWithinS(progressS: number, intervalS: number, costS: number): number {
+  if (!(intervalS < Infinity) || !(costS > 0) || !(progressS > 0)) return 0;
+  const cycleS = intervalS + costS;
+  return Math.floor(progressS / cycleS) * costS + Math.max(0, (progressS % cycleS) - intervalS);
 }
 
 /**

@@ -10,6 +10,7 @@ import { activeParams } from './moe.js';
 import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { fastestLayout, layoutEnvOf, NEAR_TIE_SHARE, nearTieOf, nominalPaths, recomputeRaisedText, shapeOfSearch } from './layout-search.js';
 import { stepTime, type CommPath, type StepTime } from './step-time.js';
+import { ratioPeakFlops } from './ratio-peak.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
 import { layoutCell, layoutFromSpec, ppTensorsOf, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { DEFAULT_VOCAB, recomputeOf, sequenceParallelOf, tiedEmbeddingsOf } from './shape-defaults.js';
@@ -194,6 +195,10 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     }
   }
   const step: StepTime = stepOf(layout);
+  // The ratio is over the peak at the job's precision (design.md), as a run's: an FP8 job's, the FP8
+  // peak; the step model's own figure is over the 16-bit peak it is given.
+  const ratioPeak = ratioPeakFlops(spec, job.shape?.precision);
+  const ratio = ratioPeak === spec.peak ? step.effectiveComputeRatio : step.usefulFlopPerStep / (step.stepS * (job.devices * ratioPeak));
   const mem: DeviceMemory = memoryPerDevice(shape, layout);
   const c = step.compute;
   const timeOf = (l: ParallelLayout): number => stepOf(l).stepS;
@@ -247,7 +252,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       bubble_s: step.bubbleS,
       micro_batch: { gemm_s: c.gemmS, attention_s: c.attentionS, elementwise_s: c.elementwiseS, logits_s: c.logitsS, grad_accumulation_s: c.gradAccumulationS ?? 0, embedding_grad_s: c.embeddingGradS ?? 0, recompute_s: c.recomputeS, total_s: c.microBatchS },
       optimizer_s: c.optimizerS,
-      effective_compute_ratio: step.effectiveComputeRatio,
+      effective_compute_ratio: ratio,
       tokens_per_step: step.tokensPerStep,
     },
     memory: {
@@ -268,7 +273,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     ...(fabricNote ? { fabric_note: fabricNote } : {}),
     ...(sites.length > 0 ? { sites } : {}),
     ...(linksDown.length > 0 ? { links_down: linksDown.map((i) => r.interDc[i]!.name) } : {}),
-    ...(r.scenario.network === 'ideal' ? { ideal_note: idealNote(step, job.devices, job.kindRate?.[kindIndex] ?? spec.peak * (job.efficiency ?? spec.efficiency), spec.peak) } : {}),
+    ...(r.scenario.network === 'ideal' ? { ideal_note: idealNote(step, job.devices, job.kindRate?.[kindIndex] ?? spec.peak * (job.efficiency ?? spec.efficiency), ratioPeak) } : {}),
   };
 }
 
@@ -333,7 +338,7 @@ export function explanationTable(e: Explanation): string {
     ...(mb.embedding_grad_s > 0 ? [["  word embedding's gradient", `${s(mb.embedding_grad_s)}`, pct(mb.embedding_grad_s, mb.total_s)] as [string, string, string]] : []),
     ['  of which recomputation', `${s(mb.recompute_s)}`, pct(mb.recompute_s, mb.total_s)],
     ['optimizer step', `${s(st.optimizer_s)}`, ''],
-    ['effective compute ratio (6PT)', `${(100 * st.effective_compute_ratio).toFixed(1)}%`, ''],
+    [e.shape.fp8 === true ? 'effective compute ratio (6PT, of the FP8 peak)' : 'effective compute ratio (6PT)', `${(100 * st.effective_compute_ratio).toFixed(1)}%`, ''],
   ];
   const m = e.memory;
   const memRows: [string, string, string][] = [

@@ -1,7 +1,7 @@
 // Metrics gathered from lifecycle signals: per-job rows streamed to a sink as jobs end, and the
 // run's summary row (effective compute ratio, queueing delay, JCT, utilisation, energy).
 import type { FragmentationRecorder } from './fragmentation-recorder.js';
-import type { Cluster } from '../model/cluster.js';
+import { WHOLE_DEVICE_MILLI, type Cluster } from '../model/cluster.js';
 import type { FabricCost } from '../model/network/fabric-cost.js';
 import { FinishTimeFairness, ftfColumns, type AloneRates } from './finish-time-fairness.js';
 import type { Signals } from './signals.js';
@@ -236,6 +236,7 @@ export class MetricsRecorder {
       // fields are read there, as SimJob's getters would give them, without a getter each.
       const run = job.run!;
       this.addBusy(run.placement!, run.allocatedSinceS, now);
+      this.addPrecisionPeak(job, run.placement!, run.allocatedPeakFlops, run.allocatedSinceS, now);
       this.completed++;
       this.lastFinishS = Math.max(this.lastFinishS, now);
       this.jct.add(now - job.template.submitS);
@@ -254,6 +255,22 @@ export class MetricsRecorder {
   /** Account the device-time of an allocation that just ended (called before devices are freed). */
   release(job: SimJob, nowS: number): void {
     this.addBusy(job.placement!, job.allocatedSinceS, nowS);
+    this.addPrecisionPeak(job, job.placement!, job.allocatedPeakFlops, job.allocatedSinceS, nowS);
+  }
+
+  /**
+   * Peak FLOP-seconds the pool's ratio counts beyond every device's 16-bit peak over the run: a
+   * device's peak is that at the precision of the job holding it (design.md), so an FP8 job's
+   * devices count their FP8 peak while it holds them, as in its own ratio and the allocated one.
+   * Only FP8 jobs add to it (0 for every other, so their runs keep their bits).
+   */
+  private precisionPeakExtraFlopS = 0;
+
+  /** An allocation of `job` on `p` over [fromS, toS], at `allocatedPeakFlops` (its peak at its precision). */
+  private addPrecisionPeak(job: SimJob, p: Placement, allocatedPeakFlops: number, fromS: number, toS: number): void {
+    if (job.template.shape?.precision !== 'fp8' || !(toS > fromS)) return;
+    const sixteenBit = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * this.cluster.kinds[p.kind]!.spec.peak;
+    this.precisionPeakExtraFlopS += (allocatedPeakFlops - sixteenBit) * (toS - fromS);
   }
 
   /** Busy device-time of a placement held over [fromS, toS] (training jobs and other owners alike). */
@@ -270,6 +287,32 @@ export class MetricsRecorder {
    */
   addHeldIdle(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number, sign: 1 | -1): void {
     this.accumulate(this.heldIdleDeviceS, p, fromS, toS, sign);
+  }
+
+  /**
+   * Held without a batch or a step over part of [fromS, toS] (idle power): `idleUpToS(t)`, for t in
+   * that span, is how much of [fromS, t] it was, from 0 at fromS, never decreasing. A training job's
+   * periodic checkpoint writes within a stretch of progress, placed as its cycles place them, so
+   * that an hour's price and carbon intensity apply to the writing done in that hour.
+   */
+  addHeldIdleWithin(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number, idleUpToS: (atS: number) => number): void {
+    if (!(toS > fromS)) return;
+    if (!this.byHour) {
+      // One bucket: only the total counts (accumulate adds toS - fromS of it).
+      const idleS = idleUpToS(toS);
+      if (idleS > 0) this.accumulate(this.heldIdleDeviceS, p, 0, idleS, 1);
+      return;
+    }
+    let t = fromS;
+    let before = 0;
+    while (t < toS) {
+      const next = Math.min((Math.floor(t / 3600) + 1) * 3600, toS);
+      const upTo = idleUpToS(next);
+      // Within one hour of the day: any span of that length in it lands in the same bucket.
+      if (upTo > before) this.accumulate(this.heldIdleDeviceS, p, t, Math.min(next, t + (upTo - before)), 1);
+      before = upTo;
+      t = next;
+    }
   }
 
   private accumulate(into: Float64Array, p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number, sign: number): void {
@@ -309,9 +352,11 @@ export class MetricsRecorder {
    * Useful work done outside training jobs (inference tokens: 2 x params per token), with the
    * peak FLOP-seconds of the devices that did it: both count in the pool's effective compute ratio.
    */
-  addUsefulWork(usefulFlop: number, allocatedPeakFlopS: number): void {
+  addUsefulWork(usefulFlop: number, allocatedPeakFlopS: number, sixteenBitPeakFlopS = allocatedPeakFlopS): void {
     this.usefulDoneFlop += usefulFlop;
     this.allocatedPeakFlopS += allocatedPeakFlopS;
+    // Held at a precision whose peak is not the 16-bit one (an FP8 service): the pool counts it so meanwhile.
+    if (sixteenBitPeakFlopS !== allocatedPeakFlopS) this.precisionPeakExtraFlopS += allocatedPeakFlopS - sixteenBitPeakFlopS;
   }
 
   /** Rows for jobs still running or waiting at the end, and the summary. */
@@ -384,7 +429,8 @@ export class MetricsRecorder {
       if (siteJ > 0 && !dc.priced) unpriced = true;
       if (siteJ > 0 && !dc.carbonKnown) carbonUnknown = true;
     }
-    const poolPeakFlopS = c.totalPeakFlops() * endS;
+    // Every device's peak over the run, at the precision of the job holding it while held.
+    const poolPeakFlopS = c.totalPeakFlops() * endS + this.precisionPeakExtraFlopS;
     return {
       ...this.labels,
       jobs_submitted: this.submitted,

@@ -466,7 +466,10 @@ export class JobRun {
    */
   doneAtS(fromS: number, withFinal: boolean): number {
     const r = this.resilience;
-    if (r === undefined || !(r.checkpointIntervalS < Infinity)) return fromS + this.remainingFlop / this.rateFlopPerS;
+    if (r === undefined) return fromS + this.remainingFlop / this.rateFlopPerS;
+    // No periodic checkpoints (none in the scenario, or interval: auto with no failure rate): the
+    // final one (0 s without checkpointing) still follows the work.
+    if (!(r.checkpointIntervalS < Infinity)) return fromS + this.remainingFlop / this.rateFlopPerS + (withFinal ? r.finalCheckpointS : 0);
     return fromS + r.secondsToDone(this.remainingFlop, this.rateFlopPerS) + (withFinal ? r.finalCheckpointS : 0);
   }
 

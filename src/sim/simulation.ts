@@ -3,12 +3,13 @@
 // results out; no files, no stdout.
 import { FragmentationRecorder } from './fragmentation-recorder.js';
 import { MAX_OPEN_RUN_S } from '../scenario/limits.js';
-import { checkpointedRunS, computeShare, logExpectedRunS, youngDalyIntervalS } from '../model/checkpoint-interval.js';
+import { checkpointedRunS, computeShare, logExpectedRunS, writingWithinS, youngDalyIntervalS } from '../model/checkpoint-interval.js';
 import { Engine } from '../engine/engine.js';
 import { snapToZero } from '../engine/numeric.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
 import { Cluster, gpuAffinity, WHOLE_DEVICE_MILLI, type AffinityHolder } from '../model/cluster.js';
 import { hostShare } from '../model/host-resources.js';
+import { ratioPeakFlops } from '../model/ratio-peak.js';
 import { fabricCost } from '../model/network/fabric-cost.js';
 import { taskClasses, type TaskClass } from '../model/fragmentation.js';
 import type { JobTemplate } from '../model/job.js';
@@ -275,6 +276,7 @@ export class Simulation implements FailurePort, InferencePort {
     const rate = this.progress.predictRate(job, placement);
     const cp = this.resolved.scenario.checkpointing;
     if (!cp) return job.remainingFlop / rate;
+    // No periodic checkpoints (interval: auto with no failure rate): the compute, then the final one.
     return checkpointedRunS(job.remainingFlop / rate, this.checkpointIntervalOn(job.devices, placement), cp.cost, cp.final_cost ?? cp.cost);
   }
 
@@ -1033,10 +1035,12 @@ export class Simulation implements FailurePort, InferencePort {
     const heldDevices = this.heldArray(held, n);
     r.heldDevices = heldDevices;
     const kindSpec = this.cluster.kinds[placement.kind]!.spec;
-    r.allocatedPeakFlops = ((job.devices * job.milli) / WHOLE_DEVICE_MILLI) * kindSpec.peak;
+    const share = (job.devices * job.milli) / WHOLE_DEVICE_MILLI;
+    // Its effective compute ratio is over the peak at its precision (an FP8 job's, the FP8 peak).
+    r.allocatedPeakFlops = share * ratioPeakFlops(kindSpec, job.template.shape?.precision);
     if (job.template.fixedRuntimeS !== undefined) {
       // Same run time on any kind: re-base the work on this kind, keeping the fraction done.
-      const work = job.template.fixedRuntimeS * r.allocatedPeakFlops * (job.efficiency ?? kindSpec.efficiency);
+      const work = job.template.fixedRuntimeS * (share * kindSpec.peak) * (job.efficiency ?? kindSpec.efficiency);
       r.remainingFlop = (r.remainingFlop / r.usefulFlop) * work;
       r.usefulFlop = work;
     }
@@ -1143,9 +1147,16 @@ export class Simulation implements FailurePort, InferencePort {
           const cycleS = r.checkpointIntervalS + r.checkpointCostS;
           const cycleBefore = Math.floor(r.segmentProgressS / cycleS);
           const phaseBefore = r.segmentProgressS % cycleS;
+          const progressBeforeS = r.segmentProgressS;
           r.segmentProgressS += progressS;
           if (r.checkpointIntervalS < Infinity) {
             const T = r.checkpointIntervalS;
+            // Its periodic checkpoint writes in this stretch, where its cycles put them: idle power,
+            // as every checkpoint write (README, Definitions: energy).
+            const d = r.checkpointCostS;
+            const writtenBeforeS = writingWithinS(progressBeforeS, T, d);
+            const fromS = nowS - progressS;
+            this.metrics.addHeldIdleWithin(run.placement!, fromS, nowS, (atS) => writingWithinS(progressBeforeS + (atS - fromS), T, d) - writtenBeforeS);
             r.checkpointOverheadS += (progressS * r.checkpointCostS) / cycleS;
             // A cycle completed in this stretch: the work since is the current phase's, at this rate.
             const phase = r.segmentProgressS % cycleS;
@@ -1181,8 +1192,9 @@ export class Simulation implements FailurePort, InferencePort {
       }
       // Writing a preemption's checkpoint (preempt() made the resilience record), or the final one.
       if (job.state === 'checkpointing') run.resilience!.preemptionCheckpointS += dt;
-      // Held without progress (a preemption's checkpoint, a restore, a rate of 0 while cut off by a
-      // failure): idle power, as an inference replica's devices without a batch in flight.
+      // Held without progress (a preemption's checkpoint or the final one, a restore, a rate of 0
+      // while cut off by a failure): idle power, as an inference replica's devices without a batch
+      // in flight, and as the periodic checkpoint writes above.
       if (progressS < dt) {
         const idleTo = job.state === 'running' && run.rateFlopPerS > 0 ? Math.min(nowS, run.stallUntilS) : nowS;
         if (idleTo > run.settledS) this.metrics.addHeldIdle(run.placement!, run.settledS, idleTo, 1);
@@ -1484,7 +1496,9 @@ export class Simulation implements FailurePort, InferencePort {
     this.settle(job, now);
     const run = job.run!;
     const r = run.resilience;
-    if (job.state === 'running' && r !== undefined && r.checkpointIntervalS < Infinity) {
+    // Whenever the scenario checkpoints, interval: auto with no failure rate (an interval of
+    // Infinity: no periodic checkpoints) included: the trainer still saves after its last step.
+    if (job.state === 'running' && r !== undefined && this.resolved.scenario.checkpointing !== undefined) {
       // The last partial cycle as it was done: its compute at the full rate, no periodic writing.
       this.keepPartialCycle(run);
       run.remainingFlop = 0;

@@ -34,7 +34,12 @@ export interface MetricsPort {
   addBusy(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number): void;
   /** Inference replicas: held without a batch in flight (1, idle power), or the part iterated taken back (-1). */
   addHeldIdle(p: { kind: number; nodes: readonly number[]; counts: readonly number[]; milli?: number | undefined }, fromS: number, toS: number, sign: 1 | -1): void;
-  addUsefulWork(usefulFlop: number, allocatedPeakFlopS: number): void;
+  /**
+   * Useful work done outside training jobs over the peak FLOP-seconds of the devices that did it, at
+   * the precision they ran in; `sixteenBitPeakFlopS`, the same device-time at the kinds' 16-bit
+   * `peak`, where that differs (an 8-bit service: the pool's ratio counts its devices' 8-bit peak).
+   */
+  addUsefulWork(usefulFlop: number, allocatedPeakFlopS: number, sixteenBitPeakFlopS?: number): void;
   addFailures(n: number): void;
 }
 

@@ -14,6 +14,7 @@
 // site; TPOT = (last token - first token) / (output tokens - 1), so the KV transfer and the wait
 // for a decode slot count in TPOT (the gap between the first and second token), as in DistServe's
 // measurements; e2e adds the latency from the decode replica's site.
+import { atKindPeak } from '../../model/ratio-peak.js';
 import type { Engine } from '../../engine/engine.js';
 import { atPace, causalPairs, decodeTokensPerS, prefillS, type ReplicaTiming } from '../../model/inference/replica-model.js';
 import type { ResolvedPool, ResolvedService } from '../../model/inference/resolve-services.js';
@@ -467,28 +468,38 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   finish(endS: number): ServiceRow {
     const now = this.engine.now;
     let allocatedPeakFlopS = 0;
-    const settle = (lease: Lease, hwPeak: number): void => {
-      allocatedPeakFlopS += hwPeak * (Math.max(now, endS) - lease.sinceS);
+    // The same, per pool, recounted at the kind's 16-bit peak for the pool's ratio (atKindPeak).
+    let prefillPeakFlopS = this.prefill.releasedPeakFlopS;
+    let decodePeakFlopS = this.decode.releasedPeakFlopS;
+    const settle = (lease: Lease, hwPeak: number): number => {
+      const peakFlopS = hwPeak * (Math.max(now, endS) - lease.sinceS);
+      allocatedPeakFlopS += peakFlopS;
       this.sim.release(lease);
       // The engine may have run dry before the horizon: the devices stayed held until endS.
       if (endS > now) {
         this.sim.metricsRecorder.addBusy(lease.placement, now, endS);
         this.sim.metricsRecorder.addHeldIdle(lease.placement, now, endS, 1);
       }
+      return peakFlopS;
     };
     const replicasMean = endS > 0 ? this.prefill.replicasMean(endS) + this.decode.replicasMean(endS) : Number.NaN;
     allocatedPeakFlopS += this.prefill.releasedPeakFlopS;
     for (const p of this.prefill.held) {
       p.settleAt(endS);
-      settle(p.lease, this.prefill.peakPerReplica);
+      prefillPeakFlopS += settle(p.lease, this.prefill.peakPerReplica);
     }
     allocatedPeakFlopS += this.decode.releasedPeakFlopS;
     for (const d of this.decode.held) {
       d.settleAt(endS);
-      settle(d.lease, this.decode.peakPerReplica);
+      decodePeakFlopS += settle(d.lease, this.decode.peakPerReplica);
     }
     const usefulFlop = 2 * this.svc.model.params * this.tokens;
-    this.sim.metricsRecorder.addUsefulWork(usefulFlop, allocatedPeakFlopS);
+    const kindPeak = (pool: ServicePool<PrefillReplica> | ServicePool<Replica>): number => this.sim.cluster.kinds[pool.pool.kind]!.spec.peak;
+    const sixteenBit =
+      this.prefill.pool.hardware.peakFlops === kindPeak(this.prefill) && this.decode.pool.hardware.peakFlops === kindPeak(this.decode)
+        ? allocatedPeakFlopS
+        : atKindPeak(prefillPeakFlopS, this.prefill.pool.hardware.peakFlops, kindPeak(this.prefill)) + atKindPeak(decodePeakFlopS, this.decode.pool.hardware.peakFlops, kindPeak(this.decode));
+    this.sim.metricsRecorder.addUsefulWork(usefulFlop, allocatedPeakFlopS, sixteenBit);
     // Requests still waiting for their first token count at their wait so far (a lower bound).
     addWaitingTtft(this.inFlight, endS, this.firstLatencyOf, this.outcomes.ttft);
     addWaitingQueueing(this.inFlight, endS, this.outcomes.queueing);

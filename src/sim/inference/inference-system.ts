@@ -2,6 +2,7 @@
 // training arrives), request streams arrive, a load balancer routes each request to a replica,
 // replicas batch continuously (replica.ts), an autoscaler adds replicas (preempting training when
 // the pool is full) and removes them (training refills the gap), and per-service rows come out.
+import { atKindPeak } from '../../model/ratio-peak.js';
 import type { Engine } from '../../engine/engine.js';
 import type { RandomStream } from '../../engine/random.js';
 import { atPace, decodeTokensPerS, type ReplicaTiming } from '../../model/inference/replica-model.js';
@@ -407,7 +408,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
       }
     }
     const usefulFlop = 2 * this.svc.model.params * this.tokens;
-    this.sim.metricsRecorder.addUsefulWork(usefulFlop, this.allocatedPeakFlopS);
+    this.sim.metricsRecorder.addUsefulWork(usefulFlop, this.allocatedPeakFlopS, atKindPeak(this.allocatedPeakFlopS, this.svc.hardware.peakFlops, this.sim.cluster.kinds[this.svc.kind]!.spec.peak));
     // Requests still waiting for their first token count at their wait so far (a lower bound).
     addWaitingTtft(this.inFlight, endS, this.latencyOf, this.outcomes.ttft);
     addWaitingQueueing(this.inFlight, endS, this.outcomes.queueing);
