@@ -1,5 +1,5 @@
 // A readable summary of one run for the terminal; the CSV holds the exact figures.
-import { NEAR_TIE_SHARE } from '../model/near-tie-share.js';
+import { NEAR_TIE_PERCENT } from '../model/near-tie-share.js';
 import type { SummaryRow } from '../sim/metrics.js';
 import { formatCount, formatDuration, formatMeasure, formatPercent, formatSI } from '../units/units.js';
 
@@ -40,9 +40,9 @@ export function formatSummary(s: SummaryRow): string {
   // Periodic checkpoints and those written on preemption: a run that only preempted printed "failures 0".
   if (s.checkpoint_overhead_s > 0) rows.push(['checkpoints', `${dur(s.checkpoint_overhead_s)} writing them, summed over jobs`]);
   if (s.preemptions > 0) rows.push(['preemptions', formatCount(s.preemptions)]);
-  // A result that rests on a layout the model cannot choose for certain says so (layout-search.ts NEAR_TIE_SHARE).
+  // A result that rests on a layout the model cannot choose for certain says so (near-tie-share.ts NEAR_TIE_SHARE).
   if (s.layout_near_tie_jobs > 0) {
-    rows.push(['layout near-ties', `${formatCount(s.layout_near_tie_jobs)} job${s.layout_near_tie_jobs === 1 ? '' : 's'} ran an automatic layout with a runner-up within ${pct(NEAR_TIE_SHARE, 2)} of its step (the model's mean error): either could be the faster (poolsim explain names it)`]);
+    rows.push(['layout near-ties', `${formatCount(s.layout_near_tie_jobs)} job${s.layout_near_tie_jobs === 1 ? '' : 's'} ran an automatic layout with a runner-up within ${NEAR_TIE_PERCENT} of its step (the model's mean error): either could be the faster (poolsim explain names it)`]);
   }
   const width = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n';

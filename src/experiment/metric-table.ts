@@ -2,6 +2,7 @@
 // named job's row with --job, each inference service's row), with its unit, which way is better, the
 // values it can take and what it means. "Best" in compare, regressions and threshold checks in
 // check, the confidence interval's bounds and the metric list in docs/experiments.md derive from it.
+import { NEAR_TIE_PERCENT } from '../model/near-tie-share.js';
 import type { ServiceRow } from '../sim/inference/service-rows.js';
 import type { JobRow, SummaryRow } from '../sim/metrics.js';
 
@@ -59,7 +60,7 @@ const SUMMARY: Record<SummaryMetric, Entry> = {
   fabric_capex: ['USD', 'lower', 'non-negative', "what the data centres' switch fabrics cost: switches, transceivers and cables their topology needs, at the fabric's equipment prices (docs/network.md); empty with network: ideal or a fabric without equipment figures"],
   fabric_kw: ['kW', 'lower', 'non-negative', 'rated power of those switches and transceivers; empty likewise'],
   fabric_energy_kwh: ['kWh', 'lower', 'non-negative', "energy those switches and transceivers draw over the run (rated power, always on, times the site's PUE); not in energy_kwh; empty likewise"],
-  layout_near_tie_jobs: ['count', 'neutral', 'non-negative', "training jobs whose automatic layout was a near-tie: the runner-up layout within the model's mean error (2.56%) of its step, so that either could be the faster (`poolsim explain` names it); results resting on those jobs rest on a choice the model cannot make for certain"],
+  layout_near_tie_jobs: ['count', 'neutral', 'non-negative', `training jobs whose automatic layout was a near-tie: the runner-up layout within the model's mean error (${NEAR_TIE_PERCENT}) of its step, so that either could be the faster (\`poolsim explain\` names it); results resting on those jobs rest on a choice the model cannot make for certain`],
 };
 
 /** Summary columns of scenarios with tenants only (after the others, so that other scenarios keep their bytes). */
