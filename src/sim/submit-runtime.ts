@@ -41,7 +41,7 @@ export class SubmitRuntime {
     if (!sameShape || this.simpleKind < 0) this.simpleShape(t, kinds);
     let best = 0;
     let bestKind = -1;
-    if (t.fixedRuntimeS === undefined && this.aloneRates) {
+    if (t.fixedRuntimeS === undefined && t.params > 0 && this.aloneRates) {
       if (this.rates.length < kinds.length) this.rates = new Float64Array(c.kinds.length);
       // The step model reads the job's size, model, efficiency override, and shape and layout (its template's).
       const job = { devices: t.devices, params: t.params, efficiency: t.efficiency, template: t } as unknown as JobView;
