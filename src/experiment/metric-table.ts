@@ -134,7 +134,7 @@ const TENANT: Record<string, Entry> = {
   preempted_jobs: ['count', 'lower', 'non-negative', 'its jobs preempted at least once'],
   queueing_delay_p95_s: ['s', 'lower', 'non-negative', "95th percentile of its jobs' queueing delay"],
   jct_mean_s: ['s', 'lower', 'non-negative', 'mean completion time of its jobs'],
-  max_slowdown: ['ratio', 'lower', 'non-negative', 'largest JCT / run time alone on the best kind among its jobs'],
+  max_slowdown: ['ratio', 'lower', 'non-negative', 'largest JCT / run time alone on the fastest allowed kind (as the run times it, checkpoints included) among its jobs'],
   ftf_rho_max: ['ratio', 'lower', 'non-negative', 'largest finish-time fairness rho among its completed jobs (JCT / run time on a 1/N share of the pool)'],
   ftf_rho_mean: ['ratio', 'lower', 'non-negative', 'mean finish-time fairness rho of its completed jobs'],
 };

@@ -28,7 +28,8 @@ export function computeShare(intervalS: number, costS: number): number {
  * start, and the final checkpoint a completed job writes); with no periodic checkpoints (interval
  * Infinity: `interval: auto` without a failure rate) the compute, then the final one. For a job that
  * checkpoints at all. Work within 1e-9 of an interval past it ends on it, as the run rounds it.
- * The policies' predicted run time (Simulation.predictRunS) and the size estimate both use it.
+ * The policies' predicted run time (Simulation.predictRunS), a job's at submission (sim/submit-runtime.ts)
+ * and the size estimate all use it.
  */
 export function checkpointedRunS(computeS: number, intervalS: number, costS: number, finalCostS: number): number {
   if (!(intervalS < Infinity)) return computeS + finalCostS;

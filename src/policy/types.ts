@@ -24,7 +24,13 @@ export interface JobView {
   readonly remainingFlop: number;
   /** Device-seconds of service received so far (for least-attained-service policies). */
   readonly attainedDeviceS: number;
-  /** Run time alone on the fastest allowed kind (for shortest-job-first). */
+  /**
+   * Predicted run time at submission (for shortest-job-first; the tenants' slowdown divides by it):
+   * its run time alone on an idle pool on the fastest allowed kind, as the run times it (the step
+   * model's rate alone under `network: flow` for a training job with a model size, else its job
+   * type's row or peak x efficiency), checkpoints included; a trace's recorded run time under
+   * `runtime: fixed` as given. Infinity where no allowed kind has devices enough.
+   */
   readonly predictedRuntimeS: number;
   readonly state: 'waiting' | 'running' | 'checkpointing' | 'completed' | 'rejected';
   /** Where it runs (running and checkpointing jobs). */

@@ -27,7 +27,7 @@ import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
 import { PolicyError, type JobView, type Placement, type PolicyOrigin, type PlacementHints, type SchedulingContext } from '../policy/types.js';
 import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
 import { NetworkProgressModel, type TransferState } from './network-progress.js';
-import { deviceRate, PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
+import { PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { FailureInjector } from './failures.js';
 import { DevicePace } from './device-pace.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
@@ -38,6 +38,7 @@ import { claimPlacement, placementProblem } from './placement-check.js';
 import { PlaceMemo } from './place-memo.js';
 import { RunningSlots } from './running-slots.js';
 import { LastShape } from './last-shape.js';
+import { SubmitRuntime } from './submit-runtime.js';
 import { WaitingLine } from './waiting-line.js';
 import type { FailurePort, InferencePort, Lease, Subsystem } from './subsystem.js';
 import { InferenceSystem, type InferenceOptions } from './inference/inference-system.js';
@@ -818,7 +819,6 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** The last arriving job's shape (LastShape), and what followed from it: its best rate on the pool and why it never fits. */
   private readonly arrivalShape = new LastShape();
-  private shapeBestRate = 0;
   private shapeNeverFits: string | undefined = undefined;
 
   /**
@@ -835,20 +835,11 @@ export class Simulation implements FailurePort, InferencePort {
   private readonly durationScratch = { kind: [0], rate: new Float64Array(1) };
   private readonly aloneRatesOf: AloneRatesOf = (job, kinds, out) => this.progress.aloneRates?.(job as unknown as JobView, kinds, out) ?? false;
 
-  /** Run time alone on the fastest allowed kind; `sameShape`: `t` has the last arrival's shape, whose best rate is kept. */
+  /** Run time alone on the fastest allowed kind, as the run would time it (SubmitRuntime); `sameShape`: `t` has the last arrival's shape. */
   private predictRuntime(t: JobTemplate, sameShape: boolean): number {
-    if (!sameShape) {
-      const c = this.cluster;
-      let best = 0;
-      for (const k of t.allowedKinds ?? c.allKinds) {
-        if (c.kindTotal[k]! < t.devices) continue;
-        best = Math.max(best, ((t.devices * (t.milli ?? WHOLE_DEVICE_MILLI)) / WHOLE_DEVICE_MILLI) * deviceRate(t, c.kinds[k]!.spec, k));
-      }
-      this.shapeBestRate = best;
-    }
-    const best = this.shapeBestRate;
-    return best > 0 ? t.usefulFlop / best : Infinity;
+    return (this.submitRuntime ??= new SubmitRuntime(this.cluster, this.progress.aloneRates ? (job, kinds, out) => this.progress.aloneRates!(job, kinds, out) : undefined, this.resolved.scenario.checkpointing, () => this.failureRateOn)).of(t, sameShape);
   }
+  private submitRuntime: SubmitRuntime | undefined;
 
   // --- scheduling -----------------------------------------------------------------------------
 
