@@ -561,7 +561,7 @@ export class Simulation implements FailurePort, InferencePort {
       if (spec.duration) {
         durationS = sample(spec.duration, sizes);
         const refSpec = ref!.spec;
-        usefulFlop = g.kindRate ? durationS * devices * g.kindRate[g.referenceKind!]! : durationS * devices * refSpec.peak * (spec.efficiency ?? refSpec.efficiency);
+        usefulFlop = durationS * devices * deviceRate({ kindRate: g.kindRate, efficiency: spec.efficiency, shape: spec.model }, refSpec, g.referenceKind!);
         // A model size alongside a duration describes the job's communication (network model).
         if (spec.params) params = sample(spec.params, sizes);
       } else {
