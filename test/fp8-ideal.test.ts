@@ -46,6 +46,13 @@ describe('an FP8 job under network: ideal', () => {
     expect(e.ideal_note!.effective_compute_ratio).toBeCloseTo(fp8Rate / 1979e12, 12);
   });
 
+  it('a listed job given as a duration on the reference kind runs that long alone', () => {
+    const listed = text('fp8').replace('params: 1B, tokens: 20B', 'params: 1B, duration: 2h, reference_device: H100');
+    const j = runToCsv(scenarioFromText(listed)).jobs[0]!;
+    expect(j.finish_s - j.start_s).toBeCloseTo(7200, 6);
+    expect(j.useful_pflop * 1e15).toBeCloseTo(7200 * 8 * fp8Rate, -9);
+  });
+
   it('a generator job given as a duration on the reference kind runs that long alone', () => {
     const gen = `  - generator: { count: 1, arrival: { process: fixed, interval: 1h }, devices: 8, duration: 2h, reference_device: H100, params: 1B, model: { layers: 16, hidden_size: 2048, seq_len: 2048, global_batch: 1M, precision: fp8, recompute: full } }\n`;
     const jobs = runToCsv(scenarioFromText(text('fp8', gen))).jobs;
