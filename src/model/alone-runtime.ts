@@ -69,7 +69,7 @@ export class AloneRuntime {
   private kindRates = new Float64Array(0);
   /** Simple per-device rates by kinds, efficiency and job type (jobs in a row usually share them). */
   private readonly simple = new Map<string, { mean: number; best: number }>();
-  private last: { kinds: readonly number[] | undefined; efficiency: number | undefined; kindRate: readonly number[] | undefined; rate: { mean: number; best: number } } | undefined;
+  private last: { kinds: readonly number[] | undefined; efficiency: number | undefined; kindRate: readonly number[] | undefined; precision: string | undefined; rate: { mean: number; best: number } } | undefined;
   private readonly poolKinds: number[];
 
   constructor(
@@ -146,8 +146,9 @@ export class AloneRuntime {
    */
   private simpleRate(t: AloneRuntimeJob): { mean: number; best: number } {
     const l = this.last;
-    if (l !== undefined && t.allowedKinds === l.kinds && t.efficiency === l.efficiency && t.kindRate === l.kindRate) return l.rate;
-    const key = `${t.allowedKinds?.join(',') ?? '*'}/${t.efficiency ?? ''}/${t.kindRate?.join(',') ?? ''}`;
+    const precision = t.shape?.precision;
+    if (l !== undefined && t.allowedKinds === l.kinds && t.efficiency === l.efficiency && t.kindRate === l.kindRate && precision === l.precision) return l.rate;
+    const key = `${t.allowedKinds?.join(',') ?? '*'}/${t.efficiency ?? ''}/${t.kindRate?.join(',') ?? ''}/${precision ?? ''}`;
     let rate = this.simple.get(key);
     if (rate === undefined) {
       let devices = 0;
@@ -163,7 +164,7 @@ export class AloneRuntime {
       }
       this.simple.set(key, (rate = { mean: devices > 0 ? sum / devices : 0, best }));
     }
-    this.last = { kinds: t.allowedKinds, efficiency: t.efficiency, kindRate: t.kindRate, rate };
+    this.last = { kinds: t.allowedKinds, efficiency: t.efficiency, kindRate: t.kindRate, precision, rate };
     return rate;
   }
 }
@@ -191,7 +192,7 @@ export function meanJobOf(g: GeneratorSource, kinds: readonly KindInfo[]): Alone
   if (spec.duration) {
     const durationS = meanOf(spec.duration);
     const ref = g.referenceKind!;
-    const usefulFlop = durationS * devices * deviceRate({ kindRate: g.kindRate, efficiency: spec.efficiency }, kinds[ref]!.spec, ref);
+    const usefulFlop = durationS * devices * deviceRate({ kindRate: g.kindRate, efficiency: spec.efficiency, shape: spec.model }, kinds[ref]!.spec, ref);
     return { ...base, usefulFlop, durationS, referenceKind: ref };
   }
   return { ...base, usefulFlop: trainingFlop(usefulParamsOf(params, spec.model), meanOf(spec.tokens!)) };

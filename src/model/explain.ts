@@ -11,6 +11,7 @@ import { memoryPerDevice, zeroStageOf, type DeviceMemory } from './memory.js';
 import { fastestLayout, layoutEnvOf, NEAR_TIE_SHARE, nearTieOf, nominalPaths, recomputeRaisedText, shapeOfSearch } from './layout-search.js';
 import { stepTime, type CommPath, type StepTime } from './step-time.js';
 import { ratioPeakFlops } from './ratio-peak.js';
+import { deviceRate } from './device-rate.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
 import { layoutCell, layoutFromSpec, ppTensorsOf, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { DEFAULT_VOCAB, recomputeOf, sequenceParallelOf, tiedEmbeddingsOf } from './shape-defaults.js';
@@ -273,7 +274,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     ...(fabricNote ? { fabric_note: fabricNote } : {}),
     ...(sites.length > 0 ? { sites } : {}),
     ...(linksDown.length > 0 ? { links_down: linksDown.map((i) => r.interDc[i]!.name) } : {}),
-    ...(r.scenario.network === 'ideal' ? { ideal_note: idealNote(step, job.devices, job.kindRate?.[kindIndex] ?? spec.peak * (job.efficiency ?? spec.efficiency), ratioPeak) } : {}),
+    ...(r.scenario.network === 'ideal' ? { ideal_note: idealNote(step, job.devices, deviceRate(job, spec, kindIndex), ratioPeak) } : {}),
   };
 }
 

@@ -303,7 +303,7 @@ export function reserve(job: JobView, ctx: SchedulingContext): Reservation | und
       free += atMin;
       timeS = minT;
     }
-    // Devices of a checkpointing job have no predicted finish (Infinity): no reservation on that kind.
+    // Devices of a job writing a preemption's checkpoint have no predicted finish (Infinity): no reservation on that kind.
     if (free < job.devices || !Number.isFinite(timeS)) continue;
     const r = { job, kind, timeS, extra: free - job.devices };
     if (!best || r.timeS < best.timeS) best = r;

@@ -165,7 +165,10 @@ export interface SchedulingContext {
    * by up to a checkpoint. Absent, or without checkpoints, that quotient. The simulator offers it.
    */
   predictRunS?(job: JobView, placement: Placement): number;
-  /** When a running job will finish at its current rate. */
+  /**
+   * When a running job will finish at its current rate, its final checkpoint written; a job writing
+   * its final checkpoint, at the write's end; Infinity for one writing a preemption's checkpoint.
+   */
   predictedFinishS(job: JobView): number;
   /**
    * Optional, offered by the simulator to built-in policies: what `predictedFinishS` and the job
@@ -184,7 +187,7 @@ export interface SchedulingContext {
 
 /** SchedulingContext.runningTable: entry i describes running[i]. */
 export interface RunningTable {
-  /** predictedFinishS(running[i]): Infinity unless it is running (a checkpointing job). */
+  /** predictedFinishS(running[i]): Infinity for a job writing a preemption's checkpoint (it waits again after). */
   readonly finishS: Float64Array;
   /** running[i].devices. */
   readonly devices: Float64Array;

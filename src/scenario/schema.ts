@@ -576,7 +576,8 @@ export const scenarioSchema = z.strictObject({
   /**
    * Network model: 'flow' shares every link max-min fairly between the flows crossing it and
    * derives training step times from it; 'ideal' ignores the network (rate = devices x peak x
-   * kernel efficiency), as scheduler simulators without a network do.
+   * kernel efficiency, an FP8 job's GEMMs at the FP8 rate: model/device-rate.ts), as scheduler
+   * simulators without a network do.
    */
   network: z.enum(['flow', 'ideal']).default('flow'),
   /** Data transfers between data centres (datasets, checkpoints), before or after jobs. */

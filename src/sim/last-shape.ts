@@ -5,7 +5,7 @@
 import type { JobTemplate } from '../model/job.js';
 
 /** What of a template a shape is: the lists by identity (jobs of one source share them). */
-type ShapeFields = Pick<JobTemplate, 'allowedKinds' | 'devices' | 'milli' | 'cpuMilli' | 'memoryMiB' | 'kindRate' | 'efficiency'>;
+type ShapeFields = Pick<JobTemplate, 'allowedKinds' | 'devices' | 'milli' | 'cpuMilli' | 'memoryMiB' | 'kindRate' | 'efficiency' | 'shape'>;
 
 export class LastShape {
   private known = false;
@@ -16,6 +16,8 @@ export class LastShape {
   private memoryMiB: number | undefined = undefined;
   private kindRate: readonly number[] | undefined = undefined;
   private efficiency: number | undefined = undefined;
+  /** The training precision (an FP8 job's simple rate differs: model/device-rate.ts). */
+  private precision: string | undefined = undefined;
 
   /**
    * Whether `t` has the last shape asked about (every field equal, lists the same arrays). When it
@@ -29,6 +31,7 @@ export class LastShape {
     const memoryMiB = t.memoryMiB;
     const kindRate = t.kindRate;
     const efficiency = t.efficiency;
+    const precision = t.shape?.precision;
     if (
       this.known &&
       allowedKinds === this.allowedKinds &&
@@ -37,7 +40,8 @@ export class LastShape {
       cpuMilli === this.cpuMilli &&
       memoryMiB === this.memoryMiB &&
       kindRate === this.kindRate &&
-      efficiency === this.efficiency
+      efficiency === this.efficiency &&
+      precision === this.precision
     ) {
       return true;
     }
@@ -49,6 +53,7 @@ export class LastShape {
     this.memoryMiB = memoryMiB;
     this.kindRate = kindRate;
     this.efficiency = efficiency;
+    this.precision = precision;
     return false;
   }
 }

@@ -473,6 +473,18 @@ export class JobRun {
     return fromS + r.secondsToDone(this.remainingFlop, this.rateFlopPerS) + (withFinal ? r.finalCheckpointS : 0);
   }
 
+  /**
+   * When a job in `state` with this run is predicted to end (SchedulingContext.predictedFinishS):
+   * running, once its work and final checkpoint are done (doneAtS, progress from the end of a
+   * restore's stall); writing its final checkpoint (its work done, its completion pending), at the
+   * write's end; otherwise (a preemption's checkpoint, after which it waits again) Infinity.
+   */
+  predictedEndS(state: JobState): number {
+    if (state === 'running') return this.doneAtS(Math.max(this.settledS, this.stallUntilS), true);
+    if (state === 'checkpointing' && this.completion !== undefined) return this.completion.timeS;
+    return Infinity;
+  }
+
   /** Let go of what it points to, so a record kept for reuse holds nothing of its last job. */
   clear(): void {
     this.completion = undefined;

@@ -562,7 +562,7 @@ export class Simulation implements FailurePort, InferencePort {
       if (spec.duration) {
         durationS = sample(spec.duration, sizes);
         const refSpec = ref!.spec;
-        usefulFlop = g.kindRate ? durationS * devices * g.kindRate[g.referenceKind!]! : durationS * devices * refSpec.peak * (spec.efficiency ?? refSpec.efficiency);
+        usefulFlop = durationS * devices * deviceRate({ kindRate: g.kindRate, efficiency: spec.efficiency, shape: spec.model }, refSpec, g.referenceKind!);
         // A model size alongside a duration describes the job's communication (network model).
         if (spec.params) params = sample(spec.params, sizes);
       } else {
@@ -1001,7 +1001,7 @@ export class Simulation implements FailurePort, InferencePort {
       // As setRate schedules the completion: progress starts once a restore's stall is over.
       predictedFinishS: (job: JobView) => {
         const j = job as SimJob;
-        return j.state === 'running' ? j.run!.doneAtS(Math.max(j.settledS, j.stallUntilS), true) : Infinity;
+        return j.run ? j.run.predictedEndS(j.state) : Infinity;
       },
       random: this.streams.stream(`policy:${this.policies.queueName}`),
     };
@@ -1202,7 +1202,7 @@ export class Simulation implements FailurePort, InferencePort {
   /** The running table's predicted finish of `job`, as SchedulingContext.predictedFinishS gives it, after a change to what it is computed from. */
   private refreshFinish(job: SimJob, run: JobRun): void {
     const slot = run.runningSlot;
-    if (slot >= 0) this.slots.finishS[slot] = job.state === 'running' ? run.doneAtS(Math.max(run.settledS, run.stallUntilS), true) : Infinity;
+    if (slot >= 0) this.slots.finishS[slot] = run.predictedEndS(job.state);
   }
 
   /** Change a running job's rate: settle at the old rate, reschedule its completion (cancel by version). */
@@ -1495,9 +1495,10 @@ export class Simulation implements FailurePort, InferencePort {
       run.remainingFlop = 0;
       if (r.finalCheckpointS > 0) {
         job.state = 'checkpointing';
-        this.refreshFinish(job, run);
         // Held while pending, as a completion: a failure meanwhile cancels it (failJob).
         run.completion = this.engine.schedule(now + r.finalCheckpointS, this.complete, job);
+        // The write's end is the job's predicted end (JobRun.predictedEndS), once its completion is set.
+        this.refreshFinish(job, run);
         return;
       }
     }

@@ -12,6 +12,7 @@ import type { UseKind } from './kinds.js';
 import type { WorkloadScope } from './workload-scope.js';
 import { formatDuration } from '../../units/units.js';
 import { FALLBACK, referenceMisfit } from './reference-fit.js';
+import { deviceRate } from '../device-rate.js';
 
 type ListedJobs = Extract<Scenario['workloads'][number], { jobs: unknown }>['jobs'];
 
@@ -157,8 +158,8 @@ function jobWork(
       }
       return j.duration * j.devices * rate!;
     }
-    const spec = kinds[ref]!.spec;
-    return j.duration * j.devices * spec.peak * (j.efficiency ?? spec.efficiency);
+    // The reference kind's rate for the job (an FP8 job's GEMMs at the FP8 rate), as it runs there.
+    return j.duration * j.devices * deviceRate({ efficiency: j.efficiency, shape: j.model }, kinds[ref]!.spec, ref);
   }
   if (j.params === undefined) {
     fail(at, `a job given by its tokens needs \`params\` too (work = 6 x params x tokens)${shapeHoldsHint(j.model)}`);
