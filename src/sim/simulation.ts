@@ -27,7 +27,7 @@ import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
 import { PolicyError, type JobView, type Placement, type PolicyOrigin, type PlacementHints, type SchedulingContext } from '../policy/types.js';
 import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
 import { NetworkProgressModel, type TransferState } from './network-progress.js';
-import { PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
+import { deviceRate, PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { FailureInjector } from './failures.js';
 import { DevicePace } from './device-pace.js';
 import { Signals, type LinkRow, type TransferRow } from './signals.js';
