@@ -94,7 +94,8 @@ function policyList(text: string | undefined, option: string, own: PolicyRef, sc
   return names.map((p) => {
     const o = parsePolicyOption(p, option, process.cwd());
     const { ref, baseDir } = withOwnParams(o, own, scenarioDir);
-    return { ref, baseDir, label: option };
+    // Still bare: the loader then takes the scenario's own policy as the file's, said at its line.
+    return { ref, baseDir, label: option, bare: o.bare === true };
   });
 }
 

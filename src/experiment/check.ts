@@ -199,7 +199,8 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
 
   // The variants to run: the scenario's own first (or its --policy replacement), then every other one named.
   // A --policy naming the scenario's own policy bare runs it with the scenario's parameters (own-params.ts).
-  const runOwn: WorkerPolicyOverride = input.policy ? withOwnParams(input.policy, ownRef, dir) : { ref: ownRef, baseDir: dir, label: 'policy' };
+  // It stays bare, so that the loader takes it as the file's: what is said of its parameters is at the file's line.
+  const runOwn: WorkerPolicyOverride = input.policy ? { ...withOwnParams(input.policy, ownRef, dir), bare: input.policy.bare === true } : { ref: ownRef, baseDir: dir, label: 'policy', bare: true };
   const variants: WorkerPolicyOverride[] = [runOwn];
   // `where` names what asked for the variant in messages about it (an unknown policy, bad parameters).
   const variantOf = (slot: Slot, where = 'expect'): number => {
