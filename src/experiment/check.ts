@@ -22,6 +22,7 @@ import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
 import { loadScenarioForRun } from './load-for-run.js';
 import { formatMetricValue, formatMetricValues } from './summary-text.js';
 import { parseVariantLabel, sameRef, VariantError } from './variant-label.js';
+import { countOf } from '../units/count-noun.js';
 
 export type { Baseline } from './baseline.js';
 export { parseExpectFile, readExpectations } from './expectations.js';
@@ -380,7 +381,7 @@ export function formatCheckReport(checks: readonly ScenarioCheck[]): string {
   }
   // Only a --save of scenarios without expectations or baseline checks nothing: 'all 0 expectations
   // met' read as a pass of something.
-  out += failed > 0 ? `\n${failed} of ${total} expectations failed\n` : total === 0 ? '\nno expectations checked\n' : `\nall ${total} expectations met\n`;
+  out += failed > 0 ? `\n${failed} of ${countOf(total, 'expectation')} failed\n` : total === 0 ? '\nno expectations checked\n' : total === 1 ? '\n1 expectation met\n' : `\nall ${total} expectations met\n`;
   return out;
 }
 
