@@ -63,7 +63,7 @@ describe('a job trace against its pool', () => {
 
   it('says so when every job is too big, and still runs (the rows are data)', () => {
     expect(messagesOf([HEADER, row(1, 32), row(2, 64)].join('\n'), '', 1)).toEqual([
-      "9:workloads[0].trace.path: every one of the trace's 2 job(s) cannot run on this pool (line 2: 32 devices, the pool has at most 8 of one kind it may use): rejected when submitted",
+      "9:workloads[0].trace.path: every one of the trace's 2 jobs cannot run on this pool (line 2: 32 devices, the pool has at most 8 of one kind it may use): rejected when submitted",
     ]);
   });
 });

@@ -322,7 +322,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     // and a run reports each as rejected.
     const f = firstTooBig;
     const example = f.capacity === 0 ? `line ${f.line}: the pool has no device of the kinds it may use` : `line ${f.line}: ${f.devices} devices, the pool has at most ${f.capacity} of one kind it may use`;
-    ctx.warn(fileAt, `${tooBig === kept ? `every one of the trace's ${kept} job(s)` : `${tooBig} of the trace's ${kept} jobs`} cannot run on this pool (${example}): rejected when submitted`);
+    ctx.warn(fileAt, `${tooBig === kept ? `every one of the trace's ${countOf(kept, 'job')}` : `${tooBig} of the trace's ${kept} jobs`} cannot run on this pool (${example}): rejected when submitted`);
   }
   // Time 0 is the earliest submit time of any row, rows skipped or sampled out included (so a filter
   // never moves the other jobs): the run then opens on an idle pool, which utilisation and the pool's
