@@ -62,8 +62,8 @@ describe('validate on a trace', () => {
     expect(v.code).toBe(0);
     // Each reason names its first row (line 1 is the header) and the value that was refused; a run
     // time is computed (in seconds), so it is said with the cells it came from.
-    expect(v.stderr).toBe('  trace t.csv: 4 rows, 1 jobs used; 1 bad duration (first at line 3: "1e400"); 1 non-positive duration (first at line 4: "-5 s from duration -5 (s)"); 1 no GPU requested (first at line 5)\n');
-    expect(v.stdout).toContain('0 listed job(s), 1 trace job(s), 0 generator(s)');
+    expect(v.stderr).toBe('  trace t.csv: 4 rows, 1 job used; 1 row: bad duration (first at line 3: "1e400"); 1 row: non-positive duration (first at line 4: "-5 s from duration -5 (s)"); 1 row: no GPU requested (first at line 5)\n');
+    expect(v.stdout).toContain('0 listed jobs, 1 trace job, 0 generators');
     const r = poolsim('run', join(dir, 's.yaml'), '--out', join(dir, 'out'));
     expect(r.stderr).toContain(v.stderr);
   });
@@ -78,7 +78,7 @@ describe('validate on a trace', () => {
     );
     const v = poolsim('validate', join(dir, 's.yaml'));
     expect(v.code).toBe(0);
-    expect(v.stderr).toBe('  node list nodes.csv: 3 rows, 2 nodes used; 1 CPU-only node (first at line 3)\n  trace t.csv: 2 rows, 2 jobs used\n');
-    expect(v.stdout).toContain('16 devices of 1 kind(s), 0 listed job(s), 2 trace job(s), 0 generator(s)');
+    expect(v.stderr).toBe('  node list nodes.csv: 3 rows, 2 nodes used; 1 row: CPU-only node (first at line 3)\n  trace t.csv: 2 rows, 2 jobs used\n');
+    expect(v.stdout).toContain('16 devices of 1 kind, 0 listed jobs, 2 trace jobs, 0 generators');
   });
 });

@@ -296,11 +296,11 @@ describe('prefix inputs are refused at their line', () => {
   it('a trace row whose prefix is longer than its prompt, or a prefix id with two lengths, is skipped with a warning at its line', () => {
     const warnings = (text: string): string[] => scenarioFromText(text).warnings.map((w) => `${w.path}: ${w.message}`);
     expect(warnings(toyScenario({ arrival: traceArrival([[0, 100, 5, 'a', 50], [1, 100, 5, 'b', 150]]) }))).toEqual([
-      expect.stringMatching(/^services\[0\]\.streams\[0\]\.arrival\.csv: 1 of 2 rows skipped: 1 with a prefix longer than the prompt \(first at .*:3: prefix 'b' of 150 tokens is longer than the prompt of 100 tokens/),
+      expect.stringMatching(/^services\[0\]\.streams\[0\]\.arrival\.csv: 1 of 2 rows skipped: 1 row with a prefix longer than the prompt \(first at .*:3: prefix 'b' of 150 tokens is longer than the prompt of 100 tokens/),
     ]);
     expect(warnings(toyScenario({ arrival: traceArrival([[0, 100, 5, 'a', 50], [1, 100, 5, 'a', 60]]) }))[0]).toMatch(/:3: prefix 'a' has 60 tokens here but 50 at line 2/);
     // Every row bad: nothing to replay, refused with the reasons.
-    expect(problems(toyScenario({ arrival: traceArrival([[0, 100, 5, '', 50]]) }))[0]).toMatch(/the trace has no requests: 1 of 1 rows skipped: 1 with prefix_tokens but no prefix_id \(first at .*:2: prefix_tokens is given but prefix_id is empty/);
+    expect(problems(toyScenario({ arrival: traceArrival([[0, 100, 5, '', 50]]) }))[0]).toMatch(/the trace has no requests: 1 of 1 row skipped: 1 row with prefix_tokens but no prefix_id \(first at .*:2: prefix_tokens is given but prefix_id is empty/);
     expect(problems(toyScenario({ arrival: '{ process: trace, csv: "timestamp,prompt_tokens,output_tokens,prefix_id\\n0,100,5,a" }' }))[0]).toMatch(/:1: .*needs both a prefix_id and a prefix_tokens column/);
     expect(problems(toyScenario({ arrival: traceArrival([[0, 100, 5, 'a', 50]]), extraStream: '        prefixes: { count: 1, tokens: 10 }\n' }))[0]).toMatch(/streams\[0\]\.prefixes: a trace stream carries its prefixes in its prefix_id and prefix_tokens columns/);
   });

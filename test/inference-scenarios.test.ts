@@ -181,7 +181,7 @@ describe('request streams', () => {
     ]);
     expect(resolved.warnings.map((w) => `${w.line}: ${w.path}: ${w.message}`)).toEqual([
       // At the scenario's line for the field; the trace's own line inside the message.
-      `${resolved.src.issue(['services', 0, 'streams', 0, 'arrival', 'file'], '').line}: services[0].streams[0].arrival.file: 3 of 5 rows skipped: 3 with a bad timestamp or token count (first at reqs.csv:3: column timestamp: expected a number in s, >= 0, got "soon")`,
+      `${resolved.src.issue(['services', 0, 'streams', 0, 'arrival', 'file'], '').line}: services[0].streams[0].arrival.file: 3 of 5 rows skipped: 3 rows with a bad timestamp or token count (first at reqs.csv:3: column timestamp: expected a number in s, >= 0, got "soon")`,
     ]);
   });
 });

@@ -70,7 +70,7 @@ describe("multifactor's shares warning, by every route", () => {
   const work = mkdtempSync(join(tmpdir(), 'poolsim-mf-routes-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('reaches compare and sweep, with built-in policies and beside a plug-in loaded in a worker', () => {
+  it('reaches compare, sweep and check, at the file\'s line, with built-in policies and beside a plug-in loaded in a worker', () => {
     // `run` said it; compare and sweep said nothing, on either thread (the policies' warnings were
     // not among an experiment's), so a misspelt account's runs were summarised without a word.
     writeFileSync(join(work, 'mf.yaml'), text('{ teem-a: 4, team-b: 1 }'));
@@ -85,11 +85,27 @@ describe("multifactor's shares warning, by every route", () => {
       ['compare', ['compare', join(work, 'mf.yaml'), '--seeds', '1', '--out', join(work, 'c')]],
       ['compare with a plug-in', ['compare', join(work, 'mf.yaml'), '--seeds', '1', '--placements', join(work, 'ff.mjs'), '--out', join(work, 'p')]],
       ['sweep', ['sweep', join(work, 'mf.yaml'), '--set', 'horizon=10h,20h', '--out', join(work, 's')]],
+      // check said none of its warnings; the scenario's own policy named bare in --policies (or
+      // check's --policy) was said at the option, though the parameters warned of are the file's.
+      ['check', ['check', join(work, 'mf.yaml'), '--save', join(work, 'k.csv')]],
+      ['check --policy naming it bare', ['check', join(work, 'mf.yaml'), '--policy', 'multifactor', '--save', join(work, 'k2.csv')]],
+      ['compare --policies naming it bare', ['compare', join(work, 'mf.yaml'), '--seeds', '1', '--policies', 'multifactor,fifo', '--out', join(work, 'b')]],
+      ['compare --policies naming it bare, beside a plug-in', ['compare', join(work, 'mf.yaml'), '--seeds', '1', '--policies', 'multifactor', '--placements', join(work, 'ff.mjs'), '--out', join(work, 'bp')]],
     ];
     for (const [route, args] of runs) {
       const r = poolsim(...args);
       expect(r.code, `${route}: ${r.stderr}`).toBe(0);
       expect(r.stderr.match(new RegExp(said.source, 'gm')) ?? [], route).toHaveLength(1);
     }
+  });
+
+  it('is silenced in check by --quiet, as in the other commands; parameters written in --policies are said there', () => {
+    writeFileSync(join(work, 'mf.yaml'), text('{ teem-a: 4, team-b: 1 }'));
+    const quiet = poolsim('check', join(work, 'mf.yaml'), '--save', join(work, 'q.csv'), '--quiet');
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toContain('warning');
+    const own = poolsim('compare', join(work, 'mf.yaml'), '--seeds', '1', '--policies', '{name: multifactor, params: {shares: {teem-c: 1}}}', '--out', join(work, 'o'));
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).toMatch(/^warning: --policies: policy\.params\.shares\.teem-c: no job or tenant queue has account 'teem-c'/m);
   });
 });

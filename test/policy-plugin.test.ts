@@ -63,7 +63,7 @@ describe('policy plug-ins (built CLI)', () => {
     // They said "policy 'waits'": which of the scenario's or the option's files was not said.
     const idle = runSmall('waits', '--policy', `./${FIX}/waits.mjs`);
     expect(idle.stderr).toBe(
-      `run failed: queue policy 'waits' (./${FIX}/waits.mjs), job 'first', at t=6001740s: 100,000 wake-ups in a row (ctx.wakeAt) found no job running and the same 4 job(s) waiting, and started none; nothing else changed between them, so the run would never finish. Start a job when the pool is idle, or stop asking for wake-ups while it is\nNo result files were written.\n`,
+      `run failed: queue policy 'waits' (./${FIX}/waits.mjs), job 'first', at t=6001740s: 100,000 wake-ups in a row (ctx.wakeAt) found no job running and the same 4 jobs waiting, and started none; nothing else changed between them, so the run would never finish. Start a job when the pool is idle, or stop asking for wake-ups while it is\nNo result files were written.\n`,
     );
     expect(idle.code).toBe(1);
     const swaps = poolsim('run', `${FIX}/preemptive.yaml`, '--out', join(out, 'swaps'), '--quiet', '--policy', `./${FIX}/swaps.mjs`);

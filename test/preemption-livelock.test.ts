@@ -89,7 +89,7 @@ describe('a queue policy that starts nothing and keeps asking for wake-ups on an
     }
     expect(err).toBeInstanceOf(PolicyError);
     expect((err as Error).message).toBe(
-      "policy 'waiter', job 'a', at t=6000000s: 100,000 wake-ups in a row (ctx.wakeAt) found no job running and the same 2 job(s) waiting, and started none; nothing else changed between them, so the run would never finish. Start a job when the pool is idle, or stop asking for wake-ups while it is",
+      "policy 'waiter', job 'a', at t=6000000s: 100,000 wake-ups in a row (ctx.wakeAt) found no job running and the same 2 jobs waiting, and started none; nothing else changed between them, so the run would never finish. Start a job when the pool is idle, or stop asking for wake-ups while it is",
     );
   });
 

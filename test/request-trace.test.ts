@@ -42,7 +42,7 @@ describe('request traces in the azure-llm format (synthetic fixture)', () => {
     expect([...t.outputTokens]).toEqual([100, 25, 64, 7, 200]);
     expect(t.rows).toBe(7);
     expect(warnings(r)).toEqual([
-      'services[0].streams[0].arrival.file: 2 of 7 rows skipped: 2 with a bad TIMESTAMP or token count (first at reqs.csv:6: column TIMESTAMP: expected an ISO 8601 date and time, got "2023-11-16 25:00:00.0000000")',
+      'services[0].streams[0].arrival.file: 2 of 7 rows skipped: 2 rows with a bad TIMESTAMP or token count (first at reqs.csv:6: column TIMESTAMP: expected an ISO 8601 date and time, got "2023-11-16 25:00:00.0000000")',
     ]);
   });
 
@@ -62,7 +62,7 @@ describe('request traces in the azure-llm format (synthetic fixture)', () => {
   it('measures from a given origin instead, skipping and counting the rows before it', () => {
     const r = load("format: azure-llm, origin: '2023-11-16 18:00:00.5'");
     expect([...trace(r).timeS].map((x) => Number(x.toFixed(7)))).toEqual([0, 0.6234567, 60]);
-    expect(warnings(r)[0]).toMatch(/4 of 7 rows skipped: 2 before the origin \(first at reqs.csv:2: TIMESTAMP "2023-11-16 18:00:00.0000000" is before the trace's origin\); 2 with a bad TIMESTAMP/);
+    expect(warnings(r)[0]).toMatch(/4 of 7 rows skipped: 2 rows before the origin \(first at reqs.csv:2: TIMESTAMP "2023-11-16 18:00:00.0000000" is before the trace's origin\); 2 rows with a bad TIMESTAMP/);
     // An origin with a zone: 19:00:00+01:00 is 18:00:00 UTC, the first row's time.
     expect([...trace(load("format: azure-llm, origin: '2023-11-16T19:00:00+01:00'")).timeS].map((x) => Number(x.toFixed(7)))).toEqual([0, 0.25, 0.5, 1.1234567, 60.5]);
   });
@@ -168,7 +168,7 @@ describe('fractional token counts', () => {
     expect([...trace(r).promptTokens]).toEqual([100, 100]);
     expect([...trace(r).outputTokens]).toEqual([10, 10]);
     expect(warnings(r)).toEqual([
-      'services[0].streams[0].arrival.file: 3 of 5 rows skipped: 2 with a bad timestamp or token count (first at reqs.csv:3: column prompt_tokens: expected a positive whole count, got "100.4"); 1 with a bad prefix_tokens (first at reqs.csv:5: prefix \'p\': expected prefix_tokens, a positive whole count)',
+      'services[0].streams[0].arrival.file: 3 of 5 rows skipped: 2 rows with a bad timestamp or token count (first at reqs.csv:3: column prompt_tokens: expected a positive whole count, got "100.4"); 1 row with a bad prefix_tokens (first at reqs.csv:5: prefix \'p\': expected prefix_tokens, a positive whole count)',
     ]);
   });
 });

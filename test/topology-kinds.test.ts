@@ -375,7 +375,7 @@ workloads:
 
   it('refuses a shape that does not match the site, with file, line and field', () => {
     const msg = refusal(site('dims: [4, 4], link_bandwidth: 50GB/s', 12));
-    expect(msg).toMatch(/test\.yaml:5:\d+: datacentres\[0\]\.topology\.dims: a 4 x 4 torus has 16 positions, but the data centre has 12 node\(s\)/);
+    expect(msg).toMatch(/test\.yaml:5:\d+: datacentres\[0\]\.topology\.dims: a 4 x 4 torus has 16 positions, but the data centre has 12 nodes/);
     expect(refusal(site('dims: [4, 3], link_bandwidth: [1GB/s, 2GB/s, 3GB/s]', 12))).toMatch(/topology\.link_bandwidth: expected one bandwidth per axis \(2\), got 3/);
     expect(refusal(site('dims: [12], link_bandwidth: 1GB/s', 12))).toMatch(/datacentres\[0\]\.topology\.dims/);
     expect(refusal(site('dims: [4, 3], link_bandwidth: 0GB/s', 12))).toMatch(/datacentres\[0\]\.topology\.link_bandwidth/);

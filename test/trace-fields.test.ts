@@ -22,7 +22,7 @@ describe('numbers in trace fields', () => {
     const csv = 'timestamp,prompt_tokens,output_tokens\n0,100,10\n1,0x10,10\n';
     const r = loadScenario(toyScenario({ arrival: '{ process: trace, file: reqs.csv }', count: 100 }), 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' });
     expect([...r.services[0]!.streams[0]!.trace!.promptTokens]).toEqual([100]);
-    expect(r.warnings[0]!.message).toMatch(/1 of 2 rows skipped: 1 with a bad timestamp or token count \(first at reqs\.csv:3: column prompt_tokens: expected a positive whole count, got "0x10"\)/);
+    expect(r.warnings[0]!.message).toMatch(/1 of 2 rows skipped: 1 row with a bad timestamp or token count \(first at reqs\.csv:3: column prompt_tokens: expected a positive whole count, got "0x10"\)/);
   });
 
   it('a job trace row with one is skipped as bad devices, not run on 2 GPUs', () => {
@@ -53,7 +53,7 @@ describe('calendar times in trace fields', () => {
     const csv = 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-02-28 23:59:59.0000000,100,10\n2023-02-30 00:00:00.0000000,100,10\n2023-03-01 00:00:01.0000000,100,10\n';
     const r = loadScenario(toyScenario({ arrival: '{ process: trace, format: azure-llm, file: reqs.csv }', count: 100 }), 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' });
     expect([...r.services[0]!.streams[0]!.trace!.timeS]).toEqual([0, 2]);
-    expect(r.warnings[0]!.message).toMatch(/1 of 3 rows skipped: 1 with a bad TIMESTAMP or token count \(first at reqs\.csv:3:/);
+    expect(r.warnings[0]!.message).toMatch(/1 of 3 rows skipped: 1 row with a bad TIMESTAMP or token count \(first at reqs\.csv:3:/);
   });
 });
 
@@ -141,12 +141,12 @@ workloads:
       message = (e as InputError).issues.map((i) => i.message).join('\n');
     }
     expect(message).toBe(
-      'the trace gives no job to run: of its 6 row(s), 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3: "-120 s from runtime_min -2 (min)"); 1 bad end (first at line 4, column stop: "oops", expected a number in min); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz", expected a number in min)',
+      'the trace gives no job to run: of its 6 rows, 1 row: bad devices (first at line 2, column gpus: "x"); 2 rows: non-positive duration (first at line 3: "-120 s from runtime_min -2 (min)"); 1 row: bad end (first at line 4, column stop: "oops", expected a number in min); 1 row: bad instances (first at line 5, column workers: "0"); 1 row: bad submit (first at line 6, column t0: "zz", expected a number in min)',
     );
     // With one good row the run goes ahead, and its report (stderr) names the columns too.
     const r = read(`${csv}\n9,5,,1,1`);
     expect(describeTraces(r.traceReports)).toBe(
-      '  trace t.csv: 7 rows, 1 jobs used; 1 bad devices (first at line 2, column gpus: "x"); 2 non-positive duration (first at line 3: "-120 s from runtime_min -2 (min)"); 1 bad end (first at line 4, column stop: "oops", expected a number in min); 1 bad instances (first at line 5, column workers: "0"); 1 bad submit (first at line 6, column t0: "zz", expected a number in min)\n',
+      '  trace t.csv: 7 rows, 1 job used; 1 row: bad devices (first at line 2, column gpus: "x"); 2 rows: non-positive duration (first at line 3: "-120 s from runtime_min -2 (min)"); 1 row: bad end (first at line 4, column stop: "oops", expected a number in min); 1 row: bad instances (first at line 5, column workers: "0"); 1 row: bad submit (first at line 6, column t0: "zz", expected a number in min)\n',
     );
     // The second non-positive duration was read from the end column, less the submit time. The run
     // time is computed, not read: it was quoted as if it were the cell of the column it came from

@@ -53,7 +53,7 @@ describe("a csv mapping's filter", () => {
   it('is reported in a run with what it dropped', () => {
     const r = load(', filter: { column: state, keep: [COMPLETED] }');
     expect(r.jobs.map((j) => [j.name, j.submitS, j.fixedRuntimeS])).toEqual([['c1', 60, 3600], ['c2', 300, 100]]);
-    expect(describeTraces(r.traceReports)).toBe('  trace t.csv: 5 rows, 2 jobs used; 3 dropped by filter\n');
+    expect(describeTraces(r.traceReports)).toBe('  trace t.csv: 5 rows, 2 jobs used; 3 rows dropped by filter\n');
   });
 
   it('is refused at the filter, with the file and line, when the header lacks its column', () => {

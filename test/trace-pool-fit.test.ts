@@ -46,10 +46,10 @@ describe('a job trace against its pool', () => {
 
   it('refuses a trace whose every row is skipped, saying why', () => {
     expect(messagesOf([HEADER, row(1, 0), row(2, '1.5'), row(3, 1, -5)].join('\n'))).toEqual([
-      'error 9:workloads[0].trace.path: the trace gives no job to run: of its 3 row(s), 1 no GPU requested (first at line 2); 1 bad num_gpus (first at line 3: "1.5"); 1 non-positive duration (first at line 4: "-5")',
+      'error 9:workloads[0].trace.path: the trace gives no job to run: of its 3 rows, 1 row: no GPU requested (first at line 2); 1 row: bad num_gpus (first at line 3: "1.5"); 1 row: non-positive duration (first at line 4: "-5")',
     ]);
     expect(messagesOf([HEADER, row(1, 1), row(2, 1)].join('\n'), '\n      window: { start: 100d }')).toEqual([
-      'error 9:workloads[0].trace.path: the trace gives no job to run: of its 2 row(s), 2 dropped by window',
+      'error 9:workloads[0].trace.path: the trace gives no job to run: of its 2 rows, 2 rows dropped by window',
     ]);
   });
 
@@ -63,7 +63,7 @@ describe('a job trace against its pool', () => {
 
   it('says so when every job is too big, and still runs (the rows are data)', () => {
     expect(messagesOf([HEADER, row(1, 32), row(2, 64)].join('\n'), '', 1)).toEqual([
-      "9:workloads[0].trace.path: every one of the trace's 2 job(s) cannot run on this pool (line 2: 32 devices, the pool has at most 8 of one kind it may use): rejected when submitted",
+      "9:workloads[0].trace.path: every one of the trace's 2 jobs cannot run on this pool (line 2: 32 devices, the pool has at most 8 of one kind it may use): rejected when submitted",
     ]);
   });
 });

@@ -95,7 +95,7 @@ workloads:
       ['2', 3600, 5700],
       ['3', (Date.UTC(2024, 10, 3, 7) - Date.UTC(2024, 2, 10, 8)) / 1000, 9000],
     ]);
-    expect(describeTraces(r.traceReports)).toBe(`  trace sacct.csv: 4 rows, 3 jobs used; 1 no GPU requested (first at line 5); 1 ${EARLY_AT_3}; 1 ${SKIPPED_AT_3}; 1 ${REPEATED_AT_4}\n`);
+    expect(describeTraces(r.traceReports)).toBe(`  trace sacct.csv: 4 rows, 3 jobs used; 1 row: no GPU requested (first at line 5); 1 row: ${EARLY_AT_3}; 1 row: ${SKIPPED_AT_3}; 1 row: ${REPEATED_AT_4}\n`);
     const text = formatInspection(inspectTrace(parseGenericCsv(SACCT, MAPPING, { source: 'sacct.csv' })));
     // Most frequent reason first, then by name (inspect.ts's order for skipped rows).
     expect(text.split('\n').slice(0, 8)).toEqual([

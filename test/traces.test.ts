@@ -351,7 +351,7 @@ describe('inspectTrace', () => {
     const s = inspectTrace(parseGenericCsv(text, { submit: 'time', end: 'end', devices: 'n', time_unit: 'us' }));
     expect(s).toMatchObject({ jobs: 3, beyondLimit: { jobs: 1, firstLine: 4 }, lastFinishS: 700, durationS: { maxS: 600 } });
     expect(s.deviceHours).toBeCloseTo((100 + 2 * 600) / 3600, 12);
-    expect(formatInspection(s)).toContain('past 1e10s 1 jobs with a submit time or duration past 1e10 s (first at line 4): a run refuses the trace until they are corrected or left out; not in the figures below\n');
+    expect(formatInspection(s)).toContain('past 1e10s 1 job with a submit time or duration past 1e10 s (first at line 4): a run refuses the trace until they are corrected or left out; not in the figures below\n');
   });
 });
 

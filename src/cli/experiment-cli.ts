@@ -32,6 +32,7 @@ import { parsePolicyOption } from './policy-options.js';
 import { withOwnParams } from '../policy/own-params.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from './max-memory.js';
 import { checkPolicyTimeout, checkWorkers } from './number-options.js';
+import { countOf } from '../units/count-noun.js';
 
 export interface ExperimentArgs {
   scenario: string;
@@ -94,7 +95,8 @@ function policyList(text: string | undefined, option: string, own: PolicyRef, sc
   return names.map((p) => {
     const o = parsePolicyOption(p, option, process.cwd());
     const { ref, baseDir } = withOwnParams(o, own, scenarioDir);
-    return { ref, baseDir, label: option };
+    // Still bare: the loader then takes the scenario's own policy as the file's, said at its line.
+    return { ref, baseDir, label: option, bare: o.bare === true };
   });
 }
 
@@ -212,7 +214,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
       process.stdout.write(`  wrote ${written.join(', ')}\n`);
       const overhead = result.simulationWallS > 0 ? wallS / (result.simulationWallS / Math.min(result.runsAtOnce, Math.max(1, result.outcomes.length))) : Number.NaN;
       process.stderr.write(
-        `  ${result.outcomes.length} runs in ${wallS.toFixed(2)} s wall (${result.simulationWallS.toFixed(2)} s inside simulations${Number.isFinite(overhead) ? `, ${overhead.toFixed(2)}x the ideal parallel time` : ''})\n`,
+        `  ${countOf(result.outcomes.length, 'run')} in ${wallS.toFixed(2)} s wall (${result.simulationWallS.toFixed(2)} s inside simulations${Number.isFinite(overhead) ? `, ${overhead.toFixed(2)}x the ideal parallel time` : ''})\n`,
       );
       if (shard) process.stderr.write(`  shard ${shard.k}/${shard.n}: join the shards with \`poolsim merge <out.csv> <shard runs.csv...> --summary <summary.csv>\`\n`);
     }

@@ -6,6 +6,7 @@ import { describeFirstSkipped } from '../scenario/traces/first-skipped.js';
 import type { TraceReport } from '../model/load-scenario.js';
 import { RunFailedError } from '../sim/run-error.js';
 import { PolicyError } from '../policy/types.js';
+import { countOf } from '../units/count-noun.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -24,15 +25,15 @@ export function describeTraces(reports: readonly TraceReport[]): string {
   let out = '';
   for (const t of reports) {
     const skipped = Object.entries(t.skippedByReason).map(([why, n]) => {
-      return `${n} ${why}${describeFirstSkipped(t.firstSkipped[why])}`;
+      return `${countOf(n, 'row')}: ${why}${describeFirstSkipped(t.firstSkipped[why])}`;
     });
     const filtered = Object.entries(t.filteredByOption)
       .filter(([, n]) => n > 0)
-      .map(([opt, n]) => `${n} dropped by ${opt}`);
+      .map(([opt, n]) => `${countOf(n, 'row')} dropped by ${opt}`);
     const renamed = Object.entries(t.renamedByReason ?? {}).map(([why, k]) => `${k} renamed (${why}: '<id>~2', ...)`);
     // Kept as read, but a reading the file leaves open: said with how it was read and where.
-    const suspect = Object.entries(t.suspectByReason ?? {}).map(([why, n]) => `${n} ${why}${describeFirstSkipped(t.firstSuspect?.[why])}`);
-    out += `  ${t.kind === 'nodes' ? 'node list' : 'trace'} ${t.source}: ${t.rows} rows, ${t.jobs} ${t.kind === 'nodes' ? 'nodes' : 'jobs'} used${[...skipped, ...filtered, ...renamed, ...suspect].map((x) => `; ${x}`).join('')}\n`;
+    const suspect = Object.entries(t.suspectByReason ?? {}).map(([why, n]) => `${countOf(n, 'row')}: ${why}${describeFirstSkipped(t.firstSuspect?.[why])}`);
+    out += `  ${t.kind === 'nodes' ? 'node list' : 'trace'} ${t.source}: ${countOf(t.rows, 'row')}, ${countOf(t.jobs, t.kind === 'nodes' ? 'node' : 'job')} used${[...skipped, ...filtered, ...renamed, ...suspect].map((x) => `; ${x}`).join('')}\n`;
   }
   return out;
 }

@@ -22,6 +22,7 @@ import { loadInWorker, type WorkerPolicyOverride } from './run-in-worker.js';
 import { loadScenarioForRun } from './load-for-run.js';
 import { formatMetricValue, formatMetricValues } from './summary-text.js';
 import { parseVariantLabel, sameRef, VariantError } from './variant-label.js';
+import { countOf } from '../units/count-noun.js';
 
 export type { Baseline } from './baseline.js';
 export { parseExpectFile, readExpectations } from './expectations.js';
@@ -199,7 +200,8 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
 
   // The variants to run: the scenario's own first (or its --policy replacement), then every other one named.
   // A --policy naming the scenario's own policy bare runs it with the scenario's parameters (own-params.ts).
-  const runOwn: WorkerPolicyOverride = input.policy ? withOwnParams(input.policy, ownRef, dir) : { ref: ownRef, baseDir: dir, label: 'policy' };
+  // It stays bare, so that the loader takes it as the file's: what is said of its parameters is at the file's line.
+  const runOwn: WorkerPolicyOverride = input.policy ? { ...withOwnParams(input.policy, ownRef, dir), bare: input.policy.bare === true } : { ref: ownRef, baseDir: dir, label: 'policy', bare: true };
   const variants: WorkerPolicyOverride[] = [runOwn];
   // `where` names what asked for the variant in messages about it (an unknown policy, bad parameters).
   const variantOf = (slot: Slot, where = 'expect'): number => {
@@ -379,7 +381,7 @@ export function formatCheckReport(checks: readonly ScenarioCheck[]): string {
   }
   // Only a --save of scenarios without expectations or baseline checks nothing: 'all 0 expectations
   // met' read as a pass of something.
-  out += failed > 0 ? `\n${failed} of ${total} expectations failed\n` : total === 0 ? '\nno expectations checked\n' : `\nall ${total} expectations met\n`;
+  out += failed > 0 ? `\n${failed} of ${countOf(total, 'expectation')} failed\n` : total === 0 ? '\nno expectations checked\n' : total === 1 ? '\n1 expectation met\n' : `\nall ${total} expectations met\n`;
   return out;
 }
 

@@ -91,12 +91,20 @@ function victimsModule(queueRef: PolicyRef): { name: string; path: PathKey[] } |
   return typeof name === 'string' && isModuleName(name) ? { name, path: ['victims', 'name'] } : undefined;
 }
 
-/** The overrides, each named bare that is the scenario's own policy replaced by the scenario's (own-params.ts). */
+/**
+ * The overrides, each named bare that is the scenario's own policy replaced by the scenario's
+ * (own-params.ts), and then located in the scenario file: its parameters, and so what is said of
+ * them (a warning, a refusal), are at the file's line, not at the option that named it.
+ */
 function ownPolicies(resolved: ResolvedScenario, scenarioDir: string, options: LoadPoliciesOptions): LoadPoliciesOptions {
+  const own = (o: PolicyOverride, ref: PolicyRef): PolicyOverride => {
+    const w = withOwnParams(o, ref, scenarioDir);
+    return w === o ? o : { ...w, src: resolved.src };
+  };
   return {
     ...options,
-    ...(options.policy ? { policy: withOwnParams(options.policy, resolved.scenario.policy, scenarioDir) } : {}),
-    ...(options.placement ? { placement: withOwnParams(options.placement, resolved.scenario.placement, scenarioDir) } : {}),
+    ...(options.policy ? { policy: own(options.policy, resolved.scenario.policy) } : {}),
+    ...(options.placement ? { placement: own(options.placement, resolved.scenario.placement) } : {}),
   };
 }
 

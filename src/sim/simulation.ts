@@ -50,6 +50,7 @@ import type { TenantShareRow } from './tenant-share-series.js';
 import { formatDuration } from '../units/units.js';
 import type { RequestRow, ServiceRow } from './inference/service-rows.js';
 import { usefulParamsOf } from '../model/training-layout.js';
+import { countOf } from '../units/count-noun.js';
 
 export interface RunOptions {
   /** Overrides the scenario's seed. */
@@ -933,7 +934,7 @@ export class Simulation implements FailurePort, InferencePort {
       this.policies.queueName,
       first?.name,
       this.engine.now,
-      `${IDLE_WAKES.toLocaleString('en-US')} wake-ups in a row (ctx.wakeAt) found no job running and the same ${this.waiting.size} job(s) waiting, and started none; nothing else changed between them, so the run would never finish. Start a job when the pool is idle, or stop asking for wake-ups while it is`,
+      `${IDLE_WAKES.toLocaleString('en-US')} wake-ups in a row (ctx.wakeAt) found no job running and the same ${countOf(this.waiting.size, 'job')} waiting, and started none; nothing else changed between them, so the run would never finish. Start a job when the pool is idle, or stop asking for wake-ups while it is`,
       this.policies.queueOrigin,
     );
   }

@@ -11,7 +11,7 @@ import { Progress } from '../../experiment/progress.js';
 import { InputError, type InputIssue } from '../../scenario/errors.js';
 import { checkWritableDir, refuseFolderAsFile, refuseInputAsOutput } from '../ensure-dir.js';
 import { writeAtomically } from '../experiment-cli.js';
-import { EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
+import { describeWarnings, EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
 import { parsePolicyOption } from '../policy-options.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { checkPolicyTimeout, checkWorkers } from '../number-options.js';
@@ -112,6 +112,9 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
       else issues.push({ file: p.input.file, line: 0, column: 0, path: '', message: `scenario '${p.scenarioName}' is checked already (from ${first}): a check's runs and baseline rows are keyed by scenario name, so give each scenario once, and copies names of their own` });
     }
     if (issues.length > 0) throw new InputError(issues);
+    // What `run`, `compare` and `sweep` warn of (the scenario's and its policies'), said once
+    // before anything runs: a CI log is where a plausibility warning or a misspelt parameter shows.
+    if (!argv.quiet) process.stderr.write(describeWarnings([...new Set(prepared.flatMap((p) => p.plan.warnings))]));
     const checks: ScenarioCheck[] = [];
     for (const p of prepared) {
       let progress: Progress | undefined;

@@ -11,6 +11,7 @@ import { formatIssue, type InputIssue } from '../../scenario/errors.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { checkPolicyTimeout } from '../number-options.js';
 import { formatBytes, formatCount, formatMinutes } from '../../model/size-estimate.js';
+import { countOf } from '../../units/count-noun.js';
 
 interface ValidateArgs {
   scenario: string;
@@ -43,7 +44,7 @@ export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<v
     const jobTraces = r.traceReports.filter((t) => t.kind === 'jobs');
     const traced = jobTraces.reduce((n, t) => n + t.jobs, 0);
     process.stdout.write(
-      `${argv.scenario}: valid. ${r.shape.datacentres.length} data centre(s), ${devices} devices of ${r.shape.kinds.length} kind(s), ${r.jobs.length - traced} listed job(s)${jobTraces.length > 0 ? `, ${traced} trace job(s)` : ''}, ${r.generators.length} generator(s); a run needs about ${formatBytes(r.size.memoryBytes)} and ${formatCount(r.size.events)} events${r.size.build.seconds >= 1 ? `, and about ${formatMinutes(r.size.build.seconds)} of CPU to build its flow network` : ''}.\n`,
+      `${argv.scenario}: valid. ${countOf(r.shape.datacentres.length, 'data centre')}, ${countOf(devices, 'device')} of ${countOf(r.shape.kinds.length, 'kind')}, ${countOf(r.jobs.length - traced, 'listed job')}${jobTraces.length > 0 ? `, ${countOf(traced, 'trace job')}` : ''}, ${countOf(r.generators.length, 'generator')}; a run needs about ${formatBytes(r.size.memoryBytes)} and ${formatCount(r.size.events)} events${r.size.build.seconds >= 1 ? `, and about ${formatMinutes(r.size.build.seconds)} of CPU to build its flow network` : ''}.\n`,
     );
   }, 'validate');
 }

@@ -16,6 +16,7 @@ import { formatYears } from '../size-estimate.js';
 import { formatDuration } from '../../units/units.js';
 import { ID_USED_ELSEWHERE } from './types.js';
 import type { WorkloadScope } from './workload-scope.js';
+import { countOf } from '../../units/count-noun.js';
 
 type TraceSpec = Extract<Scenario['workloads'][number], { trace: unknown }>['trace'];
 
@@ -312,16 +313,16 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   }
   if (kept === 0) {
     const why = [
-      ...Object.entries(skipped).map(([reason, n]) => `${n} ${reason}${describeFirstSkipped(firstSkipped[reason])}`),
-      ...Object.entries(imported.filteredByOption).filter(([, n]) => n > 0).map(([option, n]) => `${n} dropped by ${option}`),
+      ...Object.entries(skipped).map(([reason, n]) => `${countOf(n, 'row')}: ${reason}${describeFirstSkipped(firstSkipped[reason])}`),
+      ...Object.entries(imported.filteredByOption).filter(([, n]) => n > 0).map(([option, n]) => `${countOf(n, 'row')} dropped by ${option}`),
     ];
-    ctx.fail(fileAt, `the trace gives no job to run: ${imported.rows === 0 ? 'it has no rows after its header' : `of its ${imported.rows} row(s), ${why.length > 0 ? why.join('; ') : 'none is used'}`}`);
+    ctx.fail(fileAt, `the trace gives no job to run: ${imported.rows === 0 ? 'it has no rows after its header' : `of its ${countOf(imported.rows, 'row')}, ${why.length > 0 ? why.join('; ') : 'none is used'}`}`);
   } else if (firstTooBig !== undefined) {
     // Warned, not refused, even when it is every job: the rows are data the user cannot edit,
     // and a run reports each as rejected.
     const f = firstTooBig;
     const example = f.capacity === 0 ? `line ${f.line}: the pool has no device of the kinds it may use` : `line ${f.line}: ${f.devices} devices, the pool has at most ${f.capacity} of one kind it may use`;
-    ctx.warn(fileAt, `${tooBig === kept ? `every one of the trace's ${kept} job(s)` : `${tooBig} of the trace's ${kept} jobs`} cannot run on this pool (${example}): rejected when submitted`);
+    ctx.warn(fileAt, `${tooBig === kept ? `every one of the trace's ${countOf(kept, 'job')}` : `${tooBig} of the trace's ${kept} jobs`} cannot run on this pool (${example}): rejected when submitted`);
   }
   // Time 0 is the earliest submit time of any row, rows skipped or sampled out included (so a filter
   // never moves the other jobs): the run then opens on an idle pool, which utilisation and the pool's

@@ -3,6 +3,7 @@
 // and output token distributions, and the shared prefixes, before a scenario replays it.
 import { formatCount, formatDuration } from '../../units/units.js';
 import type { RequestTrace } from './request-trace.js';
+import { countOf } from '../../units/count-noun.js';
 
 export interface TokenQuantiles {
   p50: number;
@@ -106,7 +107,7 @@ const count = (x: number): string => Math.round(x).toLocaleString('en-US');
 export function formatRequestInspection(s: RequestTraceSummary): string {
   const out: string[] = [];
   out.push(`trace      ${s.source}`);
-  out.push(`rows       ${formatCount(s.rows)}: ${formatCount(s.requests)} requests, ${formatCount(s.skipped)} skipped`);
+  out.push(`rows       ${formatCount(s.rows)}: ${countOf(s.requests, 'request', 'requests', formatCount(s.requests))}, ${formatCount(s.skipped)} skipped`);
   const reasons = Object.entries(s.skippedByReason).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   // Each reason with its first row, as a run's warning gives it: the line to look at and what it holds.
   const first = (r: string): string => {

@@ -4,6 +4,7 @@ import { formatCount, formatDuration, formatPercent } from '../../units/units.js
 import { MAX_TIME_S } from '../limits.js';
 import { describeFirstSkipped, firstSkippedAt, firstSkippedOf, type TraceSkipSample } from './first-skipped.js';
 import type { TraceImport, TraceJob } from './types.js';
+import { countOf } from '../../units/count-noun.js';
 
 export interface DurationQuantiles {
   p50S: number;
@@ -185,13 +186,13 @@ export function formatInspection(s: TraceSummary): string {
   const out: string[] = [];
   const filtered = Object.values(s.filteredByOption).reduce((a, b) => a + b, 0);
   out.push(`trace      ${s.source}`);
-  out.push(`rows       ${formatCount(s.rows)}: ${formatCount(s.jobs)} jobs, ${formatCount(s.skipped)} skipped, ${formatCount(filtered)} filtered by options`);
+  out.push(`rows       ${formatCount(s.rows)}: ${countOf(s.jobs, 'job', 'jobs', formatCount(s.jobs))}, ${formatCount(s.skipped)} skipped, ${formatCount(filtered)} filtered by options`);
   if (s.skipped > 0) out.push('skipped', ...reasons(s.skippedByReason, (reason) => describeFirstSkipped(s.firstSkipped[reason])));
   if (filtered > 0) out.push('filtered by option', ...reasons(s.filteredByOption));
   if (Object.keys(s.suspectByReason).length > 0) out.push('kept, suspect', ...reasons(s.suspectByReason, (reason) => describeFirstSkipped(s.firstSuspect[reason])));
   if (s.beyondLimit !== null) {
     const b = s.beyondLimit;
-    out.push(`past 1e10s ${b.jobs} jobs with a submit time or duration past 1e10 s (first at line ${b.firstLine}): a run refuses the trace until they are corrected or left out; not in the figures below`);
+    out.push(`past 1e10s ${countOf(b.jobs, 'job')} with a submit time or duration past 1e10 s (first at line ${b.firstLine}): a run refuses the trace until they are corrected or left out; not in the figures below`);
   }
   if (s.firstSubmitS !== null && s.lastSubmitS !== null && s.lastFinishS !== null) {
     out.push(
@@ -211,16 +212,16 @@ export function formatInspection(s: TraceSummary): string {
     for (const { devices, jobs } of s.devicesPerJob) out.push(`    ${String(devices).padStart(8)}  ${formatCount(jobs).padStart(8)} jobs  ${pct(jobs, s.jobs)}`);
   }
   if (s.fractional.jobs > 0) {
-    out.push(`fractional ${s.fractional.jobs} jobs (${pct(s.fractional.jobs, s.jobs)}) by gpu_milli`);
+    out.push(`fractional ${countOf(s.fractional.jobs, 'job')} (${pct(s.fractional.jobs, s.jobs)}) by gpu_milli`);
     out.push('    ' + s.fractional.byGpuMilli.map(({ gpuMilli, jobs }) => `${gpuMilli}:${jobs}`).join(' '));
   }
-  out.push(`models     ${s.models.unconstrainedJobs} jobs accept any model`);
+  out.push(`models     ${countOf(s.models.unconstrainedJobs, 'job')} ${s.models.unconstrainedJobs === 1 ? 'accepts' : 'accept'} any model`);
   for (const { model, jobs } of s.models.byModel) out.push(`    ${formatCount(jobs).padStart(8)}  ${model}`);
   if (s.groups.length > 0) out.push('groups     ' + s.groups.map((g) => `${g.name}:${g.jobs}`).join(' '));
   if (s.qos.length > 0) out.push('qos        ' + s.qos.map((g) => `${g.name}:${g.jobs}`).join(' '));
   if (s.nodes !== undefined) {
     const n = s.nodes;
-    out.push(`nodes      ${n.source}: ${n.rows} rows, ${n.nodes} device nodes, ${n.devices} devices`);
+    out.push(`nodes      ${n.source}: ${countOf(n.rows, 'row')}, ${countOf(n.nodes, 'device node')}, ${countOf(n.devices, 'device')}`);
     const skippedNote = (reason: string): string => {
       const at = firstSkippedAt(n.firstSkipped[reason]);
       return at === '' ? ' (skipped)' : ` (skipped; ${at})`;

@@ -4,6 +4,7 @@
 import { columnIndex, isEmptyField, parseFiniteNumber, parseUtcTimestampS, sameNamedColumns, sameNamedMessage, scanCsv, type TextPieces } from './csv-reader.js';
 import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
 import { TraceError } from './trace-error.js';
+import { countOf } from '../../units/count-noun.js';
 
 /** Requests of a replayed trace, sorted by arrival time (s). */
 export interface RequestTrace {
@@ -99,11 +100,11 @@ export class MissingColumnsError extends TraceError {
   }
 }
 
-/** `n of m rows skipped: k <reason> (first at <file>:<line>: <message>); ...`. */
+/** `n of m rows skipped: k rows <reason> (first at <file>:<line>: <message>); ...`. */
 export function describeSkipped(trace: RequestTrace, source: string): string {
   const n = trace.skipped.reduce((a, s) => a + s.count, 0);
-  const parts = trace.skipped.map((s) => `${s.count} ${s.reason} (first at ${source}:${s.firstLine}: ${s.firstMessage})`);
-  return `${n} of ${trace.rows} rows skipped: ${parts.join('; ')}`;
+  const parts = trace.skipped.map((s) => `${countOf(s.count, 'row')} ${s.reason} (first at ${source}:${s.firstLine}: ${s.firstMessage})`);
+  return `${n} of ${countOf(trace.rows, 'row')} skipped: ${parts.join('; ')}`;
 }
 
 /**

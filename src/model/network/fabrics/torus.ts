@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { rate } from '../../../scenario/quantity.js';
 import { cable, type FabricElement, type FabricKind } from '../fabric-kind.js';
 import { allUp, detour, sortAdjacency } from './detour.js';
+import { countOf } from '../../../units/count-noun.js';
 
 export const torusSchema = z.strictObject({
   kind: z.literal('torus'),
@@ -31,7 +32,7 @@ export const torus: FabricKind<TorusSpec> = {
   group: (spec, i) => Math.floor(i / spec.dims[0]!),
   check(spec, nodeCount) {
     const product = spec.dims.reduce((a, b) => a * b, 1);
-    if (product !== nodeCount) return { field: 'dims', message: `a ${spec.dims.join(' x ')} torus has ${product} positions, but the data centre has ${nodeCount} node(s): the product of dims must equal the node count` };
+    if (product !== nodeCount) return { field: 'dims', message: `a ${spec.dims.join(' x ')} torus has ${product} positions, but the data centre has ${countOf(nodeCount, 'node')}: the product of dims must equal the node count` };
     if (typeof spec.link_bandwidth !== 'number' && spec.link_bandwidth.length !== spec.dims.length) {
       return { field: 'link_bandwidth', message: `expected one bandwidth per axis (${spec.dims.length}), got ${spec.link_bandwidth.length}` };
     }
