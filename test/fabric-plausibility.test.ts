@@ -6,9 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../src/model/load-scenario.js';
+import { InputError } from '../src/scenario/errors.js';
 import { bundled, scenarioFromText } from './helpers.js';
 
+// A horizon: without one, a job on a 400 bytes/s fabric is refused as too long to run (below).
 const scenario = (site: string, extra = ''): string => `name: fabric-figures
+horizon: 30d
 ${extra}datacentres:
   - name: dc
 ${site}
@@ -24,7 +27,7 @@ describe('implausible figures inside a data centre', () => {
   it("warns a bare hop latency read as seconds, at its line, with the likely unit", () => {
     const w = implausible(warnings(scenario('    fabric: { preset: IB-NDR, hop_latency: 150 }')));
     expect(w).toEqual([
-      "4:datacentres[0].fabric.hop_latency: a latency per switch hop of 2.5min is more than any switch, NIC or device link adds (microseconds at most); a number without a unit is seconds: write '150ns' if nanoseconds were meant",
+      "5:datacentres[0].fabric.hop_latency: a latency per switch hop of 2.5min is more than any switch, NIC or device link adds (microseconds at most); a number without a unit is seconds: write '150ns' if nanoseconds were meant",
     ]);
   });
 
@@ -32,21 +35,21 @@ describe('implausible figures inside a data centre', () => {
     const text = scenario('    fabric: RoCE-400G', 'fabrics:\n  RoCE-400G: { port_rate: 400, endpoint_latency: 2 }\n').replace('device: H100 }', 'device: H100, nic_rate: 50 }');
     const w = implausible(warnings(text));
     expect(w).toHaveLength(3);
-    expect(w[0]).toMatch(/^3:fabrics\.RoCE-400G\.port_rate: 400 bytes\/s \(3\.2 kb\/s\) is slower than any port in a data centre .*write '400Gbps'/);
-    expect(w[1]).toMatch(/^3:fabrics\.RoCE-400G\.endpoint_latency: a NIC and host latency of 2s .*write '2us' if microseconds were meant$/);
-    expect(w[2]).toMatch(/^7:datacentres\[0\]\.node_groups\[0\]\.nic_rate: 50 bytes\/s .*write '50Gbps'/);
+    expect(w[0]).toMatch(/^4:fabrics\.RoCE-400G\.port_rate: 400 bytes\/s \(3\.2 kb\/s\) is slower than any port in a data centre .*write '400Gbps'/);
+    expect(w[1]).toMatch(/^4:fabrics\.RoCE-400G\.endpoint_latency: a NIC and host latency of 2s .*write '2us' if microseconds were meant$/);
+    expect(w[2]).toMatch(/^8:datacentres\[0\]\.node_groups\[0\]\.nic_rate: 50 bytes\/s .*write '50Gbps'/);
   });
 
   it("warns every bandwidth of a topology block: a torus's per-axis links, a dragonfly's, a graph's", () => {
     const torus = implausible(warnings(scenario('    topology: { kind: torus, dims: [2, 2], link_bandwidth: [100GB/s, 100] }')));
     expect(torus).toHaveLength(1);
-    expect(torus[0]).toMatch(/^4:datacentres\[0\]\.topology\.link_bandwidth\[1\]: 100 bytes\/s .*write '100Gbps' if gigabits were meant$/);
+    expect(torus[0]).toMatch(/^5:datacentres\[0\]\.topology\.link_bandwidth\[1\]: 100 bytes\/s .*write '100Gbps' if gigabits were meant$/);
     const df = implausible(warnings(scenario('    topology: { kind: dragonfly, nodes_per_router: 1, routers_per_group: 2, local_bandwidth: 100GB/s, global_bandwidth: 100Mbps }')));
     expect(df).toHaveLength(1);
     expect(df[0]).toContain("datacentres[0].topology.global_bandwidth: 12500000 bytes/s (100 Mb/s) is slower than any link in a data centre (1 Gb/s at least); '100Mbps' is 100 Mb/s: write '100Gbps' if gigabits were meant");
     const graph = implausible(warnings(scenario('    topology: { kind: graph, switches: [a, b], attach: [a, a, b, b], links: [{ between: [a, b], bandwidth: 400 }] }')));
     expect(graph).toHaveLength(1);
-    expect(graph[0]).toMatch(/^4:datacentres\[0\]\.topology\.links\[0\]\.bandwidth: 400 bytes\/s/);
+    expect(graph[0]).toMatch(/^5:datacentres\[0\]\.topology\.links\[0\]\.bandwidth: 400 bytes\/s/);
   });
 
   it('locates a graph file\'s implausible bandwidth in that file', () => {
@@ -63,19 +66,19 @@ describe('implausible figures inside a data centre', () => {
     const text = scenario('    fabric: IB-NDR', 'devices:\n  H100: { interconnect: { bandwidth: 450, latency: 1 } }\n');
     const w = implausible(warnings(text));
     expect(w).toHaveLength(2);
-    expect(w[0]).toMatch(/^3:devices\.H100\.interconnect\.bandwidth: 450 bytes\/s .*link between the devices of a node \(1 Gb\/s at least\).*write '450GB\/s'/);
-    expect(w[1]).toMatch(/^3:devices\.H100\.interconnect\.latency: a latency between the devices of a node of 1s .*write '1us'/);
+    expect(w[0]).toMatch(/^4:devices\.H100\.interconnect\.bandwidth: 450 bytes\/s .*link between the devices of a node \(1 Gb\/s at least\).*write '450GB\/s'/);
+    expect(w[1]).toMatch(/^4:devices\.H100\.interconnect\.latency: a latency between the devices of a node of 1s .*write '1us'/);
   });
 
   it('warns a rate faster than any port, NIC or device link, with the likely unit', () => {
     // 1e300 bytes/s was taken without a word: every collective timed as free, ECR near the kernels' alone.
     const bare = implausible(warnings(scenario('    fabric: { preset: IB-NDR, port_rate: 1e300 }')));
     expect(bare).toEqual([
-      '4:datacentres[0].fabric.port_rate: 1e+300 bytes/s (8e+276 Yb/s) is faster than any port in a data centre (100 Tb/s at most: NVLink 5 is 14.4 Tb/s per GPU), so every collective over it is timed as if its bytes took no time; the number as written is bytes per second: check its exponent',
+      '5:datacentres[0].fabric.port_rate: 1e+300 bytes/s (8e+276 Yb/s) is faster than any port in a data centre (100 Tb/s at most: NVLink 5 is 14.4 Tb/s per GPU), so every collective over it is timed as if its bytes took no time; the number as written is bytes per second: check its exponent',
     ]);
     const unit = implausible(warnings(scenario('    fabric: IB-NDR').replace('device: H100 }', 'device: H100, nic_rate: 400Pbps }')));
     expect(unit).toHaveLength(1);
-    expect(unit[0]).toMatch(/^5:datacentres\[0\]\.node_groups\[0\]\.nic_rate: .* is faster than any NIC .*'400Pbps' is 400 Pb\/s: write '400Gbps' if gigabits were meant$/);
+    expect(unit[0]).toMatch(/^6:datacentres\[0\]\.node_groups\[0\]\.nic_rate: .* is faster than any NIC .*'400Pbps' is 400 Pb\/s: write '400Gbps' if gigabits were meant$/);
     const device = implausible(warnings(scenario('    fabric: IB-NDR', 'devices:\n  H100: { interconnect: { bandwidth: 900TB/s } }\n')));
     expect(device).toHaveLength(1);
     expect(device[0]).toContain("'900TB/s' is 7.2 Pb/s: write '900GB/s' if gigabytes were meant");
@@ -111,5 +114,21 @@ describe('implausible figures inside a data centre', () => {
       }
       expect(implausible(messages), f).toEqual([]);
     }
+  });
+});
+
+describe('a refusal that an implausible figure explains', () => {
+  it('carries the warnings with it, so the CLI prints the likely cause beside the refusal', () => {
+    const text = scenario('    fabric: RoCE-400G', 'fabrics:\n  RoCE-400G: { port_rate: 400, endpoint_latency: 2 }\n').replace('device: H100 }', 'device: H100, nic_rate: 50 }').replace('horizon: 30d\n', '');
+    let err: unknown;
+    try {
+      scenarioFromText(text);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    const e = err as InputError;
+    expect(e.issues.map((i) => i.message).join('\n')).toMatch(/would end at about .* years even alone/);
+    expect(e.warnings.map((w) => `${w.path}: ${w.message}`).join('\n')).toMatch(/fabrics\.RoCE-400G\.port_rate: 400 bytes\/s .*write '400Gbps'/);
   });
 });

@@ -58,7 +58,7 @@ export async function guarded(body: () => Promise<void> | void, command = 'run')
 export function reportError(e: unknown, command = 'run'): number {
   if (e instanceof InputError) {
     const n = e.issues.length;
-    process.stderr.write(`${e.issues.map(formatIssue).join('\n')}\n${n} problem${n === 1 ? '' : 's'} found; nothing was run or written.\n`);
+    process.stderr.write(`${describeWarnings(e.warnings.map(formatIssue))}${e.issues.map(formatIssue).join('\n')}\n${n} problem${n === 1 ? '' : 's'} found; nothing was run or written.\n`);
     return EXIT_BAD_INPUT;
   }
   if (e instanceof PolicyError) {

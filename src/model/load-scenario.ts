@@ -93,7 +93,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     warnQuotasBeyondPool(workloads.tenants, scenario, kinds, groups, services, ctx);
   }
 
-  if (issues.length > 0) throw new InputError(issues);
+  if (issues.length > 0) throw new InputError(issues, ctx.warnings);
   // Only a scenario that is otherwise valid is sized: the estimate reads resolved kinds and groups.
   const size = estimateSize({
     scenario: resolvedScenario,
@@ -111,7 +111,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     ...(scenario.network === 'flow' ? { aloneRates: poolAloneRates({ datacentres, kinds, groups }, interDc) } : {}),
   });
   for (const p of sizeProblems(size, limit)) fail(p.path, p.message);
-  if (issues.length > 0) throw new InputError(issues);
+  if (issues.length > 0) throw new InputError(issues, ctx.warnings);
   const slow = slowBuildWarning(size);
   if (slow) ctx.warn(slow.path, slow.message);
   const { tenants } = workloads;

@@ -18,7 +18,15 @@ export interface InputIssue {
 
 /** Bad input: carries every issue found in a file. The CLI prints them and exits with code 2. */
 export class InputError extends Error {
-  constructor(readonly issues: readonly InputIssue[]) {
+  /**
+   * `warnings`: what the file was warned of before it was refused, printed with the problems: an
+   * implausible figure (a bare `port_rate: 400` read as bytes/s) is often what makes a job too long
+   * to run, and the refusal alone does not say so.
+   */
+  constructor(
+    readonly issues: readonly InputIssue[],
+    readonly warnings: readonly InputIssue[] = [],
+  ) {
     super(issues.map(formatIssue).join('\n'));
     this.name = 'InputError';
   }
