@@ -7,7 +7,9 @@
 // (or of jobs.csv itself: its layout column, whose cells are empty here, moved them once; and once when a preempting
 // nominee began to reserve its room in the cohort while its targets let go, as Kueue does: preemptions
 // 329 -> 194, 432 -> 316, 40 -> 50, 272 -> 130, the most of one job 14 -> 7, 27 -> 9, 4 -> 4, 61 -> 4); and once when jobs.csv's checkpoint_overhead_s began to count the
-// checkpoint each preemption writes, 60 s apiece).
+// checkpoint each preemption writes, 60 s apiece; and once when a generated job's duration became work
+// as a listed job's does, duration x devices x (peak x efficiency), a rounding apart from
+// ((duration x devices) x peak) x efficiency: one variant's order moved).
 // Also: the pending index's order and passes, and the preemption bound it relies on, by property.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
@@ -102,7 +104,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       weight: 0.5
       quota: { A100-80GB: 8, H100: 6 }
       preemption: { reclaim_within_cohort: lower-priority }`,
-    sha256: '2edb7e691f062fc9d1eefd5eb07df4382feb77058c9f152e5253ad11ca5662d4',
+    sha256: 'c406f59fb970efce0b02e28472086a82884d5c49e747220becdd37b1f2182520',
   },
   {
     name: 'strict-fifo queues, borrow_within_cohort with a threshold, a queue outside the cohort',

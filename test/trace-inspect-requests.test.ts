@@ -78,6 +78,6 @@ describe('request trace inspection', () => {
     }
     const plain = poolsim('trace', 'inspect', join(dir, 'r.csv'), '--format', 'requests');
     expect(plain.code).toBe(0);
-    expect(plain.stdout).toContain('rows       1: 1 requests, 0 skipped');
+    expect(plain.stdout).toContain('rows       1: 1 request, 0 skipped');
   });
 });
