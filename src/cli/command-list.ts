@@ -115,7 +115,24 @@ export function lazyCommand(entry: CommandEntry): CommandModule {
   return {
     command: entry.command,
     describe: entry.describe,
-    builder: async (y) => (await entry.load()).builder(y),
-    handler: async (argv) => (await entry.load()).handler(argv),
+    builder: async (y) => (await loadBody(entry)).builder(y),
+    handler: async (argv) => (await loadBody(entry)).handler(argv),
   };
+}
+
+/**
+ * The command's module, or, where it cannot be loaded (a file of the installation missing, cut short
+ * or rewritten while the command started: `npm run build` beside a running poolsim), a line that says
+ * so and exit 1: never Node's link error and stack, which name no remedy.
+ */
+async function loadBody(entry: CommandEntry): Promise<CommandBody> {
+  try {
+    return await entry.load();
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    process.stderr.write(
+      `poolsim could not load its ${commandName(entry)} command: ${message}\nIts installation is incomplete or was changed while it started: run it again; if this persists, rebuild (npm run build) or reinstall poolsim.\n`,
+    );
+    process.exit(1);
+  }
 }
