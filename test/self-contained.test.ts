@@ -13,7 +13,7 @@ const OUTSIDE = [
   new RegExp(`/work/${SHARED}\\b`),
   new RegExp(`['"]\\.\\.['"]\\s*,\\s*(['"]\\.\\.['"]\\s*,\\s*)*['"]${SHARED}['"]`),
 ];
-const ROOTS = ['src', 'test', 'scenarios', 'docs', 'examples', 'README.md', 'package.json', 'vitest.config.ts', 'tsconfig.json', 'tsconfig.build.json'];
+const ROOTS = ['src', 'scripts', 'test', 'scenarios', 'docs', 'examples', 'README.md', 'package.json', 'vitest.config.ts', 'tsconfig.json', 'tsconfig.build.json'];
 // The benchmarks compare with the peers' simulators when their checkout sits beside the repository
 // (developers' machines only); without it they say so in one line and run on their own.
 const ALLOWED = ['src/bench/'];
