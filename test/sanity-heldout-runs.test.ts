@@ -75,13 +75,13 @@ const MEGATRON_VOCAB = 131072;
 
 const megatronFlops = (h: number, layers: number, batch: number): number => 12 * batch * SEQ * layers * h * h * (2 + SEQ / h + 4 + MEGATRON_VOCAB / (2 * layers * h));
 
-function megatronYaml(m: (typeof MEGATRON)[number], extra = ''): string {
+function megatronYaml(m: (typeof MEGATRON)[number], extra = '', modelExtra = ''): string {
   const [, heads, h, layers, tp, pp, gpus, batch] = m;
   const params = 12 * layers * h * h + 2 * MEGATRON_VOCAB * h;
   return scenario(
     gpus,
     `${(params / 1e9).toFixed(2)}B`,
-    `layers: ${layers}, hidden_size: ${h}, heads: ${heads}, vocab: ${MEGATRON_VOCAB}, tied_embeddings: false, seq_len: ${SEQ}, global_batch: ${batch * SEQ}, attention: flash3`,
+    `layers: ${layers}, hidden_size: ${h}, heads: ${heads}, vocab: ${MEGATRON_VOCAB}, tied_embeddings: false, seq_len: ${SEQ}, global_batch: ${batch * SEQ}, attention: flash3${modelExtra}`,
     `tp: ${tp}, pp: ${pp}, dp: ${gpus / (tp * pp)}, zero: 1${tp > 1 ? ', tp_overlap: pipelined' : ''}${extra}`,
   );
 }
@@ -272,5 +272,27 @@ describe('held-out H100 runs (docs/calibration.md), described as a new user woul
       expect(flat).toContain(`${what}: ${values.map(sign).join(', ')}`);
     }
     expect(flat).toContain(`462B at virtual_stages 7: ${sign(m462)}`);
+  });
+
+  it('Megatron-LM reduces bf16 gradients in fp32 unless told otherwise, and the attention kernel at dropout 0.1 is not published: what each is worth (the doc prints each)', () => {
+    // megatron/training/arguments.py: bf16 sets accumulate_allreduce_grads_in_fp32 unless --grad-reduce-in-bf16.
+    const fp32 = MEGATRON.map((m, i) => pct(stepOf(megatronYaml(m, '', ', gradient_bytes: 4')).step_s / rows[i]!.publishedS - 1));
+    expect(fp32).toEqual([-17.0, -7.8, 12.2, 39.6, 14.5, 13.0, 12.1, 10.2, 14.8]);
+    const fp32Mbs4 = MEGATRON.slice(0, 4).map((m, i) => pct(stepOf(megatronYaml(m, ', micro_batch_size: 4', ', gradient_bytes: 4')).step_s / rows[i]!.publishedS - 1));
+    expect(fp32Mbs4).toEqual([-19.6, -13.9, -8.3, -4.2]);
+    // The same two descriptions with attention at FlashAttention-2's rate (`flash`) instead of FlashAttention-3's.
+    const asFa2 = (yaml: string): string => yaml.replace('attention: flash3', 'attention: flash');
+    const fa2 = MEGATRON.slice(0, 4).map((m, i) => pct(stepOf(asFa2(megatronYaml(m))).step_s / rows[i]!.publishedS - 1));
+    expect(fa2).toEqual([-9.3, -3.4, 4.6, 23.9]);
+    const fa2Fp32Mbs4 = MEGATRON.slice(0, 4).map((m, i) => pct(stepOf(asFa2(megatronYaml(m, ', micro_batch_size: 4', ', gradient_bytes: 4'))).step_s / rows[i]!.publishedS - 1));
+    expect(fa2Fp32Mbs4).toEqual([-11.4, -8.1, -4.0, -0.6]);
+    for (const [what, values] of [
+      ['Megatron-LM 1.7B to 462B with gradient_bytes 4', fp32],
+      ['with micro_batch_size 4 too, the 1.7B to 32B', fp32Mbs4],
+      ['the 1.7B to 32B with attention: flash', fa2],
+      ['with micro_batch_size 4 and gradient_bytes 4 too', fa2Fp32Mbs4],
+    ] as const) {
+      expect(flat).toContain(`${what}: ${values.map(sign).join(', ')}`);
+    }
   });
 });
