@@ -49,7 +49,6 @@ describe('contentKey', () => {
     const hidden = Object.defineProperty({}, 'x', { value: 1, enumerable: false });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    // eslint-disable-next-line no-sparse-arrays
     for (const v of [() => 1, new Point(), new Map(), withGetter, hidden, { [Symbol('s')]: 1 }, cyclic, [1, , 3], 1n]) {
       expect(contentKey(v)).toBeUndefined();
       expect(copyData(v)).toBeUndefined();
