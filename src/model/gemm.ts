@@ -105,7 +105,13 @@ export function gemmComputeS(m: number, n: number, k: number, batch: number, byt
   if (!(m > 0 && n > 0 && k > 0 && batch > 0)) return 0;
   const units = Math.max(1, dev.computeUnits);
   let best = 0;
-  for (const [tm, tn, rel] of TILES) {
+  // Indexed, not for-of with destructuring: an iterator per call where the loop is not optimised
+  // (the layout searches run this cold: about 30 MB of iterators in a 200k-job slice of scale-100k).
+  for (let i = 0; i < TILES.length; i++) {
+    const tile = TILES[i]!;
+    const tm = tile[0];
+    const tn = tile[1];
+    const rel = tile[2];
     const tiles = Math.ceil(m / tm) * Math.ceil(n / tn) * batch;
     const waves = Math.ceil(tiles / units);
     const utilisation = (m * n * batch) / (waves * units * tm * tn);

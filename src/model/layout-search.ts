@@ -12,6 +12,7 @@ import type { ComputeDevice } from './gemm.js';
 import type { NodeGroup } from './cluster.js';
 import type { DeviceKind, FabricPreset } from '../scenario/hardware-schema.js';
 import { FABRIC_PRESETS } from './catalogue.js';
+import { ContentMemo } from './content-memo.js';
 import { computeBreakdown, computeDeviceOf, DEFAULT_COMPUTE_UNITS } from './layer-compute.js';
 import { ncclSmsOf, type NcclSms } from './nccl-sm-share.js';
 import { memoryPerDevice } from './memory.js';
@@ -132,6 +133,17 @@ export function nearTieOf(l: Pick<SearchedLayout, 'stepS' | 'runnerUp'>): Layout
  * a job that fits comfortably keeps the layout it had.
  */
 export function fastestLayout(devices: number, shape: TrainingShape, env: LayoutEnv): SearchedLayout {
+  return searches.call(devices, shape, env);
+}
+
+/**
+ * fastestLayout's answers by the content of its arguments: it is pure, and a run asks it the same
+ * questions from the loader's checks, the arrival fitter and the shape memo, each with shapes and
+ * environments of its own (scale-100k: 464 searches, 169 different).
+ */
+const searches = new ContentMemo(searchOnNominalPaths);
+
+function searchOnNominalPaths(devices: number, shape: TrainingShape, env: LayoutEnv): SearchedLayout {
   return fastestLayoutBy(devices, shape, env, (layout, at) =>
     stepTime({
       shape: at,
