@@ -15,7 +15,7 @@ const balancerRefSchema = z.union([
 export const inferenceModelSchema = z.strictObject({
   /** Parameters (e.g. '70B'). */
   params: count({ positive: true }),
-  /** Bytes per weight and KV element: 2 (bf16/fp16), 1 (fp8/int8); at most 16. */
+  /** Bytes per weight and KV element: 2 (bf16/fp16), 1 (fp8/int8); at most 16. Below 1 (4-bit), the weights alone: KV stays 16-bit. */
   precision_bytes: boundedNumber(0, 16, { above: true }).default(2),
   /**
    * Precision the matrix multiplies run in (so the kind's peak they reach). By default FP8 when the
