@@ -292,7 +292,7 @@ const TENANT_QUEUE: Docs = {
 
 const ARRIVAL: Docs = {
   process: 'poisson, gamma, on-off, diurnal, or trace (a request trace file).',
-  rate: "Mean request rate, e.g. '20/s'.",
+  rate: "Request rate, e.g. '20/s': the mean (poisson, gamma); on-off: the rate during an on period, so the mean is rate x on / (on + off).",
   cv: 'Coefficient of variation of inter-arrival times (gamma; > 1 is bursty), in [0.001, 100].',
   on: 'Mean length of an on period (on-off; exponential).',
   off: 'Mean length of an off period (on-off; exponential).',
