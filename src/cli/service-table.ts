@@ -18,7 +18,7 @@ export function formatServices(rows: readonly ServiceRow[]): string {
         ['time per output token', `p50 ${dur(s.tpot_p50_s)}, p99 ${dur(s.tpot_p99_s)}${inFlight ? ' (completed requests only)' : ''}`],
         ['end-to-end latency', `p50 ${dur(s.e2e_latency_p50_s)}, p99 ${dur(s.e2e_latency_p99_s)}${inFlight ? ' (completed requests only)' : ''}`],
         ['SLO attainment', `${pct(s.slo_attainment)}${inFlight || s.requests_rejected > 0 ? ' (rejected requests, and those in flight already past an objective, count as misses)' : ''}`],
-        ['throughput', `${num(s.tokens_per_s)} output tokens/s, effective compute ratio ${pct(s.effective_compute_ratio)}`],
+        ['throughput', `${formatMeasure(s.tokens_per_s)} output tokens/s, effective compute ratio ${pct(s.effective_compute_ratio)}`],
         ['replicas', `mean ${formatMeasure(s.replicas_mean)}, max ${s.replicas_max}`],
       ];
       if (s.replica_failures > 0) lines.push(['failures', `${num(s.replica_failures, 0)} replicas lost to device or node failures, ${num(s.requests_retried, 0)} requests started over`]);
