@@ -64,6 +64,10 @@ describe('BacklogTrend', () => {
     expect(arrivalWindow(streams([{ start: 10, until: 100 }, { start: 5, until: 50 }]), Infinity)).toEqual({ startS: 5, endS: 100 });
     expect(arrivalWindow(streams([{ start: 0, until: 100 }, { start: 0 }]), 60)).toEqual({ startS: 0, endS: 60 });
     expect(arrivalWindow(streams([{ start: 0 }]), Infinity).endS).toBe(Infinity);
+    // A trace replayed without a horizon: its last row.
+    const trace = { streams: [{ spec: { start: 10 }, trace: { timeS: Float64Array.from([0, 5, 40]) } }] } as unknown as Parameters<typeof arrivalWindow>[0];
+    expect(arrivalWindow(trace, Infinity)).toEqual({ startS: 10, endS: 50 });
+    expect(arrivalWindow(trace, 30)).toEqual({ startS: 10, endS: 30 });
   });
 
   it('calls growth beyond three standard deviations of the late arrivals more than chance', () => {

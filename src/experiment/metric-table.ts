@@ -124,7 +124,7 @@ const SERVICE: Record<ServiceMetric, Entry> = {
   prefix_hit_rate: ['fraction', 'higher', 'fraction', "requests whose shared prompt prefix their replica's prefix cache held, of those carrying one"],
   replica_failures: ['count', 'lower', 'non-negative', 'replicas lost to device or node failures (colocated, prefill and decode alike; each replaced after its restart delay)'],
   requests_retried: ['count', 'lower', 'non-negative', 'times a request started over on another replica because its replica failed under it'],
-  backlog_growth_rps: ['requests/s', 'lower', 'real', "requests outstanding at the end of the arrival window (the horizon or the streams' latest until) less those at its middle, per second of its later half: about 0 for a stable service, arrivals - completions for one loaded above what its replicas serve (its waits then grow with the run's length); empty when the window is unbounded"],
+  backlog_growth_rps: ['requests/s', 'lower', 'real', "requests outstanding at the end of the arrival window (the horizon, or where the streams end: their latest until or a trace's last row) less those at its middle, per second of its later half: about 0 for a stable service, arrivals - completions for one loaded above what its replicas serve (its waits then grow with the run's length); empty when the window is unbounded (no horizon, a stream ending on its count)"],
 };
 
 /** A tenant's tenants.csv columns (scenarios with tenants), as runs.csv's `tenants.<tenant>.<metric>`. */

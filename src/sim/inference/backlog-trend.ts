@@ -6,17 +6,20 @@
 import type { ResolvedService } from '../../model/inference/resolve-services.js';
 
 /**
- * The service's arrival window: from its earliest stream's `start` to the horizon or its latest
- * stream's `until`, whichever is sooner. Infinite without either (streams ending on a `count` alone).
+ * The service's arrival window: from its earliest stream's `start` to the horizon or the end of its
+ * latest stream, whichever is sooner; a stream ends at its `until`, a trace's at its last row if
+ * sooner. Infinite without a horizon when a stream ends on a `count` alone.
  */
 export function arrivalWindow(svc: Pick<ResolvedService, 'streams'>, horizonS: number): { startS: number; endS: number } {
   let startS = Infinity;
-  let until = 0;
+  let end = 0;
   for (const st of svc.streams) {
     startS = Math.min(startS, st.spec.start);
-    until = Math.max(until, st.spec.until ?? Infinity);
+    const times = st.trace?.timeS;
+    const last = times !== undefined && times.length > 0 ? st.spec.start + times[times.length - 1]! : Infinity;
+    end = Math.max(end, Math.min(st.spec.until ?? Infinity, last));
   }
-  return { startS, endS: Math.min(horizonS, until) };
+  return { startS, endS: Math.min(horizonS, end) };
 }
 
 export class BacklogTrend {

@@ -48,8 +48,8 @@ export interface ServiceRow {
   /** Times a request started over because its replica failed under it (counted per start-over). */
   requests_retried: number;
   /**
-   * Requests outstanding (admitted, not finished) at the end of the arrival window (the horizon or
-   * the streams' latest `until`) less those at its middle, per second of its later half: about 0 for
+   * Requests outstanding (admitted, not finished) at the end of the arrival window (the horizon, or
+   * where the streams end: their latest `until` or a trace's last row) less those at its middle, per second of its later half: about 0 for
    * a stable service, arrivals - completions for one loaded above what its replicas serve, whose
    * waits then grow with the run's length (backlog-trend.ts). Empty when the window is unbounded.
    */
