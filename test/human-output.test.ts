@@ -69,6 +69,9 @@ describe('numbers for people', () => {
     expect(table).toMatch(/replicas\s+mean 1\.95, max 2\n/);
     expect(table).toMatch(/SLO attainment\s+99\.97%/);
     expect(formatServices([s])).toMatch(/replicas\s+mean 5\.742, max 8\n/);
+    // A service of one 1-token request a minute printed 'throughput 0 output tokens/s' (one decimal).
+    expect(formatServices([{ ...s, tokens_per_s: 1 / 60 }])).toMatch(/throughput\s+0\.01667 output tokens\/s,/);
+    expect(formatServices([{ ...s, tokens_per_s: 2271.046667 }])).toMatch(/throughput\s+2,271 output tokens\/s,/);
   });
 
   it('a run of services alone shows no rows of jobs it did not have', () => {

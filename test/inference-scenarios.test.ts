@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { csvLine, rowValues } from '../src/experiment/csv.js';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { InputError } from '../src/scenario/errors.js';
+import { scenarioReference } from '../src/scenario/json-schema.js';
 import { REQUEST_COLUMNS, SERVICE_COLUMNS } from '../src/sim/inference/service-rows.js';
 import { meanRate } from '../src/sim/inference/request-streams.js';
 import { simulate } from '../src/sim/simulation.js';
@@ -137,6 +138,10 @@ describe('request streams', () => {
   it('gamma and on/off streams keep their mean rates', () => {
     expect(rateOf('{ process: gamma, rate: 5/s, cv: 3 }') / 5).toBeCloseTo(1, 1);
     expect(rateOf('{ process: on-off, rate: 10/s, on: 10s, off: 30s }') / 2.5).toBeCloseTo(1, 1);
+  });
+
+  it("says that an on-off stream's rate is its on periods' (it read 'Mean request rate': a user giving the mean got on / (on + off) of it)", () => {
+    expect(scenarioReference()).toMatch(/^\| `services\[\]\.streams\[\]\.arrival\.rate` \|.*on-off: the rate during an on period, so the mean is rate x on \/ \(on \+ off\)/m);
   });
 
   it('a diurnal stream follows its profile (thinning)', () => {

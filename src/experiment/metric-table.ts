@@ -8,8 +8,8 @@ import type { JobRow, SummaryRow } from '../sim/metrics.js';
 
 export type Direction = 'higher' | 'lower' | 'neutral';
 
-/** The values a metric can take: a fraction lies in [0, 1]; everything else poolsim measures is >= 0. */
-export type MetricRange = 'fraction' | 'non-negative';
+/** The values a metric can take: a fraction lies in [0, 1]; a growth rate ('real') any number; everything else poolsim measures is >= 0. */
+export type MetricRange = 'fraction' | 'non-negative' | 'real';
 
 export interface MetricDef {
   /** The column in runs.csv (and the `metric` of summary.csv). */
@@ -96,7 +96,7 @@ const JOB: Record<JobMetric, Entry> = {
 };
 
 const SERVICE_TEXT = ['service', 'balancer'] as const;
-type ServiceMetric = Exclude<keyof ServiceRow, (typeof SERVICE_TEXT)[number]>;
+type ServiceMetric = Exclude<keyof ServiceRow, (typeof SERVICE_TEXT)[number] | 'backlog'>;
 
 const SERVICE: Record<ServiceMetric, Entry> = {
   requests: ['count', 'higher', 'non-negative', 'requests completed'],
@@ -124,6 +124,7 @@ const SERVICE: Record<ServiceMetric, Entry> = {
   prefix_hit_rate: ['fraction', 'higher', 'fraction', "requests whose shared prompt prefix their replica's prefix cache held, of those carrying one"],
   replica_failures: ['count', 'lower', 'non-negative', 'replicas lost to device or node failures (colocated, prefill and decode alike; each replaced after its restart delay)'],
   requests_retried: ['count', 'lower', 'non-negative', 'times a request started over on another replica because its replica failed under it'],
+  backlog_growth_rps: ['requests/s', 'lower', 'real', "requests outstanding at the end of the arrival window (the horizon, or where the streams end: their latest until or a trace's last row) less those at its middle, per second of its later half: about 0 for a stable service, arrivals - completions for one loaded above what its replicas serve (its waits then grow with the run's length); empty when the window is unbounded (no horizon, a stream ending on its count)"],
 };
 
 /** A tenant's tenants.csv columns (scenarios with tenants), as runs.csv's `tenants.<tenant>.<metric>`. */
@@ -207,11 +208,11 @@ export function isBetter(column: string, a: number, b: number): boolean {
 
 /** The closed interval a metric's values (and so its mean) lie in. */
 export function rangeBounds(range: MetricRange): { min: number; max: number } {
-  return range === 'fraction' ? { min: 0, max: 1 } : { min: 0, max: Infinity };
+  return range === 'fraction' ? { min: 0, max: 1 } : range === 'real' ? { min: -Infinity, max: Infinity } : { min: 0, max: Infinity };
 }
 
 export function rangeText(range: MetricRange): string {
-  return range === 'fraction' ? 'a fraction in [0, 1]' : 'non-negative';
+  return range === 'fraction' ? 'a fraction in [0, 1]' : range === 'real' ? 'any number' : 'non-negative';
 }
 
 /**
@@ -244,7 +245,7 @@ export function unknownMetricMessage(name: string, available: readonly string[])
 /** The metric reference in docs/experiments.md, generated from the table (a test keeps the docs in step). */
 export function metricTableMarkdown(): string {
   const rows = (defs: readonly MetricDef[], name: (d: MetricDef) => string): string =>
-    defs.map((d) => `| \`${name(d)}\` | ${d.unit} | ${d.direction === 'neutral' ? '-' : d.direction} | ${d.range === 'fraction' ? '[0, 1]' : '>= 0'} | ${d.description} |\n`).join('');
+    defs.map((d) => `| \`${name(d)}\` | ${d.unit} | ${d.direction === 'neutral' ? '-' : d.direction} | ${d.range === 'fraction' ? '[0, 1]' : d.range === 'real' ? 'any' : '>= 0'} | ${d.description} |\n`).join('');
   const head = '| column | unit | better | range | meaning |\n|---|---|---|---|---|\n';
   return (
     `Run summary (runs.csv, summary.csv):\n\n${head}${rows(SUMMARY_METRICS, (d) => d.column)}\n` +

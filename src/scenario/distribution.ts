@@ -7,11 +7,13 @@ import { lowerNormalTail, upperNormalTail } from '../engine/normal.js';
 
 /**
  * A distribution of values parsed by `value` (a unit-aware quantity or a plain number). Accepts a
- * bare value as shorthand for `fixed`.
+ * bare value as shorthand for `fixed`. `drawn`, when given, parses the values drawn as they are
+ * written (a fixed value, an empirical one's values): whole numbers of a quantity whose draws are
+ * rounded, while a mean or a median may be any number.
  */
-export function distributionSchema<T extends z.ZodType<number, unknown>>(value: T) {
+export function distributionSchema<T extends z.ZodType<number, unknown>>(value: T, drawn: z.ZodType<number, unknown> = value) {
   const full = z.discriminatedUnion('distribution', [
-    z.strictObject({ distribution: z.literal('fixed'), value }),
+    z.strictObject({ distribution: z.literal('fixed'), value: drawn }),
     z.strictObject({ distribution: z.literal('exponential'), mean: value }),
     z.strictObject({
       distribution: z.literal('lognormal'),
@@ -25,7 +27,7 @@ export function distributionSchema<T extends z.ZodType<number, unknown>>(value: 
     z.strictObject({ distribution: z.literal('uniform'), min: value, max: value }),
     z.strictObject({
       distribution: z.literal('empirical'),
-      values: z.array(value).min(1),
+      values: z.array(drawn).min(1),
       /** Relative weights, one per value (finite, >= 0, not all zero); equal weights when absent. */
       weights: z.array(z.number().nonnegative()).optional(),
     }),
@@ -45,7 +47,7 @@ export function distributionSchema<T extends z.ZodType<number, unknown>>(value: 
       ctx.addIssue({ code: 'custom', path: ['min'], message: `min (${d.min}) is above max (${d.max})` });
     }
   });
-  return z.union([value.transform((v) => ({ distribution: 'fixed' as const, value: v })), full]);
+  return z.union([drawn.transform((v) => ({ distribution: 'fixed' as const, value: v })), full]);
 }
 
 export type Distribution =

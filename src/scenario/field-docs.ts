@@ -292,7 +292,7 @@ const TENANT_QUEUE: Docs = {
 
 const ARRIVAL: Docs = {
   process: 'poisson, gamma, on-off, diurnal, or trace (a request trace file).',
-  rate: "Mean request rate, e.g. '20/s'.",
+  rate: "Request rate, e.g. '20/s': the mean (poisson, gamma); on-off: the rate during an on period, so the mean is rate x on / (on + off).",
   cv: 'Coefficient of variation of inter-arrival times (gamma; > 1 is bursty), in [0.001, 100].',
   on: 'Mean length of an on period (on-off; exponential).',
   off: 'Mean length of an off period (on-off; exponential).',
@@ -358,7 +358,7 @@ const SERVICE: Docs = {
   name: 'Service name, unique in the scenario.',
   model: 'The model served.',
   'model.params': "Parameters, e.g. '70B': the weights a replica holds and reads each step. With `layers` and `hidden_size` (which size its KV cache) they must describe one model, within a factor of two (the FFN width is not given), else the service is refused.",
-  'model.precision_bytes': 'Bytes per weight and KV-cache element: 2 (bf16, fp16) or 1 (fp8, int8), in (0, 16]. What the weights are stored in; `compute_precision` says what the matrix multiplies run in.',
+  'model.precision_bytes': 'Bytes per weight and KV-cache element: 2 (bf16, fp16) or 1 (fp8, int8), in (0, 16]. What the weights are stored in; `compute_precision` says what the matrix multiplies run in. Below 1 (4-bit AWQ or GPTQ: 0.5) the weights alone: those kernels dequantise into 16-bit GEMMs, so the KV cache and the tensor-parallel all-reduces stay 16-bit.',
   'model.compute_precision': "Precision of the replica's matrix multiplies, which picks the kind's peak they reach: 'bf16' or 'fp16' (the kind's 16-bit peak), 'fp8' or 'int8' (its `peak_by_precision` entry: W8A8 serving; refused on a kind without one). When absent: 'fp8' when `precision_bytes` is 1 and the kind has an FP8 peak (vLLM's FP8 path on Hopper, Ada, Blackwell, MI300), else 16-bit: one-byte weights on a kind without FP8 tensor cores are dequantised into 16-bit GEMMs (vLLM's FP8 on Ampere runs its weight-only Marlin kernels), and so are sub-byte weights (AWQ, GPTQ: W4A16). INT8 SmoothQuant-style serving says 'int8'.",
   'model.layers': 'Layers; from the well-known family of this size when absent.',
   'model.hidden_size': 'Hidden dimension; from the well-known family of this size when absent.',

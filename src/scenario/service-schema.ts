@@ -6,6 +6,13 @@ import { boundedNumber, count, distinctList, duration, frequency, interval } fro
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a name of letters, digits, . _ + -, starting with a letter or digit');
 
+/**
+ * Tokens as written for a request (a fixed count, an empirical distribution's values): whole numbers.
+ * Draws of the other distributions are rounded to whole tokens; a written 10.5 was rounded to 11 too,
+ * without a word, so a stated mean of 10.5 output tokens ran 11.
+ */
+const wholeTokens = () => count({ positive: true }).refine((v) => Number.isInteger(v), { message: 'expected a whole number of tokens (a distribution\'s mean or median may be fractional; its draws are rounded)' });
+
 /** A policy by name or `{ name, params }` (same shape as the scenario's `policy`). */
 const balancerRefSchema = z.union([
   z.string().min(1).transform((name) => ({ name, params: {} as Record<string, unknown> })),
@@ -15,7 +22,7 @@ const balancerRefSchema = z.union([
 export const inferenceModelSchema = z.strictObject({
   /** Parameters (e.g. '70B'). */
   params: count({ positive: true }),
-  /** Bytes per weight and KV element: 2 (bf16/fp16), 1 (fp8/int8); at most 16. */
+  /** Bytes per weight and KV element: 2 (bf16/fp16), 1 (fp8/int8); at most 16. Below 1 (4-bit), the weights alone: KV stays 16-bit. */
   precision_bytes: boundedNumber(0, 16, { above: true }).default(2),
   /**
    * Precision the matrix multiplies run in (so the kind's peak they reach). By default FP8 when the
@@ -162,7 +169,7 @@ export const prefixesSchema = z.strictObject({
   /** Distinct prefixes the stream's requests draw from (ids are the stream's own). */
   count: z.number().int().positive().max(10_000_000),
   /** Tokens of each prefix, drawn once per prefix; part of the request's prompt_tokens. */
-  tokens: distributionSchema(count({ positive: true })),
+  tokens: distributionSchema(count({ positive: true }), wholeTokens()),
   /** zipf: the k-th most popular prefix is drawn with probability proportional to 1 / k^zipf_exponent; uniform: all alike. */
   popularity: z.enum(['zipf', 'uniform']).default('zipf'),
   /** Exponent of the Zipf law (1 when absent), in [0, 10]; only with popularity zipf. */
@@ -182,8 +189,8 @@ export const requestStreamSchema = z.strictObject({
   region: identifier.optional(),
   arrival: arrivalSchema,
   /** Tokens per request (ignored for traces, which carry their own). */
-  prompt_tokens: distributionSchema(count({ positive: true })).default({ distribution: 'fixed', value: 512 }),
-  output_tokens: distributionSchema(count({ positive: true })).default({ distribution: 'fixed', value: 256 }),
+  prompt_tokens: distributionSchema(count({ positive: true }), wholeTokens()).default({ distribution: 'fixed', value: 512 }),
+  output_tokens: distributionSchema(count({ positive: true }), wholeTokens()).default({ distribution: 'fixed', value: 256 }),
   /** Shared prompt prefixes (prefix caching); none when absent. Traces carry their own in columns. */
   prefixes: prefixesSchema.optional(),
   /** First arrival no earlier than this. */

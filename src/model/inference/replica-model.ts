@@ -37,7 +37,8 @@
 //   sec. 3; Yuan et al. 2024, "LLM inference unveiled: survey and roofline model insights").
 //   Small batches are memory-bound, so throughput rises with batch until compute takes over.
 // - KV cache per token = 2 (K and V) x layers x kv width x bytes, kv width = hidden size, or
-//   kv_heads x head_dim with grouped-query attention (Ainslie et al. 2023, GQA).
+//   kv_heads x head_dim with grouped-query attention (Ainslie et al. 2023, GQA); bytes are the
+//   activations' (activationBytes): the weights' width, 16 bits for sub-byte weights (W4A16).
 // - KV-cache memory = tp x device memory x memory_utilisation - weights, as vLLM sizes it
 //   (`gpu_memory_utilization`, default 0.9; Kwon et al. 2023, PagedAttention); the rest is
 //   activations and allocator slack.
@@ -45,7 +46,7 @@
 //   and tails, the small kernels between GEMMs, synchronisations): ITERATION_OVERHEAD_PER_LAYER_S,
 //   measured on served decode at batch 1-8 (docs/calibration.md, "Inference replica check").
 // - Tensor parallelism (Megatron-LM, Shoeybi et al. 2019): two all-reduces per layer of
-//   tokens x hidden x bytes each, ring-costed with the alpha-beta model on the node's interconnect:
+//   tokens x hidden x activation bytes each, ring-costed with the alpha-beta model on the node's interconnect:
 //   2(tp-1) hops of latency plus 2(tp-1)/tp of the buffer at bandwidth x efficiency.
 
 import { gemmComputeS, KERNEL_OVERHEAD_S, SMALLEST_TILE_SIDE, type ComputeDevice } from '../gemm.js';
@@ -84,7 +85,7 @@ export interface ReplicaGemms {
 /** The served model, as the replica model needs it. */
 export interface InferenceModel {
   params: number;
-  /** Bytes per weight and per KV element (2 for fp16/bf16, 1 for fp8/int8). */
+  /** Bytes per weight (2 for fp16/bf16, 1 for fp8/int8, 0.5 for 4-bit); activations and KV: activationBytes. */
   precisionBytes: number;
   layers: number;
   hiddenSize: number;
@@ -164,10 +165,26 @@ export function weightsBytes(m: InferenceModel): number {
   return m.params * m.precisionBytes;
 }
 
-/** KV bytes per token: 2 x layers x kvWidth x bytes, kvWidth = kvHeads x headDim (GQA) or hidden. */
+/**
+ * Bytes of an activation element of a model whose weights are `precisionBytes` wide: what its KV
+ * cache and its tensor-parallel all-reduces hold. The weights' width from one byte up (16-bit models;
+ * FP8 and INT8 serving with its KV cache in 8 bits, as TensorRT-LLM's FP8 rows run), and 2 below
+ * one byte: 4-bit and other sub-byte weights (AWQ, GPTQ) are weight-only formats whose kernels
+ * dequantise them into 16-bit GEMMs (W4A16), so the activations and the KV cache they make are
+ * 16-bit (vLLM's `kv_cache_dtype: auto` stores the model's activation dtype; docs/calibration.md,
+ * "Sub-byte weights keep a 16-bit KV cache").
+ */
+export function activationBytes(precisionBytes: number): number {
+  return precisionBytes < 1 ? 2 : precisionBytes;
+}
+
+/**
+ * KV bytes per token: 2 x layers x kvWidth x activation bytes, kvWidth = kvHeads x headDim (GQA) or
+ * hidden; `precisionBytes` is the weights' width (activationBytes).
+ */
 export function kvBytesPerToken(layers: number, hiddenSize: number, precisionBytes: number, kvHeads?: number, headDim?: number): number {
   const width = kvHeads !== undefined && headDim !== undefined ? kvHeads * headDim : hiddenSize;
-  return 2 * layers * width * precisionBytes;
+  return 2 * layers * width * activationBytes(precisionBytes);
 }
 
 /** KV-cache capacity in bytes: what the engine's memory share leaves after the weights (may be <= 0). */
@@ -184,7 +201,7 @@ export function replicaTiming(m: InferenceModel, hw: ReplicaHardware): ReplicaTi
     const allReduces = 2 * m.layers;
     commFixedS = allReduces * 2 * (hw.tp - 1) * hw.interconnectLatencyS;
     const busRate = hw.interconnectBandwidthBytesPerS * hw.interconnectEfficiency;
-    commPerTokenS = (allReduces * (2 * (hw.tp - 1)) / hw.tp) * m.hiddenSize * m.precisionBytes / busRate;
+    commPerTokenS = (allReduces * (2 * (hw.tp - 1)) / hw.tp) * m.hiddenSize * activationBytes(m.precisionBytes) / busRate;
   }
   const kvBytes = kvCapacityBytes(m, hw);
   const attention = hw.attention;

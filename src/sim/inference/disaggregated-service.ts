@@ -28,6 +28,7 @@ import type { InferenceSystem } from './inference-system.js';
 import { PrefillReplica, type PrefillHost } from './prefill-replica.js';
 import { InferenceRequest, Replica, type ReplicaHost } from './replica.js';
 import type { ServiceRow } from './service-rows.js';
+import { arrivalWindow, BacklogTrend } from './backlog-trend.js';
 import { RequestOutcomes } from './request-outcomes.js';
 import { ServiceArrivals } from './service-arrivals.js';
 
@@ -62,6 +63,8 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   private prefixLookups = 0;
   private prefixHits = 0;
   private outstanding = 0;
+  /** The backlog at the middle and the end of the arrival window (backlog-trend.ts). */
+  private readonly backlog: BacklogTrend;
   private readonly arrivals: ServiceArrivals;
   /** Requests that started over because a replica they depended on failed. */
   private retried = 0;
@@ -86,6 +89,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
     this.engine = system.sim.engine;
     this.outcomes = new RequestOutcomes(svc, system.sim.signals, system.sim.cluster.datacentres, () => system.sampled());
     this.arrivals = new ServiceArrivals(system.sim, svc, (req) => this.route(req));
+    this.backlog = new BacklogTrend(arrivalWindow(svc, system.sim.resolved.scenario.horizon ?? Infinity));
     const pools = svc.disaggregated!;
     this.prefillPool = pools.prefill;
     this.decodePool = pools.decode;
@@ -185,6 +189,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
     }
     if (this.cannotStart(req)) {
       // A pool lost every replica to failures and none serves yet: the request waits at the router.
+      this.backlog.admit(this.engine.now, this.outstanding);
       this.outstanding++;
       this.inFlight.admit(req);
       this.parkedStart.push(req);
@@ -196,6 +201,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       this.rejected++;
       return;
     }
+    this.backlog.admit(this.engine.now, this.outstanding);
     this.outstanding++;
     this.inFlight.admit(req);
     this.send(req, p, d);
@@ -450,6 +456,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   }
 
   private done(req: InferenceRequest, firstDc: number, replicaName: string, lastDc: number): void {
+    this.backlog.change(this.engine.now, this.outstanding);
     this.outstanding--;
     if (req.liveSlot >= 0) this.inFlight.leave(req);
     this.outcomes.done(req, req.latencyS[firstDc]!, req.latencyS[lastDc]!, replicaName, lastDc);
@@ -504,6 +511,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
     addWaitingTtft(this.inFlight, endS, this.firstLatencyOf, this.outcomes.ttft);
     addWaitingQueueing(this.inFlight, endS, this.outcomes.queueing);
     const slo = this.svc.spec.slo;
+    const backlog = this.backlog.result(endS, this.outstanding);
     return {
       service: this.svc.name,
       ...this.outcomes.columns(),
@@ -522,6 +530,8 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
       prefix_hit_rate: this.prefixLookups > 0 ? this.prefixHits / this.prefixLookups : Number.NaN,
       replica_failures: this.prefill.failures + this.decode.failures,
       requests_retried: this.retried,
+      backlog_growth_rps: backlog.growthRps,
+      backlog: { atMid: backlog.atMid, atEnd: backlog.atEnd, admittedLate: backlog.admittedLate },
     };
   }
 }

@@ -19,6 +19,7 @@ import { DisaggregatedService } from './disaggregated-service.js';
 import { Autoscaler, bestFitNode, type ScaledPool } from './autoscaler.js';
 import { LoadingReplicas } from './loading-replicas.js';
 import type { ServiceRow } from './service-rows.js';
+import { arrivalWindow, BacklogTrend } from './backlog-trend.js';
 
 /** Request rows go to the run's requestRow listeners, service rows to its serviceRow listeners. */
 export interface InferenceOptions {
@@ -110,6 +111,8 @@ class ServiceState implements ReplicaHost, ScaledPool {
   private readonly autoscaler: Autoscaler | undefined;
   private readonly arrivals: ServiceArrivals;
   private outstanding = 0;
+  /** The backlog at the middle and the end of the arrival window (backlog-trend.ts). */
+  private readonly backlog: BacklogTrend;
   /** Replicas whose devices failed, and the requests they held that started over elsewhere. */
   private replicaFailures = 0;
   private retried = 0;
@@ -127,6 +130,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
     this.loadingReplicas = new LoadingReplicas(this.engine);
     this.outcomes = new RequestOutcomes(svc, system.sim.signals, system.sim.cluster.datacentres, () => system.sampled());
     this.arrivals = new ServiceArrivals(system.sim, svc, (req) => this.route(req));
+    this.backlog = new BacklogTrend(arrivalWindow(svc, system.sim.resolved.scenario.horizon ?? Infinity));
     const at = ['services', svc.index, 'balancer'];
     const b = system.options.policies?.balancers?.[svc.index] ?? resolveBalancer(svc.spec.balancer, at, system.sim.resolved.src, system.options.balancers);
     this.balancer = b.balancer;
@@ -313,6 +317,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
     }
     if (this.serving.length === 0) {
       // Every replica failed and none serves yet: the request waits at the router.
+      this.backlog.admit(this.engine.now, this.outstanding);
       this.outstanding++;
       this.inFlight.admit(req);
       this.parked.push(req);
@@ -323,6 +328,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
       this.rejected++;
       return;
     }
+    this.backlog.admit(this.engine.now, this.outstanding);
     this.outstanding++;
     this.inFlight.admit(req);
     this.send(req, r);
@@ -378,6 +384,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
   }
 
   requestDone(req: InferenceRequest, r: Replica): void {
+    this.backlog.change(this.engine.now, this.outstanding);
     this.outstanding--;
     if (req.liveSlot >= 0) this.inFlight.leave(req);
     const latency = req.latencyS[r.datacentre]!;
@@ -413,6 +420,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
     addWaitingTtft(this.inFlight, endS, this.latencyOf, this.outcomes.ttft);
     addWaitingQueueing(this.inFlight, endS, this.outcomes.queueing);
     const slo = this.svc.spec.slo;
+    const backlog = this.backlog.result(endS, this.outstanding);
     return {
       service: this.svc.name,
       ...this.outcomes.columns(),
@@ -431,6 +439,8 @@ class ServiceState implements ReplicaHost, ScaledPool {
       prefix_hit_rate: this.prefixLookups > 0 ? this.prefixHits / this.prefixLookups : Number.NaN,
       replica_failures: this.replicaFailures,
       requests_retried: this.retried,
+      backlog_growth_rps: backlog.growthRps,
+      backlog: { atMid: backlog.atMid, atEnd: backlog.atEnd, admittedLate: backlog.admittedLate },
     };
   }
 }

@@ -47,6 +47,18 @@ export interface ServiceRow {
   replica_failures: number;
   /** Times a request started over because its replica failed under it (counted per start-over). */
   requests_retried: number;
+  /**
+   * Requests outstanding (admitted, not finished) at the end of the arrival window (the horizon, or
+   * where the streams end: their latest `until` or a trace's last row) less those at its middle, per second of its later half: about 0 for
+   * a stable service, arrivals - completions for one loaded above what its replicas serve, whose
+   * waits then grow with the run's length (backlog-trend.ts). Empty when the window is unbounded.
+   */
+  backlog_growth_rps: number;
+  /**
+   * Not a column: the counts backlog_growth_rps comes from, for the terminal's note (backlogGrew).
+   * Absent on rows read back from a CSV.
+   */
+  backlog?: { atMid: number; atEnd: number; admittedLate: number };
 }
 
 export const SERVICE_COLUMNS: readonly (keyof ServiceRow)[] = [
@@ -77,6 +89,7 @@ export const SERVICE_COLUMNS: readonly (keyof ServiceRow)[] = [
   'prefix_hit_rate',
   'replica_failures',
   'requests_retried',
+  'backlog_growth_rps',
 ];
 
 /**
