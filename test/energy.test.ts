@@ -143,6 +143,36 @@ failures:
     expect(r.summary.energy_kwh).toBeCloseTo((16 * (700 * (endS - 7200) + 70 * 7200)) / 3.6e6, 6);
   });
 
+
+  it('a failed node draws idle power and its host power until it is repaired (an upper bound: it may be powered off)', () => {
+    // One node of 8 H100 (700 W busy, 70 W idle) and a 1 kW host, PUE 1.25; a 10 h job, node
+    // failures every 8 h on average, each repaired in 5 h. The only node is down 3 x 5 h while the
+    // job waits (its queueing delay): those hours draw 8 x 70 W + 1 kW, as an idle node's.
+    const text = `name: down
+seed: 3
+network: ideal
+datacentres:
+  - name: dc
+    pue: 1.25
+    node_groups: [{ count: 1, device: H100, host_power: 1kW }]
+workloads:
+  - jobs:
+      - { name: j, devices: 8, duration: 10h, reference_device: H100 }
+failures:
+  nodes: { mtbf: 8h, repair: 5h }
+`;
+    const r = runToCsv(scenarioFromText(text));
+    const job = r.jobs.find((j) => j.job_id === 'j')!;
+    const endS = r.summary.makespan_s;
+    expect(r.summary.failures).toBe(3);
+    expect(job.queueing_delay_s).toBeCloseTo(3 * 5 * 3600, 6);
+    // Computing (busy power): the 10 h that counted and the work the failures lost, at the same rate.
+    const computeS = 10 * 3600 * (1 + job.lost_pflop / job.useful_pflop);
+    const kwh = ((8 * (700 * computeS + 70 * (endS - computeS)) + 1000 * endS) * 1.25) / 3.6e6;
+    expect(r.summary.energy_kwh).toBeCloseTo(kwh, 6);
+    // Down is not busy: utilisation counts only the device-time the job held.
+    expect(r.summary.busy_device_hours).toBeLessThan((8 * (endS - 3 * 5 * 3600)) / 3600 + 1e-9);
+  });
   it('a daily profile prices each hour at its own figure', () => {
     const r = runToCsv(scenarioFromText(pool(profile(0.3, 0), profile(0, 0.9)))).summary;
     const kwh = ((4 * 700 + 4 * 70 + 2000) * 6 * 1.5) / 1000;
