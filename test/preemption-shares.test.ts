@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/model/load-scenario.js';
 import { runToCsv } from './helpers.js';
+import { drainingDevices } from '../src/policy/victim-selection.js';
+import type { JobView, SchedulingContext } from '../src/policy/types.js';
 
 const NODES = 'sn,cpu_milli,memory_mib,gpu,model\nn0,64000,262144,2,V100M32\n';
 // Best-fit puts s0 (500) on GPU 0, s1 (600) on GPU 1, s2 (400) on GPU 1 (exactly the room left), s3
@@ -38,5 +40,19 @@ describe('preemption victims among GPU shares', () => {
     expect(r.summary.preemptions).toBe(2);
     const preempted = [...byName.values()].filter((j) => j.preemptions > 0).map((j) => j.job_id).sort();
     expect(preempted).toEqual(['s1', 's2']);
+  });
+});
+
+describe('devices coming free from jobs already checkpointing', () => {
+  // A minimal context: running jobs with their state and placement (kind 0), nothing else read.
+  const job = (state: 'running' | 'checkpointing', devices: number, milli: number, device?: number): JobView =>
+    ({ state, devices, milli, placement: { kind: 0, nodes: [0], counts: [devices], ...(device === undefined ? {} : { device, milli }) } }) as unknown as JobView;
+  const ctx = (running: JobView[]): SchedulingContext => ({ running }) as unknown as SchedulingContext;
+
+  it('a shared GPU counts once, and only when every job holding it is checkpointing', () => {
+    // Two shares checkpointing on two GPUs, each GPU's other share running: no GPU comes free (the
+    // pass counted two, as chooseVictims did, and waited for them instead of preempting).
+    expect(drainingDevices(ctx([job('checkpointing', 1, 500, 0), job('running', 1, 500, 0), job('checkpointing', 1, 300, 1), job('running', 1, 300, 1)]), 0)).toBe(0);
+    expect(drainingDevices(ctx([job('checkpointing', 1, 500, 0), job('checkpointing', 1, 400, 0), job('checkpointing', 4, 1000)]), 0)).toBe(1 + 4);
   });
 });

@@ -26,8 +26,7 @@ export function chooseVictims(
     // device, how many of its jobs still hold it (counted as a device per share job, two shares of
     // one GPU read as two devices freed, and a share on another GPU was preempted for nothing).
     const left = sharedDeviceHolders(ctx, kind);
-    let draining = 0;
-    for (const r of ctx.running) if (r.state === 'checkpointing' && r.placement?.kind === kind) draining += letGo(r, left);
+    const draining = drainingDevices(ctx, kind, left);
     let have = devicesComingFree(job.devices, cluster.kindFree[kind]!, draining);
     if (have >= job.devices) return [];
     const victims: JobView[] = [];
@@ -71,6 +70,16 @@ function sharedDeviceHolders(ctx: SchedulingContext, kind: number): Map<number, 
     left.set(device, (left.get(device) ?? 0) + 1);
   }
   return left;
+}
+
+/**
+ * Whole devices of `kind` that jobs already checkpointing will free: their devices, and a GPU held
+ * by share jobs once every holder is checkpointing (`left`, from sharedDeviceHolders, is updated).
+ */
+export function drainingDevices(ctx: SchedulingContext, kind: number, left: Map<number, number> | undefined = sharedDeviceHolders(ctx, kind)): number {
+  let draining = 0;
+  for (const r of ctx.running) if (r.state === 'checkpointing' && r.placement?.kind === kind) draining += letGo(r, left);
+  return draining;
 }
 
 /** Whole devices that come free when `j` lets go: its devices, or for a share the GPU once its last holder goes. */
