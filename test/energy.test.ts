@@ -7,6 +7,7 @@ import { metricDef } from '../src/experiment/metric-table.js';
 import { resolvePolicies } from '../src/policy/registry.js';
 import { InputError } from '../src/scenario/errors.js';
 import { hourOverlap, SUMMARY_COLUMNS } from '../src/sim/metrics.js';
+import { profileMeanOver } from '../src/model/daily-profile.js';
 import { repoPath, runToCsv, scenarioFromText } from './helpers.js';
 
 describe('hour-of-day accounting', () => {
@@ -143,6 +144,36 @@ failures:
     expect(r.summary.energy_kwh).toBeCloseTo((16 * (700 * (endS - 7200) + 70 * 7200)) / 3.6e6, 6);
   });
 
+
+  it('a failed node draws idle power and its host power until it is repaired (an upper bound: it may be powered off)', () => {
+    // One node of 8 H100 (700 W busy, 70 W idle) and a 1 kW host, PUE 1.25; a 10 h job, node
+    // failures every 8 h on average, each repaired in 5 h. The only node is down 3 x 5 h while the
+    // job waits (its queueing delay): those hours draw 8 x 70 W + 1 kW, as an idle node's.
+    const text = `name: down
+seed: 3
+network: ideal
+datacentres:
+  - name: dc
+    pue: 1.25
+    node_groups: [{ count: 1, device: H100, host_power: 1kW }]
+workloads:
+  - jobs:
+      - { name: j, devices: 8, duration: 10h, reference_device: H100 }
+failures:
+  nodes: { mtbf: 8h, repair: 5h }
+`;
+    const r = runToCsv(scenarioFromText(text));
+    const job = r.jobs.find((j) => j.job_id === 'j')!;
+    const endS = r.summary.makespan_s;
+    expect(r.summary.failures).toBe(3);
+    expect(job.queueing_delay_s).toBeCloseTo(3 * 5 * 3600, 6);
+    // Computing (busy power): the 10 h that counted and the work the failures lost, at the same rate.
+    const computeS = 10 * 3600 * (1 + job.lost_pflop / job.useful_pflop);
+    const kwh = ((8 * (700 * computeS + 70 * (endS - computeS)) + 1000 * endS) * 1.25) / 3.6e6;
+    expect(r.summary.energy_kwh).toBeCloseTo(kwh, 6);
+    // Down is not busy: utilisation counts only the device-time the job held.
+    expect(r.summary.busy_device_hours).toBeLessThan((8 * (endS - 3 * 5 * 3600)) / 3600 + 1e-9);
+  });
   it('a daily profile prices each hour at its own figure', () => {
     const r = runToCsv(scenarioFromText(pool(profile(0.3, 0), profile(0, 0.9)))).summary;
     const kwh = ((4 * 700 + 4 * 70 + 2000) * 6 * 1.5) / 1000;
@@ -159,6 +190,39 @@ failures:
     const far = runToCsv(scenarioFromText(text.replace('latency: 5ms', 'latency: 20ms'))).summary;
     const close = runToCsv(scenarioFromText(text.replace('latency: 5ms', 'latency: 100us'))).summary;
     expect(far.effective_compute_ratio_allocated).toBeLessThan(close.effective_compute_ratio_allocated);
+  });
+
+  it('site-aware weighs a daily profile over the hours the job is predicted to run, not its daily mean', () => {
+    // A solar site at 0.02 kg/kWh from 08:00 to 17:00 and 0.4 otherwise (daily mean 0.2575), a wind
+    // site at a flat 0.1. A 1 h job at 10:00 went to the wind site (its figure below the solar
+    // site's mean) and emitted five times what the solar site would have; at 22:00 wind is right.
+    const solar = [...Array(24)].map((_, h) => (h >= 8 && h < 17 ? 0.02 : 0.4));
+    const text = (objective: string, field: string) => `name: profile-aware
+network: ideal
+datacentres:
+  - { name: solar, ${field}: [${solar.join(', ')}], node_groups: [{ count: 1, device: H100 }] }
+  - { name: wind, ${field}: 0.1, node_groups: [{ count: 1, device: H100 }] }
+workloads:
+  - jobs:
+      - { name: noon, devices: 8, duration: 1h, reference_device: H100, submit: 34h }
+      - { name: night, devices: 8, duration: 1h, reference_device: H100, submit: 22h }
+placement: { name: site-aware, params: { objective: ${objective} } }
+`;
+    for (const [objective, field] of [['carbon', 'carbon_intensity'], ['cost', 'electricity_price']] as const) {
+      const r = runToCsv(scenarioFromText(text(objective, field)));
+      expect(r.jobs.find((j) => j.job_id === 'noon')!.datacentre, objective).toBe('solar');
+      expect(r.jobs.find((j) => j.job_id === 'night')!.datacentre, objective).toBe('wind');
+    }
+  });
+
+  it("a profile's mean over a window: hour by hour, whole days at the daily mean", () => {
+    const p = [...Array(24)].map((_, h) => h);
+    expect(profileMeanOver(p, 10 * 3600, 3600)).toBe(10);
+    expect(profileMeanOver(p, 10.5 * 3600, 3600)).toBeCloseTo(10.5, 12);
+    expect(profileMeanOver(p, 23 * 3600, 2 * 3600)).toBeCloseTo(11.5, 12); // 23 then 0 of the next day
+    expect(profileMeanOver(p, 5 * 3600, 86400)).toBeCloseTo(11.5, 12);
+    expect(profileMeanOver(p, 49 * 3600, 0)).toBe(1);
+    expect(profileMeanOver(p, 0, Infinity)).toBeCloseTo(11.5, 12);
   });
 
   // Two sites, one job each; `north` and `south` blocks are spliced in as given.

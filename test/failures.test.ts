@@ -119,4 +119,38 @@ failures:
     expect(r.summary.failures).toBeGreaterThan(0);
     expect(rows[0]!.duration_s).toBeGreaterThan(alone + 6 * 3600 - 1);
   });
+
+  describe('link failures where there is no link, or nothing crosses one', () => {
+    // Both passed without a word: a one-site pool reported no failures, and under network: ideal
+    // with nothing crossing the link the run reported none either, as though the links had held.
+    const sites = (n: number, links: string, network = 'ideal') => `name: wan
+network: ${network}
+datacentres:
+${['a', 'b'].slice(0, n).map((d) => `  - { name: ${d}, node_groups: [{ count: 1, device: H100 }] }`).join('\n')}
+${links}workloads:
+  - jobs:
+      - { name: j, devices: 8, duration: 1h, reference_device: H100 }
+failures:
+  links: { mtbf: 1h, repair: 1h }
+`;
+    const refusal = (t: string): string => {
+      try {
+        scenarioFromText(t);
+      } catch (e) {
+        return String((e as Error).message);
+      }
+      return 'accepted';
+    };
+    it('refused without links, at failures.links', () => {
+      expect(refusal(sites(1, ''))).toMatch(/test\.yaml:9:\d+: failures\.links: the scenario has no links between data centres/);
+      expect(refusal(sites(2, '', 'flow'))).toMatch(/failures\.links: the scenario has no links/);
+    });
+    it('warned where nothing crosses the link', () => {
+      const link = 'links:\n  - { between: [a, b], latency: 1ms, bandwidth: 100Gbps }\n';
+      for (const network of ['ideal', 'flow']) {
+        const said = scenarioFromText(sites(2, link, network)).warnings.map((w) => `${w.path}: ${w.message}`).join('\n');
+        expect(said).toMatch(/failures\.links: .*nothing crosses a link: link failures change no result/);
+      }
+    });
+  });
 });

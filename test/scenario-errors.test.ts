@@ -410,6 +410,27 @@ workloads:
     ]);
   });
 
+  it("YAML's own .inf, -.inf and .nan are quoted as written and named, not said as 'Infinity' or 'NaN'", () => {
+    // `pue: .inf` read "expected a number, got Infinity": as though infinity were not a number, with a
+    // word the file does not hold.
+    const text = `name: inf
+datacentres:
+  - name: east
+    pue: .inf
+    electricity_price: -.inf
+    carbon_intensity: .nan
+    node_groups:
+      - { count: 1, device: H100 }
+workloads:
+  - jobs: [{ devices: 1, duration: 1h, reference_device: H100 }]
+`;
+    const said = problems(text);
+    expect(said).toContain("datacentres[0].pue: expected a finite number, got '.inf' (YAML's infinity)");
+    expect(said).toContain("datacentres[0].electricity_price: expected a finite number, got '-.inf' (YAML's minus infinity)");
+    expect(said).toContain("datacentres[0].carbon_intensity: expected a finite number, got '.nan' (YAML's not-a-number)");
+    expect(said).not.toMatch(/Infinity|NaN/);
+  });
+
   it('a job larger than the pool is reported before anything runs', () => {
     const text = oneJob('too-big', '{ name: huge, devices: 64, params: 7B, tokens: 1B, device_kinds: [H100] }');
     expect(problems(text)).toMatchInlineSnapshot(`"bad.yaml:8:32: workloads[0].jobs[0].devices: job needs 64 devices of one kind (H100) but the pool has at most 16; it could never start"`);

@@ -198,7 +198,7 @@ describe('empirical distributions', () => {
   it('weights of another length than values, all zero, or non-finite are refused, located', async () => {
     await refusedByCli(devices('{ distribution: empirical, values: [1, 2], weights: [1] }'), /devices\.weights: expected one weight per value: 2 value\(s\), 1 weight\(s\)/);
     expect(problems(devices('{ distribution: empirical, values: [1, 2], weights: [0, 0] }'))).toMatch(/devices\.weights: every weight is zero/);
-    expect(problems(devices('{ distribution: empirical, values: [1, 2], weights: [1, .inf] }'))).toMatch(/devices\.weights\[1\]: expected a number, got Infinity/);
+    expect(problems(devices('{ distribution: empirical, values: [1, 2], weights: [1, .inf] }'))).toMatch(/devices\.weights\[1\]: expected a finite number, got '\.inf' \(YAML's infinity\)/);
     expect(problems(devices('{ distribution: empirical, values: [1, 2], weights: [1e308, 1e308] }'))).toMatch(/devices\.weights: the weights add up beyond/);
   });
 

@@ -71,7 +71,7 @@ describe('leaf-spine', () => {
     const zero = refusal(pool('    topology: { kind: leaf-spine, nodes_per_leaf: 0 }'));
     expect(zero).toMatch(/test\.yaml:6/);
     expect(zero).toMatch(/datacentres\[0\]\.topology\.nodes_per_leaf/);
-    expect(refusal(pool('    topology: { kind: leaf-spine, oversubscription: .inf }'))).toMatch(/datacentres\[0\]\.topology\.oversubscription: expected a number, got Infinity/);
+    expect(refusal(pool('    topology: { kind: leaf-spine, oversubscription: .inf }'))).toMatch(/datacentres\[0\]\.topology\.oversubscription: expected a finite number, got '\.inf' \(YAML's infinity\)/);
   });
 
   it('routes: same leaf one hop, across leaves three, through the leaf links', () => {
@@ -239,7 +239,7 @@ workloads:
     expect(zero).toMatch(/test\.yaml:6:\d+: datacentres\[0\]\.topology\.leaves_per_pod/);
     expect(refusal(site('nodes_per_leaf: 2, leaves_per_pod: 1.5'))).toMatch(/topology\.leaves_per_pod/);
     expect(refusal(site('nodes_per_leaf: 2'))).toMatch(/datacentres\[0\]\.topology\.leaves_per_pod/);
-    expect(refusal(site('leaves_per_pod: 2, pod_oversubscription: .inf'))).toMatch(/test\.yaml:6:\d+: datacentres\[0\]\.topology\.pod_oversubscription: expected a number, got Infinity/);
+    expect(refusal(site('leaves_per_pod: 2, pod_oversubscription: .inf'))).toMatch(/test\.yaml:6:\d+: datacentres\[0\]\.topology\.pod_oversubscription: expected a finite number, got '\.inf' \(YAML's infinity\)/);
     expect(refusal(site('leaves_per_pod: 2, leaf_oversubscription: 0.5'))).toMatch(/topology\.leaf_oversubscription: expected a value in \[1, 1000\]/);
     // A leaf-spine field in a fat tree is not silently ignored.
     expect(refusal(site('leaves_per_pod: 2, oversubscription: 2'))).toMatch(/topology\.oversubscription: unknown key 'oversubscription' \(did you mean 'pod_oversubscription'\?\)/);

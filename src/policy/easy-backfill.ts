@@ -10,7 +10,8 @@
 // devices counted on that kind. The count assumes the placement policy can use any free devices of
 // the kind (true of spread, and of topology-aware with whole_nodes: false; first-fit, best-fit and
 // topology-aware by default give a multi-node gang whole free nodes, so fragmentation can push the
-// head past its reservation).
+// head past its reservation). Devices are whole devices: a device shared by GPU-share jobs counts
+// as freed when the last of its shares ends.
 import { z } from 'zod';
 import { allowedKinds, maxRateOn, runtimeOnS } from './predict.js';
 import type { JobView, Placement, QueueDiscipline, QueuePolicy, SchedulingContext } from './types.js';
@@ -268,19 +269,12 @@ export function reserve(job: JobView, ctx: SchedulingContext): Reservation | und
     let atMin = 0;
     let byNow = 0;
     let unordered = false;
-    for (let i = 0; i < running.length; i++) {
-      let t: number;
-      let d: number;
-      if (table) {
-        if (!oneKind && table.kind[i] !== kind) continue;
-        t = table.finishS[i]!;
-        d = table.devices[i]!;
-      } else {
-        const r = running[i]!;
-        if (!oneKind && r.placement?.kind !== kind) continue;
-        t = ctx.predictedFinishS(r);
-        d = r.devices;
-      }
+    // A device shared by several jobs (GPU shares) comes free whole when the last of them ends:
+    // each share counted as a device freed at its own end counted the device once per share, and
+    // too early, so the extra devices were overstated and a backfilled job could take one the head
+    // needed (three jobs ending at 1 h, two of them shares of one GPU, read as three devices).
+    let shareEnd: Map<number, number> | undefined;
+    const count = (t: number, d: number): void => {
       endT[m] = t;
       endN[m] = d;
       m++;
@@ -290,7 +284,33 @@ export function reserve(job: JobView, ctx: SchedulingContext): Reservation | und
       } else if (t === minT) atMin += d;
       else if (t !== t) unordered = true; // NaN: no order; the heap below decides as it always did
       if (t <= nowS) byNow += d;
+    };
+    for (let i = 0; i < running.length; i++) {
+      let t: number;
+      let d: number;
+      let shared: boolean;
+      if (table) {
+        if (!oneKind && table.kind[i] !== kind) continue;
+        t = table.finishS[i]!;
+        d = table.devices[i]!;
+        shared = table.share[i] !== d;
+      } else {
+        const r = running[i]!;
+        if (!oneKind && r.placement?.kind !== kind) continue;
+        t = ctx.predictedFinishS(r);
+        d = r.devices;
+        shared = r.milli < 1000;
+      }
+      const device = shared ? running[i]!.placement?.device : undefined;
+      if (device === undefined) {
+        count(t, d);
+        continue;
+      }
+      shareEnd ??= new Map();
+      const before = shareEnd.get(device);
+      shareEnd.set(device, before === undefined || t > before || t !== t ? t : before);
     }
+    if (shareEnd) for (const t of shareEnd.values()) count(t, 1);
     let free = cluster.kindFree[kind]!;
     let timeS = nowS;
     if (unordered || (free < job.devices && (m === 0 || free + atMin < job.devices))) {

@@ -1,7 +1,7 @@
 // The scheduling pass that ordering policies share: walk waiting jobs in the policy's order, start
 // each that fits; for one that does not, optionally preempt lower-ranked running jobs, or stop.
 import type { JobView, Preemptor, SchedulingContext } from './types.js';
-import { devicesComingFree } from './victim-selection.js';
+import { devicesComingFree, drainingDevices } from './victim-selection.js';
 import { mayFitNow, type WaitingGroup, type WaitingIndex } from './waiting-index.js';
 
 export interface OrderedPassOptions {
@@ -32,13 +32,12 @@ export interface OrderedPassOptions {
 export function startInOrder(ctx: SchedulingContext, index: WaitingIndex, options: OrderedPassOptions): void {
   const cluster = ctx.cluster;
   const preempt = options.preempt;
-  // Devices of jobs already checkpointing, per kind; fixed during the pass (it ends at a preemption).
+  // Devices of jobs already checkpointing, per kind, as chooseVictims counts them (a shared GPU once
+  // all its holders are checkpointing); fixed during the pass (it ends at a preemption).
   let draining: number[] | undefined;
   const drainingOn = (kind: number): number => {
-    if (!draining) {
-      draining = cluster.kinds.map(() => 0);
-      for (const r of ctx.running) if (r.state === 'checkpointing' && r.placement) draining[r.placement.kind]! += r.devices;
-    }
+    draining ??= cluster.kinds.map(() => -1);
+    if (draining[kind]! < 0) draining[kind] = drainingDevices(ctx, kind);
     return draining[kind]!;
   };
   // The success condition of chooseVictims with every eligible job taken (see victim-selection.ts).

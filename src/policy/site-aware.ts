@@ -1,11 +1,12 @@
 // Cost- or carbon-aware placement across data centres: the site with the lowest electricity price
-// (or carbon intensity) x predicted energy, among the placements whose predicted run time stays
+// (or carbon intensity; a daily profile's hours over the job's predicted run) x predicted energy, among the placements whose predicted run time stays
 // within `max_slowdown` of the fastest placement feasible now.
 import { z } from 'zod';
 import { placeOnKindBySpan, topologyAwarePlacement } from './topology-aware.js';
 import { allowedKinds } from './predict.js';
 import type { ClusterView, JobView, Placement, PlacementHints, PlacementPolicy } from './types.js';
 import { hostFitPlacement, needsHostFit } from './host-fit.js';
+import { profileMeanOver } from '../model/daily-profile.js';
 
 const paramsSchema = z.strictObject({
   objective: z.enum(['cost', 'carbon']).default('cost').describe('minimise electricity cost (price x kWh) or emissions (kg CO2 per kWh x kWh)'),
@@ -21,7 +22,7 @@ export type SiteAwareParams = z.output<typeof paramsSchema>;
 export const siteAware: PlacementPolicy<SiteAwareParams> = {
   name: 'site-aware',
   description:
-    'Cost- or carbon-aware: within each data centre the smallest-span placement per allowed kind; among those whose predicted run time is within max_slowdown of the best feasible now, the lowest price (or carbon intensity) x predicted energy (busy power x PUE x run time). Spans sites only when no single site fits.',
+    'Cost- or carbon-aware: within each data centre the smallest-span placement per allowed kind; among those whose predicted run time is within max_slowdown of the best feasible now, the lowest price (or carbon intensity; a daily profile hour by hour over the predicted run, as the run charges it) x predicted energy (busy power x PUE x run time). Spans sites only when no single site fits.',
   params: paramsSchema,
   create: (params) => ({ place: (job, cluster, hints) => siteAwarePlacement(job, cluster, hints, params) }),
   // A site without the objective's figure would count as free (or carbon-free) and win every choice
@@ -46,13 +47,16 @@ export function siteAwarePlacement(job: JobView, cluster: ClusterView, hints: Pl
   let bestRuntimeS = Infinity;
   for (const dc of cluster.datacentres) {
     const inDc = (n: number): boolean => cluster.nodeDatacentre[n] === dc.index;
-    const factor = params.objective === 'cost' ? dc.electricityPrice : dc.carbonIntensityKgPerKWh;
+    // The figure over the hours the job is predicted to run there, as the run charges it: a daily
+    // profile's mean stood for every hour alike, and sent a noon job from a solar site at 0.02 kg
+    // to a flat 0.1 one because the solar site's nights raise its mean.
+    const byHour = params.objective === 'cost' ? dc.electricityPriceByHour : dc.carbonIntensityByHour;
     for (const kind of allowedKinds(job, cluster)) {
       const r = placeOnKindBySpan(job.devices, kind, cluster, inDc);
       if (!r) continue;
       const runtimeS = job.remainingFlop / hints.predictRate(job, r.p);
       const energyKWh = (job.devices * cluster.kinds[kind]!.spec.busy_power * dc.pue * runtimeS) / 3.6e6;
-      candidates.push({ p: r.p, runtimeS, score: factor * energyKWh });
+      candidates.push({ p: r.p, runtimeS, score: profileMeanOver(byHour, hints.nowS, runtimeS) * energyKWh });
       bestRuntimeS = Math.min(bestRuntimeS, runtimeS);
     }
   }

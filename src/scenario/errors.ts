@@ -263,7 +263,7 @@ function locatedIssues(
           const expected = [...new Set(branches.flatMap(expectedTypes))].map(article).join(' or ');
           const got = valueAt(data, path);
           if (got === undefined && explained.has(formatPath(path))) break;
-          out.push(src.issue(path, beyondFloat(src, path, got, expected) ?? (got === undefined ? `missing required field (expected ${expected})` : `expected ${expected}, got ${describe(got)}`)));
+          out.push(src.issue(path, beyondFloat(src, path, got, expected) ?? yamlNonFinite(src, path, got) ?? (got === undefined ? `missing required field (expected ${expected})` : `expected ${expected}, got ${describe(got)}`)));
         }
         break;
       }
@@ -272,7 +272,7 @@ function locatedIssues(
         if (got === undefined && explained.has(formatPath(path))) break;
         // A written number beyond a float64 (`count: 1e400`) read as Infinity: quote it, as a quantity's
         // refusal does (YAML's own `.inf` is said as Infinity).
-        const beyond = beyondFloat(src, path, got, article(String(issue.expected)));
+        const beyond = beyondFloat(src, path, got, article(String(issue.expected))) ?? yamlNonFinite(src, path, got);
         out.push(src.issue(path, beyond ?? (got === undefined ? `missing required field (expected ${article(String(issue.expected))})` : `expected ${article(String(issue.expected))}, got ${describe(got)}`)));
         break;
       }
@@ -316,6 +316,18 @@ function beyondFloat(src: SourceMap, path: readonly PathKey[], got: unknown, exp
   const written = src.writtenNumberAt(path);
   if (written === undefined || !/^[-+]?\.?\d/.test(written)) return undefined;
   return `'${written}' is beyond the largest number poolsim can hold (about 1.8e308 either side of 0); expected ${expected}`;
+}
+
+/**
+ * For YAML's own `.inf`, `-.inf` or `.nan` where a number is expected, the refusal quoting it as
+ * written and saying what it is: "expected a number, got Infinity" read as though infinity were not
+ * a number, and named a word the file does not hold. Undefined otherwise.
+ */
+function yamlNonFinite(src: SourceMap, path: readonly PathKey[], got: unknown): string | undefined {
+  if (typeof got !== 'number' || Number.isFinite(got)) return undefined;
+  const written = src.writtenNumberAt(path) ?? String(got);
+  const what = Number.isNaN(got) ? 'not-a-number' : got > 0 ? 'infinity' : 'minus infinity';
+  return `expected a finite number, got '${written}' (YAML's ${what})`;
 }
 
 /** Whether a union branch rejected the value for its type at the union itself (directly or in a nested union). */

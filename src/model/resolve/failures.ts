@@ -9,6 +9,7 @@ import type { PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { ResolveContext } from './context.js';
 import type { KindBook } from './kinds.js';
+import { nothingCrossesLinks } from './links.js';
 import { formatDuration } from '../../units/units.js';
 
 /** The scenario with its failures' and stragglers' keys the pool's kind names. */
@@ -37,12 +38,29 @@ export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: 
     return out;
   };
   const f = scenario.failures;
+  checkLinkFailures(scenario, ctx);
   const resolved: Scenario = { ...scenario, failures: { ...f, devices: byPoolKind(f.devices, ['failures', 'devices']), stragglers: byPoolKind(f.stragglers, ['failures', 'stragglers']) } };
   // Device and node failures reach inference replicas as they reach training jobs (the replica is
   // lost, its requests start over on the others, a replacement loads), and stragglers slow them
   // (sim/inference/): nothing to warn of beside a service.
   warnMostlyDown(resolved, f, book, groups, ctx);
   return resolved;
+}
+
+/**
+ * `failures.links` fails the links between data centres: without a link it has nothing to fail, and
+ * where nothing crosses a link (network: ideal, or jobs timed without the network, and no transfers
+ * or services) a link's failures change no result. Both used to pass without a word, the run
+ * reporting no failures (or failures that cost nothing) as though the links had held.
+ */
+function checkLinkFailures(scenario: Scenario, ctx: ResolveContext): void {
+  if (!scenario.failures?.links) return;
+  if (scenario.links.length === 0) {
+    ctx.fail(['failures', 'links'], 'the scenario has no links between data centres (`links:`), so there is nothing for link failures to fail: give the links, or leave `failures.links` out');
+    return;
+  }
+  const why = nothingCrossesLinks(scenario);
+  if (why !== undefined) ctx.warn(['failures', 'links'], `${why}, so nothing crosses a link: link failures change no result`);
 }
 
 /**

@@ -86,7 +86,7 @@ export function resolveLinks(scenario: Scenario, { datacentres, dcRef }: Sites, 
  * services always send bytes over them; training jobs do under network: flow when their model size
  * (`params`) says how much they send.
  */
-function nothingCrossesLinks(scenario: Scenario): string | undefined {
+export function nothingCrossesLinks(scenario: Scenario): string | undefined {
   if (scenario.transfers.length > 0 || scenario.services.length > 0) return undefined;
   if (scenario.network === 'ideal') return '`network: ideal` times jobs without the network and this scenario has no transfers or services';
   const sized = scenario.workloads.some((w) => ('jobs' in w ? w.jobs.some((j) => j.params !== undefined) : 'generator' in w && w.generator.params !== undefined));
