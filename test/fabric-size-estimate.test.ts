@@ -38,6 +38,11 @@ const KINDS: Record<string, [number, string, string?]> = {
   'torus 3D': [120, '{ kind: torus, dims: [5, 4, 6], link_bandwidth: 100GB/s }'],
   'torus 2D mesh': [30, '{ kind: torus, dims: [5, 6], link_bandwidth: 100GB/s, wraparound: false }'],
   dragonfly: [160, '{ kind: dragonfly, nodes_per_router: 2, routers_per_group: 4, local_bandwidth: 100GB/s, global_bandwidth: 50GB/s }'],
+  // Groups written for the full machine on a small pool: the build joins the 18 routers there are
+  // (one group), not 4,096 (16.8M local links counted: the run was refused as too large for memory);
+  // a last group of 4 routers of 16 has 12 local links, not 240.
+  'dragonfly, groups wider than the site': [18, '{ kind: dragonfly, nodes_per_router: 1, routers_per_group: 4096, local_bandwidth: 100GB/s, global_bandwidth: 50GB/s }'],
+  'dragonfly, a partial last group': [36, '{ kind: dragonfly, nodes_per_router: 1, routers_per_group: 16, local_bandwidth: 100GB/s, global_bandwidth: 50GB/s }'],
   graph: [40, graph(40)],
 };
 
