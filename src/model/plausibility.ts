@@ -124,6 +124,20 @@ export function implausibleNics(nics: number, devicesPerNode: number, at: readon
   );
 }
 
+/** One standard Ethernet packet (1,500-byte MTU): no transport keeps less than that in flight. */
+const SMALLEST_WINDOW_BYTES = 1500;
+
+/**
+ * A long-haul link's window of less than one packet: warned, not refused. It caps every connection
+ * at window / RTT, so the likely cause, a bare number read in bytes (`window: 16` is 16 bytes, not
+ * 16 MiB), stretches every transfer and collective over the link a million times.
+ */
+export function implausibleWindow(bytes: number, at: readonly PathKey[], written: number | string | undefined, warn: (path: readonly PathKey[], message: string) => void): void {
+  if (!(bytes < SMALLEST_WINDOW_BYTES)) return;
+  const shown = formatSI(bytes, 'B');
+  warn(at, `a window of ${shown} is less than one Ethernet packet (1,500 bytes), so a connection over this link carries at most ${shown} per round trip${likelyMeant(written, bytes, shown, 'bytes', 'MiB', 'mebibytes')}`);
+}
+
 /** 1 MB: less than any dataset, checkpoint or model a pool's sites would schedule a transfer of. */
 const SMALLEST_TRANSFER_BYTES = 1e6;
 
