@@ -184,6 +184,9 @@ export function implausibleFabricFigures(given: Partial<FabricPreset>, at: reado
   if (given.port_rate !== undefined) implausibleFabricRate(given.port_rate, 'port in a data centre', 'Gbps', [...at, 'port_rate'], src.scalarAt([...at, 'port_rate']), warn);
   if (given.hop_latency !== undefined) implausibleFabricLatency(given.hop_latency, 'latency per switch hop', 'ns', [...at, 'hop_latency'], src.scalarAt([...at, 'hop_latency']), warn);
   if (given.endpoint_latency !== undefined) implausibleFabricLatency(given.endpoint_latency, 'NIC and host latency', 'us', [...at, 'endpoint_latency'], src.scalarAt([...at, 'endpoint_latency']), warn);
+  // A switch draws tens of watts at least; a transceiver may draw next to nothing (passive copper), so only the switch has a floor.
+  const power = [...at, 'equipment', 'switch_power'];
+  if (given.equipment !== undefined) implausiblePower(given.equipment.switch_power, 'network switch', power, src.scalarAt(power), warn);
 }
 
 /**
