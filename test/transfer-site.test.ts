@@ -1,0 +1,45 @@
+// A job a transfer comes `before` (its dataset) or `after` (its checkpoint) is not placed by where
+// the data is: poolsim places it wherever its devices are free. Before, a dataset moved to one site
+// held its job for 200 s, and the job then ran at the other site, with nothing said; the transfer
+// after it sent its checkpoint from a site it never ran at. Now the load says so at the field.
+import { describe, expect, it } from 'vitest';
+import { scenarioFromText } from './helpers.js';
+
+const text = (transfers: string, kinds = '', westDevice = 'H100'): string => `name: transfer-site
+seed: 1
+datacentres:
+  - { name: east, node_groups: [{ count: 1, device: H100 }] }
+  - { name: west, node_groups: [{ count: 1, device: ${westDevice} }] }
+links:
+  - { name: ew, between: [east, west], latency: 2ms, bandwidth: 400Gbps }
+transfers:
+${transfers}
+workloads:
+  - jobs:
+      - { name: j, devices: 8, params: 1B, tokens: 1B${kinds} }
+`;
+
+const warnings = (t: string): string[] => scenarioFromText(t).warnings.map((w) => `${w.line}:${w.path}: ${w.message}`);
+
+describe('transfers tied to a job that may run at another site', () => {
+  it('warns a dataset sent before a job that may run away from it, at before', () => {
+    const w = warnings(text('  - { name: data, from: east, to: west, size: 10TB, before: j }'));
+    expect(w).toEqual([
+      "9:transfers[0].before: job 'j' waits for this transfer to reach west, but poolsim places a job wherever its devices are free, not where its data is: it may run at east, away from the data",
+    ]);
+  });
+
+  it('warns a checkpoint sent after a job that may have run elsewhere, at after', () => {
+    const w = warnings(text('  - { name: ckpt, from: west, to: east, size: 1TB, after: j }'));
+    expect(w).toEqual([
+      "9:transfers[0].after: this transfer leaves west when job 'j' ends, but poolsim places a job wherever its devices are free: it may have run at east, and its data is then sent from a site it did not run at",
+    ]);
+  });
+
+  it('says nothing when the job can only run at the transfer\'s end, or when no job is named', () => {
+    // device_kinds only west has: the job runs there.
+    expect(warnings(text('  - { name: data, from: east, to: west, size: 10TB, before: j }', ', device_kinds: [A100-80GB]', 'A100-80GB'))).toEqual([]);
+    expect(warnings(text('  - { name: ckpt, from: west, to: east, size: 1TB, after: j }', ', device_kinds: [A100-80GB]', 'A100-80GB'))).toEqual([]);
+    expect(warnings(text('  - { name: bulk, from: east, to: west, size: 10TB }'))).toEqual([]);
+  });
+});
