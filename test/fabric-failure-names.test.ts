@@ -95,4 +95,16 @@ describe('fabric failure names', () => {
     );
     expect(refusal(fatTree, 3, 'switch: "core:east:0"')).toContain('which has no core switch at all; failable there: switches leaf:east:0, leaf:east:1, agg:east:0:0; links leaf-up:east:0, leaf-down:east:0, leaf-up:east:1, leaf-down:east:1');
   });
+
+  it('an event at or after the horizon is warned at its `at`: it never happens', () => {
+    // An event at 100 h under a 1 h horizon failed nothing and said nothing.
+    const text = (at: string): string => `horizon: 2h\n${scenario(leafSpine, 8, 'switch: "leaf:east:1"').replace('at: 1h', `at: ${at}`)}`;
+    const warned = (at: string): string[] =>
+      scenarioFromText(text(at))
+        .warnings.filter((w) => w.path.startsWith('failures'))
+        .map((w) => `${w.line}:${w.path}: ${w.message}`);
+    expect(warned('100h')).toEqual(['14:failures.fabric.events[0].at: at 4.17d, not before the horizon (2h): this failure never happens in the run']);
+    expect(warned('2h')).toHaveLength(1);
+    expect(warned('1h')).toEqual([]);
+  });
 });

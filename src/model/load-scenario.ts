@@ -66,7 +66,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     throw new InputError(issues);
   }
   checkSiteShapes(scenario, sites, book, graphFiles, ctx);
-  const fabricUnits = issues.length === 0 ? checkFabricFailures(scenario, datacentres, groups, fail) : { switches: 0, links: 0 };
+  const fabricUnits = issues.length === 0 ? checkFabricFailures(scenario, datacentres, groups, fail, ctx.warn) : { switches: 0, links: 0 };
   const interDc = resolveLinks(scenario, sites, ctx);
   const workloads = resolveWorkloads(scenario, book, groups, datacentres, ctx);
   const { transfers, jobs } = resolveTransfers(scenario, workloads.jobs, sites, ctx);
