@@ -43,3 +43,15 @@ describe('transfers tied to a job that may run at another site', () => {
     expect(warnings(text('  - { name: bulk, from: east, to: west, size: 10TB }'))).toEqual([]);
   });
 });
+
+describe('a transfer that starts at or after the horizon', () => {
+  it('is warned at its start: it never runs', () => {
+    // A transfer starting at 2 h under a 1 h horizon moved nothing and said nothing (its row in
+    // transfers.csv has no start).
+    const t = (start: string): string => `horizon: 1h\n${text(`  - { name: late, from: east, to: west, size: 1TB, start: ${start} }`)}`;
+    const w = (start: string): string[] => warnings(t(start)).filter((m) => m.includes('transfers['));
+    expect(w('2h')).toEqual(['10:transfers[0].start: starts at 2h, not before the horizon (60min): this transfer never runs']);
+    expect(w('1h')).toHaveLength(1);
+    expect(w('30min')).toEqual([]);
+  });
+});

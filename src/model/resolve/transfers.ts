@@ -6,6 +6,7 @@ import type { Scenario } from '../../scenario/schema.js';
 import { JobList } from '../job-list.js';
 import { implausibleTransferSize } from '../plausibility.js';
 import { UniqueNames } from '../unique-names.js';
+import { formatDuration } from '../../units/units.js';
 import type { ResolveContext } from './context.js';
 import type { Sites } from './sites.js';
 import type { TransferPlan } from './types.js';
@@ -65,6 +66,10 @@ export function resolveTransfers(scenario: Scenario, jobs: JobList, { dcRef, dat
     if (from === undefined || to === undefined) return;
     if (from === to) fail(at, 'a transfer moves data between two different data centres');
     implausibleTransferSize(t.size, [...at, 'size'], ctx.src.scalarAt([...at, 'size']), ctx.warn);
+    // The run stops at the horizon: a transfer timed to start then or later never runs (its row has no start).
+    if (t.after === undefined && t.before === undefined && scenario.horizon !== undefined && t.start >= scenario.horizon) {
+      ctx.warn([...at, 'start'], `starts at ${formatDuration(t.start)}, not before the horizon (${formatDuration(scenario.horizon)}): this transfer never runs`);
+    }
     // Placement does not follow the data: a job may run at a site other than the one its dataset
     // goes to, or its checkpoint leaves. Say so where that can happen (its kinds have nodes there).
     const away = (name: string | undefined, site: number): string[] => (name !== undefined && from !== to ? elsewhere(name, site) : []);
