@@ -55,3 +55,16 @@ describe('a transfer that starts at or after the horizon', () => {
     expect(w('30min')).toEqual([]);
   });
 });
+
+describe("a transfer's connections where no link has a window", () => {
+  it('is warned: connections only split a window cap, so without one they change nothing', () => {
+    // A sweep of connections: 1, 4, 16 printed the same transfer time three times.
+    const w = (extra: string, window = ''): string[] =>
+      warnings(text(`  - { name: bulk, from: east, to: west, size: 1TB${extra} }`).replace('bandwidth: 400Gbps }', `bandwidth: 400Gbps${window} }`)).filter((m) => m.includes('transfers['));
+    expect(w(', connections: 16')).toEqual([
+      '9:transfers[0].connections: 16 connections change nothing here: connections only multiply the window / RTT cap of a link with a `window`, and no link of this scenario has one',
+    ]);
+    expect(w('')).toEqual([]);
+    expect(w(', connections: 16', ', window: 16MiB')).toEqual([]);
+  });
+});

@@ -66,6 +66,10 @@ export function resolveTransfers(scenario: Scenario, jobs: JobList, { dcRef, dat
     if (from === undefined || to === undefined) return;
     if (from === to) fail(at, 'a transfer moves data between two different data centres');
     implausibleTransferSize(t.size, [...at, 'size'], ctx.src.scalarAt([...at, 'size']), ctx.warn);
+    // Connections only multiply a window's cap (window / RTT each): with no window on any link they change nothing.
+    if (t.connections > 1 && !scenario.links.some((l) => l.window !== undefined)) {
+      ctx.warn([...at, 'connections'], `${t.connections} connections change nothing here: connections only multiply the window / RTT cap of a link with a \`window\`, and no link of this scenario has one`);
+    }
     // The run stops at the horizon: a transfer timed to start then or later never runs (its row has no start).
     if (t.after === undefined && t.before === undefined && scenario.horizon !== undefined && t.start >= scenario.horizon) {
       ctx.warn([...at, 'start'], `starts at ${formatDuration(t.start)}, not before the horizon (${formatDuration(scenario.horizon)}): this transfer never runs`);
