@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outputFiles, type OutputName } from '../src/experiment/output-sinks.js';
 import { runScenario } from '../src/experiment/run-scenario.js';
-import { poolsim, scenarioFromText } from './helpers.js';
+import { poolsim, repoPath, scenarioFromText } from './helpers.js';
 
 const text = (network: 'ideal' | 'flow', transfers = true): string => `name: ideal-links
 seed: 1
@@ -67,5 +67,32 @@ describe('links under network: ideal', () => {
     expect(t.code).toBe(0);
     expect(t.stderr).not.toContain('links_timeseries.csv is not written');
     expect(readFileSync(join(dir, 'out2', 'links_timeseries.csv'), 'utf8')).toContain('ab:a->b');
+  });
+});
+
+describe('routes under network: ideal', () => {
+  const refusal = (t: string): string => {
+    try {
+      scenarioFromText(t);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  };
+
+  it('refuses a transfer between sites no chain of links joins, at its field, instead of failing the run', () => {
+    // The run ended in 'internal error, please report it: no inter-DC route from a to c' (exit 1),
+    // though the flow model's refusal of the same file suggests network: ideal.
+    const t = text('ideal').replace('  - { name: b,', '  - { name: c, fabric: IB-NDR, node_groups: [{ count: 1, device: H100 }] }\n  - { name: b,').replace('{ name: f1, from: a, to: b,', '{ name: f1, from: a, to: c,');
+    expect(refusal(t)).toMatch(/^test\.yaml:11:\d+: transfers\[0\]\.to: no chain of links joins data centres a and c, so this transfer has no route/);
+    // A site no transfer reaches may stay unjoined under network: ideal.
+    expect(refusal(t.replace('to: c,', 'to: b,'))).toBe('');
+  });
+
+  it("refuses a disaggregated service whose decode pool's site no link reaches from its prefill pool's", () => {
+    const t = readFileSync(repoPath('scenarios/inference-disaggregated.yaml'), 'utf8')
+      .replace('network: flow', 'network: ideal')
+      .replace(/links:\n  - \{ between: \[east, west\].*\n/, '');
+    expect(refusal(t)).toMatch(/^test\.yaml:\d+:\d+: services\[0\]\.decode: no chain of links joins data centres east and west, so the KV caches of service 'chat' have no route/);
   });
 });
