@@ -3,6 +3,7 @@
 // took minutes and gigabytes, and a torus's 8 links per node (7 KB live per node measured) were
 // charged as 2 KiB. Each kind's links and switches are now counted from its spec, and a fabric too
 // large for the memory a run may use is refused before it is built.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../src/model/cluster.js';
 import { loadScenario } from '../src/model/load-scenario.js';
@@ -66,6 +67,14 @@ describe('the flow network topology in the size estimate', () => {
   it('is left out with network: ideal', () => {
     const resolved = loadScenario(site(100, '').replace('network: flow', 'network: ideal'), 't.yaml');
     expect(resolved.size.parts.some((p) => p.what.includes('fabric'))).toBe(false);
+  });
+
+  it('is counted under network: ideal when a disaggregated service builds the network for its KV caches', () => {
+    // The run builds the flow network for the KV caches (sim/network-modelled.ts), but the estimate
+    // left its fabric out, as it does for jobs alone under network: ideal.
+    const text = readFileSync('scenarios/inference-disaggregated.yaml', 'utf8').replace('network: flow', 'network: ideal');
+    const resolved = loadScenario(text, 't.yaml');
+    expect(resolved.size.parts.some((p) => p.what.includes('fabric of data centre'))).toBe(true);
   });
 
   // 20,000 torus nodes: 160,000 links, 155 MB live once built (measured). The old estimate charged
