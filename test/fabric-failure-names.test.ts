@@ -95,4 +95,47 @@ describe('fabric failure names', () => {
     );
     expect(refusal(fatTree, 3, 'switch: "core:east:0"')).toContain('which has no core switch at all; failable there: switches leaf:east:0, leaf:east:1, agg:east:0:0; links leaf-up:east:0, leaf-down:east:0, leaf-up:east:1, leaf-down:east:1');
   });
+
+  it('an event at or after the horizon is warned at its `at`: it never happens', () => {
+    // An event at 100 h under a 1 h horizon failed nothing and said nothing.
+    const text = (at: string): string => `horizon: 2h\n${scenario(leafSpine, 8, 'switch: "leaf:east:1"').replace('at: 1h', `at: ${at}`)}`;
+    const warned = (at: string): string[] =>
+      scenarioFromText(text(at))
+        .warnings.filter((w) => w.path.startsWith('failures'))
+        .map((w) => `${w.line}:${w.path}: ${w.message}`);
+    expect(warned('100h')).toEqual(['14:failures.fabric.events[0].at: at 4.17d, not before the horizon (2h): this failure never happens in the run']);
+    expect(warned('2h')).toHaveLength(1);
+    expect(warned('1h')).toEqual([]);
+  });
+});
+
+describe('failure processes with nothing to fail', () => {
+  const one = (failures: string): string => `name: nothing-to-fail
+horizon: 2h
+datacentres:
+  - { name: east, fabric: IB-NDR, topology: { kind: leaf-spine, nodes_per_leaf: 4 }, node_groups: [{ count: 2, device: H100 }] }
+workloads:
+  - jobs:
+      - { name: a, devices: 16, params: 1B, tokens: 1B }
+failures:
+${failures}
+`;
+  const warned = (failures: string): string[] =>
+    scenarioFromText(one(failures))
+      .warnings.filter((w) => w.path.startsWith('failures'))
+      .map((w) => `${w.line}:${w.path}: ${w.message}`);
+
+  it('warns failures.links on a pool with no links between data centres: it fails nothing', () => {
+    // A resilience study with `failures.links` on one site (its switch links meant) ran unchanged, without a word.
+    expect(warned('  links: { mtbf: 1h, repair: 10min }')).toEqual([
+      '9:failures.links: the scenario has no links between data centres, so this fails nothing: failures.links fails long-haul links only; switch and cable failures inside a data centre are failures.fabric',
+    ]);
+  });
+
+  it("warns failures.fabric's switches or links where no site's fabric has any", () => {
+    // One leaf: no spine and no cables above it; its leaf can fail, its links cannot.
+    expect(warned('  fabric: { links: { mtbf: 1h, repair: 10min }, switches: { mtbf: 1h } }')).toEqual([
+      "9:failures.fabric.links: no data centre's fabric has a link between switches here (a site of one leaf has none), so this fails nothing",
+    ]);
+  });
 });

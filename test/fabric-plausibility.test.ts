@@ -84,6 +84,20 @@ describe('implausible figures inside a data centre', () => {
     expect(device[0]).toContain("'900TB/s' is 7.2 Pb/s: write '900GB/s' if gigabytes were meant");
   });
 
+  it("warns a switch's bare power read as watts, in a fabric preset and on a data centre's fabric", () => {
+    // `switch_power: 1.2` (1.2 kW meant) priced the fabric's power at watts: 'fabric power 5.4 W'
+    // for four switches and 33 links, without a word. A transceiver may draw next to nothing (a
+    // passive copper cable), so only the switch is held to a floor.
+    const eq = (power: string): string => `{ switch_ports: 64, switch_price: 36000, switch_power: ${power}, transceiver_price: 600, transceiver_power: 0, cable_price: 100 }`;
+    const preset = warnings(scenario('    fabric: IB-NDR', `fabrics:\n  IB-NDR: { equipment: ${eq('1.2')} }\n`)).filter((m) => m.includes('switch_power'));
+    expect(preset).toEqual([
+      "4:fabrics.IB-NDR.equipment.switch_power: 1.2 W is less than any network switch draws; a number without a unit is watts: write '1.2kW' if kilowatts were meant",
+    ]);
+    const site = warnings(scenario(`    fabric: { preset: IB-NDR, equipment: ${eq('1.2')} }`)).filter((m) => m.includes('switch_power'));
+    expect(site).toEqual([expect.stringMatching(/^5:datacentres\[0\]\.fabric\.equipment\.switch_power: 1\.2 W is less than any network switch draws/)]);
+    expect(warnings(scenario(`    fabric: { preset: IB-NDR, equipment: ${eq('1176W')} }`)).filter((m) => m.includes('switch_power'))).toEqual([]);
+  });
+
   it('says nothing of real figures, the slowest and fastest included', () => {
     for (const site of [
       "    fabric: { preset: IB-NDR, port_rate: '1.6Tbps' }",

@@ -3,6 +3,7 @@
 // took minutes and gigabytes, and a torus's 8 links per node (7 KB live per node measured) were
 // charged as 2 KiB. Each kind's links and switches are now counted from its spec, and a fabric too
 // large for the memory a run may use is refused before it is built.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../src/model/cluster.js';
 import { loadScenario } from '../src/model/load-scenario.js';
@@ -38,6 +39,11 @@ const KINDS: Record<string, [number, string, string?]> = {
   'torus 3D': [120, '{ kind: torus, dims: [5, 4, 6], link_bandwidth: 100GB/s }'],
   'torus 2D mesh': [30, '{ kind: torus, dims: [5, 6], link_bandwidth: 100GB/s, wraparound: false }'],
   dragonfly: [160, '{ kind: dragonfly, nodes_per_router: 2, routers_per_group: 4, local_bandwidth: 100GB/s, global_bandwidth: 50GB/s }'],
+  // Groups written for the full machine on a small pool: the build joins the 18 routers there are
+  // (one group), not 4,096 (16.8M local links counted: the run was refused as too large for memory);
+  // a last group of 4 routers of 16 has 12 local links, not 240.
+  'dragonfly, groups wider than the site': [18, '{ kind: dragonfly, nodes_per_router: 1, routers_per_group: 4096, local_bandwidth: 100GB/s, global_bandwidth: 50GB/s }'],
+  'dragonfly, a partial last group': [36, '{ kind: dragonfly, nodes_per_router: 1, routers_per_group: 16, local_bandwidth: 100GB/s, global_bandwidth: 50GB/s }'],
   graph: [40, graph(40)],
 };
 
@@ -61,6 +67,14 @@ describe('the flow network topology in the size estimate', () => {
   it('is left out with network: ideal', () => {
     const resolved = loadScenario(site(100, '').replace('network: flow', 'network: ideal'), 't.yaml');
     expect(resolved.size.parts.some((p) => p.what.includes('fabric'))).toBe(false);
+  });
+
+  it('is counted under network: ideal when a disaggregated service builds the network for its KV caches', () => {
+    // The run builds the flow network for the KV caches (sim/network-modelled.ts), but the estimate
+    // left its fabric out, as it does for jobs alone under network: ideal.
+    const text = readFileSync('scenarios/inference-disaggregated.yaml', 'utf8').replace('network: flow', 'network: ideal');
+    const resolved = loadScenario(text, 't.yaml');
+    expect(resolved.size.parts.some((p) => p.what.includes('fabric of data centre'))).toBe(true);
   });
 
   // 20,000 torus nodes: 160,000 links, 155 MB live once built (measured). The old estimate charged

@@ -69,6 +69,17 @@ describe('implausible inter-DC link figures', () => {
     expect(w('1TB')).toEqual([]);
   });
 
+  it('warns a window smaller than one packet: a bare window is bytes', () => {
+    // `window: 16` was a 16-byte window, capping each connection at 16 B per 4 ms round trip: a
+    // 1 GB transfer took 250,000 s (2.9 days) without a word.
+    const w = warnings('latency: 2ms, bandwidth: 400Gbps, window: 16');
+    expect(w).toEqual([
+      "6:links[0].window: a window of 16 B is less than one Ethernet packet (1,500 bytes), so a connection over this link carries at most 16 B per round trip; a number without a unit is bytes: write '16MiB' if mebibytes were meant",
+    ]);
+    expect(warnings('latency: 2ms, bandwidth: 400Gbps, window: 512b')).toEqual([expect.stringContaining("'512b' is 64 B: write '512MiB' if mebibytes were meant")]);
+    for (const window of ['16MiB', '64KiB', '64kb', '1500', '4MB']) expect(warnings(`latency: 2ms, bandwidth: 400Gbps, window: ${window}`), window).toEqual([]);
+  });
+
   it('warns a latency of zero between sites, which no two sites have', () => {
     for (const link of ['latency: 0, bandwidth: 400Gbps', 'latency: 0s, bandwidth: 400Gbps', "latency: '0us', bandwidth: 400Gbps"]) {
       const w = warnings(link);
@@ -110,7 +121,7 @@ describe('implausible inter-DC link figures', () => {
   it('says nothing of any bundled scenario', () => {
     for (const f of readdirSync('scenarios').filter((n) => n.endsWith('.yaml'))) {
       const messages = bundled(f.replace(/\.yaml$/, '')).warnings.map((w) => w.message);
-      expect(messages.filter((m) => /longest fibre path|(slower|faster) than any link|latency of 0 s|a transfer of .* is less than any/.test(m)), f).toEqual([]);
+      expect(messages.filter((m) => /longest fibre path|(slower|faster) than any link|latency of 0 s|a transfer of .* is less than any|less than one Ethernet packet/.test(m)), f).toEqual([]);
     }
   });
 });

@@ -5,6 +5,7 @@
 import type { ResolvedScenario } from '../model/load-scenario.js';
 import { REQUEST_COLUMNS, SERVICE_COLUMNS } from '../sim/inference/service-rows.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow, type SummaryRow } from '../sim/metrics.js';
+import { modelsNetwork } from '../sim/network-modelled.js';
 import { RunFailedError } from '../sim/run-error.js';
 import { LINK_COLUMNS, LINK_SAMPLE_COLUMNS, TRANSFER_COLUMNS, type RowSignal } from '../sim/signals.js';
 import { TENANT_COLUMNS } from '../sim/tenant-metrics.js';
@@ -34,13 +35,14 @@ export interface OutputRequest {
 
 /**
  * The files a run of `resolved` writes, in a fixed order: summary.csv and jobs.csv always;
- * links.csv when the network is modelled; transfers.csv when the scenario moves data;
+ * links.csv when the network is modelled (network: flow, or transfers or KV caches crossing it
+ * under network: ideal); transfers.csv when the scenario moves data;
  * services.csv when it has inference services, and requests.csv with them when asked;
  * tenants.csv and tenant_shares.csv when it has tenants; the timeline when asked.
  */
 export function outputFiles(resolved: ResolvedScenario, request: OutputRequest = {}): OutputName[] {
   const files: OutputName[] = ['summary.csv', 'jobs.csv'];
-  if (resolved.scenario.network === 'flow') {
+  if (modelsNetwork(resolved)) {
     files.push('links.csv');
     if (request.linkIntervalS !== undefined) files.push('links_timeseries.csv');
   }

@@ -19,6 +19,7 @@ import { checkSiteShapes, resolveSites } from './resolve/sites.js';
 import { resolveLinks } from './resolve/links.js';
 import { resolveWorkloads } from './resolve/workloads.js';
 import { resolveTransfers } from './resolve/transfers.js';
+import { checkIdealRoutes } from './resolve/ideal-routes.js';
 import { resolveFailureKinds } from './resolve/failures.js';
 import type { LoadOptions, ResolvedScenario } from './resolve/types.js';
 
@@ -66,7 +67,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     throw new InputError(issues);
   }
   checkSiteShapes(scenario, sites, book, graphFiles, ctx);
-  const fabricUnits = issues.length === 0 ? checkFabricFailures(scenario, datacentres, groups, fail) : { switches: 0, links: 0 };
+  const fabricUnits = issues.length === 0 ? checkFabricFailures(scenario, datacentres, groups, fail, ctx.warn) : { switches: 0, links: 0 };
   const interDc = resolveLinks(scenario, sites, ctx);
   const workloads = resolveWorkloads(scenario, book, groups, datacentres, ctx);
   const { transfers, jobs } = resolveTransfers(scenario, workloads.jobs, sites, ctx);
@@ -87,6 +88,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
     where: src.where,
     scalarAt: (path) => src.scalarAt(path),
   });
+  checkIdealRoutes(scenario, datacentres, interDc, services, fail);
   const resolvedScenario = resolveFailureKinds(scenario, book, groups, ctx);
   if (workloads.tenants) {
     warnCohortsWithoutQueues(workloads.tenants, scenario, kinds, ctx);

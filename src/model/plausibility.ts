@@ -124,6 +124,20 @@ export function implausibleNics(nics: number, devicesPerNode: number, at: readon
   );
 }
 
+/** One standard Ethernet packet (1,500-byte MTU): no transport keeps less than that in flight. */
+const SMALLEST_WINDOW_BYTES = 1500;
+
+/**
+ * A long-haul link's window of less than one packet: warned, not refused. It caps every connection
+ * at window / RTT, so the likely cause, a bare number read in bytes (`window: 16` is 16 bytes, not
+ * 16 MiB), stretches every transfer and collective over the link a million times.
+ */
+export function implausibleWindow(bytes: number, at: readonly PathKey[], written: number | string | undefined, warn: (path: readonly PathKey[], message: string) => void): void {
+  if (!(bytes < SMALLEST_WINDOW_BYTES)) return;
+  const shown = formatSI(bytes, 'B');
+  warn(at, `a window of ${shown} is less than one Ethernet packet (1,500 bytes), so a connection over this link carries at most ${shown} per round trip${likelyMeant(written, bytes, shown, 'bytes', 'MiB', 'mebibytes')}`);
+}
+
 /** 1 MB: less than any dataset, checkpoint or model a pool's sites would schedule a transfer of. */
 const SMALLEST_TRANSFER_BYTES = 1e6;
 
@@ -170,6 +184,9 @@ export function implausibleFabricFigures(given: Partial<FabricPreset>, at: reado
   if (given.port_rate !== undefined) implausibleFabricRate(given.port_rate, 'port in a data centre', 'Gbps', [...at, 'port_rate'], src.scalarAt([...at, 'port_rate']), warn);
   if (given.hop_latency !== undefined) implausibleFabricLatency(given.hop_latency, 'latency per switch hop', 'ns', [...at, 'hop_latency'], src.scalarAt([...at, 'hop_latency']), warn);
   if (given.endpoint_latency !== undefined) implausibleFabricLatency(given.endpoint_latency, 'NIC and host latency', 'us', [...at, 'endpoint_latency'], src.scalarAt([...at, 'endpoint_latency']), warn);
+  // A switch draws tens of watts at least; a transceiver may draw next to nothing (passive copper), so only the switch has a floor.
+  const power = [...at, 'equipment', 'switch_power'];
+  if (given.equipment !== undefined) implausiblePower(given.equipment.switch_power, 'network switch', power, src.scalarAt(power), warn);
 }
 
 /**

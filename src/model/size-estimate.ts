@@ -309,7 +309,8 @@ export function estimatePool(input: PoolInput): SizeEstimate {
     // Groups made from a trace's node list follow the explicit ones of their data centre.
     while (gi < input.groups.length && input.groups[gi]!.datacentre === di) groupPath.set(input.groups[gi++]!, ['datacentres', di, 'nodes_from']);
   });
-  const network = s.network === 'flow' || s.transfers.length > 0;
+  // The flow network is built for jobs (network: flow), transfers and disaggregated services' KV caches (sim/network-modelled.ts).
+  const network = s.network === 'flow' || s.transfers.length > 0 || s.services.some((v) => v.prefill !== undefined || v.decode !== undefined);
   for (const g of input.groups) {
     const d = g.nodeCount * g.devicesPerNode;
     devices += d;

@@ -26,6 +26,7 @@ import type { TraceJobTable } from '../model/trace-job-template.js';
 import { resolvePolicies, type ResolvedPolicies } from '../policy/registry.js';
 import { PolicyError, type JobView, type Placement, type PolicyOrigin, type PlacementHints, type SchedulingContext } from '../policy/types.js';
 import { MetricsRecorder, type JobRow, type SummaryRow } from './metrics.js';
+import { modelsNetwork } from './network-modelled.js';
 import { NetworkProgressModel, type TransferState } from './network-progress.js';
 import { deviceRate, PeakEfficiencyModel, type ProgressModel } from './progress-model.js';
 import { FailureInjector } from './failures.js';
@@ -203,9 +204,8 @@ export class Simulation implements FailurePort, InferencePort {
     this.policies = this.admission ? { ...policies, queue: this.admission } : policies;
     this.headOfLine = this.policies.queue.headOfLine === true;
     const flow = resolved.scenario.network === 'flow';
-    // Disaggregated services move KV caches as flows, so they need the network even when jobs ignore it.
-    const kvFlows = resolved.services.some((s) => s.disaggregated !== undefined);
-    this.network = flow || resolved.transfers.length > 0 || kvFlows ? new NetworkProgressModel(this.cluster, resolved.interDc, this, !flow) : undefined;
+    // Transfers and disaggregated services' KV caches are flows, so they need the network even when jobs ignore it.
+    this.network = modelsNetwork(resolved) ? new NetworkProgressModel(this.cluster, resolved.interDc, this, !flow) : undefined;
     this.progress = flow ? this.network! : new PeakEfficiencyModel(this.cluster);
     this.metrics = new MetricsRecorder(
       this.cluster,
@@ -429,7 +429,7 @@ export class Simulation implements FailurePort, InferencePort {
   /** With a link interval and the network model on: a background tick per interval (links_timeseries.csv). */
   private startLinkSampling(): void {
     const interval = this.linkIntervalS;
-    if (interval === undefined || !this.network || this.resolved.scenario.network !== 'flow' || !this.signals.wantsRows('linkSampleRow')) return;
+    if (interval === undefined || !this.network || !this.signals.wantsRows('linkSampleRow')) return;
     this.linkSampleS = 0;
     const tick = (): void => {
       this.sampleLinks(this.engine.now);

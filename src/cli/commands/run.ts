@@ -115,6 +115,10 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
             loaded = l;
             if (!argv.quiet) progress = new RunProgressLine(process.stderr, l.expectedJobs);
             if (!argv.quiet) process.stderr.write(describeTraces(l.traceReports) + describeWarnings(l.warnings));
+            // Without a flow network (network: ideal, no transfers or KV caches) no link carries anything.
+            if (!argv.quiet && linkIntervalS !== undefined && !l.files.includes('links_timeseries.csv')) {
+              process.stderr.write('warning: --link-interval: this scenario sends nothing over links (network: ideal, with no transfers or disaggregated services), so links_timeseries.csv is not written\n');
+            }
             folder = new OutputFolder(argv.out ?? join('results', l.scenario));
             if (argv.timeline !== undefined) {
               const rel = relative(folder.dir, argv.timeline);

@@ -5,13 +5,21 @@ import type { Datacentre, NodeGroup } from '../cluster.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
+import { formatDuration } from '../../units/units.js';
 import { fabricElementNames } from './topology.js';
 
 /**
- * Refuses fabric failure events that name nothing (or a scenario that cannot reroute); returns how
- * many switches and links the fabrics have (the units of the failure processes, for the run's size).
+ * Refuses fabric failure events that name nothing (or a scenario that cannot reroute), and warns
+ * those at or after the horizon (they never happen); returns how many switches and links the
+ * fabrics have (the units of the failure processes, for the run's size).
  */
-export function checkFabricFailures(scenario: Scenario, datacentres: readonly Datacentre[], groups: readonly NodeGroup[], fail: (path: readonly PathKey[], message: string) => void): { switches: number; links: number } {
+export function checkFabricFailures(
+  scenario: Scenario,
+  datacentres: readonly Datacentre[],
+  groups: readonly NodeGroup[],
+  fail: (path: readonly PathKey[], message: string) => void,
+  warn: (path: readonly PathKey[], message: string) => void = () => {},
+): { switches: number; links: number } {
   const none = { switches: 0, links: 0 };
   const spec = scenario.failures?.fabric;
   if (!spec) return none;
@@ -33,12 +41,19 @@ export function checkFabricFailures(scenario: Scenario, datacentres: readonly Da
     for (const n of names.links) links.push(n);
   }
   const counts = { switches: switches.length, links: links.length };
+  // A process over units no site has fails nothing: say so rather than report a fabric that rode out failures.
+  if (spec.switches && counts.switches === 0) warn(['failures', 'fabric', 'switches'], "no data centre's fabric has a switch here (a torus has none), so this fails nothing");
+  if (spec.links && counts.links === 0) warn(['failures', 'fabric', 'links'], "no data centre's fabric has a link between switches here (a site of one leaf has none), so this fails nothing");
   if (spec.events.length === 0) return counts;
   const switchSet = new Set(switches);
   const linkSet = new Set(links);
   const sample = (names: readonly string[]): string => (names.length === 0 ? 'none' : names.length <= 6 ? names.join(', ') : `${names.slice(0, 6).join(', ')} ... (${names.length})`);
   spec.events.forEach((e, i) => {
     const at: PathKey[] = ['failures', 'fabric', 'events', i];
+    // The run stops at the horizon: an event from then on fails nothing (as a generator starting then submits nothing).
+    if (scenario.horizon !== undefined && e.at >= scenario.horizon) {
+      warn([...at, 'at'], `at ${formatDuration(e.at)}, not before the horizon (${formatDuration(scenario.horizon)}): this failure never happens in the run`);
+    }
     if ((e.switch === undefined) === (e.link === undefined)) {
       fail(at, 'give exactly one of `switch` or `link`');
       return;

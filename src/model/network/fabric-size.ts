@@ -39,10 +39,13 @@ export function fabricSize(spec: TopologySpec, nodes: number, rails: number): Fa
     case 'torus':
       return { links: nicLinks + 2 * spec.dims.length * nodes, switches: 0 };
     case 'dragonfly': {
+      // Local links all-to-all among the routers a group has: the last (or only) group may have fewer than routers_per_group.
       const a = spec.routers_per_group;
       const routers = Math.ceil(nodes / spec.nodes_per_router);
       const groups = Math.ceil(routers / a);
-      return { links: nicLinks + groups * a * (a - 1) + groups * (groups - 1), switches: routers };
+      const full = Math.floor(routers / a);
+      const rest = routers - full * a;
+      return { links: nicLinks + full * a * (a - 1) + rest * (rest - 1) + groups * (groups - 1), switches: routers };
     }
     case 'graph':
       return { links: nicLinks + 2 * (spec.links?.length ?? 0), switches: spec.switches?.length ?? 0 };

@@ -2,7 +2,7 @@
 // every pair of sites, and a warning for a link no route takes while every link is up.
 import { standbyLinks } from '../network/site-paths.js';
 import type { InterDcLink } from '../network/topology.js';
-import { implausibleLink } from '../plausibility.js';
+import { implausibleLink, implausibleWindow } from '../plausibility.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { UniqueNames } from '../unique-names.js';
 import type { ResolveContext } from './context.js';
@@ -20,6 +20,7 @@ export function resolveLinks(scenario: Scenario, { datacentres, dcRef }: Sites, 
     if (a !== undefined && b !== undefined && a === b) fail(['links', li, 'between'], 'a link joins two different data centres');
     if (a === undefined || b === undefined) return;
     implausibleLink(l.latency, l.bandwidth, ['links', li], (field) => src.scalarAt(['links', li, field]), warn);
+    if (l.window !== undefined) implausibleWindow(l.window, ['links', li, 'window'], src.scalarAt(['links', li, 'window']), warn);
     interDc.push({
       name: linkName,
       a,
@@ -30,6 +31,12 @@ export function resolveLinks(scenario: Scenario, { datacentres, dcRef }: Sites, 
       windowBytes: l.window,
     });
   });
+
+  // failures.links fails the long-haul links alone: on a pool without any it fails nothing (switch and
+  // cable failures inside a site are failures.fabric), which a resilience study would read as robustness.
+  if (scenario.failures?.links && scenario.links.length === 0) {
+    warn(['failures', 'links'], 'the scenario has no links between data centres, so this fails nothing: failures.links fails long-haul links only; switch and cable failures inside a data centre are failures.fabric');
+  }
 
   // Jobs are timed over the network only under network: flow and only when their model size is
   // known (`params`: a trace's jobs and jobs given by a run time alone have no traffic to send).

@@ -6,13 +6,32 @@ import type { Scenario } from '../../scenario/schema.js';
 import { JobList } from '../job-list.js';
 import { implausibleTransferSize } from '../plausibility.js';
 import { UniqueNames } from '../unique-names.js';
+import { formatDuration } from '../../units/units.js';
 import type { ResolveContext } from './context.js';
 import type { Sites } from './sites.js';
 import type { TransferPlan } from './types.js';
 
 /** The transfers, and the jobs with the transfers they wait for. */
-export function resolveTransfers(scenario: Scenario, jobs: JobList, { dcRef }: Sites, ctx: ResolveContext): { transfers: TransferPlan[]; jobs: JobList } {
+export function resolveTransfers(scenario: Scenario, jobs: JobList, { dcRef, datacentres, groups }: Sites, ctx: ResolveContext): { transfers: TransferPlan[]; jobs: JobList } {
   const { fail } = ctx;
+  // Job name -> index, only when a transfer names a job (as the name set below).
+  let indexOf: Map<string, number> | undefined;
+  const jobIndex = (name: string): number | undefined => {
+    if (!indexOf) {
+      indexOf = new Map();
+      for (let i = 0; i < jobs.length; i++) indexOf.set(jobs.name(i), i);
+    }
+    return indexOf.get(name);
+  };
+  /** The sites other than `site` with nodes of a kind job `name` may use: where it may run instead. */
+  const elsewhere = (name: string, site: number): string[] => {
+    const i = jobIndex(name);
+    if (i === undefined) return [];
+    const kinds = jobs.at(i).allowedKinds;
+    const out = new Set<number>();
+    for (const g of groups) if (g.datacentre !== site && g.nodeCount > 0 && (kinds === undefined || kinds.includes(g.kind))) out.add(g.datacentre);
+    return [...out].sort((a, b) => a - b).map((d) => datacentres[d]!.name);
+  };
   // The set of job names only when a transfer names jobs (a million trace jobs would cost a set of their own).
   let jobNamesOf: Set<string> | undefined;
   const jobNames = (): Set<string> => {
@@ -47,6 +66,25 @@ export function resolveTransfers(scenario: Scenario, jobs: JobList, { dcRef }: S
     if (from === undefined || to === undefined) return;
     if (from === to) fail(at, 'a transfer moves data between two different data centres');
     implausibleTransferSize(t.size, [...at, 'size'], ctx.src.scalarAt([...at, 'size']), ctx.warn);
+    // Connections only multiply a window's cap (window / RTT each): with no window on any link they change nothing.
+    if (t.connections > 1 && !scenario.links.some((l) => l.window !== undefined)) {
+      ctx.warn([...at, 'connections'], `${t.connections} connections change nothing here: connections only multiply the window / RTT cap of a link with a \`window\`, and no link of this scenario has one`);
+    }
+    // The run stops at the horizon: a transfer timed to start then or later never runs (its row has no start).
+    if (t.after === undefined && t.before === undefined && scenario.horizon !== undefined && t.start >= scenario.horizon) {
+      ctx.warn([...at, 'start'], `starts at ${formatDuration(t.start)}, not before the horizon (${formatDuration(scenario.horizon)}): this transfer never runs`);
+    }
+    // Placement does not follow the data: a job may run at a site other than the one its dataset
+    // goes to, or its checkpoint leaves. Say so where that can happen (its kinds have nodes there).
+    const away = (name: string | undefined, site: number): string[] => (name !== undefined && from !== to ? elsewhere(name, site) : []);
+    const beforeAway = away(t.before, to);
+    if (beforeAway.length > 0) {
+      ctx.warn([...at, 'before'], `job '${t.before}' waits for this transfer to reach ${datacentres[to]!.name}, but poolsim places a job wherever its devices are free, not where its data is: it may run at ${beforeAway.join(', ')}, away from the data`);
+    }
+    const afterAway = away(t.after, from);
+    if (afterAway.length > 0) {
+      ctx.warn([...at, 'after'], `this transfer leaves ${datacentres[from]!.name} when job '${t.after}' ends, but poolsim places a job wherever its devices are free: it may have run at ${afterAway.join(', ')}, and its data is then sent from a site it did not run at`);
+    }
     transfers.push({ name: t.name, from, to, bytes: t.size, startS: t.start, after: t.after, before: t.before, connections: t.connections });
   });
   const withWaits = waits.size === 0 ? jobs : JobList.of(jobs.templates().map((j) => (waits.has(j.name) ? { ...j, waitsFor: waits.get(j.name) } : j)));
