@@ -3,7 +3,9 @@
 //
 // Times: with time_format 'seconds' (offsets) or 'unix' (epoch) the submit and end columns are
 // numbers in time_unit (default 's'); with 'iso' they are calendar times, UTC unless they carry a
-// zone or a time_zone is given (then they are that zone's wall clock, daylight saving included). Durations are always numbers in time_unit. When both duration and end are mapped, duration
+// zone or a time_zone is given (then they are that zone's wall clock, daylight saving included).
+// A 'unix' time after 2200 is skipped as a bad time (epoch milliseconds read as seconds, say: the
+// replay would be 1,000 times slower), with the time_unit that reads it. Durations are always numbers in time_unit. When both duration and end are mapped, duration
 // wins and end is used where the duration field is empty. The run time from end is end - start when
 // a start column is mapped (a trace that records when each job left the queue: Helios, Slurm),
 // else end - submit; a row whose start is empty (a job cancelled in the queue) never ran.
@@ -29,6 +31,7 @@ import { finishRows, type TraceOptions } from './trace-options.js';
 import { CsvJobRows, type CsvRowReader } from './csv-rows.js';
 import { blankSeparated } from './blank-separated.js';
 import { SuspectRows } from './suspect-rows.js';
+import { describeLateUnixTime, lateUnixTime, LATEST_UNIX_S } from './unix-time.js';
 import type { TraceImport, TraceSkip } from './types.js';
 
 export const TIME_FORMATS = ['seconds', 'iso', 'unix'] as const;
@@ -110,6 +113,8 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   const separator = mapping.models_separator ?? '|';
   const delimiter = DELIMITER_CHAR[mapping.delimiter ?? 'comma'];
   const iso = timeFormat === 'iso';
+  // Unix times after 2200 are skipped as bad times (unix-time.ts): epoch milliseconds read as seconds.
+  const unix = timeFormat === 'unix';
   // The row's times the zone's clock skipped or showed twice, told when the row is kept; `timeCol`
   // is the column being read.
   const clockNotes: Array<{ reason: string; detail: string; col: number }> = [];
@@ -122,7 +127,8 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
     timeCol = col;
     if (iso) return readCalendarS(f.field(col));
     const x = f.finiteNumber(col);
-    return x === undefined ? undefined : x * unitS;
+    if (x === undefined || (unix && x * unitS >= LATEST_UNIX_S)) return undefined;
+    return x * unitS;
   };
 
   const required: Record<string, string> = { submit: mapping.submit, devices: mapping.devices };
@@ -166,6 +172,13 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   // seconds skipped every row as 'bad submit' with nothing but the value.
   const skipTime = (line: number, reason: string, value: string | undefined, col: number): void => {
     skip(line, reason, value, col);
+    const number = unix ? parseFiniteNumber(value) : undefined;
+    const late = number === undefined ? undefined : lateUnixTime(number, timeUnit);
+    if (late !== undefined) {
+      const fix = late.better === undefined ? '' : `: set the mapping's time_unit: ${late.better.unit}`;
+      skipped[skipped.length - 1]!.expected = `a Unix time in ${timeUnit}, before 2200 (${describeLateUnixTime(value!.trim(), timeUnit, late)}${fix})`;
+      return;
+    }
     const other = iso ? parseFiniteNumber(value) !== undefined : parseUtcTimestampS(value) !== undefined;
     const hint = !other ? '' : iso ? '; numbers are read with time_format seconds or unix' : '; a date and time is read with time_format: iso';
     skipped[skipped.length - 1]!.expected = `${iso ? 'an ISO 8601 date and time' : `a number in ${timeUnit}`}${hint}`;
