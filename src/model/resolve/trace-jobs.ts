@@ -3,7 +3,7 @@
 // the file's lines.
 import { importTraceRows, TraceError, type CsvMapping, type TraceImport, type TraceRowReader } from '../../scenario/traces/index.js';
 import { CsvRowReader, ROW_BLOCK_BITS, ROW_BLOCK_MASK } from '../../scenario/traces/csv-rows.js';
-import { describeFirstSkipped, firstSkippedOf } from '../../scenario/traces/first-skipped.js';
+import { describeFirstSkipped, firstSkippedOf, type TraceSkipSample } from '../../scenario/traces/first-skipped.js';
 import { importKey } from '../../scenario/traces/trace-prefetch.js';
 import { freeName } from '../../scenario/traces/trace-options.js';
 import { InputFileError } from '../../scenario/read-input-file.js';
@@ -136,6 +136,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   // trace ('<id>~2', ...), and counted: ids are data the user cannot edit, and transfers, --job
   // and jobs.csv rows need each name to mean one job.
   const renamedByReason: Record<string, number> = { ...(imported.renamedByReason ?? {}) };
+  const firstRenamed: Record<string, TraceSkipSample> = { ...(imported.firstRenamed ?? {}) };
   const renames = new Map<string, number>();
   const modelsOfTarget = new Map<string, string[]>();
   for (const [m, target] of Object.entries(t.device_map)) modelsOfTarget.set(target, [...(modelsOfTarget.get(target) ?? []), m]);
@@ -236,8 +237,10 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     else {
       let id = tj.id;
       if (mayClashWithOwn ? names.taken(id) : names.listed.has(id) || names.generatedBy(id) !== undefined) {
+        const taken = id;
         id = freeName(id, renames, names.taken);
         renamedByReason[ID_USED_ELSEWHERE] = (renamedByReason[ID_USED_ELSEWHERE] ?? 0) + 1;
+        firstRenamed[ID_USED_ELSEWHERE] ??= { line: tj.line, detail: `${taken}: kept as ${id}` };
         mayClashWithOwn = true;
       }
       names.took(id);
@@ -349,6 +352,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     firstSkipped,
     filteredByOption: imported.filteredByOption,
     renamedByReason,
+    firstRenamed,
     suspectByReason: { ...(imported.suspectByReason ?? {}) },
     firstSuspect: { ...(imported.firstSuspect ?? {}) },
   });
