@@ -24,7 +24,7 @@ function problems(csv: string, o: ToyOptions = {}): string[] {
 }
 
 describe('a request trace row beyond what a run without a horizon may last', () => {
-  const csv = 'timestamp,prompt_tokens,output_tokens\n0,100,10\n1e12,100,10\n5e9,100,10\n1,100,10\n';
+  const csv = 'timestamp,prompt_tokens,output_tokens\n0,100,10\n6e9,100,10\n5e9,100,10\n1,100,10\n';
 
   it('is refused at its file and line, with how many rows are so', () => {
     expect(problems(csv)).toEqual([

@@ -7,6 +7,9 @@ import { describeFirstSkipped, firstSkippedOf } from '../src/scenario/traces/fir
 import { parseGenericCsv, type CsvMapping } from '../src/scenario/traces/generic-csv.js';
 import { parsePhilly } from '../src/scenario/traces/philly.js';
 import { lateUnixTime } from '../src/scenario/traces/unix-time.js';
+import { loadScenario } from '../src/model/load-scenario.js';
+import { InputError } from '../src/scenario/errors.js';
+import { toyScenario } from './inference-helpers.js';
 
 // Submit and end as epoch milliseconds (a Kubernetes or MLflow export): 2023-11-14T22:13:20Z on.
 const MS = ['job,submit_ms,end_ms,gpus', 'a,1700000000000,1700000600000,8', 'b,1700000060000,1700000120000,1'].join('\n');
@@ -59,5 +62,30 @@ describe('format philly: a number timestamp is Unix seconds', () => {
     expect(t.skipped[0]!.detail).toBe('1507532515000 s is the year 49,741; in ms it is 2017-10-09; format philly reads numbers as Unix seconds');
     const seconds = ['timestamp,duration,num_gpus,gpu_time,cluster', '1507532515,66.0,1,66.0,11cb48', '1507529583,2951.0,1,2951.0,6214e9'].join('\n');
     expect(parsePhilly(seconds, { source: 'p.csv' }).jobs.map((j) => j.submitS)).toEqual([0, 2932]);
+  });
+});
+
+describe('a request trace time past 2200 as a Unix time', () => {
+  // Epoch milliseconds 20 ms apart, read as seconds: 20 s apart, under the minute the time-unit
+  // warning looks for, so a load 1,000 times lighter was replayed with no word.
+  const rows = Array.from({ length: 150 }, (_, i) => JSON.stringify({ timestamp: 1_717_000_000_000 + 20 * i, input_length: 1000, output_length: 100 })).join('\n') + '\n';
+  const arrival = (extra = ''): string => `{ process: trace, file: t.jsonl${extra}, columns: { time: timestamp, prompt_tokens: input_length, output_tokens: output_length } }`;
+  const load = (extra = '') => loadScenario(toyScenario({ arrival: arrival(extra), count: 1_000_000 }), 'dir/s.yaml', { readFile: () => rows, baseDir: 'dir' });
+
+  it('is a bad row, said with the year and the time_unit that reads it; every row so, the trace is refused', () => {
+    let message = '';
+    try {
+      load();
+    } catch (e) {
+      message = e instanceof InputError ? e.issues.map((i) => i.message).join('\n') : String(e);
+    }
+    expect(message).toContain(
+      '150 of 150 rows skipped: 150 rows with a bad timestamp or token count (first at t.jsonl:1: column timestamp: expected a number in s before 2200 as a Unix time, got "1717000000000": 1717000000000 s is the year 56,379; in ms it is 2024-05-29: set the stream\'s time_unit: ms)',
+    );
+  });
+
+  it('with time_unit: ms the requests are 20 ms apart', () => {
+    const t = load(', time_unit: ms').services[0]!.streams[0]!.trace!;
+    expect([t.timeS.length, Math.round(t.timeS[149]! * 1e6) / 1e6]).toEqual([150, 2.98]);
   });
 });
