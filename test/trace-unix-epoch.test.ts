@@ -40,8 +40,6 @@ describe('time_format unix', () => {
     const t = parseGenericCsv(text, { submit: 's', end: 'e', devices: 'gpus', id: 'job', time_format: 'unix' }, { source: 't.csv' });
     expect(t.jobs.map((j) => j.id)).toEqual(['d', 'a']);
     expect(t.skippedByReason).toEqual({ 'bad end': 2 });
-    // time_format seconds says nothing of an epoch: the same numbers are offsets, read as written.
-    expect(parseGenericCsv(MS, { ...mapping, time_format: 'seconds' }, { source: 't.csv' }).jobs).toHaveLength(2);
   });
 
   it('the unit offered is one that puts the time from 1971 to 2200, or none', () => {
@@ -87,5 +85,15 @@ describe('a request trace time past 2200 as a Unix time', () => {
   it('with time_unit: ms the requests are 20 ms apart', () => {
     const t = load(', time_unit: ms').services[0]!.streams[0]!.trace!;
     expect([t.timeS.length, Math.round(t.timeS[149]! * 1e6) / 1e6]).toEqual([150, 2.98]);
+  });
+});
+
+describe('time_format seconds', () => {
+  it('raw epoch milliseconds are bad submits too: the earliest subtracted, their gaps read 1,000 times too long passed unseen', () => {
+    const t = parseGenericCsv(MS, { ...mapping, time_format: 'seconds' }, { source: 't.csv' });
+    expect(t.jobs).toEqual([]);
+    expect(describeFirstSkipped(firstSkippedOf(t.skipped)['bad submit'])).toBe(
+      ' (first at line 2, column submit_ms: "1700000000000", expected a number in s, before 2200 as a Unix time (1700000000000 s is the year 55,840; in ms it is 2023-11-14: set the mapping\'s time_unit: ms))',
+    );
   });
 });

@@ -244,7 +244,7 @@ const TRACE: Docs = {
   'mapping.allowed_models': 'Column listing the GPU models the job may run on.',
   'mapping.id': 'Column of the job id.',
   'mapping.group': 'Column of the group, user or QoS class (keys of `priority`).',
-  'mapping.time_format': 'How times are written: seconds (numbers), iso (ISO 8601), unix (epoch times in time_unit; a row with one after 2200 is skipped as a bad time, with the time_unit that reads it: epoch milliseconds read as seconds are the year 55,000).',
+  'mapping.time_format': 'How times are written: seconds (numbers), iso (ISO 8601), unix (epoch times in time_unit). A number past 2200 as a Unix time (230 years as an offset) is skipped as a bad time, with the time_unit that reads it: epoch milliseconds read as seconds are the year 55,000.',
   'mapping.time_unit': 'Unit of numeric times: s, ms, us, min or h.',
   'mapping.time_zone': "IANA zone (America/Los_Angeles, Asia/Shanghai) whose wall clock the trace's ISO times show when they carry no zone of their own (a Slurm export, a cluster's local log); UTC when absent. Daylight saving is taken off: a job from 00:30 to 03:30 on the night US clocks go back ran 4 h, not 3. A time the clock showed twice (the hour repeated) is read as the first, one it skipped at the offset before the change (02:30 as 03:30 after it), as Python's zoneinfo reads them; each is counted in the trace report with its line.",
   'mapping.models_separator': 'Separator between the models in `allowed_models`.',

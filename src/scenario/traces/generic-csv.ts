@@ -4,8 +4,9 @@
 // Times: with time_format 'seconds' (offsets) or 'unix' (epoch) the submit and end columns are
 // numbers in time_unit (default 's'); with 'iso' they are calendar times, UTC unless they carry a
 // zone or a time_zone is given (then they are that zone's wall clock, daylight saving included).
-// A 'unix' time after 2200 is skipped as a bad time (epoch milliseconds read as seconds, say: the
-// replay would be 1,000 times slower), with the time_unit that reads it. Durations are always numbers in time_unit. When both duration and end are mapped, duration
+// A numeric time after 2200 as a Unix time (230 years as an offset) is skipped as a bad time, with
+// the time_unit that reads it (epoch milliseconds read as seconds: a replay 1,000 times too slow).
+// Durations are always numbers in time_unit. When both duration and end are mapped, duration
 // wins and end is used where the duration field is empty. The run time from end is end - start when
 // a start column is mapped (a trace that records when each job left the queue: Helios, Slurm),
 // else end - submit; a row whose start is empty (a job cancelled in the queue) never ran.
@@ -114,7 +115,9 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   const separator = mapping.models_separator ?? '|';
   const delimiter = DELIMITER_CHAR[mapping.delimiter ?? 'comma'];
   const iso = timeFormat === 'iso';
-  // Unix times after 2200 are skipped as bad times (unix-time.ts): epoch milliseconds read as seconds.
+  // Numeric times after 2200 as Unix times are skipped as bad times (unix-time.ts): epoch
+  // milliseconds read as seconds. As offsets (time_format seconds) they would be 230 years, and the
+  // earliest is subtracted from each, so that 1,000 times too long a gap would pass unseen.
   const unix = timeFormat === 'unix';
   // The row's times the zone's clock skipped or showed twice, told when the row is kept; `timeCol`
   // is the column being read.
@@ -129,7 +132,7 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
     timeCol = col;
     if (iso) return readCalendarS(f.field(col));
     const x = f.finiteNumber(col);
-    if (x === undefined || (unix && x * unitS >= LATEST_UNIX_S)) return undefined;
+    if (x === undefined || x * unitS >= LATEST_UNIX_S) return undefined;
     return x * unitS;
   };
 
@@ -174,11 +177,11 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   // seconds skipped every row as 'bad submit' with nothing but the value.
   const skipTime = (line: number, reason: string, value: string | undefined, col: number): void => {
     skip(line, reason, value, col);
-    const number = unix ? parseFiniteNumber(value) : undefined;
+    const number = iso ? undefined : parseFiniteNumber(value);
     const late = number === undefined ? undefined : lateUnixTime(number, timeUnit);
     if (late !== undefined) {
       const fix = late.better === undefined ? '' : `: set the mapping's time_unit: ${late.better.unit}`;
-      skipped[skipped.length - 1]!.expected = `a Unix time in ${timeUnit}, before 2200 (${describeLateUnixTime(value!.trim(), timeUnit, late)}${fix})`;
+      skipped[skipped.length - 1]!.expected = `${unix ? 'a Unix time' : 'a number'} in ${timeUnit}, before 2200${unix ? '' : ' as a Unix time'} (${describeLateUnixTime(value!.trim(), timeUnit, late)}${fix})`;
       return;
     }
     const other = iso ? parseFiniteNumber(value) !== undefined : parseUtcTimestampS(value) !== undefined;

@@ -34,5 +34,6 @@ export function lateUnixTime(value: number, unit: string): LateUnixTime | undefi
 
 /** '1700000000000 s is the year 55,840; in ms it is 2023-11-14' (the value as the file writes it). */
 export function describeLateUnixTime(written: string, unit: string, late: LateUnixTime): string {
-  return `${written} ${unit} is the year ${late.year.toLocaleString('en-US')}${late.better === undefined ? '' : `; in ${late.better.unit} it is ${late.better.date}`}`;
+  const year = late.year < 1e9 ? late.year.toLocaleString('en-US') : late.year.toExponential(1);
+  return `${written} ${unit} is the year ${year}${late.better === undefined ? '' : `; in ${late.better.unit} it is ${late.better.date}`}`;
 }
