@@ -84,6 +84,16 @@ const SWF_ROWS = lines(
   '   11    700      5     -1     2     -1     -1     2   7200     -1  5  4  1 -1  1 -1 -1 -1',
 );
 
+// sacct -a -X --parsable2 in Los Angeles, across the night clocks went forward (2024-03-10 02:00 PST).
+const SACCT_ROWS = lines(
+  'JobID|Account|State|Submit|Start|End|AllocTRES',
+  // 01:50 PST (09:50Z) to 03:10 PDT (10:10Z): 20 minutes, not the clock's 80.
+  '1001|ml|COMPLETED|2024-03-10T01:40:00|2024-03-10T01:50:00|2024-03-10T03:10:00|billing=32,cpu=32,gres/gpu=4,mem=256G,node=1',
+  '1002|ml|CANCELLED by 4242|2024-03-10T01:45:00|Unknown|Unknown|',
+  '1003|cv|TIMEOUT|2024-03-10T03:00:00|2024-03-10T03:00:00|2024-03-10T05:00:00|billing=64,cpu=64,gres/gpu:a100=8,gres/gpu=8,mem=1T,node=2',
+  '1004|cv|COMPLETED|2024-03-10T03:05:00|2024-03-10T03:05:00|2024-03-10T03:35:00|billing=4,cpu=4,mem=16G,node=1',
+);
+
 // Each section's rows and what they must read as, given the section's block.
 const CASES: Record<string, (block: Record<string, unknown>) => void> = {
   'Alibaba PAI 2020: pai_task_table': (b) => {
@@ -120,6 +130,11 @@ const CASES: Record<string, (block: Record<string, unknown>) => void> = {
   'Parallel Workloads Archive: SWF logs': (b) => {
     // Job 11's run time is -1 (cancelled before it ran): skipped.
     expect(jobs(b, SWF_ROWS)).toEqual({ jobs: [['1', 0, 3600, 16, 1000], ['2', 60, 1800, 32, 1000], ['10', 120, 600, 8, 1000]], skipped: { 'non-positive duration': 1 } });
+  },
+  'Slurm: sacct': (b) => {
+    // Job 1003 was submitted at 03:00 PDT (10:00Z), 20 min after 1001 (09:40Z); its TRES lists 8
+    // GPUs twice (untyped and a100), 8 in all; 1002 never started, 1004 held no GPU.
+    expect(jobs(b, SACCT_ROWS)).toEqual({ jobs: [['1001', 0, 1200, 4, 1000], ['1003', 1200, 7200, 8, 1000]], skipped: { 'bad devices': 1, 'no GPU requested': 1 } });
   },
   'Azure LLM inference 2023 and 2024': (b) => {
     const rows = lines(
@@ -186,6 +201,7 @@ const COMPLETED: Record<string, [string, ReturnType<typeof jobs>]> = {
   'Shanghai AI Lab Acme: trace_seren.csv and trace_kalos.csv': [SEREN_ROWS, { jobs: [['103', 0, 60, 1, 1000], ['102', 838, 2693, 8, 1000]], skipped: {} }],
   'Microsoft Philly: cluster_job_log': [PHILLY_ROWS, { jobs: [['application_1506638472019_10238', 0, 587, 1, 1000]], skipped: {} }],
   'Parallel Workloads Archive: SWF logs': [SWF_ROWS, { jobs: [['1', 0, 3600, 16, 1000], ['10', 120, 600, 8, 1000]], skipped: {} }],
+  'Slurm: sacct': [SACCT_ROWS, { jobs: [['1001', 0, 1200, 4, 1000]], skipped: { 'no GPU requested': 1 } }],
 };
 
 describe("docs/reading-traces.md's filters", () => {

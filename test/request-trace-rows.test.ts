@@ -24,7 +24,7 @@ function problems(csv: string, o: ToyOptions = {}): string[] {
 }
 
 describe('a request trace row beyond what a run without a horizon may last', () => {
-  const csv = 'timestamp,prompt_tokens,output_tokens\n0,100,10\n1e12,100,10\n5e9,100,10\n1,100,10\n';
+  const csv = 'timestamp,prompt_tokens,output_tokens\n0,100,10\n6e9,100,10\n5e9,100,10\n1,100,10\n';
 
   it('is refused at its file and line, with how many rows are so', () => {
     expect(problems(csv)).toEqual([
@@ -63,7 +63,7 @@ describe('trace rows after the horizon or until', () => {
     const text = `horizon: 1h\n${toyScenario({ arrival: '{ process: trace, file: reqs.csv }', count: 1_000_000 })}`;
     const r = loadScenario(text, 'dir/s.yaml', { readFile: () => csv, baseDir: 'dir' });
     expect(r.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
-      "services[0].streams[0].arrival.file: 300 of the trace's 301 requests arrive after the horizon (60min) and are not sent, the first at reqs.csv:3 (19700d into the run); 1 is",
+      "services[0].streams[0].arrival.file: 300 of the trace's 301 requests arrive after the horizon (60min) and are not sent, the first at reqs.csv:3 (19700d into the run); 1 is sent before it",
     ]);
     expect(load(csv, { extraStream: '        until: 10d\n' }).warnings.map((w) => w.message)[0]).toMatch(/^300 of the trace's 301 requests arrive after `until` \(10d\) and are not sent/);
   });

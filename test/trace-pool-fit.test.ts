@@ -86,7 +86,8 @@ datacentres:
 workloads:
   - trace: { format: csv, path: t.csv, reference_device: H100, mapping: { id: id, submit: submit, devices: gpus, duration: duration } }
 `;
-    const text = 'id,submit,gpus,duration\r\na,0,1,100\r\nb,10,1,100\r\nc,1e300,1,50\r\n';
+    // 1.1e10 s after the origin, each time before 2200 as a Unix time (a later one is a bad submit, below).
+    const text = 'id,submit,gpus,duration\r\na,-5e9,1,100\r\nb,10,1,100\r\nc,6e9,1,50\r\n';
     // Within 1e10 s each, but ending after the century a run without a horizon may last.
     const late = 'id,submit,gpus,duration\na,0,1,100\nc,3e9,1,2e9\n';
     expect(() => loadScenario(csvScenario, 's.yaml', { readFile: () => late, baseDir: '/t' })).toThrow(
@@ -94,7 +95,9 @@ workloads:
     );
     expect(() => loadScenario(csvScenario.replace('name: tr', 'name: tr\nhorizon: 1d'), 's.yaml', { readFile: () => late, baseDir: '/t' })).not.toThrow();
     expect(() => loadScenario(csvScenario, 's.yaml', { readFile: () => text, baseDir: '/t' })).toThrow(
-      "t.csv:4: job 'c': its submit time is 1e+300 s after the trace's origin; times and durations are at most 1e10 s (about 317 years): correct the row, or leave it out with a window",
+      "t.csv:4: job 'c': its submit time is 11000000000 s after the trace's origin; times and durations are at most 1e10 s (about 317 years): correct the row, or leave it out with a window",
     );
+    const past2200 = loadScenario(csvScenario, 's.yaml', { readFile: () => 'id,submit,gpus,duration\na,0,1,100\nc,1e300,1,50\n', baseDir: '/t' });
+    expect(past2200.traceReports[0]!.firstSkipped['bad submit']).toEqual({ line: 3, detail: '1e300', expected: 'a number in s, before 2200 as a Unix time (1e300 s is the year 3.2e+292)' });
   });
 });

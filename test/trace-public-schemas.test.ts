@@ -56,7 +56,7 @@ describe('Alibaba PAI 2020 (plan_gpu in percent)', () => {
   });
 
   it('a devices_unit it does not know is refused', () => {
-    expect(() => rows(PAI, { ...mapping, devices_unit: 'permille' as never })).toThrow("devices_unit must be one of gpus, percent, got 'permille'");
+    expect(() => rows(PAI, { ...mapping, devices_unit: 'permille' as never })).toThrow("devices_unit must be one of gpus, percent, tres, got 'permille'");
   });
 });
 

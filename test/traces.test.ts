@@ -345,13 +345,20 @@ describe('inspectTrace', () => {
   });
 
   it('counts jobs past 1e10 s, which a run refuses, and leaves them out of the figures', () => {
-    // Borg's end of 2^63 - 1 us for a task still running when the trace ends: as microseconds,
-    // a 107,000,000-day job that made the device-hours 2.56e9 and the last finish 107,000,000 d.
-    const text = 'time,end,n\n600000000,700000000,1\n0,600000000,2\n610000000,9223372036854775807,1\n';
-    const s = inspectTrace(parseGenericCsv(text, { submit: 'time', end: 'end', devices: 'n', time_unit: 'us' }));
+    // A duration of 2e10 s (in microseconds): alone it made the device-hours and the last finish its own.
+    const text = 'time,dur,n\n600000000,100000000,1\n0,600000000,2\n610000000,20000000000000000,1\n';
+    const s = inspectTrace(parseGenericCsv(text, { submit: 'time', duration: 'dur', devices: 'n', time_unit: 'us' }));
     expect(s).toMatchObject({ jobs: 3, beyondLimit: { jobs: 1, firstLine: 4 }, lastFinishS: 700, durationS: { maxS: 600 } });
     expect(s.deviceHours).toBeCloseTo((100 + 2 * 600) / 3600, 12);
     expect(formatInspection(s)).toContain('past 1e10s 1 job with a submit time or duration past 1e10 s (first at line 4): a run refuses the trace until they are corrected or left out; not in the figures below\n');
+  });
+
+  it("skips Borg's end of 2^63 - 1 us (a task still running when the trace ends) as a bad end: past 2200 as a Unix time", () => {
+    // As microseconds, a 107,000,000-day job that made the device-hours 2.56e9 and the last finish 107,000,000 d.
+    const text = 'time,end,n\n600000000,700000000,1\n0,600000000,2\n610000000,9223372036854775807,1\n';
+    const t = parseGenericCsv(text, { submit: 'time', end: 'end', devices: 'n', time_unit: 'us' });
+    expect([t.jobs.length, t.skippedByReason]).toEqual([2, { 'bad end': 1 }]);
+    expect(inspectTrace(t)).toMatchObject({ beyondLimit: null, lastFinishS: 700, durationS: { maxS: 600 } });
   });
 });
 

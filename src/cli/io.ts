@@ -30,7 +30,7 @@ export function describeTraces(reports: readonly TraceReport[]): string {
     const filtered = Object.entries(t.filteredByOption)
       .filter(([, n]) => n > 0)
       .map(([opt, n]) => `${countOf(n, 'row')} dropped by ${opt}`);
-    const renamed = Object.entries(t.renamedByReason ?? {}).map(([why, k]) => `${k} renamed (${why}: '<id>~2', ...)`);
+    const renamed = Object.entries(t.renamedByReason ?? {}).map(([why, k]) => `${k} renamed (${why}: '<id>~2', ...)${describeFirstSkipped(t.firstRenamed?.[why])}`);
     // Kept as read, but a reading the file leaves open: said with how it was read and where.
     const suspect = Object.entries(t.suspectByReason ?? {}).map(([why, n]) => `${countOf(n, 'row')}: ${why}${describeFirstSkipped(t.firstSuspect?.[why])}`);
     out += `  ${t.kind === 'nodes' ? 'node list' : 'trace'} ${t.source}: ${countOf(t.rows, 'row')}, ${countOf(t.jobs, t.kind === 'nodes' ? 'node' : 'job')} used${[...skipped, ...filtered, ...renamed, ...suspect].map((x) => `; ${x}`).join('')}\n`;

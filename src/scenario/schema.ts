@@ -422,7 +422,7 @@ export const csvMappingSchema = z.strictObject({
   end: csvColumn.optional(),
   start: csvColumn.optional(),
   devices: csvColumn,
-  devices_unit: z.enum(['gpus', 'percent']).optional(),
+  devices_unit: z.enum(['gpus', 'percent', 'tres']).optional(),
   instances: csvColumn.optional(),
   gpu_milli: csvColumn.optional(),
   allowed_models: csvColumn.optional(),

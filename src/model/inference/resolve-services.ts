@@ -637,7 +637,7 @@ function checkTraceRows(
     // stray early row (a 0 among epoch seconds, the origin) cannot shrink the replay to itself unseen.
     const cut = times.length - sent;
     const by = endS === st.until ? `\`until\` (${formatDuration(st.until)})` : `the horizon (${formatDuration(endS)})`;
-    warn(where, `${cut} of the trace's ${times.length} requests arrive after ${by} and are not sent, the first at ${source}:${trace.lines[sent]!} (${formatDuration(st.start + times[sent]!)} into the run); ${sent} ${sent === 1 ? 'is' : 'are'}`);
+    warn(where, `${cut} of the trace's ${times.length} requests arrive after ${by} and are not sent, the first at ${source}:${trace.lines[sent]!} (${formatDuration(st.start + times[sent]!)} into the run); ${sent} ${sent === 1 ? 'is' : 'are'} sent before it`);
   }
   if (limits.horizonS === undefined) {
     let late = 0;

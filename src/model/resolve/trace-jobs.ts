@@ -3,7 +3,7 @@
 // the file's lines.
 import { importTraceRows, TraceError, type CsvMapping, type TraceImport, type TraceRowReader } from '../../scenario/traces/index.js';
 import { CsvRowReader, ROW_BLOCK_BITS, ROW_BLOCK_MASK } from '../../scenario/traces/csv-rows.js';
-import { describeFirstSkipped, firstSkippedOf } from '../../scenario/traces/first-skipped.js';
+import { describeFirstSkipped, firstSkippedOf, type TraceSkipSample } from '../../scenario/traces/first-skipped.js';
 import { importKey } from '../../scenario/traces/trace-prefetch.js';
 import { freeName } from '../../scenario/traces/trace-options.js';
 import { InputFileError } from '../../scenario/read-input-file.js';
@@ -136,6 +136,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   // trace ('<id>~2', ...), and counted: ids are data the user cannot edit, and transfers, --job
   // and jobs.csv rows need each name to mean one job.
   const renamedByReason: Record<string, number> = { ...(imported.renamedByReason ?? {}) };
+  const firstRenamed: Record<string, TraceSkipSample> = { ...(imported.firstRenamed ?? {}) };
   const renames = new Map<string, number>();
   const modelsOfTarget = new Map<string, string[]>();
   for (const [m, target] of Object.entries(t.device_map)) modelsOfTarget.set(target, [...(modelsOfTarget.get(target) ?? []), m]);
@@ -236,8 +237,10 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     else {
       let id = tj.id;
       if (mayClashWithOwn ? names.taken(id) : names.listed.has(id) || names.generatedBy(id) !== undefined) {
+        const taken = id;
         id = freeName(id, renames, names.taken);
         renamedByReason[ID_USED_ELSEWHERE] = (renamedByReason[ID_USED_ELSEWHERE] ?? 0) + 1;
+        firstRenamed[ID_USED_ELSEWHERE] ??= { line: tj.line, detail: `${taken}: kept as ${id}` };
         mayClashWithOwn = true;
       }
       names.took(id);
@@ -333,6 +336,20 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   if (firstAfter !== undefined && kept > 0) {
     ctx.warn(fileAt, `${afterHorizon} of the trace's ${kept} jobs are submitted after the horizon (${formatDuration(horizonS)}) and never run, the first at line ${firstAfter.line} (${formatDuration(firstAfter.submitS)} into the run); ${kept - afterHorizon} ${kept - afterHorizon === 1 ? 'is' : 'are'} submitted before it`);
   }
+  // A device_map key no job's models name maps nothing: a misspelt one leaves the model it was meant
+  // for to the catalogue's reading of its name (PAI's V100, a 16 GB card, is V100-SXM2-32GB there),
+  // unseen. Said when a model the jobs name is read by the catalogue, not the map: a key with every
+  // such model mapped (a full map over a window of the trace) can have been meant for none of them,
+  // and a model read as no kind is reported with its rows already.
+  const unmatched = Object.keys(t.device_map).filter((m) => !modelKinds.has(m));
+  const byCatalogue = [...modelKinds].filter(([m, k]) => t.device_map[m] === undefined && k !== undefined);
+  if (unmatched.length > 0 && byCatalogue.length > 0) {
+    const read = byCatalogue.map(([m, k]) => `${m} -> ${kinds[k!]!.name}`);
+    ctx.warn(
+      [...at, 'device_map', unmatched[0]!],
+      `device_map maps ${unmatched.map((m) => `'${m}'`).join(', ')}, which no job read from the trace names, while models the jobs name are not in it and are read by the catalogue's names (${read.slice(0, 8).join(', ')}${read.length > 8 ? `, and ${read.length - 8} more` : ''}): keys are matched exactly, case counts; is one misspelt?`,
+    );
+  }
   for (const [key, e] of loosened) {
     ctx.warn(
       [...at, 'device_map'],
@@ -349,6 +366,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     firstSkipped,
     filteredByOption: imported.filteredByOption,
     renamedByReason,
+    firstRenamed,
     suspectByReason: { ...(imported.suspectByReason ?? {}) },
     firstSuspect: { ...(imported.firstSuspect ?? {}) },
   });

@@ -118,6 +118,8 @@ export interface TraceReport {
   readonly filteredByOption: Record<string, number>;
   /** Jobs kept under a new name because their id was taken (by the trace itself or another workload), by reason. */
   readonly renamedByReason: Record<string, number>;
+  /** The first job of each reason of `renamedByReason`: its line, old and new name. */
+  readonly firstRenamed?: Record<string, TraceSkipSample>;
   /**
    * Times in the jobs used that were kept as read but are suspect (a start before the submit, a
    * local time the zone's clock skipped or showed twice), by reason: the reason says how each was read.

@@ -507,11 +507,12 @@ export function isEmptyField(field: string | undefined): boolean {
   return lower === 'nan' || lower === 'null' || lower === 'none' || lower === 'na';
 }
 
-const UTC_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+const UTC_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
- * Seconds since the Unix epoch for 'YYYY-MM-DD[ T]HH:MM[:SS[.fff]][Z|+hh:mm]'. Without a zone the
- * time is UTC: traces are published in cluster time and Date.parse would use the host's zone.
+ * Seconds since the Unix epoch for 'YYYY-MM-DD[ T]HH:MM[:SS[.fff]][Z|+hh[:mm]]'. Without a zone the
+ * time is UTC: traces are published in cluster time and Date.parse would use the host's zone. A
+ * zone of hours alone ('+08', as PostgreSQL writes a timestamptz) is ISO 8601's too.
  */
 export function parseUtcTimestampS(field: string | undefined): number | undefined {
   if (field === undefined) return undefined;
@@ -531,7 +532,7 @@ export function parseUtcTimestampS(field: string | undefined): number | undefine
   if (zone !== undefined && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    s -= sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2)) * 60);
+    s -= sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2) || '0') * 60);
   }
   return s;
 }

@@ -3,12 +3,15 @@
 //
 // Times: with time_format 'seconds' (offsets) or 'unix' (epoch) the submit and end columns are
 // numbers in time_unit (default 's'); with 'iso' they are calendar times, UTC unless they carry a
-// zone or a time_zone is given (then they are that zone's wall clock, daylight saving included). Durations are always numbers in time_unit. When both duration and end are mapped, duration
+// zone or a time_zone is given (then they are that zone's wall clock, daylight saving included).
+// A numeric time after 2200 as a Unix time (230 years as an offset) is skipped as a bad time, with
+// the time_unit that reads it (epoch milliseconds read as seconds: a replay 1,000 times too slow).
+// Durations are always numbers in time_unit. When both duration and end are mapped, duration
 // wins and end is used where the duration field is empty. The run time from end is end - start when
 // a start column is mapped (a trace that records when each job left the queue: Helios, Slurm),
 // else end - submit; a row whose start is empty (a job cancelled in the queue) never ran.
 // Devices: in GPUs, or with devices_unit 'percent' in hundredths of one (PAI's plan_gpu: 50 is half
-// a GPU), converted to GPUs first. Then an integer count; a value in (0, 1) is a fractional share of one device
+// a GPU), converted to GPUs first, or with 'tres' a Slurm TRES list's gres/gpu (slurm-tres.ts). Then an integer count; a value in (0, 1) is a fractional share of one device
 // (devices 1, gpuMilli = value x 1000 rounded to whole thousandths; one that rounds to 0 is a bad
 // devices value) unless a gpu_milli column is mapped (a whole number from 1 to 1000).
 // With an instances column the job holds instances x devices (PAI's inst_num workers of plan_gpu
@@ -29,11 +32,13 @@ import { finishRows, type TraceOptions } from './trace-options.js';
 import { CsvJobRows, type CsvRowReader } from './csv-rows.js';
 import { blankSeparated } from './blank-separated.js';
 import { SuspectRows } from './suspect-rows.js';
+import { describeLateUnixTime, lateUnixTime, LATEST_UNIX_S } from './unix-time.js';
+import { tresGpus } from './slurm-tres.js';
 import type { TraceImport, TraceSkip } from './types.js';
 
 export const TIME_FORMATS = ['seconds', 'iso', 'unix'] as const;
 export const TIME_UNITS = ['s', 'ms', 'us', 'min', 'h'] as const;
-export const DEVICES_UNITS = ['gpus', 'percent'] as const;
+export const DEVICES_UNITS = ['gpus', 'percent', 'tres'] as const;
 
 /** A row whose start column is before its submit column, kept (TraceImport.suspect). */
 export const START_BEFORE_SUBMIT = 'start before submit, kept';
@@ -48,7 +53,7 @@ export interface CsvMapping {
   devices: string;
   /** Column of the number of instances (workers) of a job, each with `devices`: the job holds devices x instances. */
   instances?: string;
-  /** Unit of the devices column: 'gpus' (default) or 'percent' of one GPU (50 = half a GPU, 800 = eight). */
+  /** Unit of the devices column: 'gpus' (default), 'percent' of one GPU (50 = half a GPU, 800 = eight), or 'tres': a Slurm TRES list's gres/gpu. */
   devices_unit?: (typeof DEVICES_UNITS)[number];
   gpu_milli?: string;
   allowed_models?: string;
@@ -110,6 +115,10 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   const separator = mapping.models_separator ?? '|';
   const delimiter = DELIMITER_CHAR[mapping.delimiter ?? 'comma'];
   const iso = timeFormat === 'iso';
+  // Numeric times after 2200 as Unix times are skipped as bad times (unix-time.ts): epoch
+  // milliseconds read as seconds. As offsets (time_format seconds) they would be 230 years, and the
+  // earliest is subtracted from each, so that 1,000 times too long a gap would pass unseen.
+  const unix = timeFormat === 'unix';
   // The row's times the zone's clock skipped or showed twice, told when the row is kept; `timeCol`
   // is the column being read.
   const clockNotes: Array<{ reason: string; detail: string; col: number }> = [];
@@ -117,12 +126,14 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   const readCalendarS =
     mapping.time_zone === undefined ? parseUtcTimestampS : zonedTimestampReader(mapping.time_zone, (reason, detail) => clockNotes.push({ reason, detail, col: timeCol }));
   const percent = devicesUnit === 'percent';
+  const tres = devicesUnit === 'tres';
   // A time field (submit, end) of the record in seconds, or undefined.
   const readTimeS = (f: CsvRecord, col: number): number | undefined => {
     timeCol = col;
     if (iso) return readCalendarS(f.field(col));
     const x = f.finiteNumber(col);
-    return x === undefined ? undefined : x * unitS;
+    if (x === undefined || x * unitS >= LATEST_UNIX_S) return undefined;
+    return x * unitS;
   };
 
   const required: Record<string, string> = { submit: mapping.submit, devices: mapping.devices };
@@ -166,9 +177,23 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   // seconds skipped every row as 'bad submit' with nothing but the value.
   const skipTime = (line: number, reason: string, value: string | undefined, col: number): void => {
     skip(line, reason, value, col);
+    const number = iso ? undefined : parseFiniteNumber(value);
+    const late = number === undefined ? undefined : lateUnixTime(number, timeUnit);
+    if (late !== undefined) {
+      const fix = late.better === undefined ? '' : `: set the mapping's time_unit: ${late.better.unit}`;
+      skipped[skipped.length - 1]!.expected = `${unix ? 'a Unix time' : 'a number'} in ${timeUnit}, before 2200${unix ? '' : ' as a Unix time'} (${describeLateUnixTime(value!.trim(), timeUnit, late)}${fix})`;
+      return;
+    }
     const other = iso ? parseFiniteNumber(value) !== undefined : parseUtcTimestampS(value) !== undefined;
     const hint = !other ? '' : iso ? '; numbers are read with time_format seconds or unix' : '; a date and time is read with time_format: iso';
     skipped[skipped.length - 1]!.expected = `${iso ? 'an ISO 8601 date and time' : `a number in ${timeUnit}`}${hint}`;
+  };
+  // A devices value not read, said with the form expected where the value is a TRES list or one
+  // was expected: sacct's AllocTRES mapped as GPUs skipped every row with nothing but the list.
+  const skipDevices = (line: number, value: string | undefined): void => {
+    skip(line, 'bad devices', value, devicesCol);
+    if (tres) skipped[skipped.length - 1]!.expected = 'a Slurm TRES list with whole counts (billing=8,cpu=32,gres/gpu=4,node=1)';
+    else if (tresGpus(value) !== undefined && /gres\/gpu/.test(value!)) skipped[skipped.length - 1]!.expected = `a number of GPUs${percent ? ' in percent' : ''}; a Slurm TRES list is read with the mapping's devices_unit: tres`;
   };
   // A run time that is not positive, said as computed and with the cells it came from: quoting the
   // computed '0' as the end column's cell read as if the file held a 0 there.
@@ -233,8 +258,8 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       if (submitS === undefined) return skipTime(line, 'bad submit', f.field(submitCol), submitCol);
       if (submitS < originS) originS = submitS;
 
-      const given = f.finiteNumber(devicesCol);
-      if (given === undefined || given < 0) return skip(line, 'bad devices', f.field(devicesCol), devicesCol);
+      const given = tres ? tresGpus(f.field(devicesCol)) : f.finiteNumber(devicesCol);
+      if (given === undefined || given < 0) return skipDevices(line, f.field(devicesCol));
       // x / 100 rather than x * 0.01: 700 * 0.01 is 7.000000000000001, no whole count.
       const perInstance = percent ? given / 100 : given;
       let rawDevices = perInstance;

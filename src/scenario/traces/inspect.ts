@@ -26,6 +26,9 @@ export interface TraceSummary {
   /** Times kept as read but suspect (TraceImport.suspectByReason), by reason, and the first row of each. */
   suspectByReason: Record<string, number>;
   firstSuspect: Record<string, TraceSkipSample>;
+  /** Jobs kept under a new id (TraceImport.renamedByReason), by reason, and the first one of each. */
+  renamedByReason: Record<string, number>;
+  firstRenamed: Record<string, TraceSkipSample>;
   /** The trace lists sizes only, no times (TraceImport.untimed): submits, durations and device-hours are unknown. */
   untimed: boolean;
   /**
@@ -114,6 +117,8 @@ export function inspectTrace(trace: TraceImport): TraceSummary {
     filteredByOption: { ...trace.filteredByOption },
     suspectByReason: { ...(trace.suspectByReason ?? {}) },
     firstSuspect: { ...(trace.firstSuspect ?? {}) },
+    renamedByReason: { ...(trace.renamedByReason ?? {}) },
+    firstRenamed: { ...(trace.firstRenamed ?? {}) },
     untimed: trace.untimed === true,
     beyondLimit: beyond.length === 0 ? null : { jobs: beyond.length, firstLine: beyond.reduce((m, j) => Math.min(m, j.line), Infinity) },
     firstSubmitS: timed ? first : null,
@@ -189,6 +194,9 @@ export function formatInspection(s: TraceSummary): string {
   out.push(`rows       ${formatCount(s.rows)}: ${countOf(s.jobs, 'job', 'jobs', formatCount(s.jobs))}, ${formatCount(s.skipped)} skipped, ${formatCount(filtered)} filtered by options`);
   if (s.skipped > 0) out.push('skipped', ...reasons(s.skippedByReason, (reason) => describeFirstSkipped(s.firstSkipped[reason])));
   if (filtered > 0) out.push('filtered by option', ...reasons(s.filteredByOption));
+  // A repeated id is a job kept under a new name, as a run keeps it: a file that lists a job twice
+  // (two exports joined) replays it twice, so the first is shown to look at.
+  if (Object.keys(s.renamedByReason).length > 0) out.push("kept, renamed ('<id>~2', ...)", ...reasons(s.renamedByReason, (reason) => describeFirstSkipped(s.firstRenamed[reason])));
   if (Object.keys(s.suspectByReason).length > 0) out.push('kept, suspect', ...reasons(s.suspectByReason, (reason) => describeFirstSkipped(s.firstSuspect[reason])));
   if (s.beyondLimit !== null) {
     const b = s.beyondLimit;

@@ -1,7 +1,8 @@
 // Importer for Microsoft Philly job lists as published with the Pollux/AdaptDL artifact
 // (columns timestamp, duration, num_gpus, gpu_time, cluster).
 //
-// timestamp is 'YYYY-MM-DD HH:MM:SS' in UTC, or a bare number read as Unix seconds: one form per
+// timestamp is 'YYYY-MM-DD HH:MM:SS' in UTC, or a bare number read as Unix seconds (one after 2200,
+// epoch milliseconds say, is a bad timestamp): one form per
 // file, the one most rows use (a stray '0' among calendar times was 1970 and put every other job
 // 47 years into the run); rows of the other form are skipped as bad timestamps.
 // submitS = timestamp - earliest timestamp of that form. durationS = duration (seconds, as recorded).
@@ -13,6 +14,7 @@
 import { columnIndex, isEmptyField, OTHER_TRACES, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv, type TextPieces } from './csv-reader.js';
 import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
 import { finishImport, type TraceOptions } from './trace-options.js';
+import { describeLateUnixTime, lateUnixTime } from './unix-time.js';
 import type { TraceImport, TraceJob, TraceSkip } from './types.js';
 
 export interface PhillyOptions extends TraceOptions {
@@ -63,6 +65,9 @@ export function parsePhilly(text: string | TextPieces, options: PhillyOptions = 
       const submitS = calendarS ?? parseFiniteNumber(f[col.timestamp]);
       if (submitS === undefined) return skip('bad timestamp', f[col.timestamp]);
       const unix = calendarS === undefined;
+      // Epoch milliseconds read as seconds are the year 55,000, their gaps 1,000 times too long.
+      const late = unix ? lateUnixTime(submitS, 's') : undefined;
+      if (late !== undefined) return skip('bad timestamp', `${describeLateUnixTime(f[col.timestamp]!.trim(), 's', late)}; format philly reads numbers as Unix seconds`);
       if (unix) originUnixS = Math.min(originUnixS, submitS);
       else originCalendarS = Math.min(originCalendarS, submitS);
       const devices = parseFiniteNumber(f[col.num_gpus]);

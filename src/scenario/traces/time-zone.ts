@@ -3,7 +3,7 @@
 import { parseUtcTimestampS } from './csv-reader.js';
 
 /** A time with its own zone ('Z', '+08:00', '-0500') after the clock time: read as written. */
-const HAS_ZONE = /\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$/;
+const HAS_ZONE = /\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$/;
 
 const DAY_S = 86400;
 

@@ -2,6 +2,7 @@
 // normalise -> de-duplicate ids -> window -> sample -> timeScale -> maxJobs. Nothing is dropped silently.
 import { TraceError } from './trace-error.js';
 import type { SuspectRows } from './suspect-rows.js';
+import type { TraceSkipSample } from './first-skipped.js';
 import type { TraceImport, TraceJob, TraceSkip } from './types.js';
 
 export interface TraceWindow {
@@ -157,6 +158,8 @@ export function finishRows(
   // traces have none, and a million ids cost a second set. Ids the importer numbered itself need
   // no set at all.
   let renamed = 0;
+  // The first row renamed: its line, its id and the line of the row that had it first.
+  let firstRenamed: TraceSkipSample | undefined;
   const n = jobs.length;
   // Made at its size, not by push (a million pushes grow it about 30 times: 0.1 s).
   let kept: number[] = new Array<number>(n);
@@ -175,7 +178,13 @@ export function finishRows(
           for (let k = 0; k < n; k++) ids.add(jobs.id(k));
         }
         const fileIds = ids;
-        jobs.setId(i, freeName(jobs.id(i), renames, (m) => fileIds.has(m) || seen.has(m)));
+        const id = jobs.id(i);
+        jobs.setId(i, freeName(id, renames, (m) => fileIds.has(m) || seen.has(m)));
+        if (renamed === 0) {
+          let k = 0;
+          while (jobs.id(k) !== id) k++;
+          firstRenamed = { line: jobs.line(i), detail: `${id}, as at line ${jobs.line(k)}: kept as ${jobs.id(i)}` };
+        }
         renamed++;
       }
       seen.add(jobs.id(i));
@@ -216,6 +225,7 @@ export function finishRows(
     skippedByReason: countByReason(skipped),
     filteredByOption,
     renamedByReason: renamed > 0 ? { [DUPLICATE_ID]: renamed } : {},
+    ...(firstRenamed !== undefined ? { firstRenamed: { [DUPLICATE_ID]: firstRenamed } } : {}),
     ...suspect,
     source,
     rows,

@@ -65,6 +65,8 @@ export interface TraceImport {
   filteredByOption: Record<string, number>;
   /** Jobs kept under a new id (a repeated id becomes '<id>~2', ...), by reason. */
   renamedByReason?: Record<string, number>;
+  /** The first job of each reason of `renamedByReason`: its line, and its id with where it was met before and its new name. */
+  firstRenamed?: Record<string, TraceSkipSample>;
   /**
    * Times in the jobs kept that were kept as read but are suspect (a start before the submit, a
    * local time the zone's clock skipped or showed twice), by reason: the reason says how each was
