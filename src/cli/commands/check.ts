@@ -95,12 +95,15 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     // Every scenario's inputs are checked (and every problem reported) before any of them runs.
     const prepared: PreparedCheck[] = [];
     const issues: InputIssue[] = [];
+    // A refused scenario's warnings go with its problems (they often explain it: a bare port rate).
+    const refusedWarnings: InputIssue[] = [];
     for (const file of argv.scenarios) {
       try {
         prepared.push(await prepareCheck({ file, text: readInput(file), ...(expect ? { expect } : {}), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}), ...(policy ? { policy: { ref: policy.ref, baseDir: policy.baseDir, label: '--policy', bare: policy.bare === true } } : {}) }, options));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         issues.push(...e.issues);
+        refusedWarnings.push(...e.warnings);
       }
     }
     // Runs, findings and baselines are keyed by scenario name: a file given twice ran twice and
@@ -111,7 +114,7 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
       if (first === undefined) fileOf.set(p.scenarioName, p.input.file);
       else issues.push({ file: p.input.file, line: 0, column: 0, path: '', message: `scenario '${p.scenarioName}' is checked already (from ${first}): a check's runs and baseline rows are keyed by scenario name, so give each scenario once, and copies names of their own` });
     }
-    if (issues.length > 0) throw new InputError(issues);
+    if (issues.length > 0) throw new InputError(issues, refusedWarnings);
     // What `run`, `compare` and `sweep` warn of (the scenario's and its policies'), said once
     // before anything runs: a CI log is where a plausibility warning or a misspelt parameter shows.
     if (!argv.quiet) process.stderr.write(describeWarnings([...new Set(prepared.flatMap((p) => p.plan.warnings))]));
