@@ -92,4 +92,19 @@ describe('one baseline for several scenarios, as docs/ci.md makes it', () => {
     expect(worse.stdout).toContain('ok    baseline (easy-backfill): every other metric within 2.0%: 24 metrics, seeds 11\n');
     expect(worse.stdout).toContain('\n1 of 2 expectations failed\n');
   });
+
+  it('a run twice in the baseline is refused: the later row passed over a failing one before it', () => {
+    const t = parseCsv(readFileSync(saved, 'utf8'));
+    const row = t.rows.findIndex((x) => x[t.header.indexOf('scenario')] === 'check-backfill');
+    const failing = [...t.rows[row]!];
+    failing[t.header.indexOf('jct_mean_s')] = '1';
+    // Two saves joined: the failing row first, the passing one after it (it passed, exit 0).
+    const joined = join(work, 'joined.csv');
+    writeFileSync(joined, tableToCsv({ header: t.header, rows: [failing, ...t.rows] }));
+    const r = poolsim('check', bare, '--baseline', joined);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${joined}:${row + 3}:1: scenario 'check-backfill', policy 'easy-backfill', placement 'best-fit', seed 11 is in the baseline already (${joined}:2): a baseline holds each run once`);
+    // One file given twice is the same slip.
+    expect(poolsim('check', bare, '--baseline', saved, '--baseline', saved).code).toBe(2);
+  });
 });

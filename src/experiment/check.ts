@@ -191,6 +191,21 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
     if (!slot) continue;
     let entry = baseBySlot.find((e) => sameSlot(e.slot, slot));
     if (!entry) baseBySlot.push((entry = { slot, rows: [] }));
+    // The same run twice (two saves joined, a file given twice): one of them would be compared and
+    // the other passed over in silence, so a failing row could be hidden by a passing one after it.
+    const seedOf = (r: BaselineRow) => Number(r.cells[r.baseline.table.header.indexOf('seed')]);
+    const twin = entry.rows.find((r) => seedOf(r) === seedOf(row));
+    if (twin) {
+      const at = (r: BaselineRow) => `${r.baseline.file}:${r.index + 2}`;
+      issues.push({
+        file: row.baseline.file,
+        line: row.index + 2,
+        column: 1,
+        path: '',
+        message: `scenario '${resolved.scenario.name}', policy '${row.cells[h.indexOf('policy')]}', placement '${placement}', seed ${seedOf(row)} is in the baseline already (${at(twin)}): a baseline holds each run once; keep the one to compare with`,
+      });
+      continue;
+    }
     entry.rows.push(row);
   }
   if (issues.length > 0) throw new InputError(issues);
