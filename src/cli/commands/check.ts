@@ -49,12 +49,16 @@ export function builder(y: Argv): Argv<CheckArgs> {
 function parseTolerance(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
   if (!m) throw new InputError([{ file: '--tolerance', line: 0, column: 0, path: '', message: `'${text}': expected a percentage such as 2% (or a fraction such as 0.02)` }]);
-  if (m[2]) return Number(m[1]) / 100;
   // A bare number is a fraction, so '2' is 200%: a CI line written for 2% would pass regressions of
   // up to three times the baseline. A fraction of 1 or more is refused, as expect: refuses
   // `utilisation: { min: 50 }`, and the percentage asked for instead.
-  const fraction = Number(m[1]);
-  if (fraction >= 1) throw new InputError([{ file: '--tolerance', line: 0, column: 0, path: '', message: `'${text}': a bare number is a fraction (${m[1]} would be ${fraction * 100}%): write ${m[1]}% for ${m[1]} percent, or ${fraction * 100}% if you mean it` }]);
+  const fraction = m[2] ? Number(m[1]) / 100 : Number(m[1]);
+  if (!m[2] && fraction >= 1) throw new InputError([{ file: '--tolerance', line: 0, column: 0, path: '', message: `'${text}': a bare number is a fraction (${m[1]} would be ${fraction * 100}%): write ${m[1]}% for ${m[1]} percent` }]);
+  // A metric where higher is better is >= 0, so it falls by 100% at most: at 100% or more an
+  // effective compute ratio fallen to 0 passed, as a relation's at_least of 100% or more is refused.
+  if (fraction >= 1) {
+    throw new InputError([{ file: '--tolerance', line: 0, column: 0, path: '', message: `'${text}': a metric where higher is better (effective_compute_ratio_pool, utilisation, slo_attainment...) can fall by 100% at most, to 0, so with a tolerance of 100% or more none of them could fail: give a tolerance under 100%` }]);
+  }
   return fraction;
 }
 
