@@ -64,6 +64,8 @@ export interface LoadedRun {
   scenario: string;
   /** scenarioFingerprint() of the text and every file it read. */
   fingerprint: string;
+  /** The files it read (LoadedScenario.inputs). */
+  inputs: string[];
   seed: number;
   queueName: string;
   placementName: string;

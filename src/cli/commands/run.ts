@@ -116,6 +116,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
             if (!argv.quiet) progress = new RunProgressLine(process.stderr, l.expectedJobs);
             if (!argv.quiet) process.stderr.write(describeTraces(l.traceReports) + describeWarnings(l.warnings));
             folder = new OutputFolder(argv.out ?? join('results', l.scenario));
+            folder.refuseInputs([argv.scenario, ...l.inputs]);
             if (argv.timeline !== undefined) {
               const rel = relative(folder.dir, argv.timeline);
               timelineName = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : undefined;
