@@ -54,6 +54,17 @@ describe('results written over an input', () => {
     expect(readdirSync(data)).toEqual(['runs.csv']);
   });
 
+  it('check --save or --junit onto a trace the scenario reads is refused', () => {
+    const { file, data } = setUp('check', 'trace.csv');
+    for (const option of ['--save', '--junit']) {
+      const args = option === '--save' ? ['--save', join(data, 'trace.csv')] : ['--save', join(data, 'base.csv'), '--junit', join(data, 'trace.csv')];
+      const r = poolsim('check', file, ...args);
+      expect(r.code, option).toBe(2);
+      expect(r.stderr).toContain(`${option}: cannot write to '${join(data, 'trace.csv')}': it is the input ${join(data, 'trace.csv')}: writing there would replace it`);
+      expect(readFileSync(join(data, 'trace.csv'), 'utf8')).toBe(trace);
+    }
+  });
+
   it('a trace under another name stays beside the results', () => {
     const { file, data } = setUp('beside', 'philly-slice.csv');
     const r = poolsim('run', file, '--out', data, '--quiet');

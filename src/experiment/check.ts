@@ -99,6 +99,8 @@ export interface PreparedCheck {
   expectSeeds: number[];
   seeds: number[];
   notes: string[];
+  /** The files the scenario read (traces, node lists): a --save or --junit must not replace them. */
+  inputs: string[];
 }
 
 /** Run a scenario's check: prepareCheck then runCheck. */
@@ -114,7 +116,7 @@ export async function checkScenario(input: CheckScenarioInput, options: CheckOpt
 export async function prepareCheck(input: CheckScenarioInput, options: CheckOptions = {}): Promise<PreparedCheck> {
   const block = input.expect ? parseExpectFile(input.expect.text, input.expect.file) : readExpectations(input.text, input.file);
   const memory = input.maxMemoryBytes !== undefined ? { maxMemoryBytes: input.maxMemoryBytes } : {};
-  const { resolved, fingerprint } = loadScenarioForRun(input.text, input.file, { ...fileAccess(input.file), ...memory });
+  const { resolved, fingerprint, inputs } = loadScenarioForRun(input.text, input.file, { ...fileAccess(input.file), ...memory });
   const dir = dirname(input.file);
   const ownRef = resolved.scenario.policy;
   const ownPlacement = resolved.scenario.placement;
@@ -241,7 +243,7 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
   const seeds = [...new Set([...expectSeeds, ...baselineSeeds])].sort((a, b) => a - b);
 
   const plan = await prepareExperiment({ scenarioText: input.text, scenarioFile: input.file, sweep: [], policies: variants, placements: [], seeds, ...memory }, options);
-  return { input, scenarioName: resolved.scenario.name, plan, ownName, variantOf, thresholdSlots, relationSlots, baseBySlot, expectSeeds, seeds, notes };
+  return { input, scenarioName: resolved.scenario.name, plan, ownName, variantOf, thresholdSlots, relationSlots, baseBySlot, expectSeeds, seeds, notes, inputs };
 }
 
 /** Run a prepared check and judge its findings. */

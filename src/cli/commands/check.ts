@@ -119,6 +119,13 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
       else issues.push({ file: p.input.file, line: 0, column: 0, path: '', message: `scenario '${p.scenarioName}' is checked already (from ${first}): a check's runs and baseline rows are keyed by scenario name, so give each scenario once, and copies names of their own` });
     }
     if (issues.length > 0) throw new InputError(issues, refusedWarnings);
+    // The traces the scenarios read, known now: a --save or --junit over one replaced it.
+    for (const [option, path] of [
+      ['--junit', argv.junit],
+      ['--save', argv.save],
+    ] as const) {
+      if (path !== undefined) refuseInputAsOutput(option, path, prepared.flatMap((p) => p.inputs));
+    }
     // What `run`, `compare` and `sweep` warn of (the scenario's and its policies'), said once
     // before anything runs: a CI log is where a plausibility warning or a misspelt parameter shows.
     if (!argv.quiet) process.stderr.write(describeWarnings([...new Set(prepared.flatMap((p) => p.plan.warnings))]));
