@@ -65,6 +65,15 @@ describe('results written over an input', () => {
     }
   });
 
+  it('run --timeline onto the trace it reads is refused', () => {
+    const { file, data, dir } = setUp('timeline', 'trace.csv');
+    const r = poolsim('run', file, '--out', join(dir, 'out'), '--timeline', join(data, 'trace.csv'), '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--timeline: cannot write to '${join(data, 'trace.csv')}': it is the input`);
+    expect(readFileSync(join(data, 'trace.csv'), 'utf8')).toBe(trace);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
   it('a trace under another name stays beside the results', () => {
     const { file, data } = setUp('beside', 'philly-slice.csv');
     const r = poolsim('run', file, '--out', data, '--quiet');

@@ -117,6 +117,15 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
             if (!argv.quiet) process.stderr.write(describeTraces(l.traceReports) + describeWarnings(l.warnings));
             folder = new OutputFolder(argv.out ?? join('results', l.scenario));
             folder.refuseInputs([argv.scenario, ...l.inputs]);
+            // The traces it reads are known now: a --timeline onto one replaced it.
+            if (argv.timeline !== undefined) {
+              try {
+                refuseInputAsOutput('--timeline', argv.timeline, l.inputs);
+              } catch (e) {
+                folder.abort();
+                throw e;
+              }
+            }
             if (argv.timeline !== undefined) {
               const rel = relative(folder.dir, argv.timeline);
               timelineName = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : undefined;
