@@ -67,4 +67,44 @@ describe('one baseline for several scenarios, as docs/ci.md makes it', () => {
     writeFileSync(filled, tableToCsv(t));
     expect(poolsim('check', bare, '--baseline', filled).stdout).toContain("note: baseline column 'services.chat.tokens_per_s' not checked");
   });
+
+  it('the metrics that held are counted beside one that moved: not "no expectations checked", JUnit tests="0"', () => {
+    const t = parseCsv(readFileSync(saved, 'utf8'));
+    const row = t.rows.findIndex((x) => x[t.header.indexOf('scenario')] === 'check-backfill');
+    const edited = (column: string, value: string): string => {
+      const copy = { header: t.header, rows: t.rows.map((x) => [...x]) };
+      copy.rows[row]![copy.header.indexOf(column)] = value;
+      const file = join(work, `${column}-${value}.csv`);
+      writeFileSync(file, tableToCsv(copy));
+      return file;
+    };
+    // The baseline's delay far above the run's: an improvement, which passes, with 24 metrics that held.
+    const junit = join(work, 'better.xml');
+    const better = poolsim('check', bare, '--baseline', edited('jct_mean_s', '1e9'), '--junit', junit);
+    expect(better.code).toBe(0);
+    expect(better.stdout).toMatch(/better baseline jct_mean_s \(easy-backfill\) +↓ -\d/);
+    expect(better.stdout).toContain('ok    baseline (easy-backfill): every other metric within 2.0%: 24 metrics, seeds 11\n');
+    expect(better.stdout).toContain('\n1 expectation met\n');
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testsuites name="poolsim check" tests="1" failures="0"/);
+    // Far below: a failure, one of two expectations, the held metrics the other.
+    const worse = poolsim('check', bare, '--baseline', edited('jct_mean_s', '1'));
+    expect(worse.code).toBe(1);
+    expect(worse.stdout).toContain('ok    baseline (easy-backfill): every other metric within 2.0%: 24 metrics, seeds 11\n');
+    expect(worse.stdout).toContain('\n1 of 2 expectations failed\n');
+  });
+
+  it('a run twice in the baseline is refused: the later row passed over a failing one before it', () => {
+    const t = parseCsv(readFileSync(saved, 'utf8'));
+    const row = t.rows.findIndex((x) => x[t.header.indexOf('scenario')] === 'check-backfill');
+    const failing = [...t.rows[row]!];
+    failing[t.header.indexOf('jct_mean_s')] = '1';
+    // Two saves joined: the failing row first, the passing one after it (it passed, exit 0).
+    const joined = join(work, 'joined.csv');
+    writeFileSync(joined, tableToCsv({ header: t.header, rows: [failing, ...t.rows] }));
+    const r = poolsim('check', bare, '--baseline', joined);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${joined}:${row + 3}:1: scenario 'check-backfill', policy 'easy-backfill', placement 'best-fit', seed 11 is in the baseline already (${joined}:2): a baseline holds each run once`);
+    // One file given twice is the same slip.
+    expect(poolsim('check', bare, '--baseline', saved, '--baseline', saved).code).toBe(2);
+  });
 });

@@ -138,8 +138,15 @@ describe('poolsim check', () => {
       const r = poolsim('check', scenario, '--baseline', baseline, '--policy', './test/fixtures/experiment/one-at-a-time.mjs', '--tolerance', t);
       expect(r.code, t).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`--tolerance: '${t}': a bare number is a fraction (${t} would be ${Number(t) * 100}%): write ${t}% for ${t} percent, or ${Number(t) * 100}% if you mean it\n1 problem found; nothing was run or written.\n`);
+      expect(r.stderr).toBe(`--tolerance: '${t}': a bare number is a fraction (${t} would be ${Number(t) * 100}%): write ${t}% for ${t} percent\n1 problem found; nothing was run or written.\n`);
     }
+    // 100% or more: a metric where higher is better (ECR fallen to 0) could not fail, the worse policy passed them all.
+    for (const t of ['100%', '150%']) {
+      const r = poolsim('check', scenario, '--baseline', baseline, '--policy', './test/fixtures/experiment/one-at-a-time.mjs', '--tolerance', t);
+      expect(r.code, t).toBe(2);
+      expect(r.stderr).toContain(`--tolerance: '${t}': a metric where higher is better (effective_compute_ratio_pool, utilisation, slo_attainment...) can fall by 100% at most, to 0, so with a tolerance of 100% or more none of them could fail`);
+    }
+    expect(poolsim('check', scenario, '--baseline', baseline, '--policy', './test/fixtures/experiment/one-at-a-time.mjs', '--tolerance', '99%').code).toBe(1);
     const percent = poolsim('check', scenario, '--baseline', baseline, '--policy', './test/fixtures/experiment/one-at-a-time.mjs', '--tolerance', '2%');
     const fraction = poolsim('check', scenario, '--baseline', baseline, '--policy', './test/fixtures/experiment/one-at-a-time.mjs', '--tolerance', '0.02');
     expect(percent.code).toBe(1);

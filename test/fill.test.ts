@@ -1,7 +1,7 @@
 // The fill experiment (sim/fill.ts, `poolsim fill`): pods arrive on an empty pool and never leave;
 // each is placed at once or fails. Checked by hand on one GPU, against the FGD paper's direction on
 // the Alibaba openb pods, and through the CLI.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +73,11 @@ describe('fill', () => {
     const typo = poolsim('fill', join(dir, 's.yaml'), '--placement', 'fgd,best-fitt', '--out', join(dir, 'c'));
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain("unknown policy 'best-fitt'");
+    // Seeds past the largest: refused with nothing left beside the folder (its staging folder was).
+    const past = poolsim('fill', join(dir, 's.yaml'), '--seed', '999999999999999', '--seeds', '2', '--out', join(dir, 'c'));
+    expect(past.code).toBe(2);
+    expect(past.stderr).toContain('--seeds: the last seed');
+    expect(readdirSync(dir).filter((n) => n.includes('poolsim'))).toEqual([]);
   });
 
   it("CLI: two placements of one name are labelled by their parameters, as compare's are; one placement twice is refused", () => {

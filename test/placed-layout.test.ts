@@ -146,6 +146,8 @@ describe('explain with a long-haul link down (--links-down)', () => {
   it('refuses a name no link has (with a suggestion), and sites left without a path', () => {
     expect(() => explainJob(scenarioFromText(both()), 'split', { linksDown: ['fsat'] })).toThrow(/--links-down: no link between sites named 'fsat' \(did you mean 'fast'\?\); its links: fast, slow/);
     expect(() => explainJob(scenarioFromText(both()), 'split', { linksDown: ['fast', 'slow'] })).toThrow(/with fast, slow down, job 'split' \(across north and south\) has no path between its sites/);
+    // Named twice: said as a slip, not 'with fast, fast down' (another link meant, perhaps).
+    expect(() => explainJob(scenarioFromText(both()), 'split', { linksDown: ['slow', 'fast', 'slow'] })).toThrow(/--links-down: 'slow' is listed twice \(entries 1 and 3\): name each link once/);
   });
 
   it('poolsim explain --links-down: the header says which are down; an empty name is refused (exit 2)', () => {

@@ -170,6 +170,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   const t0 = performance.now();
   // Checked before anything runs; results appear all together, with their manifest, or not at all.
   const folder = new OutputFolder(outDir);
+  folder.refuseInputs([argv.scenario, ...base.inputs]);
   try {
     const result = await runPlan(plan, {
       ...(argv.workers !== undefined ? { workers: argv.workers } : {}),

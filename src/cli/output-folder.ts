@@ -7,7 +7,7 @@
 // staging folder.
 import { closeSync, existsSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { MANIFEST_FILE, manifestText, parseManifest, type RunManifest } from '../experiment/manifest.js';
 import { readInputFile } from '../scenario/read-input-file.js';
 import { ensureDir, followLink, fsReason, outputError } from './ensure-dir.js';
@@ -67,6 +67,28 @@ export class OutputFolder {
     } catch (e) {
       this.forgetCleanup();
       throw e;
+    }
+  }
+
+  /**
+   * Refuse (InputError, nothing left staged) when a file the run reads lies in the folder under a
+   * name its results replace or clear (jobs.csv, requests.csv, ...): a trace named jobs.csv with
+   * `--out` its own folder was replaced by the results, and the input was gone.
+   */
+  refuseInputs(inputs: readonly string[]): void {
+    const ours = new Set([...KNOWN_OUTPUTS, 'plots', ...(existsSync(this.path) ? previousOutputs(this.path) : [])]);
+    for (const input of inputs) {
+      let real: string;
+      try {
+        real = realpathSync(input);
+      } catch {
+        continue;
+      }
+      const rel = relative(this.path, real);
+      const top = rel.split(/[\\/]/)[0]!;
+      if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || !ours.has(top)) continue;
+      this.abort();
+      throw outputError(this.option, this.dir, `the run reads ${input}, and its results would replace or remove ${join(this.dir, top)}: write them to another folder`);
     }
   }
 

@@ -99,6 +99,8 @@ export interface PreparedCheck {
   expectSeeds: number[];
   seeds: number[];
   notes: string[];
+  /** The files the scenario read (traces, node lists): a --save or --junit must not replace them. */
+  inputs: string[];
 }
 
 /** Run a scenario's check: prepareCheck then runCheck. */
@@ -114,7 +116,7 @@ export async function checkScenario(input: CheckScenarioInput, options: CheckOpt
 export async function prepareCheck(input: CheckScenarioInput, options: CheckOptions = {}): Promise<PreparedCheck> {
   const block = input.expect ? parseExpectFile(input.expect.text, input.expect.file) : readExpectations(input.text, input.file);
   const memory = input.maxMemoryBytes !== undefined ? { maxMemoryBytes: input.maxMemoryBytes } : {};
-  const { resolved, fingerprint } = loadScenarioForRun(input.text, input.file, { ...fileAccess(input.file), ...memory });
+  const { resolved, fingerprint, inputs } = loadScenarioForRun(input.text, input.file, { ...fileAccess(input.file), ...memory });
   const dir = dirname(input.file);
   const ownRef = resolved.scenario.policy;
   const ownPlacement = resolved.scenario.placement;
@@ -191,6 +193,21 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
     if (!slot) continue;
     let entry = baseBySlot.find((e) => sameSlot(e.slot, slot));
     if (!entry) baseBySlot.push((entry = { slot, rows: [] }));
+    // The same run twice (two saves joined, a file given twice): one of them would be compared and
+    // the other passed over in silence, so a failing row could be hidden by a passing one after it.
+    const seedOf = (r: BaselineRow) => Number(r.cells[r.baseline.table.header.indexOf('seed')]);
+    const twin = entry.rows.find((r) => seedOf(r) === seedOf(row));
+    if (twin) {
+      const at = (r: BaselineRow) => `${r.baseline.file}:${r.index + 2}`;
+      issues.push({
+        file: row.baseline.file,
+        line: row.index + 2,
+        column: 1,
+        path: '',
+        message: `scenario '${resolved.scenario.name}', policy '${row.cells[h.indexOf('policy')]}', placement '${placement}', seed ${seedOf(row)} is in the baseline already (${at(twin)}): a baseline holds each run once; keep the one to compare with`,
+      });
+      continue;
+    }
     entry.rows.push(row);
   }
   if (issues.length > 0) throw new InputError(issues);
@@ -226,7 +243,7 @@ export async function prepareCheck(input: CheckScenarioInput, options: CheckOpti
   const seeds = [...new Set([...expectSeeds, ...baselineSeeds])].sort((a, b) => a - b);
 
   const plan = await prepareExperiment({ scenarioText: input.text, scenarioFile: input.file, sweep: [], policies: variants, placements: [], seeds, ...memory }, options);
-  return { input, scenarioName: resolved.scenario.name, plan, ownName, variantOf, thresholdSlots, relationSlots, baseBySlot, expectSeeds, seeds, notes };
+  return { input, scenarioName: resolved.scenario.name, plan, ownName, variantOf, thresholdSlots, relationSlots, baseBySlot, expectSeeds, seeds, notes, inputs };
 }
 
 /** Run a prepared check and judge its findings. */
@@ -296,8 +313,8 @@ export async function runCheck(prepared: PreparedCheck, options: CheckOptions = 
     const over = [...bySeed.keys()].sort((x, y) => x - y);
     const metrics = bh.filter((c) => metricDef(c) !== undefined);
     const before = findings.length;
-    // The metrics compared as numbers (measured both times), for the line that says they all held.
-    let compared = 0;
+    // The metrics compared as numbers (measured both times) that held, for the line that says so.
+    let held = 0;
     for (const metric of metrics) {
       const col = bh.indexOf(metric);
       if (!h.includes(metric)) {
@@ -325,11 +342,13 @@ export async function runCheck(prepared: PreparedCheck, options: CheckOptions = 
         });
         continue;
       }
-      compared++;
       const diff = now - old;
       const rel = old !== 0 ? diff / Math.abs(old) : diff === 0 ? 0 : Math.sign(diff) * Infinity;
       // Round-off in the CSV's 10 significant digits is not a move.
-      if (Math.abs(rel) <= tol || Math.abs(diff) <= 1e-9 * Math.max(1, Math.abs(old))) continue;
+      if (Math.abs(rel) <= tol || Math.abs(diff) <= 1e-9 * Math.max(1, Math.abs(old))) {
+        held++;
+        continue;
+      }
       const worse = d === 'higher' ? diff < 0 : d === 'lower' ? diff > 0 : metric === 'jobs_submitted';
       const better = d === 'higher' ? diff > 0 : d === 'lower' ? diff < 0 : false;
       const moved = `${diff > 0 ? '↑' : '↓'} ${Number.isFinite(rel) ? `${rel > 0 ? '+' : ''}${(rel * 100).toFixed(1)}%` : 'from 0'}`;
@@ -343,8 +362,12 @@ export async function runCheck(prepared: PreparedCheck, options: CheckOptions = 
         moved,
       });
     }
-    if (findings.length === before) {
-      findings.push({ scenario: input.file, kind: 'baseline', name: `baseline (${label(slot)}): every metric within ${(tol * 100).toFixed(1)}%`, outcome: 'pass', expected: '', got: `${compared} metrics, seeds ${over.join(', ')}` });
+    // The metrics that held are a pass of their own beside the ones that moved: without it a baseline
+    // whose one metric improved read 'no expectations checked' (JUnit tests="0"), and one whose one
+    // metric failed '1 of 1 expectation failed', as if the others had not been compared.
+    if (held > 0) {
+      const every = findings.length === before ? 'every metric' : 'every other metric';
+      findings.push({ scenario: input.file, kind: 'baseline', name: `baseline (${label(slot)}): ${every} within ${(tol * 100).toFixed(1)}%`, outcome: 'pass', expected: '', got: `${countOf(held, 'metric')}, seeds ${over.join(', ')}` });
     }
   }
   return { file: input.file, name: prepared.scenarioName, seeds, findings, runs: result.runs, notes };

@@ -12,6 +12,8 @@ export interface LoadedScenario {
   resolved: ResolvedScenario;
   /** scenarioFingerprint() over the text and every file the loader read, in order. */
   fingerprint: string;
+  /** The paths of the files it read (traces, node lists), as the loader named them: a run must not write over them. */
+  inputs: string[];
 }
 
 /**
@@ -44,7 +46,7 @@ export function loadScenarioForRun(text: string, file: string, access: LoadOptio
       : {}),
   };
   const resolved = loadScenario(text, file, recording);
-  return { resolved, fingerprint: scenarioFingerprint(text, inputs.map((i) => (i instanceof PiecesDigest ? { path: i.path, sha256: i.sha256() } : i))) };
+  return { resolved, fingerprint: scenarioFingerprint(text, inputs.map((i) => (i instanceof PiecesDigest ? { path: i.path, sha256: i.sha256() } : i))), inputs: inputs.map((i) => i.path) };
 }
 
 /** A file read in pieces, hashed on its first full pass (or, if no reader went to its end, when asked). */

@@ -193,6 +193,8 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   let own: { policy: PolicyRef; placement: PolicyRef } | undefined;
   /** Each distinct warning and the points that have it. */
   const warned = new Map<string, string[]>();
+  /** The warnings of the points refused, said with their problems. */
+  const refusedWarnings: InputIssue[] = [];
   // `--job NAME`: refused when no point can have a job of that name (a run may still lack it: a
   // generator's job that never arrives, which the experiment warns of after running).
   const jobName = plan.spec.jobName;
@@ -244,20 +246,23 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
       }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      for (const i of e.issues) {
+      const atPoint = (i: InputIssue): InputIssue => {
         // A problem in a field the --set added is said at the --set: its line in the edited text
         // is none of the file's ('two-dc.yaml:14:10: horizon: ...' in a file of 13 lines).
         const added = point.added?.some((f) => i.path === f || i.path.startsWith(`${f}.`) || i.path.startsWith(`${f}[`));
         const at = added ? { ...i, file: '--set', line: 0, column: 0 } : inFile(i);
-        issues.push(where ? { ...at, message: `${at.message} (sweep point ${where})` } : at);
-      }
+        return where ? { ...at, message: `${at.message} (sweep point ${where})` } : at;
+      };
+      issues.push(...e.issues.map(atPoint));
+      // What the refused point was warned of goes with its problems: it often explains them.
+      refusedWarnings.push(...e.warnings.map(atPoint));
     }
   }
   if (issues.length === 0 && !jobFound) {
     const hint = jobSuggestion !== undefined ? ` (did you mean '${jobSuggestion}'?)` : '';
     issues.push({ file: '--job', line: 0, column: 0, path: '', message: `no training job named '${jobName}' in ${plan.spec.scenarioFile}${hint}: expected a listed or trace job's name, or a generator's '<generator>-<n>'` });
   }
-  if (issues.length > 0) throw new InputError(dedupe(issues));
+  if (issues.length > 0) throw new InputError(dedupe(issues), dedupe(refusedWarnings));
   const label = (list: readonly WorkerPolicyOverride[], ownNames: string[], option: string, scenarioRef: PolicyRef | undefined): string[] => {
     // A variant named bare that is the scenario's own runs with the scenario's parameters (own-params.ts).
     const ran = (o: WorkerPolicyOverride) => (scenarioRef ? withOwnParams(o, scenarioRef, dir) : o);
@@ -292,6 +297,7 @@ async function policyNames(plan: Plan, text: string, resolved: ResolvedScenario,
   const placements = plan.spec.placements.length > 0 ? plan.spec.placements : [undefined];
   const names = { policies: [] as string[], placements: [] as string[], warnings: [] as string[] };
   const issues: InputIssue[] = [];
+  const refusedWarnings: InputIssue[] = [];
   const load = async (policy: WorkerPolicyOverride | undefined, placement: WorkerPolicyOverride | undefined): Promise<{ queueName: string; placementName: string } | undefined> => {
     const o = (x: WorkerPolicyOverride) => ({ ref: x.ref, baseDir: x.baseDir, src: new SourceMap(x.label, undefined, undefined), bare: x.bare === true });
     const overrides: LoadPoliciesOptions = { ...(policy ? { policy: o(policy) } : {}), ...(placement ? { placement: o(placement) } : {}) };
@@ -314,6 +320,7 @@ async function policyNames(plan: Plan, text: string, resolved: ResolvedScenario,
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       issues.push(...e.issues);
+      refusedWarnings.push(...e.warnings);
       return undefined;
     }
   };
@@ -326,7 +333,7 @@ async function policyNames(plan: Plan, text: string, resolved: ResolvedScenario,
     const n = await load(policies[0], placement);
     if (n) names.placements.push(n.placementName);
   }
-  if (issues.length > 0) throw new InputError(dedupe(issues));
+  if (issues.length > 0) throw new InputError(dedupe(issues), dedupe(refusedWarnings));
   return names;
 }
 

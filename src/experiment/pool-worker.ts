@@ -51,7 +51,7 @@ const post = (reply: PoolReply): void => port.postMessage(reply);
 
 async function run(req: PoolRequest): Promise<PoolReply> {
   const t0 = performance.now();
-  const { resolved, fingerprint } = scenarioOf(req.scenarioText, req.scenarioFile, req.maxMemoryBytes, req.prefetched, req.seed);
+  const { resolved, fingerprint, inputs } = scenarioOf(req.scenarioText, req.scenarioFile, req.maxMemoryBytes, req.prefetched, req.seed);
   // The request lives as long as the run: its prefetched columns (the loader has its table now) should not.
   delete req.prefetched;
   const override = (o: PoolRequest['policy']) => o && { ref: o.ref, baseDir: o.baseDir, src: new SourceMap(o.label, undefined, undefined), bare: o.bare === true };
@@ -78,6 +78,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
     loaded: {
       scenario: resolved.scenario.name,
       fingerprint,
+      inputs: [...inputs],
       seed,
       queueName: policies.queueName,
       placementName: policies.placementName,

@@ -7,7 +7,7 @@ import { RunFailedError } from '../sim/run-error.js';
 export { RunFailedError };
 
 export type WorkerFailure =
-  | { type: 'input-error'; issues: InputIssue[] }
+  | { type: 'input-error'; issues: InputIssue[]; warnings: InputIssue[] }
   | { type: 'policy-error'; policy: string; job: string | undefined; timeS: number; message: string }
   | { type: 'run-error'; message: string }
   | { type: 'internal-error'; message: string };
@@ -28,7 +28,7 @@ export class WorkerExitError extends RunFailedError {
 export function errorFromWorker(m: WorkerFailure): Error {
   switch (m.type) {
     case 'input-error':
-      return new InputError(m.issues);
+      return new InputError(m.issues, m.warnings);
     case 'policy-error': {
       const e = new PolicyError(m.policy, m.job, m.timeS, '');
       e.message = m.message;
@@ -47,7 +47,7 @@ export function errorFromWorker(m: WorkerFailure): Error {
 
 /** The message a worker sends for a failure (the inverse of errorFromWorker). */
 export function failureOf(e: unknown): WorkerFailure {
-  if (e instanceof InputError) return { type: 'input-error', issues: [...e.issues] };
+  if (e instanceof InputError) return { type: 'input-error', issues: [...e.issues], warnings: [...e.warnings] };
   if (e instanceof PolicyError) return { type: 'policy-error', policy: e.policy, job: e.job, timeS: e.timeS, message: e.message };
   if (e instanceof RunFailedError) return { type: 'run-error', message: e.message };
   return { type: 'internal-error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) };

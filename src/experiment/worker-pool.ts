@@ -64,6 +64,8 @@ export interface LoadedRun {
   scenario: string;
   /** scenarioFingerprint() of the text and every file it read. */
   fingerprint: string;
+  /** The files it read (LoadedScenario.inputs). */
+  inputs: string[];
   seed: number;
   queueName: string;
   placementName: string;
@@ -86,7 +88,7 @@ export type PoolReply =
   | { type: 'chunk'; index: number; file: OutputName; text: string }
   | { type: 'rows'; index: number; file: 'jobs.csv'; batch: JobRowBatch; slot: number }
   | { type: 'done'; index: number; summary: SummaryRow; services: ServiceRow[]; tenants?: RunResult['tenants']; events: number; endS: number; wallS: number; job?: JobRow | null; jobRows?: JobRow[]; hotLinks?: HotLink[] }
-  | { type: 'input-error'; index: number; issues: InputIssue[] }
+  | { type: 'input-error'; index: number; issues: InputIssue[]; warnings: InputIssue[] }
   | { type: 'policy-error'; index: number; policy: string; job: string | undefined; timeS: number; message: string }
   | { type: 'run-error'; index: number; message: string }
   | { type: 'internal-error'; index: number; message: string };

@@ -114,14 +114,17 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   // Links between sites down, by name (what a run does while they are: routes round them).
   const downNames = opts.linksDown ?? [];
   const linksDown: number[] = [];
-  for (const d of downNames) {
+  for (const [k, d] of downNames.entries()) {
+    // A name given twice is a slip (another link meant?), refused as compare refuses a repeated policy.
+    const first = downNames.indexOf(d);
+    if (first < k) return refuse(`--links-down: '${d}' is listed twice (entries ${first + 1} and ${k + 1}): name each link once`);
     const i = r.interDc.findIndex((l) => l.name === d);
     if (i < 0) {
       const names = r.interDc.map((l) => l.name);
       const hint = suggestName(d, names);
       return refuse(`--links-down: no link between sites named '${d}'${hint ? ` (did you mean '${hint}'?)` : ''}; ${names.length === 0 ? 'the scenario has none' : `its links: ${names.join(', ')}`}`);
     }
-    if (!linksDown.includes(i)) linksDown.push(i);
+    linksDown.push(i);
   }
   if (linksDown.length > 0 && r.scenario.network !== 'flow') return refuse('--links-down needs the flow network (network: flow): under network: ideal no job sends over the links');
   const job = r.jobs.find((j) => j.name === name);

@@ -49,12 +49,16 @@ export function builder(y: Argv): Argv<CheckArgs> {
 function parseTolerance(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
   if (!m) throw new InputError([{ file: '--tolerance', line: 0, column: 0, path: '', message: `'${text}': expected a percentage such as 2% (or a fraction such as 0.02)` }]);
-  if (m[2]) return Number(m[1]) / 100;
   // A bare number is a fraction, so '2' is 200%: a CI line written for 2% would pass regressions of
   // up to three times the baseline. A fraction of 1 or more is refused, as expect: refuses
   // `utilisation: { min: 50 }`, and the percentage asked for instead.
-  const fraction = Number(m[1]);
-  if (fraction >= 1) throw new InputError([{ file: '--tolerance', line: 0, column: 0, path: '', message: `'${text}': a bare number is a fraction (${m[1]} would be ${fraction * 100}%): write ${m[1]}% for ${m[1]} percent, or ${fraction * 100}% if you mean it` }]);
+  const fraction = m[2] ? Number(m[1]) / 100 : Number(m[1]);
+  if (!m[2] && fraction >= 1) throw new InputError([{ file: '--tolerance', line: 0, column: 0, path: '', message: `'${text}': a bare number is a fraction (${m[1]} would be ${fraction * 100}%): write ${m[1]}% for ${m[1]} percent` }]);
+  // A metric where higher is better is >= 0, so it falls by 100% at most: at 100% or more an
+  // effective compute ratio fallen to 0 passed, as a relation's at_least of 100% or more is refused.
+  if (fraction >= 1) {
+    throw new InputError([{ file: '--tolerance', line: 0, column: 0, path: '', message: `'${text}': a metric where higher is better (effective_compute_ratio_pool, utilisation, slo_attainment...) can fall by 100% at most, to 0, so with a tolerance of 100% or more none of them could fail: give a tolerance under 100%` }]);
+  }
   return fraction;
 }
 
@@ -95,12 +99,15 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     // Every scenario's inputs are checked (and every problem reported) before any of them runs.
     const prepared: PreparedCheck[] = [];
     const issues: InputIssue[] = [];
+    // A refused scenario's warnings go with its problems (they often explain it: a bare port rate).
+    const refusedWarnings: InputIssue[] = [];
     for (const file of argv.scenarios) {
       try {
         prepared.push(await prepareCheck({ file, text: readInput(file), ...(expect ? { expect } : {}), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}), ...(policy ? { policy: { ref: policy.ref, baseDir: policy.baseDir, label: '--policy', bare: policy.bare === true } } : {}) }, options));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         issues.push(...e.issues);
+        refusedWarnings.push(...e.warnings);
       }
     }
     // Runs, findings and baselines are keyed by scenario name: a file given twice ran twice and
@@ -111,7 +118,14 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
       if (first === undefined) fileOf.set(p.scenarioName, p.input.file);
       else issues.push({ file: p.input.file, line: 0, column: 0, path: '', message: `scenario '${p.scenarioName}' is checked already (from ${first}): a check's runs and baseline rows are keyed by scenario name, so give each scenario once, and copies names of their own` });
     }
-    if (issues.length > 0) throw new InputError(issues);
+    if (issues.length > 0) throw new InputError(issues, refusedWarnings);
+    // The traces the scenarios read, known now: a --save or --junit over one replaced it.
+    for (const [option, path] of [
+      ['--junit', argv.junit],
+      ['--save', argv.save],
+    ] as const) {
+      if (path !== undefined) refuseInputAsOutput(option, path, prepared.flatMap((p) => p.inputs));
+    }
     // What `run`, `compare` and `sweep` warn of (the scenario's and its policies'), said once
     // before anything runs: a CI log is where a plausibility warning or a misspelt parameter shows.
     if (!argv.quiet) process.stderr.write(describeWarnings([...new Set(prepared.flatMap((p) => p.plan.warnings))]));

@@ -81,7 +81,7 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     const spec: FillSpec = { until, sample: argv.sample };
 
     const text = readInputFile(argv.scenario);
-    const { resolved, fingerprint } = loadScenarioForRun(text, argv.scenario, { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(argv.scenario), allowUntimed: true });
+    const { resolved, fingerprint, inputs } = loadScenarioForRun(text, argv.scenario, { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(argv.scenario), allowUntimed: true });
     if (!argv.quiet) process.stderr.write(describeWarnings(resolved.warnings.map(formatIssue)));
     if (fillPods(resolved).length === 0) throw new InputError([{ file: argv.scenario, line: 0, column: 0, path: 'workloads', message: 'a fill draws pods from the listed or traced jobs that ask for GPUs, and this scenario has none (generated jobs are not drawn)' }]);
     const names = argv.placement !== undefined ? placementList(argv.placement) : [undefined];
@@ -117,10 +117,12 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
       const r = loadScenarioForRun(text, argv.scenario, { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(argv.scenario), allowUntimed: true, seed: s }).resolved;
       return { resolved: r, placers: await placersOf(r) };
     };
-    const folder = new OutputFolder(argv.out ?? join('results', `${resolved.scenario.name}-fill`));
+    // Refused before the output folder is prepared: its staging folder was left behind.
     const first = argv.seed ?? resolved.scenario.seed;
     const pastLast = seedRangeProblem(first, argv.seeds);
     if (pastLast) throw optionError('--seeds', pastLast);
+    const folder = new OutputFolder(argv.out ?? join('results', `${resolved.scenario.name}-fill`));
+    folder.refuseInputs([argv.scenario, ...inputs]);
     const summaries: FillSummary[] = [];
     const plotted: FillRow[] = [];
     let rows = csvLine(FILL_COLUMNS);

@@ -120,6 +120,16 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
               process.stderr.write('warning: --link-interval: this scenario sends nothing over links (network: ideal, with no transfers or disaggregated services), so links_timeseries.csv is not written\n');
             }
             folder = new OutputFolder(argv.out ?? join('results', l.scenario));
+            folder.refuseInputs([argv.scenario, ...l.inputs]);
+            // The traces it reads are known now: a --timeline onto one replaced it.
+            if (argv.timeline !== undefined) {
+              try {
+                refuseInputAsOutput('--timeline', argv.timeline, l.inputs);
+              } catch (e) {
+                folder.abort();
+                throw e;
+              }
+            }
             if (argv.timeline !== undefined) {
               const rel = relative(folder.dir, argv.timeline);
               timelineName = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : undefined;

@@ -7,7 +7,9 @@ import { loadInWorker } from '../../experiment/run-in-worker.js';
 import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
 import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
 import { readScenario } from '../read-scenario.js';
-import { formatIssue, type InputIssue } from '../../scenario/errors.js';
+import { formatIssue, InputError, SourceMap, type InputIssue } from '../../scenario/errors.js';
+import { parseYaml } from '../../scenario/parse-yaml.js';
+import { policyIssuesWithoutPool } from '../../policy/policies-without-pool.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { checkPolicyTimeout } from '../number-options.js';
 import { formatBytes, formatCount, formatMinutes } from '../../model/size-estimate.js';
@@ -31,7 +33,7 @@ export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<v
   await guarded(async () => {
     const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
     checkPolicyTimeout(argv.policyTimeout);
-    const r = readScenario(argv.scenario, { maxMemoryBytes });
+    const r = withPolicyProblems(argv.scenario, () => readScenario(argv.scenario, { maxMemoryBytes }));
     const scenarioDir = dirname(resolve(argv.scenario));
     // Imports plug-in modules and checks every component's parameters; runs nothing.
     let policyWarnings: readonly InputIssue[] = [];
@@ -47,4 +49,26 @@ export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<v
       `${argv.scenario}: valid. ${countOf(r.shape.datacentres.length, 'data centre')}, ${countOf(devices, 'device')} of ${countOf(r.shape.kinds.length, 'kind')}, ${countOf(r.jobs.length - traced, 'listed job')}${jobTraces.length > 0 ? `, ${countOf(traced, 'trace job')}` : ''}, ${countOf(r.generators.length, 'generator')}; a run needs about ${formatBytes(r.size.memoryBytes)} and ${formatCount(r.size.events)} events${r.size.build.seconds >= 1 ? `, and about ${formatMinutes(r.size.build.seconds)} of CPU to build its flow network` : ''}.\n`,
     );
   }, 'validate');
+}
+
+/**
+ * A scenario refused before its policies were loaded has them checked by name and parameters too
+ * (those checks need no pool), so that a user fixing the file sees every problem at once: a
+ * misspelt policy was said only once the pool's problems were mended.
+ */
+function withPolicyProblems<T>(file: string, load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (!(e instanceof InputError) || e.issues.some((i) => /^(policy|placement)\b/.test(i.path))) throw e;
+    let more: InputIssue[];
+    try {
+      const { doc, lines, data } = parseYaml(readInput(file), file);
+      more = policyIssuesWithoutPool(data, new SourceMap(file, doc, lines));
+    } catch {
+      throw e;
+    }
+    if (more.length === 0) throw e;
+    throw new InputError([...e.issues, ...more], e.warnings);
+  }
 }
