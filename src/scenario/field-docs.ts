@@ -47,7 +47,8 @@ const DEVICE: Docs = {
   vendor: 'Vendor.',
   class: 'gpu, tpu, npu, or server (a row that bundles several devices, as a DGX-2 does); an override of a kind keeps the kind\'s, a new kind gpu.',
   peak: "Dense peak at the default training precision (bf16, fp16 where there is none), e.g. '989TFLOPS'.",
-  peak_by_precision: 'Dense peaks per precision (fp8, bf16, fp16, tf32, fp32, int8); `peak` stands in for a precision not given.',
+  peak_by_precision:
+    "Dense peaks per precision (fp8, bf16, fp16, tf32, fp32, int8); `peak` stands in for a precision not given. The entry of `peak`'s own precision (bf16, else fp16, else fp32) is `peak` restated: an override of a kind that writes one moves the other (a new `peak` also moves the kind's 16-bit entries equal to its old one), entries it does not write stay the kind's, and a kind whose two figures differ is refused.",
   memory: "Device memory as the device's driver reports its total (nvidia-smi's memory.total, e.g. '81559MiB' for an H100 80GB): vendors' 'GB' of HBM are binary, so '80GB' (80e9 bytes) is 7% short of what an '80GB' board holds.",
   memory_bandwidth: "Memory bandwidth, e.g. '3.35TB/s'.",
   busy_power: "Power drawn while computing a training job's steps, or an inference replica's batch (an iteration in flight), e.g. '700W'.",

@@ -8,6 +8,7 @@ import { suggestName } from '../../scenario/did-you-mean.js';
 import { zodIssues, type PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { ResolveContext } from './context.js';
+import { mergedPeaks, peakMismatch } from './device-peaks.js';
 
 export type UseKind = (name: string, path: readonly PathKey[]) => number | undefined;
 
@@ -30,9 +31,13 @@ export class KindBook {
     const { src, warn } = ctx;
     for (const [name, override] of Object.entries(scenario.devices)) {
       const base = this.specs.get(name);
-      const merged = base ? { ...base, ...override, interconnect: { ...base.interconnect, ...(override.interconnect ?? {}) } } : override;
+      const merged = base ? { ...base, ...override, ...mergedPeaks(base, override), interconnect: { ...base.interconnect, ...(override.interconnect ?? {}) } } : override;
       const r = deviceSchema.safeParse(merged);
-      if (r.success) {
+      const mismatch = r.success ? peakMismatch(r.data, (p) => override.peak_by_precision?.[p] !== undefined) : undefined;
+      if (mismatch) {
+        if (!base) this.refusedKinds.add(name);
+        ctx.fail(['devices', name, ...mismatch.path], mismatch.message);
+      } else if (r.success) {
         this.specs.set(name, r.data);
         for (const field of ['busy_power', 'idle_power'] as const) {
           if (override[field] !== undefined) implausiblePower(r.data[field], 'accelerator board', ['devices', name, field], src.scalarAt(['devices', name, field]), warn);
