@@ -63,7 +63,7 @@ const DEVICE: Docs = {
   'flash_attention.backward': 'Fraction of peak backward, in (0, 1].',
   interconnect: 'Interconnect between the devices of one node.',
   devices_per_node: 'Usual devices per node, 1 to 1024; an override of a kind keeps the kind\'s, a new kind 8.',
-  default_fabric: 'Name of the usual scale-out fabric preset.',
+  default_fabric: "Name of the usual scale-out fabric preset: the fabric of this kind's nodes where their data centre names none (a catalogue preset or one of the scenario's `fabrics:`, as it overrides or adds it; absent: 'Ethernet-100G').",
   source: 'Where the figures come from.',
   ...under('interconnect', INTERCONNECT),
 };

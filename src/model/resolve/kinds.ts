@@ -70,6 +70,14 @@ export class KindBook {
         }
       }
     }
+    // A kind's usual fabric is looked up among the scenario's presets when its nodes' site names
+    // none: a name that is none of them was read as plain 100G Ethernet without a word.
+    for (const [name, override] of Object.entries(scenario.devices)) {
+      const fabric = override.default_fabric;
+      if (fabric === undefined || this.fabrics.has(fabric) || this.refusedFabrics.has(fabric)) continue;
+      const guess = suggestName(fabric, [...this.fabrics.keys()]);
+      ctx.fail(['devices', name, 'default_fabric'], `unknown fabric preset '${fabric}'${guess ? ` (did you mean '${guess}'?)` : ''}; expected one of: ${[...this.fabrics.keys()].join(', ')} (\`poolsim devices\` lists the catalogue's, and 'fabrics:' in the scenario adds presets)`);
+    }
     this.names = [...this.specs.keys()];
   }
 
@@ -104,7 +112,8 @@ export class KindBook {
       return undefined;
     }
     const index = this.kinds.length;
-    this.kinds.push({ index, name: canonical, spec });
+    const fabric = this.fabrics.get(spec.default_fabric ?? '') ?? this.fabrics.get('Ethernet-100G')!;
+    this.kinds.push({ index, name: canonical, spec, fabric });
     this.indexByName.set(canonical, index);
     return index;
   };
