@@ -81,8 +81,12 @@ export class KindBook {
     this.names = [...this.specs.keys()];
   }
 
-  /** The kind a name in the scenario means: itself, a catalogue alias's kind, or a kind of another case. */
-  readonly canonicalOf = (name: string): string => (this.specs.has(name) ? name : (canonicalDeviceName(name) ?? this.names.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name));
+  /**
+   * The kind a name in the scenario means: itself, a kind of another case, or a catalogue alias's
+   * kind. A kind of another case comes first: a scenario's own 'A100' was 'a100' elsewhere in it,
+   * not the catalogue's A100-80GB the alias names.
+   */
+  readonly canonicalOf = (name: string): string => (this.specs.has(name) ? name : (this.names.find((k) => k.toLowerCase() === name.toLowerCase()) ?? canonicalDeviceName(name) ?? name));
 
   /**
    * The kind named by the longest run of `name`'s leading parts that names one ('H100-SXM5-80GB':
