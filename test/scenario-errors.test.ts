@@ -89,6 +89,18 @@ workloads:
     expect(problems(`%YAML 1.3\n---\nname: x${POOL}workloads: []\n`)).toMatchInlineSnapshot(`"bad.yaml:1:7: YAML: Unsupported YAML version 1.3"`);
   });
 
+  it('a YAML 1.1 base-60 number (`duration: 2:00`) is refused at its field, not read as that many seconds', () => {
+    // Under `%YAML 1.1`, `2:00` is 120 and `1:30` is 90: a job of two hours ran for two minutes and
+    // a horizon of an hour and a half stopped the run after 90 s, without a word.
+    const text = `%YAML 1.1\n---\nname: sx\nhorizon: 1:30${POOL}workloads:\n  - jobs: [{ name: j, devices: 8, duration: 2:00, reference_device: H100 }]\n`;
+    expect(problems(text)).toMatchInlineSnapshot(`
+      "bad.yaml:4:10: horizon: '1:30' is a base-60 number in YAML 1.1 (90), not a time of day or a duration in hours or minutes: write it with its unit ('2h', '90min', '120s') or as a plain number
+      bad.yaml:10:45: workloads[0].jobs[0].duration: '2:00' is a base-60 number in YAML 1.1 (120), not a time of day or a duration in hours or minutes: write it with its unit ('2h', '90min', '120s') or as a plain number"
+    `);
+    // The same file as YAML 1.2 takes them as strings, which no duration's unit fits.
+    expect(problems(text.replace('%YAML 1.1\n---\n', ''))).toMatch(/horizon: unknown unit ':30': expected a duration such as .*, got '1:30'/);
+  });
+
   it("a new device kind's missing fields are said as missing, not in zod's words", () => {
     // They read "needs every field: Invalid input: expected object, received undefined".
     const text = `name: newkind

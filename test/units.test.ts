@@ -16,6 +16,18 @@ describe('units', () => {
     expect(parseDuration(12)).toBe(12);
   });
 
+  it('one decimal value written with two prefixes is one float, the nearest to it', () => {
+    // 900 x 1e-9 and 0.9 x 1e-6 differ in the last bit (1e-9 and 1e-6 are inexact): '900ns' and
+    // '0.9us' were two latencies, so one scenario written two ways could give two outputs.
+    const same: [string, string, number][] = [['900ns', '0.9us', 9e-7], ['350ns', '0.35us', 3.5e-7], ['940ns', '0.94us', 9.4e-7], ['1.5e3us', '1.5ms', 1.5e-3], ['.5ms', '500us', 5e-4]];
+    for (const [a, b, x] of same) {
+      expect(parseDuration(a), a).toBe(x);
+      expect(parseDuration(b), b).toBe(x);
+    }
+    expect(parseRate('1100GB/s')).toBe(parseRate('1.1TB/s'));
+    expect(parseFlops('1979TFLOPS')).toBe(parseFlops('1.979PFLOPS'));
+  });
+
   it('parses sizes, decimal and binary, bytes and bits', () => {
     expect(parseSize('80GiB')).toBe(80 * 2 ** 30);
     expect(parseSize('80GB')).toBe(80e9);

@@ -31,6 +31,11 @@ export interface KindInfo {
   readonly index: number;
   readonly name: string;
   readonly spec: DeviceKind;
+  /**
+   * The scale-out fabric its nodes get where their site names none: the preset its `default_fabric`
+   * names, as the scenario's `fabrics:` override or add it, else plain 100G Ethernet.
+   */
+  readonly fabric: FabricPreset;
 }
 
 export interface NodeGroup {

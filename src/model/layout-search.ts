@@ -11,7 +11,6 @@
 import type { ComputeDevice } from './gemm.js';
 import type { NodeGroup } from './cluster.js';
 import type { DeviceKind, FabricPreset } from '../scenario/hardware-schema.js';
-import { FABRIC_PRESETS } from './catalogue.js';
 import { ContentMemo } from './content-memo.js';
 import { computeBreakdown, computeDeviceOf, DEFAULT_COMPUTE_UNITS } from './layer-compute.js';
 import { ncclSmsOf, type NcclSms } from './nccl-sm-share.js';
@@ -255,7 +254,7 @@ function keepTwoFastest(two: SearchedLayout[], c: SearchedLayout): void {
 
 /** The search environment of a device kind in a pool: its largest node, that node's NICs and fabric. */
 export function layoutEnvOf(
-  pool: { readonly kinds: readonly { readonly spec: DeviceKind }[]; readonly groups: readonly NodeGroup[]; readonly datacentres: readonly { readonly fabric: FabricPreset | undefined }[] },
+  pool: { readonly kinds: readonly { readonly spec: DeviceKind; readonly fabric: FabricPreset }[]; readonly groups: readonly NodeGroup[]; readonly datacentres: readonly { readonly fabric: FabricPreset | undefined }[] },
   kindIndex: number,
   efficiencyOverride: number | undefined,
 ): LayoutEnv {
@@ -266,7 +265,7 @@ export function layoutEnvOf(
   const ic = spec.interconnect;
   const intra: CommPath = { bandwidthBytesPerS: ic.bandwidth * ic.efficiency, latencyS: ic.latency, scaleOut: false };
   // The fabric the run gives the node (network/topology.ts nodeFabricPreset): its site's, else the kind's usual one.
-  const fabric = group ? (pool.datacentres[group.datacentre]?.fabric ?? FABRIC_PRESETS[spec.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']) : undefined;
+  const fabric = group ? (pool.datacentres[group.datacentre]?.fabric ?? pool.kinds[kindIndex]!.fabric) : undefined;
   const nicRate = group?.nicRateBytesPerS ?? fabric?.port_rate;
   const scaleOut: CommPath | undefined =
     group && fabric && nicRate !== undefined

@@ -47,7 +47,8 @@ const DEVICE: Docs = {
   vendor: 'Vendor.',
   class: 'gpu, tpu, npu, or server (a row that bundles several devices, as a DGX-2 does); an override of a kind keeps the kind\'s, a new kind gpu.',
   peak: "Dense peak at the default training precision (bf16, fp16 where there is none), e.g. '989TFLOPS'.",
-  peak_by_precision: 'Dense peaks per precision (fp8, bf16, fp16, tf32, fp32, int8); `peak` stands in for a precision not given.',
+  peak_by_precision:
+    "Dense peaks per precision (fp8, bf16, fp16, tf32, fp32, int8); `peak` stands in for a precision not given. The entry of `peak`'s own precision (bf16, else fp16, else fp32) is `peak` restated: an override of a kind that writes one moves the other (a new `peak` also moves the kind's 16-bit entries equal to its old one), entries it does not write stay the kind's, and a kind whose two figures differ is refused.",
   memory: "Device memory as the device's driver reports its total (nvidia-smi's memory.total, e.g. '81559MiB' for an H100 80GB): vendors' 'GB' of HBM are binary, so '80GB' (80e9 bytes) is 7% short of what an '80GB' board holds.",
   memory_bandwidth: "Memory bandwidth, e.g. '3.35TB/s'.",
   busy_power: "Power drawn while computing a training job's steps, or an inference replica's batch (an iteration in flight), e.g. '700W'.",
@@ -62,7 +63,7 @@ const DEVICE: Docs = {
   'flash_attention.backward': 'Fraction of peak backward, in (0, 1].',
   interconnect: 'Interconnect between the devices of one node.',
   devices_per_node: 'Usual devices per node, 1 to 1024; an override of a kind keeps the kind\'s, a new kind 8.',
-  default_fabric: 'Name of the usual scale-out fabric preset.',
+  default_fabric: "Name of the usual scale-out fabric preset: the fabric of this kind's nodes where their data centre names none (a catalogue preset or one of the scenario's `fabrics:`, as it overrides or adds it; absent: 'Ethernet-100G').",
   source: 'Where the figures come from.',
   ...under('interconnect', INTERCONNECT),
 };

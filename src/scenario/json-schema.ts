@@ -164,7 +164,8 @@ export function scenarioReference(): string {
     'ignored, so a block can be anchored there (`x-job: &job {...}`); every other unknown key is refused.',
     'A file is read as YAML 1.2 (`yes` and `no` are words, refused where `true` or `false` is meant; `010` is',
     'ten), or as YAML 1.1 after a `%YAML 1.1` line. Tags other than plain values (`!!binary`, `!!timestamp`,',
-    '`!Ref`), a core tag its value does not fit (`!!float 7`), duplicate keys and a second document are refused.',
+    '`!Ref`), a core tag its value does not fit (`!!float 7`), duplicate keys and a second document are refused,',
+    "and so are YAML 1.1's base-60 numbers (`2:00`, which it reads as 120: seconds, not two hours).",
     '',
   ];
   const header = ['| field | type | default | description |', '|---|---|---|---|'];

@@ -2,7 +2,7 @@
 // place in the file for every refusal: the text's size, nesting the parser would recurse on, alias
 // bombs, syntax errors and tags that are not plain scenario values.
 import { isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
-import { InputError, type InputIssue } from './errors.js';
+import { formatPath, InputError, type InputIssue, type PathKey } from './errors.js';
 import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from './limits.js';
 
 /**
@@ -67,7 +67,15 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; l
   // or a map, which the schema would describe as "a mapping" (a !!binary scenario: a hundred of a
   // byte array's method names as unknown keys); an application's own tag (!Ref) means nothing here.
   const tagged: InputIssue[] = [];
-  visit(doc, (_, node) => {
+  visit(doc, (_, node, ancestors) => {
+    // YAML 1.1 reads `2:00` as a base-60 number, 120: a duration written as a clock reading (two
+    // hours, or two minutes) would be taken as that many seconds.
+    if (isScalar(node) && node.format === 'TIME') {
+      const pos = lines.linePos(node.range?.[0] ?? 0);
+      const written = node.source ?? String(node.value);
+      tagged.push({ file, line: pos.line, column: pos.col, path: formatPath(pathOf(ancestors, node)), message: `'${written}' is a base-60 number in YAML 1.1 (${String(node.value)}), not a time of day or a duration in hours or minutes: write it with its unit ('2h', '90min', '120s') or as a plain number` });
+      return;
+    }
     const tag = isNode(node) ? node.tag : undefined;
     if (tag === undefined || CORE_TAGS.has(tag)) return;
     const pos = lines.linePos(isNode(node) ? (node.range?.[0] ?? 0) : 0);
@@ -89,6 +97,18 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; l
     const pos = lines.linePos(first?.range?.[0] ?? 0);
     throw at(pos.line, pos.col, `YAML aliases here expand to too many nodes (more than ${MAX_ALIAS_COUNT} per alias): a "billion laughs" document, or aliases nested in aliases; write the values out`);
   }
+}
+
+/** The keys and list indices from the document's root down to `node`, as the schema's paths name them. */
+function pathOf(ancestors: readonly unknown[], node: unknown): PathKey[] {
+  const path: PathKey[] = [];
+  const chain = [...ancestors, node];
+  chain.forEach((a, i) => {
+    const next = chain[i + 1];
+    if (isPair(a) && isScalar(a.key)) path.push(String(a.key.value));
+    else if (isSeq(a) && next !== undefined) path.push(a.items.indexOf(next as never));
+  });
+  return path;
 }
 
 /**

@@ -112,7 +112,19 @@ export function parseQuantity(text: string | number, kind: QuantityKind): number
   if (unit === '') return representable(value, `'${text}'`, kind);
   const scale = UNIT_TABLES[kind](unit);
   if (scale === undefined) throw new UnitError(`unknown unit '${unit}': expected ${EXAMPLES[kind]}, got '${text}'`);
-  return representable(value * scale, `'${text}'`, kind);
+  return representable(scaled(m[1]!, value, scale), `'${text}'`, kind);
+}
+
+/**
+ * `value` (written `written`) times `scale`. A power-of-ten scale moves the written number's decimal
+ * exponent instead, so the result is the decimal value correctly rounded: '900ns' and '0.9us' are
+ * one float (900 x 1e-9 and 0.9 x 1e-6 are two, a bit apart, since 1e-9 and 1e-6 are inexact).
+ */
+function scaled(written: string, value: number, scale: number): number {
+  const k = Math.round(Math.log10(scale));
+  if (Number(`1e${k}`) !== scale) return value * scale;
+  const [, mantissa, exponent] = /^([^eE]+)(?:[eE]([+-]?\d+))?$/.exec(written)!;
+  return Number(`${mantissa}e${Number(exponent ?? 0) + k}`);
 }
 
 /** The smallest positive float64 with full precision; below it, values are subnormal (fewer digits). */

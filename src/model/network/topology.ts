@@ -3,7 +3,6 @@
 // directed link each way. Routes between data centres take the lowest-latency
 // path over the inter-DC links (possibly several hops). A link's `window` caps each connection
 // that crosses it at window / RTT; how many connections a flow stands for is the caller's to say.
-import { FABRIC_PRESETS } from '../catalogue.js';
 import type { Cluster } from '../cluster.js';
 import type { FabricPreset } from '../../scenario/hardware-schema.js';
 import type { FlowNetwork } from './flow-network.js';
@@ -14,7 +13,7 @@ import { siteShortestPaths } from './site-paths.js';
 
 /** A node's scale-out fabric: its data centre's, else its device kind's usual one, else plain 100G Ethernet. */
 export function nodeFabricPreset(c: Cluster, n: number): FabricPreset {
-  return c.datacentres[c.nodeDatacentre[n]!]!.fabric ?? FABRIC_PRESETS[c.kinds[c.nodeKind[n]!]!.spec.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']!;
+  return c.datacentres[c.nodeDatacentre[n]!]!.fabric ?? c.kinds[c.nodeKind[n]!]!.fabric;
 }
 
 export interface InterDcLink {

@@ -8,6 +8,7 @@ import { suggestName } from '../../scenario/did-you-mean.js';
 import { zodIssues, type PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { ResolveContext } from './context.js';
+import { mergedPeaks, peakMismatch } from './device-peaks.js';
 
 export type UseKind = (name: string, path: readonly PathKey[]) => number | undefined;
 
@@ -30,9 +31,13 @@ export class KindBook {
     const { src, warn } = ctx;
     for (const [name, override] of Object.entries(scenario.devices)) {
       const base = this.specs.get(name);
-      const merged = base ? { ...base, ...override, interconnect: { ...base.interconnect, ...(override.interconnect ?? {}) } } : override;
+      const merged = base ? { ...base, ...override, ...mergedPeaks(base, override), interconnect: { ...base.interconnect, ...(override.interconnect ?? {}) } } : override;
       const r = deviceSchema.safeParse(merged);
-      if (r.success) {
+      const mismatch = r.success ? peakMismatch(r.data, (p) => override.peak_by_precision?.[p] !== undefined) : undefined;
+      if (mismatch) {
+        if (!base) this.refusedKinds.add(name);
+        ctx.fail(['devices', name, ...mismatch.path], mismatch.message);
+      } else if (r.success) {
         this.specs.set(name, r.data);
         for (const field of ['busy_power', 'idle_power'] as const) {
           if (override[field] !== undefined) implausiblePower(r.data[field], 'accelerator board', ['devices', name, field], src.scalarAt(['devices', name, field]), warn);
@@ -65,11 +70,23 @@ export class KindBook {
         }
       }
     }
+    // A kind's usual fabric is looked up among the scenario's presets when its nodes' site names
+    // none: a name that is none of them was read as plain 100G Ethernet without a word.
+    for (const [name, override] of Object.entries(scenario.devices)) {
+      const fabric = override.default_fabric;
+      if (fabric === undefined || this.fabrics.has(fabric) || this.refusedFabrics.has(fabric)) continue;
+      const guess = suggestName(fabric, [...this.fabrics.keys()]);
+      ctx.fail(['devices', name, 'default_fabric'], `unknown fabric preset '${fabric}'${guess ? ` (did you mean '${guess}'?)` : ''}; expected one of: ${[...this.fabrics.keys()].join(', ')} (\`poolsim devices\` lists the catalogue's, and 'fabrics:' in the scenario adds presets)`);
+    }
     this.names = [...this.specs.keys()];
   }
 
-  /** The kind a name in the scenario means: itself, a catalogue alias's kind, or a kind of another case. */
-  readonly canonicalOf = (name: string): string => (this.specs.has(name) ? name : (canonicalDeviceName(name) ?? this.names.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name));
+  /**
+   * The kind a name in the scenario means: itself, a kind of another case, or a catalogue alias's
+   * kind. A kind of another case comes first: a scenario's own 'A100' was 'a100' elsewhere in it,
+   * not the catalogue's A100-80GB the alias names.
+   */
+  readonly canonicalOf = (name: string): string => (this.specs.has(name) ? name : (this.names.find((k) => k.toLowerCase() === name.toLowerCase()) ?? canonicalDeviceName(name) ?? name));
 
   /**
    * The kind named by the longest run of `name`'s leading parts that names one ('H100-SXM5-80GB':
@@ -99,7 +116,8 @@ export class KindBook {
       return undefined;
     }
     const index = this.kinds.length;
-    this.kinds.push({ index, name: canonical, spec });
+    const fabric = this.fabrics.get(spec.default_fabric ?? '') ?? this.fabrics.get('Ethernet-100G')!;
+    this.kinds.push({ index, name: canonical, spec, fabric });
     this.indexByName.set(canonical, index);
     return index;
   };

@@ -3,7 +3,6 @@
 import type { Datacentre, NodeGroup } from '../cluster.js';
 import type { FabricPreset } from '../../scenario/hardware-schema.js';
 import { fabricKind, type TopologySpec } from '../network/fabrics/registry.js';
-import { FABRIC_PRESETS } from '../catalogue.js';
 import { implausibleFabricFigures, implausibleFabricRate, implausibleNics, implausiblePower, implausibleTopologyRates } from '../plausibility.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { PathKey, SourceMap } from '../../scenario/errors.js';
@@ -168,7 +167,7 @@ function siteNicPorts(dc: Datacentre, groups: readonly NodeGroup[], book: KindBo
   const nicPorts: number[] = [];
   for (const g of groups) {
     if (g.datacentre !== dc.index) continue;
-    const portRate = (dc.fabric ?? FABRIC_PRESETS[book.kinds[g.kind]!.spec.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']!).port_rate;
+    const portRate = (dc.fabric ?? book.kinds[g.kind]!.fabric).port_rate;
     const ports = (g.nicsPerNode * (g.nicRateBytesPerS ?? portRate)) / portRate;
     for (let i = 0; i < g.nodeCount; i++) {
       rails.push(g.nicsPerNode);
@@ -181,7 +180,7 @@ function siteNicPorts(dc: Datacentre, groups: readonly NodeGroup[], book: KindBo
 /** Why the site's kind cannot be built of its fabric's priced switches (FabricBill.unbuildable), if it cannot; nothing when the site's fabric has no equipment or its nodes' fabrics differ. */
 function unbuildableBill(dc: Datacentre, groups: readonly NodeGroup[], book: KindBook): { field: string; message: string } | undefined {
   const presets = new Set<FabricPreset>();
-  for (const g of groups) if (g.datacentre === dc.index) presets.add(dc.fabric ?? FABRIC_PRESETS[book.kinds[g.kind]!.spec.default_fabric ?? ''] ?? FABRIC_PRESETS['Ethernet-100G']!);
+  for (const g of groups) if (g.datacentre === dc.index) presets.add(dc.fabric ?? book.kinds[g.kind]!.fabric);
   const [fabric] = [...presets];
   if (presets.size !== 1 || !fabric?.equipment) return undefined;
   const { rails, nicPorts } = siteNicPorts(dc, groups, book);
