@@ -125,11 +125,11 @@ ${failures}
       .warnings.filter((w) => w.path.startsWith('failures'))
       .map((w) => `${w.line}:${w.path}: ${w.message}`);
 
-  it('warns failures.links on a pool with no links between data centres: it fails nothing', () => {
+  it('refuses failures.links on a pool with no links between data centres: it fails nothing', () => {
     // A resilience study with `failures.links` on one site (its switch links meant) ran unchanged, without a word.
-    expect(warned('  links: { mtbf: 1h, repair: 10min }')).toEqual([
-      '9:failures.links: the scenario has no links between data centres, so this fails nothing: failures.links fails long-haul links only; switch and cable failures inside a data centre are failures.fabric',
-    ]);
+    expect(() => scenarioFromText(one('  links: { mtbf: 1h, repair: 10min }'))).toThrow(
+      'test.yaml:9:10: failures.links: the scenario has no links between data centres (`links:`), so there is nothing for link failures to fail: failures.links fails long-haul links only (switch and cable failures inside a data centre are failures.fabric); give the links, or leave `failures.links` out',
+    );
   });
 
   it("warns failures.fabric's switches or links where no site's fabric has any", () => {

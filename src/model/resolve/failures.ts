@@ -56,7 +56,7 @@ export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: 
 function checkLinkFailures(scenario: Scenario, ctx: ResolveContext): void {
   if (!scenario.failures?.links) return;
   if (scenario.links.length === 0) {
-    ctx.fail(['failures', 'links'], 'the scenario has no links between data centres (`links:`), so there is nothing for link failures to fail: give the links, or leave `failures.links` out');
+    ctx.fail(['failures', 'links'], 'the scenario has no links between data centres (`links:`), so there is nothing for link failures to fail: failures.links fails long-haul links only (switch and cable failures inside a data centre are failures.fabric); give the links, or leave `failures.links` out');
     return;
   }
   const why = nothingCrossesLinks(scenario);

@@ -32,12 +32,6 @@ export function resolveLinks(scenario: Scenario, { datacentres, dcRef }: Sites, 
     });
   });
 
-  // failures.links fails the long-haul links alone: on a pool without any it fails nothing (switch and
-  // cable failures inside a site are failures.fabric), which a resilience study would read as robustness.
-  if (scenario.failures?.links && scenario.links.length === 0) {
-    warn(['failures', 'links'], 'the scenario has no links between data centres, so this fails nothing: failures.links fails long-haul links only; switch and cable failures inside a data centre are failures.fabric');
-  }
-
   // Jobs are timed over the network only under network: flow and only when their model size is
   // known (`params`: a trace's jobs and jobs given by a run time alone have no traffic to send).
   // Without such a job, a transfer or a service, nothing crosses a link: its latency and bandwidth
