@@ -135,6 +135,15 @@ const CASES: Record<string, (block: Record<string, unknown>) => void> = {
     // Job 1003 was submitted at 03:00 PDT (10:00Z), 20 min after 1001 (09:40Z); its TRES lists 8
     // GPUs twice (untyped and a100), 8 in all; 1002 never started, 1004 held no GPU.
     expect(jobs(b, SACCT_ROWS)).toEqual({ jobs: [['1001', 0, 1200, 4, 1000], ['1003', 1200, 7200, 8, 1000]], skipped: { 'bad devices': 1, 'no GPU requested': 1 } });
+    // Written without -X: each job's steps follow it as rows of their own, skipped and counted.
+    const rows = SACCT_ROWS.split('\n');
+    const steps = [
+      '1001.batch|ml|COMPLETED|2024-03-10T01:50:00|2024-03-10T01:50:00|2024-03-10T03:10:00|cpu=32,gres/gpu=4,mem=256G,node=1',
+      '1001.extern|ml|COMPLETED|2024-03-10T01:50:00|2024-03-10T01:50:00|2024-03-10T03:10:00|billing=32,cpu=32,gres/gpu=4,mem=256G,node=1',
+      '1003.0|cv|CANCELLED|2024-03-10T03:01:00|2024-03-10T03:01:00|2024-03-10T05:00:00|cpu=64,gres/gpu=8,node=2',
+    ];
+    const withSteps = [rows[0], rows[1], steps[0], steps[1], rows[2], rows[3], steps[2], ...rows.slice(4)].join('\n');
+    expect(jobs(b, withSteps)).toEqual({ jobs: [['1001', 0, 1200, 4, 1000], ['1003', 1200, 7200, 8, 1000]], skipped: { 'Slurm job step': 3, 'bad devices': 1, 'no GPU requested': 1 } });
   },
   'Azure LLM inference 2023 and 2024': (b) => {
     const rows = lines(

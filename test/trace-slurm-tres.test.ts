@@ -37,4 +37,39 @@ describe('devices_unit: tres', () => {
     expect(tresGpus('cpu=4,mem=16G,node=1')).toBe(0);
     for (const bad of ['', '4', 'gres/gpu=1.5', 'gres/gpu=x', 'cpu', 'gres/gpu=-1']) expect(tresGpus(bad), bad).toBeUndefined();
   });
+
+  // Without -X, sacct lists each job step as a row of its own holding the job's GPUs (the batch
+  // step often all of them, an srun step its own): replayed, a month's trace held two to four times
+  // its jobs. Read as Slurm's (devices_unit: tres), a step row is skipped and counted, and its
+  // submit time does not move time 0, so the jobs kept are those `sacct -X` gives.
+  it('skips job step rows (sacct without -X) as counted rows, keeping the jobs sacct -X lists', () => {
+    const jobs = [
+      '7|2024-05-01T09:00:00|2024-05-01T09:00:00|2024-05-01T09:30:00|billing=8,cpu=8,gres/gpu=2,node=1',
+      '8_4|2024-05-01T09:05:00|2024-05-01T09:06:00|2024-05-01T09:16:00|cpu=4,gres/gpu=1,node=1',
+    ];
+    const steps = [
+      '7.batch|2024-05-01T08:59:00|2024-05-01T09:00:00|2024-05-01T09:30:00|cpu=8,gres/gpu=2,mem=64G,node=1',
+      '7.extern|2024-05-01T09:00:00|2024-05-01T09:00:00|2024-05-01T09:30:00|billing=8,cpu=8,gres/gpu=2,node=1',
+      '7.0|2024-05-01T09:01:00|2024-05-01T09:01:00|2024-05-01T09:29:00|cpu=8,gres/gpu=2,node=1',
+      '8_4.batch|2024-05-01T09:06:00|2024-05-01T09:06:00|2024-05-01T09:16:00|cpu=4,gres/gpu=1,node=1',
+    ];
+    const header = 'JobID|Submit|Start|End|AllocTRES';
+    const mapping: CsvMapping = { ...MAPPING, devices_unit: 'tres' };
+    const withX = parseGenericCsv([header, ...jobs].join('\n'), mapping, { source: 'sacct.txt' });
+    const withoutX = parseGenericCsv([header, jobs[0]!, ...steps.slice(0, 3), jobs[1]!, steps[3]!].join('\n'), mapping, { source: 'sacct.txt' });
+    expect(withX.jobs.map((j) => j.id)).toEqual(['7', '8_4']);
+    expect(withoutX.jobs.map((j) => [j.id, j.submitS, j.durationS, j.devices])).toEqual(withX.jobs.map((j) => [j.id, j.submitS, j.durationS, j.devices]));
+    expect(withoutX.skippedByReason).toEqual({ 'Slurm job step': 4 });
+    expect(describeFirstSkipped(firstSkippedOf(withoutX.skipped)['Slurm job step'])).toBe(
+      ' (first at line 3, column JobID: "7.batch", expected one row per job: sacct without -X lists each job step (<job>.batch, <job>.extern, <job>.<n>) as a row of its own; write the trace with sacct -X)',
+    );
+  });
+
+  it('finds the steps by the JobID column where the mapping names no id column, and reads other traces as they are', () => {
+    const text = ['JobID|Submit|Start|End|AllocTRES', '7|1|1|2|gres/gpu=1', '7.batch|1|1|2|gres/gpu=1'].join('\n');
+    const noId: CsvMapping = { delimiter: 'pipe', submit: 'Submit', start: 'Start', end: 'End', devices: 'AllocTRES' };
+    expect(parseGenericCsv(text, { ...noId, devices_unit: 'tres' }).skippedByReason).toEqual({ 'Slurm job step': 1 });
+    // Not read as Slurm's: an id with a dot is any trace's own name.
+    expect(parseGenericCsv(text.replaceAll('gres/gpu=1', '1'), noId).jobs).toHaveLength(2);
+  });
 });

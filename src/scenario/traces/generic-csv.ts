@@ -18,7 +18,10 @@
 // each), as one gang; a fractional share is read for a one-instance job only.
 // With a filter, a row whose filter column holds none of its values is left out (counted, not
 // skipped) before anything else of it is read but its submit time.
-// Checks in order: field count, filter, submit, devices, instances, gpu_milli, duration/end.
+// Read as Slurm's (devices_unit tres), a job step row of sacct without -X (JobID 1001.batch, in the
+// id column, or the JobID column where none is mapped) is skipped before anything else of it is
+// read, its submit time too: the jobs kept are those sacct -X lists (slurm-steps.ts).
+// Checks in order: field count, Slurm step, filter, submit, devices, instances, gpu_milli, duration/end.
 // Kept but counted as suspect (suspect-rows.ts), one note per time: a start before the submit (the
 // job is submitted at its submit time and runs end - start), and with a time_zone a local time
 // its clock skipped or showed twice (read at the offset before the change, time-zone.ts).
@@ -34,6 +37,7 @@ import { blankSeparated } from './blank-separated.js';
 import { SuspectRows } from './suspect-rows.js';
 import { describeLateUnixTime, lateUnixTime, LATEST_UNIX_S } from './unix-time.js';
 import { tresGpus } from './slurm-tres.js';
+import { isSlurmStepId, SACCT_JOB_ID_COLUMN, SLURM_JOB_STEP, SLURM_JOB_STEP_EXPECTED } from './slurm-steps.js';
 import type { TraceImport, TraceSkip } from './types.js';
 
 export const TIME_FORMATS = ['seconds', 'iso', 'unix'] as const;
@@ -164,6 +168,8 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   let modelsCol = -1;
   let groupCol = -1;
   let filterCol = -1;
+  // The sacct JobID column whose step rows are skipped (-1: not read as Slurm's).
+  let stepCol = -1;
   // The header's names, for the column a refused value came from ('bad devices' in column 'gpus'),
   // unless the reason names it already ('bad duration' in column 'duration').
   let names: string[] = [];
@@ -241,11 +247,17 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       modelsCol = optional('allowed_models');
       groupCol = optional('group');
       filterCol = optional('filter');
+      stepCol = !tres ? -1 : idCol >= 0 ? idCol : columnIndex(header, SACCT_JOB_ID_COLUMN);
     },
     (f, line) => {
       dataRow++;
       clockNotes.length = 0;
       if (f.count !== width) return skip(line, 'wrong number of fields', `${f.count} fields, header has ${width}`);
+      if (stepCol >= 0 && isSlurmStepId(f.field(stepCol))) {
+        skip(line, SLURM_JOB_STEP, f.field(stepCol)!.trim(), stepCol);
+        skipped[skipped.length - 1]!.expected = SLURM_JOB_STEP_EXPECTED;
+        return;
+      }
       if (filterCol >= 0 && !keepValues.has((f.field(filterCol) ?? '').trim())) {
         // Left out as asked, not skipped: no warning, but its submit time counts towards time 0
         // as every other row's does, so that filtering never moves the kept jobs.
