@@ -2,7 +2,8 @@
 // GPU Cluster Manager for Distributed Deep Learning", NSDI 2019, section 4.2, "Discretized 2D-LAS").
 //
 // Attained service is two-dimensional: devices x time held (JobView.attainedDeviceS), so a wide job
-// ages as fast as its width. It is discretised into queues Q0..QK by thresholds T1 < ... < TK:
+// ages as fast as its width; a fractional job holding a share of one device (milli < 1000) ages at
+// its share: service is GPU-time, Tiresias' 2DAS taking a job's GPUs times its executed time. It is discretised into queues Q0..QK by thresholds T1 < ... < TK:
 // a job with attained service in [T(i), T(i+1)) is in Qi. Lower queues go first, FIFO (submission
 // order) within a queue; no job-size information is needed. A job that cannot be placed preempts
 // running jobs of strictly lower queues (jobs demoted below it), chosen by a preemption policy;
@@ -12,6 +13,7 @@
 // job crosses a threshold above a waiting job's queue, and at the next starvation deadline: between
 // arrivals and completions it would otherwise act as FIFO.
 import { z } from 'zod';
+import { WHOLE_DEVICE_MILLI } from '../model/cluster.js';
 import { duration } from '../scenario/quantity.js';
 import { victimsSchema } from './preemption-registry.js';
 import { bySubmission, startInOrder } from './ordered-pass.js';
@@ -24,7 +26,7 @@ const paramsSchema = z
       .array(duration({ positive: true }))
       .min(1)
       .prefault(['1h', '10h'])
-      .describe('attained-service boundaries between queues, in device-time (device-seconds, or with units: 1h = one device-hour); ascending'),
+      .describe('attained-service boundaries between queues, in device-time (device-seconds, or with units: 1h = one device-hour; a job holding a share of a device attains its share); ascending'),
     starvation: duration({ positive: true }).optional().describe('promote a job that has waited this long (continuously) to the first queue; off when absent'),
     preemptive: z.boolean().default(true).describe('suspend running jobs of lower queues for a job that cannot be placed'),
     victims: victimsSchema('policy-order'),
@@ -160,12 +162,13 @@ class LasDiscipline {
         if (Number.isNaN(t.startS)) continue;
         // Crossing into a queue above k makes the job a victim for waiting jobs of queue k (none
         // wait below the lowest): the next such crossing, unless no threshold is left.
-        const k = Math.max(this.queueOf(attainedAt(t, r.devices, now) - t.promotedAtDeviceS), lowest);
+        const share = shareOf(r);
+        const k = Math.max(this.queueOf(attainedAt(t, share, now) - t.promotedAtDeviceS), lowest);
         if (k >= th.length) continue;
         // The first instant at which the job's queue (as runningQueues works it out) is above k.
         const target = th[k]! + t.promotedAtDeviceS;
-        let at = t.startS + (target - t.attainedAtStartS) / r.devices;
-        for (let i = 0; i < 8 && attainedAt(t, r.devices, at) < target; i++) at += Math.max(Math.abs(at) * Number.EPSILON, Number.MIN_VALUE);
+        let at = t.startS + (target - t.attainedAtStartS) / share;
+        for (let i = 0; i < 8 && attainedAt(t, share, at) < target; i++) at += Math.max(Math.abs(at) * Number.EPSILON, Number.MIN_VALUE);
         if (at < next) next = at;
       }
     }
@@ -251,7 +254,7 @@ class LasDiscipline {
       const state = r.state;
       const devices = table ? table.devices[i]! : r.devices;
       // Attained device-time now: a running job's view is settled only at rate changes, so age it here.
-      const attained = state !== 'running' || Number.isNaN(t.startS) ? r.attainedDeviceS : attainedAt(t, devices, now);
+      const attained = state !== 'running' || Number.isNaN(t.startS) ? r.attainedDeviceS : attainedAt(t, table ? table.share[i]! : shareOf(r), now);
       const queue = this.queueOf(attained - t.promotedAtDeviceS);
       this.runQueue[i] = queue;
       if (state !== 'running') continue;
@@ -283,7 +286,12 @@ class LasDiscipline {
   }
 }
 
-/** Attained device-time at `timeS` of a job running since its track's start on `devices`. */
-function attainedAt(t: Track, devices: number, timeS: number): number {
-  return t.attainedAtStartS + devices * (timeS - t.startS);
+/** Attained device-time at `timeS` of a job running since its track's start on `share` devices. */
+function attainedAt(t: Track, share: number, timeS: number): number {
+  return t.attainedAtStartS + share * (timeS - t.startS);
+}
+
+/** Devices a job holds, a share of one counted as its part: the rate at which it attains service (as the simulator settles it). */
+function shareOf(j: JobView): number {
+  return (j.devices * j.milli) / WHOLE_DEVICE_MILLI;
 }

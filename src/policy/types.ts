@@ -22,7 +22,7 @@ export interface JobView {
   readonly params: number;
   /** Useful FLOPs still to do, as of the job's last rate change. */
   readonly remainingFlop: number;
-  /** Device-seconds of service received so far (for least-attained-service policies). */
+  /** Device-seconds of service received so far (for least-attained-service policies): devices x milli / 1000 x time held, so a share of a device attains its share. */
   readonly attainedDeviceS: number;
   /**
    * Predicted run time at submission (for shortest-job-first; the tenants' slowdown divides by it):

@@ -1192,7 +1192,8 @@ export class Simulation implements FailurePort, InferencePort {
         if (idleTo > run.settledS) this.metrics.addHeldIdle(run.placement!, run.settledS, idleTo, 1);
       }
       const devices = job.devices;
-      run.attainedDeviceS += devices * dt;
+      // Service is GPU-time (Tiresias' 2D attained service): a share of a device attains its share.
+      run.attainedDeviceS += ((devices * job.milli) / WHOLE_DEVICE_MILLI) * dt;
       run.allocatedPeakFlopS += run.allocatedPeakFlops * dt;
       run.allocatedDeviceS += devices * dt;
     }
