@@ -81,6 +81,10 @@ describe('command-line options', () => {
       [['run', scenario, '--out', out], '--timeline', scenario, `it is the input ${scenario}: writing there would replace it`],
       [['run', scenario, '--out', out], '--timeline', '', 'expected a file name, e.g. timeline.json'],
       [['run', scenario, '--out', out], '--timeline', dir, 'it is a folder: name a file in it, e.g. timeline.json'],
+      // A folder not there yet: 'new/' was written as a file 'new'; the results folder itself failed
+      // after the run with a raw EISDIR under --out.
+      [['run', scenario, '--out', out], '--timeline', join(dir, 'new') + '/', "it ends in '/', which names a folder: name a file, e.g. timeline.json"],
+      [['run', scenario, '--out', out], '--timeline', out, 'it is the results folder of --out or a folder above it: name a file'],
       [['run', scenario, '--out', out], '--timeline', join(out, 'summary.csv'), 'the run writes its own summary.csv there: name the timeline otherwise (timeline.json)'],
       [['check', scenario], '--junit', scenario, `it is the input ${scenario}: writing there would replace it`],
       [['check', scenario], '--save', scenario, `it is the input ${scenario}: writing there would replace it`],

@@ -36,7 +36,7 @@ describe("a csv mapping's filter", () => {
     const t = parseGenericCsv(CSV, MAPPING);
     expect(t.jobs.map((j) => [j.id, j.submitS, j.durationS])).toEqual([['f1', 0, 600], ['c1', 60, 3600], ['c2', 300, 100], ['k1', 360, 60]]);
     expect(t.skippedByReason).toEqual({ 'bad start': 1 });
-    expect(t.filteredByOption).toEqual({ window: 0, sample: 0, maxJobs: 0 });
+    expect(t.filteredByOption).toEqual({ window: 0, sample: 0, max_jobs: 0 });
   });
 
   it('keeps the rows whose column holds a listed value, exactly after trimming, and counts the others', () => {
@@ -45,7 +45,7 @@ describe("a csv mapping's filter", () => {
     expect(t.jobs.map((j) => [j.id, j.submitS, j.durationS, j.devices])).toEqual([['c1', 60, 3600, 4], ['c2', 300, 100, 2]]);
     // The cancelled row is left out by the filter, not skipped as 'bad start'; 'Completed' is another value.
     expect(t.skipped).toEqual([]);
-    expect(t.filteredByOption).toEqual({ filter: 3, window: 0, sample: 0, maxJobs: 0 });
+    expect(t.filteredByOption).toEqual({ filter: 3, window: 0, sample: 0, max_jobs: 0 });
     expect(t.rows).toBe(t.jobs.length + t.skipped.length + Object.values(t.filteredByOption).reduce((a, b) => a + b, 0));
     expect(parseGenericCsv(CSV, { ...MAPPING, filter: { column: 'state', keep: ['COMPLETED', 'FAILED'] } }).jobs.map((j) => j.id)).toEqual(['f1', 'c1', 'c2']);
   });
@@ -54,6 +54,14 @@ describe("a csv mapping's filter", () => {
     const r = load(', filter: { column: state, keep: [COMPLETED] }');
     expect(r.jobs.map((j) => [j.name, j.submitS, j.fixedRuntimeS])).toEqual([['c1', 60, 3600], ['c2', 300, 100]]);
     expect(describeTraces(r.traceReports)).toBe('  trace t.csv: 5 rows, 2 jobs used; 3 rows dropped by filter\n');
+  });
+
+  it("is reported with max_jobs under the scenario's field name", () => {
+    // The report said 'dropped by maxJobs', a name the scenario never uses.
+    const text = yaml(', filter: { column: state, keep: [COMPLETED] }').replace('reference_device: H100', 'reference_device: H100\n      max_jobs: 1');
+    const r = loadScenario(text, 'dir/s.yaml', { readFile: () => CSV, baseDir: 'dir' });
+    expect(r.jobs.map((j) => j.name)).toEqual(['c1']);
+    expect(describeTraces(r.traceReports)).toBe('  trace t.csv: 5 rows, 1 job used; 3 rows dropped by filter; 1 row dropped by max_jobs\n');
   });
 
   it('is refused at the filter, with the file and line, when the header lacks its column', () => {

@@ -51,6 +51,10 @@ describe('a job trace against its pool', () => {
     expect(messagesOf([HEADER, row(1, 1), row(2, 1)].join('\n'), '\n      window: { start: 100d }')).toEqual([
       'error 9:workloads[0].trace.path: the trace gives no job to run: of its 2 rows, 2 rows dropped by window',
     ]);
+    // A window that ends before it starts, named as the scenario writes it (it said window.endS, window.startS).
+    expect(messagesOf([HEADER, row(1, 1)].join('\n'), '\n      window: { start: 2h, end: 1h }')).toEqual([
+      'error 9:workloads[0].trace.path: t.csv: window.end (3600 s) must be after window.start (7200 s)',
+    ]);
   });
 
   it('warns with the count and the first line of jobs bigger than the pool, and a run rejects exactly those', () => {

@@ -272,7 +272,7 @@ describe('options', () => {
   it('window keeps [startS, endS) and re-bases time 0 to startS', () => {
     const t = parseGenericCsv(text, mapping, { window: { startS: 95, endS: 200 } });
     expect(t.jobs.map((j) => j.submitS)).toEqual([5, 15, 25, 35, 45, 55, 65, 75, 85, 95]);
-    expect(t.filteredByOption).toEqual({ window: 190, sample: 0, maxJobs: 0 });
+    expect(t.filteredByOption).toEqual({ window: 190, sample: 0, max_jobs: 0 });
     expect(accounted(t)).toBe(200);
   });
 
@@ -297,12 +297,12 @@ describe('options', () => {
       [5, 100],
       [10, 100],
     ]);
-    expect(t.filteredByOption).toEqual({ window: 10, sample: 0, maxJobs: 187 });
+    expect(t.filteredByOption).toEqual({ window: 10, sample: 0, max_jobs: 187 });
   });
 
   it('rejects options out of range, all at once', () => {
     expect(thrown(() => parseGenericCsv(text, mapping, { sample: 2, timeScale: 0, source: 'o.csv' })).message).toBe(
-      'o.csv: sample must be a fraction in [0, 1], got 2; timeScale must be a positive number, got 0',
+      'o.csv: sample must be a fraction in [0, 1], got 2; time_scale must be a positive number, got 0',
     );
   });
 });

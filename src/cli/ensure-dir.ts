@@ -2,7 +2,7 @@
 // retries forever where mkdir fails with ENOENT under an existing parent (/proc), so poolsim walks
 // the path itself and turns every failure into a message about the option that named the folder.
 import { lstatSync, mkdirSync, realpathSync, rmdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { InputError } from '../scenario/errors.js';
 
 const WHY: Record<string, string> = {
@@ -40,9 +40,13 @@ export function refuseFolderAsFile(option: string, path: string, example: string
   try {
     isDir = statSync(path).isDirectory();
   } catch {
-    return;
+    isDir = false;
   }
   if (isDir) throw outputError(option, path, `it is a folder: name a file in it, e.g. ${example}`);
+  // A name ending in a separator is a folder's even before it exists: the write would drop the '/'.
+  if (path.endsWith('/') || (sep === '\\' && path.endsWith('\\'))) {
+    throw outputError(option, path, `it ends in '/', which names a folder: name a file, e.g. ${example}`);
+  }
 }
 
 /** Make `path` and any missing parents; throws InputError naming `option` (and `shown`, the path the user gave) when it cannot. */

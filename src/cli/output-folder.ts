@@ -129,6 +129,12 @@ export class OutputFolder {
   /** Prepare a file outside the folder (--timeline FILE), committed with the rest; checked now, before the run. */
   reserveOutside(path: string, option: string): void {
     const dest = resolve(followLink(path));
+    // The results folder itself or one above it, not there when checked (--timeline results/ before
+    // the first run): the write failed after the run with EISDIR, reported under --out.
+    const up = relative(dest, this.path);
+    if (up === '' || (!up.startsWith('..') && !isAbsolute(up))) {
+      throw outputError(option, path, `it is the results folder of ${this.option} or a folder above it: name a file`);
+    }
     ensureDir(dirname(dest), option, path);
     const tmp = join(dirname(dest), `.${basename(dest)}.poolsim-${process.pid}`);
     this.outside.push({ target: path, dest, tmp, fd: this.open(tmp, path, option), hash: createHash('sha256'), option, shown: path });

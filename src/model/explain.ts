@@ -22,6 +22,7 @@ import { fastestOnPlacement, withLayoutAndKernels } from './network/placed-layou
 import { Topology } from './network/topology.js';
 import { JobSteps, type StepJob } from './job-steps.js';
 import { Cluster } from './cluster.js';
+import { countOf } from '../units/count-noun.js';
 
 export interface Explanation {
   job: string;
@@ -138,7 +139,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   if (!(job.params > 0)) return refuse(`job '${name}' gives no model size (params), so it has no step to explain: it runs for its given work or duration`);
   const pool = poolKindsFor(r.shape);
   const candidates = pool.filter((k) => k.totalDevices >= job.devices && (job.allowedKinds === undefined || job.allowedKinds.includes(k.index)));
-  if (candidates.length === 0) return refuse(`job '${name}' needs ${job.devices} devices, more than any of its device kinds has in the pool`);
+  if (candidates.length === 0) return refuse(`job '${name}' needs ${countOf(job.devices, 'device')}, more than any of its device kinds has in the pool`);
   const fit = fitTrainingJob({ devices: job.devices, params: job.params, shape: job.shape, layout: job.layout, efficiency: job.efficiency }, candidates);
   const kindIndex = fit.fitting[0];
   if (kindIndex === undefined) return refuse(`job '${name}' fits none of its device kinds: ${describeMisfits(fit)}`);

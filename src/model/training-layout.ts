@@ -10,6 +10,7 @@ import { memoryPerDevice, type DeviceMemory, type Recompute } from './memory.js'
 import { activeParams, type MoeShape } from './moe.js';
 import { shapeWeights } from './shape-weights.js';
 import { DEFAULT_HEAD_DIM, DEFAULT_VOCAB, headsOf, sequenceParallelOf, tiedEmbeddingsOf } from './shape-defaults.js';
+import { countOf } from '../units/count-noun.js';
 
 /**
  * Multi-head latent attention's widths, named as the models' published configurations name them
@@ -808,8 +809,8 @@ export function validateLayout(
   if (product !== devices) {
     problems.push(
       cp === 1
-        ? `tp x pp x dp = ${layout.tp} x ${layout.pp} x ${layout.dp} = ${product}, but the job has ${devices} devices`
-        : `tp x cp x pp x dp = ${layout.tp} x ${cp} x ${layout.pp} x ${layout.dp} = ${product}, but the job has ${devices} devices`,
+        ? `tp x pp x dp = ${layout.tp} x ${layout.pp} x ${layout.dp} = ${product}, but the job has ${countOf(devices, 'device')}`
+        : `tp x cp x pp x dp = ${layout.tp} x ${cp} x ${layout.pp} x ${layout.dp} = ${product}, but the job has ${countOf(devices, 'device')}`,
     );
   }
   if (!options.allowTpAcrossNodes && layout.tp > devicesPerNode) {

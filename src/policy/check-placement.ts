@@ -3,6 +3,7 @@
 // against the nodes' sizes rather than what is free, for a placement a plug-in asks a question about.
 import { hostShare } from '../model/host-resources.js';
 import type { ClusterView, JobView } from './types.js';
+import { countOf } from '../units/count-noun.js';
 
 /**
  * `against`: 'free', a placement to apply now (what is free on each node and device); 'capacity',
@@ -42,11 +43,11 @@ export function placementProblem(job: JobView, p: unknown, cluster: ClusterView,
     seen.add(n);
     if (cluster.nodeKind[n] !== k) return `node ${n} holds '${cluster.kinds[cluster.nodeKind[n]!]!.name}', not '${cluster.kinds[k]!.name}'`;
     if (!Number.isInteger(count) || (count as number) <= 0) return `count ${describe(count)} on node ${n} is not a positive integer`;
-    if (now && (count as number) > cluster.nodeFree[n]!) return `node ${n} has ${cluster.nodeFree[n]} free devices, ${String(count)} asked (over-allocation)`;
-    if (!now && (count as number) > cluster.nodeDevices[n]!) return `node ${n} has ${cluster.nodeDevices[n]} devices, ${String(count)} asked`;
+    if (now && (count as number) > cluster.nodeFree[n]!) return `node ${n} has ${countOf(cluster.nodeFree[n]!, 'free device')}, ${String(count)} asked (over-allocation)`;
+    if (!now && (count as number) > cluster.nodeDevices[n]!) return `node ${n} has ${countOf(cluster.nodeDevices[n]!, 'device')}, ${String(count)} asked`;
     total += count as number;
   }
-  if (total !== job.devices) return `the gang is split: ${total} devices placed for a job of ${job.devices}`;
+  if (total !== job.devices) return `the gang is split: ${countOf(total, 'device')} placed for a job of ${job.devices}`;
   return hostRoomProblem(job, nodes as number[], counts as number[], cluster, now);
 }
 

@@ -776,11 +776,11 @@ export class Simulation implements FailurePort, InferencePort {
     }
     // The kinds' names only for a message (joined for every submission, they cost as much as the check).
     const names = (): string => (job.allowedKinds ? job.allowedKinds.map((k) => c.kinds[k]!.name).join('|') : 'any kind');
-    if (job.devices > best) return `needs ${job.devices} devices of one kind (${names()}); the pool has at most ${best}`;
+    if (job.devices > best) return `needs ${countOf(job.devices, 'device')} of one kind (${names()}); the pool has at most ${best}`;
     // Inference replicas hold their fixed count (or autoscaler minimum) for the whole run.
     if (job.devices > left) {
       const where = kinds.filter((k) => held[k]! > 0).map((k) => `${held[k]} of the pool's ${c.kindTotal[k]} ${c.kinds[k]!.name}`);
-      return `needs ${job.devices} devices of one kind (${names()}); inference replicas hold ${where.join(' and ')} for the whole run, which leaves at most ${left}`;
+      return `needs ${countOf(job.devices, 'device')} of one kind (${names()}); inference replicas hold ${where.join(' and ')} for the whole run, which leaves at most ${left}`;
     }
     return this.neverFitsHost(job, kinds);
   }

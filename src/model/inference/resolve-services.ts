@@ -21,6 +21,7 @@ import { MAX_DEVICES_PER_NODE, MAX_OPEN_RUN_S } from '../../scenario/limits.js';
 import { formatYears } from '../size-estimate.js';
 import { implausibleArrivalGaps } from '../plausibility.js';
 import { implausibleServiceTimes } from './service-plausibility.js';
+import { countOf } from '../../units/count-noun.js';
 
 export type { RequestTrace, SkippedRows } from '../../scenario/traces/request-trace.js';
 export { describeSkipped } from '../../scenario/traces/request-trace.js';
@@ -307,7 +308,7 @@ function resolvePool(
   if (devices === 0) fail([...pat, 'device'], `no '${rp.device}' devices in ${where}`);
   else if (rp.tensor_parallel > widestNode) fail([...pat, 'tensor_parallel'], `a replica's ${rp.tensor_parallel} devices must share a node, and '${rp.device}' nodes in ${where} have at most ${widestNode}`);
   const base = rp.count ?? as?.min ?? 0;
-  if (devices > 0 && base * rp.tensor_parallel > devices) fail(pat, `${base} replicas x ${rp.tensor_parallel} devices = ${base * rp.tensor_parallel} '${rp.device}' devices, but ${where} has ${devices}`);
+  if (devices > 0 && base * rp.tensor_parallel > devices) fail(pat, `${countOf(base, 'replica')} x ${countOf(rp.tensor_parallel, 'device')} = ${countOf(base * rp.tensor_parallel, `'${rp.device}' device`)}, but ${where} has ${devices}`);
 
   const peak = computePeak(spec, precisionBytes, computePrecision, rp.device, (msg) => fail([...modelAt, 'compute_precision'], msg));
   const hardware: ReplicaHardware = {

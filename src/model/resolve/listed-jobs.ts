@@ -13,6 +13,7 @@ import type { WorkloadScope } from './workload-scope.js';
 import { formatDuration } from '../../units/units.js';
 import { FALLBACK, referenceMisfit } from './reference-fit.js';
 import { deviceRate } from '../device-rate.js';
+import { countOf } from '../../units/count-noun.js';
 
 type ListedJobs = Extract<Scenario['workloads'][number], { jobs: unknown }>['jobs'];
 
@@ -34,7 +35,7 @@ export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: Wor
     const capacity = scope.capacityOf(allowedKinds);
     if (j.devices > capacity) {
       const kindList = allowedKinds ? allowedKinds.map((k) => kinds[k]!.name).join(', ') : 'any kind';
-      fail([...at, 'devices'], `job needs ${j.devices} devices of one kind (${kindList}) but the pool has at most ${capacity}; it could never start`);
+      fail([...at, 'devices'], `job needs ${countOf(j.devices, 'device')} of one kind (${kindList}) but the pool has at most ${capacity}; it could never start`);
       return;
     }
     if (j.layout && j.params === undefined) fail([...at, 'layout'], 'a layout needs the model: give `params` (its size) too');

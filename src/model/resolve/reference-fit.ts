@@ -10,16 +10,17 @@ import { shareAbove } from '../draw-share.js';
 import type { ShapeOverrides } from '../job.js';
 import { describeMisfits, fitTrainingJob, supportOf, type FitModel, type PoolKind } from '../training-fit.js';
 import type { Fail } from './context.js';
+import { countOf } from '../../units/count-noun.js';
 
 /** Why the pool's `ref` devices cannot run `model` alone: too few of them, or no layout of them holds it in memory. Undefined when they can. */
 export function referenceMisfit(pool: readonly PoolKind[], ref: number, refName: string, model: FitModel): { tooFew: boolean; reason: string } | undefined {
   const kind = pool.find((k) => k.index === ref);
   const have = kind?.totalDevices ?? 0;
-  if (have < model.devices) return { tooFew: true, reason: `the pool has ${have} ${refName} devices, fewer than the job's ${model.devices}` };
+  if (have < model.devices) return { tooFew: true, reason: `the pool has ${countOf(have, `${refName} device`)}, fewer than the job's ${model.devices}` };
   const fit = fitTrainingJob(model, [kind!]);
   // The model's own problems (heads, depth) are refused where the job's fit is checked.
   if (fit.problems.length > 0 || fit.fitting.length > 0) return undefined;
-  return { tooFew: false, reason: `the model fits no layout of ${model.devices} ${refName} devices: ${describeMisfits(fit)}` };
+  return { tooFew: false, reason: `the model fits no layout of ${countOf(model.devices, `${refName} device`)}: ${describeMisfits(fit)}` };
 }
 
 export const FALLBACK = 'its work is the duration x devices x peak x efficiency there instead, and the step model (communication, memory-bound kernels) runs it longer than the duration';

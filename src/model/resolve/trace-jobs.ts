@@ -324,7 +324,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     // Warned, not refused, even when it is every job: the rows are data the user cannot edit,
     // and a run reports each as rejected.
     const f = firstTooBig;
-    const example = f.capacity === 0 ? `line ${f.line}: the pool has no device of the kinds it may use` : `line ${f.line}: ${f.devices} devices, the pool has at most ${f.capacity} of one kind it may use`;
+    const example = f.capacity === 0 ? `line ${f.line}: the pool has no device of the kinds it may use` : `line ${f.line}: ${countOf(f.devices, 'device')}, the pool has at most ${f.capacity} of one kind it may use`;
     ctx.warn(fileAt, `${tooBig === kept ? `every one of the trace's ${countOf(kept, 'job')}` : `${tooBig} of the trace's ${kept} jobs`} cannot run on this pool (${example}): rejected when submitted`);
   }
   // Time 0 is the earliest submit time of any row, rows skipped or sampled out included (so a filter

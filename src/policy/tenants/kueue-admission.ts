@@ -24,6 +24,7 @@ import { PolicyError, type JobView, type Placement, type PolicyOrigin, type Queu
 import { classicTargets, fairTargets, mayPreempt, type Admission } from './kueue-preemption.js';
 import { PendingWorkloads, type PendingGroup } from './pending-workloads.js';
 import { MILLI, QuotaBook } from './quota-book.js';
+import { countOf } from '../../units/count-noun.js';
 
 interface Record_ {
   readonly job: JobView;
@@ -277,12 +278,12 @@ export class KueueAdmission implements QueueDiscipline {
       const pool = this.pool;
       const largest = Math.max(...allowed.map((k) => pool.devices[k]!));
       const names = allowed.map((k) => pool.names[k]).join(', ');
-      if (job.devices > largest) return `queue '${queue.name}' could never admit it: it needs ${job.devices} devices of one kind, and its quota is on ${names} only, of which the pool has at most ${largest}`;
+      if (job.devices > largest) return `queue '${queue.name}' could never admit it: it needs ${countOf(job.devices, 'device')} of one kind, and its quota is on ${names} only, of which the pool has at most ${largest}`;
       return `queue '${queue.name}' could never admit it: its quota is on ${names} only, whose nodes could never hold its ${job.cpuMilli} CPU milli-cores and ${job.memoryMiB} MiB of memory with its ${job.devices} device(s)`;
     }
     const most = Math.max(0, ...kinds.map((k) => this.book.potential(q, k))) / MILLI;
     const reach = queue.cohort === undefined ? "the queue's quota reaches" : "the queue's quota and what its cohort lends reach";
-    return `queue '${queue.name}' could never admit it: it needs ${milli / MILLI} devices of one kind, and ${reach} at most ${most} of any kind it may use`;
+    return `queue '${queue.name}' could never admit it: it needs ${countOf(milli / MILLI, 'device')} of one kind, and ${reach} at most ${most} of any kind it may use`;
   }
 
   /** The tenant queue a job not yet admitted waits in; undefined once admitted (it waits in the inner queue policy's line). */

@@ -31,8 +31,8 @@ export interface TraceOptions {
   maxJobs?: number;
 }
 
-/** The option names used as keys of `filteredByOption`. */
-export const FILTER_KEYS = ['window', 'sample', 'maxJobs'] as const;
+/** The option names used as keys of `filteredByOption`: the scenario's fields, as the user writes them (reports print them). */
+export const FILTER_KEYS = ['window', 'sample', 'max_jobs'] as const;
 
 /**
  * Deterministic uniform in [0, 1) from (seed, id): FNV-1a over the string, then the murmur3
@@ -58,18 +58,18 @@ function validateOptions(options: TraceOptions, file: string): void {
   const problems: string[] = [];
   const w = options.window;
   if (w !== undefined) {
-    if (w.startS !== undefined && !Number.isFinite(w.startS)) problems.push(`window.startS must be a finite number, got ${w.startS}`);
-    if (w.endS !== undefined && Number.isNaN(w.endS)) problems.push(`window.endS must be a number, got ${w.endS}`);
-    if ((w.endS ?? Infinity) <= (w.startS ?? 0)) problems.push(`window.endS (${w.endS}) must be after window.startS (${w.startS ?? 0})`);
+    if (w.startS !== undefined && !Number.isFinite(w.startS)) problems.push(`window.start must be a finite number of seconds, got ${w.startS}`);
+    if (w.endS !== undefined && Number.isNaN(w.endS)) problems.push(`window.end must be a number of seconds, got ${w.endS}`);
+    if ((w.endS ?? Infinity) <= (w.startS ?? 0)) problems.push(`window.end (${w.endS} s) must be after window.start (${w.startS ?? 0} s)`);
   }
   if (options.sample !== undefined && !(options.sample >= 0 && options.sample <= 1)) {
     problems.push(`sample must be a fraction in [0, 1], got ${options.sample}`);
   }
   if (options.timeScale !== undefined && !(options.timeScale > 0 && Number.isFinite(options.timeScale))) {
-    problems.push(`timeScale must be a positive number, got ${options.timeScale}`);
+    problems.push(`time_scale must be a positive number, got ${options.timeScale}`);
   }
   if (options.maxJobs !== undefined && !(Number.isInteger(options.maxJobs) && options.maxJobs >= 0)) {
-    problems.push(`maxJobs must be a non-negative integer, got ${options.maxJobs}`);
+    problems.push(`max_jobs must be a non-negative integer, got ${options.maxJobs}`);
   }
   if (problems.length > 0) throw new TraceError(file, 0, problems.join('; '));
 }
@@ -195,7 +195,7 @@ export function finishRows(
   if (!inOrder(jobs, kept)) kept.sort((a, b) => jobs.submitS(a) - jobs.submitS(b) || jobs.line(a) - jobs.line(b));
   skipped.sort((a, b) => a.line - b.line);
 
-  const filteredByOption: Record<string, number> = { window: 0, sample: 0, maxJobs: 0 };
+  const filteredByOption: Record<string, number> = { window: 0, sample: 0, max_jobs: 0 };
   if (options.window !== undefined) {
     const startS = options.window.startS ?? 0;
     const endS = options.window.endS ?? Infinity;
@@ -215,7 +215,7 @@ export function finishRows(
     for (const j of kept) jobs.setSubmitS(j, jobs.submitS(j) * options.timeScale);
   }
   if (options.maxJobs !== undefined && kept.length > options.maxJobs) {
-    filteredByOption.maxJobs = kept.length - options.maxJobs;
+    filteredByOption.max_jobs = kept.length - options.maxJobs;
     kept = kept.slice(0, options.maxJobs);
   }
   const suspect = suspectRows?.keptOf(kept, jobs);

@@ -61,7 +61,7 @@ export interface TraceImport {
   nodes?: TraceNode[];
   skipped: TraceSkip[];
   skippedByReason: Record<string, number>;
-  /** Valid jobs dropped by window / sample / maxJobs, per option name. */
+  /** Valid jobs dropped by window / sample / max_jobs, per option name (the scenario field's). */
   filteredByOption: Record<string, number>;
   /** Jobs kept under a new id (a repeated id becomes '<id>~2', ...), by reason. */
   renamedByReason?: Record<string, number>;
