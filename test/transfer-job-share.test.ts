@@ -71,6 +71,20 @@ describe('a job and a transfer on one long-haul link', () => {
     expect(alone.transfers).toEqual([]);
   });
 
+  it('the link is all the transfer\'s once the job ends, by hand', () => {
+    const alone = run('');
+    const s0 = alone.stepS;
+    const s1 = s0 + (32 * ((2 * 5) / 6) * (1.75e9 / 32)) / 6.25e9;
+    const startS = Math.round(alone.finishS) - 100;
+    const shared = run(`transfers:\n  - { name: bulk, from: east, to: west, size: 10TB, start: ${startS}s }\n`);
+    // The job's last (alone.finishS - startS) s of work at S0 take that x S1 / S0 beside the transfer,
+    // which has 50 GB/s less the job's demand meanwhile, and the whole link after.
+    const overlapS = ((alone.finishS - startS) * s1) / s0;
+    expect(shared.finishS).toBeCloseTo(startS + overlapS, 3);
+    const sentBeside = (50e9 - (8 * ((2 * 5) / 6) * 1.75e9) / s1) * overlapS;
+    expect(shared.transfers[0]!.duration_s).toBeCloseTo(overlapS + (10e12 - sentBeside) / 50e9 + 0.002, 3);
+  });
+
   it("docs/network.md's worked case says what the run gives", () => {
     const doc = readFileSync(repoPath('docs/network.md'), 'utf8').replace(/\s+/g, ' ');
     const alone = run('');
