@@ -2,7 +2,8 @@
 // time (compute + exposed communication + pipeline bubble) on its placement, with the bandwidth of
 // its scale-out traffic taken from the max-min share the flow network gives its flows now. When
 // any flow's share changes (another job starts or ends on a shared link), the affected jobs' rates
-// are recomputed and their completions rescheduled.
+// are recomputed and their completions rescheduled. Transfers move in a demand-bounded copy of the
+// links, where a job holds only the bandwidth it uses over a step (model/network/demand-bounded.ts).
 import type { Engine, ScheduledEvent } from '../engine/engine.js';
 import type { Cluster } from '../model/cluster.js';
 import { FlowNetwork, type OthersOnLink } from '../model/network/flow-network.js';
