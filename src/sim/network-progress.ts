@@ -2,10 +2,12 @@
 // time (compute + exposed communication + pipeline bubble) on its placement, with the bandwidth of
 // its scale-out traffic taken from the max-min share the flow network gives its flows now. When
 // any flow's share changes (another job starts or ends on a shared link), the affected jobs' rates
-// are recomputed and their completions rescheduled.
+// are recomputed and their completions rescheduled. Transfers move in a demand-bounded copy of the
+// links, where a job holds only the bandwidth it uses over a step (model/network/demand-bounded.ts).
 import type { Engine, ScheduledEvent } from '../engine/engine.js';
 import type { Cluster } from '../model/cluster.js';
 import { FlowNetwork, type OthersOnLink } from '../model/network/flow-network.js';
+import { DemandBoundedNetwork } from '../model/network/demand-bounded.js';
 import { Topology, type Route } from '../model/network/topology.js';
 import type { StepTime } from '../model/step-time.js';
 import { pipelinedRingStepLatencyS } from '../model/collectives.js';
@@ -75,7 +77,18 @@ interface JobComm {
 }
 
 export class NetworkProgressModel implements ProgressModel {
+  /**
+   * The shares jobs' collectives meet while they send: every flow (a job's, and one standing for each
+   * transfer) as greedy as a bulk transfer. Jobs' step times are read here; transfers move in `averaged`.
+   */
   readonly network = new FlowNetwork();
+  /**
+   * The same links as transfers cross them over time: each job flow held to its demand (bytes per
+   * step / step time), the transfers sharing the rest; their rates, progress and completions are
+   * this network's (docs/network.md, "A job holds a link only while it sends"). Job flows are put
+   * here only while a transfer is under way.
+   */
+  private readonly averaged = new DemandBoundedNetwork();
   readonly topology: Topology;
   /** Running jobs' records in start order (JobComm), and records kept for reuse. */
   private firstComm: JobComm | undefined;
@@ -273,6 +286,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.touch(oldLinks);
     for (const l of oldLinks) this.linkFlows[l]!--;
     this.network.removeFlow(old, this.clock);
+    this.averaged.drop(old, this.clock);
     const capBytesPerS = this.flowCapBytesPerS(route, from, share);
     const f = this.network.addFlow(route.links, Infinity, this.clock, {
       weight: flows === plan.dpFlows ? plan.dpWeight : plan.ppWeight,
@@ -369,6 +383,7 @@ export class NetworkProgressModel implements ProgressModel {
       if (links) for (let i = 0; i < links.length; i++) this.linkFlows[links[i]!]!--;
       this.routeOfFlow[f] = undefined;
       this.network.removeFlow(f, this.clock);
+      this.averaged.drop(f, this.clock);
     }
   }
 
@@ -385,7 +400,7 @@ export class NetworkProgressModel implements ProgressModel {
   setFabricElement(index: number, down: boolean): SimJob[] {
     const dead = new Set<number>();
     for (const { link, capacityBytesPerS } of this.topology.setElementDown(index, down)) {
-      this.network.setLinkCapacity(link, capacityBytesPerS, this.clock);
+      this.setLinkCapacity(link, capacityBytesPerS);
       this.touch([link]);
       if (capacityBytesPerS === 0) dead.add(link);
     }
@@ -397,7 +412,7 @@ export class NetworkProgressModel implements ProgressModel {
       for (const job of jobs) if (!this.replan(job)) lost.push(job);
       for (const { t } of this.transfersInStartOrder()) {
         const entry = this.transferOfFlow[t.flow]!;
-        if (entry.ends && Number.isNaN(t.finishS) && crossing(this.routeOfFlow[t.flow])) this.rerouteTransfer(t, entry.ends[0], entry.ends[1]);
+        if (entry.ends && Number.isNaN(t.finishS) && crossing(entry.links)) this.rerouteTransfer(t, entry.ends[0], entry.ends[1]);
       }
     }
     this.cluster.setFabricParts(this.topology.parts());
@@ -428,27 +443,75 @@ export class NetworkProgressModel implements ProgressModel {
     if (!r) return;
     const entry = this.transferOfFlow[t.flow]!;
     const old = t.flow;
-    const left = Math.max(0, this.network.remaining(old, this.clock));
-    for (const l of this.routeOfFlow[old] ?? []) {
+    const transfers = this.averaged.network;
+    const left = Math.max(0, transfers.remaining(old, this.clock));
+    for (const l of entry.links) {
       this.linkFlows[l]!--;
       this.linkTransfers[l]!--;
     }
-    this.ledger.transferCarried(this.routeOfFlow[old], t.name, entry.routeBytes - left);
-    this.routeOfFlow[old] = undefined;
+    this.ledger.transferCarried(entry.links, t.name, entry.routeBytes - left);
     this.transferOfFlow[old] = undefined;
+    this.dropGreedyTransfer(entry.greedy);
     // Between sites the window cap follows the new path's round trip.
     const capBytesPerS = sites ? r.connectionCapBytesPerS * entry.dcs![2] : entry.capBytesPerS;
     this.transferOpts.capBytesPerS = capBytesPerS;
     this.transferOpts.tag = entry.tag;
-    this.network.removeFlow(old, this.clock);
-    t.flow = this.network.addFlow(r.links, left, this.clock, this.transferOpts);
-    this.transferOfFlow[t.flow] = { ...entry, latencyS: r.latencyS, routeBytes: left, capBytesPerS };
+    transfers.removeFlow(old, this.clock);
+    t.flow = transfers.addFlow(r.links, left, this.clock, this.transferOpts);
+    const greedy = left > 0 ? this.addGreedyTransfer(r.links, capBytesPerS) : -1;
+    this.transferOfFlow[t.flow] = { ...entry, latencyS: r.latencyS, routeBytes: left, capBytesPerS, links: r.links, greedy };
     for (const l of r.links) {
       this.linkFlows[l]!++;
       this.linkTransfers[l]!++;
     }
-    this.routeOfFlow[t.flow] = r.links;
     this.touch(r.links);
+  }
+
+  /**
+   * The flow standing for a transfer among the greedy flows jobs' collectives meet (`network`): as
+   * greedy as the transfer, for as long as it lasts. Its rate there is what the transfer gets while
+   * jobs send; how fast the transfer moves is the demand-bounded network's.
+   */
+  private addGreedyTransfer(links: readonly number[], capBytesPerS: number): number {
+    const f = this.network.addFlow(links, Infinity, this.clock, capBytesPerS < Infinity ? { capBytesPerS } : undefined);
+    this.routeOfFlow[f] = links;
+    return f;
+  }
+
+  private dropGreedyTransfer(f: number): void {
+    if (f < 0) return;
+    this.touch(this.routeOfFlow[f]);
+    this.routeOfFlow[f] = undefined;
+    this.network.removeFlow(f, this.clock);
+  }
+
+  /** A link's capacity changes (a failure or a repair) in both views of the network. */
+  private setLinkCapacity(link: number, capacityBytesPerS: number): void {
+    this.network.setLinkCapacity(link, capacityBytesPerS, this.clock);
+    if (link < this.averaged.network.linkCount) this.averaged.network.setLinkCapacity(link, capacityBytesPerS, this.clock);
+  }
+
+  /**
+   * A job's flows in the demand-bounded network, each held to what it carries over a step: its
+   * ranks' bytes per step / the step time the job runs at now (from its shares in `network`, which
+   * do not depend on these demands, so no fixed point is needed). Only while a transfer is under way.
+   */
+  private setDemands(c: JobComm): void {
+    const plan = c.plan;
+    const step = c.step;
+    if (this.liveTransfers === 0 || !plan || !step || plan.dpFlows.length + plan.ppFlows.length === 0) return;
+    const stepS = step.stepS;
+    const groups = [
+      [plan.dpFlows, plan.dpShare, ringBytes(step), plan.dpWeight],
+      [plan.ppFlows, plan.ppShare, step.ppBytesPerStepPerDevice, plan.ppWeight],
+    ] as const;
+    for (const [flows, shares, bytesPerDevice, weight] of groups) {
+      for (let i = 0; i < flows.length; i++) {
+        const f = flows[i]!;
+        const demand = stepS > 0 && Number.isFinite(stepS) ? Math.min(this.capOfFlow[f]!, (bytesPerDevice * shares[i]!) / stepS) : 0;
+        this.averaged.setDemand(f, this.routeOfFlow[f]!, weight, demand, this.clock);
+      }
+    }
   }
 
   /** Step time and communication fraction of a running job (for jobs.csv). */
@@ -489,7 +552,7 @@ export class NetworkProgressModel implements ProgressModel {
     this.topology.setInterDcDown(index, down);
     const ids = this.topology.interDcLinkIds(index);
     for (const id of ids) {
-      this.network.setLinkCapacity(id, down ? 0 : this.topology.linkCapacityBytesPerS[id]!, this.clock);
+      this.setLinkCapacity(id, down ? 0 : this.topology.linkCapacityBytesPerS[id]!);
       this.touch([id]);
     }
     const lost: SimJob[] = [];
@@ -503,7 +566,7 @@ export class NetworkProgressModel implements ProgressModel {
     for (const job of jobs) if (!this.replan(job)) lost.push(job);
     if (down) {
       for (const { t } of this.transfersInStartOrder()) {
-        if (!Number.isNaN(t.finishS) || !(this.routeOfFlow[t.flow] ?? []).some((l) => ids.includes(l))) continue;
+        if (!Number.isNaN(t.finishS) || !this.transferOfFlow[t.flow]!.links.some((l) => ids.includes(l))) continue;
         const entry = this.transferOfFlow[t.flow]!;
         if (entry.ends) this.rerouteTransfer(t, entry.ends[0], entry.ends[1]);
         else if (entry.dcs) this.rerouteTransfer(t, entry.dcs[0], entry.dcs[1], true);
@@ -570,19 +633,31 @@ export class NetworkProgressModel implements ProgressModel {
     const t: TransferState = { name, bytes, startS: this.clock, finishS: Number.NaN, flow: -1, onDone };
     // Propagation delay: the last byte arrives one path latency after the fluid transfer ends.
     const tag = this.nextTransferTag++;
+    const transfers = this.averaged.network;
+    if (this.liveTransfers === 0) {
+      // The first transfer under way: the jobs' flows join it at their demands.
+      this.averaged.mirrorLinks(this.network);
+      this.liveTransfers++;
+      for (let c = this.firstComm; c; c = c.next) this.setDemands(c);
+    } else this.liveTransfers++;
     // One options object for every transfer (the network copies what it reads): no garbage per flow.
     this.transferOpts.capBytesPerS = capBytesPerS;
     this.transferOpts.tag = tag;
-    t.flow = this.network.addFlow(links, bytes, this.clock, this.transferOpts);
-    this.transferOfFlow[t.flow] = { t, latencyS, tag, routeBytes: bytes, capBytesPerS, ends, dcs };
-    this.liveTransfers++;
+    t.flow = transfers.addFlow(links, bytes, this.clock, this.transferOpts);
+    // A transfer of no bytes consumes nothing (it completes at once): nothing to meet.
+    const greedy = bytes > 0 ? this.addGreedyTransfer(links, capBytesPerS) : -1;
+    this.transferOfFlow[t.flow] = { t, latencyS, tag, routeBytes: bytes, capBytesPerS, ends, dcs, links, greedy };
     for (const l of links) {
       this.linkFlows[l]!++;
       this.linkTransfers[l]!++;
     }
-    this.routeOfFlow[t.flow] = links;
     this.sync(undefined);
     return t;
+  }
+
+  /** One transfer fewer under way: with none left, the jobs' flows leave the demand-bounded network. */
+  private transferGone(): void {
+    if (--this.liveTransfers === 0) this.averaged.dropAll(this.clock);
   }
 
   /** Per-link figures for links.csv, for links that carried anything (LinkLedger.rows). */
@@ -610,8 +685,8 @@ export class NetworkProgressModel implements ProgressModel {
     for (let f = 0; f < this.transferOfFlow.length; f++) {
       const entry = this.transferOfFlow[f];
       if (!entry) continue;
-      const sent = entry.routeBytes - Math.max(0, this.network.remaining(f, this.clock));
-      out.push({ user: transferUser(entry.t.name), links: this.routeOfFlow[f] ?? [], bytes: sent });
+      const sent = entry.routeBytes - Math.max(0, this.averaged.network.remaining(f, this.clock));
+      out.push({ user: transferUser(entry.t.name), links: entry.links, bytes: sent });
     }
     return out;
   }
@@ -636,11 +711,11 @@ export class NetworkProgressModel implements ProgressModel {
   /** By flow id: the cap a job's flow was added with (the NIC rails its ranks drive), for rateOf's per-group reading. */
   private readonly capOfFlow: number[] = [];
   /**
-   * Transfers whose last byte has not left yet, by flow slot, `liveTransfers` of them; `tag` gives
+   * Transfers whose last byte has not left yet, by flow slot (in the demand-bounded network), `liveTransfers` of them; `tag` gives
    * their start order. An array rather than a Map keyed by tag: a Map that empties after nearly
    * every transfer (one KV cache at a time) reallocates its table on each delete.
    */
-  private readonly transferOfFlow: ({ t: TransferState; latencyS: number; tag: number; routeBytes: number; capBytesPerS: number; ends: readonly [number, number] | undefined; /** Between data centres: the two, and the connections the transfer opened. */ dcs?: readonly [number, number, number] | undefined } | undefined)[] = [];
+  private readonly transferOfFlow: ({ t: TransferState; latencyS: number; tag: number; routeBytes: number; capBytesPerS: number; ends: readonly [number, number] | undefined; /** Between data centres: the two, and the connections the transfer opened. */ dcs?: readonly [number, number, number] | undefined; /** Its route's links. */ links: readonly number[]; /** Its greedy flow in `network` (addGreedyTransfer), -1 none. */ greedy: number } | undefined)[] = [];
   private liveTransfers = 0;
   private nextTransferTag = 0;
   private readonly transferOpts = { capBytesPerS: Infinity, tag: 0 };
@@ -668,19 +743,20 @@ export class NetworkProgressModel implements ProgressModel {
    */
   stopTransfer(t: TransferState): number {
     const flow = t.flow;
-    if (this.transferOfFlow[flow]?.t !== t) return 0;
-    const left = Math.max(0, this.network.remaining(flow, this.clock));
-    const routeBytes = this.transferOfFlow[flow]!.routeBytes;
+    const entry = this.transferOfFlow[flow];
+    if (entry?.t !== t) return 0;
+    const transfers = this.averaged.network;
+    const left = Math.max(0, transfers.remaining(flow, this.clock));
     this.transferOfFlow[flow] = undefined;
-    this.liveTransfers--;
-    this.touch(this.routeOfFlow[flow]);
-    for (const l of this.routeOfFlow[flow] ?? []) {
+    this.touch(entry.links);
+    for (const l of entry.links) {
       this.linkFlows[l]!--;
       this.linkTransfers[l]!--;
     }
-    this.ledger.transferCarried(this.routeOfFlow[flow], t.name, routeBytes - left);
-    this.routeOfFlow[flow] = undefined;
-    this.network.removeFlow(flow, this.clock);
+    this.ledger.transferCarried(entry.links, t.name, entry.routeBytes - left);
+    this.dropGreedyTransfer(entry.greedy);
+    transfers.removeFlow(flow, this.clock);
+    this.transferGone();
     this.sync(undefined);
     return left;
   }
@@ -702,7 +778,8 @@ export class NetworkProgressModel implements ProgressModel {
 
   /** Keep one engine event at the network's next flow completion (transfers only; job flows never end). */
   private scheduleCompletion(): void {
-    const t = this.network.nextCompletionTime();
+    // Job flows never end: only transfers complete, and they move in the demand-bounded network.
+    const t = this.liveTransfers > 0 ? this.averaged.network.nextCompletionTime() : Infinity;
     if (t === Infinity) this.checkTransfersCanEnd();
     if (this.completionEvent && !this.completionEvent.cancelled && this.completionEvent.timeS === t) return;
     this.sink.engine.cancel(this.completionEvent);
@@ -716,10 +793,10 @@ export class NetworkProgressModel implements ProgressModel {
   private checkTransfersCanEnd(): void {
     for (const { t } of this.transfersInStartOrder()) {
       if (!Number.isNaN(t.finishS)) continue;
-      const rate = this.network.rate(t.flow);
+      const rate = this.averaged.network.rate(t.flow);
       if (!(rate > 0)) continue;
-      const left = this.network.remaining(t.flow, this.clock);
-      throw this.tooSlow(t.flow, `transfer '${t.name}' (${left} bytes left at t=${this.clock} s) would arrive beyond the range of floating-point time`);
+      const left = this.averaged.network.remaining(t.flow, this.clock);
+      throw this.tooSlow(this.transferOfFlow[t.flow]!.links, `transfer '${t.name}' (${left} bytes left at t=${this.clock} s) would arrive beyond the range of floating-point time`);
     }
   }
 
@@ -727,14 +804,14 @@ export class NetworkProgressModel implements ProgressModel {
    * The input is the problem, not the run: a link so slow that a result overflows floats. Located
    * at the field that sets the capacity of the slowest link on `flow`'s route.
    */
-  private tooSlow(flow: number, what: string, kindName?: string): InputError {
-    if (flow < 0) {
+  private tooSlow(route: readonly number[] | undefined, what: string, kindName?: string): InputError {
+    if (!route) {
       // No flow on the network: the devices' own interconnect is what is too slow.
       const message = `${what} over the ${kindName} interconnect: no result would mean anything; give it a realistic rate`;
       return new InputError([this.sink.resolved.src.issue(['devices', kindName ?? '', 'interconnect', 'bandwidth'], message)]);
     }
     let slowest = -1;
-    for (const l of this.routeOfFlow[flow] ?? []) if (slowest < 0 || this.topology.linkCapacityBytesPerS[l]! < this.topology.linkCapacityBytesPerS[slowest]!) slowest = l;
+    for (const l of route) if (slowest < 0 || this.topology.linkCapacityBytesPerS[l]! < this.topology.linkCapacityBytesPerS[slowest]!) slowest = l;
     const link = slowest < 0 ? 'its path' : `link '${this.topology.linkNames[slowest]}' (${this.topology.linkCapacityBytesPerS[slowest]} B/s)`;
     const message = `${what} over ${link}: no result would mean anything; give it a realistic rate`;
     return new InputError([this.sink.resolved.src.issue(slowest < 0 ? [] : this.topology.linkFields[slowest]!, message)]);
@@ -743,20 +820,25 @@ export class NetworkProgressModel implements ProgressModel {
   private readonly onCompletion = (): void => {
     this.completionEvent = undefined;
     const done: TransferState[] = [];
-    this.network.popCompleted(this.clock, (flow, finishS) => {
-      const { t, latencyS, routeBytes } = this.transferOfFlow[flow]!;
+    const ended: number[] = [];
+    this.averaged.network.popCompleted(this.clock, (flow, finishS) => {
+      const { t, latencyS, routeBytes, links, greedy } = this.transferOfFlow[flow]!;
       this.transferOfFlow[flow] = undefined;
-      this.liveTransfers--;
       t.finishS = finishS + latencyS;
-      this.touch(this.routeOfFlow[flow]);
-      for (const l of this.routeOfFlow[flow] ?? []) {
+      this.touch(links);
+      for (const l of links) {
         this.linkFlows[l]!--;
         this.linkTransfers[l]!--;
       }
-      this.ledger.transferCarried(this.routeOfFlow[flow], t.name, routeBytes);
-      this.routeOfFlow[flow] = undefined;
+      this.ledger.transferCarried(links, t.name, routeBytes);
+      ended.push(greedy);
       done.push(t);
     });
+    // The network must not change while it reports completions: the transfers' greedy flows go after.
+    for (const g of ended) {
+      this.dropGreedyTransfer(g);
+      this.transferGone();
+    }
     this.sync(undefined);
     for (const t of done) {
       if (t.finishS > this.clock) this.sink.engine.at(t.finishS, () => t.onDone(t));
@@ -1202,6 +1284,7 @@ export class NetworkProgressModel implements ProgressModel {
     const dpBw = plan.dpFlows.length > 0 ? this.perRank(c, plan.dpFlows, plan.dpShare, eff) : Infinity;
     const ppBw = plan.ppFlows.length > 0 ? this.perRank(c, plan.ppFlows, plan.ppShare, eff) : Infinity;
     c.step = this.steps.fromShares(job, job.placement!, c.shaped, plan, dpBw, ppBw);
+    this.setDemands(c);
     const rate = c.step.usefulFlopPerS;
     if (!(rate > 0) || !Number.isFinite(c.step.stepS)) {
       // A flow at rate 0 is a failed link on the job's path: the job stalls until it is repaired.
@@ -1212,7 +1295,7 @@ export class NetworkProgressModel implements ProgressModel {
         if (r === 0) return 0;
         if (slowest < 0 || r < this.network.rate(slowest)) slowest = f;
       }
-      throw this.tooSlow(slowest, `job '${job.name}' gets a step time of ${c.step.stepS} s (beyond the range of floating-point numbers) at t=${this.clock} s${slowest >= 0 ? `, its slowest flow ${this.network.rate(slowest)} B/s` : ''}`, this.cluster.kinds[job.placement!.kind]!.name);
+      throw this.tooSlow(slowest < 0 ? undefined : this.routeOfFlow[slowest], `job '${job.name}' gets a step time of ${c.step.stepS} s (beyond the range of floating-point numbers) at t=${this.clock} s${slowest >= 0 ? `, its slowest flow ${this.network.rate(slowest)} B/s` : ''}`, this.cluster.kinds[job.placement!.kind]!.name);
     }
     return rate;
   }
