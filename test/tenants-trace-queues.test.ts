@@ -78,6 +78,21 @@ describe('trace.queue_from', () => {
     expect(msg).toContain('the queues are: research, eval)');
   });
 
+  it('a hashed value that YAML reads as a number is refused beside a default, not sent to the default', () => {
+    // Was: with \`default: eval\`, the key 6214e9 (read as 6214000000000) matched no job and every
+    // job of 6214e9 went silently to eval: research's tenants.csv row empty, eval's share doubled.
+    const text = scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { 6214e9: research, 11cb48: eval }, default: eval } }');
+    const msg = errors(() => load(text, { 'jobs.csv': PHILLY }));
+    expect(msg).toContain(
+      "jobs.csv:2: column cluster '6214e9' would go to the default queue 'eval' (2 jobs); `queue_from.map` has the key 6214000000000, which is how YAML reads 6214e9 unquoted (a number): quote it, '6214e9'",
+    );
+    expect(msg.match(/6214e9'/g)).toHaveLength(2);
+    expect(msg).not.toContain('names no tenant queue');
+    // Quoted, the same map and default load.
+    const quoted = load(scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { "6214e9": research, 11cb48: eval }, default: eval } }'), { 'jobs.csv': PHILLY });
+    expect(queuesOf(quoted)).toEqual(['research', 'eval', 'product', 'research']);
+  });
+
   it('a hashed value that YAML reads as a number is explained', () => {
     const text = scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { 6214e9: research, 11cb48: eval } } }');
     expect(errors(() => load(text, { 'jobs.csv': PHILLY }))).toContain(

@@ -1,7 +1,8 @@
 // Tenant queues of trace jobs read from a trace column (`trace.queue_from`): Philly's virtual
 // cluster, a csv's group column or Alibaba's QoS class names each job's queue, directly or through
 // a map. A value that names no queue is refused at its file and line (one report per distinct
-// value, with how many jobs carry it) unless a default queue takes it.
+// value, with how many jobs carry it) unless a default queue takes it; a value a map key was meant
+// for, which YAML read as a number (6214e9 unquoted), is refused even beside a default.
 import type { PathKey } from '../scenario/errors.js';
 import type { TraceJob } from '../scenario/traces/types.js';
 import { suggestName } from '../scenario/did-you-mean.js';
@@ -23,6 +24,11 @@ export class TraceQueues {
   private readonly fallback: number | undefined;
   private readonly unknown = new Map<string, { line: number; jobs: number }>();
   private missing: { line: number; jobs: number } | undefined;
+  /** Values the default queue takes, and those it may not: a map key was meant for them (`misread`). */
+  private readonly toDefault = new Set<string>();
+  private readonly misreadValues = new Map<string, { line: number; jobs: number }>();
+  /** Whether a map key is a number (only then may a value be misread). */
+  private readonly anyNumericKey: boolean;
 
   /**
    * `column` names the trace column of `spec.field` in messages (e.g. "column cluster"); `source`
@@ -40,6 +46,7 @@ export class TraceQueues {
       const q = this.known(name, [...at, 'map', value]);
       if (q !== undefined) this.mapped.set(value, q);
     }
+    this.anyNumericKey = Object.keys(spec.map).some((k) => Number.isFinite(Number(k)));
     this.fallback = spec.default !== undefined ? this.known(spec.default, [...at, 'default']) : undefined;
   }
 
@@ -62,12 +69,28 @@ export class TraceQueues {
       else this.missing = { line: job.line, jobs: 1 };
       return undefined;
     }
-    const q = this.mapped.get(value) ?? (Object.hasOwn(this.spec.map, value) ? undefined : queueIndex(this.tenants, value)) ?? this.fallback;
+    const q = this.mapped.get(value) ?? (Object.hasOwn(this.spec.map, value) ? undefined : queueIndex(this.tenants, value));
     if (q !== undefined) return q;
+    if (this.fallback !== undefined) return this.misread(value, job.line) ? undefined : this.fallback;
     const u = this.unknown.get(value);
     if (u) u.jobs++;
     else this.unknown.set(value, { line: job.line, jobs: 1 });
     return undefined;
+  }
+
+  /**
+   * Whether `value`, about to go to the default queue, is one a map key was meant for but YAML read
+   * as a number (6214e9 unquoted is 6214000000000): the default would take its jobs silently, so it
+   * is counted for `report` to refuse. Each distinct value is looked at once.
+   */
+  private misread(value: string, line: number): boolean {
+    if (!this.anyNumericKey) return false;
+    const m = this.misreadValues.get(value);
+    if (m) return m.jobs++, true;
+    if (this.toDefault.has(value)) return false;
+    if (this.numericKey(value) === undefined) return this.toDefault.add(value), false;
+    this.misreadValues.set(value, { line, jobs: 1 });
+    return true;
   }
 
   /**
@@ -89,6 +112,9 @@ export class TraceQueues {
     const names = queueNames(this.tenants).join(', ');
     if (this.missing) {
       this.fail(this.at, `${this.source}:${this.missing.line}: ${this.column} is empty, so the job names no tenant queue (${jobsText(this.missing.jobs)} so); give \`queue_from.default\``);
+    }
+    for (const [value, u] of this.misreadValues) {
+      this.fail(this.at, `${this.source}:${u.line}: ${this.column} '${value}' would go to the default queue '${this.spec.default}' (${jobsText(u.jobs)}); ${this.numericKey(value)}`);
     }
     let shown = 0;
     for (const [value, u] of this.unknown) {
