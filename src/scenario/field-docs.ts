@@ -266,7 +266,7 @@ const TRACE: Docs = {
   time_scale: 'Multiply submission times: 0.5 halves inter-arrival times (doubles the load), in (0, 1e6].',
   max_jobs: 'Keep only the first N jobs, in submission order.',
   include_pending: 'Keep Alibaba pods that were never scheduled (run time = deletion - creation); alibaba-openb only.',
-  priority: 'Priority per QoS class or group, e.g. { LS: 2, BE: 0 } (0 when absent).',
+  priority: "Priority per QoS class or group, e.g. { LS: 2, BE: 0 } (0 when absent); a csv mapping needs a `group` column for it. A key no job's value matches is warned; quote hashed ids ('6214e9': unquoted, YAML reads it as a number, refused).",
   queue: 'The tenant queue its jobs are submitted to (one of `tenants.queues`).',
   queue_from: "Tenant queues from a trace column instead of one `queue`: each job goes to the queue its `field`'s value names, through `map` where it lists the value, else `default`.",
   'queue_from.field': "group (Philly's virtual cluster column `cluster` or `vc`; the csv mapping's `group`) or qos (Alibaba's QoS class).",

@@ -11,6 +11,7 @@ import type { PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { MAX_OPEN_RUN_S, MAX_TIME_S } from '../../scenario/limits.js';
 import { TraceQueues } from '../trace-queues.js';
+import { TracePriorities } from '../trace-priorities.js';
 import { TraceJobTable } from '../trace-job-template.js';
 import { formatYears } from '../size-estimate.js';
 import { formatDuration } from '../../units/units.js';
@@ -32,6 +33,9 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   if (t.include_pending && t.format !== 'alibaba-openb') ctx.fail([...at, 'include_pending'], `only an alibaba-openb pod list has never-scheduled pods to keep (an empty scheduled_time); a ${t.format} trace has none, so it would change nothing: drop it`);
   if (Object.keys(t.device_map).length > 0 && t.format !== 'alibaba-openb' && t.mapping?.allowed_models === undefined) {
     ctx.fail([...at, 'device_map'], t.format === 'csv' ? 'a csv trace has no GPU-model column unless its mapping names one (`allowed_models`), so this map would match nothing: name the column, or drop device_map' : 'a philly trace has no GPU-model column, so this map would match nothing: drop it (every job may run on any kind)');
+  }
+  if (t.format === 'csv' && t.mapping?.group === undefined && Object.keys(t.priority).some((k) => k !== '')) {
+    ctx.fail([...at, 'priority'], 'a csv trace has no group column unless its mapping names one (`group`), so these priorities would be given to no job: name the column, or drop priority');
   }
   if (t.sample_seed !== undefined && !(t.sample !== undefined && t.sample < 1)) ctx.fail([...at, 'sample_seed'], 'sample_seed chooses the jobs `sample` keeps, and every job is kept without a `sample` below 1, so it would change nothing: drop it, or give `sample`');
   const text = ctx.readTrace(t.path, [...at, 'path']);
@@ -102,6 +106,8 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   const name = t.name ?? `trace-${wi}`;
   const column = t.queue_from?.field === 'qos' ? 'column qos' : t.format === 'csv' ? `column ${t.mapping?.group ?? '(none: the mapping gives no `group`)'}` : `column ${imported.groupColumn ?? 'cluster (absent from the file)'}`;
   const traceQueues = t.queue_from && scope.tenants && t.queue === undefined ? new TraceQueues(t.queue_from, scope.tenants, [...at, 'queue_from'], column, t.path, ctx.fail) : undefined;
+  const priorityColumn = t.format === 'alibaba-openb' ? 'column qos' : t.format === 'csv' ? `column ${t.mapping?.group}` : `column ${imported.groupColumn ?? 'cluster (absent from the file)'}`;
+  const priorities = new TracePriorities(t.priority, [...at, 'priority'], priorityColumn);
   let kept = 0;
   let beyond = 0;
   let firstBeyond: { line: number; id: string; submitS: number; durationS: number; devices: number } | undefined;
@@ -157,7 +163,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     rows instanceof CsvRowReader && !traceQueues && !mayClashWithOwn && names.noSetYet && names.listed.size === 0 && names.generators.size === 0 ? rows.columns() : undefined;
   if (cols !== undefined) {
     const { order, submit, duration, deviceCount, milli, lines, numbers } = cols;
-    const priority = t.priority[''] ?? 0;
+    const priority = priorities.of('');
     const fixed = t.runtime === 'fixed';
     const bestRate = fixed ? 0 : bestRateOf(undefined);
     const peak = refSpec.peak;
@@ -270,7 +276,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
       tj.devices,
       work,
       allowedKinds,
-      t.priority[tj.qos ?? tj.group ?? ''] ?? 0,
+      priorities.of(tj.qos ?? tj.group ?? ''),
       tj.gpuMilli,
       tj.cpuMilli,
       tj.memoryMiB,
@@ -293,6 +299,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   table.trim();
   scope.jobs.addTable(table);
   traceQueues?.report();
+  priorities.report(ctx.fail, ctx.warn);
   const fileAt: PathKey[] = [...at, 'path'];
   if (firstBeyond !== undefined) {
     const b = firstBeyond;
