@@ -119,6 +119,29 @@ describe('trace.queue_from', () => {
     expect(queuesOf(load(scenario(trace(', default: eval')), { 'u.csv': csv }))).toEqual(['research', 'product', 'eval']);
   });
 
+  it('a field the trace has no column for is refused, not sent to the default queue', () => {
+    // Was: an openb pod list read with the default field (group, which it lacks) and a default
+    // queue sent every pod there, its qos map unused; without a default it advised giving one.
+    const pods = 'name,num_gpu,gpu_milli,qos,creation_time,deletion_time,scheduled_time\np0,1,1000,LS,0,60,0\np1,1,1000,BE,0,60,0\n';
+    const openb = (field: string) => `{ format: alibaba-openb, path: pods.csv, reference_device: H100, queue_from: { ${field}map: { LS: research, BE: eval }, default: eval } }`;
+    expect(errors(() => load(scenario(openb('')), { 'pods.csv': pods }))).toContain(
+      'workloads[0].trace.queue_from.field: an alibaba-openb pod list has no group column, so no job would name its queue: its QoS class is `field: qos`',
+    );
+    expect(queuesOf(load(scenario(openb('field: qos, ')), { 'pods.csv': pods }))).toEqual(['research', 'eval']);
+    // Philly's and a csv mapping's traces have no QoS column.
+    expect(errors(() => load(scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { field: qos, map: { "6214e9": research }, default: eval } }'), { 'jobs.csv': PHILLY }))).toContain(
+      'workloads[0].trace.queue_from.field: a philly trace has no QoS column (only an alibaba-openb pod list has one), so no job would name its queue: its virtual cluster is `field: group`',
+    );
+    // A csv mapping without `group`, and a Philly file without its cluster column.
+    const csv = 'submit,duration,gpus,user\n0,60,1,alice\n';
+    expect(errors(() => load(scenario('{ format: csv, path: u.csv, reference_device: H100, mapping: { submit: submit, duration: duration, devices: gpus }, queue_from: { map: { alice: research }, default: eval } }'), { 'u.csv': csv }))).toContain(
+      'workloads[0].trace.queue_from.field: the mapping names no group column, so no job would name its queue: name it (`group: <column>`)',
+    );
+    expect(errors(() => load(scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { "6214e9": research }, default: eval } }'), { 'jobs.csv': PHILLY.replace(',cluster\n', ',vc2\n') }))).toContain(
+      'workloads[0].trace.queue_from.field: jobs.csv has no cluster or vc column, so no job would name its queue',
+    );
+  });
+
   it('refuses a map or default naming an unknown queue, queue beside queue_from, and queue_from without tenants', () => {
     const files = { 'jobs.csv': PHILLY };
     expect(errors(() => load(scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { "6214e9": reserch }, default: eval } }'), files))).toContain(

@@ -105,6 +105,13 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   };
   const name = t.name ?? `trace-${wi}`;
   const column = t.queue_from?.field === 'qos' ? 'column qos' : t.format === 'csv' ? `column ${t.mapping?.group ?? '(none: the mapping gives no `group`)'}` : `column ${imported.groupColumn ?? 'cluster (absent from the file)'}`;
+  const noQueueColumn = t.queue_from ? missingQueueColumn(t, imported.groupColumn) : undefined;
+  if (noQueueColumn !== undefined) {
+    // Every job's value would be empty: all to the default queue, or each refused with advice to
+    // give one, when the fix is the field or the column.
+    ctx.fail([...at, 'queue_from', 'field'], `${noQueueColumn.why}, so no job would name its queue${noQueueColumn.fix !== undefined ? `: ${noQueueColumn.fix}` : ''}`);
+    return;
+  }
   const traceQueues = t.queue_from && scope.tenants && t.queue === undefined ? new TraceQueues(t.queue_from, scope.tenants, [...at, 'queue_from'], column, t.path, ctx.fail) : undefined;
   const priorityColumn = t.format === 'alibaba-openb' ? 'column qos' : t.format === 'csv' ? `column ${t.mapping?.group}` : `column ${imported.groupColumn ?? 'cluster (absent from the file)'}`;
   const priorities = new TracePriorities(t.priority, [...at, 'priority'], priorityColumn);
@@ -377,4 +384,16 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     suspectByReason: { ...(imported.suspectByReason ?? {}) },
     firstSuspect: { ...(imported.firstSuspect ?? {}) },
   });
+}
+
+/** Why the trace has no column for `queue_from.field`, and the fix (undefined when it has one). */
+function missingQueueColumn(t: TraceSpec, groupColumn: string | undefined): { why: string; fix?: string } | undefined {
+  const field = t.queue_from?.field ?? 'group';
+  if (field === 'qos') {
+    if (t.format === 'alibaba-openb') return undefined;
+    return { why: `a ${t.format} trace has no QoS column (only an alibaba-openb pod list has one)`, fix: t.format === 'philly' ? 'its virtual cluster is `field: group`' : "its mapping's `group` column is `field: group`" };
+  }
+  if (t.format === 'alibaba-openb') return { why: 'an alibaba-openb pod list has no group column', fix: 'its QoS class is `field: qos`' };
+  if (t.format === 'csv') return t.mapping?.group === undefined ? { why: 'the mapping names no group column', fix: 'name it (`group: <column>`)' } : undefined;
+  return groupColumn === undefined ? { why: `${t.path} has no cluster or vc column` } : undefined;
 }
