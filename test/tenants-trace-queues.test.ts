@@ -93,6 +93,15 @@ describe('trace.queue_from', () => {
     expect(queuesOf(quoted)).toEqual(['research', 'eval', 'product', 'research']);
   });
 
+  it('a map key no job carries is warned beside a default, with a did-you-mean', () => {
+    // Was: { "6214e8": research } (a typo) matched nothing, its jobs went to the default, unsaid.
+    const r = load(scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { "6214e8": research, 11cb48: eval }, default: eval } }'), { 'jobs.csv': PHILLY });
+    expect(queuesOf(r)).toEqual(['eval', 'eval', 'product', 'eval']);
+    expect(r.warnings.map((w) => w.message).join('\n')).toContain("queue_from.map key '6214e8' names no job's value of column cluster (did you mean '6214e9'?): no job goes to research through it");
+    const ok = load(scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { "6214e9": research, 11cb48: eval }, default: eval } }'), { 'jobs.csv': PHILLY });
+    expect(ok.warnings.map((w) => w.message).join('\n')).not.toContain('queue_from.map key');
+  });
+
   it('a hashed value that YAML reads as a number is explained', () => {
     const text = scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { 6214e9: research, 11cb48: eval } } }');
     expect(errors(() => load(text, { 'jobs.csv': PHILLY }))).toContain(

@@ -16,6 +16,9 @@ export interface QueueFromSpec {
 
 type Fail = (path: readonly PathKey[], message: string) => void;
 
+/** Distinct values kept to suggest a map key's intended value. */
+const MAX_SEEN_VALUES = 10_000;
+
 /** Distinct unknown values reported one by one; the rest are counted in one line. */
 const MAX_REPORTED_VALUES = 5;
 
@@ -27,6 +30,9 @@ export class TraceQueues {
   /** Values the default queue takes, and those it may not: a map key was meant for them (`misread`). */
   private readonly toDefault = new Set<string>();
   private readonly misreadValues = new Map<string, { line: number; jobs: number }>();
+  /** Map keys some job's value matched, and the values seen (up to MAX_SEEN_VALUES, for suggestions). */
+  private readonly hitKeys = new Set<string>();
+  private readonly seenValues = new Set<string>();
   /** Whether a map key is a number (only then may a value be misread). */
   private readonly anyNumericKey: boolean;
 
@@ -69,7 +75,10 @@ export class TraceQueues {
       else this.missing = { line: job.line, jobs: 1 };
       return undefined;
     }
-    const q = this.mapped.get(value) ?? (Object.hasOwn(this.spec.map, value) ? undefined : queueIndex(this.tenants, value));
+    if (this.seenValues.size < MAX_SEEN_VALUES) this.seenValues.add(value);
+    const viaMap = this.mapped.get(value);
+    if (viaMap !== undefined) return this.hitKeys.add(value), viaMap;
+    const q = Object.hasOwn(this.spec.map, value) ? undefined : queueIndex(this.tenants, value);
     if (q !== undefined) return q;
     if (this.fallback !== undefined) return this.misread(value, job.line) ? undefined : this.fallback;
     const u = this.unknown.get(value);
@@ -104,8 +113,18 @@ export class TraceQueues {
     return key === undefined ? undefined : `\`queue_from.map\` has the key ${key}, which is how YAML reads ${value} unquoted (a number): quote it, '${value}'`;
   }
 
-  /** Report the values that named no queue (after every job has been asked). */
-  report(): void {
+  /**
+   * Report the values that named no queue (after every job has been asked), and warn of map keys
+   * no job's value matched: their jobs went elsewhere (a typo's to the default), unseen. A key a
+   * value YAML misread was meant for is refused in its value's report instead.
+   */
+  report(warn: Fail): void {
+    const values = [...this.seenValues];
+    for (const [key, q] of this.mapped) {
+      if (this.hitKeys.has(key) || values.some((v) => Number.isFinite(Number(key)) && Number(v) === Number(key))) continue;
+      const guess = suggestName(key, values);
+      warn([...this.at, 'map', key], `queue_from.map key '${key}' names no job's value of ${this.column}${guess !== undefined ? ` (did you mean '${guess}'?)` : ''}: no job goes to ${this.tenants.queues[q]!.name} through it`);
+    }
     // A map entry that named an unknown queue was reported already; its jobs are not reported twice.
     const jobsText = (n: number): string => (n === 1 ? '1 job' : `${n} jobs`);
     const fix = 'map it in `queue_from.map` or give `queue_from.default`';

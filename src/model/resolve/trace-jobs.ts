@@ -305,7 +305,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   names.tableSoFar = undefined;
   table.trim();
   scope.jobs.addTable(table);
-  traceQueues?.report();
+  traceQueues?.report(ctx.warn);
   priorities.report(ctx.fail, ctx.warn);
   const fileAt: PathKey[] = [...at, 'path'];
   if (firstBeyond !== undefined) {
