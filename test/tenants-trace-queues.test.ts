@@ -78,6 +78,30 @@ describe('trace.queue_from', () => {
     expect(msg).toContain('the queues are: research, eval)');
   });
 
+  it('a hashed value that YAML reads as a number is refused beside a default, not sent to the default', () => {
+    // Was: with \`default: eval\`, the key 6214e9 (read as 6214000000000) matched no job and every
+    // job of 6214e9 went silently to eval: research's tenants.csv row empty, eval's share doubled.
+    const text = scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { 6214e9: research, 11cb48: eval }, default: eval } }');
+    const msg = errors(() => load(text, { 'jobs.csv': PHILLY }));
+    expect(msg).toContain(
+      "jobs.csv:2: column cluster '6214e9' would go to the default queue 'eval' (2 jobs); `queue_from.map` has the key 6214000000000, which is how YAML reads 6214e9 unquoted (a number): quote it, '6214e9'",
+    );
+    expect(msg.match(/6214e9'/g)).toHaveLength(2);
+    expect(msg).not.toContain('names no tenant queue');
+    // Quoted, the same map and default load.
+    const quoted = load(scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { "6214e9": research, 11cb48: eval }, default: eval } }'), { 'jobs.csv': PHILLY });
+    expect(queuesOf(quoted)).toEqual(['research', 'eval', 'product', 'research']);
+  });
+
+  it('a map key no job carries is warned beside a default, with a did-you-mean', () => {
+    // Was: { "6214e8": research } (a typo) matched nothing, its jobs went to the default, unsaid.
+    const r = load(scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { "6214e8": research, 11cb48: eval }, default: eval } }'), { 'jobs.csv': PHILLY });
+    expect(queuesOf(r)).toEqual(['eval', 'eval', 'product', 'eval']);
+    expect(r.warnings.map((w) => w.message).join('\n')).toContain("queue_from.map key '6214e8' names no job's value of column cluster (did you mean '6214e9'?): no job goes to research through it");
+    const ok = load(scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { "6214e9": research, 11cb48: eval }, default: eval } }'), { 'jobs.csv': PHILLY });
+    expect(ok.warnings.map((w) => w.message).join('\n')).not.toContain('queue_from.map key');
+  });
+
   it('a hashed value that YAML reads as a number is explained', () => {
     const text = scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { 6214e9: research, 11cb48: eval } } }');
     expect(errors(() => load(text, { 'jobs.csv': PHILLY }))).toContain(
@@ -102,6 +126,29 @@ describe('trace.queue_from', () => {
     const trace = (extra: string) => `{ format: csv, path: u.csv, reference_device: H100, mapping: { submit: submit, duration: duration, devices: gpus, group: user }, queue_from: { map: { alice: research, bob: product }${extra} } }`;
     expect(errors(() => load(scenario(trace('')), { 'u.csv': csv }))).toContain('u.csv:4: column user is empty, so the job names no tenant queue (1 job so); give `queue_from.default`');
     expect(queuesOf(load(scenario(trace(', default: eval')), { 'u.csv': csv }))).toEqual(['research', 'product', 'eval']);
+  });
+
+  it('a field the trace has no column for is refused, not sent to the default queue', () => {
+    // Was: an openb pod list read with the default field (group, which it lacks) and a default
+    // queue sent every pod there, its qos map unused; without a default it advised giving one.
+    const pods = 'name,num_gpu,gpu_milli,qos,creation_time,deletion_time,scheduled_time\np0,1,1000,LS,0,60,0\np1,1,1000,BE,0,60,0\n';
+    const openb = (field: string) => `{ format: alibaba-openb, path: pods.csv, reference_device: H100, queue_from: { ${field}map: { LS: research, BE: eval }, default: eval } }`;
+    expect(errors(() => load(scenario(openb('')), { 'pods.csv': pods }))).toContain(
+      'workloads[0].trace.queue_from.field: an alibaba-openb pod list has no group column, so no job would name its queue: its QoS class is `field: qos`',
+    );
+    expect(queuesOf(load(scenario(openb('field: qos, ')), { 'pods.csv': pods }))).toEqual(['research', 'eval']);
+    // Philly's and a csv mapping's traces have no QoS column.
+    expect(errors(() => load(scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { field: qos, map: { "6214e9": research }, default: eval } }'), { 'jobs.csv': PHILLY }))).toContain(
+      'workloads[0].trace.queue_from.field: a philly trace has no QoS column (only an alibaba-openb pod list has one), so no job would name its queue: its virtual cluster is `field: group`',
+    );
+    // A csv mapping without `group`, and a Philly file without its cluster column.
+    const csv = 'submit,duration,gpus,user\n0,60,1,alice\n';
+    expect(errors(() => load(scenario('{ format: csv, path: u.csv, reference_device: H100, mapping: { submit: submit, duration: duration, devices: gpus }, queue_from: { map: { alice: research }, default: eval } }'), { 'u.csv': csv }))).toContain(
+      'workloads[0].trace.queue_from.field: the mapping names no group column, so no job would name its queue: name it (`group: <column>`)',
+    );
+    expect(errors(() => load(scenario('{ format: philly, path: jobs.csv, reference_device: H100, queue_from: { map: { "6214e9": research }, default: eval } }'), { 'jobs.csv': PHILLY.replace(',cluster\n', ',vc2\n') }))).toContain(
+      'workloads[0].trace.queue_from.field: jobs.csv has no cluster or vc column, so no job would name its queue',
+    );
   });
 
   it('refuses a map or default naming an unknown queue, queue beside queue_from, and queue_from without tenants', () => {

@@ -154,6 +154,28 @@ describe('alibaba-openb pods', () => {
   });
 });
 
+describe('alibaba-openb host columns', () => {
+  it('a pod or node whose cpu_milli or memory_mib is not a number >= 0 is skipped as bad, not read as asking or holding none', () => {
+    // Was: 'abc' or -4000 read as no request (a pod taking no CPU beside others), a node's as unlimited.
+    const pods = [POD_HEADER, 'p0,abc,8192,1,1000,,LS,Running,0,60,0', 'p1,4000,-1,1,1000,,LS,Running,0,60,0', 'p2,,,1,1000,,LS,Running,0,60,0', 'p3,0,0,1,1000,,LS,Running,0,60,0'].join('\n');
+    const t = parseAlibabaOpenbPods(pods, { source: 'pods.csv' });
+    expect(t.skipped).toEqual([
+      { line: 2, reason: 'bad cpu_milli', detail: 'abc' },
+      { line: 3, reason: 'bad memory_mib', detail: '-1' },
+    ]);
+    expect(t.jobs.map((j) => [j.id, j.cpuMilli, j.memoryMiB])).toEqual([
+      ['p2', undefined, undefined],
+      ['p3', 0, 0],
+    ]);
+    const nodes = parseAlibabaOpenbNodes('sn,cpu_milli,memory_mib,gpu,model\nn0,32 cores,262144,8,\nn1,32000,1e400,8,\nn2,,,8,\n', 'nodes.csv');
+    expect(nodes.skipped).toEqual([
+      { line: 2, reason: 'bad cpu_milli', detail: '32 cores' },
+      { line: 3, reason: 'bad memory_mib', detail: '1e400' },
+    ]);
+    expect(nodes.nodes.map((n) => n.id)).toEqual(['n2']);
+  });
+});
+
 describe('alibaba-openb nodes', () => {
   it('reads GPU nodes and counts CPU-only ones as skipped', () => {
     const text = 'sn,cpu_milli,memory_mib,gpu,model\nn0,32000,262144,0,\nn1,96000,786432,8,V100M32\nn2,64000,262144,2,\nn3,1,1,x,T4\n';

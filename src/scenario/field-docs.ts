@@ -266,11 +266,11 @@ const TRACE: Docs = {
   time_scale: 'Multiply submission times: 0.5 halves inter-arrival times (doubles the load), in (0, 1e6].',
   max_jobs: 'Keep only the first N jobs, in submission order.',
   include_pending: 'Keep Alibaba pods that were never scheduled (run time = deletion - creation); alibaba-openb only.',
-  priority: 'Priority per QoS class or group, e.g. { LS: 2, BE: 0 } (0 when absent).',
+  priority: "Priority per QoS class or group, e.g. { LS: 2, BE: 0 } (0 when absent); a csv mapping needs a `group` column for it. A key no job's value matches is warned; quote hashed ids ('6214e9': unquoted, YAML reads it as a number, refused).",
   queue: 'The tenant queue its jobs are submitted to (one of `tenants.queues`).',
   queue_from: "Tenant queues from a trace column instead of one `queue`: each job goes to the queue its `field`'s value names, through `map` where it lists the value, else `default`.",
-  'queue_from.field': "group (Philly's virtual cluster column `cluster` or `vc`; the csv mapping's `group`) or qos (Alibaba's QoS class).",
-  'queue_from.map': "Trace value -> queue name, e.g. { '6214e9': research, 11cb48: product } (quote hashed ids: unquoted, YAML reads 6214e9 as a number); a value not listed names its queue itself.",
+  'queue_from.field': "group (Philly's virtual cluster column `cluster` or `vc`; the csv mapping's `group`) or qos (Alibaba's QoS class); a field the trace has no column for (group on an alibaba-openb pod list, qos on philly or csv) is refused.",
+  'queue_from.map': "Trace value -> queue name, e.g. { '6214e9': research, 11cb48: product } (quote hashed ids: unquoted, YAML reads 6214e9 as a number, and such a key is refused, a \`default\` beside it or not; a key no job's value matches is warned); a value not listed names its queue itself.",
   'queue_from.default': 'Queue of jobs whose value names no queue (and of jobs without one); without it they are an error, reported at their line.',
 };
 

@@ -11,6 +11,7 @@ import type { PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { MAX_OPEN_RUN_S, MAX_TIME_S } from '../../scenario/limits.js';
 import { TraceQueues } from '../trace-queues.js';
+import { TracePriorities } from '../trace-priorities.js';
 import { TraceJobTable } from '../trace-job-template.js';
 import { formatYears } from '../size-estimate.js';
 import { formatDuration } from '../../units/units.js';
@@ -32,6 +33,9 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   if (t.include_pending && t.format !== 'alibaba-openb') ctx.fail([...at, 'include_pending'], `only an alibaba-openb pod list has never-scheduled pods to keep (an empty scheduled_time); a ${t.format} trace has none, so it would change nothing: drop it`);
   if (Object.keys(t.device_map).length > 0 && t.format !== 'alibaba-openb' && t.mapping?.allowed_models === undefined) {
     ctx.fail([...at, 'device_map'], t.format === 'csv' ? 'a csv trace has no GPU-model column unless its mapping names one (`allowed_models`), so this map would match nothing: name the column, or drop device_map' : 'a philly trace has no GPU-model column, so this map would match nothing: drop it (every job may run on any kind)');
+  }
+  if (t.format === 'csv' && t.mapping?.group === undefined && Object.keys(t.priority).some((k) => k !== '')) {
+    ctx.fail([...at, 'priority'], 'a csv trace has no group column unless its mapping names one (`group`), so these priorities would be given to no job: name the column, or drop priority');
   }
   if (t.sample_seed !== undefined && !(t.sample !== undefined && t.sample < 1)) ctx.fail([...at, 'sample_seed'], 'sample_seed chooses the jobs `sample` keeps, and every job is kept without a `sample` below 1, so it would change nothing: drop it, or give `sample`');
   const text = ctx.readTrace(t.path, [...at, 'path']);
@@ -101,7 +105,16 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   };
   const name = t.name ?? `trace-${wi}`;
   const column = t.queue_from?.field === 'qos' ? 'column qos' : t.format === 'csv' ? `column ${t.mapping?.group ?? '(none: the mapping gives no `group`)'}` : `column ${imported.groupColumn ?? 'cluster (absent from the file)'}`;
+  const noQueueColumn = t.queue_from ? missingQueueColumn(t, imported.groupColumn) : undefined;
+  if (noQueueColumn !== undefined) {
+    // Every job's value would be empty: all to the default queue, or each refused with advice to
+    // give one, when the fix is the field or the column.
+    ctx.fail([...at, 'queue_from', 'field'], `${noQueueColumn.why}, so no job would name its queue${noQueueColumn.fix !== undefined ? `: ${noQueueColumn.fix}` : ''}`);
+    return;
+  }
   const traceQueues = t.queue_from && scope.tenants && t.queue === undefined ? new TraceQueues(t.queue_from, scope.tenants, [...at, 'queue_from'], column, t.path, ctx.fail) : undefined;
+  const priorityColumn = t.format === 'alibaba-openb' ? 'column qos' : t.format === 'csv' ? `column ${t.mapping?.group}` : `column ${imported.groupColumn ?? 'cluster (absent from the file)'}`;
+  const priorities = new TracePriorities(t.priority, [...at, 'priority'], priorityColumn);
   let kept = 0;
   let beyond = 0;
   let firstBeyond: { line: number; id: string; submitS: number; durationS: number; devices: number } | undefined;
@@ -157,7 +170,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     rows instanceof CsvRowReader && !traceQueues && !mayClashWithOwn && names.noSetYet && names.listed.size === 0 && names.generators.size === 0 ? rows.columns() : undefined;
   if (cols !== undefined) {
     const { order, submit, duration, deviceCount, milli, lines, numbers } = cols;
-    const priority = t.priority[''] ?? 0;
+    const priority = priorities.of('');
     const fixed = t.runtime === 'fixed';
     const bestRate = fixed ? 0 : bestRateOf(undefined);
     const peak = refSpec.peak;
@@ -270,7 +283,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
       tj.devices,
       work,
       allowedKinds,
-      t.priority[tj.qos ?? tj.group ?? ''] ?? 0,
+      priorities.of(tj.qos ?? tj.group ?? ''),
       tj.gpuMilli,
       tj.cpuMilli,
       tj.memoryMiB,
@@ -292,7 +305,8 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
   names.tableSoFar = undefined;
   table.trim();
   scope.jobs.addTable(table);
-  traceQueues?.report();
+  traceQueues?.report(ctx.warn);
+  priorities.report(ctx.fail, ctx.warn);
   const fileAt: PathKey[] = [...at, 'path'];
   if (firstBeyond !== undefined) {
     const b = firstBeyond;
@@ -370,4 +384,16 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     suspectByReason: { ...(imported.suspectByReason ?? {}) },
     firstSuspect: { ...(imported.firstSuspect ?? {}) },
   });
+}
+
+/** Why the trace has no column for `queue_from.field`, and the fix (undefined when it has one). */
+function missingQueueColumn(t: TraceSpec, groupColumn: string | undefined): { why: string; fix?: string } | undefined {
+  const field = t.queue_from?.field ?? 'group';
+  if (field === 'qos') {
+    if (t.format === 'alibaba-openb') return undefined;
+    return { why: `a ${t.format} trace has no QoS column (only an alibaba-openb pod list has one)`, fix: t.format === 'philly' ? 'its virtual cluster is `field: group`' : "its mapping's `group` column is `field: group`" };
+  }
+  if (t.format === 'alibaba-openb') return { why: 'an alibaba-openb pod list has no group column', fix: 'its QoS class is `field: qos`' };
+  if (t.format === 'csv') return t.mapping?.group === undefined ? { why: 'the mapping names no group column', fix: 'name it (`group: <column>`)' } : undefined;
+  return groupColumn === undefined ? { why: `${t.path} has no cluster or vc column` } : undefined;
 }

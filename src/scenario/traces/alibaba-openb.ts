@@ -21,7 +21,8 @@
 //   and a run must refuse. A list with some time columns but not all is refused: which of its
 //   times would be meant is a guess.
 // Checks run in this order and the first failure names the reason: field count, name,
-// creation_time, num_gpu, no GPU, gpu_milli, scheduled_time/pending, deletion_time, order of times.
+// creation_time, num_gpu, no GPU, gpu_milli, scheduled_time/pending, deletion_time, order of times,
+// cpu_milli, memory_mib.
 import { isEmptyField, OTHER_TRACES, parseFiniteNumber, requireColumns, columnIndex, scanCsv, type TextPieces } from './csv-reader.js';
 import { countByReason, finishImport, type TraceOptions } from './trace-options.js';
 import { NOT_A_JSON_OBJECT } from './jsonl-scan.js';
@@ -157,11 +158,11 @@ export function parseAlibabaOpenbPods(text: string | TextPieces, options: Alibab
         allowedModels: specCol >= 0 ? parseGpuSpec(f[specCol]) : null,
         line,
       };
+      const host = hostCells(f, cpuCol, memCol);
+      if (typeof host === 'string') return skip(host, f[host === 'bad cpu_milli' ? cpuCol : memCol]);
       if (qosCol >= 0 && !isEmptyField(f[qosCol])) job.qos = f[qosCol]!.trim();
-      const cpuMilli = cpuCol >= 0 ? parseFiniteNumber(f[cpuCol]) : undefined;
-      if (cpuMilli !== undefined) job.cpuMilli = cpuMilli;
-      const memoryMiB = memCol >= 0 ? parseFiniteNumber(f[memCol]) : undefined;
-      if (memoryMiB !== undefined) job.memoryMiB = memoryMiB;
+      if (host.cpuMilli !== undefined) job.cpuMilli = host.cpuMilli;
+      if (host.memoryMiB !== undefined) job.memoryMiB = host.memoryMiB;
       jobs.push(job);
     },
     {},
@@ -169,6 +170,24 @@ export function parseAlibabaOpenbPods(text: string | TextPieces, options: Alibab
   );
   const result = finishImport(jobs, originS, skipped, rows, source, options);
   return untimed ? { ...result, untimed: true } : result;
+}
+
+/**
+ * A pod's request or a node's size in CPU and memory, each absent when its column or cell is; a cell
+ * that is not a number >= 0 names the reason to skip the row ('32 cores' read as no request, or a
+ * node's as unlimited, would change every placement beside it unseen).
+ */
+function hostCells(f: readonly string[], cpuCol: number, memCol: number): { cpuMilli?: number; memoryMiB?: number } | 'bad cpu_milli' | 'bad memory_mib' {
+  const read = (c: number): number | undefined | null => {
+    if (c < 0 || isEmptyField(f[c])) return undefined;
+    const v = parseFiniteNumber(f[c]);
+    return v !== undefined && v >= 0 ? v : null;
+  };
+  const cpuMilli = read(cpuCol);
+  if (cpuMilli === null) return 'bad cpu_milli';
+  const memoryMiB = read(memCol);
+  if (memoryMiB === null) return 'bad memory_mib';
+  return { ...(cpuMilli !== undefined ? { cpuMilli } : {}), ...(memoryMiB !== undefined ? { memoryMiB } : {}) };
 }
 
 const NODE_COLUMNS = { sn: 'sn', gpu: 'gpu' } as const;
@@ -208,16 +227,16 @@ export function parseAlibabaOpenbNodes(text: string | TextPieces, source = 'alib
       const devices = parseFiniteNumber(f[col.gpu]);
       if (devices === undefined || !Number.isInteger(devices) || devices < 0 || devices > MAX_DEVICES_PER_NODE) return skip('bad gpu', f[col.gpu]);
       if (devices === 0) return skip('CPU-only node');
+      const host = hostCells(f, cpuCol, memCol);
+      if (typeof host === 'string') return skip(host, f[host === 'bad cpu_milli' ? cpuCol : memCol]);
       const node: TraceNode = {
         id,
         devices,
         model: modelCol >= 0 && !isEmptyField(f[modelCol]) ? f[modelCol]!.trim() : null,
         line,
       };
-      const cpuMilli = cpuCol >= 0 ? parseFiniteNumber(f[cpuCol]) : undefined;
-      if (cpuMilli !== undefined) node.cpuMilli = cpuMilli;
-      const memoryMiB = memCol >= 0 ? parseFiniteNumber(f[memCol]) : undefined;
-      if (memoryMiB !== undefined) node.memoryMiB = memoryMiB;
+      if (host.cpuMilli !== undefined) node.cpuMilli = host.cpuMilli;
+      if (host.memoryMiB !== undefined) node.memoryMiB = host.memoryMiB;
       nodes.push(node);
     },
     {},
