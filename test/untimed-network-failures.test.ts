@@ -61,4 +61,17 @@ describe('failures a job timed without the network cannot have', () => {
     expect(flow.jobs[0]!.checkpoint_overhead_s).toBe(300);
     expect(flow.jobsCsv).toBe(ideal.jobsCsv);
   });
+
+  it('said before the run where no job sends over the network: fabric failures then stop no job', () => {
+    // The run reported 'failures 5 (0 FLOP lost and redone)' without a word, as though the fabric
+    // had been ridden out, where no job had a flow for it to cut (failures.links says so already).
+    const warned = (job: string): string =>
+      scenarioFromText(fabricText(job))
+        .warnings.map((w) => `${w.path}: ${w.message}`)
+        .join('\n');
+    expect(warned('{ name: a, devices: 16, duration: 48h, reference_device: H100 }')).toMatch(
+      /failures\.fabric: every job here is timed without the network \(none has a model size, `params`, to say what it sends\) and this scenario has no transfers or services, so no switch or link failure stops a job/,
+    );
+    expect(warned('{ name: a, devices: 16, params: 1B, tokens: 400B }')).not.toMatch(/failures\.fabric/);
+  });
 });

@@ -39,6 +39,7 @@ export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: 
   };
   const f = scenario.failures;
   checkLinkFailures(scenario, ctx);
+  checkFabricFailuresReach(scenario, ctx);
   const resolved: Scenario = { ...scenario, failures: { ...f, devices: byPoolKind(f.devices, ['failures', 'devices']), stragglers: byPoolKind(f.stragglers, ['failures', 'stragglers']) } };
   // Device and node failures reach inference replicas as they reach training jobs (the replica is
   // lost, its requests start over on the others, a replacement loads), and stragglers slow them
@@ -61,6 +62,18 @@ function checkLinkFailures(scenario: Scenario, ctx: ResolveContext): void {
   }
   const why = nothingCrossesLinks(scenario);
   if (why !== undefined) ctx.warn(['failures', 'links'], `${why}, so nothing crosses a link: link failures change no result`);
+}
+
+/**
+ * `failures.fabric` stops only jobs whose flows lose their path (network-progress setFabricElement):
+ * where no job is timed over the network (none has a model size) and nothing else sends, no switch
+ * or link failure stops a job, and the run reported them ridden out ('failures 5 (0 FLOP lost)')
+ * without a word. `network: ideal` is refused there (checkFabricFailures).
+ */
+function checkFabricFailuresReach(scenario: Scenario, ctx: ResolveContext): void {
+  if (!scenario.failures?.fabric || scenario.network === 'ideal') return;
+  const why = nothingCrossesLinks(scenario);
+  if (why !== undefined) ctx.warn(['failures', 'fabric'], `${why}, so no switch or link failure stops a job: fabric failures lose no work and cost no time (give a multi-node job its \`params\` to time it over the network)`);
 }
 
 /**
