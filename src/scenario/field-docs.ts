@@ -535,7 +535,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'failures.stragglers.<name>.fraction': 'Fraction of the devices of that kind that straggle, in [0, 1].',
   'failures.stragglers.<name>.slowdown': 'Their pace relative to nominal, in (0, 1].',
   checkpointing: 'Periodic checkpoints of training jobs, and the cost of restarting from one after a failure.',
-  'checkpointing.interval': "Progress time between checkpoints, or 'auto' (Young/Daly from the job's failure rate and checkpoint cost).",
+  'checkpointing.interval': "Progress time between checkpoints, or 'auto' (Young/Daly from the job's failure rate and checkpoint cost). A number without a unit is seconds (`interval: 30` is 30 s): one shorter than `cost`, which keeps a job writing checkpoints most of its time, is warned.",
   'checkpointing.cost': 'Time to write one checkpoint (no progress meanwhile).',
   'checkpointing.final_cost':
     "Time to write the checkpoint a trainer saves after its last step, once a job's work is done (in place of the periodic one when the last step is a save step): the devices are held for it, without progress, and it is in `checkpoint_overhead_s` and `finish_s`. Absent: `cost`, a full checkpoint, as Megatron-LM's pretrain() saves after training unless the last iteration was a save iteration. TorchTitan saves at the last step by default too, but only the model (`last_save_model_only: true`, in `export_dtype` float32: 4 bytes a parameter of the 12 of weights and Adam's two moments in float32, about a third of `cost`); `0s`: no final checkpoint. Written whenever `checkpointing` is given, under `interval: auto` with no failure rate (no periodic checkpoints) too. README.md (Definitions, checkpoints).",
