@@ -38,6 +38,7 @@ export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: 
     return out;
   };
   const f = scenario.failures;
+  checkShapes(f, ctx);
   checkLinkFailures(scenario, ctx);
   checkFabricFailuresReach(scenario, ctx);
   const resolved: Scenario = { ...scenario, failures: { ...f, devices: byPoolKind(f.devices, ['failures', 'devices']), stragglers: byPoolKind(f.stragglers, ['failures', 'stragglers']) } };
@@ -46,6 +47,26 @@ export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: 
   // (sim/inference/): nothing to warn of beside a service.
   warnMostlyDown(resolved, f, book, groups, ctx);
   return resolved;
+}
+
+type FailureProcess = { distribution: 'exponential' | 'weibull'; shape: number };
+
+/**
+ * `shape` is the Weibull shape: an exponential process (the default distribution) has none, and
+ * drew exponential gaps whatever shape was written (`{ mtbf: 10h, shape: 0.7 }`, meant as infant
+ * mortality, failed as a memoryless process without a word). A shape of 1 is the exponential
+ * itself, so it passes either way.
+ */
+function checkShapes(f: NonNullable<Scenario['failures']>, ctx: ResolveContext): void {
+  const check = (p: FailureProcess | undefined, at: PathKey[]): void => {
+    if (p === undefined || p.distribution === 'weibull' || p.shape === 1) return;
+    ctx.fail([...at, 'shape'], `a shape of ${p.shape} shapes Weibull gaps, but this process is exponential (\`distribution\` absent or exponential), which has none: add \`distribution: weibull\`, or leave \`shape\` out`);
+  };
+  for (const [name, p] of Object.entries(f.devices)) check(p, ['failures', 'devices', name]);
+  check(f.nodes, ['failures', 'nodes']);
+  check(f.links, ['failures', 'links']);
+  check(f.fabric?.switches, ['failures', 'fabric', 'switches']);
+  check(f.fabric?.links, ['failures', 'fabric', 'links']);
 }
 
 /**
