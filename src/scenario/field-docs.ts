@@ -52,7 +52,7 @@ const DEVICE: Docs = {
   memory: "Device memory as the device's driver reports its total (nvidia-smi's memory.total, e.g. '81559MiB' for an H100 80GB): vendors' 'GB' of HBM are binary, so '80GB' (80e9 bytes) is 7% short of what an '80GB' board holds.",
   memory_bandwidth: "Memory bandwidth, e.g. '3.35TB/s'.",
   busy_power: "Power drawn while computing a training job's steps, or an inference replica's batch (an iteration in flight), e.g. '700W'.",
-  idle_power: 'Power drawn while allocated to nothing, held by an inference replica with no batch in flight (loading its weights, waiting for requests), or held by a training job not computing (writing any checkpoint: periodic, when preempted or the final one; restoring; cut off by a failure at rate 0).',
+  idle_power: 'Power drawn while allocated to nothing, held by an inference replica with no batch in flight (loading its weights, waiting for requests), or held by a training job not computing (writing any checkpoint: periodic, when preempted or the final one; restoring; cut off by a failure at rate 0). At most `busy_power` (refused above it).',
   efficiency: "Kernel efficiency: the fraction of peak a well-tuned training step's compute reaches, before communication and bubbles, in (0, 1]; used for jobs without a model and for kinds without `gemm_efficiency`.",
   gemm_efficiency: 'Fraction of peak a large GEMM sustains on this kind (microbenchmarks), in (0, 1]; with it, training steps are timed operator by operator (docs/calibration.md).',
   compute_units: 'Compute units (SMs, CUs, MXUs) a GEMM is spread over, for wave quantisation.',
