@@ -42,4 +42,12 @@ describe('a Weibull shape on an exponential failure process', () => {
     expect(problems('  devices: { H100: { mtbf: 10h, shape: 0.7, distribution: weibull } }\n')).toBe('accepted');
     expect(problems('  devices: { H100: { mtbf: 10h, shape: 1 } }\n  nodes: { mtbf: 10h }\n')).toBe('accepted');
   });
+
+  it('and distribution: weibull without a shape, which was the exponential (k = 1), is refused too', () => {
+    expect(problems('  devices: { H100: { mtbf: 10h, distribution: weibull } }\n')).toMatch(
+      /test\.yaml:10:\d+: failures\.devices\.H100\.distribution: a Weibull process needs its `shape` \(k\): without one it is 1, the exponential itself; give the shape \(k < 1: failures cluster early; k > 1: wear-out\), or leave `distribution` out/,
+    );
+    expect(problems('  fabric: { links: { mtbf: 10h, distribution: weibull } }\n')).toMatch(/failures\.fabric\.links\.distribution: a Weibull process needs its `shape`/);
+    expect(problems('  nodes: { mtbf: 10h, distribution: weibull, shape: 1 }\n')).toBe('accepted');
+  });
 });

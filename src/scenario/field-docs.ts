@@ -153,7 +153,7 @@ const LAYOUT: Docs = {
 
 const FAILURE_PROCESS: Docs = {
   mtbf: "Mean time between failures of one unit, e.g. '50000h' (beyond the run's length means no failure), counted in up time: the unit runs a mean `mtbf`, fails, is out for `repair`, then runs again (an alternating renewal), so it is down repair / (mtbf + repair) of the time and fails once per mtbf + repair on average.",
-  distribution: 'Time between failures: exponential, or weibull (with `shape`).',
+  distribution: 'Time between failures: exponential, or weibull (with `shape`, required: without it the process would be the exponential).',
   shape: 'Weibull shape k in [0.1, 10] (k < 1: failures cluster early, as infant mortality does), with `distribution: weibull`; other than 1 on an exponential process (the default) it is refused.',
   repair: 'Time to repair or replace; the unit is out of service meanwhile.',
 };

@@ -55,11 +55,18 @@ type FailureProcess = { distribution: 'exponential' | 'weibull'; shape: number }
  * `shape` is the Weibull shape: an exponential process (the default distribution) has none, and
  * drew exponential gaps whatever shape was written (`{ mtbf: 10h, shape: 0.7 }`, meant as infant
  * mortality, failed as a memoryless process without a word). A shape of 1 is the exponential
- * itself, so it passes either way.
+ * itself, so it passes either way. The other way round, `distribution: weibull` with no shape took
+ * the default 1 and ran the exponential too: refused, asking for the shape.
  */
 function checkShapes(f: NonNullable<Scenario['failures']>, ctx: ResolveContext): void {
   const check = (p: FailureProcess | undefined, at: PathKey[]): void => {
-    if (p === undefined || p.distribution === 'weibull' || p.shape === 1) return;
+    if (p === undefined) return;
+    // A Weibull process whose shape is left at its default of 1 is the exponential: said, not run as asked.
+    if (p.distribution === 'weibull' && ctx.src.scalarAt([...at, 'shape']) === undefined) {
+      ctx.fail([...at, 'distribution'], 'a Weibull process needs its `shape` (k): without one it is 1, the exponential itself; give the shape (k < 1: failures cluster early; k > 1: wear-out), or leave `distribution` out');
+      return;
+    }
+    if (p.distribution === 'weibull' || p.shape === 1) return;
     ctx.fail([...at, 'shape'], `a shape of ${p.shape} shapes Weibull gaps, but this process is exponential (\`distribution\` absent or exponential), which has none: add \`distribution: weibull\`, or leave \`shape\` out`);
   };
   for (const [name, p] of Object.entries(f.devices)) check(p, ['failures', 'devices', name]);
