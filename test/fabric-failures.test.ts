@@ -302,7 +302,7 @@ describe('checkpoint intervals with fabric failures', () => {
   const rates = (topology: string): number[] => {
     const sim = new Simulation(scenarioFromText(spines('failures: { fabric: { switches: { mtbf: 100h } } }\ncheckpointing: { interval: auto }\n', topology)), {});
     const out: number[] = [];
-    sim.signals.on('started', (job) => void out.push(sim.failureRateOn!(job.devices, job.placement!)));
+    sim.signals.on('started', (job) => void out.push(sim.failureRateOf(job, job.placement!)));
     sim.run();
     return out;
   };

@@ -185,7 +185,7 @@ describe("inter-DC link failures in a job's failure rate (Young/Daly)", () => {
   const rateOf = (text: string): number => {
     const sim = new Simulation(scenarioFromText(text), {});
     const out: number[] = [];
-    sim.signals.on('started', (job) => void out.push(sim.failureRateOn!(job.devices, job.placement!)));
+    sim.signals.on('started', (job) => void out.push(sim.failureRateOf(job, job.placement!)));
     sim.run();
     return out[0]!;
   };

@@ -38,3 +38,31 @@ describe('implausible power figures', () => {
     ]);
   });
 });
+
+describe('an idle power above the busy power', () => {
+  // Accepted without a word: `H100: { idle_power: 800W }` (a board's busy figure written in the
+  // idle field, against the catalogue's 700 W busy) made every idle device draw more than a busy
+  // one, so a run's energy rose as its utilisation fell, and a policy that left devices idle looked
+  // worse on energy than one that kept them busy.
+  const refusal = (devices: string): string => {
+    try {
+      scenarioFromText(scenario('', devices));
+    } catch (e) {
+      return String((e as Error).message);
+    }
+    return 'accepted';
+  };
+
+  it('is refused at the field written, with both figures', () => {
+    expect(refusal('devices:\n  H100: { idle_power: 800W }\n')).toMatch(
+      /test\.yaml:3:\d+: devices\.H100\.idle_power: idle_power 800 W is more than busy_power 700 W \(the kind's\): a board draws more computing than idle/,
+    );
+    expect(refusal('devices:\n  H100: { busy_power: 50W }\n')).toMatch(/devices\.H100\.busy_power: idle_power 70 W \(the kind's\) is more than busy_power 50 W/);
+    expect(refusal('devices:\n  H100: { busy_power: 300W, idle_power: 400W }\n')).toMatch(/devices\.H100\.idle_power: idle_power 400 W is more than busy_power 300 W:/);
+  });
+
+  it('accepts an idle power up to the busy power', () => {
+    expect(refusal('devices:\n  H100: { idle_power: 700W }\n')).toBe('accepted');
+    expect(refusal('devices:\n  H100: { busy_power: 500W, idle_power: 100W }\n')).toBe('accepted');
+  });
+});

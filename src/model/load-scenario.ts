@@ -7,6 +7,7 @@ import { InputError, SourceMap, zodIssues } from '../scenario/errors.js';
 import { scenarioSchema, type Scenario } from '../scenario/schema.js';
 import { readGraphFiles } from './network/graph-files.js';
 import { checkFabricFailures } from './network/fabric-failure-names.js';
+import { implausibleCheckpointInterval } from './plausibility.js';
 import { resolveServices } from './inference/resolve-services.js';
 import { warnQuotasBeyondPool } from './resolve/quota-room.js';
 import { warnCohortsWithoutQueues } from './resolve/unused-cohorts.js';
@@ -90,6 +91,8 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   });
   checkIdealRoutes(scenario, datacentres, interDc, services, fail);
   const resolvedScenario = resolveFailureKinds(scenario, book, groups, ctx);
+  const cp = scenario.checkpointing;
+  if (cp && cp.interval !== 'auto') implausibleCheckpointInterval(cp.interval, cp.cost, ['checkpointing', 'interval'], src.scalarAt(['checkpointing', 'interval']), ctx.warn);
   if (workloads.tenants) {
     warnCohortsWithoutQueues(workloads.tenants, scenario, kinds, ctx);
     warnQuotasBeyondPool(workloads.tenants, scenario, kinds, groups, services, ctx);

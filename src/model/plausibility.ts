@@ -163,6 +163,23 @@ export function implausiblePower(watts: number, what: string, at: readonly PathK
 }
 
 /**
+ * A fixed checkpoint interval shorter than the checkpoint's cost is warned: a job would spend more
+ * of its time writing checkpoints than computing, which no trainer is run to do (save intervals
+ * are minutes to hours of steps). The likely cause is a bare number, which is seconds
+ * (`interval: 30` meant as 30 minutes), and the run did as told without a word: a 2 h job took 6 h.
+ */
+export function implausibleCheckpointInterval(intervalS: number, costS: number, at: readonly PathKey[], written: number | string | undefined, warn: (path: readonly PathKey[], message: string) => void): void {
+  if (!(intervalS < costS)) return;
+  const shown = formatDuration(intervalS);
+  const writing = Math.round((100 * costS) / (intervalS + costS));
+  const bare = typeof written !== 'string';
+  warn(
+    at,
+    `a checkpoint after every ${shown} of progress is shorter than its cost (\`cost\` ${formatDuration(costS)}): a job would spend ${writing}% of its time writing checkpoints${bare ? likelyMeant(written, intervalS, shown, 'seconds', 'min', 'minutes') : likelyMeant(written, intervalS, shown, 'seconds', 'h', 'hours')}`,
+  );
+}
+
+/**
  * What was likely meant by an implausible figure: a bare number is in base units (`2` is 2 s), so
  * the hint puts the intended unit after the same number; a figure with a unit keeps its number
  * and swaps the unit (`2m` is two minutes: '2ms'). Empty when the text has no number to keep.

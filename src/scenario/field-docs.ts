@@ -52,7 +52,7 @@ const DEVICE: Docs = {
   memory: "Device memory as the device's driver reports its total (nvidia-smi's memory.total, e.g. '81559MiB' for an H100 80GB): vendors' 'GB' of HBM are binary, so '80GB' (80e9 bytes) is 7% short of what an '80GB' board holds.",
   memory_bandwidth: "Memory bandwidth, e.g. '3.35TB/s'.",
   busy_power: "Power drawn while computing a training job's steps, or an inference replica's batch (an iteration in flight), e.g. '700W'.",
-  idle_power: 'Power drawn while allocated to nothing, held by an inference replica with no batch in flight (loading its weights, waiting for requests), or held by a training job not computing (writing any checkpoint: periodic, when preempted or the final one; restoring; cut off by a failure at rate 0).',
+  idle_power: 'Power drawn while allocated to nothing, held by an inference replica with no batch in flight (loading its weights, waiting for requests), or held by a training job not computing (writing any checkpoint: periodic, when preempted or the final one; restoring; cut off by a failure at rate 0). At most `busy_power` (refused above it).',
   efficiency: "Kernel efficiency: the fraction of peak a well-tuned training step's compute reaches, before communication and bubbles, in (0, 1]; used for jobs without a model and for kinds without `gemm_efficiency`.",
   gemm_efficiency: 'Fraction of peak a large GEMM sustains on this kind (microbenchmarks), in (0, 1]; with it, training steps are timed operator by operator (docs/calibration.md).',
   compute_units: 'Compute units (SMs, CUs, MXUs) a GEMM is spread over, for wave quantisation.',
@@ -153,8 +153,8 @@ const LAYOUT: Docs = {
 
 const FAILURE_PROCESS: Docs = {
   mtbf: "Mean time between failures of one unit, e.g. '50000h' (beyond the run's length means no failure), counted in up time: the unit runs a mean `mtbf`, fails, is out for `repair`, then runs again (an alternating renewal), so it is down repair / (mtbf + repair) of the time and fails once per mtbf + repair on average.",
-  distribution: 'Time between failures: exponential, or weibull (with `shape`).',
-  shape: 'Weibull shape k in [0.1, 10] (k < 1: failures cluster early, as infant mortality does).',
+  distribution: 'Time between failures: exponential, or weibull (with `shape`, required: without it the process would be the exponential).',
+  shape: 'Weibull shape k in [0.1, 10] (k < 1: failures cluster early, as infant mortality does), with `distribution: weibull`; other than 1 on an exponential process (the default) it is refused.',
   repair: 'Time to repair or replace; the unit is out of service meanwhile.',
 };
 
@@ -521,7 +521,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'failures.links': 'Inter-DC link failures: flows move to the lowest-latency path left between their sites (another link, or round through other sites); jobs with no path left fail, transfers wait for the repair. docs/network.md.',
   ...under('failures.links', FAILURE_PROCESS),
   'failures.fabric':
-    'Switch and link failures inside the data centres\' fabrics, on their own random stream: the flows that crossed a failed one reroute over what survives (other spines, planes, detours); jobs with a flow that has no surviving path fail.',
+    'Switch and link failures inside the data centres\' fabrics, on their own random stream: the flows that crossed a failed one reroute over what survives (other spines, planes, detours); jobs with a flow that has no surviving path fail. A job without a model size (`params`) is timed without the network and sends no flows, so none of these stops it (warned where no job sends).',
   'failures.fabric.switches': 'Every switch of every data centre\'s fabric (leaves, spines, aggregation, core, rail leaves, routers, graph switches), each with its own failure clock.',
   ...under('failures.fabric.switches', FAILURE_PROCESS),
   'failures.fabric.links': 'Every link between switches (a cable, both directions) of every data centre\'s fabric, each with its own failure clock.',
@@ -535,7 +535,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'failures.stragglers.<name>.fraction': 'Fraction of the devices of that kind that straggle, in [0, 1].',
   'failures.stragglers.<name>.slowdown': 'Their pace relative to nominal, in (0, 1].',
   checkpointing: 'Periodic checkpoints of training jobs, and the cost of restarting from one after a failure.',
-  'checkpointing.interval': "Progress time between checkpoints, or 'auto' (Young/Daly from the job's failure rate and checkpoint cost).",
+  'checkpointing.interval': "Progress time between checkpoints, or 'auto' (Young/Daly from the job's failure rate and checkpoint cost). A number without a unit is seconds (`interval: 30` is 30 s): one shorter than `cost`, which keeps a job writing checkpoints most of its time, is warned.",
   'checkpointing.cost': 'Time to write one checkpoint (no progress meanwhile).',
   'checkpointing.final_cost':
     "Time to write the checkpoint a trainer saves after its last step, once a job's work is done (in place of the periodic one when the last step is a save step): the devices are held for it, without progress, and it is in `checkpoint_overhead_s` and `finish_s`. Absent: `cost`, a full checkpoint, as Megatron-LM's pretrain() saves after training unless the last iteration was a save iteration. TorchTitan saves at the last step by default too, but only the model (`last_save_model_only: true`, in `export_dtype` float32: 4 bytes a parameter of the 12 of weights and Adam's two moments in float32, about a third of `cost`); `0s`: no final checkpoint. Written whenever `checkpointing` is given, under `interval: auto` with no failure rate (no periodic checkpoints) too. README.md (Definitions, checkpoints).",

@@ -43,7 +43,7 @@ export class FailureInjector implements Subsystem {
   ) {
     this.downCount = new Int32Array(sim.cluster.deviceCount);
     // Young/Daly needs each job's failure rate: its devices' rates plus its nodes'.
-    sim.failureRateOn = (devices, placement) => this.failureRateOn(devices, placement);
+    sim.failureRateOn = (devices, placement, overNetwork) => this.failureRateOn(devices, placement, overNetwork);
   }
 
   start(): void {
@@ -233,13 +233,20 @@ export class FailureInjector implements Subsystem {
 
   private readonly heldMilli = new Map<number, number>();
 
-  private failureRateOn(devices: number, p: Placement): number {
+  /**
+   * `overNetwork`: the job's steps are timed over the flow network. A job timed without it (no model
+   * size, or network: ideal) sends no flows, so no switch or inter-DC link failure stops it
+   * (setFabricElement and setInterDcLink fail only jobs whose flows lose their path): counting them
+   * made its Young/Daly interval write checkpoints against failures it could not have.
+   */
+  private failureRateOn(devices: number, p: Placement, overNetwork: boolean): number {
     const c = this.sim.cluster;
     let rate = 0;
     const kind = c.kinds[p.kind]!;
     const dev = this.spec.devices[kind.name];
     if (dev) rate += devices / dev.mtbf;
     if (this.spec.nodes) rate += p.nodes.length / this.spec.nodes.mtbf;
+    if (!overNetwork) return rate;
     // A job across nodes fails when a switch cuts one of them off (spines and planes reroute).
     const fabric = this.spec.fabric?.switches;
     const net = this.sim.network;

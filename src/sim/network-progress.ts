@@ -188,6 +188,11 @@ export class NetworkProgressModel implements ProgressModel {
     return !this.ideal && stepModelTimes(job.params, templateOf(job).kindRate);
   }
 
+  /** Whether the job's steps are timed over the flow network (its flows can lose their path to a failure). */
+  timesOverNetwork(job: JobView): boolean {
+    return this.usesNetwork(job);
+  }
+
   startRate(job: SimJob): number {
     if (!this.usesNetwork(job)) return this.simpleRate(job, job.placement!);
     const c = this.commOf(job);

@@ -266,7 +266,7 @@ export class Simulation implements FailurePort, InferencePort {
   predictRate(job: JobView, placement: Placement): number {
     const rate = this.progress.predictRate(job, placement);
     const cp = this.resolved.scenario.checkpointing;
-    return cp ? rate * computeShare(this.checkpointIntervalOn(job.devices, placement), cp.cost) : rate;
+    return cp ? rate * computeShare(this.checkpointIntervalOn(job, placement), cp.cost) : rate;
   }
 
   /**
@@ -279,7 +279,7 @@ export class Simulation implements FailurePort, InferencePort {
     const cp = this.resolved.scenario.checkpointing;
     if (!cp) return job.remainingFlop / rate;
     // No periodic checkpoints (interval: auto with no failure rate): the compute, then the final one.
-    return checkpointedRunS(job.remainingFlop / rate, this.checkpointIntervalOn(job.devices, placement), cp.cost, cp.final_cost ?? cp.cost);
+    return checkpointedRunS(job.remainingFlop / rate, this.checkpointIntervalOn(job, placement), cp.cost, cp.final_cost ?? cp.cost);
   }
 
   addSubsystem(s: Subsystem): void {
@@ -838,7 +838,7 @@ export class Simulation implements FailurePort, InferencePort {
 
   /** Run time alone on the fastest allowed kind, as the run would time it (SubmitRuntime); `sameShape`: `t` has the last arrival's shape. */
   private predictRuntime(t: JobTemplate, sameShape: boolean): number {
-    return (this.submitRuntime ??= new SubmitRuntime(this.cluster, this.progress.aloneRates ? (job, kinds, out) => this.progress.aloneRates!(job, kinds, out) : undefined, this.resolved.scenario.checkpointing, () => this.failureRateOn)).of(t, sameShape);
+    return (this.submitRuntime ??= new SubmitRuntime(this.cluster, this.progress.aloneRates ? (job, kinds, out) => this.progress.aloneRates!(job, kinds, out) : undefined, this.resolved.scenario.checkpointing, () => (this.failureRateOn ? (job, placement) => this.failureRateOf(job, placement) : undefined))).of(t, sameShape);
   }
   private submitRuntime: SubmitRuntime | undefined;
 
@@ -1270,19 +1270,28 @@ export class Simulation implements FailurePort, InferencePort {
     const r = job.resilient();
     r.checkpointCostS = cp.cost;
     r.finalCheckpointS = cp.final_cost ?? cp.cost;
-    r.checkpointIntervalS = this.checkpointIntervalOn(job.devices, job.placement!);
+    r.checkpointIntervalS = this.checkpointIntervalOn(job, job.placement!);
   }
 
-  /** Progress time between checkpoints for a job of `devices` on `placement` (the scenario checkpoints). */
-  private checkpointIntervalOn(devices: number, placement: Placement): number {
+  /** Progress time between checkpoints for `job` on `placement` (the scenario checkpoints). */
+  private checkpointIntervalOn(job: JobView, placement: Placement): number {
     const cp = this.resolved.scenario.checkpointing!;
     if (cp.interval !== 'auto') return cp.interval;
-    const rate = this.failureRateOn?.(devices, placement) ?? 0;
+    const rate = this.failureRateOf(job, placement);
     return rate > 0 ? youngDalyIntervalS(cp.cost, 1 / rate) : Infinity;
   }
 
-  /** Failures per second that would stop a job of `devices` on `placement` (set by the failure model). */
-  failureRateOn: ((devices: number, placement: Placement) => number) | undefined;
+  /**
+   * Failures per second that would stop `job` on `placement` (0 without failures): a fabric switch
+   * or an inter-DC link counts only for a job timed over the flow network, the only jobs whose
+   * flows such a failure cuts (FailurePort.failureRateOn).
+   */
+  failureRateOf(job: JobView, placement: Placement): number {
+    return this.failureRateOn?.(job.devices, placement, this.network?.timesOverNetwork(job) ?? false) ?? 0;
+  }
+
+  /** Failures per second that would stop a job of `devices` on `placement` (set by the failure model; FailurePort.failureRateOn). */
+  failureRateOn: ((devices: number, placement: Placement, overNetwork: boolean) => number) | undefined;
 
   /** The running jobs using a device (several when it is shared). */
   jobsOnDevice(dev: number): SimJob[] {
@@ -1368,7 +1377,7 @@ export class Simulation implements FailurePort, InferencePort {
    * now and say so, instead of simulating failure after failure for a century.
    */
   private checkCanFinish(job: SimJob): void {
-    const l = this.failureRateOn?.(job.devices, job.placement!) ?? 0;
+    const l = this.failureRateOf(job, job.placement!);
     const rate = job.rateFlopPerS;
     if (!(l > 0) || !(rate > 0)) return;
     const remainingS = job.remainingFlop / rate;

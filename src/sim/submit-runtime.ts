@@ -8,7 +8,7 @@ import { checkpointedRunS, youngDalyIntervalS } from '../model/checkpoint-interv
 import { WHOLE_DEVICE_MILLI, type Cluster } from '../model/cluster.js';
 import { deviceRate } from '../model/device-rate.js';
 import type { JobTemplate } from '../model/job.js';
-import { firstDevicesOf } from '../model/network/alone-rate.js';
+import { firstDevicesOf, stepModelTimes } from '../model/network/alone-rate.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { JobView, Placement } from '../policy/types.js';
 
@@ -29,8 +29,8 @@ export class SubmitRuntime {
     private readonly cluster: Cluster,
     private readonly aloneRates: AloneRatesFn | undefined,
     private readonly checkpoints: CheckpointSpec | undefined,
-    /** The failure model's rate for a job on a placement (read when asked: it is set after the simulator is made). */
-    private readonly failureRateOn: () => ((devices: number, placement: Placement) => number) | undefined,
+    /** The failure model's rate for a job on a placement (Simulation.failureRateOf; read when asked: it is set after the simulator is made). */
+    private readonly failureRateOn: () => ((job: JobView, placement: Placement) => number) | undefined,
   ) {}
 
   /** Seconds `t` would run alone on its fastest allowed kind; Infinity where no kind holds it. */
@@ -62,7 +62,7 @@ export class SubmitRuntime {
     if (bestKind < 0 || !(best > 0)) return Infinity;
     const computeS = t.fixedRuntimeS ?? t.usefulFlop / best;
     const cp = this.checkpoints;
-    return cp ? checkpointedRunS(computeS, this.intervalOn(t.devices, bestKind, cp), cp.cost, cp.final_cost ?? cp.cost) : computeS;
+    return cp ? checkpointedRunS(computeS, this.intervalOn(t, bestKind, cp), cp.cost, cp.final_cost ?? cp.cost) : computeS;
   }
 
   /** The fastest kind by the simple rate (gang x deviceRate) among those with devices enough. */
@@ -81,16 +81,20 @@ export class SubmitRuntime {
     }
   }
 
-  /** Progress time between checkpoints for a job of `devices` on `kind`'s first devices (Simulation.checkpointIntervalOn). */
-  private intervalOn(devices: number, kind: number, cp: CheckpointSpec): number {
+  /** Progress time between checkpoints for job `t` on `kind`'s first devices (Simulation.checkpointIntervalOn). */
+  private intervalOn(t: JobTemplate, kind: number, cp: CheckpointSpec): number {
     if (cp.interval !== 'auto') return cp.interval;
     const rateOn = this.failureRateOn();
     if (!rateOn) return Infinity;
-    const key = kind * 1e7 + devices;
+    const devices = t.devices;
+    // The rate counts fabric and inter-DC link failures only for a job the step model times over the
+    // network (Simulation.failureRateOf): kept apart by whether it could be.
+    const key = (kind * 1e7 + devices) * 2 + (stepModelTimes(t.params, t.kindRate) ? 1 : 0);
     let interval = this.intervals.get(key);
     if (interval === undefined) {
       const placement = firstDevicesOf(this.cluster, kind, Math.max(1, Math.ceil(devices)));
-      const rate = placement ? rateOn(devices, placement) : 0;
+      const job = { devices, params: t.params, efficiency: t.efficiency, template: t } as unknown as JobView;
+      const rate = placement ? rateOn(job, placement) : 0;
       this.intervals.set(key, (interval = rate > 0 ? youngDalyIntervalS(cp.cost, 1 / rate) : Infinity));
     }
     return interval;

@@ -76,8 +76,13 @@ export interface FailurePort extends PoolContext {
   failLeaseOn(dev: number): void;
   /** Devices came back from repair (before the scheduling pass of the instant). */
   devicesRepaired(): void;
-  /** Failures per second that would stop a job of `devices` on `placement` (for Young/Daly checkpoint intervals). */
-  failureRateOn: ((devices: number, placement: Placement) => number) | undefined;
+  /**
+   * Failures per second that would stop a job of `devices` on `placement` (for Young/Daly checkpoint
+   * intervals). `overNetwork`: whether the job's steps are timed over the flow network (a model size,
+   * network: flow); only then can a fabric switch or an inter-DC link stop it, as only its flows lose
+   * their path.
+   */
+  failureRateOn: ((devices: number, placement: Placement, overNetwork: boolean) => number) | undefined;
 }
 
 /** A transfer on the flow network, as inference services see it. */

@@ -38,13 +38,42 @@ export function resolveFailureKinds(scenario: Scenario, book: KindBook, groups: 
     return out;
   };
   const f = scenario.failures;
+  checkShapes(f, ctx);
   checkLinkFailures(scenario, ctx);
+  checkFabricFailuresReach(scenario, ctx);
   const resolved: Scenario = { ...scenario, failures: { ...f, devices: byPoolKind(f.devices, ['failures', 'devices']), stragglers: byPoolKind(f.stragglers, ['failures', 'stragglers']) } };
   // Device and node failures reach inference replicas as they reach training jobs (the replica is
   // lost, its requests start over on the others, a replacement loads), and stragglers slow them
   // (sim/inference/): nothing to warn of beside a service.
   warnMostlyDown(resolved, f, book, groups, ctx);
   return resolved;
+}
+
+type FailureProcess = { distribution: 'exponential' | 'weibull'; shape: number };
+
+/**
+ * `shape` is the Weibull shape: an exponential process (the default distribution) has none, and
+ * drew exponential gaps whatever shape was written (`{ mtbf: 10h, shape: 0.7 }`, meant as infant
+ * mortality, failed as a memoryless process without a word). A shape of 1 is the exponential
+ * itself, so it passes either way. The other way round, `distribution: weibull` with no shape took
+ * the default 1 and ran the exponential too: refused, asking for the shape.
+ */
+function checkShapes(f: NonNullable<Scenario['failures']>, ctx: ResolveContext): void {
+  const check = (p: FailureProcess | undefined, at: PathKey[]): void => {
+    if (p === undefined) return;
+    // A Weibull process whose shape is left at its default of 1 is the exponential: said, not run as asked.
+    if (p.distribution === 'weibull' && ctx.src.scalarAt([...at, 'shape']) === undefined) {
+      ctx.fail([...at, 'distribution'], 'a Weibull process needs its `shape` (k): without one it is 1, the exponential itself; give the shape (k < 1: failures cluster early; k > 1: wear-out), or leave `distribution` out');
+      return;
+    }
+    if (p.distribution === 'weibull' || p.shape === 1) return;
+    ctx.fail([...at, 'shape'], `a shape of ${p.shape} shapes Weibull gaps, but this process is exponential (\`distribution\` absent or exponential), which has none: add \`distribution: weibull\`, or leave \`shape\` out`);
+  };
+  for (const [name, p] of Object.entries(f.devices)) check(p, ['failures', 'devices', name]);
+  check(f.nodes, ['failures', 'nodes']);
+  check(f.links, ['failures', 'links']);
+  check(f.fabric?.switches, ['failures', 'fabric', 'switches']);
+  check(f.fabric?.links, ['failures', 'fabric', 'links']);
 }
 
 /**
@@ -61,6 +90,18 @@ function checkLinkFailures(scenario: Scenario, ctx: ResolveContext): void {
   }
   const why = nothingCrossesLinks(scenario);
   if (why !== undefined) ctx.warn(['failures', 'links'], `${why}, so nothing crosses a link: link failures change no result`);
+}
+
+/**
+ * `failures.fabric` stops only jobs whose flows lose their path (network-progress setFabricElement):
+ * where no job is timed over the network (none has a model size) and nothing else sends, no switch
+ * or link failure stops a job, and the run reported them ridden out ('failures 5 (0 FLOP lost)')
+ * without a word. `network: ideal` is refused there (checkFabricFailures).
+ */
+function checkFabricFailuresReach(scenario: Scenario, ctx: ResolveContext): void {
+  if (!scenario.failures?.fabric || scenario.network === 'ideal') return;
+  const why = nothingCrossesLinks(scenario);
+  if (why !== undefined) ctx.warn(['failures', 'fabric'], `${why}, so no switch or link failure stops a job: fabric failures lose no work and cost no time (give a multi-node job its \`params\` to time it over the network)`);
 }
 
 /**

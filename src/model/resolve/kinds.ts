@@ -5,6 +5,7 @@ import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from '
 import type { KindInfo } from '../cluster.js';
 import { implausibleFabricFigures, implausibleFabricLatency, implausibleFabricRate, implausiblePower } from '../plausibility.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
+import { formatSI } from '../../units/units.js';
 import { zodIssues, type PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { ResolveContext } from './context.js';
@@ -39,6 +40,7 @@ export class KindBook {
         ctx.fail(['devices', name, ...mismatch.path], mismatch.message);
       } else if (r.success) {
         this.specs.set(name, r.data);
+        this.idleAboveBusy(name, r.data, override, base !== undefined);
         for (const field of ['busy_power', 'idle_power'] as const) {
           if (override[field] !== undefined) implausiblePower(r.data[field], 'accelerator board', ['devices', name, field], src.scalarAt(['devices', name, field]), warn);
         }
@@ -125,5 +127,22 @@ export class KindBook {
   /** The kind a trace's GPU model maps to: `device_map`'s, a kind of that name, or a catalogue alias's. */
   kindNameOfModel(model: string, deviceMap: Readonly<Record<string, string>>): string | undefined {
     return deviceMap[model] ?? (this.specs.has(model) ? model : canonicalDeviceName(model));
+  }
+
+  /**
+   * A board draws more while it computes than while it idles: an idle power above the busy one
+   * (a busy figure written in the idle field, or a new busy power under the catalogue's idle one)
+   * made idle devices draw more than busy ones, so a run's energy rose as its utilisation fell.
+   * Refused at the field the scenario wrote; equal figures (a constant draw) pass.
+   */
+  private idleAboveBusy(name: string, kind: DeviceKind, override: { busy_power?: number | undefined; idle_power?: number | undefined }, overridesCatalogue: boolean): void {
+    // A busy power below any board's (`busy_power: 0.7`, meant in kW) is warned as such, with what was meant.
+    if (!(kind.idle_power > kind.busy_power) || (override.busy_power !== undefined && kind.busy_power < 10)) return;
+    const theKinds = (field: 'busy_power' | 'idle_power'): string => (overridesCatalogue && override[field] === undefined ? " (the kind's)" : '');
+    const field = override.idle_power !== undefined ? 'idle_power' : 'busy_power';
+    this.ctx.fail(
+      ['devices', name, field],
+      `idle_power ${formatSI(kind.idle_power, 'W')}${theKinds('idle_power')} is more than busy_power ${formatSI(kind.busy_power, 'W')}${theKinds('busy_power')}: a board draws more computing than idle, and energy would charge idle devices above busy ones; give the idle figure (nvidia-smi's power.draw of an idle board) below the busy one`,
+    );
   }
 }
