@@ -62,7 +62,7 @@ export function experimentOptions<T>(y: Argv<T>, defaults: { seeds: number }): A
     .option('policies', { type: 'string', describe: "queue policies, comma-separated (names, module files, or '{name: x, params: {...}}'); the scenario's by default" })
     .option('placements', { type: 'string', describe: "placement policies, comma-separated; the scenario's by default" })
     .option('seeds', { type: 'number', default: defaults.seeds, describe: 'replications: seeds seed-base .. seed-base+seeds-1, the same for every policy' })
-    .option('seed-base', { type: 'number', describe: "first seed (default: the scenario's seed, as run, check and fill use)" })
+    .option('seed-base', { type: 'number', describe: "first seed (default: the scenario's seed, as run and fill use, and check where the scenario has no expect: block; an expect: block's seeds start at its seed_base, 1 unless given)" })
     .option('out', { type: 'string', describe: 'output folder (default results/<scenario>-<command>/)' })
     .option('workers', { type: 'number', describe: `worker threads (default: available parallelism, ${defaultWorkers()} here)` })
     .option('shard', { type: 'string', describe: 'run only slice k of n of the run list (k/n; run i is in slice (i mod n) + 1); join with `poolsim merge`' })

@@ -502,7 +502,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'transfers[].connections': "Parallel connections it opens; each is capped at a link's window / RTT.",
   expect: 'What `poolsim check` verifies: thresholds on metrics and relations between policies.',
   'expect.seeds': 'Replications averaged over: seeds seed_base .. seed_base + seeds - 1.',
-  'expect.seed_base': 'First seed of the replications (0 to 10^15 - 1, as `seed`; the last, seed_base + seeds - 1, too).',
+  'expect.seed_base': 'First seed of the replications (0 to 10^15 - 1, as `seed`; the last, seed_base + seeds - 1, too). 1 unless given, not the scenario\'s `seed`: write `seed_base` to check the seed `poolsim run` uses.',
   'expect.metrics': "Thresholds on the scenario's own policy's mean metrics, by metric name.",
   ...under('expect.metrics.<name>', THRESHOLD),
   'expect.policies': 'Thresholds for other policies run on the same seeds, by policy then metric.',
