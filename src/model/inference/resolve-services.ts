@@ -3,7 +3,7 @@
 // load-scenario; reading trace files goes through the reader the caller passes in (no fs here).
 import { parseUtcTimestampS } from '../../scenario/traces/csv-reader.js';
 import { TraceError } from '../../scenario/traces/trace-error.js';
-import { describeSkipped, MissingColumnsError, parseRequestTrace, REQUEST_TRACE_FORMATS, type RequestTrace, type RequestTraceLayout } from '../../scenario/traces/request-trace.js';
+import { describeOutOfOrder, describeSkipped, MissingColumnsError, parseRequestTrace, REQUEST_TRACE_FORMATS, type RequestTrace, type RequestTraceLayout } from '../../scenario/traces/request-trace.js';
 import { formatDuration, parseDuration } from '../../units/units.js';
 import { maxOf, minOf } from '../../scenario/distribution.js';
 import { formatPath, type PathKey } from '../../scenario/errors.js';
@@ -532,6 +532,8 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
               bad([...sat, 'arrival'], `the trace has no requests${trace.skipped.length > 0 ? `: ${describeSkipped(trace, source)}` : ''}`);
             } else {
               if (trace.skipped.length > 0) ctx.warn(where, describeSkipped(trace, source));
+              const disorder = describeOutOfOrder(trace, source);
+              if (disorder !== undefined) ctx.warn(where, disorder);
               checkTraceRows(trace, st, source, where, { horizonS: ctx.horizonS, kvCapacityTokens, prefillKvCapacityTokens, decodePool: pooled !== undefined }, bad, (p, m) => ctx.warn(p, m));
               if (a.time_unit === undefined && layout.timeFormat !== 'iso') implausibleArrivalGaps(trace.timeS, layout.timeScale, where, (p, m) => ctx.warn([...p], m));
             }
