@@ -37,6 +37,8 @@ export const inferenceModelSchema = z.strictObject({
   head_dim: z.number().int().positive().optional(),
   /** KV-cache bytes per token directly (overrides the shape; 0 models the cache as free). */
   kv_bytes_per_token: z.number().nonnegative().optional(),
+  /** The model's context window in tokens, prompt + output (vLLM's max_model_len); no limit when absent. */
+  context_length: wholeTokens().optional(),
 });
 
 const autoscaleSchema = z.strictObject({
