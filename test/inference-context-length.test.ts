@@ -75,4 +75,12 @@ describe("a model's context length", () => {
       "warning services[0].streams[0].arrival.file: 2 of the 5 requests this stream sends have a prompt of context_length (4096) tokens or more, the first at reqs.csv:4 (5000 tokens): each is rejected on arrival, counted in requests_rejected and as an SLO miss; 1 more asks for more output than the window leaves, the first at reqs.csv:3 (4000 prompt + 500 output tokens): its answer is cut at the window, counted in requests_capped",
     ]);
   });
+
+  // '128K' read by the count suffixes was 128,000 tokens, where Llama 3.1's config says 131,072.
+  it("is a plain whole number: '128K' (128,000 or 131,072?) and 4096.5 are refused", () => {
+    const at = (v: string): string[] => problems(scenario('{ arrival: { process: poisson, rate: 1/s }, prompt_tokens: 100, output_tokens: 10, count: 10 }', `context_length: ${v}`));
+    expect(at('128K')).toEqual(["services[0].model.context_length: expected a number, got '128K'"]);
+    expect(at('4096.5')).toEqual(['services[0].model.context_length: expected an integer, got 4096.5']);
+    expect(at('131072')).toEqual([]);
+  });
 });
