@@ -60,3 +60,54 @@ services:
     expect(placementProblem(job, { kind: 0, nodes: [0], counts: [1] }, free)).toBe('the gang is split: 1 device placed for a job of 2');
   });
 });
+
+// More phrases built by hand ('the 1 devices of one kind', "1 of the trace's 2 jobs are submitted
+// ... and never run"): countOf, and the verb that agrees with the count.
+describe('a count of one takes the singular, and its verb agrees', () => {
+  const issuesOf = (text: string, read?: (path: string) => string): string[] => {
+    try {
+      const r = loadScenario(text, 'dir/one.yaml', read ? { readFile: read, baseDir: 'dir' } : {});
+      return r.warnings.map((w) => w.message);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      return e.issues.map((i) => i.message);
+    }
+  };
+
+  it('in a generator whose jobs need more than the pool has of one kind', () => {
+    const gen = (devices: string): string => `name: one
+datacentres:
+  - name: dc
+    node_groups: [{ name: g, count: 1, device: H100, devices_per_node: 1 }]
+workloads:
+  - generator:
+      name: g
+      count: 40
+      arrival: { process: poisson, rate: 60/h }
+      devices: ${devices}
+      duration: 10min
+      reference_device: H100
+`;
+    expect(issuesOf(gen('2'))).toContain('every job it generates needs more than the 1 device of one kind (any kind) the pool has at most; none could ever start');
+    expect(issuesOf(gen('{ distribution: empirical, values: [1, 2], weights: [1, 1] }'))).toContain('50% of the jobs it generates will need more than the 1 device of one kind (any kind) the pool has at most, and be rejected when drawn');
+  });
+
+  it('in the count of trace jobs submitted after the horizon', () => {
+    const text = `name: one
+horizon: 1h
+network: ideal
+datacentres:
+  - name: dc
+    node_groups: [{ name: g, count: 1, device: H100 }]
+workloads:
+  - trace:
+      format: csv
+      path: jobs.csv
+      reference_device: H100
+      mapping: { submit: submit, duration: duration, devices: gpus, id: id }
+`;
+    expect(issuesOf(text, () => 'id,submit,duration,gpus\na,0,100,1\nb,7200,100,1\n')).toContain(
+      "1 of the trace's 2 jobs is submitted after the horizon (60min) and never runs, the first at line 3 (2h into the run); 1 is submitted before it",
+    );
+  });
+});

@@ -43,6 +43,8 @@ describe('request traces in the azure-llm format (synthetic fixture)', () => {
     expect(t.rows).toBe(7);
     expect(warnings(r)).toEqual([
       'services[0].streams[0].arrival.file: 2 of 7 rows skipped: 2 rows with a bad TIMESTAMP or token count (first at reqs.csv:6: column TIMESTAMP: expected an ISO 8601 date and time, got "2023-11-16 25:00:00.0000000")',
+      // Sorted for the replay, and said (test/request-trace-order.test.ts).
+      "services[0].streams[0].arrival.file: 1 of 5 rows arrives before a row above it, the first at reqs.csv:5 (TIMESTAMP 2023-11-16 18:00:00.5000000, before line 4's 2023-11-16 18:00:01.1234567): the requests are replayed in time order; a trace out of order is often the wrong time column or files merged unsorted",
     ]);
   });
 
@@ -94,7 +96,9 @@ describe('request traces through a column mapping', () => {
     expect(t.prefixes!.names).toEqual(['s1']);
     expect([...t.prefixes!.index]).toEqual([0, -1, 0]);
     expect([...t.prefixes!.tokens]).toEqual([40, 0, 40]);
-    expect(warnings(r)).toEqual([]);
+    expect(warnings(r)).toEqual([
+      "services[0].streams[0].arrival.file: 1 of 3 rows arrives before a row above it, the first at reqs.csv:3 (arrival_ms 1700000000000, before line 2's 1700000000500): the requests are replayed in time order; a trace out of order is often the wrong time column or files merged unsorted",
+    ]);
   });
 
   it('reads seconds from a numeric origin, or as they stand with relative: false', () => {

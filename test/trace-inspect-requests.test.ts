@@ -11,6 +11,14 @@ import { poolsim } from './helpers.js';
 const layout = { format: 'poolsim', columns: { time: 'timestamp', prompt_tokens: 'prompt_tokens', output_tokens: 'output_tokens', prefix_id: 'prefix_id', prefix_tokens: 'prefix_tokens' }, prefixIfPresent: true, timeFormat: 'seconds', unitS: 1, unitName: 's', originS: 'first', timeScale: 1 } as const;
 
 describe('request trace inspection', () => {
+  it('says when rows are out of time order, as a run warns (the summary is of the sorted rows)', () => {
+    const merged = 'timestamp,prompt_tokens,output_tokens\n0,100,10\n10,100,10\n20,100,10\n5,100,10\n15,100,10\n25,100,10\n';
+    const text = formatRequestInspection(inspectRequestTrace(parseRequestTrace(merged, 'm.csv', layout), 'm.csv'));
+    expect(text).toContain("order      2 of 6 rows arrive before a row above them, the first at line 5 (timestamp 5, before line 4's 20): summarised in time order, as a run replays them\n");
+    const sorted = formatRequestInspection(inspectRequestTrace(parseRequestTrace('timestamp,prompt_tokens,output_tokens\n0,100,10\n5,100,10\n', 's.csv', layout), 's.csv'));
+    expect(sorted).not.toContain('order ');
+  });
+
   it('counts, span, mean and busiest-minute rates, token quantiles and prefixes, by hand', () => {
     // Ten requests: nine in the first 30 s, one at 120 s; one row with a bad token count.
     const rows = ['timestamp,prompt_tokens,output_tokens,prefix_id,prefix_tokens'];

@@ -13,7 +13,7 @@ export function formatServices(rows: readonly ServiceRow[]): string {
       const inFlight = s.requests_unfinished > 0;
       const lines: [string, string][] = [
         ['service', `${s.service} (balancer ${s.balancer})`],
-        ['requests', `${num(s.requests, 0)} completed, ${num(s.requests_unfinished, 0)} unfinished, ${num(s.requests_rejected, 0)} rejected`],
+        ['requests', `${num(s.requests, 0)} completed, ${num(s.requests_unfinished, 0)} unfinished, ${num(s.requests_rejected, 0)} rejected${s.requests_capped > 0 ? `, ${num(s.requests_capped, 0)} cut at the model's context_length` : ''}`],
         ['queueing delay', `mean ${dur(s.queueing_delay_mean_s)}, p50 ${dur(s.queueing_delay_p50_s)}, p95 ${dur(s.queueing_delay_p95_s)}, p99 ${dur(s.queueing_delay_p99_s)}${inFlight ? ' (requests not started at the end at their wait so far: at least these)' : ''}`],
         ['time to first token', `p50 ${dur(s.ttft_p50_s)}, p99 ${dur(s.ttft_p99_s)}${inFlight ? ' (requests in flight without a first token at their wait so far: at least these)' : ''}`],
         ['time per output token', `p50 ${dur(s.tpot_p50_s)}, p99 ${dur(s.tpot_p99_s)}${inFlight ? ' (completed requests only)' : ''}`],

@@ -12,6 +12,7 @@ import { billions, paramsShapeMismatch, setsModelSize } from './shape-weights.js
 import { fastestLayout, layoutEnvOf, recomputeRaisedText, withEfficiency, type LayoutEnv } from './layout-search.js';
 import { AUTO_LAYOUT_MEMORY_FRACTION, defaultShape, divisorsUpTo, layoutFromSpec, resolveShape, tpDividesHeads, tpSplitsSequence, validateLayout, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { DEFAULT_HEAD_DIM, recomputeOf, sequenceParallelOf } from './shape-defaults.js';
+import { countOf } from '../units/count-noun.js';
 
 /** A device kind a job may run on, as far as fitting it is concerned. */
 export interface FitKind {
@@ -188,7 +189,7 @@ export function fitTrainingJob(model: FitModel, allCandidates: readonly FitKind[
       if (auto.dp > Math.round(sequences)) {
         notes.push({
           path: [],
-          message: `${model.devices} devices leave no layout that gives each data-parallel replica a whole sequence of the global batch (${Number(sequences.toFixed(2))} sequences of ${shape.seqLen} tokens; the automatic layout ${describe(auto)} has ${auto.dp} replicas): each replica's step is timed on a fraction of a sequence, which no real run does; give a larger \`model.global_batch\` or fewer devices`,
+          message: `${countOf(model.devices, 'device')} ${model.devices === 1 ? 'leaves' : 'leave'} no layout that gives each data-parallel replica a whole sequence of the global batch (${Number(sequences.toFixed(2))} sequences of ${shape.seqLen} tokens; the automatic layout ${describe(auto)} has ${auto.dp} replicas): each replica's step is timed on a fraction of a sequence, which no real run does; give a larger \`model.global_batch\` or fewer devices`,
         });
       }
       fitting.push(k.index);

@@ -366,6 +366,8 @@ const SERVICE: Docs = {
   'model.kv_heads': 'Key/value heads (grouped-query attention).',
   'model.head_dim': 'Dimension of one head (KV width = kv_heads x head_dim).',
   'model.kv_bytes_per_token': 'KV-cache bytes per token directly (overrides the shape; 0 treats the cache as free).',
+  'model.context_length':
+    "The model's context window in tokens, prompt and output together, a plain whole number (131072, not '128K', which the count suffixes would read as 128,000): the published config's max_position_embeddings, or the serving engine's max_model_len where it is set lower. As vLLM does, a request whose prompt leaves no room for one output token (a prompt of context_length tokens or more) is rejected on arrival and counted in requests_rejected, and generation stops when prompt + output reach the window, the request counted in requests_capped (vLLM v1: InputProcessor._validate_model_input, tests/v1/e2e/test_context_length.py; FINISHED_LENGTH_CAPPED in v1/core/sched/utils.py check_stop). Fixed token counts that exceed it are refused; trace rows that do are warned with their line. No limit when absent: poolsim does not guess it from the size, since one shape has several windows (Hugging Face config.json max_position_embeddings: Llama 2 7B, 13B and 70B 4,096; Meta-Llama-3 8B and 70B 8,192; Llama 3.1 8B, 70B and 405B 131,072; GPT-3, Brown et al. 2020 sec. 2.1: n_ctx 2,048).",
   replicas: 'Colocated replicas (prefill and decode on the same devices): their hardware and how many. Or give `prefill` and `decode`.',
   ...under('replicas', REPLICAS),
   prefill: 'Disaggregated serving: the pool that processes prompts (its first token comes from here); the KV cache then moves to a decode replica as a network flow.',

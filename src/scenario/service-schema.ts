@@ -37,6 +37,12 @@ export const inferenceModelSchema = z.strictObject({
   head_dim: z.number().int().positive().optional(),
   /** KV-cache bytes per token directly (overrides the shape; 0 models the cache as free). */
   kv_bytes_per_token: z.number().nonnegative().optional(),
+  /**
+   * The model's context window in tokens, prompt + output (vLLM's max_model_len); no limit when absent.
+   * A plain number, as the model's config writes it: '128K' would be 128,000 by the suffix, where
+   * Llama 3.1's config says 131,072.
+   */
+  context_length: z.number().int().positive().optional(),
 });
 
 const autoscaleSchema = z.strictObject({

@@ -3,7 +3,7 @@
 // load-scenario; reading trace files goes through the reader the caller passes in (no fs here).
 import { parseUtcTimestampS } from '../../scenario/traces/csv-reader.js';
 import { TraceError } from '../../scenario/traces/trace-error.js';
-import { describeSkipped, MissingColumnsError, parseRequestTrace, REQUEST_TRACE_FORMATS, type RequestTrace, type RequestTraceLayout } from '../../scenario/traces/request-trace.js';
+import { describeOutOfOrder, describeSkipped, MissingColumnsError, parseRequestTrace, REQUEST_TRACE_FORMATS, type RequestTrace, type RequestTraceLayout } from '../../scenario/traces/request-trace.js';
 import { formatDuration, parseDuration } from '../../units/units.js';
 import { maxOf, minOf } from '../../scenario/distribution.js';
 import { formatPath, type PathKey } from '../../scenario/errors.js';
@@ -532,7 +532,9 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
               bad([...sat, 'arrival'], `the trace has no requests${trace.skipped.length > 0 ? `: ${describeSkipped(trace, source)}` : ''}`);
             } else {
               if (trace.skipped.length > 0) ctx.warn(where, describeSkipped(trace, source));
-              checkTraceRows(trace, st, source, where, { horizonS: ctx.horizonS, kvCapacityTokens, prefillKvCapacityTokens, decodePool: pooled !== undefined }, bad, (p, m) => ctx.warn(p, m));
+              const disorder = describeOutOfOrder(trace, source);
+              if (disorder !== undefined) ctx.warn(where, disorder);
+              checkTraceRows(trace, st, source, where, { horizonS: ctx.horizonS, kvCapacityTokens, prefillKvCapacityTokens, decodePool: pooled !== undefined, contextTokens: s.model.context_length ?? Infinity }, bad, (p, m) => ctx.warn(p, m));
               if (a.time_unit === undefined && layout.timeFormat !== 'iso') implausibleArrivalGaps(trace.timeS, layout.timeScale, where, (p, m) => ctx.warn([...p], m));
             }
           } catch (e) {
@@ -579,14 +581,27 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
         }
       }
     }
+    const contextTokens = m.context_length ?? Infinity;
+    if (Number.isFinite(contextTokens) && a.process !== 'trace') {
+      // Requests are drawn rounded to whole tokens, at least 1 (request-streams.ts).
+      const leastPrompt = Math.max(1, Math.round(minOf(st.prompt_tokens)));
+      const leastOutput = Math.max(1, Math.round(minOf(st.output_tokens)));
+      const fixed = leastPrompt === Math.max(1, Math.round(maxOf(st.prompt_tokens))) && leastOutput === Math.max(1, Math.round(maxOf(st.output_tokens)));
+      if (leastPrompt >= contextTokens) {
+        bad([...sat, 'prompt_tokens'], `every request's prompt of ${fixed ? '' : 'at least '}${leastPrompt} tokens leaves no room for an output token in the model's context_length of ${contextTokens}: a serving engine would reject every one (vLLM's max_model_len); lower prompt_tokens or raise context_length`);
+      } else if (leastPrompt + leastOutput > contextTokens) {
+        bad([...sat, 'output_tokens'], `every request has ${fixed ? '' : 'at least '}${leastPrompt} prompt + ${leastOutput} output tokens, more than the model's context_length of ${contextTokens}: a serving engine would cut every answer at ${fixed ? '' : 'most '}${contextTokens - leastPrompt} tokens (vLLM's max_model_len); lower the token counts or raise context_length`);
+      }
+    }
     if (Number.isFinite(kvCapacityTokens) && a.process !== 'trace') {
-      const most = maxOf(st.prompt_tokens) + maxOf(st.output_tokens);
+      // What a replica holds of one request: prompt + output, cut at the model's window.
+      const most = Math.min(maxOf(st.prompt_tokens) + maxOf(st.output_tokens), contextTokens);
       if (Number.isFinite(most) && most > kvCapacityTokens) {
         bad([...sat], `a request of up to ${most} tokens (prompt + output) exceeds the ${pooled ? 'decode ' : ''}replica's KV cache of ${kvCapacityTokens} tokens; raise tensor_parallel or lower the token counts`);
       }
     }
     if (Number.isFinite(prefillKvCapacityTokens) && a.process !== 'trace') {
-      const most = maxOf(st.prompt_tokens);
+      const most = Math.min(maxOf(st.prompt_tokens), contextTokens - 1);
       if (Number.isFinite(most) && most > prefillKvCapacityTokens) {
         bad([...sat], `a prompt of up to ${most} tokens exceeds the prefill replica's KV cache of ${prefillKvCapacityTokens} tokens; raise the prefill pool's tensor_parallel or lower the prompt tokens`);
       }
@@ -623,7 +638,7 @@ function checkTraceRows(
   st: RequestStreamSpec,
   source: string,
   where: PathKey[],
-  limits: { horizonS: number | undefined; kvCapacityTokens: number; prefillKvCapacityTokens: number; decodePool: boolean },
+  limits: { horizonS: number | undefined; kvCapacityTokens: number; prefillKvCapacityTokens: number; decodePool: boolean; contextTokens: number },
   bad: (path: PathKey[], msg: string) => void,
   warn: (path: PathKey[], msg: string) => void,
 ): void {
@@ -648,6 +663,8 @@ function checkTraceRows(
       bad(where, `${source}:${trace.lines[i]!}: this request would arrive at about ${formatYears(st.start + times[i]!)}${late > 1 ? ` (${late} rows so)` : ''}; a run without a horizon stops after ${formatYears(MAX_OPEN_RUN_S)} of simulated time: correct the row, end the stream earlier (\`count\`, \`until\`), or set a horizon`);
     }
   }
+  const context = limits.contextTokens;
+  if (Number.isFinite(context)) checkContextRows(trace, sent, context, source, where, warn);
   const kv = limits.kvCapacityTokens;
   const prefillKv = limits.prefillKvCapacityTokens;
   if (!Number.isFinite(kv) && !Number.isFinite(prefillKv)) return;
@@ -655,7 +672,8 @@ function checkTraceRows(
   let first = -1;
   for (let i = 0; i < sent; i++) {
     const p = trace.promptTokens[i]!;
-    if (p + trace.outputTokens[i]! > kv || p > prefillKv) {
+    if (p >= context) continue; // rejected for the model's window, said above
+    if (Math.min(p + trace.outputTokens[i]!, context) > kv || p > prefillKv) {
       tooLong++;
       if (first < 0 || trace.lines[i]! < trace.lines[first]!) first = i;
     }
@@ -665,6 +683,38 @@ function checkTraceRows(
   const o = trace.outputTokens[first]!;
   const what = p > prefillKv ? `a prompt of ${p} tokens, more than the prefill replica's KV cache of ${prefillKv}` : `${p} prompt + ${o} output tokens, more than the ${limits.decodePool ? 'decode ' : ''}replica's KV cache of ${kv}`;
   warn(where, `${tooLong} of the ${sent} requests this stream sends cannot fit a replica's KV cache (first at ${source}:${trace.lines[first]!}: ${what}): each is rejected on arrival, counted in requests_rejected and as an SLO miss; raise tensor_parallel to serve them`);
+}
+
+/**
+ * Trace rows the model's window (`context_length`) turns away or cuts, of the `sent` first: a prompt
+ * of the window or more is rejected on arrival, a longer answer cut at the window (vLLM's
+ * max_model_len); said with how many and the first one's line.
+ */
+function checkContextRows(trace: RequestTrace, sent: number, context: number, source: string, where: PathKey[], warn: (path: PathKey[], msg: string) => void): void {
+  let rejected = 0;
+  let firstRejected = -1;
+  let cut = 0;
+  let firstCut = -1;
+  for (let i = 0; i < sent; i++) {
+    const p = trace.promptTokens[i]!;
+    if (p >= context) {
+      rejected++;
+      if (firstRejected < 0 || trace.lines[i]! < trace.lines[firstRejected]!) firstRejected = i;
+    } else if (p + trace.outputTokens[i]! > context) {
+      cut++;
+      if (firstCut < 0 || trace.lines[i]! < trace.lines[firstCut]!) firstCut = i;
+    }
+  }
+  if (rejected === 0 && cut === 0) return;
+  const parts: string[] = [];
+  if (rejected > 0) {
+    parts.push(`${rejected} of the ${sent} requests this stream sends ${rejected === 1 ? 'has' : 'have'} a prompt of context_length (${context}) tokens or more, the first at ${source}:${trace.lines[firstRejected]!} (${trace.promptTokens[firstRejected]!} tokens): ${rejected === 1 ? 'it is' : 'each is'} rejected on arrival, counted in requests_rejected and as an SLO miss`);
+  }
+  if (cut > 0) {
+    const what = `${rejected > 0 ? `${cut} more` : `${cut} of the ${sent} requests this stream sends`} ${cut === 1 ? 'asks' : 'ask'} for more output than the window leaves, the first at ${source}:${trace.lines[firstCut]!} (${trace.promptTokens[firstCut]!} prompt + ${trace.outputTokens[firstCut]!} output tokens): ${cut === 1 ? 'its answer is' : 'their answers are'} cut at the window, counted in requests_capped`;
+    parts.push(rejected > 0 ? what : `${what} (context_length ${context})`);
+  }
+  warn(where, parts.join('; '));
 }
 
 /**

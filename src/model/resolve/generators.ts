@@ -7,6 +7,7 @@ import { checkGenerator } from '../training-fit.js';
 import type { PathKey } from '../../scenario/errors.js';
 import type { GeneratorSpec } from '../../scenario/schema.js';
 import { formatCount, formatDuration } from '../../units/units.js';
+import { countOf } from '../../units/count-noun.js';
 import type { Fail } from './context.js';
 import { referenceKindOf } from './listed-jobs.js';
 import { checkGeneratorReference } from './reference-fit.js';
@@ -84,9 +85,9 @@ function tooBigDraws(
   const over = shareAbove(devices, capacity);
   const unbounded = maxOf(devices) === Infinity;
   if (over >= 1) {
-    fail(at, `every job it generates needs more than the ${capacity} devices of one kind (${kindList}) the pool has at most; none could ever start`);
+    fail(at, `every job it generates needs more than the ${countOf(capacity, 'device')} of one kind (${kindList}) the pool has at most; none could ever start`);
   } else if (over > 0 && (!unbounded || over >= 1e-4)) {
     const share = over >= 0.995 ? '>99%' : `${Number((100 * over).toPrecision(2))}%`;
-    warn(at, `${unbounded ? 'about ' : ''}${share} of the jobs it generates will need more than the ${capacity} devices of one kind (${kindList}) the pool has at most, and be rejected when drawn`);
+    warn(at, `${unbounded ? 'about ' : ''}${share} of the jobs it generates will need more than the ${countOf(capacity, 'device')} of one kind (${kindList}) the pool has at most, and be rejected when drawn`);
   }
 }

@@ -1,10 +1,10 @@
 // Device kinds and fabric presets: the catalogue's, overridden or extended by the scenario's
 // `devices:` and `fabrics:`, and the kinds the scenario uses, numbered in order of first use.
-import { canonicalDeviceName, DEVICE_CATALOGUE, FABRIC_PRESETS } from '../catalogue.js';
+import { canonicalDeviceName, DEVICE_ALIASES, DEVICE_CATALOGUE, FABRIC_PRESETS } from '../catalogue.js';
 import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from '../../scenario/hardware-schema.js';
 import type { KindInfo } from '../cluster.js';
 import { implausibleFabricFigures, implausibleFabricLatency, implausibleFabricRate, implausiblePower } from '../plausibility.js';
-import { suggestName } from '../../scenario/did-you-mean.js';
+import { normaliseName, suggestName } from '../../scenario/did-you-mean.js';
 import { formatSI } from '../../units/units.js';
 import { zodIssues, type PathKey } from '../../scenario/errors.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -48,6 +48,15 @@ export class KindBook {
         const linkAt: PathKey[] = ['devices', name, 'interconnect'];
         if (link?.bandwidth !== undefined) implausibleFabricRate(r.data.interconnect.bandwidth, 'link between the devices of a node', 'GB/s', [...linkAt, 'bandwidth'], src.scalarAt([...linkAt, 'bandwidth']), warn);
         if (link?.latency !== undefined) implausibleFabricLatency(r.data.interconnect.latency, 'latency between the devices of a node', 'us', [...linkAt, 'latency'], src.scalarAt([...linkAt, 'latency']), warn);
+      } else if (!base && this.catalogueKindOf(name) !== undefined) {
+        // A catalogue kind by an alias or in another case: the user meant to change that kind, not
+        // to define one; refusing each missing field as a new kind's ("new device kind 'A100' needs
+        // every field", six times) told them the wrong thing.
+        const kind = this.catalogueKindOf(name)!;
+        const missing = [...new Set(r.error.issues.map((i) => String(i.path[0] ?? '')).filter((k) => k !== '' && !(k in override)))];
+        const how = DEVICE_ALIASES[normaliseName(name)] === kind ? `the catalogue's alias of '${kind}'` : `the catalogue's '${kind}' in another spelling`;
+        this.refusedKinds.add(name);
+        ctx.fail(['devices', name], `'${name}' is ${how}: an override is keyed by the kind's own name (\`${kind}:\`); a new kind needs a name of its own and every field (${missing.join(', ')})`);
       } else {
         // Said as the schema's other refusals are ("missing required field (expected a mapping)"),
         // not in zod's words ("Invalid input: expected object, received undefined").
@@ -81,6 +90,12 @@ export class KindBook {
       ctx.fail(['devices', name, 'default_fabric'], `unknown fabric preset '${fabric}'${guess ? ` (did you mean '${guess}'?)` : ''}; expected one of: ${[...this.fabrics.keys()].join(', ')} (\`poolsim devices\` lists the catalogue's, and 'fabrics:' in the scenario adds presets)`);
     }
     this.names = [...this.specs.keys()];
+  }
+
+  /** The catalogue kind `name` reaches by an alias or another spelling ('A100', 'h100'), when it is not one's own name. */
+  private catalogueKindOf(name: string): string | undefined {
+    const kind = canonicalDeviceName(name);
+    return kind !== undefined && kind !== name && DEVICE_CATALOGUE[kind] !== undefined ? kind : undefined;
   }
 
   /**

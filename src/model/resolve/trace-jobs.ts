@@ -348,7 +348,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     ctx.warn(fileAt, `its first job (line ${firstSubmit.line}) is submitted ${formatDuration(firstSubmit.submitS)} into the run: time 0 is the trace's earliest submit time, rows skipped or sampled out included, so the run opens on an idle pool that utilisation and effective_compute_ratio_pool count; \`window: { start: ${firstSubmit.submitS / (t.time_scale ?? 1)} }\` starts the run at the first job`);
   }
   if (firstAfter !== undefined && kept > 0) {
-    ctx.warn(fileAt, `${afterHorizon} of the trace's ${kept} jobs are submitted after the horizon (${formatDuration(horizonS)}) and never run, the first at line ${firstAfter.line} (${formatDuration(firstAfter.submitS)} into the run); ${kept - afterHorizon} ${kept - afterHorizon === 1 ? 'is' : 'are'} submitted before it`);
+    ctx.warn(fileAt, `${afterHorizon} of the trace's ${countOf(kept, 'job')} ${afterHorizon === 1 ? 'is' : 'are'} submitted after the horizon (${formatDuration(horizonS)}) and never ${afterHorizon === 1 ? 'runs' : 'run'}, the first at line ${firstAfter.line} (${formatDuration(firstAfter.submitS)} into the run); ${kept - afterHorizon} ${kept - afterHorizon === 1 ? 'is' : 'are'} submitted before it`);
   }
   // A device_map key no job's models name maps nothing: a misspelt one leaves the model it was meant
   // for to the catalogue's reading of its name (PAI's V100, a 16 GB card, is V100-SXM2-32GB there),

@@ -42,6 +42,8 @@ export interface RequestTraceSummary {
    * a history (all but each history's first).
    */
   sessions?: { turns: number; sessions: number; histories: number; laterTurns: number };
+  /** Rows out of time order (RequestTrace.outOfOrder); absent when in order. */
+  outOfOrder?: RequestTrace['outOfOrder'];
 }
 
 /** Nearest-rank quantile of an ascending array. */
@@ -95,6 +97,7 @@ export function inspectRequestTrace(trace: RequestTrace, source: string): Reques
     peakMinuteRatePerS: n > 0 && span >= 60 ? peak / 60 : null,
     promptTokens: tokens(trace.promptTokens),
     outputTokens: tokens(trace.outputTokens),
+    ...(trace.outOfOrder !== undefined ? { outOfOrder: trace.outOfOrder } : {}),
     ...(px?.sessions
       ? { prefixed: 0, prefixIds: 0, sessions: { turns: prefixed, sessions: new Set(px.names.map((n) => n.replace(/#\d+$/, ''))).size, histories: px.names.length, laterTurns } }
       : { prefixed, prefixIds: px?.names.length ?? 0 }),
@@ -115,6 +118,10 @@ export function formatRequestInspection(s: RequestTraceSummary): string {
     return f === undefined ? '' : ` (first at line ${f.line}: ${f.message})`;
   };
   if (reasons.length > 0) out.push('skipped', ...reasons.map(([r, c]) => `    ${formatCount(c).padStart(8)}  ${r}${first(r)}`));
+  const o = s.outOfOrder;
+  if (o !== undefined) {
+    out.push(`order      ${formatCount(o.count)} of ${countOf(o.kept, 'row', 'rows', formatCount(o.kept))} ${o.count === 1 ? 'arrives' : 'arrive'} before a row above ${o.count === 1 ? 'it' : 'them'}, the first at line ${o.line} (${o.column} ${o.time}, before line ${o.pastLine}'s ${o.pastTime}): summarised in time order, as a run replays them`);
+  }
   if (s.firstS !== null && s.lastS !== null) out.push(`arrivals   ${formatDuration(s.firstS)} .. ${formatDuration(s.lastS)} (span ${formatDuration(s.lastS - s.firstS)})`);
   if (s.meanRatePerS !== null) {
     const peak = s.peakMinuteRatePerS === null ? 'no busiest minute (the trace spans under one)' : `busiest minute ${s.peakMinuteRatePerS.toPrecision(3)}/s (${(s.peakMinuteRatePerS / s.meanRatePerS).toPrecision(3)}x the mean)`;

@@ -28,6 +28,12 @@ export interface RequestTrace {
   readonly rows: number;
   /** Rows left out for a problem of their own, by reason: how many, and the first one's line and message. */
   readonly skipped: readonly SkippedRows[];
+  /**
+   * Kept rows whose time is before a row above them (the file is sorted for the replay), the first
+   * such row's line and time as written, and the line and time of the latest row above it; absent
+   * when the file is in time order (ties are in order).
+   */
+  readonly outOfOrder?: { readonly count: number; readonly kept: number; readonly line: number; readonly time: string; readonly pastLine: number; readonly pastTime: string; readonly column: string } | undefined;
 }
 
 /** Trace rows skipped for one reason. */
@@ -102,6 +108,13 @@ export class MissingColumnsError extends TraceError {
 }
 
 /** `n of m rows skipped: k rows <reason> (first at <file>:<line>: <message>); ...`. */
+/** The warning for a trace whose rows are out of time order (`trace.outOfOrder`), or undefined when in order. */
+export function describeOutOfOrder(trace: RequestTrace, source: string): string | undefined {
+  const o = trace.outOfOrder;
+  if (o === undefined) return undefined;
+  return `${o.count} of ${countOf(o.kept, 'row')} ${o.count === 1 ? 'arrives' : 'arrive'} before a row above ${o.count === 1 ? 'it' : 'them'}, the first at ${source}:${o.line} (${o.column} ${o.time}, before line ${o.pastLine}'s ${o.pastTime}): the requests are replayed in time order; a trace out of order is often the wrong time column or files merged unsorted`;
+}
+
 export function describeSkipped(trace: RequestTrace, source: string): string {
   const n = trace.skipped.reduce((a, s) => a + s.count, 0);
   const parts = trace.skipped.map((s) => `${countOf(s.count, 'row')} ${s.reason} (first at ${source}:${s.firstLine}: ${s.firstMessage})`);
@@ -130,6 +143,9 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
   const byName = new Map<string, { index: number; tokens: number; line: number }>();
   const skipped = new Map<string, SkippedRows>();
   let rowCount = 0;
+  // The latest time of the rows kept so far (line 0: none yet), and the first kept row before it.
+  const latest = { t: -Infinity, line: 0, written: '' };
+  let disorder: { count: number; line: number; time: string; pastLine: number; pastTime: string } | undefined;
   // The header's column names, for the column a skipped row is skipped for.
   let headerNames: string[] = [];
   const skip = (reason: string, line: number, message: string): void => {
@@ -253,6 +269,14 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
           } else prefix = seen.index;
         }
       }
+      if (t < latest.t) {
+        if (disorder === undefined) disorder = { count: 0, line, time: fields[timeCol]!.trim(), pastLine: latest.line, pastTime: latest.written };
+        disorder.count++;
+      } else if (t > latest.t || latest.line === 0) {
+        latest.t = t;
+        latest.line = line;
+        latest.written = fields[timeCol]!.trim();
+      }
       rows.push([t, prompt, o, prefix, prefixTokens, line]);
     },
     {},
@@ -261,8 +285,9 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
       skip(NOT_A_JSON_OBJECT, line, detail);
     },
   );
-  // Stable: rows of one time keep file order.
-  rows.sort((x, y) => x[0] - y[0]);
+  // Stable: rows of one time keep file order. Out of order is said (describeOutOfOrder), not refused:
+  // the docs never promised order, and a trace of a busy service may be written as requests finish.
+  if (disorder !== undefined) rows.sort((x, y) => x[0] - y[0]);
   const sessionNames = sessionCol >= 0 ? sessionHistories(rows, names) : undefined;
   const t0 = layout.originS === 'first' ? (rows.length > 0 ? rows[0]![0] : 0) : layout.originS;
   const scale = layout.timeScale;
@@ -275,6 +300,7 @@ export function parseRequestTrace(text: string | TextPieces, file: string, layou
     ...(sessionNames !== undefined ? { prefixes: { index: Int32Array.from(rows, (r) => r[3]), tokens: Float64Array.from(rows, (r) => r[4]), names: sessionNames, sessions: true } } : {}),
     rows: rowCount,
     skipped: [...skipped.values()],
+    ...(disorder !== undefined ? { outOfOrder: { ...disorder, kept: rows.length, column: headerNames[timeCol]!.trim() } } : {}),
   };
 }
 

@@ -183,7 +183,7 @@ export class DisaggregatedService implements ReplicaHost, PrefillHost, PoolOwner
   }
 
   private route(req: InferenceRequest): void {
-    if (req.kvTokens > this.decodePool.timing.kvCapacityTokens || req.promptTokens > this.prefillPool.timing.kvCapacityTokens) {
+    if (req.kvTokens > this.decodePool.timing.kvCapacityTokens || req.promptTokens > this.prefillPool.timing.kvCapacityTokens || req.promptTokens >= (this.svc.spec.model.context_length ?? Infinity)) {
       this.rejected++;
       return;
     }

@@ -311,7 +311,7 @@ class ServiceState implements ReplicaHost, ScaledPool {
   }
 
   private route(req: InferenceRequest): void {
-    if (req.kvTokens > this.svc.timing.kvCapacityTokens) {
+    if (req.kvTokens > this.svc.timing.kvCapacityTokens || req.promptTokens >= (this.svc.spec.model.context_length ?? Infinity)) {
       this.rejected++;
       return;
     }

@@ -118,6 +118,9 @@ export class InferenceRequest {
   /** Times its replica failed under it. */
   retries = 0;
 
+  /** Its output was cut where prompt + output reach the model's context length (ServiceArrivals). */
+  capped = false;
+
   /** KV tokens reserved for it on admission. */
   get kvTokens(): number {
     return this.promptTokens + this.outputTokens;

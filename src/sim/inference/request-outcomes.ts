@@ -12,6 +12,7 @@ import type { ServiceRow } from './service-rows.js';
 export type LatencyColumns = Pick<
   ServiceRow,
   | 'requests'
+  | 'requests_capped'
   | 'queueing_delay_mean_s'
   | 'queueing_delay_p50_s'
   | 'queueing_delay_p95_s'
@@ -35,6 +36,8 @@ export class RequestOutcomes {
   completed = 0;
   /** Completed requests that met every SLO the service gives. */
   sloMet = 0;
+  /** Completed requests whose output was cut at the model's context length. */
+  capped = 0;
 
   constructor(
     private readonly svc: Pick<ResolvedService, 'name' | 'spec' | 'streams'>,
@@ -51,6 +54,7 @@ export class RequestOutcomes {
    */
   done(req: InferenceRequest, firstLatencyS: number, lastLatencyS: number, replica: string, datacentre: number): void {
     this.completed++;
+    if (req.capped) this.capped++;
     // design.md: start of service at a replica - arrival at the balancer (the client's arrival_s).
     const queueing = req.startS - req.arrivalS;
     const ttft = req.firstTokenS + firstLatencyS - req.arrivalS;
@@ -89,6 +93,7 @@ export class RequestOutcomes {
   columns(): LatencyColumns {
     return {
       requests: this.completed,
+      requests_capped: this.capped,
       queueing_delay_mean_s: this.queueing.mean(),
       queueing_delay_p50_s: this.queueing.quantile(0.5),
       queueing_delay_p95_s: this.queueing.quantile(0.95),

@@ -23,6 +23,9 @@ export class ServiceArrivals {
     const engine = this.sim.engine;
     const horizon = this.sim.resolved.scenario.horizon ?? Infinity;
     const prefixIds = new PrefixIds();
+    // The model's window (vLLM's max_model_len): generation stops where prompt + output reach it. A
+    // prompt that leaves no room for one output token is the service's to reject (route).
+    const contextTokens = this.svc.spec.model.context_length ?? Infinity;
     this.svc.streams.forEach((st, si) => {
       const prefixes = StreamPrefixes.of(st, prefixIds, (purpose) => this.sim.streams.stream(purpose), this.svc.name);
       const proc = new ArrivalProcess(st, this.sim.streams.stream(`requests:${this.svc.name}:${st.name}`), this.sim.streams.stream(`tokens:${this.svc.name}:${st.name}`), horizon, prefixes);
@@ -33,7 +36,10 @@ export class ServiceArrivals {
       const arrive = (): void => {
         const now = engine.now;
         const sizes = proc.arrive();
-        this.route(new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, sizes.outputTokens, st.latencyS, sizes.prefixId, sizes.prefixTokens, session));
+        const cut = sizes.promptTokens < contextTokens && sizes.promptTokens + sizes.outputTokens > contextTokens;
+        const req = new InferenceRequest(this.nextRequestId++, si, now, sizes.promptTokens, cut ? contextTokens - sizes.promptTokens : sizes.outputTokens, st.latencyS, sizes.prefixId, sizes.prefixTokens, session);
+        req.capped = cut;
+        this.route(req);
         const next = proc.next(now);
         if (next === Infinity) this.live--;
         else engine.at(next, arrive);

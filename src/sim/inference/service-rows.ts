@@ -26,8 +26,13 @@ export interface ServiceRow {
   replicas_max: number;
   /** Requests still queued or in a batch at the end of the run. */
   requests_unfinished: number;
-  /** Requests refused because prompt + output exceed a replica's whole KV cache. */
+  /**
+   * Requests refused on arrival: prompt + output exceed a replica's whole KV cache, the prompt leaves
+   * no room for an output token in the model's context_length, or (slo.admission) the SLO is out of reach.
+   */
   requests_rejected: number;
+  /** Completed requests whose output was cut where prompt + output reached the model's context_length (vLLM's max_model_len). */
+  requests_capped: number;
   balancer: string;
   /**
    * Disaggregated services: KV-cache transfer time from the prefill replica's last prompt token to
@@ -81,6 +86,7 @@ export const SERVICE_COLUMNS: readonly (keyof ServiceRow)[] = [
   'replicas_max',
   'requests_unfinished',
   'requests_rejected',
+  'requests_capped',
   'balancer',
   'kv_transfer_p50_s',
   'kv_transfer_p99_s',
