@@ -40,7 +40,7 @@ describe("docs/network.md's fabric comparison", () => {
     const torus = run('{ kind: torus, dims: [8, 8], link_bandwidth: 93GB/s }');
     expect(torus.fabric_capex).toBe(332_800);
     expect(torus.effective_compute_ratio_allocated).toBeCloseTo(0.1550, 4);
-    expect(torus.jct_mean_s / flat.jct_mean_s).toBeCloseTo(1.1644, 4);
+    expect(torus.jct_mean_s / flat.jct_mean_s).toBeCloseTo(1.1642, 4);
   });
 });
 

@@ -101,7 +101,7 @@ function evaluate(rows: readonly Row[], described: Described = 'plain'): { name:
 
 const pct = (x: number): number => Math.round(1000 * x) / 10;
 /** Step-time errors (%) of the Narayanan rows described as the artifact ran them. */
-const AS_RUN_ERRORS = [-4.1, -4, -3.7, -2.7, 1.1, -6.8, -1, -2.4, -2.8, 0.7];
+const AS_RUN_ERRORS = [-4.1, -3.9, -3.6, -2.7, 1.1, -6.8, -1, -2.4, -2.8, 0.7];
 const doc = readFileSync(new URL('../docs/calibration.md', import.meta.url), 'utf8');
 
 // Narayanan et al. 2021 (SC21), Table 1: Megatron-LM. The paper's table leaves out the micro-batch
@@ -167,7 +167,7 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
 
   it('Narayanan et al. 2021, Table 1 with the micro-batch size left out (one sequence each, plain 1F1B): every row within 10%, mean |error| within 5%, as docs/calibration.md reports', () => {
     const rows = evaluate(NARAYANAN);
-    expect(rows.map((r) => pct(r.error))).toEqual([2.9, 4.9, 9.3, 9, 0.4, -5.6, -0.6, -2.4, -1, -2.3]);
+    expect(rows.map((r) => pct(r.error))).toEqual([3, 5, 9.3, 9, 0.4, -5.6, -0.6, -2.4, -1, -2.3]);
     for (const r of rows) expect(Math.abs(r.error)).toBeLessThanOrEqual(0.1);
     expect(rows.reduce((a, r) => a + Math.abs(r.error), 0) / rows.length).toBeLessThanOrEqual(0.05);
     // The published figures lie within 135-163 TFLOP/s, so a few points reorder the small rows.
@@ -184,9 +184,9 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
       rho: Math.round(1000 * spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops))) / 1000,
     });
     const mb = summary(evaluate(NARAYANAN, 'micro-batches'));
-    expect(mb).toEqual({ errors: [-5, -5.2, -5.4, -5, -3.2, -5.2, 1.8, -2.4, -1, -2.3], mean: 3.64, worst: 5.4, rho: 0.896 });
+    expect(mb).toEqual({ errors: [-4.9, -5.1, -5.3, -5, -3.2, -5.2, 1.8, -2.4, -1, -2.3], mean: 3.6, worst: 5.3, rho: 0.939 });
     const interleaved = summary(evaluate(NARAYANAN, 'interleaved'));
-    expect(interleaved).toEqual({ errors: [-4.8, -4.9, -5.2, -4.9, -3.2, -9.9, -3.6, -5.7, -3.5, -2.3], mean: 4.8, worst: 9.9, rho: 0.939 });
+    expect(interleaved).toEqual({ errors: [-4.7, -4.8, -5.1, -4.8, -3.1, -9.9, -3.6, -5.7, -3.5, -2.3], mean: 4.76, worst: 9.9, rho: 0.939 });
     for (const d of [mb, interleaved]) expect(doc).toContain(`mean |error| ${d.mean.toFixed(2)}%, worst ${d.worst.toFixed(1)}%, rank correlation ${d.rho.toFixed(3)}`);
   });
 
@@ -194,8 +194,8 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
     // Sequences per micro-batch the trial chose for each row (the fastest that fits on nominal paths).
     const CHOSEN = [16, 16, 16, 32, 4, 1, 1, 1, 1, 1];
     const { rows, mean, rho } = withMicroBatchSizes(CHOSEN);
-    expect(rows.map((r) => pct(r.error))).toEqual([-5, -5.2, -5.4, -7.1, -3.2, -5.6, -0.6, -2.4, -1, -2.3]);
-    expect(Math.round(10000 * mean) / 100).toBe(3.78);
+    expect(rows.map((r) => pct(r.error))).toEqual([-4.9, -5.1, -5.3, -7, -3.2, -5.6, -0.6, -2.4, -1, -2.3]);
+    expect(Math.round(10000 * mean) / 100).toBe(3.74);
     // Under the issue's 0.9: the reason the trial was not applied (with a sanity row it made worse).
     expect(Math.round(1000 * rho) / 1000).toBe(0.921);
     expect(doc.replace(/\s+/g, ' ')).toContain('with the receiver\'s gathers and Megatron-Core\'s whole tensors since (audit item 20), 3.78%, worst -7.1% (18.4B), 0.921, every row optimistic (-5.0, -5.2, -5.4, -7.1, -3.2, -5.6, -0.6, -2.4, -1.0, -2.3%)');
@@ -205,9 +205,77 @@ describe('sanity set: published dense runs the model is not calibrated on (docs/
     // The 18.4B's 32 sequences a replica then go in two micro-batches of 16 (the artifact ran four of 8); the other rows as before.
     const CHOSEN = [16, 16, 16, 16, 4, 1, 1, 1, 1, 1];
     const { rows, mean, rho } = withMicroBatchSizes(CHOSEN);
-    expect(rows.map((r) => pct(r.error))).toEqual([-5, -5.2, -5.4, -6.4, -3.2, -5.6, -0.6, -2.4, -1, -2.3]);
-    expect([Math.round(10000 * mean) / 100, pct(Math.max(...rows.map((r) => Math.abs(r.error)))), Math.round(1000 * rho) / 1000]).toEqual([3.7, 6.4, 0.933]);
+    expect(rows.map((r) => pct(r.error))).toEqual([-4.9, -5.1, -5.3, -6.3, -3.2, -5.6, -0.6, -2.4, -1, -2.3]);
+    expect([Math.round(10000 * mean) / 100, pct(Math.max(...rows.map((r) => Math.abs(r.error)))), Math.round(1000 * rho) / 1000]).toEqual([3.66, 6.3, 0.921]);
     expect(doc.replace(/\s+/g, ' ')).toContain('mean |error| 4.38% -> 4.83%, worst +8.6% -> -7.1%, rank correlation 0.854 -> 0.921 (with NCCL\'s SMs charged since: 4.47% -> 4.51%, worst +9.2% -> -6.4%, 0.854 -> 0.945');
+  });
+
+  it('Narayanan et al. 2021: the pairs the two descriptions under the rank bar mis-rank, and why (docs/calibration.md, "Which pairs the rank bar turns on")', () => {
+    /** Pairs whose published order (ties excepted) the predicted throughput reverses, as 'lower/higher published'. */
+    const misranked = (rows: ReturnType<typeof evaluate>): string[] => {
+      const out: string[] = [];
+      for (let i = 0; i < rows.length; i++)
+        for (let j = i + 1; j < rows.length; j++) {
+          const [a, b] = [rows[i]!, rows[j]!];
+          if (a.published !== b.published && Math.sign(a.published - b.published) !== Math.sign(a.predictedTflops - b.predictedTflops)) out.push(a.published < b.published ? `${a.name}/${b.name}` : `${b.name}/${a.name}`);
+        }
+      return out;
+    };
+    const rho = (rows: ReturnType<typeof evaluate>, scale: Record<string, number> = {}): number =>
+      Math.round(1000 * spearman(rows.map((r) => r.published), rows.map((r) => r.predictedTflops * (scale[r.name] ?? 1)))) / 1000;
+    const by = (rows: ReturnType<typeof evaluate>, name: string) => rows.find((r) => r.name === name)!;
+    const mb = evaluate(NARAYANAN, 'micro-batches');
+    const plain = evaluate(NARAYANAN);
+    const interleaved = evaluate(NARAYANAN, 'interleaved');
+    const asRun = evaluate(NARAYANAN, 'as-run');
+    // Micro-batches given: one pair 1 TFLOP/s apart as published, and the 145.6B, the one pessimistic row, under three.
+    expect(misranked(mb)).toEqual(['1.7B/39.1B', '7.5B/145.6B', '76.1B/145.6B']);
+    // Left out: every pair has a pp = 1 row run at one sequence a micro-batch (the artifact ran 8-16).
+    expect(misranked(plain)).toEqual(['1.7B/3.6B', '1.7B/7.5B', '3.6B/7.5B', '39.1B/7.5B', '76.1B/7.5B']);
+    // The 145.6B described without its two model chunks pays plain 1F1B's bubble, (8 - 1) / 48 of the ideal step...
+    const e145 = explainJob(scenarioFromText(scenario(NARAYANAN[6]!, 'micro-batches')), 'gpt').step;
+    expect(Math.round(1000 * (e145.bubble_s / e145.step_s)) / 10).toBe(12.4);
+    // ...and with them given it ranks above the 3.6B and 7.5B; under the 76.1B it stays in every description (below).
+    expect(misranked(interleaved)).toEqual(['1.7B/39.1B', '76.1B/7.5B', '76.1B/145.6B']);
+    expect(misranked(asRun)).toEqual(['1.7B/39.1B', '76.1B/7.5B', '18.4B/39.1B', '76.1B/145.6B']);
+    // The bar turns on a point: with the embedding's reduction exposed (step-time.ts) the 3.6B falls
+    // 0.02 TFLOP/s under the 145.6B and the micro-batches description meets it by that hair; the
+    // 145.6B 1% faster changes nothing more, the 1.7B 3% slower lifts it further.
+    expect([rho(mb), rho(mb, { '145.6B': 1.01 }), rho(mb, { '1.7B': 0.97 })]).toEqual([0.939, 0.939, 0.945]);
+    expect(by(mb, '145.6B').predictedTflops - by(mb, '3.6B').predictedTflops).toBeGreaterThan(0);
+    expect(by(mb, '145.6B').predictedTflops - by(mb, '3.6B').predictedTflops).toBeLessThan(0.05);
+    expect([rho(plain), rho(plain, { '7.5B': 1.03 }), rho(plain, { '1.7B': 0.97 })]).toEqual([0.854, 0.933, 0.921]);
+    // The 76.1B stands 5-7 points more optimistic than the 145.6B in every description, plain 1F1B included.
+    const gap = (rows: ReturnType<typeof evaluate>): number => pct(by(rows, '145.6B').error - by(rows, '76.1B').error);
+    expect([asRun, interleaved, mb, plain].map(gap)).toEqual([5.7, 6.3, 7, 5]);
+    const d = doc.replace(/\s+/g, ' ');
+    for (const said of ['1.7B/39.1B, 7.5B/145.6B, 76.1B/145.6B', '1.7B/3.6B, 1.7B/7.5B, 3.6B/7.5B, 39.1B/7.5B, 76.1B/7.5B', '5.7, 6.3, 7.0 and 5.0 points', 'now rank correlation 0.939, 0.939 with the 145.6B 1% faster, 0.945 with the 1.7B 3% slower', 'puts the 3.6B at 145.36 TFLOP/s, 0.02 under the 145.6B\'s 145.38'])
+      expect(d.includes(said), said).toBe(true);
+  });
+
+  it('Narayanan et al. 2021, Figure 7 (one A100, 4 layers of width 4,096 with 128 heads, micro-batch 1 to 16): the model gains 6% from the larger micro-batch where the paper measures up to 1.3x (docs/calibration.md)', () => {
+    const step = (b: number): number => {
+      const text = `name: fig7
+seed: 1
+datacentres:
+  - name: selene
+    fabric: IB-HDR
+    node_groups:
+      - { name: a100, count: 1, device: A100-80GB }
+workloads:
+  - jobs:
+      - name: gpt
+        devices: 1
+        params: 1.0B
+        tokens: ${16 * 2048 * 10}
+        model: { layers: 4, hidden_size: 4096, heads: 128, vocab: 51200, seq_len: 2048, global_batch: ${16 * 2048}, attention: standard, recompute: full }
+        layout: { tp: 1, pp: 1, dp: 1, micro_batch_size: ${b} }
+`;
+      return explainJob(scenarioFromText(text), 'gpt').step.step_s;
+    };
+    const gain = [1, 2, 4, 8, 16].map((b) => Math.round(1000 * (step(1) / step(b))) / 1000);
+    expect(gain).toEqual([1, 1.035, 1.044, 1.057, 1.059]);
+    expect(doc.replace(/\s+/g, ' ').includes('1.000, 1.035, 1.044, 1.057, 1.059')).toBe(true);
   });
 
   it('MT-NLG 530B: the trend over scale is right, the level a quarter optimistic (a software generation the model cannot see), as docs/calibration.md says', () => {

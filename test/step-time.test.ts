@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { stepTime, type StepTimeInput } from '../src/model/step-time.js';
-import { allGatherTimeS, reduceScatterTimeS } from '../src/model/collectives.js';
+import { allGatherTimeS, allReduceTimeS, reduceScatterTimeS } from '../src/model/collectives.js';
 import { H100_NVLINK_BYTES_PER_S, H100_PEAK_BF16_FLOPS, NVLINK_EFFICIENCY, NVLINK_LATENCY_S } from '../src/model/calibration.js';
 import { calibrationRuns } from '../src/model/calibration-runs.js';
 import { DEVICE_CATALOGUE } from '../src/model/catalogue.js';
@@ -197,8 +197,39 @@ describe('decomposition', () => {
       expect(r.dpExposedS).toBeCloseTo(m * (ag(embedding) + ag(layer)) + rs(layer) + rs(embedding), 12);
       expect(r.stepS).toBeCloseTo(r.computeS + r.exposedCommS + r.bubbleS, 12);
     }
-    // ZeRO-2 gathers once a step, after the optimizer, under the next forward: unchanged here.
-    expect(stepTime({ ...input(4), layout: { ...input(4).layout, zeroStage: 2 } }).dpExposedS).toBe(0);
+    // ZeRO-2 gathers once a step, after the optimizer, under the next forward; only the word
+    // embedding's reduce-scatter, its gradient the backward's last, is left after it.
+    const wordEmbedding = (shape.vocab ?? DEFAULT_VOCAB) * shape.hiddenSize;
+    expect(stepTime({ ...input(4), layout: { ...input(4).layout, zeroStage: 2 } }).dpExposedS).toBeCloseTo(rs(wordEmbedding), 12);
+  });
+  it('an overlapped reduction (ZeRO 0-2, plain 1F1B) starts on the word embedding\'s gradient only when the backward has produced it, last: at least that all-reduce is exposed', () => {
+    // PyTorch DDP launches a bucket's all-reduce once all its gradients are ready, buckets in the
+    // reverse of the parameters' order (the embedding's last); Megatron-Core's finish_grad_sync
+    // waits on the last bucket before the optimizer. 7B shape, 64 ranks, compute far longer than the
+    // whole reduction: before, all of it hid.
+    const shape = { ...defaultShape(7e9), globalBatchTokens: 64 * 16 * 4096 };
+    const dp = { bandwidthBytesPerS: 50 * GB, latencyS: 5e-6 };
+    const input = (tp: number, dpOverlap?: number): StepTimeInput => ({
+      shape,
+      layout: { tp, pp: 1, dp: 64, microBatches: 4, ...(dpOverlap === undefined ? {} : { dpOverlap }) },
+      peakFlopsPerDevice: H100_PEAK_BF16_FLOPS,
+      kernelEfficiency: KERNEL_EFFICIENCY,
+      tp: { bandwidthBytesPerS: H100_NVLINK_BYTES_PER_S * NVLINK_EFFICIENCY, latencyS: NVLINK_LATENCY_S },
+      pp: { bandwidthBytesPerS: 45 * GB, latencyS: 5e-6 },
+      dp,
+    });
+    const grad = shape.gradientBytes ?? shape.precisionBytes;
+    const wordEmbedding = (shape.vocab ?? DEFAULT_VOCAB) * shape.hiddenSize;
+    for (const tp of [1, 2]) {
+      const r = stepTime(input(tp));
+      expect(r.dpCommS).toBeLessThan(0.9 * r.compute.microBatchS * r.compute.backwardShare);
+      // vocab / tp x hidden gradients, all-reduced alone over the 64 data-parallel ranks.
+      expect(r.dpExposedS).toBeCloseTo(allReduceTimeS(64, (wordEmbedding / tp) * grad, dp.bandwidthBytesPerS, dp.latencyS), 12);
+      expect(r.stepS).toBeCloseTo(r.computeS + r.exposedCommS + r.bubbleS, 12);
+      // A whole overlap hides no more of it; none hides nothing.
+      expect(stepTime(input(tp, 1)).dpExposedS).toBe(r.dpExposedS);
+      expect(stepTime(input(tp, 0)).dpExposedS).toBe(r.dpCommS);
+    }
   });
   it('hierarchical DP sends 1/k of the flat bytes over the scale-out network', () => {
     const shape = defaultShape(7e9);

@@ -427,8 +427,17 @@ export function stepTime(input: StepTimeInput): StepTime {
     const edgeS = Math.min(dpCommS, zero3EdgeS(held, buckets, input.dp, dp * cp, m, fp8Params ? 1 : bytes, bytes, gradBytes));
     dpExposedS = edgeS + Math.max(0, dpCommS - edgeS - ovDp * m * computeMbS);
   } else {
+    // The word embedding is the forward's first op, so its gradient is the backward's last: a
+    // reduction beside the backward starts on it only when the backward has ended (PyTorch DDP
+    // launches a bucket's all-reduce once all its gradients are ready, its buckets in the reverse of
+    // the parameters' order, torch/nn/parallel/distributed.py and the DDP design note; Megatron-Core's
+    // overlap_grad_reduce, param_and_grad_buffer.py, waits on the last bucket in finish_grad_sync
+    // before the optimizer). So at least its vocab / tp x hidden gradients, reduced alone, stay
+    // exposed (never more than the whole reduction); ZeRO-3 charges it in zero3EdgeS, the
+    // interleaved schedule in its first chunk's backlog.
     const windowS = computeMbS * (backwardShare + (zero >= 1 ? 1 - backwardShare : 0));
-    dpExposedS = Math.max(0, dpCommS - ovDp * windowS);
+    const tailS = ovDp > 0 ? Math.min(dpCommS, dataParallelSync(wordEmbeddingPerRank(shape, tp), dp * cp, input.dp, 1, bytes, gradBytes, zero, 0).timeS) : 0;
+    dpExposedS = Math.max(tailS, dpCommS - ovDp * windowS);
   }
 
   // Tied embeddings over several stages: the first stage's embedding and the last stage's copy
@@ -597,6 +606,11 @@ function uniformBreakdown(input: StepTimeInput, devices: number, useful: number,
     criticalStageLayers: input.shape.layers / Math.max(1, input.layout.pp),
     hardwareFlopPerDevice: hardware / devices,
   };
+}
+
+/** The word embedding's parameters on one tensor rank of the first stage: vocab / tp x hidden. */
+function wordEmbeddingPerRank(shape: TrainingShape, tp: number): number {
+  return ((shape.vocab ?? DEFAULT_VOCAB) * shape.hiddenSize) / tp;
 }
 
 /**
