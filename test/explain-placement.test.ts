@@ -4,6 +4,7 @@
 // said 23.810 s a step (the job across north and south over a 100 Gb/s link) where the run, which
 // keeps the gang under one leaf of south, gives 20.285 s. Here both routes, for every registered
 // placement policy that places the job, and for a plug-in, give the same jobs.csv cell.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,4 +107,22 @@ describe('poolsim explain and poolsim run agree (the CLI, built-in and plug-in p
       expect(formatCell((JSON.parse(explain.stdout) as { step: { step_s: number } }).step.step_s)).toBe(cell);
     });
   }
+});
+
+describe('poolsim explain loads plug-ins under the watchdog', () => {
+  it('a plug-in module that never finishes loading is stopped after --policy-timeout, not left hanging', () => {
+    // explain now loads the scenario's policies to place the job; in the main thread a module whose
+    // top level loops forever hung it (it explained such a scenario before, importing nothing).
+    const dir = mkdtempSync(join(tmpdir(), 'explain-loops-'));
+    const file = join(dir, 'loops.yaml');
+    writeFileSync(file, `${pool('first-fit')}policy: ${repoPath('test/fixtures/policy-plugins/loops-on-load.mjs')}\n`);
+    const started = Date.now();
+    // spawnSync with a timeout of its own: the hang blocks the test's thread.
+    const r = spawnSync(process.execPath, [repoPath('dist/cli/main.js'), 'explain', file, '--job', 'j', '--policy-timeout', '1'], { encoding: 'utf8', timeout: 20_000 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.status).not.toBe(0);
+    expect(r.status).not.toBe(null);
+    expect(r.stderr).toContain('loops-on-load.mjs');
+    expect(r.stdout).toBe('');
+  }, 30_000);
 });
