@@ -91,6 +91,24 @@ describe('explain places the job with the scenario placement policy', () => {
   });
 });
 
+describe('explain refuses what the run rejects', () => {
+  it('a job its tenant queue could never admit: the run rejects it at submission, explain timed it', () => {
+    const r = scenarioFromText(`name: tenant-quota
+datacentres:
+  - { name: dc, fabric: IB-NDR, node_groups: [{ name: h, count: 4, device: H100 }] }
+tenants:
+  queues:
+    - { name: small, quota: { H100: { nominal: 8 } } }
+workloads:
+  - jobs:
+      - { name: j, devices: 16, params: 7B, tokens: 1B, queue: small }
+`);
+    const run = runToCsv(r).jobs[0]!;
+    expect(run.status).toBe('rejected');
+    expect(() => explainListedJob(r, 'j')).toThrow(`job 'j' cannot be explained: ${run.reason}`);
+  });
+});
+
 describe('poolsim explain and poolsim run agree (the CLI, built-in and plug-in placements)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'explain-placement-'));
   for (const placement of ['topology-aware', repoPath('test/fixtures/policy-plugins/last-nodes.mjs')]) {

@@ -677,7 +677,8 @@ export class Simulation implements FailurePort, InferencePort {
     for (const i of linksDown) this.network?.setInterDcLink(i, true);
     const { template, fit } = this.admitted(given);
     const job = new SimJob(0, template, this.predictRuntime(template, false), this.queueNames);
-    const why = this.neverFits(job) ?? fit?.reason;
+    // What the run rejects at submission (enter): a job no kind holds, or its tenant queue could never admit.
+    const why = this.neverFits(job) ?? fit?.reason ?? this.admission?.neverAdmitted(job);
     if (why) return { refused: why };
     // Whether the policy read its seeded stream: a run's draws for this job depend on those before it.
     let drewAtRandom = false;
