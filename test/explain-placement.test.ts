@@ -134,13 +134,11 @@ describe('poolsim explain loads plug-ins under the watchdog', () => {
     const dir = mkdtempSync(join(tmpdir(), 'explain-loops-'));
     const file = join(dir, 'loops.yaml');
     writeFileSync(file, `${pool('first-fit')}policy: ${repoPath('test/fixtures/policy-plugins/loops-on-load.mjs')}\n`);
-    const started = Date.now();
-    // spawnSync with a timeout of its own: the hang blocks the test's thread.
-    const r = spawnSync(process.execPath, [repoPath('dist/cli/main.js'), 'explain', file, '--job', 'j', '--policy-timeout', '1'], { encoding: 'utf8', timeout: 20_000 });
-    expect(Date.now() - started).toBeLessThan(15_000);
-    expect(r.status).not.toBe(0);
+    // spawnSync with a timeout of its own (the hang blocks the test's thread); a process it kills has status null.
+    const r = spawnSync(process.execPath, [repoPath('dist/cli/main.js'), 'explain', file, '--job', 'j', '--policy-timeout', '1'], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).not.toBe(null);
+    expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('loops-on-load.mjs');
     expect(r.stdout).toBe('');
-  }, 30_000);
+  }, 90_000);
 });
