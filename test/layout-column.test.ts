@@ -3,6 +3,7 @@
 // say which"). A layout reachable two ways, `explain` and a run, must read the same.
 import { describe, expect, it } from 'vitest';
 import { explainJob } from '../src/model/explain.js';
+import { explainListedJob } from '../src/experiment/explain-job.js';
 import { layoutCell } from '../src/model/training-layout.js';
 import { h100Pool } from './h100-pool.js';
 import { bundled, runToCsv, scenarioFromText } from './helpers.js';
@@ -46,11 +47,11 @@ describe('the layout column of jobs.csv', () => {
         if (!row || row.layout === '' || row.device_kind === '') continue;
         let e;
         try {
-          e = explainJob(resolved, job.name);
+          e = explainListedJob(resolved, job.name);
         } catch {
           continue; // jobs explain refuses (across sites, no model size)
         }
-        // explain times a job on the first kind that fits it; compare where the run used that kind.
+        // explain places a job alone on the empty pool; compare where the run used the same kind.
         if (e.kind !== row.device_kind) continue;
         expect(row.layout, `${name}: ${job.name}`).toBe(layoutCell({ ...e.layout, zeroStage: e.layout.zero as 0 | 1 | 2 | 3 }));
         checked++;

@@ -1,5 +1,5 @@
-// `poolsim explain`: one listed training job's step, broken down, as it would run alone on its
-// first fitting device kind over an idle fabric: the layout (given or automatic), kernel time by
+// `poolsim explain`: one listed training job's step, broken down, as it would run alone where the
+// scenario's placement policy puts it on the empty pool, over an idle fabric: the layout (given or automatic), kernel time by
 // operator class, exposed TP/PP/DP communication, the pipeline bubble and memory per device.
 // The simulator's jobs.csv gives the same terms averaged over the run, with contention.
 import { suggestName } from '../scenario/did-you-mean.js';
@@ -28,6 +28,12 @@ export interface Explanation {
   job: string;
   kind: string;
   devices: number;
+  /**
+   * Who placed the job: the scenario's placement policy, asked for the job alone on the empty pool
+   * at its submission, as a run asks it for a job that starts on an idle pool; `note`, what the
+   * reader should know of that answer (a policy that draws at random may have drawn before in a run).
+   */
+  placement: { policy: string; note?: string };
   layout: ParallelLayout & { cp: number; ep: number; automatic: boolean; zero: number };
   shape: TrainingShape & { recomputeMode: string; sequenceParallelOn: boolean; attentionKernel: string };
   /** Whether kernels were timed operator by operator (else one efficiency for all). */
@@ -87,8 +93,8 @@ export interface Explanation {
    */
   fabric_note?: { datacentre: string; ring_bytes_per_s: number; nic_bytes_per_s: number };
   /**
-   * The data centres a job spans when no one of them holds it (in node order, as first-fit places
-   * it on an idle pool): its rings are timed over the links between them (network: flow).
+   * The data centres a job spans when no one of them holds it (in node order, where the placement
+   * policy puts it on the empty pool): its rings are timed over the links between them (network: flow).
    */
   sites?: string[];
   /** Links between sites taken down for the explanation (`--links-down`): routes go round them. */
@@ -107,13 +113,28 @@ const MICRO_BATCH_NOTE_SHARE = 0.03;
 
 const GiB = 2 ** 30;
 
-/** Explain the listed job `name` of a loaded scenario; refuses (InputError) what it cannot explain. */
-export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' | 'scenario' | 'interDc'>, name: string, opts: { readonly linksDown?: readonly string[] } = {}): Explanation {
-  const refuse = (message: string): never => {
+/**
+ * Where the run's placement policy puts the job alone on the empty pool at its submission
+ * (Simulation.placeAlone, through experiment/explain-job.ts): the placement, the policy's name, and
+ * what the reader should know of the answer (a policy that draws at random), if anything.
+ */
+export interface PlacedAlone {
+  readonly placement: { readonly kind: number; readonly nodes: readonly number[]; readonly counts: readonly number[] };
+  readonly policy: string;
+  readonly note?: string;
+}
+
+type ExplainSource = Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' | 'scenario' | 'interDc'>;
+
+function refuser(r: ExplainSource): (message: string) => never {
+  return (message: string): never => {
     throw new InputError([{ file: r.file, line: 0, column: 0, path: '', message }]);
   };
-  // Links between sites down, by name (what a run does while they are: routes round them).
-  const downNames = opts.linksDown ?? [];
+}
+
+/** The inter-DC links named by `--links-down`, as indices; refuses an unknown or repeated name, or any under network: ideal. */
+export function linksDownOf(r: ExplainSource, downNames: readonly string[]): number[] {
+  const refuse = refuser(r);
   const linksDown: number[] = [];
   for (const [k, d] of downNames.entries()) {
     // A name given twice is a slip (another link meant?), refused as compare refuses a repeated policy.
@@ -128,20 +149,44 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     linksDown.push(i);
   }
   if (linksDown.length > 0 && r.scenario.network !== 'flow') return refuse('--links-down needs the flow network (network: flow): under network: ideal no job sends over the links');
+  return linksDown;
+}
+
+/** The listed job `name`; refuses a name the scenario does not list, suggesting the nearest. */
+export function listedJobOf(r: ExplainSource, name: string): ExplainSource['jobs'][number] {
   const job = r.jobs.find((j) => j.name === name);
-  if (!job) {
-    const names = r.jobs.map((j) => j.name);
-    const hint = suggestName(name, names);
-    return refuse(
-      `no listed job named '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}; ${names.length === 0 ? 'the scenario lists no jobs (generated jobs have no fixed name before a run)' : `its jobs: ${names.slice(0, 10).join(', ')}${names.length > 10 ? `, and ${names.length - 10} more` : ''}`}`,
-    );
-  }
+  if (job) return job;
+  const names = r.jobs.map((j) => j.name);
+  const hint = suggestName(name, names);
+  return refuser(r)(
+    `no listed job named '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}; ${names.length === 0 ? 'the scenario lists no jobs (generated jobs have no fixed name before a run)' : `its jobs: ${names.slice(0, 10).join(', ')}${names.length > 10 ? `, and ${names.length - 10} more` : ''}`}`,
+  );
+}
+
+/**
+ * Explain the listed job `name` of a loaded scenario, on `opts.placed` (the scenario's placement
+ * policy's answer on the empty pool: experiment/explain-job.ts asks it). Without one, the job is
+ * placed as first-fit places it, and only a scenario whose placement is first-fit is explained:
+ * another policy's job would be timed where the run does not put it. Refuses (InputError) what it
+ * cannot explain.
+ */
+export function explainJob(r: ExplainSource, name: string, opts: { readonly linksDown?: readonly string[]; readonly placed?: PlacedAlone } = {}): Explanation {
+  const refuse = refuser(r);
+  // Links between sites down, by name (what a run does while they are: routes round them).
+  const downNames = opts.linksDown ?? [];
+  const linksDown = linksDownOf(r, downNames);
+  const job = listedJobOf(r, name);
   if (!(job.params > 0)) return refuse(`job '${name}' gives no model size (params), so it has no step to explain: it runs for its given work or duration`);
+  const placed = opts.placed;
+  if (placed === undefined && r.scenario.placement.name !== 'first-fit') {
+    return refuse(`explainJob places the job as first-fit does, and the scenario's placement is '${r.scenario.placement.name}': explain it through explainListedJob (experiment/explain-job.ts) or poolsim explain, which ask the scenario's policy`);
+  }
   const pool = poolKindsFor(r.shape);
   const candidates = pool.filter((k) => k.totalDevices >= job.devices && (job.allowedKinds === undefined || job.allowedKinds.includes(k.index)));
   if (candidates.length === 0) return refuse(`job '${name}' needs ${countOf(job.devices, 'device')}, more than any of its device kinds has in the pool`);
   const fit = fitTrainingJob({ devices: job.devices, params: job.params, shape: job.shape, layout: job.layout, efficiency: job.efficiency }, candidates);
-  const kindIndex = fit.fitting[0];
+  // The kind the run's placement policy chose (the run narrowed the job to the kinds that hold it).
+  const kindIndex = placed?.placement.kind ?? fit.fitting[0];
   if (kindIndex === undefined) return refuse(`job '${name}' fits none of its device kinds: ${describeMisfits(fit)}`);
   const kindInfo = r.shape.kinds[kindIndex]!;
   const spec = kindInfo.spec;
@@ -164,14 +209,14 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
   let fabricNote: Explanation['fabric_note'];
   let sites: string[] = [];
   if (r.scenario.network === 'flow') {
-    // The run's step of the job alone: placed as first-fit places it (over two sites or more when
-    // the first is too small for it), its rings and pipeline on the scenario's fabric and the links
+    // The run's step of the job alone: on the placement policy's answer on the empty pool (first-fit's
+    // without one: over two sites or more when the first is too small for it), its rings and pipeline on the scenario's fabric and the links
     // between sites, weighted and shared as a run shares them, through the run's JobSteps.
     const cluster = new Cluster(r.shape);
     const steps = new JobSteps(cluster);
     const stepJob: StepJob = { devices: job.devices, params: job.params, efficiency: job.efficiency, template: { shape: job.shape, layout: job.layout } };
     let shaped = steps.shapeAndLayout(stepJob, kindIndex);
-    let idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped, linksDown);
+    let idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped, linksDown, placed?.placement);
     if (idle && !job.layout && idle.sites.length > 1) {
       // Across sites the run chooses the automatic layout on the placement (placed-layout.ts), on
       // the links as they are at its start (those down routed round).
@@ -182,7 +227,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
       nearTie = shaped.nearTie;
       if (shaped.layout !== layout) {
         layout = shaped.layout;
-        idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped, linksDown);
+        idle = idleComm(cluster, r.interDc, steps, stepJob, kindIndex, shaped, linksDown, placed?.placement);
       }
     }
     // With links down, sites left without a path: the run stalls the job there (no step to explain).
@@ -213,6 +258,7 @@ export function explainJob(r: Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' |
     job: name,
     kind: kindInfo.name,
     devices: job.devices,
+    placement: { policy: placed?.policy ?? 'first-fit', ...(placed?.note !== undefined ? { note: placed.note } : {}) },
     layout: {
       tp: layout.tp,
       cp: layout.cp ?? 1,
@@ -358,11 +404,12 @@ export function explanationTable(e: Explanation): string {
   const w1 = Math.max(...all.map((r) => r[1].length));
   const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
   const head = [
-    `job ${e.job}: ${e.devices} x ${e.kind}, alone on an idle fabric${e.sites ? `, across ${e.sites.join(' and ')} (where first-fit places it alone on the pool, taking nodes in order), its data-parallel rings over the links between them` : ''}${e.links_down ? `, with ${e.links_down.join(', ')} down (routes round ${e.links_down.length > 1 ? 'them' : 'it'})` : ''}`,
+    `job ${e.job}: ${e.devices} x ${e.kind}, placed by ${e.placement.policy} alone on the empty pool at its submission, on an idle fabric${e.sites ? `, across ${e.sites.join(' and ')}, its data-parallel rings over the links between them` : ''}${e.links_down ? `, with ${e.links_down.join(', ')} down (routes round ${e.links_down.length > 1 ? 'them' : 'it'})` : ''}`,
     `layout: tp ${l.tp}${l.tpOverlap !== undefined && l.tpOverlap !== 'none' ? ` (${l.tpOverlap} comm-GEMM overlap)` : ''}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batch${l.microBatches === 1 ? '' : 'es'}, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.dpMaxCtas !== undefined ? `, data-parallel collectives on at most ${l.dpMaxCtas} CTAs` : ''}${l.ppMaxCtas !== undefined && l.pp > 1 ? `, pipeline send/recv on at most ${l.ppMaxCtas} CTAs` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.layerNorm === 'apex' ? ", apex's two-pass layer norm" : ''}${l.pipelineEngine === 'deepspeed' && l.pp > 1 ? ", DeepSpeed's pipeline engine" : ''}${l.ppGradients === 'whole' && l.pp > 1 ? ', whole gradients sent down the pipeline' : ''}${l.pp > 1 && l.tp > 1 && !sh.sequenceParallelOn ? (ppTensorsOf(l) === 'scatter-gather' ? ', pipeline tensors sent 1/tp and all-gathered on arrival' : ', pipeline tensors sent whole by every tensor rank') : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads${sh.mla ? ` (latent attention: kv rank ${sh.mla.kvLoraRank}${sh.mla.qLoraRank !== undefined ? `, q rank ${sh.mla.qLoraRank}` : ''}, ${sh.mla.qkNopeHeadDim + sh.mla.qkRopeHeadDim}/${sh.mla.vHeadDim} per head)` : sh.headDim !== undefined ? ` of ${sh.headDim}` : ''}${!sh.mla && sh.kvHeads !== undefined && sh.kvHeads < (sh.heads ?? Math.round(sh.hiddenSize / 128)) ? ` in ${sh.kvHeads} key/value groups` : ''}${sh.qkNorm === true ? ', QK norm' : ''}, FFN ${ffnWidthOf(sh)}${sh.gatedMlp ? ' gated' : ''}, vocabulary ${sh.vocab ?? DEFAULT_VOCAB} ${tiedEmbeddingsOf(sh) ? 'tied' : 'untied'}, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn && l.tp > 1 ? 'on' : 'off'}${sh.kernels === 'eager' ? ', eager kernels (unfused norms, RoPE, SwiGLU, adds)' : ''}`,
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
+    ...(e.placement.note !== undefined ? [`note: ${e.placement.note}`] : []),
     ...(e.micro_batch_size_note ? [microBatchNoteLine(e.micro_batch_size_note, st.step_s, l.microBatches, l.automatic)] : []),
     ...(e.recompute_raised ? [`note: ${e.recompute_raised.note}`] : []),
     ...(e.layout_near_tie ? [nearTieLine(e.layout_near_tie)] : []),

@@ -603,15 +603,8 @@ export class Simulation implements FailurePort, InferencePort {
    * hears 'submitted' is kept as its fields until read (WaitingLine.pushSubmitted), and undefined is
    * returned (the line makes its object when something reads it).
    */
-  private enter(template: JobTemplate, mayDefer: boolean, table?: TraceJobTable, row?: number): SimJob | undefined {
-    // A listed job given as a duration with its model: its work as the step model runs it.
-    if (template.durationS !== undefined && !(template instanceof GeneratedTemplate)) template = { ...template, usefulFlop: this.durationWork(template, template.durationS, template.referenceKind!), durationS: undefined };
-    // A known model runs only on kinds whose memory holds it (listed jobs were narrowed at load).
-    const fit = template.params > 0 ? (template instanceof GeneratedTemplate ? this.fitOfGenerated(template) : this.fitter.fit(template, template.allowedKinds)) : undefined;
-    if (fit && fit.allowedKinds !== template.allowedKinds) {
-      // A generated template is this job's own (and a spread would drop what it reads through).
-      template = template instanceof GeneratedTemplate ? template.narrow(fit.allowedKinds) : { ...template, allowedKinds: fit.allowedKinds };
-    }
+  private enter(given: JobTemplate, mayDefer: boolean, table?: TraceJobTable, row?: number): SimJob | undefined {
+    const { template, fit } = this.admitted(given);
     // Heard only by the simulator's own listeners (metrics' count, finish-time fairness' mark, which
     // the line keeps), the job is kept as its fields until read, where that saves memory: behind a
     // long line. A short line holds the object (it is read at the next pass, and would be made again
@@ -651,6 +644,60 @@ export class Simulation implements FailurePort, InferencePort {
     else this.waiting.push(job);
     this.requestPass();
     return defer ? undefined : job;
+  }
+
+  /**
+   * The template as a job of it enters: a listed job given as a duration with its model gets its
+   * work as the step model runs it, and a known model only the kinds whose memory holds it (`fit`,
+   * with the reason where none does).
+   */
+  private admitted(template: JobTemplate): { template: JobTemplate; fit: ArrivalFit | undefined } {
+    // A listed job given as a duration with its model: its work as the step model runs it.
+    if (template.durationS !== undefined && !(template instanceof GeneratedTemplate)) template = { ...template, usefulFlop: this.durationWork(template, template.durationS, template.referenceKind!), durationS: undefined };
+    // A known model runs only on kinds whose memory holds it (listed jobs were narrowed at load).
+    const fit = template.params > 0 ? (template instanceof GeneratedTemplate ? this.fitOfGenerated(template) : this.fitter.fit(template, template.allowedKinds)) : undefined;
+    if (fit && fit.allowedKinds !== template.allowedKinds) {
+      // A generated template is this job's own (and a spread would drop what it reads through).
+      template = template instanceof GeneratedTemplate ? template.narrow(fit.allowedKinds) : { ...template, allowedKinds: fit.allowedKinds };
+    }
+    return { template, fit };
+  }
+
+  /**
+   * Where the run's placement policy puts a job of `given` (a listed job's template) alone on the
+   * empty pool at its submission, `linksDown` (inter-DC link indices) down: the job made as submit
+   * makes it (its kinds narrowed to those that hold its model, its predicted run time), asked
+   * through the run's own placer, hints and checks (`poolsim explain`). Call it on a simulation
+   * made for it and never run: the placer keeps what it keeps between calls, and this is its first.
+   * `refused`: why the run would reject the job, or why the policy leaves it waiting on the empty
+   * pool (a run would then never start it).
+   */
+  placeAlone(given: JobTemplate, linksDown: readonly number[] = []): { placement: Placement; drewAtRandom: boolean } | { refused: string } {
+    if (this.engine.eventsFired > 0 || this.running.length > 0) throw new Error('placeAlone: the simulation has already run');
+    for (const i of linksDown) this.network?.setInterDcLink(i, true);
+    const { template, fit } = this.admitted(given);
+    const job = new SimJob(0, template, this.predictRuntime(template, false), this.queueNames);
+    // What the run rejects at submission (enter): a job no kind holds, or its tenant queue could never admit.
+    const why = this.neverFits(job) ?? fit?.reason ?? this.admission?.neverAdmitted(job);
+    if (why) return { refused: why };
+    // Whether the policy read its seeded stream: a run's draws for this job depend on those before it.
+    let drewAtRandom = false;
+    const stream = (): RandomStream => {
+      drewAtRandom = true;
+      return this.streams.stream(`placement:${this.policies.placementName}`);
+    };
+    const hints = makeHints(this, stream, () => template.submitS);
+    let placement: Placement | undefined;
+    try {
+      placement = this.cluster.mayHoldNow(job.devices, job.milli, job.allowedKinds) ? this.policies.placer.place(job, this.cluster, hints) : undefined;
+    } catch (e) {
+      if (e instanceof PolicyError || e instanceof InputError) throw e;
+      throw new PolicyError(this.policies.placementName, job.name, template.submitS, `threw: ${e instanceof Error ? e.message : String(e)}`, this.policies.placementOrigin);
+    }
+    if (!placement) return { refused: `placement policy '${this.policies.placementName}' does not place it on the empty pool` };
+    const problem = placementProblem(this.cluster, job, placement);
+    if (problem !== undefined) throw new PolicyError(this.policies.placementName, job.name, template.submitS, problem, this.policies.placementOrigin);
+    return { placement, drewAtRandom };
   }
 
   // --- data transfers -------------------------------------------------------------------------
@@ -1596,12 +1643,12 @@ export class Simulation implements FailurePort, InferencePort {
   }
 }
 
-function makeHints(sim: Simulation, random: () => RandomStream): PlacementHints {
+function makeHints(sim: Simulation, random: () => RandomStream, now: () => number = () => sim.engine.now): PlacementHints {
   let stream: RandomStream | undefined;
   let workload: TaskClass[] | undefined;
   return {
     get nowS() {
-      return sim.engine.now;
+      return now();
     },
     predictRate: (job, placement) => sim.predictRate(job, placement),
     get random() {

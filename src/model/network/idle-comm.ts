@@ -1,4 +1,5 @@
-// A training job alone on an idle pool, placed as first-fit places it, and what the fabric gives its
+// A training job alone on an idle pool, placed as the run's placement policy places it (first-fit
+// where no placement is given), and what the fabric gives its
 // traffic there: the node pairs of its rings and pipeline boundaries (PairPlanner, as a run plans
 // them), their routes on the scenario's topology (its sites' fabrics and the links between sites),
 // each group's per-rank bandwidth while it communicates, the groups taking turns (group-turns.ts, as
@@ -27,12 +28,35 @@ export interface IdleComm {
 }
 
 /**
- * The job (`devices` of kind `kind`, the shape and layout of `shaped`) alone on the idle pool, as
- * first-fit places it, on a fresh network: each group's per-rank bandwidth with the job's links to
- * itself, as a run reads a job alone. Undefined when the pool has too few devices of the kind.
+ * The job (`devices` of kind `kind`, the shape and layout of `shaped`) alone on the idle pool, on
+ * `given` (the run's placement policy's answer there) or, without it, as first-fit places it, on a
+ * fresh network: each group's per-rank bandwidth with the job's links to itself, as a run reads a
+ * job alone. Undefined when the pool has too few devices of the kind.
  */
-export function idleComm(cluster: Cluster, interDc: readonly InterDcLink[], steps: JobSteps, job: StepJob, kind: number, shaped: ShapedJob, linksDown: readonly number[] = []): IdleComm | undefined {
-  const nodeOfRank = idlePlacement(cluster, kind, job.devices);
+export function idleComm(
+  cluster: Cluster,
+  interDc: readonly InterDcLink[],
+  steps: JobSteps,
+  job: StepJob,
+  kind: number,
+  shaped: ShapedJob,
+  linksDown: readonly number[] = [],
+  given?: { readonly kind: number; readonly nodes: readonly number[]; readonly counts: readonly number[] },
+): IdleComm | undefined {
+  const placement = given ?? firstFitAlone(cluster, kind, job.devices);
+  if (placement === undefined) return undefined;
+  const { nodes } = placement;
+  const sites: number[] = [];
+  for (const n of nodes) if (!sites.includes(cluster.nodeDatacentre[n]!)) sites.push(cluster.nodeDatacentre[n]!);
+  const network = new FlowNetwork();
+  const topology = new Topology(cluster, network, interDc);
+  takeDown(topology, network, linksDown);
+  return { placement, sites, ...aloneShares(cluster, topology, network, steps, job, placement, shaped) };
+}
+
+/** idlePlacement's ranks as a placement: nodes in rank order, the ranks on each. */
+function firstFitAlone(cluster: Cluster, kind: number, devices: number): { kind: number; nodes: number[]; counts: number[] } | undefined {
+  const nodeOfRank = idlePlacement(cluster, kind, devices);
   if (nodeOfRank === undefined) return undefined;
   const nodes: number[] = [];
   const counts: number[] = [];
@@ -43,13 +67,7 @@ export function idleComm(cluster: Cluster, interDc: readonly InterDcLink[], step
       counts.push(1);
     }
   }
-  const placement = { kind, nodes, counts };
-  const sites: number[] = [];
-  for (const n of nodes) if (!sites.includes(cluster.nodeDatacentre[n]!)) sites.push(cluster.nodeDatacentre[n]!);
-  const network = new FlowNetwork();
-  const topology = new Topology(cluster, network, interDc);
-  takeDown(topology, network, linksDown);
-  return { placement, sites, ...aloneShares(cluster, topology, network, steps, job, placement, shaped) };
+  return { kind, nodes, counts };
 }
 
 /**
