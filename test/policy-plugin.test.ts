@@ -207,6 +207,15 @@ describe('policy plug-ins (built CLI)', () => {
     const ok = await poolsimAsync('run', warned, '--out', join(out, 'hooks-warned'));
     expect(ok.stderr).toMatch(new RegExp(`^warning: ${warned.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:16:22: placement\\.params\\.account: no job has account 'nobody'\nwarning: pool-hooks sees 2 nodes\n  \\d+ events in `));
     expect(ok.code).toBe(0);
+    // validate says what run says of the policies: the plug-in's warning and notes, and a built-in's notes.
+    const checked = await poolsimAsync('validate', warned);
+    expect(checked.stderr).toBe(`warning: ${warned}:16:22: placement.params.account: no job has account 'nobody'\nwarning: pool-hooks sees 2 nodes\n`);
+    expect(checked.code).toBe(0);
+    const mixed = join(out, 'hooks-mixed.yaml');
+    writeFileSync(mixed, 'name: mixed\nnetwork: ideal\ndatacentres:\n  - name: dc\n    node_groups:\n      - { count: 1, device: H100-SXM }\n      - { count: 1, device: V100-SXM2-32GB }\nworkloads:\n  - jobs:\n      - { name: a, devices: 8, duration: 1h, reference_device: H100-SXM }\nplacement: heterogeneity-aware\n');
+    const builtIn = await poolsimAsync('validate', mixed);
+    expect(builtIn.stderr).toMatch(/^warning: heterogeneity-aware excludes V100-SXM2-32GB \(8 devices\)/);
+    expect(builtIn.code).toBe(0);
   });
 
   it('a module that is missing or exports no policy: exit 2', () => {
