@@ -26,6 +26,7 @@ export type {
   PlacementHints,
   Placer,
   PlacementPolicy,
+  PoolFacts,
   QueueDiscipline,
   QueuePolicy,
   RunningTable,

@@ -172,3 +172,31 @@ describe('runScenario listeners', () => {
     }
   });
 });
+
+describe('runScenario and a scenario naming a plug-in', () => {
+  it('says the module is not loaded by runScenario and what loads it, for every kind of plug-in', () => {
+    // It said "unknown policy './mine.mjs'; expected one of: ..., or a module file (./my-policy.mjs)":
+    // the user had given a module file, and was told to give one.
+    const base = yamlOf('quickstart');
+    const cases: [string, string][] = [
+      [base.replace(/^policy:.*$/m, 'policy: ./mine.mjs'), "policy: './mine.mjs' is a module file (a plug-in queue policy), which runScenario and simulate do not load: call runScenarioWithPolicies(resolved, { scenarioDir }), which loads it (as poolsim run does)"],
+      [base.replace(/^placement:.*$/m, 'placement: ./mine.mjs'), "placement: './mine.mjs' is a module file (a plug-in placement policy), which runScenario and simulate do not load: call runScenarioWithPolicies(resolved, { scenarioDir }), which loads it (as poolsim run does)"],
+      [base.replace(/^policy:.*$/m, 'policy: { name: priority, params: { preemptive: true, victims: ./mine.mjs } }'), "'./mine.mjs' is a module file (a plug-in preemption policy), which runScenario and simulate do not load: call runScenarioWithPolicies(resolved, { scenarioDir }), which loads it (as poolsim run does)"],
+    ];
+    for (const [text, message] of cases) {
+      let thrown: unknown;
+      try {
+        runScenario(loadScenario(text, 'scenarios/quickstart.yaml', io));
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(InputError);
+      expect((thrown as InputError).message).toContain(message);
+    }
+    const service = readFileSync(repoPath('test/fixtures/policy-plugins/service.yaml'), 'utf8');
+    expect(() => runScenario(loadScenario(service, 'service.yaml', io))).toThrow(
+      "'./balancer.mjs' is a module file (a plug-in load balancer), which runScenario and simulate do not load: call runScenarioWithPolicies(resolved, { scenarioDir }), which loads it (as poolsim run does)",
+    );
+  });
+});
+

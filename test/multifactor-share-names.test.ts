@@ -3,7 +3,7 @@
 // one (which fell back to 1) and counting in every account's normalised share. It is now warned
 // about where the key is written, with the nearest account ("did you mean"), as other unknown names
 // are; it still counts (Slurm counts an account with no jobs among the siblings).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -70,7 +70,7 @@ describe("multifactor's shares warning, by every route", () => {
   const work = mkdtempSync(join(tmpdir(), 'poolsim-mf-routes-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('reaches compare, sweep and check, at the file\'s line, with built-in policies and beside a plug-in loaded in a worker', () => {
+  it('reaches compare, sweep, check and validate, at the file\'s line, with built-in policies and beside a plug-in loaded in a worker', () => {
     // `run` said it; compare and sweep said nothing, on either thread (the policies' warnings were
     // not among an experiment's), so a misspelt account's runs were summarised without a word.
     writeFileSync(join(work, 'mf.yaml'), text('{ teem-a: 4, team-b: 1 }'));
@@ -91,7 +91,13 @@ describe("multifactor's shares warning, by every route", () => {
       ['check --policy naming it bare', ['check', join(work, 'mf.yaml'), '--policy', 'multifactor', '--save', join(work, 'k2.csv')]],
       ['compare --policies naming it bare', ['compare', join(work, 'mf.yaml'), '--seeds', '1', '--policies', 'multifactor,fifo', '--out', join(work, 'b')]],
       ['compare --policies naming it bare, beside a plug-in', ['compare', join(work, 'mf.yaml'), '--seeds', '1', '--policies', 'multifactor', '--placements', join(work, 'ff.mjs'), '--out', join(work, 'bp')]],
+      // validate said it with built-in policies only: a scenario naming a plug-in is loaded in a
+      // worker, whose policies' warnings validate dropped.
+      ['validate', ['validate', join(work, 'mf.yaml')]],
+      ['validate beside a plug-in', ['validate', join(work, 'with-plugin', 'mf.yaml')]],
     ];
+    mkdirSync(join(work, 'with-plugin'));
+    writeFileSync(join(work, 'with-plugin', 'mf.yaml'), `${text('{ teem-a: 4, team-b: 1 }')}placement: ../ff.mjs\n`);
     for (const [route, args] of runs) {
       const r = poolsim(...args);
       expect(r.code, `${route}: ${r.stderr}`).toBe(0);

@@ -5,7 +5,8 @@
 // policies under a preemptive priority queue, load balancers on an inference service. The bundled
 // scenarios' own policies are held to this through the CLI by differential.test.ts; this covers
 // the ones no bundled scenario uses (sjf, las, drf, max-min-fairness, fgd, gpu-packing, ...), in
-// this thread through the library's runScenarioWithPolicies.
+// this thread through the library's runScenarioWithPolicies. What a policy says of the pool before
+// the run (a refusal from checkPool, a warning from warnPool, a placement's notes) is the same too.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outputFiles } from '../src/experiment/output-sinks.js';
 import { runScenarioWithPolicies } from '../src/experiment/run-scenario.js';
 import { loadScenario } from '../src/model/load-scenario.js';
+import { policyWarnings } from '../src/experiment/policy-warnings.js';
+import { loadPolicies } from '../src/policy/plugin.js';
+import { InputError } from '../src/scenario/errors.js';
 import { LOAD_BALANCERS } from '../src/policy/balancers/registry.js';
 import { PREEMPTION_POLICIES } from '../src/policy/preemption-registry.js';
 import { PLACEMENT_POLICIES, QUEUE_POLICIES } from '../src/policy/registry.js';
@@ -96,5 +100,34 @@ describe('a built-in policy as a plug-in gives the built-in bytes', () => {
   const service = readFileSync(repoPath('test/fixtures/policy-plugins/service.yaml'), 'utf8');
   it.each([...LOAD_BALANCERS.keys()])('load balancer %s (an inference service)', async (name) => {
     await expectTwins(service.replace('balancer: ./balancer.mjs', `balancer: ${name}`), service.replace('balancer: ./balancer.mjs', `balancer: ${twin('LOAD_BALANCERS', name)}`));
+  });
+});
+
+/** What loading `text`'s policies says before the run: its refusal, or the warnings and notes `run` prints. */
+async function said(text: string): Promise<string> {
+  const resolved = loadScenario(text, join(work, 's.yaml'), { baseDir: work });
+  try {
+    return policyWarnings(resolved, await loadPolicies(resolved, work)).join('\n');
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return `refused: ${e.message}`;
+  }
+}
+
+describe("a built-in policy as a plug-in says what the built-in says of the pool (checkPool, warnPool, notes)", () => {
+  // Two sites, one without a price or carbon figure; H100, A100 and V100 nodes (V100 below
+  // heterogeneity-aware's min_speed_ratio); multifactor shares for an account no job has. Each
+  // policy's name and parameters on their own lines, so that a refusal's line and column are the same.
+  const pool = (policy: string, placement: string, placementParams: string): string =>
+    `name: hooks\nseed: 1\nnetwork: ideal\ndatacentres:\n  - name: a\n    electricity_price: 0.1\n    carbon_intensity: 0.2\n    node_groups:\n      - { count: 2, device: H100-SXM }\n      - { count: 2, device: V100-SXM2-32GB }\n  - name: b\n    node_groups:\n      - { count: 1, device: A100-80GB }\nworkloads:\n  - jobs:\n      - { name: j1, devices: 8, duration: 1h, reference_device: A100-80GB }\npolicy:\n  name: ${policy}\n  params: { shares: { nobody: 2 } }\nplacement:\n  name: ${placement}\n  params: ${placementParams}\n`;
+  const cases: [string, string, string, RegExp][] = [
+    ['multifactor warnPool, heterogeneity-aware notes', 'heterogeneity-aware', '{}', /policy\.params\.shares\.nobody: no job or tenant queue has account 'nobody'[^]*\nheterogeneity-aware excludes V100-SXM2-32GB \(16 devices\)/],
+    ['site-aware checkPool (cost)', 'site-aware', '{ objective: cost }', /^refused: [^\n]*s\.yaml:22:\d+: placement\.params\.objective: objective 'cost' compares the sites' electricity_price, but data centre 'b' gives none/],
+    ['site-aware checkPool (carbon)', 'site-aware', '{ objective: carbon }', /^refused: [^\n]*s\.yaml:22:\d+: placement\.params\.objective: objective 'carbon' compares the sites' carbon_intensity, but data centre 'b' gives none/],
+  ];
+  it.each(cases)('%s', async (_, placement, params, expected) => {
+    const builtIn = await said(pool('multifactor', placement, params));
+    expect(builtIn).toMatch(expected);
+    expect(await said(pool(twin('QUEUE_POLICIES', 'multifactor'), twin('PLACEMENT_POLICIES', placement), params))).toBe(builtIn);
   });
 });

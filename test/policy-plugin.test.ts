@@ -2,7 +2,7 @@
 // returns garbage or never returns stops the run with a clear message, exit code 1 and no result
 // file (not even a temporary one); bad plug-in parameters are located in the scenario file.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,6 +187,35 @@ describe('policy plug-ins (built CLI)', () => {
     );
     expectNoFiles('bad-params');
     expect(poolsim('validate', `${FIX}/bad-params.yaml`).code).toBe(2);
+  });
+
+  it("a plug-in's checkPool refuses, its warnPool warns and its notes are said, as a built-in's are (run and validate)", async () => {
+    // They were never called: a plug-in whose checkPool refused an unsuitable pool ran on it.
+    const scenario = (params: string): string => {
+      const file = join(out, `hooks-${params.replace(/\W+/g, '-')}.yaml`);
+      writeFileSync(file, `${readFileSync(repoPath(`${FIX}/small.yaml`), 'utf8')}placement:\n  name: ${repoPath(`${FIX}/pool-hooks.mjs`)}\n  params: ${params}\n`);
+      return file;
+    };
+    const refused = scenario('{ site: elsewhere }');
+    const [run, validate] = await Promise.all([poolsimAsync('run', refused, '--out', join(out, 'hooks-refused')), poolsimAsync('validate', refused)]);
+    for (const r of [run, validate]) {
+      expect(r.stderr).toBe(`${refused}:16:19: placement.params.site: no data centre is named 'elsewhere'; expected one of: dc\n1 problem found; nothing was run or written.\n`);
+      expect(r.code).toBe(2);
+    }
+    expectNoFiles('hooks-refused');
+    const warned = scenario('{ account: nobody }');
+    const ok = await poolsimAsync('run', warned, '--out', join(out, 'hooks-warned'));
+    expect(ok.stderr).toMatch(new RegExp(`^warning: ${warned.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:16:22: placement\\.params\\.account: no job has account 'nobody'\nwarning: pool-hooks sees 2 nodes\n  \\d+ events in `));
+    expect(ok.code).toBe(0);
+    // validate says what run says of the policies: the plug-in's warning and notes, and a built-in's notes.
+    const checked = await poolsimAsync('validate', warned);
+    expect(checked.stderr).toBe(`warning: ${warned}:16:22: placement.params.account: no job has account 'nobody'\nwarning: pool-hooks sees 2 nodes\n`);
+    expect(checked.code).toBe(0);
+    const mixed = join(out, 'hooks-mixed.yaml');
+    writeFileSync(mixed, 'name: mixed\nnetwork: ideal\ndatacentres:\n  - name: dc\n    node_groups:\n      - { count: 1, device: H100-SXM }\n      - { count: 1, device: V100-SXM2-32GB }\nworkloads:\n  - jobs:\n      - { name: a, devices: 8, duration: 1h, reference_device: H100-SXM }\nplacement: heterogeneity-aware\n');
+    const builtIn = await poolsimAsync('validate', mixed);
+    expect(builtIn.stderr).toMatch(/^warning: heterogeneity-aware excludes V100-SXM2-32GB \(8 devices\)/);
+    expect(builtIn.code).toBe(0);
   });
 
   it('a module that is missing or exports no policy: exit 2', () => {

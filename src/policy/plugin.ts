@@ -19,7 +19,7 @@ import { describeThrown, PluginGuard, PluginRuntime, type PluginCallMonitor } fr
 import { withoutExit } from './plugin-sandbox.js';
 import { withPreemptionPlugins } from './preemption-registry.js';
 import { QUEUE_POLICIES, resolvePolicies, type ResolvedPolicies } from './registry.js';
-import { PolicyError, type Placer, type PolicyOrigin, type Preemptor, type QueueDiscipline } from './types.js';
+import { PolicyError, type ClusterView, type Placer, type PolicyOrigin, type PoolFacts, type Preemptor, type QueueDiscipline } from './types.js';
 
 export { describeThrown } from './plugin-guard.js';
 export type { PluginCallMonitor } from './plugin-guard.js';
@@ -179,7 +179,12 @@ interface Definition {
   description: string;
   params: { safeParse(v: unknown): unknown };
   create(p: unknown): unknown;
+  checkPool?(p: unknown, pool: PoolFacts): unknown;
+  warnPool?(p: unknown, pool: PoolFacts): unknown;
 }
+
+/** What a queue or placement policy may say of the pool before the run (PolicyDefinition), called as a built-in's are. */
+const POOL_HOOKS = ['checkPool', 'warnPool'] as const;
 
 /** Stands for a module that could not be loaded (its problem is already reported): accepts anything. */
 const NOT_LOADED: Definition = {
@@ -211,13 +216,27 @@ async function importDefinition(ref: ModuleRef, issues: InputIssue[], monitor: P
     if (typeof def.name !== 'string' || def.name === '') problems.push('`name` is not a non-empty string');
     if (typeof def.params?.safeParse !== 'function') problems.push('`params` is not a zod schema');
     if (typeof def.create !== 'function') problems.push('`create` is not a function');
+    for (const hook of POOL_HOOKS) {
+      if (def[hook] === undefined) continue;
+      // Only queue and placement policies are checked against the pool (resolvePolicies): a hook
+      // another kind defines would never run, and its author would believe it protects the run.
+      if (ref.role === 'preemption policy' || ref.role === 'load balancer') problems.push(`\`${hook}\` is never called for a ${ref.role} (only queue and placement policies are checked against the pool); remove it`);
+      else if (typeof def[hook] !== 'function') problems.push(`\`${hook}\` is not a function`);
+    }
   }
   if (problems.length > 0) {
     issues.push(ref.src.issue(ref.path, `'${ref.name}' does not export a ${ref.role} built with ${HELPER[ref.role]}: ${problems.join('; ')}`));
     return undefined;
   }
   const d = def as Definition;
-  return { name: d.name, description: typeof d.description === 'string' ? d.description : '', params: d.params, create: (p) => d.create(p) };
+  return {
+    name: d.name,
+    description: typeof d.description === 'string' ? d.description : '',
+    params: d.params,
+    create: (p) => d.create(p),
+    ...(d.checkPool ? { checkPool: (p: unknown, pool: PoolFacts) => d.checkPool!(p, pool) } : {}),
+    ...(d.warnPool ? { warnPool: (p: unknown, pool: PoolFacts) => d.warnPool!(p, pool) } : {}),
+  };
 }
 
 /**
@@ -272,14 +291,30 @@ function guardedDefinition<T>(
   what: string,
   check: (made: unknown) => boolean,
   wrap: (guard: PluginGuard, made: T) => T,
-): { name: string; description: string; params: Definition['params']; create(p: never): T } {
+): { name: string; description: string; params: Definition['params']; create(p: never): T; checkPool?(p: never, pool: PoolFacts): PoolIssue | undefined; warnPool?(p: never, pool: PoolFacts): PoolIssue[] } {
   const origin: PolicyOrigin = { role: ref.role, file: ref.name, ...(ref.service !== undefined ? { service: ref.service } : {}) };
+  const randomName = ref.role === 'placement policy' ? 'hints.random' : 'ctx.random';
+  // The pool checks run before any instance exists: a guard of their own, on the same views.
+  const hooks = new PluginGuard(def.name, origin, runtime, randomName);
+  const { checkPool, warnPool } = def;
   return {
     name: def.name,
     description: def.description,
     params: def.params,
+    ...(checkPool
+      ? {
+          checkPool: (params: never, pool: PoolFacts) =>
+            beforeRun(hooks, ref, 'checkPool', () => checkPool(params, hooks.views.view(pool, 'pool')), (x) => (x === undefined ? x : poolIssue(x)), 'undefined or { path: [...], message }'),
+        }
+      : {}),
+    ...(warnPool
+      ? {
+          warnPool: (params: never, pool: PoolFacts) =>
+            beforeRun(hooks, ref, 'warnPool', () => warnPool(params, hooks.views.view(pool, 'pool')), (x) => listOf(x, poolIssue), 'an array of { path: [...], message }'),
+        }
+      : {}),
     create: (params: never) => {
-      const guard = new PluginGuard(def.name, origin, runtime, ref.role === 'placement policy' ? 'hints.random' : 'ctx.random');
+      const guard = new PluginGuard(def.name, origin, runtime, randomName);
       let made: unknown;
       try {
         made = guard.setup(() => def.create(params));
@@ -287,7 +322,67 @@ function guardedDefinition<T>(
         throw new PluginShapeError(ref.src, ref.path, `${guard.label}: create() ${e instanceof PolicyError ? e.detail : `threw ${describeThrown(e)}`}`);
       }
       if (made === null || typeof made !== 'object' || !check(made)) throw new PluginShapeError(ref.src, ref.path, `${guard.label}: create() must return ${what}`);
-      return wrap(guard, made as T);
+      const notes = (made as Placer).notes;
+      if (notes === undefined) return wrap(guard, made as T);
+      // A placement's notes on the pool are said with the scenario's warnings (policyWarnings); no other kind has any.
+      if (ref.role !== 'placement policy' || typeof notes !== 'function') {
+        throw new PluginShapeError(ref.src, ref.path, `${guard.label}: create() returned \`notes\`${ref.role === 'placement policy' ? ', which is not a function' : `, which is never called for a ${ref.role} (only a placement policy's notes(cluster) are said); remove it`}`);
+      }
+      const placer = wrap(guard, made as T) as Placer;
+      return {
+        ...placer,
+        place: placer.place,
+        notes: (cluster: ClusterView) => beforeRun(guard, ref, 'notes', () => notes.call(made, guard.views.view(cluster, 'cluster')), (x) => listOf(x, (n) => (typeof n === 'string' ? n : undefined)), 'an array of strings'),
+      } as T;
     },
   };
 }
+
+type PoolIssue = { path: PathKey[]; message: string };
+
+/** `x` as a located message (a copy), or undefined when it is not one. */
+function poolIssue(x: unknown): PoolIssue | undefined {
+  const i = x as { path?: unknown; message?: unknown } | null;
+  if (i === null || typeof i !== 'object' || typeof i.message !== 'string' || i.message === '' || !Array.isArray(i.path)) return undefined;
+  const path = [...(i.path as unknown[])];
+  return path.every((k) => typeof k === 'string' || typeof k === 'number') ? { path: path as PathKey[], message: i.message } : undefined;
+}
+
+/** `x` as an array of items `item` accepts (copies), or undefined. */
+function listOf<I>(x: unknown, item: (x: unknown) => I | undefined): I[] | undefined {
+  if (!Array.isArray(x)) return undefined;
+  const items = [...(x as unknown[])].map(item);
+  return items.every((i) => i !== undefined) ? (items as I[]) : undefined;
+}
+
+/**
+ * A plug-in's hook that runs before the simulation (checkPool, warnPool, notes), sandboxed like its
+ * other calls, its answer checked. What goes wrong is an input error at the scenario's reference to
+ * the plug-in, as a create() that throws is: nothing has run yet.
+ */
+function beforeRun<R>(guard: PluginGuard, ref: ModuleRef, hook: string, body: () => unknown, accept: (x: unknown) => R | undefined, expected: string): R {
+  const refuse = (why: string): never => {
+    throw new InputError([ref.src.issue(ref.path, `${guard.label}: ${hook}() ${why}`)]);
+  };
+  let answer: unknown;
+  try {
+    answer = guard.setup(body);
+  } catch (e) {
+    return refuse(e instanceof PolicyError ? e.detail : `threw ${describeThrown(e)}`);
+  }
+  const accepted = accept(answer);
+  if (accepted === undefined && answer !== undefined) return refuse(`must return ${expected}, not ${shownAnswer(answer)}`);
+  return accepted as R;
+}
+
+function shownAnswer(x: unknown): string {
+  if (isThenable(x)) return 'a promise (plug-in hooks are called synchronously)';
+  try {
+    const text = JSON.stringify(x);
+    return text === undefined ? String(x) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return 'an object that cannot be shown as text';
+  }
+}
+
+const isThenable = (x: unknown): boolean => x !== null && (typeof x === 'object' || typeof x === 'function') && typeof (x as { then?: unknown }).then === 'function';

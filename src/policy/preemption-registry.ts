@@ -2,6 +2,7 @@
 // preemptive queue policies name one: `victims: lowest-priority` or `{ name, params }`.
 import { z } from 'zod';
 import { suggestName } from '../scenario/did-you-mean.js';
+import { isModuleName, unloadedModuleMessage } from './module-name.js';
 import { leastProgress } from './preempt-least-progress.js';
 import { lowestPriority } from './preempt-lowest-priority.js';
 import { policyOrder } from './preempt-policy-order.js';
@@ -34,6 +35,10 @@ export function victimsSchema(defaultName: string) {
     .transform((ref, ctx): Preemptor => {
       const { name, params } = typeof ref === 'string' ? { name: ref, params: {} } : ref;
       const def = plugins.get(name) ?? PREEMPTION_POLICIES.get(name);
+      if (!def && isModuleName(name)) {
+        ctx.addIssue({ code: 'custom', message: unloadedModuleMessage(name, 'preemption policy') });
+        return z.NEVER;
+      }
       if (!def) {
         const guess = suggestName(name, [...PREEMPTION_POLICIES.keys()]);
         ctx.addIssue({

@@ -24,7 +24,7 @@ import type { ResolvedBalancer } from './balancers/registry.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import { InputError, zodIssues, type InputIssue, type PathKey, SourceMap } from '../scenario/errors.js';
 import { suggestName } from '../scenario/did-you-mean.js';
-import { isModuleName } from './module-name.js';
+import { isModuleName, unloadedModuleMessage } from './module-name.js';
 
 export const QUEUE_POLICIES: ReadonlyMap<string, QueuePolicy<never>> = new Map<string, QueuePolicy<never>>([
   [fifo.name, fifo as QueuePolicy<never>],
@@ -132,6 +132,10 @@ function instantiate<T>(
   warnings: InputIssue[] = [],
 ): T | undefined {
   const def = defs.get(ref.name);
+  if (!def && isModuleName(ref.name)) {
+    issues.push(src.issue(path, unloadedModuleMessage(ref.name, path[0] === 'policy' ? 'queue policy' : 'placement policy')));
+    return undefined;
+  }
   if (!def) {
     const builtIn = [...defs.keys()].filter((k) => !isModuleName(k));
     const guess = suggestName(ref.name, builtIn);

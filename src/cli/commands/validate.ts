@@ -5,6 +5,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { dirname, resolve } from 'node:path';
 import { loadInWorker } from '../../experiment/run-in-worker.js';
 import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
+import { policyWarnings } from '../../experiment/policy-warnings.js';
 import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
 import { readScenario } from '../read-scenario.js';
 import { formatIssue, InputError, SourceMap, type InputIssue } from '../../scenario/errors.js';
@@ -36,13 +37,14 @@ export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<v
     const r = withPolicyProblems(argv.scenario, () => readScenario(argv.scenario, { maxMemoryBytes }));
     const scenarioDir = dirname(resolve(argv.scenario));
     // Imports plug-in modules and checks every component's parameters; runs nothing.
-    let policyWarnings: readonly InputIssue[] = [];
-    if (usesPlugins(r)) await loadInWorker({ scenarioText: readInput(argv.scenario), scenarioFile: argv.scenario, scenarioDir, ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) }, { policyTimeoutS: argv.policyTimeout });
-    else policyWarnings = (await loadPolicies(r, scenarioDir)).warnings ?? [];
+    // What `run` says of the policies (policy-warnings.ts: warnPool's warnings, a placement's notes), from either thread.
+    const ownWarnings = usesPlugins(r)
+      ? (await loadInWorker({ scenarioText: readInput(argv.scenario), scenarioFile: argv.scenario, scenarioDir, ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) }, { policyTimeoutS: argv.policyTimeout })).policyWarnings
+      : policyWarnings(r, await loadPolicies(r, scenarioDir));
     const devices = r.shape.groups.reduce((s, g) => s + g.nodeCount * g.devicesPerNode, 0);
     // A trace's rows that could not be used are said here as `run` says them: a file that lost
     // most of its rows is valid, but not what its author thinks it is.
-    process.stderr.write(describeTraces(r.traceReports) + describeWarnings([...r.warnings, ...policyWarnings].map(formatIssue)));
+    process.stderr.write(describeTraces(r.traceReports) + describeWarnings([...r.warnings.map(formatIssue), ...ownWarnings]));
     const jobTraces = r.traceReports.filter((t) => t.kind === 'jobs');
     const traced = jobTraces.reduce((n, t) => n + t.jobs, 0);
     process.stdout.write(

@@ -3,7 +3,7 @@
 import { InputError, SourceMap, zodIssues, type PathKey } from '../../scenario/errors.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { PolicyRef } from '../../scenario/schema.js';
-import { isModuleName } from '../module-name.js';
+import { isModuleName, unloadedModuleMessage } from '../module-name.js';
 import { cacheAware } from './cache-aware.js';
 import { latencyAware } from './latency-aware.js';
 import { leastOutstanding } from './least-outstanding.js';
@@ -38,6 +38,7 @@ export function resolveBalancer(
 ): ResolvedBalancer {
   const defs = new Map([...LOAD_BALANCERS, ...extra]);
   const def = defs.get(ref.name);
+  if (!def && isModuleName(ref.name)) throw new InputError([src.issue(path, unloadedModuleMessage(ref.name, 'load balancer'))]);
   if (!def) {
     const known = [...defs.keys()];
     const builtIn = known.filter((k) => !isModuleName(k));
