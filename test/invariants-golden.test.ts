@@ -19,7 +19,7 @@ function table(text: string): Row[] {
   });
 }
 
-const FRACTIONS = new Set(['utilisation', 'effective_compute_ratio_pool', 'effective_compute_ratio_allocated', 'gpu_fragmentation_mean', 'effective_compute_ratio', 'comm_fraction', 'effective_training_fraction']);
+const FRACTIONS = new Set(['utilisation', 'effective_compute_ratio_pool', 'effective_compute_ratio_allocated', 'gpu_fragmentation_mean', 'effective_compute_ratio', 'comm_fraction', 'effective_training_fraction', 'device_share']);
 
 /** What is wrong with a summary row and its jobs rows (empty: nothing). */
 function problems(summary: Row, jobs: Row[] | undefined): string[] {

@@ -84,7 +84,7 @@ placement: first-fit
     const r = runToCsv(scenarioFromText(scenario('{ H100: 8 }')));
     const row = (n: string) => r.jobs.find((j) => j.job_id === n)!;
     expect(row('big').status).toBe('rejected');
-    expect(row('big').reason).toBe("queue 'q' could never admit it: its quota is on H100 only, whose nodes could never hold its 32000 CPU milli-cores and 0 MiB of memory with its 4 device(s)");
+    expect(row('big').reason).toBe("queue 'q' could never admit it: its quota is on H100 only, whose nodes could never hold its 32000 CPU milli-cores and 0 MiB of memory with its 4 devices");
     expect(row('small').start_s).toBe(10);
   });
 });

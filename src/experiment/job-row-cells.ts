@@ -20,6 +20,7 @@ export const JOB_ROW_CELLS: readonly (keyof JobRow)[] = [
   'requeued_s',
   'preemptions',
   'devices',
+  'device_share',
   'device_kind',
   'datacentre',
   'useful_pflop',
@@ -68,6 +69,7 @@ export function packJobNumbers(r: JobRow, nums: Float64Array, at: number): numbe
     typeof r.requeued_s !== 'number' ||
     typeof r.preemptions !== 'number' ||
     typeof r.devices !== 'number' ||
+    typeof r.device_share !== 'number' ||
     typeof r.useful_pflop !== 'number' ||
     typeof r.effective_compute_ratio !== 'number' ||
     typeof r.step_time_s !== 'number' ||
@@ -91,18 +93,19 @@ export function packJobNumbers(r: JobRow, nums: Float64Array, at: number): numbe
   n[at + 4] = r.requeued_s;
   n[at + 5] = r.preemptions;
   n[at + 6] = r.devices;
-  n[at + 7] = r.useful_pflop;
-  n[at + 8] = r.effective_compute_ratio;
-  n[at + 9] = r.step_time_s;
-  n[at + 10] = r.comm_fraction;
-  n[at + 11] = r.compute_s;
-  n[at + 12] = r.exposed_comm_s;
-  n[at + 13] = r.bubble_s;
-  n[at + 14] = r.memory_gib;
-  n[at + 15] = r.failures;
-  n[at + 16] = r.lost_pflop;
-  n[at + 17] = r.checkpoint_overhead_s;
-  n[at + 18] = r.effective_training_fraction;
+  n[at + 7] = r.device_share;
+  n[at + 8] = r.useful_pflop;
+  n[at + 9] = r.effective_compute_ratio;
+  n[at + 10] = r.step_time_s;
+  n[at + 11] = r.comm_fraction;
+  n[at + 12] = r.compute_s;
+  n[at + 13] = r.exposed_comm_s;
+  n[at + 14] = r.bubble_s;
+  n[at + 15] = r.memory_gib;
+  n[at + 16] = r.failures;
+  n[at + 17] = r.lost_pflop;
+  n[at + 18] = r.checkpoint_overhead_s;
+  n[at + 19] = r.effective_training_fraction;
   for (let i = 0; i < JOB_ROW_NUMBERS; i++) if (n[at + i] === Infinity || n[at + i] === -Infinity) return i;
   return WRITTEN;
 }
@@ -164,7 +167,7 @@ export function writeJobCells(out: CellSink, nums: Float64Array, numAt: number, 
   out.appendBytes(texts, textFrom, ends[endAt]!);
   out.appendCode(44);
   out.appendBytes(texts, ends[endAt]!, ends[endAt + 1]!);
-  for (let i = 0; i <= 6; i++) {
+  for (let i = 0; i <= 7; i++) {
     out.appendCode(44);
     writeNumberAt(out, nums, numAt + i);
   }
@@ -172,13 +175,13 @@ export function writeJobCells(out: CellSink, nums: Float64Array, numAt: number, 
   out.appendBytes(texts, ends[endAt + 1]!, ends[endAt + 2]!);
   out.appendCode(44);
   out.appendBytes(texts, ends[endAt + 2]!, ends[endAt + 3]!);
-  for (let i = 7; i <= 14; i++) {
+  for (let i = 8; i <= 15; i++) {
     out.appendCode(44);
     writeNumberAt(out, nums, numAt + i);
   }
   out.appendCode(44);
   out.appendBytes(texts, ends[endAt + 3]!, ends[endAt + 4]!);
-  for (let i = 15; i <= 18; i++) {
+  for (let i = 16; i <= 19; i++) {
     out.appendCode(44);
     writeNumberAt(out, nums, numAt + i);
   }

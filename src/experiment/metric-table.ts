@@ -81,6 +81,7 @@ const JOB: Record<JobMetric, Entry> = {
   requeued_s: ['s', 'lower', 'non-negative', 'part of its queueing delay spent re-queued after preemptions'],
   preemptions: ['count', 'lower', 'non-negative', 'times it was preempted'],
   devices: ['count', 'neutral', 'non-negative', 'devices it held'],
+  device_share: ['fraction', 'neutral', 'fraction', 'the share of each of those devices it held: 1 for whole devices, 0.5 for half of one GPU (a GPU-sharing job); its device-time is devices x device_share'],
   useful_pflop: ['PFLOP', 'higher', 'non-negative', 'useful work it completed'],
   effective_compute_ratio: ['fraction', 'higher', 'fraction', 'its useful FLOPs / peak FLOP-seconds of its devices (at its precision: an FP8 job\'s FP8 peak)'],
   step_time_s: ['s', 'lower', 'non-negative', 'its mean step time (network model)'],

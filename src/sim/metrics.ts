@@ -21,6 +21,11 @@ export interface JobRow {
   requeued_s: number;
   preemptions: number;
   devices: number;
+  /**
+   * The share of each of its devices it held: 1 for whole devices, below 1 for a GPU-sharing job
+   * (0.5: half of one GPU; its template's milli / 1000). Its device-time is devices x device_share.
+   */
+  device_share: number;
   device_kind: string;
   datacentre: string;
   useful_pflop: number;
@@ -64,6 +69,7 @@ export const JOB_COLUMNS: readonly (keyof JobRow)[] = [
   'requeued_s',
   'preemptions',
   'devices',
+  'device_share',
   'device_kind',
   'datacentre',
   'useful_pflop',
@@ -549,6 +555,7 @@ export class MetricsRecorder {
     }
     row.preemptions = preemptions;
     row.devices = t.devices;
+    row.device_share = (t.milli ?? WHOLE_DEVICE_MILLI) / WHOLE_DEVICE_MILLI;
     row.device_kind = p ? c.kinds[p.kind]!.name : '';
     row.datacentre = p ? datacentreNames(c, p.nodes) : '';
     row.useful_pflop = doneFlop / 1e15;

@@ -52,6 +52,7 @@ import { formatDuration } from '../units/units.js';
 import type { RequestRow, ServiceRow } from './inference/service-rows.js';
 import { usefulParamsOf } from '../model/training-layout.js';
 import { countOf } from '../units/count-noun.js';
+import { devicesHeldText } from '../units/devices-held.js';
 
 export interface RunOptions {
   /** Overrides the scenario's seed. */
@@ -852,7 +853,7 @@ export class Simulation implements FailurePort, InferencePort {
         if (room >= need) return undefined;
       }
     }
-    return `needs ${job.cpuMilli} CPU milli-cores and ${job.memoryMiB} MiB of memory with its ${job.devices} device(s); no nodes of an allowed kind have that much`;
+    return `needs ${job.cpuMilli} CPU milli-cores and ${job.memoryMiB} MiB of memory with its ${devicesHeldText(job.devices, job.milli)}; no nodes of an allowed kind have that much`;
   }
 
   /** Per (kind, devices, CPU, memory): whether some empty nodes of the kind hold the job's CPU and memory (neverFitsHost on one kind), remembered. */

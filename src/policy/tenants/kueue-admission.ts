@@ -25,6 +25,7 @@ import { classicTargets, fairTargets, mayPreempt, type Admission } from './kueue
 import { PendingWorkloads, type PendingGroup } from './pending-workloads.js';
 import { MILLI, QuotaBook } from './quota-book.js';
 import { countOf } from '../../units/count-noun.js';
+import { devicesHeldText } from '../../units/devices-held.js';
 
 interface Record_ {
   readonly job: JobView;
@@ -279,7 +280,7 @@ export class KueueAdmission implements QueueDiscipline {
       const largest = Math.max(...allowed.map((k) => pool.devices[k]!));
       const names = allowed.map((k) => pool.names[k]).join(', ');
       if (job.devices > largest) return `queue '${queue.name}' could never admit it: it needs ${countOf(job.devices, 'device')} of one kind, and its quota is on ${names} only, of which the pool has at most ${largest}`;
-      return `queue '${queue.name}' could never admit it: its quota is on ${names} only, whose nodes could never hold its ${job.cpuMilli} CPU milli-cores and ${job.memoryMiB} MiB of memory with its ${job.devices} device(s)`;
+      return `queue '${queue.name}' could never admit it: its quota is on ${names} only, whose nodes could never hold its ${job.cpuMilli} CPU milli-cores and ${job.memoryMiB} MiB of memory with its ${devicesHeldText(job.devices, job.milli)}`;
     }
     const most = Math.max(0, ...kinds.map((k) => this.book.potential(q, k))) / MILLI;
     const reach = queue.cohort === undefined ? "the queue's quota reaches" : "the queue's quota and what its cohort lends reach";
