@@ -39,13 +39,14 @@ export function runScenario(resolved: ResolvedScenario, options: RunScenarioOpti
 
 /**
  * The library's whole pipeline in one call: load the scenario's policies (plug-in modules
- * included, relative to `scenarioDir`, the scenario file's folder by default), then run it.
+ * included, relative to `scenarioDir`; by default the folder the scenario's other relative paths
+ * were read against, its `baseDir`, else the scenario file's folder), then run it.
  */
 export async function runScenarioWithPolicies(
   resolved: ResolvedScenario,
   options: RunScenarioOptions & { scenarioDir?: string; overrides?: LoadPoliciesOptions } = {},
 ): Promise<RunResult> {
   const { scenarioDir, overrides, ...rest } = options;
-  const policies: ResolvedPolicies = rest.policies ?? (await loadPolicies(resolved, scenarioDir ?? dirname(resolved.file), overrides));
+  const policies: ResolvedPolicies = rest.policies ?? (await loadPolicies(resolved, scenarioDir ?? resolved.baseDir ?? dirname(resolved.file), overrides));
   return runScenario(resolved, { ...rest, policies });
 }
