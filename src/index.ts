@@ -8,7 +8,7 @@ export { InputError, type InputIssue } from './scenario/errors.js';
 export { readInputFile, InputFileError, MAX_INPUT_BYTES, type ReadInputOptions } from './scenario/read-input-file.js';
 export { simulate, Simulation, type RunOptions, type RunResult } from './sim/simulation.js';
 // The one run pipeline every command uses: runScenario(resolved, { policies, outputs, observe }).
-export { runScenario, runScenarioWithPolicies, type RunScenarioOptions } from './experiment/run-scenario.js';
+export { runScenario, runScenarioWithPolicies, type PolicyRunResult, type RunScenarioOptions } from './experiment/run-scenario.js';
 export { loadScenarioForRun } from './experiment/load-for-run.js';
 export { outputFiles, attachOutputs, NonFiniteResultError, type OutputName, type OutputWriter, type JobRowWriter } from './experiment/output-sinks.js';
 export { formatJobRowBatch, type JobRowBatch } from './experiment/job-row-batch.js';

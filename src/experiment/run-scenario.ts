@@ -11,6 +11,7 @@ import { listenTo, type RunListeners } from '../sim/run-events.js';
 import { Simulation, type RunOptions, type RunResult } from '../sim/simulation.js';
 import type { RowBufferSource } from './job-row-batch.js';
 import { attachOutputs, type JobRowWriter, type OutputName, type OutputWriter } from './output-sinks.js';
+import { policyWarnings } from './policy-warnings.js';
 
 export interface RunScenarioOptions extends Omit<RunOptions, 'observe'> {
   /**
@@ -37,15 +38,30 @@ export function runScenario(resolved: ResolvedScenario, options: RunScenarioOpti
   return result;
 }
 
+/** A run of runScenarioWithPolicies: the run's result, and what its policies said of the pool before it. */
+export interface PolicyRunResult extends RunResult {
+  /**
+   * The policies' warnings (a plug-in's or built-in's warnPool: located `file:line:col: path: message`,
+   * or `label: path: message` for a scenario built in code) then the placement's notes on the pool:
+   * the lines `poolsim run` prints after "warning: ", in its order. The scenario's own warnings are
+   * `resolved.warnings`. Empty when the policies say nothing.
+   */
+  policyWarnings: string[];
+}
+
 /**
  * The library's whole pipeline in one call: load the scenario's policies (plug-in modules
- * included, relative to `scenarioDir`, the scenario file's folder by default), then run it.
+ * included, relative to `scenarioDir`; by default the folder the scenario's other relative paths
+ * were read against, its `baseDir`, else the scenario file's folder), then run it. The result
+ * carries what the policies said of the pool (PolicyRunResult.policyWarnings).
  */
 export async function runScenarioWithPolicies(
   resolved: ResolvedScenario,
   options: RunScenarioOptions & { scenarioDir?: string; overrides?: LoadPoliciesOptions } = {},
-): Promise<RunResult> {
+): Promise<PolicyRunResult> {
   const { scenarioDir, overrides, ...rest } = options;
-  const policies: ResolvedPolicies = rest.policies ?? (await loadPolicies(resolved, scenarioDir ?? dirname(resolved.file), overrides));
-  return runScenario(resolved, { ...rest, policies });
+  const policies: ResolvedPolicies = rest.policies ?? (await loadPolicies(resolved, scenarioDir ?? resolved.baseDir ?? dirname(resolved.file), overrides));
+  // Said before the run, as `poolsim run` says them: a placement's notes read the empty pool.
+  const warnings = policyWarnings(resolved, policies);
+  return { ...runScenario(resolved, { ...rest, policies }), policyWarnings: warnings };
 }

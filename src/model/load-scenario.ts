@@ -124,6 +124,7 @@ export function resolveScenario(scenario: Scenario, src: SourceMap, io: LoadOpti
   const resolved = {
     scenario: resolvedScenario,
     file: src.file,
+    ...(io.baseDir !== undefined ? { baseDir: io.baseDir } : {}),
     shape: { datacentres, kinds, groups },
     jobs: undefined,
     generators: workloads.generators,

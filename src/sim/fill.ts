@@ -95,6 +95,19 @@ export function fillPods(resolved: Pick<ResolvedScenario, 'jobs'>): JobTemplate[
  * other; a broken one is a PolicyError, not a silently wrong curve.
  */
 export function runFill(resolved: ResolvedScenario, placer: Placer, placementName: string, seed: number, spec: FillSpec, onRow?: (row: FillRow) => void): FillSummary {
+  const steps = fillSteps(resolved, placer, placementName, seed, spec, onRow);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * runFill one pod at a time: the generator pauses after each pod's row and returns the summary.
+ * A caller on the main thread (`poolsim fill`) lets the event loop run between pods, so that
+ * Ctrl-C is heard during a long fill; the rows and the summary are runFill's exactly.
+ */
+export function* fillSteps(resolved: ResolvedScenario, placer: Placer, placementName: string, seed: number, spec: FillSpec, onRow?: (row: FillRow) => void): Generator<void, FillSummary, void> {
   const cluster = new Cluster(resolved.shape);
   const pods = fillPods(resolved);
   const clusterGpus = cluster.deviceCount;
@@ -169,6 +182,7 @@ export function runFill(resolved: ResolvedScenario, placer: Placer, placementNam
       fragmented_share: fragShare,
       failed_pods: failed,
     });
+    yield;
   }
   return {
     placement: placementName,

@@ -13,7 +13,7 @@ import { loadPolicies } from '../../policy/plugin.js';
 import type { ResolvedScenario } from '../../model/load-scenario.js';
 import { InputError, formatIssue } from '../../scenario/errors.js';
 import { readInputFile, readInputPieces } from '../../scenario/read-input-file.js';
-import { FILL_COLUMNS, FILL_SUMMARY_COLUMNS, fillPods, runFill, type FillRow, type FillSpec, type FillSummary } from '../../sim/fill.js';
+import { FILL_COLUMNS, FILL_SUMMARY_COLUMNS, fillPods, fillSteps, type FillRow, type FillSpec, type FillSummary } from '../../sim/fill.js';
 import { describeWarnings, guarded } from '../io.js';
 import { OutputFolder } from '../output-folder.js';
 import { parsePolicyOption } from '../policy-options.js';
@@ -132,7 +132,7 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
         for (let s = first; s < first + argv.seeds; s++) {
           const seeded = await perSeed(s);
           const { policies } = seeded.placers[p]!;
-          const summary = runFill(seeded.resolved, policies.placer, policies.placementName, s, spec, (ownRow) => {
+          const summary = await drainHearingSignals(fillSteps(seeded.resolved, policies.placer, policies.placementName, s, spec, (ownRow) => {
             const row = ownRow.placement === label ? ownRow : { ...ownRow, placement: label };
             rows += csvLine(FILL_COLUMNS.map((c) => row[c]));
             if (rows.length >= 1 << 16) {
@@ -141,7 +141,7 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
             }
             // The plot: the first seed of each placement, every 20th pod and the last.
             if (s === first && (row.pod % 20 === 0 || row.requested_gpus >= until * summaryGpus(row))) plotted.push(row);
-          });
+          }));
           summaries.push(summary.placement === label ? summary : { ...summary, placement: label });
         }
       }
@@ -167,6 +167,24 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
       process.stdout.write(`  wrote ${written.join(', ')}\n`);
     }
   }, 'fill');
+}
+
+/**
+ * Run a fill to its end on this thread, letting the event loop turn at least every 50 ms of wall
+ * time: a signal handler (cli/interrupt.ts: Ctrl-C removes the staging folder) runs only then, and a
+ * fill of a large pool is one loop of many seconds. Wall time decides only when to yield, never a
+ * result: the rows are the generator's, in its order.
+ */
+async function drainHearingSignals<T>(steps: Generator<void, T, void>): Promise<T> {
+  let last = performance.now();
+  for (let i = 1; ; i++) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (i % 64 === 0 && performance.now() - last >= 50) {
+      await new Promise<void>((resume) => setImmediate(resume));
+      last = performance.now();
+    }
+  }
 }
 
 /** The pool's GPUs, from a row (requested / requested share). */

@@ -30,6 +30,12 @@ export interface GeneratorSource {
 export interface ResolvedScenario {
   readonly scenario: Scenario;
   readonly file: string;
+  /**
+   * The folder relative paths in the scenario were read against (LoadOptions.baseDir), when one was
+   * given: runScenarioWithPolicies loads plug-in modules from it too, so that a scenario built in
+   * code with `{ baseDir }` finds its module files where it found its traces.
+   */
+  readonly baseDir?: string;
   readonly shape: ClusterShape;
   readonly jobs: readonly JobTemplate[];
   readonly generators: readonly GeneratorSource[];
