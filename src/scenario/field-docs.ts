@@ -235,7 +235,7 @@ const TRACE: Docs = {
   path: 'Trace file, relative to the scenario file (.gz read transparently): CSV, or JSON Lines (one JSON object per line, its keys the columns).',
   mapping: 'Which columns hold what, for format csv.',
   'mapping.submit': 'Column of the submission time.',
-  'mapping.duration': 'Column of the run time (or give `end`).',
+  'mapping.duration': "Column of the run time (or give `end`): a number in time_unit, or Slurm's elapsed time [DD-[HH:]]MM:SS as sacct writes Elapsed (1-02:00:00, 02:00:00, 45:10), in seconds whatever the time_unit.",
   'mapping.end': 'Column of the end time (run time = end - submit, or end - start with `start`).',
   'mapping.start': 'Column of the time each job started running, for traces that record it (Helios, Slurm): run time = end - start, so the wait in the queue is not counted as running; a row with an empty start (a job cancelled while queued) is skipped as bad start. A start before the submit is kept (submitted at its submit time, running end - start) and counted in the trace report as `start before submit, kept`. Needs `end`; a non-empty `duration` still wins.',
   'mapping.devices': 'Column of the devices (GPUs) requested.',
