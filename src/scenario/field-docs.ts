@@ -536,12 +536,12 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'failures.stragglers': "Devices slower than nominal, per kind: a synchronous job runs at its slowest device's pace, and so does an inference replica's every iteration (its kernels, compute and memory alike; not its step overhead or its collectives).",
   'failures.stragglers.<name>.fraction': 'Fraction of the devices of that kind that straggle, in [0, 1].',
   'failures.stragglers.<name>.slowdown': 'Their pace relative to nominal, in (0, 1].',
-  checkpointing: 'Periodic checkpoints of training jobs, and the cost of restarting from one after a failure.',
+  checkpointing: "Periodic checkpoints of training jobs, and the cost of restarting from one after a failure. Absent: no periodic checkpoints, so a failed job loses all its progress since it last started (or was restored after a preemption), and its restart pays `preemption.restore` (60 s by default), not nothing.",
   'checkpointing.interval': "Progress time between checkpoints, or 'auto' (Young/Daly from the job's failure rate and checkpoint cost). A number without a unit is seconds (`interval: 30` is 30 s): one shorter than `cost`, which keeps a job writing checkpoints most of its time, is warned.",
   'checkpointing.cost': 'Time to write one checkpoint (no progress meanwhile).',
   'checkpointing.final_cost':
     "Time to write the checkpoint a trainer saves after its last step, once a job's work is done (in place of the periodic one when the last step is a save step): the devices are held for it, without progress, and it is in `checkpoint_overhead_s` and `finish_s`. Absent: `cost`, a full checkpoint, as Megatron-LM's pretrain() saves after training unless the last iteration was a save iteration. TorchTitan saves at the last step by default too, but only the model (`last_save_model_only: true`, in `export_dtype` float32: 4 bytes a parameter of the 12 of weights and Adam's two moments in float32, about a third of `cost`); `0s`: no final checkpoint. Written whenever `checkpointing` is given, under `interval: auto` with no failure rate (no periodic checkpoints) too. README.md (Definitions, checkpoints).",
-  'checkpointing.restart': 'Time to restart from a checkpoint after a failure (reschedule, load, warm up).',
+  'checkpointing.restart': 'Time to restart from a checkpoint after a failure (reschedule, load, warm up); devices held, no progress. Without a `checkpointing` block a failed job pays `preemption.restore` instead.',
   tenants: "Tenants: queues with quotas per device kind, cohorts that borrow and lend, preemption and fair sharing (Kueue's semantics), admitting jobs before the scheduling policy sees them.",
   'tenants.fair_sharing': 'Preemption-based fair sharing of borrowable quota between the queues of a cohort (Kueue fairSharing): true, false, or { enabled, strategies }.',
   'tenants.fair_sharing.enabled': 'Whether fair sharing is on.',
@@ -565,5 +565,5 @@ export const FIELD_DOCS: Readonly<Docs> = {
   throughputs: "Measured throughput per job type and device kind, e.g. { resnet50: { V100: 4.4, P100: 2.6, K80: 0.62 } } (Gavel's steps/s; only ratios within a row count): jobs with that `job_type` run at these relative speeds, scaled so the kind they suit best reaches its peak x efficiency.",
   preemption: 'What suspending a running job costs (preemptive policies pay it).',
   'preemption.checkpoint': 'Time to write a checkpoint when preempted; devices stay held, no progress (counted in checkpoint_overhead_s).',
-  'preemption.restore': 'Time to restore from it on restart; devices held, no progress.',
+  'preemption.restore': 'Time to restore from it on restart; devices held, no progress. Also what a job pays when it restarts after a failure where the scenario has no `checkpointing` block (whose `restart` it is otherwise).',
 };
