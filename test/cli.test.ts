@@ -62,7 +62,7 @@ describe('validate on a trace', () => {
     expect(v.code).toBe(0);
     // Each reason names its first row (line 1 is the header) and the value that was refused; a run
     // time is computed (in seconds), so it is said with the cells it came from.
-    expect(v.stderr).toBe('  trace t.csv: 4 rows, 1 job used; 1 row: bad duration (first at line 3: "1e400"); 1 row: non-positive duration (first at line 4: "-5 s from duration -5 (s)"); 1 row: no GPU requested (first at line 5)\n');
+    expect(v.stderr).toBe('  trace t.csv: 4 rows, 1 job used; 1 row: bad duration (first at line 3: "1e400", expected a number in s, or Slurm\'s elapsed time [DD-[HH:]]MM:SS (1-02:00:00, 02:00:00, 45:10)); 1 row: non-positive duration (first at line 4: "-5 s from duration -5 (s)"); 1 row: no GPU requested (first at line 5)\n');
     expect(v.stdout).toContain('0 listed jobs, 1 trace job, 0 generators');
     const r = poolsim('run', join(dir, 's.yaml'), '--out', join(dir, 'out'));
     expect(r.stderr).toContain(v.stderr);

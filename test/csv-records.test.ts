@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isEmptyField, parseFiniteNumber, parseUtcTimestampS, requireColumns, scanCsv, scanCsvRecords, type TextPieces } from '../src/scenario/traces/csv-reader.js';
 import { parseGenericCsv, type CsvMapping } from '../src/scenario/traces/generic-csv.js';
+import { slurmElapsedS, SLURM_ELAPSED_FORM } from '../src/scenario/traces/slurm-elapsed.js';
 import { parseGpuSpec } from '../src/scenario/traces/alibaba-openb.js';
 import { finishImport } from '../src/scenario/traces/trace-options.js';
 import { TraceError } from '../src/scenario/traces/trace-error.js';
@@ -190,8 +191,13 @@ function arrayImport(text: string, mapping: CsvMapping, unitS: number): TraceImp
       let durationFrom = at('duration');
       if (at('duration') >= 0 && !isEmptyField(f[at('duration')])) {
         const d = parseFiniteNumber(f[at('duration')]);
-        if (d === undefined) return skip(line, 'bad duration', f[at('duration')], at('duration'));
-        durationS = d * unitS;
+        const elapsedS = d === undefined ? slurmElapsedS(f[at('duration')]) : undefined;
+        if (d === undefined && elapsedS === undefined) {
+          skip(line, 'bad duration', f[at('duration')], at('duration'));
+          skipped[skipped.length - 1]!.expected = `a number in ${mapping.time_unit ?? 's'}, or ${SLURM_ELAPSED_FORM}`;
+          return;
+        }
+        durationS = d === undefined ? elapsedS! : d * unitS;
       } else {
         durationFrom = at('end');
         if (at('end') < 0) return skip(line, 'bad duration', f[at('duration')], at('duration'));
@@ -203,7 +209,8 @@ function arrayImport(text: string, mapping: CsvMapping, unitS: number): TraceImp
         // The computed run time and the cells it came from (end - submit here: the reference has no start).
         const cell = (c: number) => `${names[c]} ${f[c]!.trim()}`;
         const unit = mapping.time_unit ?? 's';
-        const cells = durationFrom === at('duration') ? `${cell(durationFrom)} (${unit})` : `${cell(durationFrom)} - ${cell(at('submit'))}${iso ? '' : ` (${unit})`}`;
+        const inSeconds = slurmElapsedS(f[durationFrom]) !== undefined;
+        const cells = durationFrom === at('duration') ? `${cell(durationFrom)}${inSeconds ? '' : ` (${unit})`}` : `${cell(durationFrom)} - ${cell(at('submit'))}${iso ? '' : ` (${unit})`}`;
         return skip(line, 'non-positive duration', `${durationS} s from ${cells}`);
       }
       const job: TraceJob = {
@@ -233,7 +240,7 @@ function outcome(f: () => TraceImport): unknown {
   }
 }
 
-const VALUES = ['0', '1', '2', '8', '64', '0.5', '0.0004', '1.6480422204108864', '3e2', ' 4 ', '', 'nan', '-1', 'x', '1000', '250', '1.5', '2023-01-02 03:04:05', '2023-01-02T03:04:05Z', 'a|b', 'g1', ' g2 ', '"q,1"', '"7"'];
+const VALUES = ['0', '1', '2', '8', '64', '0.5', '0.0004', '1.6480422204108864', '3e2', ' 4 ', '', 'nan', '-1', 'x', '1000', '250', '1.5', '2023-01-02 03:04:05', '2023-01-02T03:04:05Z', 'a|b', 'g1', ' g2 ', '"q,1"', '"7"', '01:00:00', '00:00', '1-02:00:00'];
 
 describe('the generic CSV importer over records', () => {
   it('gives the jobs, skips and errors of the importer over field arrays on random traces, whole or in pieces (property)', () => {

@@ -69,6 +69,22 @@ describe("a model's context length", () => {
     expect([free.requests, free.requests_rejected, free.requests_capped]).toEqual([300, 0, 0]);
   });
 
+  // Token counts drawn from distributions that sometimes exceed the window ran with no word before
+  // the run of how many requests it would turn away or cut (fixed lengths are refused, trace rows warned).
+  it('warns before the run of the expected share of drawn requests it rejects and cuts', () => {
+    // Uniform prompts over [1000, 6000], rounded: (6000 - 4095.5) / 5000 = 38% reach 4096; those
+    // in [3596.5, 4095.5) leave under 500 tokens: 499 / 5000 = 10% cut.
+    expect(problems(scenario('{ arrival: { process: poisson, rate: 2/s }, prompt_tokens: { distribution: uniform, min: 1000, max: 6000 }, output_tokens: 500, count: 300 }'))).toEqual([
+      "warning services[0].streams[0]: an expected 38% of the requests this stream draws have a prompt of context_length (4096) tokens or more: each is rejected on arrival, counted in requests_rejected and as an SLO miss; 10% more ask for more output than the window leaves: their answers are cut at the window, counted in requests_capped",
+    ]);
+    // Prompt 4000 with output 500 of four equally likely pairs: 25% cut, none rejected.
+    expect(problems(scenario('{ arrival: { process: poisson, rate: 2/s }, prompt_tokens: { distribution: empirical, values: [1000, 4000] }, output_tokens: { distribution: empirical, values: [50, 500] }, count: 300 }'))).toEqual([
+      "warning services[0].streams[0]: an expected 25% of the requests this stream draws ask for more output than the window leaves (context_length 4096): their answers are cut at the window, counted in requests_capped",
+    ]);
+    // Draws that always fit say nothing.
+    expect(problems(scenario('{ arrival: { process: poisson, rate: 2/s }, prompt_tokens: { distribution: uniform, min: 100, max: 3000 }, output_tokens: { distribution: uniform, min: 1, max: 1096 }, count: 300 }'))).toEqual([]);
+  });
+
   it('warns of trace rows beyond it, with how many and the first one\'s line', () => {
     const csv = 'timestamp,prompt_tokens,output_tokens\n0,1000,100\n1,4000,500\n2,5000,10\n3,4096,1\n4,4095,1\n';
     expect(problems(scenario('{ arrival: { process: trace, file: reqs.csv } }'), () => csv)).toEqual([

@@ -23,6 +23,15 @@ describe('scenario reference', () => {
     expect(committed === scenarioReference(), `docs/scenario-reference.md is stale: ${REGENERATE}`).toBe(true);
   });
 
+  // With no checkpointing block a failed job restarts paying preemption.restore (simulation.ts, at
+  // a failure), and loses all progress since its last start or restore; the text spoke of preemption only.
+  it('says what a failed job pays to restart without a checkpointing block', () => {
+    const md = scenarioReference();
+    expect(md).toMatch(/^\| `preemption\.restore` \| .*after a failure.*no `checkpointing` block/m);
+    expect(md).toMatch(/^\| `checkpointing\.restart` \| .*`preemption\.restore`/m);
+    expect(md).toMatch(/^\| `checkpointing` \| .*Absent: .*`preemption\.restore`/m);
+  });
+
   it('lists fields with their unit, default and whether they are required', () => {
     const md = scenarioReference();
     expect(md).toMatch(/^\| `links\[\]\.latency` \| duration \(.*\) \| required \| One-way latency/m);

@@ -606,7 +606,7 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       /** Time to write a checkpoint when preempted; devices stay held, no progress. */
       checkpoint: duration().default(60),
-      /** Time to restore from it on restart; devices held, no progress. */
+      /** Time to restore from it on restart; devices held, no progress. Also a failed job's restart where no `checkpointing` is given. */
       restore: duration().default(60),
     })
     .default({ checkpoint: 60, restore: 60 }),

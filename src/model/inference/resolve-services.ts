@@ -22,6 +22,7 @@ import { formatYears } from '../size-estimate.js';
 import { implausibleArrivalGaps } from '../plausibility.js';
 import { implausibleServiceTimes } from './service-plausibility.js';
 import { countOf } from '../../units/count-noun.js';
+import { contextShares } from './context-share.js';
 
 export type { RequestTrace, SkippedRows } from '../../scenario/traces/request-trace.js';
 export { describeSkipped } from '../../scenario/traces/request-trace.js';
@@ -591,6 +592,9 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
         bad([...sat, 'prompt_tokens'], `every request's prompt of ${fixed ? '' : 'at least '}${leastPrompt} tokens leaves no room for an output token in the model's context_length of ${contextTokens}: a serving engine would reject every one (vLLM's max_model_len); lower prompt_tokens or raise context_length`);
       } else if (leastPrompt + leastOutput > contextTokens) {
         bad([...sat, 'output_tokens'], `every request has ${fixed ? '' : 'at least '}${leastPrompt} prompt + ${leastOutput} output tokens, more than the model's context_length of ${contextTokens}: a serving engine would cut every answer at ${fixed ? '' : 'most '}${contextTokens - leastPrompt} tokens (vLLM's max_model_len); lower the token counts or raise context_length`);
+      } else {
+        const share = describeContextShares(st.prompt_tokens, st.output_tokens, contextTokens);
+        if (share !== undefined) ctx.warn([...sat], share);
       }
     }
     if (Number.isFinite(kvCapacityTokens) && a.process !== 'trace') {
@@ -683,6 +687,27 @@ function checkTraceRows(
   const o = trace.outputTokens[first]!;
   const what = p > prefillKv ? `a prompt of ${p} tokens, more than the prefill replica's KV cache of ${prefillKv}` : `${p} prompt + ${o} output tokens, more than the ${limits.decodePool ? 'decode ' : ''}replica's KV cache of ${kv}`;
   warn(where, `${tooLong} of the ${sent} requests this stream sends cannot fit a replica's KV cache (first at ${source}:${trace.lines[first]!}: ${what}): each is rejected on arrival, counted in requests_rejected and as an SLO miss; raise tensor_parallel to serve them`);
+}
+
+/**
+ * The expected share of a drawn stream's requests the model's window rejects and cuts, said
+ * before the run as trace rows are (checkContextRows); undefined when none is (a share under 1e-4
+ * of an unbounded tail, as generators.ts, is none).
+ */
+function describeContextShares(prompt: RequestStreamSpec['prompt_tokens'], output: RequestStreamSpec['output_tokens'], context: number): string | undefined {
+  const { rejected, cut } = contextShares(prompt, output, context);
+  const floor = maxOf(prompt) === Infinity || maxOf(output) === Infinity ? 1e-4 : 0;
+  const pct = (x: number): string => (x >= 0.995 ? '>99%' : x < 0.005 ? '<1%' : `${Number((100 * x).toPrecision(2))}%`);
+  const parts: string[] = [];
+  const showRejected = rejected > floor;
+  if (showRejected) {
+    parts.push(`an expected ${pct(rejected)} of the requests this stream draws have a prompt of context_length (${context}) tokens or more: each is rejected on arrival, counted in requests_rejected and as an SLO miss`);
+  }
+  if (cut > floor) {
+    const what = showRejected ? `${pct(cut)} more ask for more output than the window leaves` : `an expected ${pct(cut)} of the requests this stream draws ask for more output than the window leaves (context_length ${context})`;
+    parts.push(`${what}: their answers are cut at the window, counted in requests_capped`);
+  }
+  return parts.length === 0 ? undefined : parts.join('; ');
 }
 
 /**

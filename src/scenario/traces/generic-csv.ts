@@ -6,7 +6,9 @@
 // zone or a time_zone is given (then they are that zone's wall clock, daylight saving included).
 // A numeric time after 2200 as a Unix time (230 years as an offset) is skipped as a bad time, with
 // the time_unit that reads it (epoch milliseconds read as seconds: a replay 1,000 times too slow).
-// Durations are always numbers in time_unit. When both duration and end are mapped, duration
+// Durations are numbers in time_unit, or Slurm's elapsed time [DD-[HH:]]MM:SS (sacct's Elapsed,
+// slurm-elapsed.ts) in seconds whatever the time_unit; anything else is skipped as a bad duration
+// with both forms said. When both duration and end are mapped, duration
 // wins and end is used where the duration field is empty. The run time from end is end - start when
 // a start column is mapped (a trace that records when each job left the queue: Helios, Slurm),
 // else end - submit; a row whose start is empty (a job cancelled in the queue) never ran.
@@ -37,6 +39,7 @@ import { blankSeparated } from './blank-separated.js';
 import { SuspectRows } from './suspect-rows.js';
 import { describeLateUnixTime, lateUnixTime, LATEST_UNIX_S } from './unix-time.js';
 import { tresGpus } from './slurm-tres.js';
+import { slurmElapsedS, SLURM_ELAPSED_FORM } from './slurm-elapsed.js';
 import { isSlurmStepId, SACCT_JOB_ID_COLUMN, SLURM_JOB_STEP, SLURM_JOB_STEP_EXPECTED } from './slurm-steps.js';
 import type { TraceImport, TraceSkip } from './types.js';
 
@@ -206,7 +209,8 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   const durationCells = (f: CsvRecord, durationS: number, col: number, fromCol: number): string => {
     const cell = (c: number): string => `${names[c]!} ${f.field(c)!.trim()}`;
     const unit = iso ? '' : ` (${timeUnit})`;
-    if (fromCol < 0) return `${durationS} s from ${cell(col)} (${timeUnit})`;
+    // Slurm's elapsed time (00:00:00) is in seconds whatever the time_unit: no unit said for it.
+    if (fromCol < 0) return `${durationS} s from ${cell(col)}${slurmElapsedS(f.field(col)) === undefined ? ` (${timeUnit})` : ''}`;
     return `${durationS} s from ${cell(col)} - ${cell(fromCol)}${unit}`;
   };
   const rows = scanCsvRecords(
@@ -312,8 +316,13 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
       let startEarlyS = 0;
       if (durationCol >= 0 && !f.isEmpty(durationCol)) {
         const d = f.finiteNumber(durationCol);
-        if (d === undefined) return skip(line, 'bad duration', f.field(durationCol), durationCol);
-        durationS = d * unitS;
+        const elapsedS = d === undefined ? slurmElapsedS(f.field(durationCol)) : undefined;
+        if (d === undefined && elapsedS === undefined) {
+          skip(line, 'bad duration', f.field(durationCol), durationCol);
+          skipped[skipped.length - 1]!.expected = `a number in ${timeUnit}, or ${SLURM_ELAPSED_FORM}`;
+          return;
+        }
+        durationS = d === undefined ? elapsedS! : d * unitS;
       } else {
         durationFrom = endCol;
         if (endCol < 0) return skip(line, 'bad duration', f.field(durationCol), durationCol);
