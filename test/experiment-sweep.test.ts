@@ -219,3 +219,27 @@ describe('experiments spread over workers and shards', () => {
     await expect(runExperiment({ ...spec, sweep: [parseSetOption('links[0].latency=fast')], seeds: [1] }, { workers: 1 })).rejects.toThrow(/^tiny\.yaml:11:39: links\[0\]\.latency: /);
   });
 });
+
+describe('runs.csv and summary.csv name each column once', () => {
+  it('a swept field named like a result column (--set placement=..., policy=...) gets a column of its own name', async () => {
+    // `sweep --set placement=first-fit,topology-aware` wrote two columns named `placement` (the swept
+    // value, then the run's placement): pandas renamed one `placement.1`, and a lookup by name found
+    // the first. The swept one is `set.placement` now; both still say what they said.
+    const spec = {
+      scenarioText: TINY,
+      scenarioFile: 'tiny.yaml',
+      sweep: [parseSetOption('placement=first-fit,topology-aware'), parseSetOption('policy=fifo,sjf')],
+      policies: [],
+      placements: [],
+      seeds: [1],
+    };
+    const r = await runExperiment(spec, { workers: 1 });
+    for (const t of [r.runs, r.summary]) expect(new Set(t.header).size).toBe(t.header.length);
+    const h = r.runs.header;
+    expect(h.slice(0, 2)).toEqual(['run', 'set.placement']);
+    expect(h[2]).toBe('set.policy');
+    const cells = r.runs.rows.map((row) => [row[h.indexOf('set.placement')], row[h.indexOf('placement')], row[h.indexOf('set.policy')], row[h.indexOf('policy')]].join(' '));
+    expect(cells).toEqual(['first-fit first-fit fifo fifo', 'first-fit first-fit sjf sjf', 'topology-aware topology-aware fifo fifo', 'topology-aware topology-aware sjf sjf']);
+    expect(r.summary.header.slice(0, 2)).toEqual(['set.placement', 'set.policy']);
+  });
+});

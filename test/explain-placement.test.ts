@@ -142,3 +142,20 @@ describe('poolsim explain loads plug-ins under the watchdog', () => {
     expect(r.stdout).toBe('');
   }, 90_000);
 });
+
+describe('poolsim explain places the job under the watchdog', () => {
+  it("a plug-in placement whose place() never returns is stopped after --policy-timeout, named with the job, as a run stops it", () => {
+    // explain asked the placement in the main thread, where nothing can interrupt a synchronous
+    // loop: `explain --placement never-returns.mjs` never exited. The fixture loops on job 'third'.
+    const dir = mkdtempSync(join(tmpdir(), 'explain-never-'));
+    const file = join(dir, 'never.yaml');
+    writeFileSync(file, pool('first-fit').replace('{ name: j,', '{ name: third,'));
+    const plugin = repoPath('test/fixtures/policy-plugins/never-returns.mjs');
+    // spawnSync with a timeout of its own (the hang blocks the test's thread); a process it kills has status null.
+    const r = spawnSync(process.execPath, [repoPath('dist/cli/main.js'), 'explain', file, '--job', 'third', '--placement', plugin, '--policy-timeout', '1'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).not.toBe(null);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`explain failed: placement policy 'never-returns' (${plugin}) did not return within 1 s (job 'third', simulated time 7200 s)\n`);
+    expect(r.stdout).toBe('');
+  }, 90_000);
+});

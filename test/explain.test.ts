@@ -2,7 +2,7 @@
 // table and as JSON; names it cannot explain are refused, located, with the jobs it could.
 import { describe, expect, it } from 'vitest';
 import { explainJob, explanationTable } from '../src/model/explain.js';
-import { bundled, poolsim, scenarioFromText } from './helpers.js';
+import { bundled, poolsim, runToCsv, scenarioFromText } from './helpers.js';
 
 describe('explain', () => {
   const r = bundled('llama3-405b');
@@ -120,5 +120,35 @@ workloads:
       // Llama 3 405B gives none either, and its 16 stages take its 16 sequences one at a time.
       expect(e.micro_batch_size_note).toBeUndefined();
     });
+  });
+});
+
+describe("explain says what its effective compute ratio counts, and why jobs.csv's differs when the scenario checkpoints", () => {
+  const text = (extra: string): string => `name: ratio
+datacentres:
+  - name: dc
+    fabric: IB-NDR
+    node_groups: [{ name: h, count: 2, device: H100 }]
+workloads:
+  - jobs:
+      - { name: j, devices: 8, params: 7B, tokens: 1B }
+${extra}`;
+  it('the ratio row says it is per step, with no checkpoint writes; a scenario that checkpoints gets a line saying jobs.csv counts them', () => {
+    // explain printed 51.0% where jobs.csv gave 45.8% for the same job (its ratio is over the job's
+    // whole time on its devices, checkpoint writes included) and did not say why.
+    const plain = explainJob(scenarioFromText(text('')), 'j');
+    expect(explanationTable(plain)).toMatch(/^effective compute ratio \(6PT\) +\d+\.\d% +per step: no checkpoint writes, restarts or failures$/m);
+    expect(plain.checkpoint_note).toBeUndefined();
+    expect(explanationTable(plain)).not.toContain('jobs.csv');
+    const cp = explainJob(scenarioFromText(text('checkpointing: { interval: 30min, cost: 90s }\n')), 'j');
+    expect(cp.step.effective_compute_ratio).toBe(plain.step.effective_compute_ratio);
+    expect(cp.checkpoint_note).toBe(
+      `jobs.csv's effective_compute_ratio is lower than a step's ${(100 * plain.step.effective_compute_ratio).toFixed(1)}%: it is over the job's whole time on its devices, which also holds the checkpoints it writes (90 s every 1800 s of progress, and 90 s after its last step)`,
+    );
+    expect(explanationTable(cp)).toContain(`note: ${cp.checkpoint_note}`);
+    // What the note says holds: the run's ratio (26.3%) is below the step's (27.7%); without checkpoints it is the step's.
+    const run = (t: string): number => Number(runToCsv(scenarioFromText(text(t))).jobs[0]!.effective_compute_ratio);
+    expect(run('checkpointing: { interval: 30min, cost: 90s }\n')).toBeLessThan(cp.step.effective_compute_ratio * 0.97);
+    expect(run('')).toBeCloseTo(plain.step.effective_compute_ratio, 6);
   });
 });

@@ -14,7 +14,7 @@ import { tableToCsv, type Table } from '../experiment/csv-table.js';
 import { defaultWorkers, prepareExperiment, runPlan, type ExperimentResult } from '../experiment/experiment.js';
 import { MANIFEST_FORMAT, poolsimVersion, type RunManifest } from '../experiment/manifest.js';
 import { resolveMetricName, serviceColumn, tenantColumn, unknownMetricMessage } from '../experiment/metric-table.js';
-import { checkRunCount, DEFAULT_MAX_RUNS, metricColumns, parseShard, type CheckedPlan, type ExperimentSpec, type Shard, tenantSharesTable } from '../experiment/plan.js';
+import { checkRunCount, DEFAULT_MAX_RUNS, metricColumns, parseShard, sweepColumns, type CheckedPlan, type ExperimentSpec, type Shard, tenantSharesTable } from '../experiment/plan.js';
 import { loadScenarioForRun, type LoadedScenario } from '../experiment/load-for-run.js';
 import { sampleVariationNotes } from '../experiment/sample-note.js';
 import type { PolicyRef } from '../scenario/schema.js';
@@ -296,9 +296,11 @@ export function plotSpecs(result: ExperimentResult, sweep: readonly SweepParam[]
     const span = positive ? Math.max(...nums.map((v) => v!.value)) / Math.min(...nums.map((v) => v!.value)) : 1;
     const log = positive && (p.log || span >= 100);
     const sweepMetrics = !explicit ? plotted.filter((m) => PLOTTED_IN_SWEEPS.includes(m)) : plotted;
-    for (const m of sweepMetrics) out.push([`${slug(m)}-vs-${slug(p.path)}.svg`, metricVsParamSpec(result.summary, m, p.path, { log })]);
+    // The swept column by its name in summary.csv (sweepColumns: `set.placement` for placement).
+    const column = sweepColumns(sweep)[0]!;
+    for (const m of sweepMetrics) out.push([`${slug(m)}-vs-${slug(p.path)}.svg`, metricVsParamSpec(result.summary, m, column, { log })]);
     if (against !== undefined && available.has(against)) {
-      for (const m of plotted) if (m !== against) out.push([`${slug(m)}-vs-${slug(against)}.svg`, metricVsMetricSpec(result.summary, m, against, p.path)]);
+      for (const m of plotted) if (m !== against) out.push([`${slug(m)}-vs-${slug(against)}.svg`, metricVsMetricSpec(result.summary, m, against, column)]);
     }
   } else {
     out.push(['policies.svg', comparePoliciesSpec(result.summary, plotted)]);

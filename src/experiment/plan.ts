@@ -401,13 +401,23 @@ export const FINGERPRINT_COLUMN = 'scenario_sha256';
 const JOB_RUN_COLUMNS = JOB_METRIC_COLUMNS.map((c) => `job_${c}`);
 
 /**
- * runs.csv's columns: run number, one per swept parameter, the summary, the named job's, every
- * service's metrics (`services.<name>.<metric>`), then the scenario's fingerprint.
+ * The column of each swept parameter: its path, or `set.<path>` (as --set names it) where the path is
+ * the name of another runs.csv column (`placement`, `policy`, `seed`): a header naming two columns
+ * alike is read wrong by name (pandas renames one, a lookup finds the first).
+ */
+export function sweepColumns(sweep: readonly { path: string }[]): string[] {
+  const taken = new Set<string>(['run', ...SUMMARY_COLUMNS, ...JOB_RUN_COLUMNS, FINGERPRINT_COLUMN]);
+  return sweep.map((p) => (taken.has(p.path) ? `set.${p.path}` : p.path));
+}
+
+/**
+ * runs.csv's columns: run number, one per swept parameter (sweepColumns), the summary, the named
+ * job's, every service's metrics (`services.<name>.<metric>`), then the scenario's fingerprint.
  */
 export function runColumns(plan: CheckedPlan): string[] {
   return [
     'run',
-    ...plan.spec.sweep.map((p) => p.path),
+    ...sweepColumns(plan.spec.sweep),
     ...SUMMARY_COLUMNS,
     ...(plan.spec.jobName !== undefined ? JOB_RUN_COLUMNS : []),
     ...serviceColumns(plan.services),

@@ -151,6 +151,7 @@ export class PolicyWatch implements PluginCallMonitor {
         }
       },
     };
+    // The placer's promises kept (requestOnly: explain's note and ctx.place's memo read it).
     const watchedPlacer: Placer = {
       place: (job, cluster, hints) => {
         this.enter(Activity.Placement, hints.nowS, job);
@@ -160,6 +161,7 @@ export class PolicyWatch implements PluginCallMonitor {
           this.exit();
         }
       },
+      ...(placer.requestOnly !== undefined ? { requestOnly: placer.requestOnly } : {}),
     };
     return { ...policies, queue: watchedQueue, placer: watchedPlacer };
   }

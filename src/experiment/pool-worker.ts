@@ -19,6 +19,7 @@ import { publishProgress } from './run-progress.js';
 import { loadScenarioForRun, type LoadedScenario } from './load-for-run.js';
 import { runScenario } from './run-scenario.js';
 import { failureOf } from './worker-errors.js';
+import { explainListedJob } from './explain-job.js';
 import type { PoolMessage, PoolReply, PoolRequest, PoolWorkerData } from './worker-pool.js';
 
 const port = parentPort!;
@@ -92,6 +93,12 @@ async function run(req: PoolRequest): Promise<PoolReply> {
     },
   });
   if (go) await go;
+  // Built-in policies always return; only plug-ins pay for the watchdog's bookkeeping.
+  const watched = policies.builtIn ? policies : watch.instrument(policies);
+  if (req.explain) {
+    const explanation = explainListedJob(resolved, req.explain.job, { linksDown: req.explain.linksDown, policies: watched });
+    return { type: 'explained', index: req.index, explanation };
+  }
   const rows: JobRow[] = [];
   let job: JobRow | undefined;
   const wantRows = req.jobRows;
@@ -106,8 +113,7 @@ async function run(req: PoolRequest): Promise<PoolReply> {
         network = sim.network;
       }
     },
-    // Built-in policies always return; only plug-ins pay for the watchdog's bookkeeping.
-    policies: policies.builtIn ? policies : watch.instrument(policies),
+    policies: watched,
     ...(req.outputs?.requestSampleRate !== undefined ? { requestSampleRate: req.outputs.requestSampleRate } : {}),
     ...(req.outputs?.linkIntervalS !== undefined ? { linkIntervalS: req.outputs.linkIntervalS } : {}),
     ...(files.length > 0

@@ -2,6 +2,7 @@
 // Synchronous code cannot be interrupted in its own thread, so a policy call that never returns is
 // detected from here (through shared memory, see policy-watch.ts) and the worker terminated; the
 // main thread stays free to answer signals (Ctrl-C) and to write the result files as they stream in.
+import type { Explanation } from '../model/explain.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import type { OutputName, OutputRequest } from './output-sinks.js';
 import type { ProgressSnapshot } from './run-progress.js';
@@ -70,4 +71,26 @@ export async function loadInWorker(request: Omit<RunOneRequest, 'outputs'>, opti
     if (e !== stop) throw e;
   }
   return loaded!;
+}
+
+/**
+ * `poolsim explain` with plug-ins: the scenario and policies loaded, then the job placed and
+ * explained, in a worker under the watchdog, so that a plug-in that never finishes loading or whose
+ * place() never returns is stopped after policyTimeoutS as a run stops it. `onLoaded` runs between
+ * the two (the caller prints the warnings); a throw there stops it.
+ */
+export async function explainInWorker(
+  request: Omit<RunOneRequest, 'outputs'> & { explain: NonNullable<PoolRequest['explain']> },
+  options: { policyTimeoutS: number; onLoaded?: (loaded: LoadedRun) => void | Promise<void> },
+): Promise<Explanation> {
+  let explanation: Explanation | undefined;
+  await runPool([{ ...request, index: 0, awaitGo: true }], {
+    workers: 1,
+    policyTimeoutS: options.policyTimeoutS,
+    onLoaded: (_index, loaded) => options.onLoaded?.(loaded),
+    onExplained: (_index, e) => {
+      explanation = e;
+    },
+  });
+  return explanation!;
 }

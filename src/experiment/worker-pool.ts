@@ -23,6 +23,7 @@ import type { TraceReport } from '../model/load-scenario.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import { prefetchTransfer } from '../scenario/traces/prefetch-transfer.js';
 import type { PrefetchedTrace } from '../scenario/traces/trace-prefetch.js';
+import type { Explanation } from '../model/explain.js';
 
 export interface PoolWorkerData {
   watch: SharedArrayBuffer;
@@ -57,6 +58,11 @@ export interface PoolRequest {
   maxMemoryBytes?: number;
   /** The scenario's traces, imported already by the pool's thread (trace-prefetch.ts); their columns are transferred with the request. */
   prefetched?: PrefetchedTrace[];
+  /**
+   * Instead of simulating, explain this listed job (`poolsim explain`: experiment/explain-job.ts),
+   * its placement asked under the watchdog; answered 'explained' (onExplained), with no RunOutcome.
+   */
+  explain?: { job: string; linksDown: string[] };
 }
 
 /** What a worker learnt from loading a request's scenario and policies. */
@@ -88,6 +94,7 @@ export type PoolReply =
   | { type: 'chunk'; index: number; file: OutputName; text: string }
   | { type: 'rows'; index: number; file: 'jobs.csv'; batch: JobRowBatch; slot: number }
   | { type: 'done'; index: number; summary: SummaryRow; services: ServiceRow[]; tenants?: RunResult['tenants']; events: number; endS: number; wallS: number; job?: JobRow | null; jobRows?: JobRow[]; hotLinks?: HotLink[] }
+  | { type: 'explained'; index: number; explanation: Explanation }
   | { type: 'input-error'; index: number; issues: InputIssue[]; warnings: InputIssue[] }
   | { type: 'policy-error'; index: number; policy: string; job: string | undefined; timeS: number; message: string }
   | { type: 'run-error'; index: number; message: string }
@@ -114,6 +121,8 @@ export interface PoolOptions {
    * a view valid only during the call (one buffer reused for every batch), so no text is made.
    */
   onBytes?: (index: number, file: OutputName, bytes: Uint8Array) => void;
+  /** A request with `explain` is answered (it has no entry among the outcomes). */
+  onExplained?: (index: number, explanation: Explanation) => void;
   /** Told each running simulation's progress about once a second (a progress line). */
   onProgress?: (index: number, progress: ProgressSnapshot) => void;
 }
@@ -244,6 +253,12 @@ export function runPool(requests: readonly PoolRequest[], options: PoolOptions):
               outcomes.set(m.index, m);
               done++;
               options.onDone?.(m, done, total);
+              if (done === total) finish(undefined);
+              else feed(slot);
+              break;
+            case 'explained':
+              options.onExplained?.(m.index, m.explanation);
+              done++;
               if (done === total) finish(undefined);
               else feed(slot);
               break;

@@ -84,6 +84,11 @@ export interface Explanation {
    */
   /** Present when the automatic layout raised recomputation to 'full' (recompute not stated; no layout fit at 'selective'). */
   recompute_raised?: { from: 'selective'; to: 'full'; selective_gib: number; device_gib: number; note: string };
+  /**
+   * When the scenario checkpoints: why jobs.csv's effective_compute_ratio for this job is lower than
+   * step.effective_compute_ratio (which is per step: no checkpoint writes, restarts or failures).
+   */
+  checkpoint_note?: string;
   layout_near_tie?: { runner_up: string; chosen_step_s: number; runner_up_step_s: number; margin: number; band: number };
   /**
    * When the site's fabric gives the job's data-parallel rings less than its NICs' rate even alone
@@ -254,6 +259,7 @@ export function explainJob(r: ExplainSource, name: string, opts: { readonly link
   const timeOf = (l: ParallelLayout): number => stepOf(l).stepS;
   // The automatic layout, too, takes one sequence per micro-batch (not chosen: docs/calibration.md, "Automatic layout").
   const sizeNote = !job.layout || (job.layout.micro_batches === undefined && job.layout.micro_batch_size === undefined) ? fastestMicroBatch(shape, layout, spec.memory, step.stepS, timeOf) : undefined;
+  const ideal = r.scenario.network === 'ideal' ? idealNote(step, job.devices, deviceRate(job, spec, kindIndex), ratioPeak) : undefined;
   return {
     job: name,
     kind: kindInfo.name,
@@ -324,8 +330,19 @@ export function explainJob(r: ExplainSource, name: string, opts: { readonly link
     ...(fabricNote ? { fabric_note: fabricNote } : {}),
     ...(sites.length > 0 ? { sites } : {}),
     ...(linksDown.length > 0 ? { links_down: linksDown.map((i) => r.interDc[i]!.name) } : {}),
-    ...(r.scenario.network === 'ideal' ? { ideal_note: idealNote(step, job.devices, deviceRate(job, spec, kindIndex), ratioPeak) } : {}),
+    ...(ideal ? { ideal_note: ideal } : {}),
+    // The run's ratio a step: under network: ideal, the ideal pace's, not this breakdown's.
+    ...(r.scenario.checkpointing ? { checkpoint_note: checkpointNote(r.scenario.checkpointing, r.scenario.failures !== undefined, ideal?.effective_compute_ratio ?? ratio) } : {}),
   };
+}
+
+/** Why a run's ratio for the job (jobs.csv) is below the step's: Explanation.checkpoint_note. */
+function checkpointNote(cp: NonNullable<ExplainSource['scenario']['checkpointing']>, failures: boolean, stepRatio: number): string {
+  const every = cp.interval === 'auto' ? 'at the Young/Daly interval its failure rate gives' : `every ${cp.interval} s of progress`;
+  const final = cp.final_cost ?? cp.cost;
+  const last = final > 0 ? `, and ${final} s after its last step` : '';
+  const lost = failures ? ', and the work it loses to failures and the restarts after them' : '';
+  return `jobs.csv's effective_compute_ratio is lower than a step's ${(100 * stepRatio).toFixed(1)}%: it is over the job's whole time on its devices, which also holds the checkpoints it writes (${cp.cost} s ${every}${last})${lost}`;
 }
 
 /** What a run under network: ideal charges instead of `step` (Explanation.ideal_note), at `deviceRate` useful FLOP/s a device. */
@@ -389,7 +406,7 @@ export function explanationTable(e: Explanation): string {
     ...(mb.embedding_grad_s > 0 ? [["  word embedding's gradient", `${s(mb.embedding_grad_s)}`, pct(mb.embedding_grad_s, mb.total_s)] as [string, string, string]] : []),
     ['  of which recomputation', `${s(mb.recompute_s)}`, pct(mb.recompute_s, mb.total_s)],
     ['optimizer step', `${s(st.optimizer_s)}`, ''],
-    [e.shape.fp8 === true ? 'effective compute ratio (6PT, of the FP8 peak)' : 'effective compute ratio (6PT)', `${(100 * st.effective_compute_ratio).toFixed(1)}%`, ''],
+    [e.shape.fp8 === true ? 'effective compute ratio (6PT, of the FP8 peak)' : 'effective compute ratio (6PT)', `${(100 * st.effective_compute_ratio).toFixed(1)}%`, 'per step: no checkpoint writes, restarts or failures'],
   ];
   const m = e.memory;
   const memRows: [string, string, string][] = [
@@ -414,6 +431,7 @@ export function explanationTable(e: Explanation): string {
     ...(e.recompute_raised ? [`note: ${e.recompute_raised.note}`] : []),
     ...(e.layout_near_tie ? [nearTieLine(e.layout_near_tie)] : []),
     ...(e.ideal_note ? [`note: ${e.ideal_note.text}`] : []),
+    ...(e.checkpoint_note !== undefined ? [`note: ${e.checkpoint_note}`] : []),
     ...(e.fabric_note ? [`note: on ${e.sites ? `the fabrics of ${e.sites.join(' and ')} and the links between them` : `${e.fabric_note.datacentre}'s fabric`} the data-parallel rings get ${(e.fabric_note.ring_bytes_per_s / 1e9).toPrecision(3)} GB/s per rank even alone, less than their NICs' ${(e.fabric_note.nic_bytes_per_s / 1e9).toPrecision(3)} GB/s: the step below is timed at that (a run also shares it with other jobs and the pipeline's traffic)`] : []),
     '',
   ];

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { explainListedJob } from '../../experiment/explain-job.js';
 import { explanationTable } from '../../model/explain.js';
-import { loadInWorker } from '../../experiment/run-in-worker.js';
+import { explainInWorker } from '../../experiment/run-in-worker.js';
 import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
 import { describeWarnings, guarded, readInput } from '../io.js';
 import { checkPolicyTimeout } from '../number-options.js';
@@ -41,19 +41,31 @@ export async function handler(argv: ArgumentsCamelCase<ExplainArgs>): Promise<vo
     }
     checkPolicyTimeout(argv.policyTimeout);
     // The placement policy as a run resolves it (a plug-in module imported, relative to the scenario's
-    // folder). Plug-in modules are first loaded in a worker under the watchdog, as validate loads them:
-    // one that never finishes loading is stopped there, not left to hang this thread.
+    // folder). With plug-ins, the modules are loaded and the job placed and explained in a worker under
+    // the watchdog, as a run asks them: one that never finishes loading, or whose place() never
+    // returns, is stopped there, not left to hang this thread. The warnings are printed once loaded.
     const overrides = policyOverrides({ placement: argv.placement }, process.cwd());
+    const loadAndWarn = async () => {
+      const policies = await loadPolicies(r, dirname(argv.scenario), overrides);
+      process.stderr.write(describeWarnings([...r.warnings, ...(policies.warnings ?? [])].map(formatIssue)));
+      return policies;
+    };
+    let e;
     if (usesPlugins(r, overrides)) {
       const o = overrides.placement;
-      await loadInWorker(
-        { scenarioText: readInput(argv.scenario), scenarioFile: argv.scenario, scenarioDir: dirname(resolve(argv.scenario)), ...(o ? { placement: { ref: o.ref, baseDir: o.baseDir, label: '--placement', bare: o.bare === true } } : {}) },
-        { policyTimeoutS: argv.policyTimeout },
+      e = await explainInWorker(
+        {
+          scenarioText: readInput(argv.scenario),
+          scenarioFile: argv.scenario,
+          scenarioDir: dirname(resolve(argv.scenario)),
+          ...(o ? { placement: { ref: o.ref, baseDir: o.baseDir, label: '--placement', bare: o.bare === true } } : {}),
+          explain: { job: argv.job, linksDown },
+        },
+        { policyTimeoutS: argv.policyTimeout, onLoaded: async () => void (await loadAndWarn()) },
       );
+    } else {
+      e = explainListedJob(r, argv.job, { linksDown, policies: await loadAndWarn() });
     }
-    const policies = await loadPolicies(r, dirname(argv.scenario), overrides);
-    process.stderr.write(describeWarnings([...r.warnings, ...(policies.warnings ?? [])].map(formatIssue)));
-    const e = explainListedJob(r, argv.job, { linksDown, policies });
     process.stdout.write(argv.json ? `${JSON.stringify(e, null, 2)}\n` : explanationTable(e));
   }, 'explain');
 }
