@@ -70,7 +70,7 @@ describe('explain places the job with the scenario placement policy', () => {
     const stepOf = (n: string): string => formatCell(explainListedJob(scenarioFromText(pool(n, ', device_kinds: [H100]')), 'j').step.step_s);
     // first-fit takes north's two nodes and two of south's (over the 100 Gb/s link); topology-aware one leaf of south.
     expect(stepOf('first-fit')).toBe('23.80960302');
-    expect(stepOf('topology-aware')).toBe('20.28490667');
+    expect(stepOf('topology-aware')).toBe('20.28693225');
     // On A100s (first-fit) and H100s (heterogeneity-aware: the faster kind).
     expect(explainListedJob(scenarioFromText(pool('first-fit')), 'j').kind).toBe('A100-80GB');
     expect(explainListedJob(scenarioFromText(pool('heterogeneity-aware')), 'j').kind).toBe('H100');
