@@ -83,7 +83,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       cohort: org
       quota: { A100-80GB: { nominal: 8 }, H100: { nominal: 6, lending_limit: 2 } }
       preemption: { reclaim_within_cohort: any }`,
-    sha256: 'a60270b55092f57fc319e35826e7478f906180d0081a279f88ca5c94bb59c7d9',
+    sha256: '61b02f0af8732974e27b74bb4e5588194714c1ff79a5229a72ccf8924a3b9cf0',
   },
   {
     name: 'fair sharing with weights, lower-or-newer-equal-priority',
@@ -104,7 +104,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       weight: 0.5
       quota: { A100-80GB: 8, H100: 6 }
       preemption: { reclaim_within_cohort: lower-priority }`,
-    sha256: 'c406f59fb970efce0b02e28472086a82884d5c49e747220becdd37b1f2182520',
+    sha256: 'e34b573da6ac210213832a596a188f05a9171a69f62369d04a50bf30afa30d64',
   },
   {
     name: 'strict-fifo queues, borrow_within_cohort with a threshold, a queue outside the cohort',
@@ -123,7 +123,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       queueing: strict-fifo
       quota: { A100-80GB: 8, H100: 6 }
       preemption: { within_queue: lower-priority }`,
-    sha256: 'b6b665782f076aff68bb1d944e641996d8c1db2ce4ebcb26c8b0a9f62fa52d0a',
+    sha256: '3190891bf5ab7fa094d5a26cecd100b9e354a595752897857629f73963de422d',
   },
   {
     name: "fair sharing's second strategy alone, a strict-fifo queue in the cohort",
@@ -143,7 +143,7 @@ const VARIANTS: { name: string; tenants: string; sha256: string }[] = [
       cohort: org
       quota: { A100-80GB: 8, H100: 6 }
       preemption: { reclaim_within_cohort: any, within_queue: lower-or-newer-equal-priority }`,
-    sha256: 'bbf26205fdc936a1c7bed5661d4a4d028dd4d1f4e814ea63aef55be4d3d35140',
+    sha256: '1a029c1cbab9243b991ac22044fa25889a2157f371b960eb250fe07819c33758',
   },
 ];
 
