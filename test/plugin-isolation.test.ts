@@ -123,7 +123,7 @@ describe('plug-ins cannot corrupt a run (built CLI)', () => {
     const builtIn = poolsim('run', `${FIX}/preemptive.yaml`, '--out', join(out, 'victims-builtin'), '--quiet', '--policy', policy('lowest-priority'));
     expect(builtIn.code).toBe(0);
     for (const f of ['jobs.csv', 'summary.csv']) expect(readFileSync(join(out, 'victims-plugin', f), 'utf8')).toBe(readFileSync(join(out, 'victims-builtin', f), 'utf8'));
-    expect(readFileSync(join(out, 'victims-plugin', 'jobs.csv'), 'utf8')).toMatch(/^low-a,.*,1,8,A100-80GB,/m);
+    expect(readFileSync(join(out, 'victims-plugin', 'jobs.csv'), 'utf8')).toMatch(/^low-a,.*,1,8,1,A100-80GB,/m);
 
     const who = `preemption policy 'my-lowest-priority' (./${FIX}/victims.mjs)`;
     const cases: [string, string][] = [
