@@ -33,10 +33,11 @@ describe('the weights of a job’s flows count only bytes that cross the fabric'
     for (const zero of [3, 2]) {
       const { explained, ran } = both(`{ tp: 1, pp: 2, dp: 8, zero: ${zero} }`);
       // Nothing else is exposed but ZeRO-3's first gathers and last reduce-scatters (step-time.ts,
-      // zero3EdgeS), on NVLink: TP is 1, the stage's data-parallel ring is inside its node.
+      // zero3EdgeS), or under ZeRO-2 the word embedding's reduction, which can start only after the
+      // backward (DDP's last bucket), on NVLink: TP is 1, the stage's data-parallel ring is inside its node.
       expect(explained.exposed_tp_s).toBe(0);
-      if (zero === 2) expect(explained.exposed_dp_s).toBe(0);
-      else expect(explained.exposed_dp_s).toBeLessThan(0.01 * explained.step_s);
+      expect(explained.exposed_dp_s).toBeGreaterThan(0);
+      expect(explained.exposed_dp_s).toBeLessThan(0.01 * explained.step_s);
       expect(explained.exposed_pp_s).toBeGreaterThan(0.05);
       // jobs.csv's exposed communication also holds the SMs NCCL's hidden collectives take from compute.
       expect(ran.exposed_comm_s / (explained.exposed_pp_s + explained.exposed_dp_s + explained.nccl_sm_share_s)).toBeCloseTo(1, 2);
