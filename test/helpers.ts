@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { csvLine, rowValues } from '../src/experiment/csv.js';
 import { loadScenario, type ResolvedScenario } from '../src/model/load-scenario.js';
+import { InputError } from '../src/scenario/errors.js';
 import { readInputFile } from '../src/scenario/read-input-file.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../src/sim/metrics.js';
 import { simulate, type RunOptions, type RunResult } from '../src/sim/simulation.js';
@@ -101,3 +102,26 @@ checkpointing:
 export function crowdedOpenb(policy: string, placement = 'best-fit', maxJobs = 1200): ResolvedScenario {
   return loadScenario(crowdedOpenbText(policy, placement, maxJobs), repoPath('scenarios/crowded.yaml'), { readFile: readInputFile, baseDir: repoPath('scenarios') });
 }
+
+/** Loads a scenario whose files (traces, manifests) are given in memory, by path relative to it. */
+export function loadWithFiles(text: string, files: Record<string, string>): ResolvedScenario {
+  return loadScenario(text, 'scenario.yaml', {
+    baseDir: '.',
+    readFile: (p) => {
+      const f = files[p.replace(/^\.\//, '')];
+      if (f === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+      return f;
+    },
+  });
+}
+
+/** The message of the InputError `f` throws ('' if it throws none); any other error is rethrown. */
+export const inputErrorOf = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e.message;
+    throw e;
+  }
+  return '';
+};

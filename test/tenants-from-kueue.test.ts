@@ -3,10 +3,8 @@
 // is refused naming the object and field.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../src/model/load-scenario.js';
-import { InputError } from '../src/scenario/errors.js';
 import { kueueToTenants } from '../src/scenario/kueue-manifests.js';
-import { repoPath, runToCsv } from './helpers.js';
+import { inputErrorOf, loadWithFiles, repoPath, runToCsv } from './helpers.js';
 
 const MANIFESTS = readFileSync(repoPath('test/fixtures/kueue/team-ab.yaml'), 'utf8');
 
@@ -26,26 +24,9 @@ workloads:
       - { name: a1, submit: 10min, devices: 8, duration: 1h, reference_device: H100, queue: ${a} }
 `;
 
-function load(text: string, files: Record<string, string> = { 'kueue.yaml': MANIFESTS }) {
-  return loadScenario(text, 'scenario.yaml', {
-    baseDir: '.',
-    readFile: (p) => {
-      const f = files[p.replace(/^\.\//, '')];
-      if (f === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-      return f;
-    },
-  });
-}
+const load = (text: string, files: Record<string, string> = { 'kueue.yaml': MANIFESTS }) => loadWithFiles(text, files);
 
-const errors = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.message;
-    throw e;
-  }
-  return '';
-};
+const errors = inputErrorOf;
 
 describe('tenants_from: { format: kueue }', () => {
   it('reads ClusterQueues (cohort, preemption, GPU quota with limits; CPU ignored) and LocalQueues', () => {

@@ -4,13 +4,11 @@
 // queue's available quota recurses up the tree, capped at each level by its borrowing limit). The
 // tree below is computed by hand, then run, imported from Cohort manifests, and refused when wrong.
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../src/model/load-scenario.js';
 import { resolveTenants, type Tenants } from '../src/model/tenants.js';
 import { QuotaBook } from '../src/policy/tenants/quota-book.js';
-import { InputError } from '../src/scenario/errors.js';
 import { kueueToTenants } from '../src/scenario/kueue-manifests.js';
 import { tenantsSchema } from '../src/scenario/tenants-schema.js';
-import { runToCsv } from './helpers.js';
+import { inputErrorOf, loadWithFiles, runToCsv } from './helpers.js';
 
 const D = 1000; // thousandths of a device
 
@@ -142,26 +140,9 @@ workloads:
       - { name: s-a, submit: 20min, devices: 2, duration: 1h, reference_device: H100, queue: special }
 `;
 
-function load(text: string, files: Record<string, string> = {}) {
-  return loadScenario(text, 'scenario.yaml', {
-    baseDir: '.',
-    readFile: (p) => {
-      const f = files[p.replace(/^\.\//, '')];
-      if (f === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-      return f;
-    },
-  });
-}
+const load = (text: string, files: Record<string, string> = {}) => loadWithFiles(text, files);
 
-const errors = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.message;
-    throw e;
-  }
-  return '';
-};
+const errors = inputErrorOf;
 
 describe('hierarchical cohorts in a run', () => {
   it('p1 borrows the whole tree; r1 reclaims across it, taking back the last admitted p1 job; special borrows what is left', () => {

@@ -1,7 +1,6 @@
 // Trace columns that name tenants (`trace.queue_from`): Philly's virtual cluster, a csv's group.
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../src/model/load-scenario.js';
-import { InputError } from '../src/scenario/errors.js';
+import { inputErrorOf, loadWithFiles } from './helpers.js';
 import { simulate } from '../src/sim/simulation.js';
 
 const PHILLY = `timestamp,duration,num_gpus,gpu_time,cluster
@@ -25,26 +24,9 @@ workloads:
   - trace: ${trace}
 `;
 
-function load(text: string, files: Record<string, string>) {
-  return loadScenario(text, 'scenario.yaml', {
-    baseDir: '.',
-    readFile: (p) => {
-      const f = files[p.replace(/^\.\//, '')];
-      if (f === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-      return f;
-    },
-  });
-}
+const load = loadWithFiles;
 
-const errors = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.message;
-    throw e;
-  }
-  return '';
-};
+const errors = inputErrorOf;
 
 const queuesOf = (r: ReturnType<typeof load>): string[] => r.jobs.map((j) => r.tenants!.queues[j.queue!]!.name);
 

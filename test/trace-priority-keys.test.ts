@@ -1,8 +1,7 @@
 // A trace's `priority` map: its keys name values of the trace's group (or QoS) column. A key that
 // names none gives its priority to no job, so the map is checked against what the trace holds.
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../src/model/load-scenario.js';
-import { InputError } from '../src/scenario/errors.js';
+import { inputErrorOf, loadWithFiles } from './helpers.js';
 
 const PHILLY = `timestamp,duration,num_gpus,gpu_time,cluster
 2017-10-09 07:00:00,3600,8,28800,6214e9
@@ -27,26 +26,9 @@ workloads:
 policy: priority
 `;
 
-function load(text: string, files: Record<string, string>) {
-  return loadScenario(text, 'scenario.yaml', {
-    baseDir: '.',
-    readFile: (p) => {
-      const f = files[p.replace(/^\.\//, '')];
-      if (f === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-      return f;
-    },
-  });
-}
+const load = loadWithFiles;
 
-const errors = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.message;
-    throw e;
-  }
-  return '';
-};
+const errors = inputErrorOf;
 
 const warningsOf = (r: ReturnType<typeof load>): string => r.warnings.map((w) => w.message).join('\n');
 
