@@ -404,8 +404,10 @@ export class NetworkProgressModel implements ProgressModel {
    * fabric, its flows' routes, latencies and rates afresh; one with a node pair that has no surviving
    * path is returned, in start order, for the caller to fail (its flows stay on the dead link until
    * then, at rate 0). A transfer between nodes moves with its bytes left; with no surviving path it
-   * waits on the dead link until the repair. After a repair, flows moved away stay where they are (under adaptive routing they move back where that gives them a larger share: rebalance);
-   * new flows use the link again.
+   * waits on the dead link until the repair. After a repair, routing reconverges: a job with a
+   * flow off its node pair's route now (a detour, a rehash) is re-planned onto the routes the repaired
+   * fabric gives (under adaptive routing, rebalance moves flows back where that gives them a larger
+   * share); transfers keep their path; new flows use the link again.
    */
   setFabricElement(index: number, down: boolean): SimJob[] {
     const dead = new Set<number>();
@@ -424,11 +426,29 @@ export class NetworkProgressModel implements ProgressModel {
         const entry = this.transferOfFlow[t.flow]!;
         if (entry.ends && Number.isNaN(t.finishS) && crossing(entry.links)) this.rerouteTransfer(t, entry.ends[0], entry.ends[1]);
       }
+    } else if (!down && !this.topology.adaptive) {
+      // Routing reconverges on the repaired fabric: jobs that took a detour or were rehashed go back
+      // to the route each pair has now (under adaptive routing, rebalance moves them where it pays).
+      const jobs: SimJob[] = [];
+      for (let c = this.firstComm; c; c = c.next) if (c.plan && this.offRoute(c.job, c)) jobs.push(c.job);
+      for (const job of jobs) this.replan(job);
     }
     this.cluster.setFabricParts(this.topology.parts());
     this.rebalance();
     this.sync(undefined);
     return lost;
+  }
+
+  /** Whether some flow of a running job is on another route than its node pair's route now. */
+  private offRoute(job: SimJob, c: JobComm): boolean {
+    const pairs = this.pairList(job.placement!, c.layout);
+    const flows = [...c.plan!.dpFlows, ...c.plan!.ppFlows];
+    return [...pairs.dp, ...pairs.pp].some((p, i) => {
+      const now = this.routeOfFlow[flows[i]!];
+      const r = this.topology.survivingRoute(p.from, p.to);
+      if (!now || !r) return false;
+      return r.links.length !== now.length || r.links.some((l, k) => l !== now[k]);
+    });
   }
 
   /** Moves a running job's flows onto surviving paths; false (nothing changed) when a node pair has none. */
