@@ -86,7 +86,7 @@ export class NetworkProgressModel implements ProgressModel {
    * The same links as transfers cross them over time: each job flow held to its demand (bytes per
    * step / step time), the transfers sharing the rest; their rates, progress and completions are
    * this network's (docs/network.md, "A job holds a link only while it sends"). Job flows are put
-   * here only while a transfer is under way.
+   * here only while a transfer is under way, and only those that share a link with one (setDemands).
    */
   private readonly averaged = new DemandBoundedNetwork();
   readonly topology: Topology;
@@ -330,6 +330,11 @@ export class NetworkProgressModel implements ProgressModel {
     return out;
   }
 
+  /** Job flows held in the demand-bounded network now (those that met a transfer since none was under way). */
+  demandBoundedJobFlows(): number {
+    return this.averaged.jobFlowCount;
+  }
+
   /** Takes a job's flows off the network (its bytes so far accounted by the caller). */
   private dropFlows(plan: CommPlan, job: SimJob): void {
     if (plan.dpFlows.length + plan.ppFlows.length > 0) {
@@ -399,8 +404,10 @@ export class NetworkProgressModel implements ProgressModel {
    * fabric, its flows' routes, latencies and rates afresh; one with a node pair that has no surviving
    * path is returned, in start order, for the caller to fail (its flows stay on the dead link until
    * then, at rate 0). A transfer between nodes moves with its bytes left; with no surviving path it
-   * waits on the dead link until the repair. After a repair, flows moved away stay where they are (under adaptive routing they move back where that gives them a larger share: rebalance);
-   * new flows use the link again.
+   * waits on the dead link until the repair. After a repair, routing reconverges: a job with a
+   * flow off its node pair's route now (a detour, a rehash) is re-planned onto the routes the repaired
+   * fabric gives (under adaptive routing, rebalance moves flows back where that gives them a larger
+   * share); transfers keep their path; new flows use the link again.
    */
   setFabricElement(index: number, down: boolean): SimJob[] {
     const dead = new Set<number>();
@@ -419,11 +426,29 @@ export class NetworkProgressModel implements ProgressModel {
         const entry = this.transferOfFlow[t.flow]!;
         if (entry.ends && Number.isNaN(t.finishS) && crossing(entry.links)) this.rerouteTransfer(t, entry.ends[0], entry.ends[1]);
       }
+    } else if (!down && !this.topology.adaptive) {
+      // Routing reconverges on the repaired fabric: jobs that took a detour or were rehashed go back
+      // to the route each pair has now (under adaptive routing, rebalance moves them where it pays).
+      const jobs: SimJob[] = [];
+      for (let c = this.firstComm; c; c = c.next) if (c.plan && this.offRoute(c.job, c)) jobs.push(c.job);
+      for (const job of jobs) this.replan(job);
     }
     this.cluster.setFabricParts(this.topology.parts());
     this.rebalance();
     this.sync(undefined);
     return lost;
+  }
+
+  /** Whether some flow of a running job is on another route than its node pair's route now. */
+  private offRoute(job: SimJob, c: JobComm): boolean {
+    const pairs = this.pairList(job.placement!, c.layout);
+    const flows = [...c.plan!.dpFlows, ...c.plan!.ppFlows];
+    return [...pairs.dp, ...pairs.pp].some((p, i) => {
+      const now = this.routeOfFlow[flows[i]!];
+      const r = this.topology.survivingRoute(p.from, p.to);
+      if (!now || !r) return false;
+      return r.links.length !== now.length || r.links.some((l, k) => l !== now[k]);
+    });
   }
 
   /** Moves a running job's flows onto surviving paths; false (nothing changed) when a node pair has none. */
@@ -469,6 +494,8 @@ export class NetworkProgressModel implements ProgressModel {
       this.linkFlows[l]!++;
       this.linkTransfers[l]!++;
     }
+    // The job flows on its new path meet it there.
+    for (let c = this.firstComm; c; c = c.next) this.setDemands(c);
     this.touch(r.links);
   }
 
@@ -513,10 +540,18 @@ export class NetworkProgressModel implements ProgressModel {
     for (const [flows, shares, bytesPerDevice, weight] of groups) {
       for (let i = 0; i < flows.length; i++) {
         const f = flows[i]!;
+        // A flow that shares no link with a transfer stays out: it cannot change a transfer's rate.
+        if (!this.averaged.holds(f) && !this.meetsTransfer(this.routeOfFlow[f]!)) continue;
         const demand = stepS > 0 && Number.isFinite(stepS) ? Math.min(this.capOfFlow[f]!, (bytesPerDevice * shares[i]!) / stepS) : 0;
         this.averaged.setDemand(f, this.routeOfFlow[f]!, weight, demand, this.clock);
       }
     }
+  }
+
+  /** Whether a route crosses a link that a transfer under way crosses. */
+  private meetsTransfer(links: readonly number[]): boolean {
+    for (let k = 0; k < links.length; k++) if (this.linkTransfers[links[k]!]! > 0) return true;
+    return false;
   }
 
   /** Step time and communication fraction of a running job (for jobs.csv). */
@@ -639,12 +674,14 @@ export class NetworkProgressModel implements ProgressModel {
     // Propagation delay: the last byte arrives one path latency after the fluid transfer ends.
     const tag = this.nextTransferTag++;
     const transfers = this.averaged.network;
-    if (this.liveTransfers === 0) {
-      // The first transfer under way: the jobs' flows join it at their demands.
-      this.averaged.mirrorLinks(this.network);
-      this.liveTransfers++;
-      for (let c = this.firstComm; c; c = c.next) this.setDemands(c);
-    } else this.liveTransfers++;
+    // The first transfer under way brings the links over; the job flows it meets join it at their
+    // demands, in the jobs' start order (those on no link of a transfer stay out: setDemands).
+    if (this.liveTransfers++ === 0) this.averaged.mirrorLinks(this.network);
+    for (const l of links) {
+      this.linkFlows[l]!++;
+      this.linkTransfers[l]!++;
+    }
+    for (let c = this.firstComm; c; c = c.next) this.setDemands(c);
     // One options object for every transfer (the network copies what it reads): no garbage per flow.
     this.transferOpts.capBytesPerS = capBytesPerS;
     this.transferOpts.tag = tag;
@@ -652,10 +689,6 @@ export class NetworkProgressModel implements ProgressModel {
     // A transfer of no bytes consumes nothing (it completes at once): nothing to meet.
     const greedy = bytes > 0 ? this.addGreedyTransfer(links, capBytesPerS) : -1;
     this.transferOfFlow[t.flow] = { t, latencyS, tag, routeBytes: bytes, capBytesPerS, ends, dcs, links, greedy };
-    for (const l of links) {
-      this.linkFlows[l]!++;
-      this.linkTransfers[l]!++;
-    }
     this.sync(undefined);
     return t;
   }

@@ -24,6 +24,16 @@ export class DemandBoundedNetwork {
   /** Job flow ids with a flow here. */
   private readonly mirrored = new Set<number>();
 
+  /** Whether job flow `jobFlow` has a flow here now. */
+  holds(jobFlow: number): boolean {
+    return this.mirrored.has(jobFlow);
+  }
+
+  /** How many job flows have a flow here now. */
+  get jobFlowCount(): number {
+    return this.mirrored.size;
+  }
+
   /** Adds the links `from` has and this network lacks, at their capacity now. */
   mirrorLinks(from: FlowNetwork): void {
     for (let l = this.network.linkCount; l < from.linkCount; l++) this.network.addLink(from.linkCapacity(l));

@@ -108,6 +108,9 @@ const TALLY = new LinkTally();
  *    flows' weight there, its bytes over the heavier group's, stands for its claim over a whole step,
  *    not for the group's while it sends).
  */
+// Two jobs' groups on one link each get this while they send, and the model has them send at the same
+// time every step: the worst phase offset, which fair sharing preserves but chance rarely gives
+// (docs/network.md, "Two jobs on one link": an upper bound on the cost of sharing, MLTCP and CASSINI).
 export function turnShareBytesPerS(capacityBytesPerS: number, groupFlows: number, others: OthersOnLink): number {
   const held = capacityBytesPerS - others.loadBytesPerS;
   const free = Math.max(0, capacityBytesPerS - others.heldLoadBytesPerS);
