@@ -16,10 +16,18 @@ export const firstFit: PlacementPolicy<Record<string, never>> = {
 };
 
 /**
- * One-node placements, frozen and kept per (node, devices): most jobs fit on one node, and a fresh
- * placement each (an object and two one-element arrays, 160 B) was the largest allocation of a
- * start. Frozen, so whoever holds one (a job's placement, read by plug-ins through their views)
- * sees it as it was given: sharing it between jobs changes no answer, only its identity.
+ * One-node placements, kept per (node, devices): most jobs fit on one node, and a fresh placement
+ * each (an object and two one-element arrays, 160 B) was the largest allocation of a start. Shared
+ * between jobs, so nothing may write one: the simulator and built-in policies never do, and plug-ins
+ * read a job's placement through their read-only views, which refuse every write (a plug-in asking
+ * `ctx.place` gets a copy). Sharing changes no answer, only identity.
+ *
+ * Not frozen: V8's optimizing compiler reads the elements of a frozen array through its generic
+ * keyed-load stub, and the sites that read placements (releaseDevices, placementProblem,
+ * claimPlacement) meet these beside multi-node placements' plain arrays, so every read of a
+ * placement's nodes and counts went that way (scale-100k: 6-11% of its CPU; docs/performance.md).
+ * Freezing also defeated the views: a frozen object's properties are fixed, so a view has to hand
+ * a plug-in the raw array, and a write failed with V8's TypeError instead of the view's refusal.
  */
 export class OneNodePlacements {
   /**
@@ -32,13 +40,13 @@ export class OneNodePlacements {
 
   get(kind: number, node: number, devices: number): Placement {
     // Larger counts (nodes of more than 16 devices) are not kept: a fresh placement says the same.
-    if (devices >= SLOTS_PER_NODE) return frozenOneNode(kind, node, devices);
+    if (devices >= SLOTS_PER_NODE) return oneNode(kind, node, devices);
     const at = node * SLOTS_PER_NODE + devices;
     const kept = this.byNodeAndDevices;
     while (kept.length <= at) kept.push(undefined);
     let p = kept[at];
     if (p === undefined || p.kind !== kind) {
-      p = frozenOneNode(kind, node, devices);
+      p = oneNode(kind, node, devices);
       kept[at] = p;
     }
     return p;
@@ -48,8 +56,8 @@ export class OneNodePlacements {
 /** Device counts kept per node by OneNodePlacements (0 to 16). */
 const SLOTS_PER_NODE = 17;
 
-function frozenOneNode(kind: number, node: number, devices: number): Placement {
-  return Object.freeze({ kind, nodes: Object.freeze([node]), counts: Object.freeze([devices]) });
+function oneNode(kind: number, node: number, devices: number): Placement {
+  return { kind, nodes: [node], counts: [devices] };
 }
 
 /** `single`: where one-node placements are kept (fresh objects each call without it). */
