@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachTimeline, type Timeline, type TraceEvent } from '../src/experiment/timeline.js';
 import { simulate } from '../src/sim/simulation.js';
-import { bundled, scenarioFromText } from './helpers.js';
+import { bundled, loadWithFiles, scenarioFromText } from './helpers.js';
 
 function run(resolved: ReturnType<typeof bundled>): { trace: { traceEvents: TraceEvent[] }; jobs: number; completed: number } {
   let timeline: Timeline | undefined;
@@ -67,5 +67,32 @@ policy: { name: priority, params: { preemptive: true } }
     expect(ev.some((e) => e.ph === 'i' && e.name === 'preempted low')).toBe(true);
     expect(ev.filter((e) => e.ph === 'X' && e.name === 'low').length).toBeGreaterThanOrEqual(2);
     checkLanes(ev);
+  });
+
+  it("a GPU-sharing pod's slice carries its share of the device, as jobs.csv's device_share does", () => {
+    // Two half-GPU pods and a whole one on one node: without the share each slice read 1 device.
+    const resolved = loadWithFiles(
+      `name: shares
+seed: 1
+datacentres:
+  - name: dc
+    fabric: IB-NDR
+    node_groups:
+      - { name: g, count: 1, device: A100-80GB }
+workloads:
+  - trace:
+      path: t.csv
+      format: csv
+      mapping: { submit: submit, duration: duration, devices: gpus, gpu_milli: milli, id: id }
+policy: fifo
+placement: first-fit
+`,
+      { 't.csv': 'id,submit,duration,gpus,milli\na,0,3600,1,500\nb,0,3600,1,250\nc,0,3600,1,1000\n' },
+    );
+    const slices = run(resolved).trace.traceEvents.filter((e) => e.ph === 'X');
+    const args = (name: string) => slices.find((e) => e.name === name)!.args!;
+    expect([args('a').devices_here, args('a').device_share]).toEqual([1, 0.5]);
+    expect([args('b').devices_here, args('b').device_share]).toEqual([1, 0.25]);
+    expect([args('c').devices_here, args('c').device_share]).toEqual([1, 1]);
   });
 });

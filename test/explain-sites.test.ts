@@ -32,7 +32,7 @@ describe('explain for a job across data centres', () => {
       expect(e.sites).toEqual(['north', 'south']);
       expect(e.step.step_s).toBeCloseTo(run.step_time_s as number, 3);
       expect(e.step.exposed_dp_s).toBeGreaterThan(0);
-      expect(explanationTable(e)).toContain('placed by first-fit alone on the empty pool at its submission, on an idle fabric, across north and south, its data-parallel rings over the links between them');
+      expect(explanationTable(e)).toContain('placed by first-fit alone on the empty pool at its submission (8 nodes), on an idle fabric, across north and south, its data-parallel rings over the links between them');
     });
   }
 

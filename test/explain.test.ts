@@ -65,7 +65,7 @@ workloads:
     expect(e.step.exposed_dp_s).toBeGreaterThan(0.1);
     const cli = poolsim('explain', 'scenarios/two-dc-latency.yaml', '--job', 'split-13b');
     expect(cli.code).toBe(0);
-    expect(cli.stdout).toContain('job split-13b: 64 x H100, placed by first-fit alone on the empty pool at its submission, on an idle fabric, across north and south, its data-parallel rings over the links between them');
+    expect(cli.stdout).toContain('job split-13b: 64 x H100, placed by first-fit alone on the empty pool at its submission (8 nodes), on an idle fabric, across north and south, its data-parallel rings over the links between them');
   });
 
   describe('a layout that gives no micro-batch size', () => {

@@ -74,4 +74,18 @@ describe('failures a job timed without the network cannot have', () => {
     );
     expect(warned('{ name: a, devices: 16, params: 1B, tokens: 400B }')).not.toMatch(/failures\.fabric/);
   });
+
+  it('said where some jobs send and others, without a model size, are never stopped by a fabric failure', () => {
+    // A 7B job with params beside a 32-GPU job given by its duration, each across leaves that fail:
+    // the timed job failed and the untimed one ran on, 0 failures and 0 lost, with no word (the
+    // warning above needs every job untimed).
+    const text = fabricText('{ name: timed, devices: 16, params: 1B, tokens: 400B }').replace(
+      '      - { name: timed, devices: 16, params: 1B, tokens: 400B }',
+      '      - { name: timed, devices: 16, params: 1B, tokens: 400B }\n      - { name: untimed, devices: 16, duration: 48h, reference_device: H100 }',
+    );
+    const warnings = scenarioFromText(text).warnings.map((w) => `${w.path}: ${w.message}`);
+    expect(warnings).toContain(
+      'failures.fabric: workloads[0].jobs[1] gives no model size (`params`): timed without the network, it sends no flows, so no switch or link failure stops it even across nodes, and its failures and lost work leave them out (give it `params` to time it over the network)',
+    );
+  });
 });

@@ -1,7 +1,8 @@
 // jobs.csv's row, written cell by cell with each field read by name: the same characters as the
 // generic row writer (CsvOutput: the cells of JOB_COLUMNS through writeCell), without a heap number
 // per number cell. The generic writer reads `row[column]`, a keyed load that boxes every double it
-// reads (sixteen per job row); here a number field is stored into a typed array and written from
+// reads (one per number cell: JOB_ROW_NUMBERS, twenty per job row
+// since device_share); here a number field is stored into a typed array and written from
 // there (writeNumberAt), so it stays unboxed from the row to the bytes.
 import type { JobRow } from '../sim/metrics.js';
 import { formatCell, writeCell, writeNumberAt, writePlainText, type CellSink } from './csv.js';

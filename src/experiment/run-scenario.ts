@@ -54,6 +54,9 @@ export interface PolicyRunResult extends RunResult {
  * included, relative to `scenarioDir`; by default the folder the scenario's other relative paths
  * were read against, its `baseDir`, else the scenario file's folder), then run it. The result
  * carries what the policies said of the pool (PolicyRunResult.policyWarnings).
+ * Plug-ins run in the caller's thread with no watchdog: one whose place() never returns never lets
+ * this call return (a synchronous loop cannot be interrupted in its own thread; `poolsim run` runs
+ * plug-ins in a worker and stops them after --policy-timeout). docs/library.md says the same.
  */
 export async function runScenarioWithPolicies(
   resolved: ResolvedScenario,

@@ -3,6 +3,7 @@
 // as jobs overlap on it), a complete ('X') slice per job allocation, instant events for preemptions
 // and failures, transfers on a network process, and counters of waiting and running jobs.
 // Attaches to the simulation's signal bus only; the caller writes the JSON where it wants.
+import { WHOLE_DEVICE_MILLI } from '../model/cluster.js';
 import type { TransferRow } from '../sim/signals.js';
 import type { Simulation } from '../sim/simulation.js';
 import type { SimJob } from '../sim/sim-job.js';
@@ -86,7 +87,9 @@ export function attachTimeline(sim: Simulation): Timeline {
         tid: tidOf(o.group, o.lane),
         ts: o.startS * US,
         dur: (nowS - o.startS) * US,
-        args: { job: job.name, devices_here: o.devices, devices: job.devices, status, priority: job.priority, preemptions: job.preemptions },
+        // device_share as jobs.csv has it: a GPU-sharing pod holds this share of each of its devices, not
+        // the whole device its devices_here counts.
+        args: { job: job.name, devices_here: o.devices, devices: job.devices, device_share: job.milli / WHOLE_DEVICE_MILLI, status, priority: job.priority, preemptions: job.preemptions },
       });
       lanesBusy[o.group]![o.lane] = false;
     }

@@ -33,7 +33,18 @@ export interface Explanation {
    * at its submission, as a run asks it for a job that starts on an idle pool; `note`, what the
    * reader should know of that answer (a policy that draws at random may have drawn before in a run).
    */
-  placement: { policy: string; note?: string };
+  placement: {
+    policy: string;
+    note?: string;
+    /** Where the policy put the job alone (absent where it was not asked: a job placed as first-fit under network: ideal). */
+    nodes?: number;
+    datacentres?: string[];
+    /**
+     * Where the scenario runs other work (jobs, generators, services): a run may place the job
+     * elsewhere, beside what runs then, and jobs.csv's placement and step are for that placement.
+     */
+    run_may_differ?: true;
+  };
   layout: ParallelLayout & { cp: number; ep: number; automatic: boolean; zero: number };
   shape: TrainingShape & { recomputeMode: string; sequenceParallelOn: boolean; attentionKernel: string };
   /** Whether kernels were timed operator by operator (else one efficiency for all). */
@@ -123,13 +134,31 @@ const GiB = 2 ** 30;
  * (Simulation.placeAlone, through experiment/explain-job.ts): the placement, the policy's name, and
  * what the reader should know of the answer (a policy that draws at random), if anything.
  */
+/** What explain's placement is not: the run's, which jobs.csv gives. */
+const RUN_PLACEMENT_NOTE =
+  "note: a run places the job where devices are free when it starts, beside the jobs running then, and times it there: jobs.csv's datacentre, placement_span and step_time_s are the run's, and differ from these where other jobs hold what it takes alone";
+
+/** Whether the scenario runs anything besides the job: then the run's placement of it may not be explain's. */
+function othersRun(r: ExplainSource, name: string): boolean {
+  return r.jobs.some((j) => j.name !== name) || (r.generators?.length ?? 1) > 0 || (r.services?.length ?? 1) > 0;
+}
+
+/** The nodes a placement holds and their data centres, in the pool's order. */
+function whereOn(shape: ExplainSource['shape'], nodes: readonly number[] | undefined): { nodes?: number; datacentres?: string[] } {
+  if (nodes === undefined) return {};
+  const dcOfNode: number[] = [];
+  for (const g of shape.groups) for (let i = 0; i < g.nodeCount; i++) dcOfNode.push(g.datacentre);
+  const dcs = [...new Set(nodes.map((n) => dcOfNode[n]!))].sort((a, b) => a - b);
+  return { nodes: new Set(nodes).size, datacentres: dcs.map((d) => shape.datacentres[d]!.name) };
+}
+
 export interface PlacedAlone {
   readonly placement: { readonly kind: number; readonly nodes: readonly number[]; readonly counts: readonly number[] };
   readonly policy: string;
   readonly note?: string;
 }
 
-type ExplainSource = Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' | 'scenario' | 'interDc'>;
+type ExplainSource = Pick<ResolvedScenario, 'file' | 'jobs' | 'shape' | 'scenario' | 'interDc'> & Partial<Pick<ResolvedScenario, 'generators' | 'services'>>;
 
 function refuser(r: ExplainSource): (message: string) => never {
   return (message: string): never => {
@@ -213,6 +242,7 @@ export function explainJob(r: ExplainSource, name: string, opts: { readonly link
   let paths: Explanation['paths'] = { tp: intra, pp, dp: nominal.dp, ...(cp ? { cp } : {}) };
   let fabricNote: Explanation['fabric_note'];
   let sites: string[] = [];
+  let placedNodes: readonly number[] | undefined;
   if (r.scenario.network === 'flow') {
     // The run's step of the job alone: on the placement policy's answer on the empty pool (first-fit's
     // without one: over two sites or more when the first is too small for it), its rings and pipeline on the scenario's fabric and the links
@@ -240,6 +270,7 @@ export function explainJob(r: ExplainSource, name: string, opts: { readonly link
       return refuse(`with ${downNames.join(', ')} down, job '${name}' (across ${idle.sites.map((dc) => r.shape.datacentres[dc]!.name).join(' and ')}) has no path between its sites: a run stalls it until a link comes back`);
     }
     if (idle) {
+      placedNodes = idle.placement.nodes;
       stepOf = (l) => steps.fromShares(stepJob, idle.placement, withLayoutAndKernels(shaped, l, dev), idle.figures, idle.dpBw, idle.ppBw);
       const on = steps.paths(idle.placement, layout, idle.figures, idle.dpBw, idle.ppBw);
       paths = { tp: on.tp, pp: on.pp, dp: on.dp, ...((layout.cp ?? 1) > 1 ? { cp: on.cp } : {}) };
@@ -249,6 +280,9 @@ export function explainJob(r: ExplainSource, name: string, opts: { readonly link
       if (idle.dpBw < nicBw * (1 - 1e-9)) fabricNote = { datacentre: names.join(' + '), ring_bytes_per_s: idle.dpBw, nic_bytes_per_s: nicBw };
     }
   }
+  // Where the job alone was placed: said beside the step, which is for that placement, since a run
+  // places it where devices are free when it starts and jobs.csv's step is for that one.
+  const placedOn = placedNodes ?? placed?.placement.nodes;
   const step: StepTime = stepOf(layout);
   // The ratio is over the peak at the job's precision (design.md), as a run's: an FP8 job's, the FP8
   // peak; the step model's own figure is over the 16-bit peak it is given.
@@ -264,7 +298,7 @@ export function explainJob(r: ExplainSource, name: string, opts: { readonly link
     job: name,
     kind: kindInfo.name,
     devices: job.devices,
-    placement: { policy: placed?.policy ?? 'first-fit', ...(placed?.note !== undefined ? { note: placed.note } : {}) },
+    placement: { policy: placed?.policy ?? 'first-fit', ...(placed?.note !== undefined ? { note: placed.note } : {}), ...whereOn(r.shape, placedOn), ...(othersRun(r, name) ? { run_may_differ: true as const } : {}) },
     layout: {
       tp: layout.tp,
       cp: layout.cp ?? 1,
@@ -421,12 +455,13 @@ export function explanationTable(e: Explanation): string {
   const w1 = Math.max(...all.map((r) => r[1].length));
   const line = (r: [string, string, string]): string => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`.trimEnd();
   const head = [
-    `job ${e.job}: ${e.devices} x ${e.kind}, placed by ${e.placement.policy} alone on the empty pool at its submission, on an idle fabric${e.sites ? `, across ${e.sites.join(' and ')}, its data-parallel rings over the links between them` : ''}${e.links_down ? `, with ${e.links_down.join(', ')} down (routes round ${e.links_down.length > 1 ? 'them' : 'it'})` : ''}`,
+    `job ${e.job}: ${e.devices} x ${e.kind}, placed by ${e.placement.policy} alone on the empty pool at its submission${e.placement.nodes !== undefined ? ` (${countOf(e.placement.nodes, 'node')}${e.placement.datacentres!.length === 1 ? ` of ${e.placement.datacentres![0]}` : ''})` : ''}, on an idle fabric${e.sites ? `, across ${e.sites.join(' and ')}, its data-parallel rings over the links between them` : ''}${e.links_down ? `, with ${e.links_down.join(', ')} down (routes round ${e.links_down.length > 1 ? 'them' : 'it'})` : ''}`,
     `layout: tp ${l.tp}${l.tpOverlap !== undefined && l.tpOverlap !== 'none' ? ` (${l.tpOverlap} comm-GEMM overlap)` : ''}${l.cp > 1 ? ` x cp ${l.cp}` : ''} x pp ${l.pp}${l.stageLayers !== undefined ? ` (layers per stage ${l.stageLayers.join(', ')})` : ''} x dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep}${l.etp !== undefined ? `, expert tp ${l.etp}` : ''}${l.epDispatch === 'per-node' ? ', per-node dispatch' : ''}${l.epOverlap ? `, ${Math.round(100 * l.epOverlap)}% of the all-to-all overlapped` : ''})` : ''}, ${l.microBatches} micro-batch${l.microBatches === 1 ? '' : 'es'}, virtual stages ${l.virtualStages ?? 1}, ZeRO ${l.zero}${l.dpOverlap !== undefined ? `, ${Math.round(100 * l.dpOverlap)}% of the gradient reduction overlapped` : ''}${l.ppOverlap !== undefined ? `, ${Math.round(100 * l.ppOverlap)}% of the pipeline send/recv overlapped` : ''}${l.dpMaxCtas !== undefined ? `, data-parallel collectives on at most ${l.dpMaxCtas} CTAs` : ''}${l.ppMaxCtas !== undefined && l.pp > 1 ? `, pipeline send/recv on at most ${l.ppMaxCtas} CTAs` : ''}${l.gradAccumulation !== undefined && l.gradAccumulation !== 'fused' ? `, gradients accumulated ${l.gradAccumulation === 'fp32' ? 'into fp32' : 'by autograd'}` : ''}${l.crossEntropy === 'fused' ? ', fused cross-entropy' : ''}${l.layerNorm === 'apex' ? ", apex's two-pass layer norm" : ''}${l.pipelineEngine === 'deepspeed' && l.pp > 1 ? ", DeepSpeed's pipeline engine" : ''}${l.ppGradients === 'whole' && l.pp > 1 ? ', whole gradients sent down the pipeline' : ''}${l.pp > 1 && l.tp > 1 && !sh.sequenceParallelOn ? (ppTensorsOf(l) === 'scatter-gather' ? ', pipeline tensors sent 1/tp and all-gathered on arrival' : ', pipeline tensors sent whole by every tensor rank') : ''}${l.automatic ? ' (automatic: the job gives none)' : ''}`,
     `model: ${sh.layers} layers x ${sh.hiddenSize}, ${sh.heads ?? Math.round(sh.hiddenSize / 128)} heads${sh.mla ? ` (latent attention: kv rank ${sh.mla.kvLoraRank}${sh.mla.qLoraRank !== undefined ? `, q rank ${sh.mla.qLoraRank}` : ''}, ${sh.mla.qkNopeHeadDim + sh.mla.qkRopeHeadDim}/${sh.mla.vHeadDim} per head)` : sh.headDim !== undefined ? ` of ${sh.headDim}` : ''}${!sh.mla && sh.kvHeads !== undefined && sh.kvHeads < (sh.heads ?? Math.round(sh.hiddenSize / 128)) ? ` in ${sh.kvHeads} key/value groups` : ''}${sh.qkNorm === true ? ', QK norm' : ''}, FFN ${ffnWidthOf(sh)}${sh.gatedMlp ? ' gated' : ''}, vocabulary ${sh.vocab ?? DEFAULT_VOCAB} ${tiedEmbeddingsOf(sh) ? 'tied' : 'untied'}, sequence ${sh.seqLen}, ${st.tokens_per_step} tokens per step; attention ${sh.attentionKernel}, recompute ${sh.recomputeMode}, sequence parallel ${sh.sequenceParallelOn && l.tp > 1 ? 'on' : 'off'}${sh.kernels === 'eager' ? ', eager kernels (unfused norms, RoPE, SwiGLU, adds)' : ''}`,
     ...(sh.moe ? [`experts: ${sh.moe.experts} routed (top ${sh.moe.topK}, width ${sh.moe.expertFfnSize})${sh.moe.sharedExperts > 0 ? ` + ${sh.moe.sharedExperts} shared` : ''} in ${sh.layers - sh.moe.denseLayers} layers; ${fmtParams(activeParams(sh))} of ${fmtParams(sh.params)} parameters active per token`] : []),
     e.operatorModel ? 'kernels timed operator by operator (docs/calibration.md)' : 'kernels at one efficiency (the job\'s, or a kind without gemm_efficiency)',
     ...(e.placement.note !== undefined ? [`note: ${e.placement.note}`] : []),
+    ...(e.placement.run_may_differ ? [RUN_PLACEMENT_NOTE] : []),
     ...(e.micro_batch_size_note ? [microBatchNoteLine(e.micro_batch_size_note, st.step_s, l.microBatches, l.automatic)] : []),
     ...(e.recompute_raised ? [`note: ${e.recompute_raised.note}`] : []),
     ...(e.layout_near_tie ? [nearTieLine(e.layout_near_tie)] : []),

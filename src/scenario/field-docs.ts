@@ -523,7 +523,7 @@ export const FIELD_DOCS: Readonly<Docs> = {
   'failures.links': 'Inter-DC link failures: flows move to the lowest-latency path left between their sites (another link, or round through other sites); jobs with no path left fail, transfers wait for the repair. docs/network.md.',
   ...under('failures.links', FAILURE_PROCESS),
   'failures.fabric':
-    'Switch and link failures inside the data centres\' fabrics, on their own random stream: the flows that crossed a failed one reroute over what survives (other spines, planes, detours); jobs with a flow that has no surviving path fail. A job without a model size (`params`) is timed without the network and sends no flows, so none of these stops it (warned where no job sends).',
+    'Switch and link failures inside the data centres\' fabrics, on their own random stream: the flows that crossed a failed one reroute over what survives (other spines, planes, detours); jobs with a flow that has no surviving path fail. A job without a model size (`params`) is timed without the network and sends no flows, so none of these stops it, even across nodes (warned, naming the first such workload).',
   'failures.fabric.switches': 'Every switch of every data centre\'s fabric (leaves, spines, aggregation, core, rail leaves, routers, graph switches), each with its own failure clock.',
   ...under('failures.fabric.switches', FAILURE_PROCESS),
   'failures.fabric.links': 'Every link between switches (a cable, both directions) of every data centre\'s fabric, each with its own failure clock.',

@@ -27,7 +27,7 @@ export function builder(y: Argv): Argv<ExplainArgs> {
     .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
     .option('job', { type: 'string', demandOption: true, describe: 'name of a listed training job' })
     .option('json', { type: 'boolean', default: false, describe: 'print the breakdown as JSON' })
-    .option('placement', { type: 'string', describe: "placement policy instead of the scenario's (as run's --placement): the job is placed by it alone on the empty pool" })
+    .option('placement', { type: 'string', describe: "placement policy instead of the scenario's (as run's --placement): the job is placed by it alone on the empty pool (a run places it among the jobs running then: jobs.csv says where)" })
     .option('policy-timeout', { type: 'number', default: 10, describe: 'seconds a plug-in module may take to load (and create its policy) before explain stops' })
     .option('links-down', { type: 'string', describe: 'links between sites to take down, by name, comma-separated: the job is placed and its layout chosen on the routes round them, as a run starting then' }) as unknown as Argv<ExplainArgs>;
 }

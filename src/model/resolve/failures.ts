@@ -101,7 +101,31 @@ function checkLinkFailures(scenario: Scenario, ctx: ResolveContext): void {
 function checkFabricFailuresReach(scenario: Scenario, ctx: ResolveContext): void {
   if (!scenario.failures?.fabric || scenario.network === 'ideal') return;
   const why = nothingCrossesLinks(scenario);
-  if (why !== undefined) ctx.warn(['failures', 'fabric'], `${why}, so no switch or link failure stops a job: fabric failures lose no work and cost no time (give a multi-node job its \`params\` to time it over the network)`);
+  if (why !== undefined) {
+    ctx.warn(['failures', 'fabric'], `${why}, so no switch or link failure stops a job: fabric failures lose no work and cost no time (give a multi-node job its \`params\` to time it over the network)`);
+    return;
+  }
+  // Some jobs send, so the warning above is not given; those without a model size beside them are
+  // never stopped either, even across nodes, and a mixed scenario said nothing of them.
+  const untimed = untimedWorkloads(scenario);
+  if (untimed.length === 0) return;
+  const more = untimed.length > 1 ? ` (and ${untimed.length - 1} more ${untimed.length === 2 ? 'workload' : 'workloads'} like it)` : '';
+  ctx.warn(
+    ['failures', 'fabric'],
+    `${untimed[0]} gives no model size (\`params\`)${more}: timed without the network, it sends no flows, so no switch or link failure stops it even across nodes, and its failures and lost work leave them out (give it \`params\` to time it over the network)`,
+  );
+}
+
+/** The workloads whose jobs are timed without the network (no model size) and may span nodes: listed jobs of more than one device, generators without params, traces. */
+function untimedWorkloads(scenario: Scenario): string[] {
+  const out: string[] = [];
+  scenario.workloads.forEach((w, i) => {
+    if ('jobs' in w) w.jobs.forEach((j, k) => void (j.params === undefined && j.devices > 1 && out.push(`workloads[${i}].jobs[${k}]`)));
+    else if ('generator' in w) {
+      if (w.generator.params === undefined) out.push(`workloads[${i}].generator`);
+    } else out.push(`workloads[${i}].trace`);
+  });
+  return out;
 }
 
 /**

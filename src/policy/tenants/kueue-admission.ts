@@ -284,7 +284,10 @@ export class KueueAdmission implements QueueDiscipline {
     }
     const most = Math.max(0, ...kinds.map((k) => this.book.potential(q, k))) / MILLI;
     const reach = queue.cohort === undefined ? "the queue's quota reaches" : "the queue's quota and what its cohort lends reach";
-    return `queue '${queue.name}' could never admit it: it needs ${countOf(milli / MILLI, 'device')} of one kind, and ${reach} at most ${most} of any kind it may use`;
+    // A share of a device (GPU-sharing) counts its fraction of one device against the quota: said as a
+    // share, since "0.3 devices of one kind" reads as a count of whole devices.
+    const needs = job.milli >= MILLI ? `${countOf(job.devices, 'device')} of one kind` : job.devices === 1 ? devicesHeldText(1, job.milli) : `${devicesHeldText(job.devices, job.milli)} (${milli / MILLI} of a device's quota)`;
+    return `queue '${queue.name}' could never admit it: it needs ${needs}, and ${reach} at most ${most} of any kind it may use`;
   }
 
   /** The tenant queue a job not yet admitted waits in; undefined once admitted (it waits in the inner queue policy's line). */
