@@ -302,7 +302,7 @@ expect(pct(mha.step.step_s / publishedStepS(r) - 1)).toBe(-10.3);
     expect(noOverlap).toBe(42.3);
     expect(doc).toContain(`+${noOverlap}%`);
     const error = step.stepS / publishedStepS(DEEPSEEK_PAPER) - 1;
-    expect(pct(error)).toBe(3.4);
+    expect(pct(error)).toBe(3.5);
     // Hidden but in the 16 of 120 micro-batches' chunks that run unpaired (the first stage's warm-up and cool-down).
     expect(step.epExposedS).toBeCloseTo(step.epCommS * (16 / 120), 9);
     expect(step.epCommS).toBeGreaterThan(0);

@@ -2,7 +2,7 @@
 // decomposition's own invariants, and automatic / validated layouts.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { stepTime, type StepTimeInput } from '../src/model/step-time.js';
+import { chunkedDpExposedS, stepTime, type StepTimeInput } from '../src/model/step-time.js';
 import { allGatherTimeS, allReduceTimeS, reduceScatterTimeS } from '../src/model/collectives.js';
 import { H100_NVLINK_BYTES_PER_S, H100_PEAK_BF16_FLOPS, NVLINK_EFFICIENCY, NVLINK_LATENCY_S } from '../src/model/calibration.js';
 import { calibrationRuns } from '../src/model/calibration-runs.js';
@@ -230,6 +230,42 @@ describe('decomposition', () => {
       expect(stepTime(input(tp, 1)).dpExposedS).toBe(r.dpExposedS);
       expect(stepTime(input(tp, 0)).dpExposedS).toBe(r.dpCommS);
     }
+  });
+  it('sharded (ZeRO 1-2, plain 1F1B): the gradients reduce-scatter behind the last backward, the weights gather behind the first forward, and neither window lends the other its slack', () => {
+    // Megatron-Core's distributed optimizer: reduce-scatters launched in the last micro-batch's
+    // backward (no_sync before it), finished before the optimizer (finish_grad_sync); the updated weights
+    // gathered after it, bucket by bucket in the next step's first forward (_finish_param_sync_helper).
+    // A gather longer than the forward cannot run during the backward before it: the weights are not
+    // updated yet. What chunkedDpExposedS charges at one chunk. 7B on 64 ranks of a flat path, the
+    // network set so that the gather takes 1.3 x the forward's hidden share and the reduce-scatter fits.
+    const shape = { ...defaultShape(7e9), globalBatchTokens: 64 * 4 * 4096 };
+    const input = (bandwidthBytesPerS: number): StepTimeInput => ({
+      shape,
+      layout: { tp: 1, pp: 1, dp: 64, microBatches: 4, shardedDataParallel: true, zeroStage: 1 },
+      peakFlopsPerDevice: H100_PEAK_BF16_FLOPS,
+      kernelEfficiency: KERNEL_EFFICIENCY,
+      tp: { bandwidthBytesPerS: H100_NVLINK_BYTES_PER_S * NVLINK_EFFICIENCY, latencyS: NVLINK_LATENCY_S },
+      pp: { bandwidthBytesPerS: 45 * GB, latencyS: 5e-6 },
+      dp: { bandwidthBytesPerS, latencyS: 5e-6 },
+    });
+    const { microBatchS, backwardShare } = stepTime(input(50 * GB)).compute;
+    const b = microBatchS * backwardShare;
+    const f = microBatchS - b;
+    const bytes = shape.precisionBytes;
+    const grad = shape.gradientBytes ?? bytes;
+    const bucket = shape.params / shape.layers;
+    const bw = ((63 / 64) * shape.params * bytes) / (1.3 * 0.9 * f);
+    const gather = shape.layers * allGatherTimeS(64, bucket * bytes, bw, 5e-6);
+    const reduce = shape.layers * reduceScatterTimeS(64, bucket * grad, bw, 5e-6);
+    expect(gather).toBeGreaterThan(0.9 * f);
+    expect(reduce).toBeLessThan(0.9 * b);
+    const r = stepTime(input(bw));
+    expect(r.dpCommS).toBeCloseTo(gather + reduce, 12);
+    // Pooled, the two would hide in one window of b + f: only the word embedding's tail left.
+    expect(gather + reduce).toBeLessThan(0.9 * (b + f));
+    const tail = reduceScatterTimeS(64, (shape.vocab ?? DEFAULT_VOCAB) * shape.hiddenSize * grad, bw, 5e-6);
+    expect(r.dpExposedS).toBeCloseTo(Math.max(tail, reduce - 0.9 * b) + (gather - 0.9 * f), 12);
+    expect(r.dpExposedS).toBeCloseTo(Math.max(tail, chunkedDpExposedS(reduce, 0, 0.9, 1, 1, b, f)) + chunkedDpExposedS(0, gather, 0.9, 1, 1, b, f), 12);
   });
   it('hierarchical DP sends 1/k of the flat bytes over the scale-out network', () => {
     const shape = defaultShape(7e9);

@@ -222,9 +222,9 @@ export interface StepTime {
  * Data parallel: gradient all-reduce (or, sharded, weight all-gather + gradient reduce-scatter)
  * of params/(tp pp) elements per rank over the dp x cp ranks that hold the same weights, issued in one bucket per layer the rank holds (DDP
  * buckets / FSDP units), so latency is paid per bucket. With gradient accumulation the
- * gradients are final only in the last micro-batch's backward, so only that backward (plus
- * the first forward for the sharded all-gather) can hide it:
- * exposed = max(0, comm - overlap.dp x window); under the interleaved schedule each model chunk's
+ * gradients are final only in the last micro-batch's backward, so only that backward can hide the
+ * reduction and (sharded) only the first forward the all-gather, each in its own window:
+ * exposed = max(0, grad - overlap.dp x backward) + max(0, gather - overlap.dp x forward); under the interleaved schedule each model chunk's
  * reduction starts after its own last backward and its gather ends before its first forward
  * (chunkedDpExposedS). The first stage's reduction is timed: it finishes the
  * last backward and holds the embedding (shape-weights.ts, stageParamsPerDevice).
@@ -413,11 +413,12 @@ export function stepTime(input: StepTimeInput): StepTime {
   // Only the last micro-batch's backward (and, sharded, the first forward) can hide it; under
   // ZeRO-3 the weight gathers run under every micro-batch's compute.
   const backwardShare = compute.backwardShare;
+  // The gradient reduction alone (all-reduce, or reduce-scatter when sharded); the rest is the weight gather.
+  const gradOnly = (params: number, path: CommPath, group: number): number => dataParallelSync(params, group, path, buckets, bytes, gradBytes, zero, 0).timeS;
   let dpExposedS: number;
   if (v > 1 && zero < 3) {
     // Interleaved: each model chunk's reduction is launched once that chunk's last backward is
     // done, and (sharded) each chunk's weights gathered before its first forward (chunkedDpExposedS).
-    const gradOnly = (params: number, path: CommPath, group: number): number => dataParallelSync(params, group, path, buckets, bytes, gradBytes, zero, 0).timeS;
     const gradS = gradOnly(held.dense, input.dp, dp * cp) + (held.expert > 0 ? gradOnly(held.expert, flatDp, edpOf(layout)) : 0);
     dpExposedS = chunkedDpExposedS(gradS, dpCommS - gradS, ovDp, pp, v, computeMbS * backwardShare, computeMbS * (1 - backwardShare));
   } else if (zero >= 3) {
@@ -435,9 +436,17 @@ export function stepTime(input: StepTimeInput): StepTime {
     // before the optimizer). So at least its vocab / tp x hidden gradients, reduced alone, stay
     // exposed (never more than the whole reduction); ZeRO-3 charges it in zero3EdgeS, the
     // interleaved schedule in its first chunk's backlog.
-    const windowS = computeMbS * (backwardShare + (zero >= 1 ? 1 - backwardShare : 0));
-    const tailS = ovDp > 0 ? Math.min(dpCommS, dataParallelSync(wordEmbeddingPerRank(shape, tp), dp * cp, input.dp, 1, bytes, gradBytes, zero, 0).timeS) : 0;
-    dpExposedS = Math.max(tailS, dpCommS - ovDp * windowS);
+    // Sharded (ZeRO 1-2), the reduce-scatters hide behind the last backward and the weight gather
+    // behind the next step's first forward, each in its own window: the gather needs the optimizer's
+    // updated weights, so it cannot start in the backward, and the optimizer needs every gradient, so
+    // the reduction cannot spill into the forward (Megatron-Core: finish_grad_sync before the step,
+    // _finish_param_sync_helper dispatching bucket by bucket from the forward pre-hook; DeepSpeed ZeRO
+    // 1-2 gathers after its step). chunkedDpExposedS at one chunk, plus the embedding's tail.
+    const gradS = zero >= 1 ? gradOnly(held.dense, input.dp, dp * cp) + (held.expert > 0 ? gradOnly(held.expert, flatDp, edpOf(layout)) : 0) : dpCommS;
+    const gatherS = dpCommS - gradS;
+    const backwardS = computeMbS * backwardShare;
+    const tailS = ovDp > 0 ? Math.min(gradS, dataParallelSync(wordEmbeddingPerRank(shape, tp), dp * cp, input.dp, 1, bytes, gradBytes, zero, 0).timeS) : 0;
+    dpExposedS = Math.max(tailS, gradS - ovDp * backwardS) + Math.max(0, gatherS - ovDp * (computeMbS - backwardS));
   }
 
   // Tied embeddings over several stages: the first stage's embedding and the last stage's copy
