@@ -11,7 +11,7 @@
 // bandwidth and 0.61 of the 80 GB board's.
 import { describe, expect, it } from 'vitest';
 import { DEVICE_CATALOGUE } from '../src/model/catalogue.js';
-import { GEMM_K_OVERHEAD, gemmTimeS } from '../src/model/gemm.js';
+import { GEMM_K_OVERHEAD, GEMM_K_STEP, gemmTimeS } from '../src/model/gemm.js';
 import { computeBreakdown, computeDeviceOf } from '../src/model/layer-compute.js';
 import type { TrainingShape } from '../src/model/training-layout.js';
 
@@ -25,6 +25,20 @@ const SCORES: ReadonlyArray<readonly [number, number, number]> = [
   [256, 96, 93.978], [256, 128, 110.698], [256, 160, 125.328], [256, 192, 138.45], [256, 224, 150.344],
   [128, 96, 92.938], [128, 128, 109.739], [128, 160, 123.492], [128, 192, 137.471], [128, 224, 148.31],
 ];
+
+/**
+ * The same scores GEMM at head dims that are not multiples of 32, the main loop's step: [head dim,
+ * TFLOP/s at 512, 256 and 128 heads a call]. 80 and 112 are head dims of published models.
+ */
+const SCORES_RAGGED_K: ReadonlyArray<readonly [number, readonly number[]]> = [
+  [72, [68.366, 68.172, 66.665]],
+  [80, [78.362, 78.247, 78.001]],
+  [104, [85.536, 85.353, 84.134]],
+  [112, [96.476, 94.652, 94.193]],
+];
+
+/** The scores GEMM at the shortest K the sweep times on the aligned path (multiples of 8), 512 heads a call: [head dim, TFLOP/s]. */
+const SCORES_SHORT_K: ReadonlyArray<readonly [number, number]> = [[8, 10.235], [16, 20.058], [24, 29.821], [32, 39.543]];
 
 /** The values GEMM P V (M 2,048, N = head dim, K 2,048): [head dim, TFLOP/s at 512, 256 and 128 heads a call]. */
 const VALUES: ReadonlyArray<readonly [number, readonly number[]]> = [
@@ -54,6 +68,29 @@ describe('GEMM shape model against A100 microbenchmarks (Anthony et al. 2024, El
       expect(Math.abs(modelled / measured - 1), `${heads} heads of ${dh}: ${modelled.toFixed(1)} vs ${measured}`).toBeLessThanOrEqual(0.05);
     }
     expect(GEMM_K_OVERHEAD).toBe(160);
+  });
+
+  it('a K that is not a multiple of the main loop\'s step (32) costs as the next multiple: the scores GEMM at head dims 72, 80, 104 and 112 within 8% each and 4% on average at 128-512 heads a call (the unrounded K made them 6-16% too fast, 10% on average)', () => {
+    let sumLog = 0;
+    let count = 0;
+    for (const [dh, byHeads] of SCORES_RAGGED_K) {
+      [512, 256, 128].forEach((heads, i) => {
+        const measured = byHeads[i]!;
+        const modelled = rate(2048, 2048, dh, heads);
+        expect(Math.abs(modelled / measured - 1), `${heads} heads of ${dh}: ${modelled.toFixed(1)} vs ${measured}`).toBeLessThanOrEqual(0.08);
+        sumLog += Math.log(modelled / measured);
+        count++;
+      });
+    }
+    expect(Math.abs(sumLog / count)).toBeLessThanOrEqual(0.04);
+    expect(GEMM_K_STEP).toBe(32);
+  });
+
+  it('the short-K factor holds down to K = 8 on the aligned path: the scores GEMM at head dims 8-32 within 5% (512 heads a call)', () => {
+    for (const [dh, measured] of SCORES_SHORT_K) {
+      const modelled = rate(2048, 2048, dh, 512);
+      expect(Math.abs(modelled / measured - 1), `512 heads of ${dh}: ${modelled.toFixed(1)} vs ${measured}`).toBeLessThanOrEqual(0.05);
+    }
   });
 
   it('layer GEMMs with K = 1,024-2,048 run within 3% of measured on average (4.0% too fast at K / (K + 128)), each within 15%', () => {

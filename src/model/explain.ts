@@ -12,6 +12,7 @@ import { fastestLayout, layoutEnvOf, NEAR_TIE_SHARE, nearTieOf, nominalPaths, re
 import { stepTime, type CommPath, type StepTime } from './step-time.js';
 import { ratioPeakFlops } from './ratio-peak.js';
 import { deviceRate } from './device-rate.js';
+import { extrapolatedShapes } from './extrapolated-shapes.js';
 import { describeMisfits, fitTrainingJob, poolKindsFor } from './training-fit.js';
 import { layoutCell, layoutFromSpec, ppTensorsOf, resolveShape, type ParallelLayout, type TrainingShape } from './training-layout.js';
 import { DEFAULT_VOCAB, recomputeOf, sequenceParallelOf, tiedEmbeddingsOf } from './shape-defaults.js';
@@ -122,6 +123,12 @@ export interface Explanation {
    * that pace gives (useful FLOPs per step over it), its effective compute ratio, and a sentence.
    */
   ideal_note?: { step_s: number; effective_compute_ratio: number; text: string };
+  /**
+   * The kernels of the job's layer whose shape lies outside every measurement the operator-level
+   * model was read from, one sentence each (extrapolated-shapes.ts): the step above extrapolates
+   * there. Absent when there is none, or when the job's `efficiency` times every kernel.
+   */
+  extrapolated?: string[];
 }
 
 /** A different micro-batch size worth saying: a step this much shorter (or more). */
@@ -294,6 +301,7 @@ export function explainJob(r: ExplainSource, name: string, opts: { readonly link
   // The automatic layout, too, takes one sequence per micro-batch (not chosen: docs/calibration.md, "Automatic layout").
   const sizeNote = !job.layout || (job.layout.micro_batches === undefined && job.layout.micro_batch_size === undefined) ? fastestMicroBatch(shape, layout, spec.memory, step.stepS, timeOf) : undefined;
   const ideal = r.scenario.network === 'ideal' ? idealNote(step, job.devices, deviceRate(job, spec, kindIndex), ratioPeak) : undefined;
+  const extrapolated = dev ? extrapolatedShapes(shape, layout.tp, shape.fp8 === true && dev.fp8 !== undefined) : [];
   return {
     job: name,
     kind: kindInfo.name,
@@ -367,6 +375,7 @@ export function explainJob(r: ExplainSource, name: string, opts: { readonly link
     ...(ideal ? { ideal_note: ideal } : {}),
     // The run's ratio a step: under network: ideal, the ideal pace's, not this breakdown's.
     ...(r.scenario.checkpointing ? { checkpoint_note: checkpointNote(r.scenario.checkpointing, r.scenario.failures !== undefined, ideal?.effective_compute_ratio ?? ratio) } : {}),
+    ...(extrapolated.length > 0 ? { extrapolated } : {}),
   };
 }
 
@@ -467,6 +476,7 @@ export function explanationTable(e: Explanation): string {
     ...(e.layout_near_tie ? [nearTieLine(e.layout_near_tie)] : []),
     ...(e.ideal_note ? [`note: ${e.ideal_note.text}`] : []),
     ...(e.checkpoint_note !== undefined ? [`note: ${e.checkpoint_note}`] : []),
+    ...(e.extrapolated ?? []).map((x) => `note: ${x}`),
     ...(e.fabric_note ? [`note: on ${e.sites ? `the fabrics of ${e.sites.join(' and ')} and the links between them` : `${e.fabric_note.datacentre}'s fabric`} the data-parallel rings get ${(e.fabric_note.ring_bytes_per_s / 1e9).toPrecision(3)} GB/s per rank even alone, less than their NICs' ${(e.fabric_note.nic_bytes_per_s / 1e9).toPrecision(3)} GB/s: the step below is timed at that (a run also shares it with other jobs and the pipeline's traffic)`] : []),
     '',
   ];

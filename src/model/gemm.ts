@@ -58,8 +58,9 @@ export const SMALLEST_TILE_SIDE = Math.min(...TILES.map(([tm, tn]) => Math.min(t
  * K / (K + 160) of 0.8 x 312 gives all fifteen within 4% (rms 1.6%), K / (K + 128) 8-14% too fast.
  * The layer GEMMs of the same sweep with K = 1,024-2,048 (21 shapes, M = 8,192) agree: 4.0% too
  * fast on average at 128, 2.2% at 160 (docs/calibration.md, audit item 13; test/gemm-a100.test.ts).
- * 128 before, from the shape of the K-dimension figure of NVIDIA's Matrix Multiplication Background
- * guide.
+ * The same sweep's head dims 8, 16, 24 and 32 (512 heads) run within 4% of it too (the range the
+ * factor is measured over: K = 8-255). 128 before, from the shape of the
+ * K-dimension figure of NVIDIA's Matrix Multiplication Background guide.
  */
 export const GEMM_K_OVERHEAD = 160;
 
@@ -74,6 +75,23 @@ export const GEMM_K_OVERHEAD = 160;
  * K = 16,384), where 256 gives 0.90, 0.87, 0.68 and 128 0.95, 0.93, 0.81.
  */
 export const GEMM_K_OVERHEAD_FP8 = 512;
+
+/**
+ * Depth of one main-loop step of a tile, in elements of K: the loop runs whole steps, so a K that is
+ * not a multiple of it costs as the next multiple (the last step's shared-memory stage is loaded and
+ * multiplied whole, its ragged end zero-filled). cuBLAS's and CUTLASS's Ampere and Hopper 16-bit
+ * kernels step 32 or 64 at a time (kernel names `..._stages_32x5_...`, `..._stages_64x3_...`;
+ * CUTLASS's default sm80 half-precision threadblock shapes 128x128x32 and 128x256x64); the smaller
+ * is taken. Measured: the scores GEMM of the same A100 sweep (the one GEMM whose K, the head dim,
+ * is not a multiple of 32 in practice; 128-512 heads a call) runs head dims 72, 80, 104 and 112 at
+ * 68, 78, 86 and 96 TFLOP/s (512 heads): K rounded up to 96 and 128 gives 1.03, 0.99, 1.05 and 1.01
+ * of that, where the unrounded K gave 1.13, 1.06, 1.15 and 1.06 (docs/calibration.md, "Short K below
+ * the calibrated range"). FP8 operands use the same step in elements (their kernels
+ * step at least 64 bytes, DeepGEMM 128 elements: a floor, not a measurement). Only a whole K is
+ * rounded: an average over experts' token counts or a width estimated from params is left as it is
+ * (their real values' raggedness is unknown; a real expert's ragged count pays about half a step).
+ */
+export const GEMM_K_STEP = 32;
 
 /**
  * Fraction of HBM bandwidth that streaming kernels sustain: copy/triad benchmarks reach about
@@ -117,7 +135,11 @@ export function gemmComputeS(m: number, n: number, k: number, batch: number, byt
     const utilisation = (m * n * batch) / (waves * units * tm * tn);
     if (rel * utilisation > best) best = rel * utilisation;
   }
-  const kFactor = k / (k + (bytesPerElement <= 1 ? GEMM_K_OVERHEAD_FP8 : GEMM_K_OVERHEAD));
+  // The main loop's whole steps (GEMM_K_STEP) and the tile's fixed cost, in K: k FLOPs of K run in the
+  // time of kSteps + overhead. A K that is not whole is an average (tokens per expert) or a width
+  // estimated from params, whose real values' raggedness is not known: it is not rounded.
+  const kSteps = Number.isInteger(k) ? Math.ceil(k / GEMM_K_STEP) * GEMM_K_STEP : k;
+  const kFactor = k / (kSteps + (bytesPerElement <= 1 ? GEMM_K_OVERHEAD_FP8 : GEMM_K_OVERHEAD));
   const flops = 2 * m * n * k * batch;
   return flops / (dev.peakFlops * dev.gemmEfficiency * best * kFactor);
 }

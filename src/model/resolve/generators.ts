@@ -63,6 +63,7 @@ export function resolveGenerator(g: GeneratorSpec, wi: number, scope: WorkloadSc
   checks.headDimWithMla(g, at);
   checks.opRecomputeApplies(g, at);
   checks.generatorParamsMatchShape(g.params, g.model, [...at, 'params']);
+  checks.extrapolatedShapes(g.params, g, at);
   checkGenerator(g, allowed as number[] | undefined, checks.fitPool, checks.reportAt(at)); // model/training-fit.ts
   return { name: g.name ?? `workloads[${wi}]`, spec: g, allowedKinds: allowed as number[] | undefined, referenceKind, ...(queue !== undefined ? { queue } : {}), ...(speed ? { kindRate: speed.kindRate } : {}) };
 }

@@ -45,6 +45,7 @@ export function resolveListedJobs(listedJobs: ListedJobs, wi: number, scope: Wor
     checks.headDimWithMla(j, at);
     checks.opRecomputeApplies(j, at);
     checks.paramsMatchShape(j.params, j.model, [...at, 'params']);
+    checks.extrapolatedShapes(j.params, j, at);
     // The model's layout and memory on the job's kinds (model/training-fit.ts).
     let fittingKinds: readonly number[] | undefined = allowedKinds;
     if (j.params !== undefined) {

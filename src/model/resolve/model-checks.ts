@@ -3,6 +3,7 @@
 // against its shape, and fields that another one would silently override.
 import type { Distribution } from '../../scenario/distribution.js';
 import type { ShapeOverrides } from '../job.js';
+import { extrapolatedShapes } from '../extrapolated-shapes.js';
 import { opRecomputeRefusal, type OpRecomputeModel } from '../op-recompute.js';
 import { paramsShapeMismatch, setsModelSize } from '../shape-weights.js';
 import { resolveShape } from '../training-layout.js';
@@ -110,6 +111,31 @@ export class ModelChecks {
     if (params === undefined) return;
     const problem = paramsShapeMismatch(params, resolveShape(params, model), setsModelSize(model));
     if (problem !== undefined) this.ctx.fail(at, problem);
+  }
+
+  /**
+   * Kernels of the job's layer whose shape lies outside every measurement the step model was read
+   * from (model/extrapolated-shapes.ts), warned once each: the step there is extrapolated, and
+   * `explain` says the same. Not for a job whose `efficiency` times every kernel. The FP8 GEMMs'
+   * per-rank widths need the layout: checked where the job gives one (`explain` checks the automatic one).
+   */
+  extrapolatedShapes(
+    params: Distribution | number | undefined,
+    j: { model?: ShapeOverrides | undefined; layout?: { tp?: number | undefined } | undefined; efficiency?: number | undefined },
+    at: readonly PathKey[],
+  ): void {
+    if (params === undefined || j.efficiency !== undefined) return;
+    const sizes =
+      typeof params === 'number' ? [params] : params.distribution === 'fixed' ? [params.value] : params.distribution === 'empirical' ? params.values : params.distribution === 'uniform' ? [params.min, params.max] : [];
+    const said = new Set<string>();
+    for (const size of sizes) {
+      const shape = resolveShape(size, j.model);
+      for (const message of extrapolatedShapes(shape, j.layout?.tp, shape.fp8 === true)) {
+        if (said.has(message)) continue;
+        said.add(message);
+        this.ctx.warn([...at, 'model'], message);
+      }
+    }
   }
 
   /** A generator's sizes: each value it can draw where they are listed, the ends of a uniform range. */
