@@ -363,7 +363,7 @@ const SERVICE: Docs = {
   'model.compute_precision': "Precision of the replica's matrix multiplies, which picks the kind's peak they reach: 'bf16' or 'fp16' (the kind's 16-bit peak), 'fp8' or 'int8' (its `peak_by_precision` entry: W8A8 serving; refused on a kind without one). When absent: 'fp8' when `precision_bytes` is 1 and the kind has an FP8 peak (vLLM's FP8 path on Hopper, Ada, Blackwell, MI300), else 16-bit: one-byte weights on a kind without FP8 tensor cores are dequantised into 16-bit GEMMs (vLLM's FP8 on Ampere runs its weight-only Marlin kernels), and so are sub-byte weights (AWQ, GPTQ: W4A16). INT8 SmoothQuant-style serving says 'int8'.",
   'model.layers': 'Layers; from the well-known family of this size when absent.',
   'model.hidden_size': 'Hidden dimension; from the well-known family of this size when absent.',
-  'model.kv_heads': 'Key/value heads (grouped-query attention).',
+  'model.kv_heads': "Key/value heads (grouped-query attention), with `head_dim`. When the model gives `params` alone (no layers, hidden_size or head_dim), the family's: 8 of 128 from 61.6B to 78.4B (the sizes that take Llama 2/3 70B's layers and width) and from 356B to 454B (Llama 3.1 405B's), as published; multi-head attention (KV width = hidden_size) for the other families and sizes, and wherever the model gives layers or hidden_size without kv_heads.",
   'model.head_dim': 'Dimension of one head (KV width = kv_heads x head_dim).',
   'model.kv_bytes_per_token': 'KV-cache bytes per token directly (overrides the shape; 0 treats the cache as free).',
   'model.context_length':
