@@ -336,7 +336,7 @@ const REPLICAS: Docs = {
   ...under('autoscale', AUTOSCALE),
   tensor_parallel: "Devices per replica, all in one node. Where the model's `hidden_size` is given, it must divide the attention heads (hidden_size / head_dim, or / 128 without head_dim) and divide the `kv_heads` or be a multiple of them, as vLLM requires (each rank computes whole heads); else the service is refused.",
   device: 'Device kind of the replicas.',
-  datacentre: 'Data centre, or list of data centres, the replicas are spread over.',
+  datacentre: "Data centre, or list of data centres, the replicas are spread over (in turn: replica i at site i mod the sites listed, else the first with room; an autoscaler adds each new one where the pool has fewest); each listed site must hold nodes of the pool's `device`.",
   efficiency: "Fraction of peak the replica's matrix multiplies reach, one figure for every GEMM shape. When absent, a kind with a `gemm_efficiency` (every catalogue GPU) times the model's weight GEMMs one by one as training does (tile and wave quantisation, short-K penalty, the FP8 figure at an 8-bit peak; docs/calibration.md, \"Inference replica check\"), and a kind without one uses its `efficiency`. Prompt attention runs at this fraction when given; when absent, on a kind with a `gemm_efficiency` at the kind's FlashAttention-2 forward rate in 16 bits (its `flash_attention.forward`, or 0.75 x `gemm_efficiency`) along the kernel's published forward curve by sequence, else at the kind's `efficiency`.",
   memory_efficiency: 'Fraction of memory bandwidth a decode step reaches, in (0, 1].',
   memory_utilisation: "Fraction of device memory for weights and KV cache (vLLM's gpu_memory_utilization), in (0, 1].",

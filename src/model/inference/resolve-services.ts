@@ -308,6 +308,18 @@ function resolvePool(
   const where = rp.datacentre.join(', ');
   if (devices === 0) fail([...pat, 'device'], `no '${rp.device}' devices in ${where}`);
   else if (rp.tensor_parallel > widestNode) fail([...pat, 'tensor_parallel'], `a replica's ${rp.tensor_parallel} devices must share a node, and '${rp.device}' nodes in ${where} have at most ${widestNode}`);
+  if (devices > 0) {
+    // Replica i goes to the i-th listed site first: a listed site with none of the kind would leave
+    // its share of the replicas on the others without a word.
+    dcs.forEach((dc, di) => {
+      if (ctx.groups.some((g) => g.kind === kind && g.datacentre === dc)) return;
+      const there = [...new Set(ctx.groups.filter((g) => g.datacentre === dc).map((g) => `'${ctx.kinds[g.kind]!.name}'`))];
+      fail(
+        [...pat, 'datacentre', di],
+        `${rp.datacentre[di]!} has no '${rp.device}' devices (${there.length > 0 ? `its nodes hold ${there.join(', ')}` : 'it has no nodes'}), so none of the replicas spread over ${where} could run there: remove it from the list, or give the pool a kind it has`,
+      );
+    });
+  }
   const base = rp.count ?? as?.min ?? 0;
   if (devices > 0 && base * rp.tensor_parallel > devices) fail(pat, `${countOf(base, 'replica')} x ${countOf(rp.tensor_parallel, 'device')} = ${countOf(base * rp.tensor_parallel, `'${rp.device}' device`)}, but ${where} has ${devices}`);
 
