@@ -384,7 +384,7 @@ const SERVICE: Docs = {
   ...under('balancer', POLICY_REF),
   slo: 'Latency objectives; a request attains the SLO when it meets all of those given (at least one of `ttft`, `tpot`, `e2e`).',
   'slo.ttft': 'Time to first token.',
-  'slo.tpot': 'Time per output token after the first.',
+  'slo.tpot': "Time per output token after the first, as the client sees it: (end-to-end latency - time to first token) / (output tokens - 1), vLLM's benchmark definition.",
   'slo.e2e': 'End-to-end latency.',
   'slo.admission': "Reject on arrival, and count in requests_rejected, a request its replica could not serve within `ttft` or `tpot` even at best (the queue's prefills and its own, then a decode step with it in the batch; disaggregated: the chosen prefill replica's queue and the prompt for `ttft`, a decode step of the chosen decode replica for `tpot`); it needs `ttft` or `tpot` (`e2e` is not checked on arrival). Default false.",
   regions: "One-way network latency from each client region to each data centre, e.g. { eu: { east: '5ms' } }.",
