@@ -347,16 +347,21 @@ export interface ParallelLayout {
  * test/head-dim-heads.test.ts),
  * Llama 2 7B, 13B and 70B (Touvron et al. 2023: 32, 40, 64), LLaMA 33B (Touvron et al. 2023a,
  * Table 2: 52), Llama 3.1 405B (Llama Team 2024, Table 3: 128).
+ * `kvHeads`: the key/value heads of a family published with grouped-query attention: Llama 2 70B
+ * (Touvron et al. 2023, Table 1 and sec. 2.2: GQA at 34B and 70B; the released config's
+ * num_key_value_heads 8), Llama 3 70B and Llama 3.1 405B (Llama Team 2024, Table 3: 8 key/value
+ * heads). The others are multi-head. Only an inference service reads it (familyKeyValueHeads), where
+ * it sizes the KV cache; a training job given params alone keeps multi-head attention.
  */
-const FAMILIES: ReadonlyArray<{ params: number; layers: number; hiddenSize: number; heads?: number; headDim?: number; name: string }> = [
+const FAMILIES: ReadonlyArray<{ params: number; layers: number; hiddenSize: number; heads?: number; headDim?: number; kvHeads?: number; name: string }> = [
   { params: 1.3e9, layers: 24, hiddenSize: 2048, heads: 24, headDim: 128, name: 'GPT-3 XL' },
   { params: 2.7e9, layers: 32, hiddenSize: 2560, heads: 32, name: 'GPT-3 2.7B' },
   { params: 6.7e9, layers: 32, hiddenSize: 4096, name: 'GPT-3 6.7B / Llama 2 7B' },
   { params: 13e9, layers: 40, hiddenSize: 5120, name: 'GPT-3 13B / Llama 2 13B' },
   { params: 32.5e9, layers: 60, hiddenSize: 6656, name: 'LLaMA 33B' },
-  { params: 70e9, layers: 80, hiddenSize: 8192, name: 'Llama 2/3 70B' },
+  { params: 70e9, layers: 80, hiddenSize: 8192, kvHeads: 8, name: 'Llama 2/3 70B' },
   { params: 175e9, layers: 96, hiddenSize: 12288, name: 'GPT-3 175B' },
-  { params: 405e9, layers: 126, hiddenSize: 16384, name: 'Llama 3.1 405B' },
+  { params: 405e9, layers: 126, hiddenSize: 16384, kvHeads: 8, name: 'Llama 3.1 405B' },
   { params: 1.0e12, layers: 128, hiddenSize: 25600, heads: 160, name: 'Megatron 1T (Narayanan et al. 2021)' },
 ];
 
@@ -406,18 +411,28 @@ function layersFor(params: number, hiddenSize: number, embeddingRows: number): n
 }
 
 /** Layers and width for `params`, beside `embeddingRows` x h of embedding (see layersFor). */
-function familyShape(params: number, embeddingRows: number): { layers: number; hiddenSize: number; heads?: number; headDim?: number; interpolated?: true } {
+function familyOf(params: number, embeddingRows: number): (typeof FAMILIES)[number] | undefined {
   // A family is matched on the weights its layers hold (params less the embedding at the family's
   // width): with the default vocabulary, tied, that is matching on params itself; a model whose
   // embedding is much larger (a 256,000-token vocabulary with an output layer of its own) is not
   // given a family's layers that its params cannot fill.
-  for (const f of FAMILIES) {
-    const body = params - embeddingRows * f.hiddenSize;
-    const familyBody = f.params - DEFAULT_VOCAB * f.hiddenSize;
-    if (Math.abs(body - familyBody) <= FAMILY_MATCH_REL * f.params) {
-      return { layers: f.layers, hiddenSize: f.hiddenSize, ...(f.heads !== undefined ? { heads: f.heads } : {}), ...(f.headDim !== undefined ? { headDim: f.headDim } : {}) };
-    }
-  }
+  return FAMILIES.find((f) => Math.abs(params - embeddingRows * f.hiddenSize - (f.params - DEFAULT_VOCAB * f.hiddenSize)) <= FAMILY_MATCH_REL * f.params);
+}
+
+/**
+ * The key/value heads and their width of the family defaultShape(params) takes its layers and width
+ * from, where that family was published with grouped-query attention (Llama 2/3 70B, Llama 3.1 405B:
+ * 8 of 128); undefined for a multi-head family or a size no family matches.
+ */
+export function familyKeyValueHeads(params: number): { kvHeads: number; headDim: number } | undefined {
+  const f = familyOf(params, DEFAULT_VOCAB);
+  if (f?.kvHeads === undefined) return undefined;
+  return { kvHeads: f.kvHeads, headDim: f.headDim ?? f.hiddenSize / (f.heads ?? f.hiddenSize / DEFAULT_HEAD_DIM) };
+}
+
+function familyShape(params: number, embeddingRows: number): { layers: number; hiddenSize: number; heads?: number; headDim?: number; interpolated?: true } {
+  const f = familyOf(params, embeddingRows);
+  if (f) return { layers: f.layers, hiddenSize: f.hiddenSize, ...(f.heads !== undefined ? { heads: f.heads } : {}), ...(f.headDim !== undefined ? { headDim: f.headDim } : {}) };
   const first = FAMILIES[0]!;
   const last = FAMILIES[FAMILIES.length - 1]!;
   let aspect: number;

@@ -10,7 +10,7 @@ import { formatPath, type PathKey } from '../../scenario/errors.js';
 import { suggestName } from '../../scenario/did-you-mean.js';
 import type { KindInfo, NodeGroup } from '../cluster.js';
 import { warnClampDominance } from '../clamp-dominance.js';
-import { defaultShape } from '../training-layout.js';
+import { defaultShape, familyKeyValueHeads } from '../training-layout.js';
 import { ITERATION_OVERHEAD_PER_LAYER_S, kvBytesPerToken, replicaTiming, weightsBytes, type InferenceModel, type ReplicaHardware, type ReplicaTiming } from './replica-model.js';
 import type { ArrivalSpec, PoolAutoscaleSpec, PoolSpec, ReplicasSpec, RequestStreamSpec, ServiceSpec } from '../../scenario/service-schema.js';
 import { servingGemmShape, servingParamsMismatch, servingTpProblem } from './serving-shape.js';
@@ -308,6 +308,18 @@ function resolvePool(
   const where = rp.datacentre.join(', ');
   if (devices === 0) fail([...pat, 'device'], `no '${rp.device}' devices in ${where}`);
   else if (rp.tensor_parallel > widestNode) fail([...pat, 'tensor_parallel'], `a replica's ${rp.tensor_parallel} devices must share a node, and '${rp.device}' nodes in ${where} have at most ${widestNode}`);
+  if (devices > 0) {
+    // Replica i goes to the i-th listed site first: a listed site with none of the kind would leave
+    // its share of the replicas on the others without a word.
+    dcs.forEach((dc, di) => {
+      if (ctx.groups.some((g) => g.kind === kind && g.datacentre === dc)) return;
+      const there = [...new Set(ctx.groups.filter((g) => g.datacentre === dc).map((g) => `'${ctx.kinds[g.kind]!.name}'`))];
+      fail(
+        [...pat, 'datacentre', di],
+        `${rp.datacentre[di]!} has no '${rp.device}' devices (${there.length > 0 ? `its nodes hold ${there.join(', ')}` : 'it has no nodes'}), so none of the replicas spread over ${where} could run there: remove it from the list, or give the pool a kind it has`,
+      );
+    });
+  }
   const base = rp.count ?? as?.min ?? 0;
   if (devices > 0 && base * rp.tensor_parallel > devices) fail(pat, `${countOf(base, 'replica')} x ${countOf(rp.tensor_parallel, 'device')} = ${countOf(base * rp.tensor_parallel, `'${rp.device}' device`)}, but ${where} has ${devices}`);
 
@@ -432,13 +444,19 @@ function resolveOne(s: ServiceSpec, index: number, at: PathKey[], ctx: ServiceRe
     const mismatch = servingParamsMismatch(m.params, m.layers, m.hidden_size, m.kv_heads, m.head_dim);
     if (mismatch !== undefined) bad([...at, 'model', 'params'], mismatch);
   }
+  // A model given by params alone is the family of that size, its key/value heads included where the
+  // family was published with grouped-query attention (70B and 405B are Llama's: 8 of 128); sized as
+  // multi-head, its KV cache was 8x (70B) and 16x (405B) the family's.
+  const family = m.layers === undefined && m.hidden_size === undefined && m.kv_heads === undefined && m.head_dim === undefined ? familyKeyValueHeads(m.params) : undefined;
+  const kvHeads = m.kv_heads ?? family?.kvHeads;
+  const headDim = m.head_dim ?? family?.headDim;
   const model: InferenceModel = {
     params: m.params,
     precisionBytes: m.precision_bytes,
     layers,
     hiddenSize: hidden,
-    kvBytesPerToken: m.kv_bytes_per_token ?? kvBytesPerToken(layers, hidden, m.precision_bytes, m.kv_heads, m.head_dim),
-    shape: { kvWidth: m.kv_heads !== undefined && m.head_dim !== undefined ? m.kv_heads * m.head_dim : hidden },
+    kvBytesPerToken: m.kv_bytes_per_token ?? kvBytesPerToken(layers, hidden, m.precision_bytes, kvHeads, headDim),
+    shape: { kvWidth: kvHeads !== undefined && headDim !== undefined ? kvHeads * headDim : hidden },
   };
   // Only a width the service gives holds the user to its heads (params alone: poolsim's guess).
   if (m.hidden_size !== undefined) {

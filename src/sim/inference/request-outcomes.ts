@@ -58,8 +58,12 @@ export class RequestOutcomes {
     // design.md: start of service at a replica - arrival at the balancer (the client's arrival_s).
     const queueing = req.startS - req.arrivalS;
     const ttft = req.firstTokenS + firstLatencyS - req.arrivalS;
-    const tpot = req.outputTokens > 1 ? (req.finishS - req.firstTokenS) / (req.outputTokens - 1) : Number.NaN;
     const e2e = req.finishS + lastLatencyS - req.arrivalS;
+    // vLLM's TPOT, as its benchmark measures it at the client: (e2e - ttft) / (n - 1). It is the
+    // servers' (finish - first token) / (n - 1) unless the first and last tokens leave sites at
+    // different distances from the client (a disaggregated service's prefill and decode sites);
+    // written so, it is those very bits where the distances are equal.
+    const tpot = req.outputTokens > 1 ? (req.finishS - req.firstTokenS + (lastLatencyS - firstLatencyS)) / (req.outputTokens - 1) : Number.NaN;
     this.queueing.add(queueing);
     this.ttft.add(ttft);
     if (req.outputTokens > 1) this.tpot.add(tpot);

@@ -91,8 +91,8 @@ export function hasMissed(req: InferenceRequest, endS: number, slo: SloSpec, fir
   const ttftAtLeast = (firstOut ? req.firstTokenS : endS) + firstLatencyS - req.arrivalS;
   if (slo.ttft !== undefined && ttftAtLeast > slo.ttft) return true;
   if (slo.e2e !== undefined && endS + lastLatencyS - req.arrivalS > slo.e2e) return true;
-  // The last token comes after the end, so (finish - first) / (n - 1) is above (end - first) / (n - 1).
-  if (slo.tpot !== undefined && firstOut && req.outputTokens > 1 && (endS - req.firstTokenS) / (req.outputTokens - 1) > slo.tpot) return true;
+  // The last token comes after the end, so the client's (e2e - ttft) / (n - 1) is above this.
+  if (slo.tpot !== undefined && firstOut && req.outputTokens > 1 && (endS - req.firstTokenS + (lastLatencyS - firstLatencyS)) / (req.outputTokens - 1) > slo.tpot) return true;
   return false;
 }
 
