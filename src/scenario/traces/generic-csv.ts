@@ -24,7 +24,7 @@
 // id column, or the JobID column where none is mapped) is skipped before anything else of it is
 // read, its submit time too: the jobs kept are those sacct -X lists (slurm-steps.ts).
 // Checks in order: field count, Slurm step, filter, submit, devices, instances, gpu_milli, duration/end.
-// Kept but counted as suspect (suspect-rows.ts), one note per time: a start before the submit (the
+// Kept but counted as suspect (suspect-rows.ts), one note per time (a row counted once per reason): a start before the submit (the
 // job is submitted at its submit time and runs end - start), and with a time_zone a local time
 // its clock skipped or showed twice (read at the offset before the change, time-zone.ts).
 import { parseDuration } from '../../units/units.js';
