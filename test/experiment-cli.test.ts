@@ -249,3 +249,45 @@ describe('a sweep point at another value', () => {
     expect(sweptJobs.rows.map((r) => r.slice(1))).toEqual(jobs.rows);
   });
 });
+
+describe('the rows a trace could not use', () => {
+  // compare and sweep said nothing of them: a trace that lost rows to a bad duration (or a
+  // daylight-saving reading, or duplicate ids) was compared in silence, while run and validate
+  // print the trace report. Now each says it before running, as run does.
+  const dir = mkdtempSync(join(tmpdir(), 'poolsim-trace-report-'));
+  writeFileSync(join(dir, 't.csv'), 'id,submit,dur,gpus\nj1,0,600,1\nj2,60,x,1\nj3,120,300,2\nj1,300,60,1\n');
+  writeFileSync(
+    join(dir, 's.yaml'),
+    `name: traced
+seed: 1
+network: ideal
+datacentres:
+  - name: dc
+    node_groups: [{ count: 1, device: A100-80GB, devices_per_node: 8 }]
+workloads:
+  - trace: { format: csv, path: t.csv, reference_device: A100-80GB, mapping: { submit: submit, duration: dur, devices: gpus, id: id } }
+`,
+  );
+  const report = `  trace t.csv: 4 rows, 3 jobs used; 1 row: bad duration (first at line 3, column dur: "x", expected a number in s, or Slurm's elapsed time [DD-[HH:]]MM:SS (1-02:00:00, 02:00:00, 45:10)); 1 renamed (duplicate id: '<id>~2', ...) (first at line 5: "j1, as at line 2: kept as j1~2")`;
+
+  it('are said by compare as run says them', () => {
+    const run = poolsim('run', join(dir, 's.yaml'), '--out', join(dir, 'run'));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`${report}\n`);
+    const r = poolsim('compare', join(dir, 's.yaml'), '--seeds', '1', '--workers', '1', '--out', join(dir, 'compare'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${report}\n`);
+  });
+
+  it('are said by sweep once where every point reads the trace alike, and per point where they differ', () => {
+    const same = poolsim('sweep', join(dir, 's.yaml'), '--set', 'workloads[0].trace.time_scale=1,2', '--seeds', '1', '--workers', '1', '--out', join(dir, 'sweep1'));
+    expect(same.code).toBe(0);
+    expect(same.stderr.split('\n').filter((l) => l.startsWith('  trace '))).toEqual([report]);
+    const apart = poolsim('sweep', join(dir, 's.yaml'), '--set', 'workloads[0].trace.max_jobs=2,3', '--seeds', '1', '--workers', '1', '--out', join(dir, 'sweep2'));
+    expect(apart.code).toBe(0);
+    expect(apart.stderr.split('\n').filter((l) => l.startsWith('  trace '))).toEqual([
+      `  trace t.csv: 4 rows, 2 jobs used; 1 row: bad duration (first at line 3, column dur: "x", expected a number in s, or Slurm's elapsed time [DD-[HH:]]MM:SS (1-02:00:00, 02:00:00, 45:10)); 1 row dropped by max_jobs; 1 renamed (duplicate id: '<id>~2', ...) (first at line 5: "j1, as at line 2: kept as j1~2") (sweep point workloads[0].trace.max_jobs=2)`,
+      `${report} (sweep point workloads[0].trace.max_jobs=3)`,
+    ]);
+  });
+});
