@@ -290,4 +290,19 @@ workloads:
       `${report} (sweep point workloads[0].trace.max_jobs=3)`,
     ]);
   });
+  it("of a sampled trace name the seed whose sample they count, unless it is the one seed run", () => {
+    // The report is loaded at the scenario's seed; a sample without sample_seed keeps other rows at
+    // each seed, so "2 rows dropped by sample" said of seeds 1 and 2 is seed 1's alone.
+    writeFileSync(join(dir, 'twenty.csv'), ['id,submit,dur,gpus', ...Array.from({ length: 20 }, (_, i) => `k${i},${i * 60},600,1`)].join('\n'));
+    writeFileSync(join(dir, 'sampled.yaml'), readFileSync(join(dir, 's.yaml'), 'utf8').replace('path: t.csv, reference_device: A100-80GB,', 'path: twenty.csv, reference_device: A100-80GB, sample: 0.5,'));
+    const one = poolsim('compare', join(dir, 'sampled.yaml'), '--seeds', '1', '--workers', '1', '--out', join(dir, 'sampled1'));
+    expect(one.code).toBe(0);
+    const run = poolsim('run', join(dir, 'sampled.yaml'), '--out', join(dir, 'sampled-run'));
+    const line = run.stderr.split('\n').find((l) => l.startsWith('  trace '))!;
+    expect(line).toMatch(/dropped by sample/);
+    expect(one.stderr.split('\n').filter((l) => l.startsWith('  trace '))).toEqual([line]);
+    const two = poolsim('compare', join(dir, 'sampled.yaml'), '--seeds', '2', '--workers', '1', '--out', join(dir, 'sampled2'));
+    expect(two.code).toBe(0);
+    expect(two.stderr.split('\n').filter((l) => l.startsWith('  trace '))).toEqual([`${line} (the sample of seed 1: each seed of the runs replays a sample of its own)`]);
+  });
 });

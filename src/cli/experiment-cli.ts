@@ -161,7 +161,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   };
   const plan = await prepareExperiment(spec, { policyTimeoutS: argv.policyTimeout });
   // What `run` would warn of, for each point: a figure no hardware has is said before any result.
-  if (!argv.quiet) process.stderr.write(describeTracesOverPoints(plan.traceReports) + describeWarnings(plan.warnings));
+  if (!argv.quiet) process.stderr.write(describeTracesOverPoints(plan.traceReports, seeds) + describeWarnings(plan.warnings));
   if (!argv.quiet) for (const note of sampleVariationNotes(base.resolved.scenario, seeds.length)) process.stderr.write(`  note: ${note}\n`);
   const metrics = argv.metrics !== undefined ? metricOption(argv.metrics, metricColumns(plan)) : defaultMetrics(plan);
   const against = argv.plotAgainst !== undefined ? plotAgainstOption(argv.plotAgainst, metricColumns(plan), argv.plot, sweep.length > 0) : undefined;

@@ -43,13 +43,16 @@ export function describeTraces(reports: readonly TraceReport[]): string {
  * said once, as `run` says it; one some points have is said for each, naming the point (a swept
  * window or max_jobs keeps other rows at each).
  */
-export function describeTracesOverPoints(points: readonly { where: string; reports: readonly TraceReport[] }[]): string {
+export function describeTracesOverPoints(points: readonly { where: string; reports: readonly TraceReport[]; sampleSeed?: number }[], seeds: readonly number[]): string {
   const at = new Map<string, string[]>();
   for (const p of points) {
     // Two workloads reading one trace alike give one line twice: each is kept, told apart by its count.
     const seen = new Map<string, number>();
-    for (const line of describeTraces(p.reports).split('\n')) {
-      if (line === '') continue;
+    for (const report of p.reports) {
+      let line = describeTraces([report]).slice(0, -1);
+      // A sample drawn with the run's seed keeps other rows at each seed: the line is one seed's.
+      const s = p.sampleSeed;
+      if (s !== undefined && (report.filteredByOption.sample ?? 0) > 0 && !(seeds.length === 1 && seeds[0] === s)) line += ` (the sample of seed ${s}: each seed of the runs replays a sample of its own)`;
       const k = (seen.get(line) ?? 0) + 1;
       seen.set(line, k);
       const key = `${k}\u0000${line}`;

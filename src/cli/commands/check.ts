@@ -129,7 +129,7 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     // What `run`, `compare` and `sweep` say of the traces (rows skipped by reason) and warn of (the
     // scenario's and its policies'), said once
     // before anything runs: a CI log is where a plausibility warning or a misspelt parameter shows.
-    if (!argv.quiet) process.stderr.write(prepared.map((p) => describeTracesOverPoints(p.plan.traceReports)).join('') + describeWarnings([...new Set(prepared.flatMap((p) => p.plan.warnings))]));
+    if (!argv.quiet) process.stderr.write(prepared.map((p) => describeTracesOverPoints(p.plan.traceReports, p.plan.spec.seeds)).join('') + describeWarnings([...new Set(prepared.flatMap((p) => p.plan.warnings))]));
     const checks: ScenarioCheck[] = [];
     for (const p of prepared) {
       let progress: Progress | undefined;
