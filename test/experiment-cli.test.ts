@@ -305,4 +305,17 @@ workloads:
     expect(two.code).toBe(0);
     expect(two.stderr.split('\n').filter((l) => l.startsWith('  trace '))).toEqual([`${line} (the sample of seed 1: each seed of the runs replays a sample of its own)`]);
   });
+  it('of a trace whose sample is pinned by sample_seed carry no such note, beside one that is not', () => {
+    writeFileSync(join(dir, 'twenty.csv'), ['id,submit,dur,gpus', ...Array.from({ length: 20 }, (_, i) => `k${i},${i * 60},600,1`)].join('\n'));
+    writeFileSync(
+      join(dir, 'two-samples.yaml'),
+      readFileSync(join(dir, 's.yaml'), 'utf8').replace('path: t.csv, reference_device: A100-80GB,', 'path: twenty.csv, reference_device: A100-80GB, sample: 0.5,') + "  - trace: { format: csv, path: twenty.csv, name: pinned, reference_device: A100-80GB, sample: 0.5, sample_seed: 9, mapping: { submit: submit, duration: dur, devices: gpus, id: id } }\n",
+    );
+    const r = poolsim('compare', join(dir, 'two-samples.yaml'), '--seeds', '2', '--workers', '1', '--out', join(dir, 'two-samples'));
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('  trace '));
+    expect(lines.length).toBe(2);
+    expect(lines.map((l) => l.endsWith('(the sample of seed 1: each seed of the runs replays a sample of its own)'))).toEqual([true, false]);
+    expect(lines[1]).toMatch(/dropped by sample/);
+  });
 });

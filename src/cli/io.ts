@@ -43,7 +43,7 @@ export function describeTraces(reports: readonly TraceReport[]): string {
  * said once, as `run` says it; one some points have is said for each, naming the point (a swept
  * window or max_jobs keeps other rows at each).
  */
-export function describeTracesOverPoints(points: readonly { where: string; reports: readonly TraceReport[]; sampleSeed?: number }[], seeds: readonly number[]): string {
+export function describeTracesOverPoints(points: readonly { where: string; reports: readonly TraceReport[] }[], seeds: readonly number[]): string {
   const at = new Map<string, string[]>();
   for (const p of points) {
     // Two workloads reading one trace alike give one line twice: each is kept, told apart by its count.
@@ -51,7 +51,7 @@ export function describeTracesOverPoints(points: readonly { where: string; repor
     for (const report of p.reports) {
       let line = describeTraces([report]).slice(0, -1);
       // A sample drawn with the run's seed keeps other rows at each seed: the line is one seed's.
-      const s = p.sampleSeed;
+      const s = report.sampleSeed;
       if (s !== undefined && (report.filteredByOption.sample ?? 0) > 0 && !(seeds.length === 1 && seeds[0] === s)) line += ` (the sample of seed ${s}: each seed of the runs replays a sample of its own)`;
       const k = (seen.get(line) ?? 0) + 1;
       seen.set(line, k);

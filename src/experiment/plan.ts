@@ -171,10 +171,10 @@ export interface CheckedPlan extends Plan {
   /**
    * What each point's traces contributed and dropped (rows skipped by reason, renamed, suspect), as
    * `run` prints it: `where` names the point (`path=value, ...`; empty without a sweep). Loaded at
-   * the scenario's own seed, as the warnings are: `sampleSeed` is that seed where a trace's
-   * `sample` (no `sample_seed`) depends on it, so that each run's seed keeps other rows.
+   * the scenario's own seed, as the warnings are (a report's `sampleSeed` says so where its
+   * trace's `sample` depends on the seed, so that each run's seed keeps other rows).
    */
-  traceReports: Array<{ where: string; reports: readonly TraceReport[]; sampleSeed?: number }>;
+  traceReports: Array<{ where: string; reports: readonly TraceReport[] }>;
 }
 
 export interface ValidateOptions {
@@ -233,7 +233,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
       const loaded = loadScenarioForRun(point.text, plan.spec.scenarioFile, { ...fileAccess(plan.spec.scenarioFile), ...(plan.spec.maxMemoryBytes !== undefined ? { maxMemoryBytes: plan.spec.maxMemoryBytes } : {}) });
       fingerprints[point.index] = loaded.fingerprint;
       largestRunBytes = Math.max(largestRunBytes, loaded.resolved.size.memoryBytes);
-      traceReports.push({ where, reports: loaded.resolved.traceReports, ...(loaded.resolved.traceSampleSeed !== undefined ? { sampleSeed: loaded.resolved.traceSampleSeed } : {}) });
+      traceReports.push({ where, reports: loaded.resolved.traceReports });
       for (const w of new Set(loaded.resolved.warnings.map((x) => formatIssue(inFile(x))))) {
         const at = warned.get(w);
         if (at) at.push(where);
