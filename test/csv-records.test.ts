@@ -207,7 +207,7 @@ function arrayImport(text: string, mapping: CsvMapping, unitS: number): TraceImp
       }
       if (!(durationS > 0)) {
         // The computed run time and the cells it came from (end - submit here: the reference has no start).
-        const cell = (c: number) => `${names[c]} ${f[c]!.trim()}`;
+        const cell = (c: number) => (mapping.header === false ? `column ${names[c]}: ${f[c]!.trim()}` : `${names[c]} ${f[c]!.trim()}`);
         const unit = mapping.time_unit ?? 's';
         const inSeconds = slurmElapsedS(f[durationFrom]) !== undefined;
         const cells = durationFrom === at('duration') ? `${cell(durationFrom)}${inSeconds ? '' : ` (${unit})`}` : `${cell(durationFrom)} - ${cell(at('submit'))}${iso ? '' : ` (${unit})`}`;

@@ -249,3 +249,73 @@ describe('a sweep point at another value', () => {
     expect(sweptJobs.rows.map((r) => r.slice(1))).toEqual(jobs.rows);
   });
 });
+
+describe('the rows a trace could not use', () => {
+  // compare and sweep said nothing of them: a trace that lost rows to a bad duration (or a
+  // daylight-saving reading, or duplicate ids) was compared in silence, while run and validate
+  // print the trace report. Now each says it before running, as run does.
+  const dir = mkdtempSync(join(tmpdir(), 'poolsim-trace-report-'));
+  writeFileSync(join(dir, 't.csv'), 'id,submit,dur,gpus\nj1,0,600,1\nj2,60,x,1\nj3,120,300,2\nj1,300,60,1\n');
+  writeFileSync(
+    join(dir, 's.yaml'),
+    `name: traced
+seed: 1
+network: ideal
+datacentres:
+  - name: dc
+    node_groups: [{ count: 1, device: A100-80GB, devices_per_node: 8 }]
+workloads:
+  - trace: { format: csv, path: t.csv, reference_device: A100-80GB, mapping: { submit: submit, duration: dur, devices: gpus, id: id } }
+`,
+  );
+  const report = `  trace t.csv: 4 rows, 3 jobs used; 1 row: bad duration (first at line 3, column dur: "x", expected a number in s, or Slurm's elapsed time [DD-[HH:]]MM:SS (1-02:00:00, 02:00:00, 45:10)); 1 renamed (duplicate id: '<id>~2', ...) (first at line 5: "j1, as at line 2: kept as j1~2")`;
+
+  it('are said by compare as run says them', () => {
+    const run = poolsim('run', join(dir, 's.yaml'), '--out', join(dir, 'run'));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`${report}\n`);
+    const r = poolsim('compare', join(dir, 's.yaml'), '--seeds', '1', '--workers', '1', '--out', join(dir, 'compare'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${report}\n`);
+  });
+
+  it('are said by sweep once where every point reads the trace alike, and per point where they differ', () => {
+    const same = poolsim('sweep', join(dir, 's.yaml'), '--set', 'workloads[0].trace.time_scale=1,2', '--seeds', '1', '--workers', '1', '--out', join(dir, 'sweep1'));
+    expect(same.code).toBe(0);
+    expect(same.stderr.split('\n').filter((l) => l.startsWith('  trace '))).toEqual([report]);
+    const apart = poolsim('sweep', join(dir, 's.yaml'), '--set', 'workloads[0].trace.max_jobs=2,3', '--seeds', '1', '--workers', '1', '--out', join(dir, 'sweep2'));
+    expect(apart.code).toBe(0);
+    expect(apart.stderr.split('\n').filter((l) => l.startsWith('  trace '))).toEqual([
+      `  trace t.csv: 4 rows, 2 jobs used; 1 row: bad duration (first at line 3, column dur: "x", expected a number in s, or Slurm's elapsed time [DD-[HH:]]MM:SS (1-02:00:00, 02:00:00, 45:10)); 1 row dropped by max_jobs; 1 renamed (duplicate id: '<id>~2', ...) (first at line 5: "j1, as at line 2: kept as j1~2") (sweep point workloads[0].trace.max_jobs=2)`,
+      `${report} (sweep point workloads[0].trace.max_jobs=3)`,
+    ]);
+  });
+  it("of a sampled trace name the seed whose sample they count, unless it is the one seed run", () => {
+    // The report is loaded at the scenario's seed; a sample without sample_seed keeps other rows at
+    // each seed, so "2 rows dropped by sample" said of seeds 1 and 2 is seed 1's alone.
+    writeFileSync(join(dir, 'twenty.csv'), ['id,submit,dur,gpus', ...Array.from({ length: 20 }, (_, i) => `k${i},${i * 60},600,1`)].join('\n'));
+    writeFileSync(join(dir, 'sampled.yaml'), readFileSync(join(dir, 's.yaml'), 'utf8').replace('path: t.csv, reference_device: A100-80GB,', 'path: twenty.csv, reference_device: A100-80GB, sample: 0.5,'));
+    const one = poolsim('compare', join(dir, 'sampled.yaml'), '--seeds', '1', '--workers', '1', '--out', join(dir, 'sampled1'));
+    expect(one.code).toBe(0);
+    const run = poolsim('run', join(dir, 'sampled.yaml'), '--out', join(dir, 'sampled-run'));
+    const line = run.stderr.split('\n').find((l) => l.startsWith('  trace '))!;
+    expect(line).toMatch(/dropped by sample/);
+    expect(one.stderr.split('\n').filter((l) => l.startsWith('  trace '))).toEqual([line]);
+    const two = poolsim('compare', join(dir, 'sampled.yaml'), '--seeds', '2', '--workers', '1', '--out', join(dir, 'sampled2'));
+    expect(two.code).toBe(0);
+    expect(two.stderr.split('\n').filter((l) => l.startsWith('  trace '))).toEqual([`${line} (the sample of seed 1: each seed of the runs replays a sample of its own)`]);
+  });
+  it('of a trace whose sample is pinned by sample_seed carry no such note, beside one that is not', () => {
+    writeFileSync(join(dir, 'twenty.csv'), ['id,submit,dur,gpus', ...Array.from({ length: 20 }, (_, i) => `k${i},${i * 60},600,1`)].join('\n'));
+    writeFileSync(
+      join(dir, 'two-samples.yaml'),
+      readFileSync(join(dir, 's.yaml'), 'utf8').replace('path: t.csv, reference_device: A100-80GB,', 'path: twenty.csv, reference_device: A100-80GB, sample: 0.5,') + "  - trace: { format: csv, path: twenty.csv, name: pinned, reference_device: A100-80GB, sample: 0.5, sample_seed: 9, mapping: { submit: submit, duration: dur, devices: gpus, id: id } }\n",
+    );
+    const r = poolsim('compare', join(dir, 'two-samples.yaml'), '--seeds', '2', '--workers', '1', '--out', join(dir, 'two-samples'));
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('  trace '));
+    expect(lines.length).toBe(2);
+    expect(lines.map((l) => l.endsWith('(the sample of seed 1: each seed of the runs replays a sample of its own)'))).toEqual([true, false]);
+    expect(lines[1]).toMatch(/dropped by sample/);
+  });
+});

@@ -77,6 +77,19 @@ describe('rows kept but suspect', () => {
     expect([t.jobs.length, t.suspectByReason, t.firstSuspect]).toEqual([10000, { [START_BEFORE_SUBMIT]: 10000 }, { [START_BEFORE_SUBMIT]: { line: 2, detail: 'start 0 is 1 s before submit 1 (s)' } }]);
   });
 
+  it('a row with several times its clock skipped or showed twice is one row, as the report says', () => {
+    // All three times of a job in the hour Los Angeles skipped: the report said "3 rows" for one
+    // job (a note per time), and a trace with 71 such jobs said 136 rows.
+    const csv = ['JobID,Submit,Start,End,GPUs', '1,2024-03-10T02:05:00,2024-03-10T02:10:00,2024-03-10T02:50:00,1', '2,2024-03-10T04:00:00,2024-03-10T04:00:00,2024-03-10T05:00:00,1'].join('\n');
+    const t = parseGenericCsv(csv, MAPPING, { source: 'sacct.csv' });
+    expect(t.jobs.map((j) => [j.id, j.durationS])).toEqual([['1', 2400], ['2', 3600]]);
+    expect(t.suspectByReason).toEqual({ [SKIPPED_LOCAL_TIME]: 1 });
+    expect(t.firstSuspect?.[SKIPPED_LOCAL_TIME]).toMatchObject({ line: 2, column: 'Submit' });
+    // A second row with one such time makes two rows, whatever its cells.
+    const two = parseGenericCsv(`${csv}\n3,2024-03-10T01:00:00,2024-03-10T01:00:00,2024-03-10T02:30:00,1`, MAPPING, { source: 'sacct.csv' });
+    expect(two.suspectByReason).toEqual({ [SKIPPED_LOCAL_TIME]: 2 });
+  });
+
   it("are said in the run's trace report and in trace inspect", () => {
     const yaml = `name: tz
 datacentres:

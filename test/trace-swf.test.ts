@@ -42,6 +42,11 @@ describe('SWF, blank-separated', () => {
       ['bad devices', 10],
     ]);
     expect(t.rows).toBe(6);
+    // A headerless file's columns are numbers: the run time's cells are said as columns, not as
+    // '-1 s from 4 -1 (s)', which read as a subtraction of two numbers.
+    expect(t.skipped[0]!.detail).toBe('-1 s from column 4: -1 (s)');
+    const ended = parseGenericCsv(['1,100,50,2', '2,100,160,2'].join('\n'), { header: false, id: '1', submit: '2', end: '3', devices: '4' });
+    expect(ended.skipped.map((s) => s.detail)).toEqual(['-50 s from column 3: 50 - column 2: 100 (s)']);
   });
 
   it('reads the same jobs with tabs, trailing blanks and CRLF, and a status filter on field 11', () => {

@@ -26,7 +26,7 @@ import { nearTieNote } from '../experiment/near-tie-note.js';
 import { sweptWithoutEffect } from '../experiment/sweep-no-effect.js';
 import { numericValue, parseSetOption, splitTopLevel, SweepSyntaxError, type SweepParam } from '../experiment/sweep-values.js';
 import { InputError, type InputIssue } from '../scenario/errors.js';
-import { describeWarnings, readInput } from './io.js';
+import { describeTracesOverPoints, describeWarnings, readInput } from './io.js';
 import { HOT_LINKS } from '../experiment/hot-links.js';
 import { parsePolicyOption } from './policy-options.js';
 import { withOwnParams } from '../policy/own-params.js';
@@ -161,7 +161,7 @@ export async function runExperimentCommand(argv: ExperimentArgs, command: 'compa
   };
   const plan = await prepareExperiment(spec, { policyTimeoutS: argv.policyTimeout });
   // What `run` would warn of, for each point: a figure no hardware has is said before any result.
-  if (!argv.quiet) process.stderr.write(describeWarnings(plan.warnings));
+  if (!argv.quiet) process.stderr.write(describeTracesOverPoints(plan.traceReports, seeds) + describeWarnings(plan.warnings));
   if (!argv.quiet) for (const note of sampleVariationNotes(base.resolved.scenario, seeds.length)) process.stderr.write(`  note: ${note}\n`);
   const metrics = argv.metrics !== undefined ? metricOption(argv.metrics, metricColumns(plan)) : defaultMetrics(plan);
   const against = argv.plotAgainst !== undefined ? plotAgainstOption(argv.plotAgainst, metricColumns(plan), argv.plot, sweep.length > 0) : undefined;

@@ -39,6 +39,37 @@ export function describeTraces(reports: readonly TraceReport[]): string {
 }
 
 /**
+ * describeTraces over an experiment's points (CheckedPlan.traceReports): a line every point has is
+ * said once, as `run` says it; one some points have is said for each, naming the point (a swept
+ * window or max_jobs keeps other rows at each).
+ */
+export function describeTracesOverPoints(points: readonly { where: string; reports: readonly TraceReport[] }[], seeds: readonly number[]): string {
+  const at = new Map<string, string[]>();
+  for (const p of points) {
+    // Two workloads reading one trace alike give one line twice: each is kept, told apart by its count.
+    const seen = new Map<string, number>();
+    for (const report of p.reports) {
+      let line = describeTraces([report]).slice(0, -1);
+      // A sample drawn with the run's seed keeps other rows at each seed: the line is one seed's.
+      const s = report.sampleSeed;
+      if (s !== undefined && (report.filteredByOption.sample ?? 0) > 0 && !(seeds.length === 1 && seeds[0] === s)) line += ` (the sample of seed ${s}: each seed of the runs replays a sample of its own)`;
+      const k = (seen.get(line) ?? 0) + 1;
+      seen.set(line, k);
+      const key = `${k}\u0000${line}`;
+      const where = at.get(key);
+      if (where) where.push(p.where);
+      else at.set(key, [p.where]);
+    }
+  }
+  let out = '';
+  for (const [key, where] of at) {
+    const line = key.slice(key.indexOf('\u0000') + 1);
+    out += where.length === points.length ? `${line}\n` : where.map((w) => `${line} (sweep point ${w})\n`).join('');
+  }
+  return out;
+}
+
+/**
  * Run a command body, turning known failures into messages and exit codes (never a stack trace for
  * bad input). `command`: how a failure is introduced (`validate failed: ...`); a run by default.
  */

@@ -11,7 +11,7 @@ import { samePolicy, withOwnParams } from '../policy/own-params.js';
 import type { PolicyRef } from '../scenario/schema.js';
 import { formatIssue, InputError, SourceMap, type InputIssue } from '../scenario/errors.js';
 import { parseYaml } from '../scenario/parse-yaml.js';
-import type { ResolvedScenario } from '../model/load-scenario.js';
+import type { ResolvedScenario, TraceReport } from '../model/load-scenario.js';
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow } from '../sim/metrics.js';
 import { TENANT_SHARE_COLUMNS } from '../sim/tenant-share-series.js';
 import { cellText, type Table } from './csv-table.js';
@@ -168,6 +168,13 @@ export interface CheckedPlan extends Plan {
    * as a bare `latency: 2`, is 2 s at that point only).
    */
   warnings: string[];
+  /**
+   * What each point's traces contributed and dropped (rows skipped by reason, renamed, suspect), as
+   * `run` prints it: `where` names the point (`path=value, ...`; empty without a sweep). Loaded at
+   * the scenario's own seed, as the warnings are (a report's `sampleSeed` says so where its
+   * trace's `sample` depends on the seed, so that each run's seed keeps other rows).
+   */
+  traceReports: Array<{ where: string; reports: readonly TraceReport[] }>;
 }
 
 export interface ValidateOptions {
@@ -195,6 +202,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
   const warned = new Map<string, string[]>();
   /** The warnings of the points refused, said with their problems. */
   const refusedWarnings: InputIssue[] = [];
+  const traceReports: CheckedPlan['traceReports'] = [];
   // `--job NAME`: refused when no point can have a job of that name (a run may still lack it: a
   // generator's job that never arrives, which the experiment warns of after running).
   const jobName = plan.spec.jobName;
@@ -225,6 +233,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
       const loaded = loadScenarioForRun(point.text, plan.spec.scenarioFile, { ...fileAccess(plan.spec.scenarioFile), ...(plan.spec.maxMemoryBytes !== undefined ? { maxMemoryBytes: plan.spec.maxMemoryBytes } : {}) });
       fingerprints[point.index] = loaded.fingerprint;
       largestRunBytes = Math.max(largestRunBytes, loaded.resolved.size.memoryBytes);
+      traceReports.push({ where, reports: loaded.resolved.traceReports });
       for (const w of new Set(loaded.resolved.warnings.map((x) => formatIssue(inFile(x))))) {
         const at = warned.get(w);
         if (at) at.push(where);
@@ -283,6 +292,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions = {}): P
     tenants,
     hasJobs,
     largestRunBytes,
+    traceReports,
     warnings: [...[...warned].flatMap(([w, at]) => (at.length === plan.points.length ? [w] : at.map((where) => `${w} (sweep point ${where})`))), ...(names?.warnings ?? [])],
   };
 }

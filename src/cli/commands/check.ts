@@ -11,7 +11,7 @@ import { Progress } from '../../experiment/progress.js';
 import { InputError, type InputIssue } from '../../scenario/errors.js';
 import { checkWritableDir, refuseFolderAsFile, refuseInputAsOutput } from '../ensure-dir.js';
 import { writeAtomically } from '../experiment-cli.js';
-import { describeWarnings, EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
+import { describeTracesOverPoints, describeWarnings, EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
 import { parsePolicyOption } from '../policy-options.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { checkPolicyTimeout, checkWorkers } from '../number-options.js';
@@ -126,9 +126,10 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     ] as const) {
       if (path !== undefined) refuseInputAsOutput(option, path, prepared.flatMap((p) => p.inputs));
     }
-    // What `run`, `compare` and `sweep` warn of (the scenario's and its policies'), said once
+    // What `run`, `compare` and `sweep` say of the traces (rows skipped by reason) and warn of (the
+    // scenario's and its policies'), said once
     // before anything runs: a CI log is where a plausibility warning or a misspelt parameter shows.
-    if (!argv.quiet) process.stderr.write(describeWarnings([...new Set(prepared.flatMap((p) => p.plan.warnings))]));
+    if (!argv.quiet) process.stderr.write(prepared.map((p) => describeTracesOverPoints(p.plan.traceReports, p.plan.spec.seeds)).join('') + describeWarnings([...new Set(prepared.flatMap((p) => p.plan.warnings))]));
     const checks: ScenarioCheck[] = [];
     for (const p of prepared) {
       let progress: Progress | undefined;

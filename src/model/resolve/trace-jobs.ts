@@ -383,6 +383,7 @@ export function resolveTraceJobs(t: TraceSpec, wi: number, scope: WorkloadScope)
     firstRenamed,
     suspectByReason: { ...(imported.suspectByReason ?? {}) },
     firstSuspect: { ...(imported.firstSuspect ?? {}) },
+    ...(sampled && t.sample_seed === undefined ? { sampleSeed } : {}),
   });
 }
 

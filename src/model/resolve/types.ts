@@ -133,5 +133,7 @@ export interface TraceReport {
   readonly suspectByReason: Record<string, number>;
   /** The first row of each reason of `suspectByReason`: its line, column and value. */
   readonly firstSuspect: Record<string, TraceSkipSample>;
+  /** The seed a `sample` without `sample_seed` was drawn with: the load's (each run's seed keeps other rows). Absent when not sampled, or pinned. */
+  readonly sampleSeed?: number;
 }
 

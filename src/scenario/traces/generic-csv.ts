@@ -24,7 +24,7 @@
 // id column, or the JobID column where none is mapped) is skipped before anything else of it is
 // read, its submit time too: the jobs kept are those sacct -X lists (slurm-steps.ts).
 // Checks in order: field count, Slurm step, filter, submit, devices, instances, gpu_milli, duration/end.
-// Kept but counted as suspect (suspect-rows.ts), one note per time: a start before the submit (the
+// Kept but counted as suspect (suspect-rows.ts), one note per time (a row counted once per reason): a start before the submit (the
 // job is submitted at its submit time and runs end - start), and with a time_zone a local time
 // its clock skipped or showed twice (read at the offset before the change, time-zone.ts).
 import { parseDuration } from '../../units/units.js';
@@ -207,7 +207,8 @@ export function parseGenericCsvRows(text: string | TextPieces, mapping: CsvMappi
   // A run time that is not positive, said as computed and with the cells it came from: quoting the
   // computed '0' as the end column's cell read as if the file held a 0 there.
   const durationCells = (f: CsvRecord, durationS: number, col: number, fromCol: number): string => {
-    const cell = (c: number): string => `${names[c]!} ${f.field(c)!.trim()}`;
+    // A headerless file's names are the column numbers: '4 -1' read as two numbers.
+    const cell = (c: number): string => (mapping.header === false ? `column ${names[c]!}: ${f.field(c)!.trim()}` : `${names[c]!} ${f.field(c)!.trim()}`);
     const unit = iso ? '' : ` (${timeUnit})`;
     // Slurm's elapsed time (00:00:00) is in seconds whatever the time_unit: no unit said for it.
     if (fromCol < 0) return `${durationS} s from ${cell(col)}${slurmElapsedS(f.field(col)) === undefined ? ` (${timeUnit})` : ''}`;

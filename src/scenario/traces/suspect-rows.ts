@@ -56,7 +56,7 @@ export class SuspectRows {
   }
 
   /**
-   * The counts and first rows among the jobs `kept` holds (indices of `jobs`): a job that window,
+   * The counts of rows (not of notes) and first rows among the jobs `kept` holds (indices of `jobs`): a job that window,
    * sample or max_jobs left out is not in the run, and its notes are not told. Where the first of
    * a reason was left out, the first kept is told by its line and column, without its value.
    * Undefined when no kept job has a note.
@@ -71,10 +71,16 @@ export class SuspectRows {
     }
     const suspectByReason: Record<string, number> = {};
     const firstSuspect: Record<string, TraceSkipSample> = {};
+    // The last row counted for each reason: a row noted twice for one reason (its submit, start
+    // and end all in the hour its clock skipped) is one row, as the reports say ("3 rows" was one
+    // job). A row's notes are made together, so its repeats follow one another.
+    const lastRow = new Map<string, number>();
     for (let k = 0; k < n; k++) {
       const row = this.rowOf[k]!;
       if (isKept !== undefined && isKept[row] !== 1) continue;
       const { reason, column } = this.kinds[this.kindOf[k]!]!;
+      if (lastRow.get(reason) === row) continue;
+      lastRow.set(reason, row);
       if (suspectByReason[reason] === undefined) {
         suspectByReason[reason] = 0;
         const first = this.firstOf.get(reason)!;
