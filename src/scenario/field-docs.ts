@@ -256,7 +256,7 @@ const TRACE: Docs = {
   'mapping.filter.keep': 'The values to keep, matched exactly after trimming spaces (case counts: Philly writes Pass, Helios and Acme COMPLETED); at least one. Quote a value YAML would read as a number or boolean.',
   reference_device: 'Device kind the recorded run times were measured on.',
   efficiency: 'Kernel efficiency on the reference kind (its catalogue figure when absent).',
-  runtime: "How a run time carries over to other kinds: 'fixed' (the same on any kind) or 'scale' (work = run time on the reference kind; faster kinds finish sooner).",
+  runtime: "How a run time carries over to other kinds: 'fixed' (the same on any kind) or 'scale' (work = run time on the reference kind; faster kinds finish sooner). Under 'fixed' the trace says how long a job ran, not how much it computed, so its useful work is taken as the run time at the efficiency of the kind it runs on: every such job's effective compute ratio is that kind's efficiency, and the pool's ratio measures only allocation and idle devices. Use 'scale' (with `reference_device`, the kind the trace was recorded on) for a ratio that compares kinds.",
   device_map: "Trace GPU model -> catalogue device kind, e.g. { V100M32: V100-SXM2-32GB }: the models of alibaba-openb's gpu_spec or of a csv mapping's `allowed_models` column (a philly trace names none).",
   window: 'Keep jobs submitted in [start, end) of the trace\'s time; time 0 becomes `start`.',
   'window.start': 'Start of the window (0 when absent).',
