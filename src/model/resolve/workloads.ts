@@ -23,5 +23,15 @@ export function resolveWorkloads(scenario: Scenario, book: KindBook, groups: rea
       if (g) generators.push(g);
     }
   });
+  // Each trace is re-based to its own earliest submit time (a window counts from it too), so traces
+  // cut from one log (one per team, per cluster) do not share a clock, and nothing the scenario can
+  // write lines them up: said once, at the second trace.
+  const traces = scenario.workloads.flatMap((w, wi) => ('trace' in w ? [wi] : []));
+  if (traces.length >= 2) {
+    ctx.warn(
+      ['workloads', traces[1]!, 'trace', 'path'],
+      `the scenario replays ${traces.length} job traces, and each keeps a clock of its own: time 0 is each trace's own earliest submit time (window offsets count from it too), so traces cut from one log at different times do not line up, their first jobs all arriving at the run's start. To keep one clock, merge them into one file (a group column with \`queue_from\` or \`priority\` keeps their jobs apart)`,
+    );
+  }
   return { jobs: scope.jobs, generators, tenants: scope.tenants };
 }
