@@ -119,6 +119,13 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
             if (!argv.quiet && linkIntervalS !== undefined && !l.files.includes('links_timeseries.csv')) {
               process.stderr.write('warning: --link-interval: this scenario sends nothing over links (network: ideal, with no transfers or disaggregated services), so links_timeseries.csv is not written\n');
             }
+            // Asked for and not written, requests.csv was missed only by the next step that read it.
+            if (!argv.quiet && argv.requests && !l.files.includes('requests.csv')) {
+              process.stderr.write('warning: --requests: this scenario has no inference services, so requests.csv is not written\n');
+            }
+            if (!argv.quiet && !argv.requests && argv.requestSample !== 1) {
+              process.stderr.write('warning: --request-sample: requests.csv is written only with --requests; the sample is not used\n');
+            }
             folder = new OutputFolder(argv.out ?? join('results', l.scenario));
             folder.refuseInputs([argv.scenario, ...l.inputs]);
             // The traces it reads are known now: a --timeline onto one replaced it.
