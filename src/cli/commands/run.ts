@@ -12,7 +12,7 @@ import { InputError } from '../../scenario/errors.js';
 import { prefetchInWorker } from '../../experiment/prefetch-in-worker.js';
 import { outputError, refuseFolderAsFile, refuseInputAsOutput } from '../ensure-dir.js';
 import { OutputFolder } from '../output-folder.js';
-import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
+import { describeTraces, describeWarnings, guarded, readScenarioText } from '../io.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { checkPolicyTimeout } from '../number-options.js';
 import { formatServices } from '../service-table.js';
@@ -83,7 +83,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
     checkPolicyTimeout(argv.policyTimeout);
     const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
     const linkIntervalS = argv.linkInterval === undefined ? undefined : parseLinkInterval(argv.linkInterval);
-    const scenarioText = readInput(argv.scenario);
+    const scenarioText = readScenarioText(argv.scenario);
     if (argv.timeline !== undefined) checkTimeline(argv.timeline, argv.scenario);
     // Parsing --policy takes the scenario schemas (zod): loaded here only when given, else in the worker alone.
     const overrides = argv.policy !== undefined || argv.placement !== undefined ? (await import('../policy-options.js')).policyOverrides(argv, process.cwd()) : {};
