@@ -325,3 +325,17 @@ describe('run options that write nothing for the scenario given', () => {
     expect(r.stderr).toContain('warning: --request-sample: requests.csv is written only with --requests');
   });
 });
+
+describe("'-' for standard input", () => {
+  // `poolsim validate -` (the Unix convention for standard input, as in `generate | poolsim run -`)
+  // was answered "'': expected a file's path, got an empty name (an unset variable?)": yargs reads a
+  // bare '-' as an empty string, and the message blamed an unset variable the user never wrote.
+  it('is refused saying poolsim reads files by path, on a command and after an option', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-dash-')), 'out');
+    for (const args of [['validate', '-'], ['run', '-', '--out', out], ['compare', '-', '--policies', 'fifo', '--out', out]]) {
+      expectRefused(args, "'-': poolsim does not read standard input; save the text to a file and give its path", args.join(' '));
+    }
+    expectRefused(['run', SCENARIO, '--out', '-'], "--out: '-' is not read as standard input or output; give a path (./- for a file named '-')");
+    expect(existsSync(out)).toBe(false);
+  });
+});
