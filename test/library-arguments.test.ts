@@ -42,3 +42,26 @@ describe('runScenario options.seed', () => {
     expect(runScenario(scenario()).summary.seed).toBe(1);
   });
 });
+
+describe('runScenario options.on', () => {
+  // A misspelt listener (`jobFinishd`) never fired and the run said nothing: a user counting
+  // finished jobs got 0. A listener that is not a function ended the run deep inside with
+  // "TypeError: jobFinished is not a function", and `on: 5` was taken as no listeners.
+  it('refuses an unknown listener name with the nearest known one, before the run', () => {
+    let fired = 0;
+    const message = refusal(() => runScenario(scenario(), { on: { jobFinishd: () => fired++ } as never }));
+    expect(message).toBe("run options: on.jobFinishd: unknown listener 'jobFinishd' (did you mean 'jobFinished'?); expected one of: jobSubmitted, jobRejected, jobStarted, jobStopped, jobFinished, jobRateChanged, linkSaturated, linkRelieved, jobRow, transferRow, linkRow, serviceRow, requestRow");
+    expect(fired).toBe(0);
+  });
+
+  it('refuses a listener that is not a function, and listeners that are not an object', () => {
+    expect(refusal(() => runScenario(scenario(), { on: { jobFinished: 5 } as never }))).toBe('run options: on.jobFinished: expected a function, got a number');
+    expect(refusal(() => runScenario(scenario(), { on: 5 as never }))).toMatch(/^run options: on: expected an object of listeners \(jobSubmitted, .*\), got a number$/);
+  });
+
+  it('runs known listeners as before', () => {
+    let finished = 0;
+    runScenario(scenario(), { on: { jobFinished: () => finished++, jobRow: undefined } });
+    expect(finished).toBe(4);
+  });
+});

@@ -31,7 +31,7 @@ export function runScenario(resolved: ResolvedScenario, options: RunScenarioOpti
   const { outputs, observe, on, ...runOptions } = options;
   const sim = new Simulation(resolved, runOptions);
   const sinks = outputs ? attachOutputs(sim, outputs.files, outputs.write, outputs.writeRows, outputs.rowBuffer) : undefined;
-  if (on) listenTo(sim.signals, sim.cluster, on, sim.network);
+  if (on !== undefined) listenTo(sim.signals, sim.cluster, on, sim.network);
   observe?.(sim);
   const result = sim.run();
   sinks?.finish(result.summary, result.tenants);
