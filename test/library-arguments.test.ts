@@ -65,3 +65,20 @@ describe('runScenario options.on', () => {
     expect(finished).toBe(4);
   });
 });
+
+describe('runScenario given something other than a resolved scenario', () => {
+  // The scenario object itself, not passed through defineScenario (the commonest slip), ended in
+  // "TypeError: Cannot read properties of undefined (reading 'seed')" from inside the simulator.
+  it('refuses a plain scenario object, saying to pass it through defineScenario', () => {
+    const plain = { name: 'p', datacentres: [], workloads: [] };
+    expect(refusal(() => runScenario(plain as never))).toBe(
+      'run options: scenario: expected a resolved scenario (what defineScenario or loadScenario returns), got a plain object with name, datacentres, workloads: pass it through defineScenario first',
+    );
+  });
+
+  it('refuses undefined, a string and an empty object', () => {
+    for (const [value, got] of [[undefined, 'undefined'], ['name: x', 'a string'], [{}, 'a plain object with no keys']] as const) {
+      expect(refusal(() => runScenario(value as never))).toMatch(new RegExp(`^run options: scenario: expected a resolved scenario \\(what defineScenario or loadScenario returns\\), got ${got}`));
+    }
+  });
+});
