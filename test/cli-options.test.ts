@@ -305,3 +305,37 @@ describe('command-line options', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 });
+
+describe('run options that write nothing for the scenario given', () => {
+  // `poolsim run quickstart.yaml --requests` (a training-only pool) wrote no requests.csv and said
+  // nothing; a CI step that then reads requests.csv failed without a reason. --link-interval already
+  // says so when there is no link to sample.
+  it('--requests on a scenario with no inference service says requests.csv is not written', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-requests-')), 'out');
+    const r = poolsim('run', SCENARIO, '--requests', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning: --requests: this scenario has no inference services, so requests.csv is not written');
+    expect(existsSync(join(out, 'requests.csv'))).toBe(false);
+  });
+
+  it('--request-sample without --requests says the sample is not used', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-requests-')), 'out');
+    const r = poolsim('run', SCENARIO, '--request-sample', '0.1', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning: --request-sample: requests.csv is written only with --requests');
+  });
+});
+
+describe("'-' for standard input", () => {
+  // `poolsim validate -` (the Unix convention for standard input, as in `generate | poolsim run -`)
+  // was answered "'': expected a file's path, got an empty name (an unset variable?)": yargs reads a
+  // bare '-' as an empty string, and the message blamed an unset variable the user never wrote.
+  it('is refused saying poolsim reads files by path, on a command and after an option', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'poolsim-dash-')), 'out');
+    for (const args of [['validate', '-'], ['run', '-', '--out', out], ['compare', '-', '--policies', 'fifo', '--out', out]]) {
+      expectRefused(args, "'-': poolsim does not read standard input; save the text to a file and give its path", args.join(' '));
+    }
+    expectRefused(['run', SCENARIO, '--out', '-'], "--out: '-' is not read as standard input or output; give a path (./- for a file named '-')");
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/model/load-scenario.js';
-import { InputFileError, MAX_INPUT_BYTES, readInputFile } from '../src/scenario/read-input-file.js';
+import { InputFileError, MAX_INPUT_BYTES, readInputFile, readInputPieces } from '../src/scenario/read-input-file.js';
 import { loadTrace, TraceError } from '../src/scenario/traces/index.js';
 import { repoPath } from './helpers.js';
 
@@ -193,6 +193,23 @@ describe('readInputFile: gzip', () => {
     // A text file that merely starts with 'BZh' is text.
     writeFileSync(at('bzh.csv'), 'BZh,x\n1,2\n');
     expect(readInputFile(at('bzh.csv'))).toBe('BZh,x\n1,2\n');
+  });
+
+  it('UTF-16 text (PowerShell\'s `>` and Out-File) is named as such, with what to do, not called binary', () => {
+    // `Get-Content s.yaml | Out-File s2.yaml` in Windows PowerShell 5 writes UTF-16LE with a BOM; the
+    // scenario was refused as "a binary file, expected text (CSV or YAML)", which it is not.
+    const yaml = 'name: x\nseed: 1\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(yaml, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    writeFileSync(at('le.yaml'), le);
+    writeFileSync(at('be.yaml'), be);
+    writeFileSync(at('nobom.yaml'), Buffer.from(yaml, 'utf16le'));
+    const expected = /is UTF-16 text; poolsim reads UTF-8: save it as UTF-8 \(iconv -f UTF-16 -t UTF-8, or PowerShell's Out-File -Encoding utf8\)/;
+    for (const f of ['le.yaml', 'be.yaml', 'nobom.yaml']) {
+      expect(() => readInputFile(at(f)), f).toThrow(expected);
+      expect(() => readInputPieces(at(f)), f).toThrow(expected);
+    }
   });
 });
 

@@ -9,7 +9,7 @@ import { writeAtomically } from '../src/cli/experiment-cli.js';
 import { OutputFolder } from '../src/cli/output-folder.js';
 import { InputError } from '../src/scenario/errors.js';
 
-const disk = vi.hoisted(() => ({ full: false }));
+const disk = vi.hoisted(() => ({ full: false, mount: undefined as string | undefined }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
@@ -22,7 +22,21 @@ vi.mock('node:fs', async (importOriginal) => {
     fs.writeFileSync(path, data.slice(0, 10));
     throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
   }) as typeof fs.writeFileSync;
-  return { ...fs, default: { ...fs, writeSync, writeFileSync }, writeSync, writeFileSync };
+  // `disk.mount`: a folder that is a filesystem of its own (a mount point: a CI volume, `docker -v`),
+  // as Linux treats one: its device differs from its parent's, renaming it is EBUSY, and a rename
+  // from one side of it to the other is EXDEV.
+  const onMount = (p: unknown): boolean => disk.mount !== undefined && (String(p) === disk.mount || String(p).startsWith(`${disk.mount}/`));
+  const statSync = ((path: string, ...rest: unknown[]) => {
+    const st = (fs.statSync as (...a: unknown[]) => import('node:fs').Stats)(path, ...rest);
+    if (!st || !onMount(path)) return st;
+    return Object.assign(Object.create(Object.getPrototypeOf(st) as object) as object, st, { dev: st.dev + 1 });
+  }) as typeof fs.statSync;
+  const renameSync = ((from: string, to: string) => {
+    if (disk.mount !== undefined && (String(from) === disk.mount || String(to) === disk.mount)) throw Object.assign(new Error(`EBUSY: resource busy or locked, rename '${from}' -> '${to}'`), { code: 'EBUSY', syscall: 'rename' });
+    if (onMount(from) !== onMount(to)) throw Object.assign(new Error(`EXDEV: cross-device link not permitted, rename '${from}' -> '${to}'`), { code: 'EXDEV', syscall: 'rename' });
+    return fs.renameSync(from, to);
+  }) as typeof fs.renameSync;
+  return { ...fs, default: { ...fs, writeSync, writeFileSync, statSync, renameSync }, writeSync, writeFileSync, statSync, renameSync };
 });
 
 const MANIFEST = { format: 1, poolsim_version: 'test', command: 'run', scenario: { name: 's', file: 's.yaml', sha256: '' }, seeds: [1], policies: [], placements: [], sweep: [] };
@@ -128,5 +142,52 @@ describe('an output folder that is a symbolic link', () => {
     }
     expect(readdirSync(join(root, 'volume')).sort()).toEqual(['report.html', 'trace.json']);
     expect(readdirSync(root).sort()).toEqual(['out', 'report.html', 'trace.json', 'volume']);
+  });
+});
+
+describe('an output folder that is a mount point', () => {
+  // `--out /out` on a volume mounted there (docker -v "$PWD/results:/out", a CI cache or artifact
+  // volume), or `--out .` in a mounted work folder: the run ran, then failed with a raw
+  // "EBUSY: resource busy or locked (EBUSY)" (an empty folder: the swap renames it) or "EXDEV:
+  // cross-device link not permitted" (files moved in from a staging folder on the parent's disk),
+  // saying "nothing was run", and no result was written.
+  it.each([
+    ['empty', [] as string[]],
+    ['holding other files', ['notes.txt']],
+    ['holding an earlier result', ['summary.csv', 'manifest.json']],
+  ])('%s: the results are written into it, and nothing is left staged', (_, present) => {
+    const root = mkdtempSync(join(tmpdir(), 'poolsim-mount-'));
+    const dir = join(root, 'out');
+    mkdirSync(dir);
+    for (const f of present) writeFileSync(join(dir, f), 'old\n');
+    disk.mount = dir;
+    try {
+      const folder = new OutputFolder(dir);
+      folder.append('summary.csv', 'new\n');
+      folder.append('jobs.csv', 'job_id\n');
+      folder.commit(MANIFEST);
+    } finally {
+      disk.mount = undefined;
+    }
+    expect(readFileSync(join(dir, 'summary.csv'), 'utf8')).toBe('new\n');
+    expect(readdirSync(dir).sort()).toEqual([...new Set(['jobs.csv', 'manifest.json', 'summary.csv', ...present])].sort());
+    expect(readdirSync(root)).toEqual(['out']);
+  });
+
+  it('a run stopped on it (Ctrl-C, a full disk) leaves it as it was', () => {
+    const root = mkdtempSync(join(tmpdir(), 'poolsim-mount-'));
+    const dir = join(root, 'out');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+    disk.mount = dir;
+    try {
+      const folder = new OutputFolder(dir);
+      folder.append('summary.csv', 'new\n');
+      folder.abort();
+    } finally {
+      disk.mount = undefined;
+    }
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+    expect(readdirSync(root)).toEqual(['out']);
   });
 });

@@ -3,7 +3,7 @@
 // parser, and a run's size is estimated (and refused when it cannot fit or finish) before it starts.
 // Each case goes through `poolsim validate` and `poolsim run` as a user would, or through the loader.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -259,6 +259,30 @@ describe('pathological YAML', () => {
     expect(problems(`name: d\nx: ${'['.repeat(70)}${']'.repeat(70)}\n`)).toMatch(/bad\.yaml:2:\d+: nested more than 64 levels/);
     const huge = `name: huge\n# ${'x'.repeat(5 * 2 ** 20)}\n`;
     expect(problems(huge)).toMatch(/^bad\.yaml: the scenario is 5\.0 MiB; a scenario file may hold at most 4 MiB/);
+  });
+
+  it('a scenario file over the limit is refused from its size, before it is read, by every command that reads one', async () => {
+    // A 194 MB scenario (a generated job list gone wrong) was read whole, sent to a worker and parsed
+    // for 22 s and 890 MB before this refusal; one over 256 MiB got the trace reader's advice
+    // instead ('keep only the rows you need (a trace's time window, a sample)'). A sparse file of
+    // 300 MiB: refused from stat, its zeros are never read.
+    const file = join(work, 'sparse.yaml');
+    writeFileSync(file, 'name: sparse\n');
+    truncateSync(file, 300 * 2 ** 20);
+    const commands = [
+      ['validate', file],
+      ['run', file, '--out', join(work, 'sparse-run')],
+      ['compare', file, '--policies', 'fifo', '--out', join(work, 'sparse-compare')],
+      ['sweep', file, '--set', 'seed=1,2', '--out', join(work, 'sparse-sweep')],
+      ['explain', file, '--job', 'a'],
+      ['check', file],
+      ['fill', file, '--out', join(work, 'sparse-fill')],
+    ];
+    const results = await Promise.all(commands.map((args) => poolsimAsync(...args)));
+    for (const [k, r] of results.entries()) {
+      expect(r.stderr, commands[k]![0]).toBe(`${file}: the scenario is 300.0 MiB; a scenario file may hold at most 4 MiB (put request traces in a file: arrival: { process: trace, file: ... })\n1 problem found; nothing was run or written.\n`);
+      expect(r.code, commands[k]![0]).toBe(2);
+    }
   });
 });
 

@@ -51,3 +51,34 @@ describe("a trace's device_map key that no job names", () => {
     expect(warnings('{ P100: P100 }', 'a1,worker,1,Terminated,100,400,600,29.3,100,MISC\na2,worker,1,Terminated,100,400,600,29.3,100,')).toEqual([]);
   });
 });
+
+// nodes_from's device_map had no such check: `device_map: { V100M1: A100-80GB }` (meant for
+// V100M16) on alibaba-replay's node list validated and ran its 55 V100M16 nodes as V100-SXM2-16GB.
+const NODES = ['sn,cpu_milli,memory_mib,gpu,model', 'n0,32000,262144,8,V100M16', 'n1,32000,262144,8,V100M16', 'n2,32000,262144,4,T4'].join('\n');
+const nodesScenario = (map: string): string => `name: n
+network: ideal
+datacentres:
+  - name: dc
+    nodes_from:
+      format: alibaba-openb
+      path: nodes.csv
+      device_map: ${map}
+workloads:
+  - jobs: [{ name: j, devices: 1, duration: 1h, device_kinds: [T4] }]
+`;
+const loadNodes = (map: string) => loadScenario(nodesScenario(map), 'dir/s.yaml', { readFile: () => NODES, baseDir: 'dir' });
+
+describe("a node list's device_map key that no node names", () => {
+  it('is warned at the key, with the models the catalogue read instead', () => {
+    const r = loadNodes('{ V100M1: A100-80GB }');
+    expect(r.shape.kinds.map((k) => k.name).sort()).toEqual(['T4', 'V100-SXM2-16GB']);
+    expect(r.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      "datacentres[0].nodes_from.device_map.V100M1: device_map maps 'V100M1', which no node of the list names, while models the nodes name are not in it and are read by the catalogue's names (V100M16 -> V100-SXM2-16GB, T4 -> T4): keys are matched exactly, case counts; is one misspelt?",
+    ]);
+    expect(loadNodes('{ V100M16: A100-80GB }').shape.kinds.map((k) => k.name).sort()).toEqual(['A100-80GB', 'T4']);
+  });
+
+  it('is not warned when every model the nodes name is in the map', () => {
+    expect(loadNodes('{ V100M16: A100-80GB, T4: T4, P100: P100 }').warnings).toEqual([]);
+  });
+});

@@ -26,7 +26,7 @@ import { nearTieNote } from '../experiment/near-tie-note.js';
 import { sweptWithoutEffect } from '../experiment/sweep-no-effect.js';
 import { numericValue, parseSetOption, splitTopLevel, SweepSyntaxError, type SweepParam } from '../experiment/sweep-values.js';
 import { InputError, type InputIssue } from '../scenario/errors.js';
-import { describeTracesOverPoints, describeWarnings, readInput } from './io.js';
+import { describeTracesOverPoints, describeWarnings, readScenarioText } from './io.js';
 import { HOT_LINKS } from '../experiment/hot-links.js';
 import { parsePolicyOption } from './policy-options.js';
 import { withOwnParams } from '../policy/own-params.js';
@@ -123,7 +123,7 @@ const JOB_ONLY_METRICS = ['queueing_delay_mean_s', 'queueing_delay_p95_s', 'jct_
 const PLOTTED_IN_SWEEPS = ['job_effective_compute_ratio', 'effective_compute_ratio_pool', 'queueing_delay_p95_s', 'jct_mean_s'];
 
 export async function runExperimentCommand(argv: ExperimentArgs, command: 'compare' | 'sweep'): Promise<void> {
-  const scenarioText = readInput(argv.scenario);
+  const scenarioText = readScenarioText(argv.scenario);
   // The unedited file must be valid too; its fingerprint goes into the manifest.
   const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
   const base = loadScenarioForRun(scenarioText, argv.scenario, { ...fileAccess(argv.scenario), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) });

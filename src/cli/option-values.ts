@@ -60,3 +60,19 @@ export function optionWithoutValue(args: readonly string[], valued: ReadonlySet<
   }
   return undefined;
 }
+
+/**
+ * A bare '-' (standard input or output, by the Unix convention) among `args`: yargs reads it as an
+ * empty string, so a file named '-' was refused as "an empty name (an unset variable?)". Returns
+ * the option it is the value of (one of `valueOptions`, kebab-case), `{}` where it stands alone (a
+ * file argument), or undefined when there is none.
+ */
+export function dashArgument(args: readonly string[], valueOptions: ReadonlySet<string>): { option?: string } | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') break;
+    if (args[i] !== '-') continue;
+    const before = i > 0 ? /^--([^=]+)$/s.exec(args[i - 1]!) : null;
+    return before && valueOptions.has(before[1]!) ? { option: `--${before[1]}` } : {};
+  }
+  return undefined;
+}

@@ -50,14 +50,20 @@ export class OutputFolder {
     // An empty name resolves to the current folder: almost always an unset variable (--out "$DIR").
     if (dir.trim() === '') throw outputError(option, dir, "the name is empty; give a folder (the current one is '.')");
     let abs = resolve(dir);
+    let mountPoint = false;
     if (existsSync(abs)) {
       if (!statSync(abs).isDirectory()) throw outputError(option, dir, 'it is a file, not a folder');
       // The swap renames the folder's own entry: a link's would be replaced by a real folder beside it.
       abs = realpathSync(abs);
+      // A folder that is a filesystem of its own (a mounted volume: `docker -v ...:/out`, `--out .`
+      // in a mounted work folder) can neither be renamed (EBUSY) nor receive files renamed from
+      // beside it, on its parent's disk (EXDEV): its files are staged inside it, and moved in one
+      // by one with the manifest last.
+      mountPoint = statSync(abs).dev !== statSync(dirname(abs)).dev;
     }
     this.path = abs;
     ensureDir(dirname(abs), option);
-    this.staging = join(dirname(abs), `.${basename(abs)}.poolsim-${process.pid}`);
+    this.staging = mountPoint ? join(abs, `.poolsim-${process.pid}`) : join(dirname(abs), `.${basename(abs)}.poolsim-${process.pid}`);
     // The cleanup first, then the folder: a signal that lands between the two would otherwise end
     // the process by default and leave the staging folder behind.
     this.forgetCleanup = cleanupOnInterrupt(() => this.abort());
@@ -222,6 +228,7 @@ export class OutputFolder {
     }
     const entries = readdirSync(dir);
     const previous = previousOutputs(dir);
+    // Staged inside the folder (a mount point), the staging folder is among its entries: never swapped.
     if (entries.every((e) => previous.has(e))) {
       // Only an earlier result is there: swap the folders, then drop the old one.
       const old = join(dirname(dir), `.${basename(dir)}.poolsim-old-${process.pid}`);

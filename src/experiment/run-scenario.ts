@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import type { ResolvedScenario } from '../model/load-scenario.js';
 import { loadPolicies, type LoadPoliciesOptions } from '../policy/plugin.js';
 import type { ResolvedPolicies } from '../policy/registry.js';
+import { checkResolvedArgument } from '../sim/resolved-argument.js';
 import { listenTo, type RunListeners } from '../sim/run-events.js';
 import { Simulation, type RunOptions, type RunResult } from '../sim/simulation.js';
 import type { RowBufferSource } from './job-row-batch.js';
@@ -31,7 +32,7 @@ export function runScenario(resolved: ResolvedScenario, options: RunScenarioOpti
   const { outputs, observe, on, ...runOptions } = options;
   const sim = new Simulation(resolved, runOptions);
   const sinks = outputs ? attachOutputs(sim, outputs.files, outputs.write, outputs.writeRows, outputs.rowBuffer) : undefined;
-  if (on) listenTo(sim.signals, sim.cluster, on, sim.network);
+  if (on !== undefined) listenTo(sim.signals, sim.cluster, on, sim.network);
   observe?.(sim);
   const result = sim.run();
   sinks?.finish(result.summary, result.tenants);
@@ -62,6 +63,7 @@ export async function runScenarioWithPolicies(
   resolved: ResolvedScenario,
   options: RunScenarioOptions & { scenarioDir?: string; overrides?: LoadPoliciesOptions } = {},
 ): Promise<PolicyRunResult> {
+  checkResolvedArgument(resolved);
   const { scenarioDir, overrides, ...rest } = options;
   const policies: ResolvedPolicies = rest.policies ?? (await loadPolicies(resolved, scenarioDir ?? resolved.baseDir ?? dirname(resolved.file), overrides));
   // Said before the run, as `poolsim run` says them: a placement's notes read the empty pool.

@@ -41,6 +41,11 @@ export const MAX_OPEN_RUN_S = 100 * 365 * 86400;
  */
 export const MAX_SCENARIO_BYTES = 4 * 2 ** 20;
 
+/** Why a scenario text of `bytes` is refused: one message whether its size on disk or its text is judged. */
+export function scenarioTooLarge(bytes: number): string {
+  return `the scenario is ${(bytes / 2 ** 20).toFixed(1)} MiB; a scenario file may hold at most ${MAX_SCENARIO_BYTES / 2 ** 20} MiB (put request traces in a file: arrival: { process: trace, file: ... })`;
+}
+
 /** Deepest nesting of mappings and lists: a scenario needs about 8 levels. */
 export const MAX_NESTING = 64;
 

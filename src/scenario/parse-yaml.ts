@@ -3,7 +3,7 @@
 // bombs, syntax errors and tags that are not plain scenario values.
 import { isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { formatPath, InputError, type InputIssue, type PathKey } from './errors.js';
-import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES } from './limits.js';
+import { MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES, scenarioTooLarge } from './limits.js';
 
 /**
  * YAML text -> plain data, refusing what would exhaust the parser: text beyond MAX_SCENARIO_BYTES,
@@ -14,7 +14,7 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; l
   const at = (line: number, column: number, message: string): InputError => new InputError([{ file, line, column, path: '', message }]);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_SCENARIO_BYTES) {
-    throw at(0, 0, `the scenario is ${(bytes / 2 ** 20).toFixed(1)} MiB; a scenario file may hold at most ${MAX_SCENARIO_BYTES / 2 ** 20} MiB (put request traces in a file: arrival: { process: trace, file: ... })`);
+    throw at(0, 0, scenarioTooLarge(bytes));
   }
   const lines = new LineCounter();
   const tooDeep = `nested more than ${MAX_NESTING} levels deep (a scenario needs about 8): is a bracket unclosed, or the indentation off?`;

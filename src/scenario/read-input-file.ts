@@ -53,7 +53,7 @@ export function readInputFile(path: string, options: ReadInputOptions = {}): str
   const other = otherCompression(text);
   if (other) throw new InputFileError(path, `is ${other.name}-compressed; poolsim reads plain text or gzip: decompress it first (${other.command}), or compress it with gzip`);
   // A NUL byte never occurs in CSV or YAML text: this is a binary file (a spreadsheet, Parquet, an image).
-  if (text.indexOf(0) >= 0) throw new InputFileError(path, `is a binary file, expected text (CSV or YAML${isGzip(bytes) ? ', gzip-compressed or not' : ''})`);
+  if (text.indexOf(0) >= 0) throw new InputFileError(path, notTextReason(text, isGzip(bytes)));
   return text.toString('utf8');
 }
 
@@ -152,7 +152,22 @@ function* regularFileChunks(path: string, maxBytes: number, pieceBytes = PIECE_B
 function checkText(path: string, b: Buffer, gzipped: boolean, nul = b.indexOf(0) >= 0): void {
   const other = otherCompression(b);
   if (other) throw new InputFileError(path, `is ${other.name}-compressed; poolsim reads plain text or gzip: decompress it first (${other.command}), or compress it with gzip`);
-  if (nul) throw new InputFileError(path, `is a binary file, expected text (CSV or YAML${gzipped ? ', gzip-compressed or not' : ''})`);
+  if (nul) throw new InputFileError(path, notTextReason(b, gzipped));
+}
+
+/**
+ * Why bytes holding a NUL are not read: UTF-16 text (what Windows PowerShell 5's `>` and Out-File
+ * write) is named as such, with what to do; anything else is binary (a spreadsheet, Parquet, an image).
+ */
+function notTextReason(b: Buffer, gzipped: boolean): string {
+  if (isUtf16(b)) return "is UTF-16 text; poolsim reads UTF-8: save it as UTF-8 (iconv -f UTF-16 -t UTF-8, or PowerShell's Out-File -Encoding utf8)";
+  return `is a binary file, expected text (CSV or YAML${gzipped ? ', gzip-compressed or not' : ''})`;
+}
+
+/** A UTF-16 byte-order mark, or, without one, ASCII text's every other byte NUL (little- or big-endian). */
+function isUtf16(b: Buffer): boolean {
+  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return true;
+  return b.length >= 4 && ((b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) || (b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0));
 }
 
 /** The file's bytes, read only if it is a regular file of at most `maxBytes`. */

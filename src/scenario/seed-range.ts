@@ -27,3 +27,13 @@ export function seedRangeProblem(first: number, count: number): string | undefin
   // first + count - 1 may itself round (9007199254740990 + 3 - 1 gave ...991): compare without it.
   return first > MAX_SEED - (count - 1) ? `the last seed, ${first} + ${count} - 1, is above ${MAX_SEED} (10^15 - 1, the largest seed the CSV files write whole)` : undefined;
 }
+
+/**
+ * Why a seed given as a value by code (the library's `runScenario(resolved, { seed })`) cannot be
+ * used, or undefined: a number the CLI's --seed would take, nothing else (a string is not read as
+ * one; NaN, a fraction or a negative seed ran as some stream and was written as given).
+ */
+export function seedValueProblem(seed: unknown): string | undefined {
+  if (typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED) return undefined;
+  return `${SEED_RANGE}, got ${typeof seed === 'string' ? `'${seed}'` : String(seed)}`;
+}

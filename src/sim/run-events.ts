@@ -2,6 +2,8 @@
 // signals and the result rows. A listener never holds the mutable SimJob or the Simulation, so it
 // cannot change the run it observes (and what it keeps stays valid after the run).
 import type { Cluster } from '../model/cluster.js';
+import { suggestName } from '../scenario/did-you-mean.js';
+import { InputError, type InputIssue } from '../scenario/errors.js';
 import type { NetworkProgressModel } from './network-progress.js';
 import type { RowSignals, Signals } from './signals.js';
 import type { SimJob } from './sim-job.js';
@@ -67,7 +69,33 @@ export interface RunListeners {
 const ROWS = ['jobRow', 'transferRow', 'linkRow', 'serviceRow', 'requestRow'] as const;
 
 /** Attach `listeners` to a run's signal bus and network (before it starts). */
+/** Every listener RunListeners names, in its order. */
+const LISTENER_NAMES: readonly (keyof RunListeners)[] = ['jobSubmitted', 'jobRejected', 'jobStarted', 'jobStopped', 'jobFinished', 'jobRateChanged', 'linkSaturated', 'linkRelieved', 'jobRow', 'transferRow', 'linkRow', 'serviceRow', 'requestRow'];
+
+const kindOfValue = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+
+/**
+ * Refuse (InputError, before the run) listeners code passed that would do nothing or fail inside
+ * the run: a misspelt name never fired (`jobFinishd`: a count of finished jobs stayed 0, without a
+ * word), a value that is not a function failed at its first signal with a TypeError.
+ */
+function checkListeners(listeners: unknown): void {
+  const issue = (path: string, message: string): InputIssue => ({ file: 'run options', line: 0, column: 0, path, message });
+  if (typeof listeners !== 'object' || listeners === null || Array.isArray(listeners)) {
+    throw new InputError([issue('on', `expected an object of listeners (${LISTENER_NAMES.join(', ')}), got ${kindOfValue(listeners)}`)]);
+  }
+  const issues: InputIssue[] = [];
+  for (const [name, value] of Object.entries(listeners)) {
+    if (!(LISTENER_NAMES as readonly string[]).includes(name)) {
+      const guess = suggestName(name, LISTENER_NAMES);
+      issues.push(issue(`on.${name}`, `unknown listener '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; expected one of: ${LISTENER_NAMES.join(', ')}`));
+    } else if (value !== undefined && typeof value !== 'function') issues.push(issue(`on.${name}`, `expected a function, got ${kindOfValue(value)}`));
+  }
+  if (issues.length > 0) throw new InputError(issues);
+}
+
 export function listenTo(signals: Signals, cluster: Cluster, listeners: RunListeners, network?: NetworkProgressModel): void {
+  checkListeners(listeners);
   const event = (kind: JobEventKind, job: SimJob, timeS: number, why?: string): JobEvent => {
     const p = job.placement;
     const holding = p !== undefined && kind !== 'submitted' && kind !== 'rejected';

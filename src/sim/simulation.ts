@@ -18,6 +18,8 @@ import { durationWork as durationWorkOf, type AloneJob, type AloneRatesOf } from
 import { ArrivalFitter, poolKindsFor, type ArrivalFit } from '../model/training-fit.js';
 import { sample } from '../scenario/distribution.js';
 import { InputError } from '../scenario/errors.js';
+import { seedValueProblem } from '../scenario/seed-range.js';
+import { checkResolvedArgument } from './resolved-argument.js';
 import type { GeneratorSource, ResolvedScenario } from '../model/load-scenario.js';
 import { hostRequest } from '../model/resolve/listed-jobs.js';
 import { replicaDevices } from '../model/inference/replica-devices.js';
@@ -174,6 +176,10 @@ export class Simulation implements FailurePort, InferencePort {
     readonly resolved: ResolvedScenario,
     options: RunOptions,
   ) {
+    checkResolvedArgument(resolved);
+    // The library passes options straight from code: a seed the CLI's --seed refuses is refused here too.
+    const seedProblem = options.seed === undefined ? undefined : seedValueProblem(options.seed);
+    if (seedProblem !== undefined) throw new InputError([{ file: 'run options', line: 0, column: 0, path: 'seed', message: seedProblem }]);
     this.seed = options.seed ?? resolved.scenario.seed;
     // A trace's unpinned sample is the run's draw: replaying another seed's would mislabel the run.
     if (resolved.traceSampleSeed !== undefined && resolved.traceSampleSeed !== this.seed) {

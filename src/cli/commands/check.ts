@@ -11,7 +11,7 @@ import { Progress } from '../../experiment/progress.js';
 import { InputError, type InputIssue } from '../../scenario/errors.js';
 import { checkWritableDir, refuseFolderAsFile, refuseInputAsOutput } from '../ensure-dir.js';
 import { writeAtomically } from '../experiment-cli.js';
-import { describeTracesOverPoints, describeWarnings, EXIT_RUN_FAILED, guarded, readInput } from '../io.js';
+import { describeTracesOverPoints, describeWarnings, EXIT_RUN_FAILED, guarded, readInput, readScenarioText } from '../io.js';
 import { parsePolicyOption } from '../policy-options.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { checkPolicyTimeout, checkWorkers } from '../number-options.js';
@@ -103,7 +103,7 @@ export async function handler(argv: ArgumentsCamelCase<CheckArgs>): Promise<void
     const refusedWarnings: InputIssue[] = [];
     for (const file of argv.scenarios) {
       try {
-        prepared.push(await prepareCheck({ file, text: readInput(file), ...(expect ? { expect } : {}), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}), ...(policy ? { policy: { ref: policy.ref, baseDir: policy.baseDir, label: '--policy', bare: policy.bare === true } } : {}) }, options));
+        prepared.push(await prepareCheck({ file, text: readScenarioText(file), ...(expect ? { expect } : {}), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}), ...(policy ? { policy: { ref: policy.ref, baseDir: policy.baseDir, label: '--policy', bare: policy.bare === true } } : {}) }, options));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         issues.push(...e.issues);

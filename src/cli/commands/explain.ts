@@ -7,7 +7,7 @@ import { explainListedJob } from '../../experiment/explain-job.js';
 import { explanationTable } from '../../model/explain.js';
 import { explainInWorker } from '../../experiment/run-in-worker.js';
 import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
-import { describeWarnings, guarded, readInput } from '../io.js';
+import { describeWarnings, guarded, readScenarioText } from '../io.js';
 import { checkPolicyTimeout } from '../number-options.js';
 import { readScenario } from '../read-scenario.js';
 import { formatIssue, InputError } from '../../scenario/errors.js';
@@ -55,7 +55,7 @@ export async function handler(argv: ArgumentsCamelCase<ExplainArgs>): Promise<vo
       const o = overrides.placement;
       e = await explainInWorker(
         {
-          scenarioText: readInput(argv.scenario),
+          scenarioText: readScenarioText(argv.scenario),
           scenarioFile: argv.scenario,
           scenarioDir: dirname(resolve(argv.scenario)),
           ...(o ? { placement: { ref: o.ref, baseDir: o.baseDir, label: '--placement', bare: o.bare === true } } : {}),

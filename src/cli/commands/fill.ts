@@ -14,7 +14,7 @@ import type { ResolvedScenario } from '../../model/load-scenario.js';
 import { InputError, formatIssue } from '../../scenario/errors.js';
 import { readInputFile, readInputPieces } from '../../scenario/read-input-file.js';
 import { FILL_COLUMNS, FILL_SUMMARY_COLUMNS, fillPods, fillSteps, type FillRow, type FillSpec, type FillSummary } from '../../sim/fill.js';
-import { describeWarnings, guarded } from '../io.js';
+import { describeWarnings, guarded, readScenarioText } from '../io.js';
 import { OutputFolder } from '../output-folder.js';
 import { parsePolicyOption } from '../policy-options.js';
 import { samePolicy, withOwnParams } from '../../policy/own-params.js';
@@ -80,7 +80,7 @@ export async function handler(argv: ArgumentsCamelCase<FillArgs>): Promise<void>
     if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0)) throw optionError('--seed', `expected a whole number >= 0, got ${argv.seed}`);
     const spec: FillSpec = { until, sample: argv.sample };
 
-    const text = readInputFile(argv.scenario);
+    const text = readScenarioText(argv.scenario);
     const { resolved, fingerprint, inputs } = loadScenarioForRun(text, argv.scenario, { readFile: readInputFile, readPieces: readInputPieces, baseDir: dirname(argv.scenario), allowUntimed: true });
     if (!argv.quiet) process.stderr.write(describeWarnings(resolved.warnings.map(formatIssue)));
     if (fillPods(resolved).length === 0) throw new InputError([{ file: argv.scenario, line: 0, column: 0, path: 'workloads', message: 'a fill draws pods from the listed or traced jobs that ask for GPUs, and this scenario has none (generated jobs are not drawn)' }]);

@@ -12,7 +12,7 @@ import { InputError } from '../../scenario/errors.js';
 import { prefetchInWorker } from '../../experiment/prefetch-in-worker.js';
 import { outputError, refuseFolderAsFile, refuseInputAsOutput } from '../ensure-dir.js';
 import { OutputFolder } from '../output-folder.js';
-import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
+import { describeTraces, describeWarnings, guarded, readScenarioText } from '../io.js';
 import { MAX_MEMORY_DESCRIPTION, parseMaxMemory } from '../max-memory.js';
 import { checkPolicyTimeout } from '../number-options.js';
 import { formatServices } from '../service-table.js';
@@ -83,7 +83,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
     checkPolicyTimeout(argv.policyTimeout);
     const maxMemoryBytes = parseMaxMemory(argv.maxMemory);
     const linkIntervalS = argv.linkInterval === undefined ? undefined : parseLinkInterval(argv.linkInterval);
-    const scenarioText = readInput(argv.scenario);
+    const scenarioText = readScenarioText(argv.scenario);
     if (argv.timeline !== undefined) checkTimeline(argv.timeline, argv.scenario);
     // Parsing --policy takes the scenario schemas (zod): loaded here only when given, else in the worker alone.
     const overrides = argv.policy !== undefined || argv.placement !== undefined ? (await import('../policy-options.js')).policyOverrides(argv, process.cwd()) : {};
@@ -118,6 +118,13 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
             // Without a flow network (network: ideal, no transfers or KV caches) no link carries anything.
             if (!argv.quiet && linkIntervalS !== undefined && !l.files.includes('links_timeseries.csv')) {
               process.stderr.write('warning: --link-interval: this scenario sends nothing over links (network: ideal, with no transfers or disaggregated services), so links_timeseries.csv is not written\n');
+            }
+            // Asked for and not written, requests.csv was missed only by the next step that read it.
+            if (!argv.quiet && argv.requests && !l.files.includes('requests.csv')) {
+              process.stderr.write('warning: --requests: this scenario has no inference services, so requests.csv is not written\n');
+            }
+            if (!argv.quiet && !argv.requests && argv.requestSample !== 1) {
+              process.stderr.write('warning: --request-sample: requests.csv is written only with --requests; the sample is not used\n');
             }
             folder = new OutputFolder(argv.out ?? join('results', l.scenario));
             folder.refuseInputs([argv.scenario, ...l.inputs]);

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { loadInWorker } from '../../experiment/run-in-worker.js';
 import { loadPolicies, usesPlugins } from '../../policy/plugin.js';
 import { policyWarnings } from '../../experiment/policy-warnings.js';
-import { describeTraces, describeWarnings, guarded, readInput } from '../io.js';
+import { describeTraces, describeWarnings, guarded, readScenarioText } from '../io.js';
 import { readScenario } from '../read-scenario.js';
 import { formatIssue, InputError, SourceMap, type InputIssue } from '../../scenario/errors.js';
 import { parseYaml } from '../../scenario/parse-yaml.js';
@@ -39,7 +39,7 @@ export async function handler(argv: ArgumentsCamelCase<ValidateArgs>): Promise<v
     // Imports plug-in modules and checks every component's parameters; runs nothing.
     // What `run` says of the policies (policy-warnings.ts: warnPool's warnings, a placement's notes), from either thread.
     const ownWarnings = usesPlugins(r)
-      ? (await loadInWorker({ scenarioText: readInput(argv.scenario), scenarioFile: argv.scenario, scenarioDir, ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) }, { policyTimeoutS: argv.policyTimeout })).policyWarnings
+      ? (await loadInWorker({ scenarioText: readScenarioText(argv.scenario), scenarioFile: argv.scenario, scenarioDir, ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) }, { policyTimeoutS: argv.policyTimeout })).policyWarnings
       : policyWarnings(r, await loadPolicies(r, scenarioDir));
     const devices = r.shape.groups.reduce((s, g) => s + g.nodeCount * g.devicesPerNode, 0);
     // A trace's rows that could not be used are said here as `run` says them: a file that lost
@@ -65,7 +65,7 @@ function withPolicyProblems<T>(file: string, load: () => T): T {
     if (!(e instanceof InputError) || e.issues.some((i) => /^(policy|placement)\b/.test(i.path))) throw e;
     let more: InputIssue[];
     try {
-      const { doc, lines, data } = parseYaml(readInput(file), file);
+      const { doc, lines, data } = parseYaml(readScenarioText(file), file);
       more = policyIssuesWithoutPool(data, new SourceMap(file, doc, lines));
     } catch {
       throw e;

@@ -37,12 +37,15 @@ export function nodeGroupsFrom(nodesFrom: NodesFrom, dcName: string, di: number,
       hostSizes.get(base)!.add(`${n.cpuMilli ?? ''}\u0000${n.memoryMiB ?? ''}`);
     }
     const unknown = new Map<string, number>();
+    /** Models the nodes name that the map leaves to the catalogue's reading of the name, and the kind read. */
+    const byCatalogue = new Map<string, string>();
     for (const b of buckets.values()) {
       const kindName = book.kindNameOfModel(b.model, nodesFrom.device_map);
       if (kindName === undefined) {
         unknown.set(b.model, (unknown.get(b.model) ?? 0) + b.count);
         continue;
       }
+      if (b.model !== '' && nodesFrom.device_map[b.model] === undefined) byCatalogue.set(b.model, kindName);
       const kind = book.useKind(kindName, [...at, 'device_map', b.model]);
       if (kind === undefined) continue;
       const sizes = hostSizes.get(`${b.model}\u0000${b.perNode}`)!.size;
@@ -62,6 +65,18 @@ export function nodeGroupsFrom(nodesFrom: NodesFrom, dcName: string, di: number,
         ...(b.memoryMiB !== undefined ? { memoryMiBPerNode: b.memoryMiB } : {}),
       });
       firstNode += b.count;
+    }
+    // A key no node names maps nothing: misspelt (V100M1 for V100M16), it left the model it was meant
+    // for to the catalogue's reading of its name, unseen. Said as for a trace's device_map
+    // (trace-jobs.ts), when some model the nodes name is read by the catalogue, not the map.
+    const named = new Set([...buckets.values()].map((b) => b.model));
+    const unmatched = Object.keys(nodesFrom.device_map).filter((m) => !named.has(m));
+    if (unmatched.length > 0 && byCatalogue.size > 0) {
+      const read = [...byCatalogue].map(([m, k]) => `${m} -> ${k}`);
+      ctx.warn(
+        [...at, 'device_map', unmatched[0]!],
+        `device_map maps ${unmatched.map((m) => `'${m}'`).join(', ')}, which no node of the list names, while models the nodes name are not in it and are read by the catalogue's names (${read.slice(0, 8).join(', ')}${read.length > 8 ? `, and ${read.length - 8} more` : ''}): keys are matched exactly, case counts; is one misspelt?`,
+      );
     }
     if (unknown.size > 0) {
       const list = [...unknown].map(([m, n]) => `'${m}' (${n} nodes)`).join(', ');
