@@ -66,7 +66,26 @@ describe('links under network: ideal', () => {
     const t = poolsim('run', file, '--link-interval', '1h', '--out', join(dir, 'out2'));
     expect(t.code).toBe(0);
     expect(t.stderr).not.toContain('links_timeseries.csv is not written');
+    expect(t.stderr).not.toContain('no link carried anything');
     expect(readFileSync(join(dir, 'out2', 'links_timeseries.csv'), 'utf8')).toContain('ab:a->b');
+  });
+
+  it('CLI: --link-interval on a flow network where no link carried anything (one site) is said', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poolsim-ideal-links-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, `name: one-site
+network: flow
+datacentres:
+  - name: east
+    node_groups:
+      - { name: a, count: 4, device: H100 }
+workloads:
+  - jobs: [{ name: j, devices: 32, duration: 1h, reference_device: H100 }]
+`);
+    const r = poolsim('run', file, '--link-interval', '1h', '--out', join(dir, 'out'));
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'links_timeseries.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('warning: --link-interval: no link carried anything in this run, so links.csv and links_timeseries.csv hold only their header row');
   });
 });
 

@@ -7,6 +7,7 @@ import { REQUEST_COLUMNS, SERVICE_COLUMNS } from '../sim/inference/service-rows.
 import { JOB_COLUMNS, SUMMARY_COLUMNS, type JobRow, type SummaryRow } from '../sim/metrics.js';
 import { modelsNetwork } from '../sim/network-modelled.js';
 import { RunFailedError } from '../sim/run-error.js';
+import { argumentError, describeArgument } from '../scenario/errors.js';
 import { LINK_COLUMNS, LINK_SAMPLE_COLUMNS, TRANSFER_COLUMNS, type RowSignal } from '../sim/signals.js';
 import { TENANT_COLUMNS } from '../sim/tenant-metrics.js';
 import { TENANT_SHARE_COLUMNS } from '../sim/tenant-share-series.js';
@@ -41,6 +42,9 @@ export interface OutputRequest {
  * tenants.csv and tenant_shares.csv when it has tenants; the timeline when asked.
  */
 export function outputFiles(resolved: ResolvedScenario, request: OutputRequest = {}): OutputName[] {
+  if (resolved === null || typeof resolved !== 'object' || !Array.isArray((resolved as { services?: unknown }).services)) {
+    throw argumentError('outputFiles', `resolved must be a scenario from loadScenario or defineScenario, got ${describeArgument(resolved)}`);
+  }
   const files: OutputName[] = ['summary.csv', 'jobs.csv'];
   if (modelsNetwork(resolved)) {
     files.push('links.csv');

@@ -12,6 +12,7 @@ import { listenTo, type RunListeners } from '../sim/run-events.js';
 import { Simulation, type RunOptions, type RunResult } from '../sim/simulation.js';
 import type { RowBufferSource } from './job-row-batch.js';
 import { attachOutputs, type JobRowWriter, type OutputName, type OutputWriter } from './output-sinks.js';
+import { argumentError, describeArgument } from '../scenario/errors.js';
 import { policyWarnings } from './policy-warnings.js';
 
 export interface RunScenarioOptions extends Omit<RunOptions, 'observe'> {
@@ -30,6 +31,9 @@ export interface RunScenarioOptions extends Omit<RunOptions, 'observe'> {
 /** Simulate a resolved scenario with its sinks; pure apart from what the sinks do. */
 export function runScenario(resolved: ResolvedScenario, options: RunScenarioOptions = {}): RunResult {
   const { outputs, observe, on, ...runOptions } = options;
+  if (outputs && !Array.isArray(outputs.files)) {
+    throw argumentError('runScenario', `options.outputs.files must be a list of output names (see outputFiles), got ${describeArgument(outputs.files)}`);
+  }
   const sim = new Simulation(resolved, runOptions);
   const sinks = outputs ? attachOutputs(sim, outputs.files, outputs.write, outputs.writeRows, outputs.rowBuffer) : undefined;
   if (on !== undefined) listenTo(sim.signals, sim.cluster, on, sim.network);

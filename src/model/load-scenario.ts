@@ -3,7 +3,7 @@
 // (model/resolve/): device kinds, sites, links, workloads, transfers, services, failures. All
 // problems are reported together; a scenario that passes them all is sized before it is accepted.
 import { parseYaml } from '../scenario/parse-yaml.js';
-import { InputError, SourceMap, zodIssues } from '../scenario/errors.js';
+import { describeArgument, InputError, SourceMap, zodIssues } from '../scenario/errors.js';
 import { scenarioSchema, type Scenario } from '../scenario/schema.js';
 import { readGraphFiles } from './network/graph-files.js';
 import { checkFabricFailures } from './network/fabric-failure-names.js';
@@ -28,6 +28,11 @@ export type { GeneratorSource, LoadOptions, ResolvedScenario, TraceReport, Trans
 
 /** Parse and validate scenario text. Throws InputError carrying every issue found. */
 export function loadScenario(text: string, file: string, options: LoadOptions = {}): ResolvedScenario {
+  // A library caller's slip (text undefined, a Buffer) is refused naming the argument, not a TypeError from deep inside.
+  if (typeof text !== 'string') {
+    const label = typeof file === 'string' ? file : 'scenario';
+    throw new InputError([{ file: label, line: 0, column: 0, path: '', message: `loadScenario: text must be the scenario's YAML text (a string), got ${describeArgument(text)}` }]);
+  }
   const { doc, lines, data } = parseYaml(text, file);
   const src = new SourceMap(file, doc, lines);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {

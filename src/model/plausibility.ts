@@ -245,3 +245,20 @@ export function implausibleArrivalGaps(timeS: ArrayLike<number>, timeScale: numb
     `the trace's ${n} requests arrive over ${formatDuration(spanS)}, ${slow} of the ${n - 1} gaps between them a minute or more (one request every ${formatDuration(spanS / (n - 1))} on average), where the public LLM request traces arrive seconds or less apart. Its times were read as seconds; if they are milliseconds (Mooncake's are), set \`time_unit: ms\` (microseconds: \`us\`), or the replay is 1,000 times lighter than recorded`,
   );
 }
+
+const BIT_PREFIX: Record<string, string> = { '': '', k: 'kilo', K: 'kilo', M: 'mega', G: 'giga', T: 'tera', P: 'peta', E: 'exa', Ki: 'kibi', Mi: 'mebi', Gi: 'gibi', Ti: 'tebi', Pi: 'pebi' };
+
+/**
+ * A byte quantity (a memory) written in a bit unit (`80Gb`, `16Gbit`): read as bits, an eighth of
+ * what a datasheet's bytes say, so a job that does not fit ran as if it did. Warned, with the byte
+ * spelling to write; a bandwidth in bits is right and is not checked here.
+ */
+export function sizeWrittenInBits(bytes: number, at: readonly PathKey[], written: number | string | undefined, warn: (path: readonly PathKey[], message: string) => void): void {
+  if (typeof written !== 'string') return;
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)\s*(|k|K|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi)(b|bit|bits)\s*$/.exec(written);
+  if (!m) return;
+  const [, num, prefix] = m as unknown as [string, string, string];
+  const decimal = prefix.length === 2 || prefix === '' ? undefined : prefix.toUpperCase();
+  const write = decimal === undefined ? `'${num}${prefix}B'` : `'${num}${decimal}B' or '${num}${decimal}iB'`;
+  warn(at, `'${written.trim()}' is ${num} ${BIT_PREFIX[prefix]}bits, ${bytes} bytes (${(bytes / 2 ** 30).toFixed(2)} GiB): a lowercase b is a bit; write ${write} if bytes were meant`);
+}

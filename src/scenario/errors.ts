@@ -441,3 +441,15 @@ export function knownKeys(schema: z.ZodType, path: readonly PathKey[], present?:
   visit(schema, path);
   return [...keys];
 }
+
+/** A library argument's wrong value, shown in its refusal: `undefined`, `null`, `an array`, or its type. */
+export function describeArgument(v: unknown): string {
+  if (v === undefined || v === null) return String(v);
+  if (Array.isArray(v)) return 'an array';
+  return `a value of type ${typeof v}`;
+}
+
+/** The refusal of a library call's bad argument, under the call's name: `fn: message`. */
+export function argumentError(fn: string, message: string): InputError {
+  return new InputError([{ file: fn, line: 0, column: 0, path: '', message }]);
+}

@@ -100,6 +100,7 @@ const NUMBER_AND_UNIT = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([^\s
  * 2.2e-308, e.g. '1e-320s'): every number the rest of poolsim sees is finite, and exact to 16 digits.
  */
 export function parseQuantity(text: string | number, kind: QuantityKind): number {
+  if (!Object.hasOwn(UNIT_TABLES, kind)) throw new UnitError(`parseQuantity: unknown kind '${String(kind)}': expected one of ${Object.keys(UNIT_TABLES).join(', ')}`);
   if (typeof text === 'number') {
     if (!Number.isFinite(text) || text < 0) throw new UnitError(`expected ${EXAMPLES[kind]}, got ${text}`);
     return representable(text, String(text), kind);

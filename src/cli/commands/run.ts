@@ -93,6 +93,8 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
     const started = process.hrtime.bigint();
     let folder: OutputFolder | undefined;
     let loaded: LoadedRun | undefined;
+    // Lines streamed into links_timeseries.csv: its header alone says no link carried anything.
+    let linkSampleLines = 0;
     let timelineName: string | undefined;
     let progress: RunProgressLine | undefined;
     try {
@@ -151,6 +153,7 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
           },
           onProgress: (p) => progress?.update(p),
           onChunk: (file: OutputName, text: string) => {
+            if (file === 'links_timeseries.csv') for (const ch of text) if (ch === '\n') linkSampleLines++;
             if (file !== 'timeline') folder!.append(file, text);
             else if (timelineName !== undefined) folder!.append(timelineName, text);
             else folder!.appendOutside(argv.timeline!, text);
@@ -161,6 +164,10 @@ export async function handler(argv: ArgumentsCamelCase<RunArgs>): Promise<void> 
       );
       progress?.finish();
       const l = loaded!;
+      // A flow network whose links carried nothing (one site, nothing crossing between sites): the files hold only their header.
+      if (!argv.quiet && l.files.includes('links_timeseries.csv') && linkSampleLines <= 1) {
+        process.stderr.write('warning: --link-interval: no link carried anything in this run, so links.csv and links_timeseries.csv hold only their header row\n');
+      }
       const written = folder!.commit({
         format: MANIFEST_FORMAT,
         poolsim_version: poolsimVersion(),

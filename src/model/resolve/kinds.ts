@@ -3,7 +3,7 @@
 import { canonicalDeviceName, DEVICE_ALIASES, DEVICE_CATALOGUE, FABRIC_PRESETS } from '../catalogue.js';
 import { deviceSchema, fabricSchema, type DeviceKind, type FabricPreset } from '../../scenario/hardware-schema.js';
 import type { KindInfo } from '../cluster.js';
-import { implausibleFabricFigures, implausibleFabricLatency, implausibleFabricRate, implausiblePower } from '../plausibility.js';
+import { implausibleFabricFigures, implausibleFabricLatency, implausibleFabricRate, implausiblePower, sizeWrittenInBits } from '../plausibility.js';
 import { normaliseName, suggestName } from '../../scenario/did-you-mean.js';
 import { formatSI } from '../../units/units.js';
 import { zodIssues, type PathKey } from '../../scenario/errors.js';
@@ -44,6 +44,7 @@ export class KindBook {
         for (const field of ['busy_power', 'idle_power'] as const) {
           if (override[field] !== undefined) implausiblePower(r.data[field], 'accelerator board', ['devices', name, field], src.scalarAt(['devices', name, field]), warn);
         }
+        if (override.memory !== undefined) sizeWrittenInBits(r.data.memory, ['devices', name, 'memory'], src.scalarAt(['devices', name, 'memory']), warn);
         const link = override.interconnect;
         const linkAt: PathKey[] = ['devices', name, 'interconnect'];
         if (link?.bandwidth !== undefined) implausibleFabricRate(r.data.interconnect.bandwidth, 'link between the devices of a node', 'GB/s', [...linkAt, 'bandwidth'], src.scalarAt([...linkAt, 'bandwidth']), warn);
