@@ -37,7 +37,7 @@ datacentres:
       - { name: h, count: 2, device: H100 }
 services:
   - name: chat
-    model: { params: 8B }
+    model: { params: 8B, layers: 32, hidden_size: 4096, kv_heads: 8, head_dim: 128 }
     replicas: ${replicas}
     streams:
       - { name: s, arrival: { process: poisson, rate: 1/s }, prompt_tokens: 512, output_tokens: 64 }

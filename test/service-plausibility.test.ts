@@ -12,7 +12,7 @@ datacentres:
     node_groups: [{ count: 1, device: H100 }]
 services:
   - name: chat
-    model: { params: 8B }
+    model: { params: 8B, layers: 32, hidden_size: 4096, kv_heads: 8, head_dim: 128 }
     ${service}
     streams:
       - { arrival: { process: poisson, rate: 5/s }, prompt_tokens: 200, output_tokens: 50, count: 50${stream} }
